@@ -1,0 +1,86 @@
+"""haulmer: the Python SDK for Haulmer (OpenFactura, Workspace, Accounts) and the Chilean DTE.
+
+Importing this package is cheap: the clients, lxml, signxml and cryptography load only when used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from haulmer import errors
+from haulmer._version import __version__
+from haulmer.errors import (
+    AlreadyIssuedError,
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    CertificateError,
+    ConfigurationError,
+    ConflictError,
+    DocumentError,
+    DocumentRejectedError,
+    FolioError,
+    HaulmerError,
+    InvalidRutError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    ValidationError,
+    WeakPasswordError,
+    XMLError,
+)
+
+if TYPE_CHECKING:
+    from haulmer.rut import Rut
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AlreadyIssuedError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CertificateError",
+    "ConfigurationError",
+    "ConflictError",
+    "DocumentError",
+    "DocumentRejectedError",
+    "FolioError",
+    "HaulmerError",
+    "InvalidRutError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "Rut",
+    "ServerError",
+    "ValidationError",
+    "WeakPasswordError",
+    "XMLError",
+    "__version__",
+    "errors",
+]
+
+# Public names served lazily (PEP 562) so that `import haulmer` stays cheap.
+_LAZY: dict[str, str] = {
+    "Rut": "haulmer.rut",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'haulmer' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,260 @@
+"""The Chilean RUT (Rol Único Tributario) as an immutable, validated value object.
+
+``Rut("76.795.561-8")`` parses the forms people type (dots in thousands groups, optional hyphen,
+lower-case k, surrounding spaces), checks the módulo-11 check digit and prints the SII's canonical
+form ``76795561-8``. It is a pydantic v2 field type too. Pure: no I/O, no heavy imports.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import total_ordering
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from haulmer.errors import InvalidRutError
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
+
+__all__ = [
+    "GENERIC_RECEPTOR_RUT",
+    "MAX_RUT_NUMBER",
+    "SII_RUT",
+    "Rut",
+]
+
+MAX_RUT_NUMBER = 99_999_999
+"""The largest RUT body the SII format admits (8 digits)."""
+
+_ALLOWED = re.compile(r"[0-9.\-kK]*")
+_GROUPED_BODY = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_PLAIN_BODY = re.compile(r"\d+")
+_DV = re.compile(r"[0-9K]")
+
+
+def _compute_dv(number: int) -> str:
+    total = 0
+    factor = 2
+    while number:
+        total += (number % 10) * factor
+        number //= 10
+        factor = 2 if factor == 7 else factor + 1
+    remainder = 11 - total % 11
+    if remainder == 11:
+        return "0"
+    if remainder == 10:
+        return "K"
+    return str(remainder)
+
+
+def _split(text: str) -> tuple[str, str]:
+    """Split typed text into (body digits, check digit) or raise InvalidRutError saying why."""
+    if not isinstance(text, str):
+        raise InvalidRutError(f"a RUT must be given as text, got {type(text).__name__}")
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidRutError("the RUT is empty; write it as 76795561-8 or 76.795.561-8")
+    if not _ALLOWED.fullmatch(cleaned):
+        bad = sorted({c for c in cleaned if not _ALLOWED.fullmatch(c)})
+        shown = ", ".join(repr(c) for c in bad)
+        raise InvalidRutError(
+            f"the RUT {cleaned!r} has characters a RUT cannot have ({shown}); "
+            "use digits, dots, one hyphen and the check digit (0-9 or K)"
+        )
+    if cleaned.count("-") > 1:
+        raise InvalidRutError(f"the RUT {cleaned!r} has more than one hyphen")
+    if "-" in cleaned:
+        body, dv = cleaned.split("-")
+        if not dv:
+            raise InvalidRutError(f"the RUT {cleaned!r} has no check digit after the hyphen")
+    else:
+        body, dv = cleaned[:-1], cleaned[-1:]
+    dv = dv.upper()
+    if len(dv) != 1 or not _DV.fullmatch(dv):
+        raise InvalidRutError(
+            f"the RUT {cleaned!r} has an invalid check digit {dv!r}; it must be one digit or K"
+        )
+    if not body:
+        raise InvalidRutError(f"the RUT {cleaned!r} has no number before the check digit")
+    if "K" in body.upper():
+        raise InvalidRutError(
+            f"the RUT {cleaned!r} has a K before the end; K can only be the check digit"
+        )
+    if "." in body:
+        if not _GROUPED_BODY.fullmatch(body):
+            raise InvalidRutError(
+                f"the RUT {cleaned!r} has dots in the wrong places; group the number in "
+                "thousands (76.795.561-8) or leave the dots out (76795561-8)"
+            )
+        body = body.replace(".", "")
+    elif not _PLAIN_BODY.fullmatch(body):
+        raise InvalidRutError(f"the RUT {cleaned!r} is not a number followed by a check digit")
+    return body, dv
+
+
+@total_ordering
+class Rut:
+    """A RUT: ``number`` (int) and ``dv`` (check digit, ``"0"``-``"9"`` or ``"K"``).
+
+    Equal and hashed on the canonical value, ordered by number. ``str()`` gives ``76795561-8``.
+    """
+
+    __slots__ = ("_dv", "_number")
+
+    _number: int
+    _dv: str
+
+    def __init__(self, value: str | Rut, *, validate_dv: bool = True) -> None:
+        if isinstance(value, Rut):
+            number, dv = value.number, value.dv
+        else:
+            body, dv = _split(value)
+            number = int(body)
+        if not 1 <= number <= MAX_RUT_NUMBER:
+            raise InvalidRutError(
+                f"the RUT number {number} is out of range; it must be between 1 and "
+                f"{MAX_RUT_NUMBER:,}".replace(",", ".")
+            )
+        if validate_dv:
+            expected = _compute_dv(number)
+            if dv != expected:
+                raise InvalidRutError(
+                    f"the RUT {number}-{dv} has the wrong check digit: for {number} it is "
+                    f"{expected} ({number}-{expected})"
+                )
+        object.__setattr__(self, "_number", number)
+        object.__setattr__(self, "_dv", dv)
+
+    # -- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def parse(cls, text: str | Rut, *, validate_dv: bool = True) -> Rut:
+        """Parse typed text; ``validate_dv=False`` keeps a syntax-only path for real-world data."""
+        return cls(text, validate_dv=validate_dv)
+
+    @classmethod
+    def from_parts(cls, number: int, dv: str | None = None, *, validate_dv: bool = True) -> Rut:
+        """Build from the number and check digit; the digit is computed when not given."""
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise InvalidRutError(f"a RUT number must be an int, got {type(number).__name__}")
+        if not 1 <= number <= MAX_RUT_NUMBER:
+            raise InvalidRutError(
+                f"the RUT number {number} is out of range; it must be between 1 and 99.999.999"
+            )
+        return cls(
+            f"{number}-{dv if dv is not None else _compute_dv(number)}", validate_dv=validate_dv
+        )
+
+    @staticmethod
+    def compute_dv(number: int) -> str:
+        """The módulo-11 check digit of ``number``: ``"0"``-``"9"`` or ``"K"``."""
+        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+            raise InvalidRutError(f"cannot compute a check digit for {number!r}")
+        return _compute_dv(number)
+
+    @classmethod
+    def is_valid(cls, text: object) -> bool:
+        """True when ``text`` is a well-formed RUT with the right check digit."""
+        if not isinstance(text, str | Rut):
+            return False
+        try:
+            cls(text)
+        except InvalidRutError:
+            return False
+        return True
+
+    # -- value --------------------------------------------------------------------------------
+
+    @property
+    def number(self) -> int:
+        """The body of the RUT, without the check digit."""
+        return self._number
+
+    @property
+    def dv(self) -> str:
+        """The check digit (dígito verificador), upper-case."""
+        return self._dv
+
+    @property
+    def is_dv_valid(self) -> bool:
+        """Whether the check digit is right (always True unless parsed with validate_dv=False)."""
+        return _compute_dv(self._number) == self._dv
+
+    def format(self, *, dots: bool = False) -> str:
+        """``76795561-8``, or ``76.795.561-8`` with ``dots=True``."""
+        body = f"{self._number:,}".replace(",", ".") if dots else str(self._number)
+        return f"{body}-{self._dv}"
+
+    def __str__(self) -> str:
+        return f"{self._number}-{self._dv}"
+
+    def __repr__(self) -> str:
+        return f"Rut('{self}')"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Rut):
+            return self._number == other._number and self._dv == other._dv
+        return NotImplemented
+
+    def __lt__(self, other: object) -> bool:
+        if isinstance(other, Rut):
+            return (self._number, self._dv) < (other._number, other._dv)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._number, self._dv))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Rut is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Rut is immutable")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (self._number, self._dv))
+
+    # -- pydantic v2 --------------------------------------------------------------------------
+
+    _json_pattern: ClassVar[str] = r"^\d{1,8}-[\dK]$"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source_type: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        from pydantic_core import core_schema
+
+        def from_value(value: Any) -> Rut:
+            if isinstance(value, Rut):
+                return value
+            if isinstance(value, str):
+                return cls(value)
+            raise InvalidRutError(f"a RUT must be given as text, got {type(value).__name__}")
+
+        return core_schema.no_info_plain_validator_function(
+            from_value,
+            serialization=core_schema.to_string_ser_schema(),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": cls._json_pattern,
+            "description": "Chilean RUT in the SII canonical form, e.g. 76795561-8",
+            "examples": ["76795561-8"],
+        }
+
+
+def _restore(number: int, dv: str) -> Rut:
+    return Rut(f"{number}-{dv}", validate_dv=False)
+
+
+SII_RUT = Rut("60803000-K")
+"""The Servicio de Impuestos Internos (Caratula/RutReceptor when sending to the SII)."""
+
+GENERIC_RECEPTOR_RUT = Rut("66666666-6")
+"""The generic, anonymous receptor used on boletas."""
