@@ -1,0 +1,24 @@
+"""The platform side of the fake: checkout, Haulmer Accounts, Workspace and OpenFactura setup.
+
+``install(fake)`` registers the ``/v1/...`` routes of docs/platform-api.md on the fake's router,
+hangs the state machine off ``fake.platform_state`` and sends the journey's e-mails to
+``fake.outbox``. Time-driven steps (bank validation, SII certification) follow ``fake.clock``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["install"]
+
+
+def install(fake: Any) -> None:
+    """Register the platform routes and state on ``fake`` (called by ``FakeHaulmer.__init__``)."""
+    from haulmer.testing.platform._routes import register
+    from haulmer.testing.platform._state import PlatformState
+
+    state = PlatformState(clock=fake.clock, outbox=fake.outbox)
+    fake.platform_state = state
+    fake.outbox.before_read(state.catch_up)
+    fake.on_reset(state.reset)
+    register(fake, state)
