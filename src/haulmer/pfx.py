@@ -1,0 +1,446 @@
+"""Loading and checking a .pfx/.p12 electronic signature (firma electrónica) before using it.
+
+``load_pfx(data_or_path, password)`` returns a :class:`Certificate` that can sign for the SII
+(RSA PKCS#1 v1.5 with SHA-1). Every failure is a ``CertificateError`` whose ``reason`` is one of
+:class:`CertificateErrorReason`. Neither the password nor key material ever appears in a message
+or a repr. ``cryptography`` is imported lazily so that ``import haulmer`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from haulmer.errors import CertificateError, InvalidRutError
+from haulmer.rut import Rut
+
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+
+__all__ = [
+    "RUT_OTHER_NAME_OID",
+    "Certificate",
+    "CertificateErrorReason",
+    "load_pfx",
+]
+
+RUT_OTHER_NAME_OID = "1.3.6.1.4.1.8321.1"
+"""SubjectAltName otherName type id under which Chilean CAs write the holder's RUT."""
+
+_SERIAL_NUMBER_OID = "2.5.4.5"
+_RUT_IN_TEXT = re.compile(r"(?<![\d.])(\d{1,2}(?:\.?\d{3}){2})-([\dkK])(?![\w])")
+_PKCS7_DATA_OID_DER = bytes.fromhex("06092a864886f70d010701")
+
+
+class CertificateErrorReason(str, Enum):
+    """Why a signature cannot be used: the stable value of ``CertificateError.reason``."""
+
+    FILE_NOT_FOUND = "file_not_found"
+    FILE_UNREADABLE = "file_unreadable"
+    NOT_PKCS12 = "not_pkcs12"
+    WRONG_PASSWORD = "wrong_password"
+    NO_PRIVATE_KEY = "no_private_key"
+    NO_CERTIFICATE = "no_certificate"
+    KEY_MISMATCH = "key_mismatch"
+    KEY_NOT_RSA = "key_not_rsa"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _fail(reason: CertificateErrorReason, message: str) -> CertificateError:
+    return CertificateError(message, reason=reason)
+
+
+class Certificate:
+    """A holder's X.509 certificate with its RSA private key, loaded from a .pfx/.p12.
+
+    Dates are aware UTC datetimes. ``private_key`` is for the signing layer only; the repr
+    shows who holds the certificate and until when, never key material.
+    """
+
+    __slots__ = ("_cert", "_holder_rut", "_key")
+
+    def __init__(self, certificate: x509.Certificate, private_key: RSAPrivateKey) -> None:
+        self._cert = certificate
+        self._key = private_key
+        self._holder_rut = _holder_rut(certificate)
+
+    # -- identity -------------------------------------------------------------------------------
+
+    @property
+    def subject_name(self) -> str:
+        """The subject as an RFC 4514 string, e.g. ``CN=JUAN PEREZ,O=...,C=CL``."""
+        return _name_text(self._cert.subject)
+
+    @property
+    def issuer_name(self) -> str:
+        """The issuer (the CA) as an RFC 4514 string."""
+        return _name_text(self._cert.issuer)
+
+    @property
+    def common_name(self) -> str | None:
+        """The subject's common name (usually the holder's name), if any."""
+        from cryptography.x509.oid import NameOID
+
+        values = self._cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        return str(values[0].value) if values else None
+
+    @property
+    def serial_number(self) -> int:
+        """The certificate's serial number as the CA assigned it."""
+        return int(self._cert.serial_number)
+
+    @property
+    def holder_rut(self) -> Rut | None:
+        """The holder's RUT: SAN otherName 1.3.6.1.4.1.8321.1, else subject serialNumber.
+
+        Read without checking the check digit (real certificates carry wrong ones); None when
+        the certificate names no RUT.
+        """
+        return self._holder_rut
+
+    # -- validity -------------------------------------------------------------------------------
+
+    @property
+    def not_before(self) -> dt.datetime:
+        """Start of validity (aware, UTC)."""
+        return self._cert.not_valid_before_utc
+
+    @property
+    def not_after(self) -> dt.datetime:
+        """End of validity (aware, UTC)."""
+        return self._cert.not_valid_after_utc
+
+    def is_valid_at(self, when: dt.datetime) -> bool:
+        """Whether ``when`` (an aware datetime) falls inside the validity window."""
+        moment = _aware(when)
+        return self.not_before <= moment <= self.not_after
+
+    def check_validity(self, at: dt.datetime | None = None) -> Certificate:
+        """Return self if valid at ``at`` (default: now), else raise expired / not_yet_valid."""
+        moment = _aware(at) if at is not None else dt.datetime.now(dt.timezone.utc)
+        if moment > self.not_after:
+            raise _fail(
+                CertificateErrorReason.EXPIRED,
+                f"the certificate expired on {self.not_after:%Y-%m-%d %H:%M} UTC; renew your "
+                "electronic signature with your certification authority and export a new .pfx",
+            )
+        if moment < self.not_before:
+            raise _fail(
+                CertificateErrorReason.NOT_YET_VALID,
+                f"the certificate is not valid until {self.not_before:%Y-%m-%d %H:%M} UTC; "
+                "wait until then or check the computer's clock",
+            )
+        return self
+
+    # -- key ------------------------------------------------------------------------------------
+
+    @property
+    def key_size(self) -> int:
+        """The RSA modulus size in bits (2048 for current Chilean signatures)."""
+        return int(self._key.key_size)
+
+    @property
+    def private_key(self) -> RSAPrivateKey:
+        """The RSA private key (cryptography object); for the signing layer only."""
+        return self._key
+
+    @property
+    def public_key(self) -> RSAPublicKey:
+        """The RSA public key of the certificate."""
+        return self._key.public_key()
+
+    def sign_sha1(self, data: bytes) -> bytes:
+        """Sign ``data`` with RSA PKCS#1 v1.5 and SHA-1, as the SII's XML signatures require."""
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        return bytes(self._key.sign(data, padding.PKCS1v15(), hashes.SHA1()))
+
+    # -- encodings ------------------------------------------------------------------------------
+
+    @property
+    def x509(self) -> x509.Certificate:
+        """The certificate as a cryptography ``x509.Certificate``."""
+        return self._cert
+
+    @property
+    def certificate_der(self) -> bytes:
+        """The certificate in DER (what goes, base64-encoded, into ``X509Certificate``)."""
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        return bytes(self._cert.public_bytes(Encoding.DER))
+
+    @property
+    def certificate_pem(self) -> bytes:
+        """The certificate in PEM."""
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        return bytes(self._cert.public_bytes(Encoding.PEM))
+
+    @property
+    def sha1_fingerprint(self) -> str:
+        """SHA-1 of the DER certificate, upper-case hex pairs joined by colons."""
+        from cryptography.hazmat.primitives import hashes
+
+        return _hex_pairs(self._cert.fingerprint(hashes.SHA1()))
+
+    @property
+    def sha256_fingerprint(self) -> str:
+        """SHA-256 of the DER certificate, upper-case hex pairs joined by colons."""
+        from cryptography.hazmat.primitives import hashes
+
+        return _hex_pairs(self._cert.fingerprint(hashes.SHA256()))
+
+    def __repr__(self) -> str:
+        rut = str(self._holder_rut) if self._holder_rut is not None else None
+        return (
+            f"Certificate(subject={self.subject_name!r}, holder_rut={rut!r}, "
+            f"not_after={self.not_after.isoformat()!r})"
+        )
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a Certificate holds a private key and cannot be pickled")
+
+
+def load_pfx(
+    data_or_path: bytes | str | os.PathLike[str],
+    password: str | bytes | None,
+    *,
+    at: dt.datetime | None = None,
+) -> Certificate:
+    """Load a PKCS#12 (.pfx/.p12) from bytes or a file path and check it can sign.
+
+    ``at`` (an aware datetime) also refuses a certificate that is expired or not yet valid at
+    that moment; without it validity is not checked (see :meth:`Certificate.check_validity`).
+    Raises ``CertificateError`` with a :class:`CertificateErrorReason` on any problem.
+    """
+    data = _read(data_or_path)
+    key, certificate, others = _parse(data, password)
+    certificate = _matching_certificate(key, certificate, others)
+
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+    if not isinstance(key, RSAPrivateKey):
+        raise _fail(
+            CertificateErrorReason.KEY_NOT_RSA,
+            f"the signature's key is {_key_kind(key)}, but the SII only accepts RSA keys; "
+            "ask your certification authority for an RSA electronic signature",
+        )
+    loaded = Certificate(certificate, key)
+    if at is not None:
+        loaded.check_validity(at)
+    return loaded
+
+
+def _read(data_or_path: bytes | str | os.PathLike[str]) -> bytes:
+    if isinstance(data_or_path, bytes | bytearray | memoryview):
+        return bytes(data_or_path)
+    if not isinstance(data_or_path, str | os.PathLike):
+        raise TypeError(
+            f"load_pfx takes the file's bytes or its path, got {type(data_or_path).__name__}"
+        )
+    path = os.fspath(data_or_path)
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise _fail(
+            CertificateErrorReason.FILE_NOT_FOUND,
+            f"no file at {path!r}; give the path of your .pfx or .p12 signature file",
+        ) from None
+    except OSError as exc:
+        raise _fail(
+            CertificateErrorReason.FILE_UNREADABLE,
+            f"cannot read {path!r} ({exc.strerror or type(exc).__name__}); check that it is "
+            "a file you may read",
+        ) from None
+
+
+def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[Any]]:
+    """Decrypt the PKCS#12 into (key, certificate, other certificates)."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    if not _looks_like_pkcs12(data):
+        hint = (
+            "this is a PEM file; export the signature as .pfx/.p12 (with its private key)"
+            if data.lstrip().startswith(b"-----BEGIN")
+            else "export your electronic signature as a .pfx or .p12 file (with its private key)"
+        )
+        raise _fail(CertificateErrorReason.NOT_PKCS12, f"the data is not a PKCS#12 file; {hint}")
+
+    secret = password.encode("utf-8") if isinstance(password, str) else password
+    attempts: list[bytes | None] = [secret or None]
+    if not secret:
+        attempts.append(b"")
+    for attempt in attempts:
+        try:
+            loaded = pkcs12.load_pkcs12(data, attempt)
+        except (ValueError, TypeError):
+            continue
+        certificate = loaded.cert.certificate if loaded.cert is not None else None
+        others = [extra.certificate for extra in loaded.additional_certs]
+        return loaded.key, certificate, others
+    raise _fail(
+        CertificateErrorReason.WRONG_PASSWORD,
+        "the password does not open this .pfx (or the file is damaged); check the password "
+        "you chose when exporting the signature",
+    ) from None
+
+
+def _looks_like_pkcs12(data: bytes) -> bool:
+    """Cheap DER sniff: SEQUENCE { INTEGER 3, ContentInfo { id-data ... } ... }."""
+    if len(data) < 16 or data[0] != 0x30:
+        return False
+    offset = _skip_length(data, 1)
+    if offset is None or data[offset : offset + 3] != b"\x02\x01\x03":
+        return False
+    offset += 3
+    if data[offset] != 0x30:
+        return False
+    inner = _skip_length(data, offset + 1)
+    if inner is None:
+        return False
+    return data[inner : inner + len(_PKCS7_DATA_OID_DER)] == _PKCS7_DATA_OID_DER
+
+
+def _skip_length(data: bytes, offset: int) -> int | None:
+    """Offset just past a DER length starting at ``offset`` (None if truncated)."""
+    if offset >= len(data):
+        return None
+    first = data[offset]
+    if first < 0x80:
+        return offset + 1
+    count = first & 0x7F
+    if first == 0x80 or count > 4:
+        return offset + 1  # indefinite length (BER), still PKCS#12-shaped
+    end = offset + 1 + count
+    return end if end <= len(data) else None
+
+
+def _matching_certificate(key: Any, certificate: Any, others: list[Any]) -> Any:
+    """The certificate for ``key``: the main one, else one of the extra ones that matches."""
+    if key is None:
+        raise _fail(
+            CertificateErrorReason.NO_PRIVATE_KEY,
+            "the .pfx holds no private key; export the signature again including the private "
+            "key (in Windows: 'Yes, export the private key')",
+        )
+    candidates = ([certificate] if certificate is not None else []) + others
+    if not candidates:
+        raise _fail(
+            CertificateErrorReason.NO_CERTIFICATE,
+            "the .pfx holds a private key but no certificate; export the signature again "
+            "including its certificate",
+        )
+    wanted = _public_der(key.public_key())
+    for candidate in candidates:
+        if _public_der(candidate.public_key()) == wanted:
+            return candidate
+    raise _fail(
+        CertificateErrorReason.KEY_MISMATCH,
+        "the private key in the .pfx does not belong to its certificate; export the "
+        "signature again from the computer or browser where it was installed",
+    )
+
+
+def _public_der(public_key: Any) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    return bytes(public_key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo))
+
+
+def _key_kind(key: Any) -> str:
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519
+
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        return f"an elliptic-curve key ({key.curve.name})"
+    if isinstance(key, dsa.DSAPrivateKey):
+        return "a DSA key"
+    if isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey):
+        return "an EdDSA key"
+    return f"a {type(key).__name__}"
+
+
+def _holder_rut(certificate: x509.Certificate) -> Rut | None:
+    from cryptography import x509 as x509_module
+
+    try:
+        san: x509.SubjectAlternativeName | None = certificate.extensions.get_extension_for_class(
+            x509_module.SubjectAlternativeName
+        ).value
+    except (x509_module.ExtensionNotFound, ValueError):
+        san = None
+    if san is not None:
+        for other in san.get_values_for_type(x509_module.OtherName):
+            if other.type_id.dotted_string == RUT_OTHER_NAME_OID:
+                rut = _rut_from_text(_der_string(other.value))
+                if rut is not None:
+                    return rut
+    for attribute in certificate.subject:
+        if attribute.oid.dotted_string == _SERIAL_NUMBER_OID:
+            value = attribute.value
+            text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+            rut = _rut_from_text(text)
+            if rut is not None:
+                return rut
+    return None
+
+
+def _der_string(value: bytes) -> str | None:
+    """Decode a DER string (IA5/UTF8/Printable/...), unwrapping one explicit [0] tag."""
+    if len(value) < 2:
+        return None
+    tag = value[0]
+    start = _skip_length(value, 1)
+    if start is None:
+        return None
+    if tag == 0xA0:
+        return _der_string(value[start:])
+    if tag not in (0x0C, 0x13, 0x14, 0x16, 0x1A, 0x1E):
+        return None
+    body = value[start:]
+    if tag == 0x1E:
+        return body.decode("utf-16-be", errors="replace")
+    return body.decode("utf-8", errors="replace")
+
+
+def _rut_from_text(text: str | None) -> Rut | None:
+    if not text:
+        return None
+    try:
+        return Rut.parse(text.strip(), validate_dv=False)
+    except InvalidRutError:
+        pass
+    match = _RUT_IN_TEXT.search(text)
+    if match is None:
+        return None
+    try:
+        return Rut.parse(f"{match.group(1)}-{match.group(2)}", validate_dv=False)
+    except InvalidRutError:
+        return None
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    if not isinstance(when, dt.datetime):
+        raise TypeError(f"expected a datetime, got {type(when).__name__}")
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError("pass an aware datetime (with a time zone), e.g. datetime.now(UTC)")
+    return when
+
+
+def _name_text(name: x509.Name) -> str:
+    from cryptography.x509.oid import NameOID
+
+    return str(name.rfc4514_string({NameOID.SERIAL_NUMBER: "serialNumber"}))
+
+
+def _hex_pairs(digest: bytes) -> str:
+    return ":".join(f"{byte:02X}" for byte in digest)
