@@ -1,0 +1,177 @@
+"""The Haulmer Accounts password policy, checked locally before a password is sent anywhere.
+
+``check_password`` lists every broken rule as a :class:`Violation`; ``validate_password`` raises
+``WeakPasswordError`` with them. Messages say what is missing, never what the password is.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from enum import Enum
+
+from haulmer.errors import WeakPasswordError
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "PasswordPolicy",
+    "Violation",
+    "ViolationCode",
+    "check_password",
+    "validate_password",
+]
+
+
+class ViolationCode(str, Enum):
+    """Which rule a password breaks: the stable value of ``Violation.code``."""
+
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    NO_LOWERCASE = "no_lowercase"
+    NO_UPPERCASE = "no_uppercase"
+    NO_DIGIT = "no_digit"
+    NO_SYMBOL = "no_symbol"
+    CONFIRMATION_MISMATCH = "confirmation_mismatch"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: ``code``, a human ``message`` and the ``field`` it is about.
+
+    ``field`` is ``"password"`` or ``"confirmation"``; neither the password nor the
+    confirmation is ever stored here.
+    """
+
+    code: ViolationCode
+    message: str
+    field: str = "password"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """What a password needs. The defaults are Haulmer Accounts': 8+ chars, a-z, A-Z and 0-9.
+
+    Letters are Unicode-aware (``ñ`` is lower-case, ``Á`` upper-case); digits are 0-9; a symbol
+    is any character that is neither a letter, a digit nor white space.
+    """
+
+    min_length: int = 8
+    max_length: int | None = None
+    require_lowercase: bool = True
+    require_uppercase: bool = True
+    require_digit: bool = True
+    require_symbol: bool = False
+
+    def __post_init__(self) -> None:
+        if isinstance(self.min_length, bool) or not isinstance(self.min_length, int):
+            raise TypeError("min_length must be an int")
+        if self.min_length < 0:
+            raise ValueError("min_length cannot be negative")
+        if self.max_length is not None and self.max_length < max(self.min_length, 1):
+            raise ValueError("max_length must be at least min_length (and at least 1)")
+
+    def describe(self) -> str:
+        """The policy in one sentence, for a form's help text."""
+        needs = [
+            label
+            for wanted, label in (
+                (self.require_lowercase, "lower-case letters"),
+                (self.require_uppercase, "upper-case letters"),
+                (self.require_digit, "digits"),
+                (self.require_symbol, "symbols"),
+            )
+            if wanted
+        ]
+        text = f"at least {self.min_length} characters"
+        if self.max_length is not None:
+            text += f" and at most {self.max_length}"
+        if needs:
+            listed = needs[0] if len(needs) == 1 else ", ".join(needs[:-1]) + " and " + needs[-1]
+            text += f", with {listed}"
+        return text
+
+    def check(self, password: str, confirmation: str | None = None) -> list[Violation]:
+        """Every rule ``password`` breaks (and a mismatch with ``confirmation`` if given)."""
+        if not isinstance(password, str):
+            raise TypeError(f"a password must be a str, got {type(password).__name__}")
+        if confirmation is not None and not isinstance(confirmation, str):
+            raise TypeError(f"a confirmation must be a str, got {type(confirmation).__name__}")
+        found: list[Violation] = []
+        length = len(password)
+        if length < self.min_length:
+            found.append(
+                Violation(
+                    ViolationCode.TOO_SHORT,
+                    f"the password needs at least {self.min_length} characters (it has {length})",
+                )
+            )
+        if self.max_length is not None and length > self.max_length:
+            found.append(
+                Violation(
+                    ViolationCode.TOO_LONG,
+                    f"the password can have at most {self.max_length} characters (it has {length})",
+                )
+            )
+        if self.require_lowercase and not any(c.islower() for c in password):
+            found.append(
+                Violation(ViolationCode.NO_LOWERCASE, "the password needs a lower-case letter")
+            )
+        if self.require_uppercase and not any(c.isupper() for c in password):
+            found.append(
+                Violation(ViolationCode.NO_UPPERCASE, "the password needs an upper-case letter")
+            )
+        if self.require_digit and not any("0" <= c <= "9" for c in password):
+            found.append(Violation(ViolationCode.NO_DIGIT, "the password needs a digit (0-9)"))
+        if self.require_symbol and not any(_is_symbol(c) for c in password):
+            found.append(
+                Violation(
+                    ViolationCode.NO_SYMBOL,
+                    "the password needs a symbol (a character that is not a letter or digit)",
+                )
+            )
+        if confirmation is not None and not hmac.compare_digest(
+            password.encode("utf-8"), confirmation.encode("utf-8")
+        ):
+            found.append(
+                Violation(
+                    ViolationCode.CONFIRMATION_MISMATCH,
+                    "the password and its confirmation do not match; type the same password twice",
+                    field="confirmation",
+                )
+            )
+        return found
+
+
+DEFAULT_POLICY = PasswordPolicy()
+"""The Haulmer Accounts policy: at least 8 characters with lower-case, upper-case and digits."""
+
+
+def check_password(
+    password: str, confirmation: str | None = None, *, policy: PasswordPolicy | None = None
+) -> list[Violation]:
+    """Every rule ``password`` breaks under ``policy`` (default: Haulmer's); empty when fine."""
+    return (policy or DEFAULT_POLICY).check(password, confirmation)
+
+
+def validate_password(
+    password: str, confirmation: str | None = None, *, policy: PasswordPolicy | None = None
+) -> None:
+    """Raise ``WeakPasswordError`` listing every broken rule; return None when all is well."""
+    violations = check_password(password, confirmation, policy=policy)
+    if violations:
+        listed = "; ".join(v.message for v in violations)
+        rules = (policy or DEFAULT_POLICY).describe()
+        raise WeakPasswordError(
+            f"the password cannot be used: {listed} (the rule is: {rules})",
+            violations=violations,
+        )
+
+
+def _is_symbol(char: str) -> bool:
+    return not (char.isalpha() or char.isdigit() or char.isspace())
