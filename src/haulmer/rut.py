@@ -29,8 +29,7 @@ MAX_RUT_NUMBER = 99_999_999
 """The largest RUT body the SII format admits (8 digits)."""
 
 _ALLOWED = re.compile(r"[0-9.\-kK]*")
-_GROUPED_BODY = re.compile(r"\d{1,3}(?:\.\d{3})+")
-_PLAIN_BODY = re.compile(r"\d+")
+_GROUPED_BODY = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
 _DV = re.compile(r"[0-9K]")
 
 
@@ -49,6 +48,11 @@ def _compute_dv(number: int) -> str:
     return str(remainder)
 
 
+def _shown(text: str) -> str:
+    """The user's text quoted for a message, cut short when it is long."""
+    return repr(text) if len(text) <= 40 else repr(text[:37] + "...")
+
+
 def _split(text: str) -> tuple[str, str]:
     """Split typed text into (body digits, check digit) or raise InvalidRutError saying why."""
     if not isinstance(text, str):
@@ -56,42 +60,50 @@ def _split(text: str) -> tuple[str, str]:
     cleaned = text.strip()
     if not cleaned:
         raise InvalidRutError("the RUT is empty; write it as 76795561-8 or 76.795.561-8")
+    shown = _shown(cleaned)
     if not _ALLOWED.fullmatch(cleaned):
         bad = sorted({c for c in cleaned if not _ALLOWED.fullmatch(c)})
-        shown = ", ".join(repr(c) for c in bad)
+        listed = ", ".join(repr(c) for c in bad[:5]) + (", ..." if len(bad) > 5 else "")
         raise InvalidRutError(
-            f"the RUT {cleaned!r} has characters a RUT cannot have ({shown}); "
+            f"the RUT {shown} has characters a RUT cannot have ({listed}); "
             "use digits, dots, one hyphen and the check digit (0-9 or K)"
         )
     if cleaned.count("-") > 1:
-        raise InvalidRutError(f"the RUT {cleaned!r} has more than one hyphen")
+        raise InvalidRutError(
+            f"the RUT {shown} has more than one hyphen; write one, before the check digit"
+        )
     if "-" in cleaned:
         body, dv = cleaned.split("-")
         if not dv:
-            raise InvalidRutError(f"the RUT {cleaned!r} has no check digit after the hyphen")
+            raise InvalidRutError(f"the RUT {shown} has no check digit after the hyphen")
     else:
         body, dv = cleaned[:-1], cleaned[-1:]
     dv = dv.upper()
     if len(dv) != 1 or not _DV.fullmatch(dv):
         raise InvalidRutError(
-            f"the RUT {cleaned!r} has an invalid check digit {dv!r}; it must be one digit or K"
+            f"the RUT {shown} has an invalid check digit {_shown(dv)}; it must be one digit or K"
         )
     if not body:
-        raise InvalidRutError(f"the RUT {cleaned!r} has no number before the check digit")
+        raise InvalidRutError(f"the RUT {shown} has no number before the check digit")
     if "K" in body.upper():
         raise InvalidRutError(
-            f"the RUT {cleaned!r} has a K before the end; K can only be the check digit"
+            f"the RUT {shown} has a K before the end; K can only be the check digit"
         )
     if "." in body:
-        if not _GROUPED_BODY.fullmatch(body):
+        if "-" not in cleaned or not _GROUPED_BODY.fullmatch(body):
             raise InvalidRutError(
-                f"the RUT {cleaned!r} has dots in the wrong places; group the number in "
-                "thousands (76.795.561-8) or leave the dots out (76795561-8)"
+                f"the RUT {shown} has dots in the wrong places; group the number in "
+                "thousands with a hyphen before the check digit (76.795.561-8) or leave the "
+                "dots out (76795561-8)"
             )
         body = body.replace(".", "")
-    elif not _PLAIN_BODY.fullmatch(body):
-        raise InvalidRutError(f"the RUT {cleaned!r} is not a number followed by a check digit")
-    return body, dv
+    digits = body.lstrip("0")
+    if len(digits) > len(str(MAX_RUT_NUMBER)):
+        raise InvalidRutError(
+            f"the RUT {shown} is out of range: its number has more than 8 digits "
+            "(the largest RUT is 99.999.999)"
+        )
+    return digits or "0", dv
 
 
 @total_ordering

@@ -1,0 +1,436 @@
+"""haulmer.rut.Rut: parsing, check digit, formatting, errors, pydantic, agreement with stdnum."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+import re
+from pathlib import Path
+
+import pydantic
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum.cl import rut as stdnum_rut
+
+from haulmer.errors import InvalidRutError, ValidationError
+from haulmer.rut import GENERIC_RECEPTOR_RUT, MAX_RUT_NUMBER, SII_RUT, Rut
+
+STDNUM_RUTS = [
+    line.strip()
+    for line in (Path(__file__).parent / "data" / "stdnum_cl_ruts.txt").read_text().splitlines()
+    if line.strip() and not line.startswith("#")
+]
+
+# Vectors from the domain reference (section 1.4): cl-sii, rut-chile and stdnum's doctests.
+CL_SII_VALID = [
+    "6824160-K",
+    "60803000-K",
+    "61002000-3",
+    "60910000-1",
+    "76555835-2",
+    "76177907-9",
+    "76369187-K",
+    "77879240-0",
+    "96874030-K",
+    "76354771-K",
+    "96790240-3",
+    "76399752-9",
+    "96670340-7",
+    "13185095-6",
+]
+RUT_CHILE_VALID = [
+    "9868503-0",
+    "21518268-1",
+    "17175325-2",
+    "20930576-3",
+    "13402128-4",
+    "20737522-5",
+    "6842256-6",
+    "14983005-7",
+    "20247667-8",
+    "17832479-9",
+    "12667869-K",
+    "1-9",
+]
+STDNUM_DOCTEST_VALID = ["76086428-5", "12531909-2"]
+BAD_SYNTAX = ["1.11", "123.K", "123.12-K", ".-", "k", "76086A28-5"]
+DV_ALPHABET = "0123456789K"
+
+
+def _next_dv(dv: str) -> str:
+    return DV_ALPHABET[(DV_ALPHABET.index(dv) + 1) % len(DV_ALPHABET)]
+
+
+# -- reference vectors ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", CL_SII_VALID + RUT_CHILE_VALID + STDNUM_DOCTEST_VALID)
+def test_reference_vectors_are_valid_and_print_canonically(text: str) -> None:
+    rut = Rut(text)
+    assert str(rut) == text
+    assert Rut.is_valid(text)
+
+
+@pytest.mark.parametrize("text", CL_SII_VALID + RUT_CHILE_VALID + STDNUM_DOCTEST_VALID)
+def test_reference_vectors_with_the_next_check_digit_are_refused(text: str) -> None:
+    body, dv = text.split("-")
+    wrong = f"{body}-{_next_dv(dv)}"
+    assert not Rut.is_valid(wrong)
+    with pytest.raises(InvalidRutError, match="wrong check digit"):
+        Rut(wrong)
+
+
+@pytest.mark.parametrize("text", ["6824160-0", "12531909-3"])
+def test_reference_wrong_check_digits_are_refused(text: str) -> None:
+    with pytest.raises(InvalidRutError, match="wrong check digit"):
+        Rut(text)
+
+
+def test_nine_digit_body_is_out_of_range() -> None:
+    with pytest.raises(InvalidRutError, match="out of range"):
+        Rut("123456789-0")
+
+
+def test_zero_is_out_of_range_even_though_some_peers_accept_it() -> None:
+    with pytest.raises(InvalidRutError, match="out of range"):
+        Rut("0-0")
+
+
+@pytest.mark.parametrize("text", BAD_SYNTAX)
+def test_reference_bad_syntax_is_refused(text: str) -> None:
+    assert not Rut.is_valid(text)
+    with pytest.raises(InvalidRutError):
+        Rut(text)
+
+
+@pytest.mark.parametrize(("text", "right"), [("13185095-K", "6"), ("76086428-1", "5")])
+def test_fixture_ruts_with_wrong_check_digit_parse_without_validation(
+    text: str, right: str
+) -> None:
+    rut = Rut.parse(text, validate_dv=False)
+    assert str(rut) == text
+    assert not rut.is_dv_valid
+    assert Rut.compute_dv(rut.number) == right
+
+
+def test_special_ruts_are_named_constants() -> None:
+    assert str(SII_RUT) == "60803000-K"
+    assert str(GENERIC_RECEPTOR_RUT) == "66666666-6"
+    assert SII_RUT.is_dv_valid
+    assert GENERIC_RECEPTOR_RUT.is_dv_valid
+
+
+# -- python-stdnum ------------------------------------------------------------------------------
+
+
+def test_stdnum_test_file_holds_200_distinct_ruts() -> None:
+    assert len(STDNUM_RUTS) == 200
+    assert len(set(STDNUM_RUTS)) == 200
+
+
+@pytest.mark.parametrize("text", STDNUM_RUTS)
+def test_agrees_with_stdnum_on_its_own_test_ruts(text: str) -> None:
+    rut = Rut(text)
+    assert stdnum_rut.is_valid(text)
+    assert (rut.number, rut.dv) == (int(text[:-2]), text[-1])
+    assert stdnum_rut.compact(text) == f"{rut.number}{rut.dv}"
+    assert rut.format(dots=True) == stdnum_rut.format(text)
+    assert Rut(stdnum_rut.format(text)) == rut
+    assert Rut(stdnum_rut.compact(text)) == rut
+    assert Rut.compute_dv(rut.number) == stdnum_rut.calc_check_digit(str(rut.number))
+
+
+# The forms both libraries accept: 7 or 8 digits without a leading zero, either plain or grouped
+# in thousands with a hyphen, an optional hyphen when plain, the check digit in either case.
+BOTH_ACCEPT = re.compile(r"[1-9][0-9]{6,7}-?[0-9kK]|[1-9][0-9]?(\.[0-9]{3}){2}-[0-9kK]")
+
+stdnum_bodies = st.integers(min_value=1_000_000, max_value=MAX_RUT_NUMBER)
+any_dv = st.sampled_from(DV_ALPHABET + "k")
+
+
+def _forms(number: int, dv: str) -> list[str]:
+    dotted = f"{number:,}".replace(",", ".")
+    return [f"{number}{dv}", f"{number}-{dv}", f"{dotted}-{dv}", f"  {number}-{dv} "]
+
+
+@given(stdnum_bodies, any_dv)
+def test_agrees_with_stdnum_on_validity_in_the_forms_both_accept(number: int, dv: str) -> None:
+    for text in _forms(number, dv):
+        assert Rut.is_valid(text) == stdnum_rut.is_valid(text), text
+
+
+@given(stdnum_bodies)
+def test_agrees_with_stdnum_on_the_check_digit_and_format(number: int) -> None:
+    dv = stdnum_rut.calc_check_digit(str(number))
+    assert Rut.compute_dv(number) == dv
+    text = f"{number}-{dv}"
+    assert Rut(text).format(dots=True) == stdnum_rut.format(text)
+    assert Rut(stdnum_rut.format(text)) == Rut(stdnum_rut.compact(text))
+
+
+@given(st.text(alphabet="0123456789.-kK ", max_size=14))
+def test_agrees_with_stdnum_on_arbitrary_text_in_shared_forms(text: str) -> None:
+    if BOTH_ACCEPT.fullmatch(text.strip()):
+        assert Rut.is_valid(text) == stdnum_rut.is_valid(text), text
+    if Rut.is_valid(text) and Rut(text).number >= 1_000_000 and not text.strip().startswith("0"):
+        assert stdnum_rut.is_valid(text), text
+        assert stdnum_rut.compact(text) == f"{Rut(text).number}{Rut(text).dv}"
+
+
+# -- properties ---------------------------------------------------------------------------------
+
+bodies = st.integers(min_value=1, max_value=MAX_RUT_NUMBER)
+
+
+@given(bodies)
+def test_format_then_parse_round_trips(number: int) -> None:
+    rut = Rut.from_parts(number)
+    assert Rut(str(rut)) == rut
+    assert Rut(rut.format(dots=True)) == rut
+    assert Rut(f"{rut.number}{rut.dv.lower()}") == rut
+    assert str(Rut(rut.format(dots=True))) == str(rut)
+
+
+@given(bodies)
+def test_compute_dv_is_the_only_accepted_check_digit(number: int) -> None:
+    right = Rut.compute_dv(number)
+    assert right in DV_ALPHABET
+    for dv in DV_ALPHABET:
+        assert Rut.is_valid(f"{number}-{dv}") == (dv == right)
+
+
+@given(bodies)
+def test_compute_dv_matches_the_weighted_sum_rule(number: int) -> None:
+    # Second formulation (domain reference 1.1): weights 9,8,7,6,5,4 repeating from the right.
+    digits = [int(d) for d in reversed(str(number))]
+    total = sum(d * (9 - i % 6) for i, d in enumerate(digits))
+    assert Rut.compute_dv(number) == DV_ALPHABET[total % 11]
+
+
+@given(st.text(max_size=30))
+def test_arbitrary_text_raises_only_invalid_rut_error(text: str) -> None:
+    try:
+        rut = Rut(text)
+    except InvalidRutError:
+        return
+    assert 1 <= rut.number <= MAX_RUT_NUMBER
+    assert rut.is_dv_valid
+
+
+@given(st.text(alphabet="0123456789.-kK \t", max_size=30))
+def test_rut_shaped_text_raises_only_invalid_rut_error(text: str) -> None:
+    try:
+        rut = Rut.parse(text, validate_dv=False)
+    except InvalidRutError:
+        return
+    assert re.fullmatch(r"[1-9][0-9]{0,7}-[0-9K]", str(rut))
+
+
+@given(bodies, bodies)
+def test_ordering_follows_the_number(a: int, b: int) -> None:
+    ra, rb = Rut.from_parts(a), Rut.from_parts(b)
+    assert (ra < rb) == (a < b)
+    assert (ra == rb) == (a == b)
+
+
+# -- accepted forms -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "76.795.561-8",
+        "767955618",
+        "76795561-8",
+        "  76795561-8\n",
+        "076795561-8",
+        "076.795.561-8",
+    ],
+)
+def test_accepts_the_forms_people_type(text: str) -> None:
+    assert Rut(text) == Rut("76795561-8")
+
+
+def test_lower_case_k_is_upper_cased() -> None:
+    rut = Rut("6.824.160-k")
+    assert rut.dv == "K"
+    assert str(rut) == "6824160-K"
+    assert rut.number == 6824160
+    assert str(Rut("7.679.556-k", validate_dv=False)) == "7679556-K"
+
+
+def test_format_with_and_without_dots() -> None:
+    rut = Rut("76795561-8")
+    assert rut.format() == "76795561-8"
+    assert rut.format(dots=True) == "76.795.561-8"
+    assert Rut("1-9").format(dots=True) == "1-9"
+    assert Rut("1.000.005-K").format(dots=True) == "1.000.005-K"
+
+
+def test_compute_dv_examples() -> None:
+    assert Rut.compute_dv(76795561) == "8"
+    assert Rut.compute_dv(60803000) == "K"
+    assert Rut.compute_dv(77879240) == "0"
+
+
+@pytest.mark.parametrize("bad", [-1, True, 1.5, "76795561"])
+def test_compute_dv_refuses_what_is_not_a_natural_number(bad: object) -> None:
+    with pytest.raises(InvalidRutError, match="cannot compute a check digit"):
+        Rut.compute_dv(bad)  # type: ignore[arg-type]
+
+
+def test_from_parts_computes_or_checks_the_digit() -> None:
+    assert str(Rut.from_parts(76795561)) == "76795561-8"
+    assert str(Rut.from_parts(76795561, "8")) == "76795561-8"
+    assert str(Rut.from_parts(76086428, "1", validate_dv=False)) == "76086428-1"
+    with pytest.raises(InvalidRutError, match="wrong check digit"):
+        Rut.from_parts(76086428, "1")
+    with pytest.raises(InvalidRutError, match="out of range"):
+        Rut.from_parts(0)
+    with pytest.raises(InvalidRutError, match="must be an int"):
+        Rut.from_parts("76795561")  # type: ignore[arg-type]
+
+
+def test_is_valid_is_false_for_non_text() -> None:
+    assert not Rut.is_valid(76795561)
+    assert not Rut.is_valid(None)
+    assert Rut.is_valid(Rut("76795561-8"))
+
+
+def test_a_rut_can_be_built_from_a_rut() -> None:
+    rut = Rut("76795561-8")
+    assert Rut(rut) == rut
+    assert Rut.parse(rut) == rut
+    with pytest.raises(InvalidRutError, match="wrong check digit"):
+        Rut(Rut("76795561-1", validate_dv=False))
+
+
+# -- error messages -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("76795561/8", "characters a RUT cannot have"),
+        ("76 795 561-8", "characters a RUT cannot have"),
+        ("76795561-8-1", "more than one hyphen"),
+        ("76795561-", "no check digit after the hyphen"),
+        ("76795561-88", "invalid check digit"),
+        ("-8", "no number before the check digit"),
+        ("7K795561-8", "K before the end"),
+        ("76.79.5561-8", "dots in the wrong places"),
+        ("76795.561-8", "dots in the wrong places"),
+        ("76.795.5618", "dots in the wrong places"),
+        (".795.561-8", "dots in the wrong places"),
+        ("123456789-2", "out of range"),
+        ("9" * 5000 + "-1", "out of range"),
+        ("0-0", "out of range"),
+        ("76795561-9", "wrong check digit"),
+    ],
+)
+def test_every_error_says_what_is_wrong(text: str, says: str) -> None:
+    with pytest.raises(InvalidRutError, match=says):
+        Rut(text)
+
+
+def test_wrong_check_digit_error_names_the_right_one() -> None:
+    with pytest.raises(InvalidRutError) as caught:
+        Rut("76.795.561-9")
+    assert "76795561-8" in str(caught.value)
+
+
+def test_non_text_input_is_refused_with_its_type() -> None:
+    with pytest.raises(InvalidRutError, match="given as text, got int"):
+        Rut(76795561)  # type: ignore[arg-type]
+
+
+def test_long_input_is_cut_short_in_the_message() -> None:
+    with pytest.raises(InvalidRutError) as caught:
+        Rut("x" * 500)
+    assert len(str(caught.value)) < 200
+
+
+def test_invalid_rut_error_is_a_validation_and_value_error() -> None:
+    with pytest.raises(ValueError) as caught:
+        Rut("nope")
+    assert isinstance(caught.value, ValidationError)
+
+
+# -- value semantics ----------------------------------------------------------------------------
+
+
+def test_equal_ruts_hash_equal_whatever_the_input_form() -> None:
+    assert {Rut("76.795.561-8"), Rut("767955618"), Rut("76795561-8")} == {Rut("76795561-8")}
+
+
+def test_a_rut_is_not_equal_to_its_text() -> None:
+    assert Rut("76795561-8") != "76795561-8"
+
+
+def test_rut_is_immutable() -> None:
+    rut = Rut("76795561-8")
+    with pytest.raises(AttributeError):
+        rut._number = 1  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del rut._dv
+
+
+def test_pickle_and_copy_keep_the_value_even_with_a_wrong_digit() -> None:
+    rut = Rut("76086428-1", validate_dv=False)
+    assert pickle.loads(pickle.dumps(rut)) == rut
+    assert copy.deepcopy(rut) == rut
+    assert copy.copy(rut) == rut
+
+
+def test_repr_shows_the_canonical_form() -> None:
+    assert repr(Rut("76.795.561-8")) == "Rut('76795561-8')"
+
+
+def test_sorting_orders_by_number() -> None:
+    ruts = [Rut("76795561-8"), Rut("1-9"), Rut("12531909-2")]
+    assert [str(r) for r in sorted(ruts)] == ["1-9", "12531909-2", "76795561-8"]
+
+
+# -- pydantic -----------------------------------------------------------------------------------
+
+
+class _Company(pydantic.BaseModel):
+    rut: Rut
+    other: Rut | None = None
+
+
+def test_pydantic_field_validates_from_text_and_serialises_canonically() -> None:
+    company = _Company(rut="76.795.561-8")  # type: ignore[arg-type]
+    assert company.rut == Rut("76795561-8")
+    assert company.model_dump(mode="json") == {"rut": "76795561-8", "other": None}
+    assert company.model_dump()["rut"] == Rut("76795561-8")  # python mode keeps the object
+    assert company.model_dump_json() == '{"rut":"76795561-8","other":null}'
+    assert _Company.model_validate_json('{"rut": "767955618"}').rut == Rut("76795561-8")
+
+
+def test_pydantic_field_accepts_a_rut_instance() -> None:
+    rut = Rut("76795561-8")
+    assert _Company(rut=rut).rut is rut
+
+
+@pytest.mark.parametrize("value", ["76795561-9", "abc", 76795561])
+def test_pydantic_field_refuses_bad_values_with_the_rut_message(value: object) -> None:
+    with pytest.raises(pydantic.ValidationError) as caught:
+        _Company(rut=value)  # type: ignore[arg-type]
+    assert caught.value.errors()[0]["loc"] == ("rut",)
+    assert "RUT" in str(caught.value)
+
+
+def test_pydantic_json_schema_describes_the_canonical_string() -> None:
+    schema = _Company.model_json_schema()
+    rut_schema = schema["properties"]["rut"]
+    assert rut_schema["type"] == "string"
+    assert re.fullmatch(rut_schema["pattern"], "76795561-8")
+    assert not re.fullmatch(rut_schema["pattern"], "76.795.561-8")
+    assert "76795561-8" in rut_schema["examples"]
+    assert schema["required"] == ["rut"]
+    serialization = _Company.model_json_schema(mode="serialization")
+    assert serialization["properties"]["rut"]["type"] == "string"
