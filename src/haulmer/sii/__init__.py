@@ -1,0 +1,61 @@
+"""The SII XML layer: CAF, timbre (TED), XMLDSig signature, envelopes, verification and parsing.
+
+Everything here loads lxml, signxml and cryptography on first use, never at ``import haulmer``.
+Entry points: ``Caf.from_xml``, ``issue``, ``envelope``, ``verify``, ``parse``,
+``validate_schema``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from haulmer.sii.caf import Caf
+    from haulmer.sii.envelope import Caratula, envelope
+    from haulmer.sii.issue import issue
+    from haulmer.sii.keys import register_caf_signer_key, unregister_caf_signer_key
+    from haulmer.sii.parse import parse
+    from haulmer.sii.schema import validate_schema
+    from haulmer.sii.verify import Failure, Verification, verify
+
+__all__ = [
+    "Caf",
+    "Caratula",
+    "Failure",
+    "Verification",
+    "envelope",
+    "issue",
+    "parse",
+    "register_caf_signer_key",
+    "unregister_caf_signer_key",
+    "validate_schema",
+    "verify",
+]
+
+_LAZY: dict[str, str] = {
+    "Caf": "haulmer.sii.caf",
+    "Caratula": "haulmer.sii.envelope",
+    "envelope": "haulmer.sii.envelope",
+    "issue": "haulmer.sii.issue",
+    "register_caf_signer_key": "haulmer.sii.keys",
+    "unregister_caf_signer_key": "haulmer.sii.keys",
+    "parse": "haulmer.sii.parse",
+    "validate_schema": "haulmer.sii.schema",
+    "Failure": "haulmer.sii.verify",
+    "Verification": "haulmer.sii.verify",
+    "verify": "haulmer.sii.verify",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'haulmer.sii' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

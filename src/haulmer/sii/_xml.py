@@ -1,0 +1,183 @@
+"""Safe XML parsing and the canonicalization helpers every SII signature and timbre rests on.
+
+Parsing never loads a DTD, expands an entity or touches the network, and refuses oversized input.
+Canonicalization works around the lxml subtree C14N trap by re-parsing the subtree first.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from lxml import etree
+
+from haulmer.errors import XMLError
+
+__all__ = [
+    "DSIG_NS",
+    "MAX_XML_BYTES",
+    "SII_NS",
+    "XSI_NS",
+    "c14n_exclusive",
+    "c14n_inclusive",
+    "c14n_quick",
+    "c14n_stripped",
+    "flatten",
+    "local_name",
+    "parse_xml",
+    "strip_namespaces",
+]
+
+SII_NS: Final = "http://www.sii.cl/SiiDte"
+DSIG_NS: Final = "http://www.w3.org/2000/09/xmldsig#"
+XSI_NS: Final = "http://www.w3.org/2001/XMLSchema-instance"
+
+MAX_XML_BYTES: Final = 64 * 1024 * 1024
+"""Largest document accepted: a full EnvioDTE (2000 DTEs) is far below it."""
+
+_PARSER: Final = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    remove_comments=False,
+)
+_FLATTEN: Final = re.compile(rb">\s+<")
+_DECLARED_ENCODING: Final = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
+
+
+def parse_xml(data: bytes | str, *, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
+    """Parse untrusted XML into its root element, or raise ``XMLError`` saying what is wrong.
+
+    Rejects a DOCTYPE (so no DTD and no entity tricks), more than ``max_bytes`` and anything that
+    is not well formed. ISO-8859-1, windows-1252 and UTF-8 declarations are honoured.
+    """
+    if isinstance(data, str):
+        data = _encode_text(data)
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise XMLError(f"expected XML as bytes or str, got {type(data).__name__}")
+    data = bytes(data)
+    if len(data) > max_bytes:
+        raise XMLError(
+            f"XML is {len(data)} bytes, more than the {max_bytes} allowed; split the envelope"
+        )
+    if not data.strip():
+        raise XMLError("XML is empty")
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if isinstance(exc.lineno, int) else None
+        raise XMLError(f"XML is not well formed: {exc.msg}", line=line) from None
+    except (ValueError, LookupError) as exc:
+        raise XMLError(f"XML cannot be read: {exc}") from None
+    if root is None:
+        raise XMLError("XML has no root element")
+    docinfo: Any = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise XMLError("XML carries a DOCTYPE; SII documents never do, so it is refused")
+    return root
+
+
+def _encode_text(text: str) -> bytes:
+    """Encode a str for the parser, dropping a declared encoding that no longer applies."""
+    stripped = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+    return stripped.encode("utf-8")
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The encoding named in the XML declaration, lower-cased, if any."""
+    match = _DECLARED_ENCODING.match(data)
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def local_name(element: etree._Element) -> str:
+    """The tag without its namespace (``""`` for comments and processing instructions)."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2]
+
+
+def c14n_inclusive(element: etree._Element) -> bytes:
+    """Inclusive C14N 1.0 of ``element`` in its document context (the SII's canonical form).
+
+    Serializing the subtree carries every in-scope namespace onto its root; re-parsing it avoids
+    the libxml2 bug that writes ``xmlns=""`` on grandchildren of a subtree.
+    """
+    serialized = etree.tostring(element, with_tail=False)
+    return etree.tostring(etree.fromstring(serialized, _PARSER), method="c14n")
+
+
+def c14n_quick(element: etree._Element) -> bytes:
+    """Inclusive C14N without the re-parse when exclusive C14N is known to give the same bytes.
+
+    That holds when only the apex's own namespace is in scope and no descendant declares a
+    namespace it does not use, which is how this package writes documents. Verifiers fall back
+    to :func:`c14n_inclusive` when the quick form does not match.
+    """
+    tag = element.tag
+    namespace = tag[1 : tag.index("}")] if isinstance(tag, str) and tag[:1] == "{" else None
+    if element.nsmap == ({None: namespace} if namespace else {}):
+        return c14n_exclusive(element)
+    return c14n_inclusive(element)
+
+
+def c14n_exclusive(element: etree._Element) -> bytes:
+    """Exclusive C14N 1.0 of ``element``: only the namespaces it visibly uses."""
+    return etree.tostring(element, method="c14n", exclusive=True, with_tail=False)
+
+
+def strip_namespaces(element: etree._Element) -> etree._Element:
+    """A detached copy of ``element`` with every element in no namespace."""
+    serialized = etree.tostring(element, with_tail=False)
+    copy = etree.fromstring(serialized, _PARSER)
+    for node in copy.iter():
+        if isinstance(node.tag, str) and node.tag.startswith("{"):
+            node.tag = node.tag.rpartition("}")[2]
+    etree.cleanup_namespaces(copy)
+    return copy
+
+
+def c14n_stripped(element: etree._Element, *, default_ns: str | None = None) -> bytes:
+    """C14N of ``element`` with every namespace stripped, optionally re-declaring one default.
+
+    ``default_ns`` reproduces what a producer signed when it had that default namespace in scope
+    but the file was later extracted without it (the MiPyme quirk).
+    """
+    canonical = etree.tostring(strip_namespaces(element), method="c14n")
+    if default_ns is None:
+        return canonical
+    name_end = len(local_name(element)) + 1
+    return canonical[:name_end] + f' xmlns="{default_ns}"'.encode() + canonical[name_end:]
+
+
+def flatten(data: bytes) -> bytes:
+    """Remove the whitespace between tags, as the timbre's signed bytes require."""
+    return _FLATTEN.sub(b"><", data)
+
+
+def timbre_bytes(element: etree._Element, *, quote_entities: bool = True) -> bytes:
+    """The bytes the SII signs for a DD or a DA: namespace-free C14N, flattened, in ISO-8859-1.
+
+    With ``quote_entities`` the quotes in text are written as ``&quot;`` and ``&apos;``, as the
+    SII's escaping rules ask; some producers leave them raw, so verifiers try both.
+    Raises ``UnicodeEncodeError`` for text outside ISO-8859-1.
+    """
+    canonical = flatten(etree.tostring(strip_namespaces(element), method="c14n"))
+    if quote_entities:
+        canonical = _quote_text(canonical)
+    return canonical.decode("utf-8").encode("iso-8859-1")
+
+
+_TEXT_RUN: Final = re.compile(rb">([^<]+)<")
+
+
+def _quote_text(canonical: bytes) -> bytes:
+    """Escape quotes inside text nodes only (attribute values are left as C14N wrote them)."""
+
+    def escape(match: re.Match[bytes]) -> bytes:
+        text = match.group(1).replace(b'"', b"&quot;").replace(b"'", b"&apos;")
+        return b">" + text + b"<"
+
+    return _TEXT_RUN.sub(escape, canonical)

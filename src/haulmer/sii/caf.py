@@ -1,0 +1,246 @@
+"""The CAF (Código de Autorización de Folios): the SII's grant of a folio range and its key pair.
+
+A CAF file holds ``<CAF>`` (DA: issuer, type, folio range, date, public key, IDK; FRMA: the SII's
+signature over DA) plus the private key (RSASK) that stamps each document's timbre.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Final
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from lxml import etree
+
+from haulmer.errors import DocumentError, ErrorDetail, ValidationError, XMLError
+from haulmer.rut import Rut
+from haulmer.sii._xml import local_name, parse_xml, strip_namespaces, timbre_bytes
+from haulmer.sii.keys import caf_signer_key
+
+__all__ = ["EXPIRING_TYPES", "Caf"]
+
+EXPIRING_TYPES: Final = frozenset({33, 43, 46, 56, 61})
+"""Types whose folios expire six months after the CAF's authorization date (FA)."""
+
+_VALIDITY_MONTHS: Final = 6
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Caf:
+    """A loaded CAF. ``private_key`` is None when only the public ``<CAF>`` part was given."""
+
+    rut_emisor: Rut
+    razon_social: str
+    dte_type: int
+    folio_from: int
+    folio_to: int
+    authorized_on: dt.date
+    idk: int
+    public_key: rsa.RSAPublicKey
+    frma: bytes
+    element: etree._Element = field(compare=False)
+    private_key: rsa.RSAPrivateKey | None = field(default=None, compare=False)
+
+    @classmethod
+    def from_xml(cls, data: bytes | str) -> Caf:
+        """Load a CAF file (``<AUTORIZACION>``) or a bare ``<CAF>`` element, e.g. from a timbre.
+
+        Raises ``XMLError`` naming the missing or malformed part.
+        """
+        root = parse_xml(data)
+        return cls.from_element(root)
+
+    @classmethod
+    def from_element(cls, root: etree._Element) -> Caf:
+        """Load a CAF from a parsed ``<AUTORIZACION>`` or ``<CAF>`` element."""
+        root = strip_namespaces(root)
+        name = local_name(root)
+        if name == "AUTORIZACION":
+            caf = root.find("CAF")
+            if caf is None:
+                raise XMLError("CAF file has no <CAF> element inside <AUTORIZACION>")
+        elif name == "CAF":
+            caf = root
+        else:
+            raise XMLError(f"expected a CAF file (<AUTORIZACION> or <CAF>), got <{name}>")
+        da = caf.find("DA")
+        if da is None:
+            raise XMLError("CAF has no <DA> (datos de autorización)")
+        private_key = _private_key(root) if name == "AUTORIZACION" else None
+        folio_from = _int(da, "RNG/D")
+        folio_to = _int(da, "RNG/H")
+        if folio_from < 1 or folio_to < folio_from:
+            raise XMLError(f"CAF folio range {folio_from}..{folio_to} is not a valid range")
+        try:
+            rut = Rut(_text(da, "RE"), validate_dv=False)
+        except ValidationError as exc:
+            raise XMLError(f"CAF <RE> is not a RUT: {exc}") from None
+        try:
+            authorized_on = dt.date.fromisoformat(_text(da, "FA"))
+        except ValueError:
+            raise XMLError(f"CAF <FA> is not a date: {_text(da, 'FA')!r}") from None
+        return cls(
+            rut_emisor=rut,
+            razon_social=_text(da, "RS"),
+            dte_type=_int(da, "TD"),
+            folio_from=folio_from,
+            folio_to=folio_to,
+            authorized_on=authorized_on,
+            idk=_int(da, "IDK"),
+            public_key=_public_key(da),
+            frma=_b64(caf, "FRMA"),
+            element=caf,
+            private_key=private_key,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Caf(rut_emisor={str(self.rut_emisor)!r}, dte_type={self.dte_type}, "
+            f"folios={self.folio_from}..{self.folio_to}, idk={self.idk}, "
+            f"authorized_on={self.authorized_on.isoformat()!r})"
+        )
+
+    @property
+    def folio_count(self) -> int:
+        """How many folios the range authorizes."""
+        return self.folio_to - self.folio_from + 1
+
+    @property
+    def expires_on(self) -> dt.date | None:
+        """Last day the folios may be used (six months after FA for facturas and notes)."""
+        if self.dte_type not in EXPIRING_TYPES:
+            return None
+        return _add_months(self.authorized_on, _VALIDITY_MONTHS)
+
+    def is_expired(self, on: dt.date | None = None) -> bool:
+        """Whether the folios may no longer be used on ``on`` (today by default)."""
+        expiry = self.expires_on
+        return expiry is not None and (on or dt.date.today()) > expiry
+
+    def contains(self, folio: int) -> bool:
+        """Whether ``folio`` is inside the authorized range."""
+        return self.folio_from <= folio <= self.folio_to
+
+    @property
+    def is_official(self) -> bool:
+        """Whether the IDK is one of the SII's (100 certification, 300 production)."""
+        signer = caf_signer_key(self.idk)
+        return signer is not None and signer.official
+
+    def keys_match(self) -> bool:
+        """Whether RSASK is the private half of RSAPK (False when there is no RSASK)."""
+        if self.private_key is None:
+            return False
+        ours = self.private_key.public_key().public_numbers()
+        theirs = self.public_key.public_numbers()
+        return ours.n == theirs.n and ours.e == theirs.e
+
+    def frma_problem(self, *, allow_test_keys: bool = False) -> str | None:
+        """Why FRMA does not prove the SII authorized this CAF, or None when it does.
+
+        A key registered for tests counts only with ``allow_test_keys``.
+        """
+        signer = caf_signer_key(self.idk)
+        if signer is None:
+            return f"no known key signs CAFs with IDK {self.idk}"
+        if not signer.official and not allow_test_keys:
+            return f"IDK {self.idk} is a {signer.label}, not the SII's; not accepted here"
+        da = self.element.find("DA")
+        if da is None:  # pragma: no cover - checked at load
+            return "CAF has no DA"
+        for quote_entities in (True, False):
+            try:
+                signed = timbre_bytes(da, quote_entities=quote_entities)
+                signer.public_key.verify(self.frma, signed, padding.PKCS1v15(), hashes.SHA1())
+            except (InvalidSignature, UnicodeEncodeError, ValueError):
+                continue
+            return None
+        return f"FRMA does not verify with the {signer.label} (IDK {self.idk})"
+
+    def check_for_stamping(self, *, dte_type: int, folio: int, rut_emisor: str | Rut) -> None:
+        """Raise ``DocumentError`` unless this CAF may stamp that folio of that type and issuer."""
+        details: list[ErrorDetail] = []
+        if self.private_key is None:
+            details.append(ErrorDetail("caf", "has no private key (RSASK); load the CAF file"))
+        elif not self.keys_match():
+            details.append(ErrorDetail("caf", "RSASK does not match RSAPK; the file is damaged"))
+        if dte_type != self.dte_type:
+            details.append(
+                ErrorDetail("TipoDTE", f"is {dte_type} but the CAF authorizes {self.dte_type}")
+            )
+        if not self.contains(folio):
+            details.append(
+                ErrorDetail(
+                    "Folio",
+                    f"{folio} is outside the CAF range {self.folio_from}..{self.folio_to}",
+                )
+            )
+        if Rut(str(rut_emisor), validate_dv=False) != self.rut_emisor:
+            details.append(
+                ErrorDetail("RUTEmisor", f"is {rut_emisor} but the CAF is for {self.rut_emisor}")
+            )
+        if details:
+            summary = "; ".join(str(d) for d in details)
+            raise DocumentError(f"the CAF cannot stamp this document: {summary}", details)
+
+    def to_xml(self) -> bytes:
+        """The public ``<CAF>`` element (DA and FRMA) as it goes, verbatim, into every timbre."""
+        return bytes(etree.tostring(self.element, encoding="ISO-8859-1", xml_declaration=False))
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _text(parent: etree._Element, path: str) -> str:
+    node = parent.find(path)
+    if node is None or node.text is None or not node.text.strip():
+        raise XMLError(f"CAF has no <{path}>")
+    return node.text.strip()
+
+
+def _int(parent: etree._Element, path: str) -> int:
+    text = _text(parent, path)
+    if not text.isdigit():
+        raise XMLError(f"CAF <{path}> is not a number: {text[:20]!r}")
+    return int(text)
+
+
+def _b64(parent: etree._Element, path: str) -> bytes:
+    text = _text(parent, path)
+    try:
+        return base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise XMLError(f"CAF <{path}> is not base64") from None
+
+
+def _public_key(da: etree._Element) -> rsa.RSAPublicKey:
+    if da.find("RSAPK") is None:
+        raise XMLError("CAF has no <RSAPK>; only RSA CAFs are supported")
+    modulus = int.from_bytes(_b64(da, "RSAPK/M"), "big")
+    exponent = int.from_bytes(_b64(da, "RSAPK/E"), "big")
+    try:
+        return rsa.RSAPublicNumbers(exponent, modulus).public_key()
+    except ValueError as exc:
+        raise XMLError(f"CAF <RSAPK> is not a usable RSA key: {exc}") from None
+
+
+def _private_key(root: etree._Element) -> rsa.RSAPrivateKey | None:
+    node = root.find("RSASK")
+    if node is None or not (node.text or "").strip():
+        return None
+    try:
+        key = serialization.load_pem_private_key((node.text or "").strip().encode("ascii"), None)
+    except (ValueError, TypeError, UnicodeEncodeError):
+        raise XMLError("CAF <RSASK> is not a readable PEM private key") from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise XMLError("CAF <RSASK> is not an RSA key")
+    return key

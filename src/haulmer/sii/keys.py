@@ -1,0 +1,80 @@
+"""The public keys that sign CAF files (FRMA), by IDK: the SII's own plus any registered for tests.
+
+IDK 100 is the SII's certification key (maullin) and IDK 300 its production key (palena); both
+ship with the package. Test suites register their own keys under other IDKs; a CAF signed by one
+of those is accepted only when the caller says so (``official`` tells them apart).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from typing import Final
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+__all__ = [
+    "SII_IDKS",
+    "CafSignerKey",
+    "caf_signer_key",
+    "register_caf_signer_key",
+    "unregister_caf_signer_key",
+]
+
+SII_IDKS: Final = {100: "certification", 300: "production"}
+"""The IDKs of the SII's own CAF-signing keys and the environment each belongs to."""
+
+
+@dataclass(frozen=True)
+class CafSignerKey:
+    """A key that signs CAF files: its IDK, its public key and whether it is the SII's."""
+
+    idk: int
+    public_key: rsa.RSAPublicKey
+    official: bool
+    label: str
+
+
+_lock = threading.Lock()
+_registered: dict[int, CafSignerKey] = {}
+_official: dict[int, CafSignerKey] = {}
+
+
+def _load_official() -> dict[int, CafSignerKey]:
+    if not _official:
+        package = resources.files("haulmer.sii") / "data"
+        for idk, environment in SII_IDKS.items():
+            pem = (package / f"idk-{idk}.pem").read_bytes()
+            key = serialization.load_pem_public_key(pem)
+            if not isinstance(key, rsa.RSAPublicKey):  # pragma: no cover - shipped data
+                raise RuntimeError(f"bundled SII key idk-{idk}.pem is not RSA")
+            _official[idk] = CafSignerKey(idk, key, True, f"SII {environment} key")
+    return _official
+
+
+def caf_signer_key(idk: int) -> CafSignerKey | None:
+    """The key registered for ``idk`` (the SII's for 100 and 300), or None if none is known."""
+    with _lock:
+        official = _load_official().get(idk)
+        return official if official is not None else _registered.get(idk)
+
+
+def register_caf_signer_key(idk: int, public_key: rsa.RSAPublicKey, *, label: str = "") -> None:
+    """Trust ``public_key`` as the signer of CAFs with this IDK, as a non-SII (test) key.
+
+    The SII's IDKs cannot be overridden: a forged "SII" key would defeat the FRMA check.
+    """
+    if idk in SII_IDKS:
+        raise ValueError(f"IDK {idk} belongs to the SII; register test keys under another IDK")
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise TypeError("a CAF signer key must be an RSA public key")
+    with _lock:
+        _registered[idk] = CafSignerKey(idk, public_key, False, label or f"test key {idk}")
+
+
+def unregister_caf_signer_key(idk: int) -> None:
+    """Forget a test key registered with :func:`register_caf_signer_key` (no-op if unknown)."""
+    with _lock:
+        _registered.pop(idk, None)

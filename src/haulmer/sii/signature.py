@@ -1,0 +1,321 @@
+"""XMLDSig as the SII profile demands it: inclusive C14N, RSA-SHA1, one Reference, KeyValue+X509.
+
+Signing writes the ``<Signature>`` from a fixed template (its SignedInfo is already canonical), so
+the only canonicalization left is the referenced element's. Verification is lenient about how the
+producer canonicalized (inclusive, exclusive, namespaces stripped) and strict about everything
+that matters: the digest, the signature value, the key and the certificate's validity.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final, Protocol
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from lxml import etree
+
+from haulmer.errors import CertificateError
+from haulmer.sii._xml import (
+    DSIG_NS,
+    SII_NS,
+    XSI_NS,
+    c14n_exclusive,
+    c14n_inclusive,
+    c14n_quick,
+    c14n_stripped,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+__all__ = [
+    "C14N_10",
+    "RSA_SHA1",
+    "SHA1",
+    "SignatureCheck",
+    "SigningCertificate",
+    "check_signature",
+    "signature_xml",
+]
+
+C14N_10: Final = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+EXC_C14N: Final = "http://www.w3.org/2001/10/xml-exc-c14n#"
+RSA_SHA1: Final = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+RSA_SHA256: Final = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+SHA1: Final = "http://www.w3.org/2000/09/xmldsig#sha1"
+SHA256: Final = "http://www.w3.org/2001/04/xmlenc#sha256"
+
+_DIGESTS: Final[dict[str, Callable[[bytes], bytes]]] = {
+    SHA1: lambda data: hashlib.sha1(data).digest(),
+    SHA256: lambda data: hashlib.sha256(data).digest(),
+}
+_SIGNATURE_HASHES: Final[dict[str, type[hashes.HashAlgorithm]]] = {
+    RSA_SHA1: hashes.SHA1,
+    RSA_SHA256: hashes.SHA256,
+}
+_ID_PATTERN: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]{0,79}$")
+_DS = "{" + DSIG_NS + "}"
+
+
+class SigningCertificate(Protocol):
+    """What signing needs from ``haulmer.pfx.Certificate``."""
+
+    @property
+    def certificate_der(self) -> bytes: ...
+
+    @property
+    def public_key(self) -> rsa.RSAPublicKey: ...
+
+    def sign_sha1(self, data: bytes) -> bytes: ...
+
+    def is_valid_at(self, when: dt.datetime) -> bool: ...
+
+
+def _b64(data: bytes, width: int = 64) -> str:
+    text = base64.b64encode(data).decode("ascii")
+    if len(text) <= width:
+        return text
+    return "\n" + "\n".join(text[i : i + width] for i in range(0, len(text), width)) + "\n"
+
+
+def _int_b64(value: int) -> str:
+    return _b64(value.to_bytes((value.bit_length() + 7) // 8 or 1, "big"))
+
+
+def signed_info_c14n(reference_id: str, digest: bytes, *, with_xsi: bool = False) -> bytes:
+    """The canonical SignedInfo for a reference to ``#reference_id`` with that SHA-1 digest.
+
+    ``with_xsi`` declares the ``xsi`` namespace on it, as inclusive C14N sees it inside an
+    envelope whose root declares ``xmlns:xsi``.
+    """
+    if not _ID_PATTERN.match(reference_id):
+        raise ValueError(f"{reference_id!r} is not a valid XML ID for a signature reference")
+    xsi = f' xmlns:xsi="{XSI_NS}"' if with_xsi else ""
+    return (
+        f'<SignedInfo xmlns="{DSIG_NS}"{xsi}>'
+        f'<CanonicalizationMethod Algorithm="{C14N_10}"></CanonicalizationMethod>'
+        f'<SignatureMethod Algorithm="{RSA_SHA1}"></SignatureMethod>'
+        f'<Reference URI="#{reference_id}">'
+        f'<Transforms><Transform Algorithm="{C14N_10}"></Transform></Transforms>'
+        f'<DigestMethod Algorithm="{SHA1}"></DigestMethod>'
+        f"<DigestValue>{base64.b64encode(digest).decode('ascii')}</DigestValue>"
+        f"</Reference></SignedInfo>"
+    ).encode("ascii")
+
+
+def signature_xml(
+    canonical_referenced: bytes,
+    reference_id: str,
+    certificate: SigningCertificate,
+    *,
+    with_xsi: bool = False,
+) -> bytes:
+    """A complete ``<Signature>`` over the canonical bytes of the element with ``ID=reference_id``.
+
+    ``canonical_referenced`` must be the inclusive C14N of that element in its final context.
+    """
+    public_key = certificate.public_key
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise CertificateError("the SII accepts RSA signatures only", reason="key_not_rsa")
+    digest = hashlib.sha1(canonical_referenced).digest()
+    signed_info = signed_info_c14n(reference_id, digest, with_xsi=with_xsi)
+    signature_value = certificate.sign_sha1(signed_info)
+    numbers = public_key.public_numbers()
+    return b"".join(
+        (
+            f'<Signature xmlns="{DSIG_NS}">'.encode("ascii"),
+            # Written in canonical form: what is signed is exactly what is written.
+            signed_info,
+            f"<SignatureValue>{_b64(signature_value)}</SignatureValue>"
+            f"<KeyInfo><KeyValue><RSAKeyValue>"
+            f"<Modulus>{_int_b64(numbers.n)}</Modulus>"
+            f"<Exponent>{_int_b64(numbers.e)}</Exponent>"
+            f"</RSAKeyValue></KeyValue>"
+            f"<X509Data><X509Certificate>{_b64(certificate.certificate_der)}</X509Certificate>"
+            f"</X509Data></KeyInfo></Signature>".encode("ascii"),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """The outcome of checking one ``<Signature>``: the reference and every problem found."""
+
+    reference_id: str | None
+    problems: tuple[tuple[str, str], ...]
+    certificate: x509.Certificate | None = None
+    referenced: etree._Element | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the signature, its digest, key and certificate all check out."""
+        return not self.problems
+
+
+def _digest_candidates(element: etree._Element) -> Iterator[bytes]:
+    """The canonical forms producers are known to have signed, most standard first."""
+    yield c14n_quick(element)
+    yield c14n_inclusive(element)
+    yield c14n_exclusive(element)
+    yield c14n_stripped(element)
+    yield c14n_stripped(element, default_ns=SII_NS)
+
+
+def _signed_info_candidates(signed_info: etree._Element) -> Iterator[bytes]:
+    yield c14n_quick(signed_info)
+    yield c14n_inclusive(signed_info)
+    yield c14n_exclusive(signed_info)
+
+
+def _decode_b64(node: etree._Element | None) -> bytes | None:
+    if node is None or not node.text:
+        return None
+    try:
+        return base64.b64decode("".join(node.text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _key_value(key_info: etree._Element) -> rsa.RSAPublicKey | None:
+    modulus = _decode_b64(key_info.find(f"{_DS}KeyValue/{_DS}RSAKeyValue/{_DS}Modulus"))
+    exponent = _decode_b64(key_info.find(f"{_DS}KeyValue/{_DS}RSAKeyValue/{_DS}Exponent"))
+    if modulus is None or exponent is None:
+        return None
+    try:
+        return rsa.RSAPublicNumbers(
+            int.from_bytes(exponent, "big"), int.from_bytes(modulus, "big")
+        ).public_key()
+    except ValueError:
+        return None
+
+
+def _same_key(a: rsa.RSAPublicKey, b: rsa.RSAPublicKey) -> bool:
+    return a.public_numbers() == b.public_numbers()
+
+
+def check_signature(
+    signature: etree._Element,
+    *,
+    signed_at: Callable[[etree._Element], dt.datetime | None] | None = None,
+) -> SignatureCheck:
+    """Check one ``<Signature>``; the referenced element must be one of its siblings.
+
+    ``signed_at`` reads the signing time (TmstFirma) from the referenced element, so that an
+    expired certificate is judged at the moment it signed, not today.
+    """
+    problems: list[tuple[str, str]] = []
+    signed_info = signature.find(f"{_DS}SignedInfo")
+    if signed_info is None:
+        return SignatureCheck(None, (("signature", "no SignedInfo"),))
+    references = signed_info.findall(f"{_DS}Reference")
+    if len(references) != 1:
+        return SignatureCheck(None, (("signature", f"{len(references)} References, expected 1"),))
+    reference = references[0]
+    uri = reference.get("URI") or ""
+    reference_id = uri[1:] if uri.startswith("#") else None
+    if not reference_id:
+        return SignatureCheck(None, (("signature", f"Reference URI {uri!r} is not '#ID'"),))
+    parent = signature.getparent()
+    referenced = None
+    if parent is not None:
+        for sibling in parent:
+            if isinstance(sibling.tag, str) and sibling.get("ID") == reference_id:
+                referenced = sibling
+                break
+    if referenced is None:
+        return SignatureCheck(
+            reference_id, (("signature", f"no sibling element has ID {reference_id!r}"),)
+        )
+
+    digest_method = reference.find(f"{_DS}DigestMethod")
+    algorithm = digest_method.get("Algorithm", "") if digest_method is not None else ""
+    digest_function = _DIGESTS.get(algorithm)
+    expected_digest = _decode_b64(reference.find(f"{_DS}DigestValue"))
+    if digest_function is None:
+        problems.append(("digest", "unsupported DigestMethod (the SII uses SHA-1)"))
+    elif expected_digest is None:
+        problems.append(("digest", "DigestValue is missing or not base64"))
+    elif not any(
+        digest_function(form) == expected_digest for form in _digest_candidates(referenced)
+    ):
+        problems.append(("digest", f"the content of {reference_id!r} changed after it was signed"))
+
+    key_info = signature.find(f"{_DS}KeyInfo")
+    certificate: x509.Certificate | None = None
+    public_key: rsa.RSAPublicKey | None = None
+    if key_info is None:
+        problems.append(("key", "no KeyInfo"))
+    else:
+        key_value = _key_value(key_info)
+        der = _decode_b64(key_info.find(f"{_DS}X509Data/{_DS}X509Certificate"))
+        if der is not None:
+            try:
+                certificate = x509.load_der_x509_certificate(der)
+                candidate = certificate.public_key()
+            except ValueError:
+                problems.append(("certificate", "X509Certificate cannot be read"))
+            else:
+                if not isinstance(candidate, rsa.RSAPublicKey):
+                    problems.append(("certificate", "the certificate's key is not RSA"))
+                else:
+                    public_key = candidate
+        if (
+            public_key is not None
+            and key_value is not None
+            and not _same_key(public_key, key_value)
+        ):
+            problems.append(("key", "X509Certificate and KeyValue hold different keys"))
+        if public_key is None and key_value is not None and der is None:
+            public_key = key_value
+        if public_key is None and not problems:
+            problems.append(("key", "no usable RSA key in KeyInfo"))
+
+    method = signed_info.find(f"{_DS}SignatureMethod")
+    hash_type = _SIGNATURE_HASHES.get(method.get("Algorithm", "") if method is not None else "")
+    signature_value = _decode_b64(signature.find(f"{_DS}SignatureValue"))
+    if hash_type is None:
+        problems.append(("signature", "unsupported SignatureMethod (the SII uses RSA-SHA1)"))
+    elif signature_value is None:
+        problems.append(("signature", "SignatureValue is missing or not base64"))
+    elif public_key is not None and not _verifies(
+        public_key, signature_value, signed_info, hash_type()
+    ):
+        problems.append(("signature", "SignatureValue does not verify with the signer's key"))
+
+    if certificate is not None and signed_at is not None:
+        when = signed_at(referenced)
+        if when is None:
+            when = dt.datetime.now(dt.timezone.utc)
+        if not (certificate.not_valid_before_utc <= when <= certificate.not_valid_after_utc):
+            problems.append(
+                (
+                    "certificate",
+                    f"not valid at the signing time {when.isoformat()} (valid "
+                    f"{certificate.not_valid_before_utc.date()}.."
+                    f"{certificate.not_valid_after_utc.date()})",
+                )
+            )
+    return SignatureCheck(reference_id, tuple(problems), certificate, referenced)
+
+
+def _verifies(
+    key: rsa.RSAPublicKey,
+    value: bytes,
+    signed_info: etree._Element,
+    algorithm: hashes.HashAlgorithm,
+) -> bool:
+    for form in _signed_info_candidates(signed_info):
+        try:
+            key.verify(value, form, padding.PKCS1v15(), algorithm)
+        except InvalidSignature:
+            continue
+        return True
+    return False

@@ -1,0 +1,200 @@
+"""Verify a received DTE or envelope: every signature, every timbre and, optionally, every CAF.
+
+The result lists each failed check with its reason instead of raising: received XML is often
+slightly off, and a caller needs to know what exactly failed. Hostile input is a failure too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Final
+
+from lxml import etree
+
+from haulmer.errors import XMLError
+from haulmer.sii._xml import DSIG_NS, local_name, parse_xml
+from haulmer.sii.signature import check_signature
+from haulmer.sii.ted import check_ted
+
+__all__ = ["Failure", "Verification", "verify"]
+
+_DOCUMENT_TAGS: Final = frozenset({"Documento", "Liquidacion", "Exportaciones"})
+_ENVELOPES: Final = frozenset({"EnvioDTE", "EnvioBOLETA"})
+_SIGNATURE: Final = "{" + DSIG_NS + "}Signature"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed check: ``check`` names it (signature, digest, key, certificate, ted, caf, xml,
+    structure), ``where`` says which document or envelope, ``reason`` says why."""
+
+    check: str
+    reason: str
+    where: str = ""
+
+    def __str__(self) -> str:
+        place = f" [{self.where}]" if self.where else ""
+        return f"{self.check}{place}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of :func:`verify`: ``ok`` when nothing failed; ``passed`` lists what held."""
+
+    failures: tuple[Failure, ...] = ()
+    passed: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """Whether every check passed (and at least one was made)."""
+        return not self.failures and bool(self.passed)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        if self.ok:
+            return "verified: " + ", ".join(self.passed)
+        return "not verified: " + "; ".join(str(f) for f in self.failures)
+
+
+def _santiago() -> dt.tzinfo:
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo("America/Santiago")
+    except Exception:  # tz database missing: Chile's standard offset is close enough
+        return dt.timezone(dt.timedelta(hours=-4))
+
+
+def _timestamp_reader(*paths: str) -> object:
+    def read(element: etree._Element) -> dt.datetime | None:
+        for path in paths:
+            node = element.find(path)
+            if node is not None and node.text:
+                try:
+                    when = dt.datetime.fromisoformat(node.text.strip())
+                except ValueError:
+                    return None
+                if when.tzinfo is None:
+                    when = when.replace(tzinfo=_santiago())
+                return when.astimezone(dt.timezone.utc)
+        return None
+
+    return read
+
+
+_document_signed_at = _timestamp_reader("{*}TmstFirma")
+_envelope_signed_at = _timestamp_reader("{*}Caratula/{*}TmstFirmaEnv")
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.failures: list[Failure] = []
+        self.passed: list[str] = []
+
+    def fail(self, check: str, reason: str, where: str) -> None:
+        self.failures.append(Failure(check, reason, where))
+
+    def result(self) -> Verification:
+        return Verification(tuple(self.failures), tuple(self.passed))
+
+
+def verify(
+    xml: bytes | str,
+    *,
+    check_caf: bool = False,
+    allow_test_cafs: bool = False,
+) -> Verification:
+    """Check every signature (documents and envelope), every timbre and, with ``check_caf``,
+    every CAF's FRMA against the SII's keys (test keys count only with ``allow_test_cafs``).
+
+    Certificates are judged at the signing time (TmstFirma), so old documents still verify. The
+    certificate chain is not checked: no CA list is bundled.
+    """
+    collector = _Collector()
+    try:
+        root = parse_xml(xml)
+    except XMLError as exc:
+        collector.fail("xml", str(exc), "")
+        return collector.result()
+    try:
+        _verify_root(root, collector, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
+    except Exception as exc:  # never crash on hostile input; report it instead
+        collector.fail("xml", f"cannot be verified: {type(exc).__name__}: {exc}", "")
+    return collector.result()
+
+
+def _verify_root(
+    root: etree._Element, collector: _Collector, *, check_caf: bool, allow_test_cafs: bool
+) -> None:
+    name = local_name(root)
+    if name == "DTE":
+        _verify_dte(root, collector, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
+        return
+    if name not in _ENVELOPES:
+        collector.fail("structure", f"expected DTE, EnvioDTE or EnvioBOLETA, got <{name}>", "")
+        return
+    set_dte = root.find("{*}SetDTE")
+    if set_dte is None:
+        collector.fail("structure", f"{name} has no SetDTE", name)
+        return
+    where = f"{name} {set_dte.get('ID') or ''}".strip()
+    signatures = root.findall(_SIGNATURE)
+    if not signatures:
+        collector.fail("signature", "the envelope is not signed", where)
+    for signature in signatures:
+        _record_signature(signature, collector, where, envelope=True)
+    documents = set_dte.findall("{*}DTE")
+    if not documents:
+        collector.fail("structure", "the envelope holds no DTE", where)
+    for dte in documents:
+        _verify_dte(dte, collector, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
+
+
+def _record_signature(
+    signature: etree._Element, collector: _Collector, where: str, *, envelope: bool
+) -> None:
+    reader = _envelope_signed_at if envelope else _document_signed_at
+    check = check_signature(signature, signed_at=reader)  # type: ignore[arg-type]
+    for kind, reason in check.problems:
+        collector.fail(kind, reason, where)
+    if check.ok:
+        collector.passed.append(f"signature {where}")
+
+
+def _verify_dte(
+    dte: etree._Element, collector: _Collector, *, check_caf: bool, allow_test_cafs: bool
+) -> None:
+    documento = next(
+        (child for child in dte if local_name(child) in _DOCUMENT_TAGS),
+        None,
+    )
+    if documento is None:
+        collector.fail("structure", "the DTE holds no Documento", "DTE")
+        return
+    where = f"DTE {documento.get('ID') or '(no ID)'}"
+    signatures = dte.findall(_SIGNATURE)
+    if not signatures:
+        collector.fail("signature", "the document is not signed", where)
+    elif len(signatures) > 1:
+        collector.fail("signature", f"{len(signatures)} signatures, expected 1", where)
+    else:
+        _record_signature(signatures[0], collector, where, envelope=False)
+        check_id = signatures[0].find(f"{{{DSIG_NS}}}SignedInfo/{{{DSIG_NS}}}Reference")
+        uri = check_id.get("URI") if check_id is not None else None
+        if uri is not None and uri != f"#{documento.get('ID')}":
+            collector.fail("signature", f"signs {uri!r}, not the Documento", where)
+
+    problems, caf = check_ted(documento)
+    for kind, reason in problems:
+        collector.fail(kind, reason, where)
+    if not problems:
+        collector.passed.append(f"ted {where}")
+    if check_caf and caf is not None:
+        problem = caf.frma_problem(allow_test_keys=allow_test_cafs)
+        if problem is not None:
+            collector.fail("caf", problem, where)
+        else:
+            collector.passed.append(f"caf {where}")
