@@ -17,7 +17,11 @@ def install(fake: Any) -> None:
     from haulmer.testing.platform._routes import register
     from haulmer.testing.platform._state import PlatformState
 
-    state = PlatformState(clock=fake.clock, outbox=fake.outbox)
+    state = PlatformState(
+        clock=fake.clock,
+        outbox=fake.outbox,
+        register_tenant=getattr(fake, "add_openfactura_tenant", None),
+    )
     fake.platform_state = state
     fake.outbox.before_read(state.catch_up)
     fake.on_reset(state.reset)

@@ -1,0 +1,232 @@
+"""The records the fake platform keeps, each able to render itself as the contract's JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from haulmer.openfactura.certification import CertificationStage
+
+
+def _iso(moment: datetime | date | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+@dataclass
+class StatusChange:
+    """One entry of an order's status history."""
+
+    status: str
+    at: datetime
+    note: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"status": self.status, "at": _iso(self.at), "note": self.note}
+
+
+@dataclass
+class Order:
+    """A purchase: buyer, lines, payment and its status history."""
+
+    id: str
+    number: int
+    buyer: dict[str, str]
+    products: list[dict[str, Any]]
+    plans: list[dict[str, Any]]
+    total: int
+    created_at: datetime
+    status: str = "created"
+    payment_method: str | None = None
+    payment_medium: str | None = None
+    bank_validation_due: datetime | None = None
+    bank_approves: bool = True
+    paid_at: datetime | None = None
+    tax_document: dict[str, Any] | None = None
+    history: list[StatusChange] = field(default_factory=list)
+
+    def move(self, status: str, at: datetime, note: str) -> None:
+        """Change status and record it in the history."""
+        self.status = status
+        self.history.append(StatusChange(status, at, note))
+
+    @property
+    def includes_point_of_sale(self) -> bool:
+        """Whether a point-of-sale device was bought (boleta and factura become mandatory)."""
+        from haulmer.testing.platform._catalog import POINT_OF_SALE_PRODUCTS
+
+        return any(line["code"] in POINT_OF_SALE_PRODUCTS for line in self.products)
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "number": self.number,
+            "status": self.status,
+            "buyer": dict(self.buyer),
+            "products": [dict(line) for line in self.products],
+            "plans": [dict(line) for line in self.plans],
+            "total": self.total,
+            "currency": "CLP",
+            "payment_method": self.payment_method,
+            "payment_medium": self.payment_medium,
+            "bank_validation_expected_at": _iso(self.bank_validation_due),
+            "paid_at": _iso(self.paid_at),
+            "tax_document": dict(self.tax_document) if self.tax_document else None,
+            "status_history": [change.to_wire() for change in self.history],
+            "created_at": _iso(self.created_at),
+        }
+
+
+@dataclass
+class Account:
+    """A Haulmer Accounts identity (one login for every Haulmer platform)."""
+
+    id: str
+    email: str
+    name: str
+    created_at: datetime
+    password_salt: bytes = b""
+    password_hash: bytes = b""
+    password_created_at: datetime | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        from haulmer.testing.platform._state import PLATFORMS
+
+        return {
+            "id": self.id,
+            "email": self.email,
+            "name": self.name,
+            "has_password": self.password_created_at is not None,
+            "password_created_at": _iso(self.password_created_at),
+            "platforms": list(PLATFORMS),
+            "created_at": _iso(self.created_at),
+        }
+
+
+@dataclass
+class Organization:
+    """A company (razón social + RUT) inside a workspace."""
+
+    id: str
+    workspace_id: str
+    razon_social: str
+    rut: str
+    created_at: datetime
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "workspace_id": self.workspace_id,
+            "razon_social": self.razon_social,
+            "rut": self.rut,
+            "created_at": _iso(self.created_at),
+        }
+
+
+@dataclass
+class Workspace:
+    """A workspace: owner, administrator, name and organizations, set up in three steps."""
+
+    id: str
+    order_id: str
+    owner_account_id: str
+    owner_email: str
+    point_of_sale: bool
+    created_at: datetime
+    status: str = "pending_administrator"
+    administrator: dict[str, str] | None = None
+    name: str | None = None
+    organizations: list[Organization] = field(default_factory=list)
+    member_account_ids: set[str] = field(default_factory=set)
+
+    @property
+    def instructions_to(self) -> str:
+        """Where e-mails about this workspace go: the administrator once there is one."""
+        return self.administrator["email"] if self.administrator else self.owner_email
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "order_id": self.order_id,
+            "status": self.status,
+            "owner_email": self.owner_email,
+            "administrator": dict(self.administrator) if self.administrator else None,
+            "name": self.name,
+            "organizations": [organization.to_wire() for organization in self.organizations],
+            "created_at": _iso(self.created_at),
+        }
+
+
+@dataclass
+class Certification:
+    """The SII certification of one setup, moving on the clock across business days."""
+
+    started_at: datetime
+    estimated_completion: date
+    milestones: list[tuple[datetime, CertificationStage]]
+    reached: list[tuple[CertificationStage, datetime]] = field(default_factory=list)
+
+    @property
+    def stage(self) -> CertificationStage:
+        return self.reached[-1][0] if self.reached else CertificationStage.POSTULACION
+
+    @property
+    def certified_at(self) -> datetime | None:
+        for stage, at in self.reached:
+            if stage is CertificationStage.CERTIFIED:
+                return at
+        return None
+
+    def to_wire(self, setup_id: str, now: datetime) -> dict[str, Any]:
+        from haulmer.openfactura.certification import (
+            CERTIFICATION_BUSINESS_DAYS,
+            business_days_between,
+        )
+
+        certified_at = self.certified_at
+        elapsed = business_days_between(self.started_at.date(), now.date())
+        return {
+            "setup_id": setup_id,
+            "status": "certified" if certified_at else "in_progress",
+            "stage": self.stage.value,
+            "started_at": _iso(self.started_at),
+            "estimated_completion": _iso(self.estimated_completion),
+            "business_days_required": CERTIFICATION_BUSINESS_DAYS,
+            "business_days_elapsed": min(elapsed, CERTIFICATION_BUSINESS_DAYS),
+            "certified_at": _iso(certified_at),
+            "history": [{"stage": stage.value, "at": _iso(at)} for stage, at in self.reached],
+        }
+
+
+@dataclass
+class Setup:
+    """The OpenFactura setup of a workspace: organization, signature, DTE types, certification."""
+
+    id: str
+    workspace_id: str
+    mandatory_dte_types: list[int]
+    created_at: datetime
+    status: str = "pending_organization"
+    organization_id: str | None = None
+    company: dict[str, Any] | None = None
+    certificate: dict[str, Any] | None = None
+    dte_types: list[int] = field(default_factory=list)
+    certification: Certification | None = None
+    api_key_created_at: datetime | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        from haulmer.testing.platform._state import AVAILABLE_DTE_TYPES
+
+        return {
+            "id": self.id,
+            "workspace_id": self.workspace_id,
+            "status": self.status,
+            "organization_id": self.organization_id,
+            "company": dict(self.company) if self.company else None,
+            "certificate": dict(self.certificate) if self.certificate else None,
+            "dte_types": list(self.dte_types),
+            "mandatory_dte_types": list(self.mandatory_dte_types),
+            "available_dte_types": list(AVAILABLE_DTE_TYPES),
+            "api_key_created_at": _iso(self.api_key_created_at),
+            "created_at": _iso(self.created_at),
+        }
