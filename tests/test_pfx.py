@@ -1,0 +1,498 @@
+"""haulmer.pfx: loading a .pfx/.p12, reading the holder's RUT, signing, and every failure reason.
+
+The PKCS#12 files here are built with ``cryptography`` directly (not with the test helper) so that
+odd real-world shapes can be made: RUT in SAN or serialNumber, no key, no certificate, EC keys...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import pickle
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+from haulmer.errors import CertificateError, ValidationError
+from haulmer.pfx import RUT_OTHER_NAME_OID, Certificate, CertificateErrorReason, load_pfx
+from haulmer.rut import Rut
+
+PASSWORD = "S3cr3t-Pa55word!"
+UTC = dt.timezone.utc
+NOW = dt.datetime.now(UTC).replace(microsecond=0)
+
+
+@cache
+def rsa_key(index: int = 0, size: int = 2048) -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=size)
+
+
+@cache
+def ec_key() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def ia5(text: str) -> bytes:
+    return b"\x16" + bytes([len(text)]) + text.encode("ascii")
+
+
+def build_cert(
+    key: Any,
+    *,
+    san: Sequence[x509.GeneralName] = (),
+    serial_text: str | None = None,
+    common_name: str = "JUAN PEREZ",
+    not_before: dt.datetime = NOW - dt.timedelta(days=1),
+    not_after: dt.datetime = NOW + dt.timedelta(days=365),
+) -> x509.Certificate:
+    attributes = [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "CL"),
+        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+    ]
+    if serial_text is not None:
+        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_text))
+    subject = x509.Name(attributes)
+    issuer = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TEST CA")])
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(123456789)
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+    )
+    if san:
+        builder = builder.add_extension(x509.SubjectAlternativeName(list(san)), critical=False)
+    return builder.sign(key, hashes.SHA256())
+
+
+def build_pfx(
+    key: Any,
+    cert: x509.Certificate | None,
+    *,
+    extra: Sequence[x509.Certificate] = (),
+    password: str | None = PASSWORD,
+) -> bytes:
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(password.encode())
+        if password
+        else serialization.NoEncryption()
+    )
+    return pkcs12.serialize_key_and_certificates(
+        b"firma", key, cert, list(extra) or None, encryption
+    )
+
+
+def rut_san(text: str) -> x509.OtherName:
+    return x509.OtherName(x509.ObjectIdentifier(RUT_OTHER_NAME_OID), ia5(text))
+
+
+def reason_of(data: Any, password: Any = PASSWORD, **kwargs: Any) -> str:
+    with pytest.raises(CertificateError) as caught:
+        load_pfx(data, password, **kwargs)
+    return str(caught.value.reason)
+
+
+# -- the holder's RUT ----------------------------------------------------------------------------
+
+
+def test_holder_rut_comes_from_the_san_other_name() -> None:
+    key = rsa_key()
+    cert = load_pfx(build_pfx(key, build_cert(key, san=[rut_san("13185095-6")])), PASSWORD)
+    assert cert.holder_rut == Rut("13185095-6")
+
+
+def test_holder_rut_comes_from_the_subject_serial_number() -> None:
+    key = rsa_key()
+    cert = load_pfx(build_pfx(key, build_cert(key, serial_text="13185095-6")), PASSWORD)
+    assert cert.holder_rut == Rut("13185095-6")
+
+
+def test_holder_rut_is_found_inside_a_decorated_serial_number() -> None:
+    key = rsa_key()
+    cert = load_pfx(build_pfx(key, build_cert(key, serial_text="RUT: 13.185.095-6")), PASSWORD)
+    assert cert.holder_rut == Rut("13185095-6")
+
+
+def test_san_wins_over_the_serial_number() -> None:
+    key = rsa_key()
+    cert_obj = build_cert(key, san=[rut_san("76795561-8")], serial_text="13185095-6")
+    assert load_pfx(build_pfx(key, cert_obj), PASSWORD).holder_rut == Rut("76795561-8")
+
+
+def test_holder_rut_is_none_when_the_certificate_names_none() -> None:
+    key = rsa_key()
+    cert = load_pfx(build_pfx(key, build_cert(key)), PASSWORD)
+    assert cert.holder_rut is None
+
+
+def test_holder_rut_keeps_a_wrong_check_digit() -> None:
+    # cl-sii's own test certificate holds 13185095-K; the right digit is 6.
+    key = rsa_key()
+    cert = load_pfx(build_pfx(key, build_cert(key, san=[rut_san("13185095-K")])), PASSWORD)
+    assert cert.holder_rut is not None
+    assert str(cert.holder_rut) == "13185095-K"
+    assert not cert.holder_rut.is_dv_valid
+
+
+def test_other_san_entries_are_ignored() -> None:
+    key = rsa_key()
+    san = [
+        x509.RFC822Name("juan@example.cl"),
+        x509.OtherName(x509.ObjectIdentifier("1.3.6.1.4.1.8321.2"), ia5("60803000-K")),
+    ]
+    cert = load_pfx(build_pfx(key, build_cert(key, san=san, serial_text="9.999.999-3")), PASSWORD)
+    assert cert.holder_rut == Rut("9999999-3")
+
+
+def test_a_utf8_or_explicitly_tagged_san_value_is_read() -> None:
+    key = rsa_key()
+    utf8 = x509.OtherName(x509.ObjectIdentifier(RUT_OTHER_NAME_OID), b"\x0c\x0a13185095-6")
+    tagged = x509.OtherName(
+        x509.ObjectIdentifier(RUT_OTHER_NAME_OID), b"\xa0\x0c" + ia5("13185095-6")
+    )
+    for other in (utf8, tagged):
+        cert = load_pfx(build_pfx(key, build_cert(key, san=[other])), PASSWORD)
+        assert cert.holder_rut == Rut("13185095-6")
+
+
+def test_an_unreadable_san_rut_falls_back_to_the_serial_number() -> None:
+    key = rsa_key()
+    cert_obj = build_cert(key, san=[rut_san("not a rut")], serial_text="13185095-6")
+    assert load_pfx(build_pfx(key, cert_obj), PASSWORD).holder_rut == Rut("13185095-6")
+
+
+# -- what a Certificate exposes -----------------------------------------------------------------
+
+
+def test_certificate_exposes_names_dates_and_serial() -> None:
+    key = rsa_key()
+    cert_obj = build_cert(key, serial_text="13185095-6", common_name="MARÍA PÉREZ")
+    cert = load_pfx(build_pfx(key, cert_obj), PASSWORD)
+    assert cert.subject_name == "serialNumber=13185095-6,CN=MARÍA PÉREZ,C=CL"
+    assert cert.issuer_name == "CN=TEST CA"
+    assert cert.common_name == "MARÍA PÉREZ"
+    assert cert.serial_number == 123456789
+    assert cert.not_before == NOW - dt.timedelta(days=1)
+    assert cert.not_after == NOW + dt.timedelta(days=365)
+    assert cert.not_before.tzinfo is not None
+    assert cert.not_after.utcoffset() == dt.timedelta(0)
+    assert cert.x509 == cert_obj
+
+
+def test_key_size_reports_the_modulus_bits() -> None:
+    assert load_pfx(build_pfx(rsa_key(), build_cert(rsa_key())), PASSWORD).key_size == 2048
+    small = rsa_key(0, 1024)
+    assert load_pfx(build_pfx(small, build_cert(small)), PASSWORD).key_size == 1024
+
+
+def test_encodings_and_fingerprints_describe_the_same_certificate() -> None:
+    key = rsa_key()
+    cert = load_pfx(build_pfx(key, build_cert(key)), PASSWORD)
+    der = cert.certificate_der
+    assert x509.load_der_x509_certificate(der) == cert.x509
+    assert x509.load_pem_x509_certificate(cert.certificate_pem) == cert.x509
+    assert cert.certificate_pem.startswith(b"-----BEGIN CERTIFICATE-----")
+    assert cert.sha1_fingerprint == ":".join(f"{b:02X}" for b in hashlib.sha1(der).digest())
+    assert cert.sha256_fingerprint.replace(":", "").lower() == hashlib.sha256(der).hexdigest()
+
+
+def test_sign_sha1_is_rsa_pkcs1v15_sha1_verifiable_with_the_public_key() -> None:
+    key = rsa_key()
+    cert = load_pfx(build_pfx(key, build_cert(key)), PASSWORD)
+    signature = cert.sign_sha1(b"<SignedInfo/>")
+    assert len(signature) == 256
+    cert.public_key.verify(signature, b"<SignedInfo/>", padding.PKCS1v15(), hashes.SHA1())
+    assert cert.sign_sha1(b"<SignedInfo/>") == signature  # PKCS#1 v1.5 is deterministic
+    cert.x509.public_key().verify(  # type: ignore[union-attr, call-arg]
+        signature,
+        b"<SignedInfo/>",
+        padding.PKCS1v15(),  # type: ignore[arg-type]
+        hashes.SHA1(),  # type: ignore[arg-type]
+    )
+
+
+def test_private_key_is_the_one_in_the_file() -> None:
+    key = rsa_key()
+    cert = load_pfx(build_pfx(key, build_cert(key)), PASSWORD)
+    assert cert.private_key.private_numbers() == key.private_numbers()
+    assert cert.public_key.public_numbers() == key.public_key().public_numbers()
+
+
+def test_a_certificate_cannot_be_pickled() -> None:
+    key = rsa_key()
+    cert = load_pfx(build_pfx(key, build_cert(key)), PASSWORD)
+    with pytest.raises(TypeError, match="private key"):
+        pickle.dumps(cert)
+
+
+# -- inputs ---------------------------------------------------------------------------------------
+
+
+def test_loads_from_a_path_given_as_str_or_pathlike(tmp_path: Path) -> None:
+    key = rsa_key()
+    path = tmp_path / "firma.pfx"
+    path.write_bytes(build_pfx(key, build_cert(key, san=[rut_san("13185095-6")])))
+    assert load_pfx(path, PASSWORD).holder_rut == Rut("13185095-6")
+    assert load_pfx(str(path), PASSWORD).holder_rut == Rut("13185095-6")
+
+
+def test_password_may_be_bytes() -> None:
+    key = rsa_key()
+    assert load_pfx(build_pfx(key, build_cert(key)), PASSWORD.encode()).key_size == 2048
+
+
+def test_a_file_without_password_opens_with_none_or_empty() -> None:
+    key = rsa_key()
+    data = build_pfx(key, build_cert(key), password=None)
+    assert load_pfx(data, None).key_size == 2048
+    assert load_pfx(data, "").key_size == 2048
+    assert load_pfx(data, b"").key_size == 2048
+
+
+def test_an_encrypted_file_does_not_open_without_password() -> None:
+    key = rsa_key()
+    data = pkcs12.serialize_key_and_certificates(
+        b"firma", key, build_cert(key), None, serialization.BestAvailableEncryption(b"x")
+    )
+    assert reason_of(data, None) == "wrong_password"
+
+
+def test_bytearray_and_memoryview_are_read_as_data() -> None:
+    key = rsa_key()
+    data = build_pfx(key, build_cert(key))
+    assert load_pfx(bytearray(data), PASSWORD).key_size == 2048
+    assert load_pfx(memoryview(data), PASSWORD).key_size == 2048  # type: ignore[arg-type]
+
+
+def test_other_input_types_are_a_type_error() -> None:
+    with pytest.raises(TypeError, match="bytes or its path"):
+        load_pfx(12345, PASSWORD)  # type: ignore[arg-type]
+
+
+def test_the_certificate_is_found_among_the_extra_ones() -> None:
+    key, stranger = rsa_key(), rsa_key(1)
+    own = build_cert(key, san=[rut_san("13185095-6")])
+    data = build_pfx(key, None, extra=[build_cert(stranger), own])
+    assert load_pfx(data, PASSWORD).holder_rut == Rut("13185095-6")
+
+
+# -- every failure reason -------------------------------------------------------------------------
+
+
+def test_reasons_are_the_documented_stable_strings() -> None:
+    assert {r.value for r in CertificateErrorReason} == {
+        "file_not_found",
+        "file_unreadable",
+        "not_pkcs12",
+        "wrong_password",
+        "no_private_key",
+        "no_certificate",
+        "key_mismatch",
+        "key_not_rsa",
+        "expired",
+        "not_yet_valid",
+    }
+    assert CertificateErrorReason.EXPIRED == "expired"
+    assert str(CertificateErrorReason.EXPIRED) == "expired"
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert reason_of(tmp_path / "nope.pfx") == "file_not_found"
+
+
+def test_a_directory_is_unreadable(tmp_path: Path) -> None:
+    assert reason_of(tmp_path) == "file_unreadable"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"garbage", b"\x00" * 64, b"0\x82\x01\x00" + b"\x01" * 300],
+    ids=["empty", "text", "zeros", "der-junk"],
+)
+def test_garbage_is_not_pkcs12(data: bytes) -> None:
+    assert reason_of(data) == "not_pkcs12"
+
+
+def test_a_der_certificate_is_not_pkcs12() -> None:
+    key = rsa_key()
+    der = build_cert(key).public_bytes(serialization.Encoding.DER)
+    assert reason_of(der) == "not_pkcs12"
+
+
+def test_a_pem_file_is_not_pkcs12_and_the_message_says_so() -> None:
+    key = rsa_key()
+    pem = build_cert(key).public_bytes(serialization.Encoding.PEM)
+    with pytest.raises(CertificateError, match="PEM") as caught:
+        load_pfx(pem, PASSWORD)
+    assert caught.value.reason == "not_pkcs12"
+
+
+def test_wrong_password() -> None:
+    key = rsa_key()
+    data = build_pfx(key, build_cert(key))
+    assert reason_of(data, "wrong") == "wrong_password"
+    assert reason_of(data, None) == "wrong_password"
+
+
+def test_a_truncated_file_reads_as_wrong_password_or_damaged() -> None:
+    key = rsa_key()
+    data = build_pfx(key, build_cert(key))
+    with pytest.raises(CertificateError, match="damaged") as caught:
+        load_pfx(data[: len(data) // 2], PASSWORD)
+    assert caught.value.reason == "wrong_password"
+
+
+def test_certificate_without_key() -> None:
+    data = pkcs12.serialize_key_and_certificates(
+        b"firma", None, None, [build_cert(rsa_key())], serialization.BestAvailableEncryption(b"p")
+    )
+    assert reason_of(data, "p") == "no_private_key"
+
+
+def test_key_without_certificate() -> None:
+    assert reason_of(build_pfx(rsa_key(), None)) == "no_certificate"
+
+
+def test_key_that_does_not_belong_to_the_certificate() -> None:
+    # cryptography refuses to pair them as key+cert, so the stranger rides as an extra certificate.
+    data = build_pfx(rsa_key(), None, extra=[build_cert(rsa_key(1))])
+    assert reason_of(data) == "key_mismatch"
+
+
+def test_ec_key() -> None:
+    key = ec_key()
+    with pytest.raises(CertificateError, match="RSA") as caught:
+        load_pfx(build_pfx(key, build_cert(key)), PASSWORD)
+    assert caught.value.reason == "key_not_rsa"
+
+
+def test_expired_certificate_is_refused_when_a_moment_is_given() -> None:
+    key = rsa_key()
+    data = build_pfx(
+        key,
+        build_cert(
+            key, not_before=NOW - dt.timedelta(days=400), not_after=NOW - dt.timedelta(days=1)
+        ),
+    )
+    assert load_pfx(data, PASSWORD).not_after < NOW  # loading alone does not judge dates
+    with pytest.raises(CertificateError, match="expired on") as caught:
+        load_pfx(data, PASSWORD, at=NOW)
+    assert caught.value.reason == CertificateErrorReason.EXPIRED
+
+
+def test_not_yet_valid_certificate_is_refused_when_a_moment_is_given() -> None:
+    key = rsa_key()
+    start = NOW + dt.timedelta(days=2)
+    data = build_pfx(key, build_cert(key, not_before=start, not_after=start + dt.timedelta(days=1)))
+    assert reason_of(data, at=NOW) == "not_yet_valid"
+    assert load_pfx(data, PASSWORD, at=start + dt.timedelta(hours=1)).not_before == start
+
+
+def test_check_validity_defaults_to_now_and_returns_the_certificate() -> None:
+    key = rsa_key()
+    good = load_pfx(build_pfx(key, build_cert(key)), PASSWORD)
+    assert good.check_validity() is good
+    old = load_pfx(
+        build_pfx(
+            key,
+            build_cert(
+                key, not_before=NOW - dt.timedelta(days=9), not_after=NOW - dt.timedelta(days=2)
+            ),
+        ),
+        PASSWORD,
+    )
+    with pytest.raises(CertificateError) as caught:
+        old.check_validity()
+    assert caught.value.reason == "expired"
+
+
+def test_is_valid_at_includes_both_ends_and_needs_an_aware_datetime() -> None:
+    key = rsa_key()
+    cert = load_pfx(build_pfx(key, build_cert(key)), PASSWORD)
+    assert cert.is_valid_at(cert.not_before)
+    assert cert.is_valid_at(cert.not_after)
+    assert not cert.is_valid_at(cert.not_after + dt.timedelta(seconds=1))
+    assert not cert.is_valid_at(cert.not_before - dt.timedelta(seconds=1))
+    santiago = dt.timezone(dt.timedelta(hours=-3))
+    assert cert.is_valid_at(NOW.astimezone(santiago))
+    with pytest.raises(ValueError, match="aware"):
+        cert.is_valid_at(dt.datetime(2026, 1, 1))
+    with pytest.raises(TypeError, match="datetime"):
+        cert.is_valid_at(dt.date(2026, 1, 1))  # type: ignore[arg-type]
+
+
+def test_certificate_error_is_a_validation_error_with_a_reason() -> None:
+    with pytest.raises(ValidationError) as caught:
+        load_pfx(b"junk", PASSWORD)
+    assert isinstance(caught.value, CertificateError)
+    assert isinstance(caught.value, ValueError)
+
+
+# -- secrets ---------------------------------------------------------------------------------
+
+
+def _failures() -> list[CertificateError]:
+    key = rsa_key()
+    good = build_pfx(key, build_cert(key))
+    old = build_pfx(
+        key,
+        build_cert(
+            key, not_before=NOW - dt.timedelta(days=9), not_after=NOW - dt.timedelta(days=2)
+        ),
+    )
+    cases: list[tuple[Any, Any, dict[str, Any]]] = [
+        (good, PASSWORD + "x", {}),
+        (b"junk", PASSWORD, {}),
+        (build_pfx(key, None), PASSWORD, {}),
+        (build_pfx(key, None, extra=[build_cert(rsa_key(1))]), PASSWORD, {}),
+        (build_pfx(ec_key(), build_cert(ec_key())), PASSWORD, {}),
+        (old, PASSWORD, {"at": NOW}),
+    ]
+    errors = []
+    for data, password, kwargs in cases:
+        with pytest.raises(CertificateError) as caught:
+            load_pfx(data, password, **kwargs)
+        errors.append(caught.value)
+    return errors
+
+
+def test_no_message_or_repr_contains_the_password() -> None:
+    for error in _failures():
+        for text in (str(error), repr(error), repr(error.args)):
+            assert PASSWORD not in text
+            assert "S3cr3t" not in text
+
+
+def test_messages_say_what_to_do() -> None:
+    for error in _failures():
+        assert len(str(error)) > 40
+        assert ";" in str(error)  # what is wrong; what to do
+
+
+def test_repr_and_str_hold_no_key_material() -> None:
+    key = rsa_key()
+    cert = load_pfx(build_pfx(key, build_cert(key, san=[rut_san("13185095-6")])), PASSWORD)
+    numbers = key.private_numbers()
+    for text in (repr(cert), str(cert)):
+        assert "13185095-6" in text
+        assert "JUAN PEREZ" in text
+        assert PASSWORD not in text
+        for secret in (numbers.d, numbers.p, numbers.q, numbers.public_numbers.n):
+            assert str(secret) not in text
+            assert f"{secret:x}" not in text.lower()
+        assert "PRIVATE KEY" not in text
+
+
+def test_certificate_is_the_public_type() -> None:
+    key = rsa_key()
+    assert isinstance(load_pfx(build_pfx(key, build_cert(key)), PASSWORD), Certificate)
