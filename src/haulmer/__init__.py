@@ -35,6 +35,8 @@ from haulmer.errors import (
 )
 
 if TYPE_CHECKING:
+    from haulmer._client import AsyncHaulmer, Haulmer
+    from haulmer._types import Timeout
     from haulmer.rut import Rut
 
 __all__ = [
@@ -67,6 +69,9 @@ __all__ = [
 
 # Public names served lazily (PEP 562) so that `import haulmer` stays cheap.
 _LAZY: dict[str, str] = {
+    "AsyncHaulmer": "haulmer._client",
+    "Haulmer": "haulmer._client",
+    "Timeout": "haulmer._types",
     "Rut": "haulmer.rut",
 }
 

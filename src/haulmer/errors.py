@@ -13,6 +13,7 @@ from typing import Any
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AlreadyIssuedError",
@@ -27,13 +28,20 @@ __all__ = [
     "FolioError",
     "HaulmerError",
     "InvalidRutError",
+    "InvalidTokenError",
+    "MandatoryDTETypeError",
     "NotFoundError",
+    "PasswordMismatchError",
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
+    "StepOutOfOrderError",
+    "TokenAlreadyUsedError",
+    "TokenExpiredError",
     "ValidationError",
     "WeakPasswordError",
     "XMLError",
+    "error_class_for",
 ]
 
 
@@ -106,7 +114,14 @@ class APIError(HaulmerError):
 
 
 class APIConnectionError(APIError):
-    """The service could not be reached, or the connection dropped before an answer."""
+    """The service could not be reached, or the connection dropped before an answer.
+
+    ``request_sent`` is False when nothing reached the server (connect failed): safe to retry.
+    """
+
+    def __init__(self, message: str, *, request: Any = None, request_sent: bool = True) -> None:
+        super().__init__(message, request=request)
+        self.request_sent = request_sent
 
 
 class APITimeoutError(APIConnectionError):
@@ -127,6 +142,7 @@ class APIStatusError(APIError):
         body: Any = None,
         request: Any = None,
         response: Any = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message, request=request)
         self.status_code = status_code
@@ -135,6 +151,7 @@ class APIStatusError(APIError):
         self.request_id = request_id
         self.body = body
         self.response = response
+        self.retry_after = retry_after
 
     def __str__(self) -> str:
         head = f"HTTP {self.status_code}"
@@ -143,9 +160,14 @@ class APIStatusError(APIError):
         text = f"{head}: {self.message}"
         if self.details:
             text += " (" + "; ".join(str(d) for d in self.details) + ")"
+        if self.hint:
+            text += (" " if text.endswith(".") else ". ") + self.hint
         if self.request_id:
             text += f" [request id {self.request_id}]"
         return text
+
+    hint: str = ""
+    """What to do about it, appended to ``str(error)``."""
 
 
 class BadRequestError(APIStatusError):
@@ -169,7 +191,9 @@ class FolioError(BadRequestError):
 
 
 class AuthenticationError(APIStatusError):
-    """HTTP 401: the API key is missing or invalid."""
+    """HTTP 401: the API key or access token is missing or invalid."""
+
+    hint = "Check the API key (HAULMER_API_KEY) or access token, and the environment it belongs to"
 
 
 class PermissionDeniedError(APIStatusError):
@@ -187,10 +211,81 @@ class ConflictError(APIStatusError):
 class RateLimitError(APIStatusError):
     """HTTP 429: too many requests; ``retry_after`` is the wait in seconds the server asked for."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
+    hint = "Haulmer allows 3 requests/s and 100/min per key; Haulmer(rate_limit=True) keeps to it"
 
 
 class ServerError(APIStatusError):
     """HTTP 5xx: the service failed; retried automatically when that is safe."""
+
+
+class StepOutOfOrderError(ConflictError):
+    """Platform 409 ``step_out_of_order``: a setup step was called before the one it needs."""
+
+
+class InvalidTokenError(BadRequestError):
+    """Platform 400 ``token_invalid``: an e-mail link token is unknown or malformed."""
+
+
+class TokenExpiredError(InvalidTokenError):
+    """Platform 400 ``token_expired``: the e-mail link is too old; ask for a new one."""
+
+
+class TokenAlreadyUsedError(InvalidTokenError):
+    """Platform 400 ``token_used``: the e-mail link was already used once."""
+
+
+class APIResponseValidationError(APIError):
+    """The service answered 2xx with a body that is not what the API promises (not JSON, say)."""
+
+    def __init__(
+        self, message: str, *, status_code: int, request_id: str | None = None, body: Any = None
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body = body
+
+
+class PasswordMismatchError(ValidationError):
+    """The password and its confirmation differ."""
+
+
+class MandatoryDTETypeError(ValidationError):
+    """A DTE type that every issuer must keep was deselected."""
+
+
+_DOCUMENT_REJECTED_CODES = ("OF-01", "OF-02", "OF-08", "OF-10", "OF-20")
+
+# One table: (HTTP status, Haulmer or platform code) -> class. The code wins when both match.
+_BY_STATUS_AND_CODE: dict[tuple[int, str], type[APIStatusError]] = {
+    **{(400, code): DocumentRejectedError for code in _DOCUMENT_REJECTED_CODES},
+    (400, "OF-06"): AlreadyIssuedError,
+    (400, "OF-07"): FolioError,
+    (400, "token_invalid"): InvalidTokenError,
+    (400, "token_expired"): TokenExpiredError,
+    (400, "token_used"): TokenAlreadyUsedError,
+    (409, "step_out_of_order"): StepOutOfOrderError,
+}
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: BadRequestError,
+    429: RateLimitError,
+}
+
+
+def error_class_for(status_code: int, code: str | None = None) -> type[APIStatusError]:
+    """The error class for an HTTP status and an optional service code (``OF-06``...)."""
+    if code is not None:
+        by_code = _BY_STATUS_AND_CODE.get((status_code, code))
+        if by_code is not None:
+            return by_code
+    by_status = _BY_STATUS.get(status_code)
+    if by_status is not None:
+        return by_status
+    if status_code >= 500:
+        return ServerError
+    return APIStatusError

@@ -1,0 +1,354 @@
+"""The two clients, ``Haulmer`` and ``AsyncHaulmer``: configuration, connection pool, resources.
+
+Both share one configuration value (``ClientConfig``) and the pure request/response logic; only
+their send loops differ. Resources hang off them as cached properties, imported lazily.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from haulmer._config import ClientConfig
+from haulmer._http import AsyncTransport, SyncTransport, default_async_client, default_sync_client
+from haulmer._logging import setup_from_env
+from haulmer._ratelimit import RateLimiter
+from haulmer._types import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
+    NotGiven,
+    Product,
+    Timeout,
+)
+
+if TYPE_CHECKING:
+    import httpx
+
+    from haulmer.accounts import Accounts, AsyncAccounts
+    from haulmer.checkout import AsyncCheckout, Checkout
+    from haulmer.openfactura import AsyncOpenFactura, OpenFactura
+    from haulmer.workspace import AsyncWorkspace, Workspace
+
+__all__ = ["AsyncHaulmer", "Haulmer"]
+
+
+class _ClientCommon:
+    """Read-only views of the configuration, and a repr without secrets."""
+
+    _config: ClientConfig
+    _clock: Callable[[], float]
+    _limiter: RateLimiter | None
+
+    @property
+    def environment(self) -> str:
+        """ "production", "sandbox" or "local"."""
+        return self._config.environment
+
+    @property
+    def base_urls(self) -> dict[Product, str | None]:
+        """The base URL of each product (None: no public endpoint in this environment)."""
+        return dict(self._config.base_urls)
+
+    @property
+    def timeout(self) -> Timeout | None:
+        """The default timeout of every call."""
+        return self._config.timeout
+
+    @property
+    def max_retries(self) -> int:
+        """How many times a failed call is retried by default."""
+        return self._config.max_retries
+
+    @property
+    def rate_limit(self) -> bool:
+        """Whether the client keeps to Haulmer's 3 requests/s and 100/min on its own."""
+        return self._config.rate_limit
+
+    def _derive(
+        self,
+        *,
+        api_key: str | NotGiven | None,
+        environment: str | NotGiven,
+        base_urls: Mapping[str, str] | NotGiven | None,
+        timeout: float | Timeout | NotGiven | None,
+        max_retries: int | NotGiven,
+        default_headers: Mapping[str, str] | NotGiven | None,
+        access_token: str | NotGiven | None,
+        rate_limit: bool | NotGiven,
+    ) -> tuple[ClientConfig, RateLimiter | None]:
+        old = self._config
+        overrides = dict(old.base_url_overrides)
+        if not isinstance(base_urls, NotGiven):
+            overrides.update(base_urls or {})
+
+        def pick(new: Any, current: Any) -> Any:
+            return current if isinstance(new, NotGiven) else new
+
+        config = ClientConfig.create(
+            api_key=pick(api_key, old.api_key),
+            environment=pick(environment, old.environment),
+            base_urls=overrides,
+            timeout=pick(timeout, old.timeout),
+            max_retries=pick(max_retries, old.max_retries),
+            default_headers={**old.default_headers, **(pick(default_headers, None) or {})},
+            access_token=pick(access_token, old.access_token),
+            rate_limit=pick(rate_limit, old.rate_limit),
+        )
+        limiter = self._limiter if config.rate_limit == old.rate_limit else None
+        if config.rate_limit and limiter is None:
+            limiter = RateLimiter(clock=self._clock)
+        return config, limiter
+
+    def __repr__(self) -> str:
+        urls = {k: v for k, v in self._config.base_urls.items() if v}
+        key = "set" if self._config.api_key else "missing"
+        return (
+            f"{type(self).__name__}(environment={self.environment!r}, base_urls={urls!r}, "
+            f"api_key=<{key}>, max_retries={self.max_retries}, rate_limit={self.rate_limit})"
+        )
+
+
+class Haulmer(_ClientCommon):
+    """The blocking client. ``api_key`` defaults to HAULMER_API_KEY; use it as a context manager.
+
+    ``sleep`` and ``clock`` (monotonic seconds) are injectable so tests never really wait.
+    A user's ``http_client`` is used as is and never closed by the SDK.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        environment: str = "production",
+        base_urls: Mapping[str, str] | None = None,
+        timeout: float | Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        rate_limit: bool = False,
+        access_token: str | None = None,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        setup_from_env()
+        config = ClientConfig.create(
+            api_key=api_key,
+            environment=environment,
+            base_urls=base_urls,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            access_token=access_token,
+            rate_limit=rate_limit,
+        )
+        self._clock = clock or time.monotonic
+        self._sleep = sleep or time.sleep
+        self._owns_http_client = http_client is None
+        self._http_client = http_client if http_client is not None else default_sync_client()
+        limiter = RateLimiter(clock=self._clock) if config.rate_limit else None
+        self._install(config, limiter)
+
+    def _install(self, config: ClientConfig, limiter: RateLimiter | None) -> None:
+        self._config = config
+        self._limiter = limiter
+        self._transport = SyncTransport(
+            config, self._http_client, sleep=self._sleep, clock=self._clock, limiter=limiter
+        )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | NotGiven | None = NOT_GIVEN,
+        environment: str | NotGiven = NOT_GIVEN,
+        base_urls: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        timeout: float | Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        access_token: str | NotGiven | None = NOT_GIVEN,
+        rate_limit: bool | NotGiven = NOT_GIVEN,
+    ) -> Haulmer:
+        """A copy with some settings changed, sharing this client's connection pool."""
+        config, limiter = self._derive(
+            api_key=api_key,
+            environment=environment,
+            base_urls=base_urls,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            access_token=access_token,
+            rate_limit=rate_limit,
+        )
+        copy = object.__new__(type(self))
+        copy._clock = self._clock
+        copy._sleep = self._sleep
+        copy._owns_http_client = False
+        copy._http_client = self._http_client
+        copy._install(config, limiter)
+        return copy
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the connection pool is closed."""
+        return self._http_client.is_closed
+
+    def close(self) -> None:
+        """Close the connection pool the client created (copies and user clients are left)."""
+        if self._owns_http_client:
+            self._http_client.close()
+
+    def __enter__(self) -> Haulmer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @cached_property
+    def openfactura(self) -> OpenFactura:
+        """OpenFactura: documents, registry, organization, taxpayer, setup, certification."""
+        from haulmer.openfactura import OpenFactura
+
+        return OpenFactura(self)
+
+    @cached_property
+    def checkout(self) -> Checkout:
+        """Buying a Haulmer plan (platform API)."""
+        from haulmer.checkout import Checkout
+
+        return Checkout(self)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """Haulmer Accounts: passwords, login (platform API)."""
+        from haulmer.accounts import Accounts
+
+        return Accounts(self)
+
+    @cached_property
+    def workspace(self) -> Workspace:
+        """Workspace setup and organizations (platform API)."""
+        from haulmer.workspace import Workspace
+
+        return Workspace(self)
+
+
+class AsyncHaulmer(_ClientCommon):
+    """The async client: the same as ``Haulmer``, awaited; use ``async with`` or ``aclose()``."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        environment: str = "production",
+        base_urls: Mapping[str, str] | None = None,
+        timeout: float | Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        rate_limit: bool = False,
+        access_token: str | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        setup_from_env()
+        config = ClientConfig.create(
+            api_key=api_key,
+            environment=environment,
+            base_urls=base_urls,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            access_token=access_token,
+            rate_limit=rate_limit,
+        )
+        self._clock = clock or time.monotonic
+        self._sleep = sleep or asyncio.sleep
+        self._owns_http_client = http_client is None
+        self._http_client = http_client if http_client is not None else default_async_client()
+        limiter = RateLimiter(clock=self._clock) if config.rate_limit else None
+        self._install(config, limiter)
+
+    def _install(self, config: ClientConfig, limiter: RateLimiter | None) -> None:
+        self._config = config
+        self._limiter = limiter
+        self._transport = AsyncTransport(
+            config, self._http_client, sleep=self._sleep, clock=self._clock, limiter=limiter
+        )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | NotGiven | None = NOT_GIVEN,
+        environment: str | NotGiven = NOT_GIVEN,
+        base_urls: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        timeout: float | Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        access_token: str | NotGiven | None = NOT_GIVEN,
+        rate_limit: bool | NotGiven = NOT_GIVEN,
+    ) -> AsyncHaulmer:
+        """A copy with some settings changed, sharing this client's connection pool."""
+        config, limiter = self._derive(
+            api_key=api_key,
+            environment=environment,
+            base_urls=base_urls,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            access_token=access_token,
+            rate_limit=rate_limit,
+        )
+        copy = object.__new__(type(self))
+        copy._clock = self._clock
+        copy._sleep = self._sleep
+        copy._owns_http_client = False
+        copy._http_client = self._http_client
+        copy._install(config, limiter)
+        return copy
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the connection pool is closed."""
+        return self._http_client.is_closed
+
+    async def aclose(self) -> None:
+        """Close the connection pool the client created (copies and user clients are left)."""
+        if self._owns_http_client:
+            await self._http_client.aclose()
+
+    async def __aenter__(self) -> AsyncHaulmer:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    @cached_property
+    def openfactura(self) -> AsyncOpenFactura:
+        """OpenFactura: documents, registry, organization, taxpayer, setup, certification."""
+        from haulmer.openfactura import AsyncOpenFactura
+
+        return AsyncOpenFactura(self)
+
+    @cached_property
+    def checkout(self) -> AsyncCheckout:
+        """Buying a Haulmer plan (platform API)."""
+        from haulmer.checkout import AsyncCheckout
+
+        return AsyncCheckout(self)
+
+    @cached_property
+    def accounts(self) -> AsyncAccounts:
+        """Haulmer Accounts: passwords, login (platform API)."""
+        from haulmer.accounts import AsyncAccounts
+
+        return AsyncAccounts(self)
+
+    @cached_property
+    def workspace(self) -> AsyncWorkspace:
+        """Workspace setup and organizations (platform API)."""
+        from haulmer.workspace import AsyncWorkspace
+
+        return AsyncWorkspace(self)

@@ -1,0 +1,67 @@
+"""The ``haulmer`` logger: request lines with secrets redacted; ``HAULMER_LOG`` switches it on."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Final
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+__all__ = ["LOG_ENV", "REDACTED", "logger", "redact_headers", "redact_url", "setup_from_env"]
+
+LOG_ENV: Final = "HAULMER_LOG"
+REDACTED: Final = "[redacted]"
+
+logger = logging.getLogger("haulmer")
+
+_SECRET_HEADERS: Final = frozenset(
+    {
+        "apikey",
+        "api-key",
+        "x-api-key",
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+    }
+)
+_SECRET_PARAM_WORDS: Final = ("token", "password", "secret", "apikey", "api_key", "key", "code")
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """A copy of ``headers`` with credentials replaced by a marker."""
+    return {k: (REDACTED if k.lower() in _SECRET_HEADERS else v) for k, v in headers.items()}
+
+
+def _secret_param(name: str) -> bool:
+    lowered = name.lower()
+    return any(word in lowered for word in _SECRET_PARAM_WORDS)
+
+
+def redact_url(url: str) -> str:
+    """``url`` with the values of token/password/key-like query parameters replaced."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    pairs = [
+        (k, REDACTED if _secret_param(k) else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(pairs, safe="[]")))
+
+
+_configured = False
+
+
+def setup_from_env() -> None:
+    """Send ``haulmer`` logs to stderr when HAULMER_LOG is ``debug`` or ``info`` (once)."""
+    global _configured
+    level = os.environ.get(LOG_ENV, "").strip().lower()
+    if _configured or level not in {"debug", "info"}:
+        return
+    _configured = True
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)

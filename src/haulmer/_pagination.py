@@ -1,0 +1,214 @@
+"""Pages of list results: how the next page is asked for, and lazy sync/async iteration.
+
+Strategies are pure (body in, items and next request out). Pages keep only their own items, so
+iterating a thousand pages uses the memory of one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from haulmer._resource import APIRequest
+
+__all__ = ["AsyncPage", "CursorPages", "NumberedPages", "PageInfo", "Pagination", "SyncPage"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What a page says about the list: its number, the last page's, the total count if known."""
+
+    current_page: int | None = None
+    last_page: int | None = None
+    total: int | None = None
+    next_cursor: str | None = None
+
+
+class Pagination(Protocol):
+    """A pure pagination style: where items are and how to ask for the next page."""
+
+    def items(self, body: Any) -> Sequence[Any]:
+        """The raw items of one decoded page body."""
+        ...
+
+    def info(self, body: Any) -> PageInfo:
+        """Page metadata of one decoded page body."""
+        ...
+
+    def next_request(self, request: APIRequest[T], body: Any) -> APIRequest[T] | None:
+        """The request for the page after ``body`` (sent by ``request``), or None at the end."""
+        ...
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _items_at(body: Any, key: str) -> Sequence[Any]:
+    if isinstance(body, list):
+        return body
+    if isinstance(body, Mapping):
+        items = body.get(key)
+        if isinstance(items, list):
+            return items
+    return []
+
+
+@dataclass(frozen=True)
+class NumberedPages:
+    """Numbered pages (OpenFactura's ``{"current_page", "last_page", "total", "data"}``).
+
+    The page number goes in the JSON body field ``field`` (``"Page"`` for OpenFactura) or in the
+    query parameter of that name when ``location="params"``.
+    """
+
+    field: str = "Page"
+    location: Literal["json", "params"] = "json"
+    items_key: str = "data"
+    current_key: str = "current_page"
+    last_key: str = "last_page"
+    total_key: str = "total"
+    first_page: int = 1
+
+    def items(self, body: Any) -> Sequence[Any]:
+        return _items_at(body, self.items_key)
+
+    def info(self, body: Any) -> PageInfo:
+        if not isinstance(body, Mapping):
+            return PageInfo()
+        return PageInfo(
+            current_page=_as_int(body.get(self.current_key)),
+            last_page=_as_int(body.get(self.last_key)),
+            total=_as_int(body.get(self.total_key)),
+        )
+
+    def next_request(self, request: APIRequest[T], body: Any) -> APIRequest[T] | None:
+        info = self.info(body)
+        if info.current_page is None or info.last_page is None:
+            return None
+        if info.current_page >= info.last_page or not self.items(body):
+            return None
+        page = info.current_page + 1
+        if self.location == "params":
+            return request.replace(params={**(request.params or {}), self.field: page})
+        base = request.json if isinstance(request.json, Mapping) else {}
+        return request.replace(json={**base, self.field: page})
+
+
+@dataclass(frozen=True)
+class CursorPages:
+    """Cursor pages: ``{"data": [...], "next_cursor": "..." | null}``; cursor sent as a param."""
+
+    param: str = "cursor"
+    items_key: str = "data"
+    cursor_key: str = "next_cursor"
+
+    def items(self, body: Any) -> Sequence[Any]:
+        return _items_at(body, self.items_key)
+
+    def info(self, body: Any) -> PageInfo:
+        cursor = body.get(self.cursor_key) if isinstance(body, Mapping) else None
+        return PageInfo(next_cursor=str(cursor) if cursor else None)
+
+    def next_request(self, request: APIRequest[T], body: Any) -> APIRequest[T] | None:
+        cursor = self.info(body).next_cursor
+        if not cursor or not self.items(body):
+            return None
+        return request.replace(params={**(request.params or {}), self.param: cursor})
+
+
+class _PageBase(Generic[T]):
+    def __init__(
+        self, items: Sequence[T], info: PageInfo, next_request: APIRequest[T] | None
+    ) -> None:
+        self.items: list[T] = list(items)
+        self.info = info
+        self._next_request = next_request
+
+    @property
+    def current_page(self) -> int | None:
+        return self.info.current_page
+
+    @property
+    def last_page(self) -> int | None:
+        return self.info.last_page
+
+    @property
+    def total(self) -> int | None:
+        return self.info.total
+
+    def has_next_page(self) -> bool:
+        """Whether another page follows this one."""
+        return self._next_request is not None
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} items={len(self.items)} page={self.current_page} "
+            f"last_page={self.last_page} total={self.total}>"
+        )
+
+
+class SyncPage(_PageBase[T]):
+    """One page of results; iterate it for every item of every page, fetched as needed."""
+
+    def __init__(
+        self,
+        items: Sequence[T],
+        info: PageInfo,
+        next_request: APIRequest[T] | None,
+        fetch: Callable[[APIRequest[T]], SyncPage[T]],
+    ) -> None:
+        super().__init__(items, info, next_request)
+        self._fetch = fetch
+
+    def next_page(self) -> SyncPage[T] | None:
+        """Fetch the following page, or None when this is the last."""
+        return None if self._next_request is None else self._fetch(self._next_request)
+
+    def iter_pages(self) -> Iterator[SyncPage[T]]:
+        """This page and every following one, fetched one at a time."""
+        page: SyncPage[T] | None = self
+        while page is not None:
+            yield page
+            page = page.next_page()
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            yield from page.items
+
+
+class AsyncPage(_PageBase[T]):
+    """One page of results; ``async for`` it for every item of every page, fetched as needed."""
+
+    def __init__(
+        self,
+        items: Sequence[T],
+        info: PageInfo,
+        next_request: APIRequest[T] | None,
+        fetch: Callable[[APIRequest[T]], Awaitable[AsyncPage[T]]],
+    ) -> None:
+        super().__init__(items, info, next_request)
+        self._fetch = fetch
+
+    async def next_page(self) -> AsyncPage[T] | None:
+        """Fetch the following page, or None when this is the last."""
+        return None if self._next_request is None else await self._fetch(self._next_request)
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+        """This page and every following one, fetched one at a time."""
+        page: AsyncPage[T] | None = self
+        while page is not None:
+            yield page
+            page = await page.next_page()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            for item in page.items:
+                yield item

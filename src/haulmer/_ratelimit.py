@@ -1,0 +1,58 @@
+"""An opt-in client-side limiter keeping to Haulmer's 3 requests/s and 100 requests/min.
+
+It only computes waits (``reserve`` says how long to sleep before sending); the send loops sleep
+with the client's injectable sleep, so tests drive it with a fake clock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from typing import Final
+
+from haulmer.errors import ConfigurationError
+
+__all__ = ["HAULMER_LIMITS", "RateLimiter"]
+
+HAULMER_LIMITS: Final = ((3, 1.0), (100, 60.0))
+"""OpenFactura's documented limits: (requests, per seconds)."""
+
+
+class RateLimiter:
+    """Sliding windows over reserved send times; thread-safe; first come, first served."""
+
+    def __init__(
+        self,
+        limits: Sequence[tuple[int, float]] = HAULMER_LIMITS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not limits or any(count < 1 or period <= 0 for count, period in limits):
+            raise ConfigurationError("rate limits must be (count >= 1, period > 0) pairs")
+        self._limits = tuple((int(count), float(period)) for count, period in limits)
+        self._clock = clock
+        self._sent: tuple[deque[float], ...] = tuple(deque() for _ in self._limits)
+        self._last = float("-inf")
+        self._lock = threading.Lock()
+
+    def reserve(self) -> float:
+        """Book the next send slot and return how many seconds to wait before using it."""
+        with self._lock:
+            now = self._clock()
+            at = max(now, self._last)
+            changed = True
+            while changed:
+                changed = False
+                for (count, period), sent in zip(self._limits, self._sent, strict=True):
+                    while sent and sent[0] <= at - period:
+                        sent.popleft()
+                    if len(sent) >= count:
+                        earliest = sent[-count] + period
+                        if earliest > at:
+                            at = earliest
+                            changed = True
+            for sent in self._sent:
+                sent.append(at)
+            self._last = at
+            return at - now

@@ -1,0 +1,149 @@
+"""Turn a request description and a client config into the exact request to send; pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from haulmer._config import API_KEY_ENV, ClientConfig, normalize_max_retries, normalize_timeout
+from haulmer._resource import APIRequest
+from haulmer._types import Auth, NotGiven, Product, Timeout
+from haulmer._version import __version__
+from haulmer.errors import ConfigurationError
+from haulmer.rut import Rut
+
+__all__ = ["USER_AGENT", "PreparedRequest", "encode_json", "prepare_request"]
+
+USER_AGENT = f"haulmer-python/{__version__}"
+
+_NO_PLATFORM_URL = (
+    "Haulmer publishes no public API for checkout, accounts, workspace or OpenFactura setup, so "
+    "environment {env!r} has no 'platform' URL. Pass base_urls={{'platform': 'https://...'}} for "
+    "a server that speaks docs/platform-api.md, use environment='local' with "
+    "`python -m haulmer.testing serve`, or use haulmer.testing.FakeHaulmer in tests."
+)
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    """One fully resolved HTTP request; ``headers`` is hidden from repr (it holds credentials)."""
+
+    method: str
+    url: str
+    product: Product
+    params: Mapping[str, Any]
+    headers: Mapping[str, str] = field(repr=False)
+    content: bytes | None
+    timeout: Timeout | None
+    max_retries: int
+    retry_safe: bool
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if isinstance(value, Rut):
+        return str(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def encode_json(data: Any) -> bytes:
+    """JSON bytes in UTF-8; models by wire name, Decimals as numbers, dates in ISO format."""
+    return json.dumps(
+        data, default=_json_default, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def _effective_auth(request: APIRequest[Any], token: str | None) -> Auth:
+    if request.auth is not None:
+        return request.auth
+    if request.product == "openfactura":
+        return "api_key"
+    return "bearer" if token else "none"
+
+
+def _set(headers: dict[str, tuple[str, str]], name: str, value: str) -> None:
+    headers[name.lower()] = (name, value)
+
+
+def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedRequest:
+    """Resolve URL, headers, body, auth, timeout and retries; raise ConfigurationError early."""
+    base_url = config.base_urls.get(request.product)
+    if base_url is None:
+        if request.product == "platform":
+            raise ConfigurationError(_NO_PLATFORM_URL.format(env=config.environment))
+        raise ConfigurationError(
+            f"No base URL for product {request.product!r}: pass base_urls={{...}}"
+        )
+
+    headers: dict[str, tuple[str, str]] = {}
+    _set(headers, "User-Agent", USER_AGENT)
+    _set(headers, "Accept", "application/json")
+    content: bytes | None = request.content
+    if request.json is not None:
+        content = encode_json(request.json)
+        _set(headers, "Content-Type", "application/json")
+    for name, value in config.default_headers.items():
+        _set(headers, name, value)
+    for name, value in (request.headers or {}).items():
+        _set(headers, name, value)
+
+    token = request.access_token or config.access_token
+    auth = _effective_auth(request, token)
+    if auth == "api_key":
+        if not config.api_key:
+            raise ConfigurationError(
+                f"No OpenFactura API key: pass Haulmer(api_key=...) or set {API_KEY_ENV}. "
+                "Sandbox keys are listed in haulmer.openfactura.sandbox."
+            )
+        _set(headers, "apikey", config.api_key)
+    elif auth == "bearer":
+        if not token:
+            raise ConfigurationError(
+                "This call needs an access token: log in first, then use "
+                "client.with_options(access_token=...) or Haulmer(access_token=...)"
+            )
+        _set(headers, "Authorization", f"Bearer {token}")
+
+    if request.idempotency_key:
+        _set(headers, "Idempotency-Key", request.idempotency_key)
+    for name, value in (request.extra_headers or {}).items():
+        _set(headers, name, value)
+
+    timeout = (
+        config.timeout
+        if isinstance(request.timeout, NotGiven)
+        else normalize_timeout(request.timeout)
+    )
+    max_retries = (
+        config.max_retries
+        if request.max_retries is None
+        else normalize_max_retries(request.max_retries)
+    )
+    params = {k: v for k, v in (request.params or {}).items() if v is not None}
+    return PreparedRequest(
+        method=request.method,
+        url=base_url + request.path,
+        product=request.product,
+        params=params,
+        headers=dict(headers.values()),
+        content=content,
+        timeout=timeout,
+        max_retries=max_retries,
+        retry_safe=request.retry_safe,
+    )

@@ -1,0 +1,72 @@
+"""Small shared types of the transport layer: the NOT_GIVEN sentinel, timeouts, header maps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from haulmer.errors import ConfigurationError
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
+    "Auth",
+    "Headers",
+    "NotGiven",
+    "Product",
+    "Timeout",
+    "TimeoutArg",
+]
+
+Product = Literal["openfactura", "platform"]
+"""The two services a request can go to (keys of ``base_urls``)."""
+
+Auth = Literal["api_key", "bearer", "none"]
+"""How a request authenticates: OpenFactura ``apikey`` header, platform bearer token, or nothing."""
+
+Headers = Mapping[str, str]
+
+
+class NotGiven:
+    """Marks a per-call option the caller did not pass (``None`` means "no timeout", say)."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+
+@dataclass(frozen=True)
+class Timeout:
+    """How long a request may take: ``total`` seconds for each phase, ``connect`` for connecting."""
+
+    total: float | None = 30.0
+    connect: float | None = 5.0
+
+    def __post_init__(self) -> None:
+        for name in ("total", "connect"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ConfigurationError(
+                    f"Timeout.{name} must be a positive number of seconds or None, got {value!r}"
+                )
+
+
+TimeoutArg = float | Timeout | None | NotGiven
+"""A per-call ``timeout=``: seconds, a ``Timeout``, ``None`` (wait forever) or NOT_GIVEN (default)."""
+
+DEFAULT_TIMEOUT: Final = Timeout(total=30.0, connect=5.0)
+DEFAULT_MAX_RETRIES: Final = 2
