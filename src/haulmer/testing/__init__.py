@@ -1,0 +1,64 @@
+"""haulmer.testing: a stateful, in-process Haulmer for your test suite (see docs/testing.md).
+
+``FakeHaulmer().client()`` gives a ``haulmer.Haulmer`` served in memory: OpenFactura documents
+issued for real with a test CAF and certificate, a fake clock, an e-mail outbox, fault injection
+(``fake.control``) and a request log (``fake.requests``). Names load lazily.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from haulmer.testing._clock import FakeClock
+    from haulmer.testing._control import Control, Fault
+    from haulmer.testing._fake import SANDBOX_API_KEY, FakeHaulmer
+    from haulmer.testing._log import LoggedRequest, RequestLog
+    from haulmer.testing._router import Router
+    from haulmer.testing._server import serve
+    from haulmer.testing._transport import FakeTransport
+    from haulmer.testing._wire import FakeRequest, FakeResponse
+
+__all__ = [
+    "SANDBOX_API_KEY",
+    "Control",
+    "FakeClock",
+    "FakeHaulmer",
+    "FakeRequest",
+    "FakeResponse",
+    "FakeTransport",
+    "Fault",
+    "LoggedRequest",
+    "RequestLog",
+    "Router",
+    "serve",
+]
+
+_LAZY: dict[str, str] = {
+    "SANDBOX_API_KEY": "haulmer.testing._fake",
+    "Control": "haulmer.testing._control",
+    "FakeClock": "haulmer.testing._clock",
+    "FakeHaulmer": "haulmer.testing._fake",
+    "FakeRequest": "haulmer.testing._wire",
+    "FakeResponse": "haulmer.testing._wire",
+    "FakeTransport": "haulmer.testing._transport",
+    "Fault": "haulmer.testing._control",
+    "LoggedRequest": "haulmer.testing._log",
+    "RequestLog": "haulmer.testing._log",
+    "Router": "haulmer.testing._router",
+    "serve": "haulmer.testing._server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'haulmer.testing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,199 @@
+"""Fault injection and scripting: make the fake misbehave on purpose, one request at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from haulmer.testing._router import Route
+from haulmer.testing._wire import FakeResponse
+
+__all__ = ["ConnectionDropped", "Control", "Fault", "ScriptedStatus"]
+
+FaultKind = Literal["status", "drop_before", "drop_after", "slow"]
+
+
+class ConnectionDropped(Exception):
+    """Raised by the fake when a scripted fault drops the connection (the transport maps it)."""
+
+    def __init__(self, *, after: bool) -> None:
+        where = "after the server acted" if after else "before the server saw the request"
+        super().__init__(f"connection dropped by the fake {where}")
+        self.after = after
+
+
+@dataclass
+class Fault:
+    """One scripted misbehaviour for the next ``times`` requests a selector designates."""
+
+    kind: FaultKind
+    route: str
+    times: int
+    status: int = 500
+    code: str | None = None
+    message: str | None = None
+    retry_after: float | None = None
+    delay: float = 0.0
+
+    def applies_to(self, route: Route | None, method: str, path: str) -> bool:
+        """Whether this fault fires for a request (``route`` None means an unknown path)."""
+        if self.times <= 0:
+            return False
+        if self.route in ("*", path, f"{method} {path}"):
+            return True
+        return route is not None and route.matches(self.route)
+
+    def response(self) -> FakeResponse:
+        """The error answer for a ``status`` fault, in the body shape Haulmer uses for it."""
+        headers: dict[str, str] = {}
+        if self.code is not None:
+            message = self.message or _DEFAULT_MESSAGES.get(self.status, "Error")
+            error: dict[str, Any] = {"message": message, "code": self.code}
+            return FakeResponse(self.status, json={"error": error}, headers=headers)
+        if self.status == 429:
+            wait = 1 if self.retry_after is None else self.retry_after
+            text = self.message or f"Rate limit is exceeded. Try again in {_seconds(wait)} seconds."
+            return FakeResponse(429, json={"statusCode": 429, "message": text})
+        if self.retry_after is not None:
+            headers["Retry-After"] = _seconds(self.retry_after)
+        message = self.message or _DEFAULT_MESSAGES.get(self.status, "Error")
+        return FakeResponse(
+            self.status, json={"statusCode": self.status, "message": message}, headers=headers
+        )
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+_DEFAULT_MESSAGES = {
+    400: "Bad Request",
+    401: "Access denied due to invalid subscription key.",
+    403: "Invalid authentication credentials",
+    404: "Resource not found",
+    408: "Request Timeout",
+    409: "Conflict",
+    500: "Internal server error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+
+@dataclass
+class ScriptedStatus:
+    """The final SII status the next issued document(s) reach, and when."""
+
+    estado: str
+    times: int
+    after: dt.timedelta | None = None
+
+
+@dataclass
+class Control:
+    """What a test uses to script the fake: failures, drops, slowness and status outcomes."""
+
+    faults: list[Fault] = field(default_factory=list)
+    scripted_statuses: list[ScriptedStatus] = field(default_factory=list)
+    openfactura_rate_limit: tuple[int, int] | None = None
+    _status_setter: Callable[[str, str], None] | None = None
+
+    def fail_next(
+        self,
+        route: str = "*",
+        *,
+        status: int = 500,
+        times: int = 1,
+        retry_after: float | None = None,
+        code: str | None = None,
+        message: str | None = None,
+    ) -> Fault:
+        """Answer the next ``times`` matching requests with ``status`` without acting.
+
+        ``route`` is a route name (``"openfactura.documents.issue"``), a path template, "METHOD
+        template", a literal path, or "*". ``code`` gives an OpenFactura error envelope (``OF-21``);
+        429 uses the gateway's "Try again in X seconds" text; other statuses send ``Retry-After``.
+        """
+        return self._add(
+            Fault(
+                "status",
+                route,
+                times,
+                status=status,
+                code=code,
+                message=message,
+                retry_after=retry_after,
+            )
+        )
+
+    def drop_connection(
+        self, route: str = "*", *, when: Literal["before", "after"] = "before", times: int = 1
+    ) -> Fault:
+        """Drop the connection before the server sees the request, or after it acted."""
+        if when not in ("before", "after"):
+            raise ValueError("when must be 'before' or 'after'")
+        return self._add(Fault("drop_before" if when == "before" else "drop_after", route, times))
+
+    def slow(self, route: str = "*", *, seconds: float, times: int = 1) -> Fault:
+        """Make the next answers take ``seconds`` of fake time; past the client's read timeout the
+        client sees a timeout (the server still acted)."""
+        if seconds < 0:
+            raise ValueError("seconds must be >= 0")
+        return self._add(Fault("slow", route, times, delay=seconds))
+
+    def script_status(
+        self,
+        estado: str,
+        *,
+        times: int = 1,
+        after: dt.timedelta | None = None,
+    ) -> None:
+        """The next ``times`` issued documents end in ``estado`` (e.g. "Rechazado") instead of
+        "Aceptado", ``after`` that long on the fake clock (default: the usual acceptance delay)."""
+        self.scripted_statuses.append(ScriptedStatus(estado, times, after))
+
+    def set_status(self, token: str, estado: str) -> None:
+        """Set an issued document's status now (by its emission token)."""
+        if self._status_setter is None:
+            raise RuntimeError("the fake OpenFactura is not installed on this fake")
+        self._status_setter(token, estado)
+
+    def rate_limit(self, per_second: int | None = 3, per_minute: int = 100) -> None:
+        """Enforce OpenFactura's global limit per API key on the fake clock (off by default);
+        ``rate_limit(None)`` turns it off again. Over the limit: the gateway's 429."""
+        if per_second is None:
+            self.openfactura_rate_limit = None
+            return
+        if per_second < 1 or per_minute < 1:
+            raise ValueError("limits must be >= 1")
+        self.openfactura_rate_limit = (per_second, per_minute)
+
+    def take_scripted_status(self) -> ScriptedStatus | None:
+        """Consume one scripted status (used by the fake OpenFactura at emission)."""
+        for scripted in self.scripted_statuses:
+            if scripted.times > 0:
+                scripted.times -= 1
+                return scripted
+        return None
+
+    def take_fault(self, route: Route | None, method: str, path: str) -> Fault | None:
+        """Consume one use of the first fault that applies to this request."""
+        for fault in self.faults:
+            if fault.applies_to(route, method, path):
+                fault.times -= 1
+                return fault
+        return None
+
+    def clear(self) -> None:
+        """Forget every scripted fault and status."""
+        self.faults.clear()
+        self.scripted_statuses.clear()
+        self.openfactura_rate_limit = None
+
+    def _add(self, fault: Fault) -> Fault:
+        if fault.times < 1:
+            raise ValueError("times must be >= 1")
+        self.faults.append(fault)
+        return fault

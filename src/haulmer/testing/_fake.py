@@ -1,0 +1,177 @@
+"""FakeHaulmer: the in-memory Haulmer (OpenFactura and the platform) that tests talk to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from haulmer.testing._clock import FakeClock
+from haulmer.testing._control import ConnectionDropped, Control
+from haulmer.testing._log import LoggedRequest, RequestLog
+from haulmer.testing._router import Route, Router, gateway_not_found
+from haulmer.testing._wire import FakeRequest, FakeResponse
+
+if TYPE_CHECKING:
+    from haulmer import AsyncHaulmer, Haulmer
+    from haulmer.testing._outbox import Outbox
+    from haulmer.testing._transport import FakeTransport
+    from haulmer.testing.openfactura import OpenFacturaState, Tenant
+
+__all__ = ["FakeHaulmer", "Outcome"]
+
+SANDBOX_API_KEY = "928e15a2d14d4a6292345f04960f4bd3"
+"""The public sandbox key of HAULMER SPA (published in OpenFactura's docs); the clients' default."""
+
+
+class Outcome:
+    """What :meth:`FakeHaulmer.handle` decided: an answer, plus fake seconds it took."""
+
+    __slots__ = ("delay", "response")
+
+    def __init__(self, response: FakeResponse, delay: float = 0.0) -> None:
+        self.response = response
+        self.delay = delay
+
+
+class FakeHaulmer:
+    """A stateful in-process Haulmer: routes, clock, outbox, control, request log, reset."""
+
+    openfactura_state: OpenFacturaState
+    platform_state: Any
+
+    def __init__(self, *, clock: FakeClock | None = None) -> None:
+        self.clock = clock or FakeClock()
+        self.router = Router()
+        self.control = Control()
+        self.requests = RequestLog()
+        self._reset_hooks: list[Callable[[], None]] = []
+        self._outbox: Outbox | None = None
+        self._transport: FakeTransport | None = None
+        from haulmer.testing import openfactura
+
+        openfactura.install(self)
+        from haulmer.testing import platform
+
+        platform.install(self)
+
+    # -- state ------------------------------------------------------------------------------
+
+    @property
+    def outbox(self) -> Outbox:
+        """The e-mails the platform sent, in order (links and tokens included)."""
+        if self._outbox is None:
+            from haulmer.testing._outbox import Outbox
+
+            self._outbox = Outbox(now=self.clock.now)
+        return self._outbox
+
+    def on_reset(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` on every :meth:`reset` (apps clear their state there)."""
+        self._reset_hooks.append(callback)
+
+    def reset(self) -> None:
+        """Back to a fresh fake: apps' state, outbox, faults, request log and clock start."""
+        self.control.clear()
+        self.requests.clear()
+        self.clock.reset()
+        if self._outbox is not None:
+            self._outbox.clear()
+        for hook in self._reset_hooks:
+            hook()
+
+    def add_openfactura_tenant(
+        self,
+        api_key: str,
+        *,
+        rut: str,
+        razon_social: str,
+        giro: str = "",
+        acteco: int | str = 620200,
+        direccion: str = "",
+        comuna: str = "",
+        dte_types: Any = (33, 34, 39, 41, 52, 56, 61),
+        **extra: Any,
+    ) -> Tenant:
+        """Register a taxpayer reachable with ``api_key`` on the fake OpenFactura."""
+        return self.openfactura_state.add_tenant(
+            api_key,
+            rut=rut,
+            razon_social=razon_social,
+            giro=giro,
+            acteco=acteco,
+            direccion=direccion,
+            comuna=comuna,
+            dte_types=dte_types,
+            **extra,
+        )
+
+    # -- serving ----------------------------------------------------------------------------
+
+    def handle(self, request: FakeRequest) -> Outcome:
+        """Serve one request: log it, apply scripted faults, route it.
+
+        Raises :class:`ConnectionDropped` when a fault drops the connection; the caller (the
+        transport or the HTTP server) turns that into what a client would see.
+        """
+        match = self.router.match(request.method, request.path)
+        route: Route | None = None
+        if match is not None:
+            route, request.path_params = match
+            request.route_name = route.name
+        entry = LoggedRequest(
+            method=request.method,
+            path=request.path,
+            query=dict(request.query),
+            headers=request.headers,
+            content=request.content,
+            route=request.route_name,
+            at=self.clock.now(),
+        )
+        self.requests.append(entry)
+        fault = self.control.take_fault(route, request.method, request.path)
+        if fault is not None and fault.kind == "drop_before":
+            entry.outcome = "dropped_before"
+            raise ConnectionDropped(after=False)
+        if fault is not None and fault.kind == "status":
+            response = fault.response()
+            entry.outcome = "failed"
+        else:
+            response = route.handler(request) if route is not None else gateway_not_found()
+        entry.status = response.status
+        entry.response = response.parsed()
+        if fault is not None and fault.kind == "drop_after":
+            entry.outcome = "dropped_after"
+            raise ConnectionDropped(after=True)
+        delay = fault.delay if fault is not None and fault.kind == "slow" else 0.0
+        return Outcome(response, delay)
+
+    def mark_timed_out(self) -> None:
+        """Record that the client gave up waiting for the last request (slow response)."""
+        if self.requests:
+            self.requests[-1].outcome = "timed_out"
+
+    # -- clients ----------------------------------------------------------------------------
+
+    @property
+    def transport(self) -> FakeTransport:
+        """The httpx transport (sync and async) that routes requests into this fake."""
+        if self._transport is None:
+            from haulmer.testing._transport import FakeTransport
+
+            self._transport = FakeTransport(self)
+        return self._transport
+
+    def client(self, **kwargs: Any) -> Haulmer:
+        """A ``haulmer.Haulmer`` wired to this fake (default key: the public sandbox key)."""
+        from haulmer.testing._transport import build_client
+
+        return build_client(self, **kwargs)
+
+    def async_client(self, **kwargs: Any) -> AsyncHaulmer:
+        """A ``haulmer.AsyncHaulmer`` wired to this fake (default key: the public sandbox key)."""
+        from haulmer.testing._transport import build_async_client
+
+        return build_async_client(self, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"FakeHaulmer(clock={self.clock!r}, requests={len(self.requests)})"

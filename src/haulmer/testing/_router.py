@@ -1,0 +1,91 @@
+"""Routing by method and path template (``/v2/dte/document/{token}/{value}``); host ignored."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from haulmer.testing._wire import FakeRequest, FakeResponse
+
+__all__ = ["FakeRequest", "FakeResponse", "Handler", "Route", "Router", "gateway_not_found"]
+
+Handler = Callable[[FakeRequest], FakeResponse]
+
+_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One registered route: method, path template, handler and a dotted name for control/logs."""
+
+    method: str
+    template: str
+    handler: Handler
+    name: str
+    pattern: re.Pattern[str]
+
+    def matches(self, selector: str) -> bool:
+        """Whether ``selector`` (name, template, "METHOD template" or "*") designates this route."""
+        if selector in ("*", self.name, self.template):
+            return True
+        return selector == f"{self.method} {self.template}"
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    pos = 0
+    parts: list[str] = []
+    for m in _PARAM.finditer(template):
+        parts.append(re.escape(template[pos : m.start()]))
+        parts.append(f"(?P<{m.group(1)}>[^/]+)")
+        pos = m.end()
+    parts.append(re.escape(template[pos:]))
+    return re.compile("^" + "".join(parts) + "/?$")
+
+
+def gateway_not_found() -> FakeResponse:
+    """What Haulmer's gateway answers for a path it does not serve."""
+    return FakeResponse(404, json={"statusCode": 404, "message": "Resource not found"})
+
+
+class Router:
+    """Routes in registration order; static templates win over templated ones of the same shape."""
+
+    def __init__(self) -> None:
+        self._routes: list[Route] = []
+
+    @property
+    def routes(self) -> list[Route]:
+        """Every route registered, in order."""
+        return list(self._routes)
+
+    def add(
+        self, method: str, template: str, handler: Handler, *, name: str | None = None
+    ) -> Route:
+        """Register ``handler`` for ``method template``; ``name`` defaults to "METHOD template"."""
+        method = method.upper()
+        route = Route(
+            method=method,
+            template=template,
+            handler=handler,
+            name=name or f"{method} {template}",
+            pattern=_compile(template),
+        )
+        self._routes.append(route)
+        # Literal segments are more specific than parameters: sort by number of parameters, stable.
+        self._routes.sort(key=lambda r: len(_PARAM.findall(r.template)))
+        return route
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        """The route serving ``method path`` and its path parameters, or None."""
+        for route in self._routes:
+            if route.method != method.upper():
+                continue
+            m = route.pattern.match(path)
+            if m:
+                return route, dict(m.groupdict())
+        return None
+
+    def find(self, selector: str) -> list[Route]:
+        """The routes a control selector designates (empty when none)."""
+        return [r for r in self._routes if r.matches(selector)]

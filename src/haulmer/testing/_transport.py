@@ -1,0 +1,121 @@
+"""One httpx transport, sync and async, that serves requests from a FakeHaulmer in-process."""
+
+from __future__ import annotations
+
+import inspect
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from haulmer.testing._control import ConnectionDropped
+from haulmer.testing._wire import FakeRequest, Headers
+
+if TYPE_CHECKING:
+    from haulmer import AsyncHaulmer, Haulmer
+    from haulmer.testing._fake import FakeHaulmer
+
+__all__ = ["FAKE_BASE_URL", "FakeTransport", "build_async_client", "build_client"]
+
+FAKE_BASE_URL = "http://haulmer.fake"
+"""The base URL the fake's clients use for every product (the host is ignored by the fake)."""
+
+
+class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Routes ``httpx.Client`` and ``httpx.AsyncClient`` requests to a :class:`FakeHaulmer`.
+
+    Faults become what a client would see on a real network: ``httpx.ConnectError`` for a
+    connection dropped before the server acted, ``httpx.ReadError`` after, and
+    ``httpx.ReadTimeout`` when a slow answer outlasts the request's read timeout (on the fake
+    clock: nothing sleeps for real).
+    """
+
+    def __init__(self, fake: FakeHaulmer) -> None:
+        self.fake = fake
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Serve a sync request."""
+        request.read()
+        return self._serve(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Serve an async request."""
+        await request.aread()
+        return self._serve(request)
+
+    def _serve(self, request: httpx.Request) -> httpx.Response:
+        fake_request = FakeRequest(
+            method=request.method,
+            path=request.url.path,
+            query=dict(request.url.params.multi_items()),
+            headers=Headers(request.headers.multi_items()),
+            content=request.content,
+        )
+        try:
+            outcome = self.fake.handle(fake_request)
+        except ConnectionDropped as drop:
+            if drop.after:
+                raise httpx.ReadError(str(drop), request=request) from None
+            raise httpx.ConnectError(str(drop), request=request) from None
+        if outcome.delay:
+            read_timeout = _read_timeout(request)
+            if read_timeout is not None and outcome.delay >= read_timeout:
+                self.fake.clock.advance(seconds=read_timeout)
+                self.fake.mark_timed_out()
+                raise httpx.ReadTimeout(
+                    f"the fake answered after {outcome.delay} s, past the read timeout",
+                    request=request,
+                )
+            self.fake.clock.advance(seconds=outcome.delay)
+        response = outcome.response
+        return httpx.Response(
+            response.status,
+            headers=response.all_headers(),
+            content=response.body,
+            request=request,
+        )
+
+    def close(self) -> None:
+        """Nothing to release: the fake lives in memory."""
+
+    async def aclose(self) -> None:
+        """Nothing to release: the fake lives in memory."""
+
+
+def _read_timeout(request: httpx.Request) -> float | None:
+    timeout = request.extensions.get("timeout") or {}
+    value = timeout.get("read")
+    return float(value) if value is not None else None
+
+
+def _client_kwargs(fake: FakeHaulmer, cls: type[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Defaults for a client on the fake: sandbox key, fake base URLs, a sleep on the fake clock."""
+    from haulmer.testing._fake import SANDBOX_API_KEY
+
+    kwargs.setdefault("api_key", SANDBOX_API_KEY)
+    if "base_urls" not in kwargs and "environment" not in kwargs:
+        kwargs["base_urls"] = {"openfactura": FAKE_BASE_URL, "platform": FAKE_BASE_URL}
+    params = inspect.signature(cls).parameters
+    if "sleep" in params and "sleep" not in kwargs:
+        is_async = inspect.iscoroutinefunction(
+            getattr(cls, "close", None)
+        ) or cls.__name__.startswith("Async")
+        kwargs["sleep"] = fake.clock.asleep if is_async else fake.clock.sleep
+    return kwargs
+
+
+def build_client(fake: FakeHaulmer, **kwargs: Any) -> Haulmer:
+    """A ``haulmer.Haulmer`` whose every request is served by ``fake``."""
+    from haulmer import Haulmer
+
+    kwargs = _client_kwargs(fake, Haulmer, kwargs)
+    kwargs.setdefault("http_client", httpx.Client(transport=fake.transport))
+    return Haulmer(**kwargs)
+
+
+def build_async_client(fake: FakeHaulmer, **kwargs: Any) -> AsyncHaulmer:
+    """A ``haulmer.AsyncHaulmer`` whose every request is served by ``fake``."""
+    from haulmer import AsyncHaulmer
+
+    kwargs = _client_kwargs(fake, AsyncHaulmer, kwargs)
+    kwargs.setdefault("http_client", httpx.AsyncClient(transport=fake.transport))
+    return AsyncHaulmer(**kwargs)

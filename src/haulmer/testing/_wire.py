@@ -1,0 +1,101 @@
+"""The fake's own request/response objects: what a route handler receives and returns.
+
+Independent of httpx so that the in-process transport and the loopback HTTP server share handlers.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["FakeRequest", "FakeResponse", "Headers"]
+
+
+class Headers(Mapping[str, str]):
+    """A read-only, case-insensitive header mapping (the last value wins for repeated names)."""
+
+    def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
+        pairs = items.items() if isinstance(items, Mapping) else items
+        self._data: dict[str, tuple[str, str]] = {}
+        for name, value in pairs:
+            self._data[name.lower()] = (name, value)
+
+    def __getitem__(self, name: str) -> str:
+        return self._data[name.lower()][1]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        return (original for original, _ in self._data.values())
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        shown = {k: ("***" if k.lower() in _SECRET_HEADERS else v) for k, v in self.items()}
+        return f"Headers({shown!r})"
+
+
+_SECRET_HEADERS = frozenset({"apikey", "authorization", "cookie"})
+
+
+@dataclass
+class FakeRequest:
+    """One request as a fake route handler sees it (host ignored, routing by path)."""
+
+    method: str
+    path: str
+    query: dict[str, str] = field(default_factory=dict)
+    headers: Headers = field(default_factory=Headers)
+    content: bytes = b""
+    path_params: dict[str, str] = field(default_factory=dict)
+    route_name: str | None = None
+
+    def json(self) -> Any:
+        """The body parsed as JSON (raises ``ValueError`` when it is not JSON)."""
+        return jsonlib.loads(self.content.decode("utf-8"))
+
+    def __repr__(self) -> str:
+        return f"FakeRequest({self.method} {self.path}, route={self.route_name!r})"
+
+
+@dataclass
+class FakeResponse:
+    """A handler's answer: ``json`` (serialised for you) or raw ``content``, status, headers."""
+
+    status: int = 200
+    json: Any = None
+    content: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def body(self) -> bytes:
+        """The bytes sent on the wire."""
+        if self.content is not None:
+            return self.content
+        if self.json is None:
+            return b""
+        return jsonlib.dumps(self.json, ensure_ascii=False).encode("utf-8")
+
+    def all_headers(self) -> dict[str, str]:
+        """Headers as sent, with ``Content-Type`` for JSON bodies and ``Content-Length``."""
+        out = dict(self.headers)
+        lowered = {k.lower() for k in out}
+        if self.json is not None and self.content is None and "content-type" not in lowered:
+            out["Content-Type"] = "application/json; charset=utf-8"
+        out["Content-Length"] = str(len(self.body))
+        return out
+
+    def parsed(self) -> Any:
+        """The body as JSON when it is JSON (for tests and the request log), else None."""
+        if self.json is not None:
+            return self.json
+        if not self.content:
+            return None
+        try:
+            return jsonlib.loads(self.content)
+        except ValueError:
+            return None

@@ -1,0 +1,134 @@
+"""The fake OpenFactura: every documented ``/v2/dte/*`` endpoint, tenants by API key.
+
+``install(fake)`` registers the routes on ``fake.router``, hangs :class:`OpenFacturaState` off
+``fake.openfactura_state`` and preloads the two public sandbox companies (HAULMER SPA, HOSTY SPA).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from haulmer.testing._wire import FakeRequest, FakeResponse
+from haulmer.testing.openfactura._emission import Emission
+from haulmer.testing.openfactura._queries import Queries
+from haulmer.testing.openfactura._render import Renderer
+from haulmer.testing.openfactura._state import (
+    SANDBOX_TENANTS,
+    IssuedDocument,
+    OpenFacturaState,
+    Tenant,
+)
+from haulmer.testing.openfactura._wire import invalid_key, missing_key
+
+if TYPE_CHECKING:
+    from haulmer.testing._fake import FakeHaulmer
+
+__all__ = ["SANDBOX_TENANTS", "IssuedDocument", "OpenFacturaState", "Tenant", "install"]
+
+TenantHandler = Callable[[FakeRequest, Tenant], FakeResponse]
+
+
+class _RateLimiter:
+    """Haulmer's documented global limit (3 req/s, 100 req/min per key) on the fake clock."""
+
+    def __init__(self, fake: FakeHaulmer) -> None:
+        self.fake = fake
+        self.seen: dict[str, deque[float]] = {}
+
+    def check(self, api_key: str) -> FakeResponse | None:
+        limits = self.fake.control.openfactura_rate_limit
+        if limits is None:
+            return None
+        per_second, per_minute = limits
+        now = self.fake.clock.timestamp()
+        times = self.seen.setdefault(api_key, deque())
+        while times and now - times[0] >= 60:
+            times.popleft()
+        last_second = [t for t in times if now - t < 1]
+        wait = 0.0
+        if len(last_second) >= per_second:
+            wait = 1 - (now - last_second[-per_second])
+        if len(times) >= per_minute:
+            wait = max(wait, 60 - (now - times[-per_minute]))
+        if wait > 0:
+            seconds = max(1, round(wait))
+            return FakeResponse(
+                429,
+                json={
+                    "statusCode": 429,
+                    "message": f"Rate limit is exceeded. Try again in {seconds} seconds.",
+                },
+            )
+        times.append(now)
+        return None
+
+
+def install(fake: FakeHaulmer) -> None:
+    """Register the OpenFactura routes and state on ``fake`` (called by ``FakeHaulmer``)."""
+    state = OpenFacturaState(fake.clock, fake.control)
+    fake.openfactura_state = state
+    fake.control._status_setter = state.set_status
+    renderer = Renderer()
+    emission = Emission(state, renderer, fake)
+    queries = Queries(state, renderer)
+    limiter = _RateLimiter(fake)
+
+    def reset() -> None:
+        state.reset()
+        limiter.seen.clear()
+
+    fake.on_reset(reset)
+    fake.outbox.before_read(emission.deliver_emails)
+
+    def authed(handler: TenantHandler) -> Callable[[FakeRequest], FakeResponse]:
+        def serve(request: FakeRequest) -> FakeResponse:
+            api_key = request.headers.get("apikey")
+            if not api_key:
+                return missing_key()
+            tenant = state.tenant_for_key(api_key)
+            if tenant is None:
+                return invalid_key()
+            limited = limiter.check(api_key)
+            if limited is not None:
+                return limited
+            return handler(request, tenant)
+
+        return serve
+
+    routes: list[tuple[str, str, TenantHandler, str]] = [
+        ("POST", "/v2/dte/document", emission.handle, "documents.issue"),
+        ("POST", "/v2/dte/issue", emission.handle, "documents.issue_alias"),
+        ("POST", "/v2/dte/document/issued", queries.list_issued, "documents.list_issued"),
+        ("POST", "/v2/dte/document/received", queries.list_received, "documents.list_received"),
+        ("POST", "/v2/dte/document/received/accuse", queries.accuse, "documents.accuse"),
+        (
+            "GET",
+            "/v2/dte/document/{rut}/{type}/{folio}/{value}",
+            queries.get_by_folio,
+            "documents.get_by_folio",
+        ),
+        ("GET", "/v2/dte/document/{token}/{value}", queries.get_by_token, "documents.get_by_token"),
+        ("POST", "/v2/dte/anularDTE52", queries.void_guia, "documents.void_guia"),
+        ("GET", "/v2/dte/registry/sales/{year}/{month}", queries.sales, "registry.sales"),
+        ("GET", "/v2/dte/registry/sales/{year}/{month}/{day}", queries.sales, "registry.sales_day"),
+        ("GET", "/v2/dte/registry/purchase/{year}/{month}", queries.purchase, "registry.purchase"),
+        (
+            "GET",
+            "/v2/dte/registry/purchase/{year}/{month}/{day}",
+            queries.purchase,
+            "registry.purchase_day",
+        ),
+        ("POST", "/v2/dte/registry/sync-rcv", queries.sync_rcv, "registry.sync_rcv"),
+        ("GET", "/v2/dte/organization", queries.organization, "organization.get"),
+        (
+            "GET",
+            "/v2/dte/organization/document",
+            queries.organization_documents,
+            "organization.documents",
+        ),
+        ("GET", "/v2/dte/taxpayer/{rut}", queries.taxpayer, "taxpayer.get"),
+    ]
+    for method, template, handler, name in routes:
+        fake.router.add(method, template, authed(handler), name=f"openfactura.{name}")

@@ -1,0 +1,376 @@
+"""``POST /v2/dte/document``: validate like OpenFactura, then issue a real DTE with ``haulmer.sii``.
+
+Folios come from a generated test CAF per (taxpayer, type); the TED is stamped with the CAF's key
+and the XML signed with a generated test certificate, so the XML verifies (but not before the SII).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from haulmer.testing._wire import FakeRequest, FakeResponse
+from haulmer.testing.openfactura._render import Renderer
+from haulmer.testing.openfactura._state import IssuedDocument, OpenFacturaState, Tenant, _rut_key
+from haulmer.testing.openfactura._wire import b64, business_error, ok
+
+if TYPE_CHECKING:
+    from haulmer.pfx import Certificate
+    from haulmer.sii import Caf
+
+__all__ = ["RESPONSE_OPTIONS", "Emission"]
+
+SUPPORTED_TYPES = frozenset({33, 34, 39, 41, 43, 46, 52, 56, 61, 110, 111, 112})
+RESPONSE_OPTIONS = frozenset(
+    {
+        "TOKEN",
+        "FOLIO",
+        "PDF",
+        "XML",
+        "TIMBRE",
+        "LOGO",
+        "RESOLUCION",
+        "LETTER",
+        "80MM",
+        "80MMNOLOGO",
+        "LETTER_80MM",
+        "SELF_SERVICE",
+    }
+)
+PDF_FORMATS = ("LETTER", "80MM", "80MMNOLOGO", "LETTER_80MM")
+SELF_SERVICE_BASE = "http://haulmer.fake/autoservicio/"
+_TED = re.compile(rb"<TED\b.*?</TED>", re.DOTALL)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@cache
+def _test_certificate() -> Certificate:
+    """The fake's signing certificate, generated once per process."""
+    from haulmer.testing.certificates import make_test_certificate
+
+    return make_test_certificate(common_name="HAULMER FAKE OPENFACTURA SIGNER")
+
+
+@cache
+def _test_caf(rut: str, razon_social: str, dte_type: int, folio_to: int) -> Caf:
+    """A generated test CAF for (taxpayer, type), generated once per process."""
+    from haulmer.testing.caf import make_test_caf
+
+    return make_test_caf(
+        rut=rut, razon_social=razon_social, dte_type=dte_type, folio_from=1, folio_to=folio_to
+    )
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _amount(value: Any) -> int:
+    number = _int(value)
+    return number if number is not None else 0
+
+
+class _Rejected(Exception):
+    def __init__(self, response: FakeResponse) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+def _reject(code: str, details: list[tuple[str, str]], **extra: Any) -> _Rejected:
+    return _Rejected(business_error(code, details, **extra))
+
+
+class Emission:
+    """The emission endpoint and what it needs: state, renderer, the outbox for ``sendEmail``."""
+
+    def __init__(self, state: OpenFacturaState, renderer: Renderer, fake: Any) -> None:
+        self.state = state
+        self.renderer = renderer
+        self.fake = fake
+
+    def handle(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        """Issue a document, or answer the error OpenFactura would."""
+        try:
+            return self._issue(request, tenant)
+        except _Rejected as rejected:
+            return rejected.response
+
+    def _issue(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        try:
+            body = json.loads(request.content.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise _reject("OF-08", [("body", "El cuerpo no es JSON válido")]) from None
+        if not isinstance(body, dict):
+            raise _reject("OF-08", [("body", "El cuerpo debe ser un objeto JSON")])
+        key = request.headers.get("Idempotency-Key")
+        if key:
+            token = self.state.replayed_token(tenant, key)
+            if token is not None:
+                return business_error(
+                    "OF-06", None, message="Este DTE ya fue emitido (Idempotency-Key)", token=token
+                )
+        options = self._options(body.get("response"))
+        dte = body.get("dte")
+        if not isinstance(dte, dict):
+            raise _reject("OF-01", [("dte", "Campo obligatorio")])
+        self_service = body.get("selfService")
+        if self_service is not None and not isinstance(self_service, dict):
+            raise _reject("OF-10", [("selfService", "Debe ser un objeto")])
+        if self_service is not None and not self_service.get("issueBoleta", False):
+            return self._self_service_link(tenant, dte, options)
+        dte_type = self._check_structure(dte, tenant, self_service is not None)
+        document = self._check_document(dte, dte_type)
+        self._check_extras(body, dte_type)
+        if tenant.folios_available(dte_type) < 1:
+            raise _reject("OF-07", [("Folio", f"No quedan folios disponibles para DTE {dte_type}")])
+        doc = self._sign(tenant, dte, dte_type, document, body, options)
+        if key:
+            self.state.remember_key(tenant, key, doc.token)
+        return ok(self._answer(doc, tenant, options, self_service is not None))
+
+    # -- validation -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _options(raw: Any) -> list[str]:
+        if raw is None:
+            return ["TOKEN"]
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            raise _reject("OF-10", [("response", "Debe ser un arreglo de textos")])
+        for value in raw:
+            if value not in RESPONSE_OPTIONS:
+                raise _reject("OF-10", [("response", f"{value} es Incorrecto")])
+        return list(raw)
+
+    @staticmethod
+    def _check_structure(dte: dict[str, Any], tenant: Tenant, self_service: bool) -> int:
+        missing: list[tuple[str, str]] = []
+        enc = dte.get("Encabezado")
+        if not isinstance(enc, dict):
+            raise _reject("OF-02", [("Encabezado", "Campo obligatorio")])
+        id_doc = enc.get("IdDoc") if isinstance(enc.get("IdDoc"), dict) else None
+        emisor = enc.get("Emisor") if isinstance(enc.get("Emisor"), dict) else None
+        totales = enc.get("Totales") if isinstance(enc.get("Totales"), dict) else None
+        receptor = enc.get("Receptor") if isinstance(enc.get("Receptor"), dict) else None
+        for name, part in (("IdDoc", id_doc), ("Emisor", emisor), ("Totales", totales)):
+            if part is None:
+                missing.append((name, "Campo obligatorio"))
+        if receptor is None and not self_service:
+            missing.append(("Receptor", "Campo obligatorio"))
+        detalle = dte.get("Detalle")
+        if not isinstance(detalle, list) or not detalle:
+            missing.append(("Detalle", "Campo obligatorio"))
+        if missing or id_doc is None or emisor is None or totales is None:
+            raise _reject("OF-02", missing)
+        raw_type = id_doc.get("TipoDTE", 39 if self_service else None)
+        if raw_type is None:
+            raise _reject("OF-02", [("TipoDTE", "Campo obligatorio")])
+        dte_type = _int(raw_type)
+        if dte_type is None:
+            raise _reject("OF-10", [("TipoDTE", f"{raw_type} es Incorrecto")])
+        if dte_type not in SUPPORTED_TYPES or dte_type not in tenant.dte_types:
+            raise _reject("OF-05", [("TipoDTE", f"DTE {dte_type} no soportado para este emisor")])
+        folio = id_doc.get("Folio", 0)
+        if _int(folio) != 0:
+            raise _reject("OF-10", [("Folio", "El folio debe ser 0: OpenFactura lo asigna")])
+        boleta = dte_type in (39, 41)
+        required = [("IdDoc", id_doc, "FchEmis"), ("Emisor", emisor, "RUTEmisor")]
+        required.append(("Emisor", emisor, "RznSocEmisor" if boleta else "RznSoc"))
+        required += [("Emisor", emisor, "DirOrigen"), ("Emisor", emisor, "CmnaOrigen")]
+        required.append(("Totales", totales, "MntTotal"))
+        if receptor is not None:
+            required.append(("Receptor", receptor, "RUTRecep"))
+            if not boleta:
+                required.append(("Receptor", receptor, "RznSocRecep"))
+        for _section, part, name in required:
+            if part.get(name) in (None, ""):
+                missing.append((name, "Campo obligatorio"))
+        if dte_type in (56, 61, 111, 112) and not dte.get("Referencia"):
+            missing.append(("Referencia", "Campo obligatorio en notas de crédito y débito"))
+        if missing:
+            raise _reject("OF-02", missing)
+        if _rut_key(str(emisor["RUTEmisor"])) != tenant.rut_number:
+            raise _reject(
+                "OF-03", [("RUTEmisor", "El RUT emisor no corresponde al dueño de la API key")]
+            )
+        if not _DATE.fullmatch(str(id_doc["FchEmis"])):
+            raise _reject("OF-10", [("FchEmis", f"{id_doc['FchEmis']} es Incorrecto")])
+        return dte_type
+
+    @staticmethod
+    def _check_document(dte: dict[str, Any], dte_type: int) -> Any:
+        """Parse with ``haulmer.dte`` and check totals: OF-08 when unreadable, OF-10 on totals."""
+        from haulmer.dte import Document
+        from haulmer.errors import DocumentError
+
+        candidate = json.loads(json.dumps(dte))
+        candidate["Encabezado"]["IdDoc"]["Folio"] = 1
+        candidate["Encabezado"]["IdDoc"].setdefault("TipoDTE", dte_type)
+        if dte_type in (39, 41):
+            candidate["Encabezado"].setdefault("Receptor", {"RUTRecep": "66666666-6"})
+        try:
+            document = Document.from_sii_dict(candidate)
+        except DocumentError as error:
+            details = [(d.field, d.issue) for d in error.details] or [("dte", str(error))]
+            raise _reject("OF-08", details) from None
+        except ValueError as error:
+            raise _reject("OF-08", [("dte", str(error).splitlines()[0])]) from None
+        try:
+            document.check_totals()
+        except DocumentError as error:
+            details = [(d.field, d.issue) for d in error.details] or [("Totales", str(error))]
+            raise _reject("OF-10", details) from None
+        return document
+
+    @staticmethod
+    def _check_extras(body: dict[str, Any], dte_type: int) -> None:
+        exceptional = body.get("ivaExceptional")
+        if exceptional is not None and exceptional != ["ARTESANO"]:
+            raise _reject("OF-10", [("ivaExceptional", 'Solo se admite ["ARTESANO"]')])
+        send_email = body.get("sendEmail")
+        if send_email is not None and (
+            not isinstance(send_email, dict) or not str(send_email.get("to", "")).strip()
+        ):
+            raise _reject("OF-10", [("sendEmail.to", "Campo obligatorio")])
+
+    # -- issuing --------------------------------------------------------------------------------
+
+    def _sign(
+        self,
+        tenant: Tenant,
+        dte: dict[str, Any],
+        dte_type: int,
+        document: Any,
+        body: dict[str, Any],
+        options: list[str],
+    ) -> IssuedDocument:
+        from haulmer import sii
+
+        folio = tenant.next_folio.get(dte_type, 1)
+        now = self.state.clock.now()
+        caf = _test_caf(tenant.rut, tenant.razon_social, dte_type, tenant.folios_per_type)
+        document = document.model_copy(deep=True)
+        document.encabezado.id_doc.folio = folio
+        xml = sii.issue(document, caf=caf, certificate=_test_certificate(), timestamp=now)
+        tenant.next_folio[dte_type] = folio + 1
+        wire = json.loads(json.dumps(dte))
+        wire["Encabezado"]["IdDoc"]["Folio"] = folio
+        wire["Encabezado"]["IdDoc"]["TipoDTE"] = dte_type
+        enc = wire["Encabezado"]
+        id_doc, totales = enc["IdDoc"], enc["Totales"]
+        receptor = enc.get("Receptor") or {"RUTRecep": "66666666-6"}
+        impuestos = totales.get("ImptoReten") or []
+        if isinstance(impuestos, dict):
+            impuestos = [impuestos]
+        scripted = self.state.control.take_scripted_status()
+        delay = self.state.acceptance_delay
+        final = "Aceptado"
+        if scripted is not None:
+            final = scripted.estado
+            delay = scripted.after if scripted.after is not None else delay
+        ted = _TED.search(xml)
+        raw_custom = body.get("custom")
+        custom: dict[str, Any] = raw_custom if isinstance(raw_custom, dict) else {}
+        formats = [o for o in options if o in PDF_FORMATS]
+        doc = IssuedDocument(
+            token=self.state.new_token(tenant.rut, dte_type, folio),
+            issuer_rut=tenant.rut,
+            dte_type=dte_type,
+            folio=folio,
+            fch_emis=str(id_doc["FchEmis"]),
+            receptor_rut=str(receptor.get("RUTRecep", "66666666-6")).replace(".", "").upper(),
+            receptor_razon_social=str(receptor.get("RznSocRecep", "")),
+            totals={
+                "MntExe": _amount(totales.get("MntExe")),
+                "MntNeto": _amount(totales.get("MntNeto")),
+                "IVA": _amount(totales.get("IVA")),
+                "MntTotal": _amount(totales.get("MntTotal")),
+                "OtrosImp": sum(
+                    _amount(i.get("MontoImp")) for i in impuestos if isinstance(i, dict)
+                ),
+            },
+            fma_pago=_amount(id_doc.get("FmaPago")),
+            tpo_tran_compra=_amount(id_doc.get("TpoTranCompra")) or 1,
+            dte=wire,
+            xml=xml,
+            ted=ted.group(0) if ted else xml,
+            pdf_format=formats[-1] if formats else "LETTER",
+            issued_at=now,
+            decided_at=now + delay,
+            final_status=final,
+            custom=custom,
+            send_email=body.get("sendEmail"),
+        )
+        self.state.documents.append(doc)
+        return doc
+
+    def _answer(
+        self, doc: IssuedDocument, tenant: Tenant, options: list[str], self_service: bool
+    ) -> dict[str, Any]:
+        now = self.state.clock.now()
+        out: dict[str, Any] = {"TOKEN": doc.token}
+        if "FOLIO" in options:
+            out["FOLIO"] = doc.folio
+        if "RESOLUCION" in options:
+            out["RESOLUCION"] = {
+                "fecha": tenant.resolucion_fecha,
+                "numero": tenant.resolucion_numero,
+            }
+        if "TIMBRE" in options:
+            out["TIMBRE"] = b64(self.renderer.timbre(doc.ted))
+        if "LOGO" in options:
+            out["LOGO"] = b64(self.renderer.logo(tenant))
+        if "XML" in options:
+            out["XML"] = b64(doc.xml)
+        if "PDF" in options:
+            out["PDF"] = b64(self.renderer.pdf(doc, now))
+        if self_service:
+            out["SELF_SERVICE"] = {"url": SELF_SERVICE_BASE + doc.token}
+        return out
+
+    def _self_service_link(
+        self, tenant: Tenant, dte: dict[str, Any], options: list[str]
+    ) -> FakeResponse:
+        """A self-service link, the boleta not issued now (the customer side is not simulated)."""
+        enc = dte.get("Encabezado")
+        if not isinstance(enc, dict) or not isinstance(dte.get("Detalle"), list):
+            raise _reject("OF-02", [("Encabezado", "Campo obligatorio")])
+        token = self.state.new_token(tenant.rut, 0, 0)
+        return ok({"TOKEN": token, "SELF_SERVICE": {"url": SELF_SERVICE_BASE + token}})
+
+    # -- e-mail after acceptance ----------------------------------------------------------------
+
+    def deliver_emails(self) -> None:
+        """Send the ``sendEmail`` copies of documents the simulated SII has accepted by now."""
+        from haulmer.dte.catalogue import DTEType
+
+        now = self.state.clock.now()
+        for doc in self.state.documents:
+            if doc.email_sent or not doc.send_email:
+                continue
+            if doc.status(now) not in ("Aceptado", "Aceptado con Reparo"):
+                continue
+            doc.email_sent = True
+            issuer = self.state.tenant_for_rut(doc.issuer_rut)
+            name = issuer.razon_social if issuer else doc.issuer_rut
+            try:
+                label = DTEType(doc.dte_type).label
+            except ValueError:
+                label = f"DTE {doc.dte_type}"
+            recipients = [str(doc.send_email.get("to", ""))]
+            for extra in ("CC", "BCC"):
+                recipients += str(doc.send_email.get(extra) or "").split(",")
+            for address in (r.strip() for r in recipients):
+                if not address:
+                    continue
+                self.fake.outbox.send(
+                    address,
+                    f"{label} N° {doc.folio} de {name}",
+                    f"{name} ({doc.issuer_rut}) le ha enviado {label} N° {doc.folio} "
+                    f"del {doc.fch_emis} por {doc.totals['MntTotal']} pesos.",
+                    sent_at=max(doc.decided_at, doc.issued_at),
+                )

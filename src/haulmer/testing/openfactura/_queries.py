@@ -1,0 +1,404 @@
+"""Reading endpoints: one document, lists, acknowledgements, guía voiding, registries, org data."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from haulmer.testing._wire import FakeRequest, FakeResponse
+from haulmer.testing.openfactura._lists import list_page
+from haulmer.testing.openfactura._state import (
+    Acuse,
+    IssuedDocument,
+    OpenFacturaState,
+    Tenant,
+    _rut_key,
+)
+from haulmer.testing.openfactura._wire import b64, business_error, flat_error, ok
+
+__all__ = ["Queries"]
+
+DOCUMENT_VALUES = ("status", "json", "xml", "pdf", "cedible")
+ACUSES = {"ACD", "RCD", "ERM", "RFP", "RFT"}
+PURCHASE_STATES = {
+    "pending": "Pendiente",
+    "registered": "Registrado",
+    "exclude": "No_incluir",
+    "reclaimed": "Reclamado",
+}
+SYNC_RCV_WINDOW = dt.timedelta(minutes=10)
+"""How often one taxpayer may ask for an RCV sync of one registro (OF-429 inside the window)."""
+
+
+def _stringify(value: Any) -> Any:
+    """Numbers as strings, the way OpenFactura's ``json`` value returns a DTE."""
+    if isinstance(value, dict):
+        return {k: _stringify(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_stringify(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+def _body(request: FakeRequest) -> dict[str, Any] | None:
+    try:
+        body = json.loads(request.content.decode("utf-8")) if request.content.strip() else {}
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _period(year: str, month: str, day: str | None) -> tuple[dt.date, dt.date] | None:
+    if not re.fullmatch(r"\d{4}", year) or not re.fullmatch(r"\d{2}", month):
+        return None
+    if day is not None and not re.fullmatch(r"\d{2}", day):
+        return None
+    try:
+        if day is not None:
+            start = dt.date(int(year), int(month), int(day))
+            return start, start
+        start = dt.date(int(year), int(month), 1)
+    except ValueError:
+        return None
+    last = calendar.monthrange(start.year, start.month)[1]
+    return start, start.replace(day=last)
+
+
+class Queries:
+    """Handlers for every OpenFactura endpoint that does not issue a document."""
+
+    def __init__(self, state: OpenFacturaState, render: Any) -> None:
+        self.state = state
+        self.render = render
+
+    @property
+    def now(self) -> dt.datetime:
+        return self.state.clock.now()
+
+    # -- one document -------------------------------------------------------------------------
+
+    def get_by_token(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        value = request.path_params["value"]
+        if value not in DOCUMENT_VALUES:
+            return business_error("OF-10", [("Error", f"{value} es Incorrecto")])
+        doc = self.state.by_token(tenant, request.path_params["token"])
+        if doc is None:
+            return business_error("OF-22", [("token", "Documento no encontrado")])
+        return self._document_value(doc, tenant, value, {"token": doc.token})
+
+    def get_by_folio(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        params = request.path_params
+        value = params["value"]
+        if value not in DOCUMENT_VALUES:
+            return business_error("OF-10", [("Error", f"{value} es Incorrecto")])
+        try:
+            dte_type, folio = int(params["type"]), int(params["folio"])
+        except ValueError:
+            return business_error("OF-10", [("Error", "Tipo de documento o folio Incorrecto")])
+        doc = self.state.by_folio(tenant, params["rut"], dte_type, folio)
+        if doc is None:
+            return business_error("OF-22", [("folio", f"Folio {folio} no encontrado")])
+        return self._document_value(doc, tenant, value, {"folio": str(doc.folio)})
+
+    def _document_value(
+        self, doc: IssuedDocument, tenant: Tenant, value: str, ident: dict[str, Any]
+    ) -> FakeResponse:
+        received = _rut_key(doc.issuer_rut) != tenant.rut_number
+        if value == "status":
+            estado = doc.received_status(self.now) if received else doc.status(self.now)
+            return ok({"estado": estado, **ident})
+        if value == "json":
+            sii_at = doc.sii_received_at(self.now)
+            return ok(
+                {
+                    "json": _stringify(doc.dte),
+                    **ident,
+                    "FchRecepSII": sii_at.strftime("%Y-%m-%d %H:%M:%S") if sii_at else "",
+                    "FchRecepOF": doc.issued_at.strftime("%Y-%m-%d %H:%M:%S"),
+                }
+            )
+        if value == "xml":
+            return ok({"xml": b64(doc.xml), **ident})
+        if value == "cedible" and doc.dte_type in (39, 41):
+            return business_error("OF-10", [("Error", "Documento sin cedible")])
+        pdf = self.render.pdf(doc, self.now, cedible=value == "cedible")
+        key_ident = {k: (int(v) if k == "folio" else v) for k, v in ident.items()}
+        return ok({value: b64(pdf), **key_ident})
+
+    # -- lists ----------------------------------------------------------------------------------
+
+    def list_issued(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        rows = [self._issued_row(d) for d in reversed(self.state.issued_by(tenant))]
+        filters = {"TipoDTE": "int", "FchEmis": "str", "RUTRecep": "int", "Folio": "int"}
+        return list_page(request, rows, filters)
+
+    def _issued_row(self, doc: IssuedDocument) -> dict[str, Any]:
+        number, _, dv = doc.receptor_rut.partition("-")
+        return {
+            "RUTRecep": int(number),
+            "DV": dv,
+            "RznSocRecep": doc.receptor_razon_social,
+            "TipoDTE": doc.dte_type,
+            "Folio": doc.folio,
+            "FchEmis": doc.fch_emis,
+            "FechaRecibido": doc.issued_at.strftime("%Y-%m-%d %H:%M:%S"),
+            "MntExe": doc.totals["MntExe"],
+            "MntNeto": doc.totals["MntNeto"],
+            "IVA": doc.totals["IVA"],
+            "MntTotal": doc.totals["MntTotal"],
+            "FmaPago": doc.fma_pago,
+            "Token": doc.token,
+        }
+
+    def list_received(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        rows = [self._received_row(d) for d in reversed(self.state.received_by(tenant))]
+        filters = {
+            "RUTEmisor": "int",
+            "FchEmis": "str",
+            "TipoDTE": "int",
+            "FchRecepOF": "str",
+            "FchRecepSII": "str",
+            "Folio": "int",
+        }
+        return list_page(request, rows, filters)
+
+    def _received_row(self, doc: IssuedDocument) -> dict[str, Any]:
+        number, _, dv = doc.issuer_rut.partition("-")
+        sii_at = doc.sii_received_at(self.now)
+        issuer = self.state.tenant_for_rut(doc.issuer_rut)
+        return {
+            "RUTEmisor": int(number),
+            "DV": dv,
+            "RznSoc": issuer.razon_social if issuer else "",
+            "TipoDTE": doc.dte_type,
+            "Folio": doc.folio,
+            "FchEmis": doc.fch_emis,
+            "FchRecepSII": sii_at.strftime("%Y-%m-%d %H:%M:%S") if sii_at else "",
+            "FchRecepOF": doc.issued_at.strftime("%Y-%m-%d %H:%M:%S"),
+            "MntExe": doc.totals["MntExe"],
+            "MntNeto": doc.totals["MntNeto"],
+            "IVA": doc.totals["IVA"],
+            "MntTotal": doc.totals["MntTotal"],
+            "Acuses": [a.wire() for a in doc.acuses] or None,
+            "FmaPago": doc.fma_pago,
+            "TpoTranCompra": doc.tpo_tran_compra,
+        }
+
+    # -- acknowledgements and voiding -----------------------------------------------------------
+
+    def accuse(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        body = _body(request)
+        if body is None:
+            return business_error("OF-08", [("body", "El cuerpo debe ser un objeto JSON")])
+        missing = [k for k in ("rut", "dte", "folio", "acuse") if body.get(k) in (None, "")]
+        if missing:
+            return business_error("OF-01", [(k, "Campo obligatorio") for k in missing])
+        acuse = str(body["acuse"])
+        if acuse not in ACUSES:
+            return business_error("OF-10", [("acuse", f"{acuse} es Incorrecto")])
+        try:
+            dte_type, folio = int(body["dte"]), int(body["folio"])
+        except (TypeError, ValueError):
+            return business_error("OF-10", [("folio", "dte y folio deben ser numéricos")])
+        doc = self.state.by_folio(tenant, str(body["rut"]), dte_type, folio)
+        if doc is None or _rut_key(doc.receptor_rut) != tenant.rut_number:
+            return business_error("OF-22", [("folio", f"Documento recibido {folio} no encontrado")])
+        if any(a.cod_evento == acuse for a in doc.acuses):
+            cod, desc = 7, "Evento registrado previamente"
+        elif doc.received_status(self.now) == "Reclamado" or (
+            acuse in {"RCD", "RFP", "RFT"} and any(a.cod_evento == "ACD" for a in doc.acuses)
+        ):
+            cod, desc = 8, "Documento ya tiene un acuse incompatible"
+        else:
+            doc.acuses.append(Acuse(acuse, self.now))
+            cod, desc = 0, "Acción Completada OK"
+        return ok(
+            {
+                "data": [{"dte": dte_type, "folio": folio, "acuse": acuse}],
+                "code": cod,
+                "result": "OK" if cod == 0 else "ERROR",
+                "msg": [{"codResp": cod, "descResp": desc}],
+            }
+        )
+
+    def void_guia(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        body = _body(request)
+        if body is None:
+            return business_error("OF-08", [("body", "El cuerpo debe ser un objeto JSON")])
+        lowered = {k.lower(): v for k, v in body.items()}
+        missing = [k for k in ("dte", "folio", "fecha") if lowered.get(k) in (None, "")]
+        if missing:
+            return business_error("OF-01", [(k.capitalize(), "Campo obligatorio") for k in missing])
+        try:
+            dte_type, folio = int(lowered["dte"]), int(lowered["folio"])
+        except (TypeError, ValueError):
+            return business_error("OF-10", [("Folio", "Dte y Folio deben ser numéricos")])
+        if dte_type != 52:
+            return business_error(
+                "OF-10", [("Dte", "Solo se pueden anular guías de despacho (52)")]
+            )
+        doc = self.state.by_folio(tenant, tenant.rut, 52, folio)
+        if doc is None or _rut_key(doc.issuer_rut) != tenant.rut_number:
+            return business_error("OF-22", [("Folio", f"Folio {folio} no encontrado")])
+        if doc.anulado:
+            return business_error(
+                "OF-10", [("Folio", f"El documento Folio: {folio} ya fue anulado")]
+            )
+        doc.anulado = True
+        return ok({"success": f"Se ha anulado el documento Folio: {folio}"})
+
+    # -- registries -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _registros(docs: list[IssuedDocument]) -> list[dict[str, Any]]:
+        by_type: dict[int, dict[str, Any]] = {}
+        for doc in docs:
+            row = by_type.setdefault(
+                doc.dte_type,
+                {
+                    "tipoDocumento": doc.dte_type,
+                    "cantDocumentos": 0,
+                    "totalMntExe": 0,
+                    "totalMntNeto": 0,
+                    "totalMntIVA": 0,
+                    "totalOtrosImp": 0,
+                    "totalMntTotal": 0,
+                },
+            )
+            row["cantDocumentos"] += 1
+            row["totalMntExe"] += doc.totals["MntExe"]
+            row["totalMntNeto"] += doc.totals["MntNeto"]
+            row["totalMntIVA"] += doc.totals["IVA"]
+            row["totalOtrosImp"] += doc.totals.get("OtrosImp", 0)
+            row["totalMntTotal"] += doc.totals["MntTotal"]
+        return [by_type[t] for t in sorted(by_type)]
+
+    def sales(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        p = request.path_params
+        period = _period(p["year"], p["month"], p.get("day"))
+        if period is None:
+            return flat_error("OF-10", {"Error": "Fecha Incorrecta"})
+        start, end = period
+        docs = [
+            d
+            for d in self.state.issued_by(tenant)
+            if start.isoformat() <= d.fch_emis <= end.isoformat()
+            and not d.anulado
+            and d.status(self.now) != "Rechazado"
+        ]
+        return ok(
+            {
+                "fechaInicio": start.isoformat(),
+                "fechaFinal": end.isoformat(),
+                "registros": self._registros(docs),
+            }
+        )
+
+    def purchase(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        p = request.path_params
+        period = _period(p["year"], p["month"], p.get("day"))
+        if period is None:
+            return flat_error("OF-10", {"Error": "Fecha Incorrecta"})
+        wanted = list(PURCHASE_STATES.values())
+        raw_status = request.query.get("status")
+        if raw_status:
+            names = [s.strip() for s in raw_status.split(",") if s.strip()]
+            unknown = [s for s in names if s not in PURCHASE_STATES]
+            if unknown or not names:
+                return flat_error("OF-10", {"status": f"{','.join(unknown)} es Incorrecto"})
+            wanted = [PURCHASE_STATES[s] for s in names]
+        start, end = period
+        docs = [
+            d
+            for d in self.state.received_by(tenant)
+            if start.isoformat() <= d.fch_emis <= end.isoformat()
+        ]
+        blocks = []
+        for estado in wanted:
+            in_state = [d for d in docs if d.received_status(self.now) == estado]
+            blocks.append(
+                {
+                    "estado": estado,
+                    "fechaInicio": start.isoformat(),
+                    "fechaFinal": end.isoformat(),
+                    "registros": self._registros(in_state),
+                }
+            )
+        return ok(blocks)
+
+    def sync_rcv(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        body = _body(request)
+        if body is None:
+            return flat_error("OF-10", {"Error": "El cuerpo debe ser un objeto JSON"})
+        registro = body.get("registro")
+        if registro not in ("sales", "purchase"):
+            return flat_error("OF-10", {"registro": f"{registro} es Incorrecto"})
+        periodo = body.get("periodo")
+        today = self.state.clock.today()
+        months_now = today.year * 12 + today.month - 1
+        if isinstance(periodo, bool) or not isinstance(periodo, int):
+            return flat_error("OF-10", {"periodo": f"{periodo} es Incorrecto"})
+        year, month = divmod(periodo, 100)
+        if not 1 <= month <= 12 or year < 2000 or year * 12 + month - 1 > months_now + 2:
+            return flat_error("OF-10", {"periodo": f"{periodo} es Incorrecto"})
+        window_key = (tenant.rut_number, registro)
+        ends_at = self.state.sync_rcv_windows.get(window_key)
+        if ends_at is not None and self.now < ends_at:
+            wait = int((ends_at - self.now).total_seconds()) or 1
+            return FakeResponse(
+                429,
+                json={
+                    "message": "Demasiadas solicitudes de sincronización para este registro",
+                    "code": "OF-429",
+                    "retry_after": wait,
+                    "ends_at": ends_at.isoformat(),
+                    "rate_limit": 1,
+                },
+            )
+        self.state.sync_rcv_windows[window_key] = self.now + SYNC_RCV_WINDOW
+        return ok({"message": f"Sincronización de {registro} {periodo} encolada", "code": 200})
+
+    # -- organization and taxpayer --------------------------------------------------------------
+
+    def organization(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        body = tenant.organization()
+        extra = request.query.get("extra_fields", "")
+        if "logo" in [f.strip() for f in extra.split(",")]:
+            body["logo"] = b64(self.render.logo(tenant))
+        return ok(body)
+
+    def organization_documents(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        created = (tenant.created_at or self.now).date()
+        expiry = (created + dt.timedelta(days=182)).isoformat()
+        return ok(
+            {
+                "rut": tenant.rut,
+                "documentos": [
+                    {"dte": t, "disponibles": tenant.folios_available(t), "vencimiento": expiry}
+                    for t in tenant.dte_types
+                ],
+            }
+        )
+
+    def taxpayer(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        found = self.state.tenant_for_rut(request.path_params["rut"])
+        if found is not None:
+            return ok(found.taxpayer())
+        return ok(
+            {
+                "rut": None,
+                "razonSocial": None,
+                "email": None,
+                "telefono": None,
+                "direccion": None,
+                "comuna": None,
+                "actividades": [],
+                "sucursales": [],
+            }
+        )

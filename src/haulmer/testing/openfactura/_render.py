@@ -1,0 +1,219 @@
+"""Files the fake OpenFactura hands out, built with the standard library only: PDF and PNG.
+
+The PDF is a small, valid one-page PDF with the document's main data and the timbre. The TIMBRE
+PNG is NOT a PDF417 barcode: it is a bitmap of the TED's bytes (one module per bit), enough to
+show, store and compare, and documented as such in docs/testing.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import struct
+import zlib
+from typing import Any
+
+from haulmer.dte.catalogue import DTEType
+
+__all__ = ["Renderer", "png", "ted_bitmap"]
+
+_MODULES_PER_ROW = 96
+
+
+def ted_bitmap(ted: bytes) -> list[list[int]]:
+    """The TED as rows of 0/1 modules (1 = black), ``_MODULES_PER_ROW`` wide."""
+    bits = [(byte >> (7 - i)) & 1 for byte in ted for i in range(8)]
+    if not bits:
+        bits = [0]
+    rows = [bits[i : i + _MODULES_PER_ROW] for i in range(0, len(bits), _MODULES_PER_ROW)]
+    rows[-1] = rows[-1] + [0] * (_MODULES_PER_ROW - len(rows[-1]))
+    return rows
+
+
+def _gray_rows(modules: list[list[int]], scale: int, quiet: int) -> tuple[int, int, list[bytes]]:
+    width = len(modules[0]) * scale + 2 * quiet
+    blank = bytes([255]) * width
+    out = [blank] * quiet
+    for row in modules:
+        line = bytes([255]) * quiet
+        line += b"".join((b"\x00" if m else b"\xff") * scale for m in row)
+        line += bytes([255]) * quiet
+        out.extend([line] * scale)
+    out.extend([blank] * quiet)
+    return width, len(out), out
+
+
+def png(width: int, height: int, rows: list[bytes]) -> bytes:
+    """An 8-bit grayscale PNG from raw rows (each ``width`` bytes)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    raw = b"".join(b"\x00" + row for row in rows)
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _pdf_text(text: Any) -> str:
+    raw = str(text).encode("cp1252", errors="replace").decode("latin-1")
+    return raw.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def _money(value: Any) -> str:
+    try:
+        return "$ " + f"{int(value):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _pdf(content: bytes, image: tuple[int, int, bytes] | None) -> bytes:
+    """A one-page A4 PDF with Helvetica text ``content`` and an optional gray image /Im1."""
+    objects: list[bytes] = []
+    resources = b"/Font << /F1 4 0 R /F2 5 0 R >>"
+    if image is not None:
+        resources += b" /XObject << /Im1 7 0 R >>"
+    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    objects.append(b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+    objects.append(
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << "
+        + resources
+        + b" >> /Contents 6 0 R >>"
+    )
+    objects.append(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+    )
+    objects.append(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
+    )
+    stream = zlib.compress(content)
+    objects.append(
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"
+    )
+    if image is not None:
+        width, height, data = image
+        packed = zlib.compress(data)
+        objects.append(
+            b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+            b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n"
+            % (width, height, len(packed))
+            + packed
+            + b"\nendstream"
+        )
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+class Renderer:
+    """Builds the PDF, TIMBRE and LOGO of the fake OpenFactura from issued documents."""
+
+    def timbre(self, ted: bytes) -> bytes:
+        """The TIMBRE PNG: the TED's bytes as a bitmap (not a PDF417 symbol)."""
+        width, height, rows = _gray_rows(ted_bitmap(ted), scale=2, quiet=4)
+        return png(width, height, rows)
+
+    def logo(self, tenant: Any) -> bytes:
+        """A 64x64 PNG logo, a pattern derived from the tenant's RUT (stable per tenant)."""
+        digest = hashlib.sha256(str(tenant.rut).encode()).digest()
+        modules = [[(digest[(r * 8 + c) % 32] >> (c % 8)) & 1 for c in range(8)] for r in range(8)]
+        width, height, rows = _gray_rows(modules, scale=8, quiet=0)
+        return png(width, height, rows)
+
+    def pdf(self, doc: Any, now: dt.datetime, *, cedible: bool = False) -> bytes:
+        """A one-page PDF showing the document's emisor, receptor, lines, totals and timbre."""
+        enc = doc.dte.get("Encabezado", {})
+        emisor = enc.get("Emisor", {})
+        receptor = enc.get("Receptor", {})
+        totales = enc.get("Totales", {})
+        try:
+            label = DTEType(doc.dte_type).label.upper()
+        except ValueError:
+            label = f"DTE {doc.dte_type}"
+        ops: list[str] = []
+
+        def text(x: float, y: float, value: Any, size: int = 9, bold: bool = False) -> None:
+            font = "F2" if bold else "F1"
+            ops.append(f"BT /{font} {size} Tf {x} {y} Td ({_pdf_text(value)}) Tj ET")
+
+        # The SII box (top right): RUT, document type and folio.
+        ops.append("0.8 0 0 RG 2 w 370 730 190 80 re S 0 0 0 RG")
+        text(385, 790, f"R.U.T.: {doc.issuer_rut}", 11, True)
+        text(385, 770, label[:30], 9, True)
+        text(385, 750, f"N° {doc.folio}", 11, True)
+        text(390, 718, "S.I.I. - prueba (haulmer.testing)", 7)
+        razon = emisor.get("RznSoc") or emisor.get("RznSocEmisor") or ""
+        giro = emisor.get("GiroEmis") or emisor.get("GiroEmisor") or ""
+        text(40, 800, razon, 13, True)
+        text(40, 785, str(giro)[:70], 8)
+        text(40, 772, f"{emisor.get('DirOrigen', '')}, {emisor.get('CmnaOrigen', '')}", 8)
+        y = 700.0
+        text(40, y, f"Fecha de emisión: {doc.fch_emis}", 9)
+        y -= 14
+        text(40, y, f"Señor(es): {receptor.get('RznSocRecep', '')}", 9)
+        y -= 14
+        text(40, y, f"R.U.T.: {receptor.get('RUTRecep', '')}", 9)
+        if receptor.get("GiroRecep"):
+            y -= 14
+            text(40, y, f"Giro: {receptor.get('GiroRecep')}", 9)
+        y -= 28
+        text(40, y, "Item", 9, True)
+        text(360, y, "Cantidad", 9, True)
+        text(420, y, "Precio", 9, True)
+        text(490, y, "Total", 9, True)
+        for line in doc.dte.get("Detalle", [])[:25]:
+            y -= 14
+            text(40, y, str(line.get("NmbItem", ""))[:60], 9)
+            text(360, y, line.get("QtyItem", ""), 9)
+            text(420, y, line.get("PrcItem", ""), 9)
+            text(490, y, _money(line.get("MontoItem", "")), 9)
+        for ref in doc.dte.get("Referencia", [])[:5]:
+            y -= 16
+            text(
+                40,
+                y,
+                f"Referencia: tipo {ref.get('TpoDocRef', '')} folio {ref.get('FolioRef', '')} "
+                f"del {ref.get('FchRef', '')} - {ref.get('RazonRef', '')}",
+                8,
+            )
+        y -= 24
+        for name, label_text in (
+            ("MntNeto", "Neto"),
+            ("MntExe", "Exento"),
+            ("IVA", "IVA"),
+            ("MntTotal", "Total"),
+        ):
+            if name in totales:
+                text(420, y, label_text, 9, name == "MntTotal")
+                text(490, y, _money(totales[name]), 9, name == "MntTotal")
+                y -= 14
+        custom = doc.custom or {}
+        for key in ("informationNote", "paymentNote"):
+            if custom.get(key):
+                y -= 4
+                text(40, y, str(custom[key])[:90], 8)
+                y -= 12
+        width, height, rows = _gray_rows(ted_bitmap(doc.ted), scale=1, quiet=2)
+        ops.append(f"q {width * 2} 0 0 {height * 2} 40 60 cm /Im1 Do Q")
+        text(40, 48, "Timbre Electrónico SII (test CAF: not valid before the SII)", 7)
+        text(40, 38, f"Estado SII: {doc.status(now)}", 7)
+        if cedible:
+            text(400, 60, "CEDIBLE", 14, True)
+        content = "\n".join(ops).encode("latin-1")
+        return _pdf(content, (width, height, b"".join(rows)))

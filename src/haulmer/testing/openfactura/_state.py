@@ -1,0 +1,371 @@
+"""State of the fake OpenFactura: tenants (taxpayers by API key), issued documents, idempotency."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from haulmer.testing._clock import FakeClock
+
+if TYPE_CHECKING:
+    from haulmer.testing._control import Control
+
+__all__ = [
+    "IDEMPOTENCY_WINDOW",
+    "ISSUED_STATES",
+    "RECEIVED_STATES",
+    "SANDBOX_TENANTS",
+    "IssuedDocument",
+    "OpenFacturaState",
+    "Tenant",
+]
+
+IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
+"""How long OpenFactura remembers an Idempotency-Key (OF-06 on replay inside it)."""
+
+ACCEPTANCE_DELAY = dt.timedelta(minutes=3)
+"""How long an issued document stays "Pendiente" before the (simulated) SII decides."""
+
+AUTO_REGISTER_AFTER = dt.timedelta(days=8)
+"""A received document pending this long becomes "Registrado" (SII's tacit acceptance)."""
+
+ISSUED_STATES = ("Pendiente", "Aceptado", "Rechazado", "Aceptado con Reparo", "Sin estado")
+RECEIVED_STATES = ("Pendiente", "Registrado", "No_incluir", "Reclamado")
+
+DEFAULT_DTE_TYPES = (33, 34, 39, 41, 43, 46, 52, 56, 61)
+DEFAULT_FOLIOS = 1000
+
+
+def _rut_key(rut: str | int) -> str:
+    """A RUT's number without dots or DV, for comparisons ("76795561-8" -> "76795561")."""
+    text = str(rut).replace(".", "").strip().upper()
+    return text.split("-")[0]
+
+
+@dataclass
+class Tenant:
+    """A taxpayer reachable with an API key: its organization data, CAFs and folio counters."""
+
+    api_key: str = field(repr=False)
+    rut: str
+    razon_social: str
+    giro: str = ""
+    acteco: int = 620200
+    direccion: str = ""
+    comuna: str = ""
+    ciudad: str = ""
+    cdg_sii_sucur: str = ""
+    email: str = ""
+    telefono: str = ""
+    nombre_fantasia: str = ""
+    web: str = ""
+    resolucion_fecha: str = "2018-03-26"
+    resolucion_numero: int = 0
+    dte_types: tuple[int, ...] = DEFAULT_DTE_TYPES
+    folios_per_type: int = DEFAULT_FOLIOS
+    preloaded: bool = False
+    created_at: dt.datetime | None = None
+    next_folio: dict[int, int] = field(default_factory=dict)
+    folio_limits: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def rut_number(self) -> str:
+        """The RUT without DV (as OpenFactura's list filters take it)."""
+        return _rut_key(self.rut)
+
+    def folios_available(self, dte_type: int) -> int:
+        """Folios left for ``dte_type`` in the current (test) CAF."""
+        last = self.folio_limits.get(dte_type, self.folios_per_type)
+        return max(0, last - self.next_folio.get(dte_type, 1) + 1)
+
+    def set_folio_limit(self, dte_type: int, last_folio: int) -> None:
+        """Make folios of ``dte_type`` run out after ``last_folio`` (OF-07 afterwards)."""
+        self.folio_limits[dte_type] = last_folio
+
+    def organization(self) -> dict[str, Any]:
+        """The body of ``GET /v2/dte/organization`` for this tenant."""
+        return {
+            "rut": self.rut,
+            "razonSocial": self.razon_social,
+            "email": self.email,
+            "telefono": self.telefono,
+            "direccion": self.direccion,
+            "comuna": self.comuna,
+            "ciudad": self.ciudad or self.comuna,
+            "cdgSIISucur": self.cdg_sii_sucur,
+            "glosaDescriptiva": self.giro,
+            "direccionRegional": self.comuna,
+            "resolucion": {"fecha": self.resolucion_fecha, "numero": str(self.resolucion_numero)},
+            "nombreFantasia": self.nombre_fantasia or self.razon_social,
+            "web": self.web,
+            "sucursales": [],
+            "actividades": [self.activity()],
+        }
+
+    def activity(self) -> dict[str, Any]:
+        """The main economic activity, as OpenFactura lists it."""
+        return {
+            "giro": self.giro,
+            "actividadEconomica": self.giro,
+            "codigoActividadEconomica": str(self.acteco),
+            "actividadPrincipal": True,
+        }
+
+    def taxpayer(self) -> dict[str, Any]:
+        """The body of ``GET /v2/dte/taxpayer/{rut}`` for this taxpayer."""
+        return {
+            "rut": self.rut,
+            "razonSocial": self.razon_social,
+            "email": self.email,
+            "telefono": self.telefono,
+            "direccion": self.direccion,
+            "comuna": self.comuna,
+            "actividades": [self.activity()],
+            "sucursales": [
+                {
+                    "cdgSIISucur": self.cdg_sii_sucur,
+                    "comuna": self.comuna,
+                    "direccion": self.direccion,
+                    "ciudad": self.ciudad or self.comuna,
+                    "telefono": self.telefono,
+                }
+            ],
+        }
+
+    def __repr__(self) -> str:
+        return f"Tenant(rut={self.rut!r}, razon_social={self.razon_social!r})"
+
+
+SANDBOX_TENANTS: tuple[dict[str, Any], ...] = (
+    {
+        "api_key": "928e15a2d14d4a6292345f04960f4bd3",
+        "rut": "76795561-8",
+        "razon_social": "HAULMER SPA",
+        "giro": ("VENTA AL POR MENOR EN EMPRESAS DE VENTA A DISTANCIA VÍA INTERNET; COMERCIO ELEC"),
+        "acteco": 479100,
+        "direccion": "ARTURO PRAT 527   CURICO",
+        "comuna": "Curicó",
+        "ciudad": "Curicó",
+        "cdg_sii_sucur": "81303347",
+        "email": "contacto@haulmer.com",
+        "web": "https://www.haulmer.com",
+    },
+    {
+        "api_key": "41eb78998d444dbaa4922c410ef14057",
+        "rut": "76430498-5",
+        "razon_social": "HOSTY SPA",
+        "giro": "EMPRESAS DE SERVICIOS INTEGRALES DE INFORMÁTICA",
+        "acteco": 620200,
+        "direccion": "ARTURO PRAT 527 3 pis OF 1",
+        "comuna": "Curicó",
+        "ciudad": "Curicó",
+        "cdg_sii_sucur": "79457965",
+    },
+)
+"""The two demo companies whose API keys OpenFactura publishes for its sandbox."""
+
+
+@dataclass
+class Acuse:
+    """One acknowledgement event recorded on a received document."""
+
+    cod_evento: str
+    fecha_evento: dt.datetime
+
+    def wire(self) -> dict[str, Any]:
+        """As listed in ``Acuses`` of the received list."""
+        return {
+            "codEvento": self.cod_evento,
+            "fechaEvento": self.fecha_evento.strftime("%Y-%m-%d %H:%M:%S"),
+            "estado": "Aceptado",
+        }
+
+
+@dataclass
+class IssuedDocument:
+    """A DTE issued through the fake: wire JSON as sent (folio filled in), signed XML, status."""
+
+    token: str
+    issuer_rut: str
+    dte_type: int
+    folio: int
+    fch_emis: str
+    receptor_rut: str
+    receptor_razon_social: str
+    totals: dict[str, int]
+    fma_pago: int
+    tpo_tran_compra: int
+    dte: dict[str, Any]
+    xml: bytes
+    ted: bytes
+    pdf_format: str
+    issued_at: dt.datetime
+    decided_at: dt.datetime
+    final_status: str = "Aceptado"
+    status_override: str | None = None
+    anulado: bool = False
+    custom: dict[str, Any] = field(default_factory=dict)
+    send_email: dict[str, Any] | None = None
+    email_sent: bool = False
+    acuses: list[Acuse] = field(default_factory=list)
+
+    def status(self, now: dt.datetime) -> str:
+        """The issued-side SII status at ``now`` ("Pendiente" until the simulated SII decides)."""
+        if self.status_override is not None:
+            return self.status_override
+        return self.final_status if now >= self.decided_at else "Pendiente"
+
+    def sii_received_at(self, now: dt.datetime) -> dt.datetime | None:
+        """When the SII received it (None while still pending)."""
+        return self.decided_at if now >= self.decided_at else None
+
+    def received_status(self, now: dt.datetime) -> str:
+        """The receiver-side RCV status ("Pendiente", "Registrado", "Reclamado")."""
+        codes = {a.cod_evento for a in self.acuses}
+        if codes & {"RCD", "RFP", "RFT"}:
+            return "Reclamado"
+        if codes & {"ACD", "ERM"}:
+            return "Registrado"
+        if now - self.issued_at >= AUTO_REGISTER_AFTER:
+            return "Registrado"
+        return "Pendiente"
+
+
+class OpenFacturaState:
+    """Everything the fake OpenFactura remembers; :meth:`reset` returns to the sandbox tenants."""
+
+    def __init__(self, clock: FakeClock, control: Control) -> None:
+        self.clock = clock
+        self.control = control
+        self.acceptance_delay = ACCEPTANCE_DELAY
+        self.tenants: dict[str, Tenant] = {}
+        self.documents: list[IssuedDocument] = []
+        self.idempotency: dict[tuple[str, str], tuple[str, dt.datetime]] = {}
+        self.sync_rcv_windows: dict[tuple[str, str], dt.datetime] = {}
+        self._counter = 0
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget documents, keys and added tenants; keep the two sandbox demo companies."""
+        self.tenants.clear()
+        self.documents.clear()
+        self.idempotency.clear()
+        self.sync_rcv_windows.clear()
+        self.acceptance_delay = ACCEPTANCE_DELAY
+        self._counter = 0
+        for preset in SANDBOX_TENANTS:
+            self.add_tenant(preloaded=True, **preset)
+
+    def add_tenant(
+        self,
+        api_key: str,
+        *,
+        rut: str,
+        razon_social: str,
+        giro: str = "",
+        acteco: int | str = 620200,
+        direccion: str = "",
+        comuna: str = "",
+        dte_types: Iterable[int | str] = DEFAULT_DTE_TYPES,
+        **extra: Any,
+    ) -> Tenant:
+        """Register (or replace) the taxpayer that ``api_key`` authenticates."""
+        from haulmer.rut import Rut
+
+        if not api_key:
+            raise ValueError("api_key must not be empty")
+        canonical = str(Rut(str(rut)))
+        if isinstance(acteco, (list, tuple)):
+            acteco = acteco[0]
+        tenant = Tenant(
+            api_key=api_key,
+            rut=canonical,
+            razon_social=razon_social,
+            giro=giro,
+            acteco=int(acteco),
+            direccion=direccion,
+            comuna=comuna,
+            dte_types=tuple(sorted({int(t) for t in dte_types})),
+            created_at=self.clock.now(),
+            **extra,
+        )
+        self.tenants[api_key] = tenant
+        return tenant
+
+    def tenant_for_key(self, api_key: str) -> Tenant | None:
+        """The tenant an API key authenticates, if any."""
+        return self.tenants.get(api_key)
+
+    def tenant_for_rut(self, rut: str | int) -> Tenant | None:
+        """The (first) tenant with this RUT, if any."""
+        key = _rut_key(rut)
+        for tenant in self.tenants.values():
+            if tenant.rut_number == key:
+                return tenant
+        return None
+
+    def new_token(self, issuer_rut: str, dte_type: int, folio: int) -> str:
+        """A 64-hex emission token, unique within this fake."""
+        self._counter += 1
+        seed = f"{issuer_rut}|{dte_type}|{folio}|{self._counter}|{self.clock.now().isoformat()}"
+        return hashlib.sha256(seed.encode()).hexdigest()
+
+    def issued_by(self, tenant: Tenant) -> list[IssuedDocument]:
+        """Documents this tenant issued, oldest first."""
+        return [d for d in self.documents if _rut_key(d.issuer_rut) == tenant.rut_number]
+
+    def received_by(self, tenant: Tenant) -> list[IssuedDocument]:
+        """Documents other tenants issued to this tenant's RUT, oldest first."""
+        return [
+            d
+            for d in self.documents
+            if _rut_key(d.receptor_rut) == tenant.rut_number
+            and _rut_key(d.issuer_rut) != tenant.rut_number
+        ]
+
+    def by_token(self, tenant: Tenant, token: str) -> IssuedDocument | None:
+        """An issued document of this tenant by its emission token."""
+        for doc in self.issued_by(tenant):
+            if doc.token == token:
+                return doc
+        return None
+
+    def by_folio(
+        self, tenant: Tenant, issuer_rut: str, dte_type: int, folio: int
+    ) -> IssuedDocument | None:
+        """A document issued or received by this tenant, by issuer RUT, type and folio."""
+        key = _rut_key(issuer_rut)
+        for doc in self.documents:
+            if _rut_key(doc.issuer_rut) != key or doc.dte_type != dte_type or doc.folio != folio:
+                continue
+            if tenant.rut_number in (_rut_key(doc.issuer_rut), _rut_key(doc.receptor_rut)):
+                return doc
+        return None
+
+    def set_status(self, token: str, estado: str) -> None:
+        """Force a document's issued status (``fake.control.set_status``)."""
+        if estado not in ISSUED_STATES:
+            raise ValueError(f"estado must be one of {', '.join(ISSUED_STATES)}; got {estado!r}")
+        for doc in self.documents:
+            if doc.token == token:
+                doc.status_override = estado
+                return
+        raise LookupError("no document was issued with that token on this fake")
+
+    def remember_key(self, tenant: Tenant, key: str, token: str) -> None:
+        """Keep an Idempotency-Key for 24 h of fake time."""
+        self.idempotency[(tenant.rut_number, key)] = (token, self.clock.now() + IDEMPOTENCY_WINDOW)
+
+    def replayed_token(self, tenant: Tenant, key: str) -> str | None:
+        """The token already issued under this key, if it is still inside its 24 h window."""
+        found = self.idempotency.get((tenant.rut_number, key))
+        if found is None:
+            return None
+        token, expires = found
+        if self.clock.now() >= expires:
+            del self.idempotency[(tenant.rut_number, key)]
+            return None
+        return token

@@ -1,0 +1,86 @@
+"""OpenFactura's answers in its own shapes: the three error bodies, 204, base64 helpers."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from haulmer.testing._wire import FakeResponse
+
+__all__ = [
+    "b64",
+    "business_error",
+    "empty",
+    "flat_error",
+    "invalid_key",
+    "missing_key",
+    "ok",
+]
+
+MISSING_KEY_MESSAGE = (
+    "Access denied due to missing subscription key. Make sure to include subscription key when "
+    "making requests to an API."
+)
+INVALID_KEY_MESSAGE = (
+    "Access denied due to invalid subscription key. Make sure to provide a valid key for an "
+    "active subscription."
+)
+
+MESSAGES = {
+    "OF-01": "Faltan datos obligatorios",
+    "OF-02": "Faltan campos obligatorios del DTE",
+    "OF-03": "Permisos insuficientes",
+    "OF-05": "Tipo de DTE no soportado",
+    "OF-07": "Problemas con folios",
+    "OF-08": "Error de esquema",
+    "OF-10": "Validación de Campos",
+    "OF-22": "Problemas al procesar los datos",
+}
+
+
+def ok(body: Any, status: int = 200) -> FakeResponse:
+    """A JSON success."""
+    return FakeResponse(status, json=body)
+
+
+def empty() -> FakeResponse:
+    """The 204 OpenFactura sends for an empty list."""
+    return FakeResponse(204)
+
+
+def business_error(
+    code: str,
+    details: list[tuple[str, str]] | None = None,
+    *,
+    message: str | None = None,
+    status: int = 400,
+    **extra: Any,
+) -> FakeResponse:
+    """Shape A: ``{"error": {"message", "code", "details": [{"field", "issue"}]}}``."""
+    error: dict[str, Any] = {"message": message or MESSAGES.get(code, "Error"), "code": code}
+    if details is not None:
+        error["details"] = [{"field": f, "issue": i} for f, i in details]
+    error.update(extra)
+    return FakeResponse(status, json={"error": error})
+
+
+def flat_error(
+    code: str, details: dict[str, str], *, message: str = "Validación de Campos.", status: int = 400
+) -> FakeResponse:
+    """Shape B (registry, list filters): unwrapped, ``details`` is an object."""
+    return FakeResponse(status, json={"message": message, "code": code, "details": details})
+
+
+def missing_key() -> FakeResponse:
+    """Shape C: the gateway's 401 when the ``apikey`` header is absent."""
+    return FakeResponse(401, json={"statusCode": 401, "message": MISSING_KEY_MESSAGE})
+
+
+def invalid_key() -> FakeResponse:
+    """Shape C: the gateway's 401 for an unknown key."""
+    return FakeResponse(401, json={"statusCode": 401, "message": INVALID_KEY_MESSAGE})
+
+
+def b64(data: bytes) -> str:
+    """Base64 text, as OpenFactura sends files."""
+    return base64.b64encode(data).decode("ascii")
