@@ -1,0 +1,239 @@
+"""haulmer.passwords: the Haulmer Accounts policy, every broken rule reported, no secret leaked."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from haulmer.errors import ValidationError, WeakPasswordError
+from haulmer.passwords import (
+    DEFAULT_POLICY,
+    PasswordPolicy,
+    Violation,
+    ViolationCode,
+    check_password,
+    validate_password,
+)
+
+SECRET = "Zq9xWv7Kp"  # a valid password with no English word in it
+
+
+def codes(violations: list[Violation]) -> list[str]:
+    return [str(v.code) for v in violations]
+
+
+def test_a_good_password_breaks_no_rule() -> None:
+    assert check_password(SECRET) == []
+    assert check_password(SECRET, SECRET) == []
+    validate_password(SECRET, SECRET)
+
+
+@pytest.mark.parametrize(
+    ("password", "expected"),
+    [
+        ("Ab1", ["too_short"]),
+        ("abcdefg1", ["no_uppercase"]),
+        ("ABCDEFG1", ["no_lowercase"]),
+        ("Abcdefgh", ["no_digit"]),
+        ("", ["too_short", "no_lowercase", "no_uppercase", "no_digit"]),
+        ("abc", ["too_short", "no_uppercase", "no_digit"]),
+        ("12345678", ["no_lowercase", "no_uppercase"]),
+    ],
+)
+def test_every_broken_rule_is_reported(password: str, expected: list[str]) -> None:
+    assert codes(check_password(password)) == expected
+
+
+def test_exactly_eight_characters_is_enough() -> None:
+    assert check_password("Abcdef12") == []
+    assert codes(check_password("Abcdef1")) == ["too_short"]
+
+
+def test_confirmation_mismatch_is_reported_alongside_the_rules() -> None:
+    found = check_password("abc", "abd")
+    assert codes(found) == ["too_short", "no_uppercase", "no_digit", "confirmation_mismatch"]
+    mismatch = found[-1]
+    assert mismatch.field == "confirmation"
+    assert all(v.field == "password" for v in found[:-1])
+
+
+def test_confirmation_none_means_not_asked() -> None:
+    assert check_password(SECRET, None) == []
+    assert codes(check_password(SECRET, "")) == ["confirmation_mismatch"]
+    assert codes(check_password(SECRET, SECRET + " ")) == ["confirmation_mismatch"]
+
+
+def test_letters_beyond_ascii_count_and_digits_must_be_ascii() -> None:
+    assert check_password("ñandúÁ12") == []
+    assert codes(check_password("ñandúÁ٣٣")) == ["no_digit"]
+
+
+def test_validate_password_raises_with_every_violation() -> None:
+    with pytest.raises(WeakPasswordError) as caught:
+        validate_password("abc", "abd")
+    error = caught.value
+    assert codes(error.violations) == [
+        "too_short",
+        "no_uppercase",
+        "no_digit",
+        "confirmation_mismatch",
+    ]
+    message = str(error)
+    assert "at least 8 characters" in message
+    assert "upper-case" in message
+    assert "do not match" in message
+    assert isinstance(error, ValidationError)
+    assert isinstance(error, ValueError)
+
+
+def test_only_a_mismatch_still_raises() -> None:
+    with pytest.raises(WeakPasswordError, match="do not match") as caught:
+        validate_password(SECRET, SECRET.lower())
+    assert codes(caught.value.violations) == ["confirmation_mismatch"]
+
+
+def test_custom_policy() -> None:
+    policy = PasswordPolicy(
+        min_length=12,
+        max_length=16,
+        require_uppercase=False,
+        require_digit=False,
+        require_symbol=True,
+    )
+    assert codes(check_password("abcdefghijkl", policy=policy)) == ["no_symbol"]
+    assert check_password("abcdefghijk!", policy=policy) == []
+    assert codes(check_password("a" * 17 + "!", policy=policy)) == ["too_long"]
+    assert codes(check_password("ab!", policy=policy)) == ["too_short"]
+    assert check_password("a b!cdefghijk", policy=policy) == []
+    with pytest.raises(WeakPasswordError, match="at most 16"):
+        validate_password("a" * 20 + "!", policy=policy)
+
+
+def test_spaces_are_not_symbols() -> None:
+    policy = PasswordPolicy(require_symbol=True)
+    assert codes(check_password("Abcdefg1 ", policy=policy)) == ["no_symbol"]
+    assert check_password("Abcdefg1_", policy=policy) == []
+
+
+def test_a_policy_with_no_requirements_accepts_anything_long_enough() -> None:
+    lax = PasswordPolicy(
+        min_length=0, require_lowercase=False, require_uppercase=False, require_digit=False
+    )
+    assert check_password("", policy=lax) == []
+
+
+def test_describe_states_the_policy() -> None:
+    assert DEFAULT_POLICY.describe() == (
+        "at least 8 characters, with lower-case letters, upper-case letters and digits"
+    )
+    assert PasswordPolicy(
+        min_length=4, require_uppercase=False, require_digit=False
+    ).describe() == ("at least 4 characters, with lower-case letters")
+    assert PasswordPolicy(max_length=64, require_symbol=True).describe() == (
+        "at least 8 characters and at most 64, with lower-case letters, upper-case letters, "
+        "digits and symbols"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"min_length": -1}, ValueError),
+        ({"min_length": 8, "max_length": 4}, ValueError),
+        ({"min_length": 0, "max_length": 0}, ValueError),
+        ({"min_length": "8"}, TypeError),
+        ({"min_length": True}, TypeError),
+    ],
+)
+def test_inconsistent_policies_are_refused(kwargs: dict[str, object], error: type) -> None:
+    with pytest.raises(error):
+        PasswordPolicy(**kwargs)  # type: ignore[arg-type]
+
+
+def test_policy_and_violation_are_immutable() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        DEFAULT_POLICY.min_length = 4  # type: ignore[misc]
+    violation = check_password("x")[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        violation.message = "changed"  # type: ignore[misc]
+
+
+def test_non_text_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="must be a str"):
+        check_password(b"Abcdefg1")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="confirmation"):
+        check_password("Abcdefg1", 12345678)  # type: ignore[arg-type]
+
+
+def test_violation_codes_are_stable_strings() -> None:
+    assert {c.value for c in ViolationCode} == {
+        "too_short",
+        "too_long",
+        "no_lowercase",
+        "no_uppercase",
+        "no_digit",
+        "no_symbol",
+        "confirmation_mismatch",
+    }
+    assert ViolationCode.TOO_SHORT == "too_short"
+    violation = check_password("x")[0]
+    assert str(violation) == violation.message
+
+
+# -- the password never leaks --------------------------------------------------------------------
+
+
+LEAKY = ["hunter2", "Sup3rSecretButShort"[:7], "onlylowercaseletters", "ÑÑÑÑÑÑÑÑÑ"]
+
+
+@pytest.mark.parametrize("password", LEAKY)
+def test_no_message_or_repr_contains_the_password_or_confirmation(password: str) -> None:
+    confirmation = password + "Zz9typo"
+    policy = PasswordPolicy(max_length=8, require_symbol=True)
+    found = check_password(password, confirmation, policy=policy)
+    assert found
+    with pytest.raises(WeakPasswordError) as caught:
+        validate_password(password, confirmation, policy=policy)
+    texts = [str(caught.value), repr(caught.value), repr(caught.value.violations)]
+    texts += [repr(v) for v in found] + [str(v) for v in found]
+    for text in texts:
+        assert password not in text
+        assert confirmation not in text
+
+
+# Characters that cannot spell a 6-character run of any message text.
+_UNQUOTABLE = st.text(alphabet="QXZJqxzj0123456789ñÑ#@", min_size=6, max_size=40)
+
+
+@given(_UNQUOTABLE, _UNQUOTABLE)
+def test_no_violation_ever_quotes_the_password(password: str, confirmation: str) -> None:
+    policy = PasswordPolicy(max_length=20, require_symbol=True)
+    for violation in check_password(password, confirmation, policy=policy):
+        assert password not in violation.message
+        assert password not in repr(violation)
+        assert confirmation not in repr(violation)
+
+
+@given(st.text(max_size=40), st.none() | st.text(max_size=40))
+def test_validate_raises_exactly_when_check_finds_something(
+    password: str, confirmation: str | None
+) -> None:
+    found = check_password(password, confirmation)
+    if found:
+        with pytest.raises(WeakPasswordError) as caught:
+            validate_password(password, confirmation)
+        assert caught.value.violations == found
+    else:
+        validate_password(password, confirmation)
+
+
+@given(st.text(max_size=40))
+def test_rules_match_their_definition(password: str) -> None:
+    found = set(codes(check_password(password)))
+    assert ("too_short" in found) == (len(password) < 8)
+    assert ("no_lowercase" in found) == (not any(c.islower() for c in password))
+    assert ("no_uppercase" in found) == (not any(c.isupper() for c in password))
+    assert ("no_digit" in found) == (not any(c in "0123456789" for c in password))
