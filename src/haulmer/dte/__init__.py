@@ -1,8 +1,80 @@
-"""Chilean electronic tax documents (DTE): the catalogue of types, document models and totals.
+"""Chilean electronic tax documents (DTE): the catalogue, typed document models, builders, totals.
 
 Pure and offline: usable in a batch job or a Django model without the HTTP client.
+
+    import haulmer.dte as dte
+    doc = dte.factura(emisor={...}, receptor={...}, lines=[{"nombre": "x", "precio": 2000}])
+    doc.totals.mnt_total        # 2380
+    doc.to_sii_dict()           # {"Encabezado": {"IdDoc": {"TipoDTE": 33, ...}}, "Detalle": [...]}
+    dte.Document.from_sii_dict(data)
 """
 
+from haulmer.dte.builders import (
+    boleta,
+    boleta_exenta,
+    build,
+    factura,
+    factura_compra,
+    factura_exenta,
+    guia_despacho,
+    nota_credito,
+    nota_debito,
+)
 from haulmer.dte.catalogue import IVA_RATE, CodRef, DTEType, ReferenceDocumentType
+from haulmer.dte.document import Document
+from haulmer.dte.models import (
+    CdgItem,
+    Chofer,
+    Detalle,
+    DscRcgGlobal,
+    Emisor,
+    Encabezado,
+    Extranjero,
+    GuiaExport,
+    IdDoc,
+    ImptoReten,
+    MntPago,
+    Receptor,
+    Referencia,
+    Retenedor,
+    Totales,
+    Transporte,
+)
+from haulmer.dte.totals import compute_totals, line_amounts, round_peso, split_gross
 
-__all__ = ["IVA_RATE", "CodRef", "DTEType", "ReferenceDocumentType"]
+__all__ = [
+    "IVA_RATE",
+    "CdgItem",
+    "Chofer",
+    "CodRef",
+    "DTEType",
+    "Detalle",
+    "Document",
+    "DscRcgGlobal",
+    "Emisor",
+    "Encabezado",
+    "Extranjero",
+    "GuiaExport",
+    "IdDoc",
+    "ImptoReten",
+    "MntPago",
+    "Receptor",
+    "ReferenceDocumentType",
+    "Referencia",
+    "Retenedor",
+    "Totales",
+    "Transporte",
+    "boleta",
+    "boleta_exenta",
+    "build",
+    "compute_totals",
+    "factura",
+    "factura_compra",
+    "factura_exenta",
+    "guia_despacho",
+    "line_amounts",
+    "nota_credito",
+    "nota_debito",
+    "round_peso",
+    "split_gross",
+]

@@ -1,0 +1,98 @@
+"""The pydantic base of every DTE section: SII names as aliases, strict by default, lenient on ask.
+
+Built by hand (``Emisor(rut=..., razon_social=...)``) a model forbids unknown names, so typos
+fail loudly. Read from XML or OpenFactura JSON (``context={"lenient": True}``) it drops unknown
+elements, accepts a single item where the SII allows many, and reads RUTs without checking their
+check digit, because real documents carry all of these.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from functools import cache
+from typing import Any, Union
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, ValidationInfo, model_validator
+
+from haulmer.rut import Rut
+
+__all__ = ["SiiModel", "lenient_context"]
+
+_LENIENT = "lenient"
+
+
+def lenient_context() -> dict[str, bool]:
+    """The validation context that turns on lenient reading (parser, OpenFactura responses)."""
+    return {_LENIENT: True}
+
+
+class _FieldShape(typing.NamedTuple):
+    name: str
+    is_list: bool
+    is_rut: bool
+
+
+def _strip_optional(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
+
+
+@cache
+def _shapes(model: type[BaseModel]) -> dict[str, _FieldShape]:
+    """Every accepted input key of ``model`` (name, alias, alias choices) -> its field shape."""
+    shapes: dict[str, _FieldShape] = {}
+    for name, info in model.model_fields.items():
+        annotation = _strip_optional(info.annotation)
+        shape = _FieldShape(
+            name=name,
+            is_list=typing.get_origin(annotation) is list,
+            is_rut=annotation is Rut,
+        )
+        keys = {name}
+        if info.alias:
+            keys.add(info.alias)
+        if isinstance(info.validation_alias, str):
+            keys.add(info.validation_alias)
+        elif isinstance(info.validation_alias, AliasChoices):
+            keys.update(c for c in info.validation_alias.choices if isinstance(c, str))
+        for key in keys:
+            shapes[key] = shape
+    return shapes
+
+
+def _lenient_value(shape: _FieldShape, value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    if shape.is_list and value is not None and not isinstance(value, list | tuple):
+        value = [value]
+    if shape.is_rut and isinstance(value, str):
+        return Rut.parse(value.strip(), validate_dv=False)
+    return value
+
+
+class SiiModel(BaseModel):
+    """Base of the document sections: SII element names are the aliases."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_leniently(cls, data: Any, info: ValidationInfo) -> Any:
+        context = info.context
+        if not isinstance(data, dict) or not (isinstance(context, dict) and context.get(_LENIENT)):
+            return data
+        shapes = _shapes(cls)
+        cleaned: dict[str, Any] = {}
+        for key, value in data.items():
+            shape = shapes.get(key) if isinstance(key, str) else None
+            if shape is None:
+                continue
+            converted = _lenient_value(shape, value)
+            if converted is not None:
+                cleaned[key] = converted
+        return cleaned

@@ -1,0 +1,243 @@
+"""``Document``: one DTE (Encabezado, Detalle, DscRcgGlobal, Referencia) with totals and checks.
+
+``document.totals`` is computed from the lines; ``document.completed()`` fills line numbers,
+line amounts and Totales where they were left out; ``check()`` runs the per-type rules and the
+totals check, raising one ``DocumentError`` that lists every problem. ``to_sii_dict()`` and
+``Document.from_sii_dict()`` convert to and from the SII's nested dict (see ``sii_dict``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pydantic
+from pydantic import Field
+
+from haulmer.dte._base import SiiModel, lenient_context
+from haulmer.dte.catalogue import DTEType
+from haulmer.dte.models import (
+    Detalle,
+    DscRcgGlobal,
+    Emisor,
+    Encabezado,
+    Receptor,
+    Referencia,
+    Totales,
+)
+from haulmer.dte.sii_dict import SiiValue, render_section
+from haulmer.dte.totals import compute_totals, line_amounts
+from haulmer.errors import DocumentError, ErrorDetail
+
+__all__ = ["Document", "document_error"]
+
+_ROOTS = ("Documento", "Exportaciones", "Liquidacion")
+
+
+def document_error(exc: pydantic.ValidationError, what: str) -> DocumentError:
+    """A pydantic validation failure as a DocumentError naming each bad field by its SII path."""
+    details = []
+    for error in exc.errors():
+        path = ""
+        for part in error["loc"]:
+            path += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if path else part)
+        details.append(ErrorDetail(path, error["msg"]))
+    shown = "; ".join(str(d) for d in details[:5])
+    more = f" (and {len(details) - 5} more)" if len(details) > 5 else ""
+    return DocumentError(f"{what} is not valid: {shown}{more}", details)
+
+
+class Document(SiiModel):
+    """A DTE: Encabezado, 1..60 Detalle lines (1000 on boletas), DscRcgGlobal and Referencia."""
+
+    encabezado: Encabezado = Field(alias="Encabezado")
+    detalle: list[Detalle] = Field(default_factory=list, alias="Detalle")
+    descuentos_recargos: list[DscRcgGlobal] = Field(default_factory=list, alias="DscRcgGlobal")
+    referencias: list[Referencia] = Field(default_factory=list, alias="Referencia")
+
+    # -- shortcuts --------------------------------------------------------------------------------
+
+    @property
+    def tipo_dte(self) -> DTEType:
+        """The document type (IdDoc/TipoDTE)."""
+        return self.encabezado.id_doc.tipo_dte
+
+    @property
+    def folio(self) -> int:
+        """IdDoc/Folio; 0 until a folio is assigned."""
+        return self.encabezado.id_doc.folio
+
+    @property
+    def fecha_emision(self) -> date:
+        """IdDoc/FchEmis."""
+        return self.encabezado.id_doc.fecha_emision
+
+    @property
+    def emisor(self) -> Emisor:
+        """Encabezado/Emisor."""
+        return self.encabezado.emisor
+
+    @property
+    def receptor(self) -> Receptor:
+        """Encabezado/Receptor."""
+        return self.encabezado.receptor
+
+    @property
+    def montos_brutos(self) -> bool:
+        """Whether line amounts include IVA: boletas unless IndMntNeto 2, others if MntBruto 1."""
+        id_doc = self.encabezado.id_doc
+        if self.tipo_dte.is_boleta:
+            return id_doc.ind_mnt_neto != 2
+        return id_doc.mnt_bruto == 1
+
+    # -- totals -----------------------------------------------------------------------------------
+
+    def _declared_rates(self) -> dict[str, Decimal]:
+        given = self.encabezado.totales
+        if given is None:
+            return {}
+        return {t.tipo: t.tasa for t in given.impto_reten if t.tasa is not None}
+
+    @property
+    def totals(self) -> Totales:
+        """The Totales computed from the lines and global discounts (the SII's arithmetic).
+
+        Additional-tax codes without a fixed rate take the TasaImp declared in Totales/ImptoReten.
+        """
+        return compute_totals(
+            self.tipo_dte,
+            self.detalle,
+            self.descuentos_recargos,
+            montos_brutos=self.montos_brutos,
+            tasas_adicionales=self._declared_rates(),
+        )
+
+    def completed(self) -> Document:
+        """A copy with line numbers, line amounts and Totales filled where they were left out.
+
+        Values already present are kept (``check_totals`` says whether they are right).
+        """
+        lines = []
+        for index, line in enumerate(self.detalle):
+            amounts = line_amounts(line, field=f"Detalle[{index + 1}]")
+            lines.append(
+                line.model_copy(
+                    update={
+                        "nro_lin_det": line.nro_lin_det or index + 1,
+                        "descuento_monto": amounts.descuento_monto,
+                        "recargo_monto": amounts.recargo_monto,
+                        "monto_item": line.monto_item
+                        if line.monto_item is not None
+                        else amounts.monto_item,
+                    }
+                )
+            )
+        globales = [
+            g.model_copy(update={"nro_lin_dr": g.nro_lin_dr or i + 1})
+            for i, g in enumerate(self.descuentos_recargos)
+        ]
+        refs = [
+            r.model_copy(update={"nro_lin_ref": r.nro_lin_ref or i + 1})
+            for i, r in enumerate(self.referencias)
+        ]
+        encabezado = self.encabezado
+        if encabezado.totales is None:
+            encabezado = encabezado.model_copy(update={"totales": self.totals})
+        return self.model_copy(
+            update={
+                "encabezado": encabezado,
+                "detalle": lines,
+                "descuentos_recargos": globales,
+                "referencias": refs,
+            }
+        )
+
+    def check_totals(self) -> None:
+        """Raise DocumentError naming each given amount that differs from the computed one."""
+        from haulmer.dte.rules import totals_problems
+
+        problems = totals_problems(self)
+        if problems:
+            raise DocumentError(_summary(self, "wrong amounts", problems), problems)
+
+    def check(self) -> None:
+        """Raise DocumentError listing every broken rule of this type and every wrong amount.
+
+        Folio 0 is accepted (OpenFactura assigns folios); ``check_for_stamping`` adds folio > 0.
+        """
+        from haulmer.dte.rules import document_problems
+
+        problems = document_problems(self)
+        if problems:
+            raise DocumentError(_summary(self, "problems", problems), problems)
+
+    def check_for_stamping(self) -> None:
+        """``check()`` plus what local stamping needs: a folio from the CAF (> 0)."""
+        from haulmer.dte.rules import document_problems, stamping_problems
+
+        problems = stamping_problems(self) + document_problems(self)
+        if problems:
+            raise DocumentError(_summary(self, "problems", problems), problems)
+
+    # -- conversion -------------------------------------------------------------------------------
+
+    def with_folio(self, folio: int) -> Document:
+        """A copy with IdDoc/Folio set (the sii layer calls this with the CAF's next folio)."""
+        id_doc = self.encabezado.id_doc.model_copy(update={"folio": folio})
+        encabezado = self.encabezado.model_copy(update={"id_doc": id_doc})
+        return self.model_copy(update={"encabezado": encabezado})
+
+    def to_sii_dict(self) -> dict[str, SiiValue]:
+        """The document as the SII's nested dict, in element order (see ``haulmer.dte.sii_dict``).
+
+        Line numbers, line amounts and Totales are filled in when left out. Boletas use the
+        EnvioBOLETA names and subset. What ``Documento`` holds besides TED and TmstFirma.
+        """
+        doc = self.completed()
+        boleta = doc.tipo_dte.is_boleta
+        out: dict[str, SiiValue] = {
+            "Encabezado": render_section(doc.encabezado, boleta=boleta),
+            "Detalle": [render_section(d, boleta=boleta) for d in doc.detalle],
+        }
+        if doc.descuentos_recargos:
+            out["DscRcgGlobal"] = [
+                render_section(g, boleta=boleta) for g in doc.descuentos_recargos
+            ]
+        if doc.referencias:
+            out["Referencia"] = [render_section(r, boleta=boleta) for r in doc.referencias]
+        return out
+
+    @classmethod
+    def from_sii_dict(cls, data: Mapping[str, Any]) -> Document:
+        """Read an SII-shaped dict leniently: parsed XML, an OpenFactura ``dte`` or ``json``.
+
+        Numbers may be strings, single items may stand for lists (Acteco, Detalle...), unknown
+        elements (TED, TmstFirma, DocPersonalizado...) are ignored and RUT check digits are not
+        verified. A ``DTE``/``Documento`` wrapper is unwrapped. Raises DocumentError.
+        """
+        body: Any = data
+        if isinstance(body, Mapping) and "DTE" in body and "Encabezado" not in body:
+            body = body["DTE"]
+        if isinstance(body, Mapping) and "Encabezado" not in body:
+            for root in _ROOTS:
+                if root in body:
+                    body = body[root]
+                    break
+        if not isinstance(body, Mapping):
+            raise DocumentError(
+                "a DTE dict must be a mapping with Encabezado and Detalle",
+                [ErrorDetail("", f"got {type(body).__name__}")],
+            )
+        try:
+            return cls.model_validate(dict(body), context=lenient_context())
+        except pydantic.ValidationError as exc:
+            raise document_error(exc, "the DTE") from None
+
+
+def _summary(document: Document, kind: str, problems: list[ErrorDetail]) -> str:
+    label = f"{document.tipo_dte.label} ({int(document.tipo_dte)})"
+    shown = "; ".join(str(p) for p in problems[:5])
+    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+    return f"the {label} has {len(problems)} {kind}: {shown}{more}"

@@ -1,0 +1,388 @@
+"""The sections of a DTE as pydantic models, fields declared in the SII's element order.
+
+Python names are readable snake_case; the SII element names (``RUTEmisor``, ``MntTotal``...) are
+the aliases, and both are accepted (``populate_by_name``). One model per section serves every
+type: boletas (39/41) share them and are rendered with their own names and subset by
+``haulmer.dte.sii_dict`` (``RznSocEmisor``/``GiroEmisor``, ``TelefonoRecep``, ``TotalPeriodo``...).
+Money is ``int`` pesos, quantities and prices ``Decimal``, dates ``datetime.date``, RUTs ``Rut``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, field_validator
+
+from haulmer.dte._base import SiiModel
+from haulmer.dte.catalogue import CodRef, DTEType
+from haulmer.rut import Rut
+
+__all__ = [
+    "CdgItem",
+    "Chofer",
+    "Detalle",
+    "DscRcgGlobal",
+    "Emisor",
+    "Encabezado",
+    "Extranjero",
+    "GuiaExport",
+    "IdDoc",
+    "ImptoReten",
+    "MntPago",
+    "Receptor",
+    "Referencia",
+    "Retenedor",
+    "Totales",
+    "Transporte",
+]
+
+
+def _alias(sii: str, *others: str) -> Any:
+    """Serialize as the SII name ``sii``; also accept ``others`` (the boleta spellings)."""
+    return Field(default=None, alias=sii, validation_alias=AliasChoices(sii, *others))
+
+
+def _code_text(value: Any) -> Any:
+    """Codes the SII writes as text but users pass as ints or enums: 33, DTEType.FACTURA, "801"."""
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+# -- Encabezado / IdDoc ---------------------------------------------------------------------------
+
+
+class MntPago(SiiModel):
+    """One instalment of a credit sale (IdDoc/MntPagos)."""
+
+    fecha: date = Field(alias="FchPago")
+    monto: int = Field(alias="MntPago", ge=0)
+    glosa: str | None = Field(default=None, alias="GlosaPagos")
+
+
+class IdDoc(SiiModel):
+    """Identification: type, folio, date and the payment and dispatch indicators."""
+
+    tipo_dte: DTEType = Field(alias="TipoDTE")
+    folio: int = Field(default=0, alias="Folio", ge=0)
+    """0 while unassigned: OpenFactura assigns it; local stamping needs the CAF's folio."""
+    fecha_emision: date = Field(alias="FchEmis")
+    ind_no_rebaja: int | None = Field(default=None, alias="IndNoRebaja")
+    tipo_despacho: int | None = Field(default=None, alias="TipoDespacho")
+    """Guías: 1 por cuenta del receptor, 2 del emisor a instalaciones del cliente, 3 a otras."""
+    ind_traslado: int | None = Field(default=None, alias="IndTraslado")
+    """Guías 1..9: 1 operación constituye venta, 5 traslado interno, 7 guía de devolución..."""
+    tpo_impresion: str | None = Field(default=None, alias="TpoImpresion")
+    ind_servicio: int | None = Field(default=None, alias="IndServicio")
+    """Facturas 1..3; boletas 1..4 (3 = ventas y servicios, the usual retail value)."""
+    mnt_bruto: int | None = Field(default=None, alias="MntBruto")
+    """1 = line prices include IVA (facturas and notes)."""
+    ind_mnt_neto: int | None = Field(default=None, alias="IndMntNeto")
+    """Boletas only: 2 = line prices are net (boleta prices are gross by default)."""
+    tpo_tran_compra: int | None = Field(default=None, alias="TpoTranCompra")
+    tpo_tran_venta: int | None = Field(default=None, alias="TpoTranVenta")
+    forma_pago: int | None = Field(default=None, alias="FmaPago")
+    """1 contado, 2 crédito, 3 sin costo."""
+    fma_pag_exp: int | None = Field(default=None, alias="FmaPagExp")
+    fecha_cancelacion: date | None = Field(default=None, alias="FchCancel")
+    monto_cancelado: int | None = Field(default=None, alias="MntCancel", ge=0)
+    saldo_insoluto: int | None = Field(default=None, alias="SaldoInsol", ge=0)
+    pagos: list[MntPago] = Field(default_factory=list, alias="MntPagos")
+    periodo_desde: date | None = Field(default=None, alias="PeriodoDesde")
+    periodo_hasta: date | None = Field(default=None, alias="PeriodoHasta")
+    medio_pago: str | None = Field(default=None, alias="MedioPago")
+    """Facturas: CH, LT, EF, PE, TC, CF, OT. Boletas: a code 1..5."""
+    tpo_cta_pago: str | None = Field(default=None, alias="TpoCtaPago")
+    num_cta_pago: str | None = Field(default=None, alias="NumCtaPago")
+    banco_pago: str | None = Field(default=None, alias="BcoPago")
+    term_pago_codigo: str | None = Field(default=None, alias="TermPagoCdg")
+    term_pago_glosa: str | None = Field(default=None, alias="TermPagoGlosa")
+    term_pago_dias: int | None = Field(default=None, alias="TermPagoDias")
+    fecha_vencimiento: date | None = Field(default=None, alias="FchVenc")
+
+    @field_validator("medio_pago", mode="before")
+    @classmethod
+    def _medio_pago_text(cls, value: Any) -> Any:
+        return _code_text(value)
+
+
+# -- Emisor / Receptor ----------------------------------------------------------------------------
+
+
+class GuiaExport(SiiModel):
+    """Emisor/GuiaExport: the customs transfer code of an export guía."""
+
+    cdg_traslado: int | None = Field(default=None, alias="CdgTraslado")
+    folio_aut: int | None = Field(default=None, alias="FolioAut")
+    fecha_aut: date | None = Field(default=None, alias="FchAut")
+
+
+class Emisor(SiiModel):
+    """The issuer. Boletas print RznSoc/GiroEmis as RznSocEmisor/GiroEmisor (both accepted)."""
+
+    rut: Rut = Field(alias="RUTEmisor")
+    razon_social: str | None = _alias("RznSoc", "RznSocEmisor", "razon_social")
+    giro: str | None = _alias("GiroEmis", "GiroEmisor", "giro")
+    telefonos: list[str] = Field(default_factory=list, alias="Telefono")
+    correo: str | None = Field(default=None, alias="CorreoEmisor")
+    actecos: list[int] = Field(default_factory=list, alias="Acteco")
+    """Códigos de actividad económica (1 to 4, six digits); required on facturas and notes."""
+    guia_export: GuiaExport | None = Field(default=None, alias="GuiaExport")
+    sucursal: str | None = Field(default=None, alias="Sucursal")
+    cdg_sii_sucur: int | None = Field(default=None, alias="CdgSIISucur")
+    direccion: str | None = Field(default=None, alias="DirOrigen")
+    comuna: str | None = Field(default=None, alias="CmnaOrigen")
+    ciudad: str | None = Field(default=None, alias="CiudadOrigen")
+    cdg_vendedor: str | None = Field(default=None, alias="CdgVendedor")
+    id_adic_emisor: str | None = Field(default=None, alias="IdAdicEmisor")
+
+    @field_validator("telefonos", mode="before")
+    @classmethod
+    def _phones(cls, value: Any) -> Any:
+        if isinstance(value, str | int):
+            return [str(value)]
+        if isinstance(value, list):
+            return [str(v) if isinstance(v, int) else v for v in value]
+        return value
+
+
+class Extranjero(SiiModel):
+    """Receptor/Extranjero: a foreign receptor's id and nationality."""
+
+    num_id: str | None = Field(default=None, alias="NumId")
+    nacionalidad: str | None = Field(default=None, alias="Nacionalidad")
+    tipo_doc_id: int | None = Field(default=None, alias="TipoDocID")
+
+
+class Receptor(SiiModel):
+    """The receptor (customer). Boletas may use the generic RUT 66666666-6."""
+
+    rut: Rut = Field(alias="RUTRecep")
+    cdg_int_recep: str | None = Field(default=None, alias="CdgIntRecep")
+    razon_social: str | None = Field(default=None, alias="RznSocRecep")
+    extranjero: Extranjero | None = Field(default=None, alias="Extranjero")
+    giro: str | None = Field(default=None, alias="GiroRecep")
+    contacto: str | None = Field(default=None, alias="Contacto")
+    correo: str | None = Field(default=None, alias="CorreoRecep")
+    telefono: str | None = Field(default=None, alias="TelefonoRecep")
+    """Boletas only (EnvioBOLETA has TelefonoRecep; the DTE schema has none)."""
+    direccion: str | None = Field(default=None, alias="DirRecep")
+    comuna: str | None = Field(default=None, alias="CmnaRecep")
+    ciudad: str | None = Field(default=None, alias="CiudadRecep")
+    dir_postal: str | None = Field(default=None, alias="DirPostal")
+    cmna_postal: str | None = Field(default=None, alias="CmnaPostal")
+    ciudad_postal: str | None = Field(default=None, alias="CiudadPostal")
+
+    @field_validator("telefono", mode="before")
+    @classmethod
+    def _phone(cls, value: Any) -> Any:
+        return _code_text(value)
+
+
+# -- Transporte -----------------------------------------------------------------------------------
+
+
+class Chofer(SiiModel):
+    """Transporte/Chofer: the driver of a guía de despacho."""
+
+    rut: Rut = Field(alias="RUTChofer")
+    nombre: str = Field(alias="NombreChofer")
+
+
+class Transporte(SiiModel):
+    """Where goods go (guías de despacho mostly): vehicle, carrier, driver, destination."""
+
+    patente: str | None = Field(default=None, alias="Patente")
+    patente_carro: str | None = Field(default=None, alias="PatenteCarro")
+    rut_transportista: Rut | None = Field(default=None, alias="RUTTrans")
+    chofer: Chofer | None = Field(default=None, alias="Chofer")
+    direccion_destino: str | None = Field(default=None, alias="DirDest")
+    comuna_destino: str | None = Field(default=None, alias="CmnaDest")
+    ciudad_destino: str | None = Field(default=None, alias="CiudadDest")
+
+
+# -- Totales --------------------------------------------------------------------------------------
+
+
+class ImptoReten(SiiModel):
+    """An additional tax or a retención (Totales/ImptoReten): code, rate, amount."""
+
+    tipo: str = Field(alias="TipoImp")
+    tasa: Decimal | None = Field(default=None, alias="TasaImp")
+    monto: int = Field(alias="MontoImp")
+
+    @field_validator("tipo", mode="before")
+    @classmethod
+    def _tipo_text(cls, value: Any) -> Any:
+        return _code_text(value)
+
+
+class Totales(SiiModel):
+    """The document's totals. ``haulmer.dte.totals.compute_totals`` derives them from the lines."""
+
+    mnt_neto: int | None = Field(default=None, alias="MntNeto", ge=0)
+    mnt_exe: int | None = Field(default=None, alias="MntExe", ge=0)
+    mnt_base: int | None = Field(default=None, alias="MntBase", ge=0)
+    mnt_margen_com: int | None = Field(default=None, alias="MntMargenCom", ge=0)
+    tasa_iva: Decimal | None = Field(default=None, alias="TasaIVA")
+    iva: int | None = Field(default=None, alias="IVA", ge=0)
+    iva_prop: int | None = Field(default=None, alias="IVAProp", ge=0)
+    iva_terc: int | None = Field(default=None, alias="IVATerc", ge=0)
+    impto_reten: list[ImptoReten] = Field(default_factory=list, alias="ImptoReten")
+    iva_no_ret: int | None = Field(default=None, alias="IVANoRet", ge=0)
+    cred_ec: int | None = Field(default=None, alias="CredEC", ge=0)
+    grnt_dep: int | None = Field(default=None, alias="GrntDep", ge=0)
+    mnt_total: int = Field(alias="MntTotal", ge=0)
+    monto_nf: int | None = Field(default=None, alias="MontoNF")
+    """Monto no facturable: lines with IndExe 2 (and 6, negative, on boletas)."""
+    monto_periodo: int | None = _alias("MontoPeriodo", "TotalPeriodo", "monto_periodo")
+    """Total del período (MntTotal + MontoNF); boletas call it TotalPeriodo."""
+    saldo_anterior: int | None = Field(default=None, alias="SaldoAnterior")
+    vlr_pagar: int | None = Field(default=None, alias="VlrPagar")
+
+
+# -- Encabezado -----------------------------------------------------------------------------------
+
+
+class Encabezado(SiiModel):
+    """The header: IdDoc, Emisor, Receptor, Transporte and Totales (computed when left out)."""
+
+    id_doc: IdDoc = Field(alias="IdDoc")
+    emisor: Emisor = Field(alias="Emisor")
+    rut_mandante: Rut | None = Field(default=None, alias="RUTMandante")
+    receptor: Receptor = Field(alias="Receptor")
+    rut_solicita: Rut | None = Field(default=None, alias="RUTSolicita")
+    transporte: Transporte | None = Field(default=None, alias="Transporte")
+    totales: Totales | None = Field(default=None, alias="Totales")
+
+
+# -- Detalle --------------------------------------------------------------------------------------
+
+
+class CdgItem(SiiModel):
+    """An item code: its codification (``INT1``, ``EAN13``, ``PLU``...) and value."""
+
+    tipo: str = Field(alias="TpoCodigo")
+    valor: str = Field(alias="VlrCodigo")
+
+    @field_validator("valor", mode="before")
+    @classmethod
+    def _valor_text(cls, value: Any) -> Any:
+        return _code_text(value)
+
+
+class Retenedor(SiiModel):
+    """Detalle/Retenedor: the line is subject to retention by the issuer acting as agent."""
+
+    ind_agente: Literal["R"] = Field(default="R", alias="IndAgente")
+    mnt_base_faena: int | None = Field(default=None, alias="MntBaseFaena", ge=0)
+    mnt_margen_comer: int | None = Field(default=None, alias="MntMargComer", ge=0)
+    prc_cons_final: int | None = Field(default=None, alias="PrcConsFinal", ge=0)
+
+
+class Detalle(SiiModel):
+    """One line: name, quantity x price, line discount/surcharge, exemption, MontoItem.
+
+    ``monto_item`` left as None is computed (qty x price rounded half up, minus discount, plus
+    surcharge); ``descuento_monto``/``recargo_monto`` are derived from the percentages likewise.
+    """
+
+    nro_lin_det: int | None = Field(default=None, alias="NroLinDet", ge=1)
+    codigos: list[CdgItem] = Field(default_factory=list, alias="CdgItem")
+    ind_exe: int | None = Field(default=None, alias="IndExe")
+    """1 exento o no afecto, 2 no facturable (goes to MontoNF), 6 no facturable negativo."""
+    retenedor: Retenedor | None = Field(default=None, alias="Retenedor")
+    nombre: str = Field(alias="NmbItem")
+    descripcion: str | None = Field(default=None, alias="DscItem")
+    cantidad_ref: Decimal | None = Field(default=None, alias="QtyRef", gt=0)
+    unidad_ref: str | None = Field(default=None, alias="UnmdRef")
+    precio_ref: Decimal | None = Field(default=None, alias="PrcRef", gt=0)
+    cantidad: Decimal | None = Field(default=None, alias="QtyItem", gt=0)
+    fecha_elaboracion: date | None = Field(default=None, alias="FchElabor")
+    fecha_vencimiento: date | None = Field(default=None, alias="FchVencim")
+    unidad: str | None = Field(default=None, alias="UnmdItem")
+    precio: Decimal | None = Field(default=None, alias="PrcItem", ge=0)
+    descuento_pct: Decimal | None = Field(default=None, alias="DescuentoPct", gt=0)
+    descuento_monto: int | None = Field(default=None, alias="DescuentoMonto", ge=0)
+    recargo_pct: Decimal | None = Field(default=None, alias="RecargoPct", gt=0)
+    recargo_monto: int | None = Field(default=None, alias="RecargoMonto", ge=0)
+    cod_imp_adic: list[str] = Field(default_factory=list, alias="CodImpAdic")
+    """Up to two additional-tax or retención codes (``"24"`` licores, ``"15"`` IVA retenido)."""
+    monto_item: int | None = Field(default=None, alias="MontoItem", ge=0)
+
+    @field_validator("cod_imp_adic", mode="before")
+    @classmethod
+    def _codes_text(cls, value: Any) -> Any:
+        if isinstance(value, str | int | Enum):
+            value = [value]
+        if isinstance(value, list | tuple):
+            return [_code_text(v) for v in value]
+        return value
+
+    @field_validator("precio", mode="before")
+    @classmethod
+    def _no_price(cls, value: Any) -> Any:
+        # Some producers write PrcItem false/"" for "no price" (corrige-texto notes).
+        return None if value is False else value
+
+
+# -- DscRcgGlobal / Referencia --------------------------------------------------------------------
+
+
+class DscRcgGlobal(SiiModel):
+    """A global discount (``D``) or surcharge (``R``), in percent (``%``) or pesos (``$``).
+
+    It applies to the afecto amount unless ``ind_exe`` is 1 (exempt amount) or 2 (no facturable).
+    """
+
+    nro_lin_dr: int | None = Field(default=None, alias="NroLinDR", ge=1)
+    tipo_mov: Literal["D", "R"] = Field(alias="TpoMov")
+    glosa: str | None = Field(default=None, alias="GlosaDR")
+    tipo_valor: Literal["%", "$"] = Field(alias="TpoValor")
+    valor: Decimal = Field(alias="ValorDR", gt=0)
+    ind_exe: int | None = Field(default=None, alias="IndExeDR")
+
+
+class Referencia(SiiModel):
+    """A reference to another document (required on notes): type, folio, date and CodRef.
+
+    ``tipo_doc_ref`` is text (``"33"``, ``"801"`` orden de compra, ``"SET"``); ints and the
+    ``DTEType``/``ReferenceDocumentType`` enums are accepted. On boletas, ``cod_ref`` may be text.
+    """
+
+    nro_lin_ref: int | None = Field(default=None, alias="NroLinRef", ge=1)
+    tipo_doc_ref: str | None = Field(default=None, alias="TpoDocRef")
+    ind_global: int | None = Field(default=None, alias="IndGlobal")
+    folio_ref: str | None = Field(default=None, alias="FolioRef")
+    rut_otro: Rut | None = Field(default=None, alias="RUTOtr")
+    fecha_ref: date | None = Field(default=None, alias="FchRef")
+    cod_ref: CodRef | str | None = Field(default=None, alias="CodRef")
+    razon_ref: str | None = Field(default=None, alias="RazonRef")
+    cod_vendedor: str | None = Field(default=None, alias="CodVndor")
+    """Boletas only."""
+    cod_caja: str | None = Field(default=None, alias="CodCaja")
+    """Boletas only."""
+
+    @field_validator("tipo_doc_ref", "folio_ref", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _code_text(value)
+
+    @field_validator("cod_ref", mode="before")
+    @classmethod
+    def _cod_ref(cls, value: Any) -> Any:
+        if isinstance(value, CodRef):
+            return value
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, int) and not isinstance(value, bool):
+            try:
+                return CodRef(value)
+            except ValueError:
+                return str(value)
+        return value

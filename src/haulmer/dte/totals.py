@@ -1,0 +1,283 @@
+"""The totals calculator: line amounts, global discounts, IVA, retenciones and MntTotal, as the SII.
+
+Pure functions over the models. Rounding is half up to the peso (the SII's rule; Python's
+``round`` rounds half to even and would be wrong). Rules, in order:
+
+1. Line: ``round(qty x price)`` (qty 1 when only a price is given), minus DescuentoMonto (or
+   ``round(qty x price x DescuentoPct / 100)``), plus RecargoMonto (likewise) = MontoItem.
+2. Lines are split by IndExe: none -> afecto, 1 -> exento, 2 -> no facturable (MontoNF),
+   6 -> no facturable negativo, 3 -> garantía por depósito de envases (GrntDep), 4/5 -> not
+   summed (no venta, ítem a rebajar). On exempt types (34, 41) every summed line is exento.
+3. Each DscRcgGlobal applies to the sums of step 2 (not compounded): IndExeDR none -> afecto
+   (exento on exempt types), 1 -> exento, 2 -> no facturable; ``%`` is rounded half up, ``$``
+   is taken as is.
+4. IVA: net prices -> ``IVA = round(neto x 19%)``. Gross prices (boletas unless IndMntNeto 2,
+   facturas with MntBruto 1) -> ``neto = round(total / 1.19)`` and ``IVA = total - neto``.
+5. Additional taxes and retenciones by CodImpAdic on the lines' MontoItem: additional ones
+   (licores 24...) add to MntTotal; retenciones (IVA retenido total 15, trigo 34...) subtract, and
+   IVANoRet = IVA - retained when positive.
+6. MntTotal = MntNeto + MntExe + IVA + additional - retained + GrntDep; MontoPeriodo (boletas:
+   TotalPeriodo) = MntTotal + MontoNF when there are non-billable lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from haulmer.dte.catalogue import IVA_RATE, DTEType
+from haulmer.dte.models import Detalle, DscRcgGlobal, ImptoReten, Totales
+from haulmer.errors import DocumentError, ErrorDetail
+
+__all__ = [
+    "ADDITIONAL_TAX_RATES",
+    "RETENTION_RATES",
+    "LineAmounts",
+    "compute_totals",
+    "line_amounts",
+    "round_peso",
+    "split_gross",
+]
+
+ADDITIONAL_TAX_RATES: Mapping[str, Decimal] = {
+    "17": Decimal("5"),  # IVA anticipado faenamiento carne
+    "18": Decimal("5"),  # IVA anticipado carne
+    "19": Decimal("12"),  # IVA anticipado harina
+    "23": Decimal("15"),  # Art. 37 a, b, c: oro, joyas, pieles
+    "24": Decimal("31.5"),  # Art. 42 a: licores, pisco, destilados
+    "25": Decimal("20.5"),  # Art. 42 c: vinos
+    "26": Decimal("20.5"),  # Art. 42 c: cervezas y bebidas alcohólicas
+    "27": Decimal("10"),  # Art. 42 d, e: bebidas analcohólicas y minerales
+    "44": Decimal("15"),  # Art. 37 e, h, i, l: alfombras, casas rodantes, caviar, armas
+    "45": Decimal("50"),  # Art. 37 j: pirotecnia
+}
+"""Additional taxes (added to MntTotal) with a fixed rate, in percent, by TipoImp/CodImpAdic."""
+
+RETENTION_RATES: Mapping[str, Decimal] = {
+    "15": Decimal("19"),  # IVA retenido total
+    "30": Decimal("10"),  # legumbres
+    "31": Decimal("19"),  # silvestres
+    "32": Decimal("8"),  # ganado
+    "33": Decimal("8"),  # madera
+    "34": Decimal("4"),  # trigo
+    "36": Decimal("10"),  # arroz
+    "37": Decimal("10"),  # hidrobiológicas
+    "38": Decimal("19"),  # chatarra
+    "39": Decimal("19"),  # PPA
+    "41": Decimal("19"),  # construcción
+    "46": Decimal("19"),  # oro
+    "47": Decimal("19"),  # cartones
+    "48": Decimal("14"),  # frambuesas y pasas
+}
+"""IVA retenciones (subtracted from MntTotal; factura de compra 46 mostly), in percent."""
+
+_HUNDRED = Decimal(100)
+_PESO = Decimal(1)
+
+
+def round_peso(value: Decimal | int) -> int:
+    """Round to whole pesos, half up (``Decimal("2.5") -> 3``), as the SII does."""
+    return int(Decimal(value).quantize(_PESO, rounding=ROUND_HALF_UP))
+
+
+def split_gross(total: int, rate: Decimal = IVA_RATE) -> tuple[int, int]:
+    """Split a gross amount into (neto, IVA): ``neto = round(total / 1.19)``, IVA the rest."""
+    neto = round_peso(Decimal(total) * _HUNDRED / (_HUNDRED + rate))
+    return neto, total - neto
+
+
+@dataclass(frozen=True)
+class LineAmounts:
+    """A line's computed amounts: the discount and surcharge in pesos and MontoItem."""
+
+    descuento_monto: int | None
+    recargo_monto: int | None
+    monto_item: int
+
+
+def line_amounts(line: Detalle, *, field: str = "Detalle") -> LineAmounts:
+    """MontoItem of one line from qty, price, discount and surcharge (given amounts win)."""
+    if line.precio is None:
+        if line.monto_item is not None and line.descuento_pct is None and line.recargo_pct is None:
+            return LineAmounts(line.descuento_monto, line.recargo_monto, line.monto_item)
+        exact = Decimal(0)
+    else:
+        qty = line.cantidad if line.cantidad is not None else Decimal(1)
+        exact = qty * line.precio
+    descuento = line.descuento_monto
+    if descuento is None and line.descuento_pct is not None:
+        descuento = round_peso(exact * line.descuento_pct / _HUNDRED)
+    recargo = line.recargo_monto
+    if recargo is None and line.recargo_pct is not None:
+        recargo = round_peso(exact * line.recargo_pct / _HUNDRED)
+    monto = round_peso(exact) - (descuento or 0) + (recargo or 0)
+    if monto < 0:
+        raise DocumentError(
+            "a line's discount is larger than its amount",
+            [ErrorDetail(f"{field}.DescuentoMonto", f"{descuento} exceeds the line amount")],
+        )
+    return LineAmounts(descuento, recargo, monto)
+
+
+@dataclass
+class _Sums:
+    afecto: int = 0
+    exento: int = 0
+    no_facturable: int = 0
+    garantia: int = 0
+    has_afecto: bool = False
+    has_exento: bool = False
+    has_no_facturable: bool = False
+
+
+def _sum_lines(tipo: DTEType, lines: Sequence[Detalle]) -> tuple[_Sums, list[int]]:
+    sums = _Sums()
+    montos: list[int] = []
+    for index, line in enumerate(lines):
+        monto = line_amounts(line, field=f"Detalle[{index + 1}]").monto_item
+        montos.append(monto)
+        ind = line.ind_exe
+        if ind in (4, 5):
+            continue
+        if ind == 2:
+            sums.no_facturable += monto
+            sums.has_no_facturable = True
+        elif ind == 6:
+            sums.no_facturable -= monto
+            sums.has_no_facturable = True
+        elif ind == 3:
+            sums.garantia += monto
+        elif ind == 1 or tipo.is_exempt:
+            sums.exento += monto
+            sums.has_exento = True
+        else:
+            sums.afecto += monto
+            sums.has_afecto = True
+    return sums, montos
+
+
+def _apply_globals(tipo: DTEType, sums: _Sums, globales: Sequence[DscRcgGlobal]) -> None:
+    bases: dict[int | None, int] = {None: sums.afecto, 1: sums.exento, 2: sums.no_facturable}
+    deltas: dict[int | None, int] = {None: 0, 1: 0, 2: 0}
+    for index, item in enumerate(globales):
+        target = item.ind_exe if item.ind_exe in (1, 2) else None
+        if target is None and tipo.is_exempt:
+            target = 1
+        if item.tipo_valor == "%":
+            amount = round_peso(Decimal(bases[target]) * item.valor / _HUNDRED)
+        else:
+            amount = round_peso(item.valor)
+        deltas[target] += -amount if item.tipo_mov == "D" else amount
+        if target is None and not sums.has_afecto:
+            raise DocumentError(
+                "a global discount or surcharge applies to the afecto amount but no line is afecto",
+                [ErrorDetail(f"DscRcgGlobal[{index + 1}].IndExeDR", "set 1 for exempt lines")],
+            )
+    sums.afecto += deltas[None]
+    sums.exento += deltas[1]
+    sums.no_facturable += deltas[2]
+    for name, value in (("afecto", sums.afecto), ("exento", sums.exento)):
+        if value < 0:
+            raise DocumentError(
+                "global discounts exceed the amount they apply to",
+                [ErrorDetail("DscRcgGlobal", f"the {name} amount would be {value}")],
+            )
+
+
+def _taxes(
+    lines: Sequence[Detalle],
+    montos: Sequence[int],
+    extra_rates: Mapping[str, Decimal],
+) -> tuple[list[ImptoReten], int, int]:
+    """ImptoReten entries by code, the added total and the retained total."""
+    bases: dict[str, int] = {}
+    for line, monto in zip(lines, montos, strict=True):
+        for code in line.cod_imp_adic:
+            bases[code] = bases.get(code, 0) + monto
+    entries: list[ImptoReten] = []
+    added = retained = 0
+    for code in sorted(bases, key=lambda c: (len(c), c)):
+        if code in extra_rates:
+            rate = extra_rates[code]
+            is_retention = code in RETENTION_RATES
+        elif code in RETENTION_RATES:
+            rate, is_retention = RETENTION_RATES[code], True
+        elif code in ADDITIONAL_TAX_RATES:
+            rate, is_retention = ADDITIONAL_TAX_RATES[code], False
+        else:
+            raise DocumentError(
+                f"no known rate for the additional tax code {code}",
+                [
+                    ErrorDetail(
+                        "Detalle.CodImpAdic",
+                        f"code {code} has no fixed rate; pass its rate in tasas_adicionales",
+                    )
+                ],
+            )
+        monto = round_peso(Decimal(bases[code]) * rate / _HUNDRED)
+        entries.append(ImptoReten(tipo=code, tasa=rate, monto=monto))
+        if is_retention:
+            retained += monto
+        else:
+            added += monto
+    return entries, added, retained
+
+
+def compute_totals(
+    tipo_dte: DTEType | int,
+    detalle: Sequence[Detalle],
+    descuentos_recargos: Iterable[DscRcgGlobal] = (),
+    *,
+    montos_brutos: bool | None = None,
+    tasa_iva: Decimal = IVA_RATE,
+    tasas_adicionales: Mapping[str, Decimal] | None = None,
+) -> Totales:
+    """The Totales the SII expects for these lines and global discounts/surcharges.
+
+    ``montos_brutos``: whether line amounts include IVA; None means the type's default (boletas
+    gross, everything else net).
+    """
+    tipo = DTEType(tipo_dte)
+    gross = tipo.is_boleta if montos_brutos is None else montos_brutos
+    sums, montos = _sum_lines(tipo, detalle)
+    _apply_globals(tipo, sums, list(descuentos_recargos))
+
+    neto = iva = None
+    if sums.has_afecto and not tipo.is_exempt:
+        if gross:
+            neto, iva = split_gross(sums.afecto, tasa_iva)
+        else:
+            neto, iva = sums.afecto, round_peso(Decimal(sums.afecto) * tasa_iva / _HUNDRED)
+
+    impuestos: list[ImptoReten] = []
+    added = retained = 0
+    if any(line.cod_imp_adic for line in detalle):
+        if gross:
+            raise DocumentError(
+                "additional taxes and retenciones need net line prices",
+                [ErrorDetail("Detalle.CodImpAdic", "use net prices (no MntBruto) with CodImpAdic")],
+            )
+        impuestos, added, retained = _taxes(detalle, montos, tasas_adicionales or {})
+
+    exento = sums.exento if sums.has_exento else None
+    total = (neto or 0) + (exento or 0) + (iva or 0) + added - retained + sums.garantia
+    if total < 0:
+        raise DocumentError(
+            "the document total would be negative",
+            [ErrorDetail("Totales.MntTotal", f"would be {total}")],
+        )
+    iva_no_ret = (iva or 0) - retained if retained else 0
+    monto_nf = sums.no_facturable if sums.has_no_facturable else None
+    return Totales(
+        mnt_neto=neto,
+        mnt_exe=exento,
+        tasa_iva=tasa_iva if neto is not None and not tipo.is_boleta else None,
+        iva=iva,
+        impto_reten=impuestos,
+        iva_no_ret=iva_no_ret if iva_no_ret > 0 else None,
+        grnt_dep=sums.garantia or None,
+        mnt_total=total,
+        monto_nf=monto_nf,
+        monto_periodo=total + monto_nf if monto_nf is not None else None,
+    )
