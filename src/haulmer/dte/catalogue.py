@@ -10,7 +10,9 @@ from decimal import Decimal
 from enum import Enum, IntEnum
 from typing import Literal
 
-__all__ = ["IVA_RATE", "CodRef", "DTEType", "ReferenceDocumentType"]
+from haulmer.errors import DocumentError, ErrorDetail
+
+__all__ = ["IVA_RATE", "CodRef", "DTEType", "ReferenceDocumentType", "lookup_document_code"]
 
 IVA_RATE = Decimal("19")
 """Chile's IVA rate, in percent."""
@@ -53,6 +55,25 @@ class DTEType(IntEnum):
     NOTA_DEBITO_EXPORTACION = 111
     NOTA_CREDITO_EXPORTACION = 112
 
+    @classmethod
+    def parse(cls, value: int | str | DTEType) -> DTEType:
+        """The type for a code given as int or text (``33``, ``"33"``), or a DocumentError."""
+        if isinstance(value, DTEType):
+            return value
+        code: int | None = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            code = value
+        elif isinstance(value, str) and value.strip().isdigit():
+            code = int(value.strip())
+        if code is None or code not in _LABELS:
+            known = ", ".join(str(c) for c in _LABELS)
+            shown = repr(value) if isinstance(value, str | int) else type(value).__name__
+            raise DocumentError(
+                f"{shown} is not an electronic document type; use one of {known}",
+                details=[ErrorDetail("TipoDTE", f"unknown type {shown}")],
+            )
+        return cls(code)
+
     @property
     def label(self) -> str:
         """The SII's official name, e.g. ``"Factura electrónica"``."""
@@ -85,7 +106,10 @@ class DTEType(IntEnum):
 
     @property
     def is_cedible(self) -> bool:
-        """Whether the document can be assigned (factoring) and so has a cedible copy."""
+        """Whether the document can be assigned (factoring) and so has a cedible copy.
+
+        Follows LibreDTE, which also prints a cedible copy of guías de despacho (52).
+        """
         return self.value in _CEDIBLE
 
     @property
@@ -125,6 +149,7 @@ class ReferenceDocumentType(str, Enum):
     GUIA_DESPACHO_PAPEL = "50"
     NOTA_DEBITO_PAPEL = "55"
     NOTA_CREDITO_PAPEL = "60"
+    LIQUIDACION = "103"
     ORDEN_DE_COMPRA = "801"
     NOTA_DE_PEDIDO = "802"
     CONTRATO = "803"
@@ -143,6 +168,60 @@ class ReferenceDocumentType(str, Enum):
     REGISTRO_DE_ACUERDOS = "820"
     SET_DE_PRUEBAS = "SET"
 
+    @property
+    def label(self) -> str:
+        """The SII's name for the code, e.g. ``"Orden de compra"``."""
+        return _REFERENCE_LABELS[self.value]
+
+
+_REFERENCE_LABELS: dict[str, str] = {
+    "30": "Factura",
+    "32": "Factura de venta de bienes y servicios no afectos o exentos de IVA",
+    "35": "Boleta",
+    "38": "Boleta exenta",
+    "40": "Liquidación factura",
+    "45": "Factura de compra",
+    "50": "Guía de despacho",
+    "55": "Nota de débito",
+    "60": "Nota de crédito",
+    "103": "Liquidación",
+    "801": "Orden de compra",
+    "802": "Nota de pedido",
+    "803": "Contrato",
+    "804": "Resolución",
+    "805": "Proceso ChileCompra",
+    "806": "Ficha ChileCompra",
+    "807": "Documento único de salida (DUS)",
+    "808": "Conocimiento de embarque (B/L)",
+    "809": "Guía de transporte aéreo (AWB)",
+    "810": "Manifiesto internacional de carga (MIC)",
+    "811": "Carta de porte",
+    "812": "Resolución del SNA donde califica servicios de exportación",
+    "813": "Pasaporte",
+    "814": "Certificado de depósito Bolsa Prod. Chile",
+    "815": "Vale de prenda Bolsa Prod. Chile",
+    "820": "Código de inscripción en el Registro de Acuerdos con plazo de pago excepcional",
+    "SET": "Set de pruebas (certificación SII)",
+}
+
+
+def lookup_document_code(value: int | str) -> DTEType | ReferenceDocumentType | None:
+    """What a TpoDocRef names: a DTE type, a reference-only code, or None when not catalogued.
+
+    None is not an error: the SII schema lets TpoDocRef hold any code of up to 3 characters.
+    """
+    if isinstance(value, DTEType | ReferenceDocumentType):
+        return value
+    text = str(value).strip().upper() if isinstance(value, int | str) else ""
+    if text.isdigit():
+        text = str(int(text))
+        if int(text) in _LABELS:
+            return DTEType(int(text))
+    try:
+        return ReferenceDocumentType(text)
+    except ValueError:
+        return None
+
 
 class CodRef(IntEnum):
     """What a note does to the document it references (Referencia/CodRef)."""
@@ -153,3 +232,15 @@ class CodRef(IntEnum):
     """Corrige texto del documento de referencia."""
     CORRIGE_MONTOS = 3
     """Corrige montos."""
+
+    @property
+    def label(self) -> str:
+        """The SII's wording, e.g. ``"Anula documento de referencia"``."""
+        return _COD_REF_LABELS[self.value]
+
+
+_COD_REF_LABELS: dict[int, str] = {
+    1: "Anula documento de referencia",
+    2: "Corrige texto documento de referencia",
+    3: "Corrige montos",
+}
