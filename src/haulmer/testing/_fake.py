@@ -12,7 +12,7 @@ from haulmer.testing._router import Route, Router, gateway_not_found
 from haulmer.testing._wire import FakeRequest, FakeResponse
 
 if TYPE_CHECKING:
-    from haulmer import AsyncHaulmer, Haulmer
+    from haulmer._client import AsyncHaulmer, Haulmer
     from haulmer.testing._outbox import Outbox
     from haulmer.testing._transport import FakeTransport
     from haulmer.testing.openfactura import OpenFacturaState, Tenant
@@ -89,10 +89,17 @@ class FakeHaulmer:
         acteco: int | str = 620200,
         direccion: str = "",
         comuna: str = "",
-        dte_types: Any = (33, 34, 39, 41, 52, 56, 61),
+        dte_types: Any = None,
         **extra: Any,
     ) -> Tenant:
-        """Register a taxpayer reachable with ``api_key`` on the fake OpenFactura."""
+        """Register a taxpayer reachable with ``api_key`` on the fake OpenFactura.
+
+        ``dte_types`` defaults to every type OpenFactura issues; ``extra`` may set ``ciudad``,
+        ``cdg_sii_sucur``, ``email``, ``telefono``, ``nombre_fantasia``, ``web``,
+        ``folios_per_type``.
+        """
+        if dte_types is not None:
+            extra["dte_types"] = dte_types
         return self.openfactura_state.add_tenant(
             api_key,
             rut=rut,
@@ -101,7 +108,6 @@ class FakeHaulmer:
             acteco=acteco,
             direccion=direccion,
             comuna=comuna,
-            dte_types=dte_types,
             **extra,
         )
 

@@ -11,7 +11,7 @@ from haulmer.testing._control import ConnectionDropped
 from haulmer.testing._wire import FakeRequest, Headers
 
 if TYPE_CHECKING:
-    from haulmer import AsyncHaulmer, Haulmer
+    from haulmer._client import AsyncHaulmer, Haulmer
     from haulmer.testing._fake import FakeHaulmer
 
 __all__ = ["FAKE_BASE_URL", "FakeTransport", "build_async_client", "build_client"]
@@ -100,12 +100,14 @@ def _client_kwargs(fake: FakeHaulmer, cls: type[Any], kwargs: dict[str, Any]) ->
             getattr(cls, "close", None)
         ) or cls.__name__.startswith("Async")
         kwargs["sleep"] = fake.clock.asleep if is_async else fake.clock.sleep
+    if "clock" in params and "clock" not in kwargs:
+        kwargs["clock"] = fake.clock.timestamp
     return kwargs
 
 
 def build_client(fake: FakeHaulmer, **kwargs: Any) -> Haulmer:
     """A ``haulmer.Haulmer`` whose every request is served by ``fake``."""
-    from haulmer import Haulmer
+    from haulmer._client import Haulmer
 
     kwargs = _client_kwargs(fake, Haulmer, kwargs)
     kwargs.setdefault("http_client", httpx.Client(transport=fake.transport))
@@ -114,7 +116,7 @@ def build_client(fake: FakeHaulmer, **kwargs: Any) -> Haulmer:
 
 def build_async_client(fake: FakeHaulmer, **kwargs: Any) -> AsyncHaulmer:
     """A ``haulmer.AsyncHaulmer`` whose every request is served by ``fake``."""
-    from haulmer import AsyncHaulmer
+    from haulmer._client import AsyncHaulmer
 
     kwargs = _client_kwargs(fake, AsyncHaulmer, kwargs)
     kwargs.setdefault("http_client", httpx.AsyncClient(transport=fake.transport))

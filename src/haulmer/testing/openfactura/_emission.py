@@ -75,6 +75,19 @@ def _amount(value: Any) -> int:
     return number if number is not None else 0
 
 
+_WRONG_AMOUNT = re.compile(r"^is (\S+), expected ")
+
+
+def _of_details(details: Any, fallback: str) -> list[tuple[str, str]]:
+    """SDK problem details in OpenFactura's words: last field segment, "Monto erróneo : X"."""
+    out: list[tuple[str, str]] = []
+    for detail in details:
+        field = str(detail.field).rsplit(".", 1)[-1] or fallback
+        wrong = _WRONG_AMOUNT.match(str(detail.issue))
+        out.append((field, f"Monto erróneo : {wrong.group(1)}" if wrong else str(detail.issue)))
+    return out or [(fallback, "Validación de campos")]
+
+
 class _Rejected(Exception):
     def __init__(self, response: FakeResponse) -> None:
         super().__init__(response.status)
@@ -208,7 +221,7 @@ class Emission:
         from haulmer.errors import DocumentError
 
         candidate = json.loads(json.dumps(dte))
-        candidate["Encabezado"]["IdDoc"]["Folio"] = 1
+        candidate["Encabezado"]["IdDoc"]["Folio"] = 0
         candidate["Encabezado"]["IdDoc"].setdefault("TipoDTE", dte_type)
         if dte_type in (39, 41):
             candidate["Encabezado"].setdefault("Receptor", {"RUTRecep": "66666666-6"})
@@ -222,8 +235,13 @@ class Emission:
         try:
             document.check_totals()
         except DocumentError as error:
-            details = [(d.field, d.issue) for d in error.details] or [("Totales", str(error))]
-            raise _reject("OF-10", details) from None
+            raise _reject("OF-10", _of_details(error.details, "Totales")) from None
+        try:
+            document.check()
+        except DocumentError as error:
+            details = _of_details(error.details, "dte")
+            missing = all("required" in issue or "missing" in issue for _, issue in details)
+            raise _reject("OF-02" if missing else "OF-10", details) from None
         return document
 
     @staticmethod
@@ -253,9 +271,9 @@ class Emission:
         folio = tenant.next_folio.get(dte_type, 1)
         now = self.state.clock.now()
         caf = _test_caf(tenant.rut, tenant.razon_social, dte_type, tenant.folios_per_type)
-        document = document.model_copy(deep=True)
-        document.encabezado.id_doc.folio = folio
-        xml = sii.issue(document, caf=caf, certificate=_test_certificate(), timestamp=now)
+        xml = sii.issue(
+            document, caf=caf, certificate=_test_certificate(), timestamp=now, folio=folio
+        )
         tenant.next_folio[dte_type] = folio + 1
         wire = json.loads(json.dumps(dte))
         wire["Encabezado"]["IdDoc"]["Folio"] = folio
