@@ -26,6 +26,7 @@ __all__ = [
     "local_name",
     "parse_xml",
     "strip_namespaces",
+    "to_latin1",
 ]
 
 SII_NS: Final = "http://www.sii.cl/SiiDte"
@@ -150,6 +151,12 @@ def c14n_stripped(element: etree._Element, *, default_ns: str | None = None) -> 
         return canonical
     name_end = len(local_name(element)) + 1
     return canonical[:name_end] + f' xmlns="{default_ns}"'.encode() + canonical[name_end:]
+
+
+def to_latin1(element: etree._Element, *, declaration: bool = False) -> bytes:
+    """Serialize ``element`` in ISO-8859-1 (characters outside it become references)."""
+    data: Any = etree.tostring(element, encoding="ISO-8859-1", xml_declaration=declaration)
+    return bytes(data)
 
 
 def flatten(data: bytes) -> bytes:

@@ -20,7 +20,7 @@ from lxml import etree
 
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError, XMLError
 from haulmer.rut import Rut
-from haulmer.sii._xml import local_name, parse_xml, strip_namespaces, timbre_bytes
+from haulmer.sii._xml import local_name, parse_xml, strip_namespaces, timbre_bytes, to_latin1
 from haulmer.sii.keys import caf_signer_key
 
 __all__ = ["EXPIRING_TYPES", "Caf"]
@@ -191,7 +191,7 @@ class Caf:
 
     def to_xml(self) -> bytes:
         """The public ``<CAF>`` element (DA and FRMA) as it goes, verbatim, into every timbre."""
-        return bytes(etree.tostring(self.element, encoding="ISO-8859-1", xml_declaration=False))
+        return to_latin1(self.element)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

@@ -13,6 +13,7 @@ from typing import Final
 from lxml import etree
 
 from haulmer.errors import XMLError
+from haulmer.sii._time import from_chile
 from haulmer.sii._xml import DSIG_NS, local_name, parse_xml
 from haulmer.sii.signature import check_signature
 from haulmer.sii.ted import check_ted
@@ -59,15 +60,6 @@ class Verification:
         return "not verified: " + "; ".join(str(f) for f in self.failures)
 
 
-def _santiago() -> dt.tzinfo:
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo("America/Santiago")
-    except Exception:  # tz database missing: Chile's standard offset is close enough
-        return dt.timezone(dt.timedelta(hours=-4))
-
-
 def _timestamp_reader(*paths: str) -> object:
     def read(element: etree._Element) -> dt.datetime | None:
         for path in paths:
@@ -77,9 +69,7 @@ def _timestamp_reader(*paths: str) -> object:
                     when = dt.datetime.fromisoformat(node.text.strip())
                 except ValueError:
                     return None
-                if when.tzinfo is None:
-                    when = when.replace(tzinfo=_santiago())
-                return when.astimezone(dt.timezone.utc)
+                return from_chile(when)
         return None
 
     return read

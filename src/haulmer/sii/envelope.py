@@ -1,0 +1,174 @@
+"""Envelopes: EnvioDTE (up to 2000 signed DTEs) and EnvioBOLETA v1.1 (up to 500 boletas).
+
+The signed DTEs go into ``SetDTE ID="SetDoc"`` byte for byte, then ``#SetDoc`` is signed. The
+root declares ``xmlns:xsi`` (for ``xsi:schemaLocation``), so inclusive C14N carries it into the
+envelope's SignedInfo, which declares it explicitly as the SII and its peers do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from haulmer.errors import DocumentError, ErrorDetail, ValidationError, XMLError
+from haulmer.rut import Rut
+from haulmer.sii._time import chile_now, to_chile
+from haulmer.sii._xml import SII_NS, XSI_NS, c14n_inclusive, local_name, parse_xml
+from haulmer.sii.issue import check_certificate_at
+from haulmer.sii.signature import SigningCertificate, signature_xml
+
+__all__ = ["MAX_BOLETAS", "MAX_DTES", "SII_RUT", "Caratula", "envelope"]
+
+MAX_DTES: Final = 2000
+MAX_BOLETAS: Final = 500
+SII_RUT: Final = "60803000-K"
+"""The SII's RUT: the RutReceptor of an envelope sent to the SII."""
+
+_SET_ID: Final = "SetDoc"
+_BOLETAS: Final = frozenset({39, 41})
+_MAX_SUBTOTALS: Final = {"EnvioDTE": 20, "EnvioBOLETA": 2}
+_DECLARATION: Final = re.compile(rb"^\s*<\?xml[^>]*\?>\s*")
+
+
+@dataclass(frozen=True)
+class Caratula:
+    """The envelope's cover: issuer, sender (the certificate holder), receptor and resolution.
+
+    ``rut_envia`` defaults to the certificate's holder RUT; ``rut_receptor`` to the SII's.
+    ``numero_resolucion`` is 0 in certification.
+    """
+
+    rut_emisor: str | Rut
+    fecha_resolucion: dt.date
+    numero_resolucion: int
+    rut_receptor: str | Rut = SII_RUT
+    rut_envia: str | Rut | None = None
+
+
+@dataclass(frozen=True)
+class _SignedDte:
+    xml: bytes
+    dte_type: int
+    rut_emisor: str
+
+
+def _read_signed(data: bytes | str, index: int) -> _SignedDte:
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    root = parse_xml(raw)
+    if local_name(root) != "DTE":
+        raise XMLError(f"signed_documents[{index}] is <{local_name(root)}>, not a signed <DTE>")
+    if root.find("{http://www.w3.org/2000/09/xmldsig#}Signature") is None:
+        raise XMLError(f"signed_documents[{index}] is not signed; issue it with haulmer.sii.issue")
+    tipo = root.find("{*}*/{*}Encabezado/{*}IdDoc/{*}TipoDTE")
+    rut = root.find("{*}*/{*}Encabezado/{*}Emisor/{*}RUTEmisor")
+    if tipo is None or not (tipo.text or "").strip().isdigit() or rut is None:
+        raise XMLError(f"signed_documents[{index}] has no IdDoc/TipoDTE or Emisor/RUTEmisor")
+    encoding = root.getroottree().docinfo.encoding or "utf-8"
+    text = _DECLARATION.sub(b"", raw).decode(encoding)
+    body = text.encode("iso-8859-1", errors="xmlcharrefreplace")
+    return _SignedDte(body.strip(), int((tipo.text or "").strip()), (rut.text or "").strip())
+
+
+def _rut(value: str | Rut, field: str) -> str:
+    try:
+        return str(Rut.parse(value, validate_dv=False))
+    except ValidationError as exc:
+        raise DocumentError(f"Caratula.{field}: {exc}", [ErrorDetail(field, str(exc))]) from None
+
+
+def envelope(
+    signed_documents: Sequence[bytes | str],
+    *,
+    certificate: SigningCertificate,
+    caratula: Caratula,
+    timestamp: dt.datetime | None = None,
+) -> bytes:
+    """Wrap signed DTEs (from :func:`haulmer.sii.issue`) in a signed envelope, ISO-8859-1.
+
+    Boletas (39/41) go in an EnvioBOLETA, everything else in an EnvioDTE; they cannot be mixed.
+    Every document must belong to ``caratula.rut_emisor``.
+    """
+    if isinstance(signed_documents, (bytes, str)):
+        raise TypeError("signed_documents must be a sequence of signed DTEs, not one document")
+    if not signed_documents:
+        raise DocumentError("an envelope needs at least one signed DTE", [])
+    documents = [_read_signed(data, i) for i, data in enumerate(signed_documents)]
+    boletas = {d.dte_type in _BOLETAS for d in documents}
+    if len(boletas) > 1:
+        raise DocumentError(
+            "boletas (39/41) travel in EnvioBOLETA and the rest in EnvioDTE; send them apart",
+            [ErrorDetail("TipoDTE", "boletas mixed with other types")],
+        )
+    kind: Literal["EnvioDTE", "EnvioBOLETA"] = "EnvioBOLETA" if boletas == {True} else "EnvioDTE"
+    limit = MAX_BOLETAS if kind == "EnvioBOLETA" else MAX_DTES
+    if len(documents) > limit:
+        raise DocumentError(
+            f"an {kind} holds at most {limit} documents, got {len(documents)}; split it",
+            [ErrorDetail("SetDTE", f"more than {limit} DTE")],
+        )
+    rut_emisor = _rut(caratula.rut_emisor, "rut_emisor")
+    foreign = [i for i, d in enumerate(documents) if _rut(d.rut_emisor, "RUTEmisor") != rut_emisor]
+    if foreign:
+        raise DocumentError(
+            f"signed_documents {foreign} are not issued by {rut_emisor}",
+            [ErrorDetail("RUTEmisor", f"document {i} has another issuer") for i in foreign],
+        )
+    counts = Counter(d.dte_type for d in documents)
+    if len(counts) > _MAX_SUBTOTALS[kind]:
+        raise DocumentError(
+            f"an {kind} holds at most {_MAX_SUBTOTALS[kind]} document types",
+            [ErrorDetail("SubTotDTE", "too many types")],
+        )
+    holder = getattr(certificate, "holder_rut", None)
+    envia_value = caratula.rut_envia if caratula.rut_envia is not None else holder
+    if envia_value is None:
+        raise DocumentError(
+            "Caratula.rut_envia is required: the certificate carries no RUT",
+            [ErrorDetail("RutEnvia", "required")],
+        )
+    if caratula.numero_resolucion < 0:
+        raise DocumentError(
+            "Caratula.numero_resolucion must be 0 (certification) or the resolution number",
+            [ErrorDetail("NroResol", "negative")],
+        )
+    local_time = chile_now() if timestamp is None else to_chile(timestamp)
+    check_certificate_at(certificate, local_time)
+
+    subtotals = "".join(
+        f"<SubTotDTE><TpoDTE>{tipo}</TpoDTE><NroDTE>{count}</NroDTE></SubTotDTE>"
+        for tipo, count in sorted(counts.items())
+    )
+    caratula_xml = (
+        '<Caratula version="1.0">'
+        f"<RutEmisor>{rut_emisor}</RutEmisor>"
+        f"<RutEnvia>{_rut(envia_value, 'rut_envia')}</RutEnvia>"
+        f"<RutReceptor>{_rut(caratula.rut_receptor, 'rut_receptor')}</RutReceptor>"
+        f"<FchResol>{caratula.fecha_resolucion.isoformat()}</FchResol>"
+        f"<NroResol>{caratula.numero_resolucion}</NroResol>"
+        f"<TmstFirmaEnv>{local_time.isoformat()}</TmstFirmaEnv>"
+        f"{subtotals}</Caratula>"
+    ).encode("ascii")
+    version = "1.0"
+    schema = "EnvioBOLETA_v11.xsd" if kind == "EnvioBOLETA" else "EnvioDTE_v10.xsd"
+    opening = (
+        f'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        f'<{kind} xmlns="{SII_NS}" xmlns:xsi="{XSI_NS}" '
+        f'xsi:schemaLocation="{SII_NS} {schema}" version="{version}">'
+    ).encode("ascii")
+    set_dte = b"".join(
+        (
+            f'<SetDTE ID="{_SET_ID}">'.encode("ascii"),
+            caratula_xml,
+            *(d.xml for d in documents),
+            b"</SetDTE>",
+        )
+    )
+    closing = f"</{kind}>".encode("ascii")
+    unsigned = parse_xml(opening + set_dte + closing, max_bytes=1 << 31)
+    canonical = c14n_inclusive(unsigned[0])
+    signature = signature_xml(canonical, _SET_ID, certificate, with_xsi=True)
+    return opening + set_dte + signature + closing

@@ -1,0 +1,141 @@
+"""Test CAFs: folio authorizations shaped like the SII's, signed by a test key instead of the SII's.
+
+Each test CAF has its own RSA key pair (RSASK/RSAPK, e=3 like the SII's) and an FRMA made with a
+generated "test SII" key registered under a non-SII IDK (``TEST_IDK`` by default). So timbres
+stamped with it verify, while ``verify(xml, check_caf=True)`` accepts the CAF only when told
+``allow_test_cafs=True``: a test CAF can never pass for a real one.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, Final
+
+from haulmer.rut import Rut
+
+if TYPE_CHECKING:
+    from haulmer.sii.caf import Caf
+
+__all__ = ["TEST_IDK", "make_test_caf", "make_test_caf_xml"]
+
+TEST_IDK: Final = 9999
+"""The IDK of the generated test signer key (the SII uses 100 and 300)."""
+
+_RS_LIMIT: Final = 40
+
+
+@cache
+def _test_signer_key(idk: int) -> Any:
+    """The private key that signs test CAFs with this IDK; registered as a non-SII key."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from haulmer.sii.keys import register_caf_signer_key
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    register_caf_signer_key(idk, key.public_key(), label=f"haulmer test CAF key (IDK {idk})")
+    return key
+
+
+@lru_cache(maxsize=1)
+def _shared_caf_key() -> Any:
+    return _new_caf_key()
+
+
+def _new_caf_key() -> Any:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    # The SII's CAF keys are 512-bit with e=3; cryptography generates 1024 bits at least.
+    return rsa.generate_private_key(public_exponent=3, key_size=1024)
+
+
+def _b64_int(value: int) -> str:
+    return base64.b64encode(value.to_bytes((value.bit_length() + 7) // 8, "big")).decode("ascii")
+
+
+def make_test_caf_xml(
+    *,
+    rut: str | Rut,
+    razon_social: str,
+    dte_type: int,
+    folio_from: int = 1,
+    folio_to: int = 1000,
+    idk: int = TEST_IDK,
+    issued_on: dt.date | None = None,
+    fresh_key: bool = False,
+) -> bytes:
+    """A complete CAF file (``<AUTORIZACION>``, ISO-8859-1) for a test issuer.
+
+    ``issued_on`` is the authorization date FA (today by default). The CAF key pair is shared
+    between calls unless ``fresh_key=True``, to keep test suites fast.
+    """
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from lxml import etree
+
+    from haulmer.sii._xml import timbre_bytes, to_latin1
+
+    if idk in (100, 300):
+        raise ValueError("IDK 100 and 300 are the SII's; a test CAF needs another IDK")
+    if folio_from < 1 or folio_to < folio_from:
+        raise ValueError(f"folio range {folio_from}..{folio_to} is not valid")
+    signer = _test_signer_key(idk)
+    caf_key = _new_caf_key() if fresh_key else _shared_caf_key()
+    numbers = caf_key.public_key().public_numbers()
+
+    root = etree.Element("AUTORIZACION")
+    caf = etree.SubElement(root, "CAF", version="1.0")
+    da = etree.SubElement(caf, "DA")
+    etree.SubElement(da, "RE").text = str(Rut.parse(rut, validate_dv=False))
+    etree.SubElement(da, "RS").text = " ".join(razon_social.split())[:_RS_LIMIT].rstrip()
+    etree.SubElement(da, "TD").text = str(int(dte_type))
+    rng = etree.SubElement(da, "RNG")
+    etree.SubElement(rng, "D").text = str(folio_from)
+    etree.SubElement(rng, "H").text = str(folio_to)
+    etree.SubElement(da, "FA").text = (issued_on or dt.date.today()).isoformat()
+    rsapk = etree.SubElement(da, "RSAPK")
+    etree.SubElement(rsapk, "M").text = _b64_int(numbers.n)
+    etree.SubElement(rsapk, "E").text = _b64_int(numbers.e)
+    etree.SubElement(da, "IDK").text = str(idk)
+    frma = signer.sign(timbre_bytes(da), padding.PKCS1v15(), hashes.SHA1())
+    etree.SubElement(caf, "FRMA", algoritmo="SHA1withRSA").text = base64.b64encode(frma).decode()
+    private_pem = caf_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    public_pem = caf_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    etree.SubElement(root, "RSASK").text = private_pem.decode("ascii")
+    etree.SubElement(root, "RSAPUBK").text = public_pem.decode("ascii")
+    return to_latin1(root, declaration=True)
+
+
+def make_test_caf(
+    *,
+    rut: str | Rut,
+    razon_social: str,
+    dte_type: int,
+    folio_from: int = 1,
+    folio_to: int = 1000,
+    idk: int = TEST_IDK,
+    issued_on: dt.date | None = None,
+    fresh_key: bool = False,
+) -> Caf:
+    """The same as :func:`make_test_caf_xml`, loaded as a ``haulmer.sii.Caf``."""
+    from haulmer.sii.caf import Caf
+
+    return Caf.from_xml(
+        make_test_caf_xml(
+            rut=rut,
+            razon_social=razon_social,
+            dte_type=dte_type,
+            folio_from=folio_from,
+            folio_to=folio_to,
+            idk=idk,
+            issued_on=issued_on,
+            fresh_key=fresh_key,
+        )
+    )
