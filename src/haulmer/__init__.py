@@ -73,6 +73,7 @@ _LAZY: dict[str, str] = {
     "Haulmer": "haulmer._client",
     "Timeout": "haulmer._types",
     "Rut": "haulmer.rut",
+    "SANDBOX_API_KEY": "haulmer.openfactura.sandbox",
 }
 
 

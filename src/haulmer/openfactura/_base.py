@@ -1,0 +1,112 @@
+"""Model bases for the OpenFactura wire: lenient on what Haulmer answers, strict on what we send."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Any, TypeVar
+
+import pydantic
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+
+from haulmer.errors import ValidationError
+from haulmer.rut import Rut
+
+__all__ = [
+    "Base64Bytes",
+    "LenientRut",
+    "RequestModel",
+    "ResponseModel",
+    "build_request",
+    "repair_mojibake",
+]
+
+_T = TypeVar("_T", bound=BaseModel)
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Latin-1 (``CuricÃ³`` -> ``Curicó``); any other text is left as is."""
+    if "Ã" not in text and "Â" not in text:
+        return text
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _lenient_rut(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        return Rut(value, validate_dv=False)
+    return value
+
+
+def _decode_base64(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        try:
+            return base64.b64decode(value, validate=False)
+        except (binascii.Error, ValueError) as exc:
+            raise ValueError(f"not valid base64: {exc}") from None
+    return value
+
+
+LenientRut = Annotated[Rut, BeforeValidator(_lenient_rut)]
+"""A RUT as Haulmer answers it: parsed, but a wrong check digit does not reject the response."""
+
+Base64Bytes = Annotated[bytes, BeforeValidator(_decode_base64)]
+"""Bytes that travel as base64 text (PDF, XML, PNG)."""
+
+
+class ResponseModel(BaseModel):
+    """A model of something Haulmer answers: unknown keys kept, blank strings read as missing."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        frozen=True,
+        coerce_numbers_to_str=True,
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blanks_are_missing(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: _blank_to_none(value) for key, value in data.items()}
+        return data
+
+
+class RequestModel(BaseModel):
+    """A model of something we send: unknown keys rejected, validated before any I/O."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        frozen=True,
+        str_strip_whitespace=True,
+    )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON body in the API's own field names, without unset optional fields."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def build_request(model: type[_T], value: Any, *, what: str) -> _T:
+    """Validate ``value`` (a model or a dict) as ``model``, raising our ValidationError if wrong."""
+    if isinstance(value, model):
+        return value
+    if not isinstance(value, dict):
+        raise ValidationError(
+            f"{what} must be a {model.__name__} or a dict, got {type(value).__name__}"
+        )
+    try:
+        return model.model_validate(value)
+    except pydantic.ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or what}: {err['msg']}" for err in exc.errors()
+        )
+        raise ValidationError(f"{what} is invalid: {problems}") from None

@@ -1,0 +1,406 @@
+"""From a DTE to the body of ``POST /v2/dte/document``, and its idempotency key. Pure, no I/O.
+
+OpenFactura takes the DTE in SII names with a few rules of its own: ``Folio`` is always 0 (it
+assigns folios), boletas 39/41 name the emisor ``RznSocEmisor``/``GiroEmisor`` and carry a minimal
+``Receptor`` without ``TasaIVA``, ``TasaIVA`` travels as text, and some texts are cut to the
+lengths Haulmer's own plugins use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from haulmer.dte.catalogue import DTEType
+from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, ValidationError
+from haulmer.openfactura._base import RequestModel, build_request
+from haulmer.openfactura.enums import PDF_FORMATS, ResponseOption
+from haulmer.rut import Rut
+
+__all__ = [
+    "DEFAULT_RESPONSE",
+    "EMITTABLE_TYPES",
+    "Custom",
+    "Emission",
+    "SendEmail",
+    "build_emission",
+    "document_idempotency_key",
+    "normalize_response",
+    "to_openfactura_dte",
+]
+
+EMITTABLE_TYPES = frozenset({33, 34, 39, 41, 43, 46, 52, 56, 61, 110, 111, 112})
+"""DTE types OpenFactura issues (110-112 are undocumented but accepted by the SII format)."""
+
+DEFAULT_RESPONSE: tuple[ResponseOption, ...] = (ResponseOption.FOLIO,)
+"""What ``emit`` asks for when the caller does not say: the folio (the token always comes)."""
+
+_TOP_LEVEL_ORDER = (
+    "Encabezado",
+    "Detalle",
+    "SubTotInfo",
+    "DscRcgGlobal",
+    "Referencia",
+    "Comisiones",
+)
+_DROPPED_TOP_LEVEL = frozenset({"TED", "TmstFirma", "ID", "@ID", "Signature"})
+
+_BOLETA_EMISOR = (
+    "RUTEmisor",
+    "RznSocEmisor",
+    "GiroEmisor",
+    "CdgSIISucur",
+    "DirOrigen",
+    "CmnaOrigen",
+    "CiudadOrigen",
+)
+_BOLETA_RECEPTOR = (
+    "RUTRecep",
+    "CdgIntRecep",
+    "RznSocRecep",
+    "Contacto",
+    "DirRecep",
+    "CmnaRecep",
+    "CiudadRecep",
+    "DirPostal",
+    "CmnaPostal",
+    "CiudadPostal",
+)
+
+# Lengths Haulmer's plugins cut to (reference section 4.3) and the server's own cuts (4.4, 4.7).
+_EMISOR_LIMITS = {
+    "RznSoc": 100,
+    "RznSocEmisor": 100,
+    "GiroEmis": 80,
+    "GiroEmisor": 80,
+    "DirOrigen": 60,
+    "CmnaOrigen": 20,
+}
+_RECEPTOR_LIMITS = {"RznSocRecep": 100, "GiroRecep": 40}
+_DETALLE_LIMITS = {"NmbItem": 80, "DscItem": 1000}
+
+
+# -- request options -------------------------------------------------------------------------
+
+
+class SendEmail(RequestModel):
+    """``sendEmail``: who gets the document by e-mail once the SII accepts it."""
+
+    to: str
+    cc: str | None = Field(default=None, alias="CC")
+    bcc: str | None = Field(default=None, alias="BCC")
+
+    @field_validator("to", "cc", "bcc", mode="before")
+    @classmethod
+    def _addresses(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            value = ",".join(str(item).strip() for item in value)
+        if isinstance(value, str):
+            for address in (part.strip() for part in value.split(",")):
+                if "@" not in address or address.startswith("@") or address.endswith("@"):
+                    raise ValueError(f"{address!r} is not an e-mail address")
+        return value
+
+
+class Custom(RequestModel):
+    """``custom``: notes OpenFactura prints on the PDF."""
+
+    information_note: str | None = Field(default=None, alias="informationNote")
+    payment_note: str | None = Field(default=None, alias="paymentNote")
+
+
+def normalize_response(options: Iterable[ResponseOption | str] | None) -> list[str]:
+    """Check the ``response`` options: known, upper-case, no duplicates, at most one PDF format."""
+    if options is None:
+        options = DEFAULT_RESPONSE
+    if isinstance(options, str | ResponseOption):
+        options = [options]
+    chosen: list[ResponseOption] = []
+    for option in options:
+        try:
+            value = ResponseOption(option.upper() if isinstance(option, str) else option)
+        except ValueError:
+            known = ", ".join(o.value for o in ResponseOption)
+            raise ValidationError(
+                f"unknown response option {option!r}; choose among {known}"
+            ) from None
+        if value is ResponseOption.TOKEN or value in chosen:
+            continue  # the token always comes back; TOKEN is not a real option
+        chosen.append(value)
+    formats = [o.value for o in chosen if o in PDF_FORMATS]
+    if len(formats) > 1:
+        raise ValidationError(f"choose one PDF format, not {' and '.join(formats)}")
+    return [o.value for o in chosen]
+
+
+# -- the dte object ----------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy: RUTs and dates as text, enums as their values, Decimals as numbers."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, Enum):
+        return _plain(value.value)
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return float(round(value, 6))
+    if isinstance(value, Rut):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, microsecond=0).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    raise ValidationError(f"cannot send a {type(value).__name__} in a DTE: {value!r}")
+
+
+def _cut(block: dict[str, Any], limits: Mapping[str, int]) -> None:
+    for name, limit in limits.items():
+        value = block.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            block[name] = value[:limit]
+
+
+def _rename(block: dict[str, Any], renames: Mapping[str, str]) -> dict[str, Any]:
+    return {renames.get(key, key): value for key, value in block.items()}
+
+
+def _tasa(value: Any) -> str:
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text
+
+
+def _as_sii_dict(document: Any) -> dict[str, Any]:
+    if isinstance(document, Mapping):
+        data = dict(document)
+    elif hasattr(document, "to_sii_dict"):
+        data = dict(document.to_sii_dict())
+    else:
+        raise ValidationError(
+            "emit() takes a haulmer.dte document or a dict in SII names "
+            f"(Encabezado, Detalle...), got {type(document).__name__}"
+        )
+    for wrapper in ("dte", "DTE", "Documento"):
+        if set(data) == {wrapper} and isinstance(data[wrapper], Mapping):
+            data = dict(data[wrapper])
+    return data
+
+
+def _section(data: Mapping[str, Any], name: str, where: str) -> dict[str, Any]:
+    value = data.get(name)
+    if not isinstance(value, Mapping):
+        raise DocumentError(
+            f"the document has no {where}{name}",
+            [ErrorDetail(f"{where}{name}", "required")],
+        )
+    return dict(value)
+
+
+def _check_rut(value: Any, field: str, problems: list[ErrorDetail]) -> str | None:
+    try:
+        return str(Rut(value if isinstance(value, str | Rut) else str(value)))
+    except InvalidRutError as exc:
+        problems.append(ErrorDetail(field, str(exc)))
+        return None
+
+
+def to_openfactura_dte(document: Any) -> dict[str, Any]:
+    """The ``dte`` object of an emission, in SII names and order, with OpenFactura's rules applied.
+
+    ``document`` is a :class:`haulmer.dte.Document` or a dict in SII names. Raises DocumentError
+    listing every structural problem found (type, date, RUTs, lines, references).
+    """
+    data = _plain(_as_sii_dict(document))
+    problems: list[ErrorDetail] = []
+    encabezado = _section(data, "Encabezado", "")
+    id_doc = _section(encabezado, "IdDoc", "Encabezado.")
+    emisor = _section(encabezado, "Emisor", "Encabezado.")
+    receptor = dict(encabezado.get("Receptor") or {})
+    totales = _section(encabezado, "Totales", "Encabezado.")
+
+    try:
+        tipo = int(id_doc["TipoDTE"])
+    except (KeyError, TypeError, ValueError):
+        raise DocumentError(
+            "the document has no valid IdDoc.TipoDTE",
+            [ErrorDetail("IdDoc.TipoDTE", f"{id_doc.get('TipoDTE')!r} is not a DTE type")],
+        ) from None
+    if tipo not in EMITTABLE_TYPES:
+        raise DocumentError(
+            f"OpenFactura does not issue DTE type {tipo}",
+            [ErrorDetail("IdDoc.TipoDTE", f"{tipo} is not one of {sorted(EMITTABLE_TYPES)}")],
+        )
+    dte_type = DTEType(tipo)
+
+    fch = id_doc.get("FchEmis")
+    try:
+        dt.date.fromisoformat(str(fch))
+    except ValueError:
+        problems.append(ErrorDetail("IdDoc.FchEmis", f"{fch!r} is not a date YYYY-MM-DD"))
+
+    # Folio: OpenFactura assigns it; the key must sit right after TipoDTE.
+    id_doc = {"TipoDTE": tipo, "Folio": 0, **{k: v for k, v in id_doc.items() if k != "TipoDTE"}}
+    id_doc["Folio"] = 0
+
+    rut_emisor = _check_rut(emisor.get("RUTEmisor"), "Emisor.RUTEmisor", problems)
+    if rut_emisor:
+        emisor["RUTEmisor"] = rut_emisor
+    if "RUTRecep" not in receptor:
+        problems.append(ErrorDetail("Receptor.RUTRecep", "required"))
+    else:
+        rut_recep = _check_rut(receptor["RUTRecep"], "Receptor.RUTRecep", problems)
+        if rut_recep:
+            receptor["RUTRecep"] = rut_recep
+
+    if dte_type.is_boleta:
+        emisor = _rename(emisor, {"RznSoc": "RznSocEmisor", "GiroEmis": "GiroEmisor"})
+        emisor = {key: emisor[key] for key in _BOLETA_EMISOR if key in emisor}
+        receptor = {key: receptor[key] for key in _BOLETA_RECEPTOR if key in receptor}
+        totales.pop("TasaIVA", None)
+    else:
+        emisor = _rename(emisor, {"RznSocEmisor": "RznSoc", "GiroEmisor": "GiroEmis"})
+        if "TasaIVA" in totales:
+            totales["TasaIVA"] = _tasa(totales["TasaIVA"])
+    if "CdgSIISucur" in emisor:
+        emisor["CdgSIISucur"] = str(emisor["CdgSIISucur"])
+    actecos = emisor.get("Acteco")
+    if isinstance(actecos, list) and len(actecos) == 1:
+        emisor["Acteco"] = actecos[0]
+    _cut(emisor, _EMISOR_LIMITS)
+    _cut(receptor, _RECEPTOR_LIMITS)
+    if "MntTotal" not in totales:
+        problems.append(ErrorDetail("Totales.MntTotal", "required"))
+
+    encabezado["IdDoc"] = id_doc
+    encabezado["Emisor"] = emisor
+    encabezado["Receptor"] = receptor
+    encabezado["Totales"] = totales
+    order = ("IdDoc", "Emisor", "RUTMandante", "Receptor", "RUTSolicita", "Transporte", "Totales")
+    encabezado = {
+        **{key: encabezado[key] for key in order if key in encabezado},
+        **{key: value for key, value in encabezado.items() if key not in order},
+    }
+
+    detalle = data.get("Detalle")
+    if isinstance(detalle, Mapping):
+        detalle = [detalle]
+    if not detalle:
+        problems.append(ErrorDetail("Detalle", "a document needs at least one line"))
+        detalle = []
+    lines: list[dict[str, Any]] = []
+    for number, line in enumerate(detalle, start=1):
+        line = dict(line)
+        line.setdefault("NroLinDet", number)
+        _cut(line, _DETALLE_LIMITS)
+        lines.append(line)
+
+    result: dict[str, Any] = {"Encabezado": encabezado, "Detalle": lines}
+    for key in _TOP_LEVEL_ORDER[2:]:
+        value = data.get(key)
+        if value:
+            result[key] = [value] if isinstance(value, Mapping) else list(value)
+    for key, value in data.items():
+        if key not in result and key not in _DROPPED_TOP_LEVEL and value not in (None, [], {}):
+            result[key] = value
+
+    references = result.get("Referencia", [])
+    for index, reference in enumerate(references):
+        reference = dict(reference)
+        reference.setdefault("NroLinRef", index + 1)
+        for key in ("TpoDocRef", "FolioRef"):
+            if key in reference:
+                reference[key] = str(reference[key])
+        references[index] = reference
+    if dte_type.requires_reference and not references:
+        problems.append(
+            ErrorDetail("Referencia", f"a {dte_type.label} must reference the document it amends")
+        )
+    if problems:
+        raise DocumentError(
+            "the document cannot be sent to OpenFactura: "
+            + "; ".join(str(problem) for problem in problems),
+            problems,
+        )
+    return result
+
+
+# -- idempotency and the whole body ----------------------------------------------------------
+
+
+def document_idempotency_key(dte: Mapping[str, Any]) -> str:
+    """A key derived from the document alone, the same in every process: a hash of canonical JSON.
+
+    Two documents with identical content share a key; callers that really mean to issue the same
+    content twice (two equal boletas in one day, say) pass their own key, e.g. an order id.
+    """
+    canonical = json.dumps(dte, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "haulmer-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:48]
+
+
+@dataclass(frozen=True)
+class Emission:
+    """A checked emission: the JSON body, its Idempotency-Key and the options asked for."""
+
+    body: dict[str, Any]
+    idempotency_key: str
+    response: tuple[str, ...]
+
+    @property
+    def dte_type(self) -> int:
+        """The TipoDTE being issued."""
+        return int(self.body["dte"]["Encabezado"]["IdDoc"]["TipoDTE"])
+
+
+def _validate_model(dte: Mapping[str, Any]) -> None:
+    """Totals and per-type rules of the dte as it will be sent, through the haulmer.dte models."""
+    from haulmer.dte.document import Document
+
+    Document.from_sii_dict(dte).check()
+
+
+def build_emission(
+    document: Any,
+    *,
+    response: Sequence[ResponseOption | str] | None = None,
+    idempotency_key: str | None = None,
+    send_email: SendEmail | Mapping[str, Any] | str | None = None,
+    custom: Custom | Mapping[str, Any] | None = None,
+    validate: bool = True,
+) -> Emission:
+    """Check everything locally and build the request body of ``POST /v2/dte/document``."""
+    dte = to_openfactura_dte(document)
+    if validate:
+        _validate_model(dte)
+    body: dict[str, Any] = {}
+    options = normalize_response(response)
+    if options:
+        body["response"] = options
+    body["dte"] = dte
+    if send_email is not None:
+        if isinstance(send_email, str):
+            send_email = {"to": send_email}
+        body["sendEmail"] = build_request(SendEmail, send_email, what="send_email").to_wire()
+    if custom is not None:
+        body["custom"] = build_request(Custom, custom, what="custom").to_wire()
+    if idempotency_key is not None:
+        key = idempotency_key.strip()
+        if not key:
+            raise ValidationError("idempotency_key is empty; pass None to derive one")
+    else:
+        key = document_idempotency_key(dte)
+    return Emission(body=body, idempotency_key=key, response=tuple(options))

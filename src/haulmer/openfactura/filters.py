@@ -1,0 +1,199 @@
+"""Typed filters for the issued/received document lists, checked locally.
+
+OpenFactura silently ignores filter names it does not know and rejects operators it does not
+know, so a typo would list everything. Here both are caught before any I/O::
+
+    documents.list_issued(tipo_dte=33, fch_emis=between(date(2025, 1, 1), date(2025, 4, 11)))
+    documents.list_received(rut_emisor=gte("76000000-0") & lt("77000000-0"))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from haulmer.errors import InvalidRutError, ValidationError
+from haulmer.rut import Rut
+
+__all__ = [
+    "ISSUED_FILTERS",
+    "OPERATORS",
+    "RECEIVED_FILTERS",
+    "Condition",
+    "FilterValue",
+    "between",
+    "build_filters",
+    "eq",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "ne",
+]
+
+Operator = Literal["eq", "ne", "lt", "lte", "gt", "gte"]
+OPERATORS: frozenset[str] = frozenset({"eq", "ne", "lt", "lte", "gt", "gte"})
+"""The comparison operators OpenFactura understands (there is no ``in``)."""
+
+_Kind = Literal["dte_type", "date", "rut"]
+
+ISSUED_FILTERS: dict[str, tuple[str, _Kind]] = {
+    "tipo_dte": ("TipoDTE", "dte_type"),
+    "fch_emis": ("FchEmis", "date"),
+    "rut_recep": ("RUTRecep", "rut"),
+}
+"""Filters of ``POST /v2/dte/document/issued``: Python name -> (wire name, value kind)."""
+
+RECEIVED_FILTERS: dict[str, tuple[str, _Kind]] = {
+    "tipo_dte": ("TipoDTE", "dte_type"),
+    "fch_emis": ("FchEmis", "date"),
+    "rut_emisor": ("RUTEmisor", "rut"),
+    "fch_recep_of": ("FchRecepOF", "date"),
+    "fch_recep_sii": ("FchRecepSII", "date"),
+}
+"""Filters of ``POST /v2/dte/document/received``: Python name -> (wire name, value kind)."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One or more comparisons on a field, combined with ``&`` (``gte(a) & lte(b)``)."""
+
+    terms: tuple[tuple[Operator, Any], ...]
+
+    def __and__(self, other: Condition) -> Condition:
+        if not isinstance(other, Condition):
+            return NotImplemented
+        return Condition(self.terms + other.terms)
+
+
+FilterValue = Any
+"""A Condition, a dict of operator -> value, or a plain value meaning ``eq``."""
+
+
+def eq(value: Any) -> Condition:
+    """Equal to ``value``."""
+    return Condition((("eq", value),))
+
+
+def ne(value: Any) -> Condition:
+    """Different from ``value``."""
+    return Condition((("ne", value),))
+
+
+def lt(value: Any) -> Condition:
+    """Less than ``value``."""
+    return Condition((("lt", value),))
+
+
+def lte(value: Any) -> Condition:
+    """Less than or equal to ``value``."""
+    return Condition((("lte", value),))
+
+
+def gt(value: Any) -> Condition:
+    """Greater than ``value``."""
+    return Condition((("gt", value),))
+
+
+def gte(value: Any) -> Condition:
+    """Greater than or equal to ``value``."""
+    return Condition((("gte", value),))
+
+
+def between(low: Any, high: Any) -> Condition:
+    """From ``low`` to ``high``, both included."""
+    return Condition((("gte", low), ("lte", high)))
+
+
+def _dte_type(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValidationError(f"filter {name}: a DTE type must be an int such as 33, got {value!r}")
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValidationError(f"filter {name}: {value!r} is not a DTE type code") from None
+    if not 1 <= number <= 999:
+        raise ValidationError(f"filter {name}: {value!r} is not a DTE type code")
+    return number
+
+
+def _date(name: str, value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise ValidationError(
+        f"filter {name}: {value!r} is not a date; pass a datetime.date or 'YYYY-MM-DD'"
+    )
+
+
+def _rut(name: str, value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValidationError(f"filter {name}: {value!r} is not a RUT")
+    if isinstance(value, int):
+        if not 1 <= value <= 99_999_999:
+            raise ValidationError(f"filter {name}: {value} is not a RUT number")
+        return value
+    try:
+        return Rut(value).number
+    except InvalidRutError as exc:
+        raise ValidationError(f"filter {name}: {exc}") from None
+
+
+_CONVERTERS = {"dte_type": _dte_type, "date": _date, "rut": _rut}
+
+
+def _terms(name: str, value: FilterValue) -> tuple[tuple[str, Any], ...]:
+    if isinstance(value, Condition):
+        return value.terms
+    if isinstance(value, Mapping):
+        return tuple(value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        raise ValidationError(
+            f"filter {name}: OpenFactura has no 'in' operator and rejects lists; "
+            "filter on one value, or a range with between(low, high)"
+        )
+    return (("eq", value),)
+
+
+def build_filters(
+    allowed: Mapping[str, tuple[str, _Kind]], values: Mapping[str, FilterValue | None]
+) -> dict[str, dict[str, Any]]:
+    """Check filters given by Python or wire name and render them as the request body expects."""
+    by_wire = {wire: (py, kind) for py, (wire, kind) in allowed.items()}
+    body: dict[str, dict[str, Any]] = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        if name in allowed:
+            wire, kind = allowed[name]
+        elif name in by_wire:
+            wire, kind = name, by_wire[name][1]
+        else:
+            known = ", ".join(sorted(allowed))
+            raise ValidationError(
+                f"unknown filter {name!r}: OpenFactura would silently ignore it and list "
+                f"everything; the filters here are {known}"
+            )
+        terms = _terms(name, value)
+        if not terms:
+            raise ValidationError(f"filter {name}: give at least one comparison")
+        rendered: dict[str, Any] = dict(body.get(wire, {}))
+        for operator, operand in terms:
+            if operator not in OPERATORS:
+                raise ValidationError(
+                    f"filter {name}: unknown operator {operator!r}; use one of "
+                    f"{', '.join(sorted(OPERATORS))}"
+                )
+            if operator in rendered:
+                raise ValidationError(f"filter {name}: operator {operator!r} given twice")
+            rendered[operator] = _CONVERTERS[kind](name, operand)
+        body[wire] = rendered
+    return body

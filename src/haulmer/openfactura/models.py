@@ -1,0 +1,404 @@
+"""Typed answers of the OpenFactura ``/v2/dte`` API (lenient: Haulmer's spellings vary).
+
+Python names are snake_case; the wire names are aliases. Where Haulmer is inconsistent every
+spelling is accepted (``Token``/``token``, ``disponible``/``disponibles``,
+``Registrado``/``Registro``) and numbers sent as strings are read as numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from pydantic import AliasChoices, Field, field_validator
+
+from haulmer.openfactura._base import Base64Bytes, LenientRut, ResponseModel, repair_mojibake
+from haulmer.openfactura.enums import ReceivedStatus
+from haulmer.rut import Rut
+
+if TYPE_CHECKING:
+    from haulmer.dte.document import Document
+
+__all__ = [
+    "AccuseMessage",
+    "AccuseResult",
+    "AccusedDocument",
+    "Activity",
+    "Acuse",
+    "AuthorizedDocument",
+    "Branch",
+    "DocumentJson",
+    "DocumentStatus",
+    "EmittedDocument",
+    "IssuedDocumentSummary",
+    "Organization",
+    "OrganizationFolios",
+    "PurchaseRegistry",
+    "ReceivedDocumentSummary",
+    "RegistryRow",
+    "Resolucion",
+    "SalesRegistry",
+    "SyncRcvResult",
+    "Taxpayer",
+    "VoidResult",
+]
+
+
+def _repair_tree(value: Any) -> Any:
+    if isinstance(value, str):
+        return repair_mojibake(value)
+    if isinstance(value, dict):
+        return {key: _repair_tree(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_repair_tree(item) for item in value]
+    return value
+
+
+class Resolucion(ResponseModel):
+    """The SII resolution that authorizes the emisor (fecha y número de resolución)."""
+
+    fecha: dt.date | None = None
+    numero: int | None = None
+
+
+class EmittedDocument(ResponseModel):
+    """What ``POST /v2/dte/document`` answered: the token plus the items asked for in ``response``.
+
+    ``already_issued`` is True when the key had been used before (OF-06) and this is the document
+    issued then, fetched by its token.
+    """
+
+    token: str = Field(validation_alias=AliasChoices("TOKEN", "token", "Token"))
+    folio: int | None = Field(default=None, validation_alias=AliasChoices("FOLIO", "folio"))
+    pdf: Base64Bytes | None = Field(default=None, validation_alias=AliasChoices("PDF", "pdf"))
+    xml: Base64Bytes | None = Field(default=None, validation_alias=AliasChoices("XML", "xml"))
+    """The signed DTE XML, ISO-8859-1 encoded as the SII requires; ``xml_text`` decodes it."""
+    timbre: Base64Bytes | None = Field(
+        default=None, validation_alias=AliasChoices("TIMBRE", "timbre")
+    )
+    """PNG image of the timbre electrónico (TED)."""
+    logo: Base64Bytes | None = Field(default=None, validation_alias=AliasChoices("LOGO", "logo"))
+    resolucion: Resolucion | None = Field(
+        default=None, validation_alias=AliasChoices("RESOLUCION", "resolucion")
+    )
+    warning: str | None = Field(default=None, validation_alias=AliasChoices("WARNING", "warning"))
+    """Non-blocking remarks from OpenFactura."""
+    already_issued: bool = False
+
+    @property
+    def xml_text(self) -> str | None:
+        """The XML as text, decoded from ISO-8859-1."""
+        return None if self.xml is None else self.xml.decode("iso-8859-1")
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            if isinstance(value, bytes):
+                yield name, f"<{len(value)} bytes>"
+            else:
+                yield name, value
+
+
+class DocumentStatus(ResponseModel):
+    """State of one document (``estado``): Aceptado, Pendiente, Rechazado... as Haulmer words it."""
+
+    estado: str
+    folio: int | None = None
+    token: str | None = Field(default=None, validation_alias=AliasChoices("token", "Token"))
+
+    @property
+    def is_accepted(self) -> bool:
+        """Whether the SII accepted it (with or without reparos)."""
+        return self.estado.lower().startswith("aceptado")
+
+
+class DocumentJson(ResponseModel):
+    """A document as OpenFactura stores it: the DTE in SII names (``json``) and reception dates."""
+
+    dte: dict[str, Any] = Field(validation_alias=AliasChoices("json", "JSON", "dte"))
+    """The DTE (Encabezado, Detalle, Referencia...) in SII names; numbers often as strings."""
+    folio: int | None = None
+    token: str | None = Field(default=None, validation_alias=AliasChoices("token", "Token"))
+    fch_recep_sii: dt.datetime | None = Field(
+        default=None, validation_alias=AliasChoices("FchRecepSII", "fch_recep_sii")
+    )
+    fch_recep_of: dt.datetime | None = Field(
+        default=None, validation_alias=AliasChoices("FchRecepOF", "fch_recep_of")
+    )
+
+    @field_validator("dte", mode="before")
+    @classmethod
+    def _repair_text(cls, value: Any) -> Any:
+        return _repair_tree(value)
+
+    @property
+    def document_folio(self) -> int | None:
+        """The folio written inside the DTE (``Encabezado.IdDoc.Folio``), when present."""
+        try:
+            return int(self.dte["Encabezado"]["IdDoc"]["Folio"])
+        except (KeyError, TypeError, ValueError):
+            return self.folio
+
+    def to_document(self) -> Document:
+        """The DTE as a :class:`haulmer.dte.Document` (parsed leniently)."""
+        from haulmer.dte.document import Document
+
+        return Document.from_sii_dict(self.dte)
+
+
+class IssuedDocumentSummary(ResponseModel):
+    """One row of the issued-documents list."""
+
+    rut_recep: int | None = Field(default=None, alias="RUTRecep")
+    dv: str | None = Field(default=None, alias="DV")
+    rzn_soc_recep: str | None = Field(default=None, alias="RznSocRecep")
+    """Razón social del receptor."""
+    tipo_dte: int = Field(alias="TipoDTE")
+    folio: int = Field(alias="Folio")
+    fch_emis: dt.date | None = Field(default=None, alias="FchEmis")
+    """Fecha de emisión."""
+    fecha_recibido: dt.datetime | None = Field(default=None, alias="FechaRecibido")
+    mnt_exe: int | None = Field(default=None, alias="MntExe")
+    mnt_neto: int | None = Field(default=None, alias="MntNeto")
+    iva: int | None = Field(default=None, alias="IVA")
+    mnt_total: int | None = Field(default=None, alias="MntTotal")
+    fma_pago: int | None = Field(default=None, alias="FmaPago")
+    """Forma de pago: 1 contado, 2 crédito, 3 sin costo."""
+    token: str | None = Field(default=None, validation_alias=AliasChoices("token", "Token"))
+
+    @property
+    def receptor_rut(self) -> Rut | None:
+        """The receptor's RUT with its check digit."""
+        if self.rut_recep is None:
+            return None
+        return Rut.from_parts(self.rut_recep, self.dv, validate_dv=False)
+
+
+class Acuse(ResponseModel):
+    """One event on a received document (acuse de recibo or reclamo)."""
+
+    cod_evento: str | None = Field(default=None, alias="codEvento")
+    fecha_evento: dt.datetime | None = Field(default=None, alias="fechaEvento")
+    estado: str | None = None
+
+
+class ReceivedDocumentSummary(ResponseModel):
+    """One row of the received-documents list."""
+
+    rut_emisor: int | None = Field(default=None, alias="RUTEmisor")
+    dv: str | None = Field(default=None, alias="DV")
+    rzn_soc: str | None = Field(default=None, alias="RznSoc")
+    """Razón social del emisor."""
+    tipo_dte: int = Field(alias="TipoDTE")
+    folio: int = Field(alias="Folio")
+    fch_emis: dt.date | None = Field(default=None, alias="FchEmis")
+    fch_recep_sii: dt.datetime | None = Field(default=None, alias="FchRecepSII")
+    """When the SII received it; blank at first."""
+    fch_recep_of: dt.datetime | None = Field(default=None, alias="FchRecepOF")
+    """When OpenFactura received it; always set."""
+    mnt_exe: int | None = Field(default=None, alias="MntExe")
+    mnt_neto: int | None = Field(default=None, alias="MntNeto")
+    iva: int | None = Field(default=None, alias="IVA")
+    mnt_total: int | None = Field(default=None, alias="MntTotal")
+    acuses: list[Acuse] = Field(default_factory=list, alias="Acuses")
+    fma_pago: int | None = Field(default=None, alias="FmaPago")
+    """Forma de pago; 0 when OpenFactura does not know it."""
+    tpo_tran_compra: int | None = Field(default=None, alias="TpoTranCompra")
+
+    @field_validator("acuses", mode="before")
+    @classmethod
+    def _null_is_empty(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+    @property
+    def emisor_rut(self) -> Rut | None:
+        """The emisor's RUT with its check digit."""
+        if self.rut_emisor is None:
+            return None
+        return Rut.from_parts(self.rut_emisor, self.dv, validate_dv=False)
+
+
+class AccusedDocument(ResponseModel):
+    """The document an acuse applied to."""
+
+    dte: int | None = None
+    folio: int | None = None
+    acuse: str | None = None
+
+
+class AccuseMessage(ResponseModel):
+    """The SII's answer to an acuse (código y descripción de respuesta)."""
+
+    cod_resp: int | None = Field(default=None, alias="codResp")
+    desc_resp: str | None = Field(default=None, alias="descResp")
+
+
+class AccuseResult(ResponseModel):
+    """Answer of ``POST /v2/dte/document/received/accuse``."""
+
+    data: list[AccusedDocument] = Field(default_factory=list)
+    code: int | None = None
+    result: str | None = None
+    msg: list[AccuseMessage] = Field(default_factory=list)
+
+    @field_validator("data", "msg", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        return [value] if isinstance(value, dict) else value
+
+
+class VoidResult(ResponseModel):
+    """Answer of ``POST /v2/dte/anularDTE52`` (``success``; the docs also spell it ``succes``)."""
+
+    success: str = Field(validation_alias=AliasChoices("success", "succes"))
+
+
+class RegistryRow(ResponseModel):
+    """Totals of one document type in a sales or purchase registry."""
+
+    tipo_documento: int = Field(alias="tipoDocumento")
+    cant_documentos: int = Field(default=0, alias="cantDocumentos")
+    total_mnt_exe: int = Field(default=0, alias="totalMntExe")
+    total_mnt_neto: int = Field(default=0, alias="totalMntNeto")
+    total_mnt_iva: int = Field(default=0, alias="totalMntIVA")
+    total_otros_imp: int = Field(default=0, alias="totalOtrosImp")
+    total_mnt_total: int = Field(default=0, alias="totalMntTotal")
+
+
+class SalesRegistry(ResponseModel):
+    """Registro de ventas for a month or a day, one row per document type."""
+
+    fecha_inicio: dt.date | None = Field(default=None, alias="fechaInicio")
+    fecha_final: dt.date | None = Field(default=None, alias="fechaFinal")
+    registros: list[RegistryRow] = Field(default_factory=list)
+
+
+class PurchaseRegistry(SalesRegistry):
+    """Registro de compras for one state (``estado``): Pendiente, Registrado, No_incluir..."""
+
+    estado: ReceivedStatus
+
+
+class SyncRcvResult(ResponseModel):
+    """Answer of ``POST /v2/dte/registry/sync-rcv``: the sync was queued."""
+
+    message: str | None = None
+    code: int | str | None = None
+
+
+class Activity(ResponseModel):
+    """An economic activity (actividad económica) registered with the SII."""
+
+    giro: str | None = None
+    actividad_economica: str | None = Field(default=None, alias="actividadEconomica")
+    codigo_actividad_economica: int | None = Field(default=None, alias="codigoActividadEconomica")
+    """The Acteco code."""
+    actividad_principal: bool | None = Field(default=None, alias="actividadPrincipal")
+
+
+class Branch(ResponseModel):
+    """A branch (sucursal) registered with the SII."""
+
+    cdg_sii_sucur: str | None = Field(default=None, alias="cdgSIISucur")
+    direccion: str | None = None
+    comuna: str | None = None
+    ciudad: str | None = None
+    telefono: str | None = None
+
+
+def _drop_empty_activities(value: Any) -> Any:
+    if isinstance(value, list):
+        return [
+            item
+            for item in value
+            if not (isinstance(item, dict) and all(v in (None, "") for v in item.values()))
+        ]
+    return [] if value is None else value
+
+
+class Taxpayer(ResponseModel):
+    """Public SII data of a taxpayer (contribuyente)."""
+
+    rut: LenientRut
+    razon_social: str | None = Field(default=None, alias="razonSocial")
+    email: str | None = None
+    telefono: str | None = None
+    direccion: str | None = None
+    comuna: str | None = None
+    actividades: list[Activity] = Field(default_factory=list)
+    sucursales: list[Branch] = Field(default_factory=list)
+
+    @field_validator("actividades", "sucursales", mode="before")
+    @classmethod
+    def _no_empty_rows(cls, value: Any) -> Any:
+        return _drop_empty_activities(value)
+
+    @property
+    def main_activity(self) -> Activity | None:
+        """The activity marked principal, else the first one."""
+        for activity in self.actividades:
+            if activity.actividad_principal:
+                return activity
+        return self.actividades[0] if self.actividades else None
+
+
+class Organization(Taxpayer):
+    """The taxpayer that owns the API key, as OpenFactura knows it."""
+
+    ciudad: str | None = None
+    cdg_sii_sucur: str | None = Field(default=None, alias="cdgSIISucur")
+    glosa_descriptiva: str | None = Field(default=None, alias="glosaDescriptiva")
+    """The giro."""
+    direccion_regional: str | None = Field(default=None, alias="direccionRegional")
+    resolucion: Resolucion | None = None
+    nombre_fantasia: str | None = Field(default=None, alias="nombreFantasia")
+    web: str | None = None
+    logo: Base64Bytes | None = None
+    """The company logo (PNG), only when asked for with ``include_logo=True``."""
+
+    def emisor(self, *, boleta: bool = False) -> dict[str, Any]:
+        """The ``Emisor`` block in SII names, built as Haulmer's own plugins build it."""
+        activity = self.main_activity
+        block: dict[str, Any] = {"RUTEmisor": str(self.rut)}
+        if boleta:
+            block["RznSocEmisor"] = self.razon_social
+            block["GiroEmisor"] = self.glosa_descriptiva
+        else:
+            block["RznSoc"] = self.razon_social
+            block["GiroEmis"] = self.glosa_descriptiva
+            if activity is not None and activity.codigo_actividad_economica is not None:
+                block["Acteco"] = activity.codigo_actividad_economica
+        block["DirOrigen"] = self.direccion
+        block["CmnaOrigen"] = self.comuna
+        block["CdgSIISucur"] = self.cdg_sii_sucur
+        return {key: value for key, value in block.items() if value is not None}
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            yield name, (f"<{len(value)} bytes>" if isinstance(value, bytes) else value)
+
+
+class AuthorizedDocument(ResponseModel):
+    """A DTE type the organization may issue, with the folios left and when they expire."""
+
+    dte: int
+    disponibles: int | None = Field(
+        default=None, validation_alias=AliasChoices("disponibles", "disponible")
+    )
+    """Folios still available."""
+    vencimiento: dt.date | None = None
+
+
+class OrganizationFolios(ResponseModel):
+    """Answer of ``GET /v2/dte/organization/document``."""
+
+    rut: LenientRut | None = None
+    documentos: list[AuthorizedDocument] = Field(default_factory=list)
+
+    def for_type(self, dte_type: int) -> AuthorizedDocument | None:
+        """The entry of one DTE type, or None when the organization may not issue it."""
+        for item in self.documentos:
+            if item.dte == int(dte_type):
+                return item
+        return None

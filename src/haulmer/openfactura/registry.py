@@ -1,0 +1,218 @@
+"""``client.openfactura.registry``: sales and purchase registries, and the RCV sync from the SII."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from typing_extensions import Unpack
+
+from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer.errors import APIStatusError, RateLimitError, ValidationError
+from haulmer.openfactura._base import RequestModel
+from haulmer.openfactura._flow import (
+    Plan,
+    RequestOptions,
+    call_options,
+    get,
+    run_async,
+    run_sync,
+    send,
+)
+from haulmer.openfactura.enums import PurchaseStatus, RegistryKind
+from haulmer.openfactura.models import PurchaseRegistry, SalesRegistry, SyncRcvResult
+
+__all__ = ["AsyncRegistry", "Registry", "rcv_period", "registry_path"]
+
+
+class SyncRcvRequest(RequestModel):
+    """Body of ``POST /v2/dte/registry/sync-rcv``."""
+
+    registro: RegistryKind
+    periodo: int
+    """The period as the int YYYYMM."""
+
+
+def _int(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValidationError(f"{what} must be an integer, got {value!r}")
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationError(f"{what} must be an integer, got {value!r}") from None
+
+
+def registry_path(kind: str, year: Any, month: Any, day: Any = None) -> str:
+    """``/v2/dte/registry/{kind}/{yyyy}/{MM}[/{dd}]`` with the zero padding the API requires."""
+    y, m = _int(year, "year"), _int(month, "month")
+    if not 2000 <= y <= 2100:
+        raise ValidationError(f"year must be a four-digit year, got {year!r}")
+    if not 1 <= m <= 12:
+        raise ValidationError(f"month must be 1..12, got {month!r}")
+    path = f"/v2/dte/registry/{kind}/{y:04d}/{m:02d}"
+    if day is not None:
+        d = _int(day, "day")
+        try:
+            dt.date(y, m, d)
+        except ValueError:
+            raise ValidationError(f"{y:04d}-{m:02d}-{d} is not a date") from None
+        path += f"/{d:02d}"
+    return path
+
+
+def rcv_period(periodo: Any) -> int:
+    """The period as OpenFactura wants it (int YYYYMM) from 202605, "2026-05" or a date."""
+    if isinstance(periodo, dt.date):
+        return periodo.year * 100 + periodo.month
+    if isinstance(periodo, tuple) and len(periodo) == 2:
+        year, month = (_int(part, "periodo") for part in periodo)
+    else:
+        text = str(periodo).strip().replace("-", "") if isinstance(periodo, int | str) else ""
+        if isinstance(periodo, bool) or len(text) != 6 or not text.isdigit():
+            raise ValidationError(
+                f"periodo must be YYYYMM (202605), 'YYYY-MM', (year, month) or a date; "
+                f"got {periodo!r}"
+            )
+        year, month = int(text[:4]), int(text[4:])
+    if not 2000 <= year <= 2100 or not 1 <= month <= 12:
+        raise ValidationError(f"periodo {periodo!r} is not a valid year and month")
+    return year * 100 + month
+
+
+def _statuses(status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | None) -> str | None:
+    if status is None:
+        return None
+    items = [status] if isinstance(status, str | PurchaseStatus) else list(status)
+    chosen: list[str] = []
+    for item in items:
+        try:
+            value = PurchaseStatus(item.lower() if isinstance(item, str) else item).value
+        except ValueError:
+            known = ", ".join(s.value for s in PurchaseStatus)
+            raise ValidationError(f"unknown purchase status {item!r}; use {known}") from None
+        if value not in chosen:
+            chosen.append(value)
+    return ",".join(chosen) or None
+
+
+def _sales_plan(
+    year: int, month: int, day: int | None, options: Mapping[str, Any]
+) -> Plan[SalesRegistry]:
+    path = registry_path("sales", year, month, day)
+    return (yield from send(get(path, SalesRegistry, options)))
+
+
+def _purchases_plan(
+    year: int,
+    month: int,
+    day: int | None,
+    status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | None,
+    options: Mapping[str, Any],
+) -> Plan[list[PurchaseRegistry]]:
+    path = registry_path("purchase", year, month, day)
+    wanted = _statuses(status)
+    params = {"status": wanted} if wanted else None
+    answer: Any = yield from send(get(path, list[PurchaseRegistry], options, params))
+    return list(answer or [])
+
+
+def _window_seconds(error: APIStatusError) -> float | None:
+    body = error.body
+    if not isinstance(body, Mapping):
+        return None
+    for holder in (body, body.get("error")):
+        if isinstance(holder, Mapping) and holder.get("retry_after") is not None:
+            try:
+                return max(float(holder["retry_after"]), 0.0)
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def _sync_rcv_plan(
+    registro: RegistryKind | str, periodo: Any, options: dict[str, Any]
+) -> Plan[SyncRcvResult]:
+    try:
+        kind = RegistryKind(registro.lower() if isinstance(registro, str) else registro)
+    except ValueError:
+        raise ValidationError(
+            f"registro must be 'sales' or 'purchase' (RegistryKind), got {registro!r}"
+        ) from None
+    body = SyncRcvRequest(registro=kind, periodo=rcv_period(periodo))
+    if options.get("max_retries") is None:
+        # The OF-429 window can last longer than any sensible wait: surface it at once.
+        options = {**options, "max_retries": 0}
+    try:
+        answer: SyncRcvResult = yield APIRequest(
+            method="POST",
+            path="/v2/dte/registry/sync-rcv",
+            product="openfactura",
+            cast_to=SyncRcvResult,
+            json=body.to_wire(),
+            **options,
+        )
+    except RateLimitError as exc:
+        window = _window_seconds(exc)
+        if window is not None:
+            exc.retry_after = window
+        raise
+    return answer
+
+
+class Registry(SyncAPIResource):
+    """Registro de compras y ventas as OpenFactura summarizes it."""
+
+    def sales(
+        self, year: int, month: int, day: int | None = None, **options: Unpack[RequestOptions]
+    ) -> SalesRegistry:
+        """Sales summary per DTE type for a month (or one day)."""
+        return run_sync(self, _sales_plan(year, month, day, call_options(options)))
+
+    def purchases(
+        self,
+        year: int,
+        month: int,
+        day: int | None = None,
+        *,
+        status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> list[PurchaseRegistry]:
+        """Purchase summary for a month (or one day), one block per state; ``status`` filters."""
+        return run_sync(self, _purchases_plan(year, month, day, status, call_options(options)))
+
+    def sync_rcv(
+        self, registro: RegistryKind | str, periodo: Any, **options: Unpack[RequestOptions]
+    ) -> SyncRcvResult:
+        """Queue a refresh of a registry from the SII; OF-429 -> RateLimitError.retry_after."""
+        return run_sync(self, _sync_rcv_plan(registro, periodo, call_options(options)))
+
+
+class AsyncRegistry(AsyncAPIResource):
+    """Registro de compras y ventas as OpenFactura summarizes it (async)."""
+
+    async def sales(
+        self, year: int, month: int, day: int | None = None, **options: Unpack[RequestOptions]
+    ) -> SalesRegistry:
+        """Sales summary per DTE type for a month (or one day)."""
+        return await run_async(self, _sales_plan(year, month, day, call_options(options)))
+
+    async def purchases(
+        self,
+        year: int,
+        month: int,
+        day: int | None = None,
+        *,
+        status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> list[PurchaseRegistry]:
+        """Purchase summary for a month (or one day), one block per state; ``status`` filters."""
+        return await run_async(
+            self, _purchases_plan(year, month, day, status, call_options(options))
+        )
+
+    async def sync_rcv(
+        self, registro: RegistryKind | str, periodo: Any, **options: Unpack[RequestOptions]
+    ) -> SyncRcvResult:
+        """Queue a refresh of a registry from the SII; OF-429 -> RateLimitError.retry_after."""
+        return await run_async(self, _sync_rcv_plan(registro, periodo, call_options(options)))
