@@ -6,15 +6,29 @@ public holidays (from the ``holidays`` package) do not count. The calendar funct
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 from functools import cache
 from typing import Any
 
+from pydantic import Field
+
+from haulmer._models import HaulmerModel
+from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer.errors import ValidationError
+from haulmer.rut import Rut
+
 __all__ = [
     "CERTIFICATION_BUSINESS_DAYS",
     "CERTIFICATION_STAGES",
+    "DEFAULT_POLL_INTERVAL",
+    "DEFAULT_WAIT_TIMEOUT",
+    "ApiKey",
+    "AsyncCertification",
+    "Certification",
     "CertificationStage",
+    "CertificationStatus",
+    "StageReached",
     "add_business_days",
     "business_days_between",
     "estimated_completion",
@@ -102,3 +116,139 @@ def estimated_completion(
 ) -> date:
     """The date certification finishes at the latest, counting business days from the start."""
     return add_business_days(started_on, business_days)
+
+
+DEFAULT_WAIT_TIMEOUT = 15 * 24 * 3600.0
+"""``wait()`` gives up after 15 days: 7 business days plus weekends and holidays, with margin."""
+
+DEFAULT_POLL_INTERVAL = 3600.0
+"""``wait()`` asks once an hour by default: certification moves in days, not seconds."""
+
+
+class StageReached(HaulmerModel):
+    """A certification stage and when it was reached."""
+
+    stage: CertificationStage
+    at: datetime
+
+
+class CertificationStatus(HaulmerModel):
+    """Where the SII certification stands and when it will end at the latest."""
+
+    setup_id: str
+    status: str
+    stage: CertificationStage
+    started_at: datetime
+    estimated_completion: date
+    business_days_required: int = CERTIFICATION_BUSINESS_DAYS
+    business_days_elapsed: int = 0
+    certified_at: datetime | None = None
+    history: list[StageReached] = Field(default_factory=list)
+
+    @property
+    def is_certified(self) -> bool:
+        """Whether the company may now create its OpenFactura API key."""
+        return self.status == "certified"
+
+
+class ApiKey(HaulmerModel):
+    """The organization's OpenFactura API key (shown once; hidden from repr)."""
+
+    api_key: str = Field(repr=False)
+    organization_id: str
+    organization_rut: Rut
+    created_at: datetime
+
+
+def _path(setup_id: str, suffix: str) -> str:
+    if not isinstance(setup_id, str) or not setup_id or "/" in setup_id:
+        raise ValidationError(f"setup_id must be a setup's id ('ofs_...'), got {setup_id!r}")
+    return f"/v1/openfactura/setups/{setup_id}{suffix}"
+
+
+def _retrieve_request(setup_id: str) -> APIRequest[CertificationStatus]:
+    path = _path(setup_id, "/certification")
+    return APIRequest("GET", path, "platform", CertificationStatus, auth="bearer")
+
+
+def _api_key_request(setup_id: str) -> APIRequest[ApiKey]:
+    return APIRequest("POST", _path(setup_id, "/api-keys"), "platform", ApiKey, auth="bearer")
+
+
+def _check_wait(timeout: float, poll_interval: float) -> None:
+    if timeout < 0:
+        raise ValidationError(f"timeout must be zero or more seconds, got {timeout}")
+    if poll_interval <= 0:
+        raise ValidationError(f"poll_interval must be more than zero seconds, got {poll_interval}")
+
+
+def _timed_out(status: CertificationStatus, waited: float) -> TimeoutError:
+    return TimeoutError(
+        f"certification of setup {status.setup_id} is still at stage '{status.stage.value}' "
+        f"after waiting {waited:.0f} s; it should end by {status.estimated_completion}. "
+        "Call wait() again with a longer timeout."
+    )
+
+
+class Certification(SyncAPIResource):
+    """The SII certification: status, ``wait()`` until certified, then the API key."""
+
+    def retrieve(self, setup_id: str) -> CertificationStatus:
+        """The certification's stage, history and estimated completion date."""
+        return self._request(_retrieve_request(setup_id))
+
+    def wait(
+        self,
+        setup_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> CertificationStatus:
+        """Poll until certified; TimeoutError after ``timeout`` seconds of the client's clock."""
+        _check_wait(timeout, poll_interval)
+        deadline = self._clock() + timeout
+        start = self._clock()
+        while True:
+            status = self.retrieve(setup_id)
+            remaining = deadline - self._clock()
+            if status.is_certified:
+                return status
+            if remaining <= 0:
+                raise _timed_out(status, self._clock() - start)
+            self._sleep(min(poll_interval, remaining))
+
+    def create_api_key(self, setup_id: str) -> ApiKey:
+        """The OpenFactura API key of the certified organization (shown only this once)."""
+        return self._request(_api_key_request(setup_id))
+
+
+class AsyncCertification(AsyncAPIResource):
+    """The SII certification: status, ``wait()`` until certified, then the API key."""
+
+    async def retrieve(self, setup_id: str) -> CertificationStatus:
+        """The certification's stage, history and estimated completion date."""
+        return await self._request(_retrieve_request(setup_id))
+
+    async def wait(
+        self,
+        setup_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> CertificationStatus:
+        """Poll until certified; TimeoutError after ``timeout`` seconds of the client's clock."""
+        _check_wait(timeout, poll_interval)
+        deadline = self._clock() + timeout
+        start = self._clock()
+        while True:
+            status = await self.retrieve(setup_id)
+            remaining = deadline - self._clock()
+            if status.is_certified:
+                return status
+            if remaining <= 0:
+                raise _timed_out(status, self._clock() - start)
+            await self._sleep(min(poll_interval, remaining))
+
+    async def create_api_key(self, setup_id: str) -> ApiKey:
+        """The OpenFactura API key of the certified organization (shown only this once)."""
+        return await self._request(_api_key_request(setup_id))

@@ -1,0 +1,189 @@
+"""Haulmer Accounts: the one login for MyHaulmer, OpenFactura, Point and Catalogue.
+
+The password is created from the "[Haulmer Accounts] Crea tu nueva contraseña" e-mail's link and
+checked locally against the policy (``haulmer.passwords``) before it is sent.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from datetime import datetime
+from enum import Enum
+from typing import Any, Protocol
+from urllib.parse import parse_qs, urlsplit
+
+from pydantic import Field
+
+from haulmer._models import HaulmerModel
+from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer.errors import PasswordMismatchError, ValidationError
+from haulmer.passwords import validate_password
+
+__all__ = [
+    "Account",
+    "Accounts",
+    "AsyncAccounts",
+    "ForgotPasswordResult",
+    "LinkLike",
+    "Platform",
+    "Session",
+    "token_from_link",
+]
+
+
+class Platform(str, Enum):
+    """The Haulmer platforms one account opens."""
+
+    MY_HAULMER = "my_haulmer"
+    OPENFACTURA = "openfactura"
+    POINT = "point"
+    CATALOGUE = "catalogue"
+
+
+class _HasToken(Protocol):
+    @property
+    def token(self) -> str: ...
+
+
+LinkLike = str | _HasToken
+"""An e-mail link: its token, its URL (``...?token=...``) or a ``Link`` from the fake's outbox."""
+
+
+def token_from_link(link: LinkLike) -> str:
+    """The token an e-mail link carries; raises ValidationError (without the token) if none."""
+    value = getattr(link, "token", link)
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError("an e-mail link (its URL or its token) is required")
+    value = value.strip()
+    if "://" not in value:
+        return value
+    tokens = parse_qs(urlsplit(value).query).get("token", [])
+    if len(tokens) != 1 or not tokens[0]:
+        raise ValidationError(
+            "this link carries no token: pass the link from the e-mail as it was sent"
+        )
+    return tokens[0]
+
+
+class Account(HaulmerModel):
+    """A Haulmer Accounts identity."""
+
+    id: str
+    email: str
+    name: str
+    has_password: bool
+    password_created_at: datetime | None = None
+    platforms: list[Platform] = Field(default_factory=list)
+    created_at: datetime
+
+
+class Session(HaulmerModel):
+    """A login: the bearer access token (hidden from repr), when it expires, and the account."""
+
+    access_token: str = Field(repr=False)
+    token_type: str = "Bearer"
+    expires_at: datetime
+    platform: Platform
+    account: Account
+
+
+class ForgotPasswordResult(HaulmerModel):
+    """The platform accepted the request; the e-mail goes out only if the address has an account."""
+
+    status: str
+    message: str = ""
+
+
+def _create_password_request(
+    link: LinkLike, password: str, confirmation: str
+) -> APIRequest[Account]:
+    token = token_from_link(link)
+    if not isinstance(password, str) or not isinstance(confirmation, str):
+        raise ValidationError("type the password twice: password and confirmation are text")
+    if not hmac.compare_digest(password.encode("utf-8"), confirmation.encode("utf-8")):
+        raise PasswordMismatchError(
+            "the password and its confirmation differ; type the same password twice"
+        )
+    validate_password(password)
+    body = {"token": token, "password": password, "password_confirmation": confirmation}
+    return APIRequest("POST", "/v1/accounts/password", "platform", Account, json=body, auth="none")
+
+
+def _forgot_password_request(email: str) -> APIRequest[ForgotPasswordResult]:
+    if not isinstance(email, str) or "@" not in email:
+        raise ValidationError("give the e-mail address the purchase was made with")
+    return APIRequest(
+        "POST",
+        "/v1/accounts/password/forgot",
+        "platform",
+        ForgotPasswordResult,
+        json={"email": email.strip()},
+        auth="none",
+    )
+
+
+def _login_request(email: str, password: str, platform: Platform | str) -> APIRequest[Session]:
+    if not isinstance(email, str) or "@" not in email:
+        raise ValidationError("log in with the account's e-mail address")
+    if not isinstance(password, str) or not password:
+        raise ValidationError("the password is required to log in")
+    try:
+        chosen = Platform(platform)
+    except ValueError:
+        known = ", ".join(p.value for p in Platform)
+        raise ValidationError(f"unknown platform {platform!r}; use one of {known}") from None
+    body: Mapping[str, Any] = {
+        "email": email.strip(),
+        "password": password,
+        "platform": chosen.value,
+    }
+    return APIRequest("POST", "/v1/accounts/login", "platform", Session, json=body, auth="none")
+
+
+def _me_request() -> APIRequest[Account]:
+    return APIRequest("GET", "/v1/accounts/me", "platform", Account, auth="bearer")
+
+
+class Accounts(SyncAPIResource):
+    """Create the password, re-send its e-mail, log in, read the logged-in account."""
+
+    def create_password(self, link: LinkLike, *, password: str, confirmation: str) -> Account:
+        """Set the password from the e-mail's link (policy and confirmation checked first)."""
+        return self._request(_create_password_request(link, password, confirmation))
+
+    def forgot_password(self, email: str) -> ForgotPasswordResult:
+        """Re-send "[Haulmer Accounts] Crea tu nueva contraseña" to the purchase's address."""
+        return self._request(_forgot_password_request(email))
+
+    def login(
+        self, email: str, password: str, *, platform: Platform | str = Platform.MY_HAULMER
+    ) -> Session:
+        """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
+        return self._request(_login_request(email, password, platform))
+
+    def me(self) -> Account:
+        """The account of the client's access token."""
+        return self._request(_me_request())
+
+
+class AsyncAccounts(AsyncAPIResource):
+    """Create the password, re-send its e-mail, log in, read the logged-in account."""
+
+    async def create_password(self, link: LinkLike, *, password: str, confirmation: str) -> Account:
+        """Set the password from the e-mail's link (policy and confirmation checked first)."""
+        return await self._request(_create_password_request(link, password, confirmation))
+
+    async def forgot_password(self, email: str) -> ForgotPasswordResult:
+        """Re-send "[Haulmer Accounts] Crea tu nueva contraseña" to the purchase's address."""
+        return await self._request(_forgot_password_request(email))
+
+    async def login(
+        self, email: str, password: str, *, platform: Platform | str = Platform.MY_HAULMER
+    ) -> Session:
+        """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
+        return await self._request(_login_request(email, password, platform))
+
+    async def me(self) -> Account:
+        """The account of the client's access token."""
+        return await self._request(_me_request())

@@ -1,0 +1,431 @@
+"""Buying Haulmer services: buyer, products, plans, payment method then medium, tax document.
+
+An order becomes effective only once the bank validates its payment (status ``paid``); then the
+platform e-mails the buyer the links for the next steps. The contract is docs/platform-api.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from enum import Enum
+from typing import Any, Literal, TypeVar
+
+import pydantic
+from pydantic import Field, field_validator
+
+from haulmer._models import HaulmerModel
+from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer.accounts import LinkLike, token_from_link
+from haulmer.errors import InvalidRutError, ValidationError
+from haulmer.rut import Rut
+
+__all__ = [
+    "MEDIA_BY_METHOD",
+    "AsyncCheckout",
+    "Buyer",
+    "Catalog",
+    "CatalogPaymentMethod",
+    "CatalogPlan",
+    "CatalogProduct",
+    "Checkout",
+    "Order",
+    "OrderStatus",
+    "PaymentMedium",
+    "PaymentMethod",
+    "PlanLine",
+    "ProductLine",
+    "StatusChange",
+    "TaxDocumentChoice",
+    "TaxDocumentReceiver",
+    "TaxDocumentType",
+]
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+?[0-9 ()-]{8,20}")
+
+
+class PaymentMethod(str, Enum):
+    """How the buyer pays (chosen first)."""
+
+    WEBPAY = "webpay"
+    BANK_TRANSFER = "bank_transfer"
+
+
+class PaymentMedium(str, Enum):
+    """What the buyer pays with (chosen second; must suit the method)."""
+
+    CREDIT_CARD = "credit_card"
+    DEBIT_CARD = "debit_card"
+    PREPAID_CARD = "prepaid_card"
+    BANK_ACCOUNT = "bank_account"
+
+
+MEDIA_BY_METHOD: dict[PaymentMethod, tuple[PaymentMedium, ...]] = {
+    PaymentMethod.WEBPAY: (
+        PaymentMedium.CREDIT_CARD,
+        PaymentMedium.DEBIT_CARD,
+        PaymentMedium.PREPAID_CARD,
+    ),
+    PaymentMethod.BANK_TRANSFER: (PaymentMedium.BANK_ACCOUNT,),
+}
+"""The payment media each payment method accepts."""
+
+
+class OrderStatus(str, Enum):
+    """Where an order is: it is effective only once ``paid``."""
+
+    CREATED = "created"
+    PAYMENT_METHOD_SELECTED = "payment_method_selected"
+    AWAITING_BANK_VALIDATION = "awaiting_bank_validation"
+    PAID = "paid"
+    PAYMENT_REJECTED = "payment_rejected"
+
+
+class TaxDocumentType(str, Enum):
+    """The tax document the buyer asks for the purchase."""
+
+    BOLETA = "boleta"
+    FACTURA = "factura"
+
+
+def _as_model(model: type[M], value: Any, what: str) -> M:
+    """Validate caller input into ``model``: InvalidRutError for a bad RUT, else ValidationError."""
+    if isinstance(value, model):
+        return value
+    try:
+        return model.model_validate(value)
+    except pydantic.ValidationError as error:
+        problems = []
+        for item in error.errors():
+            cause = (item.get("ctx") or {}).get("error")
+            if isinstance(cause, InvalidRutError):
+                raise cause from None
+            where = ".".join(str(part) for part in item["loc"]) or what
+            problems.append(f"{where}: {item['msg']}")
+        raise ValidationError(f"{what} is not valid: " + "; ".join(problems)) from None
+
+
+class Buyer(HaulmerModel):
+    """Who buys: name, e-mail (where every e-mail goes), RUT and phone."""
+
+    name: str = Field(min_length=1)
+    email: str
+    rut: Rut
+    phone: str
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        value = value.strip()
+        if not _EMAIL.fullmatch(value):
+            raise ValueError("not an e-mail address (name@example.com)")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        value = value.strip()
+        if not _PHONE.fullmatch(value):
+            raise ValueError("not a phone number (e.g. +56 9 1234 5678)")
+        return value
+
+
+class ProductLine(HaulmerModel):
+    """A product and how many (``openfactura``, ``pos_device``...)."""
+
+    code: str = Field(min_length=1)
+    quantity: int = Field(default=1, ge=1)
+    name: str | None = None
+    unit_price: int | None = None
+
+
+class PlanLine(HaulmerModel):
+    """A plan, how many and for how long: 1, 6 or 12 months."""
+
+    code: str = Field(min_length=1)
+    quantity: int = Field(default=1, ge=1)
+    months: Literal[1, 6, 12]
+    name: str | None = None
+    monthly_price: int | None = None
+
+
+class StatusChange(HaulmerModel):
+    """One entry of an order's status history."""
+
+    status: str
+    at: datetime
+    note: str = ""
+
+
+class TaxDocumentReceiver(HaulmerModel):
+    """Who the factura is made out to (optional for a boleta)."""
+
+    rut: Rut
+    razon_social: str | None = None
+    giro: str | None = None
+    direccion: str | None = None
+    comuna: str | None = None
+    email: str | None = None
+
+
+class TaxDocumentChoice(HaulmerModel):
+    """The buyer's boleta/factura choice for the purchase."""
+
+    type: TaxDocumentType
+    receiver: TaxDocumentReceiver | None = None
+    chosen_at: datetime | None = None
+
+
+class Order(HaulmerModel):
+    """A purchase with its number, lines, payment, total (CLP) and status history."""
+
+    id: str
+    number: int
+    status: OrderStatus
+    buyer: Buyer
+    products: list[ProductLine] = Field(default_factory=list)
+    plans: list[PlanLine] = Field(default_factory=list)
+    total: int
+    currency: str = "CLP"
+    payment_method: PaymentMethod | None = None
+    payment_medium: PaymentMedium | None = None
+    bank_validation_expected_at: datetime | None = None
+    paid_at: datetime | None = None
+    tax_document: TaxDocumentChoice | None = None
+    status_history: list[StatusChange] = Field(default_factory=list)
+    created_at: datetime
+
+    @property
+    def is_paid(self) -> bool:
+        """Whether the bank validated the payment (the purchase is effective)."""
+        return self.status is OrderStatus.PAID
+
+
+class CatalogProduct(HaulmerModel):
+    """A product on sale."""
+
+    code: str
+    name: str
+    unit_price: int
+
+
+class CatalogPlan(HaulmerModel):
+    """A plan on sale, priced per month."""
+
+    code: str
+    name: str
+    monthly_price: int
+    durations: list[int]
+
+
+class CatalogPaymentMethod(HaulmerModel):
+    """A payment method and the media it accepts."""
+
+    code: str
+    media: list[str]
+
+
+class Catalog(HaulmerModel):
+    """What can be bought and how it can be paid."""
+
+    products: list[CatalogProduct]
+    plans: list[CatalogPlan]
+    payment_methods: list[CatalogPaymentMethod]
+
+
+ProductsArg = Mapping[str, int] | Sequence[ProductLine | Mapping[str, Any]]
+PlansArg = Sequence[PlanLine | Mapping[str, Any]]
+ReceiverArg = TaxDocumentReceiver | Mapping[str, Any]
+
+
+# ---------------------------------------------------------------------- pure request builders
+
+
+def _catalog_request() -> APIRequest[Catalog]:
+    return APIRequest("GET", "/v1/catalog", "platform", Catalog, auth="none")
+
+
+def _create_order_request(
+    buyer: Buyer | Mapping[str, Any], products: ProductsArg, plans: PlansArg
+) -> APIRequest[Order]:
+    checked_buyer = _as_model(Buyer, buyer, "the buyer")
+    if isinstance(products, Mapping):
+        product_lines = [
+            _as_model(ProductLine, {"code": code, "quantity": quantity}, f"product {code!r}")
+            for code, quantity in products.items()
+        ]
+    else:
+        product_lines = [_as_model(ProductLine, line, "a product line") for line in products]
+    plan_lines = [_as_model(PlanLine, line, "a plan line") for line in plans]
+    if not product_lines and not plan_lines:
+        raise ValidationError("an order needs at least one product or plan")
+    body = {
+        "buyer": checked_buyer.to_wire(),
+        "products": [{"code": p.code, "quantity": p.quantity} for p in product_lines],
+        "plans": [{"code": p.code, "quantity": p.quantity, "months": p.months} for p in plan_lines],
+    }
+    return APIRequest("POST", "/v1/orders", "platform", Order, json=body, auth="none")
+
+
+def _order_path(order_id: str, suffix: str = "") -> str:
+    if not isinstance(order_id, str) or not order_id or "/" in order_id:
+        raise ValidationError(f"order_id must be an order's id such as 'ord_...', got {order_id!r}")
+    return f"/v1/orders/{order_id}{suffix}"
+
+
+def _retrieve_order_request(order_id: str) -> APIRequest[Order]:
+    return APIRequest("GET", _order_path(order_id), "platform", Order, auth="none")
+
+
+def _payment_method_request(order_id: str, method: PaymentMethod | str) -> APIRequest[Order]:
+    try:
+        chosen = PaymentMethod(method)
+    except ValueError:
+        known = ", ".join(m.value for m in PaymentMethod)
+        raise ValidationError(f"unknown payment method {method!r}; use one of {known}") from None
+    path = _order_path(order_id, "/payment-method")
+    return APIRequest("POST", path, "platform", Order, json={"method": chosen.value}, auth="none")
+
+
+def _payment_medium_request(
+    order_id: str, medium: PaymentMedium | str, method: PaymentMethod | str | None
+) -> APIRequest[Order]:
+    try:
+        chosen = PaymentMedium(medium)
+    except ValueError:
+        known = ", ".join(m.value for m in PaymentMedium)
+        raise ValidationError(f"unknown payment medium {medium!r}; use one of {known}") from None
+    if method is not None:
+        allowed = MEDIA_BY_METHOD[PaymentMethod(method)]
+        if chosen not in allowed:
+            raise ValidationError(
+                f"payment method {PaymentMethod(method).value} does not take {chosen.value}; "
+                f"use one of {', '.join(m.value for m in allowed)}"
+            )
+    path = _order_path(order_id, "/payment-medium")
+    return APIRequest("POST", path, "platform", Order, json={"medium": chosen.value}, auth="none")
+
+
+def _tax_document_request(
+    link: LinkLike, document: TaxDocumentType | str, receiver: ReceiverArg | None
+) -> APIRequest[Order]:
+    token = token_from_link(link)
+    try:
+        kind = TaxDocumentType(document)
+    except ValueError:
+        raise ValidationError(f"choose 'boleta' or 'factura', not {document!r}") from None
+    body: dict[str, Any] = {"token": token, "type": kind.value}
+    if receiver is not None:
+        checked = _as_model(TaxDocumentReceiver, receiver, "the receiver")
+        body["receiver"] = checked.to_wire()
+    if kind is TaxDocumentType.FACTURA:
+        missing = [
+            name
+            for name in ("razon_social", "giro", "direccion", "comuna")
+            if not (body.get("receiver") or {}).get(name)
+        ]
+        if missing:
+            raise ValidationError(
+                "a factura needs the receiver's rut, razon_social, giro, direccion and comuna; "
+                f"missing: {', '.join(missing)}"
+            )
+    return APIRequest("POST", "/v1/orders/tax-document", "platform", Order, json=body, auth="none")
+
+
+# ---------------------------------------------------------------------- resources
+
+
+class Checkout(SyncAPIResource):
+    """Orders: create, pay (method then medium), follow, and choose the tax document."""
+
+    def catalog(self) -> Catalog:
+        """The products, plans (1, 6 or 12 months) and payment methods on sale."""
+        return self._request(_catalog_request())
+
+    def create_order(
+        self,
+        *,
+        buyer: Buyer | Mapping[str, Any],
+        products: ProductsArg = (),
+        plans: PlansArg = (),
+    ) -> Order:
+        """Start a purchase; ``products`` maps a product code to a quantity (or lists lines)."""
+        return self._request(_create_order_request(buyer, products, plans))
+
+    def retrieve_order(self, order_id: str) -> Order:
+        """An order with its status and status history."""
+        return self._request(_retrieve_order_request(order_id))
+
+    def choose_payment_method(self, order_id: str, method: PaymentMethod | str) -> Order:
+        """Step one of paying: the payment method."""
+        return self._request(_payment_method_request(order_id, method))
+
+    def choose_payment_medium(
+        self,
+        order_id: str,
+        medium: PaymentMedium | str,
+        *,
+        method: PaymentMethod | str | None = None,
+    ) -> Order:
+        """Step two: the medium; then the bank validates (``method=`` checks the pair locally)."""
+        return self._request(_payment_medium_request(order_id, medium, method))
+
+    def choose_tax_document(
+        self,
+        link: LinkLike,
+        *,
+        document: TaxDocumentType | str,
+        receiver: ReceiverArg | None = None,
+    ) -> Order:
+        """Boleta or factura for the purchase, from the "¿Boleta o factura?" e-mail's link."""
+        return self._request(_tax_document_request(link, document, receiver))
+
+
+class AsyncCheckout(AsyncAPIResource):
+    """Orders: create, pay (method then medium), follow, and choose the tax document."""
+
+    async def catalog(self) -> Catalog:
+        """The products, plans (1, 6 or 12 months) and payment methods on sale."""
+        return await self._request(_catalog_request())
+
+    async def create_order(
+        self,
+        *,
+        buyer: Buyer | Mapping[str, Any],
+        products: ProductsArg = (),
+        plans: PlansArg = (),
+    ) -> Order:
+        """Start a purchase; ``products`` maps a product code to a quantity (or lists lines)."""
+        return await self._request(_create_order_request(buyer, products, plans))
+
+    async def retrieve_order(self, order_id: str) -> Order:
+        """An order with its status and status history."""
+        return await self._request(_retrieve_order_request(order_id))
+
+    async def choose_payment_method(self, order_id: str, method: PaymentMethod | str) -> Order:
+        """Step one of paying: the payment method."""
+        return await self._request(_payment_method_request(order_id, method))
+
+    async def choose_payment_medium(
+        self,
+        order_id: str,
+        medium: PaymentMedium | str,
+        *,
+        method: PaymentMethod | str | None = None,
+    ) -> Order:
+        """Step two: the medium; then the bank validates (``method=`` checks the pair locally)."""
+        return await self._request(_payment_medium_request(order_id, medium, method))
+
+    async def choose_tax_document(
+        self,
+        link: LinkLike,
+        *,
+        document: TaxDocumentType | str,
+        receiver: ReceiverArg | None = None,
+    ) -> Order:
+        """Boleta or factura for the purchase, from the "¿Boleta o factura?" e-mail's link."""
+        return await self._request(_tax_document_request(link, document, receiver))

@@ -1,0 +1,296 @@
+"""OpenFactura setup of a workspace's company: organization, electronic signature, DTE types.
+
+Possible only once the workspace is active. The legal representative's .pfx/.p12 is loaded and
+checked locally (``haulmer.pfx``: password, validity, holder RUT) before it is uploaded; with a
+point of sale bought, boleta 39 and factura 33 cannot be deselected. Step 3 starts the SII
+certification (``client.openfactura.certification``).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from haulmer._models import HaulmerModel
+from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer.accounts import LinkLike, token_from_link
+from haulmer.errors import CertificateError, MandatoryDTETypeError, ValidationError
+from haulmer.rut import Rut
+
+__all__ = [
+    "AsyncSetup",
+    "Company",
+    "NewOrganization",
+    "OpenFacturaSetup",
+    "Setup",
+    "SetupStatus",
+    "UploadedCertificate",
+]
+
+PfxInput = bytes | str | os.PathLike[str]
+
+
+class SetupStatus(str, Enum):
+    """Which setup step is next; ``certifying`` and ``certified`` come after the three steps."""
+
+    PENDING_ORGANIZATION = "pending_organization"
+    PENDING_CERTIFICATE = "pending_certificate"
+    PENDING_DTE_TYPES = "pending_dte_types"
+    CERTIFYING = "certifying"
+    CERTIFIED = "certified"
+
+
+class Company(HaulmerModel):
+    """What OpenFactura needs to issue for the company: giro, actividad económica, address."""
+
+    giro: str = Field(min_length=1)
+    acteco: int = Field(ge=1, le=999_999)
+    direccion: str = Field(min_length=1)
+    comuna: str = Field(min_length=1)
+
+
+class NewOrganization(HaulmerModel):
+    """An organization created during the setup instead of choosing the workspace's one."""
+
+    razon_social: str = Field(min_length=1)
+    rut: Rut
+
+
+class UploadedCertificate(HaulmerModel):
+    """What the platform kept of the uploaded signature (never the key or the password)."""
+
+    subject_name: str
+    holder_rut: Rut
+    not_after: datetime
+    sha256_fingerprint: str
+    uploaded_at: datetime
+
+
+class OpenFacturaSetup(HaulmerModel):
+    """A workspace's OpenFactura setup and where it stands."""
+
+    id: str
+    workspace_id: str
+    status: SetupStatus
+    organization_id: str | None = None
+    company: Company | None = None
+    certificate: UploadedCertificate | None = None
+    dte_types: list[int] = Field(default_factory=list)
+    mandatory_dte_types: list[int] = Field(default_factory=list)
+    available_dte_types: list[int] = Field(default_factory=list)
+    api_key_created_at: datetime | None = None
+    created_at: datetime
+
+
+def _path(setup_id: str, suffix: str = "") -> str:
+    if not isinstance(setup_id, str) or not setup_id or "/" in setup_id:
+        raise ValidationError(f"setup_id must be a setup's id ('ofs_...'), got {setup_id!r}")
+    return f"/v1/openfactura/setups/{setup_id}{suffix}"
+
+
+def _start_request(link: LinkLike | None, workspace_id: str | None) -> APIRequest[OpenFacturaSetup]:
+    if (link is None) == (workspace_id is None):
+        raise ValidationError(
+            "start the setup from the '[OpenFactura] Configura tu empresa' e-mail's link, or give "
+            "workspace_id= (one of the two); the workspace must be set up first"
+        )
+    body: dict[str, Any] = (
+        {"token": token_from_link(link)} if link is not None else {"workspace_id": workspace_id}
+    )
+    return APIRequest(
+        "POST", "/v1/openfactura/setups", "platform", OpenFacturaSetup, json=body, auth="bearer"
+    )
+
+
+def _retrieve_request(setup_id: str) -> APIRequest[OpenFacturaSetup]:
+    return APIRequest("GET", _path(setup_id), "platform", OpenFacturaSetup, auth="bearer")
+
+
+def _organization_request(
+    setup_id: str,
+    organization_id: str | None,
+    new_organization: NewOrganization | Mapping[str, Any] | None,
+    company: Company | Mapping[str, Any],
+) -> APIRequest[OpenFacturaSetup]:
+    from haulmer.checkout import _as_model
+
+    if (organization_id is None) == (new_organization is None):
+        raise ValidationError(
+            "choose the workspace's organization (organization_id=) or create a new one "
+            "(new_organization=): exactly one of the two"
+        )
+    body: dict[str, Any] = {"company": _as_model(Company, company, "the company").to_wire()}
+    if organization_id is not None:
+        body["organization_id"] = organization_id
+    else:
+        body["new_organization"] = _as_model(
+            NewOrganization, new_organization, "the new organization"
+        ).to_wire()
+    return APIRequest(
+        "POST",
+        _path(setup_id, "/organization"),
+        "platform",
+        OpenFacturaSetup,
+        json=body,
+        auth="bearer",
+    )
+
+
+def _read_pfx(pfx: PfxInput) -> bytes:
+    if isinstance(pfx, bytes):
+        return pfx
+    try:
+        return Path(pfx).read_bytes()
+    except FileNotFoundError:
+        raise CertificateError(
+            f"no signature file at {os.fspath(pfx)!r}", "file_not_found"
+        ) from None
+    except OSError as error:
+        raise CertificateError(
+            f"the signature file cannot be read ({error.strerror})", "file_unreadable"
+        ) from None
+
+
+def _certificate_request(
+    setup_id: str, pfx: PfxInput, password: str | None
+) -> APIRequest[OpenFacturaSetup]:
+    from haulmer.pfx import load_pfx
+
+    if not password:
+        raise CertificateError(
+            "the signature's password is required: the .pfx/.p12 is protected by one",
+            "password_missing",
+        )
+    data = _read_pfx(pfx)
+    certificate = load_pfx(data, password, at=datetime.now(timezone.utc))
+    if certificate.holder_rut is None:
+        raise CertificateError(
+            "the signature does not say whose RUT it is; use the legal representative's "
+            "signature issued by a Chilean certification authority",
+            "no_rut",
+        )
+    body = {"pfx_base64": base64.b64encode(data).decode("ascii"), "password": password}
+    return APIRequest(
+        "POST",
+        _path(setup_id, "/certificate"),
+        "platform",
+        OpenFacturaSetup,
+        json=body,
+        auth="bearer",
+    )
+
+
+def _dte_types_request(
+    setup: OpenFacturaSetup | str, dte_types: Iterable[int]
+) -> APIRequest[OpenFacturaSetup]:
+    from haulmer.dte.catalogue import DTEType
+
+    chosen: list[int] = []
+    for value in dte_types:
+        try:
+            chosen.append(int(DTEType(value)))
+        except ValueError:
+            raise ValidationError(f"{value!r} is not an electronic DTE type code") from None
+    if not chosen:
+        raise ValidationError("choose at least one DTE type to issue")
+    setup_id = setup.id if isinstance(setup, OpenFacturaSetup) else setup
+    if isinstance(setup, OpenFacturaSetup):
+        missing = [code for code in setup.mandatory_dte_types if code not in chosen]
+        if missing:
+            names = ", ".join(f"{code} ({DTEType(code).label})" for code in missing)
+            raise MandatoryDTETypeError(
+                f"a point of sale was bought, so these DTE types cannot be deselected: {names}"
+            )
+    return APIRequest(
+        "PUT",
+        _path(setup_id, "/dte-types"),
+        "platform",
+        OpenFacturaSetup,
+        json={"dte_types": sorted(set(chosen))},
+        auth="bearer",
+    )
+
+
+class Setup(SyncAPIResource):
+    """OpenFactura setup: start, organization (1), signature (2), DTE types (3)."""
+
+    def start(
+        self, link: LinkLike | None = None, *, workspace_id: str | None = None
+    ) -> OpenFacturaSetup:
+        """Open the setup from the "[OpenFactura] Configura tu empresa" e-mail, or by workspace."""
+        return self._request(_start_request(link, workspace_id))
+
+    def retrieve(self, setup_id: str) -> OpenFacturaSetup:
+        """A setup and where it stands."""
+        return self._request(_retrieve_request(setup_id))
+
+    def choose_organization(
+        self,
+        setup_id: str,
+        *,
+        company: Company | Mapping[str, Any],
+        organization_id: str | None = None,
+        new_organization: NewOrganization | Mapping[str, Any] | None = None,
+    ) -> OpenFacturaSetup:
+        """Step 1: the workspace's organization (or a new one) and the company's data."""
+        return self._request(
+            _organization_request(setup_id, organization_id, new_organization, company)
+        )
+
+    def upload_certificate(
+        self, setup_id: str, pfx: PfxInput, *, password: str | None
+    ) -> OpenFacturaSetup:
+        """Step 2: the legal representative's .pfx/.p12, checked locally before upload."""
+        return self._request(_certificate_request(setup_id, pfx, password))
+
+    def choose_dte_types(
+        self, setup: OpenFacturaSetup | str, dte_types: Iterable[int]
+    ) -> OpenFacturaSetup:
+        """Step 3: the DTE types to issue; this starts the SII certification."""
+        return self._request(_dte_types_request(setup, dte_types))
+
+
+class AsyncSetup(AsyncAPIResource):
+    """OpenFactura setup: start, organization (1), signature (2), DTE types (3)."""
+
+    async def start(
+        self, link: LinkLike | None = None, *, workspace_id: str | None = None
+    ) -> OpenFacturaSetup:
+        """Open the setup from the "[OpenFactura] Configura tu empresa" e-mail, or by workspace."""
+        return await self._request(_start_request(link, workspace_id))
+
+    async def retrieve(self, setup_id: str) -> OpenFacturaSetup:
+        """A setup and where it stands."""
+        return await self._request(_retrieve_request(setup_id))
+
+    async def choose_organization(
+        self,
+        setup_id: str,
+        *,
+        company: Company | Mapping[str, Any],
+        organization_id: str | None = None,
+        new_organization: NewOrganization | Mapping[str, Any] | None = None,
+    ) -> OpenFacturaSetup:
+        """Step 1: the workspace's organization (or a new one) and the company's data."""
+        return await self._request(
+            _organization_request(setup_id, organization_id, new_organization, company)
+        )
+
+    async def upload_certificate(
+        self, setup_id: str, pfx: PfxInput, *, password: str | None
+    ) -> OpenFacturaSetup:
+        """Step 2: the legal representative's .pfx/.p12, checked locally before upload."""
+        return await self._request(_certificate_request(setup_id, pfx, password))
+
+    async def choose_dte_types(
+        self, setup: OpenFacturaSetup | str, dte_types: Iterable[int]
+    ) -> OpenFacturaSetup:
+        """Step 3: the DTE types to issue; this starts the SII certification."""
+        return await self._request(_dte_types_request(setup, dte_types))

@@ -1,0 +1,218 @@
+"""Workspace: activate it from the welcome e-mail, then administrator, name and organization.
+
+The three steps go in order (the platform answers 409 ``StepOutOfOrderError`` otherwise). Once an
+administrator is set, every later instruction is e-mailed to the administrator, not the buyer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from pydantic import Field
+
+from haulmer._models import HaulmerModel
+from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer.accounts import LinkLike, token_from_link
+from haulmer.errors import ValidationError
+from haulmer.rut import Rut
+
+__all__ = [
+    "Administrator",
+    "AsyncWorkspace",
+    "Organization",
+    "Workspace",
+    "WorkspaceDetails",
+    "WorkspaceStatus",
+]
+
+MAX_NAME_LENGTH = 60
+"""The longest workspace name the platform takes."""
+
+
+class WorkspaceStatus(str, Enum):
+    """Which setup step a workspace waits for; ``active`` once it has an organization."""
+
+    PENDING_ADMINISTRATOR = "pending_administrator"
+    PENDING_NAME = "pending_name"
+    PENDING_ORGANIZATION = "pending_organization"
+    ACTIVE = "active"
+
+
+class Administrator(HaulmerModel):
+    """The workspace's administrator: receives every instruction from step 1 on."""
+
+    email: str
+    name: str
+
+
+class Organization(HaulmerModel):
+    """A company of the workspace: razón social and RUT."""
+
+    id: str
+    workspace_id: str
+    razon_social: str
+    rut: Rut
+    created_at: datetime
+
+
+class WorkspaceDetails(HaulmerModel):
+    """A workspace: its status, administrator, name and organizations."""
+
+    id: str
+    order_id: str
+    status: WorkspaceStatus
+    owner_email: str
+    administrator: Administrator | None = None
+    name: str | None = None
+    organizations: list[Organization] = Field(default_factory=list)
+    created_at: datetime
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the three steps are done (OpenFactura setup can start)."""
+        return self.status is WorkspaceStatus.ACTIVE
+
+
+class _WorkspaceList(HaulmerModel):
+    data: list[WorkspaceDetails]
+
+
+def _path(workspace_id: str, suffix: str = "") -> str:
+    if not isinstance(workspace_id, str) or not workspace_id or "/" in workspace_id:
+        raise ValidationError(
+            f"workspace_id must be a workspace's id ('wsp_...'), got {workspace_id!r}"
+        )
+    return f"/v1/workspaces/{workspace_id}{suffix}"
+
+
+def _required_text(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{what} is required")
+    return value.strip()
+
+
+def _activate_request(link: LinkLike) -> APIRequest[WorkspaceDetails]:
+    body = {"token": token_from_link(link)}
+    return APIRequest(
+        "POST", "/v1/workspaces/activate", "platform", WorkspaceDetails, json=body, auth="bearer"
+    )
+
+
+def _list_request() -> APIRequest[_WorkspaceList]:
+    return APIRequest("GET", "/v1/workspaces", "platform", _WorkspaceList, auth="bearer")
+
+
+def _retrieve_request(workspace_id: str) -> APIRequest[WorkspaceDetails]:
+    return APIRequest("GET", _path(workspace_id), "platform", WorkspaceDetails, auth="bearer")
+
+
+def _administrator_request(
+    workspace_id: str, email: str, name: str
+) -> APIRequest[WorkspaceDetails]:
+    email = _required_text(email, "the administrator's e-mail")
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise ValidationError(f"{email!r} is not an e-mail address")
+    body = {"email": email, "name": _required_text(name, "the administrator's name")}
+    return APIRequest(
+        "POST",
+        _path(workspace_id, "/administrator"),
+        "platform",
+        WorkspaceDetails,
+        json=body,
+        auth="bearer",
+    )
+
+
+def _rename_request(workspace_id: str, name: str) -> APIRequest[WorkspaceDetails]:
+    name = _required_text(name, "the workspace's name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(f"the workspace's name has {len(name)} characters; at most 60")
+    return APIRequest(
+        "PUT",
+        _path(workspace_id, "/name"),
+        "platform",
+        WorkspaceDetails,
+        json={"name": name},
+        auth="bearer",
+    )
+
+
+def _organization_request(
+    workspace_id: str, razon_social: str, rut: Rut | str
+) -> APIRequest[Organization]:
+    body = {
+        "razon_social": _required_text(razon_social, "the razón social"),
+        "rut": str(Rut(rut)),
+    }
+    return APIRequest(
+        "POST",
+        _path(workspace_id, "/organizations"),
+        "platform",
+        Organization,
+        json=body,
+        auth="bearer",
+    )
+
+
+class Workspace(SyncAPIResource):
+    """Workspace setup: activate, administrator (step 1), name (step 2), organization (step 3)."""
+
+    def activate(self, link: LinkLike) -> WorkspaceDetails:
+        """Create the workspace from the "[Workspace] ¡Bienvenido a Haulmer!" e-mail's link."""
+        return self._request(_activate_request(link))
+
+    def list(self) -> list[WorkspaceDetails]:
+        """The workspaces the logged-in account belongs to."""
+        return self._request(_list_request()).data
+
+    def retrieve(self, workspace_id: str) -> WorkspaceDetails:
+        """One workspace."""
+        return self._request(_retrieve_request(workspace_id))
+
+    def set_administrator(self, workspace_id: str, *, email: str, name: str) -> WorkspaceDetails:
+        """Step 1: the administrator (may be another e-mail: instructions go there from now on)."""
+        return self._request(_administrator_request(workspace_id, email, name))
+
+    def rename(self, workspace_id: str, name: str) -> WorkspaceDetails:
+        """Step 2, and any later renaming: the workspace's name."""
+        return self._request(_rename_request(workspace_id, name))
+
+    def add_organization(
+        self, workspace_id: str, *, razon_social: str, rut: Rut | str
+    ) -> Organization:
+        """Step 3 (and later additions): razón social and RUT (checked locally first)."""
+        return self._request(_organization_request(workspace_id, razon_social, rut))
+
+
+class AsyncWorkspace(AsyncAPIResource):
+    """Workspace setup: activate, administrator (step 1), name (step 2), organization (step 3)."""
+
+    async def activate(self, link: LinkLike) -> WorkspaceDetails:
+        """Create the workspace from the "[Workspace] ¡Bienvenido a Haulmer!" e-mail's link."""
+        return await self._request(_activate_request(link))
+
+    async def list(self) -> list[WorkspaceDetails]:
+        """The workspaces the logged-in account belongs to."""
+        return (await self._request(_list_request())).data
+
+    async def retrieve(self, workspace_id: str) -> WorkspaceDetails:
+        """One workspace."""
+        return await self._request(_retrieve_request(workspace_id))
+
+    async def set_administrator(
+        self, workspace_id: str, *, email: str, name: str
+    ) -> WorkspaceDetails:
+        """Step 1: the administrator (may be another e-mail: instructions go there from now on)."""
+        return await self._request(_administrator_request(workspace_id, email, name))
+
+    async def rename(self, workspace_id: str, name: str) -> WorkspaceDetails:
+        """Step 2, and any later renaming: the workspace's name."""
+        return await self._request(_rename_request(workspace_id, name))
+
+    async def add_organization(
+        self, workspace_id: str, *, razon_social: str, rut: Rut | str
+    ) -> Organization:
+        """Step 3 (and later additions): razón social and RUT (checked locally first)."""
+        return await self._request(_organization_request(workspace_id, razon_social, rut))
