@@ -8,15 +8,15 @@ has their ``APIError`` thrown into it), then returns the call's result. It holds
 from __future__ import annotations
 
 from collections.abc import Generator, Mapping
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._types import Headers, TimeoutArg
 from haulmer.errors import APIError
 
 if TYPE_CHECKING:
     from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
 
-__all__ = ["Plan", "RequestOptions", "call_options", "get", "run_async", "run_sync", "send"]
+__all__ = ["Plan", "call_options", "get", "run_async", "run_sync", "send"]
 
 R = TypeVar("R")
 
@@ -44,24 +44,11 @@ def get(
     )
 
 
-class RequestOptions(TypedDict, total=False):
-    """Per-call options every method accepts: ``timeout``, ``max_retries``, ``extra_headers``."""
-
-    timeout: TimeoutArg
-    max_retries: int | None
-    extra_headers: Headers | None
-
-
-def call_options(options: RequestOptions) -> dict[str, Any]:
-    """The per-call options as ``APIRequest`` keyword arguments (unknown names refused)."""
-    unknown = set(options) - {"timeout", "max_retries", "extra_headers"}
-    if unknown:
-        raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
-    return {
-        "timeout": options.get("timeout", NOT_GIVEN),
-        "max_retries": options.get("max_retries"),
-        "extra_headers": options.get("extra_headers"),
-    }
+def call_options(
+    timeout: TimeoutArg, max_retries: int | None, extra_headers: Headers | None
+) -> dict[str, Any]:
+    """The per-call options every method takes, as ``APIRequest`` keyword arguments."""
+    return {"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers}
 
 
 def run_sync(resource: SyncAPIResource, plan: Plan[R]) -> R:

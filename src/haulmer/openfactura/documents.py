@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import AliasChoices, Field
-from typing_extensions import Unpack
 
 from haulmer._pagination import NumberedPages
 from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.errors import (
     AlreadyIssuedError,
@@ -34,7 +34,6 @@ from haulmer.openfactura._checks import (
 )
 from haulmer.openfactura._flow import (
     Plan,
-    RequestOptions,
     call_options,
     get,
     run_async,
@@ -437,7 +436,9 @@ class Documents(SyncAPIResource):
         idempotency_key: str | None = None,
         send_email: SendEmail | Mapping[str, Any] | str | None = None,
         custom: Custom | Mapping[str, Any] | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> EmittedDocument:
         """Issue a DTE (a ``haulmer.dte`` document or a dict in SII names).
 
@@ -448,7 +449,12 @@ class Documents(SyncAPIResource):
         return run_sync(
             self,
             _emit_plan(
-                document, response, idempotency_key, send_email, custom, call_options(options)
+                document,
+                response,
+                idempotency_key,
+                send_email,
+                custom,
+                call_options(timeout, max_retries, extra_headers),
             ),
         )
 
@@ -465,7 +471,9 @@ class Documents(SyncAPIResource):
         idempotency_key: str | None = None,
         send_email: SendEmail | Mapping[str, Any] | str | None = None,
         custom: Custom | Mapping[str, Any] | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> EmittedDocument:
         """Issue a nota de crédito (61) for an issued document: CodRef 1 anula, 2 corrige texto,
         3 corrige montos (with ``lines``). ``original``: its token, a ``DocumentJson``, or the
@@ -481,7 +489,7 @@ class Documents(SyncAPIResource):
                 lines,
                 fecha,
                 _emit_args(response, idempotency_key, send_email, custom),
-                call_options(options),
+                call_options(timeout, max_retries, extra_headers),
             ),
         )
 
@@ -492,13 +500,21 @@ class Documents(SyncAPIResource):
         rut: Rut | str | None = None,
         dte_type: int | None = None,
         folio: int | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> DocumentStatus:
         """SII state (``estado``) of a document, by token or by (issuer rut, dte_type, folio)."""
         return run_sync(
             self,
             _document_plan(
-                "status", DocumentStatus, token, rut, dte_type, folio, call_options(options)
+                "status",
+                DocumentStatus,
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(timeout, max_retries, extra_headers),
             ),
         )
 
@@ -509,13 +525,21 @@ class Documents(SyncAPIResource):
         rut: Rut | str | None = None,
         dte_type: int | None = None,
         folio: int | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> DocumentJson:
         """The document as OpenFactura stores it (SII names), by token or by rut/type/folio."""
         return run_sync(
             self,
             _document_plan(
-                "json", DocumentJson, token, rut, dte_type, folio, call_options(options)
+                "json",
+                DocumentJson,
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(timeout, max_retries, extra_headers),
             ),
         )
 
@@ -526,11 +550,21 @@ class Documents(SyncAPIResource):
         rut: Rut | str | None = None,
         dte_type: int | None = None,
         folio: int | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> bytes:
         """The signed XML (ISO-8859-1 bytes), by token or by rut/type/folio."""
         return run_sync(
-            self, _document_bytes_plan("xml", token, rut, dte_type, folio, call_options(options))
+            self,
+            _document_bytes_plan(
+                "xml",
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(timeout, max_retries, extra_headers),
+            ),
         )
 
     def pdf(
@@ -540,11 +574,21 @@ class Documents(SyncAPIResource):
         rut: Rut | str | None = None,
         dte_type: int | None = None,
         folio: int | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> bytes:
         """The PDF, by token or by rut/type/folio."""
         return run_sync(
-            self, _document_bytes_plan("pdf", token, rut, dte_type, folio, call_options(options))
+            self,
+            _document_bytes_plan(
+                "pdf",
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(timeout, max_retries, extra_headers),
+            ),
         )
 
     def cedible(
@@ -554,12 +598,21 @@ class Documents(SyncAPIResource):
         rut: Rut | str | None = None,
         dte_type: int | None = None,
         folio: int | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> bytes:
         """The cedible copy (PDF) of a factura or guía; boletas have none (OF-10)."""
         return run_sync(
             self,
-            _document_bytes_plan("cedible", token, rut, dte_type, folio, call_options(options)),
+            _document_bytes_plan(
+                "cedible",
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(timeout, max_retries, extra_headers),
+            ),
         )
 
     def list_issued(
@@ -570,7 +623,9 @@ class Documents(SyncAPIResource):
         rut_recep: FilterValue | None = None,
         filters: Mapping[str, FilterValue] | None = None,
         page: int = 1,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> SyncPage[IssuedDocumentSummary]:
         """Issued documents, 30 a page, fetched lazily as you iterate; filters checked here.
 
@@ -583,7 +638,7 @@ class Documents(SyncAPIResource):
                     {"tipo_dte": tipo_dte, "fch_emis": fch_emis, "rut_recep": rut_recep}, filters
                 ),
                 page,
-                call_options(options),
+                call_options(timeout, max_retries, extra_headers),
             )
         )
 
@@ -597,7 +652,9 @@ class Documents(SyncAPIResource):
         fch_recep_sii: FilterValue | None = None,
         filters: Mapping[str, FilterValue] | None = None,
         page: int = 1,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> SyncPage[ReceivedDocumentSummary]:
         """Received documents, 30 a page, fetched lazily as you iterate; filters checked here."""
         return self._get_page(
@@ -613,7 +670,7 @@ class Documents(SyncAPIResource):
                     filters,
                 ),
                 page,
-                call_options(options),
+                call_options(timeout, max_retries, extra_headers),
             )
         )
 
@@ -623,10 +680,18 @@ class Documents(SyncAPIResource):
         dte_type: int,
         folio: int,
         acuse: AcuseCode | str,
-        **options: Unpack[RequestOptions],
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> AccuseResult:
         """Accept or claim a received document (``rut`` is its emisor's) with an AcuseCode."""
-        return run_sync(self, _accuse_plan(rut, dte_type, folio, acuse, call_options(options)))
+        return run_sync(
+            self,
+            _accuse_plan(
+                rut, dte_type, folio, acuse, call_options(timeout, max_retries, extra_headers)
+            ),
+        )
 
     def void_guia(
         self,
@@ -634,10 +699,17 @@ class Documents(SyncAPIResource):
         fecha: dt.date | str,
         *,
         dte_type: int = DTEType.GUIA_DESPACHO,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> VoidResult:
         """Void (anular) a guía de despacho 52; any other type needs ``credit_note(...)``."""
-        return run_sync(self, _void_guia_plan(folio, fecha, dte_type, call_options(options)))
+        return run_sync(
+            self,
+            _void_guia_plan(
+                folio, fecha, dte_type, call_options(timeout, max_retries, extra_headers)
+            ),
+        )
 
 
 class AsyncDocuments(AsyncAPIResource):
@@ -651,7 +723,9 @@ class AsyncDocuments(AsyncAPIResource):
         idempotency_key: str | None = None,
         send_email: SendEmail | Mapping[str, Any] | str | None = None,
         custom: Custom | Mapping[str, Any] | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> EmittedDocument:
         """Issue a DTE (a ``haulmer.dte`` document or a dict in SII names).
 
@@ -662,7 +736,12 @@ class AsyncDocuments(AsyncAPIResource):
         return await run_async(
             self,
             _emit_plan(
-                document, response, idempotency_key, send_email, custom, call_options(options)
+                document,
+                response,
+                idempotency_key,
+                send_email,
+                custom,
+                call_options(timeout, max_retries, extra_headers),
             ),
         )
 
@@ -679,7 +758,9 @@ class AsyncDocuments(AsyncAPIResource):
         idempotency_key: str | None = None,
         send_email: SendEmail | Mapping[str, Any] | str | None = None,
         custom: Custom | Mapping[str, Any] | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> EmittedDocument:
         """Issue a nota de crédito (61) for an issued document: CodRef 1 anula, 2 corrige texto,
         3 corrige montos (with ``lines``). ``original``: its token, a ``DocumentJson``, or the
@@ -695,7 +776,7 @@ class AsyncDocuments(AsyncAPIResource):
                 lines,
                 fecha,
                 _emit_args(response, idempotency_key, send_email, custom),
-                call_options(options),
+                call_options(timeout, max_retries, extra_headers),
             ),
         )
 
@@ -706,13 +787,21 @@ class AsyncDocuments(AsyncAPIResource):
         rut: Rut | str | None = None,
         dte_type: int | None = None,
         folio: int | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> DocumentStatus:
         """SII state (``estado``) of a document, by token or by (issuer rut, dte_type, folio)."""
         return await run_async(
             self,
             _document_plan(
-                "status", DocumentStatus, token, rut, dte_type, folio, call_options(options)
+                "status",
+                DocumentStatus,
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(timeout, max_retries, extra_headers),
             ),
         )
 
@@ -723,13 +812,21 @@ class AsyncDocuments(AsyncAPIResource):
         rut: Rut | str | None = None,
         dte_type: int | None = None,
         folio: int | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> DocumentJson:
         """The document as OpenFactura stores it (SII names), by token or by rut/type/folio."""
         return await run_async(
             self,
             _document_plan(
-                "json", DocumentJson, token, rut, dte_type, folio, call_options(options)
+                "json",
+                DocumentJson,
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(timeout, max_retries, extra_headers),
             ),
         )
 
@@ -740,11 +837,21 @@ class AsyncDocuments(AsyncAPIResource):
         rut: Rut | str | None = None,
         dte_type: int | None = None,
         folio: int | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> bytes:
         """The signed XML (ISO-8859-1 bytes), by token or by rut/type/folio."""
         return await run_async(
-            self, _document_bytes_plan("xml", token, rut, dte_type, folio, call_options(options))
+            self,
+            _document_bytes_plan(
+                "xml",
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(timeout, max_retries, extra_headers),
+            ),
         )
 
     async def pdf(
@@ -754,11 +861,21 @@ class AsyncDocuments(AsyncAPIResource):
         rut: Rut | str | None = None,
         dte_type: int | None = None,
         folio: int | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> bytes:
         """The PDF, by token or by rut/type/folio."""
         return await run_async(
-            self, _document_bytes_plan("pdf", token, rut, dte_type, folio, call_options(options))
+            self,
+            _document_bytes_plan(
+                "pdf",
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(timeout, max_retries, extra_headers),
+            ),
         )
 
     async def cedible(
@@ -768,12 +885,21 @@ class AsyncDocuments(AsyncAPIResource):
         rut: Rut | str | None = None,
         dte_type: int | None = None,
         folio: int | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> bytes:
         """The cedible copy (PDF) of a factura or guía; boletas have none (OF-10)."""
         return await run_async(
             self,
-            _document_bytes_plan("cedible", token, rut, dte_type, folio, call_options(options)),
+            _document_bytes_plan(
+                "cedible",
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(timeout, max_retries, extra_headers),
+            ),
         )
 
     async def list_issued(
@@ -784,7 +910,9 @@ class AsyncDocuments(AsyncAPIResource):
         rut_recep: FilterValue | None = None,
         filters: Mapping[str, FilterValue] | None = None,
         page: int = 1,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> AsyncPage[IssuedDocumentSummary]:
         """Issued documents, 30 a page, fetched lazily as you iterate; filters checked here.
 
@@ -797,7 +925,7 @@ class AsyncDocuments(AsyncAPIResource):
                     {"tipo_dte": tipo_dte, "fch_emis": fch_emis, "rut_recep": rut_recep}, filters
                 ),
                 page,
-                call_options(options),
+                call_options(timeout, max_retries, extra_headers),
             )
         )
 
@@ -811,7 +939,9 @@ class AsyncDocuments(AsyncAPIResource):
         fch_recep_sii: FilterValue | None = None,
         filters: Mapping[str, FilterValue] | None = None,
         page: int = 1,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> AsyncPage[ReceivedDocumentSummary]:
         """Received documents, 30 a page, fetched lazily as you iterate; filters checked here."""
         return await self._get_page(
@@ -827,7 +957,7 @@ class AsyncDocuments(AsyncAPIResource):
                     filters,
                 ),
                 page,
-                call_options(options),
+                call_options(timeout, max_retries, extra_headers),
             )
         )
 
@@ -837,11 +967,17 @@ class AsyncDocuments(AsyncAPIResource):
         dte_type: int,
         folio: int,
         acuse: AcuseCode | str,
-        **options: Unpack[RequestOptions],
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> AccuseResult:
         """Accept or claim a received document (``rut`` is its emisor's) with an AcuseCode."""
         return await run_async(
-            self, _accuse_plan(rut, dte_type, folio, acuse, call_options(options))
+            self,
+            _accuse_plan(
+                rut, dte_type, folio, acuse, call_options(timeout, max_retries, extra_headers)
+            ),
         )
 
     async def void_guia(
@@ -850,7 +986,14 @@ class AsyncDocuments(AsyncAPIResource):
         fecha: dt.date | str,
         *,
         dte_type: int = DTEType.GUIA_DESPACHO,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> VoidResult:
         """Void (anular) a guía de despacho 52; any other type needs ``credit_note(...)``."""
-        return await run_async(self, _void_guia_plan(folio, fecha, dte_type, call_options(options)))
+        return await run_async(
+            self,
+            _void_guia_plan(
+                folio, fecha, dte_type, call_options(timeout, max_retries, extra_headers)
+            ),
+        )

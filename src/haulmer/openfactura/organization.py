@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from typing_extensions import Unpack
-
 from haulmer._resource import AsyncAPIResource, SyncAPIResource
+from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.openfactura._checks import check_rut
 from haulmer.openfactura._flow import (
     Plan,
-    RequestOptions,
     call_options,
     get,
     run_async,
@@ -67,41 +65,89 @@ class OrganizationResource(SyncAPIResource):
     """The taxpayer that owns the API key."""
 
     def retrieve(
-        self, *, include_logo: bool = False, **options: Unpack[RequestOptions]
+        self,
+        *,
+        include_logo: bool = False,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> Organization:
         """Its data (razón social, giro, actividades, sucursales, resolución; logo if asked)."""
-        return run_sync(self, _organization_plan(include_logo, call_options(options)))
+        return run_sync(
+            self,
+            _organization_plan(include_logo, call_options(timeout, max_retries, extra_headers)),
+        )
 
-    def folios(self, **options: Unpack[RequestOptions]) -> OrganizationFolios:
+    def folios(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> OrganizationFolios:
         """The DTE types it may issue, with folios available and their expiry."""
-        return run_sync(self, _folios_plan(call_options(options)))
+        return run_sync(self, _folios_plan(call_options(timeout, max_retries, extra_headers)))
 
 
 class AsyncOrganizationResource(AsyncAPIResource):
     """The taxpayer that owns the API key (async)."""
 
     async def retrieve(
-        self, *, include_logo: bool = False, **options: Unpack[RequestOptions]
+        self,
+        *,
+        include_logo: bool = False,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> Organization:
         """Its data (razón social, giro, actividades, sucursales, resolución; logo if asked)."""
-        return await run_async(self, _organization_plan(include_logo, call_options(options)))
+        return await run_async(
+            self,
+            _organization_plan(include_logo, call_options(timeout, max_retries, extra_headers)),
+        )
 
-    async def folios(self, **options: Unpack[RequestOptions]) -> OrganizationFolios:
+    async def folios(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> OrganizationFolios:
         """The DTE types it may issue, with folios available and their expiry."""
-        return await run_async(self, _folios_plan(call_options(options)))
+        return await run_async(
+            self, _folios_plan(call_options(timeout, max_retries, extra_headers))
+        )
 
 
 class TaxpayerResource(SyncAPIResource):
     """Public SII data of any taxpayer."""
 
-    def retrieve(self, rut: Rut | str, **options: Unpack[RequestOptions]) -> Taxpayer | None:
+    def retrieve(
+        self,
+        rut: Rut | str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Taxpayer | None:
         """The taxpayer with this RUT, or None when the SII does not know it."""
-        return run_sync(self, _taxpayer_plan(rut, call_options(options)))
+        return run_sync(
+            self, _taxpayer_plan(rut, call_options(timeout, max_retries, extra_headers))
+        )
 
 
 class AsyncTaxpayerResource(AsyncAPIResource):
     """Public SII data of any taxpayer (async)."""
 
-    async def retrieve(self, rut: Rut | str, **options: Unpack[RequestOptions]) -> Taxpayer | None:
+    async def retrieve(
+        self,
+        rut: Rut | str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Taxpayer | None:
         """The taxpayer with this RUT, or None when the SII does not know it."""
-        return await run_async(self, _taxpayer_plan(rut, call_options(options)))
+        return await run_async(
+            self, _taxpayer_plan(rut, call_options(timeout, max_retries, extra_headers))
+        )

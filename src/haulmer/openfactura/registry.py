@@ -6,14 +6,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from typing_extensions import Unpack
-
 from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.errors import APIStatusError, RateLimitError, ValidationError
 from haulmer.openfactura._base import RequestModel
 from haulmer.openfactura._flow import (
     Plan,
-    RequestOptions,
     call_options,
     get,
     run_async,
@@ -164,10 +162,19 @@ class Registry(SyncAPIResource):
     """Registro de compras y ventas as OpenFactura summarizes it."""
 
     def sales(
-        self, year: int, month: int, day: int | None = None, **options: Unpack[RequestOptions]
+        self,
+        year: int,
+        month: int,
+        day: int | None = None,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> SalesRegistry:
         """Sales summary per DTE type for a month (or one day)."""
-        return run_sync(self, _sales_plan(year, month, day, call_options(options)))
+        return run_sync(
+            self, _sales_plan(year, month, day, call_options(timeout, max_retries, extra_headers))
+        )
 
     def purchases(
         self,
@@ -176,26 +183,51 @@ class Registry(SyncAPIResource):
         day: int | None = None,
         *,
         status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> list[PurchaseRegistry]:
         """Purchase summary for a month (or one day), one block per state; ``status`` filters."""
-        return run_sync(self, _purchases_plan(year, month, day, status, call_options(options)))
+        return run_sync(
+            self,
+            _purchases_plan(
+                year, month, day, status, call_options(timeout, max_retries, extra_headers)
+            ),
+        )
 
     def sync_rcv(
-        self, registro: RegistryKind | str, periodo: Any, **options: Unpack[RequestOptions]
+        self,
+        registro: RegistryKind | str,
+        periodo: Any,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> SyncRcvResult:
         """Queue a refresh of a registry from the SII; OF-429 -> RateLimitError.retry_after."""
-        return run_sync(self, _sync_rcv_plan(registro, periodo, call_options(options)))
+        return run_sync(
+            self,
+            _sync_rcv_plan(registro, periodo, call_options(timeout, max_retries, extra_headers)),
+        )
 
 
 class AsyncRegistry(AsyncAPIResource):
     """Registro de compras y ventas as OpenFactura summarizes it (async)."""
 
     async def sales(
-        self, year: int, month: int, day: int | None = None, **options: Unpack[RequestOptions]
+        self,
+        year: int,
+        month: int,
+        day: int | None = None,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> SalesRegistry:
         """Sales summary per DTE type for a month (or one day)."""
-        return await run_async(self, _sales_plan(year, month, day, call_options(options)))
+        return await run_async(
+            self, _sales_plan(year, month, day, call_options(timeout, max_retries, extra_headers))
+        )
 
     async def purchases(
         self,
@@ -204,15 +236,29 @@ class AsyncRegistry(AsyncAPIResource):
         day: int | None = None,
         *,
         status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | None = None,
-        **options: Unpack[RequestOptions],
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> list[PurchaseRegistry]:
         """Purchase summary for a month (or one day), one block per state; ``status`` filters."""
         return await run_async(
-            self, _purchases_plan(year, month, day, status, call_options(options))
+            self,
+            _purchases_plan(
+                year, month, day, status, call_options(timeout, max_retries, extra_headers)
+            ),
         )
 
     async def sync_rcv(
-        self, registro: RegistryKind | str, periodo: Any, **options: Unpack[RequestOptions]
+        self,
+        registro: RegistryKind | str,
+        periodo: Any,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> SyncRcvResult:
         """Queue a refresh of a registry from the SII; OF-429 -> RateLimitError.retry_after."""
-        return await run_async(self, _sync_rcv_plan(registro, periodo, call_options(options)))
+        return await run_async(
+            self,
+            _sync_rcv_plan(registro, periodo, call_options(timeout, max_retries, extra_headers)),
+        )
