@@ -496,3 +496,20 @@ def test_repr_and_str_hold_no_key_material() -> None:
 def test_certificate_is_the_public_type() -> None:
     key = rsa_key()
     assert isinstance(load_pfx(build_pfx(key, build_cert(key)), PASSWORD), Certificate)
+
+
+def test_a_legacy_triple_des_sha1_file_loads() -> None:
+    # What older Windows and CA tools export: PBES1 3DES encryption with a SHA-1 MAC.
+    key = rsa_key()
+    encryption = (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .kdf_rounds(2048)
+        .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
+        .hmac_hash(hashes.SHA1())
+        .build(PASSWORD.encode())
+    )
+    data = pkcs12.serialize_key_and_certificates(
+        b"firma", key, build_cert(key, san=[rut_san("13185095-6")]), None, encryption
+    )
+    assert load_pfx(data, PASSWORD).holder_rut == Rut("13185095-6")
+    assert reason_of(data, "nope") == "wrong_password"
