@@ -513,3 +513,23 @@ def test_a_legacy_triple_des_sha1_file_loads() -> None:
     )
     assert load_pfx(data, PASSWORD).holder_rut == Rut("13185095-6")
     assert reason_of(data, "nope") == "wrong_password"
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_pfx_contents_passed_as_a_path_are_never_echoed(wrapped: bool) -> None:
+    import base64
+
+    key = rsa_key()
+    encoded = base64.encodebytes(build_pfx(key, build_cert(key))).decode()
+    text = encoded if wrapped else encoded.replace("\n", "")
+    with pytest.raises(CertificateError) as caught:
+        load_pfx(text, PASSWORD)
+    assert caught.value.reason in ("file_not_found", "file_unreadable")
+    message = str(caught.value)
+    assert "pass its bytes" in message
+    assert text[:40] not in message
+    assert len(message) < 300
+
+
+def test_a_path_with_a_nul_byte_is_unreadable() -> None:
+    assert reason_of("firma\0.pfx") == "file_unreadable"

@@ -248,20 +248,35 @@ def _read(data_or_path: bytes | str | os.PathLike[str]) -> bytes:
             f"load_pfx takes the file's bytes or its path, got {type(data_or_path).__name__}"
         )
     path = os.fspath(data_or_path)
+    shown = _shown_path(path)
+    hint = _BASE64_HINT if shown == _UNSHOWN_PATH else ""
     try:
         with open(path, "rb") as handle:
             return handle.read()
     except FileNotFoundError:
         raise _fail(
             CertificateErrorReason.FILE_NOT_FOUND,
-            f"no file at {path!r}; give the path of your .pfx or .p12 signature file",
+            f"no file at {shown}; give the path of your .pfx or .p12 signature file{hint}",
         ) from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or type(exc).__name__
         raise _fail(
             CertificateErrorReason.FILE_UNREADABLE,
-            f"cannot read {path!r} ({exc.strerror or type(exc).__name__}); check that it is "
-            "a file you may read",
+            f"cannot read {shown} ({why}); check that it is a file you may read{hint}",
         ) from None
+
+
+_UNSHOWN_PATH = "the given path"
+_BASE64_HINT = (
+    " (a str is read as a path; if you hold the .pfx itself, e.g. in base64, pass its bytes)"
+)
+
+
+def _shown_path(path: str) -> str:
+    """The path quoted for a message, unless it looks like file contents (which may be secret)."""
+    if len(path) > 200 or any(c in path for c in "\n\r\0"):
+        return _UNSHOWN_PATH
+    return repr(path)
 
 
 def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[Any]]:
