@@ -10,6 +10,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from haulmer.errors import CertificateError, InvalidRutError
 from haulmer.pfx import Certificate, load_pfx
@@ -170,3 +172,15 @@ def test_the_test_certificate_signs_for_the_sii() -> None:
     cert = make_test_certificate()
     signature = cert.sign_sha1(b"data")
     cert.public_key.verify(signature, b"data", padding.PKCS1v15(), hashes.SHA1())
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=99_999_999),
+    st.sampled_from("0123456789K"),
+    st.sampled_from(["san", "serial", "both"]),
+)
+def test_any_rut_written_anywhere_is_read_back(number: int, dv: str, rut_in: str) -> None:
+    rut = Rut(f"{number}-{dv}", validate_dv=False)
+    data = make_test_pfx(rut=rut, rut_in=rut_in, password=None)  # type: ignore[arg-type]
+    assert load_pfx(data, None).holder_rut == rut
