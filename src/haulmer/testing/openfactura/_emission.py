@@ -6,6 +6,7 @@ and the XML signed with a generated test certificate, so the XML verifies (but n
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from functools import cache
@@ -50,7 +51,12 @@ def _test_certificate() -> Certificate:
     """The fake's signing certificate, generated once per process."""
     from haulmer.testing.certificates import make_test_certificate
 
-    return make_test_certificate(common_name="HAULMER FAKE OPENFACTURA SIGNER")
+    # Valid for a century so that any time a test sets on the fake clock can sign.
+    return make_test_certificate(
+        common_name="HAULMER FAKE OPENFACTURA SIGNER",
+        not_before=dt.datetime(2000, 1, 1),
+        not_after=dt.datetime(2099, 12, 31),
+    )
 
 
 @cache

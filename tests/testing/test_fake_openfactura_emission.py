@@ -1,0 +1,230 @@
+"""Emission on the fake OpenFactura: real signed DTEs, response options, validation errors."""
+
+from __future__ import annotations
+
+import base64
+import re
+import subprocess
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from fake_bodies import boleta, exenta, factura, guia, nota_credito
+
+from haulmer import sii
+from haulmer.testing import FakeHaulmer
+
+Issue = Callable[..., dict[str, Any]]
+
+
+def _xml(answer: dict[str, Any]) -> bytes:
+    return base64.b64decode(answer["XML"])
+
+
+def test_factura_is_issued_with_token_and_first_folio(issue: Issue) -> None:
+    answer = issue(factura(response=["FOLIO"]))
+    assert re.fullmatch(r"[0-9a-f]{64}", answer["TOKEN"])
+    assert answer["FOLIO"] == 1
+    assert set(answer) == {"TOKEN", "FOLIO"}
+
+
+def test_only_token_is_returned_when_response_is_omitted(wire: httpx.Client) -> None:
+    body = factura()
+    del body["response"]
+    answer = wire.post("/v2/dte/document", json=body).json()
+    assert list(answer) == ["TOKEN"]
+
+
+def test_folios_are_consecutive_per_document_type(issue: Issue) -> None:
+    assert [issue(factura())["FOLIO"] for _ in range(3)] == [1, 2, 3]
+    assert issue(boleta())["FOLIO"] == 1
+    assert issue(factura())["FOLIO"] == 4
+
+
+def test_folios_are_separate_per_taxpayer(fake: FakeHaulmer, issue: Issue) -> None:
+    issue(factura())
+    fake.add_openfactura_tenant(
+        "k" * 32, rut="76086428-5", razon_social="OTRA SPA", direccion="X 1", comuna="Talca"
+    )
+    body = factura()
+    body["dte"]["Encabezado"]["Emisor"].update(RUTEmisor="76086428-5", RznSoc="OTRA SPA")
+    answer = httpx.Client(transport=fake.transport, base_url="http://f").post(
+        "/v2/dte/document", json=body, headers={"apikey": "k" * 32}
+    )
+    assert answer.json()["FOLIO"] == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "dte_type"),
+    [(factura(), 33), (exenta(), 34), (boleta(), 39), (guia(), 52), (nota_credito(1), 61)],
+)
+def test_each_type_issues_xml_that_verifies_with_haulmer_sii(
+    issue: Issue, body: dict[str, Any], dte_type: int
+) -> None:
+    body["response"] = ["FOLIO", "XML"]
+    answer = issue(body)
+    xml = _xml(answer)
+    assert xml.startswith(b'<?xml version="1.0" encoding="ISO-8859-1"?>')
+    assert f"<TipoDTE>{dte_type}</TipoDTE>".encode() in xml
+    assert f"<Folio>{answer['FOLIO']}</Folio>".encode() in xml
+    verification = sii.verify(xml)
+    assert verification.ok, verification
+
+
+def test_issued_xml_verifies_with_xmlsec1(issue: Issue, tmp_path: Any) -> None:
+    path = tmp_path / "dte.xml"
+    path.write_bytes(_xml(issue(factura(response=["XML"]))))
+    result = subprocess.run(
+        ["xmlsec1", "--verify", "--insecure", "--id-attr:ID", "Documento", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "OK" in result.stderr + result.stdout
+
+
+def test_xml_is_latin1_and_keeps_spanish_characters(issue: Issue) -> None:
+    xml = _xml(issue(factura(response=["XML"])))
+    assert "Curicó".encode("latin-1") in xml
+    with pytest.raises(UnicodeDecodeError):
+        xml.decode("utf-8")
+
+
+def test_pdf_is_a_valid_pdf_showing_the_document(issue: Issue) -> None:
+    pdf = base64.b64decode(issue(factura(response=["PDF", "FOLIO"]))["PDF"])
+    assert pdf.startswith(b"%PDF-1.4")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    startxref = int(pdf.rsplit(b"startxref", 1)[1].split()[0])
+    assert pdf[startxref:].startswith(b"xref")
+    offsets = [int(line[:10]) for line in pdf[startxref:].split(b"\n")[3:] if line.endswith(b"n ")]
+    for number, offset in enumerate(offsets, start=1):
+        assert pdf[offset:].startswith(b"%d 0 obj" % number)
+    streams = re.findall(rb"stream\n(.*?)\nendstream", pdf, re.DOTALL)
+    text = zlib.decompress(streams[0]).decode("latin-1")
+    assert "HAULMER SPA" in text
+    assert "N° 1" in text
+    assert "HOSTY SPA" in text
+    assert "$ 2.380" in text
+
+
+def test_timbre_is_a_png_and_logo_and_resolucion_are_returned(issue: Issue) -> None:
+    answer = issue(factura(response=["TIMBRE", "LOGO", "RESOLUCION"]))
+    for key in ("TIMBRE", "LOGO"):
+        png = base64.b64decode(answer[key])
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        assert b"IHDR" in png[:20]
+        assert png.endswith(b"IEND\xaeB`\x82")
+    assert answer["RESOLUCION"] == {"fecha": "2018-03-26", "numero": 0}
+
+
+def test_wrong_totals_answer_of10_with_field_details(wire: httpx.Client) -> None:
+    body = factura()
+    body["dte"]["Encabezado"]["Totales"]["MntNeto"] = 1000
+    response = wire.post("/v2/dte/document", json=body)
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {
+            "message": "Validación de Campos",
+            "code": "OF-10",
+            "details": [{"field": "MntNeto", "issue": "Monto erróneo : 1000"}],
+        }
+    }
+
+
+def test_rejected_document_does_not_consume_a_folio(wire: httpx.Client, issue: Issue) -> None:
+    bad = factura()
+    bad["dte"]["Encabezado"]["Totales"]["IVA"] = 1
+    assert wire.post("/v2/dte/document", json=bad).status_code == 400
+    assert issue(factura())["FOLIO"] == 1
+
+
+@pytest.mark.parametrize(
+    ("mutate", "code", "field"),
+    [
+        (lambda b: b.pop("dte"), "OF-01", "dte"),
+        (lambda b: b["dte"]["Encabezado"].pop("Receptor"), "OF-02", "Receptor"),
+        (lambda b: b["dte"].pop("Detalle"), "OF-02", "Detalle"),
+        (lambda b: b["dte"]["Encabezado"]["Totales"].pop("MntTotal"), "OF-02", "MntTotal"),
+        (lambda b: b["dte"]["Encabezado"]["IdDoc"].update(TipoDTE=99), "OF-05", "TipoDTE"),
+        (lambda b: b["dte"]["Encabezado"]["IdDoc"].update(Folio=7), "OF-10", "Folio"),
+        (
+            lambda b: b["dte"]["Encabezado"]["IdDoc"].update(FchEmis="27/11/2026"),
+            "OF-10",
+            "FchEmis",
+        ),
+        (
+            lambda b: b["dte"]["Encabezado"]["Emisor"].update(RUTEmisor="76430498-5"),
+            "OF-03",
+            "RUTEmisor",
+        ),
+        (lambda b: b.update(response=["FOLIO", "WORD"]), "OF-10", "response"),
+    ],
+)
+def test_invalid_emissions_answer_the_documented_error_envelope(
+    wire: httpx.Client, mutate: Callable[[dict[str, Any]], Any], code: str, field: str
+) -> None:
+    body = factura()
+    mutate(body)
+    response = wire.post("/v2/dte/document", json=body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == code
+    assert field in [d["field"] for d in error["details"]]
+
+
+def test_credit_note_without_referencia_is_refused(wire: httpx.Client) -> None:
+    body = nota_credito(1)
+    del body["dte"]["Referencia"]
+    error = wire.post("/v2/dte/document", json=body).json()["error"]
+    assert error["code"] == "OF-02"
+    assert error["details"][0]["field"] == "Referencia"
+
+
+def test_body_that_is_not_json_is_a_schema_error(wire: httpx.Client) -> None:
+    response = wire.post("/v2/dte/document", content=b"{not json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "OF-08"
+
+
+def test_exhausted_folios_answer_of07(fake: FakeHaulmer, wire: httpx.Client, issue: Issue) -> None:
+    fake.openfactura_state.tenant_for_key(wire.headers["apikey"]).set_folio_limit(33, 1)  # type: ignore[union-attr]
+    issue(factura())
+    response = wire.post("/v2/dte/document", json=factura())
+    assert response.json()["error"]["code"] == "OF-07"
+
+
+def test_issue_alias_route_also_emits(wire: httpx.Client) -> None:
+    assert wire.post("/v2/dte/issue", json=factura()).json()["FOLIO"] == 1
+
+
+def test_self_service_link_without_boleta_issues_nothing(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    body = boleta()
+    body["selfService"] = {"issueBoleta": False, "allowFactura": True}
+    body["response"] = ["SELF_SERVICE"]
+    answer = wire.post("/v2/dte/document", json=body).json()
+    assert answer["SELF_SERVICE"]["url"].endswith(answer["TOKEN"])
+    assert fake.openfactura_state.documents == []
+
+
+def test_self_service_link_issuing_the_boleta_returns_url_and_folio(wire: httpx.Client) -> None:
+    body = boleta()
+    body["selfService"] = {"issueBoleta": True, "allowFactura": False}
+    body["response"] = ["FOLIO", "SELF_SERVICE"]
+    answer = wire.post("/v2/dte/document", json=body).json()
+    assert answer["FOLIO"] == 1
+    assert answer["SELF_SERVICE"]["url"].startswith("http")
+
+
+def test_send_email_copy_arrives_once_the_sii_accepts(fake: FakeHaulmer, issue: Issue) -> None:
+    body = factura()
+    body["sendEmail"] = {"to": "compras@hosty.cl", "CC": "conta@hosty.cl"}
+    issue(body)
+    assert len(fake.outbox) == 0
+    fake.clock.advance(minutes=5)
+    assert sorted(e.to for e in fake.outbox) == ["compras@hosty.cl", "conta@hosty.cl"]
+    assert "N° 1" in fake.outbox.last(to="compras@hosty.cl").subject

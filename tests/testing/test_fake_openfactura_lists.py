@@ -1,0 +1,103 @@
+"""Issued and received lists: filters with operators, pages of 30, 204 when empty."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from fake_bodies import boleta, factura
+
+from haulmer.testing import FakeHaulmer
+
+Issue = Callable[..., dict[str, Any]]
+
+
+def test_empty_list_is_204_with_no_body(wire: httpx.Client) -> None:
+    response = wire.post("/v2/dte/document/issued", json={})
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+def test_issued_list_pages_by_30_newest_first(wire: httpx.Client, issue: Issue) -> None:
+    for _ in range(31):
+        issue(boleta())
+    first = wire.post("/v2/dte/document/issued", json={}).json()
+    assert (first["current_page"], first["last_page"], first["total"]) == (1, 2, 31)
+    assert len(first["data"]) == 30
+    assert first["data"][0]["Folio"] == 31
+    second = wire.post("/v2/dte/document/issued", json={"Page": "2"}).json()
+    assert [row["Folio"] for row in second["data"]] == [1]
+    assert wire.post("/v2/dte/document/issued", json={"Page": 3}).status_code == 204
+
+
+def test_issued_rows_carry_the_documented_fields(wire: httpx.Client, issue: Issue) -> None:
+    token = issue(factura())["TOKEN"]
+    row = wire.post("/v2/dte/document/issued", json={}).json()["data"][0]
+    assert row == {
+        "RUTRecep": 76430498,
+        "DV": "5",
+        "RznSocRecep": "HOSTY SPA",
+        "TipoDTE": 33,
+        "Folio": 1,
+        "FchEmis": "2026-11-27",
+        "FechaRecibido": "2026-11-27 10:00:00",
+        "MntExe": 0,
+        "MntNeto": 2000,
+        "IVA": 380,
+        "MntTotal": 2380,
+        "FmaPago": 1,
+        "Token": token,
+    }
+
+
+def test_filters_use_operators_and_ignore_unknown_keys(wire: httpx.Client, issue: Issue) -> None:
+    issue(factura(fecha="2026-11-01"))
+    issue(factura(fecha="2026-11-20"))
+    issue(boleta(fecha="2026-11-25"))
+
+    def folios(body: dict[str, Any]) -> list[tuple[int, int]]:
+        response = wire.post("/v2/dte/document/issued", json=body)
+        if response.status_code == 204:
+            return []
+        return [(r["TipoDTE"], r["Folio"]) for r in response.json()["data"]]
+
+    assert folios({"TipoDTE": {"eq": 33}}) == [(33, 2), (33, 1)]
+    assert folios({"TipoDTE": {"ne": 33}}) == [(39, 1)]
+    assert folios({"FchEmis": {"gte": "2026-11-10", "lte": "2026-11-24"}}) == [(33, 2)]
+    assert folios({"RUTRecep": {"eq": 76430498}}) == [(33, 2), (33, 1)]
+    assert folios({"Whatever": {"eq": 1}, "TipoDTE": {"gt": 34}}) == [(39, 1)]
+    assert folios({"TipoDTE": {"lt": 33}}) == []
+
+
+def test_array_filter_answers_operador_no_encontrado_unwrapped(
+    wire: httpx.Client, issue: Issue
+) -> None:
+    issue()
+    response = wire.post("/v2/dte/document/issued", json={"TipoDTE": [39]})
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "Validación de Campos.",
+        "code": "OF-10",
+        "details": {"Error": "Operador no encontrado"},
+    }
+    assert wire.post("/v2/dte/document/issued", json={"TipoDTE": {"in": 3}}).status_code == 400
+
+
+def test_received_list_shows_documents_other_tenants_issued_to_us(
+    fake: FakeHaulmer, hosty: httpx.Client, issue: Issue
+) -> None:
+    assert hosty.post("/v2/dte/document/received", json={}).status_code == 204
+    issue(factura())
+    issue(boleta())  # to the generic consumer: nobody receives it
+    row = hosty.post("/v2/dte/document/received", json={}).json()["data"][0]
+    assert row["RUTEmisor"] == 76795561
+    assert row["DV"] == "8"
+    assert row["RznSoc"] == "HAULMER SPA"
+    assert (row["TipoDTE"], row["Folio"], row["MntTotal"]) == (33, 1, 2380)
+    assert row["FchRecepSII"] == ""
+    assert row["FchRecepOF"] == "2026-11-27 10:00:00"
+    assert row["Acuses"] is None
+    fake.clock.advance(minutes=3)
+    row = hosty.post("/v2/dte/document/received", json={"RUTEmisor": {"eq": 76795561}}).json()
+    assert row["data"][0]["FchRecepSII"] == "2026-11-27 10:03:00"

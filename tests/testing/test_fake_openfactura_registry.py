@@ -1,0 +1,201 @@
+"""Registries computed from issued documents, acknowledgements, guía voiding and RCV sync."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from fake_bodies import boleta, exenta, factura, guia
+
+from haulmer.testing import FakeHaulmer
+
+Issue = Callable[..., dict[str, Any]]
+
+
+def test_sales_registry_sums_issued_documents_per_type(wire: httpx.Client, issue: Issue) -> None:
+    issue(factura(neto=1000, fecha="2026-11-02"))
+    issue(factura(neto=2000, fecha="2026-11-27"))
+    issue(exenta(total=500, fecha="2026-11-27"))
+    issue(factura(neto=9000, fecha="2026-10-31"))
+    month = wire.get("/v2/dte/registry/sales/2026/11").json()
+    assert month["fechaInicio"] == "2026-11-01"
+    assert month["fechaFinal"] == "2026-11-30"
+    assert month["registros"] == [
+        {
+            "tipoDocumento": 33,
+            "cantDocumentos": 2,
+            "totalMntExe": 0,
+            "totalMntNeto": 3000,
+            "totalMntIVA": 570,
+            "totalOtrosImp": 0,
+            "totalMntTotal": 3570,
+        },
+        {
+            "tipoDocumento": 34,
+            "cantDocumentos": 1,
+            "totalMntExe": 500,
+            "totalMntNeto": 0,
+            "totalMntIVA": 0,
+            "totalOtrosImp": 0,
+            "totalMntTotal": 500,
+        },
+    ]
+    day = wire.get("/v2/dte/registry/sales/2026/11/02").json()
+    assert day["fechaInicio"] == day["fechaFinal"] == "2026-11-02"
+    assert [r["totalMntTotal"] for r in day["registros"]] == [1190]
+
+
+def test_rejected_documents_leave_the_sales_registry(
+    fake: FakeHaulmer, wire: httpx.Client, issue: Issue
+) -> None:
+    fake.control.script_status("Rechazado")
+    issue(factura())
+    fake.clock.advance(minutes=3)
+    assert wire.get("/v2/dte/registry/sales/2026/11").json()["registros"] == []
+
+
+def test_registry_dates_must_be_zero_padded(wire: httpx.Client) -> None:
+    for path in (
+        "/v2/dte/registry/sales/2026/8",
+        "/v2/dte/registry/purchase/2026/13",
+        "/v2/dte/registry/sales/2026/02/30",
+    ):
+        response = wire.get(path)
+        assert response.status_code == 400
+        assert response.json() == {
+            "message": "Validación de Campos.",
+            "code": "OF-10",
+            "details": {"Error": "Fecha Incorrecta"},
+        }
+
+
+def test_purchase_registry_has_one_block_per_state(
+    fake: FakeHaulmer, hosty: httpx.Client, issue: Issue
+) -> None:
+    issue(factura(neto=1000))
+    blocks = hosty.get("/v2/dte/registry/purchase/2026/11").json()
+    assert [b["estado"] for b in blocks] == ["Pendiente", "Registrado", "No_incluir", "Reclamado"]
+    assert blocks[0]["registros"][0]["totalMntTotal"] == 1190
+    assert blocks[1]["registros"] == []
+    only = hosty.get("/v2/dte/registry/purchase/2026/11?status=registered,reclaimed").json()
+    assert [b["estado"] for b in only] == ["Registrado", "Reclamado"]
+    bad = hosty.get("/v2/dte/registry/purchase/2026/11?status=compra")
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "OF-10"
+
+
+def test_accuse_acd_registers_and_rcd_claims(
+    fake: FakeHaulmer, hosty: httpx.Client, issue: Issue
+) -> None:
+    issue(factura())
+    issue(factura())
+    accepted = hosty.post(
+        "/v2/dte/document/received/accuse",
+        json={"rut": "76795561-8", "dte": 33, "folio": 1, "acuse": "ACD"},
+    ).json()
+    assert accepted == {
+        "data": [{"dte": 33, "folio": 1, "acuse": "ACD"}],
+        "code": 0,
+        "result": "OK",
+        "msg": [{"codResp": 0, "descResp": "Acción Completada OK"}],
+    }
+    hosty.post(
+        "/v2/dte/document/received/accuse",
+        json={"rut": "76795561-8", "dte": 33, "folio": 2, "acuse": "RCD"},
+    )
+    blocks = {b["estado"]: b for b in hosty.get("/v2/dte/registry/purchase/2026/11").json()}
+    assert blocks["Registrado"]["registros"][0]["cantDocumentos"] == 1
+    assert blocks["Reclamado"]["registros"][0]["cantDocumentos"] == 1
+    rows = hosty.post("/v2/dte/document/received", json={"Folio": {"eq": 1}}).json()["data"]
+    assert rows[0]["Acuses"] == [
+        {"codEvento": "ACD", "fechaEvento": "2026-11-27 10:00:00", "estado": "Aceptado"}
+    ]
+    again = hosty.post(
+        "/v2/dte/document/received/accuse",
+        json={"rut": "76795561-8", "dte": 33, "folio": 1, "acuse": "ACD"},
+    ).json()
+    assert again["msg"][0]["codResp"] == 7
+
+
+def test_accuse_refuses_unknown_codes_and_documents(hosty: httpx.Client, issue: Issue) -> None:
+    issue(factura())
+    bad = hosty.post(
+        "/v2/dte/document/received/accuse",
+        json={"rut": "76795561-8", "dte": 33, "folio": 1, "acuse": "OK"},
+    )
+    assert bad.json()["error"]["code"] == "OF-10"
+    missing = hosty.post(
+        "/v2/dte/document/received/accuse",
+        json={"rut": "76795561-8", "dte": 33, "folio": 9, "acuse": "ACD"},
+    )
+    assert missing.json()["error"]["code"] == "OF-22"
+
+
+def test_guia_52_is_voided_once(wire: httpx.Client, issue: Issue) -> None:
+    issue(guia())
+    done = wire.post("/v2/dte/anularDTE52", json={"Dte": 52, "Folio": 1, "Fecha": "2026-11-27"})
+    assert done.json() == {"success": "Se ha anulado el documento Folio: 1"}
+    again = wire.post("/v2/dte/anularDTE52", json={"dte": 52, "folio": 1, "fecha": "2026-11-27"})
+    assert again.status_code == 400
+    assert again.json()["error"]["code"] == "OF-10"
+    assert (
+        wire.post(
+            "/v2/dte/anularDTE52", json={"Dte": 33, "Folio": 1, "Fecha": "2026-11-27"}
+        ).json()["error"]["code"]
+        == "OF-10"
+    )
+    assert (
+        wire.post(
+            "/v2/dte/anularDTE52", json={"Dte": 52, "Folio": 5, "Fecha": "2026-11-27"}
+        ).json()["error"]["code"]
+        == "OF-22"
+    )
+
+
+def test_sync_rcv_is_enqueued_then_limited_per_registro(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    first = wire.post("/v2/dte/registry/sync-rcv", json={"registro": "sales", "periodo": 202611})
+    assert first.status_code == 200
+    assert set(first.json()) == {"message", "code"}
+    other = wire.post("/v2/dte/registry/sync-rcv", json={"registro": "purchase", "periodo": 202611})
+    assert other.status_code == 200
+    limited = wire.post("/v2/dte/registry/sync-rcv", json={"registro": "sales", "periodo": 202610})
+    assert limited.status_code == 429
+    body = limited.json()
+    assert body["code"] == "OF-429"
+    assert body["retry_after"] == 600
+    assert body["ends_at"].startswith("2026-11-27T10:10:00")
+    fake.clock.advance(seconds=body["retry_after"])
+    assert (
+        wire.post(
+            "/v2/dte/registry/sync-rcv", json={"registro": "sales", "periodo": 202610}
+        ).status_code
+        == 200
+    )
+
+
+def test_sync_rcv_validates_registro_and_periodo(wire: httpx.Client) -> None:
+    for body in (
+        {"registro": "compra", "periodo": 202611},
+        {"registro": "sales", "periodo": 202602 + 100},
+        {"registro": "sales", "periodo": "202611"},
+        {"registro": "sales", "periodo": 202613},
+    ):
+        response = wire.post("/v2/dte/registry/sync-rcv", json=body)
+        assert response.status_code == 400, body
+        assert response.json()["code"] == "OF-10"
+    assert (
+        wire.post(
+            "/v2/dte/registry/sync-rcv", json={"registro": "sales", "periodo": 202701}
+        ).status_code
+        == 200
+    )
+
+
+def test_boletas_sum_in_sales(wire: httpx.Client, issue: Issue) -> None:
+    issue(boleta(total=1000))
+    issue(boleta(total=1000))
+    row = wire.get("/v2/dte/registry/sales/2026/11/27").json()["registros"][0]
+    assert (row["tipoDocumento"], row["cantDocumentos"], row["totalMntTotal"]) == (39, 2, 2000)
