@@ -184,3 +184,19 @@ def test_any_rut_written_anywhere_is_read_back(number: int, dv: str, rut_in: str
     rut = Rut(f"{number}-{dv}", validate_dv=False)
     data = make_test_pfx(rut=rut, rut_in=rut_in, password=None)  # type: ignore[arg-type]
     assert load_pfx(data, None).holder_rut == rut
+
+
+def test_make_test_certificate_matches_loading_the_pfx() -> None:
+    options = {
+        "rut": "76795561-8",
+        "rut_in": "both",
+        "not_before": dt.datetime(2026, 1, 1, tzinfo=UTC),
+        "not_after": dt.datetime(2027, 1, 1, tzinfo=UTC),
+        "common_name": "EMPRESA",
+    }
+    built = make_test_certificate(**options)  # type: ignore[arg-type]
+    loaded = load_pfx(make_test_pfx(**options), TEST_PASSWORD)  # type: ignore[arg-type]
+    for name in ("holder_rut", "subject_name", "issuer_name", "not_before", "not_after"):
+        assert getattr(built, name) == getattr(loaded, name), name
+    assert built.key_size == loaded.key_size
+    assert built.public_key.public_numbers() == loaded.public_key.public_numbers()
