@@ -1,4 +1,4 @@
-"""One test per DTE family: the JSON ``emit`` sends, field by field, against the reference's examples.
+"""One test per DTE family: the JSON ``emit`` sends, field by field, against the reference.
 
 Reference section 4.10 (factura 33, boleta 39, nota 61) and its per-type deltas (34: MntExe and
 MntTotal only, lines IndExe 1; 52: TipoDespacho, IndTraslado, Transporte; 56/61: Referencia).
@@ -13,6 +13,7 @@ import httpx
 import respx
 
 from haulmer.openfactura.sandbox import HAULMER_DEMO
+
 from . import samples
 from .conftest import resolve
 

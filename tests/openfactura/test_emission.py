@@ -1,0 +1,216 @@
+"""The pure conversion to OpenFactura's emission body, and the idempotency key derived from it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from haulmer.errors import DocumentError, ValidationError
+from haulmer.openfactura.emission import (
+    build_emission,
+    document_idempotency_key,
+    normalize_response,
+    to_openfactura_dte,
+)
+from haulmer.openfactura.enums import ResponseOption
+
+from . import samples
+
+
+def _factura_dict() -> dict[str, Any]:
+    return json.loads(json.dumps(to_openfactura_dte(samples.factura())))
+
+
+def test_folio_is_forced_to_zero_right_after_tipo_dte() -> None:
+    data = _factura_dict()
+    data["Encabezado"]["IdDoc"] = {"FchEmis": "2026-02-10", "Folio": 77, "TipoDTE": 33}
+    id_doc = to_openfactura_dte(data)["Encabezado"]["IdDoc"]
+    assert id_doc == {"TipoDTE": 33, "Folio": 0, "FchEmis": "2026-02-10"}
+    assert list(id_doc) == ["TipoDTE", "Folio", "FchEmis"]
+
+
+def test_a_dict_in_sii_names_is_accepted_and_unwrapped_from_dte() -> None:
+    assert to_openfactura_dte({"dte": _factura_dict()}) == to_openfactura_dte(samples.factura())
+
+
+def test_boleta_names_are_applied_to_a_dict_written_with_factura_names() -> None:
+    data = json.loads(json.dumps(to_openfactura_dte(samples.boleta())))
+    emisor = data["Encabezado"]["Emisor"]
+    emisor["RznSoc"] = emisor.pop("RznSocEmisor")
+    emisor["GiroEmis"] = emisor.pop("GiroEmisor")
+    emisor["Acteco"] = 479100
+    data["Encabezado"]["Receptor"]["GiroRecep"] = "Particular"
+    data["Encabezado"]["Totales"]["TasaIVA"] = "19"
+    out = to_openfactura_dte(data)["Encabezado"]
+    assert out["Emisor"]["RznSocEmisor"] == "HAULMER SPA"
+    assert "RznSoc" not in out["Emisor"]
+    assert "Acteco" not in out["Emisor"]
+    assert out["Receptor"] == {"RUTRecep": "66666666-6"}
+    assert "TasaIVA" not in out["Totales"]
+
+
+def test_factura_names_are_applied_when_a_factura_comes_with_boleta_names() -> None:
+    data = _factura_dict()
+    emisor = data["Encabezado"]["Emisor"]
+    emisor["RznSocEmisor"] = emisor.pop("RznSoc")
+    emisor["GiroEmisor"] = emisor.pop("GiroEmis")
+    out = to_openfactura_dte(data)["Encabezado"]["Emisor"]
+    assert out["RznSoc"] == "HAULMER SPA"
+    assert "RznSocEmisor" not in out
+
+
+def test_texts_are_cut_to_the_lengths_haulmer_uses() -> None:
+    data = _factura_dict()
+    emisor = data["Encabezado"]["Emisor"]
+    emisor.update(RznSoc="R" * 150, GiroEmis="G" * 120, DirOrigen="D" * 90, CmnaOrigen="C" * 30)
+    data["Encabezado"]["Receptor"]["GiroRecep"] = "g" * 60
+    data["Detalle"][0]["NmbItem"] = "n" * 100
+    out = to_openfactura_dte(data)
+    emisor = out["Encabezado"]["Emisor"]
+    assert (len(emisor["RznSoc"]), len(emisor["GiroEmis"])) == (100, 80)
+    assert (len(emisor["DirOrigen"]), len(emisor["CmnaOrigen"])) == (60, 20)
+    assert len(out["Encabezado"]["Receptor"]["GiroRecep"]) == 40
+    assert len(out["Detalle"][0]["NmbItem"]) == 80
+
+
+def test_decimal_quantities_travel_as_numbers() -> None:
+    data = _factura_dict()
+    data["Detalle"][0].update(QtyItem="1.5", PrcItem="1333.333333")
+    line = to_openfactura_dte(data)["Detalle"][0]
+    assert line["QtyItem"] == "1.5"  # dict input is sent as given
+    document = samples.factura()
+    line_model = document.detalle[0].model_copy(update={"cantidad": Decimal("1.5")})
+    document = document.model_copy(update={"detalle": [line_model]})
+    line = to_openfactura_dte(document)["Detalle"][0]
+    assert line["QtyItem"] == 1.5
+    assert isinstance(line["PrcItem"], int)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d["Encabezado"]["Emisor"].update(RUTEmisor="76795561-1"), "Emisor.RUTEmisor"),
+        (lambda d: d["Encabezado"]["Receptor"].update(RUTRecep="1-2"), "Receptor.RUTRecep"),
+        (lambda d: d["Encabezado"]["IdDoc"].update(FchEmis="10/02/2026"), "IdDoc.FchEmis"),
+        (lambda d: d.update(Detalle=[]), "Detalle"),
+        (lambda d: d["Encabezado"]["Totales"].pop("MntTotal"), "Totales.MntTotal"),
+    ],
+)
+def test_structural_problems_are_reported_before_any_io(change: Any, field: str) -> None:
+    data = _factura_dict()
+    change(data)
+    with pytest.raises(DocumentError) as caught:
+        to_openfactura_dte(data)
+    assert field in [detail.field for detail in caught.value.details]
+
+
+def test_a_credit_note_without_referencia_is_refused() -> None:
+    data = json.loads(json.dumps(to_openfactura_dte(samples.nota_credito())))
+    del data["Referencia"]
+    with pytest.raises(DocumentError, match="must reference"):
+        to_openfactura_dte(data)
+
+
+def test_a_type_openfactura_does_not_issue_is_refused() -> None:
+    data = _factura_dict()
+    data["Encabezado"]["IdDoc"]["TipoDTE"] = 30
+    with pytest.raises(DocumentError, match="does not issue DTE type 30"):
+        to_openfactura_dte(data)
+
+
+def test_wrong_totals_are_caught_by_the_dte_models() -> None:
+    data = _factura_dict()
+    data["Encabezado"]["Totales"]["IVA"] = 381
+    with pytest.raises(DocumentError) as caught:
+        build_emission(data)
+    assert any("IVA" in detail.field for detail in caught.value.details)
+
+
+def test_response_options_are_checked_and_deduplicated() -> None:
+    assert normalize_response(None) == ["FOLIO"]
+    assert normalize_response(["token", "folio", ResponseOption.PDF, "FOLIO", "80MM"]) == [
+        "FOLIO",
+        "PDF",
+        "80MM",
+    ]
+    assert normalize_response("XML") == ["XML"]
+    with pytest.raises(ValidationError, match="unknown response option"):
+        normalize_response(["PNG"])
+    with pytest.raises(ValidationError, match="one PDF format"):
+        normalize_response(["LETTER", "80MM"])
+
+
+def test_send_email_and_custom_use_the_api_names() -> None:
+    emission = build_emission(
+        samples.factura(),
+        send_email={"to": "a@b.cl", "cc": ["c@d.cl", "e@f.cl"]},
+        custom={"information_note": "Gracias", "payment_note": "Transferencia"},
+    )
+    assert emission.body["sendEmail"] == {"to": "a@b.cl", "CC": "c@d.cl,e@f.cl"}
+    assert emission.body["custom"] == {"informationNote": "Gracias", "paymentNote": "Transferencia"}
+    assert build_emission(samples.factura(), send_email="x@y.cl").body["sendEmail"] == {
+        "to": "x@y.cl"
+    }
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"send_email": {"to": "not-an-address"}}, "not an e-mail address"),
+        ({"send_email": {"to": "a@b.cl", "subject": "hola"}}, "subject"),
+        ({"custom": {"origin": "ERP"}}, "origin"),
+        ({"idempotency_key": "   "}, "idempotency_key is empty"),
+    ],
+)
+def test_bad_emission_options_are_refused(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        build_emission(samples.factura(), **kwargs)
+
+
+def test_the_callers_key_wins_over_the_derived_one() -> None:
+    assert build_emission(samples.factura(), idempotency_key="order-17").idempotency_key == (
+        "order-17"
+    )
+
+
+def test_the_derived_key_depends_on_the_document_only() -> None:
+    key = build_emission(samples.factura()).idempotency_key
+    assert key == build_emission(samples.factura(), response=["PDF"]).idempotency_key
+    assert key == build_emission(_factura_dict()).idempotency_key
+    assert key != build_emission(samples.factura(price=2001)).idempotency_key
+
+
+def test_the_derived_key_is_the_same_in_another_process() -> None:
+    here = str(Path(__file__).parent)
+    code = (
+        f"import sys; sys.path.insert(0, {here!r});"
+        "import samples;"
+        "from haulmer.openfactura.emission import build_emission;"
+        "print(build_emission(samples.factura()).idempotency_key)"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "12345", "PATH": ""},
+    )
+    assert other.stdout.strip() == build_emission(samples.factura()).idempotency_key
+
+
+_json_leaf = st.one_of(st.integers(-(10**9), 10**9), st.text(max_size=8), st.booleans())
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=6), _json_leaf, min_size=1, max_size=8))
+def test_the_key_ignores_key_order(data: dict[str, Any]) -> None:
+    reordered = dict(reversed(list(data.items())))
+    assert document_idempotency_key(data) == document_idempotency_key(reordered)
+    assert len(document_idempotency_key(data)) == len("haulmer-") + 48
