@@ -178,6 +178,20 @@ def test_agrees_with_stdnum_on_arbitrary_text_in_shared_forms(text: str) -> None
         assert stdnum_rut.compact(text) == f"{Rut(text).number}{Rut(text).dv}"
 
 
+@pytest.mark.parametrize("text", ["CL76086428-5", "76 086 428-5", "7.6086428-5"])
+def test_deliberately_stricter_than_stdnum_on_loose_forms(text: str) -> None:
+    # stdnum drops a CL prefix, every space and every dot; an invoice RUT should not need that.
+    assert stdnum_rut.is_valid(text)
+    assert not Rut.is_valid(text)
+
+
+@pytest.mark.parametrize("text", ["1-9", "999.999-K", "6842256-6"])
+def test_deliberately_wider_than_stdnum_below_a_million(text: str) -> None:
+    # stdnum wants 7 or 8 body digits; the SII range starts at 1 (odoo/odoo#79162 for 7 digits).
+    assert Rut.is_valid(text)
+    assert stdnum_rut.is_valid(text) == (Rut(text).number >= 1_000_000)
+
+
 # -- properties ---------------------------------------------------------------------------------
 
 bodies = st.integers(min_value=1, max_value=MAX_RUT_NUMBER)
