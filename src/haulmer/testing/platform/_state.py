@@ -60,7 +60,7 @@ POINT_OF_SALE_MANDATORY_DTE_TYPES = (33, 39)
 BANK_VALIDATION_DELAY = timedelta(minutes=2)
 """How long the fake bank takes to validate a payment, on the fake clock."""
 
-ACCESS_TOKEN_LIFETIME = timedelta(hours=12)
+ACCESS_TOKEN_LIFETIME = timedelta(days=30)
 """How long a login's access token works."""
 
 CERTIFICATION_HOUR = time(9, 0)
