@@ -1,0 +1,129 @@
+"""Authentication, the gateway's answers, organization, folios, taxpayer, tenants, rate limit."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from fake_bodies import HAULMER_KEY, factura
+
+from haulmer.testing import FakeHaulmer
+
+Issue = Callable[..., dict[str, Any]]
+
+
+def test_missing_and_invalid_keys_get_the_gateway_401(fake: FakeHaulmer) -> None:
+    client = httpx.Client(transport=fake.transport, base_url="http://f")
+    missing = client.get("/v2/dte/organization")
+    assert missing.status_code == 401
+    assert missing.json()["statusCode"] == 401
+    assert missing.json()["message"].startswith("Access denied due to missing subscription key")
+    invalid = client.get("/v2/dte/organization", headers={"apikey": "0" * 32})
+    assert invalid.json()["message"].startswith("Access denied due to invalid subscription key")
+
+
+def test_unknown_routes_answer_like_the_gateway(wire: httpx.Client) -> None:
+    for path in ("/", "/v2/dte/document-types", "/v2/dte/customers"):
+        response = wire.get(path)
+        assert response.status_code == 404
+        assert response.json() == {"statusCode": 404, "message": "Resource not found"}
+    assert wire.delete("/v2/dte/organization").status_code == 404
+
+
+def test_organization_describes_the_key_owner(wire: httpx.Client, hosty: httpx.Client) -> None:
+    org = wire.get("/v2/dte/organization").json()
+    assert org["rut"] == "76795561-8"
+    assert org["razonSocial"] == "HAULMER SPA"
+    assert org["cdgSIISucur"] == "81303347"
+    assert org["actividades"][0]["codigoActividadEconomica"] == "479100"
+    assert org["resolucion"] == {"fecha": "2018-03-26", "numero": "0"}
+    assert "logo" not in org
+    assert hosty.get("/v2/dte/organization").json()["razonSocial"] == "HOSTY SPA"
+
+
+def test_organization_logo_on_request(wire: httpx.Client) -> None:
+    org = wire.get("/v2/dte/organization", params={"extra_fields": "logo"}).json()
+    assert base64.b64decode(org["logo"]).startswith(b"\x89PNG")
+
+
+def test_organization_documents_count_available_folios(wire: httpx.Client, issue: Issue) -> None:
+    issue(factura())
+    docs = wire.get("/v2/dte/organization/document").json()
+    assert docs["rut"] == "76795561-8"
+    by_type = {d["dte"]: d for d in docs["documentos"]}
+    assert by_type[33]["disponibles"] == 999
+    assert by_type[39]["disponibles"] == 1000
+    assert by_type[33]["vencimiento"] == "2027-05-28"
+
+
+def test_taxpayer_known_and_unknown(wire: httpx.Client) -> None:
+    hosty = wire.get("/v2/dte/taxpayer/76430498-5").json()
+    assert hosty["razonSocial"] == "HOSTY SPA"
+    assert hosty["sucursales"][0]["cdgSIISucur"] == "79457965"
+    unknown = wire.get("/v2/dte/taxpayer/11111111-1")
+    assert unknown.status_code == 200
+    assert unknown.json()["rut"] is None
+    assert unknown.json()["razonSocial"] is None
+
+
+def test_added_tenant_gets_its_own_key_folios_and_types(fake: FakeHaulmer) -> None:
+    tenant = fake.add_openfactura_tenant(
+        "n" * 32,
+        rut="76.086.428-5",
+        razon_social="NUEVA SPA",
+        giro="SOFTWARE",
+        acteco=[620100],
+        direccion="CALLE 1",
+        comuna="Talca",
+        dte_types=["33", 61],
+    )
+    assert tenant.rut == "76086428-5"
+    assert "n" * 32 not in repr(tenant)
+    client = httpx.Client(
+        transport=fake.transport, base_url="http://f", headers={"apikey": "n" * 32}
+    )
+    assert client.get("/v2/dte/organization").json()["razonSocial"] == "NUEVA SPA"
+    types = [d["dte"] for d in client.get("/v2/dte/organization/document").json()["documentos"]]
+    assert types == [33, 61]
+    body = factura()
+    body["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] = 39
+    body["dte"]["Encabezado"]["Emisor"]["RUTEmisor"] = "76086428-5"
+    assert client.post("/v2/dte/document", json=body).json()["error"]["code"] == "OF-05"
+
+
+def test_reset_forgets_documents_and_added_tenants(fake: FakeHaulmer, issue: Issue) -> None:
+    issue(factura())
+    fake.add_openfactura_tenant("r" * 32, rut="76086428-5", razon_social="X")
+    fake.clock.advance(days=3)
+    fake.reset()
+    assert fake.openfactura_state.documents == []
+    assert fake.openfactura_state.tenant_for_key("r" * 32) is None
+    assert fake.openfactura_state.tenant_for_key(HAULMER_KEY) is not None
+    assert fake.requests == []
+    assert issue(factura())["FOLIO"] == 1
+
+
+def test_global_rate_limit_on_the_fake_clock(fake: FakeHaulmer, wire: httpx.Client) -> None:
+    fake.control.rate_limit(per_second=3, per_minute=100)
+    statuses = [wire.get("/v2/dte/organization").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = wire.get("/v2/dte/organization").json()
+    assert limited == {
+        "statusCode": 429,
+        "message": "Rate limit is exceeded. Try again in 1 seconds.",
+    }
+    fake.clock.advance(seconds=1)
+    assert wire.get("/v2/dte/organization").status_code == 200
+    fake.control.rate_limit(None)
+    assert all(wire.get("/v2/dte/organization").status_code == 200 for _ in range(10))
+
+
+def test_per_minute_limit(fake: FakeHaulmer, wire: httpx.Client) -> None:
+    fake.control.rate_limit(per_second=100, per_minute=5)
+    assert [wire.get("/v2/dte/organization").status_code for _ in range(6)][-1] == 429
+    fake.clock.advance(seconds=59)
+    assert wire.get("/v2/dte/organization").status_code == 429
+    fake.clock.advance(seconds=1)
+    assert wire.get("/v2/dte/organization").status_code == 200
