@@ -145,8 +145,8 @@ class Haulmer(_ClientCommon):
             access_token=access_token,
             rate_limit=rate_limit,
         )
-        self._clock = clock or time.monotonic
-        self._sleep = sleep or time.sleep
+        self._clock = time.monotonic if clock is None else clock
+        self._sleep = time.sleep if sleep is None else sleep
         self._owns_http_client = http_client is None
         self._http_client = http_client if http_client is not None else default_sync_client()
         limiter = RateLimiter(clock=self._clock) if config.rate_limit else None
@@ -264,8 +264,8 @@ class AsyncHaulmer(_ClientCommon):
             access_token=access_token,
             rate_limit=rate_limit,
         )
-        self._clock = clock or time.monotonic
-        self._sleep = sleep or asyncio.sleep
+        self._clock = time.monotonic if clock is None else clock
+        self._sleep = asyncio.sleep if sleep is None else sleep
         self._owns_http_client = http_client is None
         self._http_client = http_client if http_client is not None else default_async_client()
         limiter = RateLimiter(clock=self._clock) if config.rate_limit else None

@@ -35,7 +35,8 @@ def resolve_base_urls(
     for product, url in (overrides or {}).items():
         if product not in PRODUCTS:
             raise ConfigurationError(
-                f"Unknown product {product!r} in base_urls: the keys are 'openfactura' and 'platform'"
+                f"Unknown product {product!r} in base_urls: "
+                "the keys are 'openfactura' and 'platform'"
             )
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise ConfigurationError(

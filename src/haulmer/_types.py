@@ -66,7 +66,7 @@ class Timeout:
 
 
 TimeoutArg = float | Timeout | None | NotGiven
-"""A per-call ``timeout=``: seconds, a ``Timeout``, ``None`` (wait forever) or NOT_GIVEN (default)."""
+"""A per-call ``timeout=``: seconds, a ``Timeout``, None (wait forever) or NOT_GIVEN (default)."""
 
 DEFAULT_TIMEOUT: Final = Timeout(total=30.0, connect=5.0)
 DEFAULT_MAX_RETRIES: Final = 2

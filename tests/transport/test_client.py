@@ -1,0 +1,231 @@
+"""Client configuration: keys, environments, base URLs, headers, auth, copies, closing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+import haulmer
+from haulmer import AsyncHaulmer, ConfigurationError, Haulmer, Timeout
+from haulmer._resource import APIRequest
+
+from .conftest import API_KEY, PLATFORM, SANDBOX, Sleeps
+from .helpers import asend, get_org, send
+
+ORG = {"rut": "76795561-8", "razonSocial": "HAULMER SPA"}
+
+
+def platform_get(**options: Any) -> APIRequest[dict[str, Any]]:
+    return APIRequest("GET", "/v1/orders/o1", "platform", dict[str, Any], **options)
+
+
+def test_haulmer_is_served_lazily_from_the_package() -> None:
+    assert haulmer.Haulmer is Haulmer
+    assert haulmer.AsyncHaulmer is AsyncHaulmer
+
+
+def test_api_key_falls_back_to_the_environment_variable(
+    monkeypatch: pytest.MonkeyPatch, mock: respx.MockRouter
+) -> None:
+    monkeypatch.setenv("HAULMER_API_KEY", "from-env")
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    with Haulmer(environment="sandbox") as client:
+        send(client, get_org())
+    assert route.calls.last.request.headers["apikey"] == "from-env"
+
+
+def test_missing_api_key_fails_at_the_first_openfactura_call_before_any_io(
+    monkeypatch: pytest.MonkeyPatch, mock: respx.MockRouter
+) -> None:
+    monkeypatch.delenv("HAULMER_API_KEY", raising=False)
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    with (
+        Haulmer(environment="sandbox") as client,
+        pytest.raises(ConfigurationError, match="HAULMER_API_KEY"),
+    ):
+        send(client, get_org())
+    assert not route.called
+
+
+async def test_missing_api_key_fails_the_same_way_in_the_async_client(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("HAULMER_API_KEY", raising=False)
+    async with AsyncHaulmer(environment="sandbox") as client:
+        with pytest.raises(ConfigurationError, match="HAULMER_API_KEY"):
+            await asend(client, get_org())
+
+
+def test_unknown_environment_names_the_valid_ones() -> None:
+    with pytest.raises(ConfigurationError, match="'production', 'sandbox', 'local'"):
+        Haulmer("k", environment="staging")
+
+
+def test_unknown_product_in_base_urls_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="openfactura"):
+        Haulmer("k", base_urls={"payments": "https://x.test"})
+
+
+def test_bad_timeout_and_max_retries_are_configuration_errors() -> None:
+    with pytest.raises(ConfigurationError, match="timeout"):
+        Haulmer("k", timeout=-1)
+    with pytest.raises(ConfigurationError, match="max_retries"):
+        Haulmer("k", max_retries=-1)
+
+
+def test_environments_point_products_at_their_base_urls() -> None:
+    assert Haulmer("k").base_urls == {"openfactura": "https://api.haulmer.com", "platform": None}
+    assert Haulmer("k", environment="sandbox").base_urls["openfactura"] == SANDBOX
+    local = Haulmer("k", environment="local").base_urls
+    assert local == {"openfactura": "http://127.0.0.1:8080", "platform": "http://127.0.0.1:8080"}
+
+
+def test_platform_call_without_a_platform_url_explains_why(mock: respx.MockRouter) -> None:
+    with (
+        Haulmer("k", environment="production") as client,
+        pytest.raises(ConfigurationError, match="publishes no public API") as info,
+    ):
+        send(client, platform_get())
+    assert "base_urls" in str(info.value)
+    assert not mock.calls
+
+
+def test_base_urls_override_one_product_and_keep_the_other() -> None:
+    client = Haulmer("k", environment="sandbox", base_urls={"platform": "http://p.test/"})
+    assert client.base_urls == {"openfactura": SANDBOX, "platform": "http://p.test"}
+
+
+def test_requests_carry_user_agent_api_key_and_default_headers(mock: respx.MockRouter) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    with Haulmer(API_KEY, environment="sandbox", default_headers={"X-Team": "erp"}) as client:
+        org = send(client, get_org(extra_headers={"X-Trace": "t1"}))
+    headers = route.calls.last.request.headers
+    assert headers["user-agent"] == f"haulmer-python/{haulmer.__version__}"
+    assert headers["apikey"] == API_KEY
+    assert headers["x-team"] == "erp"
+    assert headers["x-trace"] == "t1"
+    assert "authorization" not in headers
+    assert org.rut == "76795561-8"
+    assert org.razon_social is None  # wire name differs; kept as an extra field
+    assert org.model_extra == {"razonSocial": "HAULMER SPA"}
+
+
+def test_platform_requests_never_carry_the_api_key_and_use_the_bearer_token(
+    mock: respx.MockRouter,
+) -> None:
+    route = mock.get(f"{PLATFORM}/v1/orders/o1").respond(json={"id": "o1"})
+    with Haulmer(API_KEY, base_urls={"platform": PLATFORM}, access_token="tok-1") as client:
+        assert send(client, platform_get()) == {"id": "o1"}
+        send(client, platform_get(access_token="tok-2"))
+        send(client, platform_get(auth="none"))
+    first, second, third = (call.request.headers for call in route.calls)
+    assert "apikey" not in first
+    assert first["authorization"] == "Bearer tok-1"
+    assert second["authorization"] == "Bearer tok-2"
+    assert "authorization" not in third
+
+
+def test_platform_call_that_requires_a_token_fails_without_one(mock: respx.MockRouter) -> None:
+    with Haulmer(base_urls={"platform": PLATFORM}) as client:
+        assert client.base_urls["platform"] == PLATFORM
+        with pytest.raises(ConfigurationError, match="access token"):
+            send(client, platform_get(auth="bearer"))
+    assert not mock.calls
+
+
+def test_platform_call_without_token_needs_no_api_key(
+    mock: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HAULMER_API_KEY", raising=False)
+    mock.get(f"{PLATFORM}/v1/orders/o1").respond(json={"id": "o1"})
+    with Haulmer(base_urls={"platform": PLATFORM}) as client:
+        assert send(client, platform_get()) == {"id": "o1"}
+
+
+def test_idempotency_key_is_sent_as_its_documented_header(mock: respx.MockRouter) -> None:
+    route = mock.post(f"{SANDBOX}/v2/dte/document").respond(json={"ok": True})
+    with Haulmer(API_KEY, environment="sandbox") as client:
+        send(
+            client,
+            APIRequest(
+                "POST", "/v2/dte/document", "openfactura", dict, json={}, idempotency_key="order-42"
+            ),
+        )
+    assert route.calls.last.request.headers["Idempotency-Key"] == "order-42"
+
+
+def test_per_call_timeout_overrides_the_client_default(mock: respx.MockRouter) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    with Haulmer(API_KEY, environment="sandbox", timeout=Timeout(20, connect=3)) as client:
+        send(client, get_org())
+        send(client, get_org(timeout=2.5))
+        send(client, get_org(timeout=None))
+    default, short, unlimited = (call.request.extensions["timeout"] for call in route.calls)
+    assert default == {"connect": 3, "read": 20, "write": 20, "pool": 20}
+    assert short == {"connect": 2.5, "read": 2.5, "write": 2.5, "pool": 2.5}
+    assert unlimited == {"connect": None, "read": None, "write": None, "pool": None}
+
+
+def test_default_timeout_is_30_seconds_with_5_to_connect() -> None:
+    assert Haulmer("k").timeout == Timeout(total=30.0, connect=5.0)
+    assert Haulmer("k").max_retries == 2
+
+
+def test_with_options_copies_settings_and_shares_the_pool(
+    mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    parent = Haulmer("k1", environment="production", base_urls={"platform": PLATFORM}, sleep=sleeps)
+    child = parent.with_options(api_key="k2", environment="sandbox", max_retries=5)
+    assert child._http_client is parent._http_client
+    assert child.base_urls == {"openfactura": SANDBOX, "platform": PLATFORM}
+    assert (child.max_retries, parent.max_retries) == (5, 2)
+    send(child, get_org())
+    assert route.calls.last.request.headers["apikey"] == "k2"
+    child.close()
+    assert not parent.is_closed  # a copy never closes the shared pool
+    parent.close()
+    assert parent.is_closed
+
+
+def test_context_manager_closes_its_own_pool_but_not_a_users() -> None:
+    with Haulmer("k") as client:
+        pass
+    assert client.is_closed
+    users = httpx.Client()
+    with Haulmer("k", http_client=users):
+        pass
+    assert not users.is_closed
+    users.close()
+
+
+async def test_async_context_manager_closes_its_pool() -> None:
+    async with AsyncHaulmer("k") as client:
+        copy = client.with_options(timeout=5)
+        await copy.aclose()
+        assert not client.is_closed
+    assert client.is_closed
+
+
+def test_resource_properties_are_cached_per_client() -> None:
+    client = Haulmer("k")
+    try:
+        first = client.openfactura
+    except ImportError:
+        pytest.fail("haulmer.openfactura must provide OpenFactura")
+    assert client.openfactura is first
+    assert client.with_options(max_retries=0).openfactura is not first
+
+
+def test_client_repr_shows_no_secret() -> None:
+    client = Haulmer(API_KEY, access_token="secret-token", environment="sandbox")
+    text = repr(client)
+    assert API_KEY not in text
+    assert "secret-token" not in text
+    assert "api_key=<set>" in text
+    assert "sandbox" in text
+    assert API_KEY not in repr(client._config)
+    assert "secret-token" not in repr(client._config)

@@ -1,0 +1,317 @@
+"""Retries: what is retried, how many times, how long the client waits, and idempotency."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+import httpx
+import pytest
+import respx
+
+from haulmer import AsyncHaulmer, Haulmer
+from haulmer._resource import APIRequest
+from haulmer._retry import (
+    MAX_SERVER_WAIT,
+    Failure,
+    backoff,
+    parse_retry_after,
+    server_wait,
+    should_retry,
+    wait_before_retry,
+)
+from haulmer.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    BadRequestError,
+    RateLimitError,
+    ServerError,
+)
+
+from .conftest import SANDBOX, Sleeps
+from .helpers import asend, emit, get_org, send
+
+ORG_URL = f"{SANDBOX}/v2/dte/organization"
+DOC_URL = f"{SANDBOX}/v2/dte/document"
+ORG = {"rut": "76795561-8"}
+
+
+# --- the pure policy ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("safe", [True, False])
+def test_refused_connections_are_always_retried(safe: bool) -> None:
+    assert should_retry(failure=Failure.CONNECT, retry_safe=safe)
+
+
+@pytest.mark.parametrize("failure", [Failure.TIMEOUT, Failure.NETWORK])
+def test_timeouts_and_broken_connections_are_retried_only_when_safe(failure: Failure) -> None:
+    assert should_retry(failure=failure, retry_safe=True)
+    assert not should_retry(failure=failure, retry_safe=False)
+
+
+@pytest.mark.parametrize("status", [408, 429])
+def test_408_and_429_are_always_retried(status: int) -> None:
+    assert should_retry(status_code=status, retry_safe=False)
+
+
+def test_of21_is_retried_even_on_a_400() -> None:
+    assert should_retry(status_code=400, code="OF-21", retry_safe=False)
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_5xx_is_retried_only_when_safe(status: int) -> None:
+    assert should_retry(status_code=status, retry_safe=True)
+    assert not should_retry(status_code=status, retry_safe=False)
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422])
+def test_other_4xx_are_never_retried(status: int) -> None:
+    assert not should_retry(status_code=status, code="OF-10", retry_safe=True)
+
+
+def test_retry_after_in_seconds_and_as_an_http_date() -> None:
+    now = 1_800_000_000.0
+    assert parse_retry_after("12", now=now) == 12.0
+    assert parse_retry_after(email.utils.formatdate(now + 30, usegmt=True), now=now) == 30.0
+    assert parse_retry_after(email.utils.formatdate(now - 30, usegmt=True), now=now) == 0.0
+    assert parse_retry_after("soon", now=now) is None
+
+
+def test_server_wait_prefers_headers_then_field_then_message_and_is_capped() -> None:
+    assert server_wait({"retry-after": "3"}, message="Try again in 9 seconds", now=0) == 3.0
+    assert server_wait({"retry-after-ms": "250"}, now=0) == 0.25
+    assert server_wait({}, retry_after_field=5, message="Try again in 9 seconds", now=0) == 5.0
+    assert server_wait({}, message="Rate limit is exceeded. Try again in 9 seconds.", now=0) == 9
+    assert server_wait({"retry-after": "3600"}, now=0) == MAX_SERVER_WAIT
+    assert server_wait({}, message="nothing here", now=0) is None
+
+
+def test_backoff_grows_exponentially_with_bounded_jitter() -> None:
+    assert [backoff(n, jitter=0.0) for n in (1, 2, 3, 4, 5, 6)] == [0.5, 1, 2, 4, 8, 8]
+    assert backoff(1, jitter=0.999) > 0.375
+    assert wait_before_retry(3, server=1.5, jitter=0.5) == 1.5
+
+
+# --- the send loop ---------------------------------------------------------------------------
+
+
+def test_get_is_retried_max_retries_times_on_5xx(
+    client: Haulmer, mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    route = mock.get(ORG_URL).respond(503)
+    with pytest.raises(ServerError):
+        send(client, get_org())
+    assert route.call_count == 3  # 1 + max_retries=2
+    assert len(sleeps) == 2
+    assert 0.375 <= sleeps[0] <= 0.5
+    assert 0.75 <= sleeps[1] <= 1.0
+
+
+def test_a_retry_that_succeeds_returns_the_answer(client: Haulmer, mock: respx.MockRouter) -> None:
+    route = mock.get(ORG_URL)
+    route.side_effect = [httpx.Response(500), httpx.Response(502), httpx.Response(200, json=ORG)]
+    assert send(client, get_org()).rut == "76795561-8"
+    assert route.call_count == 3
+
+
+def test_max_retries_zero_sends_once(
+    client: Haulmer, mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    route = mock.get(ORG_URL).respond(503)
+    with pytest.raises(ServerError):
+        send(client.with_options(max_retries=0), get_org())
+    assert route.call_count == 1
+    assert sleeps == []
+
+
+def test_per_call_max_retries_overrides_the_client(client: Haulmer, mock: respx.MockRouter) -> None:
+    route = mock.get(ORG_URL).respond(503)
+    with pytest.raises(ServerError):
+        send(client, get_org(max_retries=4))
+    assert route.call_count == 5
+    with pytest.raises(ServerError):
+        send(client, get_org(max_retries=0))
+    assert route.call_count == 6
+
+
+def test_retry_after_seconds_header_sets_the_wait(
+    client: Haulmer, mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    mock.get(ORG_URL).side_effect = [
+        httpx.Response(429, headers={"Retry-After": "4"}, json={"message": "slow down"}),
+        httpx.Response(200, json=ORG),
+    ]
+    send(client, get_org())
+    assert sleeps == [4.0]
+
+
+def test_retry_after_http_date_header_sets_the_wait(
+    client: Haulmer, mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    when = email.utils.formatdate(time.time() + 10, usegmt=True)
+    mock.get(ORG_URL).side_effect = [
+        httpx.Response(503, headers={"Retry-After": when}),
+        httpx.Response(200, json=ORG),
+    ]
+    send(client, get_org())
+    assert len(sleeps) == 1
+    assert 8.0 <= sleeps[0] <= 10.0
+
+
+def test_try_again_message_sets_the_wait(
+    client: Haulmer, mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    body = {"statusCode": 429, "message": "Rate limit is exceeded. Try again in 2 seconds."}
+    mock.get(ORG_URL).side_effect = [httpx.Response(429, json=body), httpx.Response(200, json=ORG)]
+    send(client, get_org())
+    assert sleeps == [2.0]
+
+
+def test_server_wait_is_capped_at_sixty_seconds(
+    client: Haulmer, mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    mock.get(ORG_URL).side_effect = [
+        httpx.Response(429, headers={"Retry-After": "86400"}),
+        httpx.Response(200, json=ORG),
+    ]
+    send(client, get_org())
+    assert sleeps == [60.0]
+
+
+def test_rate_limited_post_without_key_is_retried(client: Haulmer, mock: respx.MockRouter) -> None:
+    route = mock.post(DOC_URL)
+    route.side_effect = [httpx.Response(429, json={}), httpx.Response(200, json={"ok": 1})]
+    assert send(client, emit()) == {"ok": 1}
+    assert route.call_count == 2
+
+
+def test_rate_limit_error_surfaces_after_the_last_retry(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.get(ORG_URL).respond(429, headers={"Retry-After": "1"})
+    with pytest.raises(RateLimitError) as info:
+        send(client, get_org())
+    assert info.value.retry_after == 1.0
+
+
+def test_of21_is_retried(client: Haulmer, mock: respx.MockRouter) -> None:
+    route = mock.post(DOC_URL)
+    busy = {"error": {"code": "OF-21", "message": "Base de datos no disponible"}}
+    route.side_effect = [httpx.Response(400, json=busy), httpx.Response(200, json={"ok": 1})]
+    assert send(client, emit()) == {"ok": 1}
+
+
+def test_other_4xx_is_not_retried(client: Haulmer, mock: respx.MockRouter) -> None:
+    route = mock.get(ORG_URL).respond(400, json={"error": {"code": "OF-10", "message": "bad"}})
+    with pytest.raises(BadRequestError):
+        send(client, get_org())
+    assert route.call_count == 1
+
+
+def test_idempotency_key_is_identical_on_every_attempt(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(DOC_URL)
+    route.side_effect = [
+        httpx.ReadTimeout("slow"),
+        httpx.Response(500),
+        httpx.Response(200, json={"ok": 1}),
+    ]
+    assert send(client, emit(idempotency_key="order-7")) == {"ok": 1}
+    keys = [call.request.headers["Idempotency-Key"] for call in route.calls]
+    assert keys == ["order-7", "order-7", "order-7"]
+
+
+def test_post_without_key_is_not_retried_after_a_timeout(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(DOC_URL).mock(side_effect=httpx.ReadTimeout("slow"))
+    with pytest.raises(APITimeoutError) as info:
+        send(client, emit())
+    assert route.call_count == 1
+    assert isinstance(info.value.__cause__, httpx.ReadTimeout)
+    assert info.value.request_sent is True
+    assert "timeout=" in str(info.value)
+
+
+def test_post_without_key_is_not_retried_after_a_5xx(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(DOC_URL).respond(502)
+    with pytest.raises(ServerError):
+        send(client, emit())
+    assert route.call_count == 1
+
+
+def test_read_only_post_marked_safe_is_retried_after_a_timeout(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    url = f"{SANDBOX}/v2/dte/document/issued"
+    route = mock.post(url)
+    route.side_effect = [httpx.ReadTimeout("slow"), httpx.Response(200, json={"data": []})]
+    request = APIRequest("POST", "/v2/dte/document/issued", "openfactura", dict, json={}, safe=True)
+    assert send(client, request) == {"data": []}
+    assert route.call_count == 2
+
+
+def test_connection_refused_before_sending_is_retried_even_for_a_post(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(DOC_URL)
+    route.side_effect = [httpx.ConnectError("refused"), httpx.Response(200, json={"ok": 1})]
+    assert send(client, emit()) == {"ok": 1}
+    assert route.call_count == 2
+
+
+def test_connection_dropped_after_sending_a_post_is_not_retried(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(DOC_URL).mock(side_effect=httpx.RemoteProtocolError("dropped"))
+    with pytest.raises(APIConnectionError) as info:
+        send(client, emit())
+    assert route.call_count == 1
+    assert info.value.request_sent is True
+
+
+def test_get_timeouts_are_retried_then_surface_with_their_cause(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.get(ORG_URL).mock(side_effect=httpx.ConnectTimeout("no route"))
+    with pytest.raises(APITimeoutError) as info:
+        send(client, get_org())
+    assert route.call_count == 3
+    assert isinstance(info.value.__cause__, httpx.ConnectTimeout)
+    assert info.value.request_sent is False
+
+
+async def test_async_client_retries_with_the_same_policy(
+    aclient: AsyncHaulmer, mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    route = mock.post(DOC_URL)
+    route.side_effect = [
+        httpx.Response(503, headers={"Retry-After": "3"}),
+        httpx.Response(200, json={"ok": 1}),
+    ]
+    assert await asend(aclient, emit(idempotency_key="k")) == {"ok": 1}
+    assert sleeps == [3.0]
+    assert [c.request.headers["Idempotency-Key"] for c in route.calls] == ["k", "k"]
+
+
+async def test_async_post_without_key_is_not_retried_after_a_timeout(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(DOC_URL).mock(side_effect=httpx.WriteTimeout("slow"))
+    with pytest.raises(APITimeoutError) as info:
+        await asend(aclient, emit())
+    assert route.call_count == 1
+    assert isinstance(info.value.__cause__, httpx.WriteTimeout)
+
+
+async def test_async_max_retries_zero_sends_once(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.get(ORG_URL).respond(500)
+    with pytest.raises(ServerError):
+        await asend(aclient, get_org(max_retries=0))
+    assert route.call_count == 1
