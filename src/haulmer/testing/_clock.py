@@ -44,7 +44,8 @@ class FakeClock:
         delta = dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
         if delta < dt.timedelta(0):
             raise ValueError("FakeClock.advance() only moves forward; use set() to go back")
-        self._now = self._now + delta
+        # Elapsed time, not wall-clock arithmetic: correct across DST changes.
+        self._now = (self._now.astimezone(dt.timezone.utc) + delta).astimezone(SANTIAGO)
         return self._now
 
     def set(self, when: dt.datetime) -> None:

@@ -1,0 +1,93 @@
+"""The fake clock (Chilean time, moves only when told) and path-template routing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from haulmer.testing import FakeClock, FakeRequest, FakeResponse, Router
+
+
+def test_clock_starts_where_told_in_santiago_time() -> None:
+    clock = FakeClock(dt.datetime(2026, 1, 15, 9, 30))
+    assert clock.now().isoformat() == "2026-01-15T09:30:00-03:00"
+    assert clock.today() == dt.date(2026, 1, 15)
+
+
+def test_clock_without_start_begins_at_real_now_and_stays_put() -> None:
+    clock = FakeClock()
+    first = clock.now()
+    assert abs((dt.datetime.now(dt.timezone.utc) - first).total_seconds()) < 60
+    assert clock.now() == first
+
+
+def test_advance_set_sleep_and_reset() -> None:
+    clock = FakeClock(dt.datetime(2026, 6, 1, 12, 0))
+    clock.advance(days=1, hours=2, minutes=3, seconds=4)
+    assert clock.now().isoformat() == "2026-06-02T14:03:04-04:00"
+    clock.sleep(56)
+    assert clock.now().second == 0
+    clock.set(dt.datetime(2026, 6, 10, 0, 0, tzinfo=dt.timezone.utc))
+    assert clock.now().isoformat() == "2026-06-09T20:00:00-04:00"
+    clock.reset()
+    assert clock.now().isoformat() == "2026-06-01T12:00:00-04:00"
+    with pytest.raises(ValueError, match="only moves forward"):
+        clock.advance(seconds=-1)
+
+
+async def test_async_sleep_advances_the_clock() -> None:
+    clock = FakeClock(dt.datetime(2026, 6, 1, 12, 0))
+    await clock.asleep(90)
+    assert (clock.now().minute, clock.now().second) == (1, 30)
+    assert clock.timestamp() == clock.now().timestamp()
+
+
+def test_advance_counts_elapsed_time_across_a_dst_change() -> None:
+    # Chile moved clocks forward on 2026-09-06 at 00:00 (-04:00 -> -03:00).
+    clock = FakeClock(dt.datetime(2026, 9, 5, 12, 0))
+    clock.advance(hours=24)
+    assert clock.now().isoformat() == "2026-09-06T13:00:00-03:00"
+
+
+def _answer(text: str) -> object:
+    return lambda request: FakeResponse(json={"route": text, "params": request.path_params})
+
+
+def test_router_matches_templates_and_prefers_literals() -> None:
+    router = Router()
+    router.add("GET", "/v2/dte/document/{token}/{value}", _answer("token"), name="by_token")  # type: ignore[arg-type]
+    router.add("GET", "/v2/dte/organization/document", _answer("org"))  # type: ignore[arg-type]
+    router.add("GET", "/v2/dte/{a}/{b}", _answer("generic"))  # type: ignore[arg-type]
+    route, params = router.match("GET", "/v2/dte/document/abc/xml") or (None, {})
+    assert route is not None
+    assert route.name == "by_token"
+    assert params == {"token": "abc", "value": "xml"}
+    org = router.match("get", "/v2/dte/organization/document")
+    assert org is not None
+    assert org[0].name == "GET /v2/dte/organization/document"
+    assert router.match("POST", "/v2/dte/organization/document") is None
+    assert router.match("GET", "/v2/dte/document/abc/xml/extra") is None
+
+
+def test_route_selectors() -> None:
+    router = Router()
+    route = router.add("POST", "/v1/orders", _answer("orders"), name="checkout.create")  # type: ignore[arg-type]
+    for selector in ("checkout.create", "/v1/orders", "POST /v1/orders", "*"):
+        assert route.matches(selector)
+    assert not route.matches("GET /v1/orders")
+    assert router.find("checkout.create") == [route]
+
+
+def test_fake_request_json_and_case_insensitive_headers() -> None:
+    from haulmer.testing._wire import Headers
+
+    request = FakeRequest(
+        "POST", "/x", headers=Headers({"Content-Type": "application/json"}), content=b'{"a": 1}'
+    )
+    assert request.json() == {"a": 1}
+    assert request.headers["content-type"] == "application/json"
+    assert "CONTENT-TYPE" in request.headers
+    response = FakeResponse(201, json={"ok": True})
+    assert response.all_headers()["Content-Type"].startswith("application/json")
+    assert FakeResponse(204).body == b""

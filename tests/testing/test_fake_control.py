@@ -1,0 +1,132 @@
+"""Fault injection through the one transport: statuses, drops before/after, slow answers, log."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fake_bodies import HAULMER_KEY, factura
+
+from haulmer.testing import FakeHaulmer
+
+
+def test_fail_next_answers_the_status_then_recovers(fake: FakeHaulmer, wire: httpx.Client) -> None:
+    fake.control.fail_next("openfactura.organization.get", status=503, times=2, retry_after=7)
+    first = wire.get("/v2/dte/organization")
+    assert first.status_code == 503
+    assert first.headers["Retry-After"] == "7"
+    assert first.json() == {"statusCode": 503, "message": "Service Unavailable"}
+    assert wire.get("/v2/dte/organization").status_code == 503
+    assert wire.get("/v2/dte/organization").status_code == 200
+
+
+def test_fail_next_429_uses_the_gateway_wording(fake: FakeHaulmer, wire: httpx.Client) -> None:
+    fake.control.fail_next("*", status=429, retry_after=2)
+    assert wire.get("/v2/dte/organization").json() == {
+        "statusCode": 429,
+        "message": "Rate limit is exceeded. Try again in 2 seconds.",
+    }
+
+
+def test_fail_next_with_a_code_uses_the_business_envelope(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    fake.control.fail_next("POST /v2/dte/document", status=400, code="OF-21", message="BD caída")
+    answer = wire.post("/v2/dte/document", json=factura())
+    assert answer.json() == {"error": {"message": "BD caída", "code": "OF-21"}}
+    assert fake.openfactura_state.documents == []
+
+
+def test_selectors_only_hit_their_route(fake: FakeHaulmer, wire: httpx.Client) -> None:
+    fake.control.fail_next("/v2/dte/taxpayer/{rut}", status=500)
+    assert wire.get("/v2/dte/organization").status_code == 200
+    assert wire.get("/v2/dte/taxpayer/76430498-5").status_code == 500
+    fake.control.fail_next("/nowhere", status=502)
+    assert wire.get("/nowhere").status_code == 502
+
+
+def test_drop_before_raises_connect_error_and_nothing_happens(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    fake.control.drop_connection("openfactura.documents.issue", when="before")
+    with pytest.raises(httpx.ConnectError):
+        wire.post("/v2/dte/document", json=factura())
+    assert fake.openfactura_state.documents == []
+    assert fake.requests.last.outcome == "dropped_before"
+    assert fake.requests.last.status is None
+
+
+def test_drop_after_raises_read_error_but_the_document_exists(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    fake.control.drop_connection("openfactura.documents.issue", when="after")
+    with pytest.raises(httpx.ReadError):
+        wire.post("/v2/dte/document", json=factura())
+    assert len(fake.openfactura_state.documents) == 1
+    assert fake.requests.last.outcome == "dropped_after"
+    assert fake.requests.last.status == 200
+
+
+def test_slow_answer_moves_the_fake_clock_without_sleeping(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    before = fake.clock.now()
+    fake.control.slow("openfactura.organization.get", seconds=4)
+    assert wire.get("/v2/dte/organization", timeout=5).status_code == 200
+    assert (fake.clock.now() - before).total_seconds() == 4
+
+
+def test_slow_answer_past_the_read_timeout_is_a_timeout_after_acting(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    before = fake.clock.now()
+    fake.control.slow("openfactura.documents.issue", seconds=60)
+    with pytest.raises(httpx.ReadTimeout):
+        wire.post("/v2/dte/document", json=factura(), timeout=30)
+    assert (fake.clock.now() - before).total_seconds() == 30
+    assert len(fake.openfactura_state.documents) == 1
+    assert fake.requests.last.outcome == "timed_out"
+
+
+async def test_async_client_sees_the_same_faults(fake: FakeHaulmer) -> None:
+    async with httpx.AsyncClient(
+        transport=fake.transport, base_url="http://f", headers={"apikey": HAULMER_KEY}
+    ) as client:
+        assert (await client.get("/v2/dte/organization")).status_code == 200
+        fake.control.drop_connection(when="before")
+        with pytest.raises(httpx.ConnectError):
+            await client.get("/v2/dte/organization")
+        fake.control.fail_next(status=500)
+        assert (await client.get("/v2/dte/organization")).status_code == 500
+        answer = await client.post("/v2/dte/document", json=factura(response=["FOLIO"]))
+        assert answer.json()["FOLIO"] == 1
+
+
+def test_request_log_records_routes_bodies_and_answers(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    wire.post("/v2/dte/document", json=factura(), headers={"Idempotency-Key": "k1"})
+    wire.get("/v2/dte/organization?extra_fields=logo")
+    issued = fake.requests.for_route("openfactura.documents.issue")
+    assert len(issued) == 1
+    assert issued[0].json()["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] == 33
+    assert issued[0].headers["idempotency-key"] == "k1"
+    assert issued[0].status == 200
+    assert "TOKEN" in issued[0].response
+    assert fake.requests.last.query == {"extra_fields": "logo"}
+    assert HAULMER_KEY not in repr(fake.requests.last.headers)
+    assert fake.requests.for_route("GET /v2/dte/organization") == [fake.requests.last]
+
+
+def test_invalid_control_arguments_are_refused(fake: FakeHaulmer) -> None:
+    with pytest.raises(ValueError, match="times"):
+        fake.control.fail_next(times=0)
+    with pytest.raises(ValueError, match="when"):
+        fake.control.drop_connection(when="during")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="seconds"):
+        fake.control.slow(seconds=-1)
+
+
+def test_reset_clears_pending_faults(fake: FakeHaulmer, wire: httpx.Client) -> None:
+    fake.control.fail_next(status=500, times=5)
+    fake.reset()
+    assert wire.get("/v2/dte/organization").status_code == 200
