@@ -78,7 +78,7 @@ def _lenient_value(shape: _FieldShape, value: Any) -> Any:
 class SiiModel(BaseModel):
     """Base of the document sections: SII element names are the aliases."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(populate_by_name=True, extra="forbid", coerce_numbers_to_str=True)
 
     @model_validator(mode="before")
     @classmethod

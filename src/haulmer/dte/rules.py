@@ -28,7 +28,7 @@ from haulmer.dte.models import (
     Transporte,
 )
 from haulmer.dte.sii_dict import BOLETA_ELEMENTS, BOLETA_RENAMES, DTE_ONLY_BOLETA_ELEMENTS
-from haulmer.errors import ErrorDetail
+from haulmer.errors import DocumentError, ErrorDetail
 
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
@@ -246,9 +246,7 @@ def _reference_problems(doc: Document) -> list[ErrorDetail]:
     for index, ref in enumerate(refs):
         where = f"Referencia[{index + 1}]"
         if tipo.is_boleta:
-            if ref.cod_ref is not None and not isinstance(ref.cod_ref, CodRef | str):
-                problems.append(ErrorDetail(f"{where}.CodRef", "must be text"))
-            continue
+            continue  # boleta references: every element optional, CodRef free text
         if _required(ref.tipo_doc_ref):
             problems.append(ErrorDetail(f"{where}.TpoDocRef", "required (e.g. 33, 801)"))
         if _required(ref.folio_ref):
@@ -286,6 +284,13 @@ def _line_problems(doc: Document) -> list[ErrorDetail]:
             problems.append(ErrorDetail(f"{where}.CodImpAdic", "at most 2 codes"))
         if line.cod_imp_adic and tipo.is_boleta:
             problems.append(ErrorDetail(f"{where}.CodImpAdic", "boletas carry no CodImpAdic"))
+        elif line.cod_imp_adic and (tipo.is_exempt or line.ind_exe is not None):
+            problems.append(
+                ErrorDetail(
+                    f"{where}.CodImpAdic",
+                    "additional taxes and retenciones apply to afecto lines only; remove it",
+                )
+            )
     if len(doc.descuentos_recargos) > 20:
         problems.append(ErrorDetail("DscRcgGlobal", "at most 20 global discounts or surcharges"))
     for index, item in enumerate(doc.descuentos_recargos):
@@ -344,12 +349,8 @@ def totals_problems(doc: Document) -> list[ErrorDetail]:
                     )
                 )
         expected = doc.totals
-    except Exception as exc:  # a DocumentError from the calculator: report its details
-        from haulmer.errors import DocumentError
-
-        if isinstance(exc, DocumentError):
-            return problems + exc.details
-        raise
+    except DocumentError as exc:  # the calculator refused the lines: report why
+        return problems + exc.details
     given = doc.encabezado.totales
     if given is None:
         return problems

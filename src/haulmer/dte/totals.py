@@ -13,9 +13,9 @@ Pure functions over the models. Rounding is half up to the peso (the SII's rule;
    is taken as is.
 4. IVA: net prices -> ``IVA = round(neto x 19%)``. Gross prices (boletas unless IndMntNeto 2,
    facturas with MntBruto 1) -> ``neto = round(total / 1.19)`` and ``IVA = total - neto``.
-5. Additional taxes and retenciones by CodImpAdic on the lines' MontoItem: additional ones
-   (licores 24...) add to MntTotal; retenciones (IVA retenido total 15, trigo 34...) subtract, and
-   IVANoRet = IVA - retained when positive.
+5. Additional taxes and retenciones by CodImpAdic on the afecto lines' MontoItem (before global
+   discounts): additional ones (licores 24...) add to MntTotal; retenciones (IVA retenido total
+   15, trigo 34...) subtract, and IVANoRet = IVA - retained when positive.
 6. MntTotal = MntNeto + MntExe + IVA + additional - retained + GrntDep; MontoPeriodo (boletas:
    TotalPeriodo) = MntTotal + MontoNF when there are non-billable lines.
 """
@@ -190,9 +190,11 @@ def _taxes(
     montos: Sequence[int],
     extra_rates: Mapping[str, Decimal],
 ) -> tuple[list[ImptoReten], int, int]:
-    """ImptoReten entries by code, the added total and the retained total."""
+    """ImptoReten entries by code, the added total and the retained total (afecto lines only)."""
     bases: dict[str, int] = {}
     for line, monto in zip(lines, montos, strict=True):
+        if line.ind_exe is not None:
+            continue
         for code in line.cod_imp_adic:
             bases[code] = bases.get(code, 0) + monto
     entries: list[ImptoReten] = []
@@ -252,7 +254,7 @@ def compute_totals(
 
     impuestos: list[ImptoReten] = []
     added = retained = 0
-    if any(line.cod_imp_adic for line in detalle):
+    if not tipo.is_exempt and any(line.cod_imp_adic for line in detalle):
         if gross:
             raise DocumentError(
                 "additional taxes and retenciones need net line prices",

@@ -1,0 +1,452 @@
+"""haulmer.dte rules: every DocumentError path of check(), check_totals(), check_for_stamping()."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any
+
+import pytest
+
+import haulmer.dte as dte
+from haulmer.dte import Document
+from haulmer.errors import DocumentError, ErrorDetail, ValidationError
+
+BASE: dict[str, Any] = {
+    "Encabezado": {
+        "IdDoc": {"TipoDTE": 33, "Folio": 1, "FchEmis": "2026-02-10"},
+        "Emisor": {
+            "RUTEmisor": "76192083-9",
+            "RznSoc": "SASCO SpA",
+            "GiroEmis": "Tecnología",
+            "Acteco": [726000],
+            "DirOrigen": "Santa Cruz",
+            "CmnaOrigen": "Santa Cruz",
+        },
+        "Receptor": {
+            "RUTRecep": "60803000-K",
+            "RznSocRecep": "Servicio de Impuestos Internos",
+            "GiroRecep": "Gobierno",
+            "DirRecep": "Santiago",
+            "CmnaRecep": "Santiago",
+        },
+    },
+    "Detalle": [{"NmbItem": "Conectores RJ45", "QtyItem": 450, "PrcItem": 70}],
+}
+BOLETA: dict[str, Any] = {
+    "Encabezado": {
+        "IdDoc": {"TipoDTE": 39, "Folio": 1, "FchEmis": "2026-02-10", "IndServicio": 3},
+        "Emisor": {"RUTEmisor": "76192083-9", "RznSocEmisor": "SASCO SpA"},
+        "Receptor": {"RUTRecep": "66666666-6"},
+    },
+    "Detalle": [{"NmbItem": "Producto", "PrcItem": 1190}],
+}
+REFERENCE = {"TpoDocRef": "33", "FolioRef": "1", "FchRef": "2026-02-01", "CodRef": 1}
+
+
+def _doc(base: dict[str, Any] = BASE, **changes: Any) -> Document:
+    """A copy of ``base`` with ``changes`` at dotted paths (``Encabezado.Emisor.RznSoc``)."""
+    data = copy.deepcopy(base)
+    for path, value in changes.items():
+        *parents, leaf = path.split("__")
+        node = data
+        for key in parents:
+            node = node.setdefault(key, {})
+        if value is None:
+            node.pop(leaf, None)
+        else:
+            node[leaf] = value
+    return Document.model_validate(data)
+
+
+def _problems(doc: Document) -> list[ErrorDetail]:
+    with pytest.raises(DocumentError) as info:
+        doc.check()
+    return info.value.details
+
+
+def _fields(doc: Document) -> list[str]:
+    return [d.field for d in _problems(doc)]
+
+
+def test_a_good_factura_passes() -> None:
+    _doc().check()
+    _doc().check_for_stamping()
+    _doc(BOLETA).check()
+
+
+def test_document_error_is_a_validation_error_listing_every_problem() -> None:
+    doc = _doc(Encabezado__Emisor__RznSoc=None, Encabezado__Emisor__GiroEmis=None)
+    with pytest.raises(ValidationError) as info:
+        doc.check()
+    assert isinstance(info.value, DocumentError)
+    assert "Factura electrónica (33) has 2 problems" in str(info.value)
+    assert "Encabezado.Emisor.RznSoc" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "Encabezado.Emisor.RznSoc",
+        "Encabezado.Emisor.GiroEmis",
+        "Encabezado.Emisor.Acteco",
+        "Encabezado.Emisor.DirOrigen",
+        "Encabezado.Emisor.CmnaOrigen",
+        "Encabezado.Receptor.RznSocRecep",
+        "Encabezado.Receptor.GiroRecep",
+        "Encabezado.Receptor.DirRecep",
+        "Encabezado.Receptor.CmnaRecep",
+    ],
+)
+def test_factura_required_fields(path: str) -> None:
+    doc = _doc(**{path.replace(".", "__"): None})
+    assert _fields(doc) == [path]
+
+
+def test_required_text_cannot_be_blank() -> None:
+    assert _fields(_doc(Encabezado__Emisor__RznSoc="   ")) == ["Encabezado.Emisor.RznSoc"]
+
+
+def test_nota_does_not_require_receptor_giro_but_guia_requires_ind_traslado() -> None:
+    nota = _doc(
+        Encabezado__IdDoc__TipoDTE=61, Encabezado__Receptor__GiroRecep=None, Referencia=[REFERENCE]
+    )
+    nota.check()
+    guia = _doc(Encabezado__IdDoc__TipoDTE=52)
+    assert _fields(guia) == ["Encabezado.IdDoc.IndTraslado"]
+
+
+def test_boleta_requires_ind_servicio() -> None:
+    assert _fields(_doc(BOLETA, Encabezado__IdDoc__IndServicio=None)) == [
+        "Encabezado.IdDoc.IndServicio"
+    ]
+
+
+def test_acteco_count_and_digits() -> None:
+    too_many = _doc(Encabezado__Emisor__Acteco=[1, 2, 3, 4, 5])
+    assert _fields(too_many) == ["Encabezado.Emisor.Acteco"]
+    too_long = _doc(Encabezado__Emisor__Acteco=[1234567])
+    assert _fields(too_long) == ["Encabezado.Emisor.Acteco[1]"]
+
+
+def test_at_most_two_phone_numbers() -> None:
+    doc = _doc(Encabezado__Emisor__Telefono=["1", "2", "3"])
+    assert _fields(doc) == ["Encabezado.Emisor.Telefono"]
+
+
+@pytest.mark.parametrize(
+    ("path", "length", "limit"),
+    [
+        ("Encabezado.Emisor.RznSoc", 101, 100),
+        ("Encabezado.Emisor.GiroEmis", 81, 80),
+        ("Encabezado.Receptor.GiroRecep", 41, 40),
+        ("Encabezado.Receptor.CmnaRecep", 21, 20),
+        ("Encabezado.Emisor.DirOrigen", 71, 70),
+    ],
+)
+def test_text_longer_than_the_schema_allows(path: str, length: int, limit: int) -> None:
+    problems = _problems(_doc(**{path.replace(".", "__"): "x" * length}))
+    assert [(p.field, p.issue) for p in problems] == [
+        (path, f"is {length} characters long; the SII allows at most {limit}")
+    ]
+
+
+def test_lengths_inside_lines_and_references() -> None:
+    doc = _doc(
+        Detalle=[
+            {
+                "NmbItem": "n" * 81,
+                "PrcItem": 1,
+                "UnmdItem": "KILOS",
+                "CdgItem": [{"TpoCodigo": "INT1", "VlrCodigo": "v" * 36}],
+            }
+        ],
+        Referencia=[{**REFERENCE, "RazonRef": "r" * 91, "CodRef": None}],
+    )
+    assert _fields(doc) == [
+        "Detalle[1].CdgItem[1].VlrCodigo",
+        "Detalle[1].NmbItem",
+        "Detalle[1].UnmdItem",
+        "Referencia[1].RazonRef",
+    ]
+
+
+def test_boleta_lengths_use_boleta_names() -> None:
+    doc = _doc(BOLETA, Encabezado__Emisor__RznSocEmisor="x" * 101)
+    assert _fields(doc) == ["Encabezado.Emisor.RznSocEmisor"]
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("Encabezado.IdDoc.FmaPago", 4),
+        ("Encabezado.IdDoc.MedioPago", "XX"),
+        ("Encabezado.IdDoc.IndServicio", 4),
+        ("Encabezado.IdDoc.TipoDespacho", 9),
+        ("Encabezado.IdDoc.TpoTranVenta", 5),
+        ("Encabezado.IdDoc.MntBruto", 2),
+        ("Encabezado.IdDoc.TpoCtaPago", "OTRA"),
+    ],
+)
+def test_enumerations_of_facturas(path: str, value: Any) -> None:
+    problems = _problems(_doc(**{path.replace(".", "__"): value}))
+    assert problems[0].field == path
+    assert "is not one of" in problems[0].issue
+
+
+def test_enumerations_of_boletas() -> None:
+    doc = _doc(BOLETA, Encabezado__IdDoc__MedioPago="CH", Encabezado__IdDoc__IndServicio=5)
+    assert _fields(doc) == ["Encabezado.IdDoc.IndServicio", "Encabezado.IdDoc.MedioPago"]
+
+
+def test_ind_exe_values_differ_between_facturas_and_boletas() -> None:
+    factura = _doc(Detalle=[{"NmbItem": "x", "PrcItem": 1, "IndExe": 6}])
+    assert "Detalle[1].IndExe" in _fields(factura)
+    boleta = _doc(BOLETA, Detalle=[{"NmbItem": "x", "PrcItem": 1, "IndExe": 3}])
+    assert "Detalle[1].IndExe" in _fields(boleta)
+
+
+def test_dates_outside_the_sii_range() -> None:
+    doc = _doc(Encabezado__IdDoc__FchEmis="1999-12-31")
+    assert _fields(doc) == ["Encabezado.IdDoc.FchEmis"]
+
+
+def test_boleta_refuses_elements_its_schema_lacks() -> None:
+    doc = _doc(
+        BOLETA,
+        Encabezado__Emisor__Acteco=[726000],
+        Encabezado__Receptor__GiroRecep="Giro",
+        Referencia=[{"TpoDocRef": "39", "FchRef": "2026-01-01"}],
+    )
+    problems = _problems(doc)
+    assert [p.field for p in problems] == [
+        "Encabezado.Emisor.Acteco",
+        "Encabezado.Receptor.GiroRecep",
+        "Referencia[1].FchRef",
+    ]
+    assert "EnvioBOLETA_v11" in problems[0].issue
+
+
+def test_facturas_refuse_boleta_only_elements() -> None:
+    doc = _doc(Encabezado__IdDoc__IndMntNeto=2, Encabezado__Receptor__TelefonoRecep="1")
+    assert _fields(doc) == ["Encabezado.IdDoc.IndMntNeto", "Encabezado.Receptor.TelefonoRecep"]
+
+
+def test_lines_are_required() -> None:
+    assert _fields(_doc(Detalle=[])) == ["Detalle"]
+
+
+def test_at_most_60_lines_on_facturas_and_1000_on_boletas() -> None:
+    line = {"NmbItem": "x", "PrcItem": 1}
+    assert _fields(_doc(Detalle=[line] * 61)) == ["Detalle"]
+    _doc(Detalle=[line] * 60).check()
+    _doc(BOLETA, Detalle=[line] * 1000).check()
+    problems = _problems(_doc(BOLETA, Detalle=[line] * 1001))
+    assert [(p.field, p.issue) for p in problems] == [
+        ("Detalle", "1001 lines; the SII allows at most 1000")
+    ]
+
+
+def test_line_numbers_must_follow_the_order() -> None:
+    doc = _doc(Detalle=[{"NroLinDet": 2, "NmbItem": "x", "PrcItem": 1}])
+    assert _fields(doc) == ["Detalle[1].NroLinDet"]
+
+
+def test_line_name_cannot_be_blank() -> None:
+    assert _fields(_doc(Detalle=[{"NmbItem": " ", "PrcItem": 1}])) == ["Detalle[1].NmbItem"]
+
+
+def test_code_counts_per_line() -> None:
+    codes = [{"TpoCodigo": "INT1", "VlrCodigo": str(i)} for i in range(6)]
+    doc = _doc(Detalle=[{"NmbItem": "x", "PrcItem": 1, "CdgItem": codes}])
+    assert _fields(doc) == ["Detalle[1].CdgItem"]
+    taxes = _doc(Detalle=[{"NmbItem": "x", "PrcItem": 1, "CodImpAdic": ["24", "25", "26"]}])
+    assert "Detalle[1].CodImpAdic" in _fields(taxes)
+
+
+def test_cod_imp_adic_only_on_afecto_lines_and_never_on_boletas() -> None:
+    exempt_line = _doc(Detalle=[{"NmbItem": "x", "PrcItem": 1, "IndExe": 1, "CodImpAdic": "24"}])
+    assert _fields(exempt_line) == ["Detalle[1].CodImpAdic"]
+    boleta = _doc(BOLETA, Detalle=[{"NmbItem": "x", "PrcItem": 1190, "CodImpAdic": "24"}])
+    assert "Detalle[1].CodImpAdic" in _fields(boleta)
+
+
+def test_global_discounts_and_surcharges_limits() -> None:
+    item = {"TpoMov": "R", "TpoValor": "$", "ValorDR": 1}
+    assert _fields(_doc(DscRcgGlobal=[item] * 21)) == ["DscRcgGlobal"]
+    numbered = _doc(DscRcgGlobal=[{**item, "NroLinDR": 3}])
+    assert _fields(numbered) == ["DscRcgGlobal[1].NroLinDR"]
+    over = _doc(DscRcgGlobal=[{"TpoMov": "D", "TpoValor": "%", "ValorDR": 150}])
+    assert "DscRcgGlobal[1].ValorDR" in _fields(over)
+
+
+def test_notes_need_a_reference_with_cod_ref() -> None:
+    for tipo in (56, 61):
+        problems = _problems(_doc(Encabezado__IdDoc__TipoDTE=tipo))
+        assert [p.field for p in problems] == ["Referencia"]
+        assert "CodRef" in problems[0].issue
+    no_code = _doc(Encabezado__IdDoc__TipoDTE=61, Referencia=[{**REFERENCE, "CodRef": None}])
+    assert _fields(no_code) == ["Referencia"]
+
+
+def test_reference_fields_required_outside_boletas() -> None:
+    doc = _doc(Referencia=[{"NroLinRef": 1}])
+    assert _fields(doc) == [
+        "Referencia[1].TpoDocRef",
+        "Referencia[1].FolioRef",
+        "Referencia[1].FchRef",
+    ]
+
+
+def test_text_cod_ref_only_on_boletas() -> None:
+    doc = _doc(Referencia=[{**REFERENCE, "CodRef": "SET"}])
+    assert _fields(doc) == ["Referencia[1].CodRef"]
+    _doc(BOLETA, Referencia=[{"NroLinRef": 1, "CodRef": "SET"}]).check()
+
+
+def test_rut_otro_only_on_compra_and_notes() -> None:
+    doc = _doc(Referencia=[{**REFERENCE, "RUTOtr": "1-9"}])
+    assert _fields(doc) == ["Referencia[1].RUTOtr"]
+    _doc(Encabezado__IdDoc__TipoDTE=61, Referencia=[{**REFERENCE, "RUTOtr": "1-9"}]).check()
+
+
+def test_at_most_40_references() -> None:
+    refs = [{**REFERENCE, "NroLinRef": i + 1, "CodRef": None} for i in range(41)]
+    assert _fields(_doc(Referencia=refs)) == ["Referencia"]
+
+
+def test_folio_has_at_most_10_digits() -> None:
+    assert _fields(_doc(Encabezado__IdDoc__Folio=10**10)) == ["Encabezado.IdDoc.Folio"]
+
+
+def test_folio_zero_is_fine_for_openfactura_but_not_for_stamping() -> None:
+    doc = _doc(Encabezado__IdDoc__Folio=0)
+    doc.check()
+    with pytest.raises(DocumentError) as info:
+        doc.check_for_stamping()
+    assert [d.field for d in info.value.details] == ["Encabezado.IdDoc.Folio"]
+    assert "CAF" in info.value.details[0].issue
+    doc.with_folio(42).check_for_stamping()
+
+
+# -- totals ---------------------------------------------------------------------------------------
+
+GOOD_TOTALS = {"MntNeto": 31500, "TasaIVA": 19, "IVA": 5985, "MntTotal": 37485}
+
+
+def test_correct_given_totals_pass() -> None:
+    _doc(Encabezado__Totales=GOOD_TOTALS).check_totals()
+
+
+def test_each_wrong_total_is_named_with_its_expected_value() -> None:
+    wrong = {"MntNeto": 31500, "TasaIVA": 19, "IVA": 5986, "MntTotal": 37486}
+    with pytest.raises(DocumentError) as info:
+        _doc(Encabezado__Totales=wrong).check_totals()
+    assert [(d.field, d.issue) for d in info.value.details] == [
+        ("Encabezado.Totales.IVA", "is 5986, expected 5985"),
+        ("Encabezado.Totales.MntTotal", "is 37486, expected 37485"),
+    ]
+    assert "wrong amounts" in str(info.value)
+
+
+def test_missing_or_extra_amounts_count_as_zero() -> None:
+    extra = {**GOOD_TOTALS, "MntExe": 0}
+    _doc(Encabezado__Totales=extra).check_totals()
+    with pytest.raises(DocumentError) as info:
+        _doc(Encabezado__Totales={**GOOD_TOTALS, "MntExe": 5}).check_totals()
+    assert [(d.field, d.issue) for d in info.value.details] == [
+        ("Encabezado.Totales.MntExe", "is 5, expected 0")
+    ]
+    with pytest.raises(DocumentError) as info:
+        _doc(Encabezado__Totales={"MntTotal": 37485}).check_totals()
+    assert [d.field for d in info.value.details] == [
+        "Encabezado.Totales.MntNeto",
+        "Encabezado.Totales.IVA",
+    ]
+
+
+def test_wrong_tasa_iva() -> None:
+    with pytest.raises(DocumentError) as info:
+        _doc(Encabezado__Totales={**GOOD_TOTALS, "TasaIVA": 18}).check_totals()
+    assert info.value.details[0].field == "Encabezado.Totales.TasaIVA"
+
+
+def test_wrong_line_amount_is_named() -> None:
+    doc = _doc(Detalle=[{"NmbItem": "x", "QtyItem": 450, "PrcItem": 70, "MontoItem": 31000}])
+    with pytest.raises(DocumentError) as info:
+        doc.check_totals()
+    assert info.value.details[0].field == "Detalle[1].MontoItem"
+    assert "expected 31500" in info.value.details[0].issue
+
+
+def test_wrong_retention_and_unexpected_tax() -> None:
+    lines = [{"NmbItem": "Trigo", "QtyItem": 2, "PrcItem": 5000, "CodImpAdic": "34"}]
+    totales = {
+        "MntNeto": 10000,
+        "TasaIVA": 19,
+        "IVA": 1900,
+        "ImptoReten": [
+            {"TipoImp": 34, "TasaImp": 4, "MontoImp": 401},
+            {"TipoImp": 24, "TasaImp": "31.5", "MontoImp": 1},
+        ],
+        "IVANoRet": 1500,
+        "MntTotal": 11500,
+    }
+    doc = _doc(Encabezado__IdDoc__TipoDTE=46, Detalle=lines, Encabezado__Totales=totales)
+    with pytest.raises(DocumentError) as info:
+        doc.check_totals()
+    assert [(d.field, d.issue) for d in info.value.details] == [
+        (
+            "Encabezado.Totales.ImptoReten[TipoImp=24].MontoImp",
+            "is 1, but no line carries CodImpAdic 24",
+        ),
+        ("Encabezado.Totales.ImptoReten[TipoImp=34].MontoImp", "is 401, expected 400"),
+    ]
+
+
+def test_declared_rate_serves_a_code_without_fixed_rate() -> None:
+    lines = [{"NmbItem": "diesel", "PrcItem": 1000, "CodImpAdic": "28"}]
+    totales = {
+        "MntNeto": 1000,
+        "TasaIVA": 19,
+        "IVA": 190,
+        "ImptoReten": [{"TipoImp": "28", "TasaImp": "2.5", "MontoImp": 25}],
+        "MntTotal": 1215,
+    }
+    _doc(Detalle=lines, Encabezado__Totales=totales).check()
+
+
+def test_wrong_period_total() -> None:
+    lines = [{"NmbItem": "a", "PrcItem": 1190}, {"NmbItem": "nf", "PrcItem": 10, "IndExe": 2}]
+    totales = {"MntNeto": 1000, "IVA": 190, "MntTotal": 1190, "MontoNF": 10, "TotalPeriodo": 1}
+    with pytest.raises(DocumentError) as info:
+        _doc(BOLETA, Detalle=lines, Encabezado__Totales=totales).check_totals()
+    assert [(d.field, d.issue) for d in info.value.details] == [
+        ("Encabezado.Totales.TotalPeriodo", "is 1, expected 1200")
+    ]
+
+
+def test_calculator_refusals_are_reported_by_check() -> None:
+    doc = _doc(Detalle=[{"NmbItem": "x", "PrcItem": 10, "DescuentoMonto": 11}])
+    assert _fields(doc) == ["Detalle[1].DescuentoMonto"]
+
+
+def test_check_shows_at_most_five_problems_in_the_message() -> None:
+    doc = _doc(
+        Encabezado__Emisor={"RUTEmisor": "76192083-9"},
+        Encabezado__Receptor={"RUTRecep": "60803000-K"},
+    )
+    with pytest.raises(DocumentError) as info:
+        doc.check()
+    assert len(info.value.details) == 9
+    assert "(and 4 more)" in str(info.value)
+
+
+def test_builders_check_unless_told_not_to(emisor: dict[str, Any]) -> None:
+    with pytest.raises(DocumentError):
+        dte.factura(emisor=emisor, receptor={"rut": "1-9"}, lines=[{"nombre": "x", "precio": 1}])
+    doc = dte.factura(
+        emisor=emisor, receptor={"rut": "1-9"}, lines=[{"nombre": "x", "precio": 1}], check=False
+    )
+    assert doc.totals.mnt_total == 1
+    assert doc.fecha_emision == date.today()
