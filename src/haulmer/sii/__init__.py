@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from haulmer.sii.caf import Caf
-    from haulmer.sii.envelope import Caratula, envelope
-    from haulmer.sii.issue import issue
+    from haulmer.sii.envelopes import Caratula, envelope
+    from haulmer.sii.issuing import issue
     from haulmer.sii.keys import register_caf_signer_key, unregister_caf_signer_key
-    from haulmer.sii.parse import parse
+    from haulmer.sii.parsing import parse, parse_all
     from haulmer.sii.schema import validate_schema
-    from haulmer.sii.verify import Failure, Verification, verify
+    from haulmer.sii.verification import Failure, Verification, verify
 
 __all__ = [
     "Caf",
@@ -27,6 +27,7 @@ __all__ = [
     "envelope",
     "issue",
     "parse",
+    "parse_all",
     "register_caf_signer_key",
     "unregister_caf_signer_key",
     "validate_schema",
@@ -35,16 +36,17 @@ __all__ = [
 
 _LAZY: dict[str, str] = {
     "Caf": "haulmer.sii.caf",
-    "Caratula": "haulmer.sii.envelope",
-    "envelope": "haulmer.sii.envelope",
-    "issue": "haulmer.sii.issue",
+    "Caratula": "haulmer.sii.envelopes",
+    "envelope": "haulmer.sii.envelopes",
+    "issue": "haulmer.sii.issuing",
     "register_caf_signer_key": "haulmer.sii.keys",
     "unregister_caf_signer_key": "haulmer.sii.keys",
-    "parse": "haulmer.sii.parse",
+    "parse": "haulmer.sii.parsing",
+    "parse_all": "haulmer.sii.parsing",
     "validate_schema": "haulmer.sii.schema",
-    "Failure": "haulmer.sii.verify",
-    "Verification": "haulmer.sii.verify",
-    "verify": "haulmer.sii.verify",
+    "Failure": "haulmer.sii.verification",
+    "Verification": "haulmer.sii.verification",
+    "verify": "haulmer.sii.verification",
 }
 
 

@@ -190,8 +190,8 @@ class Caf:
             raise DocumentError(f"the CAF cannot stamp this document: {summary}", details)
 
     def to_xml(self) -> bytes:
-        """The public ``<CAF>`` element (DA and FRMA) as it goes, verbatim, into every timbre."""
-        return to_latin1(self.element)
+        """The public ``<CAF>`` element (DA and FRMA), as it goes into every timbre, as a file."""
+        return to_latin1(self.element, declaration=True)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

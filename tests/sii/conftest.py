@@ -1,0 +1,150 @@
+"""Shared pieces for the sii tests: a test certificate, test CAFs and one document per type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from haulmer.dte.document import Document
+from haulmer.pfx import Certificate
+from haulmer.sii import Caf
+from haulmer.testing.caf import make_test_caf
+from haulmer.testing.certificates import make_test_certificate
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REAL_DTES = sorted(FIXTURES.glob("DTE--*.xml"))
+EMISOR_RUT = "76086428-5"
+SIGNED_AT = dt.datetime(2026, 11, 27, 10, 30, 0)
+SUPPORTED_TYPES = (33, 34, 39, 41, 46, 52, 56, 61)
+
+
+def _emisor(tipo: int) -> dict[str, Any]:
+    emisor: dict[str, Any] = {
+        "RUTEmisor": EMISOR_RUT,
+        "RznSoc": 'Comercial Ñandú & Hijos "El Ñato" Ltda.',
+        "GiroEmis": "Venta de artículos de ferretería",
+        "Acteco": [475201],
+        "DirOrigen": "Av. O'Higgins 1234",
+        "CmnaOrigen": "Ñuñoa",
+        "CiudadOrigen": "Santiago",
+    }
+    if tipo in (39, 41):
+        del emisor["Acteco"]  # boletas carry no Acteco
+    return emisor
+
+
+def _receptor(tipo: int) -> dict[str, Any]:
+    if tipo in (39, 41):
+        return {"RUTRecep": "66666666-6"}
+    return {
+        "RUTRecep": "96790240-3",
+        "RznSocRecep": 'Minera Los Pelambres & Cía. "Ltda" con un nombre largo de más de 40',
+        "GiroRecep": "Extracción de cobre",
+        "DirRecep": "Av. Apoquindo 4001",
+        "CmnaRecep": "Las Condes",
+        "CiudadRecep": "Santiago",
+    }
+
+
+def document_dict(tipo: int, *, folio: int = 1, lines: int = 3) -> dict[str, Any]:
+    """An SII-shaped dict for a plausible document of type ``tipo``."""
+    id_doc: dict[str, Any] = {"TipoDTE": tipo, "Folio": folio, "FchEmis": "2026-11-27"}
+    if tipo in (39, 41):
+        id_doc["IndServicio"] = 3
+    if tipo == 52:
+        id_doc["IndTraslado"] = 1
+    detalle = []
+    for index in range(lines):
+        line: dict[str, Any] = {
+            "NmbItem": f"Martillo N°{index + 1} & 'clavos' \"Ñ\"",
+            "QtyItem": index + 1,
+            "PrcItem": 1190 + 10 * index,
+        }
+        if tipo in (34, 41):
+            line["IndExe"] = 1
+        detalle.append(line)
+    data: dict[str, Any] = {
+        "Encabezado": {"IdDoc": id_doc, "Emisor": _emisor(tipo), "Receptor": _receptor(tipo)},
+        "Detalle": detalle,
+    }
+    if tipo in (56, 61):
+        data["Referencia"] = [
+            {
+                "TpoDocRef": "33",
+                "FolioRef": "120",
+                "FchRef": "2026-11-20",
+                "CodRef": 3,
+                "RazonRef": "Corrige montos",
+            }
+        ]
+    return data
+
+
+def make_document(tipo: int, *, folio: int = 1, lines: int = 3) -> Document:
+    return Document.from_sii_dict(document_dict(tipo, folio=folio, lines=lines))
+
+
+@pytest.fixture(scope="session")
+def certificate() -> Certificate:
+    return make_test_certificate(
+        rut="11111111-1",
+        not_before=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+        not_after=dt.datetime(2036, 1, 1, tzinfo=dt.timezone.utc),
+    )
+
+
+@pytest.fixture(scope="session")
+def cafs() -> dict[int, Caf]:
+    return {
+        tipo: make_test_caf(
+            rut=EMISOR_RUT,
+            razon_social="Comercial Ñandú & Hijos Ltda.",
+            dte_type=tipo,
+            folio_from=1,
+            folio_to=100,
+            issued_on=dt.date(2026, 11, 1),
+        )
+        for tipo in SUPPORTED_TYPES
+    }
+
+
+@pytest.fixture(scope="session")
+def issued(certificate: Certificate, cafs: dict[int, Caf]) -> dict[int, bytes]:
+    """One stamped and signed document per supported type."""
+    from haulmer.sii import issue
+
+    return {
+        tipo: issue(
+            make_document(tipo), caf=cafs[tipo], certificate=certificate, timestamp=SIGNED_AT
+        )
+        for tipo in SUPPORTED_TYPES
+    }
+
+
+def xmlsec1_verify(
+    xml: bytes,
+    tmp_path: Path,
+    *,
+    id_attr: str,
+    certificate_pem: bytes | None,
+    node_xpath: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the independent ``xmlsec1 --verify`` on ``xml``; the key is the given certificate's."""
+    binary = shutil.which("xmlsec1")
+    assert binary is not None, "xmlsec1 must be installed (Debian package xmlsec1)"
+    document = tmp_path / "signed.xml"
+    document.write_bytes(xml)
+    command = [binary, "--verify", "--id-attr:ID", id_attr]
+    if certificate_pem is not None:
+        key = tmp_path / "signer.pem"
+        key.write_bytes(certificate_pem)
+        command += ["--pubkey-cert-pem", str(key)]
+    if node_xpath is not None:
+        command += ["--node-xpath", node_xpath]
+    command.append(str(document))
+    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=30)

@@ -1,0 +1,173 @@
+"""Caf: loading CAF files and embedded CAFs, FRMA against the SII's keys, ranges and expiry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from haulmer.errors import XMLError
+from haulmer.sii import Caf, register_caf_signer_key, unregister_caf_signer_key
+from haulmer.sii.keys import caf_signer_key
+from haulmer.testing.caf import make_test_caf, make_test_caf_xml
+
+from .conftest import REAL_DTES
+
+
+def _embedded_caf(name: str) -> bytes:
+    xml = next(p for p in REAL_DTES if p.name == name).read_bytes()
+    match = re.search(rb"<CAF version=\"1.0\">.*?</CAF>", xml, re.S)
+    assert match is not None
+    return b'<?xml version="1.0" encoding="ISO-8859-1"?>' + match.group(0)
+
+
+def test_caf_embedded_in_a_real_document_loads_its_authorization() -> None:
+    caf = Caf.from_xml(_embedded_caf("DTE--60910000-1--33--2336600.xml"))
+    assert str(caf.rut_emisor) == "60910000-1"
+    assert caf.razon_social == "UNIVERSIDAD DE CHILE"
+    assert caf.dte_type == 33
+    assert (caf.folio_from, caf.folio_to, caf.folio_count) == (2332141, 2342140, 10000)
+    assert caf.authorized_on == dt.date(2019, 7, 26)
+    assert caf.idk == 300
+    assert caf.is_official
+    assert caf.public_key.key_size == 512
+    assert caf.public_key.public_numbers().e == 3
+    assert caf.private_key is None
+    assert not caf.keys_match()
+    assert caf.contains(2336600)
+    assert not caf.contains(2342141)
+
+
+@pytest.mark.parametrize("path", REAL_DTES, ids=lambda p: p.name)
+def test_frma_of_every_real_caf_verifies_with_the_sii_production_key(path) -> None:  # type: ignore[no-untyped-def]
+    caf = Caf.from_xml(_embedded_caf(path.name))
+    assert caf.frma_problem() is None
+
+
+def test_changed_authorization_data_breaks_the_frma() -> None:
+    data = _embedded_caf("DTE--60910000-1--33--2336600.xml").replace(
+        b"<H>2342140</H>", b"<H>2342999</H>"
+    )
+    assert (
+        Caf.from_xml(data).frma_problem()
+        == "FRMA does not verify with the SII production key (IDK 300)"
+    )
+
+
+def test_frma_claiming_the_certification_key_fails_for_a_production_caf() -> None:
+    data = _embedded_caf("DTE--60910000-1--33--2336600.xml").replace(
+        b"<IDK>300</IDK>", b"<IDK>100</IDK>"
+    )
+    assert "IDK 100" in (Caf.from_xml(data).frma_problem() or "")
+
+
+def test_unknown_idk_is_reported() -> None:
+    data = _embedded_caf("DTE--60910000-1--33--2336600.xml").replace(
+        b"<IDK>300</IDK>", b"<IDK>4242</IDK>"
+    )
+    assert Caf.from_xml(data).frma_problem() == "no known key signs CAFs with IDK 4242"
+
+
+def test_expiry_is_six_months_after_fa_for_facturas_and_notes() -> None:
+    caf = Caf.from_xml(_embedded_caf("DTE--96670340-7--61--110616.xml"))
+    assert caf.expires_on == dt.date(2019, 12, 21)
+    assert caf.is_expired(dt.date(2019, 12, 22))
+    assert not caf.is_expired(dt.date(2019, 12, 21))
+
+
+def test_expiry_clamps_to_the_end_of_a_shorter_month() -> None:
+    caf = make_test_caf(
+        rut="76086428-5", razon_social="X", dte_type=33, issued_on=dt.date(2026, 8, 31)
+    )
+    assert caf.expires_on == dt.date(2027, 2, 28)
+
+
+def test_boleta_cafs_do_not_expire() -> None:
+    caf = make_test_caf(
+        rut="76086428-5", razon_social="X", dte_type=39, issued_on=dt.date(2020, 1, 1)
+    )
+    assert caf.expires_on is None
+    assert not caf.is_expired()
+
+
+def test_full_caf_file_has_a_matching_key_pair() -> None:
+    caf = Caf.from_xml(make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33))
+    assert caf.private_key is not None
+    assert caf.keys_match()
+
+
+def test_mismatched_key_pair_is_detected() -> None:
+    one = make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33)
+    two = make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33, fresh_key=True)
+    other_key = re.search(rb"<RSASK>.*</RSASK>", two, re.S).group(0)  # type: ignore[union-attr]
+    mixed = re.sub(rb"<RSASK>.*</RSASK>", other_key, one, flags=re.S)
+    assert not Caf.from_xml(mixed).keys_match()
+
+
+def test_repr_shows_no_key_material() -> None:
+    caf = make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, folio_to=9)
+    text = repr(caf)
+    assert text.startswith("Caf(rut_emisor='76086428-5', dte_type=33, folios=1..9, idk=9999")
+    assert "PRIVATE" not in text
+    assert "RSASK" not in text
+
+
+@pytest.mark.parametrize(
+    ("xml", "message"),
+    [
+        (b"<Foo/>", "expected a CAF file"),
+        (b"<AUTORIZACION/>", "no <CAF>"),
+        (b"<CAF/>", "no <DA>"),
+        (b"<CAF><DA><RE>1-9</RE></DA></CAF>", "no <RNG/D>"),
+        (
+            b"<CAF><DA><RE>1-9</RE><RS>x</RS><TD>33</TD><RNG><D>9</D><H>1</H></RNG></DA></CAF>",
+            "not a valid range",
+        ),
+        (
+            b"<CAF><DA><RE>1-9</RE><RS>x</RS><TD>33</TD><RNG><D>1</D><H>2</H></RNG><FA>ayer</FA>"
+            b"</DA></CAF>",
+            "<FA> is not a date",
+        ),
+        (
+            b"<CAF><DA><RE>1-9</RE><RS>x</RS><TD>33</TD><RNG><D>1</D><H>2</H></RNG>"
+            b"<FA>2020-01-01</FA><RSAPK><M>%%%</M><E>Aw==</E></RSAPK><IDK>1</IDK></DA></CAF>",
+            "not base64",
+        ),
+    ],
+)
+def test_malformed_caf_raises_xml_error_naming_the_part(xml: bytes, message: str) -> None:
+    with pytest.raises(XMLError, match=re.escape(message)):
+        Caf.from_xml(xml)
+
+
+def test_unreadable_rsask_is_reported() -> None:
+    data = make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33)
+    broken = re.sub(
+        rb"<RSASK>.*</RSASK>", b"<RSASK>-----BEGIN RSA PRIVATE KEY-----</RSASK>", data, flags=re.S
+    )
+    with pytest.raises(XMLError, match="RSASK"):
+        Caf.from_xml(broken)
+
+
+def test_the_sii_keys_cannot_be_overridden() -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
+    with pytest.raises(ValueError, match="belongs to the SII"):
+        register_caf_signer_key(300, key)
+    official = caf_signer_key(300)
+    assert official is not None
+    assert official.official
+
+
+def test_registered_test_keys_are_not_official_and_can_be_removed() -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
+    register_caf_signer_key(4243, key, label="my key")
+    try:
+        signer = caf_signer_key(4243)
+        assert signer is not None
+        assert not signer.official
+        assert signer.label == "my key"
+    finally:
+        unregister_caf_signer_key(4243)
+    assert caf_signer_key(4243) is None

@@ -1,0 +1,162 @@
+"""envelope(): EnvioDTE and EnvioBOLETA, signed over #SetDoc with the xsi namespace in scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from haulmer.errors import DocumentError, XMLError
+from haulmer.pfx import Certificate
+from haulmer.sii import Caf, Caratula, envelope, issue, parse_all, validate_schema, verify
+from haulmer.sii._xml import parse_xml
+from haulmer.testing.certificates import make_test_certificate
+
+from .conftest import EMISOR_RUT, SIGNED_AT, make_document, xmlsec1_verify
+
+CARATULA = Caratula(
+    rut_emisor=EMISOR_RUT, fecha_resolucion=dt.date(2026, 1, 15), numero_resolucion=0
+)
+ENVELOPE_SIGNATURE = "/*/*[local-name()='Signature']"
+SII = "{http://www.sii.cl/SiiDte}"
+
+
+@pytest.fixture(scope="module")
+def envio_dte(issued: dict[int, bytes], certificate: Certificate) -> bytes:
+    documents = [issued[t] for t in (33, 34, 46, 52, 56, 61)]
+    return envelope(documents, certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+
+
+@pytest.fixture(scope="module")
+def envio_boleta(issued: dict[int, bytes], certificate: Certificate) -> bytes:
+    return envelope(
+        [issued[39], issued[41]], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT
+    )
+
+
+def test_envio_dte_validates_against_the_xsd(envio_dte: bytes) -> None:
+    validate_schema(envio_dte)
+
+
+def test_envio_boleta_validates_against_the_xsd(envio_boleta: bytes) -> None:
+    assert parse_xml(envio_boleta).tag == f"{SII}EnvioBOLETA"
+    validate_schema(envio_boleta)
+
+
+@pytest.mark.parametrize("name", ["envio_dte", "envio_boleta"])
+def test_envelope_signature_verifies_with_xmlsec1(
+    name: str, request: pytest.FixtureRequest, certificate: Certificate, tmp_path: Path
+) -> None:
+    xml = request.getfixturevalue(name)
+    result = xmlsec1_verify(
+        xml,
+        tmp_path,
+        id_attr="SetDTE",
+        certificate_pem=certificate.certificate_pem,
+        node_xpath=ENVELOPE_SIGNATURE,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_signature_and_timbre_in_the_envelope_verifies(envio_dte: bytes) -> None:
+    result = verify(envio_dte, check_caf=True, allow_test_cafs=True)
+    assert result.ok, str(result)
+    assert result.passed[0] == "signature EnvioDTE SetDoc"
+    assert len(result.passed) == 1 + 3 * 6
+
+
+def test_signed_documents_go_in_verbatim(envio_dte: bytes, issued: dict[int, bytes]) -> None:
+    body = issued[33].split(b"?>", 1)[1].strip()
+    assert body in envio_dte
+
+
+def test_caratula_counts_documents_by_type_and_names_the_sender(envio_dte: bytes) -> None:
+    caratula = parse_xml(envio_dte).find(f"{SII}SetDTE/{SII}Caratula")
+    assert caratula is not None
+    assert caratula.findtext(f"{SII}RutEnvia") == "11111111-1"
+    assert caratula.findtext(f"{SII}RutReceptor") == "60803000-K"
+    assert caratula.findtext(f"{SII}NroResol") == "0"
+    assert caratula.findtext(f"{SII}TmstFirmaEnv") == SIGNED_AT.isoformat()
+    subtotals = [
+        (s.findtext(f"{SII}TpoDTE"), s.findtext(f"{SII}NroDTE"))
+        for s in caratula.findall(f"{SII}SubTotDTE")
+    ]
+    assert subtotals == [
+        ("33", "1"),
+        ("34", "1"),
+        ("46", "1"),
+        ("52", "1"),
+        ("56", "1"),
+        ("61", "1"),
+    ]
+
+
+def test_envelope_signed_info_declares_xsi(envio_dte: bytes) -> None:
+    assert b'<SignedInfo xmlns="http://www.w3.org/2000/09/xmldsig#" xmlns:xsi=' in envio_dte
+
+
+def test_parse_all_reads_every_document(envio_dte: bytes) -> None:
+    assert [int(d.tipo_dte) for d in parse_all(envio_dte)] == [33, 34, 46, 52, 56, 61]
+
+
+def test_tampering_with_the_caratula_breaks_the_envelope_signature(envio_dte: bytes) -> None:
+    tampered = envio_dte.replace(b"<NroResol>0</NroResol>", b"<NroResol>1</NroResol>")
+    failures = verify(tampered).failures
+    assert [(f.check, f.where) for f in failures] == [("digest", "EnvioDTE SetDoc")]
+
+
+def test_removing_the_envelope_signature_is_detected(envio_dte: bytes) -> None:
+    head, _, _ = envio_dte.rpartition(b"<Signature ")
+    unsigned = head + b"</EnvioDTE>"
+    failures = verify(unsigned).failures
+    assert [(f.check, f.reason) for f in failures] == [("signature", "the envelope is not signed")]
+
+
+def test_boletas_and_facturas_cannot_share_an_envelope(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    with pytest.raises(DocumentError, match="EnvioBOLETA"):
+        envelope([issued[33], issued[39]], certificate=certificate, caratula=CARATULA)
+
+
+def test_documents_of_another_issuer_are_refused(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    other = Caratula(
+        rut_emisor="96790240-3", fecha_resolucion=dt.date(2026, 1, 1), numero_resolucion=0
+    )
+    with pytest.raises(DocumentError, match=r"\[0\] are not issued by 96790240-3"):
+        envelope([issued[33]], certificate=certificate, caratula=other)
+
+
+def test_unsigned_or_foreign_xml_is_refused(certificate: Certificate) -> None:
+    with pytest.raises(XMLError, match="not signed"):
+        envelope([b"<DTE/>"], certificate=certificate, caratula=CARATULA)
+    with pytest.raises(XMLError, match="not a signed <DTE>"):
+        envelope([b"<Foo/>"], certificate=certificate, caratula=CARATULA)
+
+
+def test_an_empty_envelope_is_refused(certificate: Certificate) -> None:
+    with pytest.raises(DocumentError, match="at least one"):
+        envelope([], certificate=certificate, caratula=CARATULA)
+
+
+def test_more_than_500_boletas_are_refused(certificate: Certificate, cafs: dict[int, Caf]) -> None:
+    boleta = issue(make_document(39), caf=cafs[39], certificate=certificate, timestamp=SIGNED_AT)
+    with pytest.raises(DocumentError, match="at most 500"):
+        envelope([boleta] * 501, certificate=certificate, caratula=CARATULA)
+
+
+def test_a_certificate_without_rut_needs_rut_envia(issued: dict[int, bytes]) -> None:
+    anonymous = make_test_certificate(rut=None)
+    with pytest.raises(DocumentError, match="rut_envia"):
+        envelope([issued[33]], certificate=anonymous, caratula=CARATULA)
+    explicit = Caratula(
+        rut_emisor=EMISOR_RUT,
+        fecha_resolucion=dt.date(2026, 1, 1),
+        numero_resolucion=0,
+        rut_envia="13185095-6",
+    )
+    xml = envelope([issued[33]], certificate=anonymous, caratula=explicit)
+    assert b"<RutEnvia>13185095-6</RutEnvia>" in xml

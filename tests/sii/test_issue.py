@@ -1,0 +1,198 @@
+"""issue(): every supported type renders, stamps and signs into a document the SII would take."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from haulmer.errors import CertificateError, DocumentError
+from haulmer.pfx import Certificate
+from haulmer.sii import Caf, issue, parse, validate_schema, verify
+from haulmer.sii._xml import parse_xml
+from haulmer.testing.caf import make_test_caf
+from haulmer.testing.certificates import make_test_certificate
+
+from .conftest import EMISOR_RUT, SIGNED_AT, SUPPORTED_TYPES, make_document, xmlsec1_verify
+
+SII = "{http://www.sii.cl/SiiDte}"
+DSIG = "{http://www.w3.org/2000/09/xmldsig#}"
+
+
+@pytest.mark.parametrize("tipo", SUPPORTED_TYPES)
+def test_issued_document_validates_against_the_bundled_xsd(
+    issued: dict[int, bytes], tipo: int
+) -> None:
+    validate_schema(issued[tipo])
+
+
+@pytest.mark.parametrize("tipo", SUPPORTED_TYPES)
+def test_issued_document_signature_verifies_with_xmlsec1(
+    issued: dict[int, bytes], certificate: Certificate, tipo: int, tmp_path: Path
+) -> None:
+    result = xmlsec1_verify(
+        issued[tipo], tmp_path, id_attr="Documento", certificate_pem=certificate.certificate_pem
+    )
+    assert result.returncode == 0, result.stderr
+    assert "OK" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("tipo", SUPPORTED_TYPES)
+def test_issued_document_parses_back_to_the_same_model(issued: dict[int, bytes], tipo: int) -> None:
+    assert parse(issued[tipo]) == make_document(tipo).completed()
+
+
+@pytest.mark.parametrize("tipo", SUPPORTED_TYPES)
+def test_issued_document_passes_verify_with_test_cafs_allowed(
+    issued: dict[int, bytes], tipo: int
+) -> None:
+    result = verify(issued[tipo], check_caf=True, allow_test_cafs=True)
+    assert result.ok, str(result)
+    assert result.passed == (f"signature DTE F1T{tipo}", f"ted DTE F1T{tipo}", f"caf DTE F1T{tipo}")
+
+
+def test_xmlsec1_rejects_an_issued_document_with_a_flipped_amount(
+    issued: dict[int, bytes], certificate: Certificate, tmp_path: Path
+) -> None:
+    tampered = issued[33].replace(b"<MontoItem>1190</MontoItem>", b"<MontoItem>1191</MontoItem>")
+    assert tampered != issued[33]
+    result = xmlsec1_verify(
+        tampered, tmp_path, id_attr="Documento", certificate_pem=certificate.certificate_pem
+    )
+    assert result.returncode != 0
+
+
+def test_signature_follows_the_sii_profile(issued: dict[int, bytes]) -> None:
+    root = parse_xml(issued[33])
+    assert root.tag == f"{SII}DTE"
+    assert root.get("version") == "1.0"
+    assert [child.tag for child in root] == [f"{SII}Documento", f"{DSIG}Signature"]
+    signature = root[1]
+    signed_info = signature.find(f"{DSIG}SignedInfo")
+    assert signed_info is not None
+    assert signed_info.find(f"{DSIG}CanonicalizationMethod").get("Algorithm") == (
+        "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+    )
+    assert signed_info.find(f"{DSIG}SignatureMethod").get("Algorithm") == (
+        "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+    )
+    references = signed_info.findall(f"{DSIG}Reference")
+    assert len(references) == 1
+    assert references[0].get("URI") == "#F1T33"
+    key_info = signature.find(f"{DSIG}KeyInfo")
+    assert [child.tag for child in key_info] == [f"{DSIG}KeyValue", f"{DSIG}X509Data"]
+
+
+def test_document_is_iso_8859_1_with_sii_escaping(issued: dict[int, bytes]) -> None:
+    xml = issued[33]
+    assert xml.startswith(b'<?xml version="1.0" encoding="ISO-8859-1"?>')
+    # Ñ is one ISO-8859-1 byte, never a character reference; quotes are entities in text.
+    assert "Ñandú".encode("iso-8859-1") in xml
+    assert b"&#" not in xml
+    assert b"&amp; Hijos &quot;El \xd1ato&quot;" in xml
+    assert b"O&apos;Higgins" in xml
+
+
+def test_timbre_cuts_rsr_and_it1_to_40_characters(issued: dict[int, bytes]) -> None:
+    dd = parse_xml(issued[33]).find(f"{SII}Documento/{SII}TED/{SII}DD")
+    assert dd is not None
+    rsr, it1 = dd.findtext(f"{SII}RSR"), dd.findtext(f"{SII}IT1")
+    assert rsr == 'Minera Los Pelambres & Cía. "Ltda" con u'
+    assert len(rsr) == 40
+    assert it1 == "Martillo N°1 & 'clavos' \"Ñ\""
+    assert dd.findtext(f"{SII}TSTED") == SIGNED_AT.isoformat()
+
+
+def test_timbre_copies_the_caf_verbatim(issued: dict[int, bytes], cafs: dict[int, Caf]) -> None:
+    caf_in_dd = parse_xml(issued[33]).find(f"{SII}Documento/{SII}TED/{SII}DD/{SII}CAF")
+    assert caf_in_dd is not None
+    assert Caf.from_element(caf_in_dd).to_xml() == cafs[33].to_xml()
+
+
+def test_aware_timestamps_are_written_in_chilean_time(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    utc = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.timezone.utc)  # summer time: UTC-3
+    xml = issue(make_document(33), caf=cafs[33], certificate=certificate, timestamp=utc)
+    assert b"<TmstFirma>2026-11-27T12:00:00</TmstFirma>" in xml
+
+
+def test_folio_argument_assigns_the_folio(certificate: Certificate, cafs: dict[int, Caf]) -> None:
+    xml = issue(
+        make_document(33, folio=0),
+        caf=cafs[33],
+        certificate=certificate,
+        folio=42,
+        timestamp=SIGNED_AT,
+    )
+    assert parse(xml).folio == 42
+    assert b'ID="F42T33"' in xml
+
+
+def test_folio_outside_the_caf_range_is_refused(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    with pytest.raises(DocumentError, match=r"outside the CAF range 1\.\.100") as info:
+        issue(make_document(33, folio=101), caf=cafs[33], certificate=certificate)
+    assert [d.field for d in info.value.details] == ["Folio"]
+
+
+def test_caf_of_another_type_is_refused(certificate: Certificate, cafs: dict[int, Caf]) -> None:
+    with pytest.raises(DocumentError, match="the CAF authorizes 34"):
+        issue(make_document(33), caf=cafs[34], certificate=certificate)
+
+
+def test_caf_of_another_issuer_is_refused(certificate: Certificate) -> None:
+    caf = make_test_caf(rut="96790240-3", razon_social="Otra", dte_type=33)
+    with pytest.raises(DocumentError, match="RUTEmisor"):
+        issue(make_document(33), caf=caf, certificate=certificate)
+
+
+def test_public_caf_without_rsask_cannot_stamp(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    public_only = Caf.from_xml(cafs[33].to_xml())
+    with pytest.raises(DocumentError, match="no private key"):
+        issue(make_document(33), caf=public_only, certificate=certificate)
+
+
+def test_expired_certificate_cannot_sign(cafs: dict[int, Caf]) -> None:
+    old = make_test_certificate(
+        not_before=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc),
+        not_after=dt.datetime(2021, 1, 1, tzinfo=dt.timezone.utc),
+    )
+    with pytest.raises(CertificateError) as info:
+        issue(make_document(33), caf=cafs[33], certificate=old, timestamp=SIGNED_AT)
+    assert info.value.reason == "expired"
+
+
+def test_text_outside_iso_8859_1_is_refused_with_its_field(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    from haulmer.dte.document import Document
+
+    from .conftest import document_dict
+
+    data = document_dict(33)
+    data["Detalle"][1]["NmbItem"] = "Taza \u2615"
+    with pytest.raises(DocumentError) as info:
+        issue(Document.from_sii_dict(data), caf=cafs[33], certificate=certificate)
+    assert [d.field for d in info.value.details] == ["Detalle[2].NmbItem"]
+
+
+def test_invalid_document_is_refused_before_stamping(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    from haulmer.dte.document import Document
+
+    from .conftest import document_dict
+
+    data = document_dict(61)
+    del data["Referencia"]
+    with pytest.raises(DocumentError, match="Referencia"):
+        issue(Document.from_sii_dict(data), caf=cafs[61], certificate=certificate)
+
+
+def test_issuer_rut_in_caf_matches_document(cafs: dict[int, Caf]) -> None:
+    assert str(cafs[33].rut_emisor) == EMISOR_RUT

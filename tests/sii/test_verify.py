@@ -1,0 +1,174 @@
+"""verify(): real documents pass; tampering, foreign certificates and hostile XML fail cleanly."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from haulmer.sii import verify
+
+from .conftest import REAL_DTES
+
+IDS = {
+    "DTE--60910000-1--33--2336600.xml": "DTE-33-2336600",
+    "DTE--76354771-K--33--170.xml": "MiPE76354771-13419",
+    "DTE--76399752-9--33--25568.xml": "MiPE76399752-6048",
+    "DTE--96670340-7--61--110616.xml": "DTE-61-110616",
+}
+
+
+def _real(name: str) -> bytes:
+    return next(path for path in REAL_DTES if path.name == name).read_bytes()
+
+
+def test_the_four_real_documents_are_copied_into_the_repository() -> None:
+    assert sorted(path.name for path in REAL_DTES) == sorted(IDS)
+
+
+@pytest.mark.parametrize("path", REAL_DTES, ids=lambda p: p.name)
+def test_real_document_passes_signature_ted_and_caf_checks(path: Path) -> None:
+    result = verify(path.read_bytes(), check_caf=True)
+    document_id = IDS[path.name]
+    assert result.ok, str(result)
+    assert result.passed == (
+        f"signature DTE {document_id}",
+        f"ted DTE {document_id}",
+        f"caf DTE {document_id}",
+    )
+
+
+@pytest.mark.parametrize("path", REAL_DTES, ids=lambda p: p.name)
+def test_flipping_one_amount_in_a_real_document_is_detected(path: Path) -> None:
+    xml = path.read_bytes()
+    tampered = re.sub(rb"<MntNeto>(\d+)</MntNeto>", rb"<MntNeto>\g<1>1</MntNeto>", xml, count=1)
+    assert tampered != xml
+    result = verify(tampered)
+    assert not result.ok
+    assert ("digest", IDS[path.name]) in {(f.check, f.where.split()[-1]) for f in result.failures}
+
+
+@pytest.mark.parametrize("path", REAL_DTES, ids=lambda p: p.name)
+def test_flipping_the_total_breaks_both_the_digest_and_the_timbre(path: Path) -> None:
+    tampered = re.sub(
+        rb"<MntTotal>(\d+)</MntTotal>", rb"<MntTotal>\g<1>0</MntTotal>", path.read_bytes(), count=1
+    )
+    checks = {f.check for f in verify(tampered).failures}
+    assert checks == {"digest", "ted"}
+
+
+def _certificate_of(xml: bytes) -> bytes:
+    match = re.search(rb"<X509Certificate>(.*?)</X509Certificate>", xml, re.S)
+    assert match is not None
+    return match.group(1)
+
+
+def test_replacing_the_certificate_is_detected() -> None:
+    victim = _real("DTE--60910000-1--33--2336600.xml")
+    other = _certificate_of(_real("DTE--96670340-7--61--110616.xml"))
+    tampered = victim.replace(_certificate_of(victim), other)
+    result = verify(tampered)
+    reasons = {(f.check, f.reason) for f in result.failures}
+    assert ("key", "X509Certificate and KeyValue hold different keys") in reasons
+    assert ("signature", "SignatureValue does not verify with the signer's key") in reasons
+
+
+def test_replacing_certificate_and_key_value_together_is_detected() -> None:
+    victim = _real("DTE--96670340-7--61--110616.xml")
+    donor = _real("DTE--76354771-K--33--170.xml")
+    key_info = re.compile(rb"<KeyInfo>.*</KeyInfo>", re.S)
+    tampered = key_info.sub(key_info.search(donor).group(0).replace(b"\\", b"\\\\"), victim)
+    result = verify(tampered)
+    assert [f.check for f in result.failures] == ["signature"]
+
+
+def test_removing_the_signature_is_detected() -> None:
+    xml = _real("DTE--60910000-1--33--2336600.xml")
+    unsigned = re.sub(rb"<Signature .*</Signature>", b"", xml, flags=re.S)
+    result = verify(unsigned)
+    assert not result.ok
+    assert [(f.check, f.reason) for f in result.failures] == [
+        ("signature", "the document is not signed")
+    ]
+
+
+def test_a_garbled_certificate_is_reported_not_raised() -> None:
+    xml = _real("DTE--60910000-1--33--2336600.xml")
+    broken = xml.replace(_certificate_of(xml), b"bm90IGEgY2VydGlmaWNhdGU=")
+    result = verify(broken)
+    assert ("certificate", "X509Certificate cannot be read") in {
+        (f.check, f.reason) for f in result.failures
+    }
+
+
+def test_a_timbre_signed_with_another_key_is_detected() -> None:
+    xml = _real("DTE--60910000-1--33--2336600.xml")
+    other = re.search(rb"<FRMT[^>]*>(.*?)</FRMT>", _real("DTE--96670340-7--61--110616.xml"))
+    tampered = re.sub(rb"(<FRMT[^>]*>).*?(</FRMT>)", rb"\g<1>" + other.group(1) + rb"\2", xml)
+    failures = verify(tampered).failures
+    assert ("ted", "FRMT does not verify with the CAF key over DD") in {
+        (f.check, f.reason) for f in failures
+    }
+
+
+def test_reference_to_an_element_that_is_not_a_sibling_is_refused() -> None:
+    xml = _real("DTE--60910000-1--33--2336600.xml")
+    wrapped = xml.replace(b'URI="#DTE-33-2336600"', b'URI="#Elsewhere"')
+    reasons = [f.reason for f in verify(wrapped).failures]
+    assert "no sibling element has ID 'Elsewhere'" in reasons
+
+
+def test_expired_certificates_are_judged_at_tmstfirma() -> None:
+    # Every real signer certificate expired years ago; they verify at the signing time.
+    xml = _real("DTE--76399752-9--33--25568.xml")
+    assert verify(xml).ok
+    moved = xml.replace(b"<TmstFirma>2019-03-28T13:59:52", b"<TmstFirma>2031-03-28T13:59:52")
+    failures = verify(moved).failures
+    assert {f.check for f in failures} == {"digest", "certificate"}
+
+
+@pytest.mark.parametrize(
+    ("xml", "check"),
+    [
+        (b"", "xml"),
+        (b"not xml at all", "xml"),
+        (b"<DTE><Documento", "xml"),
+        (b"<Factura/>", "structure"),
+        (b"<DTE/>", "structure"),
+        (b'<?xml version="1.0"?><!DOCTYPE DTE [<!ENTITY a "b">]><DTE>&a;</DTE>', "xml"),
+        (b"<EnvioDTE><SetDTE/></EnvioDTE>", "signature"),
+        ("<DTE><Documento ID='x'/></DTE>", "signature"),
+    ],
+)
+def test_hostile_or_broken_input_is_a_failure_not_an_exception(
+    xml: bytes | str, check: str
+) -> None:
+    result = verify(xml)
+    assert not result.ok
+    assert check in {f.check for f in result.failures}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=300) | st.text(max_size=300))
+def test_verify_never_raises_on_arbitrary_input(data: bytes | str) -> None:
+    result = verify(data)
+    assert not result.ok
+
+
+@settings(max_examples=60, deadline=None)
+@given(position=st.integers(min_value=0), replacement=st.sampled_from(list(b"<>&\"'x0 ")))
+def test_verify_never_raises_on_a_corrupted_real_document(position: int, replacement: int) -> None:
+    xml = bytearray(_real("DTE--96670340-7--61--110616.xml"))
+    xml[position % len(xml)] = replacement
+    verify(bytes(xml))
+
+
+def test_str_of_a_verification_names_what_failed() -> None:
+    result = verify(b"<Factura/>")
+    assert (
+        str(result)
+        == "not verified: structure: expected DTE, EnvioDTE or EnvioBOLETA, got <Factura>"
+    )

@@ -1,0 +1,132 @@
+"""Safe parsing and the canonicalization helpers under the signatures and timbres."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
+
+from haulmer.errors import XMLError
+from haulmer.sii._xml import (
+    c14n_exclusive,
+    c14n_inclusive,
+    c14n_quick,
+    c14n_stripped,
+    parse_xml,
+    timbre_bytes,
+)
+
+from .conftest import REAL_DTES
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<DTE>&lol3;</DTE>"""
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE DTE [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><DTE>&xxe;</DTE>"""
+EXTERNAL_DTD = b"""<?xml version="1.0"?>
+<!DOCTYPE DTE SYSTEM "http://127.0.0.1:9/evil.dtd"><DTE/>"""
+
+
+@pytest.mark.parametrize("xml", [BILLION_LAUGHS, EXTERNAL_ENTITY, EXTERNAL_DTD])
+def test_documents_with_a_doctype_are_refused(xml: bytes) -> None:
+    with pytest.raises(XMLError, match="DOCTYPE"):
+        parse_xml(xml)
+
+
+def test_oversized_input_is_refused_before_parsing() -> None:
+    with pytest.raises(XMLError, match="more than the 100 allowed"):
+        parse_xml(b"<DTE>" + b" " * 200 + b"</DTE>", max_bytes=100)
+
+
+def test_malformed_xml_reports_its_line() -> None:
+    with pytest.raises(XMLError, match="not well formed") as info:
+        parse_xml(b"<DTE>\n<Documento>\n</DTE>")
+    assert info.value.line == 3
+
+
+@pytest.mark.parametrize("data", [b"", b"   ", ""])
+def test_empty_input_is_refused(data: bytes | str) -> None:
+    with pytest.raises(XMLError, match="empty"):
+        parse_xml(data)
+
+
+def test_windows_1252_declaration_is_honoured() -> None:
+    path = next(p for p in REAL_DTES if "60910000" in p.name)
+    root = parse_xml(path.read_bytes())
+    contacto = root.find("Documento/Encabezado/Receptor/Contacto")
+    assert contacto is not None
+    assert contacto.text == "Germán Enrique Larraín Muñoz"
+
+
+def test_iso_8859_1_bytes_and_str_input_read_the_same() -> None:
+    text = '<?xml version="1.0" encoding="ISO-8859-1"?><A>Ñuñoa</A>'
+    assert parse_xml(text.encode("iso-8859-1")).text == parse_xml(text).text == "Ñuñoa"
+
+
+@given(st.binary(max_size=200))
+def test_parse_raises_only_xml_error(data: bytes) -> None:
+    with contextlib.suppress(XMLError):
+        parse_xml(data)
+
+
+SUBTREE = (
+    b'<DTE xmlns="http://www.sii.cl/SiiDte" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    b'<Documento ID="F1T33"><Encabezado><IdDoc>1</IdDoc></Encabezado></Documento></DTE>'
+)
+
+
+def test_inclusive_c14n_of_a_subtree_avoids_the_lxml_empty_xmlns_trap() -> None:
+    documento = parse_xml(SUBTREE)[0]
+    # lxml's own subtree C14N writes xmlns="" on the grandchild: the trap.
+    assert b'xmlns=""' in etree.tostring(documento, method="c14n")
+    assert c14n_inclusive(documento) == (
+        b'<Documento xmlns="http://www.sii.cl/SiiDte" '
+        b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="F1T33">'
+        b"<Encabezado><IdDoc>1</IdDoc></Encabezado></Documento>"
+    )
+    assert c14n_exclusive(documento) == (
+        b'<Documento xmlns="http://www.sii.cl/SiiDte" ID="F1T33">'
+        b"<Encabezado><IdDoc>1</IdDoc></Encabezado></Documento>"
+    )
+
+
+def test_quick_c14n_equals_inclusive_when_only_the_default_namespace_is_in_scope() -> None:
+    root = parse_xml(
+        SUBTREE.replace(b' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"', b"")
+    )
+    assert c14n_quick(root[0]) == c14n_inclusive(root[0])
+    with_xsi = parse_xml(SUBTREE)[0]
+    assert c14n_quick(with_xsi) == c14n_inclusive(with_xsi)
+
+
+def test_stripped_c14n_can_restore_the_default_namespace() -> None:
+    bare = parse_xml(b'<DTE><Documento ID="A"><X>1</X></Documento></DTE>')[0]
+    assert c14n_stripped(bare) == b'<Documento ID="A"><X>1</X></Documento>'
+    assert (
+        c14n_stripped(bare, default_ns="urn:x")
+        == b'<Documento xmlns="urn:x" ID="A"><X>1</X></Documento>'
+    )
+
+
+def test_timbre_bytes_are_flat_iso_8859_1_with_the_sii_escaping() -> None:
+    dd = parse_xml(
+        '<DD xmlns="http://www.sii.cl/SiiDte">\n  <RSR>Ñandú &amp; "Cía" O\'Neil &lt;x&gt;</RSR>\n'
+        '  <CAF version="1.0"><DA>\n<RS>A</RS></DA></CAF>\n</DD>'
+    )
+    expected = (
+        "<DD><RSR>Ñandú &amp; &quot;Cía&quot; O&apos;Neil &lt;x&gt;</RSR>"
+        '<CAF version="1.0"><DA><RS>A</RS></DA></CAF></DD>'
+    ).encode("iso-8859-1")
+    assert timbre_bytes(dd) == expected
+    assert timbre_bytes(dd, quote_entities=False) == expected.replace(b"&quot;", b'"').replace(
+        b"&apos;", b"'"
+    )
+
+
+def test_timbre_bytes_refuse_text_outside_iso_8859_1() -> None:
+    with pytest.raises(UnicodeEncodeError):
+        timbre_bytes(parse_xml("<DD><RSR>\u20ac</RSR></DD>"))

@@ -1,0 +1,69 @@
+"""make_test_caf: test CAFs that stamp like real ones but can never pass for the SII's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from haulmer.sii import Caf
+from haulmer.testing.caf import TEST_IDK, make_test_caf, make_test_caf_xml
+
+
+def test_test_caf_carries_what_was_asked() -> None:
+    caf = make_test_caf(
+        rut="76086428-5",
+        razon_social="  Comercial   Ñandú & Hijos Limitada, una razón social muy larga  ",
+        dte_type=61,
+        folio_from=10,
+        folio_to=20,
+        issued_on=dt.date(2026, 3, 1),
+    )
+    assert isinstance(caf, Caf)
+    assert (str(caf.rut_emisor), caf.dte_type, caf.folio_from, caf.folio_to) == (
+        "76086428-5",
+        61,
+        10,
+        20,
+    )
+    assert caf.razon_social == "Comercial Ñandú & Hijos Limitada, una ra"
+    assert caf.authorized_on == dt.date(2026, 3, 1)
+    assert caf.idk == TEST_IDK
+
+
+def test_test_caf_frma_verifies_only_when_test_keys_are_allowed() -> None:
+    caf = make_test_caf(rut="76086428-5", razon_social="X", dte_type=33)
+    assert not caf.is_official
+    assert caf.frma_problem(allow_test_keys=True) is None
+    assert "not the SII's" in (caf.frma_problem() or "")
+
+
+def test_test_caf_key_pair_matches_and_uses_exponent_3() -> None:
+    caf = make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, fresh_key=True)
+    assert caf.keys_match()
+    assert caf.public_key.public_numbers().e == 3
+
+
+def test_test_caf_file_is_iso_8859_1_with_rsask_and_rsapubk() -> None:
+    xml = make_test_caf_xml(rut="76086428-5", razon_social="Ñandú", dte_type=33)
+    assert xml.startswith(b"<?xml version='1.0' encoding='ISO-8859-1'?>")
+    assert "Ñandú".encode("iso-8859-1") in xml
+    assert b"<RSASK>-----BEGIN RSA PRIVATE KEY-----" in xml
+    assert b"<RSAPUBK>-----BEGIN PUBLIC KEY-----" in xml
+
+
+def test_another_test_idk_can_be_chosen() -> None:
+    caf = make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, idk=777)
+    assert caf.idk == 777
+    assert caf.frma_problem(allow_test_keys=True) is None
+
+
+@pytest.mark.parametrize("idk", [100, 300])
+def test_the_sii_idks_are_refused(idk: int) -> None:
+    with pytest.raises(ValueError, match="SII's"):
+        make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, idk=idk)
+
+
+def test_an_empty_folio_range_is_refused() -> None:
+    with pytest.raises(ValueError, match="folio range"):
+        make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, folio_from=5, folio_to=4)
