@@ -104,7 +104,12 @@ def serve(
 
         fake = FakeHaulmer()
     server = FakeServer(fake, host, port)
-    thread = threading.Thread(target=server.serve_forever, name="haulmer-fake-server", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name="haulmer-fake-server",
+        daemon=True,
+    )
     thread.start()
     try:
         yield server.url

@@ -1,0 +1,78 @@
+"""``fake.client()`` / ``fake.async_client()``: the SDK's clients served by the fake in-process."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from fake_bodies import HOSTY_KEY, factura
+
+import haulmer
+from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer
+
+
+def test_client_defaults_to_the_haulmer_sandbox_key(fake: FakeHaulmer) -> None:
+    client = fake.client()
+    assert isinstance(client, haulmer.Haulmer)
+    org = client.openfactura.organization.retrieve()
+    assert str(org.rut) == "76795561-8"
+    assert fake.requests.last.headers["apikey"] == SANDBOX_API_KEY
+
+
+def test_client_accepts_another_key(fake: FakeHaulmer) -> None:
+    client = fake.client(api_key=HOSTY_KEY)
+    assert client.openfactura.organization.retrieve().razon_social == "HOSTY SPA"
+
+
+def test_sdk_emission_and_status_round_trip(fake: FakeHaulmer) -> None:
+    client = fake.client()
+    emitted = client.openfactura.documents.emit(copy.deepcopy(factura()["dte"]), response=["FOLIO"])
+    assert emitted.folio == 1
+    assert client.openfactura.documents.status(emitted.token).estado == "Pendiente"
+    fake.clock.advance(minutes=3)
+    assert client.openfactura.documents.status(emitted.token).estado == "Aceptado"
+
+
+def test_retries_after_5xx_do_not_sleep_for_real(fake: FakeHaulmer) -> None:
+    client = fake.client(max_retries=2)
+    fake.control.fail_next("openfactura.organization.get", status=503, times=2, retry_after=20)
+    before = fake.clock.now()
+    assert client.openfactura.organization.retrieve().razon_social == "HAULMER SPA"
+    assert len(fake.requests.for_route("openfactura.organization.get")) == 3
+    # The waits the server asked for passed on the fake clock, not the real one.
+    assert (fake.clock.now() - before).total_seconds() >= 40
+
+
+def test_exhausted_retries_surface_the_typed_error(fake: FakeHaulmer) -> None:
+    client = fake.client(max_retries=1)
+    fake.control.fail_next(status=500, times=5)
+    with pytest.raises(haulmer.ServerError) as caught:
+        client.openfactura.organization.retrieve()
+    assert caught.value.status_code == 500
+
+
+def test_a_dropped_emission_is_retried_and_returns_the_document_once(fake: FakeHaulmer) -> None:
+    client = fake.client()
+    fake.control.drop_connection("openfactura.documents.issue", when="after")
+    emitted = client.openfactura.documents.emit(copy.deepcopy(factura()["dte"]), response=["FOLIO"])
+    assert len(fake.openfactura_state.documents) == 1
+    assert emitted.token == fake.openfactura_state.documents[0].token
+
+
+def test_wrong_key_raises_authentication_error(fake: FakeHaulmer) -> None:
+    client = fake.client(api_key="f" * 32)
+    with pytest.raises(haulmer.AuthenticationError):
+        client.openfactura.organization.retrieve()
+
+
+async def test_async_client_is_served_by_the_same_fake(fake: FakeHaulmer) -> None:
+    client = fake.async_client()
+    assert isinstance(client, haulmer.AsyncHaulmer)
+    emitted = await client.openfactura.documents.emit(
+        copy.deepcopy(factura()["dte"]), response=["FOLIO"]
+    )
+    assert emitted.folio == 1
+    fake.control.fail_next(status=503, retry_after=5)
+    org = await client.openfactura.organization.retrieve()
+    assert org.razon_social == "HAULMER SPA"
+    assert fake.clock.now() > fake.requests[0].at

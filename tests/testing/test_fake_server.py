@@ -1,0 +1,80 @@
+"""The loopback HTTP server: started on an ephemeral port, driven by plain httpx, stopped."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+import httpx
+import pytest
+from fake_bodies import HAULMER_KEY, factura
+
+from haulmer.testing import FakeHaulmer, serve
+
+
+def test_server_serves_the_fake_over_http_and_stops_cleanly(fake: FakeHaulmer) -> None:
+    with serve(fake) as url:
+        assert url.startswith("http://127.0.0.1:")
+        with httpx.Client(base_url=url, headers={"apikey": HAULMER_KEY}) as client:
+            issued = client.post("/v2/dte/document", json=factura(response=["FOLIO"]))
+            assert issued.status_code == 200
+            assert issued.json()["FOLIO"] == 1
+            token = issued.json()["TOKEN"]
+            status = client.get(f"/v2/dte/document/{token}/status")
+            assert status.json() == {"estado": "Pendiente", "token": token}
+            assert client.post("/v2/dte/document/received", json={}).status_code == 204
+            assert client.get("/nope").json() == {
+                "statusCode": 404,
+                "message": "Resource not found",
+            }
+            assert client.get("/v2/dte/organization", headers={"apikey": ""}).status_code == 401
+            assert client.get("/v1/openapi.json").status_code == 200
+        port = int(url.rsplit(":", 1)[1])
+    assert [r.route for r in fake.requests][:2] == [
+        "openfactura.documents.issue",
+        "openfactura.documents.get_by_token",
+    ]
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_server_applies_scripted_faults(fake: FakeHaulmer) -> None:
+    with serve(fake) as url, httpx.Client(base_url=url, headers={"apikey": HAULMER_KEY}) as client:
+        fake.control.fail_next("openfactura.organization.get", status=503, retry_after=3)
+        failed = client.get("/v2/dte/organization")
+        assert failed.status_code == 503
+        assert failed.headers["retry-after"] == "3"
+        fake.control.drop_connection("openfactura.organization.get")
+        with pytest.raises(httpx.TransportError):
+            client.get("/v2/dte/organization")
+        assert client.get("/v2/dte/organization").json()["rut"] == "76795561-8"
+
+
+def test_serve_without_a_fake_creates_one() -> None:
+    with serve() as url:
+        answer = httpx.get(f"{url}/v2/dte/taxpayer/76430498-5", headers={"apikey": HAULMER_KEY})
+        assert answer.json()["razonSocial"] == "HOSTY SPA"
+
+
+def test_command_line_serve_prints_its_url_and_answers() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "haulmer.testing", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("Fake Haulmer listening on http://127.0.0.1:")
+        url = first.split(" on ", 1)[1].strip()
+        org = httpx.get(f"{url}/v2/dte/organization", headers={"apikey": HAULMER_KEY}, timeout=5)
+        assert org.json()["razonSocial"] == "HAULMER SPA"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()
+        if process.stderr:
+            process.stderr.close()
