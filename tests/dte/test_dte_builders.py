@@ -1,0 +1,371 @@
+"""haulmer.dte builders: one per type, and the notes that reference another document."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import haulmer.dte as dte
+from haulmer.dte import CodRef, Document, DTEType
+from haulmer.errors import DocumentError
+
+RJ45 = {"nombre": "Conectores RJ45", "cantidad": 450, "precio": 70}
+
+
+@pytest.fixture
+def factura(emisor: dict[str, Any], receptor: dict[str, Any]) -> Document:
+    return dte.factura(emisor=emisor, receptor=receptor, lines=[RJ45], fecha=date(2026, 1, 5))
+
+
+def _totales(doc: Document) -> dict[str, Any]:
+    return dict(doc.to_sii_dict()["Encabezado"]["Totales"])
+
+
+# -- types ----------------------------------------------------------------------------------------
+
+
+def test_factura_fills_totals_and_payment_terms(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    doc = dte.factura(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[RJ45],
+        fecha=date(2026, 1, 5),
+        forma_pago=2,
+        medio_pago="TC",
+        fecha_vencimiento=date(2026, 2, 5),
+    )
+    assert doc.tipo_dte is DTEType.FACTURA
+    assert doc.folio == 0
+    id_doc = doc.to_sii_dict()["Encabezado"]["IdDoc"]
+    assert id_doc == {
+        "TipoDTE": 33,
+        "Folio": 0,
+        "FchEmis": "2026-01-05",
+        "FmaPago": 2,
+        "MedioPago": "TC",
+        "FchVenc": "2026-02-05",
+    }
+    assert doc.encabezado.totales == doc.totals
+    assert _totales(doc) == {
+        "MntNeto": 31500,
+        "TasaIVA": Decimal(19),
+        "IVA": 5985,
+        "MntTotal": 37485,
+    }
+
+
+def test_factura_with_gross_prices(emisor: dict[str, Any], receptor: dict[str, Any]) -> None:
+    doc = dte.factura(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[{"nombre": "x", "precio": 1190}],
+        montos_brutos=True,
+    )
+    assert doc.encabezado.id_doc.mnt_bruto == 1
+    assert _totales(doc) == {"MntNeto": 1000, "TasaIVA": Decimal(19), "IVA": 190, "MntTotal": 1190}
+
+
+def test_factura_exenta_marks_lines_exempt(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    doc = dte.factura_exenta(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[
+            {"nombre": "Horas", "precio": 20000},
+            {"nombre": "NF", "precio": 35000, "IndExe": 2},
+        ],
+    )
+    assert [line.ind_exe for line in doc.detalle] == [1, 2]
+    assert _totales(doc) == {
+        "MntExe": 20000,
+        "MntTotal": 20000,
+        "MontoNF": 35000,
+        "MontoPeriodo": 55000,
+    }
+
+
+def test_boleta_defaults_and_issuer_subset(emisor: dict[str, Any]) -> None:
+    doc = dte.boleta(
+        emisor={**emisor, "telefonos": ["1"], "correo": "x@y.cl"},
+        lines=[{"nombre": "Item", "precio": 1000}],
+    )
+    assert doc.receptor.rut == dte.Receptor(rut="66666666-6").rut
+    assert doc.encabezado.id_doc.ind_servicio == 3
+    assert doc.emisor.actecos == []
+    assert doc.emisor.telefonos == []
+    assert doc.montos_brutos
+    assert _totales(doc) == {"MntNeto": 840, "IVA": 160, "MntTotal": 1000}
+
+
+def test_boleta_with_net_prices(emisor: dict[str, Any]) -> None:
+    doc = dte.boleta(emisor=emisor, lines=[{"nombre": "Item", "precio": 1000}], montos_netos=True)
+    assert doc.encabezado.id_doc.ind_mnt_neto == 2
+    assert not doc.montos_brutos
+    assert _totales(doc) == {"MntNeto": 1000, "IVA": 190, "MntTotal": 1190}
+
+
+def test_boleta_exenta(emisor: dict[str, Any]) -> None:
+    doc = dte.boleta_exenta(emisor=emisor, lines=[{"nombre": "Agua", "precio": 24500}])
+    assert doc.tipo_dte is DTEType.BOLETA_EXENTA
+    assert _totales(doc) == {"MntExe": 24500, "MntTotal": 24500}
+
+
+def test_factura_compra_retains_all_iva_by_default(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    doc = dte.factura_compra(
+        emisor=emisor, receptor=receptor, lines=[{"nombre": "P1", "precio": 100000}]
+    )
+    assert doc.detalle[0].cod_imp_adic == ["15"]
+    totales = _totales(doc)
+    assert totales["ImptoReten"] == [{"TipoImp": "15", "TasaImp": Decimal(19), "MontoImp": 19000}]
+    assert totales["MntTotal"] == 100000
+    assert "IVANoRet" not in totales
+
+
+def test_factura_compra_partial_retention_and_exempt_lines(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    doc = dte.factura_compra(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[
+            {"nombre": "Trigo", "cantidad": 2, "precio": 5000},
+            {"nombre": "Exento", "precio": 100, "ind_exe": 1},
+            {"nombre": "Ganado", "precio": 1000, "cod_imp_adic": ["32"]},
+        ],
+        retencion="34",
+    )
+    assert [line.cod_imp_adic for line in doc.detalle] == [["34"], [], ["32"]]
+    totales = _totales(doc)
+    assert [t["TipoImp"] for t in totales["ImptoReten"]] == ["32", "34"]
+    # neto 11000, IVA 2090, retained 400 + 80, exento 100
+    assert (totales["IVANoRet"], totales["MntTotal"]) == (1610, 11000 + 100 + 2090 - 480)
+
+
+def test_factura_compra_without_retention(emisor: dict[str, Any], receptor: dict[str, Any]) -> None:
+    doc = dte.factura_compra(
+        emisor=emisor, receptor=receptor, lines=[{"nombre": "A", "precio": 45000}], retencion=None
+    )
+    assert _totales(doc)["MntTotal"] == 53550
+
+
+def test_guia_despacho_carries_transport(emisor: dict[str, Any], receptor: dict[str, Any]) -> None:
+    doc = dte.guia_despacho(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[RJ45],
+        ind_traslado=4,
+        tipo_despacho=1,
+        transporte={
+            "DirDest": "Calle 123",
+            "CmnaDest": "Santiago",
+            "Patente": "ABCD12",
+            "RUTTrans": "2-7",
+            "Chofer": {"RUTChofer": "1-9", "NombreChofer": "Pedro"},
+        },
+    )
+    enc = doc.to_sii_dict()["Encabezado"]
+    assert list(enc) == ["IdDoc", "Emisor", "Receptor", "Transporte", "Totales"]
+    assert enc["IdDoc"]["TipoDespacho"] == 1
+    assert enc["IdDoc"]["IndTraslado"] == 4
+    assert list(enc["Transporte"]) == ["Patente", "RUTTrans", "Chofer", "DirDest", "CmnaDest"]
+    assert enc["Transporte"]["Chofer"] == {"RUTChofer": "1-9", "NombreChofer": "Pedro"}
+    assert enc["Totales"]["MntTotal"] == 37485
+
+
+def test_build_accepts_extra_id_doc_fields_and_models(emisor: dict[str, Any]) -> None:
+    doc = dte.build(
+        33,
+        emisor=dte.Emisor.model_validate(emisor),
+        receptor=dte.Receptor(rut="1-9", razon_social="R", giro="G", direccion="D", comuna="C"),
+        lines=[dte.Detalle(nombre="x", precio=Decimal(10))],
+        id_doc={"tpo_tran_venta": 1, "FmaPago": 1},
+        fecha=date(2026, 1, 1),
+        folio=15,
+    )
+    assert (doc.encabezado.id_doc.tpo_tran_venta, doc.encabezado.id_doc.forma_pago) == (1, 1)
+    assert doc.folio == 15
+
+
+def test_builder_input_errors_become_document_errors(emisor: dict[str, Any]) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.boleta(emisor=emisor, lines=[{"nombre": "x", "cantidad": -1, "precio": 1}])
+    assert info.value.details[0].field == "Detalle[1].cantidad"
+    with pytest.raises(DocumentError) as bad_rut:
+        dte.boleta(emisor={**emisor, "rut": "76192083-0"}, lines=[{"nombre": "x", "precio": 1}])
+    assert bad_rut.value.details[0].field == "rut"
+    assert "check digit" in bad_rut.value.details[0].issue
+
+
+# -- notes ----------------------------------------------------------------------------------------
+
+
+def test_nota_credito_anula_copies_the_document(factura: Document) -> None:
+    nc = dte.nota_credito(factura.with_folio(106), cod_ref="anula", fecha=date(2026, 1, 20))
+    assert nc.tipo_dte is DTEType.NOTA_CREDITO
+    assert nc.emisor == factura.emisor
+    assert nc.receptor == factura.receptor
+    assert [line.nombre for line in nc.detalle] == ["Conectores RJ45"]
+    assert nc.totals == factura.totals
+    assert nc.to_sii_dict()["Referencia"] == [
+        {
+            "NroLinRef": 1,
+            "TpoDocRef": "33",
+            "FolioRef": "106",
+            "FchRef": "2026-01-05",
+            "CodRef": 1,
+            "RazonRef": "Anula documento de referencia",
+        }
+    ]
+
+
+def test_nota_credito_anula_copies_global_discounts(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    original = dte.factura(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[{"nombre": "Cert", "precio": 104090}],
+        descuentos_recargos=[{"TpoMov": "D", "TpoValor": "%", "ValorDR": 10}],
+    )
+    nc = dte.nota_credito(original.with_folio(1))
+    assert nc.totals.mnt_total == original.totals.mnt_total == 111480
+    assert nc.descuentos_recargos[0].nro_lin_dr == 1
+
+
+def test_nota_credito_anula_of_a_factura_exenta_is_exempt(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    exenta = dte.factura_exenta(
+        emisor=emisor, receptor=receptor, lines=[{"nombre": "h", "precio": 9}]
+    )
+    nc = dte.nota_credito(exenta.with_folio(3))
+    assert _totales(nc) == {"MntExe": 9, "MntTotal": 9}
+
+
+def test_nota_credito_of_a_boleta_keeps_gross_prices(emisor: dict[str, Any]) -> None:
+    boleta = dte.boleta(emisor=emisor, lines=[{"nombre": "Producto", "precio": 1190}])
+    receptor = {"rut": "66666666-6", "razon_social": "Sin RUT"}
+    nc = dte.nota_credito(boleta.with_folio(9), emisor=emisor, receptor=receptor)
+    assert nc.encabezado.id_doc.mnt_bruto == 1
+    assert _totales(nc) == {"MntNeto": 1000, "TasaIVA": Decimal(19), "IVA": 190, "MntTotal": 1190}
+    assert nc.referencias[0].tipo_doc_ref == "39"
+
+
+def test_nota_credito_of_a_boleta_needs_the_full_issuer(emisor: dict[str, Any]) -> None:
+    boleta = dte.boleta(emisor=emisor, lines=[{"nombre": "Producto", "precio": 1190}])
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(boleta.with_folio(9))
+    fields = [d.field for d in info.value.details]
+    assert "Encabezado.Emisor.Acteco" in fields
+    assert "Encabezado.Receptor.RznSocRecep" in fields
+
+
+def test_nota_credito_corrige_texto_has_zero_totals(factura: Document) -> None:
+    nc = dte.nota_credito(
+        factura.with_folio(1),
+        cod_ref=CodRef.CORRIGE_TEXTO,
+        razon="DONDE DICE Giro1 DEBE DECIR Giro2",
+    )
+    assert [(line.nombre, line.monto_item) for line in nc.detalle] == [
+        ("DONDE DICE Giro1 DEBE DECIR Giro2", 0)
+    ]
+    assert _totales(nc) == {"MntNeto": 0, "TasaIVA": Decimal(19), "IVA": 0, "MntTotal": 0}
+    assert nc.referencias[0].cod_ref is CodRef.CORRIGE_TEXTO
+
+
+def test_nota_credito_corrige_montos_needs_lines(factura: Document) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(factura.with_folio(1), cod_ref="corrige_montos")
+    assert [d.field for d in info.value.details] == ["Detalle"]
+    nc = dte.nota_credito(
+        factura.with_folio(1),
+        cod_ref=3,
+        lines=[{"nombre": "Conectores RJ45", "cantidad": 450, "precio": 20}],
+        razon="Corrige monto",
+    )
+    assert _totales(nc)["MntTotal"] == 10710
+
+
+def test_nota_credito_without_a_document(emisor: dict[str, Any], receptor: dict[str, Any]) -> None:
+    nc = dte.nota_credito(
+        emisor=emisor,
+        receptor=receptor,
+        tipo_doc_ref=DTEType.FACTURA,
+        folio_ref=1,
+        fecha_ref=date(2016, 1, 1),
+        cod_ref="anula",
+        lines=[RJ45],
+        referencias=[{"TpoDocRef": "801", "FolioRef": "OC-7", "FchRef": "2015-12-20"}],
+    )
+    assert [r.nro_lin_ref for r in nc.referencias] == [1, 2]
+    assert _totales(nc)["MntTotal"] == 37485
+
+
+def test_nota_credito_missing_pieces_are_all_named() -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(cod_ref="anula")
+    assert [d.field for d in info.value.details] == [
+        "Referencia.TpoDocRef",
+        "Referencia.FolioRef",
+        "Referencia.FchRef",
+        "Encabezado.Emisor",
+        "Encabezado.Receptor",
+        "Detalle",
+    ]
+
+
+def test_note_needs_the_referenced_folio(factura: Document) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(factura)
+    assert [d.field for d in info.value.details] == ["Referencia.FolioRef"]
+    assert "with_folio" in info.value.details[0].issue
+
+
+@pytest.mark.parametrize("bad", ["borra", 7])
+def test_unknown_cod_ref(factura: Document, bad: Any) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(factura.with_folio(1), cod_ref=bad)
+    assert info.value.details[0].field == "Referencia.CodRef"
+
+
+def test_cod_ref_spellings(factura: Document) -> None:
+    for spelling in ("Corrige texto", "corrige-texto", "2", 2, CodRef.CORRIGE_TEXTO):
+        nc = dte.nota_credito(factura.with_folio(1), cod_ref=spelling)
+        assert nc.referencias[0].cod_ref is CodRef.CORRIGE_TEXTO
+
+
+def test_export_documents_are_not_referenced_by_these_notes(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    export = dte.build(110, emisor=emisor, receptor=receptor, lines=[RJ45], folio=1, check=False)
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(export)
+    assert "111/112" in str(info.value)
+
+
+def test_nota_debito_anula_a_nota_credito(factura: Document) -> None:
+    nc = dte.nota_credito(factura.with_folio(1))
+    nd = dte.nota_debito(nc.with_folio(1), cod_ref="anula", razon="Anula nota de crédito")
+    assert nd.tipo_dte is DTEType.NOTA_DEBITO
+    assert nd.referencias[0].tipo_doc_ref == "61"
+    assert nd.totals.mnt_total == 37485
+
+
+def test_nota_debito_defaults_to_corrige_montos(factura: Document) -> None:
+    nd = dte.nota_debito(factura.with_folio(1), lines=[{"nombre": "Intereses", "precio": 1000}])
+    assert nd.referencias[0].cod_ref is CodRef.CORRIGE_MONTOS
+    assert nd.totals.mnt_total == 1190
+
+
+def test_long_reasons_are_cut_to_the_schema_length(factura: Document) -> None:
+    nc = dte.nota_credito(factura.with_folio(1), cod_ref="corrige_texto", razon="x" * 200)
+    assert len(nc.referencias[0].razon_ref or "") == 90
+    assert len(nc.detalle[0].nombre) == 80
