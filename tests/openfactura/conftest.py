@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import inspect
+import ssl
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import httpx
 import pytest
 import respx
 
@@ -30,6 +32,9 @@ async def collect(page: Any) -> list[Any]:
     return list(page)
 
 
+_SSL_CONTEXT = ssl.create_default_context()
+
+
 def _no_sleep(seconds: float) -> None:
     return None
 
@@ -45,18 +50,26 @@ def mock() -> Iterator[respx.MockRouter]:
         yield router
 
 
+@pytest.fixture(scope="session")
+def _httpx_client() -> Iterator[httpx.Client]:
+    # One pool for the session: building an SSL context per test costs more than the test.
+    with httpx.Client() as pool:
+        yield pool
+
+
 @pytest.fixture
-def sync_client() -> Iterator[Haulmer]:
-    client = Haulmer(api_key=API_KEY, environment="sandbox", sleep=_no_sleep)
-    yield client
-    client.close()
+def sync_client(_httpx_client: httpx.Client) -> Haulmer:
+    return Haulmer(
+        api_key=API_KEY, environment="sandbox", sleep=_no_sleep, http_client=_httpx_client
+    )
 
 
 @pytest.fixture
 async def async_client() -> AsyncIterator[AsyncHaulmer]:
-    client = AsyncHaulmer(api_key=API_KEY, environment="sandbox", sleep=_no_async_sleep)
-    yield client
-    await client.aclose()
+    async with httpx.AsyncClient(verify=_SSL_CONTEXT) as pool:
+        yield AsyncHaulmer(
+            api_key=API_KEY, environment="sandbox", sleep=_no_async_sleep, http_client=pool
+        )
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -1,0 +1,632 @@
+"""``documents``: every endpoint's request and response shapes, and the quirks of reference §5.
+
+Each test runs with the sync and the async client (the ``of`` fixture).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from haulmer.dte import CodRef
+from haulmer.errors import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    DocumentError,
+    DocumentRejectedError,
+    InvalidRutError,
+    ValidationError,
+)
+from haulmer.openfactura import AcuseCode, between, gte, lte
+from haulmer.rut import Rut
+
+from . import samples
+from .conftest import collect, resolve
+
+TOKEN = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _body(route: respx.Route, index: int = -1) -> Any:
+    return json.loads(route.calls[index].request.content)
+
+
+def _issued_row(folio: int, token_key: str = "token") -> dict[str, Any]:
+    return {
+        "RUTRecep": 76430498,
+        "DV": "5",
+        "RznSocRecep": "HOSTY SPA",
+        "TipoDTE": 33,
+        "Folio": folio,
+        "FchEmis": "2025-03-01",
+        "FechaRecibido": "2025-03-01 10:11:12",
+        "MntExe": 0,
+        "MntNeto": 2000,
+        "IVA": 380,
+        "MntTotal": 2380,
+        "FmaPago": 1,
+        token_key: f"{folio:064x}",
+    }
+
+
+# -- one document by token or by (rut, type, folio) ---------------------------------------------
+
+
+async def test_status_by_token_reads_estado(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.get(f"/v2/dte/document/{TOKEN}/status").mock(
+        return_value=httpx.Response(200, json={"estado": "Aceptado", "token": TOKEN})
+    )
+    status = await resolve(of.documents.status(TOKEN))
+    assert route.called
+    assert status.estado == "Aceptado"
+    assert status.is_accepted
+    assert status.token == TOKEN
+
+
+async def test_status_by_rut_type_and_folio_reads_folio_as_a_number(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.get("/v2/dte/document/76795561-8/33/674180/status").mock(
+        return_value=httpx.Response(200, json={"estado": "Aceptado con Reparo", "folio": "674180"})
+    )
+    status = await resolve(of.documents.status(rut=Rut("76.795.561-8"), dte_type=33, folio=674180))
+    assert route.called
+    assert status.folio == 674180
+    assert status.is_accepted
+
+
+async def test_json_repairs_mojibake_and_exposes_the_document(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    stored = json.loads(json.dumps(samples.factura().to_sii_dict(), default=str))
+    stored["Encabezado"]["IdDoc"]["Folio"] = "3130"
+    stored["Encabezado"]["Emisor"]["CmnaOrigen"] = "CuricÃ³"
+    stored["Encabezado"]["Totales"]["MntTotal"] = "2380"
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "json": stored,
+                "token": TOKEN,
+                "FchRecepSII": "",
+                "FchRecepOF": "2026-02-10 12:00:01",
+            },
+        )
+    )
+    answer = await resolve(of.documents.json(TOKEN))
+    assert answer.dte["Encabezado"]["Emisor"]["CmnaOrigen"] == "Curicó"
+    assert answer.document_folio == 3130
+    assert answer.fch_recep_sii is None
+    assert answer.fch_recep_of.hour == 12
+    document = answer.to_document()
+    assert document.folio == 3130
+    assert document.totals.mnt_total == 2380
+
+
+async def test_xml_is_decoded_from_base64_and_kept_in_iso_8859_1(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    xml = '<?xml version="1.0" encoding="ISO-8859-1"?><DTE>Curicó</DTE>'.encode("iso-8859-1")
+    mock.get("/v2/dte/document/76795561-8/33/17/xml").mock(
+        return_value=httpx.Response(200, json={"xml": _b64(xml), "folio": 17})
+    )
+    assert await resolve(of.documents.xml(rut="76795561-8", dte_type=33, folio=17)) == xml
+
+
+async def test_pdf_and_cedible_are_bytes(of: Any, mock: respx.MockRouter) -> None:
+    mock.get(f"/v2/dte/document/{TOKEN}/pdf").mock(
+        return_value=httpx.Response(200, json={"pdf": _b64(b"%PDF-1.4 a"), "folio": 600625})
+    )
+    mock.get(f"/v2/dte/document/{TOKEN}/cedible").mock(
+        return_value=httpx.Response(200, json={"cedible": _b64(b"%PDF-1.4 c")})
+    )
+    assert await resolve(of.documents.pdf(TOKEN)) == b"%PDF-1.4 a"
+    assert await resolve(of.documents.cedible(TOKEN)) == b"%PDF-1.4 c"
+
+
+async def test_cedible_of_a_boleta_surfaces_of_10(of: Any, mock: respx.MockRouter) -> None:
+    mock.get("/v2/dte/document/76795561-8/39/5/cedible").mock(
+        return_value=httpx.Response(
+            400,
+            json={
+                "error": {
+                    "message": "Validación de Campos",
+                    "code": "OF-10",
+                    "details": [{"field": "Error", "issue": "Documento sin cedible"}],
+                }
+            },
+        )
+    )
+    with pytest.raises(DocumentRejectedError) as caught:
+        await resolve(of.documents.cedible(rut="76795561-8", dte_type=39, folio=5))
+    assert caught.value.code == "OF-10"
+    assert caught.value.details[0].issue == "Documento sin cedible"
+
+
+async def test_unknown_folio_surfaces_of_22(of: Any, mock: respx.MockRouter) -> None:
+    mock.get("/v2/dte/document/76795561-8/33/999999/status").mock(
+        return_value=httpx.Response(
+            400, json={"error": {"message": "Problema al procesar datos", "code": "OF-22"}}
+        )
+    )
+    with pytest.raises(BadRequestError) as caught:
+        await resolve(of.documents.status(rut="76795561-8", dte_type=33, folio=999999))
+    assert caught.value.code == "OF-22"
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error"),
+    [
+        ((), {}, ValidationError),
+        ((TOKEN,), {"rut": "76795561-8", "dte_type": 33, "folio": 1}, ValidationError),
+        ((), {"rut": "76795561-8", "dte_type": 33}, ValidationError),
+        ((), {"rut": "76795561-1", "dte_type": 33, "folio": 1}, InvalidRutError),
+        ((), {"rut": "76795561-8", "dte_type": 33, "folio": 0}, ValidationError),
+        (("../organization",), {}, ValidationError),
+    ],
+)
+async def test_a_document_must_be_named_properly_before_any_request(
+    of: Any, mock: respx.MockRouter, args: tuple[Any, ...], kwargs: dict[str, Any], error: type
+) -> None:
+    with pytest.raises(error):
+        await resolve(of.documents.status(*args, **kwargs))
+    assert not mock.calls
+
+
+# -- lists ----------------------------------------------------------------------------------------
+
+
+async def test_list_issued_sends_typed_filters_and_pages_lazily(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    pages = {
+        1: {
+            "current_page": 1,
+            "last_page": 2,
+            "total": 31,
+            "data": [_issued_row(n) for n in range(1, 31)],
+        },
+        2: {"current_page": 2, "last_page": 2, "total": 31, "data": [_issued_row(31, "Token")]},
+    }
+    route = mock.post("/v2/dte/document/issued").mock(
+        side_effect=lambda request: httpx.Response(
+            200, json=pages[json.loads(request.content)["Page"]]
+        )
+    )
+    page = await resolve(
+        of.documents.list_issued(
+            tipo_dte=33,
+            fch_emis=between("2025-01-01", "2025-04-11"),
+            rut_recep="76430498-5",
+        )
+    )
+    assert route.call_count == 1
+    assert _body(route) == {
+        "Page": 1,
+        "TipoDTE": {"eq": 33},
+        "FchEmis": {"gte": "2025-01-01", "lte": "2025-04-11"},
+        "RUTRecep": {"eq": 76430498},
+    }
+    assert len(page.items) == 30
+    assert page.total == 31
+    rows = await collect(page)
+    assert route.call_count == 2
+    assert _body(route)["Page"] == 2
+    assert [row.folio for row in rows] == list(range(1, 32))
+    assert rows[-1].token == f"{31:064x}"  # dev answers "Token", capitalised
+    assert rows[0].receptor_rut == Rut("76430498-5")
+    assert rows[0].fecha_recibido.second == 12
+
+
+async def test_an_empty_list_is_http_204(of: Any, mock: respx.MockRouter) -> None:
+    mock.post("/v2/dte/document/issued").mock(return_value=httpx.Response(204))
+    assert await collect(of.documents.list_issued(tipo_dte=39)) == []
+
+
+async def test_filters_may_be_given_by_wire_name(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.post("/v2/dte/document/issued").mock(return_value=httpx.Response(204))
+    await collect(
+        of.documents.list_issued(
+            filters={"TipoDTE": {"ne": 39}, "FchEmis": gte("2025-01-01")}, page=3
+        )
+    )
+    assert _body(route) == {"Page": 3, "TipoDTE": {"ne": 39}, "FchEmis": {"gte": "2025-01-01"}}
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"RUTEmisor": 76795561}, "unknown filter 'RUTEmisor'"),
+        ({"Folio": 5}, "unknown filter 'Folio'"),
+        ({"TipoDTE": [39]}, "no 'in' operator"),
+        ({"TipoDTE": {"in": 39}}, "unknown operator 'in'"),
+        ({"FchEmis": lte("11/04/2025")}, "not a date"),
+        ({"RUTRecep": "76430498-0"}, "check digit"),
+    ],
+)
+async def test_bad_filters_are_refused_locally(
+    of: Any, mock: respx.MockRouter, filters: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        await resolve(of.documents.list_issued(filters=filters))
+    assert not mock.calls
+
+
+async def test_list_received_reads_acuses_and_blank_sii_reception(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    row = {
+        "RUTEmisor": "76795561",
+        "DV": "8",
+        "RznSoc": "HAULMER SPA",
+        "TipoDTE": "33",
+        "Folio": "2514",
+        "FchEmis": "2025-04-01",
+        "FchRecepSII": "",
+        "FchRecepOF": "2025-04-01 09:00:00",
+        "MntExe": "0",
+        "MntNeto": "1000",
+        "IVA": "190",
+        "MntTotal": "1190",
+        "Acuses": [{"codEvento": "ACD", "fechaEvento": "2025-04-02 10:00:00", "estado": "OK"}],
+        "FmaPago": 0,
+        "TpoTranCompra": 1,
+    }
+    route = mock.post("/v2/dte/document/received").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "current_page": 1,
+                "last_page": 1,
+                "total": 2,
+                "data": [row, {**row, "Acuses": None}],
+            },
+        )
+    )
+    rows = await collect(
+        of.documents.list_received(rut_emisor=76795561, fch_recep_sii=gte("2025-04-01"))
+    )
+    assert _body(route) == {
+        "Page": 1,
+        "RUTEmisor": {"eq": 76795561},
+        "FchRecepSII": {"gte": "2025-04-01"},
+    }
+    assert rows[0].emisor_rut == Rut("76795561-8")
+    assert rows[0].fch_recep_sii is None
+    assert rows[0].acuses[0].cod_evento == "ACD"
+    assert rows[1].acuses == []
+    assert rows[0].mnt_total == 1190
+
+
+async def test_received_filters_reject_issued_only_names(of: Any, mock: respx.MockRouter) -> None:
+    with pytest.raises(ValidationError, match="unknown filter 'RUTRecep'"):
+        await resolve(of.documents.list_received(filters={"RUTRecep": 1}))
+    assert not mock.calls
+
+
+# -- accuse and void -----------------------------------------------------------------------------
+
+
+async def test_accuse_sends_the_documented_body(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.post("/v2/dte/document/received/accuse").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "data": [{"dte": 33, "folio": 2514, "acuse": "ACD"}],
+                "code": 200,
+                "result": "OK",
+                "msg": [{"codResp": 0, "descResp": "Acción Completada OK"}],
+            },
+        )
+    )
+    result = await resolve(
+        of.documents.accuse("76.795.561-8", 33, 2514, AcuseCode.ACEPTA_CONTENIDO)
+    )
+    assert _body(route) == {"rut": "76795561-8", "dte": 33, "folio": 2514, "acuse": "ACD"}
+    assert result.data[0].folio == 2514
+    assert result.msg[0].cod_resp == 0
+
+
+async def test_accuse_codes_are_checked_locally(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.post("/v2/dte/document/received/accuse").mock(
+        return_value=httpx.Response(200, json={"code": 200})
+    )
+    await resolve(of.documents.accuse("76795561-8", 33, 1, "rft"))
+    assert _body(route)["acuse"] == "RFT"
+    with pytest.raises(ValidationError, match="unknown acuse 'OK'"):
+        await resolve(of.documents.accuse("76795561-8", 33, 1, "OK"))
+    assert route.call_count == 1
+
+
+@pytest.mark.parametrize("key", ["success", "succes"])
+async def test_void_guia_sends_the_documented_body(
+    of: Any, mock: respx.MockRouter, key: str
+) -> None:
+    route = mock.post("/v2/dte/anularDTE52").mock(
+        return_value=httpx.Response(200, json={key: "Se ha anulado el documento Folio: 34972"})
+    )
+    result = await resolve(of.documents.void_guia(34972, "2020-10-16"))
+    assert _body(route) == {"Dte": 52, "Folio": 34972, "Fecha": "2020-10-16"}
+    assert result.success.endswith("34972")
+
+
+async def test_void_of_another_type_points_to_credit_note(of: Any, mock: respx.MockRouter) -> None:
+    with pytest.raises(DocumentError, match=r"documents\.credit_note"):
+        await resolve(of.documents.void_guia(106, "2026-02-10", dte_type=33))
+    assert not mock.calls
+
+
+async def test_voiding_twice_surfaces_the_error_envelope(of: Any, mock: respx.MockRouter) -> None:
+    mock.post("/v2/dte/anularDTE52").mock(
+        return_value=httpx.Response(
+            400, json={"error": {"message": "Documento ya anulado", "code": "OF-22"}}
+        )
+    )
+    with pytest.raises(APIStatusError, match="ya anulado"):
+        await resolve(of.documents.void_guia(34972, "2020-10-16"))
+
+
+# -- emission ------------------------------------------------------------------------------------
+
+
+async def test_emit_decodes_every_requested_item(of: Any, mock: respx.MockRouter) -> None:
+    xml = '<?xml version="1.0" encoding="ISO-8859-1"?><DTE>Curicó</DTE>'.encode("iso-8859-1")
+    mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "TOKEN": TOKEN,
+                "FOLIO": 3130,
+                "RESOLUCION": {"fecha": "2018-03-26", "numero": 0},
+                "TIMBRE": _b64(b"\x89PNG timbre"),
+                "LOGO": _b64(b"\x89PNG logo"),
+                "XML": _b64(xml),
+                "PDF": _b64(b"%PDF-1.4"),
+                "WARNING": "Campo GiroRecep truncado",
+            },
+        )
+    )
+    emitted = await resolve(
+        of.documents.emit(
+            samples.factura(),
+            response=["FOLIO", "PDF", "XML", "TIMBRE", "LOGO", "RESOLUCION", "80MM"],
+        )
+    )
+    assert emitted.folio == 3130
+    assert emitted.pdf == b"%PDF-1.4"
+    assert emitted.xml == xml
+    assert emitted.xml_text is not None
+    assert "Curicó" in emitted.xml_text
+    assert emitted.timbre == b"\x89PNG timbre"
+    assert emitted.logo == b"\x89PNG logo"
+    assert emitted.resolucion is not None
+    assert emitted.resolucion.fecha is not None
+    assert emitted.resolucion.fecha.year == 2018
+    assert emitted.warning == "Campo GiroRecep truncado"
+    assert not emitted.already_issued
+    assert "bytes>" in repr(emitted)
+
+
+async def test_emit_accepts_201(of: Any, mock: respx.MockRouter) -> None:
+    mock.post("/v2/dte/document").mock(return_value=httpx.Response(201, json={"TOKEN": TOKEN}))
+    emitted = await resolve(of.documents.emit(samples.boleta()))
+    assert emitted.token == TOKEN
+    assert emitted.folio is None
+
+
+async def test_emit_surfaces_field_errors_with_their_details(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(
+            400,
+            json={
+                "error": {
+                    "message": "Validación de Campos",
+                    "code": "OF-10",
+                    "details": [{"field": "MntNeto", "issue": "Monto erróneo : 1000"}],
+                }
+            },
+        )
+    )
+    with pytest.raises(DocumentRejectedError) as caught:
+        await resolve(of.documents.emit(samples.factura()))
+    assert caught.value.details[0].field == "MntNeto"
+
+
+async def test_a_bad_document_never_reaches_the_network(of: Any, mock: respx.MockRouter) -> None:
+    data = json.loads(json.dumps(samples.factura().to_sii_dict(), default=str))
+    data["Encabezado"]["Totales"]["MntTotal"] = 999
+    with pytest.raises(DocumentError):
+        await resolve(of.documents.emit(data))
+    assert not mock.calls
+
+
+async def test_of_06_returns_the_document_already_issued(of: Any, mock: respx.MockRouter) -> None:
+    emit = mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(
+            400,
+            json={
+                "error": {
+                    "message": "Este DTE ya fue emitido (Idempotency-Key)",
+                    "code": "OF-06",
+                    "token": TOKEN,
+                }
+            },
+        )
+    )
+    stored = json.loads(json.dumps(samples.factura().with_folio(3130).to_sii_dict(), default=str))
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(200, json={"json": stored, "token": TOKEN})
+    )
+    mock.get(f"/v2/dte/document/{TOKEN}/pdf").mock(
+        return_value=httpx.Response(200, json={"pdf": _b64(b"%PDF"), "token": TOKEN})
+    )
+    mock.get("/v2/dte/organization").mock(
+        return_value=httpx.Response(
+            200,
+            json={"rut": "76795561-8", "resolucion": {"fecha": "2018-03-26", "numero": "0"}},
+        )
+    )
+    emitted = await resolve(
+        of.documents.emit(
+            samples.factura(), response=["FOLIO", "PDF", "RESOLUCION"], idempotency_key="order-1"
+        )
+    )
+    assert emit.call_count == 1
+    assert emit.calls.last.request.headers["idempotency-key"] == "order-1"
+    assert emitted.already_issued
+    assert (emitted.token, emitted.folio, emitted.pdf) == (TOKEN, 3130, b"%PDF")
+    assert emitted.resolucion is not None
+    assert emitted.resolucion.numero == 0
+
+
+async def test_of_06_still_returns_the_token_when_the_lookup_fails(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(
+            400, json={"error": {"message": "ya emitido", "code": "OF-06", "token": TOKEN}}
+        )
+    )
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(400, json={"error": {"message": "x", "code": "OF-22"}})
+    )
+    emitted = await resolve(of.documents.emit(samples.factura()))
+    assert emitted.already_issued
+    assert emitted.token == TOKEN
+    assert emitted.folio is None
+
+
+async def test_a_lost_response_is_retried_with_the_same_key_and_yields_one_document(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    issued: dict[str, str] = {}
+
+    def server(request: httpx.Request) -> httpx.Response:
+        key = request.headers["idempotency-key"]
+        if key in issued:
+            return httpx.Response(
+                400,
+                json={"error": {"message": "ya emitido", "code": "OF-06", "token": issued[key]}},
+            )
+        issued[key] = TOKEN
+        raise httpx.ReadError("connection reset after the document was issued")
+
+    emit = mock.post("/v2/dte/document").mock(side_effect=server)
+    stored = json.loads(json.dumps(samples.boleta().with_folio(41).to_sii_dict(), default=str))
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(200, json={"json": stored, "token": TOKEN})
+    )
+    emitted = await resolve(of.documents.emit(samples.boleta()))
+    keys = {call.request.headers["idempotency-key"] for call in emit.calls}
+    assert emit.call_count == 2
+    assert len(keys) == 1
+    assert len(issued) == 1
+    assert (emitted.token, emitted.folio, emitted.already_issued) == (TOKEN, 41, True)
+
+    # The same document emitted again later (a restarted process) is still that one document.
+    again = await resolve(of.documents.emit(samples.boleta()))
+    assert (again.token, again.folio) == (TOKEN, 41)
+    assert len(issued) == 1
+
+
+async def test_credit_note_from_a_token_references_the_stored_document(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    stored = json.loads(json.dumps(samples.factura().with_folio(106).to_sii_dict(), default=str))
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(200, json={"json": stored, "token": TOKEN})
+    )
+    emit = mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(200, json={"TOKEN": "a" * 64, "FOLIO": 12})
+    )
+    note = await resolve(
+        of.documents.credit_note(TOKEN, reason="Anula factura", fecha="2026-02-11")
+    )
+    assert note.folio == 12
+    dte = _body(emit)["dte"]
+    assert dte["Encabezado"]["IdDoc"] == {"TipoDTE": 61, "Folio": 0, "FchEmis": "2026-02-11"}
+    assert dte["Encabezado"]["Totales"]["MntTotal"] == 2380
+    assert dte["Detalle"] == [
+        {"NroLinDet": 1, "NmbItem": "item", "QtyItem": 1, "PrcItem": 2000, "MontoItem": 2000}
+    ]
+    assert dte["Referencia"] == [
+        {
+            "NroLinRef": 1,
+            "TpoDocRef": "33",
+            "FolioRef": "106",
+            "FchRef": "2026-02-10",
+            "CodRef": 1,
+            "RazonRef": "Anula factura",
+        }
+    ]
+
+
+async def test_credit_note_corrige_texto_from_a_document_and_its_folio(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    emit = mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(200, json={"TOKEN": "b" * 64, "FOLIO": 13})
+    )
+    await resolve(
+        of.documents.credit_note(
+            samples.factura(),
+            folio=3130,
+            code=CodRef.CORRIGE_TEXTO,
+            reason="Corrige giro del receptor",
+            fecha="2026-02-11",
+        )
+    )
+    dte = _body(emit)["dte"]
+    assert dte["Encabezado"]["Totales"]["MntTotal"] == 0
+    assert dte["Detalle"][0]["MontoItem"] == 0
+    assert dte["Referencia"][0]["CodRef"] == 2
+    assert dte["Referencia"][0]["FolioRef"] == "3130"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"reason": "x"}, "folio of the document to amend is unknown"),
+        ({"reason": " ", "folio": 5}, "say why"),
+        ({"reason": "x", "folio": 5, "code": CodRef.CORRIGE_MONTOS}, "lines"),
+        ({"reason": "x", "folio": 5, "code": 9}, "CodRef"),
+    ],
+)
+async def test_credit_note_problems_are_caught_before_any_request(
+    of: Any, mock: respx.MockRouter, kwargs: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        await resolve(of.documents.credit_note(samples.factura(), **kwargs))
+    assert not mock.calls
+
+
+async def test_a_guia_is_voided_not_credited(of: Any, mock: respx.MockRouter) -> None:
+    with pytest.raises(DocumentError, match="void_guia"):
+        await resolve(of.documents.credit_note(samples.guia(), folio=8, reason="Anula"))
+    assert not mock.calls
+
+
+async def test_an_invalid_key_surfaces_the_gateway_message(of: Any, mock: respx.MockRouter) -> None:
+    mock.get(f"/v2/dte/document/{TOKEN}/status").mock(
+        return_value=httpx.Response(
+            401,
+            json={
+                "statusCode": 401,
+                "message": "Access denied due to invalid subscription key. Make sure to provide "
+                "a valid key for an active subscription.",
+            },
+        )
+    )
+    with pytest.raises(AuthenticationError, match="invalid subscription key"):
+        await resolve(of.documents.status(TOKEN))
