@@ -1,0 +1,123 @@
+"""Failed attempts give their connection back: no leaked responses, one pooled connection."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+import respx
+
+from haulmer import AsyncHaulmer, Haulmer
+from haulmer.errors import ServerError
+
+from .conftest import SANDBOX, Sleeps
+from .helpers import asend, get_org, send
+
+
+class TrackedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that remembers whether it was closed."""
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+        self.closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.content
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]
+        yield self.content
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+def test_every_failed_response_is_closed_before_the_next_attempt(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    streams = [TrackedStream(b'{"statusCode": 503}') for _ in range(3)]
+    mock.get(f"{SANDBOX}/v2/dte/organization").side_effect = [
+        httpx.Response(503, stream=stream) for stream in streams
+    ]
+    with pytest.raises(ServerError):
+        send(client, get_org())
+    assert [s.closed for s in streams] == [True, True, True]
+
+
+async def test_async_failed_responses_are_closed(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    streams = [TrackedStream(b"oops") for _ in range(3)]
+    mock.get(f"{SANDBOX}/v2/dte/organization").side_effect = [
+        httpx.Response(500, stream=stream) for stream in streams
+    ]
+    with pytest.raises(ServerError):
+        await asend(aclient, get_org())
+    assert all(s.closed for s in streams)
+
+
+class _Flaky(BaseHTTPRequestHandler):
+    """Answers 503 to the first two requests of a test, then 200, keeping connections alive."""
+
+    protocol_version = "HTTP/1.1"
+    failures_left = 0
+
+    def do_GET(self) -> None:
+        if type(self).failures_left > 0:
+            type(self).failures_left -= 1
+            status, body = 503, b'{"statusCode": 503, "message": "busy"}'
+        else:
+            status, body = 200, b'{"rut": "76795561-8"}'
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def loopback() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_retries_over_a_real_socket_reuse_one_idle_connection(
+    loopback: str, sleeps: Sleeps
+) -> None:
+    _Flaky.failures_left = 2
+    with Haulmer("k", base_urls={"openfactura": loopback}, sleep=sleeps) as client:
+        for _ in range(3):
+            assert send(client, get_org()).rut == "76795561-8"
+            _Flaky.failures_left = 2
+        pool = client._http_client._transport._pool  # type: ignore[attr-defined]
+        assert len(pool.connections) == 1
+        assert all(connection.is_idle() for connection in pool.connections)
+    assert len(sleeps) == 6
+
+
+async def test_async_retries_over_a_real_socket_leave_no_busy_connection(
+    loopback: str, sleeps: Sleeps
+) -> None:
+    _Flaky.failures_left = 2
+    async with AsyncHaulmer(
+        "k", base_urls={"openfactura": loopback}, sleep=sleeps.async_sleep
+    ) as client:
+        assert (await asend(client, get_org())).rut == "76795561-8"
+        pool = client._http_client._transport._pool  # type: ignore[attr-defined]
+        assert len(pool.connections) == 1
+        assert all(connection.is_idle() for connection in pool.connections)

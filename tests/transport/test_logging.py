@@ -1,0 +1,119 @@
+"""Logging on the ``haulmer`` logger, and proof that secrets never reach logs or errors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import respx
+
+from haulmer import Haulmer
+from haulmer import _logging as haulmer_logging
+from haulmer._logging import redact_headers, redact_url
+from haulmer._resource import APIRequest
+from haulmer.errors import APIConnectionError, APIStatusError, HaulmerError
+
+from .conftest import PLATFORM, SANDBOX, Sleeps
+from .helpers import get_org, send
+
+SECRETS = ("0123456789abcdef-SECRET-KEY", "bearer-SECRET-token", "mail-SECRET-token", "pw-SECRET")
+
+
+@pytest.fixture
+def secret_client(sleeps: Sleeps) -> Iterator[Haulmer]:
+    with Haulmer(
+        SECRETS[0],
+        environment="sandbox",
+        base_urls={"platform": PLATFORM},
+        access_token=SECRETS[1],
+        sleep=sleeps,
+    ) as client:
+        yield client
+
+
+def everything_logged(caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join(record.getMessage() for record in caplog.records)
+
+
+def test_request_line_status_attempt_and_elapsed_are_logged(
+    secret_client: Haulmer, mock: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    mock.get(f"{SANDBOX}/v2/dte/organization").side_effect = [
+        httpx.Response(503),
+        httpx.Response(200, json={"rut": "1-9"}),
+    ]
+    with caplog.at_level(logging.INFO, logger="haulmer"):
+        send(secret_client, get_org())
+    text = everything_logged(caplog)
+    assert f"GET {SANDBOX}/v2/dte/organization -> 503 (attempt 1," in text
+    assert f"GET {SANDBOX}/v2/dte/organization -> 200 (attempt 2," in text
+    assert "ms)" in text
+    assert "Retrying GET" in text
+
+
+def test_secrets_never_reach_log_records_or_errors(
+    secret_client: Haulmer, mock: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    mock.get(f"{SANDBOX}/v2/dte/organization").respond(
+        401, json={"statusCode": 401, "message": "Access denied due to invalid subscription key."}
+    )
+    mock.post(f"{PLATFORM}/v1/password").respond(
+        400, json={"error": {"code": "token_used", "message": "used"}}
+    )
+    mock.get(f"{PLATFORM}/v1/confirm").mock(side_effect=httpx.ConnectError("refused"))
+    errors: list[HaulmerError] = []
+    with caplog.at_level(logging.DEBUG, logger="haulmer"):
+        with pytest.raises(APIStatusError) as first:
+            send(secret_client, get_org())
+        errors.append(first.value)
+        password = APIRequest(
+            "POST",
+            "/v1/password",
+            "platform",
+            dict,
+            json={"token": SECRETS[2], "password": SECRETS[3]},
+        )
+        with pytest.raises(APIStatusError) as second:
+            send(secret_client, password)
+        errors.append(second.value)
+        confirm = APIRequest("GET", "/v1/confirm", "platform", dict, params={"token": SECRETS[2]})
+        with pytest.raises(APIConnectionError) as third:
+            send(secret_client, confirm)
+        errors.append(third.value)
+    logged = everything_logged(caplog)
+    assert "apikey" in logged  # the debug lines do show headers, redacted
+    shown = [logged, repr(secret_client)]
+    for error in errors:
+        shown += [str(error), repr(error), str(error.args)]
+    for secret in SECRETS:
+        for text in shown:
+            assert secret not in text
+
+
+def test_redaction_helpers() -> None:
+    headers = redact_headers({"apikey": "k", "Authorization": "Bearer t", "Accept": "json"})
+    assert headers == {"apikey": "[redacted]", "Authorization": "[redacted]", "Accept": "json"}
+    url = redact_url("https://x.test/v1/a?token=abc&page=2&password=p&api_key=z")
+    assert "abc" not in url
+    assert "page=2" in url
+    assert "=p&" not in url
+    assert not url.endswith("=z")
+    assert redact_url("https://x.test/v1/a") == "https://x.test/v1/a"
+
+
+def test_haulmer_log_env_turns_logging_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    logger = logging.getLogger("haulmer")
+    before = (list(logger.handlers), logger.level)
+    monkeypatch.setattr(haulmer_logging, "_configured", False)
+    monkeypatch.setenv("HAULMER_LOG", "debug")
+    try:
+        Haulmer("k").close()
+        assert logger.level == logging.DEBUG
+        assert len(logger.handlers) == len(before[0]) + 1
+        Haulmer("k").close()  # configured once only
+        assert len(logger.handlers) == len(before[0]) + 1
+    finally:
+        logger.handlers[:] = before[0]
+        logger.setLevel(before[1])

@@ -1,0 +1,129 @@
+"""The opt-in limiter keeps to 3 requests/s and 100/min, measured on a fake clock."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import respx
+from hypothesis import given
+from hypothesis import strategies as st
+
+from haulmer import AsyncHaulmer, ConfigurationError, Haulmer
+from haulmer._ratelimit import RateLimiter
+from haulmer._resource import APIRequest
+
+from .conftest import PLATFORM, SANDBOX
+from .helpers import asend, get_org, send
+
+
+class FakeClock:
+    """Monotonic seconds that move only when the client sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+def test_three_requests_pass_then_the_fourth_waits_for_the_second() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    assert [limiter.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert limiter.reserve() == pytest.approx(1.0)
+    clock.now += 0.4
+    assert limiter.reserve() == pytest.approx(0.6)  # booked behind the fourth, same second
+
+
+def test_a_hundred_and_first_request_waits_for_the_minute_window() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    start = clock.now
+    for _ in range(100):
+        clock.now += limiter.reserve()
+    assert clock.now - start == pytest.approx(33.0)  # 3 per second: 100 requests span 33 s
+    clock.now += limiter.reserve()
+    assert clock.now - start == pytest.approx(60.0)
+
+
+def test_limits_must_be_positive() -> None:
+    with pytest.raises(ConfigurationError):
+        RateLimiter(limits=[(0, 1.0)])
+
+
+@given(gaps=st.lists(st.floats(0, 2, allow_nan=False), max_size=150))
+def test_no_window_ever_holds_more_than_its_limit(gaps: list[float]) -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    sent: list[float] = []
+    for gap in gaps:
+        clock.now += gap
+        sent.append(clock.now + limiter.reserve())
+    for i, at in enumerate(sent):
+        assert sum(1 for t in sent[: i + 1] if t > at - 1.0) <= 3
+        assert sum(1 for t in sent[: i + 1] if t > at - 60.0) <= 100
+    assert sent == sorted(sent)
+
+
+def test_client_with_rate_limit_spaces_openfactura_calls(mock: respx.MockRouter) -> None:
+    clock = FakeClock()
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json={"rut": "1-9"})
+    with Haulmer(
+        "k", environment="sandbox", rate_limit=True, clock=clock, sleep=clock.sleep
+    ) as client:
+        times = []
+        for _ in range(7):
+            send(client, get_org())
+            times.append(clock.now)
+    assert route.call_count == 7
+    assert times == pytest.approx([1000, 1000, 1000, 1001, 1001, 1001, 1002])
+    assert clock.sleeps == pytest.approx([1.0, 1.0])
+
+
+def test_copies_share_one_limiter(mock: respx.MockRouter) -> None:
+    clock = FakeClock()
+    mock.get(f"{SANDBOX}/v2/dte/organization").respond(json={"rut": "1-9"})
+    with Haulmer(
+        "k", environment="sandbox", rate_limit=True, clock=clock, sleep=clock.sleep
+    ) as client:
+        other = client.with_options(timeout=5)
+        for target in (client, other, client, other):
+            send(target, get_org())
+    assert clock.sleeps == pytest.approx([1.0])
+
+
+def test_limiter_is_off_by_default_and_skips_platform_calls(mock: respx.MockRouter) -> None:
+    clock = FakeClock()
+    mock.get(f"{SANDBOX}/v2/dte/organization").respond(json={"rut": "1-9"})
+    mock.get(f"{PLATFORM}/v1/ping").respond(json={})
+    with Haulmer("k", environment="sandbox", clock=clock, sleep=clock.sleep) as client:
+        for _ in range(5):
+            send(client, get_org())
+    ping = APIRequest("GET", "/v1/ping", "platform", dict)
+    with Haulmer(
+        "k", base_urls={"platform": PLATFORM}, rate_limit=True, clock=clock, sleep=clock.sleep
+    ) as client:
+        for _ in range(5):
+            send(client, ping)
+    assert clock.sleeps == []
+
+
+async def test_async_client_waits_with_its_injected_sleep(mock: respx.MockRouter) -> None:
+    clock = FakeClock()
+    mock.get(f"{SANDBOX}/v2/dte/organization").mock(
+        return_value=httpx.Response(200, json={"rut": "1-9"})
+    )
+    async with AsyncHaulmer(
+        "k", environment="sandbox", rate_limit=True, clock=clock, sleep=clock.async_sleep
+    ) as client:
+        for _ in range(4):
+            await asend(client, get_org())
+    assert clock.sleeps == pytest.approx([1.0])
