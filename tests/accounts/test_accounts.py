@@ -1,0 +1,190 @@
+"""Haulmer Accounts: the password from the e-mail link, forgot-password, login, platforms."""
+
+from __future__ import annotations
+
+import pytest
+
+from haulmer import Haulmer
+from haulmer.accounts import Platform, token_from_link
+from haulmer.errors import (
+    AuthenticationError,
+    ConfigurationError,
+    InvalidTokenError,
+    PasswordMismatchError,
+    StepOutOfOrderError,
+    TokenAlreadyUsedError,
+    TokenExpiredError,
+    ValidationError,
+    WeakPasswordError,
+)
+from haulmer.testing import FakeHaulmer
+from haulmer.testing._outbox import Link
+from journey.story import BUYER_EMAIL, PASSWORD, buy_and_pay, log_in
+
+CREATE_PASSWORD = "[Haulmer Accounts] Crea tu nueva contraseña"
+
+
+def _password_link(fake: FakeHaulmer) -> Link:
+    return fake.outbox.last(to=BUYER_EMAIL, subject_contains=CREATE_PASSWORD).link(
+        "create_password"
+    )
+
+
+def test_the_password_created_from_the_link_opens_every_platform(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    account = client.accounts.create_password(
+        _password_link(fake), password=PASSWORD, confirmation=PASSWORD
+    )
+    assert account.email == BUYER_EMAIL
+    assert account.platforms == list(Platform)
+    for platform in Platform:
+        session = client.accounts.login(BUYER_EMAIL, PASSWORD, platform=platform)
+        assert session.platform is platform
+        assert session.account.id == account.id
+
+
+@pytest.mark.parametrize(
+    ("password", "rule"),
+    [
+        ("Ab1", "too_short"),
+        ("abcdefg1", "no_uppercase"),
+        ("ABCDEFG1", "no_lowercase"),
+        ("Abcdefgh", "no_digit"),
+    ],
+)
+def test_a_weak_password_is_refused_before_anything_is_sent(
+    fake: FakeHaulmer, client: Haulmer, password: str, rule: str
+) -> None:
+    buy_and_pay(fake, client)
+    sent = len(fake.requests)
+    with pytest.raises(WeakPasswordError) as caught:
+        client.accounts.create_password(
+            _password_link(fake), password=password, confirmation=password
+        )
+    assert rule in [str(v.code) for v in caught.value.violations]
+    assert password not in str(caught.value)
+    assert len(fake.requests) == sent
+
+
+def test_a_mismatched_confirmation_is_refused_before_anything_is_sent(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    sent = len(fake.requests)
+    with pytest.raises(PasswordMismatchError) as caught:
+        client.accounts.create_password(
+            _password_link(fake), password=PASSWORD, confirmation=PASSWORD + "x"
+        )
+    assert PASSWORD not in str(caught.value)
+    assert len(fake.requests) == sent
+
+
+def test_the_create_password_link_works_once(fake: FakeHaulmer, client: Haulmer) -> None:
+    buy_and_pay(fake, client)
+    link = _password_link(fake)
+    client.accounts.create_password(link, password=PASSWORD, confirmation=PASSWORD)
+    with pytest.raises(TokenAlreadyUsedError) as caught:
+        client.accounts.create_password(link, password="Otra2026x", confirmation="Otra2026x")
+    assert caught.value.code == "token_used"
+    assert link.token not in str(caught.value)
+
+
+def test_the_create_password_link_expires(fake: FakeHaulmer, client: Haulmer) -> None:
+    buy_and_pay(fake, client)
+    link = _password_link(fake)
+    fake.clock.advance(hours=72, seconds=1)
+    with pytest.raises(TokenExpiredError, match="ask for a new e-mail"):
+        client.accounts.create_password(link, password=PASSWORD, confirmation=PASSWORD)
+
+
+def test_forgot_password_resends_the_email_to_the_purchase_address_and_retires_the_old_link(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    old = _password_link(fake)
+    fake.clock.advance(hours=80)
+    result = client.accounts.forgot_password(BUYER_EMAIL.upper())
+    assert result.status == "accepted"
+    email = fake.outbox[-1]
+    assert (email.to, email.subject) == (BUYER_EMAIL, CREATE_PASSWORD)
+    new = email.link("create_password")
+    assert new.token != old.token
+    with pytest.raises(InvalidTokenError, match="newer e-mail"):
+        client.accounts.create_password(old, password=PASSWORD, confirmation=PASSWORD)
+    account = client.accounts.create_password(new, password=PASSWORD, confirmation=PASSWORD)
+    assert account.has_password
+
+
+def test_forgot_password_for_an_unknown_address_sends_nothing_and_reveals_nothing(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    result = client.accounts.forgot_password("nadie@example.com")
+    assert result.status == "accepted"
+    assert len(fake.outbox) == 0
+
+
+def test_a_token_of_another_email_does_not_create_a_password(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    welcome = fake.outbox.last(subject_contains="[Workspace]").token
+    with pytest.raises(InvalidTokenError) as caught:
+        client.accounts.create_password(welcome, password=PASSWORD, confirmation=PASSWORD)
+    assert caught.value.code == "token_invalid"
+
+
+def test_logging_in_before_creating_the_password_is_out_of_order(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    with pytest.raises(StepOutOfOrderError, match="create it from the e-mail"):
+        client.accounts.login(BUYER_EMAIL, PASSWORD)
+
+
+def test_a_wrong_password_does_not_log_in(fake: FakeHaulmer, client: Haulmer) -> None:
+    buy_and_pay(fake, client)
+    client.accounts.create_password(_password_link(fake), password=PASSWORD, confirmation=PASSWORD)
+    with pytest.raises(AuthenticationError) as caught:
+        client.accounts.login(BUYER_EMAIL, "Equivocada1")
+    assert caught.value.code == "invalid_credentials"
+    assert "Equivocada1" not in str(caught.value)
+
+
+def test_me_needs_an_access_token_and_answers_with_the_account(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    with pytest.raises(ConfigurationError, match="log in first"):
+        client.accounts.me()
+    assert len(fake.requests) == 0
+    buy_and_pay(fake, client)
+    client.accounts.create_password(_password_link(fake), password=PASSWORD, confirmation=PASSWORD)
+    assert log_in(client, BUYER_EMAIL, PASSWORD).accounts.me().email == BUYER_EMAIL
+    with pytest.raises(AuthenticationError):
+        client.with_options(access_token="not-a-session").accounts.me()
+
+
+def test_sessions_expire_after_thirty_days(fake: FakeHaulmer, client: Haulmer) -> None:
+    buy_and_pay(fake, client)
+    client.accounts.create_password(_password_link(fake), password=PASSWORD, confirmation=PASSWORD)
+    owner = log_in(client, BUYER_EMAIL, PASSWORD)
+    fake.clock.advance(days=30)
+    with pytest.raises(AuthenticationError, match="log in again"):
+        owner.accounts.me()
+
+
+def test_a_link_is_read_from_its_url_its_token_or_an_outbox_link() -> None:
+    url = "https://fake-haulmer.invalid/accounts/create-password?token=abc-123"
+    assert token_from_link(url) == "abc-123"
+    assert token_from_link(" abc-123 ") == "abc-123"
+    assert token_from_link(Link(url=url, purpose="create_password", token="abc-123")) == "abc-123"
+    with pytest.raises(ValidationError, match="carries no token"):
+        token_from_link("https://fake-haulmer.invalid/accounts/create-password")
+    with pytest.raises(ValidationError):
+        token_from_link("")
+
+
+def test_login_refuses_an_unknown_platform_locally(client: Haulmer) -> None:
+    with pytest.raises(ValidationError, match="unknown platform"):
+        client.accounts.login(BUYER_EMAIL, PASSWORD, platform="facebook")

@@ -1,0 +1,191 @@
+"""Checkout: orders, payment method then medium, bank validation, the tax-document choice."""
+
+from __future__ import annotations
+
+import pytest
+
+from haulmer import Haulmer
+from haulmer.checkout import OrderStatus, PaymentMedium, PaymentMethod, TaxDocumentType
+from haulmer.errors import (
+    ConflictError,
+    InvalidRutError,
+    StepOutOfOrderError,
+    TokenAlreadyUsedError,
+    TokenExpiredError,
+    ValidationError,
+)
+from haulmer.testing import FakeHaulmer
+from journey.story import BUYER, BUYER_EMAIL, buy_and_pay, place_order
+
+FACTURA_RECEIVER = {
+    "rut": "76430498-5",
+    "razon_social": "HOSTY SPA",
+    "giro": "Informática",
+    "direccion": "Arturo Prat 527",
+    "comuna": "Curicó",
+}
+
+
+def test_the_catalog_lists_products_plans_and_payment_methods(client: Haulmer) -> None:
+    catalog = client.checkout.catalog()
+    assert {p.code for p in catalog.products} == {"openfactura", "pos_device"}
+    assert all(plan.durations == [1, 6, 12] for plan in catalog.plans)
+    assert {m.code for m in catalog.payment_methods} == {m.value for m in PaymentMethod}
+
+
+def test_an_order_gets_a_number_a_total_and_its_first_status(client: Haulmer) -> None:
+    first = place_order(client)
+    second = place_order(client, point_of_sale=False)
+    assert second.number == first.number + 1
+    assert first.total == 59_990 + 12 * 9_990
+    assert first.status is OrderStatus.CREATED
+    assert [c.status for c in first.status_history] == ["created"]
+    assert str(first.buyer.rut) == "12345678-5"
+
+
+def test_the_order_is_effective_only_once_the_bank_validates(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    order = place_order(client)
+    client.checkout.choose_payment_method(order.id, PaymentMethod.WEBPAY)
+    order = client.checkout.choose_payment_medium(order.id, PaymentMedium.PREPAID_CARD)
+    assert order.status is OrderStatus.AWAITING_BANK_VALIDATION
+    assert order.bank_validation_expected_at is not None
+    fake.clock.advance(minutes=1)
+    assert not client.checkout.retrieve_order(order.id).is_paid
+    assert fake.outbox.subjects(to=BUYER_EMAIL) == ["Compra exitosa"]
+    fake.clock.advance(minutes=1)
+    order = client.checkout.retrieve_order(order.id)
+    assert order.is_paid
+    assert order.paid_at == order.bank_validation_expected_at
+    assert len(fake.outbox.for_address(BUYER_EMAIL)) == 5
+
+
+def test_a_payment_the_bank_rejects_leaves_the_order_unpaid(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    fake.platform_state.reject_next_payment = True
+    order = place_order(client)
+    client.checkout.choose_payment_method(order.id, "webpay")
+    client.checkout.choose_payment_medium(order.id, "credit_card")
+    fake.clock.advance(minutes=5)
+    order = client.checkout.retrieve_order(order.id)
+    assert order.status is OrderStatus.PAYMENT_REJECTED
+    assert fake.outbox.subjects(to=BUYER_EMAIL)[-1].startswith("Pago rechazado")
+    assert not any("Contraseña" in s for s in fake.outbox.subjects())
+
+
+def test_choosing_the_medium_before_the_method_is_refused_as_out_of_order(
+    client: Haulmer,
+) -> None:
+    order = place_order(client)
+    with pytest.raises(StepOutOfOrderError) as caught:
+        client.checkout.choose_payment_medium(order.id, PaymentMedium.CREDIT_CARD)
+    assert caught.value.status_code == 409
+    assert "payment method first" in caught.value.message
+
+
+def test_paying_an_order_twice_is_a_conflict(fake: FakeHaulmer, client: Haulmer) -> None:
+    order = buy_and_pay(fake, client)
+    with pytest.raises(ConflictError) as caught:
+        client.checkout.choose_payment_method(order.id, PaymentMethod.WEBPAY)
+    assert caught.value.code == "already_done"
+
+
+def test_a_medium_that_does_not_suit_the_method_is_refused_locally(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    order = place_order(client)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match="bank_transfer does not take credit_card"):
+        client.checkout.choose_payment_medium(
+            order.id, PaymentMedium.CREDIT_CARD, method=PaymentMethod.BANK_TRANSFER
+        )
+    with pytest.raises(ValidationError, match="unknown payment method"):
+        client.checkout.choose_payment_method(order.id, "cash")
+    assert len(fake.requests) == sent
+
+
+def test_a_bad_buyer_rut_is_refused_before_any_request(fake: FakeHaulmer, client: Haulmer) -> None:
+    with pytest.raises(InvalidRutError):
+        client.checkout.create_order(
+            buyer={**BUYER, "rut": "12.345.678-9"}, products={"openfactura": 1}
+        )
+    assert len(fake.requests) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"email": "ana.example.com"}, "e-mail"),
+        ({"phone": "12"}, "phone"),
+        ({"name": ""}, "name"),
+    ],
+)
+def test_bad_buyer_data_is_refused_locally(
+    fake: FakeHaulmer, client: Haulmer, change: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        client.checkout.create_order(buyer={**BUYER, **change}, products={"openfactura": 1})
+    assert len(fake.requests) == 0
+
+
+def test_plans_last_one_six_or_twelve_months(client: Haulmer) -> None:
+    with pytest.raises(ValidationError, match="months"):
+        client.checkout.create_order(buyer=BUYER, plans=[{"code": "pyme", "months": 3}])
+    with pytest.raises(ValidationError, match="at least one product or plan"):
+        client.checkout.create_order(buyer=BUYER)
+
+
+def test_an_empty_product_code_or_zero_quantity_is_refused_locally(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    with pytest.raises(ValidationError, match="code"):
+        client.checkout.create_order(buyer=BUYER, products={"": 1})
+    with pytest.raises(ValidationError, match="quantity"):
+        client.checkout.create_order(buyer=BUYER, products={"pos_device": 0})
+    assert len(fake.requests) == 0
+
+
+def test_an_unknown_product_is_a_bad_request_with_details(client: Haulmer) -> None:
+    from haulmer.errors import BadRequestError
+
+    with pytest.raises(BadRequestError) as caught:
+        client.checkout.create_order(buyer=BUYER, products={"laptop": 1})
+    assert caught.value.code == "validation_failed"
+    assert caught.value.details[0].field == "products[0].code"
+
+
+def test_a_factura_needs_the_receivers_data(fake: FakeHaulmer, client: Haulmer) -> None:
+    buy_and_pay(fake, client)
+    link = fake.outbox.last(subject_contains="¿Boleta o factura?").token
+    with pytest.raises(ValidationError, match="razon_social"):
+        client.checkout.choose_tax_document(link, document="factura", receiver={"rut": "1-9"})
+    with pytest.raises(InvalidRutError):
+        client.checkout.choose_tax_document(
+            link, document="factura", receiver={**FACTURA_RECEIVER, "rut": "76430498-4"}
+        )
+    order = client.checkout.choose_tax_document(
+        link, document=TaxDocumentType.FACTURA, receiver=FACTURA_RECEIVER
+    )
+    assert order.tax_document is not None
+    assert order.tax_document.receiver is not None
+    assert order.tax_document.receiver.razon_social == "HOSTY SPA"
+    assert order.status_history[-1].note == "tax document: factura"
+
+
+def test_the_tax_document_link_works_once(fake: FakeHaulmer, client: Haulmer) -> None:
+    buy_and_pay(fake, client)
+    link = fake.outbox.last(subject_contains="¿Boleta o factura?").link("choose_tax_document")
+    client.checkout.choose_tax_document(link, document="boleta")
+    with pytest.raises(TokenAlreadyUsedError) as caught:
+        client.checkout.choose_tax_document(link, document="boleta")
+    assert link.token not in str(caught.value)
+
+
+def test_the_tax_document_link_expires_after_72_hours(fake: FakeHaulmer, client: Haulmer) -> None:
+    buy_and_pay(fake, client)
+    link = fake.outbox.last(subject_contains="¿Boleta o factura?").token
+    fake.clock.advance(hours=72)
+    with pytest.raises(TokenExpiredError):
+        client.checkout.choose_tax_document(link, document="boleta")

@@ -1,0 +1,245 @@
+"""OpenFactura setup: only after the workspace; organization, signature, DTE types, in order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from haulmer import Haulmer
+from haulmer.errors import (
+    BadRequestError,
+    CertificateError,
+    ConflictError,
+    InvalidRutError,
+    MandatoryDTETypeError,
+    NotFoundError,
+    StepOutOfOrderError,
+    TokenAlreadyUsedError,
+    ValidationError,
+)
+from haulmer.openfactura.setup import SetupStatus
+from haulmer.testing import FakeHaulmer
+from haulmer.testing.certificates import make_test_pfx
+from journey.story import (
+    ADMIN_EMAIL,
+    BUYER_EMAIL,
+    COMPANY,
+    ORGANIZATION,
+    PASSWORD,
+    PFX_PASSWORD,
+    ReadyWorkspace,
+    activated_workspace,
+    buy_and_pay,
+    legal_representative_pfx,
+    log_in,
+    owner_with_password,
+    ready_workspace,
+    setup_with_certificate,
+    started_setup,
+)
+
+
+@pytest.fixture
+def ready(fake: FakeHaulmer, client: Haulmer) -> ReadyWorkspace:
+    return ready_workspace(fake, client)
+
+
+def test_the_setup_cannot_start_before_the_workspace_is_set_up(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    owner = owner_with_password(fake, client)
+    workspace = activated_workspace(fake, owner)
+    with pytest.raises(StepOutOfOrderError) as caught:
+        owner.openfactura.setup.start(workspace_id=workspace.id)
+    assert "finish its administrator, name and organization" in caught.value.message
+    with pytest.raises(NotFoundError):
+        owner.openfactura.setup.start(workspace_id="wsp_0000000000000000")
+
+
+def test_the_setup_starts_from_the_link_or_the_workspace(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    with pytest.raises(ValidationError, match="one of the two"):
+        ready.admin.openfactura.setup.start()
+    setup = started_setup(fake, ready)
+    assert setup.status is SetupStatus.PENDING_ORGANIZATION
+    again = ready.owner.openfactura.setup.start(workspace_id=ready.workspace.id)
+    assert again.id == setup.id
+    with pytest.raises(TokenAlreadyUsedError):
+        started_setup(fake, ready)
+
+
+def test_step_one_can_create_a_new_organization(fake: FakeHaulmer, ready: ReadyWorkspace) -> None:
+    setup = started_setup(fake, ready)
+    with pytest.raises(InvalidRutError):
+        ready.admin.openfactura.setup.choose_organization(
+            setup.id,
+            new_organization={"razon_social": "OTRA SPA", "rut": "76430498-4"},
+            company=COMPANY,
+        )
+    with pytest.raises(ValidationError, match="exactly one"):
+        ready.admin.openfactura.setup.choose_organization(setup.id, company=COMPANY)
+    setup = ready.admin.openfactura.setup.choose_organization(
+        setup.id,
+        new_organization={"razon_social": "HOSTY SPA", "rut": "76430498-5"},
+        company=COMPANY,
+    )
+    workspace = ready.owner.workspace.retrieve(ready.workspace.id)
+    assert setup.organization_id == workspace.organizations[-1].id
+    assert str(workspace.organizations[-1].rut) == "76430498-5"
+    assert setup.status is SetupStatus.PENDING_CERTIFICATE
+
+
+def test_the_company_data_is_checked_locally(fake: FakeHaulmer, ready: ReadyWorkspace) -> None:
+    setup = started_setup(fake, ready)
+    with pytest.raises(ValidationError, match="acteco"):
+        ready.admin.openfactura.setup.choose_organization(
+            setup.id, organization_id=ready.organization.id, company={**COMPANY, "acteco": 0}
+        )
+
+
+def test_the_signature_before_the_organization_is_out_of_order(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    setup = started_setup(fake, ready)
+    with pytest.raises(StepOutOfOrderError, match=r"choose the organization \(step 1\)"):
+        ready.admin.openfactura.setup.upload_certificate(
+            setup.id, legal_representative_pfx(), password=PFX_PASSWORD
+        )
+
+
+def test_dte_types_before_the_signature_are_out_of_order(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    setup = started_setup(fake, ready)
+    ready.admin.openfactura.setup.choose_organization(
+        setup.id, organization_id=ready.organization.id, company=COMPANY
+    )
+    with pytest.raises(StepOutOfOrderError, match="electronic signature"):
+        ready.admin.openfactura.setup.choose_dte_types(setup.id, [33, 39])
+
+
+def test_step_one_cannot_be_repeated(fake: FakeHaulmer, ready: ReadyWorkspace) -> None:
+    setup = setup_with_certificate(fake, ready)
+    with pytest.raises(ConflictError) as caught:
+        ready.admin.openfactura.setup.choose_organization(
+            setup.id, organization_id=ready.organization.id, company=COMPANY
+        )
+    assert caught.value.code == "already_done"
+
+
+@pytest.mark.parametrize(
+    ("make", "password", "reason"),
+    [
+        (lambda: legal_representative_pfx(), "not-the-password", "wrong_password"),
+        (
+            lambda: make_test_pfx(
+                password=PFX_PASSWORD,
+                not_before=datetime(2020, 1, 1),
+                not_after=datetime(2021, 1, 1),
+            ),
+            PFX_PASSWORD,
+            "expired",
+        ),
+        (lambda: make_test_pfx(rut=None, password=PFX_PASSWORD), PFX_PASSWORD, "no_rut"),
+        (lambda: b"this is not a pkcs12 file", PFX_PASSWORD, "not_pkcs12"),
+        (lambda: legal_representative_pfx(), "", "password_missing"),
+        (lambda: legal_representative_pfx(), None, "password_missing"),
+    ],
+)
+def test_a_bad_signature_is_refused_before_upload(
+    fake: FakeHaulmer,
+    ready: ReadyWorkspace,
+    make: object,
+    password: str | None,
+    reason: str,
+) -> None:
+    setup = started_setup(fake, ready)
+    ready.admin.openfactura.setup.choose_organization(
+        setup.id, organization_id=ready.organization.id, company=COMPANY
+    )
+    data = make()  # type: ignore[operator]
+    sent = len(fake.requests)
+    with pytest.raises(CertificateError) as caught:
+        ready.admin.openfactura.setup.upload_certificate(setup.id, data, password=password)
+    assert caught.value.reason == reason
+    assert len(fake.requests) == sent
+    if password:
+        assert password not in str(caught.value)
+
+
+def test_the_signature_can_be_read_from_a_file(
+    fake: FakeHaulmer, ready: ReadyWorkspace, tmp_path: Path
+) -> None:
+    setup = started_setup(fake, ready)
+    ready.admin.openfactura.setup.choose_organization(
+        setup.id, organization_id=ready.organization.id, company=COMPANY
+    )
+    with pytest.raises(CertificateError) as caught:
+        ready.admin.openfactura.setup.upload_certificate(
+            setup.id, tmp_path / "missing.pfx", password=PFX_PASSWORD
+        )
+    assert caught.value.reason == "file_not_found"
+    path = tmp_path / "firma.p12"
+    path.write_bytes(legal_representative_pfx())
+    setup = ready.admin.openfactura.setup.upload_certificate(setup.id, path, password=PFX_PASSWORD)
+    assert setup.status is SetupStatus.PENDING_DTE_TYPES
+    assert setup.certificate is not None
+    assert PFX_PASSWORD not in setup.model_dump_json()
+
+
+def test_with_a_point_of_sale_boleta_and_factura_cannot_be_deselected(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    setup = setup_with_certificate(fake, ready)
+    assert setup.mandatory_dte_types == [33, 39]
+    sent = len(fake.requests)
+    with pytest.raises(MandatoryDTETypeError, match="39"):
+        ready.admin.openfactura.setup.choose_dte_types(setup, [33, 61])
+    assert len(fake.requests) == sent
+    # Given only the id, the platform refuses it the same way.
+    with pytest.raises(BadRequestError) as caught:
+        ready.admin.openfactura.setup.choose_dte_types(setup.id, [39])
+    assert caught.value.code == "mandatory_dte_type"
+    assert caught.value.details[0].field == "dte_types"
+
+
+def test_without_a_point_of_sale_any_dte_type_may_be_chosen(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client, point_of_sale=False)
+    link = fake.outbox.last(subject_contains="Crea tu nueva contraseña").token
+    client.accounts.create_password(link, password=PASSWORD, confirmation=PASSWORD)
+    owner = log_in(client, BUYER_EMAIL, PASSWORD)
+    workspace = activated_workspace(fake, owner)
+    owner.workspace.set_administrator(workspace.id, email=BUYER_EMAIL, name="Ana")
+    owner.workspace.rename(workspace.id, "Ana")
+    organization = owner.workspace.add_organization(workspace.id, **ORGANIZATION)
+    setup = owner.openfactura.setup.start(workspace_id=workspace.id)
+    assert setup.mandatory_dte_types == []
+    owner.openfactura.setup.choose_organization(
+        setup.id, organization_id=organization.id, company=COMPANY
+    )
+    owner.openfactura.setup.upload_certificate(
+        setup.id, legal_representative_pfx(), password=PFX_PASSWORD
+    )
+    setup = owner.openfactura.setup.choose_dte_types(setup, [34])
+    assert setup.dte_types == [34]
+
+
+def test_unknown_or_no_dte_types_are_refused_locally(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    setup = setup_with_certificate(fake, ready)
+    with pytest.raises(ValidationError, match="not an electronic DTE type"):
+        ready.admin.openfactura.setup.choose_dte_types(setup, [33, 39, 99])
+    with pytest.raises(ValidationError, match="at least one"):
+        ready.admin.openfactura.setup.choose_dte_types(setup, [])
+
+
+def test_the_administrator_gets_the_setup_email(fake: FakeHaulmer, ready: ReadyWorkspace) -> None:
+    email = fake.outbox.last(subject_contains="[OpenFactura] Configura")
+    assert email.to == ADMIN_EMAIL
+    assert email.links[0].purpose == "start_openfactura_setup"

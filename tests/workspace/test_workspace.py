@@ -1,0 +1,169 @@
+"""Workspace: activation from the welcome e-mail, then administrator, name and organization."""
+
+from __future__ import annotations
+
+import pytest
+
+from haulmer import Haulmer
+from haulmer.errors import (
+    ConfigurationError,
+    ConflictError,
+    InvalidRutError,
+    NotFoundError,
+    PermissionDeniedError,
+    StepOutOfOrderError,
+    TokenAlreadyUsedError,
+    TokenExpiredError,
+    ValidationError,
+)
+from haulmer.testing import FakeHaulmer
+from haulmer.workspace import WorkspaceStatus
+from journey.story import (
+    ADMIN_EMAIL,
+    BUYER_EMAIL,
+    ORGANIZATION,
+    activated_workspace,
+    buy_and_pay,
+    owner_with_password,
+    ready_workspace,
+)
+
+OPENFACTURA_SUBJECT = "[OpenFactura] Configura tu empresa y carga firma electrónica"
+
+
+def test_the_three_steps_in_order_activate_the_workspace(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    owner = owner_with_password(fake, client)
+    workspace = activated_workspace(fake, owner)
+    assert workspace.status is WorkspaceStatus.PENDING_ADMINISTRATOR
+    assert workspace.owner_email == BUYER_EMAIL
+    workspace = owner.workspace.set_administrator(workspace.id, email=BUYER_EMAIL, name="Ana")
+    assert workspace.status is WorkspaceStatus.PENDING_NAME
+    workspace = owner.workspace.rename(workspace.id, "Panadería Ana")
+    assert workspace.status is WorkspaceStatus.PENDING_ORGANIZATION
+    organization = owner.workspace.add_organization(workspace.id, **ORGANIZATION)
+    workspace = owner.workspace.retrieve(workspace.id)
+    assert workspace.is_active
+    assert [o.id for o in workspace.organizations] == [organization.id]
+    assert fake.outbox[-1].subject == OPENFACTURA_SUBJECT
+    assert fake.outbox[-1].to == BUYER_EMAIL  # the buyer is their own administrator here
+
+
+def test_with_another_administrator_instructions_go_to_the_administrator(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    ready = ready_workspace(fake, client)
+    assert ready.workspace.administrator is not None
+    assert ready.workspace.administrator.email == ADMIN_EMAIL
+    assert fake.outbox.last(subject_contains="[OpenFactura]").to == ADMIN_EMAIL
+    assert len(fake.outbox.for_address(BUYER_EMAIL)) == 5
+    # The administrator has its own login and sees the workspace.
+    assert [w.id for w in ready.admin.workspace.list()] == [ready.workspace.id]
+
+
+def test_the_workspace_can_be_renamed_later(fake: FakeHaulmer, client: Haulmer) -> None:
+    ready = ready_workspace(fake, client)
+    renamed = ready.owner.workspace.rename(ready.workspace.id, "Panadería y Pastelería Ana")
+    assert renamed.name == "Panadería y Pastelería Ana"
+    assert renamed.is_active
+
+
+def test_naming_before_the_administrator_is_out_of_order(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    owner = owner_with_password(fake, client)
+    workspace = activated_workspace(fake, owner)
+    with pytest.raises(StepOutOfOrderError, match=r"administrator \(step 1\)"):
+        owner.workspace.rename(workspace.id, "Panadería")
+
+
+@pytest.mark.parametrize("with_administrator", [False, True])
+def test_the_organization_before_the_earlier_steps_is_out_of_order(
+    fake: FakeHaulmer, client: Haulmer, with_administrator: bool
+) -> None:
+    owner = owner_with_password(fake, client)
+    workspace = activated_workspace(fake, owner)
+    if with_administrator:
+        owner.workspace.set_administrator(workspace.id, email=ADMIN_EMAIL, name="Soporte")
+    missing = "name" if with_administrator else "administrator"
+    with pytest.raises(StepOutOfOrderError, match=missing):
+        owner.workspace.add_organization(workspace.id, **ORGANIZATION)
+
+
+def test_the_administrator_is_set_once(fake: FakeHaulmer, client: Haulmer) -> None:
+    owner = owner_with_password(fake, client)
+    workspace = activated_workspace(fake, owner)
+    owner.workspace.set_administrator(workspace.id, email=ADMIN_EMAIL, name="Soporte")
+    with pytest.raises(ConflictError) as caught:
+        owner.workspace.set_administrator(workspace.id, email=BUYER_EMAIL, name="Ana")
+    assert caught.value.code == "already_done"
+
+
+def test_a_bad_organization_rut_is_refused_before_any_request(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    owner = owner_with_password(fake, client)
+    workspace = activated_workspace(fake, owner)
+    owner.workspace.set_administrator(workspace.id, email=ADMIN_EMAIL, name="Soporte")
+    owner.workspace.rename(workspace.id, "Panadería")
+    sent = len(fake.requests)
+    with pytest.raises(InvalidRutError):
+        owner.workspace.add_organization(workspace.id, razon_social="X SPA", rut="76795561-9")
+    with pytest.raises(ValidationError, match="razón social"):
+        owner.workspace.add_organization(workspace.id, razon_social=" ", rut="76795561-8")
+    assert len(fake.requests) == sent
+
+
+def test_the_same_rut_twice_in_a_workspace_is_a_conflict(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    ready = ready_workspace(fake, client)
+    with pytest.raises(ConflictError, match="76795561-8"):
+        ready.owner.workspace.add_organization(ready.workspace.id, **ORGANIZATION)
+
+
+def test_the_welcome_link_works_once(fake: FakeHaulmer, client: Haulmer) -> None:
+    owner = owner_with_password(fake, client)
+    activated_workspace(fake, owner)
+    with pytest.raises(TokenAlreadyUsedError):
+        activated_workspace(fake, owner)
+
+
+def test_the_welcome_link_expires(fake: FakeHaulmer, client: Haulmer) -> None:
+    owner = owner_with_password(fake, client)
+    fake.clock.advance(days=4)
+    with pytest.raises(TokenExpiredError):
+        activated_workspace(fake, owner)
+
+
+def test_only_the_buyer_activates_the_workspace(fake: FakeHaulmer, client: Haulmer) -> None:
+    ready = ready_workspace(fake, client)
+    # A second purchase by the same buyer: its welcome link cannot be used by the administrator.
+    buy_and_pay(fake, client)
+    welcome = fake.outbox.last(to=BUYER_EMAIL, subject_contains="[Workspace]").token
+    with pytest.raises(PermissionDeniedError):
+        ready.admin.workspace.activate(welcome)
+
+
+def test_workspace_calls_need_a_login(fake: FakeHaulmer, client: Haulmer) -> None:
+    with pytest.raises(ConfigurationError, match="access token"):
+        client.workspace.list()
+    assert len(fake.requests) == 0
+
+
+def test_someone_elses_workspace_is_not_found(fake: FakeHaulmer, client: Haulmer) -> None:
+    owner = owner_with_password(fake, client)
+    with pytest.raises(NotFoundError):
+        owner.workspace.retrieve("wsp_0000000000000000")
+    with pytest.raises(ValidationError, match="workspace_id"):
+        owner.workspace.retrieve("../orders")
+
+
+def test_bad_administrator_or_name_is_refused_locally(fake: FakeHaulmer, client: Haulmer) -> None:
+    owner = owner_with_password(fake, client)
+    workspace = activated_workspace(fake, owner)
+    with pytest.raises(ValidationError, match="e-mail"):
+        owner.workspace.set_administrator(workspace.id, email="soporte", name="Soporte")
+    with pytest.raises(ValidationError, match="at most 60"):
+        owner.workspace.rename(workspace.id, "x" * 61)
