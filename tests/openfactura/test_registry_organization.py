@@ -1,0 +1,368 @@
+"""``registry``, ``organization`` and ``taxpayer``: wire shapes and the quirks of reference §6."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from haulmer.errors import DocumentRejectedError, InvalidRutError, RateLimitError, ValidationError
+from haulmer.openfactura import PurchaseStatus, ReceivedStatus, RegistryKind
+from haulmer.rut import Rut
+
+from .conftest import resolve
+
+_ROW = {
+    "tipoDocumento": 33,
+    "cantDocumentos": 2,
+    "totalMntExe": 0,
+    "totalMntNeto": 4000,
+    "totalMntIVA": 760,
+    "totalOtrosImp": 0,
+    "totalMntTotal": 4760,
+}
+_REFERENCE_ROW = {
+    **_ROW,
+    "tipoDocumento": 801,
+    "cantDocumentos": 1,
+    "totalMntNeto": 0,
+    "totalMntIVA": 0,
+    "totalMntTotal": 0,
+}
+
+ORGANIZATION = {
+    "rut": "76795561-8",
+    "razonSocial": "HAULMER CHILE SPA",
+    "email": "contacto@haulmer.com",
+    "telefono": "",
+    "direccion": "ARTURO PRAT 527   CURICO",
+    "comuna": "Curicó",
+    "ciudad": "Curicó",
+    "cdgSIISucur": "81303347",
+    "glosaDescriptiva": "VENTA AL POR MENOR POR INTERNET",
+    "direccionRegional": "CURICO",
+    "resolucion": {"fecha": "2018-03-26", "numero": "0"},
+    "nombreFantasia": "Haulmer",
+    "web": "https://www.haulmer.com",
+    "sucursales": [],
+    "actividades": [
+        {
+            "giro": "OTROS",
+            "actividadEconomica": "OTRAS ACTIVIDADES",
+            "codigoActividadEconomica": "620900",
+            "actividadPrincipal": False,
+        },
+        {
+            "giro": "VENTA AL POR MENOR POR INTERNET",
+            "actividadEconomica": "VENTA AL POR MENOR",
+            "codigoActividadEconomica": "479100",
+            "actividadPrincipal": True,
+        },
+    ],
+}
+
+
+# -- registry ----------------------------------------------------------------------------------
+
+
+async def test_sales_pads_the_month_and_reads_every_row(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.get("/v2/dte/registry/sales/2026/08").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "fechaInicio": "2026-08-01",
+                "fechaFinal": "2026-08-31",
+                "registros": [_ROW, _REFERENCE_ROW],
+            },
+        )
+    )
+    registry = await resolve(of.registry.sales(2026, 8))
+    assert route.called
+    assert registry.fecha_final == dt.date(2026, 8, 31)
+    assert [row.tipo_documento for row in registry.registros] == [33, 801]
+    assert registry.registros[0].total_mnt_iva == 760
+
+
+async def test_sales_of_one_day_pads_the_day(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.get("/v2/dte/registry/sales/2026/02/05").mock(
+        return_value=httpx.Response(200, json={"registros": []})
+    )
+    await resolve(of.registry.sales(2026, 2, 5))
+    assert route.called
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((2026, 13), "month"),
+        ((26, 8), "four-digit"),
+        ((2026, 2, 30), "not a date"),
+        (("2026", "x"), "integer"),
+    ],
+)
+async def test_bad_periods_are_refused_locally(
+    of: Any, mock: respx.MockRouter, args: tuple[Any, ...], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        await resolve(of.registry.sales(*args))
+    assert not mock.calls
+
+
+async def test_a_bad_date_from_the_server_surfaces_the_unwrapped_shape(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    mock.get("/v2/dte/registry/sales/2026/08").mock(
+        return_value=httpx.Response(
+            400,
+            json={
+                "message": "Validación de Campos.",
+                "code": "OF-10",
+                "details": {"Error": "Fecha Incorrecta"},
+            },
+        )
+    )
+    with pytest.raises(DocumentRejectedError) as caught:
+        await resolve(of.registry.sales(2026, 8))
+    assert caught.value.details[0].field == "Error"
+    assert caught.value.details[0].issue == "Fecha Incorrecta"
+
+
+async def test_purchases_send_the_status_list_and_read_one_block_per_state(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.get("/v2/dte/registry/purchase/2026/05").mock(
+        return_value=httpx.Response(
+            200,
+            json=[
+                {
+                    "estado": "Pendiente",
+                    "fechaInicio": "2026-05-01",
+                    "fechaFinal": "2026-05-31",
+                    "registros": [_ROW],
+                },
+                {
+                    "estado": "Registro",
+                    "fechaInicio": "2026-05-01",
+                    "fechaFinal": "2026-05-31",
+                    "registros": [],
+                },
+            ],
+        )
+    )
+    blocks = await resolve(
+        of.registry.purchases(2026, 5, status=[PurchaseStatus.PENDING, "Registered"])
+    )
+    assert route.calls.last.request.url.params["status"] == "pending,registered"
+    assert [block.estado for block in blocks] == [
+        ReceivedStatus.PENDIENTE,
+        ReceivedStatus.REGISTRADO,  # the sandbox says "Registro"
+    ]
+    assert blocks[0].registros[0].cant_documentos == 2
+
+
+async def test_purchases_without_status_send_no_query(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.get("/v2/dte/registry/purchase/2026/05/09").mock(
+        return_value=httpx.Response(200, json=[])
+    )
+    assert await resolve(of.registry.purchases(2026, 5, 9)) == []
+    assert "status" not in route.calls.last.request.url.params
+    with pytest.raises(ValidationError, match="unknown purchase status"):
+        await resolve(of.registry.purchases(2026, 5, status="paid"))
+
+
+@pytest.mark.parametrize("periodo", [202605, "202605", "2026-05", (2026, 5), dt.date(2026, 5, 17)])
+async def test_sync_rcv_sends_the_period_as_an_int(
+    of: Any, mock: respx.MockRouter, periodo: Any
+) -> None:
+    route = mock.post("/v2/dte/registry/sync-rcv").mock(
+        return_value=httpx.Response(200, json={"message": "Sincronización encolada", "code": 200})
+    )
+    result = await resolve(of.registry.sync_rcv(RegistryKind.PURCHASE, periodo))
+    assert json.loads(route.calls.last.request.content) == {
+        "registro": "purchase",
+        "periodo": 202605,
+    }
+    assert result.message == "Sincronización encolada"
+
+
+async def test_sync_rcv_surfaces_the_of_429_window(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.post("/v2/dte/registry/sync-rcv").mock(
+        return_value=httpx.Response(
+            429,
+            json={
+                "message": "Límite de sincronización",
+                "code": "OF-429",
+                "retry_after": 3600,
+                "ends_at": "2026-05-17T13:00:00",
+                "rate_limit": 1,
+            },
+        )
+    )
+    with pytest.raises(RateLimitError) as caught:
+        await resolve(of.registry.sync_rcv("sales", 202605))
+    assert route.call_count == 1  # the window is not slept through
+    assert caught.value.code == "OF-429"
+    assert caught.value.retry_after == 3600
+
+
+@pytest.mark.parametrize(
+    ("registro", "periodo", "message"),
+    [
+        ("compra", 202605, "'sales' or 'purchase'"),
+        ("sales", 2026, "YYYYMM"),
+        ("sales", 202613, "not a valid year and month"),
+    ],
+)
+async def test_sync_rcv_arguments_are_checked_locally(
+    of: Any, mock: respx.MockRouter, registro: str, periodo: Any, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        await resolve(of.registry.sync_rcv(registro, periodo))
+    assert not mock.calls
+
+
+# -- organization --------------------------------------------------------------------------------
+
+
+async def test_organization_reads_every_documented_key(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.get("/v2/dte/organization").mock(
+        return_value=httpx.Response(200, json=ORGANIZATION)
+    )
+    organization = await resolve(of.organization.retrieve())
+    assert "extra_fields" not in route.calls.last.request.url.params
+    assert organization.rut == Rut("76795561-8")
+    assert organization.razon_social == "HAULMER CHILE SPA"
+    assert organization.telefono is None
+    assert organization.resolucion is not None
+    assert organization.resolucion.numero == 0
+    assert organization.main_activity is not None
+    assert organization.main_activity.codigo_actividad_economica == 479100
+    assert organization.emisor() == {
+        "RUTEmisor": "76795561-8",
+        "RznSoc": "HAULMER CHILE SPA",
+        "GiroEmis": "VENTA AL POR MENOR POR INTERNET",
+        "Acteco": 479100,
+        "DirOrigen": "ARTURO PRAT 527   CURICO",
+        "CmnaOrigen": "Curicó",
+        "CdgSIISucur": "81303347",
+    }
+    assert "Acteco" not in organization.emisor(boleta=True)
+    assert organization.emisor(boleta=True)["RznSocEmisor"] == "HAULMER CHILE SPA"
+
+
+async def test_organization_logo_is_asked_for_with_extra_fields(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.get("/v2/dte/organization").mock(
+        return_value=httpx.Response(200, json={**ORGANIZATION, "logo": "iVBORw0KGgo="})
+    )
+    organization = await resolve(of.organization.retrieve(include_logo=True))
+    assert route.calls.last.request.url.params["extra_fields"] == "logo"
+    assert organization.logo == b"\x89PNG\r\n\x1a\n"
+    assert "bytes>" in repr(organization)
+
+
+async def test_folios_read_disponibles_and_disponible(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.get("/v2/dte/organization/document").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "rut": "76795561-8",
+                "documentos": [
+                    {"dte": 33, "disponibles": 304938, "vencimiento": "2027-03-01"},
+                    {"dte": "39", "disponible": "12", "vencimiento": None},
+                ],
+            },
+        )
+    )
+    folios = await resolve(of.organization.folios())
+    assert route.calls.last.request.method == "GET"
+    assert route.calls.last.request.content == b""
+    factura = folios.for_type(33)
+    boleta = folios.for_type(39)
+    assert factura is not None
+    assert factura.disponibles == 304938
+    assert boleta is not None
+    assert boleta.disponibles == 12
+    assert folios.for_type(52) is None
+
+
+# -- taxpayer ------------------------------------------------------------------------------------
+
+
+async def test_taxpayer_by_rut(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.get("/v2/dte/taxpayer/76430498-5").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "rut": "76430498-5",
+                "razonSocial": "HOSTY SPA",
+                "email": None,
+                "telefono": None,
+                "direccion": "ARTURO PRAT 527",
+                "comuna": "CURICO",
+                "actividades": [
+                    {
+                        "giro": None,
+                        "actividadEconomica": None,
+                        "codigoActividadEconomica": None,
+                        "actividadPrincipal": None,
+                    }
+                ],
+                "sucursales": [
+                    {
+                        "cdgSIISucur": "79457965",
+                        "comuna": "CURICO",
+                        "direccion": "ARTURO PRAT 527",
+                        "ciudad": "CURICO",
+                        "telefono": None,
+                    }
+                ],
+            },
+        )
+    )
+    taxpayer = await resolve(of.taxpayer.retrieve("76.430.498-5"))
+    assert route.called
+    assert taxpayer is not None
+    assert taxpayer.razon_social == "HOSTY SPA"
+    assert taxpayer.actividades == []  # an existing RUT without activity: one row of nulls
+    assert taxpayer.main_activity is None
+    assert taxpayer.sucursales[0].cdg_sii_sucur == "79457965"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {
+            "rut": None,
+            "razonSocial": None,
+            "email": None,
+            "telefono": None,
+            "direccion": None,
+            "comuna": None,
+            "actividades": None,
+            "sucursales": None,
+        },
+        {
+            "rut": "11111111-1",
+            "razonSocial": None,
+            "actividades": [{"giro": None}],
+            "sucursales": [],
+        },
+    ],
+)
+async def test_an_unknown_taxpayer_is_none(
+    of: Any, mock: respx.MockRouter, answer: dict[str, Any]
+) -> None:
+    mock.get("/v2/dte/taxpayer/11111111-1").mock(return_value=httpx.Response(200, json=answer))
+    assert await resolve(of.taxpayer.retrieve("11111111-1")) is None
+
+
+async def test_a_taxpayer_rut_is_checked_locally(of: Any, mock: respx.MockRouter) -> None:
+    with pytest.raises(InvalidRutError, match="check digit"):
+        await resolve(of.taxpayer.retrieve("11111111-2"))
+    assert not mock.calls
