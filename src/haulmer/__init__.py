@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from haulmer.rut import Rut
 
 __all__ = [
+    "SANDBOX_API_KEY",
     "APIConnectionError",
     "APIError",
     "APIStatusError",
@@ -48,9 +49,11 @@ __all__ = [
     "AsyncHaulmer",
     "AuthenticationError",
     "BadRequestError",
+    "Certificate",
     "CertificateError",
     "ConfigurationError",
     "ConflictError",
+    "DTEType",
     "DocumentError",
     "DocumentRejectedError",
     "FolioError",
@@ -58,6 +61,7 @@ __all__ = [
     "HaulmerError",
     "InvalidRutError",
     "NotFoundError",
+    "PasswordPolicy",
     "PermissionDeniedError",
     "RateLimitError",
     "Rut",
@@ -67,7 +71,10 @@ __all__ = [
     "WeakPasswordError",
     "XMLError",
     "__version__",
+    "check_password",
     "errors",
+    "load_pfx",
+    "validate_password",
 ]
 
 # Public names served lazily (PEP 562) so that `import haulmer` stays cheap.
@@ -77,6 +84,12 @@ _LAZY: dict[str, str] = {
     "Timeout": "haulmer._types",
     "Rut": "haulmer.rut",
     "SANDBOX_API_KEY": "haulmer.openfactura.sandbox",
+    "DTEType": "haulmer.dte.catalogue",
+    "Certificate": "haulmer.pfx",
+    "load_pfx": "haulmer.pfx",
+    "PasswordPolicy": "haulmer.passwords",
+    "check_password": "haulmer.passwords",
+    "validate_password": "haulmer.passwords",
 }
 
 
