@@ -1,0 +1,244 @@
+"""The SDK's OpenFactura scenarios end to end against the fake, with the sync and async clients.
+
+The respx tests in tests/openfactura check the wire shapes the SDK sends and reads; these run the
+same flows against the fake, so the fake and the SDK are proven to speak the same format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from typing import Any
+
+import pytest
+from fake_bodies import HOSTY_KEY
+
+import haulmer
+import haulmer.dte as dte
+from haulmer import sii
+from haulmer.openfactura.sandbox import HAULMER_DEMO, HOSTY_DEMO
+from haulmer.testing import FakeHaulmer
+
+FECHA = dt.date(2026, 11, 27)
+EMISOR: dict[str, Any] = {
+    "rut": str(HAULMER_DEMO.rut),
+    "razon_social": HAULMER_DEMO.razon_social,
+    "giro": HAULMER_DEMO.giro,
+    "actecos": [HAULMER_DEMO.acteco],
+    "direccion": HAULMER_DEMO.direccion,
+    "comuna": HAULMER_DEMO.comuna,
+    "cdg_sii_sucur": int(HAULMER_DEMO.cdg_sii_sucur),
+}
+RECEPTOR: dict[str, Any] = {
+    "rut": str(HOSTY_DEMO.rut),
+    "razon_social": HOSTY_DEMO.razon_social,
+    "giro": HOSTY_DEMO.giro[:40],
+    "direccion": HOSTY_DEMO.direccion,
+    "comuna": HOSTY_DEMO.comuna,
+}
+
+
+def _factura(price: int = 2000) -> dte.Document:
+    return dte.factura(
+        emisor=EMISOR,
+        receptor=RECEPTOR,
+        lines=[{"nombre": "item", "cantidad": 1, "precio": price}],
+        fecha=FECHA,
+        forma_pago=1,
+    )
+
+
+def _boleta(price: int = 1000) -> dte.Document:
+    return dte.boleta(
+        emisor=EMISOR, lines=[{"nombre": "Item 1", "cantidad": 1, "precio": price}], fecha=FECHA
+    )
+
+
+def _guia() -> dte.Document:
+    return dte.guia_despacho(
+        emisor=EMISOR,
+        receptor=RECEPTOR,
+        lines=[{"nombre": "Servidor", "cantidad": 1, "precio": 5000}],
+        ind_traslado=5,
+        fecha=FECHA,
+    )
+
+
+async def resolve(value: Any) -> Any:
+    """The value of a sync call, or the awaited value of an async one."""
+    return await value if inspect.isawaitable(value) else value
+
+
+async def collect(page: Any) -> list[Any]:
+    """Every item of every page of a SyncPage or AsyncPage."""
+    page = await resolve(page)
+    if hasattr(page, "__aiter__"):
+        return [item async for item in page]
+    return list(page)
+
+
+@pytest.fixture(params=["sync", "async"])
+def of(request: pytest.FixtureRequest, fake: FakeHaulmer) -> Any:
+    """``client.openfactura`` of the sync and the async client in turn, both on the fake."""
+    client = fake.client() if request.param == "sync" else fake.async_client()
+    return client.openfactura
+
+
+@pytest.fixture(params=["sync", "async"])
+def hosty_of(request: pytest.FixtureRequest, fake: FakeHaulmer) -> Any:
+    """``client.openfactura`` for HOSTY SPA, the receptor of the sample facturas."""
+    if request.param == "sync":
+        return fake.client(api_key=HOSTY_KEY).openfactura
+    return fake.async_client(api_key=HOSTY_KEY).openfactura
+
+
+async def test_every_requested_item_comes_back_decoded(of: Any) -> None:
+    emitted = await resolve(
+        of.documents.emit(
+            _factura(), response=["FOLIO", "PDF", "XML", "TIMBRE", "LOGO", "RESOLUCION"]
+        )
+    )
+    assert emitted.folio == 1
+    assert emitted.pdf.startswith(b"%PDF")
+    assert emitted.timbre.startswith(b"\x89PNG")
+    assert emitted.logo.startswith(b"\x89PNG")
+    assert emitted.resolucion.fecha == dt.date(2018, 3, 26)
+    assert "Curicó" in emitted.xml_text
+    assert sii.verify(emitted.xml).ok
+    assert sii.parse(emitted.xml).totals.mnt_total == 2380
+    assert not emitted.already_issued
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        _factura,
+        _boleta,
+        _guia,
+        lambda: dte.factura_exenta(
+            emisor=EMISOR,
+            receptor=RECEPTOR,
+            lines=[{"nombre": "Curso", "cantidad": 2, "precio": 2500}],
+            fecha=FECHA,
+        ),
+        lambda: dte.boleta_exenta(
+            emisor=EMISOR, lines=[{"nombre": "Libro", "cantidad": 1, "precio": 9990}], fecha=FECHA
+        ),
+    ],
+)
+async def test_each_family_built_with_haulmer_dte_is_accepted(of: Any, build: Any) -> None:
+    emitted = await resolve(of.documents.emit(build(), response=["FOLIO", "XML"]))
+    assert emitted.folio == 1
+    assert sii.verify(emitted.xml).ok
+
+
+async def test_status_json_xml_pdf_and_cedible_by_token_and_by_folio(
+    of: Any, fake: FakeHaulmer
+) -> None:
+    emitted = await resolve(of.documents.emit(_factura()))
+    status = await resolve(of.documents.status(emitted.token))
+    assert status.estado == "Pendiente"
+    fake.clock.advance(minutes=3)
+    by_folio = await resolve(
+        of.documents.status(rut=HAULMER_DEMO.rut, dte_type=33, folio=emitted.folio)
+    )
+    assert by_folio.estado == "Aceptado"
+    stored = await resolve(of.documents.json(emitted.token))
+    assert dte.Document.from_sii_dict(stored.dte).totals.mnt_total == 2380
+    assert stored.document_folio == emitted.folio
+    xml = await resolve(of.documents.xml(emitted.token))
+    assert sii.verify(xml.xml if hasattr(xml, "xml") else xml).ok
+    pdf = await resolve(of.documents.pdf(rut=HAULMER_DEMO.rut, dte_type=33, folio=1))
+    cedible = await resolve(of.documents.cedible(emitted.token))
+    for value in (pdf, cedible):
+        data = value if isinstance(value, bytes) else value.pdf
+        assert data.startswith(b"%PDF")
+
+
+async def test_unknown_folio_and_boleta_cedible_surface_typed_errors(of: Any) -> None:
+    emitted = await resolve(of.documents.emit(_boleta()))
+    with pytest.raises(haulmer.APIStatusError) as unknown:
+        await resolve(of.documents.status(rut=HAULMER_DEMO.rut, dte_type=39, folio=99))
+    assert unknown.value.code == "OF-22"
+    with pytest.raises(haulmer.BadRequestError) as cedible:
+        await resolve(of.documents.cedible(emitted.token))
+    assert cedible.value.code == "OF-10"
+
+
+async def test_replaying_the_same_document_returns_the_one_already_issued(of: Any) -> None:
+    first = await resolve(of.documents.emit(_factura()))
+    again = await resolve(of.documents.emit(_factura()))
+    assert again.already_issued
+    assert again.token == first.token
+    assert again.folio == first.folio
+
+
+async def test_wrong_totals_surface_of10_details(of: Any, fake: FakeHaulmer) -> None:
+    data = _factura().to_sii_dict()
+    data["Encabezado"]["Totales"]["IVA"] = 1  # type: ignore[index]
+    with pytest.raises((haulmer.DocumentError, haulmer.DocumentRejectedError)):
+        await resolve(of.documents.emit(data))
+    assert fake.openfactura_state.documents == []
+
+
+async def test_list_issued_pages_lazily_through_every_page(of: Any) -> None:
+    for price in range(1000, 1032):
+        await resolve(of.documents.emit(_boleta(price)))
+    items = await collect(of.documents.list_issued(tipo_dte=39))
+    assert len(items) == 32
+    assert sorted(int(i.folio) for i in items) == list(range(1, 33))
+    assert await collect(of.documents.list_issued(tipo_dte=33)) == []
+
+
+async def test_received_list_accuse_and_purchase_registry(of: Any, hosty_of: Any) -> None:
+    await resolve(of.documents.emit(_factura()))
+    received = await collect(hosty_of.documents.list_received())
+    assert [(int(r.tipo_dte), int(r.folio)) for r in received] == [(33, 1)]
+    await resolve(hosty_of.documents.accuse(HAULMER_DEMO.rut, 33, 1, "ACD"))
+    blocks = await resolve(hosty_of.registry.purchases(2026, 11))
+    by_state = {b.estado: b for b in blocks}
+    registered = by_state.get("Registrado") or by_state.get("Registro")
+    assert registered is not None
+    assert registered.registros[0].cant_documentos == 1
+
+
+async def test_credit_note_from_a_token_annuls_the_factura(of: Any, fake: FakeHaulmer) -> None:
+    factura = await resolve(of.documents.emit(_factura()))
+    note = await resolve(of.documents.credit_note(factura.token, reason="Anula factura"))
+    assert note.folio == 1
+    stored = fake.openfactura_state.documents[-1]
+    assert stored.dte_type == 61
+    assert stored.dte["Referencia"][0]["FolioRef"] in ("1", 1)
+    assert stored.totals["MntTotal"] == 2380
+
+
+async def test_void_guia_then_twice_is_an_error(of: Any) -> None:
+    emitted = await resolve(of.documents.emit(_guia()))
+    await resolve(of.documents.void_guia(emitted.folio, FECHA))
+    with pytest.raises(haulmer.BadRequestError):
+        await resolve(of.documents.void_guia(emitted.folio, FECHA))
+
+
+async def test_sales_registry_and_sync_rcv_window(of: Any) -> None:
+    await resolve(of.documents.emit(_factura()))
+    sales = await resolve(of.registry.sales(2026, 11))
+    assert [(int(r.tipo_documento), r.total_mnt_total) for r in sales.registros] == [(33, 2380)]
+    await resolve(of.registry.sync_rcv("sales", 202611))
+    with pytest.raises(haulmer.RateLimitError) as limited:
+        await resolve(of.registry.sync_rcv("sales", 202611))
+    assert limited.value.retry_after == 600
+
+
+async def test_organization_folios_and_taxpayer(of: Any) -> None:
+    org = await resolve(of.organization.retrieve(include_logo=True))
+    assert org.razon_social == "HAULMER SPA"
+    folios = await resolve(of.organization.folios())
+    assert {int(d.dte) for d in folios.documentos} >= {33, 39, 61}
+    assert (await resolve(of.taxpayer.retrieve("76430498-5"))).razon_social == "HOSTY SPA"
+    assert await resolve(of.taxpayer.retrieve("11111111-1")) is None
+
+
+async def test_an_invalid_key_surfaces_the_gateway_message(fake: FakeHaulmer) -> None:
+    with pytest.raises(haulmer.AuthenticationError) as caught:
+        fake.client(api_key="e" * 32).openfactura.organization.retrieve()
+    assert "invalid subscription key" in str(caught.value)
