@@ -39,6 +39,7 @@ __all__ = [
     "TokenAlreadyUsedError",
     "TokenExpiredError",
     "ValidationError",
+    "WaitTimeoutError",
     "WeakPasswordError",
     "XMLError",
     "error_class_for",
@@ -244,6 +245,18 @@ class APIResponseValidationError(APIError):
         self.status_code = status_code
         self.request_id = request_id
         self.body = body
+
+
+class WaitTimeoutError(HaulmerError, TimeoutError):
+    """A ``wait...()`` helper reached its deadline before the awaited state.
+
+    ``last`` is the last object polled (None if none arrived), ``waited`` the seconds waited.
+    """
+
+    def __init__(self, message: str, *, last: Any = None, waited: float = 0.0) -> None:
+        super().__init__(message)
+        self.last = last
+        self.waited = waited
 
 
 class PasswordMismatchError(ValidationError):
