@@ -228,3 +228,10 @@ def test_send_email_copy_arrives_once_the_sii_accepts(fake: FakeHaulmer, issue: 
     fake.clock.advance(minutes=5)
     assert sorted(e.to for e in fake.outbox) == ["compras@hosty.cl", "conta@hosty.cl"]
     assert "N° 1" in fake.outbox.last(to="compras@hosty.cl").subject
+
+
+def test_issued_xml_is_schema_valid_and_its_test_caf_is_not_the_siis(issue: Issue) -> None:
+    xml = _xml(issue(factura(response=["XML"])))
+    sii.validate_schema(xml)
+    assert not sii.verify(xml, check_caf=True).ok
+    assert sii.verify(xml, check_caf=True, allow_test_cafs=True).ok
