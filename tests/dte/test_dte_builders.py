@@ -90,6 +90,33 @@ def test_factura_exenta_marks_lines_exempt(
     }
 
 
+def test_exempt_builders_put_global_discounts_on_the_exempt_amount(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    discount = {"TpoMov": "D", "TpoValor": "%", "ValorDR": 10}
+    factura = dte.factura_exenta(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[{"nombre": "Horas", "cantidad": 5, "precio": 25000}],
+        descuentos_recargos=[discount],
+    )
+    assert factura.to_sii_dict()["DscRcgGlobal"][0]["IndExeDR"] == 1
+    assert _totales(factura) == {"MntExe": 112500, "MntTotal": 112500}
+    boleta = dte.boleta_exenta(
+        emisor=emisor, lines=[{"nombre": "S", "precio": 1000}], descuentos_recargos=[discount]
+    )
+    assert _totales(boleta) == {"MntExe": 900, "MntTotal": 900}
+
+
+def test_zero_price_is_no_price(emisor: dict[str, Any], receptor: dict[str, Any]) -> None:
+    doc = dte.factura(
+        emisor=emisor, receptor=receptor, lines=[{"nombre": "Regalo", "cantidad": 1, "precio": 0}]
+    )
+    line = doc.to_sii_dict()["Detalle"][0]
+    assert "PrcItem" not in line
+    assert line["MontoItem"] == 0
+
+
 def test_boleta_defaults_and_issuer_subset(emisor: dict[str, Any]) -> None:
     doc = dte.boleta(
         emisor={**emisor, "telefonos": ["1"], "correo": "x@y.cl"},
@@ -200,7 +227,7 @@ def test_builder_input_errors_become_document_errors(emisor: dict[str, Any]) -> 
     assert info.value.details[0].field == "Detalle[1].cantidad"
     with pytest.raises(DocumentError) as bad_rut:
         dte.boleta(emisor={**emisor, "rut": "76192083-0"}, lines=[{"nombre": "x", "precio": 1}])
-    assert bad_rut.value.details[0].field == "rut"
+    assert bad_rut.value.details[0].field == "Encabezado.Emisor.rut"
     assert "check digit" in bad_rut.value.details[0].issue
 
 

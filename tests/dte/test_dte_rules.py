@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -449,4 +450,47 @@ def test_builders_check_unless_told_not_to(emisor: dict[str, Any]) -> None:
         emisor=emisor, receptor={"rut": "1-9"}, lines=[{"nombre": "x", "precio": 1}], check=False
     )
     assert doc.totals.mnt_total == 1
-    assert doc.fecha_emision == date.today()
+
+
+def test_fecha_defaults_to_today_in_chile(emisor: dict[str, Any]) -> None:
+    before = datetime.now(ZoneInfo("America/Santiago")).date()
+    doc = dte.factura(
+        emisor=emisor, receptor={"rut": "1-9"}, lines=[{"nombre": "x", "precio": 1}], check=False
+    )
+    after = datetime.now(ZoneInfo("America/Santiago")).date()
+    assert before <= doc.fecha_emision <= after
+
+
+def test_decimal_precision_follows_the_schema() -> None:
+    doc = _doc(
+        Detalle=[
+            {
+                "NmbItem": "x",
+                "QtyItem": "1.0000001",
+                "PrcItem": "1234567890123",
+                "DescuentoPct": "1000",
+            }
+        ],
+        DscRcgGlobal=[{"TpoMov": "R", "TpoValor": "$", "ValorDR": "1.005"}],
+    )
+    problems = {(p.field, p.issue) for p in _problems(doc)}
+    assert ("Detalle[1].QtyItem", "1.0000001 has more than 6 decimals; round it") in problems
+    assert ("Detalle[1].PrcItem", "1234567890123 has more than 12 integer digits") in problems
+    assert ("Detalle[1].DescuentoPct", "1000 has more than 3 integer digits") in problems
+    assert ("DscRcgGlobal[1].ValorDR", "1.005 has more than 2 decimals; round it") in problems
+
+
+@pytest.mark.parametrize("tipo", [43, 110, 111, 112])
+def test_types_with_their_own_structure_are_refused_for_building(tipo: int) -> None:
+    problems = _problems(_doc(Encabezado__IdDoc__TipoDTE=tipo))
+    assert problems[0].field == "Encabezado.IdDoc.TipoDTE"
+    assert "does not build or check yet" in problems[0].issue
+
+
+def test_blank_required_element_read_leniently_is_named_by_the_rules() -> None:
+    data = copy.deepcopy(BASE)
+    data["Detalle"] = [{"NmbItem": "  ", "PrcItem": 1}]
+    data["Encabezado"]["Receptor"]["Contacto"] = ""
+    doc = Document.from_sii_dict(data)
+    assert doc.receptor.contacto is None
+    assert _fields(doc) == ["Detalle[1].NmbItem"]

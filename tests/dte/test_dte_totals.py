@@ -361,6 +361,18 @@ def test_global_discount_on_afecto_without_afecto_lines_is_an_error() -> None:
     assert info.value.details[0].field == "DscRcgGlobal[1].IndExeDR"
 
 
+def test_exempt_document_discount_must_say_it_applies_to_the_exempt_amount() -> None:
+    # LibreDTE's 034_002 case leaves IndExeDR out and expects the discount ignored (125000);
+    # we refuse it instead, and the exempt builders write IndExeDR 1 (see the builder tests).
+    lines = _lines({"IndExe": 1, "NmbItem": "Horas", "QtyItem": 5, "PrcItem": 25000})
+    with pytest.raises(DocumentError):
+        compute_totals(34, lines, _globals({"TpoMov": "D", "TpoValor": "%", "ValorDR": 10}))
+    totals = compute_totals(
+        34, lines, _globals({"TpoMov": "D", "TpoValor": "%", "ValorDR": 10, "IndExeDR": 1})
+    )
+    assert (totals.mnt_exe, totals.mnt_total) == (112500, 112500)
+
+
 def test_global_discount_larger_than_amount_is_an_error() -> None:
     with pytest.raises(DocumentError) as info:
         compute_totals(

@@ -31,6 +31,7 @@ class _FieldShape(typing.NamedTuple):
     name: str
     is_list: bool
     is_rut: bool
+    is_required: bool
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -52,6 +53,7 @@ def _shapes(model: type[BaseModel]) -> dict[str, _FieldShape]:
             name=name,
             is_list=typing.get_origin(annotation) is list,
             is_rut=annotation is Rut,
+            is_required=info.is_required(),
         )
         keys = {name}
         if info.alias:
@@ -67,7 +69,8 @@ def _shapes(model: type[BaseModel]) -> dict[str, _FieldShape]:
 
 def _lenient_value(shape: _FieldShape, value: Any) -> Any:
     if isinstance(value, str) and not value.strip():
-        return None
+        # <Contacto/> means absent; a blank required element stays, for the rules to name it.
+        return value if shape.is_required else None
     if shape.is_list and value is not None and not isinstance(value, list | tuple):
         value = [value]
     if shape.is_rut and isinstance(value, str):

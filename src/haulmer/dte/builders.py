@@ -69,6 +69,17 @@ _DEFAULT_RAZON = {
 }
 
 
+def _today_in_chile() -> date:
+    """Today in America/Santiago (the date the SII goes by), or the local date without tzdata."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return datetime.now(ZoneInfo("America/Santiago")).date()
+    except ZoneInfoNotFoundError:
+        return date.today()
+
+
 def _model_dict(value: Any) -> Any:
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(by_alias=True, exclude_none=True)
@@ -91,7 +102,8 @@ def build(
 ) -> Document:
     """Build, complete and (unless ``check=False``) check a document of any type.
 
-    ``id_doc`` adds IdDoc fields (Python or SII names: ``{"forma_pago": 2}``, ``{"FmaPago": 2}``).
+    ``fecha`` defaults to today in Chile. ``id_doc`` adds IdDoc fields (Python or SII names:
+    ``{"forma_pago": 2}``, ``{"FmaPago": 2}``).
     Raises DocumentError with one ErrorDetail per problem.
     """
     tipo = DTEType(tipo_dte)
@@ -100,7 +112,7 @@ def build(
             **(dict(id_doc) if id_doc else {}),
             "TipoDTE": tipo,
             "Folio": folio,
-            "FchEmis": fecha or date.today(),
+            "FchEmis": fecha or _today_in_chile(),
         },
         "Emisor": _model_dict(emisor),
         "Receptor": _model_dict(receptor),
@@ -187,6 +199,17 @@ def _exempt_lines(lines: Iterable[LineInput]) -> list[dict[str, Any]]:
     return out
 
 
+def _exempt_globals(items: Iterable[GlobalInput]) -> list[dict[str, Any]]:
+    """Global discounts of an exempt document: on the exempt amount (IndExeDR 1) unless told."""
+    out = []
+    for item in items:
+        data = _model_dict(item)
+        if data.get("IndExeDR") is None and data.get("ind_exe") is None:
+            data["IndExeDR"] = 1
+        out.append(data)
+    return out
+
+
 def factura_exenta(
     *,
     emisor: EmisorInput,
@@ -202,7 +225,10 @@ def factura_exenta(
     id_doc: Mapping[str, Any] | None = None,
     check: bool = True,
 ) -> Document:
-    """Factura no afecta o exenta electrónica (34): every line exempt (IndExe 1), no IVA."""
+    """Factura no afecta o exenta electrónica (34): every line exempt (IndExe 1), no IVA.
+
+    Global discounts and surcharges apply to the exempt amount (IndExeDR 1) unless they say 2.
+    """
     extra = {
         **(dict(id_doc) if id_doc else {}),
         **_payment(forma_pago, medio_pago, fecha_vencimiento),
@@ -215,7 +241,7 @@ def factura_exenta(
         fecha=fecha,
         folio=folio,
         id_doc=extra,
-        descuentos_recargos=descuentos_recargos,
+        descuentos_recargos=_exempt_globals(descuentos_recargos),
         referencias=referencias,
         check=check,
     )
@@ -253,7 +279,7 @@ def _boleta(
     try:
         boleta_emisor = _boleta_emisor(emisor)
     except pydantic.ValidationError as exc:
-        raise document_error(exc, "the issuer") from None
+        raise document_error(exc, "the issuer", prefix="Encabezado.Emisor") from None
     return build(
         tipo,
         emisor=boleta_emisor,
@@ -262,7 +288,9 @@ def _boleta(
         fecha=fecha,
         folio=folio,
         id_doc=extra,
-        descuentos_recargos=descuentos_recargos,
+        descuentos_recargos=_exempt_globals(descuentos_recargos)
+        if tipo.is_exempt
+        else descuentos_recargos,
         referencias=referencias,
         check=check,
     )

@@ -36,11 +36,11 @@ __all__ = ["Document", "document_error"]
 _ROOTS = ("Documento", "Exportaciones", "Liquidacion")
 
 
-def document_error(exc: pydantic.ValidationError, what: str) -> DocumentError:
+def document_error(exc: pydantic.ValidationError, what: str, *, prefix: str = "") -> DocumentError:
     """A pydantic validation failure as a DocumentError naming each bad field by its SII path."""
     details = []
     for error in exc.errors():
-        path = ""
+        path = prefix
         for part in error["loc"]:
             path += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if path else part)
         details.append(ErrorDetail(path, error["msg"]))

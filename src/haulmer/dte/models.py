@@ -307,6 +307,7 @@ class Detalle(SiiModel):
     fecha_vencimiento: date | None = Field(default=None, alias="FchVencim")
     unidad: str | None = Field(default=None, alias="UnmdItem")
     precio: Decimal | None = Field(default=None, alias="PrcItem", ge=0)
+    """Unit price; 0 is read as no price (the SII admits none)."""
     descuento_pct: Decimal | None = Field(default=None, alias="DescuentoPct", gt=0)
     descuento_monto: int | None = Field(default=None, alias="DescuentoMonto", ge=0)
     recargo_pct: Decimal | None = Field(default=None, alias="RecargoPct", gt=0)
@@ -327,8 +328,17 @@ class Detalle(SiiModel):
     @field_validator("precio", mode="before")
     @classmethod
     def _no_price(cls, value: Any) -> Any:
-        # Some producers write PrcItem false/"" for "no price" (corrige-texto notes).
-        return None if value is False else value
+        # The SII admits no zero PrcItem (minimum 0.000001): a free item or a corrige-texto line
+        # has no price. Some producers write PrcItem false for that.
+        if value is False:
+            return None
+        if isinstance(value, int | float | Decimal | str) and not isinstance(value, bool):
+            try:
+                if Decimal(str(value).strip()) == 0:
+                    return None
+            except ArithmeticError:
+                return value
+        return value
 
 
 # -- DscRcgGlobal / Referencia --------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -102,6 +103,21 @@ _MAX_LENGTHS: Mapping[type[BaseModel], Mapping[str, int]] = {
     ImptoReten: {"TipoImp": 3},
 }
 
+# Decimal elements: (integer digits, fraction digits) from the XSD types Dec12_6, PctType, Dec16_2.
+_DECIMALS: Mapping[str, tuple[int, int]] = {
+    "QtyItem": (12, 6),
+    "PrcItem": (12, 6),
+    "QtyRef": (12, 6),
+    "PrcRef": (12, 6),
+    "DescuentoPct": (3, 2),
+    "RecargoPct": (3, 2),
+    "TasaIVA": (3, 2),
+    "TasaImp": (3, 2),
+    "ValorDR": (16, 2),
+}
+
+_UNSUPPORTED_TYPES = frozenset({43, 110, 111, 112})
+
 _ENUMS_DTE: Mapping[str, frozenset[Any]] = {
     "IndNoRebaja": frozenset({1}),
     "TipoDespacho": frozenset({1, 2, 3}),
@@ -177,11 +193,24 @@ def _section_problems(model: BaseModel, path: str, boleta: bool) -> list[ErrorDe
                         f"is {len(item)} characters long; the SII allows at most {limits[alias]}",
                     )
                 )
+            elif isinstance(item, Decimal) and alias in _DECIMALS:
+                issue = _decimal_issue(item, *_DECIMALS[alias])
+                if issue:
+                    problems.append(ErrorDetail(item_where, issue))
             elif isinstance(item, date) and not _MIN_DATE <= item <= _MAX_DATE:
                 problems.append(
                     ErrorDetail(item_where, "must be between 2000-01-01 and 2050-12-31")
                 )
     return problems
+
+
+def _decimal_issue(value: Decimal, integer_digits: int, fraction_digits: int) -> str | None:
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > fraction_digits:
+        return f"{value} has more than {fraction_digits} decimals; round it"
+    if abs(value) >= Decimal(10) ** integer_digits:
+        return f"{value} has more than {integer_digits} integer digits"
+    return None
 
 
 def _required(value: Any) -> bool:
@@ -403,6 +432,14 @@ def _compare_totals(given: Totales, expected: Totales, boleta: bool) -> list[Err
 def document_problems(doc: Document) -> list[ErrorDetail]:
     """Every broken per-type rule and every wrong amount of ``doc`` (folio 0 accepted)."""
     problems: list[ErrorDetail] = []
+    if int(doc.tipo_dte) in _UNSUPPORTED_TYPES:
+        problems.append(
+            ErrorDetail(
+                "Encabezado.IdDoc.TipoDTE",
+                f"{doc.tipo_dte.label} ({int(doc.tipo_dte)}) has its own structure "
+                "(Liquidacion/Exportaciones) that haulmer.dte does not build or check yet",
+            )
+        )
     if doc.folio > _MAX_FOLIO:
         problems.append(ErrorDetail("Encabezado.IdDoc.Folio", "at most 10 digits"))
     problems.extend(_required_problems(doc))

@@ -8,9 +8,10 @@ Pure functions over the models. Rounding is half up to the peso (the SII's rule;
 2. Lines are split by IndExe: none -> afecto, 1 -> exento, 2 -> no facturable (MontoNF),
    6 -> no facturable negativo, 3 -> garantía por depósito de envases (GrntDep), 4/5 -> not
    summed (no venta, ítem a rebajar). On exempt types (34, 41) every summed line is exento.
-3. Each DscRcgGlobal applies to the sums of step 2 (not compounded): IndExeDR none -> afecto
-   (exento on exempt types), 1 -> exento, 2 -> no facturable; ``%`` is rounded half up, ``$``
-   is taken as is.
+3. Each DscRcgGlobal applies to the sums of step 2 (not compounded): IndExeDR none -> afecto,
+   1 -> exento, 2 -> no facturable; ``%`` is rounded half up, ``$`` is taken as is. One on the
+   afecto amount of a document without afecto lines is refused (the exempt builders set
+   IndExeDR 1 for you).
 4. IVA: net prices -> ``IVA = round(neto x 19%)``. Gross prices (boletas unless IndMntNeto 2,
    facturas with MntBruto 1) -> ``neto = round(total / 1.19)`` and ``IVA = total - neto``.
 5. Additional taxes and retenciones by CodImpAdic on the afecto lines' MontoItem (before global
@@ -157,13 +158,11 @@ def _sum_lines(tipo: DTEType, lines: Sequence[Detalle]) -> tuple[_Sums, list[int
     return sums, montos
 
 
-def _apply_globals(tipo: DTEType, sums: _Sums, globales: Sequence[DscRcgGlobal]) -> None:
+def _apply_globals(sums: _Sums, globales: Sequence[DscRcgGlobal]) -> None:
     bases: dict[int | None, int] = {None: sums.afecto, 1: sums.exento, 2: sums.no_facturable}
     deltas: dict[int | None, int] = {None: 0, 1: 0, 2: 0}
     for index, item in enumerate(globales):
         target = item.ind_exe if item.ind_exe in (1, 2) else None
-        if target is None and tipo.is_exempt:
-            target = 1
         if item.tipo_valor == "%":
             amount = round_peso(Decimal(bases[target]) * item.valor / _HUNDRED)
         else:
@@ -243,7 +242,7 @@ def compute_totals(
     tipo = DTEType(tipo_dte)
     gross = tipo.is_boleta if montos_brutos is None else montos_brutos
     sums, montos = _sum_lines(tipo, detalle)
-    _apply_globals(tipo, sums, list(descuentos_recargos))
+    _apply_globals(sums, list(descuentos_recargos))
 
     neto = iva = None
     if sums.has_afecto and not tipo.is_exempt:
