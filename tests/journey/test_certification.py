@@ -1,0 +1,161 @@
+"""SII certification: business days (weekends and Chilean holidays), status, wait(), API key."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from haulmer import Haulmer
+from haulmer.errors import ConflictError, StepOutOfOrderError, ValidationError
+from haulmer.openfactura.certification import (
+    CERTIFICATION_BUSINESS_DAYS,
+    CertificationStage,
+    add_business_days,
+    business_days_between,
+    estimated_completion,
+    is_business_day,
+)
+from haulmer.openfactura.setup import OpenFacturaSetup
+from haulmer.testing import FakeHaulmer
+from journey.story import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    ReadyWorkspace,
+    ready_workspace,
+    setup_with_certificate,
+)
+
+days = st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31))
+
+
+def test_weekends_and_chilean_holidays_are_not_business_days() -> None:
+    assert is_business_day(date(2026, 12, 7))  # Monday
+    assert not is_business_day(date(2026, 12, 5))  # Saturday
+    assert not is_business_day(date(2026, 12, 8))  # Inmaculada Concepción
+    assert not is_business_day(date(2026, 9, 18))  # Fiestas Patrias
+    assert not is_business_day(date(2027, 1, 1))
+
+
+def test_seven_business_days_skip_a_weekend_and_a_holiday() -> None:
+    assert estimated_completion(date(2026, 12, 3)) == date(2026, 12, 15)
+    assert business_days_between(date(2026, 12, 3), date(2026, 12, 15)) == 7
+
+
+@given(days, st.integers(min_value=0, max_value=40))
+def test_adding_business_days_lands_on_a_business_day_that_many_away(
+    start: date, count: int
+) -> None:
+    end = add_business_days(start, count)
+    assert business_days_between(start, end) == count
+    if count:
+        assert is_business_day(end)
+        assert business_days_between(start, end - timedelta(days=1)) == count - 1
+
+
+@given(days)
+def test_certification_never_ends_sooner_than_seven_calendar_days(start: date) -> None:
+    end = estimated_completion(start)
+    assert end - start >= timedelta(days=CERTIFICATION_BUSINESS_DAYS)
+
+
+def test_negative_business_days_are_refused() -> None:
+    with pytest.raises(ValueError, match="zero or more"):
+        add_business_days(date(2026, 12, 3), -1)
+
+
+@pytest.fixture
+def ready(fake: FakeHaulmer, client: Haulmer) -> ReadyWorkspace:
+    return ready_workspace(fake, client)
+
+
+@pytest.fixture
+def certifying(fake: FakeHaulmer, ready: ReadyWorkspace) -> OpenFacturaSetup:
+    setup = setup_with_certificate(fake, ready)
+    return ready.admin.openfactura.setup.choose_dte_types(setup, [33, 39])
+
+
+def test_certification_status_before_the_dte_types_is_out_of_order(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    setup = setup_with_certificate(fake, ready)
+    with pytest.raises(StepOutOfOrderError, match="certification has not started"):
+        ready.admin.openfactura.certification.retrieve(setup.id)
+
+
+def test_progress_follows_the_clock_day_by_day(
+    fake: FakeHaulmer, ready: ReadyWorkspace, certifying: OpenFacturaSetup
+) -> None:
+    certification = ready.admin.openfactura.certification
+    seen = []
+    for _ in range(14):
+        status = certification.retrieve(certifying.id)
+        seen.append((fake.clock.today(), status.stage, status.business_days_elapsed))
+        fake.clock.advance(days=1)
+    stages = {day: stage for day, stage, _ in seen}
+    assert stages[date(2026, 12, 3)] is CertificationStage.POSTULACION
+    assert stages[date(2026, 12, 8)] is CertificationStage.SET_DE_PRUEBAS  # holiday: no change
+    assert stages[date(2026, 12, 14)] is CertificationStage.MUESTRAS_IMPRESION
+    assert stages[date(2026, 12, 15)] is CertificationStage.CERTIFIED
+    assert max(elapsed for _, _, elapsed in seen) == CERTIFICATION_BUSINESS_DAYS
+    progress = [e for e in fake.outbox.for_address(ADMIN_EMAIL) if "certific" in e.subject]
+    assert len(progress) == len(CertificationStage)
+    assert all(e.sent_at.hour == 9 for e in progress[1:])
+    assert all(e.sent_at.date().weekday() < 5 for e in progress)
+
+
+def test_wait_polls_until_certified(ready: ReadyWorkspace, certifying: OpenFacturaSetup) -> None:
+    status = ready.admin.openfactura.certification.wait(certifying.id, poll_interval=24 * 3600)
+    assert status.is_certified
+    assert status.estimated_completion == date(2026, 12, 15)
+
+
+def test_wait_gives_up_at_its_deadline(
+    fake: FakeHaulmer, ready: ReadyWorkspace, certifying: OpenFacturaSetup
+) -> None:
+    before = fake.clock.now()
+    with pytest.raises(TimeoutError, match="2026-12-15"):
+        ready.admin.openfactura.certification.wait(
+            certifying.id, timeout=2 * 24 * 3600, poll_interval=3600
+        )
+    assert fake.clock.now() - before == timedelta(days=2)
+
+
+def test_wait_checks_its_arguments(ready: ReadyWorkspace, certifying: OpenFacturaSetup) -> None:
+    with pytest.raises(ValidationError, match="poll_interval"):
+        ready.admin.openfactura.certification.wait(certifying.id, poll_interval=0)
+    with pytest.raises(ValidationError, match="timeout"):
+        ready.admin.openfactura.certification.wait(certifying.id, timeout=-1)
+
+
+def test_the_api_key_comes_once_certified_and_once_only(
+    fake: FakeHaulmer, ready: ReadyWorkspace, certifying: OpenFacturaSetup
+) -> None:
+    certification = ready.admin.openfactura.certification
+    with pytest.raises(StepOutOfOrderError, match="2026-12-15"):
+        certification.create_api_key(certifying.id)
+    fake.clock.advance(days=12)
+    key = certification.create_api_key(certifying.id)
+    assert str(key.organization_rut) == "76795561-8"
+    assert key.api_key not in repr(key)
+    with pytest.raises(ConflictError):
+        certification.create_api_key(certifying.id)
+    setup = ready.admin.openfactura.setup.retrieve(certifying.id)
+    assert setup.api_key_created_at is not None
+
+
+async def test_the_async_wait_moves_on_the_async_sleep(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    setup = setup_with_certificate(fake, ready)
+    ready.admin.openfactura.setup.choose_dte_types(setup, [33, 39])
+    async with fake.async_client() as anonymous:
+        session = await anonymous.accounts.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    async with fake.async_client(access_token=session.access_token) as admin:
+        with pytest.raises(TimeoutError):
+            await admin.openfactura.certification.wait(setup.id, timeout=3600)
+        status = await admin.openfactura.certification.wait(setup.id)
+    assert status.is_certified
+    assert fake.clock.today() == date(2026, 12, 15)

@@ -1,0 +1,149 @@
+"""The platform contract is one document: the fake serves it, follows it, and the client too."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from haulmer import Haulmer
+from haulmer.testing import FakeHaulmer
+from haulmer.testing.platform._routes import openapi_document
+from journey.story import ready_workspace, setup_with_certificate
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _resolve(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        schema = document["components"]["schemas"][name]
+    return schema
+
+
+def _problems(value: Any, schema: dict[str, Any], document: dict[str, Any], at: str) -> list[str]:
+    """A small JSON Schema check: types, enums, required and no undocumented properties."""
+    schema = _resolve(schema, document)
+    if "anyOf" in schema:
+        options = [_problems(value, option, document, at) for option in schema["anyOf"]]
+        return [] if any(not found for found in options) else min(options, key=len)
+    if "enum" in schema and value not in schema["enum"]:
+        return [f"{at}: {value!r} not in {schema['enum']}"]
+    kind = schema.get("type")
+    checks = {
+        "string": lambda v: isinstance(v, str),
+        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "boolean": lambda v: isinstance(v, bool),
+        "null": lambda v: v is None,
+        "array": lambda v: isinstance(v, list),
+        "object": lambda v: isinstance(v, dict),
+    }
+    if kind is not None and not checks[kind](value):
+        return [f"{at}: {value!r} is not {kind}"]
+    found: list[str] = []
+    if kind == "array":
+        for index, item in enumerate(value):
+            found += _problems(item, schema["items"], document, f"{at}[{index}]")
+    if kind == "object" and "properties" in schema:
+        properties = schema["properties"]
+        found += [f"{at}.{key}: undocumented" for key in value if key not in properties]
+        found += [f"{at}.{key}: missing" for key in schema["required"] if key not in value]
+        for key, item in value.items():
+            if key in properties:
+                found += _problems(item, properties[key], document, f"{at}.{key}")
+    return found
+
+
+def test_the_docs_copy_is_the_document_the_fake_serves(fake: FakeHaulmer) -> None:
+    on_disk = json.loads((DOCS / "platform-openapi.json").read_text("utf-8"))
+    assert on_disk == openapi_document()
+    with httpx.Client(transport=fake.transport, base_url="http://haulmer.fake") as http:
+        answer = http.get("/v1/openapi.json")
+    assert answer.status_code == 200
+    assert answer.json() == on_disk
+    assert on_disk["openapi"] == "3.1.0"
+
+
+def test_every_route_of_the_fake_is_documented_and_every_documented_route_exists(
+    fake: FakeHaulmer,
+) -> None:
+    document = openapi_document()
+    documented = {
+        (method.upper(), path, operation["operationId"])
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
+    served = {
+        (route.method, route.template, route.name)
+        for route in fake.router.routes
+        if route.template.startswith("/v1/")
+    }
+    assert documented == served
+
+
+def test_the_markdown_contract_names_every_path() -> None:
+    text = (DOCS / "platform-api.md").read_text("utf-8")
+    for path in openapi_document()["paths"]:
+        assert f"`{path}`" in text or path in text, path
+
+
+@pytest.fixture
+def journey_log(fake: FakeHaulmer, client: Haulmer) -> list[Any]:
+    """Walk the journey (with some refusals) and return the request log."""
+    ready = ready_workspace(fake, client)
+    setup = setup_with_certificate(fake, ready)
+    admin = ready.admin.openfactura
+    with pytest.raises(Exception):  # noqa: B017 - any refusal: only its body matters here
+        admin.setup.choose_dte_types(setup.id, [61])
+    admin.setup.choose_dte_types(setup, [33, 39])
+    admin.certification.wait(setup.id)
+    admin.certification.create_api_key(setup.id)
+    ready.owner.workspace.list()
+    client.checkout.catalog()
+    with pytest.raises(Exception):  # noqa: B017
+        client.accounts.login("nadie@example.com", "Nadie2026x")
+    return [entry for entry in fake.requests if entry.path.startswith("/v1/")]
+
+
+def test_every_answer_of_the_journey_matches_the_documented_schema(
+    journey_log: list[Any],
+) -> None:
+    document = openapi_document()
+    operations = {
+        operation["operationId"]: operation
+        for item in document["paths"].values()
+        for operation in item.values()
+    }
+    statuses = set()
+    for entry in journey_log:
+        operation = operations[entry.route]
+        responses = operation["responses"]
+        assert str(entry.status) in responses, f"{entry.route} answered undocumented {entry.status}"
+        schema = responses[str(entry.status)]["content"]["application/json"]["schema"]
+        assert _problems(entry.response, schema, document, entry.route) == []
+        statuses.add(entry.status)
+    assert {200, 201, 400, 401} <= statuses
+
+
+def test_every_request_the_client_sends_matches_the_documented_schema(
+    journey_log: list[Any],
+) -> None:
+    document = openapi_document()
+    checked = 0
+    for entry in journey_log:
+        operation = next(
+            op
+            for item in document["paths"].values()
+            for op in item.values()
+            if op["operationId"] == entry.route
+        )
+        if "requestBody" not in operation:
+            assert not entry.content
+            continue
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]
+        assert _problems(entry.json(), schema, document, entry.route) == []
+        checked += 1
+    assert checked > 10
