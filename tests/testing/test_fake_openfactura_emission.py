@@ -235,3 +235,19 @@ def test_issued_xml_is_schema_valid_and_its_test_caf_is_not_the_siis(issue: Issu
     sii.validate_schema(xml)
     assert not sii.verify(xml, check_caf=True).ok
     assert sii.verify(xml, check_caf=True, allow_test_cafs=True).ok
+
+
+def test_long_giro_recep_and_item_names_are_cut_with_a_warning(
+    fake: FakeHaulmer, issue: Issue
+) -> None:
+    body = factura()
+    body["dte"]["Encabezado"]["Receptor"]["GiroRecep"] = "G" * 55
+    body["dte"]["Detalle"][0]["NmbItem"] = "N" * 90
+    answer = issue(body)
+    assert answer["WARNING"] == (
+        "Campo GiroRecep truncado a 40 caracteres; Campo NmbItem truncado a 80 caracteres"
+    )
+    stored = fake.openfactura_state.documents[0]
+    assert stored.dte["Encabezado"]["Receptor"]["GiroRecep"] == "G" * 40
+    assert b"<GiroRecep>" + b"G" * 40 + b"</GiroRecep>" in stored.xml
+    assert "WARNING" not in issue(factura())

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from fake_bodies import boleta, factura
 
 from haulmer.testing import FakeHaulmer
@@ -101,3 +102,37 @@ def test_received_list_shows_documents_other_tenants_issued_to_us(
     fake.clock.advance(minutes=3)
     row = hosty.post("/v2/dte/document/received", json={"RUTEmisor": {"eq": 76795561}}).json()
     assert row["data"][0]["FchRecepSII"] == "2026-11-27 10:03:00"
+
+
+def test_a_supplier_outside_the_fake_can_send_us_documents(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    import haulmer.dte as dte
+
+    supplier = dte.factura(
+        emisor={
+            "rut": "76086428-5",
+            "razon_social": "PROVEEDORA SPA",
+            "giro": "INSUMOS",
+            "actecos": [469000],
+            "direccion": "CALLE 2",
+            "comuna": "Talca",
+        },
+        receptor={
+            "rut": "76795561-8",
+            "razon_social": "HAULMER SPA",
+            "giro": "VENTA",
+            "direccion": "ARTURO PRAT 527",
+            "comuna": "Curicó",
+        },
+        lines=[{"nombre": "Papel", "cantidad": 10, "precio": 1500}],
+        fecha="2026-11-26",
+    )
+    issued = fake.issue_from_supplier(supplier)
+    assert issued.folio == 1
+    row = wire.post("/v2/dte/document/received", json={}).json()["data"][0]
+    assert (row["RUTEmisor"], row["RznSoc"], row["MntTotal"]) == (76086428, "PROVEEDORA SPA", 17850)
+    bad = supplier.to_sii_dict()
+    bad["Encabezado"]["Totales"]["MntTotal"] = 1  # type: ignore[index]
+    with pytest.raises(ValueError, match="refused"):
+        fake.issue_from_supplier(bad)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from haulmer.testing._outbox import Outbox
     from haulmer.testing._transport import FakeTransport
     from haulmer.testing.openfactura import OpenFacturaState, Tenant
+    from haulmer.testing.openfactura._emission import Emission
 
 __all__ = ["FakeHaulmer", "Outcome"]
 
@@ -37,6 +38,7 @@ class FakeHaulmer:
     """A stateful in-process Haulmer: routes, clock, outbox, control, request log, reset."""
 
     openfactura_state: OpenFacturaState
+    openfactura_emission: Emission
     platform_state: Any
 
     def __init__(self, *, clock: FakeClock | None = None) -> None:
@@ -110,6 +112,34 @@ class FakeHaulmer:
             comuna=comuna,
             **extra,
         )
+
+    def issue_from_supplier(self, document: Any, *, razon_social: str | None = None) -> Any:
+        """Issue a DTE as an outside supplier so that its receptor finds it in its received list.
+
+        ``document`` is a ``haulmer.dte.Document`` or a ``dte`` dict in SII names with Folio 0;
+        its ``RUTEmisor`` becomes a taxpayer of the fake if it is not one (with an API key nobody
+        knows). Returns the issued document (``.token``, ``.folio``, ``.xml``...).
+        """
+        import secrets
+
+        from haulmer.openfactura.emission import to_openfactura_dte
+
+        dte = to_openfactura_dte(document)
+        emisor = dte["Encabezado"]["Emisor"]
+        tenant = self.openfactura_state.tenant_for_rut(emisor["RUTEmisor"])
+        if tenant is None:
+            tenant = self.add_openfactura_tenant(
+                secrets.token_hex(16),
+                rut=emisor["RUTEmisor"],
+                razon_social=razon_social
+                or emisor.get("RznSoc")
+                or emisor.get("RznSocEmisor")
+                or "PROVEEDOR",
+                giro=emisor.get("GiroEmis") or emisor.get("GiroEmisor") or "",
+                direccion=emisor.get("DirOrigen", ""),
+                comuna=emisor.get("CmnaOrigen", ""),
+            )
+        return self.openfactura_emission.issue_as(tenant, {"dte": dte})
 
     # -- serving ----------------------------------------------------------------------------
 

@@ -80,6 +80,7 @@ def install(fake: FakeHaulmer) -> None:
         limiter.seen.clear()
 
     fake.on_reset(reset)
+    fake.openfactura_emission = emission
     fake.outbox.before_read(emission.deliver_emails)
 
     def authed(handler: TenantHandler) -> Callable[[FakeRequest], FakeResponse]:

@@ -94,6 +94,28 @@ def _of_details(details: Any, fallback: str) -> list[tuple[str, str]]:
     return out or [(fallback, "Validación de campos")]
 
 
+TRUNCATED_FIELDS = (("Receptor", "GiroRecep", 40), ("Detalle", "NmbItem", 80))
+"""Texts OpenFactura cuts instead of refusing (section, field, length)."""
+
+
+def _truncate(dte: dict[str, Any]) -> list[str]:
+    """Cut GiroRecep to 40 and NmbItem to 80 characters, as the server does; say what was cut."""
+    warnings: list[str] = []
+    enc = dte.get("Encabezado")
+    receptor = enc.get("Receptor") if isinstance(enc, dict) else None
+    lines = dte.get("Detalle") if isinstance(dte.get("Detalle"), list) else []
+    for section, name, length in TRUNCATED_FIELDS:
+        holders: list[Any] = [receptor] if section == "Receptor" else list(lines or [])
+        for holder in holders:
+            if not isinstance(holder, dict):
+                continue
+            value = holder.get(name)
+            if isinstance(value, str) and len(value) > length:
+                holder[name] = value[:length]
+                warnings.append(f"Campo {name} truncado a {length} caracteres")
+    return list(dict.fromkeys(warnings))
+
+
 class _Rejected(Exception):
     def __init__(self, response: FakeResponse) -> None:
         super().__init__(response.status)
@@ -142,6 +164,8 @@ class Emission:
             raise _reject("OF-10", [("selfService", "Debe ser un objeto")])
         if self_service is not None and not self_service.get("issueBoleta", False):
             return self._self_service_link(tenant, dte, options)
+        dte = json.loads(json.dumps(dte))
+        warnings = _truncate(dte)
         dte_type = self._check_structure(dte, tenant, self_service is not None)
         document = self._check_document(dte, dte_type)
         self._check_extras(body, dte_type)
@@ -150,7 +174,18 @@ class Emission:
         doc = self._sign(tenant, dte, dte_type, document, body, options)
         if key:
             self.state.remember_key(tenant, key, doc.token)
-        return ok(self._answer(doc, tenant, options, self_service is not None))
+        answer = self._answer(doc, tenant, options, self_service is not None)
+        if warnings:
+            answer["WARNING"] = "; ".join(warnings)
+        return ok(answer)
+
+    def issue_as(self, tenant: Tenant, body: dict[str, Any]) -> IssuedDocument:
+        """Issue ``body`` (an emission body) as ``tenant`` without HTTP; ValueError if refused."""
+        content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        response = self.handle(FakeRequest("POST", "/v2/dte/document", content=content), tenant)
+        if response.status != 200:
+            raise ValueError(f"the fake OpenFactura refused the document: {response.parsed()}")
+        return self.state.documents[-1]
 
     # -- validation -----------------------------------------------------------------------------
 
