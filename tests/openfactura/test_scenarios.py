@@ -1,0 +1,78 @@
+"""The scenarios of ``scenarios.py`` against respx (an in-test emulator) and the fake platform.
+
+The same functions run on both backends and both clients: the SDK's own OpenFactura flows are
+what ``haulmer.testing.FakeHaulmer`` must serve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import respx
+
+from haulmer import AsyncHaulmer, Haulmer
+
+from .conftest import API_KEY, BASE_URL
+from .emulator import RespxOpenFactura
+from .scenarios import SCENARIOS, Backend
+
+
+@dataclass
+class _RespxBackend:
+    openfactura: Any
+    server: RespxOpenFactura
+
+    def lose_next_emission_answer(self) -> None:
+        self.server.lose_next_answer = True
+
+
+@dataclass
+class _FakeBackend:
+    openfactura: Any
+    fake: Any
+
+    def lose_next_emission_answer(self) -> None:
+        self.fake.control.drop_connection("openfactura.documents.issue", when="after")
+
+
+def _no_sleep(seconds: float) -> None:
+    return None
+
+
+async def _no_async_sleep(seconds: float) -> None:
+    return None
+
+
+@pytest.fixture(params=["respx-sync", "respx-async", "fake-sync", "fake-async"])
+async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
+    kind, face = request.param.split("-")
+    if kind == "fake":
+        from haulmer.testing import FakeHaulmer
+
+        fake = FakeHaulmer()
+        if face == "sync":
+            with fake.client(sleep=_no_sleep) as client:
+                yield _FakeBackend(client.openfactura, fake)
+        else:
+            async with fake.async_client(sleep=_no_async_sleep) as aclient:
+                yield _FakeBackend(aclient.openfactura, fake)
+        return
+    server = RespxOpenFactura()
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        server.install(router)
+        if face == "sync":
+            with Haulmer(api_key=API_KEY, environment="sandbox", sleep=_no_sleep) as client:
+                yield _RespxBackend(client.openfactura, server)
+        else:
+            async with AsyncHaulmer(
+                api_key=API_KEY, environment="sandbox", sleep=_no_async_sleep
+            ) as aclient:
+                yield _RespxBackend(aclient.openfactura, server)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.__name__)
+async def test_scenario(backend: Backend, scenario: Callable[[Backend], Awaitable[None]]) -> None:
+    await scenario(backend)
