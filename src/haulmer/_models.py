@@ -1,12 +1,49 @@
-"""The base of every response and request model: pydantic v2, lenient about unknown fields."""
+"""The base of every response and request model (pydantic v2), and how values become wire JSON."""
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+import enum
+import json
 from typing import Any
 
+import pydantic_core
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["HaulmerModel"]
+from haulmer.rut import Rut
+
+__all__ = ["HaulmerModel", "encode_json", "to_jsonable"]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(by_alias=True, exclude_none=True)
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if isinstance(value, Rut):
+        return str(value)
+    try:  # what pydantic knows how to write (UUID, URLs, bytes...)
+        return pydantic_core.to_jsonable_python(value)
+    except pydantic_core.PydanticSerializationError:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable") from None
+
+
+def encode_json(data: Any) -> bytes:
+    """UTF-8 JSON: models by wire name (no None fields), Decimals as numbers, ISO dates, RUTs."""
+    text = json.dumps(data, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+def to_jsonable(data: Any) -> Any:
+    """``data`` as plain JSON values (dicts, lists, str, numbers), by the rules of encode_json."""
+    return json.loads(encode_json(data))
 
 
 class HaulmerModel(BaseModel):
@@ -20,5 +57,6 @@ class HaulmerModel(BaseModel):
     )
 
     def to_wire(self) -> dict[str, Any]:
-        """The model as the JSON the API expects: wire names (aliases), no unset None fields."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        """The model as the JSON the API expects: wire names, no None fields, numbers as numbers."""
+        wire: dict[str, Any] = to_jsonable(self)
+        return wire

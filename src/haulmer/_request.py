@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import enum
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
-
 from haulmer._config import API_KEY_ENV, ClientConfig, normalize_max_retries, normalize_timeout
+from haulmer._models import encode_json
 from haulmer._resource import APIRequest
 from haulmer._types import Auth, NotGiven, Product, Timeout
 from haulmer._version import __version__
 from haulmer.errors import ConfigurationError
-from haulmer.rut import Rut
 
 __all__ = ["USER_AGENT", "PreparedRequest", "encode_json", "prepare_request"]
 
@@ -44,29 +38,6 @@ class PreparedRequest:
     timeout: Timeout | None
     max_retries: int
     retry_safe: bool
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
-    if isinstance(value, decimal.Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    if isinstance(value, Rut):
-        return str(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def encode_json(data: Any) -> bytes:
-    """JSON bytes in UTF-8; models by wire name, Decimals as numbers, dates in ISO format."""
-    return json.dumps(
-        data, default=_json_default, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
 
 
 def _effective_auth(request: APIRequest[Any], token: str | None) -> Auth:
