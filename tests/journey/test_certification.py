@@ -9,7 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from haulmer import Haulmer
-from haulmer.errors import ConflictError, StepOutOfOrderError, ValidationError
+from haulmer.errors import (
+    ConflictError,
+    StepOutOfOrderError,
+    ValidationError,
+    WaitTimeoutError,
+)
 from haulmer.openfactura.certification import (
     CERTIFICATION_BUSINESS_DAYS,
     CertificationStage,
@@ -116,11 +121,13 @@ def test_wait_gives_up_at_its_deadline(
     fake: FakeHaulmer, ready: ReadyWorkspace, certifying: OpenFacturaSetup
 ) -> None:
     before = fake.clock.now()
-    with pytest.raises(TimeoutError, match="2026-12-15"):
+    with pytest.raises(WaitTimeoutError, match="2026-12-15") as caught:
         ready.admin.openfactura.certification.wait(
             certifying.id, timeout=2 * 24 * 3600, poll_interval=3600
         )
     assert fake.clock.now() - before == timedelta(days=2)
+    assert caught.value.waited == 2 * 24 * 3600
+    assert caught.value.last.stage is CertificationStage.POSTULACION
 
 
 def test_wait_checks_its_arguments(ready: ReadyWorkspace, certifying: OpenFacturaSetup) -> None:
@@ -154,7 +161,7 @@ async def test_the_async_wait_moves_on_the_async_sleep(
     async with fake.async_client() as anonymous:
         session = await anonymous.accounts.login(ADMIN_EMAIL, ADMIN_PASSWORD)
     async with fake.async_client(access_token=session.access_token) as admin:
-        with pytest.raises(TimeoutError):
+        with pytest.raises(WaitTimeoutError):
             await admin.openfactura.certification.wait(setup.id, timeout=3600)
         status = await admin.openfactura.certification.wait(setup.id)
     assert status.is_certified

@@ -15,7 +15,9 @@ from pydantic import Field
 
 from haulmer._models import HaulmerModel
 from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
-from haulmer.errors import ValidationError
+from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.accounts import _call_options
+from haulmer.errors import ValidationError, WaitTimeoutError
 from haulmer.rut import Rut
 
 __all__ = [
@@ -50,7 +52,13 @@ class CertificationStage(str, Enum):
     CERTIFIED = "certified"
 
     @property
-    def label(self) -> str:
+    def label(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> str:
         """The stage's Spanish name, as the progress e-mails say it."""
         return _STAGE_LABELS[self]
 
@@ -146,7 +154,13 @@ class CertificationStatus(HaulmerModel):
     history: list[StageReached] = Field(default_factory=list)
 
     @property
-    def is_certified(self) -> bool:
+    def is_certified(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> bool:
         """Whether the company may now create its OpenFactura API key."""
         return self.status == "certified"
 
@@ -166,13 +180,15 @@ def _path(setup_id: str, suffix: str) -> str:
     return f"/v1/openfactura/setups/{setup_id}{suffix}"
 
 
-def _retrieve_request(setup_id: str) -> APIRequest[CertificationStatus]:
+def _retrieve_request(setup_id: str, **options: Any) -> APIRequest[CertificationStatus]:
     path = _path(setup_id, "/certification")
-    return APIRequest("GET", path, "platform", CertificationStatus, auth="bearer")
+    return APIRequest("GET", path, "platform", CertificationStatus, auth="bearer", **options)
 
 
-def _api_key_request(setup_id: str) -> APIRequest[ApiKey]:
-    return APIRequest("POST", _path(setup_id, "/api-keys"), "platform", ApiKey, auth="bearer")
+def _api_key_request(setup_id: str, **options: Any) -> APIRequest[ApiKey]:
+    return APIRequest(
+        "POST", _path(setup_id, "/api-keys"), "platform", ApiKey, auth="bearer", **options
+    )
 
 
 def _check_wait(timeout: float, poll_interval: float) -> None:
@@ -182,20 +198,31 @@ def _check_wait(timeout: float, poll_interval: float) -> None:
         raise ValidationError(f"poll_interval must be more than zero seconds, got {poll_interval}")
 
 
-def _timed_out(status: CertificationStatus, waited: float) -> TimeoutError:
-    return TimeoutError(
+def _timed_out(status: CertificationStatus, waited: float) -> WaitTimeoutError:
+    return WaitTimeoutError(
         f"certification of setup {status.setup_id} is still at stage '{status.stage.value}' "
         f"after waiting {waited:.0f} s; it should end by {status.estimated_completion}. "
-        "Call wait() again with a longer timeout."
+        "Call wait() again with a longer timeout.",
+        last=status,
+        waited=waited,
     )
 
 
 class Certification(SyncAPIResource):
     """The SII certification: status, ``wait()`` until certified, then the API key."""
 
-    def retrieve(self, setup_id: str) -> CertificationStatus:
+    def retrieve(
+        self,
+        setup_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> CertificationStatus:
         """The certification's stage, history and estimated completion date."""
-        return self._request(_retrieve_request(setup_id))
+        return self._request(
+            _retrieve_request(setup_id, **_call_options(extra_headers, timeout, max_retries))
+        )
 
     def wait(
         self,
@@ -204,7 +231,7 @@ class Certification(SyncAPIResource):
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
     ) -> CertificationStatus:
-        """Poll until certified; TimeoutError after ``timeout`` seconds of the client's clock."""
+        """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock."""
         _check_wait(timeout, poll_interval)
         deadline = self._clock() + timeout
         start = self._clock()
@@ -217,17 +244,35 @@ class Certification(SyncAPIResource):
                 raise _timed_out(status, self._clock() - start)
             self._sleep(min(poll_interval, remaining))
 
-    def create_api_key(self, setup_id: str) -> ApiKey:
+    def create_api_key(
+        self,
+        setup_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> ApiKey:
         """The OpenFactura API key of the certified organization (shown only this once)."""
-        return self._request(_api_key_request(setup_id))
+        return self._request(
+            _api_key_request(setup_id, **_call_options(extra_headers, timeout, max_retries))
+        )
 
 
 class AsyncCertification(AsyncAPIResource):
     """The SII certification: status, ``wait()`` until certified, then the API key."""
 
-    async def retrieve(self, setup_id: str) -> CertificationStatus:
+    async def retrieve(
+        self,
+        setup_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> CertificationStatus:
         """The certification's stage, history and estimated completion date."""
-        return await self._request(_retrieve_request(setup_id))
+        return await self._request(
+            _retrieve_request(setup_id, **_call_options(extra_headers, timeout, max_retries))
+        )
 
     async def wait(
         self,
@@ -236,7 +281,7 @@ class AsyncCertification(AsyncAPIResource):
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
     ) -> CertificationStatus:
-        """Poll until certified; TimeoutError after ``timeout`` seconds of the client's clock."""
+        """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock."""
         _check_wait(timeout, poll_interval)
         deadline = self._clock() + timeout
         start = self._clock()
@@ -249,6 +294,15 @@ class AsyncCertification(AsyncAPIResource):
                 raise _timed_out(status, self._clock() - start)
             await self._sleep(min(poll_interval, remaining))
 
-    async def create_api_key(self, setup_id: str) -> ApiKey:
+    async def create_api_key(
+        self,
+        setup_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> ApiKey:
         """The OpenFactura API key of the certified organization (shown only this once)."""
-        return await self._request(_api_key_request(setup_id))
+        return await self._request(
+            _api_key_request(setup_id, **_call_options(extra_headers, timeout, max_retries))
+        )
