@@ -1,0 +1,90 @@
+"""`python -m haulmer demo`: the whole story runs against the fake and leaves verifiable files."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from haulmer import sii
+from haulmer._demo import run
+from haulmer.cli import main
+from haulmer.dte import CodRef
+
+
+def test_demo_json_log_reports_every_step_ok_and_the_files(tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert run(tmp_path, as_json=True, out=out) == 0
+    log = json.loads(out.getvalue())
+    assert log["ok"] is True
+    assert all(step["ok"] for step in log["steps"])
+    names = [step["step"] for step in log["steps"]]
+    assert "wait for the SII certification" in names
+    assert "issue a nota de crédito (61) that annuls the factura" in names
+    inbox = next(step for step in log["steps"] if step["step"] == "read the buyer's inbox")
+    assert inbox["emails"][0] == "Compra exitosa"
+    assert len(inbox["emails"]) == 5
+    assert len(log["files"]) == 6
+    for name in log["files"]:
+        assert Path(name).parent == tmp_path
+
+
+def test_demo_writes_signed_xml_that_verifies_and_pdfs(tmp_path: Path) -> None:
+    assert run(tmp_path, out=io.StringIO()) == 0
+    xml_files = sorted(tmp_path.glob("*.xml"))
+    assert [p.name.split("-folio-")[0] for p in xml_files] == [
+        "boleta-39",
+        "factura-33",
+        "nota-credito-61",
+    ]
+    for path in xml_files:
+        assert sii.verify(path.read_bytes()).ok
+        assert path.with_suffix(".pdf").read_bytes().startswith(b"%PDF-")
+    note = sii.parse((tmp_path / "nota-credito-61-folio-1.xml").read_bytes())
+    (reference,) = note.referencias
+    assert reference.cod_ref == CodRef.ANULA
+    assert reference.tipo_doc_ref == "33"
+    assert reference.folio_ref == "1"
+    factura = sii.parse((tmp_path / "factura-33-folio-1.xml").read_bytes())
+    assert reference.fecha_ref == factura.encabezado.id_doc.fecha_emision
+
+
+def test_demo_human_output_explains_each_stage(tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert run(tmp_path, out=out) == 0
+    text = out.getvalue()
+    for heading in ["Purchase", "E-mails", "Haulmer Accounts", "Workspace", "SII certification"]:
+        assert heading in text
+    assert "Everything worked" in text
+    assert " x " not in text
+
+
+def test_demo_exit_code_is_not_zero_when_a_step_fails(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder should go")
+    out = io.StringIO()
+    assert run(blocker, as_json=True, out=out) == 1
+    log = json.loads(out.getvalue())
+    assert log["ok"] is False
+    assert log["steps"][-1]["ok"] is False
+    assert "error" in log["steps"][-1]
+
+
+def test_cli_demo_runs_as_a_module(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "haulmer", "demo", "--json", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["ok"] is True
+
+
+def test_cli_main_dispatches_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    assert "Everything worked" in capsys.readouterr().out
