@@ -445,3 +445,88 @@ def test_property_to_and_from_sii_dict_round_trip(
     again = Document.from_sii_dict(d)
     assert again == doc
     assert again.to_sii_dict() == d
+
+
+def _stringify(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _stringify(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_stringify(v) for v in value]
+    return str(value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_line, min_size=1, max_size=5), st.sampled_from(["factura", "boleta"]))
+def test_property_numbers_written_as_text_read_the_same(
+    lines: list[dict[str, Any]], kind: str
+) -> None:
+    emisor = {
+        "rut": "76192083-9",
+        "razon_social": "S",
+        "giro": "G",
+        "actecos": [726000],
+        "direccion": "D",
+        "comuna": "C",
+    }
+    clean = [{k: v for k, v in line.items() if v is not None} for line in lines]
+    if kind == "boleta":
+        doc = dte.boleta(emisor=emisor, lines=clean, fecha=date(2026, 1, 1), check=False)
+    else:
+        receptor = {"rut": "1-9", "razon_social": "R"}
+        doc = dte.factura(
+            emisor=emisor, receptor=receptor, lines=clean, fecha=date(2026, 1, 1), check=False
+        )
+    as_text = _stringify(doc.to_sii_dict())
+    assert Document.from_sii_dict(as_text).to_sii_dict() == doc.to_sii_dict()
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "Encabezado",
+                    "IdDoc",
+                    "Emisor",
+                    "Receptor",
+                    "Totales",
+                    "Detalle",
+                    "TipoDTE",
+                    "Folio",
+                    "FchEmis",
+                    "RUTEmisor",
+                    "RUTRecep",
+                    "NmbItem",
+                    "QtyItem",
+                    "PrcItem",
+                    "MntTotal",
+                    "Acteco",
+                    "Referencia",
+                    "CodRef",
+                    "DscRcgGlobal",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json)
+def test_property_from_sii_dict_fails_only_with_document_error(data: Any) -> None:
+    try:
+        doc = Document.from_sii_dict(data)
+    except DocumentError:
+        return
+    # Whatever it accepted renders and checks without crashing.
+    try:
+        doc.to_sii_dict()
+        doc.check()
+    except DocumentError:
+        pass
