@@ -60,7 +60,7 @@ def default_async_client() -> httpx.AsyncClient:
     return httpx.AsyncClient(timeout=httpx_timeout(DEFAULT_TIMEOUT), follow_redirects=False)
 
 
-def _connection_error(exc: httpx.TransportError, prepared: PreparedRequest) -> APIConnectionError:
+def _connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIConnectionError:
     url = redact_url(prepared.url)
     what = f"{prepared.method} {url}"
     if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
@@ -79,9 +79,13 @@ def _connection_error(exc: httpx.TransportError, prepared: PreparedRequest) -> A
             f"{what}: could not connect ({type(exc).__name__}: {exc}); check the URL and network",
             request_sent=False,
         )
+    if isinstance(exc, httpx.TransportError):
+        return APIConnectionError(
+            f"{what}: the connection broke before the answer ({type(exc).__name__})",
+            request_sent=True,
+        )
     return APIConnectionError(
-        f"{what}: the connection broke before the answer ({type(exc).__name__})",
-        request_sent=True,
+        f"{what}: the answer could not be read ({type(exc).__name__})", request_sent=True
     )
 
 
@@ -199,7 +203,7 @@ class _TransportBase:
         return raw
 
     def _failed(
-        self, exc: httpx.TransportError, prepared: PreparedRequest, attempt: int
+        self, exc: httpx.RequestError, prepared: PreparedRequest, attempt: int
     ) -> APIConnectionError:
         error = _connection_error(exc, prepared)
         logger.info("%s (attempt %d)", error.message, attempt)
@@ -249,11 +253,11 @@ class SyncTransport(_TransportBase):
         started = self._clock()
         try:
             response = self._client.send(request)
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise self._failed(exc, prepared, attempt) from exc
         try:
             response.read()
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise self._failed(exc, prepared, attempt) from exc
         finally:
             response.close()
@@ -303,11 +307,11 @@ class AsyncTransport(_TransportBase):
         started = self._clock()
         try:
             response = await self._client.send(request)
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise self._failed(exc, prepared, attempt) from exc
         try:
             await response.aread()
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise self._failed(exc, prepared, attempt) from exc
         finally:
             await response.aclose()

@@ -315,3 +315,13 @@ async def test_async_max_retries_zero_sends_once(
     with pytest.raises(ServerError):
         await asend(aclient, get_org(max_retries=0))
     assert route.call_count == 1
+
+
+def test_an_unreadable_answer_is_a_connection_error_not_an_httpx_one(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.get(ORG_URL).mock(side_effect=httpx.DecodingError("bad gzip"))
+    with pytest.raises(APIConnectionError, match="could not be read") as info:
+        send(client, get_org())
+    assert isinstance(info.value.__cause__, httpx.DecodingError)
+    assert route.call_count == 3  # a GET: safe to ask again
