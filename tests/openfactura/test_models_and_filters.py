@@ -1,0 +1,175 @@
+"""Lenient response models, local filter checks and the sandbox constants (pure, no I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from hypothesis import given
+from hypothesis import strategies as st
+
+import haulmer
+from haulmer import AsyncHaulmer, Haulmer
+from haulmer.errors import ValidationError
+from haulmer.openfactura import (
+    HAULMER_DEMO,
+    HOSTY_DEMO,
+    SANDBOX_API_KEY,
+    AcuseCode,
+    AsyncOpenFactura,
+    DocumentStatus,
+    EmittedDocument,
+    IssuedDocumentSummary,
+    OpenFactura,
+    between,
+    eq,
+    gt,
+    lt,
+    lte,
+    ne,
+)
+from haulmer.openfactura._base import repair_mojibake
+from haulmer.openfactura.filters import ISSUED_FILTERS, RECEIVED_FILTERS, build_filters
+from haulmer.rut import Rut
+
+# -- models ---------------------------------------------------------------------------------------
+
+
+def test_emitted_document_accepts_either_token_spelling() -> None:
+    for key in ("TOKEN", "token", "Token"):
+        assert EmittedDocument.model_validate({key: "abc"}).token == "abc"
+
+
+def test_numbers_sent_as_strings_are_read_as_numbers() -> None:
+    row = IssuedDocumentSummary.model_validate(
+        {"TipoDTE": "33", "Folio": "12", "MntTotal": "2380", "RUTRecep": "76430498", "DV": "5"}
+    )
+    assert (row.tipo_dte, row.folio, row.mnt_total) == (33, 12, 2380)
+    assert row.receptor_rut == Rut("76430498-5")
+
+
+def test_unknown_keys_are_kept_on_responses() -> None:
+    status = DocumentStatus.model_validate({"estado": "Rechazado", "detalle": "RUT no autorizado"})
+    assert not status.is_accepted
+    assert status.model_extra == {"detalle": "RUT no autorizado"}
+
+
+def test_emitted_document_reprs_bytes_by_size() -> None:
+    emitted = EmittedDocument.model_validate({"TOKEN": "t", "PDF": "JVBERi0xLjQ="})
+    assert emitted.pdf == b"%PDF-1.4"
+    assert "JVBER" not in repr(emitted)
+    assert "<8 bytes>" in repr(emitted)
+
+
+def test_mojibake_is_repaired_but_real_text_is_kept() -> None:
+    assert repair_mojibake("CuricÃ³") == "Curicó"
+    assert repair_mojibake("SÃO PAULO") == "SÃO PAULO"
+    assert repair_mojibake("Curicó") == "Curicó"
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=255), max_size=40))
+def test_mojibake_repair_undoes_utf8_read_as_latin1(text: str) -> None:
+    garbled = text.encode("utf-8").decode("latin-1")
+    assert repair_mojibake(garbled) == text
+
+
+def test_acuse_codes_are_the_five_documented_strings() -> None:
+    assert sorted(code.value for code in AcuseCode) == ["ACD", "ERM", "RCD", "RFP", "RFT"]
+
+
+# -- filters --------------------------------------------------------------------------------------
+
+
+def test_conditions_combine_and_render_on_the_wire() -> None:
+    body = build_filters(
+        RECEIVED_FILTERS,
+        {
+            "tipo_dte": ne(39),
+            "fch_recep_of": gt(dt.datetime(2025, 1, 1, 10, 0)) & lt(dt.date(2025, 2, 1)),
+            "rut_emisor": eq(Rut("76795561-8")),
+        },
+    )
+    assert body == {
+        "TipoDTE": {"ne": 39},
+        "FchRecepOF": {"gt": "2025-01-01", "lt": "2025-02-01"},
+        "RUTEmisor": {"eq": 76795561},
+    }
+
+
+def test_an_operator_given_twice_is_refused() -> None:
+    with pytest.raises(ValidationError, match="given twice"):
+        build_filters(
+            ISSUED_FILTERS, {"fch_emis": between("2025-01-01", "2025-02-01") & lte("2025-03-01")}
+        )
+
+
+@pytest.mark.parametrize("value", [True, 3.5, "factura", 0, 1000])
+def test_a_dte_type_filter_must_be_a_code(value: Any) -> None:
+    with pytest.raises(ValidationError):
+        build_filters(ISSUED_FILTERS, {"tipo_dte": value})
+
+
+@given(st.dates(), st.dates())
+def test_between_renders_any_two_dates(low: dt.date, high: dt.date) -> None:
+    assert build_filters(ISSUED_FILTERS, {"fch_emis": between(low, high)}) == {
+        "FchEmis": {"gte": low.isoformat(), "lte": high.isoformat()}
+    }
+
+
+@given(st.integers(1, 99_999_999))
+def test_a_rut_filter_sends_the_number_without_check_digit(number: int) -> None:
+    rut = Rut.from_parts(number)
+    for value in (rut, str(rut), rut.format(dots=True), number):
+        assert build_filters(ISSUED_FILTERS, {"rut_recep": value}) == {"RUTRecep": {"eq": number}}
+
+
+# -- sandbox constants and the namespace ----------------------------------------------------------
+
+
+def test_the_sandbox_companies_are_the_documented_ones() -> None:
+    assert haulmer.SANDBOX_API_KEY == SANDBOX_API_KEY == "928e15a2d14d4a6292345f04960f4bd3"
+    assert HAULMER_DEMO.rut == Rut("76795561-8")
+    assert HOSTY_DEMO.api_key == "41eb78998d444dbaa4922c410ef14057"
+    assert HOSTY_DEMO.acteco == 620200
+    assert HAULMER_DEMO.api_key not in repr(HAULMER_DEMO)
+    assert HAULMER_DEMO.emisor(boleta=True)["RznSocEmisor"] == "HAULMER SPA"
+
+
+def test_the_sandbox_key_reaches_haulmers_sandbox() -> None:
+    with respx.mock(base_url="https://dev-api.haulmer.com") as router:
+        route = router.get("/v2/dte/organization").mock(
+            return_value=httpx.Response(200, json={"rut": "76795561-8"})
+        )
+        with Haulmer(environment="sandbox", api_key=haulmer.SANDBOX_API_KEY) as client:
+            client.openfactura.organization.retrieve()
+    assert route.calls.last.request.headers["apikey"] == SANDBOX_API_KEY
+
+
+def _public(cls: type) -> dict[str, Any]:
+    return {name: value for name, value in vars(cls).items() if not name.startswith("_")}
+
+
+def test_sync_and_async_resources_have_the_same_signatures() -> None:
+    sync_client = Haulmer(api_key="k")
+    async_client = AsyncHaulmer(api_key="k")
+    assert type(sync_client.openfactura) is OpenFactura
+    assert type(async_client.openfactura) is AsyncOpenFactura
+    for name in ("documents", "registry", "organization", "taxpayer"):
+        sync_resource = type(getattr(sync_client.openfactura, name))
+        async_resource = type(getattr(async_client.openfactura, name))
+        sync_methods = _public(sync_resource)
+        async_methods = _public(async_resource)
+        assert sync_methods.keys() == async_methods.keys(), name
+        for method, function in sync_methods.items():
+            assert inspect.iscoroutinefunction(async_methods[method]), (name, method)
+            sync_params = inspect.signature(function).parameters
+            async_params = inspect.signature(async_methods[method]).parameters
+            assert [(p.name, p.kind, p.default) for p in sync_params.values()] == [
+                (p.name, p.kind, p.default) for p in async_params.values()
+            ], (name, method)
+            assert {"extra_headers", "timeout", "max_retries"} <= set(sync_params)
+    sync_client.close()
