@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from haulmer import Haulmer
 from haulmer.checkout import Order, PaymentMedium, PaymentMethod
@@ -48,6 +49,7 @@ def new_fake() -> FakeHaulmer:
     return FakeHaulmer(clock=FakeClock(START))
 
 
+@cache
 def legal_representative_pfx() -> bytes:
     """A .pfx with the holder's RUT, valid across the fake's dates and today."""
     return make_test_pfx(

@@ -99,7 +99,7 @@ def journey_log(fake: FakeHaulmer, client: Haulmer) -> list[Any]:
     with pytest.raises(Exception):  # noqa: B017 - any refusal: only its body matters here
         admin.setup.choose_dte_types(setup.id, [61])
     admin.setup.choose_dte_types(setup, [33, 39])
-    admin.certification.wait(setup.id)
+    admin.certification.wait(setup.id, poll_interval=86400)
     admin.certification.create_api_key(setup.id)
     ready.owner.workspace.list()
     client.checkout.catalog()

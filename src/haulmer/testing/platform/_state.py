@@ -208,19 +208,21 @@ class PlatformState:
         buyer_in = body.get("buyer")
         if not isinstance(buyer_in, dict):
             raise invalid("the order needs a buyer", [("buyer", "required object")])
+        buyer_problems: list[tuple[str, str]] = []
         buyer = {
-            "name": _text(buyer_in, "name", problems),
-            "email": _text(buyer_in, "email", problems),
-            "rut": _rut(buyer_in, "rut", problems),
-            "phone": _text(buyer_in, "phone", problems),
+            "name": _text(buyer_in, "name", buyer_problems),
+            "email": _text(buyer_in, "email", buyer_problems),
+            "rut": _rut(buyer_in, "rut", buyer_problems),
+            "phone": _text(buyer_in, "phone", buyer_problems),
         }
+        problems += [(f"buyer.{field}", issue) for field, issue in buyer_problems]
         if buyer["email"] and not _EMAIL.fullmatch(buyer["email"]):
             problems.append(("buyer.email", "not an e-mail address"))
         if buyer["phone"] and not _PHONE.fullmatch(buyer["phone"]):
             problems.append(("buyer.phone", "not a phone number (e.g. +56 9 1234 5678)"))
         products = self._lines(body.get("products", []), "products", problems)
         plans = self._lines(body.get("plans", []), "plans", problems)
-        if not products and not plans:
+        if not body.get("products") and not body.get("plans"):
             problems.append(("products", "buy at least one product or plan"))
         _raise_if(problems, "the order")
         total = sum(PRODUCTS[line["code"]][1] * line["quantity"] for line in products)

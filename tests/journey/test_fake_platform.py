@@ -1,0 +1,117 @@
+"""The fake platform checks what the SDK checks, again, and forgets everything on reset."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import httpx
+import pytest
+
+from haulmer import Haulmer
+from haulmer.errors import AuthenticationError, NotFoundError
+from haulmer.testing import FakeHaulmer
+from journey.story import (
+    BUYER,
+    BUYER_EMAIL,
+    PASSWORD,
+    buy_and_pay,
+    ready_workspace,
+    setup_with_certificate,
+    started_setup,
+)
+
+
+def _post(fake: FakeHaulmer, path: str, body: Any, token: str | None = None) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with httpx.Client(transport=fake.transport, base_url="http://haulmer.fake") as http:
+        return http.post(path, json=body, headers=headers)
+
+
+def _error(response: httpx.Response) -> dict[str, Any]:
+    error: dict[str, Any] = response.json()["error"]
+    assert set(error) == {"code", "message", "details"}
+    assert response.headers["X-Request-Id"].startswith("req_")
+    return error
+
+
+@pytest.mark.parametrize(
+    ("password", "confirmation", "field"),
+    [
+        ("abc", "abc", "password"),
+        ("Panaderia2026", "Panaderia2027", "password_confirmation"),
+    ],
+)
+def test_the_server_refuses_weak_or_mismatched_passwords_too(
+    fake: FakeHaulmer, client: Haulmer, password: str, confirmation: str, field: str
+) -> None:
+    buy_and_pay(fake, client)
+    token = fake.outbox.last(subject_contains="Crea tu nueva contraseña").token
+    answer = _post(
+        fake,
+        "/v1/accounts/password",
+        {"token": token, "password": password, "password_confirmation": confirmation},
+    )
+    assert answer.status_code == 400
+    error = _error(answer)
+    assert error["code"] == "validation_failed"
+    assert {d["field"] for d in error["details"]} == {field}
+    assert password not in answer.text.replace(f'"{field}"', "")
+    # The failed attempt did not use the link up.
+    client.accounts.create_password(token, password=PASSWORD, confirmation=PASSWORD)
+
+
+def test_the_server_refuses_a_bad_rut_with_a_detail(fake: FakeHaulmer) -> None:
+    answer = _post(
+        fake,
+        "/v1/orders",
+        {"buyer": {**BUYER, "rut": "12345678-9"}, "products": [{"code": "openfactura"}]},
+    )
+    error = _error(answer)
+    assert answer.status_code == 400
+    fields = {d["field"] for d in error["details"]}
+    assert fields == {"buyer.rut", "products[0].quantity"}
+
+
+def test_the_server_refuses_a_bad_signature_and_a_missing_password(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    ready = ready_workspace(fake, client)
+    setup = started_setup(fake, ready)
+    ready.admin.openfactura.setup.choose_organization(
+        setup.id,
+        organization_id=ready.organization.id,
+        company={"giro": "Pan", "acteco": 107100, "direccion": "Prat 1", "comuna": "Curicó"},
+    )
+    token = ready.admin._config.access_token  # the admin's session, to call the platform raw
+    path = f"/v1/openfactura/setups/{setup.id}/certificate"
+    garbage = base64.b64encode(b"not a pfx").decode()
+    answer = _post(fake, path, {"pfx_base64": garbage, "password": "x"}, token)
+    assert _error(answer)["details"] == [{"field": "pfx_base64", "issue": "not_pkcs12"}]
+    answer = _post(fake, path, {"pfx_base64": garbage}, token)
+    assert _error(answer)["details"][0]["field"] == "password"
+
+
+def test_body_that_is_not_json_is_a_validation_error(fake: FakeHaulmer) -> None:
+    with httpx.Client(transport=fake.transport, base_url="http://haulmer.fake") as http:
+        answer = http.post("/v1/orders", content=b"{nope")
+    assert answer.status_code == 400
+    assert _error(answer)["code"] == "validation_failed"
+
+
+def test_reset_forgets_orders_accounts_workspaces_and_emails(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    ready = ready_workspace(fake, client)
+    setup_with_certificate(fake, ready)
+    order_id = client.checkout.create_order(buyer=BUYER, products={"openfactura": 1}).id
+    fake.reset()
+    assert len(fake.outbox) == 0
+    with pytest.raises(NotFoundError):
+        client.checkout.retrieve_order(order_id)
+    with pytest.raises(AuthenticationError):
+        ready.owner.accounts.me()
+    assert client.accounts.forgot_password(BUYER_EMAIL).status == "accepted"
+    assert len(fake.outbox) == 0
+    fresh = client.checkout.create_order(buyer=BUYER, products={"openfactura": 1})
+    assert fresh.number == 100_001
