@@ -91,3 +91,13 @@ def test_fake_request_json_and_case_insensitive_headers() -> None:
     response = FakeResponse(201, json={"ok": True})
     assert response.all_headers()["Content-Type"].startswith("application/json")
     assert FakeResponse(204).body == b""
+
+
+def test_every_public_name_of_haulmer_testing_resolves() -> None:
+    import haulmer.testing
+
+    for name in haulmer.testing.__all__:
+        assert getattr(haulmer.testing, name) is not None
+    assert set(haulmer.testing.__all__) <= set(dir(haulmer.testing))
+    with pytest.raises(AttributeError):
+        _ = haulmer.testing.Nope  # type: ignore[attr-defined]

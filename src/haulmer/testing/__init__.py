@@ -15,35 +15,47 @@ if TYPE_CHECKING:
     from haulmer.testing._control import Control, Fault
     from haulmer.testing._fake import SANDBOX_API_KEY, FakeHaulmer
     from haulmer.testing._log import LoggedRequest, RequestLog
+    from haulmer.testing._outbox import Email, Link, Outbox
     from haulmer.testing._router import Router
     from haulmer.testing._server import serve
     from haulmer.testing._transport import FakeTransport
     from haulmer.testing._wire import FakeRequest, FakeResponse
+    from haulmer.testing.openfactura import IssuedDocument, Tenant
 
 __all__ = [
     "SANDBOX_API_KEY",
     "Control",
+    "Email",
     "FakeClock",
     "FakeHaulmer",
     "FakeRequest",
     "FakeResponse",
     "FakeTransport",
     "Fault",
+    "IssuedDocument",
+    "Link",
     "LoggedRequest",
+    "Outbox",
     "RequestLog",
     "Router",
+    "Tenant",
     "serve",
 ]
 
 _LAZY: dict[str, str] = {
     "SANDBOX_API_KEY": "haulmer.testing._fake",
     "Control": "haulmer.testing._control",
+    "Email": "haulmer.testing._outbox",
     "FakeClock": "haulmer.testing._clock",
     "FakeHaulmer": "haulmer.testing._fake",
     "FakeRequest": "haulmer.testing._wire",
     "FakeResponse": "haulmer.testing._wire",
     "FakeTransport": "haulmer.testing._transport",
     "Fault": "haulmer.testing._control",
+    "IssuedDocument": "haulmer.testing.openfactura",
+    "Link": "haulmer.testing._outbox",
+    "Outbox": "haulmer.testing._outbox",
+    "Tenant": "haulmer.testing.openfactura",
     "LoggedRequest": "haulmer.testing._log",
     "RequestLog": "haulmer.testing._log",
     "Router": "haulmer.testing._router",
