@@ -85,9 +85,7 @@ async def a_credit_note_anuls_an_issued_factura(backend: Backend) -> None:
     documents = backend.openfactura.documents
     factura = await resolve(documents.emit(samples.factura()))
     note = await resolve(
-        documents.credit_note(
-            factura.token, code=CodRef.ANULA, reason="Anula factura", fecha=samples.FECHA
-        )
+        documents.credit_note(factura, code=CodRef.ANULA, reason="Anula", fecha=samples.FECHA)
     )
     assert note.token != factura.token
     stored = await resolve(documents.json(note.token))

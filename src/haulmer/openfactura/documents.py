@@ -381,6 +381,9 @@ def _credit_note_plan(
     emit_args: Mapping[str, Any],
     options: Mapping[str, Any],
 ) -> Plan[EmittedDocument]:
+    if isinstance(original, EmittedDocument):
+        folio = folio if folio is not None else original.folio
+        original = original.token
     if isinstance(original, str):
         original = yield from send(get(document_path("json", original), DocumentJson, options))
     if isinstance(original, DocumentJson):
@@ -476,8 +479,8 @@ class Documents(SyncAPIResource):
         max_retries: int | None = None,
     ) -> EmittedDocument:
         """Issue a nota de crédito (61) for an issued document: CodRef 1 anula, 2 corrige texto,
-        3 corrige montos (with ``lines``). ``original``: its token, a ``DocumentJson``, or the
-        document itself (a ``haulmer.dte`` document or SII dict) with ``folio=``.
+        3 corrige montos (with ``lines``). ``original``: its ``EmittedDocument`` or token, a
+        ``DocumentJson``, or the document itself (``haulmer.dte`` or SII dict) with ``folio=``.
         """
         return run_sync(
             self,
@@ -763,8 +766,8 @@ class AsyncDocuments(AsyncAPIResource):
         max_retries: int | None = None,
     ) -> EmittedDocument:
         """Issue a nota de crédito (61) for an issued document: CodRef 1 anula, 2 corrige texto,
-        3 corrige montos (with ``lines``). ``original``: its token, a ``DocumentJson``, or the
-        document itself (a ``haulmer.dte`` document or SII dict) with ``folio=``.
+        3 corrige montos (with ``lines``). ``original``: its ``EmittedDocument`` or token, a
+        ``DocumentJson``, or the document itself (``haulmer.dte`` or SII dict) with ``folio=``.
         """
         return await run_async(
             self,
