@@ -12,6 +12,8 @@ from haulmer import Haulmer
 from haulmer.errors import AuthenticationError, NotFoundError
 from haulmer.testing import FakeHaulmer
 from journey.story import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
     BUYER,
     BUYER_EMAIL,
     PASSWORD,
@@ -83,7 +85,7 @@ def test_the_server_refuses_a_bad_signature_and_a_missing_password(
         organization_id=ready.organization.id,
         company={"giro": "Pan", "acteco": 107100, "direccion": "Prat 1", "comuna": "Curicó"},
     )
-    token = ready.admin._config.access_token  # the admin's session, to call the platform raw
+    token = client.accounts.login(ADMIN_EMAIL, ADMIN_PASSWORD).access_token
     path = f"/v1/openfactura/setups/{setup.id}/certificate"
     garbage = base64.b64encode(b"not a pfx").decode()
     answer = _post(fake, path, {"pfx_base64": garbage, "password": "x"}, token)
