@@ -396,3 +396,31 @@ def test_long_reasons_are_cut_to_the_schema_length(factura: Document) -> None:
     nc = dte.nota_credito(factura.with_folio(1), cod_ref="corrige_texto", razon="x" * 200)
     assert len(nc.referencias[0].razon_ref or "") == 90
     assert len(nc.detalle[0].nombre) == 80
+
+
+def test_note_named_by_type_only_follows_exempt_and_gross_documents(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    common: dict[str, Any] = {
+        "emisor": emisor,
+        "receptor": receptor,
+        "folio_ref": 5,
+        "fecha_ref": date(2026, 1, 1),
+        "cod_ref": "corrige_montos",
+    }
+    exenta = dte.nota_credito(
+        tipo_doc_ref=34,
+        lines=[{"nombre": "Horas", "precio": 1000}],
+        descuentos_recargos=[{"TpoMov": "D", "TpoValor": "$", "ValorDR": 100}],
+        **common,
+    )
+    assert _totales(exenta) == {"MntExe": 900, "MntTotal": 900}
+    boleta = dte.nota_credito(
+        tipo_doc_ref="39", lines=[{"nombre": "Producto", "precio": 1190}], **common
+    )
+    assert boleta.encabezado.id_doc.mnt_bruto == 1
+    assert _totales(boleta)["MntTotal"] == 1190
+    orden = dte.nota_credito(
+        tipo_doc_ref="801", lines=[{"nombre": "Producto", "precio": 1000}], **common
+    )
+    assert _totales(orden)["MntTotal"] == 1190

@@ -517,7 +517,7 @@ _json = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_json)
 def test_property_from_sii_dict_fails_only_with_document_error(data: Any) -> None:
     try:

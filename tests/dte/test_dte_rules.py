@@ -494,3 +494,19 @@ def test_blank_required_element_read_leniently_is_named_by_the_rules() -> None:
     doc = Document.from_sii_dict(data)
     assert doc.receptor.contacto is None
     assert _fields(doc) == ["Detalle[1].NmbItem"]
+
+
+def test_lengths_of_driver_foreigner_and_instalments() -> None:
+    doc = _doc(
+        Encabezado__IdDoc__MntPagos=[
+            {"FchPago": "2026-03-01", "MntPago": 1, "GlosaPagos": "g" * 41}
+        ],
+        Encabezado__Receptor__Extranjero={"NumId": "n" * 21, "Nacionalidad": "CHIL"},
+        Encabezado__Transporte={"Chofer": {"RUTChofer": "1-9", "NombreChofer": "c" * 31}},
+    )
+    assert _fields(doc) == [
+        "Encabezado.IdDoc.MntPagos[1].GlosaPagos",
+        "Encabezado.Receptor.Extranjero.NumId",
+        "Encabezado.Receptor.Extranjero.Nacionalidad",
+        "Encabezado.Transporte.Chofer.NombreChofer",
+    ]

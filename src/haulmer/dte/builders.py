@@ -475,6 +475,16 @@ def _cod_ref(value: CodRefInput) -> CodRef:
         ) from None
 
 
+def _dte_type(value: DTEType | str | int | None) -> DTEType | None:
+    """The electronic type a TpoDocRef names, if it names one (``"33"`` yes, ``"801"`` no)."""
+    if value is None:
+        return None
+    try:
+        return DTEType(int(str(getattr(value, "value", value)).strip()))
+    except ValueError:
+        return None
+
+
 def _note(
     tipo: DTEType,
     documento: Document | None,
@@ -527,7 +537,10 @@ def _note(
     if receptor is None:
         missing.append(ErrorDetail("Encabezado.Receptor", "pass documento= or receptor="))
 
-    exempt_source = documento is not None and documento.tipo_dte.is_exempt
+    source = documento.tipo_dte if documento is not None else _dte_type(tipo_doc_ref)
+    exempt_source = source is not None and source.is_exempt
+    if montos_brutos is None and source is not None:
+        montos_brutos = source.is_boleta and not exempt_source
     if lines is None:
         if code is CodRef.CORRIGE_TEXTO:
             line: dict[str, Any] = {"NmbItem": (razon or "Corrige texto")[:80], "MontoItem": 0}
@@ -551,6 +564,10 @@ def _note(
     assert lines is not None
 
     line_list = _exempt_lines(lines) if exempt_source else list(lines)
+    globales = [
+        g.model_copy(update={"nro_lin_dr": None}) if isinstance(g, DscRcgGlobal) else g
+        for g in (descuentos_recargos or ())
+    ]
     reference: dict[str, Any] = {
         "TpoDocRef": tipo_doc_ref,
         "FolioRef": folio_ref,
@@ -572,10 +589,7 @@ def _note(
         fecha=fecha,
         folio=folio,
         id_doc=extra,
-        descuentos_recargos=[
-            g.model_copy(update={"nro_lin_dr": None}) if isinstance(g, DscRcgGlobal) else g
-            for g in (descuentos_recargos or ())
-        ],
+        descuentos_recargos=_exempt_globals(globales) if exempt_source else globales,
         referencias=[reference, *referencias],
         check=check,
     )
@@ -605,8 +619,10 @@ def nota_credito(
     ``cod_ref``: ``"anula"`` (default; copies the document's lines and global discounts unless
     ``lines`` is given), ``"corrige_texto"`` (one line with MontoItem 0 and the ``razon``; totals
     0) or ``"corrige_montos"`` (``lines`` required: the amounts being credited). Emisor and
-    receptor default to the document's; a boleta's gross prices carry over as MntBruto 1.
-    Extra ``referencias`` (an orden de compra...) follow the main one.
+    receptor default to the document's; a boleta's gross prices carry over as MntBruto 1 and an
+    exempt document's (34, 41) lines and global discounts stay exempt, also when the document is
+    named by ``tipo_doc_ref`` only. Extra ``referencias`` (an orden de compra...) follow the
+    main one.
     """
     return _note(
         DTEType.NOTA_CREDITO,

@@ -18,11 +18,14 @@ from pydantic import BaseModel
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.models import (
     CdgItem,
+    Chofer,
     Detalle,
     DscRcgGlobal,
     Emisor,
+    Extranjero,
     IdDoc,
     ImptoReten,
+    MntPago,
     Receptor,
     Referencia,
     Totales,
@@ -92,6 +95,9 @@ _MAX_LENGTHS: Mapping[type[BaseModel], Mapping[str, int]] = {
         "CodImpAdic": 3,
     },
     CdgItem: {"TpoCodigo": 10, "VlrCodigo": 35},
+    Chofer: {"NombreChofer": 30},
+    Extranjero: {"NumId": 20, "Nacionalidad": 3},
+    MntPago: {"GlosaPagos": 40},
     DscRcgGlobal: {"GlosaDR": 45},
     Referencia: {
         "TpoDocRef": 3,
