@@ -76,3 +76,23 @@ async def test_async_client_is_served_by_the_same_fake(fake: FakeHaulmer) -> Non
     org = await client.openfactura.organization.retrieve()
     assert org.razon_social == "HAULMER SPA"
     assert fake.clock.now() > fake.requests[0].at
+
+
+def test_a_timed_out_emission_is_retried_and_found_already_issued(fake: FakeHaulmer) -> None:
+    client = fake.client()
+    fake.control.slow("openfactura.documents.issue", seconds=120)
+    before = fake.clock.now()
+    emitted = client.openfactura.documents.emit(copy.deepcopy(factura()["dte"]), response=["FOLIO"])
+    assert emitted.already_issued
+    assert emitted.folio == 1
+    assert len(fake.openfactura_state.documents) == 1
+    assert fake.requests.for_route("openfactura.documents.issue")[0].outcome == "timed_out"
+    assert (fake.clock.now() - before).total_seconds() >= 30
+
+
+def test_reads_that_keep_timing_out_raise_api_timeout_error(fake: FakeHaulmer) -> None:
+    client = fake.client(max_retries=1, timeout=10)
+    fake.control.slow("openfactura.organization.get", seconds=60, times=2)
+    with pytest.raises(haulmer.APITimeoutError):
+        client.openfactura.organization.retrieve()
+    assert len(fake.requests) == 2
