@@ -448,6 +448,8 @@ class Documents(SyncAPIResource):
         Checked locally first. The Idempotency-Key is yours, else derived from the document, so
         a retry or a restarted process cannot issue it twice: if OpenFactura says it was already
         issued (OF-06), the document issued then is returned with ``already_issued=True``.
+        Identical documents share the derived key: to issue the same content twice (two equal
+        boletas in a day), pass your own key, such as the sale's id.
         """
         return run_sync(
             self,
@@ -735,6 +737,8 @@ class AsyncDocuments(AsyncAPIResource):
         Checked locally first. The Idempotency-Key is yours, else derived from the document, so
         a retry or a restarted process cannot issue it twice: if OpenFactura says it was already
         issued (OF-06), the document issued then is returned with ``already_issued=True``.
+        Identical documents share the derived key: to issue the same content twice (two equal
+        boletas in a day), pass your own key, such as the sale's id.
         """
         return await run_async(
             self,
