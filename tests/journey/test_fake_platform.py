@@ -117,3 +117,13 @@ def test_reset_forgets_orders_accounts_workspaces_and_emails(
     assert len(fake.outbox) == 0
     fresh = client.checkout.create_order(buyer=BUYER, products={"openfactura": 1})
     assert fresh.number == 100_001
+
+
+def test_the_platform_is_served_over_loopback_http_for_any_client(fake: FakeHaulmer) -> None:
+    from haulmer.testing import serve
+
+    with serve(fake) as url, Haulmer(base_urls={"platform": url}, max_retries=0) as sdk:
+        order = sdk.checkout.create_order(buyer=BUYER, products={"openfactura": 1})
+        assert sdk.checkout.retrieve_order(order.id).number == order.number
+        with httpx.Client(base_url=url) as http:
+            assert http.get("/v1/openapi.json").json()["openapi"] == "3.1.0"

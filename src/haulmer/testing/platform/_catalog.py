@@ -30,6 +30,12 @@ PAYMENT_METHODS: dict[str, tuple[str, ...]] = {
 }
 """Payment method -> the payment media it accepts."""
 
+PLATFORMS = ("my_haulmer", "openfactura", "point", "catalogue")
+"""The platforms one Haulmer Accounts login opens."""
+
+AVAILABLE_DTE_TYPES = (33, 34, 39, 41, 43, 46, 52, 56, 61, 110, 111, 112)
+"""DTE types an OpenFactura company may choose to issue."""
+
 POINT_OF_SALE_PRODUCTS = frozenset({"pos_device"})
 """Buying one of these makes boleta 39 and factura 33 mandatory in the OpenFactura setup."""
 

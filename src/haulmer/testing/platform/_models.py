@@ -7,6 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 from haulmer.openfactura.certification import CertificationStage
+from haulmer.testing.platform._catalog import (
+    AVAILABLE_DTE_TYPES,
+    PLATFORMS,
+    POINT_OF_SALE_PRODUCTS,
+)
 
 
 def _iso(moment: datetime | date | None) -> str | None:
@@ -53,8 +58,6 @@ class Order:
     @property
     def includes_point_of_sale(self) -> bool:
         """Whether a point-of-sale device was bought (boleta and factura become mandatory)."""
-        from haulmer.testing.platform._catalog import POINT_OF_SALE_PRODUCTS
-
         return any(line["code"] in POINT_OF_SALE_PRODUCTS for line in self.products)
 
     def to_wire(self) -> dict[str, Any]:
@@ -90,8 +93,6 @@ class Account:
     password_created_at: datetime | None = None
 
     def to_wire(self) -> dict[str, Any]:
-        from haulmer.testing.platform._state import PLATFORMS
-
         return {
             "id": self.id,
             "email": self.email,
@@ -215,8 +216,6 @@ class Setup:
     api_key_created_at: datetime | None = None
 
     def to_wire(self) -> dict[str, Any]:
-        from haulmer.testing.platform._state import AVAILABLE_DTE_TYPES
-
         return {
             "id": self.id,
             "workspace_id": self.workspace_id,

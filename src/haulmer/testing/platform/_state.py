@@ -27,7 +27,14 @@ from haulmer.openfactura.certification import (
 )
 from haulmer.testing._outbox import Outbox
 from haulmer.testing.platform import _emails as emails
-from haulmer.testing.platform._catalog import DURATIONS, PAYMENT_METHODS, PLANS, PRODUCTS
+from haulmer.testing.platform._catalog import (
+    AVAILABLE_DTE_TYPES,
+    DURATIONS,
+    PAYMENT_METHODS,
+    PLANS,
+    PLATFORMS,
+    PRODUCTS,
+)
 from haulmer.testing.platform._errors import (
     PlatformError,
     already_done,
@@ -47,12 +54,6 @@ from haulmer.testing.platform._models import (
     Workspace,
 )
 from haulmer.testing.platform._tokens import TokenBook
-
-PLATFORMS = ("my_haulmer", "openfactura", "point", "catalogue")
-"""The platforms one Haulmer Accounts login opens."""
-
-AVAILABLE_DTE_TYPES = (33, 34, 39, 41, 43, 46, 52, 56, 61, 110, 111, 112)
-"""DTE types an OpenFactura company may choose to issue."""
 
 POINT_OF_SALE_MANDATORY_DTE_TYPES = (33, 39)
 """Factura and boleta: required when a point of sale was bought."""
