@@ -98,7 +98,7 @@ class Control:
     faults: list[Fault] = field(default_factory=list)
     scripted_statuses: list[ScriptedStatus] = field(default_factory=list)
     openfactura_rate_limit: tuple[int, int] | None = None
-    _status_setter: Callable[[str, str], None] | None = None
+    _status_setter: Callable[[str, str], None] | None = field(default=None, repr=False)
 
     def fail_next(
         self,

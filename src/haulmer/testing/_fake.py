@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from haulmer.testing.openfactura import OpenFacturaState, Tenant
     from haulmer.testing.openfactura._emission import Emission
 
-__all__ = ["FakeHaulmer", "Outcome"]
+__all__ = ["SANDBOX_API_KEY", "FakeHaulmer", "Outcome"]
 
 SANDBOX_API_KEY = "928e15a2d14d4a6292345f04960f4bd3"
 """The public sandbox key of HAULMER SPA (published in OpenFactura's docs); the clients' default."""
