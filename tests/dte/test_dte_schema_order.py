@@ -1,7 +1,8 @@
 """to_sii_dict follows the SII schemas: every key is an element of that section, in XSD order.
 
 The element sequences are read from the bundled XSDs (DTE_v10 for facturas and notes,
-EnvioBOLETA_v11 for boletas), so a field declared out of order in the models fails here.
+EnvioBOLETA_v11 for boletas), so a field declared out of order in the models fails here. Then
+documents with nearly every modelled field set go through ``haulmer.sii`` (stamp, sign, XSD).
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def _rich_factura(tipo: int = 33) -> Document:
                 "precio": 1000,
                 "descuento_pct": 10,
                 "recargo_pct": 5,
-                "cod_imp_adic": ["19"],
+                "cod_imp_adic": [] if tipo == 34 else ["19"],
             },
             {"nombre": "Exento", "ind_exe": 1, "precio": 500},
             {"nombre": "No facturable", "ind_exe": 2, "precio": 50},
@@ -165,6 +166,8 @@ def _rich_factura(tipo: int = 33) -> Document:
             "term_pago_glosa": "30 días",
             "term_pago_dias": 30,
             "fecha_vencimiento": date(2026, 3, 10),
+            "ind_traslado": 1 if tipo == 52 else None,
+            "tipo_despacho": 2 if tipo == 52 else None,
         },
         transporte={
             "patente": "ABCD12",
@@ -185,7 +188,7 @@ def _rich_factura(tipo: int = 33) -> Document:
                 "tipo_doc_ref": "801",
                 "ind_global": 1,
                 "folio_ref": "OC-1",
-                "rut_otro": "1-9",
+                "rut_otro": "1-9" if tipo in (46, 56, 61) else None,
                 "fecha_ref": date(2026, 2, 1),
                 "cod_ref": 1,
                 "razon_ref": "Orden de compra",
@@ -271,11 +274,31 @@ def test_boleta_dict_follows_envioboleta_v11(tipo: int) -> None:
     _assert_follows(d, _documento("EnvioBOLETA_v11.xsd", "BOLETADefType"), "Documento")
 
 
-def test_rich_documents_pass_their_rules() -> None:
-    _rich_boleta().check_for_stamping()
-    _rich_boleta(41).check_for_stamping()
-    factura = _rich_factura()
-    factura.check_totals()
+@pytest.mark.parametrize("tipo", [33, 34, 39, 41, 46, 52, 56, 61])
+def test_rich_documents_pass_their_rules(tipo: int) -> None:
+    doc = _rich_boleta(tipo) if tipo in (39, 41) else _rich_factura(tipo)
+    doc.check_for_stamping()
+
+
+@pytest.fixture(scope="module")
+def certificate() -> Any:
+    from haulmer.testing.certificates import make_test_certificate
+
+    return make_test_certificate()
+
+
+@pytest.mark.parametrize("tipo", [33, 34, 39, 41, 46, 52, 56, 61])
+def test_rich_documents_stamped_and_signed_validate_against_the_xsd(
+    tipo: int, certificate: Any
+) -> None:
+    from haulmer import sii
+    from haulmer.testing.caf import make_test_caf
+
+    doc = _rich_boleta(tipo) if tipo in (39, 41) else _rich_factura(tipo)
+    caf = make_test_caf(rut="76192083-9", razon_social="SASCO SpA", dte_type=tipo, folio_to=50)
+    xml = sii.issue(doc, caf=caf, certificate=certificate)
+    sii.validate_schema(xml)
+    assert sii.parse(xml).to_sii_dict() == doc.to_sii_dict()
 
 
 def test_order_check_catches_a_misplaced_element() -> None:
