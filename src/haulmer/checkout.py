@@ -17,8 +17,9 @@ from pydantic import Field, field_validator
 
 from haulmer._models import HaulmerModel
 from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
-from haulmer.accounts import LinkLike, token_from_link
-from haulmer.errors import InvalidRutError, ValidationError
+from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.accounts import LinkLike, _call_options, token_from_link
+from haulmer.errors import InvalidRutError, ValidationError, WaitTimeoutError
 from haulmer.rut import Rut
 
 __all__ = [
@@ -200,7 +201,13 @@ class Order(HaulmerModel):
     created_at: datetime
 
     @property
-    def is_paid(self) -> bool:
+    def is_paid(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> bool:
         """Whether the bank validated the payment (the purchase is effective)."""
         return self.status is OrderStatus.PAID
 
@@ -245,12 +252,12 @@ ReceiverArg = TaxDocumentReceiver | Mapping[str, Any]
 # ---------------------------------------------------------------------- pure request builders
 
 
-def _catalog_request() -> APIRequest[Catalog]:
-    return APIRequest("GET", "/v1/catalog", "platform", Catalog, auth="none")
+def _catalog_request(**options: Any) -> APIRequest[Catalog]:
+    return APIRequest("GET", "/v1/catalog", "platform", Catalog, auth="none", **options)
 
 
 def _create_order_request(
-    buyer: Buyer | Mapping[str, Any], products: ProductsArg, plans: PlansArg
+    buyer: Buyer | Mapping[str, Any], products: ProductsArg, plans: PlansArg, **options: Any
 ) -> APIRequest[Order]:
     checked_buyer = _as_model(Buyer, buyer, "the buyer")
     if isinstance(products, Mapping):
@@ -268,7 +275,7 @@ def _create_order_request(
         "products": [{"code": p.code, "quantity": p.quantity} for p in product_lines],
         "plans": [{"code": p.code, "quantity": p.quantity, "months": p.months} for p in plan_lines],
     }
-    return APIRequest("POST", "/v1/orders", "platform", Order, json=body, auth="none")
+    return APIRequest("POST", "/v1/orders", "platform", Order, json=body, auth="none", **options)
 
 
 def _order_path(order_id: str, suffix: str = "") -> str:
@@ -277,22 +284,26 @@ def _order_path(order_id: str, suffix: str = "") -> str:
     return f"/v1/orders/{order_id}{suffix}"
 
 
-def _retrieve_order_request(order_id: str) -> APIRequest[Order]:
-    return APIRequest("GET", _order_path(order_id), "platform", Order, auth="none")
+def _retrieve_order_request(order_id: str, **options: Any) -> APIRequest[Order]:
+    return APIRequest("GET", _order_path(order_id), "platform", Order, auth="none", **options)
 
 
-def _payment_method_request(order_id: str, method: PaymentMethod | str) -> APIRequest[Order]:
+def _payment_method_request(
+    order_id: str, method: PaymentMethod | str, **options: Any
+) -> APIRequest[Order]:
     try:
         chosen = PaymentMethod(method)
     except ValueError:
         known = ", ".join(m.value for m in PaymentMethod)
         raise ValidationError(f"unknown payment method {method!r}; use one of {known}") from None
     path = _order_path(order_id, "/payment-method")
-    return APIRequest("POST", path, "platform", Order, json={"method": chosen.value}, auth="none")
+    return APIRequest(
+        "POST", path, "platform", Order, json={"method": chosen.value}, auth="none", **options
+    )
 
 
 def _payment_medium_request(
-    order_id: str, medium: PaymentMedium | str, method: PaymentMethod | str | None
+    order_id: str, medium: PaymentMedium | str, method: PaymentMethod | str | None, **options: Any
 ) -> APIRequest[Order]:
     try:
         chosen = PaymentMedium(medium)
@@ -307,11 +318,13 @@ def _payment_medium_request(
                 f"use one of {', '.join(m.value for m in allowed)}"
             )
     path = _order_path(order_id, "/payment-medium")
-    return APIRequest("POST", path, "platform", Order, json={"medium": chosen.value}, auth="none")
+    return APIRequest(
+        "POST", path, "platform", Order, json={"medium": chosen.value}, auth="none", **options
+    )
 
 
 def _tax_document_request(
-    link: LinkLike, document: TaxDocumentType | str, receiver: ReceiverArg | None
+    link: LinkLike, document: TaxDocumentType | str, receiver: ReceiverArg | None, **options: Any
 ) -> APIRequest[Order]:
     token = token_from_link(link)
     try:
@@ -333,7 +346,28 @@ def _tax_document_request(
                 "a factura needs the receiver's rut, razon_social, giro, direccion and comuna; "
                 f"missing: {', '.join(missing)}"
             )
-    return APIRequest("POST", "/v1/orders/tax-document", "platform", Order, json=body, auth="none")
+    return APIRequest(
+        "POST", "/v1/orders/tax-document", "platform", Order, json=body, auth="none", **options
+    )
+
+
+_SETTLED = (OrderStatus.PAID, OrderStatus.PAYMENT_REJECTED)
+
+
+def _check_wait(timeout: float, poll_interval: float) -> None:
+    if timeout < 0:
+        raise ValidationError(f"timeout must be zero or more seconds, got {timeout}")
+    if poll_interval <= 0:
+        raise ValidationError(f"poll_interval must be more than zero seconds, got {poll_interval}")
+
+
+def _still_waiting(order: Order, waited: float) -> WaitTimeoutError:
+    return WaitTimeoutError(
+        f"order {order.number} is still '{order.status.value}' after {waited:.0f} s; the bank "
+        "has not validated the payment yet. Call wait_for_payment() again later.",
+        last=order,
+        waited=waited,
+    )
 
 
 # ---------------------------------------------------------------------- resources
@@ -342,9 +376,15 @@ def _tax_document_request(
 class Checkout(SyncAPIResource):
     """Orders: create, pay (method then medium), follow, and choose the tax document."""
 
-    def catalog(self) -> Catalog:
+    def catalog(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Catalog:
         """The products, plans (1, 6 or 12 months) and payment methods on sale."""
-        return self._request(_catalog_request())
+        return self._request(_catalog_request(**_call_options(extra_headers, timeout, max_retries)))
 
     def create_order(
         self,
@@ -352,17 +392,45 @@ class Checkout(SyncAPIResource):
         buyer: Buyer | Mapping[str, Any],
         products: ProductsArg = (),
         plans: PlansArg = (),
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> Order:
         """Start a purchase; ``products`` maps a product code to a quantity (or lists lines)."""
-        return self._request(_create_order_request(buyer, products, plans))
+        return self._request(
+            _create_order_request(
+                buyer, products, plans, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
-    def retrieve_order(self, order_id: str) -> Order:
+    def retrieve_order(
+        self,
+        order_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Order:
         """An order with its status and status history."""
-        return self._request(_retrieve_order_request(order_id))
+        return self._request(
+            _retrieve_order_request(order_id, **_call_options(extra_headers, timeout, max_retries))
+        )
 
-    def choose_payment_method(self, order_id: str, method: PaymentMethod | str) -> Order:
+    def choose_payment_method(
+        self,
+        order_id: str,
+        method: PaymentMethod | str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Order:
         """Step one of paying: the payment method."""
-        return self._request(_payment_method_request(order_id, method))
+        return self._request(
+            _payment_method_request(
+                order_id, method, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
     def choose_payment_medium(
         self,
@@ -370,9 +438,31 @@ class Checkout(SyncAPIResource):
         medium: PaymentMedium | str,
         *,
         method: PaymentMethod | str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> Order:
         """Step two: the medium; then the bank validates (``method=`` checks the pair locally)."""
-        return self._request(_payment_medium_request(order_id, medium, method))
+        return self._request(
+            _payment_medium_request(
+                order_id, medium, method, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    def wait_for_payment(
+        self, order_id: str, *, timeout: float = 3600.0, poll_interval: float = 10.0
+    ) -> Order:
+        """Poll until the bank settles the payment (``paid`` or ``payment_rejected``)."""
+        _check_wait(timeout, poll_interval)
+        start = self._clock()
+        while True:
+            order = self.retrieve_order(order_id)
+            waited = self._clock() - start
+            if order.status in _SETTLED:
+                return order
+            if waited >= timeout:
+                raise _still_waiting(order, waited)
+            self._sleep(min(poll_interval, timeout - waited))
 
     def choose_tax_document(
         self,
@@ -380,17 +470,32 @@ class Checkout(SyncAPIResource):
         *,
         document: TaxDocumentType | str,
         receiver: ReceiverArg | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> Order:
         """Boleta or factura for the purchase, from the "¿Boleta o factura?" e-mail's link."""
-        return self._request(_tax_document_request(link, document, receiver))
+        return self._request(
+            _tax_document_request(
+                link, document, receiver, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
 
 class AsyncCheckout(AsyncAPIResource):
     """Orders: create, pay (method then medium), follow, and choose the tax document."""
 
-    async def catalog(self) -> Catalog:
+    async def catalog(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Catalog:
         """The products, plans (1, 6 or 12 months) and payment methods on sale."""
-        return await self._request(_catalog_request())
+        return await self._request(
+            _catalog_request(**_call_options(extra_headers, timeout, max_retries))
+        )
 
     async def create_order(
         self,
@@ -398,17 +503,45 @@ class AsyncCheckout(AsyncAPIResource):
         buyer: Buyer | Mapping[str, Any],
         products: ProductsArg = (),
         plans: PlansArg = (),
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> Order:
         """Start a purchase; ``products`` maps a product code to a quantity (or lists lines)."""
-        return await self._request(_create_order_request(buyer, products, plans))
+        return await self._request(
+            _create_order_request(
+                buyer, products, plans, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
-    async def retrieve_order(self, order_id: str) -> Order:
+    async def retrieve_order(
+        self,
+        order_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Order:
         """An order with its status and status history."""
-        return await self._request(_retrieve_order_request(order_id))
+        return await self._request(
+            _retrieve_order_request(order_id, **_call_options(extra_headers, timeout, max_retries))
+        )
 
-    async def choose_payment_method(self, order_id: str, method: PaymentMethod | str) -> Order:
+    async def choose_payment_method(
+        self,
+        order_id: str,
+        method: PaymentMethod | str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Order:
         """Step one of paying: the payment method."""
-        return await self._request(_payment_method_request(order_id, method))
+        return await self._request(
+            _payment_method_request(
+                order_id, method, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
     async def choose_payment_medium(
         self,
@@ -416,9 +549,31 @@ class AsyncCheckout(AsyncAPIResource):
         medium: PaymentMedium | str,
         *,
         method: PaymentMethod | str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> Order:
         """Step two: the medium; then the bank validates (``method=`` checks the pair locally)."""
-        return await self._request(_payment_medium_request(order_id, medium, method))
+        return await self._request(
+            _payment_medium_request(
+                order_id, medium, method, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    async def wait_for_payment(
+        self, order_id: str, *, timeout: float = 3600.0, poll_interval: float = 10.0
+    ) -> Order:
+        """Poll until the bank settles the payment (``paid`` or ``payment_rejected``)."""
+        _check_wait(timeout, poll_interval)
+        start = self._clock()
+        while True:
+            order = await self.retrieve_order(order_id)
+            waited = self._clock() - start
+            if order.status in _SETTLED:
+                return order
+            if waited >= timeout:
+                raise _still_waiting(order, waited)
+            await self._sleep(min(poll_interval, timeout - waited))
 
     async def choose_tax_document(
         self,
@@ -426,6 +581,13 @@ class AsyncCheckout(AsyncAPIResource):
         *,
         document: TaxDocumentType | str,
         receiver: ReceiverArg | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> Order:
         """Boleta or factura for the purchase, from the "¿Boleta o factura?" e-mail's link."""
-        return await self._request(_tax_document_request(link, document, receiver))
+        return await self._request(
+            _tax_document_request(
+                link, document, receiver, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from haulmer import Haulmer
@@ -13,6 +15,7 @@ from haulmer.errors import (
     TokenAlreadyUsedError,
     TokenExpiredError,
     ValidationError,
+    WaitTimeoutError,
 )
 from haulmer.testing import FakeHaulmer
 from journey.story import BUYER, BUYER_EMAIL, buy_and_pay, place_order
@@ -189,3 +192,28 @@ def test_the_tax_document_link_expires_after_72_hours(fake: FakeHaulmer, client:
     fake.clock.advance(hours=72)
     with pytest.raises(TokenExpiredError):
         client.checkout.choose_tax_document(link, document="boleta")
+
+
+def test_wait_for_payment_polls_on_the_client_clock_until_the_bank_answers(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    order = place_order(client)
+    client.checkout.choose_payment_method(order.id, PaymentMethod.WEBPAY)
+    with pytest.raises(WaitTimeoutError) as caught:
+        client.checkout.wait_for_payment(order.id, timeout=0)
+    assert caught.value.last.status is OrderStatus.PAYMENT_METHOD_SELECTED
+    client.checkout.choose_payment_medium(order.id, PaymentMedium.CREDIT_CARD)
+    before = fake.clock.now()
+    order = client.checkout.wait_for_payment(order.id, poll_interval=30)
+    assert order.is_paid
+    assert fake.clock.now() - before == timedelta(minutes=2)
+
+
+async def test_wait_for_payment_reports_a_rejection(fake: FakeHaulmer) -> None:
+    fake.platform_state.reject_next_payment = True
+    async with fake.async_client() as client:
+        order = await client.checkout.create_order(buyer=BUYER, products={"pos_device": 1})
+        await client.checkout.choose_payment_method(order.id, "bank_transfer")
+        await client.checkout.choose_payment_medium(order.id, "bank_account")
+        order = await client.checkout.wait_for_payment(order.id)
+    assert order.status is OrderStatus.PAYMENT_REJECTED
