@@ -424,3 +424,10 @@ def test_note_named_by_type_only_follows_exempt_and_gross_documents(
         tipo_doc_ref="801", lines=[{"nombre": "Producto", "precio": 1000}], **common
     )
     assert _totales(orden)["MntTotal"] == 1190
+
+
+def test_build_refuses_an_unknown_type(emisor: dict[str, Any], receptor: dict[str, Any]) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.build(30, emisor=emisor, receptor=receptor, lines=[RJ45])
+    assert info.value.details[0].field == "Encabezado.IdDoc.TipoDTE"
+    assert "33" in info.value.details[0].issue

@@ -106,7 +106,14 @@ def build(
     ``{"forma_pago": 2}``, ``{"FmaPago": 2}``).
     Raises DocumentError with one ErrorDetail per problem.
     """
-    tipo = DTEType(tipo_dte)
+    try:
+        tipo = DTEType(tipo_dte)
+    except ValueError:
+        known = ", ".join(str(int(t)) for t in DTEType)
+        raise DocumentError(
+            f"{tipo_dte!r} is not an electronic document type",
+            [ErrorDetail("Encabezado.IdDoc.TipoDTE", f"use one of {known}")],
+        ) from None
     header: dict[str, Any] = {
         "IdDoc": {
             **(dict(id_doc) if id_doc else {}),
