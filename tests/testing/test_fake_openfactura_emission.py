@@ -251,3 +251,19 @@ def test_long_giro_recep_and_item_names_are_cut_with_a_warning(
     assert stored.dte["Encabezado"]["Receptor"]["GiroRecep"] == "G" * 40
     assert b"<GiroRecep>" + b"G" * 40 + b"</GiroRecep>" in stored.xml
     assert "WARNING" not in issue(factura())
+
+
+def test_a_stamping_problem_is_answered_not_raised(
+    fake: FakeHaulmer, wire: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haulmer import sii as sii_module
+    from haulmer.errors import DocumentError, ErrorDetail
+
+    def refuse(*args: Any, **kwargs: Any) -> bytes:
+        raise DocumentError("no", [ErrorDetail("Encabezado.IdDoc.Folio", "outside the CAF")])
+
+    monkeypatch.setattr(sii_module, "issue", refuse)
+    response = wire.post("/v2/dte/document", json=factura())
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == [{"field": "Folio", "issue": "outside the CAF"}]
+    assert fake.openfactura_state.documents == []

@@ -308,13 +308,19 @@ class Emission:
         options: list[str],
     ) -> IssuedDocument:
         from haulmer import sii
+        from haulmer.errors import CertificateError, DocumentError
 
         folio = tenant.next_folio.get(dte_type, 1)
         now = self.state.clock.now()
         caf = _test_caf(tenant.rut, tenant.razon_social, dte_type, tenant.folios_per_type)
-        xml = sii.issue(
-            document, caf=caf, certificate=_test_certificate(), timestamp=now, folio=folio
-        )
+        try:
+            xml = sii.issue(
+                document, caf=caf, certificate=_test_certificate(), timestamp=now, folio=folio
+            )
+        except CertificateError as error:
+            raise _reject("OF-04", [("Firma", str(error))]) from None
+        except DocumentError as error:
+            raise _reject("OF-10", _of_details(error.details, "dte")) from None
         tenant.next_folio[dte_type] = folio + 1
         wire = json.loads(json.dumps(dte))
         wire["Encabezado"]["IdDoc"]["Folio"] = folio

@@ -30,6 +30,7 @@ MESSAGES = {
     "OF-01": "Faltan datos obligatorios",
     "OF-02": "Faltan campos obligatorios del DTE",
     "OF-03": "Permisos insuficientes",
+    "OF-04": "Problemas con la firma electrónica",
     "OF-05": "Tipo de DTE no soportado",
     "OF-07": "Problemas con folios",
     "OF-08": "Error de esquema",
