@@ -24,6 +24,7 @@ __all__ = [
     "c14n_stripped",
     "flatten",
     "local_name",
+    "ns_prefix",
     "parse_xml",
     "strip_namespaces",
     "to_latin1",
@@ -90,6 +91,14 @@ def declared_encoding(data: bytes) -> str | None:
     """The encoding named in the XML declaration, lower-cased, if any."""
     match = _DECLARED_ENCODING.match(data)
     return match.group(1).decode("ascii").lower() if match else None
+
+
+def ns_prefix(element: etree._Element) -> str:
+    """``"{uri}"`` for an element in a namespace, ``""`` otherwise: for fast child lookups."""
+    tag = element.tag
+    if isinstance(tag, str) and tag[:1] == "{":
+        return tag[: tag.index("}") + 1]
+    return ""
 
 
 def local_name(element: etree._Element) -> str:
@@ -171,13 +180,32 @@ def timbre_bytes(element: etree._Element, *, quote_entities: bool = True) -> byt
     SII's escaping rules ask; some producers leave them raw, so verifiers try both.
     Raises ``UnicodeEncodeError`` for text outside ISO-8859-1.
     """
-    canonical = flatten(etree.tostring(strip_namespaces(element), method="c14n"))
+    canonical = flatten(_c14n_without_namespaces(element))
     if quote_entities:
         canonical = _quote_text(canonical)
     return canonical.decode("utf-8").encode("iso-8859-1")
 
 
-_TEXT_RUN: Final = re.compile(rb">([^<]+)<")
+def _c14n_without_namespaces(element: etree._Element) -> bytes:
+    """C14N of ``element`` as if no element had a namespace.
+
+    Fast path: when the whole subtree sits in the apex's namespace (or none), exclusive C14N
+    declares it once, on the apex, and dropping that declaration is all it takes.
+    """
+    canonical = c14n_exclusive(element)
+    tag = element.tag
+    if isinstance(tag, str) and tag.startswith("{"):
+        declaration = f' xmlns="{tag[1 : tag.index("}")]}"'.encode()
+        name = local_name(element).encode()
+        head = b"<" + name + declaration
+        if canonical.startswith(head) and canonical.count(b"xmlns") == 1:
+            return b"<" + name + canonical[len(head) :]
+    elif b"xmlns" not in canonical:
+        return canonical
+    return etree.tostring(strip_namespaces(element), method="c14n")
+
+
+_TEXT_RUN: Final = re.compile(rb">([^<\"']*[\"'][^<]*)<")
 
 
 def _quote_text(canonical: bytes) -> bytes:

@@ -11,6 +11,7 @@ import binascii
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Final
 
 from cryptography.exceptions import InvalidSignature
@@ -20,7 +21,14 @@ from lxml import etree
 
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError, XMLError
 from haulmer.rut import Rut
-from haulmer.sii._xml import local_name, parse_xml, strip_namespaces, timbre_bytes, to_latin1
+from haulmer.sii._xml import (
+    local_name,
+    ns_prefix,
+    parse_xml,
+    strip_namespaces,
+    timbre_bytes,
+    to_latin1,
+)
 from haulmer.sii.keys import caf_signer_key
 
 __all__ = ["EXPIRING_TYPES", "Caf"]
@@ -58,23 +66,22 @@ class Caf:
 
     @classmethod
     def from_element(cls, root: etree._Element) -> Caf:
-        """Load a CAF from a parsed ``<AUTORIZACION>`` or ``<CAF>`` element."""
-        root = strip_namespaces(root)
+        """Load a CAF from a parsed ``<AUTORIZACION>`` or ``<CAF>`` element (any namespace)."""
         name = local_name(root)
         if name == "AUTORIZACION":
-            caf = root.find("CAF")
+            caf = root.find(ns_prefix(root) + "CAF")
             if caf is None:
                 raise XMLError("CAF file has no <CAF> element inside <AUTORIZACION>")
         elif name == "CAF":
             caf = root
         else:
             raise XMLError(f"expected a CAF file (<AUTORIZACION> or <CAF>), got <{name}>")
-        da = caf.find("DA")
+        da = caf.find(ns_prefix(caf) + "DA")
         if da is None:
             raise XMLError("CAF has no <DA> (datos de autorización)")
         private_key = _private_key(root) if name == "AUTORIZACION" else None
-        folio_from = _int(da, "RNG/D")
-        folio_to = _int(da, "RNG/H")
+        folio_from = _int(da, "RNG", "D")
+        folio_to = _int(da, "RNG", "H")
         if folio_from < 1 or folio_to < folio_from:
             raise XMLError(f"CAF folio range {folio_from}..{folio_to} is not a valid range")
         try:
@@ -151,7 +158,7 @@ class Caf:
             return f"no known key signs CAFs with IDK {self.idk}"
         if not signer.official and not allow_test_keys:
             return f"IDK {self.idk} is a {signer.label}, not the SII's; not accepted here"
-        da = self.element.find("DA")
+        da = self.element.find(ns_prefix(self.element) + "DA")
         if da is None:  # pragma: no cover - checked at load
             return "CAF has no DA"
         for quote_entities in (True, False):
@@ -189,9 +196,20 @@ class Caf:
             summary = "; ".join(str(d) for d in details)
             raise DocumentError(f"the CAF cannot stamp this document: {summary}", details)
 
+    @cached_property
+    def canonical_xml(self) -> str:
+        """The ``<CAF>`` element in C14N form, flattened and namespace-free, as timbres carry it."""
+        flat = strip_namespaces(self.element)
+        for node in flat.iter():
+            if len(node) and node.text is not None and not node.text.strip():
+                node.text = None
+            if node is not flat and node.tail is not None and not node.tail.strip():
+                node.tail = None
+        return etree.tostring(flat, method="c14n").decode("utf-8")
+
     def to_xml(self) -> bytes:
         """The public ``<CAF>`` element (DA and FRMA), as it goes into every timbre, as a file."""
-        return to_latin1(self.element, declaration=True)
+        return to_latin1(strip_namespaces(self.element), declaration=True)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -200,33 +218,34 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _text(parent: etree._Element, path: str) -> str:
-    node = parent.find(path)
+def _text(parent: etree._Element, *names: str) -> str:
+    prefix = ns_prefix(parent)
+    node = parent.find("/".join(prefix + name for name in names))
     if node is None or node.text is None or not node.text.strip():
-        raise XMLError(f"CAF has no <{path}>")
+        raise XMLError(f"CAF has no <{'/'.join(names)}>")
     return node.text.strip()
 
 
-def _int(parent: etree._Element, path: str) -> int:
-    text = _text(parent, path)
+def _int(parent: etree._Element, *names: str) -> int:
+    text = _text(parent, *names)
     if not text.isdigit():
-        raise XMLError(f"CAF <{path}> is not a number: {text[:20]!r}")
+        raise XMLError(f"CAF <{'/'.join(names)}> is not a number: {text[:20]!r}")
     return int(text)
 
 
-def _b64(parent: etree._Element, path: str) -> bytes:
-    text = _text(parent, path)
+def _b64(parent: etree._Element, *names: str) -> bytes:
+    text = _text(parent, *names)
     try:
         return base64.b64decode("".join(text.split()), validate=True)
     except (binascii.Error, ValueError):
-        raise XMLError(f"CAF <{path}> is not base64") from None
+        raise XMLError(f"CAF <{'/'.join(names)}> is not base64") from None
 
 
 def _public_key(da: etree._Element) -> rsa.RSAPublicKey:
-    if da.find("RSAPK") is None:
+    if da.find(ns_prefix(da) + "RSAPK") is None:
         raise XMLError("CAF has no <RSAPK>; only RSA CAFs are supported")
-    modulus = int.from_bytes(_b64(da, "RSAPK/M"), "big")
-    exponent = int.from_bytes(_b64(da, "RSAPK/E"), "big")
+    modulus = int.from_bytes(_b64(da, "RSAPK", "M"), "big")
+    exponent = int.from_bytes(_b64(da, "RSAPK", "E"), "big")
     try:
         return rsa.RSAPublicNumbers(exponent, modulus).public_key()
     except ValueError as exc:
@@ -234,7 +253,7 @@ def _public_key(da: etree._Element) -> rsa.RSAPublicKey:
 
 
 def _private_key(root: etree._Element) -> rsa.RSAPrivateKey | None:
-    node = root.find("RSASK")
+    node = root.find(ns_prefix(root) + "RSASK")
     if node is None or not (node.text or "").strip():
         return None
     try:

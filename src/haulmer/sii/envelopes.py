@@ -62,7 +62,7 @@ def _read_signed(data: bytes | str, index: int) -> _SignedDte:
     if local_name(root) != "DTE":
         raise XMLError(f"signed_documents[{index}] is <{local_name(root)}>, not a signed <DTE>")
     if root.find("{http://www.w3.org/2000/09/xmldsig#}Signature") is None:
-        raise XMLError(f"signed_documents[{index}] is not signed; issue it with haulmer.sii.issuing")
+        raise XMLError(f"signed_documents[{index}] is not signed; sign it with haulmer.sii.issue()")
     tipo = root.find("{*}*/{*}Encabezado/{*}IdDoc/{*}TipoDTE")
     rut = root.find("{*}*/{*}Encabezado/{*}Emisor/{*}RUTEmisor")
     if tipo is None or not (tipo.text or "").strip().isdigit() or rut is None:
@@ -87,7 +87,7 @@ def envelope(
     caratula: Caratula,
     timestamp: dt.datetime | None = None,
 ) -> bytes:
-    """Wrap signed DTEs (from :func:`haulmer.sii.issuing`) in a signed envelope, ISO-8859-1.
+    """Wrap signed DTEs (from :func:`haulmer.sii.issue`) in a signed envelope, ISO-8859-1.
 
     Boletas (39/41) go in an EnvioBOLETA, everything else in an EnvioDTE; they cannot be mixed.
     Every document must belong to ``caratula.rut_emisor``.

@@ -6,15 +6,14 @@ The result is the signed ``<DTE>`` in ISO-8859-1, ready for an EnvioDTE/EnvioBOL
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from lxml import etree
-
+from haulmer.dte.catalogue import DTEType
 from haulmer.errors import CertificateError, DocumentError, ErrorDetail
 from haulmer.sii._time import chile_now, from_chile, to_chile
-from haulmer.sii._xml import SII_NS, c14n_quick, to_latin1
-from haulmer.sii.render import render_documento
+from haulmer.sii._xml import SII_NS
+from haulmer.sii.render import canonical_text, sii_quotes
 from haulmer.sii.signature import SigningCertificate, signature_xml
 from haulmer.sii.ted import TimbreData, stamp
 
@@ -22,21 +21,14 @@ if TYPE_CHECKING:
     from haulmer.dte import Document
     from haulmer.sii.caf import Caf
 
-__all__ = ["check_certificate_at", "document_id", "issue"]
+__all__ = ["check_certificate_at", "document_id", "issue", "stamp_and_sign"]
 
-_NS: Final = "{" + SII_NS + "}"
 _HEADER: Final = b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
-_QUOTED_TEXT: Final = re.compile(rb">([^<\"']*[\"'][^<]*)<")
 
 
 def document_id(dte_type: int, folio: int) -> str:
     """The ``Documento/@ID`` the signature references: ``F<folio>T<type>``, as the SII's sample."""
     return f"F{folio}T{dte_type}"
-
-
-def _escape_quotes(text: re.Match[bytes]) -> bytes:
-    body = text.group(1).replace(b'"', b"&quot;").replace(b"'", b"&apos;")
-    return b">" + body + b"<"
 
 
 def check_certificate_at(certificate: SigningCertificate, local_time: dt.datetime) -> None:
@@ -82,27 +74,63 @@ def issue(
     if folio is not None:
         document = document.with_folio(folio)
     document.check_for_stamping()
+    return stamp_and_sign(
+        document.to_sii_dict(), caf=caf, certificate=certificate, timestamp=timestamp
+    )
+
+
+def stamp_and_sign(
+    sii: Mapping[str, Any],
+    *,
+    caf: Caf,
+    certificate: SigningCertificate,
+    timestamp: dt.datetime | None = None,
+) -> bytes:
+    """The XML half of :func:`issue`: render an SII dict already checked by the models
+    (``Document.to_sii_dict()``), stamp it with the CAF and sign it.
+
+    Checks only what stamping needs: the CAF fits (type, folio, issuer) and the certificate is
+    valid at ``timestamp``; the document rules are :func:`issue`'s job.
+    """
     local_time = to_chile(timestamp) if timestamp is not None else chile_now()
     check_certificate_at(certificate, local_time)
-
-    sii = document.to_sii_dict()
-    dte_type = int(document.tipo_dte)
-    number = document.folio
-    rut_emisor = str(_dig(sii, "Encabezado", "Emisor", "RUTEmisor"))
-    caf.check_for_stamping(dte_type=dte_type, folio=number, rut_emisor=rut_emisor)
+    tipo, folio = (
+        _dig(sii, "Encabezado", "IdDoc", "TipoDTE"),
+        _dig(sii, "Encabezado", "IdDoc", "Folio"),
+    )
+    fecha = _dig(sii, "Encabezado", "IdDoc", "FchEmis")
+    rut_emisor = _dig(sii, "Encabezado", "Emisor", "RUTEmisor")
     monto_total = _dig(sii, "Encabezado", "Totales", "MntTotal")
     first_item = _dig(sii, "Detalle", "NmbItem")
-    if monto_total is None or first_item is None:
-        raise DocumentError(
-            "the document needs Totales/MntTotal and at least one Detalle to be stamped",
-            [ErrorDetail("Totales.MntTotal", "required"), ErrorDetail("Detalle", "required")],
+    missing = [
+        ErrorDetail(field, "required to stamp the document")
+        for field, value in (
+            ("Encabezado.IdDoc.TipoDTE", tipo),
+            ("Encabezado.IdDoc.Folio", folio),
+            ("Encabezado.IdDoc.FchEmis", fecha),
+            ("Encabezado.Emisor.RUTEmisor", rut_emisor),
+            ("Encabezado.Totales.MntTotal", monto_total),
+            ("Detalle[1].NmbItem", first_item),
         )
+        if value is None
+    ]
+    if missing:
+        summary = ", ".join(d.field for d in missing)
+        raise DocumentError(f"the document cannot be stamped without {summary}", missing)
+    try:
+        dte_type, number = int(tipo), int(folio)
+        issued_on = fecha if isinstance(fecha, dt.date) else dt.date.fromisoformat(str(fecha))
+    except ValueError as exc:
+        raise DocumentError(
+            f"TipoDTE, Folio or FchEmis is malformed: {exc}", [ErrorDetail("IdDoc", str(exc))]
+        ) from None
+    caf.check_for_stamping(dte_type=dte_type, folio=number, rut_emisor=str(rut_emisor))
     razon_social = _dig(sii, "Encabezado", "Receptor", "RznSocRecep")
     data = TimbreData(
-        rut_emisor=rut_emisor,
+        rut_emisor=str(rut_emisor),
         dte_type=dte_type,
         folio=number,
-        fecha_emision=document.fecha_emision,
+        fecha_emision=issued_on,
         rut_receptor=str(_dig(sii, "Encabezado", "Receptor", "RUTRecep")),
         razon_social_receptor=str(razon_social) if razon_social is not None else "",
         monto_total=int(monto_total),
@@ -110,27 +138,24 @@ def issue(
     )
 
     identifier = document_id(dte_type, number)
-    documento = render_documento(sii, document_id=identifier, root_tag=document.tipo_dte.xml_root)
-    ted = stamp(data, caf, timestamp=local_time)
-    documento.append(ted)
-    for node in ted.iter():
-        node.tag = _NS + node.tag
-    etree.SubElement(documento, _NS + "TmstFirma").text = local_time.isoformat()
-
-    signature = signature_xml(c14n_quick(documento), identifier, certificate)
-    body = to_latin1(documento)
-    # The DTE root declares the namespace; drop the Documento's now redundant declaration.
-    tag = documento.tag[len(_NS) :]
-    opening = f'<{tag} xmlns="{SII_NS}" '.encode("ascii")
-    if not body.startswith(opening):  # pragma: no cover - lxml always writes it this way
-        raise AssertionError("unexpected serialization of the Documento")
-    body = f"<{tag} ".encode("ascii") + body[len(opening) :]
-    body = _QUOTED_TEXT.sub(_escape_quotes, body)
+    root_tag = DTEType(dte_type).xml_root
+    # Written in C14N form from the start: the digest is over these very characters plus the
+    # namespace declaration that inclusive C14N puts on the apex.
+    content = "".join(
+        (
+            canonical_text(sii),
+            stamp(data, caf, timestamp=local_time),
+            f"<TmstFirma>{local_time.isoformat()}</TmstFirma></{root_tag}>",
+        )
+    )
+    canonical = f'<{root_tag} xmlns="{SII_NS}" ID="{identifier}">{content}'
+    signature = signature_xml(canonical.encode("utf-8"), identifier, certificate)
+    body = f'<{root_tag} ID="{identifier}">{sii_quotes(content)}'
     return b"".join(
         (
             _HEADER,
             f'<DTE xmlns="{SII_NS}" version="1.0">'.encode("ascii"),
-            body,
+            body.encode("iso-8859-1"),
             signature,
             b"</DTE>",
         )

@@ -19,8 +19,9 @@ from lxml import etree
 
 from haulmer.errors import ValidationError, XMLError
 from haulmer.rut import Rut
-from haulmer.sii._xml import timbre_bytes
+from haulmer.sii._xml import ns_prefix, timbre_bytes
 from haulmer.sii.caf import Caf
+from haulmer.sii.render import escape_text, sii_quotes
 
 __all__ = ["TED_TEXT_LIMIT", "TimbreData", "check_ted", "stamp"]
 
@@ -46,15 +47,14 @@ def _format_timestamp(when: dt.datetime) -> str:
     return when.replace(microsecond=0, tzinfo=None).isoformat()
 
 
-def stamp(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> etree._Element:
-    """A complete ``<TED>`` (namespace-free) for ``data``, signed with the CAF's private key.
+def stamp(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> str:
+    """The ``<TED>`` for ``data`` in canonical form (unqualified names), FRMT made with the CAF.
 
-    The caller has checked with :meth:`Caf.check_for_stamping` that the CAF fits the document.
+    The DD is signed exactly as it is written: flattened, quotes as entities, ISO-8859-1. The
+    caller has checked with :meth:`Caf.check_for_stamping` that the CAF fits the document.
     """
     if caf.private_key is None:
         raise XMLError("the CAF has no private key (RSASK); load the full CAF file")
-    ted = etree.Element("TED", version="1.0")
-    dd = etree.SubElement(ted, "DD")
     fields = (
         ("RE", str(Rut(data.rut_emisor, validate_dv=False))),
         ("TD", str(data.dte_type)),
@@ -65,36 +65,31 @@ def stamp(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> etree._Eleme
         ("MNT", str(data.monto_total)),
         ("IT1", _cut(data.primer_item)),
     )
-    for tag, text in fields:
-        etree.SubElement(dd, tag).text = text
-    dd.append(_copy_flat(caf.element))
-    etree.SubElement(dd, "TSTED").text = _format_timestamp(timestamp)
-    signed = timbre_bytes(dd)
+    parts = [f"<{tag}>{escape_text(text)}</{tag}>" for tag, text in fields]
+    dd = "".join(
+        (
+            "<DD>",
+            *parts,
+            caf.canonical_xml,
+            f"<TSTED>{_format_timestamp(timestamp)}</TSTED></DD>",
+        )
+    )
+    signed = sii_quotes(dd).encode("iso-8859-1")
     frmt = caf.private_key.sign(signed, padding.PKCS1v15(), hashes.SHA1())
-    node = etree.SubElement(ted, "FRMT", algoritmo="SHA1withRSA")
-    node.text = base64.b64encode(frmt).decode("ascii")
-    return ted
+    return (
+        f'<TED version="1.0">{dd}<FRMT algoritmo="SHA1withRSA">'
+        f"{base64.b64encode(frmt).decode('ascii')}</FRMT></TED>"
+    )
 
 
 def _cut(text: str) -> str:
     """Trim and cut to 40 characters; the XSD wants at least one character."""
-    text = " ".join(text.split())[:TED_TEXT_LIMIT].rstrip()
-    return text or "-"
+    return text.strip()[:TED_TEXT_LIMIT] or "-"
 
 
-def _copy_flat(element: etree._Element) -> etree._Element:
-    """A copy of the CAF element with the whitespace between its tags removed."""
-    copy = etree.fromstring(etree.tostring(element, with_tail=False))
-    for node in copy.iter():
-        if len(node) and node.text is not None and not node.text.strip():
-            node.text = None
-        if node is not copy and node.tail is not None and not node.tail.strip():
-            node.tail = None
-    copy.tail = None
-    return copy
-
-
-def _find_text(parent: etree._Element, path: str) -> str | None:
+def _find_text(parent: etree._Element | None, path: str) -> str | None:
+    if parent is None:
+        return None
     node = parent.find(path)
     if node is None or node.text is None:
         return None
@@ -107,18 +102,19 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     Returns the problems found and the CAF embedded in the timbre (None if unreadable).
     """
     problems: list[tuple[str, str]] = []
-    ted = documento.find("{*}TED")
-    dd = ted.find("{*}DD") if ted is not None else None
+    ns = ns_prefix(documento)
+    ted = documento.find(ns + "TED")
+    dd = ted.find(ns + "DD") if ted is not None else None
     if ted is None or dd is None:
         return [("ted", "the document has no timbre (TED/DD)")], None
-    caf_element = dd.find("{*}CAF")
+    caf_element = dd.find(ns + "CAF")
     if caf_element is None:
         return [("ted", "the timbre has no CAF")], None
     try:
         caf = Caf.from_element(caf_element)
     except XMLError as exc:
         return [("ted", f"the timbre's CAF is unreadable: {exc}")], None
-    frmt_text = _find_text(ted, "{*}FRMT")
+    frmt_text = _find_text(ted, ns + "FRMT")
     try:
         frmt = base64.b64decode("".join((frmt_text or "").split()), validate=True)
     except (binascii.Error, ValueError):
@@ -128,21 +124,20 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     elif not _frmt_verifies(caf, frmt, dd):
         problems.append(("ted", "FRMT does not verify with the CAF key over DD"))
 
-    header = "{*}Encabezado/"
-    pairs = (
-        ("RE", header + "{*}Emisor/{*}RUTEmisor"),
-        ("TD", header + "{*}IdDoc/{*}TipoDTE"),
-        ("F", header + "{*}IdDoc/{*}Folio"),
-        ("FE", header + "{*}IdDoc/{*}FchEmis"),
-        ("MNT", header + "{*}Totales/{*}MntTotal"),
-    )
-    for dd_tag, path in pairs:
-        in_dd, in_document = _find_text(dd, "{*}" + dd_tag), _find_text(documento, path)
-        if in_dd != in_document:
-            problems.append(
-                ("ted", f"DD/{dd_tag} is {in_dd!r} but the document says {in_document!r}")
-            )
-    dd_type, dd_folio, dd_rut = (_find_text(dd, "{*}" + t) for t in ("TD", "F", "RE"))
+    header = documento.find(ns + "Encabezado")
+    id_doc = header.find(ns + "IdDoc") if header is not None else None
+    in_document = {
+        "RE": _find_text(header, f"{ns}Emisor/{ns}RUTEmisor"),
+        "TD": _find_text(id_doc, ns + "TipoDTE"),
+        "F": _find_text(id_doc, ns + "Folio"),
+        "FE": _find_text(id_doc, ns + "FchEmis"),
+        "MNT": _find_text(header, f"{ns}Totales/{ns}MntTotal"),
+    }
+    in_dd = {tag: _find_text(dd, ns + tag) for tag in in_document}
+    for tag, value in in_document.items():
+        if in_dd[tag] != value:
+            problems.append(("ted", f"DD/{tag} is {in_dd[tag]!r} but the document says {value!r}"))
+    dd_type, dd_folio, dd_rut = in_dd["TD"], in_dd["F"], in_dd["RE"]
     if dd_type != str(caf.dte_type):
         problems.append(("ted", f"DD/TD {dd_type!r} is not the CAF's type {caf.dte_type}"))
     if dd_folio is None or not dd_folio.isdigit() or not caf.contains(int(dd_folio)):
