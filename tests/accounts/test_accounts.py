@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import string
+from urllib.parse import urlencode
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from haulmer import Haulmer
 from haulmer.accounts import Platform, token_from_link
@@ -188,3 +193,10 @@ def test_a_link_is_read_from_its_url_its_token_or_an_outbox_link() -> None:
 def test_login_refuses_an_unknown_platform_locally(client: Haulmer) -> None:
     with pytest.raises(ValidationError, match="unknown platform"):
         client.accounts.login(BUYER_EMAIL, PASSWORD, platform="facebook")
+
+
+@given(st.text(alphabet=string.ascii_letters + string.digits + "-_", min_size=1, max_size=64))
+def test_the_token_survives_the_round_trip_through_a_link_url(token: str) -> None:
+    url = "https://fake-haulmer.invalid/accounts/create-password?" + urlencode({"token": token})
+    assert token_from_link(url) == token
+    assert token_from_link(Link(url=url, purpose="create_password", token=token)) == token

@@ -17,6 +17,7 @@ from haulmer.errors import (
     NotFoundError,
     StepOutOfOrderError,
     TokenAlreadyUsedError,
+    TokenExpiredError,
     ValidationError,
 )
 from haulmer.openfactura.setup import SetupStatus
@@ -243,3 +244,12 @@ def test_the_administrator_gets_the_setup_email(fake: FakeHaulmer, ready: ReadyW
     email = fake.outbox.last(subject_contains="[OpenFactura] Configura")
     assert email.to == ADMIN_EMAIL
     assert email.links[0].purpose == "start_openfactura_setup"
+
+
+def test_the_openfactura_link_expires(fake: FakeHaulmer, ready: ReadyWorkspace) -> None:
+    fake.clock.advance(hours=73)
+    with pytest.raises(TokenExpiredError):
+        started_setup(fake, ready)
+    # The workspace itself still opens the setup.
+    setup = ready.admin.openfactura.setup.start(workspace_id=ready.workspace.id)
+    assert setup.status is SetupStatus.PENDING_ORGANIZATION
