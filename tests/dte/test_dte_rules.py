@@ -510,3 +510,14 @@ def test_lengths_of_driver_foreigner_and_instalments() -> None:
         "Encabezado.Receptor.Extranjero.Nacionalidad",
         "Encabezado.Transporte.Chofer.NombreChofer",
     ]
+
+
+def test_boleta_line_percentages_at_most_100() -> None:
+    doc = _doc(BOLETA, Detalle=[{"NmbItem": "x", "PrcItem": 1190, "RecargoPct": 101}])
+    assert _fields(doc) == ["Detalle[1].RecargoPct"]
+
+
+def test_global_movement_letter_is_read_in_any_case() -> None:
+    doc = _doc(DscRcgGlobal=[{"TpoMov": "d", "TpoValor": "$", "ValorDR": 500}])
+    assert doc.descuentos_recargos[0].tipo_mov == "D"
+    assert doc.totals.mnt_neto == 31000

@@ -357,6 +357,11 @@ class DscRcgGlobal(SiiModel):
     valor: Decimal = Field(alias="ValorDR", gt=0)
     ind_exe: int | None = Field(default=None, alias="IndExeDR")
 
+    @field_validator("tipo_mov", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
 
 class Referencia(SiiModel):
     """A reference to another document (required on notes): type, folio, date and CodRef.

@@ -317,6 +317,9 @@ def _line_problems(doc: Document) -> list[ErrorDetail]:
             problems.append(ErrorDetail(f"{where}.CdgItem", "at most 5 codes"))
         if len(line.cod_imp_adic) > 2:
             problems.append(ErrorDetail(f"{where}.CodImpAdic", "at most 2 codes"))
+        for alias, pct in (("DescuentoPct", line.descuento_pct), ("RecargoPct", line.recargo_pct)):
+            if tipo.is_boleta and pct is not None and pct > 100:
+                problems.append(ErrorDetail(f"{where}.{alias}", "at most 100 on a boleta"))
         if line.cod_imp_adic and tipo.is_boleta:
             problems.append(ErrorDetail(f"{where}.CodImpAdic", "boletas carry no CodImpAdic"))
         elif line.cod_imp_adic and (tipo.is_exempt or line.ind_exe is not None):
