@@ -17,6 +17,7 @@ from pydantic import Field
 
 from haulmer._models import HaulmerModel
 from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.errors import PasswordMismatchError, ValidationError
 from haulmer.passwords import validate_password
 
@@ -48,6 +49,13 @@ class _HasToken(Protocol):
 
 LinkLike = str | _HasToken
 """An e-mail link: its token, its URL (``...?token=...``) or a ``Link`` from the fake's outbox."""
+
+
+def _call_options(
+    extra_headers: Headers | None, timeout: TimeoutArg, max_retries: int | None
+) -> dict[str, Any]:
+    """The per-call options every resource method takes, as ``APIRequest`` keyword arguments."""
+    return {"extra_headers": extra_headers, "timeout": timeout, "max_retries": max_retries}
 
 
 def token_from_link(link: LinkLike) -> str:
@@ -96,7 +104,7 @@ class ForgotPasswordResult(HaulmerModel):
 
 
 def _create_password_request(
-    link: LinkLike, password: str, confirmation: str
+    link: LinkLike, password: str, confirmation: str, **options: Any
 ) -> APIRequest[Account]:
     token = token_from_link(link)
     if not isinstance(password, str) or not isinstance(confirmation, str):
@@ -107,10 +115,12 @@ def _create_password_request(
         )
     validate_password(password)
     body = {"token": token, "password": password, "password_confirmation": confirmation}
-    return APIRequest("POST", "/v1/accounts/password", "platform", Account, json=body, auth="none")
+    return APIRequest(
+        "POST", "/v1/accounts/password", "platform", Account, json=body, auth="none", **options
+    )
 
 
-def _forgot_password_request(email: str) -> APIRequest[ForgotPasswordResult]:
+def _forgot_password_request(email: str, **options: Any) -> APIRequest[ForgotPasswordResult]:
     if not isinstance(email, str) or "@" not in email:
         raise ValidationError("give the e-mail address the purchase was made with")
     return APIRequest(
@@ -120,10 +130,13 @@ def _forgot_password_request(email: str) -> APIRequest[ForgotPasswordResult]:
         ForgotPasswordResult,
         json={"email": email.strip()},
         auth="none",
+        **options,
     )
 
 
-def _login_request(email: str, password: str, platform: Platform | str) -> APIRequest[Session]:
+def _login_request(
+    email: str, password: str, platform: Platform | str, **options: Any
+) -> APIRequest[Session]:
     if not isinstance(email, str) or "@" not in email:
         raise ValidationError("log in with the account's e-mail address")
     if not isinstance(password, str) or not password:
@@ -138,52 +151,134 @@ def _login_request(email: str, password: str, platform: Platform | str) -> APIRe
         "password": password,
         "platform": chosen.value,
     }
-    return APIRequest("POST", "/v1/accounts/login", "platform", Session, json=body, auth="none")
+    return APIRequest(
+        "POST", "/v1/accounts/login", "platform", Session, json=body, auth="none", **options
+    )
 
 
-def _me_request() -> APIRequest[Account]:
-    return APIRequest("GET", "/v1/accounts/me", "platform", Account, auth="bearer")
+def _me_request(**options: Any) -> APIRequest[Account]:
+    return APIRequest("GET", "/v1/accounts/me", "platform", Account, auth="bearer", **options)
 
 
 class Accounts(SyncAPIResource):
     """Create the password, re-send its e-mail, log in, read the logged-in account."""
 
-    def create_password(self, link: LinkLike, *, password: str, confirmation: str) -> Account:
+    def create_password(
+        self,
+        link: LinkLike,
+        *,
+        password: str,
+        confirmation: str,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Account:
         """Set the password from the e-mail's link (policy and confirmation checked first)."""
-        return self._request(_create_password_request(link, password, confirmation))
+        return self._request(
+            _create_password_request(
+                link, password, confirmation, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
-    def forgot_password(self, email: str) -> ForgotPasswordResult:
+    def forgot_password(
+        self,
+        email: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> ForgotPasswordResult:
         """Re-send "[Haulmer Accounts] Crea tu nueva contraseña" to the purchase's address."""
-        return self._request(_forgot_password_request(email))
+        return self._request(
+            _forgot_password_request(email, **_call_options(extra_headers, timeout, max_retries))
+        )
 
     def login(
-        self, email: str, password: str, *, platform: Platform | str = Platform.MY_HAULMER
+        self,
+        email: str,
+        password: str,
+        *,
+        platform: Platform | str = Platform.MY_HAULMER,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> Session:
         """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
-        return self._request(_login_request(email, password, platform))
+        return self._request(
+            _login_request(
+                email, password, platform, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
-    def me(self) -> Account:
+    def me(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Account:
         """The account of the client's access token."""
-        return self._request(_me_request())
+        return self._request(_me_request(**_call_options(extra_headers, timeout, max_retries)))
 
 
 class AsyncAccounts(AsyncAPIResource):
     """Create the password, re-send its e-mail, log in, read the logged-in account."""
 
-    async def create_password(self, link: LinkLike, *, password: str, confirmation: str) -> Account:
+    async def create_password(
+        self,
+        link: LinkLike,
+        *,
+        password: str,
+        confirmation: str,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Account:
         """Set the password from the e-mail's link (policy and confirmation checked first)."""
-        return await self._request(_create_password_request(link, password, confirmation))
+        return await self._request(
+            _create_password_request(
+                link, password, confirmation, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
-    async def forgot_password(self, email: str) -> ForgotPasswordResult:
+    async def forgot_password(
+        self,
+        email: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> ForgotPasswordResult:
         """Re-send "[Haulmer Accounts] Crea tu nueva contraseña" to the purchase's address."""
-        return await self._request(_forgot_password_request(email))
+        return await self._request(
+            _forgot_password_request(email, **_call_options(extra_headers, timeout, max_retries))
+        )
 
     async def login(
-        self, email: str, password: str, *, platform: Platform | str = Platform.MY_HAULMER
+        self,
+        email: str,
+        password: str,
+        *,
+        platform: Platform | str = Platform.MY_HAULMER,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> Session:
         """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
-        return await self._request(_login_request(email, password, platform))
+        return await self._request(
+            _login_request(
+                email, password, platform, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
-    async def me(self) -> Account:
+    async def me(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Account:
         """The account of the client's access token."""
-        return await self._request(_me_request())
+        return await self._request(
+            _me_request(**_call_options(extra_headers, timeout, max_retries))
+        )

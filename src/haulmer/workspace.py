@@ -14,7 +14,8 @@ from pydantic import Field
 
 from haulmer._models import HaulmerModel
 from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
-from haulmer.accounts import LinkLike, token_from_link
+from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.accounts import LinkLike, _call_options, token_from_link
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
@@ -70,7 +71,13 @@ class WorkspaceDetails(HaulmerModel):
     created_at: datetime
 
     @property
-    def is_active(self) -> bool:
+    def is_active(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> bool:
         """Whether the three steps are done (OpenFactura setup can start)."""
         return self.status is WorkspaceStatus.ACTIVE
 
@@ -93,23 +100,31 @@ def _required_text(value: Any, what: str) -> str:
     return value.strip()
 
 
-def _activate_request(link: LinkLike) -> APIRequest[WorkspaceDetails]:
+def _activate_request(link: LinkLike, **options: Any) -> APIRequest[WorkspaceDetails]:
     body = {"token": token_from_link(link)}
     return APIRequest(
-        "POST", "/v1/workspaces/activate", "platform", WorkspaceDetails, json=body, auth="bearer"
+        "POST",
+        "/v1/workspaces/activate",
+        "platform",
+        WorkspaceDetails,
+        json=body,
+        auth="bearer",
+        **options,
     )
 
 
-def _list_request() -> APIRequest[_WorkspaceList]:
-    return APIRequest("GET", "/v1/workspaces", "platform", _WorkspaceList, auth="bearer")
+def _list_request(**options: Any) -> APIRequest[_WorkspaceList]:
+    return APIRequest("GET", "/v1/workspaces", "platform", _WorkspaceList, auth="bearer", **options)
 
 
-def _retrieve_request(workspace_id: str) -> APIRequest[WorkspaceDetails]:
-    return APIRequest("GET", _path(workspace_id), "platform", WorkspaceDetails, auth="bearer")
+def _retrieve_request(workspace_id: str, **options: Any) -> APIRequest[WorkspaceDetails]:
+    return APIRequest(
+        "GET", _path(workspace_id), "platform", WorkspaceDetails, auth="bearer", **options
+    )
 
 
 def _administrator_request(
-    workspace_id: str, email: str, name: str
+    workspace_id: str, email: str, name: str, **options: Any
 ) -> APIRequest[WorkspaceDetails]:
     email = _required_text(email, "the administrator's e-mail")
     if "@" not in email or email.startswith("@") or email.endswith("@"):
@@ -122,10 +137,11 @@ def _administrator_request(
         WorkspaceDetails,
         json=body,
         auth="bearer",
+        **options,
     )
 
 
-def _rename_request(workspace_id: str, name: str) -> APIRequest[WorkspaceDetails]:
+def _rename_request(workspace_id: str, name: str, **options: Any) -> APIRequest[WorkspaceDetails]:
     name = _required_text(name, "the workspace's name")
     if len(name) > MAX_NAME_LENGTH:
         raise ValidationError(f"the workspace's name has {len(name)} characters; at most 60")
@@ -136,11 +152,12 @@ def _rename_request(workspace_id: str, name: str) -> APIRequest[WorkspaceDetails
         WorkspaceDetails,
         json={"name": name},
         auth="bearer",
+        **options,
     )
 
 
 def _organization_request(
-    workspace_id: str, razon_social: str, rut: Rut | str
+    workspace_id: str, razon_social: str, rut: Rut | str, **options: Any
 ) -> APIRequest[Organization]:
     body = {
         "razon_social": _required_text(razon_social, "the razón social"),
@@ -153,66 +170,195 @@ def _organization_request(
         Organization,
         json=body,
         auth="bearer",
+        **options,
     )
 
 
 class Workspace(SyncAPIResource):
     """Workspace setup: activate, administrator (step 1), name (step 2), organization (step 3)."""
 
-    def activate(self, link: LinkLike) -> WorkspaceDetails:
+    def activate(
+        self,
+        link: LinkLike,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> WorkspaceDetails:
         """Create the workspace from the "[Workspace] ¡Bienvenido a Haulmer!" e-mail's link."""
-        return self._request(_activate_request(link))
+        return self._request(
+            _activate_request(link, **_call_options(extra_headers, timeout, max_retries))
+        )
 
-    def list(self) -> list[WorkspaceDetails]:
+    def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> list[WorkspaceDetails]:
         """The workspaces the logged-in account belongs to."""
-        return self._request(_list_request()).data
+        return self._request(
+            _list_request(**_call_options(extra_headers, timeout, max_retries))
+        ).data
 
-    def retrieve(self, workspace_id: str) -> WorkspaceDetails:
+    def retrieve(
+        self,
+        workspace_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> WorkspaceDetails:
         """One workspace."""
-        return self._request(_retrieve_request(workspace_id))
+        return self._request(
+            _retrieve_request(workspace_id, **_call_options(extra_headers, timeout, max_retries))
+        )
 
-    def set_administrator(self, workspace_id: str, *, email: str, name: str) -> WorkspaceDetails:
+    def set_administrator(
+        self,
+        workspace_id: str,
+        *,
+        email: str,
+        name: str,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> WorkspaceDetails:
         """Step 1: the administrator (may be another e-mail: instructions go there from now on)."""
-        return self._request(_administrator_request(workspace_id, email, name))
+        return self._request(
+            _administrator_request(
+                workspace_id, email, name, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
-    def rename(self, workspace_id: str, name: str) -> WorkspaceDetails:
+    def rename(
+        self,
+        workspace_id: str,
+        name: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> WorkspaceDetails:
         """Step 2, and any later renaming: the workspace's name."""
-        return self._request(_rename_request(workspace_id, name))
+        return self._request(
+            _rename_request(
+                workspace_id, name, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
     def add_organization(
-        self, workspace_id: str, *, razon_social: str, rut: Rut | str
+        self,
+        workspace_id: str,
+        *,
+        razon_social: str,
+        rut: Rut | str,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> Organization:
         """Step 3 (and later additions): razón social and RUT (checked locally first)."""
-        return self._request(_organization_request(workspace_id, razon_social, rut))
+        return self._request(
+            _organization_request(
+                workspace_id,
+                razon_social,
+                rut,
+                **_call_options(extra_headers, timeout, max_retries),
+            )
+        )
 
 
 class AsyncWorkspace(AsyncAPIResource):
     """Workspace setup: activate, administrator (step 1), name (step 2), organization (step 3)."""
 
-    async def activate(self, link: LinkLike) -> WorkspaceDetails:
+    async def activate(
+        self,
+        link: LinkLike,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> WorkspaceDetails:
         """Create the workspace from the "[Workspace] ¡Bienvenido a Haulmer!" e-mail's link."""
-        return await self._request(_activate_request(link))
+        return await self._request(
+            _activate_request(link, **_call_options(extra_headers, timeout, max_retries))
+        )
 
-    async def list(self) -> list[WorkspaceDetails]:
+    async def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> list[WorkspaceDetails]:
         """The workspaces the logged-in account belongs to."""
-        return (await self._request(_list_request())).data
+        return (
+            await self._request(_list_request(**_call_options(extra_headers, timeout, max_retries)))
+        ).data
 
-    async def retrieve(self, workspace_id: str) -> WorkspaceDetails:
+    async def retrieve(
+        self,
+        workspace_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> WorkspaceDetails:
         """One workspace."""
-        return await self._request(_retrieve_request(workspace_id))
+        return await self._request(
+            _retrieve_request(workspace_id, **_call_options(extra_headers, timeout, max_retries))
+        )
 
     async def set_administrator(
-        self, workspace_id: str, *, email: str, name: str
+        self,
+        workspace_id: str,
+        *,
+        email: str,
+        name: str,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> WorkspaceDetails:
         """Step 1: the administrator (may be another e-mail: instructions go there from now on)."""
-        return await self._request(_administrator_request(workspace_id, email, name))
+        return await self._request(
+            _administrator_request(
+                workspace_id, email, name, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
-    async def rename(self, workspace_id: str, name: str) -> WorkspaceDetails:
+    async def rename(
+        self,
+        workspace_id: str,
+        name: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> WorkspaceDetails:
         """Step 2, and any later renaming: the workspace's name."""
-        return await self._request(_rename_request(workspace_id, name))
+        return await self._request(
+            _rename_request(
+                workspace_id, name, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
     async def add_organization(
-        self, workspace_id: str, *, razon_social: str, rut: Rut | str
+        self,
+        workspace_id: str,
+        *,
+        razon_social: str,
+        rut: Rut | str,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> Organization:
         """Step 3 (and later additions): razón social and RUT (checked locally first)."""
-        return await self._request(_organization_request(workspace_id, razon_social, rut))
+        return await self._request(
+            _organization_request(
+                workspace_id,
+                razon_social,
+                rut,
+                **_call_options(extra_headers, timeout, max_retries),
+            )
+        )

@@ -20,7 +20,8 @@ from pydantic import Field
 
 from haulmer._models import HaulmerModel
 from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
-from haulmer.accounts import LinkLike, token_from_link
+from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.accounts import LinkLike, _call_options, token_from_link
 from haulmer.errors import CertificateError, MandatoryDTETypeError, ValidationError
 from haulmer.rut import Rut
 
@@ -95,7 +96,9 @@ def _path(setup_id: str, suffix: str = "") -> str:
     return f"/v1/openfactura/setups/{setup_id}{suffix}"
 
 
-def _start_request(link: LinkLike | None, workspace_id: str | None) -> APIRequest[OpenFacturaSetup]:
+def _start_request(
+    link: LinkLike | None, workspace_id: str | None, **options: Any
+) -> APIRequest[OpenFacturaSetup]:
     if (link is None) == (workspace_id is None):
         raise ValidationError(
             "start the setup from the '[OpenFactura] Configura tu empresa' e-mail's link, or give "
@@ -105,12 +108,20 @@ def _start_request(link: LinkLike | None, workspace_id: str | None) -> APIReques
         {"token": token_from_link(link)} if link is not None else {"workspace_id": workspace_id}
     )
     return APIRequest(
-        "POST", "/v1/openfactura/setups", "platform", OpenFacturaSetup, json=body, auth="bearer"
+        "POST",
+        "/v1/openfactura/setups",
+        "platform",
+        OpenFacturaSetup,
+        json=body,
+        auth="bearer",
+        **options,
     )
 
 
-def _retrieve_request(setup_id: str) -> APIRequest[OpenFacturaSetup]:
-    return APIRequest("GET", _path(setup_id), "platform", OpenFacturaSetup, auth="bearer")
+def _retrieve_request(setup_id: str, **options: Any) -> APIRequest[OpenFacturaSetup]:
+    return APIRequest(
+        "GET", _path(setup_id), "platform", OpenFacturaSetup, auth="bearer", **options
+    )
 
 
 def _organization_request(
@@ -118,6 +129,7 @@ def _organization_request(
     organization_id: str | None,
     new_organization: NewOrganization | Mapping[str, Any] | None,
     company: Company | Mapping[str, Any],
+    **options: Any,
 ) -> APIRequest[OpenFacturaSetup]:
     from haulmer.checkout import _as_model
 
@@ -140,6 +152,7 @@ def _organization_request(
         OpenFacturaSetup,
         json=body,
         auth="bearer",
+        **options,
     )
 
 
@@ -159,7 +172,7 @@ def _read_pfx(pfx: PfxInput) -> bytes:
 
 
 def _certificate_request(
-    setup_id: str, pfx: PfxInput, password: str | None
+    setup_id: str, pfx: PfxInput, password: str | None, **options: Any
 ) -> APIRequest[OpenFacturaSetup]:
     from haulmer.pfx import load_pfx
 
@@ -184,11 +197,12 @@ def _certificate_request(
         OpenFacturaSetup,
         json=body,
         auth="bearer",
+        **options,
     )
 
 
 def _dte_types_request(
-    setup: OpenFacturaSetup | str, dte_types: Iterable[int]
+    setup: OpenFacturaSetup | str, dte_types: Iterable[int], **options: Any
 ) -> APIRequest[OpenFacturaSetup]:
     from haulmer.dte.catalogue import DTEType
 
@@ -215,6 +229,7 @@ def _dte_types_request(
         OpenFacturaSetup,
         json={"dte_types": sorted(set(chosen))},
         auth="bearer",
+        **options,
     )
 
 
@@ -222,14 +237,31 @@ class Setup(SyncAPIResource):
     """OpenFactura setup: start, organization (1), signature (2), DTE types (3)."""
 
     def start(
-        self, link: LinkLike | None = None, *, workspace_id: str | None = None
+        self,
+        link: LinkLike | None = None,
+        *,
+        workspace_id: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> OpenFacturaSetup:
         """Open the setup from the "[OpenFactura] Configura tu empresa" e-mail, or by workspace."""
-        return self._request(_start_request(link, workspace_id))
+        return self._request(
+            _start_request(link, workspace_id, **_call_options(extra_headers, timeout, max_retries))
+        )
 
-    def retrieve(self, setup_id: str) -> OpenFacturaSetup:
+    def retrieve(
+        self,
+        setup_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> OpenFacturaSetup:
         """A setup and where it stands."""
-        return self._request(_retrieve_request(setup_id))
+        return self._request(
+            _retrieve_request(setup_id, **_call_options(extra_headers, timeout, max_retries))
+        )
 
     def choose_organization(
         self,
@@ -238,37 +270,84 @@ class Setup(SyncAPIResource):
         company: Company | Mapping[str, Any],
         organization_id: str | None = None,
         new_organization: NewOrganization | Mapping[str, Any] | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> OpenFacturaSetup:
         """Step 1: the workspace's organization (or a new one) and the company's data."""
         return self._request(
-            _organization_request(setup_id, organization_id, new_organization, company)
+            _organization_request(
+                setup_id,
+                organization_id,
+                new_organization,
+                company,
+                **_call_options(extra_headers, timeout, max_retries),
+            )
         )
 
     def upload_certificate(
-        self, setup_id: str, pfx: PfxInput, *, password: str | None
+        self,
+        setup_id: str,
+        pfx: PfxInput,
+        *,
+        password: str | None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> OpenFacturaSetup:
         """Step 2: the legal representative's .pfx/.p12, checked locally before upload."""
-        return self._request(_certificate_request(setup_id, pfx, password))
+        return self._request(
+            _certificate_request(
+                setup_id, pfx, password, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
     def choose_dte_types(
-        self, setup: OpenFacturaSetup | str, dte_types: Iterable[int]
+        self,
+        setup: OpenFacturaSetup | str,
+        dte_types: Iterable[int],
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> OpenFacturaSetup:
         """Step 3: the DTE types to issue; this starts the SII certification."""
-        return self._request(_dte_types_request(setup, dte_types))
+        return self._request(
+            _dte_types_request(
+                setup, dte_types, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
 
 class AsyncSetup(AsyncAPIResource):
     """OpenFactura setup: start, organization (1), signature (2), DTE types (3)."""
 
     async def start(
-        self, link: LinkLike | None = None, *, workspace_id: str | None = None
+        self,
+        link: LinkLike | None = None,
+        *,
+        workspace_id: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> OpenFacturaSetup:
         """Open the setup from the "[OpenFactura] Configura tu empresa" e-mail, or by workspace."""
-        return await self._request(_start_request(link, workspace_id))
+        return await self._request(
+            _start_request(link, workspace_id, **_call_options(extra_headers, timeout, max_retries))
+        )
 
-    async def retrieve(self, setup_id: str) -> OpenFacturaSetup:
+    async def retrieve(
+        self,
+        setup_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> OpenFacturaSetup:
         """A setup and where it stands."""
-        return await self._request(_retrieve_request(setup_id))
+        return await self._request(
+            _retrieve_request(setup_id, **_call_options(extra_headers, timeout, max_retries))
+        )
 
     async def choose_organization(
         self,
@@ -277,20 +356,50 @@ class AsyncSetup(AsyncAPIResource):
         company: Company | Mapping[str, Any],
         organization_id: str | None = None,
         new_organization: NewOrganization | Mapping[str, Any] | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> OpenFacturaSetup:
         """Step 1: the workspace's organization (or a new one) and the company's data."""
         return await self._request(
-            _organization_request(setup_id, organization_id, new_organization, company)
+            _organization_request(
+                setup_id,
+                organization_id,
+                new_organization,
+                company,
+                **_call_options(extra_headers, timeout, max_retries),
+            )
         )
 
     async def upload_certificate(
-        self, setup_id: str, pfx: PfxInput, *, password: str | None
+        self,
+        setup_id: str,
+        pfx: PfxInput,
+        *,
+        password: str | None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> OpenFacturaSetup:
         """Step 2: the legal representative's .pfx/.p12, checked locally before upload."""
-        return await self._request(_certificate_request(setup_id, pfx, password))
+        return await self._request(
+            _certificate_request(
+                setup_id, pfx, password, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
 
     async def choose_dte_types(
-        self, setup: OpenFacturaSetup | str, dte_types: Iterable[int]
+        self,
+        setup: OpenFacturaSetup | str,
+        dte_types: Iterable[int],
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> OpenFacturaSetup:
         """Step 3: the DTE types to issue; this starts the SII certification."""
-        return await self._request(_dte_types_request(setup, dte_types))
+        return await self._request(
+            _dte_types_request(
+                setup, dte_types, **_call_options(extra_headers, timeout, max_retries)
+            )
+        )
