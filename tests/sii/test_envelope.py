@@ -160,3 +160,9 @@ def test_a_certificate_without_rut_needs_rut_envia(issued: dict[int, bytes]) -> 
     )
     xml = envelope([issued[33]], certificate=anonymous, caratula=explicit)
     assert b"<RutEnvia>13185095-6</RutEnvia>" in xml
+
+
+def test_every_signature_and_timbre_in_the_boleta_envelope_verifies(envio_boleta: bytes) -> None:
+    result = verify(envio_boleta, check_caf=True, allow_test_cafs=True)
+    assert result.ok, str(result)
+    assert result.passed[0] == "signature EnvioBOLETA SetDoc"

@@ -172,3 +172,27 @@ def test_str_of_a_verification_names_what_failed() -> None:
         str(result)
         == "not verified: structure: expected DTE, EnvioDTE or EnvioBOLETA, got <Factura>"
     )
+
+
+@pytest.mark.parametrize("path", REAL_DTES, ids=lambda p: p.name)
+def test_real_document_still_verifies_with_the_sii_namespace_restored(path: Path) -> None:
+    # cl-sii's "cleaned" variants: the root gets xmlns back. Documents signed without a namespace
+    # then verify through the namespace-stripped form, MiPyme ones through the inclusive form.
+    cleaned = path.read_bytes().replace(
+        b'<DTE version="1.0">', b'<DTE xmlns="http://www.sii.cl/SiiDte" version="1.0">', 1
+    )
+    result = verify(cleaned, check_caf=True)
+    assert result.ok, str(result)
+
+
+def test_a_real_document_inside_an_envelope_verifies_in_the_envelope_context() -> None:
+    # Inside an EnvioDTE the inherited xmlns:xsi changes the inclusive C14N; the verifier falls
+    # back to the exclusive form, as the SII does with the documents it receives.
+    dte = _real("DTE--96670340-7--61--110616.xml").split(b"?>", 1)[1]
+    wrapped = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>'
+        b'<EnvioDTE xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="1.0">'
+        b'<SetDTE ID="SetDoc">' + dte + b"</SetDTE></EnvioDTE>"
+    )
+    failures = verify(wrapped).failures
+    assert [(f.check, f.reason) for f in failures] == [("signature", "the envelope is not signed")]

@@ -1,0 +1,107 @@
+"""The renderer writes C14N directly: held byte for byte against lxml, and round-tripped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from haulmer.dte.document import Document
+from haulmer.errors import DocumentError
+from haulmer.pfx import Certificate
+from haulmer.sii import Caf, issue, parse, verify
+from haulmer.sii._xml import DSIG_NS, c14n_inclusive, parse_xml
+from haulmer.sii.issuing import stamp_and_sign
+from haulmer.sii.render import canonical_text
+
+from .conftest import SIGNED_AT, document_dict
+
+LATIN1_TEXT = st.text(
+    alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"),
+    min_size=1,
+    max_size=60,
+).filter(lambda text: text.strip() != "")
+
+
+def test_canonical_text_renders_lists_mappings_and_leaves_in_order() -> None:
+    data = {
+        "A": {"B": 1, "C": None, "D": Decimal("1.50"), "E": dt.date(2026, 1, 2)},
+        "F": ["x & y", "<z>"],
+        "G": [],
+    }
+    assert canonical_text(data) == (
+        "<A><B>1</B><D>1.50</D><E>2026-01-02</E></A><F>x &amp; y</F><F>&lt;z&gt;</F>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [("Taza \u2615", "A.B[2]"), ("bell\x07", "A.B[2]"), (True, "A.B[2]")],
+)
+def test_unrepresentable_values_name_their_field(value: object, field: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        canonical_text({"A": {"B": ["ok", value]}})
+    assert [d.field for d in info.value.details] == [field]
+
+
+def test_element_names_must_be_xml_names() -> None:
+    with pytest.raises(DocumentError, match="not an XML element name"):
+        canonical_text({"no spaces": 1})
+
+
+@pytest.mark.parametrize("tipo", [33, 39, 61])
+def test_written_documento_is_its_own_inclusive_c14n(issued: dict[int, bytes], tipo: int) -> None:
+    root = parse_xml(issued[tipo])
+    written = issued[tipo].split(b"<Signature ")[0].split(b'version="1.0">', 1)[1]
+    canonical = c14n_inclusive(root[0]).decode("utf-8")
+    expected = canonical.replace(' xmlns="http://www.sii.cl/SiiDte"', "", 1)
+    # The file differs from C14N only by its encoding and the SII's quote entities.
+    unquoted = written.decode("iso-8859-1").replace("&quot;", '"').replace("&apos;", "'")
+    assert unquoted == expected
+
+
+def test_written_signed_info_is_its_own_inclusive_c14n(issued: dict[int, bytes]) -> None:
+    root = parse_xml(issued[33])
+    signed_info = root[1][0]
+    assert signed_info.tag == f"{{{DSIG_NS}}}SignedInfo"
+    assert c14n_inclusive(signed_info) in issued[33].replace(
+        b"<SignedInfo>", f'<SignedInfo xmlns="{DSIG_NS}">'.encode()
+    )
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(razon_social=LATIN1_TEXT, item=LATIN1_TEXT)
+def test_any_latin1_text_survives_issue_verify_and_parse(
+    certificate: Certificate, cafs: dict[int, Caf], razon_social: str, item: str
+) -> None:
+    data = document_dict(33)
+    data["Encabezado"]["Receptor"]["RznSocRecep"] = razon_social.strip()[:100]
+    data["Detalle"][0]["NmbItem"] = item.strip()[:80]
+    document = Document.from_sii_dict(data)
+    xml = issue(document, caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT)
+    assert verify(xml).ok
+    assert parse(xml) == document.completed()
+
+
+def test_stamp_and_sign_names_what_is_missing(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        stamp_and_sign(
+            {"Encabezado": {"IdDoc": {"TipoDTE": 33}}},
+            caf=cafs[33],
+            certificate=certificate,
+            timestamp=SIGNED_AT,
+        )
+    assert [d.field for d in info.value.details] == [
+        "Encabezado.IdDoc.Folio",
+        "Encabezado.IdDoc.FchEmis",
+        "Encabezado.Emisor.RUTEmisor",
+        "Encabezado.Totales.MntTotal",
+        "Detalle[1].NmbItem",
+    ]
