@@ -43,7 +43,7 @@ _MIN_DATE = date(2000, 1, 1)
 _MAX_DATE = date(2050, 12, 31)
 _MAX_FOLIO = 9_999_999_999
 
-# Maximum text lengths by section and SII name (DTE_v10.xsd); boleta differences below.
+# Maximum text lengths by section and SII name (DTE_v10.xsd; EnvioBOLETA_v11 agrees where shared).
 _MAX_LENGTHS: Mapping[type[BaseModel], Mapping[str, int]] = {
     IdDoc: {
         "TpoImpresion": 1,
