@@ -1,0 +1,127 @@
+"""Haulmer Accounts on the fake platform: passwords from e-mail links, login, sessions."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from haulmer.testing.platform import _emails as emails
+from haulmer.testing.platform._base import Session, StateBase
+from haulmer.testing.platform._catalog import PLATFORMS
+from haulmer.testing.platform._errors import PlatformError, invalid, out_of_order, unauthenticated
+from haulmer.testing.platform._models import Account
+from haulmer.testing.platform._validation import (
+    EMAIL,
+    hash_password,
+    new_id,
+    password_problems,
+    raise_if,
+)
+
+ACCESS_TOKEN_LIFETIME = timedelta(days=30)
+"""How long a login's access token works."""
+
+
+class AccountSteps(StateBase):
+    """Accounts: created at payment, password from the e-mail link, login and sessions."""
+
+    def _account_for(self, email: str, name: str, when: datetime) -> Account:
+        for account in self.accounts.values():
+            if account.email.casefold() == email.casefold():
+                return account
+        account = Account(id=new_id("acc"), email=email, name=name, created_at=when)
+        self.accounts[account.id] = account
+        return account
+
+    def _send_create_password(self, account: Account, when: datetime) -> None:
+        token = self.tokens.issue("create_password", account.id, when)
+        self._send(
+            account.email,
+            emails.CREATE_PASSWORD,
+            "Crea la contraseña de tu cuenta Haulmer: la misma cuenta abre MyHaulmer, "
+            "OpenFactura, Point y Catálogo.",
+            [emails.token_link("/accounts/create-password", "create_password", token)],
+            when,
+        )
+
+    def create_password(self, body: dict[str, Any]) -> Account:
+        """Set the account's password from the create-password e-mail's token."""
+        with self.lock:
+            now = self.now()
+            record = self.tokens.check(body.get("token"), "create_password", now)
+            password = body.get("password")
+            confirmation = body.get("password_confirmation")
+            if not isinstance(password, str):
+                raise invalid("the password is missing", [("password", "required")])
+            if password != confirmation:
+                raise invalid(
+                    "the password and its confirmation differ; type the same password twice",
+                    [("password_confirmation", "does not match password")],
+                )
+            raise_if(password_problems(password), "the password")
+            account = self.accounts[record.subject]
+            account.password_salt = secrets.token_bytes(16)
+            account.password_hash = hash_password(password, account.password_salt)
+            account.password_created_at = now
+            self.tokens.consume(record, now)
+            return account
+
+    def forgot_password(self, body: dict[str, Any]) -> None:
+        """Re-send the create-password e-mail to the account's (the purchase's) address."""
+        email = body.get("email")
+        if not isinstance(email, str) or not EMAIL.fullmatch(email.strip()):
+            raise invalid("an e-mail address is needed", [("email", "required e-mail")])
+        with self.lock:
+            for account in self.accounts.values():
+                if account.email.casefold() == email.strip().casefold():
+                    self._send_create_password(account, self.now())
+
+    def login(self, body: dict[str, Any]) -> dict[str, Any]:
+        """E-mail and password -> an access token for every Haulmer platform."""
+        email, password = body.get("email"), body.get("password")
+        platform = body.get("platform", "my_haulmer")
+        if platform not in PLATFORMS:
+            raise invalid("unknown platform", [("platform", f"one of {', '.join(PLATFORMS)}")])
+        if not isinstance(email, str) or not isinstance(password, str):
+            raise invalid("e-mail and password are required", [("email", "required")])
+        with self.lock:
+            account = next(
+                (a for a in self.accounts.values() if a.email.casefold() == email.casefold()),
+                None,
+            )
+            if account is not None and account.password_created_at is None:
+                raise out_of_order(
+                    "this account has no password yet: create it from the e-mail "
+                    f"{emails.CREATE_PASSWORD!r} (or ask for it again with forgot-password)"
+                )
+            if account is None or not hmac.compare_digest(
+                account.password_hash, hash_password(password, account.password_salt)
+            ):
+                raise PlatformError(401, "invalid_credentials", "wrong e-mail or password")
+            now = self.now()
+            access_token = secrets.token_urlsafe(32)
+            expires_at = now + ACCESS_TOKEN_LIFETIME
+            self.sessions[access_token] = Session(account.id, expires_at)
+            return {
+                "access_token": access_token,
+                "token_type": "Bearer",
+                "expires_at": expires_at.isoformat(),
+                "platform": platform,
+                "account": account.to_wire(),
+            }
+
+    def authenticate(self, authorization: str | None) -> Account:
+        """The account behind ``Authorization: Bearer <token>``, or 401."""
+        if not authorization or not authorization.lower().startswith("bearer "):
+            raise unauthenticated(
+                "log in first (POST /v1/accounts/login) and send the access token as "
+                "'Authorization: Bearer <token>'"
+            )
+        session = self.sessions.get(authorization[7:].strip())
+        if session is None:
+            raise unauthenticated("the access token is not valid; log in again")
+        if self.now() >= session.expires_at:
+            raise unauthenticated("the access token expired; log in again")
+        return self.accounts[session.account_id]

@@ -1,0 +1,81 @@
+"""What every part of the fake platform's state shares: the stores, the clock, the outbox."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from haulmer.testing._outbox import Link, Outbox
+from haulmer.testing.platform._errors import not_found
+from haulmer.testing.platform._models import Account, Order, Setup, Workspace
+from haulmer.testing.platform._tokens import TokenBook
+
+
+@dataclass
+class Session:
+    """A login: whose it is and until when it works."""
+
+    account_id: str
+    expires_at: datetime
+
+
+class StateBase:
+    """The in-memory stores; ``reset()`` empties them and the outbox."""
+
+    orders: dict[str, Order]
+    accounts: dict[str, Account]
+    sessions: dict[str, Session]
+    workspaces: dict[str, Workspace]
+    setups: dict[str, Setup]
+    next_order_number: int
+    reject_next_payment: bool
+    """Set True to make the fake bank reject the next payment submitted."""
+
+    def __init__(
+        self,
+        *,
+        clock: Any,
+        outbox: Outbox,
+        register_tenant: Callable[..., Any] | None = None,
+    ) -> None:
+        self.clock = clock
+        self.outbox = outbox
+        self.register_tenant = register_tenant
+        self.lock = threading.RLock()
+        self.tokens = TokenBook()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every order, account, workspace, setup, token and e-mail."""
+        with self.lock:
+            self.orders = {}
+            self.accounts = {}
+            self.sessions = {}
+            self.workspaces = {}
+            self.setups = {}
+            self.tokens.clear()
+            self.next_order_number = 100_001
+            self.reject_next_payment = False
+            self.outbox.clear()
+
+    def now(self) -> datetime:
+        """The fake clock's current time."""
+        moment: datetime = self.clock.now()
+        return moment
+
+    def order(self, order_id: str) -> Order:
+        """An order by id (404 otherwise)."""
+        self.catch_up()
+        order = self.orders.get(order_id)
+        if order is None:
+            raise not_found(f"order {order_id!r}")
+        return order
+
+    def catch_up(self) -> None:
+        """Apply what the clock made due; the full state overrides it."""
+
+    def _send(self, to: str, subject: str, body: str, links: list[Link], at: datetime) -> None:
+        self.outbox.send(to, subject, body, links, sent_at=at)

@@ -1,0 +1,312 @@
+"""OpenFactura setup on the fake platform: organization, signature, DTE types, certification."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+from collections.abc import Callable
+from datetime import datetime, time
+from typing import Any
+
+from haulmer.openfactura.certification import (
+    CERTIFICATION_BUSINESS_DAYS,
+    CERTIFICATION_STAGES,
+    CertificationStage,
+    add_business_days,
+)
+from haulmer.testing.platform import _emails as emails
+from haulmer.testing.platform._catalog import AVAILABLE_DTE_TYPES
+from haulmer.testing.platform._errors import (
+    PlatformError,
+    already_done,
+    invalid,
+    not_found,
+    out_of_order,
+)
+from haulmer.testing.platform._models import Account, Certification, Setup
+from haulmer.testing.platform._validation import new_id, raise_if, text_field
+from haulmer.testing.platform._workspace import WorkspaceSteps
+
+POINT_OF_SALE_MANDATORY_DTE_TYPES = (33, 39)
+"""Factura and boleta: required when a point of sale was bought."""
+
+CERTIFICATION_HOUR = time(9, 0)
+"""Certification progress lands at this local time on its business day."""
+
+SETUP_ORDER = (
+    "pending_organization",
+    "pending_certificate",
+    "pending_dte_types",
+    "certifying",
+    "certified",
+)
+SETUP_STEP_NAMES = {
+    "pending_organization": "choose the organization (step 1)",
+    "pending_certificate": "upload the electronic signature (step 2)",
+    "pending_dte_types": "choose the DTE types (step 3)",
+}
+
+
+class SetupSteps(WorkspaceSteps):
+    """OpenFactura setups: three steps, then certification on the clock, then the API key."""
+
+    def start_setup(self, account: Account, body: dict[str, Any]) -> tuple[Setup, bool]:
+        """Open (or return) the workspace's setup; ``True`` when it was created now."""
+        with self.lock:
+            now = self.now()
+            record = None
+            if body.get("token") is not None:
+                record = self.tokens.check(body.get("token"), "openfactura_setup", now)
+                workspace_id = record.subject
+            elif isinstance(body.get("workspace_id"), str):
+                workspace_id = body["workspace_id"]
+            else:
+                raise invalid(
+                    "say which workspace to set up",
+                    [("token", "the OpenFactura e-mail's token, or give workspace_id")],
+                )
+            workspace = self.workspace(account, workspace_id)
+            if workspace.status != "active":
+                raise out_of_order(
+                    f"the workspace {workspace.id} is not set up yet ({workspace.status}): "
+                    "finish its administrator, name and organization steps before OpenFactura"
+                )
+            if record is not None:
+                self.tokens.consume(record, now)
+            existing = next(
+                (s for s in self.setups.values() if s.workspace_id == workspace.id), None
+            )
+            if existing is not None:
+                return existing, False
+            setup = Setup(
+                id=new_id("ofs"),
+                workspace_id=workspace.id,
+                mandatory_dte_types=(
+                    list(POINT_OF_SALE_MANDATORY_DTE_TYPES) if workspace.point_of_sale else []
+                ),
+                created_at=now,
+            )
+            self.setups[setup.id] = setup
+            return setup, True
+
+    def setup(self, account: Account, setup_id: str) -> Setup:
+        """A setup of a workspace the account belongs to (404 otherwise)."""
+        self.catch_up()
+        setup = self.setups.get(setup_id)
+        if setup is None:
+            raise not_found(f"OpenFactura setup {setup_id!r}")
+        self.workspace(account, setup.workspace_id)
+        return setup
+
+    def _expect(self, setup: Setup, status: str) -> None:
+        if setup.status == status:
+            return
+        if SETUP_ORDER.index(setup.status) < SETUP_ORDER.index(status):
+            raise out_of_order(
+                f"this setup is at '{setup.status}': first "
+                f"{SETUP_STEP_NAMES[setup.status]}, then {SETUP_STEP_NAMES[status]}"
+            )
+        raise already_done(f"this setup already went past that step (now '{setup.status}')")
+
+    def choose_organization(self, account: Account, setup_id: str, body: dict[str, Any]) -> Setup:
+        """Setup step 1: an organization of the workspace (or a new one) and its company data."""
+        with self.lock:
+            setup = self.setup(account, setup_id)
+            self._expect(setup, "pending_organization")
+            workspace = self.workspaces[setup.workspace_id]
+            company = body.get("company")
+            problems: list[tuple[str, str]] = []
+            if not isinstance(company, dict):
+                raise invalid(
+                    "the company's data is missing",
+                    [("company", "giro, acteco, direccion and comuna are required")],
+                )
+            company_data: dict[str, Any] = {
+                name: text_field(company, name, problems)
+                for name in ("giro", "direccion", "comuna")
+            }
+            acteco = company.get("acteco")
+            if (
+                not isinstance(acteco, int)
+                or isinstance(acteco, bool)
+                or not (1 <= acteco <= 999_999)
+            ):
+                problems.append(("acteco", "the SII economic activity code, up to 6 digits"))
+            company_data["acteco"] = acteco
+            raise_if([(f"company.{f}", i) for f, i in problems], "the company")
+            if isinstance(body.get("organization_id"), str):
+                organization = next(
+                    (o for o in workspace.organizations if o.id == body["organization_id"]), None
+                )
+                if organization is None:
+                    raise not_found(f"organization {body['organization_id']!r} in this workspace")
+            elif isinstance(body.get("new_organization"), dict):
+                organization = self._new_organization(workspace, body["new_organization"])
+            else:
+                raise invalid(
+                    "choose an organization",
+                    [("organization_id", "an organization of the workspace, or new_organization")],
+                )
+            setup.organization_id = organization.id
+            setup.company = company_data
+            setup.status = "pending_certificate"
+            return setup
+
+    def upload_certificate(self, account: Account, setup_id: str, body: dict[str, Any]) -> Setup:
+        """Setup step 2: the legal representative's .pfx/.p12 and its password."""
+        from haulmer.errors import CertificateError
+        from haulmer.pfx import load_pfx
+
+        with self.lock:
+            setup = self.setup(account, setup_id)
+            self._expect(setup, "pending_certificate")
+            password = body.get("password")
+            if not isinstance(password, str) or not password:
+                raise invalid("the signature's password is missing", [("password", "required")])
+            try:
+                data = base64.b64decode(str(body.get("pfx_base64", "")), validate=True)
+            except (binascii.Error, ValueError):
+                data = b""
+            if not data:
+                raise invalid("the .pfx file is missing", [("pfx_base64", "base64 of the file")])
+            now = self.now()
+            try:
+                certificate = load_pfx(data, password, at=now)
+            except CertificateError as error:
+                raise invalid(
+                    f"the signature cannot be used: {error}", [("pfx_base64", str(error.reason))]
+                ) from None
+            if certificate.holder_rut is None:
+                raise invalid(
+                    "the signature does not say whose RUT it is", [("pfx_base64", "no_rut")]
+                )
+            setup.certificate = {
+                "subject_name": certificate.subject_name,
+                "holder_rut": str(certificate.holder_rut),
+                "not_after": certificate.not_after.isoformat(),
+                "sha256_fingerprint": certificate.sha256_fingerprint,
+                "uploaded_at": now.isoformat(),
+            }
+            setup.status = "pending_dte_types"
+            return setup
+
+    def choose_dte_types(self, account: Account, setup_id: str, body: dict[str, Any]) -> Setup:
+        """Setup step 3: the DTE types to issue; then the SII certification starts."""
+        with self.lock:
+            setup = self.setup(account, setup_id)
+            self._expect(setup, "pending_dte_types")
+            chosen = body.get("dte_types")
+            if not isinstance(chosen, list) or not chosen:
+                raise invalid("choose at least one DTE type", [("dte_types", "non-empty list")])
+            unknown = [t for t in chosen if t not in AVAILABLE_DTE_TYPES]
+            if unknown:
+                raise invalid("unknown DTE types", [("dte_types", f"not available: {unknown}")])
+            missing = [t for t in setup.mandatory_dte_types if t not in chosen]
+            if missing:
+                raise PlatformError(
+                    400,
+                    "mandatory_dte_type",
+                    "a point of sale was bought, so boleta 39 and factura 33 are required",
+                    [("dte_types", f"must include {missing}")],
+                )
+            setup.dte_types = sorted(set(chosen))
+            now = self.now()
+            setup.certification = self._plan_certification(now)
+            setup.status = "certifying"
+            self._reach(setup, CertificationStage.POSTULACION, now)()
+            return setup
+
+    @staticmethod
+    def _plan_certification(now: datetime) -> Certification:
+        milestones = []
+        for day, stage in CERTIFICATION_STAGES:
+            if day == 0:
+                milestones.append((now, stage))
+                continue
+            on = add_business_days(now.date(), day)
+            milestones.append((datetime.combine(on, CERTIFICATION_HOUR, tzinfo=now.tzinfo), stage))
+        return Certification(
+            started_at=now,
+            estimated_completion=add_business_days(now.date(), CERTIFICATION_BUSINESS_DAYS),
+            milestones=milestones,
+        )
+
+    def _reach(self, setup: Setup, stage: CertificationStage, when: datetime) -> Callable[[], None]:
+        def apply() -> None:
+            certification = setup.certification
+            assert certification is not None
+            certification.reached.append((stage, when))
+            to = self.workspaces[setup.workspace_id].instructions_to
+            link = [emails.plain_link(f"/openfactura/setup/{setup.id}", "view_certification")]
+            if stage is CertificationStage.CERTIFIED:
+                setup.status = "certified"
+                self._send(
+                    to,
+                    emails.CERTIFIED,
+                    "Tu empresa terminó la certificación ante el SII. Ya puedes crear tu API key "
+                    "de OpenFactura.",
+                    link,
+                    when,
+                )
+                return
+            self._send(
+                to,
+                emails.certification_subject(stage.label),
+                f"Tu certificación avanza: {stage.label}. Fecha estimada de término: "
+                f"{certification.estimated_completion.isoformat()}.",
+                link,
+                when,
+            )
+
+        return apply
+
+    def certification(self, account: Account, setup_id: str) -> dict[str, Any]:
+        """The certification's status (409 before the DTE types are chosen)."""
+        setup = self.setup(account, setup_id)
+        if setup.certification is None:
+            raise out_of_order(
+                f"certification has not started: this setup is at '{setup.status}'; "
+                "finish the three setup steps first"
+            )
+        return setup.certification.to_wire(setup.id, self.now())
+
+    def create_api_key(self, account: Account, setup_id: str) -> dict[str, Any]:
+        """The organization's OpenFactura API key, once certified (registered with the fake)."""
+        with self.lock:
+            setup = self.setup(account, setup_id)
+            if setup.status != "certified":
+                estimate = (
+                    f"; estimated completion {setup.certification.estimated_completion}"
+                    if setup.certification
+                    else ""
+                )
+                raise out_of_order(
+                    f"the API key can be created once the SII certification ends "
+                    f"(setup is '{setup.status}'{estimate})"
+                )
+            if setup.api_key_created_at is not None:
+                raise already_done("this organization already has its OpenFactura API key")
+            workspace = self.workspaces[setup.workspace_id]
+            organization = next(o for o in workspace.organizations if o.id == setup.organization_id)
+            company = setup.company or {}
+            api_key = secrets.token_hex(16)
+            if self.register_tenant is not None:
+                self.register_tenant(
+                    api_key,
+                    rut=organization.rut,
+                    razon_social=organization.razon_social,
+                    giro=company["giro"],
+                    acteco=company["acteco"],
+                    direccion=company["direccion"],
+                    comuna=company["comuna"],
+                    dte_types=list(setup.dte_types),
+                )
+            now = self.now()
+            setup.api_key_created_at = now
+            return {
+                "api_key": api_key,
+                "organization_id": organization.id,
+                "organization_rut": organization.rut,
+                "created_at": now.isoformat(),
+            }

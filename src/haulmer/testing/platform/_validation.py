@@ -1,0 +1,70 @@
+"""Checks the fake platform applies to request bodies, collecting per-field problems."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from typing import Any
+
+from haulmer.testing.platform._errors import invalid
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+PHONE = re.compile(r"\+?[0-9 ()-]{8,20}")
+
+Problems = list[tuple[str, str]]
+
+
+def new_id(prefix: str) -> str:
+    """A random id such as ``ord_1a2b3c4d5e6f7a8b``."""
+    return f"{prefix}_{secrets.token_hex(8)}"
+
+
+def hash_password(password: str, salt: bytes) -> bytes:
+    """The stored form of a password (the fake never keeps the password itself)."""
+    return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, 1_000)
+
+
+def password_problems(password: str) -> Problems:
+    """The server's own check of the Haulmer Accounts policy."""
+    problems = []
+    if len(password) < 8:
+        problems.append(("password", "must have at least 8 characters"))
+    if not any(c.islower() for c in password):
+        problems.append(("password", "must contain a lower-case letter"))
+    if not any(c.isupper() for c in password):
+        problems.append(("password", "must contain an upper-case letter"))
+    if not any(c.isdigit() for c in password):
+        problems.append(("password", "must contain a digit"))
+    return problems
+
+
+def text_field(body: dict[str, Any], name: str, problems: Problems) -> str:
+    """A required, non-empty text field (stripped), or "" with a problem noted."""
+    value = body.get(name)
+    if not isinstance(value, str) or not value.strip():
+        problems.append((name, "required, non-empty text"))
+        return ""
+    return value.strip()
+
+
+def rut_field(body: dict[str, Any], name: str, problems: Problems) -> str:
+    """A RUT field in canonical form, or "" with the reason it is wrong noted."""
+    from haulmer.errors import InvalidRutError
+    from haulmer.rut import Rut
+
+    value = body.get(name)
+    if not isinstance(value, str):
+        problems.append((name, "required: a RUT such as 76795561-8"))
+        return ""
+    try:
+        return str(Rut(value))
+    except InvalidRutError as error:
+        problems.append((name, str(error)))
+        return ""
+
+
+def raise_if(problems: Problems, what: str) -> None:
+    """Refuse with 400 ``validation_failed`` listing every problem, if there is any."""
+    if problems:
+        raise invalid(f"{what} is not valid; see details", problems)
