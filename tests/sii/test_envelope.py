@@ -144,8 +144,16 @@ def test_an_empty_envelope_is_refused(certificate: Certificate) -> None:
 
 def test_more_than_500_boletas_are_refused(certificate: Certificate, cafs: dict[int, Caf]) -> None:
     boleta = issue(make_document(39), caf=cafs[39], certificate=certificate, timestamp=SIGNED_AT)
+    copies = [boleta.replace(b'ID="F1T39"', f'ID="F{n}T39"'.encode()) for n in range(501)]
     with pytest.raises(DocumentError, match="at most 500"):
-        envelope([boleta] * 501, certificate=certificate, caratula=CARATULA)
+        envelope(copies, certificate=certificate, caratula=CARATULA)
+
+
+def test_the_same_document_twice_is_refused(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    with pytest.raises(DocumentError, match=r"signed_documents\[1\] repeats the document 'F1T33'"):
+        envelope([issued[33], issued[33]], certificate=certificate, caratula=CARATULA)
 
 
 def test_a_certificate_without_rut_needs_rut_envia(issued: dict[int, bytes]) -> None:
@@ -166,3 +174,20 @@ def test_every_signature_and_timbre_in_the_boleta_envelope_verifies(envio_boleta
     result = verify(envio_boleta, check_caf=True, allow_test_cafs=True)
     assert result.ok, str(result)
     assert result.passed[0] == "signature EnvioBOLETA SetDoc"
+
+
+def test_more_than_2000_documents_are_refused(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    with pytest.raises(DocumentError, match="at most 2000"):
+        envelope([issued[33]] * 2001, certificate=certificate, caratula=CARATULA)
+
+
+def test_two_thousand_documents_fit_one_envio_dte(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    # envelope() checks structure, not signatures: renumbered copies are enough here.
+    copies = [issued[33].replace(b'ID="F1T33"', f'ID="F{n}T33"'.encode()) for n in range(2000)]
+    xml = envelope(copies, certificate=certificate, caratula=CARATULA)
+    assert xml.count(b"<DTE ") == 2000
+    assert b"<SubTotDTE><TpoDTE>33</TpoDTE><NroDTE>2000</NroDTE></SubTotDTE>" in xml

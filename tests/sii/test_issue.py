@@ -196,3 +196,26 @@ def test_invalid_document_is_refused_before_stamping(
 
 def test_issuer_rut_in_caf_matches_document(cafs: dict[int, Caf]) -> None:
     assert str(cafs[33].rut_emisor) == EMISOR_RUT
+
+
+@pytest.mark.parametrize("tipo", [33, 39, 61])
+def test_issued_document_signature_verifies_with_signxml(
+    issued: dict[int, bytes], certificate: Certificate, tipo: int
+) -> None:
+    from signxml import DigestAlgorithm, SignatureConfiguration, SignatureMethod, XMLVerifier
+
+    verifier = XMLVerifier()
+    # signxml needs this to work around the same lxml subtree C14N bug (signxml#193, #275).
+    verifier.excise_empty_xmlns_declarations = True
+    result = verifier.verify(
+        issued[tipo],
+        x509_cert=certificate.certificate_pem.decode("ascii"),
+        expect_config=SignatureConfiguration(
+            signature_methods=frozenset({SignatureMethod.RSA_SHA1}),
+            digest_algorithms=frozenset({DigestAlgorithm.SHA1}),
+        ),
+        ignore_ambiguous_key_info=True,
+        id_attribute="ID",
+    )
+    assert result.signed_xml is not None
+    assert result.signed_xml.get("ID") == f"F1T{tipo}"

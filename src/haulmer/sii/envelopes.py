@@ -54,6 +54,7 @@ class _SignedDte:
     xml: bytes
     dte_type: int
     rut_emisor: str
+    document_id: str
 
 
 def _read_signed(data: bytes | str, index: int) -> _SignedDte:
@@ -70,7 +71,13 @@ def _read_signed(data: bytes | str, index: int) -> _SignedDte:
     encoding = root.getroottree().docinfo.encoding or "utf-8"
     text = _DECLARATION.sub(b"", raw).decode(encoding)
     body = text.encode("iso-8859-1", errors="xmlcharrefreplace")
-    return _SignedDte(body.strip(), int((tipo.text or "").strip()), (rut.text or "").strip())
+    documento = root.find("{*}*")
+    return _SignedDte(
+        body.strip(),
+        int((tipo.text or "").strip()),
+        (rut.text or "").strip(),
+        (documento.get("ID") if documento is not None else None) or f"#{index}",
+    )
 
 
 def _rut(value: str | Rut, field: str) -> str:
@@ -96,6 +103,12 @@ def envelope(
         raise TypeError("signed_documents must be a sequence of signed DTEs, not one document")
     if not signed_documents:
         raise DocumentError("an envelope needs at least one signed DTE", [])
+    if len(signed_documents) > MAX_DTES:
+        raise DocumentError(
+            f"an envelope holds at most {MAX_DTES} documents, got {len(signed_documents)}; "
+            "split it",
+            [ErrorDetail("SetDTE", f"more than {MAX_DTES} DTE")],
+        )
     documents = [_read_signed(data, i) for i, data in enumerate(signed_documents)]
     boletas = {d.dte_type in _BOLETAS for d in documents}
     if len(boletas) > 1:
@@ -117,6 +130,15 @@ def envelope(
             f"signed_documents {foreign} are not issued by {rut_emisor}",
             [ErrorDetail("RUTEmisor", f"document {i} has another issuer") for i in foreign],
         )
+    seen: dict[str, int] = {}
+    for index, document in enumerate(documents):
+        first = seen.setdefault(document.document_id, index)
+        if first != index:
+            raise DocumentError(
+                f"signed_documents[{index}] repeats the document {document.document_id!r} "
+                f"of signed_documents[{first}]; each DTE goes once",
+                [ErrorDetail("SetDTE", f"duplicate ID {document.document_id!r}")],
+            )
     counts = Counter(d.dte_type for d in documents)
     if len(counts) > _MAX_SUBTOTALS[kind]:
         raise DocumentError(
