@@ -201,13 +201,7 @@ class Order(HaulmerModel):
     created_at: datetime
 
     @property
-    def is_paid(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> bool:
+    def is_paid(self) -> bool:
         """Whether the bank validated the payment (the purchase is effective)."""
         return self.status is OrderStatus.PAID
 

@@ -71,13 +71,7 @@ class WorkspaceDetails(HaulmerModel):
     created_at: datetime
 
     @property
-    def is_active(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> bool:
+    def is_active(self) -> bool:
         """Whether the three steps are done (OpenFactura setup can start)."""
         return self.status is WorkspaceStatus.ACTIVE
 

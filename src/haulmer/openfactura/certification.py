@@ -52,13 +52,7 @@ class CertificationStage(str, Enum):
     CERTIFIED = "certified"
 
     @property
-    def label(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> str:
+    def label(self) -> str:
         """The stage's Spanish name, as the progress e-mails say it."""
         return _STAGE_LABELS[self]
 
@@ -154,13 +148,7 @@ class CertificationStatus(HaulmerModel):
     history: list[StageReached] = Field(default_factory=list)
 
     @property
-    def is_certified(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> bool:
+    def is_certified(self) -> bool:
         """Whether the company may now create its OpenFactura API key."""
         return self.status == "certified"
 
