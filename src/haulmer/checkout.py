@@ -16,7 +16,12 @@ import pydantic
 from pydantic import Field, field_validator
 
 from haulmer._models import HaulmerModel
-from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer._resource import (
+    APIRequest,
+    AsyncAPIResource,
+    SyncAPIResource,
+    new_idempotency_key,
+)
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.accounts import LinkLike, _call_options, token_from_link
 from haulmer.errors import InvalidRutError, ValidationError, WaitTimeoutError
@@ -251,7 +256,11 @@ def _catalog_request(**options: Any) -> APIRequest[Catalog]:
 
 
 def _create_order_request(
-    buyer: Buyer | Mapping[str, Any], products: ProductsArg, plans: PlansArg, **options: Any
+    buyer: Buyer | Mapping[str, Any],
+    products: ProductsArg,
+    plans: PlansArg,
+    idempotency_key: str | None,
+    **options: Any,
 ) -> APIRequest[Order]:
     checked_buyer = _as_model(Buyer, buyer, "the buyer")
     if isinstance(products, Mapping):
@@ -269,7 +278,16 @@ def _create_order_request(
         "products": [{"code": p.code, "quantity": p.quantity} for p in product_lines],
         "plans": [{"code": p.code, "quantity": p.quantity, "months": p.months} for p in plan_lines],
     }
-    return APIRequest("POST", "/v1/orders", "platform", Order, json=body, auth="none", **options)
+    return APIRequest(
+        "POST",
+        "/v1/orders",
+        "platform",
+        Order,
+        json=body,
+        auth="none",
+        idempotency_key=idempotency_key or new_idempotency_key(),
+        **options,
+    )
 
 
 def _order_path(order_id: str, suffix: str = "") -> str:
@@ -386,14 +404,23 @@ class Checkout(SyncAPIResource):
         buyer: Buyer | Mapping[str, Any],
         products: ProductsArg = (),
         plans: PlansArg = (),
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Order:
-        """Start a purchase; ``products`` maps a product code to a quantity (or lists lines)."""
+        """Start a purchase; ``products`` maps a product code to a quantity (or lists lines).
+
+        Sent with an ``Idempotency-Key`` (yours, else a fresh one kept across retries), so a retry
+        after a dropped connection cannot create the order twice.
+        """
         return self._request(
             _create_order_request(
-                buyer, products, plans, **_call_options(extra_headers, timeout, max_retries)
+                buyer,
+                products,
+                plans,
+                idempotency_key,
+                **_call_options(extra_headers, timeout, max_retries),
             )
         )
 
@@ -497,14 +524,23 @@ class AsyncCheckout(AsyncAPIResource):
         buyer: Buyer | Mapping[str, Any],
         products: ProductsArg = (),
         plans: PlansArg = (),
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Order:
-        """Start a purchase; ``products`` maps a product code to a quantity (or lists lines)."""
+        """Start a purchase; ``products`` maps a product code to a quantity (or lists lines).
+
+        Sent with an ``Idempotency-Key`` (yours, else a fresh one kept across retries), so a retry
+        after a dropped connection cannot create the order twice.
+        """
         return await self._request(
             _create_order_request(
-                buyer, products, plans, **_call_options(extra_headers, timeout, max_retries)
+                buyer,
+                products,
+                plans,
+                idempotency_key,
+                **_call_options(extra_headers, timeout, max_retries),
             )
         )
 

@@ -217,3 +217,33 @@ async def test_wait_for_payment_reports_a_rejection(fake: FakeHaulmer) -> None:
         await client.checkout.choose_payment_medium(order.id, "bank_account")
         order = await client.checkout.wait_for_payment(order.id)
     assert order.status is OrderStatus.PAYMENT_REJECTED
+
+
+def test_a_retry_after_a_dropped_connection_does_not_buy_twice(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    fake.control.drop_connection("checkout.create_order", when="after")
+    order = client.checkout.create_order(buyer=BUYER, products={"openfactura": 1})
+    attempts = fake.requests.for_route("checkout.create_order")
+    assert len(attempts) == 2
+    assert attempts[0].headers["Idempotency-Key"] == attempts[1].headers["Idempotency-Key"]
+    assert attempts[1].status == 200
+    assert order.number == 100_001
+    assert client.checkout.create_order(buyer=BUYER, products={"openfactura": 1}).number == 100_002
+
+
+def test_the_same_idempotency_key_answers_the_same_order_for_24_hours(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    first = client.checkout.create_order(
+        buyer=BUYER, products={"openfactura": 1}, idempotency_key="k1"
+    )
+    again = client.checkout.create_order(
+        buyer=BUYER, products={"openfactura": 1}, idempotency_key="k1"
+    )
+    assert again.id == first.id
+    fake.clock.advance(hours=24)
+    later = client.checkout.create_order(
+        buyer=BUYER, products={"openfactura": 1}, idempotency_key="k1"
+    )
+    assert later.id != first.id

@@ -30,6 +30,8 @@ class StateBase:
     sessions: dict[str, Session]
     workspaces: dict[str, Workspace]
     setups: dict[str, Setup]
+    order_keys: dict[str, tuple[str, datetime]]
+    """Idempotency-Key of ``POST /v1/orders`` -> (order id, when first used)."""
     next_order_number: int
     reject_next_payment: bool
     """Set True to make the fake bank reject the next payment submitted."""
@@ -52,6 +54,7 @@ class StateBase:
         """Forget every order, account, workspace, setup, token and e-mail."""
         with self.lock:
             self.orders = {}
+            self.order_keys = {}
             self.accounts = {}
             self.sessions = {}
             self.workspaces = {}

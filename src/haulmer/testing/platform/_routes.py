@@ -72,12 +72,7 @@ def register(fake: Any, state: PlatformState) -> None:
     routes: list[tuple[str, str, str, Operation]] = [
         ("GET", "/v1/openapi.json", "platform.openapi", lambda r: (200, openapi_document())),
         ("GET", "/v1/catalog", "checkout.catalog", lambda r: (200, catalog_wire())),
-        (
-            "POST",
-            "/v1/orders",
-            "checkout.create_order",
-            lambda r: (201, state.create_order(_body(r)).to_wire()),
-        ),
+        ("POST", "/v1/orders", "checkout.create_order", lambda r: _create_order(state, r)),
         (
             "GET",
             "/v1/orders/{order_id}",
@@ -212,6 +207,11 @@ def register(fake: Any, state: PlatformState) -> None:
     ]
     for method, template, name, operation in routes:
         fake.router.add(method, template, _guarded(operation), name=name)
+
+
+def _create_order(state: PlatformState, request: FakeRequest) -> tuple[int, Any]:
+    order, created = state.create_order(_body(request), request.headers.get("idempotency-key"))
+    return (201 if created else 200), order.to_wire()
 
 
 def _forgot(state: PlatformState, request: FakeRequest) -> dict[str, Any]:
