@@ -46,7 +46,6 @@ _PARSER: Final = etree.XMLParser(
     remove_comments=False,
 )
 _FLATTEN: Final = re.compile(rb">\s+<")
-_DECLARED_ENCODING: Final = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 
 
 def parse_xml(data: bytes | str, *, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
@@ -85,12 +84,6 @@ def _encode_text(text: str) -> bytes:
     """Encode a str for the parser, dropping a declared encoding that no longer applies."""
     stripped = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
     return stripped.encode("utf-8")
-
-
-def declared_encoding(data: bytes) -> str | None:
-    """The encoding named in the XML declaration, lower-cased, if any."""
-    match = _DECLARED_ENCODING.match(data)
-    return match.group(1).decode("ascii").lower() if match else None
 
 
 def ns_prefix(element: etree._Element) -> str:

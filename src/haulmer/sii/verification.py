@@ -7,6 +7,7 @@ slightly off, and a caller needs to know what exactly failed. Hostile input is a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -60,7 +61,7 @@ class Verification:
         return "not verified: " + "; ".join(str(f) for f in self.failures)
 
 
-def _timestamp_reader(*paths: str) -> object:
+def _timestamp_reader(*paths: str) -> Callable[[etree._Element], dt.datetime | None]:
     def read(element: etree._Element) -> dt.datetime | None:
         for path in paths:
             node = element.find(path)
@@ -147,7 +148,7 @@ def _record_signature(
     signature: etree._Element, collector: _Collector, where: str, *, envelope: bool
 ) -> None:
     reader = _envelope_signed_at if envelope else _document_signed_at
-    check = check_signature(signature, signed_at=reader)  # type: ignore[arg-type]
+    check = check_signature(signature, signed_at=reader)
     for kind, reason in check.problems:
         collector.fail(kind, reason, where)
     if check.ok:
