@@ -9,6 +9,7 @@ import pytest
 from haulmer import Haulmer
 from haulmer.checkout import OrderStatus, PaymentMedium, PaymentMethod, TaxDocumentType
 from haulmer.errors import (
+    ConfigurationError,
     ConflictError,
     InvalidRutError,
     StepOutOfOrderError,
@@ -247,3 +248,14 @@ def test_the_same_idempotency_key_answers_the_same_order_for_24_hours(
         buyer=BUYER, products={"openfactura": 1}, idempotency_key="k1"
     )
     assert later.id != first.id
+
+
+@pytest.mark.parametrize("environment", ["production", "sandbox"])
+def test_haulmer_has_no_public_platform_url_so_the_sdk_does_not_invent_one(
+    environment: str,
+) -> None:
+    with (
+        Haulmer(api_key="0" * 32, environment=environment) as sdk,
+        pytest.raises(ConfigurationError, match="publishes no public API"),
+    ):
+        sdk.checkout.catalog()
