@@ -219,3 +219,15 @@ def test_issued_document_signature_verifies_with_signxml(
     )
     assert result.signed_xml is not None
     assert result.signed_xml.get("ID") == f"F1T{tipo}"
+
+
+def test_a_caf_past_its_six_months_cannot_stamp(certificate: Certificate) -> None:
+    caf = make_test_caf(
+        rut=EMISOR_RUT, razon_social="X", dte_type=33, issued_on=dt.date(2026, 5, 26)
+    )
+    assert caf.expires_on == dt.date(2026, 11, 26)
+    with pytest.raises(DocumentError, match="expired on 2026-11-26") as info:
+        issue(make_document(33), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
+    assert [d.field for d in info.value.details] == ["caf"]
+    on_time = dt.datetime(2026, 11, 26, 23, 59)
+    assert issue(make_document(33), caf=caf, certificate=certificate, timestamp=on_time)

@@ -125,6 +125,12 @@ def stamp_and_sign(
             f"TipoDTE, Folio or FchEmis is malformed: {exc}", [ErrorDetail("IdDoc", str(exc))]
         ) from None
     caf.check_for_stamping(dte_type=dte_type, folio=number, rut_emisor=str(rut_emisor))
+    if caf.is_expired(local_time.date()):
+        raise DocumentError(
+            f"the CAF's folios expired on {caf.expires_on} (six months after {caf.authorized_on}); "
+            "request a new CAF from the SII",
+            [ErrorDetail("caf", f"expired on {caf.expires_on}")],
+        )
     razon_social = _dig(sii, "Encabezado", "Receptor", "RznSocRecep")
     data = TimbreData(
         rut_emisor=str(rut_emisor),
