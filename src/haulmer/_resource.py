@@ -50,9 +50,10 @@ class APIRequest(Generic[T]):
     product: Product
     cast_to: type[T]
     params: Mapping[str, Any] | None = None
-    json: Any = None
-    content: bytes | None = None
-    headers: Headers | None = None
+    json: Any = field(default=None, repr=False)
+    """The body; hidden from repr because it may carry passwords, a .pfx or its password."""
+    content: bytes | None = field(default=None, repr=False)
+    headers: Headers | None = field(default=None, repr=False)
     auth: Auth | None = None
     """None: "api_key" for openfactura; for platform "bearer" when the client has a token."""
     access_token: str | None = field(default=None, repr=False)
@@ -63,7 +64,7 @@ class APIRequest(Generic[T]):
     pagination: Pagination | None = None
     timeout: TimeoutArg = NOT_GIVEN
     max_retries: int | None = None
-    extra_headers: Headers | None = None
+    extra_headers: Headers | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())

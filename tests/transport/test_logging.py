@@ -117,3 +117,22 @@ def test_haulmer_log_env_turns_logging_on(monkeypatch: pytest.MonkeyPatch) -> No
     finally:
         logger.handlers[:] = before[0]
         logger.setLevel(before[1])
+
+
+def test_request_description_repr_hides_body_and_headers() -> None:
+    from haulmer._resource import APIRequest
+
+    request = APIRequest(
+        method="POST",
+        path="/v1/accounts/password",
+        product="platform",
+        cast_to=dict,
+        json={"password": "Sup3rSecreta", "pfx_password": "firma-123"},
+        extra_headers={"apikey": "0123456789abcdef0123456789abcdef"},
+        access_token="tok_very_secret",
+    )
+    shown = repr(request)
+    assert "POST" in shown
+    assert "/v1/accounts/password" in shown
+    for secret in ["Sup3rSecreta", "firma-123", "0123456789abcdef", "tok_very_secret"]:
+        assert secret not in shown
