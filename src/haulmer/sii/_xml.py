@@ -25,6 +25,7 @@ __all__ = [
     "flatten",
     "local_name",
     "ns_prefix",
+    "only_own_namespace",
     "parse_xml",
     "strip_namespaces",
     "to_latin1",
@@ -119,11 +120,16 @@ def c14n_quick(element: etree._Element) -> bytes:
     namespace it does not use, which is how this package writes documents. Verifiers fall back
     to :func:`c14n_inclusive` when the quick form does not match.
     """
-    tag = element.tag
-    namespace = tag[1 : tag.index("}")] if isinstance(tag, str) and tag[:1] == "{" else None
-    if element.nsmap == ({None: namespace} if namespace else {}):
+    if only_own_namespace(element):
         return c14n_exclusive(element)
     return c14n_inclusive(element)
+
+
+def only_own_namespace(element: etree._Element) -> bool:
+    """Whether the only namespace in scope is the element's own (or none at all)."""
+    tag = element.tag
+    namespace = tag[1 : tag.index("}")] if isinstance(tag, str) and tag[:1] == "{" else None
+    return bool(element.nsmap == ({None: namespace} if namespace else {}))
 
 
 def c14n_exclusive(element: etree._Element) -> bytes:

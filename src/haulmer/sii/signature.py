@@ -31,6 +31,7 @@ from haulmer.sii._xml import (
     c14n_inclusive,
     c14n_quick,
     c14n_stripped,
+    only_own_namespace,
 )
 
 if TYPE_CHECKING:
@@ -163,7 +164,8 @@ class SignatureCheck:
 def _digest_candidates(element: etree._Element) -> Iterator[bytes]:
     """The canonical forms producers are known to have signed, most standard first."""
     yield c14n_quick(element)
-    yield c14n_inclusive(element)
+    if only_own_namespace(element):  # otherwise the quick form was the inclusive one
+        yield c14n_inclusive(element)
     yield c14n_exclusive(element)
     yield c14n_stripped(element)
     yield c14n_stripped(element, default_ns=SII_NS)
@@ -171,7 +173,8 @@ def _digest_candidates(element: etree._Element) -> Iterator[bytes]:
 
 def _signed_info_candidates(signed_info: etree._Element) -> Iterator[bytes]:
     yield c14n_quick(signed_info)
-    yield c14n_inclusive(signed_info)
+    if only_own_namespace(signed_info):
+        yield c14n_inclusive(signed_info)
     yield c14n_exclusive(signed_info)
 
 
