@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -9,9 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from haulmer.sii import verify
+from haulmer.pfx import Certificate
+from haulmer.sii import Caf, issue, verify
+from haulmer.testing.caf import make_test_caf
 
-from .conftest import REAL_DTES
+from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT, make_document
 
 IDS = {
     "DTE--60910000-1--33--2336600.xml": "DTE-33-2336600",
@@ -196,3 +199,17 @@ def test_a_real_document_inside_an_envelope_verifies_in_the_envelope_context() -
     )
     failures = verify(wrapped).failures
     assert [(f.check, f.reason) for f in failures] == [("signature", "the envelope is not signed")]
+
+
+def test_a_timbre_stamped_after_the_caf_expired_is_detected(
+    certificate: Certificate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caf = make_test_caf(
+        rut=EMISOR_RUT, razon_social="X", dte_type=33, issued_on=dt.date(2026, 1, 1)
+    )
+    # issue() refuses an expired CAF; switch that check off to forge such a document.
+    monkeypatch.setattr(Caf, "is_expired", lambda self, on=None: False)
+    xml = issue(make_document(33), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
+    monkeypatch.undo()
+    reasons = [(f.check, f.reason) for f in verify(xml).failures]
+    assert reasons == [("ted", "stamped on 2026-11-27 but the CAF's folios expired on 2026-07-01")]

@@ -146,7 +146,19 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
         )
     if not _same_rut(dd_rut, caf.rut_emisor):
         problems.append(("ted", f"DD/RE {dd_rut!r} is not the CAF's issuer {caf.rut_emisor}"))
+    stamped_on = _date_of(_find_text(dd, ns + "TSTED"))
+    if stamped_on is not None and caf.is_expired(stamped_on):
+        problems.append(
+            ("ted", f"stamped on {stamped_on} but the CAF's folios expired on {caf.expires_on}")
+        )
     return problems, caf
+
+
+def _date_of(timestamp: str | None) -> dt.date | None:
+    try:
+        return dt.datetime.fromisoformat(timestamp).date() if timestamp else None
+    except ValueError:
+        return None
 
 
 def _same_rut(text: str | None, rut: Rut) -> bool:
