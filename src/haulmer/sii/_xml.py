@@ -22,6 +22,7 @@ __all__ = [
     "c14n_inclusive",
     "c14n_quick",
     "c14n_stripped",
+    "descend",
     "flatten",
     "local_name",
     "ns_prefix",
@@ -93,6 +94,18 @@ def ns_prefix(element: etree._Element) -> str:
     if isinstance(tag, str) and tag[:1] == "{":
         return tag[: tag.index("}") + 1]
     return ""
+
+
+def descend(element: etree._Element | None, *tags: str) -> etree._Element | None:
+    """Follow first children with these exact (namespace-qualified) tags; None if one is missing.
+
+    Faster than ``find("a/b")``, which goes through ElementPath.
+    """
+    for tag in tags:
+        if element is None:
+            return None
+        element = next(element.iterchildren(tag), None)
+    return element
 
 
 def local_name(element: etree._Element) -> str:

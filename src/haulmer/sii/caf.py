@@ -22,6 +22,7 @@ from lxml import etree
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError, XMLError
 from haulmer.rut import Rut
 from haulmer.sii._xml import (
+    descend,
     local_name,
     ns_prefix,
     parse_xml,
@@ -220,7 +221,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 def _text(parent: etree._Element, *names: str) -> str:
     prefix = ns_prefix(parent)
-    node = parent.find("/".join(prefix + name for name in names))
+    node = descend(parent, *(prefix + name for name in names))
     if node is None or node.text is None or not node.text.strip():
         raise XMLError(f"CAF has no <{'/'.join(names)}>")
     return node.text.strip()

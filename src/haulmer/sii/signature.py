@@ -31,6 +31,7 @@ from haulmer.sii._xml import (
     c14n_inclusive,
     c14n_quick,
     c14n_stripped,
+    descend,
     only_own_namespace,
 )
 
@@ -188,8 +189,9 @@ def _decode_b64(node: etree._Element | None) -> bytes | None:
 
 
 def _key_value(key_info: etree._Element) -> rsa.RSAPublicKey | None:
-    modulus = _decode_b64(key_info.find(f"{_DS}KeyValue/{_DS}RSAKeyValue/{_DS}Modulus"))
-    exponent = _decode_b64(key_info.find(f"{_DS}KeyValue/{_DS}RSAKeyValue/{_DS}Exponent"))
+    rsa_key_value = descend(key_info, f"{_DS}KeyValue", f"{_DS}RSAKeyValue")
+    modulus = _decode_b64(descend(rsa_key_value, f"{_DS}Modulus"))
+    exponent = _decode_b64(descend(rsa_key_value, f"{_DS}Exponent"))
     if modulus is None or exponent is None:
         return None
     try:
@@ -258,7 +260,7 @@ def check_signature(
         problems.append(("key", "no KeyInfo"))
     else:
         key_value = _key_value(key_info)
-        der = _decode_b64(key_info.find(f"{_DS}X509Data/{_DS}X509Certificate"))
+        der = _decode_b64(descend(key_info, f"{_DS}X509Data", f"{_DS}X509Certificate"))
         if der is not None:
             try:
                 certificate = x509.load_der_x509_certificate(der)

@@ -19,7 +19,7 @@ from lxml import etree
 
 from haulmer.errors import ValidationError, XMLError
 from haulmer.rut import Rut
-from haulmer.sii._xml import ns_prefix, timbre_bytes
+from haulmer.sii._xml import descend, ns_prefix, timbre_bytes
 from haulmer.sii.caf import Caf
 from haulmer.sii.render import escape_text, sii_quotes
 
@@ -127,11 +127,11 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     header = documento.find(ns + "Encabezado")
     id_doc = header.find(ns + "IdDoc") if header is not None else None
     in_document = {
-        "RE": _find_text(header, f"{ns}Emisor/{ns}RUTEmisor"),
+        "RE": _find_text(descend(header, ns + "Emisor"), ns + "RUTEmisor"),
         "TD": _find_text(id_doc, ns + "TipoDTE"),
         "F": _find_text(id_doc, ns + "Folio"),
         "FE": _find_text(id_doc, ns + "FchEmis"),
-        "MNT": _find_text(header, f"{ns}Totales/{ns}MntTotal"),
+        "MNT": _find_text(descend(header, ns + "Totales"), ns + "MntTotal"),
     }
     in_dd = {tag: _find_text(dd, ns + tag) for tag in in_document}
     for tag, value in in_document.items():

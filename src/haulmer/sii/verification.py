@@ -15,7 +15,7 @@ from lxml import etree
 
 from haulmer.errors import XMLError
 from haulmer.sii._time import from_chile
-from haulmer.sii._xml import DSIG_NS, local_name, parse_xml
+from haulmer.sii._xml import DSIG_NS, descend, local_name, ns_prefix, parse_xml
 from haulmer.sii.signature import check_signature
 from haulmer.sii.ted import check_ted
 
@@ -61,23 +61,22 @@ class Verification:
         return "not verified: " + "; ".join(str(f) for f in self.failures)
 
 
-def _timestamp_reader(*paths: str) -> Callable[[etree._Element], dt.datetime | None]:
+def _timestamp_reader(*names: str) -> Callable[[etree._Element], dt.datetime | None]:
     def read(element: etree._Element) -> dt.datetime | None:
-        for path in paths:
-            node = element.find(path)
-            if node is not None and node.text:
-                try:
-                    when = dt.datetime.fromisoformat(node.text.strip())
-                except ValueError:
-                    return None
-                return from_chile(when)
-        return None
+        ns = ns_prefix(element)
+        node = descend(element, *(ns + name for name in names))
+        if node is None or not node.text:
+            return None
+        try:
+            return from_chile(dt.datetime.fromisoformat(node.text.strip()))
+        except ValueError:
+            return None
 
     return read
 
 
-_document_signed_at = _timestamp_reader("{*}TmstFirma")
-_envelope_signed_at = _timestamp_reader("{*}Caratula/{*}TmstFirmaEnv")
+_document_signed_at = _timestamp_reader("TmstFirma")
+_envelope_signed_at = _timestamp_reader("Caratula", "TmstFirmaEnv")
 
 
 class _Collector:
@@ -173,7 +172,7 @@ def _verify_dte(
         collector.fail("signature", f"{len(signatures)} signatures, expected 1", where)
     else:
         _record_signature(signatures[0], collector, where, envelope=False)
-        check_id = signatures[0].find(f"{{{DSIG_NS}}}SignedInfo/{{{DSIG_NS}}}Reference")
+        check_id = descend(signatures[0], f"{{{DSIG_NS}}}SignedInfo", f"{{{DSIG_NS}}}Reference")
         uri = check_id.get("URI") if check_id is not None else None
         if uri is not None and uri != f"#{documento.get('ID')}":
             collector.fail("signature", f"signs {uri!r}, not the Documento", where)
