@@ -191,3 +191,12 @@ def test_two_thousand_documents_fit_one_envio_dte(
     xml = envelope(copies, certificate=certificate, caratula=CARATULA)
     assert xml.count(b"<DTE ") == 2000
     assert b"<SubTotDTE><TpoDTE>33</TpoDTE><NroDTE>2000</NroDTE></SubTotDTE>" in xml
+
+
+def test_signed_documents_may_come_as_text(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    as_text = issued[33].decode("iso-8859-1")
+    xml = envelope([as_text], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+    assert "Ñandú".encode("iso-8859-1") in xml
+    assert verify(xml, check_caf=True, allow_test_cafs=True).ok

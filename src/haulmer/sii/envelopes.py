@@ -31,7 +31,7 @@ SII_RUT: Final = "60803000-K"
 _SET_ID: Final = "SetDoc"
 _BOLETAS: Final = frozenset({39, 41})
 _MAX_SUBTOTALS: Final = {"EnvioDTE": 20, "EnvioBOLETA": 2}
-_DECLARATION: Final = re.compile(rb"^\s*<\?xml[^>]*\?>\s*")
+_DECLARATION: Final = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,7 @@ class _SignedDte:
 
 
 def _read_signed(data: bytes | str, index: int) -> _SignedDte:
-    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    root = parse_xml(raw)
+    root = parse_xml(data)
     if local_name(root) != "DTE":
         raise XMLError(f"signed_documents[{index}] is <{local_name(root)}>, not a signed <DTE>")
     if root.find("{http://www.w3.org/2000/09/xmldsig#}Signature") is None:
@@ -68,8 +67,11 @@ def _read_signed(data: bytes | str, index: int) -> _SignedDte:
     rut = root.find("{*}*/{*}Encabezado/{*}Emisor/{*}RUTEmisor")
     if tipo is None or not (tipo.text or "").strip().isdigit() or rut is None:
         raise XMLError(f"signed_documents[{index}] has no IdDoc/TipoDTE or Emisor/RUTEmisor")
-    encoding = root.getroottree().docinfo.encoding or "utf-8"
-    text = _DECLARATION.sub(b"", raw).decode(encoding)
+    if isinstance(data, str):
+        text = _DECLARATION.sub("", data)
+    else:
+        encoding = root.getroottree().docinfo.encoding or "utf-8"
+        text = _DECLARATION.sub("", bytes(data).decode(encoding))
     body = text.encode("iso-8859-1", errors="xmlcharrefreplace")
     documento = root.find("{*}*")
     return _SignedDte(

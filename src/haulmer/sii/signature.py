@@ -49,7 +49,6 @@ __all__ = [
 ]
 
 C14N_10: Final = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
-EXC_C14N: Final = "http://www.w3.org/2001/10/xml-exc-c14n#"
 RSA_SHA1: Final = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
 RSA_SHA256: Final = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 SHA1: Final = "http://www.w3.org/2000/09/xmldsig#sha1"
