@@ -130,3 +130,14 @@ def test_timbre_bytes_are_flat_iso_8859_1_with_the_sii_escaping() -> None:
 def test_timbre_bytes_refuse_text_outside_iso_8859_1() -> None:
     with pytest.raises(UnicodeEncodeError):
         timbre_bytes(parse_xml("<DD><RSR>\u20ac</RSR></DD>"))
+
+
+def test_absurdly_deep_nesting_is_refused() -> None:
+    deep = b"<a>" * 5000 + b"</a>" * 5000
+    with pytest.raises(XMLError, match="not well formed"):
+        parse_xml(deep)
+
+
+def test_windows_1252_only_characters_are_read() -> None:
+    data = '<?xml version="1.0" encoding="windows-1252"?><A>Precio €5 – “oferta”</A>'
+    assert parse_xml(data.encode("windows-1252")).text == "Precio €5 – “oferta”"
