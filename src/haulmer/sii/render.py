@@ -24,6 +24,7 @@ _XML_UNSAFE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NAME: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")
 _QUOTED_TEXT: Final = re.compile(r">([^<\"']*[\"'][^<]*)<")
 _checked_names: set[str] = set()
+_LEAF_TYPES: Final = frozenset({str, int, Decimal})
 
 
 def escape_text(text: str) -> str:
@@ -96,7 +97,7 @@ def render_elements(data: Mapping[str, Any], out: list[str]) -> None:
         if value is None:
             continue
         name = key if key in _checked_names else _check_name(key)
-        if isinstance(value, (list, tuple)):
+        if type(value) is list or isinstance(value, tuple):
             for item in value:
                 _render_one(name, item, out)
         else:
@@ -106,7 +107,7 @@ def render_elements(data: Mapping[str, Any], out: list[str]) -> None:
 def _render_one(name: str, value: Any, out: list[str]) -> None:
     if value is None:
         return
-    if isinstance(value, Mapping):
+    if type(value) is dict or (type(value) not in _LEAF_TYPES and isinstance(value, Mapping)):
         out.append(f"<{name}>")
         render_elements(value, out)
         out.append(f"</{name}>")

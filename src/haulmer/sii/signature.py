@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Final, Protocol
 
 from cryptography import x509
@@ -123,27 +124,52 @@ def signature_xml(
 
     ``canonical_referenced`` must be the inclusive C14N of that element in its final context.
     """
-    public_key = certificate.public_key
-    if not isinstance(public_key, rsa.RSAPublicKey):
-        raise CertificateError("the SII accepts RSA signatures only", reason="key_not_rsa")
     digest = hashlib.sha1(canonical_referenced).digest()
     signed_info = signed_info_c14n(reference_id, digest, with_xsi=with_xsi)
+    key_info = _key_info(certificate)
     signature_value = certificate.sign_sha1(signed_info)
-    numbers = public_key.public_numbers()
     return b"".join(
         (
             f'<Signature xmlns="{DSIG_NS}">'.encode("ascii"),
             # Written in canonical form: what is signed is exactly what is written.
             signed_info,
-            f"<SignatureValue>{_b64(signature_value)}</SignatureValue>"
-            f"<KeyInfo><KeyValue><RSAKeyValue>"
-            f"<Modulus>{_int_b64(numbers.n)}</Modulus>"
-            f"<Exponent>{_int_b64(numbers.e)}</Exponent>"
-            f"</RSAKeyValue></KeyValue>"
-            f"<X509Data><X509Certificate>{_b64(certificate.certificate_der)}</X509Certificate>"
-            f"</X509Data></KeyInfo></Signature>".encode("ascii"),
+            f"<SignatureValue>{_b64(signature_value)}</SignatureValue>".encode("ascii"),
+            key_info,
+            b"</Signature>",
         )
     )
+
+
+def _key_info(certificate: SigningCertificate) -> bytes:
+    """KeyValue then X509Data for ``certificate``; cached by its X.509 object when it has one."""
+    x509_certificate = getattr(certificate, "x509", None)
+    if isinstance(x509_certificate, x509.Certificate):
+        return _key_info_of(x509_certificate)
+    return _key_info_xml(certificate.public_key, certificate.certificate_der)
+
+
+@lru_cache(maxsize=64)
+def _key_info_of(certificate: x509.Certificate) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    public_key = certificate.public_key()
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise CertificateError("the SII accepts RSA signatures only", reason="key_not_rsa")
+    return _key_info_xml(public_key, certificate.public_bytes(Encoding.DER))
+
+
+def _key_info_xml(public_key: object, certificate_der: bytes) -> bytes:
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise CertificateError("the SII accepts RSA signatures only", reason="key_not_rsa")
+    numbers = public_key.public_numbers()
+    return (
+        f"<KeyInfo><KeyValue><RSAKeyValue>"
+        f"<Modulus>{_int_b64(numbers.n)}</Modulus>"
+        f"<Exponent>{_int_b64(numbers.e)}</Exponent>"
+        f"</RSAKeyValue></KeyValue>"
+        f"<X509Data><X509Certificate>{_b64(certificate_der)}</X509Certificate>"
+        f"</X509Data></KeyInfo>"
+    ).encode("ascii")
 
 
 @dataclass(frozen=True)
