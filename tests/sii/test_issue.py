@@ -194,10 +194,6 @@ def test_invalid_document_is_refused_before_stamping(
         issue(Document.from_sii_dict(data), caf=cafs[61], certificate=certificate)
 
 
-def test_issuer_rut_in_caf_matches_document(cafs: dict[int, Caf]) -> None:
-    assert str(cafs[33].rut_emisor) == EMISOR_RUT
-
-
 @pytest.mark.parametrize("tipo", [33, 39, 61])
 def test_issued_document_signature_verifies_with_signxml(
     issued: dict[int, bytes], certificate: Certificate, tipo: int
