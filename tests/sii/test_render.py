@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +18,7 @@ from haulmer.sii._xml import DSIG_NS, c14n_inclusive, parse_xml
 from haulmer.sii.issuing import stamp_and_sign
 from haulmer.sii.render import canonical_text
 
-from .conftest import SIGNED_AT, document_dict
+from .conftest import SIGNED_AT, document_dict, xmlsec1_verify
 
 LATIN1_TEXT = st.text(
     alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"),
@@ -105,3 +106,18 @@ def test_stamp_and_sign_names_what_is_missing(
         "Encabezado.Totales.MntTotal",
         "Detalle[1].NmbItem",
     ]
+
+
+def test_line_breaks_and_tabs_in_text_survive_signing(
+    certificate: Certificate, cafs: dict[int, Caf], tmp_path: Path
+) -> None:
+    data = document_dict(33)
+    data["Detalle"][0]["DscItem"] = "primera línea\r\nsegunda\tcolumna"
+    document = Document.from_sii_dict(data)
+    xml = issue(document, caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT)
+    assert b"primera l\xednea&#xD;\nsegunda\tcolumna" in xml
+    assert verify(xml).ok
+    result = xmlsec1_verify(
+        xml, tmp_path, id_attr="Documento", certificate_pem=certificate.certificate_pem
+    )
+    assert result.returncode == 0, result.stderr
