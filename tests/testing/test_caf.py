@@ -67,3 +67,13 @@ def test_the_sii_idks_are_refused(idk: int) -> None:
 def test_an_empty_folio_range_is_refused() -> None:
     with pytest.raises(ValueError, match="folio range"):
         make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, folio_from=5, folio_to=4)
+
+
+def test_distinct_cafs_have_distinct_keys_and_the_same_caf_is_reused() -> None:
+    one = make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, folio_to=10)
+    again = make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, folio_to=10)
+    other_range = make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, folio_to=11)
+    other_type = make_test_caf(rut="76086428-5", razon_social="X", dte_type=34, folio_to=10)
+    moduli = [caf.public_key.public_numbers().n for caf in (one, again, other_range, other_type)]
+    assert moduli[0] == moduli[1]
+    assert len({moduli[0], moduli[2], moduli[3]}) == 3

@@ -38,8 +38,9 @@ def _test_signer_key(idk: int) -> Any:
     return key
 
 
-@lru_cache(maxsize=1)
-def _shared_caf_key() -> Any:
+@lru_cache(maxsize=512)
+def _caf_key_for(*identity: object) -> Any:
+    """One key pair per distinct CAF; asking again for the same CAF gives the same key."""
     return _new_caf_key()
 
 
@@ -67,8 +68,9 @@ def make_test_caf_xml(
 ) -> bytes:
     """A complete CAF file (``<AUTORIZACION>``, ISO-8859-1) for a test issuer.
 
-    ``issued_on`` is the authorization date FA (today by default). The CAF key pair is shared
-    between calls unless ``fresh_key=True``, to keep test suites fast.
+    ``issued_on`` is the authorization date FA (today by default). Every distinct CAF (issuer,
+    type, range, IDK, date) has its own key pair; asking again for the same CAF returns the same
+    file, to keep test suites fast, unless ``fresh_key=True``.
     """
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import padding
@@ -81,19 +83,25 @@ def make_test_caf_xml(
     if folio_from < 1 or folio_to < folio_from:
         raise ValueError(f"folio range {folio_from}..{folio_to} is not valid")
     signer = _test_signer_key(idk)
-    caf_key = _new_caf_key() if fresh_key else _shared_caf_key()
+    rut_text = str(Rut.parse(rut, validate_dv=False))
+    authorized_on = issued_on or dt.date.today()
+    caf_key = (
+        _new_caf_key()
+        if fresh_key
+        else _caf_key_for(rut_text, int(dte_type), folio_from, folio_to, idk, authorized_on)
+    )
     numbers = caf_key.public_key().public_numbers()
 
     root = etree.Element("AUTORIZACION")
     caf = etree.SubElement(root, "CAF", version="1.0")
     da = etree.SubElement(caf, "DA")
-    etree.SubElement(da, "RE").text = str(Rut.parse(rut, validate_dv=False))
+    etree.SubElement(da, "RE").text = rut_text
     etree.SubElement(da, "RS").text = " ".join(razon_social.split())[:_RS_LIMIT].rstrip()
     etree.SubElement(da, "TD").text = str(int(dte_type))
     rng = etree.SubElement(da, "RNG")
     etree.SubElement(rng, "D").text = str(folio_from)
     etree.SubElement(rng, "H").text = str(folio_to)
-    etree.SubElement(da, "FA").text = (issued_on or dt.date.today()).isoformat()
+    etree.SubElement(da, "FA").text = authorized_on.isoformat()
     rsapk = etree.SubElement(da, "RSAPK")
     etree.SubElement(rsapk, "M").text = _b64_int(numbers.n)
     etree.SubElement(rsapk, "E").text = _b64_int(numbers.e)
