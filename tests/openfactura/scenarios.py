@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+import pytest
+
 from haulmer.dte import CodRef
+from haulmer.errors import AlreadyIssuedError
 
 from . import samples
 from .conftest import collect, resolve
@@ -52,10 +55,43 @@ async def lost_answer_then_retry_yields_one_document(backend: Backend) -> None:
     assert emitted.already_issued
     assert emitted.folio is not None
 
-    again = await resolve(documents.emit(samples.boleta(price=1500)))
-    assert (again.token, again.folio) == (emitted.token, emitted.folio)
+    # A later run emitting the same content meets OF-06 on its first attempt: not this call's
+    # retry, so it raises, naming the document already issued, and issues nothing.
+    with pytest.raises(AlreadyIssuedError) as caught:
+        await resolve(documents.emit(samples.boleta(price=1500)))
+    assert caught.value.token == emitted.token
+    status = await resolve(documents.status(caught.value.token))
+    assert status.estado
     boletas = await collect(documents.list_issued(tipo_dte=39))
     assert [(row.folio, row.token) for row in boletas] == [(emitted.folio, emitted.token)]
+
+
+async def a_second_identical_sale_needs_its_own_key(backend: Backend) -> None:
+    documents = backend.openfactura.documents
+    first = await resolve(documents.emit(samples.boleta(price=2500)))
+    with pytest.raises(AlreadyIssuedError) as caught:
+        await resolve(documents.emit(samples.boleta(price=2500)))
+    assert caught.value.token == first.token
+    assert "idempotency_key=" in str(caught.value)
+    second = await resolve(documents.emit(samples.boleta(price=2500), idempotency_key="sale-2"))
+    assert not second.already_issued
+    assert second.token != first.token
+    assert second.folio != first.folio
+    boletas = await collect(documents.list_issued(tipo_dte=39))
+    assert sorted(row.folio for row in boletas) == sorted([first.folio, second.folio])
+
+
+async def the_callers_key_after_a_lost_answer_and_a_restart_yields_one_document(
+    backend: Backend,
+) -> None:
+    documents = backend.openfactura.documents
+    backend.lose_next_emission_answer()
+    emitted = await resolve(documents.emit(samples.factura(), idempotency_key="invoice-9"))
+    again = await resolve(documents.emit(samples.factura(), idempotency_key="invoice-9"))
+    assert emitted.already_issued
+    assert again.already_issued
+    assert (again.token, again.folio) == (emitted.token, emitted.folio)
+    assert len(await collect(documents.list_issued(tipo_dte=33))) == 1
 
 
 async def the_same_key_never_issues_twice(backend: Backend) -> None:
@@ -100,6 +136,8 @@ async def a_credit_note_anuls_an_issued_factura(backend: Backend) -> None:
 SCENARIOS = [
     emit_then_fetch_by_token_and_by_folio,
     lost_answer_then_retry_yields_one_document,
+    a_second_identical_sale_needs_its_own_key,
+    the_callers_key_after_a_lost_answer_and_a_restart_yields_one_document,
     the_same_key_never_issues_twice,
     lists_page_lazily_past_thirty,
     a_credit_note_anuls_an_issued_factura,

@@ -15,6 +15,8 @@ import respx
 
 from haulmer.dte import CodRef
 from haulmer.errors import (
+    AlreadyIssuedError,
+    APIConnectionError,
     APIStatusError,
     AuthenticationError,
     BadRequestError,
@@ -501,7 +503,7 @@ async def test_of_06_still_returns_the_token_when_the_lookup_fails(
     mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
         return_value=httpx.Response(400, json={"error": {"message": "x", "code": "OF-22"}})
     )
-    emitted = await resolve(of.documents.emit(samples.factura()))
+    emitted = await resolve(of.documents.emit(samples.factura(), idempotency_key="order-2"))
     assert emitted.already_issued
     assert emitted.token == TOKEN
     assert emitted.folio is None
@@ -534,10 +536,167 @@ async def test_a_lost_response_is_retried_with_the_same_key_and_yields_one_docum
     assert len(issued) == 1
     assert (emitted.token, emitted.folio, emitted.already_issued) == (TOKEN, 41, True)
 
-    # The same document emitted again later (a restarted process) is still that one document.
-    again = await resolve(of.documents.emit(samples.boleta()))
-    assert (again.token, again.folio) == (TOKEN, 41)
+    # Emitted again later (a restarted process), the derived key meets OF-06 on the first
+    # attempt: nothing new is issued, and the error names the document issued then.
+    with pytest.raises(AlreadyIssuedError) as caught:
+        await resolve(of.documents.emit(samples.boleta()))
+    assert caught.value.token == TOKEN
     assert len(issued) == 1
+
+
+def _of_06(token: str = TOKEN) -> httpx.Response:
+    return httpx.Response(
+        400,
+        json={
+            "error": {
+                "message": "Este DTE ya fue emitido (Idempotency-Key)",
+                "code": "OF-06",
+                "token": token,
+            }
+        },
+    )
+
+
+async def test_of_06_at_once_with_a_derived_key_raises_and_says_what_to_do(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    emit = mock.post("/v2/dte/document").mock(return_value=_of_06())
+    lookups = mock.get(path__startswith="/v2/dte/")
+    with pytest.raises(AlreadyIssuedError) as caught:
+        await resolve(of.documents.emit(samples.boleta()))
+    error = caught.value
+    assert (error.token, error.code, error.status_code) == (TOKEN, "OF-06", 400)
+    text = str(error)
+    assert TOKEN in text
+    assert "documents.status(token)" in text
+    assert "idempotency_key=" in text
+    assert emit.call_count == 1
+    assert not lookups.called
+
+
+async def test_of_06_at_once_with_the_callers_key_returns_the_document(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    mock.post("/v2/dte/document").mock(return_value=_of_06())
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(400, json={"error": {"message": "x", "code": "OF-22"}})
+    )
+    emitted = await resolve(of.documents.emit(samples.boleta(), idempotency_key="sale-7"))
+    assert (emitted.token, emitted.already_issued) == (TOKEN, True)
+
+
+async def test_identical_sales_after_the_first_need_their_own_keys(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    keys: list[str] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        key = request.headers["idempotency-key"]
+        if key in keys:
+            return _of_06(f"{keys.index(key):064x}")
+        keys.append(key)
+        return httpx.Response(200, json={"TOKEN": f"{len(keys) - 1:064x}", "FOLIO": len(keys)})
+
+    mock.post("/v2/dte/document").mock(side_effect=server)
+    first = await resolve(of.documents.emit(samples.boleta()))
+    with pytest.raises(AlreadyIssuedError) as caught:
+        await resolve(of.documents.emit(samples.boleta()))
+    assert caught.value.token == first.token
+    second = await resolve(of.documents.emit(samples.boleta(), idempotency_key="sale-2"))
+    third = await resolve(of.documents.emit(samples.boleta(), idempotency_key="sale-3"))
+    assert (first.folio, second.folio, third.folio) == (1, 2, 3)
+    assert not second.already_issued
+    assert not third.already_issued
+
+
+async def test_a_5xx_then_of_06_on_the_retry_returns_the_document_after_the_servers_wait(
+    mock: respx.MockRouter,
+) -> None:
+    from haulmer import AsyncHaulmer, Haulmer
+
+    from .conftest import API_KEY
+
+    slept: list[float] = []
+    answers = iter(
+        [httpx.Response(503, headers={"Retry-After": "2"}, json={"message": "busy"}), _of_06()]
+    )
+    emit = mock.post("/v2/dte/document").mock(side_effect=lambda request: next(answers))
+    stored = json.loads(json.dumps(samples.boleta().with_folio(9).to_sii_dict(), default=str))
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(200, json={"json": stored, "token": TOKEN})
+    )
+
+    async def record(seconds: float) -> None:
+        slept.append(seconds)
+
+    async with AsyncHaulmer(api_key=API_KEY, environment="sandbox", sleep=record) as aclient:
+        emitted = await aclient.openfactura.documents.emit(samples.boleta())
+    assert (emitted.token, emitted.folio, emitted.already_issued) == (TOKEN, 9, True)
+    assert emit.call_count == 2
+    assert slept == [2.0]
+
+    answers = iter(
+        [httpx.Response(503, headers={"Retry-After": "3"}, json={"message": "busy"}), _of_06()]
+    )
+    with Haulmer(api_key=API_KEY, environment="sandbox", sleep=slept.append) as client:
+        again = client.openfactura.documents.emit(samples.boleta())
+    assert (again.token, again.already_issued) == (TOKEN, True)
+    assert slept == [2.0, 3.0]
+
+
+@pytest.mark.parametrize("max_retries", [0, 1, 3])
+async def test_an_emission_makes_max_retries_plus_one_attempts(
+    of: Any, mock: respx.MockRouter, max_retries: int
+) -> None:
+    emit = mock.post("/v2/dte/document").mock(side_effect=httpx.ReadError("connection reset"))
+    with pytest.raises(APIConnectionError):
+        await resolve(of.documents.emit(samples.boleta(), max_retries=max_retries))
+    assert emit.call_count == max_retries + 1
+    assert len({call.request.headers["idempotency-key"] for call in emit.calls}) == 1
+
+
+async def test_without_retries_a_lost_answer_raises_and_the_rerun_names_the_document(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    issued: dict[str, str] = {}
+
+    def server(request: httpx.Request) -> httpx.Response:
+        key = request.headers["idempotency-key"]
+        if key in issued:
+            return _of_06(issued[key])
+        issued[key] = TOKEN
+        raise httpx.ReadError("connection reset after the document was issued")
+
+    mock.post("/v2/dte/document").mock(side_effect=server)
+    with pytest.raises(APIConnectionError):
+        await resolve(of.documents.emit(samples.boleta(), max_retries=0))
+    with pytest.raises(AlreadyIssuedError) as caught:
+        await resolve(of.documents.emit(samples.boleta(), max_retries=0))
+    assert caught.value.token == TOKEN
+
+
+async def test_a_credit_note_with_a_derived_key_meeting_of_06_at_once_raises(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    mock.post("/v2/dte/document").mock(return_value=_of_06())
+    with pytest.raises(AlreadyIssuedError) as caught:
+        await resolve(
+            of.documents.credit_note(
+                samples.factura(), folio=12, reason="Anula", fecha=samples.FECHA
+            )
+        )
+    assert caught.value.token == TOKEN
+
+
+async def test_a_bad_max_retries_is_refused_before_any_request(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    from haulmer.errors import ConfigurationError
+
+    emit = mock.post("/v2/dte/document")
+    with pytest.raises(ConfigurationError):
+        await resolve(of.documents.emit(samples.boleta(), max_retries=-1))
+    assert not emit.called
 
 
 async def test_credit_note_from_a_token_references_the_stored_document(

@@ -165,12 +165,28 @@ async def test_unknown_folio_and_boleta_cedible_surface_typed_errors(of: Any) ->
     assert cedible.value.code == "OF-10"
 
 
-async def test_replaying_the_same_document_returns_the_one_already_issued(of: Any) -> None:
+async def test_replaying_the_same_document_names_the_one_already_issued(
+    of: Any, fake: FakeHaulmer
+) -> None:
     first = await resolve(of.documents.emit(_factura()))
-    again = await resolve(of.documents.emit(_factura()))
-    assert again.already_issued
-    assert again.token == first.token
-    assert again.folio == first.folio
+    with pytest.raises(haulmer.AlreadyIssuedError) as caught:
+        await resolve(of.documents.emit(_factura()))
+    assert caught.value.token == first.token
+    assert len(fake.openfactura_state.documents) == 1
+    again = await resolve(of.documents.emit(_factura(), idempotency_key="invoice-1"))
+    replay = await resolve(of.documents.emit(_factura(), idempotency_key="invoice-1"))
+    assert again.folio == first.folio + 1
+    assert (replay.token, replay.folio, replay.already_issued) == (again.token, again.folio, True)
+
+
+async def test_a_dropped_answer_is_retried_and_returns_the_one_document(
+    of: Any, fake: FakeHaulmer
+) -> None:
+    fake.control.drop_connection("openfactura.documents.issue", when="after")
+    emitted = await resolve(of.documents.emit(_boleta(), response=["FOLIO", "XML"]))
+    assert (emitted.folio, emitted.already_issued) == (1, True)
+    assert sii.verify(emitted.xml).ok
+    assert len(fake.openfactura_state.documents) == 1
 
 
 async def test_wrong_totals_surface_of10_details(of: Any, fake: FakeHaulmer) -> None:

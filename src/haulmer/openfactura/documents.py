@@ -33,12 +33,15 @@ from haulmer.openfactura._checks import (
     check_token,
 )
 from haulmer.openfactura._flow import (
+    CallFailed,
     Plan,
     call_options,
+    effective_retries,
     get,
     run_async,
     run_sync,
     send,
+    send_noting_retry,
 )
 from haulmer.openfactura.emission import Custom, Emission, SendEmail, build_emission
 from haulmer.openfactura.enums import AcuseCode, ResponseOption
@@ -341,16 +344,53 @@ def _already_issued_plan(
     return EmittedDocument.model_validate(found)
 
 
-def _emission_plan(emission: Emission, options: Mapping[str, Any]) -> Plan[EmittedDocument]:
+def _replayed_on_first_attempt(error: APIStatusError, token: str) -> AlreadyIssuedError:
+    """The error for an OF-06 met at once by a content-derived key: it may be a new sale."""
+    message = (
+        "OpenFactura already issued a document with this exact content in the last 24 h "
+        f"(same Idempotency-Key, derived from the content), token {token}; nothing new was issued. "
+        "If this call repeats an earlier emission (a restarted process, say), that document is "
+        "the one: fetch it with documents.status(token) or documents.xml(token). If this is a new "
+        "sale that happens to be identical, emit it again with your own idempotency_key= (the "
+        "sale's or invoice's id)"
+    )
+    return AlreadyIssuedError(
+        message,
+        token=token,
+        status_code=error.status_code,
+        code=error.code or "OF-06",
+        request_id=error.request_id,
+        body=error.body,
+        request=error.request,
+        response=error.response,
+    )
+
+
+def _emission_plan(
+    emission: Emission, options: Mapping[str, Any], retries: int
+) -> Plan[EmittedDocument]:
+    """Send the emission; an OF-06 is this same emission only on a retry or with the caller's key.
+
+    After a lost answer the SDK's own retry meets OF-06: the document is the one this call
+    issued, so it is fetched and returned. A key the caller chose says "the same emission" too.
+    A derived key meeting OF-06 at once may be a second identical sale: AlreadyIssuedError.
+    """
     try:
-        return (yield from send(_emit_request(emission, options)))
-    except BadRequestError as exc:
-        if not (isinstance(exc, AlreadyIssuedError) or exc.code == "OF-06"):
-            raise
-        token = _replay_token(exc)
-        if token is None:
-            raise
+        return (yield from send_noting_retry(_emit_request(emission, options), retries))
+    except CallFailed as failed:
+        failure = failed
+    error = failure.error  # raised from here, outside the handler, with its own cause and trace
+    token = _replay_token(error) if isinstance(error, BadRequestError) else None
+    if not isinstance(error, BadRequestError) or token is None or not _is_replay(error):
+        raise error
+    if emission.key_is_derived and not failure.retried:
+        raise _replayed_on_first_attempt(error, token) from error
     return (yield from _already_issued_plan(token, emission.response, options))
+
+
+def _is_replay(error: BadRequestError) -> bool:
+    """Whether OpenFactura said "already issued under this Idempotency-Key" (OF-06)."""
+    return isinstance(error, AlreadyIssuedError) or error.code == "OF-06"
 
 
 def _emit_plan(
@@ -360,6 +400,7 @@ def _emit_plan(
     send_email: SendEmail | Mapping[str, Any] | str | None,
     custom: Custom | Mapping[str, Any] | None,
     options: Mapping[str, Any],
+    retries: int,
 ) -> Plan[EmittedDocument]:
     emission = build_emission(
         document,
@@ -368,7 +409,7 @@ def _emit_plan(
         send_email=send_email,
         custom=custom,
     )
-    return (yield from _emission_plan(emission, options))
+    return (yield from _emission_plan(emission, options, retries))
 
 
 def _credit_note_plan(
@@ -380,6 +421,7 @@ def _credit_note_plan(
     fecha: dt.date | str | None,
     emit_args: Mapping[str, Any],
     options: Mapping[str, Any],
+    retries: int,
 ) -> Plan[EmittedDocument]:
     if isinstance(original, EmittedDocument):
         folio = folio if folio is not None else original.folio
@@ -392,7 +434,7 @@ def _credit_note_plan(
     note = build_credit_note(
         original, folio=folio, code=code, reason=reason, lines=lines, fecha=fecha
     )
-    return (yield from _emit_plan(note, **emit_args, options=options))
+    return (yield from _emit_plan(note, **emit_args, options=options, retries=retries))
 
 
 def _emit_args(
@@ -443,13 +485,14 @@ class Documents(SyncAPIResource):
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> EmittedDocument:
-        """Issue a DTE (a ``haulmer.dte`` document or a dict in SII names).
+        """Issue a DTE (a ``haulmer.dte`` document or a dict in SII names), checked locally first.
 
-        Checked locally first. The Idempotency-Key is yours, else derived from the document, so
-        a retry or a restarted process cannot issue it twice: if OpenFactura says it was already
-        issued (OF-06), the document issued then is returned with ``already_issued=True``.
-        Identical documents share the derived key: to issue the same content twice (two equal
-        boletas in a day), pass your own key, such as the sale's id.
+        The Idempotency-Key is yours, else derived from the content, so nothing is issued twice.
+        When OpenFactura answers OF-06 (already issued) to this call's own retry after a lost
+        answer, or under your own key, the document issued then is returned with
+        ``already_issued=True``. A derived key meeting OF-06 at once raises AlreadyIssuedError
+        (``.token``): an earlier run issued it, or this is a second identical sale, which needs
+        your own key (the sale's id).
         """
         return run_sync(
             self,
@@ -460,6 +503,7 @@ class Documents(SyncAPIResource):
                 send_email,
                 custom,
                 call_options(timeout, max_retries, extra_headers),
+                effective_retries(max_retries, self._client.max_retries),
             ),
         )
 
@@ -483,6 +527,7 @@ class Documents(SyncAPIResource):
         """Issue a nota de crédito (61) for an issued document: CodRef 1 anula, 2 corrige texto,
         3 corrige montos (with ``lines``). ``original``: its ``EmittedDocument`` or token, a
         ``DocumentJson``, or the document itself (``haulmer.dte`` or SII dict) with ``folio=``.
+        Idempotency and OF-06 as in ``emit``.
         """
         return run_sync(
             self,
@@ -495,6 +540,7 @@ class Documents(SyncAPIResource):
                 fecha,
                 _emit_args(response, idempotency_key, send_email, custom),
                 call_options(timeout, max_retries, extra_headers),
+                effective_retries(max_retries, self._client.max_retries),
             ),
         )
 
@@ -732,13 +778,14 @@ class AsyncDocuments(AsyncAPIResource):
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> EmittedDocument:
-        """Issue a DTE (a ``haulmer.dte`` document or a dict in SII names).
+        """Issue a DTE (a ``haulmer.dte`` document or a dict in SII names), checked locally first.
 
-        Checked locally first. The Idempotency-Key is yours, else derived from the document, so
-        a retry or a restarted process cannot issue it twice: if OpenFactura says it was already
-        issued (OF-06), the document issued then is returned with ``already_issued=True``.
-        Identical documents share the derived key: to issue the same content twice (two equal
-        boletas in a day), pass your own key, such as the sale's id.
+        The Idempotency-Key is yours, else derived from the content, so nothing is issued twice.
+        When OpenFactura answers OF-06 (already issued) to this call's own retry after a lost
+        answer, or under your own key, the document issued then is returned with
+        ``already_issued=True``. A derived key meeting OF-06 at once raises AlreadyIssuedError
+        (``.token``): an earlier run issued it, or this is a second identical sale, which needs
+        your own key (the sale's id).
         """
         return await run_async(
             self,
@@ -749,6 +796,7 @@ class AsyncDocuments(AsyncAPIResource):
                 send_email,
                 custom,
                 call_options(timeout, max_retries, extra_headers),
+                effective_retries(max_retries, self._client.max_retries),
             ),
         )
 
@@ -772,6 +820,7 @@ class AsyncDocuments(AsyncAPIResource):
         """Issue a nota de crédito (61) for an issued document: CodRef 1 anula, 2 corrige texto,
         3 corrige montos (with ``lines``). ``original``: its ``EmittedDocument`` or token, a
         ``DocumentJson``, or the document itself (``haulmer.dte`` or SII dict) with ``folio=``.
+        Idempotency and OF-06 as in ``emit``.
         """
         return await run_async(
             self,
@@ -784,6 +833,7 @@ class AsyncDocuments(AsyncAPIResource):
                 fecha,
                 _emit_args(response, idempotency_key, send_email, custom),
                 call_options(timeout, max_retries, extra_headers),
+                effective_retries(max_retries, self._client.max_retries),
             ),
         )
 

@@ -345,8 +345,9 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
 def document_idempotency_key(dte: Mapping[str, Any]) -> str:
     """A key derived from the document alone, the same in every process: a hash of canonical JSON.
 
-    Two documents with identical content share a key; callers that really mean to issue the same
-    content twice (two equal boletas in one day, say) pass their own key, e.g. an order id.
+    Two documents with identical content share a key, so ``emit`` treats an OF-06 met by such a
+    key on its first attempt as an error (``AlreadyIssuedError``), never as "the same sale".
+    Callers that issue the same content twice (two equal boletas in one day) pass their own key.
     """
     canonical = json.dumps(dte, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "haulmer-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:48]
@@ -359,6 +360,8 @@ class Emission:
     body: dict[str, Any]
     idempotency_key: str
     response: tuple[str, ...]
+    key_is_derived: bool = False
+    """True when the key was derived from the content (the caller passed no ``idempotency_key``)."""
 
     @property
     def dte_type(self) -> int:
@@ -403,4 +406,9 @@ def build_emission(
             raise ValidationError("idempotency_key is empty; pass None to derive one")
     else:
         key = document_idempotency_key(dte)
-    return Emission(body=body, idempotency_key=key, response=tuple(options))
+    return Emission(
+        body=body,
+        idempotency_key=key,
+        response=tuple(options),
+        key_is_derived=idempotency_key is None,
+    )
