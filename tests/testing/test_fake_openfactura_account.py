@@ -55,7 +55,8 @@ def test_organization_documents_count_available_folios(wire: httpx.Client, issue
     by_type = {d["dte"]: d for d in docs["documentos"]}
     assert by_type[33]["disponibles"] == 999
     assert by_type[39]["disponibles"] == 1000
-    assert by_type[33]["vencimiento"] == "2027-05-28"
+    assert by_type[33]["vencimiento"] == "2027-05-27"  # six months after the CAF (FA today)
+    assert by_type[39]["vencimiento"] is None  # boleta folios do not expire
 
 
 def test_taxpayer_known_and_unknown(wire: httpx.Client) -> None:

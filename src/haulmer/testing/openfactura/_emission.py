@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.openfactura._render import Renderer
-from haulmer.testing.openfactura._state import IssuedDocument, OpenFacturaState, Tenant, _rut_key
+from haulmer.testing.openfactura._state import (
+    CafGrant,
+    IssuedDocument,
+    OpenFacturaState,
+    Tenant,
+    _rut_key,
+)
 from haulmer.testing.openfactura._wire import b64, business_error, ok
 
 if TYPE_CHECKING:
@@ -60,12 +66,17 @@ def _test_certificate() -> Certificate:
 
 
 @cache
-def _test_caf(rut: str, razon_social: str, dte_type: int, folio_to: int) -> Caf:
-    """A generated test CAF for (taxpayer, type), generated once per process."""
+def _test_caf(rut: str, razon_social: str, grant: CafGrant) -> Caf:
+    """The generated test CAF of a tenant's CAF grant, generated once per process."""
     from haulmer.testing.caf import make_test_caf
 
     return make_test_caf(
-        rut=rut, razon_social=razon_social, dte_type=dte_type, folio_from=1, folio_to=folio_to
+        rut=rut,
+        razon_social=razon_social,
+        dte_type=grant.dte_type,
+        folio_from=grant.folio_from,
+        folio_to=grant.folio_to,
+        issued_on=grant.issued_on,
     )
 
 
@@ -169,7 +180,7 @@ class Emission:
         dte_type = self._check_structure(dte, tenant, self_service is not None)
         document = self._check_document(dte, dte_type)
         self._check_extras(body, dte_type)
-        if tenant.folios_available(dte_type) < 1:
+        if tenant.folios_available(dte_type, self.state.clock.today()) < 1:
             raise _reject("OF-07", [("Folio", f"No quedan folios disponibles para DTE {dte_type}")])
         doc = self._sign(tenant, dte, dte_type, document, body, options)
         if key:
@@ -310,9 +321,14 @@ class Emission:
         from haulmer import sii
         from haulmer.errors import CertificateError, DocumentError
 
-        folio = tenant.next_folio.get(dte_type, 1)
         now = self.state.clock.now()
-        caf = _test_caf(tenant.rut, tenant.razon_social, dte_type, tenant.folios_per_type)
+        try:
+            folio, grant = tenant.take_folio(dte_type, now.date())
+        except LookupError:
+            raise _reject(
+                "OF-07", [("Folio", f"No quedan folios disponibles para DTE {dte_type}")]
+            ) from None
+        caf = _test_caf(tenant.rut, tenant.razon_social, grant)
         try:
             xml = sii.issue(
                 document, caf=caf, certificate=_test_certificate(), timestamp=now, folio=folio
@@ -321,7 +337,7 @@ class Emission:
             raise _reject("OF-04", [("Firma", str(error))]) from None
         except DocumentError as error:
             raise _reject("OF-10", _of_details(error.details, "dte")) from None
-        tenant.next_folio[dte_type] = folio + 1
+        tenant.commit_folio(dte_type, folio)
         wire = json.loads(json.dumps(dte))
         wire["Encabezado"]["IdDoc"]["Folio"] = folio
         wire["Encabezado"]["IdDoc"]["TipoDTE"] = dte_type

@@ -374,17 +374,18 @@ class Queries:
         return ok(body)
 
     def organization_documents(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
-        created = (tenant.created_at or self.now).date()
-        expiry = (created + dt.timedelta(days=182)).isoformat()
-        return ok(
-            {
-                "rut": tenant.rut,
-                "documentos": [
-                    {"dte": t, "disponibles": tenant.folios_available(t), "vencimiento": expiry}
-                    for t in tenant.dte_types
-                ],
-            }
-        )
+        today = self.now.date()
+        rows = []
+        for dte_type in tenant.dte_types:
+            expiry = tenant.folio_expiry(dte_type, today)
+            rows.append(
+                {
+                    "dte": dte_type,
+                    "disponibles": tenant.folios_available(dte_type, today),
+                    "vencimiento": expiry.isoformat() if expiry else None,
+                }
+            )
+        return ok({"rut": tenant.rut, "documentos": rows})
 
     def taxpayer(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
         found = self.state.tenant_for_rut(request.path_params["rut"])

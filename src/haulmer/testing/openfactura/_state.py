@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ __all__ = [
     "ISSUED_STATES",
     "RECEIVED_STATES",
     "SANDBOX_TENANTS",
+    "CafGrant",
     "IssuedDocument",
     "OpenFacturaState",
     "Tenant",
@@ -37,6 +39,41 @@ RECEIVED_STATES = ("Pendiente", "Registrado", "No_incluir", "Reclamado")
 
 DEFAULT_DTE_TYPES = (33, 34, 39, 41, 43, 46, 52, 56, 61)
 DEFAULT_FOLIOS = 1000
+
+
+EXPIRING_TYPES = frozenset({33, 43, 46, 56, 61})
+"""Types whose CAF folios expire six months after the CAF's date (FA), as ``haulmer.sii`` rules."""
+
+CAF_VALIDITY_MONTHS = 6
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class CafGrant:
+    """One CAF the fake "requested" for a tenant: its folio range and authorization date (FA)."""
+
+    dte_type: int
+    folio_from: int
+    folio_to: int
+    issued_on: dt.date
+
+    @property
+    def expires_on(self) -> dt.date | None:
+        """Last day its folios may be used; None for types whose folios do not expire."""
+        if self.dte_type not in EXPIRING_TYPES:
+            return None
+        return _add_months(self.issued_on, CAF_VALIDITY_MONTHS)
+
+    def usable(self, folio: int, today: dt.date) -> bool:
+        """Whether ``folio`` may be stamped with this CAF on ``today``."""
+        expiry = self.expires_on
+        in_time = self.issued_on <= today and (expiry is None or today <= expiry)
+        return in_time and self.folio_from <= folio <= self.folio_to
 
 
 def _rut_key(rut: str | int) -> str:
@@ -70,16 +107,55 @@ class Tenant:
     created_at: dt.datetime | None = None
     next_folio: dict[int, int] = field(default_factory=dict)
     folio_limits: dict[int, int] = field(default_factory=dict)
+    cafs: dict[int, CafGrant] = field(default_factory=dict)
+    """The current CAF per type; OpenFactura requests CAFs itself, so the fake does too."""
 
     @property
     def rut_number(self) -> str:
         """The RUT without DV (as OpenFactura's list filters take it)."""
         return _rut_key(self.rut)
 
-    def folios_available(self, dte_type: int) -> int:
-        """Folios left for ``dte_type`` in the current (test) CAF."""
-        last = self.folio_limits.get(dte_type, self.folios_per_type)
-        return max(0, last - self.next_folio.get(dte_type, 1) + 1)
+    def _last_allowed(self, dte_type: int) -> int | None:
+        return self.folio_limits.get(dte_type)
+
+    def _grant_for(self, dte_type: int, today: dt.date) -> CafGrant | None:
+        """The CAF the next folio would come from: the current one, else a new one (not kept)."""
+        folio = self.next_folio.get(dte_type, 1)
+        limit = self._last_allowed(dte_type)
+        if limit is not None and folio > limit:
+            return None
+        current = self.cafs.get(dte_type)
+        if current is not None and current.usable(folio, today):
+            return current
+        last = folio + self.folios_per_type - 1
+        return CafGrant(dte_type, folio, last if limit is None else min(last, limit), today)
+
+    def folios_available(self, dte_type: int, today: dt.date) -> int:
+        """Folios left for ``dte_type`` in the CAF the next document would use (0: OF-07)."""
+        grant = self._grant_for(dte_type, today)
+        if grant is None:
+            return 0
+        return grant.folio_to - self.next_folio.get(dte_type, 1) + 1
+
+    def folio_expiry(self, dte_type: int, today: dt.date) -> dt.date | None:
+        """When the folios of that CAF expire (None: they do not, or none are left)."""
+        grant = self._grant_for(dte_type, today)
+        return grant.expires_on if grant is not None else None
+
+    def take_folio(self, dte_type: int, today: dt.date) -> tuple[int, CafGrant]:
+        """The next folio and its CAF, requesting a new CAF when the old one expired or ran out.
+
+        The folio is consumed only by :meth:`commit_folio`, once the document is issued.
+        """
+        grant = self._grant_for(dte_type, today)
+        if grant is None:
+            raise LookupError(f"no folios left for DTE {dte_type}")
+        self.cafs[dte_type] = grant
+        return self.next_folio.get(dte_type, 1), grant
+
+    def commit_folio(self, dte_type: int, folio: int) -> None:
+        """Mark ``folio`` as used: the next document of this type gets the following one."""
+        self.next_folio[dte_type] = folio + 1
 
     def set_folio_limit(self, dte_type: int, last_folio: int) -> None:
         """Make folios of ``dte_type`` run out after ``last_folio`` (OF-07 afterwards)."""

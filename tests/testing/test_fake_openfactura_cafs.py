@@ -1,0 +1,137 @@
+"""The fake's CAFs: dated by the fake clock, renewed when they expire or run out of folios."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from fake_bodies import HAULMER_KEY, START, boleta, factura
+from lxml import etree
+
+from haulmer import sii
+from haulmer.testing import FakeClock, FakeHaulmer
+
+Issue = Callable[..., dict[str, Any]]
+EIGHT_MONTHS_LATER = dt.datetime(2027, 7, 27, 10, 0, 0)
+
+
+def _caf_of(answer: dict[str, Any]) -> dict[str, str]:
+    """FA and folio range of the CAF embedded in the TED of an emission's XML."""
+    root = etree.fromstring(base64.b64decode(answer["XML"]))
+    da = root.find(".//{*}TED/{*}DD/{*}CAF/{*}DA")
+    assert da is not None
+    return {
+        "FA": da.findtext("{*}FA") or "",
+        "D": da.findtext("{*}RNG/{*}D") or "",
+        "H": da.findtext("{*}RNG/{*}H") or "",
+    }
+
+
+def _xml(answer: dict[str, Any]) -> bytes:
+    return base64.b64decode(answer["XML"])
+
+
+def _dated(body: dict[str, Any], day: dt.date) -> dict[str, Any]:
+    body["dte"]["Encabezado"]["IdDoc"]["FchEmis"] = day.isoformat()
+    body["response"] = ["FOLIO", "XML"]
+    return body
+
+
+def _folios(wire: httpx.Client) -> dict[int, dict[str, Any]]:
+    rows = wire.get("/v2/dte/organization/document").json()["documentos"]
+    return {row["dte"]: row for row in rows}
+
+
+def test_a_fake_clock_months_ahead_gets_a_caf_dated_by_that_clock() -> None:
+    fake = FakeHaulmer(clock=FakeClock(EIGHT_MONTHS_LATER))
+    with httpx.Client(
+        transport=fake.transport, base_url="http://f", headers={"apikey": HAULMER_KEY}
+    ) as wire:
+        answer = wire.post("/v2/dte/document", json=_dated(factura(), EIGHT_MONTHS_LATER.date()))
+    assert answer.status_code == 200, answer.text
+    assert _caf_of(answer.json()) == {"FA": "2027-07-27", "D": "1", "H": "1000"}
+    assert sii.verify(_xml(answer.json())).ok
+
+
+def test_an_expired_caf_is_replaced_and_folios_continue(
+    fake: FakeHaulmer, wire: httpx.Client, issue: Issue
+) -> None:
+    first = issue(_dated(factura(), START.date()))
+    assert _caf_of(first)["FA"] == START.date().isoformat()
+    fake.clock.set(EIGHT_MONTHS_LATER)
+    later = issue(_dated(factura(), EIGHT_MONTHS_LATER.date()))
+    assert later["FOLIO"] == first["FOLIO"] + 1 == 2
+    assert _caf_of(later) == {"FA": "2027-07-27", "D": "2", "H": "1001"}
+    verification = sii.verify(_xml(later), check_caf=True, allow_test_cafs=True)
+    assert verification.ok, verification
+    assert _folios(wire)[33]["vencimiento"] == "2028-01-27"
+
+
+def test_a_caf_is_used_up_to_its_last_day(fake: FakeHaulmer, issue: Issue) -> None:
+    issue(_dated(factura(), START.date()))
+    last_day = dt.datetime(2027, 5, 27, 23, 0, 0)
+    fake.clock.set(last_day)
+    answer = issue(_dated(factura(), last_day.date()))
+    assert _caf_of(answer)["FA"] == START.date().isoformat()
+
+
+def test_boleta_cafs_do_not_expire(fake: FakeHaulmer, wire: httpx.Client, issue: Issue) -> None:
+    first = issue(_dated(boleta(), START.date()))
+    fake.clock.set(EIGHT_MONTHS_LATER)
+    later = issue(_dated(boleta(), EIGHT_MONTHS_LATER.date()))
+    assert _caf_of(later) == _caf_of(first)
+    assert later["FOLIO"] == 2
+    assert _folios(wire)[39]["vencimiento"] is None
+
+
+def test_a_used_up_caf_is_followed_by_one_starting_at_the_next_folio(
+    fake: FakeHaulmer, wire: httpx.Client, issue: Issue
+) -> None:
+    tenant = fake.openfactura_state.tenant_for_key(HAULMER_KEY)
+    assert tenant is not None
+    tenant.folios_per_type = 2
+    answers = [issue(_dated(factura(), START.date())) for _ in range(3)]
+    assert [a["FOLIO"] for a in answers] == [1, 2, 3]
+    assert [(_caf_of(a)["D"], _caf_of(a)["H"]) for a in answers] == [
+        ("1", "2"),
+        ("1", "2"),
+        ("3", "4"),
+    ]
+    assert all(sii.verify(_xml(a)).ok for a in answers)
+    assert _folios(wire)[33]["disponibles"] == 1
+
+
+def test_disponibles_goes_down_as_folios_are_used(wire: httpx.Client, issue: Issue) -> None:
+    before = _folios(wire)
+    issue(factura())
+    issue(factura())
+    issue(boleta())
+    after = _folios(wire)
+    assert before[33]["disponibles"] - after[33]["disponibles"] == 2
+    assert before[39]["disponibles"] - after[39]["disponibles"] == 1
+    assert after[34]["disponibles"] == before[34]["disponibles"]
+
+
+def test_a_refused_document_uses_no_folio(wire: httpx.Client, issue: Issue) -> None:
+    before = _folios(wire)[33]["disponibles"]
+    body = factura()
+    body["dte"]["Encabezado"]["Totales"]["IVA"] = 1
+    assert wire.post("/v2/dte/document", json=body).status_code == 400
+    assert _folios(wire)[33]["disponibles"] == before
+    assert issue(factura())["FOLIO"] == 1
+
+
+def test_a_folio_limit_still_ends_in_of07_with_nothing_available(
+    fake: FakeHaulmer, wire: httpx.Client, issue: Issue
+) -> None:
+    tenant = fake.openfactura_state.tenant_for_key(HAULMER_KEY)
+    assert tenant is not None
+    tenant.set_folio_limit(33, 2)
+    issue(factura())
+    issue(factura())
+    assert _folios(wire)[33] == {"dte": 33, "disponibles": 0, "vencimiento": None}
+    refused = wire.post("/v2/dte/document", json=factura())
+    assert refused.json()["error"]["code"] == "OF-07"
