@@ -5,9 +5,10 @@ Importing this package is cheap: the clients, lxml, signxml and cryptography loa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from haulmer import errors
+from haulmer._lazy import LazyNames
 from haulmer._version import __version__
 from haulmer.errors import (
     AlreadyIssuedError,
@@ -37,6 +38,10 @@ from haulmer.errors import (
 if TYPE_CHECKING:
     from haulmer._client import AsyncHaulmer, Haulmer
     from haulmer._types import Timeout
+    from haulmer.dte.catalogue import DTEType
+    from haulmer.openfactura.sandbox import SANDBOX_API_KEY
+    from haulmer.passwords import PasswordPolicy, check_password, validate_password
+    from haulmer.pfx import Certificate, load_pfx
     from haulmer.rut import Rut
 
 __all__ = [
@@ -93,16 +98,6 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'haulmer' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+_LAZY_NAMES = LazyNames(__name__, _LAZY, globals())
+__getattr__ = _LAZY_NAMES.getattr
+__dir__ = _LAZY_NAMES.dir

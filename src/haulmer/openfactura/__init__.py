@@ -8,7 +8,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from haulmer._lazy import LazyNames
 
 if TYPE_CHECKING:
     from haulmer._client import AsyncHaulmer, Haulmer
@@ -127,19 +129,11 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'haulmer.openfactura' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"haulmer.openfactura.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+_LAZY_NAMES = LazyNames(
+    __name__, {name: f"{__name__}.{module}" for name, module in _LAZY.items()}, globals()
+)
+__getattr__ = _LAZY_NAMES.getattr
+__dir__ = _LAZY_NAMES.dir
 
 
 class OpenFactura:

@@ -7,8 +7,9 @@ issued for real with a test CAF and certificate, a fake clock, an e-mail outbox,
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from haulmer._lazy import LazyNames
 
 if TYPE_CHECKING:
     from haulmer.testing._clock import FakeClock
@@ -63,14 +64,6 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'haulmer.testing' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+_LAZY_NAMES = LazyNames(__name__, _LAZY, globals())
+__getattr__ = _LAZY_NAMES.getattr
+__dir__ = _LAZY_NAMES.dir
