@@ -69,6 +69,8 @@ def test_filters_use_operators_and_ignore_unknown_keys(wire: httpx.Client, issue
     assert folios({"RUTRecep": {"eq": 76430498}}) == [(33, 2), (33, 1)]
     assert folios({"Whatever": {"eq": 1}, "TipoDTE": {"gt": 34}}) == [(39, 1)]
     assert folios({"TipoDTE": {"lt": 33}}) == []
+    # Folio is no documented filter: the server ignores it like any unknown key.
+    assert folios({"Folio": {"eq": 2}}) == [(39, 1), (33, 2), (33, 1)]
 
 
 def test_array_filter_answers_operador_no_encontrado_unwrapped(
@@ -102,6 +104,8 @@ def test_received_list_shows_documents_other_tenants_issued_to_us(
     fake.clock.advance(minutes=3)
     row = hosty.post("/v2/dte/document/received", json={"RUTEmisor": {"eq": 76795561}}).json()
     assert row["data"][0]["FchRecepSII"] == "2026-11-27 10:03:00"
+    ignored = hosty.post("/v2/dte/document/received", json={"Folio": {"eq": 7}})
+    assert ignored.json()["total"] == 1
 
 
 def test_a_supplier_outside_the_fake_can_send_us_documents(

@@ -107,8 +107,9 @@ def test_accuse_acd_registers_and_rcd_claims(
     blocks = {b["estado"]: b for b in hosty.get("/v2/dte/registry/purchase/2026/11").json()}
     assert blocks["Registrado"]["registros"][0]["cantDocumentos"] == 1
     assert blocks["Reclamado"]["registros"][0]["cantDocumentos"] == 1
-    rows = hosty.post("/v2/dte/document/received", json={"Folio": {"eq": 1}}).json()["data"]
-    assert rows[0]["Acuses"] == [
+    rows = hosty.post("/v2/dte/document/received", json={}).json()["data"]
+    by_folio = {row["Folio"]: row for row in rows}
+    assert by_folio[1]["Acuses"] == [
         {"codEvento": "ACD", "fechaEvento": "2026-11-27 10:00:00", "estado": "Aceptado"}
     ]
     again = hosty.post(

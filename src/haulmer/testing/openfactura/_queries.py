@@ -29,6 +29,16 @@ PURCHASE_STATES = {
     "exclude": "No_incluir",
     "reclaimed": "Reclamado",
 }
+ISSUED_FILTERS = {"TipoDTE": "int", "FchEmis": "str", "RUTRecep": "int"}
+"""The documented filters of the issued list (value kind); any other key is silently ignored."""
+RECEIVED_FILTERS = {
+    "RUTEmisor": "int",
+    "FchEmis": "str",
+    "TipoDTE": "int",
+    "FchRecepOF": "str",
+    "FchRecepSII": "str",
+}
+"""The documented filters of the received list; any other key is silently ignored."""
 SYNC_RCV_WINDOW = dt.timedelta(minutes=10)
 """How often one taxpayer may ask for an RCV sync of one registro (OF-429 inside the window)."""
 
@@ -135,8 +145,7 @@ class Queries:
 
     def list_issued(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
         rows = [self._issued_row(d) for d in reversed(self.state.issued_by(tenant))]
-        filters = {"TipoDTE": "int", "FchEmis": "str", "RUTRecep": "int", "Folio": "int"}
-        return list_page(request, rows, filters)
+        return list_page(request, rows, ISSUED_FILTERS)
 
     def _issued_row(self, doc: IssuedDocument) -> dict[str, Any]:
         number, _, dv = doc.receptor_rut.partition("-")
@@ -158,15 +167,7 @@ class Queries:
 
     def list_received(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
         rows = [self._received_row(d) for d in reversed(self.state.received_by(tenant))]
-        filters = {
-            "RUTEmisor": "int",
-            "FchEmis": "str",
-            "TipoDTE": "int",
-            "FchRecepOF": "str",
-            "FchRecepSII": "str",
-            "Folio": "int",
-        }
-        return list_page(request, rows, filters)
+        return list_page(request, rows, RECEIVED_FILTERS)
 
     def _received_row(self, doc: IssuedDocument) -> dict[str, Any]:
         number, _, dv = doc.issuer_rut.partition("-")
