@@ -644,6 +644,55 @@ async def test_a_5xx_then_of_06_on_the_retry_returns_the_document_after_the_serv
     assert slept == [2.0, 3.0]
 
 
+@pytest.mark.parametrize(
+    "first",
+    [
+        httpx.ConnectError("connection refused"),
+        httpx.Response(429, json={"statusCode": 429, "message": "Try again in 1 seconds."}),
+        httpx.Response(400, json={"error": {"message": "BD no disponible", "code": "OF-21"}}),
+    ],
+    ids=["refused", "429", "OF-21"],
+)
+async def test_of_06_after_a_failure_the_server_never_acted_on_is_no_lost_answer(
+    of: Any, mock: respx.MockRouter, first: Any
+) -> None:
+    answers = iter([first, _of_06()])
+
+    def server(request: httpx.Request) -> httpx.Response:
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    emit = mock.post("/v2/dte/document").mock(side_effect=server)
+    with pytest.raises(AlreadyIssuedError) as caught:
+        await resolve(of.documents.emit(samples.boleta()))
+    assert caught.value.token == TOKEN
+    assert emit.call_count == 2
+
+
+async def test_of_06_after_a_refused_then_a_broken_attempt_returns_the_document(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    answers = iter(
+        [httpx.ConnectError("refused"), httpx.ReadError("reset after sending"), _of_06()]
+    )
+
+    def server(request: httpx.Request) -> httpx.Response:
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    emit = mock.post("/v2/dte/document").mock(side_effect=server)
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(400, json={"error": {"message": "x", "code": "OF-22"}})
+    )
+    emitted = await resolve(of.documents.emit(samples.boleta()))
+    assert (emitted.token, emitted.already_issued) == (TOKEN, True)
+    assert emit.call_count == 3
+
+
 @pytest.mark.parametrize("max_retries", [0, 1, 3])
 async def test_an_emission_makes_max_retries_plus_one_attempts(
     of: Any, mock: respx.MockRouter, max_retries: int

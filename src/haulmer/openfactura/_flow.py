@@ -29,6 +29,8 @@ __all__ = [
     "call_options",
     "effective_retries",
     "get",
+    "may_have_acted",
+    "retry_wait",
     "run_async",
     "run_sync",
     "send",
@@ -56,38 +58,52 @@ def send(request: APIRequest[R]) -> Plan[R]:
 
 
 class CallFailed(Exception):
-    """What ``send_noting_retry`` raises: the call's final error, and whether a retry met it.
+    """What ``send_noting_retry`` raises: the call's final error, and what came before it.
 
-    Plans that use ``send_noting_retry`` catch it and raise ``error`` (or what it means) instead.
+    ``after_lost_answer`` is True when an earlier attempt may have been carried out by the server
+    without its answer reaching us (a timeout or broken connection after sending, a 5xx). Plans
+    that use ``send_noting_retry`` catch this and raise ``error`` (or what it means) instead.
     """
 
-    def __init__(self, error: APIError, *, retried: bool) -> None:
+    def __init__(self, error: APIError, *, after_lost_answer: bool) -> None:
         super().__init__(str(error))
         self.error = error
-        self.retried = retried
+        self.after_lost_answer = after_lost_answer
 
 
-def _first_retry_wait(error: APIError, *, jitter: float) -> float | None:
-    """Seconds before retrying a failed first attempt of a keyed call, or None: not retried.
+def _failure(error: APIConnectionError) -> Failure:
+    if not error.request_sent:
+        return Failure.CONNECT
+    return Failure.TIMEOUT if isinstance(error, APITimeoutError) else Failure.NETWORK
 
-    The same rules the transport applies (``haulmer._retry``), for a request that carries an
-    Idempotency-Key and is therefore safe to send again.
+
+def retry_wait(error: APIError, attempt: int, *, jitter: float) -> float | None:
+    """Seconds before retry ``attempt`` of a call carrying an Idempotency-Key, or None: give up.
+
+    The transport's own rules (``haulmer._retry``) for a request that is safe to send again.
     """
     server: float | None = None
     if isinstance(error, APIStatusError):
         again = should_retry(status_code=error.status_code, code=error.code, retry_safe=True)
         server = error.retry_after
     elif isinstance(error, APIConnectionError):
-        if not error.request_sent:
-            failure = Failure.CONNECT
-        elif isinstance(error, APITimeoutError):
-            failure = Failure.TIMEOUT
-        else:
-            failure = Failure.NETWORK
-        again = should_retry(failure=failure, retry_safe=True)
+        again = should_retry(failure=_failure(error), retry_safe=True)
     else:
         return None
-    return wait_before_retry(1, server=server, jitter=jitter) if again else None
+    return wait_before_retry(attempt, server=server, jitter=jitter) if again else None
+
+
+def may_have_acted(error: APIError) -> bool:
+    """Whether the server may have done the work of a request that failed with ``error``.
+
+    Not when nothing was sent, nor for 408, 429 and OF-21 (the server says it did nothing);
+    yes for a timeout or a broken connection after sending, and for a 5xx.
+    """
+    if isinstance(error, APIStatusError):
+        return error.status_code >= 500 and error.code != "OF-21"
+    if isinstance(error, APIConnectionError):
+        return error.request_sent
+    return False
 
 
 def effective_retries(max_retries: int | None, client_default: int) -> int:
@@ -96,32 +112,37 @@ def effective_retries(max_retries: int | None, client_default: int) -> int:
 
 
 def send_noting_retry(request: APIRequest[R], max_retries: int) -> Plan[R]:
-    """Send a keyed ``request`` with up to ``max_retries`` retries, knowing which attempt failed.
+    """Send a keyed ``request`` with up to ``max_retries`` retries, knowing what each one met.
 
-    The first attempt goes alone (the transport retries nothing), its retry is decided and waited
-    for here, and the transport makes any further retries. A failure is raised as ``CallFailed``,
-    telling whether it came from a retry: an OF-06 then means this very call issued the
-    document, on an attempt whose answer was lost.
+    The retries are made here, one attempt per request (the transport's rules and waits), so a
+    failure is raised as ``CallFailed`` saying whether an earlier attempt may have been carried
+    out: an OF-06 then means this very call issued the document and its answer was lost.
     """
-    try:
-        return (yield from send(request.replace(max_retries=0)))
-    except APIError as first:
-        wait = _first_retry_wait(first, jitter=random.random()) if max_retries > 0 else None
-        if wait is None:
-            raise CallFailed(first, retried=False) from first
-        logger.info(
-            "Retrying %s %s in %.2f s (retry 1 of %d) after %s",
-            request.method,
-            request.path,
-            wait,
-            max_retries,
-            type(first).__name__,
-        )
-    yield Pause(wait)
-    try:
-        return (yield from send(request.replace(max_retries=max_retries - 1)))
-    except APIError as later:
-        raise CallFailed(later, retried=True) from later
+    maybe_acted = False
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return (yield from send(request.replace(max_retries=0)))
+        except APIError as error:
+            wait = (
+                retry_wait(error, attempt, jitter=random.random())
+                if attempt <= max_retries
+                else None
+            )
+            if wait is None:
+                raise CallFailed(error, after_lost_answer=maybe_acted) from error
+            maybe_acted = maybe_acted or may_have_acted(error)
+            logger.info(
+                "Retrying %s %s in %.2f s (retry %d of %d) after %s",
+                request.method,
+                request.path,
+                wait,
+                attempt,
+                max_retries,
+                type(error).__name__,
+            )
+        yield Pause(wait)
 
 
 def get(

@@ -369,11 +369,13 @@ def _replayed_on_first_attempt(error: APIStatusError, token: str) -> AlreadyIssu
 def _emission_plan(
     emission: Emission, options: Mapping[str, Any], retries: int
 ) -> Plan[EmittedDocument]:
-    """Send the emission; an OF-06 is this same emission only on a retry or with the caller's key.
+    """Send the emission; an OF-06 means this same emission only after a lost answer or when the
+    caller chose the key.
 
-    After a lost answer the SDK's own retry meets OF-06: the document is the one this call
-    issued, so it is fetched and returned. A key the caller chose says "the same emission" too.
-    A derived key meeting OF-06 at once may be a second identical sale: AlreadyIssuedError.
+    When an earlier attempt of this call may have issued the document (timeout, broken
+    connection, 5xx), the OF-06 its retry meets names that document: it is fetched and returned.
+    A key the caller chose says "the same emission" too. Otherwise a derived key meeting OF-06
+    may be a second identical sale: AlreadyIssuedError.
     """
     try:
         return (yield from send_noting_retry(_emit_request(emission, options), retries))
@@ -383,7 +385,7 @@ def _emission_plan(
     token = _replay_token(error) if isinstance(error, BadRequestError) else None
     if not isinstance(error, BadRequestError) or token is None or not _is_replay(error):
         raise error
-    if emission.key_is_derived and not failure.retried:
+    if emission.key_is_derived and not failure.after_lost_answer:
         raise _replayed_on_first_attempt(error, token) from error
     return (yield from _already_issued_plan(token, emission.response, options))
 
