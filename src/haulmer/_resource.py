@@ -23,12 +23,20 @@ __all__ = [
     "APIRequest",
     "AsyncAPIResource",
     "SyncAPIResource",
+    "call_options",
     "new_idempotency_key",
 ]
 
 T = TypeVar("T")
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def call_options(
+    extra_headers: Headers | None, timeout: TimeoutArg, max_retries: int | None
+) -> dict[str, Any]:
+    """The per-call options every resource method takes, as ``APIRequest`` keyword arguments."""
+    return {"extra_headers": extra_headers, "timeout": timeout, "max_retries": max_retries}
 
 
 def new_idempotency_key() -> str:

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from pydantic import Field
 
 from haulmer._models import HaulmerModel
-from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.errors import PasswordMismatchError, ValidationError
 from haulmer.passwords import validate_password
@@ -49,13 +49,6 @@ class _HasToken(Protocol):
 
 LinkLike = str | _HasToken
 """An e-mail link: its token, its URL (``...?token=...``) or a ``Link`` from the fake's outbox."""
-
-
-def _call_options(
-    extra_headers: Headers | None, timeout: TimeoutArg, max_retries: int | None
-) -> dict[str, Any]:
-    """The per-call options every resource method takes, as ``APIRequest`` keyword arguments."""
-    return {"extra_headers": extra_headers, "timeout": timeout, "max_retries": max_retries}
 
 
 def token_from_link(link: LinkLike) -> str:
@@ -176,7 +169,7 @@ class Accounts(SyncAPIResource):
         """Set the password from the e-mail's link (policy and confirmation checked first)."""
         return self._request(
             _create_password_request(
-                link, password, confirmation, **_call_options(extra_headers, timeout, max_retries)
+                link, password, confirmation, **call_options(extra_headers, timeout, max_retries)
             )
         )
 
@@ -190,7 +183,7 @@ class Accounts(SyncAPIResource):
     ) -> ForgotPasswordResult:
         """Re-send "[Haulmer Accounts] Crea tu nueva contraseña" to the purchase's address."""
         return self._request(
-            _forgot_password_request(email, **_call_options(extra_headers, timeout, max_retries))
+            _forgot_password_request(email, **call_options(extra_headers, timeout, max_retries))
         )
 
     def login(
@@ -206,7 +199,7 @@ class Accounts(SyncAPIResource):
         """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
         return self._request(
             _login_request(
-                email, password, platform, **_call_options(extra_headers, timeout, max_retries)
+                email, password, platform, **call_options(extra_headers, timeout, max_retries)
             )
         )
 
@@ -218,7 +211,7 @@ class Accounts(SyncAPIResource):
         max_retries: int | None = None,
     ) -> Account:
         """The account of the client's access token."""
-        return self._request(_me_request(**_call_options(extra_headers, timeout, max_retries)))
+        return self._request(_me_request(**call_options(extra_headers, timeout, max_retries)))
 
 
 class AsyncAccounts(AsyncAPIResource):
@@ -237,7 +230,7 @@ class AsyncAccounts(AsyncAPIResource):
         """Set the password from the e-mail's link (policy and confirmation checked first)."""
         return await self._request(
             _create_password_request(
-                link, password, confirmation, **_call_options(extra_headers, timeout, max_retries)
+                link, password, confirmation, **call_options(extra_headers, timeout, max_retries)
             )
         )
 
@@ -251,7 +244,7 @@ class AsyncAccounts(AsyncAPIResource):
     ) -> ForgotPasswordResult:
         """Re-send "[Haulmer Accounts] Crea tu nueva contraseña" to the purchase's address."""
         return await self._request(
-            _forgot_password_request(email, **_call_options(extra_headers, timeout, max_retries))
+            _forgot_password_request(email, **call_options(extra_headers, timeout, max_retries))
         )
 
     async def login(
@@ -267,7 +260,7 @@ class AsyncAccounts(AsyncAPIResource):
         """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
         return await self._request(
             _login_request(
-                email, password, platform, **_call_options(extra_headers, timeout, max_retries)
+                email, password, platform, **call_options(extra_headers, timeout, max_retries)
             )
         )
 
@@ -279,6 +272,4 @@ class AsyncAccounts(AsyncAPIResource):
         max_retries: int | None = None,
     ) -> Account:
         """The account of the client's access token."""
-        return await self._request(
-            _me_request(**_call_options(extra_headers, timeout, max_retries))
-        )
+        return await self._request(_me_request(**call_options(extra_headers, timeout, max_retries)))

@@ -7,24 +7,25 @@ platform e-mails the buyer the links for the next steps. The contract is docs/pl
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from enum import Enum
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-import pydantic
 from pydantic import Field, field_validator
 
 from haulmer._models import HaulmerModel
+from haulmer._platform import Poll, as_model, id_path
 from haulmer._resource import (
     APIRequest,
     AsyncAPIResource,
     SyncAPIResource,
+    call_options,
     new_idempotency_key,
 )
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
-from haulmer.accounts import LinkLike, _call_options, token_from_link
-from haulmer.errors import InvalidRutError, ValidationError, WaitTimeoutError
+from haulmer.accounts import LinkLike, token_from_link
+from haulmer.errors import ValidationError, WaitTimeoutError
 from haulmer.rut import Rut
 
 __all__ = [
@@ -47,8 +48,6 @@ __all__ = [
     "TaxDocumentReceiver",
     "TaxDocumentType",
 ]
-
-M = TypeVar("M", bound=pydantic.BaseModel)
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[0-9 ()-]{8,20}")
@@ -96,23 +95,6 @@ class TaxDocumentType(str, Enum):
 
     BOLETA = "boleta"
     FACTURA = "factura"
-
-
-def _as_model(model: type[M], value: Any, what: str) -> M:
-    """Validate caller input into ``model``: InvalidRutError for a bad RUT, else ValidationError."""
-    if isinstance(value, model):
-        return value
-    try:
-        return model.model_validate(value)
-    except pydantic.ValidationError as error:
-        problems = []
-        for item in error.errors():
-            cause = (item.get("ctx") or {}).get("error")
-            if isinstance(cause, InvalidRutError):
-                raise cause from None
-            where = ".".join(str(part) for part in item["loc"]) or what
-            problems.append(f"{where}: {item['msg']}")
-        raise ValidationError(f"{what} is not valid: " + "; ".join(problems)) from None
 
 
 class Buyer(HaulmerModel):
@@ -262,15 +244,15 @@ def _create_order_request(
     idempotency_key: str | None,
     **options: Any,
 ) -> APIRequest[Order]:
-    checked_buyer = _as_model(Buyer, buyer, "the buyer")
+    checked_buyer = as_model(Buyer, buyer, "the buyer")
     if isinstance(products, Mapping):
         product_lines = [
-            _as_model(ProductLine, {"code": code, "quantity": quantity}, f"product {code!r}")
+            as_model(ProductLine, {"code": code, "quantity": quantity}, f"product {code!r}")
             for code, quantity in products.items()
         ]
     else:
-        product_lines = [_as_model(ProductLine, line, "a product line") for line in products]
-    plan_lines = [_as_model(PlanLine, line, "a plan line") for line in plans]
+        product_lines = [as_model(ProductLine, line, "a product line") for line in products]
+    plan_lines = [as_model(PlanLine, line, "a plan line") for line in plans]
     if not product_lines and not plan_lines:
         raise ValidationError("an order needs at least one product or plan")
     body = {
@@ -291,9 +273,13 @@ def _create_order_request(
 
 
 def _order_path(order_id: str, suffix: str = "") -> str:
-    if not isinstance(order_id, str) or not order_id or "/" in order_id:
-        raise ValidationError(f"order_id must be an order's id such as 'ord_...', got {order_id!r}")
-    return f"/v1/orders/{order_id}{suffix}"
+    return id_path(
+        "/v1/orders",
+        order_id,
+        name="order_id",
+        kind="an order's id such as 'ord_...'",
+        suffix=suffix,
+    )
 
 
 def _retrieve_order_request(order_id: str, **options: Any) -> APIRequest[Order]:
@@ -345,7 +331,7 @@ def _tax_document_request(
         raise ValidationError(f"choose 'boleta' or 'factura', not {document!r}") from None
     body: dict[str, Any] = {"token": token, "type": kind.value}
     if receiver is not None:
-        checked = _as_model(TaxDocumentReceiver, receiver, "the receiver")
+        checked = as_model(TaxDocumentReceiver, receiver, "the receiver")
         body["receiver"] = checked.to_wire()
     if kind is TaxDocumentType.FACTURA:
         missing = [
@@ -366,19 +352,22 @@ def _tax_document_request(
 _SETTLED = (OrderStatus.PAID, OrderStatus.PAYMENT_REJECTED)
 
 
-def _check_wait(timeout: float, poll_interval: float) -> None:
-    if timeout < 0:
-        raise ValidationError(f"timeout must be zero or more seconds, got {timeout}")
-    if poll_interval <= 0:
-        raise ValidationError(f"poll_interval must be more than zero seconds, got {poll_interval}")
-
-
 def _still_waiting(order: Order, waited: float) -> WaitTimeoutError:
     return WaitTimeoutError(
         f"order {order.number} is still '{order.status.value}' after {waited:.0f} s; the bank "
         "has not validated the payment yet. Call wait_for_payment() again later.",
         last=order,
         waited=waited,
+    )
+
+
+def _payment_poll(clock: Callable[[], float], timeout: float, poll_interval: float) -> Poll[Order]:
+    return Poll(
+        timeout=timeout,
+        poll_interval=poll_interval,
+        clock=clock,
+        done=lambda order: order.status in _SETTLED,
+        timed_out=_still_waiting,
     )
 
 
@@ -396,7 +385,7 @@ class Checkout(SyncAPIResource):
         max_retries: int | None = None,
     ) -> Catalog:
         """The products, plans (1, 6 or 12 months) and payment methods on sale."""
-        return self._request(_catalog_request(**_call_options(extra_headers, timeout, max_retries)))
+        return self._request(_catalog_request(**call_options(extra_headers, timeout, max_retries)))
 
     def create_order(
         self,
@@ -420,7 +409,7 @@ class Checkout(SyncAPIResource):
                 products,
                 plans,
                 idempotency_key,
-                **_call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries),
             )
         )
 
@@ -434,7 +423,7 @@ class Checkout(SyncAPIResource):
     ) -> Order:
         """An order with its status and status history."""
         return self._request(
-            _retrieve_order_request(order_id, **_call_options(extra_headers, timeout, max_retries))
+            _retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     def choose_payment_method(
@@ -449,7 +438,7 @@ class Checkout(SyncAPIResource):
         """Step one of paying: the payment method."""
         return self._request(
             _payment_method_request(
-                order_id, method, **_call_options(extra_headers, timeout, max_retries)
+                order_id, method, **call_options(extra_headers, timeout, max_retries)
             )
         )
 
@@ -466,7 +455,7 @@ class Checkout(SyncAPIResource):
         """Step two: the medium; then the bank validates (``method=`` checks the pair locally)."""
         return self._request(
             _payment_medium_request(
-                order_id, medium, method, **_call_options(extra_headers, timeout, max_retries)
+                order_id, medium, method, **call_options(extra_headers, timeout, max_retries)
             )
         )
 
@@ -474,16 +463,10 @@ class Checkout(SyncAPIResource):
         self, order_id: str, *, timeout: float = 3600.0, poll_interval: float = 10.0
     ) -> Order:
         """Poll until the bank settles the payment (``paid`` or ``payment_rejected``)."""
-        _check_wait(timeout, poll_interval)
-        start = self._clock()
-        while True:
-            order = self.retrieve_order(order_id)
-            waited = self._clock() - start
-            if order.status in _SETTLED:
-                return order
-            if waited >= timeout:
-                raise _still_waiting(order, waited)
-            self._sleep(min(poll_interval, timeout - waited))
+        poll = _payment_poll(self._clock, timeout, poll_interval)
+        while (delay := poll.next_sleep(self.retrieve_order(order_id))) is not None:
+            self._sleep(delay)
+        return poll.last
 
     def choose_tax_document(
         self,
@@ -498,7 +481,7 @@ class Checkout(SyncAPIResource):
         """Boleta or factura for the purchase, from the "¿Boleta o factura?" e-mail's link."""
         return self._request(
             _tax_document_request(
-                link, document, receiver, **_call_options(extra_headers, timeout, max_retries)
+                link, document, receiver, **call_options(extra_headers, timeout, max_retries)
             )
         )
 
@@ -515,7 +498,7 @@ class AsyncCheckout(AsyncAPIResource):
     ) -> Catalog:
         """The products, plans (1, 6 or 12 months) and payment methods on sale."""
         return await self._request(
-            _catalog_request(**_call_options(extra_headers, timeout, max_retries))
+            _catalog_request(**call_options(extra_headers, timeout, max_retries))
         )
 
     async def create_order(
@@ -540,7 +523,7 @@ class AsyncCheckout(AsyncAPIResource):
                 products,
                 plans,
                 idempotency_key,
-                **_call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries),
             )
         )
 
@@ -554,7 +537,7 @@ class AsyncCheckout(AsyncAPIResource):
     ) -> Order:
         """An order with its status and status history."""
         return await self._request(
-            _retrieve_order_request(order_id, **_call_options(extra_headers, timeout, max_retries))
+            _retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     async def choose_payment_method(
@@ -569,7 +552,7 @@ class AsyncCheckout(AsyncAPIResource):
         """Step one of paying: the payment method."""
         return await self._request(
             _payment_method_request(
-                order_id, method, **_call_options(extra_headers, timeout, max_retries)
+                order_id, method, **call_options(extra_headers, timeout, max_retries)
             )
         )
 
@@ -586,7 +569,7 @@ class AsyncCheckout(AsyncAPIResource):
         """Step two: the medium; then the bank validates (``method=`` checks the pair locally)."""
         return await self._request(
             _payment_medium_request(
-                order_id, medium, method, **_call_options(extra_headers, timeout, max_retries)
+                order_id, medium, method, **call_options(extra_headers, timeout, max_retries)
             )
         )
 
@@ -594,16 +577,10 @@ class AsyncCheckout(AsyncAPIResource):
         self, order_id: str, *, timeout: float = 3600.0, poll_interval: float = 10.0
     ) -> Order:
         """Poll until the bank settles the payment (``paid`` or ``payment_rejected``)."""
-        _check_wait(timeout, poll_interval)
-        start = self._clock()
-        while True:
-            order = await self.retrieve_order(order_id)
-            waited = self._clock() - start
-            if order.status in _SETTLED:
-                return order
-            if waited >= timeout:
-                raise _still_waiting(order, waited)
-            await self._sleep(min(poll_interval, timeout - waited))
+        poll = _payment_poll(self._clock, timeout, poll_interval)
+        while (delay := poll.next_sleep(await self.retrieve_order(order_id))) is not None:
+            await self._sleep(delay)
+        return poll.last
 
     async def choose_tax_document(
         self,
@@ -618,6 +595,6 @@ class AsyncCheckout(AsyncAPIResource):
         """Boleta or factura for the purchase, from the "¿Boleta o factura?" e-mail's link."""
         return await self._request(
             _tax_document_request(
-                link, document, receiver, **_call_options(extra_headers, timeout, max_retries)
+                link, document, receiver, **call_options(extra_headers, timeout, max_retries)
             )
         )

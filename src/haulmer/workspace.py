@@ -13,9 +13,10 @@ from typing import Any
 from pydantic import Field
 
 from haulmer._models import HaulmerModel
-from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer._platform import id_path
+from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
-from haulmer.accounts import LinkLike, _call_options, token_from_link
+from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
@@ -81,11 +82,13 @@ class _WorkspaceList(HaulmerModel):
 
 
 def _path(workspace_id: str, suffix: str = "") -> str:
-    if not isinstance(workspace_id, str) or not workspace_id or "/" in workspace_id:
-        raise ValidationError(
-            f"workspace_id must be a workspace's id ('wsp_...'), got {workspace_id!r}"
-        )
-    return f"/v1/workspaces/{workspace_id}{suffix}"
+    return id_path(
+        "/v1/workspaces",
+        workspace_id,
+        name="workspace_id",
+        kind="a workspace's id ('wsp_...')",
+        suffix=suffix,
+    )
 
 
 def _required_text(value: Any, what: str) -> str:
@@ -181,7 +184,7 @@ class Workspace(SyncAPIResource):
     ) -> WorkspaceDetails:
         """Create the workspace from the "[Workspace] ¡Bienvenido a Haulmer!" e-mail's link."""
         return self._request(
-            _activate_request(link, **_call_options(extra_headers, timeout, max_retries))
+            _activate_request(link, **call_options(extra_headers, timeout, max_retries))
         )
 
     def list(
@@ -193,7 +196,7 @@ class Workspace(SyncAPIResource):
     ) -> list[WorkspaceDetails]:
         """The workspaces the logged-in account belongs to."""
         return self._request(
-            _list_request(**_call_options(extra_headers, timeout, max_retries))
+            _list_request(**call_options(extra_headers, timeout, max_retries))
         ).data
 
     def retrieve(
@@ -206,7 +209,7 @@ class Workspace(SyncAPIResource):
     ) -> WorkspaceDetails:
         """One workspace."""
         return self._request(
-            _retrieve_request(workspace_id, **_call_options(extra_headers, timeout, max_retries))
+            _retrieve_request(workspace_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     def set_administrator(
@@ -222,7 +225,7 @@ class Workspace(SyncAPIResource):
         """Step 1: the administrator (may be another e-mail: instructions go there from now on)."""
         return self._request(
             _administrator_request(
-                workspace_id, email, name, **_call_options(extra_headers, timeout, max_retries)
+                workspace_id, email, name, **call_options(extra_headers, timeout, max_retries)
             )
         )
 
@@ -237,9 +240,7 @@ class Workspace(SyncAPIResource):
     ) -> WorkspaceDetails:
         """Step 2, and any later renaming: the workspace's name."""
         return self._request(
-            _rename_request(
-                workspace_id, name, **_call_options(extra_headers, timeout, max_retries)
-            )
+            _rename_request(workspace_id, name, **call_options(extra_headers, timeout, max_retries))
         )
 
     def add_organization(
@@ -258,7 +259,7 @@ class Workspace(SyncAPIResource):
                 workspace_id,
                 razon_social,
                 rut,
-                **_call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries),
             )
         )
 
@@ -276,7 +277,7 @@ class AsyncWorkspace(AsyncAPIResource):
     ) -> WorkspaceDetails:
         """Create the workspace from the "[Workspace] ¡Bienvenido a Haulmer!" e-mail's link."""
         return await self._request(
-            _activate_request(link, **_call_options(extra_headers, timeout, max_retries))
+            _activate_request(link, **call_options(extra_headers, timeout, max_retries))
         )
 
     async def list(
@@ -288,7 +289,7 @@ class AsyncWorkspace(AsyncAPIResource):
     ) -> list[WorkspaceDetails]:
         """The workspaces the logged-in account belongs to."""
         return (
-            await self._request(_list_request(**_call_options(extra_headers, timeout, max_retries)))
+            await self._request(_list_request(**call_options(extra_headers, timeout, max_retries)))
         ).data
 
     async def retrieve(
@@ -301,7 +302,7 @@ class AsyncWorkspace(AsyncAPIResource):
     ) -> WorkspaceDetails:
         """One workspace."""
         return await self._request(
-            _retrieve_request(workspace_id, **_call_options(extra_headers, timeout, max_retries))
+            _retrieve_request(workspace_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     async def set_administrator(
@@ -317,7 +318,7 @@ class AsyncWorkspace(AsyncAPIResource):
         """Step 1: the administrator (may be another e-mail: instructions go there from now on)."""
         return await self._request(
             _administrator_request(
-                workspace_id, email, name, **_call_options(extra_headers, timeout, max_retries)
+                workspace_id, email, name, **call_options(extra_headers, timeout, max_retries)
             )
         )
 
@@ -332,9 +333,7 @@ class AsyncWorkspace(AsyncAPIResource):
     ) -> WorkspaceDetails:
         """Step 2, and any later renaming: the workspace's name."""
         return await self._request(
-            _rename_request(
-                workspace_id, name, **_call_options(extra_headers, timeout, max_retries)
-            )
+            _rename_request(workspace_id, name, **call_options(extra_headers, timeout, max_retries))
         )
 
     async def add_organization(
@@ -353,6 +352,6 @@ class AsyncWorkspace(AsyncAPIResource):
                 workspace_id,
                 razon_social,
                 rut,
-                **_call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries),
             )
         )

@@ -6,6 +6,7 @@ public holidays (from the ``holidays`` package) do not count. The calendar funct
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from enum import Enum
 from functools import cache
@@ -14,10 +15,11 @@ from typing import Any
 from pydantic import Field
 
 from haulmer._models import HaulmerModel
-from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer._platform import Poll
+from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
-from haulmer.accounts import _call_options
-from haulmer.errors import ValidationError, WaitTimeoutError
+from haulmer.errors import WaitTimeoutError
+from haulmer.openfactura.setup import setup_path
 from haulmer.rut import Rut
 
 __all__ = [
@@ -162,28 +164,15 @@ class ApiKey(HaulmerModel):
     created_at: datetime
 
 
-def _path(setup_id: str, suffix: str) -> str:
-    if not isinstance(setup_id, str) or not setup_id or "/" in setup_id:
-        raise ValidationError(f"setup_id must be a setup's id ('ofs_...'), got {setup_id!r}")
-    return f"/v1/openfactura/setups/{setup_id}{suffix}"
-
-
 def _retrieve_request(setup_id: str, **options: Any) -> APIRequest[CertificationStatus]:
-    path = _path(setup_id, "/certification")
+    path = setup_path(setup_id, "/certification")
     return APIRequest("GET", path, "platform", CertificationStatus, auth="bearer", **options)
 
 
 def _api_key_request(setup_id: str, **options: Any) -> APIRequest[ApiKey]:
     return APIRequest(
-        "POST", _path(setup_id, "/api-keys"), "platform", ApiKey, auth="bearer", **options
+        "POST", setup_path(setup_id, "/api-keys"), "platform", ApiKey, auth="bearer", **options
     )
-
-
-def _check_wait(timeout: float, poll_interval: float) -> None:
-    if timeout < 0:
-        raise ValidationError(f"timeout must be zero or more seconds, got {timeout}")
-    if poll_interval <= 0:
-        raise ValidationError(f"poll_interval must be more than zero seconds, got {poll_interval}")
 
 
 def _timed_out(status: CertificationStatus, waited: float) -> WaitTimeoutError:
@@ -193,6 +182,18 @@ def _timed_out(status: CertificationStatus, waited: float) -> WaitTimeoutError:
         "Call wait() again with a longer timeout.",
         last=status,
         waited=waited,
+    )
+
+
+def _certified_poll(
+    clock: Callable[[], float], timeout: float, poll_interval: float
+) -> Poll[CertificationStatus]:
+    return Poll(
+        timeout=timeout,
+        poll_interval=poll_interval,
+        clock=clock,
+        done=lambda status: status.is_certified,
+        timed_out=_timed_out,
     )
 
 
@@ -209,7 +210,7 @@ class Certification(SyncAPIResource):
     ) -> CertificationStatus:
         """The certification's stage, history and estimated completion date."""
         return self._request(
-            _retrieve_request(setup_id, **_call_options(extra_headers, timeout, max_retries))
+            _retrieve_request(setup_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     def wait(
@@ -220,17 +221,10 @@ class Certification(SyncAPIResource):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
     ) -> CertificationStatus:
         """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock."""
-        _check_wait(timeout, poll_interval)
-        deadline = self._clock() + timeout
-        start = self._clock()
-        while True:
-            status = self.retrieve(setup_id)
-            remaining = deadline - self._clock()
-            if status.is_certified:
-                return status
-            if remaining <= 0:
-                raise _timed_out(status, self._clock() - start)
-            self._sleep(min(poll_interval, remaining))
+        poll = _certified_poll(self._clock, timeout, poll_interval)
+        while (delay := poll.next_sleep(self.retrieve(setup_id))) is not None:
+            self._sleep(delay)
+        return poll.last
 
     def create_api_key(
         self,
@@ -242,7 +236,7 @@ class Certification(SyncAPIResource):
     ) -> ApiKey:
         """The OpenFactura API key of the certified organization (shown only this once)."""
         return self._request(
-            _api_key_request(setup_id, **_call_options(extra_headers, timeout, max_retries))
+            _api_key_request(setup_id, **call_options(extra_headers, timeout, max_retries))
         )
 
 
@@ -259,7 +253,7 @@ class AsyncCertification(AsyncAPIResource):
     ) -> CertificationStatus:
         """The certification's stage, history and estimated completion date."""
         return await self._request(
-            _retrieve_request(setup_id, **_call_options(extra_headers, timeout, max_retries))
+            _retrieve_request(setup_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     async def wait(
@@ -270,17 +264,10 @@ class AsyncCertification(AsyncAPIResource):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
     ) -> CertificationStatus:
         """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock."""
-        _check_wait(timeout, poll_interval)
-        deadline = self._clock() + timeout
-        start = self._clock()
-        while True:
-            status = await self.retrieve(setup_id)
-            remaining = deadline - self._clock()
-            if status.is_certified:
-                return status
-            if remaining <= 0:
-                raise _timed_out(status, self._clock() - start)
-            await self._sleep(min(poll_interval, remaining))
+        poll = _certified_poll(self._clock, timeout, poll_interval)
+        while (delay := poll.next_sleep(await self.retrieve(setup_id))) is not None:
+            await self._sleep(delay)
+        return poll.last
 
     async def create_api_key(
         self,
@@ -292,5 +279,5 @@ class AsyncCertification(AsyncAPIResource):
     ) -> ApiKey:
         """The OpenFactura API key of the certified organization (shown only this once)."""
         return await self._request(
-            _api_key_request(setup_id, **_call_options(extra_headers, timeout, max_retries))
+            _api_key_request(setup_id, **call_options(extra_headers, timeout, max_retries))
         )

@@ -19,9 +19,10 @@ from typing import Any
 from pydantic import Field
 
 from haulmer._models import HaulmerModel
-from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer._platform import as_model, id_path
+from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
-from haulmer.accounts import LinkLike, _call_options, token_from_link
+from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import CertificateError, MandatoryDTETypeError, ValidationError
 from haulmer.rut import Rut
 
@@ -90,10 +91,15 @@ class OpenFacturaSetup(HaulmerModel):
     created_at: datetime
 
 
-def _path(setup_id: str, suffix: str = "") -> str:
-    if not isinstance(setup_id, str) or not setup_id or "/" in setup_id:
-        raise ValidationError(f"setup_id must be a setup's id ('ofs_...'), got {setup_id!r}")
-    return f"/v1/openfactura/setups/{setup_id}{suffix}"
+def setup_path(setup_id: str, suffix: str = "") -> str:
+    """The path of a setup (and of what hangs off it, such as its certification)."""
+    return id_path(
+        "/v1/openfactura/setups",
+        setup_id,
+        name="setup_id",
+        kind="a setup's id ('ofs_...')",
+        suffix=suffix,
+    )
 
 
 def _start_request(
@@ -120,7 +126,7 @@ def _start_request(
 
 def _retrieve_request(setup_id: str, **options: Any) -> APIRequest[OpenFacturaSetup]:
     return APIRequest(
-        "GET", _path(setup_id), "platform", OpenFacturaSetup, auth="bearer", **options
+        "GET", setup_path(setup_id), "platform", OpenFacturaSetup, auth="bearer", **options
     )
 
 
@@ -131,23 +137,21 @@ def _organization_request(
     company: Company | Mapping[str, Any],
     **options: Any,
 ) -> APIRequest[OpenFacturaSetup]:
-    from haulmer.checkout import _as_model
-
     if (organization_id is None) == (new_organization is None):
         raise ValidationError(
             "choose the workspace's organization (organization_id=) or create a new one "
             "(new_organization=): exactly one of the two"
         )
-    body: dict[str, Any] = {"company": _as_model(Company, company, "the company").to_wire()}
+    body: dict[str, Any] = {"company": as_model(Company, company, "the company").to_wire()}
     if organization_id is not None:
         body["organization_id"] = organization_id
     else:
-        body["new_organization"] = _as_model(
+        body["new_organization"] = as_model(
             NewOrganization, new_organization, "the new organization"
         ).to_wire()
     return APIRequest(
         "POST",
-        _path(setup_id, "/organization"),
+        setup_path(setup_id, "/organization"),
         "platform",
         OpenFacturaSetup,
         json=body,
@@ -192,7 +196,7 @@ def _certificate_request(
     body = {"pfx_base64": base64.b64encode(data).decode("ascii"), "password": password}
     return APIRequest(
         "POST",
-        _path(setup_id, "/certificate"),
+        setup_path(setup_id, "/certificate"),
         "platform",
         OpenFacturaSetup,
         json=body,
@@ -224,7 +228,7 @@ def _dte_types_request(
             )
     return APIRequest(
         "PUT",
-        _path(setup_id, "/dte-types"),
+        setup_path(setup_id, "/dte-types"),
         "platform",
         OpenFacturaSetup,
         json={"dte_types": sorted(set(chosen))},
@@ -247,7 +251,7 @@ class Setup(SyncAPIResource):
     ) -> OpenFacturaSetup:
         """Open the setup from the "[OpenFactura] Configura tu empresa" e-mail, or by workspace."""
         return self._request(
-            _start_request(link, workspace_id, **_call_options(extra_headers, timeout, max_retries))
+            _start_request(link, workspace_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     def retrieve(
@@ -260,7 +264,7 @@ class Setup(SyncAPIResource):
     ) -> OpenFacturaSetup:
         """A setup and where it stands."""
         return self._request(
-            _retrieve_request(setup_id, **_call_options(extra_headers, timeout, max_retries))
+            _retrieve_request(setup_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     def choose_organization(
@@ -281,7 +285,7 @@ class Setup(SyncAPIResource):
                 organization_id,
                 new_organization,
                 company,
-                **_call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries),
             )
         )
 
@@ -298,7 +302,7 @@ class Setup(SyncAPIResource):
         """Step 2: the legal representative's .pfx/.p12, checked locally before upload."""
         return self._request(
             _certificate_request(
-                setup_id, pfx, password, **_call_options(extra_headers, timeout, max_retries)
+                setup_id, pfx, password, **call_options(extra_headers, timeout, max_retries)
             )
         )
 
@@ -314,7 +318,7 @@ class Setup(SyncAPIResource):
         """Step 3: the DTE types to issue; this starts the SII certification."""
         return self._request(
             _dte_types_request(
-                setup, dte_types, **_call_options(extra_headers, timeout, max_retries)
+                setup, dte_types, **call_options(extra_headers, timeout, max_retries)
             )
         )
 
@@ -333,7 +337,7 @@ class AsyncSetup(AsyncAPIResource):
     ) -> OpenFacturaSetup:
         """Open the setup from the "[OpenFactura] Configura tu empresa" e-mail, or by workspace."""
         return await self._request(
-            _start_request(link, workspace_id, **_call_options(extra_headers, timeout, max_retries))
+            _start_request(link, workspace_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     async def retrieve(
@@ -346,7 +350,7 @@ class AsyncSetup(AsyncAPIResource):
     ) -> OpenFacturaSetup:
         """A setup and where it stands."""
         return await self._request(
-            _retrieve_request(setup_id, **_call_options(extra_headers, timeout, max_retries))
+            _retrieve_request(setup_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     async def choose_organization(
@@ -367,7 +371,7 @@ class AsyncSetup(AsyncAPIResource):
                 organization_id,
                 new_organization,
                 company,
-                **_call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries),
             )
         )
 
@@ -384,7 +388,7 @@ class AsyncSetup(AsyncAPIResource):
         """Step 2: the legal representative's .pfx/.p12, checked locally before upload."""
         return await self._request(
             _certificate_request(
-                setup_id, pfx, password, **_call_options(extra_headers, timeout, max_retries)
+                setup_id, pfx, password, **call_options(extra_headers, timeout, max_retries)
             )
         )
 
@@ -400,6 +404,6 @@ class AsyncSetup(AsyncAPIResource):
         """Step 3: the DTE types to issue; this starts the SII certification."""
         return await self._request(
             _dte_types_request(
-                setup, dte_types, **_call_options(extra_headers, timeout, max_retries)
+                setup, dte_types, **call_options(extra_headers, timeout, max_retries)
             )
         )
