@@ -135,3 +135,48 @@ def test_a_folio_limit_still_ends_in_of07_with_nothing_available(
     assert _folios(wire)[33] == {"dte": 33, "disponibles": 0, "vencimiento": None}
     refused = wire.post("/v2/dte/document", json=factura())
     assert refused.json()["error"]["code"] == "OF-07"
+
+
+async def test_the_sdk_clients_issue_months_ahead_and_after_a_caf_expired() -> None:
+    import haulmer.dte as dte
+    from haulmer.openfactura.sandbox import HAULMER_DEMO, HOSTY_DEMO
+
+    fake = FakeHaulmer(clock=FakeClock(START))
+
+    def factura_on(day: dt.date) -> dte.Document:
+        return dte.factura(
+            emisor={
+                "rut": str(HAULMER_DEMO.rut),
+                "razon_social": HAULMER_DEMO.razon_social,
+                "giro": HAULMER_DEMO.giro,
+                "actecos": [HAULMER_DEMO.acteco],
+                "direccion": HAULMER_DEMO.direccion,
+                "comuna": HAULMER_DEMO.comuna,
+            },
+            receptor={
+                "rut": str(HOSTY_DEMO.rut),
+                "razon_social": HOSTY_DEMO.razon_social,
+                "giro": HOSTY_DEMO.giro[:40],
+                "direccion": HOSTY_DEMO.direccion,
+                "comuna": HOSTY_DEMO.comuna,
+            },
+            lines=[{"nombre": "Hosting", "cantidad": 1, "precio": 2000}],
+            fecha=day,
+        )
+
+    with fake.client() as client:
+        first = client.openfactura.documents.emit(factura_on(START.date()), response=["XML"])
+    fake.clock.set(EIGHT_MONTHS_LATER)
+    async with fake.async_client() as aclient:
+        later = await aclient.openfactura.documents.emit(
+            factura_on(EIGHT_MONTHS_LATER.date()), response=["FOLIO", "XML"]
+        )
+        folios = await aclient.openfactura.organization.folios()
+    assert later.folio == 2
+    assert sii.verify(later.xml, check_caf=True, allow_test_cafs=True).ok
+    assert first.xml is not None
+    assert b"<FA>2026-11-27</FA>" in first.xml
+    assert later.xml is not None
+    assert b"<FA>2027-07-27</FA>" in later.xml
+    by_type = {row.dte: row for row in folios.documentos}
+    assert by_type[33].vencimiento == dt.date(2028, 1, 27)
