@@ -3,7 +3,7 @@
 A plan is a generator that yields ``APIRequest`` objects and receives their decoded answers (or
 has their ``APIError`` thrown into it), then returns the call's result. It may also yield a
 ``Pause`` (the driver waits with the client's sleep). It holds every decision (paths, bodies,
-what to fetch next after an OF-06, whether an answer came on a retry); the drivers only send.
+what to fetch next after an OF-06, whether an earlier attempt was lost); the drivers only send.
 """
 
 from __future__ import annotations

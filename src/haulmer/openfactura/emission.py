@@ -346,8 +346,8 @@ def document_idempotency_key(dte: Mapping[str, Any]) -> str:
     """A key derived from the document alone, the same in every process: a hash of canonical JSON.
 
     Two documents with identical content share a key, so ``emit`` treats an OF-06 met by such a
-    key on its first attempt as an error (``AlreadyIssuedError``), never as "the same sale".
-    Callers that issue the same content twice (two equal boletas in one day) pass their own key.
+    key as an error (``AlreadyIssuedError``) unless an earlier attempt of the same call may have
+    issued it. Callers that issue the same content twice (two equal boletas) pass their own key.
     """
     canonical = json.dumps(dte, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "haulmer-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:48]

@@ -64,8 +64,9 @@ class Resolucion(ResponseModel):
 class EmittedDocument(ResponseModel):
     """What ``POST /v2/dte/document`` answered: the token plus the items asked for in ``response``.
 
-    ``already_issued`` is True when the key had been used before (OF-06) and this is the document
-    issued then, fetched by its token.
+    ``already_issued`` is True when OpenFactura answered OF-06 and this is the document issued
+    earlier under the same key, fetched by its token: after a lost answer of this same call, or
+    under a key the caller chose (a derived key raises ``AlreadyIssuedError`` instead).
     """
 
     token: str = Field(validation_alias=AliasChoices("TOKEN", "token", "Token"))
