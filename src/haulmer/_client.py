@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from haulmer._config import ClientConfig
 from haulmer._http import AsyncTransport, SyncTransport, default_async_client, default_sync_client
@@ -35,13 +36,21 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncHaulmer", "Haulmer"]
 
+_C = TypeVar("_C", bound="_ClientCommon")
 
-class _ClientCommon:
-    """Read-only views of the configuration, and a repr without secrets."""
+
+class _ClientCommon(ABC):
+    """What both clients share: setup, ``with_options()``, views of the settings, a safe repr.
+
+    Only the connection pool's type, the transport (blocking or async) and closing differ.
+    """
 
     _config: ClientConfig
     _clock: Callable[[], float]
     _limiter: RateLimiter | None
+    _sleep: Any
+    _http_client: Any
+    _owns_http_client: bool
 
     @property
     def environment(self) -> str:
@@ -68,18 +77,44 @@ class _ClientCommon:
         """Whether the client keeps to Haulmer's 3 requests/s and 100/min on its own."""
         return self._config.rate_limit
 
-    def _derive(
+    def _start(
         self,
         *,
-        api_key: str | NotGiven | None,
-        environment: str | NotGiven,
-        base_urls: Mapping[str, str] | NotGiven | None,
-        timeout: float | Timeout | NotGiven | None,
-        max_retries: int | NotGiven,
-        default_headers: Mapping[str, str] | NotGiven | None,
-        access_token: str | NotGiven | None,
-        rate_limit: bool | NotGiven,
-    ) -> tuple[ClientConfig, RateLimiter | None]:
+        http_client: Any,
+        sleep: Any,
+        clock: Callable[[], float] | None,
+        **settings: Any,
+    ) -> None:
+        """Validate ``settings`` into the configuration and install the transport."""
+        setup_from_env()
+        config = ClientConfig.create(**settings)
+        self._clock = time.monotonic if clock is None else clock
+        self._sleep = sleep
+        self._owns_http_client = http_client is None
+        self._http_client = http_client if http_client is not None else self._default_http_client()
+        self._install(config, RateLimiter(clock=self._clock) if config.rate_limit else None)
+
+    @abstractmethod
+    def _default_http_client(self) -> Any:
+        """The pooled httpx client made when the user brings none."""
+
+    @abstractmethod
+    def _install(self, config: ClientConfig, limiter: RateLimiter | None) -> None:
+        """Take ``config`` and ``limiter`` and build the transport over the connection pool."""
+
+    def with_options(
+        self: _C,
+        *,
+        api_key: str | NotGiven | None = NOT_GIVEN,
+        environment: str | NotGiven = NOT_GIVEN,
+        base_urls: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        timeout: float | Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        access_token: str | NotGiven | None = NOT_GIVEN,
+        rate_limit: bool | NotGiven = NOT_GIVEN,
+    ) -> _C:
+        """A copy with some settings changed, sharing this client's connection pool."""
         old = self._config
         overrides = dict(old.base_url_overrides)
         if not isinstance(base_urls, NotGiven):
@@ -101,7 +136,19 @@ class _ClientCommon:
         limiter = self._limiter if config.rate_limit == old.rate_limit else None
         if config.rate_limit and limiter is None:
             limiter = RateLimiter(clock=self._clock)
-        return config, limiter
+        copy = object.__new__(type(self))
+        copy._clock = self._clock
+        copy._sleep = self._sleep
+        copy._owns_http_client = False
+        copy._http_client = self._http_client
+        copy._install(config, limiter)
+        return copy
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the connection pool is closed."""
+        closed: bool = self._http_client.is_closed
+        return closed
 
     def __repr__(self) -> str:
         urls = {k: v for k, v in self._config.base_urls.items() if v}
@@ -119,6 +166,9 @@ class Haulmer(_ClientCommon):
     A user's ``http_client`` is used as is and never closed by the SDK.
     """
 
+    _http_client: httpx.Client
+    _sleep: Callable[[float], None]
+
     def __init__(
         self,
         api_key: str | None = None,
@@ -134,8 +184,7 @@ class Haulmer(_ClientCommon):
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        setup_from_env()
-        config = ClientConfig.create(
+        self._start(
             api_key=api_key,
             environment=environment,
             base_urls=base_urls,
@@ -144,13 +193,13 @@ class Haulmer(_ClientCommon):
             default_headers=default_headers,
             access_token=access_token,
             rate_limit=rate_limit,
+            http_client=http_client,
+            sleep=time.sleep if sleep is None else sleep,
+            clock=clock,
         )
-        self._clock = time.monotonic if clock is None else clock
-        self._sleep = time.sleep if sleep is None else sleep
-        self._owns_http_client = http_client is None
-        self._http_client = http_client if http_client is not None else default_sync_client()
-        limiter = RateLimiter(clock=self._clock) if config.rate_limit else None
-        self._install(config, limiter)
+
+    def _default_http_client(self) -> httpx.Client:
+        return default_sync_client()
 
     def _install(self, config: ClientConfig, limiter: RateLimiter | None) -> None:
         self._config = config
@@ -158,42 +207,6 @@ class Haulmer(_ClientCommon):
         self._transport = SyncTransport(
             config, self._http_client, sleep=self._sleep, clock=self._clock, limiter=limiter
         )
-
-    def with_options(
-        self,
-        *,
-        api_key: str | NotGiven | None = NOT_GIVEN,
-        environment: str | NotGiven = NOT_GIVEN,
-        base_urls: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        timeout: float | Timeout | NotGiven | None = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        access_token: str | NotGiven | None = NOT_GIVEN,
-        rate_limit: bool | NotGiven = NOT_GIVEN,
-    ) -> Haulmer:
-        """A copy with some settings changed, sharing this client's connection pool."""
-        config, limiter = self._derive(
-            api_key=api_key,
-            environment=environment,
-            base_urls=base_urls,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            access_token=access_token,
-            rate_limit=rate_limit,
-        )
-        copy = object.__new__(type(self))
-        copy._clock = self._clock
-        copy._sleep = self._sleep
-        copy._owns_http_client = False
-        copy._http_client = self._http_client
-        copy._install(config, limiter)
-        return copy
-
-    @property
-    def is_closed(self) -> bool:
-        """Whether the connection pool is closed."""
-        return self._http_client.is_closed
 
     def close(self) -> None:
         """Close the connection pool the client created (copies and user clients are left)."""
@@ -238,6 +251,9 @@ class Haulmer(_ClientCommon):
 class AsyncHaulmer(_ClientCommon):
     """The async client: the same as ``Haulmer``, awaited; use ``async with`` or ``aclose()``."""
 
+    _http_client: httpx.AsyncClient
+    _sleep: Callable[[float], Awaitable[None]]
+
     def __init__(
         self,
         api_key: str | None = None,
@@ -253,8 +269,7 @@ class AsyncHaulmer(_ClientCommon):
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        setup_from_env()
-        config = ClientConfig.create(
+        self._start(
             api_key=api_key,
             environment=environment,
             base_urls=base_urls,
@@ -263,13 +278,13 @@ class AsyncHaulmer(_ClientCommon):
             default_headers=default_headers,
             access_token=access_token,
             rate_limit=rate_limit,
+            http_client=http_client,
+            sleep=asyncio.sleep if sleep is None else sleep,
+            clock=clock,
         )
-        self._clock = time.monotonic if clock is None else clock
-        self._sleep = asyncio.sleep if sleep is None else sleep
-        self._owns_http_client = http_client is None
-        self._http_client = http_client if http_client is not None else default_async_client()
-        limiter = RateLimiter(clock=self._clock) if config.rate_limit else None
-        self._install(config, limiter)
+
+    def _default_http_client(self) -> httpx.AsyncClient:
+        return default_async_client()
 
     def _install(self, config: ClientConfig, limiter: RateLimiter | None) -> None:
         self._config = config
@@ -277,42 +292,6 @@ class AsyncHaulmer(_ClientCommon):
         self._transport = AsyncTransport(
             config, self._http_client, sleep=self._sleep, clock=self._clock, limiter=limiter
         )
-
-    def with_options(
-        self,
-        *,
-        api_key: str | NotGiven | None = NOT_GIVEN,
-        environment: str | NotGiven = NOT_GIVEN,
-        base_urls: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        timeout: float | Timeout | NotGiven | None = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        access_token: str | NotGiven | None = NOT_GIVEN,
-        rate_limit: bool | NotGiven = NOT_GIVEN,
-    ) -> AsyncHaulmer:
-        """A copy with some settings changed, sharing this client's connection pool."""
-        config, limiter = self._derive(
-            api_key=api_key,
-            environment=environment,
-            base_urls=base_urls,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            access_token=access_token,
-            rate_limit=rate_limit,
-        )
-        copy = object.__new__(type(self))
-        copy._clock = self._clock
-        copy._sleep = self._sleep
-        copy._owns_http_client = False
-        copy._http_client = self._http_client
-        copy._install(config, limiter)
-        return copy
-
-    @property
-    def is_closed(self) -> bool:
-        """Whether the connection pool is closed."""
-        return self._http_client.is_closed
 
     async def aclose(self) -> None:
         """Close the connection pool the client created (copies and user clients are left)."""
