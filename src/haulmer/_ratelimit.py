@@ -14,10 +14,13 @@ from typing import Final
 
 from haulmer.errors import ConfigurationError
 
-__all__ = ["HAULMER_LIMITS", "RateLimiter"]
+__all__ = ["HAULMER_LIMITS", "SLOT_MARGIN", "RateLimiter"]
 
 HAULMER_LIMITS: Final = ((3, 1.0), (100, 60.0))
 """OpenFactura's documented limits: (requests, per seconds)."""
+
+SLOT_MARGIN: Final = 0.001
+"""Seconds added past a window's edge, so a send never lands exactly on it (clock rounding)."""
 
 
 class RateLimiter:
@@ -48,7 +51,7 @@ class RateLimiter:
                     while sent and sent[0] <= at - period:
                         sent.popleft()
                     if len(sent) >= count:
-                        earliest = sent[-count] + period
+                        earliest = sent[-count] + period + SLOT_MARGIN
                         if earliest > at:
                             at = earliest
                             changed = True

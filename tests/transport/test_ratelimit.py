@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from haulmer import AsyncHaulmer, ConfigurationError, Haulmer
-from haulmer._ratelimit import RateLimiter
+from haulmer._ratelimit import SLOT_MARGIN, RateLimiter
 from haulmer._resource import APIRequest
 
 from .conftest import PLATFORM, SANDBOX
@@ -38,9 +38,10 @@ def test_three_requests_pass_then_the_fourth_waits_for_the_second() -> None:
     clock = FakeClock()
     limiter = RateLimiter(clock=clock)
     assert [limiter.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]
-    assert limiter.reserve() == pytest.approx(1.0)
+    assert limiter.reserve() == pytest.approx(1.0 + SLOT_MARGIN)
     clock.now += 0.4
-    assert limiter.reserve() == pytest.approx(0.6)  # booked behind the fourth, same second
+    # booked behind the fourth, in the same second
+    assert limiter.reserve() == pytest.approx(0.6 + SLOT_MARGIN)
 
 
 def test_a_hundred_and_first_request_waits_for_the_minute_window() -> None:
@@ -49,9 +50,10 @@ def test_a_hundred_and_first_request_waits_for_the_minute_window() -> None:
     start = clock.now
     for _ in range(100):
         clock.now += limiter.reserve()
-    assert clock.now - start == pytest.approx(33.0)  # 3 per second: 100 requests span 33 s
+    # 3 per second: 100 requests span 33 windows of a second (each a hair past its edge)
+    assert clock.now - start == pytest.approx(33 * (1.0 + SLOT_MARGIN))
     clock.now += limiter.reserve()
-    assert clock.now - start == pytest.approx(60.0)
+    assert clock.now - start == pytest.approx(60.0 + SLOT_MARGIN)
 
 
 def test_limits_must_be_positive() -> None:
@@ -73,6 +75,21 @@ def test_no_window_ever_holds_more_than_its_limit(gaps: list[float]) -> None:
     assert sent == sorted(sent)
 
 
+def test_a_slot_on_a_window_edge_is_not_shared_through_float_rounding() -> None:
+    # gaps that once put four sends in one second: (x + 1.0) - 1.0 != x in floats
+    gaps = [2.0] * 5 + [1.50261165499953, 1.85083270237861, 1.667353719318824]
+    gaps += [1.9736864973971182, 1.269441155903513, 1.398797663451272, 1.2529055800276432]
+    gaps += [1.1495506351403522, 0.954903694903585, 0.0, 0.0, 0.0]
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    sent: list[float] = []
+    for gap in gaps:
+        clock.now += gap
+        sent.append(clock.now + limiter.reserve())
+    for i, at in enumerate(sent):
+        assert sum(1 for t in sent[: i + 1] if t > at - 1.0) <= 3
+
+
 def test_client_with_rate_limit_spaces_openfactura_calls(mock: respx.MockRouter) -> None:
     clock = FakeClock()
     route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json={"rut": "1-9"})
@@ -84,8 +101,9 @@ def test_client_with_rate_limit_spaces_openfactura_calls(mock: respx.MockRouter)
             send(client, get_org())
             times.append(clock.now)
     assert route.call_count == 7
-    assert times == pytest.approx([1000, 1000, 1000, 1001, 1001, 1001, 1002])
-    assert clock.sleeps == pytest.approx([1.0, 1.0])
+    second, third = 1000 + 1 + SLOT_MARGIN, 1000 + 2 * (1 + SLOT_MARGIN)
+    assert times == pytest.approx([1000, 1000, 1000, second, second, second, third])
+    assert clock.sleeps == pytest.approx([1.0 + SLOT_MARGIN, 1.0 + SLOT_MARGIN])
 
 
 def test_copies_share_one_limiter(mock: respx.MockRouter) -> None:
@@ -97,7 +115,7 @@ def test_copies_share_one_limiter(mock: respx.MockRouter) -> None:
         other = client.with_options(timeout=5)
         for target in (client, other, client, other):
             send(target, get_org())
-    assert clock.sleeps == pytest.approx([1.0])
+    assert clock.sleeps == pytest.approx([1.0 + SLOT_MARGIN])
 
 
 def test_limiter_is_off_by_default_and_skips_platform_calls(mock: respx.MockRouter) -> None:
@@ -126,4 +144,4 @@ async def test_async_client_waits_with_its_injected_sleep(mock: respx.MockRouter
     ) as client:
         for _ in range(4):
             await asend(client, get_org())
-    assert clock.sleeps == pytest.approx([1.0])
+    assert clock.sleeps == pytest.approx([1.0 + SLOT_MARGIN])
