@@ -179,10 +179,36 @@ def test_agrees_with_stdnum_on_arbitrary_text_in_shared_forms(text: str) -> None
 
 
 @pytest.mark.parametrize("text", ["CL76086428-5", "76 086 428-5", "7.6086428-5"])
-def test_deliberately_stricter_than_stdnum_on_loose_forms(text: str) -> None:
-    # stdnum drops a CL prefix, every space and every dot; an invoice RUT should not need that.
+def test_loose_forms_need_the_lenient_path(text: str) -> None:
+    # stdnum drops a CL prefix, every space and every dot; by default a typo in the grouping is
+    # reported, and lenient=True takes what spreadsheets write.
     assert stdnum_rut.is_valid(text)
     assert not Rut.is_valid(text)
+    assert Rut.is_valid(text, lenient=True)
+    assert str(Rut.parse(text, lenient=True)) == "76086428-5"
+
+
+@given(st.text(alphabet="0123456789.-kK CLcl\t", max_size=16))
+def test_lenient_parse_accepts_every_input_stdnum_considers_valid(text: str) -> None:
+    if stdnum_rut.is_valid(text):
+        rut = Rut.parse(text, lenient=True)
+        assert stdnum_rut.compact(text) == f"{rut.number}{rut.dv}"
+        assert rut.format(dots=True) == stdnum_rut.format(text)
+
+
+@given(stdnum_bodies, st.lists(st.sampled_from([".", " ", "-", ""]), min_size=10, max_size=10))
+def test_lenient_parse_agrees_with_stdnum_on_scattered_separators(
+    number: int, separators: list[str]
+) -> None:
+    canonical = f"{number}{stdnum_rut.calc_check_digit(str(number))}"
+    text = "CL" + "".join(c + sep for c, sep in zip(canonical, separators, strict=False))
+    assert stdnum_rut.is_valid(text)
+    assert f"{Rut.parse(text, lenient=True).number}" == canonical[:-1]
+
+
+@pytest.mark.parametrize("text", STDNUM_RUTS)
+def test_lenient_parse_of_stdnum_test_ruts_in_stdnum_compact_form(text: str) -> None:
+    assert Rut.parse("CL" + stdnum_rut.compact(text), lenient=True) == Rut(text)
 
 
 @pytest.mark.parametrize("text", ["1-9", "999.999-K", "6842256-6"])

@@ -106,6 +106,16 @@ def _split(text: str) -> tuple[str, str]:
     return digits or "0", dv
 
 
+def _loosen(text: str) -> str:
+    """python-stdnum's cleaning: drop spaces, dots and hyphens anywhere and a ``CL`` prefix."""
+    compact = re.sub(r"[\s.\-]", "", text).upper()
+    if compact.startswith("CL"):
+        compact = compact[2:]
+    if len(compact) < 2:
+        return text
+    return f"{compact[:-1]}-{compact[-1]}"
+
+
 @total_ordering
 class Rut:
     """A RUT: ``number`` (int) and ``dv`` (check digit, ``"0"``-``"9"`` or ``"K"``).
@@ -142,8 +152,14 @@ class Rut:
     # -- construction -------------------------------------------------------------------------
 
     @classmethod
-    def parse(cls, text: str | Rut, *, validate_dv: bool = True) -> Rut:
-        """Parse typed text; ``validate_dv=False`` keeps a syntax-only path for real-world data."""
+    def parse(cls, text: str | Rut, *, validate_dv: bool = True, lenient: bool = False) -> Rut:
+        """Parse typed text; ``validate_dv=False`` keeps a syntax-only path for real-world data.
+
+        ``lenient=True`` also takes what spreadsheets and other tools write (python-stdnum's
+        cleaning): spaces, dots and hyphens anywhere, and a ``CL`` prefix.
+        """
+        if lenient and isinstance(text, str):
+            text = _loosen(text)
         return cls(text, validate_dv=validate_dv)
 
     @classmethod
@@ -167,12 +183,12 @@ class Rut:
         return _compute_dv(number)
 
     @classmethod
-    def is_valid(cls, text: object) -> bool:
+    def is_valid(cls, text: object, *, lenient: bool = False) -> bool:
         """True when ``text`` is a well-formed RUT with the right check digit."""
         if not isinstance(text, str | Rut):
             return False
         try:
-            cls(text)
+            cls.parse(text, lenient=lenient)
         except InvalidRutError:
             return False
         return True
