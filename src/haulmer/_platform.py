@@ -1,7 +1,7 @@
 """Pure helpers the platform resources share: id paths, caller input as models, polling waits.
 
 Used by checkout, accounts, workspace and OpenFactura setup and certification, whose sync and
-async faces then stay a signature plus one line (or, for ``wait...()``, the sleep loop alone).
+async faces then stay a signature plus one line; the resource bases run a ``Poll``'s sleep loop.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def as_model(model: type[M], value: Any, what: str) -> M:
 
 
 class Poll(Generic[S]):
-    """The decisions of a ``wait...()`` loop on the client's clock; the faces only fetch and sleep.
+    """The decisions of a ``wait...()`` loop on the client's clock; ``_poll`` fetches and sleeps.
 
     ``next_sleep(answer)`` is None once ``done(answer)``, else the seconds to sleep before asking
     again; at the deadline it raises ``timed_out(answer, waited)``.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -18,6 +18,7 @@ from haulmer.errors import ValidationError
 if TYPE_CHECKING:
     from haulmer._client import AsyncHaulmer, Haulmer
     from haulmer._pagination import AsyncPage, Pagination, SyncPage
+    from haulmer._platform import Poll
 
 __all__ = [
     "APIRequest",
@@ -113,6 +114,12 @@ class SyncAPIResource:
         """Wait using the client's sleep (tests inject one that does not really sleep)."""
         self._client._sleep(seconds)
 
+    def _poll(self, fetch: Callable[[], T], poll: Poll[T]) -> T:
+        """Fetch, and sleep as ``poll`` decides, until it has the awaited answer; return it."""
+        while (delay := poll.next_sleep(fetch())) is not None:
+            self._sleep(delay)
+        return poll.last
+
     def _clock(self) -> float:
         """The client's monotonic clock, in seconds."""
         return self._client._clock()
@@ -138,6 +145,12 @@ class AsyncAPIResource:
     async def _sleep(self, seconds: float) -> None:
         """Wait using the client's sleep (tests inject one that does not really sleep)."""
         await self._client._sleep(seconds)
+
+    async def _poll(self, fetch: Callable[[], Awaitable[T]], poll: Poll[T]) -> T:
+        """Fetch, and sleep as ``poll`` decides, until it has the awaited answer; return it."""
+        while (delay := poll.next_sleep(await fetch())) is not None:
+            await self._sleep(delay)
+        return poll.last
 
     def _clock(self) -> float:
         """The client's monotonic clock, in seconds."""

@@ -463,10 +463,10 @@ class Checkout(SyncAPIResource):
         self, order_id: str, *, timeout: float = 3600.0, poll_interval: float = 10.0
     ) -> Order:
         """Poll until the bank settles the payment (``paid`` or ``payment_rejected``)."""
-        poll = _payment_poll(self._clock, timeout, poll_interval)
-        while (delay := poll.next_sleep(self.retrieve_order(order_id))) is not None:
-            self._sleep(delay)
-        return poll.last
+        return self._poll(
+            lambda: self.retrieve_order(order_id),
+            _payment_poll(self._clock, timeout, poll_interval),
+        )
 
     def choose_tax_document(
         self,
@@ -577,10 +577,10 @@ class AsyncCheckout(AsyncAPIResource):
         self, order_id: str, *, timeout: float = 3600.0, poll_interval: float = 10.0
     ) -> Order:
         """Poll until the bank settles the payment (``paid`` or ``payment_rejected``)."""
-        poll = _payment_poll(self._clock, timeout, poll_interval)
-        while (delay := poll.next_sleep(await self.retrieve_order(order_id))) is not None:
-            await self._sleep(delay)
-        return poll.last
+        return await self._poll(
+            lambda: self.retrieve_order(order_id),
+            _payment_poll(self._clock, timeout, poll_interval),
+        )
 
     async def choose_tax_document(
         self,

@@ -221,10 +221,9 @@ class Certification(SyncAPIResource):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
     ) -> CertificationStatus:
         """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock."""
-        poll = _certified_poll(self._clock, timeout, poll_interval)
-        while (delay := poll.next_sleep(self.retrieve(setup_id))) is not None:
-            self._sleep(delay)
-        return poll.last
+        return self._poll(
+            lambda: self.retrieve(setup_id), _certified_poll(self._clock, timeout, poll_interval)
+        )
 
     def create_api_key(
         self,
@@ -264,10 +263,9 @@ class AsyncCertification(AsyncAPIResource):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
     ) -> CertificationStatus:
         """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock."""
-        poll = _certified_poll(self._clock, timeout, poll_interval)
-        while (delay := poll.next_sleep(await self.retrieve(setup_id))) is not None:
-            await self._sleep(delay)
-        return poll.last
+        return await self._poll(
+            lambda: self.retrieve(setup_id), _certified_poll(self._clock, timeout, poll_interval)
+        )
 
     async def create_api_key(
         self,
