@@ -8,7 +8,7 @@ totals check, raising one ``DocumentError`` that lists every problem. ``to_sii_d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -28,7 +28,12 @@ from haulmer.dte.models import (
     Totales,
 )
 from haulmer.dte.sii_dict import SiiValue, render_section
-from haulmer.dte.totals import compute_totals, line_amounts
+from haulmer.dte.totals import (
+    LineAmounts,
+    compute_totals,
+    line_amounts,
+    totals_from_line_amounts,
+)
 from haulmer.errors import DocumentError, ErrorDetail
 
 __all__ = ["Document", "document_error"]
@@ -114,26 +119,34 @@ class Document(SiiModel):
             tasas_adicionales=self._declared_rates(),
         )
 
+    def amounts_by_line(self) -> list[LineAmounts]:
+        """Each line's computed amounts (``haulmer.dte.totals.line_amounts``), in order."""
+        return [
+            line_amounts(line, field=f"Detalle[{index + 1}]")
+            for index, line in enumerate(self.detalle)
+        ]
+
+    def totals_from(self, amounts: Sequence[LineAmounts]) -> Totales:
+        """``totals`` from the lines' amounts already computed by :meth:`amounts_by_line`."""
+        return totals_from_line_amounts(
+            self.tipo_dte,
+            self.detalle,
+            [amount.monto_item for amount in amounts],
+            self.descuentos_recargos,
+            montos_brutos=self.montos_brutos,
+            tasas_adicionales=self._declared_rates(),
+        )
+
     def completed(self) -> Document:
         """A copy with line numbers, line amounts and Totales filled where they were left out.
 
         Values already present are kept (``check_totals`` says whether they are right).
         """
-        lines = []
-        for index, line in enumerate(self.detalle):
-            amounts = line_amounts(line, field=f"Detalle[{index + 1}]")
-            lines.append(
-                line.model_copy(
-                    update={
-                        "nro_lin_det": line.nro_lin_det or index + 1,
-                        "descuento_monto": amounts.descuento_monto,
-                        "recargo_monto": amounts.recargo_monto,
-                        "monto_item": line.monto_item
-                        if line.monto_item is not None
-                        else amounts.monto_item,
-                    }
-                )
-            )
+        amounts = self.amounts_by_line()
+        lines = [
+            line.model_copy(update=_line_update(line, index, amount))
+            for index, (line, amount) in enumerate(zip(self.detalle, amounts, strict=True))
+        ]
         globales = [
             g.model_copy(update={"nro_lin_dr": g.nro_lin_dr or i + 1})
             for i, g in enumerate(self.descuentos_recargos)
@@ -144,7 +157,7 @@ class Document(SiiModel):
         ]
         encabezado = self.encabezado
         if encabezado.totales is None:
-            encabezado = encabezado.model_copy(update={"totales": self.totals})
+            encabezado = encabezado.model_copy(update={"totales": self.totals_from(amounts)})
         return self.model_copy(
             update={
                 "encabezado": encabezado,
@@ -181,6 +194,24 @@ class Document(SiiModel):
         if problems:
             raise DocumentError(_summary(self, "problems", problems), problems)
 
+    def checked_sii_dict(self, *, for_stamping: bool = False) -> dict[str, SiiValue]:
+        """``check()`` (``check_for_stamping()`` with ``for_stamping``) then ``to_sii_dict()``.
+
+        The same errors and the same dict as calling both, with the line amounts and totals
+        computed once instead of twice.
+        """
+        from haulmer.dte.rules import check_document, stamping_problems
+
+        checked = check_document(self)
+        problems = checked.problems
+        if for_stamping:
+            problems = stamping_problems(self) + problems
+        if problems:
+            raise DocumentError(_summary(self, "problems", problems), problems)
+        if checked.line_amounts is None or checked.totals is None:  # pragma: no cover
+            return self.to_sii_dict()  # the arithmetic failed without saying why: redo it
+        return self._sii_dict(checked.line_amounts, checked.totals)
+
     # -- conversion -------------------------------------------------------------------------------
 
     def with_folio(self, folio: int) -> Document:
@@ -192,21 +223,38 @@ class Document(SiiModel):
     def to_sii_dict(self) -> dict[str, SiiValue]:
         """The document as the SII's nested dict, in element order (see ``haulmer.dte.sii_dict``).
 
-        Line numbers, line amounts and Totales are filled in when left out. Boletas use the
-        EnvioBOLETA names and subset. What ``Documento`` holds besides TED and TmstFirma.
+        Line numbers, line amounts and Totales are filled in when left out (as ``completed()``
+        would, without copying the models). Boletas use the EnvioBOLETA names and subset. What
+        ``Documento`` holds besides TED and TmstFirma.
         """
-        doc = self.completed()
-        boleta = doc.tipo_dte.is_boleta
+        return self._sii_dict(self.amounts_by_line(), None)
+
+    def _sii_dict(
+        self, amounts: Sequence[LineAmounts], totals: Totales | None
+    ) -> dict[str, SiiValue]:
+        """``to_sii_dict`` from the lines' amounts and, when known, the computed totals."""
+        boleta = self.tipo_dte.is_boleta
+        encabezado = self.encabezado
+        filled = None
+        if encabezado.totales is None:
+            filled = {"totales": totals if totals is not None else self.totals_from(amounts)}
         out: dict[str, SiiValue] = {
-            "Encabezado": render_section(doc.encabezado, boleta=boleta),
-            "Detalle": [render_section(d, boleta=boleta) for d in doc.detalle],
+            "Encabezado": render_section(encabezado, boleta=boleta, overrides=filled),
+            "Detalle": [
+                render_section(line, boleta=boleta, overrides=_line_update(line, index, amount))
+                for index, (line, amount) in enumerate(zip(self.detalle, amounts, strict=True))
+            ],
         }
-        if doc.descuentos_recargos:
+        if self.descuentos_recargos:
             out["DscRcgGlobal"] = [
-                render_section(g, boleta=boleta) for g in doc.descuentos_recargos
+                render_section(g, boleta=boleta, overrides={"nro_lin_dr": g.nro_lin_dr or i + 1})
+                for i, g in enumerate(self.descuentos_recargos)
             ]
-        if doc.referencias:
-            out["Referencia"] = [render_section(r, boleta=boleta) for r in doc.referencias]
+        if self.referencias:
+            out["Referencia"] = [
+                render_section(r, boleta=boleta, overrides={"nro_lin_ref": r.nro_lin_ref or i + 1})
+                for i, r in enumerate(self.referencias)
+            ]
         return out
 
     @classmethod
@@ -234,6 +282,17 @@ class Document(SiiModel):
             return cls.model_validate(dict(body), context=lenient_context())
         except pydantic.ValidationError as exc:
             raise document_error(exc, "the DTE") from None
+
+
+def _line_update(line: Detalle, index: int, amounts: LineAmounts) -> dict[str, Any]:
+    """What ``completed()`` fills in a line: its number and computed amounts (given MontoItem
+    kept)."""
+    return {
+        "nro_lin_det": line.nro_lin_det or index + 1,
+        "descuento_monto": amounts.descuento_monto,
+        "recargo_monto": amounts.recargo_monto,
+        "monto_item": line.monto_item if line.monto_item is not None else amounts.monto_item,
+    }
 
 
 def _summary(document: Document, kind: str, problems: list[ErrorDetail]) -> str:

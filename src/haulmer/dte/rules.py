@@ -8,10 +8,13 @@ EnvioBOLETA_v11.xsd; required fields are the schema's plus what the SII rejects 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from itertools import compress, repeat
+from operator import is_not
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -31,13 +34,25 @@ from haulmer.dte.models import (
     Totales,
     Transporte,
 )
-from haulmer.dte.sii_dict import BOLETA_ELEMENTS, BOLETA_RENAMES, DTE_ONLY_BOLETA_ELEMENTS
+from haulmer.dte.sii_dict import (
+    BOLETA_ELEMENTS,
+    BOLETA_RENAMES,
+    DTE_ONLY_BOLETA_ELEMENTS,
+    values_getter,
+)
+from haulmer.dte.totals import LineAmounts, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
 
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
 
-__all__ = ["document_problems", "stamping_problems", "totals_problems"]
+__all__ = [
+    "DocumentCheck",
+    "check_document",
+    "document_problems",
+    "stamping_problems",
+    "totals_problems",
+]
 
 _MIN_DATE = date(2000, 1, 1)
 _MAX_DATE = date(2050, 12, 31)
@@ -151,70 +166,153 @@ _ENUMS_BOLETA: Mapping[str, frozenset[Any]] = {
 _RUTOTR_TYPES = frozenset({46, 56, 61, 110, 111, 112})
 
 
-def _fields(model: BaseModel) -> Iterable[tuple[str, Any]]:
-    """(SII name, value) of every field of ``model`` that holds something."""
-    for name, info in type(model).model_fields.items():
-        value = getattr(model, name)
-        if value is None or value == []:
-            continue
-        yield info.alias or name, value
+class _FieldRule(NamedTuple):
+    """What the rules check on one field of a section, prepared once per model class."""
+
+    attribute: str
+    shown: str
+    refusal: str | None
+    """Set when the document's kind has no such element: any value is a problem."""
+    choices: frozenset[Any] | None
+    max_length: int | None
+    digits: tuple[int, int, Decimal] | None
+    """(integer digits, fraction digits, 10 ** integer digits) for Decimal elements."""
 
 
 def _shown_name(alias: str, boleta: bool) -> str:
     return BOLETA_RENAMES.get(alias, alias) if boleta else alias
 
 
+class _SectionRules(NamedTuple):
+    rules: tuple[_FieldRule, ...]
+    read: Callable[[Mapping[str, Any]], tuple[Any, ...]]
+    """Reads the fields' values from the model's ``__dict__``, in the order of ``rules``."""
+
+
+@cache
+def _section_rules(model: type[BaseModel], boleta: bool) -> _SectionRules:
+    """The rules of each field of ``model`` on a boleta or on another type, in field order."""
+    limits = _MAX_LENGTHS.get(model, {})
+    enums = _ENUMS_BOLETA if boleta else _ENUMS_DTE
+    allowed = BOLETA_ELEMENTS.get(model) if boleta else None
+    dte_only = DTE_ONLY_BOLETA_ELEMENTS.get(model, frozenset())
+    rules = []
+    for name, info in model.model_fields.items():
+        alias = info.alias or name
+        refusal = None
+        if allowed is not None and alias not in allowed:
+            refusal = "a boleta has no such element (EnvioBOLETA_v11); remove it"
+        elif not boleta and alias in dte_only:
+            refusal = "only boletas have this element; remove it"
+        digits = _DECIMALS.get(alias)
+        rules.append(
+            _FieldRule(
+                attribute=name,
+                shown=_shown_name(alias, boleta),
+                refusal=refusal,
+                choices=enums.get(alias),
+                max_length=limits.get(alias),
+                digits=(*digits, Decimal(10) ** digits[0]) if digits else None,
+            )
+        )
+    return _SectionRules(tuple(rules), values_getter(tuple(rule.attribute for rule in rules)))
+
+
+_MODEL, _TEXT, _DECIMAL, _DATE, _OTHER = range(5)
+_KINDS: dict[type, int] = {str: _TEXT, int: _OTHER, Decimal: _DECIMAL, date: _DATE}
+"""What the rules check on a value, by its exact type; filled as other types are met."""
+
+
+def _kind(value: Any) -> int:
+    kind = type(value)
+    found = _KINDS.get(kind)
+    if found is None:
+        if issubclass(kind, BaseModel):
+            found = _MODEL
+        elif issubclass(kind, str):
+            found = _TEXT
+        elif issubclass(kind, Decimal):
+            found = _DECIMAL
+        elif issubclass(kind, date):
+            found = _DATE
+        else:
+            found = _OTHER
+        _KINDS[kind] = found
+    return found
+
+
 def _section_problems(model: BaseModel, path: str, boleta: bool) -> list[ErrorDetail]:
     """Lengths, enumerations and elements the type's schema lacks, recursively."""
     problems: list[ErrorDetail] = []
-    limits = _MAX_LENGTHS.get(type(model), {})
-    enums = _ENUMS_BOLETA if boleta else _ENUMS_DTE
-    allowed = BOLETA_ELEMENTS.get(type(model)) if boleta else None
-    dte_only = DTE_ONLY_BOLETA_ELEMENTS.get(type(model), frozenset())
-    for alias, value in _fields(model):
-        shown = _shown_name(alias, boleta)
-        where = f"{path}.{shown}" if path else shown
-        if allowed is not None and alias not in allowed:
+    rules, read = _section_rules(type(model), boleta)
+    values = read(model.__dict__)
+    # compress() skips the None values in C: most optional elements are absent.
+    for rule, value in compress(zip(rules, values, strict=True), map(is_not, values, repeat(None))):
+        if isinstance(value, list):
+            if value:
+                where = f"{path}.{rule.shown}" if path else rule.shown
+                if rule.refusal is not None:
+                    problems.append(ErrorDetail(where, rule.refusal))
+                    continue
+                for index, item in enumerate(value):
+                    _item_problems(item, f"{where}[{index + 1}]", rule, boleta, problems)
+            continue
+        if rule.refusal is not None:
             problems.append(
-                ErrorDetail(where, "a boleta has no such element (EnvioBOLETA_v11); remove it")
+                ErrorDetail(f"{path}.{rule.shown}" if path else rule.shown, rule.refusal)
             )
             continue
-        if not boleta and alias in dte_only:
-            problems.append(ErrorDetail(where, "only boletas have this element; remove it"))
-            continue
-        if alias in enums and not isinstance(value, list):
+        if rule.choices is not None:
             plain = value.value if hasattr(value, "value") else value
-            if plain not in enums[alias]:
-                choices = ", ".join(str(v) for v in sorted(enums[alias], key=str))
+            if plain not in rule.choices:
+                choices = ", ".join(str(v) for v in sorted(rule.choices, key=str))
+                where = f"{path}.{rule.shown}" if path else rule.shown
                 problems.append(ErrorDetail(where, f"{plain!r} is not one of {choices}"))
-        values = value if isinstance(value, list) else [value]
-        for index, item in enumerate(values):
-            item_where = f"{where}[{index + 1}]" if isinstance(value, list) else where
-            if isinstance(item, BaseModel):
-                problems.extend(_section_problems(item, item_where, boleta))
-            elif alias in limits and isinstance(item, str) and len(item) > limits[alias]:
-                problems.append(
-                    ErrorDetail(
-                        item_where,
-                        f"is {len(item)} characters long; the SII allows at most {limits[alias]}",
-                    )
-                )
-            elif isinstance(item, Decimal) and alias in _DECIMALS:
-                issue = _decimal_issue(item, *_DECIMALS[alias])
-                if issue:
-                    problems.append(ErrorDetail(item_where, issue))
-            elif isinstance(item, date) and not _MIN_DATE <= item <= _MAX_DATE:
-                problems.append(
-                    ErrorDetail(item_where, "must be between 2000-01-01 and 2050-12-31")
-                )
+        kind = _kind(value)
+        if kind == _OTHER:
+            continue
+        if kind == _TEXT and (rule.max_length is None or len(value) <= rule.max_length):
+            continue  # the usual case, without building the path
+        _item_problems(
+            value, f"{path}.{rule.shown}" if path else rule.shown, rule, boleta, problems
+        )
     return problems
 
 
-def _decimal_issue(value: Decimal, integer_digits: int, fraction_digits: int) -> str | None:
-    exponent = value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > fraction_digits:
-        return f"{value} has more than {fraction_digits} decimals; round it"
-    if abs(value) >= Decimal(10) ** integer_digits:
+def _item_problems(
+    item: Any, where: str, rule: _FieldRule, boleta: bool, problems: list[ErrorDetail]
+) -> None:
+    """Append what is wrong with one value (a section is checked recursively)."""
+    kind = _kind(item)
+    if kind == _MODEL:
+        problems.extend(_section_problems(item, where, boleta))
+    elif kind == _TEXT:
+        if rule.max_length is not None and len(item) > rule.max_length:
+            problems.append(_too_long(where, item, rule.max_length))
+    elif kind == _DECIMAL:
+        if rule.digits is not None:
+            issue = _decimal_issue(item, *rule.digits)
+            if issue:
+                problems.append(ErrorDetail(where, issue))
+    elif kind == _DATE and not _MIN_DATE <= item <= _MAX_DATE:
+        problems.append(ErrorDetail(where, "must be between 2000-01-01 and 2050-12-31"))
+
+
+def _too_long(where: str, text: str, limit: int) -> ErrorDetail:
+    return ErrorDetail(where, f"is {len(text)} characters long; the SII allows at most {limit}")
+
+
+def _decimal_issue(
+    value: Decimal, integer_digits: int, fraction_digits: int, bound: Decimal
+) -> str | None:
+    exponent = value.as_tuple().exponent
+    # Normalizing only ever raises the exponent: a value already within the fraction digits
+    # stays within them, and only the others need the (slower) normalized form.
+    if not (isinstance(exponent, int) and exponent >= -fraction_digits):
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > fraction_digits:
+            return f"{value} has more than {fraction_digits} decimals; round it"
+    if abs(value) >= bound:
         return f"{value} has more than {integer_digits} integer digits"
     return None
 
@@ -369,31 +467,46 @@ _COMPARED: tuple[tuple[str, str], ...] = (
 )
 
 
+class DocumentCheck(NamedTuple):
+    """What checking a document found, with the arithmetic it did on the way.
+
+    ``line_amounts`` and ``totals`` are None when the calculator refused the lines (the
+    reason is among the problems); the renderer reuses them instead of computing them again.
+    """
+
+    problems: list[ErrorDetail]
+    line_amounts: list[LineAmounts] | None
+    totals: Totales | None
+
+
 def totals_problems(doc: Document) -> list[ErrorDetail]:
     """Every given line amount or total that differs from the computed one, with the expected."""
-    from haulmer.dte.totals import line_amounts
+    return _check_totals(doc).problems
 
+
+def _check_totals(doc: Document) -> DocumentCheck:
     problems: list[ErrorDetail] = []
+    amounts: list[LineAmounts] = []
     try:
         for index, line in enumerate(doc.detalle):
             where = f"Detalle[{index + 1}]"
-            amounts = line_amounts(line, field=where)
-            if line.monto_item is not None and line.monto_item != amounts.monto_item:
+            computed = line_amounts(line, field=where)
+            amounts.append(computed)
+            if line.monto_item is not None and line.monto_item != computed.monto_item:
                 problems.append(
                     ErrorDetail(
                         f"{where}.MontoItem",
-                        f"is {line.monto_item}, expected {amounts.monto_item} "
+                        f"is {line.monto_item}, expected {computed.monto_item} "
                         "(qty x price - discount + surcharge, rounded half up)",
                     )
                 )
-        expected = doc.totals
+        expected = doc.totals_from(amounts)
     except DocumentError as exc:  # the calculator refused the lines: report why
-        return problems + exc.details
+        return DocumentCheck(problems + exc.details, None, None)
     given = doc.encabezado.totales
-    if given is None:
-        return problems
-    problems.extend(_compare_totals(given, expected, doc.tipo_dte.is_boleta))
-    return problems
+    if given is not None:
+        problems.extend(_compare_totals(given, expected, doc.tipo_dte.is_boleta))
+    return DocumentCheck(problems, amounts, expected)
 
 
 def _compare_totals(given: Totales, expected: Totales, boleta: bool) -> list[ErrorDetail]:
@@ -440,6 +553,11 @@ def _compare_totals(given: Totales, expected: Totales, boleta: bool) -> list[Err
 
 def document_problems(doc: Document) -> list[ErrorDetail]:
     """Every broken per-type rule and every wrong amount of ``doc`` (folio 0 accepted)."""
+    return check_document(doc).problems
+
+
+def check_document(doc: Document) -> DocumentCheck:
+    """``document_problems`` with the line amounts and totals computed to check them."""
     problems: list[ErrorDetail] = []
     if int(doc.tipo_dte) in _UNSUPPORTED_TYPES:
         problems.append(
@@ -455,8 +573,9 @@ def document_problems(doc: Document) -> list[ErrorDetail]:
     problems.extend(_section_checks(doc))
     problems.extend(_line_problems(doc))
     problems.extend(_reference_problems(doc))
-    problems.extend(totals_problems(doc))
-    return problems
+    totals = _check_totals(doc)
+    problems.extend(totals.problems)
+    return DocumentCheck(problems, totals.line_amounts, totals.totals)
 
 
 def stamping_problems(doc: Document) -> list[ErrorDetail]:

@@ -13,11 +13,14 @@ Boletas (39/41) follow EnvioBOLETA_v11: the same models rendered with their own 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from functools import cache
+from itertools import compress, repeat
+from operator import is_not, itemgetter
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -158,32 +161,106 @@ def _leaf(value: Any) -> SiiValue:
 
 
 def _render(value: Any, boleta: bool) -> SiiValue:
-    if isinstance(value, BaseModel):
-        return render_section(value, boleta=boleta)
-    if isinstance(value, list):
-        return [_render(item, boleta) for item in value]
+    kind = type(value)
+    if kind is str or kind is int:
+        return value
+    renderer = _RENDERERS.get(kind)
+    if renderer is None:
+        renderer = _RENDERERS[kind] = _renderer_for(kind)
+    return renderer(value, boleta)
+
+
+def _render_model(value: BaseModel, boleta: bool) -> SiiValue:
+    return render_section(value, boleta=boleta)
+
+
+def _render_list(value: list[Any], boleta: bool) -> SiiValue:
+    return [_render(item, boleta) for item in value]
+
+
+def _render_leaf(value: Any, boleta: bool) -> SiiValue:
     return _leaf(value)
 
 
-def _present(value: Any) -> bool:
-    return value is not None and value != []
+def _renderer_for(kind: type) -> Callable[[Any, bool], SiiValue]:
+    """How values of exactly this type render (what the isinstance checks would pick)."""
+    if issubclass(kind, BaseModel):
+        return _render_model
+    if issubclass(kind, list):
+        return _render_list
+    return _render_leaf
 
 
-def render_section(model: BaseModel, *, boleta: bool) -> dict[str, SiiValue]:
-    """One section as an ordered dict of SII names (boleta names and subset when ``boleta``)."""
-    by_alias = {info.alias or name: name for name, info in type(model).model_fields.items()}
-    if boleta and type(model) in BOLETA_ELEMENTS:
-        keys: tuple[str, ...] = BOLETA_ELEMENTS[type(model)]
+_RENDERERS: dict[type, Callable[[Any, bool], SiiValue]] = {}
+"""Renderer by exact value type, filled as types are met (a handful: models, Decimal, date...)."""
+
+
+class _Element(NamedTuple):
+    """One element a section renders: the model attribute, the element name, MedioPago or not."""
+
+    attribute: str
+    name: str
+    is_medio_pago: bool
+
+
+def values_getter(attributes: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A function reading these keys of a dict as a tuple, in one C call (``itemgetter``)."""
+    if len(attributes) == 1:
+        (only,) = attributes
+        return lambda values: (values[only],)
+    if not attributes:
+        return lambda values: ()
+    return itemgetter(*attributes)
+
+
+@cache
+def _render_plan(
+    model: type[BaseModel], boleta: bool
+) -> tuple[tuple[_Element, ...], Callable[[Mapping[str, Any]], tuple[Any, ...]]]:
+    """The elements ``model`` renders, in order, and a reader of their values; built once per
+    model class and kind of document."""
+    by_alias = {info.alias or name: name for name, info in model.model_fields.items()}
+    if boleta and model in BOLETA_ELEMENTS:
+        aliases: tuple[str, ...] = BOLETA_ELEMENTS[model]
     else:
-        excluded = frozenset() if boleta else DTE_ONLY_BOLETA_ELEMENTS.get(type(model), frozenset())
-        keys = tuple(alias for alias in by_alias if alias not in excluded)
+        excluded = frozenset() if boleta else DTE_ONLY_BOLETA_ELEMENTS.get(model, frozenset())
+        aliases = tuple(alias for alias in by_alias if alias not in excluded)
+    elements = tuple(
+        _Element(
+            by_alias[alias],
+            BOLETA_RENAMES.get(alias, alias) if boleta else alias,
+            boleta and alias == "MedioPago",
+        )
+        for alias in aliases
+    )
+    return elements, values_getter(tuple(element.attribute for element in elements))
+
+
+def render_section(
+    model: BaseModel, *, boleta: bool, overrides: Mapping[str, Any] | None = None
+) -> dict[str, SiiValue]:
+    """One section as an ordered dict of SII names (boleta names and subset when ``boleta``).
+
+    ``overrides`` (attribute name -> value) render in place of the model's own values, which
+    spares a ``model_copy`` when only a few computed amounts differ.
+    """
+    elements, read = _render_plan(type(model), boleta)
+    values = model.__dict__
+    present = read({**values, **overrides} if overrides else values)
     out: dict[str, SiiValue] = {}
-    for alias in keys:
-        value = getattr(model, by_alias[alias])
-        if not _present(value):
-            continue
-        rendered = _render(value, boleta)
-        if boleta and alias == "MedioPago" and isinstance(rendered, str) and rendered.isdigit():
+    # compress() skips the None values in C: most optional elements are absent.
+    present_elements = zip(elements, present, strict=True)
+    for element, value in compress(present_elements, map(is_not, present, repeat(None))):
+        kind = type(value)
+        if kind is str or kind is int:  # the common leaves, as they are
+            rendered = value
+        elif isinstance(value, list):
+            if not value:
+                continue
+            rendered = [_render(item, boleta) for item in value]
+        else:
+            rendered = _render(value, boleta)
+        if element.is_medio_pago and isinstance(rendered, str) and rendered.isdigit():
             rendered = int(rendered)
-        out[BOLETA_RENAMES.get(alias, alias) if boleta else alias] = rendered
+        out[element.name] = rendered
     return out

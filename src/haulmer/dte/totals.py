@@ -39,6 +39,7 @@ __all__ = [
     "line_amounts",
     "round_peso",
     "split_gross",
+    "totals_from_line_amounts",
 ]
 
 ADDITIONAL_TAX_RATES: Mapping[str, Decimal] = {
@@ -132,12 +133,9 @@ class _Sums:
     has_no_facturable: bool = False
 
 
-def _sum_lines(tipo: DTEType, lines: Sequence[Detalle]) -> tuple[_Sums, list[int]]:
+def _sum_lines(tipo: DTEType, lines: Sequence[Detalle], montos: Sequence[int]) -> _Sums:
     sums = _Sums()
-    montos: list[int] = []
-    for index, line in enumerate(lines):
-        monto = line_amounts(line, field=f"Detalle[{index + 1}]").monto_item
-        montos.append(monto)
+    for line, monto in zip(lines, montos, strict=True):
         ind = line.ind_exe
         if ind in (4, 5):
             continue
@@ -155,7 +153,7 @@ def _sum_lines(tipo: DTEType, lines: Sequence[Detalle]) -> tuple[_Sums, list[int
         else:
             sums.afecto += monto
             sums.has_afecto = True
-    return sums, montos
+    return sums
 
 
 def _apply_globals(sums: _Sums, globales: Sequence[DscRcgGlobal]) -> None:
@@ -240,8 +238,36 @@ def compute_totals(
     gross, everything else net).
     """
     tipo = DTEType(tipo_dte)
+    montos = [
+        line_amounts(line, field=f"Detalle[{index + 1}]").monto_item
+        for index, line in enumerate(detalle)
+    ]
+    return totals_from_line_amounts(
+        tipo,
+        detalle,
+        montos,
+        descuentos_recargos,
+        montos_brutos=montos_brutos,
+        tasa_iva=tasa_iva,
+        tasas_adicionales=tasas_adicionales,
+    )
+
+
+def totals_from_line_amounts(
+    tipo_dte: DTEType | int,
+    detalle: Sequence[Detalle],
+    montos: Sequence[int],
+    descuentos_recargos: Iterable[DscRcgGlobal] = (),
+    *,
+    montos_brutos: bool | None = None,
+    tasa_iva: Decimal = IVA_RATE,
+    tasas_adicionales: Mapping[str, Decimal] | None = None,
+) -> Totales:
+    """:func:`compute_totals` from each line's MontoItem already computed by :func:`line_amounts`
+    (one per line, in order), so a caller that needs both computes the lines once."""
+    tipo = DTEType(tipo_dte)
     gross = tipo.is_boleta if montos_brutos is None else montos_brutos
-    sums, montos = _sum_lines(tipo, detalle)
+    sums = _sum_lines(tipo, detalle, montos)
     _apply_globals(sums, list(descuentos_recargos))
 
     neto = iva = None
