@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from haulmer.pfx import Certificate
 from haulmer.sii import Caf, issue, parse, verify
 from haulmer.sii._xml import DSIG_NS, c14n_inclusive, parse_xml
 from haulmer.sii.issuing import stamp_and_sign
-from haulmer.sii.render import canonical_text
+from haulmer.sii.render import canonical_text, sii_quotes
 
 from .conftest import SIGNED_AT, document_dict, xmlsec1_verify
 
@@ -121,3 +122,38 @@ def test_line_breaks_and_tabs_in_text_survive_signing(
         xml, tmp_path, id_attr="Documento", certificate_pem=certificate.certificate_pem
     )
     assert result.returncode == 0, result.stderr
+
+
+_QUOTED_RUN = re.compile(r">([^<\"']*[\"'][^<]*)<")
+
+
+def _regex_sii_quotes(text: str) -> str:
+    """The plain statement of the quoting rule: quotes in a run from ``>`` to ``<``."""
+    return _QUOTED_RUN.sub(
+        lambda m: ">" + m.group(1).replace('"', "&quot;").replace("'", "&apos;") + "<", text
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="<>\"'a=ñ ", max_size=40))
+def test_property_sii_quotes_quotes_exactly_the_text_runs(text: str) -> None:
+    assert sii_quotes(text) == _regex_sii_quotes(text)
+
+
+def test_sii_quotes_leaves_attribute_quotes_alone() -> None:
+    text = '<TED version="1.0"><RSR>O\'Higgins "El Ñato"</RSR><F a="x">1</F>'
+    assert sii_quotes(text) == (
+        '<TED version="1.0"><RSR>O&apos;Higgins &quot;El Ñato&quot;</RSR><F a="x">1</F>'
+    )
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x08", "\x0b", "\x0c", "\x0e", "\x1f"])
+def test_every_control_character_xml_refuses_names_its_field(control: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        canonical_text({"A": {"B": f"x{control}y"}})
+    assert [d.field for d in info.value.details] == ["A.B"]
+
+
+@pytest.mark.parametrize("allowed", ["\t", "\n"])
+def test_tabs_and_line_feeds_are_written_as_they_are(allowed: str) -> None:
+    assert canonical_text({"A": f"x{allowed}y"}) == f"<A>x{allowed}y</A>"

@@ -217,14 +217,9 @@ def _c14n_without_namespaces(element: etree._Element) -> bytes:
     return etree.tostring(strip_namespaces(element), method="c14n")
 
 
-_TEXT_RUN: Final = re.compile(rb">([^<\"']*[\"'][^<]*)<")
-
-
 def _quote_text(canonical: bytes) -> bytes:
     """Escape quotes inside text nodes only (attribute values are left as C14N wrote them)."""
+    from haulmer.sii.render import sii_quotes
 
-    def escape(match: re.Match[bytes]) -> bytes:
-        text = match.group(1).replace(b'"', b"&quot;").replace(b"'", b"&apos;")
-        return b">" + text + b"<"
-
-    return _TEXT_RUN.sub(escape, canonical)
+    # Latin-1 maps each byte to one character and back, and the markup is ASCII.
+    return sii_quotes(canonical.decode("latin-1")).encode("latin-1")

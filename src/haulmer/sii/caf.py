@@ -11,7 +11,7 @@ import binascii
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Final
 
 from cryptography.exceptions import InvalidSignature
@@ -32,7 +32,7 @@ from haulmer.sii._xml import (
 )
 from haulmer.sii.keys import caf_signer_key
 
-__all__ = ["EXPIRING_TYPES", "Caf"]
+__all__ = ["EXPIRING_TYPES", "Caf", "lenient_rut"]
 
 EXPIRING_TYPES: Final = frozenset({33, 43, 46, 56, 61})
 """Types whose folios expire six months after the CAF's authorization date (FA)."""
@@ -143,6 +143,11 @@ class Caf:
 
     def keys_match(self) -> bool:
         """Whether RSASK is the private half of RSAPK (False when there is no RSASK)."""
+        return self._keys_match
+
+    @cached_property
+    def _keys_match(self) -> bool:
+        # Both keys are immutable, so the comparison is made once per loaded CAF.
         if self.private_key is None:
             return False
         ours = self.private_key.public_key().public_numbers()
@@ -189,7 +194,7 @@ class Caf:
                     f"{folio} is outside the CAF range {self.folio_from}..{self.folio_to}",
                 )
             )
-        if Rut(str(rut_emisor), validate_dv=False) != self.rut_emisor:
+        if lenient_rut(str(rut_emisor)) != self.rut_emisor:
             details.append(
                 ErrorDetail("RUTEmisor", f"is {rut_emisor} but the CAF is for {self.rut_emisor}")
             )
@@ -211,6 +216,13 @@ class Caf:
     def to_xml(self) -> bytes:
         """The public ``<CAF>`` element (DA and FRMA), as it goes into every timbre, as a file."""
         return to_latin1(strip_namespaces(self.element), declaration=True)
+
+
+@lru_cache(maxsize=1024)
+def lenient_rut(text: str) -> Rut:
+    """``Rut(text, validate_dv=False)``, remembered: the same few RUTs come back on every document
+    (a ``Rut`` is immutable, and a text that is no RUT raises every time)."""
+    return Rut(text, validate_dv=False)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

@@ -73,10 +73,8 @@ def issue(
     """
     if folio is not None:
         document = document.with_folio(folio)
-    document.check_for_stamping()
-    return stamp_and_sign(
-        document.to_sii_dict(), caf=caf, certificate=certificate, timestamp=timestamp
-    )
+    sii = document.checked_sii_dict(for_stamping=True)  # check_for_stamping(), to_sii_dict()
+    return stamp_and_sign(sii, caf=caf, certificate=certificate, timestamp=timestamp)
 
 
 def stamp_and_sign(

@@ -20,7 +20,7 @@ from lxml import etree
 from haulmer.errors import ValidationError, XMLError
 from haulmer.rut import Rut
 from haulmer.sii._xml import descend, ns_prefix, timbre_bytes
-from haulmer.sii.caf import Caf
+from haulmer.sii.caf import Caf, lenient_rut
 from haulmer.sii.render import escape_text, sii_quotes
 
 __all__ = ["TED_TEXT_LIMIT", "TimbreData", "check_ted", "stamp"]
@@ -56,11 +56,11 @@ def stamp(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> str:
     if caf.private_key is None:
         raise XMLError("the CAF has no private key (RSASK); load the full CAF file")
     fields = (
-        ("RE", str(Rut(data.rut_emisor, validate_dv=False))),
+        ("RE", str(lenient_rut(data.rut_emisor))),
         ("TD", str(data.dte_type)),
         ("F", str(data.folio)),
         ("FE", data.fecha_emision.isoformat()),
-        ("RR", str(Rut(data.rut_receptor, validate_dv=False))),
+        ("RR", str(lenient_rut(data.rut_receptor))),
         ("RSR", _cut(data.razon_social_receptor)),
         ("MNT", str(data.monto_total)),
         ("IT1", _cut(data.primer_item)),
