@@ -46,7 +46,8 @@ class ClientConfig:
     base_urls: Mapping[Product, str | None]
     timeout: Timeout | None = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
-    default_headers: Mapping[str, str] = field(default_factory=dict)
+    default_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """Hidden from repr: users put credentials in them (``Authorization``, say)."""
     access_token: str | None = field(default=None, repr=False)
     rate_limit: bool = False
     base_url_overrides: Mapping[str, str] = field(default_factory=dict)

@@ -81,11 +81,14 @@ def _connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> API
         )
     if isinstance(exc, httpx.TransportError):
         return APIConnectionError(
-            f"{what}: the connection broke before the answer ({type(exc).__name__})",
+            f"{what}: the connection broke before the answer ({type(exc).__name__}); the call "
+            "may have been carried out, so repeat a creation only with the same idempotency_key",
             request_sent=True,
         )
     return APIConnectionError(
-        f"{what}: the answer could not be read ({type(exc).__name__})", request_sent=True
+        f"{what}: the answer could not be read ({type(exc).__name__}); the call may have been "
+        "carried out, so repeat a creation only with the same idempotency_key",
+        request_sent=True,
     )
 
 

@@ -200,9 +200,13 @@ class AuthenticationError(APIStatusError):
 class PermissionDeniedError(APIStatusError):
     """HTTP 403: the key is valid but may not do this."""
 
+    hint = "Use the API key or login of the organization or account that owns this resource"
+
 
 class NotFoundError(APIStatusError):
     """HTTP 404: no such route or resource."""
+
+    hint = "Check the id or token, and that the client points at the environment it comes from"
 
 
 class ConflictError(APIStatusError):
@@ -217,6 +221,8 @@ class RateLimitError(APIStatusError):
 
 class ServerError(APIStatusError):
     """HTTP 5xx: the service failed; retried automatically when that is safe."""
+
+    hint = "Haulmer failed on its side (safe calls were already retried); try again later"
 
 
 class StepOutOfOrderError(ConflictError):

@@ -229,3 +229,11 @@ def test_client_repr_shows_no_secret() -> None:
     assert "sandbox" in text
     assert API_KEY not in repr(client._config)
     assert "secret-token" not in repr(client._config)
+
+
+def test_default_headers_stay_out_of_the_configs_repr() -> None:
+    client = Haulmer(
+        API_KEY, environment="sandbox", default_headers={"Authorization": "Bearer header-secret"}
+    )
+    assert "header-secret" not in repr(client._config)
+    assert "header-secret" not in repr(client.with_options(max_retries=0)._config)

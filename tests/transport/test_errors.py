@@ -296,3 +296,24 @@ def test_details_in_any_documented_form_become_a_list(details: Any, wrapped: boo
     assert decoded.code == "OF-10"
     assert isinstance(decoded.details, list)
     assert all(isinstance(d, ErrorDetail) for d in decoded.details)
+
+
+@pytest.mark.parametrize(
+    ("status", "error_class", "advice"),
+    [
+        (403, PermissionDeniedError, "Use the API key or login of the organization"),
+        (404, NotFoundError, "Check the id or token"),
+        (503, ServerError, "try again later"),
+    ],
+)
+def test_status_errors_say_what_to_do(
+    client: Haulmer,
+    mock: respx.MockRouter,
+    status: int,
+    error_class: type[APIStatusError],
+    advice: str,
+) -> None:
+    error = fail_with(client, mock, httpx.Response(status, json={"message": "no"}))
+    assert type(error) is error_class
+    assert str(error).startswith(f"HTTP {status}: no. ")
+    assert advice in str(error)

@@ -272,6 +272,7 @@ def test_connection_dropped_after_sending_a_post_is_not_retried(
         send(client, emit())
     assert route.call_count == 1
     assert info.value.request_sent is True
+    assert "only with the same idempotency_key" in str(info.value)
 
 
 def test_get_timeouts_are_retried_then_surface_with_their_cause(
