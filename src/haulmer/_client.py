@@ -162,8 +162,7 @@ class _ClientCommon(ABC):
 class Haulmer(_ClientCommon):
     """The blocking client. ``api_key`` defaults to HAULMER_API_KEY; use it as a context manager.
 
-    ``sleep`` and ``clock`` (monotonic seconds) are injectable so tests never really wait.
-    A user's ``http_client`` is used as is and never closed by the SDK.
+    ``sleep``/``clock`` are injectable (tests never wait); a user's ``http_client`` is never closed.
     """
 
     _http_client: httpx.Client

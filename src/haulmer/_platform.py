@@ -44,10 +44,8 @@ def as_model(model: type[M], value: Any, what: str) -> M:
 
 
 class Poll(Generic[S]):
-    """The decisions of a ``wait...()`` loop on the client's clock; ``_poll`` fetches and sleeps.
-
-    ``next_sleep(answer)`` is None once ``done(answer)``, else the seconds to sleep before asking
-    again; at the deadline it raises ``timed_out(answer, waited)``.
+    """The decisions of a ``wait...()`` loop on the client's clock (the resource's ``_poll`` fetches
+    and sleeps): when to stop, how long to sleep, and the error raised at the deadline.
     """
 
     def __init__(

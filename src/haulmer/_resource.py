@@ -47,11 +47,8 @@ def new_idempotency_key() -> str:
 
 @dataclass(frozen=True)
 class APIRequest(Generic[T]):
-    """Everything needed to make one API call and decode its answer; no I/O, no client state.
-
-    ``cast_to`` says what the answer becomes: a pydantic model (or any type pydantic validates,
-    ``list[Model]``, ``dict[str, Any]``...), ``bytes`` (raw body), ``str`` (decoded text) or
-    ``type(None)`` (body ignored). For pages (``_get_page``) it is the type of one item.
+    """One API call and how to decode its answer (no I/O, no client state). ``cast_to``: any type
+    pydantic validates, ``bytes``, ``str`` or ``type(None)``; for pages, the type of one item.
     """
 
     method: str

@@ -51,12 +51,8 @@ def should_retry(
     code: str | None = None,
     retry_safe: bool,
 ) -> bool:
-    """Whether one failed attempt may be tried again.
-
-    A refused connection is always retried: nothing was sent. 408, 429 and OF-21 mean the server
-    did nothing, so they are retried too. Timeouts, broken connections and 5xx are retried only
-    for ``retry_safe`` requests (safe methods, or calls that carry an idempotency key). Other 4xx
-    never are.
+    """Whether a failed attempt may be retried: refused connections, 408, 429 and OF-21 always
+    (nothing was done); timeouts, broken connections, 5xx only if ``retry_safe``; other 4xx never.
     """
     if failure is Failure.CONNECT:
         return True
@@ -115,10 +111,8 @@ def server_wait(
     retry_after_field: object = None,
     now: float,
 ) -> float | None:
-    """The wait the server asked for, capped at MAX_SERVER_WAIT, or None if it said nothing.
-
-    Looked for in order: ``retry-after-ms`` and ``Retry-After`` headers (``headers`` has lowercase
-    keys), the body's ``retry_after`` field, then "Try again in X seconds" in the message.
+    """The wait the server asked for (lowercase ``retry-after-ms``/``retry-after`` headers, body
+    ``retry_after``, then "Try again in X seconds"), capped at MAX_SERVER_WAIT; else None.
     """
     seconds: float | None = None
     millis = headers.get("retry-after-ms")

@@ -400,8 +400,7 @@ class Checkout(SyncAPIResource):
     ) -> Order:
         """Start a purchase; ``products`` maps a product code to a quantity (or lists lines).
 
-        Sent with an ``Idempotency-Key`` (yours, else a fresh one kept across retries), so a retry
-        after a dropped connection cannot create the order twice.
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a double order.
         """
         return self._request(
             _create_order_request(
@@ -514,8 +513,7 @@ class AsyncCheckout(AsyncAPIResource):
     ) -> Order:
         """Start a purchase; ``products`` maps a product code to a quantity (or lists lines).
 
-        Sent with an ``Idempotency-Key`` (yours, else a fresh one kept across retries), so a retry
-        after a dropped connection cannot create the order twice.
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a double order.
         """
         return await self._request(
             _create_order_request(
