@@ -7,14 +7,16 @@ async faces then stay a signature plus one line; the resource bases run a ``Poll
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from typing import Any, Generic, TypeVar
 
 import pydantic
 
 from haulmer.errors import InvalidRutError, ValidationError
 
-__all__ = ["Poll", "as_model", "id_path"]
+__all__ = ["Poll", "as_enum", "as_model", "id_path"]
 
+E = TypeVar("E", bound=Enum)
 M = TypeVar("M", bound=pydantic.BaseModel)
 S = TypeVar("S")
 
@@ -24,6 +26,15 @@ def id_path(collection: str, value: Any, *, name: str, kind: str, suffix: str = 
     if not isinstance(value, str) or not value or "/" in value:
         raise ValidationError(f"{name} must be {kind}, got {value!r}")
     return f"{collection}/{value}{suffix}"
+
+
+def as_enum(enum: type[E], value: Any, what: str) -> E:
+    """``value`` as a member of ``enum``; a ValidationError listing the accepted values if not."""
+    try:
+        return enum(value)
+    except ValueError:
+        known = ", ".join(str(member.value) for member in enum)
+        raise ValidationError(f"unknown {what} {value!r}; use one of {known}") from None
 
 
 def as_model(model: type[M], value: Any, what: str) -> M:

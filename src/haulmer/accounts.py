@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from pydantic import Field
 
 from haulmer._models import HaulmerModel
+from haulmer._platform import as_enum
 from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.errors import PasswordMismatchError, ValidationError
@@ -134,11 +135,7 @@ def _login_request(
         raise ValidationError("log in with the account's e-mail address")
     if not isinstance(password, str) or not password:
         raise ValidationError("the password is required to log in")
-    try:
-        chosen = Platform(platform)
-    except ValueError:
-        known = ", ".join(p.value for p in Platform)
-        raise ValidationError(f"unknown platform {platform!r}; use one of {known}") from None
+    chosen = as_enum(Platform, platform, "platform")
     body: Mapping[str, Any] = {
         "email": email.strip(),
         "password": password,

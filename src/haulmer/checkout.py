@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from haulmer._models import HaulmerModel
-from haulmer._platform import Poll, as_model, id_path
+from haulmer._platform import Poll, as_enum, as_model, id_path
 from haulmer._resource import (
     APIRequest,
     AsyncAPIResource,
@@ -289,11 +289,7 @@ def _retrieve_order_request(order_id: str, **options: Any) -> APIRequest[Order]:
 def _payment_method_request(
     order_id: str, method: PaymentMethod | str, **options: Any
 ) -> APIRequest[Order]:
-    try:
-        chosen = PaymentMethod(method)
-    except ValueError:
-        known = ", ".join(m.value for m in PaymentMethod)
-        raise ValidationError(f"unknown payment method {method!r}; use one of {known}") from None
+    chosen = as_enum(PaymentMethod, method, "payment method")
     path = _order_path(order_id, "/payment-method")
     return APIRequest(
         "POST", path, "platform", Order, json={"method": chosen.value}, auth="none", **options
@@ -303,16 +299,13 @@ def _payment_method_request(
 def _payment_medium_request(
     order_id: str, medium: PaymentMedium | str, method: PaymentMethod | str | None, **options: Any
 ) -> APIRequest[Order]:
-    try:
-        chosen = PaymentMedium(medium)
-    except ValueError:
-        known = ", ".join(m.value for m in PaymentMedium)
-        raise ValidationError(f"unknown payment medium {medium!r}; use one of {known}") from None
+    chosen = as_enum(PaymentMedium, medium, "payment medium")
     if method is not None:
-        allowed = MEDIA_BY_METHOD[PaymentMethod(method)]
+        paid_by = as_enum(PaymentMethod, method, "payment method")
+        allowed = MEDIA_BY_METHOD[paid_by]
         if chosen not in allowed:
             raise ValidationError(
-                f"payment method {PaymentMethod(method).value} does not take {chosen.value}; "
+                f"payment method {paid_by.value} does not take {chosen.value}; "
                 f"use one of {', '.join(m.value for m in allowed)}"
             )
     path = _order_path(order_id, "/payment-medium")

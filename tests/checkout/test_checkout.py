@@ -107,6 +107,10 @@ def test_a_medium_that_does_not_suit_the_method_is_refused_locally(
         )
     with pytest.raises(ValidationError, match="unknown payment method"):
         client.checkout.choose_payment_method(order.id, "cash")
+    with pytest.raises(ValidationError, match="unknown payment method 'cash'; use one of webpay"):
+        client.checkout.choose_payment_medium(order.id, PaymentMedium.CREDIT_CARD, method="cash")
+    with pytest.raises(ValidationError, match="unknown payment medium 'coins'"):
+        client.checkout.choose_payment_medium(order.id, "coins")
     assert len(fake.requests) == sent
 
 

@@ -1,10 +1,12 @@
-"""The pure helpers of the platform resources: id paths and the decisions of wait loops."""
+"""The pure helpers of the platform resources: id paths, enum input and wait-loop decisions."""
 
 from __future__ import annotations
 
+from enum import Enum
+
 import pytest
 
-from haulmer._platform import Poll, id_path
+from haulmer._platform import Poll, as_enum, id_path
 from haulmer.errors import ValidationError, WaitTimeoutError
 
 
@@ -90,3 +92,18 @@ def test_a_poll_checks_its_arguments_before_any_call() -> None:
 def test_the_last_answer_is_not_read_before_one_arrives() -> None:
     with pytest.raises(RuntimeError, match="before any answer"):
         _ = _poll(Clock()).last
+
+
+class Colour(str, Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+def test_as_enum_takes_a_member_or_its_value() -> None:
+    assert as_enum(Colour, "red", "colour") is Colour.RED
+    assert as_enum(Colour, Colour.BLUE, "colour") is Colour.BLUE
+
+
+def test_as_enum_refuses_other_values_listing_the_accepted_ones() -> None:
+    with pytest.raises(ValidationError, match=r"unknown colour 'green'; use one of red, blue$"):
+        as_enum(Colour, "green", "colour")
