@@ -6,14 +6,31 @@ iterating a thousand pages uses the memory of one.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Generator,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from haulmer._resource import APIRequest
 
-__all__ = ["AsyncPage", "CursorPages", "NumberedPages", "PageInfo", "Pagination", "SyncPage"]
+__all__ = [
+    "AsyncPage",
+    "AsyncPaginator",
+    "CursorPages",
+    "NumberedPages",
+    "PageInfo",
+    "Pagination",
+    "SyncPage",
+]
 
 T = TypeVar("T")
 
@@ -212,3 +229,35 @@ class AsyncPage(_PageBase[T]):
         async for page in self.iter_pages():
             for item in page.items:
                 yield item
+
+
+class AsyncPaginator(Generic[T]):
+    """What an async list method returns: ``await`` it for the first page, or ``async for`` it
+    for every item of every page (no extra ``await``).
+
+    The first page is requested when awaited or iterated, once: awaiting twice is an error, as
+    for any coroutine. Bad arguments were already refused when the list method was called.
+    """
+
+    def __init__(self, first_page: Callable[[], Coroutine[Any, Any, AsyncPage[T]]]) -> None:
+        self._first_page = first_page
+        self._used = False
+
+    def _start(self) -> Coroutine[Any, Any, AsyncPage[T]]:
+        if self._used:
+            raise RuntimeError(
+                "this list was already awaited or iterated; call the list method again"
+            )
+        self._used = True
+        return self._first_page()
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        return self._start().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        page = await self._start()
+        async for item in page:
+            yield item
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} (await it for a page, async for it for every item)>"

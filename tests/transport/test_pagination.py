@@ -11,8 +11,8 @@ import pytest
 import respx
 
 from haulmer import AsyncHaulmer, Haulmer
-from haulmer._pagination import CursorPages, NumberedPages, SyncPage
-from haulmer._resource import APIRequest
+from haulmer._pagination import AsyncPage, AsyncPaginator, CursorPages, NumberedPages, SyncPage
+from haulmer._resource import APIRequest, AsyncAPIResource
 from haulmer.errors import APIResponseValidationError
 
 from .conftest import PLATFORM, SANDBOX
@@ -151,3 +151,48 @@ async def test_async_204_is_an_empty_page(aclient: AsyncHaulmer, mock: respx.Moc
     empty = await apage(aclient, issued())
     assert [item async for item in empty] == []
     assert await empty.next_page() is None
+
+
+def _paginator(aclient: AsyncHaulmer) -> AsyncPaginator[Organization]:
+    resource = AsyncAPIResource(aclient)
+    return AsyncPaginator(lambda: resource._get_page(issued()))
+
+
+async def test_an_async_paginator_is_async_iterable_without_an_await(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(ISSUED).mock(side_effect=numbered)
+    paginator = _paginator(aclient)
+    assert route.call_count == 0  # nothing is sent before it is awaited or iterated
+    ruts = [org.rut async for org in paginator]
+    assert ruts == ["1-0", "1-1", "2-0", "2-1", "3-0", "3-1"]
+    assert route.call_count == 3
+
+
+async def test_awaiting_an_async_paginator_gives_its_first_page(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).mock(side_effect=numbered)
+    first = await _paginator(aclient)
+    assert isinstance(first, AsyncPage)
+    assert (first.current_page, first.last_page, len(first.items)) == (1, 3, 2)
+
+
+async def test_an_async_paginator_is_used_once(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).respond(204)
+    paginator = _paginator(aclient)
+    assert [item async for item in paginator] == []
+    with pytest.raises(RuntimeError, match="call the list method again"):
+        await paginator
+    assert "async for" in repr(paginator)
+
+
+async def test_an_async_paginator_left_unused_sends_nothing_and_warns_nothing(
+    aclient: AsyncHaulmer, mock: respx.MockRouter, recwarn: pytest.WarningsRecorder
+) -> None:
+    route = mock.post(ISSUED).respond(204)
+    _paginator(aclient)
+    assert route.call_count == 0
+    assert [w for w in recwarn if "never awaited" in str(w.message)] == []
