@@ -33,6 +33,10 @@ class _Issued:
     def folio(self) -> int:
         return int(self.dte["Encabezado"]["IdDoc"]["Folio"])
 
+    @property
+    def receptor_rut(self) -> str:
+        return str(self.dte["Encabezado"]["Receptor"]["RUTRecep"]).replace(".", "").upper()
+
 
 @dataclass
 class RespxOpenFactura:
@@ -108,6 +112,9 @@ class RespxOpenFactura:
         last = (len(docs) + PAGE_SIZE - 1) // PAGE_SIZE
         rows = [
             {
+                "RUTRecep": int(d.receptor_rut.split("-")[0]),
+                "DV": d.receptor_rut.split("-")[1],
+                "RznSocRecep": d.dte["Encabezado"]["Receptor"].get("RznSocRecep"),
                 "TipoDTE": d.tipo,
                 "Folio": d.folio,
                 "FchEmis": d.dte["Encabezado"]["IdDoc"]["FchEmis"],

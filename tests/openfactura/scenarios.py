@@ -97,12 +97,26 @@ async def the_callers_key_after_a_lost_answer_and_a_restart_yields_one_document(
 async def the_same_key_never_issues_twice(backend: Backend) -> None:
     documents = backend.openfactura.documents
     first = await resolve(documents.emit(samples.boleta(), idempotency_key="pos-42-ticket-7"))
-    second = await resolve(
-        documents.emit(samples.boleta(price=900), idempotency_key="pos-42-ticket-7")
-    )
+    again = await resolve(documents.emit(samples.boleta(), idempotency_key="pos-42-ticket-7"))
     assert not first.already_issued
-    assert second.already_issued
-    assert second.token == first.token
+    assert again.already_issued
+    assert (again.token, again.folio) == (first.token, first.folio)
+    assert len(await collect(documents.list_issued(tipo_dte=39))) == 1
+
+
+async def a_key_reused_for_another_sale_raises_and_names_the_first_document(
+    backend: Backend,
+) -> None:
+    documents = backend.openfactura.documents
+    first = await resolve(documents.emit(samples.boleta(), idempotency_key="pos-42-ticket-7"))
+    with pytest.raises(AlreadyIssuedError) as caught:
+        await resolve(documents.emit(samples.boleta(price=900), idempotency_key="pos-42-ticket-7"))
+    assert caught.value.token == first.token
+    message = str(caught.value)
+    assert "already belongs to another document" in message
+    assert "MntTotal" in message
+    assert "1000 there, 900 in this call" in message
+    assert "new idempotency_key=" in message
     assert len(await collect(documents.list_issued(tipo_dte=39))) == 1
 
 
@@ -139,6 +153,7 @@ SCENARIOS = [
     a_second_identical_sale_needs_its_own_key,
     the_callers_key_after_a_lost_answer_and_a_restart_yields_one_document,
     the_same_key_never_issues_twice,
+    a_key_reused_for_another_sale_raises_and_names_the_first_document,
     lists_page_lazily_past_thirty,
     a_credit_note_anuls_an_issued_factura,
 ]

@@ -225,7 +225,7 @@ async def test_list_issued_sends_typed_filters_and_pages_lazily(
     assert _body(route)["Page"] == 2
     assert [row.folio for row in rows] == list(range(1, 32))
     assert rows[-1].token == f"{31:064x}"  # dev answers "Token", capitalised
-    assert rows[0].receptor_rut == Rut("76430498-5")
+    assert rows[0].rut_recep == Rut("76430498-5")
     assert rows[0].fecha_recibido.second == 12
 
 
@@ -302,7 +302,7 @@ async def test_list_received_reads_acuses_and_blank_sii_reception(
         "RUTEmisor": {"eq": 76795561},
         "FchRecepSII": {"gte": "2025-04-01"},
     }
-    assert rows[0].emisor_rut == Rut("76795561-8")
+    assert rows[0].rut_emisor == Rut("76795561-8")
     assert rows[0].fch_recep_sii is None
     assert rows[0].acuses[0].cod_evento == "ACD"
     assert rows[1].acuses == []
@@ -585,6 +585,66 @@ async def test_of_06_at_once_with_the_callers_key_returns_the_document(
     assert (emitted.token, emitted.already_issued) == (TOKEN, True)
 
 
+def _stored(document: Any, folio: int) -> dict[str, Any]:
+    stored: dict[str, Any] = json.loads(
+        json.dumps(document.with_folio(folio).to_sii_dict(), default=str)
+    )
+    return stored
+
+
+@pytest.mark.parametrize(
+    ("sent", "named"),
+    [
+        (samples.factura_exenta(), "type (TipoDTE) 33 there, 34 in this call"),
+        (samples.factura(price=3000), "total (MntTotal) 2380 there, 3570 in this call"),
+        (samples.factura(fecha=samples.FECHA.replace(day=11)), "2026-02-10 there, 2026-02-11"),
+    ],
+)
+async def test_of_06_under_the_callers_key_for_another_document_raises(
+    of: Any, mock: respx.MockRouter, sent: Any, named: str
+) -> None:
+    emit = mock.post("/v2/dte/document").mock(return_value=_of_06())
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(200, json={"json": _stored(samples.factura(), 3130)})
+    )
+    with pytest.raises(AlreadyIssuedError) as caught:
+        await resolve(of.documents.emit(sent, idempotency_key="order-1"))
+    assert emit.call_count == 1
+    assert caught.value.token == TOKEN
+    assert caught.value.code == "OF-06"
+    assert "'order-1' already belongs to another document" in str(caught.value)
+    assert named in str(caught.value)
+    assert "new idempotency_key=" in str(caught.value)
+
+
+async def test_of_06_under_the_callers_key_for_another_receptor_raises(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    stored = _stored(samples.factura(), 3130)
+    stored["Encabezado"]["Receptor"]["RUTRecep"] = "77.777.777-7"
+    mock.post("/v2/dte/document").mock(return_value=_of_06())
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(200, json={"json": stored})
+    )
+    with pytest.raises(AlreadyIssuedError, match="RUTRecep"):
+        await resolve(of.documents.emit(samples.factura(), idempotency_key="order-1"))
+
+
+async def test_of_06_under_the_callers_key_reads_the_stored_numbers_as_text(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    stored = _stored(samples.factura(), 3130)
+    stored["Encabezado"]["IdDoc"]["TipoDTE"] = "33"
+    stored["Encabezado"]["Totales"]["MntTotal"] = "2380"
+    stored["Encabezado"]["Receptor"]["RUTRecep"] = "76.430.498-5"
+    mock.post("/v2/dte/document").mock(return_value=_of_06())
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(200, json={"json": stored})
+    )
+    emitted = await resolve(of.documents.emit(samples.factura(), idempotency_key="order-1"))
+    assert (emitted.token, emitted.folio, emitted.already_issued) == (TOKEN, 3130, True)
+
+
 async def test_identical_sales_after_the_first_need_their_own_keys(
     of: Any, mock: respx.MockRouter
 ) -> None:
@@ -800,6 +860,112 @@ async def test_credit_note_corrige_texto_from_a_document_and_its_folio(
     assert dte["Detalle"][0]["MontoItem"] == 0
     assert dte["Referencia"][0]["CodRef"] == 2
     assert dte["Referencia"][0]["FolioRef"] == "3130"
+
+
+def _organization(acteco: int | None = 479100, rut: str = "76795561-8") -> httpx.Response:
+    activities = (
+        []
+        if acteco is None
+        else [{"giro": "VENTA", "codigoActividadEconomica": acteco, "actividadPrincipal": True}]
+    )
+    return httpx.Response(200, json={"rut": rut, "actividades": activities})
+
+
+async def test_credit_note_of_a_boleta_takes_the_acteco_from_the_organization(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    stored = _stored(samples.boleta(price=5000), 41)
+    stored["Encabezado"]["Emisor"].pop("Acteco", None)
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(200, json={"json": stored, "token": TOKEN})
+    )
+    organization = mock.get("/v2/dte/organization").mock(return_value=_organization())
+    emit = mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(200, json={"TOKEN": "c" * 64, "FOLIO": 3})
+    )
+    note = await resolve(of.documents.credit_note(TOKEN, reason="Devolución", fecha="2026-02-11"))
+    assert note.folio == 3
+    assert organization.call_count == 1
+    assert organization.calls.last.request.url.params.get("extra_fields") is None
+    encabezado = _body(emit)["dte"]["Encabezado"]
+    assert encabezado["Emisor"]["Acteco"] == 479100
+    assert encabezado["Emisor"]["RznSoc"] == samples.EMISOR["razon_social"]
+    assert encabezado["Receptor"] == {"RUTRecep": "66666666-6", "RznSocRecep": "Cliente"}
+    assert encabezado["IdDoc"]["MntBruto"] == 1
+    assert encabezado["Totales"]["MntTotal"] == 5000
+    referencia = _body(emit)["dte"]["Referencia"][0]
+    assert (referencia["TpoDocRef"], referencia["FolioRef"]) == ("39", "41")
+
+
+async def test_credit_note_of_a_boleta_takes_the_callers_emisor_and_receptor(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    emit = mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(200, json={"TOKEN": "c" * 64, "FOLIO": 3})
+    )
+    await resolve(
+        of.documents.credit_note(
+            samples.boleta(price=5000),
+            folio=41,
+            reason="Devolución",
+            emisor={"actecos": [620200]},
+            receptor={"RUTRecep": "11111111-1", "razon_social": "Juan Pérez"},
+            fecha="2026-02-11",
+        )
+    )
+    encabezado = _body(emit)["dte"]["Encabezado"]
+    assert encabezado["Emisor"]["Acteco"] == 620200
+    assert encabezado["Receptor"] == {"RUTRecep": "11111111-1", "RznSocRecep": "Juan Pérez"}
+    assert [call.request.url.path for call in mock.calls] == ["/v2/dte/document"]
+
+
+async def test_credit_note_of_a_boleta_without_an_acteco_anywhere_says_to_pass_emisor(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    mock.get("/v2/dte/organization").mock(return_value=_organization(acteco=None))
+    with pytest.raises(DocumentError, match=r"pass emisor=\{'actecos'"):
+        await resolve(of.documents.credit_note(samples.boleta(), folio=41, reason="Devolución"))
+    assert not mock.calls.last.request.url.path.endswith("/document")
+
+
+async def test_credit_note_ignores_the_acteco_of_another_organization(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    mock.get("/v2/dte/organization").mock(return_value=_organization(rut="76430498-5"))
+    with pytest.raises(DocumentError, match="Acteco"):
+        await resolve(of.documents.credit_note(samples.boleta(), folio=41, reason="Devolución"))
+
+
+async def test_credit_note_of_a_nominative_boleta_without_razon_social_says_to_pass_receptor(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    boleta = samples.boleta().model_copy(deep=True)
+    boleta.receptor.rut = Rut("11111111-1")
+    with pytest.raises(DocumentError, match=r"pass receptor=\{'razon_social'"):
+        await resolve(
+            of.documents.credit_note(
+                boleta, folio=41, reason="Devolución", emisor={"actecos": [479100]}
+            )
+        )
+    assert not mock.calls
+
+
+async def test_credit_note_builder_problems_name_the_argument_that_fixes_them(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    with pytest.raises(DocumentError, match=r"credit_note\(\.\.\., receptor="):
+        await resolve(
+            of.documents.credit_note(
+                samples.factura(), folio=5, reason="Anula", receptor={"giro": "x" * 41}
+            )
+        )
+    with pytest.raises(DocumentError, match="emisor= does not make a valid Emisor"):
+        await resolve(
+            of.documents.credit_note(
+                samples.factura(), folio=5, reason="Anula", emisor={"rut": "not a rut"}
+            )
+        )
+    assert not mock.calls
 
 
 @pytest.mark.parametrize(

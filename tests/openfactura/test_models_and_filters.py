@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import haulmer
 from haulmer import AsyncHaulmer, Haulmer
-from haulmer.errors import ValidationError
+from haulmer.errors import HaulmerError, ValidationError
 from haulmer.openfactura import (
     HAULMER_DEMO,
     HOSTY_DEMO,
@@ -24,7 +24,9 @@ from haulmer.openfactura import (
     DocumentStatus,
     EmittedDocument,
     IssuedDocumentSummary,
+    IssuedStatus,
     OpenFactura,
+    ReceivedDocumentSummary,
     between,
     eq,
     gt,
@@ -49,7 +51,38 @@ def test_numbers_sent_as_strings_are_read_as_numbers() -> None:
         {"TipoDTE": "33", "Folio": "12", "MntTotal": "2380", "RUTRecep": "76430498", "DV": "5"}
     )
     assert (row.tipo_dte, row.folio, row.mnt_total) == (33, 12, 2380)
-    assert row.receptor_rut == Rut("76430498-5")
+    assert row.rut_recep == Rut("76430498-5")
+
+
+def test_summary_ruts_are_ruts_and_keep_the_wire_number() -> None:
+    issued = IssuedDocumentSummary.model_validate(
+        {"RUTRecep": 66666666, "DV": "", "TipoDTE": 39, "Folio": 1}
+    )
+    assert (issued.rut_recep, issued.rut_recep_number) == (Rut("66666666-6"), 66666666)
+    received = ReceivedDocumentSummary.model_validate(
+        {"RUTEmisor": 76430498, "DV": "5", "TipoDTE": 33, "Folio": 2}
+    )
+    assert isinstance(received.rut_emisor, Rut)
+    assert (str(received.rut_emisor), received.rut_emisor_number) == ("76430498-5", 76430498)
+
+
+def test_a_status_is_an_issued_status_and_other_text_stays_text() -> None:
+    accepted = DocumentStatus.model_validate({"estado": "aceptado con  REPARO"})
+    assert accepted.estado is IssuedStatus.ACEPTADO_CON_REPARO
+    assert accepted.is_accepted
+    pending = DocumentStatus.model_validate({"estado": "Pendiente"})
+    assert pending.estado is IssuedStatus.PENDIENTE
+    assert pending.estado == "Pendiente"
+    assert f"{pending.estado}" == "Pendiente"
+    registered = DocumentStatus.model_validate({"estado": "Registrado"})
+    assert registered.estado == "Registrado"
+    assert not isinstance(registered.estado, IssuedStatus)
+
+
+def test_require_folio_gives_an_int_or_says_how_to_get_it() -> None:
+    assert EmittedDocument.model_validate({"TOKEN": "abc", "FOLIO": "7"}).require_folio() == 7
+    with pytest.raises(HaulmerError, match=r"response=.*'FOLIO'.*document_folio"):
+        EmittedDocument.model_validate({"TOKEN": "abc"}).require_folio()
 
 
 def test_unknown_keys_are_kept_on_responses() -> None:
@@ -165,7 +198,12 @@ def test_sync_and_async_resources_have_the_same_signatures() -> None:
         async_methods = _public(async_resource)
         assert sync_methods.keys() == async_methods.keys(), name
         for method, function in sync_methods.items():
-            assert inspect.iscoroutinefunction(async_methods[method]), (name, method)
+            if method.startswith("list_"):
+                # Lists return an AsyncPaginator: awaitable (a page) and async-iterable (items).
+                returns = inspect.signature(async_methods[method]).return_annotation
+                assert "AsyncPaginator" in str(returns), (name, method)
+            else:
+                assert inspect.iscoroutinefunction(async_methods[method]), (name, method)
             sync_params = inspect.signature(function).parameters
             async_params = inspect.signature(async_methods[method]).parameters
             assert [(p.name, p.kind, p.default) for p in sync_params.values()] == [

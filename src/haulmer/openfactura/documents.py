@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union
 
 from pydantic import AliasChoices, Field
 
-from haulmer._pagination import NumberedPages
+from haulmer._pagination import AsyncPaginator, NumberedPages
 from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.dte.catalogue import CodRef, DTEType
@@ -43,7 +43,13 @@ from haulmer.openfactura._flow import (
     send,
     send_noting_retry,
 )
-from haulmer.openfactura.emission import Custom, Emission, SendEmail, build_emission
+from haulmer.openfactura.emission import (
+    Custom,
+    Emission,
+    SendEmail,
+    build_emission,
+    identity_differences,
+)
 from haulmer.openfactura.enums import AcuseCode, ResponseOption
 from haulmer.openfactura.filters import (
     ISSUED_FILTERS,
@@ -61,13 +67,28 @@ from haulmer.openfactura.models import (
     ReceivedDocumentSummary,
     VoidResult,
 )
-from haulmer.openfactura.notes import build_credit_note
+from haulmer.openfactura.notes import (
+    Original,
+    PartyInput,
+    build_credit_note,
+    missing_acteco,
+    original_document,
+)
 from haulmer.rut import Rut
 
 if TYPE_CHECKING:
-    from haulmer._pagination import AsyncPage, SyncPage
+    from haulmer._pagination import SyncPage
+    from haulmer.dte.document import Document
 
-__all__ = ["AccuseRequest", "AsyncDocuments", "Documents", "VoidGuiaRequest", "document_path"]
+__all__ = [
+    "AccuseRequest",
+    "AsyncDocuments",
+    "CreditNoteOriginal",
+    "DocumentInput",
+    "Documents",
+    "VoidGuiaRequest",
+    "document_path",
+]
 
 T = TypeVar("T")
 
@@ -76,6 +97,13 @@ PAGE_SIZE = 30
 """OpenFactura lists 30 documents per page; there is no page-size parameter."""
 
 _PAGES = NumberedPages(field="Page", location="json")
+
+DocumentInput = Union["Document", Mapping[str, Any]]
+"""What ``emit`` issues: a ``haulmer.dte.Document`` or a dict in SII names (``Encabezado``...)."""
+
+CreditNoteOriginal = Union[EmittedDocument, DocumentJson, str, "Document", Mapping[str, Any]]
+"""What ``credit_note`` amends: what ``emit`` returned, its token, its ``DocumentJson``, or the
+document itself (with ``folio=``)."""
 
 
 # -- request bodies and small answer models ---------------------------------------------------
@@ -301,19 +329,29 @@ def _replay_token(error: APIStatusError) -> str | None:
 
 
 def _already_issued_plan(
-    token: str, response: Sequence[str], options: Mapping[str, Any]
+    error: BadRequestError,
+    token: str,
+    emission: Emission,
+    options: Mapping[str, Any],
 ) -> Plan[EmittedDocument]:
     """Fetch what can be fetched of a document issued earlier under the same key (OF-06).
 
-    The token is what matters: a fetch that fails leaves its field None rather than hide that
-    the document exists. The timbre image cannot be fetched again.
+    The stored document must be the one this emission describes (type, total, receptor, date):
+    a key reused for another sale raises AlreadyIssuedError. The token is what matters: a fetch
+    that fails leaves its field None rather than hide that the document exists. The timbre image
+    cannot be fetched again.
     """
+    response = emission.response
     found: dict[str, Any] = {"token": token, "already_issued": True}
     try:
         stored = yield from send(get(document_path("json", token), DocumentJson, options))
-        found["folio"] = stored.document_folio
     except APIStatusError:
-        pass
+        stored = None
+    if stored is not None:
+        differences = identity_differences(emission.body["dte"], stored.dte)
+        if differences:
+            raise _key_reused(error, token, emission.idempotency_key, differences) from error
+        found["folio"] = stored.document_folio
     wanted: tuple[tuple[ResponseOption, Literal["pdf", "xml"]], ...] = (
         (ResponseOption.PDF, "pdf"),
         (ResponseOption.XML, "xml"),
@@ -344,16 +382,7 @@ def _already_issued_plan(
     return EmittedDocument.model_validate(found)
 
 
-def _replayed_on_first_attempt(error: APIStatusError, token: str) -> AlreadyIssuedError:
-    """The error for an OF-06 met at once by a content-derived key: it may be a new sale."""
-    message = (
-        "OpenFactura already issued a document with this exact content in the last 24 h "
-        f"(same Idempotency-Key, derived from the content), token {token}; nothing new was issued. "
-        "If this call repeats an earlier emission (a restarted process, say), that document is "
-        "the one: fetch it with documents.status(token) or documents.xml(token). If this is a new "
-        "sale that happens to be identical, emit it again with your own idempotency_key= (the "
-        "sale's or invoice's id)"
-    )
+def _already_issued_error(error: APIStatusError, message: str, token: str) -> AlreadyIssuedError:
     return AlreadyIssuedError(
         message,
         token=token,
@@ -366,6 +395,32 @@ def _replayed_on_first_attempt(error: APIStatusError, token: str) -> AlreadyIssu
     )
 
 
+def _key_reused(
+    error: APIStatusError, token: str, key: str, differences: Sequence[str]
+) -> AlreadyIssuedError:
+    """The error for an OF-06 whose stored document is not the one this call describes."""
+    message = (
+        f"the Idempotency-Key {key!r} already belongs to another document (token {token}): "
+        f"{'; '.join(differences)}. Nothing new was issued. Use a new idempotency_key= for this "
+        "document (each sale or invoice its own); the document already issued under this key "
+        "is fetched with documents.json(token)"
+    )
+    return _already_issued_error(error, message, token)
+
+
+def _replayed_on_first_attempt(error: APIStatusError, token: str) -> AlreadyIssuedError:
+    """The error for an OF-06 met at once by a content-derived key: it may be a new sale."""
+    message = (
+        "OpenFactura already issued a document with this exact content in the last 24 h "
+        f"(same Idempotency-Key, derived from the content), token {token}; nothing new was issued. "
+        "If this call repeats an earlier emission (a restarted process, say), that document is "
+        "the one: fetch it with documents.status(token) or documents.xml(token). If this is a new "
+        "sale that happens to be identical, emit it again with your own idempotency_key= (the "
+        "sale's or invoice's id)"
+    )
+    return _already_issued_error(error, message, token)
+
+
 def _emission_plan(
     emission: Emission, options: Mapping[str, Any], retries: int
 ) -> Plan[EmittedDocument]:
@@ -374,8 +429,9 @@ def _emission_plan(
 
     When an earlier attempt of this call may have issued the document (timeout, broken
     connection, 5xx), the OF-06 its retry meets names that document: it is fetched and returned.
-    A key the caller chose says "the same emission" too. Otherwise a derived key meeting OF-06
-    may be a second identical sale: AlreadyIssuedError.
+    A key the caller chose says "the same emission" too, once the stored document is checked to
+    be this one. Otherwise a derived key meeting OF-06 may be a second identical sale:
+    AlreadyIssuedError.
     """
     try:
         return (yield from send_noting_retry(_emit_request(emission, options), retries))
@@ -387,7 +443,7 @@ def _emission_plan(
         raise error
     if emission.key_is_derived and not failure.after_lost_answer:
         raise _replayed_on_first_attempt(error, token) from error
-    return (yield from _already_issued_plan(token, emission.response, options))
+    return (yield from _already_issued_plan(error, token, emission, options))
 
 
 def _is_replay(error: BadRequestError) -> bool:
@@ -396,7 +452,7 @@ def _is_replay(error: BadRequestError) -> bool:
 
 
 def _emit_plan(
-    document: Any,
+    document: DocumentInput,
     response: Sequence[ResponseOption | str] | None,
     idempotency_key: str | None,
     send_email: SendEmail | Mapping[str, Any] | str | None,
@@ -414,27 +470,53 @@ def _emit_plan(
     return (yield from _emission_plan(emission, options, retries))
 
 
+def _organization_acteco(emisor_rut: Rut, options: Mapping[str, Any]) -> Plan[int | None]:
+    """The main Acteco of the organization behind the API key, when it is the note's emisor."""
+    organization = yield from send(get("/v2/dte/organization", Organization, options))
+    activity = organization.main_activity
+    if organization.rut != emisor_rut or activity is None:
+        return None
+    return activity.codigo_actividad_economica
+
+
 def _credit_note_plan(
-    original: Any,
+    original: CreditNoteOriginal,
     reason: str,
     code: CodRef | int,
     folio: int | None,
     lines: Sequence[Mapping[str, Any]] | None,
     fecha: dt.date | str | None,
+    parties: tuple[PartyInput | None, PartyInput | None],
     emit_args: Mapping[str, Any],
     options: Mapping[str, Any],
     retries: int,
 ) -> Plan[EmittedDocument]:
+    emisor, receptor = parties
+    source: Original | str | DocumentJson
     if isinstance(original, EmittedDocument):
         folio = folio if folio is not None else original.folio
-        original = original.token
-    if isinstance(original, str):
-        original = yield from send(get(document_path("json", original), DocumentJson, options))
-    if isinstance(original, DocumentJson):
-        folio = folio if folio is not None else original.document_folio
-        original = original.dte
+        source = original.token
+    else:
+        source = original
+    if isinstance(source, str):
+        source = yield from send(get(document_path("json", source), DocumentJson, options))
+    if isinstance(source, DocumentJson):
+        folio = folio if folio is not None else source.document_folio
+        source = source.dte
+    document = original_document(source)
+    acteco = None
+    if missing_acteco(document, emisor):
+        acteco = yield from _organization_acteco(document.emisor.rut, options)
     note = build_credit_note(
-        original, folio=folio, code=code, reason=reason, lines=lines, fecha=fecha
+        document,
+        folio=folio,
+        code=code,
+        reason=reason,
+        lines=lines,
+        fecha=fecha,
+        emisor=emisor,
+        receptor=receptor,
+        acteco=acteco,
     )
     return (yield from _emit_plan(note, **emit_args, options=options, retries=retries))
 
@@ -477,7 +559,7 @@ class Documents(SyncAPIResource):
 
     def emit(
         self,
-        document: Any,
+        document: DocumentInput,
         *,
         response: Sequence[ResponseOption | str] | None = None,
         idempotency_key: str | None = None,
@@ -511,13 +593,15 @@ class Documents(SyncAPIResource):
 
     def credit_note(
         self,
-        original: Any,
+        original: CreditNoteOriginal,
         *,
         reason: str,
         code: CodRef | int = CodRef.ANULA,
         folio: int | None = None,
         lines: Sequence[Mapping[str, Any]] | None = None,
         fecha: dt.date | str | None = None,
+        emisor: PartyInput | None = None,
+        receptor: PartyInput | None = None,
         response: Sequence[ResponseOption | str] | None = None,
         idempotency_key: str | None = None,
         send_email: SendEmail | Mapping[str, Any] | str | None = None,
@@ -529,7 +613,9 @@ class Documents(SyncAPIResource):
         """Issue a nota de crédito (61) for an issued document: CodRef 1 anula, 2 corrige texto,
         3 corrige montos (with ``lines``). ``original``: its ``EmittedDocument`` or token, a
         ``DocumentJson``, or the document itself (``haulmer.dte`` or SII dict) with ``folio=``.
-        Idempotency and OF-06 as in ``emit``.
+        ``emisor`` / ``receptor`` change the original's blocks (a mapping of fields, or a whole
+        block). On a boleta the Acteco comes from the organization and the generic receptor
+        66666666-6 gets the razón social "Cliente". Idempotency and OF-06 as in ``emit``.
         """
         return run_sync(
             self,
@@ -540,6 +626,7 @@ class Documents(SyncAPIResource):
                 folio,
                 lines,
                 fecha,
+                (emisor, receptor),
                 _emit_args(response, idempotency_key, send_email, custom),
                 call_options(timeout, max_retries, extra_headers),
                 effective_retries(max_retries, self._client.max_retries),
@@ -770,7 +857,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def emit(
         self,
-        document: Any,
+        document: DocumentInput,
         *,
         response: Sequence[ResponseOption | str] | None = None,
         idempotency_key: str | None = None,
@@ -804,13 +891,15 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def credit_note(
         self,
-        original: Any,
+        original: CreditNoteOriginal,
         *,
         reason: str,
         code: CodRef | int = CodRef.ANULA,
         folio: int | None = None,
         lines: Sequence[Mapping[str, Any]] | None = None,
         fecha: dt.date | str | None = None,
+        emisor: PartyInput | None = None,
+        receptor: PartyInput | None = None,
         response: Sequence[ResponseOption | str] | None = None,
         idempotency_key: str | None = None,
         send_email: SendEmail | Mapping[str, Any] | str | None = None,
@@ -822,7 +911,9 @@ class AsyncDocuments(AsyncAPIResource):
         """Issue a nota de crédito (61) for an issued document: CodRef 1 anula, 2 corrige texto,
         3 corrige montos (with ``lines``). ``original``: its ``EmittedDocument`` or token, a
         ``DocumentJson``, or the document itself (``haulmer.dte`` or SII dict) with ``folio=``.
-        Idempotency and OF-06 as in ``emit``.
+        ``emisor`` / ``receptor`` change the original's blocks (a mapping of fields, or a whole
+        block). On a boleta the Acteco comes from the organization and the generic receptor
+        66666666-6 gets the razón social "Cliente". Idempotency and OF-06 as in ``emit``.
         """
         return await run_async(
             self,
@@ -833,6 +924,7 @@ class AsyncDocuments(AsyncAPIResource):
                 folio,
                 lines,
                 fecha,
+                (emisor, receptor),
                 _emit_args(response, idempotency_key, send_email, custom),
                 call_options(timeout, max_retries, extra_headers),
                 effective_retries(max_retries, self._client.max_retries),
@@ -961,7 +1053,7 @@ class AsyncDocuments(AsyncAPIResource):
             ),
         )
 
-    async def list_issued(
+    def list_issued(
         self,
         *,
         tipo_dte: FilterValue | None = None,
@@ -972,23 +1064,23 @@ class AsyncDocuments(AsyncAPIResource):
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
-    ) -> AsyncPage[IssuedDocumentSummary]:
-        """Issued documents, 30 a page, fetched lazily as you iterate; filters checked here.
+    ) -> AsyncPaginator[IssuedDocumentSummary]:
+        """Issued documents, 30 a page: ``async for`` it for every item (pages fetched lazily), or
+        ``await`` it for the first page; filters are checked here, at the call.
 
         ``tipo_dte``, ``fch_emis``, ``rut_recep``: a value (equal) or ``eq/ne/lt/lte/gt/gte``,
         ``between(a, b)``; ``filters`` takes the same by wire name (``{"TipoDTE": {"eq": 33}}``).
         """
-        return await self._get_page(
-            _issued_request(
-                _merge_filters(
-                    {"tipo_dte": tipo_dte, "fch_emis": fch_emis, "rut_recep": rut_recep}, filters
-                ),
-                page,
-                call_options(timeout, max_retries, extra_headers),
-            )
+        request = _issued_request(
+            _merge_filters(
+                {"tipo_dte": tipo_dte, "fch_emis": fch_emis, "rut_recep": rut_recep}, filters
+            ),
+            page,
+            call_options(timeout, max_retries, extra_headers),
         )
+        return AsyncPaginator(lambda: self._get_page(request))
 
-    async def list_received(
+    def list_received(
         self,
         *,
         tipo_dte: FilterValue | None = None,
@@ -1001,24 +1093,24 @@ class AsyncDocuments(AsyncAPIResource):
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
-    ) -> AsyncPage[ReceivedDocumentSummary]:
-        """Received documents, 30 a page, fetched lazily as you iterate; filters checked here."""
-        return await self._get_page(
-            _received_request(
-                _merge_filters(
-                    {
-                        "tipo_dte": tipo_dte,
-                        "fch_emis": fch_emis,
-                        "rut_emisor": rut_emisor,
-                        "fch_recep_of": fch_recep_of,
-                        "fch_recep_sii": fch_recep_sii,
-                    },
-                    filters,
-                ),
-                page,
-                call_options(timeout, max_retries, extra_headers),
-            )
+    ) -> AsyncPaginator[ReceivedDocumentSummary]:
+        """Received documents, 30 a page: ``async for`` it for every item, or ``await`` it for the
+        first page; filters are checked here, at the call."""
+        request = _received_request(
+            _merge_filters(
+                {
+                    "tipo_dte": tipo_dte,
+                    "fch_emis": fch_emis,
+                    "rut_emisor": rut_emisor,
+                    "fch_recep_of": fch_recep_of,
+                    "fch_recep_sii": fch_recep_sii,
+                },
+                filters,
+            ),
+            page,
+            call_options(timeout, max_retries, extra_headers),
         )
+        return AsyncPaginator(lambda: self._get_page(request))
 
     async def accuse(
         self,

@@ -33,6 +33,7 @@ __all__ = [
     "SendEmail",
     "build_emission",
     "document_idempotency_key",
+    "identity_differences",
     "normalize_response",
     "to_openfactura_dte",
 ]
@@ -412,3 +413,46 @@ def build_emission(
         response=tuple(options),
         key_is_derived=idempotency_key is None,
     )
+
+
+# -- what identifies an issued document --------------------------------------------------------
+
+_IDENTITY: tuple[tuple[str, str, str], ...] = (
+    ("IdDoc", "TipoDTE", "type"),
+    ("Totales", "MntTotal", "total"),
+    ("Receptor", "RUTRecep", "receptor"),
+    ("IdDoc", "FchEmis", "date"),
+)
+
+
+def _identity_value(encabezado: Mapping[str, Any], section: str, name: str) -> str | None:
+    block = encabezado.get(section)
+    value = block.get(name) if isinstance(block, Mapping) else None
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if name == "RUTRecep":
+        return text.replace(".", "").upper().lstrip("0")
+    if name == "FchEmis":
+        return text[:10]
+    try:
+        return str(int(Decimal(text)))
+    except ArithmeticError:
+        return text
+
+
+def identity_differences(sent: Mapping[str, Any], stored: Mapping[str, Any]) -> list[str]:
+    """How a stored DTE differs from the one sent, in what identifies it: TipoDTE, MntTotal,
+    RUTRecep and FchEmis (each compared only when both carry it). Empty: the same document.
+    """
+    sent_header = sent.get("Encabezado")
+    stored_header = stored.get("Encabezado")
+    if not isinstance(sent_header, Mapping) or not isinstance(stored_header, Mapping):
+        return []
+    differences: list[str] = []
+    for section, name, label in _IDENTITY:
+        mine = _identity_value(sent_header, section, name)
+        theirs = _identity_value(stored_header, section, name)
+        if mine is not None and theirs is not None and mine != theirs:
+            differences.append(f"{label} ({name}) {theirs} there, {mine} in this call")
+    return differences

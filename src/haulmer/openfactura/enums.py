@@ -70,6 +70,18 @@ class IssuedStatus(str, Enum):
     ACEPTADO_CON_REPARO = "Aceptado con Reparo"
     SIN_ESTADO = "Sin estado"
 
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def _missing_(cls, value: object) -> IssuedStatus | None:
+        if isinstance(value, str):
+            wanted = " ".join(value.split()).casefold()
+            for status in cls:
+                if status.value.casefold() == wanted:
+                    return status
+        return None
+
 
 class ReceivedStatus(str, Enum):
     """Registry state of a received document (``estado``); the sandbox says ``Registro``."""

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import AliasChoices, Field, field_validator
 
+from haulmer.errors import HaulmerError
 from haulmer.openfactura._base import Base64Bytes, LenientRut, ResponseModel, repair_mojibake
-from haulmer.openfactura.enums import ReceivedStatus
+from haulmer.openfactura.enums import IssuedStatus, ReceivedStatus
 from haulmer.rut import Rut
 
 if TYPE_CHECKING:
@@ -64,6 +65,9 @@ class Resolucion(ResponseModel):
 class EmittedDocument(ResponseModel):
     """What ``POST /v2/dte/document`` answered: the token plus the items asked for in ``response``.
 
+    ``folio`` is set whenever FOLIO was asked for, which ``emit`` does unless ``response=`` leaves
+    it out; ``require_folio()`` gives it as an ``int`` (or says why it is missing).
+
     ``already_issued`` is True when OpenFactura answered OF-06 and this is the document issued
     earlier under the same key, fetched by its token: after a lost answer of this same call, or
     under a key the caller chose (a derived key raises ``AlreadyIssuedError`` instead).
@@ -86,6 +90,15 @@ class EmittedDocument(ResponseModel):
     """Non-blocking remarks from OpenFactura."""
     already_issued: bool = False
 
+    def require_folio(self) -> int:
+        """The folio, for code that needs an ``int``; raises HaulmerError when it is unknown."""
+        if self.folio is not None:
+            return self.folio
+        raise HaulmerError(
+            f"the folio of document {self.token} is unknown: emit asks for it unless response= "
+            "leaves out 'FOLIO'; fetch it with documents.json(token).document_folio"
+        )
+
     @property
     def xml_text(self) -> str | None:
         """The XML as text, decoded from ISO-8859-1."""
@@ -100,9 +113,10 @@ class EmittedDocument(ResponseModel):
 
 
 class DocumentStatus(ResponseModel):
-    """State of one document (``estado``): Aceptado, Pendiente, Rechazado... as Haulmer words it."""
+    """State of one document (``estado``): an ``IssuedStatus`` (Aceptado, Pendiente, Rechazado...),
+    or the text as Haulmer words it when it is none of those (a received document's state)."""
 
-    estado: str
+    estado: IssuedStatus | str = Field(union_mode="left_to_right")
     folio: int | None = None
     token: str | None = Field(default=None, validation_alias=AliasChoices("token", "Token"))
 
@@ -147,9 +161,10 @@ class DocumentJson(ResponseModel):
 
 
 class IssuedDocumentSummary(ResponseModel):
-    """One row of the issued-documents list."""
+    """One row of the issued-documents list; ``rut_recep`` is the receptor's ``Rut``."""
 
-    rut_recep: int | None = Field(default=None, alias="RUTRecep")
+    rut_recep_number: int = Field(alias="RUTRecep")
+    """The receptor's RUT number as the API sends it (no check digit)."""
     dv: str | None = Field(default=None, alias="DV")
     rzn_soc_recep: str | None = Field(default=None, alias="RznSocRecep")
     """Razón social del receptor."""
@@ -167,11 +182,9 @@ class IssuedDocumentSummary(ResponseModel):
     token: str | None = Field(default=None, validation_alias=AliasChoices("token", "Token"))
 
     @property
-    def receptor_rut(self) -> Rut | None:
-        """The receptor's RUT with its check digit."""
-        if self.rut_recep is None:
-            return None
-        return Rut.from_parts(self.rut_recep, self.dv, validate_dv=False)
+    def rut_recep(self) -> Rut:
+        """The receptor's RUT with its check digit (computed when the row has no ``DV``)."""
+        return Rut.from_parts(self.rut_recep_number, self.dv or None, validate_dv=False)
 
 
 class Acuse(ResponseModel):
@@ -183,9 +196,11 @@ class Acuse(ResponseModel):
 
 
 class ReceivedDocumentSummary(ResponseModel):
-    """One row of the received-documents list."""
+    """One row of the received-documents list; ``rut_emisor`` is the emisor's ``Rut``, as
+    ``documents.accuse(row.rut_emisor, row.tipo_dte, row.folio, ...)`` takes it."""
 
-    rut_emisor: int | None = Field(default=None, alias="RUTEmisor")
+    rut_emisor_number: int = Field(alias="RUTEmisor")
+    """The emisor's RUT number as the API sends it (no check digit)."""
     dv: str | None = Field(default=None, alias="DV")
     rzn_soc: str | None = Field(default=None, alias="RznSoc")
     """Razón social del emisor."""
@@ -211,11 +226,9 @@ class ReceivedDocumentSummary(ResponseModel):
         return [] if value is None else value
 
     @property
-    def emisor_rut(self) -> Rut | None:
-        """The emisor's RUT with its check digit."""
-        if self.rut_emisor is None:
-            return None
-        return Rut.from_parts(self.rut_emisor, self.dv, validate_dv=False)
+    def rut_emisor(self) -> Rut:
+        """The emisor's RUT with its check digit (computed when the row has no ``DV``)."""
+        return Rut.from_parts(self.rut_emisor_number, self.dv or None, validate_dv=False)
 
 
 class AccusedDocument(ResponseModel):

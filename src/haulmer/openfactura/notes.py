@@ -3,22 +3,53 @@
 OpenFactura voids only guías (52); every other document is cancelled or corrected with a 61 whose
 Referencia points at it: CodRef 1 anula (all lines again), 2 corrige texto (one line, amount 0),
 3 corrige montos (the lines to credit).
+
+A note needs what a boleta (39/41) does not carry: the emisor's Acteco and the receptor's razón
+social. The emisor's comes from ``emisor=`` or the organization; a boleta to the generic receptor
+66666666-6 gets the generic razón social ``GENERIC_RAZON_SOCIAL``; anything else is asked for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, Union
+
+import pydantic
 
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError
 from haulmer.openfactura._checks import check_date
+from haulmer.rut import Rut
 
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
+    from haulmer.dte.models import Emisor, Receptor
 
-__all__ = ["build_credit_note"]
+__all__ = [
+    "GENERIC_RAZON_SOCIAL",
+    "GENERIC_RECEPTOR_RUT",
+    "Original",
+    "PartyInput",
+    "build_credit_note",
+    "missing_acteco",
+    "original_document",
+]
+
+GENERIC_RECEPTOR_RUT = Rut("66666666-6")
+"""The SII's generic receptor of boletas to anonymous buyers."""
+
+GENERIC_RAZON_SOCIAL = "Cliente"
+"""Razón social a note gives the generic receptor 66666666-6 when the boleta named none."""
+
+Original = Union["Document", Mapping[str, Any]]
+"""A document to amend: a ``haulmer.dte.Document`` or a dict in SII names."""
+
+PartyInput = Union["Emisor", "Receptor", Mapping[str, Any]]
+"""``emisor=`` / ``receptor=`` of a note: the whole block, or a mapping of the fields to change
+(Python or SII names: ``{"actecos": [479100]}``, ``{"RznSocRecep": "Juan Pérez"}``)."""
+
+M = TypeVar("M", bound=pydantic.BaseModel)
 
 
 def _today_in_chile() -> dt.date:
@@ -36,25 +67,143 @@ def _code(value: CodRef | int) -> CodRef:
         ) from None
 
 
+def original_document(original: Original) -> Document:
+    """``original`` as a Document (an SII dict is read leniently, as OpenFactura stores it)."""
+    from haulmer.dte import Document
+
+    if isinstance(original, Document):
+        return original
+    if isinstance(original, Mapping):
+        return Document.from_sii_dict(original)
+    raise ValidationError(
+        "original must be an EmittedDocument, a token, a DocumentJson, a haulmer.dte Document "
+        f"or a dict in SII names; got {type(original).__name__}"
+    )
+
+
+def _field_names(model: type[pydantic.BaseModel]) -> dict[str, str]:
+    """Every spelling a model accepts for its fields (Python and SII names) -> the field name."""
+    names: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        names[name] = name
+        if info.alias:
+            names[info.alias] = name
+        choices = info.validation_alias
+        if isinstance(choices, pydantic.AliasChoices):
+            for choice in choices.choices:
+                if isinstance(choice, str):
+                    names[choice] = name
+        elif isinstance(choices, str):
+            names[choices] = name
+    return names
+
+
+def _merged(model: type[M], base: M, override: Any, argument: str) -> M:
+    """``base`` with ``override`` applied: a whole ``model`` replaces it, a mapping updates it."""
+    if override is None:
+        return base
+    if isinstance(override, model):
+        return override
+    if not isinstance(override, Mapping):
+        raise ValidationError(
+            f"{argument}= must be a {model.__name__} or a mapping of its fields, "
+            f"got {type(override).__name__}"
+        )
+    names = _field_names(model)
+    data = base.model_dump(exclude_none=True)
+    for key, value in override.items():
+        data[names.get(str(key), str(key))] = value
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        details = [
+            ErrorDetail(".".join(str(part) for part in error["loc"]), error["msg"])
+            for error in exc.errors()
+        ]
+        raise DocumentError(
+            f"{argument}= does not make a valid {model.__name__}: " + "; ".join(map(str, details)),
+            details,
+        ) from None
+
+
+def missing_acteco(original: Document, emisor: PartyInput | None) -> bool:
+    """Whether the note's emisor would have no Acteco (a boleta carries none): the caller may
+    look it up (``organization.retrieve()``) before building the note."""
+    from haulmer.dte.models import Emisor
+
+    return not _merged(Emisor, original.emisor, emisor, "emisor").actecos
+
+
+def _note_emisor(doc: Document, emisor: PartyInput | None, acteco: int | None) -> Emisor:
+    from haulmer.dte.models import Emisor
+
+    block = _merged(Emisor, doc.emisor, emisor, "emisor")
+    if block.actecos:
+        return block
+    if acteco is not None:
+        return block.model_copy(update={"actecos": [acteco]})
+    raise DocumentError(
+        f"a nota de crédito needs the emisor's actividad económica (Acteco), which the "
+        f"{doc.tipo_dte.label} does not carry: pass emisor={{'actecos': [<6-digit code>]}}",
+        [ErrorDetail("Encabezado.Emisor.Acteco", "pass emisor={'actecos': [...]}")],
+    )
+
+
+def _note_receptor(doc: Document, receptor: PartyInput | None) -> Receptor:
+    from haulmer.dte.models import Receptor
+
+    block = _merged(Receptor, doc.receptor, receptor, "receptor")
+    if block.razon_social:
+        return block
+    if block.rut == GENERIC_RECEPTOR_RUT:
+        return block.model_copy(update={"razon_social": GENERIC_RAZON_SOCIAL})
+    raise DocumentError(
+        f"a nota de crédito needs the receptor's razón social, which the {doc.tipo_dte.label} "
+        f"does not carry for {block.rut}: pass receptor={{'razon_social': '...'}}",
+        [ErrorDetail("Encabezado.Receptor.RznSocRecep", "pass receptor={'razon_social': ...}")],
+    )
+
+
+def _with_arguments(error: DocumentError) -> DocumentError:
+    """A builder error, saying which argument of ``credit_note`` fixes each part."""
+    hints = []
+    paths = [detail.field for detail in error.details]
+    if any(path.startswith("Encabezado.Emisor") for path in paths):
+        hints.append("emisor= (a mapping of the fields to change)")
+    if any(path.startswith("Encabezado.Receptor") for path in paths):
+        hints.append("receptor= (a mapping of the fields to change)")
+    if any(path.startswith("Detalle") for path in paths):
+        hints.append("lines=")
+    if not hints:
+        return error
+    return DocumentError(
+        f"{error}; fix it with credit_note(..., {', '.join(hints)})", error.details
+    )
+
+
 def build_credit_note(
-    original: Any,
+    original: Original,
     *,
     reason: str,
     code: CodRef | int = CodRef.ANULA,
     folio: int | None = None,
     lines: Sequence[Mapping[str, Any]] | None = None,
     fecha: dt.date | str | None = None,
+    emisor: PartyInput | None = None,
+    receptor: PartyInput | None = None,
+    acteco: int | None = None,
 ) -> Document:
     """A checked nota de crédito (61) referencing ``original`` (a Document or an SII dict).
 
     ``folio`` is the original's folio when the document does not carry it (documents sent to
     OpenFactura carry 0; the folio comes back in ``EmittedDocument.folio``). ``fecha`` defaults
-    to today in Chile.
+    to today in Chile. ``emisor`` / ``receptor`` change the original's blocks; ``acteco`` is the
+    emisor's actividad económica when neither the original nor ``emisor`` has one.
     """
-    from haulmer.dte import Document, nota_credito
+    from haulmer.dte import nota_credito
 
     cod_ref = _code(code)
-    doc = original if isinstance(original, Document) else Document.from_sii_dict(original)
+    doc = original_document(original)
     folio_ref = folio if folio is not None else doc.folio
     if isinstance(folio_ref, bool) or not isinstance(folio_ref, int) or folio_ref < 1:
         raise DocumentError(
@@ -72,11 +221,18 @@ def build_credit_note(
             [ErrorDetail("Referencia.TpoDocRef", "52")],
         )
     when = _today_in_chile() if fecha is None else check_date(fecha, "fecha")
-    return nota_credito(
-        doc,
-        cod_ref=cod_ref,
-        razon=reason.strip(),
-        lines=None if lines is None else [dict(line) for line in lines],
-        folio_ref=folio_ref,
-        fecha=when,
-    )
+    note_emisor = _note_emisor(doc, emisor, acteco)
+    note_receptor = _note_receptor(doc, receptor)
+    try:
+        return nota_credito(
+            doc,
+            cod_ref=cod_ref,
+            razon=reason.strip(),
+            lines=None if lines is None else [dict(line) for line in lines],
+            emisor=note_emisor,
+            receptor=note_receptor,
+            folio_ref=folio_ref,
+            fecha=when,
+        )
+    except DocumentError as error:
+        raise _with_arguments(error) from None
