@@ -177,6 +177,8 @@ class _FieldRule(NamedTuple):
     max_length: int | None
     digits: tuple[int, int, Decimal] | None
     """(integer digits, fraction digits, 10 ** integer digits) for Decimal elements."""
+    plain: bool
+    """Neither refused nor an enumeration: an int, or a str within ``max_length``, is fine."""
 
 
 def _shown_name(alias: str, boleta: bool) -> str:
@@ -213,6 +215,7 @@ def _section_rules(model: type[BaseModel], boleta: bool) -> _SectionRules:
                 choices=enums.get(alias),
                 max_length=limits.get(alias),
                 digits=(*digits, Decimal(10) ** digits[0]) if digits else None,
+                plain=refusal is None and alias not in enums,
             )
         )
     return _SectionRules(tuple(rules), values_getter(tuple(rule.attribute for rule in rules)))
@@ -248,6 +251,18 @@ def _section_problems(model: BaseModel, path: str, boleta: bool) -> list[ErrorDe
     values = read(model.__dict__)
     # compress() skips the None values in C: most optional elements are absent.
     for rule, value in compress(zip(rules, values, strict=True), map(is_not, values, repeat(None))):
+        if rule.plain:  # the usual values first, without building the path
+            value_type = type(value)
+            if value_type is int or (
+                value_type is str and (rule.max_length is None or len(value) <= rule.max_length)
+            ):
+                continue
+            if value_type is Decimal:
+                issue = _decimal_issue(value, *rule.digits) if rule.digits is not None else None
+                if issue:
+                    where = f"{path}.{rule.shown}" if path else rule.shown
+                    problems.append(ErrorDetail(where, issue))
+                continue
         if isinstance(value, list):
             if value:
                 where = f"{path}.{rule.shown}" if path else rule.shown
@@ -405,6 +420,7 @@ def _line_problems(doc: Document) -> list[ErrorDetail]:
         problems.append(
             ErrorDetail("Detalle", f"{len(lines)} lines; the SII allows at most {tipo.max_lines}")
         )
+    boleta, exempt = tipo.is_boleta, tipo.is_exempt
     for index, line in enumerate(lines):
         where = f"Detalle[{index + 1}]"
         if line.nro_lin_det is not None and line.nro_lin_det != index + 1:
@@ -416,11 +432,11 @@ def _line_problems(doc: Document) -> list[ErrorDetail]:
         if len(line.cod_imp_adic) > 2:
             problems.append(ErrorDetail(f"{where}.CodImpAdic", "at most 2 codes"))
         for alias, pct in (("DescuentoPct", line.descuento_pct), ("RecargoPct", line.recargo_pct)):
-            if tipo.is_boleta and pct is not None and pct > 100:
+            if boleta and pct is not None and pct > 100:
                 problems.append(ErrorDetail(f"{where}.{alias}", "at most 100 on a boleta"))
-        if line.cod_imp_adic and tipo.is_boleta:
+        if line.cod_imp_adic and boleta:
             problems.append(ErrorDetail(f"{where}.CodImpAdic", "boletas carry no CodImpAdic"))
-        elif line.cod_imp_adic and (tipo.is_exempt or line.ind_exe is not None):
+        elif line.cod_imp_adic and (exempt or line.ind_exe is not None):
             problems.append(
                 ErrorDetail(
                     f"{where}.CodImpAdic",

@@ -178,17 +178,45 @@ def _render_list(value: list[Any], boleta: bool) -> SiiValue:
     return [_render(item, boleta) for item in value]
 
 
-def _render_leaf(value: Any, boleta: bool) -> SiiValue:
-    return _leaf(value)
+def _render_text(value: Any, boleta: bool) -> SiiValue:
+    return str(value)
+
+
+def _render_enum(value: Enum, boleta: bool) -> SiiValue:
+    return value.value
+
+
+def _render_date(value: date, boleta: bool) -> SiiValue:
+    return value.isoformat()
+
+
+def _render_decimal(value: Decimal, boleta: bool) -> SiiValue:
+    return normalize_decimal(value)
+
+
+def _render_as_is(value: Any, boleta: bool) -> SiiValue:
+    return value
 
 
 def _renderer_for(kind: type) -> Callable[[Any, bool], SiiValue]:
-    """How values of exactly this type render (what the isinstance checks would pick)."""
+    """How values of exactly this type render: what ``_render``'s and ``_leaf``'s isinstance
+    checks pick, in their order."""
     if issubclass(kind, BaseModel):
         return _render_model
     if issubclass(kind, list):
         return _render_list
-    return _render_leaf
+    for base, renderer in _LEAF_RENDERERS:
+        if issubclass(kind, base):
+            return renderer
+    return _render_as_is
+
+
+_LEAF_RENDERERS: tuple[tuple[type, Callable[[Any, bool], SiiValue]], ...] = (
+    (Rut, _render_text),
+    (Enum, _render_enum),
+    (date, _render_date),
+    (Decimal, _render_decimal),
+)
 
 
 _RENDERERS: dict[type, Callable[[Any, bool], SiiValue]] = {}

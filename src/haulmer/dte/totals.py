@@ -135,6 +135,7 @@ class _Sums:
 
 def _sum_lines(tipo: DTEType, lines: Sequence[Detalle], montos: Sequence[int]) -> _Sums:
     sums = _Sums()
+    exempt = tipo.is_exempt
     for line, monto in zip(lines, montos, strict=True):
         ind = line.ind_exe
         if ind in (4, 5):
@@ -147,7 +148,7 @@ def _sum_lines(tipo: DTEType, lines: Sequence[Detalle], montos: Sequence[int]) -
             sums.has_no_facturable = True
         elif ind == 3:
             sums.garantia += monto
-        elif ind == 1 or tipo.is_exempt:
+        elif ind == 1 or exempt:
             sums.exento += monto
             sums.has_exento = True
         else:

@@ -133,6 +133,8 @@ def render_elements(data: Mapping[str, Any], out: list[str]) -> None:
             text: str = value
         elif kind is int:
             text = str(value)
+        elif kind is Decimal:
+            text = format(value, "f")
         elif kind is dict:
             append(f"<{name}>")
             render_elements(value, out)

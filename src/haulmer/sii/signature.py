@@ -213,22 +213,43 @@ def _decode_b64(node: etree._Element | None) -> bytes | None:
         return None
 
 
-def _key_value(key_info: etree._Element) -> rsa.RSAPublicKey | None:
+def _key_value_numbers(key_info: etree._Element) -> rsa.RSAPublicNumbers | None:
+    """The RSAKeyValue's modulus and exponent, not yet checked to make a usable key."""
     rsa_key_value = descend(key_info, f"{_DS}KeyValue", f"{_DS}RSAKeyValue")
     modulus = _decode_b64(descend(rsa_key_value, f"{_DS}Modulus"))
     exponent = _decode_b64(descend(rsa_key_value, f"{_DS}Exponent"))
     if modulus is None or exponent is None:
         return None
+    return rsa.RSAPublicNumbers(int.from_bytes(exponent, "big"), int.from_bytes(modulus, "big"))
+
+
+def _usable_key(numbers: rsa.RSAPublicNumbers | None) -> rsa.RSAPublicKey | None:
+    if numbers is None:
+        return None
     try:
-        return rsa.RSAPublicNumbers(
-            int.from_bytes(exponent, "big"), int.from_bytes(modulus, "big")
-        ).public_key()
+        return numbers.public_key()
     except ValueError:
         return None
 
 
-def _same_key(a: rsa.RSAPublicKey, b: rsa.RSAPublicKey) -> bool:
-    return a.public_numbers() == b.public_numbers()
+def _certificate_from_der(der: bytes) -> tuple[x509.Certificate, object]:
+    """The certificate and its public key; raises ValueError when it cannot be read.
+
+    Read once per distinct certificate (a sender signs every document with the same one);
+    oversized ones are not kept.
+    """
+    if len(der) > _CACHED_CERTIFICATE_BYTES:
+        return _read_certificate(der)
+    return _cached_certificate(der)
+
+
+def _read_certificate(der: bytes) -> tuple[x509.Certificate, object]:
+    certificate = x509.load_der_x509_certificate(der)
+    return certificate, certificate.public_key()
+
+
+_CACHED_CERTIFICATE_BYTES: Final = 16 * 1024
+_cached_certificate = lru_cache(maxsize=64)(_read_certificate)
 
 
 def check_signature(
@@ -284,12 +305,11 @@ def check_signature(
     if key_info is None:
         problems.append(("key", "no KeyInfo"))
     else:
-        key_value = _key_value(key_info)
+        numbers = _key_value_numbers(key_info)
         der = _decode_b64(descend(key_info, f"{_DS}X509Data", f"{_DS}X509Certificate"))
         if der is not None:
             try:
-                certificate = x509.load_der_x509_certificate(der)
-                candidate = certificate.public_key()
+                certificate, candidate = _certificate_from_der(der)
             except ValueError:
                 problems.append(("certificate", "X509Certificate cannot be read"))
             else:
@@ -297,14 +317,17 @@ def check_signature(
                     problems.append(("certificate", "the certificate's key is not RSA"))
                 else:
                     public_key = candidate
+        # Equal numbers are the certificate's own (usable) key: the KeyValue key is only built
+        # when it differs, to tell a different key from an unusable one.
         if (
             public_key is not None
-            and key_value is not None
-            and not _same_key(public_key, key_value)
+            and numbers is not None
+            and public_key.public_numbers() != numbers
+            and _usable_key(numbers) is not None
         ):
             problems.append(("key", "X509Certificate and KeyValue hold different keys"))
-        if public_key is None and key_value is not None and der is None:
-            public_key = key_value
+        if public_key is None and der is None:
+            public_key = _usable_key(numbers)
         if public_key is None and not problems:
             problems.append(("key", "no usable RSA key in KeyInfo"))
 

@@ -10,6 +10,7 @@ import base64
 import binascii
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from cryptography.exceptions import InvalidSignature
@@ -19,7 +20,7 @@ from lxml import etree
 
 from haulmer.errors import ValidationError, XMLError
 from haulmer.rut import Rut
-from haulmer.sii._xml import descend, ns_prefix, timbre_bytes
+from haulmer.sii._xml import descend, ns_prefix, parse_xml, timbre_bytes
 from haulmer.sii.caf import Caf, lenient_rut
 from haulmer.sii.render import escape_text, sii_quotes
 
@@ -111,7 +112,7 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     if caf_element is None:
         return [("ted", "the timbre has no CAF")], None
     try:
-        caf = Caf.from_element(caf_element)
+        caf = _caf_of(caf_element)
     except XMLError as exc:
         return [("ted", f"the timbre's CAF is unreadable: {exc}")], None
     frmt_text = _find_text(ted, ns + "FRMT")
@@ -152,6 +153,19 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
             ("ted", f"stamped on {stamped_on} but the CAF's folios expired on {caf.expires_on}")
         )
     return problems, caf
+
+
+def _caf_of(element: etree._Element) -> Caf:
+    """The CAF a timbre carries, read once per distinct CAF: every document stamped from one CAF
+    file carries the same ``<CAF>``, and reading it (key, dates, RUT) costs more than the rest of
+    the timbre check."""
+    return _caf_from_xml(etree.tostring(element, with_tail=False))
+
+
+@lru_cache(maxsize=64)
+def _caf_from_xml(serialized: bytes) -> Caf:
+    # A detached copy: the cached Caf must not keep the received document's tree alive.
+    return Caf.from_element(parse_xml(serialized))
 
 
 def _date_of(timestamp: str | None) -> dt.date | None:
