@@ -6,6 +6,7 @@ async faces then stay a signature plus one line; the resource bases run a ``Poll
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from enum import Enum
 from typing import Any, Generic, TypeVar
@@ -14,7 +15,13 @@ import pydantic
 
 from haulmer.errors import InvalidRutError, ValidationError
 
-__all__ = ["Poll", "as_enum", "as_model", "id_path"]
+__all__ = ["EMAIL_ADDRESS", "PHONE_NUMBER", "Poll", "as_enum", "as_model", "id_path"]
+
+EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+"""What the platform accepts as an e-mail address (checked by the SDK and by the fake alike)."""
+
+PHONE_NUMBER = re.compile(r"\+?[0-9 ()-]{8,20}")
+"""What the platform accepts as a phone number: digits, spaces, ``()-`` and a leading ``+``."""
 
 E = TypeVar("E", bound=Enum)
 M = TypeVar("M", bound=pydantic.BaseModel)

@@ -6,7 +6,6 @@ platform e-mails the buyer the links for the next steps. The contract is docs/pl
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from enum import Enum
@@ -15,7 +14,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from haulmer._models import HaulmerModel
-from haulmer._platform import Poll, as_enum, as_model, id_path
+from haulmer._platform import EMAIL_ADDRESS, PHONE_NUMBER, Poll, as_enum, as_model, id_path
 from haulmer._resource import (
     APIRequest,
     AsyncAPIResource,
@@ -48,9 +47,6 @@ __all__ = [
     "TaxDocumentReceiver",
     "TaxDocumentType",
 ]
-
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE = re.compile(r"\+?[0-9 ()-]{8,20}")
 
 
 class PaymentMethod(str, Enum):
@@ -109,7 +105,7 @@ class Buyer(HaulmerModel):
     @classmethod
     def _email(cls, value: str) -> str:
         value = value.strip()
-        if not _EMAIL.fullmatch(value):
+        if not EMAIL_ADDRESS.fullmatch(value):
             raise ValueError("not an e-mail address (name@example.com)")
         return value
 
@@ -117,7 +113,7 @@ class Buyer(HaulmerModel):
     @classmethod
     def _phone(cls, value: str) -> str:
         value = value.strip()
-        if not _PHONE.fullmatch(value):
+        if not PHONE_NUMBER.fullmatch(value):
             raise ValueError("not a phone number (e.g. +56 9 1234 5678)")
         return value
 

@@ -7,13 +7,13 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from haulmer._platform import EMAIL_ADDRESS
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._base import Session, StateBase
 from haulmer.testing.platform._catalog import PLATFORMS
 from haulmer.testing.platform._errors import PlatformError, invalid, out_of_order, unauthenticated
 from haulmer.testing.platform._models import Account
 from haulmer.testing.platform._validation import (
-    EMAIL,
     hash_password,
     new_id,
     password_problems,
@@ -71,7 +71,7 @@ class AccountSteps(StateBase):
     def forgot_password(self, body: dict[str, Any]) -> None:
         """Re-send the create-password e-mail to the account's (the purchase's) address."""
         email = body.get("email")
-        if not isinstance(email, str) or not EMAIL.fullmatch(email.strip()):
+        if not isinstance(email, str) or not EMAIL_ADDRESS.fullmatch(email.strip()):
             raise invalid("an e-mail address is needed", [("email", "required e-mail")])
         with self.lock:
             for account in self.accounts.values():

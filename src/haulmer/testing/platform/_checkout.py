@@ -6,14 +6,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from haulmer._platform import EMAIL_ADDRESS, PHONE_NUMBER
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._accounts import AccountSteps
 from haulmer.testing.platform._catalog import DURATIONS, PAYMENT_METHODS, PLANS, PRODUCTS
 from haulmer.testing.platform._errors import already_done, invalid, out_of_order
 from haulmer.testing.platform._models import Order, StatusChange
 from haulmer.testing.platform._validation import (
-    EMAIL,
-    PHONE,
     new_id,
     raise_if,
     rut_field,
@@ -53,9 +52,9 @@ class CheckoutSteps(AccountSteps):
             "phone": text_field(buyer_in, "phone", buyer_problems),
         }
         problems += [(f"buyer.{field}", issue) for field, issue in buyer_problems]
-        if buyer["email"] and not EMAIL.fullmatch(buyer["email"]):
+        if buyer["email"] and not EMAIL_ADDRESS.fullmatch(buyer["email"]):
             problems.append(("buyer.email", "not an e-mail address"))
-        if buyer["phone"] and not PHONE.fullmatch(buyer["phone"]):
+        if buyer["phone"] and not PHONE_NUMBER.fullmatch(buyer["phone"]):
             problems.append(("buyer.phone", "not a phone number (e.g. +56 9 1234 5678)"))
         products = self._lines(body.get("products", []), "products", problems)
         plans = self._lines(body.get("plans", []), "plans", problems)

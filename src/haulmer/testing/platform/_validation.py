@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from typing import Any
 
 from haulmer.testing.platform._errors import invalid
-
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-PHONE = re.compile(r"\+?[0-9 ()-]{8,20}")
 
 Problems = list[tuple[str, str]]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from haulmer._platform import EMAIL_ADDRESS
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._accounts import AccountSteps
 from haulmer.testing.platform._errors import already_done, forbidden, not_found, out_of_order
 from haulmer.testing.platform._models import Account, Organization, Workspace
-from haulmer.testing.platform._validation import EMAIL, new_id, raise_if, rut_field, text_field
+from haulmer.testing.platform._validation import new_id, raise_if, rut_field, text_field
 
 
 class WorkspaceSteps(AccountSteps):
@@ -62,7 +63,7 @@ class WorkspaceSteps(AccountSteps):
             problems: list[tuple[str, str]] = []
             email = text_field(body, "email", problems)
             name = text_field(body, "name", problems)
-            if email and not EMAIL.fullmatch(email):
+            if email and not EMAIL_ADDRESS.fullmatch(email):
                 problems.append(("email", "not an e-mail address"))
             raise_if(problems, "the administrator")
             now = self.now()
