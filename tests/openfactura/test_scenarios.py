@@ -35,7 +35,7 @@ class _FakeBackend:
     fake: Any
 
     def lose_next_emission_answer(self) -> None:
-        self.fake.control.drop_connection("openfactura.documents.issue", when="after")
+        self.fake.control.drop_connection("openfactura.documents.emit", when="after")
 
 
 def _no_sleep(seconds: float) -> None:

@@ -35,10 +35,10 @@ def test_sdk_emission_and_status_round_trip(fake: FakeHaulmer) -> None:
 
 def test_retries_after_5xx_do_not_sleep_for_real(fake: FakeHaulmer) -> None:
     client = fake.client(max_retries=2)
-    fake.control.fail_next("openfactura.organization.get", status=503, times=2, retry_after=20)
+    fake.control.fail_next("openfactura.organization.retrieve", status=503, times=2, retry_after=20)
     before = fake.clock.now()
     assert client.openfactura.organization.retrieve().razon_social == "HAULMER SPA"
-    assert len(fake.requests.for_route("openfactura.organization.get")) == 3
+    assert len(fake.requests.for_route("openfactura.organization.retrieve")) == 3
     # The waits the server asked for passed on the fake clock, not the real one.
     assert (fake.clock.now() - before).total_seconds() >= 40
 
@@ -53,7 +53,7 @@ def test_exhausted_retries_surface_the_typed_error(fake: FakeHaulmer) -> None:
 
 def test_a_dropped_emission_is_retried_and_returns_the_document_once(fake: FakeHaulmer) -> None:
     client = fake.client()
-    fake.control.drop_connection("openfactura.documents.issue", when="after")
+    fake.control.drop_connection("openfactura.documents.emit", when="after")
     emitted = client.openfactura.documents.emit(copy.deepcopy(factura()["dte"]), response=["FOLIO"])
     assert len(fake.openfactura_state.documents) == 1
     assert emitted.token == fake.openfactura_state.documents[0].token
@@ -80,19 +80,19 @@ async def test_async_client_is_served_by_the_same_fake(fake: FakeHaulmer) -> Non
 
 def test_a_timed_out_emission_is_retried_and_found_already_issued(fake: FakeHaulmer) -> None:
     client = fake.client()
-    fake.control.slow("openfactura.documents.issue", seconds=120)
+    fake.control.slow("openfactura.documents.emit", seconds=120)
     before = fake.clock.now()
     emitted = client.openfactura.documents.emit(copy.deepcopy(factura()["dte"]), response=["FOLIO"])
     assert emitted.already_issued
     assert emitted.folio == 1
     assert len(fake.openfactura_state.documents) == 1
-    assert fake.requests.for_route("openfactura.documents.issue")[0].outcome == "timed_out"
+    assert fake.requests.for_route("openfactura.documents.emit")[0].outcome == "timed_out"
     assert (fake.clock.now() - before).total_seconds() >= 30
 
 
 def test_reads_that_keep_timing_out_raise_api_timeout_error(fake: FakeHaulmer) -> None:
     client = fake.client(max_retries=1, timeout=10)
-    fake.control.slow("openfactura.organization.get", seconds=60, times=2)
+    fake.control.slow("openfactura.organization.retrieve", seconds=60, times=2)
     with pytest.raises(haulmer.APITimeoutError):
         client.openfactura.organization.retrieve()
     assert len(fake.requests) == 2

@@ -10,7 +10,7 @@ from haulmer.testing import FakeHaulmer
 
 
 def test_fail_next_answers_the_status_then_recovers(fake: FakeHaulmer, wire: httpx.Client) -> None:
-    fake.control.fail_next("openfactura.organization.get", status=503, times=2, retry_after=7)
+    fake.control.fail_next("openfactura.organization.retrieve", status=503, times=2, retry_after=7)
     first = wire.get("/v2/dte/organization")
     assert first.status_code == 503
     assert first.headers["Retry-After"] == "7"
@@ -40,14 +40,106 @@ def test_selectors_only_hit_their_route(fake: FakeHaulmer, wire: httpx.Client) -
     fake.control.fail_next("/v2/dte/taxpayer/{rut}", status=500)
     assert wire.get("/v2/dte/organization").status_code == 200
     assert wire.get("/v2/dte/taxpayer/76430498-5").status_code == 500
-    fake.control.fail_next("/nowhere", status=502)
-    assert wire.get("/nowhere").status_code == 502
+    fake.control.fail_next("/v2/dte/taxpayer/76430498-5", status=502)
+    assert wire.get("/v2/dte/taxpayer/76795561-8").status_code == 200
+    assert wire.get("/v2/dte/taxpayer/76430498-5").status_code == 502
+    fake.control.fail_next("GET /v2/dte/taxpayer/{rut}", status=503)
+    assert wire.get("/v2/dte/taxpayer/76430498-5").status_code == 503
+
+
+@pytest.mark.parametrize(
+    ("selector", "suggested"),
+    [
+        ("openfactura.documents.issue", "'openfactura.documents.emit'"),
+        ("openfactura.organization.get", "'openfactura.organization.retrieve'"),
+        ("openfactura.registry.purchase", "'openfactura.registry.purchases'"),
+        ("/v2/dte/taxpayers/{rut}", "'/v2/dte/taxpayer/{rut}'"),
+        ("PUT /v2/dte/document", "'POST /v2/dte/document'"),
+    ],
+)
+def test_an_unknown_route_is_refused_with_close_matches(
+    fake: FakeHaulmer, selector: str, suggested: str
+) -> None:
+    for script in (
+        lambda: fake.control.fail_next(selector),
+        lambda: fake.control.drop_connection(selector),
+        lambda: fake.control.slow(selector, seconds=1),
+    ):
+        with pytest.raises(ValueError, match="no route of the fake matches") as caught:
+            script()
+        assert suggested in str(caught.value)
+    assert fake.control.faults == []
+
+
+def test_a_route_nothing_resembles_names_the_naming_rule(fake: FakeHaulmer) -> None:
+    with pytest.raises(ValueError, match=r"'<namespace>\.<resource>\.<method>'"):
+        fake.control.fail_next("/nowhere")
+
+
+@pytest.mark.parametrize("status", [200, 204, 302, 399, 600, True])
+def test_fail_next_refuses_a_status_that_is_not_an_error(fake: FakeHaulmer, status: int) -> None:
+    with pytest.raises(ValueError, match="400-599"):
+        fake.control.fail_next("*", status=status)
+    assert fake.control.faults == []
+
+
+def test_route_names_are_the_sdk_methods(fake: FakeHaulmer) -> None:
+    names = {route.name for route in fake.router.routes if route.name.startswith("openfactura.")}
+    sdk = {
+        f"openfactura.{resource}.{method}"
+        for resource, methods in {
+            "documents": (
+                "emit",
+                "status",
+                "json",
+                "xml",
+                "pdf",
+                "cedible",
+                "list_issued",
+                "list_received",
+                "accuse",
+                "void_guia",
+            ),
+            "registry": ("sales", "purchases", "sync_rcv"),
+            "organization": ("retrieve", "folios"),
+            "taxpayer": ("retrieve",),
+        }.items()
+        for method in methods
+    }
+    assert sdk <= names
+    client = fake.client()
+    for name in sdk:
+        _, resource, method = name.split(".")
+        assert callable(getattr(getattr(client.openfactura, resource), method)), name
+
+
+def test_a_document_value_route_serves_by_token_and_by_folio_and_only_its_value(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    issued = wire.post("/v2/dte/document", json=factura()).json()
+    by_token = f"/v2/dte/document/{issued['TOKEN']}"
+    by_folio = f"/v2/dte/document/76795561-8/33/{issued['FOLIO']}"
+    fake.control.fail_next("openfactura.documents.status", status=503, times=2)
+    assert wire.get(f"{by_token}/json").status_code == 200
+    assert wire.get(f"{by_token}/status").status_code == 503
+    assert wire.get(f"{by_folio}/status").status_code == 503
+    assert wire.get(f"{by_folio}/status").json()["estado"] == "Pendiente"
+    assert [r.route for r in fake.requests][-4:] == [
+        "openfactura.documents.json",
+        "openfactura.documents.status",
+        "openfactura.documents.status",
+        "openfactura.documents.status",
+    ]
+    unknown = wire.get(f"{by_token}/html")
+    assert unknown.status_code == 400
+    assert "html es Incorrecto" in unknown.text
+    assert fake.requests.last.route == "openfactura.documents.unknown_value"
 
 
 def test_drop_before_raises_connect_error_and_nothing_happens(
     fake: FakeHaulmer, wire: httpx.Client
 ) -> None:
-    fake.control.drop_connection("openfactura.documents.issue", when="before")
+    fake.control.drop_connection("openfactura.documents.emit", when="before")
     with pytest.raises(httpx.ConnectError):
         wire.post("/v2/dte/document", json=factura())
     assert fake.openfactura_state.documents == []
@@ -58,7 +150,7 @@ def test_drop_before_raises_connect_error_and_nothing_happens(
 def test_drop_after_raises_read_error_but_the_document_exists(
     fake: FakeHaulmer, wire: httpx.Client
 ) -> None:
-    fake.control.drop_connection("openfactura.documents.issue", when="after")
+    fake.control.drop_connection("openfactura.documents.emit", when="after")
     with pytest.raises(httpx.ReadError):
         wire.post("/v2/dte/document", json=factura())
     assert len(fake.openfactura_state.documents) == 1
@@ -70,7 +162,7 @@ def test_slow_answer_moves_the_fake_clock_without_sleeping(
     fake: FakeHaulmer, wire: httpx.Client
 ) -> None:
     before = fake.clock.now()
-    fake.control.slow("openfactura.organization.get", seconds=4)
+    fake.control.slow("openfactura.organization.retrieve", seconds=4)
     assert wire.get("/v2/dte/organization", timeout=5).status_code == 200
     assert (fake.clock.now() - before).total_seconds() == 4
 
@@ -79,7 +171,7 @@ def test_slow_answer_past_the_read_timeout_is_a_timeout_after_acting(
     fake: FakeHaulmer, wire: httpx.Client
 ) -> None:
     before = fake.clock.now()
-    fake.control.slow("openfactura.documents.issue", seconds=60)
+    fake.control.slow("openfactura.documents.emit", seconds=60)
     with pytest.raises(httpx.ReadTimeout):
         wire.post("/v2/dte/document", json=factura(), timeout=30)
     assert (fake.clock.now() - before).total_seconds() == 30
@@ -106,7 +198,7 @@ def test_request_log_records_routes_bodies_and_answers(
 ) -> None:
     wire.post("/v2/dte/document", json=factura(), headers={"Idempotency-Key": "k1"})
     wire.get("/v2/dte/organization?extra_fields=logo")
-    issued = fake.requests.for_route("openfactura.documents.issue")
+    issued = fake.requests.for_route("openfactura.documents.emit")
     assert len(issued) == 1
     assert issued[0].json()["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] == 33
     assert issued[0].headers["idempotency-key"] == "k1"

@@ -67,7 +67,7 @@ def test_keys_are_per_taxpayer(fake: FakeHaulmer, issue: Issue) -> None:
 def test_a_drop_after_the_server_acted_then_a_retry_meets_of06(
     fake: FakeHaulmer, wire: httpx.Client
 ) -> None:
-    fake.control.drop_connection("openfactura.documents.issue", when="after")
+    fake.control.drop_connection("openfactura.documents.emit", when="after")
     headers = {"Idempotency-Key": "order-7"}
     try:
         wire.post("/v2/dte/document", json=factura(), headers=headers)

@@ -36,7 +36,7 @@ def test_haulmer_client_is_served_by_the_fixture_fake(
     haulmer_client: haulmer.Haulmer, haulmer_fake: FakeHaulmer
 ) -> None:
     assert haulmer_client.openfactura.organization.retrieve().razon_social == "HAULMER SPA"
-    assert haulmer_fake.requests.last.route == "openfactura.organization.get"
+    assert haulmer_fake.requests.last.route == "openfactura.organization.retrieve"
 
 
 async def test_async_haulmer_client_is_served_by_the_fixture_fake(

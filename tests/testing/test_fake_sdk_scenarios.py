@@ -182,7 +182,7 @@ async def test_replaying_the_same_document_names_the_one_already_issued(
 async def test_a_dropped_answer_is_retried_and_returns_the_one_document(
     of: Any, fake: FakeHaulmer
 ) -> None:
-    fake.control.drop_connection("openfactura.documents.issue", when="after")
+    fake.control.drop_connection("openfactura.documents.emit", when="after")
     emitted = await resolve(of.documents.emit(_boleta(), response=["FOLIO", "XML"]))
     assert (emitted.folio, emitted.already_issued) == (1, True)
     assert sii.verify(emitted.xml).ok

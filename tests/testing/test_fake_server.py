@@ -32,8 +32,8 @@ def test_server_serves_the_fake_over_http_and_stops_cleanly(fake: FakeHaulmer) -
             assert client.get("/v1/openapi.json").status_code == 200
         port = int(url.rsplit(":", 1)[1])
     assert [r.route for r in fake.requests][:2] == [
-        "openfactura.documents.issue",
-        "openfactura.documents.get_by_token",
+        "openfactura.documents.emit",
+        "openfactura.documents.status",
     ]
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0
@@ -41,11 +41,11 @@ def test_server_serves_the_fake_over_http_and_stops_cleanly(fake: FakeHaulmer) -
 
 def test_server_applies_scripted_faults(fake: FakeHaulmer) -> None:
     with serve(fake) as url, httpx.Client(base_url=url, headers={"apikey": HAULMER_KEY}) as client:
-        fake.control.fail_next("openfactura.organization.get", status=503, retry_after=3)
+        fake.control.fail_next("openfactura.organization.retrieve", status=503, retry_after=3)
         failed = client.get("/v2/dte/organization")
         assert failed.status_code == 503
         assert failed.headers["retry-after"] == "3"
-        fake.control.drop_connection("openfactura.organization.get")
+        fake.control.drop_connection("openfactura.organization.retrieve")
         with pytest.raises(httpx.TransportError):
             client.get("/v2/dte/organization")
         assert client.get("/v2/dte/organization").json()["rut"] == "76795561-8"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from haulmer.testing._router import Route
+from haulmer.testing._router import Route, Router
 from haulmer.testing._wire import FakeResponse
 
 __all__ = ["ConnectionDropped", "Control", "Fault", "ScriptedStatus"]
@@ -98,6 +99,8 @@ class Control:
     faults: list[Fault] = field(default_factory=list)
     scripted_statuses: list[ScriptedStatus] = field(default_factory=list)
     openfactura_rate_limit: tuple[int, int] | None = None
+    router: Router | None = field(default=None, repr=False)
+    """The fake's routes: a fault's route is checked against them when it is scripted."""
     _status_setter: Callable[[str, str], None] | None = field(default=None, repr=False)
 
     def fail_next(
@@ -110,12 +113,19 @@ class Control:
         code: str | None = None,
         message: str | None = None,
     ) -> Fault:
-        """Answer the next ``times`` matching requests with ``status`` without acting.
+        """Answer the next ``times`` matching requests with ``status`` (400-599) without acting.
 
-        ``route`` is a route name (``"openfactura.documents.issue"``), a path template, "METHOD
-        template", a literal path, or "*". ``code`` gives an OpenFactura error envelope (``OF-21``);
-        429 uses the gateway's "Try again in X seconds" text; other statuses send ``Retry-After``.
+        ``route`` is a route name, the SDK method's dotted name (``"openfactura.documents.emit"``),
+        a path template, "METHOD template", a path the fake serves, or "*"; anything else is a
+        ValueError naming the close matches. ``code`` gives an OpenFactura error envelope
+        (``OF-21``); 429 uses the gateway's "Try again in X seconds" text; other statuses send
+        ``Retry-After``.
         """
+        if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+            raise ValueError(
+                f"status must be an HTTP error status (400-599), got {status!r}; a fault that "
+                "answers success would not be a failure"
+            )
         return self._add(
             Fault(
                 "status",
@@ -195,5 +205,34 @@ class Control:
     def _add(self, fault: Fault) -> Fault:
         if fault.times < 1:
             raise ValueError("times must be >= 1")
+        self._check_route(fault.route)
         self.faults.append(fault)
         return fault
+
+    def _check_route(self, selector: str) -> None:
+        """Refuse a route selector that designates nothing the fake serves (a typo)."""
+        if self.router is None or selector == "*":
+            return
+        if not isinstance(selector, str):
+            raise ValueError(f"route must be a route name, a path or '*', got {selector!r}")
+        routes = self.router.routes
+        if any(route.matches(selector) for route in routes):
+            return
+        method, _, path = selector.partition(" ")
+        if path and self.router.match(method, path) is not None:
+            return
+        if selector.startswith("/") and any(route.pattern.match(selector) for route in routes):
+            return
+        known = sorted(
+            {r.name for r in routes}
+            | {r.template for r in routes}
+            | {f"{r.method} {r.template}" for r in routes}
+        )
+        close = difflib.get_close_matches(selector, known, n=5, cutoff=0.6)
+        hint = (
+            f"did you mean {' or '.join(repr(c) for c in close)}?"
+            if close
+            else "route names are the SDK's '<namespace>.<resource>.<method>' "
+            "(see fake.router.routes)"
+        )
+        raise ValueError(f"no route of the fake matches {selector!r}; {hint}")

@@ -44,7 +44,7 @@ class FakeHaulmer:
     def __init__(self, *, clock: FakeClock | None = None) -> None:
         self.clock = clock or FakeClock()
         self.router = Router()
-        self.control = Control()
+        self.control = Control(router=self.router)
         self.requests = RequestLog()
         self._reset_hooks: list[Callable[[], None]] = []
         self._outbox: Outbox | None = None

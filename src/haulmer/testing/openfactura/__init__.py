@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.openfactura._emission import Emission
-from haulmer.testing.openfactura._queries import Queries
+from haulmer.testing.openfactura._queries import DOCUMENT_VALUES, Queries
 from haulmer.testing.openfactura._render import Renderer
 from haulmer.testing.openfactura._state import (
     SANDBOX_TENANTS,
@@ -98,38 +98,65 @@ def install(fake: FakeHaulmer) -> None:
 
         return serve
 
+    def with_value(value: str, handler: TenantHandler) -> TenantHandler:
+        def serve(request: FakeRequest, tenant: Tenant) -> FakeResponse:
+            request.path_params["value"] = value
+            return handler(request, tenant)
+
+        return serve
+
+    # Route names are the SDK methods' "<namespace>.<resource>.<method>".
     routes: list[tuple[str, str, TenantHandler, str]] = [
-        ("POST", "/v2/dte/document", emission.handle, "documents.issue"),
-        ("POST", "/v2/dte/issue", emission.handle, "documents.issue_alias"),
+        ("POST", "/v2/dte/document", emission.handle, "documents.emit"),
+        ("POST", "/v2/dte/issue", emission.handle, "documents.emit"),
         ("POST", "/v2/dte/document/issued", queries.list_issued, "documents.list_issued"),
         ("POST", "/v2/dte/document/received", queries.list_received, "documents.list_received"),
         ("POST", "/v2/dte/document/received/accuse", queries.accuse, "documents.accuse"),
-        (
-            "GET",
-            "/v2/dte/document/{rut}/{type}/{folio}/{value}",
-            queries.get_by_folio,
-            "documents.get_by_folio",
-        ),
-        ("GET", "/v2/dte/document/{token}/{value}", queries.get_by_token, "documents.get_by_token"),
         ("POST", "/v2/dte/anularDTE52", queries.void_guia, "documents.void_guia"),
         ("GET", "/v2/dte/registry/sales/{year}/{month}", queries.sales, "registry.sales"),
-        ("GET", "/v2/dte/registry/sales/{year}/{month}/{day}", queries.sales, "registry.sales_day"),
-        ("GET", "/v2/dte/registry/purchase/{year}/{month}", queries.purchase, "registry.purchase"),
+        ("GET", "/v2/dte/registry/sales/{year}/{month}/{day}", queries.sales, "registry.sales"),
+        ("GET", "/v2/dte/registry/purchase/{year}/{month}", queries.purchase, "registry.purchases"),
         (
             "GET",
             "/v2/dte/registry/purchase/{year}/{month}/{day}",
             queries.purchase,
-            "registry.purchase_day",
+            "registry.purchases",
         ),
         ("POST", "/v2/dte/registry/sync-rcv", queries.sync_rcv, "registry.sync_rcv"),
-        ("GET", "/v2/dte/organization", queries.organization, "organization.get"),
+        ("GET", "/v2/dte/organization", queries.organization, "organization.retrieve"),
         (
             "GET",
             "/v2/dte/organization/document",
             queries.organization_documents,
-            "organization.documents",
+            "organization.folios",
         ),
-        ("GET", "/v2/dte/taxpayer/{rut}", queries.taxpayer, "taxpayer.get"),
+        ("GET", "/v2/dte/taxpayer/{rut}", queries.taxpayer, "taxpayer.retrieve"),
     ]
+    for value in DOCUMENT_VALUES:
+        by_token = with_value(value, queries.get_by_token)
+        by_folio = with_value(value, queries.get_by_folio)
+        routes.append(
+            ("GET", f"/v2/dte/document/{{token}}/{value}", by_token, f"documents.{value}")
+        )
+        routes.append(
+            (
+                "GET",
+                f"/v2/dte/document/{{rut}}/{{type}}/{{folio}}/{value}",
+                by_folio,
+                f"documents.{value}",
+            )
+        )
+    # Any other value: OF-10 "<value> es Incorrecto", as Haulmer answers.
+    routes.append(
+        ("GET", "/v2/dte/document/{token}/{value}", queries.get_by_token, "documents.unknown_value")
+    )
+    routes.append(
+        (
+            "GET",
+            "/v2/dte/document/{rut}/{type}/{folio}/{value}",
+            queries.get_by_folio,
+            "documents.unknown_value",
+        )
+    )
     for method, template, handler, name in routes:
         fake.router.add(method, template, authed(handler), name=f"openfactura.{name}")
