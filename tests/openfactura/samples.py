@@ -81,3 +81,32 @@ def nota_credito(folio_ref: int = 106) -> dte.Document:
         lines=[{"nombre": "Descuento", "cantidad": 1, "precio": 500}],
         fecha=FECHA,
     )
+
+
+SUPPLIER: dict[str, Any] = {
+    "rut": str(HOSTY_DEMO.rut),
+    "razon_social": HOSTY_DEMO.razon_social,
+    "giro": HOSTY_DEMO.giro,
+    "actecos": [HOSTY_DEMO.acteco],
+    "direccion": HOSTY_DEMO.direccion,
+    "comuna": HOSTY_DEMO.comuna,
+}
+
+BUYER: dict[str, Any] = {
+    "rut": str(HAULMER_DEMO.rut),
+    "razon_social": HAULMER_DEMO.razon_social,
+    "giro": HAULMER_DEMO.giro[:40],
+    "direccion": HAULMER_DEMO.direccion,
+    "comuna": HAULMER_DEMO.comuna,
+}
+
+
+def supplier_factura(price: int = 10000) -> dte.Document:
+    """A factura HOSTY SPA issues to HAULMER SPA: a received document for the sandbox key."""
+    return dte.factura(
+        emisor=SUPPLIER,
+        receptor=BUYER,
+        lines=[{"nombre": "Hosting", "cantidad": 1, "precio": price}],
+        fecha=FECHA,
+        forma_pago=2,
+    )

@@ -14,28 +14,40 @@ import pytest
 import respx
 
 from haulmer import AsyncHaulmer, Haulmer
+from haulmer.openfactura.emission import to_openfactura_dte
+from haulmer.openfactura.sandbox import HOSTY_DEMO
 
 from .conftest import API_KEY, BASE_URL
 from .emulator import RespxOpenFactura
 from .scenarios import SCENARIOS, Backend
 
+UNKNOWN_KEY = "f" * 32
+
 
 @dataclass
 class _RespxBackend:
     openfactura: Any
+    unauthorized: Any
     server: RespxOpenFactura
 
     def lose_next_emission_answer(self) -> None:
         self.server.lose_next_answer = True
 
+    def receive_from_supplier(self, document: Any) -> None:
+        self.server.issue_as(HOSTY_DEMO, to_openfactura_dte(document))
+
 
 @dataclass
 class _FakeBackend:
     openfactura: Any
+    unauthorized: Any
     fake: Any
 
     def lose_next_emission_answer(self) -> None:
         self.fake.control.drop_connection("openfactura.documents.emit", when="after")
+
+    def receive_from_supplier(self, document: Any) -> None:
+        self.fake.issue_from_supplier(document)
 
 
 def _no_sleep(seconds: float) -> None:
@@ -54,23 +66,35 @@ async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
 
         fake = FakeHaulmer()
         if face == "sync":
-            with fake.client(sleep=_no_sleep) as client:
-                yield _FakeBackend(client.openfactura, fake)
+            with (
+                fake.client(sleep=_no_sleep) as client,
+                fake.client(api_key=UNKNOWN_KEY, sleep=_no_sleep) as stranger,
+            ):
+                yield _FakeBackend(client.openfactura, stranger.openfactura, fake)
         else:
-            async with fake.async_client(sleep=_no_async_sleep) as aclient:
-                yield _FakeBackend(aclient.openfactura, fake)
+            async with (
+                fake.async_client(sleep=_no_async_sleep) as aclient,
+                fake.async_client(api_key=UNKNOWN_KEY, sleep=_no_async_sleep) as astranger,
+            ):
+                yield _FakeBackend(aclient.openfactura, astranger.openfactura, fake)
         return
     server = RespxOpenFactura()
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         server.install(router)
         if face == "sync":
-            with Haulmer(api_key=API_KEY, environment="sandbox", sleep=_no_sleep) as client:
-                yield _RespxBackend(client.openfactura, server)
+            with (
+                Haulmer(api_key=API_KEY, environment="sandbox", sleep=_no_sleep) as client,
+                Haulmer(api_key=UNKNOWN_KEY, environment="sandbox", sleep=_no_sleep) as stranger,
+            ):
+                yield _RespxBackend(client.openfactura, stranger.openfactura, server)
         else:
-            async with AsyncHaulmer(
-                api_key=API_KEY, environment="sandbox", sleep=_no_async_sleep
-            ) as aclient:
-                yield _RespxBackend(aclient.openfactura, server)
+            async with (
+                AsyncHaulmer(api_key=API_KEY, environment="sandbox", sleep=_no_async_sleep) as ac,
+                AsyncHaulmer(
+                    api_key=UNKNOWN_KEY, environment="sandbox", sleep=_no_async_sleep
+                ) as astranger,
+            ):
+                yield _RespxBackend(ac.openfactura, astranger.openfactura, server)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.__name__)

@@ -20,7 +20,7 @@ import pydantic
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError
 from haulmer.openfactura._checks import check_date
-from haulmer.rut import Rut
+from haulmer.rut import GENERIC_RECEPTOR_RUT
 
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
@@ -28,16 +28,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GENERIC_RAZON_SOCIAL",
-    "GENERIC_RECEPTOR_RUT",
     "Original",
     "PartyInput",
     "build_credit_note",
     "missing_acteco",
     "original_document",
 ]
-
-GENERIC_RECEPTOR_RUT = Rut("66666666-6")
-"""The SII's generic receptor of boletas to anonymous buyers."""
 
 GENERIC_RAZON_SOCIAL = "Cliente"
 """Razón social a note gives the generic receptor 66666666-6 when the boleta named none."""
