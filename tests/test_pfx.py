@@ -425,10 +425,27 @@ def test_is_valid_at_includes_both_ends_and_needs_an_aware_datetime() -> None:
     assert not cert.is_valid_at(cert.not_before - dt.timedelta(seconds=1))
     santiago = dt.timezone(dt.timedelta(hours=-3))
     assert cert.is_valid_at(NOW.astimezone(santiago))
-    with pytest.raises(ValueError, match="aware"):
-        cert.is_valid_at(dt.datetime(2026, 1, 1))
     with pytest.raises(TypeError, match="datetime"):
         cert.is_valid_at(dt.date(2026, 1, 1))  # type: ignore[arg-type]
+
+
+def test_a_naive_datetime_is_a_validation_error_saying_to_pass_an_aware_one() -> None:
+    key = rsa_key()
+    data = build_pfx(key, build_cert(key))
+    cert = load_pfx(data, PASSWORD)
+    naive = dt.datetime(2026, 1, 1)
+    with pytest.raises(ValidationError, match=r"is_valid_at\(when\) must be an aware datetime"):
+        cert.is_valid_at(naive)
+    with pytest.raises(ValidationError, match=r"at= must be an aware datetime") as caught:
+        cert.check_validity(naive)
+    assert isinstance(caught.value, ValueError)
+    assert not isinstance(caught.value, CertificateError)
+    assert "timezone.utc" in str(caught.value)
+
+
+def test_load_pfx_refuses_a_naive_at_before_reading_anything() -> None:
+    with pytest.raises(ValidationError, match=r"at= must be an aware datetime"):
+        load_pfx(b"not a pfx at all", PASSWORD, at=dt.datetime(2026, 1, 1))
 
 
 def test_certificate_error_is_a_validation_error_with_a_reason() -> None:

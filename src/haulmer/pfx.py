@@ -14,7 +14,7 @@ import re
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from haulmer.errors import CertificateError, InvalidRutError
+from haulmer.errors import CertificateError, InvalidRutError, ValidationError
 from haulmer.rut import Rut
 
 if TYPE_CHECKING:
@@ -120,12 +120,12 @@ class Certificate:
 
     def is_valid_at(self, when: dt.datetime) -> bool:
         """Whether ``when`` (an aware datetime) falls inside the validity window."""
-        moment = _aware(when)
+        moment = _aware(when, "is_valid_at(when)")
         return self.not_before <= moment <= self.not_after
 
     def check_validity(self, at: dt.datetime | None = None) -> Certificate:
         """Return self if valid at ``at`` (default: now), else raise expired / not_yet_valid."""
-        moment = _aware(at) if at is not None else dt.datetime.now(dt.timezone.utc)
+        moment = _aware(at, "at=") if at is not None else dt.datetime.now(dt.timezone.utc)
         if moment > self.not_after:
             raise _fail(
                 CertificateErrorReason.EXPIRED,
@@ -222,6 +222,8 @@ def load_pfx(
     that moment; without it validity is not checked (see :meth:`Certificate.check_validity`).
     Raises ``CertificateError`` with a :class:`CertificateErrorReason` on any problem.
     """
+    if at is not None:
+        _aware(at, "at=")  # before any work: a naive ``at`` is the caller's mistake, not the file's
     data = _read(data_or_path)
     key, certificate, others = _parse(data, password)
     certificate = _matching_certificate(key, certificate, others)
@@ -443,11 +445,16 @@ def _rut_from_text(text: str | None) -> Rut | None:
         return None
 
 
-def _aware(when: dt.datetime) -> dt.datetime:
+def _aware(when: dt.datetime, name: str) -> dt.datetime:
+    """``when`` if it is an aware datetime; a ValidationError for a naive one (no time zone)."""
     if not isinstance(when, dt.datetime):
-        raise TypeError(f"expected a datetime, got {type(when).__name__}")
+        raise TypeError(f"{name} must be a datetime, got {type(when).__name__}")
     if when.tzinfo is None or when.utcoffset() is None:
-        raise ValueError("pass an aware datetime (with a time zone), e.g. datetime.now(UTC)")
+        raise ValidationError(
+            f"{name} must be an aware datetime (with a time zone), got the naive {when}; pass "
+            "e.g. datetime.now(timezone.utc) or datetime(2026, 3, 1, tzinfo=ZoneInfo("
+            "'America/Santiago'))"
+        )
     return when
 
 
