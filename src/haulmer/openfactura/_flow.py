@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from haulmer._config import normalize_max_retries
 from haulmer._logging import logger
 from haulmer._retry import Failure, should_retry, wait_before_retry
-from haulmer._types import Headers, TimeoutArg
 from haulmer.errors import APIConnectionError, APIError, APIStatusError, APITimeoutError
 
 if TYPE_CHECKING:
@@ -26,7 +25,6 @@ __all__ = [
     "CallFailed",
     "Pause",
     "Plan",
-    "call_options",
     "effective_retries",
     "get",
     "may_have_acted",
@@ -157,13 +155,6 @@ def get(
     return APIRequest(
         method="GET", path=path, product="openfactura", cast_to=cast_to, params=params, **options
     )
-
-
-def call_options(
-    timeout: TimeoutArg, max_retries: int | None, extra_headers: Headers | None
-) -> dict[str, Any]:
-    """The per-call options every method takes, as ``APIRequest`` keyword arguments."""
-    return {"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers}
 
 
 def run_sync(resource: SyncAPIResource, plan: Plan[R]) -> R:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union
 from pydantic import AliasChoices, Field
 
 from haulmer._pagination import AsyncPaginator, NumberedPages
-from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.errors import (
@@ -35,7 +35,6 @@ from haulmer.openfactura._checks import (
 from haulmer.openfactura._flow import (
     CallFailed,
     Plan,
-    call_options,
     effective_retries,
     get,
     run_async,
@@ -586,7 +585,7 @@ class Documents(SyncAPIResource):
                 idempotency_key,
                 send_email,
                 custom,
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
                 effective_retries(max_retries, self._client.max_retries),
             ),
         )
@@ -628,7 +627,7 @@ class Documents(SyncAPIResource):
                 fecha,
                 (emisor, receptor),
                 _emit_args(response, idempotency_key, send_email, custom),
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
                 effective_retries(max_retries, self._client.max_retries),
             ),
         )
@@ -654,7 +653,7 @@ class Documents(SyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
             ),
         )
 
@@ -679,7 +678,7 @@ class Documents(SyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
             ),
         )
 
@@ -703,7 +702,7 @@ class Documents(SyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
             ),
         )
 
@@ -727,7 +726,7 @@ class Documents(SyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
             ),
         )
 
@@ -751,7 +750,7 @@ class Documents(SyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
             ),
         )
 
@@ -778,7 +777,7 @@ class Documents(SyncAPIResource):
                     {"tipo_dte": tipo_dte, "fch_emis": fch_emis, "rut_recep": rut_recep}, filters
                 ),
                 page,
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
             )
         )
 
@@ -810,7 +809,7 @@ class Documents(SyncAPIResource):
                     filters,
                 ),
                 page,
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
             )
         )
 
@@ -829,7 +828,7 @@ class Documents(SyncAPIResource):
         return run_sync(
             self,
             _accuse_plan(
-                rut, dte_type, folio, acuse, call_options(timeout, max_retries, extra_headers)
+                rut, dte_type, folio, acuse, call_options(extra_headers, timeout, max_retries)
             ),
         )
 
@@ -847,7 +846,7 @@ class Documents(SyncAPIResource):
         return run_sync(
             self,
             _void_guia_plan(
-                folio, fecha, dte_type, call_options(timeout, max_retries, extra_headers)
+                folio, fecha, dte_type, call_options(extra_headers, timeout, max_retries)
             ),
         )
 
@@ -884,7 +883,7 @@ class AsyncDocuments(AsyncAPIResource):
                 idempotency_key,
                 send_email,
                 custom,
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
                 effective_retries(max_retries, self._client.max_retries),
             ),
         )
@@ -926,7 +925,7 @@ class AsyncDocuments(AsyncAPIResource):
                 fecha,
                 (emisor, receptor),
                 _emit_args(response, idempotency_key, send_email, custom),
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
                 effective_retries(max_retries, self._client.max_retries),
             ),
         )
@@ -952,7 +951,7 @@ class AsyncDocuments(AsyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
             ),
         )
 
@@ -977,7 +976,7 @@ class AsyncDocuments(AsyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
             ),
         )
 
@@ -1001,7 +1000,7 @@ class AsyncDocuments(AsyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
             ),
         )
 
@@ -1025,7 +1024,7 @@ class AsyncDocuments(AsyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
             ),
         )
 
@@ -1049,7 +1048,7 @@ class AsyncDocuments(AsyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(timeout, max_retries, extra_headers),
+                call_options(extra_headers, timeout, max_retries),
             ),
         )
 
@@ -1076,7 +1075,7 @@ class AsyncDocuments(AsyncAPIResource):
                 {"tipo_dte": tipo_dte, "fch_emis": fch_emis, "rut_recep": rut_recep}, filters
             ),
             page,
-            call_options(timeout, max_retries, extra_headers),
+            call_options(extra_headers, timeout, max_retries),
         )
         return AsyncPaginator(lambda: self._get_page(request))
 
@@ -1108,7 +1107,7 @@ class AsyncDocuments(AsyncAPIResource):
                 filters,
             ),
             page,
-            call_options(timeout, max_retries, extra_headers),
+            call_options(extra_headers, timeout, max_retries),
         )
         return AsyncPaginator(lambda: self._get_page(request))
 
@@ -1127,7 +1126,7 @@ class AsyncDocuments(AsyncAPIResource):
         return await run_async(
             self,
             _accuse_plan(
-                rut, dte_type, folio, acuse, call_options(timeout, max_retries, extra_headers)
+                rut, dte_type, folio, acuse, call_options(extra_headers, timeout, max_retries)
             ),
         )
 
@@ -1145,6 +1144,6 @@ class AsyncDocuments(AsyncAPIResource):
         return await run_async(
             self,
             _void_guia_plan(
-                folio, fecha, dte_type, call_options(timeout, max_retries, extra_headers)
+                folio, fecha, dte_type, call_options(extra_headers, timeout, max_retries)
             ),
         )

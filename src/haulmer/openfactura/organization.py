@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from haulmer._resource import AsyncAPIResource, SyncAPIResource
+from haulmer._resource import AsyncAPIResource, SyncAPIResource, call_options
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.openfactura._checks import check_rut
 from haulmer.openfactura._flow import (
     Plan,
-    call_options,
     get,
     run_async,
     run_sync,
@@ -75,7 +74,7 @@ class OrganizationResource(SyncAPIResource):
         """Its data (razón social, giro, actividades, sucursales, resolución; logo if asked)."""
         return run_sync(
             self,
-            _organization_plan(include_logo, call_options(timeout, max_retries, extra_headers)),
+            _organization_plan(include_logo, call_options(extra_headers, timeout, max_retries)),
         )
 
     def folios(
@@ -86,7 +85,7 @@ class OrganizationResource(SyncAPIResource):
         max_retries: int | None = None,
     ) -> OrganizationFolios:
         """The DTE types it may issue, with folios available and their expiry."""
-        return run_sync(self, _folios_plan(call_options(timeout, max_retries, extra_headers)))
+        return run_sync(self, _folios_plan(call_options(extra_headers, timeout, max_retries)))
 
 
 class AsyncOrganizationResource(AsyncAPIResource):
@@ -103,7 +102,7 @@ class AsyncOrganizationResource(AsyncAPIResource):
         """Its data (razón social, giro, actividades, sucursales, resolución; logo if asked)."""
         return await run_async(
             self,
-            _organization_plan(include_logo, call_options(timeout, max_retries, extra_headers)),
+            _organization_plan(include_logo, call_options(extra_headers, timeout, max_retries)),
         )
 
     async def folios(
@@ -115,7 +114,7 @@ class AsyncOrganizationResource(AsyncAPIResource):
     ) -> OrganizationFolios:
         """The DTE types it may issue, with folios available and their expiry."""
         return await run_async(
-            self, _folios_plan(call_options(timeout, max_retries, extra_headers))
+            self, _folios_plan(call_options(extra_headers, timeout, max_retries))
         )
 
 
@@ -132,7 +131,7 @@ class TaxpayerResource(SyncAPIResource):
     ) -> Taxpayer | None:
         """The taxpayer with this RUT, or None when the SII does not know it."""
         return run_sync(
-            self, _taxpayer_plan(rut, call_options(timeout, max_retries, extra_headers))
+            self, _taxpayer_plan(rut, call_options(extra_headers, timeout, max_retries))
         )
 
 
@@ -149,5 +148,5 @@ class AsyncTaxpayerResource(AsyncAPIResource):
     ) -> Taxpayer | None:
         """The taxpayer with this RUT, or None when the SII does not know it."""
         return await run_async(
-            self, _taxpayer_plan(rut, call_options(timeout, max_retries, extra_headers))
+            self, _taxpayer_plan(rut, call_options(extra_headers, timeout, max_retries))
         )

@@ -6,13 +6,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
+from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.errors import APIStatusError, RateLimitError, ValidationError
 from haulmer.openfactura._base import RequestModel
 from haulmer.openfactura._flow import (
     Plan,
-    call_options,
     get,
     run_async,
     run_sync,
@@ -173,7 +172,7 @@ class Registry(SyncAPIResource):
     ) -> SalesRegistry:
         """Sales summary per DTE type for a month (or one day)."""
         return run_sync(
-            self, _sales_plan(year, month, day, call_options(timeout, max_retries, extra_headers))
+            self, _sales_plan(year, month, day, call_options(extra_headers, timeout, max_retries))
         )
 
     def purchases(
@@ -191,7 +190,7 @@ class Registry(SyncAPIResource):
         return run_sync(
             self,
             _purchases_plan(
-                year, month, day, status, call_options(timeout, max_retries, extra_headers)
+                year, month, day, status, call_options(extra_headers, timeout, max_retries)
             ),
         )
 
@@ -207,7 +206,7 @@ class Registry(SyncAPIResource):
         """Queue a refresh of a registry from the SII; OF-429 -> RateLimitError.retry_after."""
         return run_sync(
             self,
-            _sync_rcv_plan(registro, periodo, call_options(timeout, max_retries, extra_headers)),
+            _sync_rcv_plan(registro, periodo, call_options(extra_headers, timeout, max_retries)),
         )
 
 
@@ -226,7 +225,7 @@ class AsyncRegistry(AsyncAPIResource):
     ) -> SalesRegistry:
         """Sales summary per DTE type for a month (or one day)."""
         return await run_async(
-            self, _sales_plan(year, month, day, call_options(timeout, max_retries, extra_headers))
+            self, _sales_plan(year, month, day, call_options(extra_headers, timeout, max_retries))
         )
 
     async def purchases(
@@ -244,7 +243,7 @@ class AsyncRegistry(AsyncAPIResource):
         return await run_async(
             self,
             _purchases_plan(
-                year, month, day, status, call_options(timeout, max_retries, extra_headers)
+                year, month, day, status, call_options(extra_headers, timeout, max_retries)
             ),
         )
 
@@ -260,5 +259,5 @@ class AsyncRegistry(AsyncAPIResource):
         """Queue a refresh of a registry from the SII; OF-429 -> RateLimitError.retry_after."""
         return await run_async(
             self,
-            _sync_rcv_plan(registro, periodo, call_options(timeout, max_retries, extra_headers)),
+            _sync_rcv_plan(registro, periodo, call_options(extra_headers, timeout, max_retries)),
         )
