@@ -32,6 +32,7 @@ _LABELS: dict[int, str] = {
     112: "Nota de crédito de exportación electrónica",
 }
 
+# Sets of ints: a DTEType (an IntEnum) is looked up in them directly, without ``.value``.
 _EXEMPT = frozenset({34, 41, 110, 111, 112})
 _NOTES = frozenset({56, 61, 111, 112})
 _EXPORTS = frozenset({110, 111, 112})
@@ -82,27 +83,27 @@ class DTEType(IntEnum):
     @property
     def is_boleta(self) -> bool:
         """Boletas (39, 41): gross prices, EnvioBOLETA, RznSocEmisor/GiroEmisor."""
-        return self.value in _BOLETAS
+        return self in _BOLETAS
 
     @property
     def is_exempt(self) -> bool:
         """No IVA by default (34, 41 and the exports)."""
-        return self.value in _EXEMPT
+        return self in _EXEMPT
 
     @property
     def is_note(self) -> bool:
         """Notas de débito y crédito (56, 61, 111, 112)."""
-        return self.value in _NOTES
+        return self in _NOTES
 
     @property
     def requires_reference(self) -> bool:
         """Whether the SII requires a Referencia to another document (the notes)."""
-        return self.value in _NOTES
+        return self in _NOTES
 
     @property
     def is_export(self) -> bool:
         """Export documents (110, 111, 112), rooted at ``Exportaciones``."""
-        return self.value in _EXPORTS
+        return self in _EXPORTS
 
     @property
     def is_cedible(self) -> bool:
@@ -110,7 +111,7 @@ class DTEType(IntEnum):
 
         Follows LibreDTE, which also prints a cedible copy of guías de despacho (52).
         """
-        return self.value in _CEDIBLE
+        return self in _CEDIBLE
 
     @property
     def envelope(self) -> Literal["EnvioDTE", "EnvioBOLETA"]:

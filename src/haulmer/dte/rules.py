@@ -320,13 +320,15 @@ def _too_long(where: str, text: str, limit: int) -> ErrorDetail:
 def _decimal_issue(
     value: Decimal, integer_digits: int, fraction_digits: int, bound: Decimal
 ) -> str | None:
-    exponent = value.as_tuple().exponent
-    # Normalizing only ever raises the exponent: a value already within the fraction digits
+    # Whole numbers (most prices and quantities) have no decimals to count. Otherwise:
+    # normalizing only ever raises the exponent, so a value already within the fraction digits
     # stays within them, and only the others need the (slower) normalized form.
-    if not (isinstance(exponent, int) and exponent >= -fraction_digits):
-        exponent = value.normalize().as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > fraction_digits:
-            return f"{value} has more than {fraction_digits} decimals; round it"
+    if not (value.is_finite() and value == value.to_integral_value()):
+        exponent = value.as_tuple().exponent
+        if not (isinstance(exponent, int) and exponent >= -fraction_digits):
+            exponent = value.normalize().as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > fraction_digits:
+                return f"{value} has more than {fraction_digits} decimals; round it"
     if abs(value) >= bound:
         return f"{value} has more than {integer_digits} integer digits"
     return None

@@ -80,7 +80,8 @@ _PESO = Decimal(1)
 
 def round_peso(value: Decimal | int) -> int:
     """Round to whole pesos, half up (``Decimal("2.5") -> 3``), as the SII does."""
-    return int(Decimal(value).quantize(_PESO, rounding=ROUND_HALF_UP))
+    exact = value if type(value) is Decimal else Decimal(value)
+    return int(exact.quantize(_PESO, rounding=ROUND_HALF_UP))
 
 
 def split_gross(total: int, rate: Decimal = IVA_RATE) -> tuple[int, int]:

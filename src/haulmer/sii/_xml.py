@@ -23,6 +23,7 @@ __all__ = [
     "c14n_quick",
     "c14n_stripped",
     "descend",
+    "first_children",
     "flatten",
     "local_name",
     "ns_prefix",
@@ -106,6 +107,18 @@ def descend(element: etree._Element | None, *tags: str) -> etree._Element | None
             return None
         element = next(element.iterchildren(tag), None)
     return element
+
+
+def first_children(element: etree._Element | None) -> dict[str, etree._Element]:
+    """Each child element's tag -> the first child with that tag (what ``find(tag)`` returns),
+    read in one pass: cheaper than several ``find`` calls on the same parent."""
+    children: dict[str, etree._Element] = {}
+    if element is not None:
+        for child in element:
+            tag = child.tag
+            if isinstance(tag, str) and tag not in children:
+                children[tag] = child
+    return children
 
 
 def local_name(element: etree._Element) -> str:

@@ -33,6 +33,7 @@ from haulmer.sii._xml import (
     c14n_quick,
     c14n_stripped,
     descend,
+    first_children,
     only_own_namespace,
 )
 
@@ -263,7 +264,8 @@ def check_signature(
     expired certificate is judged at the moment it signed, not today.
     """
     problems: list[tuple[str, str]] = []
-    signed_info = signature.find(f"{_DS}SignedInfo")
+    in_signature = first_children(signature)
+    signed_info = in_signature.get(f"{_DS}SignedInfo")
     if signed_info is None:
         return SignatureCheck(None, (("signature", "no SignedInfo"),))
     references = signed_info.findall(f"{_DS}Reference")
@@ -286,10 +288,11 @@ def check_signature(
             reference_id, (("signature", f"no sibling element has ID {reference_id!r}"),)
         )
 
-    digest_method = reference.find(f"{_DS}DigestMethod")
+    in_reference = first_children(reference)
+    digest_method = in_reference.get(f"{_DS}DigestMethod")
     algorithm = digest_method.get("Algorithm", "") if digest_method is not None else ""
     digest_function = _DIGESTS.get(algorithm)
-    expected_digest = _decode_b64(reference.find(f"{_DS}DigestValue"))
+    expected_digest = _decode_b64(in_reference.get(f"{_DS}DigestValue"))
     if digest_function is None:
         problems.append(("digest", "unsupported DigestMethod (the SII uses SHA-1)"))
     elif expected_digest is None:
@@ -299,7 +302,7 @@ def check_signature(
     ):
         problems.append(("digest", f"the content of {reference_id!r} changed after it was signed"))
 
-    key_info = signature.find(f"{_DS}KeyInfo")
+    key_info = in_signature.get(f"{_DS}KeyInfo")
     certificate: x509.Certificate | None = None
     public_key: rsa.RSAPublicKey | None = None
     if key_info is None:
@@ -333,7 +336,7 @@ def check_signature(
 
     method = signed_info.find(f"{_DS}SignatureMethod")
     hash_type = _SIGNATURE_HASHES.get(method.get("Algorithm", "") if method is not None else "")
-    signature_value = _decode_b64(signature.find(f"{_DS}SignatureValue"))
+    signature_value = _decode_b64(in_signature.get(f"{_DS}SignatureValue"))
     if hash_type is None:
         problems.append(("signature", "unsupported SignatureMethod (the SII uses RSA-SHA1)"))
     elif signature_value is None:

@@ -20,7 +20,7 @@ from lxml import etree
 
 from haulmer.errors import ValidationError, XMLError
 from haulmer.rut import Rut
-from haulmer.sii._xml import descend, ns_prefix, parse_xml, timbre_bytes
+from haulmer.sii._xml import descend, first_children, ns_prefix, parse_xml, timbre_bytes
 from haulmer.sii.caf import Caf, lenient_rut
 from haulmer.sii.render import escape_text, sii_quotes
 
@@ -88,10 +88,7 @@ def _cut(text: str) -> str:
     return text.strip()[:TED_TEXT_LIMIT] or "-"
 
 
-def _find_text(parent: etree._Element | None, path: str) -> str | None:
-    if parent is None:
-        return None
-    node = parent.find(path)
+def _text(node: etree._Element | None) -> str | None:
     if node is None or node.text is None:
         return None
     return node.text.strip()
@@ -104,18 +101,21 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     """
     problems: list[tuple[str, str]] = []
     ns = ns_prefix(documento)
-    ted = documento.find(ns + "TED")
-    dd = ted.find(ns + "DD") if ted is not None else None
+    in_documento = first_children(documento)
+    ted = in_documento.get(ns + "TED")
+    in_ted = first_children(ted)
+    dd = in_ted.get(ns + "DD")
     if ted is None or dd is None:
         return [("ted", "the document has no timbre (TED/DD)")], None
-    caf_element = dd.find(ns + "CAF")
+    in_dd = first_children(dd)
+    caf_element = in_dd.get(ns + "CAF")
     if caf_element is None:
         return [("ted", "the timbre has no CAF")], None
     try:
         caf = _caf_of(caf_element)
     except XMLError as exc:
         return [("ted", f"the timbre's CAF is unreadable: {exc}")], None
-    frmt_text = _find_text(ted, ns + "FRMT")
+    frmt_text = _text(in_ted.get(ns + "FRMT"))
     try:
         frmt = base64.b64decode("".join((frmt_text or "").split()), validate=True)
     except (binascii.Error, ValueError):
@@ -125,20 +125,22 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     elif not _frmt_verifies(caf, frmt, dd):
         problems.append(("ted", "FRMT does not verify with the CAF key over DD"))
 
-    header = documento.find(ns + "Encabezado")
-    id_doc = header.find(ns + "IdDoc") if header is not None else None
+    in_header = first_children(in_documento.get(ns + "Encabezado"))
+    in_id_doc = first_children(in_header.get(ns + "IdDoc"))
     in_document = {
-        "RE": _find_text(descend(header, ns + "Emisor"), ns + "RUTEmisor"),
-        "TD": _find_text(id_doc, ns + "TipoDTE"),
-        "F": _find_text(id_doc, ns + "Folio"),
-        "FE": _find_text(id_doc, ns + "FchEmis"),
-        "MNT": _find_text(descend(header, ns + "Totales"), ns + "MntTotal"),
+        "RE": _text(descend(in_header.get(ns + "Emisor"), ns + "RUTEmisor")),
+        "TD": _text(in_id_doc.get(ns + "TipoDTE")),
+        "F": _text(in_id_doc.get(ns + "Folio")),
+        "FE": _text(in_id_doc.get(ns + "FchEmis")),
+        "MNT": _text(descend(in_header.get(ns + "Totales"), ns + "MntTotal")),
     }
-    in_dd = {tag: _find_text(dd, ns + tag) for tag in in_document}
+    dd_texts = {tag: _text(in_dd.get(ns + tag)) for tag in in_document}
     for tag, value in in_document.items():
-        if in_dd[tag] != value:
-            problems.append(("ted", f"DD/{tag} is {in_dd[tag]!r} but the document says {value!r}"))
-    dd_type, dd_folio, dd_rut = in_dd["TD"], in_dd["F"], in_dd["RE"]
+        if dd_texts[tag] != value:
+            problems.append(
+                ("ted", f"DD/{tag} is {dd_texts[tag]!r} but the document says {value!r}")
+            )
+    dd_type, dd_folio, dd_rut = dd_texts["TD"], dd_texts["F"], dd_texts["RE"]
     if dd_type != str(caf.dte_type):
         problems.append(("ted", f"DD/TD {dd_type!r} is not the CAF's type {caf.dte_type}"))
     if dd_folio is None or not dd_folio.isdigit() or not caf.contains(int(dd_folio)):
@@ -147,7 +149,7 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
         )
     if not _same_rut(dd_rut, caf.rut_emisor):
         problems.append(("ted", f"DD/RE {dd_rut!r} is not the CAF's issuer {caf.rut_emisor}"))
-    stamped_on = _date_of(_find_text(dd, ns + "TSTED"))
+    stamped_on = _date_of(_text(in_dd.get(ns + "TSTED")))
     if stamped_on is not None and caf.is_expired(stamped_on):
         problems.append(
             ("ted", f"stamped on {stamped_on} but the CAF's folios expired on {caf.expires_on}")
