@@ -32,7 +32,7 @@ async def collect(page: Any) -> list[Any]:
     return list(page)
 
 
-_SSL_CONTEXT = ssl.create_default_context()
+SSL_CONTEXT = ssl.create_default_context()
 
 
 def _no_sleep(seconds: float) -> None:
@@ -66,7 +66,7 @@ def sync_client(_httpx_client: httpx.Client) -> Haulmer:
 
 @pytest.fixture
 async def async_client() -> AsyncIterator[AsyncHaulmer]:
-    async with httpx.AsyncClient(verify=_SSL_CONTEXT) as pool:
+    async with httpx.AsyncClient(verify=SSL_CONTEXT) as pool:
         yield AsyncHaulmer(
             api_key=API_KEY, environment="sandbox", sleep=_no_async_sleep, http_client=pool
         )

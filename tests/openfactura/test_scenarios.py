@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 import respx
 
@@ -17,7 +18,7 @@ from haulmer import AsyncHaulmer, Haulmer
 from haulmer.openfactura.emission import to_openfactura_dte
 from haulmer.openfactura.sandbox import HOSTY_DEMO
 
-from .conftest import API_KEY, BASE_URL
+from .conftest import API_KEY, BASE_URL, SSL_CONTEXT
 from .emulator import RespxOpenFactura
 from .scenarios import SCENARIOS, Backend
 
@@ -82,19 +83,22 @@ async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         server.install(router)
         if face == "sync":
-            with (
-                Haulmer(api_key=API_KEY, environment="sandbox", sleep=_no_sleep) as client,
-                Haulmer(api_key=UNKNOWN_KEY, environment="sandbox", sleep=_no_sleep) as stranger,
-            ):
-                yield _RespxBackend(client.openfactura, stranger.openfactura, server)
+            # The session's pool: building an SSL context per client costs more than the test.
+            pool = request.getfixturevalue("_httpx_client")
+            client, stranger = (
+                Haulmer(api_key=key, environment="sandbox", sleep=_no_sleep, http_client=pool)
+                for key in (API_KEY, UNKNOWN_KEY)
+            )
+            yield _RespxBackend(client.openfactura, stranger.openfactura, server)
         else:
-            async with (
-                AsyncHaulmer(api_key=API_KEY, environment="sandbox", sleep=_no_async_sleep) as ac,
-                AsyncHaulmer(
-                    api_key=UNKNOWN_KEY, environment="sandbox", sleep=_no_async_sleep
-                ) as astranger,
-            ):
-                yield _RespxBackend(ac.openfactura, astranger.openfactura, server)
+            async with httpx.AsyncClient(verify=SSL_CONTEXT) as apool:
+                aclient, astranger = (
+                    AsyncHaulmer(
+                        api_key=key, environment="sandbox", sleep=_no_async_sleep, http_client=apool
+                    )
+                    for key in (API_KEY, UNKNOWN_KEY)
+                )
+                yield _RespxBackend(aclient.openfactura, astranger.openfactura, server)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.__name__)
