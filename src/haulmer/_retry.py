@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 MAX_SERVER_WAIT: Final = 60.0
-"""The longest wait the SDK accepts from a server's Retry-After (seconds)."""
+"""The longest the retry loop sleeps on a server's word (seconds); longer waits are cut to it."""
 
 INITIAL_BACKOFF: Final = 0.5
 MAX_BACKOFF: Final = 8.0
@@ -112,7 +112,8 @@ def server_wait(
     now: float,
 ) -> float | None:
     """The wait the server asked for (lowercase ``retry-after-ms``/``retry-after`` headers, body
-    ``retry_after``, then "Try again in X seconds"), capped at MAX_SERVER_WAIT; else None.
+    ``retry_after``, then "Try again in X seconds"), else None. Not capped: it is what an error's
+    ``retry_after`` reports; ``wait_before_retry`` caps what the retry loop sleeps.
     """
     seconds: float | None = None
     millis = headers.get("retry-after-ms")
@@ -127,9 +128,7 @@ def server_wait(
         match = _TRY_AGAIN.search(message)
         if match:
             seconds = float(match.group(1))
-    if seconds is None:
-        return None
-    return min(seconds, MAX_SERVER_WAIT)
+    return seconds
 
 
 def backoff(attempt: int, *, jitter: float) -> float:
@@ -142,7 +141,9 @@ def backoff(attempt: int, *, jitter: float) -> float:
 
 
 def wait_before_retry(attempt: int, *, server: float | None, jitter: float) -> float:
-    """Seconds to wait before retry ``attempt``: the server's word if any, else backoff."""
+    """Seconds to wait before retry ``attempt``: the server's word (at most MAX_SERVER_WAIT) if
+    any, else backoff.
+    """
     if server is not None:
-        return server
+        return min(server, MAX_SERVER_WAIT)
     return backoff(attempt, jitter=jitter)

@@ -6,6 +6,7 @@ import httpx, pydantic or anything heavy. No message built here ever contains a 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,7 @@ __all__ = [
     "WeakPasswordError",
     "XMLError",
     "error_class_for",
+    "hint_for",
 ]
 
 
@@ -130,7 +132,10 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIStatusError(APIError):
-    """The service answered with an error status; ``code`` is Haulmer's (``OF-10``...) if any."""
+    """The service answered with an error status; ``code`` is Haulmer's (``OF-10``...) if any.
+
+    ``hint`` says what to do; by default it is chosen by (status, code) in the table below.
+    """
 
     def __init__(
         self,
@@ -144,8 +149,10 @@ class APIStatusError(APIError):
         request: Any = None,
         response: Any = None,
         retry_after: float | None = None,
+        hint: str | None = None,
     ) -> None:
         super().__init__(message, request=request)
+        self._hint = hint
         self.status_code = status_code
         self.code = code
         self.details = list(details)
@@ -167,8 +174,12 @@ class APIStatusError(APIError):
             text += f" [request id {self.request_id}]"
         return text
 
-    hint: str = ""
-    """What to do about it, appended to ``str(error)``."""
+    @property
+    def hint(self) -> str:
+        """What to do about it, appended to ``str(error)`` ("" when the message says it all)."""
+        if self._hint is not None:
+            return self._hint
+        return hint_for(self.status_code, self.code, retry_after=self.retry_after)
 
 
 class BadRequestError(APIStatusError):
@@ -192,21 +203,15 @@ class FolioError(BadRequestError):
 
 
 class AuthenticationError(APIStatusError):
-    """HTTP 401: the API key or access token is missing or invalid."""
-
-    hint = "Check the API key (HAULMER_API_KEY) or access token, and the environment it belongs to"
+    """HTTP 401: the API key, the access token or the e-mail and password were refused."""
 
 
 class PermissionDeniedError(APIStatusError):
     """HTTP 403: the key is valid but may not do this."""
 
-    hint = "Use the API key or login of the organization or account that owns this resource"
-
 
 class NotFoundError(APIStatusError):
     """HTTP 404: no such route or resource."""
-
-    hint = "Check the id or token, and that the client points at the environment it comes from"
 
 
 class ConflictError(APIStatusError):
@@ -216,13 +221,9 @@ class ConflictError(APIStatusError):
 class RateLimitError(APIStatusError):
     """HTTP 429: too many requests; ``retry_after`` is the wait in seconds the server asked for."""
 
-    hint = "Haulmer allows 3 requests/s and 100/min per key; Haulmer(rate_limit=True) keeps to it"
-
 
 class ServerError(APIStatusError):
     """HTTP 5xx: the service failed; retried automatically when that is safe."""
-
-    hint = "Haulmer failed on its side (safe calls were already retried); try again later"
 
 
 class StepOutOfOrderError(ConflictError):
@@ -275,29 +276,119 @@ class MandatoryDTETypeError(ValidationError):
 
 _DOCUMENT_REJECTED_CODES = ("OF-01", "OF-02", "OF-08", "OF-10", "OF-20")
 
-# One table: (HTTP status, Haulmer or platform code) -> class. The code wins when both match.
-_BY_STATUS_AND_CODE: dict[tuple[int, str], type[APIStatusError]] = {
-    **{(400, code): DocumentRejectedError for code in _DOCUMENT_REJECTED_CODES},
-    (400, "OF-06"): AlreadyIssuedError,
-    (400, "OF-07"): FolioError,
-    (400, "token_invalid"): InvalidTokenError,
-    (400, "token_expired"): TokenExpiredError,
-    (400, "token_used"): TokenAlreadyUsedError,
-    (409, "step_out_of_order"): StepOutOfOrderError,
-}
-_BY_STATUS: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: BadRequestError,
-    429: RateLimitError,
-}
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What an error answer becomes: its class, and what to tell the caller to do.
+
+    ``hint`` may hold ``{retry}``, replaced by "retry in N seconds" (or "retry later").
+    """
+
+    error: type[APIStatusError]
+    hint: str = ""
 
 
-def error_class_for(status_code: int, code: str | None = None) -> type[APIStatusError]:
-    """The error class for an HTTP status and an optional service code (``OF-06``...)."""
+_FORGOT = "client.accounts.forgot_password(email) sends a new create-password link"
+
+# One table: (HTTP status, Haulmer or platform code) -> class and hint. The code wins when both
+# match. Every hint must be true for every answer it is attached to.
+_BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
+    **{(400, code): _Outcome(DocumentRejectedError) for code in _DOCUMENT_REJECTED_CODES},
+    (400, "OF-03"): _Outcome(
+        BadRequestError,
+        "RUTEmisor must be the RUT of the company that owns this API key "
+        "(client.openfactura.organization.retrieve().rut)",
+    ),
+    (400, "OF-05"): _Outcome(
+        BadRequestError,
+        "OpenFactura does not take this DTE type from this issuer: issue a type the company has "
+        "enabled (client.openfactura.organization.folios() lists its types)",
+    ),
+    (400, "OF-06"): _Outcome(AlreadyIssuedError),
+    (400, "OF-07"): _Outcome(
+        FolioError,
+        "No folios are left for this DTE type; client.openfactura.organization.folios() shows "
+        "the folios available for each type",
+    ),
+    (400, "OF-22"): _Outcome(
+        BadRequestError,
+        "No document with that token or folio exists for this API key: check the token (or the "
+        "type and folio) and that the document was issued with this key",
+    ),
+    (400, "OF-23"): _Outcome(
+        BadRequestError,
+        "OpenFactura does not take this DTE type now (boletas and the RVD are sometimes blocked "
+        "for a while): check the type, and for a boleta try again later",
+    ),
+    (429, "OF-429"): _Outcome(
+        RateLimitError,
+        "sync_rcv refreshes each registry of a taxpayer once per window, which "
+        "Haulmer(rate_limit=True) cannot avoid: {retry}",
+    ),
+    (400, "token_invalid"): _Outcome(
+        InvalidTokenError,
+        "Use the token or link of the latest e-mail for this step (a newer e-mail replaces the "
+        "links of older ones)",
+    ),
+    (400, "token_expired"): _Outcome(
+        TokenExpiredError,
+        f"E-mail links work for 72 hours: {_FORGOT}, client.openfactura.setup.start("
+        "workspace_id=...) starts a setup without its e-mail, and other links need a new e-mail",
+    ),
+    (400, "token_used"): _Outcome(
+        TokenAlreadyUsedError,
+        "Each e-mail link works once and this one's step is done; to set a password again, "
+        + _FORGOT,
+    ),
+    (400, "mandatory_dte_type"): _Outcome(
+        BadRequestError, "Keep every DTE type listed in the setup's mandatory_dte_types"
+    ),
+    (401, "unauthenticated"): _Outcome(
+        AuthenticationError,
+        "Log in with client.accounts.login(email, password), then use "
+        "client.with_options(access_token=session.access_token)",
+    ),
+    (401, "invalid_credentials"): _Outcome(
+        AuthenticationError, f"Check the e-mail and the password; {_FORGOT}"
+    ),
+    (409, "step_out_of_order"): _Outcome(
+        StepOutOfOrderError, "Do the missing step the message names first, then repeat this call"
+    ),
+    (409, "already_done"): _Outcome(
+        ConflictError,
+        "This step was done before and cannot be repeated; retrieve the resource to see where it "
+        "stands",
+    ),
+}
+_BY_STATUS: dict[int, _Outcome] = {
+    400: _Outcome(BadRequestError),
+    401: _Outcome(
+        AuthenticationError,
+        "Check the API key (HAULMER_API_KEY) or access token, and the environment it belongs to",
+    ),
+    403: _Outcome(
+        PermissionDeniedError,
+        "Use the API key or login of the organization or account that owns this resource",
+    ),
+    404: _Outcome(
+        NotFoundError,
+        "Check the id or token, and that the client points at the environment it comes from",
+    ),
+    409: _Outcome(ConflictError),
+    422: _Outcome(BadRequestError),
+    429: _Outcome(
+        RateLimitError,
+        "Haulmer allows 3 requests/s and 100/min per API key: {retry}, and "
+        "Haulmer(rate_limit=True) keeps a client under that limit",
+    ),
+}
+_SERVER_ERROR = _Outcome(
+    ServerError, "Haulmer failed on its side (safe calls were already retried); try again later"
+)
+_OTHER = _Outcome(APIStatusError)
+
+
+def _outcome(status_code: int, code: str | None) -> _Outcome:
     if code is not None:
         by_code = _BY_STATUS_AND_CODE.get((status_code, code))
         if by_code is not None:
@@ -305,6 +396,22 @@ def error_class_for(status_code: int, code: str | None = None) -> type[APIStatus
     by_status = _BY_STATUS.get(status_code)
     if by_status is not None:
         return by_status
-    if status_code >= 500:
-        return ServerError
-    return APIStatusError
+    return _SERVER_ERROR if status_code >= 500 else _OTHER
+
+
+def error_class_for(status_code: int, code: str | None = None) -> type[APIStatusError]:
+    """The error class for an HTTP status and an optional service code (``OF-06``...)."""
+    return _outcome(status_code, code).error
+
+
+def _retry_in(seconds: float | None) -> str:
+    if seconds is None or seconds < 0:
+        return "retry later"
+    whole = math.ceil(seconds)
+    return f"retry in {whole} second{'' if whole == 1 else 's'}"
+
+
+def hint_for(status_code: int, code: str | None = None, *, retry_after: float | None = None) -> str:
+    """What to do about an error answer, chosen by (status, code) like its class ("" if none)."""
+    hint = _outcome(status_code, code).hint
+    return hint.replace("{retry}", _retry_in(retry_after)) if "{retry}" in hint else hint

@@ -23,13 +23,16 @@ from haulmer.errors import (
     DocumentRejectedError,
     ErrorDetail,
     FolioError,
+    InvalidTokenError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     ServerError,
     StepOutOfOrderError,
+    TokenAlreadyUsedError,
     TokenExpiredError,
     error_class_for,
+    hint_for,
 )
 
 from .conftest import API_KEY, SANDBOX
@@ -317,3 +320,98 @@ def test_status_errors_say_what_to_do(
     assert type(error) is error_class
     assert str(error).startswith(f"HTTP {status}: no. ")
     assert advice in str(error)
+
+
+def _envelope(code: str, message: str = "refused") -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": []}}
+
+
+def test_a_wrong_login_password_says_to_check_the_email_and_password_not_the_api_key(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    body = _envelope("invalid_credentials", "wrong e-mail or password")
+    error = fail_with(client, mock, httpx.Response(401, json=body))
+    assert type(error) is AuthenticationError
+    assert "Check the e-mail and the password" in str(error)
+    assert "forgot_password(email)" in str(error)
+    assert "HAULMER_API_KEY" not in str(error)
+
+
+def test_a_missing_or_expired_access_token_says_to_log_in(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    error = fail_with(client, mock, httpx.Response(401, json=_envelope("unauthenticated")))
+    assert "accounts.login(email, password)" in str(error)
+    assert "HAULMER_API_KEY" not in str(error)
+
+
+def test_the_sync_rcv_window_says_to_wait_retry_after_and_that_the_limiter_cannot_help(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    body = {"message": "Demasiadas solicitudes", "code": "OF-429", "retry_after": 600}
+    error = fail_with(client, mock, httpx.Response(429, json=body))
+    assert type(error) is RateLimitError
+    assert "once per window" in error.hint
+    assert "retry in 600 seconds" in error.hint
+    assert "cannot avoid" in error.hint
+    assert "3 requests/s" not in str(error)
+
+
+def test_the_gateway_rate_limit_names_the_wait_and_the_limiter(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    body = {"statusCode": 429, "message": "Rate limit is exceeded. Try again in 1 seconds."}
+    error = fail_with(client, mock, httpx.Response(429, json=body))
+    assert "retry in 1 second," in error.hint
+    assert "Haulmer(rate_limit=True) keeps a client under that limit" in error.hint
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "error_class", "advice"),
+    [
+        (400, "OF-03", BadRequestError, "organization.retrieve().rut"),
+        (400, "OF-05", BadRequestError, "does not take this DTE type from this issuer"),
+        (400, "OF-07", FolioError, "organization.folios()"),
+        (400, "OF-22", BadRequestError, "No document with that token or folio"),
+        (400, "OF-23", BadRequestError, "blocked for a while"),
+        (400, "token_invalid", InvalidTokenError, "latest e-mail"),
+        (400, "token_expired", TokenExpiredError, "forgot_password(email)"),
+        (400, "token_used", TokenAlreadyUsedError, "works once"),
+        (409, "step_out_of_order", StepOutOfOrderError, "missing step the message names"),
+        (409, "already_done", ConflictError, "cannot be repeated"),
+    ],
+)
+def test_each_cause_gets_its_own_advice(
+    client: Haulmer,
+    mock: respx.MockRouter,
+    status: int,
+    code: str,
+    error_class: type[APIStatusError],
+    advice: str,
+) -> None:
+    error = fail_with(client, mock, httpx.Response(status, json=_envelope(code)))
+    assert type(error) is error_class
+    assert advice in str(error)
+    assert "HAULMER_API_KEY" not in str(error)
+
+
+def test_document_rejections_and_validation_failures_let_their_details_speak() -> None:
+    for code in ("OF-01", "OF-06", "OF-08", "OF-10", "validation_failed"):
+        assert hint_for(400, code) == ""
+
+
+def test_hint_follows_retry_after_set_later_and_an_explicit_hint_wins() -> None:
+    error = RateLimitError("slow down", status_code=429, code="OF-429")
+    assert error.hint.endswith("retry later")
+    error.retry_after = 12.2
+    assert error.hint.endswith("retry in 13 seconds")
+    chosen = RateLimitError("slow down", status_code=429, hint="wait for the batch")
+    assert str(chosen) == "HTTP 429: slow down. wait for the batch"
+    assert str(RateLimitError("x", status_code=429, hint="")) == "HTTP 429: x"
+
+
+def test_an_unknown_code_gets_the_advice_of_its_status() -> None:
+    assert hint_for(401, "something_new") == hint_for(401)
+    assert "HAULMER_API_KEY" in hint_for(401)
+    assert hint_for(418) == ""
+    assert "try again later" in hint_for(502, "OF-21")

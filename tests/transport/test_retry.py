@@ -78,12 +78,12 @@ def test_retry_after_in_seconds_and_as_an_http_date() -> None:
     assert parse_retry_after("soon", now=now) is None
 
 
-def test_server_wait_prefers_headers_then_field_then_message_and_is_capped() -> None:
+def test_server_wait_prefers_headers_then_field_then_message_and_reports_the_full_wait() -> None:
     assert server_wait({"retry-after": "3"}, message="Try again in 9 seconds", now=0) == 3.0
     assert server_wait({"retry-after-ms": "250"}, now=0) == 0.25
     assert server_wait({}, retry_after_field=5, message="Try again in 9 seconds", now=0) == 5.0
     assert server_wait({}, message="Rate limit is exceeded. Try again in 9 seconds.", now=0) == 9
-    assert server_wait({"retry-after": "3600"}, now=0) == MAX_SERVER_WAIT
+    assert server_wait({"retry-after": "3600"}, now=0) == 3600.0
     assert server_wait({}, message="nothing here", now=0) is None
 
 
@@ -91,6 +91,7 @@ def test_backoff_grows_exponentially_with_bounded_jitter() -> None:
     assert [backoff(n, jitter=0.0) for n in (1, 2, 3, 4, 5, 6)] == [0.5, 1, 2, 4, 8, 8]
     assert backoff(1, jitter=0.999) > 0.375
     assert wait_before_retry(3, server=1.5, jitter=0.5) == 1.5
+    assert wait_before_retry(1, server=3600.0, jitter=0.5) == MAX_SERVER_WAIT
 
 
 # --- the send loop ---------------------------------------------------------------------------
@@ -177,6 +178,17 @@ def test_server_wait_is_capped_at_sixty_seconds(
     ]
     send(client, get_org())
     assert sleeps == [60.0]
+
+
+def test_the_error_reports_the_servers_full_wait_though_the_loop_sleeps_at_most_sixty(
+    client: Haulmer, mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    mock.get(ORG_URL).respond(429, headers={"Retry-After": "600"})
+    with pytest.raises(RateLimitError) as info:
+        send(client.with_options(max_retries=1), get_org())
+    assert sleeps == [60.0]
+    assert info.value.retry_after == 600.0
+    assert "retry in 600 seconds" in str(info.value)
 
 
 def test_rate_limited_post_without_key_is_retried(client: Haulmer, mock: respx.MockRouter) -> None:
