@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haulmer.errors import ValidationError, WeakPasswordError
+from haulmer.errors import PasswordMismatchError, ValidationError, WeakPasswordError
 from haulmer.passwords import (
     DEFAULT_POLICY,
     PasswordPolicy,
@@ -89,10 +89,25 @@ def test_validate_password_raises_with_every_violation() -> None:
     assert isinstance(error, ValueError)
 
 
-def test_only_a_mismatch_still_raises() -> None:
-    with pytest.raises(WeakPasswordError, match="do not match") as caught:
+def test_only_a_mismatch_raises_password_mismatch_error_a_kind_of_weak_password_error() -> None:
+    with pytest.raises(PasswordMismatchError, match="do not match") as caught:
         validate_password(SECRET, SECRET.lower())
+    assert isinstance(caught.value, WeakPasswordError)
     assert codes(caught.value.violations) == ["confirmation_mismatch"]
+    assert caught.value.violations[0].field == "confirmation"
+    assert "the rule is" not in str(caught.value)
+
+
+def test_a_weak_password_with_a_mismatch_raises_weak_password_error_listing_both() -> None:
+    with pytest.raises(WeakPasswordError) as caught:
+        validate_password("abc", "abd")
+    assert type(caught.value) is WeakPasswordError
+    assert codes(caught.value.violations) == [
+        "too_short",
+        "no_uppercase",
+        "no_digit",
+        "confirmation_mismatch",
+    ]
 
 
 def test_custom_policy() -> None:

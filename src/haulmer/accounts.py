@@ -6,7 +6,6 @@ checked locally against the policy (``haulmer.passwords``) before it is sent.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
@@ -19,7 +18,7 @@ from haulmer._models import HaulmerModel
 from haulmer._platform import as_enum
 from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
-from haulmer.errors import PasswordMismatchError, ValidationError
+from haulmer.errors import ValidationError
 from haulmer.passwords import validate_password
 
 __all__ = [
@@ -103,11 +102,7 @@ def _create_password_request(
     token = token_from_link(link)
     if not isinstance(password, str) or not isinstance(confirmation, str):
         raise ValidationError("type the password twice: password and confirmation are text")
-    if not hmac.compare_digest(password.encode("utf-8"), confirmation.encode("utf-8")):
-        raise PasswordMismatchError(
-            "the password and its confirmation differ; type the same password twice"
-        )
-    validate_password(password)
+    validate_password(password, confirmation)
     body = {"token": token, "password": password, "password_confirmation": confirmation}
     return APIRequest(
         "POST", "/v1/accounts/password", "platform", Account, json=body, auth="none", **options

@@ -65,11 +65,17 @@ class InvalidRutError(ValidationError):
 
 
 class WeakPasswordError(ValidationError):
-    """A password breaks the Haulmer Accounts policy; ``violations`` lists every broken rule."""
+    """A password cannot be used: ``violations`` lists every broken rule, a mismatched
+    confirmation included (``haulmer.passwords.Violation``).
+    """
 
     def __init__(self, message: str, violations: Sequence[Any] = ()) -> None:
         super().__init__(message)
         self.violations = list(violations)
+
+
+class PasswordMismatchError(WeakPasswordError):
+    """The password is fine but its confirmation differs: the only violation is the mismatch."""
 
 
 class CertificateError(ValidationError):
@@ -264,10 +270,6 @@ class WaitTimeoutError(HaulmerError, TimeoutError):
         super().__init__(message)
         self.last = last
         self.waited = waited
-
-
-class PasswordMismatchError(ValidationError):
-    """The password and its confirmation differ."""
 
 
 class MandatoryDTETypeError(ValidationError):

@@ -1,7 +1,8 @@
 """The Haulmer Accounts password policy, checked locally before a password is sent anywhere.
 
 ``check_password`` lists every broken rule as a :class:`Violation`; ``validate_password`` raises
-``WeakPasswordError`` with them. Messages say what is missing, never what the password is.
+``WeakPasswordError`` with them (``PasswordMismatchError``, a kind of it, when the mismatched
+confirmation is the only problem). Messages say what is missing, never what the password is.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import hmac
 from dataclasses import dataclass
 from enum import Enum
 
-from haulmer.errors import WeakPasswordError
+from haulmer.errors import PasswordMismatchError, WeakPasswordError
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -162,8 +163,14 @@ def check_password(
 def validate_password(
     password: str, confirmation: str | None = None, *, policy: PasswordPolicy | None = None
 ) -> None:
-    """Raise ``WeakPasswordError`` listing every broken rule; return None when all is well."""
+    """Raise ``WeakPasswordError`` listing every broken rule; return None when all is well.
+
+    When the only problem is a confirmation that differs, the error is ``PasswordMismatchError``
+    (a ``WeakPasswordError`` too), so one ``except WeakPasswordError`` catches every refusal.
+    """
     violations = check_password(password, confirmation, policy=policy)
+    if [v.code for v in violations] == [ViolationCode.CONFIRMATION_MISMATCH]:
+        raise PasswordMismatchError(violations[0].message, violations=violations)
     if violations:
         listed = "; ".join(v.message for v in violations)
         rules = (policy or DEFAULT_POLICY).describe()

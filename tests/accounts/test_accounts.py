@@ -22,6 +22,7 @@ from haulmer.errors import (
     ValidationError,
     WeakPasswordError,
 )
+from haulmer.passwords import validate_password
 from haulmer.testing import FakeHaulmer
 from haulmer.testing._outbox import Link
 from journey.story import BUYER_EMAIL, PASSWORD, buy_and_pay, log_in
@@ -84,6 +85,32 @@ def test_a_mismatched_confirmation_is_refused_before_anything_is_sent(
         )
     assert PASSWORD not in str(caught.value)
     assert len(fake.requests) == sent
+
+
+def test_a_mismatch_is_the_same_error_here_and_in_haulmer_passwords(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    with pytest.raises(WeakPasswordError) as from_sdk:
+        client.accounts.create_password(
+            _password_link(fake), password=PASSWORD, confirmation=PASSWORD + "x"
+        )
+    with pytest.raises(WeakPasswordError) as from_domain:
+        validate_password(PASSWORD, PASSWORD + "x")
+    assert type(from_sdk.value) is type(from_domain.value) is PasswordMismatchError
+    assert from_sdk.value.violations == from_domain.value.violations
+    assert str(from_sdk.value) == str(from_domain.value)
+
+
+def test_a_weak_password_that_also_mismatches_lists_every_problem(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    with pytest.raises(WeakPasswordError) as caught:
+        client.accounts.create_password(_password_link(fake), password="abc", confirmation="abd")
+    assert type(caught.value) is WeakPasswordError
+    codes = [str(v.code) for v in caught.value.violations]
+    assert codes == ["too_short", "no_uppercase", "no_digit", "confirmation_mismatch"]
 
 
 def test_the_create_password_link_works_once(fake: FakeHaulmer, client: Haulmer) -> None:

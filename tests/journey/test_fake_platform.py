@@ -10,6 +10,7 @@ import pytest
 
 from haulmer import Haulmer
 from haulmer.errors import AuthenticationError, NotFoundError
+from haulmer.passwords import check_password
 from haulmer.testing import FakeHaulmer
 from journey.story import (
     ADMIN_EMAIL,
@@ -61,6 +62,36 @@ def test_the_server_refuses_weak_or_mismatched_passwords_too(
     assert password not in answer.text.replace(f'"{field}"', "")
     # The failed attempt did not use the link up.
     client.accounts.create_password(token, password=PASSWORD, confirmation=PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("password", "confirmation"),
+    [("abc", "abd"), ("abcdefgh", "abcdefgh"), ("Panaderia2026", "Panaderia2025"), ("", "")],
+)
+def test_the_server_applies_the_rules_of_haulmer_passwords_with_their_messages(
+    fake: FakeHaulmer, client: Haulmer, password: str, confirmation: str
+) -> None:
+    buy_and_pay(fake, client)
+    token = fake.outbox.last(subject_contains="Crea tu nueva contraseña").token
+    answer = _post(
+        fake,
+        "/v1/accounts/password",
+        {"token": token, "password": password, "password_confirmation": confirmation},
+    )
+    wire = {"password": "password", "confirmation": "password_confirmation"}
+    expected = [
+        {"field": wire[v.field], "issue": v.message} for v in check_password(password, confirmation)
+    ]
+    assert answer.status_code == 400
+    assert _error(answer)["details"] == expected
+
+
+def test_the_server_asks_for_a_missing_confirmation(fake: FakeHaulmer, client: Haulmer) -> None:
+    buy_and_pay(fake, client)
+    token = fake.outbox.last(subject_contains="Crea tu nueva contraseña").token
+    answer = _post(fake, "/v1/accounts/password", {"token": token, "password": PASSWORD})
+    assert answer.status_code == 400
+    assert [d["field"] for d in _error(answer)["details"]] == ["password_confirmation"]
 
 
 def test_the_server_refuses_a_bad_rut_with_a_detail(fake: FakeHaulmer) -> None:

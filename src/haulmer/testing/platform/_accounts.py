@@ -55,12 +55,12 @@ class AccountSteps(StateBase):
             confirmation = body.get("password_confirmation")
             if not isinstance(password, str):
                 raise invalid("the password is missing", [("password", "required")])
-            if password != confirmation:
+            if not isinstance(confirmation, str):
                 raise invalid(
-                    "the password and its confirmation differ; type the same password twice",
-                    [("password_confirmation", "does not match password")],
+                    "the password's confirmation is missing",
+                    [("password_confirmation", "required: the same password again")],
                 )
-            raise_if(password_problems(password), "the password")
+            raise_if(password_problems(password, confirmation), "the password")
             account = self.accounts[record.subject]
             account.password_salt = secrets.token_bytes(16)
             account.password_hash = hash_password(password, account.password_salt)

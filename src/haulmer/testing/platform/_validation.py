@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from haulmer.passwords import check_password
 from haulmer.testing.platform._errors import invalid
 
 Problems = list[tuple[str, str]]
@@ -21,18 +22,14 @@ def hash_password(password: str, salt: bytes) -> bytes:
     return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, 1_000)
 
 
-def password_problems(password: str) -> Problems:
-    """The server's own check of the Haulmer Accounts policy."""
-    problems = []
-    if len(password) < 8:
-        problems.append(("password", "must have at least 8 characters"))
-    if not any(c.islower() for c in password):
-        problems.append(("password", "must contain a lower-case letter"))
-    if not any(c.isupper() for c in password):
-        problems.append(("password", "must contain an upper-case letter"))
-    if not any(c.isdigit() for c in password):
-        problems.append(("password", "must contain a digit"))
-    return problems
+_WIRE_FIELDS = {"password": "password", "confirmation": "password_confirmation"}
+
+
+def password_problems(password: str, confirmation: str) -> Problems:
+    """The server's check of the Haulmer Accounts policy: the SDK's own rules
+    (``haulmer.passwords``), each violation on its wire field, the password never quoted.
+    """
+    return [(_WIRE_FIELDS[v.field], v.message) for v in check_password(password, confirmation)]
 
 
 def text_field(body: dict[str, Any], name: str, problems: Problems) -> str:
