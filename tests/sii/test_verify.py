@@ -213,3 +213,67 @@ def test_a_timbre_stamped_after_the_caf_expired_is_detected(
     monkeypatch.undo()
     reasons = [(f.check, f.reason) for f in verify(xml).failures]
     assert reasons == [("ted", "stamped on 2026-11-27 but the CAF's folios expired on 2026-07-01")]
+
+
+def _caf_element(xml: bytes) -> bytes:
+    match = re.search(rb"<CAF version=\"1.0\">.*?</CAF>", xml, re.S)
+    assert match is not None
+    return match.group(0)
+
+
+def test_each_timbre_is_checked_against_its_own_caf_after_others_were_read(
+    certificate: Certificate, issued: dict[int, bytes]
+) -> None:
+    other_caf = make_test_caf(
+        rut=EMISOR_RUT,
+        razon_social="Comercial Ñandú & Hijos Ltda.",
+        dte_type=33,
+        folio_from=101,
+        folio_to=200,
+        issued_on=dt.date(2026, 11, 1),
+    )
+    other = issue(
+        make_document(33, folio=150), caf=other_caf, certificate=certificate, timestamp=SIGNED_AT
+    )
+    assert verify(issued[33]).ok
+    assert verify(other).ok
+    swapped = issued[33].replace(_caf_element(issued[33]), _caf_element(other))
+    reasons = {(f.check, f.reason) for f in verify(swapped).failures}
+    assert ("ted", "FRMT does not verify with the CAF key over DD") in reasons
+    assert ("ted", "folio '1' is outside the CAF range 101..200") in reasons
+    assert verify(issued[33]).ok
+
+
+def test_a_certificate_seen_before_is_still_compared_with_the_key_value() -> None:
+    xml = _real("DTE--60910000-1--33--2336600.xml")
+    assert verify(xml).ok
+    other_modulus = re.search(
+        rb"<Modulus>(.*?)</Modulus>", _real("DTE--96670340-7--61--110616.xml"), re.S
+    )
+    assert other_modulus is not None
+    tampered = re.sub(
+        rb"(<Modulus>).*?(</Modulus>)", rb"\g<1>" + other_modulus.group(1) + rb"\2", xml, flags=re.S
+    )
+    reasons = {(f.check, f.reason) for f in verify(tampered).failures}
+    assert reasons == {("key", "X509Certificate and KeyValue hold different keys")}
+
+
+_X509_DATA = re.compile(rb"<X509Data>.*?</X509Data>", re.S)
+_EXPONENT = re.compile(rb"<Exponent>.*?</Exponent>", re.S)
+
+
+def test_a_key_value_without_a_certificate_verifies(issued: dict[int, bytes]) -> None:
+    result = verify(_X509_DATA.sub(b"", issued[33]))
+    assert result.ok, str(result)
+
+
+def test_an_unusable_key_value_without_a_certificate_is_no_key(issued: dict[int, bytes]) -> None:
+    # An even exponent makes no RSA key.
+    broken = _EXPONENT.sub(b"<Exponent>Ag==</Exponent>", _X509_DATA.sub(b"", issued[33]))
+    reasons = [(f.check, f.reason) for f in verify(broken).failures]
+    assert reasons == [("key", "no usable RSA key in KeyInfo")]
+
+
+def test_an_unusable_key_value_next_to_a_certificate_is_ignored(issued: dict[int, bytes]) -> None:
+    result = verify(_EXPONENT.sub(b"<Exponent>Ag==</Exponent>", issued[33]))
+    assert result.ok, str(result)

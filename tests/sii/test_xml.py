@@ -15,6 +15,7 @@ from haulmer.sii._xml import (
     c14n_inclusive,
     c14n_quick,
     c14n_stripped,
+    first_children,
     parse_xml,
     timbre_bytes,
 )
@@ -141,3 +142,14 @@ def test_absurdly_deep_nesting_is_refused() -> None:
 def test_windows_1252_only_characters_are_read() -> None:
     data = '<?xml version="1.0" encoding="windows-1252"?><A>Precio €5 – “oferta”</A>'
     assert parse_xml(data.encode("windows-1252")).text == "Precio €5 – “oferta”"
+
+
+def test_first_children_finds_what_find_finds() -> None:
+    root = etree.fromstring(
+        b'<r xmlns="urn:a"><!-- c --><x>1</x><y/><x>2</x><?pi z?><b:y xmlns:b="urn:b"/></r>'
+    )
+    children = first_children(root)
+    assert set(children) == {"{urn:a}x", "{urn:a}y", "{urn:b}y"}
+    for tag, element in children.items():
+        assert element is root.find(tag)
+    assert first_children(None) == {}
