@@ -54,7 +54,7 @@ class _ClientCommon(ABC):
 
     @property
     def environment(self) -> str:
-        """ "production", "sandbox" or "local"."""
+        """ "production", "sandbox" or "local": where each product not in ``base_urls`` lives."""
         return self._config.environment
 
     @property
@@ -151,12 +151,7 @@ class _ClientCommon(ABC):
         return closed
 
     def __repr__(self) -> str:
-        urls = {k: v for k, v in self._config.base_urls.items() if v}
-        key = "set" if self._config.api_key else "missing"
-        return (
-            f"{type(self).__name__}(environment={self.environment!r}, base_urls={urls!r}, "
-            f"api_key=<{key}>, max_retries={self.max_retries}, rate_limit={self.rate_limit})"
-        )
+        return f"{type(self).__name__}({self._config.describe()})"
 
 
 class Haulmer(_ClientCommon):

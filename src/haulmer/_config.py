@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from haulmer._environments import resolve_base_urls
+from haulmer._environments import PRODUCTS, resolve_base_urls
+from haulmer._logging import redact_url
 from haulmer._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Product, Timeout
 from haulmer.errors import ConfigurationError
 
@@ -43,15 +44,41 @@ class ClientConfig:
 
     api_key: str | None = field(repr=False)
     environment: str
-    base_urls: Mapping[Product, str | None]
+    base_urls: Mapping[Product, str | None] = field(repr=False)
     timeout: Timeout | None = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
     default_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     """Hidden from repr: users put credentials in them (``Authorization``, say)."""
     access_token: str | None = field(default=None, repr=False)
     rate_limit: bool = False
-    base_url_overrides: Mapping[str, str] = field(default_factory=dict)
+    base_url_overrides: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The ``base_urls`` the user passed (kept so ``with_options(environment=...)`` keeps them)."""
+
+    def __repr__(self) -> str:
+        return f"ClientConfig({self.describe()})"
+
+    def describe(self) -> str:
+        """The settings as ``name=value`` pairs for a repr: no secret, URLs without user info.
+
+        ``environment`` is left out when ``base_urls`` replaced the URL of every product, since
+        then it decides nothing (a client on the fake is not a production client).
+        """
+        urls = {k: redact_url(v) for k, v in self.base_urls.items() if v}
+        key = "set" if self.api_key else "missing"
+        shown = (
+            []
+            if set(PRODUCTS) <= set(self.base_url_overrides)
+            else [f"environment={self.environment!r}"]
+        )
+        shown += [
+            f"base_urls={urls!r}",
+            f"api_key=<{key}>",
+            f"max_retries={self.max_retries}",
+            f"rate_limit={self.rate_limit}",
+        ]
+        if self.access_token:
+            shown.append("access_token=<set>")
+        return ", ".join(shown)
 
     @classmethod
     def create(

@@ -40,10 +40,16 @@ def _secret_param(name: str) -> bool:
 
 
 def redact_url(url: str) -> str:
-    """``url`` with the values of token/password/key-like query parameters replaced."""
+    """``url`` with its user info (``user:password@``) and the values of token/password/key-like
+    query parameters replaced.
+    """
     parts = urlsplit(url)
-    if not parts.query:
+    if "@" not in parts.netloc and not parts.query:
         return url
+    if "@" in parts.netloc:
+        parts = parts._replace(netloc=f"{REDACTED}@{parts.netloc.rpartition('@')[2]}")
+    if not parts.query:
+        return urlunsplit(parts)
     pairs = [
         (k, REDACTED if _secret_param(k) else v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)

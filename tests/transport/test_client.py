@@ -237,3 +237,45 @@ def test_default_headers_stay_out_of_the_configs_repr() -> None:
     )
     assert "header-secret" not in repr(client._config)
     assert "header-secret" not in repr(client.with_options(max_retries=0)._config)
+
+
+@pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
+def test_repr_names_no_environment_when_base_urls_replace_every_product(
+    cls: type[Haulmer] | type[AsyncHaulmer],
+) -> None:
+    urls = {"openfactura": "http://haulmer.fake", "platform": "http://haulmer.fake"}
+    client = cls(API_KEY, base_urls=urls)
+    text = repr(client)
+    assert text.startswith(f"{cls.__name__}(base_urls=")
+    assert "environment" not in text
+    assert "production" not in text
+    assert "production" not in repr(client._config)
+    partly = cls(API_KEY, environment="sandbox", base_urls={"platform": "http://haulmer.fake"})
+    assert "environment='sandbox'" in repr(partly)
+
+
+def test_the_fakes_client_does_not_claim_to_be_production() -> None:
+    from haulmer.testing import FakeHaulmer
+
+    fake = FakeHaulmer()
+    for client in (fake.client(), fake.async_client()):
+        assert "production" not in repr(client)
+        assert "http://haulmer.fake" in repr(client)
+
+
+@pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
+def test_repr_hides_every_secret_a_client_can_hold(
+    cls: type[Haulmer] | type[AsyncHaulmer],
+) -> None:
+    client = cls(
+        API_KEY,
+        access_token="tok-secret",
+        base_urls={"platform": "https://ana:pw-secret@platform.test"},
+        default_headers={"Authorization": "Bearer header-secret"},
+    ).with_options(access_token="tok-secret-2")
+    shown = repr(client) + repr(client._config)
+    for secret in (API_KEY, "tok-secret", "pw-secret", "header-secret", "ana:"):
+        assert secret not in shown
+    assert "api_key=<set>" in shown
+    assert "access_token=<set>" in shown
+    assert "https://[redacted]@platform.test" in shown

@@ -136,3 +136,34 @@ def test_request_description_repr_hides_body_and_headers() -> None:
     assert "/v1/accounts/password" in shown
     for secret in ["Sup3rSecreta", "firma-123", "0123456789abcdef", "tok_very_secret"]:
         assert secret not in shown
+
+
+def test_user_info_in_a_url_is_redacted() -> None:
+    shown = redact_url("https://ana:pw-secret@platform.test/v1/orders?page=2")
+    assert shown == "https://[redacted]@platform.test/v1/orders?page=2"
+    assert (
+        redact_url("https://tok-secret@platform.test/v1") == "https://[redacted]@platform.test/v1"
+    )
+
+
+def test_a_base_url_with_a_password_leaks_neither_in_errors_nor_in_logs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    with (
+        Haulmer(
+            "k",
+            base_urls={"platform": "https://ana:pw-secret@platform.test"},
+            http_client=httpx.Client(transport=httpx.MockTransport(refuse)),
+            max_retries=0,
+        ) as client,
+        caplog.at_level(logging.DEBUG, logger="haulmer"),
+        pytest.raises(APIConnectionError) as caught,
+    ):
+        client.checkout.catalog()
+    shown = [everything_logged(caplog), str(caught.value), repr(caught.value), repr(client)]
+    assert "platform.test" in str(caught.value)
+    for text in shown:
+        assert "pw-secret" not in text
