@@ -314,10 +314,16 @@ def test_compute_dv_examples() -> None:
     assert Rut.compute_dv(77879240) == "0"
 
 
-@pytest.mark.parametrize("bad", [-1, True, 1.5, "76795561"])
-def test_compute_dv_refuses_what_is_not_a_natural_number(bad: object) -> None:
-    with pytest.raises(InvalidRutError, match="cannot compute a check digit"):
+@pytest.mark.parametrize("bad", [True, 1.5, "76795561"])
+def test_compute_dv_refuses_what_is_not_an_int(bad: object) -> None:
+    with pytest.raises(InvalidRutError, match="takes the RUT number as an int"):
         Rut.compute_dv(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", [-1, 0, 100_000_000])
+def test_compute_dv_refuses_numbers_out_of_the_rut_range(bad: int) -> None:
+    with pytest.raises(InvalidRutError, match="out of range"):
+        Rut.compute_dv(bad)
 
 
 def test_from_parts_computes_or_checks_the_digit() -> None:
@@ -464,13 +470,23 @@ def test_pydantic_field_refuses_bad_values_with_the_rut_message(value: object) -
     assert "RUT" in str(caught.value)
 
 
-def test_pydantic_json_schema_describes_the_canonical_string() -> None:
+def test_pydantic_json_schema_accepts_what_the_validator_accepts() -> None:
     schema = _Company.model_json_schema()
     rut_schema = schema["properties"]["rut"]
     assert rut_schema["type"] == "string"
-    assert re.fullmatch(rut_schema["pattern"], "76795561-8")
-    assert not re.fullmatch(rut_schema["pattern"], "76.795.561-8")
+    for accepted in ["76795561-8", "76.795.561-8", "767955618", "12.667.869-k", " 1-9 "]:
+        assert Rut.is_valid(accepted)
+        assert re.fullmatch(rut_schema["pattern"], accepted), accepted
+    for refused in ["76.79.5561-8", "76795561-8x", "CL76795561-8", "-8", ""]:
+        assert not Rut.is_valid(refused)
+        assert not re.fullmatch(rut_schema["pattern"], refused), refused
     assert "76795561-8" in rut_schema["examples"]
     assert schema["required"] == ["rut"]
+
+
+def test_pydantic_json_schema_describes_the_canonical_string_it_writes() -> None:
     serialization = _Company.model_json_schema(mode="serialization")
-    assert serialization["properties"]["rut"]["type"] == "string"
+    rut_schema = serialization["properties"]["rut"]
+    assert rut_schema["type"] == "string"
+    assert re.fullmatch(rut_schema["pattern"], "76795561-8")
+    assert not re.fullmatch(rut_schema["pattern"], "76.795.561-8")

@@ -178,8 +178,14 @@ class Rut:
     @staticmethod
     def compute_dv(number: int) -> str:
         """The módulo-11 check digit of ``number``: ``"0"``-``"9"`` or ``"K"``."""
-        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
-            raise InvalidRutError(f"cannot compute a check digit for {number!r}")
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise InvalidRutError(
+                f"compute_dv takes the RUT number as an int (e.g. 76795561), got {number!r}"
+            )
+        if not 1 <= number <= MAX_RUT_NUMBER:
+            raise InvalidRutError(
+                f"the RUT number {number} is out of range; it must be between 1 and 99.999.999"
+            )
         return _compute_dv(number)
 
     @classmethod
@@ -246,6 +252,7 @@ class Rut:
     # -- pydantic v2 --------------------------------------------------------------------------
 
     _json_pattern: ClassVar[str] = r"^\d{1,8}-[\dK]$"
+    _json_input_pattern: ClassVar[str] = r"^\s*(\d{1,3}(\.\d{3})+|\d+)-?[\dkK]\s*$"
 
     @classmethod
     def __get_pydantic_core_schema__(
@@ -269,11 +276,21 @@ class Rut:
     def __get_pydantic_json_schema__(
         cls, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
+        if handler.mode == "serialization":
+            return {
+                "type": "string",
+                "pattern": cls._json_pattern,
+                "description": "Chilean RUT in the SII canonical form, e.g. 76795561-8",
+                "examples": ["76795561-8"],
+            }
         return {
             "type": "string",
-            "pattern": cls._json_pattern,
-            "description": "Chilean RUT in the SII canonical form, e.g. 76795561-8",
-            "examples": ["76795561-8"],
+            "pattern": cls._json_input_pattern,
+            "description": (
+                "Chilean RUT, with or without dots in thousands groups and the hyphen, "
+                "e.g. 76.795.561-8 or 76795561-8"
+            ),
+            "examples": ["76795561-8", "76.795.561-8"],
         }
 
 
