@@ -119,7 +119,7 @@ class Caf:
         """How many folios the range authorizes."""
         return self.folio_to - self.folio_from + 1
 
-    @property
+    @cached_property
     def expires_on(self) -> dt.date | None:
         """Last day the folios may be used (six months after FA for facturas and notes)."""
         if self.dte_type not in EXPIRING_TYPES:
@@ -218,11 +218,21 @@ class Caf:
         return to_latin1(strip_namespaces(self.element), declaration=True)
 
 
-@lru_cache(maxsize=1024)
 def lenient_rut(text: str) -> Rut:
     """``Rut(text, validate_dv=False)``, remembered: the same few RUTs come back on every document
-    (a ``Rut`` is immutable, and a text that is no RUT raises every time)."""
+    (a ``Rut`` is immutable, and a text that is no RUT raises every time). Long texts, which no
+    real RUT needs, are parsed without being kept."""
+    if len(text) > _REMEMBERED_RUT_LENGTH:
+        return Rut(text, validate_dv=False)
+    return _remembered_rut(text)
+
+
+@lru_cache(maxsize=1024)
+def _remembered_rut(text: str) -> Rut:
     return Rut(text, validate_dv=False)
+
+
+_REMEMBERED_RUT_LENGTH: Final = 24
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

@@ -181,7 +181,7 @@ def _same_rut(text: str | None, rut: Rut) -> bool:
     if text is None:
         return False
     try:
-        return Rut(text, validate_dv=False) == rut
+        return lenient_rut(text) == rut
     except ValidationError:
         return False
 
