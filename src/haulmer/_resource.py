@@ -25,6 +25,7 @@ __all__ = [
     "AsyncAPIResource",
     "SyncAPIResource",
     "call_options",
+    "idempotency_key_or_new",
     "new_idempotency_key",
 ]
 
@@ -43,6 +44,24 @@ def call_options(
 def new_idempotency_key() -> str:
     """A fresh random idempotency key, for creating calls whose caller gave none."""
     return uuid.uuid4().hex
+
+
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+
+def idempotency_key_or_new(key: str | None) -> str:
+    """The caller's ``idempotency_key=`` (checked: text of 1 to 255 characters), else a new one.
+
+    Built into the request description, so every retry of the call sends the same key.
+    """
+    if key is None:
+        return new_idempotency_key()
+    if not isinstance(key, str) or not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+        raise ValidationError(
+            f"idempotency_key must be text of 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters, such "
+            f"as your own id for this operation; got {key!r:.60}"
+        )
+    return key
 
 
 @dataclass(frozen=True)

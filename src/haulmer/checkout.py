@@ -20,7 +20,7 @@ from haulmer._resource import (
     AsyncAPIResource,
     SyncAPIResource,
     call_options,
-    new_idempotency_key,
+    idempotency_key_or_new,
 )
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.accounts import LinkLike, token_from_link
@@ -263,7 +263,7 @@ def _create_order_request(
         Order,
         json=body,
         auth="none",
-        idempotency_key=idempotency_key or new_idempotency_key(),
+        idempotency_key=idempotency_key_or_new(idempotency_key),
         **options,
     )
 
@@ -448,11 +448,22 @@ class Checkout(SyncAPIResource):
         )
 
     def wait_for_payment(
-        self, order_id: str, *, timeout: float = 3600.0, poll_interval: float = 10.0
+        self,
+        order_id: str,
+        *,
+        timeout: float = 3600.0,
+        poll_interval: float = 10.0,
+        extra_headers: Headers | None = None,
+        max_retries: int | None = None,
     ) -> Order:
-        """Poll until the bank settles the payment (``paid`` or ``payment_rejected``)."""
+        """Poll until the bank settles the payment (``paid`` or ``payment_rejected``).
+
+        ``timeout`` is the whole wait; ``extra_headers`` and ``max_retries`` apply to each poll.
+        """
         return self._poll(
-            lambda: self.retrieve_order(order_id),
+            lambda: self.retrieve_order(
+                order_id, extra_headers=extra_headers, max_retries=max_retries
+            ),
             _payment_poll(self._clock, timeout, poll_interval),
         )
 
@@ -561,11 +572,22 @@ class AsyncCheckout(AsyncAPIResource):
         )
 
     async def wait_for_payment(
-        self, order_id: str, *, timeout: float = 3600.0, poll_interval: float = 10.0
+        self,
+        order_id: str,
+        *,
+        timeout: float = 3600.0,
+        poll_interval: float = 10.0,
+        extra_headers: Headers | None = None,
+        max_retries: int | None = None,
     ) -> Order:
-        """Poll until the bank settles the payment (``paid`` or ``payment_rejected``)."""
+        """Poll until the bank settles the payment (``paid`` or ``payment_rejected``).
+
+        ``timeout`` is the whole wait; ``extra_headers`` and ``max_retries`` apply to each poll.
+        """
         return await self._poll(
-            lambda: self.retrieve_order(order_id),
+            lambda: self.retrieve_order(
+                order_id, extra_headers=extra_headers, max_retries=max_retries
+            ),
             _payment_poll(self._clock, timeout, poll_interval),
         )
 

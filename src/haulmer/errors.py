@@ -28,6 +28,7 @@ __all__ = [
     "ErrorDetail",
     "FolioError",
     "HaulmerError",
+    "IdempotencyKeyReusedError",
     "InvalidRutError",
     "InvalidTokenError",
     "MandatoryDTETypeError",
@@ -232,6 +233,12 @@ class ServerError(APIStatusError):
     """HTTP 5xx: the service failed; retried automatically when that is safe."""
 
 
+class IdempotencyKeyReusedError(BadRequestError):
+    """Platform 422 ``idempotency_key_reused``: the key was used in the last 24 hours for another
+    request (another path or body); nothing was done.
+    """
+
+
 class StepOutOfOrderError(ConflictError):
     """Platform 409 ``step_out_of_order``: a setup step was called before the one it needs."""
 
@@ -355,6 +362,11 @@ _BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
     ),
     (409, "step_out_of_order"): _Outcome(
         StepOutOfOrderError, "Do the missing step the message names first, then repeat this call"
+    ),
+    (422, "idempotency_key_reused"): _Outcome(
+        IdempotencyKeyReusedError,
+        "Each idempotency_key= answers only the request first sent with it (for 24 hours): use a "
+        "new key for a new operation, such as your own id for it",
     ),
     (409, "already_done"): _Outcome(
         ConflictError,

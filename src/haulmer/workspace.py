@@ -14,7 +14,13 @@ from pydantic import Field
 
 from haulmer._models import HaulmerModel
 from haulmer._platform import id_path
-from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
+from haulmer._resource import (
+    APIRequest,
+    AsyncAPIResource,
+    SyncAPIResource,
+    call_options,
+    idempotency_key_or_new,
+)
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
@@ -97,7 +103,9 @@ def _required_text(value: Any, what: str) -> str:
     return value.strip()
 
 
-def _activate_request(link: LinkLike, **options: Any) -> APIRequest[WorkspaceDetails]:
+def _activate_request(
+    link: LinkLike, idempotency_key: str | None, **options: Any
+) -> APIRequest[WorkspaceDetails]:
     body = {"token": token_from_link(link)}
     return APIRequest(
         "POST",
@@ -106,6 +114,7 @@ def _activate_request(link: LinkLike, **options: Any) -> APIRequest[WorkspaceDet
         WorkspaceDetails,
         json=body,
         auth="bearer",
+        idempotency_key=idempotency_key_or_new(idempotency_key),
         **options,
     )
 
@@ -154,7 +163,11 @@ def _rename_request(workspace_id: str, name: str, **options: Any) -> APIRequest[
 
 
 def _organization_request(
-    workspace_id: str, razon_social: str, rut: Rut | str, **options: Any
+    workspace_id: str,
+    razon_social: str,
+    rut: Rut | str,
+    idempotency_key: str | None,
+    **options: Any,
 ) -> APIRequest[Organization]:
     body = {
         "razon_social": _required_text(razon_social, "the razón social"),
@@ -167,6 +180,7 @@ def _organization_request(
         Organization,
         json=body,
         auth="bearer",
+        idempotency_key=idempotency_key_or_new(idempotency_key),
         **options,
     )
 
@@ -178,13 +192,20 @@ class Workspace(SyncAPIResource):
         self,
         link: LinkLike,
         *,
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> WorkspaceDetails:
-        """Create the workspace from the "[Workspace] ¡Bienvenido a Haulmer!" e-mail's link."""
+        """Create the workspace from the "[Workspace] ¡Bienvenido a Haulmer!" e-mail's link.
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
+        a lost answer return the workspace instead of "link already used".
+        """
         return self._request(
-            _activate_request(link, **call_options(extra_headers, timeout, max_retries))
+            _activate_request(
+                link, idempotency_key, **call_options(extra_headers, timeout, max_retries)
+            )
         )
 
     def list(
@@ -249,16 +270,22 @@ class Workspace(SyncAPIResource):
         *,
         razon_social: str,
         rut: Rut | str,
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Organization:
-        """Step 3 (and later additions): razón social and RUT (checked locally first)."""
+        """Step 3 (and later additions): razón social and RUT (checked locally first).
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a retry from
+        adding the organization twice.
+        """
         return self._request(
             _organization_request(
                 workspace_id,
                 razon_social,
                 rut,
+                idempotency_key,
                 **call_options(extra_headers, timeout, max_retries),
             )
         )
@@ -271,13 +298,20 @@ class AsyncWorkspace(AsyncAPIResource):
         self,
         link: LinkLike,
         *,
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> WorkspaceDetails:
-        """Create the workspace from the "[Workspace] ¡Bienvenido a Haulmer!" e-mail's link."""
+        """Create the workspace from the "[Workspace] ¡Bienvenido a Haulmer!" e-mail's link.
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
+        a lost answer return the workspace instead of "link already used".
+        """
         return await self._request(
-            _activate_request(link, **call_options(extra_headers, timeout, max_retries))
+            _activate_request(
+                link, idempotency_key, **call_options(extra_headers, timeout, max_retries)
+            )
         )
 
     async def list(
@@ -342,16 +376,22 @@ class AsyncWorkspace(AsyncAPIResource):
         *,
         razon_social: str,
         rut: Rut | str,
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Organization:
-        """Step 3 (and later additions): razón social and RUT (checked locally first)."""
+        """Step 3 (and later additions): razón social and RUT (checked locally first).
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a retry from
+        adding the organization twice.
+        """
         return await self._request(
             _organization_request(
                 workspace_id,
                 razon_social,
                 rut,
+                idempotency_key,
                 **call_options(extra_headers, timeout, max_retries),
             )
         )

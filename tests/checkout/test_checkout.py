@@ -12,6 +12,7 @@ from haulmer.errors import (
     ConfigurationError,
     ConflictError,
     InvalidRutError,
+    ServerError,
     StepOutOfOrderError,
     TokenAlreadyUsedError,
     TokenExpiredError,
@@ -214,6 +215,24 @@ def test_wait_for_payment_polls_on_the_client_clock_until_the_bank_answers(
     assert fake.clock.now() - before == timedelta(minutes=2)
 
 
+def test_wait_for_payment_passes_extra_headers_and_max_retries_to_each_poll(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    order = place_order(client)
+    client.checkout.choose_payment_method(order.id, PaymentMethod.WEBPAY)
+    client.checkout.choose_payment_medium(order.id, PaymentMedium.CREDIT_CARD)
+    polls_before = len(fake.requests.for_route("checkout.get_order"))
+    client.checkout.wait_for_payment(
+        order.id, poll_interval=30, extra_headers={"X-Trace": "erp-7"}, max_retries=0
+    )
+    polls = fake.requests.for_route("checkout.get_order")[polls_before:]
+    assert len(polls) == 5
+    assert all(poll.headers["X-Trace"] == "erp-7" for poll in polls)
+    fake.control.fail_next("checkout.get_order", status=503)
+    with pytest.raises(ServerError):
+        client.checkout.wait_for_payment(order.id, max_retries=0)
+
+
 async def test_wait_for_payment_reports_a_rejection(fake: FakeHaulmer) -> None:
     fake.platform_state.reject_next_payment = True
     async with fake.async_client() as client:
@@ -232,7 +251,8 @@ def test_a_retry_after_a_dropped_connection_does_not_buy_twice(
     attempts = fake.requests.for_route("checkout.create_order")
     assert len(attempts) == 2
     assert attempts[0].headers["Idempotency-Key"] == attempts[1].headers["Idempotency-Key"]
-    assert attempts[1].status == 200
+    assert attempts[1].status == 201
+    assert attempts[1].response == attempts[0].response  # the first answer, replayed
     assert order.number == 100_001
     assert client.checkout.create_order(buyer=BUYER, products={"openfactura": 1}).number == 100_002
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from haulmer import Haulmer
 from haulmer.errors import (
     ConflictError,
+    ServerError,
     StepOutOfOrderError,
     ValidationError,
     WaitTimeoutError,
@@ -115,6 +116,25 @@ def test_wait_polls_until_certified(ready: ReadyWorkspace, certifying: OpenFactu
     status = ready.admin.openfactura.certification.wait(certifying.id, poll_interval=24 * 3600)
     assert status.is_certified
     assert status.estimated_completion == date(2026, 12, 15)
+
+
+def test_wait_passes_extra_headers_and_max_retries_to_each_poll(
+    fake: FakeHaulmer, ready: ReadyWorkspace, certifying: OpenFacturaSetup
+) -> None:
+    certification = ready.admin.openfactura.certification
+    before = len(fake.requests.for_route("openfactura.certification.get"))
+    certification.wait(
+        certifying.id,
+        poll_interval=24 * 3600,
+        extra_headers={"X-Trace": "erp-7"},
+        max_retries=0,
+    )
+    polls = fake.requests.for_route("openfactura.certification.get")[before:]
+    assert len(polls) > 1
+    assert all(poll.headers["X-Trace"] == "erp-7" for poll in polls)
+    fake.control.fail_next("openfactura.certification.get", status=503)
+    with pytest.raises(ServerError):
+        certification.wait(certifying.id, max_retries=0)
 
 
 def test_wait_gives_up_at_its_deadline(

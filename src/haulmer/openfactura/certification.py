@@ -16,7 +16,13 @@ from pydantic import Field
 
 from haulmer._models import HaulmerModel
 from haulmer._platform import Poll
-from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
+from haulmer._resource import (
+    APIRequest,
+    AsyncAPIResource,
+    SyncAPIResource,
+    call_options,
+    idempotency_key_or_new,
+)
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.errors import WaitTimeoutError
 from haulmer.openfactura.setup import setup_path
@@ -169,9 +175,17 @@ def _retrieve_request(setup_id: str, **options: Any) -> APIRequest[Certification
     return APIRequest("GET", path, "platform", CertificationStatus, auth="bearer", **options)
 
 
-def _api_key_request(setup_id: str, **options: Any) -> APIRequest[ApiKey]:
+def _api_key_request(
+    setup_id: str, idempotency_key: str | None, **options: Any
+) -> APIRequest[ApiKey]:
     return APIRequest(
-        "POST", setup_path(setup_id, "/api-keys"), "platform", ApiKey, auth="bearer", **options
+        "POST",
+        setup_path(setup_id, "/api-keys"),
+        "platform",
+        ApiKey,
+        auth="bearer",
+        idempotency_key=idempotency_key_or_new(idempotency_key),
+        **options,
     )
 
 
@@ -219,23 +233,36 @@ class Certification(SyncAPIResource):
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        extra_headers: Headers | None = None,
+        max_retries: int | None = None,
     ) -> CertificationStatus:
-        """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock."""
+        """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock.
+
+        ``extra_headers`` and ``max_retries`` apply to each poll.
+        """
         return self._poll(
-            lambda: self.retrieve(setup_id), _certified_poll(self._clock, timeout, poll_interval)
+            lambda: self.retrieve(setup_id, extra_headers=extra_headers, max_retries=max_retries),
+            _certified_poll(self._clock, timeout, poll_interval),
         )
 
     def create_api_key(
         self,
         setup_id: str,
         *,
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> ApiKey:
-        """The OpenFactura API key of the certified organization (shown only this once)."""
+        """The OpenFactura API key of the certified organization (shown only this once).
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) lets a retry after
+        a lost answer get the same key again, within 24 hours, instead of "already created".
+        """
         return self._request(
-            _api_key_request(setup_id, **call_options(extra_headers, timeout, max_retries))
+            _api_key_request(
+                setup_id, idempotency_key, **call_options(extra_headers, timeout, max_retries)
+            )
         )
 
 
@@ -261,21 +288,34 @@ class AsyncCertification(AsyncAPIResource):
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        extra_headers: Headers | None = None,
+        max_retries: int | None = None,
     ) -> CertificationStatus:
-        """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock."""
+        """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock.
+
+        ``extra_headers`` and ``max_retries`` apply to each poll.
+        """
         return await self._poll(
-            lambda: self.retrieve(setup_id), _certified_poll(self._clock, timeout, poll_interval)
+            lambda: self.retrieve(setup_id, extra_headers=extra_headers, max_retries=max_retries),
+            _certified_poll(self._clock, timeout, poll_interval),
         )
 
     async def create_api_key(
         self,
         setup_id: str,
         *,
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> ApiKey:
-        """The OpenFactura API key of the certified organization (shown only this once)."""
+        """The OpenFactura API key of the certified organization (shown only this once).
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) lets a retry after
+        a lost answer get the same key again, within 24 hours, instead of "already created".
+        """
         return await self._request(
-            _api_key_request(setup_id, **call_options(extra_headers, timeout, max_retries))
+            _api_key_request(
+                setup_id, idempotency_key, **call_options(extra_headers, timeout, max_retries)
+            )
         )

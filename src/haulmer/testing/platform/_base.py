@@ -10,6 +10,7 @@ from typing import Any
 
 from haulmer.testing._outbox import Link, Outbox
 from haulmer.testing.platform._errors import not_found
+from haulmer.testing.platform._idempotency import IdempotencyStore
 from haulmer.testing.platform._models import Account, Order, Setup, Workspace
 from haulmer.testing.platform._tokens import TokenBook
 
@@ -30,8 +31,8 @@ class StateBase:
     sessions: dict[str, Session]
     workspaces: dict[str, Workspace]
     setups: dict[str, Setup]
-    order_keys: dict[str, tuple[str, datetime]]
-    """Idempotency-Key of ``POST /v1/orders`` -> (order id, when first used)."""
+    idempotency: IdempotencyStore
+    """The first answer of each ``Idempotency-Key`` sent with a POST."""
     next_order_number: int
     reject_next_payment: bool
     """Set True to make the fake bank reject the next payment submitted."""
@@ -48,13 +49,14 @@ class StateBase:
         self.register_tenant = register_tenant
         self.lock = threading.RLock()
         self.tokens = TokenBook()
+        self.idempotency = IdempotencyStore()
         self.reset()
 
     def reset(self) -> None:
-        """Forget every order, account, workspace, setup, token and e-mail."""
+        """Forget every order, account, workspace, setup, token, idempotency key and e-mail."""
         with self.lock:
             self.orders = {}
-            self.order_keys = {}
+            self.idempotency.clear()
             self.accounts = {}
             self.sessions = {}
             self.workspaces = {}

@@ -19,9 +19,6 @@ from haulmer.testing.platform._validation import (
     text_field,
 )
 
-IDEMPOTENCY_WINDOW = timedelta(hours=24)
-"""How long an ``Idempotency-Key`` on ``POST /v1/orders`` keeps answering the same order."""
-
 BANK_VALIDATION_DELAY = timedelta(minutes=2)
 """How long the fake bank takes to validate a payment, on the fake clock."""
 
@@ -29,17 +26,10 @@ BANK_VALIDATION_DELAY = timedelta(minutes=2)
 class CheckoutSteps(AccountSteps):
     """Orders: created, paid (method, then medium), validated by the bank, tax document chosen."""
 
-    def create_order(
-        self, body: dict[str, Any], idempotency_key: str | None = None
-    ) -> tuple[Order, bool]:
-        """Step 1: the buyer's data, products and plans; ``True`` when created now.
-
-        A repeated ``Idempotency-Key`` (within 24 hours) answers the order created the first time.
+    def create_order(self, body: dict[str, Any]) -> Order:
+        """Step 1: the buyer's data, products and plans (a repeated Idempotency-Key is answered
+        before this runs, by the routes).
         """
-        with self.lock:
-            known = self.order_keys.get(idempotency_key or "")
-            if known is not None and self.now() - known[1] < IDEMPOTENCY_WINDOW:
-                return self.orders[known[0]], False
         problems: list[tuple[str, str]] = []
         buyer_in = body.get("buyer")
         if not isinstance(buyer_in, dict):
@@ -77,9 +67,7 @@ class CheckoutSteps(AccountSteps):
             self.next_order_number += 1
             order.move("created", now, "order created; choose a payment method")
             self.orders[order.id] = order
-            if idempotency_key:
-                self.order_keys[idempotency_key] = (order.id, now)
-            return order, True
+            return order
 
     @staticmethod
     def _lines(value: Any, name: str, problems: list[tuple[str, str]]) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from typing import Any
 from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.platform._catalog import catalog_wire
 from haulmer.testing.platform._errors import PlatformError, invalid
+from haulmer.testing.platform._idempotency import clean_key
 from haulmer.testing.platform._models import Account
 from haulmer.testing.platform._state import PlatformState
 
@@ -24,8 +25,11 @@ def openapi_document() -> dict[str, Any]:
     return document
 
 
-def _respond(status: int, payload: Any) -> FakeResponse:
-    return FakeResponse(status=status, json=payload, headers={"X-Request-Id": _request_id()})
+def _respond(status: int, payload: Any, *, replayed: bool = False) -> FakeResponse:
+    headers = {"X-Request-Id": _request_id()}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return FakeResponse(status=status, json=payload, headers=headers)
 
 
 def _request_id() -> str:
@@ -60,8 +64,48 @@ def _guarded(operation: Operation) -> Callable[[FakeRequest], FakeResponse]:
     return handler
 
 
+def _caller(state: PlatformState, request: FakeRequest) -> str:
+    """Whose keys these are: the account behind a valid bearer token, else nobody ("")."""
+    authorization = request.headers.get("authorization")
+    if not authorization:
+        return ""
+    try:
+        return state.authenticate(authorization).id
+    except PlatformError:
+        return ""  # the operation itself answers the 401
+
+
+def _idempotent(
+    state: PlatformState, operation: Operation
+) -> Callable[[FakeRequest], FakeResponse]:
+    """Like ``_guarded``, and a repeated ``Idempotency-Key`` answers its first answer (24 h)."""
+
+    def handler(request: FakeRequest) -> FakeResponse:
+        try:
+            key = clean_key(request.headers.get("idempotency-key"))
+            if key is None:
+                return _guarded(operation)(request)
+            with state.lock:
+                scope, now = _caller(state, request), state.now()
+                fingerprint = state.idempotency.fingerprint(
+                    request.method, request.path, request.content
+                )
+                first = state.idempotency.replay(scope, key, fingerprint, now)
+                if first is not None:
+                    return _respond(*first, replayed=True)
+                status, payload = operation(request)
+                state.idempotency.remember(scope, key, fingerprint, status, payload, now)
+        except PlatformError as error:
+            return _respond(error.status, error.envelope())
+        return _respond(status, payload)
+
+    return handler
+
+
 def register(fake: Any, state: PlatformState) -> None:
-    """Add every platform route to ``fake.router`` (paths as in docs/platform-api.md)."""
+    """Add every platform route to ``fake.router`` (paths as in docs/platform-api.md); every POST
+    honours an ``Idempotency-Key``.
+    """
 
     def account(request: FakeRequest) -> Account:
         return state.authenticate(request.headers.get("authorization"))
@@ -206,12 +250,12 @@ def register(fake: Any, state: PlatformState) -> None:
         ),
     ]
     for method, template, name, operation in routes:
-        fake.router.add(method, template, _guarded(operation), name=name)
+        handler = _idempotent(state, operation) if method == "POST" else _guarded(operation)
+        fake.router.add(method, template, handler, name=name)
 
 
 def _create_order(state: PlatformState, request: FakeRequest) -> tuple[int, Any]:
-    order, created = state.create_order(_body(request), request.headers.get("idempotency-key"))
-    return (201 if created else 200), order.to_wire()
+    return 201, state.create_order(_body(request)).to_wire()
 
 
 def _forgot(state: PlatformState, request: FakeRequest) -> dict[str, Any]:

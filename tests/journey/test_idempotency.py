@@ -1,0 +1,201 @@
+"""Idempotency-Key on the platform: every creating call sends one, the fake answers its first answer
+for 24 hours, and the same key with another request is a typed error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from haulmer import Haulmer
+from haulmer.errors import (
+    BadRequestError,
+    IdempotencyKeyReusedError,
+    TokenAlreadyUsedError,
+    ValidationError,
+)
+from haulmer.openfactura.setup import OpenFacturaSetup
+from haulmer.testing import FakeHaulmer
+from journey.story import (
+    BUYER,
+    BUYER_EMAIL,
+    ORGANIZATION,
+    ReadyWorkspace,
+    activated_workspace,
+    owner_with_password,
+    ready_workspace,
+    setup_with_certificate,
+)
+
+ORDER = {
+    "buyer": {**BUYER, "rut": "12345678-5"},
+    "products": [{"code": "openfactura", "quantity": 1}],
+}
+
+
+def _post(fake: FakeHaulmer, path: str, body: Any, key: str | None) -> httpx.Response:
+    headers = {"Idempotency-Key": key} if key is not None else {}
+    with httpx.Client(transport=fake.transport, base_url="http://haulmer.fake") as http:
+        return http.post(path, json=body, headers=headers)
+
+
+# --- the fake platform's contract ------------------------------------------------------------
+
+
+def test_a_repeated_key_answers_the_first_answer_for_24_hours_of_fake_time(
+    fake: FakeHaulmer,
+) -> None:
+    first = _post(fake, "/v1/orders", ORDER, "order-1")
+    assert first.status_code == 201
+    assert "Idempotent-Replayed" not in first.headers
+    fake.clock.advance(hours=23, minutes=59)
+    again = _post(fake, "/v1/orders", ORDER, "order-1")
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert len(fake.platform_state.orders) == 1
+    fake.clock.advance(minutes=1)
+    later = _post(fake, "/v1/orders", ORDER, "order-1")
+    assert later.status_code == 201
+    assert later.json()["id"] != first.json()["id"]
+    assert len(fake.platform_state.orders) == 2
+
+
+def test_the_replay_is_the_first_answer_not_the_current_state(fake: FakeHaulmer) -> None:
+    first = _post(fake, "/v1/orders", ORDER, "order-1").json()
+    with httpx.Client(transport=fake.transport, base_url="http://haulmer.fake") as http:
+        http.post(f"/v1/orders/{first['id']}/payment-method", json={"method": "webpay"})
+    assert _post(fake, "/v1/orders", ORDER, "order-1").json() == first
+
+
+def test_the_same_key_with_another_body_or_path_is_refused_with_422(fake: FakeHaulmer) -> None:
+    _post(fake, "/v1/orders", ORDER, "order-1")
+    other = {**ORDER, "products": [{"code": "openfactura", "quantity": 2}]}
+    answer = _post(fake, "/v1/orders", other, "order-1")
+    assert answer.status_code == 422
+    assert answer.json()["error"]["code"] == "idempotency_key_reused"
+    elsewhere = _post(fake, "/v1/accounts/password/forgot", {"email": BUYER_EMAIL}, "order-1")
+    assert elsewhere.status_code == 422
+    assert len(fake.platform_state.orders) == 1
+
+
+def test_a_refused_request_is_not_remembered_so_the_corrected_one_goes_through(
+    fake: FakeHaulmer,
+) -> None:
+    wrong = {**ORDER, "products": [{"code": "nothing", "quantity": 1}]}
+    assert _post(fake, "/v1/orders", wrong, "order-1").status_code == 400
+    assert _post(fake, "/v1/orders", ORDER, "order-1").status_code == 201
+
+
+def test_keys_belong_to_the_caller(fake: FakeHaulmer, client: Haulmer) -> None:
+    owner = owner_with_password(fake, client)
+    workspace = activated_workspace(fake, owner)
+    answer = _post(fake, "/v1/orders", ORDER, "shared-key")
+    assert answer.status_code == 201
+    # The same key from the logged-in owner, on another route, is another key (not a 422).
+    owner.workspace.set_administrator(workspace.id, email=BUYER_EMAIL, name="Ana")
+    owner.workspace.rename(workspace.id, "Ana")
+    added = owner.workspace.add_organization(
+        workspace.id, **ORGANIZATION, idempotency_key="shared-key"
+    )
+    assert added.razon_social == ORGANIZATION["razon_social"]
+
+
+def test_an_overlong_key_is_refused(fake: FakeHaulmer) -> None:
+    answer = _post(fake, "/v1/orders", ORDER, "k" * 256)
+    assert answer.status_code == 400
+    assert answer.json()["error"]["details"][0]["field"] == "Idempotency-Key"
+
+
+def test_reset_forgets_the_keys(fake: FakeHaulmer) -> None:
+    _post(fake, "/v1/orders", ORDER, "order-1")
+    fake.reset()
+    other = {**ORDER, "products": [{"code": "openfactura", "quantity": 2}]}
+    assert _post(fake, "/v1/orders", other, "order-1").status_code == 201
+
+
+# --- the SDK's creating calls ----------------------------------------------------------------
+
+
+def test_reusing_a_key_for_another_order_is_a_typed_error_saying_what_to_do(
+    client: Haulmer,
+) -> None:
+    client.checkout.create_order(buyer=BUYER, products={"openfactura": 1}, idempotency_key="k1")
+    with pytest.raises(IdempotencyKeyReusedError) as caught:
+        client.checkout.create_order(buyer=BUYER, products={"openfactura": 2}, idempotency_key="k1")
+    assert isinstance(caught.value, BadRequestError)
+    assert caught.value.status_code == 422
+    assert "use a new key for a new operation" in str(caught.value)
+
+
+@pytest.mark.parametrize("key", ["", "   ", "k" * 256])
+def test_a_bad_idempotency_key_is_refused_before_anything_is_sent(
+    fake: FakeHaulmer, client: Haulmer, key: str
+) -> None:
+    with pytest.raises(ValidationError, match="idempotency_key"):
+        client.checkout.create_order(buyer=BUYER, products={"openfactura": 1}, idempotency_key=key)
+    assert len(fake.requests) == 0
+
+
+def test_activating_a_workspace_survives_a_lost_answer(fake: FakeHaulmer, client: Haulmer) -> None:
+    owner = owner_with_password(fake, client)
+    welcome = fake.outbox.last(to=BUYER_EMAIL, subject_contains="[Workspace]")
+    fake.control.drop_connection("workspace.activate", when="after")
+    workspace = owner.workspace.activate(welcome.token)
+    attempts = fake.requests.for_route("workspace.activate")
+    assert len(attempts) == 2
+    assert attempts[0].headers["Idempotency-Key"] == attempts[1].headers["Idempotency-Key"]
+    assert [w.id for w in owner.workspace.list()] == [workspace.id]
+    with pytest.raises(TokenAlreadyUsedError):
+        owner.workspace.activate(welcome.token)  # a new call, a new key: the link is used
+
+
+def test_adding_an_organization_survives_a_lost_answer_and_adds_it_once(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    owner = owner_with_password(fake, client)
+    workspace = activated_workspace(fake, owner)
+    owner.workspace.set_administrator(workspace.id, email=BUYER_EMAIL, name="Ana")
+    owner.workspace.rename(workspace.id, "Ana")
+    fake.control.drop_connection("workspace.add_organization", when="after")
+    organization = owner.workspace.add_organization(
+        workspace.id, **ORGANIZATION, idempotency_key="org-76795561"
+    )
+    attempts = fake.requests.for_route("workspace.add_organization")
+    assert [a.headers["Idempotency-Key"] for a in attempts] == ["org-76795561"] * 2
+    assert [o.id for o in owner.workspace.retrieve(workspace.id).organizations] == [organization.id]
+
+
+@pytest.fixture
+def certified(fake: FakeHaulmer, client: Haulmer) -> tuple[ReadyWorkspace, OpenFacturaSetup]:
+    ready = ready_workspace(fake, client)
+    setup = ready.admin.openfactura.setup.choose_dte_types(
+        setup_with_certificate(fake, ready), [33, 39]
+    )
+    fake.clock.advance(days=12)
+    return ready, setup
+
+
+def test_a_lost_api_key_answer_is_answered_again_with_the_same_key(
+    fake: FakeHaulmer, certified: tuple[ReadyWorkspace, OpenFacturaSetup]
+) -> None:
+    ready, setup = certified
+    fake.control.drop_connection("openfactura.certification.create_api_key", when="after")
+    key = ready.admin.openfactura.certification.create_api_key(setup.id)
+    attempts = fake.requests.for_route("openfactura.certification.create_api_key")
+    assert [a.status for a in attempts] == [201, 201]
+    assert attempts[0].response == attempts[1].response
+    assert attempts[0].response["api_key"] == key.api_key
+    with fake.client(api_key=key.api_key) as issuer:
+        assert str(issuer.openfactura.organization.retrieve().rut) == "76795561-8"
+
+
+def test_the_callers_key_gets_the_api_key_again_within_24_hours(
+    fake: FakeHaulmer, certified: tuple[ReadyWorkspace, OpenFacturaSetup]
+) -> None:
+    ready, setup = certified
+    certification = ready.admin.openfactura.certification
+    first = certification.create_api_key(setup.id, idempotency_key="api-key-ana")
+    again = certification.create_api_key(setup.id, idempotency_key="api-key-ana")
+    assert again.api_key == first.api_key
