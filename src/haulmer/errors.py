@@ -311,7 +311,7 @@ _BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
     (400, "OF-05"): _Outcome(
         BadRequestError,
         "OpenFactura does not take this DTE type from this issuer: issue a type the company has "
-        "enabled (client.openfactura.organization.folios() lists its types)",
+        "enabled (client.openfactura.organization.folios() lists the types it has folios for)",
     ),
     (400, "OF-06"): _Outcome(AlreadyIssuedError),
     (400, "OF-07"): _Outcome(
@@ -397,7 +397,9 @@ _BY_STATUS: dict[int, _Outcome] = {
     ),
 }
 _SERVER_ERROR = _Outcome(
-    ServerError, "Haulmer failed on its side (safe calls were already retried); try again later"
+    ServerError,
+    "Haulmer failed on its side; try again later (calls safe to repeat were first retried "
+    "max_retries times)",
 )
 _OTHER = _Outcome(APIStatusError)
 
