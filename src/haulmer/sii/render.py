@@ -142,7 +142,12 @@ def render_elements(data: Mapping[str, Any], out: list[str]) -> None:
             continue
         elif kind is list or isinstance(value, tuple):
             for item in value:
-                _render_one(name, item, out)
+                if type(item) is dict:  # Detalle, Referencia...: no call per item
+                    append(f"<{name}>")
+                    render_elements(item, out)
+                    append(f"</{name}>")
+                else:
+                    _render_one(name, item, out)
             continue
         else:
             _render_one(name, value, out)
