@@ -16,7 +16,13 @@ from pydantic import Field
 
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_enum
-from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
+from haulmer._resource import (
+    APIRequest,
+    AsyncAPIResource,
+    SyncAPIResource,
+    call_options,
+    idempotency_key_or_new,
+)
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.errors import ValidationError
 from haulmer.passwords import validate_password
@@ -97,7 +103,11 @@ class ForgotPasswordResult(HaulmerModel):
 
 
 def _create_password_request(
-    link: LinkLike, password: str, confirmation: str, **options: Any
+    link: LinkLike,
+    password: str,
+    confirmation: str,
+    idempotency_key: str | None,
+    **options: Any,
 ) -> APIRequest[Account]:
     token = token_from_link(link)
     if not isinstance(password, str) or not isinstance(confirmation, str):
@@ -105,7 +115,14 @@ def _create_password_request(
     validate_password(password, confirmation)
     body = {"token": token, "password": password, "password_confirmation": confirmation}
     return APIRequest(
-        "POST", "/v1/accounts/password", "platform", Account, json=body, auth="none", **options
+        "POST",
+        "/v1/accounts/password",
+        "platform",
+        Account,
+        json=body,
+        auth="none",
+        idempotency_key=idempotency_key_or_new(idempotency_key),
+        **options,
     )
 
 
@@ -154,14 +171,23 @@ class Accounts(SyncAPIResource):
         *,
         password: str,
         confirmation: str,
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Account:
-        """Set the password from the e-mail's link (policy and confirmation checked first)."""
+        """Set the password from the e-mail's link (policy and confirmation checked first).
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
+        a lost answer get the account, not "link already used".
+        """
         return self._request(
             _create_password_request(
-                link, password, confirmation, **call_options(extra_headers, timeout, max_retries)
+                link,
+                password,
+                confirmation,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
             )
         )
 
@@ -215,14 +241,23 @@ class AsyncAccounts(AsyncAPIResource):
         *,
         password: str,
         confirmation: str,
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Account:
-        """Set the password from the e-mail's link (policy and confirmation checked first)."""
+        """Set the password from the e-mail's link (policy and confirmation checked first).
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
+        a lost answer get the account, not "link already used".
+        """
         return await self._request(
             _create_password_request(
-                link, password, confirmation, **call_options(extra_headers, timeout, max_retries)
+                link,
+                password,
+                confirmation,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
             )
         )
 

@@ -21,12 +21,17 @@ from haulmer.testing import FakeHaulmer
 from journey.story import (
     BUYER,
     BUYER_EMAIL,
+    COMPANY,
     ORGANIZATION,
+    PASSWORD,
     ReadyWorkspace,
     activated_workspace,
+    buy_and_pay,
+    log_in,
     owner_with_password,
     ready_workspace,
     setup_with_certificate,
+    started_setup,
 )
 
 ORDER = {
@@ -165,6 +170,32 @@ def test_adding_an_organization_survives_a_lost_answer_and_adds_it_once(
     attempts = fake.requests.for_route("workspace.add_organization")
     assert [a.headers["Idempotency-Key"] for a in attempts] == ["org-76795561"] * 2
     assert [o.id for o in owner.workspace.retrieve(workspace.id).organizations] == [organization.id]
+
+
+def test_creating_a_password_survives_a_lost_answer(fake: FakeHaulmer, client: Haulmer) -> None:
+    buy_and_pay(fake, client)
+    link = fake.outbox.last(to=BUYER_EMAIL, subject_contains="Crea tu nueva contraseña").token
+    fake.control.drop_connection("accounts.create_password", when="after")
+    account = client.accounts.create_password(link, password=PASSWORD, confirmation=PASSWORD)
+    assert account.has_password
+    assert len(fake.requests.for_route("accounts.create_password")) == 2
+    assert log_in(client, BUYER_EMAIL, PASSWORD).accounts.me().id == account.id
+
+
+def test_a_new_organization_in_the_setup_survives_a_lost_answer_and_is_created_once(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    ready = ready_workspace(fake, client)
+    setup = started_setup(fake, ready)
+    fake.control.drop_connection("openfactura.setup.choose_organization", when="after")
+    chosen = ready.admin.openfactura.setup.choose_organization(
+        setup.id,
+        new_organization={"razon_social": "HOSTY SPA", "rut": "76430498-5"},
+        company=COMPANY,
+    )
+    ruts = [str(o.rut) for o in ready.owner.workspace.retrieve(ready.workspace.id).organizations]
+    assert ruts == ["76795561-8", "76430498-5"]
+    assert chosen.organization_id is not None
 
 
 @pytest.fixture

@@ -20,7 +20,13 @@ from pydantic import Field
 
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_model, id_path
-from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
+from haulmer._resource import (
+    APIRequest,
+    AsyncAPIResource,
+    SyncAPIResource,
+    call_options,
+    idempotency_key_or_new,
+)
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import CertificateError, MandatoryDTETypeError, ValidationError
@@ -135,6 +141,7 @@ def _organization_request(
     organization_id: str | None,
     new_organization: NewOrganization | Mapping[str, Any] | None,
     company: Company | Mapping[str, Any],
+    idempotency_key: str | None,
     **options: Any,
 ) -> APIRequest[OpenFacturaSetup]:
     if (organization_id is None) == (new_organization is None):
@@ -156,6 +163,7 @@ def _organization_request(
         OpenFacturaSetup,
         json=body,
         auth="bearer",
+        idempotency_key=idempotency_key_or_new(idempotency_key),
         **options,
     )
 
@@ -274,17 +282,23 @@ class Setup(SyncAPIResource):
         company: Company | Mapping[str, Any],
         organization_id: str | None = None,
         new_organization: NewOrganization | Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
-        """Step 1: the workspace's organization (or a new one) and the company's data."""
+        """Step 1: the workspace's organization (or a new one) and the company's data.
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
+        a lost answer get the step's answer, not "already done", and a new organization once.
+        """
         return self._request(
             _organization_request(
                 setup_id,
                 organization_id,
                 new_organization,
                 company,
+                idempotency_key,
                 **call_options(extra_headers, timeout, max_retries),
             )
         )
@@ -360,17 +374,23 @@ class AsyncSetup(AsyncAPIResource):
         company: Company | Mapping[str, Any],
         organization_id: str | None = None,
         new_organization: NewOrganization | Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
-        """Step 1: the workspace's organization (or a new one) and the company's data."""
+        """Step 1: the workspace's organization (or a new one) and the company's data.
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
+        a lost answer get the step's answer, not "already done", and a new organization once.
+        """
         return await self._request(
             _organization_request(
                 setup_id,
                 organization_id,
                 new_organization,
                 company,
+                idempotency_key,
                 **call_options(extra_headers, timeout, max_retries),
             )
         )
