@@ -161,7 +161,13 @@ def _caf_of(element: etree._Element) -> Caf:
     """The CAF a timbre carries, read once per distinct CAF: every document stamped from one CAF
     file carries the same ``<CAF>``, and reading it (key, dates, RUT) costs more than the rest of
     the timbre check."""
-    return _caf_from_xml(etree.tostring(element, with_tail=False))
+    serialized = etree.tostring(element, with_tail=False)
+    if len(serialized) > _REMEMBERED_CAF_BYTES:  # no real CAF is this large: read, do not keep
+        return Caf.from_element(element)
+    return _caf_from_xml(serialized)
+
+
+_REMEMBERED_CAF_BYTES: Final = 16 * 1024
 
 
 @lru_cache(maxsize=64)
