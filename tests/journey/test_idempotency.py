@@ -4,6 +4,7 @@ for 24 hours, and the same key with another request is a typed error.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -72,6 +73,20 @@ def test_the_replay_is_the_first_answer_not_the_current_state(fake: FakeHaulmer)
     with httpx.Client(transport=fake.transport, base_url="http://haulmer.fake") as http:
         http.post(f"/v1/orders/{first['id']}/payment-method", json={"method": "webpay"})
     assert _post(fake, "/v1/orders", ORDER, "order-1").json() == first
+
+
+def test_the_same_json_in_another_key_order_or_spacing_is_the_same_request(
+    fake: FakeHaulmer,
+) -> None:
+    first = _post(fake, "/v1/orders", ORDER, "order-1")
+    reordered = json.dumps(dict(reversed(list(ORDER.items()))), indent=2)
+    with httpx.Client(transport=fake.transport, base_url="http://haulmer.fake") as http:
+        again = http.post(
+            "/v1/orders",
+            content=reordered,
+            headers={"Idempotency-Key": "order-1", "Content-Type": "application/json"},
+        )
+    assert (again.status_code, again.json()) == (201, first.json())
 
 
 def test_the_same_key_with_another_body_or_path_is_refused_with_422(fake: FakeHaulmer) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +34,14 @@ class StoredAnswer:
     status: int
     payload: Any
     at: datetime
+
+
+def _canonical(body: bytes) -> bytes:
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return body
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
 
 
 def clean_key(value: str | None) -> str | None:
@@ -61,8 +70,10 @@ class IdempotencyStore:
         self._answers.clear()
 
     def fingerprint(self, method: str, path: str, body: bytes) -> bytes:
-        """What identifies a request: its method, path and body."""
-        message = b"\0".join((method.upper().encode(), path.encode(), body))
+        """What identifies a request: its method, path and body (JSON compared by value, so key
+        order and spacing do not matter).
+        """
+        message = b"\0".join((method.upper().encode(), path.encode(), _canonical(body)))
         return hmac.new(self._secret, message, hashlib.sha256).digest()
 
     def replay(
