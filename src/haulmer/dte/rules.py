@@ -278,11 +278,11 @@ def _section_problems(model: BaseModel, path: str, boleta: bool) -> list[ErrorDe
             )
             continue
         if rule.choices is not None:
-            plain = value.value if hasattr(value, "value") else value
-            if plain not in rule.choices:
+            code = value.value if hasattr(value, "value") else value
+            if code not in rule.choices:
                 choices = ", ".join(str(v) for v in sorted(rule.choices, key=str))
                 where = f"{path}.{rule.shown}" if path else rule.shown
-                problems.append(ErrorDetail(where, f"{plain!r} is not one of {choices}"))
+                problems.append(ErrorDetail(where, f"{code!r} is not one of {choices}"))
         kind = _kind(value)
         if kind == _OTHER:
             continue
