@@ -221,14 +221,14 @@ def test_wait_for_payment_passes_extra_headers_and_max_retries_to_each_poll(
     order = place_order(client)
     client.checkout.choose_payment_method(order.id, PaymentMethod.WEBPAY)
     client.checkout.choose_payment_medium(order.id, PaymentMedium.CREDIT_CARD)
-    polls_before = len(fake.requests.for_route("checkout.get_order"))
+    polls_before = len(fake.requests.for_route("checkout.retrieve_order"))
     client.checkout.wait_for_payment(
         order.id, poll_interval=30, extra_headers={"X-Trace": "erp-7"}, max_retries=0
     )
-    polls = fake.requests.for_route("checkout.get_order")[polls_before:]
+    polls = fake.requests.for_route("checkout.retrieve_order")[polls_before:]
     assert len(polls) == 5
     assert all(poll.headers["X-Trace"] == "erp-7" for poll in polls)
-    fake.control.fail_next("checkout.get_order", status=503)
+    fake.control.fail_next("checkout.retrieve_order", status=503)
     with pytest.raises(ServerError):
         client.checkout.wait_for_payment(order.id, max_retries=0)
 

@@ -122,17 +122,17 @@ def test_wait_passes_extra_headers_and_max_retries_to_each_poll(
     fake: FakeHaulmer, ready: ReadyWorkspace, certifying: OpenFacturaSetup
 ) -> None:
     certification = ready.admin.openfactura.certification
-    before = len(fake.requests.for_route("openfactura.certification.get"))
+    before = len(fake.requests.for_route("openfactura.certification.retrieve"))
     certification.wait(
         certifying.id,
         poll_interval=24 * 3600,
         extra_headers={"X-Trace": "erp-7"},
         max_retries=0,
     )
-    polls = fake.requests.for_route("openfactura.certification.get")[before:]
+    polls = fake.requests.for_route("openfactura.certification.retrieve")[before:]
     assert len(polls) > 1
     assert all(poll.headers["X-Trace"] == "erp-7" for poll in polls)
-    fake.control.fail_next("openfactura.certification.get", status=503)
+    fake.control.fail_next("openfactura.certification.retrieve", status=503)
     with pytest.raises(ServerError):
         certification.wait(certifying.id, max_retries=0)
 

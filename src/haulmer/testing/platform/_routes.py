@@ -120,7 +120,7 @@ def register(fake: Any, state: PlatformState) -> None:
         (
             "GET",
             "/v1/orders/{order_id}",
-            "checkout.get_order",
+            "checkout.retrieve_order",
             lambda r: (200, state.order(path(r, "order_id")).to_wire()),
         ),
         (
@@ -170,7 +170,7 @@ def register(fake: Any, state: PlatformState) -> None:
         (
             "GET",
             "/v1/workspaces/{workspace_id}",
-            "workspace.get",
+            "workspace.retrieve",
             lambda r: (200, state.workspace(account(r), path(r, "workspace_id")).to_wire()),
         ),
         (
@@ -206,7 +206,7 @@ def register(fake: Any, state: PlatformState) -> None:
         (
             "GET",
             "/v1/openfactura/setups/{setup_id}",
-            "openfactura.setup.get",
+            "openfactura.setup.retrieve",
             lambda r: (200, state.setup(account(r), path(r, "setup_id")).to_wire()),
         ),
         (
@@ -239,7 +239,7 @@ def register(fake: Any, state: PlatformState) -> None:
         (
             "GET",
             "/v1/openfactura/setups/{setup_id}/certification",
-            "openfactura.certification.get",
+            "openfactura.certification.retrieve",
             lambda r: (200, state.certification(account(r), path(r, "setup_id"))),
         ),
         (
