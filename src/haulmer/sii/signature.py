@@ -66,6 +66,8 @@ _SIGNATURE_HASHES: Final[dict[str, type[hashes.HashAlgorithm]]] = {
 }
 _ID_PATTERN: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]{0,79}$")
 _DS = "{" + DSIG_NS + "}"
+_REFERENCE: Final = f"{_DS}Reference"
+_SIGNATURE_METHOD: Final = f"{_DS}SignatureMethod"
 
 
 class SigningCertificate(Protocol):
@@ -268,7 +270,13 @@ def check_signature(
     signed_info = in_signature.get(f"{_DS}SignedInfo")
     if signed_info is None:
         return SignatureCheck(None, (("signature", "no SignedInfo"),))
-    references = signed_info.findall(f"{_DS}Reference")
+    references: list[etree._Element] = []
+    method: etree._Element | None = None
+    for child in signed_info:  # one pass for findall(Reference) and find(SignatureMethod)
+        if child.tag == _REFERENCE:
+            references.append(child)
+        elif child.tag == _SIGNATURE_METHOD and method is None:
+            method = child
     if len(references) != 1:
         return SignatureCheck(None, (("signature", f"{len(references)} References, expected 1"),))
     reference = references[0]
@@ -334,7 +342,6 @@ def check_signature(
         if public_key is None and not problems:
             problems.append(("key", "no usable RSA key in KeyInfo"))
 
-    method = signed_info.find(f"{_DS}SignatureMethod")
     hash_type = _SIGNATURE_HASHES.get(method.get("Algorithm", "") if method is not None else "")
     signature_value = _decode_b64(in_signature.get(f"{_DS}SignatureValue"))
     if hash_type is None:
