@@ -367,6 +367,94 @@ def test_built_models_refuse_unknown_names(emisor: dict[str, Any]) -> None:
     assert info.value.details[0].field == "Detalle[1].price"
 
 
+def test_errors_name_python_spelled_fields_by_their_sii_path(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.factura(
+            emisor={**emisor, "rut": "76192083-8", "actecos": ["many"]},
+            receptor=receptor,
+            lines=[{"nombre": "a", "precio": -5, "cantidad": 1}],
+        )
+    issues = {d.field: d.issue for d in info.value.details}
+    assert set(issues) == {
+        "Encabezado.Emisor.RUTEmisor",
+        "Encabezado.Emisor.Acteco[1]",
+        "Detalle[1].PrcItem",
+    }
+    assert issues["Encabezado.Emisor.RUTEmisor"].startswith("the RUT 76192083-8 has the wrong")
+    assert "Value error" not in str(info.value)
+
+
+def test_a_misspelt_key_suggests_the_field_instead_of_calling_it_missing(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.factura(emisor=emisor, receptor=receptor, lines=[{"nombr": "a", "precio": 100}])
+    assert [(d.field, d.issue) for d in info.value.details] == [
+        ("Detalle[1].nombr", "unknown field 'nombr'; did you mean 'nombre' (NmbItem)?")
+    ]
+
+
+def test_a_misspelt_sii_name_suggests_the_sii_name(receptor: dict[str, Any]) -> None:
+    emisor = {"RUTEmisor": "76795561-8", "RznSocc": "X"}
+    with pytest.raises(DocumentError) as info:
+        dte.factura(emisor=emisor, receptor=receptor, lines=[{"NmbItem": "a", "PrcItem": 1}])
+    assert [(d.field, d.issue) for d in info.value.details] == [
+        (
+            "Encabezado.Emisor.RznSocc",
+            "unknown field 'RznSocc'; did you mean 'RznSoc' (razon_social)?",
+        )
+    ]
+
+
+def test_an_unknown_key_without_a_close_field_says_so(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.factura(emisor=emisor, receptor=receptor, lines=[{"nombre": "a", "zzz": 1}])
+    assert [(d.field, d.issue) for d in info.value.details] == [
+        (
+            "Detalle[1].zzz",
+            "unknown field 'zzz': Detalle has no such field (see haulmer.dte.Detalle)",
+        )
+    ]
+
+
+def test_a_missing_required_field_is_required_by_its_sii_name(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.factura(emisor=emisor, receptor=receptor, lines=[{"precio": 100}])
+    assert [(d.field, d.issue) for d in info.value.details] == [("Detalle[1].NmbItem", "required")]
+
+
+def test_a_value_failing_every_member_of_a_union_is_reported_once() -> None:
+    data = {
+        "Encabezado": {
+            "IdDoc": {"TipoDTE": 61, "FchEmis": "2026-11-27"},
+            "Emisor": {"RUTEmisor": "76795561-8"},
+            "Receptor": {"RUTRecep": "60803000-K"},
+        },
+        "Detalle": [{"NmbItem": "x"}],
+        "Referencia": [{"CodRef": [1]}],
+    }
+    with pytest.raises(DocumentError) as info:
+        Document.from_sii_dict(data)
+    assert [d.field for d in info.value.details] == ["Referencia[1].CodRef"]
+
+
+def test_the_boleta_issuer_errors_carry_the_emisor_path(emisor: dict[str, Any]) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.boleta(emisor={**emisor, "razon_socal": "X"}, lines=[{"nombre": "x", "precio": 1}])
+    assert [(d.field, d.issue) for d in info.value.details] == [
+        (
+            "Encabezado.Emisor.razon_socal",
+            "unknown field 'razon_socal'; did you mean 'razon_social' (RznSoc)?",
+        )
+    ]
+
+
 def test_every_real_sii_document_reads_and_passes_every_check(fixture_names: list[str]) -> None:
     assert fixture_names  # the four real documents are there
     for name, tree in _fixture_documents():
@@ -530,3 +618,17 @@ def test_property_from_sii_dict_fails_only_with_document_error(data: Any) -> Non
         doc.check()
     except DocumentError:
         pass
+
+
+def test_document_error_of_another_model_keeps_pydantic_locations() -> None:
+    import pydantic
+
+    from haulmer.dte.document import document_error
+
+    class Other(pydantic.BaseModel):
+        numbers: list[int]
+
+    with pytest.raises(pydantic.ValidationError) as info:
+        Other.model_validate({"numbers": [1, "x"]})
+    error = document_error(info.value, "the thing", prefix="Somewhere")
+    assert [d.field for d in error.details] == ["Somewhere.numbers[2]"]

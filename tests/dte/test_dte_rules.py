@@ -85,6 +85,51 @@ def test_document_error_is_a_validation_error_listing_every_problem() -> None:
     assert "Encabezado.Emisor.RznSoc" in str(info.value)
 
 
+def test_the_summary_says_problem_for_one_and_problems_for_more() -> None:
+    with pytest.raises(DocumentError) as one:
+        _doc(Encabezado__Emisor__RznSoc=None).check()
+    assert "Factura electrónica (33) has 1 problem: Encabezado.Emisor.RznSoc" in str(one.value)
+    with pytest.raises(DocumentError) as amount:
+        _doc(
+            Encabezado__Totales={"MntNeto": 31500, "TasaIVA": 19, "IVA": 5985, "MntTotal": 1}
+        ).check_totals()
+    assert "has 1 wrong amount: " in str(amount.value)
+
+
+def test_counted_limits_say_how_many_and_what_to_do() -> None:
+    doc = _doc(
+        Encabezado__Emisor__Acteco=[1, 2, 3, 4, 5],
+        Encabezado__Emisor__Telefono=["1", "2", "3"],
+        Detalle=[
+            {
+                "NmbItem": "x",
+                "PrcItem": 1,
+                "CdgItem": [{"TpoCodigo": "INT1", "VlrCodigo": str(i)} for i in range(6)],
+            }
+        ],
+    )
+    issues = {p.field: p.issue for p in _problems(doc)}
+    assert issues["Encabezado.Emisor.Acteco"] == (
+        "5 actividades económicas; the SII allows at most 4: keep the ones this sale belongs to"
+    )
+    assert issues["Encabezado.Emisor.Telefono"] == (
+        "3 phone numbers; the SII allows at most 2: keep two"
+    )
+    assert issues["Detalle[1].CdgItem"] == "6 item codes; the SII allows at most 5: keep five"
+
+
+def test_a_discount_percentage_over_100_is_named_on_the_percentage() -> None:
+    doc = _doc(Detalle=[{"NmbItem": "x", "QtyItem": 3, "PrcItem": 333, "DescuentoPct": 150}])
+    assert [(p.field, p.issue) for p in _problems(doc)] == [
+        ("Detalle[1].DescuentoPct", "is 150; a discount is at most 100 (%)")
+    ]
+
+
+def test_a_given_discount_amount_too_large_stays_named_on_the_amount() -> None:
+    doc = _doc(Detalle=[{"NmbItem": "x", "PrcItem": 100, "DescuentoMonto": 150}])
+    assert _fields(doc) == ["Detalle[1].DescuentoMonto"]
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -136,20 +181,34 @@ def test_at_most_two_phone_numbers() -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "length", "limit"),
+    ("path", "length", "limit", "advice"),
     [
-        ("Encabezado.Emisor.RznSoc", 101, 100),
-        ("Encabezado.Emisor.GiroEmis", 81, 80),
-        ("Encabezado.Receptor.GiroRecep", 41, 40),
-        ("Encabezado.Receptor.CmnaRecep", 21, 20),
-        ("Encabezado.Emisor.DirOrigen", 71, 70),
+        ("Encabezado.Emisor.RznSoc", 101, 100, "razon_social[:100]), as OpenFactura's emit does"),
+        ("Encabezado.Emisor.GiroEmis", 81, 80, "giro[:80]), as OpenFactura's emit does"),
+        ("Encabezado.Receptor.GiroRecep", 41, 40, "giro[:40]), as OpenFactura's emit does"),
+        ("Encabezado.Receptor.CmnaRecep", 21, 20, "comuna[:20])"),
+        ("Encabezado.Emisor.DirOrigen", 71, 70, "direccion[:70])"),
     ],
 )
-def test_text_longer_than_the_schema_allows(path: str, length: int, limit: int) -> None:
+def test_text_longer_than_the_schema_allows_says_how_to_cut_it(
+    path: str, length: int, limit: int, advice: str
+) -> None:
     problems = _problems(_doc(**{path.replace(".", "__"): "x" * length}))
     assert [(p.field, p.issue) for p in problems] == [
-        (path, f"is {length} characters long; the SII allows at most {limit}")
+        (
+            path,
+            f"is {length} characters long; the SII allows at most {limit}: "
+            f"cut it to {limit} characters (e.g. {advice}",
+        )
     ]
+
+
+def test_a_long_receptor_giro_from_the_registry_is_refused_with_the_cut_to_make() -> None:
+    giro = "Actividades de consultoría de informática y de gestión de instalaciones"
+    with pytest.raises(DocumentError) as info:
+        _doc(Encabezado__Receptor__GiroRecep=giro).check()
+    assert "giro[:40]" in str(info.value)
+    _doc(Encabezado__Receptor__GiroRecep=giro[:40]).check()
 
 
 def test_lengths_inside_lines_and_references() -> None:
@@ -244,7 +303,11 @@ def test_at_most_60_lines_on_facturas_and_1000_on_boletas() -> None:
     _doc(BOLETA, Detalle=[line] * 1000).check()
     problems = _problems(_doc(BOLETA, Detalle=[line] * 1001))
     assert [(p.field, p.issue) for p in problems] == [
-        ("Detalle", "1001 lines; the SII allows at most 1000")
+        (
+            "Detalle",
+            "1001 lines; the SII allows at most 1000: group items into fewer lines or split "
+            "the sale into several documents",
+        )
     ]
 
 
@@ -475,8 +538,14 @@ def test_decimal_precision_follows_the_schema() -> None:
     )
     problems = {(p.field, p.issue) for p in _problems(doc)}
     assert ("Detalle[1].QtyItem", "1.0000001 has more than 6 decimals; round it") in problems
-    assert ("Detalle[1].PrcItem", "1234567890123 has more than 12 integer digits") in problems
-    assert ("Detalle[1].DescuentoPct", "1000 has more than 3 integer digits") in problems
+    assert (
+        "Detalle[1].PrcItem",
+        "1234567890123 has more than 12 integer digits; the SII allows at most 12: check the value",
+    ) in problems
+    assert (
+        "Detalle[1].DescuentoPct",
+        "1000 has more than 3 integer digits; the SII allows at most 3: check the value",
+    ) in problems
     assert ("DscRcgGlobal[1].ValorDR", "1.005 has more than 2 decimals; round it") in problems
 
 

@@ -31,7 +31,6 @@ from haulmer.dte.sii_dict import SiiValue, render_section
 from haulmer.dte.totals import (
     LineAmounts,
     compute_totals,
-    line_amounts,
     totals_from_line_amounts,
 )
 from haulmer.errors import DocumentError, ErrorDetail
@@ -39,19 +38,20 @@ from haulmer.errors import DocumentError, ErrorDetail
 __all__ = ["Document", "document_error"]
 
 _ROOTS = ("Documento", "Exportaciones", "Liquidacion")
+_PROBLEMS = ("problem", "problems")
+_WRONG_AMOUNTS = ("wrong amount", "wrong amounts")
 
 
 def document_error(exc: pydantic.ValidationError, what: str, *, prefix: str = "") -> DocumentError:
-    """A pydantic validation failure as a DocumentError naming each bad field by its SII path."""
-    details = []
-    for error in exc.errors():
-        path = prefix
-        for part in error["loc"]:
-            path += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if path else part)
-        details.append(ErrorDetail(path, error["msg"]))
-    shown = "; ".join(str(d) for d in details[:5])
-    more = f" (and {len(details) - 5} more)" if len(details) > 5 else ""
-    return DocumentError(f"{what} is not valid: {shown}{more}", details)
+    """A pydantic validation failure as a DocumentError naming each bad field by its SII path.
+
+    Python and SII spellings alike become the SII path (``Detalle[1].PrcItem``); an unknown key
+    keeps its spelling and suggests the closest field names.
+    """
+    from haulmer.dte._field_paths import validation_details
+
+    details = validation_details(exc, prefix=prefix)
+    return DocumentError(f"{what} is not valid: {_shown(details)}", details)
 
 
 class Document(SiiModel):
@@ -121,8 +121,10 @@ class Document(SiiModel):
 
     def amounts_by_line(self) -> list[LineAmounts]:
         """Each line's computed amounts (``haulmer.dte.totals.line_amounts``), in order."""
+        from haulmer.dte.rules import line_amounts_at
+
         return [
-            line_amounts(line, field=f"Detalle[{index + 1}]")
+            line_amounts_at(line, f"Detalle[{index + 1}]")
             for index, line in enumerate(self.detalle)
         ]
 
@@ -173,7 +175,7 @@ class Document(SiiModel):
 
         problems = totals_problems(self)
         if problems:
-            raise DocumentError(_summary(self, "wrong amounts", problems), problems)
+            raise DocumentError(_summary(self, _WRONG_AMOUNTS, problems), problems)
 
     def check(self) -> None:
         """Raise DocumentError listing every broken rule of this type and every wrong amount.
@@ -184,7 +186,7 @@ class Document(SiiModel):
 
         problems = document_problems(self)
         if problems:
-            raise DocumentError(_summary(self, "problems", problems), problems)
+            raise DocumentError(_summary(self, _PROBLEMS, problems), problems)
 
     def check_for_stamping(self) -> None:
         """``check()`` plus what local stamping needs: a folio from the CAF (> 0)."""
@@ -192,7 +194,7 @@ class Document(SiiModel):
 
         problems = stamping_problems(self) + document_problems(self)
         if problems:
-            raise DocumentError(_summary(self, "problems", problems), problems)
+            raise DocumentError(_summary(self, _PROBLEMS, problems), problems)
 
     def checked_sii_dict(self, *, for_stamping: bool = False) -> dict[str, SiiValue]:
         """``check()`` (``check_for_stamping()`` with ``for_stamping``) then ``to_sii_dict()``.
@@ -207,7 +209,7 @@ class Document(SiiModel):
         if for_stamping:
             problems = stamping_problems(self) + problems
         if problems:
-            raise DocumentError(_summary(self, "problems", problems), problems)
+            raise DocumentError(_summary(self, _PROBLEMS, problems), problems)
         if checked.line_amounts is None or checked.totals is None:  # pragma: no cover
             return self.to_sii_dict()  # the arithmetic failed without saying why: redo it
         return self._sii_dict(checked.line_amounts, checked.totals)
@@ -295,8 +297,13 @@ def _line_update(line: Detalle, index: int, amounts: LineAmounts) -> dict[str, A
     }
 
 
-def _summary(document: Document, kind: str, problems: list[ErrorDetail]) -> str:
-    label = f"{document.tipo_dte.label} ({int(document.tipo_dte)})"
+def _shown(problems: Sequence[ErrorDetail]) -> str:
     shown = "; ".join(str(p) for p in problems[:5])
-    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-    return f"the {label} has {len(problems)} {kind}: {shown}{more}"
+    return shown + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
+
+
+def _summary(document: Document, kind: tuple[str, str], problems: Sequence[ErrorDetail]) -> str:
+    """``the Factura electrónica (33) has 2 problems: ...``; ``kind`` is (singular, plural)."""
+    label = f"{document.tipo_dte.label} ({int(document.tipo_dte)})"
+    count = len(problems)
+    return f"the {label} has {count} {kind[0] if count == 1 else kind[1]}: {_shown(problems)}"

@@ -50,6 +50,7 @@ __all__ = [
     "DocumentCheck",
     "check_document",
     "document_problems",
+    "line_amounts_at",
     "stamping_problems",
     "totals_problems",
 ]
@@ -136,6 +137,21 @@ _DECIMALS: Mapping[str, tuple[int, int]] = {
     "TasaImp": (3, 2),
     "ValorDR": (16, 2),
 }
+
+# What OpenFactura's emission cuts to the limit by itself (haulmer.openfactura.emission).
+_CUT_BY_OPENFACTURA = frozenset(
+    {
+        "RznSoc",
+        "RznSocEmisor",
+        "GiroEmis",
+        "GiroEmisor",
+        "CmnaOrigen",
+        "RznSocRecep",
+        "GiroRecep",
+        "NmbItem",
+        "DscItem",
+    }
+)
 
 _UNSUPPORTED_TYPES = frozenset({43, 110, 111, 112})
 
@@ -303,7 +319,7 @@ def _item_problems(
         problems.extend(_section_problems(item, where, boleta))
     elif kind == _TEXT:
         if rule.max_length is not None and len(item) > rule.max_length:
-            problems.append(_too_long(where, item, rule.max_length))
+            problems.append(_too_long(where, item, rule.max_length, rule))
     elif kind == _DECIMAL:
         if rule.digits is not None:
             issue = _decimal_issue(item, *rule.digits)
@@ -313,8 +329,33 @@ def _item_problems(
         problems.append(ErrorDetail(where, "must be between 2000-01-01 and 2050-12-31"))
 
 
-def _too_long(where: str, text: str, limit: int) -> ErrorDetail:
-    return ErrorDetail(where, f"is {len(text)} characters long; the SII allows at most {limit}")
+def _too_long(where: str, text: str, limit: int, rule: _FieldRule) -> ErrorDetail:
+    name = rule.attribute
+    issue = (
+        f"is {len(text)} characters long; the SII allows at most {limit}: "
+        f"cut it to {limit} characters (e.g. {name}[:{limit}])"
+    )
+    if rule.shown in _CUT_BY_OPENFACTURA:
+        issue += ", as OpenFactura's emit does"
+    return ErrorDetail(where, issue)
+
+
+def line_amounts_at(line: Detalle, where: str) -> LineAmounts:
+    """``line_amounts`` of the line at ``where``; a discount percentage over 100 is named as such.
+
+    The calculator finds the line amount negative; when the discount came from DescuentoPct,
+    that percentage is what to fix, not the DescuentoMonto derived from it.
+    """
+    try:
+        return line_amounts(line, field=where)
+    except DocumentError as exc:
+        pct = line.descuento_pct
+        if line.descuento_monto is not None or pct is None or pct <= 100:
+            raise
+        raise DocumentError(
+            f"{where}: a discount of {pct}% is larger than the line amount",
+            [ErrorDetail(f"{where}.DescuentoPct", f"is {pct}; a discount is at most 100 (%)")],
+        ) from exc
 
 
 def _decimal_issue(
@@ -330,7 +371,10 @@ def _decimal_issue(
             if isinstance(exponent, int) and -exponent > fraction_digits:
                 return f"{value} has more than {fraction_digits} decimals; round it"
     if abs(value) >= bound:
-        return f"{value} has more than {integer_digits} integer digits"
+        return (
+            f"{value} has more than {integer_digits} integer digits; the SII allows at most "
+            f"{integer_digits}: check the value"
+        )
     return None
 
 
@@ -366,14 +410,25 @@ def _required_problems(doc: Document) -> list[ErrorDetail]:
     if tipo is DTEType.GUIA_DESPACHO:
         need(id_doc.ind_traslado, "Encabezado.IdDoc.IndTraslado", "required on guías (1..9)")
     if len(emisor.actecos) > 4:
-        problems.append(ErrorDetail("Encabezado.Emisor.Acteco", "at most 4 actividades"))
+        problems.append(
+            ErrorDetail(
+                "Encabezado.Emisor.Acteco",
+                f"{len(emisor.actecos)} actividades económicas; the SII allows at most 4: "
+                "keep the ones this sale belongs to",
+            )
+        )
     for index, acteco in enumerate(emisor.actecos):
         if not 1 <= acteco <= 999_999:
             problems.append(
                 ErrorDetail(f"Encabezado.Emisor.Acteco[{index + 1}]", "must have up to 6 digits")
             )
     if len(emisor.telefonos) > 2:
-        problems.append(ErrorDetail("Encabezado.Emisor.Telefono", "at most 2 phone numbers"))
+        problems.append(
+            ErrorDetail(
+                "Encabezado.Emisor.Telefono",
+                f"{len(emisor.telefonos)} phone numbers; the SII allows at most 2: keep two",
+            )
+        )
     return problems
 
 
@@ -382,7 +437,13 @@ def _reference_problems(doc: Document) -> list[ErrorDetail]:
     refs = doc.referencias
     problems: list[ErrorDetail] = []
     if len(refs) > 40:
-        problems.append(ErrorDetail("Referencia", f"{len(refs)} references; at most 40"))
+        problems.append(
+            ErrorDetail(
+                "Referencia",
+                f"{len(refs)} references; the SII allows at most 40: keep the 40 that matter "
+                "(a nota references the document it modifies first)",
+            )
+        )
     if tipo.requires_reference:
         with_code = [r for r in refs if isinstance(r.cod_ref, CodRef)]
         if not with_code:
@@ -420,7 +481,11 @@ def _line_problems(doc: Document) -> list[ErrorDetail]:
         problems.append(ErrorDetail("Detalle", "a document needs at least one line"))
     if len(lines) > tipo.max_lines:
         problems.append(
-            ErrorDetail("Detalle", f"{len(lines)} lines; the SII allows at most {tipo.max_lines}")
+            ErrorDetail(
+                "Detalle",
+                f"{len(lines)} lines; the SII allows at most {tipo.max_lines}: group items into "
+                f"fewer lines or split the sale into several documents",
+            )
         )
     boleta, exempt = tipo.is_boleta, tipo.is_exempt
     for index, line in enumerate(lines):
@@ -430,9 +495,20 @@ def _line_problems(doc: Document) -> list[ErrorDetail]:
         if not line.nombre.strip():
             problems.append(ErrorDetail(f"{where}.NmbItem", "the item name is required"))
         if len(line.codigos) > 5:
-            problems.append(ErrorDetail(f"{where}.CdgItem", "at most 5 codes"))
+            problems.append(
+                ErrorDetail(
+                    f"{where}.CdgItem",
+                    f"{len(line.codigos)} item codes; the SII allows at most 5: keep five",
+                )
+            )
         if len(line.cod_imp_adic) > 2:
-            problems.append(ErrorDetail(f"{where}.CodImpAdic", "at most 2 codes"))
+            problems.append(
+                ErrorDetail(
+                    f"{where}.CodImpAdic",
+                    f"{len(line.cod_imp_adic)} tax codes; the SII allows at most 2 per line: "
+                    "split the line",
+                )
+            )
         for alias, pct in (("DescuentoPct", line.descuento_pct), ("RecargoPct", line.recargo_pct)):
             if boleta and pct is not None and pct > 100:
                 problems.append(ErrorDetail(f"{where}.{alias}", "at most 100 on a boleta"))
@@ -446,7 +522,13 @@ def _line_problems(doc: Document) -> list[ErrorDetail]:
                 )
             )
     if len(doc.descuentos_recargos) > 20:
-        problems.append(ErrorDetail("DscRcgGlobal", "at most 20 global discounts or surcharges"))
+        problems.append(
+            ErrorDetail(
+                "DscRcgGlobal",
+                f"{len(doc.descuentos_recargos)} global discounts or surcharges; the SII allows "
+                "at most 20: merge those of the same kind",
+            )
+        )
     for index, item in enumerate(doc.descuentos_recargos):
         if item.nro_lin_dr is not None and item.nro_lin_dr != index + 1:
             problems.append(
@@ -508,7 +590,7 @@ def _check_totals(doc: Document) -> DocumentCheck:
     try:
         for index, line in enumerate(doc.detalle):
             where = f"Detalle[{index + 1}]"
-            computed = line_amounts(line, field=where)
+            computed = line_amounts_at(line, where)
             amounts.append(computed)
             if line.monto_item is not None and line.monto_item != computed.monto_item:
                 problems.append(
@@ -576,6 +658,10 @@ def document_problems(doc: Document) -> list[ErrorDetail]:
 
 def check_document(doc: Document) -> DocumentCheck:
     """``document_problems`` with the line amounts and totals computed to check them."""
+    if doc.tipo_dte.is_export:  # Exportaciones: its own schema, rules and currency (exports team)
+        from haulmer.dte.export_rules import check_export_document
+
+        return check_export_document(doc)
     problems: list[ErrorDetail] = []
     if int(doc.tipo_dte) in _UNSUPPORTED_TYPES:
         problems.append(
@@ -586,7 +672,12 @@ def check_document(doc: Document) -> DocumentCheck:
             )
         )
     if doc.folio > _MAX_FOLIO:
-        problems.append(ErrorDetail("Encabezado.IdDoc.Folio", "at most 10 digits"))
+        problems.append(
+            ErrorDetail(
+                "Encabezado.IdDoc.Folio",
+                f"{doc.folio} has more than 10 digits, the SII's maximum: use a folio of your CAF",
+            )
+        )
     problems.extend(_required_problems(doc))
     problems.extend(_section_checks(doc))
     problems.extend(_line_problems(doc))
