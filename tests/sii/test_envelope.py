@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from haulmer.errors import DocumentError, XMLError
+from haulmer.errors import DocumentError, InvalidRutError, XMLError
 from haulmer.pfx import Certificate
+from haulmer.rut import Rut
 from haulmer.sii import Caf, Caratula, envelope, issue, parse_all, validate_schema, verify
 from haulmer.sii._xml import parse_xml
 from haulmer.testing.certificates import make_test_certificate
@@ -126,8 +128,40 @@ def test_documents_of_another_issuer_are_refused(
     other = Caratula(
         rut_emisor="96790240-3", fecha_resolucion=dt.date(2026, 1, 1), numero_resolucion=0
     )
-    with pytest.raises(DocumentError, match=r"\[0\] are not issued by 96790240-3"):
-        envelope([issued[33]], certificate=certificate, caratula=other)
+    with pytest.raises(DocumentError) as info:
+        envelope([issued[33], issued[34]], certificate=certificate, caratula=other)
+    assert str(info.value).startswith(
+        f"Caratula.rut_emisor is 96790240-3 but signed_documents[0] ({EMISOR_RUT}), "
+        f"signed_documents[1] ({EMISOR_RUT}) are issued by {EMISOR_RUT}: an envelope carries "
+        "the documents of one issuer; set Caratula(rut_emisor=...) to their RUTEmisor"
+    )
+    assert [d.field for d in info.value.details] == [
+        "signed_documents[0].RUTEmisor",
+        "signed_documents[1].RUTEmisor",
+    ]
+
+
+@pytest.mark.parametrize("field", ["rut_emisor", "rut_receptor", "rut_envia"])
+def test_a_caratula_rut_with_a_wrong_check_digit_is_refused_naming_the_field(field: str) -> None:
+    ruts = {"rut_emisor": EMISOR_RUT, "rut_receptor": "60803000-K", "rut_envia": "13185095-6"}
+    ruts[field] = "1-1"
+    with pytest.raises(InvalidRutError, match=rf"^Caratula\.{field}: the RUT 1-1 has the wrong"):
+        Caratula(fecha_resolucion=dt.date(2026, 1, 1), numero_resolucion=0, **ruts)
+
+
+def test_caratula_ruts_are_parsed_into_ruts() -> None:
+    caratula = Caratula(
+        rut_emisor="76.086.428-5",
+        fecha_resolucion=dt.date(2026, 1, 1),
+        numero_resolucion=0,
+        rut_envia=Rut("13185095-6"),
+    )
+    assert caratula.rut_emisor == Rut("76086428-5")
+    assert caratula.rut_receptor == Rut("60803000-K")
+    assert caratula.rut_envia == Rut("13185095-6")
+    assert dataclasses.replace(caratula, numero_resolucion=80) == Caratula(
+        "76086428-5", dt.date(2026, 1, 1), 80, rut_envia="13185095-6"
+    )
 
 
 def test_unsigned_or_foreign_xml_is_refused(certificate: Certificate) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from haulmer.errors import DocumentError, ErrorDetail, ValidationError, XMLError
+from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, ValidationError, XMLError
 from haulmer.rut import Rut
 from haulmer.sii._time import chile_now, to_chile
 from haulmer.sii._xml import SII_NS, XSI_NS, c14n_inclusive, local_name, parse_xml
@@ -34,19 +34,46 @@ _MAX_SUBTOTALS: Final = {"EnvioDTE": 20, "EnvioBOLETA": 2}
 _DECLARATION: Final = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Caratula:
     """The envelope's cover: issuer, sender (the certificate holder), receptor and resolution.
 
-    ``rut_envia`` defaults to the certificate's holder RUT; ``rut_receptor`` to the SII's.
-    ``numero_resolucion`` is 0 in certification.
+    RUTs may be given as text; each is parsed (check digit included) when the Caratula is made,
+    raising ``InvalidRutError`` that names the field. ``rut_envia`` defaults to the
+    certificate's holder RUT; ``rut_receptor`` to the SII's. ``numero_resolucion`` is 0 in
+    certification.
     """
 
-    rut_emisor: str | Rut
+    rut_emisor: Rut
     fecha_resolucion: dt.date
     numero_resolucion: int
-    rut_receptor: str | Rut = SII_RUT
-    rut_envia: str | Rut | None = None
+    rut_receptor: Rut
+    rut_envia: Rut | None
+
+    def __init__(
+        self,
+        rut_emisor: str | Rut,
+        fecha_resolucion: dt.date,
+        numero_resolucion: int,
+        rut_receptor: str | Rut = SII_RUT,
+        rut_envia: str | Rut | None = None,
+    ) -> None:
+        object.__setattr__(self, "rut_emisor", _caratula_rut(rut_emisor, "rut_emisor"))
+        object.__setattr__(self, "fecha_resolucion", fecha_resolucion)
+        object.__setattr__(self, "numero_resolucion", numero_resolucion)
+        object.__setattr__(self, "rut_receptor", _caratula_rut(rut_receptor, "rut_receptor"))
+        envia = None if rut_envia is None else _caratula_rut(rut_envia, "rut_envia")
+        object.__setattr__(self, "rut_envia", envia)
+
+
+def _caratula_rut(value: str | Rut, field: str) -> Rut:
+    """``value`` as a Rut, check digit verified, or InvalidRutError naming the Caratula field."""
+    if isinstance(value, Rut) and value.is_dv_valid:
+        return value
+    try:
+        return Rut(value)
+    except InvalidRutError as exc:
+        raise InvalidRutError(f"Caratula.{field}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -125,12 +152,25 @@ def envelope(
             f"an {kind} holds at most {limit} documents, got {len(documents)}; split it",
             [ErrorDetail("SetDTE", f"more than {limit} DTE")],
         )
-    rut_emisor = _rut(caratula.rut_emisor, "rut_emisor")
-    foreign = [i for i, d in enumerate(documents) if _rut(d.rut_emisor, "RUTEmisor") != rut_emisor]
+    rut_emisor = str(caratula.rut_emisor)
+    issuers = [_rut(d.rut_emisor, "RUTEmisor") for d in documents]
+    foreign = [i for i, issuer in enumerate(issuers) if issuer != rut_emisor]
     if foreign:
+        theirs = sorted({issuers[i] for i in foreign})
+        shown = ", ".join(f"signed_documents[{i}] ({issuers[i]})" for i in foreign[:5])
+        more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
         raise DocumentError(
-            f"signed_documents {foreign} are not issued by {rut_emisor}",
-            [ErrorDetail("RUTEmisor", f"document {i} has another issuer") for i in foreign],
+            f"Caratula.rut_emisor is {rut_emisor} but {shown}{more} "
+            f"{'is' if len(foreign) == 1 else 'are'} issued by {' and '.join(theirs)}: an "
+            "envelope carries the documents of one issuer; set Caratula(rut_emisor=...) to "
+            "their RUTEmisor, or send each issuer's documents in its own envelope",
+            [
+                ErrorDetail(
+                    f"signed_documents[{i}].RUTEmisor",
+                    f"is {issuers[i]}, not the Caratula's rut_emisor {rut_emisor}",
+                )
+                for i in foreign
+            ],
         )
     seen: dict[str, int] = {}
     for index, document in enumerate(documents):
