@@ -45,7 +45,7 @@ def test_the_non_standard_docpersonalizado_is_quoted_with_its_line() -> None:
     with pytest.raises(XMLError) as info:
         validate_schema(_with_xmlns(path.read_bytes()))
     message = str(info.value)
-    assert message.startswith("does not match the SII schema EnvioDTE_v10.xsd: line 158: ")
+    assert message.startswith("does not match the SII schema DTE_v10.xsd: line 158: ")
     assert (
         "Element '{http://www.sii.cl/SiiDte}DocPersonalizado': This element is not expected."
         in message
@@ -53,9 +53,53 @@ def test_the_non_standard_docpersonalizado_is_quoted_with_its_line() -> None:
     assert info.value.line == 158
 
 
-def test_a_document_without_the_sii_namespace_is_refused() -> None:
-    with pytest.raises(XMLError, match="No matching global declaration"):
+def test_a_document_without_the_sii_namespace_is_refused_saying_so() -> None:
+    with pytest.raises(XMLError) as info:
         validate_schema(REAL_DTES[0].read_bytes())
+    assert str(info.value) == (
+        'this <DTE> has no xmlns="http://www.sii.cl/SiiDte" (as MiPyme writes a lone DTE); the '
+        "SII's schema DTE_v10.xsd needs it: declare it on the root, or call "
+        "validate_schema(xml, restore_namespace=True) to validate it as if declared"
+    )
+    assert info.value.line == 2
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in REAL_DTES if "--61--" not in p.name], ids=lambda p: p.name
+)
+def test_real_facturas_without_namespace_validate_with_it_restored(path) -> None:  # type: ignore[no-untyped-def]
+    validate_schema(path.read_bytes(), restore_namespace=True)
+
+
+def test_errors_after_restoring_the_namespace_say_it_was_restored() -> None:
+    path = next(p for p in REAL_DTES if "--61--" in p.name)
+    with pytest.raises(XMLError) as info:
+        validate_schema(path.read_bytes(), restore_namespace=True)
+    assert str(info.value).startswith(
+        'does not match the SII schema DTE_v10.xsd (validated with xmlns="http://www.sii.cl/SiiDte"'
+        " restored on the root): line 158: "
+    )
+    assert info.value.line == 158
+
+
+def test_restoring_the_namespace_leaves_the_callers_tree_alone() -> None:
+    from haulmer.sii._xml import parse_xml
+
+    root = parse_xml(REAL_DTES[0].read_bytes())
+    validate_schema(root, restore_namespace=True)
+    assert root.tag == "DTE"
+    assert all(not str(node.tag).startswith("{http://www.sii.cl") for node in root.iter())
+
+
+def test_a_lone_boleta_without_namespace_names_the_boleta_schema(issued: dict[int, bytes]) -> None:
+    bare = issued[39].replace(b' xmlns="http://www.sii.cl/SiiDte"', b"")
+    with pytest.raises(XMLError, match=r"HaulmerBoletaDTE\.xsd needs it"):
+        validate_schema(bare)
+
+
+def test_a_root_in_another_namespace_is_refused_naming_it() -> None:
+    with pytest.raises(XMLError, match=r"<DTE> is in the namespace 'urn:other', not the SII's"):
+        validate_schema(b'<DTE xmlns="urn:other"/>')
 
 
 def test_a_wrong_value_is_quoted(issued: dict[int, bytes]) -> None:
