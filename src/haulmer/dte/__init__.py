@@ -16,13 +16,18 @@ from haulmer.dte.builders import (
     factura,
     factura_compra,
     factura_exenta,
+    factura_exportacion,
     guia_despacho,
     nota_credito,
+    nota_credito_exportacion,
     nota_debito,
+    nota_debito_exportacion,
 )
 from haulmer.dte.catalogue import IVA_RATE, CodRef, DTEType, ReferenceDocumentType
 from haulmer.dte.document import Document
+from haulmer.dte.exports import ClausulaVenta, ModalidadVenta, Moneda, ViaTransporte
 from haulmer.dte.models import (
+    Aduana,
     CdgItem,
     Chofer,
     Detalle,
@@ -34,9 +39,11 @@ from haulmer.dte.models import (
     IdDoc,
     ImptoReten,
     MntPago,
+    OtraMoneda,
     Receptor,
     Referencia,
     Retenedor,
+    TipoBultos,
     Totales,
     Transporte,
 )
@@ -44,8 +51,10 @@ from haulmer.dte.totals import compute_totals, line_amounts, round_peso, split_g
 
 __all__ = [
     "IVA_RATE",
+    "Aduana",
     "CdgItem",
     "Chofer",
+    "ClausulaVenta",
     "CodRef",
     "DTEType",
     "Detalle",
@@ -58,12 +67,17 @@ __all__ = [
     "IdDoc",
     "ImptoReten",
     "MntPago",
+    "ModalidadVenta",
+    "Moneda",
+    "OtraMoneda",
     "Receptor",
     "ReferenceDocumentType",
     "Referencia",
     "Retenedor",
+    "TipoBultos",
     "Totales",
     "Transporte",
+    "ViaTransporte",
     "boleta",
     "boleta_exenta",
     "build",
@@ -71,10 +85,13 @@ __all__ = [
     "factura",
     "factura_compra",
     "factura_exenta",
+    "factura_exportacion",
     "guia_despacho",
     "line_amounts",
     "nota_credito",
+    "nota_credito_exportacion",
     "nota_debito",
+    "nota_debito_exportacion",
     "round_peso",
     "split_gross",
 ]

@@ -12,27 +12,36 @@ numbers, line amounts and Totales, runs ``Document.check()`` and returns the doc
         lines=[{"nombre": "Plan anual", "cantidad": 1, "precio": 2000}],
     )
     nc = haulmer.dte.nota_credito(doc.with_folio(106), cod_ref="anula")
+
+Exports (110/111/112) take the currency of their amounts (``moneda="DOLAR USA"``) and, with a
+``tipo_cambio``, restate the totals in pesos (OtraMoneda): see :func:`factura_exportacion`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 import pydantic
 
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.document import Document, document_error
+from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import (
+    Aduana,
     Detalle,
     DscRcgGlobal,
     Emisor,
+    OtraMoneda,
     Receptor,
     Referencia,
+    Totales,
     Transporte,
 )
 from haulmer.dte.sii_dict import BOLETA_ELEMENTS
+from haulmer.dte.totals import compute_otra_moneda, export_totals, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
 from haulmer.rut import GENERIC_RECEPTOR_RUT
 
@@ -44,9 +53,12 @@ __all__ = [
     "factura",
     "factura_compra",
     "factura_exenta",
+    "factura_exportacion",
     "guia_despacho",
     "nota_credito",
+    "nota_credito_exportacion",
     "nota_debito",
+    "nota_debito_exportacion",
 ]
 
 EmisorInput = Emisor | Mapping[str, Any]
@@ -55,6 +67,9 @@ LineInput = Detalle | Mapping[str, Any]
 GlobalInput = DscRcgGlobal | Mapping[str, Any]
 ReferenciaInput = Referencia | Mapping[str, Any]
 TransporteInput = Transporte | Mapping[str, Any]
+AduanaInput = Aduana | Mapping[str, Any]
+MonedaInput = Moneda | str
+RateInput = Decimal | int | str
 CodRefInput = CodRef | int | Literal["anula", "corrige_texto", "corrige_montos"]
 
 _COD_REF_NAMES = {
@@ -98,12 +113,15 @@ def build(
     descuentos_recargos: Iterable[GlobalInput] = (),
     referencias: Iterable[ReferenciaInput] = (),
     transporte: TransporteInput | None = None,
+    moneda: MonedaInput | None = None,
+    otra_moneda: OtraMoneda | Mapping[str, Any] | None = None,
     check: bool = True,
 ) -> Document:
     """Build, complete and (unless ``check=False``) check a document of any type.
 
     ``fecha`` defaults to today in Chile. ``id_doc`` adds IdDoc fields (Python or SII names:
-    ``{"forma_pago": 2}``, ``{"FmaPago": 2}``).
+    ``{"forma_pago": 2}``, ``{"FmaPago": 2}``). Exports only: ``moneda`` (Totales/TpoMoneda)
+    and ``otra_moneda`` (``{"TpoMoneda": "PESO CL", "TpoCambio": 950}``; amounts computed).
     Raises DocumentError with one ErrorDetail per problem.
     """
     try:
@@ -132,14 +150,59 @@ def build(
         "DscRcgGlobal": [_model_dict(g) for g in descuentos_recargos],
         "Referencia": [_model_dict(r) for r in referencias],
     }
+    if otra_moneda is not None:
+        header["OtraMoneda"] = _model_dict(otra_moneda)
     try:
         document = Document.model_validate(data)
+        currency = Moneda(moneda) if moneda is not None else None
     except pydantic.ValidationError as exc:
         raise document_error(exc, f"the {tipo.label}") from None
+    except ValueError:
+        known = ", ".join(m.value for m in Moneda)
+        raise DocumentError(
+            f"{moneda!r} is not a currency of the SII's table",
+            [ErrorDetail("Encabezado.Totales.TpoMoneda", f"use one of {known}")],
+        ) from None
+    if tipo.is_export:
+        document = _export_amounts(document, currency)
     document = document.completed()
     if check:
         document.check()
     return document
+
+
+def _export_amounts(document: Document, moneda: Moneda | None) -> Document:
+    """An export with its lines' MontoItem, its Totales and OtraMoneda in its currency.
+
+    Line amounts given are kept (``check`` says whether they are right).
+    """
+    lines = []
+    for index, line in enumerate(document.detalle):
+        amounts = line_amounts(line, field=f"Detalle[{index + 1}]", moneda=moneda, export=True)
+        update = {
+            "nro_lin_det": line.nro_lin_det or index + 1,
+            "descuento_monto": amounts.descuento_monto,
+            "recargo_monto": amounts.recargo_monto,
+            "monto_item": amounts.monto_item if line.monto_item is None else line.monto_item,
+        }
+        lines.append((line.model_copy(update=update), amounts.monto_item))
+    totales: Totales = export_totals(
+        [line for line, _ in lines],
+        document.descuentos_recargos,
+        moneda=moneda,
+        montos=[monto for _, monto in lines],
+    )
+    encabezado = document.encabezado
+    otra = encabezado.otra_moneda
+    header = encabezado.model_copy(
+        update={
+            "totales": totales,
+            "otra_moneda": compute_otra_moneda(totales, otra) if otra is not None else None,
+        }
+    )
+    return document.model_copy(
+        update={"encabezado": header, "detalle": [line for line, _ in lines]}
+    )
 
 
 def _payment(
@@ -517,7 +580,8 @@ def _note(
     if documento is not None:
         if documento.tipo_dte.is_export:
             raise DocumentError(
-                "export documents are corrected with export notes (111/112), not built here",
+                "export documents are corrected with export notes (111/112): use "
+                "nota_credito_exportacion or nota_debito_exportacion",
                 [ErrorDetail("Referencia.TpoDocRef", f"{int(documento.tipo_dte)} is an export")],
             )
         tipo_doc_ref = tipo_doc_ref if tipo_doc_ref is not None else documento.tipo_dte
@@ -690,6 +754,331 @@ def nota_debito(
         fecha=fecha,
         folio=folio,
         montos_brutos=montos_brutos,
+        descuentos_recargos=descuentos_recargos,
+        referencias=referencias,
+        id_doc=id_doc,
+        check=check,
+    )
+
+
+def _export_receptor(receptor: ReceptorInput) -> dict[str, Any]:
+    """The foreign receptor, with the RUT every export carries (55555555-5) unless given."""
+    data: dict[str, Any] = _model_dict(receptor)
+    if not any(data.get(key) for key in ("RUTRecep", "rut")):
+        data["RUTRecep"] = EXPORT_RECEPTOR_RUT
+    data.pop("TelefonoRecep", None)
+    return data
+
+
+def _export_transporte(
+    transporte: TransporteInput | None, aduana: AduanaInput | None
+) -> dict[str, Any] | None:
+    if transporte is None and aduana is None:
+        return None
+    data = _model_dict(transporte) if transporte is not None else {}
+    if aduana is not None:
+        data.pop("aduana", None)
+        data["Aduana"] = _model_dict(aduana)
+    return data
+
+
+def _otra_moneda(tipo_cambio: RateInput | None, otra_moneda: MonedaInput) -> dict[str, Any] | None:
+    if tipo_cambio is None:
+        return None
+    return {"TpoMoneda": otra_moneda, "TpoCambio": tipo_cambio}
+
+
+def _export(
+    tipo: DTEType,
+    *,
+    emisor: EmisorInput,
+    receptor: ReceptorInput,
+    lines: Iterable[LineInput],
+    moneda: MonedaInput | None,
+    tipo_cambio: RateInput | None,
+    otra_moneda: MonedaInput,
+    ind_servicio: int | None,
+    forma_pago_exportacion: int | None,
+    aduana: AduanaInput | None,
+    transporte: TransporteInput | None,
+    fecha: date | None,
+    folio: int,
+    descuentos_recargos: Iterable[GlobalInput],
+    referencias: Iterable[ReferenciaInput],
+    id_doc: Mapping[str, Any] | None,
+    check: bool,
+) -> Document:
+    extra: dict[str, Any] = dict(id_doc) if id_doc else {}
+    if ind_servicio is not None:
+        extra["IndServicio"] = ind_servicio
+    if forma_pago_exportacion is not None:
+        extra["FmaPagExp"] = forma_pago_exportacion
+    return build(
+        tipo,
+        emisor=emisor,
+        receptor=_export_receptor(receptor),
+        lines=_exempt_lines(lines),
+        fecha=fecha,
+        folio=folio,
+        id_doc=extra,
+        descuentos_recargos=_exempt_globals(descuentos_recargos),
+        referencias=referencias,
+        transporte=_export_transporte(transporte, aduana),
+        moneda=moneda,
+        otra_moneda=_otra_moneda(tipo_cambio, otra_moneda),
+        check=check,
+    )
+
+
+def factura_exportacion(
+    *,
+    emisor: EmisorInput,
+    receptor: ReceptorInput,
+    lines: Iterable[LineInput],
+    moneda: MonedaInput,
+    tipo_cambio: RateInput | None = None,
+    otra_moneda: MonedaInput = Moneda.PESO_CHILENO,
+    ind_servicio: int | None = None,
+    forma_pago_exportacion: int | None = None,
+    aduana: AduanaInput | None = None,
+    transporte: TransporteInput | None = None,
+    fecha: date | None = None,
+    folio: int = 0,
+    descuentos_recargos: Iterable[GlobalInput] = (),
+    referencias: Iterable[ReferenciaInput] = (),
+    id_doc: Mapping[str, Any] | None = None,
+    check: bool = True,
+) -> Document:
+    """Factura de exportación electrónica (110): exempt, in the sale's currency.
+
+    ``moneda`` is Totales/TpoMoneda (a ``Moneda`` or its SII name, ``"DOLAR USA"``); prices and
+    MontoItem are in it, rounded half up to 4 decimals (whole units for ``"PESO CL"``).
+    ``tipo_cambio`` adds OtraMoneda: the totals in ``otra_moneda`` (pesos by default) at that
+    rate. The receptor's RUT defaults to 55555555-5 (identify the foreigner in
+    ``receptor["extranjero"]``). Goods need ``aduana`` (CodModVenta, CodClauVenta,
+    TotClauVenta, CodViaTransp, ports, countries); services set ``ind_servicio`` (3 servicios,
+    4 hotel, 5 transporte terrestre internacional) instead. ``forma_pago_exportacion`` is
+    FmaPagExp (Aduana's table: 1 COB1, 11 ACRED, 21 sin pago, 32 anticipo...).
+    """
+    return _export(
+        DTEType.FACTURA_EXPORTACION,
+        emisor=emisor,
+        receptor=receptor,
+        lines=lines,
+        moneda=moneda,
+        tipo_cambio=tipo_cambio,
+        otra_moneda=otra_moneda,
+        ind_servicio=ind_servicio,
+        forma_pago_exportacion=forma_pago_exportacion,
+        aduana=aduana,
+        transporte=transporte,
+        fecha=fecha,
+        folio=folio,
+        descuentos_recargos=descuentos_recargos,
+        referencias=referencias,
+        id_doc=id_doc,
+        check=check,
+    )
+
+
+def _export_note(
+    tipo: DTEType,
+    documento: Document | None,
+    *,
+    cod_ref: CodRefInput,
+    razon: str | None,
+    lines: Iterable[LineInput] | None,
+    emisor: EmisorInput | None,
+    receptor: ReceptorInput | None,
+    moneda: MonedaInput | None,
+    tipo_cambio: RateInput | None,
+    otra_moneda: MonedaInput | None,
+    tipo_doc_ref: DTEType | str | int | None,
+    folio_ref: int | str | None,
+    fecha_ref: date | None,
+    fecha: date | None,
+    folio: int,
+    descuentos_recargos: Iterable[GlobalInput] | None,
+    referencias: Sequence[ReferenciaInput],
+    id_doc: Mapping[str, Any] | None,
+    check: bool,
+) -> Document:
+    code = _cod_ref(cod_ref)
+    extra: dict[str, Any] = dict(id_doc) if id_doc else {}
+    if documento is not None:
+        if not documento.tipo_dte.is_export:
+            raise DocumentError(
+                f"an export note modifies an export document (110, 111, 112), not a "
+                f"{documento.tipo_dte.label}: use nota_credito or nota_debito",
+                [ErrorDetail("Referencia.TpoDocRef", f"{int(documento.tipo_dte)} is not export")],
+            )
+        header = documento.encabezado
+        tipo_doc_ref = tipo_doc_ref if tipo_doc_ref is not None else documento.tipo_dte
+        folio_ref = folio_ref if folio_ref is not None else documento.folio or None
+        fecha_ref = fecha_ref or documento.fecha_emision
+        emisor = emisor if emisor is not None else documento.emisor
+        receptor = receptor if receptor is not None else documento.receptor
+        if moneda is None and header.totales is not None:
+            moneda = header.totales.tpo_moneda
+        if header.otra_moneda is not None:
+            otra_moneda = otra_moneda or header.otra_moneda.tpo_moneda
+            if tipo_cambio is None:
+                tipo_cambio = header.otra_moneda.tpo_cambio
+        if header.id_doc.ind_servicio is not None:
+            extra.setdefault("IndServicio", header.id_doc.ind_servicio)
+    missing: list[ErrorDetail] = []
+    for value, field, issue in (
+        (tipo_doc_ref, "Referencia.TpoDocRef", "pass documento= or tipo_doc_ref= (110, 111...)"),
+        (folio_ref, "Referencia.FolioRef", "pass folio_ref= or a document with its folio"),
+        (fecha_ref, "Referencia.FchRef", "pass documento= or fecha_ref="),
+        (emisor, "Encabezado.Emisor", "pass documento= or emisor="),
+        (receptor, "Encabezado.Receptor", "pass documento= or receptor="),
+        (moneda, "Encabezado.Totales.TpoMoneda", "pass documento= or moneda="),
+    ):
+        if value is None:
+            missing.append(ErrorDetail(field, issue))
+    if lines is None:
+        if code is CodRef.CORRIGE_TEXTO:
+            lines = [{"NmbItem": (razon or "Corrige texto")[:80], "MontoItem": 0}]
+        elif code is CodRef.ANULA and documento is not None:
+            lines = [line.model_copy(update={"nro_lin_det": None}) for line in documento.detalle]
+            if descuentos_recargos is None:
+                descuentos_recargos = documento.descuentos_recargos
+        else:
+            missing.append(
+                ErrorDetail("Detalle", "a note that corrects amounts needs its lines (lines=)")
+            )
+    if missing:
+        raise DocumentError(
+            f"cannot build the {tipo.label}: " + "; ".join(map(str, missing)), missing
+        )
+    assert emisor is not None
+    assert receptor is not None
+    assert lines is not None
+    reference: dict[str, Any] = {
+        "TpoDocRef": tipo_doc_ref,
+        "FolioRef": folio_ref,
+        "FchRef": fecha_ref,
+        "CodRef": code,
+        "RazonRef": (razon or _DEFAULT_RAZON[code])[:90],
+    }
+    globales = [
+        g.model_copy(update={"nro_lin_dr": None}) if isinstance(g, DscRcgGlobal) else g
+        for g in (descuentos_recargos or ())
+    ]
+    return _export(
+        tipo,
+        emisor=emisor,
+        receptor=receptor,
+        lines=lines,
+        moneda=moneda,
+        tipo_cambio=tipo_cambio,
+        otra_moneda=otra_moneda or Moneda.PESO_CHILENO,
+        ind_servicio=None,
+        forma_pago_exportacion=None,
+        aduana=None,
+        transporte=None,
+        fecha=fecha,
+        folio=folio,
+        descuentos_recargos=globales,
+        referencias=[reference, *referencias],
+        id_doc=extra,
+        check=check,
+    )
+
+
+def nota_credito_exportacion(
+    documento: Document | None = None,
+    *,
+    cod_ref: CodRefInput = CodRef.ANULA,
+    razon: str | None = None,
+    lines: Iterable[LineInput] | None = None,
+    emisor: EmisorInput | None = None,
+    receptor: ReceptorInput | None = None,
+    moneda: MonedaInput | None = None,
+    tipo_cambio: RateInput | None = None,
+    otra_moneda: MonedaInput | None = None,
+    tipo_doc_ref: DTEType | str | int | None = None,
+    folio_ref: int | str | None = None,
+    fecha_ref: date | None = None,
+    fecha: date | None = None,
+    folio: int = 0,
+    descuentos_recargos: Iterable[GlobalInput] | None = None,
+    referencias: Sequence[ReferenciaInput] = (),
+    id_doc: Mapping[str, Any] | None = None,
+    check: bool = True,
+) -> Document:
+    """Nota de crédito de exportación electrónica (112) referencing an export ``documento``.
+
+    ``cod_ref`` as in ``nota_credito``: ``"anula"`` (default; copies the lines),
+    ``"corrige_texto"`` (one line of 0) or ``"corrige_montos"`` (``lines`` required). Emisor,
+    receptor, currency, IndServicio and OtraMoneda's currency and rate default to the
+    document's (pass ``tipo_cambio`` for the rate of the note's date). Without ``documento``,
+    give ``tipo_doc_ref`` (110...), ``folio_ref``, ``fecha_ref``, the parties and ``moneda``.
+    """
+    return _export_note(
+        DTEType.NOTA_CREDITO_EXPORTACION,
+        documento,
+        cod_ref=cod_ref,
+        razon=razon,
+        lines=lines,
+        emisor=emisor,
+        receptor=receptor,
+        moneda=moneda,
+        tipo_cambio=tipo_cambio,
+        otra_moneda=otra_moneda,
+        tipo_doc_ref=tipo_doc_ref,
+        folio_ref=folio_ref,
+        fecha_ref=fecha_ref,
+        fecha=fecha,
+        folio=folio,
+        descuentos_recargos=descuentos_recargos,
+        referencias=referencias,
+        id_doc=id_doc,
+        check=check,
+    )
+
+
+def nota_debito_exportacion(
+    documento: Document | None = None,
+    *,
+    cod_ref: CodRefInput = CodRef.CORRIGE_MONTOS,
+    razon: str | None = None,
+    lines: Iterable[LineInput] | None = None,
+    emisor: EmisorInput | None = None,
+    receptor: ReceptorInput | None = None,
+    moneda: MonedaInput | None = None,
+    tipo_cambio: RateInput | None = None,
+    otra_moneda: MonedaInput | None = None,
+    tipo_doc_ref: DTEType | str | int | None = None,
+    folio_ref: int | str | None = None,
+    fecha_ref: date | None = None,
+    fecha: date | None = None,
+    folio: int = 0,
+    descuentos_recargos: Iterable[GlobalInput] | None = None,
+    referencias: Sequence[ReferenciaInput] = (),
+    id_doc: Mapping[str, Any] | None = None,
+    check: bool = True,
+) -> Document:
+    """Nota de débito de exportación electrónica (111): same arguments as
+    ``nota_credito_exportacion``; default ``"corrige_montos"`` (``lines`` = the amounts added),
+    ``"anula"`` on a 112 annuls it."""
+    return _export_note(
+        DTEType.NOTA_DEBITO_EXPORTACION,
+        documento,
+        cod_ref=cod_ref,
+        razon=razon,
+        lines=lines,
+        emisor=emisor,
+        receptor=receptor,
+        moneda=moneda,
+        tipo_cambio=tipo_cambio,
+        otra_moneda=otra_moneda,
+        tipo_doc_ref=tipo_doc_ref,
+        folio_ref=folio_ref,
+        fecha_ref=fecha_ref,
+        fecha=fecha,
+        folio=folio,
         descuentos_recargos=descuentos_recargos,
         referencias=referencias,
         id_doc=id_doc,

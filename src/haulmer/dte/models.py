@@ -4,7 +4,9 @@ Python names are readable snake_case; the SII element names (``RUTEmisor``, ``Mn
 the aliases, and both are accepted (``populate_by_name``). One model per section serves every
 type: boletas (39/41) share them and are rendered with their own names and subset by
 ``haulmer.dte.sii_dict`` (``RznSocEmisor``/``GiroEmisor``, ``TelefonoRecep``, ``TotalPeriodo``...).
-Money is ``int`` pesos, quantities and prices ``Decimal``, dates ``datetime.date``, RUTs ``Rut``.
+Money is ``int`` pesos, quantities and prices ``Decimal``, dates ``datetime.date``, RUTs ``Rut``;
+the export documents (110/111/112) carry their amounts in the sale's currency, so MontoItem,
+MntExe and MntTotal are ``Decimal`` there (``haulmer.dte.exports``).
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from pydantic import AliasChoices, Field, field_validator
 
 from haulmer.dte._base import SiiModel
 from haulmer.dte.catalogue import CodRef, DTEType
+from haulmer.dte.exports import Moneda
 from haulmer.rut import Rut
 
 __all__ = [
+    "Aduana",
     "CdgItem",
     "Chofer",
     "Detalle",
@@ -32,9 +36,11 @@ __all__ = [
     "IdDoc",
     "ImptoReten",
     "MntPago",
+    "OtraMoneda",
     "Receptor",
     "Referencia",
     "Retenedor",
+    "TipoBultos",
     "Totales",
     "Transporte",
 ]
@@ -157,6 +163,14 @@ class Extranjero(SiiModel):
     num_id: str | None = Field(default=None, alias="NumId")
     nacionalidad: str | None = Field(default=None, alias="Nacionalidad")
     tipo_doc_id: int | None = Field(default=None, alias="TipoDocID")
+    """Not on exports (their Extranjero has IdAdicRecep instead)."""
+    id_adic_recep: str | None = Field(default=None, alias="IdAdicRecep")
+    """Exports only: an additional id of the foreign receptor."""
+
+    @field_validator("nacionalidad", "num_id", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _code_text(value)
 
 
 class Receptor(SiiModel):
@@ -194,8 +208,58 @@ class Chofer(SiiModel):
     nombre: str = Field(alias="NombreChofer")
 
 
+class TipoBultos(SiiModel):
+    """Aduana/TipoBultos: one kind of package (Aduana code), how many, marks and container."""
+
+    cod_tpo_bultos: int | None = Field(default=None, alias="CodTpoBultos", ge=1)
+    cant_bultos: int | None = Field(default=None, alias="CantBultos", ge=1)
+    marcas: str | None = Field(default=None, alias="Marcas")
+    id_container: str | None = Field(default=None, alias="IdContainer")
+    sello: str | None = Field(default=None, alias="Sello")
+    emisor_sello: str | None = Field(default=None, alias="EmisorSello")
+
+
+class Aduana(SiiModel):
+    """Transporte/Aduana: the customs data of an export (Aduana's codes, ints or the enums of
+    ``haulmer.dte.exports``); amounts and weights are ``Decimal``."""
+
+    cod_mod_venta: int | None = Field(default=None, alias="CodModVenta", ge=1)
+    """``ModalidadVenta``: 1 a firme, 2 bajo condición, 9 sin pago..."""
+    cod_clau_venta: int | None = Field(default=None, alias="CodClauVenta", ge=1)
+    """``ClausulaVenta`` (Incoterm): 1 CIF, 2 CFR, 3 EXW, 5 FOB..."""
+    tot_clau_venta: Decimal | None = Field(default=None, alias="TotClauVenta", gt=0)
+    """The value of the sale under the clause, in the document's currency (2 decimals)."""
+    cod_via_transp: int | None = Field(default=None, alias="CodViaTransp", ge=1)
+    """``ViaTransporte``: 1 marítima, 4 aérea, 7 carretera..."""
+    nombre_transp: str | None = Field(default=None, alias="NombreTransp")
+    rut_cia_transp: Rut | None = Field(default=None, alias="RUTCiaTransp")
+    nom_cia_transp: str | None = Field(default=None, alias="NomCiaTransp")
+    id_adic_transp: str | None = Field(default=None, alias="IdAdicTransp")
+    booking: str | None = Field(default=None, alias="Booking")
+    operador: str | None = Field(default=None, alias="Operador")
+    cod_pto_embarque: int | None = Field(default=None, alias="CodPtoEmbarque", ge=1)
+    id_adic_pto_emb: str | None = Field(default=None, alias="IdAdicPtoEmb")
+    cod_pto_desemb: int | None = Field(default=None, alias="CodPtoDesemb", ge=1)
+    id_adic_pto_desemb: str | None = Field(default=None, alias="IdAdicPtoDesemb")
+    tara: int | None = Field(default=None, alias="Tara", ge=1)
+    cod_unid_med_tara: int | None = Field(default=None, alias="CodUnidMedTara", ge=1)
+    peso_bruto: Decimal | None = Field(default=None, alias="PesoBruto", ge=0)
+    cod_unid_peso_bruto: int | None = Field(default=None, alias="CodUnidPesoBruto", ge=1)
+    peso_neto: Decimal | None = Field(default=None, alias="PesoNeto", ge=0)
+    cod_unid_peso_neto: int | None = Field(default=None, alias="CodUnidPesoNeto", ge=1)
+    tot_items: int | None = Field(default=None, alias="TotItems", ge=1)
+    tot_bultos: int | None = Field(default=None, alias="TotBultos", ge=1)
+    tipo_bultos: list[TipoBultos] = Field(default_factory=list, alias="TipoBultos")
+    mnt_flete: Decimal | None = Field(default=None, alias="MntFlete", gt=0)
+    mnt_seguro: Decimal | None = Field(default=None, alias="MntSeguro", gt=0)
+    cod_pais_recep: int | None = Field(default=None, alias="CodPaisRecep", ge=1)
+    """Aduana's country code of the receptor (225 Estados Unidos, 342 Hong Kong...)."""
+    cod_pais_destin: int | None = Field(default=None, alias="CodPaisDestin", ge=1)
+
+
 class Transporte(SiiModel):
-    """Where goods go (guías de despacho mostly): vehicle, carrier, driver, destination."""
+    """Where goods go (guías de despacho mostly): vehicle, carrier, driver, destination; and the
+    customs data of an export (Aduana)."""
 
     patente: str | None = Field(default=None, alias="Patente")
     patente_carro: str | None = Field(default=None, alias="PatenteCarro")
@@ -204,6 +268,7 @@ class Transporte(SiiModel):
     direccion_destino: str | None = Field(default=None, alias="DirDest")
     comuna_destino: str | None = Field(default=None, alias="CmnaDest")
     ciudad_destino: str | None = Field(default=None, alias="CiudadDest")
+    aduana: Aduana | None = Field(default=None, alias="Aduana")
 
 
 # -- Totales --------------------------------------------------------------------------------------
@@ -223,10 +288,15 @@ class ImptoReten(SiiModel):
 
 
 class Totales(SiiModel):
-    """The document's totals. ``haulmer.dte.totals.compute_totals`` derives them from the lines."""
+    """The document's totals. ``haulmer.dte.totals.compute_totals`` derives them from the lines.
 
+    Exports have TpoMoneda, MntExe and MntTotal only, in that currency (``Decimal``).
+    """
+
+    tpo_moneda: Moneda | None = Field(default=None, alias="TpoMoneda")
+    """Exports only: the currency of every amount of the document."""
     mnt_neto: int | None = Field(default=None, alias="MntNeto", ge=0)
-    mnt_exe: int | None = Field(default=None, alias="MntExe", ge=0)
+    mnt_exe: int | Decimal | None = Field(default=None, alias="MntExe", ge=0)
     mnt_base: int | None = Field(default=None, alias="MntBase", ge=0)
     mnt_margen_com: int | None = Field(default=None, alias="MntMargenCom", ge=0)
     tasa_iva: Decimal | None = Field(default=None, alias="TasaIVA")
@@ -237,13 +307,24 @@ class Totales(SiiModel):
     iva_no_ret: int | None = Field(default=None, alias="IVANoRet", ge=0)
     cred_ec: int | None = Field(default=None, alias="CredEC", ge=0)
     grnt_dep: int | None = Field(default=None, alias="GrntDep", ge=0)
-    mnt_total: int = Field(alias="MntTotal", ge=0)
+    mnt_total: int | Decimal = Field(alias="MntTotal", ge=0)
     monto_nf: int | None = Field(default=None, alias="MontoNF")
     """Monto no facturable: lines with IndExe 2 (and 6, negative, on boletas)."""
     monto_periodo: int | None = _alias("MontoPeriodo", "TotalPeriodo", "monto_periodo")
     """Total del período (MntTotal + MontoNF); boletas call it TotalPeriodo."""
     saldo_anterior: int | None = Field(default=None, alias="SaldoAnterior")
     vlr_pagar: int | None = Field(default=None, alias="VlrPagar")
+
+
+class OtraMoneda(SiiModel):
+    """Exports: the totals restated in another currency (usually PESO CL) at TpoCambio."""
+
+    tpo_moneda: Moneda = Field(alias="TpoMoneda")
+    tpo_cambio: Decimal | None = Field(default=None, alias="TpoCambio", gt=0)
+    """Units of this currency per unit of the document's (1000 pesos per dólar: 1000)."""
+    mnt_exe_otr_mnda: Decimal | None = Field(default=None, alias="MntExeOtrMnda", ge=0)
+    mnt_tot_otr_mnda: Decimal | None = Field(default=None, alias="MntTotOtrMnda", ge=0)
+    """Required in the XML; computed from TpoCambio when left out."""
 
 
 # -- Encabezado -----------------------------------------------------------------------------------
@@ -259,6 +340,8 @@ class Encabezado(SiiModel):
     rut_solicita: Rut | None = Field(default=None, alias="RUTSolicita")
     transporte: Transporte | None = Field(default=None, alias="Transporte")
     totales: Totales | None = Field(default=None, alias="Totales")
+    otra_moneda: OtraMoneda | None = Field(default=None, alias="OtraMoneda")
+    """Exports: the totals in another currency (computed from TpoCambio by the builders)."""
 
 
 # -- Detalle --------------------------------------------------------------------------------------
@@ -314,7 +397,8 @@ class Detalle(SiiModel):
     recargo_monto: int | None = Field(default=None, alias="RecargoMonto", ge=0)
     cod_imp_adic: list[str] = Field(default_factory=list, alias="CodImpAdic")
     """Up to two additional-tax or retención codes (``"24"`` licores, ``"15"`` IVA retenido)."""
-    monto_item: int | None = Field(default=None, alias="MontoItem", ge=0)
+    monto_item: int | Decimal | None = Field(default=None, alias="MontoItem", ge=0)
+    """Pesos; on exports, the document's currency (``Decimal``, up to 4 decimals)."""
 
     @field_validator("cod_imp_adic", mode="before")
     @classmethod

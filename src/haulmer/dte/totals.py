@@ -19,6 +19,12 @@ Pure functions over the models. Rounding is half up to the peso (the SII's rule;
    15, trigo 34...) subtract, and IVANoRet = IVA - retained when positive.
 6. MntTotal = MntNeto + MntExe + IVA + additional - retained + GrntDep; MontoPeriodo (boletas:
    TotalPeriodo) = MntTotal + MontoNF when there are non-billable lines.
+
+Exports (110/111/112) are in the currency of Totales/TpoMoneda: a line is ``qty x price``
+rounded half up to that currency's decimals (4, the XSD's; 0 for PESO CL) minus its discount
+plus its surcharge (whole units: the XSD's DescuentoMonto is an integer); MntExe is the sum of
+the lines after global discounts and surcharges, and MntTotal = MntExe. ``compute_otra_moneda``
+restates them at a TpoCambio.
 """
 
 from __future__ import annotations
@@ -26,16 +32,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, cast
 
 from haulmer.dte.catalogue import IVA_RATE, DTEType
-from haulmer.dte.models import Detalle, DscRcgGlobal, ImptoReten, Totales
+from haulmer.dte.exports import Moneda, round_currency
+from haulmer.dte.models import Detalle, DscRcgGlobal, ImptoReten, OtraMoneda, Totales
 from haulmer.errors import DocumentError, ErrorDetail
+
+if TYPE_CHECKING:
+    from haulmer.dte.document import Document
 
 __all__ = [
     "ADDITIONAL_TAX_RATES",
     "RETENTION_RATES",
     "LineAmounts",
+    "compute_otra_moneda",
     "compute_totals",
+    "document_line_amounts",
+    "export_totals",
     "line_amounts",
     "round_peso",
     "split_gross",
@@ -96,11 +110,19 @@ class LineAmounts:
 
     descuento_monto: int | None
     recargo_monto: int | None
-    monto_item: int
+    monto_item: int | Decimal
+    """Pesos (``int``); on exports, the document's currency (``Decimal``)."""
 
 
-def line_amounts(line: Detalle, *, field: str = "Detalle") -> LineAmounts:
-    """MontoItem of one line from qty, price, discount and surcharge (given amounts win)."""
+def line_amounts(
+    line: Detalle, *, field: str = "Detalle", moneda: Moneda | None = None, export: bool = False
+) -> LineAmounts:
+    """MontoItem of one line from qty, price, discount and surcharge (given amounts win).
+
+    ``export=True``: qty x price is rounded to ``moneda``'s decimals instead of the peso.
+    """
+    if export:
+        return _export_line_amounts(line, field, moneda)
     if line.precio is None:
         if line.monto_item is not None and line.descuento_pct is None and line.recargo_pct is None:
             return LineAmounts(line.descuento_monto, line.recargo_monto, line.monto_item)
@@ -121,6 +143,99 @@ def line_amounts(line: Detalle, *, field: str = "Detalle") -> LineAmounts:
             [ErrorDetail(f"{field}.DescuentoMonto", f"{descuento} exceeds the line amount")],
         )
     return LineAmounts(descuento, recargo, monto)
+
+
+def _export_line_amounts(line: Detalle, field: str, moneda: Moneda | None) -> LineAmounts:
+    if line.precio is None:
+        if line.monto_item is not None and line.descuento_pct is None and line.recargo_pct is None:
+            given = round_currency(line.monto_item, moneda)
+            return LineAmounts(line.descuento_monto, line.recargo_monto, given)
+        exact = Decimal(0)
+    else:
+        qty = line.cantidad if line.cantidad is not None else Decimal(1)
+        exact = qty * line.precio
+    descuento = line.descuento_monto
+    if descuento is None and line.descuento_pct is not None:
+        descuento = round_peso(exact * line.descuento_pct / _HUNDRED) or None
+    recargo = line.recargo_monto
+    if recargo is None and line.recargo_pct is not None:
+        recargo = round_peso(exact * line.recargo_pct / _HUNDRED) or None
+    monto = round_currency(exact, moneda) - (descuento or 0) + (recargo or 0)
+    if monto < 0:
+        raise DocumentError(
+            "a line's discount is larger than its amount",
+            [ErrorDetail(f"{field}.DescuentoMonto", f"{descuento} exceeds the line amount")],
+        )
+    return LineAmounts(descuento, recargo, round_currency(monto, moneda))
+
+
+def document_line_amounts(document: Document) -> list[LineAmounts]:
+    """Each line's amounts as ``document``'s type computes them (exports: in its currency)."""
+    export = document.tipo_dte.is_export
+    given = document.encabezado.totales
+    moneda = given.tpo_moneda if given is not None else None
+    return [
+        line_amounts(line, field=f"Detalle[{index + 1}]", moneda=moneda, export=export)
+        for index, line in enumerate(document.detalle)
+    ]
+
+
+def export_totals(
+    detalle: Sequence[Detalle],
+    descuentos_recargos: Iterable[DscRcgGlobal] = (),
+    *,
+    moneda: Moneda | None,
+    montos: Sequence[int | Decimal] | None = None,
+) -> Totales:
+    """Totales of an export: TpoMoneda, MntExe (lines after global discounts) and MntTotal.
+
+    Lines with IndExe 2 to 6 are not summed into MntExe (the export Totales has no MontoNF);
+    the rules refuse them. ``montos``: each line's MontoItem when already computed.
+    """
+    if montos is None:
+        montos = [
+            _export_line_amounts(line, f"Detalle[{index + 1}]", moneda).monto_item
+            for index, line in enumerate(detalle)
+        ]
+    exento = sum(
+        (
+            Decimal(monto)
+            for line, monto in zip(detalle, montos, strict=True)
+            if line.ind_exe in (None, 1)
+        ),
+        Decimal(0),
+    )
+    delta = Decimal(0)
+    for item in descuentos_recargos:
+        if item.tipo_valor == "%":
+            amount = round_currency(exento * item.valor / _HUNDRED, moneda)
+        else:
+            amount = round_currency(item.valor, moneda)
+        delta += -amount if item.tipo_mov == "D" else amount
+    exento = round_currency(exento + delta, moneda)
+    if exento < 0:
+        raise DocumentError(
+            "global discounts exceed the amount they apply to",
+            [ErrorDetail("DscRcgGlobal", f"the exempt amount would be {exento}")],
+        )
+    return Totales(tpo_moneda=moneda, mnt_exe=exento, mnt_total=exento)
+
+
+def compute_otra_moneda(totales: Totales, otra: OtraMoneda) -> OtraMoneda:
+    """``otra`` with MntExeOtrMnda and MntTotOtrMnda = the totals x TpoCambio, rounded to its
+    currency's decimals (whole pesos for PESO CL). Without TpoCambio, ``otra`` as it is."""
+    if otra.tpo_cambio is None:
+        return otra
+    rate = otra.tpo_cambio
+    exe = totales.mnt_exe
+    return otra.model_copy(
+        update={
+            "mnt_exe_otr_mnda": round_currency(Decimal(exe) * rate, otra.tpo_moneda)
+            if exe is not None
+            else None,
+            "mnt_tot_otr_mnda": round_currency(Decimal(totales.mnt_total) * rate, otra.tpo_moneda),
+        }
+    )
 
 
 @dataclass
@@ -233,13 +348,16 @@ def compute_totals(
     montos_brutos: bool | None = None,
     tasa_iva: Decimal = IVA_RATE,
     tasas_adicionales: Mapping[str, Decimal] | None = None,
+    moneda: Moneda | None = None,
 ) -> Totales:
     """The Totales the SII expects for these lines and global discounts/surcharges.
 
     ``montos_brutos``: whether line amounts include IVA; None means the type's default (boletas
-    gross, everything else net).
+    gross, everything else net). ``moneda``: an export's TpoMoneda (see :func:`export_totals`).
     """
     tipo = DTEType(tipo_dte)
+    if tipo.is_export:
+        return export_totals(detalle, descuentos_recargos, moneda=moneda)
     montos = [
         line_amounts(line, field=f"Detalle[{index + 1}]").monto_item
         for index, line in enumerate(detalle)
@@ -258,18 +376,25 @@ def compute_totals(
 def totals_from_line_amounts(
     tipo_dte: DTEType | int,
     detalle: Sequence[Detalle],
-    montos: Sequence[int],
+    montos: Sequence[int | Decimal],
     descuentos_recargos: Iterable[DscRcgGlobal] = (),
     *,
     montos_brutos: bool | None = None,
     tasa_iva: Decimal = IVA_RATE,
     tasas_adicionales: Mapping[str, Decimal] | None = None,
+    moneda: Moneda | None = None,
 ) -> Totales:
     """:func:`compute_totals` from each line's MontoItem already computed by :func:`line_amounts`
-    (one per line, in order), so a caller that needs both computes the lines once."""
+    (one per line, in order), so a caller that needs both computes the lines once.
+
+    Exports recompute their lines in ``moneda`` (the given amounts may be rounded to the peso).
+    """
     tipo = DTEType(tipo_dte)
+    if tipo.is_export:
+        return export_totals(detalle, descuentos_recargos, moneda=moneda)
+    pesos = cast(Sequence[int], montos)  # only exports have Decimal line amounts
     gross = tipo.is_boleta if montos_brutos is None else montos_brutos
-    sums = _sum_lines(tipo, detalle, montos)
+    sums = _sum_lines(tipo, detalle, pesos)
     _apply_globals(sums, list(descuentos_recargos))
 
     neto = iva = None
@@ -287,7 +412,7 @@ def totals_from_line_amounts(
                 "additional taxes and retenciones need net line prices",
                 [ErrorDetail("Detalle.CodImpAdic", "use net prices (no MntBruto) with CodImpAdic")],
             )
-        impuestos, added, retained = _taxes(detalle, montos, tasas_adicionales or {})
+        impuestos, added, retained = _taxes(detalle, pesos, tasas_adicionales or {})
 
     exento = sums.exento if sums.has_exento else None
     total = (neto or 0) + (exento or 0) + (iva or 0) + added - retained + sums.garantia

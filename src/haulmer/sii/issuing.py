@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Final
 
 from haulmer.dte.catalogue import DTEType
@@ -55,6 +56,14 @@ def _dig(data: Any, *path: str) -> Any:
             return None
         data = data.get(key)
     return data
+
+
+def _amount(value: Any) -> int | Decimal:
+    """MntTotal as the timbre's MNT: pesos, or an export's amount in its currency (Decimal)."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return value
+    amount = Decimal(str(value).strip())
+    return int(amount) if amount == amount.to_integral_value() else amount.normalize()
 
 
 def issue(
@@ -118,9 +127,11 @@ def stamp_and_sign(
     try:
         dte_type, number = int(tipo), int(folio)
         issued_on = fecha if isinstance(fecha, dt.date) else dt.date.fromisoformat(str(fecha))
-    except ValueError as exc:
+        total = _amount(monto_total)
+    except (ValueError, InvalidOperation) as exc:
         raise DocumentError(
-            f"TipoDTE, Folio or FchEmis is malformed: {exc}", [ErrorDetail("IdDoc", str(exc))]
+            f"TipoDTE, Folio, FchEmis or MntTotal is malformed: {exc}",
+            [ErrorDetail("IdDoc", str(exc))],
         ) from None
     caf.check_for_stamping(dte_type=dte_type, folio=number, rut_emisor=str(rut_emisor))
     if caf.is_expired(local_time.date()):
@@ -137,7 +148,7 @@ def stamp_and_sign(
         fecha_emision=issued_on,
         rut_receptor=str(_dig(sii, "Encabezado", "Receptor", "RUTRecep")),
         razon_social_receptor=str(razon_social) if razon_social is not None else "",
-        monto_total=int(monto_total),
+        monto_total=total,
         primer_item=str(first_item),
     )
 

@@ -10,6 +10,7 @@ import base64
 import binascii
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Final
 
@@ -40,7 +41,8 @@ class TimbreData:
     fecha_emision: dt.date
     rut_receptor: str
     razon_social_receptor: str
-    monto_total: int
+    monto_total: int | Decimal
+    """Pesos; an export's MntTotal in its currency (up to 4 decimals)."""
     primer_item: str
 
 
@@ -63,7 +65,7 @@ def stamp(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> str:
         ("FE", data.fecha_emision.isoformat()),
         ("RR", str(lenient_rut(data.rut_receptor))),
         ("RSR", _cut(data.razon_social_receptor)),
-        ("MNT", str(data.monto_total)),
+        ("MNT", _amount_text(data.monto_total)),
         ("IT1", _cut(data.primer_item)),
     )
     parts = [f"<{tag}>{escape_text(text)}</{tag}>" for tag, text in fields]
@@ -81,6 +83,11 @@ def stamp(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> str:
         f'<TED version="1.0">{dd}<FRMT algoritmo="SHA1withRSA">'
         f"{base64.b64encode(frmt).decode('ascii')}</FRMT></TED>"
     )
+
+
+def _amount_text(amount: int | Decimal) -> str:
+    """MNT's text: pesos as they are; an export's Decimal without exponent (``1E+2`` -> 100)."""
+    return format(amount, "f") if isinstance(amount, Decimal) else str(amount)
 
 
 def _cut(text: str) -> str:
@@ -136,7 +143,7 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     }
     dd_texts = {tag: _text(in_dd.get(ns + tag)) for tag in in_document}
     for tag, value in in_document.items():
-        if dd_texts[tag] != value:
+        if dd_texts[tag] != value and not (tag == "MNT" and _same_amount(dd_texts[tag], value)):
             problems.append(
                 ("ted", f"DD/{tag} is {dd_texts[tag]!r} but the document says {value!r}")
             )
@@ -181,6 +188,14 @@ def _date_of(timestamp: str | None) -> dt.date | None:
         return dt.datetime.fromisoformat(timestamp).date() if timestamp else None
     except ValueError:
         return None
+
+
+def _same_amount(one: str | None, other: str | None) -> bool:
+    """Whether two amounts are equal as numbers (an export's ``50`` and ``50.00``)."""
+    try:
+        return one is not None and other is not None and Decimal(one) == Decimal(other)
+    except InvalidOperation:
+        return False
 
 
 def _same_rut(text: str | None, rut: Rut) -> bool:

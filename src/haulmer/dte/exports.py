@@ -1,0 +1,136 @@
+"""What is specific to the export documents (110, 111, 112): Aduana codes, currencies, rounding.
+
+Exports are rooted at ``Exportaciones``, are exempt, and carry their amounts in the currency of
+the sale (``Totales/TpoMoneda``), with up to 4 decimals (DTE_v10.xsd); ``OtraMoneda`` restates
+the totals in another currency, usually pesos, at ``TpoCambio``. The codes are the Servicio
+Nacional de Aduanas' tables the SII refers to; fields accept the enums or plain ints.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum, IntEnum
+
+from haulmer.rut import Rut
+
+__all__ = [
+    "EXPORT_RECEPTOR_RUT",
+    "ClausulaVenta",
+    "ModalidadVenta",
+    "Moneda",
+    "ViaTransporte",
+    "currency_decimals",
+    "round_currency",
+]
+
+EXPORT_RECEPTOR_RUT = Rut.parse("55555555-5")
+"""The RUTRecep (and so the timbre's RR) of every export document: the foreign receptor."""
+
+
+class Moneda(str, Enum):
+    """Totales/TpoMoneda and OtraMoneda/TpoMoneda: the Aduana currency names (TipMonType)."""
+
+    BOLIVAR = "BOLIVAR"
+    BOLIVIANO = "BOLIVIANO"
+    CHELIN = "CHELIN"
+    CORONA_DINAMARCA = "CORONA DIN"
+    CORONA_NORUEGA = "CORONA NOR"
+    CORONA_SUECA = "CORONA SC"
+    CRUZEIRO_REAL = "CRUZEIRO REAL"
+    DIRHAM = "DIRHAM"
+    DOLAR_AUSTRALIANO = "DOLAR AUST"
+    DOLAR_CANADIENSE = "DOLAR CAN"
+    DOLAR_HONG_KONG = "DOLAR HK"
+    DOLAR_NEOZELANDES = "DOLAR NZ"
+    DOLAR_SINGAPUR = "DOLAR SIN"
+    DOLAR_TAIWAN = "DOLAR TAI"
+    DOLAR_USA = "DOLAR USA"
+    DRACMA = "DRACMA"
+    ESCUDO = "ESCUDO"
+    EURO = "EURO"
+    FLORIN = "FLORIN"
+    FRANCO_BELGA = "FRANCO BEL"
+    FRANCO_FRANCES = "FRANCO FR"
+    FRANCO_SUIZO = "FRANCO SZ"
+    GUARANI = "GUARANI"
+    LIBRA_ESTERLINA = "LIBRA EST"
+    LIRA = "LIRA"
+    MARCO_ALEMAN = "MARCO AL"
+    MARCO_FINLANDES = "MARCO FIN"
+    NUEVO_SOL = "NUEVO SOL"
+    OTRAS_MONEDAS = "OTRAS MONEDAS"
+    PESETA = "PESETA"
+    PESO = "PESO"
+    PESO_CHILENO = "PESO CL"
+    PESO_COLOMBIANO = "PESO COL"
+    PESO_MEXICANO = "PESO MEX"
+    PESO_URUGUAYO = "PESO URUG"
+    RAND = "RAND"
+    RENMINBI = "RENMINBI"
+    RUPIA = "RUPIA"
+    SUCRE = "SUCRE"
+    YEN = "YEN"
+
+
+class ModalidadVenta(IntEnum):
+    """Aduana/CodModVenta: the terms under which the goods are sold."""
+
+    A_FIRME = 1
+    BAJO_CONDICION = 2
+    CONSIGNACION_LIBRE = 3
+    CONSIGNACION_MINIMO_A_FIRME = 4
+    SIN_PAGO = 9
+
+
+class ClausulaVenta(IntEnum):
+    """Aduana/CodClauVenta: the Incoterm of the sale (TotClauVenta is its value)."""
+
+    CIF = 1
+    CFR = 2
+    EXW = 3
+    FAS = 4
+    FOB = 5
+    SIN_CLAUSULA = 6
+    FCA = 7
+    OTROS = 8
+    DDP = 9
+    CPT = 11
+    CIP = 12
+    DAT = 17
+    DAP = 18
+
+
+class ViaTransporte(IntEnum):
+    """Aduana/CodViaTransp: how the goods leave the country."""
+
+    MARITIMA_FLUVIAL_LACUSTRE = 1
+    AEREA = 4
+    POSTAL = 5
+    FERROVIARIA = 6
+    CARRETERA_TERRESTRE = 7
+    OLEODUCTOS_GASODUCTOS = 8
+    TENDIDO_ELECTRICO = 9
+    OTRA = 10
+    COURIER_AEREO = 11
+
+
+_XSD_DECIMALS = 4
+"""Fraction digits of the export amounts (MontoItem, MntExe, MntTotal, OtraMoneda): Dec14_4."""
+
+
+def currency_decimals(moneda: Moneda | str | None) -> int:
+    """Decimals an amount in ``moneda`` is rounded to: 0 for Chilean pesos, else the XSD's 4."""
+    code = moneda.value if isinstance(moneda, Moneda) else moneda
+    return 0 if code == Moneda.PESO_CHILENO.value else _XSD_DECIMALS
+
+
+_QUANTA = {digits: Decimal(1).scaleb(-digits) for digits in range(_XSD_DECIMALS + 1)}
+
+
+def round_currency(value: Decimal | int, moneda: Moneda | str | None) -> Decimal:
+    """Round half up to ``moneda``'s decimals, without trailing zeros (``Decimal("12.5")``)."""
+    exact = value if isinstance(value, Decimal) else Decimal(value)
+    rounded = exact.quantize(_QUANTA[currency_decimals(moneda)], rounding=ROUND_HALF_UP)
+    if rounded == rounded.to_integral_value():
+        return rounded.quantize(_QUANTA[0])
+    return rounded.normalize()
