@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REAL_DTES = sorted(FIXTURES.glob("DTE--*.xml"))
 EMISOR_RUT = "76086428-5"
 SIGNED_AT = dt.datetime(2026, 11, 27, 10, 30, 0)
-SUPPORTED_TYPES = (33, 34, 39, 41, 46, 52, 56, 61)
+SUPPORTED_TYPES = (33, 34, 39, 41, 46, 52, 56, 61, 110, 111, 112)
+EXPORT_TYPES = (110, 111, 112)
+EXPORT_RATE = Decimal("950.25")
 
 
 def _emisor(tipo: int) -> dict[str, Any]:
@@ -41,6 +44,15 @@ def _emisor(tipo: int) -> dict[str, Any]:
 def _receptor(tipo: int) -> dict[str, Any]:
     if tipo in (39, 41):
         return {"RUTRecep": "66666666-6"}
+    if tipo in EXPORT_TYPES:
+        return {
+            "RUTRecep": "55555555-5",
+            "RznSocRecep": 'Importadora "Ñandú" & Sons Trading Company Limited of Hong Kong',
+            "Extranjero": {"NumId": "HK-1234567", "Nacionalidad": "342"},
+            "GiroRecep": "Importación de herramientas",
+            "DirRecep": "1 Queen's Road Central",
+            "CiudadRecep": "Hong Kong",
+        }
     return {
         "RUTRecep": "96790240-3",
         "RznSocRecep": 'Minera Los Pelambres & Cía. "Ltda" con un nombre largo de más de 40',
@@ -67,11 +79,16 @@ def document_dict(tipo: int, *, folio: int = 1, lines: int = 3) -> dict[str, Any
         }
         if tipo in (34, 41):
             line["IndExe"] = 1
+        if tipo in EXPORT_TYPES:  # dollars with cents: MontoItem in the document's currency
+            line.update(IndExe=1, PrcItem=Decimal("12.25") + index)
+            line["MontoItem"] = line["QtyItem"] * line["PrcItem"]
         detalle.append(line)
     data: dict[str, Any] = {
         "Encabezado": {"IdDoc": id_doc, "Emisor": _emisor(tipo), "Receptor": _receptor(tipo)},
         "Detalle": detalle,
     }
+    if tipo in EXPORT_TYPES:
+        _export_parts(tipo, data)
     if tipo in (56, 61):
         data["Referencia"] = [
             {
@@ -83,6 +100,47 @@ def document_dict(tipo: int, *, folio: int = 1, lines: int = 3) -> dict[str, Any
             }
         ]
     return data
+
+
+def _export_parts(tipo: int, data: dict[str, Any]) -> None:
+    """Totales in dollars, OtraMoneda in pesos, Aduana for the factura, the note's reference."""
+    total = sum((line["MontoItem"] for line in data["Detalle"]), Decimal(0))
+    pesos = (total * EXPORT_RATE).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    header = data["Encabezado"]
+    header["Totales"] = {"TpoMoneda": "DOLAR USA", "MntExe": total, "MntTotal": total}
+    header["OtraMoneda"] = {
+        "TpoMoneda": "PESO CL",
+        "TpoCambio": EXPORT_RATE,
+        "MntExeOtrMnda": pesos,
+        "MntTotOtrMnda": pesos,
+    }
+    if tipo == 110:
+        header["IdDoc"]["FmaPagExp"] = 32
+        header["Transporte"] = {
+            "Aduana": {
+                "CodModVenta": 1,
+                "CodClauVenta": 5,
+                "TotClauVenta": total,
+                "CodViaTransp": 1,
+                "NombreTransp": "MSC Valparaíso",
+                "CodPtoEmbarque": 906,
+                "CodPtoDesemb": 343,
+                "TotBultos": 3,
+                "TipoBultos": [{"CodTpoBultos": 22, "CantBultos": 3, "Marcas": "ÑANDÚ & CO"}],
+                "CodPaisRecep": 342,
+                "CodPaisDestin": 342,
+            }
+        }
+    else:
+        data["Referencia"] = [
+            {
+                "TpoDocRef": "110",
+                "FolioRef": "120",
+                "FchRef": "2026-11-20",
+                "CodRef": 3,
+                "RazonRef": "Corrige montos",
+            }
+        ]
 
 
 def make_document(tipo: int, *, folio: int = 1, lines: int = 3) -> Document:

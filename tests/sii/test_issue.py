@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from haulmer.dte.catalogue import DTEType
 from haulmer.errors import CertificateError, DocumentError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, issue, parse, validate_schema, verify
@@ -31,8 +32,9 @@ def test_issued_document_validates_against_the_bundled_xsd(
 def test_issued_document_signature_verifies_with_xmlsec1(
     issued: dict[int, bytes], certificate: Certificate, tipo: int, tmp_path: Path
 ) -> None:
+    root = DTEType(tipo).xml_root  # Documento, or Exportaciones for 110/111/112
     result = xmlsec1_verify(
-        issued[tipo], tmp_path, id_attr="Documento", certificate_pem=certificate.certificate_pem
+        issued[tipo], tmp_path, id_attr=root, certificate_pem=certificate.certificate_pem
     )
     assert result.returncode == 0, result.stderr
     assert "OK" in result.stdout + result.stderr

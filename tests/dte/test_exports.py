@@ -1,0 +1,444 @@
+"""Export documents (110, 111, 112): builders, totals in the sale's currency, OtraMoneda, rules."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import haulmer.dte as dte
+from haulmer.dte import Document, DTEType, Moneda
+from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, currency_decimals, round_currency
+from haulmer.dte.totals import compute_otra_moneda, export_totals
+from haulmer.errors import DocumentError
+
+EMISOR: dict[str, Any] = {
+    "RUTEmisor": "76192083-9",
+    "RznSoc": "SASCO SpA",
+    "GiroEmis": "Tecnología, informática y telecomunicaciones",
+    "Acteco": [726000],
+    "DirOrigen": "Santa Cruz",
+    "CmnaOrigen": "Santa Cruz",
+}
+JACKIE: dict[str, Any] = {
+    "RznSocRecep": "Jackie Chan",
+    "Extranjero": {"Nacionalidad": 225},
+    "GiroRecep": "Particular",
+    "DirRecep": "Calle 123, Hong Kong, China",
+}
+HOTEL = {"IndExe": 1, "NmbItem": "Alojamiento 5 noches", "QtyItem": 1, "PrcItem": 50}
+PASAPORTE = {"TpoDocRef": 813, "FolioRef": "E12345", "FchRef": date(2026, 1, 1)}
+ADUANA = {
+    "cod_mod_venta": dte.ModalidadVenta.A_FIRME,
+    "cod_clau_venta": dte.ClausulaVenta.FOB,
+    "tot_clau_venta": Decimal("81.5"),
+    "cod_via_transp": dte.ViaTransporte.MARITIMA_FLUVIAL_LACUSTRE,
+    "cod_pto_embarque": 906,
+    "cod_pto_desemb": 343,
+    "cod_pais_recep": 342,
+    "cod_pais_destin": 342,
+}
+
+
+def _hotel(**kwargs: Any) -> Document:
+    """LibreDTE's 110_001: a hotel stay sold in dollars, restated at 1000 pesos per dollar."""
+    arguments: dict[str, Any] = {
+        "emisor": EMISOR,
+        "receptor": JACKIE,
+        "lines": [HOTEL],
+        "moneda": "DOLAR USA",
+        "tipo_cambio": 1000,
+        "ind_servicio": 4,
+        "referencias": [PASAPORTE],
+        "fecha": date(2026, 11, 27),
+    }
+    arguments.update(kwargs)
+    return dte.factura_exportacion(**arguments)
+
+
+def _problems(document: Document) -> dict[str, str]:
+    with pytest.raises(DocumentError) as info:
+        document.check()
+    return {detail.field: detail.issue for detail in info.value.details}
+
+
+# -- hand-checked totals (LibreDTE's documentos_ok 110/111/112 expected values) -----------------
+
+
+def test_factura_exportacion_hotel_totals_and_otra_moneda() -> None:
+    factura = _hotel()
+    totales, otra = factura.encabezado.totales, factura.encabezado.otra_moneda
+    assert totales is not None
+    assert otra is not None
+    assert (totales.tpo_moneda, totales.mnt_exe, totales.mnt_total) == (Moneda.DOLAR_USA, 50, 50)
+    assert (otra.tpo_moneda, otra.mnt_exe_otr_mnda, otra.mnt_tot_otr_mnda) == (
+        Moneda.PESO_CHILENO,
+        50000,
+        50000,
+    )
+    assert factura.receptor.rut == EXPORT_RECEPTOR_RUT
+    assert factura.tipo_dte is DTEType.FACTURA_EXPORTACION
+
+
+def test_factura_exportacion_transporte_terrestre_internacional() -> None:
+    """LibreDTE's 110_003: IndServicio 5, FmaPagExp 12, Aduana with the road and the country."""
+    factura = dte.factura_exportacion(
+        emisor={**EMISOR, "CmnaOrigen": None, "CiudadOrigen": "Santa Cruz"},
+        receptor={"RznSocRecep": "Jackie Chan", "DirRecep": "Calle 432", "CiudadRecep": "HK"},
+        lines=[{"NmbItem": "Sillones", "QtyItem": 2, "PrcItem": 50}],
+        moneda=Moneda.DOLAR_USA,
+        tipo_cambio=1000,
+        ind_servicio=5,
+        forma_pago_exportacion=12,
+        transporte={"DirDest": "Calle 123, Hong Kong, China", "CiudadDest": "Hong Kong"},
+        aduana={"CodViaTransp": 7, "TotBultos": 54, "CodPaisRecep": 342},
+        id_doc={"TipoDespacho": 1, "FchCancel": date(2024, 3, 20)},
+    )
+    sii = factura.to_sii_dict()
+    assert sii["Encabezado"]["Totales"] == {
+        "TpoMoneda": "DOLAR USA",
+        "MntExe": Decimal(100),
+        "MntTotal": Decimal(100),
+    }
+    assert sii["Encabezado"]["OtraMoneda"]["MntTotOtrMnda"] == 100000
+    assert sii["Encabezado"]["Transporte"]["Aduana"] == {
+        "CodViaTransp": 7,
+        "TotBultos": 54,
+        "CodPaisRecep": 342,
+    }
+    assert sii["Encabezado"]["IdDoc"]["FmaPagExp"] == 12
+
+
+def test_nota_credito_exportacion_corrige_monto() -> None:
+    """LibreDTE's 112_003: the amount credited, with the pasaporte reference kept."""
+    factura = _hotel().with_folio(1)
+    nc = dte.nota_credito_exportacion(
+        factura, cod_ref="corrige_montos", lines=[HOTEL], referencias=[PASAPORTE]
+    )
+    assert nc.tipo_dte is DTEType.NOTA_CREDITO_EXPORTACION
+    assert (nc.totals.mnt_exe, nc.totals.mnt_total) == (50, 50)
+    otra = nc.encabezado.otra_moneda
+    assert otra is not None
+    assert otra.mnt_tot_otr_mnda == 50000
+    main = nc.referencias[0]
+    assert (main.tipo_doc_ref, main.folio_ref, main.cod_ref) == ("110", "1", dte.CodRef(3))
+    assert nc.referencias[1].tipo_doc_ref == "813"
+    assert nc.encabezado.id_doc.ind_servicio == 4  # carried from the factura
+
+
+def test_nota_credito_exportacion_corrige_texto_is_zero() -> None:
+    """LibreDTE's 112_002: one line of 0, MntExe 0, MntTotOtrMnda 0."""
+    nc = dte.nota_credito_exportacion(
+        _hotel().with_folio(1),
+        cod_ref="corrige_texto",
+        razon="DONDE DICE Calle 124 DEBE DECIR Calle 123",
+    )
+    assert [line.monto_item for line in nc.detalle] == [0]
+    assert nc.totals.mnt_total == 0
+    otra = nc.encabezado.otra_moneda
+    assert otra is not None
+    assert otra.mnt_tot_otr_mnda == 0
+
+
+def test_nota_debito_exportacion_anula_nota_credito() -> None:
+    """LibreDTE's 111_001: a 111 annulling a 112 copies its lines (50 dollars)."""
+    nc = dte.nota_credito_exportacion(_hotel().with_folio(1)).with_folio(7)
+    nd = dte.nota_debito_exportacion(nc, cod_ref="anula", razon="Anula nota de credito")
+    assert nd.tipo_dte is DTEType.NOTA_DEBITO_EXPORTACION
+    assert (nd.referencias[0].tipo_doc_ref, nd.referencias[0].folio_ref) == ("112", "7")
+    assert nd.totals.mnt_total == 50
+
+
+def test_export_notes_without_the_document() -> None:
+    nd = dte.nota_debito_exportacion(
+        tipo_doc_ref=110,
+        folio_ref=3,
+        fecha_ref=date(2026, 11, 1),
+        emisor=EMISOR,
+        receptor=JACKIE,
+        moneda="EURO",
+        lines=[{"NmbItem": "Flete adicional", "PrcItem": "10.5"}],
+        id_doc={"IndServicio": 3},
+    )
+    assert nd.encabezado.otra_moneda is None
+    assert nd.totals.mnt_total == Decimal("10.5")
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito_exportacion(tipo_doc_ref=110, folio_ref=3, emisor=EMISOR)
+    fields = {detail.field for detail in info.value.details}
+    assert {"Referencia.FchRef", "Encabezado.Receptor", "Encabezado.Totales.TpoMoneda"} <= fields
+
+
+def test_cents_are_kept_and_rounded_half_up_to_four_decimals() -> None:
+    factura = _hotel(
+        lines=[
+            {"NmbItem": "Cobre", "QtyItem": "3", "PrcItem": "0.33335"},  # 1.00005 -> 1.0001
+            {"NmbItem": "Litio", "QtyItem": "2", "PrcItem": "12.345"},  # 24.69
+        ],
+        tipo_cambio="950.25",
+    )
+    assert [line.monto_item for line in factura.detalle] == [Decimal("1.0001"), Decimal("24.69")]
+    assert factura.totals.mnt_total == Decimal("25.6901")
+    otra = factura.encabezado.otra_moneda
+    assert otra is not None
+    assert otra.mnt_tot_otr_mnda == 24412  # 25.6901 x 950.25 = 24412.018... whole pesos
+
+
+def test_a_sale_in_pesos_rounds_to_the_peso() -> None:
+    factura = _hotel(
+        moneda="PESO CL",
+        tipo_cambio="0.0011",
+        otra_moneda="DOLAR USA",
+        lines=[{"NmbItem": "Vino", "QtyItem": 3, "PrcItem": "333.5"}],  # 1000.5 -> 1001
+    )
+    totales = factura.encabezado.totales
+    assert totales is not None
+    assert (totales.mnt_exe, totales.mnt_total) == (1001, 1001)
+    otra = factura.encabezado.otra_moneda
+    assert otra is not None
+    assert (otra.tpo_moneda, otra.mnt_tot_otr_mnda) == (Moneda.DOLAR_USA, Decimal("1.1011"))
+
+
+def test_line_discount_in_whole_units_and_global_discount_in_the_currency() -> None:
+    factura = _hotel(
+        lines=[{"NmbItem": "Lana", "QtyItem": 1, "PrcItem": "99.99", "DescuentoPct": 10}],
+        descuentos_recargos=[{"TpoMov": "D", "TpoValor": "%", "ValorDR": "2.5"}],
+    )
+    line = factura.detalle[0]
+    # The XSD's DescuentoMonto is an integer: 9.999 becomes 10, MontoItem 89.99.
+    assert (line.descuento_monto, line.monto_item) == (10, Decimal("89.99"))
+    # 2.5% of 89.99 = 2.24975 -> 2.2498 (half up); MntExe 87.7402.
+    assert factura.totals.mnt_exe == Decimal("87.7402")
+    assert factura.descuentos_recargos[0].ind_exe == 1
+
+
+def test_to_sii_dict_writes_the_export_elements_in_schema_order() -> None:
+    factura = _hotel(aduana={**ADUANA, "tipo_bultos": [{"cod_tpo_bultos": 22, "cant_bultos": 3}]})
+    header = factura.to_sii_dict()["Encabezado"]
+    assert list(header) == ["IdDoc", "Emisor", "Receptor", "Transporte", "Totales", "OtraMoneda"]
+    assert list(header["Totales"]) == ["TpoMoneda", "MntExe", "MntTotal"]
+    assert list(header["OtraMoneda"]) == [
+        "TpoMoneda",
+        "TpoCambio",
+        "MntExeOtrMnda",
+        "MntTotOtrMnda",
+    ]
+    aduana = header["Transporte"]["Aduana"]
+    assert aduana["CodClauVenta"] == 5
+    assert aduana["TipoBultos"] == [{"CodTpoBultos": 22, "CantBultos": 3}]
+    assert list(aduana)[:3] == ["CodModVenta", "CodClauVenta", "TotClauVenta"]
+
+
+def test_from_sii_dict_reads_amounts_in_the_currency() -> None:
+    sii = _hotel(lines=[{"NmbItem": "x", "QtyItem": 3, "PrcItem": "12.25"}]).to_sii_dict()
+    as_text: dict[str, Any] = {
+        **sii,
+        "Encabezado": {
+            **sii["Encabezado"],
+            "Totales": {"TpoMoneda": "DOLAR USA", "MntExe": "36.75", "MntTotal": "36.75"},
+        },
+    }
+    document = Document.from_sii_dict(as_text)
+    totales = document.encabezado.totales
+    assert totales is not None
+    assert totales.mnt_total == Decimal("36.75")
+    document.check()
+
+
+# -- rules -----------------------------------------------------------------------------------
+
+
+def test_receptor_of_an_export_is_the_foreigner_rut() -> None:
+    problems = _problems(_hotel(receptor={**JACKIE, "RUTRecep": "60803000-K"}, check=False))
+    assert "55555555-5" in problems["Encabezado.Receptor.RUTRecep"]
+
+
+def test_tpo_moneda_is_required() -> None:
+    document = dte.build(
+        110,
+        emisor=EMISOR,
+        receptor={**JACKIE, "RUTRecep": "55555555-5"},
+        lines=[HOTEL],
+        id_doc={"IndServicio": 4},
+        check=False,
+    )
+    assert "TpoMoneda" in str(_problems(document))
+    assert "Encabezado.Totales.TpoMoneda" in _problems(document)
+
+
+def test_unknown_currency_is_refused_with_the_table() -> None:
+    with pytest.raises(DocumentError) as info:
+        _hotel(moneda="BITCOIN")
+    assert info.value.details[0].field == "Encabezado.Totales.TpoMoneda"
+    assert "DOLAR USA" in info.value.details[0].issue
+
+
+def test_goods_need_the_customs_data() -> None:
+    problems = _problems(_hotel(ind_servicio=None, check=False))
+    assert "CodClauVenta" in problems["Encabezado.Transporte.Aduana"]
+    partial = _problems(_hotel(ind_servicio=None, aduana={"CodModVenta": 1}, check=False))
+    assert set(partial) == {
+        f"Encabezado.Transporte.Aduana.{name}"
+        for name in (
+            "CodClauVenta",
+            "TotClauVenta",
+            "CodViaTransp",
+            "CodPtoEmbarque",
+            "CodPtoDesemb",
+            "CodPaisRecep",
+            "CodPaisDestin",
+        )
+    }
+    _hotel(ind_servicio=None, aduana=ADUANA)  # complete: no error
+
+
+def test_elements_the_export_schema_lacks_are_refused() -> None:
+    document = _hotel(
+        id_doc={"MntBruto": 1},
+        lines=[{**HOTEL, "CodImpAdic": ["24"]}],
+        receptor={**JACKIE, "Extranjero": {"Nacionalidad": "225", "TipoDocID": 1}},
+        check=False,
+    )
+    problems = _problems(document)
+    for field in (
+        "Encabezado.IdDoc.MntBruto",
+        "Detalle[1].CodImpAdic",
+        "Encabezado.Receptor.Extranjero.TipoDocID",
+    ):
+        assert "no such element" in problems[field]
+
+
+def test_export_enumerations_lengths_digits_and_decimals() -> None:
+    document = _hotel(
+        ind_servicio=1,
+        lines=[{**HOTEL, "IndExe": 2}],
+        receptor={**JACKIE, "Extranjero": {"Nacionalidad": "1234"}},
+        aduana={**ADUANA, "cod_pais_destin": 1000, "tot_clau_venta": Decimal("81.505")},
+        check=False,
+    )
+    problems = _problems(document)
+    assert "3, 4, 5, 6" in problems["Encabezado.IdDoc.IndServicio"]
+    assert "not one of 1" in problems["Detalle[1].IndExe"]
+    assert "at most 3" in problems["Encabezado.Receptor.Extranjero.Nacionalidad"]
+    assert "3 digits" in problems["Encabezado.Transporte.Aduana.CodPaisDestin"]
+    assert "2 decimals" in problems["Encabezado.Transporte.Aduana.TotClauVenta"]
+
+
+def test_export_notes_reference_an_export_document() -> None:
+    factura = dte.factura(
+        emisor=EMISOR,
+        receptor={**JACKIE, "RUTRecep": "60803000-K", "CmnaRecep": "Santiago"},
+        lines=[{"nombre": "x", "precio": 100}],
+    )
+    with pytest.raises(DocumentError, match="nota_credito or nota_debito"):
+        dte.nota_credito_exportacion(factura.with_folio(1))
+    with pytest.raises(DocumentError, match="111/112"):
+        dte.nota_credito(_hotel().with_folio(1))
+    wrong = dte.nota_credito_exportacion(
+        tipo_doc_ref=33,
+        folio_ref=1,
+        fecha_ref=date(2026, 1, 1),
+        emisor=EMISOR,
+        receptor=JACKIE,
+        moneda="DOLAR USA",
+        lines=[HOTEL],
+        id_doc={"IndServicio": 4},
+        check=False,
+    )
+    assert "110, 111 or 112" in _problems(wrong)["Referencia[1].TpoDocRef"]
+    bare = _hotel(check=False).model_copy(
+        update={"encabezado": wrong.encabezado, "referencias": []}
+    )
+    assert "CodRef" in _problems(bare)["Referencia"]
+
+
+def test_wrong_amounts_are_named_with_the_expected_value() -> None:
+    factura = _hotel()
+    totales = factura.encabezado.totales
+    otra = factura.encabezado.otra_moneda
+    assert totales is not None
+    assert otra is not None
+    tampered = factura.model_copy(
+        update={
+            "encabezado": factura.encabezado.model_copy(
+                update={
+                    "totales": totales.model_copy(update={"mnt_total": Decimal("49.99")}),
+                    "otra_moneda": otra.model_copy(update={"mnt_tot_otr_mnda": Decimal(1)}),
+                }
+            ),
+            "detalle": [factura.detalle[0].model_copy(update={"monto_item": Decimal("50.01")})],
+        }
+    )
+    problems = _problems(tampered)
+    assert problems["Encabezado.Totales.MntTotal"] == "is 49.99, expected 50"
+    assert problems["Detalle[1].MontoItem"].startswith("is 50.01, expected 50")
+    assert problems["Encabezado.OtraMoneda.MntTotOtrMnda"].startswith("is 1, expected 50000")
+
+
+def test_otra_moneda_without_rate_needs_its_total() -> None:
+    document = Document.from_sii_dict(
+        {
+            **_hotel().to_sii_dict(),
+            "Encabezado": {
+                **_hotel().to_sii_dict()["Encabezado"],
+                "OtraMoneda": {"TpoMoneda": "EURO"},
+            },
+        }
+    )
+    assert "MntTotOtrMnda" in str(_problems(document))
+
+
+def test_folio_is_needed_for_stamping() -> None:
+    with pytest.raises(DocumentError) as info:
+        _hotel().check_for_stamping()
+    assert info.value.details[0].field == "Encabezado.IdDoc.Folio"
+    _hotel().with_folio(1).check_for_stamping()
+
+
+# -- properties ------------------------------------------------------------------------------
+
+_PRICES = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999"), places=6)
+_QUANTITIES = st.decimals(min_value=Decimal("0.001"), max_value=Decimal("9999"), places=3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(st.tuples(_QUANTITIES, _PRICES), min_size=1, max_size=8),
+    moneda=st.sampled_from([Moneda.DOLAR_USA, Moneda.EURO, Moneda.PESO_CHILENO]),
+    rate=st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("9999"), places=4),
+)
+def test_export_totals_are_the_rounded_lines_and_their_conversion(
+    lines: list[tuple[Decimal, Decimal]], moneda: Moneda, rate: Decimal
+) -> None:
+    detalle = [
+        dte.Detalle(nombre=f"item {i}", cantidad=qty, precio=price, ind_exe=1)
+        for i, (qty, price) in enumerate(lines)
+    ]
+    totales = export_totals(detalle, moneda=moneda)
+    places = Decimal(1).scaleb(-currency_decimals(moneda))
+    expected = sum(
+        ((qty * price).quantize(places, rounding="ROUND_HALF_UP") for qty, price in lines),
+        Decimal(0),
+    )
+    assert totales.mnt_exe == totales.mnt_total == expected
+    assert totales.tpo_moneda is moneda
+    otra = compute_otra_moneda(
+        totales, dte.OtraMoneda(tpo_moneda=Moneda.PESO_CHILENO, tpo_cambio=rate)
+    )
+    assert otra.mnt_tot_otr_mnda == round_currency(expected * rate, Moneda.PESO_CHILENO)
+    assert otra.mnt_tot_otr_mnda is not None
+    assert otra.mnt_tot_otr_mnda == otra.mnt_tot_otr_mnda.to_integral_value()
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=st.decimals(min_value=Decimal(0), max_value=Decimal("1e12"), places=8))
+def test_round_currency_is_half_up_without_trailing_zeros(value: Decimal) -> None:
+    rounded = round_currency(value, Moneda.DOLAR_USA)
+    assert abs(rounded - value) <= Decimal("0.00005")
+    exponent = rounded.as_tuple().exponent
+    assert isinstance(exponent, int)
+    assert -4 <= exponent <= 0
+    assert round_currency(value, "PESO CL") == value.quantize(Decimal(1), rounding="ROUND_HALF_UP")
