@@ -18,6 +18,7 @@ from pydantic import Field
 
 from haulmer.dte._base import SiiModel, lenient_context
 from haulmer.dte.catalogue import DTEType
+from haulmer.dte.exports import Moneda
 from haulmer.dte.models import (
     Detalle,
     DscRcgGlobal,
@@ -31,6 +32,7 @@ from haulmer.dte.sii_dict import SiiValue, render_section
 from haulmer.dte.totals import (
     LineAmounts,
     compute_totals,
+    document_line_amounts,
     totals_from_line_amounts,
 )
 from haulmer.errors import DocumentError, ErrorDetail
@@ -105,6 +107,11 @@ class Document(SiiModel):
             return {}
         return {t.tipo: t.tasa for t in given.impto_reten if t.tasa is not None}
 
+    def _moneda(self) -> Moneda | None:
+        """An export's currency (Totales/TpoMoneda), which sets its amounts' decimals."""
+        given = self.encabezado.totales
+        return given.tpo_moneda if given is not None else None
+
     @property
     def totals(self) -> Totales:
         """The Totales computed from the lines and global discounts (the SII's arithmetic).
@@ -117,10 +124,13 @@ class Document(SiiModel):
             self.descuentos_recargos,
             montos_brutos=self.montos_brutos,
             tasas_adicionales=self._declared_rates(),
+            moneda=self._moneda(),
         )
 
     def amounts_by_line(self) -> list[LineAmounts]:
         """Each line's computed amounts (``haulmer.dte.totals.line_amounts``), in order."""
+        if self.tipo_dte.is_export:  # MontoItem in the sale's currency, at its decimals
+            return document_line_amounts(self)
         from haulmer.dte.rules import line_amounts_at
 
         return [
@@ -137,6 +147,7 @@ class Document(SiiModel):
             self.descuentos_recargos,
             montos_brutos=self.montos_brutos,
             tasas_adicionales=self._declared_rates(),
+            moneda=self._moneda(),
         )
 
     def completed(self) -> Document:

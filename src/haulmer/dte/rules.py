@@ -153,7 +153,7 @@ _CUT_BY_OPENFACTURA = frozenset(
     }
 )
 
-_UNSUPPORTED_TYPES = frozenset({43, 110, 111, 112})
+_UNSUPPORTED_TYPES = frozenset({43})
 
 _ENUMS_DTE: Mapping[str, frozenset[Any]] = {
     "IndNoRebaja": frozenset({1}),
@@ -668,7 +668,7 @@ def check_document(doc: Document) -> DocumentCheck:
             ErrorDetail(
                 "Encabezado.IdDoc.TipoDTE",
                 f"{doc.tipo_dte.label} ({int(doc.tipo_dte)}) has its own structure "
-                "(Liquidacion/Exportaciones) that haulmer.dte does not build or check yet",
+                "(Liquidacion) that haulmer.dte does not build or check yet",
             )
         )
     if doc.folio > _MAX_FOLIO:
