@@ -14,6 +14,7 @@ from haulmer.errors import DocumentError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, Caratula, envelope, issue, parse, parse_all, validate_schema, verify
 from haulmer.sii._xml import parse_xml
+from haulmer.sii.issuing import stamp_and_sign
 from haulmer.testing.caf import make_test_caf
 
 from .conftest import EMISOR_RUT, SIGNED_AT, document_dict, xmlsec1_verify
@@ -167,3 +168,33 @@ def test_stamping_refuses_an_export_with_a_wrong_total(
     with pytest.raises(DocumentError) as info:
         issue(wrong, caf=_export_caf(110), certificate=certificate, timestamp=SIGNED_AT)
     assert "Encabezado.Totales.MntTotal" in {d.field for d in info.value.details}
+
+
+def test_export_signature_verifies_with_signxml(euro_xml: bytes, certificate: Certificate) -> None:
+    from signxml import DigestAlgorithm, SignatureConfiguration, SignatureMethod, XMLVerifier
+
+    verifier = XMLVerifier()
+    verifier.excise_empty_xmlns_declarations = True  # the lxml subtree C14N bug (signxml#193)
+    verifier.verify(
+        euro_xml,
+        x509_cert=certificate.certificate_pem.decode("ascii"),
+        expect_config=SignatureConfiguration(
+            signature_methods=frozenset({SignatureMethod.RSA_SHA1}),
+            digest_algorithms=frozenset({DigestAlgorithm.SHA1}),
+        ),
+        ignore_ambiguous_key_info=True,
+        id_attribute="ID",
+    )
+
+
+def test_timbre_total_and_document_total_are_compared_as_numbers(
+    euro_factura: Document, certificate: Certificate
+) -> None:
+    sii = euro_factura.to_sii_dict()
+    sii["Encabezado"]["Totales"]["MntTotal"] = "20450.74180"  # written with a trailing zero
+    xml = stamp_and_sign(sii, caf=_export_caf(110), certificate=certificate, timestamp=SIGNED_AT)
+    dd_total = parse_xml(xml).find(f"{SII}Exportaciones/{SII}TED/{SII}DD/{SII}MNT")
+    assert dd_total is not None
+    assert dd_total.text == "20450.7418"
+    assert b"<MntTotal>20450.74180</MntTotal>" in xml
+    assert verify(xml, allow_test_cafs=True).ok
