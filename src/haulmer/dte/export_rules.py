@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from haulmer.dte.document import Document
     from haulmer.dte.rules import DocumentCheck
 
-__all__ = ["check_export_document", "export_problems"]
+__all__ = ["SchemaSubset", "check_export_document", "export_problems", "subset_problems"]
 
 _NOT_IN_EXPORTS: Mapping[type[BaseModel], frozenset[str]] = {
     Encabezado: frozenset({"RUTMandante", "RUTSolicita"}),
@@ -139,8 +139,12 @@ _MAX_LENGTHS: Mapping[str, int] = {
     "TpoDocRef": 3,
     "FolioRef": 18,
     "RazonRef": 90,
+    "TpoDocLiq": 3,
+    "CodImpAdic": 3,
+    "TipoImp": 3,
+    "Glosa": 60,
 }
-"""Text lengths of the Exportaciones schema, by element name."""
+"""Text lengths of the Exportaciones (and Liquidacion) schema, by element name."""
 
 _MAX_DIGITS: Mapping[str, int] = {
     "Folio": 10,
@@ -167,6 +171,7 @@ _MAX_DIGITS: Mapping[str, int] = {
     "NroLinRef": 2,
     "DescuentoMonto": 18,
     "RecargoMonto": 18,
+    "NroLinCom": 2,
 }
 """Integer codes and counts: the most digits each may have (XSD totalDigits)."""
 
@@ -189,6 +194,9 @@ _DECIMALS: Mapping[str, tuple[int, int]] = {
     "MontoItem": (14, 4),
     "MntExe": (14, 4),
     "MntTotal": (14, 4),
+    "TasaIVA": (3, 2),
+    "TasaImp": (3, 2),
+    "TasaComision": (3, 2),
 }
 """Decimal elements: (integer digits, fraction digits) of their XSD types."""
 
@@ -223,6 +231,17 @@ _ADUANA_FOR_GOODS: tuple[tuple[str, str], ...] = (
 """What a factura de exportación of goods (no IndServicio) declares for the DUS."""
 
 
+class SchemaSubset(NamedTuple):
+    """What a root's schema lacks of the shared models and its own enumerations."""
+
+    name: str
+    refused: Mapping[type[BaseModel], frozenset[str]]
+    enums: Mapping[str, frozenset[Any]]
+
+
+_EXPORTACIONES = SchemaSubset("Exportaciones", _NOT_IN_EXPORTS, _ENUMS)
+
+
 class _Field(NamedTuple):
     attribute: str
     alias: str
@@ -233,34 +252,42 @@ def _fields(model: type[BaseModel]) -> tuple[_Field, ...]:
     return tuple(_Field(name, info.alias or name) for name, info in model.model_fields.items())
 
 
-def _section(model: BaseModel, path: str, problems: list[ErrorDetail]) -> None:
-    """Elements the export schema lacks, lengths, digits, decimals and enumerations."""
-    refused = _NOT_IN_EXPORTS.get(type(model), frozenset())
+def subset_problems(model: BaseModel, path: str, schema: SchemaSubset) -> list[ErrorDetail]:
+    """Elements ``schema`` lacks, lengths, digits, decimals and enumerations of ``model``."""
+    problems: list[ErrorDetail] = []
+    _section(model, path, problems, schema)
+    return problems
+
+
+def _section(
+    model: BaseModel, path: str, problems: list[ErrorDetail], schema: SchemaSubset = _EXPORTACIONES
+) -> None:
+    refused = schema.refused.get(type(model), frozenset())
     for field in _fields(type(model)):
         value = getattr(model, field.attribute)
         if value is None or value == []:
             continue
         where = f"{path}.{field.alias}"
         if field.alias in refused:
-            problems.append(
-                ErrorDetail(where, "an export document (Exportaciones) has no such element")
-            )
+            problems.append(ErrorDetail(where, f"{schema.name} has no such element; remove it"))
             continue
         items = value if isinstance(value, list) else [value]
         for index, item in enumerate(items):
             shown = f"{where}[{index + 1}]" if isinstance(value, list) else where
-            _value(item, field.alias, shown, problems)
+            _value(item, field.alias, shown, problems, schema)
 
 
-def _value(item: Any, alias: str, where: str, problems: list[ErrorDetail]) -> None:
+def _value(
+    item: Any, alias: str, where: str, problems: list[ErrorDetail], schema: SchemaSubset
+) -> None:
     if isinstance(item, BaseModel):
-        _section(item, where, problems)
+        _section(item, where, problems, schema)
         return
-    choices = _ENUMS.get(alias)
+    choices = schema.enums.get(alias)
     code = item.value if hasattr(item, "value") else item
     if choices is not None and code not in choices:
         shown = ", ".join(str(v) for v in sorted(choices, key=str))
-        problems.append(ErrorDetail(where, f"{code!r} is not one of {shown} on an export"))
+        problems.append(ErrorDetail(where, f"{code!r} is not one of {shown} in {schema.name}"))
     if isinstance(item, str) and alias in _MAX_LENGTHS and len(item) > _MAX_LENGTHS[alias]:
         limit = _MAX_LENGTHS[alias]
         problems.append(

@@ -27,6 +27,8 @@ __all__ = [
     "Aduana",
     "CdgItem",
     "Chofer",
+    "Comision",
+    "ComisionesTotales",
     "Detalle",
     "DscRcgGlobal",
     "Emisor",
@@ -287,6 +289,15 @@ class ImptoReten(SiiModel):
         return _code_text(value)
 
 
+class ComisionesTotales(SiiModel):
+    """Totales/Comisiones of a liquidación-factura: the commissions and other charges deducted,
+    summed (negative values are refunds)."""
+
+    val_com_neto: int | None = Field(default=None, alias="ValComNeto")
+    val_com_exe: int | None = Field(default=None, alias="ValComExe")
+    val_com_iva: int | None = Field(default=None, alias="ValComIVA")
+
+
 class Totales(SiiModel):
     """The document's totals. ``haulmer.dte.totals.compute_totals`` derives them from the lines.
 
@@ -307,6 +318,8 @@ class Totales(SiiModel):
     iva_no_ret: int | None = Field(default=None, alias="IVANoRet", ge=0)
     cred_ec: int | None = Field(default=None, alias="CredEC", ge=0)
     grnt_dep: int | None = Field(default=None, alias="GrntDep", ge=0)
+    comisiones: ComisionesTotales | None = Field(default=None, alias="Comisiones")
+    """Liquidación-factura (43): the commissions deducted from MntTotal."""
     mnt_total: int | Decimal = Field(alias="MntTotal", ge=0)
     monto_nf: int | None = Field(default=None, alias="MontoNF")
     """Monto no facturable: lines with IndExe 2 (and 6, negative, on boletas)."""
@@ -377,6 +390,8 @@ class Detalle(SiiModel):
 
     nro_lin_det: int | None = Field(default=None, alias="NroLinDet", ge=1)
     codigos: list[CdgItem] = Field(default_factory=list, alias="CdgItem")
+    tpo_doc_liq: str | None = Field(default=None, alias="TpoDocLiq")
+    """Liquidación-factura (43) only: the type of the document liquidated (33, 34, 39...)."""
     ind_exe: int | None = Field(default=None, alias="IndExe")
     """1 exento o no afecto, 2 no facturable (goes to MontoNF), 6 no facturable negativo."""
     retenedor: Retenedor | None = Field(default=None, alias="Retenedor")
@@ -399,6 +414,11 @@ class Detalle(SiiModel):
     """Up to two additional-tax or retención codes (``"24"`` licores, ``"15"`` IVA retenido)."""
     monto_item: int | Decimal | None = Field(default=None, alias="MontoItem", ge=0)
     """Pesos; on exports, the document's currency (``Decimal``, up to 4 decimals)."""
+
+    @field_validator("tpo_doc_liq", mode="before")
+    @classmethod
+    def _tpo_doc_liq_text(cls, value: Any) -> Any:
+        return _code_text(value)
 
     @field_validator("cod_imp_adic", mode="before")
     @classmethod
@@ -485,3 +505,22 @@ class Referencia(SiiModel):
             except ValueError:
                 return str(value)
         return value
+
+
+class Comision(SiiModel):
+    """A commission (``C``) or other charge (``O``) a liquidación-factura deducts from what the
+    consignee hands over; ValComIVA is computed (19% of ValComNeto) when left out."""
+
+    nro_lin_com: int | None = Field(default=None, alias="NroLinCom", ge=1)
+    tipo_movim: Literal["C", "O"] = Field(alias="TipoMovim")
+    glosa: str = Field(alias="Glosa")
+    tasa_comision: Decimal | None = Field(default=None, alias="TasaComision", ge=0)
+    """Informative: the commission's rate in percent."""
+    val_com_neto: int = Field(alias="ValComNeto")
+    val_com_exe: int = Field(default=0, alias="ValComExe")
+    val_com_iva: int | None = Field(default=None, alias="ValComIVA")
+
+    @field_validator("tipo_movim", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value

@@ -25,6 +25,10 @@ rounded half up to that currency's decimals (4, the XSD's; 0 for PESO CL) minus 
 plus its surcharge (whole units: the XSD's DescuentoMonto is an integer); MntExe is the sum of
 the lines after global discounts and surcharges, and MntTotal = MntExe. ``compute_otra_moneda``
 restates them at a TpoCambio.
+
+A liquidación-factura (43) deducts its commissions and other charges (``Comisiones``): each
+one's ValComIVA is ``round(ValComNeto x 19%)`` unless given, Totales/Comisiones sums them, and
+MntTotal = MntNeto + MntExe + IVA (+ additional taxes) - ValComNeto - ValComExe - ValComIVA.
 """
 
 from __future__ import annotations
@@ -36,7 +40,15 @@ from typing import TYPE_CHECKING, cast
 
 from haulmer.dte.catalogue import IVA_RATE, DTEType
 from haulmer.dte.exports import Moneda, round_currency
-from haulmer.dte.models import Detalle, DscRcgGlobal, ImptoReten, OtraMoneda, Totales
+from haulmer.dte.models import (
+    Comision,
+    ComisionesTotales,
+    Detalle,
+    DscRcgGlobal,
+    ImptoReten,
+    OtraMoneda,
+    Totales,
+)
 from haulmer.errors import DocumentError, ErrorDetail
 
 if TYPE_CHECKING:
@@ -46,6 +58,8 @@ __all__ = [
     "ADDITIONAL_TAX_RATES",
     "RETENTION_RATES",
     "LineAmounts",
+    "comision_iva",
+    "comisiones_totales",
     "compute_otra_moneda",
     "compute_totals",
     "document_line_amounts",
@@ -238,6 +252,35 @@ def compute_otra_moneda(totales: Totales, otra: OtraMoneda) -> OtraMoneda:
     )
 
 
+def comision_iva(comision: Comision, rate: Decimal = IVA_RATE) -> int:
+    """A commission's ValComIVA: the one given, else ValComNeto x 19% rounded half up."""
+    if comision.val_com_iva is not None:
+        return comision.val_com_iva
+    return _round_signed(Decimal(comision.val_com_neto) * rate / _HUNDRED)
+
+
+def _round_signed(value: Decimal) -> int:
+    """Half up away from zero, so a refunded commission's IVA mirrors the charged one."""
+    magnitude = round_peso(abs(value))
+    return -magnitude if value < 0 else magnitude
+
+
+def comisiones_totales(
+    comisiones: Iterable[Comision], rate: Decimal = IVA_RATE
+) -> ComisionesTotales | None:
+    """Totales/Comisiones: the commissions summed (each IVA per :func:`comision_iva`); None
+    without commissions; zero sums are left out."""
+    items = list(comisiones)
+    if not items:
+        return None
+    neto = sum(c.val_com_neto for c in items)
+    exe = sum(c.val_com_exe for c in items)
+    iva = sum(comision_iva(c, rate) for c in items)
+    return ComisionesTotales(
+        val_com_neto=neto or None, val_com_exe=exe or None, val_com_iva=iva or None
+    )
+
+
 @dataclass
 class _Sums:
     afecto: int = 0
@@ -349,6 +392,7 @@ def compute_totals(
     tasa_iva: Decimal = IVA_RATE,
     tasas_adicionales: Mapping[str, Decimal] | None = None,
     moneda: Moneda | None = None,
+    comisiones: Iterable[Comision] = (),
 ) -> Totales:
     """The Totales the SII expects for these lines and global discounts/surcharges.
 
@@ -370,6 +414,7 @@ def compute_totals(
         montos_brutos=montos_brutos,
         tasa_iva=tasa_iva,
         tasas_adicionales=tasas_adicionales,
+        comisiones=comisiones,
     )
 
 
@@ -383,6 +428,7 @@ def totals_from_line_amounts(
     tasa_iva: Decimal = IVA_RATE,
     tasas_adicionales: Mapping[str, Decimal] | None = None,
     moneda: Moneda | None = None,
+    comisiones: Iterable[Comision] = (),
 ) -> Totales:
     """:func:`compute_totals` from each line's MontoItem already computed by :func:`line_amounts`
     (one per line, in order), so a caller that needs both computes the lines once.
@@ -416,6 +462,15 @@ def totals_from_line_amounts(
 
     exento = sums.exento if sums.has_exento else None
     total = (neto or 0) + (exento or 0) + (iva or 0) + added - retained + sums.garantia
+    charges = None
+    if tipo is DTEType.LIQUIDACION_FACTURA:
+        charges = comisiones_totales(comisiones, tasa_iva)
+        if charges is not None:
+            total -= (
+                (charges.val_com_neto or 0)
+                + (charges.val_com_exe or 0)
+                + (charges.val_com_iva or 0)
+            )
     if total < 0:
         raise DocumentError(
             "the document total would be negative",
@@ -431,6 +486,7 @@ def totals_from_line_amounts(
         impto_reten=impuestos,
         iva_no_ret=iva_no_ret if iva_no_ret > 0 else None,
         grnt_dep=sums.garantia or None,
+        comisiones=charges,
         mnt_total=total,
         monto_nf=monto_nf,
         monto_periodo=total + monto_nf if monto_nf is not None else None,
