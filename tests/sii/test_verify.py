@@ -122,6 +122,25 @@ def test_reference_to_an_element_that_is_not_a_sibling_is_refused() -> None:
     wrapped = xml.replace(b'URI="#DTE-33-2336600"', b'URI="#Elsewhere"')
     reasons = [f.reason for f in verify(wrapped).failures]
     assert "no sibling element has ID 'Elsewhere'" in reasons
+    assert "signs '#Elsewhere', not the Documento" in reasons
+
+
+def test_a_signature_refused_early_is_still_checked_for_what_it_signs() -> None:
+    xml = _real("DTE--60910000-1--33--2336600.xml")
+    elsewhere = xml.replace(b'URI="#DTE-33-2336600"', b'URI="Elsewhere"')
+    reasons = [f.reason for f in verify(elsewhere).failures]
+    assert reasons == [
+        "Reference URI 'Elsewhere' is not '#ID'",
+        "signs 'Elsewhere', not the Documento",
+    ]
+
+
+def test_a_remembered_certificate_is_judged_again_at_each_signing_time() -> None:
+    xml = _real("DTE--76399752-9--33--25568.xml")
+    moved = xml.replace(b"<TmstFirma>2019-03-28T13:59:52", b"<TmstFirma>2031-03-28T13:59:52")
+    for _ in range(2):  # the signer and the signing times are remembered after the first pass
+        assert verify(xml).ok
+        assert "certificate" in {f.check for f in verify(moved).failures}
 
 
 def test_expired_certificates_are_judged_at_tmstfirma() -> None:

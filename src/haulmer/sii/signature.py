@@ -15,7 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -208,22 +208,7 @@ def _signed_info_candidates(signed_info: etree._Element) -> Iterator[bytes]:
 
 
 def _decode_b64(node: etree._Element | None) -> bytes | None:
-    if node is None or not node.text:
-        return None
-    try:
-        return base64.b64decode("".join(node.text.split()), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-
-
-def _key_value_numbers(key_info: etree._Element) -> rsa.RSAPublicNumbers | None:
-    """The RSAKeyValue's modulus and exponent, not yet checked to make a usable key."""
-    rsa_key_value = descend(key_info, f"{_DS}KeyValue", f"{_DS}RSAKeyValue")
-    modulus = _decode_b64(descend(rsa_key_value, f"{_DS}Modulus"))
-    exponent = _decode_b64(descend(rsa_key_value, f"{_DS}Exponent"))
-    if modulus is None or exponent is None:
-        return None
-    return rsa.RSAPublicNumbers(int.from_bytes(exponent, "big"), int.from_bytes(modulus, "big"))
+    return _b64_text(node.text if node is not None else None)
 
 
 def _usable_key(numbers: rsa.RSAPublicNumbers | None) -> rsa.RSAPublicKey | None:
@@ -253,6 +238,96 @@ def _read_certificate(der: bytes) -> tuple[x509.Certificate, object]:
 
 _CACHED_CERTIFICATE_BYTES: Final = 16 * 1024
 _cached_certificate = lru_cache(maxsize=64)(_read_certificate)
+
+
+class _Signer(NamedTuple):
+    """What a KeyInfo says about the signer: its certificate and key, or why they are unusable."""
+
+    certificate: x509.Certificate | None
+    public_key: rsa.RSAPublicKey | None
+    problems: tuple[tuple[str, str], ...]
+    valid_from: dt.datetime | None
+    """The certificate's notBefore (UTC), read once with the certificate."""
+    valid_until: dt.datetime | None
+
+
+_NO_KEY_INFO: Final = _Signer(None, None, (("key", "no KeyInfo"),), None, None)
+
+
+def _signer_of(key_info: etree._Element) -> _Signer:
+    """The signer a KeyInfo names, judged from the texts of its X509Certificate and RSAKeyValue.
+
+    The judgement depends on those texts only, so it is remembered per distinct texts (a sender
+    signs every document with the same certificate); oversized ones are judged and not kept.
+    """
+    rsa_key_value = descend(key_info, f"{_DS}KeyValue", f"{_DS}RSAKeyValue")
+    modulus = _text_of(descend(rsa_key_value, f"{_DS}Modulus"))
+    exponent = _text_of(descend(rsa_key_value, f"{_DS}Exponent"))
+    der = _text_of(descend(key_info, f"{_DS}X509Data", f"{_DS}X509Certificate"))
+    size = sum(len(text) for text in (modulus, exponent, der) if text is not None)
+    if size > _CACHED_KEY_INFO_CHARS:
+        return _judge_signer(der, modulus, exponent)
+    return _cached_signer(der, modulus, exponent)
+
+
+def _text_of(node: etree._Element | None) -> str | None:
+    return node.text if node is not None else None
+
+
+def _b64_text(text: str | None) -> bytes | None:
+    """The bytes of base64 text (whitespace ignored), None when absent or not base64."""
+    if not text:
+        return None
+    try:
+        return base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _judge_signer(
+    der_text: str | None, modulus_text: str | None, exponent_text: str | None
+) -> _Signer:
+    problems: list[tuple[str, str]] = []
+    certificate: x509.Certificate | None = None
+    public_key: rsa.RSAPublicKey | None = None
+    modulus, exponent = _b64_text(modulus_text), _b64_text(exponent_text)
+    numbers = (
+        None
+        if modulus is None or exponent is None
+        else rsa.RSAPublicNumbers(int.from_bytes(exponent, "big"), int.from_bytes(modulus, "big"))
+    )
+    der = _b64_text(der_text)
+    if der is not None:
+        try:
+            certificate, candidate = _certificate_from_der(der)
+        except ValueError:
+            problems.append(("certificate", "X509Certificate cannot be read"))
+        else:
+            if not isinstance(candidate, rsa.RSAPublicKey):
+                problems.append(("certificate", "the certificate's key is not RSA"))
+            else:
+                public_key = candidate
+    # Equal numbers are the certificate's own (usable) key: the KeyValue key is only built
+    # when it differs, to tell a different key from an unusable one.
+    if (
+        public_key is not None
+        and numbers is not None
+        and public_key.public_numbers() != numbers
+        and _usable_key(numbers) is not None
+    ):
+        problems.append(("key", "X509Certificate and KeyValue hold different keys"))
+    if public_key is None and der is None:
+        public_key = _usable_key(numbers)
+    if public_key is None and not problems:
+        problems.append(("key", "no usable RSA key in KeyInfo"))
+    valid_from = valid_until = None
+    if certificate is not None:
+        valid_from, valid_until = certificate.not_valid_before_utc, certificate.not_valid_after_utc
+    return _Signer(certificate, public_key, tuple(problems), valid_from, valid_until)
+
+
+_CACHED_KEY_INFO_CHARS: Final = 24 * 1024
+_cached_signer = lru_cache(maxsize=64)(_judge_signer)
 
 
 def check_signature(
@@ -311,36 +386,9 @@ def check_signature(
         problems.append(("digest", f"the content of {reference_id!r} changed after it was signed"))
 
     key_info = in_signature.get(f"{_DS}KeyInfo")
-    certificate: x509.Certificate | None = None
-    public_key: rsa.RSAPublicKey | None = None
-    if key_info is None:
-        problems.append(("key", "no KeyInfo"))
-    else:
-        numbers = _key_value_numbers(key_info)
-        der = _decode_b64(descend(key_info, f"{_DS}X509Data", f"{_DS}X509Certificate"))
-        if der is not None:
-            try:
-                certificate, candidate = _certificate_from_der(der)
-            except ValueError:
-                problems.append(("certificate", "X509Certificate cannot be read"))
-            else:
-                if not isinstance(candidate, rsa.RSAPublicKey):
-                    problems.append(("certificate", "the certificate's key is not RSA"))
-                else:
-                    public_key = candidate
-        # Equal numbers are the certificate's own (usable) key: the KeyValue key is only built
-        # when it differs, to tell a different key from an unusable one.
-        if (
-            public_key is not None
-            and numbers is not None
-            and public_key.public_numbers() != numbers
-            and _usable_key(numbers) is not None
-        ):
-            problems.append(("key", "X509Certificate and KeyValue hold different keys"))
-        if public_key is None and der is None:
-            public_key = _usable_key(numbers)
-        if public_key is None and not problems:
-            problems.append(("key", "no usable RSA key in KeyInfo"))
+    signer = _NO_KEY_INFO if key_info is None else _signer_of(key_info)
+    problems.extend(signer.problems)
+    certificate, public_key = signer.certificate, signer.public_key
 
     hash_type = _SIGNATURE_HASHES.get(method.get("Algorithm", "") if method is not None else "")
     signature_value = _decode_b64(in_signature.get(f"{_DS}SignatureValue"))
@@ -357,7 +405,8 @@ def check_signature(
         when = signed_at(referenced)
         if when is None:
             when = dt.datetime.now(dt.timezone.utc)
-        if not (certificate.not_valid_before_utc <= when <= certificate.not_valid_after_utc):
+        not_before, not_after = signer.valid_from, signer.valid_until
+        if not_before is None or not_after is None or not (not_before <= when <= not_after):
             problems.append(
                 (
                     "certificate",

@@ -108,7 +108,10 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     """
     problems: list[tuple[str, str]] = []
     ns = ns_prefix(documento)
-    in_documento = first_children(documento)
+    # Only the two children needed: Detalle lines (up to 1000) are skipped without a proxy each.
+    in_documento: dict[str, etree._Element] = {}
+    for child in documento.iterchildren(ns + "Encabezado", ns + "TED"):
+        in_documento.setdefault(child.tag, child)
     ted = in_documento.get(ns + "TED")
     in_ted = first_children(ted)
     dd = in_ted.get(ns + "DD")

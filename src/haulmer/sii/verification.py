@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 from lxml import etree
@@ -16,7 +17,7 @@ from lxml import etree
 from haulmer.errors import XMLError
 from haulmer.sii._time import from_chile
 from haulmer.sii._xml import DSIG_NS, descend, local_name, ns_prefix, parse_xml
-from haulmer.sii.signature import check_signature
+from haulmer.sii.signature import SignatureCheck, check_signature
 from haulmer.sii.ted import check_ted
 
 __all__ = ["Failure", "Verification", "verify"]
@@ -67,12 +68,19 @@ def _timestamp_reader(*names: str) -> Callable[[etree._Element], dt.datetime | N
         node = descend(element, *(ns + name for name in names))
         if node is None or not node.text:
             return None
-        try:
-            return from_chile(dt.datetime.fromisoformat(node.text.strip()))
-        except ValueError:
-            return None
+        return _chile_time(node.text)
 
     return read
+
+
+@lru_cache(maxsize=256)
+def _chile_time(text: str) -> dt.datetime | None:
+    """A TmstFirma's text as an aware UTC datetime, None if it is not one; an envelope's
+    documents are often signed in the same second, so each text is read once."""
+    try:
+        return from_chile(dt.datetime.fromisoformat(text.strip()))
+    except ValueError:
+        return None
 
 
 _document_signed_at = _timestamp_reader("TmstFirma")
@@ -131,7 +139,7 @@ def _verify_root(
         collector.fail("structure", f"{name} has no SetDTE", name)
         return
     where = f"{name} {set_dte.get('ID') or ''}".strip()
-    signatures = root.findall(_SIGNATURE)
+    signatures = list(root.iterchildren(_SIGNATURE))
     if not signatures:
         collector.fail("signature", "the envelope is not signed", where)
     for signature in signatures:
@@ -145,13 +153,14 @@ def _verify_root(
 
 def _record_signature(
     signature: etree._Element, collector: _Collector, where: str, *, envelope: bool
-) -> None:
+) -> SignatureCheck:
     reader = _envelope_signed_at if envelope else _document_signed_at
     check = check_signature(signature, signed_at=reader)
     for kind, reason in check.problems:
         collector.fail(kind, reason, where)
     if check.ok:
         collector.passed.append(f"signature {where}")
+    return check
 
 
 def _verify_dte(
@@ -164,17 +173,23 @@ def _verify_dte(
     if documento is None:
         collector.fail("structure", "the DTE holds no Documento", "DTE")
         return
-    where = f"DTE {documento.get('ID') or '(no ID)'}"
-    signatures = dte.findall(_SIGNATURE)
+    document_id = documento.get("ID")
+    where = f"DTE {document_id or '(no ID)'}"
+    signatures = list(dte.iterchildren(_SIGNATURE))
     if not signatures:
         collector.fail("signature", "the document is not signed", where)
     elif len(signatures) > 1:
         collector.fail("signature", f"{len(signatures)} signatures, expected 1", where)
     else:
-        _record_signature(signatures[0], collector, where, envelope=False)
-        check_id = descend(signatures[0], f"{{{DSIG_NS}}}SignedInfo", f"{{{DSIG_NS}}}Reference")
-        uri = check_id.get("URI") if check_id is not None else None
-        if uri is not None and uri != f"#{documento.get('ID')}":
+        check = _record_signature(signatures[0], collector, where, envelope=False)
+        if check.reference_id is not None:  # the one Reference's URI, "#" + this id
+            uri: str | None = "#" + check.reference_id
+        else:  # the signature was refused early: look at its first Reference's URI anyway
+            reference = descend(
+                signatures[0], f"{{{DSIG_NS}}}SignedInfo", f"{{{DSIG_NS}}}Reference"
+            )
+            uri = reference.get("URI") if reference is not None else None
+        if uri is not None and uri != f"#{document_id}":
             collector.fail("signature", f"signs {uri!r}, not the Documento", where)
 
     problems, caf = check_ted(documento)
