@@ -224,10 +224,10 @@ def test_build_accepts_extra_id_doc_fields_and_models(emisor: dict[str, Any]) ->
 def test_builder_input_errors_become_document_errors(emisor: dict[str, Any]) -> None:
     with pytest.raises(DocumentError) as info:
         dte.boleta(emisor=emisor, lines=[{"nombre": "x", "cantidad": -1, "precio": 1}])
-    assert info.value.details[0].field == "Detalle[1].cantidad"
+    assert info.value.details[0].field == "Detalle[1].QtyItem"
     with pytest.raises(DocumentError) as bad_rut:
         dte.boleta(emisor={**emisor, "rut": "76192083-0"}, lines=[{"nombre": "x", "precio": 1}])
-    assert bad_rut.value.details[0].field == "Encabezado.Emisor.rut"
+    assert bad_rut.value.details[0].field == "Encabezado.Emisor.RUTEmisor"
     assert "check digit" in bad_rut.value.details[0].issue
 
 
