@@ -31,6 +31,7 @@ from haulmer.dte.document import Document, document_error
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import (
     Aduana,
+    Comision,
     Detalle,
     DscRcgGlobal,
     Emisor,
@@ -41,7 +42,7 @@ from haulmer.dte.models import (
     Transporte,
 )
 from haulmer.dte.sii_dict import BOLETA_ELEMENTS
-from haulmer.dte.totals import compute_otra_moneda, export_totals, line_amounts
+from haulmer.dte.totals import comision_iva, compute_otra_moneda, export_totals, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
 from haulmer.rut import GENERIC_RECEPTOR_RUT
 
@@ -55,6 +56,7 @@ __all__ = [
     "factura_exenta",
     "factura_exportacion",
     "guia_despacho",
+    "liquidacion_factura",
     "nota_credito",
     "nota_credito_exportacion",
     "nota_debito",
@@ -68,6 +70,7 @@ GlobalInput = DscRcgGlobal | Mapping[str, Any]
 ReferenciaInput = Referencia | Mapping[str, Any]
 TransporteInput = Transporte | Mapping[str, Any]
 AduanaInput = Aduana | Mapping[str, Any]
+ComisionInput = Comision | Mapping[str, Any]
 MonedaInput = Moneda | str
 RateInput = Decimal | int | str
 CodRefInput = CodRef | int | Literal["anula", "corrige_texto", "corrige_montos"]
@@ -115,6 +118,7 @@ def build(
     transporte: TransporteInput | None = None,
     moneda: MonedaInput | None = None,
     otra_moneda: OtraMoneda | Mapping[str, Any] | None = None,
+    comisiones: Iterable[ComisionInput] = (),
     check: bool = True,
 ) -> Document:
     """Build, complete and (unless ``check=False``) check a document of any type.
@@ -122,6 +126,7 @@ def build(
     ``fecha`` defaults to today in Chile. ``id_doc`` adds IdDoc fields (Python or SII names:
     ``{"forma_pago": 2}``, ``{"FmaPago": 2}``). Exports only: ``moneda`` (Totales/TpoMoneda)
     and ``otra_moneda`` (``{"TpoMoneda": "PESO CL", "TpoCambio": 950}``; amounts computed).
+    Liquidación-factura only: ``comisiones``.
     Raises DocumentError with one ErrorDetail per problem.
     """
     try:
@@ -152,6 +157,9 @@ def build(
     }
     if otra_moneda is not None:
         header["OtraMoneda"] = _model_dict(otra_moneda)
+    charges = [_model_dict(c) for c in comisiones]
+    if charges:
+        data["Comisiones"] = charges
     try:
         document = Document.model_validate(data)
         currency = Moneda(moneda) if moneda is not None else None
@@ -1082,5 +1090,71 @@ def nota_debito_exportacion(
         descuentos_recargos=descuentos_recargos,
         referencias=referencias,
         id_doc=id_doc,
+        check=check,
+    )
+
+
+def _with_iva(comision: ComisionInput) -> dict[str, Any]:
+    """A commission with its ValComIVA (19% of ValComNeto) when left out."""
+    model = comision if isinstance(comision, Comision) else Comision.model_validate(comision)
+    data: dict[str, Any] = _model_dict(
+        model.model_copy(update={"val_com_iva": comision_iva(model)})
+    )
+    return data
+
+
+def liquidacion_factura(
+    *,
+    emisor: EmisorInput,
+    receptor: ReceptorInput,
+    lines: Iterable[LineInput],
+    comisiones: Iterable[ComisionInput] = (),
+    tipo_doc_liq: DTEType | str | int = DTEType.FACTURA,
+    fecha: date | None = None,
+    folio: int = 0,
+    forma_pago: int | None = None,
+    medio_pago: str | None = None,
+    fecha_vencimiento: date | None = None,
+    montos_brutos: bool = False,
+    referencias: Iterable[ReferenciaInput] = (),
+    id_doc: Mapping[str, Any] | None = None,
+    check: bool = True,
+) -> Document:
+    """Liquidación-factura electrónica (43): a consignee liquidates the sales it made for the
+    receptor (the consignor) and deducts its commissions and other charges.
+
+    ``lines`` are the sales, taxed as on a factura; each line's TpoDocLiq (the type of the
+    document it was sold with) defaults to ``tipo_doc_liq`` (33). ``comisiones``: dicts or
+    ``Comision`` (TipoMovim ``"C"`` comisión or ``"O"`` otro cargo, Glosa, ValComNeto,
+    ValComExe, TasaComision); ValComIVA is 19% of ValComNeto unless given. MntTotal = MntNeto +
+    MntExe + IVA - the charges (Totales/Comisiones).
+    """
+    liq = str(int(tipo_doc_liq)) if isinstance(tipo_doc_liq, int) else str(tipo_doc_liq)
+    prepared = []
+    for line in lines:
+        data = _model_dict(line)
+        if data.get("TpoDocLiq") is None and data.get("tpo_doc_liq") is None:
+            data["TpoDocLiq"] = liq
+        prepared.append(data)
+    try:
+        charges = [_with_iva(c) for c in comisiones]
+    except pydantic.ValidationError as exc:
+        raise document_error(exc, "a commission", prefix="Comisiones") from None
+    extra = {
+        **(dict(id_doc) if id_doc else {}),
+        **_payment(forma_pago, medio_pago, fecha_vencimiento),
+    }
+    if montos_brutos:
+        extra["MntBruto"] = 1
+    return build(
+        DTEType.LIQUIDACION_FACTURA,
+        emisor=emisor,
+        receptor=receptor,
+        lines=prepared,
+        fecha=fecha,
+        folio=folio,
+        id_doc=extra,
+        referencias=referencias,
+        comisiones=charges,
         check=check,
     )

@@ -1,0 +1,270 @@
+"""The rules of the liquidación-factura (43), checked locally against ``Liquidacion``.
+
+A consignee (comisionista) sells on behalf of the consignor and issues the liquidación to them:
+the lines are the sales it liquidates (each with TpoDocLiq, the type of the document it sold
+with), taxed like a factura, and ``Comisiones`` lists the commissions and other charges it keeps,
+deducted from MntTotal (``haulmer.dte.totals``). Its schema is a subset of ``Documento``'s: no
+Transporte, DscRcgGlobal, line discounts or Extranjero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from haulmer.dte.catalogue import CodRef
+from haulmer.dte.export_rules import SchemaSubset, subset_problems
+from haulmer.dte.models import (
+    Comision,
+    Detalle,
+    Emisor,
+    Encabezado,
+    IdDoc,
+    Receptor,
+    Referencia,
+    Totales,
+)
+from haulmer.dte.totals import LineAmounts, comision_iva, line_amounts
+from haulmer.errors import DocumentError, ErrorDetail
+
+if TYPE_CHECKING:
+    from haulmer.dte.document import Document
+    from haulmer.dte.rules import DocumentCheck
+
+__all__ = ["LIQUIDACION", "check_liquidacion_document", "liquidacion_problems"]
+
+LIQUIDACION = SchemaSubset(
+    "Liquidacion",
+    {
+        Encabezado: frozenset({"RUTMandante", "RUTSolicita", "Transporte", "OtraMoneda"}),
+        IdDoc: frozenset(
+            {
+                "IndNoRebaja",
+                "TipoDespacho",
+                "IndTraslado",
+                "TpoImpresion",
+                "IndMntNeto",
+                "FmaPagExp",
+            }
+        ),
+        Emisor: frozenset({"GuiaExport", "IdAdicEmisor"}),
+        Receptor: frozenset({"Extranjero", "TelefonoRecep"}),
+        Totales: frozenset(
+            {"TpoMoneda", "MntBase", "MntMargenCom", "IVANoRet", "CredEC", "GrntDep", "MontoNF"}
+        ),
+        Detalle: frozenset(
+            {"Retenedor", "DescuentoPct", "DescuentoMonto", "RecargoPct", "RecargoMonto"}
+        ),
+        Referencia: frozenset({"RUTOtr", "CodVndor", "CodCaja"}),
+    },
+    {
+        "IndServicio": frozenset({1, 2, 3}),
+        "MntBruto": frozenset({1}),
+        "TpoTranCompra": frozenset(range(1, 8)),
+        "TpoTranVenta": frozenset(range(1, 5)),
+        "FmaPago": frozenset({1, 2, 3}),
+        "MedioPago": frozenset({"CH", "LT", "EF", "PE", "TC", "CF", "OT"}),
+        "TpoCtaPago": frozenset({"AHORRO", "CORRIENTE", "VISTA"}),
+        "IndExe": frozenset({1, 2, 3, 4, 5}),
+        "IndGlobal": frozenset({1}),
+    },
+)
+"""The Liquidacion schema: what it lacks of the shared models, and its enumerations."""
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def _comisiones(doc: Document) -> list[Comision]:
+    found: list[Comision] = getattr(doc, "comisiones", [])
+    return found
+
+
+def _required(doc: Document) -> list[ErrorDetail]:
+    enc = doc.encabezado
+    emisor, receptor = enc.emisor, enc.receptor
+    problems = [
+        ErrorDetail(path, issue)
+        for value, path, issue in (
+            (emisor.razon_social, "Encabezado.Emisor.RznSoc", "the issuer's razón social"),
+            (emisor.giro, "Encabezado.Emisor.GiroEmis", "the issuer's giro is required"),
+            (emisor.actecos, "Encabezado.Emisor.Acteco", "at least one actividad económica"),
+            (emisor.direccion, "Encabezado.Emisor.DirOrigen", "the issuer's address"),
+            (emisor.comuna, "Encabezado.Emisor.CmnaOrigen", "the SII rejects DTEs without it"),
+            (receptor.razon_social, "Encabezado.Receptor.RznSocRecep", "required"),
+            (receptor.giro, "Encabezado.Receptor.GiroRecep", "the receptor's giro is required"),
+            (receptor.direccion, "Encabezado.Receptor.DirRecep", "the receptor's address"),
+            (receptor.comuna, "Encabezado.Receptor.CmnaRecep", "the receptor's comuna"),
+        )
+        if _blank(value)
+    ]
+    if len(emisor.actecos) > 4:
+        problems.append(ErrorDetail("Encabezado.Emisor.Acteco", "at most 4 actividades"))
+    if len(emisor.telefonos) > 2:
+        problems.append(ErrorDetail("Encabezado.Emisor.Telefono", "at most 2 phone numbers"))
+    if doc.descuentos_recargos:
+        problems.append(
+            ErrorDetail("DscRcgGlobal", "Liquidacion has no global discounts; remove them")
+        )
+    return problems
+
+
+def _lines(doc: Document) -> list[ErrorDetail]:
+    problems: list[ErrorDetail] = []
+    if not doc.detalle:
+        problems.append(ErrorDetail("Detalle", "a document needs at least one line"))
+    if len(doc.detalle) > doc.tipo_dte.max_lines:
+        problems.append(ErrorDetail("Detalle", f"{len(doc.detalle)} lines; at most 60"))
+    for index, line in enumerate(doc.detalle):
+        where = f"Detalle[{index + 1}]"
+        if line.nro_lin_det is not None and line.nro_lin_det != index + 1:
+            problems.append(ErrorDetail(f"{where}.NroLinDet", f"must be {index + 1}"))
+        if _blank(line.tpo_doc_liq):
+            problems.append(
+                ErrorDetail(
+                    f"{where}.TpoDocLiq",
+                    "required: the type of the document the sale was made with (33, 39...)",
+                )
+            )
+        if not line.nombre.strip():
+            problems.append(ErrorDetail(f"{where}.NmbItem", "the item name is required"))
+        if len(line.codigos) > 5:
+            problems.append(ErrorDetail(f"{where}.CdgItem", "at most 5 codes"))
+        if len(line.cod_imp_adic) > 2:
+            problems.append(ErrorDetail(f"{where}.CodImpAdic", "at most 2 codes"))
+    comisiones = _comisiones(doc)
+    if len(comisiones) > 20:
+        problems.append(ErrorDetail("Comisiones", f"{len(comisiones)} charges; at most 20"))
+    for index, comision in enumerate(comisiones):
+        where = f"Comisiones[{index + 1}]"
+        if comision.nro_lin_com is not None and comision.nro_lin_com != index + 1:
+            problems.append(ErrorDetail(f"{where}.NroLinCom", f"must be {index + 1}"))
+        if not comision.glosa.strip():
+            problems.append(ErrorDetail(f"{where}.Glosa", "required: what the charge is for"))
+        expected = comision_iva(comision.model_copy(update={"val_com_iva": None}))
+        if comision.val_com_iva is not None and comision.val_com_iva != expected:
+            problems.append(
+                ErrorDetail(
+                    f"{where}.ValComIVA",
+                    f"is {comision.val_com_iva}, expected {expected} (19% of ValComNeto)",
+                )
+            )
+    return problems
+
+
+def _references(doc: Document) -> list[ErrorDetail]:
+    problems: list[ErrorDetail] = []
+    if len(doc.referencias) > 40:
+        problems.append(ErrorDetail("Referencia", "at most 40 references"))
+    for index, ref in enumerate(doc.referencias):
+        where = f"Referencia[{index + 1}]"
+        if ref.nro_lin_ref is not None and ref.nro_lin_ref != index + 1:
+            problems.append(ErrorDetail(f"{where}.NroLinRef", f"must be {index + 1}"))
+        if _blank(ref.tipo_doc_ref):
+            problems.append(ErrorDetail(f"{where}.TpoDocRef", "required (e.g. 33, 801)"))
+        if _blank(ref.folio_ref):
+            problems.append(ErrorDetail(f"{where}.FolioRef", "required"))
+        if ref.fecha_ref is None:
+            problems.append(ErrorDetail(f"{where}.FchRef", "required (the referenced date)"))
+        if ref.cod_ref is not None and not isinstance(ref.cod_ref, CodRef):
+            problems.append(ErrorDetail(f"{where}.CodRef", "must be 1, 2 or 3"))
+    return problems
+
+
+_COMPARED: tuple[tuple[str, str], ...] = (
+    ("mnt_neto", "MntNeto"),
+    ("mnt_exe", "MntExe"),
+    ("iva", "IVA"),
+    ("mnt_total", "MntTotal"),
+)
+_COMPARED_CHARGES: tuple[tuple[str, str], ...] = (
+    ("val_com_neto", "ValComNeto"),
+    ("val_com_exe", "ValComExe"),
+    ("val_com_iva", "ValComIVA"),
+)
+
+
+def _compare(
+    given: BaseModel | None, expected: BaseModel | None, fields: tuple[tuple[str, str], ...]
+) -> Mapping[str, tuple[Any, Any]]:
+    wrong = {}
+    for attribute, alias in fields:
+        have = getattr(given, attribute, None) if given is not None else None
+        want = getattr(expected, attribute, None) if expected is not None else None
+        if (have or 0) != (want or 0):
+            wrong[alias] = (have, want or 0)
+    return wrong
+
+
+def _totals(doc: Document) -> tuple[list[ErrorDetail], list[LineAmounts] | None, Totales | None]:
+    problems: list[ErrorDetail] = []
+    amounts: list[LineAmounts] = []
+    try:
+        for index, line in enumerate(doc.detalle):
+            where = f"Detalle[{index + 1}]"
+            computed = line_amounts(line, field=where)
+            amounts.append(computed)
+            if line.monto_item is not None and line.monto_item != computed.monto_item:
+                problems.append(
+                    ErrorDetail(
+                        f"{where}.MontoItem",
+                        f"is {line.monto_item}, expected {computed.monto_item} "
+                        "(qty x price, rounded half up)",
+                    )
+                )
+        expected = doc.totals_from(amounts)
+    except DocumentError as exc:
+        return problems + exc.details, None, None
+    given = doc.encabezado.totales
+    if given is not None:
+        for alias, (have, want) in _compare(given, expected, _COMPARED).items():
+            problems.append(
+                ErrorDetail(f"Encabezado.Totales.{alias}", f"is {have}, expected {want}")
+            )
+        wrong_charges = _compare(given.comisiones, expected.comisiones, _COMPARED_CHARGES)
+        for alias, (have, want) in wrong_charges.items():
+            problems.append(
+                ErrorDetail(
+                    f"Encabezado.Totales.Comisiones.{alias}",
+                    f"is {have}, expected {want} (the sum of Comisiones)",
+                )
+            )
+        given_taxes = {t.tipo: t.monto for t in given.impto_reten}
+        want_taxes = {t.tipo: t.monto for t in expected.impto_reten}
+        for code in sorted(set(given_taxes) | set(want_taxes)):
+            if given_taxes.get(code) != want_taxes.get(code):
+                problems.append(
+                    ErrorDetail(
+                        f"Encabezado.Totales.ImptoReten[TipoImp={code}].MontoImp",
+                        f"is {given_taxes.get(code)}, expected {want_taxes.get(code)}",
+                    )
+                )
+    return problems, amounts, expected
+
+
+def liquidacion_problems(doc: Document) -> list[ErrorDetail]:
+    """Every broken rule and wrong amount of a liquidación-factura (folio 0 accepted)."""
+    return check_liquidacion_document(doc).problems
+
+
+def check_liquidacion_document(doc: Document) -> DocumentCheck:
+    """The liquidación counterpart of ``rules.check_document``: problems, line amounts, totals."""
+    from haulmer.dte.rules import DocumentCheck
+
+    problems = subset_problems(doc.encabezado, "Encabezado", LIQUIDACION)
+    for name, items in (
+        ("Detalle", doc.detalle),
+        ("Referencia", doc.referencias),
+        ("Comisiones", _comisiones(doc)),
+    ):
+        for index, item in enumerate(items):
+            problems.extend(subset_problems(item, f"{name}[{index + 1}]", LIQUIDACION))
+    problems.extend(_required(doc))
+    problems.extend(_lines(doc))
+    problems.extend(_references(doc))
+    totals_problems, amounts, totals = _totals(doc)
+    problems.extend(totals_problems)
+    return DocumentCheck(problems, amounts, totals)
