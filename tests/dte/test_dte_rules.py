@@ -549,13 +549,6 @@ def test_decimal_precision_follows_the_schema() -> None:
     assert ("DscRcgGlobal[1].ValorDR", "1.005 has more than 2 decimals; round it") in problems
 
 
-@pytest.mark.parametrize("tipo", [43])
-def test_types_with_their_own_structure_are_refused_for_building(tipo: int) -> None:
-    problems = _problems(_doc(Encabezado__IdDoc__TipoDTE=tipo))
-    assert problems[0].field == "Encabezado.IdDoc.TipoDTE"
-    assert "does not build or check yet" in problems[0].issue
-
-
 def test_blank_required_element_read_leniently_is_named_by_the_rules() -> None:
     data = copy.deepcopy(BASE)
     data["Detalle"] = [{"NmbItem": "  ", "PrcItem": 1}]

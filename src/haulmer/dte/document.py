@@ -20,6 +20,7 @@ from haulmer.dte._base import SiiModel, lenient_context
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.exports import Moneda
 from haulmer.dte.models import (
+    Comision,
     Detalle,
     DscRcgGlobal,
     Emisor,
@@ -63,6 +64,8 @@ class Document(SiiModel):
     detalle: list[Detalle] = Field(default_factory=list, alias="Detalle")
     descuentos_recargos: list[DscRcgGlobal] = Field(default_factory=list, alias="DscRcgGlobal")
     referencias: list[Referencia] = Field(default_factory=list, alias="Referencia")
+    comisiones: list[Comision] = Field(default_factory=list, alias="Comisiones")
+    """Liquidación-factura (43) only: the commissions and charges deducted."""
 
     # -- shortcuts --------------------------------------------------------------------------------
 
@@ -125,6 +128,7 @@ class Document(SiiModel):
             montos_brutos=self.montos_brutos,
             tasas_adicionales=self._declared_rates(),
             moneda=self._moneda(),
+            comisiones=self.comisiones,
         )
 
     def amounts_by_line(self) -> list[LineAmounts]:
@@ -148,6 +152,7 @@ class Document(SiiModel):
             montos_brutos=self.montos_brutos,
             tasas_adicionales=self._declared_rates(),
             moneda=self._moneda(),
+            comisiones=self.comisiones,
         )
 
     def completed(self) -> Document:
@@ -168,6 +173,10 @@ class Document(SiiModel):
             r.model_copy(update={"nro_lin_ref": r.nro_lin_ref or i + 1})
             for i, r in enumerate(self.referencias)
         ]
+        comisiones = [
+            c.model_copy(update={"nro_lin_com": c.nro_lin_com or i + 1})
+            for i, c in enumerate(self.comisiones)
+        ]
         encabezado = self.encabezado
         if encabezado.totales is None:
             encabezado = encabezado.model_copy(update={"totales": self.totals_from(amounts)})
@@ -177,6 +186,7 @@ class Document(SiiModel):
                 "detalle": lines,
                 "descuentos_recargos": globales,
                 "referencias": refs,
+                "comisiones": comisiones,
             }
         )
 
@@ -267,6 +277,11 @@ class Document(SiiModel):
             out["Referencia"] = [
                 render_section(r, boleta=boleta, overrides={"nro_lin_ref": r.nro_lin_ref or i + 1})
                 for i, r in enumerate(self.referencias)
+            ]
+        if self.comisiones:
+            out["Comisiones"] = [
+                render_section(c, boleta=False, overrides={"nro_lin_com": c.nro_lin_com or i + 1})
+                for i, c in enumerate(self.comisiones)
             ]
         return out
 

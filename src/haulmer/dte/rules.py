@@ -153,8 +153,6 @@ _CUT_BY_OPENFACTURA = frozenset(
     }
 )
 
-_UNSUPPORTED_TYPES = frozenset({43})
-
 _ENUMS_DTE: Mapping[str, frozenset[Any]] = {
     "IndNoRebaja": frozenset({1}),
     "TipoDespacho": frozenset({1, 2, 3}),
@@ -662,15 +660,11 @@ def check_document(doc: Document) -> DocumentCheck:
         from haulmer.dte.export_rules import check_export_document
 
         return check_export_document(doc)
+    if doc.tipo_dte is DTEType.LIQUIDACION_FACTURA:  # Liquidacion: its own schema and Comisiones
+        from haulmer.dte.liquidacion import check_liquidacion_document
+
+        return check_liquidacion_document(doc)
     problems: list[ErrorDetail] = []
-    if int(doc.tipo_dte) in _UNSUPPORTED_TYPES:
-        problems.append(
-            ErrorDetail(
-                "Encabezado.IdDoc.TipoDTE",
-                f"{doc.tipo_dte.label} ({int(doc.tipo_dte)}) has its own structure "
-                "(Liquidacion) that haulmer.dte does not build or check yet",
-            )
-        )
     if doc.folio > _MAX_FOLIO:
         problems.append(
             ErrorDetail(
