@@ -583,3 +583,36 @@ def test_global_movement_letter_is_read_in_any_case() -> None:
     doc = _doc(DscRcgGlobal=[{"TpoMov": "d", "TpoValor": "$", "ValorDR": 500}])
     assert doc.descuentos_recargos[0].tipo_mov == "D"
     assert doc.totals.mnt_neto == 31000
+
+
+def test_export_and_liquidacion_elements_are_refused_on_a_documento() -> None:
+    doc = _doc(
+        Encabezado__Totales={
+            "TpoMoneda": "DOLAR USA",
+            "MntNeto": 31500,
+            "TasaIVA": 19,
+            "IVA": 5985,
+            "MntTotal": 37485,
+        },
+        Encabezado__Receptor__Extranjero={"NumId": "X1", "IdAdicRecep": "extra"},
+        Detalle=[{"NmbItem": "x", "QtyItem": 450, "PrcItem": 70, "TpoDocLiq": "33"}],
+        Comisiones=[{"TipoMovim": "C", "Glosa": "Comisión", "ValComNeto": 100}],
+    )
+    issues = {p.field: p.issue for p in _problems(doc)}
+    assert issues == {
+        "Encabezado.Totales.TpoMoneda": "only exports (110, 111, 112) have TpoMoneda; remove it",
+        "Encabezado.Receptor.Extranjero.IdAdicRecep": (
+            "only exports (110, 111, 112) have IdAdicRecep; remove it"
+        ),
+        "Detalle[1].TpoDocLiq": "only a liquidación-factura (43) has TpoDocLiq; remove it",
+        "Comisiones": "only a liquidación-factura (43) has Comisiones; remove them",
+    }
+
+
+def test_amounts_with_decimals_are_refused_on_a_documento() -> None:
+    doc = _doc(Detalle=[{"NmbItem": "x", "PrcItem": 70, "MontoItem": "70.5"}])
+    assert (
+        "Detalle[1].MontoItem",
+        "70.5 is not a whole number of pesos (decimals are for the currencies of exports); "
+        "round it",
+    ) in [(p.field, p.issue) for p in _problems(doc)]

@@ -136,6 +136,21 @@ _DECIMALS: Mapping[str, tuple[int, int]] = {
     "TasaIVA": (3, 2),
     "TasaImp": (3, 2),
     "ValorDR": (16, 2),
+    # Whole pesos on a Documento; the models take decimals for the amounts of exports.
+    "MntExe": (18, 0),
+    "MntTotal": (18, 0),
+    "MontoItem": (18, 0),
+}
+
+# Elements of the Exportaciones and Liquidacion schemas that a Documento does not have (the
+# shared models carry them; exports and 43 are checked by their own rules).
+_NOT_IN_DOCUMENTO: Mapping[type[BaseModel], Mapping[str, str]] = {
+    Totales: {
+        "TpoMoneda": "only exports (110, 111, 112) have TpoMoneda; remove it",
+        "Comisiones": "only a liquidación-factura (43) has Totales/Comisiones; remove it",
+    },
+    Extranjero: {"IdAdicRecep": "only exports (110, 111, 112) have IdAdicRecep; remove it"},
+    Detalle: {"TpoDocLiq": "only a liquidación-factura (43) has TpoDocLiq; remove it"},
 }
 
 # What OpenFactura's emission cuts to the limit by itself (haulmer.openfactura.emission).
@@ -212,6 +227,7 @@ def _section_rules(model: type[BaseModel], boleta: bool) -> _SectionRules:
     enums = _ENUMS_BOLETA if boleta else _ENUMS_DTE
     allowed = BOLETA_ELEMENTS.get(model) if boleta else None
     dte_only = DTE_ONLY_BOLETA_ELEMENTS.get(model, frozenset())
+    not_in_documento = _NOT_IN_DOCUMENTO.get(model, {})
     rules = []
     for name, info in model.model_fields.items():
         alias = info.alias or name
@@ -220,6 +236,8 @@ def _section_rules(model: type[BaseModel], boleta: bool) -> _SectionRules:
             refusal = "a boleta has no such element (EnvioBOLETA_v11); remove it"
         elif not boleta and alias in dte_only:
             refusal = "only boletas have this element; remove it"
+        elif alias in not_in_documento:
+            refusal = not_in_documento[alias]
         digits = _DECIMALS.get(alias)
         rules.append(
             _FieldRule(
@@ -367,6 +385,11 @@ def _decimal_issue(
         if not (isinstance(exponent, int) and exponent >= -fraction_digits):
             exponent = value.normalize().as_tuple().exponent
             if isinstance(exponent, int) and -exponent > fraction_digits:
+                if not fraction_digits:
+                    return (
+                        f"{value} is not a whole number of pesos (decimals are for the "
+                        "currencies of exports); round it"
+                    )
                 return f"{value} has more than {fraction_digits} decimals; round it"
     if abs(value) >= bound:
         return (
@@ -519,6 +542,10 @@ def _line_problems(doc: Document) -> list[ErrorDetail]:
                     "additional taxes and retenciones apply to afecto lines only; remove it",
                 )
             )
+    if doc.comisiones:
+        problems.append(
+            ErrorDetail("Comisiones", "only a liquidación-factura (43) has Comisiones; remove them")
+        )
     if len(doc.descuentos_recargos) > 20:
         problems.append(
             ErrorDetail(
