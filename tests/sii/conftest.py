@@ -21,7 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REAL_DTES = sorted(FIXTURES.glob("DTE--*.xml"))
 EMISOR_RUT = "76086428-5"
 SIGNED_AT = dt.datetime(2026, 11, 27, 10, 30, 0)
-SUPPORTED_TYPES = (33, 34, 39, 41, 46, 52, 56, 61, 110, 111, 112)
+SUPPORTED_TYPES = (33, 34, 39, 41, 43, 46, 52, 56, 61, 110, 111, 112)
 EXPORT_TYPES = (110, 111, 112)
 EXPORT_RATE = Decimal("950.25")
 
@@ -79,6 +79,8 @@ def document_dict(tipo: int, *, folio: int = 1, lines: int = 3) -> dict[str, Any
         }
         if tipo in (34, 41):
             line["IndExe"] = 1
+        if tipo == 43:  # a liquidación-factura: the type each sale was made with
+            line["TpoDocLiq"] = "33" if index else "39"
         if tipo in EXPORT_TYPES:  # dollars with cents: MontoItem in the document's currency
             line.update(IndExe=1, PrcItem=Decimal("12.25") + index)
             line["MontoItem"] = line["QtyItem"] * line["PrcItem"]
@@ -89,6 +91,18 @@ def document_dict(tipo: int, *, folio: int = 1, lines: int = 3) -> dict[str, Any
     }
     if tipo in EXPORT_TYPES:
         _export_parts(tipo, data)
+    if tipo == 43:
+        data["Comisiones"] = [
+            {
+                "TipoMovim": "C",
+                "Glosa": "Comisión 8% & 'flete'",
+                "TasaComision": "8",
+                "ValComNeto": 800,
+                "ValComExe": 0,
+                "ValComIVA": 152,
+            },
+            {"TipoMovim": "O", "Glosa": "Bodegaje", "ValComNeto": 0, "ValComExe": 350},
+        ]
     if tipo in (56, 61):
         data["Referencia"] = [
             {

@@ -1,0 +1,187 @@
+"""Liquidación-factura (43): sales liquidated for a consignor, commissions deducted, its rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import haulmer.dte as dte
+from haulmer.dte import Document, DTEType
+from haulmer.dte.models import Comision
+from haulmer.dte.totals import comision_iva, comisiones_totales
+from haulmer.errors import DocumentError
+
+EMISOR: dict[str, Any] = {
+    "RUTEmisor": "76192083-9",
+    "RznSoc": "Feria Agrícola SpA",
+    "GiroEmis": "Comisionista de productos agrícolas",
+    "Acteco": [461001],
+    "DirOrigen": "Ruta 5 km 200",
+    "CmnaOrigen": "Curicó",
+}
+CONSIGNADOR: dict[str, Any] = {
+    "RUTRecep": "16291998-9",
+    "RznSocRecep": "Agrícola Los Robles",
+    "GiroRecep": "Agricultura",
+    "DirRecep": "Fundo Los Robles",
+    "CmnaRecep": "Molina",
+}
+
+
+def _liquidacion(neto: int, exento: int, comisiones: list[dict[str, Any]]) -> Document:
+    return dte.liquidacion_factura(
+        emisor=EMISOR,
+        receptor=CONSIGNADOR,
+        lines=[
+            {"NmbItem": "Venta de manzanas", "PrcItem": neto},
+            {"NmbItem": "Venta exenta", "PrcItem": exento, "IndExe": 1, "TpoDocLiq": "34"},
+        ],
+        comisiones=comisiones,
+    )
+
+
+def _problems(document: Document) -> dict[str, str]:
+    with pytest.raises(DocumentError) as info:
+        document.check()
+    return {detail.field: detail.issue for detail in info.value.details}
+
+
+# Hand-checked: the SII certification set 43 as facturacion_electronica's tests expect it.
+@pytest.mark.parametrize(
+    ("neto", "exento", "comision", "iva", "com_iva", "total"),
+    [
+        (506765, 180844, None, 96285, None, 783894),
+        (341244, 77353, 6927, 64836, 1316, 475190),
+        (694760, 1098416, -3301, 132004, -627, 1929108),
+    ],
+)
+def test_liquidacion_totals_deduct_the_commissions(
+    neto: int, exento: int, comision: int | None, iva: int, com_iva: int | None, total: int
+) -> None:
+    charges = (
+        []
+        if comision is None
+        else [{"TipoMovim": "C", "Glosa": "Comisión", "ValComNeto": comision}]
+    )
+    doc = _liquidacion(neto, exento, charges)
+    totales = doc.encabezado.totales
+    assert totales is not None
+    assert (totales.mnt_neto, totales.mnt_exe, totales.iva, totales.mnt_total) == (
+        neto,
+        exento,
+        iva,
+        total,
+    )
+    if comision is None:
+        assert totales.comisiones is None
+    else:
+        assert totales.comisiones is not None
+        assert (totales.comisiones.val_com_neto, totales.comisiones.val_com_iva) == (
+            comision,
+            com_iva,
+        )
+        assert totales.comisiones.val_com_exe is None
+        assert doc.comisiones[0].val_com_iva == com_iva
+        assert doc.comisiones[0].nro_lin_com == 1
+    assert doc.totals == totales
+
+
+def test_lines_carry_the_type_they_liquidate() -> None:
+    doc = _liquidacion(1000, 500, [])
+    assert [line.tpo_doc_liq for line in doc.detalle] == ["33", "34"]
+    sii = doc.to_sii_dict()
+    assert list(sii["Detalle"][0])[:3] == ["NroLinDet", "TpoDocLiq", "NmbItem"]
+    assert doc.tipo_dte is DTEType.LIQUIDACION_FACTURA
+
+
+def test_commissions_render_after_the_references_with_their_totals() -> None:
+    doc = dte.liquidacion_factura(
+        emisor=EMISOR,
+        receptor=CONSIGNADOR,
+        lines=[{"NmbItem": "Venta", "PrcItem": 100000}],
+        comisiones=[
+            {"TipoMovim": "C", "Glosa": "Comisión 10%", "TasaComision": 10, "ValComNeto": 10000},
+            Comision(tipo_movim="O", glosa="Flete", val_com_neto=0, val_com_exe=2500),
+        ],
+        referencias=[{"TpoDocRef": "801", "FolioRef": "OC-7", "FchRef": "2026-11-01"}],
+    )
+    sii = doc.to_sii_dict()
+    assert list(sii) == ["Encabezado", "Detalle", "Referencia", "Comisiones"]
+    assert sii["Comisiones"][1] == {
+        "NroLinCom": 2,
+        "TipoMovim": "O",
+        "Glosa": "Flete",
+        "ValComNeto": 0,
+        "ValComExe": 2500,
+        "ValComIVA": 0,
+    }
+    totales = sii["Encabezado"]["Totales"]
+    assert totales["Comisiones"] == {"ValComNeto": 10000, "ValComExe": 2500, "ValComIVA": 1900}
+    # 100000 + 19000 - (10000 + 2500 + 1900)
+    assert totales["MntTotal"] == 104600
+    assert list(totales) == ["MntNeto", "TasaIVA", "IVA", "Comisiones", "MntTotal"]
+
+
+def test_commission_iva_is_rounded_half_up_away_from_zero() -> None:
+    assert comision_iva(Comision(tipo_movim="C", glosa="x", val_com_neto=50)) == 10  # 9.5
+    assert comision_iva(Comision(tipo_movim="C", glosa="x", val_com_neto=-50)) == -10
+    assert comisiones_totales([]) is None
+
+
+def test_liquidacion_rules() -> None:
+    doc = dte.liquidacion_factura(
+        emisor=EMISOR,
+        receptor={**CONSIGNADOR, "Extranjero": {"NumId": "1"}},
+        lines=[{"NmbItem": "Venta", "PrcItem": 1000, "DescuentoPct": 10, "TpoDocLiq": "3333"}],
+        comisiones=[{"TipoMovim": "C", "Glosa": "x", "ValComNeto": 100, "ValComIVA": 20}],
+        id_doc={"TipoDespacho": 1},
+        check=False,
+    )
+    problems = _problems(doc)
+    assert "no such element" in problems["Encabezado.Receptor.Extranjero"]
+    assert "no such element" in problems["Detalle[1].DescuentoPct"]
+    assert "no such element" in problems["Encabezado.IdDoc.TipoDespacho"]
+    assert "at most 3" in problems["Detalle[1].TpoDocLiq"]
+    assert problems["Comisiones[1].ValComIVA"].startswith("is 20, expected 19")
+
+
+def test_liquidacion_refuses_global_discounts_and_needs_tpo_doc_liq() -> None:
+    doc = dte.build(
+        43,
+        emisor=EMISOR,
+        receptor=CONSIGNADOR,
+        lines=[{"NmbItem": "Venta", "PrcItem": 1000}],
+        descuentos_recargos=[{"TpoMov": "D", "TpoValor": "%", "ValorDR": 10}],
+        check=False,
+    )
+    problems = _problems(doc)
+    assert "TpoDocLiq" in str(problems)
+    assert "Detalle[1].TpoDocLiq" in problems
+    assert "DscRcgGlobal" in problems
+
+
+def test_wrong_commission_totals_are_named() -> None:
+    doc = _liquidacion(1000, 0, [{"TipoMovim": "C", "Glosa": "x", "ValComNeto": 100}])
+    totales = doc.encabezado.totales
+    assert totales is not None
+    assert totales.comisiones is not None
+    wrong = doc.model_copy(
+        update={
+            "encabezado": doc.encabezado.model_copy(
+                update={
+                    "totales": totales.model_copy(
+                        update={
+                            "comisiones": totales.comisiones.model_copy(
+                                update={"val_com_neto": 99}
+                            ),
+                            "mnt_total": 1,
+                        }
+                    )
+                }
+            )
+        }
+    )
+    problems = _problems(wrong)
+    assert problems["Encabezado.Totales.Comisiones.ValComNeto"].startswith("is 99, expected 100")
+    assert problems["Encabezado.Totales.MntTotal"] == "is 1, expected 1071"
