@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import haulmer.dte as dte
 from haulmer.dte import Document, DTEType
 from haulmer.dte.models import Comision
-from haulmer.dte.totals import comision_iva, comisiones_totales
+from haulmer.dte.totals import comision_iva, comisiones_totales, compute_totals, round_peso
 from haulmer.errors import DocumentError
 
 EMISOR: dict[str, Any] = {
@@ -185,3 +188,35 @@ def test_wrong_commission_totals_are_named() -> None:
     problems = _problems(wrong)
     assert problems["Encabezado.Totales.Comisiones.ValComNeto"].startswith("is 99, expected 100")
     assert problems["Encabezado.Totales.MntTotal"] == "is 1, expected 1071"
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    neto=st.integers(min_value=1, max_value=10**9),
+    exento=st.integers(min_value=0, max_value=10**9),
+    charges=st.lists(
+        st.tuples(st.integers(min_value=-(10**6), max_value=10**6), st.integers(0, 10**6)),
+        max_size=5,
+    ),
+)
+def test_liquidacion_total_is_the_sale_minus_every_charge(
+    neto: int, exento: int, charges: list[tuple[int, int]]
+) -> None:
+    comisiones = [
+        Comision(tipo_movim="C", glosa="x", val_com_neto=com_neto, val_com_exe=com_exe)
+        for com_neto, com_exe in charges
+    ]
+    lines = [dte.Detalle(nombre="venta", precio=neto, tpo_doc_liq="33")]
+    if exento:
+        lines.append(dte.Detalle(nombre="exenta", precio=exento, ind_exe=1, tpo_doc_liq="34"))
+    sale = neto + exento + round_peso(Decimal(neto) * 19 / 100)
+    deducted = sum(n + e + comision_iva(c) for (n, e), c in zip(charges, comisiones, strict=True))
+    if sale - deducted < 0:
+        with pytest.raises(DocumentError):
+            compute_totals(43, lines, comisiones=comisiones)
+        return
+    totales = compute_totals(43, lines, comisiones=comisiones)
+    assert totales.mnt_total == sale - deducted
+    if charges:
+        assert totales.comisiones is not None
+        assert (totales.comisiones.val_com_iva or 0) == sum(comision_iva(c) for c in comisiones)
