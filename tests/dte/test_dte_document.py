@@ -632,3 +632,33 @@ def test_document_error_of_another_model_keeps_pydantic_locations() -> None:
         Other.model_validate({"numbers": [1, "x"]})
     error = document_error(info.value, "the thing", prefix="Somewhere")
     assert [d.field for d in error.details] == ["Somewhere.numbers[2]"]
+
+
+_SECTIONS = [
+    ("Encabezado.Emisor", "emisor", dte.Emisor),
+    ("Encabezado.Receptor", "receptor", dte.Receptor),
+    ("Detalle[1]", "line", dte.Detalle),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(section=st.sampled_from(_SECTIONS), data=st.data())
+def test_property_a_bad_value_is_named_by_its_sii_path_in_either_spelling(
+    section: tuple[str, str, type[Any]], data: st.DataObject
+) -> None:
+    path, role, model = section
+    name = data.draw(st.sampled_from(sorted(model.model_fields)), label="field")
+    alias = model.model_fields[name].alias or name
+    key = data.draw(st.sampled_from([name, alias]), label="spelling")
+    parts: dict[str, Any] = {
+        "emisor": {"RUTEmisor": "76795561-8", "RznSoc": "X"},
+        "receptor": {"RUTRecep": "60803000-K"},
+        "line": {"NmbItem": "x", "PrcItem": 1},
+    }
+    parts[role] = {k: v for k, v in parts[role].items() if k != alias} | {key: {"not": "valid"}}
+    with pytest.raises(DocumentError) as info:
+        dte.factura(emisor=parts["emisor"], receptor=parts["receptor"], lines=[parts["line"]])
+    fields = [d.field for d in info.value.details]
+    target = f"{path}.{alias}"  # a nested section names its own bad key below it
+    assert any(f == target or f.startswith((f"{target}.", f"{target}[")) for f in fields)
+    assert all("Value error" not in d.issue for d in info.value.details)
