@@ -112,6 +112,15 @@ def test_structural_problems_are_reported_before_any_io(change: Any, field: str)
     assert field in [detail.field for detail in caught.value.details]
 
 
+def test_a_dict_without_totales_is_told_how_to_get_them() -> None:
+    data = _factura_dict()
+    del data["Encabezado"]["Totales"]
+    with pytest.raises(DocumentError, match="from_sii_dict") as caught:
+        to_openfactura_dte(data)
+    assert [detail.field for detail in caught.value.details] == ["Encabezado.Totales"]
+    assert "builders" in str(caught.value)
+
+
 def test_a_credit_note_without_referencia_is_refused() -> None:
     data = json.loads(json.dumps(to_openfactura_dte(samples.nota_credito())))
     del data["Referencia"]

@@ -205,11 +205,20 @@ def _as_sii_dict(document: Any) -> dict[str, Any]:
 def _section(data: Mapping[str, Any], name: str, where: str) -> dict[str, Any]:
     value = data.get(name)
     if not isinstance(value, Mapping):
+        hint = _MISSING_SECTION_HINTS.get(name, "")
         raise DocumentError(
-            f"the document has no {where}{name}",
+            f"the document has no {where}{name}{hint}",
             [ErrorDetail(f"{where}{name}", "required")],
         )
     return dict(value)
+
+
+_MISSING_SECTION_HINTS = {
+    "Totales": (
+        ": build it with haulmer.dte's builders (dte.factura(...), dte.boleta(...)), or pass "
+        "haulmer.dte.Document.from_sii_dict(d) to emit(); both compute the totals from the lines"
+    ),
+}
 
 
 def _check_rut(value: Any, field: str, problems: list[ErrorDetail]) -> str | None:
