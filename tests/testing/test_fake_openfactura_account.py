@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from fake_bodies import HAULMER_KEY, factura
+import pytest
+from fake_bodies import HAULMER_KEY, HOSTY_KEY, factura
 
 from haulmer.testing import FakeHaulmer
 
@@ -92,6 +93,43 @@ def test_added_tenant_gets_its_own_key_folios_and_types(fake: FakeHaulmer) -> No
     body["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] = 39
     body["dte"]["Encabezado"]["Emisor"]["RUTEmisor"] = "76086428-5"
     assert client.post("/v2/dte/document", json=body).json()["error"]["code"] == "OF-05"
+
+
+def test_a_rut_that_already_has_an_account_is_refused_naming_its_company(
+    fake: FakeHaulmer,
+) -> None:
+    with pytest.raises(ValueError, match="76795561-8 already has an OpenFactura account") as info:
+        fake.add_openfactura_tenant("a" * 32, rut="76.795.561-8", razon_social="PANADERIA ANA SPA")
+    message = str(info.value)
+    assert "HAULMER SPA, a preloaded sandbox company" in message
+    assert "give PANADERIA ANA SPA a RUT of its own" in message
+    assert HAULMER_KEY not in message
+    assert fake.openfactura_state.tenant_for_key("a" * 32) is None
+    fake.add_openfactura_tenant("b" * 32, rut="76086428-5", razon_social="NUEVA SPA")
+    with pytest.raises(ValueError, match="NUEVA SPA has it under another API key"):
+        fake.add_openfactura_tenant("c" * 32, rut="76086428-5", razon_social="OTRA SPA")
+    kept = fake.openfactura_state.tenant_for_rut("76086428-5")
+    assert kept is not None
+    assert kept.razon_social == "NUEVA SPA"
+
+
+def test_a_key_already_in_use_is_refused_for_any_rut(fake: FakeHaulmer) -> None:
+    with pytest.raises(ValueError, match=r"already authenticates HOSTY SPA \(76430498-5\)") as info:
+        fake.add_openfactura_tenant(HOSTY_KEY, rut="76086428-5", razon_social="NUEVA SPA")
+    assert HOSTY_KEY not in str(info.value)
+    assert fake.openfactura_state.tenant_for_rut("76086428-5") is None
+    with pytest.raises(ValueError, match="already the key of HAULMER SPA"):
+        fake.add_openfactura_tenant(HAULMER_KEY, rut="76795561-8", razon_social="HAULMER SPA")
+    sandbox = fake.openfactura_state.tenant_for_key(HAULMER_KEY)
+    assert sandbox is not None
+    assert sandbox.preloaded
+
+
+def test_after_reset_the_rut_of_an_added_tenant_is_free_again(fake: FakeHaulmer) -> None:
+    fake.add_openfactura_tenant("d" * 32, rut="76086428-5", razon_social="NUEVA SPA")
+    fake.reset()
+    tenant = fake.add_openfactura_tenant("e" * 32, rut="76086428-5", razon_social="NUEVA SPA")
+    assert fake.openfactura_state.tenant_for_rut("76086428-5") is tenant
 
 
 def test_reset_forgets_documents_and_added_tenants(fake: FakeHaulmer, issue: Issue) -> None:

@@ -98,7 +98,8 @@ class FakeHaulmer:
 
         ``dte_types`` defaults to every type OpenFactura issues; ``extra`` may set ``ciudad``,
         ``cdg_sii_sucur``, ``email``, ``telefono``, ``nombre_fantasia``, ``web``,
-        ``folios_per_type``.
+        ``folios_per_type``. Raises ``ValueError`` when another key already serves ``rut``, or
+        ``api_key`` is already some company's key: OpenFactura has one account per RUT.
         """
         if dte_types is not None:
             extra["dte_types"] = dte_types

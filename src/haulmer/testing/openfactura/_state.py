@@ -348,12 +348,17 @@ class OpenFacturaState:
         dte_types: Iterable[int | str] = DEFAULT_DTE_TYPES,
         **extra: Any,
     ) -> Tenant:
-        """Register (or replace) the taxpayer that ``api_key`` authenticates."""
+        """Register the taxpayer that ``api_key`` authenticates.
+
+        Like OpenFactura, one account per RUT and one company per key: a RUT another key serves,
+        or a key already in use, is refused with ``ValueError`` (tenants do not share folios).
+        """
         from haulmer.rut import Rut
 
         if not api_key:
             raise ValueError("api_key must not be empty")
         canonical = str(Rut(str(rut)))
+        self._refuse_taken(api_key, canonical, razon_social)
         if isinstance(acteco, (list, tuple)):
             acteco = acteco[0]
         tenant = Tenant(
@@ -371,12 +376,37 @@ class OpenFacturaState:
         self.tenants[api_key] = tenant
         return tenant
 
+    def _refuse_taken(self, api_key: str, rut: str, razon_social: str) -> None:
+        """Refuse a key already in use or a RUT that already has an account (say whose)."""
+        by_key = self.tenants.get(api_key)
+        if by_key is not None:
+            if by_key.rut_number == _rut_key(rut):
+                raise ValueError(
+                    f"this API key is already the key of {by_key.razon_social} ({by_key.rut}): "
+                    "change that tenant through fake.openfactura_state.tenant_for_key(key) "
+                    "instead of adding it again"
+                )
+            raise ValueError(
+                f"this API key already authenticates {by_key.razon_social} ({by_key.rut}); each "
+                f"key belongs to one company: give {razon_social} a key of its own "
+                "(e.g. secrets.token_hex(16))"
+            )
+        by_rut = self.tenant_for_rut(rut)
+        if by_rut is not None:
+            sandbox = ", a preloaded sandbox company," if by_rut.preloaded else ""
+            raise ValueError(
+                f"RUT {rut} already has an OpenFactura account on this fake: "
+                f"{by_rut.razon_social}{sandbox} has it under another API key. OpenFactura keeps "
+                f"one account (one folio range) per RUT: give {razon_social} a RUT of its own, "
+                f"or use that company through fake.openfactura_state.tenant_for_rut({rut!r})"
+            )
+
     def tenant_for_key(self, api_key: str) -> Tenant | None:
         """The tenant an API key authenticates, if any."""
         return self.tenants.get(api_key)
 
     def tenant_for_rut(self, rut: str | int) -> Tenant | None:
-        """The (first) tenant with this RUT, if any."""
+        """The tenant with this RUT (at most one: :meth:`add_tenant` refuses a second), if any."""
         key = _rut_key(rut)
         for tenant in self.tenants.values():
             if tenant.rut_number == key:
