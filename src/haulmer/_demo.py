@@ -26,7 +26,7 @@ BUYER = {
     "phone": "+56 9 8765 4321",
 }
 ADMIN = {"email": "soporte@panaderia-ana.example", "name": "Soporte Panadería Ana"}
-ORGANIZATION = {"razon_social": "PANADERIA ANA SPA", "rut": "76.795.561-8"}
+ORGANIZATION = {"razon_social": "PANADERIA ANA SPA", "rut": "76.086.428-5"}
 COMPANY = {
     "giro": "Elaboración y venta de pan",
     "acteco": 107100,

@@ -27,7 +27,10 @@ BUYER = {
     "rut": "12.345.678-5",
     "phone": "+56 9 8765 4321",
 }
-ORGANIZATION = {"razon_social": "PANADERIA ANA SPA", "rut": "76.795.561-8"}
+ORGANIZATION = {"razon_social": "PANADERIA ANA SPA", "rut": "76.086.428-5"}
+"""The bakery: a RUT of its own, not one of the fake's preloaded sandbox companies."""
+SECOND_ORGANIZATION = {"razon_social": "PASTELERIA ANA SPA", "rut": "76111222-8"}
+"""A second company of the same owner, created in the OpenFactura setup's step 1."""
 COMPANY = {
     "giro": "Elaboración de pan",
     "acteco": 107100,

@@ -165,7 +165,7 @@ def test_the_api_key_comes_once_certified_and_once_only(
         certification.create_api_key(certifying.id)
     fake.clock.advance(days=12)
     key = certification.create_api_key(certifying.id)
-    assert str(key.organization_rut) == "76795561-8"
+    assert str(key.organization_rut) == "76086428-5"
     assert key.api_key not in repr(key)
     with pytest.raises(ConflictError):
         certification.create_api_key(certifying.id)

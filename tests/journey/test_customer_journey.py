@@ -117,7 +117,7 @@ def test_the_whole_journey_from_purchase_to_an_issued_document() -> None:
     workspace = owner.workspace.retrieve(workspace.id)
     assert workspace.is_active
     assert workspace.name == "Panadería Ana"
-    assert str(organization.rut) == "76795561-8"
+    assert str(organization.rut) == "76086428-5"
     # From the administrator on, instructions go to the administrator, not the buyer.
     assert len(fake.outbox.for_address(BUYER_EMAIL)) == 5
     assert fake.outbox.subjects(to=ADMIN_EMAIL) == [
@@ -171,7 +171,7 @@ def test_the_whole_journey_from_purchase_to_an_issued_document() -> None:
     assert key.api_key not in repr(key)
     issuer = client.with_options(api_key=key.api_key)
     company = issuer.openfactura.organization.retrieve()
-    assert str(company.rut) == "76795561-8"
+    assert str(company.rut) == "76086428-5"
     boleta = dte.boleta(
         emisor={
             "rut": ORGANIZATION["rut"],
@@ -246,5 +246,5 @@ async def test_the_whole_journey_with_the_async_client() -> None:
     key = await admin.openfactura.certification.create_api_key(setup.id)
     issuer = client.with_options(api_key=key.api_key)
     company = await issuer.openfactura.organization.retrieve()
-    assert str(company.rut) == "76795561-8"
+    assert str(company.rut) == "76086428-5"
     await client.aclose()

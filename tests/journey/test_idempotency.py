@@ -25,6 +25,7 @@ from journey.story import (
     COMPANY,
     ORGANIZATION,
     PASSWORD,
+    SECOND_ORGANIZATION,
     ReadyWorkspace,
     activated_workspace,
     buy_and_pay,
@@ -180,10 +181,10 @@ def test_adding_an_organization_survives_a_lost_answer_and_adds_it_once(
     owner.workspace.rename(workspace.id, "Ana")
     fake.control.drop_connection("workspace.add_organization", when="after")
     organization = owner.workspace.add_organization(
-        workspace.id, **ORGANIZATION, idempotency_key="org-76795561"
+        workspace.id, **ORGANIZATION, idempotency_key="org-76086428"
     )
     attempts = fake.requests.for_route("workspace.add_organization")
-    assert [a.headers["Idempotency-Key"] for a in attempts] == ["org-76795561"] * 2
+    assert [a.headers["Idempotency-Key"] for a in attempts] == ["org-76086428"] * 2
     assert [o.id for o in owner.workspace.retrieve(workspace.id).organizations] == [organization.id]
 
 
@@ -205,11 +206,11 @@ def test_a_new_organization_in_the_setup_survives_a_lost_answer_and_is_created_o
     fake.control.drop_connection("openfactura.setup.choose_organization", when="after")
     chosen = ready.admin.openfactura.setup.choose_organization(
         setup.id,
-        new_organization={"razon_social": "HOSTY SPA", "rut": "76430498-5"},
+        new_organization=SECOND_ORGANIZATION,
         company=COMPANY,
     )
     ruts = [str(o.rut) for o in ready.owner.workspace.retrieve(ready.workspace.id).organizations]
-    assert ruts == ["76795561-8", "76430498-5"]
+    assert ruts == ["76086428-5", SECOND_ORGANIZATION["rut"]]
     assert chosen.organization_id is not None
 
 
@@ -234,7 +235,7 @@ def test_a_lost_api_key_answer_is_answered_again_with_the_same_key(
     assert attempts[0].response == attempts[1].response
     assert attempts[0].response["api_key"] == key.api_key
     with fake.client(api_key=key.api_key) as issuer:
-        assert str(issuer.openfactura.organization.retrieve().rut) == "76795561-8"
+        assert str(issuer.openfactura.organization.retrieve().rut) == "76086428-5"
 
 
 def test_the_callers_key_gets_the_api_key_again_within_24_hours(

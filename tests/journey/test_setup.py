@@ -30,6 +30,7 @@ from journey.story import (
     ORGANIZATION,
     PASSWORD,
     PFX_PASSWORD,
+    SECOND_ORGANIZATION,
     ReadyWorkspace,
     activated_workspace,
     buy_and_pay,
@@ -77,19 +78,19 @@ def test_step_one_can_create_a_new_organization(fake: FakeHaulmer, ready: ReadyW
     with pytest.raises(InvalidRutError):
         ready.admin.openfactura.setup.choose_organization(
             setup.id,
-            new_organization={"razon_social": "OTRA SPA", "rut": "76430498-4"},
+            new_organization={"razon_social": "OTRA SPA", "rut": "76111222-7"},
             company=COMPANY,
         )
     with pytest.raises(ValidationError, match="exactly one"):
         ready.admin.openfactura.setup.choose_organization(setup.id, company=COMPANY)
     setup = ready.admin.openfactura.setup.choose_organization(
         setup.id,
-        new_organization={"razon_social": "HOSTY SPA", "rut": "76430498-5"},
+        new_organization=SECOND_ORGANIZATION,
         company=COMPANY,
     )
     workspace = ready.owner.workspace.retrieve(ready.workspace.id)
     assert setup.organization_id == workspace.organizations[-1].id
-    assert str(workspace.organizations[-1].rut) == "76430498-5"
+    assert str(workspace.organizations[-1].rut) == SECOND_ORGANIZATION["rut"]
     assert setup.status is SetupStatus.PENDING_CERTIFICATE
 
 

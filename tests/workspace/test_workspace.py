@@ -109,9 +109,9 @@ def test_a_bad_organization_rut_is_refused_before_any_request(
     owner.workspace.rename(workspace.id, "Panadería")
     sent = len(fake.requests)
     with pytest.raises(InvalidRutError):
-        owner.workspace.add_organization(workspace.id, razon_social="X SPA", rut="76795561-9")
+        owner.workspace.add_organization(workspace.id, razon_social="X SPA", rut="76086428-4")
     with pytest.raises(ValidationError, match="razón social"):
-        owner.workspace.add_organization(workspace.id, razon_social=" ", rut="76795561-8")
+        owner.workspace.add_organization(workspace.id, razon_social=" ", rut="76086428-5")
     assert len(fake.requests) == sent
 
 
@@ -119,7 +119,7 @@ def test_the_same_rut_twice_in_a_workspace_is_a_conflict(
     fake: FakeHaulmer, client: Haulmer
 ) -> None:
     ready = ready_workspace(fake, client)
-    with pytest.raises(ConflictError, match="76795561-8"):
+    with pytest.raises(ConflictError, match="76086428-5"):
         ready.owner.workspace.add_organization(ready.workspace.id, **ORGANIZATION)
 
 
