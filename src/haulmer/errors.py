@@ -373,6 +373,11 @@ _BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
         "This step was done before and cannot be repeated; retrieve the resource to see where it "
         "stands",
     ),
+    (409, "rut_already_registered"): _Outcome(
+        ConflictError,
+        "OpenFactura keeps one account per RUT: set up an organization with a RUT of its own, or "
+        "keep using the account this RUT already has",
+    ),
 }
 _BY_STATUS: dict[int, _Outcome] = {
     400: _Outcome(BadRequestError),

@@ -17,10 +17,17 @@ def install(fake: Any) -> None:
     from haulmer.testing.platform._routes import register
     from haulmer.testing.platform._state import PlatformState
 
+    openfactura = getattr(fake, "openfactura_state", None)
+
+    def openfactura_holder(rut: str) -> str | None:
+        tenant = None if openfactura is None else openfactura.tenant_for_rut(rut)
+        return None if tenant is None else str(tenant.razon_social)
+
     state = PlatformState(
         clock=fake.clock,
         outbox=fake.outbox,
         register_tenant=getattr(fake, "add_openfactura_tenant", None),
+        openfactura_holder=openfactura_holder,
     )
     fake.platform_state = state
     fake.outbox.before_read(state.catch_up)

@@ -43,10 +43,13 @@ class StateBase:
         clock: Any,
         outbox: Outbox,
         register_tenant: Callable[..., Any] | None = None,
+        openfactura_holder: Callable[[str], str | None] | None = None,
     ) -> None:
         self.clock = clock
         self.outbox = outbox
         self.register_tenant = register_tenant
+        self.openfactura_holder = openfactura_holder
+        """The razón social of the company whose OpenFactura account has a RUT, if any."""
         self.lock = threading.RLock()
         self.tokens = TokenBook()
         self.idempotency = IdempotencyStore()

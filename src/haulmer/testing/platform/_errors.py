@@ -48,6 +48,13 @@ def already_done(message: str) -> PlatformError:
     return PlatformError(409, "already_done", message)
 
 
+def rut_already_registered(message: str, field: str) -> PlatformError:
+    """409 ``rut_already_registered``: OpenFactura already has an account for this RUT."""
+    return PlatformError(
+        409, "rut_already_registered", message, [(field, "RUT already registered")]
+    )
+
+
 def not_found(what: str) -> PlatformError:
     """404 ``not_found``."""
     return PlatformError(404, "not_found", f"{what} does not exist")

@@ -23,9 +23,10 @@ from haulmer.testing.platform._errors import (
     invalid,
     not_found,
     out_of_order,
+    rut_already_registered,
 )
-from haulmer.testing.platform._models import Account, Certification, Setup
-from haulmer.testing.platform._validation import new_id, raise_if, text_field
+from haulmer.testing.platform._models import Account, Certification, Organization, Setup
+from haulmer.testing.platform._validation import new_id, raise_if, rut_field, text_field
 from haulmer.testing.platform._workspace import WorkspaceSteps
 
 POINT_OF_SALE_MANDATORY_DTE_TYPES = (33, 39)
@@ -141,7 +142,11 @@ class SetupSteps(WorkspaceSteps):
                 )
                 if organization is None:
                     raise not_found(f"organization {body['organization_id']!r} in this workspace")
+                self._refuse_registered_rut(setup, organization.rut, "organization_id")
             elif isinstance(body.get("new_organization"), dict):
+                new_rut = rut_field(body["new_organization"], "rut", [])
+                if new_rut:
+                    self._refuse_registered_rut(setup, new_rut, "new_organization.rut")
                 organization = self._new_organization(workspace, body["new_organization"])
             else:
                 raise invalid(
@@ -152,6 +157,35 @@ class SetupSteps(WorkspaceSteps):
             setup.company = company_data
             setup.status = "pending_certificate"
             return setup
+
+    def _refuse_registered_rut(self, setup: Setup, rut: str, field: str) -> None:
+        """409 when OpenFactura, or another workspace's setup, already has this RUT.
+
+        OpenFactura keeps one account (one folio range) per RUT, so a second one is refused.
+        """
+        holder = self.openfactura_holder(rut) if self.openfactura_holder is not None else None
+        if holder is not None:
+            raise rut_already_registered(
+                f"RUT {rut} already has an OpenFactura account ({holder}); OpenFactura keeps one "
+                "account, with one folio range, per RUT: choose an organization with a RUT of "
+                f"its own, or issue {holder}'s documents with the API key it already has",
+                field,
+            )
+        for other in self.setups.values():
+            if other.id == setup.id or other.organization_id is None:
+                continue
+            if self._organization_of(other).rut == rut:
+                raise rut_already_registered(
+                    f"RUT {rut} is already being set up for OpenFactura in another workspace; "
+                    "OpenFactura keeps one account per RUT: choose an organization with a RUT of "
+                    "its own, or finish the setup in the workspace that has it",
+                    field,
+                )
+
+    def _organization_of(self, setup: Setup) -> Organization:
+        """The organization chosen in a setup's step 1."""
+        workspace = self.workspaces[setup.workspace_id]
+        return next(o for o in workspace.organizations if o.id == setup.organization_id)
 
     def upload_certificate(self, account: Account, setup_id: str, body: dict[str, Any]) -> Setup:
         """Setup step 2: the legal representative's .pfx/.p12 and its password."""
@@ -287,8 +321,8 @@ class SetupSteps(WorkspaceSteps):
                 )
             if setup.api_key_created_at is not None:
                 raise already_done("this organization already has its OpenFactura API key")
-            workspace = self.workspaces[setup.workspace_id]
-            organization = next(o for o in workspace.organizations if o.id == setup.organization_id)
+            organization = self._organization_of(setup)
+            self._refuse_registered_rut(setup, organization.rut, "organization_id")
             company = setup.company or {}
             api_key = secrets.token_hex(16)
             if self.register_tenant is not None:
