@@ -89,7 +89,7 @@ def test_a_new_organization_with_a_registered_rut_is_refused_and_not_created(
 def test_a_rut_another_workspace_is_setting_up_is_refused(
     fake: FakeHaulmer, client: Haulmer, ready: ReadyWorkspace
 ) -> None:
-    setup_with_certificate(fake, ready)
+    first = setup_with_certificate(fake, ready)
     buy_and_pay(fake, client)
     second = activated_workspace(fake, ready.owner)
     ready.owner.workspace.set_administrator(second.id, email=BUYER_EMAIL, name="Ana")
@@ -101,7 +101,8 @@ def test_a_rut_another_workspace_is_setting_up_is_refused(
             setup.id, organization_id=same_rut.id, company=COMPANY
         )
     assert info.value.code == "rut_already_registered"
-    assert setup.id not in str(info.value)
+    assert first.id not in str(info.value)
+    assert ready.workspace.id not in str(info.value)
 
 
 def test_the_api_key_is_refused_when_the_rut_got_an_account_meanwhile(
