@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Final, get_args
+from urllib.parse import urlsplit
 
+from haulmer._logging import redact_url
 from haulmer._types import Product
 from haulmer.errors import ConfigurationError
 
@@ -40,7 +43,29 @@ def resolve_base_urls(
             )
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise ConfigurationError(
-                f"base_urls[{product!r}] must be an http:// or https:// URL, got {url!r}"
+                f"base_urls[{product!r}] must be an http:// or https:// URL, got {_shown(url)}"
+            )
+        try:
+            parts = urlsplit(url)
+        except ValueError as exc:
+            raise ConfigurationError(
+                f"base_urls[{product!r}] is not a valid URL ({exc}): {_shown(url)}"
+            ) from None
+        if parts.query or parts.fragment or not parts.netloc:
+            raise ConfigurationError(
+                f"base_urls[{product!r}] must be a scheme, a host and an optional path prefix "
+                f"(no ?query or #fragment), got {_shown(url)}"
             )
         urls[product] = url.rstrip("/")
     return urls
+
+
+def _shown(url: object) -> str:
+    """How a refused URL appears in an error: any ``user:password@`` replaced, never echoed."""
+    if not isinstance(url, str):
+        return f"a value of type {type(url).__name__}"
+    try:
+        text = redact_url(url)
+    except ValueError:  # not even parseable as a URL
+        text = url
+    return repr(re.sub(r"^([^/?#@]*//)?[^/?#]*@", r"\1[redacted]@", text))

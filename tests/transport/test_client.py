@@ -76,6 +76,31 @@ def test_bad_timeout_and_max_retries_are_configuration_errors() -> None:
         Haulmer("k", max_retries=-1)
 
 
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("htps://bob:s3cr3t@host", "s3cr3t"),
+        ("bob:s3cr3t@host", "s3cr3t"),
+        ("https://host/?token=s3cr3t", "s3cr3t"),
+        ("https://host/#s3cr3t", None),
+        ("https://[::1", None),
+        ("https://", None),
+    ],
+)
+def test_a_bad_base_url_is_refused_without_echoing_its_secrets(
+    url: str, secret: str | None
+) -> None:
+    with pytest.raises(ConfigurationError, match=r"base_urls\['openfactura'\]") as info:
+        Haulmer("k", base_urls={"openfactura": url})
+    if secret:
+        assert secret not in str(info.value)
+
+
+def test_a_base_url_that_is_not_text_is_named_by_its_type() -> None:
+    with pytest.raises(ConfigurationError, match="a value of type int"):
+        Haulmer("k", base_urls={"openfactura": 42})  # type: ignore[dict-item]
+
+
 def test_environments_point_products_at_their_base_urls() -> None:
     assert Haulmer("k").base_urls == {"openfactura": "https://api.haulmer.com", "platform": None}
     assert Haulmer("k", environment="sandbox").base_urls["openfactura"] == SANDBOX
