@@ -50,11 +50,11 @@ def factura_exenta() -> dte.Document:
     )
 
 
-def boleta(price: int = 1000) -> dte.Document:
+def boleta(price: int = 1000, nombre: str = "Item 1") -> dte.Document:
     """Boleta 39 of the reference's example: one line of 1000 gross, generic receptor."""
     return dte.boleta(
         emisor=EMISOR,
-        lines=[{"nombre": "Item 1", "cantidad": 1, "precio": price}],
+        lines=[{"nombre": nombre, "cantidad": 1, "precio": price}],
         fecha=FECHA,
     )
 

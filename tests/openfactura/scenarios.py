@@ -175,6 +175,21 @@ async def a_key_reused_for_another_sale_raises_and_names_the_first_document(
     assert len(await collect(documents.list_issued(tipo_dte=39))) == 1
 
 
+async def a_key_reused_for_another_sale_of_the_same_amount_raises(backend: Backend) -> None:
+    documents = backend.openfactura.documents
+    first = await resolve(documents.emit(samples.boleta(nombre="Pan"), idempotency_key="pos-1-7"))
+    with pytest.raises(AlreadyIssuedError) as caught:
+        await resolve(documents.emit(samples.boleta(nombre="Leche"), idempotency_key="pos-1-7"))
+    assert caught.value.token == first.token
+    message = str(caught.value)
+    assert "already belongs to another document" in message
+    assert "line 1 item (Detalle[1].NmbItem) 'Pan' there, 'Leche' in this call" in message
+    assert "MntTotal" not in message
+    same = await resolve(documents.emit(samples.boleta(nombre="Pan"), idempotency_key="pos-1-7"))
+    assert (same.token, same.already_issued) == (first.token, True)
+    assert len(await collect(documents.list_issued(tipo_dte=39))) == 1
+
+
 async def lists_page_lazily_past_thirty(backend: Backend) -> None:
     documents = backend.openfactura.documents
     for price in range(1000, 1031):
@@ -397,6 +412,7 @@ SCENARIOS = [
     the_callers_key_after_a_lost_answer_and_a_restart_yields_one_document,
     the_same_key_never_issues_twice,
     a_key_reused_for_another_sale_raises_and_names_the_first_document,
+    a_key_reused_for_another_sale_of_the_same_amount_raises,
     lists_page_lazily_past_thirty,
     lists_iterate_without_an_extra_await,
     empty_lists_are_http_204_and_no_rows,

@@ -13,10 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import haulmer.dte as dte
 from haulmer.errors import DocumentError, ValidationError
 from haulmer.openfactura.emission import (
     build_emission,
     document_idempotency_key,
+    identity_differences,
     normalize_response,
     to_openfactura_dte,
 )
@@ -223,3 +225,83 @@ def test_the_key_ignores_key_order(data: dict[str, Any]) -> None:
     reordered = dict(reversed(list(data.items())))
     assert document_idempotency_key(data) == document_idempotency_key(reordered)
     assert len(document_idempotency_key(data)) == len("haulmer-") + 48
+
+
+def _stored_as_text(dte: Any) -> Any:
+    """The dte the way OpenFactura's json value gives it back: every number as text."""
+    if isinstance(dte, dict):
+        return {key: _stored_as_text(value) for key, value in dte.items()}
+    if isinstance(dte, list):
+        return [_stored_as_text(value) for value in dte]
+    if isinstance(dte, int | float) and not isinstance(dte, bool):
+        return str(dte)
+    return dte
+
+
+def _two_line_boleta(**second: Any) -> dict[str, Any]:
+    line = {"nombre": "Leche", "cantidad": 2, "precio": 500, **second}
+    document = dte.boleta(
+        emisor=samples.EMISOR,
+        lines=[{"nombre": "Pan", "cantidad": "1.5", "precio": 1000}, line],
+        fecha=samples.FECHA,
+    )
+    return to_openfactura_dte(document)
+
+
+def test_a_stored_document_with_numbers_as_text_is_the_same_document() -> None:
+    sent = _two_line_boleta()
+    assert identity_differences(sent, _stored_as_text(sent)) == []
+
+
+def test_an_item_name_openfactura_cut_matches_the_name_sent() -> None:
+    long_name = "Torta de mil hojas con manjar y merengue, decorada a pedido para cumpleaños " * 3
+    sent = _two_line_boleta()
+    sent["Detalle"][1]["NmbItem"] = long_name
+    stored = _stored_as_text(sent)
+    stored["Detalle"][1]["NmbItem"] = long_name[:80]
+    assert identity_differences(sent, stored) == []
+
+
+def test_a_single_stored_line_as_an_object_is_compared_as_one_line() -> None:
+    sent = _factura_dict()
+    stored = _stored_as_text(sent)
+    stored["Detalle"] = stored["Detalle"][0]
+    assert identity_differences(sent, stored) == []
+    stored["Detalle"]["NmbItem"] = "otro"
+    assert identity_differences(sent, stored) == [
+        "line 1 item (Detalle[1].NmbItem) 'otro' there, 'item' in this call"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("second", "named"),
+    [
+        (
+            {"nombre": "Yogur"},
+            "line 2 item (Detalle[2].NmbItem) 'Leche' there, 'Yogur' in this call",
+        ),
+        ({"cantidad": 4, "precio": 250}, "line 2 quantity (Detalle[2].QtyItem) 2 there, 4 in"),
+        ({"cantidad": 4, "precio": 250}, "line 2 price (Detalle[2].PrcItem) 500 there, 250 in"),
+    ],
+)
+def test_a_line_that_differs_is_named_with_both_values(second: dict[str, Any], named: str) -> None:
+    stored = _stored_as_text(_two_line_boleta())
+    differences = identity_differences(_two_line_boleta(**second), stored)
+    assert any(named in difference for difference in differences), differences
+    assert not any("MntTotal" in difference for difference in differences)
+
+
+def test_another_number_of_lines_is_named() -> None:
+    sent = _two_line_boleta()
+    stored = _stored_as_text(sent)
+    stored["Detalle"].append(dict(stored["Detalle"][1], NroLinDet="3"))
+    assert "lines (Detalle) 3 there, 2 in this call" in identity_differences(sent, stored)
+
+
+def test_a_line_amount_that_differs_is_named() -> None:
+    sent = _two_line_boleta()
+    stored = _stored_as_text(sent)
+    stored["Detalle"][0]["MontoItem"] = "1600"
+    assert identity_differences(sent, stored) == [
+        "line 1 amount (Detalle[1].MontoItem) 1600 there, 1500 in this call"
+    ]

@@ -335,10 +335,10 @@ def _already_issued_plan(
 ) -> Plan[EmittedDocument]:
     """Fetch what can be fetched of a document issued earlier under the same key (OF-06).
 
-    The stored document must be the one this emission describes (type, total, receptor, date):
-    a key reused for another sale raises AlreadyIssuedError. The token is what matters: a fetch
-    that fails leaves its field None rather than hide that the document exists. The timbre image
-    cannot be fetched again.
+    The stored document must be the one this emission describes (type, total, receptor, date,
+    lines): a key reused for another sale raises AlreadyIssuedError. The token is what matters: a
+    fetch that fails leaves its field None rather than hide that the document exists. The timbre
+    image cannot be fetched again.
     """
     response = emission.response
     found: dict[str, Any] = {"token": token, "already_issued": True}

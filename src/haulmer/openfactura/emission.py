@@ -450,9 +450,67 @@ def _identity_value(encabezado: Mapping[str, Any], section: str, name: str) -> s
         return text
 
 
+def _lines(dte: Mapping[str, Any]) -> list[Mapping[str, Any]] | None:
+    """The Detalle lines of a DTE (one line may be stored as a bare object); None if it has none."""
+    detalle = dte.get("Detalle")
+    if isinstance(detalle, Mapping):
+        return [detalle]
+    if isinstance(detalle, list):
+        return [line for line in detalle if isinstance(line, Mapping)]
+    return None
+
+
+def _line_value(line: Mapping[str, Any], name: str) -> str | None:
+    """A line's value comparable across sides: numbers normalized, names cut as OpenFactura does."""
+    value = line.get(name)
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if name in _DETALLE_LIMITS:
+        return repr(text[: _DETALLE_LIMITS[name]])
+    try:
+        return format(Decimal(text).normalize(), "f")
+    except ArithmeticError:
+        return repr(text)
+
+
+_LINE_IDENTITY: tuple[tuple[str, str], ...] = (
+    ("NmbItem", "item"),
+    ("QtyItem", "quantity"),
+    ("PrcItem", "price"),
+    ("MontoItem", "amount"),
+)
+
+
+def _line_differences(sent: Mapping[str, Any], stored: Mapping[str, Any]) -> list[str]:
+    """How the stored lines differ from the ones sent: their count, then each line's item name,
+    quantity, price and amount (each compared only when both carry it)."""
+    mine = _lines(sent)
+    theirs = _lines(stored)
+    if mine is None or theirs is None:
+        return []
+    if len(mine) != len(theirs):
+        return [f"lines (Detalle) {len(theirs)} there, {len(mine)} in this call"]
+    differences: list[str] = []
+    for number, (sent_line, stored_line) in enumerate(zip(mine, theirs, strict=True), start=1):
+        for name, label in _LINE_IDENTITY:
+            mine_value = _line_value(sent_line, name)
+            theirs_value = _line_value(stored_line, name)
+            if mine_value is not None and theirs_value is not None and mine_value != theirs_value:
+                differences.append(
+                    f"line {number} {label} (Detalle[{number}].{name}) {theirs_value} there, "
+                    f"{mine_value} in this call"
+                )
+    return differences
+
+
 def identity_differences(sent: Mapping[str, Any], stored: Mapping[str, Any]) -> list[str]:
     """How a stored DTE differs from the one sent, in what identifies it: TipoDTE, MntTotal,
-    RUTRecep and FchEmis (each compared only when both carry it). Empty: the same document.
+    RUTRecep, FchEmis and the lines (their count; per line NmbItem, QtyItem, PrcItem, MontoItem),
+    each value compared only when both carry it. Empty: the same document.
+
+    Numbers compare by value (OpenFactura stores them as text) and item names as OpenFactura
+    keeps them (cut to 80 characters).
     """
     sent_header = sent.get("Encabezado")
     stored_header = stored.get("Encabezado")
@@ -464,4 +522,4 @@ def identity_differences(sent: Mapping[str, Any], stored: Mapping[str, Any]) -> 
         theirs = _identity_value(stored_header, section, name)
         if mine is not None and theirs is not None and mine != theirs:
             differences.append(f"{label} ({name}) {theirs} there, {mine} in this call")
-    return differences
+    return differences + _line_differences(sent, stored)
