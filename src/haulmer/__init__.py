@@ -14,6 +14,7 @@ from haulmer.errors import (
     AlreadyIssuedError,
     APIConnectionError,
     APIError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -23,14 +24,23 @@ from haulmer.errors import (
     ConflictError,
     DocumentError,
     DocumentRejectedError,
+    ErrorDetail,
     FolioError,
     HaulmerError,
+    IdempotencyKeyReusedError,
     InvalidRutError,
+    InvalidTokenError,
+    MandatoryDTETypeError,
     NotFoundError,
+    PasswordMismatchError,
     PermissionDeniedError,
     RateLimitError,
     ServerError,
+    StepOutOfOrderError,
+    TokenAlreadyUsedError,
+    TokenExpiredError,
     ValidationError,
+    WaitTimeoutError,
     WeakPasswordError,
     XMLError,
 )
@@ -48,6 +58,7 @@ __all__ = [
     "SANDBOX_API_KEY",
     "APIConnectionError",
     "APIError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AlreadyIssuedError",
@@ -61,18 +72,27 @@ __all__ = [
     "DTEType",
     "DocumentError",
     "DocumentRejectedError",
+    "ErrorDetail",
     "FolioError",
     "Haulmer",
     "HaulmerError",
+    "IdempotencyKeyReusedError",
     "InvalidRutError",
+    "InvalidTokenError",
+    "MandatoryDTETypeError",
     "NotFoundError",
+    "PasswordMismatchError",
     "PasswordPolicy",
     "PermissionDeniedError",
     "RateLimitError",
     "Rut",
     "ServerError",
+    "StepOutOfOrderError",
     "Timeout",
+    "TokenAlreadyUsedError",
+    "TokenExpiredError",
     "ValidationError",
+    "WaitTimeoutError",
     "WeakPasswordError",
     "XMLError",
     "__version__",
@@ -98,6 +118,8 @@ _LAZY: dict[str, str] = {
 }
 
 
-_LAZY_NAMES = LazyNames(__name__, _LAZY, globals())
+_SUBMODULES = ("dte", "openfactura", "sii", "testing", "rut", "passwords", "pfx", "errors")
+
+_LAZY_NAMES = LazyNames(__name__, _LAZY, globals(), submodules=_SUBMODULES)
 __getattr__ = _LAZY_NAMES.getattr
 __dir__ = _LAZY_NAMES.dir
