@@ -490,3 +490,12 @@ def test_pydantic_json_schema_describes_the_canonical_string_it_writes() -> None
     assert rut_schema["type"] == "string"
     assert re.fullmatch(rut_schema["pattern"], "76795561-8")
     assert not re.fullmatch(rut_schema["pattern"], "76.795.561-8")
+
+
+def test_a_lenient_parse_error_quotes_what_was_typed_and_what_it_became() -> None:
+    with pytest.raises(InvalidRutError) as caught:
+        Rut.parse("CL 76.086.428-4", lenient=True)
+    message = str(caught.value)
+    assert "'CL 76.086.428-4'" in message
+    assert "'76086428-4'" in message
+    assert "76086428-5" in message

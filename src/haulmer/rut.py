@@ -159,7 +159,14 @@ class Rut:
         cleaning): spaces, dots and hyphens anywhere, and a ``CL`` prefix.
         """
         if lenient and isinstance(text, str):
-            text = _loosen(text)
+            loosened = _loosen(text)
+            try:
+                return cls(loosened, validate_dv=validate_dv)
+            except InvalidRutError as exc:
+                raise InvalidRutError(
+                    f"{text.strip()!r} read leniently (without spaces, dots, hyphens or a CL "
+                    f"prefix) is {loosened.strip()!r}, and {exc}"
+                ) from None
         return cls(text, validate_dv=validate_dv)
 
     @classmethod
