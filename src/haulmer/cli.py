@@ -16,9 +16,20 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="haulmer", description=__doc__)
+    """The argument parser of ``python -m haulmer``."""
+    parser = argparse.ArgumentParser(
+        prog="haulmer",
+        description="The haulmer SDK's command line. The fake platform's HTTP server is "
+        "'python -m haulmer.testing serve'.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="run the demo against the embedded fake platform")
+    demo = commands.add_parser(
+        "demo",
+        help="run a new customer's whole story against the embedded fake platform",
+        description="Buy a plan, read the e-mails, set up the workspace and OpenFactura, wait "
+        "for the SII certification on the fake clock, then issue a factura, a boleta and a nota "
+        "de crédito, verify them and write their signed XML and PDF files. No network.",
+    )
     demo.add_argument(
         "--out",
         default="haulmer-demo-output",
