@@ -88,3 +88,17 @@ def test_cli_demo_runs_as_a_module(tmp_path: Path) -> None:
 def test_cli_main_dispatches_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--out", str(tmp_path)]) == 0
     assert "Everything worked" in capsys.readouterr().out
+
+
+def test_demo_stops_quietly_when_its_reader_goes_away(tmp_path: Path) -> None:
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "haulmer", "demo", "--out", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdout is not None
+    reader.stdout.readline()
+    reader.stdout.close()
+    _, stderr = reader.communicate()
+    assert b"Traceback" not in stderr
+    assert b"BrokenPipeError" not in stderr

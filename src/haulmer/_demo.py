@@ -93,6 +93,8 @@ def run(out_dir: Path, *, as_json: bool = False, out: IO[str] | None = None) -> 
     ok = True
     try:
         _story(log, out_dir)
+    except BrokenPipeError:
+        raise
     except Exception:
         ok = False
     if as_json:
