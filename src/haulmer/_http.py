@@ -81,14 +81,33 @@ def _connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> API
         )
     if isinstance(exc, httpx.TransportError):
         return APIConnectionError(
-            f"{what}: the connection broke before the answer ({type(exc).__name__}); the call "
-            "may have been carried out, so repeat a creation only with the same idempotency_key",
+            f"{what}: the connection broke before the answer ({type(exc).__name__}); "
+            + _how_to_repeat(prepared),
             request_sent=True,
         )
     return APIConnectionError(
-        f"{what}: the answer could not be read ({type(exc).__name__}); the call may have been "
-        "carried out, so repeat a creation only with the same idempotency_key",
+        f"{what}: the answer could not be read ({type(exc).__name__}); " + _how_to_repeat(prepared),
         request_sent=True,
+    )
+
+
+def _how_to_repeat(prepared: PreparedRequest) -> str:
+    """How to repeat a call whose answer was lost: with the key it sent, freely, or after a check.
+
+    Only calls that take ``idempotency_key=`` send an Idempotency-Key, so naming the argument is
+    advice the call can follow.
+    """
+    key = next((v for k, v in prepared.headers.items() if k.lower() == "idempotency-key"), None)
+    if key:
+        return (
+            "the call may have been carried out: to repeat it without doing it twice, pass "
+            f"idempotency_key={key!r} (the key it sent)"
+        )
+    if prepared.method in ("GET", "HEAD", "OPTIONS"):
+        return "it only reads, so repeating it is safe"
+    return (
+        "the call may have been carried out: check whether it was (retrieve what it changes) "
+        "before repeating it"
     )
 
 
@@ -182,7 +201,12 @@ class _TransportBase:
             )
 
     def _finish(
-        self, request: httpx.Request, response: httpx.Response, started: float, attempt: int
+        self,
+        prepared: PreparedRequest,
+        request: httpx.Request,
+        response: httpx.Response,
+        started: float,
+        attempt: int,
     ) -> RawResponse:
         elapsed = self._clock() - started
         raw = RawResponse(
@@ -202,7 +226,13 @@ class _TransportBase:
             elapsed * 1000,
         )
         if raw.status_code >= 400:
-            raise error_from_response(raw, now=self._wall_clock())
+            raise error_from_response(
+                raw,
+                now=self._wall_clock(),
+                attempts=attempt,
+                retry_safe=prepared.retry_safe,
+                hints=prepared.error_hints,
+            )
         return raw
 
     def _failed(
@@ -264,7 +294,7 @@ class SyncTransport(_TransportBase):
             raise self._failed(exc, prepared, attempt) from exc
         finally:
             response.close()
-        return self._finish(request, response, started, attempt)
+        return self._finish(prepared, request, response, started, attempt)
 
 
 class AsyncTransport(_TransportBase):
@@ -318,4 +348,4 @@ class AsyncTransport(_TransportBase):
             raise self._failed(exc, prepared, attempt) from exc
         finally:
             await response.aclose()
-        return self._finish(request, response, started, attempt)
+        return self._finish(prepared, request, response, started, attempt)

@@ -38,6 +38,8 @@ class PreparedRequest:
     timeout: Timeout | None
     max_retries: int
     retry_safe: bool
+    error_hints: Mapping[str, str] = field(default_factory=dict)
+    """Advice for this call's error codes, replacing the general table's (see ``APIRequest``)."""
 
 
 def _effective_auth(request: APIRequest[Any], token: str | None) -> Auth:
@@ -117,4 +119,5 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
         timeout=timeout,
         max_retries=max_retries,
         retry_safe=request.retry_safe,
+        error_hints=dict(request.error_hints or {}),
     )

@@ -90,6 +90,9 @@ class APIRequest(Generic[T]):
     timeout: TimeoutArg = NOT_GIVEN
     max_retries: int | None = None
     extra_headers: Headers | None = field(default=None, repr=False)
+    error_hints: Mapping[str, str] | None = None
+    """Advice for this call's error codes (``{"token_used": ...}``), instead of the general one:
+    the way out of a used e-mail link depends on which link it was."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())

@@ -25,7 +25,9 @@ from haulmer.errors import (
     APIResponseValidationError,
     APIStatusError,
     ErrorDetail,
+    ServerError,
     error_class_for,
+    server_error_hint,
 )
 
 __all__ = [
@@ -181,8 +183,20 @@ def decode_error_body(status_code: int, content: bytes, content_type: str | None
     )
 
 
-def error_from_response(raw: RawResponse, *, now: float) -> APIStatusError:
-    """The typed error for a 4xx/5xx answer; ``now`` (epoch seconds) reads HTTP-date waits."""
+def error_from_response(
+    raw: RawResponse,
+    *,
+    now: float,
+    attempts: int = 1,
+    retry_safe: bool = True,
+    hints: Mapping[str, str] | None = None,
+) -> APIStatusError:
+    """The typed error for a 4xx/5xx answer; ``now`` (epoch seconds) reads HTTP-date waits.
+
+    ``attempts`` (how many times the call was sent) and ``retry_safe`` make a 5xx hint say
+    truthfully whether the call was retried; ``hints`` (by code) is the calling method's own
+    advice, which replaces the general table's.
+    """
     decoded = decode_error_body(raw.status_code, raw.content, raw.headers.get("content-type"))
     cls = error_class_for(raw.status_code, decoded.code)
     wait = server_wait(
@@ -197,6 +211,10 @@ def error_from_response(raw: RawResponse, *, now: float) -> APIStatusError:
         "response": raw,
         "retry_after": wait,
     }
+    if raw.status_code >= 500 and issubclass(cls, ServerError):
+        kwargs["hint"] = server_error_hint(attempts=attempts, retry_safe=retry_safe)
+    if hints and decoded.code is not None and decoded.code in hints:
+        kwargs["hint"] = hints[decoded.code]
     if issubclass(cls, AlreadyIssuedError):
         return cls(decoded.message, token=decoded.token, **kwargs)
     return cls(decoded.message, **kwargs)

@@ -334,8 +334,24 @@ def _tax_document_request(
                 f"missing: {', '.join(missing)}"
             )
     return APIRequest(
-        "POST", "/v1/orders/tax-document", "platform", Order, json=body, auth="none", **options
+        "POST",
+        "/v1/orders/tax-document",
+        "platform",
+        Order,
+        json=body,
+        auth="none",
+        error_hints=_TAX_DOCUMENT_HINTS,
+        **options,
     )
+
+
+_TAX_DOCUMENT_HINTS = {
+    "token_used": (
+        "The link was used, so the purchase's tax document is chosen: "
+        "client.checkout.retrieve_order(order_id).tax_document says which"
+    ),
+}
+"""The way out of a used "¿Boleta o factura?" link."""
 
 
 _SETTLED = (OrderStatus.PAID, OrderStatus.PAYMENT_REJECTED)

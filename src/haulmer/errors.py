@@ -46,6 +46,7 @@ __all__ = [
     "XMLError",
     "error_class_for",
     "hint_for",
+    "server_error_hint",
 ]
 
 
@@ -401,11 +402,8 @@ _BY_STATUS: dict[int, _Outcome] = {
         "Haulmer(rate_limit=True) keeps a client under that limit",
     ),
 }
-_SERVER_ERROR = _Outcome(
-    ServerError,
-    "Haulmer failed on its side; try again later (calls safe to repeat were first retried "
-    "max_retries times)",
-)
+_SERVER_FAILED = "Haulmer failed on its side; try again later"
+_SERVER_ERROR = _Outcome(ServerError, _SERVER_FAILED)
 _OTHER = _Outcome(APIStatusError)
 
 
@@ -436,3 +434,15 @@ def hint_for(status_code: int, code: str | None = None, *, retry_after: float | 
     """What to do about an error answer, chosen by (status, code) like its class ("" if none)."""
     hint = _outcome(status_code, code).hint
     return hint.replace("{retry}", _retry_in(retry_after)) if "{retry}" in hint else hint
+
+
+def server_error_hint(*, attempts: int, retry_safe: bool) -> str:
+    """The hint of a 5xx answer, saying how many times the call was sent, or why only once."""
+    if attempts > 1:
+        return f"{_SERVER_FAILED} (the call was sent {attempts} times, each answered with an error)"
+    if not retry_safe:
+        return (
+            f"{_SERVER_FAILED} (sent once: it changes something and carries no idempotency key, "
+            "so repeating it might do it twice)"
+        )
+    return _SERVER_FAILED

@@ -115,8 +115,18 @@ def _activate_request(
         json=body,
         auth="bearer",
         idempotency_key=idempotency_key_or_new(idempotency_key),
+        error_hints=_ACTIVATION_HINTS,
         **options,
     )
+
+
+_ACTIVATION_HINTS = {
+    "token_used": (
+        "The link was used, so the workspace exists: client.workspace.list() gives it to the "
+        "account that activated it, and client.workspace.retrieve(workspace_id) where it stands"
+    ),
+}
+"""The way out of a used "[Workspace] ¡Bienvenido a Haulmer!" link."""
 
 
 def _list_request(**options: Any) -> APIRequest[_WorkspaceList]:

@@ -190,6 +190,8 @@ def test_the_tax_document_link_works_once(fake: FakeHaulmer, client: Haulmer) ->
     with pytest.raises(TokenAlreadyUsedError) as caught:
         client.checkout.choose_tax_document(link, document="boleta")
     assert link.token not in str(caught.value)
+    assert "retrieve_order(order_id).tax_document" in caught.value.hint
+    assert "forgot_password" not in caught.value.hint
 
 
 def test_the_tax_document_link_expires_after_72_hours(fake: FakeHaulmer, client: Haulmer) -> None:

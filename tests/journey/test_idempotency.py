@@ -20,6 +20,8 @@ from haulmer.errors import (
 from haulmer.openfactura.setup import OpenFacturaSetup
 from haulmer.testing import FakeHaulmer
 from journey.story import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
     BUYER,
     BUYER_EMAIL,
     COMPANY,
@@ -246,3 +248,73 @@ def test_the_callers_key_gets_the_api_key_again_within_24_hours(
     first = certification.create_api_key(setup.id, idempotency_key="api-key-ana")
     again = certification.create_api_key(setup.id, idempotency_key="api-key-ana")
     assert again.api_key == first.api_key
+
+
+def test_starting_the_setup_survives_a_lost_answer_and_opens_one_setup(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    ready = ready_workspace(fake, client)
+    invitation = fake.outbox.last(to=ADMIN_EMAIL, subject_contains="[OpenFactura] Configura")
+    fake.control.drop_connection("openfactura.setup.start", when="after")
+    setup = ready.admin.openfactura.setup.start(invitation.token, idempotency_key="setup-ana")
+    attempts = fake.requests.for_route("openfactura.setup.start")
+    assert [a.headers["Idempotency-Key"] for a in attempts] == ["setup-ana"] * 2
+    assert [a.status for a in attempts] == [201, 201]
+    assert len(fake.platform_state.setups) == 1
+    again = ready.admin.openfactura.setup.start(invitation.token, idempotency_key="setup-ana")
+    assert again.id == setup.id
+
+
+def test_a_used_setup_link_names_the_way_back_to_the_setup(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    ready = ready_workspace(fake, client)
+    setup = started_setup(fake, ready)
+    with pytest.raises(TokenAlreadyUsedError) as caught:
+        started_setup(fake, ready)  # a new call, a new key: the link is used
+    hint = caught.value.hint
+    assert "client.openfactura.setup.start(workspace_id=...) returns it" in hint
+    assert "forgot_password" not in hint
+    assert ready.admin.openfactura.setup.start(workspace_id=ready.workspace.id).id == setup.id
+
+
+def test_a_used_workspace_link_names_the_way_back_to_the_workspace(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    owner = owner_with_password(fake, client)
+    welcome = fake.outbox.last(to=BUYER_EMAIL, subject_contains="[Workspace]")
+    owner.workspace.activate(welcome.token)
+    with pytest.raises(TokenAlreadyUsedError) as caught:
+        owner.workspace.activate(welcome.token)
+    assert "client.workspace.list()" in caught.value.hint
+    assert "forgot_password" not in caught.value.hint
+
+
+def test_a_used_password_link_still_points_at_forgot_password(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    link = fake.outbox.last(to=BUYER_EMAIL, subject_contains="Crea tu nueva contraseña").token
+    client.accounts.create_password(link, password=PASSWORD, confirmation=PASSWORD)
+    with pytest.raises(TokenAlreadyUsedError) as caught:
+        client.accounts.create_password(link, password=PASSWORD, confirmation=PASSWORD)
+    assert "forgot_password(email)" in caught.value.hint
+
+
+async def test_the_async_setup_start_sends_the_key_and_names_the_way_back(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    ready = ready_workspace(fake, client)
+    invitation = fake.outbox.last(to=ADMIN_EMAIL, subject_contains="[OpenFactura] Configura")
+    async with fake.async_client() as anonymous:
+        session = await anonymous.accounts.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    async with fake.async_client(access_token=session.access_token) as admin:
+        fake.control.drop_connection("openfactura.setup.start", when="after")
+        setup = await admin.openfactura.setup.start(invitation.token, idempotency_key="s-1")
+        with pytest.raises(TokenAlreadyUsedError) as caught:
+            await admin.openfactura.setup.start(invitation.token)
+    attempts = fake.requests.for_route("openfactura.setup.start")
+    assert [a.headers["Idempotency-Key"] for a in attempts[:2]] == ["s-1", "s-1"]
+    assert "setup.start(workspace_id=...)" in caught.value.hint
+    assert len(fake.platform_state.setups) == 1
+    assert setup.workspace_id == ready.workspace.id

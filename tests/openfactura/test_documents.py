@@ -23,6 +23,7 @@ from haulmer.errors import (
     DocumentError,
     DocumentRejectedError,
     InvalidRutError,
+    ServerError,
     ValidationError,
 )
 from haulmer.openfactura import AcuseCode, between, gte, lte
@@ -1004,3 +1005,16 @@ async def test_an_invalid_key_surfaces_the_gateway_message(of: Any, mock: respx.
     )
     with pytest.raises(AuthenticationError, match="invalid subscription key"):
         await resolve(of.documents.status(TOKEN))
+
+
+async def test_emit_failing_with_5xx_on_every_retry_says_how_many_times_it_was_sent(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.post("/v2/dte/document").respond(503)
+    with pytest.raises(ServerError) as caught:
+        await resolve(of.documents.emit(samples.boleta()))
+    assert route.call_count == 3
+    assert "(the call was sent 3 times, each answered with an error)" in str(caught.value)
+    with pytest.raises(ServerError) as caught:
+        await resolve(of.documents.emit(samples.boleta(), max_retries=0))
+    assert caught.value.hint == "Haulmer failed on its side; try again later"

@@ -284,7 +284,78 @@ def test_connection_dropped_after_sending_a_post_is_not_retried(
         send(client, emit())
     assert route.call_count == 1
     assert info.value.request_sent is True
-    assert "only with the same idempotency_key" in str(info.value)
+    assert "may have been carried out" in str(info.value)
+    assert "check whether it was" in str(info.value)
+    assert "idempotency_key" not in str(info.value)  # this request takes no key: do not ask for one
+
+
+def test_a_broken_connection_names_the_key_to_repeat_a_keyed_call_with(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(DOC_URL).mock(side_effect=httpx.RemoteProtocolError("dropped"))
+    with pytest.raises(APIConnectionError) as info:
+        send(client, emit(idempotency_key="order-7", max_retries=0))
+    assert "pass idempotency_key='order-7' (the key it sent)" in str(info.value)
+
+
+def test_a_broken_connection_on_a_read_says_it_is_safe_to_repeat(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.get(ORG_URL).mock(side_effect=httpx.RemoteProtocolError("dropped"))
+    with pytest.raises(APIConnectionError) as info:
+        send(client, get_org(max_retries=0))
+    assert "it only reads, so repeating it is safe" in str(info.value)
+    assert "carried out" not in str(info.value)
+
+
+def test_a_5xx_hint_counts_the_attempts_made(client: Haulmer, mock: respx.MockRouter) -> None:
+    mock.get(ORG_URL).respond(503)
+    with pytest.raises(ServerError) as info:
+        send(client, get_org())
+    assert info.value.hint == (
+        "Haulmer failed on its side; try again later (the call was sent 3 times, each answered "
+        "with an error)"
+    )
+
+
+def test_a_5xx_hint_claims_no_retry_when_max_retries_is_zero(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.get(ORG_URL).respond(503)
+    with pytest.raises(ServerError) as info:
+        send(client, get_org(max_retries=0))
+    assert info.value.hint == "Haulmer failed on its side; try again later"
+
+
+def test_a_5xx_hint_says_why_a_call_without_key_was_sent_once(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(DOC_URL).respond(502)
+    with pytest.raises(ServerError) as info:
+        send(client, emit())
+    assert "sent once: it changes something and carries no idempotency key" in info.value.hint
+
+
+async def test_async_5xx_hint_counts_the_attempts_made(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    mock.get(ORG_URL).respond(500)
+    with pytest.raises(ServerError) as info:
+        await asend(aclient, get_org(max_retries=1))
+    assert "(the call was sent 2 times, each answered with an error)" in str(info.value)
+    mock.get(ORG_URL).respond(500)
+    with pytest.raises(ServerError) as info:
+        await asend(aclient, get_org(max_retries=0))
+    assert "sent" not in info.value.hint
+
+
+async def test_async_broken_connection_names_the_key_it_sent(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(DOC_URL).mock(side_effect=httpx.ReadError("dropped"))
+    with pytest.raises(APIConnectionError) as info:
+        await asend(aclient, emit(idempotency_key="k-1", max_retries=0))
+    assert "idempotency_key='k-1'" in str(info.value)
 
 
 def test_get_timeouts_are_retried_then_surface_with_their_cause(

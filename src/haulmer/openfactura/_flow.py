@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from haulmer._config import normalize_max_retries
 from haulmer._logging import logger
 from haulmer._retry import Failure, should_retry, wait_before_retry
-from haulmer.errors import APIConnectionError, APIError, APIStatusError, APITimeoutError
+from haulmer.errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    ServerError,
+    server_error_hint,
+)
 
 if TYPE_CHECKING:
     from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource
@@ -129,6 +136,9 @@ def send_noting_retry(request: APIRequest[R], max_retries: int) -> Plan[R]:
                 else None
             )
             if wait is None:
+                if isinstance(error, ServerError) and attempt > 1:
+                    # Each attempt went out with max_retries=0: say how many there were.
+                    error._hint = server_error_hint(attempts=attempt, retry_safe=True)
                 raise CallFailed(error, after_lost_answer=maybe_acted) from error
             maybe_acted = maybe_acted or may_have_acted(error)
             logger.info(

@@ -109,7 +109,7 @@ def setup_path(setup_id: str, suffix: str = "") -> str:
 
 
 def _start_request(
-    link: LinkLike | None, workspace_id: str | None, **options: Any
+    link: LinkLike | None, workspace_id: str | None, idempotency_key: str | None, **options: Any
 ) -> APIRequest[OpenFacturaSetup]:
     if (link is None) == (workspace_id is None):
         raise ValidationError(
@@ -126,8 +126,23 @@ def _start_request(
         OpenFacturaSetup,
         json=body,
         auth="bearer",
+        idempotency_key=idempotency_key_or_new(idempotency_key),
+        error_hints=_LINK_HINTS if link is not None else None,
         **options,
     )
+
+
+_BY_WORKSPACE = (
+    "client.openfactura.setup.start(workspace_id=...) {what} without the link (the workspace's "
+    "id is in client.workspace.list())"
+)
+_LINK_HINTS = {
+    "token_used": "The link was used, so the setup exists: "
+    + _BY_WORKSPACE.format(what="returns it"),
+    "token_expired": "E-mail links work for 72 hours: "
+    + _BY_WORKSPACE.format(what="starts the setup, or returns it,"),
+}
+"""The way out of a used or expired "[OpenFactura] Configura tu empresa" link."""
 
 
 def _retrieve_request(setup_id: str, **options: Any) -> APIRequest[OpenFacturaSetup]:
@@ -253,13 +268,24 @@ class Setup(SyncAPIResource):
         link: LinkLike | None = None,
         *,
         workspace_id: str | None = None,
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
-        """Open the setup from the "[OpenFactura] Configura tu empresa" e-mail, or by workspace."""
+        """Open the setup from the "[OpenFactura] Configura tu empresa" e-mail, or by workspace.
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
+        a lost answer return the setup instead of "link already used". Once the link is used,
+        ``start(workspace_id=...)`` returns the workspace's setup.
+        """
         return self._request(
-            _start_request(link, workspace_id, **call_options(extra_headers, timeout, max_retries))
+            _start_request(
+                link,
+                workspace_id,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
         )
 
     def retrieve(
@@ -345,13 +371,24 @@ class AsyncSetup(AsyncAPIResource):
         link: LinkLike | None = None,
         *,
         workspace_id: str | None = None,
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
-        """Open the setup from the "[OpenFactura] Configura tu empresa" e-mail, or by workspace."""
+        """Open the setup from the "[OpenFactura] Configura tu empresa" e-mail, or by workspace.
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
+        a lost answer return the setup instead of "link already used". Once the link is used,
+        ``start(workspace_id=...)`` returns the workspace's setup.
+        """
         return await self._request(
-            _start_request(link, workspace_id, **call_options(extra_headers, timeout, max_retries))
+            _start_request(
+                link,
+                workspace_id,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
         )
 
     async def retrieve(
