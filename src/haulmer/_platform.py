@@ -57,7 +57,7 @@ def as_model(model: type[M], value: Any, what: str) -> M:
             if isinstance(cause, InvalidRutError):
                 raise cause from None
             where = ".".join(str(part) for part in item["loc"]) or what
-            problems.append(f"{where}: {item['msg']}")
+            problems.append(f"{where}: {item['msg'].removeprefix('Value error, ')}")
         raise ValidationError(f"{what} is not valid: " + "; ".join(problems)) from None
 
 

@@ -380,7 +380,27 @@ def test_global_discount_larger_than_amount_is_an_error() -> None:
             _lines({"NmbItem": "a", "PrcItem": 100}),
             _globals({"TpoMov": "D", "TpoValor": "$", "ValorDR": 101}),
         )
-    assert "afecto amount would be -1" in info.value.details[0].issue
+    assert [detail.field for detail in info.value.details] == ["DscRcgGlobal[1].ValorDR"]
+    assert "afecto lines add up to 100" in info.value.details[0].issue
+    assert "would leave -1" in info.value.details[0].issue
+    assert "lower the discount" in info.value.details[0].issue
+
+
+def test_every_global_discount_on_an_overdrawn_amount_is_named_by_its_index() -> None:
+    with pytest.raises(DocumentError) as info:
+        compute_totals(
+            33,
+            _lines({"NmbItem": "a", "PrcItem": 100}, {"NmbItem": "b", "PrcItem": 50, "IndExe": 1}),
+            _globals(
+                {"TpoMov": "D", "TpoValor": "$", "ValorDR": 10},
+                {"TpoMov": "D", "TpoValor": "$", "ValorDR": 30, "IndExeDR": 1},
+                {"TpoMov": "R", "TpoValor": "$", "ValorDR": 5, "IndExeDR": 1},
+                {"TpoMov": "D", "TpoValor": "$", "ValorDR": 30, "IndExeDR": 1},
+            ),
+        )
+    fields = [detail.field for detail in info.value.details]
+    assert fields == ["DscRcgGlobal[2].ValorDR", "DscRcgGlobal[4].ValorDR"]
+    assert "exempt amount they apply to (50): it would be -5" in str(info.value)
 
 
 def test_unknown_tax_code_without_rate_is_an_error() -> None:
@@ -394,7 +414,8 @@ def test_additional_taxes_with_gross_prices_is_an_error() -> None:
         compute_totals(
             33, _lines({"NmbItem": "p", "PrcItem": 1190, "CodImpAdic": "24"}), montos_brutos=True
         )
-    assert info.value.details[0].field == "Detalle.CodImpAdic"
+    assert [detail.field for detail in info.value.details] == ["Detalle[1].CodImpAdic"]
+    assert "montos_brutos=False" in info.value.details[0].issue
 
 
 def test_negative_total_is_an_error() -> None:
@@ -404,7 +425,9 @@ def test_negative_total_is_an_error() -> None:
             _lines({"NmbItem": "p", "PrcItem": 1000, "CodImpAdic": "15"}),
             tasas_adicionales={"15": Decimal(500)},
         )
-    assert info.value.details[0].field == "Totales.MntTotal"
+    assert info.value.details[0].field == "Encabezado.Totales.MntTotal"
+    assert "retenciones (" in str(info.value)
+    assert "CodImpAdic" in str(info.value)
 
 
 # -- properties -----------------------------------------------------------------------------------

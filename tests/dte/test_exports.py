@@ -215,6 +215,20 @@ def test_line_discount_in_whole_units_and_global_discount_in_the_currency() -> N
     assert factura.descuentos_recargos[0].ind_exe == 1
 
 
+def test_a_global_discount_above_an_exports_lines_is_named_by_its_index() -> None:
+    with pytest.raises(DocumentError) as info:
+        _hotel(
+            lines=[{"NmbItem": "Lana", "QtyItem": 1, "PrcItem": 100}],
+            descuentos_recargos=[
+                {"TpoMov": "R", "TpoValor": "$", "ValorDR": 10},
+                {"TpoMov": "D", "TpoValor": "$", "ValorDR": 150},
+            ],
+        )
+    assert [detail.field for detail in info.value.details] == ["DscRcgGlobal[2].ValorDR"]
+    assert "the exempt lines add up to 100" in info.value.details[0].issue
+    assert "would leave -40" in info.value.details[0].issue
+
+
 def test_to_sii_dict_writes_the_export_elements_in_schema_order() -> None:
     factura = _hotel(aduana={**ADUANA, "tipo_bultos": [{"cod_tpo_bultos": 22, "cant_bultos": 3}]})
     header = factura.to_sii_dict()["Encabezado"]

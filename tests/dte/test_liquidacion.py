@@ -220,3 +220,17 @@ def test_liquidacion_total_is_the_sale_minus_every_charge(
     if charges:
         assert totales.comisiones is not None
         assert (totales.comisiones.val_com_iva or 0) == sum(comision_iva(c) for c in comisiones)
+
+
+def test_commissions_above_the_sale_say_why_the_total_is_negative_and_what_to_check() -> None:
+    with pytest.raises(DocumentError) as info:
+        _liquidacion(1000, 0, [{"TipoMovim": "C", "Glosa": "Comisión", "ValComNeto": 6927}])
+    # sale 1000 + IVA 190 = 1190; charges 6927 + IVA 1316 = 8243
+    assert str(info.value).startswith(
+        "the liquidación's commissions and charges (8243, IVA included) exceed what was sold "
+        "(1190), so the total would be -7053"
+    )
+    assert "check the Comisiones amounts (val_com_neto, val_com_exe)" in str(info.value)
+    assert [(d.field, d.issue) for d in info.value.details] == [
+        ("Encabezado.Totales.MntTotal", "would be -7053: the charges (8243) exceed the sale (1190)")
+    ]

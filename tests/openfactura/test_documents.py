@@ -970,6 +970,31 @@ async def test_credit_note_builder_problems_name_the_argument_that_fixes_them(
 
 
 @pytest.mark.parametrize(
+    ("argument", "value", "field", "issue"),
+    [
+        ("receptor", {"rut": "1-1"}, "Encabezado.Receptor.RUTRecep", "wrong check digit"),
+        ("receptor", {"RUTRecep": "1-1"}, "Encabezado.Receptor.RUTRecep", "wrong check digit"),
+        ("emisor", {"rznsoc": "X"}, "Encabezado.Emisor.rznsoc", "did you mean 'razon_social'"),
+        ("emisor", {"acteco": [1]}, "Encabezado.Emisor.acteco", "did you mean 'actecos'"),
+    ],
+)
+async def test_credit_note_party_errors_are_named_by_their_sii_path_without_pydantic_text(
+    of: Any, mock: respx.MockRouter, argument: str, value: dict[str, Any], field: str, issue: str
+) -> None:
+    with pytest.raises(DocumentError) as caught:
+        await resolve(
+            of.documents.credit_note(
+                samples.factura(), folio=5, reason="Anula", **{argument: value}
+            )
+        )
+    assert [detail.field for detail in caught.value.details] == [field]
+    assert issue in caught.value.details[0].issue
+    assert f"{field}: " in str(caught.value)
+    assert "Value error" not in str(caught.value)
+    assert not mock.calls
+
+
+@pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({"reason": "x"}, "folio of the document to amend is unknown"),

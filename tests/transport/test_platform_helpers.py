@@ -6,7 +6,7 @@ from enum import Enum
 
 import pytest
 
-from haulmer._platform import Poll, as_enum, id_path
+from haulmer._platform import Poll, as_enum, as_model, id_path
 from haulmer.errors import ValidationError, WaitTimeoutError
 
 
@@ -107,3 +107,23 @@ def test_as_enum_takes_a_member_or_its_value() -> None:
 def test_as_enum_refuses_other_values_listing_the_accepted_ones() -> None:
     with pytest.raises(ValidationError, match=r"unknown colour 'green'; use one of red, blue$"):
         as_enum(Colour, "green", "colour")
+
+
+def test_as_model_names_the_bad_field_without_pydantic_prefixes() -> None:
+    from pydantic import BaseModel, field_validator
+
+    class Buyer(BaseModel):
+        email: str
+
+        @field_validator("email")
+        @classmethod
+        def _email(cls, value: str) -> str:
+            if "@" not in value:
+                raise ValueError("not an e-mail address (name@example.com)")
+            return value
+
+    with pytest.raises(ValidationError) as caught:
+        as_model(Buyer, {"email": "ana"}, "the buyer")
+    assert str(caught.value) == (
+        "the buyer is not valid: email: not an e-mail address (name@example.com)"
+    )

@@ -220,18 +220,17 @@ def export_totals(
         Decimal(0),
     )
     delta = Decimal(0)
-    for item in descuentos_recargos:
+    globales = list(descuentos_recargos)
+    for item in globales:
         if item.tipo_valor == "%":
             amount = round_currency(exento * item.valor / _HUNDRED, moneda)
         else:
             amount = round_currency(item.valor, moneda)
         delta += -amount if item.tipo_mov == "D" else amount
+    lines_total = exento
     exento = round_currency(exento + delta, moneda)
     if exento < 0:
-        raise DocumentError(
-            "global discounts exceed the amount they apply to",
-            [ErrorDetail("DscRcgGlobal", f"the exempt amount would be {exento}")],
-        )
+        raise _globals_exceed("exempt", lines_total, exento, range(len(globales)), globales)
     return Totales(tpo_moneda=moneda, mnt_exe=exento, mnt_total=exento)
 
 
@@ -319,8 +318,10 @@ def _sum_lines(tipo: DTEType, lines: Sequence[Detalle], montos: Sequence[int]) -
 def _apply_globals(sums: _Sums, globales: Sequence[DscRcgGlobal]) -> None:
     bases: dict[int | None, int] = {None: sums.afecto, 1: sums.exento, 2: sums.no_facturable}
     deltas: dict[int | None, int] = {None: 0, 1: 0, 2: 0}
+    applied: dict[int | None, list[int]] = {None: [], 1: [], 2: []}
     for index, item in enumerate(globales):
         target = item.ind_exe if item.ind_exe in (1, 2) else None
+        applied[target].append(index)
         if item.tipo_valor == "%":
             amount = round_peso(Decimal(bases[target]) * item.valor / _HUNDRED)
         else:
@@ -334,12 +335,55 @@ def _apply_globals(sums: _Sums, globales: Sequence[DscRcgGlobal]) -> None:
     sums.afecto += deltas[None]
     sums.exento += deltas[1]
     sums.no_facturable += deltas[2]
-    for name, value in (("afecto", sums.afecto), ("exento", sums.exento)):
+    for name, target, value in (("afecto", None, sums.afecto), ("exempt", 1, sums.exento)):
         if value < 0:
-            raise DocumentError(
-                "global discounts exceed the amount they apply to",
-                [ErrorDetail("DscRcgGlobal", f"the {name} amount would be {value}")],
-            )
+            raise _globals_exceed(name, bases[target], value, applied[target], globales)
+
+
+def _globals_exceed(
+    name: str,
+    lines_total: int | Decimal,
+    value: int | Decimal,
+    indexes: Iterable[int],
+    globales: Sequence[DscRcgGlobal],
+) -> DocumentError:
+    """The error for global discounts that take more than the lines they apply to add up to."""
+    discounts = [index for index in indexes if globales[index].tipo_mov == "D"]
+    issue = (
+        f"the {name} lines add up to {lines_total} and the global discounts would leave "
+        f"{value}: lower the discount (ValorDR) so the {name} amount stays at 0 or more"
+    )
+    return DocumentError(
+        f"global discounts exceed the {name} amount they apply to ({lines_total}): "
+        f"it would be {value}",
+        [ErrorDetail(f"DscRcgGlobal[{index + 1}].ValorDR", issue) for index in discounts]
+        or [ErrorDetail("DscRcgGlobal", issue)],
+    )
+
+
+def _negative_total(total: int, charges: ComisionesTotales | None, retained: int) -> DocumentError:
+    """The error for a MntTotal below 0, saying which amounts caused it and what to change."""
+    deducted = (
+        (charges.val_com_neto or 0) + (charges.val_com_exe or 0) + (charges.val_com_iva or 0)
+        if charges is not None
+        else 0
+    )
+    if deducted:
+        sold = total + deducted
+        message = (
+            f"the liquidación's commissions and charges ({deducted}, IVA included) exceed what was "
+            f"sold ({sold}), so the total would be {total}: a "
+            "liquidación-factura pays the sale minus its charges, so check the Comisiones "
+            "amounts (val_com_neto, val_com_exe) and the lines' prices"
+        )
+        issue = f"would be {total}: the charges ({deducted}) exceed the sale ({sold})"
+    else:
+        message = (
+            f"the document total would be {total}: the retenciones ({retained}) exceed the rest "
+            "of the document; check the CodImpAdic codes of the lines and their prices"
+        )
+        issue = f"would be {total}: the retenciones ({retained}) exceed the rest"
+    return DocumentError(message, [ErrorDetail("Encabezado.Totales.MntTotal", issue)])
 
 
 def _taxes(
@@ -455,8 +499,17 @@ def totals_from_line_amounts(
     if not tipo.is_exempt and any(line.cod_imp_adic for line in detalle):
         if gross:
             raise DocumentError(
-                "additional taxes and retenciones need net line prices",
-                [ErrorDetail("Detalle.CodImpAdic", "use net prices (no MntBruto) with CodImpAdic")],
+                "additional taxes and retenciones are computed on net line prices, and these "
+                "prices include IVA (MntBruto): give net prices (montos_brutos=False), or leave "
+                "CodImpAdic out",
+                [
+                    ErrorDetail(
+                        f"Detalle[{index + 1}].CodImpAdic",
+                        "needs net line prices: give net prices (montos_brutos=False)",
+                    )
+                    for index, line in enumerate(detalle)
+                    if line.cod_imp_adic
+                ],
             )
         impuestos, added, retained = _taxes(detalle, pesos, tasas_adicionales or {})
 
@@ -472,10 +525,7 @@ def totals_from_line_amounts(
                 + (charges.val_com_iva or 0)
             )
     if total < 0:
-        raise DocumentError(
-            "the document total would be negative",
-            [ErrorDetail("Totales.MntTotal", f"would be {total}")],
-        )
+        raise _negative_total(total, charges, retained)
     iva_no_ret = (iva or 0) - retained if retained else 0
     monto_nf = sums.no_facturable if sums.has_no_facturable else None
     return Totales(

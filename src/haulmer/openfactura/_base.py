@@ -107,6 +107,8 @@ def build_request(model: type[_T], value: Any, *, what: str) -> _T:
         return model.model_validate(value)
     except pydantic.ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or what}: {err['msg']}" for err in exc.errors()
+            f"{'.'.join(str(p) for p in err['loc']) or what}: "
+            + err["msg"].removeprefix("Value error, ")
+            for err in exc.errors()
         )
         raise ValidationError(f"{what} is invalid: {problems}") from None

@@ -112,10 +112,9 @@ def _merged(model: type[M], base: M, override: Any, argument: str) -> M:
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        details = [
-            ErrorDetail(".".join(str(part) for part in error["loc"]), error["msg"])
-            for error in exc.errors()
-        ]
+        from haulmer.dte._field_paths import validation_details
+
+        details = validation_details(exc, prefix=f"Encabezado.{model.__name__}")
         raise DocumentError(
             f"{argument}= does not make a valid {model.__name__}: " + "; ".join(map(str, details)),
             details,
