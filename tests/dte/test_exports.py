@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import haulmer.dte as dte
 from haulmer.dte import Document, DTEType, Moneda
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, currency_decimals, round_currency
+from haulmer.dte.rules import document_problems
 from haulmer.dte.totals import compute_otra_moneda, export_totals
 from haulmer.errors import DocumentError
 
@@ -268,6 +269,52 @@ def test_from_sii_dict_reads_amounts_in_the_currency() -> None:
 def test_receptor_of_an_export_is_the_foreigner_rut() -> None:
     problems = _problems(_hotel(receptor={**JACKIE, "RUTRecep": "60803000-K"}, check=False))
     assert "55555555-5" in problems["Encabezado.Receptor.RUTRecep"]
+
+
+@pytest.mark.parametrize("tipo", [110, 111, 112])
+def test_build_gives_an_export_receptor_without_rut_the_foreigner_rut(tipo: int) -> None:
+    document = dte.build(
+        tipo,
+        emisor=EMISOR,
+        receptor=JACKIE,
+        lines=[HOTEL],
+        moneda="DOLAR USA",
+        id_doc={"IndServicio": 4},
+        check=False,
+    )
+    assert str(document.receptor.rut) == "55555555-5"
+    # 111/112 lack their reference here; the receptor's RUT is not at fault.
+    assert "Encabezado.Receptor.RUTRecep" not in {p.field for p in document_problems(document)}
+
+
+def test_build_of_an_export_matches_factura_exportacion() -> None:
+    built = dte.build(
+        110,
+        emisor=EMISOR,
+        receptor=JACKIE,
+        lines=[HOTEL],
+        moneda="DOLAR USA",
+        otra_moneda={"TpoMoneda": "PESO CL", "TpoCambio": 1000},
+        id_doc={"IndServicio": 4},
+        referencias=[PASAPORTE],
+        fecha=date(2026, 11, 27),
+    )
+    assert built.to_sii_dict() == _hotel().to_sii_dict()
+
+
+def test_build_keeps_a_receptor_rut_given_and_a_non_export_gets_none() -> None:
+    given = dte.build(
+        110,
+        emisor=EMISOR,
+        receptor={**JACKIE, "rut": "60803000-K"},
+        lines=[HOTEL],
+        moneda="DOLAR USA",
+        check=False,
+    )
+    assert str(given.receptor.rut) == "60803000-K"
+    with pytest.raises(DocumentError) as info:
+        dte.build(34, emisor=EMISOR, receptor=JACKIE, lines=[HOTEL])
+    assert "Encabezado.Receptor.RUTRecep" in {detail.field for detail in info.value.details}
 
 
 def test_tpo_moneda_is_required() -> None:

@@ -126,6 +126,7 @@ def build(
     ``fecha`` defaults to today in Chile. ``id_doc`` adds IdDoc fields (Python or SII names:
     ``{"forma_pago": 2}``, ``{"FmaPago": 2}``). Exports only: ``moneda`` (Totales/TpoMoneda)
     and ``otra_moneda`` (``{"TpoMoneda": "PESO CL", "TpoCambio": 950}``; amounts computed).
+    An export's receptor without a RUT gets 55555555-5, as in ``factura_exportacion``.
     Liquidación-factura only: ``comisiones``.
     Raises DocumentError with one ErrorDetail per problem.
     """
@@ -145,7 +146,7 @@ def build(
             "FchEmis": fecha or _today_in_chile(),
         },
         "Emisor": _model_dict(emisor),
-        "Receptor": _model_dict(receptor),
+        "Receptor": _receptor_dict(tipo, receptor),
     }
     if transporte is not None:
         header["Transporte"] = _model_dict(transporte)
@@ -177,6 +178,16 @@ def build(
     if check:
         document.check()
     return document
+
+
+def _receptor_dict(tipo: DTEType, receptor: ReceptorInput) -> Any:
+    """The receptor as given; an export's without a RUT gets the one every export carries
+    (55555555-5): the foreigner is identified in Receptor.Extranjero."""
+    data = _model_dict(receptor)
+    has_rut = isinstance(data, dict) and any(data.get(key) for key in ("RUTRecep", "rut"))
+    if tipo.is_export and isinstance(data, dict) and not has_rut:
+        data["RUTRecep"] = EXPORT_RECEPTOR_RUT
+    return data
 
 
 def _export_amounts(document: Document, moneda: Moneda | None) -> Document:
@@ -770,11 +781,11 @@ def nota_debito(
 
 
 def _export_receptor(receptor: ReceptorInput) -> dict[str, Any]:
-    """The foreign receptor, with the RUT every export carries (55555555-5) unless given."""
+    """The foreign receptor without a phone (the DTE schema has no TelefonoRecep); ``build``
+    fills the RUT every export carries (55555555-5) unless given."""
     data: dict[str, Any] = _model_dict(receptor)
-    if not any(data.get(key) for key in ("RUTRecep", "rut")):
-        data["RUTRecep"] = EXPORT_RECEPTOR_RUT
     data.pop("TelefonoRecep", None)
+    data.pop("telefono", None)
     return data
 
 
