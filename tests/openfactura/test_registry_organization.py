@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import typing
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ import respx
 
 from haulmer.errors import DocumentRejectedError, InvalidRutError, RateLimitError, ValidationError
 from haulmer.openfactura import PurchaseStatus, ReceivedStatus, RegistryKind
+from haulmer.openfactura.registry import AsyncRegistry, RcvPeriod, Registry
 from haulmer.rut import Rut
 
 from .conftest import resolve
@@ -187,6 +189,13 @@ async def test_sync_rcv_sends_the_period_as_an_int(
         "periodo": 202605,
     }
     assert result.message == "Sincronización encolada"
+
+
+@pytest.mark.parametrize("resource", [Registry, AsyncRegistry])
+def test_sync_rcv_types_the_period_with_the_forms_it_accepts(resource: type[Any]) -> None:
+    hints = typing.get_type_hints(resource.sync_rcv)
+    assert hints["periodo"] == RcvPeriod
+    assert set(typing.get_args(RcvPeriod)) == {int, str, tuple[int, int], dt.date}
 
 
 async def test_sync_rcv_surfaces_the_of_429_window(of: Any, mock: respx.MockRouter) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
@@ -20,7 +20,10 @@ from haulmer.openfactura._flow import (
 from haulmer.openfactura.enums import PurchaseStatus, RegistryKind
 from haulmer.openfactura.models import PurchaseRegistry, SalesRegistry, SyncRcvResult
 
-__all__ = ["AsyncRegistry", "Registry", "rcv_period", "registry_path"]
+__all__ = ["AsyncRegistry", "RcvPeriod", "Registry", "rcv_period", "registry_path"]
+
+RcvPeriod: TypeAlias = int | str | tuple[int, int] | dt.date
+"""A month of the RCV: 202605, "202605" or "2026-05", (2026, 5), or any date in it."""
 
 
 class SyncRcvRequest(RequestModel):
@@ -58,22 +61,24 @@ def registry_path(kind: str, year: Any, month: Any, day: Any = None) -> str:
     return path
 
 
-def rcv_period(periodo: Any) -> int:
-    """The period as OpenFactura wants it (int YYYYMM) from 202605, "2026-05" or a date."""
-    if isinstance(periodo, dt.date):
-        return periodo.year * 100 + periodo.month
-    if isinstance(periodo, tuple) and len(periodo) == 2:
-        year, month = (_int(part, "periodo") for part in periodo)
+def rcv_period(periodo: RcvPeriod) -> int:
+    """The period as OpenFactura wants it (int YYYYMM) from 202605, "2026-05", (2026, 5) or a
+    date; anything else is a ValidationError (checked at run time too)."""
+    value: Any = periodo  # callers without a type checker may pass anything
+    if isinstance(value, dt.date):
+        return value.year * 100 + value.month
+    if isinstance(value, tuple) and len(value) == 2:
+        year, month = (_int(part, "periodo") for part in value)
     else:
-        text = str(periodo).strip().replace("-", "") if isinstance(periodo, int | str) else ""
-        if isinstance(periodo, bool) or len(text) != 6 or not text.isdigit():
+        text = str(value).strip().replace("-", "") if isinstance(value, int | str) else ""
+        if isinstance(value, bool) or len(text) != 6 or not text.isdigit():
             raise ValidationError(
                 f"periodo must be YYYYMM (202605), 'YYYY-MM', (year, month) or a date; "
-                f"got {periodo!r}"
+                f"got {value!r}"
             )
         year, month = int(text[:4]), int(text[4:])
     if not 2000 <= year <= 2100 or not 1 <= month <= 12:
-        raise ValidationError(f"periodo {periodo!r} is not a valid year and month")
+        raise ValidationError(f"periodo {value!r} is not a valid year and month")
     return year * 100 + month
 
 
@@ -128,7 +133,7 @@ def _window_seconds(error: APIStatusError) -> float | None:
 
 
 def _sync_rcv_plan(
-    registro: RegistryKind | str, periodo: Any, options: dict[str, Any]
+    registro: RegistryKind | str, periodo: RcvPeriod, options: dict[str, Any]
 ) -> Plan[SyncRcvResult]:
     try:
         kind = RegistryKind(registro.lower() if isinstance(registro, str) else registro)
@@ -197,13 +202,17 @@ class Registry(SyncAPIResource):
     def sync_rcv(
         self,
         registro: RegistryKind | str,
-        periodo: Any,
+        periodo: RcvPeriod,
         *,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> SyncRcvResult:
-        """Queue a refresh of a registry from the SII; OF-429 -> RateLimitError.retry_after."""
+        """Queue a refresh of a registry ("sales" or "purchase") from the SII for one month.
+
+        ``periodo``: 202605, "2026-05", (2026, 5) or a date in the month. OF-429 (once per
+        window) -> RateLimitError with ``retry_after``.
+        """
         return run_sync(
             self,
             _sync_rcv_plan(registro, periodo, call_options(extra_headers, timeout, max_retries)),
@@ -250,13 +259,17 @@ class AsyncRegistry(AsyncAPIResource):
     async def sync_rcv(
         self,
         registro: RegistryKind | str,
-        periodo: Any,
+        periodo: RcvPeriod,
         *,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> SyncRcvResult:
-        """Queue a refresh of a registry from the SII; OF-429 -> RateLimitError.retry_after."""
+        """Queue a refresh of a registry ("sales" or "purchase") from the SII for one month.
+
+        ``periodo``: 202605, "2026-05", (2026, 5) or a date in the month. OF-429 (once per
+        window) -> RateLimitError with ``retry_after``.
+        """
         return await run_async(
             self,
             _sync_rcv_plan(registro, periodo, call_options(extra_headers, timeout, max_retries)),
