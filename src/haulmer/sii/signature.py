@@ -74,14 +74,22 @@ class SigningCertificate(Protocol):
     """What signing needs from ``haulmer.pfx.Certificate``."""
 
     @property
-    def certificate_der(self) -> bytes: ...
+    def certificate_der(self) -> bytes:
+        """The certificate in DER, written base64-encoded into ``X509Certificate``."""
+        ...
 
     @property
-    def public_key(self) -> rsa.RSAPublicKey: ...
+    def public_key(self) -> rsa.RSAPublicKey:
+        """The RSA public key, written into ``KeyValue`` (Modulus and Exponent)."""
+        ...
 
-    def sign_sha1(self, data: bytes) -> bytes: ...
+    def sign_sha1(self, data: bytes) -> bytes:
+        """``data`` signed with RSA PKCS#1 v1.5 and SHA-1, as the SII's XML signatures require."""
+        ...
 
-    def is_valid_at(self, when: dt.datetime) -> bool: ...
+    def is_valid_at(self, when: dt.datetime) -> bool:
+        """Whether ``when`` (an aware datetime) falls inside the certificate's validity window."""
+        ...
 
 
 def _b64(data: bytes, width: int = 64) -> str:
