@@ -146,16 +146,22 @@ def install(fake: FakeHaulmer) -> None:
                 f"documents.{value}",
             )
         )
-    # Any other value: OF-10 "<value> es Incorrecto", as Haulmer answers.
+    # Any other value: OF-10 "<value> es Incorrecto", as Haulmer answers. No SDK method asks for
+    # one, so the route is named for what it serves (as ``platform.openapi`` is).
     routes.append(
-        ("GET", "/v2/dte/document/{token}/{value}", queries.get_by_token, "documents.unknown_value")
+        (
+            "GET",
+            "/v2/dte/document/{token}/{value}",
+            queries.get_by_token,
+            "documents.unsupported_value",
+        )
     )
     routes.append(
         (
             "GET",
             "/v2/dte/document/{rut}/{type}/{folio}/{value}",
             queries.get_by_folio,
-            "documents.unknown_value",
+            "documents.unsupported_value",
         )
     )
     for method, template, handler, name in routes:
