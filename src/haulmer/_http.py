@@ -94,14 +94,19 @@ def _connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> API
 def _how_to_repeat(prepared: PreparedRequest) -> str:
     """How to repeat a call whose answer was lost: with the key it sent, freely, or after a check.
 
-    Only calls that take ``idempotency_key=`` send an Idempotency-Key, so naming the argument is
-    advice the call can follow.
+    The argument is named only for calls that take ``idempotency_key=`` (they alone set
+    ``prepared.idempotency_key``), so the advice is one the call can follow.
     """
-    key = next((v for k, v in prepared.headers.items() if k.lower() == "idempotency-key"), None)
-    if key:
+    if prepared.idempotency_key:
         return (
             "the call may have been carried out: to repeat it without doing it twice, pass "
-            f"idempotency_key={key!r} (the key it sent)"
+            f"idempotency_key={prepared.idempotency_key!r} (the key it sent)"
+        )
+    header = next((v for k, v in prepared.headers.items() if k.lower() == "idempotency-key"), None)
+    if header:
+        return (
+            "the call may have been carried out: repeat it with the same Idempotency-Key header "
+            f"({header!r}) so it is not done twice"
         )
     if prepared.method in ("GET", "HEAD", "OPTIONS"):
         return "it only reads, so repeating it is safe"

@@ -40,6 +40,8 @@ class PreparedRequest:
     retry_safe: bool
     error_hints: Mapping[str, str] = field(default_factory=dict)
     """Advice for this call's error codes, replacing the general table's (see ``APIRequest``)."""
+    idempotency_key: str | None = None
+    """The key of a call that takes ``idempotency_key=`` (not one only set in extra headers)."""
 
 
 def _effective_auth(request: APIRequest[Any], token: str | None) -> Auth:
@@ -120,4 +122,5 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
         max_retries=max_retries,
         retry_safe=request.retry_safe,
         error_hints=dict(request.error_hints or {}),
+        idempotency_key=request.idempotency_key or None,
     )

@@ -298,6 +298,16 @@ def test_a_broken_connection_names_the_key_to_repeat_a_keyed_call_with(
     assert "pass idempotency_key='order-7' (the key it sent)" in str(info.value)
 
 
+def test_a_key_only_in_extra_headers_is_not_named_as_an_argument(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(DOC_URL).mock(side_effect=httpx.RemoteProtocolError("dropped"))
+    with pytest.raises(APIConnectionError) as info:
+        send(client, emit(extra_headers={"Idempotency-Key": "mine"}, max_retries=0))
+    assert "same Idempotency-Key header ('mine')" in str(info.value)
+    assert "idempotency_key=" not in str(info.value)
+
+
 def test_a_broken_connection_on_a_read_says_it_is_safe_to_repeat(
     client: Haulmer, mock: respx.MockRouter
 ) -> None:
