@@ -199,7 +199,11 @@ def _read_pfx(pfx: PfxInput) -> bytes:
 
 
 def _certificate_request(
-    setup_id: str, pfx: PfxInput, password: str | None, **options: Any
+    setup_id: str,
+    pfx: PfxInput,
+    password: str | None,
+    idempotency_key: str | None,
+    **options: Any,
 ) -> APIRequest[OpenFacturaSetup]:
     from haulmer.pfx import load_pfx
 
@@ -224,8 +228,18 @@ def _certificate_request(
         OpenFacturaSetup,
         json=body,
         auth="bearer",
+        idempotency_key=idempotency_key_or_new(idempotency_key),
+        error_hints=_CERTIFICATE_HINTS,
         **options,
     )
+
+
+_CERTIFICATE_HINTS = {
+    "already_done": "The signature was uploaded before, so step 2 is done: "
+    "client.openfactura.setup.retrieve(setup_id).certificate says which one; a lost upload "
+    "answer comes back to a repetition with the idempotency_key= it sent (within 24 hours)",
+}
+"""The way out of a repeated upload, such as one repeated without its key after a lost answer."""
 
 
 def _dte_types_request(
@@ -335,14 +349,23 @@ class Setup(SyncAPIResource):
         pfx: PfxInput,
         *,
         password: str | None,
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
-        """Step 2: the legal representative's .pfx/.p12, checked locally before upload."""
+        """Step 2: the legal representative's .pfx/.p12, checked locally before upload.
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
+        a lost answer get the upload's answer, not "already done".
+        """
         return self._request(
             _certificate_request(
-                setup_id, pfx, password, **call_options(extra_headers, timeout, max_retries)
+                setup_id,
+                pfx,
+                password,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
             )
         )
 
@@ -438,14 +461,23 @@ class AsyncSetup(AsyncAPIResource):
         pfx: PfxInput,
         *,
         password: str | None,
+        idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
-        """Step 2: the legal representative's .pfx/.p12, checked locally before upload."""
+        """Step 2: the legal representative's .pfx/.p12, checked locally before upload.
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
+        a lost answer get the upload's answer, not "already done".
+        """
         return await self._request(
             _certificate_request(
-                setup_id, pfx, password, **call_options(extra_headers, timeout, max_retries)
+                setup_id,
+                pfx,
+                password,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
             )
         )
 
