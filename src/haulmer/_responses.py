@@ -238,8 +238,14 @@ def _validate(raw: RawResponse, tp: Any, data: Any) -> Any:
     try:
         return _adapter(tp).validate_python(data)
     except pydantic.ValidationError as exc:
+        # Field paths and reasons only: pydantic's own text (and so a chained cause) quotes the
+        # values, and an answer may carry an access token or an API key.
         name = getattr(tp, "__name__", str(tp))
-        raise _invalid(raw, f"a body that is not a valid {name}: {exc}", data) from exc
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in err['loc']) or name}: {err['msg']}"
+            for err in exc.errors(include_input=False, include_url=False)
+        )
+        raise _invalid(raw, f"a body that is not a valid {name} ({problems})", data) from None
 
 
 def parse_response(request: APIRequest[T], raw: RawResponse) -> T:

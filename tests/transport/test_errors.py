@@ -415,3 +415,19 @@ def test_an_unknown_code_gets_the_advice_of_its_status() -> None:
     assert "HAULMER_API_KEY" in hint_for(401)
     assert hint_for(418) == ""
     assert "try again later" in hint_for(502, "OF-21")
+
+
+def test_a_response_that_fails_validation_never_shows_its_values(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    import traceback
+
+    secret = "eyJSECRET-access-token-0123456789"
+    mock.get(URL).respond(200, json={"access_token": secret, "razon_social": 7})
+    with pytest.raises(APIResponseValidationError, match="Organization") as info:
+        send(client, get_org())
+    shown = "".join(traceback.format_exception(info.value))
+    assert "rut: Field required" in str(info.value)
+    assert "razon_social: Input should be a valid string" in str(info.value)
+    assert "eyJSECRET" not in shown
+    assert info.value.__cause__ is None
