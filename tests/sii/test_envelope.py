@@ -115,6 +115,28 @@ def test_removing_the_envelope_signature_is_detected(envio_dte: bytes) -> None:
     assert [(f.check, f.reason) for f in failures] == [("signature", "the envelope is not signed")]
 
 
+def test_an_envelope_signature_over_another_set_than_the_one_read_is_refused(
+    envio_dte: bytes, issued: dict[int, bytes]
+) -> None:
+    # Signature wrapping: a second SetDTE, unsigned by the envelope, is put first; verify and
+    # parse_all read the first SetDTE, so the envelope signature must cover that one.
+    start = envio_dte.index(b"<SetDTE")
+    caratula = envio_dte[envio_dte.index(b"<Caratula", start) : envio_dte.index(b"<DTE ", start)]
+    foreign = issued[39].split(b"?>", 1)[1].strip()
+    wrapped = (
+        envio_dte[:start]
+        + b'<SetDTE ID="Other">'
+        + caratula
+        + foreign
+        + b"</SetDTE>"
+        + envio_dte[start:]
+    )
+    result = verify(wrapped)
+    assert not result.ok
+    assert ("signature", "EnvioDTE Other") in [(f.check, f.where) for f in result.failures]
+    assert "signature EnvioDTE Other" not in result.passed
+
+
 def test_boletas_and_facturas_cannot_share_an_envelope(
     issued: dict[int, bytes], certificate: Certificate
 ) -> None:

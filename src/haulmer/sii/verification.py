@@ -143,7 +143,9 @@ def _verify_root(
     if not signatures:
         collector.fail("signature", "the envelope is not signed", where)
     for signature in signatures:
-        _record_signature(signature, collector, where, envelope=True)
+        # The documents read below are set_dte's: a signature over another element (a second
+        # SetDTE, a copy) must not vouch for them.
+        _record_signature(signature, collector, where, envelope=True, covers=set_dte)
     documents = set_dte.findall("{*}DTE")
     if not documents:
         collector.fail("structure", "the envelope holds no DTE", where)
@@ -152,13 +154,28 @@ def _verify_root(
 
 
 def _record_signature(
-    signature: etree._Element, collector: _Collector, where: str, *, envelope: bool
+    signature: etree._Element,
+    collector: _Collector,
+    where: str,
+    *,
+    envelope: bool,
+    covers: etree._Element | None = None,
 ) -> SignatureCheck:
+    """Check one signature; with ``covers``, it must sign that very element."""
     reader = _envelope_signed_at if envelope else _document_signed_at
     check = check_signature(signature, signed_at=reader)
     for kind, reason in check.problems:
         collector.fail(kind, reason, where)
-    if check.ok:
+    wrong_target = (
+        covers is not None and check.referenced is not None and check.referenced is not covers
+    )
+    if wrong_target:
+        collector.fail(
+            "signature",
+            f"signs {'#' + str(check.reference_id)!r}, not the SetDTE whose documents are read",
+            where,
+        )
+    if check.ok and not wrong_target:
         collector.passed.append(f"signature {where}")
     return check
 
