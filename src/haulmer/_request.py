@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,39 @@ _NO_PLATFORM_URL = (
     "a server that speaks docs/platform-api.md, use environment='local' with "
     "`python -m haulmer.testing serve`, or use haulmer.testing.FakeHaulmer in tests."
 )
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+_SECRET_VALUE_OF = {
+    "apikey": f"The API key (api_key= or {API_KEY_ENV})",
+    "authorization": "The access token",
+}
+
+
+def _check_header(name: str, value: str) -> None:
+    """Refuse, before any I/O, a header HTTP cannot carry; the value is never quoted.
+
+    A key pasted with a line break or an invisible character would otherwise fail deep in httpx,
+    as an encoding error or as a "broken connection" whose chained cause quotes the key.
+    """
+    if not isinstance(name, str) or not isinstance(value, str):
+        raise ConfigurationError(
+            f"Headers map names to text values; got {type(name).__name__} -> "
+            f"{type(value).__name__} for {name!r}"
+        )
+    if not _HEADER_NAME.fullmatch(name):
+        raise ConfigurationError(
+            f"Header name {name!r} is not a valid HTTP header name (letters, digits, '-' and "
+            "no spaces)"
+        )
+    if not _HEADER_VALUE.fullmatch(value):
+        what = _SECRET_VALUE_OF.get(name.lower(), f"The value of header {name!r}")
+        raise ConfigurationError(
+            f"{what} contains a line break, a control character or a character that is not "
+            "ASCII, which an HTTP header cannot carry; copy it again without them "
+            "(the value is not shown, as it may be a credential)"
+        )
 
 
 @dataclass(frozen=True)
@@ -99,6 +133,9 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
         _set(headers, "Idempotency-Key", request.idempotency_key)
     for name, value in (request.extra_headers or {}).items():
         _set(headers, name, value)
+
+    for name, value in headers.values():
+        _check_header(name, value)
 
     timeout = (
         config.timeout

@@ -304,3 +304,39 @@ def test_repr_hides_every_secret_a_client_can_hold(
     assert "api_key=<set>" in shown
     assert "access_token=<set>" in shown
     assert "https://[redacted]@platform.test" in shown
+
+
+@pytest.mark.parametrize(
+    "pasted", ["abc\nSECRET-KEY-42", "abc\u200bSECRET-KEY-42", "ñSECRET-KEY-42"]
+)
+def test_an_api_key_no_header_can_carry_is_refused_before_any_io_without_echoing_it(
+    mock: respx.MockRouter, sleeps: Sleeps, pasted: str
+) -> None:
+    import traceback
+
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    client = Haulmer(pasted, environment="sandbox", sleep=sleeps)
+    with client, pytest.raises(ConfigurationError, match="HAULMER_API_KEY") as info:
+        send(client, get_org())
+    assert not route.called
+    assert "SECRET-KEY" not in "".join(traceback.format_exception(info.value))
+
+
+def test_header_values_with_line_breaks_or_non_ascii_are_refused_naming_the_header(
+    mock: respx.MockRouter,
+) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    platform = mock.get(f"{PLATFORM}/v1/orders/o1").respond(json={"id": "o1"})
+    with Haulmer(API_KEY, environment="sandbox", base_urls={"platform": PLATFORM}) as client:
+        with pytest.raises(ConfigurationError, match="'X-Note'") as info:
+            send(client, get_org(extra_headers={"X-Note": "café"}))
+        assert "café" not in str(info.value)
+        with pytest.raises(ConfigurationError, match="'X-Bad Name'"):
+            send(client, get_org(extra_headers={"X-Bad Name": "v"}))
+        with pytest.raises(ConfigurationError, match="text values"):
+            send(client, get_org(extra_headers={"X-Count": 3}))
+        with pytest.raises(ConfigurationError, match="access token") as info:
+            send(client, platform_get(access_token="tok\r\nX-Injected: 1"))
+        assert "X-Injected" not in str(info.value)
+    assert not route.called
+    assert not platform.called
