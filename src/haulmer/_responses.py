@@ -47,6 +47,7 @@ T = TypeVar("T")
 
 REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id", "x-ms-request-id")
 _MAX_MESSAGE = 300
+_UTF8_BOM = b"\xef\xbb\xbf"
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
 
 
@@ -76,7 +77,12 @@ def request_id_from(headers: Mapping[str, str]) -> str | None:
 
 
 def decode_text(content: bytes, content_type: str | None = None) -> str:
-    """Body text: the declared charset, else UTF-8, falling back to ISO-8859-1 (never fails)."""
+    """Body text: the declared charset, else UTF-8, falling back to ISO-8859-1 (never fails).
+
+    A UTF-8 byte order mark (which some gateways put before JSON) is dropped.
+    """
+    if content.startswith(_UTF8_BOM):
+        content = content[len(_UTF8_BOM) :]
     match = _CHARSET.search(content_type or "")
     if match:
         try:

@@ -431,3 +431,21 @@ def test_a_response_that_fails_validation_never_shows_its_values(
     assert "razon_social: Input should be a valid string" in str(info.value)
     assert "eyJSECRET" not in shown
     assert info.value.__cause__ is None
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8"])
+def test_a_utf8_byte_order_mark_before_json_is_skipped(
+    client: Haulmer, mock: respx.MockRouter, content_type: str
+) -> None:
+    bom = b"\xef\xbb\xbf"
+    headers = {"content-type": content_type}
+    mock.get(URL).mock(
+        side_effect=[
+            httpx.Response(200, content=bom + b'{"rut": "76795561-8"}', headers=headers),
+            httpx.Response(400, content=bom + b'{"error": {"code": "OF-10"}}', headers=headers),
+        ]
+    )
+    assert send(client, get_org()).rut == "76795561-8"
+    with pytest.raises(DocumentRejectedError) as info:
+        send(client, get_org())
+    assert info.value.code == "OF-10"
