@@ -159,5 +159,6 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
         max_retries=max_retries,
         retry_safe=request.retry_safe,
         error_hints=dict(request.error_hints or {}),
-        idempotency_key=request.idempotency_key or None,
+        # The key actually sent: extra headers may replace the call's own.
+        idempotency_key=headers["idempotency-key"][1] if request.idempotency_key else None,
     )

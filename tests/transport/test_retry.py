@@ -308,6 +308,23 @@ def test_a_key_only_in_extra_headers_is_not_named_as_an_argument(
     assert "idempotency_key=" not in str(info.value)
 
 
+def test_a_key_replaced_through_extra_headers_is_the_one_named(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(DOC_URL).mock(side_effect=httpx.RemoteProtocolError("dropped"))
+    with pytest.raises(APIConnectionError) as info:
+        send(
+            client,
+            emit(
+                idempotency_key="derived-1",
+                extra_headers={"idempotency-key": "mine"},
+                max_retries=0,
+            ),
+        )
+    assert route.calls.last.request.headers["idempotency-key"] == "mine"
+    assert "pass idempotency_key='mine' (the key it sent)" in str(info.value)
+
+
 def test_a_broken_connection_on_a_read_says_it_is_safe_to_repeat(
     client: Haulmer, mock: respx.MockRouter
 ) -> None:
