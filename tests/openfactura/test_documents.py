@@ -510,6 +510,28 @@ async def test_of_06_still_returns_the_token_when_the_lookup_fails(
     assert emitted.folio is None
 
 
+async def test_of_06_still_returns_the_document_when_a_fetch_times_out_or_is_unreadable(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    mock.post("/v2/dte/document").mock(return_value=_of_06())
+    stored = json.loads(json.dumps(samples.factura().with_folio(3130).to_sii_dict(), default=str))
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(200, json={"json": stored, "token": TOKEN})
+    )
+    pdf = mock.get(f"/v2/dte/document/{TOKEN}/pdf").mock(side_effect=httpx.ReadTimeout("slow"))
+    mock.get(f"/v2/dte/document/{TOKEN}/xml").mock(
+        return_value=httpx.Response(200, content=b"<html>gateway</html>")
+    )
+    emitted = await resolve(
+        of.documents.emit(
+            samples.factura(), response=["FOLIO", "PDF", "XML"], idempotency_key="order-9"
+        )
+    )
+    assert pdf.called
+    assert (emitted.token, emitted.folio, emitted.already_issued) == (TOKEN, 3130, True)
+    assert (emitted.pdf, emitted.xml) == (None, None)
+
+
 async def test_a_lost_response_is_retried_with_the_same_key_and_yields_one_document(
     of: Any, mock: respx.MockRouter
 ) -> None:

@@ -18,6 +18,7 @@ from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.errors import (
     AlreadyIssuedError,
+    APIError,
     APIStatusError,
     BadRequestError,
     DocumentError,
@@ -337,14 +338,15 @@ def _already_issued_plan(
 
     The stored document must be the one this emission describes (type, total, receptor, date,
     lines): a key reused for another sale raises AlreadyIssuedError. The token is what matters: a
-    fetch that fails leaves its field None rather than hide that the document exists. The timbre
-    image cannot be fetched again.
+    fetch that fails (an error answer, a timeout, a broken connection, an unreadable body) leaves
+    its field None rather than hide that the document exists. The timbre image cannot be fetched
+    again.
     """
     response = emission.response
     found: dict[str, Any] = {"token": token, "already_issued": True}
     try:
         stored = yield from send(get(document_path("json", token), DocumentJson, options))
-    except APIStatusError:
+    except APIError:
         stored = None
     if stored is not None:
         differences = identity_differences(emission.body["dte"], stored.dte)
@@ -362,7 +364,7 @@ def _already_issued_plan(
                     get(document_path(value, token), _BYTES_MODELS[value], options)
                 )
                 found[value] = answer.content
-            except APIStatusError:
+            except APIError:
                 pass
     wants_logo = ResponseOption.LOGO.value in response
     wants_resolucion = ResponseOption.RESOLUCION.value in response
@@ -376,7 +378,7 @@ def _already_issued_plan(
                 found["logo"] = organization.logo
             if wants_resolucion:
                 found["resolucion"] = organization.resolucion
-        except APIStatusError:
+        except APIError:
             pass
     return EmittedDocument.model_validate(found)
 
