@@ -73,6 +73,18 @@ def test_signed_documents_go_in_verbatim(envio_dte: bytes, issued: dict[int, byt
     assert body in envio_dte
 
 
+@pytest.mark.parametrize("as_text", [False, True])
+def test_a_signed_document_saved_with_a_byte_order_mark_is_enveloped(
+    issued: dict[int, bytes], certificate: Certificate, as_text: bool
+) -> None:
+    # Windows tools save UTF-8 with a BOM; parse() reads such a file, so envelope() must too.
+    utf8 = issued[33].decode("iso-8859-1").replace("ISO-8859-1", "UTF-8", 1)
+    saved: bytes | str = "\ufeff" + utf8 if as_text else b"\xef\xbb\xbf" + utf8.encode("utf-8")
+    envio = envelope([saved], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+    assert issued[33].split(b"?>", 1)[1].strip() in envio
+    assert verify(envio, allow_test_cafs=True).ok
+
+
 def test_caratula_counts_documents_by_type_and_names_the_sender(envio_dte: bytes) -> None:
     caratula = parse_xml(envio_dte).find(f"{SII}SetDTE/{SII}Caratula")
     assert caratula is not None

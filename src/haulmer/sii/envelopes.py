@@ -95,10 +95,12 @@ def _read_signed(data: bytes | str, index: int) -> _SignedDte:
     if tipo is None or not (tipo.text or "").strip().isdigit() or rut is None:
         raise XMLError(f"signed_documents[{index}] has no IdDoc/TipoDTE or Emisor/RUTEmisor")
     if isinstance(data, str):
-        text = _DECLARATION.sub("", data)
+        text = data
     else:
         encoding = root.getroottree().docinfo.encoding or "utf-8"
-        text = _DECLARATION.sub("", bytes(data).decode(encoding))
+        text = bytes(data).decode(encoding)
+    # A byte order mark (UTF-8 saved by Windows tools) would keep the declaration inside SetDTE.
+    text = _DECLARATION.sub("", text.lstrip("\ufeff"))
     body = text.encode("iso-8859-1", errors="xmlcharrefreplace")
     documento = root.find("{*}*")
     return _SignedDte(
