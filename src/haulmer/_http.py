@@ -180,10 +180,16 @@ class _TransportBase:
     def _prepare(self, request: APIRequest[Any]) -> PreparedRequest:
         return prepare_request(self.config, request)
 
-    def _limiter_delay(self, prepared: PreparedRequest) -> float:
+    def _limiter_slot(self, prepared: PreparedRequest) -> tuple[float, float] | None:
+        """The limiter's slot for this attempt and the wait until it (None: no limiter)."""
         if self._limiter is None or prepared.product != "openfactura":
-            return 0.0
-        return self._limiter.reserve()
+            return None
+        return self._limiter.book()
+
+    def _release(self, slot: float) -> None:
+        """Give an unused slot back (the wait before it was interrupted: nothing was sent)."""
+        assert self._limiter is not None
+        self._limiter.release(slot)
 
     def _build(self, client: httpx.Client | httpx.AsyncClient, p: PreparedRequest) -> httpx.Request:
         return client.build_request(
@@ -283,9 +289,13 @@ class SyncTransport(_TransportBase):
         return result
 
     def _attempt(self, prepared: PreparedRequest, attempt: int) -> RawResponse:
-        delay = self._limiter_delay(prepared)
-        if delay > 0:
-            self._sleep(delay)
+        booked = self._limiter_slot(prepared)
+        if booked is not None and booked[1] > 0:
+            try:
+                self._sleep(booked[1])
+            except BaseException:
+                self._release(booked[0])
+                raise
         request = self._build(self._client, prepared)
         self._log_request(request, attempt)
         started = self._clock()
@@ -337,9 +347,13 @@ class AsyncTransport(_TransportBase):
         return result
 
     async def _attempt(self, prepared: PreparedRequest, attempt: int) -> RawResponse:
-        delay = self._limiter_delay(prepared)
-        if delay > 0:
-            await self._sleep(delay)
+        booked = self._limiter_slot(prepared)
+        if booked is not None and booked[1] > 0:
+            try:
+                await self._sleep(booked[1])
+            except BaseException:
+                self._release(booked[0])
+                raise
         request = self._build(self._client, prepared)
         self._log_request(request, attempt)
         started = self._clock()

@@ -41,6 +41,10 @@ class RateLimiter:
 
     def reserve(self) -> float:
         """Book the next send slot and return how many seconds to wait before using it."""
+        return self.book()[1]
+
+    def book(self) -> tuple[float, float]:
+        """Book the next send slot: its time on the clock, and the seconds to wait until then."""
         with self._lock:
             now = self._clock()
             at = max(now, self._last)
@@ -48,14 +52,27 @@ class RateLimiter:
             while changed:
                 changed = False
                 for (count, period), sent in zip(self._limits, self._sent, strict=True):
-                    while sent and sent[0] <= at - period:
+                    # Forget only what no slot from now on can share a window with: slots
+                    # booked ahead stay, in case one is released.
+                    while sent and sent[0] <= now - period:
                         sent.popleft()
-                    if len(sent) >= count:
-                        earliest = sent[-count] + period + SLOT_MARGIN
-                        if earliest > at:
-                            at = earliest
-                            changed = True
+                    if len(sent) >= count and sent[-count] > at - period:
+                        at = sent[-count] + period + SLOT_MARGIN
+                        changed = True
             for sent in self._sent:
                 sent.append(at)
             self._last = at
-            return at - now
+            return at, at - now
+
+    def release(self, slot: float) -> None:
+        """Give back a booked slot that was never used (its caller was cancelled while waiting),
+        so it does not hold back later sends; the last booked slot frees its place in the queue.
+        """
+        with self._lock:
+            for sent in self._sent:
+                for index in range(len(sent) - 1, -1, -1):
+                    if sent[index] == slot:
+                        del sent[index]
+                        break
+            if slot == self._last:
+                self._last = max((sent[-1] for sent in self._sent if sent), default=float("-inf"))

@@ -150,3 +150,44 @@ async def test_async_client_waits_with_its_injected_sleep(mock: respx.MockRouter
         for _ in range(4):
             await asend(client, get_org())
     assert clock.sleeps == pytest.approx([1.0 + SLOT_MARGIN])
+
+
+async def test_a_call_cancelled_while_it_waits_for_its_slot_gives_the_slot_back(
+    mock: respx.MockRouter,
+) -> None:
+    import asyncio
+
+    waits: list[float] = []
+    impatient = True
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if impatient:
+            raise asyncio.CancelledError  # as asyncio.wait_for does when the caller's time is up
+
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").mock(
+        return_value=httpx.Response(200, json={"rut": "1-9"})
+    )
+    async with AsyncHaulmer(
+        "k", environment="sandbox", rate_limit=True, clock=lambda: 0.0, sleep=sleep
+    ) as client:
+        for _ in range(3):
+            await asend(client, get_org())
+        for _ in range(3):
+            with pytest.raises(asyncio.CancelledError):
+                await asend(client, get_org())
+        impatient = False
+        await asend(client, get_org())
+    assert route.call_count == 4
+    # The three cancelled calls sent nothing, so the fourth call takes the first free slot.
+    assert waits == pytest.approx([1.0 + SLOT_MARGIN] * 4)
+
+
+def test_released_slots_free_the_window_only_for_what_was_never_sent() -> None:
+    limiter = RateLimiter(limits=((1, 1.0),), clock=lambda: 0.0)
+    assert limiter.reserve() == 0.0
+    slot, wait = limiter.book()
+    assert wait == pytest.approx(1.0 + SLOT_MARGIN)
+    limiter.release(slot)
+    assert limiter.reserve() == pytest.approx(1.0 + SLOT_MARGIN)
+    assert limiter.reserve() == pytest.approx(2.0 + 2 * SLOT_MARGIN)
