@@ -9,11 +9,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from haulmer.errors import XMLError
-from haulmer.sii import Caf, register_caf_signer_key, unregister_caf_signer_key
+from haulmer.pfx import Certificate
+from haulmer.sii import Caf, issue, register_caf_signer_key, unregister_caf_signer_key, verify
 from haulmer.sii.keys import caf_signer_key
 from haulmer.testing.caf import make_test_caf, make_test_caf_xml
 
-from .conftest import REAL_DTES
+from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT, make_document
 
 
 def _embedded_caf(name: str) -> bytes:
@@ -171,3 +172,44 @@ def test_registered_test_keys_are_not_official_and_can_be_removed() -> None:
     finally:
         unregister_caf_signer_key(4243)
     assert caf_signer_key(4243) is None
+
+
+@pytest.mark.parametrize("declaration", [b'<?xml version="1.0"?>\n', b""])
+def test_a_caf_file_in_latin1_without_an_encoding_declaration_loads(declaration: bytes) -> None:
+    # The SII ships CAF files as ISO-8859-1 bytes under a bare <?xml version="1.0"?>, so an
+    # issuer whose razón social has an Ñ or an accent gets bytes that are not UTF-8.
+    as_shipped = make_test_caf_xml(
+        rut="76086428-5",
+        razon_social="COMERCIAL PEÑA Y MUÑOZ LTDA",
+        dte_type=33,
+        issued_on=dt.date(2026, 11, 1),
+    )
+    body = as_shipped.split(b"?>", 1)[1].lstrip()
+    assert "Ñ".encode("iso-8859-1") in body
+    caf = Caf.from_xml(declaration + body)
+    assert caf.razon_social == "COMERCIAL PEÑA Y MUÑOZ LTDA"
+    assert caf.keys_match()
+    assert caf.frma_problem(allow_test_keys=True) is None
+
+
+def test_utf8_text_without_a_declaration_is_still_read_as_utf8() -> None:
+    as_shipped = make_test_caf_xml(
+        rut="76086428-5",
+        razon_social="COMERCIAL PEÑA LTDA",
+        dte_type=33,
+        issued_on=dt.date(2026, 11, 1),
+    )
+    text = as_shipped.decode("iso-8859-1").split("?>", 1)[1]
+    caf = Caf.from_xml(text.encode("utf-8"))
+    assert caf.razon_social == "COMERCIAL PEÑA LTDA"
+    assert caf.frma_problem(allow_test_keys=True) is None
+
+
+def test_a_document_stamped_with_a_latin1_caf_verifies(certificate: Certificate) -> None:
+    as_shipped = make_test_caf_xml(
+        rut=EMISOR_RUT, razon_social="COMERCIAL ÑANDÚ LTDA", dte_type=33, folio_to=10
+    )
+    caf = Caf.from_xml(b'<?xml version="1.0"?>\n' + as_shipped.split(b"?>", 1)[1].lstrip())
+    signed = issue(make_document(33), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
+    assert "<RS>COMERCIAL ÑANDÚ LTDA</RS>".encode("iso-8859-1") in signed
+    assert verify(signed, check_caf=True, allow_test_cafs=True).ok

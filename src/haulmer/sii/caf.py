@@ -10,6 +10,7 @@ import base64
 import binascii
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Final
@@ -60,10 +61,11 @@ class Caf:
     def from_xml(cls, data: bytes | str) -> Caf:
         """Load a CAF file (``<AUTORIZACION>``) or a bare ``<CAF>`` element, e.g. from a timbre.
 
+        The SII ships CAF files as ISO-8859-1 under a bare ``<?xml version="1.0"?>``; such bytes
+        that are not UTF-8 (an Ñ or an accent in RS) are read as ISO-8859-1.
         Raises ``XMLError`` naming the missing or malformed part.
         """
-        root = parse_xml(data)
-        return cls.from_element(root)
+        return cls.from_element(parse_xml(_undeclared_latin1(data)))
 
     @classmethod
     def from_element(cls, root: etree._Element) -> Caf:
@@ -233,6 +235,21 @@ def _remembered_rut(text: str) -> Rut:
 
 
 _REMEMBERED_RUT_LENGTH: Final = 24
+
+
+_ENCODING_DECLARED: Final = re.compile(rb"^\s*<\?xml[^>]*\bencoding\s*=", re.ASCII)
+
+
+def _undeclared_latin1(data: bytes | str) -> bytes | str:
+    """``data`` as text when it is bytes with no declared encoding that are not UTF-8: the SII
+    writes CAF files in ISO-8859-1 without saying so, and XML would otherwise assume UTF-8."""
+    if not isinstance(data, (bytes, bytearray)) or _ENCODING_DECLARED.match(data[:200]):
+        return data
+    try:
+        bytes(data).decode("utf-8")
+    except UnicodeDecodeError:
+        return bytes(data).decode("iso-8859-1")
+    return data
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
