@@ -14,7 +14,14 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from haulmer._config import ClientConfig
-from haulmer._http import AsyncTransport, SyncTransport, default_async_client, default_sync_client
+from haulmer._http import (
+    AsyncTransport,
+    SyncTransport,
+    async_client_class,
+    default_async_client,
+    default_sync_client,
+    sync_client_class,
+)
 from haulmer._logging import setup_from_env
 from haulmer._ratelimit import RateLimiter
 from haulmer._types import (
@@ -25,6 +32,7 @@ from haulmer._types import (
     Product,
     Timeout,
 )
+from haulmer.errors import ConfigurationError
 
 if TYPE_CHECKING:
     import httpx
@@ -86,6 +94,12 @@ class _ClientCommon(ABC):
         **settings: Any,
     ) -> None:
         """Validate ``settings`` into the configuration and install the transport."""
+        expected = self._http_client_class()
+        if http_client is not None and not isinstance(http_client, expected):
+            raise ConfigurationError(
+                f"{type(self).__name__}(http_client=...) takes an httpx.{expected.__name__}, "
+                f"got {type(http_client).__module__}.{type(http_client).__qualname__}"
+            )
         setup_from_env()
         config = ClientConfig.create(**settings)
         self._clock = time.monotonic if clock is None else clock
@@ -93,6 +107,10 @@ class _ClientCommon(ABC):
         self._owns_http_client = http_client is None
         self._http_client = http_client if http_client is not None else self._default_http_client()
         self._install(config, RateLimiter(clock=self._clock) if config.rate_limit else None)
+
+    @abstractmethod
+    def _http_client_class(self) -> type[Any]:
+        """The httpx client class this client sends with (``Client`` or ``AsyncClient``)."""
 
     @abstractmethod
     def _default_http_client(self) -> Any:
@@ -192,6 +210,9 @@ class Haulmer(_ClientCommon):
             clock=clock,
         )
 
+    def _http_client_class(self) -> type[httpx.Client]:
+        return sync_client_class()
+
     def _default_http_client(self) -> httpx.Client:
         return default_sync_client()
 
@@ -276,6 +297,9 @@ class AsyncHaulmer(_ClientCommon):
             sleep=asyncio.sleep if sleep is None else sleep,
             clock=clock,
         )
+
+    def _http_client_class(self) -> type[httpx.AsyncClient]:
+        return async_client_class()
 
     def _default_http_client(self) -> httpx.AsyncClient:
         return default_async_client()

@@ -35,9 +35,11 @@ from haulmer.errors import APIConnectionError, APIStatusError, APITimeoutError
 __all__ = [
     "AsyncTransport",
     "SyncTransport",
+    "async_client_class",
     "default_async_client",
     "default_sync_client",
     "httpx_timeout",
+    "sync_client_class",
 ]
 
 T = TypeVar("T")
@@ -48,6 +50,16 @@ def httpx_timeout(timeout: Timeout | None) -> httpx.Timeout:
     if timeout is None:
         return httpx.Timeout(None)
     return httpx.Timeout(timeout.total, connect=timeout.connect)
+
+
+def sync_client_class() -> type[httpx.Client]:
+    """The httpx class a Haulmer sends with (``http_client=`` must be one)."""
+    return httpx.Client
+
+
+def async_client_class() -> type[httpx.AsyncClient]:
+    """The httpx class an AsyncHaulmer sends with (``http_client=`` must be one)."""
+    return httpx.AsyncClient
 
 
 def default_sync_client() -> httpx.Client:

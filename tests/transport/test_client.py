@@ -340,3 +340,16 @@ def test_header_values_with_line_breaks_or_non_ascii_are_refused_naming_the_head
         assert "X-Injected" not in str(info.value)
     assert not route.called
     assert not platform.called
+
+
+async def test_an_http_client_of_the_other_kind_is_refused_when_the_client_is_made() -> None:
+    async_pool = httpx.AsyncClient()
+    sync_pool = httpx.Client()
+    try:
+        with pytest.raises(ConfigurationError, match=r"httpx\.Client.*AsyncClient"):
+            Haulmer("k", http_client=async_pool)  # type: ignore[arg-type]
+        with pytest.raises(ConfigurationError, match=r"httpx\.AsyncClient.*Client"):
+            AsyncHaulmer("k", http_client=sync_pool)  # type: ignore[arg-type]
+    finally:
+        await async_pool.aclose()
+        sync_pool.close()
