@@ -224,6 +224,16 @@ def test_the_same_document_twice_is_refused(
         envelope([issued[33], issued[33]], certificate=certificate, caratula=CARATULA)
 
 
+@pytest.mark.parametrize("numero", [-1, 1_000_000])
+def test_a_resolution_number_the_schema_cannot_carry_is_refused(
+    issued: dict[int, bytes], certificate: Certificate, numero: int
+) -> None:
+    # NroResol is a nonNegativeInteger of at most 6 digits in both envelope schemas.
+    caratula = dataclasses.replace(CARATULA, numero_resolucion=numero)
+    with pytest.raises(DocumentError, match=r"numero_resolucion .*6 digits"):
+        envelope([issued[33]], certificate=certificate, caratula=caratula)
+
+
 def test_a_certificate_without_rut_needs_rut_envia(issued: dict[int, bytes]) -> None:
     anonymous = make_test_certificate(rut=None)
     with pytest.raises(DocumentError, match="rut_envia"):

@@ -31,6 +31,8 @@ SII_RUT: Final = "60803000-K"
 _SET_ID: Final = "SetDoc"
 _BOLETAS: Final = frozenset({39, 41})
 _MAX_SUBTOTALS: Final = {"EnvioDTE": 20, "EnvioBOLETA": 2}
+_MAX_NRO_RESOL: Final = 999_999
+"""NroResol is a nonNegativeInteger of at most 6 digits (EnvioDTE_v10 and EnvioBOLETA_v11)."""
 _DECLARATION: Final = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
 
 
@@ -196,10 +198,16 @@ def envelope(
             "Caratula.rut_envia is required: the certificate carries no RUT",
             [ErrorDetail("RutEnvia", "required")],
         )
-    if caratula.numero_resolucion < 0:
+    if not 0 <= caratula.numero_resolucion <= _MAX_NRO_RESOL:
         raise DocumentError(
-            "Caratula.numero_resolucion must be 0 (certification) or the resolution number",
-            [ErrorDetail("NroResol", "negative")],
+            "Caratula.numero_resolucion must be 0 (certification) or the resolution number "
+            f"(at most 6 digits), got {caratula.numero_resolucion}",
+            [
+                ErrorDetail(
+                    "NroResol",
+                    "negative" if caratula.numero_resolucion < 0 else "more than 6 digits",
+                )
+            ],
         )
     local_time = chile_now() if timestamp is None else to_chile(timestamp)
     check_certificate_at(certificate, local_time)
