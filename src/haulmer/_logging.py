@@ -29,9 +29,23 @@ _SECRET_HEADERS: Final = frozenset(
 _SECRET_PARAM_WORDS: Final = ("token", "password", "secret", "apikey", "api_key", "key", "code")
 
 
+_SECRET_HEADER_WORDS: Final = ("auth", "token", "secret", "key", "password", "session", "cookie")
+_PLAIN_HEADERS: Final = frozenset({"idempotency-key"})
+"""Headers whose names sound secret but which identify a call (shown, to find it by)."""
+
+
+def _secret_header(name: str) -> bool:
+    lowered = name.lower()
+    if lowered in _SECRET_HEADERS:
+        return True
+    return lowered not in _PLAIN_HEADERS and any(word in lowered for word in _SECRET_HEADER_WORDS)
+
+
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """A copy of ``headers`` with credentials replaced by a marker."""
-    return {k: (REDACTED if k.lower() in _SECRET_HEADERS else v) for k, v in headers.items()}
+    """A copy of ``headers`` with credentials replaced by a marker: the known ones, and any
+    header whose name says it carries one (``X-Auth-Token``, ``X-Client-Secret``...).
+    """
+    return {k: (REDACTED if _secret_header(k) else v) for k, v in headers.items()}
 
 
 def _secret_param(name: str) -> bool:

@@ -167,3 +167,24 @@ def test_a_base_url_with_a_password_leaks_neither_in_errors_nor_in_logs(
     assert "platform.test" in str(caught.value)
     for text in shown:
         assert "pw-secret" not in text
+
+
+def test_credential_like_custom_headers_are_redacted_in_debug_lines(
+    mock: respx.MockRouter, sleeps: Sleeps, caplog: pytest.LogCaptureFixture
+) -> None:
+    mock.get(f"{SANDBOX}/v2/dte/organization").respond(json={"rut": "1-9"})
+    custom = {
+        "X-Auth-Token": "custom-SECRET-1",
+        "X-Client-Secret": "custom-SECRET-2",
+        "X-Session-Id": "custom-SECRET-3",
+        "X-Team": "erp",
+    }
+    with (
+        caplog.at_level(logging.DEBUG, logger="haulmer"),
+        Haulmer("k", environment="sandbox", default_headers=custom, sleep=sleeps) as client,
+    ):
+        send(client, get_org(idempotency_key="order-7"))
+    logged = everything_logged(caplog)
+    assert "custom-SECRET" not in logged
+    assert "'x-team': 'erp'" in logged
+    assert "'idempotency-key': 'order-7'" in logged  # an id to find the call by, not a credential
