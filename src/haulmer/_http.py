@@ -312,7 +312,9 @@ class SyncTransport(_TransportBase):
         self._log_request(request, attempt)
         started = self._clock()
         try:
-            response = self._client.send(request)
+            # Never follow a redirect, even with a user's follow_redirects=True pool: httpx drops
+            # only Authorization when a redirect leaves the host, not the apikey header.
+            response = self._client.send(request, follow_redirects=False)
         except httpx.RequestError as exc:
             raise self._failed(exc, prepared, attempt) from exc
         try:
@@ -370,7 +372,7 @@ class AsyncTransport(_TransportBase):
         self._log_request(request, attempt)
         started = self._clock()
         try:
-            response = await self._client.send(request)
+            response = await self._client.send(request, follow_redirects=False)
         except httpx.RequestError as exc:
             raise self._failed(exc, prepared, attempt) from exc
         try:

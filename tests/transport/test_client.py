@@ -353,3 +353,19 @@ async def test_an_http_client_of_the_other_kind_is_refused_when_the_client_is_ma
     finally:
         await async_pool.aclose()
         sync_pool.close()
+
+
+def test_a_redirect_is_never_followed_so_the_api_key_stays_with_haulmer(
+    mock: respx.MockRouter,
+) -> None:
+    from haulmer.errors import APIResponseValidationError
+
+    mock.get(f"{SANDBOX}/v2/dte/organization").respond(
+        302, headers={"location": "https://elsewhere.test/collect"}
+    )
+    elsewhere = mock.get("https://elsewhere.test/collect").respond(json=ORG)
+    pool = httpx.Client(follow_redirects=True)  # the user's own pool, following redirects
+    client = Haulmer(API_KEY, environment="sandbox", http_client=pool)
+    with pool, pytest.raises(APIResponseValidationError, match="HTTP 302"):
+        send(client, get_org())
+    assert not elsewhere.called
