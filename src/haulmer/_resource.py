@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from haulmer._types import NOT_GIVEN, Auth, Headers, Product, TimeoutArg
-from haulmer.errors import ValidationError
+from haulmer.errors import APIError, ValidationError
 
 if TYPE_CHECKING:
     from haulmer._client import AsyncHaulmer, Haulmer
@@ -134,10 +134,22 @@ class SyncAPIResource:
         self._client._sleep(seconds)
 
     def _poll(self, fetch: Callable[[], T], poll: Poll[T]) -> T:
-        """Fetch, and sleep as ``poll`` decides, until it has the awaited answer; return it."""
-        while (delay := poll.next_sleep(fetch())) is not None:
+        """Fetch, and sleep as ``poll`` decides, until it has the awaited answer; return it.
+
+        A failed fetch is ridden out while ``poll`` calls it transient, re-raised otherwise.
+        """
+        while True:
+            try:
+                answer = fetch()
+            except APIError as error:
+                delay = poll.sleep_after_error(error)
+                if delay is None:
+                    raise
+            else:
+                delay = poll.next_sleep(answer)
+                if delay is None:
+                    return answer
             self._sleep(delay)
-        return poll.last
 
     def _clock(self) -> float:
         """The client's monotonic clock, in seconds."""
@@ -166,10 +178,22 @@ class AsyncAPIResource:
         await self._client._sleep(seconds)
 
     async def _poll(self, fetch: Callable[[], Awaitable[T]], poll: Poll[T]) -> T:
-        """Fetch, and sleep as ``poll`` decides, until it has the awaited answer; return it."""
-        while (delay := poll.next_sleep(await fetch())) is not None:
+        """Fetch, and sleep as ``poll`` decides, until it has the awaited answer; return it.
+
+        A failed fetch is ridden out while ``poll`` calls it transient, re-raised otherwise.
+        """
+        while True:
+            try:
+                answer = await fetch()
+            except APIError as error:
+                delay = poll.sleep_after_error(error)
+                if delay is None:
+                    raise
+            else:
+                delay = poll.next_sleep(answer)
+                if delay is None:
+                    return answer
             await self._sleep(delay)
-        return poll.last
 
     def _clock(self) -> float:
         """The client's monotonic clock, in seconds."""

@@ -24,7 +24,7 @@ from haulmer._resource import (
 )
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
 from haulmer.accounts import LinkLike, token_from_link
-from haulmer.errors import ValidationError, WaitTimeoutError
+from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
 __all__ = [
@@ -357,22 +357,27 @@ _TAX_DOCUMENT_HINTS = {
 _SETTLED = (OrderStatus.PAID, OrderStatus.PAYMENT_REJECTED)
 
 
-def _still_waiting(order: Order, waited: float) -> WaitTimeoutError:
-    return WaitTimeoutError(
+def _still_waiting(order_id: str, order: Order | None, waited: float) -> str:
+    if order is None:
+        return (
+            f"no answer about order {order_id} after {waited:.0f} s. "
+            "Call wait_for_payment() again later."
+        )
+    return (
         f"order {order.number} is still '{order.status.value}' after {waited:.0f} s; the bank "
-        "has not validated the payment yet. Call wait_for_payment() again later.",
-        last=order,
-        waited=waited,
+        "has not validated the payment yet. Call wait_for_payment() again later."
     )
 
 
-def _payment_poll(clock: Callable[[], float], timeout: float, poll_interval: float) -> Poll[Order]:
+def _payment_poll(
+    order_id: str, clock: Callable[[], float], timeout: float, poll_interval: float
+) -> Poll[Order]:
     return Poll(
         timeout=timeout,
         poll_interval=poll_interval,
         clock=clock,
         done=lambda order: order.status in _SETTLED,
-        timed_out=_still_waiting,
+        timed_out=lambda order, waited: _still_waiting(order_id, order, waited),
     )
 
 
@@ -480,7 +485,7 @@ class Checkout(SyncAPIResource):
             lambda: self.retrieve_order(
                 order_id, extra_headers=extra_headers, max_retries=max_retries
             ),
-            _payment_poll(self._clock, timeout, poll_interval),
+            _payment_poll(order_id, self._clock, timeout, poll_interval),
         )
 
     def choose_tax_document(
@@ -604,7 +609,7 @@ class AsyncCheckout(AsyncAPIResource):
             lambda: self.retrieve_order(
                 order_id, extra_headers=extra_headers, max_retries=max_retries
             ),
-            _payment_poll(self._clock, timeout, poll_interval),
+            _payment_poll(order_id, self._clock, timeout, poll_interval),
         )
 
     async def choose_tax_document(

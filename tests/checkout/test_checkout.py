@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 
 from haulmer import Haulmer
-from haulmer.checkout import OrderStatus, PaymentMedium, PaymentMethod, TaxDocumentType
+from haulmer.checkout import Order, OrderStatus, PaymentMedium, PaymentMethod, TaxDocumentType
 from haulmer.errors import (
+    APIStatusError,
     ConfigurationError,
     ConflictError,
     InvalidRutError,
+    NotFoundError,
     ServerError,
     StepOutOfOrderError,
     TokenAlreadyUsedError,
@@ -230,9 +232,92 @@ def test_wait_for_payment_passes_extra_headers_and_max_retries_to_each_poll(
     polls = fake.requests.for_route("checkout.retrieve_order")[polls_before:]
     assert len(polls) == 5
     assert all(poll.headers["X-Trace"] == "erp-7" for poll in polls)
-    fake.control.fail_next("checkout.retrieve_order", status=503)
-    with pytest.raises(ServerError):
-        client.checkout.wait_for_payment(order.id, max_retries=0)
+
+
+def _paying_order(client: Haulmer) -> Order:
+    order = place_order(client)
+    client.checkout.choose_payment_method(order.id, PaymentMethod.WEBPAY)
+    return client.checkout.choose_payment_medium(order.id, PaymentMedium.CREDIT_CARD)
+
+
+def test_wait_for_payment_rides_out_server_errors_until_the_bank_answers(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    order = _paying_order(client)
+    fake.control.fail_next("checkout.retrieve_order", status=503, times=3)
+    before = fake.clock.now()
+    order = client.checkout.wait_for_payment(order.id, poll_interval=30, max_retries=0)
+    assert order.is_paid
+    assert fake.clock.now() - before == timedelta(minutes=2)
+
+
+def test_wait_for_payment_times_out_naming_the_last_failure(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    order = _paying_order(client)
+    fake.control.fail_next("checkout.retrieve_order", status=503, times=1000)
+    with pytest.raises(WaitTimeoutError, match="The last poll failed: HTTP 503") as caught:
+        client.checkout.wait_for_payment(order.id, timeout=300, poll_interval=30, max_retries=0)
+    assert caught.value.last is None
+    assert caught.value.waited == 300
+    assert isinstance(caught.value.__cause__, ServerError)
+    assert "apikey" not in str(caught.value).lower()
+
+
+def test_wait_for_payment_keeps_the_last_status_seen_when_failures_end_the_wait(
+    fake: FakeHaulmer, client: Haulmer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = place_order(client)
+    client.checkout.choose_payment_method(order.id, PaymentMethod.WEBPAY)
+    sleep = client._sleep
+
+    def connection_drops_after_the_first_poll(seconds: float) -> None:
+        fake.control.drop_connection("checkout.retrieve_order", times=1000)
+        sleep(seconds)
+
+    monkeypatch.setattr(client, "_sleep", connection_drops_after_the_first_poll)
+    with pytest.raises(WaitTimeoutError, match="the connection failed") as caught:
+        client.checkout.wait_for_payment(order.id, timeout=60, poll_interval=30, max_retries=0)
+    assert caught.value.last.status is OrderStatus.PAYMENT_METHOD_SELECTED
+    assert "still 'payment_method_selected' after 60 s" in str(caught.value)
+
+
+@pytest.mark.parametrize("status", [401, 404, 409])
+def test_wait_for_payment_fails_at_once_on_an_error_that_will_not_go_away(
+    fake: FakeHaulmer, client: Haulmer, status: int
+) -> None:
+    order = _paying_order(client)
+    fake.control.fail_next("checkout.retrieve_order", status=status, times=1000)
+    polls_before = len(fake.requests.for_route("checkout.retrieve_order"))
+    before = fake.clock.now()
+    with pytest.raises(APIStatusError) as caught:
+        client.checkout.wait_for_payment(order.id, poll_interval=30)
+    assert caught.value.status_code == status
+    assert len(fake.requests.for_route("checkout.retrieve_order")) == polls_before + 1
+    assert fake.clock.now() == before
+
+
+async def test_the_async_wait_for_payment_rides_out_dropped_connections_and_rate_limits(
+    fake: FakeHaulmer,
+) -> None:
+    async with fake.async_client(max_retries=0) as client:
+        order = await client.checkout.create_order(buyer=BUYER, products={"pos_device": 1})
+        await client.checkout.choose_payment_method(order.id, "webpay")
+        await client.checkout.choose_payment_medium(order.id, "credit_card")
+        fake.control.drop_connection("checkout.retrieve_order", times=2)
+        fake.control.fail_next("checkout.retrieve_order", status=429, retry_after=90)
+        before = fake.clock.now()
+        order = await client.checkout.wait_for_payment(order.id, poll_interval=30)
+    assert order.is_paid
+    assert fake.clock.now() - before == timedelta(seconds=30 + 30 + 90)
+
+
+async def test_the_async_wait_for_payment_fails_at_once_on_an_unknown_order(
+    fake: FakeHaulmer,
+) -> None:
+    async with fake.async_client() as client:
+        with pytest.raises(NotFoundError):
+            await client.checkout.wait_for_payment("ord_missing", poll_interval=30)
 
 
 async def test_wait_for_payment_reports_a_rejection(fake: FakeHaulmer) -> None:

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from haulmer import Haulmer
 from haulmer.errors import (
+    APIStatusError,
     ConflictError,
-    ServerError,
+    NotFoundError,
     StepOutOfOrderError,
     ValidationError,
     WaitTimeoutError,
@@ -132,9 +133,41 @@ def test_wait_passes_extra_headers_and_max_retries_to_each_poll(
     polls = fake.requests.for_route("openfactura.certification.retrieve")[before:]
     assert len(polls) > 1
     assert all(poll.headers["X-Trace"] == "erp-7" for poll in polls)
-    fake.control.fail_next("openfactura.certification.retrieve", status=503)
-    with pytest.raises(ServerError):
-        certification.wait(certifying.id, max_retries=0)
+
+
+def test_wait_rides_out_server_errors_and_dropped_connections(
+    fake: FakeHaulmer, ready: ReadyWorkspace, certifying: OpenFacturaSetup
+) -> None:
+    fake.control.fail_next("openfactura.certification.retrieve", status=503, times=5)
+    fake.control.drop_connection("openfactura.certification.retrieve", times=2)
+    status = ready.admin.openfactura.certification.wait(certifying.id, poll_interval=24 * 3600)
+    assert status.is_certified
+    assert fake.clock.today() == date(2026, 12, 15)
+
+
+def test_wait_that_only_met_failures_times_out_naming_the_last_one(
+    fake: FakeHaulmer, ready: ReadyWorkspace, certifying: OpenFacturaSetup
+) -> None:
+    fake.control.fail_next("openfactura.certification.retrieve", status=502, times=1000)
+    with pytest.raises(WaitTimeoutError, match="The last poll failed: HTTP 502") as caught:
+        ready.admin.openfactura.certification.wait(
+            certifying.id, timeout=3 * 3600, poll_interval=3600, max_retries=0
+        )
+    assert caught.value.last is None
+    assert caught.value.waited == 3 * 3600
+    assert certifying.id in str(caught.value)
+
+
+@pytest.mark.parametrize("status", [401, 404, 409])
+def test_wait_fails_at_once_on_an_error_that_will_not_go_away(
+    fake: FakeHaulmer, ready: ReadyWorkspace, certifying: OpenFacturaSetup, status: int
+) -> None:
+    fake.control.fail_next("openfactura.certification.retrieve", status=status, times=1000)
+    before = fake.clock.now()
+    with pytest.raises(APIStatusError) as caught:
+        ready.admin.openfactura.certification.wait(certifying.id, poll_interval=3600)
+    assert caught.value.status_code == status
+    assert fake.clock.now() == before
 
 
 def test_wait_gives_up_at_its_deadline(
@@ -186,3 +219,22 @@ async def test_the_async_wait_moves_on_the_async_sleep(
         status = await admin.openfactura.certification.wait(setup.id, poll_interval=86400)
     assert status.is_certified
     assert fake.clock.today() == date(2026, 12, 15)
+
+
+async def test_the_async_wait_rides_out_rate_limits_and_fails_at_once_on_a_missing_setup(
+    fake: FakeHaulmer, ready: ReadyWorkspace, certifying: OpenFacturaSetup
+) -> None:
+    async with fake.async_client() as anonymous:
+        session = await anonymous.accounts.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    async with fake.async_client(access_token=session.access_token, max_retries=0) as admin:
+        fake.control.fail_next("openfactura.certification.retrieve", status=429, times=3)
+        fake.control.fail_next("openfactura.certification.retrieve", status=500, times=3)
+        status = await admin.openfactura.certification.wait(certifying.id, poll_interval=86400)
+        assert status.is_certified
+        fake.control.fail_next("openfactura.certification.retrieve", status=503, times=1000)
+        with pytest.raises(WaitTimeoutError, match="HTTP 503") as caught:
+            await admin.openfactura.certification.wait(certifying.id, timeout=600)
+        assert caught.value.last is None
+        fake.control.clear()
+        with pytest.raises(NotFoundError):
+            await admin.openfactura.certification.wait("setup_missing", poll_interval=86400)

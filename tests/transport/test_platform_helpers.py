@@ -7,7 +7,19 @@ from enum import Enum
 import pytest
 
 from haulmer._platform import Poll, as_enum, as_model, id_path
-from haulmer.errors import ValidationError, WaitTimeoutError
+from haulmer.errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    ValidationError,
+    WaitTimeoutError,
+)
 
 
 class Clock:
@@ -21,8 +33,8 @@ class Clock:
 
 
 def _poll(clock: Clock, *, timeout: float = 60.0, poll_interval: float = 25.0) -> Poll[str]:
-    def timed_out(answer: str, waited: float) -> Exception:
-        return WaitTimeoutError(f"still {answer}", last=answer, waited=waited)
+    def timed_out(answer: str | None, waited: float) -> str:
+        return f"still {answer} after {waited:.0f} s."
 
     return Poll(
         timeout=timeout,
@@ -92,6 +104,78 @@ def test_a_poll_checks_its_arguments_before_any_call() -> None:
 def test_the_last_answer_is_not_read_before_one_arrives() -> None:
     with pytest.raises(RuntimeError, match="before any answer"):
         _ = _poll(Clock()).last
+
+
+TRANSIENT = [
+    APIConnectionError("refused", request_sent=False),
+    APIConnectionError("connection reset"),
+    APITimeoutError("read timeout"),
+    ServerError("unavailable", status_code=503),
+    ServerError("bad gateway", status_code=502),
+    RateLimitError("slow down", status_code=429),
+]
+PERMANENT = [
+    AuthenticationError("bad key", status_code=401),
+    NotFoundError("no such order", status_code=404),
+    ConflictError("conflict", status_code=409),
+    APIResponseValidationError("not JSON", status_code=200),
+]
+
+
+@pytest.mark.parametrize("error", TRANSIENT, ids=lambda e: type(e).__name__)
+def test_a_poll_rides_out_a_transient_failure_for_one_interval(error: APIError) -> None:
+    assert _poll(Clock()).sleep_after_error(error) == 25.0
+
+
+@pytest.mark.parametrize("error", PERMANENT, ids=lambda e: type(e).__name__)
+def test_a_poll_gives_up_at_once_on_a_failure_that_will_not_go_away(error: APIError) -> None:
+    assert _poll(Clock()).sleep_after_error(error) is None
+
+
+def test_a_poll_honours_the_servers_retry_after_within_the_deadline() -> None:
+    poll = _poll(Clock(), timeout=600)
+    assert poll.sleep_after_error(RateLimitError("x", status_code=429, retry_after=90)) == 90.0
+    assert poll.sleep_after_error(RateLimitError("x", status_code=429, retry_after=3)) == 25.0
+
+
+def test_a_poll_stops_at_once_when_the_server_asks_to_come_back_after_the_deadline() -> None:
+    clock = Clock()
+    poll = _poll(clock)
+    assert poll.next_sleep("pending") == 25.0
+    clock.now += 25.0
+    with pytest.raises(WaitTimeoutError, match="retry in 120 s") as caught:
+        poll.sleep_after_error(RateLimitError("x", status_code=429, retry_after=120))
+    assert caught.value.waited == 25.0
+    assert caught.value.last == "pending"
+
+
+def test_a_poll_that_only_failed_times_out_naming_the_last_failure() -> None:
+    clock = Clock()
+    poll = _poll(clock)
+    for _ in range(3):
+        delay = poll.sleep_after_error(ServerError("down", status_code=503, code="E-1"))
+        assert delay is not None
+        clock.now += delay
+    last = APITimeoutError("read timeout")
+    with pytest.raises(WaitTimeoutError) as caught:
+        poll.sleep_after_error(last)
+    assert str(caught.value) == (
+        "still None after 60 s. The last poll failed: the request timed out."
+    )
+    assert caught.value.last is None
+    assert caught.value.waited == 60.0
+    assert caught.value.__cause__ is last
+
+
+def test_an_answer_after_a_failure_clears_it_from_the_timeout_message() -> None:
+    clock = Clock()
+    poll = _poll(clock)
+    poll.sleep_after_error(ServerError("down", status_code=503))
+    clock.now += 60.0
+    with pytest.raises(WaitTimeoutError) as caught:
+        poll.next_sleep("pending")
+    assert str(caught.value) == "still pending after 60 s."
+    assert caught.value.__cause__ is None
 
 
 class Colour(str, Enum):

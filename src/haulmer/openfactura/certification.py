@@ -24,7 +24,6 @@ from haulmer._resource import (
     idempotency_key_or_new,
 )
 from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
-from haulmer.errors import WaitTimeoutError
 from haulmer.openfactura.setup import setup_path
 from haulmer.rut import Rut
 
@@ -189,25 +188,28 @@ def _api_key_request(
     )
 
 
-def _timed_out(status: CertificationStatus, waited: float) -> WaitTimeoutError:
-    return WaitTimeoutError(
+def _timed_out(setup_id: str, status: CertificationStatus | None, waited: float) -> str:
+    if status is None:
+        return (
+            f"no answer about the certification of setup {setup_id} after waiting "
+            f"{waited:.0f} s. Call wait() again later."
+        )
+    return (
         f"certification of setup {status.setup_id} is still at stage '{status.stage.value}' "
         f"after waiting {waited:.0f} s; it should end by {status.estimated_completion}. "
-        "Call wait() again with a longer timeout.",
-        last=status,
-        waited=waited,
+        "Call wait() again with a longer timeout."
     )
 
 
 def _certified_poll(
-    clock: Callable[[], float], timeout: float, poll_interval: float
+    setup_id: str, clock: Callable[[], float], timeout: float, poll_interval: float
 ) -> Poll[CertificationStatus]:
     return Poll(
         timeout=timeout,
         poll_interval=poll_interval,
         clock=clock,
         done=lambda status: status.is_certified,
-        timed_out=_timed_out,
+        timed_out=lambda status, waited: _timed_out(setup_id, status, waited),
     )
 
 
@@ -242,7 +244,7 @@ class Certification(SyncAPIResource):
         """
         return self._poll(
             lambda: self.retrieve(setup_id, extra_headers=extra_headers, max_retries=max_retries),
-            _certified_poll(self._clock, timeout, poll_interval),
+            _certified_poll(setup_id, self._clock, timeout, poll_interval),
         )
 
     def create_api_key(
@@ -297,7 +299,7 @@ class AsyncCertification(AsyncAPIResource):
         """
         return await self._poll(
             lambda: self.retrieve(setup_id, extra_headers=extra_headers, max_retries=max_retries),
-            _certified_poll(self._clock, timeout, poll_interval),
+            _certified_poll(setup_id, self._clock, timeout, poll_interval),
         )
 
     async def create_api_key(
