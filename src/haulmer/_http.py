@@ -18,7 +18,7 @@ import tenacity
 
 from haulmer._config import ClientConfig
 from haulmer._logging import logger, redact_headers, redact_url
-from haulmer._pagination import AsyncPage, SyncPage
+from haulmer._pagination import AsyncPage, PageInfo, SyncPage
 from haulmer._ratelimit import RateLimiter
 from haulmer._request import PreparedRequest, prepare_request
 from haulmer._resource import APIRequest
@@ -286,10 +286,12 @@ class SyncTransport(_TransportBase):
         """Send with retries and decode the answer as ``request.cast_to`` says."""
         return parse_response(request, self._send(self._prepare(request)))
 
-    def get_page(self, request: APIRequest[T]) -> SyncPage[T]:
-        """Send a list request; the page fetches its successors through this same method."""
-        items, info, following = decode_page(request, self._send(self._prepare(request)))
-        return SyncPage(items, info, following, self.get_page)
+    def get_page(self, request: APIRequest[T], *, after: PageInfo | None = None) -> SyncPage[T]:
+        """Send a list request; the page fetches its successors through this same method, each
+        checked to move on from the page ``after`` which it was asked for."""
+        raw = self._send(self._prepare(request))
+        items, info, following = decode_page(request, raw, after=after)
+        return SyncPage(items, info, following, lambda next_: self.get_page(next_, after=info))
 
     def _send(self, prepared: PreparedRequest) -> RawResponse:
         retrying = tenacity.Retrying(sleep=self._sleep, **_retry_options(prepared))
@@ -346,10 +348,14 @@ class AsyncTransport(_TransportBase):
         """Send with retries and decode the answer as ``request.cast_to`` says."""
         return parse_response(request, await self._send(self._prepare(request)))
 
-    async def get_page(self, request: APIRequest[T]) -> AsyncPage[T]:
-        """Send a list request; the page fetches its successors through this same method."""
-        items, info, following = decode_page(request, await self._send(self._prepare(request)))
-        return AsyncPage(items, info, following, self.get_page)
+    async def get_page(
+        self, request: APIRequest[T], *, after: PageInfo | None = None
+    ) -> AsyncPage[T]:
+        """Send a list request; the page fetches its successors through this same method, each
+        checked to move on from the page ``after`` which it was asked for."""
+        raw = await self._send(self._prepare(request))
+        items, info, following = decode_page(request, raw, after=after)
+        return AsyncPage(items, info, following, lambda next_: self.get_page(next_, after=info))
 
     async def _send(self, prepared: PreparedRequest) -> RawResponse:
         retrying = tenacity.AsyncRetrying(sleep=self._sleep, **_retry_options(prepared))

@@ -30,6 +30,7 @@ __all__ = [
     "PageInfo",
     "Pagination",
     "SyncPage",
+    "why_not_advancing",
 ]
 
 T = TypeVar("T")
@@ -139,6 +140,20 @@ class CursorPages:
         if not cursor or not self.items(body):
             return None
         return request.replace(params={**(request.params or {}), self.param: cursor})
+
+
+def why_not_advancing(before: PageInfo, after: PageInfo) -> str | None:
+    """Why the page ``after``, fetched to follow ``before``, does not move on (a page number
+    that is not higher, or the same cursor again), or None when it does or cannot be told."""
+    old, new = before.current_page, after.current_page
+    if old is not None and new is not None and new <= old:
+        return (
+            f"page {new} when the page after {old} was asked for: the server ignored the page "
+            "number, and reading on would repeat the same items forever"
+        )
+    if before.next_cursor is not None and after.next_cursor == before.next_cursor:
+        return "the same next_cursor it was sent: reading on would repeat the same items forever"
+    return None
 
 
 class _PageBase(Generic[T]):

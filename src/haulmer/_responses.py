@@ -17,7 +17,7 @@ from typing import Any, TypeVar, cast
 
 import pydantic
 
-from haulmer._pagination import NumberedPages, PageInfo, Pagination
+from haulmer._pagination import NumberedPages, PageInfo, Pagination, why_not_advancing
 from haulmer._resource import APIRequest
 from haulmer._retry import server_wait
 from haulmer.errors import (
@@ -271,14 +271,23 @@ def parse_response(request: APIRequest[T], raw: RawResponse) -> T:
 
 
 def decode_page(
-    request: APIRequest[T], raw: RawResponse
+    request: APIRequest[T], raw: RawResponse, *, after: PageInfo | None = None
 ) -> tuple[list[T], PageInfo, APIRequest[T] | None]:
-    """Items, page metadata and the next page's request; HTTP 204 or an empty body: no items."""
+    """Items, page metadata and the next page's request; HTTP 204 or an empty body: no items.
+
+    ``after``: the page this one was asked to follow; a page that does not move on from it is an
+    APIResponseValidationError, since iterating would repeat the same items forever.
+    """
     pagination: Pagination = request.pagination or NumberedPages()
     if raw.status_code == 204 or not raw.content.strip():
         return [], PageInfo(), None
     body = decode_json(raw.content, raw.headers.get("content-type"))
     if body is _NOT_JSON:
         raise _invalid(raw, "a page that is not JSON")
+    info = pagination.info(body)
+    if after is not None:
+        stalled = why_not_advancing(after, info)
+        if stalled:
+            raise _invalid(raw, stalled, body)
     items = [_validate(raw, request.cast_to, item) for item in pagination.items(body)]
-    return items, pagination.info(body), pagination.next_request(request, body)
+    return items, info, pagination.next_request(request, body)

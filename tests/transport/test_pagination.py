@@ -196,3 +196,71 @@ async def test_an_async_paginator_left_unused_sends_nothing_and_warns_nothing(
     _paginator(aclient)
     assert route.call_count == 0
     assert [w for w in recwarn if "never awaited" in str(w.message)] == []
+
+
+def stuck_on_page_one(request: httpx.Request) -> httpx.Response:
+    data = [{"rut": "1-0"}, {"rut": "1-1"}]
+    body = {"current_page": 1, "last_page": 3, "total": 6, "data": data}
+    return httpx.Response(200, json=body, headers={"x-request-id": "req_stuck"})
+
+
+def test_a_server_that_ignores_the_page_number_ends_iteration_with_an_error(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(ISSUED).mock(side_effect=stuck_on_page_one)
+    first = page(client, issued())
+    seen: list[str] = []
+    with pytest.raises(APIResponseValidationError, match="page 1 when the page after 1") as caught:
+        seen.extend(org.rut for org in first)
+    assert seen == ["1-0", "1-1"]
+    assert route.call_count == 2
+    assert caught.value.status_code == 200
+    assert caught.value.request_id == "req_stuck"
+    with pytest.raises(APIResponseValidationError, match="ignored the page number"):
+        first.next_page()
+
+
+def test_a_page_number_going_back_is_refused_too(client: Haulmer, mock: respx.MockRouter) -> None:
+    def back_to_one(request: httpx.Request) -> httpx.Response:
+        asked = int(json.loads(request.content).get("Page", 1))
+        return numbered(request) if asked < 3 else stuck_on_page_one(request)
+
+    mock.post(ISSUED).mock(side_effect=back_to_one)
+    pages = page(client, issued()).iter_pages()
+    assert [next(pages).current_page, next(pages).current_page] == [1, 2]
+    with pytest.raises(APIResponseValidationError, match="page 1 when the page after 2"):
+        next(pages)
+
+
+def test_a_first_page_other_than_one_is_not_taken_for_a_stall(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).mock(side_effect=numbered)
+    ruts = [org.rut for org in page(client, issued().replace(json={"Page": 2}))]
+    assert ruts == ["2-0", "2-1", "3-0", "3-1"]
+
+
+def test_a_cursor_sent_back_unchanged_ends_iteration_with_an_error(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.get(f"{PLATFORM}/v1/people").respond(
+        200, json={"data": [{"rut": "a"}], "next_cursor": "c2"}
+    )
+    request = APIRequest("GET", "/v1/people", "platform", Organization, pagination=CursorPages())
+    with pytest.raises(APIResponseValidationError, match="same next_cursor"):
+        list(page(client, request))
+
+
+async def test_async_pages_and_paginators_stop_a_server_stuck_on_one_page(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(ISSUED).mock(side_effect=stuck_on_page_one)
+    first = await apage(aclient, issued())
+    with pytest.raises(APIResponseValidationError, match="repeat the same items forever"):
+        await first.next_page()
+    seen: list[str] = []
+    with pytest.raises(APIResponseValidationError, match="ignored the page number"):
+        async for org in _paginator(aclient):
+            seen.append(org.rut)
+    assert seen == ["1-0", "1-1"]
+    assert route.call_count == 4
