@@ -135,21 +135,11 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     elif not _frmt_verifies(caf, frmt, dd):
         problems.append(("ted", "FRMT does not verify with the CAF key over DD"))
 
-    in_header = first_children(in_documento.get(ns + "Encabezado"))
-    in_id_doc = first_children(in_header.get(ns + "IdDoc"))
-    in_document = {
-        "RE": _text(descend(in_header.get(ns + "Emisor"), ns + "RUTEmisor")),
-        "TD": _text(in_id_doc.get(ns + "TipoDTE")),
-        "F": _text(in_id_doc.get(ns + "Folio")),
-        "FE": _text(in_id_doc.get(ns + "FchEmis")),
-        "MNT": _text(descend(in_header.get(ns + "Totales"), ns + "MntTotal")),
-    }
-    dd_texts = {tag: _text(in_dd.get(ns + tag)) for tag in in_document}
-    for tag, value in in_document.items():
-        if dd_texts[tag] != value and not (tag == "MNT" and _same_amount(dd_texts[tag], value)):
-            problems.append(
-                ("ted", f"DD/{tag} is {dd_texts[tag]!r} but the document says {value!r}")
-            )
+    dd_texts = {tag: _text(in_dd.get(ns + tag)) for tag in _DD_FIELDS}
+    problems.extend(
+        ("ted", reason)
+        for reason in _disagreements(dd_texts, documento, in_documento.get(ns + "Encabezado"), ns)
+    )
     dd_type, dd_folio, dd_rut = dd_texts["TD"], dd_texts["F"], dd_texts["RE"]
     if dd_type != str(caf.dte_type):
         problems.append(("ted", f"DD/TD {dd_type!r} is not the CAF's type {caf.dte_type}"))
@@ -165,6 +155,127 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
             ("ted", f"stamped on {stamped_on} but the CAF's folios expired on {caf.expires_on}")
         )
     return problems, caf
+
+
+_DD_FIELDS: Final = ("RE", "TD", "F", "FE", "RR", "RSR", "MNT", "IT1")
+_BOLETA_TYPES: Final = frozenset({"39", "41"})
+_EXPORT_TYPES: Final = frozenset({"110", "111", "112"})
+_GENERIC_RECEPTOR: Final = "66666666-6"
+_EXPORT_RECEPTOR: Final = "55555555-5"
+
+
+def _disagreements(
+    dd: dict[str, str | None],
+    documento: etree._Element,
+    encabezado: etree._Element | None,
+    ns: str,
+) -> list[str]:
+    """Where the DD says something else than the document it stamps, field by field, compared
+    the way :func:`stamp` writes the DD (RUTs as RUTs, amounts as numbers, RSR and IT1 cut)."""
+    in_header = first_children(encabezado)
+    id_doc = _leading_texts(in_header.get(ns + "IdDoc"), ns, ("TipoDTE", "Folio", "FchEmis"))
+    document_type = id_doc["TipoDTE"]
+    reasons: list[str] = []
+    exact = {
+        "RE": _text(descend(in_header.get(ns + "Emisor"), ns + "RUTEmisor")),
+        "TD": document_type,
+        "F": id_doc["Folio"],
+        "FE": id_doc["FchEmis"],
+    }
+    for tag, value in exact.items():
+        if dd[tag] != value:
+            reasons.append(f"DD/{tag} is {dd[tag]!r} but the document says {value!r}")
+    total = _text(descend(in_header.get(ns + "Totales"), ns + "MntTotal"))
+    if dd["MNT"] != total and not _same_amount(dd["MNT"], total):
+        reasons.append(f"DD/MNT is {dd['MNT']!r} but the document's MntTotal is {total!r}")
+    receptor = _leading_texts(in_header.get(ns + "Receptor"), ns, ("RUTRecep", "RznSocRecep"))
+    reasons.extend(_receptor_disagreements(dd, receptor, document_type))
+    first_item = _text(descend(_first_detalle(documento, encabezado, ns), ns + "NmbItem"))
+    if first_item is None:
+        reasons.append(f"DD/IT1 is {dd['IT1']!r} but the document has no Detalle with NmbItem")
+    elif dd["IT1"] != _cut_as_stamped(first_item):
+        reasons.append(
+            f"DD/IT1 is {dd['IT1']!r} but the first NmbItem, cut to {TED_TEXT_LIMIT}, "
+            f"is {_cut_as_stamped(first_item)!r}"
+        )
+    return reasons
+
+
+def _leading_texts(
+    parent: etree._Element | None, ns: str, names: tuple[str, ...]
+) -> dict[str, str | None]:
+    """The trimmed text of the first child named each of ``names`` (None when missing). The
+    schema puts these children first, so the walk stops once all are found."""
+    found: dict[str, str | None] = {}
+    if parent is not None:
+        wanted = {ns + name: name for name in names}
+        for child in parent:
+            name = wanted.pop(child.tag, None)  # a comment's tag is a function: no match
+            if name is not None:
+                found[name] = _text(child)
+                if not wanted:
+                    break
+    return {name: found.get(name) for name in names}
+
+
+def _first_detalle(
+    documento: etree._Element, encabezado: etree._Element | None, ns: str
+) -> etree._Element | None:
+    """The first Detalle: the element after Encabezado in a valid document, searched for
+    otherwise."""
+    following = encabezado.getnext() if encabezado is not None else None
+    if following is not None and following.tag == ns + "Detalle":
+        return following
+    return descend(documento, ns + "Detalle")
+
+
+def _receptor_disagreements(
+    dd: dict[str, str | None],
+    receptor: dict[str, str | None],
+    document_type: str | None,
+) -> list[str]:
+    """RR against RUTRecep (an export's RR may be 55555555-5, a boleta with no receptor's must be
+    66666666-6) and RSR against RznSocRecep cut to 40; with no RznSocRecep, RSR is not compared."""
+    reasons: list[str] = []
+    rut_receptor = receptor["RUTRecep"]
+    rr = dd["RR"]
+    if rut_receptor is not None:
+        agrees = _same_rut_text(rr, rut_receptor) or (
+            document_type in _EXPORT_TYPES and _same_rut_text(rr, _EXPORT_RECEPTOR)
+        )
+        if not agrees:
+            reasons.append(f"DD/RR is {rr!r} but the document's RUTRecep is {rut_receptor!r}")
+    elif document_type in _BOLETA_TYPES:
+        if not _same_rut_text(rr, _GENERIC_RECEPTOR):
+            reasons.append(
+                f"DD/RR is {rr!r} but a boleta with no RUTRecep is stamped {_GENERIC_RECEPTOR}"
+            )
+    else:
+        reasons.append(f"DD/RR is {rr!r} but the document has no RUTRecep")
+    razon_social = receptor["RznSocRecep"]
+    if razon_social is not None and dd["RSR"] != _cut_as_stamped(razon_social):
+        reasons.append(
+            f"DD/RSR is {dd['RSR']!r} but RznSocRecep, cut to {TED_TEXT_LIMIT}, "
+            f"is {_cut_as_stamped(razon_social)!r}"
+        )
+    return reasons
+
+
+def _cut_as_stamped(text: str) -> str:
+    """What a DD read back holds for ``text``: :func:`_cut`, and the DD's text is read trimmed."""
+    return _cut(text).rstrip()
+
+
+def _same_rut_text(text: str | None, other: str) -> bool:
+    """Whether two RUT texts name the same RUT (``76086428-5`` and ``76.086.428-5``)."""
+    if text is None:
+        return False
+    if text == other:
+        return True
+    try:
+        return lenient_rut(text) == lenient_rut(other)
+    except ValidationError:
+        return False
 
 
 def _caf_of(element: etree._Element) -> Caf:
