@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel
 
+from haulmer.dte._reference_rules import blank, reference_field_problems
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import (
@@ -317,10 +318,6 @@ def _decimal_issue(value: Decimal, integer_digits: int, fraction_digits: int) ->
     return None
 
 
-def _blank(value: Any) -> bool:
-    return value is None or value == [] or (isinstance(value, str) and not value.strip())
-
-
 def _required(doc: Document) -> list[ErrorDetail]:
     enc = doc.encabezado
     emisor, receptor, id_doc = enc.emisor, enc.receptor, enc.id_doc
@@ -332,7 +329,7 @@ def _required(doc: Document) -> list[ErrorDetail]:
         (emisor.direccion, "Encabezado.Emisor.DirOrigen", "the issuer's address is required"),
         (receptor.razon_social, "Encabezado.Receptor.RznSocRecep", "required (razón social)"),
     ):
-        if _blank(value):
+        if blank(value):
             problems.append(ErrorDetail(path, issue))
     if len(emisor.actecos) > 4:
         problems.append(ErrorDetail("Encabezado.Emisor.Acteco", "at most 4 actividades"))
@@ -448,14 +445,7 @@ def _references(doc: Document) -> list[ErrorDetail]:
         where = f"Referencia[{index + 1}]"
         if ref.nro_lin_ref is not None and ref.nro_lin_ref != index + 1:
             problems.append(ErrorDetail(f"{where}.NroLinRef", f"must be {index + 1}"))
-        if _blank(ref.tipo_doc_ref):
-            problems.append(ErrorDetail(f"{where}.TpoDocRef", "required (e.g. 110, 813)"))
-        if _blank(ref.folio_ref):
-            problems.append(ErrorDetail(f"{where}.FolioRef", "required"))
-        if ref.fecha_ref is None:
-            problems.append(ErrorDetail(f"{where}.FchRef", "required (the referenced date)"))
-        if isinstance(ref.cod_ref, str):
-            problems.append(ErrorDetail(f"{where}.CodRef", "must be 1, 2 or 3"))
+        problems += reference_field_problems(ref, where, "110, 813")
     return problems
 
 

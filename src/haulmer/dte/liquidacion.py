@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from haulmer.dte.catalogue import CodRef
+from haulmer.dte._reference_rules import blank, reference_field_problems
 from haulmer.dte.export_rules import SchemaSubset, subset_problems
 from haulmer.dte.models import (
     Comision,
@@ -74,10 +74,6 @@ LIQUIDACION = SchemaSubset(
 """The Liquidacion schema: what it lacks of the shared models, and its enumerations."""
 
 
-def _blank(value: Any) -> bool:
-    return value is None or value == [] or (isinstance(value, str) and not value.strip())
-
-
 def _comisiones(doc: Document) -> list[Comision]:
     found: list[Comision] = getattr(doc, "comisiones", [])
     return found
@@ -99,7 +95,7 @@ def _required(doc: Document) -> list[ErrorDetail]:
             (receptor.direccion, "Encabezado.Receptor.DirRecep", "the receptor's address"),
             (receptor.comuna, "Encabezado.Receptor.CmnaRecep", "the receptor's comuna"),
         )
-        if _blank(value)
+        if blank(value)
     ]
     if len(emisor.actecos) > 4:
         problems.append(ErrorDetail("Encabezado.Emisor.Acteco", "at most 4 actividades"))
@@ -122,7 +118,7 @@ def _lines(doc: Document) -> list[ErrorDetail]:
         where = f"Detalle[{index + 1}]"
         if line.nro_lin_det is not None and line.nro_lin_det != index + 1:
             problems.append(ErrorDetail(f"{where}.NroLinDet", f"must be {index + 1}"))
-        if _blank(line.tpo_doc_liq):
+        if blank(line.tpo_doc_liq):
             problems.append(
                 ErrorDetail(
                     f"{where}.TpoDocLiq",
@@ -163,14 +159,7 @@ def _references(doc: Document) -> list[ErrorDetail]:
         where = f"Referencia[{index + 1}]"
         if ref.nro_lin_ref is not None and ref.nro_lin_ref != index + 1:
             problems.append(ErrorDetail(f"{where}.NroLinRef", f"must be {index + 1}"))
-        if _blank(ref.tipo_doc_ref):
-            problems.append(ErrorDetail(f"{where}.TpoDocRef", "required (e.g. 33, 801)"))
-        if _blank(ref.folio_ref):
-            problems.append(ErrorDetail(f"{where}.FolioRef", "required"))
-        if ref.fecha_ref is None:
-            problems.append(ErrorDetail(f"{where}.FchRef", "required (the referenced date)"))
-        if ref.cod_ref is not None and not isinstance(ref.cod_ref, CodRef):
-            problems.append(ErrorDetail(f"{where}.CodRef", "must be 1, 2 or 3"))
+        problems += reference_field_problems(ref, where, "33, 801")
     return problems
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel
 
+from haulmer.dte._reference_rules import blank, reference_field_problems
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.models import (
     CdgItem,
@@ -399,10 +400,6 @@ def _decimal_issue(
     return None
 
 
-def _required(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value == []
-
-
 def _required_problems(doc: Document) -> list[ErrorDetail]:
     tipo = doc.tipo_dte
     enc = doc.encabezado
@@ -410,7 +407,7 @@ def _required_problems(doc: Document) -> list[ErrorDetail]:
     problems: list[ErrorDetail] = []
 
     def need(value: Any, path: str, issue: str) -> None:
-        if _required(value):
+        if blank(value):
             problems.append(ErrorDetail(path, issue))
 
     if tipo.is_boleta:
@@ -479,14 +476,7 @@ def _reference_problems(doc: Document) -> list[ErrorDetail]:
         where = f"Referencia[{index + 1}]"
         if tipo.is_boleta:
             continue  # boleta references: every element optional, CodRef free text
-        if _required(ref.tipo_doc_ref):
-            problems.append(ErrorDetail(f"{where}.TpoDocRef", "required (e.g. 33, 801)"))
-        if _required(ref.folio_ref):
-            problems.append(ErrorDetail(f"{where}.FolioRef", "required"))
-        if ref.fecha_ref is None:
-            problems.append(ErrorDetail(f"{where}.FchRef", "required (the referenced date)"))
-        if isinstance(ref.cod_ref, str):
-            problems.append(ErrorDetail(f"{where}.CodRef", "must be 1, 2 or 3"))
+        problems += reference_field_problems(ref, where, "33, 801")
         if ref.rut_otro is not None and int(tipo) not in _RUTOTR_TYPES:
             problems.append(
                 ErrorDetail(f"{where}.RUTOtr", f"not allowed on type {int(tipo)} (46, 56, 61 only)")
