@@ -499,3 +499,21 @@ def test_a_lenient_parse_error_quotes_what_was_typed_and_what_it_became() -> Non
     assert "'CL 76.086.428-4'" in message
     assert "'76086428-4'" in message
     assert "76086428-5" in message
+
+
+@pytest.mark.parametrize(
+    ("stored", "suggested"),
+    [("76430498", "76430498-5"), ("76.430.498", "76430498-5"), ("9999999", "9999999-3")],
+)
+def test_a_number_stored_without_its_check_digit_gets_the_complete_rut_suggested(
+    stored: str, suggested: str
+) -> None:
+    with pytest.raises(InvalidRutError) as caught:
+        Rut(stored)
+    assert f"without its check digit, the RUT is {suggested}" in str(caught.value)
+
+
+def test_a_hyphenated_rut_with_a_wrong_digit_gets_no_missing_digit_hint() -> None:
+    with pytest.raises(InvalidRutError) as caught:
+        Rut("76430498-4")
+    assert "without its check digit" not in str(caught.value)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -16,12 +17,113 @@ def _demo(args: argparse.Namespace) -> int:
     return run(Path(args.out), as_json=args.json)
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """Serve a fresh fake Haulmer over HTTP on loopback (``python -m haulmer.testing serve``)."""
+    from haulmer.testing.__main__ import main as testing_main
+
+    return testing_main(["serve", "--host", args.host, "--port", str(args.port)])
+
+
+def _support_command(name: str) -> Callable[[argparse.Namespace], int]:
+    """The handler ``name`` of ``haulmer._support_commands``, imported only when it runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        from haulmer import _support_commands
+
+        handler: Callable[[argparse.Namespace], int] = getattr(_support_commands, name)
+        return handler(args)
+
+    return run
+
+
+def _add_support_commands(commands: Any) -> None:
+    """``verify``, ``parse``, ``rut``, ``caf``, ``serve``: tools for supporting an integration."""
+    codes = (
+        "Exit status: 0 when the input is good, 1 when it was read and found wrong, 2 when it "
+        "could not be read or the command line is wrong."
+    )
+    verify = commands.add_parser(
+        "verify",
+        help="check the signatures, timbres and schema of DTE or envelope files",
+        description="Check every signature (document and envelope), every timbre (TED) and "
+        "the SII schema of each file, and say in words what failed. " + codes,
+    )
+    verify.add_argument(
+        "files", nargs="+", metavar="FILE.xml", help="a DTE, EnvioDTE or EnvioBOLETA"
+    )
+    verify.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    verify.add_argument(
+        "--no-schema", dest="schema", action="store_false", help="skip the SII schema check"
+    )
+    verify.add_argument(
+        "--check-caf",
+        action="store_true",
+        help="also check that the SII signed each CAF (its FRMA) with its own keys",
+    )
+    verify.add_argument(
+        "--allow-test-cafs",
+        action="store_true",
+        help="with --check-caf, accept CAFs signed by registered test keys (e.g. the fake's)",
+    )
+    verify.set_defaults(handler=_support_command("verify"))
+
+    parse = commands.add_parser(
+        "parse",
+        help="print the documents of a DTE or envelope file as JSON",
+        description="Read a DTE, EnvioDTE or EnvioBOLETA safely and print each document as the "
+        "SII's nested structure (SII element names), in JSON. Signatures are not checked: use "
+        "'haulmer verify'. " + codes,
+    )
+    parse.add_argument("file", metavar="FILE.xml")
+    parse.add_argument(
+        "--all", action="store_true", help="always print a list, even for a single document"
+    )
+    parse.set_defaults(handler=_support_command("parse"))
+
+    rut = commands.add_parser(
+        "rut",
+        help="check a RUT and print its check digit and formats",
+        description="Check a RUT's check digit and print its forms (76430498-5, 76.430.498-5). "
+        "A number written without its check digit (as ERPs often store it) is completed and "
+        "suggested. " + codes,
+    )
+    rut.add_argument("rut", metavar="RUT", help="e.g. 76430498-5, 76.430.498-5 or 76430498")
+    rut.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    rut.set_defaults(handler=_support_command("rut"))
+
+    caf = commands.add_parser(
+        "caf",
+        help="describe a CAF file: emisor, type, folio range, expiry",
+        description="Read a CAF (the SII's folio authorization) and print its emisor, document "
+        "type, folio range, authorization date, expiry and whether its keys and the SII's "
+        "signature hold. Exit status 0 only when it can stamp documents today. " + codes,
+    )
+    caf.add_argument("file", metavar="CAF.xml")
+    caf.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    caf.add_argument(
+        "--allow-test-cafs",
+        action="store_true",
+        help="count a CAF signed by a registered test key (e.g. the fake's) as signed",
+    )
+    caf.set_defaults(handler=_support_command("caf"))
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the fake Haulmer platform over HTTP on loopback",
+        description="Start a fresh fake Haulmer (OpenFactura and the platform) over HTTP, for "
+        "tools in any language; the same as 'python -m haulmer.testing serve'. Ctrl+C stops it.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
+    serve.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
+    serve.set_defaults(handler=_serve)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m haulmer``."""
     parser = argparse.ArgumentParser(
         prog="haulmer",
-        description="The haulmer SDK's command line. The fake platform's HTTP server is "
-        "'python -m haulmer.testing serve'.",
+        description="The haulmer SDK's command line: a demo against the embedded fake, and "
+        "tools for supporting an integration (verify, parse, rut, caf, serve).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
@@ -38,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--json", action="store_true", help="print a machine-readable log instead")
     demo.set_defaults(handler=_demo)
+    _add_support_commands(commands)
     return parser
 
 

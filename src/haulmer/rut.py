@@ -95,6 +95,7 @@ def _split(text: str) -> tuple[str, str]:
                 f"the RUT {shown} has dots in the wrong places; group the number in "
                 "thousands with a hyphen before the check digit (76.795.561-8) or leave the "
                 "dots out (76795561-8)"
+                + (_missing_dv_hint(cleaned) if _GROUPED_BODY.fullmatch(cleaned) else "")
             )
         body = body.replace(".", "")
     digits = body.lstrip("0")
@@ -104,6 +105,26 @@ def _split(text: str) -> tuple[str, str]:
             "(the largest RUT is 99.999.999)"
         )
     return digits or "0", dv
+
+
+def _missing_dv_hint(value: str | Rut) -> str:
+    """A hint for text stored without its check digit (``76430498``), as ERPs often keep RUTs.
+
+    When the text has no hyphen and all of it reads as a RUT number, the last digit may not be
+    a check digit at all: name the RUT that number makes, so the caller can pick the right one.
+    """
+    if not isinstance(value, str) or "-" in value:
+        return ""
+    digits = value.strip().replace(".", "")
+    if not digits.isdigit():
+        return ""
+    number = int(digits)
+    if not 1 <= number <= MAX_RUT_NUMBER:
+        return ""
+    return (
+        f"; if {digits} is the RUT number without its check digit, the RUT is "
+        f"{number}-{_compute_dv(number)}"
+    )
 
 
 def _loosen(text: str) -> str:
@@ -144,7 +165,7 @@ class Rut:
             if dv != expected:
                 raise InvalidRutError(
                     f"the RUT {number}-{dv} has the wrong check digit: for {number} it is "
-                    f"{expected} ({number}-{expected})"
+                    f"{expected} ({number}-{expected})" + _missing_dv_hint(value)
                 )
         object.__setattr__(self, "_number", number)
         object.__setattr__(self, "_dv", dv)

@@ -1,0 +1,231 @@
+"""The command-line tools for people who support an integration: verify, parse, rut and caf.
+
+Each takes the parsed ``argparse`` arguments and returns the process exit code:
+``0`` the input is good, ``1`` it was read and found wrong (a failed verification, an invalid
+RUT, XML or CAF the SDK refuses), ``2`` it could not be read at all (a missing file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from haulmer.errors import HaulmerError
+
+__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_UNREADABLE", "caf", "parse", "rut", "verify"]
+
+EXIT_OK = 0
+"""The input is what it should be."""
+EXIT_INVALID = 1
+"""The input was read and is wrong: verification failed, an invalid RUT, refused XML."""
+EXIT_UNREADABLE = 2
+"""The input could not be read (a missing or unreadable file), or the command line is wrong."""
+
+
+def _read(path: str) -> bytes | None:
+    """The file's bytes, or None after saying on stderr why it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        print(f"haulmer: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return None
+
+
+def _json_value(value: Any) -> Any:
+    """JSON's form of what the SDK's models hold: dates ISO 8601, Decimals as text, RUTs as text."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value))
+
+
+def _refused(path: str, error: HaulmerError, *, as_json: bool) -> int:
+    """Report input the SDK refused (malformed or hostile XML, a model mismatch)."""
+    if as_json:
+        _print_json(
+            {"file": path, "ok": False, "error": type(error).__name__, "message": str(error)}
+        )
+    else:
+        print(f"{path}: {type(error).__name__}: {error}", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def verify(args: argparse.Namespace) -> int:
+    """Check signatures, timbres and (unless ``--no-schema``) the SII schema of each file."""
+    from haulmer.sii import validate_schema
+    from haulmer.sii import verify as verify_xml
+
+    worst = EXIT_OK
+    reports: list[dict[str, Any]] = []
+    for path in args.files:
+        data = _read(path)
+        if data is None:
+            worst = max(worst, EXIT_UNREADABLE)
+            continue
+        outcome = verify_xml(data, check_caf=args.check_caf, allow_test_cafs=args.allow_test_cafs)
+        failures = [
+            {"check": f.check, "where": f.where, "reason": f.reason} for f in outcome.failures
+        ]
+        passed = list(outcome.passed)
+        if args.schema and not _is_xml_failure(outcome):
+            try:
+                validate_schema(data, restore_namespace=True)
+                passed.append("schema")
+            except HaulmerError as exc:
+                failures.append({"check": "schema", "where": "", "reason": str(exc)})
+        ok = not failures and bool(passed)
+        reports.append({"file": path, "ok": ok, "passed": passed, "failures": failures})
+        if not ok:
+            worst = max(worst, EXIT_INVALID)
+    if args.json:
+        _print_json(reports if len(args.files) > 1 else (reports[0] if reports else []))
+        return worst
+    for report in reports:
+        if report["ok"]:
+            print(f"{report['file']}: verified ({', '.join(report['passed'])})")
+            continue
+        print(f"{report['file']}: NOT VERIFIED")
+        for failure in report["failures"]:
+            place = f" [{failure['where']}]" if failure["where"] else ""
+            print(f"  - {failure['check']}{place}: {failure['reason']}")
+        if report["passed"]:
+            print(f"  held: {', '.join(report['passed'])}")
+    return worst
+
+
+def _is_xml_failure(outcome: Any) -> bool:
+    """Whether verification stopped at the XML itself (then a schema check adds nothing)."""
+    return any(failure.check == "xml" for failure in outcome.failures)
+
+
+def parse(args: argparse.Namespace) -> int:
+    """Print every document of a DTE or envelope as the SII's nested dict, in JSON."""
+    from haulmer.sii import parse_all
+
+    data = _read(args.file)
+    if data is None:
+        return EXIT_UNREADABLE
+    try:
+        documents = parse_all(data)
+    except HaulmerError as exc:
+        return _refused(args.file, exc, as_json=True)
+    dumped = [document.to_sii_dict() for document in documents]
+    _print_json(dumped[0] if len(dumped) == 1 and not args.all else dumped)
+    return EXIT_OK
+
+
+def rut(args: argparse.Namespace) -> int:
+    """Check a RUT (or compute the check digit of a bare number) and print its formats."""
+    from haulmer.rut import Rut
+
+    text: str = args.rut
+    candidates: list[dict[str, Any]] = []
+    try:
+        value = Rut.parse(text, lenient=True)
+    except HaulmerError as exc:
+        digits = text.strip().replace(".", "")
+        if digits.isdigit() and 1 <= int(digits) <= 99_999_999:
+            # a number stored without its check digit, as ERPs often keep RUTs
+            completed = Rut.from_parts(int(digits))
+            candidates.append(_rut_report(completed, "the number with its check digit computed"))
+        if args.json:
+            _print_json(
+                {"input": text, "valid": False, "error": str(exc), "candidates": candidates}
+            )
+        else:
+            print(f"{text}: not a valid RUT: {exc}")
+            for candidate in candidates:
+                print(f"  did you mean {candidate['rut']} ({candidate['reading']})?")
+        return EXIT_INVALID
+    report = _rut_report(value, "as written")
+    if args.json:
+        _print_json({"input": text, "valid": True, **report})
+    else:
+        print(f"{text}: valid RUT")
+        print(f"  number        {report['number']}")
+        print(f"  check digit   {report['dv']}")
+        print(f"  SII form      {report['rut']}")
+        print(f"  with dots     {report['dotted']}")
+        print(f"  compact       {report['compact']}")
+    return EXIT_OK
+
+
+def _rut_report(value: Any, reading: str) -> dict[str, Any]:
+    return {
+        "rut": str(value),
+        "number": value.number,
+        "dv": value.dv,
+        "dotted": value.format(dots=True),
+        "compact": f"{value.number}{value.dv}",
+        "reading": reading,
+    }
+
+
+def caf(args: argparse.Namespace) -> int:
+    """Describe a CAF file: emisor, document type, folio range, authorization and expiry."""
+    from haulmer.dte.catalogue import DTEType
+    from haulmer.sii import Caf
+
+    data = _read(args.file)
+    if data is None:
+        return EXIT_UNREADABLE
+    try:
+        loaded = Caf.from_xml(data)
+    except HaulmerError as exc:
+        return _refused(args.file, exc, as_json=args.json)
+    expires = loaded.expires_on
+    sii_problem = loaded.frma_problem(allow_test_keys=args.allow_test_cafs)
+    try:
+        type_name = DTEType(loaded.dte_type).label
+    except ValueError:
+        type_name = "a type the SDK does not know"
+    report: dict[str, Any] = {
+        "file": args.file,
+        "rut_emisor": str(loaded.rut_emisor),
+        "razon_social": loaded.razon_social,
+        "dte_type": loaded.dte_type,
+        "dte_type_name": type_name,
+        "folio_from": loaded.folio_from,
+        "folio_to": loaded.folio_to,
+        "folio_count": loaded.folio_count,
+        "authorized_on": loaded.authorized_on.isoformat(),
+        "expires_on": expires.isoformat() if expires else None,
+        "expired": loaded.is_expired(),
+        "has_private_key": loaded.private_key is not None,
+        "keys_match": loaded.keys_match(),
+        "signed_by_sii": sii_problem is None,
+        "sii_signature_problem": sii_problem,
+    }
+    if args.json:
+        _print_json(report)
+    else:
+        print(f"{args.file}: CAF for {report['dte_type']} ({type_name})")
+        print(f"  emisor        {report['rut_emisor']} {report['razon_social']}")
+        print(
+            f"  folios        {report['folio_from']} to {report['folio_to']}"
+            f" ({report['folio_count']} folios)"
+        )
+        print(f"  authorized    {report['authorized_on']}")
+        expiry = report["expires_on"] or "never (this type's CAFs do not expire)"
+        print(f"  expires       {expiry}{' (EXPIRED)' if report['expired'] else ''}")
+        print(f"  private key   {'present' if report['has_private_key'] else 'missing'}")
+        if report["has_private_key"]:
+            print(f"  keys match    {'yes' if report['keys_match'] else 'NO'}")
+        print(f"  SII signature {'valid' if sii_problem is None else 'NOT valid: ' + sii_problem}")
+    usable = (
+        report["has_private_key"]
+        and report["keys_match"]
+        and not report["expired"]
+        and sii_problem is None
+    )
+    return EXIT_OK if usable else EXIT_INVALID

@@ -1,0 +1,243 @@
+"""The command-line tools for supporting an integration: verify, parse, rut, caf, serve."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from haulmer.cli import build_parser, main
+from haulmer.testing.caf import make_test_caf_xml
+
+FIXTURES = Path(__file__).parent / "sii" / "fixtures"
+FACTURA = FIXTURES / "DTE--76354771-K--33--170.xml"
+NOTA_CON_DOC_PERSONALIZADO = FIXTURES / "DTE--96670340-7--61--110616.xml"
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_verify_a_real_sii_document_exits_zero_and_names_what_held(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(["verify", str(FACTURA)], capsys)
+    assert code == 0
+    assert "verified" in out
+    assert "signature" in out
+    assert "ted" in out
+    assert "schema" in out
+
+
+def test_verify_reports_a_tampered_document_in_words_and_exits_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tampered = tmp_path / "tampered.xml"
+    tampered.write_bytes(FACTURA.read_bytes().replace(b"<Folio>170<", b"<Folio>171<"))
+    code, out, _ = run(["verify", str(tampered)], capsys)
+    assert code == 1
+    assert "NOT VERIFIED" in out
+    assert "digest" in out or "signature" in out
+
+
+def test_verify_json_lists_checks_and_failures(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["verify", "--json", str(NOTA_CON_DOC_PERSONALIZADO)], capsys)
+    report = json.loads(out)
+    # signed by the SII and timbre right, but DocPersonalizado is outside the SII's schema
+    assert code == 1
+    assert report["ok"] is False
+    assert any(p.startswith("signature") for p in report["passed"])
+    assert any(p.startswith("ted") for p in report["passed"])
+    assert [f["check"] for f in report["failures"]] == ["schema"]
+    assert "DocPersonalizado" in report["failures"][0]["reason"]
+
+
+def test_verify_without_schema_passes_the_same_real_document(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(["verify", "--no-schema", str(NOTA_CON_DOC_PERSONALIZADO)], capsys)
+    assert code == 0, out
+
+
+def test_verify_of_several_files_exits_with_the_worst_outcome(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing.xml"
+    code, out, err = run(["verify", str(FACTURA), str(missing)], capsys)
+    assert code == 2
+    assert "cannot read" in err
+    assert "missing.xml" in err
+    assert "verified" in out
+
+
+def test_verify_of_something_that_is_not_xml_fails_with_a_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "junk.xml"
+    junk.write_bytes(b"\x00\x01 not xml at all")
+    code, out, _ = run(["verify", str(junk)], capsys)
+    assert code == 1
+    assert "xml" in out.lower()
+
+
+def test_parse_prints_the_document_with_sii_names(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["parse", str(FACTURA)], capsys)
+    assert code == 0
+    document = json.loads(out)
+    assert document["Encabezado"]["IdDoc"]["TipoDTE"] == 33
+    assert document["Encabezado"]["IdDoc"]["Folio"] == 170
+    assert document["Encabezado"]["Emisor"]["RUTEmisor"] == "76354771-K"
+    assert document["Detalle"]
+
+
+def test_parse_all_always_prints_a_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["parse", "--all", str(FACTURA)], capsys)
+    assert code == 0
+    assert isinstance(json.loads(out), list)
+
+
+def test_parse_refuses_hostile_xml_with_a_typed_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = tmp_path / "xxe.xml"
+    hostile.write_text(
+        '<?xml version="1.0"?><!DOCTYPE DTE [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        "<DTE>&x;</DTE>"
+    )
+    code, out, _ = run(["parse", str(hostile)], capsys)
+    assert code == 1
+    report = json.loads(out)
+    assert report["error"] == "XMLError"
+    assert "root:" not in out  # nothing of the file was read
+
+
+def test_rut_prints_the_formats_of_a_valid_rut(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["rut", "76.430.498-5"], capsys)
+    assert code == 0
+    assert "76430498-5" in out
+    assert "76.430.498-5" in out
+
+
+def test_rut_suggests_the_check_digit_of_a_bare_number(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(["rut", "76430498"], capsys)
+    assert code == 1
+    assert "did you mean 76430498-5" in out
+
+
+def test_rut_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["rut", "--json", "76430498"], capsys)
+    report = json.loads(out)
+    assert code == 1
+    assert report["valid"] is False
+    assert report["candidates"][0]["rut"] == "76430498-5"
+    code, out, _ = run(["rut", "--json", "76430498-5"], capsys)
+    assert code == 0
+    assert json.loads(out)["dotted"] == "76.430.498-5"
+
+
+def test_caf_describes_range_type_and_expiry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "caf.xml"
+    path.write_bytes(
+        make_test_caf_xml(
+            rut="76086428-5",
+            razon_social="Comercial Ñandú Ltda.",
+            dte_type=33,
+            folio_from=101,
+            folio_to=200,
+            issued_on=dt.date.today(),
+        )
+    )
+    code, out, _ = run(["caf", "--json", "--allow-test-cafs", str(path)], capsys)
+    report = json.loads(out)
+    assert code == 0
+    assert report["rut_emisor"] == "76086428-5"
+    assert report["razon_social"] == "Comercial Ñandú Ltda."
+    assert (report["dte_type"], report["folio_from"], report["folio_to"]) == (33, 101, 200)
+    assert report["folio_count"] == 100
+    assert report["expires_on"] is not None
+    assert report["expired"] is False
+    # without --allow-test-cafs a test key is not the SII's: it cannot stamp real documents
+    code, out, _ = run(["caf", str(path)], capsys)
+    assert code == 1
+    assert "NOT valid" in out
+    assert "folios        101 to 200" in out
+
+
+def test_caf_says_when_folios_have_expired(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "old.xml"
+    path.write_bytes(
+        make_test_caf_xml(
+            rut="76086428-5",
+            razon_social="Comercial",
+            dte_type=33,
+            issued_on=dt.date.today() - dt.timedelta(days=400),
+        )
+    )
+    code, out, _ = run(["caf", "--allow-test-cafs", str(path)], capsys)
+    assert code == 1
+    assert "EXPIRED" in out
+
+
+def test_caf_refuses_a_file_that_is_not_a_caf(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["caf", str(FACTURA)], capsys)
+    assert code == 1
+    assert "XMLError" in err or "CAF" in err
+
+
+def test_serve_is_offered_with_loopback_defaults() -> None:
+    args = build_parser().parse_args(["serve"])
+    assert (args.host, args.port) == ("127.0.0.1", 8080)
+
+
+def test_serve_starts_the_fake_platform_over_http() -> None:
+    import httpx
+
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-m", "haulmer", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert "listening on http://127.0.0.1:" in first
+        url = first.rsplit(" ", 1)[-1].strip()
+        answer = httpx.get(f"{url}/v1/openapi.json", timeout=10)
+        assert answer.status_code == 200
+        assert answer.json()["openapi"].startswith("3.")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("command", ["verify", "parse", "rut", "caf", "serve"])
+def test_every_support_command_explains_itself_and_its_exit_codes(command: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "haulmer", command, "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    if command != "serve":
+        assert "Exit status" in result.stdout
+
+
+def test_a_wrong_command_line_exits_two() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "haulmer", "verify"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
