@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pydantic
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cl import rut as stdnum_rut
 
@@ -517,3 +517,41 @@ def test_a_hyphenated_rut_with_a_wrong_digit_gets_no_missing_digit_hint() -> Non
     with pytest.raises(InvalidRutError) as caught:
         Rut("76430498-4")
     assert "without its check digit" not in str(caught.value)
+
+
+def _accepted_by_the_constructor(text: str) -> bool:
+    try:
+        Rut(text)
+    except InvalidRutError:
+        return False
+    return True
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789.-kK \t\n\u00a0\u0660\u0661", max_size=16),
+        st.text(max_size=14),
+        st.builds(
+            lambda number, dotted, hyphen, dv, pad: (
+                pad
+                + (f"{number:,}".replace(",", ".") if dotted else str(number))
+                + ("-" if hyphen else "")
+                + dv
+                + pad
+            ),
+            st.integers(0, 10**9),
+            st.booleans(),
+            st.booleans(),
+            st.sampled_from("0123456789kKX"),
+            st.sampled_from(["", " ", "\t", "\u2003"]),
+        ),
+    )
+)
+def test_is_valid_answers_exactly_what_the_constructor_accepts(text: str) -> None:
+    assert Rut.is_valid(text) is _accepted_by_the_constructor(text)
+
+
+def test_is_valid_of_a_rut_object_checks_its_digit() -> None:
+    assert Rut.is_valid(Rut("76795561-8"))
+    assert not Rut.is_valid(Rut("76795561-9", validate_dv=False))

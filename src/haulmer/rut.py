@@ -31,21 +31,50 @@ MAX_RUT_NUMBER = 99_999_999
 _ALLOWED = re.compile(r"[0-9.\-kK]*")
 _GROUPED_BODY = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
 _DV = re.compile(r"[0-9K]")
+_STRICT_RUT = re.compile(r"(?:([0-9]+)|([0-9]{1,3}(?:\.[0-9]{3})+)(?=-))-?([0-9kK])")
+"""What ``Rut(text)`` accepts after stripping: a plain or (with a hyphen) dotted body, the DV."""
+
+
+_DV_OF_REMAINDER = "0K987654321"
+"""The check digit for each ``total % 11`` of the módulo-11 sum (11 - r, with 11 -> 0, 10 -> K)."""
+
+
+def _weighted_sums(weights: tuple[int, int, int, int]) -> list[int]:
+    """For every 4-digit group, its digits (units first) times ``weights``, modulo 11."""
+    sums = []
+    for group in range(10_000):
+        total = 0
+        for weight in weights:
+            group, digit = divmod(group, 10)
+            total += digit * weight
+        sums.append(total % 11)
+    return sums
+
+
+_LOW_SUMS: list[int] = []
+_HIGH_SUMS: list[int] = []
 
 
 def _compute_dv(number: int) -> str:
+    """The módulo-11 check digit; the sums of the two 4-digit halves come from two tables
+    (weights 2,3,4,5 then 6,7,2,3), made on first use, since a RUT has at most 8 digits."""
+    if number >= 100_000_000:
+        return _compute_dv_digit_by_digit(number)
+    if not _LOW_SUMS:
+        _HIGH_SUMS[:] = _weighted_sums((6, 7, 2, 3))
+        _LOW_SUMS[:] = _weighted_sums((2, 3, 4, 5))
+    high, low = divmod(number, 10_000)
+    return _DV_OF_REMAINDER[(_LOW_SUMS[low] + _HIGH_SUMS[high]) % 11]
+
+
+def _compute_dv_digit_by_digit(number: int) -> str:
     total = 0
     factor = 2
     while number:
-        total += (number % 10) * factor
-        number //= 10
+        number, digit = divmod(number, 10)
+        total += digit * factor
         factor = 2 if factor == 7 else factor + 1
-    remainder = 11 - total % 11
-    if remainder == 11:
-        return "0"
-    if remainder == 10:
-        return "K"
-    return str(remainder)
+    return _DV_OF_REMAINDER[total % 11]
 
 
 def _shown(text: str) -> str:
@@ -219,7 +248,17 @@ class Rut:
     @classmethod
     def is_valid(cls, text: object, *, lenient: bool = False) -> bool:
         """True when ``text`` is a well-formed RUT with the right check digit."""
-        if not isinstance(text, str | Rut):
+        if isinstance(text, str) and not lenient:
+            # The strict grammar of ``Rut(text)`` as one pattern: no exception on the way.
+            match = _STRICT_RUT.fullmatch(text.strip())
+            if match is None:
+                return False
+            plain, grouped, dv = match.groups()
+            number = int(plain if plain is not None else grouped.replace(".", ""))
+            return 0 < number <= MAX_RUT_NUMBER and _compute_dv(number) == dv.upper()
+        if isinstance(text, Rut):
+            return text.is_dv_valid
+        if not isinstance(text, str):
             return False
         try:
             cls.parse(text, lenient=lenient)
