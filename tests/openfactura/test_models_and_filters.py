@@ -146,6 +146,23 @@ def test_a_dte_type_filter_must_be_a_code(value: Any) -> None:
         build_filters(ISSUED_FILTERS, {"tipo_dte": value})
 
 
+@pytest.mark.parametrize("filters", [ISSUED_FILTERS, RECEIVED_FILTERS])
+@pytest.mark.parametrize("value", [99, "30", ne(40), {"eq": 35}])
+def test_an_equality_on_a_type_no_dte_has_is_refused_naming_the_types(
+    filters: Any, value: Any
+) -> None:
+    with pytest.raises(ValidationError, match=r"not an electronic document type") as caught:
+        build_filters(filters, {"tipo_dte": value})
+    assert "33 (Factura electrónica)" in str(caught.value)
+    assert "112" in str(caught.value)
+
+
+def test_a_range_of_types_may_use_any_code() -> None:
+    assert build_filters(ISSUED_FILTERS, {"tipo_dte": between(30, 60)}) == {
+        "TipoDTE": {"gte": 30, "lte": 60}
+    }
+
+
 @given(st.dates(), st.dates())
 def test_between_renders_any_two_dates(low: dt.date, high: dt.date) -> None:
     assert build_filters(ISSUED_FILTERS, {"fch_emis": between(low, high)}) == {

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from haulmer.dte.catalogue import DTEType
 from haulmer.errors import InvalidRutError, ValidationError
 from haulmer.rut import Rut
 
@@ -119,6 +120,20 @@ def _dte_type(name: str, value: Any) -> int:
     return number
 
 
+def _known_dte_type(name: str, code: int) -> None:
+    """An equality on a type no DTE has would list nothing (or everything) without a word."""
+    if code in _DTE_CODES:
+        return
+    known = ", ".join(f"{member.value} ({member.label})" for member in DTEType)
+    raise ValidationError(
+        f"filter {name}: {code} is not an electronic document type, so the list would come "
+        f"back empty; the types are {known}"
+    )
+
+
+_DTE_CODES = frozenset(member.value for member in DTEType)
+
+
 def _date(name: str, value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
@@ -195,5 +210,7 @@ def build_filters(
             if operator in rendered:
                 raise ValidationError(f"filter {name}: operator {operator!r} given twice")
             rendered[operator] = _CONVERTERS[kind](name, operand)
+            if kind == "dte_type" and operator in ("eq", "ne"):
+                _known_dte_type(name, rendered[operator])
         body[wire] = rendered
     return body
