@@ -384,10 +384,41 @@ def test_expired_certificate_is_refused_when_a_moment_is_given() -> None:
             key, not_before=NOW - dt.timedelta(days=400), not_after=NOW - dt.timedelta(days=1)
         ),
     )
-    assert load_pfx(data, PASSWORD).not_after < NOW  # loading alone does not judge dates
     with pytest.raises(CertificateError, match="expired on") as caught:
         load_pfx(data, PASSWORD, at=NOW)
     assert caught.value.reason == CertificateErrorReason.EXPIRED
+
+
+def test_an_expired_certificate_is_refused_by_default_where_it_is_loaded() -> None:
+    key = rsa_key()
+    expired = datetime_now() - dt.timedelta(days=1)
+    data = build_pfx(
+        key, build_cert(key, not_before=expired - dt.timedelta(days=400), not_after=expired)
+    )
+    with pytest.raises(CertificateError, match="expired on") as caught:
+        load_pfx(data, PASSWORD)
+    assert caught.value.reason == CertificateErrorReason.EXPIRED
+    # at=None is the explicit way to read an old signature without judging its dates
+    assert load_pfx(data, PASSWORD, at=None).not_after < datetime_now()
+
+
+def test_a_not_yet_valid_certificate_is_refused_by_default() -> None:
+    key = rsa_key()
+    start = datetime_now() + dt.timedelta(days=2)
+    data = build_pfx(key, build_cert(key, not_before=start, not_after=start + dt.timedelta(days=1)))
+    with pytest.raises(CertificateError) as caught:
+        load_pfx(data, PASSWORD)
+    assert caught.value.reason == CertificateErrorReason.NOT_YET_VALID
+
+
+def test_load_pfx_at_must_be_a_datetime_or_none() -> None:
+    key = rsa_key()
+    with pytest.raises(TypeError, match="at= must be"):
+        load_pfx(build_pfx(key, build_cert(key)), PASSWORD, at="2026-01-01")  # type: ignore[arg-type]
+
+
+def datetime_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 def test_not_yet_valid_certificate_is_refused_when_a_moment_is_given() -> None:
@@ -410,6 +441,7 @@ def test_check_validity_defaults_to_now_and_returns_the_certificate() -> None:
             ),
         ),
         PASSWORD,
+        at=None,
     )
     with pytest.raises(CertificateError) as caught:
         old.check_validity()

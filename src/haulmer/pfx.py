@@ -25,6 +25,7 @@ __all__ = [
     "RUT_OTHER_NAME_OID",
     "Certificate",
     "CertificateErrorReason",
+    "ValidityMoment",
     "load_pfx",
 ]
 
@@ -210,20 +211,29 @@ class Certificate:
         raise TypeError("a Certificate holds a private key and cannot be pickled")
 
 
+class ValidityMoment(Enum):
+    """``load_pfx``'s default for ``at``: check the certificate's validity at the current time."""
+
+    NOW = "now"
+
+
 def load_pfx(
     data_or_path: bytes | str | os.PathLike[str],
     password: str | bytes | None,
     *,
-    at: dt.datetime | None = None,
+    at: dt.datetime | ValidityMoment | None = ValidityMoment.NOW,
 ) -> Certificate:
     """Load a PKCS#12 (.pfx/.p12) from bytes or a file path and check it can sign.
 
-    ``at`` (an aware datetime) also refuses a certificate that is expired or not yet valid at
-    that moment; without it validity is not checked (see :meth:`Certificate.check_validity`).
-    Raises ``CertificateError`` with a :class:`CertificateErrorReason` on any problem.
+    It also refuses a certificate that is expired or not yet valid now, or at ``at`` (an aware
+    datetime), so the mistake surfaces where the file is loaded; ``at=None`` skips the validity
+    check (to read an old signature, say). Raises ``CertificateError`` with a
+    :class:`CertificateErrorReason` on any problem.
     """
-    if at is not None:
+    if isinstance(at, dt.datetime):
         _aware(at, "at=")  # before any work: a naive ``at`` is the caller's mistake, not the file's
+    elif at is not None and at is not ValidityMoment.NOW:
+        raise TypeError(f"at= must be an aware datetime or None, got {type(at).__name__}")
     data = _read(data_or_path)
     key, certificate, others = _parse(data, password)
     certificate = _matching_certificate(key, certificate, others)
@@ -238,7 +248,7 @@ def load_pfx(
         )
     loaded = Certificate(certificate, key)
     if at is not None:
-        loaded.check_validity(at)
+        loaded.check_validity(None if at is ValidityMoment.NOW else at)
     return loaded
 
 

@@ -114,7 +114,7 @@ def make_test_certificate(
             common_name=common_name,
             fresh_key=fresh_key,
         )
-        return load_pfx(data, password)
+        return load_pfx(data, password, at=None)
     private_key = _new_key(key) if fresh_key else _cached_key(key)
     certificate = _build_certificate(
         private_key,
