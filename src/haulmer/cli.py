@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -118,12 +119,95 @@ def _add_support_commands(commands: Any) -> None:
     serve.set_defaults(handler=_serve)
 
 
+def _pdf(args: argparse.Namespace) -> int:
+    """Render a DTE's printed representation (PDF with the PDF417 timbre) from its XML file."""
+    from haulmer.errors import HaulmerError
+    from haulmer.sii import render_pdf
+
+    source = Path(args.file)
+    suffix = ("-cedible" if args.cedible else "") + ("-80mm" if args.paper == "80mm" else "")
+    target = args.output or str(source.with_name(f"{source.stem}{suffix}.pdf"))
+    resolucion = None
+    if args.resolucion:
+        numero, _, fecha = args.resolucion.partition(":")
+        try:
+            resolucion = (int(numero), dt.date.fromisoformat(fecha))
+        except ValueError:
+            print(
+                f"haulmer pdf: --resolucion must be NUMERO:YYYY-MM-DD (e.g. 80:2014-08-22), "
+                f"not {args.resolucion!r}",
+                file=sys.stderr,
+            )
+            return 2
+    try:
+        pdf = render_pdf(
+            source,
+            paper=args.paper,
+            cedible=args.cedible,
+            logo=Path(args.logo) if args.logo else None,
+            resolucion=resolucion,
+            sii_office=args.sii_office,
+            notes=args.note or (),
+        )
+    except HaulmerError as error:
+        print(f"haulmer pdf: {error}", file=sys.stderr)
+        return 1
+    if target == "-":
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+        return 0
+    try:
+        Path(target).write_bytes(pdf)
+    except OSError as error:
+        print(f"haulmer pdf: cannot write {target}: {error.strerror}", file=sys.stderr)
+        return 1
+    print(target)
+    return 0
+
+
+def _add_pdf_command(commands: Any) -> None:
+    pdf = commands.add_parser(
+        "pdf",
+        help="print a DTE: its PDF with the PDF417 timbre, on letter paper or an 80 mm roll",
+        description="Render the printed representation of a stamped DTE (a <DTE> or an "
+        "envelope holding one), received or issued. Needs the 'pdf' extra: "
+        "pip install 'haulmer[pdf]'.",
+    )
+    pdf.add_argument("file", help="the DTE's XML file")
+    pdf.add_argument(
+        "-o",
+        "--output",
+        help="where to write the PDF ('-' for standard output; default: next to the XML, "
+        "FILE.pdf, FILE-cedible.pdf, FILE-80mm.pdf)",
+    )
+    pdf.add_argument("--paper", choices=("letter", "80mm"), default="letter")
+    pdf.add_argument(
+        "--cedible", action="store_true", help="the cedible copy (facturas and guías only)"
+    )
+    pdf.add_argument("--logo", help="a PNG or JPEG logo printed with the emisor")
+    pdf.add_argument(
+        "--resolucion",
+        metavar="NUMERO:YYYY-MM-DD",
+        help="the SII resolution printed under the timbre, e.g. 80:2014-08-22 "
+        "(the DTE does not carry it; default N° 0 of the issue date)",
+    )
+    pdf.add_argument(
+        "--sii-office",
+        metavar="UNIDAD",
+        help="the SII office under the red box (default: the emisor's comuna)",
+    )
+    pdf.add_argument(
+        "--note", action="append", help="a line printed under the document's lines (repeatable)"
+    )
+    pdf.set_defaults(handler=_pdf)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m haulmer``."""
     parser = argparse.ArgumentParser(
         prog="haulmer",
         description="The haulmer SDK's command line: a demo against the embedded fake, and "
-        "tools for supporting an integration (verify, parse, rut, caf, serve).",
+        "tools for supporting an integration (verify, parse, rut, caf, serve) and pdf, which prints a DTE.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
@@ -141,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--json", action="store_true", help="print a machine-readable log instead")
     demo.set_defaults(handler=_demo)
     _add_support_commands(commands)
+    _add_pdf_command(commands)
     return parser
 
 

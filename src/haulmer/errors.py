@@ -32,6 +32,7 @@ __all__ = [
     "InvalidRutError",
     "InvalidTokenError",
     "MandatoryDTETypeError",
+    "MissingDependencyError",
     "NotFoundError",
     "PasswordMismatchError",
     "PermissionDeniedError",
@@ -56,6 +57,14 @@ class HaulmerError(Exception):
 
 class ConfigurationError(HaulmerError):
     """The client is misconfigured: no API key, unknown environment, no base URL for a product."""
+
+
+class MissingDependencyError(ConfigurationError, ImportError):
+    """A feature needs an optional extra that is not installed (``pip install 'haulmer[pdf]'``)."""
+
+    def __init__(self, message: str, *, extra: str) -> None:
+        super().__init__(message)
+        self.extra = extra
 
 
 class ValidationError(HaulmerError, ValueError):

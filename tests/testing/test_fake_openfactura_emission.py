@@ -93,7 +93,12 @@ def test_xml_is_latin1_and_keeps_spanish_characters(issue: Issue) -> None:
         xml.decode("utf-8")
 
 
-def test_pdf_is_a_valid_pdf_showing_the_document(issue: Issue) -> None:
+def test_pdf_without_the_pdf_extra_is_a_valid_plain_pdf_showing_the_document(
+    issue: Issue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haulmer.testing.openfactura import _render
+
+    monkeypatch.setattr(_render, "has_pdf_extra", lambda: False)
     pdf = base64.b64decode(issue(factura(response=["PDF", "FOLIO"]))["PDF"])
     assert pdf.startswith(b"%PDF-1.4")
     assert pdf.rstrip().endswith(b"%%EOF")

@@ -2,7 +2,7 @@
 
 Everything here loads lxml, signxml and cryptography on first use, never at ``import haulmer``.
 Entry points: ``Caf.from_xml``, ``issue``, ``envelope``, ``verify``, ``parse``,
-``validate_schema``.
+``validate_schema`` and ``render_pdf`` (the printed representation, with the ``pdf`` extra).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from haulmer.sii.issuing import issue
     from haulmer.sii.keys import register_caf_signer_key, unregister_caf_signer_key
     from haulmer.sii.parsing import parse, parse_all
+    from haulmer.sii.printed import render_pdf, timbre_png
     from haulmer.sii.schema import validate_schema
     from haulmer.sii.verification import Failure, Verification, verify
 
@@ -30,6 +31,8 @@ __all__ = [
     "parse",
     "parse_all",
     "register_caf_signer_key",
+    "render_pdf",
+    "timbre_png",
     "unregister_caf_signer_key",
     "validate_schema",
     "verify",
@@ -44,6 +47,8 @@ _LAZY: dict[str, str] = {
     "unregister_caf_signer_key": "haulmer.sii.keys",
     "parse": "haulmer.sii.parsing",
     "parse_all": "haulmer.sii.parsing",
+    "render_pdf": "haulmer.sii.printed",
+    "timbre_png": "haulmer.sii.printed",
     "validate_schema": "haulmer.sii.schema",
     "Failure": "haulmer.sii.verification",
     "Verification": "haulmer.sii.verification",

@@ -408,7 +408,7 @@ class Emission:
         if "XML" in options:
             out["XML"] = b64(doc.xml)
         if "PDF" in options:
-            out["PDF"] = b64(self.renderer.pdf(doc, now))
+            out["PDF"] = b64(self.renderer.pdf(doc, now, issuer=tenant))
         if self_service:
             out["SELF_SERVICE"] = {"url": SELF_SERVICE_BASE + doc.token}
         return out

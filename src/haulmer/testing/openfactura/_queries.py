@@ -22,6 +22,8 @@ from haulmer.testing.openfactura._wire import b64, business_error, flat_error, o
 __all__ = ["Queries"]
 
 DOCUMENT_VALUES = ("status", "json", "xml", "pdf", "cedible")
+CEDIBLE_TYPES = frozenset({33, 34, 43, 46, 52})
+"""Types with a cedible copy (facturas and the guía); OF-10 "Documento sin cedible" for others."""
 ACUSES = {"ACD", "RCD", "ERM", "RFP", "RFT"}
 PURCHASE_STATES = {
     "pending": "Pendiente",
@@ -135,9 +137,10 @@ class Queries:
             )
         if value == "xml":
             return ok({"xml": b64(doc.xml), **ident})
-        if value == "cedible" and doc.dte_type in (39, 41):
+        if value == "cedible" and doc.dte_type not in CEDIBLE_TYPES:
             return business_error("OF-10", [("Error", "Documento sin cedible")])
-        pdf = self.render.pdf(doc, self.now, cedible=value == "cedible")
+        issuer = tenant if not received else self.state.tenant_for_rut(doc.issuer_rut)
+        pdf = self.render.pdf(doc, self.now, cedible=value == "cedible", issuer=issuer)
         key_ident = {k: (int(v) if k == "folio" else v) for k, v in ident.items()}
         return ok({value: b64(pdf), **key_ident})
 

@@ -1,23 +1,32 @@
-"""Files the fake OpenFactura hands out, built with the standard library only: PDF and PNG.
+"""Files the fake OpenFactura hands out: the printed PDF, the TIMBRE and the LOGO PNGs.
 
-The PDF is a small, valid one-page PDF with the document's main data and the timbre. The TIMBRE
-PNG is NOT a PDF417 barcode: it is a bitmap of the TED's bytes (one module per bit), enough to
-show, store and compare, and documented as such in docs/testing.md.
+With the ``pdf`` extra installed, PDFs are the real printed representation
+(``haulmer.sii.render_pdf``: letter or 80 mm as chosen at emission, cedible on request) and the
+TIMBRE is the real PDF417 barcode. Without it, a plain one-page PDF and a bitmap of the TED's
+bytes stand in, built with the standard library, so a suite without the extra still runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.util
 import struct
 import zlib
+from functools import cache
 from typing import Any
 
 from haulmer.dte.catalogue import DTEType
 
-__all__ = ["Renderer", "png", "ted_bitmap"]
+__all__ = ["Renderer", "has_pdf_extra", "png", "ted_bitmap"]
 
 _MODULES_PER_ROW = 96
+
+
+@cache
+def has_pdf_extra() -> bool:
+    """Whether the ``pdf`` extra (fpdf2, zxing-cpp) is installed."""
+    return all(importlib.util.find_spec(name) is not None for name in ("fpdf", "zxingcpp"))
 
 
 def ted_bitmap(ted: bytes) -> list[list[int]]:
@@ -125,7 +134,11 @@ class Renderer:
     """Builds the PDF, TIMBRE and LOGO of the fake OpenFactura from issued documents."""
 
     def timbre(self, ted: bytes) -> bytes:
-        """The TIMBRE PNG: the TED's bytes as a bitmap (not a PDF417 symbol)."""
+        """The TIMBRE PNG: the TED's PDF417 barcode (without the extra, a bitmap of its bytes)."""
+        if has_pdf_extra():
+            from haulmer.sii import timbre_png
+
+            return timbre_png(ted)
         width, height, rows = _gray_rows(ted_bitmap(ted), scale=2, quiet=4)
         return png(width, height, rows)
 
@@ -136,8 +149,44 @@ class Renderer:
         width, height, rows = _gray_rows(modules, scale=8, quiet=0)
         return png(width, height, rows)
 
-    def pdf(self, doc: Any, now: dt.datetime, *, cedible: bool = False) -> bytes:
-        """A one-page PDF showing the document's emisor, receptor, lines, totals and timbre."""
+    def pdf(
+        self, doc: Any, now: dt.datetime, *, cedible: bool = False, issuer: Any = None
+    ) -> bytes:
+        """The document's printed PDF in the format chosen at emission (``doc.pdf_format``).
+
+        ``issuer`` (the emitting tenant, when the fake knows it) gives the resolution, the SII
+        office and the logo, as OpenFactura takes them from the organization's data.
+        """
+        if not has_pdf_extra():
+            return self._plain_pdf(doc, now, cedible=cedible)
+        from haulmer.sii import render_pdf
+        from haulmer.sii.printed import render_with_pages
+
+        options: dict[str, Any] = {
+            "cedible": cedible,
+            "notes": [
+                str(doc.custom[key])
+                for key in ("informationNote", "paymentNote")
+                if isinstance(doc.custom, dict) and doc.custom.get(key)
+            ],
+            "logo": None,
+            "resolucion": None,
+            "ted": None,
+        }
+        if issuer is not None:
+            options["resolucion"] = (issuer.resolucion_numero, issuer.resolucion_fecha)
+            if doc.pdf_format != "80MMNOLOGO":
+                options["logo"] = self.logo(issuer)
+        if doc.pdf_format in ("80MM", "80MMNOLOGO"):
+            return render_pdf(doc.xml, paper="80mm", **options)
+        letter, pages = render_with_pages(doc.xml, paper="letter", **options)
+        if doc.pdf_format == "LETTER_80MM" and pages > 1:
+            return render_pdf(doc.xml, paper="80mm", **options)
+        return letter
+
+    def _plain_pdf(self, doc: Any, now: dt.datetime, *, cedible: bool = False) -> bytes:
+        """A one-page PDF showing the document's emisor, receptor, lines, totals and the TED's
+        bitmap: what the fake serves without the ``pdf`` extra."""
         enc = doc.dte.get("Encabezado", {})
         emisor = enc.get("Emisor", {})
         receptor = enc.get("Receptor", {})

@@ -1,0 +1,223 @@
+"""The printed representation of a DTE: a PDF with the timbre as the SII's PDF417 barcode.
+
+Needs the optional extra ``pdf`` (``pip install 'haulmer[pdf]'``: fpdf2 and zxing-cpp); they
+load only when a PDF or a timbre image is made, never at ``import haulmer.sii``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from haulmer.errors import MissingDependencyError, ValidationError
+
+if TYPE_CHECKING:
+    from haulmer.dte.document import Document
+    from haulmer.sii.printed.canvas import Resolucion
+
+__all__ = ["Paper", "Resolucion", "render_pdf", "render_with_pages", "timbre_png"]
+
+Paper = Literal["letter", "80mm"]
+_PAPERS: tuple[str, ...] = ("letter", "80mm")
+_EXTRA_MODULES = ("fpdf", "zxingcpp", "PIL")
+
+
+def _require_extra() -> None:
+    """Raise ``MissingDependencyError`` naming the ``pdf`` extra when its libraries are absent."""
+    import importlib.util
+
+    missing = [name for name in _EXTRA_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise MissingDependencyError(
+            "printing a DTE needs the optional 'pdf' extra (missing: "
+            f"{', '.join(missing)}); install it with: pip install 'haulmer[pdf]'",
+            extra="pdf",
+        )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Resolucion":
+        from haulmer.sii.printed.canvas import Resolucion
+
+        return Resolucion
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def render_pdf(
+    xml_or_document: bytes | str | os.PathLike[str] | Document,
+    *,
+    paper: Paper = "letter",
+    cedible: bool = False,
+    logo: bytes | os.PathLike[str] | Any | None = None,
+    resolucion: Resolucion | tuple[int, dt.date | str] | None = None,
+    sii_office: str | None = None,
+    notes: Sequence[str] = (),
+    ted: bytes | str | None = None,
+) -> bytes:
+    """The printed representation of a stamped DTE as PDF bytes, on letter paper or an 80 mm roll.
+
+    ``xml_or_document`` is the signed ``<DTE>`` (bytes, text or a ``pathlib.Path``; an envelope
+    holding one DTE also works) or a ``haulmer.dte.Document`` with its ``<TED>`` as ``ted``.
+    ``cedible`` prints the cedible copy (acuse de recibo, "CEDIBLE" or, for a guía, "CEDIBLE CON
+    SU FACTURA"); ``logo`` is PNG/JPEG bytes, a path or a PIL image; ``notes`` are free lines
+    printed under the lines (OpenFactura's ``informationNote``, ``paymentNote``).
+
+    The DTE does not carry two things the SII wants printed, so they are parameters:
+    ``resolucion``, the number and date of the SII resolution that authorizes the emisor
+    (default N° 0 and the issue date, what the SII's certification environment uses: pass yours,
+    e.g. from OpenFactura's ``RESOLUCION``), and ``sii_office``, the SII unit under the red box
+    (default: the emisor's comuna, CmnaOrigen, in capitals).
+
+    Raises ``XMLError`` (unreadable XML, no timbre), ``DocumentError`` (a cedible copy of a type
+    that has none, a Document without ``ted``), ``ValidationError`` (bad paper, logo or
+    resolution) and ``MissingDependencyError`` without the ``pdf`` extra.
+    """
+    return render_with_pages(
+        xml_or_document,
+        paper=paper,
+        cedible=cedible,
+        logo=logo,
+        resolucion=resolucion,
+        sii_office=sii_office,
+        notes=notes,
+        ted=ted,
+    )[0]
+
+
+def render_with_pages(
+    xml_or_document: bytes | str | os.PathLike[str] | Document,
+    *,
+    paper: str = "letter",
+    cedible: bool = False,
+    logo: Any = None,
+    resolucion: Resolucion | tuple[int, dt.date | str] | None = None,
+    sii_office: str | None = None,
+    notes: Sequence[str] = (),
+    ted: bytes | str | None = None,
+) -> tuple[bytes, int]:
+    """:func:`render_pdf` that also says how many pages the PDF has."""
+    if paper not in _PAPERS:
+        raise ValidationError(f"paper must be 'letter' or '80mm', not {paper!r}")
+    if isinstance(notes, str):
+        notes = [notes]
+    _require_extra()
+    from haulmer.sii.printed.barcode import symbol
+    from haulmer.sii.printed.canvas import Canvas
+    from haulmer.sii.printed.content import cedible_legend, printed_document
+    from haulmer.sii.printed.letter import render_letter
+    from haulmer.sii.printed.roll import render_roll
+    from haulmer.sii.printed.source import read_source
+
+    sii, ted_bytes = read_source(xml_or_document, ted=ted)
+    doc = printed_document(sii, sii_office=sii_office)
+    legend = cedible_legend(doc.dte_type) if cedible else None
+    issued = _issue_date(sii)
+    chosen = _resolucion(resolucion, issued)
+    image = _logo(logo)
+    barcode = symbol(ted_bytes)
+    created = dt.datetime.combine(issued, dt.time(), tzinfo=dt.timezone.utc)
+    title = f"{doc.title} N° {doc.folio}"
+    texts = [str(note) for note in notes if str(note).strip()]
+    if paper == "letter":
+        canvas = Canvas(title=title, created=created)
+        pages = render_letter(
+            doc,
+            barcode,
+            canvas=canvas,
+            resolucion=chosen,
+            cedible=legend,
+            logo=image,
+            notes=texts,
+        )
+    else:
+        canvas, pages = render_roll(
+            doc,
+            barcode,
+            new_canvas=lambda: Canvas(title=title, created=created),
+            resolucion=chosen,
+            cedible=legend,
+            logo=image,
+            notes=texts,
+        )
+    return canvas.output(), pages
+
+
+def _issue_date(sii: dict[str, Any]) -> dt.date:
+    id_doc = sii.get("Encabezado", {}).get("IdDoc", {}) if isinstance(sii, dict) else {}
+    try:
+        return dt.date.fromisoformat(str(id_doc.get("FchEmis", "")).strip()[:10])
+    except ValueError:
+        return dt.date(2000, 1, 1)
+
+
+def _resolucion(value: Any, issued: dt.date) -> Resolucion:
+    from haulmer.sii.printed.canvas import Resolucion
+
+    if value is None:
+        return Resolucion(0, issued)
+    if isinstance(value, Resolucion):
+        return value
+    if isinstance(value, tuple) and len(value) == 2:
+        numero, fecha = value
+        try:
+            day = fecha if isinstance(fecha, dt.date) else dt.date.fromisoformat(str(fecha))
+            if isinstance(numero, bool) or int(numero) < 0:
+                raise ValueError(numero)
+            return Resolucion(int(numero), day)
+        except (TypeError, ValueError):
+            pass
+    raise ValidationError(
+        "resolucion must be Resolucion(numero, fecha) or (numero, 'YYYY-MM-DD'), e.g. "
+        f"(80, '2014-08-22'); got {value!r}"
+    )
+
+
+_LOGO_PIXELS = 600
+
+
+def _logo(logo: Any) -> Any:
+    """The logo as a PIL image no larger than needed to print sharply, or None."""
+    if logo is None:
+        return None
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        if isinstance(logo, Image.Image):
+            image = logo.copy()
+        elif isinstance(logo, bytes | bytearray):
+            image = Image.open(io.BytesIO(bytes(logo)))
+        elif isinstance(logo, os.PathLike | str):
+            image = Image.open(Path(logo))
+        else:
+            raise TypeError(type(logo).__name__)
+        image.load()
+    except (OSError, UnidentifiedImageError, TypeError, ValueError) as exc:
+        raise ValidationError(
+            f"logo= must be PNG or JPEG bytes, a path to one or a PIL image ({exc})"
+        ) from None
+    image.thumbnail((_LOGO_PIXELS, _LOGO_PIXELS))
+    if image.mode not in ("RGB", "L", "RGBA", "LA"):
+        image = image.convert("RGBA")
+    return image
+
+
+def timbre_png(xml_or_ted: bytes | str, *, scale: int = 3) -> bytes:
+    """The timbre of a stamped DTE (or of a ``<TED>`` element) as a PDF417 PNG image.
+
+    ``scale`` is pixels per module; the SII asks for the printed timbre at 200 dpi or more.
+    """
+    _require_extra()
+    from haulmer.sii._xml import local_name
+    from haulmer.sii.printed.barcode import timbre_png as png
+    from haulmer.sii.printed.source import parse_fragment, read_source, ted_barcode_bytes
+
+    root = parse_fragment(xml_or_ted)
+    if local_name(root) == "TED":
+        data = ted_barcode_bytes(root)
+    else:
+        data = read_source(xml_or_ted, ted=None)[1]
+    return png(data, scale=scale)

@@ -1,0 +1,588 @@
+"""What a DTE's printed representation shows, read from the SII's nested dict: pure, no PDF.
+
+Every section the SII asks for is here (parties, every line with its discounts and surcharges,
+global discounts and surcharges, references, commissions, totals) as labelled Spanish text, so
+both paper layouts print the same facts and a test can check them without reading a PDF.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from haulmer.dte.catalogue import CodRef, DTEType, lookup_document_code
+from haulmer.sii.printed import numbers
+
+__all__ = [
+    "Field",
+    "Line",
+    "PrintedDocument",
+    "Reference",
+    "cedible_legend",
+    "printed_document",
+    "sii_office_of",
+]
+
+GENERIC_RECEPTORS: Final = frozenset({"66666666-6", "55555555-5"})
+"""The SII's stand-in RUTs: an anonymous boleta buyer and a foreign receptor."""
+
+_FORMA_PAGO: Final = {"1": "Contado", "2": "Crédito", "3": "Sin costo (entrega gratuita)"}
+_MEDIO_PAGO: Final = {
+    "CH": "Cheque",
+    "CF": "Cheque a fecha",
+    "LT": "Letra",
+    "EF": "Efectivo",
+    "PE": "Pago a cuenta corriente",
+    "TC": "Tarjeta de crédito",
+    "OT": "Otro",
+}
+_TRASLADO: Final = {
+    "1": "Operación constituye venta",
+    "2": "Ventas por efectuar",
+    "3": "Consignaciones",
+    "4": "Entrega gratuita",
+    "5": "Traslados internos",
+    "6": "Otros traslados no venta",
+    "7": "Guía de devolución",
+    "8": "Traslado para exportación (no venta)",
+    "9": "Venta para exportación",
+}
+_DESPACHO: Final = {
+    "1": "Por cuenta del receptor",
+    "2": "Por el emisor a instalaciones del cliente",
+    "3": "Por el emisor a otras instalaciones",
+}
+_EXENTO: Final = {
+    "1": "exento",
+    "2": "no facturable",
+    "3": "garantía de depósito",
+    "4": "ítem no venta",
+    "5": "ítem a rebajar",
+    "6": "no facturable negativo",
+}
+_IMPUESTOS: Final = {
+    "14": "IVA de margen de comercialización",
+    "15": "IVA retenido total",
+    "17": "IVA anticipado faenamiento carne",
+    "18": "IVA anticipado carne",
+    "19": "IVA anticipado harina",
+    "23": "Impuesto adicional (art. 37 a, b, c)",
+    "24": "Impuesto licores, piscos, whisky",
+    "25": "Impuesto vinos",
+    "26": "Impuesto cervezas y bebidas alcohólicas",
+    "27": "Impuesto bebidas analcohólicas",
+    "271": "Impuesto bebidas azucaradas",
+    "28": "Impuesto específico diésel",
+    "30": "IVA retenido legumbres",
+    "31": "IVA retenido silvestres",
+    "32": "IVA retenido ganado",
+    "33": "IVA retenido madera",
+    "34": "IVA retenido trigo",
+    "35": "Impuesto específico gasolina",
+    "36": "IVA retenido arroz",
+    "37": "IVA retenido hidrobiológicas",
+    "38": "IVA retenido chatarra",
+    "39": "IVA retenido PPA",
+    "41": "IVA retenido construcción",
+    "44": "Impuesto adicional (art. 37 e, h, i, l)",
+    "45": "Impuesto adicional pirotecnia",
+    "46": "IVA retenido oro",
+    "47": "IVA retenido cartones",
+    "48": "IVA retenido frambuesas y pasas",
+    "49": "IVA retenido factura de compra sin retención",
+    "50": "IVA de margen de comercialización de instrumentos de prepago",
+    "51": "Impuesto gas natural comprimido",
+    "52": "Impuesto gas licuado de petróleo",
+    "53": "Impuesto retenido suplementeros",
+}
+_TOTALS: Final = (
+    ("MntNeto", "Monto neto"),
+    ("MntExe", "Monto exento"),
+    ("MntBase", "Monto base faenamiento carne"),
+    ("MntMargenCom", "Margen de comercialización"),
+)
+_TOTALS_AFTER_TAXES: Final = (
+    ("IVANoRet", "IVA no retenido"),
+    ("CredEC", "Crédito especial empresas constructoras"),
+    ("GrntDep", "Garantía por depósito de envases"),
+)
+_TOTALS_AFTER_TOTAL: Final = (
+    ("MontoNF", "Monto no facturable"),
+    ("MontoPeriodo", "Monto del período"),
+    ("SaldoAnterior", "Saldo anterior"),
+    ("VlrPagar", "Valor a pagar"),
+)
+_OTRA_MONEDA: Final = (
+    ("MntNetoOtrMnda", "Monto neto"),
+    ("MntExeOtrMnda", "Monto exento"),
+    ("MntFaeCarneOtrMnda", "Monto base faenamiento"),
+    ("MntMargComOtrMnda", "Margen de comercialización"),
+    ("IVAOtrMnda", "IVA"),
+    ("IVANoRetOtrMnda", "IVA no retenido"),
+    ("MntTotOtrMnda", "Total"),
+)
+_RECEPTOR: Final = (
+    ("GiroRecep", "Giro"),
+    ("DirRecep", "Dirección"),
+    ("CmnaRecep", "Comuna"),
+    ("CiudadRecep", "Ciudad"),
+    ("Contacto", "Contacto"),
+    ("CorreoRecep", "Correo"),
+    ("CdgIntRecep", "Código interno"),
+)
+_TRANSPORTE: Final = (
+    ("Patente", "Patente"),
+    ("RUTTrans", "R.U.T. transportista"),
+    ("DirDest", "Dirección de destino"),
+    ("CmnaDest", "Comuna de destino"),
+    ("CiudadDest", "Ciudad de destino"),
+)
+_ADUANA: Final = (
+    ("CodModVenta", "Modalidad de venta"),
+    ("CodClauVenta", "Cláusula de venta"),
+    ("TotClauVenta", "Total cláusula de venta"),
+    ("CodViaTransp", "Vía de transporte"),
+    ("NombreTransp", "Nave o transporte"),
+    ("CodPtoEmbarque", "Puerto de embarque"),
+    ("CodPtoDesemb", "Puerto de desembarque"),
+    ("TotBultos", "Total de bultos"),
+    ("CodPaisRecep", "País receptor"),
+    ("CodPaisDestin", "País de destino"),
+)
+_CEDIBLE_WITH_INVOICE: Final = frozenset({52})
+
+
+@dataclass(frozen=True)
+class Field:
+    """One labelled value: ``Field("Giro", "Extracción de cobre")``."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """A Detalle line as printed: every value already formatted, empty when absent."""
+
+    number: str
+    code: str
+    name: str
+    description: str
+    quantity: str
+    unit: str
+    price: str
+    discount: str
+    surcharge: str
+    amount: str
+    notes: tuple[str, ...] = ()
+    """Indications printed under the name: exento, no facturable, the liquidación's type..."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A Referencia as printed."""
+
+    document: str
+    folio: str
+    fecha: str
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PrintedDocument:
+    """Everything a printed DTE shows, as text, in the order the layouts print it."""
+
+    dte_type: int
+    title: str
+    folio: str
+    emisor_rut: str
+    emisor_name: str
+    emisor_lines: tuple[str, ...]
+    sii_office: str
+    receptor: tuple[Field, ...]
+    document_fields: tuple[Field, ...]
+    lines: tuple[Line, ...]
+    adjustments: tuple[Field, ...]
+    references: tuple[Reference, ...]
+    commissions: tuple[Field, ...]
+    subtotals: tuple[Field, ...]
+    transport: tuple[Field, ...]
+    totals: tuple[Field, ...]
+    """The last one is the document's total (MntTotal), printed in bold."""
+    other_currency: tuple[Field, ...]
+    currency: str | None
+    """Totales/TpoMoneda of an export (``DOLAR USA``); None for pesos."""
+
+    @property
+    def is_boleta(self) -> bool:
+        """Boletas (39, 41) are printed with gross prices and no receptor block when anonymous."""
+        return self.dte_type in (39, 41)
+
+
+def cedible_legend(dte_type: int) -> str:
+    """The legend of the cedible copy: ``CEDIBLE``, or ``CEDIBLE CON SU FACTURA`` for a guía.
+
+    Raises ``DocumentError`` for a type that has no cedible copy (boletas, notes, exports).
+    """
+    kind = DTEType.parse(dte_type)
+    if not kind.is_cedible:
+        from haulmer.errors import DocumentError, ErrorDetail
+
+        cedibles = ", ".join(str(int(t)) for t in DTEType if t.is_cedible)
+        raise DocumentError(
+            f"a {kind.label.lower()} ({int(kind)}) has no cedible copy; only types "
+            f"{cedibles} do: render it with cedible=False",
+            [ErrorDetail("cedible", f"type {int(kind)} has no cedible copy")],
+        )
+    return "CEDIBLE CON SU FACTURA" if kind in _CEDIBLE_WITH_INVOICE else "CEDIBLE"
+
+
+def sii_office_of(comuna: str) -> str:
+    """The default SII office: the emisor's comuna in capitals, without accents (Ñ stays)."""
+    upper = comuna.strip().upper()
+    kept = []
+    for char in upper:
+        if char == "Ñ":
+            kept.append(char)
+            continue
+        base = unicodedata.normalize("NFD", char)
+        kept.append("".join(c for c in base if not unicodedata.combining(c)))
+    return "".join(kept)
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, dict | list):
+        return ""
+    return str(value).strip()
+
+
+def _dict(value: Any) -> Mapping[str, Any]:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Mapping[str, Any]]:
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, Mapping)]
+
+
+def _texts(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [t for t in (_text(item) for item in items) if t]
+
+
+def _joined(*parts: str, sep: str = ", ") -> str:
+    return sep.join(p for p in parts if p)
+
+
+def printed_document(sii: Mapping[str, Any], *, sii_office: str | None = None) -> PrintedDocument:
+    """The printed facts of a document given as the SII's nested dict (``Documento``'s children).
+
+    Leaves may be text (parsed XML) or numbers (a model's dict). ``sii_office`` is the SII unit
+    printed under the box; by default the emisor's comuna (:func:`sii_office_of`).
+    """
+    encabezado = _dict(sii.get("Encabezado"))
+    id_doc = _dict(encabezado.get("IdDoc"))
+    emisor = _dict(encabezado.get("Emisor"))
+    receptor = _dict(encabezado.get("Receptor"))
+    totales = _dict(encabezado.get("Totales"))
+    tipo = _text(id_doc.get("TipoDTE"))
+    try:
+        kind: DTEType | None = DTEType.parse(tipo)
+    except ValueError:
+        kind = None
+    dte_type = int(kind) if kind is not None else int(tipo) if tipo.isdigit() else 0
+    currency = _text(totales.get("TpoMoneda")) or None
+    pesos = currency is None or currency.upper().startswith("PESO")
+    office = (
+        sii_office if sii_office is not None else sii_office_of(_text(emisor.get("CmnaOrigen")))
+    )
+    return PrintedDocument(
+        dte_type=dte_type,
+        title=(kind.label if kind is not None else f"Documento tributario {tipo}").upper(),
+        folio=_text(id_doc.get("Folio")),
+        emisor_rut=numbers.rut(_text(emisor.get("RUTEmisor"))),
+        emisor_name=_text(emisor.get("RznSoc")) or _text(emisor.get("RznSocEmisor")),
+        emisor_lines=_emisor_lines(emisor),
+        sii_office=office,
+        receptor=_receptor_fields(encabezado, receptor),
+        document_fields=_document_fields(id_doc, encabezado, currency),
+        lines=tuple(_line(d, pesos=pesos) for d in _list(sii.get("Detalle"))),
+        adjustments=tuple(_adjustment(g, pesos=pesos) for g in _list(sii.get("DscRcgGlobal"))),
+        references=tuple(_reference(r) for r in _list(sii.get("Referencia"))),
+        commissions=tuple(_commission(c) for c in _list(sii.get("Comisiones"))),
+        subtotals=tuple(
+            Field(
+                _text(s.get("GlosaSTI")), numbers.amount(_text(s.get("ValSubtotSTI")), pesos=pesos)
+            )
+            for s in _list(sii.get("SubTotInfo"))
+        ),
+        transport=_transport(_dict(encabezado.get("Transporte"))),
+        totals=_totals(totales, pesos=pesos),
+        other_currency=_other_currency(_dict(encabezado.get("OtraMoneda"))),
+        currency=None if pesos else currency,
+    )
+
+
+def _emisor_lines(emisor: Mapping[str, Any]) -> tuple[str, ...]:
+    giro = _text(emisor.get("GiroEmis")) or _text(emisor.get("GiroEmisor"))
+    address = _joined(
+        _text(emisor.get("DirOrigen")),
+        _text(emisor.get("CmnaOrigen")),
+        _text(emisor.get("CiudadOrigen")),
+    )
+    contact = _joined(
+        *(f"Teléfono {t}" for t in _texts(emisor.get("Telefono"))),
+        _text(emisor.get("CorreoEmisor")),
+        sep="  ",
+    )
+    sucursal = _text(emisor.get("Sucursal"))
+    vendedor = _text(emisor.get("CdgVendedor"))
+    return tuple(
+        line
+        for line in (
+            giro,
+            address,
+            contact,
+            f"Sucursal: {sucursal}" if sucursal else "",
+            f"Vendedor: {vendedor}" if vendedor else "",
+        )
+        if line
+    )
+
+
+def _receptor_fields(
+    encabezado: Mapping[str, Any], receptor: Mapping[str, Any]
+) -> tuple[Field, ...]:
+    rut = _text(receptor.get("RUTRecep"))
+    name = _text(receptor.get("RznSocRecep"))
+    if rut in GENERIC_RECEPTORS and not name:
+        return ()
+    fields = [Field("Señor(es)", name), Field("R.U.T.", numbers.rut(rut))]
+    fields.extend(Field(label, _text(receptor.get(tag))) for tag, label in _RECEPTOR)
+    extranjero = _dict(receptor.get("Extranjero"))
+    if extranjero:
+        fields.append(Field("Identificación extranjera", _text(extranjero.get("NumId"))))
+        fields.append(Field("Nacionalidad (código)", _text(extranjero.get("Nacionalidad"))))
+    for tag, label in (("RUTSolicita", "R.U.T. solicitante"), ("RUTMandante", "R.U.T. mandante")):
+        value = _text(encabezado.get(tag))
+        fields.append(Field(label, numbers.rut(value) if value else ""))
+    return tuple(f for f in fields if f.value)
+
+
+def _document_fields(
+    id_doc: Mapping[str, Any], encabezado: Mapping[str, Any], currency: str | None
+) -> tuple[Field, ...]:
+    fields = [Field("Fecha de emisión", numbers.date(_text(id_doc.get("FchEmis"))))]
+    venc = _text(id_doc.get("FchVenc"))
+    fields.append(Field("Fecha de vencimiento", numbers.date(venc) if venc else ""))
+    forma = _text(id_doc.get("FmaPago"))
+    fields.append(Field("Forma de pago", _FORMA_PAGO.get(forma, forma)))
+    medio = _text(id_doc.get("MedioPago"))
+    fields.append(Field("Medio de pago", _MEDIO_PAGO.get(medio, medio)))
+    fields.append(Field("Condiciones de pago", _text(id_doc.get("TermPagoGlosa"))))
+    desde, hasta = _text(id_doc.get("PeriodoDesde")), _text(id_doc.get("PeriodoHasta"))
+    if desde or hasta:
+        fields.append(Field("Período", f"{numbers.date(desde)} al {numbers.date(hasta)}"))
+    traslado = _text(id_doc.get("IndTraslado"))
+    fields.append(Field("Tipo de traslado", _TRASLADO.get(traslado, traslado)))
+    despacho = _text(id_doc.get("TipoDespacho"))
+    fields.append(Field("Tipo de despacho", _DESPACHO.get(despacho, despacho)))
+    if _text(id_doc.get("MntBruto")) == "1":
+        fields.append(Field("Precios", "incluyen IVA"))
+    if currency is not None:
+        fields.append(Field("Moneda", currency))
+    return tuple(f for f in fields if f.value)
+
+
+def _line(detalle: Mapping[str, Any], *, pesos: bool) -> Line:
+    codes = _list(detalle.get("CdgItem"))
+    code = _text(codes[0].get("VlrCodigo")) if codes else ""
+    notes = []
+    exento = _text(detalle.get("IndExe"))
+    if exento:
+        notes.append(_EXENTO.get(exento, f"indicador de exención {exento}"))
+    liquidado = _text(detalle.get("TpoDocLiq"))
+    if liquidado:
+        found = lookup_document_code(liquidado)
+        notes.append(f"liquida {found.label if found is not None else liquidado}")
+    for sub in _list(detalle.get("SubDscto")) + _list(detalle.get("SubRecargo")):
+        kind = "descuento" if "TipoDscto" in sub else "recargo"
+        value = _text(sub.get("ValorDscto")) or _text(sub.get("ValorRecargo"))
+        unit = _text(sub.get("TipoDscto")) or _text(sub.get("TipoRecargo"))
+        notes.append(f"{kind} {numbers.number(value)} {unit}".strip())
+    return Line(
+        number=_text(detalle.get("NroLinDet")),
+        code=code,
+        name=_text(detalle.get("NmbItem")),
+        description=_text(detalle.get("DscItem")),
+        quantity=numbers.number(_text(detalle.get("QtyItem"))),
+        unit=_text(detalle.get("UnmdItem")),
+        price=numbers.amount(_text(detalle.get("PrcItem")), pesos=pesos)
+        if _text(detalle.get("PrcItem"))
+        else "",
+        discount=_line_adjustment(detalle, "DescuentoPct", "DescuentoMonto", pesos=pesos),
+        surcharge=_line_adjustment(detalle, "RecargoPct", "RecargoMonto", pesos=pesos),
+        amount=numbers.amount(_text(detalle.get("MontoItem")), pesos=pesos),
+        notes=tuple(notes),
+    )
+
+
+def _line_adjustment(detalle: Mapping[str, Any], pct: str, monto: str, *, pesos: bool) -> str:
+    amount, rate = _text(detalle.get(monto)), _text(detalle.get(pct))
+    if not amount and not rate:
+        return ""
+    shown = numbers.amount(amount, pesos=pesos) if amount else ""
+    return _joined(shown, f"({numbers.percent(rate)})" if rate else "", sep=" ")
+
+
+def _adjustment(global_: Mapping[str, Any], *, pesos: bool) -> Field:
+    recargo = _text(global_.get("TpoMov")).upper() == "R"
+    glosa = _text(global_.get("GlosaDR"))
+    value = _text(global_.get("ValorDR"))
+    exempt = _text(global_.get("IndExeDR"))
+    label = _joined(
+        "Recargo global" if recargo else "Descuento global",
+        glosa,
+        {"1": "(exento)", "2": "(no facturable)"}.get(exempt, ""),
+        sep=" ",
+    )
+    if _text(global_.get("TpoValor")) == "%":
+        return Field(label, numbers.percent(value))
+    return Field(label, numbers.amount(value, pesos=pesos))
+
+
+def _reference(referencia: Mapping[str, Any]) -> Reference:
+    tipo = _text(referencia.get("TpoDocRef"))
+    found = lookup_document_code(tipo) if tipo else None
+    document = f"{found.label} ({tipo})" if found is not None else tipo
+    if _text(referencia.get("IndGlobal")) == "1":
+        document += ", global"
+    other = _text(referencia.get("RUTOtr"))
+    if other:
+        document += f", emitido por {numbers.rut(other)}"
+    cod = _text(referencia.get("CodRef"))
+    code = CodRef(int(cod)).label if cod in ("1", "2", "3") else cod
+    fecha = _text(referencia.get("FchRef"))
+    return Reference(
+        document=document,
+        folio=_text(referencia.get("FolioRef")),
+        fecha=numbers.date(fecha) if fecha else "",
+        code=code,
+        reason=_text(referencia.get("RazonRef")),
+    )
+
+
+def _commission(comision: Mapping[str, Any]) -> Field:
+    kind = "Comisión" if _text(comision.get("TipoMovim")).upper() == "C" else "Otro cargo"
+    rate = _text(comision.get("TasaComision"))
+    label = _joined(
+        _text(comision.get("Glosa")) or kind,
+        f"({numbers.percent(rate)})" if rate else "",
+        sep=" ",
+    )
+    parts = [
+        f"{name} {numbers.amount(_text(comision.get(tag)))}"
+        for tag, name in (("ValComNeto", "neto"), ("ValComExe", "exento"), ("ValComIVA", "IVA"))
+        if _text(comision.get(tag))
+    ]
+    return Field(label, ", ".join(parts))
+
+
+def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
+    fields = [Field(label, _text(transporte.get(tag))) for tag, label in _TRANSPORTE]
+    chofer = _dict(transporte.get("Chofer"))
+    if chofer:
+        name = _text(chofer.get("NombreChofer"))
+        rut = _text(chofer.get("RUTChofer"))
+        fields.append(Field("Chofer", _joined(name, numbers.rut(rut) if rut else "", sep=", ")))
+    aduana = _dict(transporte.get("Aduana"))
+    fields.extend(
+        Field(
+            label,
+            numbers.amount(_text(aduana.get(tag)), pesos=False)
+            if tag == "TotClauVenta"
+            else _text(aduana.get(tag)),
+        )
+        for tag, label in _ADUANA
+    )
+    for bulto in _list(aduana.get("TipoBultos")):
+        fields.append(
+            Field(
+                "Bultos",
+                _joined(
+                    f"{_text(bulto.get('CantBultos'))} de tipo {_text(bulto.get('CodTpoBultos'))}",
+                    _text(bulto.get("Marcas")),
+                    sep=", marcas ",
+                ),
+            )
+        )
+    return tuple(f for f in fields if f.value)
+
+
+def _totals(totales: Mapping[str, Any], *, pesos: bool) -> tuple[Field, ...]:
+    fields = [
+        Field(label, numbers.amount(_text(totales.get(tag)), pesos=pesos))
+        for tag, label in _TOTALS
+        if _text(totales.get(tag))
+    ]
+    if _text(totales.get("IVA")):
+        rate = _text(totales.get("TasaIVA"))
+        label = f"IVA ({numbers.percent(rate)})" if rate else "IVA"
+        fields.append(Field(label, numbers.amount(_text(totales.get("IVA")), pesos=pesos)))
+    for tag, label in (("IVAProp", "IVA propio"), ("IVATerc", "IVA terceros")):
+        if _text(totales.get(tag)):
+            fields.append(Field(label, numbers.amount(_text(totales.get(tag)), pesos=pesos)))
+    for impuesto in _list(totales.get("ImptoReten")):
+        code = _text(impuesto.get("TipoImp"))
+        rate = _text(impuesto.get("TasaImp"))
+        name = _IMPUESTOS.get(code, f"Impuesto código {code}")
+        label = f"{name} ({numbers.percent(rate)})" if rate else name
+        fields.append(Field(label, numbers.amount(_text(impuesto.get("MontoImp")), pesos=pesos)))
+    fields.extend(
+        Field(label, numbers.amount(_text(totales.get(tag)), pesos=pesos))
+        for tag, label in _TOTALS_AFTER_TAXES
+        if _text(totales.get(tag))
+    )
+    comisiones = _dict(totales.get("Comisiones"))
+    for tag, label in (
+        ("ValComNeto", "Comisiones neto"),
+        ("ValComExe", "Comisiones exento"),
+        ("ValComIVA", "Comisiones IVA"),
+    ):
+        if _text(comisiones.get(tag)):
+            fields.append(Field(label, numbers.amount(_text(comisiones.get(tag)))))
+    after = [
+        Field(label, numbers.amount(_text(totales.get(tag)), pesos=pesos))
+        for tag, label in _TOTALS_AFTER_TOTAL
+        if _text(totales.get(tag))
+    ]
+    fields.extend(after)
+    fields.append(Field("Total", numbers.amount(_text(totales.get("MntTotal")), pesos=pesos)))
+    return tuple(fields)
+
+
+def _other_currency(otra: Mapping[str, Any]) -> tuple[Field, ...]:
+    if not otra:
+        return ()
+    moneda = _text(otra.get("TpoMoneda"))
+    pesos = moneda.upper().startswith("PESO")
+    fields = [
+        Field("Moneda", moneda),
+        Field("Tipo de cambio", numbers.number(_text(otra.get("TpoCambio")))),
+    ]
+    fields.extend(
+        Field(label, numbers.amount(_text(otra.get(tag)), pesos=pesos))
+        for tag, label in _OTRA_MONEDA
+        if _text(otra.get(tag))
+    )
+    return tuple(f for f in fields if f.value)
+
+
+def labelled(fields: Sequence[Field]) -> list[str]:
+    """``["Giro: Extracción de cobre", ...]``: fields as single lines."""
+    return [f"{f.label}: {f.value}" if f.label else f.value for f in fields]

@@ -1,0 +1,293 @@
+"""The letter-size printed DTE: emisor and red box on every page, lines over as many pages as
+they need, and the totals and the timbre at the foot of the last page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from haulmer.sii.printed.barcode import Symbol
+from haulmer.sii.printed.canvas import GRAY, LIGHT, Canvas, Resolucion
+from haulmer.sii.printed.content import Field, Line, PrintedDocument, labelled
+
+__all__ = ["render_letter"]
+
+WIDTH: Final = 215.9
+HEIGHT: Final = 279.4
+MARGIN: Final = 12.0
+RIGHT: Final = WIDTH - MARGIN
+BOTTOM: Final = HEIGHT - MARGIN - 5  # the page number sits under it
+BOX_WIDTH: Final = 78.0
+TIMBRE_WIDTH: Final = 64.0
+TOTALS_WIDTH: Final = 80.0
+LEADING: Final = 3.9
+
+
+@dataclass(frozen=True)
+class _Column:
+    title: str
+    width: float
+    align: str
+    value: Callable[[Line], str]
+
+
+_COLUMNS: Final = (
+    _Column("Código", 22, "L", lambda line: line.code),
+    _Column("Descripción", 0, "L", lambda line: line.name),
+    _Column("Cantidad", 20, "R", lambda line: f"{line.quantity} {line.unit}".strip()),
+    _Column("Precio unit.", 24, "R", lambda line: line.price),
+    _Column("Dcto./Recargo", 24, "R", lambda line: _adjustment(line)),
+    _Column("Monto", 25, "R", lambda line: line.amount),
+)
+
+
+def _adjustment(line: Line) -> str:
+    if line.discount and line.surcharge:
+        return f"-{line.discount} +{line.surcharge}"
+    if line.surcharge:
+        return f"+{line.surcharge}"
+    return f"-{line.discount}" if line.discount else ""
+
+
+def render_letter(
+    doc: PrintedDocument,
+    symbol: Symbol,
+    *,
+    canvas: Canvas,
+    resolucion: Resolucion,
+    cedible: str | None,
+    logo: Any,
+    notes: Sequence[str],
+) -> int:
+    """Draw ``doc`` on letter pages of ``canvas``; returns the number of pages."""
+    return _Letter(doc, symbol, canvas, resolucion, cedible, logo, notes).draw()
+
+
+class _Letter:
+    def __init__(
+        self,
+        doc: PrintedDocument,
+        symbol: Symbol,
+        canvas: Canvas,
+        resolucion: Resolucion,
+        cedible: str | None,
+        logo: Any,
+        notes: Sequence[str],
+    ) -> None:
+        self.doc, self.symbol, self.c = doc, symbol, canvas
+        self.resolucion, self.cedible, self.logo, self.notes = resolucion, cedible, logo, notes
+        self.pages = 0
+        self.y = MARGIN
+        fixed = sum(column.width for column in _COLUMNS)
+        self.widths = [c.width or (RIGHT - MARGIN - fixed) for c in _COLUMNS]
+
+    def draw(self) -> int:
+        self.page()
+        self.parties()
+        self.table_header()
+        for line in self.doc.lines:
+            self.line(line)
+        self.sections()
+        self.foot()
+        self.page_numbers()
+        return self.pages
+
+    def page_numbers(self) -> None:
+        """``Página n de N`` at the foot of every page, once N is known."""
+        c, last = self.c, self.c.pdf.page
+        c.font(7)
+        for number in range(1, self.pages + 1):
+            c.pdf.page = number
+            c.text(
+                MARGIN,
+                HEIGHT - MARGIN - 3,
+                f"Página {number} de {self.pages}",
+                align="R",
+                width=RIGHT - MARGIN,
+            )
+        c.pdf.page = last
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def page(self) -> None:
+        """A new page with the emisor, the red box and the page number."""
+        c = self.c
+        c.pdf.add_page(format="letter")
+        self.pages += 1
+        box_x = RIGHT - BOX_WIDTH
+        under_box = c.sii_box(
+            box_x,
+            MARGIN,
+            BOX_WIDTH,
+            rut=self.doc.emisor_rut,
+            title=self.doc.title,
+            folio=self.doc.folio,
+            office=self.doc.sii_office,
+        )
+        x, room = MARGIN, box_x - MARGIN - 6
+        if self.logo is not None:
+            c.image(self.logo, MARGIN, MARGIN, 0, 20)
+            x = MARGIN + 32
+            room -= 32
+        c.font(12, "B")
+        y = c.lines(x, MARGIN, c.wrap(self.doc.emisor_name, room), leading=5.2)
+        c.font(8)
+        wrapped = [part for text in self.doc.emisor_lines for part in c.wrap(text, room)]
+        y = c.lines(x, y + 0.5, wrapped, leading=LEADING)
+        if self.logo is not None:
+            y = max(y, MARGIN + 21)
+        self.y = max(y, under_box) + 3
+
+    def room_for(self, height: float) -> None:
+        """Go on to a new page (with the table's header) unless ``height`` fits on this one."""
+        if self.y + height > BOTTOM:
+            self.page()
+            self.table_header()
+
+    # -- blocks --------------------------------------------------------------------------------
+
+    def parties(self) -> None:
+        """The receptor (left) and the document's own data (right), framed."""
+        c, half = self.c, (RIGHT - MARGIN) / 2
+        c.font(8)
+        left = self.field_lines(self.doc.receptor, half - 4)
+        right = self.field_lines(self.doc.document_fields, half - 4)
+        height = max(len(left), len(right)) * LEADING + 3
+        c.frame(MARGIN, self.y, RIGHT - MARGIN, height)
+        self.write_fields(MARGIN + 2, self.y + 1.5, left)
+        self.write_fields(MARGIN + half + 2, self.y + 1.5, right)
+        self.y += height + 3
+
+    def field_lines(self, fields: Sequence[Field], width: float) -> list[tuple[str, str]]:
+        """(label, text) lines of ``fields`` wrapped to ``width``; the label on the first only."""
+        out: list[tuple[str, str]] = []
+        for field in fields:
+            label = f"{field.label}:"
+            self.c.font(8, "B")
+            indent = self.c.width(label) + 1.5
+            self.c.font(8)
+            for index, text in enumerate(self.c.wrap(field.value, width - indent)):
+                out.append((label if index == 0 else "", text))
+        return out
+
+    def write_fields(self, x: float, top: float, lines: Sequence[tuple[str, str]]) -> None:
+        c = self.c
+        indent = 0.0
+        for label, text in lines:
+            if label:
+                c.font(8, "B")
+                c.text(x, top, label)
+                indent = c.width(label) + 1.5
+            c.font(8)
+            c.text(x + indent, top, text)
+            top += LEADING
+
+    def table_header(self) -> None:
+        c, x = self.c, MARGIN
+        c.frame(MARGIN, self.y, RIGHT - MARGIN, 5, fill=LIGHT, color=LIGHT)
+        c.font(7.5, "B")
+        for column, width in zip(_COLUMNS, self.widths, strict=True):
+            c.text(x + 1, self.y + 1.2, column.title, align=column.align, width=width - 2)  # type: ignore[arg-type]
+            x += width
+        self.y += 6
+
+    def line(self, line: Line) -> None:
+        c = self.c
+        name_width = self.widths[1] - 2
+        c.font(8)
+        names = c.wrap(line.name, name_width)
+        c.font(7)
+        extra = c.wrap(line.description, name_width) if line.description else []
+        extra += c.wrap(", ".join(line.notes), name_width) if line.notes else []
+        height = len(names) * LEADING + len(extra) * 3.3 + 1.2
+        self.room_for(height)
+        x = MARGIN
+        for index, (column, width) in enumerate(zip(_COLUMNS, self.widths, strict=True)):
+            if index == 1:
+                c.font(8)
+                y = c.lines(x + 1, self.y, names, leading=LEADING)
+                c.font(7)
+                c.pdf.set_text_color(*GRAY)
+                c.lines(x + 1, y, extra, leading=3.3)
+                c.pdf.set_text_color(0, 0, 0)
+            else:
+                c.font(8)
+                shown = c.fit(column.value(line), width - 2)
+                c.text(x + 1, self.y, shown, align=column.align, width=width - 2)  # type: ignore[arg-type]
+            x += width
+        self.y += height
+        c.rule(MARGIN, self.y - 0.6, RIGHT, color=LIGHT)
+
+    def sections(self) -> None:
+        """Global discounts and surcharges, references, commissions, transport, notes."""
+        doc = self.doc
+        self.y += 2
+        self.block("Descuentos y recargos globales", labelled(doc.adjustments))
+        self.block(
+            "Referencias",
+            [
+                ", ".join(
+                    part
+                    for part in (
+                        r.document,
+                        f"folio {r.folio}" if r.folio else "",
+                        f"del {r.fecha}" if r.fecha else "",
+                        r.code,
+                        r.reason,
+                    )
+                    if part
+                )
+                for r in doc.references
+            ],
+        )
+        self.block("Comisiones y otros cargos", labelled(doc.commissions))
+        self.block("Subtotales", labelled(doc.subtotals))
+        self.block("Transporte y exportación", labelled(doc.transport))
+        self.block("Otra moneda", labelled(doc.other_currency))
+        self.block("Observaciones", list(self.notes))
+
+    def block(self, title: str, texts: Sequence[str]) -> None:
+        if not texts:
+            return
+        c, width = self.c, RIGHT - MARGIN - 2
+        c.font(8)
+        wrapped = [part for text in texts for part in c.wrap(text, width)]
+        self.room_for(5 + LEADING)
+        c.font(8, "B")
+        c.text(MARGIN, self.y, title)
+        self.y += 4.5
+        c.font(8)
+        for text in wrapped:
+            self.room_for(LEADING)
+            c.text(MARGIN + 2, self.y, text)
+            self.y += LEADING
+        self.y += 2
+
+    def foot(self) -> None:
+        """Timbre (left) and totals (right) at the foot of the last page; under the totals the
+        acuse de recibo and the legend of a cedible copy."""
+        c = self.c
+        totals_height = len(self.doc.totals) * 4.6 + 3
+        acuse = c.acuse_height(TOTALS_WIDTH, columns=2) + 2 if self.cedible else 0
+        right = totals_height + (acuse + 9 if self.cedible else 0)
+        height = max(right, c.timbre_height(self.symbol, TIMBRE_WIDTH))
+        if self.y + height > BOTTOM:
+            self.page()
+        top = BOTTOM - height
+        c.timbre(self.symbol, MARGIN, top, TIMBRE_WIDTH, resolucion=self.resolucion)
+        x = RIGHT - TOTALS_WIDTH
+        c.frame(x, top, TOTALS_WIDTH, totals_height)
+        y = top + 1.5
+        for index, field in enumerate(self.doc.totals):
+            last = index == len(self.doc.totals) - 1
+            c.font(9 if last else 8, "B" if last else "")
+            label = field.label
+            if last and self.doc.currency:
+                label = f"{label} ({self.doc.currency})"
+            c.text(x + 2, y, c.fit(label, TOTALS_WIDTH - 32))
+            c.text(x + 2, y, field.value, align="R", width=TOTALS_WIDTH - 4)
+            y += 4.6
+        if self.cedible:
+            y = c.acuse(x, top + totals_height + 2, TOTALS_WIDTH, columns=2)
+            c.legend(x, y + 2, TOTALS_WIDTH, self.cedible)

@@ -1,0 +1,87 @@
+"""Numbers, dates and RUTs written the Chilean way on a printed DTE: ``$ 1.234.567``, ``2,5``.
+
+Everything here takes the SII XML's text (or a model's value) and never fails: a value that is
+not a number is printed as it came, so a received document with a quirk still prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from haulmer.errors import ValidationError
+from haulmer.rut import Rut
+
+__all__ = ["amount", "date", "number", "percent", "rut"]
+
+_MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def number(text: str) -> str:
+    """``1234567.50`` as ``1.234.567,5``: dots between thousands, a comma before decimals."""
+    value = _decimal(text)
+    if value is None:
+        return text
+    integral = value == value.to_integral_value()
+    return _grouped(value.quantize(Decimal(1)) if integral else value.normalize())
+
+
+def _grouped(value: Decimal) -> str:
+    integer, _, fraction = format(abs(value), "f").partition(".")
+    grouped = f"{int(integer):,}".replace(",", ".")
+    return ("-" if value < 0 else "") + grouped + ("," + fraction if fraction else "")
+
+
+def amount(text: str, *, pesos: bool = True) -> str:
+    """A money amount: ``$ 1.234`` in pesos, ``1.234,56`` in another currency."""
+    value = _decimal(text)
+    if value is None:
+        return text
+    if pesos:
+        return f"$ {number(text)}"
+    if value != value.to_integral_value() and value == value.quantize(Decimal("0.1")):
+        return _grouped(value.quantize(Decimal("0.01")))  # 12.5 dollars as 12,50
+    return number(text)
+
+
+def percent(text: str) -> str:
+    """``19.00`` as ``19 %``."""
+    return text if _decimal(text) is None else f"{number(text)} %"
+
+
+def date(text: str) -> str:
+    """``2026-11-27`` as ``27 de noviembre de 2026``; other text as it came."""
+    try:
+        day = dt.date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return text
+    return f"{day.day} de {_MONTHS[day.month - 1]} de {day.year}"
+
+
+def rut(text: str) -> str:
+    """``76086428-5`` as ``76.086.428-5`` (the check digit is not judged here)."""
+    try:
+        return Rut(text.strip(), validate_dv=False).format(dots=True)
+    except ValidationError:
+        return text

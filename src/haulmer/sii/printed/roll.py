@@ -1,0 +1,234 @@
+"""The 80 mm roll printed DTE (point-of-sale receipts): one column, as long as the document.
+
+The page is as tall as its content, so a receipt printer cuts where the document ends; a very
+long document continues on further strips of at most ``MAX_HEIGHT``, the timbre on the last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+from fpdf.enums import Align
+
+from haulmer.sii.printed.barcode import Symbol
+from haulmer.sii.printed.canvas import GRAY, Canvas, Resolucion
+from haulmer.sii.printed.content import Line, PrintedDocument, labelled
+
+__all__ = ["MAX_HEIGHT", "render_roll"]
+
+WIDTH: Final = 80.0
+MARGIN: Final = 4.0
+INNER: Final = WIDTH - 2 * MARGIN
+MAX_HEIGHT: Final = 1000.0
+"""Longest strip (mm); longer documents continue on another."""
+TIMBRE_WIDTH: Final = 64.0
+LEADING: Final = 3.6
+
+
+def render_roll(
+    doc: PrintedDocument,
+    symbol: Symbol,
+    *,
+    new_canvas: Any,
+    resolucion: Resolucion,
+    cedible: str | None,
+    logo: Any,
+    notes: Sequence[str],
+) -> tuple[Canvas, int]:
+    """Draw ``doc`` on 80 mm strips; returns the canvas and its number of pages.
+
+    Laid out twice: once to measure where each strip ends, then on strips of those heights.
+    """
+    measured = _Roll(doc, symbol, new_canvas(), resolucion, cedible, logo, notes, None)
+    heights = measured.draw()
+    final = _Roll(doc, symbol, new_canvas(), resolucion, cedible, logo, notes, heights)
+    final.draw()
+    return final.c, len(heights)
+
+
+class _Roll:
+    def __init__(
+        self,
+        doc: PrintedDocument,
+        symbol: Symbol,
+        canvas: Canvas,
+        resolucion: Resolucion,
+        cedible: str | None,
+        logo: Any,
+        notes: Sequence[str],
+        heights: list[float] | None,
+    ) -> None:
+        self.doc, self.symbol, self.c = doc, symbol, canvas
+        self.resolucion, self.cedible, self.logo, self.notes = resolucion, cedible, logo, notes
+        self.heights = heights
+        self.ends: list[float] = []
+        self.y = MARGIN
+
+    def draw(self) -> list[float]:
+        """Draw everything; returns the height each strip needed."""
+        self.page()
+        self.header()
+        self.fields()
+        for line in self.doc.lines:
+            self.line(line)
+        self.sections()
+        self.totals()
+        self.timbre()
+        self.ends.append(self.y + MARGIN)
+        return self.ends
+
+    def page(self) -> None:
+        if self.c.pdf.page:
+            self.ends.append(self.y + MARGIN)
+        height = MAX_HEIGHT if self.heights is None else self.heights[len(self.ends)]
+        self.c.pdf.add_page(format=(WIDTH, height))
+        self.y = MARGIN
+
+    def room_for(self, height: float) -> None:
+        if self.y + height > MAX_HEIGHT - MARGIN:
+            self.page()
+
+    def centred(
+        self, texts: Sequence[str], *, size: float, style: str = "", leading: float = LEADING
+    ) -> None:
+        c = self.c
+        c.font(size, style)
+        for text in texts:
+            for part in c.wrap(text, INNER):
+                self.room_for(leading)
+                c.text(MARGIN, self.y, part, align="C", width=INNER)
+                self.y += leading
+
+    def rule(self) -> None:
+        self.room_for(2)
+        self.c.rule(MARGIN, self.y + 0.8, WIDTH - MARGIN)
+        self.y += 2
+
+    def header(self) -> None:
+        c = self.c
+        if self.logo is not None:
+            c.pdf.image(self.logo, x=Align.C, y=self.y, h=16)
+            self.y += 18
+        self.centred([self.doc.emisor_name], size=9.5, style="B", leading=4.3)
+        self.centred(self.doc.emisor_lines, size=7.5, leading=3.3)
+        self.y += 1.5
+        self.y = c.sii_box(
+            MARGIN,
+            self.y,
+            INNER,
+            rut=self.doc.emisor_rut,
+            title=self.doc.title,
+            folio=self.doc.folio,
+            office=self.doc.sii_office,
+        )
+
+    def labelled(self, texts: Sequence[str], *, size: float = 7.5) -> None:
+        c = self.c
+        c.font(size)
+        for text in texts:
+            for part in c.wrap(text, INNER):
+                self.room_for(LEADING)
+                c.text(MARGIN, self.y, part)
+                self.y += LEADING
+
+    def fields(self) -> None:
+        self.labelled(labelled(self.doc.document_fields))
+        if self.doc.receptor:
+            self.y += 1
+            self.labelled(labelled(self.doc.receptor))
+        self.rule()
+
+    def line(self, line: Line) -> None:
+        c = self.c
+        c.font(8, "B")
+        names = c.wrap(f"{line.code} {line.name}".strip(), INNER)
+        c.font(7)
+        extra = c.wrap(line.description, INNER) if line.description else []
+        extra += c.wrap(", ".join(line.notes), INNER) if line.notes else []
+        adjustments = [
+            text
+            for text in (
+                f"Descuento {line.discount}" if line.discount else "",
+                f"Recargo {line.surcharge}" if line.surcharge else "",
+            )
+            if text
+        ]
+        self.room_for(len(names) * LEADING + (len(extra) + len(adjustments) + 1) * 3.3 + 1)
+        c.font(8, "B")
+        self.y = c.lines(MARGIN, self.y, names, leading=LEADING)
+        c.font(7)
+        c.pdf.set_text_color(*GRAY)
+        self.y = c.lines(MARGIN, self.y, extra, leading=3.3)
+        c.pdf.set_text_color(0, 0, 0)
+        c.font(7.5)
+        quantity = f"{line.quantity} {line.unit}".strip()
+        if quantity or line.price:
+            c.text(MARGIN + 2, self.y, f"{quantity} x {line.price}".strip(" x"))
+        c.text(MARGIN, self.y, line.amount, align="R", width=INNER)
+        self.y += 3.3
+        self.y = c.lines(MARGIN + 2, self.y, adjustments, leading=3.3) + 1
+
+    def sections(self) -> None:
+        doc = self.doc
+        self.rule()
+        for title, texts in (
+            ("Descuentos y recargos globales", labelled(doc.adjustments)),
+            (
+                "Referencias",
+                [
+                    ", ".join(
+                        p
+                        for p in (
+                            r.document,
+                            f"folio {r.folio}" if r.folio else "",
+                            f"del {r.fecha}" if r.fecha else "",
+                            r.code,
+                            r.reason,
+                        )
+                        if p
+                    )
+                    for r in doc.references
+                ],
+            ),
+            ("Comisiones y otros cargos", labelled(doc.commissions)),
+            ("Subtotales", labelled(doc.subtotals)),
+            ("Transporte y exportación", labelled(doc.transport)),
+            ("Otra moneda", labelled(doc.other_currency)),
+            ("Observaciones", list(self.notes)),
+        ):
+            if not texts:
+                continue
+            self.room_for(4 + LEADING)
+            self.c.font(7.5, "B")
+            self.c.text(MARGIN, self.y, title)
+            self.y += 3.8
+            self.labelled(texts, size=7)
+            self.y += 1
+
+    def totals(self) -> None:
+        c = self.c
+        for index, field in enumerate(self.doc.totals):
+            last = index == len(self.doc.totals) - 1
+            size = 9.5 if last else 8
+            self.room_for(size * 0.5)
+            c.font(size, "B" if last else "")
+            label = (
+                f"{field.label} ({self.doc.currency})"
+                if last and self.doc.currency
+                else field.label
+            )
+            c.text(MARGIN, self.y, c.fit(label, INNER - 28))
+            c.text(MARGIN, self.y, field.value, align="R", width=INNER)
+            self.y += size * 0.5
+        self.y += 2
+
+    def timbre(self) -> None:
+        c = self.c
+        acuse = c.acuse_height(INNER, columns=1) + 10 if self.cedible else 0
+        self.room_for(c.timbre_height(self.symbol, TIMBRE_WIDTH) + acuse + 2)
+        x = (WIDTH - TIMBRE_WIDTH) / 2
+        self.y = c.timbre(self.symbol, x, self.y, TIMBRE_WIDTH, resolucion=self.resolucion)
+        if self.cedible:
+            self.y = c.acuse(MARGIN, self.y + 2, INNER, columns=1)
+            self.y = c.legend(MARGIN, self.y + 2, INNER, self.cedible, align="C")

@@ -1,0 +1,185 @@
+"""What a printed DTE is made from: the document's SII dict and its timbre's barcode bytes.
+
+The input is a signed ``<DTE>`` (bytes, text or a path), an envelope holding exactly one, or a
+``haulmer.dte.Document`` with its ``<TED>`` given apart. The barcode carries the whole TED
+flattened, without namespaces, in ISO-8859-1, exactly as the SII's verifier reads it back.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import os
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from lxml import etree
+
+from haulmer.errors import DocumentError, ErrorDetail, XMLError
+from haulmer.sii._xml import local_name, parse_xml, timbre_bytes
+from haulmer.sii.parsing import element_to_dict
+
+if TYPE_CHECKING:
+    from haulmer.dte.document import Document
+
+__all__ = ["PrintSource", "parse_fragment", "read_source", "ted_barcode_bytes"]
+
+_DOCUMENT_TAGS: Final = ("Documento", "Liquidacion", "Exportaciones")
+
+PrintSource = tuple[dict[str, Any], bytes]
+"""The SII dict of the document (text leaves) and the bytes its PDF417 timbre encodes."""
+
+
+def read_source(
+    xml_or_document: bytes | str | os.PathLike[str] | Document, *, ted: bytes | str | None
+) -> PrintSource:
+    """The dict and the timbre bytes of whatever :func:`render_pdf` was given.
+
+    Raises ``XMLError`` for XML that is hostile, malformed, not a DTE, or has no timbre, and
+    ``DocumentError`` for a ``Document`` given without its ``ted``.
+    """
+    from haulmer.dte.document import Document
+
+    if isinstance(xml_or_document, Document):
+        if ted is None:
+            raise DocumentError(
+                "a printed DTE carries its timbre, and a Document has none yet: pass the signed "
+                "XML from sii.issue() instead, or the document's <TED> as ted=...",
+                [ErrorDetail("ted", "required to print a Document")],
+            )
+        return _as_text(xml_or_document.to_sii_dict()), ted_barcode_bytes(_ted_element(ted))
+    if ted is not None:
+        raise XMLError("ted= is only for a Document; signed XML carries its own <TED>")
+    documento = _documento(_read_xml(xml_or_document))
+    ted_element = next((c for c in documento if local_name(c) == "TED"), None)
+    if ted_element is None:
+        raise XMLError(
+            "the document has no timbre (TED): only a stamped DTE can be printed; "
+            "stamp and sign it with sii.issue() first"
+        )
+    return element_to_dict(documento), ted_barcode_bytes(ted_element)
+
+
+def _read_xml(source: bytes | str | os.PathLike[str]) -> etree._Element:
+    if isinstance(source, os.PathLike):
+        try:
+            data: bytes | str = Path(source).read_bytes()
+        except OSError as exc:
+            raise XMLError(f"cannot read {os.fspath(source)!r}: {exc.strerror}") from None
+    elif isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    elif isinstance(source, str):
+        if not source.lstrip().startswith("<"):
+            raise XMLError(
+                "expected the DTE's XML (bytes or text starting with '<'); "
+                "to render a file, pass a pathlib.Path"
+            )
+        data = source
+    else:
+        raise XMLError(
+            f"cannot print a {type(source).__name__}: pass the signed DTE's XML (bytes, text or "
+            "a pathlib.Path) or a haulmer.dte.Document with ted=..."
+        )
+    return parse_xml(data)
+
+
+def _documento(root: etree._Element) -> etree._Element:
+    name = local_name(root)
+    if name in ("EnvioDTE", "EnvioBOLETA"):
+        set_dte = root.find("{*}SetDTE")
+        dtes = set_dte.findall("{*}DTE") if set_dte is not None else []
+        if len(dtes) != 1:
+            raise XMLError(
+                f"the envelope holds {len(dtes)} documents; print one <DTE> at a time "
+                "(sii.parse_all() lists them)"
+            )
+        root, name = dtes[0], "DTE"
+    if name == "DTE":
+        found = next((c for c in root if local_name(c) in _DOCUMENT_TAGS), None)
+        if found is None:
+            raise XMLError("the DTE holds no Documento, Liquidacion or Exportaciones")
+        return found
+    if name in _DOCUMENT_TAGS:
+        return root
+    raise XMLError(f"expected a DTE, EnvioDTE or EnvioBOLETA, got <{name}>")
+
+
+def _ted_element(ted: bytes | str) -> etree._Element:
+    element = parse_fragment(ted)
+    if local_name(element) != "TED":
+        raise XMLError(f"ted= must be the document's <TED> element, got <{local_name(element)}>")
+    return element
+
+
+def parse_fragment(xml: bytes | str) -> etree._Element:
+    """Parse XML that may lack a declaration, such as a ``<TED>`` cut out of its document:
+    undeclared bytes are read as UTF-8, or else as the SII's ISO-8859-1."""
+    if isinstance(xml, bytes | bytearray) and not xml.lstrip().startswith(b"<?xml"):
+        data = bytes(xml)
+        try:
+            return parse_xml(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            return parse_xml(data.decode("iso-8859-1"))
+    return parse_xml(xml)
+
+
+def ted_barcode_bytes(ted: etree._Element) -> bytes:
+    """The bytes the PDF417 timbre encodes: the TED without namespaces, flattened, ISO-8859-1.
+
+    Quotes in text are written as the FRMT was signed (``&quot;`` by the SII's rule, raw by some
+    producers), so that a scanner can check the signature over the bytes it reads.
+    """
+    try:
+        quoted = timbre_bytes(ted, quote_entities=True)
+        raw = timbre_bytes(ted, quote_entities=False)
+    except UnicodeEncodeError:
+        raise XMLError(
+            "the timbre holds characters outside ISO-8859-1, which its barcode cannot carry"
+        ) from None
+    if quoted == raw or _signed_over(ted, quoted):
+        return quoted
+    return raw if _signed_over(ted, raw) else quoted
+
+
+def _signed_over(ted: etree._Element, flattened: bytes) -> bool:
+    """Whether the FRMT in ``ted`` verifies over the DD inside the flattened TED bytes."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    from haulmer.sii.caf import Caf
+
+    start, end = flattened.find(b"<DD>"), flattened.find(b"</DD>")
+    caf_element = next((e for e in ted.iter() if local_name(e) == "CAF"), None)
+    frmt = next((e for e in ted if local_name(e) == "FRMT"), None)
+    if start < 0 or end < 0 or caf_element is None or frmt is None:
+        return False
+    try:
+        caf = Caf.from_element(caf_element)
+        signature = base64.b64decode("".join((frmt.text or "").split()), validate=True)
+        caf.public_key.verify(
+            signature, flattened[start : end + 5], padding.PKCS1v15(), hashes.SHA1()
+        )
+    except (InvalidSignature, binascii.Error, ValueError, XMLError, DocumentError):
+        return False
+    return True
+
+
+def _as_text(value: Any) -> Any:
+    """A model's SII dict with every leaf as the text the XML would hold."""
+    if isinstance(value, dict):
+        return {key: _as_text(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_text(item) for item in value]
+    if isinstance(value, Enum):
+        return _as_text(value.value)
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)

@@ -1,0 +1,51 @@
+"""Reading a printed DTE back, as a customer's tools would: its text and its PDF417 timbre."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pypdf
+import pypdfium2
+import zxingcpp
+
+_TED = re.compile(rb"<TED\b.*?</TED>", re.DOTALL)
+_BETWEEN_TAGS = re.compile(rb">\s+<")
+
+
+def ted_bytes_of(xml: bytes) -> bytes:
+    """The document's TED as the SII's barcode must carry it: the element's own bytes in the
+    file, whitespace between tags removed (fixtures and issued files are ISO-8859-1)."""
+    found = _TED.search(xml)
+    assert found is not None, "the XML has no <TED>"
+    return _BETWEEN_TAGS.sub(b"><", found.group(0))
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """The text of every page, as pypdf extracts it."""
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def page_sizes_mm(pdf: bytes) -> list[tuple[float, float]]:
+    """(width, height) of every page in millimetres."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return [
+        (float(p.mediabox.width) * 25.4 / 72, float(p.mediabox.height) * 25.4 / 72)
+        for p in reader.pages
+    ]
+
+
+def barcodes_on_page(pdf: bytes, page: int = -1, *, dpi: int = 200) -> list[bytes]:
+    """The PDF417 symbols read from a rendering of ``page`` at ``dpi``, as raw bytes."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        image = document[page % len(document)].render(scale=dpi / 72, grayscale=True).to_pil()
+    finally:
+        document.close()
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.PDF417)
+    return [bytes(result.bytes) for result in found]
+
+
+def one_line(text: str) -> str:
+    """Text with its line breaks and runs of spaces folded into single spaces."""
+    return " ".join(text.split())

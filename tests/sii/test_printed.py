@@ -1,0 +1,382 @@
+"""The printed representation: every issued type and the SII's real documents, on both papers,
+read back as text and as a scanned PDF417 timbre."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from haulmer import sii
+from haulmer.dte.catalogue import DTEType
+from haulmer.dte.document import Document
+from haulmer.errors import DocumentError, ValidationError, XMLError
+from haulmer.pfx import Certificate
+from haulmer.sii import Caf
+from pdf_reading import (
+    barcodes_on_page,
+    one_line,
+    page_sizes_mm,
+    page_texts,
+    ted_bytes_of,
+)
+
+from .conftest import (
+    REAL_DTES,
+    SIGNED_AT,
+    SUPPORTED_TYPES,
+    document_dict,
+    make_document,
+)
+
+PAPERS = ("letter", "80mm")
+
+
+def _text(pdf: bytes) -> str:
+    return one_line("\n".join(page_texts(pdf)))
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+@pytest.mark.parametrize("tipo", SUPPORTED_TYPES)
+def test_every_issued_type_prints_its_key_texts_and_a_timbre_that_scans_back_to_its_ted(
+    issued: dict[int, bytes], tipo: int, paper: str
+) -> None:
+    xml = issued[tipo]
+    pdf = sii.render_pdf(xml, paper=paper)  # type: ignore[arg-type]
+    text = _text(pdf)
+    for expected in (
+        "R.U.T.: 76.086.428-5",
+        DTEType(tipo).label.upper(),
+        "N° 1",
+        "S.I.I. - ÑUÑOA",
+        'Comercial Ñandú & Hijos "El Ñato" Ltda.',
+        "Martillo N°1 & 'clavos' \"Ñ\"",
+        "Timbre Electrónico SII",
+        "Res. N° 0 de 2026",
+        "Verifique documento: www.sii.cl",
+        "Total",
+    ):
+        assert expected in text, f"{expected!r} missing from the printed {tipo} ({paper})"
+    assert "CEDIBLE" not in text
+    assert barcodes_on_page(pdf) == [ted_bytes_of(xml)]
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+@pytest.mark.parametrize("path", REAL_DTES, ids=lambda p: p.name)
+def test_real_sii_documents_print_and_their_timbre_scans_back(path: Path, paper: str) -> None:
+    xml = path.read_bytes()
+    document = sii.parse(xml)
+    pdf = sii.render_pdf(path, paper=paper)  # type: ignore[arg-type]
+    text = _text(pdf)
+    assert f"N° {document.folio}" in text
+    assert one_line(document.emisor.razon_social or "")[:30] in text
+    assert f"{document.totals.mnt_total:,}".replace(",", ".") in text
+    assert barcodes_on_page(pdf) == [ted_bytes_of(xml)]
+
+
+@pytest.fixture(scope="module")
+def sixty_lines(certificate: Certificate, cafs: dict[int, Caf]) -> bytes:
+    return sii.issue(
+        make_document(33, folio=7, lines=60),
+        caf=cafs[33],
+        certificate=certificate,
+        timestamp=SIGNED_AT,
+    )
+
+
+def test_a_sixty_line_factura_runs_over_pages_with_the_timbre_on_the_last(
+    sixty_lines: bytes,
+) -> None:
+    pdf = sii.render_pdf(sixty_lines)
+    pages = [one_line(t) for t in page_texts(pdf)]
+    assert len(pages) > 1
+    for number, text in enumerate(pages, start=1):
+        assert f"Página {number} de {len(pages)}" in text
+        assert "R.U.T.: 76.086.428-5" in text
+        assert "N° 7" in text
+        assert ("Timbre Electrónico SII" in text) == (number == len(pages))
+    everything = " ".join(pages)
+    for index in range(1, 61):
+        assert f"Martillo N°{index} &" in everything
+    assert barcodes_on_page(pdf, -1) == [ted_bytes_of(sixty_lines)]
+    assert barcodes_on_page(pdf, 0) == []
+
+
+def test_a_sixty_line_factura_on_a_roll_is_one_strip_as_long_as_it_needs(
+    sixty_lines: bytes,
+) -> None:
+    pdf = sii.render_pdf(sixty_lines, paper="80mm")
+    ((width, height),) = page_sizes_mm(pdf)
+    assert round(width) == 80
+    assert 400 < height < 1000
+    assert barcodes_on_page(pdf) == [ted_bytes_of(sixty_lines)]
+
+
+def test_a_long_boleta_continues_on_further_strips_with_the_timbre_on_the_last(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    xml = sii.issue(
+        make_document(39, lines=300), caf=cafs[39], certificate=certificate, timestamp=SIGNED_AT
+    )
+    pdf = sii.render_pdf(xml, paper="80mm")
+    sizes = page_sizes_mm(pdf)
+    texts = page_texts(pdf)
+    assert len(sizes) > 1
+    assert all(round(w) == 80 and h <= 1000.5 for w, h in sizes)
+    assert ["Timbre Electrónico SII" in one_line(t) for t in texts] == [False] * (
+        len(texts) - 1
+    ) + [True]
+    assert "Martillo N°300 &" in one_line(texts[-1]) or "Martillo N°300 &" in one_line(texts[-2])
+
+
+def _rich_factura() -> dict[str, Any]:
+    data = document_dict(33, folio=42, lines=3)
+    detalle = data["Detalle"]
+    detalle[0].update(DescuentoPct=10, UnmdItem="KG", DscItem="Acero forjado, mango de fresno")
+    detalle[0]["CdgItem"] = [{"TpoCodigo": "INT1", "VlrCodigo": "MART-001"}]
+    detalle[1].update(RecargoMonto=500)
+    data["Encabezado"]["IdDoc"].update(FmaPago=2, FchVenc="2026-12-27")
+    data["DscRcgGlobal"] = [
+        {"TpoMov": "D", "GlosaDR": "Cliente frecuente", "TpoValor": "%", "ValorDR": 5},
+        {"TpoMov": "R", "GlosaDR": "Flete a faena", "TpoValor": "$", "ValorDR": 3000},
+    ]
+    data["Referencia"] = [
+        {
+            "TpoDocRef": "801",
+            "FolioRef": "OC-7781",
+            "FchRef": "2026-11-20",
+            "RazonRef": "Orden de compra",
+        },
+        {"TpoDocRef": "52", "FolioRef": "991", "FchRef": "2026-11-21"},
+    ]
+    return data
+
+
+def test_every_line_discount_surcharge_reference_and_total_is_printed(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    document = Document.from_sii_dict(_rich_factura())
+    xml = sii.issue(document, caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT)
+    totals = sii.parse(xml).totals
+    for paper in PAPERS:
+        text = _text(sii.render_pdf(xml, paper=paper))  # type: ignore[arg-type]
+        for expected in (
+            "MART-001",
+            "Acero forjado, mango de fresno",
+            "1 KG",
+            "(10 %)",
+            "$ 500",
+            "Descuento global Cliente frecuente: 5 %",
+            "Recargo global Flete a faena: $ 3.000",
+            "Orden de compra (801), folio OC-7781, del 20 de noviembre de 2026",
+            "Guía de despacho electrónica (52), folio 991",
+            "Forma de pago: Crédito",
+            "Fecha de vencimiento: 27 de diciembre de 2026",
+            'Señor(es): Minera Los Pelambres & Cía. "Ltda" con un nombre largo de más de 40',
+            "R.U.T.: 96.790.240-3",
+            f"Monto neto $ {totals.mnt_neto:,}".replace(",", "."),
+            f"IVA (19 %) $ {totals.iva:,}".replace(",", "."),
+            f"Total $ {totals.mnt_total:,}".replace(",", "."),
+        ):
+            assert expected in text, f"{expected!r} missing ({paper})"
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_the_cedible_copy_carries_the_acuse_de_recibo_and_its_legend(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    factura = _text(sii.render_pdf(issued[33], paper=paper, cedible=True))  # type: ignore[arg-type]
+    assert "CEDIBLE" in factura
+    assert "CEDIBLE CON SU FACTURA" not in factura
+    assert "ACUSE DE RECIBO" in factura
+    assert "Ley 19.983" in factura
+    for label in ("Nombre:", "R.U.T.:", "Fecha:", "Recinto:", "Firma:"):
+        assert label in factura
+    guia = _text(sii.render_pdf(issued[52], paper=paper, cedible=True))  # type: ignore[arg-type]
+    assert "CEDIBLE CON SU FACTURA" in guia
+
+
+@pytest.mark.parametrize("tipo", [39, 41, 56, 61, 110, 111, 112])
+def test_a_cedible_copy_of_a_type_that_has_none_is_refused(
+    issued: dict[int, bytes], tipo: int
+) -> None:
+    with pytest.raises(DocumentError, match="has no cedible copy"):
+        sii.render_pdf(issued[tipo], cedible=True)
+
+
+def test_resolution_and_sii_office_are_printed_as_given(issued: dict[int, bytes]) -> None:
+    text = _text(
+        sii.render_pdf(issued[33], resolucion=(80, "2014-08-22"), sii_office="SANTIAGO ORIENTE")
+    )
+    assert "Res. N° 80 de 2014" in text
+    assert "S.I.I. - SANTIAGO ORIENTE" in text
+    from haulmer.sii.printed import Resolucion
+
+    text = _text(sii.render_pdf(issued[33], resolucion=Resolucion(12, dt.date(2019, 3, 1))))
+    assert "Res. N° 12 de 2019" in text
+
+
+@pytest.mark.parametrize("bad", [(80,), ("x", "2014-08-22"), (-1, "2014-08-22"), (80, "ayer"), 80])
+def test_a_malformed_resolution_is_refused_with_its_expected_shape(
+    issued: dict[int, bytes], bad: Any
+) -> None:
+    with pytest.raises(ValidationError, match="resolucion must be"):
+        sii.render_pdf(issued[33], resolucion=bad)
+
+
+def test_an_unknown_paper_is_refused(issued: dict[int, bytes]) -> None:
+    with pytest.raises(ValidationError, match="'letter' or '80mm'"):
+        sii.render_pdf(issued[33], paper="A4")  # type: ignore[arg-type]
+
+
+def test_free_notes_are_printed(issued: dict[int, bytes]) -> None:
+    text = _text(sii.render_pdf(issued[33], notes=["Pago por transferencia", "Gracias ☺"]))
+    assert "Observaciones" in text
+    assert "Pago por transferencia" in text
+    assert "Gracias" in text
+
+
+def _png(size: tuple[int, int] = (120, 60)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (10, 80, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_logo_is_placed_and_the_timbre_still_scans(
+    issued: dict[int, bytes], paper: str, tmp_path: Path
+) -> None:
+    import pypdf
+
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(_png())
+    for given in (_png(), logo, Image.open(io.BytesIO(_png()))):
+        pdf = sii.render_pdf(issued[33], paper=paper, logo=given)  # type: ignore[arg-type]
+        images = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].images
+        assert len(images) == 2  # the logo and the timbre
+    assert barcodes_on_page(pdf) == [ted_bytes_of(issued[33])]
+
+
+def test_a_logo_that_is_not_an_image_is_refused(issued: dict[int, bytes]) -> None:
+    with pytest.raises(ValidationError, match="logo= must be PNG or JPEG"):
+        sii.render_pdf(issued[33], logo=b"not an image")
+
+
+def test_a_document_prints_with_its_ted_given_apart(issued: dict[int, bytes]) -> None:
+    xml = issued[33]
+    document = sii.parse(xml)
+    ted = ted_bytes_of(xml)
+    pdf = sii.render_pdf(document, ted=ted)
+    assert barcodes_on_page(pdf) == [ted]
+    assert "FACTURA ELECTRÓNICA" in _text(pdf)
+    with pytest.raises(DocumentError, match="pass the signed XML"):
+        sii.render_pdf(document)
+    with pytest.raises(XMLError, match="must be the document's <TED>"):
+        sii.render_pdf(document, ted=b"<DD/>")
+
+
+def test_the_xml_may_come_as_text_a_path_or_an_envelope_of_one(
+    issued: dict[int, bytes], tmp_path: Path
+) -> None:
+    xml = issued[39]
+    path = tmp_path / "boleta.xml"
+    path.write_bytes(xml)
+    body = re.sub(rb"^<\?xml[^>]*\?>\s*", b"", xml)
+    envelope = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>'
+        b'<EnvioBOLETA xmlns="http://www.sii.cl/SiiDte" version="1.0"><SetDTE ID="S">'
+        + body
+        + b"</SetDTE></EnvioBOLETA>"
+    )
+    for given in (xml.decode("iso-8859-1").split("?>", 1)[1], path, envelope):
+        pdf = sii.render_pdf(given, paper="80mm")  # type: ignore[arg-type]
+        assert barcodes_on_page(pdf) == [ted_bytes_of(xml)]
+    two = envelope.replace(b"</SetDTE>", body + b"</SetDTE>")
+    with pytest.raises(XMLError, match="holds 2 documents"):
+        sii.render_pdf(two)
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("factura.xml", "pass a pathlib.Path"),
+        (b"<DTE xmlns='http://www.sii.cl/SiiDte'><Documento/></DTE>", "no timbre"),
+        (b"<Foo/>", "expected a DTE"),
+        (b'<!DOCTYPE d [<!ENTITY e "x">]><DTE/>', "DOCTYPE"),
+        (b"<DTE><Documento>", "not well formed"),
+        (12, "cannot print a int"),
+    ],
+)
+def test_input_that_is_not_a_stamped_dte_is_refused_before_any_drawing(
+    given: Any, message: str
+) -> None:
+    with pytest.raises(XMLError, match=message):
+        sii.render_pdf(given)
+
+
+def test_a_missing_file_is_named_in_the_error(tmp_path: Path) -> None:
+    with pytest.raises(XMLError, match="cannot read"):
+        sii.render_pdf(tmp_path / "nowhere.xml")
+
+
+def test_characters_outside_the_pdf_fonts_do_not_stop_the_printing(
+    issued: dict[int, bytes],
+) -> None:
+    data = document_dict(33, folio=1)
+    data["Detalle"][0]["DscItem"] = "Envío → Tokio 東京 ✓"
+    document = Document.from_sii_dict(data)
+    text = _text(sii.render_pdf(document, ted=ted_bytes_of(issued[33])))
+    assert "Envío -> Tokio ?? ?" in text or "Envío ? Tokio ?? ?" in text
+
+
+def test_the_same_document_prints_to_the_same_bytes(issued: dict[int, bytes]) -> None:
+    assert sii.render_pdf(issued[61]) == sii.render_pdf(issued[61])
+
+
+def test_the_timbre_png_is_the_pdf417_of_the_ted(issued: dict[int, bytes]) -> None:
+    import zxingcpp
+
+    for given in (issued[33], ted_bytes_of(issued[33])):
+        image = Image.open(io.BytesIO(sii.timbre_png(given)))
+        (found,) = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.PDF417)
+        assert bytes(found.bytes) == ted_bytes_of(issued[33])
+
+
+def test_importing_the_sii_layer_and_naming_render_pdf_loads_no_pdf_library() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, haulmer, haulmer.sii; haulmer.sii.render_pdf; haulmer.sii.timbre_png; "
+        "print([m for m in ('fpdf', 'zxingcpp', 'PIL', 'pypdf') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("missing", ["fpdf", "zxingcpp"])
+def test_without_the_pdf_extra_the_error_names_the_extra_to_install(
+    issued: dict[int, bytes], monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    import importlib.util
+
+    from haulmer.errors import ConfigurationError, MissingDependencyError
+
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, *args: Any) -> Any:
+        return None if name == missing else real(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    for call in (lambda: sii.render_pdf(issued[33]), lambda: sii.timbre_png(issued[33])):
+        with pytest.raises(MissingDependencyError, match=r"pip install 'haulmer\[pdf\]'") as caught:
+            call()
+        assert missing in str(caught.value)
+        assert caught.value.extra == "pdf"
+        assert isinstance(caught.value, ImportError)
+        assert isinstance(caught.value, ConfigurationError)
