@@ -14,6 +14,7 @@ from haulmer import sii
 from haulmer._demo import run
 from haulmer.cli import main
 from haulmer.dte import CodRef
+from pdf_reading import barcodes_on_page, page_sizes_mm, ted_bytes_of
 
 
 def test_demo_json_log_reports_every_step_ok_and_the_files(tmp_path: Path) -> None:
@@ -43,7 +44,11 @@ def test_demo_writes_signed_xml_that_verifies_and_pdfs(tmp_path: Path) -> None:
     ]
     for path in xml_files:
         assert sii.verify(path.read_bytes()).ok
-        assert path.with_suffix(".pdf").read_bytes().startswith(b"%PDF-")
+        pdf = path.with_suffix(".pdf").read_bytes()
+        assert pdf.startswith(b"%PDF-")
+        assert barcodes_on_page(pdf) == [ted_bytes_of(path.read_bytes())]
+        paper_width = round(page_sizes_mm(pdf)[0][0])
+        assert paper_width == (80 if path.name.startswith("boleta") else 216)
     note = sii.parse((tmp_path / "nota-credito-61-folio-1.xml").read_bytes())
     (reference,) = note.referencias
     assert reference.cod_ref == CodRef.ANULA

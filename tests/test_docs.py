@@ -1,4 +1,4 @@
-"""docs/clients.md, testing.md, openfactura.md and platform-api.md: every ```python block runs as
+"""docs/clients.md, testing.md, openfactura.md, platform-api.md and pdf.md: every ```python block runs as
 written, in order, sharing one namespace per document (```py blocks need the network)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-GUIDES = ("clients.md", "testing.md", "openfactura.md", "platform-api.md")
+GUIDES = ("clients.md", "testing.md", "openfactura.md", "platform-api.md", "pdf.md")
 _PYTHON_BLOCK = re.compile(r"^[ \t]*```python\n(.*?)^[ \t]*```", re.M | re.S)
 
 

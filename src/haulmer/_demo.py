@@ -351,7 +351,10 @@ def _story(log: DemoLog, out_dir: Path) -> None:
     issue(
         "issue a boleta (39) to a walk-in customer",
         "boleta-39",
-        lambda: issuer.openfactura.documents.emit(boleta, response=["FOLIO", "XML", "PDF"]),
+        lambda: issuer.openfactura.documents.emit(
+            boleta,
+            response=["FOLIO", "XML", "PDF", "80MM"],  # a receipt on an 80 mm roll
+        ),
     )
     issue(
         "issue a nota de crédito (61) that annuls the factura",

@@ -37,7 +37,7 @@ class Symbol:
         return self.height / self.width
 
     def image(self, *, scale: int = 1, quiet: int = 0) -> Any:
-        """A black-on-white 1-bit ``PIL.Image``: ``scale`` pixels per module and ``quiet``
+        """A black-on-white grayscale ``PIL.Image``: ``scale`` pixels per module and ``quiet``
         light modules around."""
         from PIL import Image
 
@@ -50,7 +50,7 @@ class Symbol:
             framed = Image.new("L", (image.width + 2 * margin, image.height + 2 * margin), 255)
             framed.paste(image, (margin, margin))
             image = framed
-        return image.convert("1")
+        return image
 
 
 def symbol(data: bytes) -> Symbol:

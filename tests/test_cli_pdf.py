@@ -1,0 +1,112 @@
+"""``haulmer pdf FILE.xml``: a received or issued DTE printed from the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from haulmer.cli import main
+from pdf_reading import barcodes_on_page, one_line, page_sizes_mm, page_texts, ted_bytes_of
+
+FIXTURES = Path(__file__).parent / "sii" / "fixtures"
+RECEIVED = FIXTURES / "DTE--76354771-K--33--170.xml"
+
+
+def _text(pdf: bytes) -> str:
+    return one_line("\n".join(page_texts(pdf)))
+
+
+def test_pdf_writes_the_letter_pdf_next_to_the_xml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "recibida.xml"
+    source.write_bytes(RECEIVED.read_bytes())
+    assert main(["pdf", str(source)]) == 0
+    target = tmp_path / "recibida.pdf"
+    assert capsys.readouterr().out.strip() == str(target)
+    pdf = target.read_bytes()
+    assert round(page_sizes_mm(pdf)[0][0]) == 216
+    assert barcodes_on_page(pdf) == [ted_bytes_of(source.read_bytes())]
+
+
+def test_pdf_options_choose_the_roll_the_cedible_copy_and_the_printed_extras(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "copia.pdf"
+    code = main(
+        [
+            "pdf",
+            str(RECEIVED),
+            "-o",
+            str(out),
+            "--paper",
+            "80mm",
+            "--cedible",
+            "--resolucion",
+            "80:2014-08-22",
+            "--sii-office",
+            "SANTIAGO ORIENTE",
+            "--note",
+            "Recibido conforme",
+        ]
+    )
+    assert code == 0
+    pdf = out.read_bytes()
+    text = _text(pdf)
+    assert round(page_sizes_mm(pdf)[0][0]) == 80
+    for expected in (
+        "CEDIBLE",
+        "Res. N° 80 de 2014",
+        "S.I.I. - SANTIAGO ORIENTE",
+        "Recibido conforme",
+    ):
+        assert expected in text
+
+
+def test_pdf_default_names_say_which_copy_and_paper(tmp_path: Path) -> None:
+    source = tmp_path / "f.xml"
+    source.write_bytes(RECEIVED.read_bytes())
+    assert main(["pdf", str(source), "--cedible", "--paper", "80mm"]) == 0
+    assert (tmp_path / "f-cedible-80mm.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_pdf_to_standard_output() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "haulmer", "pdf", str(RECEIVED), "-o", "-"],
+        capture_output=True,
+        check=True,
+    )
+    assert result.stdout.startswith(b"%PDF-")
+    assert barcodes_on_page(result.stdout) == [ted_bytes_of(RECEIVED.read_bytes())]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["nowhere.xml"], 1, "cannot read"),
+        (["{fixture}", "--resolucion", "ochenta"], 2, "NUMERO:YYYY-MM-DD"),
+        (["{fixture}", "--cedible", "--paper", "letter"], 0, ""),
+        (["{notes}", "--cedible"], 1, "has no cedible copy"),
+    ],
+)
+def test_pdf_errors_are_one_line_on_stderr_with_a_nonzero_exit(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    code: int,
+    message: str,
+) -> None:
+    names = {
+        "{fixture}": str(RECEIVED),
+        "{notes}": str(FIXTURES / "DTE--96670340-7--61--110616.xml"),
+    }
+    argv = ["pdf", *(names.get(a, a) for a in args), "-o", str(tmp_path / "out.pdf")]
+    assert main(argv) == code
+    err = capsys.readouterr().err
+    assert message in err
+    if code:
+        assert err.startswith("haulmer pdf: ")
+        assert err.count("\n") == 1
