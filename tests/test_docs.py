@@ -1,5 +1,5 @@
-"""docs/clients.md, testing.md, openfactura.md, platform-api.md and pdf.md: every ```python block runs as
-written, in order, sharing one namespace per document (```py blocks need the network)."""
+"""docs/clients.md, testing.md, openfactura.md, platform-api.md and pdf.md: every ```python block
+runs as written, in order, sharing one namespace per document (```py blocks need the network)."""
 
 from __future__ import annotations
 
