@@ -211,7 +211,8 @@ class PrintedDocument:
     subtotals: tuple[Field, ...]
     transport: tuple[Field, ...]
     totals: tuple[Field, ...]
-    """The last one is the document's total (MntTotal), printed in bold."""
+    """In print order; the one at ``total_at`` is the document's total (MntTotal), in bold."""
+    total_at: int
     other_currency: tuple[Field, ...]
     currency: str | None
     """Totales/TpoMoneda of an export (``DOLAR USA``); None for pesos."""
@@ -301,6 +302,7 @@ def printed_document(sii: Mapping[str, Any], *, sii_office: str | None = None) -
     office = (
         sii_office if sii_office is not None else sii_office_of(_text(emisor.get("CmnaOrigen")))
     )
+    totals, total_at = _totals(totales, pesos=pesos)
     return PrintedDocument(
         dte_type=dte_type,
         title=(kind.label if kind is not None else f"Documento tributario {tipo}").upper(),
@@ -322,7 +324,8 @@ def printed_document(sii: Mapping[str, Any], *, sii_office: str | None = None) -
             for s in _list(sii.get("SubTotInfo"))
         ),
         transport=_transport(_dict(encabezado.get("Transporte"))),
-        totals=_totals(totales, pesos=pesos),
+        totals=totals,
+        total_at=total_at,
         other_currency=_other_currency(_dict(encabezado.get("OtraMoneda"))),
         currency=None if pesos else currency,
     )
@@ -524,7 +527,9 @@ def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
     return tuple(f for f in fields if f.value)
 
 
-def _totals(totales: Mapping[str, Any], *, pesos: bool) -> tuple[Field, ...]:
+def _totals(totales: Mapping[str, Any], *, pesos: bool) -> tuple[tuple[Field, ...], int]:
+    """The totals in print order and where MntTotal is among them (before what follows it:
+    MontoNF, MontoPeriodo, SaldoAnterior, VlrPagar)."""
     fields = [
         Field(label, numbers.amount(_text(totales.get(tag)), pesos=pesos))
         for tag, label in _TOTALS
@@ -561,9 +566,8 @@ def _totals(totales: Mapping[str, Any], *, pesos: bool) -> tuple[Field, ...]:
         for tag, label in _TOTALS_AFTER_TOTAL
         if _text(totales.get(tag))
     ]
-    fields.extend(after)
     fields.append(Field("Total", numbers.amount(_text(totales.get("MntTotal")), pesos=pesos)))
-    return tuple(fields)
+    return (*fields, *after), len(fields) - 1
 
 
 def _other_currency(otra: Mapping[str, Any]) -> tuple[Field, ...]:

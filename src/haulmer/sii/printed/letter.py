@@ -280,7 +280,7 @@ class _Letter:
         c.frame(x, top, TOTALS_WIDTH, totals_height)
         y = top + 1.5
         for index, field in enumerate(self.doc.totals):
-            last = index == len(self.doc.totals) - 1
+            last = index == self.doc.total_at
             c.font(9 if last else 8, "B" if last else "")
             label = field.label
             if last and self.doc.currency:

@@ -209,7 +209,7 @@ class _Roll:
     def totals(self) -> None:
         c = self.c
         for index, field in enumerate(self.doc.totals):
-            last = index == len(self.doc.totals) - 1
+            last = index == self.doc.total_at
             size = 9.5 if last else 8
             self.room_for(size * 0.5)
             c.font(size, "B" if last else "")

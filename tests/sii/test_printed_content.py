@@ -1,0 +1,241 @@
+"""What a printed DTE says, without drawing it: numbers the Chilean way, every section labelled,
+and the timbre's bytes exactly as the FRMT was signed."""
+
+from __future__ import annotations
+
+import base64
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
+
+from haulmer.sii import Caf
+from haulmer.sii.printed import numbers
+from haulmer.sii.printed.content import (
+    Field,
+    cedible_legend,
+    printed_document,
+    sii_office_of,
+)
+from haulmer.sii.printed.source import ted_barcode_bytes
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("0", "0"),
+        ("7", "7"),
+        ("1234567", "1.234.567"),
+        ("-1200", "-1.200"),
+        ("1234567.50", "1.234.567,5"),
+        ("12.000", "12"),
+        ("0.000001", "0,000001"),
+        ("1E+3", "1.000"),
+        (" 950.25 ", "950,25"),
+        ("abc", "abc"),
+        ("NaN", "NaN"),
+    ],
+)
+def test_numbers_are_written_with_dots_for_thousands_and_a_decimal_comma(
+    text: str, shown: str
+) -> None:
+    assert numbers.number(text) == shown
+
+
+@given(st.decimals(min_value=-(10**15), max_value=10**15, places=6, allow_nan=False))
+def test_a_written_number_reads_back_as_the_same_value(value: Decimal) -> None:
+    written = numbers.number(str(value))
+    assert Decimal(written.replace(".", "").replace(",", ".")) == value
+
+
+def test_amounts_percentages_dates_and_ruts() -> None:
+    assert numbers.amount("119000") == "$ 119.000"
+    assert numbers.amount("0") == "$ 0"
+    assert numbers.amount("12.5", pesos=False) == "12,50"
+    assert numbers.amount("12.2575", pesos=False) == "12,2575"
+    assert numbers.amount("n/a") == "n/a"
+    assert numbers.percent("19.00") == "19 %"
+    assert numbers.date("2026-12-08") == "8 de diciembre de 2026"
+    assert numbers.date("8/12/2026") == "8/12/2026"
+    assert numbers.rut("76086428-5") == "76.086.428-5"
+    assert numbers.rut("no es rut") == "no es rut"
+
+
+def test_the_default_sii_office_is_the_comuna_in_capitals_without_accents() -> None:
+    assert sii_office_of("Curicó") == "CURICO"
+    assert sii_office_of(" Ñuñoa ") == "ÑUÑOA"
+    assert sii_office_of("") == ""
+
+
+@pytest.mark.parametrize(
+    ("tipo", "legend"), [(33, "CEDIBLE"), (46, "CEDIBLE"), (52, "CEDIBLE CON SU FACTURA")]
+)
+def test_cedible_legends(tipo: int, legend: str) -> None:
+    assert cedible_legend(tipo) == legend
+
+
+def _everything() -> dict[str, Any]:
+    return {
+        "Encabezado": {
+            "IdDoc": {
+                "TipoDTE": "33",
+                "Folio": "15",
+                "FchEmis": "2026-11-27",
+                "MntBruto": "1",
+                "FmaPago": "2",
+                "MedioPago": "TC",
+                "PeriodoDesde": "2026-11-01",
+                "PeriodoHasta": "2026-11-30",
+            },
+            "Emisor": {
+                "RUTEmisor": "76086428-5",
+                "RznSoc": "Viña Ñandú SpA",
+                "GiroEmis": "Vinos",
+                "Telefono": ["+56 2 2345 6789", "+56 9 8765 4321"],
+                "CorreoEmisor": "ventas@vina.cl",
+                "DirOrigen": "Camino Real 1",
+                "CmnaOrigen": "Curicó",
+                "CdgVendedor": "V-12",
+            },
+            "Receptor": {
+                "RUTRecep": "96790240-3",
+                "RznSocRecep": "Minera Los Pelambres",
+                "Contacto": "Ana Pérez",
+            },
+            "RUTSolicita": "12345678-5",
+            "Transporte": {
+                "Patente": "ABCD12",
+                "Chofer": {"RUTChofer": "11111111-1", "NombreChofer": "Juan Soto"},
+                "DirDest": "Faena 3",
+            },
+            "Totales": {
+                "MntNeto": "100000",
+                "TasaIVA": "19",
+                "IVA": "19000",
+                "ImptoReten": [
+                    {"TipoImp": "24", "TasaImp": "31.5", "MontoImp": "31500"},
+                    {"TipoImp": "999", "MontoImp": "10"},
+                ],
+                "MntTotal": "150510",
+                "SaldoAnterior": "1000",
+                "VlrPagar": "151510",
+            },
+        },
+        "Detalle": [
+            {
+                "NroLinDet": "1",
+                "NmbItem": "Pisco 40°",
+                "QtyItem": "2.5",
+                "UnmdItem": "LT",
+                "PrcItem": "40000",
+                "SubDscto": [{"TipoDscto": "%", "ValorDscto": "5"}],
+                "DescuentoMonto": "5000",
+                "RecargoPct": "2",
+                "RecargoMonto": "2000",
+                "MontoItem": "97000",
+                "IndExe": "2",
+            }
+        ],
+        "SubTotInfo": [{"GlosaSTI": "Licores", "ValSubtotSTI": "97000"}],
+        "Referencia": [
+            {
+                "TpoDocRef": "33",
+                "FolioRef": "9",
+                "CodRef": "1",
+                "RazonRef": "Anula",
+                "RUTOtr": "1-9",
+            },
+            {"TpoDocRef": "ZZ", "FolioRef": "1", "IndGlobal": "1"},
+        ],
+    }
+
+
+def test_every_section_of_a_rich_document_is_labelled_in_spanish() -> None:
+    doc = printed_document(_everything())
+    assert doc.title == "FACTURA ELECTRÓNICA"
+    assert (doc.folio, doc.emisor_rut, doc.sii_office) == ("15", "76.086.428-5", "CURICO")
+    assert "Teléfono +56 2 2345 6789  Teléfono +56 9 8765 4321  ventas@vina.cl" in doc.emisor_lines
+    assert "Vendedor: V-12" in doc.emisor_lines
+    assert Field("Contacto", "Ana Pérez") in doc.receptor
+    assert Field("R.U.T. solicitante", "12.345.678-5") in doc.receptor
+    for field in (
+        Field("Forma de pago", "Crédito"),
+        Field("Medio de pago", "Tarjeta de crédito"),
+        Field("Período", "1 de noviembre de 2026 al 30 de noviembre de 2026"),
+        Field("Precios", "incluyen IVA"),
+    ):
+        assert field in doc.document_fields
+    (line,) = doc.lines
+    assert (line.quantity, line.unit, line.price) == ("2,5", "LT", "$ 40.000")
+    assert (line.discount, line.surcharge, line.amount) == ("$ 5.000", "$ 2.000 (2 %)", "$ 97.000")
+    assert line.notes == ("no facturable", "descuento 5 %")
+    assert doc.subtotals == (Field("Licores", "$ 97.000"),)
+    first, second = doc.references
+    assert first.document == "Factura electrónica (33), emitido por 1-9"
+    assert first.code == "Anula documento de referencia"
+    assert second.document == "ZZ, global"
+    assert Field("Chofer", "Juan Soto, 11.111.111-1") in doc.transport
+    assert [f.label for f in doc.totals] == [
+        "Monto neto",
+        "IVA (19 %)",
+        "Impuesto licores, piscos, whisky (31,5 %)",
+        "Impuesto código 999",
+        "Total",
+        "Saldo anterior",
+        "Valor a pagar",
+    ]
+    assert doc.totals[doc.total_at] == Field("Total", "$ 150.510")
+
+
+def test_an_anonymous_boleta_prints_no_receptor_block() -> None:
+    data = _everything()
+    data["Encabezado"]["IdDoc"]["TipoDTE"] = "39"
+    data["Encabezado"]["Receptor"] = {"RUTRecep": "66666666-6"}
+    doc = printed_document(data)
+    assert doc.receptor == ()
+    assert doc.is_boleta
+
+
+# -- the timbre's bytes: as the FRMT was signed ------------------------------------------------
+
+LATIN1 = b'<?xml version="1.0" encoding="ISO-8859-1"?>'
+
+
+def _ted_signed_with_raw_quotes(caf: Caf) -> etree._Element:
+    """A TED whose producer signed the DD with its quotes left raw (not as &quot;)."""
+    assert caf.private_key is not None
+    dd = (
+        "<DD><RE>76086428-5</RE><TD>33</TD><F>1</F><FE>2026-11-27</FE><RR>96790240-3</RR>"
+        '<RSR>Minera "Los Pelambres"</RSR><MNT>1190</MNT><IT1>Martillo</IT1>'
+        f"{caf.canonical_xml}<TSTED>2026-11-27T10:30:00</TSTED></DD>"
+    )
+    signature = caf.private_key.sign(dd.encode("iso-8859-1"), padding.PKCS1v15(), hashes.SHA1())
+    frmt = base64.b64encode(signature).decode()
+    ted = f'<TED version="1.0">{dd}<FRMT algoritmo="SHA1withRSA">{frmt}</FRMT></TED>'
+    return etree.fromstring(LATIN1 + ted.encode("iso-8859-1"))
+
+
+def test_the_barcode_keeps_raw_quotes_when_the_frmt_was_signed_over_them(
+    cafs: dict[int, Caf],
+) -> None:
+    data = ted_barcode_bytes(_ted_signed_with_raw_quotes(cafs[33]))
+    assert b'<RSR>Minera "Los Pelambres"</RSR>' in data
+    assert b"&quot;" not in data
+
+
+def test_the_barcode_writes_quotes_as_entities_when_the_frmt_was_signed_so(
+    issued: dict[int, bytes],
+) -> None:
+    xml = issued[33]
+    ted = re.search(rb"<TED\b.*?</TED>", xml, re.DOTALL)
+    assert ted is not None
+    raw_quotes = ted.group(0).replace(b"&quot;", b'"')  # the same XML, written differently
+    data = ted_barcode_bytes(etree.fromstring(LATIN1 + raw_quotes))
+    assert data == ted.group(0)
+    assert b"&quot;" in data
