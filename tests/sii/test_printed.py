@@ -380,3 +380,14 @@ def test_without_the_pdf_extra_the_error_names_the_extra_to_install(
         assert caught.value.extra == "pdf"
         assert isinstance(caught.value, ImportError)
         assert isinstance(caught.value, ConfigurationError)
+
+
+@pytest.mark.parametrize(
+    ("size", "width"), [((600, 60), 40.0), ((60, 120), 10.0), ((40, 20), 40.0)]
+)
+def test_a_logo_keeps_its_proportions_within_its_box(size: tuple[int, int], width: float) -> None:
+    from haulmer.sii.printed.canvas import Canvas
+
+    canvas = Canvas(title="t", created=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    canvas.pdf.add_page()
+    assert canvas.logo(Image.new("RGB", size), 0, 0, 40, 20) == pytest.approx(width)

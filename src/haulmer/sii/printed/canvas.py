@@ -197,6 +197,19 @@ class Canvas:
         """Place an image (PIL image, PNG/JPEG bytes or a path) in the given box."""
         self.pdf.image(image, x=x, y=y, w=w, h=h)
 
+    def logo(
+        self, image: Any, x: float, y: float, w: float, h: float, *, align: Align = "L"
+    ) -> float:
+        """Place a PIL image as large as fits in ``w`` x ``h`` mm, keeping its proportions;
+        returns the width it took."""
+        pixels_wide, pixels_high = float(image.width), float(image.height)
+        scale = min(w / pixels_wide, h / pixels_high)
+        width, height = pixels_wide * scale, pixels_high * scale
+        if align != "L":
+            x += (w - width) if align == "R" else (w - width) / 2
+        self.pdf.image(image, x=x, y=y, w=width, h=height)
+        return width
+
     # -- the SII's pieces ----------------------------------------------------------------------
 
     def sii_box(

@@ -22,6 +22,8 @@ BOX_WIDTH: Final = 78.0
 TIMBRE_WIDTH: Final = 64.0
 TOTALS_WIDTH: Final = 80.0
 LEADING: Final = 3.9
+LOGO_WIDTH: Final = 40.0
+LOGO_HEIGHT: Final = 20.0
 
 
 @dataclass(frozen=True)
@@ -127,16 +129,16 @@ class _Letter:
         )
         x, room = MARGIN, box_x - MARGIN - 6
         if self.logo is not None:
-            c.image(self.logo, MARGIN, MARGIN, 0, 20)
-            x = MARGIN + 32
-            room -= 32
+            taken = c.logo(self.logo, MARGIN, MARGIN, LOGO_WIDTH, LOGO_HEIGHT) + 4
+            x += taken
+            room -= taken
         c.font(12, "B")
         y = c.lines(x, MARGIN, c.wrap(self.doc.emisor_name, room), leading=5.2)
         c.font(8)
         wrapped = [part for text in self.doc.emisor_lines for part in c.wrap(text, room)]
         y = c.lines(x, y + 0.5, wrapped, leading=LEADING)
         if self.logo is not None:
-            y = max(y, MARGIN + 21)
+            y = max(y, MARGIN + LOGO_HEIGHT + 1)
         self.y = max(y, under_box) + 3
 
     def room_for(self, height: float) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from fpdf.enums import Align
-
 from haulmer.sii.printed.barcode import Symbol
 from haulmer.sii.printed.canvas import GRAY, Canvas, Resolucion
 from haulmer.sii.printed.content import Line, PrintedDocument, labelled
@@ -108,7 +106,7 @@ class _Roll:
     def header(self) -> None:
         c = self.c
         if self.logo is not None:
-            c.pdf.image(self.logo, x=Align.C, y=self.y, h=16)
+            c.logo(self.logo, MARGIN, self.y, INNER, 16, align="C")
             self.y += 18
         self.centred([self.doc.emisor_name], size=9.5, style="B", leading=4.3)
         self.centred(self.doc.emisor_lines, size=7.5, leading=3.3)
