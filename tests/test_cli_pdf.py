@@ -86,10 +86,11 @@ def test_pdf_to_standard_output() -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["nowhere.xml"], 1, "cannot read"),
+        (["nowhere.xml"], 2, "cannot read"),
         (["{fixture}", "--resolucion", "ochenta"], 2, "NUMERO:YYYY-MM-DD"),
         (["{fixture}", "--cedible", "--paper", "letter"], 0, ""),
-        (["{notes}", "--cedible"], 1, "has no cedible copy"),
+        (["{notes}", "--cedible"], 2, "has no cedible copy"),
+        (["{fixture}", "-o", "/nonexistent-dir/x.pdf"], 1, "cannot write"),
     ],
 )
 def test_pdf_errors_are_one_line_on_stderr_with_a_nonzero_exit(
@@ -103,7 +104,9 @@ def test_pdf_errors_are_one_line_on_stderr_with_a_nonzero_exit(
         "{fixture}": str(RECEIVED),
         "{notes}": str(FIXTURES / "DTE--96670340-7--61--110616.xml"),
     }
-    argv = ["pdf", *(names.get(a, a) for a in args), "-o", str(tmp_path / "out.pdf")]
+    argv = ["pdf", *(names.get(a, a) for a in args)]
+    if "-o" not in args:
+        argv += ["-o", str(tmp_path / "out.pdf")]
     assert main(argv) == code
     err = capsys.readouterr().err
     assert message in err

@@ -149,9 +149,9 @@ def _pdf(args: argparse.Namespace) -> int:
             sii_office=args.sii_office,
             notes=args.note or (),
         )
-    except HaulmerError as error:
+    except HaulmerError as error:  # unreadable, not a stamped DTE, or a copy it cannot have
         print(f"haulmer pdf: {error}", file=sys.stderr)
-        return 1
+        return 2
     if target == "-":
         sys.stdout.buffer.write(pdf)
         sys.stdout.buffer.flush()
@@ -171,7 +171,8 @@ def _add_pdf_command(commands: Any) -> None:
         help="print a DTE: its PDF with the PDF417 timbre, on letter paper or an 80 mm roll",
         description="Render the printed representation of a stamped DTE (a <DTE> or an "
         "envelope holding one), received or issued. Needs the 'pdf' extra: "
-        "pip install 'haulmer[pdf]'.",
+        "pip install 'haulmer[pdf]'. Exit status: 0 when the PDF was written, 1 when it could "
+        "not be written, 2 when the input could not be printed or the command line is wrong.",
     )
     pdf.add_argument("file", help="the DTE's XML file")
     pdf.add_argument(
@@ -206,8 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m haulmer``."""
     parser = argparse.ArgumentParser(
         prog="haulmer",
-        description="The haulmer SDK's command line: a demo against the embedded fake, and "
-        "tools for supporting an integration (verify, parse, rut, caf, serve) and pdf, which prints a DTE.",
+        description="The haulmer SDK's command line: a demo against the embedded fake, tools "
+        "for supporting an integration (verify, parse, rut, caf, serve) and pdf, which prints "
+        "a DTE.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(

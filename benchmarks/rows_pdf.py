@@ -1,0 +1,90 @@
+"""Rows for the printed DTE: ``sii.render_pdf()`` against issuing the same document.
+
+The question asked of printing is whether it costs less than stamping and signing the document
+it prints. Both sides run on the 10-line factura of the sii rows, in the same interleaved
+rounds: printing parses the signed XML, lays out the page with fpdf2, encodes the 1 KB timbre
+as a PDF417 symbol (zxing-cpp) and compresses the PDF; issuing is the model checks, the XML,
+the timbre and two RSA signatures. The rows need the ``pdf`` extra and are skipped without it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import cache
+
+from benchmarks.harness import Measurement, Row, Skipped, interleaved
+from benchmarks.rows_sii import TIMESTAMP, _timing, signing_material, ten_line_factura
+
+
+def _require_pdf_extra() -> None:
+    if any(importlib.util.find_spec(name) is None for name in ("fpdf", "zxingcpp")):
+        raise Skipped("the pdf extra is not installed: pip install 'haulmer[pdf]'")
+
+
+@cache
+def _signed_factura() -> bytes:
+    from haulmer.sii import issue
+
+    certificate, caf = signing_material()
+    return issue(ten_line_factura(), caf=caf, certificate=certificate, timestamp=TIMESTAMP)
+
+
+def _issue_it() -> None:
+    from haulmer.sii import issue
+
+    certificate, caf = signing_material()
+    issue(ten_line_factura(), caf=caf, certificate=certificate, timestamp=TIMESTAMP)
+
+
+def measure_render_letter(quick: bool) -> Measurement:
+    """``render_pdf(xml)`` on letter paper against ``issue()`` of the same factura."""
+    _require_pdf_extra()
+    from haulmer.sii import render_pdf
+
+    xml = _signed_factura()
+    return interleaved(lambda: render_pdf(xml), _issue_it, **_timing(quick))
+
+
+def measure_render_roll(quick: bool) -> Measurement:
+    """``render_pdf(xml, paper="80mm")`` against ``issue()`` of the same factura."""
+    _require_pdf_extra()
+    from haulmer.sii import render_pdf
+
+    xml = _signed_factura()
+    return interleaved(lambda: render_pdf(xml, paper="80mm"), _issue_it, **_timing(quick))
+
+
+def measure_timbre(quick: bool) -> Measurement:
+    """The PDF417 symbol of the factura's TED alone against ``issue()``: the part of printing
+    no layout can avoid."""
+    _require_pdf_extra()
+    from haulmer.sii.printed.barcode import symbol
+    from haulmer.sii.printed.source import read_source
+
+    ted = read_source(_signed_factura(), ted=None)[1]
+    return interleaved(lambda: symbol(ted), _issue_it, **_timing(quick))
+
+
+ROWS = [
+    Row(
+        "sii.render_pdf() letter, 10-line factura",
+        "sii.issue() of the same factura",
+        1.0,
+        measure_render_letter,
+        group="pdf",
+    ),
+    Row(
+        "sii.render_pdf() 80 mm, 10-line factura",
+        "sii.issue() of the same factura",
+        1.0,
+        measure_render_roll,
+        group="pdf",
+    ),
+    Row(
+        "PDF417 timbre of that factura alone",
+        "sii.issue() of the same factura",
+        1.0,
+        measure_timbre,
+        group="pdf",
+    ),
+]
