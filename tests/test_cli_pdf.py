@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -113,3 +114,31 @@ def test_pdf_errors_are_one_line_on_stderr_with_a_nonzero_exit(
     if code:
         assert err.startswith("haulmer pdf: ")
         assert err.count("\n") == 1
+
+
+def _envelope(*dtes: bytes) -> bytes:
+    bodies = b"".join(re.sub(rb"^<\?xml[^>]*\?>\s*", b"", dte) for dte in dtes)
+    return (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>'
+        b'<EnvioDTE xmlns="http://www.sii.cl/SiiDte" version="1.0"><SetDTE ID="S">'
+        + bodies
+        + b"</SetDTE></EnvioDTE>"
+    )
+
+
+def test_pdf_of_an_envelope_writes_one_pdf_per_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = RECEIVED.read_bytes()
+    second = (FIXTURES / "DTE--96670340-7--61--110616.xml").read_bytes()
+    source = tmp_path / "envio.xml"
+    source.write_bytes(_envelope(first, second))
+    out = tmp_path / "pdfs"
+    out.mkdir()
+    assert main(["pdf", str(source), "-o", str(out)]) == 0
+    written = [Path(line) for line in capsys.readouterr().out.split()]
+    assert [p.name for p in written] == ["envio-T33F170.pdf", "envio-T61F110616.pdf"]
+    for path, xml in zip(written, (first, second), strict=True):
+        assert barcodes_on_page(path.read_bytes()) == [ted_bytes_of(xml)]
+    assert main(["pdf", str(source), "-o", "-"]) == 2
+    assert "holds 2 documents" in capsys.readouterr().err

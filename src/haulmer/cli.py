@@ -122,11 +122,10 @@ def _add_support_commands(commands: Any) -> None:
 def _pdf(args: argparse.Namespace) -> int:
     """Render a DTE's printed representation (PDF with the PDF417 timbre) from its XML file."""
     from haulmer.errors import HaulmerError
-    from haulmer.sii import render_pdf
+    from haulmer.sii import render_pdfs
 
     source = Path(args.file)
     suffix = ("-cedible" if args.cedible else "") + ("-80mm" if args.paper == "80mm" else "")
-    target = args.output or str(source.with_name(f"{source.stem}{suffix}.pdf"))
     resolucion = None
     if args.resolucion:
         numero, _, fecha = args.resolucion.partition(":")
@@ -140,7 +139,7 @@ def _pdf(args: argparse.Namespace) -> int:
             )
             return 2
     try:
-        pdf = render_pdf(
+        pdfs = render_pdfs(
             source,
             paper=args.paper,
             cedible=args.cedible,
@@ -152,25 +151,49 @@ def _pdf(args: argparse.Namespace) -> int:
     except HaulmerError as error:  # unreadable, not a stamped DTE, or a copy it cannot have
         print(f"haulmer pdf: {error}", file=sys.stderr)
         return 2
-    if target == "-":
-        sys.stdout.buffer.write(pdf)
+    if len(pdfs) == 1:
+        targets = [args.output or str(source.with_name(f"{source.stem}{suffix}.pdf"))]
+    elif args.output == "-":
+        print(
+            f"haulmer pdf: {source} holds {len(pdfs)} documents; -o - writes only one",
+            file=sys.stderr,
+        )
+        return 2
+    else:  # an envelope: one PDF per document, named by type and folio
+        folder = Path(args.output) if args.output else source.parent
+        names = [f"{source.stem}-{name}{suffix}.pdf" for name in _document_names(source)]
+        targets = [str(folder / name) for name in names]
+    if targets == ["-"]:
+        sys.stdout.buffer.write(pdfs[0])
         sys.stdout.buffer.flush()
         return 0
-    try:
-        Path(target).write_bytes(pdf)
-    except OSError as error:
-        print(f"haulmer pdf: cannot write {target}: {error.strerror}", file=sys.stderr)
-        return 1
-    print(target)
+    for target, pdf in zip(targets, pdfs, strict=True):
+        try:
+            Path(target).write_bytes(pdf)
+        except OSError as error:
+            print(f"haulmer pdf: cannot write {target}: {error.strerror}", file=sys.stderr)
+            return 1
+        print(target)
     return 0
+
+
+def _document_names(source: Path) -> list[str]:
+    """``T33F12`` for each document of an envelope, in order (type and folio)."""
+    from haulmer.sii.printed.source import read_sources
+
+    names = []
+    for sii, _ in read_sources(source):
+        id_doc = sii.get("Encabezado", {}).get("IdDoc", {})
+        names.append(f"T{id_doc.get('TipoDTE', '')}F{id_doc.get('Folio', '')}")
+    return names
 
 
 def _add_pdf_command(commands: Any) -> None:
     pdf = commands.add_parser(
         "pdf",
         help="print a DTE: its PDF with the PDF417 timbre, on letter paper or an 80 mm roll",
-        description="Render the printed representation of a stamped DTE (a <DTE> or an "
-        "envelope holding one), received or issued. Needs the 'pdf' extra: "
+        description="Render the printed representation of a stamped DTE, received or issued: "
+        "a <DTE>, or every DTE of an EnvioDTE or EnvioBOLETA. Needs the 'pdf' extra: "
         "pip install 'haulmer[pdf]'. Exit status: 0 when the PDF was written, 1 when it could "
         "not be written, 2 when the input could not be printed or the command line is wrong.",
     )
@@ -179,7 +202,8 @@ def _add_pdf_command(commands: Any) -> None:
         "-o",
         "--output",
         help="where to write the PDF ('-' for standard output; default: next to the XML, "
-        "FILE.pdf, FILE-cedible.pdf, FILE-80mm.pdf)",
+        "FILE.pdf, FILE-cedible.pdf, FILE-80mm.pdf); for an envelope of several documents, "
+        "the folder for FILE-T33F12.pdf and the others",
     )
     pdf.add_argument("--paper", choices=("letter", "80mm"), default="letter")
     pdf.add_argument(

@@ -391,3 +391,24 @@ def test_a_logo_keeps_its_proportions_within_its_box(size: tuple[int, int], widt
     canvas = Canvas(title="t", created=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
     canvas.pdf.add_page()
     assert canvas.logo(Image.new("RGB", size), 0, 0, 40, 20) == pytest.approx(width)
+
+
+def test_render_pdfs_prints_every_document_of_an_envelope_in_order(
+    issued: dict[int, bytes],
+) -> None:
+    bodies = b"".join(re.sub(rb"^<\?xml[^>]*\?>\s*", b"", issued[t]) for t in (33, 61, 52))
+    envelope = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>'
+        b'<EnvioDTE xmlns="http://www.sii.cl/SiiDte" version="1.0"><SetDTE ID="S">'
+        + bodies
+        + b"</SetDTE></EnvioDTE>"
+    )
+    pdfs = sii.render_pdfs(envelope, paper="80mm")
+    assert [barcodes_on_page(pdf) for pdf in pdfs] == [
+        [ted_bytes_of(issued[t])] for t in (33, 61, 52)
+    ]
+    assert len(sii.render_pdfs(issued[39])) == 1
+    with pytest.raises(DocumentError, match="has no cedible copy"):
+        sii.render_pdfs(envelope, cedible=True)  # the nota de crédito has none
+    with pytest.raises(XMLError, match="holds no <DTE>"):
+        sii.render_pdfs(b"<EnvioDTE><SetDTE/></EnvioDTE>")

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from haulmer.sii.issuing import issue
     from haulmer.sii.keys import register_caf_signer_key, unregister_caf_signer_key
     from haulmer.sii.parsing import parse, parse_all
-    from haulmer.sii.printed import render_pdf, timbre_png
+    from haulmer.sii.printed import render_pdf, render_pdfs, timbre_png
     from haulmer.sii.schema import validate_schema
     from haulmer.sii.verification import Failure, Verification, verify
 
@@ -32,6 +32,7 @@ __all__ = [
     "parse_all",
     "register_caf_signer_key",
     "render_pdf",
+    "render_pdfs",
     "timbre_png",
     "unregister_caf_signer_key",
     "validate_schema",
@@ -48,6 +49,7 @@ _LAZY: dict[str, str] = {
     "parse": "haulmer.sii.parsing",
     "parse_all": "haulmer.sii.parsing",
     "render_pdf": "haulmer.sii.printed",
+    "render_pdfs": "haulmer.sii.printed",
     "timbre_png": "haulmer.sii.printed",
     "validate_schema": "haulmer.sii.schema",
     "Failure": "haulmer.sii.verification",

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from haulmer.dte.document import Document
     from haulmer.sii.printed.canvas import Resolucion
 
-__all__ = ["Paper", "Resolucion", "render_pdf", "render_with_pages", "timbre_png"]
+__all__ = ["Paper", "Resolucion", "render_pdf", "render_pdfs", "render_with_pages", "timbre_png"]
 
 Paper = Literal["letter", "80mm"]
 _PAPERS: tuple[str, ...] = ("letter", "80mm")
@@ -100,29 +101,74 @@ def render_with_pages(
     ted: bytes | str | None = None,
 ) -> tuple[bytes, int]:
     """:func:`render_pdf` that also says how many pages the PDF has."""
+    _check_options(paper)
+    from haulmer.sii.printed.source import read_source
+
+    sii, ted_bytes = read_source(xml_or_document, ted=ted)
+    options = _Options(paper, cedible, _logo(logo), resolucion, sii_office, _notes(notes))
+    return _draw(sii, ted_bytes, options)
+
+
+def render_pdfs(
+    xml: bytes | str | os.PathLike[str],
+    *,
+    paper: Paper = "letter",
+    cedible: bool = False,
+    logo: bytes | os.PathLike[str] | Any | None = None,
+    resolucion: Resolucion | tuple[int, dt.date | str] | None = None,
+    sii_office: str | None = None,
+    notes: Sequence[str] = (),
+) -> list[bytes]:
+    """One PDF per DTE of an envelope (EnvioDTE, EnvioBOLETA) or of a single DTE, in order.
+
+    The options are :func:`render_pdf`'s and apply to every document; the input is checked
+    whole before anything is drawn.
+    """
+    _check_options(paper)
+    from haulmer.sii.printed.source import read_sources
+
+    sources = read_sources(xml)
+    options = _Options(paper, cedible, _logo(logo), resolucion, sii_office, _notes(notes))
+    return [_draw(sii, ted_bytes, options)[0] for sii, ted_bytes in sources]
+
+
+@dataclass(frozen=True)
+class _Options:
+    paper: str
+    cedible: bool
+    logo: Any
+    resolucion: Any
+    sii_office: str | None
+    notes: list[str]
+
+
+def _check_options(paper: str) -> None:
     if paper not in _PAPERS:
         raise ValidationError(f"paper must be 'letter' or '80mm', not {paper!r}")
-    if isinstance(notes, str):
-        notes = [notes]
     _require_extra()
+
+
+def _notes(notes: Sequence[str]) -> list[str]:
+    items = [notes] if isinstance(notes, str) else list(notes)
+    return [str(note) for note in items if str(note).strip()]
+
+
+def _draw(sii: dict[str, Any], ted_bytes: bytes, options: _Options) -> tuple[bytes, int]:
+    """The PDF of one document and its number of pages."""
     from haulmer.sii.printed.barcode import symbol
     from haulmer.sii.printed.canvas import Canvas
     from haulmer.sii.printed.content import cedible_legend, printed_document
     from haulmer.sii.printed.letter import render_letter
     from haulmer.sii.printed.roll import render_roll
-    from haulmer.sii.printed.source import read_source
 
-    sii, ted_bytes = read_source(xml_or_document, ted=ted)
-    doc = printed_document(sii, sii_office=sii_office)
-    legend = cedible_legend(doc.dte_type) if cedible else None
+    doc = printed_document(sii, sii_office=options.sii_office)
+    legend = cedible_legend(doc.dte_type) if options.cedible else None
     issued = _issue_date(sii)
-    chosen = _resolucion(resolucion, issued)
-    image = _logo(logo)
+    chosen = _resolucion(options.resolucion, issued)
     barcode = symbol(ted_bytes)
     created = dt.datetime.combine(issued, dt.time(), tzinfo=dt.timezone.utc)
     title = f"{doc.title} N° {doc.folio}"
-    texts = [str(note) for note in notes if str(note).strip()]
-    if paper == "letter":
+    if options.paper == "letter":
         canvas = Canvas(title=title, created=created)
         pages = render_letter(
             doc,
@@ -130,8 +176,8 @@ def render_with_pages(
             canvas=canvas,
             resolucion=chosen,
             cedible=legend,
-            logo=image,
-            notes=texts,
+            logo=options.logo,
+            notes=options.notes,
         )
     else:
         canvas, pages = render_roll(
@@ -140,8 +186,8 @@ def render_with_pages(
             new_canvas=lambda: Canvas(title=title, created=created),
             resolucion=chosen,
             cedible=legend,
-            logo=image,
-            notes=texts,
+            logo=options.logo,
+            notes=options.notes,
         )
     return canvas.output(), pages
 

@@ -25,7 +25,7 @@ from haulmer.sii.parsing import element_to_dict
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
 
-__all__ = ["PrintSource", "parse_fragment", "read_source", "ted_barcode_bytes"]
+__all__ = ["PrintSource", "parse_fragment", "read_source", "read_sources", "ted_barcode_bytes"]
 
 _DOCUMENT_TAGS: Final = ("Documento", "Liquidacion", "Exportaciones")
 
@@ -53,7 +53,21 @@ def read_source(
         return _as_text(xml_or_document.to_sii_dict()), ted_barcode_bytes(_ted_element(ted))
     if ted is not None:
         raise XMLError("ted= is only for a Document; signed XML carries its own <TED>")
-    documento = _documento(_read_xml(xml_or_document))
+    documentos = _documentos(_read_xml(xml_or_document))
+    if len(documentos) != 1:
+        raise XMLError(
+            f"the envelope holds {len(documentos)} documents; print them all with "
+            "render_pdfs(), or one <DTE> at a time"
+        )
+    return _source(documentos[0])
+
+
+def read_sources(xml: bytes | str | os.PathLike[str]) -> list[PrintSource]:
+    """The dict and timbre bytes of every DTE in ``xml`` (a DTE or an envelope), in order."""
+    return [_source(documento) for documento in _documentos(_read_xml(xml))]
+
+
+def _source(documento: etree._Element) -> PrintSource:
     ted_element = next((c for c in documento if local_name(c) == "TED"), None)
     if ted_element is None:
         raise XMLError(
@@ -86,25 +100,27 @@ def _read_xml(source: bytes | str | os.PathLike[str]) -> etree._Element:
     return parse_xml(data)
 
 
-def _documento(root: etree._Element) -> etree._Element:
+def _documentos(root: etree._Element) -> list[etree._Element]:
+    """The Documento (Liquidacion, Exportaciones) of a DTE, or of every DTE in an envelope."""
     name = local_name(root)
     if name in ("EnvioDTE", "EnvioBOLETA"):
         set_dte = root.find("{*}SetDTE")
         dtes = set_dte.findall("{*}DTE") if set_dte is not None else []
-        if len(dtes) != 1:
-            raise XMLError(
-                f"the envelope holds {len(dtes)} documents; print one <DTE> at a time "
-                "(sii.parse_all() lists them)"
-            )
-        root, name = dtes[0], "DTE"
+        if not dtes:
+            raise XMLError(f"the {name} holds no <DTE> to print")
+        return [_documento_of(dte) for dte in dtes]
     if name == "DTE":
-        found = next((c for c in root if local_name(c) in _DOCUMENT_TAGS), None)
-        if found is None:
-            raise XMLError("the DTE holds no Documento, Liquidacion or Exportaciones")
-        return found
+        return [_documento_of(root)]
     if name in _DOCUMENT_TAGS:
-        return root
+        return [root]
     raise XMLError(f"expected a DTE, EnvioDTE or EnvioBOLETA, got <{name}>")
+
+
+def _documento_of(dte: etree._Element) -> etree._Element:
+    found = next((c for c in dte if local_name(c) in _DOCUMENT_TAGS), None)
+    if found is None:
+        raise XMLError("the DTE holds no Documento, Liquidacion or Exportaciones")
+    return found
 
 
 def _ted_element(ted: bytes | str) -> etree._Element:
