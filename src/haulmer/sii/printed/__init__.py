@@ -183,7 +183,7 @@ def _draw(sii: dict[str, Any], ted_bytes: bytes, options: _Options) -> tuple[byt
         canvas, pages = render_roll(
             doc,
             barcode,
-            new_canvas=lambda: Canvas(title=title, created=created),
+            new_canvas=lambda drawing: Canvas(title=title, created=created, drawing=drawing),
             resolucion=chosen,
             cedible=legend,
             logo=options.logo,

@@ -81,7 +81,9 @@ def printable(text: str) -> str:
 class Canvas:
     """An fpdf2 document in millimetres with the drawing steps the printed DTE needs."""
 
-    def __init__(self, *, title: str, created: dt.datetime) -> None:
+    def __init__(self, *, title: str, created: dt.datetime, drawing: bool = True) -> None:
+        """``drawing=False`` makes a canvas that only measures: text, lines, frames and images
+        are skipped while fonts, widths and pages work (a layout's trial run)."""
         pdf = FPDF(unit="mm", format="letter")
         pdf.core_fonts_encoding = "windows-1252"
         pdf.set_auto_page_break(False)
@@ -91,6 +93,7 @@ class Canvas:
         pdf.set_creation_date(created)
         pdf.alias_nb_pages("{nb}")
         self.pdf = pdf
+        self.drawing = drawing
         self._font: tuple[str, float] = ("", 0.0)
 
     # -- text ----------------------------------------------------------------------------------
@@ -114,7 +117,7 @@ class Canvas:
     ) -> None:
         """One line whose top is at ``top``; aligned within ``width`` from ``x``."""
         shown = printable(text)
-        if not shown:
+        if not shown or not self.drawing:
             return
         if align != "L":
             room = width - self.width(shown)
@@ -171,6 +174,8 @@ class Canvas:
 
     def rule(self, x1: float, y: float, x2: float, *, color: tuple[int, int, int] = GRAY) -> None:
         """A thin horizontal line."""
+        if not self.drawing:
+            return
         self.pdf.set_draw_color(*color)
         self.pdf.set_line_width(0.2)
         self.pdf.line(x1, y, x2, y)
@@ -187,6 +192,8 @@ class Canvas:
         fill: tuple[int, int, int] | None = None,
     ) -> None:
         """A rectangle outline, optionally filled."""
+        if not self.drawing:
+            return
         self.pdf.set_draw_color(*color)
         self.pdf.set_line_width(line)
         if fill is not None:
@@ -195,7 +202,8 @@ class Canvas:
 
     def image(self, image: Any, x: float, y: float, w: float, h: float) -> None:
         """Place an image (PIL image, PNG/JPEG bytes or a path) in the given box."""
-        self.pdf.image(image, x=x, y=y, w=w, h=h)
+        if self.drawing:
+            self.pdf.image(image, x=x, y=y, w=w, h=h)
 
     def logo(
         self, image: Any, x: float, y: float, w: float, h: float, *, align: Align = "L"
@@ -207,7 +215,7 @@ class Canvas:
         width, height = pixels_wide * scale, pixels_high * scale
         if align != "L":
             x += (w - width) if align == "R" else (w - width) / 2
-        self.pdf.image(image, x=x, y=y, w=width, h=height)
+        self.image(image, x, y, width, height)
         return width
 
     # -- the SII's pieces ----------------------------------------------------------------------
@@ -248,7 +256,8 @@ class Canvas:
         """The PDF417 timbre ``width`` mm wide with its three legends under it; returns the y
         under them."""
         height = width * symbol.aspect
-        self.image(symbol.image(), x, top, width, height)
+        if self.drawing:
+            self.image(symbol.image(), x, top, width, height)
         y = top + height + 1.5
         self.font(7.5, "B")
         self.text(x, y, TIMBRE_LEGEND, align="C", width=width)

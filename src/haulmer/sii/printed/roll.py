@@ -36,11 +36,12 @@ def render_roll(
 ) -> tuple[Canvas, int]:
     """Draw ``doc`` on 80 mm strips; returns the canvas and its number of pages.
 
-    Laid out twice: once to measure where each strip ends, then on strips of those heights.
+    Laid out twice: a trial run on a measuring canvas (``new_canvas(False)``) finds where each
+    strip ends, then the drawing on strips of those heights.
     """
-    measured = _Roll(doc, symbol, new_canvas(), resolucion, cedible, logo, notes, None)
+    measured = _Roll(doc, symbol, new_canvas(False), resolucion, cedible, logo, notes, None)
     heights = measured.draw()
-    final = _Roll(doc, symbol, new_canvas(), resolucion, cedible, logo, notes, heights)
+    final = _Roll(doc, symbol, new_canvas(True), resolucion, cedible, logo, notes, heights)
     final.draw()
     return final.c, len(heights)
 
