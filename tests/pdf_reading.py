@@ -49,3 +49,19 @@ def barcodes_on_page(pdf: bytes, page: int = -1, *, dpi: int = 200) -> list[byte
 def one_line(text: str) -> str:
     """Text with its line breaks and runs of spaces folded into single spaces."""
     return " ".join(text.split())
+
+
+def barcode_sizes_mm(pdf: bytes, page: int = -1, *, dpi: int = 200) -> list[tuple[float, float]]:
+    """(width, height) in millimetres of each PDF417 symbol found on ``page``."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        image = document[page % len(document)].render(scale=dpi / 72, grayscale=True).to_pil()
+    finally:
+        document.close()
+    sizes = []
+    for found in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.PDF417):
+        corners = found.position
+        width = abs(corners.top_right.x - corners.top_left.x)
+        height = abs(corners.bottom_left.y - corners.top_left.y)
+        sizes.append((width / dpi * 25.4, height / dpi * 25.4))
+    return sizes

@@ -19,6 +19,7 @@ from haulmer.errors import DocumentError, ValidationError, XMLError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf
 from pdf_reading import (
+    barcode_sizes_mm,
     barcodes_on_page,
     one_line,
     page_sizes_mm,
@@ -412,3 +413,13 @@ def test_render_pdfs_prints_every_document_of_an_envelope_in_order(
         sii.render_pdfs(envelope, cedible=True)  # the nota de crédito has none
     with pytest.raises(XMLError, match="holds no <DTE>"):
         sii.render_pdfs(b"<EnvioDTE><SetDTE/></EnvioDTE>")
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_the_timbre_is_printed_at_least_as_large_as_the_sii_asks(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    ((width, height),) = barcode_sizes_mm(sii.render_pdf(issued[33], paper=paper))  # type: ignore[arg-type]
+    assert width >= 45  # the SII: at least 4.5 cm wide
+    assert height >= 20  # and 2 cm tall
+    assert width <= 72  # within an 80 mm roll's printable width
