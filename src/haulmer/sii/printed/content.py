@@ -21,6 +21,7 @@ __all__ = [
     "PrintedDocument",
     "Reference",
     "cedible_legend",
+    "labelled",
     "printed_document",
     "sii_office_of",
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from haulmer.sii.printed.barcode import Symbol
-from haulmer.sii.printed.canvas import GRAY, LIGHT, Canvas, Resolucion
+from haulmer.sii.printed.canvas import GRAY, LIGHT, Align, Canvas, Resolucion
 from haulmer.sii.printed.content import Field, Line, PrintedDocument, labelled
 
 __all__ = ["render_letter"]
@@ -30,7 +30,7 @@ LOGO_HEIGHT: Final = 20.0
 class _Column:
     title: str
     width: float
-    align: str
+    align: Align
     value: Callable[[Line], str]
 
 
@@ -190,7 +190,7 @@ class _Letter:
         c.frame(MARGIN, self.y, RIGHT - MARGIN, 5, fill=LIGHT, color=LIGHT)
         c.font(7.5, "B")
         for column, width in zip(_COLUMNS, self.widths, strict=True):
-            c.text(x + 1, self.y + 1.2, column.title, align=column.align, width=width - 2)  # type: ignore[arg-type]
+            c.text(x + 1, self.y + 1.2, column.title, align=column.align, width=width - 2)
             x += width
         self.y += 6
 
@@ -216,7 +216,7 @@ class _Letter:
             else:
                 c.font(8)
                 shown = c.fit(column.value(line), width - 2)
-                c.text(x + 1, self.y, shown, align=column.align, width=width - 2)  # type: ignore[arg-type]
+                c.text(x + 1, self.y, shown, align=column.align, width=width - 2)
             x += width
         self.y += height
         c.rule(MARGIN, self.y - 0.6, RIGHT, color=LIGHT)
