@@ -75,6 +75,8 @@ def test_real_sii_documents_print_and_their_timbre_scans_back(path: Path, paper:
     pdf = sii.render_pdf(path, paper=paper)  # type: ignore[arg-type]
     text = _text(pdf)
     assert f"N° {document.folio}" in text
+    assert f"R.U.T.: {document.emisor.rut.format(dots=True)}" in text
+    assert f"R.U.T.: {document.receptor.rut.format(dots=True)}" in text
     assert one_line(document.emisor.razon_social or "")[:30] in text
     assert f"{document.totals.mnt_total:,}".replace(",", ".") in text
     assert barcodes_on_page(pdf) == [ted_bytes_of(xml)]
