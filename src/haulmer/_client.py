@@ -10,6 +10,7 @@ import asyncio
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -38,13 +39,21 @@ if TYPE_CHECKING:
     import httpx
 
     from haulmer.accounts import Accounts, AsyncAccounts
+    from haulmer.catalogue import AsyncCatalogue, Catalogue
     from haulmer.checkout import AsyncCheckout, Checkout
+    from haulmer.myhaulmer import AsyncMyHaulmer, MyHaulmer
     from haulmer.openfactura import AsyncOpenFactura, OpenFactura
+    from haulmer.point import AsyncPoint, Point
     from haulmer.workspace import AsyncWorkspace, Workspace
 
 __all__ = ["AsyncHaulmer", "Haulmer"]
 
 _C = TypeVar("_C", bound="_ClientCommon")
+
+
+def _utc_now() -> datetime:
+    """The real time, aware, in UTC (a client's default wall clock)."""
+    return datetime.now(timezone.utc)
 
 
 class _ClientCommon(ABC):
@@ -55,6 +64,8 @@ class _ClientCommon(ABC):
 
     _config: ClientConfig
     _clock: Callable[[], float]
+    _now: Callable[[], datetime]
+    """The wall clock the client judges validity by (a .pfx's dates): one time source per client."""
     _limiter: RateLimiter | None
     _sleep: Any
     _http_client: Any
@@ -91,6 +102,7 @@ class _ClientCommon(ABC):
         http_client: Any,
         sleep: Any,
         clock: Callable[[], float] | None,
+        now: Callable[[], datetime] | None = None,
         **settings: Any,
     ) -> None:
         """Validate ``settings`` into the configuration and install the transport."""
@@ -103,6 +115,7 @@ class _ClientCommon(ABC):
         setup_from_env()
         config = ClientConfig.create(**settings)
         self._clock = time.monotonic if clock is None else clock
+        self._now = _utc_now if now is None else now
         self._sleep = sleep
         self._owns_http_client = http_client is None
         self._http_client = http_client if http_client is not None else self._default_http_client()
@@ -156,6 +169,7 @@ class _ClientCommon(ABC):
             limiter = RateLimiter(clock=self._clock)
         copy = object.__new__(type(self))
         copy._clock = self._clock
+        copy._now = self._now
         copy._sleep = self._sleep
         copy._owns_http_client = False
         copy._http_client = self._http_client
@@ -175,7 +189,8 @@ class _ClientCommon(ABC):
 class Haulmer(_ClientCommon):
     """The blocking client. ``api_key`` defaults to HAULMER_API_KEY; use it as a context manager.
 
-    ``sleep``/``clock`` are injectable (tests never wait); a user's ``http_client`` is never closed.
+    ``sleep``/``clock``/``now`` are injectable (tests never wait; the fake's clients live on its
+    clock); a user's ``http_client`` is never closed.
     """
 
     _http_client: httpx.Client
@@ -195,6 +210,7 @@ class Haulmer(_ClientCommon):
         access_token: str | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self._start(
             api_key=api_key,
@@ -208,6 +224,7 @@ class Haulmer(_ClientCommon):
             http_client=http_client,
             sleep=time.sleep if sleep is None else sleep,
             clock=clock,
+            now=now,
         )
 
     def _http_client_class(self) -> type[httpx.Client]:
@@ -262,6 +279,27 @@ class Haulmer(_ClientCommon):
 
         return Workspace(self)
 
+    @cached_property
+    def myhaulmer(self) -> MyHaulmer:
+        """MyHaulmer: the account's orders and support tickets (platform API, logged in)."""
+        from haulmer.myhaulmer import MyHaulmer
+
+        return MyHaulmer(self)
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        """Catalogue: the organizations' products, prices and taxes (platform API, logged in)."""
+        from haulmer.catalogue import Catalogue
+
+        return Catalogue(self)
+
+    @cached_property
+    def point(self) -> Point:
+        """Point: points of sale, their settings and sales (platform API, logged in)."""
+        from haulmer.point import Point
+
+        return Point(self)
+
 
 class AsyncHaulmer(_ClientCommon):
     """The async client: the same as ``Haulmer``, awaited; use ``async with`` or ``aclose()``."""
@@ -283,6 +321,7 @@ class AsyncHaulmer(_ClientCommon):
         access_token: str | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self._start(
             api_key=api_key,
@@ -296,6 +335,7 @@ class AsyncHaulmer(_ClientCommon):
             http_client=http_client,
             sleep=asyncio.sleep if sleep is None else sleep,
             clock=clock,
+            now=now,
         )
 
     def _http_client_class(self) -> type[httpx.AsyncClient]:
@@ -349,3 +389,24 @@ class AsyncHaulmer(_ClientCommon):
         from haulmer.workspace import AsyncWorkspace
 
         return AsyncWorkspace(self)
+
+    @cached_property
+    def myhaulmer(self) -> AsyncMyHaulmer:
+        """MyHaulmer: the account's orders and support tickets (platform API, logged in)."""
+        from haulmer.myhaulmer import AsyncMyHaulmer
+
+        return AsyncMyHaulmer(self)
+
+    @cached_property
+    def catalogue(self) -> AsyncCatalogue:
+        """Catalogue: the organizations' products, prices and taxes (platform API, logged in)."""
+        from haulmer.catalogue import AsyncCatalogue
+
+        return AsyncCatalogue(self)
+
+    @cached_property
+    def point(self) -> AsyncPoint:
+        """Point: points of sale, their settings and sales (platform API, logged in)."""
+        from haulmer.point import AsyncPoint
+
+        return AsyncPoint(self)

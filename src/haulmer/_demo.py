@@ -255,10 +255,10 @@ def _story(log: DemoLog, out_dir: Path) -> None:
         setup = admin.openfactura.setup.upload_certificate(setup.id, pfx, password=PFX_PASSWORD)
         holder = setup.certificate.holder_rut if setup.certificate else None
         s["summary"] = f"test .pfx of RUT {holder}, loaded and checked locally first"
-    with log.step("step 3: choose the document types") as s:
-        setup = admin.openfactura.setup.choose_dte_types(setup, [33, 39, 56, 61])
-        s["dte_types"] = [33, 39, 56, 61]
-        s["summary"] = "33 factura, 39 boleta, 56 nota de débito, 61 nota de crédito"
+    with log.step("step 3: the document types, preset with a point of sale") as s:
+        setup = admin.openfactura.setup.choose_dte_types(setup)
+        s["dte_types"] = setup.dte_types
+        s["summary"] = "33 factura and 39 boleta, preset with no choice (a point of sale)"
 
     log.section(
         "6. SII certification",

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 from pydantic import Field
 
 from haulmer._models import HaulmerModel
-from haulmer._platform import as_enum
+from haulmer._platform import EMAIL_ADDRESS, as_enum
 from haulmer._resource import (
     APIRequest,
     AsyncAPIResource,
@@ -33,6 +33,8 @@ __all__ = [
     "AsyncAccounts",
     "ForgotPasswordResult",
     "LinkLike",
+    "LinkPurpose",
+    "LinkResent",
     "Platform",
     "Session",
     "token_from_link",
@@ -46,6 +48,15 @@ class Platform(str, Enum):
     OPENFACTURA = "openfactura"
     POINT = "point"
     CATALOGUE = "catalogue"
+
+
+class LinkPurpose(str, Enum):
+    """The e-mail links that carry a token, each of which ``resend_link`` can send again."""
+
+    CREATE_PASSWORD = "create_password"
+    CHOOSE_TAX_DOCUMENT = "choose_tax_document"
+    ACTIVATE_WORKSPACE = "activate_workspace"
+    START_OPENFACTURA_SETUP = "start_openfactura_setup"
 
 
 class _HasToken(Protocol):
@@ -95,6 +106,14 @@ class Session(HaulmerModel):
     account: Account
 
 
+class LinkResent(HaulmerModel):
+    """The platform accepted a resend; the e-mail goes out only where that link is still due."""
+
+    status: str
+    purpose: LinkPurpose | None = None
+    message: str = ""
+
+
 class ForgotPasswordResult(HaulmerModel):
     """The platform accepted the request; the e-mail goes out only if the address has an account."""
 
@@ -135,6 +154,25 @@ def _forgot_password_request(email: str, **options: Any) -> APIRequest[ForgotPas
         "platform",
         ForgotPasswordResult,
         json={"email": email.strip()},
+        auth="none",
+        **options,
+    )
+
+
+def _resend_link_request(
+    email: str, purpose: LinkPurpose | str, **options: Any
+) -> APIRequest[LinkResent]:
+    chosen = as_enum(LinkPurpose, purpose, "e-mail link")
+    if not isinstance(email, str) or not EMAIL_ADDRESS.fullmatch(email.strip()):
+        raise ValidationError(
+            f"{email!r:.60} is not an e-mail address: give the address the link was sent to"
+        )
+    return APIRequest(
+        "POST",
+        "/v1/accounts/links/resend",
+        "platform",
+        LinkResent,
+        json={"email": email.strip(), "purpose": chosen.value},
         auth="none",
         **options,
     )
@@ -202,6 +240,27 @@ class Accounts(SyncAPIResource):
         """Re-send "[Haulmer Accounts] Crea tu nueva contraseña" to the purchase's address."""
         return self._request(
             _forgot_password_request(email, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    def resend_link(
+        self,
+        email: str,
+        purpose: LinkPurpose | str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> LinkResent:
+        """Send an e-mail link again, with a new token (the old one stops working): a way back
+        from an expired "¿Boleta o factura?", "[Workspace] ¡Bienvenido a Haulmer!",
+        "[OpenFactura] Configura tu empresa" or create-password link.
+
+        The answer is the same whether or not the address has such a link still due.
+        """
+        return self._request(
+            _resend_link_request(
+                email, purpose, **call_options(extra_headers, timeout, max_retries)
+            )
         )
 
     def login(
@@ -272,6 +331,27 @@ class AsyncAccounts(AsyncAPIResource):
         """Re-send "[Haulmer Accounts] Crea tu nueva contraseña" to the purchase's address."""
         return await self._request(
             _forgot_password_request(email, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    async def resend_link(
+        self,
+        email: str,
+        purpose: LinkPurpose | str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> LinkResent:
+        """Send an e-mail link again, with a new token (the old one stops working): a way back
+        from an expired "¿Boleta o factura?", "[Workspace] ¡Bienvenido a Haulmer!",
+        "[OpenFactura] Configura tu empresa" or create-password link.
+
+        The answer is the same whether or not the address has such a link still due.
+        """
+        return await self._request(
+            _resend_link_request(
+                email, purpose, **call_options(extra_headers, timeout, max_retries)
+            )
         )
 
     async def login(

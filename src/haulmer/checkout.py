@@ -36,6 +36,7 @@ __all__ = [
     "CatalogPlan",
     "CatalogProduct",
     "Checkout",
+    "IssuedTaxDocument",
     "Order",
     "OrderStatus",
     "PaymentMedium",
@@ -164,6 +165,15 @@ class TaxDocumentChoice(HaulmerModel):
     chosen_at: datetime | None = None
 
 
+class IssuedTaxDocument(HaulmerModel):
+    """The boleta (39) or factura (33) Haulmer issued for a purchase."""
+
+    dte_type: int
+    folio: int
+    total: int
+    issued_at: datetime
+
+
 class Order(HaulmerModel):
     """A purchase with its number, lines, payment, total (CLP) and status history."""
 
@@ -180,6 +190,8 @@ class Order(HaulmerModel):
     bank_validation_expected_at: datetime | None = None
     paid_at: datetime | None = None
     tax_document: TaxDocumentChoice | None = None
+    issued_document: IssuedTaxDocument | None = None
+    """The document Haulmer issued once the tax document was chosen."""
     status_history: list[StatusChange] = Field(default_factory=list)
     created_at: datetime
 

@@ -37,8 +37,11 @@ __all__ = [
     "PasswordMismatchError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReopenWindowClosedError",
     "ServerError",
+    "SkuTakenError",
     "StepOutOfOrderError",
+    "TicketClosedError",
     "TokenAlreadyUsedError",
     "TokenExpiredError",
     "ValidationError",
@@ -253,6 +256,18 @@ class StepOutOfOrderError(ConflictError):
     """Platform 409 ``step_out_of_order``: a setup step was called before the one it needs."""
 
 
+class TicketClosedError(ConflictError):
+    """Platform 409 ``ticket_closed``: a closed support ticket takes no reply; reopen it first."""
+
+
+class ReopenWindowClosedError(ConflictError):
+    """Platform 409 ``reopen_window_closed``: the ticket was closed more than 7 days ago."""
+
+
+class SkuTakenError(ConflictError):
+    """Platform 409 ``sku_taken``: another product of the catalogue already has this SKU."""
+
+
 class InvalidTokenError(BadRequestError):
     """Platform 400 ``token_invalid``: an e-mail link token is unknown or malformed."""
 
@@ -351,8 +366,10 @@ _BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
     ),
     (400, "token_expired"): _Outcome(
         TokenExpiredError,
-        f"E-mail links work for 72 hours: {_FORGOT}, client.openfactura.setup.start("
-        "workspace_id=...) starts a setup without its e-mail, and other links need a new e-mail",
+        "E-mail links work for 72 hours: client.accounts.resend_link(email, purpose) sends any "
+        "link again with a new token (purpose: create_password, choose_tax_document, "
+        f"activate_workspace or start_openfactura_setup), {_FORGOT}, and "
+        "client.openfactura.setup.start(workspace_id=...) starts a setup without its e-mail",
     ),
     (400, "token_used"): _Outcome(
         TokenAlreadyUsedError,
@@ -360,7 +377,9 @@ _BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
         + _FORGOT,
     ),
     (400, "mandatory_dte_type"): _Outcome(
-        BadRequestError, "Keep every DTE type listed in the setup's mandatory_dte_types"
+        BadRequestError,
+        "With a point of sale the DTE types are preset to the setup's mandatory_dte_types: "
+        "call choose_dte_types(setup_id) without dte_types",
     ),
     (401, "unauthenticated"): _Outcome(
         AuthenticationError,
@@ -382,6 +401,20 @@ _BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
         ConflictError,
         "This step was done before and cannot be repeated; retrieve the resource to see where it "
         "stands",
+    ),
+    (409, "ticket_closed"): _Outcome(
+        TicketClosedError,
+        "Reopen it with client.myhaulmer.reopen_ticket(ticket_id) (within 7 days of closing), "
+        "then reply; or open a new ticket",
+    ),
+    (409, "reopen_window_closed"): _Outcome(
+        ReopenWindowClosedError,
+        "Open a new ticket with client.myhaulmer.open_ticket(...) and mention the old number",
+    ),
+    (409, "sku_taken"): _Outcome(
+        SkuTakenError,
+        "Each SKU names one product of the catalogue: update that product "
+        "(client.catalogue.update_product) or choose another SKU",
     ),
     (409, "rut_already_registered"): _Outcome(
         ConflictError,

@@ -138,3 +138,22 @@ def setup_with_certificate(fake: FakeHaulmer, ready: ReadyWorkspace) -> OpenFact
     return ready.admin.openfactura.setup.upload_certificate(
         setup.id, legal_representative_pfx(), password=PFX_PASSWORD
     )
+
+
+@dataclass
+class CertifiedShop:
+    """A certified bakery with its OpenFactura API key: it can sell at its point of sale."""
+
+    ready: ReadyWorkspace
+    setup: OpenFacturaSetup
+    api_key: str
+
+
+def certified_shop(fake: FakeHaulmer, client: Haulmer) -> CertifiedShop:
+    """Through the SII certification (preset 33 and 39) and the API key."""
+    ready = ready_workspace(fake, client)
+    setup = setup_with_certificate(fake, ready)
+    setup = ready.admin.openfactura.setup.choose_dte_types(setup)
+    ready.admin.openfactura.certification.wait(setup.id, poll_interval=86400)
+    key = ready.admin.openfactura.certification.create_api_key(setup.id)
+    return CertifiedShop(ready, setup, key.api_key)

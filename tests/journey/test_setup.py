@@ -145,7 +145,16 @@ def test_step_one_cannot_be_repeated(fake: FakeHaulmer, ready: ReadyWorkspace) -
             PFX_PASSWORD,
             "expired",
         ),
-        (lambda: make_test_pfx(rut=None, password=PFX_PASSWORD), PFX_PASSWORD, "no_rut"),
+        (
+            lambda: make_test_pfx(
+                rut=None,
+                password=PFX_PASSWORD,
+                not_before=datetime(2025, 1, 1),
+                not_after=datetime(2028, 1, 1),
+            ),
+            PFX_PASSWORD,
+            "no_rut",
+        ),
         (lambda: b"this is not a pkcs12 file", PFX_PASSWORD, "not_pkcs12"),
         (lambda: legal_representative_pfx(), "", "password_missing"),
         (lambda: legal_representative_pfx(), None, "password_missing"),

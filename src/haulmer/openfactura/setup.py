@@ -92,6 +92,8 @@ class OpenFacturaSetup(HaulmerModel):
     certificate: UploadedCertificate | None = None
     dte_types: list[int] = Field(default_factory=list)
     mandatory_dte_types: list[int] = Field(default_factory=list)
+    dte_types_preset: bool = False
+    """True when a point of sale was bought: ``dte_types`` is preset to exactly 33 and 39."""
     available_dte_types: list[int] = Field(default_factory=list)
     api_key_created_at: datetime | None = None
     created_at: datetime
@@ -203,6 +205,7 @@ def _certificate_request(
     pfx: PfxInput,
     password: str | None,
     idempotency_key: str | None,
+    at: datetime | None = None,
     **options: Any,
 ) -> APIRequest[OpenFacturaSetup]:
     from haulmer.pfx import load_pfx
@@ -213,7 +216,7 @@ def _certificate_request(
             "password_missing",
         )
     data = _read_pfx(pfx)
-    certificate = load_pfx(data, password, at=datetime.now(timezone.utc))
+    certificate = load_pfx(data, password, at=at or datetime.now(timezone.utc))
     if certificate.holder_rut is None:
         raise CertificateError(
             "the signature does not say whose RUT it is; use the legal representative's "
@@ -243,32 +246,41 @@ _CERTIFICATE_HINTS = {
 
 
 def _dte_types_request(
-    setup: OpenFacturaSetup | str, dte_types: Iterable[int], **options: Any
+    setup: OpenFacturaSetup | str, dte_types: Iterable[int] | None, **options: Any
 ) -> APIRequest[OpenFacturaSetup]:
     from haulmer.dte.catalogue import DTEType
 
-    chosen: list[int] = []
-    for value in dte_types:
-        try:
-            chosen.append(int(DTEType(value)))
-        except ValueError:
-            raise ValidationError(f"{value!r} is not an electronic DTE type code") from None
-    if not chosen:
-        raise ValidationError("choose at least one DTE type to issue")
     setup_id = setup.id if isinstance(setup, OpenFacturaSetup) else setup
-    if isinstance(setup, OpenFacturaSetup):
-        missing = [code for code in setup.mandatory_dte_types if code not in chosen]
-        if missing:
-            names = ", ".join(f"{code} ({DTEType(code).label})" for code in missing)
-            raise MandatoryDTETypeError(
-                f"a point of sale was bought, so these DTE types cannot be deselected: {names}"
+    preset = setup.mandatory_dte_types if isinstance(setup, OpenFacturaSetup) else []
+    if dte_types is None:
+        if isinstance(setup, OpenFacturaSetup) and not preset:
+            raise ValidationError(
+                "choose at least one DTE type to issue (only a setup with a point of sale "
+                "has them preset)"
             )
+        body: dict[str, Any] = {}  # the platform completes a preset on its own
+    else:
+        chosen: list[int] = []
+        for value in dte_types:
+            try:
+                chosen.append(int(DTEType(value)))
+            except ValueError:
+                raise ValidationError(f"{value!r} is not an electronic DTE type code") from None
+        if not chosen:
+            raise ValidationError("choose at least one DTE type to issue")
+        if preset and set(chosen) != set(preset):
+            names = ", ".join(f"{code} ({DTEType(code).label})" for code in preset)
+            raise MandatoryDTETypeError(
+                f"a point of sale was bought, so the DTE types are preset to exactly {names}, "
+                f"with no choice: leave dte_types out (or pass {sorted(preset)})"
+            )
+        body = {"dte_types": sorted(set(chosen))}
     return APIRequest(
         "PUT",
         setup_path(setup_id, "/dte-types"),
         "platform",
         OpenFacturaSetup,
-        json={"dte_types": sorted(set(chosen))},
+        json=body,
         auth="bearer",
         **options,
     )
@@ -365,6 +377,7 @@ class Setup(SyncAPIResource):
                 pfx,
                 password,
                 idempotency_key,
+                at=self._client._now(),
                 **call_options(extra_headers, timeout, max_retries),
             )
         )
@@ -372,13 +385,16 @@ class Setup(SyncAPIResource):
     def choose_dte_types(
         self,
         setup: OpenFacturaSetup | str,
-        dte_types: Iterable[int],
+        dte_types: Iterable[int] | None = None,
         *,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
-        """Step 3: the DTE types to issue; this starts the SII certification."""
+        """Step 3: the DTE types to issue; this starts the SII certification.
+
+        With a point of sale they are preset to exactly 33 and 39: leave ``dte_types`` out.
+        """
         return self._request(
             _dte_types_request(
                 setup, dte_types, **call_options(extra_headers, timeout, max_retries)
@@ -477,6 +493,7 @@ class AsyncSetup(AsyncAPIResource):
                 pfx,
                 password,
                 idempotency_key,
+                at=self._client._now(),
                 **call_options(extra_headers, timeout, max_retries),
             )
         )
@@ -484,13 +501,16 @@ class AsyncSetup(AsyncAPIResource):
     async def choose_dte_types(
         self,
         setup: OpenFacturaSetup | str,
-        dte_types: Iterable[int],
+        dte_types: Iterable[int] | None = None,
         *,
         extra_headers: Headers | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
-        """Step 3: the DTE types to issue; this starts the SII certification."""
+        """Step 3: the DTE types to issue; this starts the SII certification.
+
+        With a point of sale they are preset to exactly 33 and 39: leave ``dte_types`` out.
+        """
         return await self._request(
             _dte_types_request(
                 setup, dte_types, **call_options(extra_headers, timeout, max_retries)

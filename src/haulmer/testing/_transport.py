@@ -88,7 +88,7 @@ def _read_timeout(request: httpx.Request) -> float | None:
 
 
 def _client_kwargs(fake: FakeHaulmer, cls: type[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Defaults for a client on the fake: sandbox key, fake base URLs, a sleep on the fake clock."""
+    """Defaults for a client on the fake: sandbox key, fake base URLs, the fake clock."""
     from haulmer.testing._fake import SANDBOX_API_KEY
 
     kwargs.setdefault("api_key", SANDBOX_API_KEY)
@@ -102,6 +102,8 @@ def _client_kwargs(fake: FakeHaulmer, cls: type[Any], kwargs: dict[str, Any]) ->
         kwargs["sleep"] = fake.clock.asleep if is_async else fake.clock.sleep
     if "clock" in params and "clock" not in kwargs:
         kwargs["clock"] = fake.clock.timestamp
+    if "now" in params and "now" not in kwargs:
+        kwargs["now"] = fake.clock.now
     return kwargs
 
 

@@ -1,4 +1,5 @@
-"""The platform side of the fake: checkout, Haulmer Accounts, Workspace and OpenFactura setup.
+"""The platform side of the fake: checkout, Accounts, Workspace, OpenFactura setup, MyHaulmer,
+Catalogue and Point.
 
 ``install(fake)`` registers the ``/v1/...`` routes of docs/platform-api.md on the fake's router,
 hangs the state machine off ``fake.platform_state`` and sends the journey's e-mails to
@@ -29,6 +30,16 @@ def install(fake: Any) -> None:
         register_tenant=getattr(fake, "add_openfactura_tenant", None),
         openfactura_holder=openfactura_holder,
     )
+    emission = getattr(fake, "openfactura_emission", None)
+
+    def issue_dte(rut: str, body: dict[str, Any]) -> Any:
+        """Issue as the company with this RUT through the fake OpenFactura's emission."""
+        tenant = None if openfactura is None else openfactura.tenant_for_rut(rut)
+        if tenant is None or emission is None:
+            raise LookupError(f"the fake OpenFactura has no company with RUT {rut}")
+        return emission.issue_as(tenant, body)
+
+    state.issue_dte = issue_dte
     fake.platform_state = state
     fake.outbox.before_read(state.catch_up)
     fake.on_reset(state.reset)

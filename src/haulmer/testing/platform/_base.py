@@ -35,6 +35,8 @@ class StateBase:
     """The first answer of each ``Idempotency-Key`` sent with a POST."""
     next_order_number: int
     reject_next_payment: bool
+    haulmer_folios: dict[int, int]
+    """The last folio of each DTE type Haulmer issued for its own sales (boleta 39, factura 33)."""
     """Set True to make the fake bank reject the next payment submitted."""
 
     def __init__(
@@ -67,6 +69,7 @@ class StateBase:
             self.tokens.clear()
             self.next_order_number = 100_001
             self.reject_next_payment = False
+            self.haulmer_folios = {}
             self.outbox.clear()
 
     def now(self) -> datetime:

@@ -102,10 +102,10 @@ class CheckoutSteps(AccountSteps):
         return lines
 
     def choose_payment_method(self, order_id: str, body: dict[str, Any]) -> Order:
-        """Step 2a: the payment method."""
+        """Step 2a: the payment method (again after a rejected payment: the order stays open)."""
         with self.lock:
             order = self.order(order_id)
-            if order.status not in ("created", "payment_method_selected"):
+            if order.status not in ("created", "payment_method_selected", "payment_rejected"):
                 raise already_done(
                     f"order {order.number} is already {order.status}; its payment cannot change"
                 )
@@ -144,16 +144,6 @@ class CheckoutSteps(AccountSteps):
             order.bank_approves = not self.reject_next_payment
             self.reject_next_payment = False
             order.move("awaiting_bank_validation", now, "payment sent to the bank for validation")
-            self._send(
-                order.buyer["email"],
-                emails.PURCHASE,
-                f"Hola {order.buyer['name']}, recibimos tu compra N° {order.number} por "
-                f"${order.total:,} CLP. Te avisaremos cuando el banco confirme el pago.".replace(
-                    ",", "."
-                ),
-                [emails.plain_link(f"/orders/{order.id}", "view_order")],
-                now,
-            )
             return order
 
     def _bank_decides(self, order: Order, when: datetime) -> Callable[[], None]:
@@ -162,9 +152,12 @@ class CheckoutSteps(AccountSteps):
                 order.move("payment_rejected", when, "the bank rejected the payment")
                 self._send(
                     order.buyer["email"],
-                    f"Pago rechazado - Orden N° {order.number}",
-                    "El banco no validó el pago de tu compra. Puedes intentarlo nuevamente.",
-                    [emails.plain_link(f"/orders/{order.id}", "view_order")],
+                    emails.payment_rejected_subject(order.number),
+                    f"Hola {order.buyer['name']}, el banco no validó el pago de tu compra "
+                    f"N° {order.number}. Tu orden sigue abierta: para intentarlo nuevamente, "
+                    "abre el enlace, elige nuevamente el método y el medio de pago y paga otra "
+                    "vez.",
+                    [emails.plain_link(f"/orders/{order.id}/pay", "pay_order")],
                     when,
                 )
                 return
@@ -178,26 +171,43 @@ class CheckoutSteps(AccountSteps):
         buyer = order.buyer
         self._send(
             buyer["email"],
+            emails.PURCHASE,
+            f"Hola {buyer['name']}, tu compra N° {order.number} por "
+            f"${emails.pesos(order.total)} CLP fue exitosa. En los siguientes correos encontrarás "
+            "cómo elegir tu documento tributario y activar tus servicios.",
+            [emails.plain_link(f"/orders/{order.id}", "view_order")],
+            when,
+        )
+        self._send(
+            buyer["email"],
             emails.payment_confirmed_subject(order.number),
             f"El pago de tu orden N° {order.number} fue confirmado por el banco.",
             [emails.plain_link(f"/orders/{order.id}", "view_order")],
             when,
         )
+        self._send_tax_document_link(order, when)
+        account = self._account_for(buyer["email"], buyer["name"], when)
+        if account.password_created_at is None:
+            self._send_create_password(account, when)
+        self._send_welcome(order, when)
+
+    def _send_tax_document_link(self, order: Order, when: datetime) -> None:
+        """The "¿Boleta o factura?" e-mail (a newer one replaces the older link)."""
         token = self.tokens.issue("tax_document", order.id, when)
         self._send(
-            buyer["email"],
+            order.buyer["email"],
             emails.TAX_DOCUMENT,
             f"Elige boleta o factura para tu compra N° {order.number} y, si es factura, "
             "indica los datos del receptor.",
             [emails.token_link("/checkout/tax-document", "choose_tax_document", token)],
             when,
         )
-        account = self._account_for(buyer["email"], buyer["name"], when)
-        if account.password_created_at is None:
-            self._send_create_password(account, when)
+
+    def _send_welcome(self, order: Order, when: datetime) -> None:
+        """The "[Workspace] ¡Bienvenido a Haulmer!" e-mail with the workspace activation link."""
         token = self.tokens.issue("activate_workspace", order.id, when)
         self._send(
-            buyer["email"],
+            order.buyer["email"],
             emails.WELCOME,
             "¡Bienvenido a Haulmer! Activa tu espacio de trabajo para configurar tus servicios.",
             [emails.token_link("/workspace/activate", "activate_workspace", token)],
@@ -232,6 +242,14 @@ class CheckoutSteps(AccountSteps):
                     [(f"receiver.{field}", issue) for field, issue in problems], "the receiver"
                 )
             order.tax_document = {"type": kind, "receiver": receiver, "chosen_at": now.isoformat()}
+            dte_type = 39 if kind == "boleta" else 33
+            self.haulmer_folios[dte_type] = self.haulmer_folios.get(dte_type, 0) + 1
+            order.issued_document = {
+                "dte_type": dte_type,
+                "folio": self.haulmer_folios[dte_type],
+                "total": order.total,
+                "issued_at": now.isoformat(),
+            }
             self.tokens.consume(record, now)
             order.history.append(StatusChange(order.status, now, f"tax document: {kind}"))
             return order

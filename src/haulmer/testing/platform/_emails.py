@@ -17,6 +17,7 @@ WELCOME = "[Workspace] ¡Bienvenido a Haulmer! Crea tu nuevo espacio de trabajo"
 OPENFACTURA_SETUP = "[OpenFactura] Configura tu empresa y carga firma electrónica"
 CERTIFICATION_PROGRESS = "[OpenFactura] Avance de tu certificación ante el SII"
 CERTIFIED = "[OpenFactura] ¡Tu empresa está certificada ante el SII!"
+TICKET_REPLY = "[Soporte Haulmer] Respuesta a tu ticket"
 
 
 def token_link(path: str, purpose: str, token: str) -> Link:
@@ -34,6 +35,21 @@ def plain_link(path: str, purpose: str) -> Link:
 def payment_confirmed_subject(order_number: int) -> str:
     """``Pago Confirmado - Orden N° 100001``."""
     return f"{PAYMENT_CONFIRMED} - Orden N° {order_number}"
+
+
+def payment_rejected_subject(order_number: int) -> str:
+    """``Pago rechazado - Orden N° 100001``."""
+    return f"Pago rechazado - Orden N° {order_number}"
+
+
+def ticket_reply_subject(ticket_number: int) -> str:
+    """``[Soporte Haulmer] Respuesta a tu ticket N° 1``."""
+    return f"{TICKET_REPLY} N° {ticket_number}"
+
+
+def pesos(amount: int) -> str:
+    """An amount as Chile writes it: ``179.870`` (a dot between thousands)."""
+    return f"{amount:,}".replace(",", ".")
 
 
 def certification_subject(stage_label: str) -> str:

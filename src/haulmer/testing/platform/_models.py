@@ -48,6 +48,8 @@ class Order:
     bank_approves: bool = True
     paid_at: datetime | None = None
     tax_document: dict[str, Any] | None = None
+    issued_document: dict[str, Any] | None = None
+    """The boleta or factura Haulmer issued for the purchase, once it was chosen."""
     history: list[StatusChange] = field(default_factory=list)
 
     def move(self, status: str, at: datetime, note: str) -> None:
@@ -75,6 +77,7 @@ class Order:
             "bank_validation_expected_at": _iso(self.bank_validation_due),
             "paid_at": _iso(self.paid_at),
             "tax_document": dict(self.tax_document) if self.tax_document else None,
+            "issued_document": dict(self.issued_document) if self.issued_document else None,
             "status_history": [change.to_wire() for change in self.history],
             "created_at": _iso(self.created_at),
         }
@@ -225,6 +228,7 @@ class Setup:
             "certificate": dict(self.certificate) if self.certificate else None,
             "dte_types": list(self.dte_types),
             "mandatory_dte_types": list(self.mandatory_dte_types),
+            "dte_types_preset": bool(self.mandatory_dte_types),
             "available_dte_types": list(AVAILABLE_DTE_TYPES),
             "api_key_created_at": _iso(self.api_key_created_at),
             "created_at": _iso(self.created_at),

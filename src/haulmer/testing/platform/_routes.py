@@ -153,6 +153,12 @@ def register(fake: Any, state: PlatformState) -> None:
             "accounts.forgot_password",
             lambda r: (202, _forgot(state, r)),
         ),
+        (
+            "POST",
+            "/v1/accounts/links/resend",
+            "accounts.resend_link",
+            lambda r: (202, state.resend_link(_body(r))),
+        ),
         ("POST", "/v1/accounts/login", "accounts.login", lambda r: (200, state.login(_body(r)))),
         ("GET", "/v1/accounts/me", "accounts.me", lambda r: (200, account(r).to_wire())),
         (
@@ -249,6 +255,9 @@ def register(fake: Any, state: PlatformState) -> None:
             lambda r: (201, state.create_api_key(account(r), path(r, "setup_id"))),
         ),
     ]
+    from haulmer.testing.platform._routes_platforms import platform_routes
+
+    routes += platform_routes(state, _body)
     for method, template, name, operation in routes:
         handler = _idempotent(state, operation) if method == "POST" else _guarded(operation)
         fake.router.add(method, template, handler, name=name)

@@ -49,6 +49,19 @@ SETUP_STEP_NAMES = {
 }
 
 
+NOTES_OF_FACTURA = (56, 61)
+"""Nota de débito and nota de crédito: the SII's basic certification set certifies them with
+factura 33, so an issuer of facturas may correct and annul them."""
+
+
+def issuable_dte_types(chosen: list[int]) -> list[int]:
+    """The types a certified company issues: those chosen, plus a factura's notes (56, 61)."""
+    issuable = set(chosen)
+    if 33 in issuable:
+        issuable.update(NOTES_OF_FACTURA)
+    return sorted(issuable)
+
+
 class SetupSteps(WorkspaceSteps):
     """OpenFactura setups: three steps, then certification on the clock, then the API key."""
 
@@ -80,12 +93,12 @@ class SetupSteps(WorkspaceSteps):
             )
             if existing is not None:
                 return existing, False
+            preset = list(POINT_OF_SALE_MANDATORY_DTE_TYPES) if workspace.point_of_sale else []
             setup = Setup(
                 id=new_id("ofs"),
                 workspace_id=workspace.id,
-                mandatory_dte_types=(
-                    list(POINT_OF_SALE_MANDATORY_DTE_TYPES) if workspace.point_of_sale else []
-                ),
+                mandatory_dte_types=preset,
+                dte_types=list(preset),
                 created_at=now,
             )
             self.setups[setup.id] = setup
@@ -231,18 +244,22 @@ class SetupSteps(WorkspaceSteps):
             setup = self.setup(account, setup_id)
             self._expect(setup, "pending_dte_types")
             chosen = body.get("dte_types")
+            preset = setup.mandatory_dte_types
+            if chosen is None and preset:
+                chosen = list(preset)  # a point of sale: step 3 completes itself
             if not isinstance(chosen, list) or not chosen:
                 raise invalid("choose at least one DTE type", [("dte_types", "non-empty list")])
             unknown = [t for t in chosen if t not in AVAILABLE_DTE_TYPES]
             if unknown:
                 raise invalid("unknown DTE types", [("dte_types", f"not available: {unknown}")])
-            missing = [t for t in setup.mandatory_dte_types if t not in chosen]
-            if missing:
+            if preset and set(chosen) != set(preset):
                 raise PlatformError(
                     400,
                     "mandatory_dte_type",
-                    "a point of sale was bought, so boleta 39 and factura 33 are required",
-                    [("dte_types", f"must include {missing}")],
+                    f"a point of sale was bought, so the DTE types are preset to exactly "
+                    f"{preset} (factura 33 and boleta 39), with no choice: send {preset} or "
+                    "leave dte_types out",
+                    [("dte_types", f"must be exactly {preset}")],
                 )
             setup.dte_types = sorted(set(chosen))
             now = self.now()
@@ -334,7 +351,7 @@ class SetupSteps(WorkspaceSteps):
                     acteco=company["acteco"],
                     direccion=company["direccion"],
                     comuna=company["comuna"],
-                    dte_types=list(setup.dte_types),
+                    dte_types=issuable_dte_types(setup.dte_types),
                 )
             now = self.now()
             setup.api_key_created_at = now

@@ -11,17 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from haulmer.testing.platform._checkout import CheckoutSteps
-from haulmer.testing.platform._setup import SetupSteps
+from haulmer.testing.platform._myhaulmer import MyHaulmerSteps
+from haulmer.testing.platform._point import PointSteps
+from haulmer.testing.platform._resend import ResendSteps
 
 __all__ = ["PlatformState"]
 
 
-class PlatformState(CheckoutSteps, SetupSteps):
+class PlatformState(ResendSteps, PointSteps, MyHaulmerSteps):
     """Everything the fake platform remembers; ``reset()`` forgets it all."""
 
     def catch_up(self) -> None:
-        """Apply, in time order, every bank validation and certification step now due."""
+        """Apply, in time order, every bank validation, certification step and support
+        acknowledgement now due."""
         with self.lock:
             now = self.now()
             due: list[tuple[datetime, int, Callable[[], None]]] = []
@@ -37,5 +39,7 @@ class PlatformState(CheckoutSteps, SetupSteps):
                 for when, stage in certification.milestones:
                     if when <= now and stage not in reached:
                         due.append((when, len(due), self._reach(setup, stage, when)))
+            for when, apply in self._acknowledgements_due(now):
+                due.append((when, len(due), apply))
             for _, _, apply in sorted(due, key=lambda item: (item[0], item[1])):
                 apply()

@@ -1,0 +1,696 @@
+"""Catalogue: an organization's products, their prices and taxes, and how they become DTE lines.
+
+A product has a name, a SKU unique in its catalogue (one catalogue per organization), a unit, a
+price in whole pesos with its basis (``net``, or ``gross``: what the buyer pays, IVA and any
+additional tax included), IVA ``afecto`` or ``exento``, and additional taxes by SII code. Input
+is checked before any I/O; :meth:`Product.dte_line` and :func:`sale_document` turn a sale of
+products into a boleta or factura with its totals (``haulmer.dte``). The contract is
+docs/platform-api.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field, field_validator
+
+from haulmer._models import HaulmerModel
+from haulmer._pagination import AsyncPaginator, NumberedPages
+from haulmer._platform import as_enum, as_model, id_path
+from haulmer._resource import (
+    APIRequest,
+    AsyncAPIResource,
+    SyncAPIResource,
+    call_options,
+    idempotency_key_or_new,
+)
+from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.errors import ValidationError
+
+if TYPE_CHECKING:
+    from haulmer._pagination import SyncPage
+    from haulmer.dte.document import Document
+
+__all__ = [
+    "ADDITIONAL_TAX_CODES",
+    "AsyncCatalogue",
+    "Catalogue",
+    "CatalogueDetails",
+    "PriceBasis",
+    "Product",
+    "ProductInput",
+    "ProductUpdate",
+    "SaleItem",
+    "TaxTreatment",
+    "sale_document",
+    "sale_lines",
+]
+
+MAX_PER_PAGE = 100
+"""The most items one page of a list may hold."""
+
+_IVA = Decimal("19")
+_HUNDRED = Decimal(100)
+_PRICE_PLACES = Decimal("0.000001")
+"""PrcItem carries up to 6 decimals (the SII's 12.6): a converted price keeps them."""
+
+
+def _additional_tax_codes() -> frozenset[str]:
+    from haulmer.dte.totals import ADDITIONAL_TAX_RATES
+
+    return frozenset(ADDITIONAL_TAX_RATES)
+
+
+ADDITIONAL_TAX_CODES: frozenset[str] = _additional_tax_codes()
+"""SII codes (CodImpAdic) of the additional taxes a product may carry: 24 licores, 25 vinos,
+26 cervezas, 27 bebidas analcohólicas, 23/44/45 Art. 37 goods, 17/18/19 IVA anticipado."""
+
+
+class PriceBasis(str, Enum):
+    """What a product's price includes: ``net`` nothing; ``gross`` IVA and its additional taxes."""
+
+    NET = "net"
+    GROSS = "gross"
+
+
+class TaxTreatment(str, Enum):
+    """IVA on the product: ``afecto`` (19%) or ``exento`` (IndExe 1 on its DTE lines)."""
+
+    AFECTO = "afecto"
+    EXENTO = "exento"
+
+
+def _codes(value: Any) -> Any:
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        value = [value]
+    if isinstance(value, (list, tuple)):
+        return [str(code).strip() if isinstance(code, (str, int)) else code for code in value]
+    return value
+
+
+class _ProductFields(HaulmerModel):
+    """What product input and answers share: the checks a product's fields must pass."""
+
+    @field_validator("sku", check_fields=False)
+    @classmethod
+    def _sku(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        value = value.strip()
+        if not value or len(value) > 35 or any(c.isspace() for c in value):
+            raise ValueError("1 to 35 characters without spaces (it becomes the line's VlrCodigo)")
+        return value
+
+    @field_validator("additional_taxes", mode="before", check_fields=False)
+    @classmethod
+    def _additional(cls, value: Any) -> Any:
+        return _codes(value)
+
+
+class ProductInput(_ProductFields):
+    """A new product, checked before it is sent (the DTE's limits: NmbItem 80, UnmdItem 4...)."""
+
+    name: str = Field(min_length=1, max_length=80)
+    sku: str
+    price: int = Field(ge=1, le=10**12)
+    """Whole pesos per unit, on ``price_basis``."""
+    price_basis: PriceBasis = PriceBasis.GROSS
+    tax: TaxTreatment = TaxTreatment.AFECTO
+    additional_taxes: list[str] = Field(default_factory=list, max_length=2)
+    unit: str | None = Field(default=None, min_length=1, max_length=4)
+    description: str | None = Field(default=None, max_length=1000)
+    active: bool = True
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("required, non-empty text")
+        return value.strip()
+
+    @field_validator("additional_taxes")
+    @classmethod
+    def _known_codes(cls, value: list[str]) -> list[str]:
+        unknown = [code for code in value if code not in ADDITIONAL_TAX_CODES]
+        if unknown:
+            known = ", ".join(sorted(ADDITIONAL_TAX_CODES, key=int))
+            raise ValueError(f"unknown additional tax code(s) {unknown}; use one of {known}")
+        if len(set(value)) != len(value):
+            raise ValueError("each additional tax code once")
+        return value
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Refuse additional taxes on an exento product (they tax afecto sales only)."""
+        if self.tax is TaxTreatment.EXENTO and self.additional_taxes:
+            raise ValidationError(
+                "an exento product carries no additional tax: additional taxes apply to the "
+                "afecto sale of the goods they tax (make it afecto, or drop additional_taxes)"
+            )
+
+
+class ProductUpdate(_ProductFields):
+    """A change to a product: only the fields given change."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=80)
+    sku: str | None = None
+    price: int | None = Field(default=None, ge=1, le=10**12)
+    price_basis: PriceBasis | None = None
+    tax: TaxTreatment | None = None
+    additional_taxes: list[str] | None = Field(default=None, max_length=2)
+    unit: str | None = Field(default=None, min_length=1, max_length=4)
+    description: str | None = Field(default=None, max_length=1000)
+    active: bool | None = None
+
+    @field_validator("additional_taxes")
+    @classmethod
+    def _known_codes(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else ProductInput._known_codes(value)
+
+
+class Product(HaulmerModel):
+    """A product of a catalogue, as the platform keeps it."""
+
+    id: str
+    catalogue_id: str
+    name: str
+    sku: str
+    price: int
+    price_basis: PriceBasis
+    tax: TaxTreatment
+    additional_taxes: list[str] = Field(default_factory=list)
+    unit: str | None = None
+    description: str | None = None
+    active: bool = True
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @field_validator("additional_taxes", mode="before")
+    @classmethod
+    def _additional(cls, value: Any) -> Any:
+        return _codes(value)
+
+    @property
+    def is_exento(self) -> bool:
+        """Whether IVA does not apply (its DTE lines carry IndExe 1)."""
+        return self.tax is TaxTreatment.EXENTO
+
+    def tax_rate(self) -> Decimal:
+        """The percent added to the net price for the gross one: IVA plus additional taxes."""
+        from haulmer.dte.totals import ADDITIONAL_TAX_RATES
+
+        if self.is_exento:
+            return Decimal(0)
+        return _IVA + sum((ADDITIONAL_TAX_RATES[c] for c in self.additional_taxes), Decimal(0))
+
+    def unit_price(self, basis: PriceBasis | str) -> Decimal:
+        """The unit price on ``basis``: converted with IVA and additional taxes when it differs."""
+        wanted = as_enum(PriceBasis, basis, "price basis")
+        price = Decimal(self.price)
+        if self.is_exento or wanted is self.price_basis:
+            return price
+        factor = (_HUNDRED + self.tax_rate()) / _HUNDRED
+        if wanted is PriceBasis.NET:
+            return (price / factor).quantize(_PRICE_PLACES, rounding=ROUND_HALF_UP)
+        return (price * factor).quantize(_PRICE_PLACES, rounding=ROUND_HALF_UP)
+
+    def dte_line(
+        self, quantity: Decimal | int | str = 1, *, prices: PriceBasis | str
+    ) -> dict[str, Any]:
+        """This product as a line of ``haulmer.dte`` builders (``lines=[...]``).
+
+        ``prices="gross"`` for a boleta's lines (IVA and additional taxes inside the price; a
+        boleta carries no CodImpAdic); ``"net"`` for a factura's (with CodImpAdic). An exento
+        product gets IndExe 1 and its price as is.
+        """
+        wanted = as_enum(PriceBasis, prices, "price basis")
+        amount = _quantity(quantity, self.name)
+        line: dict[str, Any] = {
+            "nombre": self.name,
+            "cantidad": amount,
+            "precio": self.unit_price(wanted),
+            "CdgItem": [{"TpoCodigo": "INT1", "VlrCodigo": self.sku}],
+        }
+        if self.unit:
+            line["unidad"] = self.unit
+        if self.description:
+            line["descripcion"] = self.description[:1000]
+        if self.is_exento:
+            line["IndExe"] = 1
+        elif self.additional_taxes and wanted is PriceBasis.NET:
+            line["CodImpAdic"] = list(self.additional_taxes)
+        return line
+
+
+def _quantity(value: Any, name: str) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+    except ArithmeticError:
+        amount = Decimal(0)
+    if isinstance(value, bool) or not amount.is_finite() or amount <= 0:
+        raise ValidationError(f"the quantity of {name!r} must be a number above 0, got {value!r}")
+    if amount != amount.quantize(_PRICE_PLACES):
+        raise ValidationError(f"the quantity of {name!r} has more than 6 decimals: {value!r}")
+    return amount
+
+
+class SaleItem(HaulmerModel):
+    """A product sold and how many of it."""
+
+    product: Product
+    quantity: Decimal = Field(default=Decimal(1), gt=0)
+
+
+SaleItemInput = SaleItem | tuple[Product, Decimal | int | str] | Mapping[str, Any]
+
+
+def _sale_items(items: Iterable[SaleItemInput]) -> list[SaleItem]:
+    result = []
+    for index, item in enumerate(items):
+        if isinstance(item, tuple):
+            product, quantity = item
+            item = {"product": product, "quantity": quantity}
+        sale_item = as_model(SaleItem, item, f"sale item {index + 1}")
+        _quantity(sale_item.quantity, sale_item.product.name)
+        if not sale_item.product.active:
+            raise ValidationError(
+                f"{sale_item.product.name!r} ({sale_item.product.sku}) is deactivated: "
+                "activate it again before selling it"
+            )
+        result.append(sale_item)
+    if not result:
+        raise ValidationError("a sale needs at least one product")
+    return result
+
+
+def sale_lines(items: Iterable[SaleItemInput], *, prices: PriceBasis | str) -> list[dict[str, Any]]:
+    """The DTE lines of a sale: ``(product, quantity)`` pairs, SaleItems or dicts, in order."""
+    return [item.product.dte_line(item.quantity, prices=prices) for item in _sale_items(items)]
+
+
+def sale_document(
+    tipo_dte: int,
+    *,
+    emisor: Mapping[str, Any] | Any,
+    items: Iterable[SaleItemInput],
+    receptor: Mapping[str, Any] | Any | None = None,
+    fecha: date | None = None,
+    medio_pago: int | str | None = None,
+) -> Document:
+    """A boleta (39) or factura (33) of catalogue products, complete and checked, in one call.
+
+    A boleta takes gross prices (what the buyer pays, additional taxes included: the boleta has
+    no CodImpAdic); a factura takes net prices with each product's CodImpAdic, so its Totales
+    carry IVA and ImptoReten. A factura needs the receptor.
+    """
+    from haulmer import dte
+
+    products = _sale_items(items)
+    if tipo_dte == 39:
+        return dte.boleta(
+            emisor=emisor,
+            lines=sale_lines(products, prices=PriceBasis.GROSS),
+            receptor=receptor,
+            fecha=fecha,
+            medio_pago=medio_pago,
+        )
+    if tipo_dte == 33:
+        if receptor is None:
+            raise ValidationError("a factura needs its receptor: RUT, razón social, giro, address")
+        return dte.factura(
+            emisor=emisor,
+            receptor=receptor,
+            lines=sale_lines(products, prices=PriceBasis.NET),
+            fecha=fecha,
+        )
+    raise ValidationError(
+        f"a sale of catalogue products is a boleta (39) or factura (33), not {tipo_dte!r}"
+    )
+
+
+class CatalogueDetails(HaulmerModel):
+    """An organization's catalogue (one per organization)."""
+
+    id: str
+    organization_id: str
+    workspace_id: str
+    name: str
+    product_count: int = 0
+
+
+class _CatalogueList(HaulmerModel):
+    data: list[CatalogueDetails]
+
+
+# ---------------------------------------------------------------------- requests
+
+
+def _catalogue_path(catalogue_id: str, suffix: str = "") -> str:
+    return id_path(
+        "/v1/catalogues",
+        catalogue_id,
+        name="catalogue_id",
+        kind="a catalogue's id ('cat_...')",
+        suffix=suffix,
+    )
+
+
+def _product_path(catalogue_id: str, product_id: str, suffix: str = "") -> str:
+    inner = id_path(
+        "/products", product_id, name="product_id", kind="a product's id ('prd_...')", suffix=suffix
+    )
+    return _catalogue_path(catalogue_id, inner)
+
+
+def _page_size(per_page: int) -> int:
+    if isinstance(per_page, bool) or not isinstance(per_page, int) or not 1 <= per_page <= 100:
+        raise ValidationError(f"per_page must be a whole number from 1 to {MAX_PER_PAGE}")
+    return per_page
+
+
+def _list_catalogues_request(**options: Any) -> APIRequest[_CatalogueList]:
+    return APIRequest("GET", "/v1/catalogues", "platform", _CatalogueList, auth="bearer", **options)
+
+
+def _create_request(
+    catalogue_id: str, product: ProductInput | Mapping[str, Any], key: str | None, **options: Any
+) -> APIRequest[Product]:
+    checked = as_model(ProductInput, product, "the product")
+    return APIRequest(
+        "POST",
+        _catalogue_path(catalogue_id, "/products"),
+        "platform",
+        Product,
+        json=checked.model_dump(mode="json", exclude_none=True),
+        auth="bearer",
+        idempotency_key=idempotency_key_or_new(key),
+        **options,
+    )
+
+
+def _update_request(
+    catalogue_id: str, product_id: str, changes: ProductUpdate | Mapping[str, Any], **options: Any
+) -> APIRequest[Product]:
+    checked = as_model(ProductUpdate, changes, "the change")
+    body = checked.model_dump(mode="json", exclude_unset=True)
+    if not body:
+        raise ValidationError("say what to change: name, sku, price, tax, active...")
+    if body.get("tax") == "exento" and body.get("additional_taxes"):
+        raise ValidationError("an exento product carries no additional tax")
+    return APIRequest(
+        "PATCH",
+        _product_path(catalogue_id, product_id),
+        "platform",
+        Product,
+        json=body,
+        auth="bearer",
+        **options,
+    )
+
+
+def _retrieve_request(catalogue_id: str, product_id: str, **options: Any) -> APIRequest[Product]:
+    return APIRequest(
+        "GET",
+        _product_path(catalogue_id, product_id),
+        "platform",
+        Product,
+        auth="bearer",
+        **options,
+    )
+
+
+def _deactivate_request(catalogue_id: str, product_id: str, **options: Any) -> APIRequest[Product]:
+    return APIRequest(
+        "POST",
+        _product_path(catalogue_id, product_id, "/deactivate"),
+        "platform",
+        Product,
+        auth="bearer",
+        safe=True,
+        **options,
+    )
+
+
+def _list_request(
+    catalogue_id: str,
+    search: str | None,
+    active: bool | None,
+    tax: TaxTreatment | str | None,
+    per_page: int,
+    **options: Any,
+) -> APIRequest[Product]:
+    params: dict[str, Any] = {"page": 1, "per_page": _page_size(per_page)}
+    if search is not None:
+        if not isinstance(search, str) or len(search.strip()) > 80:
+            raise ValidationError("search is text of up to 80 characters (name, SKU, description)")
+        if search.strip():
+            params["q"] = search.strip()
+    if active is not None:
+        if not isinstance(active, bool):
+            raise ValidationError("active is True, False or None (both)")
+        params["active"] = "true" if active else "false"
+    if tax is not None:
+        params["tax"] = as_enum(TaxTreatment, tax, "tax treatment").value
+    return APIRequest(
+        "GET",
+        _catalogue_path(catalogue_id, "/products"),
+        "platform",
+        Product,
+        params=params,
+        auth="bearer",
+        pagination=NumberedPages(field="page", location="params"),
+        **options,
+    )
+
+
+# ---------------------------------------------------------------------- resources
+
+
+class Catalogue(SyncAPIResource):
+    """Products of an organization's catalogue: create, update, list, search, deactivate."""
+
+    def list_catalogues(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> list[CatalogueDetails]:
+        """The catalogues of the organizations of the account's workspaces (one each)."""
+        return self._request(
+            _list_catalogues_request(**call_options(extra_headers, timeout, max_retries))
+        ).data
+
+    def create_product(
+        self,
+        catalogue_id: str,
+        product: ProductInput | Mapping[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Product:
+        """Add a product (checked locally first); its SKU must be new in the catalogue."""
+        return self._request(
+            _create_request(
+                catalogue_id,
+                product,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    def retrieve_product(
+        self,
+        catalogue_id: str,
+        product_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Product:
+        """One product."""
+        return self._request(
+            _retrieve_request(
+                catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    def update_product(
+        self,
+        catalogue_id: str,
+        product_id: str,
+        changes: ProductUpdate | Mapping[str, Any],
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Product:
+        """Change some fields of a product (``{"price": 1290}``); the others stay."""
+        return self._request(
+            _update_request(
+                catalogue_id,
+                product_id,
+                changes,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    def deactivate_product(
+        self,
+        catalogue_id: str,
+        product_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Product:
+        """Take a product off sale (kept for past sales; ``update_product`` activates it again)."""
+        return self._request(
+            _deactivate_request(
+                catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    def list_products(
+        self,
+        catalogue_id: str,
+        *,
+        search: str | None = None,
+        active: bool | None = None,
+        tax: TaxTreatment | str | None = None,
+        per_page: int = 50,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> SyncPage[Product]:
+        """Products by name; ``search`` in name, SKU and description. Iterate for every page."""
+        return self._get_page(
+            _list_request(
+                catalogue_id,
+                search,
+                active,
+                tax,
+                per_page,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+
+class AsyncCatalogue(AsyncAPIResource):
+    """Products of an organization's catalogue: create, update, list, search, deactivate."""
+
+    async def list_catalogues(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> list[CatalogueDetails]:
+        """The catalogues of the organizations of the account's workspaces (one each)."""
+        return (
+            await self._request(
+                _list_catalogues_request(**call_options(extra_headers, timeout, max_retries))
+            )
+        ).data
+
+    async def create_product(
+        self,
+        catalogue_id: str,
+        product: ProductInput | Mapping[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Product:
+        """Add a product (checked locally first); its SKU must be new in the catalogue."""
+        return await self._request(
+            _create_request(
+                catalogue_id,
+                product,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    async def retrieve_product(
+        self,
+        catalogue_id: str,
+        product_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Product:
+        """One product."""
+        return await self._request(
+            _retrieve_request(
+                catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    async def update_product(
+        self,
+        catalogue_id: str,
+        product_id: str,
+        changes: ProductUpdate | Mapping[str, Any],
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Product:
+        """Change some fields of a product (``{"price": 1290}``); the others stay."""
+        return await self._request(
+            _update_request(
+                catalogue_id,
+                product_id,
+                changes,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    async def deactivate_product(
+        self,
+        catalogue_id: str,
+        product_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Product:
+        """Take a product off sale (kept for past sales; ``update_product`` activates it again)."""
+        return await self._request(
+            _deactivate_request(
+                catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    def list_products(
+        self,
+        catalogue_id: str,
+        *,
+        search: str | None = None,
+        active: bool | None = None,
+        tax: TaxTreatment | str | None = None,
+        per_page: int = 50,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> AsyncPaginator[Product]:
+        """Products by name; ``search`` in name, SKU and description: ``async for`` it for every
+        item, or ``await`` it for the first page; filters are checked here, at the call.
+        """
+        request = _list_request(
+            catalogue_id,
+            search,
+            active,
+            tax,
+            per_page,
+            **call_options(extra_headers, timeout, max_retries),
+        )
+        return AsyncPaginator(lambda: self._get_page(request))

@@ -1,0 +1,612 @@
+"""MyHaulmer, the customer area: the account's purchase orders and its support tickets.
+
+Everything here needs a login (``client.with_options(access_token=...)``): orders belong to the
+account that bought them, tickets to the account that opened them. Support's answers also
+arrive by e-mail. The contract is docs/platform-api.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
+
+from haulmer._models import HaulmerModel
+from haulmer._pagination import AsyncPaginator, NumberedPages
+from haulmer._platform import as_enum, id_path
+from haulmer._resource import (
+    APIRequest,
+    AsyncAPIResource,
+    SyncAPIResource,
+    call_options,
+    idempotency_key_or_new,
+)
+from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.checkout import Order, OrderStatus
+from haulmer.errors import ValidationError
+
+if TYPE_CHECKING:
+    from haulmer._pagination import SyncPage
+
+__all__ = [
+    "MAX_ATTACHMENT_BYTES",
+    "AsyncMyHaulmer",
+    "Attachment",
+    "MyHaulmer",
+    "Ticket",
+    "TicketAuthor",
+    "TicketCategory",
+    "TicketMessage",
+    "TicketStatus",
+]
+
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+"""The largest file a ticket message takes (5 MiB)."""
+
+MAX_PER_PAGE = 100
+
+
+class TicketCategory(str, Enum):
+    """What a support ticket is about."""
+
+    BILLING = "billing"
+    TECHNICAL = "technical"
+    OPENFACTURA = "openfactura"
+    POINT = "point"
+    CATALOGUE = "catalogue"
+    ACCOUNT = "account"
+    OTHER = "other"
+
+
+class TicketStatus(str, Enum):
+    """``open`` waits for support, ``answered`` for you, ``closed`` is done (reopenable 7 days)."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class TicketAuthor(str, Enum):
+    """Who wrote a message of the thread."""
+
+    CUSTOMER = "customer"
+    SUPPORT = "support"
+
+
+class Attachment(HaulmerModel):
+    """A file attached to a ticket message (the platform keeps its name, type and size)."""
+
+    filename: str
+    content_type: str
+    size: int
+
+
+class TicketMessage(HaulmerModel):
+    """One message of a ticket's thread."""
+
+    id: str
+    author: TicketAuthor
+    author_name: str = ""
+    body: str
+    attachment: Attachment | None = None
+    at: datetime
+
+
+class Ticket(HaulmerModel):
+    """A support ticket and its thread, oldest message first."""
+
+    id: str
+    number: int
+    subject: str
+    category: TicketCategory
+    status: TicketStatus
+    messages: list[TicketMessage] = Field(default_factory=list)
+    created_at: datetime
+    updated_at: datetime | None = None
+    closed_at: datetime | None = None
+    reopen_until: datetime | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the ticket is closed (replying needs ``reopen_ticket`` first)."""
+        return self.status is TicketStatus.CLOSED
+
+
+AttachmentInput = str | os.PathLike[str] | tuple[str, bytes] | tuple[str, bytes, str]
+"""A file to attach: its path, or ``(filename, bytes)`` or ``(filename, bytes, content_type)``."""
+
+_CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".txt": "text/plain",
+    ".xml": "application/xml",
+    ".csv": "text/csv",
+    ".zip": "application/zip",
+}
+
+
+def _attachment(value: AttachmentInput | None) -> dict[str, str] | None:
+    """The attachment as the wire's ``{filename, content_type, content_base64}``, checked."""
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        if (
+            len(value) not in (2, 3)
+            or not isinstance(value[0], str)
+            or not isinstance(value[1], bytes)
+        ):
+            raise ValidationError(
+                "an attachment is a path, (filename, bytes) or (filename, bytes, content_type)"
+            )
+        filename, data = value[0], value[1]
+        content_type = value[2] if len(value) == 3 else None
+    elif isinstance(value, (str, os.PathLike)):
+        path = Path(value)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise ValidationError(
+                f"the attachment {os.fspath(value)!r} cannot be read ({error.strerror})"
+            ) from None
+        filename, content_type = path.name, None
+    else:
+        raise ValidationError(
+            "an attachment is a path, (filename, bytes) or (filename, bytes, content_type)"
+        )
+    if not filename.strip() or len(filename) > 255 or "/" in filename or "\\" in filename:
+        raise ValidationError(
+            "the attachment's filename must be a plain name of 1 to 255 characters"
+        )
+    if not data:
+        raise ValidationError(f"the attachment {filename!r} is empty")
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            f"the attachment {filename!r} has {len(data)} bytes; at most 5 MiB "
+            f"({MAX_ATTACHMENT_BYTES} bytes)"
+        )
+    if content_type is None:
+        content_type = _CONTENT_TYPES.get(Path(filename).suffix.lower(), "application/octet-stream")
+    if not isinstance(content_type, str) or "/" not in content_type:
+        raise ValidationError(f"{content_type!r} is not a media type such as application/pdf")
+    return {
+        "filename": filename,
+        "content_type": content_type,
+        "content_base64": base64.b64encode(data).decode("ascii"),
+    }
+
+
+def _text(value: Any, what: str, limit: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{what} is required")
+    if len(value.strip()) > limit:
+        raise ValidationError(f"{what} has {len(value.strip())} characters; at most {limit}")
+    return value.strip()
+
+
+def _per_page(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PER_PAGE:
+        raise ValidationError(f"per_page must be a whole number from 1 to {MAX_PER_PAGE}")
+    return value
+
+
+def _ticket_path(ticket_id: str, suffix: str = "") -> str:
+    return id_path(
+        "/v1/my/tickets",
+        ticket_id,
+        name="ticket_id",
+        kind="a ticket's id ('tkt_...')",
+        suffix=suffix,
+    )
+
+
+def _pages() -> NumberedPages:
+    return NumberedPages(field="page", location="params")
+
+
+def _list_orders_request(
+    status: OrderStatus | str | None,
+    created_from: date | None,
+    created_to: date | None,
+    per_page: int,
+    **options: Any,
+) -> APIRequest[Order]:
+    params: dict[str, Any] = {"page": 1, "per_page": _per_page(per_page)}
+    if status is not None:
+        params["status"] = as_enum(OrderStatus, status, "order status").value
+    for name, value in (("created_from", created_from), ("created_to", created_to)):
+        if value is None:
+            continue
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise ValidationError(f"{name} must be a datetime.date, got {value!r}")
+        params[name] = value.isoformat()
+    if created_from and created_to and created_from > created_to:
+        raise ValidationError(
+            f"created_from ({created_from}) is after created_to ({created_to}): no order fits"
+        )
+    return APIRequest(
+        "GET",
+        "/v1/my/orders",
+        "platform",
+        Order,
+        params=params,
+        auth="bearer",
+        pagination=_pages(),
+        **options,
+    )
+
+
+def _retrieve_order_request(order_id: str, **options: Any) -> APIRequest[Order]:
+    path = id_path("/v1/my/orders", order_id, name="order_id", kind="an order's id ('ord_...')")
+    return APIRequest("GET", path, "platform", Order, auth="bearer", **options)
+
+
+def _open_ticket_request(
+    subject: str,
+    category: TicketCategory | str,
+    message: str,
+    attachment: AttachmentInput | None,
+    key: str | None,
+    **options: Any,
+) -> APIRequest[Ticket]:
+    body: dict[str, Any] = {
+        "subject": _text(subject, "the ticket's subject", 120),
+        "category": as_enum(TicketCategory, category, "ticket category").value,
+        "message": _text(message, "the ticket's message", 5000),
+    }
+    file = _attachment(attachment)
+    if file is not None:
+        body["attachment"] = file
+    return APIRequest(
+        "POST",
+        "/v1/my/tickets",
+        "platform",
+        Ticket,
+        json=body,
+        auth="bearer",
+        idempotency_key=idempotency_key_or_new(key),
+        **options,
+    )
+
+
+def _list_tickets_request(
+    status: TicketStatus | str | None, per_page: int, **options: Any
+) -> APIRequest[Ticket]:
+    params: dict[str, Any] = {"page": 1, "per_page": _per_page(per_page)}
+    if status is not None:
+        params["status"] = as_enum(TicketStatus, status, "ticket status").value
+    return APIRequest(
+        "GET",
+        "/v1/my/tickets",
+        "platform",
+        Ticket,
+        params=params,
+        auth="bearer",
+        pagination=_pages(),
+        **options,
+    )
+
+
+def _retrieve_ticket_request(ticket_id: str, **options: Any) -> APIRequest[Ticket]:
+    return APIRequest("GET", _ticket_path(ticket_id), "platform", Ticket, auth="bearer", **options)
+
+
+def _reply_request(
+    ticket_id: str,
+    message: str,
+    attachment: AttachmentInput | None,
+    key: str | None,
+    **options: Any,
+) -> APIRequest[Ticket]:
+    body: dict[str, Any] = {"message": _text(message, "the reply", 5000)}
+    file = _attachment(attachment)
+    if file is not None:
+        body["attachment"] = file
+    return APIRequest(
+        "POST",
+        _ticket_path(ticket_id, "/messages"),
+        "platform",
+        Ticket,
+        json=body,
+        auth="bearer",
+        idempotency_key=idempotency_key_or_new(key),
+        **options,
+    )
+
+
+def _state_request(ticket_id: str, action: str, **options: Any) -> APIRequest[Ticket]:
+    return APIRequest(
+        "POST",
+        _ticket_path(ticket_id, f"/{action}"),
+        "platform",
+        Ticket,
+        auth="bearer",
+        idempotency_key=idempotency_key_or_new(None),
+        **options,
+    )
+
+
+class MyHaulmer(SyncAPIResource):
+    """The customer area: the account's orders and support tickets (needs a login)."""
+
+    def list_orders(
+        self,
+        *,
+        status: OrderStatus | str | None = None,
+        created_from: date | None = None,
+        created_to: date | None = None,
+        per_page: int = 20,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> SyncPage[Order]:
+        """The account's orders, newest first; iterate for every page (fetched as needed)."""
+        return self._get_page(
+            _list_orders_request(
+                status,
+                created_from,
+                created_to,
+                per_page,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    def retrieve_order(
+        self,
+        order_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Order:
+        """One of the account's orders: status history, lines, payment, tax document."""
+        return self._request(
+            _retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    def open_ticket(
+        self,
+        *,
+        subject: str,
+        category: TicketCategory | str,
+        message: str,
+        attachment: AttachmentInput | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """Open a support ticket; ``attachment`` is a path or ``(filename, bytes)`` (5 MiB)."""
+        return self._request(
+            _open_ticket_request(
+                subject,
+                category,
+                message,
+                attachment,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    def list_tickets(
+        self,
+        *,
+        status: TicketStatus | str | None = None,
+        per_page: int = 20,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> SyncPage[Ticket]:
+        """The account's tickets, newest first; iterate for every page."""
+        return self._get_page(
+            _list_tickets_request(
+                status, per_page, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    def retrieve_ticket(
+        self,
+        ticket_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """A ticket and its whole thread."""
+        return self._request(
+            _retrieve_ticket_request(ticket_id, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    def reply_ticket(
+        self,
+        ticket_id: str,
+        message: str,
+        *,
+        attachment: AttachmentInput | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """Add your reply to the thread (a closed ticket needs ``reopen_ticket`` first)."""
+        return self._request(
+            _reply_request(
+                ticket_id,
+                message,
+                attachment,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    def close_ticket(
+        self,
+        ticket_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """Close a ticket; it can be reopened for 7 days (``reopen_until``)."""
+        return self._request(
+            _state_request(ticket_id, "close", **call_options(extra_headers, timeout, max_retries))
+        )
+
+    def reopen_ticket(
+        self,
+        ticket_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """Reopen a ticket closed less than 7 days ago (``ReopenWindowClosedError`` after)."""
+        return self._request(
+            _state_request(ticket_id, "reopen", **call_options(extra_headers, timeout, max_retries))
+        )
+
+
+class AsyncMyHaulmer(AsyncAPIResource):
+    """The customer area: the account's orders and support tickets (needs a login)."""
+
+    def list_orders(
+        self,
+        *,
+        status: OrderStatus | str | None = None,
+        created_from: date | None = None,
+        created_to: date | None = None,
+        per_page: int = 20,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> AsyncPaginator[Order]:
+        """The account's orders, newest first: ``async for`` every order, or ``await`` the first
+        page; filters are checked here, at the call."""
+        request = _list_orders_request(
+            status,
+            created_from,
+            created_to,
+            per_page,
+            **call_options(extra_headers, timeout, max_retries),
+        )
+        return AsyncPaginator(lambda: self._get_page(request))
+
+    async def retrieve_order(
+        self,
+        order_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Order:
+        """One of the account's orders: status history, lines, payment, tax document."""
+        return await self._request(
+            _retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    async def open_ticket(
+        self,
+        *,
+        subject: str,
+        category: TicketCategory | str,
+        message: str,
+        attachment: AttachmentInput | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """Open a support ticket; ``attachment`` is a path or ``(filename, bytes)`` (5 MiB)."""
+        return await self._request(
+            _open_ticket_request(
+                subject,
+                category,
+                message,
+                attachment,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    def list_tickets(
+        self,
+        *,
+        status: TicketStatus | str | None = None,
+        per_page: int = 20,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> AsyncPaginator[Ticket]:
+        """The account's tickets, newest first: ``async for`` every ticket, or ``await`` the
+        first page."""
+        request = _list_tickets_request(
+            status, per_page, **call_options(extra_headers, timeout, max_retries)
+        )
+        return AsyncPaginator(lambda: self._get_page(request))
+
+    async def retrieve_ticket(
+        self,
+        ticket_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """A ticket and its whole thread."""
+        return await self._request(
+            _retrieve_ticket_request(ticket_id, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    async def reply_ticket(
+        self,
+        ticket_id: str,
+        message: str,
+        *,
+        attachment: AttachmentInput | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """Add your reply to the thread (a closed ticket needs ``reopen_ticket`` first)."""
+        return await self._request(
+            _reply_request(
+                ticket_id,
+                message,
+                attachment,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    async def close_ticket(
+        self,
+        ticket_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """Close a ticket; it can be reopened for 7 days (``reopen_until``)."""
+        return await self._request(
+            _state_request(ticket_id, "close", **call_options(extra_headers, timeout, max_retries))
+        )
+
+    async def reopen_ticket(
+        self,
+        ticket_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """Reopen a ticket closed less than 7 days ago (``ReopenWindowClosedError`` after)."""
+        return await self._request(
+            _state_request(ticket_id, "reopen", **call_options(extra_headers, timeout, max_retries))
+        )

@@ -1,0 +1,496 @@
+"""Point: the points of sale bought at checkout, their settings, and the sales made at them.
+
+A sale takes products of the point's catalogue, quantities and a payment; the platform issues
+its boleta (39, the default) or factura (33, with a receptor) through OpenFactura and answers it
+with its folio. Settings and sales are checked before anything is sent. The contract is
+docs/platform-api.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import Field
+
+from haulmer._models import HaulmerModel
+from haulmer._platform import as_enum, as_model, id_path
+from haulmer._resource import (
+    APIRequest,
+    AsyncAPIResource,
+    SyncAPIResource,
+    call_options,
+    idempotency_key_or_new,
+)
+from haulmer._types import NOT_GIVEN, Headers, NotGiven, TimeoutArg
+from haulmer.catalogue import Product
+from haulmer.errors import ValidationError
+from haulmer.rut import Rut
+
+__all__ = [
+    "AsyncPoint",
+    "Paper",
+    "Point",
+    "PointDocument",
+    "PointOfSale",
+    "Sale",
+    "SaleDocument",
+    "SalePaymentMethod",
+    "SaleReceptor",
+]
+
+
+class PointDocument(str, Enum):
+    """The document a sale issues: boleta 39 (the default) or factura 33 (needs a receptor)."""
+
+    BOLETA = "boleta"
+    FACTURA = "factura"
+
+
+class Paper(str, Enum):
+    """What a point prints on: an 80 mm roll or letter size."""
+
+    ROLL_80MM = "80mm"
+    LETTER = "letter"
+
+
+class SalePaymentMethod(str, Enum):
+    """How the customer pays at the point."""
+
+    CASH = "cash"
+    DEBIT_CARD = "debit_card"
+    CREDIT_CARD = "credit_card"
+    TRANSFER = "transfer"
+
+
+class PointOfSale(HaulmerModel):
+    """A point of sale: its name, sucursal, default document, paper and catalogue."""
+
+    id: str
+    workspace_id: str
+    name: str
+    sucursal: str | None = None
+    default_document: PointDocument = PointDocument.BOLETA
+    paper: Paper = Paper.ROLL_80MM
+    catalogue_id: str | None = None
+    created_at: datetime
+
+
+class SaleReceptor(HaulmerModel):
+    """Who a factura is made out to (a boleta may name a RUT, or no one)."""
+
+    rut: Rut
+    razon_social: str | None = Field(default=None, max_length=100)
+    giro: str | None = Field(default=None, max_length=40)
+    direccion: str | None = Field(default=None, max_length=70)
+    comuna: str | None = Field(default=None, max_length=20)
+
+
+class SaleLine(HaulmerModel):
+    """A product sold: which one and how many."""
+
+    product_id: str
+    sku: str = ""
+    name: str = ""
+    quantity: Decimal
+
+
+class SalePayment(HaulmerModel):
+    """How the sale was paid: method, amount received and change given."""
+
+    method: SalePaymentMethod
+    amount: int
+    change: int = 0
+
+
+class SaleDocument(HaulmerModel):
+    """The DTE the sale issued through OpenFactura: type, folio, token, its Totales."""
+
+    type: int
+    folio: int
+    token: str
+    issuer_rut: Rut
+    totals: dict[str, int] = Field(default_factory=dict)
+
+
+class Sale(HaulmerModel):
+    """A sale made at a point and the document it issued."""
+
+    id: str
+    point_id: str
+    items: list[SaleLine]
+    payment: SalePayment
+    document: SaleDocument
+    receptor: SaleReceptor | None = None
+    total: int
+    created_at: datetime
+
+    @property
+    def folio(self) -> int:
+        """The folio of the sale's document."""
+        return self.document.folio
+
+
+class _PointList(HaulmerModel):
+    data: list[PointOfSale]
+
+
+SaleItemArg = tuple[Product | str, Decimal | int | str] | Mapping[str, Any]
+"""A sold item: ``(product or product_id, quantity)`` or ``{"product_id", "quantity"}``."""
+
+
+def _point_path(point_id: str, suffix: str = "") -> str:
+    return id_path(
+        "/v1/points", point_id, name="point_id", kind="a point's id ('pos_...')", suffix=suffix
+    )
+
+
+def _quantity(value: Any, where: str) -> str:
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except ArithmeticError:
+        amount = Decimal(0)
+    if isinstance(value, bool) or not amount.is_finite() or amount <= 0:
+        raise ValidationError(f"{where}: the quantity must be a number above 0, got {value!r}")
+    if amount != amount.quantize(Decimal("0.000001")):
+        raise ValidationError(f"{where}: the quantity has more than 6 decimals ({value!r})")
+    return format(amount.normalize(), "f")
+
+
+def _items(items: Iterable[SaleItemArg]) -> list[dict[str, str]]:
+    wire: list[dict[str, str]] = []
+    for index, item in enumerate(items):
+        where = f"item {index + 1}"
+        if isinstance(item, Mapping):
+            product, quantity = item.get("product_id"), item.get("quantity", 1)
+        elif isinstance(item, tuple) and len(item) == 2:
+            product, quantity = item
+        else:
+            raise ValidationError(
+                f"{where}: give (product, quantity) or {{'product_id': ..., 'quantity': ...}}"
+            )
+        if isinstance(product, Product):
+            if not product.active:
+                raise ValidationError(
+                    f"{where}: {product.name!r} ({product.sku}) is deactivated and not for sale"
+                )
+            product = product.id
+        if not isinstance(product, str) or not product or "/" in product:
+            raise ValidationError(f"{where}: the product is a Product or its id ('prd_...')")
+        wire.append({"product_id": product, "quantity": _quantity(quantity, where)})
+    if not wire:
+        raise ValidationError("a sale needs at least one item")
+    return wire
+
+
+def _sale_request(
+    point_id: str,
+    items: Iterable[SaleItemArg],
+    payment: SalePaymentMethod | str,
+    amount: int | None,
+    document: PointDocument | str | None,
+    receptor: SaleReceptor | Mapping[str, Any] | None,
+    key: str | None,
+    **options: Any,
+) -> APIRequest[Sale]:
+    body: dict[str, Any] = {"items": _items(items)}
+    method = as_enum(SalePaymentMethod, payment, "payment method")
+    pay: dict[str, Any] = {"method": method.value}
+    if amount is not None:
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
+            raise ValidationError("amount is whole pesos received, 1 or more")
+        pay["amount"] = amount
+    body["payment"] = pay
+    kind = None if document is None else as_enum(PointDocument, document, "document")
+    if kind is not None:
+        body["document"] = kind.value
+    if receptor is not None:
+        checked = as_model(SaleReceptor, receptor, "the receptor")
+        body["receptor"] = checked.model_dump(mode="json", exclude_none=True)
+    if kind is PointDocument.FACTURA:
+        data = body.get("receptor") or {}
+        missing = [n for n in ("razon_social", "giro", "direccion", "comuna") if not data.get(n)]
+        if receptor is None or missing:
+            raise ValidationError(
+                "a factura needs its receptor's RUT, razón social, giro, dirección and comuna"
+                + (f" (missing: {', '.join(missing)})" if receptor is not None else "")
+            )
+    return APIRequest(
+        "POST",
+        _point_path(point_id, "/sales"),
+        "platform",
+        Sale,
+        json=body,
+        auth="bearer",
+        idempotency_key=idempotency_key_or_new(key),
+        **options,
+    )
+
+
+def _configure_request(
+    point_id: str, settings: dict[str, Any], **options: Any
+) -> APIRequest[PointOfSale]:
+    body: dict[str, Any] = {}
+    for name, value in settings.items():
+        if isinstance(value, NotGiven):
+            continue
+        if name == "name":
+            if not isinstance(value, str) or not value.strip() or len(value.strip()) > 60:
+                raise ValidationError("the point's name is text of 1 to 60 characters")
+            value = value.strip()
+        elif name == "sucursal":
+            if value is not None and (
+                not isinstance(value, str) or not value.strip() or len(value.strip()) > 80
+            ):
+                raise ValidationError("the sucursal is the branch's name (up to 80) or None")
+            value = value.strip() if isinstance(value, str) else None
+        elif name == "default_document":
+            value = as_enum(PointDocument, value, "default document").value
+        elif name == "paper":
+            value = as_enum(Paper, value, "paper").value
+        elif name == "catalogue_id" and (not isinstance(value, str) or not value or "/" in value):
+            raise ValidationError("catalogue_id is a catalogue's id ('cat_...')")
+        body[name] = value
+    if not body:
+        raise ValidationError("say what to change: name, sucursal, default_document, paper...")
+    return APIRequest(
+        "PATCH",
+        _point_path(point_id),
+        "platform",
+        PointOfSale,
+        json=body,
+        auth="bearer",
+        **options,
+    )
+
+
+def _list_request(**options: Any) -> APIRequest[_PointList]:
+    return APIRequest("GET", "/v1/points", "platform", _PointList, auth="bearer", **options)
+
+
+def _retrieve_request(point_id: str, **options: Any) -> APIRequest[PointOfSale]:
+    return APIRequest(
+        "GET", _point_path(point_id), "platform", PointOfSale, auth="bearer", **options
+    )
+
+
+def _retrieve_sale_request(point_id: str, sale_id: str, **options: Any) -> APIRequest[Sale]:
+    suffix = id_path("/sales", sale_id, name="sale_id", kind="a sale's id ('sal_...')")
+    return APIRequest(
+        "GET", _point_path(point_id, suffix), "platform", Sale, auth="bearer", **options
+    )
+
+
+class Point(SyncAPIResource):
+    """Points of sale: list, configure, sell (the sale's boleta or factura comes back issued)."""
+
+    def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> list[PointOfSale]:
+        """The points of sale of the account's workspaces (one per device bought)."""
+        return self._request(
+            _list_request(**call_options(extra_headers, timeout, max_retries))
+        ).data
+
+    def retrieve(
+        self,
+        point_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> PointOfSale:
+        """One point of sale."""
+        return self._request(
+            _retrieve_request(point_id, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    def configure(
+        self,
+        point_id: str,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        sucursal: str | NotGiven | None = NOT_GIVEN,
+        default_document: PointDocument | str | NotGiven = NOT_GIVEN,
+        paper: Paper | str | NotGiven = NOT_GIVEN,
+        catalogue_id: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> PointOfSale:
+        """Change the settings given (the others stay): name, sucursal, document, paper,
+        catalogue."""
+        settings = {
+            "name": name,
+            "sucursal": sucursal,
+            "default_document": default_document,
+            "paper": paper,
+            "catalogue_id": catalogue_id,
+        }
+        return self._request(
+            _configure_request(
+                point_id, settings, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    def sell(
+        self,
+        point_id: str,
+        items: Iterable[SaleItemArg],
+        *,
+        payment: SalePaymentMethod | str,
+        amount: int | None = None,
+        document: PointDocument | str | None = None,
+        receptor: SaleReceptor | Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Sale:
+        """Sell ``(product, quantity)`` items; returns the sale with its issued document (folio).
+
+        ``document`` defaults to the point's (boleta); ``amount`` is the cash received (change is
+        computed). The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a
+        retry from selling, and issuing, twice.
+        """
+        return self._request(
+            _sale_request(
+                point_id,
+                items,
+                payment,
+                amount,
+                document,
+                receptor,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    def retrieve_sale(
+        self,
+        point_id: str,
+        sale_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Sale:
+        """One sale and its document."""
+        return self._request(
+            _retrieve_sale_request(
+                point_id, sale_id, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+
+class AsyncPoint(AsyncAPIResource):
+    """Points of sale: list, configure, sell (the sale's boleta or factura comes back issued)."""
+
+    async def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> list[PointOfSale]:
+        """The points of sale of the account's workspaces (one per device bought)."""
+        return (
+            await self._request(_list_request(**call_options(extra_headers, timeout, max_retries)))
+        ).data
+
+    async def retrieve(
+        self,
+        point_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> PointOfSale:
+        """One point of sale."""
+        return await self._request(
+            _retrieve_request(point_id, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    async def configure(
+        self,
+        point_id: str,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        sucursal: str | NotGiven | None = NOT_GIVEN,
+        default_document: PointDocument | str | NotGiven = NOT_GIVEN,
+        paper: Paper | str | NotGiven = NOT_GIVEN,
+        catalogue_id: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> PointOfSale:
+        """Change the settings given (the others stay): name, sucursal, document, paper,
+        catalogue."""
+        settings = {
+            "name": name,
+            "sucursal": sucursal,
+            "default_document": default_document,
+            "paper": paper,
+            "catalogue_id": catalogue_id,
+        }
+        return await self._request(
+            _configure_request(
+                point_id, settings, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    async def sell(
+        self,
+        point_id: str,
+        items: Iterable[SaleItemArg],
+        *,
+        payment: SalePaymentMethod | str,
+        amount: int | None = None,
+        document: PointDocument | str | None = None,
+        receptor: SaleReceptor | Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Sale:
+        """Sell ``(product, quantity)`` items; returns the sale with its issued document (folio).
+
+        ``document`` defaults to the point's (boleta); ``amount`` is the cash received (change is
+        computed). The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a
+        retry from selling, and issuing, twice.
+        """
+        return await self._request(
+            _sale_request(
+                point_id,
+                items,
+                payment,
+                amount,
+                document,
+                receptor,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    async def retrieve_sale(
+        self,
+        point_id: str,
+        sale_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Sale:
+        """One sale and its document."""
+        return await self._request(
+            _retrieve_sale_request(
+                point_id, sale_id, **call_options(extra_headers, timeout, max_retries)
+            )
+        )

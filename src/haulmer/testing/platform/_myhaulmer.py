@@ -1,0 +1,404 @@
+"""MyHaulmer on the fake platform: an account's purchase orders and its support tickets.
+
+Orders belong to the account whose e-mail bought them. A ticket's thread grows with the
+customer's replies and support's; support acknowledges every new ticket an hour later (fake
+clock), and ``fake.platform_state.support_reply(ticket_id, text)`` writes any other answer. Each
+support answer is e-mailed to the customer.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+from haulmer.testing.platform import _emails as emails
+from haulmer.testing.platform._accounts import AccountSteps
+from haulmer.testing.platform._errors import (
+    PlatformError,
+    already_done,
+    forbidden,
+    invalid,
+    not_found,
+)
+from haulmer.testing.platform._models import Account, Order
+from haulmer.testing.platform._validation import new_id, raise_if
+
+T = TypeVar("T")
+
+TICKET_CATEGORIES = (
+    "billing",
+    "technical",
+    "openfactura",
+    "point",
+    "catalogue",
+    "account",
+    "other",
+)
+"""What a ticket is about."""
+
+TICKET_STATUSES = ("open", "answered", "closed")
+"""``open`` waits for support, ``answered`` for the customer, ``closed`` is done."""
+
+REOPEN_WINDOW = timedelta(days=7)
+"""How long after closing a ticket may be reopened."""
+
+SUPPORT_ACKNOWLEDGES_AFTER = timedelta(hours=1)
+"""When support's first answer lands after a ticket is opened, on the fake clock."""
+
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+"""The largest attachment a ticket message takes (5 MiB)."""
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+@dataclass
+class TicketMessage:
+    """One message of a ticket's thread: the customer's or support's."""
+
+    id: str
+    author: str
+    author_name: str
+    body: str
+    at: datetime
+    attachment: dict[str, Any] | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "author": self.author,
+            "author_name": self.author_name,
+            "body": self.body,
+            "attachment": dict(self.attachment) if self.attachment else None,
+            "at": _iso(self.at),
+        }
+
+
+@dataclass
+class Ticket:
+    """A support ticket: subject, category, status and its thread."""
+
+    id: str
+    number: int
+    account_id: str
+    subject: str
+    category: str
+    created_at: datetime
+    status: str = "open"
+    messages: list[TicketMessage] = field(default_factory=list)
+    closed_at: datetime | None = None
+    acknowledge_due: datetime | None = None
+
+    @property
+    def updated_at(self) -> datetime:
+        return max(
+            [self.created_at, *(m.at for m in self.messages), self.closed_at or self.created_at]
+        )
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "number": self.number,
+            "subject": self.subject,
+            "category": self.category,
+            "status": self.status,
+            "messages": [message.to_wire() for message in self.messages],
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
+            "closed_at": _iso(self.closed_at),
+            "reopen_until": _iso(self.closed_at + REOPEN_WINDOW) if self.closed_at else None,
+        }
+
+
+def page_of(
+    items: Sequence[T], query: dict[str, str], render: Callable[[T], Any]
+) -> dict[str, Any]:
+    """One numbered page (``page``, ``per_page`` from the query) of ``items`` as the contract's
+    ``{"data", "current_page", "last_page", "per_page", "total"}``."""
+    problems: list[tuple[str, str]] = []
+    page = _positive(query, "page", 1, problems)
+    per_page = _positive(query, "per_page", DEFAULT_PER_PAGE, problems)
+    if per_page > MAX_PER_PAGE:
+        problems.append(("per_page", f"at most {MAX_PER_PAGE}"))
+    raise_if(problems, "the page")
+    last = max(1, math.ceil(len(items) / per_page))
+    chunk = items[(page - 1) * per_page : page * per_page]
+    return {
+        "data": [render(item) for item in chunk],
+        "current_page": page,
+        "last_page": last,
+        "per_page": per_page,
+        "total": len(items),
+    }
+
+
+def _positive(
+    query: dict[str, str], name: str, default: int, problems: list[tuple[str, str]]
+) -> int:
+    raw = query.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        problems.append((name, "a whole number, 1 or more"))
+        return default
+    return int(raw)
+
+
+def _date(query: dict[str, str], name: str, problems: list[tuple[str, str]]) -> date | None:
+    raw = query.get(name)
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        problems.append((name, "a date, YYYY-MM-DD"))
+        return None
+
+
+def _attachment(value: Any, where: str, problems: list[tuple[str, str]]) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        problems.append((where, "an object with filename, content_type and content_base64"))
+        return None
+    filename, content_type = value.get("filename"), value.get("content_type")
+    if not isinstance(filename, str) or not filename.strip() or len(filename) > 255:
+        problems.append((f"{where}.filename", "the file's name, 1 to 255 characters"))
+    if not isinstance(content_type, str) or "/" not in content_type:
+        problems.append((f"{where}.content_type", "a media type such as application/pdf"))
+    try:
+        data = base64.b64decode(str(value.get("content_base64", "")), validate=True)
+    except (binascii.Error, ValueError):
+        data = b""
+    if not data:
+        problems.append((f"{where}.content_base64", "the file's bytes in base64"))
+    elif len(data) > MAX_ATTACHMENT_BYTES:
+        problems.append((f"{where}.content_base64", "at most 5 MiB"))
+    return {"filename": filename, "content_type": content_type, "size": len(data)}
+
+
+def _text(body: dict[str, Any], name: str, limit: int, problems: list[tuple[str, str]]) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value.strip():
+        problems.append((name, "required, non-empty text"))
+        return ""
+    if len(value.strip()) > limit:
+        problems.append((name, f"at most {limit} characters"))
+    return value.strip()
+
+
+class MyHaulmerSteps(AccountSteps):
+    """The customer area: the account's orders, and its support tickets."""
+
+    tickets: dict[str, Ticket]
+    next_ticket_number: int
+
+    def reset(self) -> None:
+        """Forget every ticket too."""
+        with self.lock:
+            self.tickets = {}
+            self.next_ticket_number = 1
+            super().reset()
+
+    # -- orders -------------------------------------------------------------------------------
+
+    def my_orders(self, account: Account, query: dict[str, str]) -> dict[str, Any]:
+        """The account's orders, newest first, filtered by status and creation date."""
+        problems: list[tuple[str, str]] = []
+        status = query.get("status")
+        known = (
+            "created",
+            "payment_method_selected",
+            "awaiting_bank_validation",
+            "paid",
+            "payment_rejected",
+        )
+        if status is not None and status not in known:
+            problems.append(("status", f"one of {', '.join(known)}"))
+        since, until = _date(query, "created_from", problems), _date(query, "created_to", problems)
+        if since and until and since > until:
+            problems.append(("created_from", "on or before created_to"))
+        raise_if(problems, "the filters")
+        self.catch_up()
+        with self.lock:
+            orders = [
+                order
+                for order in self.orders.values()
+                if order.buyer["email"].casefold() == account.email.casefold()
+                and (status is None or order.status == status)
+                and (since is None or order.created_at.date() >= since)
+                and (until is None or order.created_at.date() <= until)
+            ]
+        orders.sort(key=lambda order: (order.created_at, order.number), reverse=True)
+        return page_of(orders, query, Order.to_wire)
+
+    def my_order(self, account: Account, order_id: str) -> Order:
+        """One of the account's orders (404 for another account's: order ids are not shared)."""
+        order = self.orders.get(order_id)
+        self.catch_up()
+        if order is None or order.buyer["email"].casefold() != account.email.casefold():
+            raise not_found(f"order {order_id!r} of this account")
+        return order
+
+    # -- tickets ------------------------------------------------------------------------------
+
+    def open_ticket(self, account: Account, body: dict[str, Any]) -> Ticket:
+        """A new ticket with its first message (and optional attachment)."""
+        problems: list[tuple[str, str]] = []
+        subject = _text(body, "subject", 120, problems)
+        message = _text(body, "message", 5000, problems)
+        category = body.get("category")
+        if category not in TICKET_CATEGORIES:
+            problems.append(("category", f"one of {', '.join(TICKET_CATEGORIES)}"))
+        attachment = _attachment(body.get("attachment"), "attachment", problems)
+        raise_if(problems, "the ticket")
+        with self.lock:
+            now = self.now()
+            ticket = Ticket(
+                id=new_id("tkt"),
+                number=self.next_ticket_number,
+                account_id=account.id,
+                subject=subject,
+                category=str(category),
+                created_at=now,
+                acknowledge_due=now + SUPPORT_ACKNOWLEDGES_AFTER,
+            )
+            self.next_ticket_number += 1
+            ticket.messages.append(
+                TicketMessage(new_id("msg"), "customer", account.name, message, now, attachment)
+            )
+            self.tickets[ticket.id] = ticket
+            return ticket
+
+    def my_tickets(self, account: Account, query: dict[str, str]) -> dict[str, Any]:
+        """The account's tickets, newest first, filtered by status."""
+        status = query.get("status")
+        if status is not None and status not in TICKET_STATUSES:
+            raise invalid(
+                "unknown ticket status", [("status", f"one of {', '.join(TICKET_STATUSES)}")]
+            )
+        self.catch_up()
+        with self.lock:
+            tickets = [
+                t
+                for t in self.tickets.values()
+                if t.account_id == account.id and (status is None or t.status == status)
+            ]
+        tickets.sort(key=lambda t: t.number, reverse=True)
+        return page_of(tickets, query, Ticket.to_wire)
+
+    def ticket(self, account: Account, ticket_id: str) -> Ticket:
+        """One ticket: 404 if unknown, 403 if another account's."""
+        self.catch_up()
+        ticket = self.tickets.get(ticket_id)
+        if ticket is None:
+            raise not_found(f"ticket {ticket_id!r}")
+        if ticket.account_id != account.id:
+            raise forbidden(f"ticket {ticket_id!r} belongs to another account")
+        return ticket
+
+    def reply_ticket(self, account: Account, ticket_id: str, body: dict[str, Any]) -> Ticket:
+        """The customer's reply: the ticket waits for support again."""
+        problems: list[tuple[str, str]] = []
+        message = _text(body, "message", 5000, problems)
+        attachment = _attachment(body.get("attachment"), "attachment", problems)
+        with self.lock:
+            ticket = self.ticket(account, ticket_id)
+            if ticket.status == "closed":
+                raise PlatformError(
+                    409,
+                    "ticket_closed",
+                    f"ticket N° {ticket.number} is closed: reopen it (within 7 days of closing) "
+                    "or open a new ticket",
+                )
+            raise_if(problems, "the reply")
+            now = self.now()
+            ticket.messages.append(
+                TicketMessage(new_id("msg"), "customer", account.name, message, now, attachment)
+            )
+            ticket.status = "open"
+            return ticket
+
+    def close_ticket(self, account: Account, ticket_id: str) -> Ticket:
+        """Close a ticket; it may be reopened within ``REOPEN_WINDOW``."""
+        with self.lock:
+            ticket = self.ticket(account, ticket_id)
+            if ticket.status == "closed":
+                raise already_done(f"ticket N° {ticket.number} is already closed")
+            ticket.status = "closed"
+            ticket.closed_at = self.now()
+            ticket.acknowledge_due = None
+            return ticket
+
+    def reopen_ticket(self, account: Account, ticket_id: str) -> Ticket:
+        """Reopen a closed ticket within 7 days of closing (409 afterwards)."""
+        with self.lock:
+            ticket = self.ticket(account, ticket_id)
+            if ticket.status != "closed" or ticket.closed_at is None:
+                raise already_done(f"ticket N° {ticket.number} is not closed ({ticket.status})")
+            until = ticket.closed_at + REOPEN_WINDOW
+            if self.now() > until:
+                raise PlatformError(
+                    409,
+                    "reopen_window_closed",
+                    f"ticket N° {ticket.number} was closed more than 7 days ago (it could be "
+                    f"reopened until {until.isoformat()}): open a new ticket",
+                )
+            ticket.status = "open"
+            ticket.closed_at = None
+            return ticket
+
+    def support_reply(self, ticket_id: str, text: str, *, agent: str = "Soporte Haulmer") -> Ticket:
+        """Support answers a ticket (a test's control): the thread grows and the customer is
+        e-mailed."""
+        with self.lock:
+            self.catch_up()
+            ticket = self.tickets.get(ticket_id)
+            if ticket is None:
+                raise KeyError(f"no ticket {ticket_id!r}")
+            if ticket.status == "closed":
+                raise ValueError(f"ticket N° {ticket.number} is closed")
+            self._support_answers(ticket, text, agent, self.now())
+            return ticket
+
+    def _support_answers(self, ticket: Ticket, text: str, agent: str, when: datetime) -> None:
+        ticket.messages.append(TicketMessage(new_id("msg"), "support", agent, text, when))
+        ticket.status = "answered"
+        ticket.acknowledge_due = None
+        account = self.accounts[ticket.account_id]
+        self._send(
+            account.email,
+            emails.ticket_reply_subject(ticket.number),
+            f"Hola {account.name}, respondimos tu ticket N° {ticket.number} "
+            f"«{ticket.subject}»:\n\n{text}",
+            [emails.plain_link(f"/my/tickets/{ticket.id}", "view_ticket")],
+            when,
+        )
+
+    def _acknowledgements_due(self, now: datetime) -> list[tuple[datetime, Callable[[], None]]]:
+        """Support's first answer to each ticket whose hour has passed."""
+        due: list[tuple[datetime, Callable[[], None]]] = []
+        for ticket in self.tickets.values():
+            when = ticket.acknowledge_due
+            if when is not None and when <= now and ticket.status != "closed":
+
+                def apply(ticket: Ticket = ticket, when: datetime = when) -> None:
+                    self._support_answers(
+                        ticket,
+                        "Recibimos tu solicitud y un especialista ya la está revisando. Te "
+                        "responderemos en este mismo ticket.",
+                        "Soporte Haulmer",
+                        when,
+                    )
+
+                due.append((when, apply))
+        return due

@@ -1,0 +1,225 @@
+"""The Catalogue platform on the fake: one catalogue per organization, and its products.
+
+Products are checked with the SDK's own rules (``haulmer.catalogue.ProductInput``), so the fake
+refuses what the SDK refuses before sending; the SKU is unique in its catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from haulmer.testing.platform._errors import PlatformError, invalid, not_found
+from haulmer.testing.platform._models import Account, Organization
+from haulmer.testing.platform._myhaulmer import page_of
+from haulmer.testing.platform._validation import new_id
+from haulmer.testing.platform._workspace import WorkspaceSteps
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+@dataclass
+class StoredProduct:
+    """A product as the fake keeps it (the wire fields of ``haulmer.catalogue.Product``)."""
+
+    id: str
+    catalogue_id: str
+    fields: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "catalogue_id": self.catalogue_id,
+            "name": self.fields["name"],
+            "sku": self.fields["sku"],
+            "price": self.fields["price"],
+            "price_basis": self.fields["price_basis"],
+            "tax": self.fields["tax"],
+            "additional_taxes": list(self.fields.get("additional_taxes") or []),
+            "unit": self.fields.get("unit"),
+            "description": self.fields.get("description"),
+            "active": self.fields["active"],
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
+        }
+
+
+@dataclass
+class StoredCatalogue:
+    """An organization's catalogue; SKUs are unique in it."""
+
+    id: str
+    organization: Organization
+    products: dict[str, StoredProduct] = field(default_factory=dict)
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "organization_id": self.organization.id,
+            "workspace_id": self.organization.workspace_id,
+            "name": self.organization.razon_social,
+            "product_count": len(self.products),
+        }
+
+
+def _problems_of(error: Exception) -> list[tuple[str, str]]:
+    import pydantic
+
+    if isinstance(error, pydantic.ValidationError):
+        return [
+            (".".join(str(part) for part in item["loc"]), item["msg"].removeprefix("Value error, "))
+            for item in error.errors()
+        ]
+    return [("", str(error))]
+
+
+class CatalogueSteps(WorkspaceSteps):
+    """Catalogues (made with each organization) and their products."""
+
+    catalogues: dict[str, StoredCatalogue]
+
+    def reset(self) -> None:
+        """Forget every catalogue and product too."""
+        with self.lock:
+            self.catalogues = {}
+            super().reset()
+
+    def _sync_catalogues(self) -> None:
+        """Give every organization its catalogue (the platform makes one with it)."""
+        have = {c.organization.id for c in self.catalogues.values()}
+        for workspace in self.workspaces.values():
+            for organization in workspace.organizations:
+                if organization.id not in have:
+                    catalogue = StoredCatalogue(new_id("cat"), organization)
+                    self.catalogues[catalogue.id] = catalogue
+
+    def list_catalogues(self, account: Account) -> list[StoredCatalogue]:
+        """The catalogues of the organizations of the account's workspaces."""
+        with self.lock:
+            self._sync_catalogues()
+            return [
+                c
+                for c in self.catalogues.values()
+                if account.id in self.workspaces[c.organization.workspace_id].member_account_ids
+            ]
+
+    def catalogue(self, account: Account, catalogue_id: str) -> StoredCatalogue:
+        """A catalogue of one of the account's workspaces (404 otherwise)."""
+        with self.lock:
+            self._sync_catalogues()
+            catalogue = self.catalogues.get(catalogue_id)
+            if catalogue is None or account.id not in (
+                self.workspaces[catalogue.organization.workspace_id].member_account_ids
+            ):
+                raise not_found(f"catalogue {catalogue_id!r}")
+            return catalogue
+
+    def product(self, account: Account, catalogue_id: str, product_id: str) -> StoredProduct:
+        """A product of a catalogue (404 otherwise)."""
+        catalogue = self.catalogue(account, catalogue_id)
+        product = catalogue.products.get(product_id)
+        if product is None:
+            raise not_found(f"product {product_id!r} in catalogue {catalogue_id!r}")
+        return product
+
+    @staticmethod
+    def _checked(fields: dict[str, Any]) -> dict[str, Any]:
+        from haulmer.catalogue import ProductInput
+        from haulmer.errors import ValidationError
+
+        try:
+            model = ProductInput.model_validate(fields)
+        except (ValueError, ValidationError) as error:
+            raise invalid("the product is not valid; see details", _problems_of(error)) from None
+        return model.model_dump(mode="json")
+
+    @staticmethod
+    def _refuse_taken_sku(catalogue: StoredCatalogue, sku: str, product_id: str | None) -> None:
+        for other in catalogue.products.values():
+            if other.id != product_id and other.fields["sku"].casefold() == sku.casefold():
+                raise PlatformError(
+                    409,
+                    "sku_taken",
+                    f"SKU {sku!r} is already {other.fields['name']!r} ({other.id}) in this "
+                    "catalogue: each SKU names one product; update that product or choose "
+                    "another SKU",
+                    [("sku", "already used in this catalogue")],
+                )
+
+    def create_product(
+        self, account: Account, catalogue_id: str, body: dict[str, Any]
+    ) -> StoredProduct:
+        """A new product; 409 ``sku_taken`` when the SKU is in the catalogue already."""
+        with self.lock:
+            catalogue = self.catalogue(account, catalogue_id)
+            fields = self._checked(body)
+            self._refuse_taken_sku(catalogue, fields["sku"], None)
+            now = self.now()
+            product = StoredProduct(new_id("prd"), catalogue.id, fields, now, now)
+            catalogue.products[product.id] = product
+            return product
+
+    def update_product(
+        self, account: Account, catalogue_id: str, product_id: str, body: dict[str, Any]
+    ) -> StoredProduct:
+        """Change the fields given; the product is checked whole again."""
+        with self.lock:
+            product = self.product(account, catalogue_id, product_id)
+            if not body:
+                raise invalid("say what to change", [("", "send at least one field")])
+            unknown = [name for name in body if name not in product.fields]
+            if unknown:
+                raise invalid("unknown fields", [(name, "not a product field") for name in unknown])
+            fields = self._checked({**product.fields, **body})
+            self._refuse_taken_sku(self.catalogues[catalogue_id], fields["sku"], product.id)
+            product.fields = fields
+            product.updated_at = self.now()
+            return product
+
+    def deactivate_product(
+        self, account: Account, catalogue_id: str, product_id: str
+    ) -> StoredProduct:
+        """Take a product off sale (repeating it changes nothing)."""
+        with self.lock:
+            product = self.product(account, catalogue_id, product_id)
+            if product.fields["active"]:
+                product.fields["active"] = False
+                product.updated_at = self.now()
+            return product
+
+    def list_products(
+        self, account: Account, catalogue_id: str, query: dict[str, str]
+    ) -> dict[str, Any]:
+        """Products by name, filtered by ``active`` and ``tax``, searched by ``q``."""
+        problems: list[tuple[str, str]] = []
+        active = query.get("active")
+        if active is not None and active not in ("true", "false"):
+            problems.append(("active", "true or false"))
+        tax = query.get("tax")
+        if tax is not None and tax not in ("afecto", "exento"):
+            problems.append(("tax", "afecto or exento"))
+        if problems:
+            raise invalid("the filters are not valid; see details", problems)
+        needle = (query.get("q") or "").strip().casefold()
+        with self.lock:
+            catalogue = self.catalogue(account, catalogue_id)
+            found = [
+                p
+                for p in catalogue.products.values()
+                if (active is None or p.fields["active"] == (active == "true"))
+                and (tax is None or p.fields["tax"] == tax)
+                and (
+                    not needle
+                    or any(
+                        needle in str(p.fields.get(name) or "").casefold()
+                        for name in ("name", "sku", "description")
+                    )
+                )
+            ]
+        found.sort(key=lambda p: (p.fields["name"].casefold(), p.id))
+        return page_of(found, query, StoredProduct.to_wire)

@@ -1,0 +1,196 @@
+"""A sale at a point of sale: catalogue products become a signed boleta or factura, with the
+totals a hand calculation gives."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+import pytest
+
+from haulmer import Haulmer, sii
+from haulmer.catalogue import Product
+from haulmer.errors import BadRequestError, NotFoundError, StepOutOfOrderError, ValidationError
+from haulmer.point import Paper, PointDocument
+from haulmer.testing import FakeHaulmer
+from journey.story import BUYER_EMAIL, PASSWORD, CertifiedShop, certified_shop
+
+BAKERY_PRODUCTS = [
+    # 1.5 kg at $1.990 the kilo, IVA included: $2.985
+    {"name": "Pan amasado", "sku": "PAN-AMA", "unit": "KG", "price": 1990},
+    # $1.000 net + IVA 19% + bebidas analcohólicas 10% (code 27) = $1.290 a bottle
+    {
+        "name": "Bebida 1,5 L",
+        "sku": "BEB-15",
+        "unit": "UN",
+        "price": 1000,
+        "price_basis": "net",
+        "additional_taxes": ["27"],
+    },
+    # an exempt educational service: $5.000, no IVA
+    {"name": "Clase de repostería", "sku": "CLASE-1", "price": 5000, "tax": "exento"},
+]
+
+
+@pytest.fixture
+def shop(fake: FakeHaulmer, client: Haulmer) -> CertifiedShop:
+    return certified_shop(fake, client)
+
+
+def _stock(shop: CertifiedShop) -> tuple[str, str, list[Product]]:
+    owner = shop.ready.owner
+    (catalogue,) = owner.catalogue.list_catalogues()
+    products = [owner.catalogue.create_product(catalogue.id, p) for p in BAKERY_PRODUCTS]
+    (point,) = owner.point.list()
+    owner.point.configure(point.id, catalogue_id=catalogue.id, sucursal="Casa matriz")
+    return point.id, catalogue.id, products
+
+
+def test_three_catalogue_products_become_a_signed_boleta_with_hand_checked_totals(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    point_id, _, (pan, bebida, clase) = _stock(shop)
+    sale = shop.ready.owner.point.sell(
+        point_id,
+        [(pan, "1.5"), (bebida, 2), (clase, 1)],
+        payment="cash",
+        amount=20_000,
+    )
+    # By hand: afecto lines 2.985 + 2 x 1.290 = 5.565 IVA (and the 10%) included;
+    # neto = round(5.565 / 1.19) = 4.676, IVA = 5.565 - 4.676 = 889; exento 5.000.
+    assert sale.document.type == 39
+    assert sale.folio >= 1
+    assert sale.total == 10_565
+    assert sale.payment.change == 20_000 - 10_565
+    assert sale.document.totals["MntNeto"] == 4_676
+    assert sale.document.totals["IVA"] == 889
+    assert sale.document.totals["MntExe"] == 5_000
+    assert sale.document.totals["MntTotal"] == 10_565
+
+    issuer = fake.client(api_key=shop.api_key)
+    xml = issuer.openfactura.documents.xml(sale.document.token)
+    assert sii.verify(xml).ok
+    document = sii.parse(xml)
+    lines = document.detalle
+    assert [line.nombre for line in lines] == ["Pan amasado", "Bebida 1,5 L", "Clase de repostería"]
+    assert [line.monto_item for line in lines] == [2_985, 2_580, 5_000]
+    assert lines[2].ind_exe == 1
+    assert lines[0].codigos[0].valor == "PAN-AMA"
+    assert not any(line.cod_imp_adic for line in lines)  # a boleta carries no CodImpAdic
+
+
+def test_a_factura_with_a_receptor_carries_the_additional_tax(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    point_id, _, (pan, bebida, _) = _stock(shop)
+    sale = shop.ready.owner.point.sell(
+        point_id,
+        [(bebida, 10), (pan, 2)],
+        payment="transfer",
+        document=PointDocument.FACTURA,
+        receptor={
+            "rut": "76430498-5",
+            "razon_social": "HOSTY SPA",
+            "giro": "Hosting",
+            "direccion": "Calle 1",
+            "comuna": "Curicó",
+        },
+    )
+    # Net lines: 10 x 1.000 = 10.000 with code 27; 2 x 1.990 / 1.19 = 2 x 1.672,268908 = 3.345.
+    # neto 13.345, IVA 2.536 (19%), bebidas 10% of 10.000 = 1.000: total 16.881.
+    totals = sale.document.totals
+    assert sale.document.type == 33
+    assert totals["MntNeto"] == 13_345
+    assert totals["IVA"] == 2_536
+    assert sale.total == 16_881
+    xml = fake.client(api_key=shop.api_key).openfactura.documents.xml(sale.document.token)
+    assert sii.verify(xml).ok
+    parsed = sii.parse(xml)
+    assert parsed.detalle[0].cod_imp_adic == ["27"]
+    assert str(parsed.encabezado.receptor.rut) == "76430498-5"
+
+
+def test_the_point_s_settings_change_and_its_default_document_is_used(
+    shop: CertifiedShop,
+) -> None:
+    owner = shop.ready.owner
+    point_id, catalogue_id, _ = _stock(shop)
+    point = owner.point.configure(point_id, name="Caja 1", paper=Paper.LETTER)
+    assert (point.name, point.paper, point.sucursal) == ("Caja 1", Paper.LETTER, "Casa matriz")
+    assert point.catalogue_id == catalogue_id
+    assert owner.point.retrieve(point_id).default_document is PointDocument.BOLETA
+    with pytest.raises(ValidationError, match="unknown paper"):
+        owner.point.configure(point_id, paper="A4")
+    with pytest.raises(ValidationError, match="say what to change"):
+        owner.point.configure(point_id)
+    with pytest.raises(NotFoundError):
+        owner.point.retrieve("pos_0000000000000000")
+
+
+def test_a_sale_is_checked_before_anything_is_sent(fake: FakeHaulmer, shop: CertifiedShop) -> None:
+    point_id, _, (pan, _, _) = _stock(shop)
+    sell = shop.ready.owner.point.sell
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match="above 0"):
+        sell(point_id, [(pan, 0)], payment="cash")
+    with pytest.raises(ValidationError, match="at least one item"):
+        sell(point_id, [], payment="cash")
+    with pytest.raises(ValidationError, match="receptor"):
+        sell(point_id, [(pan, 1)], payment="cash", document="factura")
+    with pytest.raises(ValidationError, match="unknown payment method"):
+        sell(point_id, [(pan, 1)], payment="cheque")
+    assert len(fake.requests) == sent
+
+
+def test_a_sale_needs_a_catalogue_an_active_product_and_enough_cash(shop: CertifiedShop) -> None:
+    owner = shop.ready.owner
+    (point,) = owner.point.list()
+    with pytest.raises(StepOutOfOrderError, match="no catalogue"):
+        owner.point.sell(point.id, [("prd_x", 1)], payment="cash")
+    point_id, catalogue_id, (pan, _, _) = _stock(shop)
+    with pytest.raises(BadRequestError) as caught:
+        owner.point.sell(point_id, [(pan, 1)], payment="cash", amount=100)
+    assert caught.value.details[0].field == "payment.amount"
+    owner.catalogue.deactivate_product(catalogue_id, pan.id)
+    with pytest.raises(BadRequestError) as caught:
+        owner.point.sell(point_id, [(pan.id, 1)], payment="cash")
+    assert "deactivated" in caught.value.details[0].issue
+
+
+def test_selling_before_the_company_is_certified_is_out_of_order(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    from journey.story import ready_workspace
+
+    ready = ready_workspace(fake, client)
+    (catalogue,) = ready.owner.catalogue.list_catalogues()
+    product = ready.owner.catalogue.create_product(catalogue.id, BAKERY_PRODUCTS[0])
+    (point,) = ready.owner.point.list()
+    ready.owner.point.configure(point.id, catalogue_id=catalogue.id)
+    with pytest.raises(StepOutOfOrderError, match="OpenFactura setup"):
+        ready.owner.point.sell(point.id, [(product, 1)], payment="debit_card")
+
+
+def test_a_retried_sale_is_sold_and_issued_once(fake: FakeHaulmer, shop: CertifiedShop) -> None:
+    point_id, _, (pan, _, _) = _stock(shop)
+    fake.control.drop_connection("point.sell", when="after")
+    sale = shop.ready.owner.point.sell(point_id, [(pan, 1)], payment="cash")
+    assert len(fake.requests.for_route("point.sell")) == 2
+    again = shop.ready.owner.point.retrieve_sale(point_id, sale.id)
+    assert again.folio == sale.folio == 1
+
+
+def test_the_async_client_sells_too(fake: FakeHaulmer, shop: CertifiedShop) -> None:
+    _, _, (pan, bebida, clase) = _stock(shop)
+
+    async def sell() -> int:
+        async with fake.async_client() as anonymous:
+            session = await anonymous.accounts.login(BUYER_EMAIL, PASSWORD, platform="point")
+            owner = anonymous.with_options(access_token=session.access_token)
+            (point,) = await owner.point.list()
+            sale = await owner.point.sell(
+                point.id, [(pan, Decimal("1.5")), (bebida, 2), (clase, 1)], payment="debit_card"
+            )
+            return sale.total
+
+    assert asyncio.run(sell()) == 10_565
