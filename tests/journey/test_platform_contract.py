@@ -147,3 +147,73 @@ def test_every_request_the_client_sends_matches_the_documented_schema(
         assert _problems(entry.json(), schema, document, entry.route) == []
         checked += 1
     assert checked > 10
+
+
+@pytest.fixture
+def platforms_log(fake: FakeHaulmer, client: Haulmer) -> list[Any]:
+    """MyHaulmer, Catalogue and Point through the SDK (with refusals); the request log."""
+    from journey.story import certified_shop
+
+    shop = certified_shop(fake, client)
+    owner = shop.ready.owner
+    start = len(fake.requests)
+    client.accounts.resend_link("ana.rojas@example.com", "choose_tax_document")
+    (order,) = owner.myhaulmer.list_orders(status="paid", per_page=5)
+    owner.myhaulmer.retrieve_order(order.id)
+    ticket = owner.myhaulmer.open_ticket(
+        subject="Ayuda", category="point", message="Hola", attachment=("a.txt", b"hola")
+    )
+    fake.clock.advance(hours=2)
+    owner.myhaulmer.reply_ticket(ticket.id, "Gracias")
+    owner.myhaulmer.close_ticket(ticket.id)
+    with pytest.raises(Exception):  # noqa: B017 - a refusal: only its body matters here
+        owner.myhaulmer.reply_ticket(ticket.id, "Otra")
+    owner.myhaulmer.reopen_ticket(ticket.id)
+    list(owner.myhaulmer.list_tickets(status="open"))
+    owner.myhaulmer.retrieve_ticket(ticket.id)
+    (catalogue,) = owner.catalogue.list_catalogues()
+    pan = owner.catalogue.create_product(
+        catalogue.id, {"name": "Pan", "sku": "PAN", "price": 1990, "unit": "KG"}
+    )
+    vino = owner.catalogue.create_product(
+        catalogue.id,
+        {"name": "Vino", "sku": "VINO", "price": 3000, "price_basis": "net", "additional_taxes": 25},
+    )
+    with pytest.raises(Exception):  # noqa: B017
+        owner.catalogue.create_product(catalogue.id, {"name": "Pan", "sku": "PAN", "price": 1})
+    owner.catalogue.update_product(catalogue.id, pan.id, {"description": "Del día"})
+    owner.catalogue.retrieve_product(catalogue.id, pan.id)
+    list(owner.catalogue.list_products(catalogue.id, search="pan", active=True, tax="afecto"))
+    (point,) = owner.point.list()
+    owner.point.configure(point.id, catalogue_id=catalogue.id, sucursal=None, paper="letter")
+    owner.point.retrieve(point.id)
+    sale = owner.point.sell(point.id, [(pan, "1.5"), (vino, 1)], payment="cash", amount=20000)
+    owner.point.retrieve_sale(point.id, sale.id)
+    owner.catalogue.deactivate_product(catalogue.id, vino.id)
+    return [entry for entry in fake.requests[start:] if entry.path.startswith("/v1/")]
+
+
+def test_every_answer_and_request_of_the_three_platforms_matches_the_document(
+    platforms_log: list[Any],
+) -> None:
+    document = openapi_document()
+    operations = {
+        operation["operationId"]: operation
+        for item in document["paths"].values()
+        for operation in item.values()
+    }
+    routes = set()
+    for entry in platforms_log:
+        operation = operations[entry.route]
+        routes.add(entry.route)
+        assert str(entry.status) in operation["responses"], (entry.route, entry.status)
+        schema = operation["responses"][str(entry.status)]["content"]["application/json"]
+        assert _problems(entry.response, schema["schema"], document, entry.route) == []
+        if "requestBody" in operation and entry.content:
+            body = operation["requestBody"]["content"]["application/json"]["schema"]
+            assert _problems(entry.json(), body, document, entry.route) == []
+        elif "requestBody" not in operation:
+            assert not entry.content
+    prefixes = ("myhaulmer.", "catalogue.", "point.")
+    documented = {name for name in operations if name.startswith(prefixes)}
+    assert documented <= routes

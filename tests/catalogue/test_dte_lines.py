@@ -1,0 +1,135 @@
+"""A catalogue product becomes a DTE line: IndExe, price basis, additional tax codes, SKU; a sale
+of products becomes a boleta or factura with correct totals in one call."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from haulmer.catalogue import Product, sale_document, sale_lines
+from haulmer.errors import ValidationError
+
+EMISOR = {
+    "rut": "76086428-5",
+    "razon_social": "PANADERIA ANA SPA",
+    "giro": "Elaboración de pan",
+    "actecos": [107100],
+    "direccion": "Arturo Prat 527",
+    "comuna": "Curicó",
+}
+RECEPTOR = {
+    "rut": "76430498-5",
+    "razon_social": "HOSTY SPA",
+    "giro": "Hosting",
+    "direccion": "Calle 1",
+    "comuna": "Curicó",
+}
+
+
+def product(**fields: Any) -> Product:
+    base = {
+        "id": "prd_1",
+        "catalogue_id": "cat_1",
+        "name": "Pan amasado",
+        "sku": "PAN",
+        "price": 1190,
+        "price_basis": "gross",
+        "tax": "afecto",
+    }
+    return Product.model_validate({**base, **fields})
+
+
+def test_an_afecto_gross_product_is_a_boleta_line_as_is_and_a_net_factura_line() -> None:
+    pan = product(unit="KG", description="Horneado hoy")
+    line = pan.dte_line(2, prices="gross")
+    assert line == {
+        "nombre": "Pan amasado",
+        "cantidad": Decimal(2),
+        "precio": Decimal(1190),
+        "CdgItem": [{"TpoCodigo": "INT1", "VlrCodigo": "PAN"}],
+        "unidad": "KG",
+        "descripcion": "Horneado hoy",
+    }
+    assert pan.dte_line(2, prices="net")["precio"] == Decimal(1000)
+
+
+def test_an_exento_product_gets_ind_exe_and_its_price_on_any_basis() -> None:
+    clase = product(name="Clase", price=5000, tax="exento", price_basis="net")
+    for basis in ("gross", "net"):
+        line = clase.dte_line(1, prices=basis)
+        assert line["IndExe"] == 1
+        assert line["precio"] == Decimal(5000)
+        assert "CodImpAdic" not in line
+
+
+def test_additional_taxes_go_on_a_net_line_and_inside_a_gross_price() -> None:
+    vino = product(name="Vino", sku="VINO", price=1000, price_basis="net", additional_taxes=["25"])
+    net = vino.dte_line(1, prices="net")
+    assert (net["precio"], net["CodImpAdic"]) == (Decimal(1000), ["25"])
+    gross = vino.dte_line(1, prices="gross")
+    assert gross["precio"] == Decimal("1395.000000")  # 1.000 + 19% + 20,5%
+    assert "CodImpAdic" not in gross  # a boleta carries none
+
+
+@given(
+    price=st.integers(min_value=1, max_value=10_000_000),
+    quantity=st.integers(min_value=1, max_value=1000),
+    codes=st.sampled_from([[], ["27"], ["24"], ["25", "27"]]),
+)
+def test_a_gross_price_converted_to_net_gives_back_the_gross_amount(
+    price: int, quantity: int, codes: list[str]
+) -> None:
+    item = product(price=price, additional_taxes=codes)
+    net = item.dte_line(quantity, prices="net")["precio"]
+    rate = item.tax_rate()
+    back = quantity * net * (100 + rate) / 100
+    assert abs(back - quantity * price) < Decimal("0.0005") * quantity * (1 + rate / 100) + 1
+
+
+def test_a_boleta_of_products_has_the_totals_of_a_hand_calculation() -> None:
+    pan = product(price=1990, unit="KG")
+    bebida = product(
+        name="Bebida", sku="BEB", price=1000, price_basis="net", additional_taxes=["27"]
+    )
+    clase = product(name="Clase", sku="CLASE", price=5000, tax="exento")
+    boleta = sale_document(39, emisor=EMISOR, items=[(pan, "1.5"), (bebida, 2), (clase, 1)])
+    totals = boleta.totals
+    # 2.985 + 2 x 1.290 = 5.565 gross afecto: neto 4.676, IVA 889; exento 5.000
+    assert (totals.mnt_neto, totals.iva, totals.mnt_exe, totals.mnt_total) == (
+        4676,
+        889,
+        5000,
+        10565,
+    )
+
+
+def test_a_factura_of_products_carries_iva_and_the_additional_tax() -> None:
+    pan = product(price=1190)
+    bebida = product(name="Bebida", sku="BEB", price=1290, additional_taxes=["27"])
+    factura = sale_document(33, emisor=EMISOR, receptor=RECEPTOR, items=[(pan, 1), (bebida, 10)])
+    totals = factura.totals
+    # net: 1.000 + 10 x 1.000 = 11.000; IVA 2.090; code 27: 10% of 10.000 = 1.000
+    assert (totals.mnt_neto, totals.iva, totals.mnt_total) == (11000, 2090, 14090)
+    assert [(t.tipo, t.monto) for t in totals.impto_reten] == [("27", 1000)]
+
+
+def test_a_sale_is_refused_when_it_cannot_be_a_boleta_or_factura() -> None:
+    pan = product()
+    with pytest.raises(ValidationError, match="receptor"):
+        sale_document(33, emisor=EMISOR, items=[(pan, 1)])
+    with pytest.raises(ValidationError, match=r"boleta \(39\) or factura \(33\)"):
+        sale_document(61, emisor=EMISOR, items=[(pan, 1)])
+    with pytest.raises(ValidationError, match="at least one product"):
+        sale_lines([], prices="gross")
+    with pytest.raises(ValidationError, match="deactivated"):
+        sale_lines([(product(active=False), 1)], prices="gross")
+    with pytest.raises(ValidationError, match="greater than 0"):
+        sale_lines([(pan, "-1")], prices="gross")
+    with pytest.raises(ValidationError, match="6 decimals"):
+        sale_lines([(pan, "0.0000001")], prices="gross")
+    with pytest.raises(ValidationError, match="unknown price basis"):
+        pan.dte_line(1, prices="bruto")

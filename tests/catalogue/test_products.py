@@ -1,0 +1,216 @@
+"""Catalogue products on the platform: create, update, list with filters and search, deactivate;
+SKU unique per catalogue; checked before any I/O; sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from haulmer import Haulmer
+from haulmer.catalogue import PriceBasis, ProductInput, TaxTreatment
+from haulmer.errors import (
+    BadRequestError,
+    NotFoundError,
+    SkuTakenError,
+    ValidationError,
+)
+from haulmer.testing import FakeHaulmer
+from journey.story import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    BUYER_EMAIL,
+    PASSWORD,
+    ReadyWorkspace,
+    log_in,
+    ready_workspace,
+)
+
+
+@pytest.fixture
+def ready(fake: FakeHaulmer, client: Haulmer) -> ReadyWorkspace:
+    return ready_workspace(fake, client)
+
+
+def _catalogue_id(ready: ReadyWorkspace) -> str:
+    (catalogue,) = ready.owner.catalogue.list_catalogues()
+    assert catalogue.organization_id == ready.organization.id
+    assert catalogue.name == "PANADERIA ANA SPA"
+    return catalogue.id
+
+
+def test_a_product_is_created_updated_deactivated_and_read(ready: ReadyWorkspace) -> None:
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    pan = catalogue.create_product(
+        cid, {"name": "Pan amasado", "sku": "PAN-AMA", "price": 1990, "unit": "KG"}
+    )
+    assert (pan.price_basis, pan.tax, pan.active) == (PriceBasis.GROSS, TaxTreatment.AFECTO, True)
+    updated = catalogue.update_product(cid, pan.id, {"price": 2190, "description": "Horneado hoy"})
+    assert (updated.price, updated.description, updated.sku) == (2190, "Horneado hoy", "PAN-AMA")
+    off = catalogue.deactivate_product(cid, pan.id)
+    assert not off.active
+    assert catalogue.deactivate_product(cid, pan.id).active is False  # repeating changes nothing
+    assert catalogue.retrieve_product(cid, pan.id).active is False
+    assert catalogue.update_product(cid, pan.id, {"active": True}).active
+    assert ready.owner.catalogue.list_catalogues()[0].product_count == 1
+
+
+def test_the_sku_is_unique_in_the_catalogue(ready: ReadyWorkspace) -> None:
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    catalogue.create_product(cid, {"name": "Pan", "sku": "PAN-1", "price": 100})
+    with pytest.raises(SkuTakenError) as caught:
+        catalogue.create_product(cid, {"name": "Otro pan", "sku": "pan-1", "price": 100})
+    assert caught.value.details[0].field == "sku"
+    other = catalogue.create_product(cid, {"name": "Queque", "sku": "QUE-1", "price": 3000})
+    with pytest.raises(SkuTakenError):
+        catalogue.update_product(cid, other.id, {"sku": "PAN-1"})
+
+
+def test_products_are_listed_by_name_filtered_searched_and_paginated(
+    ready: ReadyWorkspace,
+) -> None:
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    for index in range(7):
+        catalogue.create_product(cid, {"name": f"Pan {index}", "sku": f"PAN-{index}", "price": 100})
+    clase = catalogue.create_product(
+        cid,
+        {
+            "name": "Clase de repostería",
+            "sku": "CLASE",
+            "price": 5000,
+            "tax": "exento",
+            "description": "Aprende a hacer pan",
+        },
+    )
+    catalogue.deactivate_product(cid, catalogue.list_products(cid, search="PAN-6").items[0].id)
+    page = catalogue.list_products(cid, per_page=3)
+    assert (page.total, page.last_page) == (8, 3)
+    assert [p.name for p in page][:2] == ["Clase de repostería", "Pan 0"]
+    assert [p.id for p in catalogue.list_products(cid, tax="exento")] == [clase.id]
+    assert len(list(catalogue.list_products(cid, active=True))) == 7
+    assert [p.sku for p in catalogue.list_products(cid, active=False)] == ["PAN-6"]
+    found = [p.sku for p in catalogue.list_products(cid, search="hacer pan")]
+    assert found == ["CLASE"]  # the description is searched too
+
+
+def test_a_product_is_checked_before_anything_is_sent(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    sent = len(fake.requests)
+    bad = [
+        ({"name": "", "sku": "A", "price": 1}, "name"),
+        ({"name": "x" * 81, "sku": "A", "price": 1}, "name"),
+        ({"name": "Pan", "sku": "CON ESPACIO", "price": 1}, "sku"),
+        ({"name": "Pan", "sku": "A" * 36, "price": 1}, "sku"),
+        ({"name": "Pan", "sku": "A", "price": 0}, "price"),
+        ({"name": "Pan", "sku": "A", "price": 1, "unit": "KILOS"}, "unit"),
+        ({"name": "Pan", "sku": "A", "price": 1, "price_basis": "iva"}, "price_basis"),
+        ({"name": "Vino", "sku": "A", "price": 1, "additional_taxes": ["99"]}, "additional"),
+        ({"name": "Vino", "sku": "A", "price": 1, "additional_taxes": ["25", "25"]}, "once"),
+        ({"name": "Vino", "sku": "A", "price": 1, "additional_taxes": ["15"]}, "additional"),
+        (
+            {"name": "Libro", "sku": "A", "price": 1, "tax": "exento", "additional_taxes": "24"},
+            "exento",
+        ),
+    ]
+    for product, word in bad:
+        with pytest.raises(ValidationError, match=word):
+            catalogue.create_product(cid, product)
+    with pytest.raises(ValidationError, match="say what to change"):
+        catalogue.update_product(cid, "prd_x", {})
+    with pytest.raises(ValidationError, match="per_page"):
+        catalogue.list_products(cid, per_page=101)
+    with pytest.raises(ValidationError, match="catalogue_id"):
+        catalogue.list_products("")
+    assert len(fake.requests) == sent
+
+
+def test_the_platform_checks_a_product_with_the_same_rules(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    import httpx
+
+    token = ready.owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token  # a raw request
+    cid = _catalogue_id(ready)
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            f"/v1/catalogues/{cid}/products",
+            json={
+                "name": "Vino",
+                "sku": "V",
+                "price": 1,
+                "tax": "exento",
+                "additional_taxes": [24],
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "validation_failed"
+    with pytest.raises(BadRequestError):
+        ready.owner.catalogue.update_product(
+            cid,
+            ready.owner.catalogue.create_product(cid, {"name": "P", "sku": "P", "price": 1}).id,
+            {"unknown": 1},
+        )
+
+
+def test_catalogues_and_products_are_the_workspaces_own(
+    client: Haulmer, fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    cid = _catalogue_id(ready)
+    product = ready.owner.catalogue.create_product(cid, {"name": "P", "sku": "P", "price": 1})
+    admin = log_in(client, ADMIN_EMAIL, ADMIN_PASSWORD)  # a member of the workspace
+    assert admin.catalogue.retrieve_product(cid, product.id).id == product.id
+    stranger = _another_buyer(fake, client)
+    assert stranger.catalogue.list_catalogues() == []
+    with pytest.raises(NotFoundError):
+        stranger.catalogue.retrieve_product(cid, product.id)
+    with pytest.raises(NotFoundError):
+        stranger.catalogue.create_product(cid, {"name": "X", "sku": "X", "price": 1})
+    with pytest.raises(NotFoundError):
+        ready.owner.catalogue.retrieve_product(cid, "prd_0000000000000000")
+    with pytest.raises(NotFoundError):
+        ready.owner.catalogue.list_products("cat_0000000000000000")
+
+
+def _another_buyer(fake: FakeHaulmer, client: Haulmer) -> Haulmer:
+    """Someone else who bought and logged in: no workspace in common with the bakery."""
+    buyer = {
+        "name": "Luis Soto",
+        "email": "luis@example.com",
+        "rut": "11111111-1",
+        "phone": "+56 9 1111 1111",
+    }
+    order = client.checkout.create_order(buyer=buyer, products={"openfactura": 1})
+    client.checkout.choose_payment_method(order.id, "webpay")
+    client.checkout.choose_payment_medium(order.id, "debit_card")
+    fake.clock.advance(minutes=5)
+    link = fake.outbox.last(to="luis@example.com", subject_contains="Crea tu nueva").token
+    client.accounts.create_password(link, password="Soto2026xx", confirmation="Soto2026xx")
+    return log_in(client, "luis@example.com", "Soto2026xx")
+
+
+def test_the_async_client_manages_products(fake: FakeHaulmer, ready: ReadyWorkspace) -> None:
+    cid = _catalogue_id(ready)
+
+    async def manage() -> list[str]:
+        async with fake.async_client() as anonymous:
+            session = await anonymous.accounts.login(BUYER_EMAIL, PASSWORD, platform="catalogue")
+            me = anonymous.with_options(access_token=session.access_token)
+            (catalogue,) = await me.catalogue.list_catalogues()
+            made = await me.catalogue.create_product(
+                catalogue.id, ProductInput(name="Pan", sku="PAN", price=1990)
+            )
+            await me.catalogue.update_product(catalogue.id, made.id, {"price": 2090})
+            await me.catalogue.deactivate_product(catalogue.id, made.id)
+            read = await me.catalogue.retrieve_product(catalogue.id, made.id)
+            assert (read.price, read.active) == (2090, False)
+            return [p.sku async for p in me.catalogue.list_products(catalogue.id)]
+
+    assert asyncio.run(manage()) == ["PAN"]
+    assert cid

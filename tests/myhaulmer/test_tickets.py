@@ -1,0 +1,195 @@
+"""Support tickets: open, list, read the thread, reply, close, reopen within 7 days; support's
+answers arrive by e-mail; typed errors for unknown, closed and someone else's tickets."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from haulmer import Haulmer
+from haulmer.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ReopenWindowClosedError,
+    TicketClosedError,
+    ValidationError,
+)
+from haulmer.myhaulmer import TicketAuthor, TicketCategory, TicketStatus
+from haulmer.testing import FakeHaulmer
+from journey.story import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    BUYER_EMAIL,
+    PASSWORD,
+    ReadyWorkspace,
+    log_in,
+    owner_with_password,
+    ready_workspace,
+)
+
+SUBJECT = "No puedo emitir boletas"
+
+
+@pytest.fixture
+def owner(fake: FakeHaulmer, client: Haulmer) -> Haulmer:
+    return owner_with_password(fake, client)
+
+
+def test_a_ticket_is_opened_answered_by_email_replied_closed_and_reopened(
+    fake: FakeHaulmer, owner: Haulmer
+) -> None:
+    ticket = owner.myhaulmer.open_ticket(
+        subject=SUBJECT,
+        category=TicketCategory.POINT,
+        message="La caja dice que no hay folios.",
+        attachment=("pantalla.png", b"\x89PNG fake image"),
+    )
+    assert ticket.status is TicketStatus.OPEN
+    assert ticket.number == 1
+    (first,) = ticket.messages
+    assert first.author is TicketAuthor.CUSTOMER
+    assert first.attachment is not None
+    assert (first.attachment.filename, first.attachment.content_type) == (
+        "pantalla.png",
+        "image/png",
+    )
+    assert first.attachment.size == 15
+
+    fake.clock.advance(hours=1)  # support acknowledges within the hour
+    email = fake.outbox.last(to=BUYER_EMAIL, subject_contains="[Soporte Haulmer]")
+    assert email.subject == "[Soporte Haulmer] Respuesta a tu ticket N° 1"
+    assert email.link("view_ticket").url.endswith(f"/my/tickets/{ticket.id}")
+    ticket = owner.myhaulmer.retrieve_ticket(ticket.id)
+    assert ticket.status is TicketStatus.ANSWERED
+    assert [m.author for m in ticket.messages] == [TicketAuthor.CUSTOMER, TicketAuthor.SUPPORT]
+
+    fake.platform_state.support_reply(ticket.id, "Revisa la sección Folios de OpenFactura.")
+    assert "Revisa la sección Folios" in fake.outbox.last(to=BUYER_EMAIL).body
+    ticket = owner.myhaulmer.reply_ticket(ticket.id, "Listo, gracias.")
+    assert ticket.status is TicketStatus.OPEN
+    assert len(ticket.messages) == 4
+
+    closed = owner.myhaulmer.close_ticket(ticket.id)
+    assert closed.is_closed
+    assert closed.closed_at is not None
+    assert closed.reopen_until is not None
+    assert (closed.reopen_until - closed.closed_at).days == 7
+    with pytest.raises(TicketClosedError, match="reopen"):
+        owner.myhaulmer.reply_ticket(ticket.id, "Una cosa más")
+    with pytest.raises(ConflictError):
+        owner.myhaulmer.close_ticket(ticket.id)
+
+    fake.clock.advance(days=6)
+    reopened = owner.myhaulmer.reopen_ticket(ticket.id)
+    assert reopened.status is TicketStatus.OPEN
+    assert reopened.closed_at is None
+    assert owner.myhaulmer.reply_ticket(ticket.id, "Una cosa más").messages[-1].body == (
+        "Una cosa más"
+    )
+    with pytest.raises(ConflictError):
+        owner.myhaulmer.reopen_ticket(ticket.id)  # not closed
+
+
+def test_a_ticket_closed_more_than_seven_days_ago_cannot_be_reopened(
+    fake: FakeHaulmer, owner: Haulmer
+) -> None:
+    ticket = owner.myhaulmer.open_ticket(subject=SUBJECT, category="billing", message="Hola")
+    owner.myhaulmer.close_ticket(ticket.id)
+    fake.clock.advance(days=7, seconds=1)
+    with pytest.raises(ReopenWindowClosedError) as caught:
+        owner.myhaulmer.reopen_ticket(ticket.id)
+    assert caught.value.code == "reopen_window_closed"
+    assert "open_ticket" in str(caught.value)
+
+
+def test_tickets_are_listed_newest_first_by_status_and_page(
+    fake: FakeHaulmer, owner: Haulmer
+) -> None:
+    numbers = [
+        owner.myhaulmer.open_ticket(subject=f"Consulta {n}", category="other", message="?").number
+        for n in range(5)
+    ]
+    owner.myhaulmer.close_ticket(owner.myhaulmer.list_tickets().items[0].id)
+    page = owner.myhaulmer.list_tickets(per_page=2)
+    assert (page.total, page.last_page) == (5, 3)
+    assert [t.number for t in page] == numbers[::-1]
+    assert [t.number for t in owner.myhaulmer.list_tickets(status="closed")] == [5]
+    assert len(list(owner.myhaulmer.list_tickets(status=TicketStatus.OPEN))) == 4
+
+
+def test_someone_elses_or_an_unknown_ticket_is_refused(fake: FakeHaulmer, client: Haulmer) -> None:
+    ready: ReadyWorkspace = ready_workspace(fake, client)
+    ticket = ready.owner.myhaulmer.open_ticket(subject=SUBJECT, category="point", message="x")
+    admin = log_in(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+    assert admin.myhaulmer.list_tickets().total == 0
+    for call in (
+        lambda: admin.myhaulmer.retrieve_ticket(ticket.id),
+        lambda: admin.myhaulmer.reply_ticket(ticket.id, "hola"),
+        lambda: admin.myhaulmer.close_ticket(ticket.id),
+        lambda: admin.myhaulmer.reopen_ticket(ticket.id),
+    ):
+        with pytest.raises(PermissionDeniedError):
+            call()
+    with pytest.raises(NotFoundError):
+        admin.myhaulmer.retrieve_ticket("tkt_0000000000000000")
+
+
+def test_a_ticket_is_checked_before_it_is_sent(
+    fake: FakeHaulmer, owner: Haulmer, tmp_path: Path
+) -> None:
+    sent = len(fake.requests)
+    open_ticket = owner.myhaulmer.open_ticket
+    with pytest.raises(ValidationError, match="subject is required"):
+        open_ticket(subject=" ", category="billing", message="x")
+    with pytest.raises(ValidationError, match="unknown ticket category"):
+        open_ticket(subject="s", category="sales", message="x")
+    with pytest.raises(ValidationError, match="at most 5000"):
+        open_ticket(subject="s", category="billing", message="x" * 5001)
+    with pytest.raises(ValidationError, match="5 MiB"):
+        open_ticket(
+            subject="s", category="billing", message="x", attachment=("a.pdf", b"0" * (5 << 20 | 1))
+        )
+    with pytest.raises(ValidationError, match="cannot be read"):
+        open_ticket(subject="s", category="billing", message="x", attachment=tmp_path / "none.pdf")
+    with pytest.raises(ValidationError, match="is empty"):
+        open_ticket(subject="s", category="billing", message="x", attachment=("a.pdf", b""))
+    with pytest.raises(ValidationError, match="ticket_id"):
+        owner.myhaulmer.retrieve_ticket("../orders")
+    assert len(fake.requests) == sent
+    invoice = tmp_path / "factura.pdf"
+    invoice.write_bytes(b"%PDF-1.4 fake")
+    ticket = open_ticket(subject="s", category="billing", message="x", attachment=invoice)
+    assert ticket.messages[0].attachment is not None
+    assert ticket.messages[0].attachment.content_type == "application/pdf"
+
+
+def test_a_retried_ticket_is_opened_once(fake: FakeHaulmer, owner: Haulmer) -> None:
+    fake.control.drop_connection("myhaulmer.open_ticket", when="after")
+    ticket = owner.myhaulmer.open_ticket(subject=SUBJECT, category="point", message="x")
+    assert len(fake.requests.for_route("myhaulmer.open_ticket")) == 2
+    assert owner.myhaulmer.list_tickets().total == 1
+    assert ticket.number == 1
+
+
+def test_the_async_client_opens_replies_closes_and_reopens(
+    fake: FakeHaulmer, owner: Haulmer
+) -> None:
+    async def walk() -> list[str]:
+        async with fake.async_client() as anonymous:
+            session = await anonymous.accounts.login(BUYER_EMAIL, PASSWORD, platform="my_haulmer")
+            me = anonymous.with_options(access_token=session.access_token)
+            ticket = await me.myhaulmer.open_ticket(subject=SUBJECT, category="point", message="a")
+            await me.myhaulmer.reply_ticket(ticket.id, "b")
+            await me.myhaulmer.close_ticket(ticket.id)
+            with pytest.raises(TicketClosedError):
+                await me.myhaulmer.reply_ticket(ticket.id, "c")
+            await me.myhaulmer.reopen_ticket(ticket.id)
+            read = await me.myhaulmer.retrieve_ticket(ticket.id)
+            listed = [t.id async for t in me.myhaulmer.list_tickets()]
+            assert listed == [ticket.id]
+            return [message.body for message in read.messages]
+
+    assert asyncio.run(walk()) == ["a", "b"]
