@@ -107,3 +107,17 @@ def test_demo_stops_quietly_when_its_reader_goes_away(tmp_path: Path) -> None:
     _, stderr = reader.communicate()
     assert b"Traceback" not in stderr
     assert b"BrokenPipeError" not in stderr
+
+
+def test_demo_makes_the_first_sale_at_the_point_of_sale_and_a_support_ticket(
+    tmp_path: Path,
+) -> None:
+    out = io.StringIO()
+    assert run(tmp_path, as_json=True, out=out) == 0
+    steps = {step["step"]: step for step in json.loads(out.getvalue())["steps"]}
+    sale = steps["sell at the point of sale"]
+    assert sale["ok"]
+    assert sale["total"] == 10_565  # 1.5 kg x 1.990 + 2 x 1.290 (IVA and 10% inside) + 5.000
+    assert "signature and timbre verified" in sale["summary"]
+    assert steps["open a support ticket"]["ok"]
+    assert steps["read support's answer"]["messages"] == 2

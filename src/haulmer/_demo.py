@@ -46,6 +46,20 @@ PFX_PASSWORD = "firma-ana-2026"
 LEGAL_REPRESENTATIVE_RUT = "12345678-5"
 START = datetime(2026, 12, 3, 10, 0)
 """A Thursday: the seven business days of certification cross a weekend and 8 December."""
+SHOP_PRODUCTS = [
+    {"name": "Pan amasado", "sku": "PAN-AMA", "unit": "KG", "price": 1990},
+    {
+        "name": "Bebida 1,5 L",
+        "sku": "BEB-15",
+        "unit": "UN",
+        "price": 1000,
+        "price_basis": "net",
+        "additional_taxes": ["27"],
+    },
+    {"name": "Clase de repostería", "sku": "CLASE-1", "price": 5000, "tax": "exento"},
+]
+"""The bakery's catalogue: by the kilo with IVA included, a drink with the 10% additional tax
+(code 27) priced net, and an exempt class."""
 
 
 @dataclass
@@ -376,3 +390,71 @@ def _story(log: DemoLog, out_dir: Path) -> None:
             log.say(f"{address}: {count} e-mails")
         s["emails"] = counts
         s["summary"] = f"{sum(counts.values())} e-mails in all"
+
+    log.section(
+        "9. The first sale at the point of sale",
+        "The catalogue gets the bakery's products (one exento, one with an additional tax),\n"
+        "   the point bought at checkout sells them, and its boleta comes back issued.",
+    )
+    with log.step("fill the catalogue") as s:
+        (catalogue,) = owner.catalogue.list_catalogues()
+        products = [
+            owner.catalogue.create_product(catalogue.id, product) for product in SHOP_PRODUCTS
+        ]
+        for product in products:
+            extra = (
+                f", additional tax {product.additional_taxes}" if product.additional_taxes else ""
+            )
+            log.say(
+                f"{product.sku}: {product.name}, ${product.price} {product.price_basis.value}"
+                f", {product.tax.value}{extra}"
+            )
+        s["summary"] = f"{len(products)} products in {catalogue.name}'s catalogue"
+    with log.step("configure the point of sale") as s:
+        (point,) = owner.point.list()
+        point = owner.point.configure(
+            point.id, name="Caja 1", sucursal="Casa matriz", catalogue_id=catalogue.id
+        )
+        s["summary"] = f"{point.name} ({point.sucursal}): {point.default_document.value}, " + (
+            f"{point.paper.value} paper"
+        )
+    with log.step("sell at the point of sale") as s:
+        pan, bebida, clase = products
+        sale = owner.point.sell(
+            point.id, [(pan, "1.5"), (bebida, 2), (clase, 1)], payment="cash", amount=20_000
+        )
+        xml = issuer.openfactura.documents.xml(sale.document.token)
+        if not sii.verify(xml).ok:
+            raise RuntimeError("the sale's boleta did not verify")
+        totals = sale.document.totals
+        log.say(
+            f"boleta {sale.document.type} folio {sale.folio}: neto {totals.get('MntNeto')}, "
+            f"IVA {totals.get('IVA')}, exento {totals.get('MntExe')}, total {sale.total}; "
+            f"change ${sale.payment.change}"
+        )
+        s["folio"] = sale.folio
+        s["total"] = sale.total
+        s["summary"] = f"boleta folio {sale.folio} for ${sale.total}, signature and timbre verified"
+
+    log.section(
+        "10. A support ticket in MyHaulmer",
+        "The customer asks for help; support's answer arrives in the thread and by e-mail.",
+    )
+    with log.step("open a support ticket") as s:
+        ticket = owner.myhaulmer.open_ticket(
+            subject="¿Cómo imprimo en papel carta?",
+            category="point",
+            message="Quiero imprimir las boletas de la Caja 1 en papel carta.",
+        )
+        s["summary"] = f"ticket N° {ticket.number}: {ticket.subject}"
+    with log.step("read support's answer") as s:
+        fake.platform_state.support_reply(
+            ticket.id, "En Point, configura la Caja 1 con papel carta (letter)."
+        )
+        owner.point.configure(point.id, paper="letter")
+        ticket = owner.myhaulmer.retrieve_ticket(ticket.id)
+        email = fake.outbox.last(to=BUYER["email"], subject_contains="[Soporte Haulmer]")
+        log.say(f"e-mail: {email.subject}")
+        owner.myhaulmer.close_ticket(ticket.id)
+        s["messages"] = len(ticket.messages)
+        s["summary"] = f"{ticket.messages[-1].author_name}: {ticket.messages[-1].body}"

@@ -177,7 +177,13 @@ def platforms_log(fake: FakeHaulmer, client: Haulmer) -> list[Any]:
     )
     vino = owner.catalogue.create_product(
         catalogue.id,
-        {"name": "Vino", "sku": "VINO", "price": 3000, "price_basis": "net", "additional_taxes": 25},
+        {
+            "name": "Vino",
+            "sku": "VINO",
+            "price": 3000,
+            "price_basis": "net",
+            "additional_taxes": 25,
+        },
     )
     with pytest.raises(Exception):  # noqa: B017
         owner.catalogue.create_product(catalogue.id, {"name": "Pan", "sku": "PAN", "price": 1})
