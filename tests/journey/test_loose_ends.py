@@ -249,3 +249,36 @@ def test_the_fake_client_checks_a_signature_at_the_fake_clocks_time(client: Haul
     with fake.client() as sdk, pytest.raises(CertificateError) as caught:
         sdk.openfactura.setup.upload_certificate(setup.id, expired_in_2031, password=PFX_PASSWORD)
     assert caught.value.reason == "expired"
+
+
+def test_a_credit_note_without_a_date_takes_the_fake_clocks_day() -> None:
+    import haulmer.dte as dte
+    from haulmer import sii
+
+    fake = FakeHaulmer(clock=FakeClock(datetime(2031, 3, 4, 23, 30)))  # 4 March in Chile
+    with fake.client() as client:
+        factura = dte.factura(
+            emisor={
+                "rut": "76795561-8",
+                "razon_social": "HAULMER SPA",
+                "giro": "Software",
+                "actecos": [620200],
+                "direccion": "Arturo Prat 527",
+                "comuna": "Curicó",
+            },
+            receptor={
+                "rut": "76430498-5",
+                "razon_social": "HOSTY SPA",
+                "giro": "Hosting",
+                "direccion": "Calle 1",
+                "comuna": "Curicó",
+            },
+            lines=[{"nombre": "Plan", "cantidad": 1, "precio": 2000}],
+            fecha=fake.clock.today(),
+        )
+        issued = client.openfactura.documents.emit(factura, response=["FOLIO"])
+        note = client.openfactura.documents.credit_note(
+            issued, reason="Anula", response=["FOLIO", "XML"]
+        )
+    parsed = sii.parse(note.xml)
+    assert parsed.encabezado.id_doc.fecha_emision == fake.clock.today()

@@ -149,6 +149,13 @@ _BYTES_MODELS: dict[str, type[_Xml | _Pdf | _Cedible]] = {
 # -- pure request builders -------------------------------------------------------------------
 
 
+def _chile_today(now: dt.datetime) -> dt.date:
+    """The date in Chile at the client's ``now`` (the fake's clients live on the fake clock)."""
+    from zoneinfo import ZoneInfo
+
+    return now.astimezone(ZoneInfo("America/Santiago")).date()
+
+
 def document_path(
     value: DocumentValue,
     token: str | None = None,
@@ -626,7 +633,7 @@ class Documents(SyncAPIResource):
                 code,
                 folio,
                 lines,
-                fecha,
+                fecha if fecha is not None else _chile_today(self._client._now()),
                 (emisor, receptor),
                 _emit_args(response, idempotency_key, send_email, custom),
                 call_options(extra_headers, timeout, max_retries),
@@ -924,7 +931,7 @@ class AsyncDocuments(AsyncAPIResource):
                 code,
                 folio,
                 lines,
-                fecha,
+                fecha if fecha is not None else _chile_today(self._client._now()),
                 (emisor, receptor),
                 _emit_args(response, idempotency_key, send_email, custom),
                 call_options(extra_headers, timeout, max_retries),
