@@ -371,13 +371,15 @@ def _page_size(per_page: int) -> int:
     return per_page
 
 
-def _list_catalogues_request(**options: Any) -> APIRequest[_CatalogueList]:
+def list_catalogues_request(**options: Any) -> APIRequest[_CatalogueList]:
+    """The request for the catalogues of the account's organizations."""
     return APIRequest("GET", "/v1/catalogues", "platform", _CatalogueList, auth="bearer", **options)
 
 
-def _create_request(
+def create_product_request(
     catalogue_id: str, product: ProductInput | Mapping[str, Any], key: str | None, **options: Any
 ) -> APIRequest[Product]:
+    """The request adding a product (checked here), keyed."""
     checked = as_model(ProductInput, product, "the product")
     return APIRequest(
         "POST",
@@ -391,9 +393,10 @@ def _create_request(
     )
 
 
-def _update_request(
+def update_product_request(
     catalogue_id: str, product_id: str, changes: ProductUpdate | Mapping[str, Any], **options: Any
 ) -> APIRequest[Product]:
+    """The request changing some fields of a product (checked here)."""
     checked = as_model(ProductUpdate, changes, "the change")
     body = checked.model_dump(mode="json", exclude_unset=True)
     if not body:
@@ -411,7 +414,10 @@ def _update_request(
     )
 
 
-def _retrieve_request(catalogue_id: str, product_id: str, **options: Any) -> APIRequest[Product]:
+def retrieve_product_request(
+    catalogue_id: str, product_id: str, **options: Any
+) -> APIRequest[Product]:
+    """The request for one product."""
     return APIRequest(
         "GET",
         _product_path(catalogue_id, product_id),
@@ -422,7 +428,10 @@ def _retrieve_request(catalogue_id: str, product_id: str, **options: Any) -> API
     )
 
 
-def _deactivate_request(catalogue_id: str, product_id: str, **options: Any) -> APIRequest[Product]:
+def deactivate_product_request(
+    catalogue_id: str, product_id: str, **options: Any
+) -> APIRequest[Product]:
+    """The request taking a product off sale."""
     return APIRequest(
         "POST",
         _product_path(catalogue_id, product_id, "/deactivate"),
@@ -434,7 +443,7 @@ def _deactivate_request(catalogue_id: str, product_id: str, **options: Any) -> A
     )
 
 
-def _list_request(
+def list_products_request(
     catalogue_id: str,
     search: str | None,
     active: bool | None,
@@ -442,6 +451,7 @@ def _list_request(
     per_page: int,
     **options: Any,
 ) -> APIRequest[Product]:
+    """The request for the first page of a catalogue's products (filters checked here)."""
     params: dict[str, Any] = {"page": 1, "per_page": _page_size(per_page)}
     if search is not None:
         if not isinstance(search, str) or len(search.strip()) > 80:
@@ -481,7 +491,7 @@ class Catalogue(SyncAPIResource):
     ) -> list[CatalogueDetails]:
         """The catalogues of the organizations of the account's workspaces (one each)."""
         return self._request(
-            _list_catalogues_request(**call_options(extra_headers, timeout, max_retries))
+            list_catalogues_request(**call_options(extra_headers, timeout, max_retries))
         ).data
 
     def create_product(
@@ -496,7 +506,7 @@ class Catalogue(SyncAPIResource):
     ) -> Product:
         """Add a product (checked locally first); its SKU must be new in the catalogue."""
         return self._request(
-            _create_request(
+            create_product_request(
                 catalogue_id,
                 product,
                 idempotency_key,
@@ -515,7 +525,7 @@ class Catalogue(SyncAPIResource):
     ) -> Product:
         """One product."""
         return self._request(
-            _retrieve_request(
+            retrieve_product_request(
                 catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
             )
         )
@@ -532,7 +542,7 @@ class Catalogue(SyncAPIResource):
     ) -> Product:
         """Change some fields of a product (``{"price": 1290}``); the others stay."""
         return self._request(
-            _update_request(
+            update_product_request(
                 catalogue_id,
                 product_id,
                 changes,
@@ -551,7 +561,7 @@ class Catalogue(SyncAPIResource):
     ) -> Product:
         """Take a product off sale (kept for past sales; ``update_product`` activates it again)."""
         return self._request(
-            _deactivate_request(
+            deactivate_product_request(
                 catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
             )
         )
@@ -570,7 +580,7 @@ class Catalogue(SyncAPIResource):
     ) -> SyncPage[Product]:
         """Products by name; ``search`` in name, SKU and description. Iterate for every page."""
         return self._get_page(
-            _list_request(
+            list_products_request(
                 catalogue_id,
                 search,
                 active,
@@ -594,7 +604,7 @@ class AsyncCatalogue(AsyncAPIResource):
         """The catalogues of the organizations of the account's workspaces (one each)."""
         return (
             await self._request(
-                _list_catalogues_request(**call_options(extra_headers, timeout, max_retries))
+                list_catalogues_request(**call_options(extra_headers, timeout, max_retries))
             )
         ).data
 
@@ -610,7 +620,7 @@ class AsyncCatalogue(AsyncAPIResource):
     ) -> Product:
         """Add a product (checked locally first); its SKU must be new in the catalogue."""
         return await self._request(
-            _create_request(
+            create_product_request(
                 catalogue_id,
                 product,
                 idempotency_key,
@@ -629,7 +639,7 @@ class AsyncCatalogue(AsyncAPIResource):
     ) -> Product:
         """One product."""
         return await self._request(
-            _retrieve_request(
+            retrieve_product_request(
                 catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
             )
         )
@@ -646,7 +656,7 @@ class AsyncCatalogue(AsyncAPIResource):
     ) -> Product:
         """Change some fields of a product (``{"price": 1290}``); the others stay."""
         return await self._request(
-            _update_request(
+            update_product_request(
                 catalogue_id,
                 product_id,
                 changes,
@@ -665,7 +675,7 @@ class AsyncCatalogue(AsyncAPIResource):
     ) -> Product:
         """Take a product off sale (kept for past sales; ``update_product`` activates it again)."""
         return await self._request(
-            _deactivate_request(
+            deactivate_product_request(
                 catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
             )
         )
@@ -685,7 +695,7 @@ class AsyncCatalogue(AsyncAPIResource):
         """Products by name; ``search`` in name, SKU and description: ``async for`` it for every
         item, or ``await`` it for the first page; filters are checked here, at the call.
         """
-        request = _list_request(
+        request = list_products_request(
             catalogue_id,
             search,
             active,

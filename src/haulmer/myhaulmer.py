@@ -210,13 +210,14 @@ def _pages() -> NumberedPages:
     return NumberedPages(field="page", location="params")
 
 
-def _list_orders_request(
+def list_orders_request(
     status: OrderStatus | str | None,
     created_from: date | None,
     created_to: date | None,
     per_page: int,
     **options: Any,
 ) -> APIRequest[Order]:
+    """The request for the first page of the account's orders (filters checked here)."""
     params: dict[str, Any] = {"page": 1, "per_page": _per_page(per_page)}
     if status is not None:
         params["status"] = as_enum(OrderStatus, status, "order status").value
@@ -242,12 +243,13 @@ def _list_orders_request(
     )
 
 
-def _retrieve_order_request(order_id: str, **options: Any) -> APIRequest[Order]:
+def retrieve_order_request(order_id: str, **options: Any) -> APIRequest[Order]:
+    """The request for one of the account's orders."""
     path = id_path("/v1/my/orders", order_id, name="order_id", kind="an order's id ('ord_...')")
     return APIRequest("GET", path, "platform", Order, auth="bearer", **options)
 
 
-def _open_ticket_request(
+def open_ticket_request(
     subject: str,
     category: TicketCategory | str,
     message: str,
@@ -255,6 +257,7 @@ def _open_ticket_request(
     key: str | None,
     **options: Any,
 ) -> APIRequest[Ticket]:
+    """The request opening a support ticket (checked here), keyed."""
     body: dict[str, Any] = {
         "subject": _text(subject, "the ticket's subject", 120),
         "category": as_enum(TicketCategory, category, "ticket category").value,
@@ -275,9 +278,10 @@ def _open_ticket_request(
     )
 
 
-def _list_tickets_request(
+def list_tickets_request(
     status: TicketStatus | str | None, per_page: int, **options: Any
 ) -> APIRequest[Ticket]:
+    """The request for the first page of the account's tickets."""
     params: dict[str, Any] = {"page": 1, "per_page": _per_page(per_page)}
     if status is not None:
         params["status"] = as_enum(TicketStatus, status, "ticket status").value
@@ -293,17 +297,19 @@ def _list_tickets_request(
     )
 
 
-def _retrieve_ticket_request(ticket_id: str, **options: Any) -> APIRequest[Ticket]:
+def retrieve_ticket_request(ticket_id: str, **options: Any) -> APIRequest[Ticket]:
+    """The request for a ticket and its thread."""
     return APIRequest("GET", _ticket_path(ticket_id), "platform", Ticket, auth="bearer", **options)
 
 
-def _reply_request(
+def reply_ticket_request(
     ticket_id: str,
     message: str,
     attachment: AttachmentInput | None,
     key: str | None,
     **options: Any,
 ) -> APIRequest[Ticket]:
+    """The request adding the customer's reply (checked here), keyed."""
     body: dict[str, Any] = {"message": _text(message, "the reply", 5000)}
     file = _attachment(attachment)
     if file is not None:
@@ -320,7 +326,8 @@ def _reply_request(
     )
 
 
-def _state_request(ticket_id: str, action: str, **options: Any) -> APIRequest[Ticket]:
+def ticket_action_request(ticket_id: str, action: str, **options: Any) -> APIRequest[Ticket]:
+    """The request closing or reopening a ticket (``action``), keyed."""
     return APIRequest(
         "POST",
         _ticket_path(ticket_id, f"/{action}"),
@@ -348,7 +355,7 @@ class MyHaulmer(SyncAPIResource):
     ) -> SyncPage[Order]:
         """The account's orders, newest first; iterate for every page (fetched as needed)."""
         return self._get_page(
-            _list_orders_request(
+            list_orders_request(
                 status,
                 created_from,
                 created_to,
@@ -367,7 +374,7 @@ class MyHaulmer(SyncAPIResource):
     ) -> Order:
         """One of the account's orders: status history, lines, payment, tax document."""
         return self._request(
-            _retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     def open_ticket(
@@ -384,7 +391,7 @@ class MyHaulmer(SyncAPIResource):
     ) -> Ticket:
         """Open a support ticket; ``attachment`` is a path or ``(filename, bytes)`` (5 MiB)."""
         return self._request(
-            _open_ticket_request(
+            open_ticket_request(
                 subject,
                 category,
                 message,
@@ -405,7 +412,7 @@ class MyHaulmer(SyncAPIResource):
     ) -> SyncPage[Ticket]:
         """The account's tickets, newest first; iterate for every page."""
         return self._get_page(
-            _list_tickets_request(
+            list_tickets_request(
                 status, per_page, **call_options(extra_headers, timeout, max_retries)
             )
         )
@@ -420,7 +427,7 @@ class MyHaulmer(SyncAPIResource):
     ) -> Ticket:
         """A ticket and its whole thread."""
         return self._request(
-            _retrieve_ticket_request(ticket_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_ticket_request(ticket_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     def reply_ticket(
@@ -436,7 +443,7 @@ class MyHaulmer(SyncAPIResource):
     ) -> Ticket:
         """Add your reply to the thread (a closed ticket needs ``reopen_ticket`` first)."""
         return self._request(
-            _reply_request(
+            reply_ticket_request(
                 ticket_id,
                 message,
                 attachment,
@@ -455,7 +462,9 @@ class MyHaulmer(SyncAPIResource):
     ) -> Ticket:
         """Close a ticket; it can be reopened for 7 days (``reopen_until``)."""
         return self._request(
-            _state_request(ticket_id, "close", **call_options(extra_headers, timeout, max_retries))
+            ticket_action_request(
+                ticket_id, "close", **call_options(extra_headers, timeout, max_retries)
+            )
         )
 
     def reopen_ticket(
@@ -468,7 +477,9 @@ class MyHaulmer(SyncAPIResource):
     ) -> Ticket:
         """Reopen a ticket closed less than 7 days ago (``ReopenWindowClosedError`` after)."""
         return self._request(
-            _state_request(ticket_id, "reopen", **call_options(extra_headers, timeout, max_retries))
+            ticket_action_request(
+                ticket_id, "reopen", **call_options(extra_headers, timeout, max_retries)
+            )
         )
 
 
@@ -488,7 +499,7 @@ class AsyncMyHaulmer(AsyncAPIResource):
     ) -> AsyncPaginator[Order]:
         """The account's orders, newest first: ``async for`` every order, or ``await`` the first
         page; filters are checked here, at the call."""
-        request = _list_orders_request(
+        request = list_orders_request(
             status,
             created_from,
             created_to,
@@ -507,7 +518,7 @@ class AsyncMyHaulmer(AsyncAPIResource):
     ) -> Order:
         """One of the account's orders: status history, lines, payment, tax document."""
         return await self._request(
-            _retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     async def open_ticket(
@@ -524,7 +535,7 @@ class AsyncMyHaulmer(AsyncAPIResource):
     ) -> Ticket:
         """Open a support ticket; ``attachment`` is a path or ``(filename, bytes)`` (5 MiB)."""
         return await self._request(
-            _open_ticket_request(
+            open_ticket_request(
                 subject,
                 category,
                 message,
@@ -545,7 +556,7 @@ class AsyncMyHaulmer(AsyncAPIResource):
     ) -> AsyncPaginator[Ticket]:
         """The account's tickets, newest first: ``async for`` every ticket, or ``await`` the
         first page."""
-        request = _list_tickets_request(
+        request = list_tickets_request(
             status, per_page, **call_options(extra_headers, timeout, max_retries)
         )
         return AsyncPaginator(lambda: self._get_page(request))
@@ -560,7 +571,7 @@ class AsyncMyHaulmer(AsyncAPIResource):
     ) -> Ticket:
         """A ticket and its whole thread."""
         return await self._request(
-            _retrieve_ticket_request(ticket_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_ticket_request(ticket_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     async def reply_ticket(
@@ -576,7 +587,7 @@ class AsyncMyHaulmer(AsyncAPIResource):
     ) -> Ticket:
         """Add your reply to the thread (a closed ticket needs ``reopen_ticket`` first)."""
         return await self._request(
-            _reply_request(
+            reply_ticket_request(
                 ticket_id,
                 message,
                 attachment,
@@ -595,7 +606,9 @@ class AsyncMyHaulmer(AsyncAPIResource):
     ) -> Ticket:
         """Close a ticket; it can be reopened for 7 days (``reopen_until``)."""
         return await self._request(
-            _state_request(ticket_id, "close", **call_options(extra_headers, timeout, max_retries))
+            ticket_action_request(
+                ticket_id, "close", **call_options(extra_headers, timeout, max_retries)
+            )
         )
 
     async def reopen_ticket(
@@ -608,5 +621,7 @@ class AsyncMyHaulmer(AsyncAPIResource):
     ) -> Ticket:
         """Reopen a ticket closed less than 7 days ago (``ReopenWindowClosedError`` after)."""
         return await self._request(
-            _state_request(ticket_id, "reopen", **call_options(extra_headers, timeout, max_retries))
+            ticket_action_request(
+                ticket_id, "reopen", **call_options(extra_headers, timeout, max_retries)
+            )
         )

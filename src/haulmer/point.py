@@ -186,7 +186,7 @@ def _items(items: Iterable[SaleItemArg]) -> list[dict[str, str]]:
     return wire
 
 
-def _sale_request(
+def sale_request(
     point_id: str,
     items: Iterable[SaleItemArg],
     payment: SalePaymentMethod | str,
@@ -196,6 +196,7 @@ def _sale_request(
     key: str | None,
     **options: Any,
 ) -> APIRequest[Sale]:
+    """The request for a sale at a point (items, payment and document checked here), keyed."""
     body: dict[str, Any] = {"items": _items(items)}
     method = as_enum(SalePaymentMethod, payment, "payment method")
     pay: dict[str, Any] = {"method": method.value}
@@ -230,9 +231,10 @@ def _sale_request(
     )
 
 
-def _configure_request(
+def configure_point_request(
     point_id: str, settings: dict[str, Any], **options: Any
 ) -> APIRequest[PointOfSale]:
+    """The request changing the settings given (checked here)."""
     body: dict[str, Any] = {}
     for name, value in settings.items():
         if isinstance(value, NotGiven):
@@ -267,17 +269,20 @@ def _configure_request(
     )
 
 
-def _list_request(**options: Any) -> APIRequest[_PointList]:
+def list_points_request(**options: Any) -> APIRequest[_PointList]:
+    """The request for the account's points of sale."""
     return APIRequest("GET", "/v1/points", "platform", _PointList, auth="bearer", **options)
 
 
-def _retrieve_request(point_id: str, **options: Any) -> APIRequest[PointOfSale]:
+def retrieve_point_request(point_id: str, **options: Any) -> APIRequest[PointOfSale]:
+    """The request for one point of sale."""
     return APIRequest(
         "GET", _point_path(point_id), "platform", PointOfSale, auth="bearer", **options
     )
 
 
-def _retrieve_sale_request(point_id: str, sale_id: str, **options: Any) -> APIRequest[Sale]:
+def retrieve_sale_request(point_id: str, sale_id: str, **options: Any) -> APIRequest[Sale]:
+    """The request for one sale."""
     suffix = id_path("/sales", sale_id, name="sale_id", kind="a sale's id ('sal_...')")
     return APIRequest(
         "GET", _point_path(point_id, suffix), "platform", Sale, auth="bearer", **options
@@ -296,7 +301,7 @@ class Point(SyncAPIResource):
     ) -> list[PointOfSale]:
         """The points of sale of the account's workspaces (one per device bought)."""
         return self._request(
-            _list_request(**call_options(extra_headers, timeout, max_retries))
+            list_points_request(**call_options(extra_headers, timeout, max_retries))
         ).data
 
     def retrieve(
@@ -309,7 +314,7 @@ class Point(SyncAPIResource):
     ) -> PointOfSale:
         """One point of sale."""
         return self._request(
-            _retrieve_request(point_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_point_request(point_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     def configure(
@@ -335,7 +340,7 @@ class Point(SyncAPIResource):
             "catalogue_id": catalogue_id,
         }
         return self._request(
-            _configure_request(
+            configure_point_request(
                 point_id, settings, **call_options(extra_headers, timeout, max_retries)
             )
         )
@@ -361,7 +366,7 @@ class Point(SyncAPIResource):
         retry from selling, and issuing, twice.
         """
         return self._request(
-            _sale_request(
+            sale_request(
                 point_id,
                 items,
                 payment,
@@ -384,7 +389,7 @@ class Point(SyncAPIResource):
     ) -> Sale:
         """One sale and its document."""
         return self._request(
-            _retrieve_sale_request(
+            retrieve_sale_request(
                 point_id, sale_id, **call_options(extra_headers, timeout, max_retries)
             )
         )
@@ -402,7 +407,9 @@ class AsyncPoint(AsyncAPIResource):
     ) -> list[PointOfSale]:
         """The points of sale of the account's workspaces (one per device bought)."""
         return (
-            await self._request(_list_request(**call_options(extra_headers, timeout, max_retries)))
+            await self._request(
+                list_points_request(**call_options(extra_headers, timeout, max_retries))
+            )
         ).data
 
     async def retrieve(
@@ -415,7 +422,7 @@ class AsyncPoint(AsyncAPIResource):
     ) -> PointOfSale:
         """One point of sale."""
         return await self._request(
-            _retrieve_request(point_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_point_request(point_id, **call_options(extra_headers, timeout, max_retries))
         )
 
     async def configure(
@@ -441,7 +448,7 @@ class AsyncPoint(AsyncAPIResource):
             "catalogue_id": catalogue_id,
         }
         return await self._request(
-            _configure_request(
+            configure_point_request(
                 point_id, settings, **call_options(extra_headers, timeout, max_retries)
             )
         )
@@ -467,7 +474,7 @@ class AsyncPoint(AsyncAPIResource):
         retry from selling, and issuing, twice.
         """
         return await self._request(
-            _sale_request(
+            sale_request(
                 point_id,
                 items,
                 payment,
@@ -490,7 +497,7 @@ class AsyncPoint(AsyncAPIResource):
     ) -> Sale:
         """One sale and its document."""
         return await self._request(
-            _retrieve_sale_request(
+            retrieve_sale_request(
                 point_id, sale_id, **call_options(extra_headers, timeout, max_retries)
             )
         )
