@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from haulmer._models import HaulmerModel
 from haulmer._pagination import AsyncPaginator, NumberedPages
@@ -93,7 +93,10 @@ def _codes(value: Any) -> Any:
 
 
 class _ProductFields(HaulmerModel):
-    """What product input and answers share: the checks a product's fields must pass."""
+    """What product input shares: the checks a product's fields must pass. An unknown field is
+    refused (a misspelt ``tax`` must not leave a product afecto), and so is a price of ``True``."""
+
+    model_config = ConfigDict(extra="forbid")
 
     @field_validator("sku", check_fields=False)
     @classmethod
@@ -116,14 +119,14 @@ class ProductInput(_ProductFields):
 
     name: str = Field(min_length=1, max_length=80)
     sku: str
-    price: int = Field(ge=1, le=10**12)
+    price: StrictInt = Field(ge=1, le=10**12)
     """Whole pesos per unit, on ``price_basis``."""
     price_basis: PriceBasis = PriceBasis.GROSS
     tax: TaxTreatment = TaxTreatment.AFECTO
     additional_taxes: list[str] = Field(default_factory=list, max_length=2)
     unit: str | None = Field(default=None, min_length=1, max_length=4)
     description: str | None = Field(default=None, max_length=1000)
-    active: bool = True
+    active: StrictBool = True
 
     @field_validator("name")
     @classmethod
@@ -157,13 +160,13 @@ class ProductUpdate(_ProductFields):
 
     name: str | None = Field(default=None, min_length=1, max_length=80)
     sku: str | None = None
-    price: int | None = Field(default=None, ge=1, le=10**12)
+    price: StrictInt | None = Field(default=None, ge=1, le=10**12)
     price_basis: PriceBasis | None = None
     tax: TaxTreatment | None = None
     additional_taxes: list[str] | None = Field(default=None, max_length=2)
     unit: str | None = Field(default=None, min_length=1, max_length=4)
     description: str | None = Field(default=None, max_length=1000)
-    active: bool | None = None
+    active: StrictBool | None = None
 
     @field_validator("additional_taxes")
     @classmethod

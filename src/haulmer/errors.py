@@ -416,6 +416,11 @@ _BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
         "Each SKU names one product of the catalogue: update that product "
         "(client.catalogue.update_product) or choose another SKU",
     ),
+    (409, "document_refused"): _Outcome(
+        ConflictError,
+        "Nothing was sold: check the company's folios (client.openfactura.organization.folios() "
+        "with its API key), then sell again",
+    ),
     (409, "rut_already_registered"): _Outcome(
         ConflictError,
         "OpenFactura keeps one account per RUT: set up an organization with a RUT of its own, or "

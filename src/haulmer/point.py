@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_enum, as_model, id_path
@@ -80,7 +80,9 @@ class PointOfSale(HaulmerModel):
 
 
 class SaleReceptor(HaulmerModel):
-    """Who a factura is made out to (a boleta may name a RUT, or no one)."""
+    """Who a factura is made out to (a boleta may name a RUT, or no one); no other field."""
+
+    model_config = ConfigDict(extra="forbid")
 
     rut: Rut
     razon_social: str | None = Field(default=None, max_length=100)

@@ -10,7 +10,6 @@ import pytest
 from haulmer import Haulmer
 from haulmer.catalogue import PriceBasis, ProductInput, TaxTreatment
 from haulmer.errors import (
-    BadRequestError,
     NotFoundError,
     SkuTakenError,
     ValidationError,
@@ -108,6 +107,10 @@ def test_a_product_is_checked_before_anything_is_sent(
         ({"name": "Pan", "sku": "CON ESPACIO", "price": 1}, "sku"),
         ({"name": "Pan", "sku": "A" * 36, "price": 1}, "sku"),
         ({"name": "Pan", "sku": "A", "price": 0}, "price"),
+        ({"name": "Pan", "sku": "A", "price": True}, "price"),
+        ({"name": "Pan", "sku": "A", "price": 1990.5}, "price"),
+        ({"name": "Pan", "sku": "A", "price": 1, "tax_treatment": "exento"}, "tax_treatment"),
+        ({"name": "Pan", "sku": "A", "price": 1, "active": "yes"}, "active"),
         ({"name": "Pan", "sku": "A", "price": 1, "unit": "KILOS"}, "unit"),
         ({"name": "Pan", "sku": "A", "price": 1, "price_basis": "iva"}, "price_basis"),
         ({"name": "Vino", "sku": "A", "price": 1, "additional_taxes": ["99"]}, "additional"),
@@ -137,8 +140,10 @@ def test_the_platform_checks_a_product_with_the_same_rules(
 
     token = ready.owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token  # a raw request
     cid = _catalogue_id(ready)
+    made = ready.owner.catalogue.create_product(cid, {"name": "P", "sku": "P", "price": 1})
+    headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
-        answer = http.post(
+        exento_with_tax = http.post(
             f"/v1/catalogues/{cid}/products",
             json={
                 "name": "Vino",
@@ -147,16 +152,20 @@ def test_the_platform_checks_a_product_with_the_same_rules(
                 "tax": "exento",
                 "additional_taxes": [24],
             },
-            headers={"Authorization": f"Bearer {token}"},
+            headers=headers,
         )
-    assert answer.status_code == 400
-    assert answer.json()["error"]["code"] == "validation_failed"
-    with pytest.raises(BadRequestError):
-        ready.owner.catalogue.update_product(
-            cid,
-            ready.owner.catalogue.create_product(cid, {"name": "P", "sku": "P", "price": 1}).id,
-            {"unknown": 1},
+        unknown_field = http.patch(
+            f"/v1/catalogues/{cid}/products/{made.id}", json={"unknown": 1}, headers=headers
         )
+        bool_price = http.patch(
+            f"/v1/catalogues/{cid}/products/{made.id}", json={"price": True}, headers=headers
+        )
+    for answer in (exento_with_tax, unknown_field, bool_price):
+        assert answer.status_code == 400
+        assert answer.json()["error"]["code"] == "validation_failed"
+    assert [d["field"] for d in bool_price.json()["error"]["details"]] == ["price"]
+    with pytest.raises(ValidationError, match="unknown"):  # the SDK refuses it before sending
+        ready.owner.catalogue.update_product(cid, made.id, {"unknown": 1})
 
 
 def test_catalogues_and_products_are_the_workspaces_own(

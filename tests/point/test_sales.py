@@ -10,7 +10,13 @@ import pytest
 
 from haulmer import Haulmer, sii
 from haulmer.catalogue import Product
-from haulmer.errors import BadRequestError, NotFoundError, StepOutOfOrderError, ValidationError
+from haulmer.errors import (
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    StepOutOfOrderError,
+    ValidationError,
+)
 from haulmer.point import Paper, PointDocument
 from haulmer.testing import FakeHaulmer
 from journey.story import BUYER_EMAIL, PASSWORD, CertifiedShop, certified_shop
@@ -194,3 +200,19 @@ def test_the_async_client_sells_too(fake: FakeHaulmer, shop: CertifiedShop) -> N
             return sale.total
 
     assert asyncio.run(sell()) == 10_565
+
+
+def test_a_sale_whose_document_openfactura_refuses_sells_nothing(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    point_id, _, (pan, _, _) = _stock(shop)
+    owner = shop.ready.owner
+    first = owner.point.sell(point_id, [(pan, 1)], payment="cash")
+    tenant = fake.openfactura_state.tenant_for_key(shop.api_key)
+    assert tenant is not None
+    tenant.set_folio_limit(39, first.folio)  # no boleta folio left
+    with pytest.raises(ConflictError) as caught:
+        owner.point.sell(point_id, [(pan, 1)], payment="cash")
+    assert caught.value.code == "document_refused"
+    assert "folios" in str(caught.value)
+    assert len(fake.platform_state.sales) == 1

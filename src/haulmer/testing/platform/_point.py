@@ -256,7 +256,16 @@ class PointSteps(CatalogueSteps, SetupSteps):
                 )
             if self.issue_dte is None:
                 raise out_of_order("this fake has no OpenFactura to issue the sale's document")
-            issued = self.issue_dte(emisor["rut"], {"dte": to_openfactura_dte(document)})
+            try:
+                issued = self.issue_dte(emisor["rut"], {"dte": to_openfactura_dte(document)})
+            except (LookupError, ValueError) as error:
+                raise PlatformError(
+                    409,
+                    "document_refused",
+                    f"OpenFactura did not issue the sale's {kind} ({error}); nothing was sold: "
+                    "check the company's folios (client.openfactura.organization.folios()) and "
+                    "sell again",
+                ) from None
             now = self.now()
             sale = Sale(
                 id=new_id("sal"),
