@@ -282,3 +282,50 @@ def test_a_credit_note_without_a_date_takes_the_fake_clocks_day() -> None:
         )
     parsed = sii.parse(note.xml)
     assert parsed.encabezado.id_doc.fecha_emision == fake.clock.today()
+
+
+def test_a_late_administrator_gets_a_new_openfactura_invitation(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    from haulmer.errors import TokenExpiredError as Expired
+    from journey.story import ADMIN_EMAIL
+
+    ready = ready_workspace(fake, client)
+    old = fake.outbox.last(to=ADMIN_EMAIL, subject_contains="[OpenFactura] Configura").token
+    fake.clock.advance(days=3, seconds=1)
+    with pytest.raises(Expired):
+        ready.admin.openfactura.setup.start(old)
+    client.accounts.resend_link(BUYER_EMAIL, "start_openfactura_setup")  # not the one it goes to
+    assert fake.outbox.last(subject_contains="[OpenFactura] Configura").token == old
+    client.accounts.resend_link(ADMIN_EMAIL, LinkPurpose.START_OPENFACTURA_SETUP)
+    new = fake.outbox.last(to=ADMIN_EMAIL, subject_contains="[OpenFactura] Configura").token
+    assert new != old
+    assert ready.admin.openfactura.setup.start(new).workspace_id == ready.workspace.id
+    before = len(fake.outbox)
+    client.accounts.resend_link(ADMIN_EMAIL, "start_openfactura_setup")  # the setup exists now
+    assert len(fake.outbox) == before
+
+
+def test_the_async_client_resends_a_link(fake: FakeHaulmer, client: Haulmer) -> None:
+    import asyncio
+
+    buy_and_pay(fake, client)
+    old = fake.outbox.last(to=BUYER_EMAIL, subject_contains="[Workspace]").token
+
+    async def resend() -> str:
+        async with fake.async_client() as anonymous:
+            answer = await anonymous.accounts.resend_link(BUYER_EMAIL, "activate_workspace")
+            return answer.status
+
+    assert asyncio.run(resend()) == "accepted"
+    assert fake.outbox.last(to=BUYER_EMAIL, subject_contains="[Workspace]").token != old
+
+
+def test_a_preset_company_issues_its_facturas_notes_too(fake: FakeHaulmer, client: Haulmer) -> None:
+    from journey.story import certified_shop
+
+    shop = certified_shop(fake, client)
+    assert shop.setup.dte_types == [33, 39]
+    tenant = fake.openfactura_state.tenant_for_key(shop.api_key)
+    assert tenant is not None
+    assert sorted(tenant.dte_types) == [33, 39, 56, 61]  # the SII certifies them with the factura
