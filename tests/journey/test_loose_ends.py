@@ -329,3 +329,17 @@ def test_a_preset_company_issues_its_facturas_notes_too(fake: FakeHaulmer, clien
     tenant = fake.openfactura_state.tenant_for_key(shop.api_key)
     assert tenant is not None
     assert sorted(tenant.dte_types) == [33, 39, 56, 61]  # the SII certifies them with the factura
+
+
+def test_after_a_rejection_the_medium_waits_for_a_new_method(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    from haulmer.errors import StepOutOfOrderError
+
+    fake.platform_state.reject_next_payment = True
+    order = place_order(client)
+    client.checkout.choose_payment_method(order.id, "webpay")
+    client.checkout.choose_payment_medium(order.id, "credit_card")
+    fake.clock.advance(minutes=2)
+    with pytest.raises(StepOutOfOrderError, match="choose the payment method again"):
+        client.checkout.choose_payment_medium(order.id, "credit_card")

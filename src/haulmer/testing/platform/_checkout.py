@@ -129,6 +129,11 @@ class CheckoutSteps(AccountSteps):
                     f"order {order.number} has no payment method yet: "
                     "choose the payment method first, then the payment medium"
                 )
+            if order.status == "payment_rejected":
+                raise out_of_order(
+                    f"the bank rejected the last payment of order {order.number}: choose the "
+                    "payment method again, then the payment medium"
+                )
             if order.status != "payment_method_selected":
                 raise already_done(f"order {order.number} is already {order.status}")
             medium = body.get("medium")

@@ -120,13 +120,17 @@ class Ticket:
 
 
 def page_of(
-    items: Sequence[T], query: dict[str, str], render: Callable[[T], Any]
+    items: Sequence[T],
+    query: dict[str, str],
+    render: Callable[[T], Any],
+    *,
+    default_per_page: int = DEFAULT_PER_PAGE,
 ) -> dict[str, Any]:
     """One numbered page (``page``, ``per_page`` from the query) of ``items`` as the contract's
     ``{"data", "current_page", "last_page", "per_page", "total"}``."""
     problems: list[tuple[str, str]] = []
     page = _positive(query, "page", 1, problems)
-    per_page = _positive(query, "per_page", DEFAULT_PER_PAGE, problems)
+    per_page = _positive(query, "per_page", default_per_page, problems)
     if per_page > MAX_PER_PAGE:
         problems.append(("per_page", f"at most {MAX_PER_PAGE}"))
     raise_if(problems, "the page")

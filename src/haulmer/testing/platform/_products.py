@@ -222,4 +222,4 @@ class CatalogueSteps(WorkspaceSteps):
                 )
             ]
         found.sort(key=lambda p: (p.fields["name"].casefold(), p.id))
-        return page_of(found, query, StoredProduct.to_wire)
+        return page_of(found, query, StoredProduct.to_wire, default_per_page=50)
