@@ -46,6 +46,7 @@ __all__ = [
     "ProductUpdate",
     "SaleItem",
     "TaxTreatment",
+    "prices_for",
     "sale_document",
     "sale_lines",
 ]
@@ -289,6 +290,11 @@ def _sale_items(items: Iterable[SaleItemInput]) -> list[SaleItem]:
     return result
 
 
+def prices_for(tipo_dte: int) -> PriceBasis:
+    """The price basis of a document type's lines: gross on boletas (39, 41), net elsewhere."""
+    return PriceBasis.GROSS if int(tipo_dte) in (39, 41) else PriceBasis.NET
+
+
 def sale_lines(items: Iterable[SaleItemInput], *, prices: PriceBasis | str) -> list[dict[str, Any]]:
     """The DTE lines of a sale: ``(product, quantity)`` pairs, SaleItems or dicts, in order."""
     return [item.product.dte_line(item.quantity, prices=prices) for item in _sale_items(items)]
@@ -315,7 +321,7 @@ def sale_document(
     if tipo_dte == 39:
         return dte.boleta(
             emisor=emisor,
-            lines=sale_lines(products, prices=PriceBasis.GROSS),
+            lines=sale_lines(products, prices=prices_for(39)),
             receptor=receptor,
             fecha=fecha,
             medio_pago=medio_pago,
@@ -326,7 +332,7 @@ def sale_document(
         return dte.factura(
             emisor=emisor,
             receptor=receptor,
-            lines=sale_lines(products, prices=PriceBasis.NET),
+            lines=sale_lines(products, prices=prices_for(33)),
             fecha=fecha,
         )
     raise ValidationError(
@@ -413,6 +419,7 @@ def update_product_request(
         Product,
         json=body,
         auth="bearer",
+        safe=True,  # the same change twice leaves the same state: retried like a read
         **options,
     )
 

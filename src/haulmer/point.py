@@ -267,6 +267,7 @@ def configure_point_request(
         PointOfSale,
         json=body,
         auth="bearer",
+        safe=True,  # the same change twice leaves the same state: retried like a read
         **options,
     )
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haulmer.catalogue import Product, sale_document, sale_lines
+from haulmer.catalogue import PriceBasis, Product, prices_for, sale_document, sale_lines
 from haulmer.errors import ValidationError
 
 EMISOR = {
@@ -135,3 +135,8 @@ def test_a_sale_is_refused_when_it_cannot_be_a_boleta_or_factura() -> None:
         sale_lines([(pan, "0.0000001")], prices="gross")
     with pytest.raises(ValidationError, match="unknown price basis"):
         pan.dte_line(1, prices="bruto")
+
+
+def test_boletas_take_gross_lines_and_other_documents_net_ones() -> None:
+    assert [prices_for(t) for t in (39, 41)] == [PriceBasis.GROSS, PriceBasis.GROSS]
+    assert [prices_for(t) for t in (33, 34, 56, 61)] == [PriceBasis.NET] * 4

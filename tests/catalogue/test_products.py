@@ -223,3 +223,13 @@ def test_the_async_client_manages_products(fake: FakeHaulmer, ready: ReadyWorksp
 
     assert asyncio.run(manage()) == ["PAN"]
     assert cid
+
+
+def test_an_update_that_meets_a_server_error_is_retried(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    cid = _catalogue_id(ready)
+    made = ready.owner.catalogue.create_product(cid, {"name": "P", "sku": "P", "price": 1})
+    fake.control.fail_next("catalogue.update_product", status=503)
+    assert ready.owner.catalogue.update_product(cid, made.id, {"price": 2}).price == 2
+    assert len(fake.requests.for_route("catalogue.update_product")) == 2
