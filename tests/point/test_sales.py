@@ -216,3 +216,30 @@ def test_a_sale_whose_document_openfactura_refuses_sells_nothing(
     assert caught.value.code == "document_refused"
     assert "folios" in str(caught.value)
     assert len(fake.platform_state.sales) == 1
+
+
+def test_hostile_bodies_get_validation_errors_not_crashes(
+    fake: FakeHaulmer, client: Haulmer, shop: CertifiedShop
+) -> None:
+    import httpx
+
+    point_id, _, (pan, _, _) = _stock(shop)
+    token = client.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    headers = {"Authorization": f"Bearer {token}"}
+    bodies = [
+        ("POST", f"/v1/points/{point_id}/sales", {"items": [], "payment": [], "document": []}),
+        ("POST", f"/v1/points/{point_id}/sales", {"items": [{"product_id": [], "quantity": {}}]}),
+        (
+            "POST",
+            f"/v1/points/{point_id}/sales",
+            {"items": [{"product_id": pan.id, "quantity": True}], "payment": {"method": "cash"}},
+        ),
+        ("PATCH", f"/v1/points/{point_id}", {"default_document": [], "paper": {}, "name": 5}),
+        ("POST", "/v1/my/tickets", {"subject": [], "category": {}, "attachment": "x"}),
+        ("POST", "/v1/accounts/links/resend", {"email": [], "purpose": {}}),
+    ]
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        for method, path, body in bodies:
+            answer = http.request(method, path, json=body, headers=headers)
+            assert answer.status_code == 400, (path, answer.text)
+            assert answer.json()["error"]["code"] == "validation_failed"

@@ -173,7 +173,9 @@ class PointSteps(CatalogueSteps, SetupSteps):
                     problems.append(("sucursal", "the branch's name, up to 80 characters, or null"))
                 changes["sucursal"] = value.strip() if isinstance(value, str) else None
             if "default_document" in body:
-                if body["default_document"] not in DOCUMENTS:
+                if not isinstance(body["default_document"], str) or (
+                    body["default_document"] not in DOCUMENTS
+                ):
                     problems.append(("default_document", "boleta or factura"))
                 changes["default_document"] = body["default_document"]
             if "paper" in body:
@@ -219,7 +221,7 @@ class PointSteps(CatalogueSteps, SetupSteps):
             catalogue = self.catalogues[point.catalogue_id]
             problems: list[tuple[str, str]] = []
             kind = body.get("document", point.default_document)
-            if kind not in DOCUMENTS:
+            if not isinstance(kind, str) or kind not in DOCUMENTS:
                 problems.append(("document", "boleta or factura"))
             items = self._sale_items(catalogue, body.get("items"), problems)
             receptor = self._receptor(body.get("receptor"), kind, problems)
