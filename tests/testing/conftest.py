@@ -15,8 +15,14 @@ from haulmer.testing import FakeClock, FakeHaulmer
 
 @pytest.fixture
 def fake() -> FakeHaulmer:
-    """A fresh fake whose clock starts on a fixed Friday morning in Chile."""
-    return FakeHaulmer(clock=FakeClock(START))
+    """A fresh fake whose clock starts on a fixed Friday morning in Chile, rate limit off.
+
+    These tests send raw requests in one fake instant and are about other things than the
+    limit; the rate-limit tests turn it back on (it is on by default).
+    """
+    fake = FakeHaulmer(clock=FakeClock(START))
+    fake.control.rate_limit(None)
+    return fake
 
 
 @pytest.fixture

@@ -19,7 +19,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from haulmer.testing._fake import SANDBOX_API_KEY, FakeHaulmer
     from haulmer.testing._server import FakeServer
 
-    server = FakeServer(FakeHaulmer(), args.host, args.port)
+    fake = FakeHaulmer()
+    fake.clock.follow_real_time()  # clients really wait: the rate limit and statuses see it
+    server = FakeServer(fake, args.host, args.port)
     print(f"Fake Haulmer listening on {server.url}", flush=True)
     print(f"  OpenFactura: {server.url}/v2/dte/...  (header apikey: {SANDBOX_API_KEY})", flush=True)
     print(f"  Platform:    {server.url}/v1/openapi.json", flush=True)

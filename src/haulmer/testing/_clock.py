@@ -1,8 +1,14 @@
-"""A controllable clock in Chile's time zone: after start, the fake never reads real time."""
+"""A controllable clock in Chile's time zone: after start, the fake never reads real time.
+
+Except when asked to: :meth:`FakeClock.follow_real_time` (what ``serve()`` does) makes it also move
+with the real time that passes, so that clients which really wait see the fake's time pass too.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from zoneinfo import ZoneInfo
 
 __all__ = ["SANTIAGO", "FakeClock"]
@@ -11,13 +17,18 @@ SANTIAGO = ZoneInfo("America/Santiago")
 
 
 class FakeClock:
-    """Fake time that moves only when told (``advance``/``set``/``sleep``); starts at ``start``."""
+    """Fake time that moves only when told (``advance``/``set``/``sleep``); starts at ``start``.
+
+    Safe to share between threads: every read and move takes the clock's lock.
+    """
 
     def __init__(self, start: dt.datetime | None = None) -> None:
         self._start = (
             self._aware(start) if start else dt.datetime.now(SANTIAGO).replace(microsecond=0)
         )
         self._now = self._start
+        self._lock = threading.Lock()
+        self._real_mark: float | None = None
 
     @staticmethod
     def _aware(when: dt.datetime) -> dt.datetime:
@@ -25,17 +36,30 @@ class FakeClock:
             return when.replace(tzinfo=SANTIAGO)
         return when.astimezone(SANTIAGO)
 
+    def _catch_up(self) -> None:
+        """Add the real time passed since the last reading (only while following real time)."""
+        if self._real_mark is None:
+            return
+        mark = time.monotonic()
+        elapsed = mark - self._real_mark
+        self._real_mark = mark
+        if elapsed > 0:
+            utc = self._now.astimezone(dt.timezone.utc) + dt.timedelta(seconds=elapsed)
+            self._now = utc.astimezone(SANTIAGO)
+
     def now(self) -> dt.datetime:
         """The current fake time, an aware datetime in America/Santiago."""
-        return self._now
+        with self._lock:
+            self._catch_up()
+            return self._now
 
     def today(self) -> dt.date:
         """The current fake date in Chile."""
-        return self._now.date()
+        return self.now().date()
 
     def timestamp(self) -> float:
         """The current fake time as a POSIX timestamp."""
-        return self._now.timestamp()
+        return self.now().timestamp()
 
     def advance(
         self, *, days: float = 0, hours: float = 0, minutes: float = 0, seconds: float = 0
@@ -44,13 +68,17 @@ class FakeClock:
         delta = dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
         if delta < dt.timedelta(0):
             raise ValueError("FakeClock.advance() only moves forward; use set() to go back")
-        # Elapsed time, not wall-clock arithmetic: correct across DST changes.
-        self._now = (self._now.astimezone(dt.timezone.utc) + delta).astimezone(SANTIAGO)
-        return self._now
+        with self._lock:
+            self._catch_up()
+            # Elapsed time, not wall-clock arithmetic: correct across DST changes.
+            self._now = (self._now.astimezone(dt.timezone.utc) + delta).astimezone(SANTIAGO)
+            return self._now
 
     def set(self, when: dt.datetime) -> None:
         """Jump to ``when`` (naive datetimes are read as Chilean local time)."""
-        self._now = self._aware(when)
+        with self._lock:
+            self._catch_up()
+            self._now = self._aware(when)
 
     def sleep(self, seconds: float) -> None:
         """A sleep that advances fake time instead of waiting (give it to clients as sleep)."""
@@ -61,9 +89,27 @@ class FakeClock:
         """The async twin of :meth:`sleep`."""
         self.sleep(seconds)
 
+    def follow_real_time(self, follow: bool = True) -> None:
+        """Also move with real time from now on (``False``: stop, keeping the time reached).
+
+        ``serve()`` turns this on so that a client in another process, which really waits (on a
+        rate limit's "Try again in 1 seconds", on a status), sees the fake's time pass.
+        """
+        with self._lock:
+            self._catch_up()
+            self._real_mark = time.monotonic() if follow else None
+
+    @property
+    def follows_real_time(self) -> bool:
+        """Whether real time passing also moves this clock (see :meth:`follow_real_time`)."""
+        return self._real_mark is not None
+
     def reset(self) -> None:
         """Back to the time the clock started at."""
-        self._now = self._start
+        with self._lock:
+            if self._real_mark is not None:
+                self._real_mark = time.monotonic()
+            self._now = self._start
 
     def __repr__(self) -> str:
-        return f"FakeClock({self._now.isoformat()})"
+        return f"FakeClock({self.now().isoformat()})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -12,6 +13,9 @@ from haulmer.testing._router import Route, Router
 from haulmer.testing._wire import FakeResponse
 
 __all__ = ["ConnectionDropped", "Control", "Fault", "ScriptedStatus"]
+
+DEFAULT_RATE_LIMIT = (3, 100)
+"""OpenFactura's documented global limit: 3 requests per second, 100 per minute (per key)."""
 
 FaultKind = Literal["status", "drop_before", "drop_after", "slow"]
 
@@ -54,15 +58,24 @@ class Fault:
             error: dict[str, Any] = {"message": message, "code": self.code}
             return FakeResponse(self.status, json={"error": error}, headers=headers)
         if self.status == 429:
+            if self.message is not None and not _TRY_AGAIN.search(self.message):
+                # The emission docs' variant ("API rate limit exceeded"): no statusCode.
+                return FakeResponse(429, json={"message": self.message})
             wait = 1 if self.retry_after is None else self.retry_after
             text = self.message or f"Rate limit is exceeded. Try again in {_seconds(wait)} seconds."
             return FakeResponse(429, json={"statusCode": 429, "message": text})
         if self.retry_after is not None:
             headers["Retry-After"] = _seconds(self.retry_after)
         message = self.message or _DEFAULT_MESSAGES.get(self.status, "Error")
+        if self.status == 403:
+            # The documented 403 variant is ``{"message": ...}`` alone.
+            return FakeResponse(403, json={"message": message}, headers=headers)
         return FakeResponse(
             self.status, json={"statusCode": self.status, "message": message}, headers=headers
         )
+
+
+_TRY_AGAIN = re.compile(r"try again in", re.IGNORECASE)
 
 
 def _seconds(value: float) -> str:
@@ -98,7 +111,8 @@ class Control:
 
     faults: list[Fault] = field(default_factory=list)
     scripted_statuses: list[ScriptedStatus] = field(default_factory=list)
-    openfactura_rate_limit: tuple[int, int] | None = None
+    openfactura_rate_limit: tuple[int, int] | None = DEFAULT_RATE_LIMIT
+    """OpenFactura's global limit per API key (per second, per minute), or None when off."""
     router: Router | None = field(default=None, repr=False)
     """The fake's routes: a fault's route is checked against them when it is scripted."""
     _status_setter: Callable[[str, str], None] | None = field(default=None, repr=False)
@@ -171,13 +185,18 @@ class Control:
         self._status_setter(token, estado)
 
     def rate_limit(self, per_second: int | None = 3, per_minute: int = 100) -> None:
-        """Enforce OpenFactura's global limit per API key on the fake clock (off by default);
-        ``rate_limit(None)`` turns it off again. Over the limit: the gateway's 429."""
+        """Set OpenFactura's global limit per API key, counted on the fake clock.
+
+        On by default at Haulmer's 3 requests/s and 100/min; ``rate_limit(None)`` turns it off
+        (``reset()`` turns it on again). Over the limit: the gateway's 429 "Try again in N
+        seconds". The fake's clients sleep on the fake clock, so their retries ride it out.
+        """
         if per_second is None:
             self.openfactura_rate_limit = None
             return
-        if per_second < 1 or per_minute < 1:
-            raise ValueError("limits must be >= 1")
+        for name, value in (("per_second", per_second), ("per_minute", per_minute)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be an int >= 1 (or per_second=None), got {value!r}")
         self.openfactura_rate_limit = (per_second, per_minute)
 
     def take_scripted_status(self) -> ScriptedStatus | None:
@@ -197,10 +216,10 @@ class Control:
         return None
 
     def clear(self) -> None:
-        """Forget every scripted fault and status."""
+        """Forget every scripted fault and status; the rate limit is back to Haulmer's."""
         self.faults.clear()
         self.scripted_statuses.clear()
-        self.openfactura_rate_limit = None
+        self.openfactura_rate_limit = DEFAULT_RATE_LIMIT
 
     def _add(self, fault: Fault) -> Fault:
         if fault.times < 1:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from haulmer.testing._clock import FakeClock
 from haulmer.testing._control import ConnectionDropped, Control
-from haulmer.testing._log import LoggedRequest, RequestLog
+from haulmer.testing._log import DEFAULT_LOG_SIZE, LoggedRequest, RequestLog
 from haulmer.testing._router import Route, Router, gateway_not_found
 from haulmer.testing._wire import FakeRequest, FakeResponse
 
@@ -18,7 +19,11 @@ if TYPE_CHECKING:
     from haulmer.testing.openfactura import OpenFacturaState, Tenant
     from haulmer.testing.openfactura._emission import Emission
 
-__all__ = ["SANDBOX_API_KEY", "FakeHaulmer", "Outcome"]
+__all__ = ["ENVIRONMENTS", "SANDBOX_API_KEY", "Environment", "FakeHaulmer", "Outcome"]
+
+Environment = Literal["sandbox", "production"]
+ENVIRONMENTS: tuple[Environment, ...] = ("sandbox", "production")
+"""The OpenFactura flavours the fake can play (where the sandbox and production differ)."""
 
 SANDBOX_API_KEY = "928e15a2d14d4a6292345f04960f4bd3"
 """The public sandbox key of HAULMER SPA (published in OpenFactura's docs); the clients' default."""
@@ -27,25 +32,47 @@ SANDBOX_API_KEY = "928e15a2d14d4a6292345f04960f4bd3"
 class Outcome:
     """What :meth:`FakeHaulmer.handle` decided: an answer, plus fake seconds it took."""
 
-    __slots__ = ("delay", "response")
+    __slots__ = ("delay", "entry", "response")
 
-    def __init__(self, response: FakeResponse, delay: float = 0.0) -> None:
+    def __init__(
+        self, response: FakeResponse, delay: float = 0.0, entry: LoggedRequest | None = None
+    ) -> None:
         self.response = response
         self.delay = delay
+        self.entry = entry
 
 
 class FakeHaulmer:
-    """A stateful in-process Haulmer: routes, clock, outbox, control, request log, reset."""
+    """A stateful in-process Haulmer: routes, clock, outbox, control, request log, reset.
+
+    ``environment`` picks where OpenFactura's sandbox and production differ ("sandbox" by
+    default, like the public key). ``request_log_size`` bounds ``requests`` (``None``: keep all).
+    One lock serialises requests, so threads and asyncio tasks may share the fake and its clients.
+    """
 
     openfactura_state: OpenFacturaState
     openfactura_emission: Emission
     platform_state: Any
 
-    def __init__(self, *, clock: FakeClock | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        clock: FakeClock | None = None,
+        environment: Environment = "sandbox",
+        request_log_size: int | None = DEFAULT_LOG_SIZE,
+    ) -> None:
+        if environment not in ENVIRONMENTS:
+            raise ValueError(
+                f"environment must be 'sandbox' or 'production', got {environment!r}: it picks "
+                "which of OpenFactura's two flavours the fake plays"
+            )
+        self.environment: Environment = environment
         self.clock = clock or FakeClock()
+        self.lock = threading.RLock()
+        """Held while a request is served (and by :meth:`issue_from_supplier`); re-entrant."""
         self.router = Router()
         self.control = Control(router=self.router)
-        self.requests = RequestLog()
+        self.requests = RequestLog(request_log_size)
         self._reset_hooks: list[Callable[[], None]] = []
         self._outbox: Outbox | None = None
         self._transport: FakeTransport | None = None
@@ -73,13 +100,14 @@ class FakeHaulmer:
 
     def reset(self) -> None:
         """Back to a fresh fake: apps' state, outbox, faults, request log and clock start."""
-        self.control.clear()
-        self.requests.clear()
-        self.clock.reset()
-        if self._outbox is not None:
-            self._outbox.clear()
-        for hook in self._reset_hooks:
-            hook()
+        with self.lock:
+            self.control.clear()
+            self.requests.clear()
+            self.clock.reset()
+            if self._outbox is not None:
+                self._outbox.clear()
+            for hook in self._reset_hooks:
+                hook()
 
     def add_openfactura_tenant(
         self,
@@ -103,16 +131,17 @@ class FakeHaulmer:
         """
         if dte_types is not None:
             extra["dte_types"] = dte_types
-        return self.openfactura_state.add_tenant(
-            api_key,
-            rut=rut,
-            razon_social=razon_social,
-            giro=giro,
-            acteco=acteco,
-            direccion=direccion,
-            comuna=comuna,
-            **extra,
-        )
+        with self.lock:
+            return self.openfactura_state.add_tenant(
+                api_key,
+                rut=rut,
+                razon_social=razon_social,
+                giro=giro,
+                acteco=acteco,
+                direccion=direccion,
+                comuna=comuna,
+                **extra,
+            )
 
     def issue_from_supplier(self, document: Any, *, razon_social: str | None = None) -> Any:
         """Issue a DTE as an outside supplier so that its receptor finds it in its received list.
@@ -127,29 +156,34 @@ class FakeHaulmer:
 
         dte = to_openfactura_dte(document)
         emisor = dte["Encabezado"]["Emisor"]
-        tenant = self.openfactura_state.tenant_for_rut(emisor["RUTEmisor"])
-        if tenant is None:
-            tenant = self.add_openfactura_tenant(
-                secrets.token_hex(16),
-                rut=emisor["RUTEmisor"],
-                razon_social=razon_social
-                or emisor.get("RznSoc")
-                or emisor.get("RznSocEmisor")
-                or "PROVEEDOR",
-                giro=emisor.get("GiroEmis") or emisor.get("GiroEmisor") or "",
-                direccion=emisor.get("DirOrigen", ""),
-                comuna=emisor.get("CmnaOrigen", ""),
-            )
-        return self.openfactura_emission.issue_as(tenant, {"dte": dte})
+        with self.lock:
+            tenant = self.openfactura_state.tenant_for_rut(emisor["RUTEmisor"])
+            if tenant is None:
+                tenant = self.add_openfactura_tenant(
+                    secrets.token_hex(16),
+                    rut=emisor["RUTEmisor"],
+                    razon_social=razon_social
+                    or emisor.get("RznSoc")
+                    or emisor.get("RznSocEmisor")
+                    or "PROVEEDOR",
+                    giro=emisor.get("GiroEmis") or emisor.get("GiroEmisor") or "",
+                    direccion=emisor.get("DirOrigen", ""),
+                    comuna=emisor.get("CmnaOrigen", ""),
+                )
+            return self.openfactura_emission.issue_as(tenant, {"dte": dte})
 
     # -- serving ----------------------------------------------------------------------------
 
     def handle(self, request: FakeRequest) -> Outcome:
-        """Serve one request: log it, apply scripted faults, route it.
+        """Serve one request: log it, apply scripted faults, route it (one request at a time).
 
         Raises :class:`ConnectionDropped` when a fault drops the connection; the caller (the
         transport or the HTTP server) turns that into what a client would see.
         """
+        with self.lock:
+            return self._handle(request)
+
+    def _handle(self, request: FakeRequest) -> Outcome:
         match = self.router.match(request.method, request.path)
         route: Route | None = None
         if match is not None:
@@ -158,7 +192,7 @@ class FakeHaulmer:
         entry = LoggedRequest(
             method=request.method,
             path=request.path,
-            query=dict(request.query),
+            query=request.query,
             headers=request.headers,
             content=request.content,
             route=request.route_name,
@@ -173,19 +207,25 @@ class FakeHaulmer:
             response = fault.response()
             entry.outcome = "failed"
         else:
-            response = route.handler(request) if route is not None else gateway_not_found()
+            response = (
+                route.handler(request)
+                if route is not None
+                else gateway_not_found(self.environment, request.path)
+            )
         entry.status = response.status
         entry.response = response.parsed()
         if fault is not None and fault.kind == "drop_after":
             entry.outcome = "dropped_after"
             raise ConnectionDropped(after=True)
         delay = fault.delay if fault is not None and fault.kind == "slow" else 0.0
-        return Outcome(response, delay)
+        return Outcome(response, delay, entry)
 
-    def mark_timed_out(self) -> None:
-        """Record that the client gave up waiting for the last request (slow response)."""
-        if self.requests:
-            self.requests[-1].outcome = "timed_out"
+    def mark_timed_out(self, entry: LoggedRequest | None = None) -> None:
+        """Record that the client gave up waiting for ``entry`` (default: the last request)."""
+        if entry is None and self.requests:
+            entry = self.requests[-1]
+        if entry is not None:
+            entry.outcome = "timed_out"
 
     # -- clients ----------------------------------------------------------------------------
 
@@ -211,4 +251,7 @@ class FakeHaulmer:
         return build_async_client(self, **kwargs)
 
     def __repr__(self) -> str:
-        return f"FakeHaulmer(clock={self.clock!r}, requests={len(self.requests)})"
+        return (
+            f"FakeHaulmer(environment={self.environment!r}, clock={self.clock!r}, "
+            f"requests={self.requests.total})"
+        )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json as jsonlib
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from haulmer.testing._wire import Headers
 
-__all__ = ["LoggedRequest", "RequestLog"]
+__all__ = ["DEFAULT_LOG_SIZE", "LoggedRequest", "RequestLog"]
 
 Outcome = Literal["answered", "failed", "dropped_before", "dropped_after", "timed_out"]
 
@@ -37,8 +40,76 @@ class LoggedRequest:
         return f"<{self.method} {self.path} -> {self.status} {self.outcome} route={self.route!r}>"
 
 
-class RequestLog(list[LoggedRequest]):
-    """A list of :class:`LoggedRequest` in arrival order, with small query helpers."""
+DEFAULT_LOG_SIZE = 1000
+"""How many requests the log keeps by default; older ones are forgotten (``maxlen`` changes it)."""
+
+
+class RequestLog(Sequence[LoggedRequest]):
+    """The most recent requests in arrival order (a ring buffer), with small query helpers.
+
+    It keeps the last ``maxlen`` requests (1,000 by default; ``None`` keeps every one) so that a
+    long suite or a soak test does not hold every body and answer forever; ``total`` counts every
+    request ever logged. Reads and writes are safe from several threads.
+    """
+
+    def __init__(self, maxlen: int | None = DEFAULT_LOG_SIZE) -> None:
+        self._entries: deque[LoggedRequest] = deque(maxlen=_check_size(maxlen))
+        self._lock = threading.Lock()
+        self.total = 0
+        """Requests logged since the fake started or was reset, forgotten ones included."""
+
+    @property
+    def maxlen(self) -> int | None:
+        """How many requests the log keeps (``None``: all of them)."""
+        return self._entries.maxlen
+
+    @maxlen.setter
+    def maxlen(self, size: int | None) -> None:
+        with self._lock:
+            self._entries = deque(self._entries, maxlen=_check_size(size))
+
+    def append(self, entry: LoggedRequest) -> None:
+        """Log one request (the oldest is forgotten when the log is full)."""
+        with self._lock:
+            self._entries.append(entry)
+            self.total += 1
+
+    def clear(self) -> None:
+        """Forget every request (and reset ``total``)."""
+        with self._lock:
+            self._entries.clear()
+            self.total = 0
+
+    def _snapshot(self) -> list[LoggedRequest]:
+        with self._lock:
+            return list(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> LoggedRequest: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[LoggedRequest]: ...
+
+    def __getitem__(self, index: int | slice) -> LoggedRequest | list[LoggedRequest]:
+        if isinstance(index, slice):
+            return self._snapshot()[index]
+        with self._lock:
+            return self._entries[index]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[LoggedRequest]:
+        return iter(self._snapshot())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RequestLog):
+            return self._snapshot() == other._snapshot()
+        if isinstance(other, (list, tuple)):
+            return self._snapshot() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
 
     def for_route(self, selector: str) -> list[LoggedRequest]:
         """Requests whose route name, or literal path, or "METHOD path" equals ``selector``."""
@@ -48,3 +119,14 @@ class RequestLog(list[LoggedRequest]):
     def last(self) -> LoggedRequest:
         """The most recent request (IndexError when the log is empty)."""
         return self[-1]
+
+    def __repr__(self) -> str:
+        return f"RequestLog({len(self)} of {self.total} requests, maxlen={self.maxlen})"
+
+
+def _check_size(size: int | None) -> int | None:
+    if size is None:
+        return None
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"the request log's size must be an int >= 1 or None, got {size!r}")
+    return size

@@ -43,9 +43,20 @@ def _compile(template: str) -> re.Pattern[str]:
     return re.compile("^" + "".join(parts) + "/?$")
 
 
-def gateway_not_found() -> FakeResponse:
-    """What Haulmer's gateway answers for a path it does not serve."""
-    return FakeResponse(404, json={"statusCode": 404, "message": "Resource not found"})
+PRODUCTION_NOT_FOUND = "Api no encontrada"
+"""Production's answer for a path outside ``/v2/dte`` (the sandbox says "Resource not found")."""
+
+
+def gateway_not_found(environment: str = "sandbox", path: str = "") -> FakeResponse:
+    """What Haulmer's gateway answers for a path it does not serve, in ``environment``'s words.
+
+    Production answers "Api no encontrada" for paths outside ``/v2/dte`` (reference section 1);
+    its status and envelope there are not recorded, so the fake keeps the sandbox's 404 shape.
+    """
+    message = "Resource not found"
+    if environment == "production" and not path.startswith("/v2/dte"):
+        message = PRODUCTION_NOT_FOUND
+    return FakeResponse(404, json={"statusCode": 404, "message": message})
 
 
 class Router:

@@ -1,17 +1,21 @@
 """A real HTTP server on loopback serving a FakeHaulmer, for tools that are not Python.
 
-Standard library only (``http.server``); one request at a time reaches the fake (a lock), so the
-fake's state needs no other synchronisation.
+Standard library only (``http.server``), one thread per connection, a real listen backlog, Nagle
+off and every answer written in one piece, so it answers at loopback speed under concurrency. The
+fake's own lock keeps its state consistent; a request the server cannot read (a bad
+``Content-Length``, a broken chunked body) gets a 400 in the gateway's shape, never a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from haulmer.testing._control import ConnectionDropped
@@ -20,20 +24,125 @@ from haulmer.testing._wire import FakeRequest, FakeResponse, Headers
 if TYPE_CHECKING:
     from haulmer.testing._fake import FakeHaulmer
 
-__all__ = ["FakeServer", "serve"]
+__all__ = ["MAX_BODY", "FakeServer", "serve"]
 
 MAX_REAL_DELAY = 30.0
 """Upper bound on how long a scripted slow answer really waits in server mode (seconds)."""
+
+MAX_BODY = 32 * 1024 * 1024
+"""The largest request body the server reads (bytes); a larger one is answered 413."""
+
+READ_TIMEOUT = 30.0
+"""Seconds a connection may stay silent mid-request before the server closes it."""
+
+LISTEN_BACKLOG = 1024
+"""Connections the kernel queues while every thread is busy (``http.server`` defaults to 5)."""
+
+_log = logging.getLogger("haulmer.testing.server")
+
+
+class BadRequest(Exception):
+    """A request the server cannot read; answered with ``status`` and closed."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _gateway_error(status: int, message: str) -> FakeResponse:
+    return FakeResponse(status, json={"statusCode": status, "message": message})
+
+
+def _content_length(values: list[str]) -> int | None:
+    """The one body length the headers declare (None: no header); BadRequest when unusable."""
+    if not values:
+        return None
+    lengths = {value.strip() for value in values}
+    if len(lengths) != 1:
+        raise BadRequest(400, "Content-Length is given twice with different values")
+    text = lengths.pop()
+    if not text.isascii() or not text.isdigit():
+        raise BadRequest(400, f"Content-Length must be a number of bytes, got {text[:40]!r}")
+    # A number of more digits than any body this server reads: no int() of thousands of digits.
+    length = int(text) if len(text.lstrip("0")) <= 12 else MAX_BODY + 1
+    if length > MAX_BODY:
+        raise BadRequest(413, f"the body is larger than this server accepts ({MAX_BODY} bytes)")
+    return length
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: FakeServer
     protocol_version = "HTTP/1.1"
+    timeout = READ_TIMEOUT
+
+    def setup(self) -> None:
+        super().setup()
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def _read_exactly(self, length: int) -> bytes:
+        data = self.rfile.read(length)
+        if len(data) != length:
+            raise BadRequest(400, f"the body ended after {len(data)} of {length} bytes")
+        return data
+
+    def _read_chunked(self) -> bytes:
+        body = bytearray()
+        while True:
+            line = self.rfile.readline(1024)
+            if not line.endswith(b"\n"):
+                raise BadRequest(400, "a chunk size line is missing or too long")
+            size_text = line.split(b";", 1)[0].strip()
+            try:
+                size = int(size_text, 16) if size_text.isalnum() else -1
+            except ValueError:
+                size = -1
+            if size < 0:
+                raise BadRequest(400, "a chunk size is not a hexadecimal number")
+            if len(body) + size > MAX_BODY:
+                raise BadRequest(413, f"the body is larger than this server accepts ({MAX_BODY})")
+            if size == 0:
+                break
+            body += self._read_exactly(size)
+            if self.rfile.readline(3).strip():
+                raise BadRequest(400, "a chunk is longer than its size says")
+        # Trailer fields, up to the empty line.
+        for _ in range(100):
+            line = self.rfile.readline(8192)
+            if line in (b"\r\n", b"\n", b""):
+                return bytes(body)
+        raise BadRequest(400, "too many trailer fields")
+
+    def _body(self) -> bytes:
+        encodings = [
+            part.strip().lower()
+            for value in self.headers.get_all("Transfer-Encoding") or []
+            for part in value.split(",")
+            if part.strip()
+        ]
+        lengths = self.headers.get_all("Content-Length") or []
+        if encodings:
+            if lengths:
+                raise BadRequest(400, "Content-Length and Transfer-Encoding may not come together")
+            if encodings != ["chunked"]:
+                raise BadRequest(501, f"Transfer-Encoding {', '.join(encodings)} is not supported")
+            return self._read_chunked()
+        length = _content_length(lengths)
+        return self._read_exactly(length) if length else b""
 
     def _serve(self) -> None:
+        try:
+            content = self._body()
+        except TimeoutError:
+            self.close_connection = True
+            self._write(_gateway_error(408, "the request body did not arrive in time"))
+            return
+        except BadRequest as bad:
+            self.close_connection = True
+            self._write(_gateway_error(bad.status, bad.message))
+            return
         split = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        content = self.rfile.read(length) if length > 0 else b""
         request = FakeRequest(
             method=self.command,
             path=unquote(split.path),
@@ -41,48 +150,59 @@ class _Handler(BaseHTTPRequestHandler):
             headers=Headers(list(self.headers.items())),
             content=content,
         )
+        fake = self.server.fake
         try:
-            with self.server.lock:
-                outcome = self.server.fake.handle(request)
+            outcome = fake.handle(request)
         except ConnectionDropped:
             self.close_connection = True
             return
         except Exception:
-            # A bug in a fake handler: answer like a gateway would, keep serving.
-            outcome_response = FakeResponse(
-                500, json={"statusCode": 500, "message": "Internal server error"}
-            )
-            self._write(outcome_response)
-            raise
+            # A bug in a fake handler: log it, answer like a gateway would, keep serving.
+            _log.exception("the fake failed on %s %s", self.command, request.path)
+            self._write(_gateway_error(500, "Internal server error"))
+            return
         if outcome.delay:
-            with self.server.lock:
-                self.server.fake.clock.advance(seconds=outcome.delay)
+            fake.clock.advance(seconds=outcome.delay)
             time.sleep(min(outcome.delay, MAX_REAL_DELAY))
         self._write(outcome.response)
 
     def _write(self, response: FakeResponse) -> None:
-        self.send_response(response.status)
-        for name, value in response.all_headers().items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
+        """Status line, headers and body in one write (no small segments for delayed ACK)."""
+        body = b"" if self.command == "HEAD" else response.body
+        lines = [f"{self.protocol_version} {response.status} {_reason(response.status)}"]
+        lines += [f"{name}: {value}" for name, value in response.all_headers().items()]
+        if self.close_connection:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+        self.wfile.write(head + body)
+        self.wfile.flush()
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors ``http.server`` finds itself (a bad request line) in the gateway's shape."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self._write(_gateway_error(code, message or _reason(code)))
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the fake's request log (``fake.requests``) records every request."""
+
+
+def _reason(status: int) -> str:
+    phrase = BaseHTTPRequestHandler.responses.get(status)
+    return phrase[0] if phrase else "Status"
 
 
 class FakeServer(ThreadingHTTPServer):
     """``ThreadingHTTPServer`` bound to a fake; ``url`` is where it listens."""
 
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, fake: FakeHaulmer, host: str = "127.0.0.1", port: int = 0) -> None:
         super().__init__((host, port), _Handler)
         self.fake = fake
-        self.lock = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -90,20 +210,33 @@ class FakeServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host!s}:{port}"
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A connection reset by its client is routine; anything else goes to the log."""
+        _log.debug("connection from %s ended with an error", client_address, exc_info=True)
+
 
 @contextlib.contextmanager
 def serve(
-    fake: FakeHaulmer | None = None, *, host: str = "127.0.0.1", port: int = 0
+    fake: FakeHaulmer | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    real_time: bool = True,
 ) -> Iterator[str]:
     """Serve ``fake`` (a new one by default) over HTTP in a thread; yields the base URL.
 
-    ``port=0`` picks a free port. The server stops when the ``with`` block ends.
+    ``port=0`` picks a free port. While serving, the fake clock also moves with real time
+    (``real_time=False`` keeps it still), so clients that really wait see the rate limit's window
+    and the statuses move. The server stops when the ``with`` block ends.
     """
     if fake is None:
         from haulmer.testing._fake import FakeHaulmer
 
         fake = FakeHaulmer()
     server = FakeServer(fake, host, port)
+    following = fake.clock.follows_real_time
+    if real_time:
+        fake.clock.follow_real_time()
     thread = threading.Thread(
         target=server.serve_forever,
         kwargs={"poll_interval": 0.05},
@@ -117,3 +250,4 @@ def serve(
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+        fake.clock.follow_real_time(following)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -60,7 +61,7 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             read_timeout = _read_timeout(request)
             if read_timeout is not None and outcome.delay >= read_timeout:
                 self.fake.clock.advance(seconds=read_timeout)
-                self.fake.mark_timed_out()
+                self.fake.mark_timed_out(outcome.entry)
                 raise httpx.ReadTimeout(
                     f"the fake answered after {outcome.delay} s, past the read timeout",
                     request=request,
@@ -95,16 +96,45 @@ def _client_kwargs(fake: FakeHaulmer, cls: type[Any], kwargs: dict[str, Any]) ->
     if "base_urls" not in kwargs and "environment" not in kwargs:
         kwargs["base_urls"] = {"openfactura": FAKE_BASE_URL, "platform": FAKE_BASE_URL}
     params = inspect.signature(cls).parameters
-    if "sleep" in params and "sleep" not in kwargs:
+    if "sleep" in params:
         is_async = inspect.iscoroutinefunction(
             getattr(cls, "close", None)
         ) or cls.__name__.startswith("Async")
-        kwargs["sleep"] = fake.clock.asleep if is_async else fake.clock.sleep
+        given = kwargs.get("sleep")
+        if given is None:
+            kwargs["sleep"] = fake.clock.asleep if is_async else fake.clock.sleep
+        elif is_async:
+            kwargs["sleep"] = _async_sleep_on_clock(fake, given)
+        else:
+            kwargs["sleep"] = _sleep_on_clock(fake, given)
     if "clock" in params and "clock" not in kwargs:
         kwargs["clock"] = fake.clock.timestamp
     if "now" in params and "now" not in kwargs:
         kwargs["now"] = fake.clock.now
     return kwargs
+
+
+def _sleep_on_clock(fake: FakeHaulmer, sleep: Callable[[float], None]) -> Callable[[float], None]:
+    """A caller's sleep that also moves the fake clock: the fake's rate limit and statuses see
+    the wait the SDK meant, whatever the caller's sleep does (a recorder, a no-op)."""
+
+    def sleep_and_advance(seconds: float) -> None:
+        fake.clock.sleep(seconds)
+        sleep(seconds)
+
+    return sleep_and_advance
+
+
+def _async_sleep_on_clock(
+    fake: FakeHaulmer, sleep: Callable[[float], Awaitable[None]]
+) -> Callable[[float], Awaitable[None]]:
+    """The async twin of :func:`_sleep_on_clock`."""
+
+    async def sleep_and_advance(seconds: float) -> None:
+        fake.clock.sleep(seconds)
+        await sleep(seconds)
+
+    return sleep_and_advance
 
 
 def build_client(fake: FakeHaulmer, **kwargs: Any) -> Haulmer:

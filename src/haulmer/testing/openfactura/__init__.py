@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -53,7 +54,7 @@ class _RateLimiter:
         if len(times) >= per_minute:
             wait = max(wait, 60 - (now - times[-per_minute]))
         if wait > 0:
-            seconds = max(1, round(wait))
+            seconds = max(1, math.ceil(wait - 1e-9))
             return FakeResponse(
                 429,
                 json={

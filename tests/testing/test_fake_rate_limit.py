@@ -1,0 +1,168 @@
+"""OpenFactura's 3 requests/s and 100/min per key, on by default, on the fake clock."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fake_bodies import HAULMER_KEY, HOSTY_KEY, START
+
+import haulmer.dte as dte
+from haulmer.errors import RateLimitError
+from haulmer.testing import FakeClock, FakeHaulmer, serve
+
+EMISOR = {
+    "rut": "76795561-8",
+    "razon_social": "HAULMER SPA",
+    "giro": "Software",
+    "direccion": "ARTURO PRAT 527",
+    "comuna": "Curicó",
+}
+
+
+@pytest.fixture
+def limited() -> FakeHaulmer:
+    """A fake as users get it: the limit on."""
+    return FakeHaulmer(clock=FakeClock(START))
+
+
+def _wire(fake: FakeHaulmer, key: str = HAULMER_KEY) -> httpx.Client:
+    return httpx.Client(transport=fake.transport, base_url="http://fake", headers={"apikey": key})
+
+
+def test_a_new_fake_enforces_3_per_second_and_100_per_minute_per_key(
+    limited: FakeHaulmer,
+) -> None:
+    with _wire(limited) as haulmer, _wire(limited, HOSTY_KEY) as hosty:
+        assert [haulmer.get("/v2/dte/organization").status_code for _ in range(4)] == [
+            200,
+            200,
+            200,
+            429,
+        ]
+        assert hosty.get("/v2/dte/organization").status_code == 200  # per key
+        for _ in range(32):
+            limited.clock.advance(seconds=1)
+            assert all(haulmer.get("/v2/dte/organization").status_code == 200 for _ in range(3))
+        # 3 + 96 = 99 in this minute: one more, then the minute is full.
+        limited.clock.advance(seconds=1)
+        assert haulmer.get("/v2/dte/organization").status_code == 200
+        over = haulmer.get("/v2/dte/organization")
+        assert over.status_code == 429
+        assert over.json() == {
+            "statusCode": 429,
+            "message": "Rate limit is exceeded. Try again in 27 seconds.",
+        }
+
+
+def test_the_wait_named_is_never_shorter_than_the_window_needs(limited: FakeHaulmer) -> None:
+    with _wire(limited) as wire:
+        for _ in range(3):
+            wire.get("/v2/dte/organization")
+        limited.clock.advance(seconds=0.4)
+        # 0.6 s remain: a client told "0" or rounding down would retry too early.
+        assert "Try again in 1 seconds" in wire.get("/v2/dte/organization").text
+
+
+def test_rate_limit_none_is_the_way_out_and_reset_brings_the_limit_back(
+    limited: FakeHaulmer,
+) -> None:
+    limited.control.rate_limit(None)
+    with _wire(limited) as wire:
+        assert all(wire.get("/v2/dte/organization").status_code == 200 for _ in range(20))
+        limited.reset()
+        assert [wire.get("/v2/dte/organization").status_code for _ in range(4)][-1] == 429
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "3"])
+def test_a_limit_that_is_not_a_positive_int_is_refused(limited: FakeHaulmer, bad: object) -> None:
+    with pytest.raises(ValueError, match="int >= 1"):
+        limited.control.rate_limit(bad)  # type: ignore[arg-type]
+
+
+def test_the_sdk_rides_out_the_limit_on_the_fake_clock_without_sleeping(
+    limited: FakeHaulmer,
+) -> None:
+    start = limited.clock.now()
+    with limited.client() as client:
+        folios = [
+            client.openfactura.documents.emit(
+                dte.boleta(
+                    emisor=EMISOR,
+                    lines=[{"nombre": f"Venta {i}", "cantidad": 1, "precio": 1000 + i}],
+                    fecha=limited.clock.today(),
+                ),
+                response=["FOLIO"],
+            ).require_folio()
+            for i in range(12)
+        ]
+    assert folios == list(range(1, 13))
+    statuses = [entry.status for entry in limited.requests]
+    assert statuses.count(429) >= 3  # the limit did bite, and the retries waited it out
+    assert (limited.clock.now() - start).total_seconds() >= 3
+
+
+def test_a_callers_own_sleep_still_moves_the_fake_clock(limited: FakeHaulmer) -> None:
+    slept: list[float] = []
+    with limited.client(sleep=slept.append) as client:
+        for _ in range(5):
+            client.openfactura.organization.retrieve()
+    assert slept == [1.0]
+    assert limited.requests[-1].status == 200
+
+
+async def test_an_async_callers_own_sleep_still_moves_the_fake_clock(
+    limited: FakeHaulmer,
+) -> None:
+    slept: list[float] = []
+
+    async def record(seconds: float) -> None:
+        slept.append(seconds)
+
+    async with limited.async_client(sleep=record) as client:
+        for _ in range(5):
+            await client.openfactura.organization.retrieve()
+    assert slept == [1.0]
+
+
+def test_without_retries_the_limit_surfaces_as_rate_limit_error(limited: FakeHaulmer) -> None:
+    with limited.client(max_retries=0) as client:
+        for _ in range(3):
+            client.openfactura.organization.retrieve()
+        with pytest.raises(RateLimitError) as caught:
+            client.openfactura.organization.retrieve()
+    assert caught.value.retry_after == 1.0
+
+
+def test_serve_enforces_the_limit_on_the_fake_clock(limited: FakeHaulmer) -> None:
+    with serve(limited) as url, httpx.Client(base_url=url, headers={"apikey": HAULMER_KEY}) as wire:
+        assert [wire.get("/v2/dte/organization").status_code for _ in range(4)][-1] == 429
+        limited.clock.advance(seconds=1)
+        assert wire.get("/v2/dte/organization").status_code == 200
+
+
+def test_serve_makes_the_fake_clock_follow_real_time_and_stops_after(
+    limited: FakeHaulmer,
+) -> None:
+    assert not limited.clock.follows_real_time
+    with serve(limited):
+        assert limited.clock.follows_real_time
+    assert not limited.clock.follows_real_time
+    with serve(limited, real_time=False):
+        assert not limited.clock.follows_real_time
+
+
+def test_a_clock_following_real_time_moves_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import haulmer.testing._clock as clock_module
+
+    real = [1000.0]
+    monkeypatch.setattr(clock_module.time, "monotonic", lambda: real[0])
+    clock = FakeClock(START)
+    clock.follow_real_time()
+    first = clock.now()
+    real[0] += 2.5
+    assert (clock.now() - first).total_seconds() == 2.5
+    clock.advance(seconds=10)
+    assert (clock.now() - first).total_seconds() == 12.5
+    clock.follow_real_time(False)
+    real[0] += 100
+    assert (clock.now() - first).total_seconds() == 12.5

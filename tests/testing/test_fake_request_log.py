@@ -1,0 +1,70 @@
+"""The request log is a ring buffer: bounded by default, its size set by the test."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fake_bodies import HAULMER_KEY
+
+from haulmer.testing import FakeHaulmer
+from haulmer.testing._log import DEFAULT_LOG_SIZE
+
+
+def _get(fake: FakeHaulmer, times: int) -> None:
+    with httpx.Client(
+        transport=fake.transport, base_url="http://fake", headers={"apikey": HAULMER_KEY}
+    ) as wire:
+        for number in range(times):
+            wire.get(f"/v2/dte/taxpayer/{number}-0")
+
+
+def test_the_log_is_bounded_by_default_and_keeps_the_newest(fake: FakeHaulmer) -> None:
+    assert fake.requests.maxlen == DEFAULT_LOG_SIZE
+    fake.requests.maxlen = 5
+    _get(fake, 12)
+    assert len(fake.requests) == 5
+    assert fake.requests.total == 12
+    assert [r.path for r in fake.requests] == [f"/v2/dte/taxpayer/{n}-0" for n in range(7, 12)]
+    assert fake.requests.last.path == "/v2/dte/taxpayer/11-0"
+    assert fake.requests[0].path == "/v2/dte/taxpayer/7-0"
+    assert [r.path for r in fake.requests[-2:]] == [
+        "/v2/dte/taxpayer/10-0",
+        "/v2/dte/taxpayer/11-0",
+    ]
+
+
+def test_the_size_is_set_at_construction_and_none_keeps_everything() -> None:
+    small = FakeHaulmer(request_log_size=2)
+    small.control.rate_limit(None)
+    _get(small, 4)
+    assert len(small.requests) == 2
+    unbounded = FakeHaulmer(request_log_size=None)
+    unbounded.control.rate_limit(None)
+    _get(unbounded, DEFAULT_LOG_SIZE + 3)
+    assert len(unbounded.requests) == unbounded.requests.total == DEFAULT_LOG_SIZE + 3
+
+
+def test_shrinking_the_log_keeps_the_newest(fake: FakeHaulmer) -> None:
+    _get(fake, 6)
+    fake.requests.maxlen = 2
+    assert [r.path for r in fake.requests] == ["/v2/dte/taxpayer/4-0", "/v2/dte/taxpayer/5-0"]
+
+
+@pytest.mark.parametrize("size", [0, -1, 2.5, True, "10"])
+def test_a_size_that_is_not_a_positive_int_is_refused(size: object) -> None:
+    with pytest.raises(ValueError, match="int >= 1 or None"):
+        FakeHaulmer(request_log_size=size)  # type: ignore[arg-type]
+
+
+def test_reset_empties_the_log_and_its_count(fake: FakeHaulmer) -> None:
+    _get(fake, 3)
+    fake.reset()
+    assert fake.requests == []
+    assert fake.requests.total == 0
+    assert "0 of 0 requests" in repr(fake.requests)
+
+
+def test_the_log_compares_equal_to_a_list_of_the_same_entries(fake: FakeHaulmer) -> None:
+    _get(fake, 2)
+    assert fake.requests == list(fake.requests)
+    assert fake.requests != [fake.requests[0]]

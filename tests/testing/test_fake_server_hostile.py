@@ -1,0 +1,199 @@
+"""The loopback server against requests it cannot read: a typed 400 answer, never silence."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from fake_bodies import HAULMER_KEY, factura
+
+from haulmer.testing import FakeHaulmer, serve
+from haulmer.testing._server import LISTEN_BACKLOG, MAX_BODY, FakeServer
+
+
+@pytest.fixture
+def address(fake: FakeHaulmer) -> Iterator[tuple[str, int]]:
+    with serve(fake) as url:
+        split = urlsplit(url)
+        assert split.hostname is not None
+        assert split.port is not None
+        yield split.hostname, split.port
+
+
+def _exchange(address: tuple[str, int], raw: bytes, *, half_close: bool = False) -> bytes:
+    """Send ``raw`` and read until the server closes (or 10 s pass: a hang fails the test)."""
+    with socket.create_connection(address, timeout=10) as sock:
+        sock.sendall(raw)
+        if half_close:
+            sock.shutdown(socket.SHUT_WR)
+        chunks = []
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:
+                pytest.fail(f"the server never answered {raw[:60]!r}")
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _status_and_json(answer: bytes) -> tuple[int, object]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head, "no answer"
+    status = int(head.split(b" ", 2)[1])
+    return status, json.loads(body) if body else None
+
+
+def _post(headers: str, body: bytes = b"") -> bytes:
+    return (
+        f"POST /v2/dte/document HTTP/1.1\r\nHost: fake\r\napikey: {HAULMER_KEY}\r\n"
+        f"Content-Type: application/json\r\n{headers}Connection: close\r\n\r\n"
+    ).encode() + body
+
+
+@pytest.mark.parametrize(
+    "length",
+    ["abc", "12abc", "1,2", "-5", "+3", "0x10", "1e3", " ", "٣"],
+)
+def test_a_malformed_content_length_is_answered_400_and_names_the_header(
+    address: tuple[str, int], fake: FakeHaulmer, capfd: pytest.CaptureFixture[str], length: str
+) -> None:
+    raw = _post(f"Content-Length: {length}\r\n".encode().decode("utf-8"), b"{}")
+    status, body = _status_and_json(_exchange(address, raw))
+    assert status == 400
+    assert isinstance(body, dict)
+    assert body["statusCode"] == 400
+    assert "Content-Length" in str(body["message"])
+    assert fake.openfactura_state.documents == []
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_two_different_content_lengths_are_refused(address: tuple[str, int]) -> None:
+    raw = _post("Content-Length: 2\r\nContent-Length: 3\r\n", b"{}x")
+    assert _status_and_json(_exchange(address, raw))[0] == 400
+
+
+def test_a_huge_content_length_is_413_without_reading_it(address: tuple[str, int]) -> None:
+    raw = _post(f"Content-Length: {MAX_BODY + 1}\r\n", b"{}")
+    assert _status_and_json(_exchange(address, raw))[0] == 413
+    absurd = _post(f"Content-Length: {'9' * 5000}\r\n", b"{}")
+    assert _status_and_json(_exchange(address, absurd))[0] in (400, 413)
+
+
+def test_a_body_shorter_than_its_content_length_is_400(
+    address: tuple[str, int], fake: FakeHaulmer
+) -> None:
+    raw = _post("Content-Length: 100\r\n", b'{"dte": ')
+    status, body = _status_and_json(_exchange(address, raw, half_close=True))
+    assert status == 400
+    assert "8 of 100 bytes" in str(body)
+    assert fake.requests.total == 0
+
+
+def test_a_chunked_body_is_read_and_served(address: tuple[str, int], fake: FakeHaulmer) -> None:
+    payload = json.dumps(factura()).encode()
+    chunks = b"".join(
+        f"{len(payload[i : i + 100]):x}\r\n".encode() + payload[i : i + 100] + b"\r\n"
+        for i in range(0, len(payload), 100)
+    )
+    raw = _post("Transfer-Encoding: chunked\r\n", chunks + b"0\r\n\r\n")
+    status, body = _status_and_json(_exchange(address, raw))
+    assert status == 200
+    assert isinstance(body, dict)
+    assert body["FOLIO"] == 1
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [b"zz\r\n{}\r\n0\r\n\r\n", b"2\r\n{}}}}\r\n0\r\n\r\n", b"-2\r\n{}\r\n0\r\n\r\n"],
+    ids=["not-hex", "longer-than-said", "negative"],
+)
+def test_a_broken_chunked_body_is_400(address: tuple[str, int], chunks: bytes) -> None:
+    raw = _post("Transfer-Encoding: chunked\r\n", chunks)
+    assert _status_and_json(_exchange(address, raw, half_close=True))[0] == 400
+
+
+def test_chunked_with_a_content_length_is_refused_as_smuggling(address: tuple[str, int]) -> None:
+    raw = _post("Transfer-Encoding: chunked\r\nContent-Length: 2\r\n", b"0\r\n\r\n")
+    assert _status_and_json(_exchange(address, raw))[0] == 400
+
+
+def test_an_unknown_transfer_encoding_is_501(address: tuple[str, int]) -> None:
+    raw = _post("Transfer-Encoding: gzip\r\n", b"")
+    assert _status_and_json(_exchange(address, raw))[0] == 501
+
+
+def test_a_post_without_a_body_is_served_as_empty(address: tuple[str, int]) -> None:
+    status, body = _status_and_json(_exchange(address, _post("")))
+    assert status == 400
+    assert isinstance(body, dict)
+    assert body["error"]["code"] == "OF-08"
+
+
+def test_a_body_that_is_not_utf8_is_answered_by_openfactura_not_the_server(
+    address: tuple[str, int], fake: FakeHaulmer
+) -> None:
+    payload = json.dumps(factura(), ensure_ascii=False).encode("latin-1")
+    raw = _post(f"Content-Length: {len(payload)}\r\n", payload)
+    status, body = _status_and_json(_exchange(address, raw))
+    assert status == 400
+    assert isinstance(body, dict)
+    assert body["error"]["code"] == "OF-08"
+    assert fake.openfactura_state.documents == []
+
+
+def test_a_garbage_request_line_gets_a_gateway_400(address: tuple[str, int]) -> None:
+    status, body = _status_and_json(_exchange(address, b"\x00\x01 nonsense\r\n\r\n"))
+    assert status == 400
+    assert isinstance(body, dict)
+    assert body["statusCode"] == 400
+
+
+def test_a_handler_bug_is_a_500_and_the_server_keeps_serving(
+    fake: FakeHaulmer, capfd: pytest.CaptureFixture[str]
+) -> None:
+    def broken(request: object) -> object:
+        raise RuntimeError("bug")
+
+    fake.router.add("GET", "/v2/dte/broken", broken, name="broken")  # type: ignore[arg-type]
+    with serve(fake) as url:
+        assert httpx.get(f"{url}/v2/dte/broken").status_code == 500
+        org = httpx.get(f"{url}/v2/dte/organization", headers={"apikey": HAULMER_KEY})
+        assert org.status_code == 200
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_the_server_keeps_a_real_listen_backlog(fake: FakeHaulmer) -> None:
+    server = FakeServer(fake)
+    try:
+        assert server.request_queue_size == LISTEN_BACKLOG >= 128
+    finally:
+        server.server_close()
+
+
+def test_a_hundred_concurrent_clients_are_all_answered(fake: FakeHaulmer) -> None:
+    clients = 100
+    barrier = threading.Barrier(clients)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    with (
+        serve(fake) as url,
+        httpx.Client(
+            base_url=url, headers={"apikey": HAULMER_KEY}, limits=limits, timeout=60
+        ) as client,
+    ):
+
+        def call(_: int) -> int:
+            barrier.wait()
+            return client.get("/v2/dte/taxpayer/76430498-5").status_code
+
+        with ThreadPoolExecutor(clients) as pool:
+            statuses = list(pool.map(call, range(clients)))
+    assert statuses == [200] * clients
+    assert fake.requests.total == clients
