@@ -261,13 +261,13 @@ def test_long_giro_recep_and_item_names_are_cut_with_a_warning(
 def test_a_stamping_problem_is_answered_not_raised(
     fake: FakeHaulmer, wire: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from haulmer import sii as sii_module
     from haulmer.errors import DocumentError, ErrorDetail
+    from haulmer.sii import issuing
 
     def refuse(*args: Any, **kwargs: Any) -> bytes:
         raise DocumentError("no", [ErrorDetail("Encabezado.IdDoc.Folio", "outside the CAF")])
 
-    monkeypatch.setattr(sii_module, "issue", refuse)
+    monkeypatch.setattr(issuing, "stamp_and_sign", refuse)
     response = wire.post("/v2/dte/document", json=factura())
     assert response.status_code == 400
     assert response.json()["error"]["details"] == [{"field": "Folio", "issue": "outside the CAF"}]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from haulmer.testing import FakeRequest
-from haulmer.testing.openfactura._lists import PAGE_SIZE, list_page
+from haulmer.testing.openfactura._lists import PAGE_SIZE, ListField, Selections, list_page
 
 OPS = {
     "eq": operator.eq,
@@ -20,7 +20,18 @@ OPS = {
     "lte": operator.le,
     "gte": operator.ge,
 }
-FILTERS = {"TipoDTE": "int", "FchEmis": "str"}
+FILTERS: dict[str, ListField[dict[str, Any]]] = {
+    "TipoDTE": ListField("int", lambda r: r["TipoDTE"]),
+    "FchEmis": ListField("str", lambda r: r["FchEmis"]),
+}
+
+
+def _page(
+    request: FakeRequest, rows: list[dict[str, Any]], selections: Selections | None = None
+) -> Any:
+    """``rows`` listed newest first, as the endpoint answers (the state keeps oldest first)."""
+    return list_page(request, list(reversed(rows)), FILTERS, dict, selections=selections)
+
 
 rows_strategy = st.lists(
     st.fixed_dictionaries(
@@ -52,7 +63,7 @@ def test_pages_match_a_plain_filter_and_slice(
         body["TipoDTE"] = tipo
         expected = [r for r in rows if all(OPS[op](r["TipoDTE"], v) for op, v in tipo.items())]
     request = FakeRequest("POST", "/v2/dte/document/issued", content=json.dumps(body).encode())
-    response = list_page(request, rows, FILTERS)
+    response = _page(request, rows)
     last_page = max(1, -(-len(expected) // PAGE_SIZE))
     if not expected or page > last_page:
         assert response.status == 204
@@ -71,7 +82,7 @@ def test_pages_match_a_plain_filter_and_slice(
 def test_date_filters_compare_iso_dates(rows: list[dict[str, Any]], since: Any) -> None:
     body = {"FchEmis": {"gte": since.isoformat()}}
     request = FakeRequest("POST", "/x", content=json.dumps(body).encode())
-    response = list_page(request, rows, FILTERS)
+    response = _page(request, rows)
     expected = [r for r in rows if r["FchEmis"] >= since.isoformat()]
     got = response.json["total"] if response.status == 200 else 0
     assert got == len(expected)
@@ -93,10 +104,28 @@ def test_date_filters_compare_iso_dates(rows: list[dict[str, Any]], since: Any) 
 )
 def test_anything_but_an_operator_object_is_refused(bad: Any) -> None:
     request = FakeRequest("POST", "/x", content=json.dumps({"TipoDTE": bad}).encode())
-    response = list_page(request, [{"TipoDTE": 33, "FchEmis": "2026-01-01"}], FILTERS)
+    response = _page(request, [{"TipoDTE": 33, "FchEmis": "2026-01-01"}])
     assert response.status == 400
     assert response.json == {
         "message": "Validación de Campos.",
         "code": "OF-10",
         "details": {"Error": "Operador no encontrado"},
     }
+
+
+@settings(max_examples=50, deadline=None)
+@given(rows=rows_strategy, more=rows_strategy, tipo=condition_strategy)
+def test_a_kept_selection_never_hides_items_added_later(
+    rows: list[dict[str, Any]], more: list[dict[str, Any]], tipo: dict[str, int]
+) -> None:
+    selections = Selections()
+    body = json.dumps({"TipoDTE": tipo}).encode()
+    request = FakeRequest("POST", "/x", content=body)
+    items = list(rows)
+    _page(request, items, selections)
+    items = more + items  # newer documents come first
+    response = _page(request, items, selections)
+    expected = [r for r in items if all(OPS[op](r["TipoDTE"], v) for op, v in tipo.items())]
+    assert (response.json["total"] if response.status == 200 else 0) == len(expected)
+    if expected:
+        assert response.json["data"] == expected[:PAGE_SIZE]

@@ -78,6 +78,7 @@ def install(fake: FakeHaulmer) -> None:
 
     def reset() -> None:
         state.reset()
+        queries.selections.clear()
         limiter.seen.clear()
 
     fake.on_reset(reset)

@@ -175,14 +175,13 @@ class Emission:
             raise _reject("OF-10", [("selfService", "Debe ser un objeto")])
         if self_service is not None and not self_service.get("issueBoleta", False):
             return self._self_service_link(tenant, dte, options)
-        dte = json.loads(json.dumps(dte))
-        warnings = _truncate(dte)
+        warnings = _truncate(dte)  # ``dte`` was parsed from this request: ours to change
         dte_type = self._check_structure(dte, tenant, self_service is not None)
-        document = self._check_document(dte, dte_type)
+        checked = self._check_document(dte, dte_type)
         self._check_extras(body, dte_type)
         if tenant.folios_available(dte_type, self.state.clock.today()) < 1:
             raise _reject("OF-07", [("Folio", f"No quedan folios disponibles para DTE {dte_type}")])
-        doc = self._sign(tenant, dte, dte_type, document, body, options)
+        doc = self._sign(tenant, dte, dte_type, checked, body, options)
         if key:
             self.state.remember_key(tenant, key, doc.token)
         answer = self._answer(doc, tenant, options, self_service is not None)
@@ -267,16 +266,22 @@ class Emission:
         return dte_type
 
     @staticmethod
-    def _check_document(dte: dict[str, Any], dte_type: int) -> Any:
-        """Parse with ``haulmer.dte`` and check totals: OF-08 when unreadable, OF-10 on totals."""
+    def _check_document(dte: dict[str, Any], dte_type: int) -> dict[str, Any]:
+        """Parse with ``haulmer.dte`` and check it: OF-08 when unreadable, OF-10 on totals.
+
+        Returns the checked SII dict (Folio 0) that :meth:`_sign` stamps, so the rules and the
+        totals run once per emission.
+        """
         from haulmer.dte import Document
         from haulmer.errors import DocumentError
 
-        candidate = json.loads(json.dumps(dte))
-        candidate["Encabezado"]["IdDoc"]["Folio"] = 0
-        candidate["Encabezado"]["IdDoc"].setdefault("TipoDTE", dte_type)
+        enc = dte["Encabezado"]
+        id_doc = {**enc["IdDoc"], "Folio": 0}
+        id_doc.setdefault("TipoDTE", dte_type)
+        candidate_enc = {**enc, "IdDoc": id_doc}
         if dte_type in (39, 41):
-            candidate["Encabezado"].setdefault("Receptor", {"RUTRecep": "66666666-6"})
+            candidate_enc.setdefault("Receptor", {"RUTRecep": "66666666-6"})
+        candidate = {**dte, "Encabezado": candidate_enc}
         try:
             document = Document.from_sii_dict(candidate)
         except DocumentError as error:
@@ -284,6 +289,10 @@ class Emission:
             raise _reject("OF-08", details) from None
         except ValueError as error:
             raise _reject("OF-08", [("dte", str(error).splitlines()[0])]) from None
+        try:
+            return document.checked_sii_dict()
+        except DocumentError:
+            pass  # say why in OpenFactura's terms: wrong amounts first, then the other rules
         try:
             document.check_totals()
         except DocumentError as error:
@@ -294,7 +303,7 @@ class Emission:
             details = _of_details(error.details, "dte")
             missing = all("required" in issue or "missing" in issue for _, issue in details)
             raise _reject("OF-02" if missing else "OF-10", details) from None
-        return document
+        raise _reject("OF-10", [("dte", "Validación de campos")])  # pragma: no cover
 
     @staticmethod
     def _check_extras(body: dict[str, Any], dte_type: int) -> None:
@@ -314,12 +323,13 @@ class Emission:
         tenant: Tenant,
         dte: dict[str, Any],
         dte_type: int,
-        document: Any,
+        checked: dict[str, Any],
         body: dict[str, Any],
         options: list[str],
     ) -> IssuedDocument:
-        from haulmer import sii
+        """Stamp and sign the checked SII dict with the next folio; keep the document."""
         from haulmer.errors import CertificateError, DocumentError
+        from haulmer.sii.issuing import stamp_and_sign
 
         now = self.state.clock.now()
         try:
@@ -329,16 +339,16 @@ class Emission:
                 "OF-07", [("Folio", f"No quedan folios disponibles para DTE {dte_type}")]
             ) from None
         caf = _test_caf(tenant.rut, tenant.razon_social, grant)
+        enc = checked["Encabezado"]
+        numbered = {**checked, "Encabezado": {**enc, "IdDoc": {**enc["IdDoc"], "Folio": folio}}}
         try:
-            xml = sii.issue(
-                document, caf=caf, certificate=_test_certificate(), timestamp=now, folio=folio
-            )
+            xml = stamp_and_sign(numbered, caf=caf, certificate=_test_certificate(), timestamp=now)
         except CertificateError as error:
             raise _reject("OF-04", [("Firma", str(error))]) from None
         except DocumentError as error:
             raise _reject("OF-10", _of_details(error.details, "dte")) from None
         tenant.commit_folio(dte_type, folio)
-        wire = json.loads(json.dumps(dte))
+        wire = dte  # parsed from this request: ours to keep
         wire["Encabezado"]["IdDoc"]["Folio"] = folio
         wire["Encabezado"]["IdDoc"]["TipoDTE"] = dte_type
         enc = wire["Encabezado"]
@@ -386,7 +396,7 @@ class Emission:
             custom=custom,
             send_email=body.get("sendEmail"),
         )
-        self.state.documents.append(doc)
+        self.state.add_document(doc)
         return doc
 
     def _answer(
@@ -430,10 +440,14 @@ class Emission:
         from haulmer.dte.catalogue import DTEType
 
         now = self.state.clock.now()
-        for doc in self.state.documents:
+        waiting = self.state.awaiting_email
+        ready = [d for d in waiting if d.status(now) in ("Aceptado", "Aceptado con Reparo")]
+        if not ready:
+            return
+        sent = {id(d) for d in ready}
+        waiting[:] = [d for d in waiting if id(d) not in sent]
+        for doc in ready:
             if doc.email_sent or not doc.send_email:
-                continue
-            if doc.status(now) not in ("Aceptado", "Aceptado con Reparo"):
                 continue
             doc.email_sent = True
             issuer = self.state.tenant_for_rut(doc.issuer_rut)

@@ -1,15 +1,20 @@
-"""The issued/received list endpoints: filter operators, pages of 30, 204 when empty."""
+"""The issued/received list endpoints: filter operators, pages of 30, 204 when empty.
+
+A page costs what its 30 rows cost: rows are built only for the page asked, from the state's
+per-tenant index; a filtered selection is computed once and reused for the following pages.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, Generic, TypeVar
 
 from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.openfactura._wire import empty, flat_error, ok
 
-__all__ = ["PAGE_SIZE", "FilterError", "list_page"]
+__all__ = ["PAGE_SIZE", "FilterError", "ListField", "Selections", "list_page"]
 
 PAGE_SIZE = 30
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
@@ -21,6 +26,8 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "gte": lambda a, b: a >= b,
 }
 
+T = TypeVar("T")
+
 
 class FilterError(Exception):
     """A filter OpenFactura refuses (answered with the unwrapped OF-10 shape)."""
@@ -31,38 +38,87 @@ class FilterError(Exception):
         self.issue = issue
 
 
+class ListField(Generic[T]):
+    """A filterable key of a list: its kind ("int" or "str") and how to read it from an item."""
+
+    __slots__ = ("kind", "read", "timed")
+
+    def __init__(self, kind: str, read: Callable[[T], Any], *, timed: bool = False) -> None:
+        self.kind = kind
+        self.read = read
+        self.timed = timed
+        """Whether the value depends on the clock (a filter on it is not reused across time)."""
+
+
 def _normalise(kind: str, value: Any, field: str) -> Any:
     try:
         if kind == "int":
-            return int(str(value).split("-")[0].replace(".", ""))
+            text = str(value).split("-")[0].replace(".", "")
+            if len(text) > 30:
+                raise ValueError(text)
+            return int(text)
         return str(value)
     except ValueError:
         raise FilterError(field, f"{value} es Incorrecto") from None
 
 
-def _matches(row_value: Any, kind: str, condition: Any, field: str) -> bool:
+def _predicate(kind: str, condition: Any, field: str) -> Callable[[Any], bool]:
+    """A test of one value against ``{"op": operand, ...}`` (FilterError when unusable)."""
     if not isinstance(condition, dict) or not condition:
         raise FilterError("Error", "Operador no encontrado")
+    checks: list[tuple[Callable[[Any, Any], bool], Any]] = []
     for op, raw in condition.items():
         compare = OPERATORS.get(op)
         if compare is None:
             raise FilterError("Error", "Operador no encontrado")
-        wanted = _normalise(kind, raw, field)
-        have = row_value
-        if kind == "str":
-            # Dates compare on the filter's precision ("2025-01-01" against a datetime).
-            have = str(row_value)[: len(wanted)]
-        if not compare(have, wanted):
-            return False
-    return True
+        checks.append((compare, _normalise(kind, raw, field)))
+    if kind == "str":
+        # Dates compare on the filter's precision ("2025-01-01" against a datetime).
+        return lambda have: all(
+            compare(str(have)[: len(wanted)], wanted) for compare, wanted in checks
+        )
+    return lambda have: all(compare(have, wanted) for compare, wanted in checks)
+
+
+class Selections:
+    """Filtered selections kept for the pages that follow (a few, newest kept)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._kept: OrderedDict[Hashable, Sequence[Any]] = OrderedDict()
+        self._size = size
+
+    def get(self, key: Hashable) -> Sequence[Any] | None:
+        found = self._kept.get(key)
+        if found is not None:
+            self._kept.move_to_end(key)
+        return found
+
+    def put(self, key: Hashable, selection: Sequence[Any]) -> None:
+        self._kept[key] = selection
+        while len(self._kept) > self._size:
+            self._kept.popitem(last=False)
+
+    def clear(self) -> None:
+        self._kept.clear()
 
 
 def list_page(
     request: FakeRequest,
-    rows: Sequence[dict[str, Any]],
-    filters: dict[str, str],
+    items: Sequence[T],
+    fields: dict[str, ListField[T]],
+    row: Callable[[T], dict[str, Any]],
+    *,
+    selections: Selections | None = None,
+    scope: Hashable = None,
+    now: Hashable = None,
 ) -> FakeResponse:
-    """Filter ``rows`` with the body's operators (unknown keys ignored) and answer one page."""
+    """Filter ``items`` (oldest first) with the body's operators (unknown keys ignored) and
+    answer one page, newest first, building rows for that page only.
+
+    ``selections`` keeps a filtered selection for the next pages, keyed by ``scope``, the
+    filters and how many items there were (items are only ever added), plus ``now`` when a
+    filtered field depends on the clock.
+    """
     try:
         body = json.loads(request.content.decode("utf-8")) if request.content.strip() else {}
     except ValueError:
@@ -71,27 +127,42 @@ def list_page(
         return flat_error("OF-10", {"Error": "Cuerpo de la solicitud no es JSON válido"})
     try:
         page = int(body.get("Page", 1))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return flat_error("OF-10", {"Page": f"{body.get('Page')} es Incorrecto"})
     if page < 1:
         return flat_error("OF-10", {"Page": f"{page} es Incorrecto"})
-    selected = list(rows)
-    try:
-        for name, kind in filters.items():
-            if name in body:
-                selected = [r for r in selected if _matches(r[name], kind, body[name], name)]
-    except FilterError as error:
-        return flat_error("OF-10", {error.field: error.issue})
+    asked = {name: body[name] for name in fields if name in body}
+    selected: Sequence[T] = items
+    if asked:
+        try:
+            tests = [
+                (fields[name].read, _predicate(fields[name].kind, cond, name))
+                for name, cond in asked.items()
+            ]
+        except FilterError as error:
+            return flat_error("OF-10", {error.field: error.issue})
+        timed = any(fields[name].timed for name in asked)
+        key: tuple[Hashable, ...] = (scope, json.dumps(asked, sort_keys=True), len(items))
+        if timed:
+            key += (now,)
+        kept = selections.get(key) if selections is not None else None
+        if kept is None:
+            kept = [item for item in items if all(test(read(item)) for read, test in tests)]
+            if selections is not None:
+                selections.put(key, kept)
+        selected = kept
     total = len(selected)
     last_page = max(1, -(-total // PAGE_SIZE))
     if total == 0 or page > last_page:
         return empty()
-    start = (page - 1) * PAGE_SIZE
+    # Newest first: page 1 holds the last PAGE_SIZE items, reversed.
+    stop = total - (page - 1) * PAGE_SIZE
+    start = max(0, stop - PAGE_SIZE)
     return ok(
         {
             "current_page": page,
             "last_page": last_page,
             "total": total,
-            "data": selected[start : start + PAGE_SIZE],
+            "data": [row(item) for item in reversed(selected[start:stop])],
         }
     )

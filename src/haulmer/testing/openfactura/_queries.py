@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from haulmer.testing._wire import FakeRequest, FakeResponse
-from haulmer.testing.openfactura._lists import list_page
+from haulmer.testing.openfactura._lists import ListField, Selections, list_page
 from haulmer.testing.openfactura._state import (
     Acuse,
     IssuedDocument,
@@ -31,16 +31,12 @@ PURCHASE_STATES = {
     "exclude": "No_incluir",
     "reclaimed": "Reclamado",
 }
-ISSUED_FILTERS = {"TipoDTE": "int", "FchEmis": "str", "RUTRecep": "int"}
-"""The documented filters of the issued list (value kind); any other key is silently ignored."""
-RECEIVED_FILTERS = {
-    "RUTEmisor": "int",
-    "FchEmis": "str",
-    "TipoDTE": "int",
-    "FchRecepOF": "str",
-    "FchRecepSII": "str",
+ISSUED_FILTERS: dict[str, ListField[IssuedDocument]] = {
+    "TipoDTE": ListField("int", lambda d: d.dte_type),
+    "FchEmis": ListField("str", lambda d: d.fch_emis),
+    "RUTRecep": ListField("int", lambda d: int(d.receptor_key)),
 }
-"""The documented filters of the received list; any other key is silently ignored."""
+"""The documented filters of the issued list; any other key is silently ignored."""
 SYNC_RCV_WINDOW = dt.timedelta(minutes=10)
 """How often one taxpayer may ask for an RCV sync of one registro (OF-429 inside the window)."""
 
@@ -88,6 +84,20 @@ class Queries:
     def __init__(self, state: OpenFacturaState, render: Any) -> None:
         self.state = state
         self.render = render
+        self.selections = Selections()
+        """Filtered list selections kept for their next pages (cleared on reset)."""
+        self.received_filters: dict[str, ListField[IssuedDocument]] = {
+            "RUTEmisor": ListField("int", lambda d: int(d.issuer_key)),
+            "FchEmis": ListField("str", lambda d: d.fch_emis),
+            "TipoDTE": ListField("int", lambda d: d.dte_type),
+            "FchRecepOF": ListField("str", lambda d: d.received_text),
+            "FchRecepSII": ListField("str", self._fch_recep_sii, timed=True),
+        }
+        """The documented filters of the received list; any other key is silently ignored."""
+
+    def _fch_recep_sii(self, doc: IssuedDocument) -> str:
+        sii_at = doc.sii_received_at(self.now)
+        return sii_at.strftime("%Y-%m-%d %H:%M:%S") if sii_at else ""
 
     @property
     def now(self) -> dt.datetime:
@@ -147,8 +157,15 @@ class Queries:
     # -- lists ----------------------------------------------------------------------------------
 
     def list_issued(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
-        rows = [self._issued_row(d) for d in reversed(self.state.issued_by(tenant))]
-        return list_page(request, rows, ISSUED_FILTERS)
+        docs = self.state.issued_view(tenant)
+        return list_page(
+            request,
+            docs,
+            ISSUED_FILTERS,
+            self._issued_row,
+            selections=self.selections,
+            scope=("issued", tenant.rut_number),
+        )
 
     def _issued_row(self, doc: IssuedDocument) -> dict[str, Any]:
         number, _, dv = doc.receptor_rut.partition("-")
@@ -159,7 +176,7 @@ class Queries:
             "TipoDTE": doc.dte_type,
             "Folio": doc.folio,
             "FchEmis": doc.fch_emis,
-            "FechaRecibido": doc.issued_at.strftime("%Y-%m-%d %H:%M:%S"),
+            "FechaRecibido": doc.received_text,
             "MntExe": doc.totals["MntExe"],
             "MntNeto": doc.totals["MntNeto"],
             "IVA": doc.totals["IVA"],
@@ -169,8 +186,15 @@ class Queries:
         }
 
     def list_received(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
-        rows = [self._received_row(d) for d in reversed(self.state.received_by(tenant))]
-        return list_page(request, rows, RECEIVED_FILTERS)
+        return list_page(
+            request,
+            self.state.received_view(tenant),
+            self.received_filters,
+            self._received_row,
+            selections=self.selections,
+            scope=("received", tenant.rut_number),
+            now=self.now,
+        )
 
     def _received_row(self, doc: IssuedDocument) -> dict[str, Any]:
         number, _, dv = doc.issuer_rut.partition("-")
@@ -184,7 +208,7 @@ class Queries:
             "Folio": doc.folio,
             "FchEmis": doc.fch_emis,
             "FchRecepSII": sii_at.strftime("%Y-%m-%d %H:%M:%S") if sii_at else "",
-            "FchRecepOF": doc.issued_at.strftime("%Y-%m-%d %H:%M:%S"),
+            "FchRecepOF": doc.received_text,
             "MntExe": doc.totals["MntExe"],
             "MntNeto": doc.totals["MntNeto"],
             "IVA": doc.totals["IVA"],
@@ -289,12 +313,11 @@ class Queries:
         if period is None:
             return flat_error("OF-10", {"Error": "Fecha Incorrecta"})
         start, end = period
+        now = self.now
         docs = [
             d
-            for d in self.state.issued_by(tenant)
-            if start.isoformat() <= d.fch_emis <= end.isoformat()
-            and not d.anulado
-            and d.status(self.now) != "Rechazado"
+            for d in self.state.issued_between(tenant, start, end)
+            if not d.anulado and d.status(now) != "Rechazado"
         ]
         return ok(
             {
@@ -318,11 +341,8 @@ class Queries:
                 return flat_error("OF-10", {"status": f"{','.join(unknown)} es Incorrecto"})
             wanted = [PURCHASE_STATES[s] for s in names]
         start, end = period
-        docs = [
-            d
-            for d in self.state.received_by(tenant)
-            if start.isoformat() <= d.fch_emis <= end.isoformat()
-        ]
+        low, high = start.isoformat(), end.isoformat()
+        docs = [d for d in self.state.received_view(tenant) if low <= d.fch_emis <= high]
         blocks = []
         for estado in wanted:
             in_state = [d for d in docs if d.received_status(self.now) == estado]

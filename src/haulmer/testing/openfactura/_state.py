@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -287,6 +287,17 @@ class IssuedDocument:
     send_email: dict[str, Any] | None = None
     email_sent: bool = False
     acuses: list[Acuse] = field(default_factory=list)
+    issuer_key: str = field(init=False, repr=False, compare=False)
+    """The issuer's RUT number without DV, computed once (lists and lookups compare it)."""
+    receptor_key: str = field(init=False, repr=False, compare=False)
+    """The receptor's RUT number without DV, computed once."""
+    received_text: str = field(init=False, repr=False, compare=False)
+    """``issued_at`` as the lists print it (``YYYY-MM-DD HH:MM:SS``), formatted once."""
+
+    def __post_init__(self) -> None:
+        self.issuer_key = _rut_key(self.issuer_rut)
+        self.receptor_key = _rut_key(self.receptor_rut)
+        self.received_text = self.issued_at.strftime("%Y-%m-%d %H:%M:%S")
 
     def status(self, now: dt.datetime) -> str:
         """The issued-side SII status at ``now`` ("Pendiente" until the simulated SII decides)."""
@@ -311,7 +322,12 @@ class IssuedDocument:
 
 
 class OpenFacturaState:
-    """Everything the fake OpenFactura remembers; :meth:`reset` returns to the sandbox tenants."""
+    """Everything the fake OpenFactura remembers; :meth:`reset` returns to the sandbox tenants.
+
+    Documents are indexed by issuer, receptor, day, token and (issuer, type, folio), so a lookup
+    or a page of a list costs the same at 100,000 documents as at 10. Add documents with
+    :meth:`add_document`, which keeps the indexes; ``documents`` lists them all, oldest first.
+    """
 
     def __init__(self, clock: FakeClock, control: Control) -> None:
         self.clock = clock
@@ -322,6 +338,14 @@ class OpenFacturaState:
         self.idempotency: dict[tuple[str, str], tuple[str, dt.datetime]] = {}
         self.sync_rcv_windows: dict[tuple[str, str], dt.datetime] = {}
         self._counter = 0
+        self._tenants_by_rut: dict[str, Tenant] = {}
+        self._issued: dict[str, list[IssuedDocument]] = {}
+        self._received: dict[str, list[IssuedDocument]] = {}
+        self._issued_on: dict[tuple[str, str], list[IssuedDocument]] = {}
+        self._tokens: dict[str, IssuedDocument] = {}
+        self._folios: dict[tuple[str, int, int], IssuedDocument] = {}
+        self.awaiting_email: list[IssuedDocument] = []
+        """Documents with ``sendEmail`` whose copies have not been sent yet."""
         self.reset()
 
     def reset(self) -> None:
@@ -330,10 +354,27 @@ class OpenFacturaState:
         self.documents.clear()
         self.idempotency.clear()
         self.sync_rcv_windows.clear()
+        for index in (self._tenants_by_rut, self._issued, self._received, self._issued_on):
+            index.clear()
+        self._tokens.clear()
+        self._folios.clear()
+        self.awaiting_email.clear()
         self.acceptance_delay = ACCEPTANCE_DELAY
         self._counter = 0
         for preset in SANDBOX_TENANTS:
             self.add_tenant(preloaded=True, **preset)
+
+    def add_document(self, doc: IssuedDocument) -> None:
+        """Keep an issued document and index it (by issuer, receptor, day, token and folio)."""
+        self.documents.append(doc)
+        self._issued.setdefault(doc.issuer_key, []).append(doc)
+        if doc.receptor_key != doc.issuer_key:
+            self._received.setdefault(doc.receptor_key, []).append(doc)
+        self._issued_on.setdefault((doc.issuer_key, doc.fch_emis), []).append(doc)
+        self._tokens[doc.token] = doc
+        self._folios[(doc.issuer_key, doc.dte_type, doc.folio)] = doc
+        if doc.send_email:
+            self.awaiting_email.append(doc)
 
     def add_tenant(
         self,
@@ -374,6 +415,7 @@ class OpenFacturaState:
             **extra,
         )
         self.tenants[api_key] = tenant
+        self._tenants_by_rut[tenant.rut_number] = tenant
         return tenant
 
     def _refuse_taken(self, api_key: str, rut: str, razon_social: str) -> None:
@@ -407,11 +449,7 @@ class OpenFacturaState:
 
     def tenant_for_rut(self, rut: str | int) -> Tenant | None:
         """The tenant with this RUT (at most one: :meth:`add_tenant` refuses a second), if any."""
-        key = _rut_key(rut)
-        for tenant in self.tenants.values():
-            if tenant.rut_number == key:
-                return tenant
-        return None
+        return self._tenants_by_rut.get(_rut_key(rut))
 
     def new_token(self, issuer_rut: str, dte_type: int, folio: int) -> str:
         """A 64-hex emission token, unique within this fake."""
@@ -420,46 +458,57 @@ class OpenFacturaState:
         return hashlib.sha256(seed.encode()).hexdigest()
 
     def issued_by(self, tenant: Tenant) -> list[IssuedDocument]:
-        """Documents this tenant issued, oldest first."""
-        return [d for d in self.documents if _rut_key(d.issuer_rut) == tenant.rut_number]
+        """Documents this tenant issued, oldest first (a copy; :meth:`issued_view` is not)."""
+        return list(self.issued_view(tenant))
+
+    def issued_view(self, tenant: Tenant) -> Sequence[IssuedDocument]:
+        """The index of documents this tenant issued, oldest first (read it, do not change it)."""
+        return self._issued.get(tenant.rut_number, ())
 
     def received_by(self, tenant: Tenant) -> list[IssuedDocument]:
         """Documents other tenants issued to this tenant's RUT, oldest first."""
-        return [
-            d
-            for d in self.documents
-            if _rut_key(d.receptor_rut) == tenant.rut_number
-            and _rut_key(d.issuer_rut) != tenant.rut_number
-        ]
+        return list(self.received_view(tenant))
+
+    def received_view(self, tenant: Tenant) -> Sequence[IssuedDocument]:
+        """The index of documents issued to this tenant by others, oldest first (read only)."""
+        return self._received.get(tenant.rut_number, ())
+
+    def issued_between(self, tenant: Tenant, start: dt.date, end: dt.date) -> list[IssuedDocument]:
+        """Documents this tenant issued with ``FchEmis`` from ``start`` to ``end``, by day."""
+        days = (end - start).days + 1
+        if days > len(self._issued.get(tenant.rut_number, ())):
+            low, high = start.isoformat(), end.isoformat()
+            return [d for d in self.issued_view(tenant) if low <= d.fch_emis <= high]
+        out: list[IssuedDocument] = []
+        for offset in range(days):
+            day = (start + dt.timedelta(days=offset)).isoformat()
+            out += self._issued_on.get((tenant.rut_number, day), ())
+        return out
 
     def by_token(self, tenant: Tenant, token: str) -> IssuedDocument | None:
         """An issued document of this tenant by its emission token."""
-        for doc in self.issued_by(tenant):
-            if doc.token == token:
-                return doc
-        return None
+        doc = self._tokens.get(token)
+        if doc is None or doc.issuer_key != tenant.rut_number:
+            return None
+        return doc
 
     def by_folio(
         self, tenant: Tenant, issuer_rut: str, dte_type: int, folio: int
     ) -> IssuedDocument | None:
         """A document issued or received by this tenant, by issuer RUT, type and folio."""
-        key = _rut_key(issuer_rut)
-        for doc in self.documents:
-            if _rut_key(doc.issuer_rut) != key or doc.dte_type != dte_type or doc.folio != folio:
-                continue
-            if tenant.rut_number in (_rut_key(doc.issuer_rut), _rut_key(doc.receptor_rut)):
-                return doc
-        return None
+        doc = self._folios.get((_rut_key(issuer_rut), dte_type, folio))
+        if doc is None or tenant.rut_number not in (doc.issuer_key, doc.receptor_key):
+            return None
+        return doc
 
     def set_status(self, token: str, estado: str) -> None:
         """Force a document's issued status (``fake.control.set_status``)."""
         if estado not in ISSUED_STATES:
             raise ValueError(f"estado must be one of {', '.join(ISSUED_STATES)}; got {estado!r}")
-        for doc in self.documents:
-            if doc.token == token:
-                doc.status_override = estado
-                return
-        raise LookupError("no document was issued with that token on this fake")
+        doc = self._tokens.get(token)
+        if doc is None:
+            raise LookupError("no document was issued with that token on this fake")
+        doc.status_override = estado
 
     def remember_key(self, tenant: Tenant, key: str, token: str) -> None:
         """Keep an Idempotency-Key for 24 h of fake time."""
