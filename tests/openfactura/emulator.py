@@ -68,6 +68,19 @@ _MESSAGES = {
 }
 
 
+def _zero_row(tipo: int) -> dict[str, int]:
+    """A sales or purchase registry row of ``tipo`` with nothing in it."""
+    return {
+        "tipoDocumento": tipo,
+        "cantDocumentos": 0,
+        "totalMntExe": 0,
+        "totalMntNeto": 0,
+        "totalMntIVA": 0,
+        "totalOtrosImp": 0,
+        "totalMntTotal": 0,
+    }
+
+
 # -- the three error shapes (reference 7.1) ------------------------------------------------------
 
 
@@ -467,18 +480,7 @@ class RespxOpenFactura:
     def _registros(self, docs: list[_Document]) -> list[dict[str, int]]:
         rows: dict[int, dict[str, int]] = {}
         for doc in docs:
-            row = rows.setdefault(
-                doc.tipo,
-                {
-                    "tipoDocumento": doc.tipo,
-                    "cantDocumentos": 0,
-                    "totalMntExe": 0,
-                    "totalMntNeto": 0,
-                    "totalMntIVA": 0,
-                    "totalOtrosImp": 0,
-                    "totalMntTotal": 0,
-                },
-            )
+            row = rows.setdefault(doc.tipo, _zero_row(doc.tipo))
             row["cantDocumentos"] += 1
             row["totalMntExe"] += doc.total("MntExe")
             row["totalMntNeto"] += doc.total("MntNeto")
@@ -499,9 +501,12 @@ class RespxOpenFactura:
             return _flat_error({"Error": "Fecha Incorrecta"})
         start, end = period
         docs = [d for d in self._issued(company) if start <= d.fch_emis <= end and not d.voided]
+        registros = self._registros(docs)
+        # The reference types 801 and 802 are always listed, with zero amounts.
+        registros += [_zero_row(tipo) for tipo in (801, 802)]
         return httpx.Response(
             200,
-            json={"fechaInicio": start, "fechaFinal": end, "registros": self._registros(docs)},
+            json={"fechaInicio": start, "fechaFinal": end, "registros": registros},
         )
 
     def _purchase(
@@ -589,6 +594,8 @@ class RespxOpenFactura:
             "glosaDescriptiva": company.giro,
             "resolucion": {"fecha": "2018-03-26", "numero": "0"},
         }
+        if company is HAULMER_DEMO:
+            body["razonSocial"] = "HAULMER CHILE SPA"  # what the sandbox answers (reference 1)
         if request.url.params.get("extra_fields") == "logo":
             body["logo"] = _b64(b"\x89PNG\r\n\x1a\n emulated")
         return httpx.Response(200, json=body)

@@ -28,6 +28,9 @@ from haulmer.rut import Rut
 from . import samples
 from .conftest import collect, resolve
 
+SANDBOX_ORGANIZATION_NAME = "HAULMER CHILE SPA"
+"""What ``GET /v2/dte/organization`` answers for the public sandbox key (verified live)."""
+
 
 class Backend(Protocol):
     """What a scenario needs from the server side."""
@@ -318,7 +321,9 @@ async def sales_sum_the_issued_documents_per_type(backend: Backend) -> None:
     month = await resolve(backend.openfactura.registry.sales(2026, 2))
     assert (month.fecha_inicio, month.fecha_final) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
     rows = {row.tipo_documento: row for row in month.registros}
-    assert sorted(rows) == [33, 39]
+    # The registry always lists the reference types 801 and 802, with zero amounts.
+    assert sorted(rows) == [33, 39, 801, 802]
+    assert (rows[801].cant_documentos, rows[802].total_mnt_total) == (0, 0)
     assert (rows[33].cant_documentos, rows[33].total_mnt_neto, rows[33].total_mnt_iva) == (
         1,
         2000,
@@ -327,9 +332,12 @@ async def sales_sum_the_issued_documents_per_type(backend: Backend) -> None:
     assert (rows[39].cant_documentos, rows[39].total_mnt_total) == (2, 3500)
     day = await resolve(backend.openfactura.registry.sales(2026, 2, samples.FECHA.day))
     assert day.fecha_inicio == day.fecha_final == samples.FECHA
-    assert [row.cant_documentos for row in day.registros] == [1, 2]
+    assert [row.cant_documentos for row in day.registros] == [1, 2, 0, 0]
     other_day = await resolve(backend.openfactura.registry.sales(2026, 2, 11))
-    assert other_day.registros == []
+    assert [(r.tipo_documento, r.cant_documentos) for r in other_day.registros] == [
+        (801, 0),
+        (802, 0),
+    ]
 
 
 async def purchases_group_the_received_documents_by_state(backend: Backend) -> None:
@@ -367,7 +375,8 @@ async def the_organization_is_the_api_keys_company(backend: Backend) -> None:
     organization = backend.openfactura.organization
     company = await resolve(organization.retrieve())
     assert company.rut == HAULMER_DEMO.rut
-    assert company.razon_social == HAULMER_DEMO.razon_social
+    # The sandbox names the company "HAULMER CHILE SPA" here; documents say "HAULMER SPA".
+    assert company.razon_social == SANDBOX_ORGANIZATION_NAME
     assert company.main_activity is not None
     assert company.main_activity.codigo_actividad_economica == HAULMER_DEMO.acteco
     assert company.logo is None

@@ -37,7 +37,7 @@ def test_retries_after_5xx_do_not_sleep_for_real(fake: FakeHaulmer) -> None:
     client = fake.client(max_retries=2)
     fake.control.fail_next("openfactura.organization.retrieve", status=503, times=2, retry_after=20)
     before = fake.clock.now()
-    assert client.openfactura.organization.retrieve().razon_social == "HAULMER SPA"
+    assert client.openfactura.organization.retrieve().razon_social == "HAULMER CHILE SPA"
     assert len(fake.requests.for_route("openfactura.organization.retrieve")) == 3
     # The waits the server asked for passed on the fake clock, not the real one.
     assert (fake.clock.now() - before).total_seconds() >= 40
@@ -74,7 +74,7 @@ async def test_async_client_is_served_by_the_same_fake(fake: FakeHaulmer) -> Non
     assert emitted.folio == 1
     fake.control.fail_next(status=503, retry_after=5)
     org = await client.openfactura.organization.retrieve()
-    assert org.razon_social == "HAULMER SPA"
+    assert org.razon_social == "HAULMER CHILE SPA"
     assert fake.clock.now() > fake.requests[0].at
 
 

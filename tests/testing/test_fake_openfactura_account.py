@@ -36,7 +36,7 @@ def test_unknown_routes_answer_like_the_gateway(wire: httpx.Client) -> None:
 def test_organization_describes_the_key_owner(wire: httpx.Client, hosty: httpx.Client) -> None:
     org = wire.get("/v2/dte/organization").json()
     assert org["rut"] == "76795561-8"
-    assert org["razonSocial"] == "HAULMER SPA"
+    assert org["razonSocial"] == "HAULMER CHILE SPA"
     assert org["cdgSIISucur"] == "81303347"
     assert org["actividades"][0]["codigoActividadEconomica"] == "479100"
     assert org["resolucion"] == {"fecha": "2018-03-26", "numero": "0"}

@@ -189,7 +189,9 @@ def test_credit_note_without_referencia_is_refused(wire: httpx.Client) -> None:
 
 
 def test_body_that_is_not_json_is_a_schema_error(wire: httpx.Client) -> None:
-    response = wire.post("/v2/dte/document", content=b"{not json")
+    response = wire.post(
+        "/v2/dte/document", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "OF-08"
 
@@ -270,5 +272,6 @@ def test_a_stamping_problem_is_answered_not_raised(
     monkeypatch.setattr(issuing, "stamp_and_sign", refuse)
     response = wire.post("/v2/dte/document", json=factura())
     assert response.status_code == 400
-    assert response.json()["error"]["details"] == [{"field": "Folio", "issue": "outside the CAF"}]
+    # In OpenFactura's words, which are Spanish: the field and the value it refused.
+    assert response.json()["error"]["details"] == [{"field": "Folio", "issue": "0 es Incorrecto"}]
     assert fake.openfactura_state.documents == []

@@ -11,6 +11,19 @@ from fake_bodies import boleta, exenta, factura, guia
 from haulmer.testing import FakeHaulmer
 
 Issue = Callable[..., dict[str, Any]]
+ZERO_REFERENCE_ROWS = [
+    {
+        "tipoDocumento": tipo,
+        "cantDocumentos": 0,
+        "totalMntExe": 0,
+        "totalMntNeto": 0,
+        "totalMntIVA": 0,
+        "totalOtrosImp": 0,
+        "totalMntTotal": 0,
+    }
+    for tipo in (801, 802)
+]
+"""The real sales registry always lists the reference types 801 and 802, with zero amounts."""
 
 
 def test_sales_registry_sums_issued_documents_per_type(wire: httpx.Client, issue: Issue) -> None:
@@ -40,10 +53,11 @@ def test_sales_registry_sums_issued_documents_per_type(wire: httpx.Client, issue
             "totalOtrosImp": 0,
             "totalMntTotal": 500,
         },
+        *ZERO_REFERENCE_ROWS,
     ]
     day = wire.get("/v2/dte/registry/sales/2026/11/02").json()
     assert day["fechaInicio"] == day["fechaFinal"] == "2026-11-02"
-    assert [r["totalMntTotal"] for r in day["registros"]] == [1190]
+    assert [r["totalMntTotal"] for r in day["registros"]] == [1190, 0, 0]
 
 
 def test_rejected_documents_leave_the_sales_registry(
@@ -52,7 +66,7 @@ def test_rejected_documents_leave_the_sales_registry(
     fake.control.script_status("Rechazado")
     issue(factura())
     fake.clock.advance(minutes=3)
-    assert wire.get("/v2/dte/registry/sales/2026/11").json()["registros"] == []
+    assert wire.get("/v2/dte/registry/sales/2026/11").json()["registros"] == ZERO_REFERENCE_ROWS
 
 
 def test_registry_dates_must_be_zero_padded(wire: httpx.Client) -> None:
@@ -75,11 +89,12 @@ def test_purchase_registry_has_one_block_per_state(
 ) -> None:
     issue(factura(neto=1000))
     blocks = hosty.get("/v2/dte/registry/purchase/2026/11").json()
-    assert [b["estado"] for b in blocks] == ["Pendiente", "Registrado", "No_incluir", "Reclamado"]
+    # The sandbox (the fake's default flavour) spells "Registrado" as "Registro".
+    assert [b["estado"] for b in blocks] == ["Pendiente", "Registro", "No_incluir", "Reclamado"]
     assert blocks[0]["registros"][0]["totalMntTotal"] == 1190
     assert blocks[1]["registros"] == []
     only = hosty.get("/v2/dte/registry/purchase/2026/11?status=registered,reclaimed").json()
-    assert [b["estado"] for b in only] == ["Registrado", "Reclamado"]
+    assert [b["estado"] for b in only] == ["Registro", "Reclamado"]
     bad = hosty.get("/v2/dte/registry/purchase/2026/11?status=compra")
     assert bad.status_code == 400
     assert bad.json()["code"] == "OF-10"
@@ -105,7 +120,7 @@ def test_accuse_acd_registers_and_rcd_claims(
         json={"rut": "76795561-8", "dte": 33, "folio": 2, "acuse": "RCD"},
     )
     blocks = {b["estado"]: b for b in hosty.get("/v2/dte/registry/purchase/2026/11").json()}
-    assert blocks["Registrado"]["registros"][0]["cantDocumentos"] == 1
+    assert blocks["Registro"]["registros"][0]["cantDocumentos"] == 1
     assert blocks["Reclamado"]["registros"][0]["cantDocumentos"] == 1
     rows = hosty.post("/v2/dte/document/received", json={}).json()["data"]
     by_folio = {row["Folio"]: row for row in rows}

@@ -35,7 +35,7 @@ def test_haulmer_fake_fixture_is_a_fresh_fake(haulmer_fake: FakeHaulmer) -> None
 def test_haulmer_client_is_served_by_the_fixture_fake(
     haulmer_client: haulmer.Haulmer, haulmer_fake: FakeHaulmer
 ) -> None:
-    assert haulmer_client.openfactura.organization.retrieve().razon_social == "HAULMER SPA"
+    assert haulmer_client.openfactura.organization.retrieve().razon_social == "HAULMER CHILE SPA"
     assert haulmer_fake.requests.last.route == "openfactura.organization.retrieve"
 
 
@@ -43,5 +43,5 @@ async def test_async_haulmer_client_is_served_by_the_fixture_fake(
     async_haulmer_client: haulmer.AsyncHaulmer, haulmer_fake: FakeHaulmer
 ) -> None:
     org = await async_haulmer_client.openfactura.organization.retrieve()
-    assert org.razon_social == "HAULMER SPA"
+    assert org.razon_social == "HAULMER CHILE SPA"
     assert len(haulmer_fake.requests) == 1

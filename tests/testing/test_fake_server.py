@@ -70,7 +70,7 @@ def test_command_line_serve_prints_its_url_and_answers() -> None:
         assert first.startswith("Fake Haulmer listening on http://127.0.0.1:")
         url = first.split(" on ", 1)[1].strip()
         org = httpx.get(f"{url}/v2/dte/organization", headers={"apikey": HAULMER_KEY}, timeout=5)
-        assert org.json()["razonSocial"] == "HAULMER SPA"
+        assert org.json()["razonSocial"] == "HAULMER CHILE SPA"
     finally:
         process.terminate()
         process.wait(timeout=10)

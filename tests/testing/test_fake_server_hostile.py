@@ -134,7 +134,7 @@ def test_a_post_without_a_body_is_served_as_empty(address: tuple[str, int]) -> N
     status, body = _status_and_json(_exchange(address, _post("")))
     assert status == 400
     assert isinstance(body, dict)
-    assert body["error"]["code"] == "OF-08"
+    assert body["error"]["code"] == "OF-01"
 
 
 def test_a_body_that_is_not_utf8_is_answered_by_openfactura_not_the_server(

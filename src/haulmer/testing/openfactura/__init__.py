@@ -66,9 +66,19 @@ class _RateLimiter:
         return None
 
 
+def _is_json(content_type: str | None) -> bool:
+    """Whether a Content-Type says JSON (``application/json``, any parameters, any case)."""
+    if not content_type:
+        return False
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
 def install(fake: FakeHaulmer) -> None:
     """Register the OpenFactura routes and state on ``fake`` (called by ``FakeHaulmer``)."""
-    state = OpenFacturaState(fake.clock, fake.control)
+    state = OpenFacturaState(fake.clock, fake.control, fake.environment)
     fake.openfactura_state = state
     fake.control._status_setter = state.set_status
     renderer = Renderer()
@@ -96,6 +106,9 @@ def install(fake: FakeHaulmer) -> None:
             limited = limiter.check(api_key)
             if limited is not None:
                 return limited
+            if request.method == "POST" and not _is_json(request.headers.get("Content-Type")):
+                # The service reads a body only as JSON: without the header it sees none.
+                request.content = b""
             return handler(request, tenant)
 
         return serve

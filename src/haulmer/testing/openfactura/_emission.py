@@ -95,13 +95,43 @@ def _amount(value: Any) -> int:
 _WRONG_AMOUNT = re.compile(r"^is (\S+), expected ")
 
 
-def _of_details(details: Any, fallback: str) -> list[tuple[str, str]]:
-    """SDK problem details in OpenFactura's words: last field segment, "Monto erróneo : X"."""
+_PATH_PART = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
+_MISSING = ("required", "missing")
+
+
+def _value_at(dte: Any, path: str) -> Any:
+    """The value at an SDK detail's path (``Detalle[1].QtyItem``) in the wire DTE, if any."""
+    node = dte
+    for name, index in _PATH_PART.findall(path):
+        if not isinstance(node, dict) or name not in node:
+            return None
+        node = node[name]
+        if index:
+            if not isinstance(node, list) or not 1 <= int(index) <= len(node):
+                return None
+            node = node[int(index) - 1]
+    return node
+
+
+def _spanish(issue: str, value: Any) -> str:
+    """An SDK problem in OpenFactura's words, which are Spanish: the documented forms first."""
+    wrong = _WRONG_AMOUNT.match(issue)
+    if wrong:
+        return f"Monto erróneo : {wrong.group(1)}"
+    if value is None and any(word in issue.lower() for word in _MISSING):
+        return "Campo obligatorio"
+    if value is None or isinstance(value, (dict, list)):
+        return "Valor Incorrecto"
+    return f"{str(value)[:40]} es Incorrecto"
+
+
+def _of_details(details: Any, fallback: str, dte: Any = None) -> list[tuple[str, str]]:
+    """SDK problem details in OpenFactura's words: last field segment, Spanish issue."""
     out: list[tuple[str, str]] = []
     for detail in details:
-        field = str(detail.field).rsplit(".", 1)[-1] or fallback
-        wrong = _WRONG_AMOUNT.match(str(detail.issue))
-        out.append((field, f"Monto erróneo : {wrong.group(1)}" if wrong else str(detail.issue)))
+        path = str(detail.field)
+        field = path.rsplit(".", 1)[-1] or fallback
+        out.append((field, _spanish(str(detail.issue), _value_at(dte, path))))
     return out or [(fallback, "Validación de campos")]
 
 
@@ -125,6 +155,64 @@ def _truncate(dte: dict[str, Any]) -> list[str]:
                 holder[name] = value[:length]
                 warnings.append(f"Campo {name} truncado a {length} caracteres")
     return list(dict.fromkeys(warnings))
+
+
+ARTESANO_ACTECO = 477396
+"""The one economic activity ``ivaExceptional: ["ARTESANO"]`` is for."""
+
+RES_154_SINCE = dt.date(2026, 5, 28)
+"""From this date a guía 52 without its transport data gets a WARNING (Res. 154/2025)."""
+
+RES_154_FIELDS = ("Patente", "RUTTrans", "Chofer")
+"""The Transporte data the fake asks for on a guía (which fields exactly is not documented)."""
+
+
+def _without_iva(document: Any, totales: dict[str, Any]) -> dict[str, Any]:
+    """The SII dict of an ARTESANO boleta: its lines' amounts with IVA 0 (the service's rule).
+
+    ``haulmer.dte`` computes a boleta's IVA from its lines; an artisan's boleta carries none, so
+    the totals are the request's once they add up (MntTotal = MntNeto + MntExe).
+    """
+    neto, exento = _amount(totales.get("MntNeto")), _amount(totales.get("MntExe"))
+    total = _amount(totales.get("MntTotal"))
+    if total != neto + exento:
+        raise _reject("OF-10", [("MntTotal", f"Monto erróneo : {totales.get('MntTotal')}")])
+    sii: dict[str, Any] = document.to_sii_dict()
+    fixed = {k: v for k, v in sii["Encabezado"]["Totales"].items() if k not in ("IVA", "MntTotal")}
+    fixed.update(IVA=0, MntTotal=total)
+    if neto:
+        fixed["MntNeto"] = neto
+    return {**sii, "Encabezado": {**sii["Encabezado"], "Totales": fixed}}
+
+
+def _self_service_defaults(dte: dict[str, Any], dte_type: int) -> None:
+    """What the service fills in for a self-service boleta the way the plugins send it."""
+    id_doc = dte["Encabezado"]["IdDoc"]
+    id_doc.setdefault("TipoDTE", dte_type)
+    id_doc.setdefault("Folio", 0)
+    if dte_type in (39, 41):
+        id_doc.setdefault("IndServicio", 3)
+
+
+def _transport_warnings(dte: dict[str, Any], dte_type: int) -> list[str]:
+    """The Res. 154/2025 WARNING of a guía 52 issued without its transport data."""
+    if dte_type != 52:
+        return []
+    enc = dte["Encabezado"]
+    try:
+        day = dt.date.fromisoformat(str(enc["IdDoc"]["FchEmis"]))
+    except ValueError:
+        return []
+    if day < RES_154_SINCE:
+        return []
+    transporte = enc.get("Transporte") if isinstance(enc.get("Transporte"), dict) else {}
+    missing = [name for name in RES_154_FIELDS if transporte.get(name) in (None, "", {})]
+    if not missing:
+        return []
+    return [
+        f"Res. 154/2025: faltan datos de transporte ({', '.join(missing)}); "
+        "informarlos en la guía de despacho"
+    ]
 
 
 class _Rejected(Exception):
@@ -153,6 +241,9 @@ class Emission:
             return rejected.response
 
     def _issue(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+        if not request.content.strip():
+            # No body, or one the server did not read as JSON (no JSON Content-Type).
+            raise _reject("OF-01", [("dte", "Campo obligatorio")])
         try:
             body = json.loads(request.content.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
@@ -177,8 +268,14 @@ class Emission:
             return self._self_service_link(tenant, dte, options)
         warnings = _truncate(dte)  # ``dte`` was parsed from this request: ours to change
         dte_type = self._check_structure(dte, tenant, self_service is not None)
-        checked = self._check_document(dte, dte_type)
-        self._check_extras(body, dte_type)
+        if self_service is not None:
+            _self_service_defaults(dte, dte_type)
+        self._check_receptor_rut(dte)
+        self._check_date(dte)
+        self._check_extras(body, dte, dte_type, tenant)
+        artesano = dte_type in (39, 41) and body.get("ivaExceptional") == ["ARTESANO"]
+        checked = self._check_document(dte, dte_type, artesano_boleta=artesano)
+        warnings += _transport_warnings(dte, dte_type)
         if tenant.folios_available(dte_type, self.state.clock.today()) < 1:
             raise _reject("OF-07", [("Folio", f"No quedan folios disponibles para DTE {dte_type}")])
         doc = self._sign(tenant, dte, dte_type, checked, body, options)
@@ -266,7 +363,9 @@ class Emission:
         return dte_type
 
     @staticmethod
-    def _check_document(dte: dict[str, Any], dte_type: int) -> dict[str, Any]:
+    def _check_document(
+        dte: dict[str, Any], dte_type: int, *, artesano_boleta: bool = False
+    ) -> dict[str, Any]:
         """Parse with ``haulmer.dte`` and check it: OF-08 when unreadable, OF-10 on totals.
 
         Returns the checked SII dict (Folio 0) that :meth:`_sign` stamps, so the rules and the
@@ -281,40 +380,142 @@ class Emission:
         candidate_enc = {**enc, "IdDoc": id_doc}
         if dte_type in (39, 41):
             candidate_enc.setdefault("Receptor", {"RUTRecep": "66666666-6"})
+            # Haulmer's plugins send these on boletas and the service takes them; the SII's
+            # boleta schema has no such elements, so the stamped XML leaves them out.
+            emisor = {k: v for k, v in enc["Emisor"].items() if k != "Acteco"}
+            totales = {k: v for k, v in enc["Totales"].items() if k != "TasaIVA"}
+            candidate_enc.update(Emisor=emisor, Totales=totales)
         candidate = {**dte, "Encabezado": candidate_enc}
         try:
             document = Document.from_sii_dict(candidate)
         except DocumentError as error:
-            details = [(d.field, d.issue) for d in error.details] or [("dte", str(error))]
+            details = [
+                (d.field, _spanish(str(d.issue), _value_at(dte, str(d.field))))
+                for d in error.details
+            ] or [("dte", "Estructura del DTE Incorrecta")]
             raise _reject("OF-08", details) from None
-        except ValueError as error:
-            raise _reject("OF-08", [("dte", str(error).splitlines()[0])]) from None
+        except ValueError:
+            raise _reject("OF-08", [("dte", "Estructura del DTE Incorrecta")]) from None
         try:
             return document.checked_sii_dict()
-        except DocumentError:
-            pass  # say why in OpenFactura's terms: wrong amounts first, then the other rules
+        except DocumentError as error:
+            if artesano_boleta and all(
+                str(d.field).rsplit(".", 1)[-1] in ("IVA", "MntTotal") for d in error.details
+            ):
+                return _without_iva(document, enc["Totales"])
+            # Say why in OpenFactura's terms below: wrong amounts first, then the other rules.
         try:
             document.check_totals()
         except DocumentError as error:
-            raise _reject("OF-10", _of_details(error.details, "Totales")) from None
+            raise _reject("OF-10", _of_details(error.details, "Totales", dte)) from None
         try:
             document.check()
         except DocumentError as error:
-            details = _of_details(error.details, "dte")
-            missing = all("required" in issue or "missing" in issue for _, issue in details)
+            details = _of_details(error.details, "dte", dte)
+            missing = all(issue == "Campo obligatorio" for _, issue in details)
             raise _reject("OF-02" if missing else "OF-10", details) from None
         raise _reject("OF-10", [("dte", "Validación de campos")])  # pragma: no cover
 
     @staticmethod
-    def _check_extras(body: dict[str, Any], dte_type: int) -> None:
-        exceptional = body.get("ivaExceptional")
-        if exceptional is not None and exceptional != ["ARTESANO"]:
-            raise _reject("OF-10", [("ivaExceptional", 'Solo se admite ["ARTESANO"]')])
+    def _check_receptor_rut(dte: dict[str, Any]) -> None:
+        """A receptor RUT whose check digit is wrong is refused (the SII would reject it)."""
+        from haulmer.rut import Rut
+
+        receptor = dte["Encabezado"].get("Receptor")
+        if not isinstance(receptor, dict) or receptor.get("RUTRecep") in (None, ""):
+            return
+        raw = str(receptor["RUTRecep"])
+        if not Rut.is_valid(raw):
+            raise _reject("OF-10", [("RUTRecep", f"{raw[:20]} es Incorrecto")])
+
+    def _check_date(self, dte: dict[str, Any]) -> None:
+        """``FchEmis`` must be a real date, not after today in Chile (the SII rejects those)."""
+        raw = str(dte["Encabezado"]["IdDoc"]["FchEmis"])
+        try:
+            day = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise _reject("OF-10", [("FchEmis", f"{raw[:20]} es Incorrecto")]) from None
+        if day > self.state.clock.today():
+            raise _reject(
+                "OF-10", [("FchEmis", f"{raw} es Incorrecto: la fecha de emisión es futura")]
+            )
+
+    def _check_extras(
+        self, body: dict[str, Any], dte: dict[str, Any], dte_type: int, tenant: Tenant
+    ) -> None:
+        if body.get("ivaExceptional") is not None:
+            self._check_iva_exceptional(body["ivaExceptional"], dte, dte_type, tenant)
+        self._check_boleta_over_135_uf(dte, dte_type)
         send_email = body.get("sendEmail")
         if send_email is not None and (
             not isinstance(send_email, dict) or not str(send_email.get("to", "")).strip()
         ):
             raise _reject("OF-10", [("sendEmail.to", "Campo obligatorio")])
+
+    def _check_iva_exceptional(
+        self, exceptional: Any, dte: dict[str, Any], dte_type: int, tenant: Tenant
+    ) -> None:
+        """``["ARTESANO"]`` only, for Acteco 477396, boleta IVA 0, at most 5 UTM a month."""
+        from haulmer.testing.openfactura._indices import IVA_EXCEPTIONAL_CAP_UTM
+
+        if exceptional != ["ARTESANO"]:
+            raise _reject("OF-10", [("ivaExceptional", 'Solo se admite ["ARTESANO"]')])
+        enc = dte["Encabezado"]
+        actecos = enc["Emisor"].get("Acteco", tenant.acteco)
+        listed = actecos if isinstance(actecos, list) else [actecos]
+        if ARTESANO_ACTECO not in {_int(a) for a in listed}:
+            raise _reject(
+                "OF-10",
+                [("Acteco", f"ivaExceptional ARTESANO exige Acteco {ARTESANO_ACTECO}")],
+            )
+        totales = enc["Totales"]
+        if dte_type in (39, 41) and _amount(totales.get("IVA")) != 0:
+            raise _reject(
+                "OF-10", [("IVA", f"Monto erróneo : {totales.get('IVA')}; con ARTESANO es 0")]
+            )
+        day = dt.date.fromisoformat(str(enc["IdDoc"]["FchEmis"]))
+        month = day.isoformat()[:7]
+        used = sum(
+            d.totals["MntTotal"]
+            for d in self.state.issued_view(tenant)
+            if d.iva_exceptional and d.fch_emis.startswith(month)
+        )
+        cap = IVA_EXCEPTIONAL_CAP_UTM * self.state.utm(day)
+        if used + _amount(totales.get("MntTotal")) > cap:
+            raise _reject(
+                "OF-10",
+                [
+                    (
+                        "ivaExceptional",
+                        f"Se supera el tope mensual de {IVA_EXCEPTIONAL_CAP_UTM} UTM "
+                        f"(${cap}): emitido ${used} en {month}",
+                    )
+                ],
+            )
+
+    def _check_boleta_over_135_uf(self, dte: dict[str, Any], dte_type: int) -> None:
+        """A boleta above 135 UF needs ``MedioPago`` and the receptor's ``RznSocRecep``."""
+        from haulmer.testing.openfactura._indices import BOLETA_NOMINATIVE_UF
+
+        if dte_type not in (39, 41):
+            return
+        enc = dte["Encabezado"]
+        day = dt.date.fromisoformat(str(enc["IdDoc"]["FchEmis"]))
+        limit = BOLETA_NOMINATIVE_UF * self.state.uf(day)
+        if _amount(enc["Totales"].get("MntTotal")) <= limit:
+            return
+        receptor = enc.get("Receptor") if isinstance(enc.get("Receptor"), dict) else {}
+        missing = []
+        if enc["IdDoc"].get("MedioPago") in (None, ""):
+            missing.append(
+                ("MedioPago", f"Campo obligatorio en boletas sobre {BOLETA_NOMINATIVE_UF} UF")
+            )
+        if receptor.get("RznSocRecep") in (None, ""):
+            missing.append(
+                ("RznSocRecep", f"Campo obligatorio en boletas sobre {BOLETA_NOMINATIVE_UF} UF")
+            )
+        if missing:
+            raise _reject("OF-02", missing)
 
     # -- issuing --------------------------------------------------------------------------------
 
@@ -346,7 +547,7 @@ class Emission:
         except CertificateError as error:
             raise _reject("OF-04", [("Firma", str(error))]) from None
         except DocumentError as error:
-            raise _reject("OF-10", _of_details(error.details, "dte")) from None
+            raise _reject("OF-10", _of_details(error.details, "dte", dte)) from None
         tenant.commit_folio(dte_type, folio)
         wire = dte  # parsed from this request: ours to keep
         wire["Encabezado"]["IdDoc"]["Folio"] = folio
@@ -395,6 +596,7 @@ class Emission:
             final_status=final,
             custom=custom,
             send_email=body.get("sendEmail"),
+            iva_exceptional=body.get("ivaExceptional") == ["ARTESANO"],
         )
         self.state.add_document(doc)
         return doc
@@ -419,7 +621,7 @@ class Emission:
             out["XML"] = b64(doc.xml)
         if "PDF" in options:
             out["PDF"] = b64(self.renderer.pdf(doc, now, issuer=tenant))
-        if self_service:
+        if self_service and "SELF_SERVICE" in options:
             out["SELF_SERVICE"] = {"url": SELF_SERVICE_BASE + doc.token}
         return out
 
@@ -431,7 +633,10 @@ class Emission:
         if not isinstance(enc, dict) or not isinstance(dte.get("Detalle"), list):
             raise _reject("OF-02", [("Encabezado", "Campo obligatorio")])
         token = self.state.new_token(tenant.rut, 0, 0)
-        return ok({"TOKEN": token, "SELF_SERVICE": {"url": SELF_SERVICE_BASE + token}})
+        answer: dict[str, Any] = {"TOKEN": token}
+        if "SELF_SERVICE" in options:
+            answer["SELF_SERVICE"] = {"url": SELF_SERVICE_BASE + token}
+        return ok(answer)
 
     # -- e-mail after acceptance ----------------------------------------------------------------
 

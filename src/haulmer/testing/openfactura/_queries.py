@@ -37,6 +37,24 @@ ISSUED_FILTERS: dict[str, ListField[IssuedDocument]] = {
     "RUTRecep": ListField("int", lambda d: int(d.receptor_key)),
 }
 """The documented filters of the issued list; any other key is silently ignored."""
+MISSING = "Faltan datos obligatorios"
+
+REFERENCE_TYPES = (801, 802)
+"""Reference types the real sales registry always lists, with zero amounts."""
+
+
+def _zero_row(dte_type: int) -> dict[str, Any]:
+    return {
+        "tipoDocumento": dte_type,
+        "cantDocumentos": 0,
+        "totalMntExe": 0,
+        "totalMntNeto": 0,
+        "totalMntIVA": 0,
+        "totalOtrosImp": 0,
+        "totalMntTotal": 0,
+    }
+
+
 SYNC_RCV_WINDOW = dt.timedelta(minutes=10)
 """How often one taxpayer may ask for an RCV sync of one registro (OF-429 inside the window)."""
 
@@ -52,6 +70,17 @@ def _stringify(value: Any) -> Any:
     if isinstance(value, (int, float)):
         return str(value)
     return value
+
+
+def _stored_json(dte: dict[str, Any]) -> Any:
+    """A DTE as the ``json`` value returns it: numbers as strings, ``Acteco`` as an array."""
+    out = _stringify(dte)
+    emisor = out.get("Encabezado", {}).get("Emisor") if isinstance(out, dict) else None
+    if isinstance(emisor, dict) and "Acteco" in emisor:
+        raw = emisor["Acteco"]
+        codes = raw if isinstance(raw, list) else [raw]
+        emisor["Acteco"] = [int(c) if str(c).strip().isdigit() else c for c in codes]
+    return out
 
 
 def _body(request: FakeRequest) -> dict[str, Any] | None:
@@ -94,6 +123,11 @@ class Queries:
             "FchRecepSII": ListField("str", self._fch_recep_sii, timed=True),
         }
         """The documented filters of the received list; any other key is silently ignored."""
+
+    @property
+    def _token_key(self) -> str:
+        """Issued rows say ``Token`` in the sandbox, ``token`` (the docs' word) in production."""
+        return "Token" if self.state.environment == "sandbox" else "token"
 
     def _fch_recep_sii(self, doc: IssuedDocument) -> str:
         sii_at = doc.sii_received_at(self.now)
@@ -139,7 +173,7 @@ class Queries:
             sii_at = doc.sii_received_at(self.now)
             return ok(
                 {
-                    "json": _stringify(doc.dte),
+                    "json": _stored_json(doc.dte),
                     **ident,
                     "FchRecepSII": sii_at.strftime("%Y-%m-%d %H:%M:%S") if sii_at else "",
                     "FchRecepOF": doc.issued_at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -182,7 +216,7 @@ class Queries:
             "IVA": doc.totals["IVA"],
             "MntTotal": doc.totals["MntTotal"],
             "FmaPago": doc.fma_pago,
-            "Token": doc.token,
+            self._token_key: doc.token,
         }
 
     def list_received(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
@@ -271,9 +305,15 @@ class Queries:
             return business_error(
                 "OF-10", [("Dte", "Solo se pueden anular guías de despacho (52)")]
             )
+        fecha = str(lowered["fecha"])
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", fecha):
+            return business_error("OF-10", [("Fecha", f"{fecha[:20]} es Incorrecto")])
         doc = self.state.by_folio(tenant, tenant.rut, 52, folio)
         if doc is None or _rut_key(doc.issuer_rut) != tenant.rut_number:
             return business_error("OF-22", [("Folio", f"Folio {folio} no encontrado")])
+        if doc.fch_emis != fecha:
+            # Fecha names the guía's emission date: another date designates no guía.
+            return business_error("OF-22", [("Fecha", f"Folio {folio} no fue emitido el {fecha}")])
         if doc.anulado:
             return business_error(
                 "OF-10", [("Folio", f"El documento Folio: {folio} ya fue anulado")]
@@ -287,18 +327,7 @@ class Queries:
     def _registros(docs: list[IssuedDocument]) -> list[dict[str, Any]]:
         by_type: dict[int, dict[str, Any]] = {}
         for doc in docs:
-            row = by_type.setdefault(
-                doc.dte_type,
-                {
-                    "tipoDocumento": doc.dte_type,
-                    "cantDocumentos": 0,
-                    "totalMntExe": 0,
-                    "totalMntNeto": 0,
-                    "totalMntIVA": 0,
-                    "totalOtrosImp": 0,
-                    "totalMntTotal": 0,
-                },
-            )
+            row = by_type.setdefault(doc.dte_type, _zero_row(doc.dte_type))
             row["cantDocumentos"] += 1
             row["totalMntExe"] += doc.totals["MntExe"]
             row["totalMntNeto"] += doc.totals["MntNeto"]
@@ -319,11 +348,14 @@ class Queries:
             for d in self.state.issued_between(tenant, start, end)
             if not d.anulado and d.status(now) != "Rechazado"
         ]
+        registros = self._registros(docs)
+        for reference_type in REFERENCE_TYPES:
+            registros.append(_zero_row(reference_type))
         return ok(
             {
                 "fechaInicio": start.isoformat(),
                 "fechaFinal": end.isoformat(),
-                "registros": self._registros(docs),
+                "registros": registros,
             }
         )
 
@@ -344,11 +376,13 @@ class Queries:
         low, high = start.isoformat(), end.isoformat()
         docs = [d for d in self.state.received_view(tenant) if low <= d.fch_emis <= high]
         blocks = []
+        sandbox = self.state.environment == "sandbox"
         for estado in wanted:
             in_state = [d for d in docs if d.received_status(self.now) == estado]
             blocks.append(
                 {
-                    "estado": estado,
+                    # The sandbox spells the registered state "Registro".
+                    "estado": "Registro" if sandbox and estado == "Registrado" else estado,
                     "fechaInicio": start.isoformat(),
                     "fechaFinal": end.isoformat(),
                     "registros": self._registros(in_state),
@@ -361,9 +395,13 @@ class Queries:
         if body is None:
             return flat_error("OF-10", {"Error": "El cuerpo debe ser un objeto JSON"})
         registro = body.get("registro")
+        if registro in (None, ""):
+            return flat_error("OF-01", {"registro": "Campo obligatorio"}, message=MISSING)
         if registro not in ("sales", "purchase"):
             return flat_error("OF-10", {"registro": f"{registro} es Incorrecto"})
         periodo = body.get("periodo")
+        if periodo in (None, ""):
+            return flat_error("OF-01", {"periodo": "Campo obligatorio"}, message=MISSING)
         today = self.state.clock.today()
         months_now = today.year * 12 + today.month - 1
         if isinstance(periodo, bool) or not isinstance(periodo, int):
@@ -412,7 +450,10 @@ class Queries:
         return ok({"rut": tenant.rut, "documentos": rows})
 
     def taxpayer(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
-        found = self.state.tenant_for_rut(request.path_params["rut"])
+        from haulmer.rut import Rut
+
+        raw = request.path_params["rut"]
+        found = self.state.tenant_for_rut(raw) if Rut.is_valid(raw) else None
         if found is not None:
             return ok(found.taxpayer())
         return ok(

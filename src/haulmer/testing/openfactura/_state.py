@@ -99,6 +99,9 @@ class Tenant:
     telefono: str = ""
     nombre_fantasia: str = ""
     web: str = ""
+    organization_name: str = ""
+    """The razón social ``/organization`` and ``/taxpayer`` answer when it differs from the one
+    documents carry (the sandbox's HAULMER SPA answers "HAULMER CHILE SPA")."""
     resolucion_fecha: str = "2018-03-26"
     resolucion_numero: int = 0
     dte_types: tuple[int, ...] = DEFAULT_DTE_TYPES
@@ -165,7 +168,7 @@ class Tenant:
         """The body of ``GET /v2/dte/organization`` for this tenant."""
         return {
             "rut": self.rut,
-            "razonSocial": self.razon_social,
+            "razonSocial": self.organization_name or self.razon_social,
             "email": self.email,
             "telefono": self.telefono,
             "direccion": self.direccion,
@@ -194,7 +197,7 @@ class Tenant:
         """The body of ``GET /v2/dte/taxpayer/{rut}`` for this taxpayer."""
         return {
             "rut": self.rut,
-            "razonSocial": self.razon_social,
+            "razonSocial": self.organization_name or self.razon_social,
             "email": self.email,
             "telefono": self.telefono,
             "direccion": self.direccion,
@@ -226,6 +229,7 @@ SANDBOX_TENANTS: tuple[dict[str, Any], ...] = (
         "comuna": "Curicó",
         "ciudad": "Curicó",
         "cdg_sii_sucur": "81303347",
+        "organization_name": "HAULMER CHILE SPA",
         "email": "contacto@haulmer.com",
         "web": "https://www.haulmer.com",
     },
@@ -287,6 +291,8 @@ class IssuedDocument:
     send_email: dict[str, Any] | None = None
     email_sent: bool = False
     acuses: list[Acuse] = field(default_factory=list)
+    iva_exceptional: bool = False
+    """Issued with ``ivaExceptional: ["ARTESANO"]`` (counts toward the 5 UTM monthly cap)."""
     issuer_key: str = field(init=False, repr=False, compare=False)
     """The issuer's RUT number without DV, computed once (lists and lookups compare it)."""
     receptor_key: str = field(init=False, repr=False, compare=False)
@@ -329,9 +335,15 @@ class OpenFacturaState:
     :meth:`add_document`, which keeps the indexes; ``documents`` lists them all, oldest first.
     """
 
-    def __init__(self, clock: FakeClock, control: Control) -> None:
+    def __init__(self, clock: FakeClock, control: Control, environment: str = "sandbox") -> None:
         self.clock = clock
         self.control = control
+        self.environment = environment
+        """"sandbox" or "production": where the two differ, which one the fake answers like."""
+        self.uf_value: float | None = None
+        """The UF in pesos the fake applies (None: an estimate for the document's date)."""
+        self.utm_value: int | None = None
+        """The UTM in pesos the fake applies (None: an estimate for the document's month)."""
         self.acceptance_delay = ACCEPTANCE_DELAY
         self.tenants: dict[str, Tenant] = {}
         self.documents: list[IssuedDocument] = []
@@ -359,10 +371,24 @@ class OpenFacturaState:
         self._tokens.clear()
         self._folios.clear()
         self.awaiting_email.clear()
+        self.uf_value = None
+        self.utm_value = None
         self.acceptance_delay = ACCEPTANCE_DELAY
         self._counter = 0
         for preset in SANDBOX_TENANTS:
             self.add_tenant(preloaded=True, **preset)
+
+    def uf(self, day: dt.date) -> float:
+        """The UF on ``day``: ``uf_value`` when a test set it, else the fake's estimate."""
+        from haulmer.testing.openfactura._indices import estimated_uf
+
+        return self.uf_value if self.uf_value is not None else estimated_uf(day)
+
+    def utm(self, day: dt.date) -> int:
+        """The UTM of ``day``'s month: ``utm_value`` when a test set it, else an estimate."""
+        from haulmer.testing.openfactura._indices import estimated_utm
+
+        return self.utm_value if self.utm_value is not None else estimated_utm(day)
 
     def add_document(self, doc: IssuedDocument) -> None:
         """Keep an issued document and index it (by issuer, receptor, day, token and folio)."""
