@@ -11,6 +11,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
+
 import haulmer.dte as dte
 from haulmer import AsyncHaulmer, Haulmer
 from haulmer.testing import FakeHaulmer, serve
@@ -142,3 +144,45 @@ def test_the_request_log_keeps_every_request_of_concurrent_threads() -> None:
     with fake.client() as client:
         _in_threads(THREADS * 20, lambda i: client.openfactura.organization.retrieve())
     assert fake.requests.total == len(fake.requests) == THREADS * 20
+
+
+def test_reading_the_outbox_while_threads_emit_sends_each_copy_once() -> None:
+    fake = _fake()
+    fake.clock.advance(minutes=5)
+    with fake.client() as client:
+
+        def emit_or_read(i: int) -> None:
+            if i % 2:
+                len(fake.outbox)
+                fake.clock.advance(minutes=5)
+                return
+            client.openfactura.documents.emit(
+                _boleta(fake, i),
+                idempotency_key=f"mail-{i}",
+                send_email={"to": f"cliente{i}@example.cl"},
+            )
+
+        _in_threads(THREADS * 10, emit_or_read)
+    fake.clock.advance(minutes=5)
+    recipients = [email.to for email in fake.outbox]
+    assert sorted(recipients) == sorted(
+        {f"cliente{i}@example.cl" for i in range(0, THREADS * 10, 2)}
+    )
+
+
+def test_the_outbox_delivers_due_copies_under_the_fakes_lock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from haulmer.testing.openfactura._emission import Emission
+
+    fake = _fake()
+    held: list[bool] = []
+    original = Emission.deliver_emails
+
+    def watched(self: Emission) -> None:
+        held.append(fake.lock._is_owned())  # type: ignore[attr-defined]
+        original(self)
+
+    monkeypatch.setattr(Emission, "deliver_emails", watched)
+    len(fake.outbox)
+    assert held == [True]

@@ -93,7 +93,11 @@ def install(fake: FakeHaulmer) -> None:
 
     fake.on_reset(reset)
     fake.openfactura_emission = emission
-    fake.outbox.before_read(emission.deliver_emails)
+    def deliver_emails() -> None:
+        with fake.lock:  # reading the outbox may race with requests in other threads
+            emission.deliver_emails()
+
+    fake.outbox.before_read(deliver_emails)
 
     def authed(handler: TenantHandler) -> Callable[[FakeRequest], FakeResponse]:
         def serve(request: FakeRequest) -> FakeResponse:
