@@ -93,6 +93,7 @@ def install(fake: FakeHaulmer) -> None:
 
     fake.on_reset(reset)
     fake.openfactura_emission = emission
+
     def deliver_emails() -> None:
         with fake.lock:  # reading the outbox may race with requests in other threads
             emission.deliver_emails()
