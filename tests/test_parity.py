@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from haulmer import AsyncHaulmer, Haulmer
-from haulmer._resource import AsyncAPIResource, SyncAPIResource
+from haulmer._core import AsyncAPIResource, SyncAPIResource
 
 Tree = dict[str, Any]
 _CLIENT_ONLY = {"close", "aclose"}  # the one intended difference: close() vs aclose()

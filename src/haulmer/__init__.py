@@ -20,6 +20,7 @@ from haulmer.errors import (
     AuthenticationError,
     BadRequestError,
     CertificateError,
+    ClientClosedError,
     ConfigurationError,
     ConflictError,
     DocumentError,
@@ -50,8 +51,9 @@ from haulmer.errors import (
 )
 
 if TYPE_CHECKING:
-    from haulmer._client import AsyncHaulmer, Haulmer
-    from haulmer._types import Timeout
+    from haulmer._async.client import AsyncHaulmer
+    from haulmer._core.types import Timeout
+    from haulmer._sync.client import Haulmer
     from haulmer.dte.catalogue import DTEType
     from haulmer.openfactura.sandbox import SANDBOX_API_KEY
     from haulmer.passwords import PasswordPolicy, check_password, validate_password
@@ -71,6 +73,7 @@ __all__ = [
     "BadRequestError",
     "Certificate",
     "CertificateError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "DTEType",
@@ -112,9 +115,9 @@ __all__ = [
 
 # Public names served lazily (PEP 562) so that `import haulmer` stays cheap.
 _LAZY: dict[str, str] = {
-    "AsyncHaulmer": "haulmer._client",
-    "Haulmer": "haulmer._client",
-    "Timeout": "haulmer._types",
+    "AsyncHaulmer": "haulmer._async.client",
+    "Haulmer": "haulmer._sync.client",
+    "Timeout": "haulmer._core.types",
     "Rut": "haulmer.rut",
     "SANDBOX_API_KEY": "haulmer.openfactura.sandbox",
     "DTEType": "haulmer.dte.catalogue",

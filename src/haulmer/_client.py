@@ -1,33 +1,21 @@
-"""The two clients, ``Haulmer`` and ``AsyncHaulmer``: configuration, connection pool, resources.
+"""What both clients share: settings, ``with_options()``, views of the settings, a safe repr.
 
-Both share one configuration value (``ClientConfig``) and the pure request/response logic; only
-their send loops differ. Resources hang off them as cached properties, imported lazily.
+``AsyncHaulmer`` is written in ``haulmer._async.client``; ``Haulmer`` is generated from it. Both
+are served by ``haulmer`` lazily.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-from haulmer._config import ClientConfig
-from haulmer._http import (
-    AsyncTransport,
-    SyncTransport,
-    async_client_class,
-    default_async_client,
-    default_sync_client,
-    sync_client_class,
-)
-from haulmer._logging import setup_from_env
-from haulmer._ratelimit import RateLimiter
-from haulmer._types import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
+from haulmer._core.config import ClientConfig
+from haulmer._core.log import setup_from_env
+from haulmer._core.ratelimit import RateLimiter
+from haulmer._core.types import (
     NOT_GIVEN,
     NotGiven,
     Product,
@@ -35,20 +23,9 @@ from haulmer._types import (
 )
 from haulmer.errors import ConfigurationError
 
-if TYPE_CHECKING:
-    import httpx
+__all__ = ["ClientCommon"]
 
-    from haulmer.accounts import Accounts, AsyncAccounts
-    from haulmer.catalogue import AsyncCatalogue, Catalogue
-    from haulmer.checkout import AsyncCheckout, Checkout
-    from haulmer.myhaulmer import AsyncMyHaulmer, MyHaulmer
-    from haulmer.openfactura import AsyncOpenFactura, OpenFactura
-    from haulmer.point import AsyncPoint, Point
-    from haulmer.workspace import AsyncWorkspace, Workspace
-
-__all__ = ["AsyncHaulmer", "Haulmer"]
-
-_C = TypeVar("_C", bound="_ClientCommon")
+_C = TypeVar("_C", bound="ClientCommon")
 
 
 def _utc_now() -> datetime:
@@ -56,7 +33,7 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class _ClientCommon(ABC):
+class ClientCommon(ABC):
     """What both clients share: setup, ``with_options()``, views of the settings, a safe repr.
 
     Only the connection pool's type, the transport (blocking or async) and closing differ.
@@ -70,6 +47,7 @@ class _ClientCommon(ABC):
     _sleep: Any
     _http_client: Any
     _owns_http_client: bool
+    _runner: Any
 
     @property
     def environment(self) -> str:
@@ -178,235 +156,9 @@ class _ClientCommon(ABC):
 
     @property
     def is_closed(self) -> bool:
-        """Whether the connection pool is closed."""
-        closed: bool = self._http_client.is_closed
+        """Whether the client refuses calls: it was closed, or its connection pool was."""
+        closed: bool = self._runner.sender.is_closed
         return closed
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._config.describe()})"
-
-
-class Haulmer(_ClientCommon):
-    """The blocking client. ``api_key`` defaults to HAULMER_API_KEY; use it as a context manager.
-
-    ``sleep``/``clock``/``now`` are injectable (tests never wait; the fake's clients live on its
-    clock); a user's ``http_client`` is never closed.
-    """
-
-    _http_client: httpx.Client
-    _sleep: Callable[[float], None]
-
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        environment: str = "production",
-        base_urls: Mapping[str, str] | None = None,
-        timeout: float | Timeout | None = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        rate_limit: bool = False,
-        access_token: str | None = None,
-        sleep: Callable[[float], None] | None = None,
-        clock: Callable[[], float] | None = None,
-        now: Callable[[], datetime] | None = None,
-    ) -> None:
-        self._start(
-            api_key=api_key,
-            environment=environment,
-            base_urls=base_urls,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            access_token=access_token,
-            rate_limit=rate_limit,
-            http_client=http_client,
-            sleep=time.sleep if sleep is None else sleep,
-            clock=clock,
-            now=now,
-        )
-
-    def _http_client_class(self) -> type[httpx.Client]:
-        return sync_client_class()
-
-    def _default_http_client(self) -> httpx.Client:
-        return default_sync_client()
-
-    def _install(self, config: ClientConfig, limiter: RateLimiter | None) -> None:
-        self._config = config
-        self._limiter = limiter
-        self._transport = SyncTransport(
-            config, self._http_client, sleep=self._sleep, clock=self._clock, limiter=limiter
-        )
-
-    def close(self) -> None:
-        """Close the connection pool the client created (copies and user clients are left)."""
-        if self._owns_http_client:
-            self._http_client.close()
-
-    def __enter__(self) -> Haulmer:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    @cached_property
-    def openfactura(self) -> OpenFactura:
-        """OpenFactura: documents, registry, organization, taxpayer, setup, certification."""
-        from haulmer.openfactura import OpenFactura
-
-        return OpenFactura(self)
-
-    @cached_property
-    def checkout(self) -> Checkout:
-        """Buying a Haulmer plan (platform API)."""
-        from haulmer.checkout import Checkout
-
-        return Checkout(self)
-
-    @cached_property
-    def accounts(self) -> Accounts:
-        """Haulmer Accounts: passwords, login (platform API)."""
-        from haulmer.accounts import Accounts
-
-        return Accounts(self)
-
-    @cached_property
-    def workspace(self) -> Workspace:
-        """Workspace setup and organizations (platform API)."""
-        from haulmer.workspace import Workspace
-
-        return Workspace(self)
-
-    @cached_property
-    def myhaulmer(self) -> MyHaulmer:
-        """MyHaulmer: the account's orders and support tickets (platform API, logged in)."""
-        from haulmer.myhaulmer import MyHaulmer
-
-        return MyHaulmer(self)
-
-    @cached_property
-    def catalogue(self) -> Catalogue:
-        """Catalogue: the organizations' products, prices and taxes (platform API, logged in)."""
-        from haulmer.catalogue import Catalogue
-
-        return Catalogue(self)
-
-    @cached_property
-    def point(self) -> Point:
-        """Point: points of sale, their settings and sales (platform API, logged in)."""
-        from haulmer.point import Point
-
-        return Point(self)
-
-
-class AsyncHaulmer(_ClientCommon):
-    """The async client: the same as ``Haulmer``, awaited; use ``async with`` or ``aclose()``."""
-
-    _http_client: httpx.AsyncClient
-    _sleep: Callable[[float], Awaitable[None]]
-
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        environment: str = "production",
-        base_urls: Mapping[str, str] | None = None,
-        timeout: float | Timeout | None = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        rate_limit: bool = False,
-        access_token: str | None = None,
-        sleep: Callable[[float], Awaitable[None]] | None = None,
-        clock: Callable[[], float] | None = None,
-        now: Callable[[], datetime] | None = None,
-    ) -> None:
-        self._start(
-            api_key=api_key,
-            environment=environment,
-            base_urls=base_urls,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            access_token=access_token,
-            rate_limit=rate_limit,
-            http_client=http_client,
-            sleep=asyncio.sleep if sleep is None else sleep,
-            clock=clock,
-            now=now,
-        )
-
-    def _http_client_class(self) -> type[httpx.AsyncClient]:
-        return async_client_class()
-
-    def _default_http_client(self) -> httpx.AsyncClient:
-        return default_async_client()
-
-    def _install(self, config: ClientConfig, limiter: RateLimiter | None) -> None:
-        self._config = config
-        self._limiter = limiter
-        self._transport = AsyncTransport(
-            config, self._http_client, sleep=self._sleep, clock=self._clock, limiter=limiter
-        )
-
-    async def aclose(self) -> None:
-        """Close the connection pool the client created (copies and user clients are left)."""
-        if self._owns_http_client:
-            await self._http_client.aclose()
-
-    async def __aenter__(self) -> AsyncHaulmer:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    @cached_property
-    def openfactura(self) -> AsyncOpenFactura:
-        """OpenFactura: documents, registry, organization, taxpayer, setup, certification."""
-        from haulmer.openfactura import AsyncOpenFactura
-
-        return AsyncOpenFactura(self)
-
-    @cached_property
-    def checkout(self) -> AsyncCheckout:
-        """Buying a Haulmer plan (platform API)."""
-        from haulmer.checkout import AsyncCheckout
-
-        return AsyncCheckout(self)
-
-    @cached_property
-    def accounts(self) -> AsyncAccounts:
-        """Haulmer Accounts: passwords, login (platform API)."""
-        from haulmer.accounts import AsyncAccounts
-
-        return AsyncAccounts(self)
-
-    @cached_property
-    def workspace(self) -> AsyncWorkspace:
-        """Workspace setup and organizations (platform API)."""
-        from haulmer.workspace import AsyncWorkspace
-
-        return AsyncWorkspace(self)
-
-    @cached_property
-    def myhaulmer(self) -> AsyncMyHaulmer:
-        """MyHaulmer: the account's orders and support tickets (platform API, logged in)."""
-        from haulmer.myhaulmer import AsyncMyHaulmer
-
-        return AsyncMyHaulmer(self)
-
-    @cached_property
-    def catalogue(self) -> AsyncCatalogue:
-        """Catalogue: the organizations' products, prices and taxes (platform API, logged in)."""
-        from haulmer.catalogue import AsyncCatalogue
-
-        return AsyncCatalogue(self)
-
-    @cached_property
-    def point(self) -> AsyncPoint:
-        """Point: points of sale, their settings and sales (platform API, logged in)."""
-        from haulmer.point import AsyncPoint
-
-        return AsyncPoint(self)

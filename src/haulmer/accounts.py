@@ -14,23 +14,18 @@ from urllib.parse import parse_qs, urlsplit
 
 from pydantic import Field
 
-from haulmer._models import HaulmerModel
-from haulmer._platform import EMAIL_ADDRESS, as_enum
-from haulmer._resource import (
+from haulmer._core.request import (
     APIRequest,
-    AsyncAPIResource,
-    SyncAPIResource,
-    call_options,
     idempotency_key_or_new,
 )
-from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._lazy import LazyNames
+from haulmer._models import HaulmerModel
+from haulmer._platform import EMAIL_ADDRESS, as_enum
 from haulmer.errors import ValidationError
 from haulmer.passwords import validate_password
 
 __all__ = [
     "Account",
-    "Accounts",
-    "AsyncAccounts",
     "ForgotPasswordResult",
     "LinkLike",
     "LinkPurpose",
@@ -121,13 +116,14 @@ class ForgotPasswordResult(HaulmerModel):
     message: str = ""
 
 
-def _create_password_request(
+def create_password_request(
     link: LinkLike,
     password: str,
     confirmation: str,
     idempotency_key: str | None,
     **options: Any,
 ) -> APIRequest[Account]:
+    """The request that sets the password from an e-mail link, policy and confirmation checked."""
     token = token_from_link(link)
     if not isinstance(password, str) or not isinstance(confirmation, str):
         raise ValidationError("type the password twice: password and confirmation are text")
@@ -141,11 +137,13 @@ def _create_password_request(
         json=body,
         auth="none",
         idempotency_key=idempotency_key_or_new(idempotency_key),
+        creates="the password",
         **options,
     )
 
 
-def _forgot_password_request(email: str, **options: Any) -> APIRequest[ForgotPasswordResult]:
+def forgot_password_request(email: str, **options: Any) -> APIRequest[ForgotPasswordResult]:
+    """The request that re-sends the password e-mail to ``email``."""
     if not isinstance(email, str) or "@" not in email:
         raise ValidationError("give the e-mail address the purchase was made with")
     return APIRequest(
@@ -159,9 +157,10 @@ def _forgot_password_request(email: str, **options: Any) -> APIRequest[ForgotPas
     )
 
 
-def _resend_link_request(
+def resend_link_request(
     email: str, purpose: LinkPurpose | str, **options: Any
 ) -> APIRequest[LinkResent]:
+    """The request that sends an e-mail link again, with a new token."""
     chosen = as_enum(LinkPurpose, purpose, "e-mail link")
     if not isinstance(email, str) or not EMAIL_ADDRESS.fullmatch(email.strip()):
         raise ValidationError(
@@ -178,9 +177,10 @@ def _resend_link_request(
     )
 
 
-def _login_request(
+def login_request(
     email: str, password: str, platform: Platform | str, **options: Any
 ) -> APIRequest[Session]:
+    """The request that logs in to ``platform`` and returns a session."""
     if not isinstance(email, str) or "@" not in email:
         raise ValidationError("log in with the account's e-mail address")
     if not isinstance(password, str) or not password:
@@ -196,187 +196,20 @@ def _login_request(
     )
 
 
-def _me_request(**options: Any) -> APIRequest[Account]:
+def me_request(**options: Any) -> APIRequest[Account]:
+    """The request for the account of the access token."""
     return APIRequest("GET", "/v1/accounts/me", "platform", Account, auth="bearer", **options)
 
 
-class Accounts(SyncAPIResource):
-    """Create the password, re-send its e-mail, log in, read the logged-in account."""
-
-    def create_password(
-        self,
-        link: LinkLike,
-        *,
-        password: str,
-        confirmation: str,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Account:
-        """Set the password from the e-mail's link (policy and confirmation checked first).
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
-        a lost answer get the account, not "link already used".
-        """
-        return self._request(
-            _create_password_request(
-                link,
-                password,
-                confirmation,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    def forgot_password(
-        self,
-        email: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> ForgotPasswordResult:
-        """Re-send "[Haulmer Accounts] Crea tu nueva contraseña" to the purchase's address."""
-        return self._request(
-            _forgot_password_request(email, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    def resend_link(
-        self,
-        email: str,
-        purpose: LinkPurpose | str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> LinkResent:
-        """Send an e-mail link again, with a new token (the old one stops working): a way back
-        from an expired "¿Boleta o factura?", "[Workspace] ¡Bienvenido a Haulmer!",
-        "[OpenFactura] Configura tu empresa" or create-password link.
-
-        The answer is the same whether or not the address has such a link still due.
-        """
-        return self._request(
-            _resend_link_request(
-                email, purpose, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    def login(
-        self,
-        email: str,
-        password: str,
-        *,
-        platform: Platform | str = Platform.MY_HAULMER,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Session:
-        """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
-        return self._request(
-            _login_request(
-                email, password, platform, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    def me(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Account:
-        """The account of the client's access token."""
-        return self._request(_me_request(**call_options(extra_headers, timeout, max_retries)))
-
-
-class AsyncAccounts(AsyncAPIResource):
-    """Create the password, re-send its e-mail, log in, read the logged-in account."""
-
-    async def create_password(
-        self,
-        link: LinkLike,
-        *,
-        password: str,
-        confirmation: str,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Account:
-        """Set the password from the e-mail's link (policy and confirmation checked first).
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
-        a lost answer get the account, not "link already used".
-        """
-        return await self._request(
-            _create_password_request(
-                link,
-                password,
-                confirmation,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    async def forgot_password(
-        self,
-        email: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> ForgotPasswordResult:
-        """Re-send "[Haulmer Accounts] Crea tu nueva contraseña" to the purchase's address."""
-        return await self._request(
-            _forgot_password_request(email, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    async def resend_link(
-        self,
-        email: str,
-        purpose: LinkPurpose | str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> LinkResent:
-        """Send an e-mail link again, with a new token (the old one stops working): a way back
-        from an expired "¿Boleta o factura?", "[Workspace] ¡Bienvenido a Haulmer!",
-        "[OpenFactura] Configura tu empresa" or create-password link.
-
-        The answer is the same whether or not the address has such a link still due.
-        """
-        return await self._request(
-            _resend_link_request(
-                email, purpose, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    async def login(
-        self,
-        email: str,
-        password: str,
-        *,
-        platform: Platform | str = Platform.MY_HAULMER,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Session:
-        """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
-        return await self._request(
-            _login_request(
-                email, password, platform, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    async def me(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Account:
-        """The account of the client's access token."""
-        return await self._request(_me_request(**call_options(extra_headers, timeout, max_retries)))
+# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
+# (generated), which import this module; client.<product> is their typed access.
+_FACES = LazyNames(
+    __name__,
+    {
+        "Accounts": "haulmer._sync.accounts",
+        "AsyncAccounts": "haulmer._async.accounts",
+    },
+    globals(),
+)
+__getattr__ = _FACES.getattr
+__dir__ = _FACES.dir

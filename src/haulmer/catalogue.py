@@ -18,27 +18,21 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, field_validator
 
-from haulmer._models import HaulmerModel
-from haulmer._pagination import AsyncPaginator, NumberedPages
-from haulmer._platform import as_enum, as_model, id_path
-from haulmer._resource import (
+from haulmer._core.pagination import NumberedPages
+from haulmer._core.request import (
     APIRequest,
-    AsyncAPIResource,
-    SyncAPIResource,
-    call_options,
     idempotency_key_or_new,
 )
-from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._lazy import LazyNames
+from haulmer._models import HaulmerModel
+from haulmer._platform import as_enum, as_model, id_path
 from haulmer.errors import ValidationError
 
 if TYPE_CHECKING:
-    from haulmer._pagination import SyncPage
     from haulmer.dte.document import Document
 
 __all__ = [
     "ADDITIONAL_TAX_CODES",
-    "AsyncCatalogue",
-    "Catalogue",
     "CatalogueDetails",
     "PriceBasis",
     "Product",
@@ -398,6 +392,7 @@ def create_product_request(
         json=checked.model_dump(mode="json", exclude_none=True),
         auth="bearer",
         idempotency_key=idempotency_key_or_new(key),
+        creates="the product",
         **options,
     )
 
@@ -489,228 +484,15 @@ def list_products_request(
 # ---------------------------------------------------------------------- resources
 
 
-class Catalogue(SyncAPIResource):
-    """Products of an organization's catalogue: create, update, list, search, deactivate."""
-
-    def list_catalogues(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> list[CatalogueDetails]:
-        """The catalogues of the organizations of the account's workspaces (one each)."""
-        return self._request(
-            list_catalogues_request(**call_options(extra_headers, timeout, max_retries))
-        ).data
-
-    def create_product(
-        self,
-        catalogue_id: str,
-        product: ProductInput | Mapping[str, Any],
-        *,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Product:
-        """Add a product (checked locally first); its SKU must be new in the catalogue."""
-        return self._request(
-            create_product_request(
-                catalogue_id,
-                product,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    def retrieve_product(
-        self,
-        catalogue_id: str,
-        product_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Product:
-        """One product."""
-        return self._request(
-            retrieve_product_request(
-                catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    def update_product(
-        self,
-        catalogue_id: str,
-        product_id: str,
-        changes: ProductUpdate | Mapping[str, Any],
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Product:
-        """Change some fields of a product (``{"price": 1290}``); the others stay."""
-        return self._request(
-            update_product_request(
-                catalogue_id,
-                product_id,
-                changes,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    def deactivate_product(
-        self,
-        catalogue_id: str,
-        product_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Product:
-        """Take a product off sale (kept for past sales; ``update_product`` activates it again)."""
-        return self._request(
-            deactivate_product_request(
-                catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    def list_products(
-        self,
-        catalogue_id: str,
-        *,
-        search: str | None = None,
-        active: bool | None = None,
-        tax: TaxTreatment | str | None = None,
-        per_page: int = 50,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> SyncPage[Product]:
-        """Products by name; ``search`` in name, SKU and description. Iterate for every page."""
-        return self._get_page(
-            list_products_request(
-                catalogue_id,
-                search,
-                active,
-                tax,
-                per_page,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-
-class AsyncCatalogue(AsyncAPIResource):
-    """Products of an organization's catalogue: create, update, list, search, deactivate."""
-
-    async def list_catalogues(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> list[CatalogueDetails]:
-        """The catalogues of the organizations of the account's workspaces (one each)."""
-        return (
-            await self._request(
-                list_catalogues_request(**call_options(extra_headers, timeout, max_retries))
-            )
-        ).data
-
-    async def create_product(
-        self,
-        catalogue_id: str,
-        product: ProductInput | Mapping[str, Any],
-        *,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Product:
-        """Add a product (checked locally first); its SKU must be new in the catalogue."""
-        return await self._request(
-            create_product_request(
-                catalogue_id,
-                product,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    async def retrieve_product(
-        self,
-        catalogue_id: str,
-        product_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Product:
-        """One product."""
-        return await self._request(
-            retrieve_product_request(
-                catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    async def update_product(
-        self,
-        catalogue_id: str,
-        product_id: str,
-        changes: ProductUpdate | Mapping[str, Any],
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Product:
-        """Change some fields of a product (``{"price": 1290}``); the others stay."""
-        return await self._request(
-            update_product_request(
-                catalogue_id,
-                product_id,
-                changes,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    async def deactivate_product(
-        self,
-        catalogue_id: str,
-        product_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Product:
-        """Take a product off sale (kept for past sales; ``update_product`` activates it again)."""
-        return await self._request(
-            deactivate_product_request(
-                catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    def list_products(
-        self,
-        catalogue_id: str,
-        *,
-        search: str | None = None,
-        active: bool | None = None,
-        tax: TaxTreatment | str | None = None,
-        per_page: int = 50,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> AsyncPaginator[Product]:
-        """Products by name; ``search`` in name, SKU and description: ``async for`` it for every
-        item, or ``await`` it for the first page; filters are checked here, at the call.
-        """
-        request = list_products_request(
-            catalogue_id,
-            search,
-            active,
-            tax,
-            per_page,
-            **call_options(extra_headers, timeout, max_retries),
-        )
-        return AsyncPaginator(lambda: self._get_page(request))
+# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
+# (generated), which import this module; client.<product> is their typed access.
+_FACES = LazyNames(
+    __name__,
+    {
+        "Catalogue": "haulmer._sync.catalogue",
+        "AsyncCatalogue": "haulmer._async.catalogue",
+    },
+    globals(),
+)
+__getattr__ = _FACES.getattr
+__dir__ = _FACES.dir

@@ -6,36 +6,32 @@ platform e-mails the buyer the links for the next steps. The contract is docs/pl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from haulmer._models import HaulmerModel
-from haulmer._platform import EMAIL_ADDRESS, PHONE_NUMBER, Poll, as_enum, as_model, id_path
-from haulmer._resource import (
+from haulmer._core.plans import Plan, poll
+from haulmer._core.request import (
     APIRequest,
-    AsyncAPIResource,
-    SyncAPIResource,
-    call_options,
     idempotency_key_or_new,
 )
-from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._lazy import LazyNames
+from haulmer._models import HaulmerModel
+from haulmer._platform import EMAIL_ADDRESS, PHONE_NUMBER, as_enum, as_model, id_path
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
 __all__ = [
     "MEDIA_BY_METHOD",
-    "AsyncCheckout",
     "Buyer",
     "Catalog",
     "CatalogPaymentMethod",
     "CatalogPlan",
     "CatalogProduct",
-    "Checkout",
     "IssuedTaxDocument",
     "Order",
     "OrderStatus",
@@ -241,17 +237,19 @@ ReceiverArg = TaxDocumentReceiver | Mapping[str, Any]
 # ---------------------------------------------------------------------- pure request builders
 
 
-def _catalog_request(**options: Any) -> APIRequest[Catalog]:
+def catalog_request(**options: Any) -> APIRequest[Catalog]:
+    """The request for what is on sale."""
     return APIRequest("GET", "/v1/catalog", "platform", Catalog, auth="none", **options)
 
 
-def _create_order_request(
+def create_order_request(
     buyer: Buyer | Mapping[str, Any],
     products: ProductsArg,
     plans: PlansArg,
     idempotency_key: str | None,
     **options: Any,
 ) -> APIRequest[Order]:
+    """The request that starts a purchase, its lines checked; keyed against a double order."""
     checked_buyer = as_model(Buyer, buyer, "the buyer")
     if isinstance(products, Mapping):
         product_lines = [
@@ -276,6 +274,7 @@ def _create_order_request(
         json=body,
         auth="none",
         idempotency_key=idempotency_key_or_new(idempotency_key),
+        creates="the order",
         **options,
     )
 
@@ -290,13 +289,15 @@ def _order_path(order_id: str, suffix: str = "") -> str:
     )
 
 
-def _retrieve_order_request(order_id: str, **options: Any) -> APIRequest[Order]:
+def retrieve_order_request(order_id: str, **options: Any) -> APIRequest[Order]:
+    """The request for one order."""
     return APIRequest("GET", _order_path(order_id), "platform", Order, auth="none", **options)
 
 
-def _payment_method_request(
+def payment_method_request(
     order_id: str, method: PaymentMethod | str, **options: Any
 ) -> APIRequest[Order]:
+    """The request choosing an order's payment method."""
     chosen = as_enum(PaymentMethod, method, "payment method")
     path = _order_path(order_id, "/payment-method")
     return APIRequest(
@@ -304,9 +305,10 @@ def _payment_method_request(
     )
 
 
-def _payment_medium_request(
+def payment_medium_request(
     order_id: str, medium: PaymentMedium | str, method: PaymentMethod | str | None, **options: Any
 ) -> APIRequest[Order]:
+    """The request choosing an order's payment medium (checked against ``method``)."""
     chosen = as_enum(PaymentMedium, medium, "payment medium")
     if method is not None:
         paid_by = as_enum(PaymentMethod, method, "payment method")
@@ -322,9 +324,10 @@ def _payment_medium_request(
     )
 
 
-def _tax_document_request(
+def tax_document_request(
     link: LinkLike, document: TaxDocumentType | str, receiver: ReceiverArg | None, **options: Any
 ) -> APIRequest[Order]:
+    """The request choosing boleta or factura from the e-mail's link (receiver checked)."""
     token = token_from_link(link)
     try:
         kind = TaxDocumentType(document)
@@ -381,13 +384,14 @@ def _still_waiting(order_id: str, order: Order | None, waited: float) -> str:
     )
 
 
-def _payment_poll(
-    order_id: str, clock: Callable[[], float], timeout: float, poll_interval: float
-) -> Poll[Order]:
-    return Poll(
+def payment_wait(
+    order_id: str, timeout: float, poll_interval: float, options: Mapping[str, Any]
+) -> Plan[Order]:
+    """Poll the order until the bank settles its payment, riding out transient failures."""
+    return poll(
+        retrieve_order_request(order_id, **options),
         timeout=timeout,
         poll_interval=poll_interval,
-        clock=clock,
         done=lambda order: order.status in _SETTLED,
         timed_out=lambda order, waited: _still_waiting(order_id, order, waited),
     )
@@ -395,248 +399,15 @@ def _payment_poll(
 
 # ---------------------------------------------------------------------- resources
 
-
-class Checkout(SyncAPIResource):
-    """Orders: create, pay (method then medium), follow, and choose the tax document."""
-
-    def catalog(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Catalog:
-        """The products, plans (1, 6 or 12 months) and payment methods on sale."""
-        return self._request(_catalog_request(**call_options(extra_headers, timeout, max_retries)))
-
-    def create_order(
-        self,
-        *,
-        buyer: Buyer | Mapping[str, Any],
-        products: ProductsArg = (),
-        plans: PlansArg = (),
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Order:
-        """Start a purchase; ``products`` maps a product code to a quantity (or lists lines).
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a double order.
-        """
-        return self._request(
-            _create_order_request(
-                buyer,
-                products,
-                plans,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    def retrieve_order(
-        self,
-        order_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Order:
-        """An order with its status and status history."""
-        return self._request(
-            _retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    def choose_payment_method(
-        self,
-        order_id: str,
-        method: PaymentMethod | str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Order:
-        """Step one of paying: the payment method."""
-        return self._request(
-            _payment_method_request(
-                order_id, method, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    def choose_payment_medium(
-        self,
-        order_id: str,
-        medium: PaymentMedium | str,
-        *,
-        method: PaymentMethod | str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Order:
-        """Step two: the medium; then the bank validates (``method=`` checks the pair locally)."""
-        return self._request(
-            _payment_medium_request(
-                order_id, medium, method, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    def wait_for_payment(
-        self,
-        order_id: str,
-        *,
-        timeout: float = 3600.0,
-        poll_interval: float = 10.0,
-        extra_headers: Headers | None = None,
-        max_retries: int | None = None,
-    ) -> Order:
-        """Poll until the bank settles the payment (``paid`` or ``payment_rejected``).
-
-        ``timeout`` is the whole wait; ``extra_headers`` and ``max_retries`` apply to each poll.
-        """
-        return self._poll(
-            lambda: self.retrieve_order(
-                order_id, extra_headers=extra_headers, max_retries=max_retries
-            ),
-            _payment_poll(order_id, self._clock, timeout, poll_interval),
-        )
-
-    def choose_tax_document(
-        self,
-        link: LinkLike,
-        *,
-        document: TaxDocumentType | str,
-        receiver: ReceiverArg | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Order:
-        """Boleta or factura for the purchase, from the "¿Boleta o factura?" e-mail's link."""
-        return self._request(
-            _tax_document_request(
-                link, document, receiver, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-
-class AsyncCheckout(AsyncAPIResource):
-    """Orders: create, pay (method then medium), follow, and choose the tax document."""
-
-    async def catalog(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Catalog:
-        """The products, plans (1, 6 or 12 months) and payment methods on sale."""
-        return await self._request(
-            _catalog_request(**call_options(extra_headers, timeout, max_retries))
-        )
-
-    async def create_order(
-        self,
-        *,
-        buyer: Buyer | Mapping[str, Any],
-        products: ProductsArg = (),
-        plans: PlansArg = (),
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Order:
-        """Start a purchase; ``products`` maps a product code to a quantity (or lists lines).
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a double order.
-        """
-        return await self._request(
-            _create_order_request(
-                buyer,
-                products,
-                plans,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    async def retrieve_order(
-        self,
-        order_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Order:
-        """An order with its status and status history."""
-        return await self._request(
-            _retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    async def choose_payment_method(
-        self,
-        order_id: str,
-        method: PaymentMethod | str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Order:
-        """Step one of paying: the payment method."""
-        return await self._request(
-            _payment_method_request(
-                order_id, method, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    async def choose_payment_medium(
-        self,
-        order_id: str,
-        medium: PaymentMedium | str,
-        *,
-        method: PaymentMethod | str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Order:
-        """Step two: the medium; then the bank validates (``method=`` checks the pair locally)."""
-        return await self._request(
-            _payment_medium_request(
-                order_id, medium, method, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    async def wait_for_payment(
-        self,
-        order_id: str,
-        *,
-        timeout: float = 3600.0,
-        poll_interval: float = 10.0,
-        extra_headers: Headers | None = None,
-        max_retries: int | None = None,
-    ) -> Order:
-        """Poll until the bank settles the payment (``paid`` or ``payment_rejected``).
-
-        ``timeout`` is the whole wait; ``extra_headers`` and ``max_retries`` apply to each poll.
-        """
-        return await self._poll(
-            lambda: self.retrieve_order(
-                order_id, extra_headers=extra_headers, max_retries=max_retries
-            ),
-            _payment_poll(order_id, self._clock, timeout, poll_interval),
-        )
-
-    async def choose_tax_document(
-        self,
-        link: LinkLike,
-        *,
-        document: TaxDocumentType | str,
-        receiver: ReceiverArg | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Order:
-        """Boleta or factura for the purchase, from the "¿Boleta o factura?" e-mail's link."""
-        return await self._request(
-            _tax_document_request(
-                link, document, receiver, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
+# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
+# (generated), which import this module; client.<product> is their typed access.
+_FACES = LazyNames(
+    __name__,
+    {
+        "Checkout": "haulmer._sync.checkout",
+        "AsyncCheckout": "haulmer._async.checkout",
+    },
+    globals(),
+)
+__getattr__ = _FACES.getattr
+__dir__ = _FACES.dir

@@ -21,6 +21,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "CertificateError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "DocumentError",
@@ -128,12 +129,43 @@ class XMLError(ValidationError):
 
 
 class APIError(HaulmerError):
-    """Something went wrong talking to a Haulmer service."""
+    """Something went wrong talking to a Haulmer service.
+
+    ``may_have_been_carried_out`` is True when an attempt of this call may have done its work
+    although its answer was lost (a timeout or a broken connection after sending, a 5xx); the
+    message then says so and names ``idempotency_key``, the key to repeat the call with.
+    """
 
     def __init__(self, message: str, *, request: Any = None) -> None:
         super().__init__(message)
         self.message = message
         self.request = request
+        self.may_have_been_carried_out = False
+        self.idempotency_key: str | None = None
+        self._lost_answer = ""
+
+    def __str__(self) -> str:
+        return _with_note(self.message, self._lost_answer)
+
+    def note_lost_answer(self, *, idempotency_key: str, creates: str, token: str | None) -> None:
+        """Say that an attempt of this call may have been carried out, and how to repeat it.
+
+        ``creates`` names what the call makes ("the document"); ``token`` is its id when known.
+        """
+        self.may_have_been_carried_out = True
+        self.idempotency_key = idempotency_key
+        known = f" (token {token})" if token else ""
+        self._lost_answer = (
+            "An attempt of this call may have been carried out without a readable answer, so "
+            f"{creates}{known} may exist: to repeat the call without doing it twice, pass "
+            f"idempotency_key={idempotency_key!r} (the key it sent), never a new key."
+        )
+
+
+def _with_note(text: str, note: str) -> str:
+    if not note:
+        return text
+    return text + (" " if text.endswith(".") else ". ") + note
 
 
 class APIConnectionError(APIError):
@@ -192,7 +224,7 @@ class APIStatusError(APIError):
             text += (" " if text.endswith(".") else ". ") + self.hint
         if self.request_id:
             text += f" [request id {self.request_id}]"
-        return text
+        return _with_note(text, self._lost_answer)
 
     @property
     def hint(self) -> str:
@@ -302,6 +334,10 @@ class WaitTimeoutError(HaulmerError, TimeoutError):
         super().__init__(message)
         self.last = last
         self.waited = waited
+
+
+class ClientClosedError(ConfigurationError):
+    """The client was closed (``close()``, ``aclose()`` or the end of its ``with`` block)."""
 
 
 class MandatoryDTETypeError(ValidationError):

@@ -16,28 +16,23 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from haulmer._models import HaulmerModel
-from haulmer._pagination import AsyncPaginator, NumberedPages
-from haulmer._platform import as_enum, id_path
-from haulmer._resource import (
+from haulmer._core.pagination import NumberedPages
+from haulmer._core.request import (
     APIRequest,
-    AsyncAPIResource,
-    SyncAPIResource,
-    call_options,
     idempotency_key_or_new,
 )
-from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._lazy import LazyNames
+from haulmer._models import HaulmerModel
+from haulmer._platform import as_enum, id_path
 from haulmer.checkout import Order, OrderStatus
 from haulmer.errors import ValidationError
 
 if TYPE_CHECKING:
-    from haulmer._pagination import SyncPage
+    pass
 
 __all__ = [
     "MAX_ATTACHMENT_BYTES",
-    "AsyncMyHaulmer",
     "Attachment",
-    "MyHaulmer",
     "Ticket",
     "TicketAuthor",
     "TicketCategory",
@@ -274,6 +269,7 @@ def open_ticket_request(
         json=body,
         auth="bearer",
         idempotency_key=idempotency_key_or_new(key),
+        creates="the ticket",
         **options,
     )
 
@@ -322,6 +318,7 @@ def reply_ticket_request(
         json=body,
         auth="bearer",
         idempotency_key=idempotency_key_or_new(key),
+        creates="the reply",
         **options,
     )
 
@@ -335,293 +332,20 @@ def ticket_action_request(ticket_id: str, action: str, **options: Any) -> APIReq
         Ticket,
         auth="bearer",
         idempotency_key=idempotency_key_or_new(None),
+        creates="",
         **options,
     )
 
 
-class MyHaulmer(SyncAPIResource):
-    """The customer area: the account's orders and support tickets (needs a login)."""
-
-    def list_orders(
-        self,
-        *,
-        status: OrderStatus | str | None = None,
-        created_from: date | None = None,
-        created_to: date | None = None,
-        per_page: int = 20,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> SyncPage[Order]:
-        """The account's orders, newest first; iterate for every page (fetched as needed)."""
-        return self._get_page(
-            list_orders_request(
-                status,
-                created_from,
-                created_to,
-                per_page,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    def retrieve_order(
-        self,
-        order_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Order:
-        """One of the account's orders: status history, lines, payment, tax document."""
-        return self._request(
-            retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    def open_ticket(
-        self,
-        *,
-        subject: str,
-        category: TicketCategory | str,
-        message: str,
-        attachment: AttachmentInput | None = None,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Ticket:
-        """Open a support ticket; ``attachment`` is a path or ``(filename, bytes)`` (5 MiB)."""
-        return self._request(
-            open_ticket_request(
-                subject,
-                category,
-                message,
-                attachment,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    def list_tickets(
-        self,
-        *,
-        status: TicketStatus | str | None = None,
-        per_page: int = 20,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> SyncPage[Ticket]:
-        """The account's tickets, newest first; iterate for every page."""
-        return self._get_page(
-            list_tickets_request(
-                status, per_page, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    def retrieve_ticket(
-        self,
-        ticket_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Ticket:
-        """A ticket and its whole thread."""
-        return self._request(
-            retrieve_ticket_request(ticket_id, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    def reply_ticket(
-        self,
-        ticket_id: str,
-        message: str,
-        *,
-        attachment: AttachmentInput | None = None,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Ticket:
-        """Add your reply to the thread (a closed ticket needs ``reopen_ticket`` first)."""
-        return self._request(
-            reply_ticket_request(
-                ticket_id,
-                message,
-                attachment,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    def close_ticket(
-        self,
-        ticket_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Ticket:
-        """Close a ticket; it can be reopened for 7 days (``reopen_until``)."""
-        return self._request(
-            ticket_action_request(
-                ticket_id, "close", **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    def reopen_ticket(
-        self,
-        ticket_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Ticket:
-        """Reopen a ticket closed less than 7 days ago (``ReopenWindowClosedError`` after)."""
-        return self._request(
-            ticket_action_request(
-                ticket_id, "reopen", **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-
-class AsyncMyHaulmer(AsyncAPIResource):
-    """The customer area: the account's orders and support tickets (needs a login)."""
-
-    def list_orders(
-        self,
-        *,
-        status: OrderStatus | str | None = None,
-        created_from: date | None = None,
-        created_to: date | None = None,
-        per_page: int = 20,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> AsyncPaginator[Order]:
-        """The account's orders, newest first: ``async for`` every order, or ``await`` the first
-        page; filters are checked here, at the call."""
-        request = list_orders_request(
-            status,
-            created_from,
-            created_to,
-            per_page,
-            **call_options(extra_headers, timeout, max_retries),
-        )
-        return AsyncPaginator(lambda: self._get_page(request))
-
-    async def retrieve_order(
-        self,
-        order_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Order:
-        """One of the account's orders: status history, lines, payment, tax document."""
-        return await self._request(
-            retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    async def open_ticket(
-        self,
-        *,
-        subject: str,
-        category: TicketCategory | str,
-        message: str,
-        attachment: AttachmentInput | None = None,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Ticket:
-        """Open a support ticket; ``attachment`` is a path or ``(filename, bytes)`` (5 MiB)."""
-        return await self._request(
-            open_ticket_request(
-                subject,
-                category,
-                message,
-                attachment,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    def list_tickets(
-        self,
-        *,
-        status: TicketStatus | str | None = None,
-        per_page: int = 20,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> AsyncPaginator[Ticket]:
-        """The account's tickets, newest first: ``async for`` every ticket, or ``await`` the
-        first page."""
-        request = list_tickets_request(
-            status, per_page, **call_options(extra_headers, timeout, max_retries)
-        )
-        return AsyncPaginator(lambda: self._get_page(request))
-
-    async def retrieve_ticket(
-        self,
-        ticket_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Ticket:
-        """A ticket and its whole thread."""
-        return await self._request(
-            retrieve_ticket_request(ticket_id, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    async def reply_ticket(
-        self,
-        ticket_id: str,
-        message: str,
-        *,
-        attachment: AttachmentInput | None = None,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Ticket:
-        """Add your reply to the thread (a closed ticket needs ``reopen_ticket`` first)."""
-        return await self._request(
-            reply_ticket_request(
-                ticket_id,
-                message,
-                attachment,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    async def close_ticket(
-        self,
-        ticket_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Ticket:
-        """Close a ticket; it can be reopened for 7 days (``reopen_until``)."""
-        return await self._request(
-            ticket_action_request(
-                ticket_id, "close", **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    async def reopen_ticket(
-        self,
-        ticket_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Ticket:
-        """Reopen a ticket closed less than 7 days ago (``ReopenWindowClosedError`` after)."""
-        return await self._request(
-            ticket_action_request(
-                ticket_id, "reopen", **call_options(extra_headers, timeout, max_retries)
-            )
-        )
+# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
+# (generated), which import this module; client.<product> is their typed access.
+_FACES = LazyNames(
+    __name__,
+    {
+        "MyHaulmer": "haulmer._sync.myhaulmer",
+        "AsyncMyHaulmer": "haulmer._async.myhaulmer",
+    },
+    globals(),
+)
+__getattr__ = _FACES.getattr
+__dir__ = _FACES.dir

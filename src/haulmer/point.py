@@ -16,24 +16,20 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from haulmer._models import HaulmerModel
-from haulmer._platform import as_enum, as_model, id_path
-from haulmer._resource import (
+from haulmer._core.request import (
     APIRequest,
-    AsyncAPIResource,
-    SyncAPIResource,
-    call_options,
     idempotency_key_or_new,
 )
-from haulmer._types import NOT_GIVEN, Headers, NotGiven, TimeoutArg
+from haulmer._core.types import NotGiven
+from haulmer._lazy import LazyNames
+from haulmer._models import HaulmerModel
+from haulmer._platform import as_enum, as_model, id_path
 from haulmer.catalogue import Product
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
 __all__ = [
-    "AsyncPoint",
     "Paper",
-    "Point",
     "PointDocument",
     "PointOfSale",
     "Sale",
@@ -229,6 +225,7 @@ def sale_request(
         json=body,
         auth="bearer",
         idempotency_key=idempotency_key_or_new(key),
+        creates="the sale and its document",
         **options,
     )
 
@@ -292,215 +289,15 @@ def retrieve_sale_request(point_id: str, sale_id: str, **options: Any) -> APIReq
     )
 
 
-class Point(SyncAPIResource):
-    """Points of sale: list, configure, sell (the sale's boleta or factura comes back issued)."""
-
-    def list(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> list[PointOfSale]:
-        """The points of sale of the account's workspaces (one per device bought)."""
-        return self._request(
-            list_points_request(**call_options(extra_headers, timeout, max_retries))
-        ).data
-
-    def retrieve(
-        self,
-        point_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> PointOfSale:
-        """One point of sale."""
-        return self._request(
-            retrieve_point_request(point_id, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    def configure(
-        self,
-        point_id: str,
-        *,
-        name: str | NotGiven = NOT_GIVEN,
-        sucursal: str | NotGiven | None = NOT_GIVEN,
-        default_document: PointDocument | str | NotGiven = NOT_GIVEN,
-        paper: Paper | str | NotGiven = NOT_GIVEN,
-        catalogue_id: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> PointOfSale:
-        """Change the settings given (the others stay): name, sucursal, document, paper,
-        catalogue."""
-        settings = {
-            "name": name,
-            "sucursal": sucursal,
-            "default_document": default_document,
-            "paper": paper,
-            "catalogue_id": catalogue_id,
-        }
-        return self._request(
-            configure_point_request(
-                point_id, settings, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    def sell(
-        self,
-        point_id: str,
-        items: Iterable[SaleItemArg],
-        *,
-        payment: SalePaymentMethod | str,
-        amount: int | None = None,
-        document: PointDocument | str | None = None,
-        receptor: SaleReceptor | Mapping[str, Any] | None = None,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Sale:
-        """Sell ``(product, quantity)`` items; returns the sale with its issued document (folio).
-
-        ``document`` defaults to the point's (boleta); ``amount`` is the cash received (change is
-        computed). The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a
-        retry from selling, and issuing, twice.
-        """
-        return self._request(
-            sale_request(
-                point_id,
-                items,
-                payment,
-                amount,
-                document,
-                receptor,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    def retrieve_sale(
-        self,
-        point_id: str,
-        sale_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Sale:
-        """One sale and its document."""
-        return self._request(
-            retrieve_sale_request(
-                point_id, sale_id, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-
-class AsyncPoint(AsyncAPIResource):
-    """Points of sale: list, configure, sell (the sale's boleta or factura comes back issued)."""
-
-    async def list(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> list[PointOfSale]:
-        """The points of sale of the account's workspaces (one per device bought)."""
-        return (
-            await self._request(
-                list_points_request(**call_options(extra_headers, timeout, max_retries))
-            )
-        ).data
-
-    async def retrieve(
-        self,
-        point_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> PointOfSale:
-        """One point of sale."""
-        return await self._request(
-            retrieve_point_request(point_id, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    async def configure(
-        self,
-        point_id: str,
-        *,
-        name: str | NotGiven = NOT_GIVEN,
-        sucursal: str | NotGiven | None = NOT_GIVEN,
-        default_document: PointDocument | str | NotGiven = NOT_GIVEN,
-        paper: Paper | str | NotGiven = NOT_GIVEN,
-        catalogue_id: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> PointOfSale:
-        """Change the settings given (the others stay): name, sucursal, document, paper,
-        catalogue."""
-        settings = {
-            "name": name,
-            "sucursal": sucursal,
-            "default_document": default_document,
-            "paper": paper,
-            "catalogue_id": catalogue_id,
-        }
-        return await self._request(
-            configure_point_request(
-                point_id, settings, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    async def sell(
-        self,
-        point_id: str,
-        items: Iterable[SaleItemArg],
-        *,
-        payment: SalePaymentMethod | str,
-        amount: int | None = None,
-        document: PointDocument | str | None = None,
-        receptor: SaleReceptor | Mapping[str, Any] | None = None,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Sale:
-        """Sell ``(product, quantity)`` items; returns the sale with its issued document (folio).
-
-        ``document`` defaults to the point's (boleta); ``amount`` is the cash received (change is
-        computed). The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a
-        retry from selling, and issuing, twice.
-        """
-        return await self._request(
-            sale_request(
-                point_id,
-                items,
-                payment,
-                amount,
-                document,
-                receptor,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    async def retrieve_sale(
-        self,
-        point_id: str,
-        sale_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Sale:
-        """One sale and its document."""
-        return await self._request(
-            retrieve_sale_request(
-                point_id, sale_id, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
+# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
+# (generated), which import this module; client.<product> is their typed access.
+_FACES = LazyNames(
+    __name__,
+    {
+        "Point": "haulmer._sync.point",
+        "AsyncPoint": "haulmer._async.point",
+    },
+    globals(),
+)
+__getattr__ = _FACES.getattr
+__dir__ = _FACES.dir

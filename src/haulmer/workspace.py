@@ -12,25 +12,20 @@ from typing import Any
 
 from pydantic import Field
 
-from haulmer._models import HaulmerModel
-from haulmer._platform import id_path
-from haulmer._resource import (
+from haulmer._core.request import (
     APIRequest,
-    AsyncAPIResource,
-    SyncAPIResource,
-    call_options,
     idempotency_key_or_new,
 )
-from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._lazy import LazyNames
+from haulmer._models import HaulmerModel
+from haulmer._platform import id_path
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
 __all__ = [
     "Administrator",
-    "AsyncWorkspace",
     "Organization",
-    "Workspace",
     "WorkspaceDetails",
     "WorkspaceStatus",
 ]
@@ -103,9 +98,10 @@ def _required_text(value: Any, what: str) -> str:
     return value.strip()
 
 
-def _activate_request(
+def activate_request(
     link: LinkLike, idempotency_key: str | None, **options: Any
 ) -> APIRequest[WorkspaceDetails]:
+    """The request creating the workspace from its e-mail link, keyed."""
     body = {"token": token_from_link(link)}
     return APIRequest(
         "POST",
@@ -115,6 +111,7 @@ def _activate_request(
         json=body,
         auth="bearer",
         idempotency_key=idempotency_key_or_new(idempotency_key),
+        creates="the workspace",
         error_hints=_ACTIVATION_HINTS,
         **options,
     )
@@ -129,19 +126,22 @@ _ACTIVATION_HINTS = {
 """The way out of a used "[Workspace] ¡Bienvenido a Haulmer!" link."""
 
 
-def _list_request(**options: Any) -> APIRequest[_WorkspaceList]:
+def list_request(**options: Any) -> APIRequest[_WorkspaceList]:
+    """The request for the logged-in account's workspaces."""
     return APIRequest("GET", "/v1/workspaces", "platform", _WorkspaceList, auth="bearer", **options)
 
 
-def _retrieve_request(workspace_id: str, **options: Any) -> APIRequest[WorkspaceDetails]:
+def retrieve_request(workspace_id: str, **options: Any) -> APIRequest[WorkspaceDetails]:
+    """The request for one workspace."""
     return APIRequest(
         "GET", _path(workspace_id), "platform", WorkspaceDetails, auth="bearer", **options
     )
 
 
-def _administrator_request(
+def administrator_request(
     workspace_id: str, email: str, name: str, **options: Any
 ) -> APIRequest[WorkspaceDetails]:
+    """The request for step 1, the administrator."""
     email = _required_text(email, "the administrator's e-mail")
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise ValidationError(f"{email!r} is not an e-mail address")
@@ -157,7 +157,8 @@ def _administrator_request(
     )
 
 
-def _rename_request(workspace_id: str, name: str, **options: Any) -> APIRequest[WorkspaceDetails]:
+def rename_request(workspace_id: str, name: str, **options: Any) -> APIRequest[WorkspaceDetails]:
+    """The request for step 2, the workspace's name."""
     name = _required_text(name, "the workspace's name")
     if len(name) > MAX_NAME_LENGTH:
         raise ValidationError(f"the workspace's name has {len(name)} characters; at most 60")
@@ -172,13 +173,14 @@ def _rename_request(workspace_id: str, name: str, **options: Any) -> APIRequest[
     )
 
 
-def _organization_request(
+def organization_request(
     workspace_id: str,
     razon_social: str,
     rut: Rut | str,
     idempotency_key: str | None,
     **options: Any,
 ) -> APIRequest[Organization]:
+    """The request for step 3, an organization (its RUT checked), keyed."""
     body = {
         "razon_social": _required_text(razon_social, "the razón social"),
         "rut": str(Rut(rut)),
@@ -191,217 +193,20 @@ def _organization_request(
         json=body,
         auth="bearer",
         idempotency_key=idempotency_key_or_new(idempotency_key),
+        creates="the workspace's organization",
         **options,
     )
 
 
-class Workspace(SyncAPIResource):
-    """Workspace setup: activate, administrator (step 1), name (step 2), organization (step 3)."""
-
-    def activate(
-        self,
-        link: LinkLike,
-        *,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> WorkspaceDetails:
-        """Create the workspace from the "[Workspace] ¡Bienvenido a Haulmer!" e-mail's link.
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
-        a lost answer return the workspace instead of "link already used".
-        """
-        return self._request(
-            _activate_request(
-                link, idempotency_key, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    def list(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> list[WorkspaceDetails]:
-        """The workspaces the logged-in account belongs to."""
-        return self._request(
-            _list_request(**call_options(extra_headers, timeout, max_retries))
-        ).data
-
-    def retrieve(
-        self,
-        workspace_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> WorkspaceDetails:
-        """One workspace."""
-        return self._request(
-            _retrieve_request(workspace_id, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    def set_administrator(
-        self,
-        workspace_id: str,
-        *,
-        email: str,
-        name: str,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> WorkspaceDetails:
-        """Step 1: the administrator (may be another e-mail: instructions go there from now on)."""
-        return self._request(
-            _administrator_request(
-                workspace_id, email, name, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    def rename(
-        self,
-        workspace_id: str,
-        name: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> WorkspaceDetails:
-        """Step 2, and any later renaming: the workspace's name."""
-        return self._request(
-            _rename_request(workspace_id, name, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    def add_organization(
-        self,
-        workspace_id: str,
-        *,
-        razon_social: str,
-        rut: Rut | str,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Organization:
-        """Step 3 (and later additions): razón social and RUT (checked locally first).
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a retry from
-        adding the organization twice.
-        """
-        return self._request(
-            _organization_request(
-                workspace_id,
-                razon_social,
-                rut,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-
-class AsyncWorkspace(AsyncAPIResource):
-    """Workspace setup: activate, administrator (step 1), name (step 2), organization (step 3)."""
-
-    async def activate(
-        self,
-        link: LinkLike,
-        *,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> WorkspaceDetails:
-        """Create the workspace from the "[Workspace] ¡Bienvenido a Haulmer!" e-mail's link.
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
-        a lost answer return the workspace instead of "link already used".
-        """
-        return await self._request(
-            _activate_request(
-                link, idempotency_key, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    async def list(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> list[WorkspaceDetails]:
-        """The workspaces the logged-in account belongs to."""
-        return (
-            await self._request(_list_request(**call_options(extra_headers, timeout, max_retries)))
-        ).data
-
-    async def retrieve(
-        self,
-        workspace_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> WorkspaceDetails:
-        """One workspace."""
-        return await self._request(
-            _retrieve_request(workspace_id, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    async def set_administrator(
-        self,
-        workspace_id: str,
-        *,
-        email: str,
-        name: str,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> WorkspaceDetails:
-        """Step 1: the administrator (may be another e-mail: instructions go there from now on)."""
-        return await self._request(
-            _administrator_request(
-                workspace_id, email, name, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-    async def rename(
-        self,
-        workspace_id: str,
-        name: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> WorkspaceDetails:
-        """Step 2, and any later renaming: the workspace's name."""
-        return await self._request(
-            _rename_request(workspace_id, name, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    async def add_organization(
-        self,
-        workspace_id: str,
-        *,
-        razon_social: str,
-        rut: Rut | str,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Organization:
-        """Step 3 (and later additions): razón social and RUT (checked locally first).
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a retry from
-        adding the organization twice.
-        """
-        return await self._request(
-            _organization_request(
-                workspace_id,
-                razon_social,
-                rut,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
+# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
+# (generated), which import this module; client.<product> is their typed access.
+_FACES = LazyNames(
+    __name__,
+    {
+        "Workspace": "haulmer._sync.workspace",
+        "AsyncWorkspace": "haulmer._async.workspace",
+    },
+    globals(),
+)
+__getattr__ = _FACES.getattr
+__dir__ = _FACES.dir

@@ -11,7 +11,7 @@ import pytest
 
 from haulmer import Haulmer
 from haulmer.errors import APIConnectionError, ConflictError
-from haulmer.openfactura.setup import OpenFacturaSetup, SetupStatus, _certificate_request
+from haulmer.openfactura.setup import OpenFacturaSetup, SetupStatus, certificate_request
 from haulmer.testing import FakeHaulmer
 from journey.story import (
     ADMIN_EMAIL,
@@ -140,7 +140,7 @@ def test_the_pfx_and_its_password_appear_in_no_repr_log_or_error(
 ) -> None:
     upload = ready.admin.openfactura.setup.upload_certificate
     seen: list[str] = [
-        repr(_certificate_request(setup.id, legal_representative_pfx(), PFX_PASSWORD, "sig-1"))
+        repr(certificate_request(setup.id, legal_representative_pfx(), PFX_PASSWORD, "sig-1"))
     ]
     with caplog.at_level(logging.DEBUG, logger="haulmer"):
         fake.control.fail_next(ROUTE, status=503)

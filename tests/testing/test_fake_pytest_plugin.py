@@ -19,7 +19,8 @@ def test_plugin_module_imports_nothing_heavy() -> None:
     code = (
         "import sys, haulmer.testing.pytest_plugin\n"
         "heavy = [m for m in ('httpx', 'lxml', 'signxml', 'cryptography', "
-        "'haulmer.testing._fake', 'haulmer._client') if m in sys.modules]\n"
+        "'haulmer.testing._fake', 'haulmer._client', 'haulmer._sync.client', "
+        "'haulmer._async.client') if m in sys.modules]\n"
         "print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

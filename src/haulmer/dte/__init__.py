@@ -9,6 +9,7 @@ Pure and offline: usable in a batch job or a Django model without the HTTP clien
     dte.Document.from_sii_dict(data)
 """
 
+from haulmer.dte._field_paths import validation_details
 from haulmer.dte.builders import (
     boleta,
     boleta_exenta,
@@ -100,4 +101,5 @@ __all__ = [
     "nota_debito_exportacion",
     "round_peso",
     "split_gross",
+    "validation_details",
 ]

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import pydantic
 
+from haulmer._chile import chile_today
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.document import Document, document_error
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
@@ -87,17 +88,6 @@ _DEFAULT_RAZON = {
 }
 
 
-def _today_in_chile() -> date:
-    """Today in America/Santiago (the date the SII goes by), or the local date without tzdata."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return datetime.now(ZoneInfo("America/Santiago")).date()
-    except ZoneInfoNotFoundError:
-        return date.today()
-
-
 def _model_dict(value: Any) -> Any:
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(by_alias=True, exclude_none=True)
@@ -143,7 +133,7 @@ def build(
             **(dict(id_doc) if id_doc else {}),
             "TipoDTE": tipo,
             "Folio": folio,
-            "FchEmis": fecha or _today_in_chile(),
+            "FchEmis": fecha or chile_today(),
         },
         "Emisor": _model_dict(emisor),
         "Receptor": _receptor_dict(tipo, receptor),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 
 import pydantic
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
+from haulmer._core.request import APIRequest
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
@@ -18,6 +20,7 @@ __all__ = [
     "RequestModel",
     "ResponseModel",
     "build_request",
+    "get",
     "repair_mojibake",
 ]
 
@@ -112,3 +115,18 @@ def build_request(model: type[_T], value: Any, *, what: str) -> _T:
             for err in exc.errors()
         )
         raise ValidationError(f"{what} is invalid: {problems}") from None
+
+
+R = TypeVar("R")
+
+
+def get(
+    path: str,
+    cast_to: type[R],
+    options: Mapping[str, Any],
+    params: Mapping[str, Any] | None = None,
+) -> APIRequest[R]:
+    """A GET to OpenFactura, with the call's options (``call_options``)."""
+    return APIRequest(
+        method="GET", path=path, product="openfactura", cast_to=cast_to, params=params, **options
+    )

@@ -6,7 +6,7 @@ public holidays (from the ``holidays`` package) do not count. The calendar funct
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from enum import Enum
 from functools import cache
@@ -14,16 +14,13 @@ from typing import Any
 
 from pydantic import Field
 
-from haulmer._models import HaulmerModel
-from haulmer._platform import Poll
-from haulmer._resource import (
+from haulmer._core.plans import Plan, poll
+from haulmer._core.request import (
     APIRequest,
-    AsyncAPIResource,
-    SyncAPIResource,
-    call_options,
     idempotency_key_or_new,
 )
-from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._lazy import LazyNames
+from haulmer._models import HaulmerModel
 from haulmer.openfactura.setup import setup_path
 from haulmer.rut import Rut
 
@@ -33,8 +30,6 @@ __all__ = [
     "DEFAULT_POLL_INTERVAL",
     "DEFAULT_WAIT_TIMEOUT",
     "ApiKey",
-    "AsyncCertification",
-    "Certification",
     "CertificationStage",
     "CertificationStatus",
     "StageReached",
@@ -169,14 +164,16 @@ class ApiKey(HaulmerModel):
     created_at: datetime
 
 
-def _retrieve_request(setup_id: str, **options: Any) -> APIRequest[CertificationStatus]:
+def retrieve_request(setup_id: str, **options: Any) -> APIRequest[CertificationStatus]:
+    """The request for a setup's certification status."""
     path = setup_path(setup_id, "/certification")
     return APIRequest("GET", path, "platform", CertificationStatus, auth="bearer", **options)
 
 
-def _api_key_request(
+def api_key_request(
     setup_id: str, idempotency_key: str | None, **options: Any
 ) -> APIRequest[ApiKey]:
+    """The request that creates the certified organization's API key, keyed."""
     return APIRequest(
         "POST",
         setup_path(setup_id, "/api-keys"),
@@ -184,6 +181,7 @@ def _api_key_request(
         ApiKey,
         auth="bearer",
         idempotency_key=idempotency_key_or_new(idempotency_key),
+        creates="the API key",
         **options,
     )
 
@@ -201,123 +199,28 @@ def _timed_out(setup_id: str, status: CertificationStatus | None, waited: float)
     )
 
 
-def _certified_poll(
-    setup_id: str, clock: Callable[[], float], timeout: float, poll_interval: float
-) -> Poll[CertificationStatus]:
-    return Poll(
+def certified_wait(
+    setup_id: str, timeout: float, poll_interval: float, options: Mapping[str, Any]
+) -> Plan[CertificationStatus]:
+    """Poll the certification until it is certified, riding out transient failures."""
+    return poll(
+        retrieve_request(setup_id, **options),
         timeout=timeout,
         poll_interval=poll_interval,
-        clock=clock,
         done=lambda status: status.is_certified,
         timed_out=lambda status, waited: _timed_out(setup_id, status, waited),
     )
 
 
-class Certification(SyncAPIResource):
-    """The SII certification: status, ``wait()`` until certified, then the API key."""
-
-    def retrieve(
-        self,
-        setup_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> CertificationStatus:
-        """The certification's stage, history and estimated completion date."""
-        return self._request(
-            _retrieve_request(setup_id, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    def wait(
-        self,
-        setup_id: str,
-        *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        extra_headers: Headers | None = None,
-        max_retries: int | None = None,
-    ) -> CertificationStatus:
-        """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock.
-
-        ``extra_headers`` and ``max_retries`` apply to each poll.
-        """
-        return self._poll(
-            lambda: self.retrieve(setup_id, extra_headers=extra_headers, max_retries=max_retries),
-            _certified_poll(setup_id, self._clock, timeout, poll_interval),
-        )
-
-    def create_api_key(
-        self,
-        setup_id: str,
-        *,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> ApiKey:
-        """The OpenFactura API key of the certified organization (shown only this once).
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) lets a retry after
-        a lost answer get the same key again, within 24 hours, instead of "already created".
-        """
-        return self._request(
-            _api_key_request(
-                setup_id, idempotency_key, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-
-class AsyncCertification(AsyncAPIResource):
-    """The SII certification: status, ``wait()`` until certified, then the API key."""
-
-    async def retrieve(
-        self,
-        setup_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> CertificationStatus:
-        """The certification's stage, history and estimated completion date."""
-        return await self._request(
-            _retrieve_request(setup_id, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    async def wait(
-        self,
-        setup_id: str,
-        *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        extra_headers: Headers | None = None,
-        max_retries: int | None = None,
-    ) -> CertificationStatus:
-        """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock.
-
-        ``extra_headers`` and ``max_retries`` apply to each poll.
-        """
-        return await self._poll(
-            lambda: self.retrieve(setup_id, extra_headers=extra_headers, max_retries=max_retries),
-            _certified_poll(setup_id, self._clock, timeout, poll_interval),
-        )
-
-    async def create_api_key(
-        self,
-        setup_id: str,
-        *,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> ApiKey:
-        """The OpenFactura API key of the certified organization (shown only this once).
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) lets a retry after
-        a lost answer get the same key again, within 24 hours, instead of "already created".
-        """
-        return await self._request(
-            _api_key_request(
-                setup_id, idempotency_key, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
+# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
+# (generated), which import this module; client.<product> is their typed access.
+_FACES = LazyNames(
+    __name__,
+    {
+        "Certification": "haulmer._sync.openfactura.certification",
+        "AsyncCertification": "haulmer._async.openfactura.certification",
+    },
+    globals(),
+)
+__getattr__ = _FACES.getattr
+__dir__ = _FACES.dir

@@ -1,7 +1,7 @@
 """``client.openfactura.documents``: issue, fetch, list, accuse and void DTEs.
 
-Each public method is a signature plus one line; what it does is a plan (see ``_flow``) written
-once below and shared by the sync and async faces.
+Its business: the request builders and plans (see ``haulmer._core.plans``) behind every method of
+the ``Documents`` resource, written once for both faces.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union
 
 from pydantic import AliasChoices, Field
 
-from haulmer._pagination import AsyncPaginator, NumberedPages
-from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
-from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.pagination import NumberedPages
+from haulmer._core.plans import Plan, send
+from haulmer._core.request import APIRequest
+from haulmer._lazy import LazyNames
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.errors import (
     AlreadyIssuedError,
@@ -25,23 +26,13 @@ from haulmer.errors import (
     ErrorDetail,
     ValidationError,
 )
-from haulmer.openfactura._base import Base64Bytes, RequestModel, ResponseModel
+from haulmer.openfactura._base import Base64Bytes, RequestModel, ResponseModel, get
 from haulmer.openfactura._checks import (
     check_date,
     check_dte_type,
     check_folio,
     check_rut,
     check_token,
-)
-from haulmer.openfactura._flow import (
-    CallFailed,
-    Plan,
-    effective_retries,
-    get,
-    run_async,
-    run_sync,
-    send,
-    send_noting_retry,
 )
 from haulmer.openfactura.emission import (
     Custom,
@@ -60,7 +51,6 @@ from haulmer.openfactura.filters import (
 from haulmer.openfactura.models import (
     AccuseResult,
     DocumentJson,
-    DocumentStatus,
     EmittedDocument,
     IssuedDocumentSummary,
     Organization,
@@ -77,15 +67,12 @@ from haulmer.openfactura.notes import (
 from haulmer.rut import Rut
 
 if TYPE_CHECKING:
-    from haulmer._pagination import SyncPage
     from haulmer.dte.document import Document
 
 __all__ = [
     "AccuseRequest",
-    "AsyncDocuments",
     "CreditNoteOriginal",
     "DocumentInput",
-    "Documents",
     "VoidGuiaRequest",
     "document_path",
 ]
@@ -149,13 +136,6 @@ _BYTES_MODELS: dict[str, type[_Xml | _Pdf | _Cedible]] = {
 # -- pure request builders -------------------------------------------------------------------
 
 
-def _chile_today(now: dt.datetime) -> dt.date:
-    """The date in Chile at the client's ``now`` (the fake's clients live on the fake clock)."""
-    from zoneinfo import ZoneInfo
-
-    return now.astimezone(ZoneInfo("America/Santiago")).date()
-
-
 def document_path(
     value: DocumentValue,
     token: str | None = None,
@@ -188,6 +168,7 @@ def _emit_request(emission: Emission, options: Mapping[str, Any]) -> APIRequest[
         cast_to=EmittedDocument,
         json=emission.body,
         idempotency_key=emission.idempotency_key,
+        creates="the document",
         **options,
     )
 
@@ -214,9 +195,10 @@ def _list_request(
     )
 
 
-def _merge_filters(
+def merge_filters(
     named: Mapping[str, FilterValue | None], extra: Mapping[str, FilterValue] | None
 ) -> dict[str, FilterValue | None]:
+    """The list filters given by keyword and by wire name, as one mapping."""
     merged: dict[str, FilterValue | None] = dict(named)
     for name, value in (extra or {}).items():
         if not isinstance(name, str):
@@ -225,17 +207,19 @@ def _merge_filters(
     return merged
 
 
-def _issued_request(
+def issued_request(
     filters: Mapping[str, FilterValue | None], page: int, options: Mapping[str, Any]
 ) -> APIRequest[IssuedDocumentSummary]:
+    """The request for one page of issued documents, filters checked."""
     return _list_request(
         "/v2/dte/document/issued", IssuedDocumentSummary, ISSUED_FILTERS, filters, page, options
     )
 
 
-def _received_request(
+def received_request(
     filters: Mapping[str, FilterValue | None], page: int, options: Mapping[str, Any]
 ) -> APIRequest[ReceivedDocumentSummary]:
+    """The request for one page of received documents, filters checked."""
     return _list_request(
         "/v2/dte/document/received",
         ReceivedDocumentSummary,
@@ -295,7 +279,7 @@ def _void_guia_request(
 # -- plans (validation happens in them too: before the first request) ------------------------
 
 
-def _document_plan(
+def document_plan(
     value: Literal["status", "json"],
     cast_to: type[T],
     token: str | None,
@@ -304,11 +288,12 @@ def _document_plan(
     folio: int | None,
     options: Mapping[str, Any],
 ) -> Plan[T]:
+    """The plan fetching a document's status or JSON, by token or by rut, type and folio."""
     path = document_path(value, token, rut=rut, dte_type=dte_type, folio=folio)
     return (yield from send(get(path, cast_to, options)))
 
 
-def _document_bytes_plan(
+def document_bytes_plan(
     value: Literal["xml", "pdf", "cedible"],
     token: str | None,
     rut: Rut | str | None,
@@ -316,6 +301,7 @@ def _document_bytes_plan(
     folio: int | None,
     options: Mapping[str, Any],
 ) -> Plan[bytes]:
+    """The plan fetching a document's XML, PDF or cedible copy as bytes."""
     path = document_path(value, token, rut=rut, dte_type=dte_type, folio=folio)
     answer = yield from send(get(path, _BYTES_MODELS[value], options))
     return answer.content
@@ -429,27 +415,24 @@ def _replayed_on_first_attempt(error: APIStatusError, token: str) -> AlreadyIssu
     return _already_issued_error(error, message, token)
 
 
-def _emission_plan(
-    emission: Emission, options: Mapping[str, Any], retries: int
-) -> Plan[EmittedDocument]:
+def _emission_plan(emission: Emission, options: Mapping[str, Any]) -> Plan[EmittedDocument]:
     """Send the emission; an OF-06 means this same emission only after a lost answer or when the
     caller chose the key.
 
     When an earlier attempt of this call may have issued the document (timeout, broken
-    connection, 5xx), the OF-06 its retry meets names that document: it is fetched and returned.
-    A key the caller chose says "the same emission" too, once the stored document is checked to
-    be this one. Otherwise a derived key meeting OF-06 may be a second identical sale:
-    AlreadyIssuedError.
+    connection, 5xx: the runner's retry loop marks the error ``may_have_been_carried_out``), the
+    OF-06 its retry meets names that document: it is fetched and returned. A key the caller
+    chose says "the same emission" too, once the stored document is checked to be this one.
+    Otherwise a derived key meeting OF-06 may be a second identical sale: AlreadyIssuedError.
     """
     try:
-        return (yield from send_noting_retry(_emit_request(emission, options), retries))
-    except CallFailed as failed:
-        failure = failed
-    error = failure.error  # raised from here, outside the handler, with its own cause and trace
-    token = _replay_token(error) if isinstance(error, BadRequestError) else None
-    if not isinstance(error, BadRequestError) or token is None or not _is_replay(error):
+        return (yield from send(_emit_request(emission, options)))
+    except BadRequestError as failure:
+        error = failure  # raised from here, outside the handler, with its own cause and trace
+    token = _replay_token(error)
+    if token is None or not _is_replay(error):
         raise error
-    if emission.key_is_derived and not failure.after_lost_answer:
+    if emission.key_is_derived and not error.may_have_been_carried_out:
         raise _replayed_on_first_attempt(error, token) from error
     return (yield from _already_issued_plan(error, token, emission, options))
 
@@ -459,15 +442,15 @@ def _is_replay(error: BadRequestError) -> bool:
     return isinstance(error, AlreadyIssuedError) or error.code == "OF-06"
 
 
-def _emit_plan(
+def emit_plan(
     document: DocumentInput,
     response: Sequence[ResponseOption | str] | None,
     idempotency_key: str | None,
     send_email: SendEmail | Mapping[str, Any] | str | None,
     custom: Custom | Mapping[str, Any] | None,
     options: Mapping[str, Any],
-    retries: int,
 ) -> Plan[EmittedDocument]:
+    """The plan issuing a document: checked and keyed locally, then sent (``_emission_plan``)."""
     emission = build_emission(
         document,
         response=response,
@@ -475,7 +458,7 @@ def _emit_plan(
         send_email=send_email,
         custom=custom,
     )
-    return (yield from _emission_plan(emission, options, retries))
+    return (yield from _emission_plan(emission, options))
 
 
 def _organization_acteco(emisor_rut: Rut, options: Mapping[str, Any]) -> Plan[int | None]:
@@ -487,7 +470,7 @@ def _organization_acteco(emisor_rut: Rut, options: Mapping[str, Any]) -> Plan[in
     return activity.codigo_actividad_economica
 
 
-def _credit_note_plan(
+def credit_note_plan(
     original: CreditNoteOriginal,
     reason: str,
     code: CodRef | int,
@@ -497,8 +480,8 @@ def _credit_note_plan(
     parties: tuple[PartyInput | None, PartyInput | None],
     emit_args: Mapping[str, Any],
     options: Mapping[str, Any],
-    retries: int,
 ) -> Plan[EmittedDocument]:
+    """The plan issuing a nota de crédito for an issued document (fetched if given by token)."""
     emisor, receptor = parties
     source: Original | str | DocumentJson
     if isinstance(original, EmittedDocument):
@@ -526,15 +509,16 @@ def _credit_note_plan(
         receptor=receptor,
         acteco=acteco,
     )
-    return (yield from _emit_plan(note, **emit_args, options=options, retries=retries))
+    return (yield from emit_plan(note, **emit_args, options=options))
 
 
-def _emit_args(
+def emission_options(
     response: Sequence[ResponseOption | str] | None,
     idempotency_key: str | None,
     send_email: SendEmail | Mapping[str, Any] | str | None,
     custom: Custom | Mapping[str, Any] | None,
 ) -> dict[str, Any]:
+    """The emission arguments ``credit_note`` passes on to ``emit_plan``."""
     return {
         "response": response,
         "idempotency_key": idempotency_key,
@@ -543,616 +527,35 @@ def _emit_args(
     }
 
 
-def _accuse_plan(
+def accuse_plan(
     rut: Rut | str,
     dte_type: int,
     folio: int,
     acuse: AcuseCode | str,
     options: Mapping[str, Any],
 ) -> Plan[AccuseResult]:
+    """The plan accepting or claiming a received document."""
     return (yield from send(_accuse_request(rut, dte_type, folio, acuse, options)))
 
 
-def _void_guia_plan(
+def void_guia_plan(
     folio: int, fecha: dt.date | str, dte_type: int, options: Mapping[str, Any]
 ) -> Plan[VoidResult]:
+    """The plan voiding a guía de despacho."""
     return (yield from send(_void_guia_request(folio, fecha, dte_type, options)))
 
 
 # -- the two faces ---------------------------------------------------------------------------
 
-
-class Documents(SyncAPIResource):
-    """Issue and query DTEs through OpenFactura."""
-
-    def emit(
-        self,
-        document: DocumentInput,
-        *,
-        response: Sequence[ResponseOption | str] | None = None,
-        idempotency_key: str | None = None,
-        send_email: SendEmail | Mapping[str, Any] | str | None = None,
-        custom: Custom | Mapping[str, Any] | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> EmittedDocument:
-        """Issue a DTE (a ``haulmer.dte`` document or a dict in SII names), checked locally first.
-
-        The Idempotency-Key is yours, else derived from the content, so nothing is issued twice.
-        When OpenFactura answers OF-06 (already issued) to this call's own retry after a lost
-        answer, or under your own key, the document issued then is returned with
-        ``already_issued=True``. A derived key meeting OF-06 at once raises AlreadyIssuedError
-        (``.token``): an earlier run issued it, or this is a second identical sale, which needs
-        your own key (the sale's id).
-        """
-        return run_sync(
-            self,
-            _emit_plan(
-                document,
-                response,
-                idempotency_key,
-                send_email,
-                custom,
-                call_options(extra_headers, timeout, max_retries),
-                effective_retries(max_retries, self._client.max_retries),
-            ),
-        )
-
-    def credit_note(
-        self,
-        original: CreditNoteOriginal,
-        *,
-        reason: str,
-        code: CodRef | int = CodRef.ANULA,
-        folio: int | None = None,
-        lines: Sequence[Mapping[str, Any]] | None = None,
-        fecha: dt.date | str | None = None,
-        emisor: PartyInput | None = None,
-        receptor: PartyInput | None = None,
-        response: Sequence[ResponseOption | str] | None = None,
-        idempotency_key: str | None = None,
-        send_email: SendEmail | Mapping[str, Any] | str | None = None,
-        custom: Custom | Mapping[str, Any] | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> EmittedDocument:
-        """Issue a nota de crédito (61) for an issued document: CodRef 1 anula, 2 corrige texto,
-        3 corrige montos (with ``lines``). ``original``: its ``EmittedDocument`` or token, a
-        ``DocumentJson``, or the document itself (``haulmer.dte`` or SII dict) with ``folio=``.
-        ``emisor`` / ``receptor`` change the original's blocks (a mapping of fields, or a whole
-        block). On a boleta the Acteco comes from the organization and the generic receptor
-        66666666-6 gets the razón social "Cliente". Idempotency and OF-06 as in ``emit``.
-        """
-        return run_sync(
-            self,
-            _credit_note_plan(
-                original,
-                reason,
-                code,
-                folio,
-                lines,
-                fecha if fecha is not None else _chile_today(self._client._now()),
-                (emisor, receptor),
-                _emit_args(response, idempotency_key, send_email, custom),
-                call_options(extra_headers, timeout, max_retries),
-                effective_retries(max_retries, self._client.max_retries),
-            ),
-        )
-
-    def status(
-        self,
-        token: str | None = None,
-        *,
-        rut: Rut | str | None = None,
-        dte_type: int | None = None,
-        folio: int | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> DocumentStatus:
-        """SII state (``estado``) of a document, by token or by (issuer rut, dte_type, folio)."""
-        return run_sync(
-            self,
-            _document_plan(
-                "status",
-                DocumentStatus,
-                token,
-                rut,
-                dte_type,
-                folio,
-                call_options(extra_headers, timeout, max_retries),
-            ),
-        )
-
-    def json(
-        self,
-        token: str | None = None,
-        *,
-        rut: Rut | str | None = None,
-        dte_type: int | None = None,
-        folio: int | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> DocumentJson:
-        """The document as OpenFactura stores it (SII names), by token or by rut/type/folio."""
-        return run_sync(
-            self,
-            _document_plan(
-                "json",
-                DocumentJson,
-                token,
-                rut,
-                dte_type,
-                folio,
-                call_options(extra_headers, timeout, max_retries),
-            ),
-        )
-
-    def xml(
-        self,
-        token: str | None = None,
-        *,
-        rut: Rut | str | None = None,
-        dte_type: int | None = None,
-        folio: int | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> bytes:
-        """The signed XML (ISO-8859-1 bytes), by token or by rut/type/folio."""
-        return run_sync(
-            self,
-            _document_bytes_plan(
-                "xml",
-                token,
-                rut,
-                dte_type,
-                folio,
-                call_options(extra_headers, timeout, max_retries),
-            ),
-        )
-
-    def pdf(
-        self,
-        token: str | None = None,
-        *,
-        rut: Rut | str | None = None,
-        dte_type: int | None = None,
-        folio: int | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> bytes:
-        """The PDF, by token or by rut/type/folio."""
-        return run_sync(
-            self,
-            _document_bytes_plan(
-                "pdf",
-                token,
-                rut,
-                dte_type,
-                folio,
-                call_options(extra_headers, timeout, max_retries),
-            ),
-        )
-
-    def cedible(
-        self,
-        token: str | None = None,
-        *,
-        rut: Rut | str | None = None,
-        dte_type: int | None = None,
-        folio: int | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> bytes:
-        """The cedible copy (PDF) of a factura or guía; boletas have none (OF-10)."""
-        return run_sync(
-            self,
-            _document_bytes_plan(
-                "cedible",
-                token,
-                rut,
-                dte_type,
-                folio,
-                call_options(extra_headers, timeout, max_retries),
-            ),
-        )
-
-    def list_issued(
-        self,
-        *,
-        tipo_dte: FilterValue | None = None,
-        fch_emis: FilterValue | None = None,
-        rut_recep: FilterValue | None = None,
-        filters: Mapping[str, FilterValue] | None = None,
-        page: int = 1,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> SyncPage[IssuedDocumentSummary]:
-        """Issued documents, 30 a page, fetched lazily as you iterate; filters checked here.
-
-        ``tipo_dte``, ``fch_emis``, ``rut_recep``: a value (equal) or ``eq/ne/lt/lte/gt/gte``,
-        ``between(a, b)``; ``filters`` takes the same by wire name (``{"TipoDTE": {"eq": 33}}``).
-        """
-        return self._get_page(
-            _issued_request(
-                _merge_filters(
-                    {"tipo_dte": tipo_dte, "fch_emis": fch_emis, "rut_recep": rut_recep}, filters
-                ),
-                page,
-                call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    def list_received(
-        self,
-        *,
-        tipo_dte: FilterValue | None = None,
-        fch_emis: FilterValue | None = None,
-        rut_emisor: FilterValue | None = None,
-        fch_recep_of: FilterValue | None = None,
-        fch_recep_sii: FilterValue | None = None,
-        filters: Mapping[str, FilterValue] | None = None,
-        page: int = 1,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> SyncPage[ReceivedDocumentSummary]:
-        """Received documents, 30 a page, fetched lazily as you iterate; filters checked here."""
-        return self._get_page(
-            _received_request(
-                _merge_filters(
-                    {
-                        "tipo_dte": tipo_dte,
-                        "fch_emis": fch_emis,
-                        "rut_emisor": rut_emisor,
-                        "fch_recep_of": fch_recep_of,
-                        "fch_recep_sii": fch_recep_sii,
-                    },
-                    filters,
-                ),
-                page,
-                call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    def accuse(
-        self,
-        rut: Rut | str,
-        dte_type: int,
-        folio: int,
-        acuse: AcuseCode | str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> AccuseResult:
-        """Accept or claim a received document (``rut`` is its emisor's) with an AcuseCode."""
-        return run_sync(
-            self,
-            _accuse_plan(
-                rut, dte_type, folio, acuse, call_options(extra_headers, timeout, max_retries)
-            ),
-        )
-
-    def void_guia(
-        self,
-        folio: int,
-        fecha: dt.date | str,
-        *,
-        dte_type: int = DTEType.GUIA_DESPACHO,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> VoidResult:
-        """Void (anular) a guía de despacho 52; any other type needs ``credit_note(...)``."""
-        return run_sync(
-            self,
-            _void_guia_plan(
-                folio, fecha, dte_type, call_options(extra_headers, timeout, max_retries)
-            ),
-        )
-
-
-class AsyncDocuments(AsyncAPIResource):
-    """Issue and query DTEs through OpenFactura (async)."""
-
-    async def emit(
-        self,
-        document: DocumentInput,
-        *,
-        response: Sequence[ResponseOption | str] | None = None,
-        idempotency_key: str | None = None,
-        send_email: SendEmail | Mapping[str, Any] | str | None = None,
-        custom: Custom | Mapping[str, Any] | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> EmittedDocument:
-        """Issue a DTE (a ``haulmer.dte`` document or a dict in SII names), checked locally first.
-
-        The Idempotency-Key is yours, else derived from the content, so nothing is issued twice.
-        When OpenFactura answers OF-06 (already issued) to this call's own retry after a lost
-        answer, or under your own key, the document issued then is returned with
-        ``already_issued=True``. A derived key meeting OF-06 at once raises AlreadyIssuedError
-        (``.token``): an earlier run issued it, or this is a second identical sale, which needs
-        your own key (the sale's id).
-        """
-        return await run_async(
-            self,
-            _emit_plan(
-                document,
-                response,
-                idempotency_key,
-                send_email,
-                custom,
-                call_options(extra_headers, timeout, max_retries),
-                effective_retries(max_retries, self._client.max_retries),
-            ),
-        )
-
-    async def credit_note(
-        self,
-        original: CreditNoteOriginal,
-        *,
-        reason: str,
-        code: CodRef | int = CodRef.ANULA,
-        folio: int | None = None,
-        lines: Sequence[Mapping[str, Any]] | None = None,
-        fecha: dt.date | str | None = None,
-        emisor: PartyInput | None = None,
-        receptor: PartyInput | None = None,
-        response: Sequence[ResponseOption | str] | None = None,
-        idempotency_key: str | None = None,
-        send_email: SendEmail | Mapping[str, Any] | str | None = None,
-        custom: Custom | Mapping[str, Any] | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> EmittedDocument:
-        """Issue a nota de crédito (61) for an issued document: CodRef 1 anula, 2 corrige texto,
-        3 corrige montos (with ``lines``). ``original``: its ``EmittedDocument`` or token, a
-        ``DocumentJson``, or the document itself (``haulmer.dte`` or SII dict) with ``folio=``.
-        ``emisor`` / ``receptor`` change the original's blocks (a mapping of fields, or a whole
-        block). On a boleta the Acteco comes from the organization and the generic receptor
-        66666666-6 gets the razón social "Cliente". Idempotency and OF-06 as in ``emit``.
-        """
-        return await run_async(
-            self,
-            _credit_note_plan(
-                original,
-                reason,
-                code,
-                folio,
-                lines,
-                fecha if fecha is not None else _chile_today(self._client._now()),
-                (emisor, receptor),
-                _emit_args(response, idempotency_key, send_email, custom),
-                call_options(extra_headers, timeout, max_retries),
-                effective_retries(max_retries, self._client.max_retries),
-            ),
-        )
-
-    async def status(
-        self,
-        token: str | None = None,
-        *,
-        rut: Rut | str | None = None,
-        dte_type: int | None = None,
-        folio: int | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> DocumentStatus:
-        """SII state (``estado``) of a document, by token or by (issuer rut, dte_type, folio)."""
-        return await run_async(
-            self,
-            _document_plan(
-                "status",
-                DocumentStatus,
-                token,
-                rut,
-                dte_type,
-                folio,
-                call_options(extra_headers, timeout, max_retries),
-            ),
-        )
-
-    async def json(
-        self,
-        token: str | None = None,
-        *,
-        rut: Rut | str | None = None,
-        dte_type: int | None = None,
-        folio: int | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> DocumentJson:
-        """The document as OpenFactura stores it (SII names), by token or by rut/type/folio."""
-        return await run_async(
-            self,
-            _document_plan(
-                "json",
-                DocumentJson,
-                token,
-                rut,
-                dte_type,
-                folio,
-                call_options(extra_headers, timeout, max_retries),
-            ),
-        )
-
-    async def xml(
-        self,
-        token: str | None = None,
-        *,
-        rut: Rut | str | None = None,
-        dte_type: int | None = None,
-        folio: int | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> bytes:
-        """The signed XML (ISO-8859-1 bytes), by token or by rut/type/folio."""
-        return await run_async(
-            self,
-            _document_bytes_plan(
-                "xml",
-                token,
-                rut,
-                dte_type,
-                folio,
-                call_options(extra_headers, timeout, max_retries),
-            ),
-        )
-
-    async def pdf(
-        self,
-        token: str | None = None,
-        *,
-        rut: Rut | str | None = None,
-        dte_type: int | None = None,
-        folio: int | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> bytes:
-        """The PDF, by token or by rut/type/folio."""
-        return await run_async(
-            self,
-            _document_bytes_plan(
-                "pdf",
-                token,
-                rut,
-                dte_type,
-                folio,
-                call_options(extra_headers, timeout, max_retries),
-            ),
-        )
-
-    async def cedible(
-        self,
-        token: str | None = None,
-        *,
-        rut: Rut | str | None = None,
-        dte_type: int | None = None,
-        folio: int | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> bytes:
-        """The cedible copy (PDF) of a factura or guía; boletas have none (OF-10)."""
-        return await run_async(
-            self,
-            _document_bytes_plan(
-                "cedible",
-                token,
-                rut,
-                dte_type,
-                folio,
-                call_options(extra_headers, timeout, max_retries),
-            ),
-        )
-
-    def list_issued(
-        self,
-        *,
-        tipo_dte: FilterValue | None = None,
-        fch_emis: FilterValue | None = None,
-        rut_recep: FilterValue | None = None,
-        filters: Mapping[str, FilterValue] | None = None,
-        page: int = 1,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> AsyncPaginator[IssuedDocumentSummary]:
-        """Issued documents, 30 a page: ``async for`` it for every item (pages fetched lazily), or
-        ``await`` it for the first page; filters are checked here, at the call.
-
-        ``tipo_dte``, ``fch_emis``, ``rut_recep``: a value (equal) or ``eq/ne/lt/lte/gt/gte``,
-        ``between(a, b)``; ``filters`` takes the same by wire name (``{"TipoDTE": {"eq": 33}}``).
-        """
-        request = _issued_request(
-            _merge_filters(
-                {"tipo_dte": tipo_dte, "fch_emis": fch_emis, "rut_recep": rut_recep}, filters
-            ),
-            page,
-            call_options(extra_headers, timeout, max_retries),
-        )
-        return AsyncPaginator(lambda: self._get_page(request))
-
-    def list_received(
-        self,
-        *,
-        tipo_dte: FilterValue | None = None,
-        fch_emis: FilterValue | None = None,
-        rut_emisor: FilterValue | None = None,
-        fch_recep_of: FilterValue | None = None,
-        fch_recep_sii: FilterValue | None = None,
-        filters: Mapping[str, FilterValue] | None = None,
-        page: int = 1,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> AsyncPaginator[ReceivedDocumentSummary]:
-        """Received documents, 30 a page: ``async for`` it for every item, or ``await`` it for the
-        first page; filters are checked here, at the call."""
-        request = _received_request(
-            _merge_filters(
-                {
-                    "tipo_dte": tipo_dte,
-                    "fch_emis": fch_emis,
-                    "rut_emisor": rut_emisor,
-                    "fch_recep_of": fch_recep_of,
-                    "fch_recep_sii": fch_recep_sii,
-                },
-                filters,
-            ),
-            page,
-            call_options(extra_headers, timeout, max_retries),
-        )
-        return AsyncPaginator(lambda: self._get_page(request))
-
-    async def accuse(
-        self,
-        rut: Rut | str,
-        dte_type: int,
-        folio: int,
-        acuse: AcuseCode | str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> AccuseResult:
-        """Accept or claim a received document (``rut`` is its emisor's) with an AcuseCode."""
-        return await run_async(
-            self,
-            _accuse_plan(
-                rut, dte_type, folio, acuse, call_options(extra_headers, timeout, max_retries)
-            ),
-        )
-
-    async def void_guia(
-        self,
-        folio: int,
-        fecha: dt.date | str,
-        *,
-        dte_type: int = DTEType.GUIA_DESPACHO,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> VoidResult:
-        """Void (anular) a guía de despacho 52; any other type needs ``credit_note(...)``."""
-        return await run_async(
-            self,
-            _void_guia_plan(
-                folio, fecha, dte_type, call_options(extra_headers, timeout, max_retries)
-            ),
-        )
+# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
+# (generated), which import this module; client.<product> is their typed access.
+_FACES = LazyNames(
+    __name__,
+    {
+        "Documents": "haulmer._sync.openfactura.documents",
+        "AsyncDocuments": "haulmer._async.openfactura.documents",
+    },
+    globals(),
+)
+__getattr__ = _FACES.getattr
+__dir__ = _FACES.dir

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import pydantic
 
+from haulmer._chile import chile_today
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError
 from haulmer.openfactura._checks import check_date
@@ -46,12 +47,6 @@ PartyInput = Union["Emisor", "Receptor", Mapping[str, Any]]
 (Python or SII names: ``{"actecos": [479100]}``, ``{"RznSocRecep": "Juan Pérez"}``)."""
 
 M = TypeVar("M", bound=pydantic.BaseModel)
-
-
-def _today_in_chile() -> dt.date:
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo("America/Santiago")).date()
 
 
 def _code(value: CodRef | int) -> CodRef:
@@ -112,7 +107,7 @@ def _merged(model: type[M], base: M, override: Any, argument: str) -> M:
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        from haulmer.dte._field_paths import validation_details
+        from haulmer.dte import validation_details
 
         details = validation_details(exc, prefix=f"Encabezado.{model.__name__}")
         raise DocumentError(
@@ -215,7 +210,7 @@ def build_credit_note(
             "a guía de despacho is voided with documents.void_guia(folio, fecha), not with a note",
             [ErrorDetail("Referencia.TpoDocRef", "52")],
         )
-    when = _today_in_chile() if fecha is None else check_date(fecha, "fecha")
+    when = chile_today() if fecha is None else check_date(fecha, "fecha")
     note_emisor = _note_emisor(doc, emisor, acteco)
     note_receptor = _note_receptor(doc, receptor)
     try:

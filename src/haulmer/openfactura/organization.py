@@ -3,35 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from haulmer._resource import AsyncAPIResource, SyncAPIResource, call_options
-from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.plans import Plan, send
+from haulmer._lazy import LazyNames
+from haulmer.openfactura._base import get
 from haulmer.openfactura._checks import check_rut
-from haulmer.openfactura._flow import (
-    Plan,
-    get,
-    run_async,
-    run_sync,
-    send,
-)
 from haulmer.openfactura.models import Organization, OrganizationFolios, Taxpayer
 from haulmer.rut import Rut
 
-__all__ = [
-    "AsyncOrganizationResource",
-    "AsyncTaxpayerResource",
-    "OrganizationResource",
-    "TaxpayerResource",
-]
+if TYPE_CHECKING:
+    pass
+
+__all__ = []
 
 
-def _organization_plan(include_logo: bool, options: Mapping[str, Any]) -> Plan[Organization]:
+def organization_plan(include_logo: bool, options: Mapping[str, Any]) -> Plan[Organization]:
+    """The plan fetching the organization behind the API key."""
     params = {"extra_fields": "logo"} if include_logo else None
     return (yield from send(get("/v2/dte/organization", Organization, options, params)))
 
 
-def _folios_plan(options: Mapping[str, Any]) -> Plan[OrganizationFolios]:
+def folios_plan(options: Mapping[str, Any]) -> Plan[OrganizationFolios]:
+    """The plan fetching the organization's DTE types and folios."""
     return (yield from send(get("/v2/dte/organization/document", OrganizationFolios, options)))
 
 
@@ -45,7 +39,8 @@ def _is_blank(value: Any) -> bool:
     return False
 
 
-def _taxpayer_plan(rut: Rut | str, options: Mapping[str, Any]) -> Plan[Taxpayer | None]:
+def taxpayer_plan(rut: Rut | str, options: Mapping[str, Any]) -> Plan[Taxpayer | None]:
+    """The plan fetching a taxpayer by RUT (None when the SII does not know it)."""
     canonical = check_rut(rut, "rut")
     path = f"/v2/dte/taxpayer/{canonical}"
     answer: Any = yield from send(get(path, dict[str, Any], options))
@@ -60,93 +55,17 @@ def _taxpayer_plan(rut: Rut | str, options: Mapping[str, Any]) -> Plan[Taxpayer 
     return Taxpayer.model_validate(data)
 
 
-class OrganizationResource(SyncAPIResource):
-    """The taxpayer that owns the API key."""
-
-    def retrieve(
-        self,
-        *,
-        include_logo: bool = False,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Organization:
-        """Its data (razón social, giro, actividades, sucursales, resolución; logo if asked)."""
-        return run_sync(
-            self,
-            _organization_plan(include_logo, call_options(extra_headers, timeout, max_retries)),
-        )
-
-    def folios(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> OrganizationFolios:
-        """The DTE types it may issue, with folios available and their expiry."""
-        return run_sync(self, _folios_plan(call_options(extra_headers, timeout, max_retries)))
-
-
-class AsyncOrganizationResource(AsyncAPIResource):
-    """The taxpayer that owns the API key (async)."""
-
-    async def retrieve(
-        self,
-        *,
-        include_logo: bool = False,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Organization:
-        """Its data (razón social, giro, actividades, sucursales, resolución; logo if asked)."""
-        return await run_async(
-            self,
-            _organization_plan(include_logo, call_options(extra_headers, timeout, max_retries)),
-        )
-
-    async def folios(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> OrganizationFolios:
-        """The DTE types it may issue, with folios available and their expiry."""
-        return await run_async(
-            self, _folios_plan(call_options(extra_headers, timeout, max_retries))
-        )
-
-
-class TaxpayerResource(SyncAPIResource):
-    """Public SII data of any taxpayer."""
-
-    def retrieve(
-        self,
-        rut: Rut | str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Taxpayer | None:
-        """The taxpayer with this RUT, or None when the SII does not know it."""
-        return run_sync(
-            self, _taxpayer_plan(rut, call_options(extra_headers, timeout, max_retries))
-        )
-
-
-class AsyncTaxpayerResource(AsyncAPIResource):
-    """Public SII data of any taxpayer (async)."""
-
-    async def retrieve(
-        self,
-        rut: Rut | str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> Taxpayer | None:
-        """The taxpayer with this RUT, or None when the SII does not know it."""
-        return await run_async(
-            self, _taxpayer_plan(rut, call_options(extra_headers, timeout, max_retries))
-        )
+# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
+# (generated), which import this module; client.<product> is their typed access.
+_FACES = LazyNames(
+    __name__,
+    {
+        "OrganizationResource": "haulmer._sync.openfactura.organization",
+        "AsyncOrganizationResource": "haulmer._async.openfactura.organization",
+        "TaxpayerResource": "haulmer._sync.openfactura.organization",
+        "AsyncTaxpayerResource": "haulmer._async.openfactura.organization",
+    },
+    globals(),
+)
+__getattr__ = _FACES.getattr
+__dir__ = _FACES.dir

@@ -6,21 +6,15 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias
 
-from haulmer._resource import APIRequest, AsyncAPIResource, SyncAPIResource, call_options
-from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.plans import Plan, send
+from haulmer._core.request import APIRequest
+from haulmer._lazy import LazyNames
 from haulmer.errors import APIStatusError, RateLimitError, ValidationError
-from haulmer.openfactura._base import RequestModel
-from haulmer.openfactura._flow import (
-    Plan,
-    get,
-    run_async,
-    run_sync,
-    send,
-)
+from haulmer.openfactura._base import RequestModel, get
 from haulmer.openfactura.enums import PurchaseStatus, RegistryKind
 from haulmer.openfactura.models import PurchaseRegistry, SalesRegistry, SyncRcvResult
 
-__all__ = ["AsyncRegistry", "RcvPeriod", "Registry", "rcv_period", "registry_path"]
+__all__ = ["RcvPeriod", "rcv_period", "registry_path"]
 
 RcvPeriod: TypeAlias = int | str | tuple[int, int] | dt.date
 """A month of the RCV: 202605, "202605" or "2026-05", (2026, 5), or any date in it."""
@@ -98,20 +92,22 @@ def _statuses(status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | No
     return ",".join(chosen) or None
 
 
-def _sales_plan(
+def sales_plan(
     year: int, month: int, day: int | None, options: Mapping[str, Any]
 ) -> Plan[SalesRegistry]:
+    """The plan fetching a month's (or day's) sales summary."""
     path = registry_path("sales", year, month, day)
     return (yield from send(get(path, SalesRegistry, options)))
 
 
-def _purchases_plan(
+def purchases_plan(
     year: int,
     month: int,
     day: int | None,
     status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | None,
     options: Mapping[str, Any],
 ) -> Plan[list[PurchaseRegistry]]:
+    """The plan fetching a month's (or day's) purchase summary, by status."""
     path = registry_path("purchase", year, month, day)
     wanted = _statuses(status)
     params = {"status": wanted} if wanted else None
@@ -132,9 +128,10 @@ def _window_seconds(error: APIStatusError) -> float | None:
     return None
 
 
-def _sync_rcv_plan(
+def sync_rcv_plan(
     registro: RegistryKind | str, periodo: RcvPeriod, options: dict[str, Any]
 ) -> Plan[SyncRcvResult]:
+    """The plan queueing a registry's refresh from the SII (OF-429 surfaced at once)."""
     try:
         kind = RegistryKind(registro.lower() if isinstance(registro, str) else registro)
     except ValueError:
@@ -162,115 +159,15 @@ def _sync_rcv_plan(
     return answer
 
 
-class Registry(SyncAPIResource):
-    """Registro de compras y ventas as OpenFactura summarizes it."""
-
-    def sales(
-        self,
-        year: int,
-        month: int,
-        day: int | None = None,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> SalesRegistry:
-        """Sales summary per DTE type for a month (or one day)."""
-        return run_sync(
-            self, _sales_plan(year, month, day, call_options(extra_headers, timeout, max_retries))
-        )
-
-    def purchases(
-        self,
-        year: int,
-        month: int,
-        day: int | None = None,
-        *,
-        status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> list[PurchaseRegistry]:
-        """Purchase summary for a month (or one day), one block per state; ``status`` filters."""
-        return run_sync(
-            self,
-            _purchases_plan(
-                year, month, day, status, call_options(extra_headers, timeout, max_retries)
-            ),
-        )
-
-    def sync_rcv(
-        self,
-        registro: RegistryKind | str,
-        periodo: RcvPeriod,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> SyncRcvResult:
-        """Queue a refresh of a registry ("sales" or "purchase") from the SII for one month.
-
-        ``periodo``: 202605, "2026-05", (2026, 5) or a date in the month. OF-429 (once per
-        window) -> RateLimitError with ``retry_after``.
-        """
-        return run_sync(
-            self,
-            _sync_rcv_plan(registro, periodo, call_options(extra_headers, timeout, max_retries)),
-        )
-
-
-class AsyncRegistry(AsyncAPIResource):
-    """Registro de compras y ventas as OpenFactura summarizes it (async)."""
-
-    async def sales(
-        self,
-        year: int,
-        month: int,
-        day: int | None = None,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> SalesRegistry:
-        """Sales summary per DTE type for a month (or one day)."""
-        return await run_async(
-            self, _sales_plan(year, month, day, call_options(extra_headers, timeout, max_retries))
-        )
-
-    async def purchases(
-        self,
-        year: int,
-        month: int,
-        day: int | None = None,
-        *,
-        status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> list[PurchaseRegistry]:
-        """Purchase summary for a month (or one day), one block per state; ``status`` filters."""
-        return await run_async(
-            self,
-            _purchases_plan(
-                year, month, day, status, call_options(extra_headers, timeout, max_retries)
-            ),
-        )
-
-    async def sync_rcv(
-        self,
-        registro: RegistryKind | str,
-        periodo: RcvPeriod,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> SyncRcvResult:
-        """Queue a refresh of a registry ("sales" or "purchase") from the SII for one month.
-
-        ``periodo``: 202605, "2026-05", (2026, 5) or a date in the month. OF-429 (once per
-        window) -> RateLimitError with ``retry_after``.
-        """
-        return await run_async(
-            self,
-            _sync_rcv_plan(registro, periodo, call_options(extra_headers, timeout, max_retries)),
-        )
+# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
+# (generated), which import this module; client.<product> is their typed access.
+_FACES = LazyNames(
+    __name__,
+    {
+        "Registry": "haulmer._sync.openfactura.registry",
+        "AsyncRegistry": "haulmer._async.openfactura.registry",
+    },
+    globals(),
+)
+__getattr__ = _FACES.getattr
+__dir__ = _FACES.dir

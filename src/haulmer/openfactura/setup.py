@@ -18,26 +18,21 @@ from typing import Any
 
 from pydantic import Field
 
-from haulmer._models import HaulmerModel
-from haulmer._platform import as_model, id_path
-from haulmer._resource import (
+from haulmer._core.request import (
     APIRequest,
-    AsyncAPIResource,
-    SyncAPIResource,
-    call_options,
     idempotency_key_or_new,
 )
-from haulmer._types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._lazy import LazyNames
+from haulmer._models import HaulmerModel
+from haulmer._platform import as_model, id_path
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import CertificateError, MandatoryDTETypeError, ValidationError
 from haulmer.rut import Rut
 
 __all__ = [
-    "AsyncSetup",
     "Company",
     "NewOrganization",
     "OpenFacturaSetup",
-    "Setup",
     "SetupStatus",
     "UploadedCertificate",
 ]
@@ -110,9 +105,10 @@ def setup_path(setup_id: str, suffix: str = "") -> str:
     )
 
 
-def _start_request(
+def start_request(
     link: LinkLike | None, workspace_id: str | None, idempotency_key: str | None, **options: Any
 ) -> APIRequest[OpenFacturaSetup]:
+    """The request opening a setup from its e-mail link or by workspace, keyed."""
     if (link is None) == (workspace_id is None):
         raise ValidationError(
             "start the setup from the '[OpenFactura] Configura tu empresa' e-mail's link, or give "
@@ -129,6 +125,7 @@ def _start_request(
         json=body,
         auth="bearer",
         idempotency_key=idempotency_key_or_new(idempotency_key),
+        creates="the setup",
         error_hints=_LINK_HINTS if link is not None else None,
         **options,
     )
@@ -147,13 +144,14 @@ _LINK_HINTS = {
 """The way out of a used or expired "[OpenFactura] Configura tu empresa" link."""
 
 
-def _retrieve_request(setup_id: str, **options: Any) -> APIRequest[OpenFacturaSetup]:
+def retrieve_request(setup_id: str, **options: Any) -> APIRequest[OpenFacturaSetup]:
+    """The request for one setup."""
     return APIRequest(
         "GET", setup_path(setup_id), "platform", OpenFacturaSetup, auth="bearer", **options
     )
 
 
-def _organization_request(
+def organization_request(
     setup_id: str,
     organization_id: str | None,
     new_organization: NewOrganization | Mapping[str, Any] | None,
@@ -161,6 +159,7 @@ def _organization_request(
     idempotency_key: str | None,
     **options: Any,
 ) -> APIRequest[OpenFacturaSetup]:
+    """The request for step 1, the organization, keyed."""
     if (organization_id is None) == (new_organization is None):
         raise ValidationError(
             "choose the workspace's organization (organization_id=) or create a new one "
@@ -181,6 +180,7 @@ def _organization_request(
         json=body,
         auth="bearer",
         idempotency_key=idempotency_key_or_new(idempotency_key),
+        creates="the setup's organization",
         **options,
     )
 
@@ -200,7 +200,7 @@ def _read_pfx(pfx: PfxInput) -> bytes:
         ) from None
 
 
-def _certificate_request(
+def certificate_request(
     setup_id: str,
     pfx: PfxInput,
     password: str | None,
@@ -208,6 +208,7 @@ def _certificate_request(
     at: datetime | None = None,
     **options: Any,
 ) -> APIRequest[OpenFacturaSetup]:
+    """The request for step 2, the .pfx checked locally first (its dates at ``at``), keyed."""
     from haulmer.pfx import load_pfx
 
     if not password:
@@ -232,6 +233,7 @@ def _certificate_request(
         json=body,
         auth="bearer",
         idempotency_key=idempotency_key_or_new(idempotency_key),
+        creates="the uploaded signature",
         error_hints=_CERTIFICATE_HINTS,
         **options,
     )
@@ -245,9 +247,10 @@ _CERTIFICATE_HINTS = {
 """The way out of a repeated upload, such as one repeated without its key after a lost answer."""
 
 
-def _dte_types_request(
+def dte_types_request(
     setup: OpenFacturaSetup | str, dte_types: Iterable[int] | None, **options: Any
 ) -> APIRequest[OpenFacturaSetup]:
+    """The request for step 3, the DTE types to issue (preset with a point of sale)."""
     from haulmer.dte.catalogue import DTEType
 
     setup_id = setup.id if isinstance(setup, OpenFacturaSetup) else setup
@@ -286,233 +289,15 @@ def _dte_types_request(
     )
 
 
-class Setup(SyncAPIResource):
-    """OpenFactura setup: start, organization (1), signature (2), DTE types (3)."""
-
-    def start(
-        self,
-        link: LinkLike | None = None,
-        *,
-        workspace_id: str | None = None,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> OpenFacturaSetup:
-        """Open the setup from the "[OpenFactura] Configura tu empresa" e-mail, or by workspace.
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
-        a lost answer return the setup instead of "link already used". Once the link is used,
-        ``start(workspace_id=...)`` returns the workspace's setup.
-        """
-        return self._request(
-            _start_request(
-                link,
-                workspace_id,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    def retrieve(
-        self,
-        setup_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> OpenFacturaSetup:
-        """A setup and where it stands."""
-        return self._request(
-            _retrieve_request(setup_id, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    def choose_organization(
-        self,
-        setup_id: str,
-        *,
-        company: Company | Mapping[str, Any],
-        organization_id: str | None = None,
-        new_organization: NewOrganization | Mapping[str, Any] | None = None,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> OpenFacturaSetup:
-        """Step 1: the workspace's organization (or a new one) and the company's data.
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
-        a lost answer get the step's answer, not "already done", and a new organization once.
-        """
-        return self._request(
-            _organization_request(
-                setup_id,
-                organization_id,
-                new_organization,
-                company,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    def upload_certificate(
-        self,
-        setup_id: str,
-        pfx: PfxInput,
-        *,
-        password: str | None,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> OpenFacturaSetup:
-        """Step 2: the legal representative's .pfx/.p12, checked locally before upload.
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
-        a lost answer get the upload's answer, not "already done".
-        """
-        return self._request(
-            _certificate_request(
-                setup_id,
-                pfx,
-                password,
-                idempotency_key,
-                at=self._client._now(),
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    def choose_dte_types(
-        self,
-        setup: OpenFacturaSetup | str,
-        dte_types: Iterable[int] | None = None,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> OpenFacturaSetup:
-        """Step 3: the DTE types to issue; this starts the SII certification.
-
-        With a point of sale they are preset to exactly 33 and 39: leave ``dte_types`` out.
-        """
-        return self._request(
-            _dte_types_request(
-                setup, dte_types, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
-
-
-class AsyncSetup(AsyncAPIResource):
-    """OpenFactura setup: start, organization (1), signature (2), DTE types (3)."""
-
-    async def start(
-        self,
-        link: LinkLike | None = None,
-        *,
-        workspace_id: str | None = None,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> OpenFacturaSetup:
-        """Open the setup from the "[OpenFactura] Configura tu empresa" e-mail, or by workspace.
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
-        a lost answer return the setup instead of "link already used". Once the link is used,
-        ``start(workspace_id=...)`` returns the workspace's setup.
-        """
-        return await self._request(
-            _start_request(
-                link,
-                workspace_id,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    async def retrieve(
-        self,
-        setup_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> OpenFacturaSetup:
-        """A setup and where it stands."""
-        return await self._request(
-            _retrieve_request(setup_id, **call_options(extra_headers, timeout, max_retries))
-        )
-
-    async def choose_organization(
-        self,
-        setup_id: str,
-        *,
-        company: Company | Mapping[str, Any],
-        organization_id: str | None = None,
-        new_organization: NewOrganization | Mapping[str, Any] | None = None,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> OpenFacturaSetup:
-        """Step 1: the workspace's organization (or a new one) and the company's data.
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
-        a lost answer get the step's answer, not "already done", and a new organization once.
-        """
-        return await self._request(
-            _organization_request(
-                setup_id,
-                organization_id,
-                new_organization,
-                company,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    async def upload_certificate(
-        self,
-        setup_id: str,
-        pfx: PfxInput,
-        *,
-        password: str | None,
-        idempotency_key: str | None = None,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> OpenFacturaSetup:
-        """Step 2: the legal representative's .pfx/.p12, checked locally before upload.
-
-        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
-        a lost answer get the upload's answer, not "already done".
-        """
-        return await self._request(
-            _certificate_request(
-                setup_id,
-                pfx,
-                password,
-                idempotency_key,
-                at=self._client._now(),
-                **call_options(extra_headers, timeout, max_retries),
-            )
-        )
-
-    async def choose_dte_types(
-        self,
-        setup: OpenFacturaSetup | str,
-        dte_types: Iterable[int] | None = None,
-        *,
-        extra_headers: Headers | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        max_retries: int | None = None,
-    ) -> OpenFacturaSetup:
-        """Step 3: the DTE types to issue; this starts the SII certification.
-
-        With a point of sale they are preset to exactly 33 and 39: leave ``dte_types`` out.
-        """
-        return await self._request(
-            _dte_types_request(
-                setup, dte_types, **call_options(extra_headers, timeout, max_retries)
-            )
-        )
+# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
+# (generated), which import this module; client.<product> is their typed access.
+_FACES = LazyNames(
+    __name__,
+    {
+        "Setup": "haulmer._sync.openfactura.setup",
+        "AsyncSetup": "haulmer._async.openfactura.setup",
+    },
+    globals(),
+)
+__getattr__ = _FACES.getattr
+__dir__ = _FACES.dir

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from haulmer._lazy import LazyNames
 
 if TYPE_CHECKING:
+    from haulmer.sii._xml import timbre_bytes, to_latin1
     from haulmer.sii.caf import Caf
     from haulmer.sii.envelopes import Caratula, envelope
     from haulmer.sii.issuing import issue
@@ -33,7 +34,9 @@ __all__ = [
     "register_caf_signer_key",
     "render_pdf",
     "render_pdfs",
+    "timbre_bytes",
     "timbre_png",
+    "to_latin1",
     "unregister_caf_signer_key",
     "validate_schema",
     "verify",
@@ -55,6 +58,8 @@ _LAZY: dict[str, str] = {
     "Failure": "haulmer.sii.verification",
     "Verification": "haulmer.sii.verification",
     "verify": "haulmer.sii.verification",
+    "timbre_bytes": "haulmer.sii._xml",
+    "to_latin1": "haulmer.sii._xml",
 }
 
 

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from haulmer._chile import chile_now, to_chile
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, ValidationError, XMLError
 from haulmer.rut import Rut
-from haulmer.sii._time import chile_now, to_chile
 from haulmer.sii._xml import SII_NS, XSI_NS, c14n_inclusive, local_name, parse_xml
 from haulmer.sii.issuing import check_certificate_at
 from haulmer.sii.signature import SigningCertificate, signature_xml

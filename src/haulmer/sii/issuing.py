@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Final
 
+from haulmer._chile import chile_now, from_chile, to_chile
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import CertificateError, DocumentError, ErrorDetail
-from haulmer.sii._time import chile_now, from_chile, to_chile
 from haulmer.sii._xml import SII_NS
 from haulmer.sii.render import canonical_text, sii_quotes
 from haulmer.sii.signature import SigningCertificate, signature_xml

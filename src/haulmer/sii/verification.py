@@ -14,8 +14,8 @@ from typing import Final
 
 from lxml import etree
 
+from haulmer._chile import from_chile
 from haulmer.errors import XMLError
-from haulmer.sii._time import from_chile
 from haulmer.sii._xml import DSIG_NS, descend, local_name, ns_prefix, parse_xml
 from haulmer.sii.signature import SignatureCheck, check_signature
 from haulmer.sii.ted import check_ted

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from zoneinfo import ZoneInfo
+
+from haulmer._chile import santiago
 
 __all__ = ["SANTIAGO", "FakeClock"]
 
-SANTIAGO = ZoneInfo("America/Santiago")
+SANTIAGO = santiago()
 
 
 class FakeClock:

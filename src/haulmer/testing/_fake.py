@@ -13,11 +13,10 @@ from haulmer.testing._router import Route, Router, gateway_not_found
 from haulmer.testing._wire import FakeRequest, FakeResponse
 
 if TYPE_CHECKING:
-    from haulmer._client import AsyncHaulmer, Haulmer
+    from haulmer import AsyncHaulmer, Haulmer
     from haulmer.testing._outbox import Outbox
     from haulmer.testing._transport import FakeTransport
-    from haulmer.testing.openfactura import OpenFacturaState, Tenant
-    from haulmer.testing.openfactura._emission import Emission
+    from haulmer.testing.openfactura import Emission, OpenFacturaState, Tenant
 
 __all__ = ["ENVIRONMENTS", "SANDBOX_API_KEY", "Environment", "FakeHaulmer", "Outcome"]
 

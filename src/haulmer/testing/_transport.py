@@ -12,7 +12,7 @@ from haulmer.testing._control import ConnectionDropped
 from haulmer.testing._wire import FakeRequest, Headers
 
 if TYPE_CHECKING:
-    from haulmer._client import AsyncHaulmer, Haulmer
+    from haulmer import AsyncHaulmer, Haulmer
     from haulmer.testing._fake import FakeHaulmer
 
 __all__ = ["FAKE_BASE_URL", "FakeTransport", "build_async_client", "build_client"]
@@ -139,7 +139,7 @@ def _async_sleep_on_clock(
 
 def build_client(fake: FakeHaulmer, **kwargs: Any) -> Haulmer:
     """A ``haulmer.Haulmer`` whose every request is served by ``fake``."""
-    from haulmer._client import Haulmer
+    from haulmer import Haulmer
 
     kwargs = _client_kwargs(fake, Haulmer, kwargs)
     kwargs.setdefault("http_client", httpx.Client(transport=fake.transport))
@@ -148,7 +148,7 @@ def build_client(fake: FakeHaulmer, **kwargs: Any) -> Haulmer:
 
 def build_async_client(fake: FakeHaulmer, **kwargs: Any) -> AsyncHaulmer:
     """A ``haulmer.AsyncHaulmer`` whose every request is served by ``fake``."""
-    from haulmer._client import AsyncHaulmer
+    from haulmer import AsyncHaulmer
 
     kwargs = _client_kwargs(fake, AsyncHaulmer, kwargs)
     kwargs.setdefault("http_client", httpx.AsyncClient(transport=fake.transport))

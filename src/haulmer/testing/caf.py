@@ -76,7 +76,7 @@ def make_test_caf_xml(
     from cryptography.hazmat.primitives.asymmetric import padding
     from lxml import etree
 
-    from haulmer.sii._xml import timbre_bytes, to_latin1
+    from haulmer.sii import timbre_bytes, to_latin1
 
     if idk in (100, 300):
         raise ValueError("IDK 100 and 300 are the SII's; a test CAF needs another IDK")

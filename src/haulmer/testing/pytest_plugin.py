@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from haulmer._client import AsyncHaulmer, Haulmer
+    from haulmer import AsyncHaulmer, Haulmer
     from haulmer.testing._fake import FakeHaulmer
 
 __all__ = ["async_haulmer_client", "haulmer_client", "haulmer_fake"]

@@ -26,7 +26,14 @@ from haulmer.testing.openfactura._wire import invalid_key, missing_key
 if TYPE_CHECKING:
     from haulmer.testing._fake import FakeHaulmer
 
-__all__ = ["SANDBOX_TENANTS", "IssuedDocument", "OpenFacturaState", "Tenant", "install"]
+__all__ = [
+    "SANDBOX_TENANTS",
+    "Emission",
+    "IssuedDocument",
+    "OpenFacturaState",
+    "Tenant",
+    "install",
+]
 
 TenantHandler = Callable[[FakeRequest, Tenant], FakeResponse]
 

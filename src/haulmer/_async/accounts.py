@@ -1,0 +1,112 @@
+"""The resources of ``haulmer.accounts`` (its business is in that module)."""
+
+from __future__ import annotations
+
+from haulmer._core import AsyncAPIResource
+from haulmer._core.request import call_options
+from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.accounts import (
+    Account,
+    ForgotPasswordResult,
+    LinkLike,
+    LinkPurpose,
+    LinkResent,
+    Platform,
+    Session,
+    create_password_request,
+    forgot_password_request,
+    login_request,
+    me_request,
+    resend_link_request,
+)
+
+__all__ = ["AsyncAccounts"]
+
+
+class AsyncAccounts(AsyncAPIResource):
+    """Create the password, re-send its e-mail, log in, read the logged-in account."""
+
+    async def create_password(
+        self,
+        link: LinkLike,
+        *,
+        password: str,
+        confirmation: str,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Account:
+        """Set the password from the e-mail's link (policy and confirmation checked first).
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
+        a lost answer get the account, not "link already used".
+        """
+        return await self._request(
+            create_password_request(
+                link,
+                password,
+                confirmation,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    async def forgot_password(
+        self,
+        email: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> ForgotPasswordResult:
+        """Re-send "[Haulmer Accounts] Crea tu nueva contraseña" to the purchase's address."""
+        return await self._request(
+            forgot_password_request(email, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    async def resend_link(
+        self,
+        email: str,
+        purpose: LinkPurpose | str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> LinkResent:
+        """Send an e-mail link again, with a new token (the old one stops working): a way back
+        from an expired "¿Boleta o factura?", "[Workspace] ¡Bienvenido a Haulmer!",
+        "[OpenFactura] Configura tu empresa" or create-password link.
+
+        The answer is the same whether or not the address has such a link still due.
+        """
+        return await self._request(
+            resend_link_request(email, purpose, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    async def login(
+        self,
+        email: str,
+        password: str,
+        *,
+        platform: Platform | str = Platform.MY_HAULMER,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Session:
+        """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
+        return await self._request(
+            login_request(
+                email, password, platform, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    async def me(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Account:
+        """The account of the client's access token."""
+        return await self._request(me_request(**call_options(extra_headers, timeout, max_retries)))

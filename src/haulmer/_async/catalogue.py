@@ -1,0 +1,142 @@
+"""The resources of ``haulmer.catalogue`` (its business is in that module)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from haulmer._core import AsyncAPIResource
+from haulmer._core.pagination import AsyncPaginator
+from haulmer._core.request import call_options
+from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.catalogue import (
+    CatalogueDetails,
+    Product,
+    ProductInput,
+    ProductUpdate,
+    TaxTreatment,
+    create_product_request,
+    deactivate_product_request,
+    list_catalogues_request,
+    list_products_request,
+    retrieve_product_request,
+    update_product_request,
+)
+
+__all__ = ["AsyncCatalogue"]
+
+
+class AsyncCatalogue(AsyncAPIResource):
+    """Products of an organization's catalogue: create, update, list, search, deactivate."""
+
+    async def list_catalogues(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> list[CatalogueDetails]:
+        """The catalogues of the organizations of the account's workspaces (one each)."""
+        return (
+            await self._request(
+                list_catalogues_request(**call_options(extra_headers, timeout, max_retries))
+            )
+        ).data
+
+    async def create_product(
+        self,
+        catalogue_id: str,
+        product: ProductInput | Mapping[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Product:
+        """Add a product (checked locally first); its SKU must be new in the catalogue."""
+        return await self._request(
+            create_product_request(
+                catalogue_id,
+                product,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    async def retrieve_product(
+        self,
+        catalogue_id: str,
+        product_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Product:
+        """One product."""
+        return await self._request(
+            retrieve_product_request(
+                catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    async def update_product(
+        self,
+        catalogue_id: str,
+        product_id: str,
+        changes: ProductUpdate | Mapping[str, Any],
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Product:
+        """Change some fields of a product (``{"price": 1290}``); the others stay."""
+        return await self._request(
+            update_product_request(
+                catalogue_id,
+                product_id,
+                changes,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    async def deactivate_product(
+        self,
+        catalogue_id: str,
+        product_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Product:
+        """Take a product off sale (kept for past sales; ``update_product`` activates it again)."""
+        return await self._request(
+            deactivate_product_request(
+                catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    def list_products(
+        self,
+        catalogue_id: str,
+        *,
+        search: str | None = None,
+        active: bool | None = None,
+        tax: TaxTreatment | str | None = None,
+        per_page: int = 50,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> AsyncPaginator[Product]:
+        """Products by name; ``search`` in name, SKU and description. Fetched as you iterate (the
+        asyncio client's list is iterated in an async-for loop, or awaited for its first page);
+        filters are checked here, at the call.
+        """
+        request = list_products_request(
+            catalogue_id,
+            search,
+            active,
+            tax,
+            per_page,
+            **call_options(extra_headers, timeout, max_retries),
+        )
+        return self._paginate(request)

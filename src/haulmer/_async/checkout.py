@@ -1,0 +1,157 @@
+"""The resources of ``haulmer.checkout`` (its business is in that module)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from haulmer._core import AsyncAPIResource
+from haulmer._core.request import call_options
+from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.accounts import LinkLike
+from haulmer.checkout import (
+    Buyer,
+    Catalog,
+    Order,
+    PaymentMedium,
+    PaymentMethod,
+    PlansArg,
+    ProductsArg,
+    ReceiverArg,
+    TaxDocumentType,
+    catalog_request,
+    create_order_request,
+    payment_medium_request,
+    payment_method_request,
+    payment_wait,
+    retrieve_order_request,
+    tax_document_request,
+)
+
+__all__ = ["AsyncCheckout"]
+
+
+class AsyncCheckout(AsyncAPIResource):
+    """Orders: create, pay (method then medium), follow, and choose the tax document."""
+
+    async def catalog(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Catalog:
+        """The products, plans (1, 6 or 12 months) and payment methods on sale."""
+        return await self._request(
+            catalog_request(**call_options(extra_headers, timeout, max_retries))
+        )
+
+    async def create_order(
+        self,
+        *,
+        buyer: Buyer | Mapping[str, Any],
+        products: ProductsArg = (),
+        plans: PlansArg = (),
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Order:
+        """Start a purchase; ``products`` maps a product code to a quantity (or lists lines).
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a double order.
+        """
+        return await self._request(
+            create_order_request(
+                buyer,
+                products,
+                plans,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    async def retrieve_order(
+        self,
+        order_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Order:
+        """An order with its status and status history."""
+        return await self._request(
+            retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    async def choose_payment_method(
+        self,
+        order_id: str,
+        method: PaymentMethod | str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Order:
+        """Step one of paying: the payment method."""
+        return await self._request(
+            payment_method_request(
+                order_id, method, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    async def choose_payment_medium(
+        self,
+        order_id: str,
+        medium: PaymentMedium | str,
+        *,
+        method: PaymentMethod | str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Order:
+        """Step two: the medium; then the bank validates (``method=`` checks the pair locally)."""
+        return await self._request(
+            payment_medium_request(
+                order_id, medium, method, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    async def wait_for_payment(
+        self,
+        order_id: str,
+        *,
+        timeout: float = 3600.0,
+        poll_interval: float = 10.0,
+        extra_headers: Headers | None = None,
+        max_retries: int | None = None,
+    ) -> Order:
+        """Poll until the bank settles the payment (``paid`` or ``payment_rejected``).
+
+        ``timeout`` is the whole wait; ``extra_headers`` and ``max_retries`` apply to each poll.
+        """
+        return await self._run(
+            payment_wait(
+                order_id,
+                timeout,
+                poll_interval,
+                call_options(extra_headers, NOT_GIVEN, max_retries),
+            )
+        )
+
+    async def choose_tax_document(
+        self,
+        link: LinkLike,
+        *,
+        document: TaxDocumentType | str,
+        receiver: ReceiverArg | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Order:
+        """Boleta or factura for the purchase, from the "¿Boleta o factura?" e-mail's link."""
+        return await self._request(
+            tax_document_request(
+                link, document, receiver, **call_options(extra_headers, timeout, max_retries)
+            )
+        )

@@ -1,0 +1,155 @@
+"""The client: configuration, connection pool, the runner, and the resources as properties."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from haulmer._client import ClientCommon
+from haulmer._core import AsyncRunner, AsyncSender
+from haulmer._core.config import ClientConfig
+from haulmer._core.ratelimit import RateLimiter
+from haulmer._core.sending import async_client_class, default_async_client
+from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Timeout
+
+if TYPE_CHECKING:
+    import httpx
+
+    from haulmer._async.accounts import AsyncAccounts
+    from haulmer._async.catalogue import AsyncCatalogue
+    from haulmer._async.checkout import AsyncCheckout
+    from haulmer._async.myhaulmer import AsyncMyHaulmer
+    from haulmer._async.openfactura import AsyncOpenFactura
+    from haulmer._async.point import AsyncPoint
+    from haulmer._async.workspace import AsyncWorkspace
+
+__all__ = ["AsyncHaulmer"]
+
+
+class AsyncHaulmer(ClientCommon):
+    """A client of every Haulmer service. ``api_key`` defaults to HAULMER_API_KEY; use it as a
+    context manager (a with block, or async-with for the asyncio client) or close it when done.
+
+    ``sleep``/``clock``/``now`` are injectable (tests never wait; the fake's clients live on its
+    clock); a user's ``http_client`` is never closed.
+    """
+
+    _http_client: httpx.AsyncClient
+    _sleep: Callable[[float], Awaitable[None]]
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        environment: str = "production",
+        base_urls: Mapping[str, str] | None = None,
+        timeout: float | Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        rate_limit: bool = False,
+        access_token: str | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        clock: Callable[[], float] | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._start(
+            api_key=api_key,
+            environment=environment,
+            base_urls=base_urls,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            access_token=access_token,
+            rate_limit=rate_limit,
+            http_client=http_client,
+            sleep=asyncio.sleep if sleep is None else sleep,
+            clock=clock,
+            now=now,
+        )
+
+    def _http_client_class(self) -> type[httpx.AsyncClient]:
+        return async_client_class()
+
+    def _default_http_client(self) -> httpx.AsyncClient:
+        return default_async_client()
+
+    def _install(self, config: ClientConfig, limiter: RateLimiter | None) -> None:
+        self._config = config
+        self._limiter = limiter
+        sender = AsyncSender(
+            self._http_client,
+            owns_pool=self._owns_http_client,
+            sleep=self._pause,
+            clock=self._clock,
+            limiter=limiter,
+            client_name=type(self).__name__,
+        )
+        self._runner = AsyncRunner(config, sender, sleep=self._pause, clock=self._clock)
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait with the client's ``sleep`` as it is now (a test may swap it on a live client)."""
+        await self._sleep(seconds)
+
+    async def aclose(self) -> None:
+        """Refuse further calls; close the connection pool the client created (copies and user
+        clients are left open)."""
+        await self._runner.sender.aclose()
+
+    async def __aenter__(self) -> AsyncHaulmer:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    @cached_property
+    def openfactura(self) -> AsyncOpenFactura:
+        """OpenFactura: documents, registry, organization, taxpayer, setup, certification."""
+        from haulmer._async.openfactura import AsyncOpenFactura
+
+        return AsyncOpenFactura(self)
+
+    @cached_property
+    def checkout(self) -> AsyncCheckout:
+        """Buying a Haulmer plan (platform API)."""
+        from haulmer._async.checkout import AsyncCheckout
+
+        return AsyncCheckout(self)
+
+    @cached_property
+    def accounts(self) -> AsyncAccounts:
+        """Haulmer Accounts: passwords, login (platform API)."""
+        from haulmer._async.accounts import AsyncAccounts
+
+        return AsyncAccounts(self)
+
+    @cached_property
+    def workspace(self) -> AsyncWorkspace:
+        """Workspace setup and organizations (platform API)."""
+        from haulmer._async.workspace import AsyncWorkspace
+
+        return AsyncWorkspace(self)
+
+    @cached_property
+    def myhaulmer(self) -> AsyncMyHaulmer:
+        """MyHaulmer: the account's orders and support tickets (platform API, logged in)."""
+        from haulmer._async.myhaulmer import AsyncMyHaulmer
+
+        return AsyncMyHaulmer(self)
+
+    @cached_property
+    def catalogue(self) -> AsyncCatalogue:
+        """Catalogue: the organizations' products, prices and taxes (platform API, logged in)."""
+        from haulmer._async.catalogue import AsyncCatalogue
+
+        return AsyncCatalogue(self)
+
+    @cached_property
+    def point(self) -> AsyncPoint:
+        """Point: points of sale, their settings and sales (platform API, logged in)."""
+        from haulmer._async.point import AsyncPoint
+
+        return AsyncPoint(self)

@@ -1,0 +1,60 @@
+"""The resources of ``haulmer.openfactura.organization`` (its business is in that module)."""
+
+from __future__ import annotations
+
+from haulmer._core import AsyncAPIResource
+from haulmer._core.request import call_options
+from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.openfactura.models import Organization, OrganizationFolios, Taxpayer
+from haulmer.openfactura.organization import (
+    folios_plan,
+    organization_plan,
+    taxpayer_plan,
+)
+from haulmer.rut import Rut
+
+__all__ = ["AsyncOrganizationResource", "AsyncTaxpayerResource"]
+
+
+class AsyncOrganizationResource(AsyncAPIResource):
+    """The taxpayer that owns the API key."""
+
+    async def retrieve(
+        self,
+        *,
+        include_logo: bool = False,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Organization:
+        """Its data (razón social, giro, actividades, sucursales, resolución; logo if asked)."""
+        return await self._run(
+            organization_plan(include_logo, call_options(extra_headers, timeout, max_retries)),
+        )
+
+    async def folios(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> OrganizationFolios:
+        """The DTE types it may issue, with folios available and their expiry."""
+        return await self._run(folios_plan(call_options(extra_headers, timeout, max_retries)))
+
+
+class AsyncTaxpayerResource(AsyncAPIResource):
+    """Public SII data of any taxpayer."""
+
+    async def retrieve(
+        self,
+        rut: Rut | str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Taxpayer | None:
+        """The taxpayer with this RUT, or None when the SII does not know it."""
+        return await self._run(
+            taxpayer_plan(rut, call_options(extra_headers, timeout, max_retries))
+        )

@@ -1,0 +1,74 @@
+"""The resources of ``haulmer.openfactura.registry`` (its business is in that module)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from haulmer._core import AsyncAPIResource
+from haulmer._core.request import call_options
+from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.openfactura.enums import PurchaseStatus, RegistryKind
+from haulmer.openfactura.models import PurchaseRegistry, SalesRegistry, SyncRcvResult
+from haulmer.openfactura.registry import (
+    RcvPeriod,
+    purchases_plan,
+    sales_plan,
+    sync_rcv_plan,
+)
+
+__all__ = ["AsyncRegistry"]
+
+
+class AsyncRegistry(AsyncAPIResource):
+    """Registro de compras y ventas as OpenFactura summarizes it."""
+
+    async def sales(
+        self,
+        year: int,
+        month: int,
+        day: int | None = None,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> SalesRegistry:
+        """Sales summary per DTE type for a month (or one day)."""
+        return await self._run(
+            sales_plan(year, month, day, call_options(extra_headers, timeout, max_retries))
+        )
+
+    async def purchases(
+        self,
+        year: int,
+        month: int,
+        day: int | None = None,
+        *,
+        status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> list[PurchaseRegistry]:
+        """Purchase summary for a month (or one day), one block per state; ``status`` filters."""
+        return await self._run(
+            purchases_plan(
+                year, month, day, status, call_options(extra_headers, timeout, max_retries)
+            ),
+        )
+
+    async def sync_rcv(
+        self,
+        registro: RegistryKind | str,
+        periodo: RcvPeriod,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> SyncRcvResult:
+        """Queue a refresh of a registry ("sales" or "purchase") from the SII for one month.
+
+        ``periodo``: 202605, "2026-05", (2026, 5) or a date in the month. OF-429 (once per
+        window) -> RateLimitError with ``retry_after``.
+        """
+        return await self._run(
+            sync_rcv_plan(registro, periodo, call_options(extra_headers, timeout, max_retries)),
+        )

@@ -1,0 +1,134 @@
+"""The resources of ``haulmer.point`` (its business is in that module)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from haulmer._core import AsyncAPIResource
+from haulmer._core.request import call_options
+from haulmer._core.types import NOT_GIVEN, Headers, NotGiven, TimeoutArg
+from haulmer.point import (
+    Paper,
+    PointDocument,
+    PointOfSale,
+    Sale,
+    SaleItemArg,
+    SalePaymentMethod,
+    SaleReceptor,
+    configure_point_request,
+    list_points_request,
+    retrieve_point_request,
+    retrieve_sale_request,
+    sale_request,
+)
+
+__all__ = ["AsyncPoint"]
+
+
+class AsyncPoint(AsyncAPIResource):
+    """Points of sale: list, configure, sell (the sale's boleta or factura comes back issued)."""
+
+    async def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> list[PointOfSale]:
+        """The points of sale of the account's workspaces (one per device bought)."""
+        return (
+            await self._request(
+                list_points_request(**call_options(extra_headers, timeout, max_retries))
+            )
+        ).data
+
+    async def retrieve(
+        self,
+        point_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> PointOfSale:
+        """One point of sale."""
+        return await self._request(
+            retrieve_point_request(point_id, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    async def configure(
+        self,
+        point_id: str,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        sucursal: str | NotGiven | None = NOT_GIVEN,
+        default_document: PointDocument | str | NotGiven = NOT_GIVEN,
+        paper: Paper | str | NotGiven = NOT_GIVEN,
+        catalogue_id: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> PointOfSale:
+        """Change the settings given (the others stay): name, sucursal, document, paper,
+        catalogue."""
+        settings = {
+            "name": name,
+            "sucursal": sucursal,
+            "default_document": default_document,
+            "paper": paper,
+            "catalogue_id": catalogue_id,
+        }
+        return await self._request(
+            configure_point_request(
+                point_id, settings, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    async def sell(
+        self,
+        point_id: str,
+        items: Iterable[SaleItemArg],
+        *,
+        payment: SalePaymentMethod | str,
+        amount: int | None = None,
+        document: PointDocument | str | None = None,
+        receptor: SaleReceptor | Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Sale:
+        """Sell ``(product, quantity)`` items; returns the sale with its issued document (folio).
+
+        ``document`` defaults to the point's (boleta); ``amount`` is the cash received (change is
+        computed). The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a
+        retry from selling, and issuing, twice.
+        """
+        return await self._request(
+            sale_request(
+                point_id,
+                items,
+                payment,
+                amount,
+                document,
+                receptor,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    async def retrieve_sale(
+        self,
+        point_id: str,
+        sale_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Sale:
+        """One sale and its document."""
+        return await self._request(
+            retrieve_sale_request(
+                point_id, sale_id, **call_options(extra_headers, timeout, max_retries)
+            )
+        )

@@ -1,0 +1,42 @@
+"""The call engine: request values, preparing, sending, responses, plans and their runners.
+
+Product modules describe calls (``request.APIRequest``) and write plans (``plans``); each face's
+runner sends them through the one retry loop. Nothing here imports a product or the client.
+The runners and resource bases (which load httpx) are served lazily.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from haulmer._lazy import LazyNames
+
+if TYPE_CHECKING:
+    from haulmer._core._async.runner import AsyncAPIResource, AsyncRunner
+    from haulmer._core._async.sending import AsyncSender
+    from haulmer._core._sync.runner import SyncAPIResource, SyncRunner
+    from haulmer._core._sync.sending import SyncSender
+
+__all__ = [
+    "AsyncAPIResource",
+    "AsyncRunner",
+    "AsyncSender",
+    "SyncAPIResource",
+    "SyncRunner",
+    "SyncSender",
+]
+
+_LAZY_NAMES = LazyNames(
+    __name__,
+    {
+        "AsyncAPIResource": "haulmer._core._async.runner",
+        "AsyncRunner": "haulmer._core._async.runner",
+        "AsyncSender": "haulmer._core._async.sending",
+        "SyncAPIResource": "haulmer._core._sync.runner",
+        "SyncRunner": "haulmer._core._sync.runner",
+        "SyncSender": "haulmer._core._sync.sending",
+    },
+    globals(),
+)
+__getattr__ = _LAZY_NAMES.getattr
+__dir__ = _LAZY_NAMES.dir

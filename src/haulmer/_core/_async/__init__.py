@@ -1,0 +1,1 @@
+"""One face of the call engine: ``_async`` is written by hand, ``_sync`` generated from it."""

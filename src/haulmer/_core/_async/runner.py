@@ -1,0 +1,150 @@
+"""The runner: drives a plan, sending each of its requests through the one retry loop."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import tenacity
+
+from haulmer._core._async.sending import AsyncSender
+from haulmer._core.config import ClientConfig
+from haulmer._core.log import redact_url
+from haulmer._core.pagination import AsyncPage, AsyncPaginator, PageInfo, lazy_pages
+from haulmer._core.plans import ClockStep, Pause, Plan, send
+from haulmer._core.prepare import PreparedRequest, prepare_request
+from haulmer._core.request import APIRequest
+from haulmer._core.responses import RawResponse, decode_page, parse_response
+from haulmer._core.retry import CallAttempts
+from haulmer.errors import APIError, APIResponseValidationError
+
+__all__ = ["AsyncAPIResource", "AsyncRunner"]
+
+T = TypeVar("T")
+
+
+class AsyncRunner:
+    """Runs plans for one client: its config, its sender, its sleep and its clock."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        sender: AsyncSender,
+        *,
+        sleep: Callable[[float], Awaitable[None]],
+        clock: Callable[[], float],
+    ) -> None:
+        self.config = config
+        self.sender = sender
+        self._sleep = sleep
+        self._clock = clock
+
+    async def run(self, plan: Plan[T]) -> T:
+        """Run ``plan`` to its result: send what it asks (an error is thrown back in), pause."""
+        try:
+            step = next(plan)
+            while True:
+                answer: Any = None
+                if isinstance(step, Pause):
+                    await self._sleep(step.seconds)
+                elif isinstance(step, ClockStep):
+                    answer = self._clock
+                else:
+                    try:
+                        answer = await self.call(step)
+                    except APIError as exc:
+                        step = plan.throw(exc)
+                        continue
+                step = plan.send(answer)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+        finally:
+            plan.close()
+
+    async def call(self, request: APIRequest[T]) -> T:
+        """Send ``request`` with retries and decode its answer as ``request.cast_to`` says.
+
+        A keyed call answered 2xx with a body that cannot be read was carried out: its error
+        says so and names the key, as after a lost answer.
+        """
+        prepared = prepare_request(self.config, request)
+        raw = await self._exchange(prepared)
+        try:
+            return parse_response(request, raw)
+        except APIResponseValidationError as error:
+            if prepared.idempotency_key and prepared.creates:
+                error.note_lost_answer(
+                    idempotency_key=prepared.idempotency_key, creates=prepared.creates, token=None
+                )
+            raise
+
+    async def first_page(
+        self, request: APIRequest[T], *, after: PageInfo | None = None
+    ) -> AsyncPage[T]:
+        """Send a list request; the page fetches its successors through this same method, each
+        checked to move on from the page ``after`` which it was asked for."""
+        raw = await self._exchange(prepare_request(self.config, request))
+        items, info, following = decode_page(request, raw, after=after)
+        return AsyncPage(items, info, following, lambda next_: self.first_page(next_, after=info))
+
+    def paginate(self, request: APIRequest[T]) -> AsyncPaginator[T]:
+        """The pages of a list, from the first, fetched as they are iterated."""
+        return lazy_pages(lambda: self.first_page(request))
+
+    async def _exchange(self, prepared: PreparedRequest) -> RawResponse:
+        """The one retry loop: attempts until an answer, or an error the policy will not retry.
+
+        ``CallAttempts`` remembers whether an attempt may have been carried out, so the error
+        that ends a keyed call says so and names the key to repeat it with.
+        """
+        attempts = CallAttempts(
+            max_retries=prepared.max_retries,
+            retry_safe=prepared.retry_safe,
+            idempotency_key=prepared.idempotency_key,
+            creates=prepared.creates,
+            call=f"{prepared.method} {redact_url(prepared.url)}",
+        )
+        retrying = tenacity.AsyncRetrying(
+            sleep=self._sleep,
+            retry=tenacity.retry_if_exception(attempts.retries),
+            wait=attempts.next_wait,
+            reraise=True,
+        )
+        raw: RawResponse | None = None
+        async for attempt in retrying:
+            with attempt:
+                raw = await self.sender.attempt(prepared, attempts.number)
+        assert raw is not None
+        return raw
+
+
+class AsyncAPIResource:
+    """Base of every resource of the face: a method hands one plan to ``_run``."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    @property
+    def _runner(self) -> AsyncRunner:
+        runner: AsyncRunner = self._client._runner
+        return runner
+
+    async def _run(self, plan: Plan[T]) -> T:
+        """Run ``plan`` with the client's runner and return its result."""
+        return await self._runner.run(plan)
+
+    async def _request(self, request: APIRequest[T]) -> T:
+        """Send one request (with retries) and return its decoded answer."""
+        return await self._run(send(request))
+
+    async def _get_page(self, request: APIRequest[T]) -> AsyncPage[T]:
+        """Send a list request and return its first page; iterating fetches the rest lazily."""
+        return await self._runner.first_page(request)
+
+    def _paginate(self, request: APIRequest[T]) -> AsyncPaginator[T]:
+        """A list's pages, fetched as they are iterated (see ``AsyncRunner.paginate``)."""
+        return self._runner.paginate(request)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"

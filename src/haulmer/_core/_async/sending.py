@@ -1,0 +1,105 @@
+"""One attempt of one call over an httpx pool: the limiter's slot, send, read, typed errors."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from haulmer._core.prepare import PreparedRequest
+from haulmer._core.ratelimit import RateLimiter
+from haulmer._core.responses import RawResponse
+from haulmer._core.sending import (
+    build_request,
+    client_closed,
+    failed_attempt,
+    log_request,
+    read_answer,
+)
+
+__all__ = ["AsyncSender"]
+
+
+class AsyncSender:
+    """Sends single attempts over ``pool``; the runner's retry loop decides what comes next.
+
+    ``owns_pool``: close the pool on ``aclose()`` (a user's ``http_client`` is never closed, but
+    the sender refuses further calls either way).
+    """
+
+    def __init__(
+        self,
+        pool: httpx.AsyncClient,
+        *,
+        owns_pool: bool,
+        sleep: Callable[[float], Awaitable[None]],
+        clock: Callable[[], float],
+        limiter: RateLimiter | None = None,
+        wall_clock: Callable[[], float] = time.time,
+        client_name: str = "client",
+    ) -> None:
+        self._pool = pool
+        self._owns_pool = owns_pool
+        self._sleep = sleep
+        self._clock = clock
+        self._limiter = limiter
+        self._wall_clock = wall_clock
+        self._client_name = client_name
+        self._closed = False
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether calls are refused: this sender or its pool was closed."""
+        return self._closed or self._pool.is_closed
+
+    async def aclose(self) -> None:
+        """Refuse further calls; close the pool if this sender made it."""
+        self._closed = True
+        if self._owns_pool:
+            await self._pool.aclose()
+
+    async def attempt(self, prepared: PreparedRequest, attempt: int) -> RawResponse:
+        """Send ``prepared`` once (after the limiter's wait) and read its answer."""
+        if self.is_closed:
+            raise client_closed(self._client_name)
+        await self._wait_for_slot(prepared)
+        request = build_request(self._pool, prepared)
+        log_request(request, attempt)
+        started = self._clock()
+        try:
+            # Never follow a redirect, even with a user's follow_redirects=True pool: httpx drops
+            # only Authorization when a redirect leaves the host, not the apikey header.
+            response = await self._pool.send(request, follow_redirects=False)
+        except httpx.RequestError as exc:
+            raise failed_attempt(exc, prepared, attempt) from exc
+        except RuntimeError:
+            if self.is_closed:  # closed by another task while this one was sending
+                raise client_closed(self._client_name) from None
+            raise
+        try:
+            await response.aread()
+        except httpx.RequestError as exc:
+            raise failed_attempt(exc, prepared, attempt) from exc
+        finally:
+            await response.aclose()
+        return read_answer(
+            prepared,
+            request,
+            response,
+            elapsed=self._clock() - started,
+            attempt=attempt,
+            now=self._wall_clock(),
+        )
+
+    async def _wait_for_slot(self, prepared: PreparedRequest) -> None:
+        """Keep to Haulmer's published limits (OpenFactura only) when the client asked to."""
+        if self._limiter is None or prepared.product != "openfactura":
+            return
+        slot, wait = self._limiter.book()
+        if wait > 0:
+            try:
+                await self._sleep(wait)
+            except BaseException:
+                self._limiter.release(slot)  # interrupted before sending: give the slot back
+                raise

@@ -1,0 +1,149 @@
+# Generated from src/haulmer/_core/_async/runner.py by scripts/unasync.py: do not edit.
+"""The runner: drives a plan, sending each of its requests through the one retry loop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import tenacity
+
+from haulmer._core._sync.sending import SyncSender
+from haulmer._core.config import ClientConfig
+from haulmer._core.log import redact_url
+from haulmer._core.pagination import PageInfo, SyncPage, fetched_pages
+from haulmer._core.plans import ClockStep, Pause, Plan, send
+from haulmer._core.prepare import PreparedRequest, prepare_request
+from haulmer._core.request import APIRequest
+from haulmer._core.responses import RawResponse, decode_page, parse_response
+from haulmer._core.retry import CallAttempts
+from haulmer.errors import APIError, APIResponseValidationError
+
+__all__ = ["SyncAPIResource", "SyncRunner"]
+
+T = TypeVar("T")
+
+
+class SyncRunner:
+    """Runs plans for one client: its config, its sender, its sleep and its clock."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        sender: SyncSender,
+        *,
+        sleep: Callable[[float], None],
+        clock: Callable[[], float],
+    ) -> None:
+        self.config = config
+        self.sender = sender
+        self._sleep = sleep
+        self._clock = clock
+
+    def run(self, plan: Plan[T]) -> T:
+        """Run ``plan`` to its result: send what it asks (an error is thrown back in), pause."""
+        try:
+            step = next(plan)
+            while True:
+                answer: Any = None
+                if isinstance(step, Pause):
+                    self._sleep(step.seconds)
+                elif isinstance(step, ClockStep):
+                    answer = self._clock
+                else:
+                    try:
+                        answer = self.call(step)
+                    except APIError as exc:
+                        step = plan.throw(exc)
+                        continue
+                step = plan.send(answer)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+        finally:
+            plan.close()
+
+    def call(self, request: APIRequest[T]) -> T:
+        """Send ``request`` with retries and decode its answer as ``request.cast_to`` says.
+
+        A keyed call answered 2xx with a body that cannot be read was carried out: its error
+        says so and names the key, as after a lost answer.
+        """
+        prepared = prepare_request(self.config, request)
+        raw = self._exchange(prepared)
+        try:
+            return parse_response(request, raw)
+        except APIResponseValidationError as error:
+            if prepared.idempotency_key and prepared.creates:
+                error.note_lost_answer(
+                    idempotency_key=prepared.idempotency_key, creates=prepared.creates, token=None
+                )
+            raise
+
+    def first_page(self, request: APIRequest[T], *, after: PageInfo | None = None) -> SyncPage[T]:
+        """Send a list request; the page fetches its successors through this same method, each
+        checked to move on from the page ``after`` which it was asked for."""
+        raw = self._exchange(prepare_request(self.config, request))
+        items, info, following = decode_page(request, raw, after=after)
+        return SyncPage(items, info, following, lambda next_: self.first_page(next_, after=info))
+
+    def paginate(self, request: APIRequest[T]) -> SyncPage[T]:
+        """The pages of a list, from the first, fetched as they are iterated."""
+        return fetched_pages(lambda: self.first_page(request))
+
+    def _exchange(self, prepared: PreparedRequest) -> RawResponse:
+        """The one retry loop: attempts until an answer, or an error the policy will not retry.
+
+        ``CallAttempts`` remembers whether an attempt may have been carried out, so the error
+        that ends a keyed call says so and names the key to repeat it with.
+        """
+        attempts = CallAttempts(
+            max_retries=prepared.max_retries,
+            retry_safe=prepared.retry_safe,
+            idempotency_key=prepared.idempotency_key,
+            creates=prepared.creates,
+            call=f"{prepared.method} {redact_url(prepared.url)}",
+        )
+        retrying = tenacity.Retrying(
+            sleep=self._sleep,
+            retry=tenacity.retry_if_exception(attempts.retries),
+            wait=attempts.next_wait,
+            reraise=True,
+        )
+        raw: RawResponse | None = None
+        for attempt in retrying:
+            with attempt:
+                raw = self.sender.attempt(prepared, attempts.number)
+        assert raw is not None
+        return raw
+
+
+class SyncAPIResource:
+    """Base of every resource of the face: a method hands one plan to ``_run``."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    @property
+    def _runner(self) -> SyncRunner:
+        runner: SyncRunner = self._client._runner
+        return runner
+
+    def _run(self, plan: Plan[T]) -> T:
+        """Run ``plan`` with the client's runner and return its result."""
+        return self._runner.run(plan)
+
+    def _request(self, request: APIRequest[T]) -> T:
+        """Send one request (with retries) and return its decoded answer."""
+        return self._run(send(request))
+
+    def _get_page(self, request: APIRequest[T]) -> SyncPage[T]:
+        """Send a list request and return its first page; iterating fetches the rest lazily."""
+        return self._runner.first_page(request)
+
+    def _paginate(self, request: APIRequest[T]) -> SyncPage[T]:
+        """A list's pages, fetched as they are iterated (see ``SyncRunner.paginate``)."""
+        return self._runner.paginate(request)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"

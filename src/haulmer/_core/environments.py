@@ -1,0 +1,71 @@
+"""Where each product lives in each environment, and how ``base_urls`` overrides resolve."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Final, get_args
+from urllib.parse import urlsplit
+
+from haulmer._core.log import redact_url
+from haulmer._core.types import Product
+from haulmer.errors import ConfigurationError
+
+__all__ = ["ENVIRONMENTS", "LOCAL_URL", "PRODUCTS", "resolve_base_urls"]
+
+LOCAL_URL: Final = "http://127.0.0.1:8080"
+PRODUCTS: Final[tuple[Product, ...]] = get_args(Product)
+
+# Haulmer publishes no endpoint for the platform (checkout, accounts, workspace, setup): None.
+ENVIRONMENTS: Final[Mapping[str, Mapping[Product, str | None]]] = {
+    "production": {"openfactura": "https://api.haulmer.com", "platform": None},
+    "sandbox": {"openfactura": "https://dev-api.haulmer.com", "platform": None},
+    "local": {"openfactura": LOCAL_URL, "platform": LOCAL_URL},
+}
+
+
+def resolve_base_urls(
+    environment: str, overrides: Mapping[str, str] | None
+) -> dict[Product, str | None]:
+    """Base URL per product: the environment's, replaced by any explicit ``base_urls`` entry."""
+    if environment not in ENVIRONMENTS:
+        known = ", ".join(repr(name) for name in ENVIRONMENTS)
+        raise ConfigurationError(
+            f"Unknown environment {environment!r}: use one of {known}, "
+            "or pass base_urls={'openfactura': ..., 'platform': ...}"
+        )
+    urls: dict[Product, str | None] = dict(ENVIRONMENTS[environment])
+    for product, url in (overrides or {}).items():
+        if product not in PRODUCTS:
+            raise ConfigurationError(
+                f"Unknown product {product!r} in base_urls: "
+                "the keys are 'openfactura' and 'platform'"
+            )
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise ConfigurationError(
+                f"base_urls[{product!r}] must be an http:// or https:// URL, got {_shown(url)}"
+            )
+        try:
+            parts = urlsplit(url)
+        except ValueError as exc:
+            raise ConfigurationError(
+                f"base_urls[{product!r}] is not a valid URL ({exc}): {_shown(url)}"
+            ) from None
+        if parts.query or parts.fragment or not parts.netloc:
+            raise ConfigurationError(
+                f"base_urls[{product!r}] must be a scheme, a host and an optional path prefix "
+                f"(no ?query or #fragment), got {_shown(url)}"
+            )
+        urls[product] = url.rstrip("/")
+    return urls
+
+
+def _shown(url: object) -> str:
+    """How a refused URL appears in an error: any ``user:password@`` replaced, never echoed."""
+    if not isinstance(url, str):
+        return f"a value of type {type(url).__name__}"
+    try:
+        text = redact_url(url)
+    except ValueError:  # not even parseable as a URL
+        text = url
+    return repr(re.sub(r"^([^/?#@]*//)?[^/?#]*@", r"\1[redacted]@", text))

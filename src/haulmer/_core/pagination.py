@@ -1,0 +1,291 @@
+"""Pages of list results: how the next page is asked for, and lazy sync/async iteration.
+
+Strategies are pure (body in, items and next request out). Pages keep only their own items, so
+iterating a thousand pages uses the memory of one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Generator,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from haulmer._core.request import APIRequest
+
+__all__ = [
+    "AsyncPage",
+    "AsyncPaginator",
+    "CursorPages",
+    "NumberedPages",
+    "PageInfo",
+    "Pagination",
+    "SyncPage",
+    "fetched_pages",
+    "lazy_pages",
+    "why_not_advancing",
+]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What a page says about the list: its number, the last page's, the total count if known."""
+
+    current_page: int | None = None
+    last_page: int | None = None
+    total: int | None = None
+    next_cursor: str | None = None
+
+
+class Pagination(Protocol):
+    """A pure pagination style: where items are and how to ask for the next page."""
+
+    def items(self, body: Any) -> Sequence[Any]:
+        """The raw items of one decoded page body."""
+        ...
+
+    def info(self, body: Any) -> PageInfo:
+        """Page metadata of one decoded page body."""
+        ...
+
+    def next_request(self, request: APIRequest[T], body: Any) -> APIRequest[T] | None:
+        """The request for the page after ``body`` (sent by ``request``), or None at the end."""
+        ...
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _items_at(body: Any, key: str) -> Sequence[Any]:
+    if isinstance(body, list):
+        return body
+    if isinstance(body, Mapping):
+        items = body.get(key)
+        if isinstance(items, list):
+            return items
+    return []
+
+
+@dataclass(frozen=True)
+class NumberedPages:
+    """Numbered pages (OpenFactura's ``{"current_page", "last_page", "total", "data"}``).
+
+    The page number goes in the JSON body field ``field`` (``"Page"`` for OpenFactura) or in the
+    query parameter of that name when ``location="params"``.
+    """
+
+    field: str = "Page"
+    location: Literal["json", "params"] = "json"
+    items_key: str = "data"
+    current_key: str = "current_page"
+    last_key: str = "last_page"
+    total_key: str = "total"
+    first_page: int = 1
+
+    def items(self, body: Any) -> Sequence[Any]:
+        return _items_at(body, self.items_key)
+
+    def info(self, body: Any) -> PageInfo:
+        if not isinstance(body, Mapping):
+            return PageInfo()
+        return PageInfo(
+            current_page=_as_int(body.get(self.current_key)),
+            last_page=_as_int(body.get(self.last_key)),
+            total=_as_int(body.get(self.total_key)),
+        )
+
+    def next_request(self, request: APIRequest[T], body: Any) -> APIRequest[T] | None:
+        info = self.info(body)
+        if info.current_page is None or info.last_page is None:
+            return None
+        if info.current_page >= info.last_page or not self.items(body):
+            return None
+        page = info.current_page + 1
+        if self.location == "params":
+            return request.replace(params={**(request.params or {}), self.field: page})
+        base = request.json if isinstance(request.json, Mapping) else {}
+        return request.replace(json={**base, self.field: page})
+
+
+@dataclass(frozen=True)
+class CursorPages:
+    """Cursor pages: ``{"data": [...], "next_cursor": "..." | null}``; cursor sent as a param."""
+
+    param: str = "cursor"
+    items_key: str = "data"
+    cursor_key: str = "next_cursor"
+
+    def items(self, body: Any) -> Sequence[Any]:
+        return _items_at(body, self.items_key)
+
+    def info(self, body: Any) -> PageInfo:
+        cursor = body.get(self.cursor_key) if isinstance(body, Mapping) else None
+        return PageInfo(next_cursor=str(cursor) if cursor else None)
+
+    def next_request(self, request: APIRequest[T], body: Any) -> APIRequest[T] | None:
+        cursor = self.info(body).next_cursor
+        if not cursor or not self.items(body):
+            return None
+        return request.replace(params={**(request.params or {}), self.param: cursor})
+
+
+def why_not_advancing(before: PageInfo, after: PageInfo) -> str | None:
+    """Why the page ``after``, fetched to follow ``before``, does not move on (a page number
+    that is not higher, or the same cursor again), or None when it does or cannot be told."""
+    old, new = before.current_page, after.current_page
+    if old is not None and new is not None and new <= old:
+        return (
+            f"page {new} when the page after {old} was asked for: the server ignored the page "
+            "number, and reading on would repeat the same items forever"
+        )
+    if before.next_cursor is not None and after.next_cursor == before.next_cursor:
+        return "the same next_cursor it was sent: reading on would repeat the same items forever"
+    return None
+
+
+class _PageBase(Generic[T]):
+    def __init__(
+        self, items: Sequence[T], info: PageInfo, next_request: APIRequest[T] | None
+    ) -> None:
+        self.items: list[T] = list(items)
+        self.info = info
+        self._next_request = next_request
+
+    @property
+    def current_page(self) -> int | None:
+        return self.info.current_page
+
+    @property
+    def last_page(self) -> int | None:
+        return self.info.last_page
+
+    @property
+    def total(self) -> int | None:
+        return self.info.total
+
+    def has_next_page(self) -> bool:
+        """Whether another page follows this one."""
+        return self._next_request is not None
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} items={len(self.items)} page={self.current_page} "
+            f"last_page={self.last_page} total={self.total}>"
+        )
+
+
+class SyncPage(_PageBase[T]):
+    """One page of results; iterate it for every item of every page, fetched as needed."""
+
+    def __init__(
+        self,
+        items: Sequence[T],
+        info: PageInfo,
+        next_request: APIRequest[T] | None,
+        fetch: Callable[[APIRequest[T]], SyncPage[T]],
+    ) -> None:
+        super().__init__(items, info, next_request)
+        self._fetch = fetch
+
+    def next_page(self) -> SyncPage[T] | None:
+        """Fetch the following page, or None when this is the last."""
+        return None if self._next_request is None else self._fetch(self._next_request)
+
+    def iter_pages(self) -> Iterator[SyncPage[T]]:
+        """This page and every following one, fetched one at a time."""
+        page: SyncPage[T] | None = self
+        while page is not None:
+            yield page
+            page = page.next_page()
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            yield from page.items
+
+
+class AsyncPage(_PageBase[T]):
+    """One page of results; ``async for`` it for every item of every page, fetched as needed."""
+
+    def __init__(
+        self,
+        items: Sequence[T],
+        info: PageInfo,
+        next_request: APIRequest[T] | None,
+        fetch: Callable[[APIRequest[T]], Awaitable[AsyncPage[T]]],
+    ) -> None:
+        super().__init__(items, info, next_request)
+        self._fetch = fetch
+
+    async def next_page(self) -> AsyncPage[T] | None:
+        """Fetch the following page, or None when this is the last."""
+        return None if self._next_request is None else await self._fetch(self._next_request)
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+        """This page and every following one, fetched one at a time."""
+        page: AsyncPage[T] | None = self
+        while page is not None:
+            yield page
+            page = await page.next_page()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            for item in page.items:
+                yield item
+
+
+class AsyncPaginator(Generic[T]):
+    """What an async list method returns: ``await`` it for the first page, or ``async for`` it
+    for every item of every page (no extra ``await``).
+
+    The first page is requested when awaited or iterated, once: awaiting twice is an error, as
+    for any coroutine. Bad arguments were already refused when the list method was called.
+    """
+
+    def __init__(self, first_page: Callable[[], Coroutine[Any, Any, AsyncPage[T]]]) -> None:
+        self._first_page = first_page
+        self._used = False
+
+    def _start(self) -> Coroutine[Any, Any, AsyncPage[T]]:
+        if self._used:
+            raise RuntimeError(
+                "this list was already awaited or iterated; call the list method again"
+            )
+        self._used = True
+        return self._first_page()
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        return self._start().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        page = await self._start()
+        async for item in page:
+            yield item
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} (await it for a page, async for it for every item)>"
+
+
+def lazy_pages(first_page: Callable[[], Coroutine[Any, Any, AsyncPage[T]]]) -> AsyncPaginator[T]:
+    """What the async face's list methods return: pages fetched when awaited or iterated."""
+    return AsyncPaginator(first_page)
+
+
+def fetched_pages(first_page: Callable[[], SyncPage[T]]) -> SyncPage[T]:
+    """What the sync face's list methods return: the first page, fetched now (the generated
+    counterpart of ``lazy_pages``); iterating it fetches the rest."""
+    return first_page()

@@ -1,0 +1,79 @@
+"""Plans: the logic of a resource call written once, run by the sync or the async runner.
+
+A plan is a generator that yields steps and receives their answers, then returns the call's
+result. It yields an ``APIRequest`` (answered with its decoded value, or its ``APIError`` thrown
+in after the runner's retries), a ``Pause`` (the runner sleeps) or ``CLOCK`` (answered with the
+client's monotonic clock). It holds every decision; the runners only send, sleep and retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from haulmer._core.waits import Poll
+from haulmer.errors import APIError
+
+if TYPE_CHECKING:
+    from haulmer._core.request import APIRequest
+
+__all__ = ["CLOCK", "ClockStep", "Pause", "Plan", "poll", "send"]
+
+R = TypeVar("R")
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A plan step: wait ``seconds`` with the client's sleep before the next request."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class ClockStep:
+    """A plan step answered with the client's monotonic clock (a ``() -> float``)."""
+
+
+CLOCK = ClockStep()
+
+Plan = Generator["APIRequest[Any] | Pause | ClockStep", Any, R]
+"""A resource call: yields requests (and pauses), receives their answers, returns the result."""
+
+
+def send(request: APIRequest[R]) -> Plan[R]:
+    """The plan of a single request: send it (with the runner's retries), return its answer."""
+    answer: R = yield request
+    return answer
+
+
+def poll(
+    request: APIRequest[S],
+    *,
+    timeout: float,
+    poll_interval: float,
+    done: Callable[[S], bool],
+    timed_out: Callable[[S | None, float], str],
+) -> Plan[S]:
+    """Send ``request`` until ``done`` says its answer is the awaited one, pausing in between.
+
+    Failed polls the retry policy calls transient are ridden out until the deadline (then a
+    WaitTimeoutError naming the last failure); any other failure is raised at once.
+    """
+    clock: Callable[[], float] = yield CLOCK
+    waits: Poll[S] = Poll(
+        timeout=timeout, poll_interval=poll_interval, clock=clock, done=done, timed_out=timed_out
+    )
+    while True:
+        try:
+            answer: S = yield request
+        except APIError as error:
+            delay = waits.sleep_after_error(error)
+            if delay is None:
+                raise
+        else:
+            delay = waits.next_sleep(answer)
+            if delay is None:
+                return answer
+        yield Pause(delay)

@@ -1,0 +1,167 @@
+"""Turn a request description and a client config into the exact request to send; pure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from haulmer._core.config import API_KEY_ENV, ClientConfig, normalize_max_retries, normalize_timeout
+from haulmer._core.request import APIRequest
+from haulmer._core.types import Auth, NotGiven, Product, Timeout
+from haulmer._models import encode_json
+from haulmer._version import __version__
+from haulmer.errors import ConfigurationError
+
+__all__ = ["USER_AGENT", "PreparedRequest", "encode_json", "prepare_request"]
+
+USER_AGENT = f"haulmer-python/{__version__}"
+
+_NO_PLATFORM_URL = (
+    "Haulmer publishes no public API for checkout, accounts, workspace or OpenFactura setup, so "
+    "environment {env!r} has no 'platform' URL. Pass base_urls={{'platform': 'https://...'}} for "
+    "a server that speaks docs/platform-api.md, use environment='local' with "
+    "`python -m haulmer.testing serve`, or use haulmer.testing.FakeHaulmer in tests."
+)
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+_SECRET_VALUE_OF = {
+    "apikey": f"The API key (api_key= or {API_KEY_ENV})",
+    "authorization": "The access token",
+}
+
+
+def _check_header(name: str, value: str) -> None:
+    """Refuse, before any I/O, a header HTTP cannot carry; the value is never quoted.
+
+    A key pasted with a line break or an invisible character would otherwise fail deep in httpx,
+    as an encoding error or as a "broken connection" whose chained cause quotes the key.
+    """
+    if not isinstance(name, str) or not isinstance(value, str):
+        raise ConfigurationError(
+            f"Headers map names to text values; got {type(name).__name__} -> "
+            f"{type(value).__name__} for {name!r}"
+        )
+    if not _HEADER_NAME.fullmatch(name):
+        raise ConfigurationError(
+            f"Header name {name!r} is not a valid HTTP header name (letters, digits, '-' and "
+            "no spaces)"
+        )
+    if not _HEADER_VALUE.fullmatch(value):
+        what = _SECRET_VALUE_OF.get(name.lower(), f"The value of header {name!r}")
+        raise ConfigurationError(
+            f"{what} contains a line break, a control character or a character that is not "
+            "ASCII, which an HTTP header cannot carry; copy it again without them "
+            "(the value is not shown, as it may be a credential)"
+        )
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    """One fully resolved HTTP request; ``headers`` is hidden from repr (it holds credentials)."""
+
+    method: str
+    url: str
+    product: Product
+    params: Mapping[str, Any]
+    headers: Mapping[str, str] = field(repr=False)
+    content: bytes | None
+    timeout: Timeout | None
+    max_retries: int
+    retry_safe: bool
+    error_hints: Mapping[str, str] = field(default_factory=dict)
+    """Advice for this call's error codes, replacing the general table's (see ``APIRequest``)."""
+    idempotency_key: str | None = None
+    """The key of a call that takes ``idempotency_key=`` (not one only set in extra headers)."""
+    creates: str = "what this call creates"
+    """What the call makes, for the error after a lost answer (see ``APIRequest.creates``)."""
+
+
+def _effective_auth(request: APIRequest[Any], token: str | None) -> Auth:
+    if request.auth is not None:
+        return request.auth
+    if request.product == "openfactura":
+        return "api_key"
+    return "bearer" if token else "none"
+
+
+def _set(headers: dict[str, tuple[str, str]], name: str, value: str) -> None:
+    headers[name.lower()] = (name, value)
+
+
+def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedRequest:
+    """Resolve URL, headers, body, auth, timeout and retries; raise ConfigurationError early."""
+    base_url = config.base_urls.get(request.product)
+    if base_url is None:
+        if request.product == "platform":
+            raise ConfigurationError(_NO_PLATFORM_URL.format(env=config.environment))
+        raise ConfigurationError(
+            f"No base URL for product {request.product!r}: pass base_urls={{...}}"
+        )
+
+    headers: dict[str, tuple[str, str]] = {}
+    _set(headers, "User-Agent", USER_AGENT)
+    _set(headers, "Accept", "application/json")
+    content: bytes | None = request.content
+    if request.json is not None:
+        content = encode_json(request.json)
+        _set(headers, "Content-Type", "application/json")
+    for name, value in config.default_headers.items():
+        _set(headers, name, value)
+    for name, value in (request.headers or {}).items():
+        _set(headers, name, value)
+
+    token = request.access_token or config.access_token
+    auth = _effective_auth(request, token)
+    if auth == "api_key":
+        if not config.api_key:
+            raise ConfigurationError(
+                f"No OpenFactura API key: pass Haulmer(api_key=...) or set {API_KEY_ENV}. "
+                "Sandbox keys are listed in haulmer.openfactura.sandbox."
+            )
+        _set(headers, "apikey", config.api_key)
+    elif auth == "bearer":
+        if not token:
+            raise ConfigurationError(
+                "This call needs an access token: log in first, then use "
+                "client.with_options(access_token=...) or Haulmer(access_token=...)"
+            )
+        _set(headers, "Authorization", f"Bearer {token}")
+
+    if request.idempotency_key:
+        _set(headers, "Idempotency-Key", request.idempotency_key)
+    for name, value in (request.extra_headers or {}).items():
+        _set(headers, name, value)
+
+    for name, value in headers.values():
+        _check_header(name, value)
+
+    timeout = (
+        config.timeout
+        if isinstance(request.timeout, NotGiven)
+        else normalize_timeout(request.timeout)
+    )
+    max_retries = (
+        config.max_retries
+        if request.max_retries is None
+        else normalize_max_retries(request.max_retries)
+    )
+    params = {k: v for k, v in (request.params or {}).items() if v is not None}
+    return PreparedRequest(
+        method=request.method,
+        url=base_url + request.path,
+        product=request.product,
+        params=params,
+        headers=dict(headers.values()),
+        content=content,
+        timeout=timeout,
+        max_retries=max_retries,
+        retry_safe=request.retry_safe,
+        error_hints=dict(request.error_hints or {}),
+        # The key actually sent: extra headers may replace the call's own.
+        idempotency_key=headers["idempotency-key"][1] if request.idempotency_key else None,
+        creates=request.creates,
+    )

@@ -1,0 +1,114 @@
+"""The core's basic value: ``APIRequest``, one API call described purely (no I/O, no client).
+
+Product modules build them with pure functions; plans yield them; the runners send them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from haulmer._core.types import NOT_GIVEN, Auth, Headers, Product, TimeoutArg
+from haulmer.errors import ValidationError
+
+if TYPE_CHECKING:
+    from haulmer._core.pagination import Pagination
+
+__all__ = [
+    "APIRequest",
+    "call_options",
+    "idempotency_key_or_new",
+    "new_idempotency_key",
+]
+
+T = TypeVar("T")
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def call_options(
+    extra_headers: Headers | None, timeout: TimeoutArg, max_retries: int | None
+) -> dict[str, Any]:
+    """The per-call options every resource method takes, as ``APIRequest`` keyword arguments."""
+    return {"extra_headers": extra_headers, "timeout": timeout, "max_retries": max_retries}
+
+
+def new_idempotency_key() -> str:
+    """A fresh random idempotency key, for creating calls whose caller gave none."""
+    return uuid.uuid4().hex
+
+
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+
+def idempotency_key_or_new(key: str | None) -> str:
+    """The caller's ``idempotency_key=`` (checked: text of 1 to 255 characters), else a new one.
+
+    Built into the request description, so every retry of the call sends the same key.
+    """
+    if key is None:
+        return new_idempotency_key()
+    if not isinstance(key, str) or not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+        raise ValidationError(
+            f"idempotency_key must be text of 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters, such "
+            f"as your own id for this operation; got {key!r:.60}"
+        )
+    return key
+
+
+@dataclass(frozen=True)
+class APIRequest(Generic[T]):
+    """One API call and how to decode its answer (no I/O, no client state). ``cast_to``: any type
+    pydantic validates, ``bytes``, ``str`` or ``type(None)``; for pages, the type of one item.
+    """
+
+    method: str
+    path: str
+    product: Product
+    cast_to: type[T]
+    params: Mapping[str, Any] | None = None
+    json: Any = field(default=None, repr=False)
+    """The body; hidden from repr because it may carry passwords, a .pfx or its password."""
+    content: bytes | None = field(default=None, repr=False)
+    headers: Headers | None = field(default=None, repr=False)
+    auth: Auth | None = None
+    """None: "api_key" for openfactura; for platform "bearer" when the client has a token."""
+    access_token: str | None = field(default=None, repr=False)
+    """A bearer token for this call only (overrides the client's ``access_token``)."""
+    idempotency_key: str | None = None
+    safe: bool | None = None
+    """True when the call changes nothing (retried like a GET); None: only GET/HEAD/OPTIONS."""
+    pagination: Pagination | None = None
+    timeout: TimeoutArg = NOT_GIVEN
+    max_retries: int | None = None
+    extra_headers: Headers | None = field(default=None, repr=False)
+    creates: str = "what this call creates"
+    """What a keyed call makes ("the document", "the order"), named by an error after a lost
+    answer: it may exist, and the key repeats the call safely. "" for a call whose key is the
+    SDK's own (the method takes none) and which makes nothing new: no error names that key."""
+    error_hints: Mapping[str, str] | None = None
+    """Advice for this call's error codes (``{"token_used": ...}``), instead of the general one:
+    the way out of a used e-mail link depends on which link it was."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "method", self.method.upper())
+        if not self.path.startswith("/"):
+            raise ValidationError(f"APIRequest.path must start with '/', got {self.path!r}")
+        if self.json is not None and self.content is not None:
+            raise ValidationError("APIRequest takes json= or content=, not both")
+
+    @property
+    def retry_safe(self) -> bool:
+        """Whether a timeout or 5xx may be retried: safe methods, or an idempotency key."""
+        if self.idempotency_key:
+            return True
+        if self.safe is not None:
+            return self.safe
+        return self.method in _SAFE_METHODS
+
+    def replace(self, **changes: Any) -> APIRequest[T]:
+        """A copy with some fields changed (used by pagination for the next page)."""
+        return dataclasses.replace(self, **changes)

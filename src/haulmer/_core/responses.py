@@ -1,0 +1,331 @@
+"""Turn what the server answered into a value or an error; pure (bytes and headers in).
+
+Knows the three OpenFactura error shapes (``error`` envelope with a details list, unwrapped with
+a details object, gateway ``statusCode``/``message``), plain-text and HTML bodies, and bodies in
+ISO-8859-1 rather than UTF-8.
+"""
+
+from __future__ import annotations
+
+import functools
+import http
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+import pydantic
+
+from haulmer._core.pagination import NumberedPages, PageInfo, Pagination, why_not_advancing
+from haulmer._core.request import APIRequest
+from haulmer._core.retry import server_wait
+from haulmer.errors import (
+    AlreadyIssuedError,
+    APIResponseValidationError,
+    APIStatusError,
+    ErrorDetail,
+    ServerError,
+    error_class_for,
+    server_error_hint,
+)
+
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "REQUEST_ID_HEADERS",
+    "DecodedError",
+    "RawResponse",
+    "decode_error_body",
+    "decode_json",
+    "decode_page",
+    "decode_text",
+    "error_from_response",
+    "parse_response",
+    "request_id_from",
+]
+
+T = TypeVar("T")
+
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id", "x-ms-request-id")
+_MAX_MESSAGE = 300
+_UTF8_BOM = b"\xef\xbb\xbf"
+_CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """An HTTP answer, fully read: status, headers (lowercase keys), body bytes."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+    method: str
+    url: str
+    elapsed: float = 0.0
+
+    @property
+    def request_id(self) -> str | None:
+        return request_id_from(self.headers)
+
+
+def request_id_from(headers: Mapping[str, str]) -> str | None:
+    """The server's request id, from whichever header carries it (``headers`` lowercased)."""
+    for name in REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return value
+    return None
+
+
+def decode_text(content: bytes, content_type: str | None = None) -> str:
+    """Body text: the declared charset, else UTF-8, falling back to ISO-8859-1 (never fails).
+
+    A UTF-8 byte order mark (which some gateways put before JSON) is dropped.
+    """
+    if content.startswith(_UTF8_BOM):
+        content = content[len(_UTF8_BOM) :]
+    match = _CHARSET.search(content_type or "")
+    if match:
+        try:
+            return content.decode(match.group(1))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("iso-8859-1")
+
+
+_NOT_JSON = object()
+_TOO_DEEP = object()
+
+MAX_JSON_DEPTH = 64
+"""The deepest nesting of arrays and objects an answer may have: the documented answers stay
+under 10 levels, and a deeper one (hostile, or broken) would exhaust Python's recursion in the
+decoder or in the validation of its value."""
+
+
+def decode_json(content: bytes, content_type: str | None = None) -> Any:
+    """The JSON value of a body, or a marker: ``_NOT_JSON`` when it is empty or not JSON,
+    ``_TOO_DEEP`` when it nests deeper than ``MAX_JSON_DEPTH``."""
+    text = decode_text(content, content_type).strip()
+    if not text:
+        return _NOT_JSON
+    if _nests_deeper_than(text, MAX_JSON_DEPTH):
+        return _TOO_DEEP
+    try:
+        return json.loads(text)
+    except RecursionError:
+        return _TOO_DEEP
+    except ValueError:
+        return _NOT_JSON
+
+
+_OPENERS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
+
+
+def _nests_deeper_than(text: str, limit: int) -> bool:
+    """Whether the brackets of ``text`` (outside strings) open deeper than ``limit``; linear."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for match in _OPENERS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in "]}":
+            depth -= 1
+    return False
+
+
+@dataclass(frozen=True)
+class DecodedError:
+    """The useful parts of an error body, whatever its shape."""
+
+    message: str
+    code: str | None
+    details: list[ErrorDetail]
+    token: str | None
+    retry_after_field: Any
+    body: Any
+
+
+def _details(value: Any) -> list[ErrorDetail]:
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        if "field" in value or "issue" in value:
+            return [ErrorDetail(str(value.get("field") or ""), str(value.get("issue") or ""))]
+        out: list[ErrorDetail] = []
+        for key, item in value.items():
+            issues = item if isinstance(item, list) else [item]
+            out.extend(ErrorDetail(str(key), str(issue)) for issue in issues)
+        return out
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        out = []
+        for item in value:
+            out.extend(
+                _details(item) if isinstance(item, Mapping) else [ErrorDetail("", str(item))]
+            )
+        return out
+    return [ErrorDetail("", str(value))]
+
+
+def _text_message(text: str) -> str | None:
+    text = text.strip()
+    if not text or text.lstrip().startswith("<"):
+        return None  # empty or an HTML error page: the status phrase says more
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
+
+
+def _status_phrase(status_code: int) -> str:
+    try:
+        return http.HTTPStatus(status_code).phrase
+    except ValueError:
+        return "Error"
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def decode_error_body(status_code: int, content: bytes, content_type: str | None) -> DecodedError:
+    """Message, code, details (always a list), OF-06 token and retry_after of an error body."""
+    data = decode_json(content, content_type)
+    if data is _TOO_DEEP:
+        deep = f"{_status_phrase(status_code)} (its body nests deeper than {MAX_JSON_DEPTH} levels)"
+        return DecodedError(deep, None, [], None, None, None)
+    if data is _NOT_JSON:
+        text = _text_message(decode_text(content, content_type))
+        return DecodedError(text or _status_phrase(status_code), None, [], None, None, None)
+    if not isinstance(data, Mapping):
+        return DecodedError(_status_phrase(status_code), None, _details(data), None, None, data)
+
+    envelope = data.get("error")
+    if isinstance(envelope, Mapping):  # shape A (and the platform's envelope)
+        source: Mapping[str, Any] = envelope
+    elif isinstance(envelope, str):  # {"error": "text"}
+        source = {**data, "message": data.get("message") or envelope}
+    else:  # shape B (unwrapped) or C (gateway statusCode/message)
+        source = data
+    message = _str_or_none(source.get("message")) or _str_or_none(source.get("msg"))
+    token = source.get("token", source.get("Token"))
+    return DecodedError(
+        message=message or _status_phrase(status_code),
+        code=_str_or_none(source.get("code")),
+        details=_details(source.get("details")),
+        token=_str_or_none(token),
+        retry_after_field=source.get("retry_after", data.get("retry_after")),
+        body=data,
+    )
+
+
+def error_from_response(
+    raw: RawResponse,
+    *,
+    now: float,
+    attempts: int = 1,
+    retry_safe: bool = True,
+    hints: Mapping[str, str] | None = None,
+) -> APIStatusError:
+    """The typed error for a 4xx/5xx answer; ``now`` (epoch seconds) reads HTTP-date waits.
+
+    ``attempts`` (how many times the call was sent) and ``retry_safe`` make a 5xx hint say
+    truthfully whether the call was retried; ``hints`` (by code) is the calling method's own
+    advice, which replaces the general table's.
+    """
+    decoded = decode_error_body(raw.status_code, raw.content, raw.headers.get("content-type"))
+    cls = error_class_for(raw.status_code, decoded.code)
+    wait = server_wait(
+        raw.headers, message=decoded.message, retry_after_field=decoded.retry_after_field, now=now
+    )
+    kwargs: dict[str, Any] = {
+        "status_code": raw.status_code,
+        "code": decoded.code,
+        "details": decoded.details,
+        "request_id": raw.request_id,
+        "body": decoded.body,
+        "response": raw,
+        "retry_after": wait,
+    }
+    if raw.status_code >= 500 and issubclass(cls, ServerError):
+        kwargs["hint"] = server_error_hint(attempts=attempts, retry_safe=retry_safe)
+    if hints and decoded.code is not None and decoded.code in hints:
+        kwargs["hint"] = hints[decoded.code]
+    if issubclass(cls, AlreadyIssuedError):
+        return cls(decoded.message, token=decoded.token, **kwargs)
+    return cls(decoded.message, **kwargs)
+
+
+@functools.lru_cache(maxsize=512)
+def _adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+    return pydantic.TypeAdapter(tp)
+
+
+def _invalid(raw: RawResponse, why: str, body: Any = None) -> APIResponseValidationError:
+    return APIResponseValidationError(
+        f"{raw.method} {raw.url.split('?')[0]} answered HTTP {raw.status_code} with {why}",
+        status_code=raw.status_code,
+        request_id=raw.request_id,
+        body=body,
+    )
+
+
+def _validate(raw: RawResponse, tp: Any, data: Any) -> Any:
+    try:
+        return _adapter(tp).validate_python(data)
+    except pydantic.ValidationError as exc:
+        # Field paths and reasons only: pydantic's own text (and so a chained cause) quotes the
+        # values, and an answer may carry an access token or an API key.
+        name = getattr(tp, "__name__", str(tp))
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in err['loc']) or name}: {err['msg']}"
+            for err in exc.errors(include_input=False, include_url=False)
+        )
+        raise _invalid(raw, f"a body that is not a valid {name} ({problems})", data) from None
+
+
+def parse_response(request: APIRequest[T], raw: RawResponse) -> T:
+    """The value of a 2xx answer as ``request.cast_to`` asks: model, bytes, text or None."""
+    tp: Any = request.cast_to
+    if tp is type(None) or tp is None:
+        return cast(T, None)
+    if tp is bytes:
+        return cast(T, raw.content)
+    if tp is str:
+        return cast(T, decode_text(raw.content, raw.headers.get("content-type")))
+    data = decode_json(raw.content, raw.headers.get("content-type"))
+    if data is _TOO_DEEP:
+        raise _invalid(raw, f"a body that nests deeper than {MAX_JSON_DEPTH} levels")
+    if data is _NOT_JSON:
+        what = "an empty body" if not raw.content.strip() else "a body that is not JSON"
+        raise _invalid(raw, what)
+    return cast(T, _validate(raw, tp, data))
+
+
+def decode_page(
+    request: APIRequest[T], raw: RawResponse, *, after: PageInfo | None = None
+) -> tuple[list[T], PageInfo, APIRequest[T] | None]:
+    """Items, page metadata and the next page's request; HTTP 204 or an empty body: no items.
+
+    ``after``: the page this one was asked to follow; a page that does not move on from it is an
+    APIResponseValidationError, since iterating would repeat the same items forever.
+    """
+    pagination: Pagination = request.pagination or NumberedPages()
+    if raw.status_code == 204 or not raw.content.strip():
+        return [], PageInfo(), None
+    body = decode_json(raw.content, raw.headers.get("content-type"))
+    if body is _TOO_DEEP:
+        raise _invalid(raw, f"a page that nests deeper than {MAX_JSON_DEPTH} levels")
+    if body is _NOT_JSON:
+        raise _invalid(raw, "a page that is not JSON")
+    info = pagination.info(body)
+    if after is not None:
+        stalled = why_not_advancing(after, info)
+        if stalled:
+            raise _invalid(raw, stalled, body)
+    items = [_validate(raw, request.cast_to, item) for item in pagination.items(body)]
+    return items, info, pagination.next_request(request, body)

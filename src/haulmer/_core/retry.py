@@ -1,0 +1,264 @@
+"""The retry policy, pure: which failures are retried, how long to wait before the next try, and
+what the one retry loop (the runners') must remember: whether an attempt may have been carried out.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import enum
+import math
+import random
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+from haulmer._core.log import logger
+from haulmer.errors import (
+    AlreadyIssuedError,
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+)
+
+__all__ = [
+    "MAX_SERVER_WAIT",
+    "CallAttempts",
+    "Failure",
+    "backoff",
+    "failure_of",
+    "is_retried",
+    "is_transient",
+    "may_have_acted",
+    "parse_retry_after",
+    "server_wait",
+    "should_retry",
+    "wait_before_retry",
+]
+
+MAX_SERVER_WAIT: Final = 60.0
+"""The longest the retry loop sleeps on a server's word (seconds); longer waits are cut to it."""
+
+INITIAL_BACKOFF: Final = 0.5
+MAX_BACKOFF: Final = 8.0
+
+_ALWAYS_RETRIED_STATUSES: Final = frozenset({408, 429})
+_ALWAYS_RETRIED_CODES: Final = frozenset({"OF-21"})
+_TRY_AGAIN = re.compile(r"try again in\s+(\d+(?:\.\d+)?)\s*(?:seconds?|secs?|s)\b", re.IGNORECASE)
+
+
+class Failure(enum.Enum):
+    """How a request failed without an HTTP answer."""
+
+    CONNECT = "connect"
+    """Nothing reached the server (connect error, connect or pool timeout)."""
+    TIMEOUT = "timeout"
+    """The request was sent, the answer did not come in time."""
+    NETWORK = "network"
+    """The connection broke after the request was (perhaps) sent."""
+
+
+def should_retry(
+    *,
+    failure: Failure | None = None,
+    status_code: int | None = None,
+    code: str | None = None,
+    retry_safe: bool,
+) -> bool:
+    """Whether a failed attempt may be retried: refused connections, 408, 429 and OF-21 always
+    (nothing was done); timeouts, broken connections, 5xx only if ``retry_safe``; other 4xx never.
+    """
+    if failure is Failure.CONNECT:
+        return True
+    if failure is not None:
+        return retry_safe
+    if status_code is None:
+        return False
+    if status_code in _ALWAYS_RETRIED_STATUSES or code in _ALWAYS_RETRIED_CODES:
+        return True
+    if status_code >= 500:
+        return retry_safe
+    return False
+
+
+def parse_retry_after(value: str, *, now: float) -> float | None:
+    """Seconds to wait from a Retry-After value: a number of seconds or an HTTP date."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        seconds = when.timestamp() - now
+    if math.isnan(seconds) or math.isinf(seconds):
+        return None
+    return max(seconds, 0.0)
+
+
+def _as_seconds(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    elif isinstance(value, str):
+        try:
+            seconds = float(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if math.isnan(seconds) or math.isinf(seconds):
+        return None
+    return max(seconds, 0.0)
+
+
+def server_wait(
+    headers: Mapping[str, str],
+    *,
+    message: str | None = None,
+    retry_after_field: object = None,
+    now: float,
+) -> float | None:
+    """The wait the server asked for (lowercase ``retry-after-ms``/``retry-after`` headers, body
+    ``retry_after``, then "Try again in X seconds"), else None. Not capped: it is what an error's
+    ``retry_after`` reports; ``wait_before_retry`` caps what the retry loop sleeps.
+    """
+    seconds: float | None = None
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        ms = _as_seconds(millis)
+        seconds = None if ms is None else ms / 1000.0
+    if seconds is None and "retry-after" in headers:
+        seconds = parse_retry_after(headers["retry-after"], now=now)
+    if seconds is None and retry_after_field is not None:
+        seconds = _as_seconds(retry_after_field)
+    if seconds is None and message:
+        match = _TRY_AGAIN.search(message)
+        if match:
+            seconds = float(match.group(1))
+    return seconds
+
+
+def backoff(attempt: int, *, jitter: float) -> float:
+    """Exponential backoff for retry number ``attempt`` (1 = first retry), less up to 25% jitter.
+
+    ``jitter`` is a number in [0, 1) (``random.random()``), passed in so the result is testable.
+    """
+    base: float = min(INITIAL_BACKOFF * 2.0 ** max(attempt - 1, 0), MAX_BACKOFF)
+    return base * (1.0 - 0.25 * jitter)
+
+
+def wait_before_retry(attempt: int, *, server: float | None, jitter: float) -> float:
+    """Seconds to wait before retry ``attempt``: the server's word (at most MAX_SERVER_WAIT) if
+    any, else backoff.
+    """
+    if server is not None:
+        return min(server, MAX_SERVER_WAIT)
+    return backoff(attempt, jitter=jitter)
+
+
+def failure_of(error: APIConnectionError) -> Failure:
+    """How a request failed without an answer: nothing sent, no answer in time, or a break."""
+    if not error.request_sent:
+        return Failure.CONNECT
+    return Failure.TIMEOUT if isinstance(error, APITimeoutError) else Failure.NETWORK
+
+
+def is_retried(error: APIError, *, retry_safe: bool) -> bool:
+    """Whether a call that failed with ``error`` is tried again, by ``should_retry``'s rules."""
+    if isinstance(error, APIStatusError):
+        return should_retry(status_code=error.status_code, code=error.code, retry_safe=retry_safe)
+    if isinstance(error, APIConnectionError):
+        return should_retry(failure=failure_of(error), retry_safe=retry_safe)
+    return False
+
+
+def is_transient(error: APIError) -> bool:
+    """Whether a failure may go away by itself: what the policy retries for a safe call."""
+    return is_retried(error, retry_safe=True)
+
+
+def may_have_acted(error: APIError) -> bool:
+    """Whether the server may have done the work of an attempt that failed with ``error``.
+
+    Not when nothing was sent, nor for 408, 429 and OF-21 (the server says it did nothing);
+    yes for a timeout or a broken connection after sending, and for a 5xx.
+    """
+    if isinstance(error, APIStatusError):
+        return error.status_code >= 500 and error.code != "OF-21"
+    if isinstance(error, APIConnectionError):
+        return error.request_sent
+    return False
+
+
+@dataclass
+class CallAttempts:
+    """What the retry loop knows of one call: the attempt under way, and whether any attempt so
+    far may have been carried out by the server although its answer was lost.
+
+    ``idempotency_key`` is the key the call sends (None: it has none); ``creates`` names what it
+    makes, for the error that says it may exist ("": a key of the SDK's own on a call that makes
+    nothing new, which no error names).
+    """
+
+    max_retries: int
+    retry_safe: bool
+    idempotency_key: str | None = None
+    creates: str = "what this call creates"
+    call: str = "the call"
+    """How the call is named in the log ("POST https://...", credentials redacted)."""
+    number: int = 1
+    acted: bool = field(default=False)
+    wait: float = 0.0
+    """The wait before the next attempt, once ``retries`` said there is one."""
+
+    def retries(self, error: BaseException) -> bool:
+        """Whether the call is tried again after ``error`` (tenacity's ``retry`` predicate);
+        logs the retry and keeps its wait for ``next_wait``."""
+        if not isinstance(error, APIError):
+            return False
+        wait = self.after_failure(error, jitter=random.random())
+        if wait is None:
+            return False
+        self.wait = wait
+        logger.info(
+            "Retrying %s in %.2f s (retry %d of %d) after %s",
+            self.call,
+            wait,
+            self.number - 1,
+            self.max_retries,
+            type(error).__name__,
+        )
+        return True
+
+    def next_wait(self, _state: object = None) -> float:
+        """The wait ``retries`` chose (tenacity's ``wait``)."""
+        return self.wait
+
+    def after_failure(self, error: APIError, *, jitter: float) -> float | None:
+        """Seconds to wait before the next attempt, or None: ``error`` ends the call.
+
+        Before it ends the call, ``error`` learns whether an attempt may have been carried out:
+        with a key, it then says so and names the key to repeat with (see ``APIError``).
+        """
+        self.acted = self.acted or may_have_acted(error)
+        if self.number <= self.max_retries and is_retried(error, retry_safe=self.retry_safe):
+            server = error.retry_after if isinstance(error, APIStatusError) else None
+            wait = wait_before_retry(self.number, server=server, jitter=jitter)
+            self.number += 1
+            return wait
+        if self.acted and self.idempotency_key and self.creates:
+            token = error.token if isinstance(error, AlreadyIssuedError) else None
+            error.note_lost_answer(
+                idempotency_key=self.idempotency_key, creates=self.creates, token=token
+            )
+            if isinstance(error, APIConnectionError):
+                error.request_sent = True  # this attempt reached nothing; an earlier one did
+        return None

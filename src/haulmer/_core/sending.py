@@ -1,0 +1,191 @@
+"""What both faces' senders share over httpx: timeouts, the pools, one exchange built and read.
+
+With ``_async/sending.py`` (and the ``_sync`` one generated from it), the only modules that import
+httpx. What to send comes from ``prepare``; what an answer means from ``responses``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+
+from haulmer._core.log import logger, redact_headers, redact_url
+from haulmer._core.prepare import PreparedRequest
+from haulmer._core.responses import RawResponse, error_from_response
+from haulmer._core.types import DEFAULT_TIMEOUT, Timeout
+from haulmer.errors import APIConnectionError, APITimeoutError, ClientClosedError
+
+__all__ = [
+    "async_client_class",
+    "build_request",
+    "client_closed",
+    "connection_error",
+    "default_async_client",
+    "default_sync_client",
+    "failed_attempt",
+    "httpx_timeout",
+    "log_request",
+    "read_answer",
+    "sync_client_class",
+]
+
+
+def httpx_timeout(timeout: Timeout | None) -> httpx.Timeout:
+    """The httpx form of our Timeout (None: wait forever)."""
+    if timeout is None:
+        return httpx.Timeout(None)
+    return httpx.Timeout(timeout.total, connect=timeout.connect)
+
+
+def sync_client_class() -> type[httpx.Client]:
+    """The httpx class a Haulmer sends with (``http_client=`` must be one)."""
+    return httpx.Client
+
+
+def async_client_class() -> type[httpx.AsyncClient]:
+    """The httpx class an AsyncHaulmer sends with (``http_client=`` must be one)."""
+    return httpx.AsyncClient
+
+
+def default_sync_client() -> httpx.Client:
+    """The pooled httpx client a Haulmer makes when the user brings none."""
+    return httpx.Client(timeout=httpx_timeout(DEFAULT_TIMEOUT), follow_redirects=False)
+
+
+def default_async_client() -> httpx.AsyncClient:
+    """The pooled httpx client an AsyncHaulmer makes when the user brings none."""
+    return httpx.AsyncClient(timeout=httpx_timeout(DEFAULT_TIMEOUT), follow_redirects=False)
+
+
+def connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIConnectionError:
+    url = redact_url(prepared.url)
+    what = f"{prepared.method} {url}"
+    if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return APITimeoutError(
+            f"{what}: timed out connecting; check the network or raise timeout=",
+            request_sent=False,
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        total = prepared.timeout.total if prepared.timeout else None
+        limit = f" after {total:g} s" if total else ""
+        return APITimeoutError(
+            f"{what}: no answer{limit}; pass timeout= to wait longer" + _how_to_repeat(prepared),
+            request_sent=True,
+        )
+    if isinstance(exc, (httpx.ConnectError, httpx.UnsupportedProtocol, httpx.ProxyError)):
+        return APIConnectionError(
+            f"{what}: could not connect ({type(exc).__name__}: {exc}); check the URL and network",
+            request_sent=False,
+        )
+    if isinstance(exc, httpx.TransportError):
+        return APIConnectionError(
+            f"{what}: the connection broke before the answer ({type(exc).__name__})"
+            + _how_to_repeat(prepared),
+            request_sent=True,
+        )
+    return APIConnectionError(
+        f"{what}: the answer could not be read ({type(exc).__name__})" + _how_to_repeat(prepared),
+        request_sent=True,
+    )
+
+
+def _how_to_repeat(prepared: PreparedRequest) -> str:
+    """How to repeat a call whose answer was lost: with the key it sent, freely, or after a check.
+
+    A call that takes ``idempotency_key=`` gets nothing here: the retry loop, which knows
+    whether any attempt may have been carried out, says so on the error it ends with.
+    """
+    if prepared.idempotency_key:
+        return ""
+    if prepared.method in ("GET", "HEAD", "OPTIONS"):
+        return "; it only reads, so repeating it is safe"
+    header = next((v for k, v in prepared.headers.items() if k.lower() == "idempotency-key"), None)
+    if header:
+        return (
+            "; the call may have been carried out: repeat it with the same Idempotency-Key header "
+            f"({header!r}) so it is not done twice"
+        )
+    return (
+        "; the call may have been carried out: check whether it was (retrieve what it changes) "
+        "before repeating it"
+    )
+
+
+def client_closed(client_name: str) -> ClientClosedError:
+    """The error for a call on a closed client (httpx would raise a bare RuntimeError)."""
+    return ClientClosedError(
+        f"This {client_name} is closed (close() or the end of its with block), or the "
+        "http_client it sends with is: make a new client for further calls, and close a client "
+        "only when you are done with it"
+    )
+
+
+def build_request(client: httpx.Client | httpx.AsyncClient, p: PreparedRequest) -> httpx.Request:
+    """The httpx request of one attempt."""
+    return client.build_request(
+        p.method,
+        p.url,
+        params=dict(p.params),
+        headers=dict(p.headers),
+        content=p.content,
+        timeout=httpx_timeout(p.timeout),
+    )
+
+
+def log_request(request: httpx.Request, attempt: int) -> None:
+    """The DEBUG line of an attempt, credentials redacted."""
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "Request %s %s (attempt %d) headers=%s",
+            request.method,
+            redact_url(str(request.url)),
+            attempt,
+            redact_headers(dict(request.headers)),
+        )
+
+
+def read_answer(
+    prepared: PreparedRequest,
+    request: httpx.Request,
+    response: httpx.Response,
+    *,
+    elapsed: float,
+    attempt: int,
+    now: float,
+) -> RawResponse:
+    """The answer of one attempt, read; a 4xx/5xx becomes its typed error (``now``: epoch s)."""
+    raw = RawResponse(
+        status_code=response.status_code,
+        headers={k.lower(): v for k, v in response.headers.items()},
+        content=response.content,
+        method=request.method,
+        url=redact_url(str(request.url)),
+        elapsed=elapsed,
+    )
+    logger.info(
+        "%s %s -> %d (attempt %d, %.0f ms)",
+        raw.method,
+        raw.url,
+        raw.status_code,
+        attempt,
+        elapsed * 1000,
+    )
+    if raw.status_code >= 400:
+        raise error_from_response(
+            raw,
+            now=now,
+            attempts=attempt,
+            retry_safe=prepared.retry_safe,
+            hints=prepared.error_hints,
+        )
+    return raw
+
+
+def failed_attempt(
+    exc: httpx.RequestError, prepared: PreparedRequest, attempt: int
+) -> APIConnectionError:
+    """The typed error of an attempt httpx could not complete, logged."""
+    error = connection_error(exc, prepared)
+    logger.info("%s (attempt %d)", error.message, attempt)
+    return error

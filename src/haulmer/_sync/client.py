@@ -1,0 +1,156 @@
+# Generated from src/haulmer/_async/client.py by scripts/unasync.py: do not edit.
+"""The client: configuration, connection pool, the runner, and the resources as properties."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from haulmer._client import ClientCommon
+from haulmer._core import SyncRunner, SyncSender
+from haulmer._core.config import ClientConfig
+from haulmer._core.ratelimit import RateLimiter
+from haulmer._core.sending import default_sync_client, sync_client_class
+from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Timeout
+
+if TYPE_CHECKING:
+    import httpx
+
+    from haulmer._sync.accounts import Accounts
+    from haulmer._sync.catalogue import Catalogue
+    from haulmer._sync.checkout import Checkout
+    from haulmer._sync.myhaulmer import MyHaulmer
+    from haulmer._sync.openfactura import OpenFactura
+    from haulmer._sync.point import Point
+    from haulmer._sync.workspace import Workspace
+
+__all__ = ["Haulmer"]
+
+
+class Haulmer(ClientCommon):
+    """A client of every Haulmer service. ``api_key`` defaults to HAULMER_API_KEY; use it as a
+    context manager (a with block, or async-with for the asyncio client) or close it when done.
+
+    ``sleep``/``clock``/``now`` are injectable (tests never wait; the fake's clients live on its
+    clock); a user's ``http_client`` is never closed.
+    """
+
+    _http_client: httpx.Client
+    _sleep: Callable[[float], None]
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        environment: str = "production",
+        base_urls: Mapping[str, str] | None = None,
+        timeout: float | Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        rate_limit: bool = False,
+        access_token: str | None = None,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._start(
+            api_key=api_key,
+            environment=environment,
+            base_urls=base_urls,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            access_token=access_token,
+            rate_limit=rate_limit,
+            http_client=http_client,
+            sleep=time.sleep if sleep is None else sleep,
+            clock=clock,
+            now=now,
+        )
+
+    def _http_client_class(self) -> type[httpx.Client]:
+        return sync_client_class()
+
+    def _default_http_client(self) -> httpx.Client:
+        return default_sync_client()
+
+    def _install(self, config: ClientConfig, limiter: RateLimiter | None) -> None:
+        self._config = config
+        self._limiter = limiter
+        sender = SyncSender(
+            self._http_client,
+            owns_pool=self._owns_http_client,
+            sleep=self._pause,
+            clock=self._clock,
+            limiter=limiter,
+            client_name=type(self).__name__,
+        )
+        self._runner = SyncRunner(config, sender, sleep=self._pause, clock=self._clock)
+
+    def _pause(self, seconds: float) -> None:
+        """Wait with the client's ``sleep`` as it is now (a test may swap it on a live client)."""
+        self._sleep(seconds)
+
+    def close(self) -> None:
+        """Refuse further calls; close the connection pool the client created (copies and user
+        clients are left open)."""
+        self._runner.sender.close()
+
+    def __enter__(self) -> Haulmer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @cached_property
+    def openfactura(self) -> OpenFactura:
+        """OpenFactura: documents, registry, organization, taxpayer, setup, certification."""
+        from haulmer._sync.openfactura import OpenFactura
+
+        return OpenFactura(self)
+
+    @cached_property
+    def checkout(self) -> Checkout:
+        """Buying a Haulmer plan (platform API)."""
+        from haulmer._sync.checkout import Checkout
+
+        return Checkout(self)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """Haulmer Accounts: passwords, login (platform API)."""
+        from haulmer._sync.accounts import Accounts
+
+        return Accounts(self)
+
+    @cached_property
+    def workspace(self) -> Workspace:
+        """Workspace setup and organizations (platform API)."""
+        from haulmer._sync.workspace import Workspace
+
+        return Workspace(self)
+
+    @cached_property
+    def myhaulmer(self) -> MyHaulmer:
+        """MyHaulmer: the account's orders and support tickets (platform API, logged in)."""
+        from haulmer._sync.myhaulmer import MyHaulmer
+
+        return MyHaulmer(self)
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        """Catalogue: the organizations' products, prices and taxes (platform API, logged in)."""
+        from haulmer._sync.catalogue import Catalogue
+
+        return Catalogue(self)
+
+    @cached_property
+    def point(self) -> Point:
+        """Point: points of sale, their settings and sales (platform API, logged in)."""
+        from haulmer._sync.point import Point
+
+        return Point(self)

@@ -1,0 +1,172 @@
+# Generated from src/haulmer/_async/myhaulmer.py by scripts/unasync.py: do not edit.
+"""The resources of ``haulmer.myhaulmer`` (its business is in that module)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from haulmer._core import SyncAPIResource
+from haulmer._core.pagination import SyncPage
+from haulmer._core.request import call_options
+from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.checkout import Order, OrderStatus
+from haulmer.myhaulmer import (
+    AttachmentInput,
+    Ticket,
+    TicketCategory,
+    TicketStatus,
+    list_orders_request,
+    list_tickets_request,
+    open_ticket_request,
+    reply_ticket_request,
+    retrieve_order_request,
+    retrieve_ticket_request,
+    ticket_action_request,
+)
+
+__all__ = ["MyHaulmer"]
+
+
+class MyHaulmer(SyncAPIResource):
+    """The customer area: the account's orders and support tickets (needs a login)."""
+
+    def list_orders(
+        self,
+        *,
+        status: OrderStatus | str | None = None,
+        created_from: date | None = None,
+        created_to: date | None = None,
+        per_page: int = 20,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> SyncPage[Order]:
+        """The account's orders, newest first, fetched as you iterate (the asyncio client's list
+        is iterated in an async-for loop, or awaited for its first page); filters are checked
+        here, at the call."""
+        request = list_orders_request(
+            status,
+            created_from,
+            created_to,
+            per_page,
+            **call_options(extra_headers, timeout, max_retries),
+        )
+        return self._paginate(request)
+
+    def retrieve_order(
+        self,
+        order_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Order:
+        """One of the account's orders: status history, lines, payment, tax document."""
+        return self._request(
+            retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    def open_ticket(
+        self,
+        *,
+        subject: str,
+        category: TicketCategory | str,
+        message: str,
+        attachment: AttachmentInput | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """Open a support ticket; ``attachment`` is a path or ``(filename, bytes)`` (5 MiB)."""
+        return self._request(
+            open_ticket_request(
+                subject,
+                category,
+                message,
+                attachment,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    def list_tickets(
+        self,
+        *,
+        status: TicketStatus | str | None = None,
+        per_page: int = 20,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> SyncPage[Ticket]:
+        """The account's tickets, newest first, fetched as you iterate (the asyncio client's list
+        is iterated in an async-for loop, or awaited for its first page)."""
+        request = list_tickets_request(
+            status, per_page, **call_options(extra_headers, timeout, max_retries)
+        )
+        return self._paginate(request)
+
+    def retrieve_ticket(
+        self,
+        ticket_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """A ticket and its whole thread."""
+        return self._request(
+            retrieve_ticket_request(ticket_id, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    def reply_ticket(
+        self,
+        ticket_id: str,
+        message: str,
+        *,
+        attachment: AttachmentInput | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """Add your reply to the thread (a closed ticket needs ``reopen_ticket`` first)."""
+        return self._request(
+            reply_ticket_request(
+                ticket_id,
+                message,
+                attachment,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )
+
+    def close_ticket(
+        self,
+        ticket_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """Close a ticket; it can be reopened for 7 days (``reopen_until``)."""
+        return self._request(
+            ticket_action_request(
+                ticket_id, "close", **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    def reopen_ticket(
+        self,
+        ticket_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Ticket:
+        """Reopen a ticket closed less than 7 days ago (``ReopenWindowClosedError`` after)."""
+        return self._request(
+            ticket_action_request(
+                ticket_id, "reopen", **call_options(extra_headers, timeout, max_retries)
+            )
+        )

@@ -1,0 +1,71 @@
+# Generated from src/haulmer/_async/openfactura/__init__.py by scripts/unasync.py: do not edit.
+"""``client.openfactura``: the namespace of every OpenFactura resource, each made on first use."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from haulmer._sync.openfactura.certification import Certification
+    from haulmer._sync.openfactura.documents import Documents
+    from haulmer._sync.openfactura.organization import (
+        OrganizationResource,
+        TaxpayerResource,
+    )
+    from haulmer._sync.openfactura.registry import Registry
+    from haulmer._sync.openfactura.setup import Setup
+
+__all__ = ["OpenFactura"]
+
+
+class OpenFactura:
+    """``client.openfactura`` of ``Haulmer``: every resource, created on first use."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    @cached_property
+    def documents(self) -> Documents:
+        """Issue, fetch, list, accuse and void DTEs."""
+        from haulmer._sync.openfactura.documents import Documents
+
+        return Documents(self._client)
+
+    @cached_property
+    def registry(self) -> Registry:
+        """Sales and purchase registries, RCV sync."""
+        from haulmer._sync.openfactura.registry import Registry
+
+        return Registry(self._client)
+
+    @cached_property
+    def organization(self) -> OrganizationResource:
+        """The taxpayer that owns the API key, and its folios."""
+        from haulmer._sync.openfactura.organization import OrganizationResource
+
+        return OrganizationResource(self._client)
+
+    @cached_property
+    def taxpayer(self) -> TaxpayerResource:
+        """SII data of any taxpayer by RUT."""
+        from haulmer._sync.openfactura.organization import TaxpayerResource
+
+        return TaxpayerResource(self._client)
+
+    @cached_property
+    def setup(self) -> Setup:
+        """Getting a company ready to issue (platform API)."""
+        from haulmer._sync.openfactura.setup import Setup
+
+        return Setup(self._client)
+
+    @cached_property
+    def certification(self) -> Certification:
+        """The SII certification of a company (platform API)."""
+        from haulmer._sync.openfactura.certification import Certification
+
+        return Certification(self._client)
+
+    def __repr__(self) -> str:
+        return "<OpenFactura>"

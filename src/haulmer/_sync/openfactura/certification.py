@@ -1,0 +1,78 @@
+# Generated from src/haulmer/_async/openfactura/certification.py by scripts/unasync.py: do not edit.
+"""The resources of ``haulmer.openfactura.certification`` (its business is in that module)."""
+
+from __future__ import annotations
+
+from haulmer._core import SyncAPIResource
+from haulmer._core.request import call_options
+from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.openfactura.certification import (
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_WAIT_TIMEOUT,
+    ApiKey,
+    CertificationStatus,
+    api_key_request,
+    certified_wait,
+    retrieve_request,
+)
+
+__all__ = ["Certification"]
+
+
+class Certification(SyncAPIResource):
+    """The SII certification: status, ``wait()`` until certified, then the API key."""
+
+    def retrieve(
+        self,
+        setup_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> CertificationStatus:
+        """The certification's stage, history and estimated completion date."""
+        return self._request(
+            retrieve_request(setup_id, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    def wait(
+        self,
+        setup_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        extra_headers: Headers | None = None,
+        max_retries: int | None = None,
+    ) -> CertificationStatus:
+        """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock.
+
+        ``extra_headers`` and ``max_retries`` apply to each poll.
+        """
+        return self._run(
+            certified_wait(
+                setup_id,
+                timeout,
+                poll_interval,
+                call_options(extra_headers, NOT_GIVEN, max_retries),
+            )
+        )
+
+    def create_api_key(
+        self,
+        setup_id: str,
+        *,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> ApiKey:
+        """The OpenFactura API key of the certified organization (shown only this once).
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) lets a retry after
+        a lost answer get the same key again, within 24 hours, instead of "already created".
+        """
+        return self._request(
+            api_key_request(
+                setup_id, idempotency_key, **call_options(extra_headers, timeout, max_retries)
+            )
+        )

@@ -1,0 +1,339 @@
+# Generated from src/haulmer/_async/openfactura/documents.py by scripts/unasync.py: do not edit.
+"""The resources of ``haulmer.openfactura.documents`` (its business is in that module)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from haulmer._chile import chile_today
+from haulmer._core import SyncAPIResource
+from haulmer._core.pagination import SyncPage
+from haulmer._core.request import call_options
+from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.dte.catalogue import CodRef, DTEType
+from haulmer.openfactura.documents import (
+    CreditNoteOriginal,
+    DocumentInput,
+    accuse_plan,
+    credit_note_plan,
+    document_bytes_plan,
+    document_plan,
+    emission_options,
+    emit_plan,
+    issued_request,
+    merge_filters,
+    received_request,
+    void_guia_plan,
+)
+from haulmer.openfactura.emission import (
+    Custom,
+    SendEmail,
+)
+from haulmer.openfactura.enums import AcuseCode, ResponseOption
+from haulmer.openfactura.filters import (
+    FilterValue,
+)
+from haulmer.openfactura.models import (
+    AccuseResult,
+    DocumentJson,
+    DocumentStatus,
+    EmittedDocument,
+    IssuedDocumentSummary,
+    ReceivedDocumentSummary,
+    VoidResult,
+)
+from haulmer.openfactura.notes import (
+    PartyInput,
+)
+from haulmer.rut import Rut
+
+__all__ = ["Documents"]
+
+
+class Documents(SyncAPIResource):
+    """Issue and query DTEs through OpenFactura."""
+
+    def emit(
+        self,
+        document: DocumentInput,
+        *,
+        response: Sequence[ResponseOption | str] | None = None,
+        idempotency_key: str | None = None,
+        send_email: SendEmail | Mapping[str, Any] | str | None = None,
+        custom: Custom | Mapping[str, Any] | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> EmittedDocument:
+        """Issue a DTE (a ``haulmer.dte`` document or a dict in SII names), checked locally first.
+
+        The Idempotency-Key is yours, else derived from the content, so nothing is issued twice.
+        When OpenFactura answers OF-06 (already issued) to this call's own retry after a lost
+        answer, or under your own key, the document issued then is returned with
+        ``already_issued=True``. A derived key meeting OF-06 at once raises AlreadyIssuedError
+        (``.token``): an earlier run issued it, or this is a second identical sale, which needs
+        your own key (the sale's id).
+        """
+        return self._run(
+            emit_plan(
+                document,
+                response,
+                idempotency_key,
+                send_email,
+                custom,
+                call_options(extra_headers, timeout, max_retries),
+            ),
+        )
+
+    def credit_note(
+        self,
+        original: CreditNoteOriginal,
+        *,
+        reason: str,
+        code: CodRef | int = CodRef.ANULA,
+        folio: int | None = None,
+        lines: Sequence[Mapping[str, Any]] | None = None,
+        fecha: dt.date | str | None = None,
+        emisor: PartyInput | None = None,
+        receptor: PartyInput | None = None,
+        response: Sequence[ResponseOption | str] | None = None,
+        idempotency_key: str | None = None,
+        send_email: SendEmail | Mapping[str, Any] | str | None = None,
+        custom: Custom | Mapping[str, Any] | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> EmittedDocument:
+        """Issue a nota de crédito (61) for an issued document: CodRef 1 anula, 2 corrige texto,
+        3 corrige montos (with ``lines``). ``original``: its ``EmittedDocument`` or token, a
+        ``DocumentJson``, or the document itself (``haulmer.dte`` or SII dict) with ``folio=``.
+        ``emisor`` / ``receptor`` change the original's blocks (a mapping of fields, or a whole
+        block). On a boleta the Acteco comes from the organization and the generic receptor
+        66666666-6 gets the razón social "Cliente". Idempotency and OF-06 as in ``emit``.
+        """
+        return self._run(
+            credit_note_plan(
+                original,
+                reason,
+                code,
+                folio,
+                lines,
+                fecha if fecha is not None else chile_today(self._client._now()),
+                (emisor, receptor),
+                emission_options(response, idempotency_key, send_email, custom),
+                call_options(extra_headers, timeout, max_retries),
+            ),
+        )
+
+    def status(
+        self,
+        token: str | None = None,
+        *,
+        rut: Rut | str | None = None,
+        dte_type: int | None = None,
+        folio: int | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> DocumentStatus:
+        """SII state (``estado``) of a document, by token or by (issuer rut, dte_type, folio)."""
+        return self._run(
+            document_plan(
+                "status",
+                DocumentStatus,
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(extra_headers, timeout, max_retries),
+            ),
+        )
+
+    def json(
+        self,
+        token: str | None = None,
+        *,
+        rut: Rut | str | None = None,
+        dte_type: int | None = None,
+        folio: int | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> DocumentJson:
+        """The document as OpenFactura stores it (SII names), by token or by rut/type/folio."""
+        return self._run(
+            document_plan(
+                "json",
+                DocumentJson,
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(extra_headers, timeout, max_retries),
+            ),
+        )
+
+    def xml(
+        self,
+        token: str | None = None,
+        *,
+        rut: Rut | str | None = None,
+        dte_type: int | None = None,
+        folio: int | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> bytes:
+        """The signed XML (ISO-8859-1 bytes), by token or by rut/type/folio."""
+        return self._run(
+            document_bytes_plan(
+                "xml",
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(extra_headers, timeout, max_retries),
+            ),
+        )
+
+    def pdf(
+        self,
+        token: str | None = None,
+        *,
+        rut: Rut | str | None = None,
+        dte_type: int | None = None,
+        folio: int | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> bytes:
+        """The PDF, by token or by rut/type/folio."""
+        return self._run(
+            document_bytes_plan(
+                "pdf",
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(extra_headers, timeout, max_retries),
+            ),
+        )
+
+    def cedible(
+        self,
+        token: str | None = None,
+        *,
+        rut: Rut | str | None = None,
+        dte_type: int | None = None,
+        folio: int | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> bytes:
+        """The cedible copy (PDF) of a factura or guía; boletas have none (OF-10)."""
+        return self._run(
+            document_bytes_plan(
+                "cedible",
+                token,
+                rut,
+                dte_type,
+                folio,
+                call_options(extra_headers, timeout, max_retries),
+            ),
+        )
+
+    def list_issued(
+        self,
+        *,
+        tipo_dte: FilterValue | None = None,
+        fch_emis: FilterValue | None = None,
+        rut_recep: FilterValue | None = None,
+        filters: Mapping[str, FilterValue] | None = None,
+        page: int = 1,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> SyncPage[IssuedDocumentSummary]:
+        """Issued documents, 30 a page, fetched as you iterate (the asyncio client's list is
+        iterated in an async-for loop, or awaited for its first page); filters are checked here.
+
+        ``tipo_dte``, ``fch_emis``, ``rut_recep``: a value (equal) or ``eq/ne/lt/lte/gt/gte``,
+        ``between(a, b)``; ``filters`` takes the same by wire name (``{"TipoDTE": {"eq": 33}}``).
+        """
+        request = issued_request(
+            merge_filters(
+                {"tipo_dte": tipo_dte, "fch_emis": fch_emis, "rut_recep": rut_recep}, filters
+            ),
+            page,
+            call_options(extra_headers, timeout, max_retries),
+        )
+        return self._paginate(request)
+
+    def list_received(
+        self,
+        *,
+        tipo_dte: FilterValue | None = None,
+        fch_emis: FilterValue | None = None,
+        rut_emisor: FilterValue | None = None,
+        fch_recep_of: FilterValue | None = None,
+        fch_recep_sii: FilterValue | None = None,
+        filters: Mapping[str, FilterValue] | None = None,
+        page: int = 1,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> SyncPage[ReceivedDocumentSummary]:
+        """Received documents, 30 a page, fetched as you iterate (the asyncio client's list is
+        iterated in an async-for loop, or awaited for its first page); filters are checked here."""
+        request = received_request(
+            merge_filters(
+                {
+                    "tipo_dte": tipo_dte,
+                    "fch_emis": fch_emis,
+                    "rut_emisor": rut_emisor,
+                    "fch_recep_of": fch_recep_of,
+                    "fch_recep_sii": fch_recep_sii,
+                },
+                filters,
+            ),
+            page,
+            call_options(extra_headers, timeout, max_retries),
+        )
+        return self._paginate(request)
+
+    def accuse(
+        self,
+        rut: Rut | str,
+        dte_type: int,
+        folio: int,
+        acuse: AcuseCode | str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> AccuseResult:
+        """Accept or claim a received document (``rut`` is its emisor's) with an AcuseCode."""
+        return self._run(
+            accuse_plan(
+                rut, dte_type, folio, acuse, call_options(extra_headers, timeout, max_retries)
+            ),
+        )
+
+    def void_guia(
+        self,
+        folio: int,
+        fecha: dt.date | str,
+        *,
+        dte_type: int = DTEType.GUIA_DESPACHO,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> VoidResult:
+        """Void (anular) a guía de despacho 52; any other type needs ``credit_note(...)``."""
+        return self._run(
+            void_guia_plan(
+                folio, fecha, dte_type, call_options(extra_headers, timeout, max_retries)
+            ),
+        )

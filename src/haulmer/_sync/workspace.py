@@ -1,0 +1,128 @@
+# Generated from src/haulmer/_async/workspace.py by scripts/unasync.py: do not edit.
+"""The resources of ``haulmer.workspace`` (its business is in that module)."""
+
+from __future__ import annotations
+
+from haulmer._core import SyncAPIResource
+from haulmer._core.request import call_options
+from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer.accounts import LinkLike
+from haulmer.rut import Rut
+from haulmer.workspace import (
+    Organization,
+    WorkspaceDetails,
+    activate_request,
+    administrator_request,
+    list_request,
+    organization_request,
+    rename_request,
+    retrieve_request,
+)
+
+__all__ = ["Workspace"]
+
+
+class Workspace(SyncAPIResource):
+    """Workspace setup: activate, administrator (step 1), name (step 2), organization (step 3)."""
+
+    def activate(
+        self,
+        link: LinkLike,
+        *,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> WorkspaceDetails:
+        """Create the workspace from the "[Workspace] ¡Bienvenido a Haulmer!" e-mail's link.
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
+        a lost answer return the workspace instead of "link already used".
+        """
+        return self._request(
+            activate_request(
+                link, idempotency_key, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> list[WorkspaceDetails]:
+        """The workspaces the logged-in account belongs to."""
+        return (
+            self._request(list_request(**call_options(extra_headers, timeout, max_retries)))
+        ).data
+
+    def retrieve(
+        self,
+        workspace_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> WorkspaceDetails:
+        """One workspace."""
+        return self._request(
+            retrieve_request(workspace_id, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    def set_administrator(
+        self,
+        workspace_id: str,
+        *,
+        email: str,
+        name: str,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> WorkspaceDetails:
+        """Step 1: the administrator (may be another e-mail: instructions go there from now on)."""
+        return self._request(
+            administrator_request(
+                workspace_id, email, name, **call_options(extra_headers, timeout, max_retries)
+            )
+        )
+
+    def rename(
+        self,
+        workspace_id: str,
+        name: str,
+        *,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> WorkspaceDetails:
+        """Step 2, and any later renaming: the workspace's name."""
+        return self._request(
+            rename_request(workspace_id, name, **call_options(extra_headers, timeout, max_retries))
+        )
+
+    def add_organization(
+        self,
+        workspace_id: str,
+        *,
+        razon_social: str,
+        rut: Rut | str,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Organization:
+        """Step 3 (and later additions): razón social and RUT (checked locally first).
+
+        The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a retry from
+        adding the organization twice.
+        """
+        return self._request(
+            organization_request(
+                workspace_id,
+                razon_social,
+                rut,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries),
+            )
+        )

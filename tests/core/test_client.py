@@ -1,0 +1,371 @@
+"""Client configuration: keys, environments, base URLs, headers, auth, copies, closing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+import haulmer
+from haulmer import AsyncHaulmer, ConfigurationError, Haulmer, Timeout
+from haulmer._core.request import APIRequest
+
+from .conftest import API_KEY, PLATFORM, SANDBOX, Sleeps
+from .helpers import asend, get_org, send
+
+ORG = {"rut": "76795561-8", "razonSocial": "HAULMER SPA"}
+
+
+def platform_get(**options: Any) -> APIRequest[dict[str, Any]]:
+    return APIRequest("GET", "/v1/orders/o1", "platform", dict[str, Any], **options)
+
+
+def test_haulmer_is_served_lazily_from_the_package() -> None:
+    assert haulmer.Haulmer is Haulmer
+    assert haulmer.AsyncHaulmer is AsyncHaulmer
+
+
+def test_api_key_falls_back_to_the_environment_variable(
+    monkeypatch: pytest.MonkeyPatch, mock: respx.MockRouter
+) -> None:
+    monkeypatch.setenv("HAULMER_API_KEY", "from-env")
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    with Haulmer(environment="sandbox") as client:
+        send(client, get_org())
+    assert route.calls.last.request.headers["apikey"] == "from-env"
+
+
+def test_missing_api_key_fails_at_the_first_openfactura_call_before_any_io(
+    monkeypatch: pytest.MonkeyPatch, mock: respx.MockRouter
+) -> None:
+    monkeypatch.delenv("HAULMER_API_KEY", raising=False)
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    with (
+        Haulmer(environment="sandbox") as client,
+        pytest.raises(ConfigurationError, match="HAULMER_API_KEY"),
+    ):
+        send(client, get_org())
+    assert not route.called
+
+
+async def test_missing_api_key_fails_the_same_way_in_the_async_client(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("HAULMER_API_KEY", raising=False)
+    async with AsyncHaulmer(environment="sandbox") as client:
+        with pytest.raises(ConfigurationError, match="HAULMER_API_KEY"):
+            await asend(client, get_org())
+
+
+def test_unknown_environment_names_the_valid_ones() -> None:
+    with pytest.raises(ConfigurationError, match="'production', 'sandbox', 'local'"):
+        Haulmer("k", environment="staging")
+
+
+def test_unknown_product_in_base_urls_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="openfactura"):
+        Haulmer("k", base_urls={"payments": "https://x.test"})
+
+
+def test_bad_timeout_and_max_retries_are_configuration_errors() -> None:
+    with pytest.raises(ConfigurationError, match="timeout"):
+        Haulmer("k", timeout=-1)
+    with pytest.raises(ConfigurationError, match="max_retries"):
+        Haulmer("k", max_retries=-1)
+
+
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("htps://bob:s3cr3t@host", "s3cr3t"),
+        ("bob:s3cr3t@host", "s3cr3t"),
+        ("https://host/?token=s3cr3t", "s3cr3t"),
+        ("https://host/#s3cr3t", None),
+        ("https://[::1", None),
+        ("https://", None),
+    ],
+)
+def test_a_bad_base_url_is_refused_without_echoing_its_secrets(
+    url: str, secret: str | None
+) -> None:
+    with pytest.raises(ConfigurationError, match=r"base_urls\['openfactura'\]") as info:
+        Haulmer("k", base_urls={"openfactura": url})
+    if secret:
+        assert secret not in str(info.value)
+
+
+def test_a_base_url_that_is_not_text_is_named_by_its_type() -> None:
+    with pytest.raises(ConfigurationError, match="a value of type int"):
+        Haulmer("k", base_urls={"openfactura": 42})  # type: ignore[dict-item]
+
+
+def test_environments_point_products_at_their_base_urls() -> None:
+    assert Haulmer("k").base_urls == {"openfactura": "https://api.haulmer.com", "platform": None}
+    assert Haulmer("k", environment="sandbox").base_urls["openfactura"] == SANDBOX
+    local = Haulmer("k", environment="local").base_urls
+    assert local == {"openfactura": "http://127.0.0.1:8080", "platform": "http://127.0.0.1:8080"}
+
+
+def test_platform_call_without_a_platform_url_explains_why(mock: respx.MockRouter) -> None:
+    with (
+        Haulmer("k", environment="production") as client,
+        pytest.raises(ConfigurationError, match="publishes no public API") as info,
+    ):
+        send(client, platform_get())
+    assert "base_urls" in str(info.value)
+    assert not mock.calls
+
+
+def test_base_urls_override_one_product_and_keep_the_other() -> None:
+    client = Haulmer("k", environment="sandbox", base_urls={"platform": "http://p.test/"})
+    assert client.base_urls == {"openfactura": SANDBOX, "platform": "http://p.test"}
+
+
+def test_requests_carry_user_agent_api_key_and_default_headers(mock: respx.MockRouter) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    with Haulmer(API_KEY, environment="sandbox", default_headers={"X-Team": "erp"}) as client:
+        org = send(client, get_org(extra_headers={"X-Trace": "t1"}))
+    headers = route.calls.last.request.headers
+    assert headers["user-agent"] == f"haulmer-python/{haulmer.__version__}"
+    assert headers["apikey"] == API_KEY
+    assert headers["x-team"] == "erp"
+    assert headers["x-trace"] == "t1"
+    assert "authorization" not in headers
+    assert org.rut == "76795561-8"
+    assert org.razon_social is None  # wire name differs; kept as an extra field
+    assert org.model_extra == {"razonSocial": "HAULMER SPA"}
+
+
+def test_platform_requests_never_carry_the_api_key_and_use_the_bearer_token(
+    mock: respx.MockRouter,
+) -> None:
+    route = mock.get(f"{PLATFORM}/v1/orders/o1").respond(json={"id": "o1"})
+    with Haulmer(API_KEY, base_urls={"platform": PLATFORM}, access_token="tok-1") as client:
+        assert send(client, platform_get()) == {"id": "o1"}
+        send(client, platform_get(access_token="tok-2"))
+        send(client, platform_get(auth="none"))
+    first, second, third = (call.request.headers for call in route.calls)
+    assert "apikey" not in first
+    assert first["authorization"] == "Bearer tok-1"
+    assert second["authorization"] == "Bearer tok-2"
+    assert "authorization" not in third
+
+
+def test_platform_call_that_requires_a_token_fails_without_one(mock: respx.MockRouter) -> None:
+    with Haulmer(base_urls={"platform": PLATFORM}) as client:
+        assert client.base_urls["platform"] == PLATFORM
+        with pytest.raises(ConfigurationError, match="access token"):
+            send(client, platform_get(auth="bearer"))
+    assert not mock.calls
+
+
+def test_platform_call_without_token_needs_no_api_key(
+    mock: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HAULMER_API_KEY", raising=False)
+    mock.get(f"{PLATFORM}/v1/orders/o1").respond(json={"id": "o1"})
+    with Haulmer(base_urls={"platform": PLATFORM}) as client:
+        assert send(client, platform_get()) == {"id": "o1"}
+
+
+def test_idempotency_key_is_sent_as_its_documented_header(mock: respx.MockRouter) -> None:
+    route = mock.post(f"{SANDBOX}/v2/dte/document").respond(json={"ok": True})
+    with Haulmer(API_KEY, environment="sandbox") as client:
+        send(
+            client,
+            APIRequest(
+                "POST", "/v2/dte/document", "openfactura", dict, json={}, idempotency_key="order-42"
+            ),
+        )
+    assert route.calls.last.request.headers["Idempotency-Key"] == "order-42"
+
+
+def test_per_call_timeout_overrides_the_client_default(mock: respx.MockRouter) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    with Haulmer(API_KEY, environment="sandbox", timeout=Timeout(20, connect=3)) as client:
+        send(client, get_org())
+        send(client, get_org(timeout=2.5))
+        send(client, get_org(timeout=None))
+    default, short, unlimited = (call.request.extensions["timeout"] for call in route.calls)
+    assert default == {"connect": 3, "read": 20, "write": 20, "pool": 20}
+    assert short == {"connect": 2.5, "read": 2.5, "write": 2.5, "pool": 2.5}
+    assert unlimited == {"connect": None, "read": None, "write": None, "pool": None}
+
+
+def test_default_timeout_is_30_seconds_with_5_to_connect() -> None:
+    assert Haulmer("k").timeout == Timeout(total=30.0, connect=5.0)
+    assert Haulmer("k").max_retries == 2
+
+
+def test_with_options_copies_settings_and_shares_the_pool(
+    mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    parent = Haulmer("k1", environment="production", base_urls={"platform": PLATFORM}, sleep=sleeps)
+    child = parent.with_options(api_key="k2", environment="sandbox", max_retries=5)
+    assert child._http_client is parent._http_client
+    assert child.base_urls == {"openfactura": SANDBOX, "platform": PLATFORM}
+    assert (child.max_retries, parent.max_retries) == (5, 2)
+    send(child, get_org())
+    assert route.calls.last.request.headers["apikey"] == "k2"
+    child.close()
+    assert not parent.is_closed  # a copy never closes the shared pool
+    parent.close()
+    assert parent.is_closed
+
+
+def test_context_manager_closes_its_own_pool_but_not_a_users() -> None:
+    with Haulmer("k") as client:
+        pass
+    assert client.is_closed
+    users = httpx.Client()
+    with Haulmer("k", http_client=users):
+        pass
+    assert not users.is_closed
+    users.close()
+
+
+async def test_async_context_manager_closes_its_pool() -> None:
+    async with AsyncHaulmer("k") as client:
+        copy = client.with_options(timeout=5)
+        await copy.aclose()
+        assert not client.is_closed
+    assert client.is_closed
+
+
+def test_resource_properties_are_cached_per_client() -> None:
+    client = Haulmer("k")
+    try:
+        first = client.openfactura
+    except ImportError:
+        pytest.fail("haulmer.openfactura must provide OpenFactura")
+    assert client.openfactura is first
+    assert client.with_options(max_retries=0).openfactura is not first
+
+
+def test_client_repr_shows_no_secret() -> None:
+    client = Haulmer(API_KEY, access_token="secret-token", environment="sandbox")
+    text = repr(client)
+    assert API_KEY not in text
+    assert "secret-token" not in text
+    assert "api_key=<set>" in text
+    assert "sandbox" in text
+    assert API_KEY not in repr(client._config)
+    assert "secret-token" not in repr(client._config)
+
+
+def test_default_headers_stay_out_of_the_configs_repr() -> None:
+    client = Haulmer(
+        API_KEY, environment="sandbox", default_headers={"Authorization": "Bearer header-secret"}
+    )
+    assert "header-secret" not in repr(client._config)
+    assert "header-secret" not in repr(client.with_options(max_retries=0)._config)
+
+
+@pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
+def test_repr_names_no_environment_when_base_urls_replace_every_product(
+    cls: type[Haulmer] | type[AsyncHaulmer],
+) -> None:
+    urls = {"openfactura": "http://haulmer.fake", "platform": "http://haulmer.fake"}
+    client = cls(API_KEY, base_urls=urls)
+    text = repr(client)
+    assert text.startswith(f"{cls.__name__}(base_urls=")
+    assert "environment" not in text
+    assert "production" not in text
+    assert "production" not in repr(client._config)
+    partly = cls(API_KEY, environment="sandbox", base_urls={"platform": "http://haulmer.fake"})
+    assert "environment='sandbox'" in repr(partly)
+
+
+def test_the_fakes_client_does_not_claim_to_be_production() -> None:
+    from haulmer.testing import FakeHaulmer
+
+    fake = FakeHaulmer()
+    for client in (fake.client(), fake.async_client()):
+        assert "production" not in repr(client)
+        assert "http://haulmer.fake" in repr(client)
+
+
+@pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
+def test_repr_hides_every_secret_a_client_can_hold(
+    cls: type[Haulmer] | type[AsyncHaulmer],
+) -> None:
+    client = cls(
+        API_KEY,
+        access_token="tok-secret",
+        base_urls={"platform": "https://ana:pw-secret@platform.test"},
+        default_headers={"Authorization": "Bearer header-secret"},
+    ).with_options(access_token="tok-secret-2")
+    shown = repr(client) + repr(client._config)
+    for secret in (API_KEY, "tok-secret", "pw-secret", "header-secret", "ana:"):
+        assert secret not in shown
+    assert "api_key=<set>" in shown
+    assert "access_token=<set>" in shown
+    assert "https://[redacted]@platform.test" in shown
+
+
+@pytest.mark.parametrize(
+    "pasted", ["abc\nSECRET-KEY-42", "abc\u200bSECRET-KEY-42", "ñSECRET-KEY-42"]
+)
+def test_an_api_key_no_header_can_carry_is_refused_before_any_io_without_echoing_it(
+    mock: respx.MockRouter, sleeps: Sleeps, pasted: str
+) -> None:
+    import traceback
+
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    client = Haulmer(pasted, environment="sandbox", sleep=sleeps)
+    with client, pytest.raises(ConfigurationError, match="HAULMER_API_KEY") as info:
+        send(client, get_org())
+    assert not route.called
+    assert "SECRET-KEY" not in "".join(traceback.format_exception(info.value))
+
+
+def test_header_values_with_line_breaks_or_non_ascii_are_refused_naming_the_header(
+    mock: respx.MockRouter,
+) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    platform = mock.get(f"{PLATFORM}/v1/orders/o1").respond(json={"id": "o1"})
+    with Haulmer(API_KEY, environment="sandbox", base_urls={"platform": PLATFORM}) as client:
+        with pytest.raises(ConfigurationError, match="'X-Note'") as info:
+            send(client, get_org(extra_headers={"X-Note": "café"}))
+        assert "café" not in str(info.value)
+        with pytest.raises(ConfigurationError, match="'X-Bad Name'"):
+            send(client, get_org(extra_headers={"X-Bad Name": "v"}))
+        with pytest.raises(ConfigurationError, match="text values"):
+            send(client, get_org(extra_headers={"X-Count": 3}))
+        with pytest.raises(ConfigurationError, match="access token") as info:
+            send(client, platform_get(access_token="tok\r\nX-Injected: 1"))
+        assert "X-Injected" not in str(info.value)
+    assert not route.called
+    assert not platform.called
+
+
+async def test_an_http_client_of_the_other_kind_is_refused_when_the_client_is_made() -> None:
+    async_pool = httpx.AsyncClient()
+    sync_pool = httpx.Client()
+    try:
+        with pytest.raises(ConfigurationError, match=r"httpx\.Client.*AsyncClient"):
+            Haulmer("k", http_client=async_pool)  # type: ignore[arg-type]
+        with pytest.raises(ConfigurationError, match=r"httpx\.AsyncClient.*Client"):
+            AsyncHaulmer("k", http_client=sync_pool)  # type: ignore[arg-type]
+    finally:
+        await async_pool.aclose()
+        sync_pool.close()
+
+
+def test_a_redirect_is_never_followed_so_the_api_key_stays_with_haulmer(
+    mock: respx.MockRouter,
+) -> None:
+    from haulmer.errors import APIResponseValidationError
+
+    mock.get(f"{SANDBOX}/v2/dte/organization").respond(
+        302, headers={"location": "https://elsewhere.test/collect"}
+    )
+    elsewhere = mock.get("https://elsewhere.test/collect").respond(json=ORG)
+    pool = httpx.Client(follow_redirects=True)  # the user's own pool, following redirects
+    client = Haulmer(API_KEY, environment="sandbox", http_client=pool)
+    with pool, pytest.raises(APIResponseValidationError, match="HTTP 302"):
+        send(client, get_org())
+    assert not elsewhere.called

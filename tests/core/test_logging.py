@@ -1,0 +1,190 @@
+"""Logging on the ``haulmer`` logger, and proof that secrets never reach logs or errors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import respx
+
+from haulmer import Haulmer
+from haulmer._core import log as haulmer_logging
+from haulmer._core.log import redact_headers, redact_url
+from haulmer._core.request import APIRequest
+from haulmer.errors import APIConnectionError, APIStatusError, HaulmerError
+
+from .conftest import PLATFORM, SANDBOX, Sleeps
+from .helpers import get_org, send
+
+SECRETS = ("0123456789abcdef-SECRET-KEY", "bearer-SECRET-token", "mail-SECRET-token", "pw-SECRET")
+
+
+@pytest.fixture
+def secret_client(sleeps: Sleeps) -> Iterator[Haulmer]:
+    with Haulmer(
+        SECRETS[0],
+        environment="sandbox",
+        base_urls={"platform": PLATFORM},
+        access_token=SECRETS[1],
+        sleep=sleeps,
+    ) as client:
+        yield client
+
+
+def everything_logged(caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join(record.getMessage() for record in caplog.records)
+
+
+def test_request_line_status_attempt_and_elapsed_are_logged(
+    secret_client: Haulmer, mock: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    mock.get(f"{SANDBOX}/v2/dte/organization").side_effect = [
+        httpx.Response(503),
+        httpx.Response(200, json={"rut": "1-9"}),
+    ]
+    with caplog.at_level(logging.INFO, logger="haulmer"):
+        send(secret_client, get_org())
+    text = everything_logged(caplog)
+    assert f"GET {SANDBOX}/v2/dte/organization -> 503 (attempt 1," in text
+    assert f"GET {SANDBOX}/v2/dte/organization -> 200 (attempt 2," in text
+    assert "ms)" in text
+    assert "Retrying GET" in text
+
+
+def test_secrets_never_reach_log_records_or_errors(
+    secret_client: Haulmer, mock: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    mock.get(f"{SANDBOX}/v2/dte/organization").respond(
+        401, json={"statusCode": 401, "message": "Access denied due to invalid subscription key."}
+    )
+    mock.post(f"{PLATFORM}/v1/password").respond(
+        400, json={"error": {"code": "token_used", "message": "used"}}
+    )
+    mock.get(f"{PLATFORM}/v1/confirm").mock(side_effect=httpx.ConnectError("refused"))
+    errors: list[HaulmerError] = []
+    with caplog.at_level(logging.DEBUG, logger="haulmer"):
+        with pytest.raises(APIStatusError) as first:
+            send(secret_client, get_org())
+        errors.append(first.value)
+        password = APIRequest(
+            "POST",
+            "/v1/password",
+            "platform",
+            dict,
+            json={"token": SECRETS[2], "password": SECRETS[3]},
+        )
+        with pytest.raises(APIStatusError) as second:
+            send(secret_client, password)
+        errors.append(second.value)
+        confirm = APIRequest("GET", "/v1/confirm", "platform", dict, params={"token": SECRETS[2]})
+        with pytest.raises(APIConnectionError) as third:
+            send(secret_client, confirm)
+        errors.append(third.value)
+    logged = everything_logged(caplog)
+    assert "apikey" in logged  # the debug lines do show headers, redacted
+    shown = [logged, repr(secret_client)]
+    for error in errors:
+        shown += [str(error), repr(error), str(error.args)]
+    for secret in SECRETS:
+        for text in shown:
+            assert secret not in text
+
+
+def test_redaction_helpers() -> None:
+    headers = redact_headers({"apikey": "k", "Authorization": "Bearer t", "Accept": "json"})
+    assert headers == {"apikey": "[redacted]", "Authorization": "[redacted]", "Accept": "json"}
+    url = redact_url("https://x.test/v1/a?token=abc&page=2&password=p&api_key=z")
+    assert "abc" not in url
+    assert "page=2" in url
+    assert "=p&" not in url
+    assert not url.endswith("=z")
+    assert redact_url("https://x.test/v1/a") == "https://x.test/v1/a"
+
+
+def test_haulmer_log_env_turns_logging_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    logger = logging.getLogger("haulmer")
+    before = (list(logger.handlers), logger.level)
+    monkeypatch.setattr(haulmer_logging, "_configured", False)
+    monkeypatch.setenv("HAULMER_LOG", "debug")
+    try:
+        Haulmer("k").close()
+        assert logger.level == logging.DEBUG
+        assert len(logger.handlers) == len(before[0]) + 1
+        Haulmer("k").close()  # configured once only
+        assert len(logger.handlers) == len(before[0]) + 1
+    finally:
+        logger.handlers[:] = before[0]
+        logger.setLevel(before[1])
+
+
+def test_request_description_repr_hides_body_and_headers() -> None:
+    from haulmer._core.request import APIRequest
+
+    request = APIRequest(
+        method="POST",
+        path="/v1/accounts/password",
+        product="platform",
+        cast_to=dict,
+        json={"password": "Sup3rSecreta", "pfx_password": "firma-123"},
+        extra_headers={"apikey": "0123456789abcdef0123456789abcdef"},
+        access_token="tok_very_secret",
+    )
+    shown = repr(request)
+    assert "POST" in shown
+    assert "/v1/accounts/password" in shown
+    for secret in ["Sup3rSecreta", "firma-123", "0123456789abcdef", "tok_very_secret"]:
+        assert secret not in shown
+
+
+def test_user_info_in_a_url_is_redacted() -> None:
+    shown = redact_url("https://ana:pw-secret@platform.test/v1/orders?page=2")
+    assert shown == "https://[redacted]@platform.test/v1/orders?page=2"
+    assert (
+        redact_url("https://tok-secret@platform.test/v1") == "https://[redacted]@platform.test/v1"
+    )
+
+
+def test_a_base_url_with_a_password_leaks_neither_in_errors_nor_in_logs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    with (
+        Haulmer(
+            "k",
+            base_urls={"platform": "https://ana:pw-secret@platform.test"},
+            http_client=httpx.Client(transport=httpx.MockTransport(refuse)),
+            max_retries=0,
+        ) as client,
+        caplog.at_level(logging.DEBUG, logger="haulmer"),
+        pytest.raises(APIConnectionError) as caught,
+    ):
+        client.checkout.catalog()
+    shown = [everything_logged(caplog), str(caught.value), repr(caught.value), repr(client)]
+    assert "platform.test" in str(caught.value)
+    for text in shown:
+        assert "pw-secret" not in text
+
+
+def test_credential_like_custom_headers_are_redacted_in_debug_lines(
+    mock: respx.MockRouter, sleeps: Sleeps, caplog: pytest.LogCaptureFixture
+) -> None:
+    mock.get(f"{SANDBOX}/v2/dte/organization").respond(json={"rut": "1-9"})
+    custom = {
+        "X-Auth-Token": "custom-SECRET-1",
+        "X-Client-Secret": "custom-SECRET-2",
+        "X-Session-Id": "custom-SECRET-3",
+        "X-Team": "erp",
+    }
+    with (
+        caplog.at_level(logging.DEBUG, logger="haulmer"),
+        Haulmer("k", environment="sandbox", default_headers=custom, sleep=sleeps) as client,
+    ):
+        send(client, get_org(idempotency_key="order-7"))
+    logged = everything_logged(caplog)
+    assert "custom-SECRET" not in logged
+    assert "'x-team': 'erp'" in logged
+    assert "'idempotency-key': 'order-7'" in logged  # an id to find the call by, not a credential

@@ -1,0 +1,267 @@
+"""Pages: lazy iteration across pages, page metadata, 204 as an empty page, memory kept flat."""
+
+from __future__ import annotations
+
+import json
+import weakref
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from haulmer import AsyncHaulmer, Haulmer
+from haulmer._core import AsyncAPIResource
+from haulmer._core.pagination import AsyncPage, AsyncPaginator, CursorPages, NumberedPages, SyncPage
+from haulmer._core.request import APIRequest
+from haulmer.errors import APIResponseValidationError
+
+from .conftest import PLATFORM, SANDBOX
+from .helpers import Organization, apage, page
+
+ISSUED = f"{SANDBOX}/v2/dte/document/issued"
+
+
+def issued(**options: Any) -> APIRequest[Organization]:
+    return APIRequest(
+        "POST",
+        "/v2/dte/document/issued",
+        "openfactura",
+        Organization,
+        json={"TipoDTE": {"eq": 33}},
+        safe=True,
+        **options,
+    )
+
+
+def numbered(request: httpx.Request, last: int = 3) -> httpx.Response:
+    number = int(json.loads(request.content).get("Page", 1))
+    data = [{"rut": f"{number}-{i}"} for i in range(2)]
+    body = {"current_page": number, "last_page": last, "total": 2 * last, "data": data}
+    return httpx.Response(200, json=body)
+
+
+def test_iterating_a_page_walks_every_page_lazily(client: Haulmer, mock: respx.MockRouter) -> None:
+    route = mock.post(ISSUED).mock(side_effect=numbered)
+    first = page(client, issued())
+    assert route.call_count == 1
+    assert (first.current_page, first.last_page, first.total) == (1, 3, 6)
+    assert first.has_next_page()
+    ruts = [org.rut for org in first]
+    assert ruts == ["1-0", "1-1", "2-0", "2-1", "3-0", "3-1"]
+    bodies = [json.loads(call.request.content) for call in route.calls]
+    assert bodies == [
+        {"TipoDTE": {"eq": 33}},
+        {"TipoDTE": {"eq": 33}, "Page": 2},
+        {"TipoDTE": {"eq": 33}, "Page": 3},
+    ]
+
+
+def test_iter_pages_and_next_page(client: Haulmer, mock: respx.MockRouter) -> None:
+    mock.post(ISSUED).mock(side_effect=numbered)
+    pages = list(page(client, issued()).iter_pages())
+    assert [p.current_page for p in pages] == [1, 2, 3]
+    assert not pages[-1].has_next_page()
+    assert pages[-1].next_page() is None
+    second = pages[0].next_page()
+    assert second is not None
+    assert second.current_page == 2
+
+
+def test_http_204_is_an_empty_page(client: Haulmer, mock: respx.MockRouter) -> None:
+    mock.post(ISSUED).respond(204)
+    empty = page(client, issued())
+    assert empty.items == []
+    assert list(empty) == []
+    assert not empty.has_next_page()
+
+
+def test_a_page_that_is_not_json_is_an_error(client: Haulmer, mock: respx.MockRouter) -> None:
+    mock.post(ISSUED).respond(200, content=b"<html/>")
+    with pytest.raises(APIResponseValidationError):
+        page(client, issued())
+
+
+def test_memory_stays_flat_while_iterating_many_pages(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).mock(side_effect=lambda request: numbered(request, last=20))
+    seen: list[weakref.ref[SyncPage[Organization]]] = []
+    for current in page(client, issued()).iter_pages():
+        seen.append(weakref.ref(current))
+        del current  # pages hold no reference cycles: refcounting frees them at once
+        alive = [ref for ref in seen[1:-1] if ref() is not None]
+        assert alive == []  # only the first page (held by the caller's generator) and this one
+    assert len(seen) == 20
+
+
+def test_page_number_in_query_params_and_cursor_pages(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    def by_param(request: httpx.Request) -> httpx.Response:
+        number = int(request.url.params.get("page", "1"))
+        return httpx.Response(
+            200, json={"current_page": number, "last_page": 2, "data": [{"rut": str(number)}]}
+        )
+
+    mock.get(f"{PLATFORM}/v1/orgs").mock(side_effect=by_param)
+    request = APIRequest(
+        "GET",
+        "/v1/orgs",
+        "platform",
+        Organization,
+        pagination=NumberedPages(field="page", location="params"),
+    )
+    assert [o.rut for o in page(client, request)] == ["1", "2"]
+
+    def by_cursor(request: httpx.Request) -> httpx.Response:
+        cursor = request.url.params.get("cursor")
+        if cursor is None:
+            return httpx.Response(200, json={"data": [{"rut": "a"}], "next_cursor": "c2"})
+        return httpx.Response(200, json={"data": [{"rut": "b"}], "next_cursor": None})
+
+    mock.get(f"{PLATFORM}/v1/people").mock(side_effect=by_cursor)
+    request = APIRequest("GET", "/v1/people", "platform", Organization, pagination=CursorPages())
+    assert [o.rut for o in page(client, request)] == ["a", "b"]
+
+
+def test_a_bare_array_is_a_single_page(client: Haulmer, mock: respx.MockRouter) -> None:
+    mock.get(f"{PLATFORM}/v1/list").respond(json=[{"rut": "x"}, {"rut": "y"}])
+    request = APIRequest("GET", "/v1/list", "platform", Organization)
+    only = page(client, request)
+    assert [o.rut for o in only] == ["x", "y"]
+    assert not only.has_next_page()
+
+
+async def test_async_pages_iterate_across_pages(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).mock(side_effect=numbered)
+    first = await apage(aclient, issued())
+    ruts = [org.rut async for org in first]
+    assert ruts == ["1-0", "1-1", "2-0", "2-1", "3-0", "3-1"]
+    numbers = [p.current_page async for p in first.iter_pages()]
+    assert numbers == [1, 2, 3]
+    second = await first.next_page()
+    assert second is not None
+    assert second.current_page == 2
+
+
+async def test_async_204_is_an_empty_page(aclient: AsyncHaulmer, mock: respx.MockRouter) -> None:
+    mock.post(ISSUED).respond(204)
+    empty = await apage(aclient, issued())
+    assert [item async for item in empty] == []
+    assert await empty.next_page() is None
+
+
+def _paginator(aclient: AsyncHaulmer) -> AsyncPaginator[Organization]:
+    resource = AsyncAPIResource(aclient)
+    return AsyncPaginator(lambda: resource._get_page(issued()))
+
+
+async def test_an_async_paginator_is_async_iterable_without_an_await(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(ISSUED).mock(side_effect=numbered)
+    paginator = _paginator(aclient)
+    assert route.call_count == 0  # nothing is sent before it is awaited or iterated
+    ruts = [org.rut async for org in paginator]
+    assert ruts == ["1-0", "1-1", "2-0", "2-1", "3-0", "3-1"]
+    assert route.call_count == 3
+
+
+async def test_awaiting_an_async_paginator_gives_its_first_page(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).mock(side_effect=numbered)
+    first = await _paginator(aclient)
+    assert isinstance(first, AsyncPage)
+    assert (first.current_page, first.last_page, len(first.items)) == (1, 3, 2)
+
+
+async def test_an_async_paginator_is_used_once(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).respond(204)
+    paginator = _paginator(aclient)
+    assert [item async for item in paginator] == []
+    with pytest.raises(RuntimeError, match="call the list method again"):
+        await paginator
+    assert "async for" in repr(paginator)
+
+
+async def test_an_async_paginator_left_unused_sends_nothing_and_warns_nothing(
+    aclient: AsyncHaulmer, mock: respx.MockRouter, recwarn: pytest.WarningsRecorder
+) -> None:
+    route = mock.post(ISSUED).respond(204)
+    _paginator(aclient)
+    assert route.call_count == 0
+    assert [w for w in recwarn if "never awaited" in str(w.message)] == []
+
+
+def stuck_on_page_one(request: httpx.Request) -> httpx.Response:
+    data = [{"rut": "1-0"}, {"rut": "1-1"}]
+    body = {"current_page": 1, "last_page": 3, "total": 6, "data": data}
+    return httpx.Response(200, json=body, headers={"x-request-id": "req_stuck"})
+
+
+def test_a_server_that_ignores_the_page_number_ends_iteration_with_an_error(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(ISSUED).mock(side_effect=stuck_on_page_one)
+    first = page(client, issued())
+    seen: list[str] = []
+    with pytest.raises(APIResponseValidationError, match="page 1 when the page after 1") as caught:
+        seen.extend(org.rut for org in first)
+    assert seen == ["1-0", "1-1"]
+    assert route.call_count == 2
+    assert caught.value.status_code == 200
+    assert caught.value.request_id == "req_stuck"
+    with pytest.raises(APIResponseValidationError, match="ignored the page number"):
+        first.next_page()
+
+
+def test_a_page_number_going_back_is_refused_too(client: Haulmer, mock: respx.MockRouter) -> None:
+    def back_to_one(request: httpx.Request) -> httpx.Response:
+        asked = int(json.loads(request.content).get("Page", 1))
+        return numbered(request) if asked < 3 else stuck_on_page_one(request)
+
+    mock.post(ISSUED).mock(side_effect=back_to_one)
+    pages = page(client, issued()).iter_pages()
+    assert [next(pages).current_page, next(pages).current_page] == [1, 2]
+    with pytest.raises(APIResponseValidationError, match="page 1 when the page after 2"):
+        next(pages)
+
+
+def test_a_first_page_other_than_one_is_not_taken_for_a_stall(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).mock(side_effect=numbered)
+    ruts = [org.rut for org in page(client, issued().replace(json={"Page": 2}))]
+    assert ruts == ["2-0", "2-1", "3-0", "3-1"]
+
+
+def test_a_cursor_sent_back_unchanged_ends_iteration_with_an_error(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.get(f"{PLATFORM}/v1/people").respond(
+        200, json={"data": [{"rut": "a"}], "next_cursor": "c2"}
+    )
+    request = APIRequest("GET", "/v1/people", "platform", Organization, pagination=CursorPages())
+    with pytest.raises(APIResponseValidationError, match="same next_cursor"):
+        list(page(client, request))
+
+
+async def test_async_pages_and_paginators_stop_a_server_stuck_on_one_page(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(ISSUED).mock(side_effect=stuck_on_page_one)
+    first = await apage(aclient, issued())
+    with pytest.raises(APIResponseValidationError, match="repeat the same items forever"):
+        await first.next_page()
+    seen: list[str] = []
+    with pytest.raises(APIResponseValidationError, match="ignored the page number"):
+        async for org in _paginator(aclient):
+            seen.append(org.rut)
+    assert seen == ["1-0", "1-1"]
+    assert route.call_count == 4

@@ -1,0 +1,193 @@
+"""The opt-in limiter keeps to 3 requests/s and 100/min, measured on a fake clock."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import respx
+from hypothesis import given
+from hypothesis import strategies as st
+
+from haulmer import AsyncHaulmer, ConfigurationError, Haulmer
+from haulmer._core.ratelimit import SLOT_MARGIN, RateLimiter
+from haulmer._core.request import APIRequest
+
+from .conftest import PLATFORM, SANDBOX
+from .helpers import asend, get_org, send
+
+
+class FakeClock:
+    """Monotonic seconds that move only when the client sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+def test_three_requests_pass_then_the_fourth_waits_for_the_second() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    assert [limiter.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert limiter.reserve() == pytest.approx(1.0 + SLOT_MARGIN)
+    clock.now += 0.4
+    # booked behind the fourth, in the same second
+    assert limiter.reserve() == pytest.approx(0.6 + SLOT_MARGIN)
+
+
+def test_a_hundred_and_first_request_waits_for_the_minute_window() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    start = clock.now
+    for _ in range(100):
+        clock.now += limiter.reserve()
+    # 3 per second: 100 requests span 33 windows of a second (each a hair past its edge)
+    assert clock.now - start == pytest.approx(33 * (1.0 + SLOT_MARGIN))
+    clock.now += limiter.reserve()
+    assert clock.now - start == pytest.approx(60.0 + SLOT_MARGIN)
+
+
+def test_limits_must_be_positive() -> None:
+    with pytest.raises(ConfigurationError):
+        RateLimiter(limits=[(0, 1.0)])
+
+
+def _send_times(gaps: list[float]) -> list[float]:
+    """When each call goes out, when calls arrive ``gaps`` seconds apart and wait their slot."""
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    sent: list[float] = []
+    for gap in gaps:
+        clock.now += gap
+        sent.append(clock.now + limiter.reserve())
+    return sent
+
+
+def _most_in_a_window(sent: list[float], seconds: float) -> int:
+    """The most calls sent in any ``seconds``-long window that ends on a send."""
+    return max(
+        (sum(1 for t in sent[: i + 1] if t > at - seconds) for i, at in enumerate(sent)), default=0
+    )
+
+
+@given(gaps=st.lists(st.floats(0, 2, allow_nan=False), max_size=150))
+def test_no_window_ever_holds_more_than_its_limit(gaps: list[float]) -> None:
+    sent = _send_times(gaps)
+    assert _most_in_a_window(sent, 1.0) <= 3
+    assert _most_in_a_window(sent, 60.0) <= 100
+    assert sent == sorted(sent)
+
+
+def test_a_slot_on_a_window_edge_is_not_shared_through_float_rounding() -> None:
+    # gaps that once put four sends in one second: (x + 1.0) - 1.0 != x in floats
+    gaps = [2.0] * 5 + [1.50261165499953, 1.85083270237861, 1.667353719318824]
+    gaps += [1.9736864973971182, 1.269441155903513, 1.398797663451272, 1.2529055800276432]
+    gaps += [1.1495506351403522, 0.954903694903585, 0.0, 0.0, 0.0]
+    assert _most_in_a_window(_send_times(gaps), 1.0) <= 3
+
+
+def test_client_with_rate_limit_spaces_openfactura_calls(mock: respx.MockRouter) -> None:
+    clock = FakeClock()
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json={"rut": "1-9"})
+    with Haulmer(
+        "k", environment="sandbox", rate_limit=True, clock=clock, sleep=clock.sleep
+    ) as client:
+        times = []
+        for _ in range(7):
+            send(client, get_org())
+            times.append(clock.now)
+    assert route.call_count == 7
+    second, third = 1000 + 1 + SLOT_MARGIN, 1000 + 2 * (1 + SLOT_MARGIN)
+    assert times == pytest.approx([1000, 1000, 1000, second, second, second, third])
+    assert clock.sleeps == pytest.approx([1.0 + SLOT_MARGIN, 1.0 + SLOT_MARGIN])
+
+
+def test_copies_share_one_limiter(mock: respx.MockRouter) -> None:
+    clock = FakeClock()
+    mock.get(f"{SANDBOX}/v2/dte/organization").respond(json={"rut": "1-9"})
+    with Haulmer(
+        "k", environment="sandbox", rate_limit=True, clock=clock, sleep=clock.sleep
+    ) as client:
+        other = client.with_options(timeout=5)
+        for target in (client, other, client, other):
+            send(target, get_org())
+    assert clock.sleeps == pytest.approx([1.0 + SLOT_MARGIN])
+
+
+def test_limiter_is_off_by_default_and_skips_platform_calls(mock: respx.MockRouter) -> None:
+    clock = FakeClock()
+    mock.get(f"{SANDBOX}/v2/dte/organization").respond(json={"rut": "1-9"})
+    mock.get(f"{PLATFORM}/v1/ping").respond(json={})
+    with Haulmer("k", environment="sandbox", clock=clock, sleep=clock.sleep) as client:
+        for _ in range(5):
+            send(client, get_org())
+    ping = APIRequest("GET", "/v1/ping", "platform", dict)
+    with Haulmer(
+        "k", base_urls={"platform": PLATFORM}, rate_limit=True, clock=clock, sleep=clock.sleep
+    ) as client:
+        for _ in range(5):
+            send(client, ping)
+    assert clock.sleeps == []
+
+
+async def test_async_client_waits_with_its_injected_sleep(mock: respx.MockRouter) -> None:
+    clock = FakeClock()
+    mock.get(f"{SANDBOX}/v2/dte/organization").mock(
+        return_value=httpx.Response(200, json={"rut": "1-9"})
+    )
+    async with AsyncHaulmer(
+        "k", environment="sandbox", rate_limit=True, clock=clock, sleep=clock.async_sleep
+    ) as client:
+        for _ in range(4):
+            await asend(client, get_org())
+    assert clock.sleeps == pytest.approx([1.0 + SLOT_MARGIN])
+
+
+async def test_a_call_cancelled_while_it_waits_for_its_slot_gives_the_slot_back(
+    mock: respx.MockRouter,
+) -> None:
+    import asyncio
+
+    waits: list[float] = []
+    impatient = True
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if impatient:
+            raise asyncio.CancelledError  # as asyncio.wait_for does when the caller's time is up
+
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").mock(
+        return_value=httpx.Response(200, json={"rut": "1-9"})
+    )
+    async with AsyncHaulmer(
+        "k", environment="sandbox", rate_limit=True, clock=lambda: 0.0, sleep=sleep
+    ) as client:
+        for _ in range(3):
+            await asend(client, get_org())
+        for _ in range(3):
+            with pytest.raises(asyncio.CancelledError):
+                await asend(client, get_org())
+        impatient = False
+        await asend(client, get_org())
+    assert route.call_count == 4
+    # The three cancelled calls sent nothing, so the fourth call takes the first free slot.
+    assert waits == pytest.approx([1.0 + SLOT_MARGIN] * 4)
+
+
+def test_released_slots_free_the_window_only_for_what_was_never_sent() -> None:
+    limiter = RateLimiter(limits=((1, 1.0),), clock=lambda: 0.0)
+    assert limiter.reserve() == 0.0
+    slot, wait = limiter.book()
+    assert wait == pytest.approx(1.0 + SLOT_MARGIN)
+    limiter.release(slot)
+    assert limiter.reserve() == pytest.approx(1.0 + SLOT_MARGIN)
+    assert limiter.reserve() == pytest.approx(2.0 + 2 * SLOT_MARGIN)

@@ -1,0 +1,120 @@
+"""Request bodies and response casting: JSON encoding, raw bytes, text, models, lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import json
+from typing import Any
+
+import pytest
+import respx
+from pydantic import Field
+
+from haulmer import Haulmer
+from haulmer._core.request import APIRequest, new_idempotency_key
+from haulmer._models import HaulmerModel, encode_json
+from haulmer.errors import ValidationError
+from haulmer.rut import Rut
+
+from .conftest import PLATFORM
+from .helpers import send
+
+
+class Line(HaulmerModel):
+    """A model with SII wire names, as product modules write them."""
+
+    nombre: str = Field(alias="NmbItem")
+    precio: decimal.Decimal = Field(alias="PrcItem")
+    descuento: int | None = Field(default=None, alias="DescuentoMonto")
+
+
+class Color(enum.Enum):
+    RED = "red"
+
+
+def test_json_bodies_use_wire_names_numbers_iso_dates_and_canonical_ruts() -> None:
+    body = {
+        "Detalle": [Line(nombre="Servicio", precio=decimal.Decimal("1000"))],
+        "Monto": decimal.Decimal("12.5"),
+        "FchEmis": dt.date(2026, 11, 28),
+        "RUTRecep": Rut("76430498-5"),
+        "Color": Color.RED,
+        "Glosa": "Curicó",
+    }
+    decoded = json.loads(encode_json(body))
+    assert decoded == {
+        "Detalle": [{"NmbItem": "Servicio", "PrcItem": 1000}],
+        "Monto": 12.5,
+        "FchEmis": "2026-11-28",
+        "RUTRecep": "76430498-5",
+        "Color": "red",
+        "Glosa": "Curicó",
+    }
+    assert "Curicó".encode() in encode_json(body)
+
+
+def test_unserialisable_values_are_refused() -> None:
+    with pytest.raises(TypeError):
+        encode_json({"x": object()})
+
+
+def test_models_accept_wire_and_python_names_and_keep_unknown_fields() -> None:
+    line = Line.model_validate({"NmbItem": "A", "PrcItem": "10", "IndExe": 1})
+    assert line.nombre == "A"
+    assert line.model_extra == {"IndExe": 1}
+    assert Line(nombre="B", precio=decimal.Decimal(2)).to_wire() == {"NmbItem": "B", "PrcItem": 2}
+
+
+def test_request_descriptions_are_checked() -> None:
+    with pytest.raises(ValidationError, match="start with '/'"):
+        APIRequest("GET", "v1/x", "platform", dict)
+    with pytest.raises(ValidationError, match="not both"):
+        APIRequest("POST", "/v1/x", "platform", dict, json={}, content=b"x")
+    assert APIRequest("get", "/v1/x", "platform", dict).method == "GET"
+
+
+def test_retry_safety_follows_method_key_and_flag() -> None:
+    assert APIRequest("GET", "/x", "platform", dict).retry_safe
+    assert not APIRequest("POST", "/x", "platform", dict).retry_safe
+    assert APIRequest("POST", "/x", "platform", dict, idempotency_key="k").retry_safe
+    assert APIRequest("POST", "/x", "platform", dict, safe=True).retry_safe
+    assert not APIRequest("GET", "/x", "platform", dict, safe=False).retry_safe
+
+
+def test_request_description_repr_hides_the_access_token() -> None:
+    request = APIRequest("GET", "/x", "platform", dict, access_token="tok-SECRET")
+    assert "tok-SECRET" not in repr(request)
+
+
+def test_new_idempotency_keys_are_unique() -> None:
+    assert len({new_idempotency_key() for _ in range(100)}) == 100
+
+
+@pytest.mark.parametrize(
+    ("cast_to", "content", "expected"),
+    [
+        (bytes, b"%PDF-1.4 \xff", b"%PDF-1.4 \xff"),
+        (str, "Curicó".encode("iso-8859-1"), "Curicó"),
+        (type(None), b"anything", None),
+        (list[Line], b'[{"NmbItem": "A", "PrcItem": 1}]', [Line(nombre="A", precio=1)]),
+        (dict[str, Any], b'{"a": [1]}', {"a": [1]}),
+    ],
+)
+def test_answers_are_cast_as_the_request_says(
+    client: Haulmer, mock: respx.MockRouter, cast_to: Any, content: bytes, expected: Any
+) -> None:
+    mock.get(f"{PLATFORM}/v1/thing").respond(200, content=content)
+    assert send(client, APIRequest("GET", "/v1/thing", "platform", cast_to)) == expected
+
+
+def test_query_params_drop_none_values(client: Haulmer, mock: respx.MockRouter) -> None:
+    route = mock.get(f"{PLATFORM}/v1/thing").respond(json={})
+    send(
+        client,
+        APIRequest(
+            "GET", "/v1/thing", "platform", dict, params={"status": "pending,exclude", "day": None}
+        ),
+    )
+    assert str(route.calls.last.request.url) == f"{PLATFORM}/v1/thing?status=pending%2Cexclude"

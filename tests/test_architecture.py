@@ -1,0 +1,131 @@
+"""The house's rules, read from the source's imports (the ``ast`` of every module in src/).
+
+Layers point downwards: the core imports no product and no client; the domain layer imports no
+transport; no module imports another package's private module; httpx is imported only where
+requests are sent, and the one retry loop lives in the runners.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+DOMAIN = ("haulmer.rut", "haulmer.passwords", "haulmer.pfx", "haulmer.dte", "haulmer.sii")
+CORE_MAY_IMPORT = ("haulmer._core", "haulmer.errors", "haulmer._version", "haulmer._models")
+SENDERS = {"haulmer._core.sending", "haulmer._core._async.sending", "haulmer._core._sync.sending"}
+RUNNERS = {"haulmer._core._async.runner", "haulmer._core._sync.runner"}
+
+
+@dataclass(frozen=True)
+class Import:
+    module: str
+    """The importing module."""
+    target: str
+    """What it imports: a module, or ``module.name`` for ``from module import name``."""
+    typing_only: bool
+    """Inside ``if TYPE_CHECKING:``."""
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports() -> list[Import]:
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        module = _module_name(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        typing_nodes: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+                typing_nodes.update(id(child) for child in ast.walk(node))
+        for node in ast.walk(tree):
+            typing_only = id(node) in typing_nodes
+            if isinstance(node, ast.Import):
+                found += [Import(module, alias.name, typing_only) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.append(Import(module, node.module, typing_only))
+                found += [
+                    Import(module, f"{node.module}.{alias.name}", typing_only)
+                    for alias in node.names
+                ]
+    return found
+
+
+IMPORTS = _imports()
+
+
+def _is_within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_the_source_tree_is_read() -> None:
+    assert any(i.module == "haulmer._core._async.runner" for i in IMPORTS)
+
+
+def test_the_core_imports_no_product_and_no_client_at_run_time() -> None:
+    wrong = [
+        f"{i.module} -> {i.target}"
+        for i in IMPORTS
+        if _is_within(i.module, "haulmer._core")
+        and not i.typing_only
+        and i.target.startswith("haulmer")
+        and not any(_is_within(i.target, allowed) for allowed in CORE_MAY_IMPORT)
+        and i.target not in ("haulmer._lazy", "haulmer._lazy.LazyNames")
+    ]
+    assert wrong == []
+
+
+def test_no_module_imports_another_packages_private_module() -> None:
+    wrong = []
+    for i in IMPORTS:
+        parts = i.target.split(".")
+        for index in range(1, len(parts)):
+            if parts[index].startswith("_") and not parts[index].startswith("__"):
+                owner = ".".join(parts[:index])
+                importer_package = (
+                    i.module if _is_package(i.module) else i.module.rpartition(".")[0]
+                )
+                if not _is_within(importer_package, owner):
+                    wrong.append(f"{i.module} -> {i.target}")
+                break
+    assert wrong == []
+
+
+def _is_package(module: str) -> bool:
+    return (SRC / module.replace(".", "/") / "__init__.py").exists()
+
+
+@pytest.mark.parametrize("layer", DOMAIN)
+def test_the_domain_layer_imports_no_transport_client_product_or_fake(layer: str) -> None:
+    allowed = (*DOMAIN, "haulmer.errors", "haulmer._chile", "haulmer._lazy", "haulmer._version")
+    wrong = [
+        f"{i.module} -> {i.target}"
+        for i in IMPORTS
+        if _is_within(i.module, layer)
+        and i.target.startswith("haulmer")
+        and i.target != "haulmer"
+        and not any(_is_within(i.target, ok) for ok in allowed)
+    ]
+    assert wrong == []
+
+
+def test_httpx_is_imported_only_where_requests_are_sent() -> None:
+    importers = {
+        i.module
+        for i in IMPORTS
+        if not i.typing_only
+        and _is_within(i.target, "httpx")
+        and not _is_within(i.module, "haulmer.testing")
+    }
+    assert importers == SENDERS
+
+
+def test_the_one_retry_loop_is_the_runners() -> None:
+    importers = {i.module for i in IMPORTS if _is_within(i.target, "tenacity")}
+    assert importers == RUNNERS

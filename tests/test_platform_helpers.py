@@ -1,0 +1,60 @@
+"""The pure input helpers of the platform products: id paths, enum and model input."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import pytest
+
+from haulmer._platform import as_enum, as_model, id_path
+from haulmer.errors import ValidationError
+
+
+def test_id_path_joins_the_collection_the_id_and_the_suffix() -> None:
+    kind = "an order's id"
+    assert id_path("/v1/orders", "ord_1", name="order_id", kind=kind) == "/v1/orders/ord_1"
+    assert (
+        id_path("/v1/orders", "ord_1", name="order_id", kind=kind, suffix="/x")
+        == "/v1/orders/ord_1/x"
+    )
+
+
+@pytest.mark.parametrize("value", ["", "a/b", None, 7])
+def test_id_path_refuses_what_is_not_one_id(value: object) -> None:
+    with pytest.raises(ValidationError, match=r"order_id must be an order's id, got"):
+        id_path("/v1/orders", value, name="order_id", kind="an order's id")
+
+
+class Colour(str, Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+def test_as_enum_takes_a_member_or_its_value() -> None:
+    assert as_enum(Colour, "red", "colour") is Colour.RED
+    assert as_enum(Colour, Colour.BLUE, "colour") is Colour.BLUE
+
+
+def test_as_enum_refuses_other_values_listing_the_accepted_ones() -> None:
+    with pytest.raises(ValidationError, match=r"unknown colour 'green'; use one of red, blue$"):
+        as_enum(Colour, "green", "colour")
+
+
+def test_as_model_names_the_bad_field_without_pydantic_prefixes() -> None:
+    from pydantic import BaseModel, field_validator
+
+    class Buyer(BaseModel):
+        email: str
+
+        @field_validator("email")
+        @classmethod
+        def _email(cls, value: str) -> str:
+            if "@" not in value:
+                raise ValueError("not an e-mail address (name@example.com)")
+            return value
+
+    with pytest.raises(ValidationError) as caught:
+        as_model(Buyer, {"email": "ana"}, "the buyer")
+    assert str(caught.value) == (
+        "the buyer is not valid: email: not an e-mail address (name@example.com)"
+    )
