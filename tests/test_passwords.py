@@ -191,11 +191,22 @@ def test_violation_codes_are_stable_strings() -> None:
         "no_uppercase",
         "no_digit",
         "no_symbol",
+        "invalid_character",
         "confirmation_mismatch",
     }
     assert ViolationCode.TOO_SHORT == "too_short"
     violation = check_password("x")[0]
     assert str(violation) == violation.message
+
+
+@pytest.mark.parametrize("password", ["Abcdefg1\ud800", "Abc\udcffdefg1", "Abcd\x00efg1"])
+def test_a_password_that_is_no_sendable_text_is_a_violation_not_a_crash(password: str) -> None:
+    assert codes(check_password(password)) == ["invalid_character"]
+    assert codes(check_password("Abcdefg1", password)) == ["confirmation_mismatch"]
+    assert codes(check_password(password, password)) == ["invalid_character"]
+    with pytest.raises(WeakPasswordError) as caught:
+        validate_password(password, "Abcdefg1")
+    assert password not in str(caught.value)
 
 
 # -- the password never leaks --------------------------------------------------------------------

@@ -279,6 +279,46 @@ def test_other_input_types_are_a_type_error() -> None:
         load_pfx(12345, PASSWORD)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    "password",
+    ["S3cr3t\x00Pa55", b"S3cr3t\x00Pa55", "S3cr3t\x00", "\x00", bytearray(b"S3cr3t\x00Pa55")],
+    ids=["str", "bytes", "trailing", "only-nul", "bytearray"],
+)
+def test_a_password_with_a_nul_is_refused_without_quoting_it(
+    password: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    key = rsa_key()
+    data = build_pfx(key, build_cert(key))
+    # cryptography panics on a NUL (a BaseException that `except Exception` misses) and prints
+    # the password's bytes on stderr; the SDK refuses it first.
+    with pytest.raises(CertificateError, match="NUL") as caught:
+        load_pfx(data, password)
+    assert caught.value.reason == "wrong_password"
+    assert "S3cr3t" not in str(caught.value)
+    assert "S3cr3t" not in repr(caught.value)
+    assert caught.value.__cause__ is None
+    assert caught.value.__context__ is None
+    out, err = capfd.readouterr()
+    assert "S3cr3t" not in out + err
+    assert "panicked" not in err
+
+
+def test_a_password_with_a_lone_surrogate_is_refused_without_quoting_it() -> None:
+    key = rsa_key()
+    data = build_pfx(key, build_cert(key))
+    with pytest.raises(CertificateError, match="surrogate") as caught:
+        load_pfx(data, "S3cr3t\udcff")
+    assert caught.value.reason == "wrong_password"
+    assert "S3cr3t" not in str(caught.value)
+    assert caught.value.__context__ is None
+
+
+def test_a_password_that_is_neither_text_nor_bytes_is_a_type_error() -> None:
+    key = rsa_key()
+    with pytest.raises(TypeError, match="password must be a str, bytes or None, got int"):
+        load_pfx(build_pfx(key, build_cert(key)), 1234)  # type: ignore[arg-type]
+
+
 def test_the_certificate_is_found_among_the_extra_ones() -> None:
     key, stranger = rsa_key(), rsa_key(1)
     own = build_cert(key, san=[rut_san("13185095-6")])

@@ -8,6 +8,7 @@ confirmation is the only problem). Messages say what is missing, never what the 
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -32,6 +33,7 @@ class ViolationCode(str, Enum):
     NO_UPPERCASE = "no_uppercase"
     NO_DIGIT = "no_digit"
     NO_SYMBOL = "no_symbol"
+    INVALID_CHARACTER = "invalid_character"
     CONFIRMATION_MISMATCH = "confirmation_mismatch"
 
     def __str__(self) -> str:
@@ -136,8 +138,18 @@ class PasswordPolicy:
                     "the password needs a symbol (a character that is not a letter or digit)",
                 )
             )
+        if _UNSENDABLE.search(password):
+            found.append(
+                Violation(
+                    ViolationCode.INVALID_CHARACTER,
+                    "the password holds a character that cannot be sent (a NUL or a lone "
+                    "surrogate, which a wrongly decoded text leaves behind); type it again",
+                )
+            )
+        # surrogatepass: a lone surrogate compares like any other character, never raises.
         if confirmation is not None and not hmac.compare_digest(
-            password.encode("utf-8"), confirmation.encode("utf-8")
+            password.encode("utf-8", "surrogatepass"),
+            confirmation.encode("utf-8", "surrogatepass"),
         ):
             found.append(
                 Violation(
@@ -178,6 +190,10 @@ def validate_password(
             f"the password cannot be used: {listed} (the rule is: {rules})",
             violations=violations,
         )
+
+
+_UNSENDABLE = re.compile("[\x00\ud800-\udfff]")
+"""Characters no password may hold: NUL ends C strings, lone surrogates are not text."""
 
 
 def _is_symbol(char: str) -> bool:

@@ -35,6 +35,7 @@ RUT_OTHER_NAME_OID = "1.3.6.1.4.1.8321.1"
 _SERIAL_NUMBER_OID = "2.5.4.5"
 _RUT_IN_TEXT = re.compile(r"(?<![\d.])(\d{1,2}(?:\.?\d{3}){2})-([\dkK])(?![\w])")
 _PKCS7_DATA_OID_DER = bytes.fromhex("06092a864886f70d010701")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class CertificateErrorReason(str, Enum):
@@ -303,7 +304,7 @@ def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[An
         )
         raise _fail(CertificateErrorReason.NOT_PKCS12, f"the data is not a PKCS#12 file; {hint}")
 
-    secret = password.encode("utf-8") if isinstance(password, str) else password
+    secret = _password_bytes(password)
     attempts: list[bytes | None] = [secret or None]
     if not secret:
         attempts.append(b"")
@@ -320,6 +321,37 @@ def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[An
         "the password does not open this .pfx (or the file is damaged); check the password "
         "you chose when exporting the signature",
     ) from None
+
+
+def _password_bytes(password: str | bytes | bytearray | memoryview | None) -> bytes | None:
+    """The password as the bytes OpenSSL reads, refusing what no .pfx password can hold.
+
+    A NUL ends a C string (``cryptography`` panics on it, quoting the password) and a lone
+    surrogate is not text; both are refused here without ever quoting the password.
+    """
+    if password is None:
+        return None
+    if isinstance(password, str):
+        if _SURROGATE.search(password):  # checked, not caught: the error would hold the text
+            raise _fail(
+                CertificateErrorReason.WRONG_PASSWORD,
+                "the password is not valid text (it holds a lone surrogate, as a wrongly "
+                "decoded byte string does); pass it as the str the holder typed, or as bytes",
+            )
+        secret = password.encode("utf-8")
+    elif isinstance(password, bytes | bytearray | memoryview):
+        secret = bytes(password)
+    else:
+        raise TypeError(
+            f"the .pfx password must be a str, bytes or None, got {type(password).__name__}"
+        )
+    if b"\0" in secret:
+        raise _fail(
+            CertificateErrorReason.WRONG_PASSWORD,
+            "the password holds a NUL character, which no .pfx password can contain; check how "
+            "it was read (a C string's terminator or a padded field often leaves one behind)",
+        )
+    return secret
 
 
 def _looks_like_pkcs12(data: bytes) -> bool:

@@ -143,6 +143,44 @@ def test_malformed_caf_raises_xml_error_naming_the_part(xml: bytes, message: str
         Caf.from_xml(xml)
 
 
+@pytest.mark.parametrize("field", [b"TD", b"D", b"H", b"IDK"])
+@pytest.mark.parametrize("number", ["9" * 5000, "\u00b2", "1\u00b3", "\u0663", "12\u00b2"])
+def test_a_caf_number_that_is_not_plain_digits_is_an_xml_error(field: bytes, number: str) -> None:
+    # int() refuses more than 4300 digits and superscripts that str.isdigit() accepts.
+    data = make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33)
+    broken = re.sub(
+        b"<" + field + b">[^<]*</" + field + b">",
+        b"<" + field + b">" + number.encode("ascii", "xmlcharrefreplace") + b"</" + field + b">",
+        data,
+        count=1,
+    )
+    assert broken != data
+    with pytest.raises(XMLError, match="is not a number of at most 18 digits") as caught:
+        Caf.from_xml(broken)
+    assert len(str(caught.value)) < 200
+
+
+def test_a_caf_given_as_text_with_a_lone_surrogate_is_an_xml_error() -> None:
+    text = make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33).decode("latin-1")
+    with pytest.raises(XMLError, match="lone surrogate"):
+        Caf.from_xml(text.replace("<RS>X</RS>", "<RS>X\udcc3</RS>"))
+
+
+def test_a_timbre_whose_caf_or_folio_is_no_number_fails_verification(
+    issued: dict[int, bytes],
+) -> None:
+    huge_folio = re.sub(rb"<F>1</F>", b"<F>" + b"9" * 5000 + b"</F>", issued[33], count=1)
+    superscript = re.sub(rb"<F>1</F>", b"<F>&#178;</F>", issued[33], count=1)
+    huge_range = re.sub(rb"<D>1</D>", b"<D>" + b"1" * 5000 + b"</D>", issued[33], count=1)
+    for broken in (huge_folio, superscript, huge_range):
+        assert broken != issued[33]
+        result = verify(broken)
+        assert not result.ok
+        reasons = [f.reason for f in result.failures]
+        assert not any("cannot be verified" in reason for reason in reasons), reasons
+        assert any("folio" in r or "not a number" in r for r in reasons), reasons
+
+
 def test_unreadable_rsask_is_reported() -> None:
     data = make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33)
     broken = re.sub(

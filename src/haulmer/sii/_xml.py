@@ -84,9 +84,23 @@ def parse_xml(data: bytes | str, *, max_bytes: int = MAX_XML_BYTES) -> etree._El
 
 
 def _encode_text(text: str) -> bytes:
-    """Encode a str for the parser, dropping a declared encoding that no longer applies."""
-    stripped = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+    """Encode a str for the parser, dropping a declared encoding that no longer applies.
+
+    A lone surrogate (what decoding bytes with ``surrogateescape`` leaves) is no XML character.
+    """
+    stripped = _DECLARATION.sub("", text, count=1)
+    surrogate = _SURROGATE.search(stripped)
+    if surrogate is not None:
+        raise XMLError(
+            f"the XML text holds a lone surrogate (U+{ord(surrogate.group()):04X}) at character "
+            f"{surrogate.start() + len(text) - len(stripped)}, which is no XML character: the "
+            "bytes were decoded with the wrong encoding; pass the file's bytes instead"
+        )
     return stripped.encode("utf-8")
+
+
+_DECLARATION: Final = re.compile(r"^\s*<\?xml[^>]*\?>")
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def ns_prefix(element: etree._Element) -> str:

@@ -267,10 +267,17 @@ def _text(parent: etree._Element, *names: str) -> str:
 
 
 def _int(parent: etree._Element, *names: str) -> int:
+    """A CAF number: ASCII digits only (``str.isdigit`` takes ``²``) and at most 18 of them."""
     text = _text(parent, *names)
-    if not text.isdigit():
-        raise XMLError(f"CAF <{'/'.join(names)}> is not a number: {text[:20]!r}")
+    if _NUMBER.fullmatch(text) is None:
+        shown = repr(text[:20]) + ("..." if len(text) > 20 else "")
+        raise XMLError(
+            f"CAF <{'/'.join(names)}> is not a number of at most 18 digits (0-9): {shown}"
+        )
     return int(text)
+
+
+_NUMBER: Final = re.compile(r"[0-9]{1,18}")
 
 
 def _b64(parent: etree._Element, *names: str) -> bytes:

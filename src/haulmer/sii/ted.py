@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -143,7 +144,7 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     dd_type, dd_folio, dd_rut = dd_texts["TD"], dd_texts["F"], dd_texts["RE"]
     if dd_type != str(caf.dte_type):
         problems.append(("ted", f"DD/TD {dd_type!r} is not the CAF's type {caf.dte_type}"))
-    if dd_folio is None or not dd_folio.isdigit() or not caf.contains(int(dd_folio)):
+    if dd_folio is None or not _FOLIO.fullmatch(dd_folio) or not caf.contains(int(dd_folio)):
         problems.append(
             ("ted", f"folio {dd_folio!r} is outside the CAF range {caf.folio_from}..{caf.folio_to}")
         )
@@ -157,6 +158,8 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     return problems, caf
 
 
+_FOLIO: Final = re.compile(r"[0-9]{1,18}")
+"""A folio as the DD may write it: ASCII digits (``str.isdigit`` takes ``²``), never thousands."""
 _DD_FIELDS: Final = ("RE", "TD", "F", "FE", "RR", "RSR", "MNT", "IT1")
 _BOLETA_TYPES: Final = frozenset({"39", "41"})
 _EXPORT_TYPES: Final = frozenset({"110", "111", "112"})
