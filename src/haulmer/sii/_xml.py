@@ -22,9 +22,12 @@ __all__ = [
     "c14n_inclusive",
     "c14n_quick",
     "c14n_stripped",
+    "c14n_without_namespaces",
     "descend",
     "first_children",
     "flatten",
+    "has_elements",
+    "leaf_text",
     "local_name",
     "ns_prefix",
     "only_own_namespace",
@@ -135,6 +138,25 @@ def first_children(element: etree._Element | None) -> dict[str, etree._Element]:
     return children
 
 
+def leaf_text(element: etree._Element) -> str | None:
+    """The text of an element without child elements, comments and processing instructions
+    inside it skipped (C14N without comments reads ``Mar<!--x-->tillo`` as ``Martillo``)."""
+    text = element.text
+    if not len(element):
+        return text
+    parts = [text or ""]
+    for child in element:
+        if isinstance(child.tag, str):
+            return text  # an element with children has no text of its own
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def has_elements(element: etree._Element) -> bool:
+    """Whether ``element`` has a child element (comments and processing instructions aside)."""
+    return len(element) > 0 and any(isinstance(child.tag, str) for child in element)
+
+
 def local_name(element: etree._Element) -> str:
     """The tag without its namespace (``""`` for comments and processing instructions)."""
     tag = element.tag
@@ -150,7 +172,7 @@ def c14n_inclusive(element: etree._Element) -> bytes:
     the libxml2 bug that writes ``xmlns=""`` on grandchildren of a subtree.
     """
     serialized = etree.tostring(element, with_tail=False)
-    return etree.tostring(etree.fromstring(serialized, _PARSER), method="c14n")
+    return etree.tostring(etree.fromstring(serialized, _PARSER), method="c14n", with_comments=False)
 
 
 def c14n_quick(element: etree._Element) -> bytes:
@@ -174,7 +196,9 @@ def only_own_namespace(element: etree._Element) -> bool:
 
 def c14n_exclusive(element: etree._Element) -> bytes:
     """Exclusive C14N 1.0 of ``element``: only the namespaces it visibly uses."""
-    return etree.tostring(element, method="c14n", exclusive=True, with_tail=False)
+    return etree.tostring(
+        element, method="c14n", exclusive=True, with_comments=False, with_tail=False
+    )
 
 
 def strip_namespaces(element: etree._Element) -> etree._Element:
@@ -194,7 +218,7 @@ def c14n_stripped(element: etree._Element, *, default_ns: str | None = None) -> 
     ``default_ns`` reproduces what a producer signed when it had that default namespace in scope
     but the file was later extracted without it (the MiPyme quirk).
     """
-    canonical = etree.tostring(strip_namespaces(element), method="c14n")
+    canonical = etree.tostring(strip_namespaces(element), method="c14n", with_comments=False)
     if default_ns is None:
         return canonical
     name_end = len(local_name(element)) + 1
@@ -219,14 +243,14 @@ def timbre_bytes(element: etree._Element, *, quote_entities: bool = True) -> byt
     SII's escaping rules ask; some producers leave them raw, so verifiers try both.
     Raises ``UnicodeEncodeError`` for text outside ISO-8859-1.
     """
-    canonical = flatten(_c14n_without_namespaces(element))
+    canonical = flatten(c14n_without_namespaces(element))
     if quote_entities:
         canonical = _quote_text(canonical)
     return canonical.decode("utf-8").encode("iso-8859-1")
 
 
-def _c14n_without_namespaces(element: etree._Element) -> bytes:
-    """C14N of ``element`` as if no element had a namespace.
+def c14n_without_namespaces(element: etree._Element) -> bytes:
+    """C14N (without comments) of ``element`` as if no element had a namespace.
 
     Fast path: when the whole subtree sits in the apex's namespace (or none), exclusive C14N
     declares it once, on the apex, and dropping that declaration is all it takes.
@@ -241,7 +265,7 @@ def _c14n_without_namespaces(element: etree._Element) -> bytes:
             return b"<" + name + canonical[len(head) :]
     elif b"xmlns" not in canonical:
         return canonical
-    return etree.tostring(strip_namespaces(element), method="c14n")
+    return etree.tostring(strip_namespaces(element), method="c14n", with_comments=False)
 
 
 def _quote_text(canonical: bytes) -> bytes:

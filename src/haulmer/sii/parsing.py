@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 from lxml import etree
 
 from haulmer.errors import XMLError
-from haulmer.sii._xml import MAX_XML_BYTES, local_name, parse_xml
+from haulmer.sii._xml import MAX_XML_BYTES, has_elements, leaf_text, local_name, parse_xml
 
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
@@ -53,10 +53,10 @@ def element_to_dict(element: etree._Element) -> dict[str, Any]:
         name = local_name(child)
         if not name or name in _SKIPPED:
             continue
-        if len(child):
+        if has_elements(child):
             value: Any = element_to_dict(child)
         else:
-            text = (child.text or "").strip()
+            text = (leaf_text(child) or "").strip()
             if not text:
                 continue
             value = text

@@ -24,21 +24,11 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree
 
 from haulmer.errors import CertificateError
-from haulmer.sii._xml import (
-    DSIG_NS,
-    SII_NS,
-    XSI_NS,
-    c14n_exclusive,
-    c14n_inclusive,
-    c14n_quick,
-    c14n_stripped,
-    descend,
-    first_children,
-    only_own_namespace,
-)
+from haulmer.sii._xml import DSIG_NS, XSI_NS, descend, first_children
+from haulmer.sii.canonical_forms import signed_forms
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
 __all__ = [
     "C14N_10",
@@ -51,6 +41,7 @@ __all__ = [
 ]
 
 C14N_10: Final = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+ENVELOPED: Final = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 RSA_SHA1: Final = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
 RSA_SHA256: Final = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 SHA1: Final = "http://www.w3.org/2000/09/xmldsig#sha1"
@@ -68,6 +59,13 @@ _ID_PATTERN: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]{0,79}$")
 _DS = "{" + DSIG_NS + "}"
 _REFERENCE: Final = f"{_DS}Reference"
 _SIGNATURE_METHOD: Final = f"{_DS}SignatureMethod"
+_CANONICALIZATION_METHOD: Final = f"{_DS}CanonicalizationMethod"
+_TRANSFORMS: Final = f"{_DS}Transforms"
+_TRANSFORM: Final = f"{_DS}Transform"
+_SIGNATURE_PARTS: Final = frozenset({f"{_DS}SignedInfo", f"{_DS}SignatureValue", f"{_DS}KeyInfo"})
+_TRANSFORM_ALGORITHMS: Final = frozenset({C14N_10, ENVELOPED})
+"""The SII profile's transforms: inclusive C14N 1.0 (what peers write) and enveloped-signature,
+which changes nothing for a Signature beside the element it signs."""
 
 
 class SigningCertificate(Protocol):
@@ -198,23 +196,6 @@ class SignatureCheck:
         return not self.problems
 
 
-def _digest_candidates(element: etree._Element) -> Iterator[bytes]:
-    """The canonical forms producers are known to have signed, most standard first."""
-    yield c14n_quick(element)
-    if only_own_namespace(element):  # otherwise the quick form was the inclusive one
-        yield c14n_inclusive(element)
-    yield c14n_exclusive(element)
-    yield c14n_stripped(element)
-    yield c14n_stripped(element, default_ns=SII_NS)
-
-
-def _signed_info_candidates(signed_info: etree._Element) -> Iterator[bytes]:
-    yield c14n_quick(signed_info)
-    if only_own_namespace(signed_info):
-        yield c14n_inclusive(signed_info)
-    yield c14n_exclusive(signed_info)
-
-
 def _decode_b64(node: etree._Element | None) -> bytes | None:
     return _b64_text(node.text if node is not None else None)
 
@@ -271,7 +252,8 @@ def _signer_of(key_info: etree._Element) -> _Signer:
     rsa_key_value = descend(key_info, f"{_DS}KeyValue", f"{_DS}RSAKeyValue")
     modulus = _text_of(descend(rsa_key_value, f"{_DS}Modulus"))
     exponent = _text_of(descend(rsa_key_value, f"{_DS}Exponent"))
-    der = _text_of(descend(key_info, f"{_DS}X509Data", f"{_DS}X509Certificate"))
+    x509_data = descend(key_info, f"{_DS}X509Data")
+    der = None if x509_data is None else _text_of(descend(x509_data, f"{_DS}X509Certificate")) or ""
     size = sum(len(text) for text in (modulus, exponent, der) if text is not None)
     if size > _CACHED_KEY_INFO_CHARS:
         return _judge_signer(der, modulus, exponent)
@@ -305,7 +287,10 @@ def _judge_signer(
         else rsa.RSAPublicNumbers(int.from_bytes(exponent, "big"), int.from_bytes(modulus, "big"))
     )
     der = _b64_text(der_text)
-    if der is not None:
+    if der_text is not None and not der:
+        # Present but unreadable is not absent: the KeyValue alone would skip the validity check.
+        problems.append(("certificate", "X509Certificate is empty or not base64"))
+    elif der is not None:
         try:
             certificate, candidate = _certificate_from_der(der)
         except ValueError:
@@ -324,7 +309,7 @@ def _judge_signer(
         and _usable_key(numbers) is not None
     ):
         problems.append(("key", "X509Certificate and KeyValue hold different keys"))
-    if public_key is None and der is None:
+    if public_key is None and der_text is None:
         public_key = _usable_key(numbers)
     if public_key is None and not problems:
         problems.append(("key", "no usable RSA key in KeyInfo"))
@@ -346,40 +331,79 @@ def check_signature(
     """Check one ``<Signature>``; the referenced element must be one of its siblings.
 
     ``signed_at`` reads the signing time (TmstFirma) from the referenced element, so that an
-    expired certificate is judged at the moment it signed, not today.
+    expired certificate is judged at the moment it signed, not today. Algorithms and parts
+    outside the SII's profile are refused: its canonicalization is inclusive C14N 1.0 without
+    comments, its one Reference carries at most that transform (or enveloped-signature).
     """
     problems: list[tuple[str, str]] = []
-    in_signature = first_children(signature)
+    in_signature: dict[str, etree._Element] = {}
+    for child in signature:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag not in _SIGNATURE_PARTS or tag in in_signature:
+            problems.append(
+                (
+                    "signature",
+                    f"the Signature holds {_shown_tag(tag)}, which the SII profile does not allow",
+                )
+            )
+        in_signature.setdefault(tag, child)
     signed_info = in_signature.get(f"{_DS}SignedInfo")
     if signed_info is None:
-        return SignatureCheck(None, (("signature", "no SignedInfo"),))
+        return SignatureCheck(None, (*problems, ("signature", "no SignedInfo")))
     references: list[etree._Element] = []
     method: etree._Element | None = None
-    for child in signed_info:  # one pass for findall(Reference) and find(SignatureMethod)
-        if child.tag == _REFERENCE:
+    canonicalization: etree._Element | None = None
+    for child in signed_info:  # one pass for findall(Reference) and the two methods
+        tag = child.tag
+        if tag == _REFERENCE:
             references.append(child)
-        elif child.tag == _SIGNATURE_METHOD and method is None:
+        elif tag == _SIGNATURE_METHOD and method is None:
             method = child
+        elif tag == _CANONICALIZATION_METHOD and canonicalization is None:
+            canonicalization = child
     if len(references) != 1:
-        return SignatureCheck(None, (("signature", f"{len(references)} References, expected 1"),))
+        return SignatureCheck(
+            None, (*problems, ("signature", f"{len(references)} References, expected 1"))
+        )
     reference = references[0]
     uri = reference.get("URI") or ""
     reference_id = uri[1:] if uri.startswith("#") else None
     if not reference_id:
-        return SignatureCheck(None, (("signature", f"Reference URI {uri!r} is not '#ID'"),))
+        return SignatureCheck(
+            None, (*problems, ("signature", f"Reference URI {uri!r} is not '#ID'"))
+        )
     parent = signature.getparent()
-    referenced = None
+    referenced: etree._Element | None = None
     if parent is not None:
         for sibling in parent:
             if isinstance(sibling.tag, str) and sibling.get("ID") == reference_id:
+                if referenced is not None:
+                    return SignatureCheck(
+                        reference_id,
+                        (
+                            *problems,
+                            ("signature", f"more than one element has ID {reference_id!r}"),
+                        ),
+                    )
                 referenced = sibling
-                break
     if referenced is None:
         return SignatureCheck(
-            reference_id, (("signature", f"no sibling element has ID {reference_id!r}"),)
+            reference_id, (*problems, ("signature", f"no sibling element has ID {reference_id!r}"))
         )
 
+    algorithm = canonicalization.get("Algorithm") if canonicalization is not None else None
+    if algorithm != C14N_10:
+        problems.append(
+            (
+                "signature",
+                f"CanonicalizationMethod {algorithm!r} is not the SII's inclusive C14N 1.0 "
+                f"({C14N_10})",
+            )
+        )
     in_reference = first_children(reference)
+    problems.extend(_transform_problems(reference))
     digest_method = in_reference.get(f"{_DS}DigestMethod")
     algorithm = digest_method.get("Algorithm", "") if digest_method is not None else ""
     digest_function = _DIGESTS.get(algorithm)
@@ -389,7 +413,8 @@ def check_signature(
     elif expected_digest is None:
         problems.append(("digest", "DigestValue is missing or not base64"))
     elif not any(
-        digest_function(form) == expected_digest for form in _digest_candidates(referenced)
+        digest_function(form) == expected_digest
+        for form in signed_forms(referenced, signed_in=parent, stripped=True)
     ):
         problems.append(("digest", f"the content of {reference_id!r} changed after it was signed"))
 
@@ -405,7 +430,7 @@ def check_signature(
     elif signature_value is None:
         problems.append(("signature", "SignatureValue is missing or not base64"))
     elif public_key is not None and not _verifies(
-        public_key, signature_value, signed_info, hash_type()
+        public_key, signature_value, signed_info, parent, hash_type()
     ):
         problems.append(("signature", "SignatureValue does not verify with the signer's key"))
 
@@ -426,13 +451,48 @@ def check_signature(
     return SignatureCheck(reference_id, tuple(problems), certificate, referenced)
 
 
+def _shown_tag(tag: str) -> str:
+    """``<Object>`` for an XMLDSig element, ``<{uri}Name>`` (cut short) for any other."""
+    if tag.startswith(_DS):
+        return f"<{tag[len(_DS) :]}>"
+    return f"<{tag[:80]}>"
+
+
+def _transform_problems(reference: etree._Element) -> list[tuple[str, str]]:
+    """Why the Reference's Transforms leave the SII profile: at most one Transforms holding
+    inclusive C14N 1.0 and/or enveloped-signature, nothing else (no XPath, XSLT, comments)."""
+    problems: list[tuple[str, str]] = []
+    containers = list(reference.iterchildren(_TRANSFORMS))
+    if len(containers) > 1:
+        problems.append(("signature", f"the Reference holds {len(containers)} Transforms"))
+    seen: set[str] = set()
+    for container in containers:
+        for transform in container:
+            if not isinstance(transform.tag, str):
+                continue
+            algorithm = transform.get("Algorithm") if transform.tag == _TRANSFORM else None
+            if algorithm not in _TRANSFORM_ALGORITHMS or algorithm in seen:
+                shown = _shown_tag(transform.tag) if algorithm is None else repr(algorithm[:120])
+                problems.append(
+                    (
+                        "signature",
+                        f"Transform {shown} is outside the SII profile (only inclusive C14N 1.0 "
+                        "and enveloped-signature, once each)",
+                    )
+                )
+            else:
+                seen.add(algorithm)
+    return problems
+
+
 def _verifies(
     key: rsa.RSAPublicKey,
     value: bytes,
     signed_info: etree._Element,
+    signed_in: etree._Element | None,
     algorithm: hashes.HashAlgorithm,
 ) -> bool:
-    for form in _signed_info_candidates(signed_info):
+    for form in signed_forms(signed_info, signed_in=signed_in):
         try:
             key.verify(value, form, padding.PKCS1v15(), algorithm)
         except InvalidSignature:

@@ -22,7 +22,14 @@ from lxml import etree
 
 from haulmer.errors import ValidationError, XMLError
 from haulmer.rut import Rut
-from haulmer.sii._xml import descend, first_children, ns_prefix, parse_xml, timbre_bytes
+from haulmer.sii._xml import (
+    descend,
+    first_children,
+    leaf_text,
+    ns_prefix,
+    parse_xml,
+    timbre_bytes,
+)
 from haulmer.sii.caf import Caf, lenient_rut
 from haulmer.sii.render import escape_text, sii_quotes
 
@@ -97,9 +104,8 @@ def _cut(text: str) -> str:
 
 
 def _text(node: etree._Element | None) -> str | None:
-    if node is None or node.text is None:
-        return None
-    return node.text.strip()
+    text = None if node is None else leaf_text(node)
+    return None if text is None else text.strip()
 
 
 def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | None]:

@@ -10,13 +10,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 from lxml import etree
 
 from haulmer._chile import from_chile
 from haulmer.errors import XMLError
-from haulmer.sii._xml import DSIG_NS, descend, local_name, ns_prefix, parse_xml
+from haulmer.sii._xml import DSIG_NS, SII_NS, descend, local_name, ns_prefix, parse_xml
 from haulmer.sii.signature import SignatureCheck, check_signature
 from haulmer.sii.ted import check_ted
 
@@ -25,6 +25,21 @@ __all__ = ["Failure", "Verification", "verify"]
 _DOCUMENT_TAGS: Final = frozenset({"Documento", "Liquidacion", "Exportaciones"})
 _ENVELOPES: Final = frozenset({"EnvioDTE", "EnvioBOLETA"})
 _SIGNATURE: Final = "{" + DSIG_NS + "}Signature"
+_ANY_DOCUMENT: Final = tuple("{*}" + tag for tag in sorted(_DOCUMENT_TAGS))
+_ID_ATTRIBUTES: Final = etree.XPath("//@ID")
+_DOCUMENT_PARTS: Final = tuple(
+    "{*}" + tag
+    for tag in (
+        "Encabezado",
+        "Detalle",
+        "SubTotInfo",
+        "DscRcgGlobal",
+        "Referencia",
+        "TED",
+        "TmstFirma",
+    )
+)
+"""What a Documento holds directly: found anywhere else, a reader could take it for its own."""
 
 
 @dataclass(frozen=True)
@@ -118,10 +133,139 @@ def verify(
         collector.fail("xml", str(exc), "")
         return collector.result()
     try:
+        _check_structure(root, collector)
         _verify_root(root, collector, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
     except Exception as exc:  # never crash on hostile input; report it instead
         collector.fail("xml", f"cannot be verified: {type(exc).__name__}: {exc}", "")
     return collector.result()
+
+
+def _check_structure(root: etree._Element, collector: _Collector) -> None:
+    """Fail when something beside the signed content could be read as the document.
+
+    Any reader (XPath, another library) must find exactly what the signatures cover: IDs are
+    unique; a DTE holds one Documento, an envelope one SetDTE holding only its Caratula and
+    DTEs; and no DTE, Documento, SetDTE or part of a Documento (Encabezado, Detalle, TED...)
+    sits anywhere else (inside a Signature, beside the signed element, in a foreign namespace).
+    ``xmlsec1`` and the schema refuse the same. Other elements beside a DTE's Documento (the
+    ``DocPersonalizado`` some producers append) are no document and are let be.
+    """
+    name = local_name(root)
+    if name == "DTE":
+        dtes = [root]
+        sets = 0
+    elif name in _ENVELOPES:
+        sets = _one_of_kind(root, collector, frozenset({"SetDTE"}), name)
+        dtes = []
+        set_dte = next(root.iterchildren(ns_prefix(root) + "SetDTE"), None)
+        if sets == 1 and set_dte is not None:
+            dtes = _set_contents(set_dte, collector, name)
+    else:
+        return  # _verify_root says what is wrong
+    ids: list[Any] = list(_ID_ATTRIBUTES(root))  # type: ignore[arg-type]
+    if len(ids) != len(set(ids)):
+        repeated = sorted({str(i) for i in ids if ids.count(i) > 1})
+        shown = ", ".join(repr(i[:40]) for i in repeated[:3])
+        collector.fail("structure", f"the ID {shown} is given to more than one element", name)
+    for dte in dtes:
+        _one_of_kind(dte, collector, _DOCUMENT_TAGS, "DTE")
+    _count(root, collector, ("{*}SetDTE",), max(sets, 0), "SetDTE", name)
+    _count(root, collector, ("{*}DTE",), len(dtes), "DTE", name)
+    _count(root, collector, _ANY_DOCUMENT, len(dtes), "Documento", name)
+    placed = set(dtes)  # lxml hands back the same proxy for a node while one is alive
+    for part in root.iter(*_DOCUMENT_PARTS):
+        holder = part.getparent()
+        owner = holder.getparent() if holder is not None else None
+        if (
+            holder is None
+            or local_name(holder) not in _DOCUMENT_TAGS
+            or owner is None
+            or owner not in placed
+        ):
+            collector.fail(
+                "structure",
+                f"a <{local_name(part)}> sits outside the signed Documento: a reader could take "
+                "it for part of the document",
+                name,
+            )
+            return
+
+
+def _one_of_kind(
+    parent: etree._Element, collector: _Collector, kinds: frozenset[str], where: str
+) -> int:
+    """How many children of ``parent`` have a name in ``kinds``; fails unless it is one, in the
+    parent's own namespace."""
+    namespace = ns_prefix(parent)
+    found = [child for child in parent if local_name(child) in kinds]
+    if len(found) > 1:
+        collector.fail(
+            "structure",
+            f"the {local_name(parent)} holds {len(found)} {' or '.join(sorted(kinds))} elements "
+            "where one is expected: a reader could take an unsigned one for the signed one",
+            where,
+        )
+    elif found and not str(found[0].tag).startswith(namespace):
+        collector.fail(
+            "structure",
+            f"the {local_name(parent)} holds {_tag_of(found[0])}, not in its own namespace",
+            where,
+        )
+    return len(found)
+
+
+def _set_contents(
+    set_dte: etree._Element, collector: _Collector, where: str
+) -> list[etree._Element]:
+    """The DTEs of a SetDTE; fails when it holds anything but one Caratula and DTEs in its
+    own namespace (the envelope signs it all, but a reader would see other documents)."""
+    namespace = ns_prefix(set_dte)
+    dtes: list[etree._Element] = []
+    caratulas = 0
+    for child in set_dte:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == namespace + "DTE":
+            dtes.append(child)
+            continue
+        if tag == namespace + "Caratula" and not caratulas:
+            caratulas += 1
+            continue
+        collector.fail(
+            "structure",
+            f"the SetDTE holds {_tag_of(child)} beside its Caratula and DTEs in the envelope's "
+            "namespace; nothing else may be there",
+            where,
+        )
+        break
+    return dtes
+
+
+def _count(
+    root: etree._Element,
+    collector: _Collector,
+    tags: tuple[str, ...],
+    expected: int,
+    name: str,
+    where: str,
+) -> None:
+    found = sum(1 for _ in root.iter(*tags))
+    if found != expected:
+        collector.fail(
+            "structure",
+            f"{found} {name} elements where {expected} {'is' if expected == 1 else 'are'} "
+            "expected: a reader could take one that no signature covers for the document",
+            where,
+        )
+
+
+def _tag_of(element: etree._Element) -> str:
+    tag = element.tag
+    name = local_name(element)
+    if isinstance(tag, str) and tag.startswith("{") and not tag.startswith("{" + SII_NS):
+        return f"<{name}> in the namespace {tag[1 : tag.index('}')][:80]!r}"
+    return f"<{name}>"
 
 
 def _verify_root(

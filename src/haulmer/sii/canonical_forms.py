@@ -1,0 +1,118 @@
+"""The canonical forms a producer may have signed, most likely first, each computed once.
+
+Inclusive C14N 1.0 without comments is the SII's form. It is computed in place, without the
+serialise-and-re-parse the lxml subtree bug otherwise needs: exclusive C14N told to treat every
+prefix in scope inclusively renders the same bytes when the apex is in the default namespace (or
+none) and no descendant declares a namespace it does not use, which is how documents are
+written. Where that does not hold, the re-parsed inclusive form follows as a fallback. A DTE
+inside an envelope was signed standalone (the SII's recipe), so its form without the envelope's
+namespaces goes first. Forms with the namespaces stripped (producers that signed before the file
+gained or lost its ``xmlns``) are offered only when every element is in no namespace or the
+SII's: otherwise an element moved to a foreign namespace would match a signature over another
+document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Final
+
+from lxml import etree
+
+from haulmer.sii._xml import SII_NS, c14n_inclusive, c14n_without_namespaces, local_name
+
+__all__ = ["in_context", "signed_forms", "strippable"]
+
+_SII_PREFIX: Final = "{" + SII_NS + "}"
+_DEFAULT_DECLARATION: Final = f' xmlns="{SII_NS}"'.encode("ascii")
+
+
+def in_context(element: etree._Element, prefixes: list[str]) -> bytes:
+    """Exclusive C14N without comments, with ``prefixes`` rendered as inclusive C14N renders them.
+
+    With every prefix in scope this is the inclusive C14N of ``element`` in its document (for an
+    apex in the default namespace or none); with none it is plain exclusive C14N.
+    """
+    return etree.tostring(
+        element,
+        method="c14n",
+        exclusive=True,
+        with_comments=False,
+        inclusive_ns_prefixes=prefixes or None,
+    )
+
+
+def _prefixes(namespaces: dict[str | None, str]) -> list[str]:
+    return sorted("#default" if prefix is None else prefix for prefix in namespaces)
+
+
+def _standalone_scope(element: etree._Element, signed_in: etree._Element) -> dict[str | None, str]:
+    """The namespaces in scope at ``element`` had ``signed_in`` been the root of its document.
+
+    Namespaces inherited from above ``signed_in`` (an envelope's ``xmlns:xsi``) are dropped; the
+    default namespace stays when ``signed_in`` is in it, since it then declares it itself.
+    """
+    outer = signed_in.getparent()
+    scope = dict(element.nsmap)
+    if outer is None:
+        return scope
+    inherited = outer.nsmap
+    tag = signed_in.tag
+    own = tag[1 : tag.index("}")] if isinstance(tag, str) and tag[:1] == "{" else None
+    return {
+        prefix: uri
+        for prefix, uri in scope.items()
+        if inherited.get(prefix) != uri or (prefix is None and uri == own)
+    }
+
+
+def signed_forms(
+    element: etree._Element, *, signed_in: etree._Element | None = None, stripped: bool = False
+) -> Iterator[bytes]:
+    """Each distinct canonical form of ``element`` a signer may have hashed, most likely first.
+
+    ``signed_in`` is the element the producer signed as a whole document (a DTE inside an
+    envelope). With ``stripped``, the namespace-stripped forms follow when :func:`strippable`
+    allows them. Later forms are only computed when the earlier ones did not match.
+    """
+    seen: list[bytes] = []
+
+    def fresh(form: bytes) -> bool:
+        if form in seen:
+            return False
+        seen.append(form)
+        return True
+
+    scope = dict(element.nsmap)
+    scopes = [scope, {}]
+    if signed_in is not None:
+        standalone = _standalone_scope(element, signed_in)
+        if standalone not in scopes:
+            scopes.insert(0, standalone)
+    elif not scope:
+        scopes = [scope]
+    for namespaces in scopes:
+        form = in_context(element, _prefixes(namespaces))
+        if fresh(form):
+            yield form
+    if stripped and strippable(element):
+        bare = c14n_without_namespaces(element)
+        if fresh(bare):
+            yield bare
+        name_end = 1 + len(local_name(element))
+        restored = bare[:name_end] + _DEFAULT_DECLARATION + bare[name_end:]
+        if fresh(restored):
+            yield restored
+    form = c14n_inclusive(element)
+    if fresh(form):
+        yield form
+
+
+def strippable(element: etree._Element) -> bool:
+    """Whether every element of the subtree is in no namespace or the SII's, so that forms with
+    the namespaces stripped describe the same document to a namespace-aware reader."""
+    for node in element.iter():
+        tag = node.tag
+        if isinstance(tag, str) and tag[:1] == "{" and not tag.startswith(_SII_PREFIX):
+            return False
+    return True

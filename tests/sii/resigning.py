@@ -1,0 +1,76 @@
+"""Re-signing helpers for attack tests: a validly signed document with a chosen SignedInfo.
+
+An attack on the signature profile (an XPath transform, another canonicalization) only proves
+something when the signature itself verifies; these helpers sign what the attacker would sign.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+from lxml import etree
+
+from haulmer.pfx import Certificate
+from haulmer.sii._xml import DSIG_NS, parse_xml
+from haulmer.sii.signature import C14N_10, RSA_SHA1, SHA1
+
+_SIGNATURE = re.compile(
+    rb"<Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\">.*</Signature>", re.S
+)
+
+
+def resign(
+    xml: bytes,
+    certificate: Certificate,
+    *,
+    canonicalization: str = C14N_10,
+    transforms: tuple[str, ...] = (C14N_10,),
+    transform_body: str = "",
+    digest_of: bytes | None = None,
+) -> bytes:
+    """``xml`` (a signed DTE) signed again over its Documento with a SignedInfo of our choosing.
+
+    ``digest_of`` replaces the canonical Documento whose SHA-1 goes into DigestValue (to sign
+    what an XPath or XSLT transform would have produced).
+    """
+    root = parse_xml(xml)
+    documento = root[0]
+    reference_id = documento.get("ID")
+    if digest_of is None:
+        digest_of = etree.tostring(
+            etree.fromstring(etree.tostring(documento)), method="c14n", with_comments=False
+        )
+    digest = base64.b64encode(hashlib.sha1(digest_of).digest()).decode("ascii")
+    transform_xml = "".join(
+        f'<Transform Algorithm="{algorithm}">{transform_body}</Transform>'
+        for algorithm in transforms
+    )
+    signed_info = (
+        f'<SignedInfo xmlns="{DSIG_NS}">'
+        f'<CanonicalizationMethod Algorithm="{canonicalization}"></CanonicalizationMethod>'
+        f'<SignatureMethod Algorithm="{RSA_SHA1}"></SignatureMethod>'
+        f'<Reference URI="#{reference_id}">'
+        + (f"<Transforms>{transform_xml}</Transforms>" if transforms else "")
+        + f'<DigestMethod Algorithm="{SHA1}"></DigestMethod>'
+        f"<DigestValue>{digest}</DigestValue></Reference></SignedInfo>"
+    ).encode("utf-8")
+    canonical_signed_info = etree.tostring(etree.fromstring(signed_info), method="c14n")
+    value = base64.b64encode(certificate.sign_sha1(canonical_signed_info))
+    der = base64.b64encode(certificate.certificate_der)
+    numbers = certificate.public_key.public_numbers()
+    modulus = base64.b64encode(numbers.n.to_bytes((numbers.n.bit_length() + 7) // 8, "big"))
+    exponent = base64.b64encode(numbers.e.to_bytes(3, "big"))
+    signature = b"".join(
+        (
+            f'<Signature xmlns="{DSIG_NS}">'.encode("ascii"),
+            signed_info.replace(f' xmlns="{DSIG_NS}"'.encode("ascii"), b"", 1),
+            b"<SignatureValue>" + value + b"</SignatureValue>",
+            b"<KeyInfo><KeyValue><RSAKeyValue><Modulus>" + modulus + b"</Modulus>",
+            b"<Exponent>" + exponent + b"</Exponent></RSAKeyValue></KeyValue>",
+            b"<X509Data><X509Certificate>" + der + b"</X509Certificate></X509Data></KeyInfo>",
+            b"</Signature>",
+        )
+    )
+    return _SIGNATURE.sub(signature.replace(b"\\", b"\\\\"), xml, count=1)
