@@ -1,6 +1,6 @@
 """haulmer: the Python SDK for Haulmer (OpenFactura, Workspace, Accounts) and the Chilean DTE.
 
-Importing this package is cheap: the clients, lxml, signxml and cryptography load only when used.
+Importing this package is cheap: the clients, lxml and cryptography load only when used.
 """
 
 from __future__ import annotations

@@ -290,3 +290,10 @@ def test_text_with_a_lone_surrogate_is_a_failure_or_an_xml_error(issued: dict[in
     for reader in (parse, parse_all, validate_schema):
         with pytest.raises(XMLError, match="lone surrogate"):
             reader(text)
+
+
+def test_parse_refuses_a_dte_with_two_documentos_as_ambiguous(issued: dict[int, bytes]) -> None:
+    xml = issued[33]
+    twice = xml.replace(b"<Documento ", _forged_copy(xml) + b"<Documento ", 1)
+    with pytest.raises(XMLError, match="2 Documento elements"):
+        parse(twice)

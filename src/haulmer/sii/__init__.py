@@ -1,6 +1,6 @@
 """The SII XML layer: CAF, timbre (TED), XMLDSig signature, envelopes, verification and parsing.
 
-Everything here loads lxml, signxml and cryptography on first use, never at ``import haulmer``.
+Everything here loads lxml and cryptography on first use, never at ``import haulmer``.
 Entry points: ``Caf.from_xml``, ``issue``, ``envelope``, ``verify``, ``parse``,
 ``validate_schema`` and ``render_pdf`` (the printed representation, with the ``pdf`` extra).
 """

@@ -73,9 +73,15 @@ def element_to_dict(element: etree._Element) -> dict[str, Any]:
 def _document_of(dte: etree._Element) -> Document:
     from haulmer.dte.document import Document
 
-    documento = next((c for c in dte if local_name(c) in _DOCUMENT_TAGS), None)
-    if documento is None:
+    found = [c for c in dte if local_name(c) in _DOCUMENT_TAGS]
+    if not found:
         raise XMLError("the DTE holds no Documento, Liquidacion or Exportaciones")
+    if len(found) > 1:
+        raise XMLError(
+            f"the DTE holds {len(found)} Documento elements where one is expected: it is "
+            "ambiguous (a signature covers one at most); refuse it or check it with verify()"
+        )
+    documento = found[0]
     return Document.from_sii_dict(element_to_dict(documento))
 
 

@@ -27,6 +27,7 @@ _ENVELOPES: Final = frozenset({"EnvioDTE", "EnvioBOLETA"})
 _SIGNATURE: Final = "{" + DSIG_NS + "}Signature"
 _ANY_DOCUMENT: Final = tuple("{*}" + tag for tag in sorted(_DOCUMENT_TAGS))
 _ID_ATTRIBUTES: Final = etree.XPath("//@ID")
+_XINCLUDE: Final = "{http://www.w3.org/2001/XInclude}*"
 _DOCUMENT_PARTS: Final = tuple(
     "{*}" + tag
     for tag in (
@@ -172,6 +173,14 @@ def _check_structure(root: etree._Element, collector: _Collector) -> None:
     _count(root, collector, ("{*}SetDTE",), max(sets, 0), "SetDTE", name)
     _count(root, collector, ("{*}DTE",), len(dtes), "DTE", name)
     _count(root, collector, _ANY_DOCUMENT, len(dtes), "Documento", name)
+    included = next(root.iter(_XINCLUDE), None)
+    if included is not None:
+        collector.fail(
+            "structure",
+            "an XInclude element asks readers to pull content from elsewhere; SII documents "
+            "never hold one",
+            name,
+        )
     placed = set(dtes)  # lxml hands back the same proxy for a node while one is alive
     for part in root.iter(*_DOCUMENT_PARTS):
         holder = part.getparent()
