@@ -278,3 +278,93 @@ def test_signed_documents_may_come_as_text(
     xml = envelope([as_text], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
     assert "Ñandú".encode("iso-8859-1") in xml
     assert verify(xml, check_caf=True, allow_test_cafs=True).ok
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["as-issued", "as-text", "utf-8", "with-comment", "with-bom", "windows-1252"],
+)
+def test_the_envelope_is_hashed_from_its_parts_exactly_as_if_parsed_whole(
+    variant: str,
+    issued: dict[int, bytes],
+    certificate: Certificate,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from haulmer.sii import envelopes
+
+    def vary(xml: bytes) -> bytes | str:
+        text = xml.decode("iso-8859-1")
+        return {
+            "as-issued": xml,
+            "as-text": text,
+            "utf-8": text.replace("ISO-8859-1", "UTF-8").encode("utf-8"),
+            "with-comment": xml.replace(b"</DTE>", b"<!-- archived --></DTE>"),
+            "with-bom": b"\xef\xbb\xbf" + text.replace("ISO-8859-1", "UTF-8").encode("utf-8"),
+            "windows-1252": xml.replace(b"ISO-8859-1", b"windows-1252", 1),
+        }[variant]
+
+    documents = [vary(issued[t]) for t in (33, 34, 61)]
+    fast = envelope(documents, certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+    monkeypatch.setattr(envelopes, "_canonical_set", lambda documents, caratula: None)
+    whole = envelope(documents, certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+    assert fast == whole
+    assert verify(fast).ok
+
+
+def test_a_dte_declaring_other_namespaces_is_canonicalized_in_the_whole_envelope(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    odd = issued[33].replace(
+        b'<DTE xmlns="http://www.sii.cl/SiiDte"',
+        b'<DTE xmlns="http://www.sii.cl/SiiDte" xmlns:x="urn:x"',
+        1,
+    )
+    envio = envelope([odd], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+    failures = [(f.check, f.where) for f in verify(envio).failures]
+    assert ("signature", "EnvioDTE SetDoc") not in failures
+
+
+def test_documents_this_process_issued_are_taken_as_written_and_hash_the_same(
+    issued: dict[int, bytes], certificate: Certificate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haulmer.sii import envelopes
+    from haulmer.sii.issued_memory import recall
+
+    for tipo, xml in issued.items():
+        facts = recall(xml)
+        assert facts is not None, tipo
+        quick = envelopes._as_issued(xml, facts)
+        assert quick == envelopes._read_parsed(xml, 0), tipo
+    for group in ([t for t in issued if t not in (39, 41)], [39, 41]):
+        documents = [issued[t] for t in group]
+        quick_envelope = envelope(
+            documents, certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT
+        )
+        with monkeypatch.context() as patched:
+            patched.setattr(envelopes, "recall", lambda data: None)
+            patched.setattr(envelopes, "_canonical_set", lambda documents, caratula: None)
+            whole = envelope(
+                documents, certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT
+            )
+        assert quick_envelope == whole
+        assert verify(quick_envelope).ok
+
+
+def test_a_document_changed_after_it_was_issued_is_parsed_again(issued: dict[int, bytes]) -> None:
+    from haulmer.sii.issued_memory import recall
+
+    changed = issued[33].replace(b"</DTE>", b"<!-- x --></DTE>")
+    assert recall(issued[33]) is not None
+    assert recall(changed) is None
+
+
+def test_the_memory_of_issued_documents_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from haulmer.sii import issued_memory
+
+    monkeypatch.setattr(issued_memory, "LIMIT", 3)
+    facts = issued_memory.IssuedFacts(33, EMISOR_RUT, "F1T33")
+    for index in range(5):
+        issued_memory.remember(b"<DTE>%d</DTE>" % index, facts)
+    assert issued_memory.recall(b"<DTE>0</DTE>") is None
+    assert issued_memory.recall(b"<DTE>4</DTE>") == facts
+    assert len(issued_memory._remembered) <= 3

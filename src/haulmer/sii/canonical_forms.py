@@ -111,8 +111,9 @@ def signed_forms(
 def strippable(element: etree._Element) -> bool:
     """Whether every element of the subtree is in no namespace or the SII's, so that forms with
     the namespaces stripped describe the same document to a namespace-aware reader."""
-    for node in element.iter():
-        tag = node.tag
-        if isinstance(tag, str) and tag[:1] == "{" and not tag.startswith(_SII_PREFIX):
-            return False
-    return True
+    return not _FOREIGN_ELEMENT(element)
+
+
+_FOREIGN_ELEMENT: Final = etree.XPath(
+    f"boolean(descendant-or-self::*[namespace-uri() != '' and namespace-uri() != '{SII_NS}'])"
+)

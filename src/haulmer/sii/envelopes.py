@@ -14,10 +14,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from lxml import etree
+
 from haulmer._chile import chile_now, to_chile
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, ValidationError, XMLError
 from haulmer.rut import Rut
-from haulmer.sii._xml import SII_NS, XSI_NS, c14n_inclusive, local_name, parse_xml
+from haulmer.sii._xml import (
+    SII_NS,
+    XSI_NS,
+    c14n_inclusive,
+    descend,
+    local_name,
+    ns_prefix,
+    parse_xml,
+)
+from haulmer.sii.issued_memory import IssuedFacts, recall
 from haulmer.sii.issuing import check_certificate_at
 from haulmer.sii.signature import SigningCertificate, signature_xml
 
@@ -84,33 +95,113 @@ class _SignedDte:
     dte_type: int
     rut_emisor: str
     document_id: str
+    canonical: bytes | None
+    """The DTE's inclusive C14N as it reads inside the SetDTE, or None when its namespace context
+    would make that differ from its standalone form (the envelope is then canonicalized whole)."""
+
+
+_LATIN1_NAMES: Final = frozenset({"ISO-8859-1", "ISO8859-1", "LATIN-1", "LATIN1", "L1"})
+_DECLARATION_BYTES: Final = re.compile(rb"^\s*<\?xml[^>]*\?>\s*")
+_SII_DEFAULT: Final = f' xmlns="{SII_NS}"'.encode("ascii")
 
 
 def _read_signed(data: bytes | str, index: int) -> _SignedDte:
+    if isinstance(data, bytes) and data.startswith(_OWN_HEAD) and data.endswith(b"</DTE>"):
+        facts = recall(data)
+        if facts is not None:
+            return _as_issued(data, facts)
+    return _read_parsed(data, index)
+
+
+_OWN_HEAD: Final = (
+    b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+    + f'<DTE xmlns="{SII_NS}" version="1.0">'.encode("ascii")
+)
+_OWN_SIGNED_INFO: Final = b'<SignedInfo xmlns="http://www.w3.org/2000/09/xmldsig#">'
+
+
+def _as_issued(data: bytes, facts: IssuedFacts) -> _SignedDte:
+    """A DTE this process signed, read from its bytes: ``issue`` writes the canonical form but
+    for the SII's ``&quot;``/``&apos;`` in text and the SignedInfo's own namespace declaration
+    (the Signature declares the same), so its form inside the SetDTE follows without a parse."""
+    body = data[len(_OWN_HEAD) :].replace(_OWN_SIGNED_INFO, b"<SignedInfo>", 1)
+    if b"&quot;" in body:
+        body = body.replace(b"&quot;", b'"')
+    if b"&apos;" in body:
+        body = body.replace(b"&apos;", b"'")
+    if not body.isascii():
+        body = body.decode("iso-8859-1").encode("utf-8")
+    return _SignedDte(
+        data[data.index(b"\n") + 1 :],
+        facts.dte_type,
+        facts.rut_emisor,
+        facts.document_id,
+        b'<DTE version="1.0">' + body,
+    )
+
+
+def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
     root = parse_xml(data)
     if local_name(root) != "DTE":
         raise XMLError(f"signed_documents[{index}] is <{local_name(root)}>, not a signed <DTE>")
     if root.find("{http://www.w3.org/2000/09/xmldsig#}Signature") is None:
         raise XMLError(f"signed_documents[{index}] is not signed; sign it with haulmer.sii.issue()")
-    tipo = root.find("{*}*/{*}Encabezado/{*}IdDoc/{*}TipoDTE")
-    rut = root.find("{*}*/{*}Encabezado/{*}Emisor/{*}RUTEmisor")
+    ns = ns_prefix(root)
+    documento = next((child for child in root if isinstance(child.tag, str)), None)
+    encabezado = descend(documento, ns + "Encabezado")
+    tipo = descend(encabezado, ns + "IdDoc", ns + "TipoDTE")
+    rut = descend(encabezado, ns + "Emisor", ns + "RUTEmisor")
+    if tipo is None or rut is None:  # elements in other namespaces: search any
+        tipo = root.find("{*}*/{*}Encabezado/{*}IdDoc/{*}TipoDTE")
+        rut = root.find("{*}*/{*}Encabezado/{*}Emisor/{*}RUTEmisor")
     if tipo is None or not (tipo.text or "").strip().isdigit() or rut is None:
         raise XMLError(f"signed_documents[{index}] has no IdDoc/TipoDTE or Emisor/RUTEmisor")
-    if isinstance(data, str):
-        text = data
+    encoding = (root.getroottree().docinfo.encoding or "utf-8").upper()
+    if isinstance(data, (bytes, bytearray)) and encoding in _LATIN1_NAMES:
+        # Already ISO-8859-1 (what issue() writes): the bytes go in as they are.
+        body = _DECLARATION_BYTES.sub(b"", bytes(data).removeprefix(b"\xef\xbb\xbf"), count=1)
     else:
-        encoding = root.getroottree().docinfo.encoding or "utf-8"
-        text = bytes(data).decode(encoding)
-    # A byte order mark (UTF-8 saved by Windows tools) would keep the declaration inside SetDTE.
-    text = _DECLARATION.sub("", text.lstrip("\ufeff"))
-    body = text.encode("iso-8859-1", errors="xmlcharrefreplace")
-    documento = root.find("{*}*")
+        text = data if isinstance(data, str) else bytes(data).decode(encoding)
+        # A byte order mark (UTF-8 saved by Windows tools) would keep the declaration inside
+        # SetDTE.
+        text = _DECLARATION.sub("", text.lstrip("\ufeff"))
+        body = text.encode("iso-8859-1", errors="xmlcharrefreplace")
     return _SignedDte(
         body.strip(),
         int((tipo.text or "").strip()),
         (rut.text or "").strip(),
         (documento.get("ID") if documento is not None else None) or f"#{index}",
+        _canonical_in_set(root),
     )
+
+
+def _canonical_in_set(root: etree._Element) -> bytes | None:
+    """The inclusive C14N of a DTE as it reads inside a SetDTE that declares the SII's default
+    namespace (and ``xmlns:xsi``): its standalone form without its own ``xmlns`` declaration.
+
+    That holds when the DTE declares nothing but the SII's default namespace (or nothing);
+    otherwise None. The DTE is the root of its own parse, so lxml's subtree trap does not apply.
+    """
+    if root.nsmap not in ({None: SII_NS}, {}):
+        return None
+    canonical: bytes = etree.tostring(root, method="c14n", with_comments=False, with_tail=False)
+    if root.nsmap:
+        head = b"<DTE" + _SII_DEFAULT
+        if not canonical.startswith(head):  # pragma: no cover - C14N writes the xmlns first
+            return None
+        canonical = b"<DTE" + canonical[len(head) :]
+    return canonical
+
+
+def _canonical_set(documents: Sequence[_SignedDte], caratula_xml: bytes) -> bytes | None:
+    """The SetDTE's inclusive C14N in the envelope, assembled from the parts already in canonical
+    form (the opening tag with the namespaces in scope, the Caratula as written, each DTE's form
+    inside the set) instead of parsing the whole envelope again; None when a DTE has none."""
+    parts = [d.canonical for d in documents]
+    if any(part is None for part in parts):
+        return None
+    opening = f'<SetDTE xmlns="{SII_NS}" xmlns:xsi="{XSI_NS}" ID="{_SET_ID}">'.encode("ascii")
+    return b"".join((opening, caratula_xml, *(p for p in parts if p is not None), b"</SetDTE>"))
 
 
 def _rut(value: str | Rut, field: str) -> str:
@@ -233,16 +324,16 @@ def envelope(
         f'<{kind} xmlns="{SII_NS}" xmlns:xsi="{XSI_NS}" '
         f'xsi:schemaLocation="{SII_NS} {schema}" version="{version}">'
     ).encode("ascii")
-    set_dte = b"".join(
-        (
-            f'<SetDTE ID="{_SET_ID}">'.encode("ascii"),
-            caratula_xml,
-            *(d.xml for d in documents),
-            b"</SetDTE>",
-        )
+    set_dte = (
+        f'<SetDTE ID="{_SET_ID}">'.encode("ascii"),
+        caratula_xml,
+        *(d.xml for d in documents),
+        b"</SetDTE>",
     )
     closing = f"</{kind}>".encode("ascii")
-    unsigned = parse_xml(opening + set_dte + closing, max_bytes=1 << 31)
-    canonical = c14n_inclusive(unsigned[0])
+    canonical = _canonical_set(documents, caratula_xml)
+    if canonical is None:
+        unsigned = parse_xml(b"".join((opening, *set_dte, closing)), max_bytes=1 << 31)
+        canonical = c14n_inclusive(unsigned[0])
     signature = signature_xml(canonical, _SET_ID, certificate, with_xsi=True)
-    return opening + set_dte + signature + closing
+    return b"".join((opening, *set_dte, signature, closing))

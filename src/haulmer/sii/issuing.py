@@ -14,6 +14,7 @@ from haulmer._chile import chile_now, from_chile, to_chile
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import CertificateError, DocumentError, ErrorDetail
 from haulmer.sii._xml import SII_NS
+from haulmer.sii.issued_memory import IssuedFacts, remember
 from haulmer.sii.render import canonical_text, sii_quotes
 from haulmer.sii.signature import SigningCertificate, signature_xml
 from haulmer.sii.ted import TimbreData, stamp
@@ -166,7 +167,7 @@ def stamp_and_sign(
     canonical = f'<{root_tag} xmlns="{SII_NS}" ID="{identifier}">{content}'
     signature = signature_xml(canonical.encode("utf-8"), identifier, certificate)
     body = f'<{root_tag} ID="{identifier}">{sii_quotes(content)}'
-    return b"".join(
+    signed = b"".join(
         (
             _HEADER,
             f'<DTE xmlns="{SII_NS}" version="1.0">'.encode("ascii"),
@@ -175,3 +176,5 @@ def stamp_and_sign(
             b"</DTE>",
         )
     )
+    remember(signed, IssuedFacts(dte_type, str(rut_emisor), identifier))
+    return signed

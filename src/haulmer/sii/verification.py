@@ -7,6 +7,7 @@ slightly off, and a caller needs to know what exactly failed. Hostile input is a
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,9 +26,8 @@ __all__ = ["Failure", "Verification", "verify"]
 _DOCUMENT_TAGS: Final = frozenset({"Documento", "Liquidacion", "Exportaciones"})
 _ENVELOPES: Final = frozenset({"EnvioDTE", "EnvioBOLETA"})
 _SIGNATURE: Final = "{" + DSIG_NS + "}Signature"
-_ANY_DOCUMENT: Final = tuple("{*}" + tag for tag in sorted(_DOCUMENT_TAGS))
 _ID_ATTRIBUTES: Final = etree.XPath("//@ID")
-_XINCLUDE: Final = "{http://www.w3.org/2001/XInclude}*"
+_XINCLUDE_PREFIX: Final = "{http://www.w3.org/2001/XInclude}"
 _DOCUMENT_PARTS: Final = tuple(
     "{*}" + tag
     for tag in (
@@ -41,6 +41,16 @@ _DOCUMENT_PARTS: Final = tuple(
     )
 )
 """What a Documento holds directly: found anywhere else, a reader could take it for its own."""
+_COUNTED: Final = {
+    "SetDTE": "SetDTE",
+    "DTE": "DTE",
+    **dict.fromkeys(_DOCUMENT_TAGS, "Documento"),
+}
+_WATCHED: Final = (
+    *("{*}" + name for name in sorted(_COUNTED)),
+    *_DOCUMENT_PARTS,
+    _XINCLUDE_PREFIX + "*",
+)
 
 
 @dataclass(frozen=True)
@@ -165,39 +175,68 @@ def _check_structure(root: etree._Element, collector: _Collector) -> None:
         return  # _verify_root says what is wrong
     ids: list[Any] = list(_ID_ATTRIBUTES(root))  # type: ignore[arg-type]
     if len(ids) != len(set(ids)):
-        repeated = sorted({str(i) for i in ids if ids.count(i) > 1})
+        repeated = sorted(str(i) for i, count in Counter(ids).items() if count > 1)
         shown = ", ".join(repr(i[:40]) for i in repeated[:3])
         collector.fail("structure", f"the ID {shown} is given to more than one element", name)
     for dte in dtes:
         _one_of_kind(dte, collector, _DOCUMENT_TAGS, "DTE")
-    _count(root, collector, ("{*}SetDTE",), max(sets, 0), "SetDTE", name)
-    _count(root, collector, ("{*}DTE",), len(dtes), "DTE", name)
-    _count(root, collector, _ANY_DOCUMENT, len(dtes), "Documento", name)
-    included = next(root.iter(_XINCLUDE), None)
-    if included is not None:
+    _check_placement(root, collector, dtes, sets, name)
+
+
+def _check_placement(
+    root: etree._Element,
+    collector: _Collector,
+    dtes: list[etree._Element],
+    sets: int,
+    where: str,
+) -> None:
+    """In one pass over the tree: how many SetDTE, DTE and Documento elements there are in any
+    namespace, whether a Documento's part sits outside a placed Documento, and XInclude."""
+    placed = set(dtes)  # lxml hands back the same proxy for a node while one is alive
+    counts: Counter[str] = Counter()
+    misplaced: str | None = None
+    included = False
+    for node in root.iter(*_WATCHED):
+        tag = str(node.tag)
+        if tag.startswith(_XINCLUDE_PREFIX):
+            included = True
+            continue
+        name = tag.rpartition("}")[2]
+        if name in _COUNTED:
+            counts[_COUNTED[name]] += 1
+        elif misplaced is None:
+            holder = node.getparent()
+            owner = holder.getparent() if holder is not None else None
+            if (
+                holder is None
+                or local_name(holder) not in _DOCUMENT_TAGS
+                or owner is None
+                or owner not in placed
+            ):
+                misplaced = name
+    for kind, expected in (("SetDTE", max(sets, 0)), ("DTE", len(dtes)), ("Documento", len(dtes))):
+        if counts[kind] != expected:
+            collector.fail(
+                "structure",
+                f"{counts[kind]} {kind} elements where {expected} "
+                f"{'is' if expected == 1 else 'are'} expected: a reader could take one that no "
+                "signature covers for the document",
+                where,
+            )
+    if included:
         collector.fail(
             "structure",
             "an XInclude element asks readers to pull content from elsewhere; SII documents "
             "never hold one",
-            name,
+            where,
         )
-    placed = set(dtes)  # lxml hands back the same proxy for a node while one is alive
-    for part in root.iter(*_DOCUMENT_PARTS):
-        holder = part.getparent()
-        owner = holder.getparent() if holder is not None else None
-        if (
-            holder is None
-            or local_name(holder) not in _DOCUMENT_TAGS
-            or owner is None
-            or owner not in placed
-        ):
-            collector.fail(
-                "structure",
-                f"a <{local_name(part)}> sits outside the signed Documento: a reader could take "
-                "it for part of the document",
-                name,
-            )
-            return
+    if misplaced is not None:
+        collector.fail(
+            "structure",
+            f"a <{misplaced}> sits outside the signed Documento: a reader could take it for "
+            "part of the document",
+            where,
+        )
 
 
 def _one_of_kind(
@@ -249,24 +288,6 @@ def _set_contents(
         )
         break
     return dtes
-
-
-def _count(
-    root: etree._Element,
-    collector: _Collector,
-    tags: tuple[str, ...],
-    expected: int,
-    name: str,
-    where: str,
-) -> None:
-    found = sum(1 for _ in root.iter(*tags))
-    if found != expected:
-        collector.fail(
-            "structure",
-            f"{found} {name} elements where {expected} {'is' if expected == 1 else 'are'} "
-            "expected: a reader could take one that no signature covers for the document",
-            where,
-        )
 
 
 def _tag_of(element: etree._Element) -> str:

@@ -1,0 +1,51 @@
+"""A bounded memory of the DTEs this process issued, so that ``envelope()`` takes them as written.
+
+``issue()`` writes canonical XML itself. Remembering a digest of each signed DTE (never the XML)
+with the few facts an envelope needs lets ``envelope()`` recognise its own input byte for byte
+and skip parsing and canonicalizing it again. Anything else is parsed as usual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from typing import Final, NamedTuple
+
+__all__ = ["IssuedFacts", "recall", "remember"]
+
+LIMIT: Final = 10_000
+"""How many signed DTEs are remembered (the oldest are forgotten): five full envelopes' worth."""
+
+
+class IssuedFacts(NamedTuple):
+    """What an envelope reads from a signed DTE: its type, issuer and Documento ID."""
+
+    dte_type: int
+    rut_emisor: str
+    document_id: str
+
+
+_lock = threading.Lock()
+_remembered: OrderedDict[bytes, IssuedFacts] = OrderedDict()
+
+
+def _digest(xml: bytes) -> bytes:
+    return hashlib.blake2b(xml, digest_size=20).digest()
+
+
+def remember(xml: bytes, facts: IssuedFacts) -> None:
+    """Remember that this process signed exactly ``xml``, with these facts."""
+    key = _digest(xml)
+    with _lock:
+        _remembered[key] = facts
+        _remembered.move_to_end(key)
+        while len(_remembered) > LIMIT:
+            _remembered.popitem(last=False)
+
+
+def recall(xml: bytes) -> IssuedFacts | None:
+    """The facts of ``xml`` when this process signed exactly these bytes, else None."""
+    key = _digest(xml)
+    with _lock:
+        return _remembered.get(key)
