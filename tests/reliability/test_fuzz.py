@@ -5,8 +5,11 @@ same document as the original."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 from functools import cache
+from typing import Any
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -179,3 +182,36 @@ def test_a_mutated_real_document_parses_or_raises_a_typed_error_and_verify_agree
         assert not result.ok
     elif result.ok:
         assert parsed == document, "a mutation verify accepts must parse to the same document"
+
+
+@examples(100, 2_000)
+@given(st.binary(min_size=0, max_size=1_500))
+def test_verify_with_any_bytes_as_the_certificate_returns_a_failure(der: bytes) -> None:
+    xml, _ = _real(0)
+    forged = re.sub(
+        rb"<X509Certificate>.*?</X509Certificate>",
+        b"<X509Certificate>" + base64.b64encode(der) + b"</X509Certificate>",
+        xml,
+        flags=re.S,
+    )
+    result = verify(forged)
+    assert not result.ok
+    assert {f.check for f in result.failures} & {"certificate", "key", "signature"}
+
+
+def test_a_panic_in_cryptography_is_a_verification_failure(monkeypatch: Any) -> None:
+    from haulmer.sii import signature
+
+    class PanicException(BaseException):
+        """Stands for pyo3's panic, which cryptography raises on inputs it cannot handle."""
+
+    def panic(*args: object) -> None:
+        raise PanicException("a Rust panic")
+
+    monkeypatch.setattr(signature, "_judge_signer", panic)
+    monkeypatch.setattr(signature, "_cached_signer", panic)
+    result = verify(_real(1)[0])
+    assert not result.ok
+    assert [f.reason for f in result.failures] == [
+        "cannot be verified: the cryptography library failed on it"
+    ]

@@ -148,6 +148,12 @@ def verify(
         _verify_root(root, collector, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
     except Exception as exc:  # never crash on hostile input; report it instead
         collector.fail("xml", f"cannot be verified: {type(exc).__name__}: {exc}", "")
+    except BaseException as exc:
+        # A panic in cryptography's Rust code is a BaseException; hostile bytes must not take
+        # the host down with it. KeyboardInterrupt, SystemExit and the like go on.
+        if type(exc).__name__ != "PanicException":
+            raise
+        collector.fail("xml", "cannot be verified: the cryptography library failed on it", "")
     return collector.result()
 
 
