@@ -297,3 +297,15 @@ def test_parse_refuses_a_dte_with_two_documentos_as_ambiguous(issued: dict[int, 
     twice = xml.replace(b"<Documento ", _forged_copy(xml) + b"<Documento ", 1)
     with pytest.raises(XMLError, match="2 Documento elements"):
         parse(twice)
+
+
+def test_a_second_caratula_outside_the_set_is_refused(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    envio = envelope([issued[33]], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+    caratula = re.search(rb"<Caratula .*?</Caratula>", envio, re.S)
+    assert caratula is not None
+    forged = caratula.group(0).replace(b"<NroResol>0</NroResol>", b"<NroResol>99</NroResol>")
+    wrapped = envio.replace(b"</EnvioDTE>", forged + b"</EnvioDTE>")
+    reasons = _reasons(wrapped)
+    assert any("2 Caratula elements where 1 is expected" in r for _, r in reasons), reasons

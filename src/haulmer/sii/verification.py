@@ -42,6 +42,7 @@ _DOCUMENT_PARTS: Final = tuple(
 )
 """What a Documento holds directly: found anywhere else, a reader could take it for its own."""
 _COUNTED: Final = {
+    "Caratula": "Caratula",
     "SetDTE": "SetDTE",
     "DTE": "DTE",
     **dict.fromkeys(_DOCUMENT_TAGS, "Documento"),
@@ -196,8 +197,8 @@ def _check_placement(
     sets: int,
     where: str,
 ) -> None:
-    """In one pass over the tree: how many SetDTE, DTE and Documento elements there are in any
-    namespace, whether a Documento's part sits outside a placed Documento, and XInclude."""
+    """In one pass over the tree: how many SetDTE, Caratula, DTE and Documento elements there are
+    in any namespace, whether a Documento's part sits outside a placed Documento, and XInclude."""
     placed = set(dtes)  # lxml hands back the same proxy for a node while one is alive
     counts: Counter[str] = Counter()
     misplaced: str | None = None
@@ -220,7 +221,13 @@ def _check_placement(
                 or owner not in placed
             ):
                 misplaced = name
-    for kind, expected in (("SetDTE", max(sets, 0)), ("DTE", len(dtes)), ("Documento", len(dtes))):
+    expected_counts = (
+        ("SetDTE", max(sets, 0)),
+        ("DTE", len(dtes)),
+        ("Documento", len(dtes)),
+        ("Caratula", min(counts["Caratula"], 1 if sets == 1 else 0)),  # missing: the schema's
+    )
+    for kind, expected in expected_counts:
         if counts[kind] != expected:
             collector.fail(
                 "structure",
