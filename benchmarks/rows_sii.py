@@ -311,6 +311,32 @@ def measure_envelope_build(quick: bool) -> Measurement:
     return Measurement(per_document, measured.reference, note=f"{count} facturas")
 
 
+def measure_envelope_linear(quick: bool) -> Measurement:
+    """``envelope()`` per document of a full envelope against one an eighth its size: about 1
+    when the cost is linear in the number of documents."""
+    from haulmer.sii import envelope
+
+    certificate, _ = signing_material()
+    count = 400 if quick else 2_000
+    small = count // 8
+    documents = _signed_facturas(count)
+    caratula = _caratula()
+    timing = _timing(quick)
+    timing["rounds"] = 3 if quick else 7
+
+    def wrap(some: list[bytes]) -> Any:
+        return lambda: envelope(
+            some, caratula=caratula, certificate=certificate, timestamp=TIMESTAMP
+        )
+
+    measured = interleaved(wrap(documents), wrap(documents[:small]), **timing)
+    return Measurement(
+        [seconds / count for seconds in measured.ours],
+        [seconds / small for seconds in measured.reference],
+        note=f"{count} against {small} facturas",
+    )
+
+
 def measure_parse_cl_sii(quick: bool) -> Measurement:
     """``sii.parse()`` against cl-sii's documented parse (untrusted XML, clean, parse)."""
     from haulmer.sii import parse
@@ -390,6 +416,13 @@ ROWS = [
         "issue() of one factura",
         0.15,
         measure_envelope_build,
+        group="sii",
+    ),
+    Row(
+        "sii.envelope(), per document, full envelope",
+        "the same, an envelope an eighth its size",
+        1.2,
+        measure_envelope_linear,
         group="sii",
     ),
     Row(

@@ -50,13 +50,20 @@ def element_to_dict(element: etree._Element) -> dict[str, Any]:
     """
     out: dict[str, Any] = {}
     for child in element:
-        name = local_name(child)
-        if not name or name in _SKIPPED:
+        tag = child.tag
+        if not isinstance(tag, str):  # a comment or a processing instruction
             continue
-        if has_elements(child):
+        name = tag.rpartition("}")[2]
+        if name in _SKIPPED:
+            continue
+        if not len(child):  # a leaf: its text (most elements)
+            text = (child.text or "").strip()
+        elif has_elements(child):
             value: Any = element_to_dict(child)
-        else:
+            text = None
+        else:  # text around comments: read as C14N reads it
             text = (leaf_text(child) or "").strip()
+        if text is not None:
             if not text:
                 continue
             value = text
