@@ -134,6 +134,10 @@ ATTACKS: dict[str, Callable[[bytes], bytes | str]] = {
         b'<Signature xmlns="http://www.w3.org/2000/09/xmldsig-more#">',
     ),
     "root-in-foreign-namespace": lambda x: x.replace(SII_NS.encode(), b"urn:not-the-sii"),
+    "relative-namespace-uri": lambda x: x.replace(SII_NS.encode(), b"relative", 1),
+    "relative-namespace-inside": lambda x: x.replace(
+        b"<Encabezado>", b'<Encabezado xmlns:r="rel/ative">', 1
+    ),
     # -- comments and processing instructions
     "processing-instruction-in-signed-content": lambda x: x.replace(
         b"<Detalle>", b"<?php system('id'); ?><Detalle>", 1

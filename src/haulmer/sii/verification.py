@@ -147,6 +147,13 @@ def verify(
     try:
         _check_structure(root, collector)
         _verify_root(root, collector, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
+    except etree.C14NError:
+        collector.fail(
+            "xml",
+            "cannot be canonicalized (C14N refuses relative namespace URIs such as "
+            'xmlns="x"); SII documents declare xmlns="http://www.sii.cl/SiiDte"',
+            "",
+        )
     except Exception as exc:  # never crash on hostile input; report it instead
         collector.fail("xml", f"cannot be verified: {type(exc).__name__}: {exc}", "")
     except BaseException as exc:
