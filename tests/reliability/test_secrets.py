@@ -8,7 +8,9 @@ import base64
 import io
 import json
 import logging
+import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +37,19 @@ class _Recorder:
 
 
 @pytest.fixture
-def recorder(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> _Recorder:
+def recorder(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> Iterator[_Recorder]:
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="haulmer")
+    # HAULMER_LOG=debug makes the SDK add its own stderr handler once per process: the run
+    # exercises it, and the handler and that "once" are put back afterwards.
     monkeypatch.setenv("HAULMER_LOG", "debug")
+    sdk_logger = logging.getLogger("haulmer")
+    handlers, level = list(sdk_logger.handlers), sdk_logger.level
+    for module in [m for name, m in sys.modules.items() if name.startswith("haulmer.")]:
+        if hasattr(module, "setup_from_env") and hasattr(module, "_configured"):
+            monkeypatch.setattr(module, "_configured", module._configured)
     seen = _Recorder()
     original_fake = haulmer.testing.FakeHaulmer
     original_pfx = haulmer.testing.certificates.make_test_pfx
@@ -55,7 +66,11 @@ def recorder(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) 
 
     monkeypatch.setattr(haulmer.testing, "FakeHaulmer", RecordedFake)
     monkeypatch.setattr(haulmer.testing.certificates, "make_test_pfx", recorded_pfx)
-    return seen
+    yield seen
+    for handler in sdk_logger.handlers[:]:
+        if handler not in handlers:
+            sdk_logger.removeHandler(handler)
+    sdk_logger.setLevel(level)
 
 
 def _secrets(seen: _Recorder) -> dict[str, str]:
