@@ -183,9 +183,9 @@ def test_at_most_two_phone_numbers() -> None:
 @pytest.mark.parametrize(
     ("path", "length", "limit", "advice"),
     [
-        ("Encabezado.Emisor.RznSoc", 101, 100, "razon_social[:100]), as OpenFactura's emit does"),
-        ("Encabezado.Emisor.GiroEmis", 81, 80, "giro[:80]), as OpenFactura's emit does"),
-        ("Encabezado.Receptor.GiroRecep", 41, 40, "giro[:40]), as OpenFactura's emit does"),
+        ("Encabezado.Emisor.RznSoc", 101, 100, "razon_social[:100])"),
+        ("Encabezado.Emisor.GiroEmis", 81, 80, "giro[:80])"),
+        ("Encabezado.Receptor.GiroRecep", 41, 40, "giro[:40])"),
         ("Encabezado.Receptor.CmnaRecep", 21, 20, "comuna[:20])"),
         ("Encabezado.Emisor.DirOrigen", 71, 70, "direccion[:70])"),
     ],
@@ -260,8 +260,10 @@ def test_enumerations_of_boletas() -> None:
 
 
 def test_ind_exe_values_differ_between_facturas_and_boletas() -> None:
-    factura = _doc(Detalle=[{"NmbItem": "x", "PrcItem": 1, "IndExe": 6}])
+    # DTE_v10 (06/02/2026) allows 1 to 6 on a Documento; EnvioBOLETA_v11 only 1, 2 and 6.
+    factura = _doc(Detalle=[{"NmbItem": "x", "PrcItem": 1, "IndExe": 7}])
     assert "Detalle[1].IndExe" in _fields(factura)
+    _doc(Detalle=[{"NmbItem": "x", "PrcItem": 1, "IndExe": 3}]).check()
     boleta = _doc(BOLETA, Detalle=[{"NmbItem": "x", "PrcItem": 1, "IndExe": 3}])
     assert "Detalle[1].IndExe" in _fields(boleta)
 
@@ -599,12 +601,17 @@ def test_export_and_liquidacion_elements_are_refused_on_a_documento() -> None:
         Comisiones=[{"TipoMovim": "C", "Glosa": "Comisión", "ValComNeto": 100}],
     )
     issues = {p.field: p.issue for p in _problems(doc)}
+    documento = "a Documento (33, 34, 46, 52, 56, 61) has no such element"
     assert issues == {
-        "Encabezado.Totales.TpoMoneda": "only exports (110, 111, 112) have TpoMoneda; remove it",
-        "Encabezado.Receptor.Extranjero.IdAdicRecep": (
-            "only exports (110, 111, 112) have IdAdicRecep; remove it"
+        "Encabezado.Totales.TpoMoneda": (
+            f"{documento} (only exports (110, 111, 112) have TpoMoneda); remove it"
         ),
-        "Detalle[1].TpoDocLiq": "only a liquidación-factura (43) has TpoDocLiq; remove it",
+        "Encabezado.Receptor.Extranjero.IdAdicRecep": (
+            f"{documento} (only exports (110, 111, 112) have IdAdicRecep); remove it"
+        ),
+        "Detalle[1].TpoDocLiq": (
+            f"{documento} (only a liquidación-factura (43) has TpoDocLiq); remove it"
+        ),
         "Comisiones": "only a liquidación-factura (43) has Comisiones; remove them",
     }
 

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, Union
 import pydantic
 from pydantic import AliasChoices, BaseModel
 
+from haulmer.dte.models import Comision, Detalle, DscRcgGlobal, Encabezado, Referencia
 from haulmer.errors import ErrorDetail
 
 __all__ = ["validation_details"]
@@ -61,11 +62,10 @@ def _fields(model: type[BaseModel]) -> dict[str, _Field]:
 
 @cache
 def _models_by_name() -> dict[str, type[BaseModel]]:
-    """The document model and every section model reachable from it, by class name."""
-    from haulmer.dte.document import Document
-
+    """Every section model a document holds, by class name (the document itself comes as
+    ``validation_details``'s ``root``)."""
     found: dict[str, type[BaseModel]] = {}
-    pending: list[type[BaseModel]] = [Document]
+    pending: list[type[BaseModel]] = [Encabezado, Detalle, DscRcgGlobal, Referencia, Comision]
     while pending:
         model = pending.pop()
         if model.__name__ in found:
@@ -143,13 +143,18 @@ def _issue(message: str) -> str:
     return message
 
 
-def validation_details(exc: pydantic.ValidationError, *, prefix: str = "") -> list[ErrorDetail]:
+def validation_details(
+    exc: pydantic.ValidationError, *, prefix: str = "", root: type[BaseModel] | None = None
+) -> list[ErrorDetail]:
     """One ErrorDetail per distinct bad field of ``exc``, each named by its SII path.
+
+    ``root`` is the model validated when it is not a section model (the ``Document``).
 
     A required field reported missing next to an unknown key that looks like it (``nombr``
     for ``nombre``) is left out: the suggestion for the key says it all.
     """
-    model = _models_by_name().get(exc.title)
+    model = root if root is not None and exc.title == root.__name__ else None
+    model = model or _models_by_name().get(exc.title)
     found: list[tuple[ErrorDetail, tuple[str, str] | None]] = []
     explained: set[tuple[str, str]] = set()
     for error in exc.errors():

@@ -17,6 +17,7 @@ import pydantic
 from pydantic import Field
 
 from haulmer.dte._base import SiiModel, lenient_context
+from haulmer.dte._field_paths import validation_details
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.exports import Moneda
 from haulmer.dte.models import (
@@ -28,6 +29,13 @@ from haulmer.dte.models import (
     Receptor,
     Referencia,
     Totales,
+)
+from haulmer.dte.rules import (
+    check_document,
+    document_problems,
+    line_amounts_at,
+    stamping_problems,
+    totals_problems,
 )
 from haulmer.dte.sii_dict import SiiValue, render_section
 from haulmer.dte.totals import (
@@ -51,9 +59,7 @@ def document_error(exc: pydantic.ValidationError, what: str, *, prefix: str = ""
     Python and SII spellings alike become the SII path (``Detalle[1].PrcItem``); an unknown key
     keeps its spelling and suggests the closest field names.
     """
-    from haulmer.dte._field_paths import validation_details
-
-    details = validation_details(exc, prefix=prefix)
+    details = validation_details(exc, prefix=prefix, root=Document)
     return DocumentError(f"{what} is not valid: {_shown(details)}", details)
 
 
@@ -135,8 +141,6 @@ class Document(SiiModel):
         """Each line's computed amounts (``haulmer.dte.totals.line_amounts``), in order."""
         if self.tipo_dte.is_export:  # MontoItem in the sale's currency, at its decimals
             return document_line_amounts(self)
-        from haulmer.dte.rules import line_amounts_at
-
         return [
             line_amounts_at(line, f"Detalle[{index + 1}]")
             for index, line in enumerate(self.detalle)
@@ -192,8 +196,6 @@ class Document(SiiModel):
 
     def check_totals(self) -> None:
         """Raise DocumentError naming each given amount that differs from the computed one."""
-        from haulmer.dte.rules import totals_problems
-
         problems = totals_problems(self)
         if problems:
             raise DocumentError(_summary(self, _WRONG_AMOUNTS, problems), problems)
@@ -203,16 +205,12 @@ class Document(SiiModel):
 
         Folio 0 is accepted (OpenFactura assigns folios); ``check_for_stamping`` adds folio > 0.
         """
-        from haulmer.dte.rules import document_problems
-
         problems = document_problems(self)
         if problems:
             raise DocumentError(_summary(self, _PROBLEMS, problems), problems)
 
     def check_for_stamping(self) -> None:
         """``check()`` plus what local stamping needs: a folio from the CAF (> 0)."""
-        from haulmer.dte.rules import document_problems, stamping_problems
-
         problems = stamping_problems(self) + document_problems(self)
         if problems:
             raise DocumentError(_summary(self, _PROBLEMS, problems), problems)
@@ -223,8 +221,6 @@ class Document(SiiModel):
         The same errors and the same dict as calling both, with the line amounts and totals
         computed once instead of twice.
         """
-        from haulmer.dte.rules import check_document, stamping_problems
-
         checked = check_document(self)
         problems = checked.problems
         if for_stamping:

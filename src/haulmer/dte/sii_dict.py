@@ -35,6 +35,9 @@ from haulmer.dte.models import (
     Referencia,
     Totales,
 )
+from haulmer.dte.schema.checker import BOLETA_RENAMES
+from haulmer.dte.schema.elements import Element
+from haulmer.dte.schema.facts import BOLETA, DOCUMENTO, EXPORTACIONES, LIQUIDACION
 from haulmer.rut import Rut
 
 __all__ = [
@@ -49,93 +52,68 @@ __all__ = [
 SiiValue = Any
 """A rendered value: int, Decimal, str, a nested dict or a list of those."""
 
-BOLETA_ELEMENTS: Mapping[type[BaseModel], tuple[str, ...]] = {
-    Encabezado: ("IdDoc", "Emisor", "Receptor", "Totales"),
-    IdDoc: (
-        "TipoDTE",
-        "Folio",
-        "FchEmis",
-        "IndServicio",
-        "IndMntNeto",
-        "PeriodoDesde",
-        "PeriodoHasta",
-        "FchVenc",
-        "MedioPago",
-    ),
-    Emisor: (
-        "RUTEmisor",
-        "RznSoc",
-        "GiroEmis",
-        "CdgSIISucur",
-        "DirOrigen",
-        "CmnaOrigen",
-        "CiudadOrigen",
-    ),
-    Receptor: (
-        "RUTRecep",
-        "CdgIntRecep",
-        "RznSocRecep",
-        "Contacto",
-        "CorreoRecep",
-        "TelefonoRecep",
-        "DirRecep",
-        "CmnaRecep",
-        "CiudadRecep",
-        "DirPostal",
-        "CmnaPostal",
-        "CiudadPostal",
-    ),
-    Totales: (
-        "MntNeto",
-        "MntExe",
-        "IVA",
-        "MntTotal",
-        "MontoNF",
-        "MontoPeriodo",
-        "SaldoAnterior",
-        "VlrPagar",
-    ),
-    Detalle: (
-        "NroLinDet",
-        "CdgItem",
-        "IndExe",
-        "NmbItem",
-        "DscItem",
-        "QtyItem",
-        "UnmdItem",
-        "PrcItem",
-        "DescuentoPct",
-        "DescuentoMonto",
-        "RecargoPct",
-        "RecargoMonto",
-        "MontoItem",
-    ),
-    DscRcgGlobal: ("NroLinDR", "TpoMov", "GlosaDR", "TpoValor", "ValorDR", "IndExeDR"),
-    Referencia: (
-        "NroLinRef",
-        "TpoDocRef",
-        "FolioRef",
-        "CodRef",
-        "RazonRef",
-        "CodVndor",
-        "CodCaja",
-    ),
-    CdgItem: ("TpoCodigo", "VlrCodigo"),
+_SECTION_PATHS: Mapping[type[BaseModel], tuple[str, ...]] = {
+    Encabezado: ("Encabezado",),
+    IdDoc: ("Encabezado", "IdDoc"),
+    Emisor: ("Encabezado", "Emisor"),
+    Receptor: ("Encabezado", "Receptor"),
+    Totales: ("Encabezado", "Totales"),
+    Detalle: ("Detalle",),
+    DscRcgGlobal: ("DscRcgGlobal",),
+    Referencia: ("Referencia",),
+    CdgItem: ("Detalle", "CdgItem"),
 }
-"""The elements each section has on a boleta, in EnvioBOLETA_v11 order (model alias names)."""
+"""Where each section model a boleta has sits under Documento (element names)."""
 
-BOLETA_RENAMES: Mapping[str, str] = {
-    "RznSoc": "RznSocEmisor",
-    "GiroEmis": "GiroEmisor",
-    "MontoPeriodo": "TotalPeriodo",
-}
-"""Model alias -> the boleta's element name."""
 
-DTE_ONLY_BOLETA_ELEMENTS: Mapping[type[BaseModel], frozenset[str]] = {
-    IdDoc: frozenset({"IndMntNeto"}),
-    Receptor: frozenset({"TelefonoRecep"}),
-    Referencia: frozenset({"CodVndor", "CodCaja"}),
-}
+def _section(root: Element, path: tuple[str, ...]) -> Element:
+    """The section at ``path`` under ``root``; an empty one when the root has no such section."""
+    section: Element | None = root
+    for name in path:
+        section = section.child(name) if section is not None else None
+    return section if section is not None else Element(path[-1], 0, 0, "section")
+
+
+def _aliases(model: type[BaseModel]) -> dict[str, str]:
+    """The model's element names (aliases) by the name a boleta gives them."""
+    return {
+        BOLETA_RENAMES.get(alias, alias): alias
+        for alias in (info.alias or name for name, info in model.model_fields.items())
+    }
+
+
+def _boleta_elements() -> dict[type[BaseModel], tuple[str, ...]]:
+    found = {}
+    for model, path in _SECTION_PATHS.items():
+        aliases = _aliases(model)
+        children = _section(BOLETA, path).children
+        found[model] = tuple(aliases[c.name] for c in children if c.name in aliases)
+    return found
+
+
+def _boleta_only_elements() -> dict[type[BaseModel], frozenset[str]]:
+    found = {}
+    for model, path in _SECTION_PATHS.items():
+        elsewhere = {
+            child.name
+            for root in (DOCUMENTO, EXPORTACIONES, LIQUIDACION)
+            for child in _section(root, path).children
+        }
+        only = frozenset(
+            alias
+            for boleta_name, alias in _aliases(model).items()
+            if _section(BOLETA, path).child(boleta_name) is not None and alias not in elsewhere
+        )
+        if only:
+            found[model] = only
+    return found
+
+
+BOLETA_ELEMENTS: Mapping[type[BaseModel], tuple[str, ...]] = _boleta_elements()
+"""The elements each section has on a boleta, in EnvioBOLETA_v11 order (model alias names),
+read from the schema facts."""
+
+DTE_ONLY_BOLETA_ELEMENTS: Mapping[type[BaseModel], frozenset[str]] = _boleta_only_elements()
 """Elements only boletas have: left out when rendering any other type."""
 
 _ONE = Decimal(1)

@@ -14,64 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from haulmer.dte._reference_rules import blank, reference_field_problems
-from haulmer.dte.export_rules import SchemaSubset, subset_problems
-from haulmer.dte.models import (
-    Comision,
-    Detalle,
-    Emisor,
-    Encabezado,
-    IdDoc,
-    Receptor,
-    Referencia,
-    Totales,
-)
+from haulmer.dte.models import Comision, Totales
+from haulmer.dte.rules.outcome import DocumentCheck, blank
+from haulmer.dte.rules.referencias import liquidacion_reference_problems
+from haulmer.dte.schema.checker import LIQUIDACION_ROOT, schema_problems
 from haulmer.dte.totals import LineAmounts, comision_iva, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
 
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
-    from haulmer.dte.rules import DocumentCheck
 
-__all__ = ["LIQUIDACION", "check_liquidacion_document", "liquidacion_problems"]
-
-LIQUIDACION = SchemaSubset(
-    "Liquidacion",
-    {
-        Encabezado: frozenset({"RUTMandante", "RUTSolicita", "Transporte", "OtraMoneda"}),
-        IdDoc: frozenset(
-            {
-                "IndNoRebaja",
-                "TipoDespacho",
-                "IndTraslado",
-                "TpoImpresion",
-                "IndMntNeto",
-                "FmaPagExp",
-            }
-        ),
-        Emisor: frozenset({"GuiaExport", "IdAdicEmisor"}),
-        Receptor: frozenset({"Extranjero", "TelefonoRecep"}),
-        Totales: frozenset(
-            {"TpoMoneda", "MntBase", "MntMargenCom", "IVANoRet", "CredEC", "GrntDep", "MontoNF"}
-        ),
-        Detalle: frozenset(
-            {"Retenedor", "DescuentoPct", "DescuentoMonto", "RecargoPct", "RecargoMonto"}
-        ),
-        Referencia: frozenset({"RUTOtr", "CodVndor", "CodCaja"}),
-    },
-    {
-        "IndServicio": frozenset({1, 2, 3}),
-        "MntBruto": frozenset({1}),
-        "TpoTranCompra": frozenset(range(1, 8)),
-        "TpoTranVenta": frozenset(range(1, 5)),
-        "FmaPago": frozenset({1, 2, 3}),
-        "MedioPago": frozenset({"CH", "LT", "EF", "PE", "TC", "CF", "OT"}),
-        "TpoCtaPago": frozenset({"AHORRO", "CORRIENTE", "VISTA"}),
-        "IndExe": frozenset({1, 2, 3, 4, 5}),
-        "IndGlobal": frozenset({1}),
-    },
-)
-"""The Liquidacion schema: what it lacks of the shared models, and its enumerations."""
+__all__ = ["check_liquidacion_document", "liquidacion_problems"]
 
 
 def _comisiones(doc: Document) -> list[Comision]:
@@ -101,10 +54,6 @@ def _required(doc: Document) -> list[ErrorDetail]:
         problems.append(ErrorDetail("Encabezado.Emisor.Acteco", "at most 4 actividades"))
     if len(emisor.telefonos) > 2:
         problems.append(ErrorDetail("Encabezado.Emisor.Telefono", "at most 2 phone numbers"))
-    if doc.descuentos_recargos:
-        problems.append(
-            ErrorDetail("DscRcgGlobal", "Liquidacion has no global discounts; remove them")
-        )
     return problems
 
 
@@ -148,18 +97,6 @@ def _lines(doc: Document) -> list[ErrorDetail]:
                     f"is {comision.val_com_iva}, expected {expected} (19% of ValComNeto)",
                 )
             )
-    return problems
-
-
-def _references(doc: Document) -> list[ErrorDetail]:
-    problems: list[ErrorDetail] = []
-    if len(doc.referencias) > 40:
-        problems.append(ErrorDetail("Referencia", "at most 40 references"))
-    for index, ref in enumerate(doc.referencias):
-        where = f"Referencia[{index + 1}]"
-        if ref.nro_lin_ref is not None and ref.nro_lin_ref != index + 1:
-            problems.append(ErrorDetail(f"{where}.NroLinRef", f"must be {index + 1}"))
-        problems += reference_field_problems(ref, where, "33, 801")
     return problems
 
 
@@ -240,20 +177,11 @@ def liquidacion_problems(doc: Document) -> list[ErrorDetail]:
 
 
 def check_liquidacion_document(doc: Document) -> DocumentCheck:
-    """The liquidación counterpart of ``rules.check_document``: problems, line amounts, totals."""
-    from haulmer.dte.rules import DocumentCheck
-
-    problems = subset_problems(doc.encabezado, "Encabezado", LIQUIDACION)
-    for name, items in (
-        ("Detalle", doc.detalle),
-        ("Referencia", doc.referencias),
-        ("Comisiones", _comisiones(doc)),
-    ):
-        for index, item in enumerate(items):
-            problems.extend(subset_problems(item, f"{name}[{index + 1}]", LIQUIDACION))
+    """A liquidación-factura: the Liquidacion facets, required data, lines, references, totals."""
+    problems = schema_problems(doc, LIQUIDACION_ROOT)
     problems.extend(_required(doc))
     problems.extend(_lines(doc))
-    problems.extend(_references(doc))
+    problems.extend(liquidacion_reference_problems(doc))
     totals_problems, amounts, totals = _totals(doc)
     problems.extend(totals_problems)
     return DocumentCheck(problems, amounts, totals)

@@ -1,0 +1,274 @@
+"""The rules of a Documento (33, 34, 46, 52, 56, 61) and of a boleta (39, 41).
+
+Fields are named by their SII path (``Encabezado.Emisor.RznSoc``, ``Detalle[3].NmbItem``) and
+each issue says what is expected. The schema's facets come from the facet checker
+(``haulmer.dte.schema``); these rules add what needs more than one field: required data per
+type (the schema's plus what the SII rejects without, such as CmnaOrigen, and the receptor's
+giro and address on facturas), line and discount counts, and the totals.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from haulmer.dte.catalogue import DTEType
+from haulmer.dte.models import Detalle, Totales
+from haulmer.dte.rules.outcome import DocumentCheck, blank
+from haulmer.dte.rules.referencias import documento_reference_problems
+from haulmer.dte.schema.checker import BOLETA_ROOT, DOCUMENTO_ROOT, schema_problems
+from haulmer.dte.totals import LineAmounts, line_amounts
+from haulmer.errors import DocumentError, ErrorDetail
+
+if TYPE_CHECKING:
+    from haulmer.dte.document import Document
+
+__all__ = [
+    "check_documento",
+    "check_totals",
+    "line_amounts_at",
+    "stamping_problems",
+    "totals_problems",
+]
+
+
+def line_amounts_at(line: Detalle, where: str) -> LineAmounts:
+    """``line_amounts`` of the line at ``where``; a discount percentage over 100 is named as such.
+
+    The calculator finds the line amount negative; when the discount came from DescuentoPct,
+    that percentage is what to fix, not the DescuentoMonto derived from it.
+    """
+    try:
+        return line_amounts(line, field=where)
+    except DocumentError as exc:
+        pct = line.descuento_pct
+        if line.descuento_monto is not None or pct is None or pct <= 100:
+            raise
+        raise DocumentError(
+            f"{where}: a discount of {pct}% is larger than the line amount",
+            [ErrorDetail(f"{where}.DescuentoPct", f"is {pct}; a discount is at most 100 (%)")],
+        ) from exc
+
+
+def _required_problems(doc: Document) -> list[ErrorDetail]:
+    tipo = doc.tipo_dte
+    enc = doc.encabezado
+    emisor, receptor, id_doc = enc.emisor, enc.receptor, enc.id_doc
+    problems: list[ErrorDetail] = []
+
+    def need(value: Any, path: str, issue: str) -> None:
+        if blank(value):
+            problems.append(ErrorDetail(path, issue))
+
+    if tipo.is_boleta:
+        need(id_doc.ind_servicio, "Encabezado.IdDoc.IndServicio", "required on boletas (3 ventas)")
+        return problems
+    need(emisor.razon_social, "Encabezado.Emisor.RznSoc", "the issuer's razón social is required")
+    need(emisor.giro, "Encabezado.Emisor.GiroEmis", "the issuer's giro is required")
+    need(emisor.actecos, "Encabezado.Emisor.Acteco", "at least one actividad económica is required")
+    need(emisor.direccion, "Encabezado.Emisor.DirOrigen", "the issuer's address is required")
+    need(emisor.comuna, "Encabezado.Emisor.CmnaOrigen", "the SII rejects DTEs without comuna")
+    need(receptor.razon_social, "Encabezado.Receptor.RznSocRecep", "required (razón social)")
+    if tipo in (DTEType.FACTURA, DTEType.FACTURA_EXENTA, DTEType.FACTURA_COMPRA):
+        need(receptor.giro, "Encabezado.Receptor.GiroRecep", "the receptor's giro is required")
+        need(
+            receptor.direccion, "Encabezado.Receptor.DirRecep", "the receptor's address is required"
+        )
+        need(receptor.comuna, "Encabezado.Receptor.CmnaRecep", "the receptor's comuna is required")
+    if tipo is DTEType.GUIA_DESPACHO:
+        need(id_doc.ind_traslado, "Encabezado.IdDoc.IndTraslado", "required on guías (1..9)")
+    if len(emisor.actecos) > 4:
+        problems.append(
+            ErrorDetail(
+                "Encabezado.Emisor.Acteco",
+                f"{len(emisor.actecos)} actividades económicas; the SII allows at most 4: "
+                "keep the ones this sale belongs to",
+            )
+        )
+    if len(emisor.telefonos) > 2:
+        problems.append(
+            ErrorDetail(
+                "Encabezado.Emisor.Telefono",
+                f"{len(emisor.telefonos)} phone numbers; the SII allows at most 2: keep two",
+            )
+        )
+    return problems
+
+
+def _line_problems(doc: Document) -> list[ErrorDetail]:
+    tipo = doc.tipo_dte
+    lines = doc.detalle
+    problems: list[ErrorDetail] = []
+    if not lines:
+        problems.append(ErrorDetail("Detalle", "a document needs at least one line"))
+    if len(lines) > tipo.max_lines:
+        problems.append(
+            ErrorDetail(
+                "Detalle",
+                f"{len(lines)} lines; the SII allows at most {tipo.max_lines}: group items into "
+                f"fewer lines or split the sale into several documents",
+            )
+        )
+    boleta, exempt = tipo.is_boleta, tipo.is_exempt
+    for index, line in enumerate(lines):
+        where = f"Detalle[{index + 1}]"
+        if line.nro_lin_det is not None and line.nro_lin_det != index + 1:
+            problems.append(ErrorDetail(f"{where}.NroLinDet", f"must be {index + 1}"))
+        if not line.nombre.strip():
+            problems.append(ErrorDetail(f"{where}.NmbItem", "the item name is required"))
+        if len(line.codigos) > 5:
+            problems.append(
+                ErrorDetail(
+                    f"{where}.CdgItem",
+                    f"{len(line.codigos)} item codes; the SII allows at most 5: keep five",
+                )
+            )
+        if len(line.cod_imp_adic) > 2:
+            problems.append(
+                ErrorDetail(
+                    f"{where}.CodImpAdic",
+                    f"{len(line.cod_imp_adic)} tax codes; the SII allows at most 2 per line: "
+                    "split the line",
+                )
+            )
+        if line.cod_imp_adic and boleta:
+            problems.append(ErrorDetail(f"{where}.CodImpAdic", "boletas carry no CodImpAdic"))
+        elif line.cod_imp_adic and (exempt or line.ind_exe is not None):
+            problems.append(
+                ErrorDetail(
+                    f"{where}.CodImpAdic",
+                    "additional taxes and retenciones apply to afecto lines only; remove it",
+                )
+            )
+    if doc.comisiones:  # the schema has them, but only a 43's totals deduct them
+        problems.append(
+            ErrorDetail("Comisiones", "only a liquidación-factura (43) has Comisiones; remove them")
+        )
+    if len(doc.descuentos_recargos) > 20:
+        problems.append(
+            ErrorDetail(
+                "DscRcgGlobal",
+                f"{len(doc.descuentos_recargos)} global discounts or surcharges; the SII allows "
+                "at most 20: merge those of the same kind",
+            )
+        )
+    for index, item in enumerate(doc.descuentos_recargos):
+        if item.nro_lin_dr is not None and item.nro_lin_dr != index + 1:
+            problems.append(
+                ErrorDetail(f"DscRcgGlobal[{index + 1}].NroLinDR", f"must be {index + 1}")
+            )
+        if item.tipo_valor == "%" and item.valor > 100 and item.tipo_mov == "D":
+            problems.append(ErrorDetail(f"DscRcgGlobal[{index + 1}].ValorDR", "over 100%"))
+    return problems
+
+
+def _amount(value: int | None) -> int:
+    return value or 0
+
+
+_COMPARED: tuple[tuple[str, str], ...] = (
+    ("mnt_neto", "MntNeto"),
+    ("mnt_exe", "MntExe"),
+    ("iva", "IVA"),
+    ("iva_no_ret", "IVANoRet"),
+    ("grnt_dep", "GrntDep"),
+    ("mnt_total", "MntTotal"),
+    ("monto_nf", "MontoNF"),
+)
+
+
+def totals_problems(doc: Document) -> list[ErrorDetail]:
+    """Every given line amount or total that differs from the computed one, with the expected."""
+    return check_totals(doc).problems
+
+
+def check_totals(doc: Document) -> DocumentCheck:
+    """Each line's amounts and the totals computed, and every given one that differs."""
+    problems: list[ErrorDetail] = []
+    amounts: list[LineAmounts] = []
+    try:
+        for index, line in enumerate(doc.detalle):
+            where = f"Detalle[{index + 1}]"
+            computed = line_amounts_at(line, where)
+            amounts.append(computed)
+            if line.monto_item is not None and line.monto_item != computed.monto_item:
+                problems.append(
+                    ErrorDetail(
+                        f"{where}.MontoItem",
+                        f"is {line.monto_item}, expected {computed.monto_item} "
+                        "(qty x price - discount + surcharge, rounded half up)",
+                    )
+                )
+        expected = doc.totals_from(amounts)
+    except DocumentError as exc:  # the calculator refused the lines: report why
+        return DocumentCheck(problems + exc.details, None, None)
+    given = doc.encabezado.totales
+    if given is not None:
+        problems.extend(_compare_totals(given, expected, doc.tipo_dte.is_boleta))
+    return DocumentCheck(problems, amounts, expected)
+
+
+def _compare_totals(given: Totales, expected: Totales, boleta: bool) -> list[ErrorDetail]:
+    problems: list[ErrorDetail] = []
+    for name, alias in _COMPARED:
+        have, want = getattr(given, name), getattr(expected, name)
+        if _amount(have) != _amount(want):
+            problems.append(
+                ErrorDetail(f"Encabezado.Totales.{alias}", f"is {have}, expected {_amount(want)}")
+            )
+    have_p, want_p = given.monto_periodo, expected.monto_periodo
+    if have_p is not None and want_p is not None and have_p != want_p:
+        name = "TotalPeriodo" if boleta else "MontoPeriodo"
+        problems.append(
+            ErrorDetail(f"Encabezado.Totales.{name}", f"is {have_p}, expected {want_p}")
+        )
+    given_taxes = {t.tipo: t.monto for t in given.impto_reten}
+    want_taxes = {t.tipo: t.monto for t in expected.impto_reten}
+    for code in sorted(set(given_taxes) | set(want_taxes)):
+        have_t, want_t = given_taxes.get(code), want_taxes.get(code)
+        if have_t != want_t:
+            problems.append(
+                ErrorDetail(
+                    f"Encabezado.Totales.ImptoReten[TipoImp={code}].MontoImp",
+                    f"is {have_t}, expected {want_t}"
+                    if want_t is not None
+                    else f"is {have_t}, but no line carries CodImpAdic {code}",
+                )
+            )
+    if (
+        not boleta
+        and expected.tasa_iva is not None
+        and given.tasa_iva is not None
+        and given.tasa_iva != expected.tasa_iva
+    ):
+        problems.append(
+            ErrorDetail(
+                "Encabezado.Totales.TasaIVA",
+                f"is {given.tasa_iva}, expected {expected.tasa_iva}",
+            )
+        )
+    return problems
+
+
+def check_documento(doc: Document) -> DocumentCheck:
+    """A Documento or a boleta: its schema's facets, required data, lines, references, totals."""
+    root = BOLETA_ROOT if doc.tipo_dte.is_boleta else DOCUMENTO_ROOT
+    problems = schema_problems(doc, root)
+    problems.extend(_required_problems(doc))
+    problems.extend(_line_problems(doc))
+    problems.extend(documento_reference_problems(doc))
+    totals = check_totals(doc)
+    problems.extend(totals.problems)
+    return DocumentCheck(problems, totals.line_amounts, totals.totals)
+
+
+def stamping_problems(doc: Document) -> list[ErrorDetail]:
+    """What local stamping needs beyond ``document_problems``: a folio from the CAF."""
+    if doc.folio <= 0:
+        return [
+            ErrorDetail(
+                "Encabezado.IdDoc.Folio",
+                "local stamping needs the folio from your CAF (> 0); Folio 0 is only for "
+                "OpenFactura, which assigns it",
+            )
+        ]
+    return []

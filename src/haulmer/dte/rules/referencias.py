@@ -1,0 +1,118 @@
+"""The Referencia rules of every family: how many, which fields, what a nota must reference."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from haulmer.dte.catalogue import CodRef
+from haulmer.dte.models import Referencia
+from haulmer.dte.rules.outcome import blank
+from haulmer.errors import ErrorDetail
+
+if TYPE_CHECKING:
+    from haulmer.dte.document import Document
+
+__all__ = [
+    "documento_reference_problems",
+    "export_reference_problems",
+    "liquidacion_reference_problems",
+    "reference_field_problems",
+]
+
+
+def reference_field_problems(ref: Referencia, where: str, example: str) -> list[ErrorDetail]:
+    """TpoDocRef, FolioRef and FchRef required; ``example`` shows valid TpoDocRef (CodRef's
+    values are the schema's)."""
+    problems: list[ErrorDetail] = []
+    if blank(ref.tipo_doc_ref):
+        problems.append(ErrorDetail(f"{where}.TpoDocRef", f"required (e.g. {example})"))
+    if blank(ref.folio_ref):
+        problems.append(ErrorDetail(f"{where}.FolioRef", "required"))
+    if ref.fecha_ref is None:
+        problems.append(ErrorDetail(f"{where}.FchRef", "required (the referenced date)"))
+    return problems
+
+
+_RUTOTR_TYPES = frozenset({46, 56, 61, 110, 111, 112})
+_EXPORT_TYPES = frozenset({"110", "111", "112"})
+
+
+def documento_reference_problems(doc: Document) -> list[ErrorDetail]:
+    """References of a Documento or a boleta: at most 40, a nota's CodRef, each one's fields."""
+    tipo = doc.tipo_dte
+    refs = doc.referencias
+    problems: list[ErrorDetail] = []
+    if len(refs) > 40:
+        problems.append(
+            ErrorDetail(
+                "Referencia",
+                f"{len(refs)} references; the SII allows at most 40: keep the 40 that matter "
+                "(a nota references the document it modifies first)",
+            )
+        )
+    if tipo.requires_reference:
+        with_code = [r for r in refs if isinstance(r.cod_ref, CodRef)]
+        if not with_code:
+            problems.append(
+                ErrorDetail(
+                    "Referencia",
+                    "a nota needs a Referencia to the document it modifies, with CodRef "
+                    "1 (anula), 2 (corrige texto) or 3 (corrige montos)",
+                )
+            )
+    for index, ref in enumerate(refs):
+        where = f"Referencia[{index + 1}]"
+        if tipo.is_boleta:
+            continue  # boleta references: every element optional, CodRef free text
+        problems += reference_field_problems(ref, where, "33, 801")
+        if ref.rut_otro is not None and int(tipo) not in _RUTOTR_TYPES:
+            problems.append(
+                ErrorDetail(f"{where}.RUTOtr", f"not allowed on type {int(tipo)} (46, 56, 61 only)")
+            )
+    return problems
+
+
+def export_reference_problems(doc: Document) -> list[ErrorDetail]:
+    """References of an export: an export note modifies an export document (110, 111, 112)."""
+    problems: list[ErrorDetail] = []
+    refs = doc.referencias
+    if len(refs) > 40:
+        problems.append(ErrorDetail("Referencia", f"{len(refs)} references; at most 40"))
+    if doc.tipo_dte.is_note:
+        main = [r for r in refs if isinstance(r.cod_ref, CodRef)]
+        if not main:
+            problems.append(
+                ErrorDetail(
+                    "Referencia",
+                    "an export note needs a Referencia to the export document it modifies "
+                    "(TpoDocRef 110, 111 or 112) with CodRef 1 (anula), 2 (corrige texto) "
+                    "or 3 (corrige montos)",
+                )
+            )
+        elif not any((r.tipo_doc_ref or "").strip() in _EXPORT_TYPES for r in main):
+            index = refs.index(main[0])
+            problems.append(
+                ErrorDetail(
+                    f"Referencia[{index + 1}].TpoDocRef",
+                    "an export note modifies an export document: 110, 111 or 112",
+                )
+            )
+    for index, ref in enumerate(refs):
+        where = f"Referencia[{index + 1}]"
+        if ref.nro_lin_ref is not None and ref.nro_lin_ref != index + 1:
+            problems.append(ErrorDetail(f"{where}.NroLinRef", f"must be {index + 1}"))
+        problems += reference_field_problems(ref, where, "110, 813")
+    return problems
+
+
+def liquidacion_reference_problems(doc: Document) -> list[ErrorDetail]:
+    """References of a liquidación-factura: at most 40, each one's fields."""
+    problems: list[ErrorDetail] = []
+    if len(doc.referencias) > 40:
+        problems.append(ErrorDetail("Referencia", "at most 40 references"))
+    for index, ref in enumerate(doc.referencias):
+        where = f"Referencia[{index + 1}]"
+        if ref.nro_lin_ref is not None and ref.nro_lin_ref != index + 1:
+            problems.append(ErrorDetail(f"{where}.NroLinRef", f"must be {index + 1}"))
+        problems += reference_field_problems(ref, where, "33, 801")
+    return problems

@@ -1,0 +1,326 @@
+"""One facet checker: a document's models against one root of the SII schema, as data.
+
+Walks the models with the ``Element`` tree of the document's root (``facts``) and words every
+mistake one way: the SII path, the value, and what the schema allows. Elements the root lacks,
+lengths, digits, decimals, bounds and enumerations are checked here; what needs more than one
+field (required data, totals, references) is the rules' job (``haulmer.dte.rules``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any, NamedTuple
+
+from pydantic import BaseModel
+
+from haulmer.dte.schema.elements import Element
+from haulmer.dte.schema.facts import BOLETA, DOCUMENTO, EXPORTACIONES, LIQUIDACION
+from haulmer.errors import ErrorDetail
+
+__all__ = [
+    "BOLETA_RENAMES",
+    "BOLETA_ROOT",
+    "DOCUMENTO_ROOT",
+    "EXPORTACIONES_ROOT",
+    "LIQUIDACION_ROOT",
+    "ROOTS",
+    "SchemaRoot",
+    "decimal_issue",
+    "schema_problems",
+]
+
+BOLETA_RENAMES: Mapping[str, str] = {
+    "RznSoc": "RznSocEmisor",
+    "GiroEmis": "GiroEmisor",
+    "MontoPeriodo": "TotalPeriodo",
+}
+"""Model alias -> the boleta's element name (EnvioBOLETA_v11 names three elements its own way)."""
+
+
+class SchemaRoot(NamedTuple):
+    """One root of the SII schema: its element tree, its names, and how messages call it."""
+
+    name: str
+    element: Element
+    renames: Mapping[str, str]
+    what: str
+    """The root in a message: ``a boleta (EnvioBOLETA_v11)``."""
+    owners: str
+    """Who has this root's elements, in a message: ``exports (110, 111, 112)``."""
+
+
+DOCUMENTO_ROOT = SchemaRoot(
+    "Documento",
+    DOCUMENTO,
+    {},
+    "a Documento (33, 34, 46, 52, 56, 61)",
+    "facturas, guías and notas (Documento)",
+)
+BOLETA_ROOT = SchemaRoot(
+    "Boleta", BOLETA, BOLETA_RENAMES, "a boleta (EnvioBOLETA_v11)", "boletas (39, 41)"
+)
+EXPORTACIONES_ROOT = SchemaRoot(
+    "Exportaciones", EXPORTACIONES, {}, "Exportaciones", "exports (110, 111, 112)"
+)
+LIQUIDACION_ROOT = SchemaRoot(
+    "Liquidacion", LIQUIDACION, {}, "Liquidacion", "a liquidación-factura (43)"
+)
+ROOTS: tuple[SchemaRoot, ...] = (DOCUMENTO_ROOT, BOLETA_ROOT, EXPORTACIONES_ROOT, LIQUIDACION_ROOT)
+
+
+def decimal_issue(value: Decimal, integer_digits: int, fraction_digits: int) -> str | None:
+    """What is wrong with a number against (integer digits, fraction digits), or None."""
+    if not value.is_finite():
+        return f"{value} is not a number"
+    # Whole numbers (most prices and quantities) have no decimals to count; a value already
+    # within the fraction digits stays within them when normalized.
+    if value != value.to_integral_value():
+        exponent = value.as_tuple().exponent
+        if not (isinstance(exponent, int) and exponent >= -fraction_digits):
+            exponent = value.normalize().as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > fraction_digits:
+                if not fraction_digits:
+                    return (
+                        f"{value} is not a whole number of pesos (decimals are for the "
+                        "currencies of exports); round it"
+                    )
+                return f"{value} has more than {fraction_digits} decimals; round it"
+    if abs(value) >= Decimal(10) ** integer_digits:
+        return (
+            f"{value} has more than {integer_digits} integer digits; the SII allows at most "
+            f"{integer_digits}: check the value"
+        )
+    return None
+
+
+class _Facets(NamedTuple):
+    """An element's facets in the form the checks use, prepared once."""
+
+    kind: str
+    max_length: int | None
+    min_length: int | None
+    digits: tuple[int, int] | None
+    """(integer digits, fraction digits) of numbers."""
+    minimum: Decimal | date | None
+    maximum: Decimal | date | None
+    choices: frozenset[str] | None
+    shown_choices: str
+    zero_allowed: bool
+    """Folio 0 stands for "OpenFactura assigns it" until a folio is stamped."""
+
+
+class _Field(NamedTuple):
+    """One model field against its element on one root."""
+
+    attribute: str
+    shown: str
+    refusal: str | None
+    element: Element | None
+    facets: _Facets | None
+    plain_text: int | None
+    """For text without other facets: its maximum length (-1: any), checked inline."""
+
+
+def _bound(text: str | None, kind: str) -> Decimal | date | None:
+    if text is None:
+        return None
+    if kind == "date":
+        return date.fromisoformat(text)
+    if kind in ("integer", "decimal"):
+        return Decimal(text)
+    return None
+
+
+def _facets(element: Element) -> _Facets:
+    digits = None
+    if element.kind in ("integer", "decimal"):
+        fraction = element.fraction_digits or 0
+        total = element.total_digits if element.total_digits is not None else 18 + fraction
+        digits = (total - fraction, fraction)
+    choices = frozenset(element.enumeration) if element.enumeration is not None else None
+    return _Facets(
+        kind=element.kind,
+        max_length=element.max_length,
+        min_length=element.min_length,
+        digits=digits,
+        minimum=_bound(element.minimum, element.kind),
+        maximum=_bound(element.maximum, element.kind),
+        choices=choices,
+        shown_choices=", ".join(sorted(choices)) if choices is not None else "",
+        zero_allowed=element.name == "Folio",
+    )
+
+
+_PLANS: dict[tuple[type[BaseModel], int, str], tuple[tuple[_Field, ...], Callable[..., Any]]] = {}
+
+
+def _owners(path: tuple[str, ...], name: str, root: SchemaRoot) -> list[SchemaRoot]:
+    """The other roots that have element ``name`` under ``path`` (element names from the root)."""
+    found = []
+    for other in ROOTS:
+        if other is root:
+            continue
+        section: Element | None = other.element
+        for step in path:
+            section = section.child(other.renames.get(step, step)) if section else None
+        if section is not None and section.child(other.renames.get(name, name)) is not None:
+            found.append(other)
+    return found
+
+
+def _refusal(path: tuple[str, ...], alias: str, shown: str, root: SchemaRoot) -> str:
+    owners = _owners(path, alias, root)
+    if not owners:
+        return f"{root.what} has no such element; remove it"
+    names = " and ".join(owner.owners for owner in owners)
+    verb = "has" if len(owners) == 1 and owners[0] is LIQUIDACION_ROOT else "have"
+    return f"{root.what} has no such element (only {names} {verb} {shown}); remove it"
+
+
+def _plan(
+    model: type[BaseModel], section: Element, path: tuple[str, ...], root: SchemaRoot
+) -> tuple[tuple[_Field, ...], Callable[..., Any]]:
+    key = (model, id(section), root.name)
+    found = _PLANS.get(key)
+    if found is not None:
+        return found
+    fields = []
+    for attribute, info in model.model_fields.items():
+        alias = info.alias or attribute
+        shown = root.renames.get(alias, alias)
+        element = section.child(shown)
+        refusal = _refusal(path, alias, shown, root) if element is None else None
+        facets = _facets(element) if element is not None and element.kind != "section" else None
+        plain_text = None
+        if (
+            facets is not None
+            and facets.kind == "text"
+            and facets.choices is None
+            and (facets.min_length is None or facets.min_length <= 1)
+        ):
+            plain_text = facets.max_length if facets.max_length is not None else -1
+        fields.append(_Field(attribute, shown, refusal, element, facets, plain_text))
+    attributes = tuple(field.attribute for field in fields)
+
+    def read(values: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(values[attribute] for attribute in attributes)
+
+    _PLANS[key] = plan = (tuple(fields), read)
+    return plan
+
+
+def schema_problems(
+    model: BaseModel, root: SchemaRoot, *, path: str = "", section: Element | None = None
+) -> list[ErrorDetail]:
+    """Every facet ``model`` breaks on ``root`` (the whole document when ``section`` is None)."""
+    problems: list[ErrorDetail] = []
+    _walk(model, section or root.element, (), path, root, problems)
+    return problems
+
+
+def _walk(
+    model: BaseModel,
+    section: Element,
+    names: tuple[str, ...],
+    path: str,
+    root: SchemaRoot,
+    problems: list[ErrorDetail],
+) -> None:
+    fields, read = _plan(type(model), section, names, root)
+    for field, value in zip(fields, read(model.__dict__), strict=True):
+        if value is None:
+            continue
+        kind = type(value)
+        plain = field.plain_text
+        if kind is str and plain is not None and (plain < 0 or len(value) <= plain):
+            continue  # the usual text, checked inline
+        if kind is list:
+            if not value:
+                continue
+            where = f"{path}.{field.shown}" if path else field.shown
+            if field.refusal is not None:
+                problems.append(ErrorDetail(where, field.refusal))
+                continue
+            for index, item in enumerate(value):
+                _value(item, field, names, f"{where}[{index + 1}]", root, problems)
+            continue
+        where = f"{path}.{field.shown}" if path else field.shown
+        if field.refusal is not None:
+            problems.append(ErrorDetail(where, field.refusal))
+            continue
+        _value(value, field, names, where, root, problems)
+
+
+def _value(
+    value: Any,
+    field: _Field,
+    names: tuple[str, ...],
+    where: str,
+    root: SchemaRoot,
+    problems: list[ErrorDetail],
+) -> None:
+    if isinstance(value, BaseModel):
+        if field.element is not None and field.element.kind == "section":
+            _walk(value, field.element, (*names, field.shown), where, root, problems)
+        return
+    facets = field.facets
+    if facets is None:
+        return
+    issue = _issue(value.value if isinstance(value, Enum) else value, field, facets)
+    if issue is not None:
+        problems.append(ErrorDetail(where, issue))
+
+
+def _issue(value: Any, field: _Field, facets: _Facets) -> str | None:
+    """What is wrong with one value against its element's facets, or None."""
+    if facets.choices is not None and str(value) not in facets.choices:
+        return f"{value!r} is not one of {facets.shown_choices}"
+    if isinstance(value, str):
+        return _text_issue(value, field, facets)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Decimal):
+        return _number_issue(value, facets)
+    if isinstance(value, date):
+        low, high = facets.minimum, facets.maximum
+        if isinstance(low, date) and isinstance(high, date) and not low <= value <= high:
+            return f"must be between {low} and {high}"
+    return None
+
+
+def _text_issue(value: str, field: _Field, facets: _Facets) -> str | None:
+    length = len(value)
+    limit = facets.max_length
+    if limit is not None and length > limit:
+        return (
+            f"is {length} characters long; the SII allows at most {limit}: "
+            f"cut it to {limit} characters (e.g. {field.attribute}[:{limit}])"
+        )
+    if facets.min_length is not None and 0 < length < facets.min_length:
+        return f"is {length} characters long; the SII needs at least {facets.min_length}"
+    return None
+
+
+def _number_issue(value: int | Decimal, facets: _Facets) -> str | None:
+    if facets.digits is None:
+        return None
+    integer_digits, fraction_digits = facets.digits
+    if isinstance(value, int):
+        if len(str(abs(value))) > integer_digits + fraction_digits:
+            total = integer_digits + fraction_digits
+            return f"{value} has more than {total} digits; the SII allows at most {total}"
+        number = Decimal(value)
+    else:
+        issue = decimal_issue(value, integer_digits, fraction_digits)
+        if issue is not None:
+            return issue
+        number = value
+    low, high = facets.minimum, facets.maximum
+    if isinstance(low, Decimal) and number < low and not (number == 0 and facets.zero_allowed):
+        return f"{value} is below the SII's minimum of {low}"
+    if isinstance(high, Decimal) and number > high:
+        return f"{value} is above the SII's maximum of {high}"
+    return None
