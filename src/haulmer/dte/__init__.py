@@ -26,6 +26,7 @@ from haulmer.dte.builders import (
     nota_debito_exportacion,
 )
 from haulmer.dte.catalogue import IVA_RATE, CodRef, DTEType, ReferenceDocumentType
+from haulmer.dte.checked import CheckedDocument
 from haulmer.dte.document import Document
 from haulmer.dte.exports import ClausulaVenta, ModalidadVenta, Moneda, ViaTransporte
 from haulmer.dte.models import (
@@ -57,6 +58,7 @@ __all__ = [
     "IVA_RATE",
     "Aduana",
     "CdgItem",
+    "CheckedDocument",
     "Chofer",
     "ClausulaVenta",
     "CodRef",

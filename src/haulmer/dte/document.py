@@ -19,6 +19,7 @@ from pydantic import Field
 from haulmer.dte._base import SiiModel, lenient_context
 from haulmer.dte._field_paths import validation_details
 from haulmer.dte.catalogue import DTEType
+from haulmer.dte.checked import CheckedDocument
 from haulmer.dte.exports import Moneda
 from haulmer.dte.models import (
     Comision,
@@ -32,7 +33,6 @@ from haulmer.dte.models import (
 )
 from haulmer.dte.rules import (
     check_document,
-    document_problems,
     line_amounts_at,
     stamping_problems,
     totals_problems,
@@ -205,31 +205,42 @@ class Document(SiiModel):
 
         Folio 0 is accepted (OpenFactura assigns folios); ``check_for_stamping`` adds folio > 0.
         """
-        problems = document_problems(self)
+        problems = check_document(self).problems
         if problems:
             raise DocumentError(_summary(self, _PROBLEMS, problems), problems)
 
     def check_for_stamping(self) -> None:
         """``check()`` plus what local stamping needs: a folio from the CAF (> 0)."""
-        problems = stamping_problems(self) + document_problems(self)
+        problems = stamping_problems(self) + check_document(self).problems
         if problems:
             raise DocumentError(_summary(self, _PROBLEMS, problems), problems)
+
+    def checked(self, *, for_stamping: bool = False) -> CheckedDocument:
+        """Check the document once (``check()``, or ``check_for_stamping()`` with
+        ``for_stamping``) and keep the line amounts and totals the check computed.
+
+        Raises the same ``DocumentError`` as those methods. The result renders
+        (``sii_dict()``), stamps (``haulmer.sii.issue``) and emits without a second check.
+        """
+        outcome = check_document(self)
+        problems = outcome.problems
+        if for_stamping:
+            problems = stamping_problems(self) + problems
+        if problems:
+            raise DocumentError(_summary(self, _PROBLEMS, problems), problems)
+        amounts, totals = outcome.line_amounts, outcome.totals
+        if amounts is None or totals is None:  # pragma: no cover - the rules say why first
+            amounts = self.amounts_by_line()
+            totals = self.totals_from(amounts)
+        return CheckedDocument(self, amounts, totals, for_stamping)
 
     def checked_sii_dict(self, *, for_stamping: bool = False) -> dict[str, SiiValue]:
         """``check()`` (``check_for_stamping()`` with ``for_stamping``) then ``to_sii_dict()``.
 
         The same errors and the same dict as calling both, with the line amounts and totals
-        computed once instead of twice.
+        computed once instead of twice (``checked(...).sii_dict()``).
         """
-        checked = check_document(self)
-        problems = checked.problems
-        if for_stamping:
-            problems = stamping_problems(self) + problems
-        if problems:
-            raise DocumentError(_summary(self, _PROBLEMS, problems), problems)
-        if checked.line_amounts is None or checked.totals is None:  # pragma: no cover
-            return self.to_sii_dict()  # the arithmetic failed without saying why: redo it
-        return self._sii_dict(checked.line_amounts, checked.totals)
+        return self.checked(for_stamping=for_stamping).sii_dict()
 
     # -- conversion -------------------------------------------------------------------------------
 
@@ -246,12 +257,13 @@ class Document(SiiModel):
         would, without copying the models). Boletas use the EnvioBOLETA names and subset. What
         ``Documento`` holds besides TED and TmstFirma.
         """
-        return self._sii_dict(self.amounts_by_line(), None)
+        return self.rendered_sii_dict(self.amounts_by_line(), None)
 
-    def _sii_dict(
+    def rendered_sii_dict(
         self, amounts: Sequence[LineAmounts], totals: Totales | None
     ) -> dict[str, SiiValue]:
-        """``to_sii_dict`` from the lines' amounts and, when known, the computed totals."""
+        """``to_sii_dict`` from the lines' amounts and, when known, the computed totals (those of
+        a :class:`CheckedDocument`)."""
         boleta = self.tipo_dte.is_boleta
         encabezado = self.encabezado
         filled = None

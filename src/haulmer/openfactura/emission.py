@@ -15,11 +15,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from haulmer.dte.catalogue import DTEType
+from haulmer.dte.document import Document
+from haulmer.dte.models import Emisor, Receptor
+from haulmer.dte.sii_dict import BOLETA_ELEMENTS, BOLETA_RENAMES
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, ValidationError
 from haulmer.openfactura._base import RequestModel, build_request
 from haulmer.openfactura.enums import PDF_FORMATS, ResponseOption
@@ -54,39 +57,27 @@ _TOP_LEVEL_ORDER = (
 )
 _DROPPED_TOP_LEVEL = frozenset({"TED", "TmstFirma", "ID", "@ID", "Signature"})
 
-_BOLETA_EMISOR = (
-    "RUTEmisor",
-    "RznSocEmisor",
-    "GiroEmisor",
-    "CdgSIISucur",
-    "DirOrigen",
-    "CmnaOrigen",
-    "CiudadOrigen",
-)
-_BOLETA_RECEPTOR = (
-    "RUTRecep",
-    "CdgIntRecep",
-    "RznSocRecep",
-    "Contacto",
-    "DirRecep",
-    "CmnaRecep",
-    "CiudadRecep",
-    "DirPostal",
-    "CmnaPostal",
-    "CiudadPostal",
-)
+_BOLETA_EMISOR = tuple(BOLETA_RENAMES.get(name, name) for name in BOLETA_ELEMENTS[Emisor])
+"""The boleta's Emisor elements (EnvioBOLETA_v11, from the schema facts)."""
+_BOLETA_RECEPTOR = tuple(BOLETA_RENAMES.get(name, name) for name in BOLETA_ELEMENTS[Receptor])
+"""The boleta's Receptor elements (EnvioBOLETA_v11, from the schema facts)."""
 
-# Lengths Haulmer's plugins cut to (reference section 4.3) and the server's own cuts (4.4, 4.7).
-_EMISOR_LIMITS = {
-    "RznSoc": 100,
-    "RznSocEmisor": 100,
-    "GiroEmis": 80,
-    "GiroEmisor": 80,
-    "DirOrigen": 60,
-    "CmnaOrigen": 20,
+TEXT_CUTS: Mapping[str, Mapping[str, int]] = {
+    "Emisor": {"RznSoc": 100, "GiroEmis": 80, "DirOrigen": 60, "CmnaOrigen": 20},
+    "Receptor": {"RznSocRecep": 100, "GiroRecep": 40},
+    "Detalle": {"NmbItem": 80, "DscItem": 1000},
 }
-_RECEPTOR_LIMITS = {"RznSocRecep": 100, "GiroRecep": 40}
-_DETALLE_LIMITS = {"NmbItem": 80, "DscItem": 1000}
+"""The texts OpenFactura's emission cuts, by section and SII name (boletas cut RznSocEmisor and
+GiroEmisor alike): the lengths Haulmer's own plugins cut to (reference section 4.3) and the
+server's own cuts (4.4, 4.7). The one table of OpenFactura's cuts."""
+
+_CUTS_BY_WIRE_NAME: Mapping[str, Mapping[str, int]] = {
+    section: {
+        **limits,
+        **{BOLETA_RENAMES[name]: limit for name, limit in limits.items() if name in BOLETA_RENAMES},
+    }
+    for section, limits in TEXT_CUTS.items()
+}
 
 
 # -- request options -------------------------------------------------------------------------
@@ -229,12 +220,133 @@ def _check_rut(value: Any, field: str, problems: list[ErrorDetail]) -> str | Non
         return None
 
 
+_Section = TypeVar("_Section", bound=BaseModel)
+
+
+# -- from a Document: its checked form, with OpenFactura's differences --------------------------
+
+
+def _cut_texts(model: _Section, limits: Mapping[str, int]) -> _Section:
+    """``model`` with its texts over OpenFactura's lengths cut (the same model when none is)."""
+    update = {}
+    for attribute, info in type(model).model_fields.items():
+        limit = limits.get(info.alias or attribute)
+        if limit is None:
+            continue
+        value = model.__dict__[attribute]
+        if isinstance(value, str) and len(value) > limit:
+            update[attribute] = value[:limit]
+    return model.model_copy(update=update) if update else model
+
+
+def _boleta_subset(model: _Section) -> _Section:
+    """``model`` without the elements a boleta's section lacks (Acteco, GiroRecep, TasaIVA...),
+    which OpenFactura's boletas leave out."""
+    allowed = BOLETA_ELEMENTS[type(model)]
+    update: dict[str, Any] = {}
+    for attribute, info in type(model).model_fields.items():
+        value = model.__dict__[attribute]
+        if (info.alias or attribute) not in allowed and value is not None and value != []:
+            update[attribute] = [] if isinstance(value, list) else None
+    return model.model_copy(update=update) if update else model
+
+
+def _for_openfactura(document: Document) -> Document:
+    """OpenFactura's differences on the model: Folio 0 (it assigns folios), its text cuts, and
+    on boletas only the elements a boleta has."""
+    encabezado = document.encabezado
+    emisor = _cut_texts(encabezado.emisor, TEXT_CUTS["Emisor"])
+    receptor = _cut_texts(encabezado.receptor, TEXT_CUTS["Receptor"])
+    totales = encabezado.totales
+    if document.tipo_dte.is_boleta:
+        emisor, receptor = _boleta_subset(emisor), _boleta_subset(receptor)
+        totales = _boleta_subset(totales) if totales is not None else None
+    id_doc = encabezado.id_doc
+    if id_doc.folio != 0:
+        id_doc = id_doc.model_copy(update={"folio": 0})
+    if (
+        emisor is not encabezado.emisor
+        or receptor is not encabezado.receptor
+        or totales is not encabezado.totales
+        or id_doc is not encabezado.id_doc
+    ):
+        encabezado = encabezado.model_copy(
+            update={"emisor": emisor, "receptor": receptor, "totales": totales, "id_doc": id_doc}
+        )
+    lines = [_cut_texts(line, TEXT_CUTS["Detalle"]) for line in document.detalle]
+    changed = any(new is not old for new, old in zip(lines, document.detalle, strict=True))
+    if encabezado is document.encabezado and not changed:
+        return document
+    update: dict[str, Any] = {"encabezado": encabezado}
+    if changed:
+        update["detalle"] = lines
+    return document.model_copy(update=update)
+
+
+def _document_dte(document: Document, *, validate: bool) -> dict[str, Any]:
+    """The ``dte`` object of a Document: checked once (``validate``) in OpenFactura's form.
+
+    The model already guarantees the type, dates and RUTs, so nothing is parsed or checked a
+    second time: the checked form is rendered and given OpenFactura's wire conventions.
+    """
+    tipo = int(document.tipo_dte)
+    if tipo not in EMITTABLE_TYPES:
+        raise DocumentError(
+            f"OpenFactura does not issue DTE type {tipo}",
+            [ErrorDetail("IdDoc.TipoDTE", f"{tipo} is not one of {sorted(EMITTABLE_TYPES)}")],
+        )
+    prepared = _for_openfactura(document)
+    if validate:
+        return _wire_form(prepared.checked().sii_dict(), document.tipo_dte)
+    dte = _wire_form(prepared.to_sii_dict(), document.tipo_dte)
+    problems = []
+    if not dte["Detalle"]:
+        problems.append(ErrorDetail("Detalle", "a document needs at least one line"))
+    if document.tipo_dte.requires_reference and not dte.get("Referencia"):
+        label = document.tipo_dte.label
+        problems.append(
+            ErrorDetail("Referencia", f"a {label} must reference the document it amends")
+        )
+    if problems:
+        raise DocumentError(
+            "the document cannot be sent to OpenFactura: " + "; ".join(map(str, problems)),
+            problems,
+        )
+    return dte
+
+
+def _wire_form(sii: Mapping[str, Any], dte_type: DTEType) -> dict[str, Any]:
+    """A rendered SII dict (boleta names and subset already) in OpenFactura's JSON: numbers as
+    JSON numbers, TasaIVA and CdgSIISucur as text, one Acteco bare, reference ids as text."""
+    data: dict[str, Any] = _plain(sii)
+    encabezado = data["Encabezado"]
+    emisor, totales = encabezado["Emisor"], encabezado["Totales"]
+    if "TasaIVA" in totales:
+        totales["TasaIVA"] = _tasa(totales["TasaIVA"])
+    if "CdgSIISucur" in emisor:
+        emisor["CdgSIISucur"] = str(emisor["CdgSIISucur"])
+    actecos = emisor.get("Acteco")
+    if isinstance(actecos, list) and len(actecos) == 1:
+        emisor["Acteco"] = actecos[0]
+    for reference in data.get("Referencia", ()):
+        for key in ("TpoDocRef", "FolioRef"):
+            if key in reference:
+                reference[key] = str(reference[key])
+    return data
+
+
+# -- from a dict in SII names ------------------------------------------------------------------
+
+
 def to_openfactura_dte(document: Any) -> dict[str, Any]:
     """The ``dte`` object of an emission, in SII names and order, with OpenFactura's rules applied.
 
-    ``document`` is a :class:`haulmer.dte.Document` or a dict in SII names. Raises DocumentError
-    listing every structural problem found (type, date, RUTs, lines, references).
+    ``document`` is a :class:`haulmer.dte.Document` (rendered as it is, unchecked) or a dict in
+    SII names. Raises DocumentError listing every structural problem found (type, date, RUTs,
+    lines, references).
     """
+    if isinstance(document, Document):
+        return _document_dte(document, validate=False)
     data = _plain(_as_sii_dict(document))
     problems: list[ErrorDetail] = []
     encabezado = _section(data, "Encabezado", "")
@@ -291,8 +403,8 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
     actecos = emisor.get("Acteco")
     if isinstance(actecos, list) and len(actecos) == 1:
         emisor["Acteco"] = actecos[0]
-    _cut(emisor, _EMISOR_LIMITS)
-    _cut(receptor, _RECEPTOR_LIMITS)
+    _cut(emisor, _CUTS_BY_WIRE_NAME["Emisor"])
+    _cut(receptor, _CUTS_BY_WIRE_NAME["Receptor"])
     if "MntTotal" not in totales:
         problems.append(ErrorDetail("Totales.MntTotal", "required"))
 
@@ -316,7 +428,7 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
     for number, line in enumerate(detalle, start=1):
         line = dict(line)
         line.setdefault("NroLinDet", number)
-        _cut(line, _DETALLE_LIMITS)
+        _cut(line, _CUTS_BY_WIRE_NAME["Detalle"])
         lines.append(line)
 
     result: dict[str, Any] = {"Encabezado": encabezado, "Detalle": lines}
@@ -379,13 +491,6 @@ class Emission:
         return int(self.body["dte"]["Encabezado"]["IdDoc"]["TipoDTE"])
 
 
-def _validate_model(dte: Mapping[str, Any]) -> None:
-    """Totals and per-type rules of the dte as it will be sent, through the haulmer.dte models."""
-    from haulmer.dte.document import Document
-
-    Document.from_sii_dict(dte).check()
-
-
 def build_emission(
     document: Any,
     *,
@@ -395,10 +500,18 @@ def build_emission(
     custom: Custom | Mapping[str, Any] | None = None,
     validate: bool = True,
 ) -> Emission:
-    """Check everything locally and build the request body of ``POST /v2/dte/document``."""
-    dte = to_openfactura_dte(document)
-    if validate:
-        _validate_model(dte)
+    """Check everything locally and build the request body of ``POST /v2/dte/document``.
+
+    A :class:`haulmer.dte.Document` is checked once (after OpenFactura's folio 0 and text
+    cuts) and its wire form is written from that checked form; a dict is read into the models
+    once and checked once. ``validate=False`` skips the document's rules.
+    """
+    if isinstance(document, Document):  # checked once, rendered from its checked form
+        dte = _document_dte(document, validate=validate)
+    else:
+        dte = to_openfactura_dte(document)
+        if validate:  # the dict read into the models once, and checked once
+            Document.from_sii_dict(dte).check()
     body: dict[str, Any] = {}
     options = normalize_response(response)
     if options:
@@ -466,8 +579,9 @@ def _line_value(line: Mapping[str, Any], name: str) -> str | None:
     if value is None or value == "":
         return None
     text = str(value).strip()
-    if name in _DETALLE_LIMITS:
-        return repr(text[: _DETALLE_LIMITS[name]])
+    limit = TEXT_CUTS["Detalle"].get(name)
+    if limit is not None:
+        return repr(text[:limit])
     try:
         return format(Decimal(text).normalize(), "f")
     except ArithmeticError:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from haulmer._chile import chile_now, from_chile, to_chile
 from haulmer.dte.catalogue import DTEType
+from haulmer.dte.checked import CheckedDocument
+from haulmer.dte.rules import stamping_problems
 from haulmer.errors import CertificateError, DocumentError, ErrorDetail
 from haulmer.sii._xml import SII_NS
 from haulmer.sii.issued_memory import IssuedFacts, remember
@@ -20,7 +22,7 @@ from haulmer.sii.signature import SigningCertificate, signature_xml
 from haulmer.sii.ted import TimbreData, stamp
 
 if TYPE_CHECKING:
-    from haulmer.dte import Document
+    from haulmer.dte.document import Document
     from haulmer.sii.caf import Caf
 
 __all__ = ["check_certificate_at", "document_id", "issue", "stamp_and_sign"]
@@ -68,7 +70,7 @@ def _amount(value: Any) -> int | Decimal:
 
 
 def issue(
-    document: Document,
+    document: Document | CheckedDocument,
     *,
     caf: Caf,
     certificate: SigningCertificate,
@@ -79,12 +81,36 @@ def issue(
 
     ``folio`` assigns one from the CAF's range (otherwise IdDoc/Folio must already hold it).
     ``timestamp`` (TSTED and TmstFirma) defaults to now in Chile; aware datetimes are converted.
-    Raises ``DocumentError`` (rules, totals, CAF mismatch) or ``CertificateError``.
+    A ``Document`` is checked once (``check_for_stamping``); a ``CheckedDocument``
+    (``document.checked()``) is not checked again, only its folio. The timbre is read from the
+    checked document's typed fields. Raises ``DocumentError`` (rules, totals, CAF mismatch) or
+    ``CertificateError``.
     """
-    if folio is not None:
-        document = document.with_folio(folio)
-    sii = document.checked_sii_dict(for_stamping=True)  # check_for_stamping(), to_sii_dict()
-    return stamp_and_sign(sii, caf=caf, certificate=certificate, timestamp=timestamp)
+    if isinstance(document, CheckedDocument):
+        checked = document.with_folio(folio) if folio is not None else document
+        if not checked.for_stamping:
+            problems = stamping_problems(checked.document)
+            if problems:
+                raise DocumentError(f"{problems[0].field}: {problems[0].issue}", problems)
+    else:
+        if folio is not None:
+            document = document.with_folio(folio)
+        checked = document.checked(for_stamping=True)
+    local_time = to_chile(timestamp) if timestamp is not None else chile_now()
+    check_certificate_at(certificate, local_time)
+    doc = checked.document
+    receptor = doc.encabezado.receptor
+    data = TimbreData(
+        rut_emisor=str(doc.emisor.rut),
+        dte_type=int(checked.tipo_dte),
+        folio=checked.folio,
+        fecha_emision=checked.fecha_emision,
+        rut_receptor=str(receptor.rut),
+        razon_social_receptor=receptor.razon_social or "",
+        monto_total=checked.monto_total,
+        primer_item=checked.primer_item,
+    )
+    return _write(checked.sii_dict(), data, caf, certificate, local_time)
 
 
 def stamp_and_sign(
@@ -94,8 +120,8 @@ def stamp_and_sign(
     certificate: SigningCertificate,
     timestamp: dt.datetime | None = None,
 ) -> bytes:
-    """The XML half of :func:`issue`: render an SII dict already checked by the models
-    (``Document.to_sii_dict()``), stamp it with the CAF and sign it.
+    """Stamp and sign an SII dict already checked by the models (``Document.to_sii_dict()``),
+    read as a dict: what :func:`issue` does from a checked document's typed fields.
 
     Checks only what stamping needs: the CAF fits (type, folio, issuer) and the certificate is
     valid at ``timestamp``; the document rules are :func:`issue`'s job.
@@ -134,13 +160,6 @@ def stamp_and_sign(
             f"TipoDTE, Folio, FchEmis or MntTotal is malformed: {exc}",
             [ErrorDetail("IdDoc", str(exc))],
         ) from None
-    caf.check_for_stamping(dte_type=dte_type, folio=number, rut_emisor=str(rut_emisor))
-    if caf.is_expired(local_time.date()):
-        raise DocumentError(
-            f"the CAF's folios expired on {caf.expires_on} (six months after {caf.authorized_on}); "
-            "request a new CAF from the SII",
-            [ErrorDetail("caf", f"expired on {caf.expires_on}")],
-        )
     razon_social = _dig(sii, "Encabezado", "Receptor", "RznSocRecep")
     data = TimbreData(
         rut_emisor=str(rut_emisor),
@@ -153,8 +172,26 @@ def stamp_and_sign(
         primer_item=str(first_item),
     )
 
-    identifier = document_id(dte_type, number)
-    root_tag = DTEType(dte_type).xml_root
+    return _write(sii, data, caf, certificate, local_time)
+
+
+def _write(
+    sii: Mapping[str, Any],
+    data: TimbreData,
+    caf: Caf,
+    certificate: SigningCertificate,
+    local_time: dt.datetime,
+) -> bytes:
+    """Check the CAF for this timbre, then write the stamped and signed ``<DTE>``."""
+    caf.check_for_stamping(dte_type=data.dte_type, folio=data.folio, rut_emisor=data.rut_emisor)
+    if caf.is_expired(local_time.date()):
+        raise DocumentError(
+            f"the CAF's folios expired on {caf.expires_on} (six months after {caf.authorized_on}); "
+            "request a new CAF from the SII",
+            [ErrorDetail("caf", f"expired on {caf.expires_on}")],
+        )
+    identifier = document_id(data.dte_type, data.folio)
+    root_tag = DTEType(data.dte_type).xml_root
     # Written in C14N form from the start: the digest is over these very characters plus the
     # namespace declaration that inclusive C14N puts on the apex.
     content = "".join(

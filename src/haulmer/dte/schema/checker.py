@@ -8,10 +8,13 @@ field (required data, totals, references) is the rules' job (``haulmer.dte.rules
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from itertools import compress, repeat
+from operator import is_not, itemgetter
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
@@ -71,6 +74,9 @@ LIQUIDACION_ROOT = SchemaRoot(
 ROOTS: tuple[SchemaRoot, ...] = (DOCUMENTO_ROOT, BOLETA_ROOT, EXPORTACIONES_ROOT, LIQUIDACION_ROOT)
 
 
+_POWERS = tuple(Decimal(10) ** n for n in range(40))
+
+
 def decimal_issue(value: Decimal, integer_digits: int, fraction_digits: int) -> str | None:
     """What is wrong with a number against (integer digits, fraction digits), or None."""
     if not value.is_finite():
@@ -88,7 +94,7 @@ def decimal_issue(value: Decimal, integer_digits: int, fraction_digits: int) -> 
                         "currencies of exports); round it"
                     )
                 return f"{value} has more than {fraction_digits} decimals; round it"
-    if abs(value) >= Decimal(10) ** integer_digits:
+    if abs(value) >= _POWERS[integer_digits]:
         return (
             f"{value} has more than {integer_digits} integer digits; the SII allows at most "
             f"{integer_digits}: check the value"
@@ -122,6 +128,8 @@ class _Field(NamedTuple):
     facets: _Facets | None
     plain_text: int | None
     """For text without other facets: its maximum length (-1: any), checked inline."""
+    int_range: tuple[int, int] | None
+    """For integers without an enumeration: the values that need no closer look, [low, high)."""
 
 
 def _bound(text: str | None, kind: str) -> Decimal | date | None:
@@ -202,14 +210,34 @@ def _plan(
             and (facets.min_length is None or facets.min_length <= 1)
         ):
             plain_text = facets.max_length if facets.max_length is not None else -1
-        fields.append(_Field(attribute, shown, refusal, element, facets, plain_text))
-    attributes = tuple(field.attribute for field in fields)
-
-    def read(values: Mapping[str, Any]) -> tuple[Any, ...]:
-        return tuple(values[attribute] for attribute in attributes)
-
-    _PLANS[key] = plan = (tuple(fields), read)
+        fields.append(
+            _Field(attribute, shown, refusal, element, facets, plain_text, _int_range(facets))
+        )
+    _PLANS[key] = plan = (tuple(fields), _reader(tuple(field.attribute for field in fields)))
     return plan
+
+
+def _int_range(facets: _Facets | None) -> tuple[int, int] | None:
+    """Integers in [low, high) break none of these facets; None when an enumeration decides."""
+    if facets is None or facets.digits is None or facets.choices is not None:
+        return None
+    bound = 10 ** sum(facets.digits)
+    low, high = -bound + 1, bound
+    if isinstance(facets.minimum, Decimal):
+        low = max(low, math.ceil(facets.minimum))
+        if facets.zero_allowed:
+            low = min(low, 0)
+    if isinstance(facets.maximum, Decimal):
+        high = min(high, math.floor(facets.maximum) + 1)
+    return low, high
+
+
+def _reader(attributes: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """Reads these keys of a model's ``__dict__`` as a tuple, in one C call."""
+    if len(attributes) == 1:
+        (only,) = attributes
+        return lambda values: (values[only],)
+    return itemgetter(*attributes)
 
 
 def schema_problems(
@@ -230,14 +258,26 @@ def _walk(
     problems: list[ErrorDetail],
 ) -> None:
     fields, read = _plan(type(model), section, names, root)
-    for field, value in zip(fields, read(model.__dict__), strict=True):
-        if value is None:
-            continue
+    values = read(model.__dict__)
+    # compress() skips the None values in C: most optional elements are absent.
+    present = map(is_not, values, repeat(None))
+    for field, value in compress(zip(fields, values, strict=True), present):
         kind = type(value)
-        plain = field.plain_text
-        if kind is str and plain is not None and (plain < 0 or len(value) <= plain):
-            continue  # the usual text, checked inline
-        if kind is list:
+        if kind is str:
+            plain = field.plain_text
+            if plain is not None and (plain < 0 or len(value) <= plain):
+                continue  # the usual text, checked inline
+        elif kind is int:
+            bounds = field.int_range
+            if bounds is not None and bounds[0] <= value < bounds[1]:
+                continue  # the usual number, checked inline
+        elif kind is Decimal and field.int_range is not None and field.facets is not None:
+            issue = _number_issue(value, field.facets)  # quantities and prices, straight away
+            if issue is not None:
+                where = f"{path}.{field.shown}" if path else field.shown
+                problems.append(ErrorDetail(where, issue))
+            continue
+        elif kind is list:
             if not value:
                 continue
             where = f"{path}.{field.shown}" if path else field.shown
