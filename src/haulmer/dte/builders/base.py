@@ -1,0 +1,221 @@
+"""The general builder, ``build(tipo, ...)``, and the steps the builders of each family share.
+
+``build`` validates the parties and lines into a ``Document``, computes an export's amounts in
+its currency, fills line numbers, line amounts and Totales, and checks the result.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+import pydantic
+
+from haulmer._chile import chile_today
+from haulmer.dte.builders.inputs import (
+    ComisionInput,
+    DocumentOptions,
+    EmisorInput,
+    GlobalInput,
+    LineInput,
+    MonedaInput,
+    PaymentOptions,
+    ReceptorInput,
+    TransporteInput,
+    check_options,
+)
+from haulmer.dte.catalogue import DTEType
+from haulmer.dte.document import Document, document_error
+from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
+from haulmer.dte.models import OtraMoneda, Totales
+from haulmer.dte.totals import compute_otra_moneda, export_totals, line_amounts
+from haulmer.errors import DocumentError, ErrorDetail
+
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from typing import Unpack
+    else:
+        from typing_extensions import Unpack
+
+__all__ = [
+    "build",
+    "document_options",
+    "exempt_globals",
+    "exempt_lines",
+    "model_dict",
+    "payment_id_doc",
+]
+
+
+def model_dict(value: Any) -> Any:
+    """A model as a dict of SII names (None left out); a mapping as a plain dict."""
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(by_alias=True, exclude_none=True)
+    return dict(value) if isinstance(value, Mapping) else value
+
+
+def build(
+    tipo_dte: DTEType | int,
+    *,
+    emisor: EmisorInput,
+    receptor: ReceptorInput,
+    lines: Iterable[LineInput],
+    transporte: TransporteInput | None = None,
+    moneda: MonedaInput | None = None,
+    otra_moneda: OtraMoneda | Mapping[str, Any] | None = None,
+    comisiones: Iterable[ComisionInput] = (),
+    **options: Unpack[DocumentOptions],
+) -> Document:
+    """Build, complete and (unless ``check=False``) check a document of any type.
+
+    ``options`` are every builder's (``DocumentOptions``): ``fecha`` (today in Chile),
+    ``folio`` (0), ``id_doc`` (IdDoc fields, Python or SII names: ``{"forma_pago": 2}``),
+    ``descuentos_recargos``, ``referencias``, ``check``. Exports only: ``moneda``
+    (Totales/TpoMoneda) and ``otra_moneda`` (``{"TpoMoneda": "PESO CL", "TpoCambio": 950}``;
+    amounts computed); an export's receptor without a RUT gets 55555555-5, as in
+    ``factura_exportacion``. Liquidación-factura only: ``comisiones``.
+    Raises DocumentError with one ErrorDetail per problem.
+    """
+    check_options("build", options, DocumentOptions)
+    try:
+        tipo = DTEType(tipo_dte)
+    except ValueError:
+        known = ", ".join(str(int(t)) for t in DTEType)
+        raise DocumentError(
+            f"{tipo_dte!r} is not an electronic document type",
+            [ErrorDetail("Encabezado.IdDoc.TipoDTE", f"use one of {known}")],
+        ) from None
+    id_doc = options.get("id_doc")
+    header: dict[str, Any] = {
+        "IdDoc": {
+            **(dict(id_doc) if id_doc else {}),
+            "TipoDTE": tipo,
+            "Folio": options.get("folio", 0),
+            "FchEmis": options.get("fecha") or chile_today(),
+        },
+        "Emisor": model_dict(emisor),
+        "Receptor": _receptor_dict(tipo, receptor),
+    }
+    if transporte is not None:
+        header["Transporte"] = model_dict(transporte)
+    data = {
+        "Encabezado": header,
+        "Detalle": [model_dict(line) for line in lines],
+        "DscRcgGlobal": [model_dict(g) for g in options.get("descuentos_recargos", ())],
+        "Referencia": [model_dict(r) for r in options.get("referencias", ())],
+    }
+    if otra_moneda is not None:
+        header["OtraMoneda"] = model_dict(otra_moneda)
+    charges = [model_dict(c) for c in comisiones]
+    if charges:
+        data["Comisiones"] = charges
+    try:
+        document = Document.model_validate(data)
+        currency = Moneda(moneda) if moneda is not None else None
+    except pydantic.ValidationError as exc:
+        raise document_error(exc, f"the {tipo.label}") from None
+    except ValueError:
+        known = ", ".join(m.value for m in Moneda)
+        raise DocumentError(
+            f"{moneda!r} is not a currency of the SII's table",
+            [ErrorDetail("Encabezado.Totales.TpoMoneda", f"use one of {known}")],
+        ) from None
+    if tipo.is_export:
+        document = _export_amounts(document, currency)
+    document = document.completed()
+    if options.get("check", True):
+        document.check()
+    return document
+
+
+def _receptor_dict(tipo: DTEType, receptor: ReceptorInput) -> Any:
+    """The receptor as given; an export's without a RUT gets the one every export carries
+    (55555555-5): the foreigner is identified in Receptor.Extranjero."""
+    data = model_dict(receptor)
+    has_rut = isinstance(data, dict) and any(data.get(key) for key in ("RUTRecep", "rut"))
+    if tipo.is_export and isinstance(data, dict) and not has_rut:
+        data["RUTRecep"] = EXPORT_RECEPTOR_RUT
+    return data
+
+
+def _export_amounts(document: Document, moneda: Moneda | None) -> Document:
+    """An export with its lines' MontoItem, its Totales and OtraMoneda in its currency.
+
+    Line amounts given are kept (``check`` says whether they are right).
+    """
+    lines = []
+    for index, line in enumerate(document.detalle):
+        amounts = line_amounts(line, field=f"Detalle[{index + 1}]", moneda=moneda, export=True)
+        update = {
+            "nro_lin_det": line.nro_lin_det or index + 1,
+            "descuento_monto": amounts.descuento_monto,
+            "recargo_monto": amounts.recargo_monto,
+            "monto_item": amounts.monto_item if line.monto_item is None else line.monto_item,
+        }
+        lines.append((line.model_copy(update=update), amounts.monto_item))
+    totales: Totales = export_totals(
+        [line for line, _ in lines],
+        document.descuentos_recargos,
+        moneda=moneda,
+        montos=[monto for _, monto in lines],
+    )
+    encabezado = document.encabezado
+    otra = encabezado.otra_moneda
+    header = encabezado.model_copy(
+        update={
+            "totales": totales,
+            "otra_moneda": compute_otra_moneda(totales, otra) if otra is not None else None,
+        }
+    )
+    return document.model_copy(
+        update={"encabezado": header, "detalle": [line for line, _ in lines]}
+    )
+
+
+def payment_id_doc(options: PaymentOptions) -> dict[str, Any]:
+    """``id_doc`` with the payment terms (FmaPago, MedioPago, FchVenc) the options give."""
+    out: dict[str, Any] = dict(options.get("id_doc") or {})
+    for key, name in (
+        ("forma_pago", "FmaPago"),
+        ("medio_pago", "MedioPago"),
+        ("fecha_vencimiento", "FchVenc"),
+    ):
+        value = options.get(key)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def document_options(options: Mapping[str, Any], **changes: Any) -> DocumentOptions:
+    """The keys of ``options`` that ``build`` takes (a builder's own left out), with
+    ``changes`` (DocumentOptions keys) replacing theirs."""
+    unknown = changes.keys() - DocumentOptions.__optional_keys__
+    if unknown:  # pragma: no cover - a builder's mistake, not a caller's
+        raise TypeError(f"build() takes no {', '.join(sorted(unknown))}")
+    keys = DocumentOptions.__optional_keys__
+    out = {key: value for key, value in options.items() if key in keys}
+    out.update(changes)
+    return cast(DocumentOptions, out)
+
+
+def exempt_lines(lines: Iterable[LineInput]) -> list[dict[str, Any]]:
+    """Lines of an exempt document: IndExe 1 unless they say otherwise (2 no facturable)."""
+    out = []
+    for line in lines:
+        data = model_dict(line)
+        if data.get("IndExe") is None and data.get("ind_exe") is None:
+            data["IndExe"] = 1
+        out.append(data)
+    return out
+
+
+def exempt_globals(items: Iterable[GlobalInput]) -> list[dict[str, Any]]:
+    """Global discounts of an exempt document: on the exempt amount (IndExeDR 1) unless told."""
+    out = []
+    for item in items:
+        data = model_dict(item)
+        if data.get("IndExeDR") is None and data.get("ind_exe") is None:
+            data["IndExeDR"] = 1
+        out.append(data)
+    return out

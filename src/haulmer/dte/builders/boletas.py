@@ -1,0 +1,116 @@
+"""Builders of boletas (39, 41): sales to consumers, in EnvioBOLETA_v11's names and subset."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import pydantic
+
+from haulmer.dte.builders.base import build, document_options, exempt_globals, exempt_lines
+from haulmer.dte.builders.inputs import (
+    DocumentOptions,
+    EmisorInput,
+    LineInput,
+    ReceptorInput,
+    check_options,
+)
+from haulmer.dte.catalogue import DTEType
+from haulmer.dte.document import Document, document_error
+from haulmer.dte.models import Emisor
+from haulmer.dte.sii_dict import BOLETA_ELEMENTS
+from haulmer.rut import GENERIC_RECEPTOR_RUT
+
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from typing import Unpack
+    else:
+        from typing_extensions import Unpack
+
+__all__ = ["boleta", "boleta_exenta"]
+
+
+def _boleta_emisor(emisor: EmisorInput) -> dict[str, Any]:
+    """The issuer reduced to what a boleta carries (no Acteco, Telefono...)."""
+    try:
+        model = emisor if isinstance(emisor, Emisor) else Emisor.model_validate(dict(emisor))
+    except pydantic.ValidationError as exc:
+        raise document_error(exc, "the issuer", prefix="Encabezado.Emisor") from None
+    allowed = set(BOLETA_ELEMENTS[Emisor])
+    data = model.model_dump(by_alias=True, exclude_none=True)
+    return {key: value for key, value in data.items() if key in allowed}
+
+
+def _boleta(
+    tipo: DTEType,
+    emisor: EmisorInput,
+    lines: Iterable[LineInput],
+    receptor: ReceptorInput | None,
+    id_doc: dict[str, Any],
+    options: DocumentOptions,
+) -> Document:
+    exempt = tipo.is_exempt
+    globales = options.get("descuentos_recargos", ())
+    return build(
+        tipo,
+        emisor=_boleta_emisor(emisor),
+        receptor=receptor if receptor is not None else {"RUTRecep": GENERIC_RECEPTOR_RUT},
+        lines=exempt_lines(lines) if exempt else lines,
+        **document_options(
+            options,
+            id_doc=id_doc,
+            descuentos_recargos=exempt_globals(globales) if exempt else globales,
+        ),
+    )
+
+
+def _boleta_id_doc(
+    options: DocumentOptions, ind_servicio: int, medio_pago: int | str | None
+) -> dict[str, Any]:
+    id_doc: dict[str, Any] = {**(options.get("id_doc") or {}), "IndServicio": ind_servicio}
+    if medio_pago is not None:
+        id_doc["MedioPago"] = medio_pago
+    return id_doc
+
+
+def boleta(
+    *,
+    emisor: EmisorInput,
+    lines: Iterable[LineInput],
+    receptor: ReceptorInput | None = None,
+    ind_servicio: int = 3,
+    montos_netos: bool = False,
+    medio_pago: int | str | None = None,
+    **options: Unpack[DocumentOptions],
+) -> Document:
+    """Boleta electrónica (39): gross prices (IVA included) split into MntNeto and IVA.
+
+    The receptor defaults to the anonymous 66666666-6; ``ind_servicio`` 3 = ventas y servicios;
+    ``montos_netos=True`` (IndMntNeto 2) for net line prices. The issuer keeps only the boleta's
+    fields (RznSocEmisor, GiroEmisor, CdgSIISucur, address). ``options``: ``DocumentOptions``
+    (``fecha``, ``folio``, ``descuentos_recargos``, ``referencias``, ``id_doc``, ``check``).
+    """
+    check_options("boleta", options, DocumentOptions)
+    id_doc = _boleta_id_doc(options, ind_servicio, medio_pago)
+    if montos_netos:
+        id_doc["IndMntNeto"] = 2
+    return _boleta(DTEType.BOLETA, emisor, lines, receptor, id_doc, options)
+
+
+def boleta_exenta(
+    *,
+    emisor: EmisorInput,
+    lines: Iterable[LineInput],
+    receptor: ReceptorInput | None = None,
+    ind_servicio: int = 3,
+    medio_pago: int | str | None = None,
+    **options: Unpack[DocumentOptions],
+) -> Document:
+    """Boleta no afecta o exenta electrónica (41): every line exempt, MntExe and MntTotal.
+
+    ``options`` as in :func:`boleta`.
+    """
+    check_options("boleta_exenta", options, DocumentOptions)
+    id_doc = _boleta_id_doc(options, ind_servicio, medio_pago)
+    return _boleta(DTEType.BOLETA_EXENTA, emisor, lines, receptor, id_doc, options)

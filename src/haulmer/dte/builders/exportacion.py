@@ -1,0 +1,143 @@
+"""The builder of the factura de exportación (110), and the export document its notes share.
+
+Exports are exempt and in the sale's currency; with a ``tipo_cambio`` their totals are restated
+in pesos (OtraMoneda). The receptor's RUT is 55555555-5 unless given.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from haulmer.dte.builders.base import (
+    build,
+    document_options,
+    exempt_globals,
+    exempt_lines,
+    model_dict,
+)
+from haulmer.dte.builders.inputs import (
+    AduanaInput,
+    DocumentOptions,
+    EmisorInput,
+    LineInput,
+    MonedaInput,
+    RateInput,
+    ReceptorInput,
+    TransporteInput,
+    check_options,
+)
+from haulmer.dte.catalogue import DTEType
+from haulmer.dte.document import Document
+from haulmer.dte.exports import Moneda
+
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from typing import Unpack
+    else:
+        from typing_extensions import Unpack
+
+__all__ = ["export_document", "factura_exportacion"]
+
+
+def _export_receptor(receptor: ReceptorInput) -> dict[str, Any]:
+    """The foreign receptor without a phone (the DTE schema has no TelefonoRecep); ``build``
+    fills the RUT every export carries (55555555-5) unless given."""
+    data: dict[str, Any] = model_dict(receptor)
+    data.pop("TelefonoRecep", None)
+    data.pop("telefono", None)
+    return data
+
+
+def _export_transporte(
+    transporte: TransporteInput | None, aduana: AduanaInput | None
+) -> dict[str, Any] | None:
+    if transporte is None and aduana is None:
+        return None
+    data = model_dict(transporte) if transporte is not None else {}
+    if aduana is not None:
+        data.pop("aduana", None)
+        data["Aduana"] = model_dict(aduana)
+    return data
+
+
+def export_document(
+    tipo: DTEType,
+    *,
+    emisor: EmisorInput,
+    receptor: ReceptorInput,
+    lines: Iterable[LineInput],
+    moneda: MonedaInput | None,
+    tipo_cambio: RateInput | None,
+    otra_moneda: MonedaInput,
+    id_doc: dict[str, Any],
+    options: DocumentOptions,
+    transporte: dict[str, Any] | None = None,
+) -> Document:
+    """An export (110, 111, 112): exempt lines and discounts, its currency, OtraMoneda at
+    ``tipo_cambio``, the foreign receptor."""
+    otra = None
+    if tipo_cambio is not None:
+        otra = {"TpoMoneda": otra_moneda, "TpoCambio": tipo_cambio}
+    return build(
+        tipo,
+        emisor=emisor,
+        receptor=_export_receptor(receptor),
+        lines=exempt_lines(lines),
+        transporte=transporte,
+        moneda=moneda,
+        otra_moneda=otra,
+        **document_options(
+            options,
+            id_doc=id_doc,
+            descuentos_recargos=exempt_globals(options.get("descuentos_recargos", ())),
+        ),
+    )
+
+
+def factura_exportacion(
+    *,
+    emisor: EmisorInput,
+    receptor: ReceptorInput,
+    lines: Iterable[LineInput],
+    moneda: MonedaInput,
+    tipo_cambio: RateInput | None = None,
+    otra_moneda: MonedaInput = Moneda.PESO_CHILENO,
+    ind_servicio: int | None = None,
+    forma_pago_exportacion: int | None = None,
+    aduana: AduanaInput | None = None,
+    transporte: TransporteInput | None = None,
+    **options: Unpack[DocumentOptions],
+) -> Document:
+    """Factura de exportación electrónica (110): exempt, in the sale's currency.
+
+    ``moneda`` is Totales/TpoMoneda (a ``Moneda`` or its SII name, ``"DOLAR USA"``); prices and
+    MontoItem are in it, rounded half up to 4 decimals (whole units for ``"PESO CL"``).
+    ``tipo_cambio`` adds OtraMoneda: the totals in ``otra_moneda`` (pesos by default) at that
+    rate. The receptor's RUT defaults to 55555555-5 (identify the foreigner in
+    ``receptor["extranjero"]``). Goods need ``aduana`` (CodModVenta, CodClauVenta,
+    TotClauVenta, CodViaTransp, ports, countries); services set ``ind_servicio`` (3 servicios,
+    4 hotel, 5 transporte terrestre internacional) instead. ``forma_pago_exportacion`` is
+    FmaPagExp (Aduana's table: 1 COB1, 11 ACRED, 21 sin pago, 32 anticipo...).
+    ``options``: ``DocumentOptions`` (``fecha``, ``folio``, ``descuentos_recargos``,
+    ``referencias``, ``id_doc``, ``check``).
+    """
+    check_options("factura_exportacion", options, DocumentOptions)
+    id_doc: dict[str, Any] = dict(options.get("id_doc") or {})
+    if ind_servicio is not None:
+        id_doc["IndServicio"] = ind_servicio
+    if forma_pago_exportacion is not None:
+        id_doc["FmaPagExp"] = forma_pago_exportacion
+    return export_document(
+        DTEType.FACTURA_EXPORTACION,
+        emisor=emisor,
+        receptor=receptor,
+        lines=lines,
+        moneda=moneda,
+        tipo_cambio=tipo_cambio,
+        otra_moneda=otra_moneda,
+        id_doc=id_doc,
+        options=options,
+        transporte=_export_transporte(transporte, aduana),
+    )

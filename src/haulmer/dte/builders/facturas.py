@@ -1,0 +1,154 @@
+"""Builders of facturas (33, 34, 46) and of the guía de despacho (52): sales in a Documento."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from haulmer.dte.builders.base import (
+    build,
+    document_options,
+    exempt_globals,
+    exempt_lines,
+    model_dict,
+    payment_id_doc,
+)
+from haulmer.dte.builders.inputs import (
+    DocumentOptions,
+    EmisorInput,
+    LineInput,
+    PaymentOptions,
+    ReceptorInput,
+    TransporteInput,
+    check_options,
+)
+from haulmer.dte.catalogue import DTEType
+from haulmer.dte.document import Document
+
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from typing import Unpack
+    else:
+        from typing_extensions import Unpack
+
+__all__ = ["factura", "factura_compra", "factura_exenta", "guia_despacho"]
+
+
+def factura(
+    *,
+    emisor: EmisorInput,
+    receptor: ReceptorInput,
+    lines: Iterable[LineInput],
+    montos_brutos: bool = False,
+    **options: Unpack[PaymentOptions],
+) -> Document:
+    """Factura electrónica (33): net prices (``montos_brutos=True`` for IVA-included prices).
+
+    Lines with ``ind_exe=1`` are exempt; ``forma_pago`` 1 contado, 2 crédito, 3 sin costo.
+    ``options``: ``PaymentOptions`` (``fecha``, ``folio``, ``forma_pago``, ``medio_pago``,
+    ``fecha_vencimiento``, ``descuentos_recargos``, ``referencias``, ``id_doc``, ``check``).
+    """
+    check_options("factura", options, PaymentOptions)
+    id_doc = payment_id_doc(options)
+    if montos_brutos:
+        id_doc["MntBruto"] = 1
+    return build(
+        DTEType.FACTURA,
+        emisor=emisor,
+        receptor=receptor,
+        lines=lines,
+        **document_options(options, id_doc=id_doc),
+    )
+
+
+def factura_exenta(
+    *,
+    emisor: EmisorInput,
+    receptor: ReceptorInput,
+    lines: Iterable[LineInput],
+    **options: Unpack[PaymentOptions],
+) -> Document:
+    """Factura no afecta o exenta electrónica (34): every line exempt (IndExe 1), no IVA.
+
+    Global discounts and surcharges apply to the exempt amount (IndExeDR 1) unless they say 2.
+    ``options`` as in :func:`factura`.
+    """
+    check_options("factura_exenta", options, PaymentOptions)
+    return build(
+        DTEType.FACTURA_EXENTA,
+        emisor=emisor,
+        receptor=receptor,
+        lines=exempt_lines(lines),
+        **document_options(
+            options,
+            id_doc=payment_id_doc(options),
+            descuentos_recargos=exempt_globals(options.get("descuentos_recargos", ())),
+        ),
+    )
+
+
+def factura_compra(
+    *,
+    emisor: EmisorInput,
+    receptor: ReceptorInput,
+    lines: Iterable[LineInput],
+    retencion: str | None = "15",
+    **options: Unpack[PaymentOptions],
+) -> Document:
+    """Factura de compra electrónica (46): the buyer issues it and retains the seller's IVA.
+
+    ``retencion`` is the CodImpAdic given to afecto lines that carry none: ``"15"`` IVA
+    retenido total (default; MntTotal = MntNeto), a partial code such as ``"34"`` trigo (4%),
+    or None for no retention. Lines may set their own ``cod_imp_adic``. The emisor is the buyer.
+    ``options`` as in :func:`factura`.
+    """
+    check_options("factura_compra", options, PaymentOptions)
+    prepared = []
+    for line in lines:
+        data = model_dict(line)
+        exempt = data.get("IndExe") is not None or data.get("ind_exe") is not None
+        has_code = data.get("CodImpAdic") or data.get("cod_imp_adic")
+        if retencion is not None and not exempt and not has_code:
+            data["CodImpAdic"] = [retencion]
+        prepared.append(data)
+    return build(
+        DTEType.FACTURA_COMPRA,
+        emisor=emisor,
+        receptor=receptor,
+        lines=prepared,
+        **document_options(options, id_doc=payment_id_doc(options)),
+    )
+
+
+def guia_despacho(
+    *,
+    emisor: EmisorInput,
+    receptor: ReceptorInput,
+    lines: Iterable[LineInput],
+    ind_traslado: int,
+    tipo_despacho: int | None = None,
+    transporte: TransporteInput | None = None,
+    **options: Unpack[DocumentOptions],
+) -> Document:
+    """Guía de despacho electrónica (52): goods on the move.
+
+    ``ind_traslado``: 1 operación constituye venta, 2 ventas por efectuar, 3 consignaciones,
+    4 entrega gratuita, 5 traslado interno, 6 otros traslados no venta, 7 guía de devolución,
+    8 traslado para exportación, 9 venta para exportación. ``tipo_despacho``: 1 por cuenta del
+    receptor, 2 del emisor a instalaciones del cliente, 3 del emisor a otras instalaciones.
+    ``options``: ``DocumentOptions`` (``fecha``, ``folio``, ``descuentos_recargos``,
+    ``referencias``, ``id_doc``, ``check``).
+    """
+    check_options("guia_despacho", options, DocumentOptions)
+    id_doc: dict[str, Any] = {**(options.get("id_doc") or {}), "IndTraslado": ind_traslado}
+    if tipo_despacho is not None:
+        id_doc["TipoDespacho"] = tipo_despacho
+    return build(
+        DTEType.GUIA_DESPACHO,
+        emisor=emisor,
+        receptor=receptor,
+        lines=lines,
+        transporte=transporte,
+        **document_options(options, id_doc=id_doc),
+    )

@@ -1,0 +1,167 @@
+"""What the builders take: the shapes of their inputs and the options every builder shares.
+
+The options are written once, as TypedDicts that the builders unpack (``**options``): type
+checkers and IDEs list and check each key; ``check_options`` refuses an unknown one at run time
+as Python refuses an unknown keyword.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal, TypedDict
+
+from haulmer.dte.catalogue import CodRef, DTEType
+from haulmer.dte.exports import Moneda
+from haulmer.dte.models import (
+    Aduana,
+    CdgItem,
+    Comision,
+    Detalle,
+    DscRcgGlobal,
+    Emisor,
+    Receptor,
+    Referencia,
+    Transporte,
+)
+
+__all__ = [
+    "AduanaInput",
+    "CodRefInput",
+    "ComisionInput",
+    "DocumentOptions",
+    "EmisorInput",
+    "ExportNoteOptions",
+    "GlobalInput",
+    "LineDict",
+    "LineInput",
+    "MonedaInput",
+    "NoteOptions",
+    "PaymentOptions",
+    "RateInput",
+    "ReceptorInput",
+    "ReferenciaInput",
+    "TransporteInput",
+    "check_options",
+]
+
+
+class LineDict(TypedDict, total=False):
+    """One Detalle line as a plain dict (Python names; the SII names work too): what a product
+    of a catalogue becomes to be sold on a DTE. ``nombre`` is the one key always needed."""
+
+    nombre: str
+    """NmbItem, up to 80 characters."""
+    cantidad: Decimal | int | str
+    """QtyItem (up to 6 decimals)."""
+    precio: Decimal | int | str
+    """PrcItem: net on facturas, IVA included on boletas (up to 6 decimals)."""
+    unidad: str
+    """UnmdItem, up to 4 characters (``"UN"``, ``"KG"``)."""
+    descripcion: str
+    """DscItem, up to 1000 characters."""
+    codigos: Sequence[CdgItem | Mapping[str, Any]]
+    """CdgItem: up to 5 ``{"TpoCodigo": "INT1", "VlrCodigo": "SKU-1"}``."""
+    ind_exe: int
+    """IndExe: 1 exempt, 2 no facturable (...6)."""
+    descuento_pct: Decimal | int | str
+    """DescuentoPct: a discount in percent (the builders compute DescuentoMonto)."""
+    descuento_monto: int
+    """DescuentoMonto: a discount in pesos."""
+    recargo_pct: Decimal | int | str
+    """RecargoPct: a surcharge in percent."""
+    recargo_monto: int
+    """RecargoMonto: a surcharge in pesos."""
+    cod_imp_adic: Sequence[str]
+    """CodImpAdic: up to 2 additional-tax or retención codes (``["15"]``)."""
+    tpo_doc_liq: str
+    """TpoDocLiq (liquidación-factura 43 only)."""
+
+
+EmisorInput = Emisor | Mapping[str, Any]
+ReceptorInput = Receptor | Mapping[str, Any]
+LineInput = Detalle | LineDict | Mapping[str, Any]
+GlobalInput = DscRcgGlobal | Mapping[str, Any]
+ReferenciaInput = Referencia | Mapping[str, Any]
+TransporteInput = Transporte | Mapping[str, Any]
+AduanaInput = Aduana | Mapping[str, Any]
+ComisionInput = Comision | Mapping[str, Any]
+MonedaInput = Moneda | str
+RateInput = Decimal | int | str
+CodRefInput = CodRef | int | Literal["anula", "corrige_texto", "corrige_montos"]
+
+
+class DocumentOptions(TypedDict, total=False):
+    """What every builder takes besides its parties and lines, each key optional."""
+
+    fecha: date | None
+    """IdDoc/FchEmis; today in Chile when left out."""
+    folio: int
+    """IdDoc/Folio; 0 (OpenFactura assigns it) when left out. Local stamping needs the CAF's."""
+    descuentos_recargos: Iterable[GlobalInput]
+    """DscRcgGlobal: global discounts and surcharges (a nota that annuls copies the document's
+    when left out)."""
+    referencias: Iterable[ReferenciaInput]
+    """Referencia: an orden de compra, a guía... (a nota's own reference comes first)."""
+    id_doc: Mapping[str, Any] | None
+    """More IdDoc fields, Python or SII names: ``{"forma_pago": 2}``, ``{"FmaPago": 2}``."""
+    check: bool
+    """Run ``Document.check()`` (True when left out); False returns the document unchecked."""
+
+
+class PaymentOptions(DocumentOptions, total=False):
+    """A factura's payment terms, besides the options every builder takes."""
+
+    forma_pago: int | None
+    """IdDoc/FmaPago: 1 contado, 2 crédito, 3 sin costo."""
+    medio_pago: str | None
+    """IdDoc/MedioPago: CH cheque, LT letra, EF efectivo, PE pago a cta. cte., TC tarjeta..."""
+    fecha_vencimiento: date | None
+    """IdDoc/FchVenc: when payment is due."""
+
+
+class NoteOptions(DocumentOptions, total=False):
+    """What a nota de crédito or débito takes (56, 61, 111, 112) besides the document it
+    modifies; what the document gives is taken from it when left out."""
+
+    cod_ref: CodRefInput
+    """Referencia/CodRef: ``"anula"`` (copies the lines), ``"corrige_texto"`` (one line of 0),
+    ``"corrige_montos"`` (``lines`` required). Notas de crédito default to ``"anula"``, notas de
+    débito to ``"corrige_montos"``."""
+    razon: str | None
+    """Referencia/RazonRef (a standard text per CodRef when left out)."""
+    lines: Iterable[LineInput] | None
+    """The note's lines (the document's when annulling, one line of 0 when correcting text)."""
+    emisor: EmisorInput | None
+    """The document's emisor when left out."""
+    receptor: ReceptorInput | None
+    """The document's receptor when left out."""
+    tipo_doc_ref: DTEType | str | int | None
+    """Referencia/TpoDocRef: the document's type when left out."""
+    folio_ref: int | str | None
+    """Referencia/FolioRef: the document's folio when left out."""
+    fecha_ref: date | None
+    """Referencia/FchRef: the document's date when left out."""
+    montos_brutos: bool | None
+    """MntBruto 1 (IVA-included prices): as the referenced document when left out."""
+
+
+class ExportNoteOptions(NoteOptions, total=False):
+    """What an export nota (111, 112) takes besides a nota's options."""
+
+    moneda: MonedaInput | None
+    """Totales/TpoMoneda: the document's currency when left out."""
+    tipo_cambio: RateInput | None
+    """OtraMoneda/TpoCambio: the document's rate when left out (pass the note date's rate)."""
+    otra_moneda: MonedaInput | None
+    """OtraMoneda/TpoMoneda: the document's (pesos) when left out."""
+
+
+def check_options(builder: str, options: Mapping[str, Any], allowed: type) -> None:
+    """Raise TypeError, as Python does for a keyword, when ``options`` has a key ``allowed``
+    (a TypedDict) does not declare."""
+    known: frozenset[str] = allowed.__optional_keys__ | allowed.__required_keys__  # type: ignore[attr-defined]
+    for key in options:
+        if key not in known:
+            raise TypeError(f"{builder}() got an unexpected keyword argument {key!r}")

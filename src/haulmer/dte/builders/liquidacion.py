@@ -1,0 +1,83 @@
+"""The builder of the liquidación-factura (43): sales liquidated for a consignor."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import pydantic
+
+from haulmer.dte.builders.base import build, document_options, model_dict, payment_id_doc
+from haulmer.dte.builders.inputs import (
+    ComisionInput,
+    EmisorInput,
+    LineInput,
+    PaymentOptions,
+    ReceptorInput,
+    check_options,
+)
+from haulmer.dte.catalogue import DTEType
+from haulmer.dte.document import Document, document_error
+from haulmer.dte.models import Comision
+from haulmer.dte.totals import comision_iva
+
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from typing import Unpack
+    else:
+        from typing_extensions import Unpack
+
+__all__ = ["liquidacion_factura"]
+
+
+def _with_iva(comision: ComisionInput) -> dict[str, Any]:
+    """A commission with its ValComIVA (19% of ValComNeto) when left out."""
+    model = comision if isinstance(comision, Comision) else Comision.model_validate(comision)
+    data: dict[str, Any] = model_dict(model.model_copy(update={"val_com_iva": comision_iva(model)}))
+    return data
+
+
+def liquidacion_factura(
+    *,
+    emisor: EmisorInput,
+    receptor: ReceptorInput,
+    lines: Iterable[LineInput],
+    comisiones: Iterable[ComisionInput] = (),
+    tipo_doc_liq: DTEType | str | int = DTEType.FACTURA,
+    montos_brutos: bool = False,
+    **options: Unpack[PaymentOptions],
+) -> Document:
+    """Liquidación-factura electrónica (43): a consignee liquidates the sales it made for the
+    receptor (the consignor) and deducts its commissions and other charges.
+
+    ``lines`` are the sales, taxed as on a factura; each line's TpoDocLiq (the type of the
+    document it was sold with) defaults to ``tipo_doc_liq`` (33). ``comisiones``: dicts or
+    ``Comision`` (TipoMovim ``"C"`` comisión or ``"O"`` otro cargo, Glosa, ValComNeto,
+    ValComExe, TasaComision); ValComIVA is 19% of ValComNeto unless given. MntTotal = MntNeto +
+    MntExe + IVA - the charges (Totales/Comisiones). ``options`` as in ``factura`` (a
+    Liquidacion has no global discounts).
+    """
+    check_options("liquidacion_factura", options, PaymentOptions)
+    liq = str(int(tipo_doc_liq)) if isinstance(tipo_doc_liq, int) else str(tipo_doc_liq)
+    prepared = []
+    for line in lines:
+        data = model_dict(line)
+        if data.get("TpoDocLiq") is None and data.get("tpo_doc_liq") is None:
+            data["TpoDocLiq"] = liq
+        prepared.append(data)
+    try:
+        charges = [_with_iva(c) for c in comisiones]
+    except pydantic.ValidationError as exc:
+        raise document_error(exc, "a commission", prefix="Comisiones") from None
+    id_doc = payment_id_doc(options)
+    if montos_brutos:
+        id_doc["MntBruto"] = 1
+    return build(
+        DTEType.LIQUIDACION_FACTURA,
+        emisor=emisor,
+        receptor=receptor,
+        lines=prepared,
+        comisiones=charges,
+        **document_options(options, id_doc=id_doc),
+    )

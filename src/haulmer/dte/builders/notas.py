@@ -1,0 +1,292 @@
+"""One builder for the notas de crédito and débito (56, 61) and their export forms (111, 112).
+
+A nota references the document it modifies (Referencia with CodRef) and takes from it what the
+caller leaves out: parties, the reference's type, folio and date, gross or net prices, an
+export's currency and rate. ``nota`` does it for the four types; the public builders name them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any, cast
+
+from haulmer.dte.builders.base import (
+    build,
+    document_options,
+    exempt_globals,
+    exempt_lines,
+    model_dict,
+)
+from haulmer.dte.builders.exportacion import export_document
+from haulmer.dte.builders.inputs import (
+    CodRefInput,
+    EmisorInput,
+    ExportNoteOptions,
+    GlobalInput,
+    LineInput,
+    NoteOptions,
+    ReceptorInput,
+    check_options,
+)
+from haulmer.dte.catalogue import CodRef, DTEType
+from haulmer.dte.document import Document
+from haulmer.dte.exports import Moneda
+from haulmer.dte.models import DscRcgGlobal
+from haulmer.errors import DocumentError, ErrorDetail
+
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from typing import Unpack
+    else:
+        from typing_extensions import Unpack
+
+__all__ = [
+    "nota",
+    "nota_credito",
+    "nota_credito_exportacion",
+    "nota_debito",
+    "nota_debito_exportacion",
+]
+
+_COD_REF_NAMES = {
+    "anula": CodRef.ANULA,
+    "corrige_texto": CodRef.CORRIGE_TEXTO,
+    "corrige_montos": CodRef.CORRIGE_MONTOS,
+}
+_DEFAULT_RAZON = {
+    CodRef.ANULA: "Anula documento de referencia",
+    CodRef.CORRIGE_TEXTO: "Corrige texto del documento de referencia",
+    CodRef.CORRIGE_MONTOS: "Corrige montos del documento de referencia",
+}
+_DEFAULT_COD_REF = {
+    DTEType.NOTA_CREDITO: CodRef.ANULA,
+    DTEType.NOTA_DEBITO: CodRef.CORRIGE_MONTOS,
+    DTEType.NOTA_CREDITO_EXPORTACION: CodRef.ANULA,
+    DTEType.NOTA_DEBITO_EXPORTACION: CodRef.CORRIGE_MONTOS,
+}
+"""What each nota does when ``cod_ref`` is left out: a crédito annuls, a débito adds."""
+
+
+def _cod_ref(value: CodRefInput) -> CodRef:
+    if isinstance(value, str):
+        key = value.strip().lower().replace(" ", "_").replace("-", "_")
+        if key in _COD_REF_NAMES:
+            return _COD_REF_NAMES[key]
+        if key.isdigit():
+            value = int(key)
+        else:
+            raise DocumentError(
+                f"unknown CodRef {value!r}",
+                [ErrorDetail("Referencia.CodRef", "use anula, corrige_texto or corrige_montos")],
+            )
+    try:
+        return CodRef(value)
+    except ValueError:
+        raise DocumentError(
+            f"unknown CodRef {value!r}",
+            [ErrorDetail("Referencia.CodRef", "must be 1 (anula), 2 or 3")],
+        ) from None
+
+
+def _dte_type(value: DTEType | str | int | None) -> DTEType | None:
+    """The electronic type a TpoDocRef names, if it names one (``"33"`` yes, ``"801"`` no)."""
+    if value is None:
+        return None
+    try:
+        return DTEType(int(str(getattr(value, "value", value)).strip()))
+    except ValueError:
+        return None
+
+
+def _wrong_kind(tipo: DTEType, documento: Document) -> DocumentError:
+    if tipo.is_export:
+        return DocumentError(
+            f"an export note modifies an export document (110, 111, 112), not a "
+            f"{documento.tipo_dte.label}: use nota_credito or nota_debito",
+            [ErrorDetail("Referencia.TpoDocRef", f"{int(documento.tipo_dte)} is not export")],
+        )
+    return DocumentError(
+        "export documents are corrected with export notes (111/112): use "
+        "nota_credito_exportacion or nota_debito_exportacion",
+        [ErrorDetail("Referencia.TpoDocRef", f"{int(documento.tipo_dte)} is an export")],
+    )
+
+
+def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) -> Document:
+    """A nota of type ``tipo`` (56, 61, 111, 112) modifying ``documento`` (or the document
+    the options name), with the nota's reference first. A nota's options are an export nota's
+    without the currency, so both kinds pass theirs here."""
+    export = tipo.is_export
+    code = _cod_ref(options.get("cod_ref", _DEFAULT_COD_REF[tipo]))
+    razon = options.get("razon")
+    emisor: EmisorInput | None = options.get("emisor")
+    receptor: ReceptorInput | None = options.get("receptor")
+    tipo_doc_ref = options.get("tipo_doc_ref")
+    folio_ref = options.get("folio_ref")
+    fecha_ref: date | None = options.get("fecha_ref")
+    montos_brutos = options.get("montos_brutos")
+    moneda = options.get("moneda")
+    tipo_cambio = options.get("tipo_cambio")
+    otra_moneda = options.get("otra_moneda")
+    lines: Iterable[LineInput] | None = options.get("lines")
+    globales: Iterable[GlobalInput] | None = options.get("descuentos_recargos")
+    id_doc: dict[str, Any] = dict(options.get("id_doc") or {})
+    if documento is not None:
+        if documento.tipo_dte.is_export != export:
+            raise _wrong_kind(tipo, documento)
+        header = documento.encabezado
+        tipo_doc_ref = tipo_doc_ref if tipo_doc_ref is not None else documento.tipo_dte
+        folio_ref = folio_ref if folio_ref is not None else documento.folio or None
+        fecha_ref = fecha_ref or documento.fecha_emision
+        emisor = emisor if emisor is not None else documento.emisor
+        receptor = receptor if receptor is not None else documento.receptor
+        if montos_brutos is None and not export:
+            montos_brutos = documento.montos_brutos
+        if export:
+            if moneda is None and header.totales is not None:
+                moneda = header.totales.tpo_moneda
+            if header.otra_moneda is not None:
+                otra_moneda = otra_moneda or header.otra_moneda.tpo_moneda
+                if tipo_cambio is None:
+                    tipo_cambio = header.otra_moneda.tpo_cambio
+            if header.id_doc.ind_servicio is not None:
+                id_doc.setdefault("IndServicio", header.id_doc.ind_servicio)
+    missing = [
+        ErrorDetail(field, issue)
+        for value, field, issue in (
+            (tipo_doc_ref, "Referencia.TpoDocRef", "pass documento= or tipo_doc_ref="),
+            (
+                folio_ref,
+                "Referencia.FolioRef",
+                "the referenced document has no folio yet; pass folio_ref= or a document "
+                "with its folio (document.with_folio(n))",
+            ),
+            (fecha_ref, "Referencia.FchRef", "pass documento= or fecha_ref="),
+            (emisor, "Encabezado.Emisor", "pass documento= or emisor="),
+            (receptor, "Encabezado.Receptor", "pass documento= or receptor="),
+            (
+                moneda if export else "",
+                "Encabezado.Totales.TpoMoneda",
+                "pass documento= or moneda=",
+            ),
+        )
+        if value is None
+    ]
+    source = documento.tipo_dte if documento is not None else _dte_type(tipo_doc_ref)
+    exempt_source = not export and source is not None and source.is_exempt
+    if montos_brutos is None and source is not None and not export:
+        montos_brutos = source.is_boleta and not exempt_source
+    if lines is None:
+        if code is CodRef.CORRIGE_TEXTO:
+            line: dict[str, Any] = {"NmbItem": (razon or "Corrige texto")[:80], "MontoItem": 0}
+            if exempt_source:
+                line["IndExe"] = 1
+            lines = [line]
+        elif code is CodRef.ANULA and documento is not None:
+            lines = [line.model_copy(update={"nro_lin_det": None}) for line in documento.detalle]
+            if globales is None:
+                globales = documento.descuentos_recargos
+        else:
+            missing.append(
+                ErrorDetail("Detalle", "a note that corrects amounts needs its lines (lines=)")
+            )
+    if missing:
+        raise DocumentError(
+            f"cannot build the {tipo.label}: " + "; ".join(map(str, missing)), missing
+        )
+    assert emisor is not None
+    assert receptor is not None
+    assert lines is not None
+    reference: dict[str, Any] = {
+        "TpoDocRef": tipo_doc_ref,
+        "FolioRef": folio_ref,
+        "FchRef": fecha_ref,
+        "CodRef": code,
+        "RazonRef": (razon or _DEFAULT_RAZON[code])[:90],
+    }
+    copied = [
+        g.model_copy(update={"nro_lin_dr": None}) if isinstance(g, DscRcgGlobal) else g
+        for g in (globales or ())
+    ]
+    referencias = [reference, *options.get("referencias", ())]
+    if export:
+        return export_document(
+            tipo,
+            emisor=emisor,
+            receptor=receptor,
+            lines=lines,
+            moneda=moneda,
+            tipo_cambio=tipo_cambio,
+            otra_moneda=otra_moneda or Moneda.PESO_CHILENO,
+            id_doc=id_doc,
+            options=document_options(options, descuentos_recargos=copied, referencias=referencias),
+        )
+    if montos_brutos:
+        id_doc["MntBruto"] = 1
+    receptor_data = model_dict(receptor)
+    receptor_data.pop("TelefonoRecep", None)  # boleta-only; a note is not a boleta
+    return build(
+        tipo,
+        emisor=model_dict(emisor),
+        receptor=receptor_data,
+        lines=exempt_lines(lines) if exempt_source else list(lines),
+        **document_options(
+            options,
+            id_doc=id_doc,
+            descuentos_recargos=exempt_globals(copied) if exempt_source else copied,
+            referencias=referencias,
+        ),
+    )
+
+
+def nota_credito(documento: Document | None = None, **options: Unpack[NoteOptions]) -> Document:
+    """Nota de crédito electrónica (61) referencing ``documento`` (or tipo/folio/fecha_ref).
+
+    ``cod_ref``: ``"anula"`` (default; copies the document's lines and global discounts unless
+    ``lines`` is given), ``"corrige_texto"`` (one line with MontoItem 0 and the ``razon``; totals
+    0) or ``"corrige_montos"`` (``lines`` required: the amounts being credited). Emisor and
+    receptor default to the document's; a boleta's gross prices carry over as MntBruto 1 and an
+    exempt document's (34, 41) lines and global discounts stay exempt, also when the document is
+    named by ``tipo_doc_ref`` only. Extra ``referencias`` (an orden de compra...) follow the
+    main one. ``options``: ``NoteOptions``.
+    """
+    check_options("nota_credito", options, NoteOptions)
+    return nota(DTEType.NOTA_CREDITO, documento, cast(ExportNoteOptions, options))
+
+
+def nota_debito(documento: Document | None = None, **options: Unpack[NoteOptions]) -> Document:
+    """Nota de débito electrónica (56): same arguments as ``nota_credito``.
+
+    Default ``"corrige_montos"`` (``lines`` = the amounts added); ``"anula"`` on a nota de
+    crédito annuls it (copying its lines).
+    """
+    check_options("nota_debito", options, NoteOptions)
+    return nota(DTEType.NOTA_DEBITO, documento, cast(ExportNoteOptions, options))
+
+
+def nota_credito_exportacion(
+    documento: Document | None = None, **options: Unpack[ExportNoteOptions]
+) -> Document:
+    """Nota de crédito de exportación electrónica (112) referencing an export ``documento``.
+
+    ``cod_ref`` as in ``nota_credito``: ``"anula"`` (default; copies the lines),
+    ``"corrige_texto"`` (one line of 0) or ``"corrige_montos"`` (``lines`` required). Emisor,
+    receptor, currency, IndServicio and OtraMoneda's currency and rate default to the
+    document's (pass ``tipo_cambio`` for the rate of the note's date). Without ``documento``,
+    give ``tipo_doc_ref`` (110...), ``folio_ref``, ``fecha_ref``, the parties and ``moneda``.
+    ``options``: ``ExportNoteOptions``.
+    """
+    check_options("nota_credito_exportacion", options, ExportNoteOptions)
+    return nota(DTEType.NOTA_CREDITO_EXPORTACION, documento, options)
+
+
+def nota_debito_exportacion(
+    documento: Document | None = None, **options: Unpack[ExportNoteOptions]
+) -> Document:
+    """Nota de débito de exportación electrónica (111): same arguments as
+    ``nota_credito_exportacion``; default ``"corrige_montos"`` (``lines`` = the amounts added),
+    ``"anula"`` on a 112 annuls it."""
+    check_options("nota_debito_exportacion", options, ExportNoteOptions)
+    return nota(DTEType.NOTA_DEBITO_EXPORTACION, documento, options)
