@@ -32,11 +32,8 @@ _MICRO = 1e6
 
 
 def _document_half() -> Callable[[], object]:
-    """What ``issue`` does before the XML: the document checked once into what the XML needs."""
+    """What ``issue`` does before the XML: the document checked and rendered as an SII dict."""
     document = ten_line_factura()
-    checked = getattr(document, "checked", None)
-    if checked is not None:
-        return lambda: checked(for_stamping=True)
     return lambda: document.checked_sii_dict(for_stamping=True)
 
 

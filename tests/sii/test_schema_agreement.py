@@ -1,6 +1,7 @@
 """The facet checker and the SII's XSDs agree, field by field, on documents of every type.
 
-For a valid document of each type, hypothesis changes one element to a value that may or may
+For a valid document of each type (1 to 4 lines, any folio of the CAF), hypothesis changes one
+element of its header or of any line to a value that may or may
 not fit its schema (texts of any length, integers of any size, numbers with any decimals,
 codes inside and outside their enumeration, dates inside and outside 2000-2050, elements the
 type's schema lacks); the document is rendered and signed without any local check and
@@ -178,7 +179,12 @@ def test_the_checker_refuses_what_the_xsd_refuses_field_by_field(
 ) -> None:
     target = data.draw(st.sampled_from(_TARGETS), label="element")
     value = data.draw(target.values, label="value")
-    document = make_document(tipo).completed()  # amounts given: a change moves no total
+    lines = data.draw(st.integers(min_value=1, max_value=4), label="lines")
+    document = make_document(tipo, folio=data.draw(st.integers(1, 100)), lines=lines)
+    document = document.completed()  # amounts given: a change moves no total
+    line = data.draw(st.integers(min_value=0, max_value=lines - 1), label="line")
+    if target.section[0] == "detalle":
+        target = target._replace(section=("detalle", line))
     name = _element_name(document, target.section, target.attribute)
     changed = _replace(
         document, target.section, target.attribute, [value] if target.as_list else value

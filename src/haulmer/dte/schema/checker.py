@@ -130,6 +130,9 @@ class _Field(NamedTuple):
     """For text without other facets: its maximum length (-1: any), checked inline."""
     int_range: tuple[int, int] | None
     """For integers without an enumeration: the values that need no closer look, [low, high)."""
+    whole_range: tuple[Decimal, Decimal] | None
+    """For numbers without an enumeration: the whole numbers that need no closer look,
+    [low, high]."""
 
 
 def _bound(text: str | None, kind: str) -> Decimal | date | None:
@@ -211,7 +214,16 @@ def _plan(
         ):
             plain_text = facets.max_length if facets.max_length is not None else -1
         fields.append(
-            _Field(attribute, shown, refusal, element, facets, plain_text, _int_range(facets))
+            _Field(
+                attribute,
+                shown,
+                refusal,
+                element,
+                facets,
+                plain_text,
+                _int_range(facets),
+                _whole_range(facets),
+            )
         )
     _PLANS[key] = plan = (tuple(fields), _reader(tuple(field.attribute for field in fields)))
     return plan
@@ -230,6 +242,17 @@ def _int_range(facets: _Facets | None) -> tuple[int, int] | None:
     if isinstance(facets.maximum, Decimal):
         high = min(high, math.floor(facets.maximum) + 1)
     return low, high
+
+
+def _whole_range(facets: _Facets | None) -> tuple[Decimal, Decimal] | None:
+    """Whole numbers in [low, high] break none of these facets; None when an enumeration
+    decides."""
+    if facets is None or facets.digits is None or facets.choices is not None:
+        return None
+    largest = _POWERS[facets.digits[0]] - 1
+    low = facets.minimum if isinstance(facets.minimum, Decimal) else -largest
+    high = facets.maximum if isinstance(facets.maximum, Decimal) else largest
+    return max(low, -largest), min(high, largest)
 
 
 def _reader(attributes: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
@@ -271,18 +294,23 @@ def _walk(
             bounds = field.int_range
             if bounds is not None and bounds[0] <= value < bounds[1]:
                 continue  # the usual number, checked inline
-        elif kind is Decimal and field.int_range is not None and field.facets is not None:
-            issue = _number_issue(value, field.facets)  # quantities and prices, straight away
-            if issue is not None:
-                where = f"{path}.{field.shown}" if path else field.shown
-                problems.append(ErrorDetail(where, issue))
-            continue
+        elif kind is Decimal:
+            whole = field.whole_range
+            if whole is not None and value == value.to_integral_value():
+                if whole[0] <= value <= whole[1]:
+                    continue  # the usual quantity or price, checked inline
         elif kind is list:
             if not value:
                 continue
             where = f"{path}.{field.shown}" if path else field.shown
             if field.refusal is not None:
                 problems.append(ErrorDetail(where, field.refusal))
+                continue
+            element = field.element
+            if element is not None and element.kind == "section":  # lines, references...
+                inner = (*names, field.shown)
+                for index, item in enumerate(value):
+                    _walk(item, element, inner, f"{where}[{index + 1}]", root, problems)
                 continue
             for index, item in enumerate(value):
                 _value(item, field, names, f"{where}[{index + 1}]", root, problems)
