@@ -11,12 +11,21 @@ import argparse
 import sys
 import time
 
-from benchmarks import rows_fake, rows_imports, rows_pdf, rows_rut, rows_sii, rows_transport
+from benchmarks import (
+    rows_dte,
+    rows_fake,
+    rows_imports,
+    rows_pdf,
+    rows_rut,
+    rows_sii,
+    rows_transport,
+)
 from benchmarks.harness import Row, RowResult, Skipped, machine, print_table
 
 ALL_ROWS: list[Row] = [
     *rows_sii.ROWS,
     *rows_pdf.ROWS,
+    *rows_dte.ROWS,
     *rows_rut.ROWS,
     *rows_transport.ROWS,
     *rows_fake.ROWS,

@@ -296,9 +296,12 @@ def _walk(
                 continue  # the usual number, checked inline
         elif kind is Decimal:
             whole = field.whole_range
-            if whole is not None and value == value.to_integral_value():
-                if whole[0] <= value <= whole[1]:
-                    continue  # the usual quantity or price, checked inline
+            if (
+                whole is not None
+                and value == value.to_integral_value()
+                and whole[0] <= value <= whole[1]
+            ):
+                continue  # the usual quantity or price, checked inline
         elif kind is list:
             if not value:
                 continue
