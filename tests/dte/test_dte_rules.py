@@ -623,3 +623,10 @@ def test_amounts_with_decimals_are_refused_on_a_documento() -> None:
         "70.5 is not a whole number of pesos (decimals are for the currencies of exports); "
         "round it",
     ) in [(p.field, p.issue) for p in _problems(doc)]
+
+
+def test_an_absurdly_large_number_is_refused_with_its_size_not_a_crash() -> None:
+    doc = _doc(Encabezado__Emisor__Acteco=[10**5000])
+    problems = _problems(doc)
+    assert [p.field for p in problems] == ["Encabezado.Emisor.Acteco[1]"]
+    assert problems[0].issue.startswith("a number of about 5000 digits has more than 6 digits")

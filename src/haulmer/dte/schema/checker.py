@@ -380,9 +380,10 @@ def _number_issue(value: int | Decimal, facets: _Facets) -> str | None:
         return None
     integer_digits, fraction_digits = facets.digits
     if isinstance(value, int):
-        if len(str(abs(value))) > integer_digits + fraction_digits:
-            total = integer_digits + fraction_digits
-            return f"{value} has more than {total} digits; the SII allows at most {total}"
+        total = integer_digits + fraction_digits
+        if abs(value) >= 10**total:  # no str(): a huge int has no decimal text in Python
+            shown = _shown_int(value)
+            return f"{shown} has more than {total} digits; the SII allows at most {total}"
         number = Decimal(value)
     else:
         issue = decimal_issue(value, integer_digits, fraction_digits)
@@ -395,3 +396,11 @@ def _number_issue(value: int | Decimal, facets: _Facets) -> str | None:
     if isinstance(high, Decimal) and number > high:
         return f"{value} is above the SII's maximum of {high}"
     return None
+
+
+def _shown_int(value: int) -> str:
+    """An integer as a message shows it; one too long for Python's int-to-text limit is named
+    by its size instead."""
+    if value.bit_length() > 4000:  # about 1,200 digits: far past any SII element
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    return str(value)
