@@ -160,6 +160,34 @@ def _rendered(document: Document, target: _Target, name: str) -> bool:
     return name in section or renamed in section
 
 
+_NAMES = st.text(alphabet="abcXYZ019ñÑé &'\"", min_size=1, max_size=80).filter(str.strip)
+_QUANTITIES = st.integers(min_value=0, max_value=3).flatmap(
+    lambda places: st.decimals(
+        min_value=Decimal(1), max_value=Decimal(9999), places=places, allow_nan=False
+    )
+)
+_PRICES = st.integers(min_value=0, max_value=6).flatmap(
+    lambda places: st.decimals(  # above the liquidación's commissions of the sample
+        min_value=Decimal(2000), max_value=Decimal(999999), places=places, allow_nan=False
+    )
+)
+
+
+@st.composite
+def _valid_documents(draw: st.DrawFn, tipo: int, lines: int) -> Document:
+    """A valid document of ``tipo``: any folio of the CAF, item names of any valid text and, but
+    on exports (whose amounts are given in their currency), any quantities and prices."""
+    document = make_document(tipo, folio=draw(st.integers(1, 100)), lines=lines)
+    detalle = []
+    for line in document.detalle:
+        update: dict[str, Any] = {"nombre": draw(_NAMES)}
+        if tipo not in (110, 111, 112):
+            update.update(cantidad=draw(_QUANTITIES), precio=draw(_PRICES))
+        detalle.append(line.model_copy(update=update))
+    # amounts given, so a changed element moves no total
+    return document.model_copy(update={"detalle": detalle}).completed()
+
+
 @pytest.mark.parametrize("tipo", SUPPORTED_TYPES)
 def test_the_unchanged_documents_are_valid_for_both(
     tipo: int, certificate: Certificate, cafs: dict[int, Caf]
@@ -180,8 +208,7 @@ def test_the_checker_refuses_what_the_xsd_refuses_field_by_field(
     target = data.draw(st.sampled_from(_TARGETS), label="element")
     value = data.draw(target.values, label="value")
     lines = data.draw(st.integers(min_value=1, max_value=4), label="lines")
-    document = make_document(tipo, folio=data.draw(st.integers(1, 100)), lines=lines)
-    document = document.completed()  # amounts given: a change moves no total
+    document = data.draw(_valid_documents(tipo, lines), label="document")
     line = data.draw(st.integers(min_value=0, max_value=lines - 1), label="line")
     if target.section[0] == "detalle":
         target = target._replace(section=("detalle", line))
