@@ -7,6 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import haulmer.dte
+from haulmer.dte.catalogue import DTEType
+from haulmer.dte.rules import RULES_BY_TYPE
+from haulmer.dte.rules.exportaciones import check_export_document
+from haulmer.dte.rules.liquidacion import check_liquidacion_document
 
 PACKAGE = Path(haulmer.dte.__file__).resolve().parent
 PREFIX = "haulmer.dte"
@@ -113,3 +117,10 @@ def test_no_dte_module_imports_another_inside_a_function() -> None:
 def test_the_cycle_finder_finds_a_circle() -> None:
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_rules_table_names_a_family_for_every_type() -> None:
+    assert set(RULES_BY_TYPE) == set(DTEType)
+    exports = {t for t, rules in RULES_BY_TYPE.items() if rules is check_export_document}
+    assert exports == {t for t in DTEType if t.is_export}
+    assert RULES_BY_TYPE[DTEType.LIQUIDACION_FACTURA] is check_liquidacion_document
