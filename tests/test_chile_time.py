@@ -38,7 +38,7 @@ def test_without_a_time_zone_database_chile_is_utc_minus_4(monkeypatch: pytest.M
 
 
 def test_the_domain_and_the_products_share_the_one_definition() -> None:
-    import haulmer.dte.builders as builders
+    import haulmer.dte.builders.base as builders
     import haulmer.openfactura.notes as notes
 
     assert builders.chile_today is _chile.chile_today
