@@ -213,5 +213,5 @@ def _write(
             b"</DTE>",
         )
     )
-    remember(signed, IssuedFacts(dte_type, str(rut_emisor), identifier))
+    remember(signed, IssuedFacts(data.dte_type, data.rut_emisor, identifier))
     return signed
