@@ -140,3 +140,41 @@ def test_a_sale_is_refused_when_it_cannot_be_a_boleta_or_factura() -> None:
 def test_boletas_take_gross_lines_and_other_documents_net_ones() -> None:
     assert [prices_for(t) for t in (39, 41)] == [PriceBasis.GROSS, PriceBasis.GROSS]
     assert [prices_for(t) for t in (33, 34, 56, 61)] == [PriceBasis.NET] * 4
+
+
+def test_the_dte_builders_take_catalogue_products_as_lines() -> None:
+    from haulmer import dte
+
+    pan = product(price=1990, unit="KG")
+    bebida = product(
+        name="Bebida", sku="BEB", price=1000, price_basis="net", additional_taxes=["27"]
+    )
+    clase = product(name="Clase", sku="CLASE", price=5000, tax="exento")
+    # a boleta: gross prices, the additional tax inside the price, the exento product IndExe 1
+    boleta = dte.boleta(emisor=EMISOR, lines=[(pan, "1.5"), (bebida, 2), clase])
+    assert (boleta.totals.mnt_neto, boleta.totals.iva, boleta.totals.mnt_exe) == (4676, 889, 5000)
+    assert boleta.totals.mnt_total == 10565
+    assert boleta == sale_document(39, emisor=EMISOR, items=[(pan, "1.5"), (bebida, 2), (clase, 1)])
+    # a factura of the same products: net prices with CodImpAdic
+    factura = dte.factura(emisor=EMISOR, receptor=RECEPTOR, lines=[(bebida, 10), pan])
+    assert [(t.tipo, t.monto) for t in factura.totals.impto_reten] == [("27", 1000)]
+    assert factura.detalle[0].cod_imp_adic == ["27"]
+    # build() decides the basis by type, and product lines mix with dict lines
+    mixed = dte.build(
+        39,
+        emisor={k: v for k, v in EMISOR.items() if k != "actecos"},
+        receptor={"rut": "66666666-6"},
+        lines=[pan, {"nombre": "Bolsa", "cantidad": 1, "precio": 50}],
+        id_doc={"IndServicio": 3},
+    )
+    assert mixed.totals.mnt_total == 1990 + 50
+
+
+def test_an_exempt_document_takes_products_too() -> None:
+    from haulmer import dte
+
+    clase = product(name="Clase", sku="CLASE", price=5000, tax="exento")
+    exenta = dte.factura_exenta(emisor=EMISOR, receptor=RECEPTOR, lines=[(clase, 3)])
+    assert (exenta.totals.mnt_exe, exenta.totals.mnt_total) == (15000, 15000)
+    boleta = dte.boleta_exenta(emisor=EMISOR, lines=[clase])
+    assert boleta.totals.mnt_total == 5000

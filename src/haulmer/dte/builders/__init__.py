@@ -16,8 +16,9 @@ numbers, line amounts and Totales, runs ``Document.check()`` and returns the doc
 By family: ``facturas`` (33, 34, 46 and the guía 52), ``boletas`` (39, 41), ``exportacion``
 (110), ``liquidacion`` (43), ``notas`` (one builder for 56, 61, 111, 112); ``base.build`` is
 the general form. The options they share (``fecha``, ``folio``, ``id_doc``...) are written once
-in ``inputs`` (``DocumentOptions``, ``PaymentOptions``, ``NoteOptions``); a line is a ``Detalle``
-or a plain dict (``inputs.LineDict``).
+in ``inputs`` (``DocumentOptions``, ``PaymentOptions``, ``NoteOptions``); a line is a ``Detalle``,
+a plain dict (``inputs.LineDict``), or a catalogue product alone or as ``(product, quantity)``
+(``inputs.LineSource``: gross prices on boletas, net with CodImpAdic elsewhere).
 """
 
 from haulmer.dte.builders.base import build
@@ -29,6 +30,7 @@ from haulmer.dte.builders.inputs import (
     DocumentOptions,
     ExportNoteOptions,
     LineDict,
+    LineSource,
     NoteOptions,
     PaymentOptions,
 )
@@ -46,6 +48,7 @@ __all__ = [
     "DocumentOptions",
     "ExportNoteOptions",
     "LineDict",
+    "LineSource",
     "NoteOptions",
     "PaymentOptions",
     "boleta",

@@ -19,6 +19,7 @@ from haulmer.dte.builders.inputs import (
     EmisorInput,
     GlobalInput,
     LineInput,
+    LineSource,
     MonedaInput,
     PaymentOptions,
     ReceptorInput,
@@ -53,6 +54,24 @@ def model_dict(value: Any) -> Any:
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(by_alias=True, exclude_none=True)
     return dict(value) if isinstance(value, Mapping) else value
+
+
+def line_dict(line: LineInput, *, prices: str = "net") -> Any:
+    """A line as ``model_dict`` gives it; a product or ``(product, quantity)`` asked for its line.
+
+    ``prices``: ``"gross"`` on boletas (IVA and additional taxes inside the price), ``"net"``
+    on every other type.
+    """
+    if isinstance(line, tuple) and len(line) == 2 and isinstance(line[0], LineSource):
+        return dict(line[0].dte_line(line[1], prices=prices))
+    if isinstance(line, LineSource):
+        return dict(line.dte_line(prices=prices))
+    return model_dict(line)
+
+
+def prices_of(tipo: DTEType) -> str:
+    """The price basis of a type's lines: gross on boletas (39, 41), net elsewhere."""
+    return "gross" if tipo.is_boleta else "net"
 
 
 def build(
@@ -101,7 +120,7 @@ def build(
         header["Transporte"] = model_dict(transporte)
     data = {
         "Encabezado": header,
-        "Detalle": [model_dict(line) for line in lines],
+        "Detalle": [line_dict(line, prices=prices_of(tipo)) for line in lines],
         "DscRcgGlobal": [model_dict(g) for g in options.get("descuentos_recargos", ())],
         "Referencia": [model_dict(r) for r in options.get("referencias", ())],
     }
@@ -199,11 +218,11 @@ def document_options(options: Mapping[str, Any], **changes: Any) -> DocumentOpti
     return cast(DocumentOptions, out)
 
 
-def exempt_lines(lines: Iterable[LineInput]) -> list[dict[str, Any]]:
+def exempt_lines(lines: Iterable[LineInput], *, prices: str = "net") -> list[dict[str, Any]]:
     """Lines of an exempt document: IndExe 1 unless they say otherwise (2 no facturable)."""
     out = []
     for line in lines:
-        data = model_dict(line)
+        data = line_dict(line, prices=prices)
         if data.get("IndExe") is None and data.get("ind_exe") is None:
             data["IndExe"] = 1
         out.append(data)

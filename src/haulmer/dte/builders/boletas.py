@@ -56,7 +56,7 @@ def _boleta(
         tipo,
         emisor=_boleta_emisor(emisor),
         receptor=receptor if receptor is not None else {"RUTRecep": GENERIC_RECEPTOR_RUT},
-        lines=exempt_lines(lines) if exempt else lines,
+        lines=exempt_lines(lines, prices="gross") if exempt else lines,
         **document_options(
             options,
             id_doc=id_doc,

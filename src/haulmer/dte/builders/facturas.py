@@ -11,7 +11,7 @@ from haulmer.dte.builders.base import (
     document_options,
     exempt_globals,
     exempt_lines,
-    model_dict,
+    line_dict,
     payment_id_doc,
 )
 from haulmer.dte.builders.inputs import (
@@ -106,7 +106,7 @@ def factura_compra(
     check_options("factura_compra", options, PaymentOptions)
     prepared = []
     for line in lines:
-        data = model_dict(line)
+        data = line_dict(line)
         exempt = data.get("IndExe") is not None or data.get("ind_exe") is not None
         has_code = data.get("CodImpAdic") or data.get("cod_imp_adic")
         if retencion is not None and not exempt and not has_code:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, Protocol, TypedDict, runtime_checkable
 
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.exports import Moneda
@@ -36,6 +36,7 @@ __all__ = [
     "GlobalInput",
     "LineDict",
     "LineInput",
+    "LineSource",
     "MonedaInput",
     "NoteOptions",
     "PaymentOptions",
@@ -81,7 +82,23 @@ class LineDict(TypedDict, total=False):
 
 EmisorInput = Emisor | Mapping[str, Any]
 ReceptorInput = Receptor | Mapping[str, Any]
-LineInput = Detalle | LineDict | Mapping[str, Any]
+
+
+@runtime_checkable
+class LineSource(Protocol):
+    """Anything that makes itself a line: a catalogue product (``haulmer.catalogue.Product``).
+
+    ``prices`` is ``"gross"`` for a boleta's lines (taxes inside the price) and ``"net"`` for
+    every other type's; the builders choose it from the document type.
+    """
+
+    def dte_line(self, quantity: Any = 1, *, prices: Any) -> Mapping[str, Any]:
+        """The line for ``quantity`` units at ``prices``."""
+        ...
+
+
+LineInput = Detalle | LineDict | Mapping[str, Any] | LineSource | tuple[LineSource, Any]
+"""A line: a ``Detalle``, a dict (Python or SII names), a product, or ``(product, quantity)``."""
 GlobalInput = DscRcgGlobal | Mapping[str, Any]
 ReferenciaInput = Referencia | Mapping[str, Any]
 TransporteInput = Transporte | Mapping[str, Any]

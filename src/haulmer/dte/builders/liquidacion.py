@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 import pydantic
 
-from haulmer.dte.builders.base import build, document_options, model_dict, payment_id_doc
+from haulmer.dte.builders.base import (
+    build,
+    document_options,
+    line_dict,
+    model_dict,
+    payment_id_doc,
+)
 from haulmer.dte.builders.inputs import (
     ComisionInput,
     EmisorInput,
@@ -62,7 +68,7 @@ def liquidacion_factura(
     liq = str(int(tipo_doc_liq)) if isinstance(tipo_doc_liq, int) else str(tipo_doc_liq)
     prepared = []
     for line in lines:
-        data = model_dict(line)
+        data = line_dict(line)
         if data.get("TpoDocLiq") is None and data.get("tpo_doc_liq") is None:
             data["TpoDocLiq"] = liq
         prepared.append(data)
