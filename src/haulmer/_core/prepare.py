@@ -10,11 +10,10 @@ from typing import Any
 from haulmer._core.config import API_KEY_ENV, ClientConfig, normalize_max_retries, normalize_timeout
 from haulmer._core.request import APIRequest
 from haulmer._core.types import Auth, NotGiven, Product, Timeout
-from haulmer._models import encode_json
 from haulmer._version import __version__
 from haulmer.errors import ConfigurationError
 
-__all__ = ["USER_AGENT", "PreparedRequest", "encode_json", "prepare_request"]
+__all__ = ["USER_AGENT", "PreparedRequest", "prepare_request"]
 
 USER_AGENT = f"haulmer-python/{__version__}"
 
@@ -107,6 +106,9 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
     _set(headers, "Accept", "application/json")
     content: bytes | None = request.content
     if request.json is not None:
+        # pydantic's model machinery loads with the first JSON body, not with the first client
+        from haulmer._models import encode_json
+
         content = encode_json(request.json)
         _set(headers, "Content-Type", "application/json")
     for name, value in config.default_headers.items():
