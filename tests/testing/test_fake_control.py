@@ -227,3 +227,53 @@ def test_reset_clears_pending_faults(fake: FakeHaulmer, wire: httpx.Client) -> N
     fake.control.fail_next(status=500, times=5)
     fake.reset()
     assert wire.get("/v2/dte/organization").status_code == 200
+
+
+def test_a_fault_with_a_probability_meets_a_seeded_share_of_requests(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    def run() -> list[int]:
+        fake.control.clear()
+        fake.control.rate_limit(None)
+        fake.control.random.seed(2026)
+        fake.control.fail_next(
+            "openfactura.organization.retrieve", status=502, times=60, probability=0.25
+        )
+        return [wire.get("/v2/dte/organization").status_code for _ in range(200)]
+
+    statuses = run()
+    assert set(statuses) == {200, 502}
+    assert 30 <= statuses.count(502) <= 60  # about a quarter of 200, and never past times
+    assert run() == statuses  # the same seed replays the same run
+    assert wire.get("/v2/dte/taxpayer/76430498-5").status_code == 200  # other routes untouched
+
+
+def test_drops_and_slow_answers_take_a_probability_too(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    fake.control.random.seed(7)
+    fake.control.drop_connection("*", when="before", times=1000, probability=0.2)
+    fake.control.slow("*", seconds=2, times=1000, probability=0.2)
+    before = fake.clock.now()
+    dropped = 0
+    for _ in range(200):
+        try:
+            wire.get("/v2/dte/organization")
+        except httpx.ConnectError:
+            dropped += 1
+    outcomes = [entry.outcome for entry in fake.requests]
+    assert 20 <= dropped <= 60 and outcomes.count("dropped_before") == dropped
+    slowed = (fake.clock.now() - before).total_seconds() / 2  # each slow answer took 2 s
+    assert slowed.is_integer() and 20 <= slowed <= 60  # a fifth of those not dropped
+
+
+@pytest.mark.parametrize("probability", [0, -0.5, 1.5, True, "half"])
+def test_a_probability_outside_zero_to_one_is_refused(
+    fake: FakeHaulmer, probability: object
+) -> None:
+    with pytest.raises(ValueError, match="probability"):
+        fake.control.fail_next(probability=probability)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="probability"):
+        fake.control.drop_connection(probability=probability)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="probability"):
+        fake.control.slow(seconds=1, probability=probability)  # type: ignore[arg-type]

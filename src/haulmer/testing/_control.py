@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import random as _random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class Fault:
     message: str | None = None
     retry_after: float | None = None
     delay: float = 0.0
+    probability: float = 1.0
+    """The chance that a matching request meets this fault (drawn from ``Control.random``)."""
 
     def applies_to(self, route: Route | None, method: str, path: str) -> bool:
         """Whether this fault fires for a request (``route`` None means an unknown path)."""
@@ -115,6 +118,8 @@ class Control:
     """OpenFactura's global limit per API key (per second, per minute), or None when off."""
     router: Router | None = field(default=None, repr=False)
     """The fake's routes: a fault's route is checked against them when it is scripted."""
+    random: _random.Random = field(default_factory=_random.Random, repr=False)
+    """What faults with a ``probability`` below 1 draw from: ``random.seed(n)`` replays a run."""
     _status_setter: Callable[[str, str], None] | None = field(default=None, repr=False)
 
     def fail_next(
@@ -126,6 +131,7 @@ class Control:
         retry_after: float | None = None,
         code: str | None = None,
         message: str | None = None,
+        probability: float = 1.0,
     ) -> Fault:
         """Answer the next ``times`` matching requests with ``status`` (400-599) without acting.
 
@@ -133,7 +139,9 @@ class Control:
         a path template, "METHOD template", a path the fake serves, or "*"; anything else is a
         ValueError naming the close matches. ``code`` gives an OpenFactura error envelope
         (``OF-21``); 429 uses the gateway's "Try again in X seconds" text; other statuses send
-        ``Retry-After``.
+        ``Retry-After``. With ``probability`` below 1 each matching request meets the fault
+        only by that chance (drawn from ``random``, which a test seeds to replay a run), until
+        ``times`` requests have met it.
         """
         if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
             raise ValueError(
@@ -149,23 +157,32 @@ class Control:
                 code=code,
                 message=message,
                 retry_after=retry_after,
+                probability=probability,
             )
         )
 
     def drop_connection(
-        self, route: str = "*", *, when: Literal["before", "after"] = "before", times: int = 1
+        self,
+        route: str = "*",
+        *,
+        when: Literal["before", "after"] = "before",
+        times: int = 1,
+        probability: float = 1.0,
     ) -> Fault:
         """Drop the connection before the server sees the request, or after it acted."""
         if when not in ("before", "after"):
             raise ValueError("when must be 'before' or 'after'")
-        return self._add(Fault("drop_before" if when == "before" else "drop_after", route, times))
+        kind: FaultKind = "drop_before" if when == "before" else "drop_after"
+        return self._add(Fault(kind, route, times, probability=probability))
 
-    def slow(self, route: str = "*", *, seconds: float, times: int = 1) -> Fault:
+    def slow(
+        self, route: str = "*", *, seconds: float, times: int = 1, probability: float = 1.0
+    ) -> Fault:
         """Make the next answers take ``seconds`` of fake time; past the client's read timeout the
         client sees a timeout (the server still acted)."""
         if seconds < 0:
             raise ValueError("seconds must be >= 0")
-        return self._add(Fault("slow", route, times, delay=seconds))
+        return self._add(Fault("slow", route, times, delay=seconds, probability=probability))
 
     def script_status(
         self,
@@ -208,9 +225,12 @@ class Control:
         return None
 
     def take_fault(self, route: Route | None, method: str, path: str) -> Fault | None:
-        """Consume one use of the first fault that applies to this request."""
+        """Consume one use of the first fault that applies to this request (a fault with a
+        ``probability`` below 1 applies only when its draw says so)."""
         for fault in self.faults:
-            if fault.applies_to(route, method, path):
+            if fault.applies_to(route, method, path) and (
+                fault.probability >= 1.0 or self.random.random() < fault.probability
+            ):
                 fault.times -= 1
                 return fault
         return None
@@ -224,6 +244,9 @@ class Control:
     def _add(self, fault: Fault) -> Fault:
         if fault.times < 1:
             raise ValueError("times must be >= 1")
+        chance = fault.probability
+        if isinstance(chance, bool) or not isinstance(chance, int | float) or not 0 < chance <= 1:
+            raise ValueError(f"probability must be a number in (0, 1], got {chance!r}")
         self._check_route(fault.route)
         self.faults.append(fault)
         return fault
