@@ -380,6 +380,12 @@ _BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
         "No folios are left for this DTE type; client.openfactura.organization.folios() shows "
         "the folios available for each type",
     ),
+    (400, "OF-21"): _Outcome(
+        BadRequestError,
+        "OpenFactura could not serve this request (its database was unavailable) and did "
+        "nothing with it: send it again in a moment (the SDK retries OF-21 by itself up to "
+        "max_retries times)",
+    ),
     (400, "OF-22"): _Outcome(
         BadRequestError,
         "No document with that token or folio exists for this API key: check the token (or the "

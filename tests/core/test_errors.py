@@ -449,3 +449,13 @@ def test_a_utf8_byte_order_mark_before_json_is_skipped(
     with pytest.raises(DocumentRejectedError) as info:
         send(client, get_org())
     assert info.value.code == "OF-10"
+
+
+def test_of_21_says_the_request_was_not_carried_out_and_to_send_it_again() -> None:
+    error = error_class_for(400, "OF-21")(
+        "Base de datos no disponible", status_code=400, code="OF-21"
+    )
+    assert isinstance(error, BadRequestError)
+    assert "did nothing with it" in str(error)
+    assert "again" in str(error)
+    assert hint_for(400, "OF-21") == error.hint
