@@ -41,7 +41,7 @@ import pytest
 import haulmer
 import haulmer.dte as dte
 from haulmer import AsyncHaulmer, Haulmer
-from haulmer.openfactura import EmittedDocument
+from haulmer.openfactura import SANDBOX_API_KEY, EmittedDocument
 from haulmer.testing import FakeClock, FakeHaulmer
 
 QUICK = 150
@@ -216,8 +216,17 @@ def _documents_by_sale(fake: FakeHaulmer) -> dict[int, list[Any]]:
     return found
 
 
-def _check_error(outcome: Outcome, issued: list[Any]) -> None:
-    """An error says whether the document may exist; when it says no, none was issued."""
+def _issued_under(fake: FakeHaulmer, key: str) -> str | None:
+    """The token the fake remembers under an Idempotency-Key of HAULMER SPA's."""
+    state = fake.openfactura_state
+    tenant = state.tenant_for_key(SANDBOX_API_KEY)
+    assert tenant is not None
+    return state.replayed_token(tenant, key)
+
+
+def _check_error(fake: FakeHaulmer, outcome: Outcome, issued: list[Any]) -> None:
+    """An error says whether the document may exist; when it says no, none was issued; when
+    it says yes, it names the key the document (if any) was issued under."""
     error, sale = outcome.error, outcome.sale
     assert error is not None
     text = str(error)
@@ -232,15 +241,18 @@ def _check_error(outcome: Outcome, issued: list[Any]) -> None:
         assert error.idempotency_key == sale.key
     assert "the document may exist" in text or "the document (token" in text, text
     assert f"idempotency_key={error.idempotency_key!r}" in text, text
+    assert _issued_under(fake, error.idempotency_key) == (issued[0].token if issued else None)
     if isinstance(error, haulmer.APIConnectionError):
         assert error.request_sent, text  # an earlier attempt reached the server
 
 
-def _check_returned(outcome: Outcome, issued: list[Any]) -> None:
+def _check_returned(fake: FakeHaulmer, outcome: Outcome, issued: list[Any]) -> None:
     """A returned document is the sale's one document, with its folio when it has one."""
     emitted, sale = outcome.emitted, outcome.sale
     assert emitted is not None
     assert [doc.token for doc in issued] == [emitted.token], f"sale {sale.number}"
+    if sale.key is not None:
+        assert _issued_under(fake, sale.key) == emitted.token
     if emitted.folio is not None or not emitted.already_issued:
         assert emitted.folio == issued[0].folio, f"sale {sale.number}"
     assert issued[0].dte_type == sale.dte_type
@@ -274,9 +286,9 @@ def _soak(mode: str, seed: int) -> Counter[str]:
     for outcome in outcomes:
         issued = by_sale.get(outcome.sale.number, [])
         if outcome.error is not None:
-            _check_error(outcome, issued)
+            _check_error(fake, outcome, issued)
         else:
-            _check_returned(outcome, issued)
+            _check_returned(fake, outcome, issued)
 
     # Faults off: repeat every failed call as its error says, and check nothing doubles.
     fake.control.clear()
