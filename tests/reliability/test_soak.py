@@ -278,7 +278,7 @@ def _soak(mode: str, seed: int) -> Counter[str]:
 
     attempts = Counter(entry.outcome for entry in fake.requests)
     failed = sum(attempts.values()) - attempts["answered"]
-    assert 0.1 < failed / sum(attempts.values()) < 0.32, attempts  # the soak did inject faults
+    assert 0.08 < failed / sum(attempts.values()) < 0.34, attempts  # the soak did inject faults
 
     by_sale = _documents_by_sale(fake)
     twice = {number: len(docs) for number, docs in by_sale.items() if len(docs) > 1}
