@@ -19,7 +19,7 @@ What must hold, per run:
 - afterwards the fake holds exactly the documents the calls and their repeats returned.
 
 The quick variant (``QUICK`` emissions per way) runs in the default suite; the long one
-(``LONG``) with ``HAULMER_LONG_TESTS=1``. The seed of a run is printed on failure;
+(``LONG_RUN``) with ``HAULMER_LONG_TESTS=1``. The seed of a run is printed on failure;
 ``HAULMER_SOAK_SEED=n`` replays it (the threads' interleaving aside).
 """
 
@@ -44,9 +44,11 @@ from haulmer import AsyncHaulmer, Haulmer
 from haulmer.openfactura import SANDBOX_API_KEY, EmittedDocument
 from haulmer.testing import FakeClock, FakeHaulmer
 
+from .conftest import LONG
+
 QUICK = 150
-LONG = 1000
-EMISSIONS = LONG if os.environ.get("HAULMER_LONG_TESTS") == "1" else QUICK
+LONG_RUN = 1000
+EMISSIONS = LONG_RUN if LONG else QUICK
 IN_FLIGHT = 50
 THREADS = 16
 FAULT_SHARE = 0.2
