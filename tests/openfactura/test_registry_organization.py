@@ -11,7 +11,13 @@ import httpx
 import pytest
 import respx
 
-from haulmer.errors import DocumentRejectedError, InvalidRutError, RateLimitError, ValidationError
+from haulmer.errors import (
+    APIResponseValidationError,
+    DocumentRejectedError,
+    InvalidRutError,
+    RateLimitError,
+    ValidationError,
+)
 from haulmer.openfactura import PurchaseStatus, ReceivedStatus, RegistryKind
 from haulmer.openfactura.registry import AsyncRegistry, RcvPeriod, Registry
 from haulmer.rut import Rut
@@ -369,6 +375,24 @@ async def test_an_unknown_taxpayer_is_none(
 ) -> None:
     mock.get("/v2/dte/taxpayer/11111111-1").mock(return_value=httpx.Response(200, json=answer))
     assert await resolve(of.taxpayer.retrieve("11111111-1")) is None
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [{"error": False, "rut": False}, {"razonSocial": "HOSTY SPA", "actividades": "secret-xyz"}],
+)
+async def test_a_taxpayer_answer_that_is_not_one_is_a_response_validation_error(
+    of: Any, mock: respx.MockRouter, answer: dict[str, Any]
+) -> None:
+    mock.get("/v2/dte/taxpayer/76430498-5").mock(return_value=httpx.Response(200, json=answer))
+    with pytest.raises(APIResponseValidationError) as caught:
+        await resolve(of.taxpayer.retrieve("76430498-5"))
+    error = caught.value
+    assert "GET /v2/dte/taxpayer/76430498-5" in str(error)
+    assert "not a valid Taxpayer" in str(error)
+    assert "secret-xyz" not in str(error)  # field paths and reasons, never the values
+    assert (error.status_code, error.body) == (200, answer)
+    assert error.__cause__ is None
 
 
 async def test_a_taxpayer_rut_is_checked_locally(of: Any, mock: respx.MockRouter) -> None:

@@ -274,17 +274,21 @@ def _invalid(raw: RawResponse, why: str, body: Any = None) -> APIResponseValidat
     )
 
 
+def answer_problems(exc: pydantic.ValidationError, name: str) -> str:
+    """What is wrong with an answer, as field paths and reasons only: pydantic's own text (and so
+    a chained cause) quotes the values, and an answer may carry an access token or an API key."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in err['loc']) or name}: {err['msg']}"
+        for err in exc.errors(include_input=False, include_url=False)
+    )
+
+
 def _validate(raw: RawResponse, tp: Any, data: Any) -> Any:
     try:
         return _adapter(tp).validate_python(data)
     except pydantic.ValidationError as exc:
-        # Field paths and reasons only: pydantic's own text (and so a chained cause) quotes the
-        # values, and an answer may carry an access token or an API key.
         name = getattr(tp, "__name__", str(tp))
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in err['loc']) or name}: {err['msg']}"
-            for err in exc.errors(include_input=False, include_url=False)
-        )
+        problems = answer_problems(exc, name)
         raise _invalid(raw, f"a body that is not a valid {name} ({problems})", data) from None
 
 

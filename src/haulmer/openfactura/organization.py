@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import pydantic
+
 from haulmer._core.plans import Plan, send
+from haulmer._core.responses import answer_problems
 from haulmer._lazy import LazyNames
+from haulmer.errors import APIResponseValidationError
 from haulmer.openfactura._base import get
 from haulmer.openfactura._checks import check_rut
 from haulmer.openfactura.models import Organization, OrganizationFolios, Taxpayer
@@ -52,7 +56,15 @@ def taxpayer_plan(rut: Rut | str, options: Mapping[str, Any]) -> Plan[Taxpayer |
     data = dict(answer)
     if _is_blank(data.get("rut")):
         data["rut"] = str(canonical)
-    return Taxpayer.model_validate(data)
+    try:
+        return Taxpayer.model_validate(data)
+    except pydantic.ValidationError as exc:
+        problems = answer_problems(exc, "Taxpayer")
+        raise APIResponseValidationError(
+            f"GET {path} answered with a body that is not a valid Taxpayer ({problems})",
+            status_code=200,
+            body=answer,
+        ) from None
 
 
 # The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
