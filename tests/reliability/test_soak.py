@@ -1,11 +1,12 @@
 """Soak with faults: many emissions through the fake while about a fifth of all attempts fail.
 
 Each attempt (an emission, or a read an emission makes after a lost answer) meets, at random,
-a 500, 502 or 503 (with ``Retry-After``), a 429 "Try again in N seconds", an OF-21, a connection
-dropped before the server saw it, one dropped after the server issued the document, or an
-answer slower than the read timeout (issued too). Three ways of calling: one sync client, an
-``AsyncHaulmer`` with 50 emissions in flight, one sync client shared by 16 threads. Calls mix
-their own idempotency keys with keys derived from the content, and 0, 1 or 2 retries.
+a 500, 502 or 503 (with ``Retry-After``), a 429 "Try again in N seconds" or without a wait,
+an OF-21, a connection dropped before the server saw it, one dropped after the server issued
+the document, or an answer slower than the read timeout (issued too). Three ways of calling:
+one sync client, an ``AsyncHaulmer`` with 50 emissions in flight, one sync client shared by 16
+threads. Calls mix their own idempotency keys with keys derived from the content, and 0, 1 or 2
+retries.
 
 What must hold, per run:
 
@@ -54,7 +55,14 @@ THREADS = 16
 FAULT_SHARE = 0.2
 """About this share of all attempts fails."""
 
-NOTHING_DONE = ("could not connect", "Rate limit is exceeded", "did nothing with it")
+KINDS = [
+    *(("failed", status) for status in (500, 502, 503, 429, 400)),
+    ("dropped_before", None),
+    ("dropped_after", 200),
+    ("timed_out", 200),
+]
+"""How the fake's request log records each kind of fault (400: OF-21; 200: it acted)."""
+NOTHING_DONE = ("could not connect", "requests/s and 100/min per API key", "did nothing with it")
 """What an error says when the server did nothing: refused connection, 429, OF-21."""
 
 START = dt.datetime(2026, 3, 2, 10, 0)
@@ -120,7 +128,8 @@ def _sales(rng: random.Random, mode: str) -> list[Sale]:
 
 
 def _faulty_fake(seed: int) -> FakeHaulmer:
-    """A fake where every attempt fails with a chance of about FAULT_SHARE, in nine ways."""
+    """A fake where every attempt fails with a chance of about FAULT_SHARE, in nine ways (two
+    429s: the gateway's "Try again in N seconds" and the emission docs' bare variant)."""
     fake = FakeHaulmer(clock=FakeClock(START))
     fake.control.rate_limit(None)  # the soak's 429s are the scripted ones
     fake.requests.maxlen = None
@@ -139,8 +148,8 @@ def _faulty_fake(seed: int) -> FakeHaulmer:
     )
     control.drop_connection(when="before", times=times, probability=each)
     control.drop_connection(when="after", times=times, probability=each)
+    control.fail_next(status=429, message="API rate limit exceeded", times=times, probability=each)
     control.slow(seconds=45, times=times, probability=each)  # past the 30 s read timeout
-    control.slow(seconds=31, times=times, probability=each)
     return fake
 
 
@@ -281,6 +290,9 @@ def _soak(mode: str, seed: int) -> Counter[str]:
     attempts = Counter(entry.outcome for entry in fake.requests)
     failed = sum(attempts.values()) - attempts["answered"]
     assert 0.08 < failed / sum(attempts.values()) < 0.34, attempts  # the soak did inject faults
+    if LONG:  # each kind fires about 30 times in a long run (a handful in a quick one)
+        kinds = {(e.outcome, e.status) for e in fake.requests if e.outcome != "answered"}
+        assert {(outcome, status) for outcome, status in KINDS} <= kinds, kinds
 
     by_sale = _documents_by_sale(fake)
     twice = {number: len(docs) for number, docs in by_sale.items() if len(docs) > 1}
