@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from haulmer import sii
-from haulmer._demo import run
+from haulmer._demo import READ_NEXT, TERMS, run
 from haulmer.cli import main
 from haulmer.dte import CodRef
 from pdf_reading import barcodes_on_page, page_sizes_mm, ted_bytes_of
@@ -66,6 +66,26 @@ def test_demo_human_output_explains_each_stage(tmp_path: Path) -> None:
         assert heading in text
     assert "Everything worked" in text
     assert " x " not in text
+
+
+def test_demo_explains_each_chilean_term_in_one_line_and_says_what_to_read_next(
+    tmp_path: Path,
+) -> None:
+    out = io.StringIO()
+    assert run(tmp_path, out=out) == 0
+    text = out.getvalue()
+    glossary = text.split("Chilean words you will meet:\n", 1)[1].split("\n\n", 1)[0]
+    lines = glossary.splitlines()
+    assert len(lines) == len(TERMS)
+    for (term, meaning), line in zip(TERMS, lines, strict=True):
+        assert line.split() == [*term.split(), *meaning.split()]
+    for term in ("SII", "RUT", "razón social", "giro", "DTE", "folio", "timbre (TED)"):
+        assert any(known == term for known, _ in TERMS)
+    reading = text.split("What to read next", 1)[1]
+    root = Path(__file__).resolve().parent.parent
+    for _, where in READ_NEXT:
+        assert where in reading
+        assert (root / where).is_file(), where
 
 
 def test_demo_exit_code_is_not_zero_when_a_step_fails(tmp_path: Path) -> None:

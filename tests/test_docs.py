@@ -1,5 +1,6 @@
-"""docs/clients.md, testing.md, openfactura.md, platform-api.md and pdf.md: every ```python block
-runs as written, in order, sharing one namespace per document (```py blocks need the network)."""
+"""Every page of the documentation site: its ```python blocks run as written, in order, sharing one
+namespace per page (```py blocks need the network). docs/dte.md and docs/sii.md have tests of their
+own (tests/dte/test_dte_docs.py, tests/sii/test_sii_docs.py) that also check what they print."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-GUIDES = ("clients.md", "testing.md", "openfactura.md", "platform-api.md", "pdf.md")
+TESTED_ELSEWHERE = {"dte.md", "sii.md"}
+PROSE_ONLY = {"glossary.md", "examples.md", "changelog.md", "security.md"}
+"""Pages that explain or include other files and need no code of their own."""
+PAGES = sorted(
+    str(path.relative_to(DOCS))
+    for path in DOCS.rglob("*.md")
+    if str(path.relative_to(DOCS)) not in TESTED_ELSEWHERE
+)
+GUIDES = [page for page in PAGES if page not in PROSE_ONLY]
 _PYTHON_BLOCK = re.compile(r"^[ \t]*```python\n(.*?)^[ \t]*```", re.M | re.S)
 
 
@@ -31,14 +40,20 @@ def test_each_guide_has_runnable_examples(guide: str) -> None:
     assert runnable_blocks(guide), f"docs/{guide} has no ```python block"
 
 
-@pytest.mark.parametrize("guide", GUIDES)
+def test_every_page_is_found() -> None:
+    assert {"clients.md", "quickstart.md", "guides/idempotency.md"} <= set(PAGES)
+    assert len(PAGES) + len(TESTED_ELSEWHERE) >= 15
+
+
+@pytest.mark.parametrize("guide", PAGES)
 def test_guide_examples_run_in_order(
     guide: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("HAULMER_API_KEY", raising=False)
     monkeypatch.delenv("HAULMER_LOG", raising=False)
-    namespace: dict[str, object] = {"__name__": f"docs_{Path(guide).stem.replace('-', '_')}"}
+    module = "docs_" + guide.removesuffix(".md").replace("/", "_").replace("-", "_")
+    namespace: dict[str, object] = {"__name__": module}
     for index, code in enumerate(runnable_blocks(guide), start=1):
         exec(compile(code, f"{DOCS / guide}#block{index}", "exec"), namespace)
     assert list(tmp_path.iterdir()) == []  # the examples leave no files behind

@@ -61,6 +61,30 @@ SHOP_PRODUCTS = [
 """The bakery's catalogue: by the kilo with IVA included, a drink with the 10% additional tax
 (code 27) priced net, and an exempt class."""
 
+TERMS = (
+    ("Webpay", "Chile's card payment gateway, run by Transbank"),
+    ("SII", "Servicio de Impuestos Internos, Chile's tax authority; it receives every document"),
+    ("RUT", "Rol Único Tributario, the tax id of a person or company: 76.086.428-5"),
+    ("razón social", "a company's registered legal name: PANADERIA ANA SPA"),
+    ("giro", "the business activity a company declares to the SII"),
+    ("DTE", "Documento Tributario Electrónico, a tax document as signed XML"),
+    ("factura / boleta", "a DTE to a company (type 33) / to a consumer (type 39)"),
+    ("nota de crédito", "a DTE (type 61) that annuls or lowers an earlier one"),
+    ("folio", "a document's number within its type, authorized by the SII"),
+    ("timbre (TED)", "the signed summary of a document, printed as a barcode"),
+    ("firma electrónica", "the legal representative's certificate (.pfx) that signs each DTE"),
+)
+"""The Chilean words the story uses, one line each, printed before it starts."""
+
+READ_NEXT = (
+    ("the quickstart, from install to production", "docs/quickstart.md"),
+    ("this story as a program to copy", "examples/journey.py"),
+    ("issuing each document type", "docs/guides/issuing.md"),
+    ("testing your integration with pytest", "docs/guides/testing.md"),
+    ("every Chilean word and type code", "docs/glossary.md"),
+)
+"""Where to go after the demo: the documentation site's pages, by their source path."""
+
 
 @dataclass
 class DemoLog:
@@ -116,6 +140,13 @@ def run(out_dir: Path, *, as_json: bool = False, out: IO[str] | None = None) -> 
         print(json.dumps(payload, ensure_ascii=False, indent=2, default=str), file=stream)
     elif ok:
         print(f"\nEverything worked. Files written to {out_dir}/", file=stream)
+        print(
+            "\nWhat to read next (pages of the documentation site, whose sources are in the\n"
+            "SDK's repository):",
+            file=stream,
+        )
+        for what, where in READ_NEXT:
+            print(f"   {what}: {where}", file=stream)
     else:
         print("\nThe demo stopped at the failed step above.", file=stream)
     return 0 if ok else 1
@@ -139,6 +170,10 @@ def _story(log: DemoLog, out_dir: Path) -> None:
             f"too, and starts on {START:%A %d %B %Y, %H:%M}.",
             file=log.out,
         )
+        print("\nChilean words you will meet:", file=log.out)
+        width = max(len(term) for term, _ in TERMS)
+        for term, meaning in TERMS:
+            print(f"   {term:<{width}}  {meaning}", file=log.out)
 
     # 1. The purchase.
     log.section(

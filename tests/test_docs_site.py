@@ -1,0 +1,149 @@
+"""The documentation site's structure: every public module and name has a reference entry, the
+navigation lists every page that exists (and only those), and the OpenAPI page covers every
+operation. The strict build itself (``mkdocs build --strict``) runs in CI after the tests."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import docs_hooks  # noqa: E402
+
+
+class _Loader(yaml.SafeLoader):
+    """mkdocs.yml may hold Python tags (``!!python/name:``); they are not needed here."""
+
+
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *args: None)
+
+
+def _config() -> dict[str, Any]:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    assert isinstance(config, dict)
+    return config
+
+
+def _nav_pages(items: list[Any]) -> Iterator[str]:
+    for item in items:
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            for value in item.values():
+                if isinstance(value, str):
+                    yield value
+                elif isinstance(value, list):
+                    yield from _nav_pages(value)
+
+
+def _defined_public_names(module_name: str) -> Iterator[str]:
+    module = importlib.import_module(module_name)
+    for name, value in vars(module).items():
+        if name.startswith("_") or getattr(value, "__module__", None) != module_name:
+            continue
+        if inspect.isclass(value) or inspect.isfunction(value):
+            yield name
+
+
+def test_every_public_module_has_a_reference_page() -> None:
+    planned = {page.module for page in docs_hooks.reference_plan()}
+    assert planned == set(docs_hooks.public_modules())
+    assert {"haulmer", "haulmer.rut", "haulmer.sii.verification", "haulmer.testing"} <= planned
+
+
+@pytest.mark.parametrize("module_name", docs_hooks.public_modules())
+def test_every_public_name_has_a_reference_entry(module_name: str) -> None:
+    exported = set(docs_hooks.exported_names(module_name))
+    module = importlib.import_module(module_name)
+    assert set(getattr(module, "__all__", ())) | set(_defined_public_names(module_name)) == exported
+    (page,) = [p for p in docs_hooks.reference_plan() if p.module == module_name]
+    assert set(page.own) | set(page.reexported) == exported
+    entries = docs_hooks.expected_identifiers()
+    for name in page.own:
+        assert f"{module_name}.{name}" in entries
+    for target in page.reexported.values():
+        assert target in entries
+
+
+def test_a_name_is_documented_once_where_it_is_defined() -> None:
+    owners: dict[str, str] = {}
+    for page in docs_hooks.reference_plan():
+        for name in page.own:
+            path = f"{page.module}.{name}"
+            assert path not in owners
+            owners[path] = page.module
+    assert owners["haulmer.rut.Rut"] == "haulmer.rut"
+    assert owners["haulmer.Haulmer"] == "haulmer"  # defined in a private module
+    assert owners["haulmer.testing.FakeHaulmer"] == "haulmer.testing"
+    (dte,) = [page for page in docs_hooks.reference_plan() if page.module == "haulmer.dte"]
+    assert dte.reexported["factura"] == "haulmer.dte.builders.factura"
+
+
+def test_reference_pages_render_each_name_they_own() -> None:
+    for page in docs_hooks.reference_plan():
+        text = docs_hooks.render_module_page(page)
+        assert text.startswith(f"::: {page.module}\n")
+        if page.own:
+            assert f"members: {json.dumps(page.own)}" in text
+        for target in page.reexported.values():
+            assert f"[`{target}`][{target}]" in text
+
+
+def test_the_navigation_lists_every_page_and_only_existing_ones() -> None:
+    config = _config()
+    listed = set(_nav_pages(config["nav"]))
+    on_disk = {str(path.relative_to(ROOT / "docs")) for path in (ROOT / "docs").rglob("*.md")}
+    assert listed - {"platform-openapi.md"} <= on_disk
+    assert on_disk <= listed, f"pages missing from mkdocs.yml's nav: {sorted(on_disk - listed)}"
+    reference = [item for item in config["nav"] if docs_hooks.REFERENCE_NAV_TITLE in item]
+    assert reference == [{docs_hooks.REFERENCE_NAV_TITLE: []}]  # filled by the hook
+    assert len(listed) + len(docs_hooks.reference_plan()) >= 15
+
+
+def test_the_hook_fills_the_reference_section() -> None:
+    config = {"nav": [{"Home": "index.md"}, {docs_hooks.REFERENCE_NAV_TITLE: []}]}
+    docs_hooks.on_config(config)
+    section = config["nav"][1][docs_hooks.REFERENCE_NAV_TITLE]
+    assert section[0] == {"Overview": "reference/index.md"}
+    assert {"haulmer.rut": "reference/haulmer.rut.md"} in section
+
+
+def test_the_openapi_page_shows_every_operation_and_schema() -> None:
+    document = json.loads(docs_hooks.OPENAPI.read_text(encoding="utf-8"))
+    page = docs_hooks.render_openapi(document)
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert f"### `{method.upper()} {path}`" in page
+            assert f"Operation `{operation['operationId']}`" in page
+    for name in document["components"]["schemas"]:
+        assert f"{{ #schema-{name.lower()} }}" in page
+
+
+def test_the_inventory_reader_reads_what_mkdocstrings_writes(tmp_path: Path) -> None:
+    import zlib
+
+    header = b"# Sphinx inventory version 2\n# Project: x\n# Version: 0\n# zlib\n"
+    body = b"haulmer.rut.Rut py:class 1 reference/haulmer.rut/#$ -\nhaulmer py:module 1 x/#$ -\n"
+    (tmp_path / "objects.inv").write_bytes(header + zlib.compress(body))
+    assert docs_hooks.read_inventory(tmp_path / "objects.inv") == {"haulmer.rut.Rut", "haulmer"}
+
+
+def test_every_test_the_docs_quote_exists() -> None:
+    import re
+
+    quoted = set()
+    for page in [ROOT / "SECURITY.md", *sorted((ROOT / "docs").rglob("*.md"))]:
+        quoted |= set(re.findall(r"(tests/[\w/]+\.py)::(\w+)", page.read_text(encoding="utf-8")))
+    assert quoted, "SECURITY.md quotes the tests that show how secrets are handled"
+    for path, name in sorted(quoted):
+        source = (ROOT / path).read_text(encoding="utf-8")
+        assert re.search(rf"^(async )?def {name}\(", source, re.M), f"{path}::{name}"
