@@ -17,6 +17,7 @@ PAGES = sorted(
     str(path.relative_to(DOCS))
     for path in DOCS.rglob("*.md")
     if str(path.relative_to(DOCS)) not in TESTED_ELSEWHERE
+    and path.relative_to(DOCS).parts[0] != "includes"  # snippets other pages include
 )
 GUIDES = [page for page in PAGES if page not in PROSE_ONLY]
 _PYTHON_BLOCK = re.compile(r"^[ \t]*```python\n(.*?)^[ \t]*```", re.M | re.S)
