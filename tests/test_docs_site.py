@@ -151,3 +151,24 @@ def test_every_test_the_docs_quote_exists() -> None:
     for path, name in sorted(quoted):
         source = (ROOT / path).read_text(encoding="utf-8")
         assert re.search(rf"^(async )?def {name}\(", source, re.M), f"{path}::{name}"
+
+
+def test_the_sample_checker_joins_a_page_s_blocks_and_maps_lines_back(tmp_path: Path) -> None:
+    import check_doc_samples
+
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# Title\n\n```python\nx = 1\n```\n\ntext\n\n- item\n\n    ```py\n    y: str = x\n    ```\n"
+        "\n```sh\nls\n```\n",
+        encoding="utf-8",
+    )
+    sample = check_doc_samples.sample_module(page)
+    assert sample == ("x = 1\ny: str = x\n", [4, 12])
+    mapped = check_doc_samples._map_lines(
+        "/tmp/x/sample_page.py:2: error: Incompatible types\n",
+        {"/tmp/x/sample_page.py": (Path("docs/page.md"), [4, 12])},
+    )
+    assert mapped == "docs/page.md:12: error: Incompatible types\n"
+    pages = check_doc_samples.pages()
+    assert ROOT / "README.md" in pages
+    assert ROOT / "docs" / "guides" / "issuing.md" in pages
