@@ -93,7 +93,7 @@ def reference_plan() -> tuple[ModulePage, ...]:
         page = pages[module_name] = ModulePage(module_name, summary)
         for name in exports[module_name]:
             member = obj.members[name]
-            target = member.final_target.path if member.is_alias else member.path
+            target = member.final_target.path if isinstance(member, griffe.Alias) else member.path
             home_module = target.rsplit(".", 1)[0]
             if target == f"{module_name}.{name}":
                 canonical[target] = target
@@ -251,12 +251,12 @@ def render_openapi(document: dict[str, Any]) -> str:
             lines += [_cell(schema["description"]), ""]
         properties = schema.get("properties")
         if properties:
-            required = set(schema.get("required", []))
+            required_fields = set(schema.get("required", []))
             lines += ["| field | type | required | description |", "|---|---|---|---|"]
             for field_name, field_schema in properties.items():
                 lines.append(
                     f"| `{field_name}` | {_cell(_schema_type(field_schema))} |"
-                    f" {'yes' if field_name in required else 'no'} |"
+                    f" {'yes' if field_name in required_fields else 'no'} |"
                     f" {_cell(field_schema.get('description', ''))} |"
                 )
         else:

@@ -85,7 +85,7 @@ def test_a_name_is_documented_once_where_it_is_defined() -> None:
     assert owners["haulmer.Haulmer"] == "haulmer"  # defined in a private module
     assert owners["haulmer.testing.FakeHaulmer"] == "haulmer.testing"
     (dte,) = [page for page in docs_hooks.reference_plan() if page.module == "haulmer.dte"]
-    assert dte.reexported["factura"] == "haulmer.dte.builders.factura"
+    assert dte.reexported["factura"].startswith("haulmer.dte.builders.")  # where it is defined
 
 
 def test_reference_pages_render_each_name_they_own() -> None:
