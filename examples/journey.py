@@ -31,10 +31,10 @@ def main() -> int:
     fake = FakeHaulmer(clock=FakeClock(dt.datetime(2026, 12, 3, 10, 0)))  # a Thursday
     client = fake.client(api_key=None)  # no OpenFactura key yet: the journey makes one
 
-    # 1. Buy OpenFactura, a point-of-sale device and a 12-month plan; pay with Webpay.
+    # 1. Buy OpenFactura with a 12-month plan; pay with Webpay.
     order = client.checkout.create_order(
         buyer=BUYER,
-        products={"openfactura": 1, "pos_device": 1},
+        products={"openfactura": 1},
         plans=[{"code": "emprendedor", "months": 12}],
     )
     client.checkout.choose_payment_method(order.id, "webpay")
