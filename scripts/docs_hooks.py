@@ -278,10 +278,34 @@ def read_inventory(path: Path) -> set[str]:
 # --- MkDocs hook functions -------------------------------------------------------------------
 
 
+def reference_nav(pages: tuple[ModulePage, ...]) -> list[Any]:
+    """The reference's navigation: the overview, the top-level modules, then one section per
+    subpackage (``haulmer.dte``, ``haulmer.sii``...) holding the package and its modules."""
+    packages = {
+        page.module
+        for page in pages
+        if any(other.module.startswith(page.module + ".") for other in pages)
+        and page.module != "haulmer"
+    }
+    nav: list[Any] = [{"Overview": "reference/index.md"}]
+    sections: dict[str, list[dict[str, str]]] = {}
+    for page in pages:
+        package = next(
+            (p for p in packages if page.module == p or page.module.startswith(p + ".")), None
+        )
+        if package is None:
+            nav.append({page.module: page.uri})
+        else:
+            if package not in sections:
+                sections[package] = []
+                nav.append({package: sections[package]})
+            sections[package].append({page.module: page.uri})
+    return nav
+
+
 def on_config(config: Any) -> Any:
     """Fill the API reference's place in the navigation with the generated pages."""
-    pages = reference_plan()
-    section = [{"Overview": "reference/index.md"}] + [{page.module: page.uri} for page in pages]
+    section = reference_nav(reference_plan())
     for item in config["nav"]:
         if isinstance(item, dict) and REFERENCE_NAV_TITLE in item:
             item[REFERENCE_NAV_TITLE] = section

@@ -119,6 +119,13 @@ def test_the_hook_fills_the_reference_section() -> None:
     section = config["nav"][1][docs_hooks.REFERENCE_NAV_TITLE]
     assert section[0] == {"Overview": "reference/index.md"}
     assert {"haulmer.rut": "reference/haulmer.rut.md"} in section
+    (sii,) = [item["haulmer.sii"] for item in section if "haulmer.sii" in item]
+    assert sii[0] == {"haulmer.sii": "reference/haulmer.sii.md"}
+    assert {"haulmer.sii.verification": "reference/haulmer.sii.verification.md"} in sii
+    listed = list(_nav_pages(section))
+    assert sorted(listed) == sorted(
+        ["reference/index.md", *(page.uri for page in docs_hooks.reference_plan())]
+    )
 
 
 def test_the_openapi_page_shows_every_operation_and_schema() -> None:
