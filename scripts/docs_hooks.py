@@ -189,6 +189,22 @@ def _schema_type(schema: dict[str, Any]) -> str:
     return f"{kind} ({schema['format']})" if "format" in schema else str(kind)
 
 
+def _security(document: dict[str, Any], operation: dict[str, Any]) -> str:
+    """Who may call an operation, in words: its own security, else the document's."""
+    requirements = operation.get("security", document.get("security", []))
+    if not requirements:
+        return "no authentication"
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    names = sorted({name for requirement in requirements for name in requirement})
+    described = [
+        f"`{name}` ({schemes[name].get('description', schemes[name].get('scheme', ''))})"
+        if name in schemes
+        else f"`{name}`"
+        for name in names
+    ]
+    return "authentication: " + " or ".join(described)
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -215,7 +231,7 @@ def render_openapi(document: dict[str, Any]) -> str:
             lines += [f"### `{method.upper()} {path}`", ""]
             lines.append(
                 f"{operation.get('summary', '')}. Operation `{operation.get('operationId', '')}`"
-                f"; {'no authentication' if operation.get('security') == [] else 'bearer token'}."
+                f"; {_security(document, operation)}."
             )
             lines.append("")
             parameters = operation.get("parameters", [])

@@ -137,6 +137,8 @@ def test_the_openapi_page_shows_every_operation_and_schema() -> None:
             assert f"Operation `{operation['operationId']}`" in page
     for name in document["components"]["schemas"]:
         assert f"{{ #schema-{name.lower()} }}" in page
+    assert "Operation `checkout.create_order`; no authentication." in page
+    assert "Operation `workspace.retrieve`; authentication: `bearer`" in page
 
 
 def test_the_inventory_reader_reads_what_mkdocstrings_writes(tmp_path: Path) -> None:
