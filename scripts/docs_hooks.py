@@ -114,12 +114,35 @@ def reference_plan() -> tuple[ModulePage, ...]:
     return tuple(pages[name] for name in modules)
 
 
+def _public_methods(cls: type) -> set[str]:
+    """A class's public methods and properties, its own and those it inherits from haulmer's
+    classes (a private base's ``with_options`` is still the client's to document)."""
+    names = set()
+    for klass in cls.__mro__:
+        if not getattr(klass, "__module__", "").startswith("haulmer"):
+            continue
+        for name, member in vars(klass).items():
+            if name.startswith("_"):
+                continue
+            if isinstance(member, (staticmethod, classmethod, property)) or inspect.isfunction(
+                member
+            ):
+                names.add(name)
+    return names
+
+
 def expected_identifiers() -> set[str]:
-    """Every identifier the inventory must hold: each module and each name it documents."""
+    """Every identifier the inventory must hold: each module, each name it documents, and each
+    public method and property of the classes it documents."""
     identifiers = set()
     for page in reference_plan():
         identifiers.add(page.module)
-        identifiers.update(f"{page.module}.{name}" for name in page.own)
+        module = importlib.import_module(page.module)
+        for name in page.own:
+            identifiers.add(f"{page.module}.{name}")
+            value = getattr(module, name, None)
+            if inspect.isclass(value):
+                identifiers.update(f"{page.module}.{name}.{m}" for m in _public_methods(value))
         identifiers.update(page.reexported.values())
     return identifiers
 

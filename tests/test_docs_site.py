@@ -74,6 +74,16 @@ def test_every_public_name_has_a_reference_entry(module_name: str) -> None:
         assert target in entries
 
 
+def test_methods_and_properties_are_entries_too_inherited_ones_included() -> None:
+    entries = docs_hooks.expected_identifiers()
+    assert "haulmer.Haulmer.with_options" in entries  # from a private base class
+    assert "haulmer.AsyncHaulmer.max_retries" in entries
+    assert "haulmer.testing.Control.fail_next" in entries
+    assert "haulmer.openfactura.documents.Documents.pdf" in entries
+    assert "haulmer.pfx.Certificate.is_valid_at" in entries
+    assert not any(entry.endswith(".model_config") for entry in entries)
+
+
 def test_a_name_is_documented_once_where_it_is_defined() -> None:
     owners: dict[str, str] = {}
     for page in docs_hooks.reference_plan():
