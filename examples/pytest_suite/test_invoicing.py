@@ -86,5 +86,5 @@ async def test_the_async_client_sees_the_same_fake(
     async_haulmer_client: haulmer.AsyncHaulmer, haulmer_fake: FakeHaulmer
 ) -> None:
     organization = await async_haulmer_client.openfactura.organization.retrieve()
-    assert organization.razon_social == "HAULMER SPA"
+    assert str(organization.rut) == "76795561-8"  # HAULMER SPA, the plugin's sandbox company
     assert haulmer_fake.requests.last.route == "openfactura.organization.retrieve"
