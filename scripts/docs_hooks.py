@@ -114,6 +114,84 @@ def reference_plan() -> tuple[ModulePage, ...]:
     return tuple(pages[name] for name in modules)
 
 
+@dataclass
+class ResourcePage:
+    """The reference page of one resource of the clients: ``client.openfactura.documents``."""
+
+    path: str
+    """Where it hangs from a client: ``openfactura.documents``."""
+    sync_class: type
+    async_class: type
+
+    @property
+    def uri(self) -> str:
+        return f"reference/client.{self.path}.md"
+
+    @property
+    def title(self) -> str:
+        return f"client.{self.path}"
+
+
+@cache
+def client_resources() -> tuple[ResourcePage, ...]:
+    """Every resource reachable from ``Haulmer`` (and its twin on ``AsyncHaulmer``), found by
+    walking the clients' properties, so a new resource cannot go without its page."""
+    import functools
+
+    import haulmer
+
+    pages: list[ResourcePage] = []
+    sync_client = haulmer.Haulmer(api_key="docs", environment="sandbox")
+    async_client = haulmer.AsyncHaulmer(api_key="docs", environment="sandbox")
+
+    def walk(prefix: str, sync_obj: object, async_obj: object) -> None:
+        for name in sorted(dir(type(sync_obj))):
+            if name.startswith("_"):
+                continue
+            static = inspect.getattr_static(type(sync_obj), name)
+            if not isinstance(static, (property, functools.cached_property)):
+                continue
+            value = getattr(sync_obj, name)
+            if not type(value).__module__.startswith("haulmer._sync."):
+                continue  # a setting (max_retries...), not a resource
+            twin = getattr(async_obj, name)
+            pages.append(ResourcePage(prefix + name, type(value), type(twin)))
+            walk(f"{prefix}{name}.", value, twin)
+
+    try:
+        walk("", sync_client, async_client)
+    finally:
+        sync_client.close()
+    return tuple(pages)
+
+
+def _class_path(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def render_resource_page(page: ResourcePage) -> str:
+    """A resource's page: the blocking class, then its asyncio twin."""
+    sync_path, async_path = _class_path(page.sync_class), _class_path(page.async_class)
+    lines = [
+        f"# `{page.title}`",
+        "",
+        f"`haulmer.Haulmer().{page.path}` is a `{page.sync_class.__name__}`;"
+        f" `haulmer.AsyncHaulmer().{page.path}` is its asyncio twin, a"
+        f" `{page.async_class.__name__}`, with the same methods and parameters (awaited).",
+        "",
+    ]
+    for path in (sync_path, async_path):
+        lines += [
+            f"::: {path}",
+            "    options:",
+            "      show_root_heading: true",
+            "      show_root_full_path: false",
+            "      heading_level: 2",
+            "",
+        ]
+    return "\n".join(lines)
+
+
 def _public_methods(cls: type) -> set[str]:
     """A class's public methods and properties, its own and those it inherits from haulmer's
     classes (a private base's ``with_options`` is still the client's to document)."""
@@ -144,6 +222,10 @@ def expected_identifiers() -> set[str]:
             if inspect.isclass(value):
                 identifiers.update(f"{page.module}.{name}.{m}" for m in _public_methods(value))
         identifiers.update(page.reexported.values())
+    for resource in client_resources():
+        for cls in (resource.sync_class, resource.async_class):
+            identifiers.add(_class_path(cls))
+            identifiers.update(f"{_class_path(cls)}.{m}" for m in _public_methods(cls))
     return identifiers
 
 
@@ -185,9 +267,20 @@ def render_reference_index(pages: tuple[ModulePage, ...]) -> str:
         " defines it; packages that re-export it link there. Private modules (`haulmer._...`)"
         " are not part of the API and may change in any release.",
         "",
-        "| module | what it is |",
+        "## Client resources",
+        "",
+        "What hangs from a client (`client.checkout`, `client.openfactura.documents`...): one page"
+        " per resource, with its blocking class and its asyncio twin.",
+        "",
+        "| resource | classes |",
         "|---|---|",
     ]
+    for resource in client_resources():
+        lines.append(
+            f"| [`{resource.title}`](client.{resource.path}.md) |"
+            f" `{resource.sync_class.__name__}`, `{resource.async_class.__name__}` |"
+        )
+    lines += ["", "## Modules", "", "| module | what it is |", "|---|---|"]
     for page in pages:
         lines.append(f"| [`{page.module}`]({page.module}.md) | {page.summary} |")
     return "\n".join(lines) + "\n"
@@ -326,7 +419,10 @@ def reference_nav(pages: tuple[ModulePage, ...]) -> list[Any]:
         if any(other.module.startswith(page.module + ".") for other in pages)
         and page.module != "haulmer"
     }
-    nav: list[Any] = [{"Overview": "reference/index.md"}]
+    nav: list[Any] = [
+        {"Overview": "reference/index.md"},
+        {"Client resources": [{page.title: page.uri} for page in client_resources()]},
+    ]
     sections: dict[str, list[dict[str, str]]] = {}
     for page in pages:
         package = next(
@@ -364,6 +460,8 @@ def on_files(files: Any, config: Any) -> Any:
     )
     for page in pages:
         files.append(File.generated(config, page.uri, content=render_module_page(page)))
+    for resource in client_resources():
+        files.append(File.generated(config, resource.uri, content=render_resource_page(resource)))
     document = json.loads(OPENAPI.read_text(encoding="utf-8"))
     files.append(File.generated(config, "platform-openapi.md", content=render_openapi(document)))
     return files

@@ -11,7 +11,7 @@ import pytest
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 TESTED_ELSEWHERE = {"dte.md", "sii.md"}
-PROSE_ONLY = {"glossary.md", "examples.md", "changelog.md", "security.md"}
+PROSE_ONLY = {"glossary.md", "examples.md", "changelog.md", "security.md", "reliability.md"}
 """Pages that explain or include other files and need no code of their own."""
 PAGES = sorted(
     str(path.relative_to(DOCS))

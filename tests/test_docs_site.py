@@ -79,9 +79,34 @@ def test_methods_and_properties_are_entries_too_inherited_ones_included() -> Non
     assert "haulmer.Haulmer.with_options" in entries  # from a private base class
     assert "haulmer.AsyncHaulmer.max_retries" in entries
     assert "haulmer.testing.Control.fail_next" in entries
-    assert "haulmer.openfactura.documents.Documents.pdf" in entries
+    assert "haulmer._sync.openfactura.documents.Documents.pdf" in entries  # a client resource
+    assert "haulmer._async.checkout.AsyncCheckout.choose_tax_document" in entries
     assert "haulmer.pfx.Certificate.is_valid_at" in entries
     assert not any(entry.endswith(".model_config") for entry in entries)
+
+
+def test_every_resource_of_the_clients_has_a_page_with_both_faces() -> None:
+    resources = {page.path: page for page in docs_hooks.client_resources()}
+    assert {
+        "checkout",
+        "accounts",
+        "workspace",
+        "openfactura.documents",
+        "openfactura.setup",
+    } <= set(resources)
+    documents = resources["openfactura.documents"]
+    text = docs_hooks.render_resource_page(documents)
+    assert f"::: {documents.sync_class.__module__}.Documents" in text
+    assert f"::: {documents.async_class.__module__}.AsyncDocuments" in text
+    config = {"nav": [{docs_hooks.REFERENCE_NAV_TITLE: []}]}
+    docs_hooks.on_config(config)
+    (clients,) = [
+        item["Client resources"]
+        for item in config["nav"][0][docs_hooks.REFERENCE_NAV_TITLE]
+        if "Client resources" in item
+    ]
+    assert {"client.openfactura.documents": "reference/client.openfactura.documents.md"} in clients
+    assert len(clients) == len(resources)
 
 
 def test_a_name_is_documented_once_where_it_is_defined() -> None:
@@ -134,7 +159,11 @@ def test_the_hook_fills_the_reference_section() -> None:
     assert {"haulmer.sii.verification": "reference/haulmer.sii.verification.md"} in sii
     listed = list(_nav_pages(section))
     assert sorted(listed) == sorted(
-        ["reference/index.md", *(page.uri for page in docs_hooks.reference_plan())]
+        [
+            "reference/index.md",
+            *(page.uri for page in docs_hooks.reference_plan()),
+            *(page.uri for page in docs_hooks.client_resources()),
+        ]
     )
 
 

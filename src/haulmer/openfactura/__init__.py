@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from haulmer._lazy import LazyNames
 
 if TYPE_CHECKING:
+    from haulmer._async.openfactura import AsyncOpenFactura
+    from haulmer._sync.openfactura import OpenFactura
     from haulmer.openfactura.emission import Custom, SendEmail
     from haulmer.openfactura.enums import (
         AcuseCode,
