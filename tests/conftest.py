@@ -16,6 +16,18 @@ if TYPE_CHECKING:
     from haulmer.testing import FakeHaulmer
 
 
+@pytest.fixture(autouse=True)
+def _no_haulmer_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests build their clients explicitly: settings exported in the shell do not leak in."""
+    for name in (
+        "HAULMER_ENVIRONMENT",
+        "HAULMER_BASE_URL",
+        "HAULMER_OPENFACTURA_BASE_URL",
+        "HAULMER_PLATFORM_BASE_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def fake() -> FakeHaulmer:
     """A fake platform whose clock starts on the Thursday of ``journey.story.START``."""

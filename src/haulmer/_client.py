@@ -20,6 +20,7 @@ from haulmer._core.types import (
     NotGiven,
     Product,
     Timeout,
+    TimeoutArg,
 )
 from haulmer.errors import ConfigurationError
 
@@ -117,7 +118,7 @@ class ClientCommon(ABC):
         api_key: str | NotGiven | None = NOT_GIVEN,
         environment: str | NotGiven = NOT_GIVEN,
         base_urls: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        timeout: float | Timeout | NotGiven | None = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
         access_token: str | NotGiven | None = NOT_GIVEN,
@@ -126,6 +127,9 @@ class ClientCommon(ABC):
         """A copy with some settings changed, sharing this client's connection pool."""
         old = self._config
         overrides = dict(old.base_url_overrides)
+        if isinstance(environment, NotGiven):
+            # The copy keeps what the original read from the environment variables.
+            overrides = {**old.base_urls_from_env, **overrides}
         if not isinstance(base_urls, NotGiven):
             overrides.update(base_urls or {})
 

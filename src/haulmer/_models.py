@@ -9,11 +9,11 @@ import json
 from typing import Any
 
 import pydantic_core
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from haulmer.rut import Rut
 
-__all__ = ["HaulmerModel", "encode_json", "to_jsonable"]
+__all__ = ["AnsweredModel", "HaulmerModel", "encode_json", "to_jsonable"]
 
 
 def _json_default(value: Any) -> Any:
@@ -46,7 +46,22 @@ def to_jsonable(data: Any) -> Any:
     return json.loads(encode_json(data))
 
 
-class HaulmerModel(BaseModel):
+class AnsweredModel(BaseModel):
+    """A model the API can return: it remembers the request id of the answer it came in."""
+
+    _request_id: str | None = PrivateAttr(default=None)
+
+    @property
+    def request_id(self) -> str | None:
+        """Haulmer's id of the request that returned this model (its ``X-Request-Id``), to
+        store beside a folio and quote in a support ticket; None for a model built locally."""
+        return self._request_id
+
+    def _set_request_id(self, request_id: str | None) -> None:
+        self._request_id = request_id
+
+
+class HaulmerModel(AnsweredModel):
     """Wire names as aliases, Python names accepted too; unknown response fields are kept."""
 
     model_config = ConfigDict(

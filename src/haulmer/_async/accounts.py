@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from haulmer._core import AsyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import (
     Account,
     ForgotPasswordResult,
@@ -34,6 +34,8 @@ class AsyncAccounts(AsyncAPIResource):
         confirmation: str,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Account:
@@ -48,7 +50,7 @@ class AsyncAccounts(AsyncAPIResource):
                 password,
                 confirmation,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -57,12 +59,16 @@ class AsyncAccounts(AsyncAPIResource):
         email: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> ForgotPasswordResult:
         """Re-send "[Haulmer Accounts] Crea tu nueva contraseña" to the purchase's address."""
         return await self._request(
-            forgot_password_request(email, **call_options(extra_headers, timeout, max_retries))
+            forgot_password_request(
+                email, **call_options(extra_headers, timeout, max_retries, extra_query, extra_body)
+            )
         )
 
     async def resend_link(
@@ -71,6 +77,8 @@ class AsyncAccounts(AsyncAPIResource):
         purpose: LinkPurpose | str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> LinkResent:
@@ -81,7 +89,11 @@ class AsyncAccounts(AsyncAPIResource):
         The answer is the same whether or not the address has such a link still due.
         """
         return await self._request(
-            resend_link_request(email, purpose, **call_options(extra_headers, timeout, max_retries))
+            resend_link_request(
+                email,
+                purpose,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     async def login(
@@ -91,13 +103,18 @@ class AsyncAccounts(AsyncAPIResource):
         *,
         platform: Platform | str = Platform.MY_HAULMER,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Session:
         """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
         return await self._request(
             login_request(
-                email, password, platform, **call_options(extra_headers, timeout, max_retries)
+                email,
+                password,
+                platform,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -105,8 +122,12 @@ class AsyncAccounts(AsyncAPIResource):
         self,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Account:
         """The account of the client's access token."""
-        return await self._request(me_request(**call_options(extra_headers, timeout, max_retries)))
+        return await self._request(
+            me_request(**call_options(extra_headers, timeout, max_retries, extra_query, extra_body))
+        )

@@ -8,7 +8,7 @@ from typing import Any
 from haulmer._core import AsyncAPIResource
 from haulmer._core.pagination import AsyncPaginator
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.catalogue import (
     CatalogueDetails,
     Product,
@@ -33,13 +33,17 @@ class AsyncCatalogue(AsyncAPIResource):
         self,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> list[CatalogueDetails]:
         """The catalogues of the organizations of the account's workspaces (one each)."""
         return (
             await self._request(
-                list_catalogues_request(**call_options(extra_headers, timeout, max_retries))
+                list_catalogues_request(
+                    **call_options(extra_headers, timeout, max_retries, extra_query, extra_body)
+                )
             )
         ).data
 
@@ -50,6 +54,8 @@ class AsyncCatalogue(AsyncAPIResource):
         *,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Product:
@@ -59,7 +65,7 @@ class AsyncCatalogue(AsyncAPIResource):
                 catalogue_id,
                 product,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -69,13 +75,17 @@ class AsyncCatalogue(AsyncAPIResource):
         product_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Product:
         """One product."""
         return await self._request(
             retrieve_product_request(
-                catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
+                catalogue_id,
+                product_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -86,6 +96,8 @@ class AsyncCatalogue(AsyncAPIResource):
         changes: ProductUpdate | Mapping[str, Any],
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Product:
@@ -95,7 +107,7 @@ class AsyncCatalogue(AsyncAPIResource):
                 catalogue_id,
                 product_id,
                 changes,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -105,13 +117,17 @@ class AsyncCatalogue(AsyncAPIResource):
         product_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Product:
         """Take a product off sale (kept for past sales; ``update_product`` activates it again)."""
         return await self._request(
             deactivate_product_request(
-                catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
+                catalogue_id,
+                product_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -124,6 +140,8 @@ class AsyncCatalogue(AsyncAPIResource):
         tax: TaxTreatment | str | None = None,
         per_page: int = 50,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> AsyncPaginator[Product]:
@@ -137,6 +155,6 @@ class AsyncCatalogue(AsyncAPIResource):
             active,
             tax,
             per_page,
-            **call_options(extra_headers, timeout, max_retries),
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
         return self._paginate(request)

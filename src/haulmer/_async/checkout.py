@@ -7,7 +7,7 @@ from typing import Any
 
 from haulmer._core import AsyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
 from haulmer.checkout import (
     Buyer,
@@ -38,12 +38,16 @@ class AsyncCheckout(AsyncAPIResource):
         self,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Catalog:
         """The products, plans (1, 6 or 12 months) and payment methods on sale."""
         return await self._request(
-            catalog_request(**call_options(extra_headers, timeout, max_retries))
+            catalog_request(
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body)
+            )
         )
 
     async def create_order(
@@ -54,6 +58,8 @@ class AsyncCheckout(AsyncAPIResource):
         plans: PlansArg = (),
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Order:
@@ -67,7 +73,7 @@ class AsyncCheckout(AsyncAPIResource):
                 products,
                 plans,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -76,12 +82,17 @@ class AsyncCheckout(AsyncAPIResource):
         order_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Order:
         """An order with its status and status history."""
         return await self._request(
-            retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_order_request(
+                order_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     async def choose_payment_method(
@@ -90,13 +101,17 @@ class AsyncCheckout(AsyncAPIResource):
         method: PaymentMethod | str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Order:
         """Step one of paying: the payment method."""
         return await self._request(
             payment_method_request(
-                order_id, method, **call_options(extra_headers, timeout, max_retries)
+                order_id,
+                method,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -107,13 +122,18 @@ class AsyncCheckout(AsyncAPIResource):
         *,
         method: PaymentMethod | str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Order:
         """Step two: the medium; then the bank validates (``method=`` checks the pair locally)."""
         return await self._request(
             payment_medium_request(
-                order_id, medium, method, **call_options(extra_headers, timeout, max_retries)
+                order_id,
+                medium,
+                method,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -124,6 +144,8 @@ class AsyncCheckout(AsyncAPIResource):
         timeout: float = 3600.0,
         poll_interval: float = 10.0,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         max_retries: int | None = None,
     ) -> Order:
         """Poll until the bank settles the payment (``paid`` or ``payment_rejected``).
@@ -135,7 +157,7 @@ class AsyncCheckout(AsyncAPIResource):
                 order_id,
                 timeout,
                 poll_interval,
-                call_options(extra_headers, NOT_GIVEN, max_retries),
+                call_options(extra_headers, NOT_GIVEN, max_retries, extra_query, extra_body),
             )
         )
 
@@ -146,12 +168,17 @@ class AsyncCheckout(AsyncAPIResource):
         document: TaxDocumentType | str,
         receiver: ReceiverArg | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Order:
         """Boleta or factura for the purchase, from the "¿Boleta o factura?" e-mail's link."""
         return await self._request(
             tax_document_request(
-                link, document, receiver, **call_options(extra_headers, timeout, max_retries)
+                link,
+                document,
+                receiver,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )

@@ -30,8 +30,13 @@ __all__ = ["AsyncHaulmer"]
 
 
 class AsyncHaulmer(ClientCommon):
-    """A client of every Haulmer service. ``api_key`` defaults to HAULMER_API_KEY; use it as a
-    context manager (a with block, or async-with for the asyncio client) or close it when done.
+    """A client of every Haulmer service; use it as a context manager (a with block, or
+    async-with for the asyncio client) or close it when done.
+
+    What is not passed comes from the environment: ``api_key`` from HAULMER_API_KEY,
+    ``environment`` from HAULMER_ENVIRONMENT (else "production") and, when ``environment`` is
+    not passed, base URLs from HAULMER_BASE_URL, HAULMER_OPENFACTURA_BASE_URL and
+    HAULMER_PLATFORM_BASE_URL; explicit ``base_urls`` entries win.
 
     ``sleep``/``clock``/``now`` are injectable (tests never wait; the fake's clients live on its
     clock); a user's ``http_client`` is never closed.
@@ -44,9 +49,9 @@ class AsyncHaulmer(ClientCommon):
         self,
         api_key: str | None = None,
         *,
-        environment: str = "production",
+        environment: str | None = None,
         base_urls: Mapping[str, str] | None = None,
-        timeout: float | Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | Timeout | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,

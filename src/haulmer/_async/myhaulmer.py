@@ -7,7 +7,7 @@ from datetime import date
 from haulmer._core import AsyncAPIResource
 from haulmer._core.pagination import AsyncPaginator
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.checkout import Order, OrderStatus
 from haulmer.myhaulmer import (
     AttachmentInput,
@@ -37,6 +37,8 @@ class AsyncMyHaulmer(AsyncAPIResource):
         created_to: date | None = None,
         per_page: int = 20,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> AsyncPaginator[Order]:
@@ -48,7 +50,7 @@ class AsyncMyHaulmer(AsyncAPIResource):
             created_from,
             created_to,
             per_page,
-            **call_options(extra_headers, timeout, max_retries),
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
         return self._paginate(request)
 
@@ -57,12 +59,17 @@ class AsyncMyHaulmer(AsyncAPIResource):
         order_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Order:
         """One of the account's orders: status history, lines, payment, tax document."""
         return await self._request(
-            retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_order_request(
+                order_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     async def open_ticket(
@@ -74,6 +81,8 @@ class AsyncMyHaulmer(AsyncAPIResource):
         attachment: AttachmentInput | None = None,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Ticket:
@@ -85,7 +94,7 @@ class AsyncMyHaulmer(AsyncAPIResource):
                 message,
                 attachment,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -95,13 +104,17 @@ class AsyncMyHaulmer(AsyncAPIResource):
         status: TicketStatus | str | None = None,
         per_page: int = 20,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> AsyncPaginator[Ticket]:
         """The account's tickets, newest first, fetched as you iterate (the asyncio client's list
         is iterated in an async-for loop, or awaited for its first page)."""
         request = list_tickets_request(
-            status, per_page, **call_options(extra_headers, timeout, max_retries)
+            status,
+            per_page,
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
         return self._paginate(request)
 
@@ -110,12 +123,17 @@ class AsyncMyHaulmer(AsyncAPIResource):
         ticket_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Ticket:
         """A ticket and its whole thread."""
         return await self._request(
-            retrieve_ticket_request(ticket_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_ticket_request(
+                ticket_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     async def reply_ticket(
@@ -126,6 +144,8 @@ class AsyncMyHaulmer(AsyncAPIResource):
         attachment: AttachmentInput | None = None,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Ticket:
@@ -136,7 +156,7 @@ class AsyncMyHaulmer(AsyncAPIResource):
                 message,
                 attachment,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -145,13 +165,17 @@ class AsyncMyHaulmer(AsyncAPIResource):
         ticket_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Ticket:
         """Close a ticket; it can be reopened for 7 days (``reopen_until``)."""
         return await self._request(
             ticket_action_request(
-                ticket_id, "close", **call_options(extra_headers, timeout, max_retries)
+                ticket_id,
+                "close",
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -160,12 +184,16 @@ class AsyncMyHaulmer(AsyncAPIResource):
         ticket_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Ticket:
         """Reopen a ticket closed less than 7 days ago (``ReopenWindowClosedError`` after)."""
         return await self._request(
             ticket_action_request(
-                ticket_id, "reopen", **call_options(extra_headers, timeout, max_retries)
+                ticket_id,
+                "reopen",
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )

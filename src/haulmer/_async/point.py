@@ -7,7 +7,7 @@ from typing import Any
 
 from haulmer._core import AsyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, NotGiven, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg
 from haulmer.point import (
     Paper,
     PointDocument,
@@ -33,13 +33,17 @@ class AsyncPoint(AsyncAPIResource):
         self,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> list[PointOfSale]:
         """The points of sale of the account's workspaces (one per device bought)."""
         return (
             await self._request(
-                list_points_request(**call_options(extra_headers, timeout, max_retries))
+                list_points_request(
+                    **call_options(extra_headers, timeout, max_retries, extra_query, extra_body)
+                )
             )
         ).data
 
@@ -48,12 +52,17 @@ class AsyncPoint(AsyncAPIResource):
         point_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> PointOfSale:
         """One point of sale."""
         return await self._request(
-            retrieve_point_request(point_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_point_request(
+                point_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     async def configure(
@@ -66,6 +75,8 @@ class AsyncPoint(AsyncAPIResource):
         paper: Paper | str | NotGiven = NOT_GIVEN,
         catalogue_id: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> PointOfSale:
@@ -80,7 +91,9 @@ class AsyncPoint(AsyncAPIResource):
         }
         return await self._request(
             configure_point_request(
-                point_id, settings, **call_options(extra_headers, timeout, max_retries)
+                point_id,
+                settings,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -95,6 +108,8 @@ class AsyncPoint(AsyncAPIResource):
         receptor: SaleReceptor | Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Sale:
@@ -113,7 +128,7 @@ class AsyncPoint(AsyncAPIResource):
                 document,
                 receptor,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -123,12 +138,16 @@ class AsyncPoint(AsyncAPIResource):
         sale_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Sale:
         """One sale and its document."""
         return await self._request(
             retrieve_sale_request(
-                point_id, sale_id, **call_options(extra_headers, timeout, max_retries)
+                point_id,
+                sale_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )

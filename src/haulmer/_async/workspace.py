@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from haulmer._core import AsyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
 from haulmer.rut import Rut
 from haulmer.workspace import (
@@ -30,6 +30,8 @@ class AsyncWorkspace(AsyncAPIResource):
         *,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> WorkspaceDetails:
@@ -40,7 +42,9 @@ class AsyncWorkspace(AsyncAPIResource):
         """
         return await self._request(
             activate_request(
-                link, idempotency_key, **call_options(extra_headers, timeout, max_retries)
+                link,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -48,12 +52,18 @@ class AsyncWorkspace(AsyncAPIResource):
         self,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> list[WorkspaceDetails]:
         """The workspaces the logged-in account belongs to."""
         return (
-            await self._request(list_request(**call_options(extra_headers, timeout, max_retries)))
+            await self._request(
+                list_request(
+                    **call_options(extra_headers, timeout, max_retries, extra_query, extra_body)
+                )
+            )
         ).data
 
     async def retrieve(
@@ -61,12 +71,17 @@ class AsyncWorkspace(AsyncAPIResource):
         workspace_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> WorkspaceDetails:
         """One workspace."""
         return await self._request(
-            retrieve_request(workspace_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_request(
+                workspace_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     async def set_administrator(
@@ -76,13 +91,18 @@ class AsyncWorkspace(AsyncAPIResource):
         email: str,
         name: str,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> WorkspaceDetails:
         """Step 1: the administrator (may be another e-mail: instructions go there from now on)."""
         return await self._request(
             administrator_request(
-                workspace_id, email, name, **call_options(extra_headers, timeout, max_retries)
+                workspace_id,
+                email,
+                name,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -92,12 +112,18 @@ class AsyncWorkspace(AsyncAPIResource):
         name: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> WorkspaceDetails:
         """Step 2, and any later renaming: the workspace's name."""
         return await self._request(
-            rename_request(workspace_id, name, **call_options(extra_headers, timeout, max_retries))
+            rename_request(
+                workspace_id,
+                name,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     async def add_organization(
@@ -108,6 +134,8 @@ class AsyncWorkspace(AsyncAPIResource):
         rut: Rut | str,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Organization:
@@ -122,6 +150,6 @@ class AsyncWorkspace(AsyncAPIResource):
                 razon_social,
                 rut,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )

@@ -7,27 +7,98 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from haulmer._core.environments import PRODUCTS, resolve_base_urls
+from haulmer._core.environments import ENVIRONMENTS, PRODUCTS, resolve_base_urls
 from haulmer._core.log import redact_url
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Product, Timeout
 from haulmer.errors import ConfigurationError
 
-__all__ = ["API_KEY_ENV", "ClientConfig", "normalize_max_retries", "normalize_timeout"]
+__all__ = [
+    "API_KEY_ENV",
+    "BASE_URL_ENV",
+    "ENVIRONMENT_ENV",
+    "PRODUCT_BASE_URL_ENV",
+    "ClientConfig",
+    "normalize_max_retries",
+    "normalize_timeout",
+]
 
 API_KEY_ENV = "HAULMER_API_KEY"
+ENVIRONMENT_ENV = "HAULMER_ENVIRONMENT"
+BASE_URL_ENV = "HAULMER_BASE_URL"
+"""One base URL for every product (a server of the fake, ``python -m haulmer serve``)."""
+PRODUCT_BASE_URL_ENV: dict[Product, str] = {
+    "openfactura": "HAULMER_OPENFACTURA_BASE_URL",
+    "platform": "HAULMER_PLATFORM_BASE_URL",
+}
+"""The base URL of one product; it wins over ``HAULMER_BASE_URL`` for that product."""
+
+
+def _environment_from_env() -> str:
+    """``HAULMER_ENVIRONMENT`` checked (naming the variable when wrong), else "production"."""
+    value = (os.environ.get(ENVIRONMENT_ENV) or "").strip()
+    if not value:
+        return "production"
+    if value not in ENVIRONMENTS:
+        known = ", ".join(repr(name) for name in ENVIRONMENTS)
+        raise ConfigurationError(
+            f"{ENVIRONMENT_ENV}={value!r:.40} is not an environment: set it to one of {known}, "
+            "or unset it"
+        )
+    return value
+
+
+def _base_urls_from_env() -> dict[str, str]:
+    """Base URLs from ``HAULMER_BASE_URL`` and the per-product variables, each checked."""
+    urls: dict[str, str] = {}
+    shared = (os.environ.get(BASE_URL_ENV) or "").strip()
+    for product in PRODUCTS:
+        name = PRODUCT_BASE_URL_ENV[product]
+        own = (os.environ.get(name) or "").strip()
+        value, source = (own, name) if own else (shared, BASE_URL_ENV)
+        if not value:
+            continue
+        try:
+            resolve_base_urls("production", {product: value})
+        except ConfigurationError:
+            raise ConfigurationError(
+                f"{source} must be an http:// or https:// URL of a scheme, a host and an "
+                "optional path prefix (no ?query or #fragment), such as "
+                "http://127.0.0.1:8080; fix or unset it"
+            ) from None
+        urls[product] = value
+    return urls
+
+
+def _is_httpx_timeout(value: Any) -> bool:
+    """Whether ``value`` is an ``httpx.Timeout`` (told by its shape: httpx loads lazily)."""
+    return type(value).__module__.startswith("httpx") and all(
+        hasattr(value, phase) for phase in ("connect", "read", "write", "pool")
+    )
 
 
 def normalize_timeout(value: Any) -> Timeout | None:
-    """A Timeout from seconds (for every phase), a Timeout or None (no limit)."""
+    """A Timeout from seconds (for every phase), a Timeout, an ``httpx.Timeout`` or None."""
     if value is None or isinstance(value, Timeout):
         return value
+    if _is_httpx_timeout(value):
+        try:
+            return Timeout(
+                total=value.read,
+                connect=value.connect,
+                read=value.read,
+                write=value.write,
+                pool=value.pool,
+            )
+        except ConfigurationError as exc:
+            raise ConfigurationError(f"httpx.Timeout: {exc}") from None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = float(value)
         if seconds <= 0:
             raise ConfigurationError(f"timeout must be a positive number of seconds, got {value!r}")
         return Timeout(total=seconds, connect=seconds)
     raise ConfigurationError(
-        f"timeout must be seconds (float), haulmer.Timeout(...) or None, got {type(value).__name__}"
+        "timeout must be seconds (float), haulmer.Timeout(...), httpx.Timeout(...) or None, "
+        f"got {type(value).__name__}"
     )
 
 
@@ -53,6 +124,8 @@ class ClientConfig:
     rate_limit: bool = False
     base_url_overrides: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The ``base_urls`` the user passed (kept so ``with_options(environment=...)`` keeps them)."""
+    base_urls_from_env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """The base URLs read from the environment variables (an explicit environment drops them)."""
 
     def __repr__(self) -> str:
         return f"ClientConfig({self.describe()})"
@@ -85,7 +158,7 @@ class ClientConfig:
         cls,
         *,
         api_key: str | None,
-        environment: str,
+        environment: str | None,
         base_urls: Mapping[str, str] | None,
         timeout: Any,
         max_retries: Any,
@@ -93,7 +166,13 @@ class ClientConfig:
         access_token: str | None,
         rate_limit: bool,
     ) -> ClientConfig:
-        """Validate the arguments; the API key falls back to HAULMER_API_KEY."""
+        """Validate the arguments; what is not passed comes from the environment variables:
+        HAULMER_API_KEY, HAULMER_ENVIRONMENT and the base URLs (only when ``environment`` is
+        not passed: an explicit environment means its own URLs). Explicit ``base_urls`` win."""
+        from_env: dict[str, str] = {}
+        if environment is None:
+            environment = _environment_from_env()
+            from_env = _base_urls_from_env()
         if api_key is None:
             api_key = os.environ.get(API_KEY_ENV) or None
         if api_key is not None and (not isinstance(api_key, str) or not api_key.strip()):
@@ -112,11 +191,12 @@ class ClientConfig:
         return cls(
             api_key=api_key.strip() if api_key else None,
             environment=environment,
-            base_urls=resolve_base_urls(environment, base_urls),
+            base_urls=resolve_base_urls(environment, {**from_env, **(base_urls or {})}),
             timeout=normalize_timeout(timeout),
             max_retries=normalize_max_retries(max_retries),
             default_headers=headers,
             access_token=access_token or None,
             rate_limit=bool(rate_limit),
             base_url_overrides=dict(base_urls or {}),
+            base_urls_from_env=from_env,
         )

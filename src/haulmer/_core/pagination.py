@@ -165,6 +165,8 @@ class _PageBase(Generic[T]):
         self.items: list[T] = list(items)
         self.info = info
         self._next_request = next_request
+        self.request_id: str | None = None
+        """Haulmer's id of the request that fetched this page (``X-Request-Id``)."""
 
     @property
     def current_page(self) -> int | None:

@@ -11,7 +11,7 @@ from haulmer._core.config import API_KEY_ENV, ClientConfig, normalize_max_retrie
 from haulmer._core.request import APIRequest
 from haulmer._core.types import Auth, NotGiven, Product, Timeout
 from haulmer._version import __version__
-from haulmer.errors import ConfigurationError
+from haulmer.errors import ConfigurationError, ValidationError
 
 __all__ = ["USER_AGENT", "PreparedRequest", "prepare_request"]
 
@@ -91,6 +91,59 @@ def _set(headers: dict[str, tuple[str, str]], name: str, value: str) -> None:
     headers[name.lower()] = (name, value)
 
 
+def _extra_query(extra: Mapping[str, object] | None) -> dict[str, Any]:
+    """``extra_query=`` checked: names are text, values text, numbers or lists of them."""
+    if extra is None:
+        return {}
+    if not isinstance(extra, Mapping):
+        raise ValidationError(
+            "extra_query must be a mapping of parameter names to values, "
+            f"got {type(extra).__name__}"
+        )
+    out: dict[str, Any] = {}
+    for name, value in extra.items():
+        if not isinstance(name, str) or not name:
+            raise ValidationError(f"extra_query names must be non-empty text, got {name!r}")
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for item in values:
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                raise ValidationError(
+                    f"extra_query[{name!r}] must be text, a number or a list of them, "
+                    f"got {type(item).__name__}"
+                )
+        out[name] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def _body_with_extras(request: APIRequest[Any]) -> Any:
+    """The JSON body to send: the call's own, with ``extra_body=`` fields merged over it."""
+    extra = request.extra_body
+    if extra is None:
+        return request.json
+    if not isinstance(extra, Mapping):
+        raise ValidationError(
+            "extra_body must be a mapping of JSON field names to values, "
+            f"got {type(extra).__name__}"
+        )
+    if request.content is not None:
+        raise ValidationError(
+            "extra_body cannot be added to this call: it sends a file, not a JSON object"
+        )
+    from haulmer._models import to_jsonable
+
+    body = {} if request.json is None else to_jsonable(request.json)
+    if not isinstance(body, dict):
+        raise ValidationError(
+            f"extra_body cannot be added to this call: its body is a JSON {type(body).__name__}, "
+            "not an object"
+        )
+    try:
+        extras = to_jsonable(dict(extra))
+    except TypeError as exc:
+        raise ValidationError(f"extra_body must hold JSON values: {exc}") from None
+    return {**body, **extras}
+
+
 def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedRequest:
     """Resolve URL, headers, body, auth, timeout and retries; raise ConfigurationError early."""
     base_url = config.base_urls.get(request.product)
@@ -105,11 +158,12 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
     _set(headers, "User-Agent", USER_AGENT)
     _set(headers, "Accept", "application/json")
     content: bytes | None = request.content
-    if request.json is not None:
+    body = _body_with_extras(request)
+    if body is not None:
         # pydantic's model machinery loads with the first JSON body, not with the first client
         from haulmer._models import encode_json
 
-        content = encode_json(request.json)
+        content = encode_json(body)
         _set(headers, "Content-Type", "application/json")
     for name, value in config.default_headers.items():
         _set(headers, name, value)
@@ -152,6 +206,7 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
         else normalize_max_retries(request.max_retries)
     )
     params = {k: v for k, v in (request.params or {}).items() if v is not None}
+    params.update(_extra_query(request.extra_query))
     return PreparedRequest(
         method=request.method,
         url=base_url + request.path,

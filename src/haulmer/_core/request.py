@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from haulmer._core.types import NOT_GIVEN, Auth, Headers, Product, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Auth, Body, Headers, Product, Query, TimeoutArg
 from haulmer.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -30,10 +30,20 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def call_options(
-    extra_headers: Headers | None, timeout: TimeoutArg, max_retries: int | None
+    extra_headers: Headers | None,
+    timeout: TimeoutArg,
+    max_retries: int | None,
+    extra_query: Query | None = None,
+    extra_body: Body | None = None,
 ) -> dict[str, Any]:
     """The per-call options every resource method takes, as ``APIRequest`` keyword arguments."""
-    return {"extra_headers": extra_headers, "timeout": timeout, "max_retries": max_retries}
+    return {
+        "extra_headers": extra_headers,
+        "timeout": timeout,
+        "max_retries": max_retries,
+        "extra_query": extra_query,
+        "extra_body": extra_body,
+    }
 
 
 def new_idempotency_key() -> str:
@@ -85,6 +95,10 @@ class APIRequest(Generic[T]):
     timeout: TimeoutArg = NOT_GIVEN
     max_retries: int | None = None
     extra_headers: Headers | None = field(default=None, repr=False)
+    extra_query: Query | None = field(default=None, repr=False)
+    """Query parameters added to the call's own (a same name replaces it)."""
+    extra_body: Body | None = field(default=None, repr=False)
+    """JSON fields merged over the call's body (which must be a JSON object, or none)."""
     creates: str = "what this call creates"
     """What a keyed call makes ("the document", "the order"), named by an error after a lost
     answer: it may exist, and the key repeats the call safely. "" for a call whose key is the

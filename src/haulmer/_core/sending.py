@@ -13,7 +13,7 @@ import httpx
 from haulmer._core.log import logger, redact_headers, redact_url
 from haulmer._core.prepare import PreparedRequest
 from haulmer._core.responses import RawResponse, error_from_response
-from haulmer._core.types import DEFAULT_TIMEOUT, Timeout
+from haulmer._core.types import DEFAULT_TIMEOUT, NotGiven, Timeout
 from haulmer.errors import APIConnectionError, APITimeoutError, ClientClosedError
 
 __all__ = [
@@ -35,7 +35,17 @@ def httpx_timeout(timeout: Timeout | None) -> httpx.Timeout:
     """The httpx form of our Timeout (None: wait forever)."""
     if timeout is None:
         return httpx.Timeout(None)
-    return httpx.Timeout(timeout.total, connect=timeout.connect)
+
+    def phase(value: float | NotGiven | None) -> float | None:
+        return timeout.total if isinstance(value, NotGiven) else value
+
+    return httpx.Timeout(
+        timeout.total,
+        connect=timeout.connect,
+        read=phase(timeout.read),
+        write=phase(timeout.write),
+        pool=phase(timeout.pool),
+    )
 
 
 def sync_client_class() -> type[httpx.Client]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, Union
+
+if TYPE_CHECKING:
+    import httpx
 
 from haulmer.errors import ConfigurationError
 
@@ -13,9 +16,11 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
     "Auth",
+    "Body",
     "Headers",
     "NotGiven",
     "Product",
+    "Query",
     "Timeout",
     "TimeoutArg",
 ]
@@ -27,6 +32,10 @@ Auth = Literal["api_key", "bearer", "none"]
 """How a request authenticates: OpenFactura ``apikey`` header, platform bearer token, or nothing."""
 
 Headers = Mapping[str, str]
+Query = Mapping[str, object]
+"""``extra_query=``: query parameters added to (or replacing) a call's own."""
+Body = Mapping[str, object]
+"""``extra_body=``: JSON fields added to (or replacing) those of a call's body."""
 
 
 class NotGiven:
@@ -51,22 +60,31 @@ NOT_GIVEN: Final = NotGiven()
 
 @dataclass(frozen=True)
 class Timeout:
-    """How long a request may take: ``total`` seconds for each phase, ``connect`` for connecting."""
+    """How long a request may take: ``total`` seconds for each phase, ``connect`` for connecting;
+    ``read``, ``write`` and ``pool`` (as in ``httpx.Timeout``) replace ``total`` for one phase."""
 
     total: float | None = 30.0
     connect: float | None = 5.0
+    read: float | NotGiven | None = NOT_GIVEN
+    write: float | NotGiven | None = NOT_GIVEN
+    pool: float | NotGiven | None = NOT_GIVEN
 
     def __post_init__(self) -> None:
-        for name in ("total", "connect"):
+        for name in ("connect", "read", "write", "pool", "total"):
             value = getattr(self, name)
-            if value is not None and value <= 0:
+            if isinstance(value, NotGiven):
+                continue
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0
+            ):
                 raise ConfigurationError(
                     f"Timeout.{name} must be a positive number of seconds or None, got {value!r}"
                 )
 
 
-TimeoutArg = float | Timeout | None | NotGiven
-"""A per-call ``timeout=``: seconds, a ``Timeout``, None (wait forever) or NOT_GIVEN (default)."""
+TimeoutArg = Union[float, Timeout, "httpx.Timeout", None, NotGiven]
+"""A per-call ``timeout=``: seconds, a ``Timeout`` or ``httpx.Timeout``, None (wait forever) or
+NOT_GIVEN (the client's)."""
 
 DEFAULT_TIMEOUT: Final = Timeout(total=30.0, connect=5.0)
 DEFAULT_MAX_RETRIES: Final = 2

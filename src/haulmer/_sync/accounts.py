@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from haulmer._core import SyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import (
     Account,
     ForgotPasswordResult,
@@ -35,6 +35,8 @@ class Accounts(SyncAPIResource):
         confirmation: str,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Account:
@@ -49,7 +51,7 @@ class Accounts(SyncAPIResource):
                 password,
                 confirmation,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -58,12 +60,16 @@ class Accounts(SyncAPIResource):
         email: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> ForgotPasswordResult:
         """Re-send "[Haulmer Accounts] Crea tu nueva contraseña" to the purchase's address."""
         return self._request(
-            forgot_password_request(email, **call_options(extra_headers, timeout, max_retries))
+            forgot_password_request(
+                email, **call_options(extra_headers, timeout, max_retries, extra_query, extra_body)
+            )
         )
 
     def resend_link(
@@ -72,6 +78,8 @@ class Accounts(SyncAPIResource):
         purpose: LinkPurpose | str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> LinkResent:
@@ -82,7 +90,11 @@ class Accounts(SyncAPIResource):
         The answer is the same whether or not the address has such a link still due.
         """
         return self._request(
-            resend_link_request(email, purpose, **call_options(extra_headers, timeout, max_retries))
+            resend_link_request(
+                email,
+                purpose,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     def login(
@@ -92,13 +104,18 @@ class Accounts(SyncAPIResource):
         *,
         platform: Platform | str = Platform.MY_HAULMER,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Session:
         """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
         return self._request(
             login_request(
-                email, password, platform, **call_options(extra_headers, timeout, max_retries)
+                email,
+                password,
+                platform,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -106,8 +123,12 @@ class Accounts(SyncAPIResource):
         self,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Account:
         """The account of the client's access token."""
-        return self._request(me_request(**call_options(extra_headers, timeout, max_retries)))
+        return self._request(
+            me_request(**call_options(extra_headers, timeout, max_retries, extra_query, extra_body))
+        )

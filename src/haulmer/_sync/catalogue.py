@@ -9,7 +9,7 @@ from typing import Any
 from haulmer._core import SyncAPIResource
 from haulmer._core.pagination import SyncPage
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.catalogue import (
     CatalogueDetails,
     Product,
@@ -34,13 +34,17 @@ class Catalogue(SyncAPIResource):
         self,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> list[CatalogueDetails]:
         """The catalogues of the organizations of the account's workspaces (one each)."""
         return (
             self._request(
-                list_catalogues_request(**call_options(extra_headers, timeout, max_retries))
+                list_catalogues_request(
+                    **call_options(extra_headers, timeout, max_retries, extra_query, extra_body)
+                )
             )
         ).data
 
@@ -51,6 +55,8 @@ class Catalogue(SyncAPIResource):
         *,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Product:
@@ -60,7 +66,7 @@ class Catalogue(SyncAPIResource):
                 catalogue_id,
                 product,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -70,13 +76,17 @@ class Catalogue(SyncAPIResource):
         product_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Product:
         """One product."""
         return self._request(
             retrieve_product_request(
-                catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
+                catalogue_id,
+                product_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -87,6 +97,8 @@ class Catalogue(SyncAPIResource):
         changes: ProductUpdate | Mapping[str, Any],
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Product:
@@ -96,7 +108,7 @@ class Catalogue(SyncAPIResource):
                 catalogue_id,
                 product_id,
                 changes,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -106,13 +118,17 @@ class Catalogue(SyncAPIResource):
         product_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Product:
         """Take a product off sale (kept for past sales; ``update_product`` activates it again)."""
         return self._request(
             deactivate_product_request(
-                catalogue_id, product_id, **call_options(extra_headers, timeout, max_retries)
+                catalogue_id,
+                product_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -125,6 +141,8 @@ class Catalogue(SyncAPIResource):
         tax: TaxTreatment | str | None = None,
         per_page: int = 50,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> SyncPage[Product]:
@@ -138,6 +156,6 @@ class Catalogue(SyncAPIResource):
             active,
             tax,
             per_page,
-            **call_options(extra_headers, timeout, max_retries),
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
         return self._paginate(request)

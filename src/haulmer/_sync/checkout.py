@@ -8,7 +8,7 @@ from typing import Any
 
 from haulmer._core import SyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
 from haulmer.checkout import (
     Buyer,
@@ -39,11 +39,17 @@ class Checkout(SyncAPIResource):
         self,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Catalog:
         """The products, plans (1, 6 or 12 months) and payment methods on sale."""
-        return self._request(catalog_request(**call_options(extra_headers, timeout, max_retries)))
+        return self._request(
+            catalog_request(
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body)
+            )
+        )
 
     def create_order(
         self,
@@ -53,6 +59,8 @@ class Checkout(SyncAPIResource):
         plans: PlansArg = (),
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Order:
@@ -66,7 +74,7 @@ class Checkout(SyncAPIResource):
                 products,
                 plans,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -75,12 +83,17 @@ class Checkout(SyncAPIResource):
         order_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Order:
         """An order with its status and status history."""
         return self._request(
-            retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_order_request(
+                order_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     def choose_payment_method(
@@ -89,13 +102,17 @@ class Checkout(SyncAPIResource):
         method: PaymentMethod | str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Order:
         """Step one of paying: the payment method."""
         return self._request(
             payment_method_request(
-                order_id, method, **call_options(extra_headers, timeout, max_retries)
+                order_id,
+                method,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -106,13 +123,18 @@ class Checkout(SyncAPIResource):
         *,
         method: PaymentMethod | str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Order:
         """Step two: the medium; then the bank validates (``method=`` checks the pair locally)."""
         return self._request(
             payment_medium_request(
-                order_id, medium, method, **call_options(extra_headers, timeout, max_retries)
+                order_id,
+                medium,
+                method,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -123,6 +145,8 @@ class Checkout(SyncAPIResource):
         timeout: float = 3600.0,
         poll_interval: float = 10.0,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         max_retries: int | None = None,
     ) -> Order:
         """Poll until the bank settles the payment (``paid`` or ``payment_rejected``).
@@ -134,7 +158,7 @@ class Checkout(SyncAPIResource):
                 order_id,
                 timeout,
                 poll_interval,
-                call_options(extra_headers, NOT_GIVEN, max_retries),
+                call_options(extra_headers, NOT_GIVEN, max_retries, extra_query, extra_body),
             )
         )
 
@@ -145,12 +169,17 @@ class Checkout(SyncAPIResource):
         document: TaxDocumentType | str,
         receiver: ReceiverArg | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Order:
         """Boleta or factura for the purchase, from the "¿Boleta o factura?" e-mail's link."""
         return self._request(
             tax_document_request(
-                link, document, receiver, **call_options(extra_headers, timeout, max_retries)
+                link,
+                document,
+                receiver,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )

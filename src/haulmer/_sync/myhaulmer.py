@@ -8,7 +8,7 @@ from datetime import date
 from haulmer._core import SyncAPIResource
 from haulmer._core.pagination import SyncPage
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.checkout import Order, OrderStatus
 from haulmer.myhaulmer import (
     AttachmentInput,
@@ -38,6 +38,8 @@ class MyHaulmer(SyncAPIResource):
         created_to: date | None = None,
         per_page: int = 20,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> SyncPage[Order]:
@@ -49,7 +51,7 @@ class MyHaulmer(SyncAPIResource):
             created_from,
             created_to,
             per_page,
-            **call_options(extra_headers, timeout, max_retries),
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
         return self._paginate(request)
 
@@ -58,12 +60,17 @@ class MyHaulmer(SyncAPIResource):
         order_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Order:
         """One of the account's orders: status history, lines, payment, tax document."""
         return self._request(
-            retrieve_order_request(order_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_order_request(
+                order_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     def open_ticket(
@@ -75,6 +82,8 @@ class MyHaulmer(SyncAPIResource):
         attachment: AttachmentInput | None = None,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Ticket:
@@ -86,7 +95,7 @@ class MyHaulmer(SyncAPIResource):
                 message,
                 attachment,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -96,13 +105,17 @@ class MyHaulmer(SyncAPIResource):
         status: TicketStatus | str | None = None,
         per_page: int = 20,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> SyncPage[Ticket]:
         """The account's tickets, newest first, fetched as you iterate (the asyncio client's list
         is iterated in an async-for loop, or awaited for its first page)."""
         request = list_tickets_request(
-            status, per_page, **call_options(extra_headers, timeout, max_retries)
+            status,
+            per_page,
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
         return self._paginate(request)
 
@@ -111,12 +124,17 @@ class MyHaulmer(SyncAPIResource):
         ticket_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Ticket:
         """A ticket and its whole thread."""
         return self._request(
-            retrieve_ticket_request(ticket_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_ticket_request(
+                ticket_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     def reply_ticket(
@@ -127,6 +145,8 @@ class MyHaulmer(SyncAPIResource):
         attachment: AttachmentInput | None = None,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Ticket:
@@ -137,7 +157,7 @@ class MyHaulmer(SyncAPIResource):
                 message,
                 attachment,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -146,13 +166,17 @@ class MyHaulmer(SyncAPIResource):
         ticket_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Ticket:
         """Close a ticket; it can be reopened for 7 days (``reopen_until``)."""
         return self._request(
             ticket_action_request(
-                ticket_id, "close", **call_options(extra_headers, timeout, max_retries)
+                ticket_id,
+                "close",
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -161,12 +185,16 @@ class MyHaulmer(SyncAPIResource):
         ticket_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Ticket:
         """Reopen a ticket closed less than 7 days ago (``ReopenWindowClosedError`` after)."""
         return self._request(
             ticket_action_request(
-                ticket_id, "reopen", **call_options(extra_headers, timeout, max_retries)
+                ticket_id,
+                "reopen",
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )

@@ -8,7 +8,7 @@ from typing import Any
 
 from haulmer._core import SyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, NotGiven, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg
 from haulmer.point import (
     Paper,
     PointDocument,
@@ -34,12 +34,18 @@ class Point(SyncAPIResource):
         self,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> list[PointOfSale]:
         """The points of sale of the account's workspaces (one per device bought)."""
         return (
-            self._request(list_points_request(**call_options(extra_headers, timeout, max_retries)))
+            self._request(
+                list_points_request(
+                    **call_options(extra_headers, timeout, max_retries, extra_query, extra_body)
+                )
+            )
         ).data
 
     def retrieve(
@@ -47,12 +53,17 @@ class Point(SyncAPIResource):
         point_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> PointOfSale:
         """One point of sale."""
         return self._request(
-            retrieve_point_request(point_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_point_request(
+                point_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     def configure(
@@ -65,6 +76,8 @@ class Point(SyncAPIResource):
         paper: Paper | str | NotGiven = NOT_GIVEN,
         catalogue_id: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> PointOfSale:
@@ -79,7 +92,9 @@ class Point(SyncAPIResource):
         }
         return self._request(
             configure_point_request(
-                point_id, settings, **call_options(extra_headers, timeout, max_retries)
+                point_id,
+                settings,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -94,6 +109,8 @@ class Point(SyncAPIResource):
         receptor: SaleReceptor | Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Sale:
@@ -112,7 +129,7 @@ class Point(SyncAPIResource):
                 document,
                 receptor,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -122,12 +139,16 @@ class Point(SyncAPIResource):
         sale_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Sale:
         """One sale and its document."""
         return self._request(
             retrieve_sale_request(
-                point_id, sale_id, **call_options(extra_headers, timeout, max_retries)
+                point_id,
+                sale_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from haulmer._core import SyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
 from haulmer.rut import Rut
 from haulmer.workspace import (
@@ -31,6 +31,8 @@ class Workspace(SyncAPIResource):
         *,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> WorkspaceDetails:
@@ -41,7 +43,9 @@ class Workspace(SyncAPIResource):
         """
         return self._request(
             activate_request(
-                link, idempotency_key, **call_options(extra_headers, timeout, max_retries)
+                link,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -49,12 +53,18 @@ class Workspace(SyncAPIResource):
         self,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> list[WorkspaceDetails]:
         """The workspaces the logged-in account belongs to."""
         return (
-            self._request(list_request(**call_options(extra_headers, timeout, max_retries)))
+            self._request(
+                list_request(
+                    **call_options(extra_headers, timeout, max_retries, extra_query, extra_body)
+                )
+            )
         ).data
 
     def retrieve(
@@ -62,12 +72,17 @@ class Workspace(SyncAPIResource):
         workspace_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> WorkspaceDetails:
         """One workspace."""
         return self._request(
-            retrieve_request(workspace_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_request(
+                workspace_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     def set_administrator(
@@ -77,13 +92,18 @@ class Workspace(SyncAPIResource):
         email: str,
         name: str,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> WorkspaceDetails:
         """Step 1: the administrator (may be another e-mail: instructions go there from now on)."""
         return self._request(
             administrator_request(
-                workspace_id, email, name, **call_options(extra_headers, timeout, max_retries)
+                workspace_id,
+                email,
+                name,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -93,12 +113,18 @@ class Workspace(SyncAPIResource):
         name: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> WorkspaceDetails:
         """Step 2, and any later renaming: the workspace's name."""
         return self._request(
-            rename_request(workspace_id, name, **call_options(extra_headers, timeout, max_retries))
+            rename_request(
+                workspace_id,
+                name,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     def add_organization(
@@ -109,6 +135,8 @@ class Workspace(SyncAPIResource):
         rut: Rut | str,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Organization:
@@ -123,6 +151,6 @@ class Workspace(SyncAPIResource):
                 razon_social,
                 rut,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )

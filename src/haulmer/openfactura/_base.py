@@ -11,6 +11,7 @@ import pydantic
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
 from haulmer._core.request import APIRequest
+from haulmer._models import AnsweredModel
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
@@ -65,7 +66,7 @@ Base64Bytes = Annotated[bytes, BeforeValidator(_decode_base64)]
 """Bytes that travel as base64 text (PDF, XML, PNG)."""
 
 
-class ResponseModel(BaseModel):
+class ResponseModel(AnsweredModel):
     """A model of something Haulmer answers: unknown keys kept, blank strings read as missing."""
 
     model_config = ConfigDict(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
@@ -149,7 +150,6 @@ class FakeHaulmer:
         its ``RUTEmisor`` becomes a taxpayer of the fake if it is not one (with an API key nobody
         knows). Returns the issued document (``.token``, ``.folio``, ``.xml``...).
         """
-        import secrets
 
         from haulmer.openfactura.emission import to_openfactura_dte
 
@@ -213,6 +213,7 @@ class FakeHaulmer:
             )
         entry.status = response.status
         entry.response = response.parsed()
+        entry.request_id = _with_request_id(response)
         if fault is not None and fault.kind == "drop_after":
             entry.outcome = "dropped_after"
             raise ConnectionDropped(after=True)
@@ -254,3 +255,13 @@ class FakeHaulmer:
             f"FakeHaulmer(environment={self.environment!r}, clock={self.clock!r}, "
             f"requests={self.requests.total})"
         )
+
+
+def _with_request_id(response: FakeResponse) -> str:
+    """Give ``response`` an ``X-Request-Id`` (as Haulmer's gateway does) unless it has one."""
+    for name, value in response.headers.items():
+        if name.lower() == "x-request-id":
+            return value
+    request_id = f"req_{secrets.token_hex(8)}"
+    response.headers["X-Request-Id"] = request_id
+    return request_id

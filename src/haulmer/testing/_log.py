@@ -31,6 +31,8 @@ class LoggedRequest:
     status: int | None = None
     response: Any = None
     outcome: Outcome = "answered"
+    request_id: str | None = None
+    """The ``X-Request-Id`` the fake answered with, as a client reads it from its answer."""
 
     def json(self) -> Any:
         """The request body parsed as JSON."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from haulmer._core import AsyncAPIResource
+
 if TYPE_CHECKING:
     from haulmer._async.openfactura.certification import AsyncCertification
     from haulmer._async.openfactura.documents import AsyncDocuments
@@ -18,11 +20,11 @@ if TYPE_CHECKING:
 __all__ = ["AsyncOpenFactura"]
 
 
-class AsyncOpenFactura:
+class AsyncOpenFactura(AsyncAPIResource):
     """``client.openfactura`` of ``AsyncHaulmer``: every resource, created on first use."""
 
     def __init__(self, client: Any) -> None:
-        self._client = client
+        super().__init__(client)
 
     @cached_property
     def documents(self) -> AsyncDocuments:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from haulmer._core import AsyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.openfactura.certification import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
@@ -26,12 +26,17 @@ class AsyncCertification(AsyncAPIResource):
         setup_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> CertificationStatus:
         """The certification's stage, history and estimated completion date."""
         return await self._request(
-            retrieve_request(setup_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_request(
+                setup_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     async def wait(
@@ -41,6 +46,8 @@ class AsyncCertification(AsyncAPIResource):
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         max_retries: int | None = None,
     ) -> CertificationStatus:
         """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock.
@@ -52,7 +59,7 @@ class AsyncCertification(AsyncAPIResource):
                 setup_id,
                 timeout,
                 poll_interval,
-                call_options(extra_headers, NOT_GIVEN, max_retries),
+                call_options(extra_headers, NOT_GIVEN, max_retries, extra_query, extra_body),
             )
         )
 
@@ -62,6 +69,8 @@ class AsyncCertification(AsyncAPIResource):
         *,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> ApiKey:
@@ -72,6 +81,8 @@ class AsyncCertification(AsyncAPIResource):
         """
         return await self._request(
             api_key_request(
-                setup_id, idempotency_key, **call_options(extra_headers, timeout, max_retries)
+                setup_id,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )

@@ -10,7 +10,7 @@ from haulmer._chile import chile_today
 from haulmer._core import AsyncAPIResource
 from haulmer._core.pagination import AsyncPaginator
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.openfactura.documents import (
     CreditNoteOriginal,
@@ -63,6 +63,8 @@ class AsyncDocuments(AsyncAPIResource):
         send_email: SendEmail | Mapping[str, Any] | str | None = None,
         custom: Custom | Mapping[str, Any] | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> EmittedDocument:
@@ -82,7 +84,7 @@ class AsyncDocuments(AsyncAPIResource):
                 idempotency_key,
                 send_email,
                 custom,
-                call_options(extra_headers, timeout, max_retries),
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -102,6 +104,8 @@ class AsyncDocuments(AsyncAPIResource):
         send_email: SendEmail | Mapping[str, Any] | str | None = None,
         custom: Custom | Mapping[str, Any] | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> EmittedDocument:
@@ -122,7 +126,7 @@ class AsyncDocuments(AsyncAPIResource):
                 fecha if fecha is not None else chile_today(self._client._now()),
                 (emisor, receptor),
                 emission_options(response, idempotency_key, send_email, custom),
-                call_options(extra_headers, timeout, max_retries),
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -134,6 +138,8 @@ class AsyncDocuments(AsyncAPIResource):
         dte_type: int | None = None,
         folio: int | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> DocumentStatus:
@@ -146,7 +152,7 @@ class AsyncDocuments(AsyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(extra_headers, timeout, max_retries),
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -158,6 +164,8 @@ class AsyncDocuments(AsyncAPIResource):
         dte_type: int | None = None,
         folio: int | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> DocumentJson:
@@ -170,7 +178,7 @@ class AsyncDocuments(AsyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(extra_headers, timeout, max_retries),
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -182,6 +190,8 @@ class AsyncDocuments(AsyncAPIResource):
         dte_type: int | None = None,
         folio: int | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> bytes:
@@ -193,7 +203,7 @@ class AsyncDocuments(AsyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(extra_headers, timeout, max_retries),
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -205,6 +215,8 @@ class AsyncDocuments(AsyncAPIResource):
         dte_type: int | None = None,
         folio: int | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> bytes:
@@ -216,7 +228,7 @@ class AsyncDocuments(AsyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(extra_headers, timeout, max_retries),
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -228,6 +240,8 @@ class AsyncDocuments(AsyncAPIResource):
         dte_type: int | None = None,
         folio: int | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> bytes:
@@ -239,7 +253,7 @@ class AsyncDocuments(AsyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(extra_headers, timeout, max_retries),
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -252,6 +266,8 @@ class AsyncDocuments(AsyncAPIResource):
         filters: Mapping[str, FilterValue] | None = None,
         page: int = 1,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> AsyncPaginator[IssuedDocumentSummary]:
@@ -266,7 +282,7 @@ class AsyncDocuments(AsyncAPIResource):
                 {"tipo_dte": tipo_dte, "fch_emis": fch_emis, "rut_recep": rut_recep}, filters
             ),
             page,
-            call_options(extra_headers, timeout, max_retries),
+            call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
         return self._paginate(request)
 
@@ -281,6 +297,8 @@ class AsyncDocuments(AsyncAPIResource):
         filters: Mapping[str, FilterValue] | None = None,
         page: int = 1,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> AsyncPaginator[ReceivedDocumentSummary]:
@@ -298,7 +316,7 @@ class AsyncDocuments(AsyncAPIResource):
                 filters,
             ),
             page,
-            call_options(extra_headers, timeout, max_retries),
+            call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
         return self._paginate(request)
 
@@ -310,13 +328,19 @@ class AsyncDocuments(AsyncAPIResource):
         acuse: AcuseCode | str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> AccuseResult:
         """Accept or claim a received document (``rut`` is its emisor's) with an AcuseCode."""
         return await self._run(
             accuse_plan(
-                rut, dte_type, folio, acuse, call_options(extra_headers, timeout, max_retries)
+                rut,
+                dte_type,
+                folio,
+                acuse,
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -327,12 +351,17 @@ class AsyncDocuments(AsyncAPIResource):
         *,
         dte_type: int = DTEType.GUIA_DESPACHO,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> VoidResult:
         """Void (anular) a guía de despacho 52; any other type needs ``credit_note(...)``."""
         return await self._run(
             void_guia_plan(
-                folio, fecha, dte_type, call_options(extra_headers, timeout, max_retries)
+                folio,
+                fecha,
+                dte_type,
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from haulmer._core import AsyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.openfactura.models import Organization, OrganizationFolios, Taxpayer
 from haulmer.openfactura.organization import (
     folios_plan,
@@ -24,23 +24,32 @@ class AsyncOrganizationResource(AsyncAPIResource):
         *,
         include_logo: bool = False,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Organization:
         """Its data (razón social, giro, actividades, sucursales, resolución; logo if asked)."""
         return await self._run(
-            organization_plan(include_logo, call_options(extra_headers, timeout, max_retries)),
+            organization_plan(
+                include_logo,
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            ),
         )
 
     async def folios(
         self,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OrganizationFolios:
         """The DTE types it may issue, with folios available and their expiry."""
-        return await self._run(folios_plan(call_options(extra_headers, timeout, max_retries)))
+        return await self._run(
+            folios_plan(call_options(extra_headers, timeout, max_retries, extra_query, extra_body))
+        )
 
 
 class AsyncTaxpayerResource(AsyncAPIResource):
@@ -51,10 +60,14 @@ class AsyncTaxpayerResource(AsyncAPIResource):
         rut: Rut | str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Taxpayer | None:
         """The taxpayer with this RUT, or None when the SII does not know it."""
         return await self._run(
-            taxpayer_plan(rut, call_options(extra_headers, timeout, max_retries))
+            taxpayer_plan(
+                rut, call_options(extra_headers, timeout, max_retries, extra_query, extra_body)
+            )
         )

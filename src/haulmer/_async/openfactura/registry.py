@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from haulmer._core import AsyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.openfactura.enums import PurchaseStatus, RegistryKind
 from haulmer.openfactura.models import PurchaseRegistry, SalesRegistry, SyncRcvResult
 from haulmer.openfactura.registry import (
@@ -29,12 +29,19 @@ class AsyncRegistry(AsyncAPIResource):
         day: int | None = None,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> SalesRegistry:
         """Sales summary per DTE type for a month (or one day)."""
         return await self._run(
-            sales_plan(year, month, day, call_options(extra_headers, timeout, max_retries))
+            sales_plan(
+                year,
+                month,
+                day,
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     async def purchases(
@@ -45,13 +52,19 @@ class AsyncRegistry(AsyncAPIResource):
         *,
         status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> list[PurchaseRegistry]:
         """Purchase summary for a month (or one day), one block per state; ``status`` filters."""
         return await self._run(
             purchases_plan(
-                year, month, day, status, call_options(extra_headers, timeout, max_retries)
+                year,
+                month,
+                day,
+                status,
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -61,6 +74,8 @@ class AsyncRegistry(AsyncAPIResource):
         periodo: RcvPeriod,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> SyncRcvResult:
@@ -70,5 +85,9 @@ class AsyncRegistry(AsyncAPIResource):
         window) -> RateLimitError with ``retry_after``.
         """
         return await self._run(
-            sync_rcv_plan(registro, periodo, call_options(extra_headers, timeout, max_retries)),
+            sync_rcv_plan(
+                registro,
+                periodo,
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            ),
         )

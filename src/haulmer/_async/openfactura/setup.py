@@ -7,7 +7,7 @@ from typing import Any
 
 from haulmer._core import AsyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
 from haulmer.openfactura.setup import (
     Company,
@@ -34,6 +34,8 @@ class AsyncSetup(AsyncAPIResource):
         workspace_id: str | None = None,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
@@ -48,7 +50,7 @@ class AsyncSetup(AsyncAPIResource):
                 link,
                 workspace_id,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -57,12 +59,17 @@ class AsyncSetup(AsyncAPIResource):
         setup_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
         """A setup and where it stands."""
         return await self._request(
-            retrieve_request(setup_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_request(
+                setup_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     async def choose_organization(
@@ -74,6 +81,8 @@ class AsyncSetup(AsyncAPIResource):
         new_organization: NewOrganization | Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
@@ -89,7 +98,7 @@ class AsyncSetup(AsyncAPIResource):
                 new_organization,
                 company,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -101,6 +110,8 @@ class AsyncSetup(AsyncAPIResource):
         password: str | None,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
@@ -116,7 +127,7 @@ class AsyncSetup(AsyncAPIResource):
                 password,
                 idempotency_key,
                 at=self._client._now(),
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -126,6 +137,8 @@ class AsyncSetup(AsyncAPIResource):
         dte_types: Iterable[int] | None = None,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
@@ -134,5 +147,9 @@ class AsyncSetup(AsyncAPIResource):
         With a point of sale they are preset to exactly 33 and 39: leave ``dte_types`` out.
         """
         return await self._request(
-            dte_types_request(setup, dte_types, **call_options(extra_headers, timeout, max_retries))
+            dte_types_request(
+                setup,
+                dte_types,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )

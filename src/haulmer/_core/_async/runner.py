@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -13,12 +14,13 @@ from haulmer._core.log import redact_url
 from haulmer._core.pagination import AsyncPage, AsyncPaginator, PageInfo, lazy_pages
 from haulmer._core.plans import ClockStep, Pause, Plan, send
 from haulmer._core.prepare import PreparedRequest, prepare_request
+from haulmer._core.raw import APIResponse, collecting_responses, report_response, stamp_request_id
 from haulmer._core.request import APIRequest
 from haulmer._core.responses import RawResponse, decode_page, parse_response
 from haulmer._core.retry import CallAttempts
 from haulmer.errors import APIError, APIResponseValidationError
 
-__all__ = ["AsyncAPIResource", "AsyncRunner"]
+__all__ = ["AsyncAPIResource", "AsyncRawResponses", "AsyncRunner"]
 
 T = TypeVar("T")
 
@@ -71,13 +73,15 @@ class AsyncRunner:
         prepared = prepare_request(self.config, request)
         raw = await self._exchange(prepared)
         try:
-            return parse_response(request, raw)
+            value = parse_response(request, raw)
         except APIResponseValidationError as error:
             if prepared.idempotency_key and prepared.creates:
                 error.note_lost_answer(
                     idempotency_key=prepared.idempotency_key, creates=prepared.creates, token=None
                 )
             raise
+        stamp_request_id(value, raw.request_id)
+        return value
 
     async def first_page(
         self, request: APIRequest[T], *, after: PageInfo | None = None
@@ -86,7 +90,10 @@ class AsyncRunner:
         checked to move on from the page ``after`` which it was asked for."""
         raw = await self._exchange(prepare_request(self.config, request))
         items, info, following = decode_page(request, raw, after=after)
-        return AsyncPage(items, info, following, lambda next_: self.first_page(next_, after=info))
+        stamp_request_id(items, raw.request_id)
+        page = AsyncPage(items, info, following, lambda next_: self.first_page(next_, after=info))
+        page.request_id = raw.request_id
+        return page
 
     def paginate(self, request: APIRequest[T]) -> AsyncPaginator[T]:
         """The pages of a list, from the first, fetched as they are iterated."""
@@ -116,6 +123,7 @@ class AsyncRunner:
             with attempt:
                 raw = await self.sender.attempt(prepared, attempts.number)
         assert raw is not None
+        report_response(raw)
         return raw
 
 
@@ -124,6 +132,12 @@ class AsyncAPIResource:
 
     def __init__(self, client: Any) -> None:
         self._client = client
+
+    @property
+    def with_raw_response(self) -> AsyncRawResponses:
+        """This resource's methods returning an ``APIResponse`` (status, headers, request id)
+        whose ``parse()`` gives what the method returns: ``with_raw_response.emit(...)``."""
+        return AsyncRawResponses(self)
 
     @property
     def _runner(self) -> AsyncRunner:
@@ -148,3 +162,43 @@ class AsyncAPIResource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+class AsyncRawResponses:
+    """A resource's methods answering ``APIResponse``; a sub-resource answers its own view."""
+
+    def __init__(self, resource: AsyncAPIResource) -> None:
+        self._resource = resource
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        member = getattr(self._resource, name)
+        if isinstance(member, AsyncAPIResource):
+            return member.with_raw_response
+        if not callable(member):
+            raise AttributeError(
+                f"{type(self._resource).__name__}.{name} is not a method that calls the API"
+            )
+
+        async def call(*args: Any, **kwargs: Any) -> APIResponse[Any]:
+            with collecting_responses() as seen:
+                value = member(*args, **kwargs)
+                if inspect.isawaitable(value):
+                    value = await value
+            if not seen:
+                raise TypeError(
+                    f"{type(self._resource).__name__}.{name} sent no request, so it has no "
+                    "response to return; call it without with_raw_response"
+                )
+            return APIResponse(seen, value)
+
+        call.__name__ = name
+        call.__doc__ = member.__doc__
+        return call
+
+    def __dir__(self) -> list[str]:
+        return [name for name in dir(self._resource) if not name.startswith("_")]
+
+    def __repr__(self) -> str:
+        return f"<{type(self._resource).__name__}.with_raw_response>"

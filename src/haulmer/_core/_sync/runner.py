@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -14,12 +15,13 @@ from haulmer._core.log import redact_url
 from haulmer._core.pagination import PageInfo, SyncPage, fetched_pages
 from haulmer._core.plans import ClockStep, Pause, Plan, send
 from haulmer._core.prepare import PreparedRequest, prepare_request
+from haulmer._core.raw import APIResponse, collecting_responses, report_response, stamp_request_id
 from haulmer._core.request import APIRequest
 from haulmer._core.responses import RawResponse, decode_page, parse_response
 from haulmer._core.retry import CallAttempts
 from haulmer.errors import APIError, APIResponseValidationError
 
-__all__ = ["SyncAPIResource", "SyncRunner"]
+__all__ = ["RawResponses", "SyncAPIResource", "SyncRunner"]
 
 T = TypeVar("T")
 
@@ -72,20 +74,25 @@ class SyncRunner:
         prepared = prepare_request(self.config, request)
         raw = self._exchange(prepared)
         try:
-            return parse_response(request, raw)
+            value = parse_response(request, raw)
         except APIResponseValidationError as error:
             if prepared.idempotency_key and prepared.creates:
                 error.note_lost_answer(
                     idempotency_key=prepared.idempotency_key, creates=prepared.creates, token=None
                 )
             raise
+        stamp_request_id(value, raw.request_id)
+        return value
 
     def first_page(self, request: APIRequest[T], *, after: PageInfo | None = None) -> SyncPage[T]:
         """Send a list request; the page fetches its successors through this same method, each
         checked to move on from the page ``after`` which it was asked for."""
         raw = self._exchange(prepare_request(self.config, request))
         items, info, following = decode_page(request, raw, after=after)
-        return SyncPage(items, info, following, lambda next_: self.first_page(next_, after=info))
+        stamp_request_id(items, raw.request_id)
+        page = SyncPage(items, info, following, lambda next_: self.first_page(next_, after=info))
+        page.request_id = raw.request_id
+        return page
 
     def paginate(self, request: APIRequest[T]) -> SyncPage[T]:
         """The pages of a list, from the first, fetched as they are iterated."""
@@ -115,6 +122,7 @@ class SyncRunner:
             with attempt:
                 raw = self.sender.attempt(prepared, attempts.number)
         assert raw is not None
+        report_response(raw)
         return raw
 
 
@@ -123,6 +131,12 @@ class SyncAPIResource:
 
     def __init__(self, client: Any) -> None:
         self._client = client
+
+    @property
+    def with_raw_response(self) -> RawResponses:
+        """This resource's methods returning an ``APIResponse`` (status, headers, request id)
+        whose ``parse()`` gives what the method returns: ``with_raw_response.emit(...)``."""
+        return RawResponses(self)
 
     @property
     def _runner(self) -> SyncRunner:
@@ -147,3 +161,43 @@ class SyncAPIResource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+class RawResponses:
+    """A resource's methods answering ``APIResponse``; a sub-resource answers its own view."""
+
+    def __init__(self, resource: SyncAPIResource) -> None:
+        self._resource = resource
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        member = getattr(self._resource, name)
+        if isinstance(member, SyncAPIResource):
+            return member.with_raw_response
+        if not callable(member):
+            raise AttributeError(
+                f"{type(self._resource).__name__}.{name} is not a method that calls the API"
+            )
+
+        def call(*args: Any, **kwargs: Any) -> APIResponse[Any]:
+            with collecting_responses() as seen:
+                value = member(*args, **kwargs)
+                if inspect.isawaitable(value):
+                    value = value
+            if not seen:
+                raise TypeError(
+                    f"{type(self._resource).__name__}.{name} sent no request, so it has no "
+                    "response to return; call it without with_raw_response"
+                )
+            return APIResponse(seen, value)
+
+        call.__name__ = name
+        call.__doc__ = member.__doc__
+        return call
+
+    def __dir__(self) -> list[str]:
+        return [name for name in dir(self._resource) if not name.startswith("_")]
+
+    def __repr__(self) -> str:
+        return f"<{type(self._resource).__name__}.with_raw_response>"

@@ -6,6 +6,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from haulmer._core import SyncAPIResource
+
 if TYPE_CHECKING:
     from haulmer._sync.openfactura.certification import Certification
     from haulmer._sync.openfactura.documents import Documents
@@ -19,11 +21,11 @@ if TYPE_CHECKING:
 __all__ = ["OpenFactura"]
 
 
-class OpenFactura:
+class OpenFactura(SyncAPIResource):
     """``client.openfactura`` of ``Haulmer``: every resource, created on first use."""
 
     def __init__(self, client: Any) -> None:
-        self._client = client
+        super().__init__(client)
 
     @cached_property
     def documents(self) -> Documents:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from haulmer._core import SyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.openfactura.certification import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
@@ -27,12 +27,17 @@ class Certification(SyncAPIResource):
         setup_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> CertificationStatus:
         """The certification's stage, history and estimated completion date."""
         return self._request(
-            retrieve_request(setup_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_request(
+                setup_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     def wait(
@@ -42,6 +47,8 @@ class Certification(SyncAPIResource):
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         max_retries: int | None = None,
     ) -> CertificationStatus:
         """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock.
@@ -53,7 +60,7 @@ class Certification(SyncAPIResource):
                 setup_id,
                 timeout,
                 poll_interval,
-                call_options(extra_headers, NOT_GIVEN, max_retries),
+                call_options(extra_headers, NOT_GIVEN, max_retries, extra_query, extra_body),
             )
         )
 
@@ -63,6 +70,8 @@ class Certification(SyncAPIResource):
         *,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> ApiKey:
@@ -73,6 +82,8 @@ class Certification(SyncAPIResource):
         """
         return self._request(
             api_key_request(
-                setup_id, idempotency_key, **call_options(extra_headers, timeout, max_retries)
+                setup_id,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )

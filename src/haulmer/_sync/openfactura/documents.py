@@ -11,7 +11,7 @@ from haulmer._chile import chile_today
 from haulmer._core import SyncAPIResource
 from haulmer._core.pagination import SyncPage
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.openfactura.documents import (
     CreditNoteOriginal,
@@ -64,6 +64,8 @@ class Documents(SyncAPIResource):
         send_email: SendEmail | Mapping[str, Any] | str | None = None,
         custom: Custom | Mapping[str, Any] | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> EmittedDocument:
@@ -83,7 +85,7 @@ class Documents(SyncAPIResource):
                 idempotency_key,
                 send_email,
                 custom,
-                call_options(extra_headers, timeout, max_retries),
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -103,6 +105,8 @@ class Documents(SyncAPIResource):
         send_email: SendEmail | Mapping[str, Any] | str | None = None,
         custom: Custom | Mapping[str, Any] | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> EmittedDocument:
@@ -123,7 +127,7 @@ class Documents(SyncAPIResource):
                 fecha if fecha is not None else chile_today(self._client._now()),
                 (emisor, receptor),
                 emission_options(response, idempotency_key, send_email, custom),
-                call_options(extra_headers, timeout, max_retries),
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -135,6 +139,8 @@ class Documents(SyncAPIResource):
         dte_type: int | None = None,
         folio: int | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> DocumentStatus:
@@ -147,7 +153,7 @@ class Documents(SyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(extra_headers, timeout, max_retries),
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -159,6 +165,8 @@ class Documents(SyncAPIResource):
         dte_type: int | None = None,
         folio: int | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> DocumentJson:
@@ -171,7 +179,7 @@ class Documents(SyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(extra_headers, timeout, max_retries),
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -183,6 +191,8 @@ class Documents(SyncAPIResource):
         dte_type: int | None = None,
         folio: int | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> bytes:
@@ -194,7 +204,7 @@ class Documents(SyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(extra_headers, timeout, max_retries),
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -206,6 +216,8 @@ class Documents(SyncAPIResource):
         dte_type: int | None = None,
         folio: int | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> bytes:
@@ -217,7 +229,7 @@ class Documents(SyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(extra_headers, timeout, max_retries),
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -229,6 +241,8 @@ class Documents(SyncAPIResource):
         dte_type: int | None = None,
         folio: int | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> bytes:
@@ -240,7 +254,7 @@ class Documents(SyncAPIResource):
                 rut,
                 dte_type,
                 folio,
-                call_options(extra_headers, timeout, max_retries),
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -253,6 +267,8 @@ class Documents(SyncAPIResource):
         filters: Mapping[str, FilterValue] | None = None,
         page: int = 1,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> SyncPage[IssuedDocumentSummary]:
@@ -267,7 +283,7 @@ class Documents(SyncAPIResource):
                 {"tipo_dte": tipo_dte, "fch_emis": fch_emis, "rut_recep": rut_recep}, filters
             ),
             page,
-            call_options(extra_headers, timeout, max_retries),
+            call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
         return self._paginate(request)
 
@@ -282,6 +298,8 @@ class Documents(SyncAPIResource):
         filters: Mapping[str, FilterValue] | None = None,
         page: int = 1,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> SyncPage[ReceivedDocumentSummary]:
@@ -299,7 +317,7 @@ class Documents(SyncAPIResource):
                 filters,
             ),
             page,
-            call_options(extra_headers, timeout, max_retries),
+            call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
         return self._paginate(request)
 
@@ -311,13 +329,19 @@ class Documents(SyncAPIResource):
         acuse: AcuseCode | str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> AccuseResult:
         """Accept or claim a received document (``rut`` is its emisor's) with an AcuseCode."""
         return self._run(
             accuse_plan(
-                rut, dte_type, folio, acuse, call_options(extra_headers, timeout, max_retries)
+                rut,
+                dte_type,
+                folio,
+                acuse,
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -328,12 +352,17 @@ class Documents(SyncAPIResource):
         *,
         dte_type: int = DTEType.GUIA_DESPACHO,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> VoidResult:
         """Void (anular) a guía de despacho 52; any other type needs ``credit_note(...)``."""
         return self._run(
             void_guia_plan(
-                folio, fecha, dte_type, call_options(extra_headers, timeout, max_retries)
+                folio,
+                fecha,
+                dte_type,
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )

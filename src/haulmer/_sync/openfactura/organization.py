@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from haulmer._core import SyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.openfactura.models import Organization, OrganizationFolios, Taxpayer
 from haulmer.openfactura.organization import (
     folios_plan,
@@ -25,23 +25,32 @@ class OrganizationResource(SyncAPIResource):
         *,
         include_logo: bool = False,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Organization:
         """Its data (razón social, giro, actividades, sucursales, resolución; logo if asked)."""
         return self._run(
-            organization_plan(include_logo, call_options(extra_headers, timeout, max_retries)),
+            organization_plan(
+                include_logo,
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            ),
         )
 
     def folios(
         self,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OrganizationFolios:
         """The DTE types it may issue, with folios available and their expiry."""
-        return self._run(folios_plan(call_options(extra_headers, timeout, max_retries)))
+        return self._run(
+            folios_plan(call_options(extra_headers, timeout, max_retries, extra_query, extra_body))
+        )
 
 
 class TaxpayerResource(SyncAPIResource):
@@ -52,8 +61,14 @@ class TaxpayerResource(SyncAPIResource):
         rut: Rut | str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Taxpayer | None:
         """The taxpayer with this RUT, or None when the SII does not know it."""
-        return self._run(taxpayer_plan(rut, call_options(extra_headers, timeout, max_retries)))
+        return self._run(
+            taxpayer_plan(
+                rut, call_options(extra_headers, timeout, max_retries, extra_query, extra_body)
+            )
+        )

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from haulmer._core import SyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.openfactura.enums import PurchaseStatus, RegistryKind
 from haulmer.openfactura.models import PurchaseRegistry, SalesRegistry, SyncRcvResult
 from haulmer.openfactura.registry import (
@@ -30,12 +30,19 @@ class Registry(SyncAPIResource):
         day: int | None = None,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> SalesRegistry:
         """Sales summary per DTE type for a month (or one day)."""
         return self._run(
-            sales_plan(year, month, day, call_options(extra_headers, timeout, max_retries))
+            sales_plan(
+                year,
+                month,
+                day,
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     def purchases(
@@ -46,13 +53,19 @@ class Registry(SyncAPIResource):
         *,
         status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> list[PurchaseRegistry]:
         """Purchase summary for a month (or one day), one block per state; ``status`` filters."""
         return self._run(
             purchases_plan(
-                year, month, day, status, call_options(extra_headers, timeout, max_retries)
+                year,
+                month,
+                day,
+                status,
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 
@@ -62,6 +75,8 @@ class Registry(SyncAPIResource):
         periodo: RcvPeriod,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> SyncRcvResult:
@@ -71,5 +86,9 @@ class Registry(SyncAPIResource):
         window) -> RateLimitError with ``retry_after``.
         """
         return self._run(
-            sync_rcv_plan(registro, periodo, call_options(extra_headers, timeout, max_retries)),
+            sync_rcv_plan(
+                registro,
+                periodo,
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            ),
         )

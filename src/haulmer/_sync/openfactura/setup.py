@@ -8,7 +8,7 @@ from typing import Any
 
 from haulmer._core import SyncAPIResource
 from haulmer._core.request import call_options
-from haulmer._core.types import NOT_GIVEN, Headers, TimeoutArg
+from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
 from haulmer.openfactura.setup import (
     Company,
@@ -35,6 +35,8 @@ class Setup(SyncAPIResource):
         workspace_id: str | None = None,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
@@ -49,7 +51,7 @@ class Setup(SyncAPIResource):
                 link,
                 workspace_id,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -58,12 +60,17 @@ class Setup(SyncAPIResource):
         setup_id: str,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
         """A setup and where it stands."""
         return self._request(
-            retrieve_request(setup_id, **call_options(extra_headers, timeout, max_retries))
+            retrieve_request(
+                setup_id,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )
 
     def choose_organization(
@@ -75,6 +82,8 @@ class Setup(SyncAPIResource):
         new_organization: NewOrganization | Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
@@ -90,7 +99,7 @@ class Setup(SyncAPIResource):
                 new_organization,
                 company,
                 idempotency_key,
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -102,6 +111,8 @@ class Setup(SyncAPIResource):
         password: str | None,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
@@ -117,7 +128,7 @@ class Setup(SyncAPIResource):
                 password,
                 idempotency_key,
                 at=self._client._now(),
-                **call_options(extra_headers, timeout, max_retries),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
 
@@ -127,6 +138,8 @@ class Setup(SyncAPIResource):
         dte_types: Iterable[int] | None = None,
         *,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
@@ -135,5 +148,9 @@ class Setup(SyncAPIResource):
         With a point of sale they are preset to exactly 33 and 39: leave ``dte_types`` out.
         """
         return self._request(
-            dte_types_request(setup, dte_types, **call_options(extra_headers, timeout, max_retries))
+            dte_types_request(
+                setup,
+                dte_types,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
         )

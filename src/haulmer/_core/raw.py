@@ -1,0 +1,106 @@
+"""What ``with_raw_response`` returns: the HTTP answer of a call beside its parsed value.
+
+A call runs as always; the runner reports each answer it reads to the collector of the current
+context, so the engine, not each method, knows the status, headers and request id.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Generic, TypeVar
+
+from haulmer._core.responses import RawResponse
+
+__all__ = ["APIResponse", "collecting_responses", "report_response", "stamp_request_id"]
+
+T = TypeVar("T")
+
+_COLLECTOR: contextvars.ContextVar[list[RawResponse] | None] = contextvars.ContextVar(
+    "haulmer_raw_responses", default=None
+)
+
+
+@contextmanager
+def collecting_responses() -> Iterator[list[RawResponse]]:
+    """Collect, in order, every answer the runner reads in this context while the block runs."""
+    seen: list[RawResponse] = []
+    token = _COLLECTOR.set(seen)
+    try:
+        yield seen
+    finally:
+        _COLLECTOR.reset(token)
+
+
+def report_response(raw: RawResponse) -> None:
+    """Called by the runner for each answer it reads; kept only inside ``collecting_responses``."""
+    seen = _COLLECTOR.get()
+    if seen is not None:
+        seen.append(raw)
+
+
+def stamp_request_id(value: Any, request_id: str | None) -> None:
+    """Give a returned model (or each model of a returned list) the request id of its answer."""
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        setter = getattr(item, "_set_request_id", None)
+        if callable(setter):
+            setter(request_id)
+
+
+class APIResponse(Generic[T]):
+    """The answer to a call: ``status_code``, ``headers``, ``request_id``, the raw ``content``,
+    and ``parse()`` for the value the method returns without ``with_raw_response``.
+
+    For a call of several requests (an emission that fetches the document already issued), the
+    answer is the last one read; ``responses`` holds them all, in order.
+    """
+
+    def __init__(self, responses: list[RawResponse], parsed: T) -> None:
+        self.responses: list[RawResponse] = list(responses)
+        self._parsed = parsed
+        self._last = responses[-1]
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status of the answer."""
+        return self._last.status_code
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The answer's headers (lowercase names); kept as data, never shown in the repr."""
+        return self._last.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """Haulmer's id of this request (``X-Request-Id``): quote it in a support ticket."""
+        return self._last.request_id
+
+    @property
+    def content(self) -> bytes:
+        """The body as it came."""
+        return self._last.content
+
+    @property
+    def method(self) -> str:
+        return self._last.method
+
+    @property
+    def url(self) -> str:
+        return self._last.url
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds the exchange took."""
+        return self._last.elapsed
+
+    def parse(self) -> T:
+        """The value the method returns without ``with_raw_response`` (a model, a page...)."""
+        return self._parsed
+
+    def __repr__(self) -> str:
+        return (
+            f"<APIResponse {self.method} {self.url.split('?')[0]} "
+            f"status_code={self.status_code} request_id={self.request_id!r}>"
+        )

@@ -1,0 +1,92 @@
+"""Settings from the environment (HAULMER_ENVIRONMENT, HAULMER_*BASE_URL), explicit ones winning."""
+
+from __future__ import annotations
+
+import pytest
+
+from haulmer import AsyncHaulmer, ConfigurationError, Haulmer
+
+_VARIABLES = (
+    "HAULMER_ENVIRONMENT",
+    "HAULMER_BASE_URL",
+    "HAULMER_OPENFACTURA_BASE_URL",
+    "HAULMER_PLATFORM_BASE_URL",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_without_variables_the_client_is_a_production_client() -> None:
+    client = Haulmer(api_key="k")
+    assert client.environment == "production"
+    assert client.base_urls["openfactura"] == "https://api.haulmer.com"
+
+
+@pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
+def test_the_environment_comes_from_haulmer_environment(
+    monkeypatch: pytest.MonkeyPatch, cls: type[Haulmer] | type[AsyncHaulmer]
+) -> None:
+    monkeypatch.setenv("HAULMER_ENVIRONMENT", "sandbox")
+    client = cls(api_key="k")
+    assert client.environment == "sandbox"
+    assert client.base_urls["openfactura"] == "https://dev-api.haulmer.com"
+
+
+def test_an_explicit_environment_wins_over_the_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HAULMER_ENVIRONMENT", "sandbox")
+    monkeypatch.setenv("HAULMER_BASE_URL", "http://127.0.0.1:9000")
+    client = Haulmer(api_key="k", environment="production")
+    assert client.environment == "production"
+    assert client.base_urls["openfactura"] == "https://api.haulmer.com"
+
+
+def test_haulmer_base_url_points_every_product_at_one_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HAULMER_BASE_URL", "http://127.0.0.1:9000/")
+    client = Haulmer(api_key="k")
+    assert client.base_urls == {
+        "openfactura": "http://127.0.0.1:9000",
+        "platform": "http://127.0.0.1:9000",
+    }
+
+
+def test_a_product_variable_wins_over_haulmer_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HAULMER_BASE_URL", "http://127.0.0.1:9000")
+    monkeypatch.setenv("HAULMER_PLATFORM_BASE_URL", "https://platform.example.test/api")
+    client = Haulmer(api_key="k", base_urls={"openfactura": "https://of.example.test"})
+    assert client.base_urls == {
+        "openfactura": "https://of.example.test",
+        "platform": "https://platform.example.test/api",
+    }
+
+
+def test_a_copy_keeps_the_urls_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HAULMER_OPENFACTURA_BASE_URL", "http://127.0.0.1:9000")
+    client = Haulmer(api_key="k")
+    monkeypatch.delenv("HAULMER_OPENFACTURA_BASE_URL")
+    assert client.with_options(max_retries=0).base_urls["openfactura"] == "http://127.0.0.1:9000"
+    sandbox = client.with_options(environment="sandbox")
+    assert sandbox.base_urls["openfactura"] == "https://dev-api.haulmer.com"
+
+
+def test_an_unknown_environment_in_the_variable_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HAULMER_ENVIRONMENT", "prod")
+    with pytest.raises(ConfigurationError, match=r"HAULMER_ENVIRONMENT='prod'.*'production'"):
+        Haulmer(api_key="k")
+
+
+def test_a_bad_url_in_a_variable_is_named_and_never_echoed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HAULMER_PLATFORM_BASE_URL", "https://host.test/?token=s3cret")
+    with pytest.raises(ConfigurationError, match="HAULMER_PLATFORM_BASE_URL") as caught:
+        Haulmer(api_key="k")
+    assert "s3cret" not in str(caught.value)
+    monkeypatch.setenv("HAULMER_PLATFORM_BASE_URL", "ftp://host.test")
+    with pytest.raises(ConfigurationError, match="http:// or https://"):
+        Haulmer(api_key="k")
