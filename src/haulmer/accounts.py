@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from enum import Enum
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +17,7 @@ from haulmer._core.request import (
     APIRequest,
     idempotency_key_or_new,
 )
+from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import EMAIL_ADDRESS, as_enum
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-class Platform(str, Enum):
+class Platform(StrEnum):
     """The Haulmer platforms one account opens."""
 
     MY_HAULMER = "my_haulmer"
@@ -45,7 +45,7 @@ class Platform(str, Enum):
     CATALOGUE = "catalogue"
 
 
-class LinkPurpose(str, Enum):
+class LinkPurpose(StrEnum):
     """The e-mail links that carry a token, each of which ``resend_link`` can send again."""
 
     CREATE_PASSWORD = "create_password"

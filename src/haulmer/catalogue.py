@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, field_validator
@@ -23,6 +22,7 @@ from haulmer._core.request import (
     APIRequest,
     idempotency_key_or_new,
 )
+from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_enum, as_model, id_path
@@ -65,14 +65,14 @@ ADDITIONAL_TAX_CODES: frozenset[str] = _additional_tax_codes()
 26 cervezas, 27 bebidas analcohólicas, 23/44/45 Art. 37 goods, 17/18/19 IVA anticipado."""
 
 
-class PriceBasis(str, Enum):
+class PriceBasis(StrEnum):
     """What a product's price includes: ``net`` nothing; ``gross`` IVA and its additional taxes."""
 
     NET = "net"
     GROSS = "gross"
 
 
-class TaxTreatment(str, Enum):
+class TaxTreatment(StrEnum):
     """IVA on the product: ``afecto`` (19%) or ``exento`` (IndExe 1 on its DTE lines)."""
 
     AFECTO = "afecto"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from enum import Enum
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
@@ -18,6 +17,7 @@ from haulmer._core.request import (
     APIRequest,
     idempotency_key_or_new,
 )
+from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import EMAIL_ADDRESS, PHONE_NUMBER, as_enum, as_model, id_path
@@ -46,14 +46,14 @@ __all__ = [
 ]
 
 
-class PaymentMethod(str, Enum):
+class PaymentMethod(StrEnum):
     """How the buyer pays (chosen first)."""
 
     WEBPAY = "webpay"
     BANK_TRANSFER = "bank_transfer"
 
 
-class PaymentMedium(str, Enum):
+class PaymentMedium(StrEnum):
     """What the buyer pays with (chosen second; must suit the method)."""
 
     CREDIT_CARD = "credit_card"
@@ -73,7 +73,7 @@ MEDIA_BY_METHOD: dict[PaymentMethod, tuple[PaymentMedium, ...]] = {
 """The payment media each payment method accepts."""
 
 
-class OrderStatus(str, Enum):
+class OrderStatus(StrEnum):
     """Where an order is: it is effective only once ``paid``."""
 
     CREATED = "created"
@@ -83,7 +83,7 @@ class OrderStatus(str, Enum):
     PAYMENT_REJECTED = "payment_rejected"
 
 
-class TaxDocumentType(str, Enum):
+class TaxDocumentType(StrEnum):
     """The tax document the buyer asks for the purchase."""
 
     BOLETA = "boleta"

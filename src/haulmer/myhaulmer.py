@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import os
 from datetime import date, datetime
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ from haulmer._core.request import (
     APIRequest,
     idempotency_key_or_new,
 )
+from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_enum, id_path
@@ -46,7 +46,7 @@ MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_PER_PAGE = 100
 
 
-class TicketCategory(str, Enum):
+class TicketCategory(StrEnum):
     """What a support ticket is about."""
 
     BILLING = "billing"
@@ -58,7 +58,7 @@ class TicketCategory(str, Enum):
     OTHER = "other"
 
 
-class TicketStatus(str, Enum):
+class TicketStatus(StrEnum):
     """``open`` waits for support, ``answered`` for you, ``closed`` is done (reopenable 7 days)."""
 
     OPEN = "open"
@@ -66,7 +66,7 @@ class TicketStatus(str, Enum):
     CLOSED = "closed"
 
 
-class TicketAuthor(str, Enum):
+class TicketAuthor(StrEnum):
     """Who wrote a message of the thread."""
 
     CUSTOMER = "customer"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
-from enum import Enum
 
+from haulmer._enums import StrEnum
 from haulmer.errors import PasswordMismatchError, WeakPasswordError
 
 __all__ = [
@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 
-class ViolationCode(str, Enum):
+class ViolationCode(StrEnum):
     """Which rule a password breaks: the stable value of ``Violation.code``."""
 
     TOO_SHORT = "too_short"
@@ -35,9 +35,6 @@ class ViolationCode(str, Enum):
     NO_SYMBOL = "no_symbol"
     INVALID_CHARACTER = "invalid_character"
     CONFIRMATION_MISMATCH = "confirmation_mismatch"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

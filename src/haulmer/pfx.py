@@ -14,6 +14,7 @@ import re
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from haulmer._enums import StrEnum
 from haulmer.errors import CertificateError, InvalidRutError, ValidationError
 from haulmer.rut import Rut
 
@@ -38,7 +39,7 @@ _PKCS7_DATA_OID_DER = bytes.fromhex("06092a864886f70d010701")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class CertificateErrorReason(str, Enum):
+class CertificateErrorReason(StrEnum):
     """Why a signature cannot be used: the stable value of ``CertificateError.reason``."""
 
     FILE_NOT_FOUND = "file_not_found"
@@ -51,9 +52,6 @@ class CertificateErrorReason(str, Enum):
     KEY_NOT_RSA = "key_not_rsa"
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def _fail(reason: CertificateErrorReason, message: str) -> CertificateError:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from pydantic import ConfigDict, Field
@@ -21,6 +20,7 @@ from haulmer._core.request import (
     idempotency_key_or_new,
 )
 from haulmer._core.types import NotGiven
+from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_enum, as_model, id_path
@@ -39,21 +39,21 @@ __all__ = [
 ]
 
 
-class PointDocument(str, Enum):
+class PointDocument(StrEnum):
     """The document a sale issues: boleta 39 (the default) or factura 33 (needs a receptor)."""
 
     BOLETA = "boleta"
     FACTURA = "factura"
 
 
-class Paper(str, Enum):
+class Paper(StrEnum):
     """What a point prints on: an 80 mm roll or letter size."""
 
     ROLL_80MM = "80mm"
     LETTER = "letter"
 
 
-class SalePaymentMethod(str, Enum):
+class SalePaymentMethod(StrEnum):
     """How the customer pays at the point."""
 
     CASH = "cash"

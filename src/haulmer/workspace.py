@@ -7,7 +7,6 @@ administrator is set, every later instruction is e-mailed to the administrator, 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 from pydantic import Field
@@ -16,6 +15,7 @@ from haulmer._core.request import (
     APIRequest,
     idempotency_key_or_new,
 )
+from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import id_path
@@ -34,7 +34,7 @@ MAX_NAME_LENGTH = 60
 """The longest workspace name the platform takes."""
 
 
-class WorkspaceStatus(str, Enum):
+class WorkspaceStatus(StrEnum):
     """Which setup step a workspace waits for; ``active`` once it has an organization."""
 
     PENDING_ADMINISTRATOR = "pending_administrator"

@@ -7,9 +7,10 @@ which envelope carries it?). Labels are the SII's official Spanish names.
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum, IntEnum
+from enum import IntEnum
 from typing import Literal
 
+from haulmer._enums import StrEnum
 from haulmer.errors import DocumentError, ErrorDetail
 
 __all__ = ["IVA_RATE", "CodRef", "DTEType", "ReferenceDocumentType", "lookup_document_code"]
@@ -138,7 +139,7 @@ class DTEType(IntEnum):
         return 1000 if self.is_boleta else 60
 
 
-class ReferenceDocumentType(str, Enum):
+class ReferenceDocumentType(StrEnum):
     """Codes that appear only as TpoDocRef in a Referencia (not electronic DTE types)."""
 
     FACTURA_PAPEL = "30"

@@ -9,8 +9,9 @@ Nacional de Aduanas' tables the SII refers to; fields accept the enums or plain 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from enum import Enum, IntEnum
+from enum import IntEnum
 
+from haulmer._enums import StrEnum
 from haulmer.rut import Rut
 
 __all__ = [
@@ -27,7 +28,7 @@ EXPORT_RECEPTOR_RUT = Rut.parse("55555555-5")
 """The RUTRecep (and so the timbre's RR) of every export document: the foreign receptor."""
 
 
-class Moneda(str, Enum):
+class Moneda(StrEnum):
     """Totales/TpoMoneda and OtraMoneda/TpoMoneda: the Aduana currency names (TipMonType)."""
 
     BOLIVAR = "BOLIVAR"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from enum import Enum
 from functools import cache
 from typing import Any
 
@@ -19,6 +18,7 @@ from haulmer._core.request import (
     APIRequest,
     idempotency_key_or_new,
 )
+from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer.openfactura.setup import setup_path
@@ -43,7 +43,7 @@ CERTIFICATION_BUSINESS_DAYS = 7
 """Business days the SII certification takes at most."""
 
 
-class CertificationStage(str, Enum):
+class CertificationStage(StrEnum):
     """The steps of the SII certification, in order."""
 
     POSTULACION = "postulacion"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from haulmer._enums import StrEnum
 
 __all__ = [
     "PDF_FORMATS",
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class AcuseCode(str, Enum):
+class AcuseCode(StrEnum):
     """What the receptor says about a received document (acuse de recibo / reclamo)."""
 
     ACEPTA_CONTENIDO = "ACD"
@@ -30,7 +30,7 @@ class AcuseCode(str, Enum):
     """RFT: reclamo por falta total de mercaderías."""
 
 
-class ResponseOption(str, Enum):
+class ResponseOption(StrEnum):
     """What ``POST /v2/dte/document`` returns besides the token, and the PDF format it uses."""
 
     TOKEN = "TOKEN"
@@ -61,7 +61,7 @@ PDF_FORMATS = frozenset(
 """The response options that choose a PDF format (at most one per emission)."""
 
 
-class IssuedStatus(str, Enum):
+class IssuedStatus(StrEnum):
     """SII state of an issued document (``estado``)."""
 
     ACEPTADO = "Aceptado"
@@ -69,9 +69,6 @@ class IssuedStatus(str, Enum):
     RECHAZADO = "Rechazado"
     ACEPTADO_CON_REPARO = "Aceptado con Reparo"
     SIN_ESTADO = "Sin estado"
-
-    def __str__(self) -> str:
-        return self.value
 
     @classmethod
     def _missing_(cls, value: object) -> IssuedStatus | None:
@@ -83,7 +80,7 @@ class IssuedStatus(str, Enum):
         return None
 
 
-class ReceivedStatus(str, Enum):
+class ReceivedStatus(StrEnum):
     """Registry state of a received document (``estado``); the sandbox says ``Registro``."""
 
     PENDIENTE = "Pendiente"
@@ -98,7 +95,7 @@ class ReceivedStatus(str, Enum):
         return None
 
 
-class PurchaseStatus(str, Enum):
+class PurchaseStatus(StrEnum):
     """The ``status`` filter of the purchase registry."""
 
     PENDING = "pending"
@@ -107,7 +104,7 @@ class PurchaseStatus(str, Enum):
     RECLAIMED = "reclaimed"
 
 
-class RegistryKind(str, Enum):
+class RegistryKind(StrEnum):
     """Which RCV book ``sync-rcv`` refreshes from the SII."""
 
     SALES = "sales"

@@ -12,7 +12,6 @@ import base64
 import os
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from haulmer._core.request import (
     APIRequest,
     idempotency_key_or_new,
 )
+from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_model, id_path
@@ -40,7 +40,7 @@ __all__ = [
 PfxInput = bytes | str | os.PathLike[str]
 
 
-class SetupStatus(str, Enum):
+class SetupStatus(StrEnum):
     """Which setup step is next; ``certifying`` and ``certified`` come after the three steps."""
 
     PENDING_ORGANIZATION = "pending_organization"
