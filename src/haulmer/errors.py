@@ -239,7 +239,9 @@ class BadRequestError(APIStatusError):
 
 
 class DocumentRejectedError(BadRequestError):
-    """OpenFactura refused a document (OF-01, OF-02, OF-08, OF-10, OF-20); ``details`` says why."""
+    """OpenFactura refused a document: missing data (OF-01, OF-02), schema or field checks
+    (OF-08, OF-10, OF-20), a type the issuer may not issue (OF-05) or an emisor that is not the
+    key's company (OF-03); ``details`` says why, ``hint`` what to do."""
 
 
 class AlreadyIssuedError(BadRequestError):
@@ -365,12 +367,12 @@ _FORGOT = "client.accounts.forgot_password(email) sends a new create-password li
 _BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
     **{(400, code): _Outcome(DocumentRejectedError) for code in _DOCUMENT_REJECTED_CODES},
     (400, "OF-03"): _Outcome(
-        BadRequestError,
+        DocumentRejectedError,
         "RUTEmisor must be the RUT of the company that owns this API key "
         "(client.openfactura.organization.retrieve().rut)",
     ),
     (400, "OF-05"): _Outcome(
-        BadRequestError,
+        DocumentRejectedError,
         "OpenFactura does not take this DTE type from this issuer: issue a type the company has "
         "enabled (client.openfactura.organization.folios() lists the types it has folios for)",
     ),
