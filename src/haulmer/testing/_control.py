@@ -6,9 +6,9 @@ import datetime as dt
 import difflib
 import random as _random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from haulmer.testing._router import Route, Router
 from haulmer.testing._wire import FakeResponse
@@ -19,6 +19,13 @@ DEFAULT_RATE_LIMIT = (3, 100)
 """OpenFactura's documented global limit: 3 requests per second, 100 per minute (per key)."""
 
 FaultKind = Literal["status", "drop_before", "drop_after", "slow"]
+ErrorShape = Literal["envelope", "unwrapped", "gateway"]
+"""OpenFactura's three error bodies: ``{"error": {...}}`` (emission, document queries),
+unwrapped with ``details`` as an object (registry, list filters), the gateway's
+``{"statusCode", "message"}``."""
+DetailsArg = Mapping[str, str] | Iterable[tuple[str, str]] | Iterable[Mapping[str, str]]
+"""``details=``: ``{field: issue}``, ``(field, issue)`` pairs or ``{"field", "issue"}`` items."""
+_NO_BODY = object()
 
 
 class ConnectionDropped(Exception):
@@ -44,6 +51,9 @@ class Fault:
     delay: float = 0.0
     probability: float = 1.0
     """The chance that a matching request meets this fault (drawn from ``Control.random``)."""
+    details: list[tuple[str, str]] | None = None
+    shape: ErrorShape | None = None
+    body: Any = field(default=_NO_BODY, repr=False)
 
     def applies_to(self, route: Route | None, method: str, path: str) -> bool:
         """Whether this fault fires for a request (``route`` None means an unknown path)."""
@@ -56,10 +66,12 @@ class Fault:
     def response(self) -> FakeResponse:
         """The error answer for a ``status`` fault, in the body shape Haulmer uses for it."""
         headers: dict[str, str] = {}
+        if self.retry_after is not None and self.status != 429:
+            headers["Retry-After"] = _seconds(self.retry_after)
+        if self.body is not _NO_BODY:
+            return FakeResponse(self.status, json=self.body, headers=headers)
         if self.code is not None:
-            message = self.message or _DEFAULT_MESSAGES.get(self.status, "Error")
-            error: dict[str, Any] = {"message": message, "code": self.code}
-            return FakeResponse(self.status, json={"error": error}, headers=headers)
+            return FakeResponse(self.status, json=self._coded_body(), headers=headers)
         if self.status == 429:
             if self.message is not None and not _TRY_AGAIN.search(self.message):
                 # The emission docs' variant ("API rate limit exceeded"): no statusCode.
@@ -67,8 +79,6 @@ class Fault:
             wait = 1 if self.retry_after is None else self.retry_after
             text = self.message or f"Rate limit is exceeded. Try again in {_seconds(wait)} seconds."
             return FakeResponse(429, json={"statusCode": 429, "message": text})
-        if self.retry_after is not None:
-            headers["Retry-After"] = _seconds(self.retry_after)
         message = self.message or _DEFAULT_MESSAGES.get(self.status, "Error")
         if self.status == 403:
             # The documented 403 variant is ``{"message": ...}`` alone.
@@ -77,8 +87,51 @@ class Fault:
             self.status, json={"statusCode": self.status, "message": message}, headers=headers
         )
 
+    def _coded_body(self) -> dict[str, Any]:
+        """An answer carrying ``code``: the service's message for it unless one was given."""
+        from haulmer.testing.openfactura import ERROR_MESSAGES
+
+        message = (
+            self.message
+            or ERROR_MESSAGES.get(self.code or "")
+            or _DEFAULT_MESSAGES.get(self.status, "Error")
+        )
+        if self.shape == "unwrapped":
+            details = dict(self.details or [])
+            return {"message": message, "code": self.code, "details": details}
+        error: dict[str, Any] = {"message": message, "code": self.code}
+        if self.details is not None:
+            error["details"] = [{"field": f, "issue": i} for f, i in self.details]
+        return {"error": error}
+
 
 _TRY_AGAIN = re.compile(r"try again in", re.IGNORECASE)
+
+
+def _details_pairs(details: Any) -> list[tuple[str, str]]:
+    """``details=`` as (field, issue) pairs, or a ValueError saying which forms are taken."""
+    usage = (
+        "details must be {field: issue}, (field, issue) pairs or {'field': ..., 'issue': ...} "
+        "items, such as {'MntNeto': 'Monto erróneo : 1000'}"
+    )
+    if isinstance(details, Mapping):
+        items: list[Any] = [(key, value) for key, value in details.items()]
+    elif isinstance(details, (str, bytes)) or not isinstance(details, Iterable):
+        raise ValueError(f"{usage}; got {type(details).__name__}")
+    else:
+        items = list(details)
+    pairs: list[tuple[str, str]] = []
+    for item in items:
+        if isinstance(item, Mapping) and set(item) <= {"field", "issue"}:
+            item = (item.get("field", ""), item.get("issue", ""))
+        if (
+            not isinstance(item, tuple)
+            or len(item) != 2
+            or not all(isinstance(part, str) for part in item)
+        ):
+            raise ValueError(f"{usage}; got {item!r:.60}")
+        pairs.append(item)
+    return pairs
 
 
 def _seconds(value: float) -> str:
@@ -126,27 +179,52 @@ class Control:
         self,
         route: str = "*",
         *,
-        status: int = 500,
+        status: int | None = None,
         times: int = 1,
         retry_after: float | None = None,
         code: str | None = None,
         message: str | None = None,
         probability: float = 1.0,
+        details: DetailsArg | None = None,
+        shape: ErrorShape | None = None,
+        body: Any = _NO_BODY,
     ) -> Fault:
         """Answer the next ``times`` matching requests with ``status`` (400-599) without acting.
 
         ``route`` is a route name, the SDK method's dotted name (``"openfactura.documents.emit"``),
         a path template, "METHOD template", a path the fake serves, or "*"; anything else is a
-        ValueError naming the close matches. ``code`` gives an OpenFactura error envelope
-        (``OF-21``); 429 uses the gateway's "Try again in X seconds" text; other statuses send
-        ``Retry-After``. With ``probability`` below 1 each matching request meets the fault
-        only by that chance (drawn from ``random``, which a test seeds to replay a run), until
-        ``times`` requests have met it.
+        ValueError naming the close matches. ``status`` defaults to 400 with a ``code``, else 500.
+        ``code`` (``"OF-10"``) gives OpenFactura's envelope with the service's Spanish message
+        (or ``message``) and ``details``; ``shape="unwrapped"`` gives the registry's body instead.
+        ``body`` sends any JSON as it is. 429 uses the gateway's "Try again in X seconds" text;
+        other statuses send ``Retry-After``.
+        With ``probability`` below 1 each matching request meets the fault only by that chance
+        (drawn from ``random``, which a test seeds to replay a run), until ``times`` requests
+        have met it.
         """
+        if status is None:
+            status = 400 if code is not None else 500
         if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
             raise ValueError(
                 f"status must be an HTTP error status (400-599), got {status!r}; a fault that "
                 "answers success would not be a failure"
+            )
+        if shape is not None and shape not in get_args(ErrorShape):
+            raise ValueError(f"shape must be 'envelope', 'unwrapped' or 'gateway', got {shape!r}")
+        if body is not _NO_BODY and (code, message, details, shape) != (None, None, None, None):
+            raise ValueError(
+                "body= is sent as it is: give it alone, or describe the answer with code=, "
+                "message=, details= and shape="
+            )
+        if code is None and (details is not None or shape in ("envelope", "unwrapped")):
+            raise ValueError(
+                "details= and shape='envelope'/'unwrapped' need code= (an OpenFactura code such "
+                "as 'OF-10'): the gateway's body carries neither"
+            )
+        if code is not None and shape == "gateway":
+            raise ValueError(
+                "shape='gateway' answers {'statusCode', 'message'}, which carries no code: "
+                "drop code= or choose shape='envelope' or 'unwrapped'"
             )
         return self._add(
             Fault(
@@ -158,6 +236,9 @@ class Control:
                 message=message,
                 retry_after=retry_after,
                 probability=probability,
+                details=None if details is None else _details_pairs(details),
+                shape=shape,
+                body=body,
             )
         )
 

@@ -21,12 +21,14 @@ from haulmer.testing.openfactura._state import (
     OpenFacturaState,
     Tenant,
 )
+from haulmer.testing.openfactura._wire import MESSAGES as ERROR_MESSAGES
 from haulmer.testing.openfactura._wire import invalid_key, missing_key
 
 if TYPE_CHECKING:
     from haulmer.testing._fake import FakeHaulmer
 
 __all__ = [
+    "ERROR_MESSAGES",
     "SANDBOX_TENANTS",
     "Emission",
     "IssuedDocument",

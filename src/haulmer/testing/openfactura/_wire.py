@@ -35,8 +35,12 @@ MESSAGES = {
     "OF-07": "Problemas con folios",
     "OF-08": "Error de esquema",
     "OF-10": "Validación de Campos",
+    "OF-20": "Datos de entrada incorrectos",
+    "OF-21": "Base de datos no disponible, intente más tarde",
     "OF-22": "Problemas al procesar los datos",
+    "OF-23": "DTE no soportado temporalmente",
 }
+"""The service's Spanish message for each code, as its answers carry them."""
 
 
 def ok(body: Any, status: int = 200) -> FakeResponse:
