@@ -99,9 +99,8 @@ def test_a_code_defaults_to_http_400_and_each_code_has_its_message(fake: FakeHau
 def test_the_fakes_own_of03_is_a_document_rejection(fake: FakeHaulmer) -> None:
     wrong_emisor = factura()
     wrong_emisor["dte"]["Encabezado"]["Emisor"]["RUTEmisor"] = "76430498-5"
-    with fake.client(max_retries=0) as client:
-        with pytest.raises(DocumentRejectedError) as of03:
-            client.openfactura.documents.emit(wrong_emisor["dte"])
+    with fake.client(max_retries=0) as client, pytest.raises(DocumentRejectedError) as of03:
+        client.openfactura.documents.emit(wrong_emisor["dte"])
     assert of03.value.code == "OF-03"
     assert "RUTEmisor" in str(of03.value)
 
