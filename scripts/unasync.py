@@ -26,6 +26,7 @@ FACES = [
 SUBSTITUTIONS = [
     # Names of the engine's two faces.
     ("AsyncAPIResource", "SyncAPIResource"),
+    ("AsyncRawResponses", "SyncRawResponses"),
     ("AsyncRunner", "SyncRunner"),
     ("AsyncSender", "SyncSender"),
     ("AsyncPaginator", "SyncPage"),

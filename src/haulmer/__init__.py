@@ -5,7 +5,8 @@ Importing this package is cheap: the clients, lxml and cryptography load only wh
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from haulmer import errors
 from haulmer._lazy import LazyNames
@@ -52,6 +53,7 @@ from haulmer.errors import (
 
 if TYPE_CHECKING:
     from haulmer._async.client import AsyncHaulmer
+    from haulmer._core.raw import APIResponse
     from haulmer._core.types import Timeout
     from haulmer._sync.client import Haulmer
     from haulmer.dte.catalogue import DTEType
@@ -64,6 +66,7 @@ __all__ = [
     "SANDBOX_API_KEY",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
@@ -118,6 +121,7 @@ _LAZY: dict[str, str] = {
     "AsyncHaulmer": "haulmer._async.client",
     "Haulmer": "haulmer._sync.client",
     "Timeout": "haulmer._core.types",
+    "APIResponse": "haulmer._core.raw",
     "Rut": "haulmer.rut",
     "SANDBOX_API_KEY": "haulmer.openfactura.sandbox",
     "DTEType": "haulmer.dte.catalogue",
@@ -132,5 +136,5 @@ _LAZY: dict[str, str] = {
 _SUBMODULES = ("dte", "openfactura", "sii", "testing", "rut", "passwords", "pfx", "errors")
 
 _LAZY_NAMES = LazyNames(__name__, _LAZY, globals(), submodules=_SUBMODULES)
-__getattr__ = _LAZY_NAMES.getattr
-__dir__ = _LAZY_NAMES.dir
+__getattr__: Callable[[str], Any] = _LAZY_NAMES.getattr
+__dir__: Callable[[], list[str]] = _LAZY_NAMES.dir

@@ -6,7 +6,7 @@ import datetime as dt
 import decimal
 import enum
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 import pydantic_core
 from pydantic import BaseModel, ConfigDict, PrivateAttr
@@ -64,7 +64,7 @@ class AnsweredModel(BaseModel):
 class HaulmerModel(AnsweredModel):
     """Wire names as aliases, Python names accepted too; unknown response fields are kept."""
 
-    model_config = ConfigDict(
+    model_config: ClassVar[ConfigDict] = ConfigDict(
         extra="allow",
         populate_by_name=True,
         arbitrary_types_allowed=False,

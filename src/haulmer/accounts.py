@@ -6,7 +6,7 @@ checked locally against the policy (``haulmer.passwords``) before it is sent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
@@ -211,5 +211,5 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__ = _FACES.getattr
-__dir__ = _FACES.dir
+__getattr__: Callable[[str], Any] = _FACES.getattr
+__dir__: Callable[[], list[str]] = _FACES.dir

@@ -10,10 +10,10 @@ docs/platform-api.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, field_validator
 
@@ -91,7 +91,7 @@ class _ProductFields(HaulmerModel):
     """What product input shares: the checks a product's fields must pass. An unknown field is
     refused (a misspelt ``tax`` must not leave a product afecto), and so is a price of ``True``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
     @field_validator("sku", check_fields=False)
     @classmethod
@@ -494,5 +494,5 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__ = _FACES.getattr
-__dir__ = _FACES.dir
+__getattr__: Callable[[str], Any] = _FACES.getattr
+__dir__: Callable[[], list[str]] = _FACES.dir

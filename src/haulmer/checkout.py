@@ -6,7 +6,7 @@ platform e-mails the buyer the links for the next steps. The contract is docs/pl
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -409,5 +409,5 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__ = _FACES.getattr
-__dir__ = _FACES.dir
+__getattr__: Callable[[str], Any] = _FACES.getattr
+__dir__: Callable[[], list[str]] = _FACES.dir

@@ -68,7 +68,7 @@ class MissingDependencyError(ConfigurationError, ImportError):
 
     def __init__(self, message: str, *, extra: str) -> None:
         super().__init__(message)
-        self.extra = extra
+        self.extra: str = extra
 
 
 class ValidationError(HaulmerError, ValueError):
@@ -86,7 +86,7 @@ class WeakPasswordError(ValidationError):
 
     def __init__(self, message: str, violations: Sequence[Any] = ()) -> None:
         super().__init__(message)
-        self.violations = list(violations)
+        self.violations: list[Any] = list(violations)
 
 
 class PasswordMismatchError(WeakPasswordError):
@@ -98,7 +98,7 @@ class CertificateError(ValidationError):
 
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
-        self.reason = reason
+        self.reason: str = reason
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ class DocumentError(ValidationError):
 
     def __init__(self, message: str, details: Sequence[ErrorDetail] = ()) -> None:
         super().__init__(message)
-        self.details = list(details)
+        self.details: list[ErrorDetail] = list(details)
 
 
 class XMLError(ValidationError):
@@ -125,7 +125,7 @@ class XMLError(ValidationError):
 
     def __init__(self, message: str, *, line: int | None = None) -> None:
         super().__init__(message)
-        self.line = line
+        self.line: int | None = line
 
 
 class APIError(HaulmerError):
@@ -138,9 +138,9 @@ class APIError(HaulmerError):
 
     def __init__(self, message: str, *, request: Any = None) -> None:
         super().__init__(message)
-        self.message = message
-        self.request = request
-        self.may_have_been_carried_out = False
+        self.message: str = message
+        self.request: Any = request
+        self.may_have_been_carried_out: bool = False
         self.idempotency_key: str | None = None
         self._lost_answer = ""
 
@@ -176,7 +176,7 @@ class APIConnectionError(APIError):
 
     def __init__(self, message: str, *, request: Any = None, request_sent: bool = True) -> None:
         super().__init__(message, request=request)
-        self.request_sent = request_sent
+        self.request_sent: bool = request_sent
 
 
 class APITimeoutError(APIConnectionError):
@@ -205,13 +205,13 @@ class APIStatusError(APIError):
     ) -> None:
         super().__init__(message, request=request)
         self._hint = hint
-        self.status_code = status_code
-        self.code = code
-        self.details = list(details)
-        self.request_id = request_id
-        self.body = body
-        self.response = response
-        self.retry_after = retry_after
+        self.status_code: int = status_code
+        self.code: str | None = code
+        self.details: list[ErrorDetail] = list(details)
+        self.request_id: str | None = request_id
+        self.body: Any = body
+        self.response: Any = response
+        self.retry_after: float | None = retry_after
 
     def __str__(self) -> str:
         head = f"HTTP {self.status_code}"
@@ -249,7 +249,7 @@ class AlreadyIssuedError(BadRequestError):
 
     def __init__(self, message: str, *, token: str | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
-        self.token = token
+        self.token: str | None = token
 
 
 class FolioError(BadRequestError):
@@ -321,9 +321,9 @@ class APIResponseValidationError(APIError):
         self, message: str, *, status_code: int, request_id: str | None = None, body: Any = None
     ) -> None:
         super().__init__(message)
-        self.status_code = status_code
-        self.request_id = request_id
-        self.body = body
+        self.status_code: int = status_code
+        self.request_id: str | None = request_id
+        self.body: Any = body
 
 
 class WaitTimeoutError(HaulmerError, TimeoutError):
@@ -334,8 +334,8 @@ class WaitTimeoutError(HaulmerError, TimeoutError):
 
     def __init__(self, message: str, *, last: Any = None, waited: float = 0.0) -> None:
         super().__init__(message)
-        self.last = last
-        self.waited = waited
+        self.last: Any = last
+        self.waited: float = waited
 
 
 class ClientClosedError(ConfigurationError):

@@ -8,10 +8,10 @@ docs/platform-api.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import ConfigDict, Field
 
@@ -78,7 +78,7 @@ class PointOfSale(HaulmerModel):
 class SaleReceptor(HaulmerModel):
     """Who a factura is made out to (a boleta may name a RUT, or no one); no other field."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
     rut: Rut
     razon_social: str | None = Field(default=None, max_length=100)
@@ -299,5 +299,5 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__ = _FACES.getattr
-__dir__ = _FACES.dir
+__getattr__: Callable[[str], Any] = _FACES.getattr
+__dir__: Callable[[], list[str]] = _FACES.dir

@@ -29,6 +29,7 @@ def _resources(obj: Any, path: str = "client") -> Iterator[tuple[str, Any]]:
         value = getattr(obj, name)
         if isinstance(value, (SyncAPIResource, AsyncAPIResource)):
             yield f"{path}.{name}", value
+        if hasattr(value, "_client"):
             yield from _resources(value, f"{path}.{name}")
 
 

@@ -7,7 +7,8 @@ The runners and resource bases (which load httpx) are served lazily.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from haulmer._lazy import LazyNames
 
@@ -38,5 +39,5 @@ _LAZY_NAMES = LazyNames(
     },
     globals(),
 )
-__getattr__ = _LAZY_NAMES.getattr
-__dir__ = _LAZY_NAMES.dir
+__getattr__: Callable[[str], Any] = _LAZY_NAMES.getattr
+__dir__: Callable[[], list[str]] = _LAZY_NAMES.dir

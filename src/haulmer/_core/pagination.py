@@ -19,6 +19,8 @@ from collections.abc import (
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
+from haulmer.errors import HaulmerError
+
 if TYPE_CHECKING:
     from haulmer._core.request import APIRequest
 
@@ -184,6 +186,14 @@ class _PageBase(Generic[T]):
         """Whether another page follows this one."""
         return self._next_request is not None
 
+    def _following(self) -> APIRequest[T]:
+        if self._next_request is None:
+            raise HaulmerError(
+                f"page {self.current_page or 1} is the last page: check has_next_page() before "
+                "get_next_page(), or use next_page(), which returns None there"
+            )
+        return self._next_request
+
     def __repr__(self) -> str:
         return (
             f"<{type(self).__name__} items={len(self.items)} page={self.current_page} "
@@ -207,6 +217,11 @@ class SyncPage(_PageBase[T]):
     def next_page(self) -> SyncPage[T] | None:
         """Fetch the following page, or None when this is the last."""
         return None if self._next_request is None else self._fetch(self._next_request)
+
+    def get_next_page(self) -> SyncPage[T]:
+        """Fetch the following page (after ``has_next_page()``: no None to handle); on the last
+        page a HaulmerError says so."""
+        return self._fetch(self._following())
 
     def iter_pages(self) -> Iterator[SyncPage[T]]:
         """This page and every following one, fetched one at a time."""
@@ -236,6 +251,11 @@ class AsyncPage(_PageBase[T]):
     async def next_page(self) -> AsyncPage[T] | None:
         """Fetch the following page, or None when this is the last."""
         return None if self._next_request is None else await self._fetch(self._next_request)
+
+    async def get_next_page(self) -> AsyncPage[T]:
+        """Fetch the following page (after ``has_next_page()``: no None to handle); on the last
+        page a HaulmerError says so."""
+        return await self._fetch(self._following())
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
         """This page and every following one, fetched one at a time."""

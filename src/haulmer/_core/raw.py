@@ -7,13 +7,20 @@ context, so the engine, not each method, knows the status, headers and request i
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 from haulmer._core.responses import RawResponse
 
-__all__ = ["APIResponse", "collecting_responses", "report_response", "stamp_request_id"]
+__all__ = [
+    "APIResponse",
+    "AsyncRawCall",
+    "RawCall",
+    "collecting_responses",
+    "report_response",
+    "stamp_request_id",
+]
 
 T = TypeVar("T")
 
@@ -104,3 +111,9 @@ class APIResponse(Generic[T]):
             f"<APIResponse {self.method} {self.url.split('?')[0]} "
             f"status_code={self.status_code} request_id={self.request_id!r}>"
         )
+
+
+RawCall = Callable[..., APIResponse[Any]]
+"""A method of ``with_raw_response`` on the blocking face: the method's arguments, an answer."""
+AsyncRawCall = Callable[..., Awaitable[APIResponse[Any]]]
+"""A method of ``with_raw_response`` on the async face."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import types
 import typing
 from functools import cache
-from typing import Any, Union
+from typing import Any, ClassVar, Union
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, ValidationInfo, model_validator
 
@@ -81,7 +81,9 @@ def _lenient_value(shape: _FieldShape, value: Any) -> Any:
 class SiiModel(BaseModel):
     """Base of the document sections: SII element names are the aliases."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", coerce_numbers_to_str=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        populate_by_name=True, extra="forbid", coerce_numbers_to_str=True
+    )
 
     @model_validator(mode="before")
     @classmethod

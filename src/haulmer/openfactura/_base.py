@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import pydantic
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
@@ -69,7 +69,7 @@ Base64Bytes = Annotated[bytes, BeforeValidator(_decode_base64)]
 class ResponseModel(AnsweredModel):
     """A model of something Haulmer answers: unknown keys kept, blank strings read as missing."""
 
-    model_config = ConfigDict(
+    model_config: ClassVar[ConfigDict] = ConfigDict(
         extra="allow",
         populate_by_name=True,
         frozen=True,
@@ -87,7 +87,7 @@ class ResponseModel(AnsweredModel):
 class RequestModel(BaseModel):
     """A model of something we send: unknown keys rejected, validated before any I/O."""
 
-    model_config = ConfigDict(
+    model_config: ClassVar[ConfigDict] = ConfigDict(
         extra="forbid",
         populate_by_name=True,
         frozen=True,

@@ -7,7 +7,7 @@ the ``Documents`` resource, written once for both faces.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union
 
 from pydantic import AliasChoices, Field
@@ -557,5 +557,5 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__ = _FACES.getattr
-__dir__ = _FACES.dir
+__getattr__: Callable[[str], Any] = _FACES.getattr
+__dir__: Callable[[], list[str]] = _FACES.dir

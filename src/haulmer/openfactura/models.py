@@ -99,6 +99,25 @@ class EmittedDocument(ResponseModel):
             "leaves out 'FOLIO'; fetch it with documents.json(token).document_folio"
         )
 
+    def require_pdf(self) -> bytes:
+        """The PDF, for code that needs ``bytes``; raises HaulmerError when it was not asked for."""
+        if self.pdf is not None:
+            return self.pdf
+        raise HaulmerError(
+            f"document {self.token} came without its PDF: emit with response=['PDF', ...] "
+            "(or a PDF format such as 'PDF_80MM'), or fetch it with documents.pdf(token)"
+        )
+
+    def require_xml(self) -> bytes:
+        """The signed XML, for code that needs ``bytes``; raises HaulmerError when it was not
+        asked for."""
+        if self.xml is not None:
+            return self.xml
+        raise HaulmerError(
+            f"document {self.token} came without its XML: emit with response=['XML', ...], or "
+            "fetch it with documents.xml(token)"
+        )
+
     @property
     def xml_text(self) -> str | None:
         """The XML as text, decoded from ISO-8859-1."""

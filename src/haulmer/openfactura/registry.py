@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeAlias
 
 from haulmer._core.plans import Plan, send
@@ -169,5 +169,5 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__ = _FACES.getattr
-__dir__ = _FACES.dir
+__getattr__: Callable[[str], Any] = _FACES.getattr
+__dir__: Callable[[], list[str]] = _FACES.dir

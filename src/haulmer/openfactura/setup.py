@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -299,5 +299,5 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__ = _FACES.getattr
-__dir__ = _FACES.dir
+__getattr__: Callable[[str], Any] = _FACES.getattr
+__dir__: Callable[[], list[str]] = _FACES.dir

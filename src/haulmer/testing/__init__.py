@@ -7,7 +7,8 @@ issued for real with a test CAF and certificate, a fake clock, an e-mail outbox,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from haulmer._lazy import LazyNames
 
@@ -65,5 +66,5 @@ _LAZY: dict[str, str] = {
 
 
 _LAZY_NAMES = LazyNames(__name__, _LAZY, globals())
-__getattr__ = _LAZY_NAMES.getattr
-__dir__ = _LAZY_NAMES.dir
+__getattr__: Callable[[str], Any] = _LAZY_NAMES.getattr
+__dir__: Callable[[], list[str]] = _LAZY_NAMES.dir

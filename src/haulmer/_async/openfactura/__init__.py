@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from haulmer._core import AsyncAPIResource
-
 if TYPE_CHECKING:
     from haulmer._async.openfactura.certification import AsyncCertification
     from haulmer._async.openfactura.documents import AsyncDocuments
@@ -16,15 +14,21 @@ if TYPE_CHECKING:
     )
     from haulmer._async.openfactura.registry import AsyncRegistry
     from haulmer._async.openfactura.setup import AsyncSetup
+    from haulmer._core._async.runner import AsyncRawResponses
 
-__all__ = ["AsyncOpenFactura"]
+__all__ = ["AsyncOpenFactura", "AsyncOpenFacturaRawResponses"]
 
 
-class AsyncOpenFactura(AsyncAPIResource):
+class AsyncOpenFactura:
     """``client.openfactura`` of ``AsyncHaulmer``: every resource, created on first use."""
 
     def __init__(self, client: Any) -> None:
-        super().__init__(client)
+        self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> AsyncOpenFacturaRawResponses:
+        """Every resource's ``with_raw_response``: ``openfactura.with_raw_response.documents``."""
+        return AsyncOpenFacturaRawResponses(self)
 
     @cached_property
     def documents(self) -> AsyncDocuments:
@@ -70,3 +74,35 @@ class AsyncOpenFactura(AsyncAPIResource):
 
     def __repr__(self) -> str:
         return "<AsyncOpenFactura>"
+
+
+class AsyncOpenFacturaRawResponses:
+    """``client.openfactura.with_raw_response``: each resource's methods answering
+    ``APIResponse``."""
+
+    def __init__(self, openfactura: AsyncOpenFactura) -> None:
+        self._openfactura = openfactura
+
+    @property
+    def documents(self) -> AsyncRawResponses:
+        return self._openfactura.documents.with_raw_response
+
+    @property
+    def registry(self) -> AsyncRawResponses:
+        return self._openfactura.registry.with_raw_response
+
+    @property
+    def organization(self) -> AsyncRawResponses:
+        return self._openfactura.organization.with_raw_response
+
+    @property
+    def taxpayer(self) -> AsyncRawResponses:
+        return self._openfactura.taxpayer.with_raw_response
+
+    @property
+    def setup(self) -> AsyncRawResponses:
+        return self._openfactura.setup.with_raw_response
+
+    @property
+    def certification(self) -> AsyncRawResponses:
+        return self._openfactura.certification.with_raw_response

@@ -14,7 +14,13 @@ from haulmer._core.log import redact_url
 from haulmer._core.pagination import AsyncPage, AsyncPaginator, PageInfo, lazy_pages
 from haulmer._core.plans import ClockStep, Pause, Plan, send
 from haulmer._core.prepare import PreparedRequest, prepare_request
-from haulmer._core.raw import APIResponse, collecting_responses, report_response, stamp_request_id
+from haulmer._core.raw import (
+    APIResponse,
+    AsyncRawCall,
+    collecting_responses,
+    report_response,
+    stamp_request_id,
+)
 from haulmer._core.request import APIRequest
 from haulmer._core.responses import RawResponse, decode_page, parse_response
 from haulmer._core.retry import CallAttempts
@@ -165,18 +171,16 @@ class AsyncAPIResource:
 
 
 class AsyncRawResponses:
-    """A resource's methods answering ``APIResponse``; a sub-resource answers its own view."""
+    """A resource's methods, each answering an ``APIResponse`` instead of its value."""
 
     def __init__(self, resource: AsyncAPIResource) -> None:
         self._resource = resource
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> AsyncRawCall:
         if name.startswith("_"):
             raise AttributeError(name)
         member = getattr(self._resource, name)
-        if isinstance(member, AsyncAPIResource):
-            return member.with_raw_response
-        if not callable(member):
+        if not callable(member) or isinstance(member, AsyncAPIResource):
             raise AttributeError(
                 f"{type(self._resource).__name__}.{name} is not a method that calls the API"
             )

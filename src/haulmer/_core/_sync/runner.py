@@ -15,13 +15,19 @@ from haulmer._core.log import redact_url
 from haulmer._core.pagination import PageInfo, SyncPage, fetched_pages
 from haulmer._core.plans import ClockStep, Pause, Plan, send
 from haulmer._core.prepare import PreparedRequest, prepare_request
-from haulmer._core.raw import APIResponse, collecting_responses, report_response, stamp_request_id
+from haulmer._core.raw import (
+    APIResponse,
+    RawCall,
+    collecting_responses,
+    report_response,
+    stamp_request_id,
+)
 from haulmer._core.request import APIRequest
 from haulmer._core.responses import RawResponse, decode_page, parse_response
 from haulmer._core.retry import CallAttempts
 from haulmer.errors import APIError, APIResponseValidationError
 
-__all__ = ["RawResponses", "SyncAPIResource", "SyncRunner"]
+__all__ = ["SyncAPIResource", "SyncRawResponses", "SyncRunner"]
 
 T = TypeVar("T")
 
@@ -133,10 +139,10 @@ class SyncAPIResource:
         self._client = client
 
     @property
-    def with_raw_response(self) -> RawResponses:
+    def with_raw_response(self) -> SyncRawResponses:
         """This resource's methods returning an ``APIResponse`` (status, headers, request id)
         whose ``parse()`` gives what the method returns: ``with_raw_response.emit(...)``."""
-        return RawResponses(self)
+        return SyncRawResponses(self)
 
     @property
     def _runner(self) -> SyncRunner:
@@ -163,19 +169,17 @@ class SyncAPIResource:
         return f"<{type(self).__name__}>"
 
 
-class RawResponses:
-    """A resource's methods answering ``APIResponse``; a sub-resource answers its own view."""
+class SyncRawResponses:
+    """A resource's methods, each answering an ``APIResponse`` instead of its value."""
 
     def __init__(self, resource: SyncAPIResource) -> None:
         self._resource = resource
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> RawCall:
         if name.startswith("_"):
             raise AttributeError(name)
         member = getattr(self._resource, name)
-        if isinstance(member, SyncAPIResource):
-            return member.with_raw_response
-        if not callable(member):
+        if not callable(member) or isinstance(member, SyncAPIResource):
             raise AttributeError(
                 f"{type(self._resource).__name__}.{name} is not a method that calls the API"
             )

@@ -6,9 +6,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from haulmer._core import SyncAPIResource
-
 if TYPE_CHECKING:
+    from haulmer._core._sync.runner import SyncRawResponses
     from haulmer._sync.openfactura.certification import Certification
     from haulmer._sync.openfactura.documents import Documents
     from haulmer._sync.openfactura.organization import (
@@ -18,14 +17,19 @@ if TYPE_CHECKING:
     from haulmer._sync.openfactura.registry import Registry
     from haulmer._sync.openfactura.setup import Setup
 
-__all__ = ["OpenFactura"]
+__all__ = ["OpenFactura", "OpenFacturaRawResponses"]
 
 
-class OpenFactura(SyncAPIResource):
+class OpenFactura:
     """``client.openfactura`` of ``Haulmer``: every resource, created on first use."""
 
     def __init__(self, client: Any) -> None:
-        super().__init__(client)
+        self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> OpenFacturaRawResponses:
+        """Every resource's ``with_raw_response``: ``openfactura.with_raw_response.documents``."""
+        return OpenFacturaRawResponses(self)
 
     @cached_property
     def documents(self) -> Documents:
@@ -71,3 +75,35 @@ class OpenFactura(SyncAPIResource):
 
     def __repr__(self) -> str:
         return "<OpenFactura>"
+
+
+class OpenFacturaRawResponses:
+    """``client.openfactura.with_raw_response``: each resource's methods answering
+    ``APIResponse``."""
+
+    def __init__(self, openfactura: OpenFactura) -> None:
+        self._openfactura = openfactura
+
+    @property
+    def documents(self) -> SyncRawResponses:
+        return self._openfactura.documents.with_raw_response
+
+    @property
+    def registry(self) -> SyncRawResponses:
+        return self._openfactura.registry.with_raw_response
+
+    @property
+    def organization(self) -> SyncRawResponses:
+        return self._openfactura.organization.with_raw_response
+
+    @property
+    def taxpayer(self) -> SyncRawResponses:
+        return self._openfactura.taxpayer.with_raw_response
+
+    @property
+    def setup(self) -> SyncRawResponses:
+        return self._openfactura.setup.with_raw_response
+
+    @property
+    def certification(self) -> SyncRawResponses:
+        return self._openfactura.certification.with_raw_response

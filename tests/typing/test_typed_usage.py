@@ -1,0 +1,131 @@
+"""The common paths, written as an ERP would, typed without asserts or casts.
+
+mypy --strict checks this file (``[tool.mypy] files``); ``assert_type`` pins what each call
+gives to a type checker, and pytest runs the same code against the fake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import httpx
+from typing_extensions import assert_type
+
+import haulmer.dte as dte
+from haulmer import APIResponse, AsyncHaulmer, DocumentRejectedError, Haulmer
+from haulmer.checkout import OrderStatus
+from haulmer.openfactura import IssuedStatus
+from haulmer.openfactura.models import (
+    DocumentStatus,
+    EmittedDocument,
+    IssuedDocumentSummary,
+    Organization,
+)
+from haulmer.openfactura.sandbox import HAULMER_DEMO, HOSTY_DEMO
+from haulmer.testing import FakeHaulmer
+
+
+def _factura() -> dte.Document:
+    return dte.factura(
+        emisor={
+            "rut": str(HAULMER_DEMO.rut),
+            "razon_social": HAULMER_DEMO.razon_social,
+            "giro": HAULMER_DEMO.giro,
+            "actecos": [HAULMER_DEMO.acteco],
+            "direccion": HAULMER_DEMO.direccion,
+            "comuna": HAULMER_DEMO.comuna,
+        },
+        receptor={
+            "rut": str(HOSTY_DEMO.rut),
+            "razon_social": HOSTY_DEMO.razon_social,
+            "giro": HOSTY_DEMO.giro[:40],
+            "direccion": HOSTY_DEMO.direccion,
+            "comuna": HOSTY_DEMO.comuna,
+        },
+        lines=[{"nombre": "item", "cantidad": 1, "precio": 2000}],
+        fecha=dt.date(2026, 2, 10),
+    )
+
+
+def _store(folio: int, pdf: bytes, xml: bytes, request_id: str | None) -> tuple[int, int]:
+    """What an ERP does with an issued document: keep the folio, files and request id."""
+    return folio, len(pdf) + len(xml) + len(request_id or "")
+
+
+def test_emit_and_keep_what_an_erp_keeps() -> None:
+    fake = FakeHaulmer()
+    with fake.client() as client:
+        assert_type(client, Haulmer)
+        issued = client.openfactura.documents.emit(_factura(), response=["FOLIO", "PDF", "XML"])
+        assert_type(issued, EmittedDocument)
+        folio = issued.require_folio()
+        pdf = issued.require_pdf()
+        xml = issued.require_xml()
+        assert_type(folio, int)
+        assert_type(pdf, bytes)
+        assert_type(xml, bytes)
+        assert_type(issued.request_id, str | None)
+        kept = _store(folio, pdf, xml, issued.request_id)
+
+        status = client.openfactura.documents.status(issued.token)
+        assert_type(status, DocumentStatus)
+        assert_type(status.estado, IssuedStatus | str)
+        accepted: bool = status.estado == IssuedStatus.ACEPTADO or status.is_accepted
+
+    assert kept[0] == folio
+    assert pdf.startswith(b"%PDF")
+    assert accepted in (True, False)
+
+
+def test_walk_the_pages_without_optional_juggling() -> None:
+    fake = FakeHaulmer()
+    with fake.client() as client:
+        client.openfactura.documents.emit(_factura())
+        page = client.openfactura.documents.list_issued()
+        totals: list[int] = []
+        while True:
+            for row in page.items:
+                assert_type(row, IssuedDocumentSummary)
+                totals.append(row.mnt_total or 0)
+            if not page.has_next_page():
+                break
+            page = page.get_next_page()
+    assert totals == [2380]
+
+
+def test_the_raw_response_and_the_call_options_are_typed() -> None:
+    fake = FakeHaulmer()
+    with fake.client(timeout=httpx.Timeout(20.0, connect=3.0)) as client:
+        raw = client.openfactura.organization.with_raw_response.retrieve(
+            extra_query={"trace": "1"}, extra_headers={"X-Trace": "1"}, timeout=httpx.Timeout(5.0)
+        )
+        assert_type(raw, APIResponse[Any])
+        status_code: int = raw.status_code
+        request_id: str | None = raw.request_id
+        organization = client.openfactura.organization.retrieve()
+        assert_type(organization, Organization)
+    assert status_code == 200
+    assert request_id == fake.requests[-2].request_id
+
+
+async def test_the_async_face_is_typed_alike() -> None:
+    fake = FakeHaulmer()
+    async with fake.async_client() as client:
+        assert_type(client, AsyncHaulmer)
+        issued = await client.openfactura.documents.emit(_factura())
+        assert_type(issued.require_folio(), int)
+        page = await client.openfactura.documents.list_issued()
+        rows = list(page.items)
+        if page.has_next_page():
+            page = await page.get_next_page()
+    assert len(rows) == 1
+
+
+def test_enums_and_errors_print_their_words() -> None:
+    shown: str = f"{OrderStatus.PAID}"
+    try:
+        raise DocumentRejectedError("Validación de Campos", status_code=400, code="OF-10")
+    except DocumentRejectedError as error:
+        code: str | None = error.code
+    assert (shown, code) == ("paid", "OF-10")
