@@ -1,4 +1,4 @@
-"""Helpers that spare Optional juggling: ``get_next_page()``, ``require_pdf()``/``require_xml()``."""
+"""Helpers that spare Optional juggling: get_next_page(), require_pdf() and require_xml()."""
 
 from __future__ import annotations
 
