@@ -135,9 +135,10 @@ class PlanLine(HaulmerModel):
 
 
 class StatusChange(HaulmerModel):
-    """One entry of an order's status history."""
+    """One entry of an order's status history: an ``OrderStatus``, or the platform's text when
+    it is none of those."""
 
-    status: str
+    status: OrderStatus | str = Field(union_mode="left_to_right")
     at: datetime
     note: str = ""
 

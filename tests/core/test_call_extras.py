@@ -115,3 +115,30 @@ def test_an_httpx_timeout_with_a_bad_phase_is_a_configuration_error() -> None:
         ConfigurationError, match=r"httpx\.Timeout: Timeout\.read must be a positive number"
     ):
         Haulmer("k", timeout=httpx.Timeout(5.0, read=-1.0))
+
+
+def test_the_timeout_annotation_of_every_method_resolves_at_run_time() -> None:
+    """Introspection (typing.get_type_hints, pydantic's validate_call) sees real types."""
+    import inspect
+    import sys
+    import typing
+
+    from haulmer import AsyncHaulmer
+
+    checked = 0
+    for client in (Haulmer(api_key="k"), AsyncHaulmer(api_key="k")):
+        resources = [client.checkout, client.openfactura.documents, client.point, client.catalogue]
+        for resource in resources:
+            for name, method in inspect.getmembers(resource, inspect.ismethod):
+                parameter = inspect.signature(method).parameters.get("timeout")
+                if name.startswith("_") or parameter is None:
+                    continue
+                namespace = vars(sys.modules[method.__module__])
+                resolved = eval(parameter.annotation, namespace)  # as get_type_hints does
+                assert resolved is float or type(None) in typing.get_args(resolved), name
+                checked += 1
+    assert checked > 20
+    client_timeout = inspect.signature(Haulmer.__init__).parameters["timeout"].annotation
+    assert type(None) in typing.get_args(
+        eval(client_timeout, vars(sys.modules["haulmer._sync.client"]))
+    )

@@ -13,7 +13,7 @@ from haulmer._core import AsyncRunner, AsyncSender
 from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.sending import async_client_class, default_async_client
-from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Timeout
+from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 
 if TYPE_CHECKING:
     import httpx
@@ -51,7 +51,7 @@ class AsyncHaulmer(ClientCommon):
         *,
         environment: str | None = None,
         base_urls: Mapping[str, str] | None = None,
-        timeout: float | Timeout | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | Timeout | HTTPXTimeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal, Union
-
-if TYPE_CHECKING:
-    import httpx
+from typing import Final, Literal, Protocol
 
 from haulmer.errors import ConfigurationError
 
@@ -17,6 +14,7 @@ __all__ = [
     "NOT_GIVEN",
     "Auth",
     "Body",
+    "HTTPXTimeout",
     "Headers",
     "NotGiven",
     "Product",
@@ -82,7 +80,20 @@ class Timeout:
                 )
 
 
-TimeoutArg = Union[float, Timeout, "httpx.Timeout", None, NotGiven]
+class HTTPXTimeout(Protocol):
+    """What ``timeout=`` reads of an ``httpx.Timeout``: its four phases (httpx loads lazily)."""
+
+    @property
+    def connect(self) -> float | None: ...
+    @property
+    def read(self) -> float | None: ...
+    @property
+    def write(self) -> float | None: ...
+    @property
+    def pool(self) -> float | None: ...
+
+
+TimeoutArg = float | Timeout | HTTPXTimeout | None | NotGiven
 """A per-call ``timeout=``: seconds, a ``Timeout`` or ``httpx.Timeout``, None (wait forever) or
 NOT_GIVEN (the client's)."""
 
