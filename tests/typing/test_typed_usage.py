@@ -53,6 +53,14 @@ def _store(folio: int, pdf: bytes, xml: bytes, request_id: str | None) -> tuple[
     return folio, len(pdf) + len(xml) + len(request_id or "")
 
 
+def test_a_built_document_gives_its_totals_without_optional() -> None:
+    factura = _factura()
+    assert_type(factura.totales, dte.Totales)
+    assert_type(factura.mnt_total, int)
+    neto: int | None = factura.totales.mnt_neto
+    assert (neto, factura.mnt_total) == (2000, 2380)
+
+
 def test_emit_and_keep_what_an_erp_keeps() -> None:
     fake = FakeHaulmer()
     with fake.client() as client:

@@ -101,6 +101,31 @@ class Document(SiiModel):
         return self.encabezado.receptor
 
     @property
+    def totales(self) -> Totales:
+        """Encabezado/Totales, never None: as declared (every built or parsed document has
+        them), else computed from the lines (``totals``)."""
+        declared = self.encabezado.totales
+        return declared if declared is not None else self.totals
+
+    @property
+    def mnt_total(self) -> int:
+        """Totales/MntTotal in pesos, as an ``int``; an export in another currency is a
+        DocumentError (its amounts are ``Decimal`` in that currency: ``totales.mnt_total``)."""
+        totales = self.totales
+        value = totales.mnt_total
+        if isinstance(value, int):
+            return value
+        moneda = totales.tpo_moneda
+        if (moneda is None or moneda is Moneda.PESO_CHILENO) and value == value.to_integral_value():
+            return int(value)
+        raise DocumentError(
+            f"the {self.tipo_dte.label} states its MntTotal in {moneda or 'another currency'} "
+            f"({value}), not in pesos: read totales.mnt_total (a Decimal in that currency), or "
+            "encabezado.otra_moneda for the amount in pesos",
+            [ErrorDetail("Encabezado.Totales.MntTotal", f"{value} {moneda or ''}".strip())],
+        )
+
+    @property
     def montos_brutos(self) -> bool:
         """Whether line amounts include IVA: boletas unless IndMntNeto 2, others if MntBruto 1."""
         id_doc = self.encabezado.id_doc

@@ -29,7 +29,8 @@ from haulmer.dte.builders.inputs import (
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document, document_error
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
-from haulmer.dte.models import OtraMoneda, Totales
+from haulmer.dte.models import Emisor, OtraMoneda, Totales
+from haulmer.dte.sii_dict import BOLETA_ELEMENTS
 from haulmer.dte.totals import compute_otra_moneda, export_totals, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
 
@@ -40,8 +41,10 @@ if TYPE_CHECKING:
         from typing_extensions import Unpack
 
 __all__ = [
+    "boleta_emisor",
     "build",
     "document_options",
+    "dte_type",
     "exempt_globals",
     "exempt_lines",
     "model_dict",
@@ -97,23 +100,18 @@ def build(
     Raises DocumentError with one ErrorDetail per problem.
     """
     check_options("build", options, DocumentOptions)
-    try:
-        tipo = DTEType(tipo_dte)
-    except ValueError:
-        known = ", ".join(str(int(t)) for t in DTEType)
-        raise DocumentError(
-            f"{tipo_dte!r} is not an electronic document type",
-            [ErrorDetail("Encabezado.IdDoc.TipoDTE", f"use one of {known}")],
-        ) from None
-    id_doc = options.get("id_doc")
+    tipo = dte_type(tipo_dte)
+    id_doc = dict(options.get("id_doc") or {})
+    if tipo.is_boleta and not {"IndServicio", "ind_servicio"} & set(id_doc):
+        id_doc["IndServicio"] = 3  # as boleta() and boleta_exenta(): ventas y servicios
     header: dict[str, Any] = {
         "IdDoc": {
-            **(dict(id_doc) if id_doc else {}),
+            **id_doc,
             "TipoDTE": tipo,
             "Folio": options.get("folio", 0),
             "FchEmis": options.get("fecha") or chile_today(),
         },
-        "Emisor": model_dict(emisor),
+        "Emisor": boleta_emisor(emisor) if tipo.is_boleta else model_dict(emisor),
         "Receptor": _receptor_dict(tipo, receptor),
     }
     if transporte is not None:
@@ -146,6 +144,32 @@ def build(
     if options.get("check", True):
         document.check()
     return document
+
+
+def dte_type(value: object) -> DTEType:
+    """``value`` as a ``DTEType``, or a DocumentError listing every type with its name."""
+    try:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError
+        return DTEType(value)
+    except ValueError:
+        known = ", ".join(f"{int(t)} ({t.label})" for t in DTEType)
+        raise DocumentError(
+            f"{value!r} is not an electronic document type (TipoDTE); the types are: {known}",
+            [ErrorDetail("Encabezado.IdDoc.TipoDTE", f"use one of {known}")],
+        ) from None
+
+
+def boleta_emisor(emisor: EmisorInput) -> dict[str, Any]:
+    """The issuer reduced to what a boleta carries (no Acteco, Telefono...): an ERP keeps one
+    emisor for every type, and a boleta (EnvioBOLETA) has no place for the rest."""
+    try:
+        model = emisor if isinstance(emisor, Emisor) else Emisor.model_validate(dict(emisor))
+    except pydantic.ValidationError as exc:
+        raise document_error(exc, "the issuer", prefix="Encabezado.Emisor") from None
+    allowed = set(BOLETA_ELEMENTS[Emisor])
+    data = model.model_dump(by_alias=True, exclude_none=True)
+    return {key: value for key, value in data.items() if key in allowed}
 
 
 def _receptor_dict(tipo: DTEType, receptor: ReceptorInput) -> Any:

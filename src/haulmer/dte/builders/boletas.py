@@ -6,9 +6,13 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import pydantic
-
-from haulmer.dte.builders.base import build, document_options, exempt_globals, exempt_lines
+from haulmer.dte.builders.base import (
+    boleta_emisor,
+    build,
+    document_options,
+    exempt_globals,
+    exempt_lines,
+)
 from haulmer.dte.builders.inputs import (
     DocumentOptions,
     EmisorInput,
@@ -17,9 +21,7 @@ from haulmer.dte.builders.inputs import (
     check_options,
 )
 from haulmer.dte.catalogue import DTEType
-from haulmer.dte.document import Document, document_error
-from haulmer.dte.models import Emisor
-from haulmer.dte.sii_dict import BOLETA_ELEMENTS
+from haulmer.dte.document import Document
 from haulmer.rut import GENERIC_RECEPTOR_RUT
 
 if TYPE_CHECKING:
@@ -29,17 +31,6 @@ if TYPE_CHECKING:
         from typing_extensions import Unpack
 
 __all__ = ["boleta", "boleta_exenta"]
-
-
-def _boleta_emisor(emisor: EmisorInput) -> dict[str, Any]:
-    """The issuer reduced to what a boleta carries (no Acteco, Telefono...)."""
-    try:
-        model = emisor if isinstance(emisor, Emisor) else Emisor.model_validate(dict(emisor))
-    except pydantic.ValidationError as exc:
-        raise document_error(exc, "the issuer", prefix="Encabezado.Emisor") from None
-    allowed = set(BOLETA_ELEMENTS[Emisor])
-    data = model.model_dump(by_alias=True, exclude_none=True)
-    return {key: value for key, value in data.items() if key in allowed}
 
 
 def _boleta(
@@ -54,7 +45,7 @@ def _boleta(
     globales = options.get("descuentos_recargos", ())
     return build(
         tipo,
-        emisor=_boleta_emisor(emisor),
+        emisor=boleta_emisor(emisor),
         receptor=receptor if receptor is not None else {"RUTRecep": GENERIC_RECEPTOR_RUT},
         lines=exempt_lines(lines, prices="gross") if exempt else lines,
         **document_options(
