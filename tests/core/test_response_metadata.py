@@ -144,3 +144,21 @@ def test_errors_still_raise_through_the_raw_form(fake: FakeHaulmer) -> None:
     with fake.client() as client, pytest.raises(BadRequestError) as caught:
         client.openfactura.documents.with_raw_response.json("0" * 64)
     assert caught.value.request_id == fake.requests[-1].request_id
+
+
+def test_a_call_of_several_requests_answers_its_last_and_keeps_them_all(
+    fake: FakeHaulmer,
+) -> None:
+    fake.control.drop_connection("openfactura.documents.emit", when="after")
+    with fake.client() as client:
+        raw = client.openfactura.documents.with_raw_response.emit(
+            samples.factura(), idempotency_key="sale-1"
+        )
+    document = raw.parse()
+    assert document.already_issued
+    answered = [entry for entry in fake.requests if entry.outcome == "answered"]
+    assert [r.request_id for r in raw.responses] == [e.request_id for e in answered]
+    assert len(raw.responses) >= 2
+    assert raw.request_id == answered[-1].request_id
+    assert raw.responses[0].status_code == 400  # the OF-06 that found it
+    assert document.request_id == answered[0].request_id == raw.responses[0].request_id

@@ -61,7 +61,8 @@ class APIResponse(Generic[T]):
     and ``parse()`` for the value the method returns without ``with_raw_response``.
 
     For a call of several requests (an emission that fetches the document already issued), the
-    answer is the last one read; ``responses`` holds them all, in order.
+    answer is the last one read; ``responses`` holds every answer read, in order, error answers
+    (an OF-06, a 503 retried) included.
     """
 
     def __init__(self, responses: list[RawResponse], parsed: T) -> None:

@@ -373,7 +373,9 @@ def _already_issued_plan(
                 found["resolucion"] = organization.resolucion
         except APIError:
             pass
-    return EmittedDocument.model_validate(found)
+    document = EmittedDocument.model_validate(found)
+    document._set_request_id(error.request_id)  # the emission's own answer: the OF-06
+    return document
 
 
 def _already_issued_error(error: APIStatusError, message: str, token: str) -> AlreadyIssuedError:

@@ -70,7 +70,8 @@ class EmittedDocument(ResponseModel):
 
     ``already_issued`` is True when OpenFactura answered OF-06 and this is the document issued
     earlier under the same key, fetched by its token: after a lost answer of this same call, or
-    under a key the caller chose (a derived key raises ``AlreadyIssuedError`` instead).
+    under a key the caller chose (a derived key raises ``AlreadyIssuedError`` instead); its
+    ``request_id`` is then the OF-06 answer's, the emission request that found it.
     """
 
     token: str = Field(validation_alias=AliasChoices("TOKEN", "token", "Token"))

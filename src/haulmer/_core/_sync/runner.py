@@ -25,7 +25,7 @@ from haulmer._core.raw import (
 from haulmer._core.request import APIRequest
 from haulmer._core.responses import RawResponse, decode_page, parse_response
 from haulmer._core.retry import CallAttempts
-from haulmer.errors import APIError, APIResponseValidationError
+from haulmer.errors import APIError, APIResponseValidationError, APIStatusError
 
 __all__ = ["SyncAPIResource", "SyncRawResponses", "SyncRunner"]
 
@@ -126,7 +126,12 @@ class SyncRunner:
         raw: RawResponse | None = None
         for attempt in retrying:
             with attempt:
-                raw = self.sender.attempt(prepared, attempts.number)
+                try:
+                    raw = self.sender.attempt(prepared, attempts.number)
+                except APIStatusError as error:
+                    if isinstance(error.response, RawResponse):
+                        report_response(error.response)  # an answer read, if not a success
+                    raise
         assert raw is not None
         report_response(raw)
         return raw
