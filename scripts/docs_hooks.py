@@ -202,6 +202,8 @@ def _public_methods(cls: type) -> set[str]:
         for name, member in vars(klass).items():
             if name.startswith("_"):
                 continue
+            if inspect.isfunction(member) and not member.__module__.startswith("haulmer"):
+                continue  # written by pydantic into the class (model_post_init), not ours
             if isinstance(member, (staticmethod, classmethod, property)) or inspect.isfunction(
                 member
             ):

@@ -220,3 +220,11 @@ def test_the_sample_checker_joins_a_page_s_blocks_and_maps_lines_back(tmp_path: 
     pages = check_doc_samples.pages()
     assert ROOT / "README.md" in pages
     assert ROOT / "docs" / "guides" / "issuing.md" in pages
+
+
+def test_the_reference_asks_for_our_members_not_those_pydantic_writes_into_a_model() -> None:
+    from haulmer.openfactura.models import EmittedDocument
+
+    members = docs_hooks._public_methods(EmittedDocument)
+    assert {"request_id", "require_folio", "require_pdf", "require_xml"} <= members
+    assert "model_post_init" not in members
