@@ -289,34 +289,49 @@ class Document(SiiModel):
     ) -> dict[str, SiiValue]:
         """``to_sii_dict`` from the lines' amounts and, when known, the computed totals (those of
         a :class:`CheckedDocument`)."""
+        encabezado, *repeated = self.rendered_sections(amounts, totals)
+        out: dict[str, SiiValue] = {
+            "Encabezado": render_section(
+                encabezado[1], boleta=encabezado[2], overrides=encabezado[3]
+            ),
+            "Detalle": [],
+        }
+        for name, model, boleta, overrides in repeated:
+            rendered = render_section(model, boleta=boleta, overrides=overrides)
+            out.setdefault(name, []).append(rendered)
+        return out
+
+    def rendered_sections(
+        self, amounts: Sequence[LineAmounts], totals: Totales | None
+    ) -> list[tuple[str, SiiModel, bool, Mapping[str, Any] | None]]:
+        """What ``rendered_sii_dict`` renders, in order: each section's element name, model,
+        boleta or not and the computed values that render in place of the model's own (Encabezado
+        first, then every line, global discount, reference and commission)."""
         boleta = self.tipo_dte.is_boleta
         encabezado = self.encabezado
         filled = None
         if encabezado.totales is None:
             filled = {"totales": totals if totals is not None else self.totals_from(amounts)}
-        out: dict[str, SiiValue] = {
-            "Encabezado": render_section(encabezado, boleta=boleta, overrides=filled),
-            "Detalle": [
-                render_section(line, boleta=boleta, overrides=_line_update(line, index, amount))
-                for index, (line, amount) in enumerate(zip(self.detalle, amounts, strict=True))
-            ],
-        }
-        if self.descuentos_recargos:
-            out["DscRcgGlobal"] = [
-                render_section(g, boleta=boleta, overrides={"nro_lin_dr": g.nro_lin_dr or i + 1})
-                for i, g in enumerate(self.descuentos_recargos)
-            ]
-        if self.referencias:
-            out["Referencia"] = [
-                render_section(r, boleta=boleta, overrides={"nro_lin_ref": r.nro_lin_ref or i + 1})
-                for i, r in enumerate(self.referencias)
-            ]
-        if self.comisiones:
-            out["Comisiones"] = [
-                render_section(c, boleta=False, overrides={"nro_lin_com": c.nro_lin_com or i + 1})
-                for i, c in enumerate(self.comisiones)
-            ]
-        return out
+        sections: list[tuple[str, SiiModel, bool, Mapping[str, Any] | None]] = [
+            ("Encabezado", encabezado, boleta, filled)
+        ]
+        sections.extend(
+            ("Detalle", line, boleta, _line_update(line, index, amount))
+            for index, (line, amount) in enumerate(zip(self.detalle, amounts, strict=True))
+        )
+        sections.extend(
+            ("DscRcgGlobal", g, boleta, {"nro_lin_dr": g.nro_lin_dr or i + 1})
+            for i, g in enumerate(self.descuentos_recargos or ())
+        )
+        sections.extend(
+            ("Referencia", r, boleta, {"nro_lin_ref": r.nro_lin_ref or i + 1})
+            for i, r in enumerate(self.referencias or ())
+        )
+        sections.extend(
+            ("Comisiones", c, False, {"nro_lin_com": c.nro_lin_com or i + 1})
+            for i, c in enumerate(self.comisiones or ())
+        )
+        return sections
 
     @classmethod
     def from_sii_dict(cls, data: Mapping[str, Any]) -> Document:

@@ -46,7 +46,9 @@ __all__ = [
     "DTE_ONLY_BOLETA_ELEMENTS",
     "SiiValue",
     "normalize_decimal",
+    "render_plan",
     "render_section",
+    "render_value",
 ]
 
 SiiValue = Any
@@ -139,6 +141,7 @@ def _leaf(value: Any) -> SiiValue:
 
 
 def _render(value: Any, boleta: bool) -> SiiValue:
+    """One value as ``render_section`` writes it (a model as its dict, a Decimal normalized)."""
     kind = type(value)
     if kind is str or kind is int:
         return value
@@ -240,6 +243,11 @@ def _render_plan(
         for alias in aliases
     )
     return elements, values_getter(tuple(element.attribute for element in elements))
+
+
+render_plan = _render_plan
+"""The elements a model class renders (boleta or not), in order, and a reader of their values."""
+render_value = _render
 
 
 def render_section(

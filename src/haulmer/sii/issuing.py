@@ -17,7 +17,7 @@ from haulmer.dte.rules import stamping_problems
 from haulmer.errors import CertificateError, DocumentError, ErrorDetail
 from haulmer.sii._xml import SII_NS
 from haulmer.sii.issued_memory import IssuedFacts, remember
-from haulmer.sii.render import canonical_text, sii_quotes
+from haulmer.sii.render import canonical_sections, canonical_text, sii_quotes
 from haulmer.sii.signature import SigningCertificate, signature_xml
 from haulmer.sii.ted import TimbreData, stamp
 
@@ -110,7 +110,11 @@ def issue(
         monto_total=checked.monto_total,
         primer_item=checked.primer_item,
     )
-    return _write(checked.sii_dict(), data, caf, certificate, local_time)
+    _check_caf(data, caf, local_time)
+    text = canonical_sections(doc.rendered_sections(checked.line_amounts, checked.computed_totals))
+    if text is None:  # some text XML or ISO-8859-1 cannot carry: name the field
+        text = canonical_text(checked.sii_dict())
+    return _write(text, data, caf, certificate, local_time)
 
 
 def stamp_and_sign(
@@ -172,17 +176,12 @@ def stamp_and_sign(
         primer_item=str(first_item),
     )
 
-    return _write(sii, data, caf, certificate, local_time)
+    _check_caf(data, caf, local_time)
+    return _write(canonical_text(sii), data, caf, certificate, local_time)
 
 
-def _write(
-    sii: Mapping[str, Any],
-    data: TimbreData,
-    caf: Caf,
-    certificate: SigningCertificate,
-    local_time: dt.datetime,
-) -> bytes:
-    """Check the CAF for this timbre, then write the stamped and signed ``<DTE>``."""
+def _check_caf(data: TimbreData, caf: Caf, local_time: dt.datetime) -> None:
+    """The CAF covers this timbre and its folios have not expired."""
     caf.check_for_stamping(dte_type=data.dte_type, folio=data.folio, rut_emisor=data.rut_emisor)
     if caf.is_expired(local_time.date()):
         raise DocumentError(
@@ -190,13 +189,23 @@ def _write(
             "request a new CAF from the SII",
             [ErrorDetail("caf", f"expired on {caf.expires_on}")],
         )
+
+
+def _write(
+    document_text: str,
+    data: TimbreData,
+    caf: Caf,
+    certificate: SigningCertificate,
+    local_time: dt.datetime,
+) -> bytes:
+    """Write the stamped and signed ``<DTE>`` (the CAF checked by ``_check_caf``)."""
     identifier = document_id(data.dte_type, data.folio)
     root_tag = DTEType(data.dte_type).xml_root
     # Written in C14N form from the start: the digest is over these very characters plus the
     # namespace declaration that inclusive C14N puts on the apex.
     content = "".join(
         (
-            canonical_text(sii),
+            document_text,
             stamp(data, caf, timestamp=local_time),
             f"<TmstFirma>{local_time.isoformat()}</TmstFirma></{root_tag}>",
         )

@@ -11,14 +11,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from enum import Enum
+from itertools import compress, repeat
+from operator import is_not
 from typing import Any, Final
 
+from pydantic import BaseModel
+
+from haulmer.dte.sii_dict import normalize_decimal, render_plan, render_value
 from haulmer.errors import DocumentError, ErrorDetail
 
-__all__ = ["canonical_text", "escape_text", "leaf_text", "render_elements", "sii_quotes"]
+__all__ = [
+    "canonical_sections",
+    "canonical_text",
+    "escape_text",
+    "leaf_text",
+    "render_elements",
+    "sii_quotes",
+]
 
 _XML_UNSAFE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CONTROL_BYTES: Final = bytes((*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
@@ -187,6 +199,82 @@ def canonical_text(data: Mapping[str, Any]) -> str:
     if not clean:
         _raise_for_bad_leaf(data, "")
     return text
+
+
+def canonical_sections(
+    sections: Iterable[tuple[str, BaseModel, bool, Mapping[str, Any] | None]],
+) -> str | None:
+    """The canonical XML of ``(name, model, boleta, overrides)`` sections written straight from
+    the models: the characters ``canonical_text`` writes for the dict ``render_section`` would
+    make of them, without building that dict. None when some text is not clean XML in
+    ISO-8859-1: ``canonical_text`` of the dict then names the field at fault.
+    """
+    out: list[str] = []
+    append = out.append
+    try:
+        for name, model, boleta, overrides in sections:
+            append(f"<{name}>")
+            _write_section(model, boleta, overrides, out)
+            append(f"</{name}>")
+    except DocumentError:
+        return None
+    text = "".join(out)
+    try:
+        encoded = text.encode("iso-8859-1")
+    except UnicodeEncodeError:
+        return None
+    if len(encoded.translate(None, _CONTROL_BYTES)) != len(encoded):
+        return None
+    return text
+
+
+def _write_section(
+    model: BaseModel, boleta: bool, overrides: Mapping[str, Any] | None, out: list[str]
+) -> None:
+    """``render_elements(render_section(model, ...))`` in one walk over the model."""
+    elements, read = render_plan(type(model), boleta)
+    values = model.__dict__
+    present = read({**values, **overrides} if overrides else values)
+    append = out.append
+    for element, value in compress(
+        zip(elements, present, strict=True), map(is_not, present, repeat(None))
+    ):
+        name = element.name
+        if name not in _checked_names:
+            _check_name(name)
+        kind = type(value)
+        if kind is str:
+            if element.is_medio_pago and value.isdigit():
+                text = str(int(value))
+            else:
+                text = value
+                if "&" in text or "<" in text or ">" in text or "\r" in text:
+                    text = escape_text(text)
+        elif kind is int:
+            text = str(value)
+        elif kind is Decimal:
+            text = format(normalize_decimal(value), "f")
+        elif kind is list:
+            for item in value:
+                if isinstance(item, BaseModel):
+                    append(f"<{name}>")
+                    _write_section(item, boleta, None, out)
+                    append(f"</{name}>")
+                else:
+                    _render_one(name, render_value(item, boleta), out)
+            continue
+        elif isinstance(value, BaseModel):
+            append(f"<{name}>")
+            _write_section(value, boleta, None, out)
+            append(f"</{name}>")
+            continue
+        else:  # dates, RUTs, codes...: as render_section renders them, then as leaves
+            rendered = render_value(value, boleta)
+            if element.is_medio_pago and isinstance(rendered, str) and rendered.isdigit():
+                rendered = int(rendered)
+            render_elements({name: rendered}, out)
+            continue
+        append(f"<{name}>{text}</{name}>")
 
 
 def _raise_for_bad_leaf(data: Any, path: str) -> None:
