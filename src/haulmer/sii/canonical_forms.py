@@ -91,8 +91,13 @@ def signed_forms(
             scopes.insert(0, standalone)
     elif not scope:
         scopes = [scope]
+    rendered: list[list[str]] = []
     for namespaces in scopes:
-        form = in_context(element, _prefixes(namespaces))
+        prefixes = _prefixes(namespaces)
+        if prefixes in rendered:  # the same prefixes render the same bytes: skip the C14N
+            continue
+        rendered.append(prefixes)
+        form = in_context(element, prefixes)
         if fresh(form):
             yield form
     if stripped and strippable(element):
