@@ -249,6 +249,21 @@ def timbre_bytes(element: etree._Element, *, quote_entities: bool = True) -> byt
     return canonical.decode("utf-8").encode("iso-8859-1")
 
 
+def timbre_forms(element: etree._Element) -> list[bytes]:
+    """``timbre_bytes`` with the quotes as entities, then with them raw when that differs (text
+    without quotes has one form), canonicalized once; none when text falls outside ISO-8859-1."""
+    canonical = flatten(c14n_without_namespaces(element))
+    forms = []
+    for variant in (_quote_text(canonical), canonical):
+        try:
+            form = variant.decode("utf-8").encode("iso-8859-1")
+        except UnicodeEncodeError:
+            continue
+        if form not in forms:
+            forms.append(form)
+    return forms
+
+
 def c14n_without_namespaces(element: etree._Element) -> bytes:
     """C14N (without comments) of ``element`` as if no element had a namespace.
 

@@ -28,7 +28,7 @@ from haulmer.sii._xml import (
     leaf_text,
     ns_prefix,
     parse_xml,
-    timbre_bytes,
+    timbre_forms,
 )
 from haulmer.sii.caf import Caf, lenient_rut
 from haulmer.sii.render import escape_text, sii_quotes
@@ -331,11 +331,10 @@ def _same_rut(text: str | None, rut: Rut) -> bool:
 
 
 def _frmt_verifies(caf: Caf, frmt: bytes, dd: etree._Element) -> bool:
-    for quote_entities in (True, False):
+    for signed in timbre_forms(dd):
         try:
-            signed = timbre_bytes(dd, quote_entities=quote_entities)
             caf.public_key.verify(frmt, signed, padding.PKCS1v15(), hashes.SHA1())
-        except (InvalidSignature, UnicodeEncodeError, ValueError):
+        except (InvalidSignature, ValueError):
             continue
         return True
     return False
