@@ -17,7 +17,7 @@ from haulmer.pfx import Certificate
 from haulmer.sii import Caf, issue, parse, verify
 from haulmer.sii._xml import DSIG_NS, c14n_inclusive, parse_xml
 from haulmer.sii.issuing import stamp_and_sign
-from haulmer.sii.render import canonical_text, sii_quotes
+from haulmer.sii.render import canonical_sections, canonical_text, sii_quotes
 
 from .conftest import SIGNED_AT, document_dict, xmlsec1_verify
 
@@ -52,6 +52,21 @@ def test_unrepresentable_values_name_their_field(value: object, field: str) -> N
 def test_element_names_must_be_xml_names() -> None:
     with pytest.raises(DocumentError, match="not an XML element name"):
         canonical_text({"no spaces": 1})
+
+
+@pytest.mark.parametrize("tipo", [33, 34, 39, 41, 52, 56, 61])
+def test_sections_written_from_the_models_match_the_dict_path(tipo: int) -> None:
+    checked = Document.from_sii_dict(document_dict(tipo, lines=4)).checked()
+    sections = checked.document.rendered_sections(checked.line_amounts, checked.computed_totals)
+    assert canonical_sections(sections) == canonical_text(checked.sii_dict())
+
+
+def test_sections_with_unrepresentable_text_defer_to_the_dict_path() -> None:
+    data = document_dict(33)
+    data["Detalle"][0]["NmbItem"] = "Taza \u2615"
+    document = Document.from_sii_dict(data)
+    sections = document.rendered_sections(document.amounts_by_line(), None)
+    assert canonical_sections(sections) is None
 
 
 @pytest.mark.parametrize("tipo", [33, 39, 61])
