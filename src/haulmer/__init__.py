@@ -38,6 +38,7 @@ from haulmer.errors import (
     PasswordMismatchError,
     PermissionDeniedError,
     RateLimitError,
+    RateLimiterUnavailableError,
     ReopenWindowClosedError,
     ServerError,
     SkuTakenError,
@@ -96,6 +97,7 @@ __all__ = [
     "PasswordPolicy",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimiterUnavailableError",
     "ReopenWindowClosedError",
     "Rut",
     "ServerError",
@@ -133,7 +135,18 @@ _LAZY: dict[str, str] = {
 }
 
 
-_SUBMODULES = ("dte", "openfactura", "sii", "testing", "rut", "passwords", "pfx", "errors")
+_SUBMODULES = (
+    "dte",
+    "openfactura",
+    "sii",
+    "testing",
+    "rut",
+    "passwords",
+    "pfx",
+    "errors",
+    "ratelimit",
+    "journal",
+)
 
 _LAZY_NAMES = LazyNames(__name__, _LAZY, globals(), submodules=_SUBMODULES)
 __getattr__: Callable[[str], Any] = _LAZY_NAMES.getattr

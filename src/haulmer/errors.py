@@ -38,6 +38,7 @@ __all__ = [
     "PasswordMismatchError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimiterUnavailableError",
     "ReopenWindowClosedError",
     "ServerError",
     "SkuTakenError",
@@ -69,6 +70,10 @@ class MissingDependencyError(ConfigurationError, ImportError):
     def __init__(self, message: str, *, extra: str) -> None:
         super().__init__(message)
         self.extra: str = extra
+
+
+class RateLimiterUnavailableError(HaulmerError):
+    """The shared rate limiter's store (Redis) could not be reached; the call was not sent."""
 
 
 class ValidationError(HaulmerError, ValueError):

@@ -1,0 +1,76 @@
+"""The emission journal: what a batch tried and what came of it, so a rerun issues nothing twice.
+
+``emit_many`` records each sale's attempt before sending it and its result after; on a rerun a
+sale recorded as issued is answered from the journal, and one only attempted is sent again under
+the same idempotency key (OpenFactura answers OF-06 and the SDK returns the earlier document).
+Any store can implement ``Journal``; ``SQLiteJournal`` is the embedded one.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["Journal", "JournalEntry", "SaleState"]
+
+SaleState = Literal["attempted", "issued", "failed"]
+"""``attempted``: sent (or about to be) with no result recorded; ``issued``: a document exists;
+``failed``: the last attempt ended in an error (a rerun tries it again)."""
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One sale as the journal knows it. ``error`` is the error's class and message (no secret
+    is ever in one)."""
+
+    sale_id: str
+    idempotency_key: str
+    state: SaleState
+    attempts: int
+    token: str | None = None
+    folio: int | None = None
+    error: str | None = None
+
+
+class Journal(ABC):
+    """A durable record of a batch's sales. Each method returns only once what it records
+    survives the process being killed; implementations must be safe to share between threads."""
+
+    @abstractmethod
+    def bind(self, api_key_fingerprint: str) -> None:
+        """Tie the journal to one API key (its fingerprint) on first use; a journal written for
+        another key raises ConfigurationError, since its documents belong to another taxpayer."""
+
+    @abstractmethod
+    def lookup(self, sale_id: str) -> JournalEntry | None:
+        """What the journal knows of ``sale_id``, or None if it was never attempted."""
+
+    @abstractmethod
+    def record_attempt(self, sale_id: str, idempotency_key: str) -> JournalEntry:
+        """Record that ``sale_id`` is about to be sent under ``idempotency_key`` (before sending).
+
+        A sale already recorded under another key raises ConfigurationError: sending it under a
+        new key could issue it twice."""
+
+    @abstractmethod
+    def record_issued(self, sale_id: str, *, token: str, folio: int | None) -> None:
+        """Record the document issued for ``sale_id`` (after its answer came)."""
+
+    @abstractmethod
+    def record_failed(self, sale_id: str, error: str) -> None:
+        """Record that the last attempt of ``sale_id`` failed with ``error``."""
+
+    @abstractmethod
+    def entries(self) -> Iterator[JournalEntry]:
+        """Every sale recorded, in the order first attempted."""
+
+    def close(self) -> None:  # noqa: B027 (optional for stores without connections)
+        """Release the store (a file, a connection)."""
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -1,0 +1,194 @@
+"""The embedded journal: one SQLite file in WAL mode, every record its own durable transaction.
+
+Killed at any point, the file holds every record whose call returned and nothing half-written:
+SQLite's transactions are atomic and ``synchronous=FULL`` makes each commit durable.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from haulmer.errors import ConfigurationError
+from haulmer.journal._journal import Journal, JournalEntry
+
+__all__ = ["SQLiteJournal"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sales (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    sale_id TEXT NOT NULL UNIQUE,
+    idempotency_key TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('attempted', 'issued', 'failed')),
+    attempts INTEGER NOT NULL,
+    token TEXT,
+    folio INTEGER,
+    error TEXT,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    sale_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('attempt', 'issued', 'failed')),
+    detail TEXT,
+    at REAL NOT NULL
+);
+"""
+
+
+class SQLiteJournal(Journal):
+    """A journal in the SQLite file at ``path`` (created if missing), shareable by threads and,
+    through SQLite's locking, by processes on one host."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            self._db = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise ConfigurationError(
+                f"Cannot open the journal {str(self.path)!r} ({exc}): name a file in a folder "
+                "you can write to, such as --journal emissions.db"
+            ) from exc
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"SQLiteJournal({str(self.path)!r})"
+
+    def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """Run ``statements`` in one transaction; committed (durably) when this returns."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for sql, args in statements:
+                    self._db.execute(sql, args)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return list(self._db.execute(sql, args))
+
+    def bind(self, api_key_fingerprint: str) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._db.execute(
+                    "SELECT value FROM meta WHERE name = 'api_key_fingerprint'"
+                ).fetchone()
+                if row is None:
+                    self._db.execute(
+                        "INSERT INTO meta VALUES ('api_key_fingerprint', ?)", (api_key_fingerprint,)
+                    )
+            finally:
+                self._db.execute("COMMIT")
+        if row is not None and row[0] != api_key_fingerprint:
+            raise ConfigurationError(
+                f"The journal {str(self.path)!r} records a batch emitted with another API key "
+                f"(fingerprint {row[0]}, not {api_key_fingerprint}): its documents belong to "
+                "that key's taxpayer. Use a new journal file for this key"
+            )
+
+    def lookup(self, sale_id: str) -> JournalEntry | None:
+        rows = self._read(
+            "SELECT sale_id, idempotency_key, state, attempts, token, folio, error FROM sales "
+            "WHERE sale_id = ?",
+            (sale_id,),
+        )
+        return _entry(rows[0]) if rows else None
+
+    def record_attempt(self, sale_id: str, idempotency_key: str) -> JournalEntry:
+        now = time.time()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._db.execute(
+                    "SELECT idempotency_key FROM sales WHERE sale_id = ?", (sale_id,)
+                ).fetchone()
+                if row is not None and row[0] != idempotency_key:
+                    raise ConfigurationError(
+                        f"Sale {sale_id!r} was sent before under the idempotency key {row[0]!r}, "
+                        f"not {idempotency_key!r}: sending it under a new key could issue it "
+                        "twice. Derive the key from the sale id as the first run did"
+                    )
+                self._db.execute(
+                    "INSERT INTO sales (sale_id, idempotency_key, state, attempts, updated_at) "
+                    "VALUES (?, ?, 'attempted', 1, ?) ON CONFLICT (sale_id) DO UPDATE SET "
+                    "attempts = attempts + 1, updated_at = excluded.updated_at, "
+                    "state = CASE WHEN state = 'issued' THEN 'issued' ELSE 'attempted' END",
+                    (sale_id, idempotency_key, now),
+                )
+                self._db.execute(
+                    "INSERT INTO events (sale_id, kind, detail, at) VALUES (?, 'attempt', ?, ?)",
+                    (sale_id, idempotency_key, now),
+                )
+                entry = self._db.execute(
+                    "SELECT sale_id, idempotency_key, state, attempts, token, folio, error "
+                    "FROM sales WHERE sale_id = ?",
+                    (sale_id,),
+                ).fetchone()
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        return _entry(entry)
+
+    def record_issued(self, sale_id: str, *, token: str, folio: int | None) -> None:
+        now = time.time()
+        self._write(
+            [
+                (
+                    "UPDATE sales SET state = 'issued', token = ?, folio = ?, error = NULL, "
+                    "updated_at = ? WHERE sale_id = ?",
+                    (token, folio, now, sale_id),
+                ),
+                (
+                    "INSERT INTO events (sale_id, kind, detail, at) VALUES (?, 'issued', ?, ?)",
+                    (sale_id, token, now),
+                ),
+            ]
+        )
+
+    def record_failed(self, sale_id: str, error: str) -> None:
+        now = time.time()
+        self._write(
+            [
+                (
+                    "UPDATE sales SET state = 'failed', error = ?, updated_at = ? "
+                    "WHERE sale_id = ? AND state != 'issued'",
+                    (error, now, sale_id),
+                ),
+                (
+                    "INSERT INTO events (sale_id, kind, detail, at) VALUES (?, 'failed', ?, ?)",
+                    (sale_id, error, now),
+                ),
+            ]
+        )
+
+    def entries(self) -> Iterator[JournalEntry]:
+        rows = self._read(
+            "SELECT sale_id, idempotency_key, state, attempts, token, folio, error FROM sales "
+            "ORDER BY seq"
+        )
+        return iter([_entry(row) for row in rows])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def _entry(row: tuple[Any, ...]) -> JournalEntry:
+    sale_id, key, state, attempts, token, folio, error = row
+    return JournalEntry(sale_id, key, state, attempts, token, folio, error)

@@ -1,0 +1,262 @@
+"""The shared limiter: sliding windows in Redis, one atomic script per booking, on Redis's clock.
+
+Every process and host pointing at the same Redis keeps, together, within the limits of each
+API key. Keys hold a fingerprint of the API key (``api_key_fingerprint``), never the key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+import weakref
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from haulmer.errors import MissingDependencyError, RateLimiterUnavailableError
+from haulmer.ratelimit._limiter import (
+    HAULMER_LIMITS,
+    SLOT_MARGIN,
+    Booking,
+    RateLimiter,
+    check_limits,
+)
+
+if TYPE_CHECKING:
+    import redis
+    import redis.asyncio
+
+__all__ = ["BOOK_SCRIPT", "HOLD_SCRIPT", "RedisRateLimiter", "redact_store_url"]
+
+BOOK_SCRIPT = """
+-- KEYS[1]: the bucket's booked slots (a sorted set scored by send time), KEYS[2]: its hold.
+-- ARGV[1]: this booking's member, ARGV[2]: the margin, ARGV[3..]: (count, period) pairs.
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local margin = tonumber(ARGV[2])
+local longest = 0
+for i = 3, #ARGV, 2 do
+  longest = math.max(longest, tonumber(ARGV[i + 1]))
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
+local at = now
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] then at = math.max(at, tonumber(last[2])) end
+local held = redis.call('GET', KEYS[2])
+if held then at = math.max(at, tonumber(held)) end
+local size = redis.call('ZCARD', KEYS[1])
+local changed = true
+while changed do
+  changed = false
+  for i = 3, #ARGV, 2 do
+    local count = tonumber(ARGV[i])
+    local period = tonumber(ARGV[i + 1])
+    if size >= count then
+      local nth = redis.call('ZRANGE', KEYS[1], -count, -count, 'WITHSCORES')
+      local sent = tonumber(nth[2])
+      if sent > at - period then
+        at = sent + period + margin
+        changed = true
+      end
+    end
+  end
+end
+redis.call('ZADD', KEYS[1], string.format('%.6f', at), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], math.ceil((at - now + longest) * 1000) + 1000)
+return string.format('%.6f', at - now)
+"""
+"""Book the earliest slot within every window and after the hold; returns the wait in seconds."""
+
+HOLD_SCRIPT = """
+-- KEYS[1]: the bucket's hold; ARGV[1]: seconds from now during which nothing is booked.
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local seconds = math.max(0, tonumber(ARGV[1]))
+local held = redis.call('GET', KEYS[1])
+if (not held) or tonumber(held) < now + seconds then
+  redis.call('SET', KEYS[1], string.format('%.6f', now + seconds), 'PX',
+             math.ceil(seconds * 1000) + 1000)
+end
+return 1
+"""
+"""Push the bucket's hold to ``seconds`` from now (never pulls it back)."""
+
+
+def redact_store_url(url: str) -> str:
+    """``url`` without its password (``redis://:***@host:6379/0``), for messages and reprs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def _redis_module() -> Any:
+    try:
+        import redis
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise MissingDependencyError(
+            "The shared rate limiter needs redis-py: pip install 'haulmer[redis]'", extra="redis"
+        ) from exc
+    return redis
+
+
+class RedisRateLimiter(RateLimiter):
+    """Sliding windows shared through Redis (redis-py), for the blocking and asyncio clients.
+
+    ``RedisRateLimiter("redis://localhost:6379/0")``, or your own ``client=`` (``redis.Redis``)
+    and ``async_client=`` (``redis.asyncio.Redis``). Times are Redis's own clock, so hosts whose
+    clocks disagree still share one window. A Redis that cannot be reached is a
+    ``RateLimiterUnavailableError`` (nothing is sent unlimited).
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        client: redis.Redis | None = None,
+        async_client: redis.asyncio.Redis | None = None,
+        limits: Sequence[tuple[int, float]] = HAULMER_LIMITS,
+        prefix: str = "haulmer:ratelimit",
+    ) -> None:
+        if url is None and client is None and async_client is None:
+            raise _configuration("RedisRateLimiter needs a url (redis://host:6379/0) or a client")
+        if url is not None:
+            scheme = urlsplit(url).scheme
+            if scheme not in ("redis", "rediss", "unix"):
+                raise _configuration(
+                    f"RedisRateLimiter takes a redis://, rediss:// or unix:// URL, got "
+                    f"{redact_store_url(url)!r}"
+                )
+        self.limits = check_limits(limits)
+        self._url = url
+        self._prefix = prefix
+        self._client = client
+        self._own_client = client is None
+        self._async_client = async_client
+        self._async_clients: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, redis.asyncio.Redis
+        ] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+        self._args = [str(SLOT_MARGIN)] + [str(v) for pair in self.limits for v in pair]
+
+    def __repr__(self) -> str:
+        where = redact_store_url(self._url) if self._url else "<client>"
+        return f"RedisRateLimiter({where!r}, limits={self.limits!r})"
+
+    @property
+    def where(self) -> str:
+        """The store, for messages: its URL without a password, or ``<client>``."""
+        return redact_store_url(self._url) if self._url else "the Redis client given"
+
+    def _keys(self, bucket: str) -> list[str]:
+        # One hash tag per bucket, so both keys live on one node of a Redis Cluster.
+        return [f"{self._prefix}:{{{bucket}}}:slots", f"{self._prefix}:{{{bucket}}}:hold"]
+
+    def _sync_client(self) -> redis.Redis:
+        with self._lock:
+            if self._client is None:
+                if self._url is None:
+                    raise _configuration(
+                        "This RedisRateLimiter has only an async_client: pass client= (a "
+                        "redis.Redis) or a url to use it with a blocking Haulmer client"
+                    )
+                self._client = _redis_module().Redis.from_url(self._url)
+            return self._client
+
+    def _loop_client(self) -> redis.asyncio.Redis:
+        if self._async_client is not None:
+            return self._async_client
+        if self._url is None:
+            raise _configuration(
+                "This RedisRateLimiter has only a blocking client: pass async_client= (a "
+                "redis.asyncio.Redis) or a url to use it with AsyncHaulmer"
+            )
+        loop = asyncio.get_running_loop()
+        client = self._async_clients.get(loop)
+        if client is None:
+            _redis_module()
+            import redis.asyncio
+
+            client = self._async_clients[loop] = redis.asyncio.Redis.from_url(self._url)
+        return client
+
+    def book(self, bucket: str) -> Booking:
+        member = uuid.uuid4().hex
+        try:
+            wait = self._sync_client().eval(
+                BOOK_SCRIPT, 2, *self._keys(bucket), member, *self._args
+            )
+        except _redis_error() as exc:
+            raise self._unavailable(exc) from exc
+        return Booking(bucket, member, max(0.0, float(wait)))
+
+    def release(self, booking: Booking) -> None:
+        try:
+            self._sync_client().zrem(self._keys(booking.bucket)[0], str(booking.slot))
+        except _redis_error() as exc:
+            raise self._unavailable(exc) from exc
+
+    def hold(self, bucket: str, seconds: float) -> None:
+        try:
+            self._sync_client().eval(HOLD_SCRIPT, 1, self._keys(bucket)[1], str(seconds))
+        except _redis_error() as exc:
+            raise self._unavailable(exc) from exc
+
+    async def abook(self, bucket: str) -> Booking:
+        member = uuid.uuid4().hex
+        client = self._loop_client()
+        try:
+            wait = await client.eval(BOOK_SCRIPT, 2, *self._keys(bucket), member, *self._args)
+        except _redis_error() as exc:
+            raise self._unavailable(exc) from exc
+        return Booking(bucket, member, max(0.0, float(wait)))
+
+    async def arelease(self, booking: Booking) -> None:
+        client = self._loop_client()
+        try:
+            await client.zrem(self._keys(booking.bucket)[0], str(booking.slot))
+        except _redis_error() as exc:
+            raise self._unavailable(exc) from exc
+
+    async def ahold(self, bucket: str, seconds: float) -> None:
+        client = self._loop_client()
+        try:
+            await client.eval(HOLD_SCRIPT, 1, self._keys(bucket)[1], str(seconds))
+        except _redis_error() as exc:
+            raise self._unavailable(exc) from exc
+
+    def close(self) -> None:
+        """Close the blocking connection pool this limiter opened (not a client you gave)."""
+        with self._lock:
+            if self._own_client and self._client is not None:
+                self._client.close()
+                self._client = None
+
+    async def aclose(self) -> None:
+        """Close the asyncio connection pool this limiter opened for the running loop."""
+        client = self._async_clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose()
+
+    def _unavailable(self, exc: Exception) -> RateLimiterUnavailableError:
+        return RateLimiterUnavailableError(
+            f"The shared rate limiter at {self.where} could not be used "
+            f"({type(exc).__name__}): nothing was sent. Check that Redis runs there, or point "
+            "rate_limit= / HAULMER_RATE_LIMIT_URL at one that does"
+        )
+
+
+def _redis_error() -> type[Exception]:
+    error: type[Exception] = _redis_module().RedisError
+    return error
+
+
+def _configuration(message: str) -> Exception:
+    from haulmer.errors import ConfigurationError
+
+    return ConfigurationError(message)

@@ -1,0 +1,60 @@
+"""Choosing a limiter: ``Haulmer(rate_limit=...)`` and ``HAULMER_RATE_LIMIT_URL``."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import Final
+from urllib.parse import urlsplit
+
+from haulmer.errors import ConfigurationError
+from haulmer.ratelimit._in_process import InProcessRateLimiter
+from haulmer.ratelimit._limiter import RateLimiter
+from haulmer.ratelimit._redis import RedisRateLimiter, redact_store_url
+
+__all__ = ["RATE_LIMIT_URL_ENV", "RateLimitArg", "rate_limiter_from_url", "resolve_rate_limit"]
+
+RATE_LIMIT_URL_ENV: Final = "HAULMER_RATE_LIMIT_URL"
+"""The environment variable naming the shared limiter (``redis://...``) or ``memory://``."""
+
+RateLimitArg = bool | str | RateLimiter | None
+"""What ``rate_limit=`` takes: True (in-process), False, a limiter, a URL, or None (from the
+environment: ``HAULMER_RATE_LIMIT_URL`` if set, else off)."""
+
+
+def rate_limiter_from_url(url: str, *, clock: Callable[[], float] = time.monotonic) -> RateLimiter:
+    """A limiter from a URL: ``redis://``, ``rediss://`` or ``unix://`` (shared through Redis),
+    or ``memory://`` (in-process)."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    if scheme == "memory":
+        return InProcessRateLimiter(clock=clock)
+    if scheme in ("redis", "rediss", "unix"):
+        return RedisRateLimiter(url.strip())
+    raise ConfigurationError(
+        f"Unknown rate limiter URL {redact_store_url(url)!r}: use redis://host:6379/0 (shared by "
+        "every process using that Redis), rediss:// or unix:// for Redis, or memory:// (this "
+        "process only)"
+    )
+
+
+def resolve_rate_limit(
+    rate_limit: RateLimitArg, *, clock: Callable[[], float] = time.monotonic
+) -> RateLimiter | None:
+    """The limiter a client uses for ``rate_limit=`` (see ``RateLimitArg``)."""
+    if rate_limit is None:
+        url = os.environ.get(RATE_LIMIT_URL_ENV, "").strip()
+        return rate_limiter_from_url(url, clock=clock) if url else None
+    if rate_limit is True:
+        return InProcessRateLimiter(clock=clock)
+    if rate_limit is False:
+        return None
+    if isinstance(rate_limit, RateLimiter):
+        return rate_limit
+    if isinstance(rate_limit, str):
+        return rate_limiter_from_url(rate_limit, clock=clock)
+    raise ConfigurationError(
+        "rate_limit= takes True (this process keeps to Haulmer's limits), False, a "
+        "haulmer.ratelimit.RateLimiter (RedisRateLimiter shares them between processes) or a "
+        f"URL such as 'redis://localhost:6379/0'; got {type(rate_limit).__name__}"
+    )

@@ -1,0 +1,95 @@
+"""The SQLite journal records attempts and results durably, and survives SIGKILL at any point."""
+
+from __future__ import annotations
+
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from haulmer.errors import ConfigurationError
+from haulmer.journal import JournalEntry, SQLiteJournal
+
+
+def test_a_sale_moves_from_attempted_to_issued(tmp_path: Path) -> None:
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        assert journal.lookup("s1") is None
+        entry = journal.record_attempt("s1", "s1")
+        assert entry == JournalEntry("s1", "s1", "attempted", 1)
+        journal.record_failed("s1", "ServerError: HTTP 503")
+        assert journal.lookup("s1") == JournalEntry(
+            "s1", "s1", "failed", 1, error="ServerError: HTTP 503"
+        )
+        journal.record_attempt("s1", "s1")
+        journal.record_issued("s1", token="ab" * 32, folio=7)
+        assert journal.lookup("s1") == JournalEntry("s1", "s1", "issued", 2, "ab" * 32, 7)
+        journal.record_failed("s1", "late")  # a result never undoes an issued document
+        assert journal.lookup("s1").state == "issued"  # type: ignore[union-attr]
+    with SQLiteJournal(tmp_path / "j.db") as reopened:
+        assert [e.sale_id for e in reopened.entries()] == ["s1"]
+
+
+def test_a_journal_belongs_to_one_api_key(tmp_path: Path) -> None:
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        journal.bind("aaaa")
+        journal.bind("aaaa")
+        with pytest.raises(ConfigurationError, match="another API key"):
+            journal.bind("bbbb")
+
+
+def test_a_sale_cannot_change_its_idempotency_key(tmp_path: Path) -> None:
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        journal.record_attempt("s1", "s1")
+        with pytest.raises(ConfigurationError, match="could issue it twice"):
+            journal.record_attempt("s1", "other")
+
+
+def test_an_unwritable_path_is_a_configuration_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="Cannot open the journal"):
+        SQLiteJournal(tmp_path / "missing-folder" / "j.db")
+
+
+_WRITER = textwrap.dedent(
+    """
+    import sys
+    from haulmer.journal import SQLiteJournal
+
+    journal = SQLiteJournal(sys.argv[1])
+    number = 0
+    while True:
+        sale = f"s{number % 50}"
+        journal.record_attempt(sale, sale)
+        if number % 3:
+            journal.record_issued(sale, token=f"t{number}", folio=number)
+        else:
+            journal.record_failed(sale, "boom")
+        number += 1
+    """
+)
+
+
+def test_sigkill_at_random_points_leaves_a_consistent_journal(tmp_path: Path) -> None:
+    path = tmp_path / "j.db"
+    rng = random.Random(17)
+    for _ in range(3):
+        writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(path)])
+        time.sleep(rng.uniform(0.2, 0.5))  # bounded real time: let it write, then kill it
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        db = sqlite3.connect(path)
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        for state, token, attempts in db.execute("SELECT state, token, attempts FROM sales"):
+            assert (state == "issued") == (token is not None) or state == "failed"
+            assert attempts >= 1
+        attempts_logged = db.execute("SELECT COUNT(*) FROM events WHERE kind = 'attempt'")
+        assert (
+            attempts_logged.fetchone()[0]
+            == db.execute("SELECT SUM(attempts) FROM sales").fetchone()[0]
+        )
+        db.close()
