@@ -6,6 +6,7 @@ are served by ``haulmer`` lazily.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 from haulmer._core.config import ClientConfig
 from haulmer._core.log import setup_from_env
 from haulmer._core.ratelimit import RateLimiter
+from haulmer._core.ratelimit_choice import RateLimitArg, resolve_rate_limit
 from haulmer._core.types import (
     NOT_GIVEN,
     NotGiven,
@@ -75,6 +77,11 @@ class ClientCommon(ABC):
         """Whether the client keeps to Haulmer's 3 requests/s and 100/min on its own."""
         return self._config.rate_limit
 
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The limiter the client books its OpenFactura calls with (None: no limit kept)."""
+        return self._limiter
+
     def _start(
         self,
         *,
@@ -92,13 +99,14 @@ class ClientCommon(ABC):
                 f"got {type(http_client).__module__}.{type(http_client).__qualname__}"
             )
         setup_from_env()
-        config = ClientConfig.create(**settings)
         self._clock = time.monotonic if clock is None else clock
+        limiter = resolve_rate_limit(settings.pop("rate_limit"), clock=self._clock)
+        config = ClientConfig.create(**settings, rate_limit=limiter is not None)
         self._now = _utc_now if now is None else now
         self._sleep = sleep
         self._owns_http_client = http_client is None
         self._http_client = http_client if http_client is not None else self._default_http_client()
-        self._install(config, RateLimiter(clock=self._clock) if config.rate_limit else None)
+        self._install(config, limiter)
 
     @abstractmethod
     def _http_client_class(self) -> type[Any]:
@@ -122,7 +130,7 @@ class ClientCommon(ABC):
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
         access_token: str | NotGiven | None = NOT_GIVEN,
-        rate_limit: bool | NotGiven = NOT_GIVEN,
+        rate_limit: RateLimitArg | NotGiven = NOT_GIVEN,
     ) -> _C:
         """A copy with some settings changed, sharing this client's connection pool."""
         old = self._config
@@ -144,11 +152,12 @@ class ClientCommon(ABC):
             max_retries=pick(max_retries, old.max_retries),
             default_headers={**old.default_headers, **(pick(default_headers, None) or {})},
             access_token=pick(access_token, old.access_token),
-            rate_limit=pick(rate_limit, old.rate_limit),
+            rate_limit=False,
         )
-        limiter = self._limiter if config.rate_limit == old.rate_limit else None
-        if config.rate_limit and limiter is None:
-            limiter = RateLimiter(clock=self._clock)
+        limiter = self._limiter
+        if not isinstance(rate_limit, NotGiven) and not (rate_limit is True and limiter):
+            limiter = resolve_rate_limit(rate_limit, clock=self._clock)
+        config = dataclasses.replace(config, rate_limit=limiter is not None)
         copy = object.__new__(type(self))
         copy._clock = self._clock
         copy._now = self._now

@@ -232,8 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="haulmer",
         description="The haulmer SDK's command line: a demo against the embedded fake, tools "
-        "for supporting an integration (verify, parse, rut, caf, serve) and pdf, which prints "
-        "a DTE.",
+        "for supporting an integration (verify, parse, rut, caf, serve), pdf, which prints "
+        "a DTE, and emit-batch, which issues a file of sales resumably.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
@@ -252,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_demo)
     _add_support_commands(commands)
     _add_pdf_command(commands)
+    from haulmer._batch_command import add_emit_batch_command
+
+    add_emit_batch_command(commands)
     return parser
 
 

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from haulmer import AsyncHaulmer, ConfigurationError, Haulmer
-from haulmer._core.ratelimit import SLOT_MARGIN, RateLimiter
 from haulmer._core.request import APIRequest
+from haulmer.ratelimit import SLOT_MARGIN, InProcessRateLimiter
 
 from .conftest import PLATFORM, SANDBOX
 from .helpers import asend, get_org, send
@@ -36,39 +36,39 @@ class FakeClock:
 
 def test_three_requests_pass_then_the_fourth_waits_for_the_second() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(clock=clock)
-    assert [limiter.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]
-    assert limiter.reserve() == pytest.approx(1.0 + SLOT_MARGIN)
+    limiter = InProcessRateLimiter(clock=clock)
+    assert [limiter.book("key").wait for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert limiter.book("key").wait == pytest.approx(1.0 + SLOT_MARGIN)
     clock.now += 0.4
     # booked behind the fourth, in the same second
-    assert limiter.reserve() == pytest.approx(0.6 + SLOT_MARGIN)
+    assert limiter.book("key").wait == pytest.approx(0.6 + SLOT_MARGIN)
 
 
 def test_a_hundred_and_first_request_waits_for_the_minute_window() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(clock=clock)
+    limiter = InProcessRateLimiter(clock=clock)
     start = clock.now
     for _ in range(100):
-        clock.now += limiter.reserve()
+        clock.now += limiter.book("key").wait
     # 3 per second: 100 requests span 33 windows of a second (each a hair past its edge)
     assert clock.now - start == pytest.approx(33 * (1.0 + SLOT_MARGIN))
-    clock.now += limiter.reserve()
+    clock.now += limiter.book("key").wait
     assert clock.now - start == pytest.approx(60.0 + SLOT_MARGIN)
 
 
 def test_limits_must_be_positive() -> None:
     with pytest.raises(ConfigurationError):
-        RateLimiter(limits=[(0, 1.0)])
+        InProcessRateLimiter(limits=[(0, 1.0)])
 
 
 def _send_times(gaps: list[float]) -> list[float]:
     """When each call goes out, when calls arrive ``gaps`` seconds apart and wait their slot."""
     clock = FakeClock()
-    limiter = RateLimiter(clock=clock)
+    limiter = InProcessRateLimiter(clock=clock)
     sent: list[float] = []
     for gap in gaps:
         clock.now += gap
-        sent.append(clock.now + limiter.reserve())
+        sent.append(clock.now + limiter.book("key").wait)
     return sent
 
 
@@ -184,10 +184,10 @@ async def test_a_call_cancelled_while_it_waits_for_its_slot_gives_the_slot_back(
 
 
 def test_released_slots_free_the_window_only_for_what_was_never_sent() -> None:
-    limiter = RateLimiter(limits=((1, 1.0),), clock=lambda: 0.0)
-    assert limiter.reserve() == 0.0
-    slot, wait = limiter.book()
-    assert wait == pytest.approx(1.0 + SLOT_MARGIN)
-    limiter.release(slot)
-    assert limiter.reserve() == pytest.approx(1.0 + SLOT_MARGIN)
-    assert limiter.reserve() == pytest.approx(2.0 + 2 * SLOT_MARGIN)
+    limiter = InProcessRateLimiter(limits=((1, 1.0),), clock=lambda: 0.0)
+    assert limiter.book("key").wait == 0.0
+    booking = limiter.book("key")
+    assert booking.wait == pytest.approx(1.0 + SLOT_MARGIN)
+    limiter.release(booking)
+    assert limiter.book("key").wait == pytest.approx(1.0 + SLOT_MARGIN)
+    assert limiter.book("key").wait == pytest.approx(2.0 + 2 * SLOT_MARGIN)

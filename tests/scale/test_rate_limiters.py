@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 import pytest
 
+from haulmer._core.redis_ratelimit import SHARED_SLOT_MARGIN
 from haulmer.errors import ConfigurationError, RateLimiterUnavailableError
 from haulmer.ratelimit import (
     SLOT_MARGIN,
@@ -100,13 +102,15 @@ def test_an_unreachable_redis_is_a_typed_error_without_the_password() -> None:
     assert "***" in str(caught.value)
 
 
-def test_redis_books_three_a_second_then_waits(fresh_redis: str) -> None:
+def test_redis_books_three_a_second_then_says_when_to_ask_again(fresh_redis: str) -> None:
     limiter = RedisRateLimiter(fresh_redis)
-    waits = [limiter.book("k").wait for _ in range(7)]
-    assert waits[:3] == [pytest.approx(0, abs=0.05)] * 3
-    assert waits[3:6] == [pytest.approx(1.0, abs=0.05)] * 3
-    assert waits[6] == pytest.approx(2.0, abs=0.05)
-    assert limiter.book("other").wait == pytest.approx(0, abs=0.05)
+    first = [limiter.book("k") for _ in range(3)]
+    assert [(b.reserved, b.wait) for b in first] == [(True, 0.0)] * 3
+    fourth = limiter.book("k")
+    assert not fourth.reserved  # nothing recorded: a send is counted only when it may go
+    assert fourth.wait == pytest.approx(1.0 + SHARED_SLOT_MARGIN, abs=0.03)
+    assert limiter.book("k").wait == pytest.approx(fourth.wait, abs=0.03)
+    assert limiter.book("other").reserved
     limiter.close()
 
 
@@ -121,48 +125,57 @@ def test_redis_keys_hold_a_fingerprint_never_the_key(fresh_redis: str) -> None:
     assert all(api_key_fingerprint(key) in name for name in names)
 
 
-def test_redis_minute_window_is_shared_by_threads_and_limiters(fresh_redis: str) -> None:
-    limits = ((3, 1.0), (10, 60.0))
+def test_redis_windows_are_shared_by_threads_and_limiters(fresh_redis: str) -> None:
+    # Short windows, so that real waiting stays around a second.
+    limits = ((3, 0.3), (5, 1.0))
     limiters = [RedisRateLimiter(fresh_redis, limits=limits) for _ in range(4)]
-    waits: list[float] = []
+    sent: list[float] = []
     lock = threading.Lock()
 
-    def book(limiter: RedisRateLimiter) -> None:
-        for _ in range(3):
-            wait = limiter.book("k").wait
+    def send(limiter: RedisRateLimiter) -> None:
+        for _ in range(2):
+            booking = limiter.book("k")
+            while not booking.reserved:
+                time.sleep(booking.wait)
+                booking = limiter.book("k")
             with lock:
-                waits.append(wait)
+                sent.append(time.monotonic())
 
-    threads = [threading.Thread(target=book, args=(limiter,)) for limiter in limiters]
+    threads = [threading.Thread(target=send, args=(limiter,)) for limiter in limiters]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    waits.sort()
-    # 12 bookings: 10 inside the first minute at 3 a second, the 11th and 12th a minute later.
-    assert waits[9] == pytest.approx(3.0, abs=0.1)
-    assert waits[10] == pytest.approx(60.0, abs=0.1)
-    assert waits[11] == pytest.approx(60.0, abs=0.1)
+    sent.sort()
+    assert len(sent) == 8
+    for count, period in limits:
+        assert all(sent[i + count] - sent[i] >= period for i in range(len(sent) - count))
+    # 5 at once, then the second window waits for the first of them: about a second in all.
+    assert sent[-1] - sent[0] == pytest.approx(1.0 + SHARED_SLOT_MARGIN, abs=0.25)
 
 
 def test_redis_hold_and_release(fresh_redis: str) -> None:
     limiter = RedisRateLimiter(fresh_redis)
+    sent = limiter.book("k")
+    limiter.release(sent)  # a recorded send given back frees its place in the windows
+    assert [limiter.book("k").reserved for _ in range(3)] == [True] * 3
     limiter.hold("k", 5)
-    first = limiter.book("k")
-    assert first.wait == pytest.approx(5.0, abs=0.05)
-    limiter.release(first)
+    held = limiter.book("k")
+    assert not held.reserved
+    assert held.wait == pytest.approx(5.0, abs=0.05)
     limiter.hold("k", 1)  # does not pull the hold back
     assert limiter.book("k").wait == pytest.approx(5.0, abs=0.05)
 
 
 async def test_redis_async_face_shares_the_windows_with_the_blocking_one(fresh_redis: str) -> None:
     limiter = RedisRateLimiter(fresh_redis)
-    for _ in range(3):
+    for _ in range(2):
         limiter.book("k")
     booked = await asyncio.gather(*(limiter.abook("k") for _ in range(3)))
-    assert sorted(b.wait for b in booked) == [pytest.approx(1.0, abs=0.05)] * 3
+    assert sorted(b.reserved for b in booked) == [False, False, True]  # 3 a second
+    assert max(b.wait for b in booked) == pytest.approx(1.0 + SHARED_SLOT_MARGIN, abs=0.05)
+    await limiter.arelease(booked[0])
     await limiter.ahold("k", 10)
     assert (await limiter.abook("k")).wait == pytest.approx(10.0, abs=0.05)
-    await limiter.arelease(booked[0])
     await limiter.aclose()
     limiter.close()

@@ -12,6 +12,7 @@ from haulmer._client import ClientCommon
 from haulmer._core import AsyncRunner, AsyncSender
 from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
+from haulmer._core.ratelimit_choice import RateLimitArg
 from haulmer._core.sending import async_client_class, default_async_client
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 
@@ -55,7 +56,7 @@ class AsyncHaulmer(ClientCommon):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
-        rate_limit: bool = False,
+        rate_limit: RateLimitArg = None,
         access_token: str | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,

@@ -12,11 +12,13 @@ import httpx
 
 from haulmer._core.log import logger, redact_headers, redact_url
 from haulmer._core.prepare import PreparedRequest
+from haulmer._core.ratelimit import RateLimiter, api_key_fingerprint
 from haulmer._core.responses import RawResponse, error_from_response
 from haulmer._core.types import DEFAULT_TIMEOUT, NotGiven, Timeout
-from haulmer.errors import APIConnectionError, APITimeoutError, ClientClosedError
+from haulmer.errors import APIConnectionError, APITimeoutError, ClientClosedError, RateLimitError
 
 __all__ = [
+    "MIN_LIMITER_WAIT",
     "async_client_class",
     "build_request",
     "client_closed",
@@ -24,7 +26,9 @@ __all__ = [
     "default_async_client",
     "default_sync_client",
     "failed_attempt",
+    "hold_after_429",
     "httpx_timeout",
+    "limited_bucket",
     "log_request",
     "read_answer",
     "sync_client_class",
@@ -129,6 +133,30 @@ def client_closed(client_name: str) -> ClientClosedError:
         "http_client it sends with is: make a new client for further calls, and close a client "
         "only when you are done with it"
     )
+
+
+def limited_bucket(limiter: RateLimiter | None, prepared: PreparedRequest) -> str | None:
+    """The limiter's bucket for this request (its API key's fingerprint), or None when it is not
+    limited: no limiter, not OpenFactura, or no key to count it against."""
+    if limiter is None or prepared.product != "openfactura":
+        return None
+    key = next((v for k, v in prepared.headers.items() if k.lower() == "apikey"), None)
+    return api_key_fingerprint(key) if key else None
+
+
+MIN_LIMITER_WAIT = 0.001
+"""The shortest wait before asking a limiter again, whatever it answered."""
+
+HOLD_WITHOUT_RETRY_AFTER = 1.0
+"""Seconds every client sharing a limiter holds back after a 429 that named no wait."""
+
+
+def hold_after_429(error: RateLimitError) -> float:
+    """How long the limiter holds the key back after ``error``: the server's word, else a
+    second (the shortest window Haulmer counts)."""
+    if error.retry_after is not None and error.retry_after > 0:
+        return float(error.retry_after)
+    return HOLD_WITHOUT_RETRY_AFTER
 
 
 def build_request(client: httpx.Client | httpx.AsyncClient, p: PreparedRequest) -> httpx.Request:

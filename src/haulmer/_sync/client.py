@@ -13,6 +13,7 @@ from haulmer._client import ClientCommon
 from haulmer._core import SyncRunner, SyncSender
 from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
+from haulmer._core.ratelimit_choice import RateLimitArg
 from haulmer._core.sending import default_sync_client, sync_client_class
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 
@@ -56,7 +57,7 @@ class Haulmer(ClientCommon):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
-        rate_limit: bool = False,
+        rate_limit: RateLimitArg = None,
         access_token: str | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,

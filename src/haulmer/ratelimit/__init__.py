@@ -5,22 +5,22 @@ or ``HAULMER_RATE_LIMIT_URL`` share the limit through Redis. Any store can imple
 ``RateLimiter``. See docs/scale.md.
 """
 
-from haulmer.ratelimit._in_process import InProcessRateLimiter
-from haulmer.ratelimit._limiter import (
+from haulmer._core.ratelimit import (
     HAULMER_LIMITS,
     SLOT_MARGIN,
     Booking,
+    InProcessRateLimiter,
     Limits,
     RateLimiter,
     api_key_fingerprint,
 )
-from haulmer.ratelimit._redis import RedisRateLimiter
-from haulmer.ratelimit._url import (
+from haulmer._core.ratelimit_choice import (
     RATE_LIMIT_URL_ENV,
     RateLimitArg,
     rate_limiter_from_url,
     resolve_rate_limit,
 )
+from haulmer._core.redis_ratelimit import RedisRateLimiter
 
 __all__ = [
     "HAULMER_LIMITS",

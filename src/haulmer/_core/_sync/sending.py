@@ -12,12 +12,16 @@ from haulmer._core.prepare import PreparedRequest
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.responses import RawResponse
 from haulmer._core.sending import (
+    MIN_LIMITER_WAIT,
     build_request,
     client_closed,
     failed_attempt,
+    hold_after_429,
+    limited_bucket,
     log_request,
     read_answer,
 )
+from haulmer.errors import RateLimitError
 
 __all__ = ["SyncSender"]
 
@@ -84,23 +88,36 @@ class SyncSender:
             raise failed_attempt(exc, prepared, attempt) from exc
         finally:
             response.close()
-        return read_answer(
-            prepared,
-            request,
-            response,
-            elapsed=self._clock() - started,
-            attempt=attempt,
-            now=self._wall_clock(),
-        )
+        try:
+            return read_answer(
+                prepared,
+                request,
+                response,
+                elapsed=self._clock() - started,
+                attempt=attempt,
+                now=self._wall_clock(),
+            )
+        except RateLimitError as error:
+            bucket = limited_bucket(self._limiter, prepared)
+            if self._limiter is not None and bucket is not None:
+                # Every client sharing the limiter waits out the server's word, not only this one.
+                self._limiter.hold(bucket, hold_after_429(error))
+            raise
 
     def _wait_for_slot(self, prepared: PreparedRequest) -> None:
-        """Keep to Haulmer's published limits (OpenFactura only) when the client asked to."""
-        if self._limiter is None or prepared.product != "openfactura":
+        """Keep to Haulmer's published limits (OpenFactura only, per API key) when the client
+        has a limiter."""
+        bucket = limited_bucket(self._limiter, prepared)
+        if self._limiter is None or bucket is None:
             return
-        slot, wait = self._limiter.book()
-        if wait > 0:
+        booking = self._limiter.book(bucket)
+        while not booking.reserved:  # a shared store books only when the send may go now
+            self._sleep(max(booking.wait, MIN_LIMITER_WAIT))
+            booking = self._limiter.book(bucket)
+        if booking.wait > 0:
             try:
-                self._sleep(wait)
+                self._sleep(booking.wait)
             except BaseException:
-                self._limiter.release(slot)  # interrupted before sending: give the slot back
+                # interrupted before sending: give the slot back
+                self._limiter.release(booking)
                 raise

@@ -4,15 +4,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from haulmer._chile import chile_today
 from haulmer._core import SyncAPIResource
+from haulmer._core.concurrency import OrderedRunner
 from haulmer._core.pagination import SyncPage
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.dte.catalogue import CodRef, DTEType
+from haulmer.openfactura.batch import (
+    BatchProgress,
+    EmissionBatch,
+    JournalArg,
+    SaleDocument,
+    SaleKey,
+    SaleResult,
+)
 from haulmer.openfactura.documents import (
     CreditNoteOriginal,
     DocumentInput,
@@ -88,6 +97,44 @@ class Documents(SyncAPIResource):
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
+
+    def emit_many(
+        self,
+        sales: Iterable[Any],
+        *,
+        key: SaleKey = "id",
+        document: SaleDocument = "document",
+        concurrency: int = 4,
+        journal: JournalArg = None,
+        on_progress: Callable[[BatchProgress], None] | None = None,
+        response: Sequence[ResponseOption | str] | None = None,
+        extra_headers: Headers | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> Iterator[SaleResult]:
+        """Issue many sales, ``concurrency`` at a time, yielding a ``SaleResult`` per sale in
+        their order (iterate it in an async-for loop); a failed sale does not stop the batch.
+
+        Each sale's id (``key``: a field name or a function of the sale) is its idempotency key;
+        ``document`` says where its document is (None: the sale is the document). With a
+        ``journal`` (a SQLite file path, or any ``haulmer.journal.Journal``) every attempt is
+        recorded before it is sent and every result after, so a rerun after a crash issues each
+        sale once and returns the documents already issued. ``on_progress`` gets a
+        ``BatchProgress`` after each sale. Arguments are checked before anything is sent.
+        """
+        batch = EmissionBatch(
+            sales,
+            key=key,
+            document=document,
+            concurrency=concurrency,
+            journal=journal,
+            on_progress=on_progress,
+            api_key=self._client._config.api_key,
+            emission={"response": response, "send_email": None},
+            options=call_options(extra_headers, timeout, max_retries),
+        )
+        runner = OrderedRunner(self._run, batch.concurrency, finish=batch.finish, close=batch.close)
+        return runner.results(batch.plans())
 
     def credit_note(
         self,

@@ -8,10 +8,9 @@ from collections.abc import Callable
 from typing import Final
 from urllib.parse import urlsplit
 
+from haulmer._core.ratelimit import InProcessRateLimiter, RateLimiter
+from haulmer._core.redis_ratelimit import RedisRateLimiter, redact_store_url
 from haulmer.errors import ConfigurationError
-from haulmer.ratelimit._in_process import InProcessRateLimiter
-from haulmer.ratelimit._limiter import RateLimiter
-from haulmer.ratelimit._redis import RedisRateLimiter, redact_store_url
 
 __all__ = ["RATE_LIMIT_URL_ENV", "RateLimitArg", "rate_limiter_from_url", "resolve_rate_limit"]
 

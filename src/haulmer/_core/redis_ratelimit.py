@@ -14,24 +14,35 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from haulmer.errors import MissingDependencyError, RateLimiterUnavailableError
-from haulmer.ratelimit._limiter import (
+from haulmer._core.ratelimit import (
     HAULMER_LIMITS,
-    SLOT_MARGIN,
     Booking,
     RateLimiter,
     check_limits,
 )
+from haulmer.errors import MissingDependencyError, RateLimiterUnavailableError
 
 if TYPE_CHECKING:
     import redis
     import redis.asyncio
 
-__all__ = ["BOOK_SCRIPT", "HOLD_SCRIPT", "RedisRateLimiter", "redact_store_url"]
+__all__ = [
+    "BOOK_SCRIPT",
+    "HOLD_SCRIPT",
+    "SHARED_SLOT_MARGIN",
+    "RedisRateLimiter",
+    "redact_store_url",
+]
+
+SHARED_SLOT_MARGIN = 0.05
+"""Seconds added past a window's edge when processes share it: a booking's answer reaches each
+process, and its request the server, a few milliseconds apart, never all at once."""
 
 BOOK_SCRIPT = """
--- KEYS[1]: the bucket's booked slots (a sorted set scored by send time), KEYS[2]: its hold.
--- ARGV[1]: this booking's member, ARGV[2]: the margin, ARGV[3..]: (count, period) pairs.
+-- KEYS[1]: the bucket's sends (a sorted set scored by send time), KEYS[2]: its hold.
+-- ARGV[1]: this send's member, ARGV[2]: the margin, ARGV[3..]: (count, period) pairs.
+-- Records a send now if every window has room (returns {1, 0}); otherwise records nothing and
+-- returns {0, seconds} until the earliest moment one might.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local margin = tonumber(ARGV[2])
@@ -39,34 +50,27 @@ local longest = 0
 for i = 3, #ARGV, 2 do
   longest = math.max(longest, tonumber(ARGV[i + 1]))
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
-local at = now
-local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if last[2] then at = math.max(at, tonumber(last[2])) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest - margin)
+local wait = 0
 local held = redis.call('GET', KEYS[2])
-if held then at = math.max(at, tonumber(held)) end
+if held then wait = math.max(wait, tonumber(held) - now) end
 local size = redis.call('ZCARD', KEYS[1])
-local changed = true
-while changed do
-  changed = false
-  for i = 3, #ARGV, 2 do
-    local count = tonumber(ARGV[i])
-    local period = tonumber(ARGV[i + 1])
-    if size >= count then
-      local nth = redis.call('ZRANGE', KEYS[1], -count, -count, 'WITHSCORES')
-      local sent = tonumber(nth[2])
-      if sent > at - period then
-        at = sent + period + margin
-        changed = true
-      end
-    end
+for i = 3, #ARGV, 2 do
+  local count = tonumber(ARGV[i])
+  local period = tonumber(ARGV[i + 1])
+  if size >= count then
+    local nth = redis.call('ZRANGE', KEYS[1], -count, -count, 'WITHSCORES')
+    wait = math.max(wait, tonumber(nth[2]) + period + margin - now)
   end
 end
-redis.call('ZADD', KEYS[1], string.format('%.6f', at), ARGV[1])
-redis.call('PEXPIRE', KEYS[1], math.ceil((at - now + longest) * 1000) + 1000)
-return string.format('%.6f', at - now)
+if wait > 0 then
+  return {0, string.format('%.6f', wait)}
+end
+redis.call('ZADD', KEYS[1], string.format('%.6f', now), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], math.ceil((longest + margin) * 1000) + 1000)
+return {1, '0'}
 """
-"""Book the earliest slot within every window and after the hold; returns the wait in seconds."""
+"""Record a send now if every window (and the hold) allows it, else say how long to wait."""
 
 HOLD_SCRIPT = """
 -- KEYS[1]: the bucket's hold; ARGV[1]: seconds from now during which nothing is booked.
@@ -108,10 +112,15 @@ def _redis_module() -> Any:
 class RedisRateLimiter(RateLimiter):
     """Sliding windows shared through Redis (redis-py), for the blocking and asyncio clients.
 
+    A send is recorded only at the moment it may go (``Booking.reserved``); otherwise the caller
+    waits and asks again. So the windows count when requests leave, not when they were queued: a
+    process slowed down between booking and sending cannot crowd a later window.
+
     ``RedisRateLimiter("redis://localhost:6379/0")``, or your own ``client=`` (``redis.Redis``)
     and ``async_client=`` (``redis.asyncio.Redis``). Times are Redis's own clock, so hosts whose
     clocks disagree still share one window. A Redis that cannot be reached is a
-    ``RateLimiterUnavailableError`` (nothing is sent unlimited).
+    ``RateLimiterUnavailableError`` (nothing is sent unlimited). ``margin``: seconds kept past
+    each window's edge, for the spread of delivery between processes.
     """
 
     def __init__(
@@ -122,6 +131,7 @@ class RedisRateLimiter(RateLimiter):
         async_client: redis.asyncio.Redis | None = None,
         limits: Sequence[tuple[int, float]] = HAULMER_LIMITS,
         prefix: str = "haulmer:ratelimit",
+        margin: float = SHARED_SLOT_MARGIN,
     ) -> None:
         if url is None and client is None and async_client is None:
             raise _configuration("RedisRateLimiter needs a url (redis://host:6379/0) or a client")
@@ -142,7 +152,9 @@ class RedisRateLimiter(RateLimiter):
             asyncio.AbstractEventLoop, redis.asyncio.Redis
         ] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
-        self._args = [str(SLOT_MARGIN)] + [str(v) for pair in self.limits for v in pair]
+        if not 0 <= margin < 1:
+            raise _configuration(f"margin= is seconds in [0, 1), got {margin!r}")
+        self._args = [str(margin)] + [str(v) for pair in self.limits for v in pair]
 
     def __repr__(self) -> str:
         where = redact_store_url(self._url) if self._url else "<client>"
@@ -188,12 +200,12 @@ class RedisRateLimiter(RateLimiter):
     def book(self, bucket: str) -> Booking:
         member = uuid.uuid4().hex
         try:
-            wait = self._sync_client().eval(
+            answer = self._sync_client().eval(
                 BOOK_SCRIPT, 2, *self._keys(bucket), member, *self._args
             )
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
-        return Booking(bucket, member, max(0.0, float(wait)))
+        return _booking(bucket, member, answer)
 
     def release(self, booking: Booking) -> None:
         try:
@@ -211,10 +223,10 @@ class RedisRateLimiter(RateLimiter):
         member = uuid.uuid4().hex
         client = self._loop_client()
         try:
-            wait = await client.eval(BOOK_SCRIPT, 2, *self._keys(bucket), member, *self._args)
+            answer = await client.eval(BOOK_SCRIPT, 2, *self._keys(bucket), member, *self._args)
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
-        return Booking(bucket, member, max(0.0, float(wait)))
+        return _booking(bucket, member, answer)
 
     async def arelease(self, booking: Booking) -> None:
         client = self._loop_client()
@@ -249,6 +261,14 @@ class RedisRateLimiter(RateLimiter):
             f"({type(exc).__name__}): nothing was sent. Check that Redis runs there, or point "
             "rate_limit= / HAULMER_RATE_LIMIT_URL at one that does"
         )
+
+
+def _booking(bucket: str, member: str, answer: Any) -> Booking:
+    """The script's answer as a Booking: a send recorded now, or a wait before asking again."""
+    recorded, wait = int(answer[0]), float(answer[1])
+    if recorded:
+        return Booking(bucket, member, 0.0)
+    return Booking(bucket, None, max(wait, 0.001), reserved=False)
 
 
 def _redis_error() -> type[Exception]:

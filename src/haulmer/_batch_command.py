@@ -1,0 +1,204 @@
+"""``haulmer emit-batch FILE.jsonl --journal FILE.db``: issue a file of sales, resumably.
+
+Each line of the file is one sale, a JSON object with its id and its document (SII names). The
+journal makes a rerun of the same command issue only what is missing; the results are printed
+as JSON lines, the progress on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from haulmer.errors import HaulmerError
+
+__all__ = ["EXIT_FAILED_SALES", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_UNUSABLE", "emit_batch"]
+
+EXIT_OK = 0
+"""Every sale has its document."""
+EXIT_FAILED_SALES = 1
+"""Some sales failed (their lines say why); rerun the command to retry them."""
+EXIT_UNUSABLE = 2
+"""The file, the journal or the configuration cannot be used; nothing was sent."""
+EXIT_INTERRUPTED = 130
+"""Ctrl+C: rerun the same command to go on where it stopped."""
+
+
+def read_sales(path: str) -> list[dict[str, Any]]:
+    """Every sale of a JSON-lines file (blank lines skipped); ValueError names a bad line."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from exc
+    sales = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            sale = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}, line {number}: not JSON ({exc.msg})") from exc
+        if not isinstance(sale, dict):
+            raise ValueError(f"{path}, line {number}: a sale is a JSON object, got {sale!r:.40}")
+        sales.append(sale)
+    return sales
+
+
+class ProgressDisplay:
+    """One status line on a terminal (redrawn), or a line per 5% of the batch otherwise."""
+
+    def __init__(self, stream: TextIO, *, enabled: bool) -> None:
+        self._stream = stream
+        self._enabled = enabled
+        self._tty = stream.isatty()
+        self._started = time.monotonic()
+        self._last_step = -1
+
+    def __call__(self, progress: Any) -> None:
+        if not self._enabled:
+            return
+        total = progress.total or 0
+        elapsed = max(time.monotonic() - self._started, 1e-9)
+        rate = progress.done / elapsed
+        width = 30
+        filled = int(width * progress.done / total) if total else 0
+        eta = (total - progress.done) / rate if rate and total else 0.0
+        line = (
+            f"[{'#' * filled}{'.' * (width - filled)}] {progress.done}/{total} "
+            f"issued {progress.issued}, already issued {progress.already_issued}, "
+            f"failed {progress.failed}, {rate:.1f}/s, {eta:.0f} s left"
+        )
+        if self._tty:
+            self._stream.write("\r" + line)
+            if progress.done == total:
+                self._stream.write("\n")
+        else:
+            step = int(20 * progress.done / total) if total else progress.done
+            if step == self._last_step and progress.done != total:
+                return
+            self._last_step = step
+            self._stream.write(line + "\n")
+        self._stream.flush()
+
+
+def _result_line(result: Any) -> str:
+    document = result.document
+    return json.dumps(
+        {
+            "index": result.index,
+            "id": result.sale_id,
+            "status": result.status,
+            "token": document.token if document else None,
+            "folio": document.folio if document else None,
+            "error": f"{type(result.error).__name__}: {result.error}" if result.error else None,
+        },
+        ensure_ascii=False,
+    )
+
+
+def emit_batch(args: argparse.Namespace) -> int:
+    """Run ``haulmer emit-batch``; returns the exit code."""
+    from haulmer import Haulmer
+
+    try:
+        sales = read_sales(args.file)
+    except ValueError as exc:
+        print(f"haulmer: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    base_urls = {"openfactura": args.base_url} if args.base_url else None
+    rate_limit: bool | str | None
+    rate_limit = {"on": True, "off": False}.get(args.rate_limit, args.rate_limit)
+    if rate_limit is True:
+        rate_limit = None if _env_url() else True  # HAULMER_RATE_LIMIT_URL, else this process
+    output: TextIO = sys.stdout
+    failed = 0
+    try:
+        with Haulmer(
+            environment=args.environment,
+            base_urls=base_urls,
+            rate_limit=rate_limit,
+            max_retries=args.max_retries,
+        ) as client:
+            display = ProgressDisplay(sys.stderr, enabled=not args.quiet)
+            results = client.openfactura.documents.emit_many(
+                sales,
+                key=args.key,
+                document=args.document,
+                concurrency=args.concurrency,
+                journal=args.journal,
+                on_progress=display,
+            )
+            for result in results:
+                failed += not result.ok
+                output.write(_result_line(result) + "\n")
+                output.flush()
+    except KeyboardInterrupt:
+        print(
+            "\nhaulmer: interrupted; run the same command again to go on where it stopped "
+            "(the journal keeps what was issued)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    except HaulmerError as exc:
+        print(f"haulmer: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if failed:
+        print(
+            f"haulmer: {failed} of {len(sales)} sales failed (see their lines); run the same "
+            "command again to retry them",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED_SALES
+    return EXIT_OK
+
+
+def _env_url() -> str:
+    import os
+
+    from haulmer.ratelimit import RATE_LIMIT_URL_ENV
+
+    return os.environ.get(RATE_LIMIT_URL_ENV, "").strip()
+
+
+def add_emit_batch_command(commands: Any) -> None:
+    """Register ``emit-batch`` on the ``haulmer`` command line."""
+    parser = commands.add_parser(
+        "emit-batch",
+        help="issue a JSON-lines file of sales, resumably (a journal records what was issued)",
+        description="Issue every sale of FILE.jsonl (one JSON object a line: its id and its "
+        "document in SII names) through OpenFactura, each under its id as idempotency key. The "
+        "journal records each attempt before it is sent and each result after: run the same "
+        "command again after a crash or Ctrl+C and only what is missing is issued. The API key "
+        "comes from HAULMER_API_KEY. Prints one JSON line per sale; progress goes to stderr. "
+        "Exit status: 0 every sale issued, 1 some failed, 2 nothing could be sent, 130 "
+        "interrupted.",
+    )
+    parser.add_argument("file", metavar="FILE.jsonl", help="the sales, one JSON object a line")
+    parser.add_argument(
+        "--journal", required=True, metavar="FILE.db", help="the SQLite journal (created if new)"
+    )
+    parser.add_argument("--key", default="id", help="the field holding each sale's id (id)")
+    parser.add_argument(
+        "--document", default="document", help="the field holding each document (document)"
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=4, help="emissions in flight at once (4)"
+    )
+    parser.add_argument(
+        "--rate-limit",
+        default="on",
+        metavar="on|off|URL",
+        help="keep to 3 requests/s and 100/min: 'on' (HAULMER_RATE_LIMIT_URL if set, else this "
+        "process), 'off', or a redis:// URL shared with other processes (default on)",
+    )
+    parser.add_argument(
+        "--environment", default="production", help="production, sandbox or local (production)"
+    )
+    parser.add_argument("--base-url", help="OpenFactura's base URL (e.g. the fake's server)")
+    parser.add_argument("--max-retries", type=int, default=5, help="retries of each emission (5)")
+    parser.add_argument("--quiet", action="store_true", help="no progress display")
+    parser.set_defaults(handler=emit_batch)

@@ -1,0 +1,300 @@
+"""Batch emission: each sale keyed by its own id, journaled, and resumable. Pure: no I/O of its
+own beyond the journal; ``documents.emit_many`` runs the plans with the client's runner.
+
+A sale's idempotency key is its id, so a rerun (after a crash, or by a job queue retrying a
+task) sends it under the same key: OpenFactura answers OF-06 and the earlier document is
+returned. A sale the journal records as issued is answered from the journal, with no request.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from haulmer._core.plans import Plan
+from haulmer.errors import (
+    ConfigurationError,
+    HaulmerError,
+    RateLimiterUnavailableError,
+    ValidationError,
+)
+from haulmer.journal import Journal, SQLiteJournal
+from haulmer.openfactura.documents import DocumentInput, emit_plan
+from haulmer.openfactura.models import EmittedDocument
+from haulmer.ratelimit import api_key_fingerprint
+
+__all__ = [
+    "MAX_CONCURRENCY",
+    "BatchProgress",
+    "EmissionBatch",
+    "JournalArg",
+    "SaleDocument",
+    "SaleKey",
+    "SaleResult",
+]
+
+SaleKey = str | Callable[[Any], object]
+"""How to get a sale's id: a field name (a mapping's key or an attribute) or a function."""
+
+SaleDocument = str | Callable[[Any], DocumentInput] | None
+"""How to get a sale's document: a field name, a function, or None (the sale is the document)."""
+
+JournalArg = Journal | str | os.PathLike[str] | None
+"""A journal, the path of a SQLite journal file, or None (no journal)."""
+
+MAX_CONCURRENCY = 64
+"""More emissions in flight than this only queue behind Haulmer's 3 requests a second."""
+
+MAX_SALE_ID_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class SaleResult:
+    """One sale's outcome, in the order the sales came: its document, or the error that failed it.
+
+    ``from_journal``: the journal recorded it as issued by an earlier run, so nothing was sent
+    (``document`` then has the token and folio only, ``already_issued=True``).
+    """
+
+    index: int
+    sale_id: str | None
+    document: EmittedDocument | None = None
+    error: HaulmerError | None = None
+    from_journal: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether the sale has its document."""
+        return self.document is not None
+
+    @property
+    def status(self) -> Literal["issued", "already_issued", "failed"]:
+        """``issued`` now, ``already_issued`` earlier (journal or OF-06), or ``failed``."""
+        if self.document is None:
+            return "failed"
+        return "already_issued" if self.document.already_issued else "issued"
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """Where a batch stands after ``last``: counts so far (``total`` None for an iterator)."""
+
+    done: int
+    total: int | None
+    issued: int
+    already_issued: int
+    failed: int
+    last: SaleResult
+
+
+def _field(sale: Any, name: str) -> Any:
+    if isinstance(sale, Mapping):
+        return sale[name]
+    return getattr(sale, name)
+
+
+class EmissionBatch:
+    """The sales of one ``emit_many`` call, checked, turned into one plan each, and tallied."""
+
+    def __init__(
+        self,
+        sales: Iterable[Any],
+        *,
+        key: SaleKey,
+        document: SaleDocument,
+        concurrency: int,
+        journal: JournalArg,
+        on_progress: Callable[[BatchProgress], None] | None,
+        api_key: str | None,
+        emission: Mapping[str, Any],
+        options: Mapping[str, Any],
+    ) -> None:
+        if isinstance(sales, (str, bytes, Mapping)) or not isinstance(sales, Iterable):
+            raise ValidationError(
+                "emit_many(sales) takes an iterable of sales (a list, a generator, rows of a "
+                f"file), got {type(sales).__name__}; emit one document with emit()"
+            )
+        if not (isinstance(key, str) and key) and not callable(key):
+            raise ValidationError(
+                "key= names how to get a sale's id: a field name such as 'id', or a function "
+                f"of the sale; got {key!r}"
+            )
+        if not (document is None or (isinstance(document, str) and document) or callable(document)):
+            raise ValidationError(
+                "document= names how to get a sale's document: a field name such as "
+                f"'document', a function of the sale, or None; got {document!r}"
+            )
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int):
+            raise ValidationError(f"concurrency= must be an int, got {concurrency!r}")
+        if not 1 <= concurrency <= MAX_CONCURRENCY:
+            raise ValidationError(
+                f"concurrency= must be between 1 and {MAX_CONCURRENCY}, got {concurrency}: "
+                "Haulmer takes 3 requests a second per key, so more only wait in line"
+            )
+        if on_progress is not None and not callable(on_progress):
+            raise ValidationError("on_progress= takes a function of a BatchProgress")
+        self.concurrency = concurrency
+        self._sales = sales
+        self._key = key
+        self._document = document
+        self._emission = dict(emission)
+        self._options = dict(options)
+        self._on_progress = on_progress
+        self._total = len(sales) if isinstance(sales, Sized) else None
+        self._journal, self._owns_journal = self._open_journal(journal, api_key)
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()
+        self._done = self._issued = self._already = self._failed = 0
+
+    @staticmethod
+    def _open_journal(journal: JournalArg, api_key: str | None) -> tuple[Journal | None, bool]:
+        if journal is None:
+            return None, False
+        if isinstance(journal, (str, os.PathLike)):
+            opened: Journal = SQLiteJournal(journal)
+            owns = True
+        elif isinstance(journal, Journal):
+            opened, owns = journal, False
+        else:
+            raise ValidationError(
+                "journal= takes a file path (a SQLite journal, created if missing), a "
+                f"haulmer.journal.Journal, or None; got {type(journal).__name__}"
+            )
+        if not api_key:
+            if owns:
+                opened.close()
+            raise ConfigurationError(
+                "No OpenFactura API key: pass api_key= to the client or set HAULMER_API_KEY "
+                "(the journal is tied to the key it issued with)"
+            )
+        try:
+            opened.bind(api_key_fingerprint(api_key))
+        except BaseException:
+            if owns:
+                opened.close()
+            raise
+        return opened, owns
+
+    def close(self) -> None:
+        """Close the journal if the batch opened it (from a path)."""
+        if self._owns_journal and self._journal is not None:
+            self._journal.close()
+
+    def plans(self) -> Iterator[Plan[SaleResult]]:
+        """One plan per sale, in order; a sale whose id or document cannot be read, or whose
+        id came before in this batch, gets a plan that only returns its failure."""
+        for index, sale in enumerate(self._sales):
+            try:
+                sale_id = self._sale_id(index, sale)
+            except ValidationError as error:
+                yield _failed(SaleResult(index, None, error=error))
+                continue
+            try:
+                document = self._sale_document(index, sale)
+                if sale_id in self._seen:
+                    raise ValidationError(
+                        f"sale {index}: the id {sale_id!r} came before in this batch; each sale "
+                        "needs an id of its own (it is the sale's idempotency key)"
+                    )
+            except ValidationError as error:
+                yield _failed(SaleResult(index, sale_id, error=error))
+                continue
+            self._seen.add(sale_id)
+            yield self._sale_plan(index, sale_id, document)
+
+    def _sale_id(self, index: int, sale: Any) -> str:
+        try:
+            raw = self._key(sale) if callable(self._key) else _field(sale, self._key)
+        except (KeyError, AttributeError, TypeError, IndexError) as exc:
+            what = f"field {self._key!r}" if isinstance(self._key, str) else "key function"
+            raise ValidationError(
+                f"sale {index}: its id could not be read ({what}: {type(exc).__name__}: {exc}); "
+                "pass key= naming the sale's id field, or a function returning it"
+            ) from exc
+        if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+            raise ValidationError(
+                f"sale {index}: its id must be a string or an int, got {type(raw).__name__}"
+            )
+        sale_id = str(raw).strip()
+        if not sale_id or len(sale_id) > MAX_SALE_ID_LENGTH:
+            raise ValidationError(
+                f"sale {index}: its id must have 1 to {MAX_SALE_ID_LENGTH} characters, got "
+                f"{len(sale_id)}"
+            )
+        if not sale_id.isascii() or not sale_id.isprintable():
+            raise ValidationError(
+                f"sale {index}: its id {sale_id!r} is sent as the Idempotency-Key header, which "
+                "takes printable ASCII only; derive an ASCII id (key=lambda sale: ...)"
+            )
+        return sale_id
+
+    def _sale_document(self, index: int, sale: Any) -> DocumentInput:
+        if self._document is None:
+            document: DocumentInput = sale
+            return document
+        try:
+            if callable(self._document):
+                return self._document(sale)
+            found: DocumentInput = _field(sale, self._document)
+            return found
+        except (KeyError, AttributeError, TypeError, IndexError) as exc:
+            raise ValidationError(
+                f"sale {index}: its document could not be read ({type(exc).__name__}: {exc}); "
+                "pass document= naming the field that holds it, a function, or None when the "
+                "sale is the document"
+            ) from exc
+
+    def _sale_plan(self, index: int, sale_id: str, document: DocumentInput) -> Plan[SaleResult]:
+        """Answer from the journal, or record the attempt, emit under the sale's key, record."""
+        journal = self._journal
+        if journal is not None:
+            entry = journal.lookup(sale_id)
+            if entry is not None and entry.state == "issued" and entry.token:
+                issued = EmittedDocument.model_validate(
+                    {"token": entry.token, "folio": entry.folio, "already_issued": True}
+                )
+                return SaleResult(index, sale_id, issued, from_journal=True)
+            journal.record_attempt(sale_id, sale_id)
+        try:
+            emitted = yield from emit_plan(
+                document,
+                idempotency_key=sale_id,
+                custom=None,
+                options=self._options,
+                **self._emission,
+            )
+        except (ConfigurationError, RateLimiterUnavailableError):
+            raise  # not the sale's fault: no sale could go, so the batch ends here
+        except HaulmerError as error:
+            if journal is not None:
+                journal.record_failed(sale_id, f"{type(error).__name__}: {error}")
+            return SaleResult(index, sale_id, error=error)
+        if journal is not None:
+            journal.record_issued(sale_id, token=emitted.token, folio=emitted.folio)
+        return SaleResult(index, sale_id, emitted)
+
+    def finish(self, result: SaleResult) -> SaleResult:
+        """Count ``result`` and report progress (in order, from the consuming thread)."""
+        with self._lock:
+            self._done += 1
+            if result.status == "issued":
+                self._issued += 1
+            elif result.status == "already_issued":
+                self._already += 1
+            else:
+                self._failed += 1
+            progress = BatchProgress(
+                self._done, self._total, self._issued, self._already, self._failed, result
+            )
+        if self._on_progress is not None:
+            self._on_progress(progress)
+        return result
+
+
+def _failed(result: SaleResult) -> Plan[SaleResult]:
+    """A plan that sends nothing and returns ``result``."""
+    return result
+    yield  # pragma: no cover - makes this a generator

@@ -1,0 +1,140 @@
+"""``haulmer emit-batch``: a file of sales issued resumably, even when killed with SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from haulmer.journal import SQLiteJournal
+from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer, serve
+
+from .sales import sales
+from .servers import ROOT
+
+
+def _write(path: Path, rows: list[dict[str, object]]) -> None:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+
+def _command(url: str, batch: Path, journal: Path, *extra: str) -> list[str]:
+    return [
+        sys.executable, "-m", "haulmer", "emit-batch", str(batch), "--journal", str(journal),
+        "--base-url", url, "--environment", "sandbox", *extra,
+    ]  # fmt: skip
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "HAULMER_API_KEY": SANDBOX_API_KEY, "PYTHONPATH": str(ROOT)}
+    env.pop("HAULMER_RATE_LIMIT_URL", None)
+    return env
+
+
+def test_a_file_is_issued_with_progress_then_a_rerun_issues_nothing(tmp_path: Path) -> None:
+    fake = FakeHaulmer()
+    fake.control.rate_limit(None)
+    batch, journal = tmp_path / "sales.jsonl", tmp_path / "journal.db"
+    rows: list[dict[str, object]] = list(sales(6, fake.clock.today()))
+    rows[3] = {"id": "broken", "document": {"Encabezado": {}}}
+    _write(batch, rows)
+    with serve(fake, port=0) as url:
+        first = subprocess.run(
+            _command(url, batch, journal), env=_env(), capture_output=True, text=True
+        )
+        second = subprocess.run(
+            _command(url, batch, journal), env=_env(), capture_output=True, text=True
+        )
+    assert first.returncode == 1, first.stderr  # one sale failed
+    lines = [json.loads(line) for line in first.stdout.splitlines()]
+    assert [line["status"] for line in lines] == ["issued"] * 3 + ["failed"] + ["issued"] * 2
+    assert lines[3]["error"].startswith("DocumentError")
+    assert "6/6" in first.stderr
+    assert "1 of 6 sales failed" in first.stderr
+    assert SANDBOX_API_KEY not in first.stderr + first.stdout
+    again = [json.loads(line) for line in second.stdout.splitlines()]
+    assert [line["status"] for line in again].count("already_issued") == 5
+    assert len(fake.openfactura_state.documents) == 5
+
+
+def test_an_unreadable_file_sends_nothing(tmp_path: Path) -> None:
+    batch = tmp_path / "sales.jsonl"
+    batch.write_text('{"id": "a", "document": {}}\nnot json\n', encoding="utf-8")
+    done = subprocess.run(
+        _command("http://127.0.0.1:9", batch, tmp_path / "j.db"),
+        env=_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "line 2: not JSON" in done.stderr
+
+
+def test_killed_three_times_then_rerun_every_sale_is_issued_exactly_once(tmp_path: Path) -> None:
+    """500 sales; the batch is killed with SIGKILL at random points three times (with emissions
+    in flight), then run to the end: 500 documents, none twice, and the journal agrees."""
+    fake = FakeHaulmer(request_log_size=None)
+    fake.control.rate_limit(None)  # this test is about crashes; the limit has its own tests
+    batch, journal = tmp_path / "sales.jsonl", tmp_path / "journal.db"
+    rows = sales(500, fake.clock.today())
+    _write(batch, rows)
+    rng = random.Random(500)
+    with serve(fake, port=0) as url:
+        for _ in range(3):
+            issued_before = len(fake.openfactura_state.documents)
+            kill_after = rng.randrange(20, 110)  # documents issued in this run, then SIGKILL
+            run = subprocess.Popen(
+                _command(url, batch, journal, "--concurrency", "8", "--rate-limit", "off"),
+                env=_env(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+            assert run.stdout is not None
+            for line in run.stdout:
+                if json.loads(line)["status"] == "issued":
+                    kill_after -= 1
+                    if kill_after == 0:
+                        break
+            run.send_signal(signal.SIGKILL)
+            run.wait()
+            assert len(fake.openfactura_state.documents) > issued_before
+        final = subprocess.run(
+            _command(url, batch, journal, "--concurrency", "8", "--rate-limit", "off"),
+            env=_env(),
+            capture_output=True,
+            text=True,
+        )
+    assert final.returncode == 0, final.stderr
+    results = [json.loads(line) for line in final.stdout.splitlines()]
+    assert [r["id"] for r in results] == [row["id"] for row in rows]
+    documents = fake.openfactura_state.documents
+    assert len(documents) == 500
+    assert len({d.token for d in documents}) == 500
+    assert sorted(d.folio for d in documents) == list(range(1, 501))
+    by_token = {d.token: d.folio for d in documents}
+    with SQLiteJournal(journal) as recorded:
+        entries = list(recorded.entries())
+    assert len(entries) == 500
+    assert all(e.state == "issued" for e in entries)
+    assert {e.token: e.folio for e in entries} == by_token  # the journal agrees with the fake
+    assert {r["token"] for r in results} == set(by_token)
+    # Each sale was sent under its own id, and the fake issued one document per id.
+    keys = [
+        r.headers.get("idempotency-key")
+        for r in fake.requests.for_route("openfactura.documents.emit")
+        if r.status == 200
+    ]
+    assert sorted(set(keys)) == sorted(row["id"] for row in rows)
+    replays = [r for r in fake.requests.for_route("openfactura.documents.emit") if r.status == 400]
+    print(f"{len(replays)} emissions in flight at a kill were answered OF-06 on the rerun")
+
+
+@pytest.fixture(autouse=True)
+def _no_shared_limiter_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)

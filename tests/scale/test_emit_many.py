@@ -1,0 +1,211 @@
+"""documents.emit_many: in order, journaled, resumable, a failed sale never stops the batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from haulmer.errors import ConfigurationError, DocumentError, ValidationError
+from haulmer.journal import SQLiteJournal
+from haulmer.openfactura.batch import BatchProgress
+from haulmer.ratelimit import InProcessRateLimiter, api_key_fingerprint
+from haulmer.testing import FakeHaulmer
+
+from .sales import sales
+
+
+@pytest.fixture
+def fake() -> FakeHaulmer:
+    return FakeHaulmer()
+
+
+def _emitted(fake: FakeHaulmer) -> int:
+    return len(fake.openfactura_state.documents)
+
+
+def test_results_come_in_order_with_progress_and_a_rerun_sends_nothing(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    batch = sales(12, fake.clock.today())
+    progress: list[BatchProgress] = []
+    with fake.client() as client:
+        results = list(
+            client.openfactura.documents.emit_many(
+                batch, journal=tmp_path / "j.db", concurrency=4, on_progress=progress.append
+            )
+        )
+        assert [r.sale_id for r in results] == [s["id"] for s in batch]
+        assert [r.status for r in results] == ["issued"] * 12
+        assert [p.done for p in progress] == list(range(1, 13))
+        assert (progress[-1].total, progress[-1].issued, progress[-1].failed) == (12, 12, 0)
+        sent = fake.requests.total
+        again = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
+    assert fake.requests.total == sent  # answered from the journal
+    assert all(r.from_journal and r.status == "already_issued" for r in again)
+    assert [r.document.token for r in again] == [r.document.token for r in results]  # type: ignore[union-attr]
+    assert _emitted(fake) == 12
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        tokens = {e.sale_id: e.token for e in journal.entries()}
+    assert tokens == {d.sale_id: d.document.token for d in results}  # type: ignore[union-attr]
+
+
+def test_a_failed_sale_does_not_stop_the_batch_and_is_retried_on_rerun(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    batch: list[Any] = sales(5, fake.clock.today())
+    batch[2] = {"id": "broken", "document": {"Encabezado": {}}}
+    batch.insert(3, {"document": {}})  # no id
+    fake.control.fail_next("openfactura.documents.emit", status=400)  # the first sale: a 4xx
+    with fake.client() as client:
+        results = list(
+            client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db", concurrency=1)
+        )
+        assert [r.status for r in results] == [
+            "failed",
+            "issued",
+            "failed",
+            "failed",
+            "issued",
+            "issued",
+        ]
+        assert isinstance(results[2].error, DocumentError)
+        assert isinstance(results[3].error, ValidationError)
+        assert "its id could not be read" in str(results[3].error)
+        again = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
+    assert [r.status for r in again][:2] == ["issued", "already_issued"]
+    assert _emitted(fake) == 4
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        assert journal.lookup("sale-00000").attempts == 2  # type: ignore[union-attr]
+        assert journal.lookup("broken").state == "failed"  # type: ignore[union-attr]
+
+
+def test_a_sale_sent_before_a_crash_is_returned_not_issued_again(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    batch = sales(3, fake.clock.today())
+    with fake.client() as client:
+        # The crash: the attempt was recorded and sent, its result never recorded.
+        first = client.openfactura.documents.emit(
+            batch[1]["document"], idempotency_key=batch[1]["id"]
+        )
+        with SQLiteJournal(tmp_path / "j.db") as journal:
+            journal.bind(api_key_fingerprint(client._config.api_key or ""))
+            journal.record_attempt(batch[1]["id"], batch[1]["id"])
+        results = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
+    assert [r.status for r in results] == ["issued", "already_issued", "issued"]
+    assert results[1].document.token == first.token  # type: ignore[union-attr]
+    assert _emitted(fake) == 3
+
+
+def test_duplicate_ids_in_a_batch_fail_the_later_sale(fake: FakeHaulmer) -> None:
+    batch = sales(2, fake.clock.today())
+    batch.append({"id": batch[0]["id"], "document": batch[1]["document"]})
+    with fake.client() as client:
+        results = list(client.openfactura.documents.emit_many(batch))
+    assert [r.status for r in results] == ["issued", "issued", "failed"]
+    assert "came before in this batch" in str(results[2].error)
+
+
+def test_key_and_document_may_be_functions_or_the_sale_itself(fake: FakeHaulmer) -> None:
+    batch = sales(2, fake.clock.today())
+    with fake.client() as client:
+        by_function = list(
+            client.openfactura.documents.emit_many(
+                batch, key=lambda s: s["id"] + "-f", document=lambda s: s["document"]
+            )
+        )
+        documents = [s["document"] for s in batch]
+        itself = list(
+            client.openfactura.documents.emit_many(
+                documents,
+                key=lambda d: f"doc-{d['Encabezado']['Totales']['MntTotal']}",
+                document=None,
+            )
+        )
+    assert [r.sale_id for r in by_function] == ["sale-00000-f", "sale-00001-f"]
+    assert all(r.ok for r in by_function + itself)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"sales": "sale-1"}, "iterable of sales"),
+        ({"key": ""}, "key= names"),
+        ({"document": 3}, "document= names"),
+        ({"concurrency": 0}, "between 1 and 64"),
+        ({"concurrency": True}, "must be an int"),
+        ({"journal": 3}, "journal= takes"),
+    ],
+)
+def test_bad_arguments_are_refused_before_anything_is_sent(
+    fake: FakeHaulmer, arguments: dict[str, Any], message: str
+) -> None:
+    call: dict[str, Any] = {"sales": sales(1, fake.clock.today()), **arguments}
+    with fake.client() as client, pytest.raises(ValidationError, match=message):
+        client.openfactura.documents.emit_many(call.pop("sales"), **call)
+    assert fake.requests.total == 0
+
+
+def test_a_journal_of_another_key_is_refused(fake: FakeHaulmer, tmp_path: Path) -> None:
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        journal.bind(api_key_fingerprint("another-key"))
+    with fake.client() as client, pytest.raises(ConfigurationError, match="another API key"):
+        client.openfactura.documents.emit_many([], journal=tmp_path / "j.db")
+
+
+def test_a_sale_id_must_fit_an_idempotency_key_header(fake: FakeHaulmer) -> None:
+    batch = [{"id": "venta-ñandú", "document": {}}, {"id": 12.5, "document": {}}]
+    with fake.client() as client:
+        results = list(client.openfactura.documents.emit_many(batch))
+    assert "printable ASCII" in str(results[0].error)
+    assert "string or an int" in str(results[1].error)
+    assert fake.requests.total == 0
+
+
+async def test_the_async_face_streams_in_order_and_resumes(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    batch = sales(9, fake.clock.today())
+    async with fake.async_client() as client:
+        results = [
+            r
+            async for r in client.openfactura.documents.emit_many(
+                batch[:6], journal=tmp_path / "j.db", concurrency=3
+            )
+        ]
+        rest = [
+            r
+            async for r in client.openfactura.documents.emit_many(
+                batch, journal=tmp_path / "j.db", concurrency=3
+            )
+        ]
+    assert [r.sale_id for r in results] == [s["id"] for s in batch[:6]]
+    assert [r.from_journal for r in rest] == [True] * 6 + [False] * 3
+    assert _emitted(fake) == 9
+
+
+def test_a_429_holds_every_client_sharing_the_limiter(fake: FakeHaulmer) -> None:
+    limiter = InProcessRateLimiter(clock=lambda: 100.0)  # a clock that stands still
+    fake.control.fail_next("openfactura.organization.retrieve", status=429, retry_after=7)
+    with fake.client(rate_limit=limiter) as client:
+        client.openfactura.organization.retrieve()
+        bucket = api_key_fingerprint(client._config.api_key or "")
+    route = fake.requests.for_route("openfactura.organization.retrieve")
+    assert [r.status for r in route] == [429, 200]
+    # The retry was booked after the hold; so is any other client's next call on this key.
+    assert limiter.book(bucket).wait == pytest.approx(7.0)
+    assert limiter.book(api_key_fingerprint("another key")).wait == 0.0
+
+
+def test_a_client_without_a_key_ends_the_batch_instead_of_failing_each_sale(
+    fake: FakeHaulmer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HAULMER_API_KEY", raising=False)
+    with fake.client() as client:
+        keyless = client.with_options(api_key=None)
+        results = keyless.openfactura.documents.emit_many(sales(3, fake.clock.today()))
+        with pytest.raises(ConfigurationError, match="No OpenFactura API key"):
+            next(iter(results))
+    assert fake.requests.total == 0
