@@ -34,7 +34,7 @@ __all__ = [
     "redact_store_url",
 ]
 
-SHARED_SLOT_MARGIN = 0.05
+SHARED_SLOT_MARGIN = 0.1
 """Seconds added past a window's edge when processes share it: a booking's answer reaches each
 process, and its request the server, a few milliseconds apart, never all at once."""
 

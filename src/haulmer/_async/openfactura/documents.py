@@ -112,7 +112,7 @@ class AsyncDocuments(AsyncAPIResource):
         max_retries: int | None = None,
     ) -> AsyncIterator[SaleResult]:
         """Issue many sales, ``concurrency`` at a time, yielding a ``SaleResult`` per sale in
-        their order (iterate it in an async-for loop); a failed sale does not stop the batch.
+        their order (the asyncio client's is an async iterator); a failed sale does not stop it.
 
         Each sale's id (``key``: a field name or a function of the sale) is its idempotency key;
         ``document`` says where its document is (None: the sale is the document). With a

@@ -1,0 +1,69 @@
+"""Haulmer(rate_limit=...) and HAULMER_RATE_LIMIT_URL choose the limiter the clients book with."""
+
+from __future__ import annotations
+
+import pytest
+
+import haulmer
+from haulmer.ratelimit import InProcessRateLimiter, RedisRateLimiter
+from haulmer.testing import FakeHaulmer
+
+from .servers import free_port
+
+
+def test_the_environment_names_the_shared_limiter(
+    monkeypatch: pytest.MonkeyPatch, fresh_redis: str
+) -> None:
+    monkeypatch.setenv("HAULMER_RATE_LIMIT_URL", fresh_redis)
+    fake = FakeHaulmer()
+    with fake.client() as client:
+        assert isinstance(client.rate_limiter, RedisRateLimiter)
+        assert client.rate_limit
+        client.openfactura.organization.retrieve()
+        copy = client.with_options(max_retries=1)
+        assert copy.rate_limiter is client.rate_limiter  # copies share it
+        assert client.with_options(rate_limit=False).rate_limiter is None
+        assert isinstance(client.with_options(rate_limit=True).rate_limiter, RedisRateLimiter)
+    import redis
+
+    sends = redis.Redis.from_url(fresh_redis).keys("haulmer:ratelimit:*:slots")
+    assert len(sends) == 1  # the call was counted in Redis, under the key's fingerprint
+
+
+def test_without_the_environment_the_default_is_no_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    client = haulmer.Haulmer(api_key="k")
+    assert client.rate_limiter is None
+    assert "rate_limit=False" in repr(client)
+    assert isinstance(
+        haulmer.Haulmer(api_key="k", rate_limit=True).rate_limiter, InProcessRateLimiter
+    )
+    client.close()
+
+
+def test_an_unreachable_shared_limiter_stops_the_call_before_it_is_sent() -> None:
+    fake = FakeHaulmer()
+    url = f"redis://:pw-s3cret@127.0.0.1:{free_port()}/0"
+    with fake.client(rate_limit=url) as client:
+        with pytest.raises(haulmer.RateLimiterUnavailableError) as caught:
+            client.openfactura.organization.retrieve()
+        assert "pw-s3cret" not in str(caught.value) + repr(client.rate_limiter)
+    assert fake.requests.total == 0
+
+
+async def test_the_async_client_books_in_the_same_redis(fresh_redis: str) -> None:
+    fake = FakeHaulmer()
+    shared = RedisRateLimiter(fresh_redis)
+    async with fake.async_client(rate_limit=shared) as client:
+        for _ in range(3):
+            await client.openfactura.organization.retrieve()
+    assert not shared.book(next(iter(_buckets(fresh_redis)))).reserved  # 3 this second
+    await shared.aclose()
+    shared.close()
+
+
+def _buckets(url: str) -> list[str]:
+    import redis
+
+    names = [n.decode() for n in redis.Redis.from_url(url).keys("haulmer:ratelimit:*:slots")]
+    return [name.split("{")[1].split("}")[0] for name in names]
