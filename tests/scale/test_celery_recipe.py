@@ -2,7 +2,8 @@
 sales survive injected 503s and dropped connections and end as one document each.
 
 The quick case (12 sales) runs in the default suite; 100 sales (over a minute of Haulmer's
-limit, shared by the worker's threads through Redis) is marked ``long`` for ``.ci/run``.
+limit, shared by the worker's threads through Redis) with ``HAULMER_LONG_TESTS=1``, which
+``.ci/run`` runs once.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer, serve
 from .sales import sales
 from .servers import ROOT, redis_server
 
+RECIPE = ROOT / "examples" / "celery_emission"
+"""The Celery recipe's folder (``emission_tasks.py``), as an integrator would run it."""
+
 
 @pytest.fixture(scope="module")
 def redis_for_celery() -> Iterator[str]:
@@ -28,14 +32,17 @@ def redis_for_celery() -> Iterator[str]:
         yield url.rsplit("/", 1)[0]
 
 
-@pytest.mark.parametrize("count", [12, pytest.param(100, marks=pytest.mark.long)])
+COUNT = 100 if os.environ.get("HAULMER_LONG_TESTS") == "1" else 12
+
+
 def test_celery_tasks_issue_each_sale_once_through_faults(
-    redis_for_celery: str, count: int, monkeypatch: pytest.MonkeyPatch
+    redis_for_celery: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    count = COUNT
     fake = FakeHaulmer(request_log_size=None)  # Haulmer's rate limit on, as always
     env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": f"{RECIPE}{os.pathsep}{ROOT}",
         "HAULMER_API_KEY": SANDBOX_API_KEY,
         "HAULMER_RATE_LIMIT_URL": f"{redis_for_celery}/0",
         "CELERY_BROKER_URL": f"{redis_for_celery}/1",
@@ -43,8 +50,9 @@ def test_celery_tasks_issue_each_sale_once_through_faults(
     }
     for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
         monkeypatch.setenv(name, env[name])
-    sys.modules.pop("tests.scale.celery_recipe", None)
-    recipe = importlib.import_module("tests.scale.celery_recipe")
+    monkeypatch.syspath_prepend(str(RECIPE))
+    sys.modules.pop("emission_tasks", None)
+    recipe = importlib.import_module("emission_tasks")
     recipe.app.control.purge()
     batch = sales(count, fake.clock.today())
     route = "openfactura.documents.emit"
@@ -55,10 +63,10 @@ def test_celery_tasks_issue_each_sale_once_through_faults(
     with serve(fake, port=0) as url:
         env["OPENFACTURA_URL"] = url
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "tests.scale.celery_recipe", "worker",
+            [sys.executable, "-m", "celery", "-A", "emission_tasks", "worker",
              "--pool", "threads", "--concurrency", "4", "--loglevel", "WARNING",
              "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT,
+            cwd=RECIPE,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

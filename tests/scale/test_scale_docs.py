@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tests.test_docs import DOCS, runnable_blocks
 
-RECIPE = Path(__file__).with_name("celery_recipe.py")
+RECIPE = Path(__file__).resolve().parents[2] / "examples" / "celery_emission" / "emission_tasks.py"
 
 
 def test_the_guide_examples_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,7 +5,7 @@ id is its idempotency key, so OpenFactura issues it once and a repeat returns th
 Every worker shares one rate limit through Redis (HAULMER_RATE_LIMIT_URL).
 
     HAULMER_API_KEY=... HAULMER_RATE_LIMIT_URL=redis://localhost:6379/0 \\
-    CELERY_BROKER_URL=redis://localhost:6379/1 celery -A celery_recipe worker
+    CELERY_BROKER_URL=redis://localhost:6379/1 celery -A emission_tasks worker
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ _client: haulmer.Haulmer | None = None
 _client_lock = threading.Lock()
 
 
-def client() -> haulmer.Haulmer:
+def haulmer_client() -> haulmer.Haulmer:
     """One client per worker process: HAULMER_API_KEY, and the limiter HAULMER_RATE_LIMIT_URL
     names, shared with every other worker."""
     global _client
@@ -50,7 +50,7 @@ TRANSIENT = (
 )
 
 
-@app.task(
+@app.task(  # type: ignore[untyped-decorator]  # celery ships no types
     autoretry_for=TRANSIENT,
     retry_backoff=1,
     retry_backoff_max=60,
@@ -59,7 +59,7 @@ TRANSIENT = (
 )
 def emit_sale(sale_id: str, document: dict[str, Any]) -> dict[str, Any]:
     """Issue one sale under its id; safe to run again (the same id returns the same document)."""
-    issued = client().openfactura.documents.emit(document, idempotency_key=sale_id)
+    issued = haulmer_client().openfactura.documents.emit(document, idempotency_key=sale_id)
     return {
         "sale_id": sale_id,
         "token": issued.token,
