@@ -1,15 +1,13 @@
-"""Real components for the scale tests, on loopback only: redis-server, the fake's HTTP server in
-a process of its own. Each is started on a free port and stopped by its context manager."""
+"""Real components for the scale tests, on loopback only: a redis-server on a free port, started
+and stopped by its context manager (the fake's HTTP server is ``haulmer.testing.serve``)."""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -82,16 +80,3 @@ def redis_server() -> Iterator[str]:
             yield f"redis://127.0.0.1:{port}/0"
         finally:
             _stop(process)
-
-
-@contextlib.contextmanager
-def python_process(
-    *args: str, env: dict[str, str] | None = None
-) -> Iterator[subprocess.Popen[bytes]]:
-    """``python args...`` with the project importable; terminated at the end of the block."""
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    process = subprocess.Popen([sys.executable, *args], env=environment, cwd=ROOT)
-    try:
-        yield process
-    finally:
-        _stop(process)
