@@ -109,6 +109,8 @@ class Documents(SyncAPIResource):
         on_progress: Callable[[BatchProgress], None] | None = None,
         response: Sequence[ResponseOption | str] | None = None,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> Iterator[SaleResult]:
@@ -131,7 +133,7 @@ class Documents(SyncAPIResource):
             on_progress=on_progress,
             api_key=self._client._config.api_key,
             emission={"response": response, "send_email": None},
-            options=call_options(extra_headers, timeout, max_retries),
+            options=call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
         runner = OrderedRunner(self._run, batch.concurrency, finish=batch.finish, close=batch.close)
         return runner.results(batch.plans())
