@@ -118,3 +118,30 @@ def test_query_params_drop_none_values(client: Haulmer, mock: respx.MockRouter) 
         ),
     )
     assert str(route.calls.last.request.url) == f"{PLATFORM}/v1/thing?status=pending%2Cexclude"
+
+
+def test_a_prepared_request_repr_hides_its_body_and_query() -> None:
+    from haulmer._core.config import ClientConfig
+    from haulmer._core.prepare import prepare_request
+
+    config = ClientConfig(
+        api_key="key-SECRET",
+        environment="local",
+        base_urls={
+            "openfactura": "http://127.0.0.1:1",
+            "platform": "http://u:pw-SECRET@127.0.0.1:1",
+        },
+    )
+    request: APIRequest[Any] = APIRequest(
+        "POST",
+        "/v1/accounts/password",
+        product="platform",
+        cast_to=dict,
+        json={"password": "Hunter2-SECRET", "token": "mail-SECRET"},
+        params={"token": "query-SECRET"},
+    )
+    prepared = prepare_request(config, request)
+    assert prepared.content is not None
+    assert b"Hunter2-SECRET" in prepared.content  # the body is sent, but never shown
+    assert "SECRET" not in repr(prepared)
+    assert "POST" in repr(prepared)

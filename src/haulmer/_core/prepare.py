@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from haulmer._core.config import API_KEY_ENV, ClientConfig, normalize_max_retries, normalize_timeout
+from haulmer._core.log import redact_url
 from haulmer._core.request import APIRequest
 from haulmer._core.types import Auth, NotGiven, Product, Timeout
 from haulmer._version import __version__
@@ -60,14 +61,15 @@ def _check_header(name: str, value: str) -> None:
 
 @dataclass(frozen=True)
 class PreparedRequest:
-    """One fully resolved HTTP request; ``headers`` is hidden from repr (it holds credentials)."""
+    """One fully resolved HTTP request; ``headers``, ``params`` and ``content`` are hidden from
+    repr (they hold credentials, e-mail tokens, passwords or a .pfx)."""
 
     method: str
     url: str
     product: Product
-    params: Mapping[str, Any]
+    params: Mapping[str, Any] = field(repr=False)
     headers: Mapping[str, str] = field(repr=False)
-    content: bytes | None
+    content: bytes | None = field(repr=False)
     timeout: Timeout | None
     max_retries: int
     retry_safe: bool
@@ -77,6 +79,13 @@ class PreparedRequest:
     """The key of a call that takes ``idempotency_key=`` (not one only set in extra headers)."""
     creates: str = "what this call creates"
     """What the call makes, for the error after a lost answer (see ``APIRequest.creates``)."""
+
+    def __repr__(self) -> str:
+        return (
+            f"PreparedRequest(method={self.method!r}, url={redact_url(self.url)!r}, "
+            f"product={self.product!r}, max_retries={self.max_retries}, "
+            f"retry_safe={self.retry_safe}, idempotency_key={self.idempotency_key!r})"
+        )
 
 
 def _effective_auth(request: APIRequest[Any], token: str | None) -> Auth:
