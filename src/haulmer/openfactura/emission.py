@@ -315,6 +315,15 @@ def _document_dte(document: Document, *, validate: bool) -> dict[str, Any]:
     return dte
 
 
+def _emisor_on_the_wire(emisor: dict[str, Any]) -> None:
+    """OpenFactura's spelling of an Emisor, in place: CdgSIISucur as text, one Acteco bare."""
+    if "CdgSIISucur" in emisor:
+        emisor["CdgSIISucur"] = str(emisor["CdgSIISucur"])
+    actecos = emisor.get("Acteco")
+    if isinstance(actecos, list) and len(actecos) == 1:
+        emisor["Acteco"] = actecos[0]
+
+
 def _wire_form(sii: Mapping[str, Any], dte_type: DTEType) -> dict[str, Any]:
     """A rendered SII dict (boleta names and subset already) in OpenFactura's JSON: numbers as
     JSON numbers, TasaIVA and CdgSIISucur as text, one Acteco bare, reference ids as text."""
@@ -323,11 +332,7 @@ def _wire_form(sii: Mapping[str, Any], dte_type: DTEType) -> dict[str, Any]:
     emisor, totales = encabezado["Emisor"], encabezado["Totales"]
     if "TasaIVA" in totales:
         totales["TasaIVA"] = _tasa(totales["TasaIVA"])
-    if "CdgSIISucur" in emisor:
-        emisor["CdgSIISucur"] = str(emisor["CdgSIISucur"])
-    actecos = emisor.get("Acteco")
-    if isinstance(actecos, list) and len(actecos) == 1:
-        emisor["Acteco"] = actecos[0]
+    _emisor_on_the_wire(emisor)
     for reference in data.get("Referencia", ()):
         for key in ("TpoDocRef", "FolioRef"):
             if key in reference:
@@ -398,11 +403,7 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
         emisor = _rename(emisor, {"RznSocEmisor": "RznSoc", "GiroEmisor": "GiroEmis"})
         if "TasaIVA" in totales:
             totales["TasaIVA"] = _tasa(totales["TasaIVA"])
-    if "CdgSIISucur" in emisor:
-        emisor["CdgSIISucur"] = str(emisor["CdgSIISucur"])
-    actecos = emisor.get("Acteco")
-    if isinstance(actecos, list) and len(actecos) == 1:
-        emisor["Acteco"] = actecos[0]
+    _emisor_on_the_wire(emisor)
     _cut(emisor, _CUTS_BY_WIRE_NAME["Emisor"])
     _cut(receptor, _CUTS_BY_WIRE_NAME["Receptor"])
     if "MntTotal" not in totales:

@@ -191,6 +191,17 @@ class Reference:
     code: str
     reason: str
 
+    def text(self) -> str:
+        """The reference in one line, as both papers print it: document, folio, date, code, why."""
+        parts = (
+            self.document,
+            f"folio {self.folio}" if self.folio else "",
+            f"del {self.fecha}" if self.fecha else "",
+            self.code,
+            self.reason,
+        )
+        return ", ".join(part for part in parts if part)
+
 
 @dataclass(frozen=True)
 class PrintedDocument:

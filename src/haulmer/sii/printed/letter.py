@@ -226,23 +226,7 @@ class _Letter:
         doc = self.doc
         self.y += 2
         self.block("Descuentos y recargos globales", labelled(doc.adjustments))
-        self.block(
-            "Referencias",
-            [
-                ", ".join(
-                    part
-                    for part in (
-                        r.document,
-                        f"folio {r.folio}" if r.folio else "",
-                        f"del {r.fecha}" if r.fecha else "",
-                        r.code,
-                        r.reason,
-                    )
-                    if part
-                )
-                for r in doc.references
-            ],
-        )
+        self.block("Referencias", [r.text() for r in doc.references])
         self.block("Comisiones y otros cargos", labelled(doc.commissions))
         self.block("Subtotales", labelled(doc.subtotals))
         self.block("Transporte y exportación", labelled(doc.transport))

@@ -173,23 +173,7 @@ class _Roll:
         self.rule()
         for title, texts in (
             ("Descuentos y recargos globales", labelled(doc.adjustments)),
-            (
-                "Referencias",
-                [
-                    ", ".join(
-                        p
-                        for p in (
-                            r.document,
-                            f"folio {r.folio}" if r.folio else "",
-                            f"del {r.fecha}" if r.fecha else "",
-                            r.code,
-                            r.reason,
-                        )
-                        if p
-                    )
-                    for r in doc.references
-                ],
-            ),
+            ("Referencias", [r.text() for r in doc.references]),
             ("Comisiones y otros cargos", labelled(doc.commissions)),
             ("Subtotales", labelled(doc.subtotals)),
             ("Transporte y exportación", labelled(doc.transport)),
