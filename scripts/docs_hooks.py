@@ -86,6 +86,10 @@ def reference_plan() -> tuple[ModulePage, ...]:
     exports = {name: exported_names(name) for name in modules}
     pages: dict[str, ModulePage] = {}
     canonical: dict[str, str] = {}  # final target path -> the path it is documented under
+    # The clients' resources have a page each (client.<path>); modules that export them link there.
+    for resource in client_resources():
+        for cls in (resource.sync_class, resource.async_class):
+            canonical[_class_path(cls)] = _class_path(cls)
     # Shallow modules first: a name defined privately is documented where users import it from.
     for module_name in sorted(modules, key=lambda name: (name.count("."), name)):
         obj = package if module_name == "haulmer" else package[module_name.removeprefix("haulmer.")]

@@ -23,6 +23,8 @@ from haulmer.openfactura.models import (
     Organization,
 )
 from haulmer.openfactura.sandbox import HAULMER_DEMO, HOSTY_DEMO
+from haulmer.pagination import AsyncPage, SyncPage
+from haulmer.resources import AsyncDocuments, Documents
 from haulmer.testing import FakeHaulmer
 
 
@@ -100,6 +102,25 @@ def test_walk_the_pages_without_optional_juggling() -> None:
                 break
             page = page.get_next_page()
     assert totals == [2380]
+
+
+def _first_folio(documents: Documents) -> int:
+    page: SyncPage[IssuedDocumentSummary] = documents.list_issued()
+    return page.items[0].folio
+
+
+async def _first_folio_async(documents: AsyncDocuments) -> int:
+    page: AsyncPage[IssuedDocumentSummary] = await documents.list_issued()
+    return page.items[0].folio
+
+
+async def test_functions_take_resources_and_pages_by_their_public_names() -> None:
+    fake = FakeHaulmer()
+    with fake.client() as client:
+        folio = client.openfactura.documents.emit(_factura()).require_folio()
+        assert _first_folio(client.openfactura.documents) == folio
+    async with fake.async_client() as async_client:
+        assert await _first_folio_async(async_client.openfactura.documents) == folio
 
 
 def test_the_raw_response_and_the_call_options_are_typed() -> None:

@@ -1,0 +1,70 @@
+"""Every resource a client hangs from a property, and every page a listing returns, can be
+imported by its class name from a public module (``haulmer.resources``, ``haulmer.pagination``)
+for annotations, and importing those modules stays cheap."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import haulmer
+import haulmer.pagination
+import haulmer.resources
+from haulmer.testing import FakeHaulmer
+
+
+def _resources(obj: object) -> Iterator[object]:
+    """Every resource reachable from ``obj`` through its public properties (not the
+    ``with_raw_response`` views, which mirror a resource's methods)."""
+    for name in dir(type(obj)):
+        if name.startswith("_") or name == "with_raw_response":
+            continue
+        static = inspect.getattr_static(type(obj), name)
+        if not isinstance(static, (property, functools.cached_property)):
+            continue
+        value = getattr(obj, name)
+        if type(value).__module__.startswith(("haulmer._sync.", "haulmer._async.")):
+            yield value
+            yield from _resources(value)
+
+
+def test_every_resource_of_both_clients_is_exported_under_its_class_name() -> None:
+    fake = FakeHaulmer()
+    found = []
+    with fake.client() as client:
+        found += [type(resource) for resource in _resources(client)]
+    async_client = fake.async_client()
+    found += [type(resource) for resource in _resources(async_client)]
+    assert len(found) >= 26, found
+    for cls in found:
+        assert getattr(haulmer.resources, cls.__name__) is cls, cls
+    assert sorted({cls.__name__ for cls in found}) == sorted(haulmer.resources.__all__)
+
+
+def test_listings_return_the_public_page_classes() -> None:
+    fake = FakeHaulmer()
+    with fake.client() as client:
+        page = client.openfactura.documents.list_issued()
+    assert isinstance(page, haulmer.pagination.SyncPage)
+    assert isinstance(page.info, haulmer.pagination.PageInfo)
+
+
+async def test_async_listings_return_the_public_page_classes() -> None:
+    async with FakeHaulmer().async_client() as client:
+        paginator = client.openfactura.documents.list_issued()
+        assert isinstance(paginator, haulmer.pagination.AsyncPaginator)
+        assert isinstance(await paginator, haulmer.pagination.AsyncPage)
+
+
+def test_importing_them_loads_no_client() -> None:
+    code = (
+        "import sys, haulmer.resources, haulmer.pagination; "
+        "print(sorted(m for m in ('httpx', 'haulmer._sync.client') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
