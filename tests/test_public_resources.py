@@ -8,6 +8,7 @@ import functools
 import inspect
 import subprocess
 import sys
+import typing
 from collections.abc import Iterator
 
 import haulmer
@@ -68,3 +69,19 @@ def test_importing_them_loads_no_client() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_every_public_method_resolves_its_annotations_at_run_time() -> None:
+    """``typing.get_type_hints`` works on every method, for tools that read signatures
+    (FastAPI, typer, pydantic's validate_call, documentation generators)."""
+    unresolved = []
+    for name in haulmer.resources.__all__:
+        cls = getattr(haulmer.resources, name)
+        for method_name, method in inspect.getmembers(cls, inspect.isfunction):
+            if method_name.startswith("_"):
+                continue
+            try:
+                typing.get_type_hints(method)
+            except NameError as error:
+                unresolved.append(f"{name}.{method_name}: {error}")
+    assert unresolved == []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union
+from typing import Any, Literal, TypeVar
 
 from pydantic import AliasChoices, Field
 
@@ -17,6 +17,7 @@ from haulmer._core.plans import Plan, send
 from haulmer._core.request import APIRequest
 from haulmer._lazy import LazyNames
 from haulmer.dte.catalogue import CodRef, DTEType
+from haulmer.dte.document import Document
 from haulmer.errors import (
     AlreadyIssuedError,
     APIError,
@@ -66,9 +67,6 @@ from haulmer.openfactura.notes import (
 )
 from haulmer.rut import Rut
 
-if TYPE_CHECKING:
-    from haulmer.dte.document import Document
-
 __all__ = [
     "AccuseRequest",
     "CreditNoteOriginal",
@@ -85,10 +83,10 @@ PAGE_SIZE = 30
 
 _PAGES = NumberedPages(field="Page", location="json")
 
-DocumentInput = Union["Document", Mapping[str, Any]]
+DocumentInput = Document | Mapping[str, Any]
 """What ``emit`` issues: a ``haulmer.dte.Document`` or a dict in SII names (``Encabezado``...)."""
 
-CreditNoteOriginal = Union[EmittedDocument, DocumentJson, str, "Document", Mapping[str, Any]]
+CreditNoteOriginal = EmittedDocument | DocumentJson | str | Document | Mapping[str, Any]
 """What ``credit_note`` amends: what ``emit`` returned, its token, its ``DocumentJson``, or the
 document itself (with ``folio=``)."""
 

@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, Union
+from typing import Any, TypeVar
 
 import pydantic
 
 from haulmer._chile import chile_today
 from haulmer.dte.catalogue import CodRef, DTEType
+from haulmer.dte.document import Document
+from haulmer.dte.models import Emisor, Receptor
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError
 from haulmer.openfactura._checks import check_date
 from haulmer.rut import GENERIC_RECEPTOR_RUT
-
-if TYPE_CHECKING:
-    from haulmer.dte.document import Document
-    from haulmer.dte.models import Emisor, Receptor
 
 __all__ = [
     "GENERIC_RAZON_SOCIAL",
@@ -39,10 +37,10 @@ __all__ = [
 GENERIC_RAZON_SOCIAL = "Cliente"
 """Razón social a note gives the generic receptor 66666666-6 when the boleta named none."""
 
-Original = Union["Document", Mapping[str, Any]]
+Original = Document | Mapping[str, Any]
 """A document to amend: a ``haulmer.dte.Document`` or a dict in SII names."""
 
-PartyInput = Union["Emisor", "Receptor", Mapping[str, Any]]
+PartyInput = Emisor | Receptor | Mapping[str, Any]
 """``emisor=`` / ``receptor=`` of a note: the whole block, or a mapping of the fields to change
 (Python or SII names: ``{"actecos": [479100]}``, ``{"RznSocRecep": "Juan Pérez"}``)."""
 
@@ -60,8 +58,6 @@ def _code(value: CodRef | int) -> CodRef:
 
 def original_document(original: Original) -> Document:
     """``original`` as a Document (an SII dict is read leniently, as OpenFactura stores it)."""
-    from haulmer.dte import Document
-
     if isinstance(original, Document):
         return original
     if isinstance(original, Mapping):
@@ -119,14 +115,10 @@ def _merged(model: type[M], base: M, override: Any, argument: str) -> M:
 def missing_acteco(original: Document, emisor: PartyInput | None) -> bool:
     """Whether the note's emisor would have no Acteco (a boleta carries none): the caller may
     look it up (``organization.retrieve()``) before building the note."""
-    from haulmer.dte.models import Emisor
-
     return not _merged(Emisor, original.emisor, emisor, "emisor").actecos
 
 
 def _note_emisor(doc: Document, emisor: PartyInput | None, acteco: int | None) -> Emisor:
-    from haulmer.dte.models import Emisor
-
     block = _merged(Emisor, doc.emisor, emisor, "emisor")
     if block.actecos:
         return block
@@ -140,8 +132,6 @@ def _note_emisor(doc: Document, emisor: PartyInput | None, acteco: int | None) -
 
 
 def _note_receptor(doc: Document, receptor: PartyInput | None) -> Receptor:
-    from haulmer.dte.models import Receptor
-
     block = _merged(Receptor, doc.receptor, receptor, "receptor")
     if block.razon_social:
         return block
