@@ -269,6 +269,7 @@ def test_a_stamping_problem_is_answered_not_raised(
     def refuse(*args: Any, **kwargs: Any) -> bytes:
         raise DocumentError("no", [ErrorDetail("Encabezado.IdDoc.Folio", "outside the CAF")])
 
+    monkeypatch.setattr(issuing, "issue", refuse)
     monkeypatch.setattr(issuing, "stamp_and_sign", refuse)
     response = wire.post("/v2/dte/document", json=factura())
     assert response.status_code == 400

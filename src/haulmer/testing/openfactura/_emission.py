@@ -24,6 +24,7 @@ from haulmer.testing.openfactura._state import (
 from haulmer.testing.openfactura._wire import b64, business_error, ok
 
 if TYPE_CHECKING:
+    from haulmer.dte import CheckedDocument
     from haulmer.pfx import Certificate
     from haulmer.sii import Caf
 
@@ -48,8 +49,8 @@ RESPONSE_OPTIONS = frozenset(
 )
 PDF_FORMATS = ("LETTER", "80MM", "80MMNOLOGO", "LETTER_80MM")
 SELF_SERVICE_BASE = "http://haulmer.fake/autoservicio/"
-_TED = re.compile(rb"<TED\b.*?</TED>", re.DOTALL)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TED_START = re.compile(rb"<TED\b")
 
 
 @cache
@@ -78,6 +79,13 @@ def _test_caf(rut: str, razon_social: str, grant: CafGrant) -> Caf:
         folio_to=grant.folio_to,
         issued_on=grant.issued_on,
     )
+
+
+def _ted_of(xml: bytes) -> bytes:
+    """The ``<TED>`` element of a signed DTE (the whole XML if it has none)."""
+    start = _TED_START.search(xml)
+    end = xml.find(b"</TED>", start.start()) if start else -1
+    return xml[start.start() : end + len(b"</TED>")] if start and end >= 0 else xml
 
 
 def _int(value: Any) -> int | None:
@@ -365,11 +373,11 @@ class Emission:
     @staticmethod
     def _check_document(
         dte: dict[str, Any], dte_type: int, *, artesano_boleta: bool = False
-    ) -> dict[str, Any]:
+    ) -> CheckedDocument | dict[str, Any]:
         """Parse with ``haulmer.dte`` and check it: OF-08 when unreadable, OF-10 on totals.
 
-        Returns the checked SII dict (Folio 0) that :meth:`_sign` stamps, so the rules and the
-        totals run once per emission.
+        Returns what :meth:`_sign` stamps (Folio 0): the checked document, its rules and totals
+        run once per emission, or for an ARTESANO boleta the SII dict with its IVA at 0.
         """
         from haulmer.dte import Document
         from haulmer.errors import DocumentError
@@ -397,7 +405,7 @@ class Emission:
         except ValueError:
             raise _reject("OF-08", [("dte", "Estructura del DTE Incorrecta")]) from None
         try:
-            return document.checked_sii_dict()
+            return document.checked()
         except DocumentError as error:
             if artesano_boleta and all(
                 str(d.field).rsplit(".", 1)[-1] in ("IVA", "MntTotal") for d in error.details
@@ -524,13 +532,17 @@ class Emission:
         tenant: Tenant,
         dte: dict[str, Any],
         dte_type: int,
-        checked: dict[str, Any],
+        checked: CheckedDocument | dict[str, Any],
         body: dict[str, Any],
         options: list[str],
     ) -> IssuedDocument:
-        """Stamp and sign the checked SII dict with the next folio; keep the document."""
+        """Stamp and sign the checked document with the next folio; keep the document.
+
+        A checked document is stamped as ``haulmer.sii.issue`` stamps one (from its typed fields,
+        not checked again); an ARTESANO boleta's SII dict with ``stamp_and_sign``.
+        """
         from haulmer.errors import CertificateError, DocumentError
-        from haulmer.sii.issuing import stamp_and_sign
+        from haulmer.sii import issuing
 
         now = self.state.clock.now()
         try:
@@ -540,10 +552,19 @@ class Emission:
                 "OF-07", [("Folio", f"No quedan folios disponibles para DTE {dte_type}")]
             ) from None
         caf = _test_caf(tenant.rut, tenant.razon_social, grant)
-        enc = checked["Encabezado"]
-        numbered = {**checked, "Encabezado": {**enc, "IdDoc": {**enc["IdDoc"], "Folio": folio}}}
+        certificate = _test_certificate()
         try:
-            xml = stamp_and_sign(numbered, caf=caf, certificate=_test_certificate(), timestamp=now)
+            if isinstance(checked, dict):
+                enc = checked["Encabezado"]
+                id_doc = {**enc["IdDoc"], "Folio": folio}
+                numbered = {**checked, "Encabezado": {**enc, "IdDoc": id_doc}}
+                xml = issuing.stamp_and_sign(
+                    numbered, caf=caf, certificate=certificate, timestamp=now
+                )
+            else:
+                xml = issuing.issue(
+                    checked, caf=caf, certificate=certificate, timestamp=now, folio=folio
+                )
         except CertificateError as error:
             raise _reject("OF-04", [("Firma", str(error))]) from None
         except DocumentError as error:
@@ -564,7 +585,6 @@ class Emission:
         if scripted is not None:
             final = scripted.estado
             delay = scripted.after if scripted.after is not None else delay
-        ted = _TED.search(xml)
         raw_custom = body.get("custom")
         custom: dict[str, Any] = raw_custom if isinstance(raw_custom, dict) else {}
         formats = [o for o in options if o in PDF_FORMATS]
@@ -589,7 +609,7 @@ class Emission:
             tpo_tran_compra=_amount(id_doc.get("TpoTranCompra")) or 1,
             dte=wire,
             xml=xml,
-            ted=ted.group(0) if ted else xml,
+            ted=_ted_of(xml),
             pdf_format=formats[-1] if formats else "LETTER",
             issued_at=now,
             decided_at=now + delay,
