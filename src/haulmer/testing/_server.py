@@ -168,9 +168,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _write(self, response: FakeResponse) -> None:
         """Status line, headers and body in one write (no small segments for delayed ACK)."""
-        body = b"" if self.command == "HEAD" else response.body
+        headers, body = response.encoded()
+        if self.command == "HEAD":
+            body = b""
         lines = [f"{self.protocol_version} {response.status} {_reason(response.status)}"]
-        lines += [f"{name}: {value}" for name, value in response.all_headers().items()]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
         if self.close_connection:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")

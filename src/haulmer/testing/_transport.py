@@ -44,10 +44,11 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return self._serve(request)
 
     def _serve(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
         fake_request = FakeRequest(
             method=request.method,
-            path=request.url.path,
-            query=dict(request.url.params.multi_items()),
+            path=url.path,
+            query=dict(url.params.multi_items()) if url.query else {},
             headers=Headers(request.headers.multi_items()),
             content=request.content,
         )
@@ -68,12 +69,8 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 )
             self.fake.clock.advance(seconds=outcome.delay)
         response = outcome.response
-        return httpx.Response(
-            response.status,
-            headers=response.all_headers(),
-            content=response.body,
-            request=request,
-        )
+        headers, body = response.encoded()
+        return httpx.Response(response.status, headers=headers, content=body, request=request)
 
     def close(self) -> None:
         """Nothing to release: the fake lives in memory."""

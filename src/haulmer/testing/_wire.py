@@ -82,12 +82,17 @@ class FakeResponse:
 
     def all_headers(self) -> dict[str, str]:
         """Headers as sent, with ``Content-Type`` for JSON bodies and ``Content-Length``."""
+        return self.encoded()[0]
+
+    def encoded(self) -> tuple[dict[str, str], bytes]:
+        """:meth:`all_headers` and :attr:`body` together, the JSON serialised once."""
+        body = self.body
         out = dict(self.headers)
-        lowered = {k.lower() for k in out}
-        if self.json is not None and self.content is None and "content-type" not in lowered:
+        json_body = self.json is not None and self.content is None
+        if json_body and not any(name.lower() == "content-type" for name in out):
             out["Content-Type"] = "application/json; charset=utf-8"
-        out["Content-Length"] = str(len(self.body))
-        return out
+        out["Content-Length"] = str(len(body))
+        return out, body
 
     def parsed(self) -> Any:
         """The body as JSON when it is JSON (for tests and the request log), else None."""
