@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, field_validator
@@ -138,6 +139,24 @@ def normalize_response(options: Iterable[ResponseOption | str] | None) -> list[s
 
 def _plain(value: Any) -> Any:
     """JSON-ready copy: RUTs and dates as text, enums as their values, Decimals as numbers."""
+    kind = type(value)
+    if kind is dict:  # what a rendered SII dict is made of: plain dicts, lists, str and int
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if item is None:
+                continue
+            item_kind = type(item)
+            if not (item_kind is str or item_kind is int):
+                item = _plain(item)
+            out[key if type(key) is str else str(key)] = item
+        return out
+    if kind is list:
+        return [item if type(item) is str else _plain(item) for item in value]
+    return _plain_value(value)
+
+
+def _plain_value(value: Any) -> Any:
+    """:func:`_plain` of anything but a plain dict or list."""
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, Enum):
@@ -226,27 +245,48 @@ _Section = TypeVar("_Section", bound=BaseModel)
 # -- from a Document: its checked form, with OpenFactura's differences --------------------------
 
 
-def _cut_texts(model: _Section, limits: Mapping[str, int]) -> _Section:
-    """``model`` with its texts over OpenFactura's lengths cut (the same model when none is)."""
+@cache
+def _text_limits(model: type[BaseModel], section: str) -> tuple[tuple[str, int], ...]:
+    """The attributes of ``model`` that OpenFactura cuts in ``section``, with their lengths."""
+    limits = TEXT_CUTS[section]
+    return tuple(
+        (attribute, limits[info.alias or attribute])
+        for attribute, info in model.model_fields.items()
+        if (info.alias or attribute) in limits
+    )
+
+
+def _cut_texts(model: _Section, section: str) -> _Section:
+    """``model`` with its texts over OpenFactura's lengths in ``section`` (a ``TEXT_CUTS`` key)
+    cut (the same model when none is)."""
     update = {}
-    for attribute, info in type(model).model_fields.items():
-        limit = limits.get(info.alias or attribute)
-        if limit is None:
-            continue
-        value = model.__dict__[attribute]
+    values = model.__dict__
+    for attribute, limit in _text_limits(type(model), section):
+        value = values[attribute]
         if isinstance(value, str) and len(value) > limit:
             update[attribute] = value[:limit]
     return model.model_copy(update=update) if update else model
 
 
+@cache
+def _not_on_boletas(model: type[BaseModel]) -> tuple[str, ...]:
+    """The attributes of ``model`` whose elements a boleta's section lacks."""
+    allowed = BOLETA_ELEMENTS[model]
+    return tuple(
+        attribute
+        for attribute, info in model.model_fields.items()
+        if (info.alias or attribute) not in allowed
+    )
+
+
 def _boleta_subset(model: _Section) -> _Section:
     """``model`` without the elements a boleta's section lacks (Acteco, GiroRecep, TasaIVA...),
     which OpenFactura's boletas leave out."""
-    allowed = BOLETA_ELEMENTS[type(model)]
     update: dict[str, Any] = {}
-    for attribute, info in type(model).model_fields.items():
-        value = model.__dict__[attribute]
-        if (info.alias or attribute) not in allowed and value is not None and value != []:
+    values = model.__dict__
+    for attribute in _not_on_boletas(type(model)):
+        value = values[attribute]
+        if value is not None and value != []:
             update[attribute] = [] if isinstance(value, list) else None
     return model.model_copy(update=update) if update else model
 
@@ -255,8 +295,8 @@ def _for_openfactura(document: Document) -> Document:
     """OpenFactura's differences on the model: Folio 0 (it assigns folios), its text cuts, and
     on boletas only the elements a boleta has."""
     encabezado = document.encabezado
-    emisor = _cut_texts(encabezado.emisor, TEXT_CUTS["Emisor"])
-    receptor = _cut_texts(encabezado.receptor, TEXT_CUTS["Receptor"])
+    emisor = _cut_texts(encabezado.emisor, "Emisor")
+    receptor = _cut_texts(encabezado.receptor, "Receptor")
     totales = encabezado.totales
     if document.tipo_dte.is_boleta:
         emisor, receptor = _boleta_subset(emisor), _boleta_subset(receptor)
@@ -273,7 +313,7 @@ def _for_openfactura(document: Document) -> Document:
         encabezado = encabezado.model_copy(
             update={"emisor": emisor, "receptor": receptor, "totales": totales, "id_doc": id_doc}
         )
-    lines = [_cut_texts(line, TEXT_CUTS["Detalle"]) for line in document.detalle]
+    lines = [_cut_texts(line, "Detalle") for line in document.detalle]
     changed = any(new is not old for new, old in zip(lines, document.detalle, strict=True))
     if encabezado is document.encabezado and not changed:
         return document
