@@ -67,17 +67,6 @@ def _shapes(model: type[BaseModel]) -> dict[str, _FieldShape]:
     return shapes
 
 
-def _lenient_value(shape: _FieldShape, value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        # <Contacto/> means absent; a blank required element stays, for the rules to name it.
-        return value if shape.is_required else None
-    if shape.is_list and value is not None and not isinstance(value, list | tuple):
-        value = [value]
-    if shape.is_rut and isinstance(value, str):
-        return Rut.parse(value.strip(), validate_dv=False)
-    return value
-
-
 class SiiModel(BaseModel):
     """Base of the document sections: SII element names are the aliases."""
 
@@ -95,9 +84,20 @@ class SiiModel(BaseModel):
         cleaned: dict[str, Any] = {}
         for key, value in data.items():
             shape = shapes.get(key) if isinstance(key, str) else None
-            if shape is None:
+            if shape is None or value is None:
                 continue
-            converted = _lenient_value(shape, value)
-            if converted is not None:
-                cleaned[key] = converted
+            if isinstance(value, str):
+                if not value.strip():
+                    if shape.is_required:
+                        cleaned[key] = value
+                elif shape.is_list:
+                    cleaned[key] = [value]
+                elif shape.is_rut:
+                    cleaned[key] = Rut.parse(value.strip(), validate_dv=False)
+                else:
+                    cleaned[key] = value
+            elif shape.is_list and not isinstance(value, (list, tuple)):
+                cleaned[key] = [value]
+            else:
+                cleaned[key] = value
         return cleaned
