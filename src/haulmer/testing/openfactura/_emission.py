@@ -89,6 +89,10 @@ def _ted_of(xml: bytes) -> bytes:
 
 
 def _int(value: Any) -> int | None:
+    if value is None:  # an absent amount: no exception to raise and catch
+        return None
+    if type(value) is int:
+        return value
     try:
         return int(str(value).strip())
     except (TypeError, ValueError):
