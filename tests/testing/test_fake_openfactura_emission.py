@@ -73,6 +73,30 @@ def test_each_type_issues_xml_that_verifies_with_haulmer_sii(
     assert verification.ok, verification
 
 
+@pytest.mark.parametrize("body", [factura(), exenta(), guia(), nota_credito(1)])
+def test_the_issued_xml_is_what_sii_issue_writes_for_the_document_sent(
+    fake: FakeHaulmer, issue: Issue, body: dict[str, Any]
+) -> None:
+    # The fake stamps and signs as a local issue() does: same document, folio, CAF, certificate
+    # and time give the same bytes.
+    from haulmer.dte import Document
+    from haulmer.testing.openfactura._emission import _test_caf, _test_certificate
+
+    body["response"] = ["FOLIO", "XML"]
+    answer = issue(body)
+    stored = fake.openfactura_state.documents[-1]
+    tenant = fake.openfactura_state.tenant_for_rut(stored.issuer_rut)
+    assert tenant is not None
+    expected = sii.issue(
+        Document.from_sii_dict(body["dte"]),
+        caf=_test_caf(tenant.rut, tenant.razon_social, tenant.cafs[stored.dte_type]),
+        certificate=_test_certificate(),
+        timestamp=stored.issued_at,
+        folio=answer["FOLIO"],
+    )
+    assert _xml(answer) == expected
+
+
 def test_issued_xml_verifies_with_xmlsec1(issue: Issue, tmp_path: Any) -> None:
     path = tmp_path / "dte.xml"
     path.write_bytes(_xml(issue(factura(response=["XML"]))))
