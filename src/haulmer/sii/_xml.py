@@ -34,6 +34,7 @@ __all__ = [
     "parse_xml",
     "strip_namespaces",
     "to_latin1",
+    "without_own_namespace",
 ]
 
 SII_NS: Final = "http://www.sii.cl/SiiDte"
@@ -270,17 +271,29 @@ def c14n_without_namespaces(element: etree._Element) -> bytes:
     Fast path: when the whole subtree sits in the apex's namespace (or none), exclusive C14N
     declares it once, on the apex, and dropping that declaration is all it takes.
     """
-    canonical = c14n_exclusive(element)
+    bare = without_own_namespace(element, c14n_exclusive(element))
+    if bare is not None:
+        return bare
+    return etree.tostring(strip_namespaces(element), method="c14n", with_comments=False)
+
+
+def without_own_namespace(element: etree._Element, exclusive: bytes) -> bytes | None:
+    """``exclusive`` (the exclusive C14N of ``element``) with namespaces stripped, when it shows
+    that every element of the subtree is in the apex's namespace (or none); else None.
+
+    Exclusive C14N declares every namespace an element or attribute uses: a lone declaration of
+    the apex's namespace on the apex (or none at all) means nothing else is used.
+    """
     tag = element.tag
     if isinstance(tag, str) and tag.startswith("{"):
         declaration = f' xmlns="{tag[1 : tag.index("}")]}"'.encode()
         name = local_name(element).encode()
         head = b"<" + name + declaration
-        if canonical.startswith(head) and canonical.count(b"xmlns") == 1:
-            return b"<" + name + canonical[len(head) :]
-    elif b"xmlns" not in canonical:
-        return canonical
-    return etree.tostring(strip_namespaces(element), method="c14n", with_comments=False)
+        if exclusive.startswith(head) and exclusive.count(b"xmlns") == 1:
+            return b"<" + name + exclusive[len(head) :]
+    elif b"xmlns" not in exclusive:
+        return exclusive
+    return None
 
 
 def _quote_text(canonical: bytes) -> bytes:

@@ -19,12 +19,19 @@ from typing import Final
 
 from lxml import etree
 
-from haulmer.sii._xml import SII_NS, c14n_inclusive, c14n_without_namespaces, local_name
+from haulmer.sii._xml import (
+    SII_NS,
+    c14n_inclusive,
+    c14n_without_namespaces,
+    local_name,
+    without_own_namespace,
+)
 
 __all__ = ["in_context", "signed_forms", "strippable"]
 
 _SII_PREFIX: Final = "{" + SII_NS + "}"
 _DEFAULT_DECLARATION: Final = f' xmlns="{SII_NS}"'.encode("ascii")
+_STRIPPABLE_APEX: Final = frozenset({None, SII_NS})
 
 
 def in_context(element: etree._Element, prefixes: list[str]) -> bytes:
@@ -42,8 +49,19 @@ def in_context(element: etree._Element, prefixes: list[str]) -> bytes:
     )
 
 
-def _prefixes(namespaces: dict[str | None, str]) -> list[str]:
-    return sorted("#default" if prefix is None else prefix for prefix in namespaces)
+def _prefixes(namespaces: dict[str | None, str], own: str | None) -> list[str]:
+    """The prefixes to render inclusively for ``namespaces``; ``#default`` is left out when it is
+    the apex's own namespace, which exclusive C14N renders anyway (visibly used): same bytes."""
+    return sorted(
+        "#default" if prefix is None else prefix
+        for prefix, uri in namespaces.items()
+        if prefix is not None or uri != own
+    )
+
+
+def _namespace_of(element: etree._Element) -> str | None:
+    tag = element.tag
+    return tag[1 : tag.index("}")] if isinstance(tag, str) and tag[:1] == "{" else None
 
 
 def _standalone_scope(element: etree._Element, signed_in: etree._Element) -> dict[str | None, str]:
@@ -91,23 +109,31 @@ def signed_forms(
             scopes.insert(0, standalone)
     elif not scope:
         scopes = [scope]
+    own = _namespace_of(element)
     rendered: list[list[str]] = []
+    exclusive: bytes | None = None
     for namespaces in scopes:
-        prefixes = _prefixes(namespaces)
+        prefixes = _prefixes(namespaces, own)
         if prefixes in rendered:  # the same prefixes render the same bytes: skip the C14N
             continue
         rendered.append(prefixes)
         form = in_context(element, prefixes)
+        if not prefixes:
+            exclusive = form
         if fresh(form):
             yield form
-    if stripped and strippable(element):
-        bare = c14n_without_namespaces(element)
-        if fresh(bare):
-            yield bare
-        name_end = 1 + len(local_name(element))
-        restored = bare[:name_end] + _DEFAULT_DECLARATION + bare[name_end:]
-        if fresh(restored):
-            yield restored
+    if stripped and own in _STRIPPABLE_APEX:
+        # The exclusive form, when computed, shows most subtrees strippable without a search.
+        bare = None if exclusive is None else without_own_namespace(element, exclusive)
+        if bare is None and strippable(element):
+            bare = c14n_without_namespaces(element)
+        if bare is not None:
+            if fresh(bare):
+                yield bare
+            name_end = 1 + len(local_name(element))
+            restored = bare[:name_end] + _DEFAULT_DECLARATION + bare[name_end:]
+            if fresh(restored):
+                yield restored
     form = c14n_inclusive(element)
     if fresh(form):
         yield form
