@@ -26,7 +26,7 @@ __all__ = ["Failure", "Verification", "verify"]
 _DOCUMENT_TAGS: Final = frozenset({"Documento", "Liquidacion", "Exportaciones"})
 _ENVELOPES: Final = frozenset({"EnvioDTE", "EnvioBOLETA"})
 _SIGNATURE: Final = "{" + DSIG_NS + "}Signature"
-_ID_ATTRIBUTES: Final = etree.XPath("//@ID")
+_ID_ATTRIBUTES: Final = etree.XPath("//@ID", smart_strings=False)
 _XINCLUDE_PREFIX: Final = "{http://www.w3.org/2001/XInclude}"
 _DOCUMENT_PARTS: Final = tuple(
     "{*}" + tag
@@ -180,58 +180,54 @@ def _check_structure(root: etree._Element, collector: _Collector) -> None:
         dtes = [root]
         sets = 0
     elif name in _ENVELOPES:
-        sets = _one_of_kind(root, collector, frozenset({"SetDTE"}), name)
+        sets = len(_one_of_kind(root, collector, frozenset({"SetDTE"}), name))
         dtes = []
         set_dte = next(root.iterchildren(ns_prefix(root) + "SetDTE"), None)
         if sets == 1 and set_dte is not None:
             dtes = _set_contents(set_dte, collector, name)
     else:
         return  # _verify_root says what is wrong
-    ids: list[Any] = list(_ID_ATTRIBUTES(root))  # type: ignore[arg-type]
+    ids: list[Any] = _ID_ATTRIBUTES(root)  # type: ignore[assignment]
     if len(ids) != len(set(ids)):
         repeated = sorted(str(i) for i, count in Counter(ids).items() if count > 1)
         shown = ", ".join(repr(i[:40]) for i in repeated[:3])
         collector.fail("structure", f"the ID {shown} is given to more than one element", name)
+    holders: list[etree._Element] = []
     for dte in dtes:
-        _one_of_kind(dte, collector, _DOCUMENT_TAGS, "DTE")
-    _check_placement(root, collector, dtes, sets, name)
+        holders += _one_of_kind(dte, collector, _DOCUMENT_TAGS, "DTE")
+    _check_placement(root, collector, holders, len(dtes), sets, name)
 
 
 def _check_placement(
     root: etree._Element,
     collector: _Collector,
-    dtes: list[etree._Element],
+    holders: list[etree._Element],
+    dtes: int,
     sets: int,
     where: str,
 ) -> None:
     """In one pass over the tree: how many SetDTE, Caratula, DTE and Documento elements there are
-    in any namespace, whether a Documento's part sits outside a placed Documento, and XInclude."""
-    placed = set(dtes)  # lxml hands back the same proxy for a node while one is alive
-    counts: Counter[str] = Counter()
+    in any namespace, whether a Documento's part sits outside a placed Documento (one of
+    ``holders``, the Documento-named children of the DTEs checked), and XInclude."""
+    placed = set(holders)  # lxml hands back the same proxy for a node while one is alive
+    counts = dict.fromkeys(("SetDTE", "Caratula", "DTE", "Documento"), 0)
     misplaced: str | None = None
     included = False
     for node in root.iter(*_WATCHED):
-        tag = str(node.tag)
+        tag: str = node.tag  # iter() with tags yields elements only
         if tag.startswith(_XINCLUDE_PREFIX):
             included = True
             continue
         name = tag.rpartition("}")[2]
-        if name in _COUNTED:
-            counts[_COUNTED[name]] += 1
-        elif misplaced is None:
-            holder = node.getparent()
-            owner = holder.getparent() if holder is not None else None
-            if (
-                holder is None
-                or local_name(holder) not in _DOCUMENT_TAGS
-                or owner is None
-                or owner not in placed
-            ):
-                misplaced = name
+        kind = _COUNTED.get(name)
+        if kind is not None:
+            counts[kind] += 1
+        elif misplaced is None and node.getparent() not in placed:
+            misplaced = name
     expected_counts = (
         ("SetDTE", max(sets, 0)),
-        ("DTE", len(dtes)),
-        ("Documento", len(dtes)),
+        ("DTE", dtes),
+        ("Documento", dtes),
         ("Caratula", min(counts["Caratula"], 1 if sets == 1 else 0)),  # missing: the schema's
     )
     for kind, expected in expected_counts:
@@ -261,9 +257,9 @@ def _check_placement(
 
 def _one_of_kind(
     parent: etree._Element, collector: _Collector, kinds: frozenset[str], where: str
-) -> int:
-    """How many children of ``parent`` have a name in ``kinds``; fails unless it is one, in the
-    parent's own namespace."""
+) -> list[etree._Element]:
+    """The children of ``parent`` with a name in ``kinds``, in any namespace; fails unless there
+    is one, in the parent's own namespace."""
     namespace = ns_prefix(parent)
     found = [child for child in parent if local_name(child) in kinds]
     if len(found) > 1:
@@ -279,7 +275,7 @@ def _one_of_kind(
             f"the {local_name(parent)} holds {_tag_of(found[0])}, not in its own namespace",
             where,
         )
-    return len(found)
+    return found
 
 
 def _set_contents(
