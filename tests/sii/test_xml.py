@@ -18,6 +18,7 @@ from haulmer.sii._xml import (
     first_children,
     parse_xml,
     timbre_bytes,
+    timbre_forms,
 )
 
 from .conftest import REAL_DTES
@@ -126,6 +127,25 @@ def test_timbre_bytes_are_flat_iso_8859_1_with_the_sii_escaping() -> None:
     assert timbre_bytes(dd, quote_entities=False) == expected.replace(b"&quot;", b'"').replace(
         b"&apos;", b"'"
     )
+
+
+_TIMBRE_TEXT = st.text(alphabet=st.sampled_from("aZ 9&<>\"'ÑúŁ\t"), max_size=12)
+
+
+@given(rsr=_TIMBRE_TEXT, it1=_TIMBRE_TEXT, attribute=_TIMBRE_TEXT)
+def test_timbre_forms_are_both_quote_conventions_once(rsr: str, it1: str, attribute: str) -> None:
+    dd = etree.Element("DD")
+    etree.SubElement(dd, "RSR").text = rsr
+    caf = etree.SubElement(dd, "CAF", version=attribute)
+    caf.text = "\n  "
+    etree.SubElement(caf, "IT1").text = it1
+    expected: list[bytes] = []
+    for quote_entities in (True, False):
+        with contextlib.suppress(UnicodeEncodeError):
+            form = timbre_bytes(dd, quote_entities=quote_entities)
+            if form not in expected:
+                expected.append(form)
+    assert timbre_forms(dd) == expected
 
 
 def test_timbre_bytes_refuse_text_outside_iso_8859_1() -> None:

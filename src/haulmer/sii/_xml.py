@@ -254,6 +254,8 @@ def timbre_forms(element: etree._Element) -> list[bytes]:
     """``timbre_bytes`` with the quotes as entities, then with them raw when that differs (text
     without quotes has one form), canonicalized once; none when text falls outside ISO-8859-1."""
     canonical = flatten(c14n_without_namespaces(element))
+    if canonical.isascii() and not _quote_in_text(canonical):
+        return [canonical]  # the usual timbre: one form, the same bytes in ISO-8859-1
     forms = []
     for variant in (_quote_text(canonical), canonical):
         try:
@@ -263,6 +265,19 @@ def timbre_forms(element: etree._Element) -> list[bytes]:
         if form not in forms:
             forms.append(form)
     return forms
+
+
+def _quote_in_text(canonical: bytes) -> bool:
+    """Whether a quote sits in a text run of canonical XML (after a tag's ``>``, before the next
+    ``<``), where ``_quote_text`` rewrites it; quotes in attributes are visited and passed over."""
+    for quote in (b'"', b"'"):
+        at = canonical.find(quote)
+        while at >= 0:
+            tag_start = canonical.rfind(b"<", 0, at) + 1
+            if canonical.find(b">", tag_start, at) >= 0 and canonical.find(b"<", at) >= 0:
+                return True
+            at = canonical.find(quote, at + 1)
+    return False
 
 
 def c14n_without_namespaces(element: etree._Element) -> bytes:
