@@ -173,3 +173,39 @@ def test_first_children_finds_what_find_finds() -> None:
     for tag, element in children.items():
         assert element is root.find(tag)
     assert first_children(None) == {}
+
+
+_CP1252_BYTES = st.binary(max_size=24).map(lambda raw: raw.replace(b"\x00", b""))
+
+
+def _outcome(data: bytes, *, decode_windows_1252: bool) -> tuple[str, object, object]:
+    try:
+        root = parse_xml(data, decode_windows_1252=decode_windows_1252)
+    except XMLError as exc:
+        return "error", str(exc), exc.line
+    return "tree", etree.tostring(root, method="c14n"), [e.sourceline for e in root.iter()]
+
+
+@given(
+    payload=_CP1252_BYTES,
+    name=st.sampled_from(["windows-1252", "WINDOWS-1252", "cp1252", "ISO-8859-1"]),
+    quote=st.sampled_from(['"', "'"]),
+)
+def test_windows_1252_decoded_by_python_reads_as_libxml2_reads_it(
+    payload: bytes, name: str, quote: str
+) -> None:
+    data = (
+        f"<?xml version={quote}1.0{quote} encoding={quote}{name}{quote}?>\n<A>\n<B x='é'>".encode()
+        + payload
+        + b"</B>\n</A>"
+    )
+    assert _outcome(data, decode_windows_1252=True) == _outcome(data, decode_windows_1252=False)
+
+
+def test_windows_1252_decoded_by_python_keeps_line_and_column_of_errors() -> None:
+    data = '<?xml version="1.0" encoding="windows-1252"?><A>€ “x”</B>'.encode("windows-1252")
+    with pytest.raises(XMLError) as by_python:
+        parse_xml(data, decode_windows_1252=True)
+    with pytest.raises(XMLError) as by_libxml2:
+        parse_xml(data)
+    assert str(by_python.value) == str(by_libxml2.value)

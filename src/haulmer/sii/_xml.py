@@ -55,11 +55,16 @@ _PARSER: Final = etree.XMLParser(
 _FLATTEN: Final = re.compile(rb">\s+<")
 
 
-def parse_xml(data: bytes | str, *, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
+def parse_xml(
+    data: bytes | str, *, max_bytes: int = MAX_XML_BYTES, decode_windows_1252: bool = False
+) -> etree._Element:
     """Parse untrusted XML into its root element, or raise ``XMLError`` saying what is wrong.
 
     Rejects a DOCTYPE (so no DTD and no entity tricks), more than ``max_bytes`` and anything that
     is not well formed. ISO-8859-1, windows-1252 and UTF-8 declarations are honoured.
+    ``decode_windows_1252`` reads windows-1252 bytes with Python's codec rather than libxml2's
+    iconv, several times faster, to the same tree; its docinfo then says UTF-8, so a caller that
+    reads the declared encoding leaves it off.
     """
     if isinstance(data, str):
         data = _encode_text(data)
@@ -70,8 +75,10 @@ def parse_xml(data: bytes | str, *, max_bytes: int = MAX_XML_BYTES) -> etree._El
         raise XMLError(
             f"XML is {len(data)} bytes, more than the {max_bytes} allowed; split the envelope"
         )
-    if not data.strip():
+    if not data or data.isspace():
         raise XMLError("XML is empty")
+    if decode_windows_1252:
+        data = _windows_1252_as_utf8(data)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -85,6 +92,28 @@ def parse_xml(data: bytes | str, *, max_bytes: int = MAX_XML_BYTES) -> etree._El
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise XMLError("XML carries a DOCTYPE; SII documents never do, so it is refused")
     return root
+
+
+def _windows_1252_as_utf8(data: bytes) -> bytes:
+    """``data`` in UTF-8 when it declares windows-1252 (or cp1252) and every byte is defined
+    there, else as it is (libxml2 then says what is wrong). The declaration keeps its length,
+    padded with spaces, so that lines and columns stay those of the original."""
+    declared = _WINDOWS_1252_DECLARATION.match(data)
+    if declared is None:
+        return data
+    try:
+        body = data[declared.end() :].decode("cp1252")
+    except UnicodeDecodeError:
+        return data
+    start = declared.start(2)
+    renamed = b"UTF-8" + declared.group(1)  # and the closing quote
+    padding = b" " * (declared.end() - start - len(renamed))
+    return data[:start] + renamed + padding + body.encode("utf-8")
+
+
+_WINDOWS_1252_DECLARATION: Final = re.compile(
+    rb"""<\?xml[^>]*?\sencoding\s*=\s*(["'])(windows-1252|cp1252)\1""", re.IGNORECASE
+)
 
 
 def _encode_text(text: str) -> bytes:

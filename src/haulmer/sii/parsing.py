@@ -108,7 +108,7 @@ def parse(xml: bytes | str, *, max_bytes: int = MAX_XML_BYTES) -> Document:
 
 def parse_all(xml: bytes | str, *, max_bytes: int = MAX_XML_BYTES) -> list[Document]:
     """Every document in a ``<DTE>``, ``<EnvioDTE>`` or ``<EnvioBOLETA>``, in order."""
-    root = parse_xml(xml, max_bytes=max_bytes)
+    root = parse_xml(xml, max_bytes=max_bytes, decode_windows_1252=True)
     name = local_name(root)
     if name == "DTE":
         return [_document_of(root)]

@@ -99,7 +99,7 @@ def validate_schema(xml: bytes | str | etree._Element, *, restore_namespace: boo
     schema and is refused saying so; with ``restore_namespace=True`` it is validated as if the
     namespace were declared (as ``verify`` reads it), and any error says it was restored.
     """
-    root = xml if isinstance(xml, etree._Element) else parse_xml(xml)
+    root = xml if isinstance(xml, etree._Element) else parse_xml(xml, decode_windows_1252=True)
     namespace = _namespace_of(root)
     restored = ""
     if namespace != SII_NS:

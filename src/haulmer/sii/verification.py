@@ -140,7 +140,7 @@ def verify(
     """
     collector = _Collector()
     try:
-        root = parse_xml(xml)
+        root = parse_xml(xml, decode_windows_1252=True)
     except XMLError as exc:
         collector.fail("xml", str(exc), "")
         return collector.result()
