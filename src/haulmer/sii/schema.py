@@ -17,7 +17,7 @@ from typing import Any, Final
 from lxml import etree
 
 from haulmer.errors import XMLError
-from haulmer.sii._xml import SII_NS, local_name, parse_xml
+from haulmer.sii._xml import SII_NS, descend, local_name, parse_xml
 
 __all__ = ["schema_for", "validate_schema"]
 
@@ -55,15 +55,32 @@ def schema_for(root: etree._Element) -> tuple[str, etree.XMLSchema]:
     """The bundled schema that governs ``root`` and its file name."""
     name = local_name(root)
     if name == "DTE":
-        tipo = root.find(
-            f"{{{SII_NS}}}*/{{{SII_NS}}}Encabezado/{{{SII_NS}}}IdDoc/{{{SII_NS}}}TipoDTE"
-        )
+        tipo = _tipo_dte(root)
         if tipo is not None and (tipo.text or "").strip() in _BOLETA_TYPES:
             name = "BoletaDTE"
     filename = _SCHEMA_FILES.get(name)
     if filename is None:
         raise XMLError(f"no SII schema for <{name}>; expected DTE, EnvioDTE or EnvioBOLETA")
     return filename, _load(filename)
+
+
+_SII: Final = "{" + SII_NS + "}"
+_TIPO_DTE_PATH: Final = f"{_SII}*/{_SII}Encabezado/{_SII}IdDoc/{_SII}TipoDTE"
+
+
+def _tipo_dte(dte: etree._Element) -> etree._Element | None:
+    """The first ``*/Encabezado/IdDoc/TipoDTE`` in the SII's namespace, as ``find`` finds it.
+
+    Following first children finds it when each step's first child has the next one (a valid
+    document); ``find`` searches the other shapes.
+    """
+    first = dte[0] if len(dte) else None
+    if first is None or not str(first.tag).startswith(_SII):
+        first = next(dte.iterchildren(_SII + "*"), None)
+    tipo = descend(first, _SII + "Encabezado", _SII + "IdDoc", _SII + "TipoDTE")
+    if tipo is None and first is not None:
+        tipo = dte.find(_TIPO_DTE_PATH)
+    return tipo
 
 
 def _with_sii_namespace(root: etree._Element) -> etree._Element:
