@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import types
 import typing
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, ClassVar, Union
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, ValidationInfo, model_validator
@@ -67,6 +67,23 @@ def _shapes(model: type[BaseModel]) -> dict[str, _FieldShape]:
     return shapes
 
 
+def _lenient_rut(text: str) -> Rut:
+    """``Rut.parse(text, validate_dv=False)``, remembered: a sender's documents carry the same
+    few RUTs (a ``Rut`` is immutable, and a text that is no RUT raises every time). Texts longer
+    than any RUT are parsed without being kept."""
+    if len(text) > _REMEMBERED_RUT_LENGTH:
+        return Rut.parse(text, validate_dv=False)
+    return _remembered_rut(text)
+
+
+@lru_cache(maxsize=1024)
+def _remembered_rut(text: str) -> Rut:
+    return Rut.parse(text, validate_dv=False)
+
+
+_REMEMBERED_RUT_LENGTH = 24
+
+
 class SiiModel(BaseModel):
     """Base of the document sections: SII element names are the aliases."""
 
@@ -93,7 +110,7 @@ class SiiModel(BaseModel):
                 elif shape.is_list:
                     cleaned[key] = [value]
                 elif shape.is_rut:
-                    cleaned[key] = Rut.parse(value.strip(), validate_dv=False)
+                    cleaned[key] = _lenient_rut(value.strip())
                 else:
                     cleaned[key] = value
             elif shape.is_list and not isinstance(value, (list, tuple)):

@@ -189,7 +189,10 @@ def leaf_text(element: etree._Element) -> str | None:
 
 def has_elements(element: etree._Element) -> bool:
     """Whether ``element`` has a child element (comments and processing instructions aside)."""
-    return len(element) > 0 and any(isinstance(child.tag, str) for child in element)
+    for child in element:  # noqa: SIM110 - no generator: called for every nested element read
+        if isinstance(child.tag, str):
+            return True
+    return False
 
 
 def local_name(element: etree._Element) -> str:
