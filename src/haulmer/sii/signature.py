@@ -249,10 +249,13 @@ def _signer_of(key_info: etree._Element) -> _Signer:
     The judgement depends on those texts only, so it is remembered per distinct texts (a sender
     signs every document with the same certificate); oversized ones are judged and not kept.
     """
-    rsa_key_value = descend(key_info, f"{_DS}KeyValue", f"{_DS}RSAKeyValue")
-    modulus = _text_of(descend(rsa_key_value, f"{_DS}Modulus"))
-    exponent = _text_of(descend(rsa_key_value, f"{_DS}Exponent"))
-    x509_data = descend(key_info, f"{_DS}X509Data")
+    in_key_info = first_children(key_info)
+    in_rsa_key_value = first_children(
+        descend(in_key_info.get(f"{_DS}KeyValue"), f"{_DS}RSAKeyValue")
+    )
+    modulus = _text_of(in_rsa_key_value.get(f"{_DS}Modulus"))
+    exponent = _text_of(in_rsa_key_value.get(f"{_DS}Exponent"))
+    x509_data = in_key_info.get(f"{_DS}X509Data")
     der = None if x509_data is None else _text_of(descend(x509_data, f"{_DS}X509Certificate")) or ""
     size = sum(len(text) for text in (modulus, exponent, der) if text is not None)
     if size > _CACHED_KEY_INFO_CHARS:
@@ -402,8 +405,15 @@ def check_signature(
                 f"({C14N_10})",
             )
         )
-    in_reference = first_children(reference)
-    problems.extend(_transform_problems(reference))
+    in_reference: dict[str, etree._Element] = {}
+    containers: list[etree._Element] = []  # every Transforms, to refuse a second one
+    for child in reference:  # one pass for the first of each tag and findall(Transforms)
+        tag = child.tag
+        if isinstance(tag, str):
+            if tag == _TRANSFORMS:
+                containers.append(child)
+            in_reference.setdefault(tag, child)
+    problems.extend(_transform_problems(containers))
     digest_method = in_reference.get(f"{_DS}DigestMethod")
     algorithm = digest_method.get("Algorithm", "") if digest_method is not None else ""
     digest_function = _DIGESTS.get(algorithm)
@@ -458,11 +468,11 @@ def _shown_tag(tag: str) -> str:
     return f"<{tag[:80]}>"
 
 
-def _transform_problems(reference: etree._Element) -> list[tuple[str, str]]:
-    """Why the Reference's Transforms leave the SII profile: at most one Transforms holding
-    inclusive C14N 1.0 and/or enveloped-signature, nothing else (no XPath, XSLT, comments)."""
+def _transform_problems(containers: list[etree._Element]) -> list[tuple[str, str]]:
+    """Why a Reference's Transforms (``containers``, all of them) leave the SII profile: at most
+    one Transforms holding inclusive C14N 1.0 and/or enveloped-signature, nothing else (no XPath,
+    XSLT, comments)."""
     problems: list[tuple[str, str]] = []
-    containers = list(reference.iterchildren(_TRANSFORMS))
     if len(containers) > 1:
         problems.append(("signature", f"the Reference holds {len(containers)} Transforms"))
     seen: set[str] = set()
