@@ -26,7 +26,7 @@ __all__ = ["Failure", "Verification", "verify"]
 _DOCUMENT_TAGS: Final = frozenset({"Documento", "Liquidacion", "Exportaciones"})
 _ENVELOPES: Final = frozenset({"EnvioDTE", "EnvioBOLETA"})
 _SIGNATURE: Final = "{" + DSIG_NS + "}Signature"
-_ID_ATTRIBUTES: Final = etree.XPath("//@ID", smart_strings=False)
+_ID_ATTRIBUTES: Final = etree.XPath("//*/@ID", smart_strings=False)  # = //@ID, walks elements only
 _XINCLUDE_PREFIX: Final = "{http://www.w3.org/2001/XInclude}"
 _DOCUMENT_PARTS: Final = tuple(
     "{*}" + tag
