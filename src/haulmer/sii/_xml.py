@@ -98,6 +98,8 @@ def _windows_1252_as_utf8(data: bytes) -> bytes:
     """``data`` in UTF-8 when it declares windows-1252 (or cp1252) and every byte is defined
     there, else as it is (libxml2 then says what is wrong). The declaration keeps its length,
     padded with spaces, so that lines and columns stay those of the original."""
+    if data.find(b"1252", 0, 200) < 0:  # no such declaration (a longer one goes to libxml2)
+        return data
     declared = _WINDOWS_1252_DECLARATION.match(data)
     if declared is None:
         return data
