@@ -31,7 +31,8 @@ _remembered: OrderedDict[bytes, IssuedFacts] = OrderedDict()
 
 
 def _digest(xml: bytes) -> bytes:
-    return hashlib.blake2b(xml, digest_size=20).digest()
+    # SHA-256 runs in the CPU's SHA instructions where they exist: about twice BLAKE2b's speed.
+    return hashlib.sha256(xml).digest()
 
 
 def remember(xml: bytes, facts: IssuedFacts) -> None:
