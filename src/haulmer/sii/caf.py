@@ -32,6 +32,7 @@ from haulmer.sii._xml import (
     to_latin1,
 )
 from haulmer.sii.keys import caf_signer_key
+from haulmer.sii.render import sii_quotes
 
 __all__ = ["EXPIRING_TYPES", "Caf", "lenient_rut"]
 
@@ -214,6 +215,12 @@ class Caf:
             if node is not flat and node.tail is not None and not node.tail.strip():
                 node.tail = None
         return etree.tostring(flat, method="c14n").decode("utf-8")
+
+    @cached_property
+    def sii_quoted_xml(self) -> str:
+        """``canonical_xml`` with quotes in its text as ``&quot;``/``&apos;``: as the timbre's DD
+        is signed and written into a DTE file."""
+        return sii_quotes(self.canonical_xml)
 
     def to_xml(self) -> bytes:
         """The public ``<CAF>`` element (DA and FRMA), as it goes into every timbre, as a file."""

@@ -17,9 +17,9 @@ from haulmer.dte.rules import stamping_problems
 from haulmer.errors import CertificateError, DocumentError, ErrorDetail
 from haulmer.sii._xml import SII_NS
 from haulmer.sii.issued_memory import IssuedFacts, remember
-from haulmer.sii.render import canonical_sections, canonical_text, sii_quotes
+from haulmer.sii.render import canonical_sections, canonical_text, quote_entities
 from haulmer.sii.signature import SigningCertificate, signature_xml
-from haulmer.sii.ted import TimbreData, stamp
+from haulmer.sii.ted import TimbreData, stamped_forms
 
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
@@ -201,18 +201,14 @@ def _write(
     """Write the stamped and signed ``<DTE>`` (the CAF checked by ``_check_caf``)."""
     identifier = document_id(data.dte_type, data.folio)
     root_tag = DTEType(data.dte_type).xml_root
+    ted, quoted_ted = stamped_forms(data, caf, timestamp=local_time)
+    closing = f"<TmstFirma>{local_time.isoformat()}</TmstFirma></{root_tag}>"
     # Written in C14N form from the start: the digest is over these very characters plus the
     # namespace declaration that inclusive C14N puts on the apex.
-    content = "".join(
-        (
-            document_text,
-            stamp(data, caf, timestamp=local_time),
-            f"<TmstFirma>{local_time.isoformat()}</TmstFirma></{root_tag}>",
-        )
-    )
-    canonical = f'<{root_tag} xmlns="{SII_NS}" ID="{identifier}">{content}'
+    canonical = f'<{root_tag} xmlns="{SII_NS}" ID="{identifier}">{document_text}{ted}{closing}'
     signature = signature_xml(canonical.encode("utf-8"), identifier, certificate)
-    body = f'<{root_tag} ID="{identifier}">{sii_quotes(content)}'
+    # The file carries the SII's quote entities; the document's text has no attributes.
+    body = f'<{root_tag} ID="{identifier}">{quote_entities(document_text)}{quoted_ted}{closing}'
     signed = b"".join(
         (
             _HEADER,

@@ -11,23 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, IntEnum
 from itertools import compress, repeat
 from operator import is_not
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from pydantic import BaseModel
 
 from haulmer.dte.sii_dict import normalize_decimal, render_plan, render_value
 from haulmer.errors import DocumentError, ErrorDetail
+from haulmer.rut import Rut
 
 __all__ = [
     "canonical_sections",
     "canonical_text",
     "escape_text",
     "leaf_text",
+    "quote_entities",
     "render_elements",
     "sii_quotes",
 ]
@@ -89,6 +91,16 @@ def sii_quotes(canonical: str) -> str:
         return canonical
     pieces.append(canonical[done:])
     return "".join(pieces)
+
+
+def quote_entities(text: str) -> str:
+    """``sii_quotes`` of canonical text that has no attributes (elements and text only): every
+    quote is in a text run, so each is replaced in one C pass."""
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "'" in text:
+        text = text.replace("'", "&apos;")
+    return text
 
 
 def leaf_text(value: Any, path: str) -> str:
@@ -228,32 +240,67 @@ def canonical_sections(
     return text
 
 
+class _Tag(NamedTuple):
+    """One element a section writes: its name, checked as an XML name once, and MedioPago or not."""
+
+    name: str
+    is_medio_pago: bool
+
+
+_WRITE_PLANS: dict[
+    tuple[type[BaseModel], bool],
+    tuple[tuple[_Tag, ...], Callable[[Mapping[str, Any]], tuple[Any, ...]]],
+] = {}
+
+
+def _write_plan(
+    model: type[BaseModel], boleta: bool
+) -> tuple[tuple[_Tag, ...], Callable[[Mapping[str, Any]], tuple[Any, ...]]]:
+    """``render_plan``'s elements as tags, their names checked once per model class."""
+    elements, read = render_plan(model, boleta)
+    tags = tuple(_Tag(_check_name(e.name), e.is_medio_pago) for e in elements)
+    _WRITE_PLANS[model, boleta] = plan = (tags, read)
+    return plan
+
+
+def _date_text(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def _int_enum_text(value: IntEnum) -> str:
+    return str(int(value))
+
+
+_LEAF_TEXTS: Final[dict[type, Callable[[Any], str]]] = {dt.date: _date_text, Rut: str}
+"""The text of leaves that never need escaping, by exact type (IntEnum codes are added as met)."""
+
+
 def _write_section(
     model: BaseModel, boleta: bool, overrides: Mapping[str, Any] | None, out: list[str]
 ) -> None:
     """``render_elements(render_section(model, ...))`` in one walk over the model."""
-    elements, read = render_plan(type(model), boleta)
+    plan = _WRITE_PLANS.get((type(model), boleta)) or _write_plan(type(model), boleta)
+    tags, read = plan
     values = model.__dict__
     present = read({**values, **overrides} if overrides else values)
     append = out.append
-    for element, value in compress(
-        zip(elements, present, strict=True), map(is_not, present, repeat(None))
+    for (name, is_medio_pago), value in compress(
+        zip(tags, present, strict=True), map(is_not, present, repeat(None))
     ):
-        name = element.name
-        if name not in _checked_names:
-            _check_name(name)
         kind = type(value)
         if kind is str:
-            if element.is_medio_pago and value.isdigit():
+            if is_medio_pago and value.isdigit():
                 text = str(int(value))
+            elif "&" in value or "<" in value or ">" in value or "\r" in value:
+                text = escape_text(value)
             else:
                 text = value
-                if "&" in text or "<" in text or ">" in text or "\r" in text:
-                    text = escape_text(text)
         elif kind is int:
             text = str(value)
         elif kind is Decimal:
-            text = format(normalize_decimal(value), "f")
+            text = str(value)  # a whole number with exponent 0 (most) is written as it is
+            if not text.isdigit():
+                text = format(normalize_decimal(value), "f")
         elif kind is list:
             for item in value:
                 if isinstance(item, BaseModel):
@@ -263,18 +310,30 @@ def _write_section(
                 else:
                     _render_one(name, render_value(item, boleta), out)
             continue
-        elif isinstance(value, BaseModel):
-            append(f"<{name}>")
-            _write_section(value, boleta, None, out)
-            append(f"</{name}>")
-            continue
-        else:  # dates, RUTs, codes...: as render_section renders them, then as leaves
-            rendered = render_value(value, boleta)
-            if element.is_medio_pago and isinstance(rendered, str) and rendered.isdigit():
-                rendered = int(rendered)
-            render_elements({name: rendered}, out)
-            continue
+        else:
+            leaf_text = _LEAF_TEXTS.get(kind) or _leaf_text_for(kind)
+            if leaf_text is not None:
+                text = leaf_text(value)
+            elif isinstance(value, BaseModel):
+                append(f"<{name}>")
+                _write_section(value, boleta, None, out)
+                append(f"</{name}>")
+                continue
+            else:  # str enums, datetimes...: as render_section renders them, then as leaves
+                rendered = render_value(value, boleta)
+                if is_medio_pago and isinstance(rendered, str) and rendered.isdigit():
+                    rendered = int(rendered)
+                render_elements({name: rendered}, out)
+                continue
         append(f"<{name}>{text}</{name}>")
+
+
+def _leaf_text_for(kind: type) -> Callable[[Any], str] | None:
+    """An IntEnum code's text (its number), remembered for its type; None for other types."""
+    if issubclass(kind, IntEnum):
+        _LEAF_TEXTS[kind] = _int_enum_text
+        return _int_enum_text
+    return None
 
 
 def _raise_for_bad_leaf(data: Any, path: str) -> None:

@@ -31,9 +31,9 @@ from haulmer.sii._xml import (
     timbre_forms,
 )
 from haulmer.sii.caf import Caf, lenient_rut
-from haulmer.sii.render import escape_text, sii_quotes
+from haulmer.sii.render import escape_text, quote_entities
 
-__all__ = ["TED_TEXT_LIMIT", "TimbreData", "check_ted", "stamp"]
+__all__ = ["TED_TEXT_LIMIT", "TimbreData", "check_ted", "stamp", "stamped_forms"]
 
 TED_TEXT_LIMIT: Final = 40
 """RSR (razón social receptor) and IT1 (first item name) are cut to this many characters."""
@@ -64,33 +64,30 @@ def stamp(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> str:
     The DD is signed exactly as it is written: flattened, quotes as entities, ISO-8859-1. The
     caller has checked with :meth:`Caf.check_for_stamping` that the CAF fits the document.
     """
+    return stamped_forms(data, caf, timestamp=timestamp)[0]
+
+
+def stamped_forms(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> tuple[str, str]:
+    """:func:`stamp`'s ``<TED>`` twice: in canonical form (what the document's digest covers)
+    and with the quotes of its text as entities (what the DTE file carries and FRMT signs)."""
     if caf.private_key is None:
         raise XMLError("the CAF has no private key (RSASK); load the full CAF file")
     fields = (
-        ("RE", str(lenient_rut(data.rut_emisor))),
-        ("TD", str(data.dte_type)),
-        ("F", str(data.folio)),
-        ("FE", data.fecha_emision.isoformat()),
-        ("RR", str(lenient_rut(data.rut_receptor))),
-        ("RSR", _cut(data.razon_social_receptor)),
-        ("MNT", _amount_text(data.monto_total)),
-        ("IT1", _cut(data.primer_item)),
+        f"<RE>{escape_text(str(lenient_rut(data.rut_emisor)))}</RE>"
+        f"<TD>{data.dte_type}</TD><F>{data.folio}</F>"
+        f"<FE>{data.fecha_emision.isoformat()}</FE>"
+        f"<RR>{escape_text(str(lenient_rut(data.rut_receptor)))}</RR>"
+        f"<RSR>{escape_text(_cut(data.razon_social_receptor))}</RSR>"
+        f"<MNT>{_amount_text(data.monto_total)}</MNT>"
+        f"<IT1>{escape_text(_cut(data.primer_item))}</IT1>"
     )
-    parts = [f"<{tag}>{escape_text(text)}</{tag}>" for tag, text in fields]
-    dd = "".join(
-        (
-            "<DD>",
-            *parts,
-            caf.canonical_xml,
-            f"<TSTED>{_format_timestamp(timestamp)}</TSTED></DD>",
-        )
-    )
-    signed = sii_quotes(dd).encode("iso-8859-1")
-    frmt = caf.private_key.sign(signed, padding.PKCS1v15(), hashes.SHA1())
-    return (
-        f'<TED version="1.0">{dd}<FRMT algoritmo="SHA1withRSA">'
-        f"{base64.b64encode(frmt).decode('ascii')}</FRMT></TED>"
-    )
+    stamped_at = f"<TSTED>{_format_timestamp(timestamp)}</TSTED></DD>"
+    dd = f"<DD>{fields}{caf.canonical_xml}{stamped_at}"
+    # The fields are elements and text only: their quotes are all in text.
+    quoted_dd = f"<DD>{quote_entities(fields)}{caf.sii_quoted_xml}{stamped_at}"
+    frmt = caf.private_key.sign(quoted_dd.encode("iso-8859-1"), padding.PKCS1v15(), hashes.SHA1())
+    signed = f'<FRMT algoritmo="SHA1withRSA">{base64.b64encode(frmt).decode("ascii")}</FRMT></TED>'
+    return f'<TED version="1.0">{dd}{signed}', f'<TED version="1.0">{quoted_dd}{signed}'
 
 
 def _amount_text(amount: int | Decimal) -> str:
