@@ -16,14 +16,18 @@ from .conftest import SIGNED_AT, SUPPORTED_TYPES, make_document
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every run of a document's rules: the whole check (``check_document``, which
+    ``Document.checked`` runs) or the rules but the facets (``check_document_rules``, which
+    ``issue`` runs while its one walk judges the facets as it writes)."""
     calls: list[int] = []
-    original = document_module.check_document
+    for module, name in ((document_module, "check_document"), (issuing, "check_document_rules")):
+        original = getattr(module, name)
 
-    def counted(doc: Any) -> Any:
-        calls.append(int(doc.tipo_dte))
-        return original(doc)
+        def counted(doc: Any, original: Any = original) -> Any:
+            calls.append(int(doc.tipo_dte))
+            return original(doc)
 
-    monkeypatch.setattr(document_module, "check_document", counted)
+        monkeypatch.setattr(module, name, counted)
     return calls
 
 

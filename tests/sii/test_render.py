@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from haulmer.dte.document import Document
+from haulmer.dte.rules import facet_root
+from haulmer.dte.schema.checker import schema_problems
 from haulmer.errors import DocumentError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, issue, parse, verify
@@ -19,7 +21,7 @@ from haulmer.sii._xml import DSIG_NS, c14n_inclusive, parse_xml
 from haulmer.sii.issuing import stamp_and_sign
 from haulmer.sii.render import canonical_sections, canonical_text, sii_quotes
 
-from .conftest import SIGNED_AT, document_dict, xmlsec1_verify
+from .conftest import SIGNED_AT, SUPPORTED_TYPES, document_dict, xmlsec1_verify
 
 LATIN1_TEXT = st.text(
     alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"),
@@ -54,11 +56,12 @@ def test_element_names_must_be_xml_names() -> None:
         canonical_text({"no spaces": 1})
 
 
-@pytest.mark.parametrize("tipo", [33, 34, 39, 41, 52, 56, 61])
+@pytest.mark.parametrize("tipo", SUPPORTED_TYPES)
 def test_sections_written_from_the_models_match_the_dict_path(tipo: int) -> None:
     checked = Document.from_sii_dict(document_dict(tipo, lines=4)).checked()
     sections = checked.document.rendered_sections(checked.line_amounts, checked.computed_totals)
-    assert canonical_sections(sections) == canonical_text(checked.sii_dict())
+    written = canonical_sections(sections, facet_root(checked.document))
+    assert written == canonical_text(checked.sii_dict())
 
 
 def test_sections_with_unrepresentable_text_defer_to_the_dict_path() -> None:
@@ -66,7 +69,16 @@ def test_sections_with_unrepresentable_text_defer_to_the_dict_path() -> None:
     data["Detalle"][0]["NmbItem"] = "Taza \u2615"
     document = Document.from_sii_dict(data)
     sections = document.rendered_sections(document.amounts_by_line(), None)
-    assert canonical_sections(sections) is None
+    assert canonical_sections(sections, facet_root(document)) is None
+
+
+def test_sections_with_a_broken_facet_are_not_written() -> None:
+    data = document_dict(33)
+    data["Detalle"][0]["NmbItem"] = "x" * 81
+    document = Document.from_sii_dict(data)
+    assert schema_problems(document, facet_root(document))
+    sections = document.rendered_sections(document.amounts_by_line(), None)
+    assert canonical_sections(sections, facet_root(document)) is None
 
 
 @pytest.mark.parametrize("tipo", [33, 39, 61])

@@ -6,7 +6,8 @@ not fit its schema (texts of any length, integers of any size, numbers with any 
 codes inside and outside their enumeration, dates inside and outside 2000-2050, elements the
 type's schema lacks); the document is rendered and signed without any local check and
 validated with ``sii.validate_schema``. The checker must flag exactly the elements the XSD
-refuses.
+refuses, and the walk ``issue()`` writes and judges each value in must accept exactly what the
+checker accepts.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from haulmer.dte.document import Document
+from haulmer.dte.rules import facet_root
 from haulmer.dte.schema.checker import (
     BOLETA_ROOT,
     DOCUMENTO_ROOT,
@@ -34,6 +36,7 @@ from haulmer.errors import XMLError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, validate_schema
 from haulmer.sii.issuing import stamp_and_sign
+from haulmer.sii.render import canonical_sections
 
 from .conftest import SIGNED_AT, SUPPORTED_TYPES, make_document
 
@@ -140,6 +143,13 @@ def _local_refusals(document: Document) -> set[str]:
     }
 
 
+def _accepted_as_written(document: Document) -> bool:
+    """Whether the walk ``issue()`` writes the document's text with accepts its values (the
+    amounts are given in these documents, so the values written are the model's own)."""
+    sections = document.rendered_sections(document.amounts_by_line(), None)
+    return canonical_sections(sections, facet_root(document)) is not None
+
+
 def _signed(document: Document, caf: Caf, certificate: Certificate) -> bytes:
     return stamp_and_sign(
         document.to_sii_dict(), caf=caf, certificate=certificate, timestamp=SIGNED_AT
@@ -217,6 +227,8 @@ def test_the_checker_refuses_what_the_xsd_refuses_field_by_field(
         document, target.section, target.attribute, [value] if target.as_list else value
     )
     local = _local_refusals(changed)
+    # issue()'s one walk, which judges each value as it writes it, accepts what the checker does.
+    assert _accepted_as_written(changed) == (not local), (name, value, local)
     if not _rendered(changed, target, name):
         # The renderer leaves out what the kind of document lacks; the checker names it.
         assert len(local) == 1, local

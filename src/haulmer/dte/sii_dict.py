@@ -49,6 +49,7 @@ __all__ = [
     "render_plan",
     "render_section",
     "render_value",
+    "values_getter",
 ]
 
 SiiValue = Any

@@ -20,7 +20,9 @@ from typing import Any, Final, NamedTuple
 
 from pydantic import BaseModel
 
-from haulmer.dte.sii_dict import normalize_decimal, render_plan, render_value
+from haulmer.dte.schema.checker import FieldCheck, SchemaRoot, field_checks, leaf_issue
+from haulmer.dte.schema.elements import Element
+from haulmer.dte.sii_dict import normalize_decimal, render_plan, render_value, values_getter
 from haulmer.errors import DocumentError, ErrorDetail
 from haulmer.rut import Rut
 
@@ -215,18 +217,28 @@ def canonical_text(data: Mapping[str, Any]) -> str:
 
 def canonical_sections(
     sections: Iterable[tuple[str, BaseModel, bool, Mapping[str, Any] | None]],
+    root: SchemaRoot,
 ) -> str | None:
     """The canonical XML of ``(name, model, boleta, overrides)`` sections written straight from
-    the models: the characters ``canonical_text`` writes for the dict ``render_section`` would
-    make of them, without building that dict. None when some text is not clean XML in
-    ISO-8859-1: ``canonical_text`` of the dict then names the field at fault.
+    the models, each value checked against ``root``'s facets as it is written: the characters
+    ``canonical_text`` writes for the dict ``render_section`` would make of them, in one walk
+    that also judges every value as ``schema_problems`` does (``leaf_issue``).
+
+    None when a value breaks a facet (``schema_problems`` then says which) or some text is not
+    clean XML in ISO-8859-1 (``canonical_text`` of the dict then names the field at fault). The
+    values written are judged, so a computed amount (a MontoItem left out) is judged too.
     """
+    top = _TOP_CHECKS.get(root.name) or _top_checks(root)
     out: list[str] = []
     append = out.append
     try:
         for name, model, boleta, overrides in sections:
+            check = top.get(name)
+            if check is None or check.element is None or check.element.kind != "section":
+                return None  # a section the root has not: the checker refuses it
             append(f"<{name}>")
-            _write_section(model, boleta, overrides, out)
+            if not _write_section(model, boleta, overrides, check.element, (name,), root, out):
+                return None
             append(f"</{name}>")
     except DocumentError:
         return None
@@ -240,55 +252,93 @@ def canonical_sections(
     return text
 
 
-class _Tag(NamedTuple):
-    """One element a section writes: its name, checked as an XML name once, and MedioPago or not."""
+_TOP_CHECKS: dict[str, dict[str, FieldCheck]] = {}
+
+
+def _top_checks(root: SchemaRoot) -> dict[str, FieldCheck]:
+    """The checks of a Document's sections (Encabezado, Detalle...) on ``root``, by name."""
+    from haulmer.dte.document import Document
+
+    checks = {check.shown: check for check in field_checks(Document, root.element, (), root)}
+    _TOP_CHECKS[root.name] = checks
+    return checks
+
+
+class _Written(NamedTuple):
+    """One element a section writes: its name (checked as an XML name once), MedioPago or not,
+    and the checker's view of its field on the section's root."""
 
     name: str
     is_medio_pago: bool
+    check: FieldCheck
 
 
-_WRITE_PLANS: dict[
-    tuple[type[BaseModel], bool],
-    tuple[tuple[_Tag, ...], Callable[[Mapping[str, Any]], tuple[Any, ...]]],
-] = {}
+_Reader = Callable[[Mapping[str, Any]], tuple[Any, ...]]
+_WritePlan = tuple[tuple[_Written, ...], _Reader, _Reader | None]
+_WRITE_PLANS: dict[tuple[type[BaseModel], bool, int, str], _WritePlan] = {}
 
 
 def _write_plan(
-    model: type[BaseModel], boleta: bool
-) -> tuple[tuple[_Tag, ...], Callable[[Mapping[str, Any]], tuple[Any, ...]]]:
-    """``render_plan``'s elements as tags, their names checked once per model class."""
+    model: type[BaseModel],
+    boleta: bool,
+    section: Element,
+    names: tuple[str, ...],
+    root: SchemaRoot,
+) -> _WritePlan:
+    """What a section of ``model`` writes (``render_plan``'s elements, in order), with each
+    field's check on ``section``; and a reader of the fields it leaves out, which the checker
+    would refuse when present. Built once per model class, kind of document and section."""
     elements, read = render_plan(model, boleta)
-    tags = tuple(_Tag(_check_name(e.name), e.is_medio_pago) for e in elements)
-    _WRITE_PLANS[model, boleta] = plan = (tags, read)
+    checks = {check.attribute: check for check in field_checks(model, section, names, root)}
+    written = tuple(
+        _Written(_check_name(e.name), e.is_medio_pago, checks[e.attribute]) for e in elements
+    )
+    left_out = tuple(name for name in checks if name not in {e.attribute for e in elements})
+    plan = (written, read, values_getter(left_out) if left_out else None)
+    _WRITE_PLANS[model, boleta, id(section), root.name] = plan
     return plan
-
-
-def _date_text(value: dt.date) -> str:
-    return value.isoformat()
 
 
 def _int_enum_text(value: IntEnum) -> str:
     return str(int(value))
 
 
-_LEAF_TEXTS: Final[dict[type, Callable[[Any], str]]] = {dt.date: _date_text, Rut: str}
-"""The text of leaves that never need escaping, by exact type (IntEnum codes are added as met)."""
+_LEAF_TEXTS: Final[dict[type, Callable[[Any], str] | None]] = {Rut: str}
+"""The text of leaves that never need escaping by exact type (IntEnum codes are added as met),
+None for the other types met (models, str enums...)."""
 
 
 def _write_section(
-    model: BaseModel, boleta: bool, overrides: Mapping[str, Any] | None, out: list[str]
-) -> None:
-    """``render_elements(render_section(model, ...))`` in one walk over the model."""
-    plan = _WRITE_PLANS.get((type(model), boleta)) or _write_plan(type(model), boleta)
-    tags, read = plan
+    model: BaseModel,
+    boleta: bool,
+    overrides: Mapping[str, Any] | None,
+    section: Element,
+    names: tuple[str, ...],
+    root: SchemaRoot,
+    out: list[str],
+) -> bool:
+    """``render_elements(render_section(model, ...))`` in one walk over the model, each value
+    judged against ``section`` of ``root`` on the way; False at the first one the checker
+    refuses. The usual values are judged inline as the checker's own fast paths do."""
+    plan = _WRITE_PLANS.get((type(model), boleta, id(section), root.name)) or _write_plan(
+        type(model), boleta, section, names, root
+    )
+    written, read, left_out = plan
     values = model.__dict__
+    if left_out is not None:  # present (not None, not []) is refused by the checker
+        unwritten = left_out(values)
+        if unwritten.count(None) + unwritten.count([]) != len(unwritten):
+            return False
     present = read({**values, **overrides} if overrides else values)
     append = out.append
-    for (name, is_medio_pago), value in compress(
-        zip(tags, present, strict=True), map(is_not, present, repeat(None))
+    for (name, is_medio_pago, check), value in compress(
+        zip(written, present, strict=True), map(is_not, present, repeat(None))
     ):
         kind = type(value)
         if kind is str:
+            plain = check.plain_text
+            if (plain is None or 0 <= plain < len(value)) and leaf_issue(value, check):
+                return False
             if is_medio_pago and value.isdigit():
                 text = str(int(value))
             elif "&" in value or "<" in value or ">" in value or "\r" in value:
@@ -296,44 +346,106 @@ def _write_section(
             else:
                 text = value
         elif kind is int:
+            bounds = check.int_range
+            if (bounds is None or not bounds[0] <= value < bounds[1]) and leaf_issue(value, check):
+                return False
             text = str(value)
         elif kind is Decimal:
+            whole = check.whole_range
+            if (
+                whole is None
+                or value != value.to_integral_value()
+                or not whole[0] <= value <= whole[1]
+            ) and leaf_issue(value, check):
+                return False
             text = str(value)  # a whole number with exponent 0 (most) is written as it is
             if not text.isdigit():
                 text = format(normalize_decimal(value), "f")
         elif kind is list:
-            for item in value:
-                if isinstance(item, BaseModel):
-                    append(f"<{name}>")
-                    _write_section(item, boleta, None, out)
-                    append(f"</{name}>")
-                else:
-                    _render_one(name, render_value(item, boleta), out)
+            if value and not _write_list(name, value, check, boleta, names, root, out):
+                return False
             continue
+        elif kind is dt.date:
+            span = check.date_range
+            if (span is None or not span[0] <= value <= span[1]) and leaf_issue(value, check):
+                return False
+            text = value.isoformat()
         else:
-            leaf_text = _LEAF_TEXTS.get(kind) or _leaf_text_for(kind)
-            if leaf_text is not None:
+            leaf_text = _LEAF_TEXTS.get(kind, _unknown_leaf)
+            if leaf_text is _unknown_leaf:
+                leaf_text = _leaf_text_for(kind)
+            if leaf_text is not None:  # RUTs and IntEnum codes
+                codes = check.int_choices
+                if (codes is None or value not in codes) and leaf_issue(value, check):
+                    return False
                 text = leaf_text(value)
             elif isinstance(value, BaseModel):
+                inner = check.element
+                if check.refusal is not None or inner is None or inner.kind != "section":
+                    return False
                 append(f"<{name}>")
-                _write_section(value, boleta, None, out)
+                if not _write_section(value, boleta, None, inner, (*names, check.shown), root, out):
+                    return False
                 append(f"</{name}>")
                 continue
             else:  # str enums, datetimes...: as render_section renders them, then as leaves
+                if leaf_issue(value, check):
+                    return False
                 rendered = render_value(value, boleta)
                 if is_medio_pago and isinstance(rendered, str) and rendered.isdigit():
                     rendered = int(rendered)
                 render_elements({name: rendered}, out)
                 continue
         append(f"<{name}>{text}</{name}>")
+    return True
+
+
+def _write_list(
+    name: str,
+    items: list[Any],
+    check: FieldCheck,
+    boleta: bool,
+    names: tuple[str, ...],
+    root: SchemaRoot,
+    out: list[str],
+) -> bool:
+    """A repeated element (Detalle's CdgItem, Acteco...), judged item by item as the checker
+    does; False at the first item it refuses."""
+    if check.refusal is not None:
+        return False
+    inner = check.element
+    if inner is not None and inner.kind == "section":
+        path = (*names, check.shown)
+        for item in items:
+            if not isinstance(item, BaseModel):
+                return False
+            out.append(f"<{name}>")
+            if not _write_section(item, boleta, None, inner, path, root, out):
+                return False
+            out.append(f"</{name}>")
+        return True
+    bounds = check.int_range
+    for item in items:
+        if type(item) is int and bounds is not None and bounds[0] <= item < bounds[1]:
+            out.append(f"<{name}>{item}</{name}>")  # Acteco: the usual code, judged inline
+            continue
+        if isinstance(item, BaseModel) or leaf_issue(item, check):
+            return False
+        _render_one(name, render_value(item, boleta), out)
+    return True
 
 
 def _leaf_text_for(kind: type) -> Callable[[Any], str] | None:
-    """An IntEnum code's text (its number), remembered for its type; None for other types."""
-    if issubclass(kind, IntEnum):
-        _LEAF_TEXTS[kind] = _int_enum_text
-        return _int_enum_text
-    return None
+    """The text function of an IntEnum code (its number), or None for any other type; either
+    remembered for the type."""
+    text = _int_enum_text if issubclass(kind, IntEnum) else None
+    _LEAF_TEXTS[kind] = text
+    return text
+
+
+def _unknown_leaf(value: Any) -> str:  # pragma: no cover - a marker, never called
+    """Marks a type not met yet in ``_LEAF_TEXTS``."""
+    raise NotImplementedError
 
 
 def _raise_for_bad_leaf(data: Any, path: str) -> None:

@@ -14,13 +14,16 @@ from typing import TYPE_CHECKING
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.rules.documento import (
     check_documento,
+    documento_root,
+    documento_rules,
     line_amounts_at,
     stamping_problems,
     totals_problems,
 )
-from haulmer.dte.rules.exportaciones import check_export_document
-from haulmer.dte.rules.liquidacion import check_liquidacion_document
+from haulmer.dte.rules.exportaciones import check_export_document, export_rules
+from haulmer.dte.rules.liquidacion import check_liquidacion_document, liquidacion_rules
 from haulmer.dte.rules.outcome import DocumentCheck
+from haulmer.dte.schema.checker import EXPORTACIONES_ROOT, LIQUIDACION_ROOT, SchemaRoot
 from haulmer.errors import ErrorDetail
 
 if TYPE_CHECKING:
@@ -30,7 +33,9 @@ __all__ = [
     "RULES_BY_TYPE",
     "DocumentCheck",
     "check_document",
+    "check_document_rules",
     "document_problems",
+    "facet_root",
     "line_amounts_at",
     "stamping_problems",
     "totals_problems",
@@ -50,6 +55,36 @@ def check_document(doc: Document) -> DocumentCheck:
     """Every broken rule and wrong amount of ``doc``, with the line amounts and totals computed
     to check them (folio 0 accepted)."""
     return RULES_BY_TYPE[doc.tipo_dte](doc)
+
+
+def check_document_rules(doc: Document) -> DocumentCheck:
+    """``check_document`` but the facet walk: for a caller that checks each value against the
+    facets of ``facet_root(doc)`` as it writes it (``haulmer.sii.issue``)."""
+    return _FAMILIES[RULES_BY_TYPE[doc.tipo_dte]][0](doc)
+
+
+def facet_root(doc: Document) -> SchemaRoot:
+    """The schema root whose facets ``doc`` must fit (the boleta's for 39 and 41)."""
+    return _FAMILIES[RULES_BY_TYPE[doc.tipo_dte]][1](doc)
+
+
+def _exportaciones(doc: Document) -> SchemaRoot:
+    return EXPORTACIONES_ROOT
+
+
+def _liquidacion(doc: Document) -> SchemaRoot:
+    return LIQUIDACION_ROOT
+
+
+_FAMILIES: Mapping[
+    Callable[[Document], DocumentCheck],
+    tuple[Callable[[Document], DocumentCheck], Callable[[Document], SchemaRoot]],
+] = {
+    check_documento: (documento_rules, documento_root),
+    check_export_document: (export_rules, _exportaciones),
+    check_liquidacion_document: (liquidacion_rules, _liquidacion),
+}
+"""Each family's rules but its facets, and its schema root, by the family's whole check."""
 
 
 def document_problems(doc: Document) -> list[ErrorDetail]:

@@ -15,7 +15,7 @@ from haulmer.dte.catalogue import DTEType
 from haulmer.dte.models import Detalle, Totales
 from haulmer.dte.rules.outcome import DocumentCheck, blank
 from haulmer.dte.rules.referencias import documento_reference_problems
-from haulmer.dte.schema.checker import BOLETA_ROOT, DOCUMENTO_ROOT, schema_problems
+from haulmer.dte.schema.checker import BOLETA_ROOT, DOCUMENTO_ROOT, SchemaRoot, schema_problems
 from haulmer.dte.totals import LineAmounts, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
 
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 __all__ = [
     "check_documento",
     "check_totals",
+    "documento_root",
+    "documento_rules",
     "line_amounts_at",
     "stamping_problems",
     "totals_problems",
@@ -251,9 +253,20 @@ def _compare_totals(given: Totales, expected: Totales, boleta: bool) -> list[Err
 
 def check_documento(doc: Document) -> DocumentCheck:
     """A Documento or a boleta: its schema's facets, required data, lines, references, totals."""
-    root = BOLETA_ROOT if doc.tipo_dte.is_boleta else DOCUMENTO_ROOT
-    problems = schema_problems(doc, root)
-    problems.extend(_required_problems(doc))
+    rules = documento_rules(doc)
+    problems = schema_problems(doc, documento_root(doc))
+    problems.extend(rules.problems)
+    return rules._replace(problems=problems)
+
+
+def documento_root(doc: Document) -> SchemaRoot:
+    """The schema root whose facets a Documento or a boleta must fit."""
+    return BOLETA_ROOT if doc.tipo_dte.is_boleta else DOCUMENTO_ROOT
+
+
+def documento_rules(doc: Document) -> DocumentCheck:
+    """``check_documento`` but the schema's facets: required data, lines, references, totals."""
+    problems = _required_problems(doc)
     problems.extend(_line_problems(doc))
     problems.extend(documento_reference_problems(doc))
     totals = check_totals(doc)

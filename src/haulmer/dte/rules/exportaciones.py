@@ -22,7 +22,7 @@ from haulmer.errors import DocumentError, ErrorDetail
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
 
-__all__ = ["check_export_document", "export_problems"]
+__all__ = ["check_export_document", "export_problems", "export_rules"]
 
 _ADUANA_FOR_GOODS: tuple[tuple[str, str], ...] = (
     ("cod_mod_venta", "CodModVenta"),
@@ -222,8 +222,16 @@ def export_problems(doc: Document) -> list[ErrorDetail]:
 
 def check_export_document(doc: Document) -> DocumentCheck:
     """An export: the Exportaciones facets, its requirements, lines, references and totals."""
+    rules = export_rules(doc)
     problems = schema_problems(doc, EXPORTACIONES_ROOT)
-    problems.extend(_required(doc))
+    problems.extend(rules.problems)
+    return rules._replace(problems=problems)
+
+
+def export_rules(doc: Document) -> DocumentCheck:
+    """``check_export_document`` but the Exportaciones facets: required data, lines, references
+    and totals."""
+    problems = _required(doc)
     problems.extend(_lines(doc))
     problems.extend(export_reference_problems(doc))
     totals_problems, amounts, totals = _totals(doc)

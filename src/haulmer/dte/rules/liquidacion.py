@@ -24,7 +24,7 @@ from haulmer.errors import DocumentError, ErrorDetail
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
 
-__all__ = ["check_liquidacion_document", "liquidacion_problems"]
+__all__ = ["check_liquidacion_document", "liquidacion_problems", "liquidacion_rules"]
 
 
 def _comisiones(doc: Document) -> list[Comision]:
@@ -178,8 +178,16 @@ def liquidacion_problems(doc: Document) -> list[ErrorDetail]:
 
 def check_liquidacion_document(doc: Document) -> DocumentCheck:
     """A liquidación-factura: the Liquidacion facets, required data, lines, references, totals."""
+    rules = liquidacion_rules(doc)
     problems = schema_problems(doc, LIQUIDACION_ROOT)
-    problems.extend(_required(doc))
+    problems.extend(rules.problems)
+    return rules._replace(problems=problems)
+
+
+def liquidacion_rules(doc: Document) -> DocumentCheck:
+    """``check_liquidacion_document`` but the Liquidacion facets: required data, lines,
+    references and totals."""
+    problems = _required(doc)
     problems.extend(_lines(doc))
     problems.extend(liquidacion_reference_problems(doc))
     totals_problems, amounts, totals = _totals(doc)

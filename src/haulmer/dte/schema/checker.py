@@ -30,8 +30,11 @@ __all__ = [
     "EXPORTACIONES_ROOT",
     "LIQUIDACION_ROOT",
     "ROOTS",
+    "FieldCheck",
     "SchemaRoot",
     "decimal_issue",
+    "field_checks",
+    "leaf_issue",
     "schema_problems",
 ]
 
@@ -118,8 +121,9 @@ class _Facets(NamedTuple):
     """Folio 0 stands for "OpenFactura assigns it" until a folio is stamped."""
 
 
-class _Field(NamedTuple):
-    """One model field against its element on one root."""
+class FieldCheck(NamedTuple):
+    """One model field against its element on one root: why the root refuses it, or its facets
+    and the ranges of the usual values, which need no closer look."""
 
     attribute: str
     shown: str
@@ -133,6 +137,11 @@ class _Field(NamedTuple):
     whole_range: tuple[Decimal, Decimal] | None
     """For numbers without an enumeration: the whole numbers that need no closer look,
     [low, high]."""
+    int_choices: frozenset[int] | None
+    """For integers with an enumeration: the enumerated values that break no facet (a code or
+    an IntEnum member among them needs no closer look)."""
+    date_range: tuple[date, date] | None
+    """For dates: the dates that need no closer look, [low, high]."""
 
 
 def _bound(text: str | None, kind: str) -> Decimal | date | None:
@@ -165,7 +174,9 @@ def _facets(element: Element) -> _Facets:
     )
 
 
-_PLANS: dict[tuple[type[BaseModel], int, str], tuple[tuple[_Field, ...], Callable[..., Any]]] = {}
+_PLANS: dict[
+    tuple[type[BaseModel], int, str], tuple[tuple[FieldCheck, ...], Callable[..., Any]]
+] = {}
 
 
 def _owners(path: tuple[str, ...], name: str, root: SchemaRoot) -> list[SchemaRoot]:
@@ -193,7 +204,7 @@ def _refusal(path: tuple[str, ...], alias: str, shown: str, root: SchemaRoot) ->
 
 def _plan(
     model: type[BaseModel], section: Element, path: tuple[str, ...], root: SchemaRoot
-) -> tuple[tuple[_Field, ...], Callable[..., Any]]:
+) -> tuple[tuple[FieldCheck, ...], Callable[..., Any]]:
     key = (model, id(section), root.name)
     found = _PLANS.get(key)
     if found is not None:
@@ -214,7 +225,7 @@ def _plan(
         ):
             plain_text = facets.max_length if facets.max_length is not None else -1
         fields.append(
-            _Field(
+            FieldCheck(
                 attribute,
                 shown,
                 refusal,
@@ -223,6 +234,8 @@ def _plan(
                 plain_text,
                 _int_range(facets),
                 _whole_range(facets),
+                _int_choices(facets),
+                _date_range(facets),
             )
         )
     _PLANS[key] = plan = (tuple(fields), _reader(tuple(field.attribute for field in fields)))
@@ -244,6 +257,29 @@ def _int_range(facets: _Facets | None) -> tuple[int, int] | None:
     return low, high
 
 
+def _int_choices(facets: _Facets | None) -> frozenset[int] | None:
+    """The integers of an enumeration that break no other facet; None without one."""
+    if facets is None or facets.kind != "integer" or facets.choices is None:
+        return None
+    return frozenset(
+        int(choice)
+        for choice in facets.choices
+        if choice.isascii()
+        and choice.isdigit()
+        and str(int(choice)) == choice
+        and _number_issue(int(choice), facets) is None
+    )
+
+
+def _date_range(facets: _Facets | None) -> tuple[date, date] | None:
+    """The dates that break none of these facets, [low, high]; None for other kinds."""
+    if facets is None or facets.kind != "date" or facets.choices is not None:
+        return None
+    low = facets.minimum if isinstance(facets.minimum, date) else date.min
+    high = facets.maximum if isinstance(facets.maximum, date) else date.max
+    return low, high
+
+
 def _whole_range(facets: _Facets | None) -> tuple[Decimal, Decimal] | None:
     """Whole numbers in [low, high] break none of these facets; None when an enumeration
     decides."""
@@ -253,6 +289,14 @@ def _whole_range(facets: _Facets | None) -> tuple[Decimal, Decimal] | None:
     low = facets.minimum if isinstance(facets.minimum, Decimal) else -largest
     high = facets.maximum if isinstance(facets.maximum, Decimal) else largest
     return max(low, -largest), min(high, largest)
+
+
+def field_checks(
+    model: type[BaseModel], section: Element, names: tuple[str, ...], root: SchemaRoot
+) -> tuple[FieldCheck, ...]:
+    """The checks of ``model``'s fields, in field order, against ``section``: the element of
+    ``root`` at ``names`` (element names from the root), which the refusals name."""
+    return _plan(model, section, names, root)[0]
 
 
 def _reader(attributes: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
@@ -327,7 +371,7 @@ def _walk(
 
 def _value(
     value: Any,
-    field: _Field,
+    field: FieldCheck,
     names: tuple[str, ...],
     where: str,
     root: SchemaRoot,
@@ -337,15 +381,23 @@ def _value(
         if field.element is not None and field.element.kind == "section":
             _walk(value, field.element, (*names, field.shown), where, root, problems)
         return
-    facets = field.facets
-    if facets is None:
-        return
-    issue = _issue(value.value if isinstance(value, Enum) else value, field, facets)
+    issue = leaf_issue(value, field)
     if issue is not None:
         problems.append(ErrorDetail(where, issue))
 
 
-def _issue(value: Any, field: _Field, facets: _Facets) -> str | None:
+def leaf_issue(value: Any, field: FieldCheck) -> str | None:
+    """What the schema refuses about one present value of ``field`` that is no section (the
+    element itself, or a facet), or None: the checker's judgement of a single value."""
+    if field.refusal is not None:
+        return field.refusal
+    facets = field.facets
+    if facets is None:
+        return None
+    return _issue(value.value if isinstance(value, Enum) else value, field, facets)
+
+
+def _issue(value: Any, field: FieldCheck, facets: _Facets) -> str | None:
     """What is wrong with one value against its element's facets, or None."""
     if facets.choices is not None and str(value) not in facets.choices:
         return f"{value!r} is not one of {facets.shown_choices}"
@@ -362,7 +414,7 @@ def _issue(value: Any, field: _Field, facets: _Facets) -> str | None:
     return None
 
 
-def _text_issue(value: str, field: _Field, facets: _Facets) -> str | None:
+def _text_issue(value: str, field: FieldCheck, facets: _Facets) -> str | None:
     length = len(value)
     limit = facets.max_length
     if limit is not None and length > limit:
