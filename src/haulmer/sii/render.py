@@ -14,8 +14,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from enum import Enum, IntEnum
-from itertools import compress, repeat
-from operator import is_not
 from typing import Any, Final, NamedTuple
 
 from pydantic import BaseModel
@@ -273,8 +271,11 @@ class _Written(NamedTuple):
     check: FieldCheck
 
 
+_SectionWriter = Callable[[Mapping[str, Any], list[str], bool, tuple[str, ...], SchemaRoot], bool]
+"""Writes one section's values (a model's ``__dict__``, overrides applied) as canonical XML,
+judging each; False at the first value the checker refuses."""
 _Reader = Callable[[Mapping[str, Any]], tuple[Any, ...]]
-_WritePlan = tuple[tuple[_Written, ...], _Reader, _Reader | None]
+_WritePlan = tuple[_SectionWriter, _Reader | None]
 _WRITE_PLANS: dict[tuple[type[BaseModel], bool, int, str], _WritePlan] = {}
 
 
@@ -285,18 +286,122 @@ def _write_plan(
     names: tuple[str, ...],
     root: SchemaRoot,
 ) -> _WritePlan:
-    """What a section of ``model`` writes (``render_plan``'s elements, in order), with each
-    field's check on ``section``; and a reader of the fields it leaves out, which the checker
-    would refuse when present. Built once per model class, kind of document and section."""
-    elements, read = render_plan(model, boleta)
+    """The writer of a section of ``model`` (``render_plan``'s elements, in order, each judged
+    on ``section``), and a reader of the fields it leaves out, which the checker refuses when
+    present. Built once per model class, kind of document and section."""
+    elements, _ = render_plan(model, boleta)
     checks = {check.attribute: check for check in field_checks(model, section, names, root)}
-    written = tuple(
-        _Written(_check_name(e.name), e.is_medio_pago, checks[e.attribute]) for e in elements
-    )
+    written = [
+        (e.attribute, _Written(_check_name(e.name), e.is_medio_pago, checks[e.attribute]))
+        for e in elements
+    ]
     left_out = tuple(name for name in checks if name not in {e.attribute for e in elements})
-    plan = (written, read, values_getter(left_out) if left_out else None)
+    plan = (_compiled_writer(written, names), values_getter(left_out) if left_out else None)
     _WRITE_PLANS[model, boleta, id(section), root.name] = plan
     return plan
+
+
+def _compiled_writer(written: list[tuple[str, _Written]], names: tuple[str, ...]) -> _SectionWriter:
+    """A function that writes these elements in order, compiled once per kind of section.
+
+    For each element it reads the value and, when the value is of the usual kind and inside
+    the usual range its check allows (``plain_text``, ``int_range``, ``whole_range``,
+    ``date_range``, ``int_choices``) or is a section of the schema, writes it inline with the
+    element's name and bounds as constants: what ``_write_value`` would do, without its
+    dispatch. Any other value goes to ``_write_value``, which judges it in full. The source is
+    built from model attribute names (reprs), element names checked as XML names and integer
+    bounds; nothing from a document's values. ``names`` is the section's path from the root.
+    """
+    namespace: dict[str, Any] = {
+        "escape_text": escape_text,
+        "normalize_decimal": normalize_decimal,
+        "write_value": _write_value,
+        "write_section": _write_section,
+        "BaseModel": BaseModel,
+        "Decimal": Decimal,
+        "date": dt.date,
+    }
+    source = [
+        "def write(values, out, boleta, names, root):",
+        "    append = out.append",
+    ]
+    for index, (attribute, element) in enumerate(written):
+        name, check = element.name, element.check
+        namespace[f"element_{index}"] = element
+        source += [
+            f"    v = values[{attribute!r}]",
+            "    if v is not None:",
+            "        k = type(v)",
+        ]
+        branch = "if"
+        plain = check.plain_text
+        if plain is not None and not element.is_medio_pago:
+            limit = f" and len(v) <= {plain}" if plain >= 0 else ""
+            source += [
+                f"        {branch} k is str{limit}:",
+                '            if "&" in v or "<" in v or ">" in v or "\\r" in v:',
+                "                v = escape_text(v)",
+                f'            append(f"<{name}>{{v}}</{name}>")',
+            ]
+            branch = "elif"
+        if check.int_range is not None:
+            low, high = check.int_range
+            source += [
+                f"        {branch} k is int and {low} <= v < {high}:",
+                f'            append(f"<{name}>{{v}}</{name}>")',
+            ]
+            branch = "elif"
+        if check.whole_range is not None:
+            namespace[f"whole_{index}"] = check.whole_range
+            source += [
+                f"        {branch} (",
+                "            k is Decimal",
+                "            and v == v.to_integral_value()",
+                f"            and whole_{index}[0] <= v <= whole_{index}[1]",
+                "        ):",
+                "            text = str(v)",
+                "            if not text.isdigit():",
+                '                text = format(normalize_decimal(v), "f")',
+                f'            append(f"<{name}>{{text}}</{name}>")',
+            ]
+            branch = "elif"
+        if check.date_range is not None:
+            namespace[f"dates_{index}"] = check.date_range
+            source += [
+                f"        {branch} k is date and dates_{index}[0] <= v <= dates_{index}[1]:",
+                f'            append(f"<{name}>{{v.isoformat()}}</{name}>")',
+            ]
+            branch = "elif"
+        if check.int_choices is not None:
+            namespace[f"codes_{index}"] = check.int_choices
+            source += [  # a code or an IntEnum member, written as its number
+                f"        {branch} isinstance(v, int) and k is not bool and v in codes_{index}:",
+                f'            append(f"<{name}>{{int(v)}}</{name}>")',
+            ]
+            branch = "elif"
+        inner = check.element
+        if check.refusal is None and inner is not None and inner.kind == "section":
+            namespace[f"inner_{index}"] = inner
+            namespace[f"path_{index}"] = (*names, check.shown)
+            source += [
+                f"        {branch} isinstance(v, BaseModel):",
+                f'            append("<{name}>")',
+                f"            inner, path = inner_{index}, path_{index}",
+                "            if not write_section(v, boleta, None, inner, path, root, out):",
+                "                return False",
+                f'            append("</{name}>")',
+            ]
+            branch = "elif"
+        source += [
+            f"        {branch} k is list and not v:",
+            "            pass",
+            f"        elif not write_value(element_{index}, v, boleta, names, root, out):",
+            "            return False",
+        ]
+    source.append("    return True")
+    exec(compile("\n".join(source), "<haulmer section writer>", "exec"), namespace)
+    writer: _SectionWriter = namespace["write"]
+    return writer
 
 
 def _int_enum_text(value: IntEnum) -> str:
@@ -319,84 +424,89 @@ def _write_section(
 ) -> bool:
     """``render_elements(render_section(model, ...))`` in one walk over the model, each value
     judged against ``section`` of ``root`` on the way; False at the first one the checker
-    refuses. The usual values are judged inline as the checker's own fast paths do."""
+    refuses (a field the section leaves out is refused when present)."""
     plan = _WRITE_PLANS.get((type(model), boleta, id(section), root.name)) or _write_plan(
         type(model), boleta, section, names, root
     )
-    written, read, left_out = plan
+    writer, left_out = plan
     values = model.__dict__
-    if left_out is not None:  # present (not None, not []) is refused by the checker
+    if left_out is not None:
         unwritten = left_out(values)
         if unwritten.count(None) + unwritten.count([]) != len(unwritten):
             return False
-    present = read({**values, **overrides} if overrides else values)
-    append = out.append
-    for (name, is_medio_pago, check), value in compress(
-        zip(written, present, strict=True), map(is_not, present, repeat(None))
-    ):
-        kind = type(value)
-        if kind is str:
-            plain = check.plain_text
-            if (plain is None or 0 <= plain < len(value)) and leaf_issue(value, check):
-                return False
-            if is_medio_pago and value.isdigit():
-                text = str(int(value))
-            elif "&" in value or "<" in value or ">" in value or "\r" in value:
-                text = escape_text(value)
-            else:
-                text = value
-        elif kind is int:
-            bounds = check.int_range
-            if (bounds is None or not bounds[0] <= value < bounds[1]) and leaf_issue(value, check):
-                return False
-            text = str(value)
-        elif kind is Decimal:
-            whole = check.whole_range
-            if (
-                whole is None
-                or value != value.to_integral_value()
-                or not whole[0] <= value <= whole[1]
-            ) and leaf_issue(value, check):
-                return False
-            text = str(value)  # a whole number with exponent 0 (most) is written as it is
-            if not text.isdigit():
-                text = format(normalize_decimal(value), "f")
-        elif kind is list:
-            if value and not _write_list(name, value, check, boleta, names, root, out):
-                return False
-            continue
-        elif kind is dt.date:
-            span = check.date_range
-            if (span is None or not span[0] <= value <= span[1]) and leaf_issue(value, check):
-                return False
-            text = value.isoformat()
+    return writer({**values, **overrides} if overrides else values, out, boleta, names, root)
+
+
+def _write_value(
+    element: _Written,
+    value: Any,
+    boleta: bool,
+    names: tuple[str, ...],
+    root: SchemaRoot,
+    out: list[str],
+) -> bool:
+    """One present value of ``element`` written and judged as the checker judges it (the
+    usual kinds inline, as its own fast paths do); False when the checker refuses it."""
+    name, is_medio_pago, check = element
+    kind = type(value)
+    if kind is str:
+        plain = check.plain_text
+        if (plain is None or 0 <= plain < len(value)) and leaf_issue(value, check):
+            return False
+        if is_medio_pago and value.isdigit():
+            text = str(int(value))
+        elif "&" in value or "<" in value or ">" in value or "\r" in value:
+            text = escape_text(value)
         else:
-            leaf_text = _LEAF_TEXTS.get(kind, _unknown_leaf)
-            if leaf_text is _unknown_leaf:
-                leaf_text = _leaf_text_for(kind)
-            if leaf_text is not None:  # RUTs and IntEnum codes
-                codes = check.int_choices
-                if (codes is None or value not in codes) and leaf_issue(value, check):
-                    return False
-                text = leaf_text(value)
-            elif isinstance(value, BaseModel):
-                inner = check.element
-                if check.refusal is not None or inner is None or inner.kind != "section":
-                    return False
-                append(f"<{name}>")
-                if not _write_section(value, boleta, None, inner, (*names, check.shown), root, out):
-                    return False
-                append(f"</{name}>")
-                continue
-            else:  # str enums, datetimes...: as render_section renders them, then as leaves
-                if leaf_issue(value, check):
-                    return False
-                rendered = render_value(value, boleta)
-                if is_medio_pago and isinstance(rendered, str) and rendered.isdigit():
-                    rendered = int(rendered)
-                render_elements({name: rendered}, out)
-                continue
-        append(f"<{name}>{text}</{name}>")
+            text = value
+    elif kind is int:
+        bounds = check.int_range
+        if (bounds is None or not bounds[0] <= value < bounds[1]) and leaf_issue(value, check):
+            return False
+        text = str(value)
+    elif kind is Decimal:
+        whole = check.whole_range
+        if (
+            whole is None or value != value.to_integral_value() or not whole[0] <= value <= whole[1]
+        ) and leaf_issue(value, check):
+            return False
+        text = str(value)  # a whole number with exponent 0 (most) is written as it is
+        if not text.isdigit():
+            text = format(normalize_decimal(value), "f")
+    elif kind is list:
+        return not value or _write_list(name, value, check, boleta, names, root, out)
+    elif kind is dt.date:
+        span = check.date_range
+        if (span is None or not span[0] <= value <= span[1]) and leaf_issue(value, check):
+            return False
+        text = value.isoformat()
+    else:
+        leaf_text = _LEAF_TEXTS.get(kind, _unknown_leaf)
+        if leaf_text is _unknown_leaf:
+            leaf_text = _leaf_text_for(kind)
+        if leaf_text is not None:  # RUTs and IntEnum codes
+            codes = check.int_choices
+            if (codes is None or value not in codes) and leaf_issue(value, check):
+                return False
+            text = leaf_text(value)
+        elif isinstance(value, BaseModel):
+            inner = check.element
+            if check.refusal is not None or inner is None or inner.kind != "section":
+                return False
+            out.append(f"<{name}>")
+            if not _write_section(value, boleta, None, inner, (*names, check.shown), root, out):
+                return False
+            out.append(f"</{name}>")
+            return True
+        else:  # str enums, datetimes...: as render_section renders them, then as leaves
+            if leaf_issue(value, check):
+                return False
+            rendered = render_value(value, boleta)
+            if is_medio_pago and isinstance(rendered, str) and rendered.isdigit():
+                rendered = int(rendered)
+            render_elements({name: rendered}, out)
+            return True
+    out.append(f"<{name}>{text}</{name}>")
     return True
 
 
