@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 from enum import Enum
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from haulmer._enums import StrEnum
@@ -65,12 +66,15 @@ class Certificate:
     shows who holds the certificate and until when, never key material.
     """
 
-    __slots__ = ("_cert", "_holder_rut", "_key")
+    __slots__ = ("_cert", "_holder_rut", "_key", "_not_after", "_not_before")
 
     def __init__(self, certificate: x509.Certificate, private_key: RSAPrivateKey) -> None:
         self._cert = certificate
         self._key = private_key
         self._holder_rut = _holder_rut(certificate)
+        # Read once: every signature checks the validity window.
+        self._not_before = certificate.not_valid_before_utc
+        self._not_after = certificate.not_valid_after_utc
 
     # -- identity -------------------------------------------------------------------------------
 
@@ -111,17 +115,17 @@ class Certificate:
     @property
     def not_before(self) -> dt.datetime:
         """Start of validity (aware, UTC)."""
-        return self._cert.not_valid_before_utc
+        return self._not_before
 
     @property
     def not_after(self) -> dt.datetime:
         """End of validity (aware, UTC)."""
-        return self._cert.not_valid_after_utc
+        return self._not_after
 
     def is_valid_at(self, when: dt.datetime) -> bool:
         """Whether ``when`` (an aware datetime) falls inside the validity window."""
         moment = _aware(when, "is_valid_at(when)")
-        return self.not_before <= moment <= self.not_after
+        return self._not_before <= moment <= self._not_after
 
     def check_validity(self, at: dt.datetime | None = None) -> Certificate:
         """Return self if valid at ``at`` (default: now), else raise expired / not_yet_valid."""
@@ -159,10 +163,7 @@ class Certificate:
 
     def sign_sha1(self, data: bytes) -> bytes:
         """Sign ``data`` with RSA PKCS#1 v1.5 and SHA-1, as the SII's XML signatures require."""
-        from cryptography.hazmat.primitives import hashes
-        from cryptography.hazmat.primitives.asymmetric import padding
-
-        return bytes(self._key.sign(data, padding.PKCS1v15(), hashes.SHA1()))
+        return bytes(self._key.sign(data, *_pkcs1_sha1()))
 
     # -- encodings ------------------------------------------------------------------------------
 
@@ -483,6 +484,15 @@ def _rut_from_text(text: str | None) -> Rut | None:
         return Rut.parse(f"{match.group(1)}-{match.group(2)}", validate_dv=False)
     except InvalidRutError:
         return None
+
+
+@cache
+def _pkcs1_sha1() -> tuple[Any, Any]:
+    """The padding and hash of every signature, made once (cryptography loads on first use)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    return padding.PKCS1v15(), hashes.SHA1()
 
 
 def _aware(when: dt.datetime, name: str) -> dt.datetime:

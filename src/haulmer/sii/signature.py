@@ -91,7 +91,7 @@ class SigningCertificate(Protocol):
 
 
 def _b64(data: bytes, width: int = 64) -> str:
-    text = base64.b64encode(data).decode("ascii")
+    text = binascii.b2a_base64(data, newline=False).decode("ascii")
     if len(text) <= width:
         return text
     return "\n" + "\n".join(text[i : i + width] for i in range(0, len(text), width)) + "\n"

@@ -85,9 +85,14 @@ def stamped_forms(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> tupl
     dd = f"<DD>{fields}{caf.canonical_xml}{stamped_at}"
     # The fields are elements and text only: their quotes are all in text.
     quoted_dd = f"<DD>{quote_entities(fields)}{caf.sii_quoted_xml}{stamped_at}"
-    frmt = caf.private_key.sign(quoted_dd.encode("iso-8859-1"), padding.PKCS1v15(), hashes.SHA1())
-    signed = f'<FRMT algoritmo="SHA1withRSA">{base64.b64encode(frmt).decode("ascii")}</FRMT></TED>'
+    frmt = caf.private_key.sign(quoted_dd.encode("iso-8859-1"), _PKCS1, _SHA1)
+    frmt_text = binascii.b2a_base64(frmt, newline=False).decode("ascii")
+    signed = f'<FRMT algoritmo="SHA1withRSA">{frmt_text}</FRMT></TED>'
     return f'<TED version="1.0">{dd}{signed}', f'<TED version="1.0">{quoted_dd}{signed}'
+
+
+_PKCS1: Final = padding.PKCS1v15()
+_SHA1: Final = hashes.SHA1()
 
 
 def _amount_text(amount: int | Decimal) -> str:
