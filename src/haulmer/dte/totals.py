@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from haulmer.dte.catalogue import IVA_RATE, DTEType
 from haulmer.dte.exports import Moneda, round_currency
@@ -118,9 +118,11 @@ def split_gross(total: int, rate: Decimal = IVA_RATE) -> tuple[int, int]:
     return neto, total - neto
 
 
-@dataclass(frozen=True)
-class LineAmounts:
-    """A line's computed amounts: the discount and surcharge in pesos and MontoItem."""
+class LineAmounts(NamedTuple):
+    """A line's computed amounts: the discount and surcharge in pesos and MontoItem.
+
+    A named tuple: made for every line of every document checked, it costs half a frozen
+    dataclass to build."""
 
     descuento_monto: int | None
     recargo_monto: int | None

@@ -10,10 +10,9 @@ import base64
 import binascii
 import datetime as dt
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -39,9 +38,10 @@ TED_TEXT_LIMIT: Final = 40
 """RSR (razón social receptor) and IT1 (first item name) are cut to this many characters."""
 
 
-@dataclass(frozen=True)
-class TimbreData:
-    """What a timbre summarizes: issuer, type, folio, date, receptor, total, first item."""
+class TimbreData(NamedTuple):
+    """What a timbre summarizes: issuer, type, folio, date, receptor, total, first item.
+
+    A named tuple: made for every document stamped, it costs half a frozen dataclass."""
 
     rut_emisor: str
     dte_type: int
