@@ -6,6 +6,7 @@ The result is the signed ``<DTE>`` in ISO-8859-1, ready for an EnvioDTE/EnvioBOL
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Final
@@ -18,7 +19,7 @@ from haulmer.errors import CertificateError, DocumentError, ErrorDetail
 from haulmer.sii._xml import SII_NS
 from haulmer.sii.issued_memory import IssuedFacts, remember
 from haulmer.sii.render import canonical_sections, canonical_text, quote_entities
-from haulmer.sii.signature import SigningCertificate, signature_xml
+from haulmer.sii.signature import SigningCertificate, signature_over_digest
 from haulmer.sii.ted import TimbreData, stamped_forms
 
 if TYPE_CHECKING:
@@ -232,18 +233,23 @@ def _write(
     identifier = document_id(data.dte_type, data.folio)
     root_tag = DTEType(data.dte_type).xml_root
     ted, quoted_ted = stamped_forms(data, caf, timestamp=local_time)
-    closing = f"<TmstFirma>{local_time.isoformat()}</TmstFirma></{root_tag}>"
+    closing = f"<TmstFirma>{local_time.isoformat()}</TmstFirma></{root_tag}>".encode("ascii")
     # Written in C14N form from the start: the digest is over these very characters plus the
-    # namespace declaration that inclusive C14N puts on the apex.
-    canonical = f'<{root_tag} xmlns="{SII_NS}" ID="{identifier}">{document_text}{ted}{closing}'
-    signature = signature_xml(canonical.encode("utf-8"), identifier, certificate)
+    # namespace declaration that inclusive C14N puts on the apex. Hashed part by part, so the
+    # document's text is copied only to be encoded.
+    digest = hashlib.sha1(f'<{root_tag} xmlns="{SII_NS}" ID="{identifier}">'.encode("ascii"))
+    digest.update(document_text.encode("utf-8"))
+    digest.update(ted.encode("utf-8"))
+    digest.update(closing)
+    signature = signature_over_digest(digest.digest(), identifier, certificate)
     # The file carries the SII's quote entities; the document's text has no attributes.
-    body = f'<{root_tag} ID="{identifier}">{quote_entities(document_text)}{quoted_ted}{closing}'
     signed = b"".join(
         (
             _HEADER,
-            f'<DTE xmlns="{SII_NS}" version="1.0">'.encode("ascii"),
-            body.encode("iso-8859-1"),
+            f'<DTE xmlns="{SII_NS}" version="1.0"><{root_tag} ID="{identifier}">'.encode("ascii"),
+            quote_entities(document_text).encode("iso-8859-1"),
+            quoted_ted.encode("iso-8859-1"),
+            closing,
             signature,
             b"</DTE>",
         )

@@ -37,6 +37,7 @@ __all__ = [
     "SignatureCheck",
     "SigningCertificate",
     "check_signature",
+    "signature_over_digest",
     "signature_xml",
 ]
 
@@ -109,17 +110,35 @@ def signed_info_c14n(reference_id: str, digest: bytes, *, with_xsi: bool = False
     """
     if not _ID_PATTERN.match(reference_id):
         raise ValueError(f"{reference_id!r} is not a valid XML ID for a signature reference")
-    xsi = f' xmlns:xsi="{XSI_NS}"' if with_xsi else ""
-    return (
-        f'<SignedInfo xmlns="{DSIG_NS}"{xsi}>'
-        f'<CanonicalizationMethod Algorithm="{C14N_10}"></CanonicalizationMethod>'
-        f'<SignatureMethod Algorithm="{RSA_SHA1}"></SignatureMethod>'
-        f'<Reference URI="#{reference_id}">'
-        f'<Transforms><Transform Algorithm="{C14N_10}"></Transform></Transforms>'
-        f'<DigestMethod Algorithm="{SHA1}"></DigestMethod>'
-        f"<DigestValue>{base64.b64encode(digest).decode('ascii')}</DigestValue>"
-        f"</Reference></SignedInfo>"
-    ).encode("ascii")
+    return b"".join(
+        (
+            _SIGNED_INFO_XSI_HEAD if with_xsi else _SIGNED_INFO_HEAD,
+            reference_id.encode("ascii"),
+            _SIGNED_INFO_MIDDLE,
+            binascii.b2a_base64(digest, newline=False),
+            _SIGNED_INFO_TAIL,
+        )
+    )
+
+
+_SIGNED_INFO_OPENING: Final = f'<SignedInfo xmlns="{DSIG_NS}"'
+_SIGNED_INFO_METHODS: Final = (
+    f'><CanonicalizationMethod Algorithm="{C14N_10}"></CanonicalizationMethod>'
+    f'<SignatureMethod Algorithm="{RSA_SHA1}"></SignatureMethod>'
+    '<Reference URI="#'
+)
+_SIGNED_INFO_HEAD: Final = (_SIGNED_INFO_OPENING + _SIGNED_INFO_METHODS).encode("ascii")
+_SIGNED_INFO_XSI_HEAD: Final = (
+    f'{_SIGNED_INFO_OPENING} xmlns:xsi="{XSI_NS}"{_SIGNED_INFO_METHODS}'
+).encode("ascii")
+_SIGNED_INFO_MIDDLE: Final = (
+    '">'
+    f'<Transforms><Transform Algorithm="{C14N_10}"></Transform></Transforms>'
+    f'<DigestMethod Algorithm="{SHA1}"></DigestMethod>'
+    "<DigestValue>"
+).encode("ascii")
+_SIGNED_INFO_TAIL: Final = b"</DigestValue></Reference></SignedInfo>"
+"""SignedInfo's constant parts: only the reference and the digest change."""
 
 
 def signature_xml(
@@ -133,7 +152,20 @@ def signature_xml(
 
     ``canonical_referenced`` must be the inclusive C14N of that element in its final context.
     """
-    digest = hashlib.sha1(canonical_referenced).digest()
+    return signature_over_digest(
+        hashlib.sha1(canonical_referenced).digest(), reference_id, certificate, with_xsi=with_xsi
+    )
+
+
+def signature_over_digest(
+    digest: bytes,
+    reference_id: str,
+    certificate: SigningCertificate,
+    *,
+    with_xsi: bool = False,
+) -> bytes:
+    """:func:`signature_xml` from the SHA-1 ``digest`` of the canonical referenced element, for a
+    caller that hashed it part by part."""
     signed_info = signed_info_c14n(reference_id, digest, with_xsi=with_xsi)
     key_info = _key_info(certificate)
     signature_value = certificate.sign_sha1(signed_info)
@@ -150,14 +182,26 @@ def signature_xml(
 
 
 def _key_info(certificate: SigningCertificate) -> bytes:
-    """KeyValue then X509Data for ``certificate``; cached by its X.509 object when it has one."""
+    """KeyValue then X509Data for ``certificate``; remembered per X.509 object when it has one
+    (hashing a cryptography certificate hashes its DER, so it is looked up by identity)."""
     x509_certificate = getattr(certificate, "x509", None)
-    if isinstance(x509_certificate, x509.Certificate):
-        return _key_info_of(x509_certificate)
-    return _key_info_xml(certificate.public_key, certificate.certificate_der)
+    if not isinstance(x509_certificate, x509.Certificate):
+        return _key_info_xml(certificate.public_key, certificate.certificate_der)
+    known = _KEY_INFOS.get(id(x509_certificate))
+    if known is not None and known[0] is x509_certificate:
+        return known[1]
+    key_info = _key_info_of(x509_certificate)
+    if len(_KEY_INFOS) >= _KEY_INFOS_KEPT:
+        _KEY_INFOS.clear()
+    # The entry holds the certificate, so its id cannot be reused while it is remembered.
+    _KEY_INFOS[id(x509_certificate)] = (x509_certificate, key_info)
+    return key_info
 
 
-@lru_cache(maxsize=64)
+_KEY_INFOS: dict[int, tuple[x509.Certificate, bytes]] = {}
+_KEY_INFOS_KEPT: Final = 64
+
+
 def _key_info_of(certificate: x509.Certificate) -> bytes:
     from cryptography.hazmat.primitives.serialization import Encoding
 
