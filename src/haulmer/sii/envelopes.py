@@ -8,6 +8,7 @@ envelope's SignedInfo, which declares it explicitly as the SII and its peers do.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -30,7 +31,7 @@ from haulmer.sii._xml import (
 )
 from haulmer.sii.issued_memory import IssuedFacts, recall
 from haulmer.sii.issuing import check_certificate_at
-from haulmer.sii.signature import SigningCertificate, signature_xml
+from haulmer.sii.signature import SigningCertificate, signature_over_digest
 
 __all__ = ["MAX_BOLETAS", "MAX_DTES", "SII_RUT", "Caratula", "envelope"]
 
@@ -91,7 +92,8 @@ def _caratula_rut(value: str | Rut, field: str) -> Rut:
 
 @dataclass(frozen=True)
 class _SignedDte:
-    xml: bytes
+    xml: bytes | memoryview
+    """The DTE as it goes into the SetDTE (a view of the bytes given when they need no change)."""
     dte_type: int
     rut_emisor: str
     document_id: str
@@ -132,7 +134,7 @@ def _as_issued(data: bytes, facts: IssuedFacts) -> _SignedDte:
     if not body.isascii():
         body = body.decode("iso-8859-1").encode("utf-8")
     return _SignedDte(
-        data[data.index(b"\n") + 1 :],
+        memoryview(data)[data.index(b"\n") + 1 :],
         facts.dte_type,
         facts.rut_emisor,
         facts.document_id,
@@ -193,15 +195,19 @@ def _canonical_in_set(root: etree._Element) -> bytes | None:
     return canonical
 
 
-def _canonical_set(documents: Sequence[_SignedDte], caratula_xml: bytes) -> bytes | None:
-    """The SetDTE's inclusive C14N in the envelope, assembled from the parts already in canonical
-    form (the opening tag with the namespaces in scope, the Caratula as written, each DTE's form
-    inside the set) instead of parsing the whole envelope again; None when a DTE has none."""
+def _canonical_set(
+    documents: Sequence[_SignedDte], caratula_xml: bytes
+) -> tuple[bytes, ...] | None:
+    """The SetDTE's inclusive C14N in the envelope, as its parts in order, assembled from the
+    parts already in canonical form (the opening tag with the namespaces in scope, the Caratula
+    as written, each DTE's form inside the set) instead of parsing the whole envelope again;
+    None when a DTE has none. The parts are hashed one by one, never joined: a full envelope's
+    set is megabytes."""
     parts = [d.canonical for d in documents]
     if any(part is None for part in parts):
         return None
     opening = f'<SetDTE xmlns="{SII_NS}" xmlns:xsi="{XSI_NS}" ID="{_SET_ID}">'.encode("ascii")
-    return b"".join((opening, caratula_xml, *(p for p in parts if p is not None), b"</SetDTE>"))
+    return (opening, caratula_xml, *(p for p in parts if p is not None), b"</SetDTE>")
 
 
 def _rut(value: str | Rut, field: str) -> str:
@@ -248,7 +254,11 @@ def envelope(
             [ErrorDetail("SetDTE", f"more than {limit} DTE")],
         )
     rut_emisor = str(caratula.rut_emisor)
-    issuers = [_rut(d.rut_emisor, "RUTEmisor") for d in documents]
+    canonical_ruts: dict[str, str] = {}  # one parse per distinct RUTEmisor text
+    for document in documents:
+        if document.rut_emisor not in canonical_ruts:
+            canonical_ruts[document.rut_emisor] = _rut(document.rut_emisor, "RUTEmisor")
+    issuers = [canonical_ruts[d.rut_emisor] for d in documents]
     foreign = [i for i, issuer in enumerate(issuers) if issuer != rut_emisor]
     if foreign:
         theirs = sorted({issuers[i] for i in foreign})
@@ -331,9 +341,12 @@ def envelope(
         b"</SetDTE>",
     )
     closing = f"</{kind}>".encode("ascii")
-    canonical = _canonical_set(documents, caratula_xml)
-    if canonical is None:
+    parts = _canonical_set(documents, caratula_xml)
+    if parts is None:
         unsigned = parse_xml(b"".join((opening, *set_dte, closing)), max_bytes=1 << 31)
-        canonical = c14n_inclusive(unsigned[0])
-    signature = signature_xml(canonical, _SET_ID, certificate, with_xsi=True)
+        parts = (c14n_inclusive(unsigned[0]),)
+    digest = hashlib.sha1()
+    for part in parts:
+        digest.update(part)
+    signature = signature_over_digest(digest.digest(), _SET_ID, certificate, with_xsi=True)
     return b"".join((opening, *set_dte, signature, closing))
