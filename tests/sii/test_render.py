@@ -19,7 +19,8 @@ from haulmer.pfx import Certificate
 from haulmer.sii import Caf, issue, parse, verify
 from haulmer.sii._xml import DSIG_NS, c14n_inclusive, parse_xml
 from haulmer.sii.issuing import stamp_and_sign
-from haulmer.sii.render import canonical_sections, canonical_text, sii_quotes
+from haulmer.sii.render import canonical_text, sii_quotes
+from haulmer.sii.section_writer import canonical_sections
 
 from .conftest import SIGNED_AT, SUPPORTED_TYPES, document_dict, xmlsec1_verify
 

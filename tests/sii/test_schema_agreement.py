@@ -36,7 +36,7 @@ from haulmer.errors import XMLError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, validate_schema
 from haulmer.sii.issuing import stamp_and_sign
-from haulmer.sii.render import canonical_sections
+from haulmer.sii.section_writer import canonical_sections
 
 from .conftest import SIGNED_AT, SUPPORTED_TYPES, make_document
 

@@ -18,7 +18,8 @@ from haulmer.dte.rules import check_document_rules, facet_root, stamping_problem
 from haulmer.errors import CertificateError, DocumentError, ErrorDetail
 from haulmer.sii._xml import SII_NS
 from haulmer.sii.issued_memory import IssuedFacts, remember
-from haulmer.sii.render import canonical_sections, canonical_text, quote_entities
+from haulmer.sii.render import canonical_text, quote_entities
+from haulmer.sii.section_writer import canonical_sections
 from haulmer.sii.signature import SigningCertificate, signature_over_digest
 from haulmer.sii.ted import TimbreData, stamped_forms
 
