@@ -3,8 +3,11 @@
 A document is checked once into its checked form, which the SII dict, the timbre and
 OpenFactura's JSON are written from. The rows say what the check adds to rendering alone:
 
-- ``issue()``'s document half (``checked(for_stamping=True).sii_dict()``: the schema's facets,
-  the family's rules, the totals, the dict) against ``to_sii_dict()`` of the same document;
+- ``issue()``'s document half as it was measured first (``checked(for_stamping=True)
+  .sii_dict()``: the schema's facets, the family's rules, the totals, the dict) against
+  ``to_sii_dict()`` of the same document. ``issue()`` itself no longer builds the dict: it runs
+  the rules and writes its canonical text in one walk that judges the facets
+  (``haulmer.sii.section_writer``), which the ``sii.issue()`` row measures;
 - ``build_emission()`` (OpenFactura's differences, one check, the JSON, the key) against it too.
 
 ``measure_paths`` returns the microseconds of the whole paths, ``sii.issue()`` and
