@@ -315,22 +315,22 @@ class Document(SiiModel):
         sections: list[tuple[str, SiiModel, bool, Mapping[str, Any] | None]] = [
             ("Encabezado", encabezado, boleta, filled)
         ]
-        sections.extend(
+        sections += [
             ("Detalle", line, boleta, _line_update(line, index, amount))
             for index, (line, amount) in enumerate(zip(self.detalle, amounts, strict=True))
-        )
-        sections.extend(
+        ]
+        sections += [
             ("DscRcgGlobal", g, boleta, {"nro_lin_dr": g.nro_lin_dr or i + 1})
             for i, g in enumerate(self.descuentos_recargos or ())
-        )
-        sections.extend(
+        ]
+        sections += [
             ("Referencia", r, boleta, {"nro_lin_ref": r.nro_lin_ref or i + 1})
             for i, r in enumerate(self.referencias or ())
-        )
-        sections.extend(
+        ]
+        sections += [
             ("Comisiones", c, False, {"nro_lin_com": c.nro_lin_com or i + 1})
             for i, c in enumerate(self.comisiones or ())
-        )
+        ]
         return sections
 
     @classmethod

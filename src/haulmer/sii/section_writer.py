@@ -49,15 +49,26 @@ def canonical_sections(
     top = _TOP_CHECKS.get(root.name) or _top_checks(root)
     out: list[str] = []
     append = out.append
+    kind: tuple[str, type[BaseModel], bool] | None = None
     try:
         for name, model, boleta, overrides in sections:
-            check = top.get(name)
-            if check is None or check.element is None or check.element.kind != "section":
-                return None  # a section the root has not: the checker refuses it
-            append(f"<{name}>")
-            if not _write_section(model, boleta, overrides, check.element, (name,), root, out):
+            if kind != (name, type(model), boleta):  # the lines that follow share the plan
+                check = top.get(name)
+                section = check.element if check is not None else None
+                if section is None or section.kind != "section":
+                    return None  # a section the root has not: the checker refuses it
+                kind, path = (name, type(model), boleta), (name,)
+                writer, left_out = _plan_of(type(model), boleta, section, path, root)
+                opening, closing = f"<{name}>", f"</{name}>"
+            values = model.__dict__
+            if left_out is not None and not _all_absent(left_out(values)):
                 return None
-            append(f"</{name}>")
+            append(opening)
+            if not writer(
+                {**values, **overrides} if overrides else values, out, boleta, path, root
+            ):
+                return None
+            append(closing)
     except DocumentError:
         return None
     text = "".join(out)
@@ -239,16 +250,28 @@ def _write_section(
     """``render_elements(render_section(model, ...))`` in one walk over the model, each value
     judged against ``section`` of ``root`` on the way; False at the first one the checker
     refuses (a field the section leaves out is refused when present)."""
-    plan = _WRITE_PLANS.get((type(model), boleta, id(section), root.name)) or _write_plan(
-        type(model), boleta, section, names, root
-    )
-    writer, left_out = plan
+    writer, left_out = _plan_of(type(model), boleta, section, names, root)
     values = model.__dict__
-    if left_out is not None:
-        unwritten = left_out(values)
-        if unwritten.count(None) + unwritten.count([]) != len(unwritten):
-            return False
+    if left_out is not None and not _all_absent(left_out(values)):
+        return False
     return writer({**values, **overrides} if overrides else values, out, boleta, names, root)
+
+
+def _plan_of(
+    model: type[BaseModel],
+    boleta: bool,
+    section: Element,
+    names: tuple[str, ...],
+    root: SchemaRoot,
+) -> _WritePlan:
+    """The plan of a section of ``model`` on ``section``, built on first use."""
+    plan = _WRITE_PLANS.get((model, boleta, id(section), root.name))
+    return plan if plan is not None else _write_plan(model, boleta, section, names, root)
+
+
+def _all_absent(values: tuple[Any, ...]) -> bool:
+    """Whether each value is None or an empty list: what the checker does not look at."""
+    return values.count(None) + values.count([]) == len(values)
 
 
 def _write_value(

@@ -95,7 +95,7 @@ def _b64(data: bytes, width: int = 64) -> str:
     text = binascii.b2a_base64(data, newline=False).decode("ascii")
     if len(text) <= width:
         return text
-    return "\n" + "\n".join(text[i : i + width] for i in range(0, len(text), width)) + "\n"
+    return "\n" + "\n".join([text[i : i + width] for i in range(0, len(text), width)]) + "\n"
 
 
 def _int_b64(value: int) -> str:
