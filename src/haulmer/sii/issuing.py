@@ -103,12 +103,13 @@ def issue(
     local_time = to_chile(timestamp) if timestamp is not None else chile_now()
     check_certificate_at(certificate, local_time)
     doc = checked.document
-    receptor = doc.encabezado.receptor
+    encabezado = doc.encabezado
+    id_doc, receptor = encabezado.id_doc, encabezado.receptor
     data = TimbreData(
-        rut_emisor=str(doc.emisor.rut),
-        dte_type=int(checked.tipo_dte),
-        folio=checked.folio,
-        fecha_emision=checked.fecha_emision,
+        rut_emisor=str(encabezado.emisor.rut),
+        dte_type=int(id_doc.tipo_dte),
+        folio=id_doc.folio,
+        fecha_emision=id_doc.fecha_emision,
         rut_receptor=str(receptor.rut),
         razon_social_receptor=receptor.razon_social or "",
         monto_total=checked.monto_total,
