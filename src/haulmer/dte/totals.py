@@ -481,13 +481,15 @@ def totals_from_line_amounts(
 
     Exports recompute their lines in ``moneda`` (the given amounts may be rounded to the peso).
     """
-    tipo = DTEType(tipo_dte)
+    tipo = tipo_dte if type(tipo_dte) is DTEType else DTEType(tipo_dte)
     if tipo.is_export:
         return export_totals(detalle, descuentos_recargos, moneda=moneda)
     pesos = cast(Sequence[int], montos)  # only exports have Decimal line amounts
     gross = tipo.is_boleta if montos_brutos is None else montos_brutos
     sums = _sum_lines(tipo, detalle, pesos)
-    _apply_globals(sums, list(descuentos_recargos))
+    globales = list(descuentos_recargos)
+    if globales or sums.afecto < 0 or sums.exento < 0:  # nothing to apply or refuse otherwise
+        _apply_globals(sums, globales)
 
     neto = iva = None
     if sums.has_afecto and not tipo.is_exempt:

@@ -55,7 +55,9 @@ class TimbreData(NamedTuple):
 
 
 def _format_timestamp(when: dt.datetime) -> str:
-    return when.replace(microsecond=0, tzinfo=None).isoformat()
+    if when.microsecond or when.tzinfo is not None:  # issue() passes Chilean time to the second
+        when = when.replace(microsecond=0, tzinfo=None)
+    return when.isoformat()
 
 
 def stamp(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> str:
