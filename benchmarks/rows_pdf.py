@@ -2,9 +2,9 @@
 
 The question asked of printing is whether it costs less than stamping and signing the document
 it prints. Both sides run on the 10-line factura of the sii rows, in the same interleaved
-rounds: printing parses the signed XML, lays out the page with fpdf2, encodes the 1 KB timbre
-as a PDF417 symbol (zxing-cpp) and compresses the PDF; issuing is the model checks, the XML,
-the timbre and two RSA signatures. The rows need the ``pdf`` extra and are skipped without it.
+rounds: printing parses the signed XML, lays out the page, encodes the 1 KB timbre as a PDF417
+symbol (zint) and writes the compressed PDF; issuing is the model checks, the XML, the timbre
+and two RSA signatures. The rows need the ``pdf`` extra and are skipped without it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from benchmarks.rows_sii import TIMESTAMP, _timing, signing_material, ten_line_f
 
 
 def _require_pdf_extra() -> None:
-    if any(importlib.util.find_spec(name) is None for name in ("fpdf", "zxingcpp")):
+    if any(importlib.util.find_spec(name) is None for name in ("zint", "PIL")):
         raise Skipped("the pdf extra is not installed: pip install 'haulmer[pdf]'")
 
 

@@ -1,7 +1,8 @@
 """The printed representation of a DTE: a PDF with the timbre as the SII's PDF417 barcode.
 
-Needs the optional extra ``pdf`` (``pip install 'haulmer[pdf]'``: fpdf2 and zxing-cpp); they
-load only when a PDF or a timbre image is made, never at ``import haulmer.sii``.
+Needs the optional extra ``pdf`` (``pip install 'haulmer[pdf]'``: zint-bindings for the PDF417
+symbol, Pillow for the logo and the timbre PNG); they load only when a PDF or a timbre image is
+made, never at ``import haulmer.sii``. The PDF itself is written by ``printed.pdf``.
 """
 
 from __future__ import annotations
@@ -19,19 +20,28 @@ from haulmer.errors import MissingDependencyError, ValidationError
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
     from haulmer.sii.printed.canvas import Resolucion
+    from haulmer.sii.printed.pdf import PdfImage
 
 __all__ = ["Paper", "Resolucion", "render_pdf", "render_pdfs", "render_with_pages", "timbre_png"]
 
 Paper = Literal["letter", "80mm"]
 _PAPERS: tuple[str, ...] = ("letter", "80mm")
-_EXTRA_MODULES = ("fpdf", "zxingcpp", "PIL")
+_EXTRA_MODULES = ("zint", "PIL")
 
 
 def _require_extra() -> None:
-    """Raise ``MissingDependencyError`` naming the ``pdf`` extra when its libraries are absent."""
-    import importlib.util
+    """Raise ``MissingDependencyError`` naming the ``pdf`` extra when its libraries are absent.
 
-    missing = [name for name in _EXTRA_MODULES if importlib.util.find_spec(name) is None]
+    Importing them is the check: once imported, it costs a dictionary look-up per call.
+    """
+    import importlib
+
+    missing = []
+    for name in _EXTRA_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
     if missing:
         raise MissingDependencyError(
             "printing a DTE needs the optional 'pdf' extra (missing: "
@@ -136,7 +146,7 @@ def render_pdfs(
 class _Options:
     paper: str
     cedible: bool
-    logo: Any
+    logo: PdfImage | None
     resolucion: Any
     sii_office: str | None
     notes: list[str]
@@ -168,27 +178,17 @@ def _draw(sii: dict[str, Any], ted_bytes: bytes, options: _Options) -> tuple[byt
     barcode = symbol(ted_bytes)
     created = dt.datetime.combine(issued, dt.time(), tzinfo=dt.timezone.utc)
     title = f"{doc.title} N° {doc.folio}"
-    if options.paper == "letter":
-        canvas = Canvas(title=title, created=created)
-        pages = render_letter(
-            doc,
-            barcode,
-            canvas=canvas,
-            resolucion=chosen,
-            cedible=legend,
-            logo=options.logo,
-            notes=options.notes,
-        )
-    else:
-        canvas, pages = render_roll(
-            doc,
-            barcode,
-            new_canvas=lambda drawing: Canvas(title=title, created=created, drawing=drawing),
-            resolucion=chosen,
-            cedible=legend,
-            logo=options.logo,
-            notes=options.notes,
-        )
+    canvas = Canvas(title=title, created=created)
+    render = render_letter if options.paper == "letter" else render_roll
+    pages = render(
+        doc,
+        barcode,
+        canvas=canvas,
+        resolucion=chosen,
+        cedible=legend,
+        logo=options.logo,
+        notes=options.notes,
+    )
     return canvas.output(), pages
 
 
@@ -225,8 +225,9 @@ def _resolucion(value: Any, issued: dt.date) -> Resolucion:
 _LOGO_PIXELS = 600
 
 
-def _logo(logo: Any) -> Any:
-    """The logo as a PIL image no larger than needed to print sharply, or None."""
+def _logo(logo: Any) -> PdfImage | None:
+    """The logo as a PDF image no larger than needed to print sharply, or None; made once for
+    every document of a call."""
     if logo is None:
         return None
     from PIL import Image, UnidentifiedImageError
@@ -246,9 +247,9 @@ def _logo(logo: Any) -> Any:
             f"logo= must be PNG or JPEG bytes, a path to one or a PIL image ({exc})"
         ) from None
     image.thumbnail((_LOGO_PIXELS, _LOGO_PIXELS))
-    if image.mode not in ("RGB", "L", "RGBA", "LA"):
-        image = image.convert("RGBA")
-    return image
+    from haulmer.sii.printed.images import logo_image
+
+    return logo_image(image)
 
 
 def timbre_png(xml_or_ted: bytes | str, *, scale: int = 3) -> bytes:

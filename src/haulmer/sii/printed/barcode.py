@@ -1,50 +1,58 @@
-"""The timbre's PDF417 symbol, encoded by zxing-cpp (its zint encoder) the way the SII reads it.
+"""The timbre's PDF417 symbol, encoded by zint (zint-bindings) the way the SII reads it.
 
 Security level 5 and 13 data columns, as LibreDTE and facturacion_electronica print it; rows are
-three modules tall. The bytes go in as ISO-8859-1 text without an ECI designator, so any reader
-returns exactly the TED's bytes. zint packs a TED into far fewer code words than pdf417gen's
-greedy compaction, which overflows PDF417's 928 code words on some 1 KB timbres.
+three modules tall. The TED's bytes go in as they are, without an ECI designator, so any reader
+returns exactly them. zint packs a TED into far fewer code words than pdf417gen's greedy
+compaction, which overflows PDF417's 928 code words on some 1 KB timbres.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from haulmer.errors import XMLError
 
-__all__ = ["COLUMNS", "SECURITY_LEVEL", "Symbol", "symbol", "timbre_png"]
+if TYPE_CHECKING:
+    import zint
+
+__all__ = ["COLUMNS", "ROW_HEIGHT", "SECURITY_LEVEL", "Symbol", "symbol", "timbre_png"]
 
 SECURITY_LEVEL: Final = 5
 """PDF417 error-correction level the SII requires for the timbre (64 correction code words)."""
 COLUMNS: Final = 13
-"""Data columns: a TED of about 1 KB gives some 60 rows, a symbol about 3:2 wide."""
+"""Data columns: a TED of about 1 KB gives some 65 rows, a symbol about 3:2 wide."""
+ROW_HEIGHT: Final = 3
+"""Height of a PDF417 row, in modules."""
+
+_ZINT_ROW_BYTES: Final = 144
+"""zint keeps each row in 144 bytes (1,152 modules), the first module in the lowest bit."""
+_REVERSED_BITS: Final = bytes(int(f"{byte:08b}"[::-1], 2) for byte in range(256))
 
 
 @dataclass(frozen=True)
 class Symbol:
-    """A PDF417 symbol as a grayscale bitmap, one pixel per module across and per third of a
-    row down (0 dark, 255 light), without a quiet zone."""
+    """A PDF417 symbol as one bit per module, without a quiet zone: ``rows`` rows of ``width``
+    modules, each row packed in whole bytes, first module in the highest bit, 1 for dark."""
 
-    pixels: bytes
+    bits: bytes
     width: int
-    height: int
+    rows: int
 
     @property
     def aspect(self) -> float:
         """Height over width: the symbol printed ``w`` mm wide is ``w * aspect`` mm tall."""
-        return self.height / self.width
+        return self.rows * ROW_HEIGHT / self.width
 
     def image(self, *, scale: int = 1, quiet: int = 0) -> Any:
-        """A black-on-white grayscale ``PIL.Image``: ``scale`` pixels per module and ``quiet``
-        light modules around."""
+        """A black-on-white grayscale ``PIL.Image``: ``scale`` pixels per module (rows
+        ``ROW_HEIGHT`` times that) and ``quiet`` light modules around."""
         from PIL import Image
 
-        image = Image.frombytes("L", (self.width, self.height), self.pixels)
-        if scale != 1:
-            size = (self.width * scale, self.height * scale)
-            image = image.resize(size, Image.Resampling.NEAREST)
+        modules = Image.frombytes("1", (self.width, self.rows), self.bits, "raw", "1;I")
+        size = (self.width * scale, self.rows * ROW_HEIGHT * scale)
+        image = modules.convert("L").resize(size, Image.Resampling.NEAREST)
         if quiet:
             margin = quiet * scale
             framed = Image.new("L", (image.width + 2 * margin, image.height + 2 * margin), 255)
@@ -56,29 +64,41 @@ class Symbol:
 def symbol(data: bytes) -> Symbol:
     """The PDF417 symbol of ``data`` (the TED's ISO-8859-1 bytes), at the SII's security level.
 
-    Raises ``XMLError`` when ``data`` is too long for one PDF417 symbol at that level.
+    zint's fast encodation comes first; when its symbol would not fit, the optimal one, which
+    packs tighter. Raises ``XMLError`` when ``data`` is too long for one symbol at that level.
     """
-    import zxingcpp
-
-    text = bytes(data).decode("latin-1")
     try:
-        barcode = zxingcpp.create_barcode(
-            text, zxingcpp.BarcodeFormat.PDF417, ec_level=str(SECURITY_LEVEL), columns=str(COLUMNS)
-        )
-    except ValueError:
-        try:  # past 90 rows of 13 columns: let the encoder widen the symbol
-            barcode = zxingcpp.create_barcode(
-                text, zxingcpp.BarcodeFormat.PDF417, ec_level=str(SECURITY_LEVEL)
-            )
-        except ValueError as exc:
+        encoded = _encode(data, fast=True)
+    except RuntimeError:
+        try:
+            encoded = _encode(data, fast=False)
+        except RuntimeError as exc:
             raise XMLError(
                 f"the timbre ({len(data)} bytes) does not fit in one PDF417 symbol at "
                 f"security level {SECURITY_LEVEL}: {exc}"
             ) from None
-    image: Any = barcode.to_image(scale=1, add_quiet_zones=False)
-    pixels = memoryview(image)
-    height, width = pixels.shape or (0, 0)
-    return Symbol(pixels.tobytes(), width, height)
+    width, rows = encoded.width, encoded.rows
+    row_bytes = (width + 7) // 8
+    matrix = encoded.encoded_data.tobytes()
+    packed = b"".join(
+        matrix[start : start + row_bytes]
+        for start in range(0, rows * _ZINT_ROW_BYTES, _ZINT_ROW_BYTES)
+    )
+    return Symbol(packed.translate(_REVERSED_BITS), width, rows)
+
+
+def _encode(data: bytes, *, fast: bool) -> zint.Symbol:
+    """zint's symbol of ``data`` taken as bytes (its data mode, no ECI), with its fast or its
+    optimal encodation; raises ``RuntimeError`` when it does not fit."""
+    import zint
+
+    encoded = zint.Symbol()
+    encoded.symbology = zint.Symbology.PDF417
+    encoded.option_1 = SECURITY_LEVEL
+    encoded.option_2 = COLUMNS
+    encoded.input_mode = zint.InputMode.FAST if fast else zint.InputMode(0)
+    encoded.encode(bytes(data))
+    return encoded
 
 
 def timbre_png(data: bytes, *, scale: int = 3, quiet: int = 2) -> bytes:

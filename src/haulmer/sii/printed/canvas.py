@@ -1,4 +1,4 @@
-"""Drawing on an fpdf2 page in millimetres: text that fits, the SII's red box and the timbre.
+"""Drawing on PDF pages in millimetres: text that fits, the SII's red box and the timbre.
 
 Both paper layouts draw through this one class, so the box, the timbre and its legends look
 the same on letter paper and on an 80 mm roll. Text is written with the PDF core fonts in
@@ -8,23 +8,27 @@ windows-1252 (accents, Ñ, ¿¡, €); a character outside it prints as its clos
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
-from fpdf import FPDF
-
+from haulmer.sii.printed import fonts
 from haulmer.sii.printed.barcode import Symbol
+from haulmer.sii.printed.images import timbre_image
+from haulmer.sii.printed.pdf import FONTS, Page, PdfDocument, PdfImage, literal
 
-__all__ = ["Canvas", "Resolucion", "printable"]
+__all__ = ["Canvas", "Resolucion", "encoded", "printable"]
 
 PT: Final = 25.4 / 72
 """One typographic point in millimetres."""
-FONT: Final = "helvetica"
+MM: Final = 72 / 25.4
+"""One millimetre in points."""
 RED: Final = (200, 16, 46)
 GRAY: Final = (90, 90, 90)
 LIGHT: Final = (230, 230, 230)
+BLACK: Final = (0, 0, 0)
 TIMBRE_LEGEND: Final = "Timbre Electrónico SII"
 VERIFY_LEGEND: Final = "Verifique documento: www.sii.cl"
 ACUSE_LEGEND: Final = (
@@ -78,51 +82,118 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
-class Canvas:
-    """An fpdf2 document in millimetres with the drawing steps the printed DTE needs."""
+def encoded(text: str) -> bytes:
+    """``text`` as the windows-1252 bytes the page's fonts show (see :func:`printable`)."""
+    if text.isascii():
+        return text.encode("ascii")
+    try:
+        return text.encode("cp1252")
+    except UnicodeEncodeError:
+        return printable(text).encode("cp1252")
 
-    def __init__(self, *, title: str, created: dt.datetime, drawing: bool = True) -> None:
-        """``drawing=False`` makes a canvas that only measures: text, lines, frames and images
-        are skipped while fonts, widths and pages work (a layout's trial run)."""
-        pdf = FPDF(unit="mm", format="letter")
-        pdf.core_fonts_encoding = "windows-1252"
-        pdf.set_auto_page_break(False)
-        pdf.set_margins(0, 0, 0)
-        pdf.set_title(printable(title))
-        pdf.set_creator("haulmer")
-        pdf.set_creation_date(created)
-        pdf.alias_nb_pages("{nb}")
-        self.pdf = pdf
-        self.drawing = drawing
+
+@functools.cache
+def _color(rgb: tuple[int, int, int], operator: bytes) -> bytes:
+    """The operator setting ``rgb`` as the fill (``rg``) or stroke (``RG``) colour."""
+    red, green, blue = rgb
+    return b"%.3f %.3f %.3f %s\n" % (red / 255, green / 255, blue / 255, operator)
+
+
+_WIDTHS: Final = {"": fonts.Widths(fonts.REGULAR), "B": fonts.Widths(fonts.BOLD)}
+
+
+class Canvas:
+    """A PDF document in millimetres, y downwards from the page's top, with the drawing steps
+    the printed DTE needs."""
+
+    def __init__(self, *, title: str, created: dt.datetime) -> None:
+        self.document = PdfDocument(title=printable(title), creator="haulmer", created=created)
+        self._page = Page(0.0, 0.0)
+        """A scratch page until the first :meth:`add_page`: measuring needs no page."""
         self._font: tuple[str, float] = ("", 0.0)
+        self._font_operator = b""
+        self._baseline = 0.0
+        self._widths = _WIDTHS[""]
+        self._scale = 0.0
+        self._text_fill = _color(BLACK, b"rg")
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    @property
+    def page_count(self) -> int:
+        """How many pages the document has."""
+        return len(self.document.pages)
+
+    def add_page(self, width: float, height: float | None = None) -> None:
+        """A new page ``width`` x ``height`` mm to draw on; without a height, give it with
+        :meth:`set_height` once its content is drawn."""
+        self._page = self.document.add_page(width * MM, None if height is None else height * MM)
+
+    def set_height(self, height: float) -> None:
+        """The current page's height in mm."""
+        self._page.height = height * MM
+
+    def select_page(self, number: int) -> None:
+        """Draw on page ``number`` (from 1) again."""
+        self._page = self.document.pages[number - 1]
 
     # -- text ----------------------------------------------------------------------------------
 
     def font(self, size: float, style: str = "") -> None:
-        """Select Helvetica at ``size`` points (``style``: "", "B", "I", "BI")."""
+        """Select Helvetica at ``size`` points (``style``: "" or "B" for bold)."""
         if self._font != (style, size):
-            self.pdf.set_font(FONT, style=style, size=size)
             self._font = (style, size)
-            font: Any = self.pdf.current_font
-            self._widths: dict[str, float] = font.cw
+            self._font_operator = b"%s %.2f Tf\n" % (FONTS[style], size)
+            self._widths = _WIDTHS[style]
             self._scale = size * PT / 1000
+            self._baseline = size * PT * 0.8
+
+    def text_color(self, rgb: tuple[int, int, int]) -> None:
+        """The colour of the text written from now on."""
+        self._text_fill = _color(rgb, b"rg")
 
     def width(self, text: str) -> float:
         """Width in mm of ``text`` in the current font (from the core font's metrics)."""
-        widths = self._widths
-        return sum(widths.get(char, 500) for char in printable(text)) * self._scale
+        return self._widths.of(encoded(text)) * self._scale
 
     def text(
         self, x: float, top: float, text: str, *, align: Align = "L", width: float = 0
     ) -> None:
         """One line whose top is at ``top``; aligned within ``width`` from ``x``."""
-        shown = printable(text)
-        if not shown or not self.drawing:
+        data = encoded(text)
+        if not data:
             return
         if align != "L":
-            room = width - self.width(shown)
+            room = width - self._widths.of(data) * self._scale
             x += room if align == "R" else room / 2
-        self.pdf.text(x, top + self._font[1] * PT * 0.8, shown)
+        self._show(x, top, data)
+
+    def cell(self, x: float, top: float, text: str, width: float, *, align: Align = "L") -> None:
+        """``text`` in a cell ``width`` mm wide from ``x``: aligned, and cut with an ellipsis
+        when it is wider (what :meth:`fit` and :meth:`text` do, measuring once)."""
+        data = encoded(text)
+        if not data:
+            return
+        room = width - self._widths.of(data) * self._scale
+        if room < 0:
+            data = encoded(self.fit(text, width))
+            room = width - self._widths.of(data) * self._scale
+        if align != "L":
+            x += room if align == "R" else room / 2
+        self._show(x, top, data)
+
+    def _show(self, x: float, top: float, data: bytes) -> None:
+        page = self._page
+        content = page.content
+        if page.fill != self._text_fill:
+            page.fill = self._text_fill
+            content.append(self._text_fill)
+        if page.font != self._font_operator:
+            page.font = self._font_operator
+            content.append(self._font_operator)
+        content.append(
+            b"BT %.2f %.2f Td (%s) Tj ET\n" % (x * MM, -(top + self._baseline) * MM, literal(data))
+        )
 
     def fit(self, text: str, width: float) -> str:
         """``text`` cut with an ellipsis to fit ``width``."""
@@ -136,8 +207,13 @@ class Canvas:
         """``text`` broken into lines no wider than ``width`` (long words are cut)."""
         lines: list[str] = []
         for paragraph in text.splitlines() or [""]:
+            words = paragraph.split()
+            whole = " ".join(words)
+            if self.width(whole) <= width:
+                lines.append(whole)
+                continue
             current = ""
-            for word in paragraph.split():
+            for word in words:
                 candidate = f"{current} {word}" if current else word
                 if self.width(candidate) <= width:
                     current = candidate
@@ -172,13 +248,22 @@ class Canvas:
 
     # -- shapes --------------------------------------------------------------------------------
 
+    def _stroke(self, color: tuple[int, int, int], line: float) -> None:
+        page = self._page
+        stroke, width = _color(color, b"RG"), b"%.2f w\n" % (line * MM)
+        if page.stroke != stroke:
+            page.stroke = stroke
+            page.content.append(stroke)
+        if page.line_width != width:
+            page.line_width = width
+            page.content.append(width)
+
     def rule(self, x1: float, y: float, x2: float, *, color: tuple[int, int, int] = GRAY) -> None:
         """A thin horizontal line."""
-        if not self.drawing:
-            return
-        self.pdf.set_draw_color(*color)
-        self.pdf.set_line_width(0.2)
-        self.pdf.line(x1, y, x2, y)
+        self._stroke(color, 0.2)
+        self._page.content.append(
+            b"%.2f %.2f m %.2f %.2f l S\n" % (x1 * MM, -y * MM, x2 * MM, -y * MM)
+        )
 
     def frame(
         self,
@@ -192,23 +277,32 @@ class Canvas:
         fill: tuple[int, int, int] | None = None,
     ) -> None:
         """A rectangle outline, optionally filled."""
-        if not self.drawing:
-            return
-        self.pdf.set_draw_color(*color)
-        self.pdf.set_line_width(line)
+        self._stroke(color, line)
+        page = self._page
         if fill is not None:
-            self.pdf.set_fill_color(*fill)
-        self.pdf.rect(x, y, w, h, style="DF" if fill is not None else "D")
+            fill_operator = _color(fill, b"rg")
+            if page.fill != fill_operator:
+                page.fill = fill_operator
+                page.content.append(fill_operator)
+        page.content.append(
+            b"%.2f %.2f %.2f %.2f re %s\n"
+            % (x * MM, -(y + h) * MM, w * MM, h * MM, b"S" if fill is None else b"B")
+        )
 
-    def image(self, image: Any, x: float, y: float, w: float, h: float) -> None:
-        """Place an image (PIL image, PNG/JPEG bytes or a path) in the given box."""
-        if self.drawing:
-            self.pdf.image(image, x=x, y=y, w=w, h=h)
+    def image(self, image: PdfImage, x: float, y: float, w: float, h: float) -> None:
+        """Place ``image`` stretched to the ``w`` x ``h`` mm box whose top left is (x, y)."""
+        page = self._page
+        name = self.document.image_name(image)
+        page.images[name] = image
+        page.content.append(
+            b"q %.3f 0 0 %.3f %.3f %.3f cm %s Do Q\n"
+            % (w * MM, h * MM, x * MM, -(y + h) * MM, name)
+        )
 
     def logo(
-        self, image: Any, x: float, y: float, w: float, h: float, *, align: Align = "L"
+        self, image: PdfImage, x: float, y: float, w: float, h: float, *, align: Align = "L"
     ) -> float:
-        """Place a PIL image as large as fits in ``w`` x ``h`` mm, keeping its proportions;
+        """Place an image as large as fits in ``w`` x ``h`` mm, keeping its proportions;
         returns the width it took."""
         pixels_wide, pixels_high = float(image.width), float(image.height)
         scale = min(w / pixels_wide, h / pixels_high)
@@ -230,7 +324,7 @@ class Canvas:
         self.font(11, "B")
         title_lines = self.wrap(title, w - 6)
         height = 3 + 6 + len(title_lines) * 5 + 1 + 5 + 3
-        self.pdf.set_text_color(*RED)
+        self.text_color(RED)
         self.frame(x, top, w, height, color=RED, line=0.7)
         y = top + 3
         self.font(11.5, "B")
@@ -243,7 +337,7 @@ class Canvas:
         self.font(9, "B")
         y = top + height + 1.5
         self.text(x, y, f"S.I.I. - {office}" if office else "S.I.I.", align="C", width=w)
-        self.pdf.set_text_color(0, 0, 0)
+        self.text_color(BLACK)
         return y + 4.5
 
     def timbre_height(self, symbol: Symbol, width: float) -> float:
@@ -256,8 +350,7 @@ class Canvas:
         """The PDF417 timbre ``width`` mm wide with its three legends under it; returns the y
         under them."""
         height = width * symbol.aspect
-        if self.drawing:
-            self.image(symbol.image(), x, top, width, height)
+        self.image(timbre_image(symbol), x, top, width, height)
         y = top + height + 1.5
         self.font(7.5, "B")
         self.text(x, y, TIMBRE_LEGEND, align="C", width=width)
@@ -300,4 +393,4 @@ class Canvas:
 
     def output(self) -> bytes:
         """The finished PDF."""
-        return bytes(self.pdf.output())
+        return self.document.output()

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from haulmer.sii.printed.barcode import Symbol
-from haulmer.sii.printed.canvas import GRAY, LIGHT, Align, Canvas, Resolucion
+from haulmer.sii.printed.canvas import BLACK, GRAY, LIGHT, Align, Canvas, Resolucion
 from haulmer.sii.printed.content import Field, Line, PrintedDocument, labelled
+from haulmer.sii.printed.pdf import PdfImage
 
 __all__ = ["render_letter"]
 
@@ -59,7 +60,7 @@ def render_letter(
     canvas: Canvas,
     resolucion: Resolucion,
     cedible: str | None,
-    logo: Any,
+    logo: PdfImage | None,
     notes: Sequence[str],
 ) -> int:
     """Draw ``doc`` on letter pages of ``canvas``; returns the number of pages."""
@@ -74,7 +75,7 @@ class _Letter:
         canvas: Canvas,
         resolucion: Resolucion,
         cedible: str | None,
-        logo: Any,
+        logo: PdfImage | None,
         notes: Sequence[str],
     ) -> None:
         self.doc, self.symbol, self.c = doc, symbol, canvas
@@ -97,10 +98,10 @@ class _Letter:
 
     def page_numbers(self) -> None:
         """``Página n de N`` at the foot of every page, once N is known."""
-        c, last = self.c, self.c.pdf.page
+        c, last = self.c, self.c.page_count
         c.font(7)
         for number in range(1, self.pages + 1):
-            c.pdf.page = number
+            c.select_page(number)
             c.text(
                 MARGIN,
                 HEIGHT - MARGIN - 3,
@@ -108,14 +109,14 @@ class _Letter:
                 align="R",
                 width=RIGHT - MARGIN,
             )
-        c.pdf.page = last
+        c.select_page(last)
 
     # -- pages ---------------------------------------------------------------------------------
 
     def page(self) -> None:
         """A new page with the emisor, the red box and the page number."""
         c = self.c
-        c.pdf.add_page(format="letter")
+        c.add_page(WIDTH, HEIGHT)
         self.pages += 1
         box_x = RIGHT - BOX_WIDTH
         under_box = c.sii_box(
@@ -210,13 +211,12 @@ class _Letter:
                 c.font(8)
                 y = c.lines(x + 1, self.y, names, leading=LEADING)
                 c.font(7)
-                c.pdf.set_text_color(*GRAY)
+                c.text_color(GRAY)
                 c.lines(x + 1, y, extra, leading=3.3)
-                c.pdf.set_text_color(0, 0, 0)
+                c.text_color(BLACK)
             else:
                 c.font(8)
-                shown = c.fit(column.value(line), width - 2)
-                c.text(x + 1, self.y, shown, align=column.align, width=width - 2)
+                c.cell(x + 1, self.y, column.value(line), width - 2, align=column.align)
             x += width
         self.y += height
         c.rule(MARGIN, self.y - 0.6, RIGHT, color=LIGHT)
@@ -271,7 +271,7 @@ class _Letter:
             label = field.label
             if last and self.doc.currency:
                 label = f"{label} ({self.doc.currency})"
-            c.text(x + 2, y, c.fit(label, TOTALS_WIDTH - 32))
+            c.cell(x + 2, y, label, TOTALS_WIDTH - 32)
             c.text(x + 2, y, field.value, align="R", width=TOTALS_WIDTH - 4)
             y += 4.6
         if self.cedible:

@@ -7,11 +7,12 @@ long document continues on further strips of at most ``MAX_HEIGHT``, the timbre 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Final
 
 from haulmer.sii.printed.barcode import Symbol
-from haulmer.sii.printed.canvas import GRAY, Canvas, Resolucion
+from haulmer.sii.printed.canvas import BLACK, GRAY, Canvas, Resolucion
 from haulmer.sii.printed.content import Line, PrintedDocument, labelled
+from haulmer.sii.printed.pdf import PdfImage
 
 __all__ = ["MAX_HEIGHT", "render_roll"]
 
@@ -28,22 +29,17 @@ def render_roll(
     doc: PrintedDocument,
     symbol: Symbol,
     *,
-    new_canvas: Any,
+    canvas: Canvas,
     resolucion: Resolucion,
     cedible: str | None,
-    logo: Any,
+    logo: PdfImage | None,
     notes: Sequence[str],
-) -> tuple[Canvas, int]:
-    """Draw ``doc`` on 80 mm strips; returns the canvas and its number of pages.
+) -> int:
+    """Draw ``doc`` on 80 mm strips of ``canvas``; returns the number of strips.
 
-    Laid out twice: a trial run on a measuring canvas (``new_canvas(False)``) finds where each
-    strip ends, then the drawing on strips of those heights.
+    Each strip's height is set once its content is drawn, so it ends where its content does.
     """
-    measured = _Roll(doc, symbol, new_canvas(False), resolucion, cedible, logo, notes, None)
-    heights = measured.draw()
-    final = _Roll(doc, symbol, new_canvas(True), resolucion, cedible, logo, notes, heights)
-    final.draw()
-    return final.c, len(heights)
+    return _Roll(doc, symbol, canvas, resolucion, cedible, logo, notes).draw()
 
 
 class _Roll:
@@ -54,18 +50,15 @@ class _Roll:
         canvas: Canvas,
         resolucion: Resolucion,
         cedible: str | None,
-        logo: Any,
+        logo: PdfImage | None,
         notes: Sequence[str],
-        heights: list[float] | None,
     ) -> None:
         self.doc, self.symbol, self.c = doc, symbol, canvas
         self.resolucion, self.cedible, self.logo, self.notes = resolucion, cedible, logo, notes
-        self.heights = heights
-        self.ends: list[float] = []
         self.y = MARGIN
 
-    def draw(self) -> list[float]:
-        """Draw everything; returns the height each strip needed."""
+    def draw(self) -> int:
+        """Draw everything; returns the number of strips."""
         self.page()
         self.header()
         self.fields()
@@ -74,14 +67,14 @@ class _Roll:
         self.sections()
         self.totals()
         self.timbre()
-        self.ends.append(self.y + MARGIN)
-        return self.ends
+        self.c.set_height(self.y + MARGIN)
+        return self.c.page_count
 
     def page(self) -> None:
-        if self.c.pdf.page:
-            self.ends.append(self.y + MARGIN)
-        height = MAX_HEIGHT if self.heights is None else self.heights[len(self.ends)]
-        self.c.pdf.add_page(format=(WIDTH, height))
+        """End the current strip where its content ends, and start another."""
+        if self.c.page_count:
+            self.c.set_height(self.y + MARGIN)
+        self.c.add_page(WIDTH)
         self.y = MARGIN
 
     def room_for(self, height: float) -> None:
@@ -157,9 +150,9 @@ class _Roll:
         c.font(8, "B")
         self.y = c.lines(MARGIN, self.y, names, leading=LEADING)
         c.font(7)
-        c.pdf.set_text_color(*GRAY)
+        c.text_color(GRAY)
         self.y = c.lines(MARGIN, self.y, extra, leading=3.3)
-        c.pdf.set_text_color(0, 0, 0)
+        c.text_color(BLACK)
         c.font(7.5)
         quantity = f"{line.quantity} {line.unit}".strip()
         if quantity or line.price:
@@ -201,7 +194,7 @@ class _Roll:
                 if last and self.doc.currency
                 else field.label
             )
-            c.text(MARGIN, self.y, c.fit(label, INNER - 28))
+            c.cell(MARGIN, self.y, label, INNER - 28)
             c.text(MARGIN, self.y, field.value, align="R", width=INNER)
             self.y += size * 0.5
         self.y += 2

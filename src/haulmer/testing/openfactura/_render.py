@@ -25,8 +25,8 @@ _MODULES_PER_ROW = 96
 
 @cache
 def has_pdf_extra() -> bool:
-    """Whether the ``pdf`` extra (fpdf2, zxing-cpp) is installed."""
-    return all(importlib.util.find_spec(name) is not None for name in ("fpdf", "zxingcpp"))
+    """Whether the ``pdf`` extra (zint-bindings, Pillow) is installed."""
+    return all(importlib.util.find_spec(name) is not None for name in ("zint", "PIL"))
 
 
 def ted_bitmap(ted: bytes) -> list[list[int]]:

@@ -1,0 +1,53 @@
+"""The two images a printed DTE may carry, as PDF image XObjects: the timbre and the logo.
+
+The timbre goes in at one pixel per module and one per row (a few kilobytes at one bit a
+pixel); the page's image matrix stretches it to its printed size, and a PDF image is not
+interpolated unless it asks to be, so every module keeps its sharp edges.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any, Final
+
+from haulmer.sii.printed.barcode import Symbol
+from haulmer.sii.printed.pdf import PdfImage
+
+__all__ = ["logo_image", "timbre_image"]
+
+_TIMBRE_COMPRESSION: Final = 6
+_LOGO_COMPRESSION: Final = 6
+
+
+def timbre_image(symbol: Symbol) -> PdfImage:
+    """The PDF417 symbol as a 1-bit gray image, a pixel per module across and per row down."""
+    return PdfImage(
+        width=symbol.width,
+        height=symbol.rows,
+        color_space=b"/DeviceGray",
+        bits_per_component=1,
+        data=zlib.compress(symbol.bits, _TIMBRE_COMPRESSION),
+        decode=b"/Decode [1 0]",
+    )
+
+
+def logo_image(image: Any) -> PdfImage:
+    """A PIL image as an 8-bit gray or RGB image; transparency is laid on white, the paper's
+    colour."""
+    from PIL import Image
+
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        image = flat
+    elif image.mode not in ("L", "RGB"):
+        image = image.convert("RGB")
+    gray = image.mode == "L"
+    return PdfImage(
+        width=image.width,
+        height=image.height,
+        color_space=b"/DeviceGray" if gray else b"/DeviceRGB",
+        bits_per_component=8,
+        data=zlib.compress(image.tobytes(), _LOGO_COMPRESSION),
+    )
