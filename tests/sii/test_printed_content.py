@@ -54,6 +54,15 @@ def test_a_written_number_reads_back_as_the_same_value(value: Decimal) -> None:
     assert Decimal(written.replace(".", "").replace(",", ".")) == value
 
 
+@given(st.from_regex(r"\A[0-9]{1,20}\Z"))
+def test_plain_digits_are_written_as_the_same_number_with_a_decimal_point_would_be(
+    digits: str,
+) -> None:
+    assert numbers.number(digits) == numbers.number(f"{digits}.0")
+    for pesos in (True, False):
+        assert numbers.amount(digits, pesos=pesos) == numbers.amount(f"{digits}.0", pesos=pesos)
+
+
 def test_amounts_percentages_dates_and_ruts() -> None:
     assert numbers.amount("119000") == "$ 119.000"
     assert numbers.amount("0") == "$ 0"

@@ -7,11 +7,13 @@ windows-1252 (accents, Ñ, ¿¡, €); a character outside it prints as its clos
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import functools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from encodings.cp1252 import encoding_table as _CP1252
 from typing import Final, Literal
 
 from haulmer.sii.printed import fonts
@@ -86,8 +88,8 @@ def encoded(text: str) -> bytes:
     """``text`` as the windows-1252 bytes the page's fonts show (see :func:`printable`)."""
     if text.isascii():
         return text.encode("ascii")
-    try:
-        return text.encode("cp1252")
+    try:  # the cp1252 codec's own table, without its look-up by name on every call
+        return codecs.charmap_encode(text, "strict", _CP1252)[0]
     except UnicodeEncodeError:
         return printable(text).encode("cp1252")
 

@@ -267,6 +267,8 @@ def sii_office_of(comuna: str) -> str:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # what parsed XML holds: the common case first
+        return value.strip()
     if value is None or isinstance(value, dict | list):
         return ""
     return str(value).strip()

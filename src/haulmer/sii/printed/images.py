@@ -1,8 +1,9 @@
 """The two images a printed DTE may carry, as PDF image XObjects: the timbre and the logo.
 
 The timbre goes in at one pixel per module and one per row (a few kilobytes at one bit a
-pixel); the page's image matrix stretches it to its printed size, and a PDF image is not
-interpolated unless it asks to be, so every module keeps its sharp edges.
+pixel, uncompressed: its modules look random to zlib, which saves a tenth at a cost); the
+page's image matrix stretches it to its printed size, and a PDF image is not interpolated
+unless it asks to be, so every module keeps its sharp edges.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from haulmer.sii.printed.pdf import PdfImage
 
 __all__ = ["logo_image", "timbre_image"]
 
-_TIMBRE_COMPRESSION: Final = 6
 _LOGO_COMPRESSION: Final = 6
 
 
@@ -26,7 +26,8 @@ def timbre_image(symbol: Symbol) -> PdfImage:
         height=symbol.rows,
         color_space=b"/DeviceGray",
         bits_per_component=1,
-        data=zlib.compress(symbol.bits, _TIMBRE_COMPRESSION),
+        data=symbol.bits,
+        compressed=False,
         decode=b"/Decode [1 0]",
     )
 
@@ -50,4 +51,5 @@ def logo_image(image: Any) -> PdfImage:
         color_space=b"/DeviceGray" if gray else b"/DeviceRGB",
         bits_per_component=8,
         data=zlib.compress(image.tobytes(), _LOGO_COMPRESSION),
+        compressed=True,
     )

@@ -38,8 +38,18 @@ def _decimal(text: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
+def _whole(text: str) -> str | None:
+    """``1234567`` as ``1.234.567`` when ``text`` is plain digits (most amounts), else None."""
+    if text.isdigit() and text.isascii():
+        return f"{int(text):,}".replace(",", ".")
+    return None
+
+
 def number(text: str) -> str:
     """``1234567.50`` as ``1.234.567,5``: dots between thousands, a comma before decimals."""
+    whole = _whole(text)
+    if whole is not None:
+        return whole
     value = _decimal(text)
     if value is None:
         return text
@@ -55,6 +65,9 @@ def _grouped(value: Decimal) -> str:
 
 def amount(text: str, *, pesos: bool = True) -> str:
     """A money amount: ``$ 1.234`` in pesos, ``1.234,56`` in another currency."""
+    whole = _whole(text)
+    if whole is not None:
+        return f"$ {whole}" if pesos else whole
     value = _decimal(text)
     if value is None:
         return text

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from lxml import etree
 
 from haulmer.errors import DocumentError, ErrorDetail, XMLError
-from haulmer.sii._xml import local_name, parse_xml, timbre_bytes
+from haulmer.sii._xml import local_name, parse_xml, timbre_forms
 from haulmer.sii.parsing import element_to_dict
 
 if TYPE_CHECKING:
@@ -148,16 +148,15 @@ def ted_barcode_bytes(ted: etree._Element) -> bytes:
     Quotes in text are written as the FRMT was signed (``&quot;`` by the SII's rule, raw by some
     producers), so that a scanner can check the signature over the bytes it reads.
     """
-    try:
-        quoted = timbre_bytes(ted, quote_entities=True)
-        raw = timbre_bytes(ted, quote_entities=False)
-    except UnicodeEncodeError:
+    forms = timbre_forms(ted)
+    if not forms:
         raise XMLError(
             "the timbre holds characters outside ISO-8859-1, which its barcode cannot carry"
-        ) from None
-    if quoted == raw or _signed_over(ted, quoted):
+        )
+    quoted = forms[0]
+    if len(forms) == 1 or _signed_over(ted, quoted):
         return quoted
-    return raw if _signed_over(ted, raw) else quoted
+    return forms[1] if _signed_over(ted, forms[1]) else quoted
 
 
 def _signed_over(ted: etree._Element, flattened: bytes) -> bool:
