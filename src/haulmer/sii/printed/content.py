@@ -274,15 +274,23 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _is_mapping(value: Any) -> bool:
+    """Whether ``value`` is a mapping; a plain dict (what the XML and the models give) without
+    the abstract class's slower check."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def _dict(value: Any) -> Mapping[str, Any]:
     if isinstance(value, list):
         value = value[0] if value else None
-    return value if isinstance(value, Mapping) else {}
+    return value if _is_mapping(value) else {}
 
 
 def _list(value: Any) -> list[Mapping[str, Any]]:
+    if value is None:
+        return []
     items = value if isinstance(value, list) else [value]
-    return [item for item in items if isinstance(item, Mapping)]
+    return [item for item in items if _is_mapping(item)]
 
 
 def _texts(value: Any) -> list[str]:
@@ -417,34 +425,34 @@ def _document_fields(
 
 
 def _line(detalle: Mapping[str, Any], *, pesos: bool) -> Line:
-    codes = _list(detalle.get("CdgItem"))
+    get = detalle.get
+    codes = _list(get("CdgItem"))
     code = _text(codes[0].get("VlrCodigo")) if codes else ""
     notes = []
-    exento = _text(detalle.get("IndExe"))
+    exento = _text(get("IndExe"))
     if exento:
         notes.append(_EXENTO.get(exento, f"indicador de exención {exento}"))
-    liquidado = _text(detalle.get("TpoDocLiq"))
+    liquidado = _text(get("TpoDocLiq"))
     if liquidado:
         found = lookup_document_code(liquidado)
         notes.append(f"liquida {found.label if found is not None else liquidado}")
-    for sub in _list(detalle.get("SubDscto")) + _list(detalle.get("SubRecargo")):
+    for sub in _list(get("SubDscto")) + _list(get("SubRecargo")):
         kind = "descuento" if "TipoDscto" in sub else "recargo"
         value = _text(sub.get("ValorDscto")) or _text(sub.get("ValorRecargo"))
         unit = _text(sub.get("TipoDscto")) or _text(sub.get("TipoRecargo"))
         notes.append(f"{kind} {numbers.number(value)} {unit}".strip())
+    price = _text(get("PrcItem"))
     return Line(
-        number=_text(detalle.get("NroLinDet")),
+        number=_text(get("NroLinDet")),
         code=code,
-        name=_text(detalle.get("NmbItem")),
-        description=_text(detalle.get("DscItem")),
-        quantity=numbers.number(_text(detalle.get("QtyItem"))),
-        unit=_text(detalle.get("UnmdItem")),
-        price=numbers.amount(_text(detalle.get("PrcItem")), pesos=pesos)
-        if _text(detalle.get("PrcItem"))
-        else "",
+        name=_text(get("NmbItem")),
+        description=_text(get("DscItem")),
+        quantity=numbers.number(_text(get("QtyItem"))),
+        unit=_text(get("UnmdItem")),
+        price=numbers.amount(price, pesos=pesos) if price else "",
         discount=_line_adjustment(detalle, "DescuentoPct", "DescuentoMonto", pesos=pesos),
         surcharge=_line_adjustment(detalle, "RecargoPct", "RecargoMonto", pesos=pesos),
-        amount=numbers.amount(_text(detalle.get("MontoItem")), pesos=pesos),
+        amount=numbers.amount(_text(get("MontoItem")), pesos=pesos),
         notes=tuple(notes),
     )
 

@@ -35,9 +35,12 @@ class _Column:
     value: Callable[[Line], str]
 
 
+_NAME: Final = _Column("Descripción", 0, "L", lambda line: line.name)
+"""The column that takes the width the others leave: the line's name and, in gray, its
+description and indications under it."""
 _COLUMNS: Final = (
     _Column("Código", 22, "L", lambda line: line.code),
-    _Column("Descripción", 0, "L", lambda line: line.name),
+    _NAME,
     _Column("Cantidad", 20, "R", lambda line: f"{line.quantity} {line.unit}".strip()),
     _Column("Precio unit.", 24, "R", lambda line: line.price),
     _Column("Dcto./Recargo", 24, "R", lambda line: _adjustment(line)),
@@ -84,6 +87,10 @@ class _Letter:
         self.y = MARGIN
         fixed = sum(column.width for column in _COLUMNS)
         self.widths = [c.width or (RIGHT - MARGIN - fixed) for c in _COLUMNS]
+        starts = [MARGIN + sum(self.widths[:index]) for index in range(len(_COLUMNS))]
+        self.columns = list(zip(_COLUMNS, starts, self.widths, strict=True))
+        """Each column with its left edge and width."""
+        self.name_width = self.widths[_COLUMNS.index(_NAME)] - 2
 
     def draw(self) -> int:
         self.page()
@@ -162,26 +169,26 @@ class _Letter:
         self.write_fields(MARGIN + half + 2, self.y + 1.5, right)
         self.y += height + 3
 
-    def field_lines(self, fields: Sequence[Field], width: float) -> list[tuple[str, str]]:
-        """(label, text) lines of ``fields`` wrapped to ``width``; the label on the first only."""
-        out: list[tuple[str, str]] = []
+    def field_lines(self, fields: Sequence[Field], width: float) -> list[tuple[str, float, str]]:
+        """(label, indent, text) lines of ``fields`` wrapped to ``width``: the label, in bold,
+        on the first line only, and the text ``indent`` mm to its right."""
+        c = self.c
+        out: list[tuple[str, float, str]] = []
         for field in fields:
             label = f"{field.label}:"
-            self.c.font(8, "B")
-            indent = self.c.width(label) + 1.5
-            self.c.font(8)
-            for index, text in enumerate(self.c.wrap(field.value, width - indent)):
-                out.append((label if index == 0 else "", text))
+            c.font(8, "B")
+            indent = c.width(label) + 1.5
+            c.font(8)
+            for index, text in enumerate(c.wrap(field.value, width - indent)):
+                out.append((label if index == 0 else "", indent, text))
         return out
 
-    def write_fields(self, x: float, top: float, lines: Sequence[tuple[str, str]]) -> None:
+    def write_fields(self, x: float, top: float, lines: Sequence[tuple[str, float, str]]) -> None:
         c = self.c
-        indent = 0.0
-        for label, text in lines:
+        for label, indent, text in lines:
             if label:
                 c.font(8, "B")
                 c.text(x, top, label)
-                indent = c.width(label) + 1.5
             c.font(8)
             c.text(x + indent, top, text)
             top += LEADING
@@ -196,29 +203,29 @@ class _Letter:
         self.y += 6
 
     def line(self, line: Line) -> None:
-        c = self.c
-        name_width = self.widths[1] - 2
+        c, name_width = self.c, self.name_width
         c.font(8)
         names = c.wrap(line.name, name_width)
         c.font(7)
         extra = c.wrap(line.description, name_width) if line.description else []
-        extra += c.wrap(", ".join(line.notes), name_width) if line.notes else []
+        if line.notes:
+            extra += c.wrap(", ".join(line.notes), name_width)
         height = len(names) * LEADING + len(extra) * 3.3 + 1.2
         self.room_for(height)
-        x = MARGIN
-        for index, (column, width) in enumerate(zip(_COLUMNS, self.widths, strict=True)):
-            if index == 1:
-                c.font(8)
-                y = c.lines(x + 1, self.y, names, leading=LEADING)
+        y = self.y
+        c.font(8)
+        for column, x, width in self.columns:
+            if column is not _NAME:
+                c.cell(x + 1, y, column.value(line), width - 2, align=column.align)
+                continue
+            under = c.lines(x + 1, y, names, leading=LEADING)
+            if extra:
                 c.font(7)
                 c.text_color(GRAY)
-                c.lines(x + 1, y, extra, leading=3.3)
+                c.lines(x + 1, under, extra, leading=3.3)
                 c.text_color(BLACK)
-            else:
                 c.font(8)
-                c.cell(x + 1, self.y, column.value(line), width - 2, align=column.align)
-            x += width
-        self.y += height
+        self.y = y + height
         c.rule(MARGIN, self.y - 0.6, RIGHT, color=LIGHT)
 
     def sections(self) -> None:
