@@ -19,7 +19,7 @@ from typing import Final, Literal
 from haulmer.sii.printed import fonts
 from haulmer.sii.printed.barcode import Symbol
 from haulmer.sii.printed.images import timbre_image
-from haulmer.sii.printed.pdf import FONTS, Page, PdfDocument, PdfImage, literal
+from haulmer.sii.printed.pdf import ESCAPED, FONTS, Page, PdfDocument, PdfImage, literal
 
 __all__ = ["Canvas", "Resolucion", "encoded", "printable"]
 
@@ -101,6 +101,12 @@ def _color(rgb: tuple[int, int, int], operator: bytes) -> bytes:
     return b"%.3f %.3f %.3f %s\n" % (red / 255, green / 255, blue / 255, operator)
 
 
+@functools.cache
+def _line_width(mm: float) -> bytes:
+    """The operator setting the line width to ``mm``."""
+    return b"%.2f w\n" % (mm * MM)
+
+
 _WIDTHS: Final = {"": fonts.Widths(fonts.REGULAR), "B": fonts.Widths(fonts.BOLD)}
 
 
@@ -115,7 +121,7 @@ class Canvas:
         self._font: tuple[str, float] = ("", 0.0)
         self._font_operator = b""
         self._baseline = 0.0
-        self._widths = _WIDTHS[""]
+        self._quarters, self._rests = _WIDTHS[""].quarters, _WIDTHS[""].rests
         self._scale = 0.0
         self._text_fill = _color(BLACK, b"rg")
 
@@ -146,7 +152,8 @@ class Canvas:
         if self._font != (style, size):
             self._font = (style, size)
             self._font_operator = b"%s %.2f Tf\n" % (FONTS[style], size)
-            self._widths = _WIDTHS[style]
+            widths = _WIDTHS[style]
+            self._quarters, self._rests = widths.quarters, widths.rests
             self._scale = size * PT / 1000
             self._baseline = size * PT * 0.8
 
@@ -156,35 +163,44 @@ class Canvas:
 
     def width(self, text: str) -> float:
         """Width in mm of ``text`` in the current font (from the core font's metrics)."""
-        return self._widths.of(encoded(text)) * self._scale
+        data = text.encode("ascii") if text.isascii() else encoded(text)
+        return (4 * sum(data.translate(self._quarters)) + sum(data.translate(self._rests))) * (
+            self._scale
+        )
 
     def text(
         self, x: float, top: float, text: str, *, align: Align = "L", width: float = 0
     ) -> None:
         """One line whose top is at ``top``; aligned within ``width`` from ``x``."""
-        data = encoded(text)
+        data = text.encode("ascii") if text.isascii() else encoded(text)
         if not data:
             return
-        if align != "L":
-            room = width - self._widths.of(data) * self._scale
+        if align != "L":  # fonts.Widths.of, written out on this hot path
+            used = 4 * sum(data.translate(self._quarters)) + sum(data.translate(self._rests))
+            room = width - used * self._scale
             x += room if align == "R" else room / 2
         self._show(x, top, data)
 
     def cell(self, x: float, top: float, text: str, width: float, *, align: Align = "L") -> None:
         """``text`` in a cell ``width`` mm wide from ``x``: aligned, and cut with an ellipsis
         when it is wider (what :meth:`fit` and :meth:`text` do, measuring once)."""
-        data = encoded(text)
+        data = text.encode("ascii") if text.isascii() else encoded(text)
         if not data:
             return
-        room = width - self._widths.of(data) * self._scale
+        used = 4 * sum(data.translate(self._quarters)) + sum(data.translate(self._rests))
+        room = width - used * self._scale
         if room < 0:
-            data = encoded(self.fit(text, width))
-            room = width - self._widths.of(data) * self._scale
+            fitted = self.fit(text, width)
+            data, room = encoded(fitted), width - self.width(fitted)
         if align != "L":
             x += room if align == "R" else room / 2
         self._show(x, top, data)
 
     def _show(self, x: float, top: float, data: bytes) -> None:
+        """Write ``data`` (windows-1252) with its top at ``top``: the hot path of every text,
+        so it writes a colour or a font only when they change and escapes only when needed."""
+        if len(data.translate(None, ESCAPED)) != len(data):
+            data = literal(data)
         page = self._page
         content = page.content
         if page.fill != self._text_fill:
@@ -194,7 +210,7 @@ class Canvas:
             page.font = self._font_operator
             content.append(self._font_operator)
         content.append(
-            b"BT %.2f %.2f Td (%s) Tj ET\n" % (x * MM, -(top + self._baseline) * MM, literal(data))
+            b"BT %.2f %.2f Td (%s) Tj ET\n" % (x * MM, -(top + self._baseline) * MM, data)
         )
 
     def fit(self, text: str, width: float) -> str:
@@ -207,8 +223,13 @@ class Canvas:
 
     def wrap(self, text: str, width: float) -> list[str]:
         """``text`` broken into lines no wider than ``width`` (long words are cut)."""
+        paragraphs = text.splitlines()
+        if len(paragraphs) == 1:  # most texts: one paragraph that fits
+            whole = " ".join(paragraphs[0].split())
+            if whole and self.width(whole) <= width:
+                return [whole]
         lines: list[str] = []
-        for paragraph in text.splitlines() or [""]:
+        for paragraph in paragraphs or [""]:
             words = paragraph.split()
             whole = " ".join(words)
             if self.width(whole) <= width:
@@ -252,7 +273,7 @@ class Canvas:
 
     def _stroke(self, color: tuple[int, int, int], line: float) -> None:
         page = self._page
-        stroke, width = _color(color, b"RG"), b"%.2f w\n" % (line * MM)
+        stroke, width = _color(color, b"RG"), _line_width(line)
         if page.stroke != stroke:
             page.stroke = stroke
             page.content.append(stroke)

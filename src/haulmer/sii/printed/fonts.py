@@ -16,15 +16,15 @@ class Widths:
     is ``4 * quarter + rest`` with both parts below 256, so a text's width is four times the sum
     of its bytes translated to quarters plus the sum of them translated to rests."""
 
-    __slots__ = ("_quarters", "_rests")
+    __slots__ = ("quarters", "rests")
 
     def __init__(self, widths: tuple[int, ...]) -> None:
-        self._quarters = bytes(width // 4 for width in widths)
-        self._rests = bytes(width % 4 for width in widths)
+        self.quarters = bytes(width // 4 for width in widths)
+        self.rests = bytes(width % 4 for width in widths)
 
     def of(self, data: bytes) -> int:
         """The width of ``data`` in thousandths of the font size."""
-        return 4 * sum(data.translate(self._quarters)) + sum(data.translate(self._rests))
+        return 4 * sum(data.translate(self.quarters)) + sum(data.translate(self.rests))
 
 
 # fmt: off
