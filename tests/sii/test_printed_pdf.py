@@ -94,8 +94,8 @@ def test_right_and_centred_text_end_where_the_metrics_say() -> None:
     canvas.cell(10, 30, "un texto demasiado largo para su celda", 20)
     content = b"".join(canvas.document.pages[0].content)
     points = 72 / 25.4
-    assert b"BT %.2f " % ((60 - width) * points) in content
-    assert b"BT %.2f " % ((35 - width / 2) * points) in content
+    assert b"BT %d " % ((60 - width) * points * 100) in content
+    assert b"BT %d " % ((35 - width / 2) * points * 100) in content
     fitted = canvas.fit("un texto demasiado largo para su celda", 20)
     assert fitted == "un texto d..."
     assert canvas.width(fitted) <= 20 < canvas.width("un texto de...")
@@ -191,3 +191,30 @@ def test_the_symbol_falls_back_to_the_optimal_encodation_when_the_fast_one_does_
     assert symbol.rows > 0
     with pytest.raises(XMLError, match="does not fit in one PDF417 symbol"):
         barcode.symbol(bytes(range(256)) * 8)
+
+
+def test_a_stamp_is_drawn_once_and_copied_wherever_it_is_asked_for() -> None:
+    drawn: list[int] = []
+
+    def draw(canvas: Canvas) -> None:
+        drawn.append(1)
+        canvas.font(9, "B")
+        canvas.text_color((200, 16, 46))
+        canvas.text(0, 0, "Código")
+
+    for _ in range(2):
+        canvas = Canvas(title="t", created=CREATED)
+        canvas.add_page(100, 100)
+        canvas.font(8)
+        canvas.text(5, 5, "antes")
+        canvas.stamp(20, "a stamp of the tests", draw)
+        canvas.stamp(60, "a stamp of the tests", draw)
+        canvas.text(5, 80, "después")
+        reader = _reader(canvas.output())
+        text = reader.pages[0].extract_text()
+        assert text.count("Código") == 2
+        assert "después" in text
+        content = b"".join(canvas.document.pages[0].content)
+        assert content.count(b"q 1 0 0 1 0 ") == 2
+        assert content.endswith(b"(despu\xe9s) Tj ET\n")  # black 8 pt still: the stamp is q...Q
+    assert drawn == [1]

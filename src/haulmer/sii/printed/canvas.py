@@ -11,7 +11,7 @@ import codecs
 import datetime as dt
 import functools
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from encodings.cp1252 import encoding_table as _CP1252
 from typing import Final, Literal
@@ -27,6 +27,9 @@ PT: Final = 25.4 / 72
 """One typographic point in millimetres."""
 MM: Final = 72 / 25.4
 """One millimetre in points."""
+UNIT: Final = MM * 100
+"""One millimetre in hundredths of a point, the unit of page content (``pdf.Page``): written as
+integers, which costs a fraction of formatting a float."""
 RED: Final = (200, 16, 46)
 GRAY: Final = (90, 90, 90)
 LIGHT: Final = (230, 230, 230)
@@ -104,10 +107,14 @@ def _color(rgb: tuple[int, int, int], operator: bytes) -> bytes:
 @functools.cache
 def _line_width(mm: float) -> bytes:
     """The operator setting the line width to ``mm``."""
-    return b"%.2f w\n" % (mm * MM)
+    return b"%d w\n" % round(mm * UNIT)
 
 
+_STAMPS: dict[str, bytes] = {}
+"""Content of :meth:`Canvas.stamp` by key, drawn once per process (q/Q keep it self-contained:
+the graphics state after it is the one before it)."""
 _WIDTHS: Final = {"": fonts.Widths(fonts.REGULAR), "B": fonts.Widths(fonts.BOLD)}
+_WIDEST: Final = {"": max(fonts.REGULAR), "B": max(fonts.BOLD)}
 
 
 class Canvas:
@@ -123,6 +130,8 @@ class Canvas:
         self._baseline = 0.0
         self._quarters, self._rests = _WIDTHS[""].quarters, _WIDTHS[""].rests
         self._scale = 0.0
+        self._widest = 0.0
+        """The widest glyph's width in mm: a text of n characters is at most n times it."""
         self._text_fill = _color(BLACK, b"rg")
 
     # -- pages ---------------------------------------------------------------------------------
@@ -151,10 +160,11 @@ class Canvas:
         """Select Helvetica at ``size`` points (``style``: "" or "B" for bold)."""
         if self._font != (style, size):
             self._font = (style, size)
-            self._font_operator = b"%s %.2f Tf\n" % (FONTS[style], size)
+            self._font_operator = b"%s %d Tf\n" % (FONTS[style], round(size * 100))
             widths = _WIDTHS[style]
             self._quarters, self._rests = widths.quarters, widths.rests
             self._scale = size * PT / 1000
+            self._widest = _WIDEST[style] * self._scale
             self._baseline = size * PT * 0.8
 
     def text_color(self, rgb: tuple[int, int, int]) -> None:
@@ -210,7 +220,7 @@ class Canvas:
             page.font = self._font_operator
             content.append(self._font_operator)
         content.append(
-            b"BT %.2f %.2f Td (%s) Tj ET\n" % (x * MM, -(top + self._baseline) * MM, data)
+            b"BT %d %d Td (%s) Tj ET\n" % (x * UNIT, -(top + self._baseline) * UNIT, data)
         )
 
     def fit(self, text: str, width: float) -> str:
@@ -224,9 +234,12 @@ class Canvas:
     def wrap(self, text: str, width: float) -> list[str]:
         """``text`` broken into lines no wider than ``width`` (long words are cut)."""
         paragraphs = text.splitlines()
-        if len(paragraphs) == 1:  # most texts: one paragraph that fits
+        if len(paragraphs) == 1:  # most texts: one paragraph that fits, often at a glance
             whole = " ".join(paragraphs[0].split())
-            if whole and self.width(whole) <= width:
+            if whole and (
+                (max(whole) <= "\xff" and len(whole) * self._widest <= width)  # a byte each
+                or self.width(whole) <= width
+            ):
                 return [whole]
         lines: list[str] = []
         for paragraph in paragraphs or [""]:
@@ -269,6 +282,18 @@ class Canvas:
             top += leading
         return top
 
+    def stamp(self, top: float, key: str, draw: Callable[[Canvas], None]) -> None:
+        """What ``draw`` puts on a page at y = 0, moved down to ``top``: text and shapes that
+        depend on nothing but their position (a table's header) are drawn once per process
+        and then copied. ``key`` names the drawing; ``draw`` must not place images."""
+        content = _STAMPS.get(key)
+        if content is None:
+            scratch = Canvas(title="", created=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
+            scratch.add_page(0, 0)
+            draw(scratch)
+            content = _STAMPS[key] = b"".join(scratch._page.content)
+        self._page.content.append(b"q 1 0 0 1 0 %d cm\n%sQ\n" % (-top * UNIT, content))
+
     # -- shapes --------------------------------------------------------------------------------
 
     def _stroke(self, color: tuple[int, int, int], line: float) -> None:
@@ -285,7 +310,7 @@ class Canvas:
         """A thin horizontal line."""
         self._stroke(color, 0.2)
         self._page.content.append(
-            b"%.2f %.2f m %.2f %.2f l S\n" % (x1 * MM, -y * MM, x2 * MM, -y * MM)
+            b"%d %d m %d %d l S\n" % (x1 * UNIT, -y * UNIT, x2 * UNIT, -y * UNIT)
         )
 
     def frame(
@@ -308,8 +333,8 @@ class Canvas:
                 page.fill = fill_operator
                 page.content.append(fill_operator)
         page.content.append(
-            b"%.2f %.2f %.2f %.2f re %s\n"
-            % (x * MM, -(y + h) * MM, w * MM, h * MM, b"S" if fill is None else b"B")
+            b"%d %d %d %d re %s\n"
+            % (x * UNIT, -(y + h) * UNIT, w * UNIT, h * UNIT, b"S" if fill is None else b"B")
         )
 
     def image(self, image: PdfImage, x: float, y: float, w: float, h: float) -> None:
@@ -318,8 +343,8 @@ class Canvas:
         name = self.document.image_name(image)
         page.images[name] = image
         page.content.append(
-            b"q %.3f 0 0 %.3f %.3f %.3f cm %s Do Q\n"
-            % (w * MM, h * MM, x * MM, -(y + h) * MM, name)
+            b"q %d 0 0 %d %d %d cm %s Do Q\n"
+            % (w * UNIT, h * UNIT, x * UNIT, -(y + h) * UNIT, name)
         )
 
     def logo(

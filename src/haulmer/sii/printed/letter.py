@@ -48,6 +48,10 @@ _COLUMNS: Final = (
 )
 
 
+_LABEL_INDENTS: dict[str, float] = {}
+"""Where a field's text starts after its bold label (8 pt), by label: the labels are few."""
+
+
 def _adjustment(line: Line) -> str:
     if line.discount and line.surcharge:
         return f"-{line.discount} +{line.surcharge}"
@@ -176,8 +180,10 @@ class _Letter:
         out: list[tuple[str, float, str]] = []
         for field in fields:
             label = f"{field.label}:"
-            c.font(8, "B")
-            indent = c.width(label) + 1.5
+            indent = _LABEL_INDENTS.get(label)
+            if indent is None:
+                c.font(8, "B")
+                indent = _LABEL_INDENTS[label] = c.width(label) + 1.5
             c.font(8)
             for index, text in enumerate(c.wrap(field.value, width - indent)):
                 out.append((label if index == 0 else "", indent, text))
@@ -194,13 +200,15 @@ class _Letter:
             top += LEADING
 
     def table_header(self) -> None:
-        c, x = self.c, MARGIN
-        c.frame(MARGIN, self.y, RIGHT - MARGIN, 5, fill=LIGHT, color=LIGHT)
-        c.font(7.5, "B")
-        for column, width in zip(_COLUMNS, self.widths, strict=True):
-            c.text(x + 1, self.y + 1.2, column.title, align=column.align, width=width - 2)
-            x += width
+        self.c.stamp(self.y, "letter table header", self._draw_table_header)
         self.y += 6
+
+    def _draw_table_header(self, c: Canvas) -> None:
+        """The columns' titles on a light band, at y = 0."""
+        c.frame(MARGIN, 0, RIGHT - MARGIN, 5, fill=LIGHT, color=LIGHT)
+        c.font(7.5, "B")
+        for column, x, width in self.columns:
+            c.text(x + 1, 1.2, column.title, align=column.align, width=width - 2)
 
     def line(self, line: Line) -> None:
         c, name_width = self.c, self.name_width
@@ -216,7 +224,9 @@ class _Letter:
         c.font(8)
         for column, x, width in self.columns:
             if column is not _NAME:
-                c.cell(x + 1, y, column.value(line), width - 2, align=column.align)
+                value = column.value(line)
+                if value:
+                    c.cell(x + 1, y, value, width - 2, align=column.align)
                 continue
             under = c.lines(x + 1, y, names, leading=LEADING)
             if extra:

@@ -2,10 +2,10 @@
 core fonts in WinAnsiEncoding, and images.
 
 A general PDF library spends most of a page's time on per-call bookkeeping this fixed layout does
-not need; here a page is a list of operator lines its drawer appends, written out once, with each
-page's content compressed. Coordinates are points with the origin at the page's top left, y
-growing downwards as negative numbers, so a page's height may be chosen after it is drawn (an
-80 mm roll is as long as its document).
+not need; here a page is a list of operator lines its drawer appends, written out once. Page
+content is drawn in hundredths of a point, as integers, with the origin at the page's top left
+and y growing downwards as negative numbers, so a page's height may be chosen after it is drawn
+(an 80 mm roll is as long as its document).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class PdfImage:
 
 @dataclass(eq=False)
 class Page:
-    """One page: its size in points, its operators and what they use.
+    """One page: its size in points, its operators (in hundredths of a point) and what they use.
 
     ``font``, ``fill``, ``stroke`` and ``line_width`` remember the graphics state the
     operators so far leave, so a drawer only writes an operator that changes it.
@@ -165,7 +165,9 @@ def _page_object(page: Page, content: int, image_numbers: dict[bytes, int]) -> b
 
 
 def _content_object(page: Page) -> bytes:
-    origin = b"1 0 0 1 0 %.2f cm\n" % (page.height or 0)
+    origin = b"0.01 0 0 0.01 0 %.2f cm\n" % (
+        page.height or 0
+    )  # hundredths of a point, from the top
     data = origin + b"".join(page.content)
     if len(data) < _COMPRESSED_FROM:
         return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
