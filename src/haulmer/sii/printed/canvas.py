@@ -110,6 +110,22 @@ def _line_width(mm: float) -> bytes:
     return b"%d w\n" % round(mm * UNIT)
 
 
+@functools.cache
+def _font_state(style: str, size: float) -> tuple[bytes, bytes, bytes, float, float, float]:
+    """What :meth:`Canvas.font` keeps for a font: its operator, its widths (``fonts.Widths``),
+    mm per thousandth of its size, its widest glyph in mm and its baseline under a line's top."""
+    widths = _WIDTHS[style]
+    scale = size * PT / 1000
+    return (
+        b"%s %d Tf\n" % (FONTS[style], round(size * 100)),
+        widths.quarters,
+        widths.rests,
+        scale,
+        _WIDEST[style] * scale,
+        size * PT * 0.8,
+    )
+
+
 _STAMPS: dict[str, bytes] = {}
 """Content of :meth:`Canvas.stamp` by key, drawn once per process (q/Q keep it self-contained:
 the graphics state after it is the one before it)."""
@@ -160,12 +176,14 @@ class Canvas:
         """Select Helvetica at ``size`` points (``style``: "" or "B" for bold)."""
         if self._font != (style, size):
             self._font = (style, size)
-            self._font_operator = b"%s %d Tf\n" % (FONTS[style], round(size * 100))
-            widths = _WIDTHS[style]
-            self._quarters, self._rests = widths.quarters, widths.rests
-            self._scale = size * PT / 1000
-            self._widest = _WIDEST[style] * self._scale
-            self._baseline = size * PT * 0.8
+            (
+                self._font_operator,
+                self._quarters,
+                self._rests,
+                self._scale,
+                self._widest,
+                self._baseline,
+            ) = _font_state(style, size)
 
     def text_color(self, rgb: tuple[int, int, int]) -> None:
         """The colour of the text written from now on."""
