@@ -94,6 +94,7 @@ class _Letter:
         starts = [MARGIN + sum(self.widths[:index]) for index in range(len(_COLUMNS))]
         self.columns = list(zip(_COLUMNS, starts, self.widths, strict=True))
         """Each column with its left edge and width."""
+        self.name_x = starts[_COLUMNS.index(_NAME)]
         self.name_width = self.widths[_COLUMNS.index(_NAME)] - 2
 
     def draw(self) -> int:
@@ -211,30 +212,30 @@ class _Letter:
             c.text(x + 1, 1.2, column.title, align=column.align, width=width - 2)
 
     def line(self, line: Line) -> None:
+        """A Detalle line: its cells, its name in the description column and, in gray under
+        the name, its description and indications (drawn last, as they are read)."""
         c, name_width = self.c, self.name_width
-        c.font(8)
-        names = c.wrap(line.name, name_width)
         c.font(7)
         extra = c.wrap(line.description, name_width) if line.description else []
         if line.notes:
             extra += c.wrap(", ".join(line.notes), name_width)
+        c.font(8)
+        names = c.wrap(line.name, name_width)
         height = len(names) * LEADING + len(extra) * 3.3 + 1.2
         self.room_for(height)
-        y = self.y
-        c.font(8)
+        y = under = self.y
         for column, x, width in self.columns:
-            if column is not _NAME:
-                value = column.value(line)
-                if value:
-                    c.cell(x + 1, y, value, width - 2, align=column.align)
+            if column is _NAME:
+                under = c.lines(x + 1, y, names, leading=LEADING)
                 continue
-            under = c.lines(x + 1, y, names, leading=LEADING)
-            if extra:
-                c.font(7)
-                c.text_color(GRAY)
-                c.lines(x + 1, under, extra, leading=3.3)
-                c.text_color(BLACK)
-                c.font(8)
+            value = column.value(line)
+            if value:
+                c.cell(x + 1, y, value, width - 2, align=column.align)
+        if extra:
+            c.font(7)
+            c.text_color(GRAY)
+            c.lines(self.name_x + 1, under, extra, leading=3.3)
+            c.text_color(BLACK)
         self.y = y + height
         c.rule(MARGIN, self.y - 0.6, RIGHT, color=LIGHT)
 
