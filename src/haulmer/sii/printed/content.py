@@ -256,6 +256,8 @@ def cedible_legend(dte_type: int) -> str:
 def sii_office_of(comuna: str) -> str:
     """The default SII office: the emisor's comuna in capitals, without accents (Ñ stays)."""
     upper = comuna.strip().upper()
+    if upper.isascii():
+        return upper
     kept = []
     for char in upper:
         if char == "Ñ":
