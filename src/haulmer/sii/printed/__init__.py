@@ -11,9 +11,8 @@ import datetime as dt
 import io
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from haulmer.errors import MissingDependencyError, ValidationError
 
@@ -142,8 +141,7 @@ def render_pdfs(
     return [_draw(sii, ted_bytes, options)[0] for sii, ted_bytes in sources]
 
 
-@dataclass(frozen=True)
-class _Options:
+class _Options(NamedTuple):
     paper: str
     cedible: bool
     logo: PdfImage | None

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from haulmer.dte.catalogue import CodRef, DTEType, lookup_document_code
 from haulmer.sii.printed import numbers
@@ -155,16 +154,17 @@ _ADUANA: Final = (
 _CEDIBLE_WITH_INVOICE: Final = frozenset({52})
 
 
-@dataclass(frozen=True)
-class Field:
-    """One labelled value: ``Field("Giro", "Extracción de cobre")``."""
+class Field(NamedTuple):
+    """One labelled value: ``Field("Giro", "Extracción de cobre")``.
+
+    Named tuples, like :class:`Line`: a document makes dozens and they cost half a frozen
+    dataclass."""
 
     label: str
     value: str
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """A Detalle line as printed: every value already formatted, empty when absent."""
 
     number: str
@@ -181,8 +181,7 @@ class Line:
     """Indications printed under the name: exento, no facturable, the liquidación's type..."""
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     """A Referencia as printed."""
 
     document: str
@@ -203,8 +202,7 @@ class Reference:
         return ", ".join(part for part in parts if part)
 
 
-@dataclass(frozen=True)
-class PrintedDocument:
+class PrintedDocument(NamedTuple):
     """Everything a printed DTE shows, as text, in the order the layouts print it."""
 
     dte_type: int
