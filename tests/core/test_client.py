@@ -138,6 +138,39 @@ def test_requests_carry_user_agent_api_key_and_default_headers(mock: respx.MockR
     assert org.model_extra == {"razonSocial": "HAULMER SPA"}
 
 
+def test_a_users_pool_adds_its_headers_query_and_cookies_and_the_calls_own_win(
+    mock: respx.MockRouter,
+) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    pool = httpx.Client(
+        headers={"X-Pool": "p", "User-Agent": "pool-agent", "APIKEY": "pool-key"},
+        params={"tenant": "t1", "a": "pool"},
+        cookies={"lb": "node-2"},
+    )
+    with pool, Haulmer(API_KEY, environment="sandbox", http_client=pool) as client:
+        send(client, get_org(params={"a": "call"}))
+    request = route.calls.last.request
+    assert request.headers["x-pool"] == "p"
+    assert request.headers["user-agent"] == f"haulmer-python/{haulmer.__version__}"
+    assert request.headers.get_list("apikey") == [API_KEY]
+    assert request.headers["cookie"] == "lb=node-2"
+    assert dict(request.url.params) == {"tenant": "t1", "a": "call"}
+
+
+def test_cookies_a_server_sets_go_back_with_the_next_calls(mock: respx.MockRouter) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization")
+    route.side_effect = [
+        httpx.Response(200, json=ORG, headers={"Set-Cookie": "affinity=a1; Path=/"}),
+        httpx.Response(200, json=ORG),
+    ]
+    with Haulmer(API_KEY, environment="sandbox") as client:
+        send(client, get_org())
+        send(client, get_org())
+    first, second = route.calls
+    assert "cookie" not in first.request.headers
+    assert second.request.headers["cookie"] == "affinity=a1"
+
+
 def test_platform_requests_never_carry_the_api_key_and_use_the_bearer_token(
     mock: respx.MockRouter,
 ) -> None:
