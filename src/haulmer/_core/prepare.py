@@ -80,6 +80,10 @@ class PreparedRequest:
     creates: str = "what this call creates"
     """What the call makes, for the error after a lost answer (see ``APIRequest.creates``)."""
 
+    def __str__(self) -> str:
+        """How the log names the call: its method and URL, credentials redacted."""
+        return f"{self.method} {redact_url(self.url)}"
+
     def __repr__(self) -> str:
         return (
             f"PreparedRequest(method={self.method!r}, url={redact_url(self.url)!r}, "

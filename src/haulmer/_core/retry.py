@@ -212,8 +212,9 @@ class CallAttempts:
     retry_safe: bool
     idempotency_key: str | None = None
     creates: str = "what this call creates"
-    call: str = "the call"
-    """How the call is named in the log ("POST https://...", credentials redacted)."""
+    call: object = "the call"
+    """How the call is named in the log: its ``str()`` ("POST https://...", credentials
+    redacted), taken only when a retry is logged."""
     number: int = 1
     acted: bool = field(default=False)
     wait: float = 0.0

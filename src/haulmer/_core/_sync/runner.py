@@ -7,11 +7,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import tenacity
-
 from haulmer._core._sync.sending import SyncSender
 from haulmer._core.config import ClientConfig
-from haulmer._core.log import redact_url
 from haulmer._core.pagination import PageInfo, SyncPage, fetched_pages
 from haulmer._core.plans import ClockStep, Pause, Plan, send
 from haulmer._core.prepare import PreparedRequest, prepare_request
@@ -108,15 +105,31 @@ class SyncRunner:
         """The one retry loop: attempts until an answer, or an error the policy will not retry.
 
         ``CallAttempts`` remembers whether an attempt may have been carried out, so the error
-        that ends a keyed call says so and names the key to repeat it with.
+        that ends a keyed call says so and names the key to repeat it with. Most calls are
+        answered at the first attempt, so tenacity is set up (and imported) only when the
+        policy retries one.
         """
         attempts = CallAttempts(
             max_retries=prepared.max_retries,
             retry_safe=prepared.retry_safe,
             idempotency_key=prepared.idempotency_key,
             creates=prepared.creates,
-            call=f"{prepared.method} {redact_url(prepared.url)}",
+            call=prepared,
         )
+        try:
+            raw = self._attempt(prepared, attempts)
+        except BaseException as error:
+            if not attempts.retries(error):
+                raise
+            raw = self._retry(prepared, attempts)
+        report_response(raw)
+        return raw
+
+    def _retry(self, prepared: PreparedRequest, attempts: CallAttempts) -> RawResponse:
+        """The attempts after a first one the policy retried, driven by tenacity."""
+        import tenacity
+
+        self._sleep(attempts.next_wait())
         retrying = tenacity.Retrying(
             sleep=self._sleep,
             retry=tenacity.retry_if_exception(attempts.retries),
@@ -126,15 +139,18 @@ class SyncRunner:
         raw: RawResponse | None = None
         for attempt in retrying:
             with attempt:
-                try:
-                    raw = self.sender.attempt(prepared, attempts.number)
-                except APIStatusError as error:
-                    if isinstance(error.response, RawResponse):
-                        report_response(error.response)  # an answer read, if not a success
-                    raise
+                raw = self._attempt(prepared, attempts)
         assert raw is not None
-        report_response(raw)
         return raw
+
+    def _attempt(self, prepared: PreparedRequest, attempts: CallAttempts) -> RawResponse:
+        """One attempt; an error answer read is reported before its error goes to the policy."""
+        try:
+            return self.sender.attempt(prepared, attempts.number)
+        except APIStatusError as error:
+            if isinstance(error.response, RawResponse):
+                report_response(error.response)  # an answer read, if not a success
+            raise
 
 
 class SyncAPIResource:
