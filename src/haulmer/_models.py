@@ -9,11 +9,13 @@ import json
 from typing import Any, ClassVar
 
 import pydantic_core
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict
 
 from haulmer.rut import Rut
 
 __all__ = ["AnsweredModel", "HaulmerModel", "encode_json", "to_jsonable"]
+
+_REQUEST_ID = "_request_id"
 
 
 def _json_default(value: Any) -> Any:
@@ -47,18 +49,26 @@ def to_jsonable(data: Any) -> Any:
 
 
 class AnsweredModel(BaseModel):
-    """A model the API can return: it remembers the request id of the answer it came in."""
+    """A model the API can return: it remembers the request id of the answer it came in.
 
-    _request_id: str | None = PrivateAttr(default=None)
+    The id is kept in pydantic's per-instance private storage, written only when a model is
+    stamped: a declared ``PrivateAttr`` would have pydantic initialise it, in Python, for every
+    instance validated (each nested model of every answer included).
+    """
 
     @property
     def request_id(self) -> str | None:
         """Haulmer's id of the request that returned this model (its ``X-Request-Id``), to
         store beside a folio and quote in a support ticket; None for a model built locally."""
-        return self._request_id
+        private = self.__pydantic_private__
+        return None if private is None else private.get(_REQUEST_ID)
 
     def _set_request_id(self, request_id: str | None) -> None:
-        self._request_id = request_id
+        private = self.__pydantic_private__
+        if private is not None:
+            private[_REQUEST_ID] = request_id
+        elif request_id is not None:
+            object.__setattr__(self, "__pydantic_private__", {_REQUEST_ID: request_id})
 
 
 class HaulmerModel(AnsweredModel):

@@ -129,6 +129,31 @@ def test_a_model_built_locally_has_no_request_id() -> None:
     assert Organization.model_validate({"rut": "76795561-8"}).request_id is None
 
 
+def test_a_models_request_id_survives_copies_and_pickling_and_takes_part_in_equality() -> None:
+    import copy
+    import pickle
+
+    from haulmer.openfactura.models import Taxpayer
+
+    data = {"rut": "76795561-8", "actividades": [{"giro": "Software"}]}
+    answered, local = Taxpayer.model_validate(data), Taxpayer.model_validate(data)
+    answered._set_request_id(None)  # an answer without a request id header
+    assert answered == local
+    assert answered.request_id is None
+    answered._set_request_id("req-1")
+    assert answered != local
+    assert answered.actividades[0].request_id is None  # only what the call returns is stamped
+    for kept in (
+        copy.copy(answered),
+        copy.deepcopy(answered),
+        pickle.loads(pickle.dumps(answered)),
+        answered.model_copy(update={"email": "a@b.cl"}),
+    ):
+        assert kept.request_id == "req-1"
+    assert "req-1" not in repr(answered)
+    assert "req-1" not in answered.model_dump_json()
+
+
 def test_the_raw_form_refuses_what_is_not_a_method(fake: FakeHaulmer) -> None:
     with fake.client() as client:
         raw = client.openfactura.documents.with_raw_response

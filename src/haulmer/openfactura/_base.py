@@ -79,8 +79,11 @@ class ResponseModel(AnsweredModel):
     @model_validator(mode="before")
     @classmethod
     def _blanks_are_missing(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {key: _blank_to_none(value) for key, value in data.items()}
+        if isinstance(data, dict):  # _blank_to_none, inline: it runs for every answered model
+            return {
+                key: None if isinstance(value, str) and not value.strip() else value
+                for key, value in data.items()
+            }
         return data
 
 
