@@ -9,7 +9,6 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from haulmer._core.ratelimit import InProcessRateLimiter, RateLimiter
-from haulmer._core.redis_ratelimit import RedisRateLimiter, redact_store_url
 from haulmer.errors import ConfigurationError
 
 __all__ = ["RATE_LIMIT_URL_ENV", "RateLimitArg", "rate_limiter_from_url", "resolve_rate_limit"]
@@ -28,6 +27,9 @@ def rate_limiter_from_url(url: str, *, clock: Callable[[], float] = time.monoton
     scheme = urlsplit(url.strip()).scheme.lower()
     if scheme == "memory":
         return InProcessRateLimiter(clock=clock)
+    # The shared limiter (and asyncio, which it needs) loads only when a URL may name one.
+    from haulmer._core.redis_ratelimit import RedisRateLimiter, redact_store_url
+
     if scheme in ("redis", "rediss", "unix"):
         return RedisRateLimiter(url.strip())
     raise ConfigurationError(
