@@ -375,6 +375,23 @@ def test_header_values_with_line_breaks_or_non_ascii_are_refused_naming_the_head
     assert not platform.called
 
 
+def test_a_default_header_no_request_can_carry_is_refused_at_every_call(
+    mock: respx.MockRouter,
+) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    bad = {"X-Team": "erp\r\nX-Injected: 1"}
+    with Haulmer(API_KEY, environment="sandbox", default_headers=bad) as client:
+        for _ in range(2):
+            with pytest.raises(ConfigurationError, match="'X-Team'"):
+                send(client, get_org())
+        fixed = client.with_options(default_headers={"X-Team": "erp"})
+        send(fixed, get_org())
+        with pytest.raises(ConfigurationError, match="'X-Team'"):
+            send(client, get_org(extra_headers={"X-Other": "fine"}))
+        send(client, get_org(extra_headers={"X-Team": "replaced"}))
+    assert route.call_count == 2
+
+
 async def test_an_http_client_of_the_other_kind_is_refused_when_the_client_is_made() -> None:
     async_pool = httpx.AsyncClient()
     sync_pool = httpx.Client()

@@ -126,6 +126,11 @@ class ClientConfig:
     """The ``base_urls`` the user passed (kept so ``with_options(environment=...)`` keeps them)."""
     base_urls_from_env: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The base URLs read from the environment variables (an explicit environment drops them)."""
+    derived: dict[str, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+    """What preparing requests derives from these settings once (the headers every call
+    starts with, checked), kept by ``prepare`` under its own names."""
 
     def __repr__(self) -> str:
         return f"ClientConfig({self.describe()})"

@@ -104,6 +104,50 @@ def _set(headers: dict[str, tuple[str, str]], name: str, value: str) -> None:
     headers[name.lower()] = (name, value)
 
 
+def _client_headers(config: ClientConfig, *, json_body: bool) -> dict[str, tuple[str, str]]:
+    """The headers every call of a client starts with: ours (with Content-Type for a JSON body),
+    then its ``default_headers``; made once per client settings."""
+    key = "headers, json body" if json_body else "headers"
+    headers: dict[str, tuple[str, str]] | None = config.derived.get(key)
+    if headers is None:
+        headers = {}
+        _set(headers, "User-Agent", USER_AGENT)
+        _set(headers, "Accept", "application/json")
+        if json_body:
+            _set(headers, "Content-Type", "application/json")
+        for name, value in config.default_headers.items():
+            _set(headers, name, value)
+        config.derived[key] = headers
+    return headers
+
+
+def _valid_client_headers(config: ClientConfig) -> frozenset[tuple[str, str]]:
+    """The headers a client's settings give its calls (its own, its credentials) that HTTP can
+    carry, found once: each call checks only the others. One that cannot is left out, so the
+    call that sends it refuses it as before."""
+    valid: frozenset[tuple[str, str]] | None = config.derived.get("valid headers")
+    if valid is None:
+        pairs = [
+            *_client_headers(config, json_body=False).values(),
+            *_client_headers(config, json_body=True).values(),
+        ]
+        if config.api_key:
+            pairs.append(("apikey", config.api_key))
+        if config.access_token:
+            pairs.append(("Authorization", f"Bearer {config.access_token}"))
+        valid = frozenset(pair for pair in pairs if _is_valid_header(*pair))
+        config.derived["valid headers"] = valid
+    return valid
+
+
+def _is_valid_header(name: str, value: str) -> bool:
+    try:
+        _check_header(name, value)
+    except ConfigurationError:
+        return False
+    return True
+
+
 def _extra_query(extra: Mapping[str, object] | None) -> dict[str, Any]:
     """``extra_query=`` checked: names are text, values text, numbers or lists of them."""
     if extra is None:
@@ -167,9 +211,6 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
             f"No base URL for product {request.product!r}: pass base_urls={{...}}"
         )
 
-    headers: dict[str, tuple[str, str]] = {}
-    _set(headers, "User-Agent", USER_AGENT)
-    _set(headers, "Accept", "application/json")
     content: bytes | None = request.content
     body = _body_with_extras(request)
     if body is not None:
@@ -177,9 +218,7 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
         from haulmer._models import encode_json
 
         content = encode_json(body)
-        _set(headers, "Content-Type", "application/json")
-    for name, value in config.default_headers.items():
-        _set(headers, name, value)
+    headers = dict(_client_headers(config, json_body=body is not None))
     for name, value in (request.headers or {}).items():
         _set(headers, name, value)
 
@@ -205,8 +244,10 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
     for name, value in (request.extra_headers or {}).items():
         _set(headers, name, value)
 
-    for name, value in headers.values():
-        _check_header(name, value)
+    valid = _valid_client_headers(config)
+    for pair in headers.values():
+        if pair not in valid:
+            _check_header(*pair)
 
     timeout = (
         config.timeout
