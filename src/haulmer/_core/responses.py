@@ -11,7 +11,7 @@ import functools
 import http
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -261,8 +261,18 @@ def error_from_response(
 
 
 @functools.lru_cache(maxsize=512)
-def _adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
-    return pydantic.TypeAdapter(tp)
+def _validator(tp: Any) -> Callable[[Any], Any]:
+    """How a decoded answer is checked as ``tp``: by pydantic, made once per type. A JSON object
+    asked for as ``dict[str, Any]`` (or ``dict``) is taken as it is: its keys are text already,
+    so pydantic would only copy it."""
+    validate: Callable[[Any], Any] = pydantic.TypeAdapter(tp).validate_python
+    if tp is dict or tp == dict[str, Any]:
+
+        def json_object(data: Any) -> Any:
+            return data if type(data) is dict else validate(data)
+
+        return json_object
+    return validate
 
 
 def _invalid(raw: RawResponse, why: str, body: Any = None) -> APIResponseValidationError:
@@ -285,7 +295,7 @@ def answer_problems(exc: pydantic.ValidationError, name: str) -> str:
 
 def _validate(raw: RawResponse, tp: Any, data: Any) -> Any:
     try:
-        return _adapter(tp).validate_python(data)
+        return _validator(tp)(data)
     except pydantic.ValidationError as exc:
         name = getattr(tp, "__name__", str(tp))
         problems = answer_problems(exc, name)
