@@ -145,3 +145,26 @@ def test_a_prepared_request_repr_hides_its_body_and_query() -> None:
     assert b"Hunter2-SECRET" in prepared.content  # the body is sent, but never shown
     assert "SECRET" not in repr(prepared)
     assert "POST" in repr(prepared)
+
+
+def test_an_api_request_takes_exactly_its_fields_with_their_defaults() -> None:
+    import dataclasses
+    import inspect
+
+    parameters = list(inspect.signature(APIRequest.__init__).parameters.values())[1:]
+    fields = dataclasses.fields(APIRequest)
+    assert [p.name for p in parameters] == [f.name for f in fields]
+    for parameter, field in zip(parameters, fields, strict=True):
+        missing = field.default is dataclasses.MISSING
+        assert parameter.default is (inspect.Parameter.empty if missing else field.default)
+    request = APIRequest("get", "/v1/x", "platform", dict, params={"a": "1"}, max_retries=1)
+    assert request.method == "GET"
+    assert request.replace(path="/v1/y") == APIRequest(
+        "GET", "/v1/y", "platform", dict, params={"a": "1"}, max_retries=1
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        request.path = "/v1/z"  # type: ignore[misc]
+    with pytest.raises(ValidationError, match="must start with '/'"):
+        APIRequest("GET", "v1/x", "platform", dict)
+    with pytest.raises(ValidationError, match="json= or content="):
+        APIRequest("POST", "/v1/x", "platform", dict, json={}, content=b"")

@@ -107,12 +107,58 @@ class APIRequest(Generic[T]):
     """Advice for this call's error codes (``{"token_used": ...}``), instead of the general one:
     the way out of a used e-mail link depends on which link it was."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "method", self.method.upper())
-        if not self.path.startswith("/"):
-            raise ValidationError(f"APIRequest.path must start with '/', got {self.path!r}")
-        if self.json is not None and self.content is not None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        product: Product,
+        cast_to: type[T],
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: Headers | None = None,
+        auth: Auth | None = None,
+        access_token: str | None = None,
+        idempotency_key: str | None = None,
+        safe: bool | None = None,
+        pagination: Pagination | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        creates: str = "what this call creates",
+        error_hints: Mapping[str, str] | None = None,
+    ) -> None:
+        # Written out (the fields' defaults repeated; a test compares them) because the
+        # __init__ a frozen dataclass generates sets each of the twenty fields through
+        # object.__setattr__, a cost every call pays. One dict update writes them all.
+        if not path.startswith("/"):
+            raise ValidationError(f"APIRequest.path must start with '/', got {path!r}")
+        if json is not None and content is not None:
             raise ValidationError("APIRequest takes json= or content=, not both")
+        self.__dict__.update(
+            method=method.upper(),
+            path=path,
+            product=product,
+            cast_to=cast_to,
+            params=params,
+            json=json,
+            content=content,
+            headers=headers,
+            auth=auth,
+            access_token=access_token,
+            idempotency_key=idempotency_key,
+            safe=safe,
+            pagination=pagination,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            creates=creates,
+            error_hints=error_hints,
+        )
 
     @property
     def retry_safe(self) -> bool:
