@@ -31,6 +31,8 @@ MAX_RUT_NUMBER = 99_999_999
 _ALLOWED = re.compile(r"[0-9.\-kK]*")
 _GROUPED_BODY = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
 _DV = re.compile(r"[0-9K]")
+_PLAIN = re.compile(r"([0-9]{1,8})-([0-9K])")
+"""How RUTs are mostly written (``76795561-8``): read at once, without the checks for others."""
 _STRICT_RUT = re.compile(r"(?:([0-9]+)|([0-9]{1,3}(?:\.[0-9]{3})+)(?=-))-?([0-9kK])")
 """What ``Rut(text)`` accepts after stripping: a plain or (with a hyphen) dotted body, the DV."""
 
@@ -89,6 +91,9 @@ def _split(text: str) -> tuple[str, str]:
     cleaned = text.strip()
     if not cleaned:
         raise InvalidRutError("the RUT is empty; write it as 76795561-8 or 76.795.561-8")
+    plain = _PLAIN.fullmatch(cleaned)
+    if plain:
+        return plain[1].lstrip("0") or "0", plain[2]
     shown = _shown(cleaned)
     if not _ALLOWED.fullmatch(cleaned):
         bad = sorted({c for c in cleaned if not _ALLOWED.fullmatch(c)})
