@@ -224,20 +224,21 @@ def read_answer(
     """The answer of one attempt, read; a 4xx/5xx becomes its typed error (``now``: epoch s)."""
     raw = RawResponse(
         status_code=response.status_code,
-        headers={k.lower(): v for k, v in response.headers.items()},
+        headers=dict(response.headers.items()),  # httpx gives the names lowercase
         content=response.content,
         method=request.method,
         url=redact_url(str(request.url)),
         elapsed=elapsed,
     )
-    logger.info(
-        "%s %s -> %d (attempt %d, %.0f ms)",
-        raw.method,
-        raw.url,
-        raw.status_code,
-        attempt,
-        elapsed * 1000,
-    )
+    if logger.isEnabledFor(logging.INFO):
+        logger.info(
+            "%s %s -> %d (attempt %d, %.0f ms)",
+            raw.method,
+            raw.url,
+            raw.status_code,
+            attempt,
+            elapsed * 1000,
+        )
     if raw.status_code >= 400:
         raise error_from_response(
             raw,
