@@ -168,3 +168,25 @@ def test_an_api_request_takes_exactly_its_fields_with_their_defaults() -> None:
         APIRequest("GET", "v1/x", "platform", dict)
     with pytest.raises(ValidationError, match="json= or content="):
         APIRequest("POST", "/v1/x", "platform", dict, json={}, content=b"")
+
+
+def test_a_prepared_request_takes_exactly_its_fields_with_their_defaults() -> None:
+    import dataclasses
+    import inspect
+
+    from haulmer._core.prepare import PreparedRequest
+
+    parameters = list(inspect.signature(PreparedRequest.__init__).parameters.values())[1:]
+    fields = dataclasses.fields(PreparedRequest)
+    assert [p.name for p in parameters] == [f.name for f in fields]
+    for parameter, field in zip(parameters, fields, strict=True):
+        if field.default_factory is not dataclasses.MISSING:
+            assert parameter.default is None, field.name  # None stands for a fresh default
+        else:
+            missing = field.default is dataclasses.MISSING
+            assert parameter.default is (inspect.Parameter.empty if missing else field.default)
+    prepared = PreparedRequest("GET", "https://h.test/x", "platform", {}, {}, None, None, 0, True)
+    assert prepared.error_hints == {}
+    assert prepared.creates == "what this call creates"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        prepared.url = "https://other.test/"  # type: ignore[misc]

@@ -80,6 +80,38 @@ class PreparedRequest:
     creates: str = "what this call creates"
     """What the call makes, for the error after a lost answer (see ``APIRequest.creates``)."""
 
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        product: Product,
+        params: Mapping[str, Any],
+        headers: Mapping[str, str],
+        content: bytes | None,
+        timeout: Timeout | None,
+        max_retries: int,
+        retry_safe: bool,
+        error_hints: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+        creates: str = "what this call creates",
+    ) -> None:
+        # Written out, as APIRequest's is: a frozen dataclass's generated __init__ sets each
+        # field through object.__setattr__, and every call prepares a request.
+        self.__dict__.update(
+            method=method,
+            url=url,
+            product=product,
+            params=params,
+            headers=headers,
+            content=content,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_safe=retry_safe,
+            error_hints={} if error_hints is None else error_hints,
+            idempotency_key=idempotency_key,
+            creates=creates,
+        )
+
     def __str__(self) -> str:
         """How the log names the call: its method and URL, credentials redacted."""
         return f"{self.method} {redact_url(self.url)}"
