@@ -48,26 +48,45 @@ def element_to_dict(element: etree._Element) -> dict[str, Any]:
 
     Empty elements are left out; namespaces are ignored; comments are skipped.
     """
+    return _children(element, local_name(element) in _DOCUMENT_TAGS)
+
+
+_LOCAL_NAMES: dict[str, str] = {}
+"""Local names by ``{namespace}tag``: a document repeats a few dozen tags."""
+_KNOWN_TAGS: Final = 4096
+"""Tags remembered at most, so hostile XML with ever new tags cannot grow the cache."""
+
+
+def _children(element: etree._Element, in_document: bool) -> dict[str, Any]:
+    """:func:`element_to_dict`; ``in_document`` says whether ``element`` is a Documento (or a
+    Liquidacion or Exportaciones), where Comisiones repeat."""
     out: dict[str, Any] = {}
+    names = _LOCAL_NAMES
     for child in element:
         tag = child.tag
-        if not isinstance(tag, str):  # a comment or a processing instruction
-            continue
-        name = tag.rpartition("}")[2]
+        name = names.get(tag)
+        if name is None:
+            if not isinstance(tag, str):  # a comment or a processing instruction
+                continue
+            name = tag.rpartition("}")[2]
+            if len(names) < _KNOWN_TAGS:
+                names[tag] = name
         if name in _SKIPPED:
             continue
         if not len(child):  # a leaf: its text (most elements)
-            text = (child.text or "").strip()
-        elif has_elements(child):
-            value: Any = element_to_dict(child)
-            text = None
-        else:  # text around comments: read as C14N reads it
-            text = (leaf_text(child) or "").strip()
-        if text is not None:
+            text = child.text
             if not text:
                 continue
-            value = text
-        if name in REPEATED or (name == "Comisiones" and local_name(element) in _DOCUMENT_TAGS):
+            value: Any = text.strip()
+            if not value:
+                continue
+        elif has_elements(child):
+            value = _children(child, name in _DOCUMENT_TAGS)
+        else:  # text around comments: read as C14N reads it
+            value = (leaf_text(child) or "").strip()
+            if not value:
+                continue
+        if name in REPEATED or (in_document and name == "Comisiones"):
             out.setdefault(name, []).append(value)
         elif name in out:
             previous = out[name]
