@@ -21,7 +21,7 @@ from haulmer.sii.printed.barcode import Symbol
 from haulmer.sii.printed.images import timbre_image
 from haulmer.sii.printed.pdf import ESCAPED, FONTS, Page, PdfDocument, PdfImage, literal
 
-__all__ = ["Canvas", "Resolucion", "encoded", "printable"]
+__all__ = ["Canvas", "Cell", "Resolucion", "encoded", "printable"]
 
 PT: Final = 25.4 / 72
 """One typographic point in millimetres."""
@@ -43,6 +43,8 @@ ACUSE_LEGEND: Final = (
 )
 ACUSE_FIELDS: Final = ("Nombre", "R.U.T.", "Fecha", "Recinto", "Firma")
 Align = Literal["L", "C", "R"]
+Cell = tuple[float, float, Align]
+"""A table cell: its left edge and width in mm, and how its text is aligned in it."""
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,42 @@ class Canvas:
         if align != "L":
             x += room if align == "R" else room / 2
         self._show(x, top, data)
+
+    def row(self, top: float, cells: Sequence[Cell], values: Sequence[str]) -> None:
+        """A table row's ``values`` in their ``cells`` (what :meth:`cell` does to each), in one
+        text object: a row costs one write to the page, not one per value."""
+        quarters, rests, scale = self._quarters, self._rests, self._scale
+        y = int(-(top + self._baseline) * UNIT)
+        shown: list[bytes] = []
+        at_x = at_y = 0
+        for (x, width, align), text in zip(cells, values, strict=True):
+            if not text:
+                continue
+            data = text.encode("ascii") if text.isascii() else encoded(text)
+            room = width - (4 * sum(data.translate(quarters)) + sum(data.translate(rests))) * scale
+            if room < 0:
+                fitted = self.fit(text, width)
+                data, room = encoded(fitted), width - self.width(fitted)
+            if align != "L":
+                x += room if align == "R" else room / 2
+            if len(data.translate(None, ESCAPED)) != len(data):
+                data = literal(data)
+            left = int(x * UNIT)
+            shown.append(b"%d %d Td (%s) Tj" % (left - at_x, y - at_y, data))
+            at_x, at_y = left, y
+        if shown:
+            self._text_state()
+            self._page.content.append(b"BT " + b" ".join(shown) + b" ET\n")
+
+    def _text_state(self) -> None:
+        """Set the page's fill colour and font to the text's, where they differ."""
+        page = self._page
+        if page.fill != self._text_fill:
+            page.fill = self._text_fill
+            page.content.append(self._text_fill)
+        if page.font != self._font_operator:
+            page.font = self._font_operator
+            page.content.append(self._font_operator)
 
     def _show(self, x: float, top: float, data: bytes) -> None:
         """Write ``data`` (windows-1252) with its top at ``top``: the hot path of every text,

@@ -3,12 +3,11 @@ they need, and the totals and the timbre at the foot of the last page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Final
+from collections.abc import Sequence
+from typing import Final, NamedTuple
 
 from haulmer.sii.printed.barcode import Symbol
-from haulmer.sii.printed.canvas import BLACK, GRAY, LIGHT, Align, Canvas, Resolucion
+from haulmer.sii.printed.canvas import BLACK, GRAY, LIGHT, Align, Canvas, Cell, Resolucion
 from haulmer.sii.printed.content import Field, Line, PrintedDocument, labelled
 from haulmer.sii.printed.pdf import PdfImage
 
@@ -27,25 +26,41 @@ LOGO_WIDTH: Final = 40.0
 LOGO_HEIGHT: Final = 20.0
 
 
-@dataclass(frozen=True)
-class _Column:
+class _Column(NamedTuple):
     title: str
     width: float
     align: Align
-    value: Callable[[Line], str]
 
 
-_NAME: Final = _Column("Descripción", 0, "L", lambda line: line.name)
+_NAME: Final = _Column("Descripción", 0, "L")
 """The column that takes the width the others leave: the line's name and, in gray, its
 description and indications under it."""
 _COLUMNS: Final = (
-    _Column("Código", 22, "L", lambda line: line.code),
+    _Column("Código", 22, "L"),
     _NAME,
-    _Column("Cantidad", 20, "R", lambda line: f"{line.quantity} {line.unit}".strip()),
-    _Column("Precio unit.", 24, "R", lambda line: line.price),
-    _Column("Dcto./Recargo", 24, "R", lambda line: _adjustment(line)),
-    _Column("Monto", 25, "R", lambda line: line.amount),
+    _Column("Cantidad", 20, "R"),
+    _Column("Precio unit.", 24, "R"),
+    _Column("Dcto./Recargo", 24, "R"),
+    _Column("Monto", 25, "R"),
 )
+"""The lines' table, left to right: code, name, quantity and unit, price, discount or
+surcharge, amount."""
+
+
+def _cells() -> tuple[Cell, ...]:
+    """Where each column's text goes: 1 mm inside its edges."""
+    free = RIGHT - MARGIN - sum(column.width for column in _COLUMNS)
+    cells, x = [], MARGIN
+    for column in _COLUMNS:
+        width = column.width or free
+        cells.append((x + 1, width - 2, column.align))
+        x += width
+    return tuple(cells)
+
+
+_CELLS: Final = _cells()
+_NAME_AT: Final = _COLUMNS.index(_NAME)
+_NAME_X, _NAME_WIDTH, _ = _CELLS[_NAME_AT]
 
 
 _LABEL_INDENTS: dict[str, float] = {}
@@ -89,13 +104,6 @@ class _Letter:
         self.resolucion, self.cedible, self.logo, self.notes = resolucion, cedible, logo, notes
         self.pages = 0
         self.y = MARGIN
-        fixed = sum(column.width for column in _COLUMNS)
-        self.widths = [c.width or (RIGHT - MARGIN - fixed) for c in _COLUMNS]
-        starts = [MARGIN + sum(self.widths[:index]) for index in range(len(_COLUMNS))]
-        self.columns = list(zip(_COLUMNS, starts, self.widths, strict=True))
-        """Each column with its left edge and width."""
-        self.name_x = starts[_COLUMNS.index(_NAME)]
-        self.name_width = self.widths[_COLUMNS.index(_NAME)] - 2
 
     def draw(self) -> int:
         self.page()
@@ -208,33 +216,36 @@ class _Letter:
         """The columns' titles on a light band, at y = 0."""
         c.frame(MARGIN, 0, RIGHT - MARGIN, 5, fill=LIGHT, color=LIGHT)
         c.font(7.5, "B")
-        for column, x, width in self.columns:
-            c.text(x + 1, 1.2, column.title, align=column.align, width=width - 2)
+        for column, (x, width, align) in zip(_COLUMNS, _CELLS, strict=True):
+            c.text(x, 1.2, column.title, align=align, width=width)
 
     def line(self, line: Line) -> None:
         """A Detalle line: its cells, its name in the description column and, in gray under
         the name, its description and indications (drawn last, as they are read)."""
-        c, name_width = self.c, self.name_width
+        c = self.c
         c.font(7)
-        extra = c.wrap(line.description, name_width) if line.description else []
+        extra = c.wrap(line.description, _NAME_WIDTH) if line.description else []
         if line.notes:
-            extra += c.wrap(", ".join(line.notes), name_width)
+            extra += c.wrap(", ".join(line.notes), _NAME_WIDTH)
         c.font(8)
-        names = c.wrap(line.name, name_width)
+        names = c.wrap(line.name, _NAME_WIDTH)
         height = len(names) * LEADING + len(extra) * 3.3 + 1.2
         self.room_for(height)
-        y = under = self.y
-        for column, x, width in self.columns:
-            if column is _NAME:
-                under = c.lines(x + 1, y, names, leading=LEADING)
-                continue
-            value = column.value(line)
-            if value:
-                c.cell(x + 1, y, value, width - 2, align=column.align)
+        y = self.y
+        quantity = f"{line.quantity} {line.unit}".strip() if line.unit else line.quantity
+        values = (line.code, names[0], quantity, line.price, _adjustment(line), line.amount)
+        if len(names) == 1:
+            c.row(y, _CELLS, values)
+            under = y + LEADING
+        else:  # the name's further lines between its first and the cells after it
+            after = _NAME_AT + 1
+            c.row(y, _CELLS[:after], values[:after])
+            under = c.lines(_NAME_X, y + LEADING, names[1:], leading=LEADING)
+            c.row(y, _CELLS[after:], values[after:])
         if extra:
             c.font(7)
             c.text_color(GRAY)
-            c.lines(self.name_x + 1, under, extra, leading=3.3)
+            c.lines(_NAME_X, under, extra, leading=3.3)
             c.text_color(BLACK)
         self.y = y + height
         c.rule(MARGIN, self.y - 0.6, RIGHT, color=LIGHT)
