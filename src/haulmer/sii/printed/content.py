@@ -424,7 +424,49 @@ def _document_fields(
     return tuple(f for f in fields if f.value)
 
 
+_LINE_EXTRAS: Final = frozenset(
+    {
+        "CdgItem",
+        "IndExe",
+        "TpoDocLiq",
+        "SubDscto",
+        "SubRecargo",
+        "DescuentoPct",
+        "DescuentoMonto",
+        "RecargoPct",
+        "RecargoMonto",
+    }
+)
+"""What a line may carry besides its name, quantity, price and amount; most lines carry none."""
+
+
 def _line(detalle: Mapping[str, Any], *, pesos: bool) -> Line:
+    get = detalle.get
+    if _LINE_EXTRAS.isdisjoint(detalle):
+        code = discount = surcharge = ""
+        notes: tuple[str, ...] = ()
+    else:
+        code, notes, discount, surcharge = _line_extras(detalle, pesos=pesos)
+    price = _text(get("PrcItem"))
+    return Line(
+        number=_text(get("NroLinDet")),
+        code=code,
+        name=_text(get("NmbItem")),
+        description=_text(get("DscItem")),
+        quantity=numbers.number(_text(get("QtyItem"))),
+        unit=_text(get("UnmdItem")),
+        price=numbers.amount(price, pesos=pesos) if price else "",
+        discount=discount,
+        surcharge=surcharge,
+        amount=numbers.amount(_text(get("MontoItem")), pesos=pesos),
+        notes=notes,
+    )
+
+
+def _line_extras(
+    detalle: Mapping[str, Any], *, pesos: bool
+) -> tuple[str, tuple[str, ...], str, str]:
+    """A line's code, indications, discount and surcharge."""
     get = detalle.get
     codes = _list(get("CdgItem"))
     code = _text(codes[0].get("VlrCodigo")) if codes else ""
@@ -441,19 +483,11 @@ def _line(detalle: Mapping[str, Any], *, pesos: bool) -> Line:
         value = _text(sub.get("ValorDscto")) or _text(sub.get("ValorRecargo"))
         unit = _text(sub.get("TipoDscto")) or _text(sub.get("TipoRecargo"))
         notes.append(f"{kind} {numbers.number(value)} {unit}".strip())
-    price = _text(get("PrcItem"))
-    return Line(
-        number=_text(get("NroLinDet")),
-        code=code,
-        name=_text(get("NmbItem")),
-        description=_text(get("DscItem")),
-        quantity=numbers.number(_text(get("QtyItem"))),
-        unit=_text(get("UnmdItem")),
-        price=numbers.amount(price, pesos=pesos) if price else "",
-        discount=_line_adjustment(detalle, "DescuentoPct", "DescuentoMonto", pesos=pesos),
-        surcharge=_line_adjustment(detalle, "RecargoPct", "RecargoMonto", pesos=pesos),
-        amount=numbers.amount(_text(get("MontoItem")), pesos=pesos),
-        notes=tuple(notes),
+    return (
+        code,
+        tuple(notes),
+        _line_adjustment(detalle, "DescuentoPct", "DescuentoMonto", pesos=pesos),
+        _line_adjustment(detalle, "RecargoPct", "RecargoMonto", pesos=pesos),
     )
 
 
