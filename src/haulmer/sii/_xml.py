@@ -293,8 +293,13 @@ def timbre_forms(element: etree._Element) -> list[bytes]:
     """``timbre_bytes`` with the quotes as entities, then with them raw when that differs (text
     without quotes has one form), canonicalized once; none when text falls outside ISO-8859-1."""
     canonical = flatten(c14n_without_namespaces(element))
-    if canonical.isascii() and not _quote_in_text(canonical):
-        return [canonical]  # the usual timbre: one form, the same bytes in ISO-8859-1
+    if not _quote_in_text(canonical):  # the usual timbre: one form
+        if canonical.isascii():
+            return [canonical]  # the same bytes in ISO-8859-1
+        try:
+            return [canonical.decode("utf-8").encode("iso-8859-1")]
+        except UnicodeEncodeError:
+            return []
     forms = []
     for variant in (_quote_text(canonical), canonical):
         try:
