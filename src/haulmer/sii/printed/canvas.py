@@ -99,6 +99,12 @@ def encoded(text: str) -> bytes:
         return printable(text).encode("cp1252")
 
 
+def _shown(text: str) -> bytes:
+    """``text`` as the inside of a PDF string the page's fonts show."""
+    data = text.encode("ascii") if text.isascii() else encoded(text)
+    return literal(data) if len(data.translate(None, ESCAPED)) != len(data) else data
+
+
 @functools.cache
 def _color(rgb: tuple[int, int, int], operator: bytes) -> bytes:
     """The operator setting ``rgb`` as the fill (``rg``) or stroke (``RG``) colour."""
@@ -229,28 +235,47 @@ class Canvas:
     def row(self, top: float, cells: Sequence[Cell], values: Sequence[str]) -> None:
         """A table row's ``values`` in their ``cells`` (what :meth:`cell` does to each), in one
         text object: a row costs one write to the page, not one per value."""
-        quarters, rests, scale = self._quarters, self._rests, self._scale
-        y = int(-(top + self._baseline) * UNIT)
+        quarters, rests, scale, widest = self._quarters, self._rests, self._scale, self._widest
         shown: list[bytes] = []
-        at_x = at_y = 0
+        at = 0
         for (x, width, align), text in zip(cells, values, strict=True):
             if not text:
                 continue
             data = text.encode("ascii") if text.isascii() else encoded(text)
-            room = width - (4 * sum(data.translate(quarters)) + sum(data.translate(rests))) * scale
-            if room < 0:
-                fitted = self.fit(text, width)
-                data, room = encoded(fitted), width - self.width(fitted)
-            if align != "L":
-                x += room if align == "R" else room / 2
+            if align != "L" or len(data) * widest > width:  # a left text measured only if long
+                room = width - (4 * sum(data.translate(quarters)) + sum(data.translate(rests))) * (
+                    scale
+                )
+                if room < 0:
+                    fitted = self.fit(text, width)
+                    data, room = encoded(fitted), width - self.width(fitted)
+                if align != "L":
+                    x += room if align == "R" else room / 2
             if len(data.translate(None, ESCAPED)) != len(data):
                 data = literal(data)
             left = int(x * UNIT)
-            shown.append(b"%d %d Td (%s) Tj" % (left - at_x, y - at_y, data))
-            at_x, at_y = left, y
+            shown.append(b"%d 0 Td (%s) Tj" % (left - at, data))
+            at = left
         if shown:
             self._text_state()
-            self._page.content.append(b"BT " + b" ".join(shown) + b" ET\n")
+            self._page.content.append(
+                b"BT 0 %d Td %s ET\n" % (-(top + self._baseline) * UNIT, b" ".join(shown))
+            )
+
+    def field(self, x: float, top: float, label: str, indent: float, text: str) -> None:
+        """A bold ``label`` at ``x`` and ``text`` ``indent`` mm to its right, both in the
+        current size, in one text object; the regular font stays selected."""
+        size = self._font[1]
+        bold = _font_state("B", size)[0]
+        self.font(size)
+        label_data, data = _shown(label), _shown(text)
+        y = int(-(top + self._baseline) * UNIT)
+        left = int(x * UNIT)
+        self._text_state()
+        self._page.content.append(
+            b"BT %s%d %d Td (%s) Tj %s%d 0 Td (%s) Tj ET\n"
+            % (bold, left, y, label_data, self._font_operator, int(indent * UNIT), data)
+        )
 
     def _text_state(self) -> None:
         """Set the page's fill colour and font to the text's, where they differ."""

@@ -200,12 +200,12 @@ class _Letter:
 
     def write_fields(self, x: float, top: float, lines: Sequence[tuple[str, float, str]]) -> None:
         c = self.c
+        c.font(8)
         for label, indent, text in lines:
             if label:
-                c.font(8, "B")
-                c.text(x, top, label)
-            c.font(8)
-            c.text(x + indent, top, text)
+                c.field(x, top, label, indent, text)
+            else:
+                c.text(x + indent, top, text)
             top += LEADING
 
     def table_header(self) -> None:
