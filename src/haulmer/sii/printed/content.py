@@ -335,7 +335,7 @@ def printed_document(sii: Mapping[str, Any], *, sii_office: str | None = None) -
         sii_office=office,
         receptor=_receptor_fields(encabezado, receptor),
         document_fields=_document_fields(id_doc, encabezado, currency),
-        lines=tuple(_line(d, pesos=pesos) for d in _list(sii.get("Detalle"))),
+        lines=tuple([_line(d, pesos=pesos) for d in _list(sii.get("Detalle"))]),
         adjustments=tuple(_adjustment(g, pesos=pesos) for g in _list(sii.get("DscRcgGlobal"))),
         references=tuple(_reference(r) for r in _list(sii.get("Referencia"))),
         commissions=tuple(_commission(c) for c in _list(sii.get("Comisiones"))),
@@ -448,18 +448,18 @@ def _line(detalle: Mapping[str, Any], *, pesos: bool) -> Line:
     else:
         code, notes, discount, surcharge = _line_extras(detalle, pesos=pesos)
     price = _text(get("PrcItem"))
-    return Line(
-        number=_text(get("NroLinDet")),
-        code=code,
-        name=_text(get("NmbItem")),
-        description=_text(get("DscItem")),
-        quantity=numbers.number(_text(get("QtyItem"))),
-        unit=_text(get("UnmdItem")),
-        price=numbers.amount(price, pesos=pesos) if price else "",
-        discount=discount,
-        surcharge=surcharge,
-        amount=numbers.amount(_text(get("MontoItem")), pesos=pesos),
-        notes=notes,
+    return Line(  # by position, in Line's order: a line is made per Detalle
+        _text(get("NroLinDet")),
+        code,
+        _text(get("NmbItem")),
+        _text(get("DscItem")),
+        numbers.number(_text(get("QtyItem"))),
+        _text(get("UnmdItem")),
+        numbers.amount(price, pesos=pesos) if price else "",
+        discount,
+        surcharge,
+        numbers.amount(_text(get("MontoItem")), pesos=pesos),
+        notes,
     )
 
 
@@ -553,6 +553,8 @@ def _commission(comision: Mapping[str, Any]) -> Field:
 
 
 def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
+    if not transporte:  # most documents: nothing to look up
+        return ()
     fields = [Field(label, _text(transporte.get(tag))) for tag, label in _TRANSPORTE]
     chofer = _dict(transporte.get("Chofer"))
     if chofer:
