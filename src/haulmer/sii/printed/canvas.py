@@ -314,6 +314,17 @@ class Canvas:
 
     def wrap(self, text: str, width: float) -> list[str]:
         """``text`` broken into lines no wider than ``width`` (long words are cut)."""
+        if (  # most texts: one line, single spaces only, that fits (often at a glance)
+            text.isprintable()  # no line break nor whitespace but the space
+            and text[:1] != " "
+            and text[-1:] != " "
+            and "  " not in text
+            and (
+                (max(text) <= "\xff" and len(text) * self._widest <= width)  # a byte each
+                or self.width(text) <= width
+            )
+        ):
+            return [text]
         paragraphs = text.splitlines()
         if len(paragraphs) == 1:  # most texts: one paragraph that fits, often at a glance
             whole = " ".join(paragraphs[0].split())
@@ -357,10 +368,25 @@ class Canvas:
         align: Align = "L",
         width: float = 0,
     ) -> float:
-        """Write ``texts`` one under the other; returns the y under the last."""
+        """Write ``texts`` one under the other; returns the y under the last. Left-aligned
+        lines are one text object."""
+        if align != "L" or len(texts) < 2:
+            for line in texts:
+                self.text(x, top, line, align=align, width=width)
+                top += leading
+            return top
+        left = int(x * UNIT)
+        shown: list[bytes] = []
+        at = 0
         for line in texts:
-            self.text(x, top, line, align=align, width=width)
+            if line:
+                y = int(-(top + self._baseline) * UNIT)
+                shown.append(b"%d Td (%s) Tj" % (y - at, _shown(line)))
+                at = y
             top += leading
+        if shown:
+            self._text_state()
+            self._page.content.append(b"BT %d 0 Td 0 %s ET\n" % (left, b" 0 ".join(shown)))
         return top
 
     def stamp(self, top: float, key: str, draw: Callable[[Canvas], None]) -> None:
