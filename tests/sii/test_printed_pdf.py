@@ -102,6 +102,55 @@ def test_right_and_centred_text_end_where_the_metrics_say() -> None:
     assert b"(un texto d...) Tj" in content
 
 
+def _placed(pdf: bytes) -> list[tuple[str, float, float]]:
+    """Each string shown on the first page with where it starts, in points, as pypdf reads it."""
+    found: list[tuple[str, float, float]] = []
+
+    def visit(operator: bytes, operands: list[Any], cm: list[float], tm: list[float]) -> None:
+        if operator == b"Tj":
+            shown = operands[0]
+            data = shown if isinstance(shown, bytes) else shown.get_original_bytes()
+            x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
+            found.append((data.decode("cp1252"), round(x, 1), round(y, 1)))
+
+    _reader(pdf).pages[0].extract_text(visitor_operand_before=visit)
+    return found
+
+
+def _canvas() -> Canvas:
+    canvas = Canvas(title="t", created=CREATED)
+    canvas.add_page(100, 50)
+    canvas.font(8)
+    return canvas
+
+
+def test_a_row_puts_each_value_where_its_own_cell_would() -> None:
+    cells = ((10.0, 30.0, "L"), (40.0, 20.0, "R"), (60.0, 20.0, "C"), (80.0, 12.0, "L"))
+    values = ("Código (1) \\ Ñandú", "$ 1.234", "", "un texto demasiado largo")
+    by_row, by_cell = _canvas(), _canvas()
+    by_row.row(10, cells, values)
+    for (x, width, align), value in zip(cells, values, strict=True):
+        by_cell.cell(x, 10, value, width, align=align)
+    placed = _placed(by_row.output())
+    assert placed == _placed(by_cell.output())
+    assert [text for text, _, _ in placed] == ["Código (1) \\ Ñandú", "$ 1.234", "un text..."]
+
+
+def test_lines_and_a_field_are_placed_as_texts_one_by_one_would() -> None:
+    together, apart = _canvas(), _canvas()
+    together.lines(5, 5, ["uno", "", "tres (3)"], leading=4)
+    together.field(5, 20, "Giro:", 12, "Extracción de cobre")
+    for index, text in enumerate(["uno", "", "tres (3)"]):
+        apart.text(5, 5 + index * 4, text)
+    apart.font(8, "B")
+    apart.text(5, 20, "Giro:")
+    apart.font(8)
+    apart.text(17, 20, "Extracción de cobre")
+    placed = _placed(together.output())
+    assert placed == _placed(apart.output())
+    assert [text for text, _, _ in placed] == ["uno", "tres (3)", "Giro:", "Extracción de cobre"]
+
+
 def test_a_page_may_get_its_height_after_its_drawing_and_pages_can_be_revisited() -> None:
     canvas = Canvas(title="t", created=CREATED)
     canvas.add_page(80)
