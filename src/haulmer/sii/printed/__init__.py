@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 from haulmer.errors import MissingDependencyError, ValidationError
 
@@ -31,8 +32,10 @@ _EXTRA_MODULES = ("zint", "PIL")
 def _require_extra() -> None:
     """Raise ``MissingDependencyError`` naming the ``pdf`` extra when its libraries are absent.
 
-    Importing them is the check: once imported, it costs a dictionary look-up per call.
+    Importing them is the check: once imported, it costs a look-up in ``sys.modules`` per call.
     """
+    if all(sys.modules.get(name) is not None for name in _EXTRA_MODULES):
+        return  # imported already: no import machinery on every call
     import importlib
 
     missing = []
@@ -114,8 +117,10 @@ def render_with_pages(
     from haulmer.sii.printed.source import read_source
 
     sii, ted_bytes = read_source(xml_or_document, ted=ted)
-    options = _Options(paper, cedible, _logo(logo), resolucion, sii_office, _notes(notes))
-    return _draw(sii, ted_bytes, options)
+    from haulmer.sii.printed.drawing import Options, draw
+
+    options = Options(paper, cedible, _logo(logo), resolucion, sii_office, _notes(notes))
+    return draw(sii, ted_bytes, options)
 
 
 def render_pdfs(
@@ -137,17 +142,10 @@ def render_pdfs(
     from haulmer.sii.printed.source import read_sources
 
     sources = read_sources(xml)
-    options = _Options(paper, cedible, _logo(logo), resolucion, sii_office, _notes(notes))
-    return [_draw(sii, ted_bytes, options)[0] for sii, ted_bytes in sources]
+    from haulmer.sii.printed.drawing import Options, draw
 
-
-class _Options(NamedTuple):
-    paper: str
-    cedible: bool
-    logo: PdfImage | None
-    resolucion: Any
-    sii_office: str | None
-    notes: list[str]
+    options = Options(paper, cedible, _logo(logo), resolucion, sii_office, _notes(notes))
+    return [draw(sii, ted_bytes, options)[0] for sii, ted_bytes in sources]
 
 
 def _check_options(paper: str) -> None:
@@ -159,65 +157,6 @@ def _check_options(paper: str) -> None:
 def _notes(notes: Sequence[str]) -> list[str]:
     items = [notes] if isinstance(notes, str) else list(notes)
     return [str(note) for note in items if str(note).strip()]
-
-
-def _draw(sii: dict[str, Any], ted_bytes: bytes, options: _Options) -> tuple[bytes, int]:
-    """The PDF of one document and its number of pages."""
-    from haulmer.sii.printed.barcode import symbol
-    from haulmer.sii.printed.canvas import Canvas
-    from haulmer.sii.printed.content import cedible_legend, printed_document
-    from haulmer.sii.printed.letter import render_letter
-    from haulmer.sii.printed.roll import render_roll
-
-    doc = printed_document(sii, sii_office=options.sii_office)
-    legend = cedible_legend(doc.dte_type) if options.cedible else None
-    issued = _issue_date(sii)
-    chosen = _resolucion(options.resolucion, issued)
-    barcode = symbol(ted_bytes)
-    created = dt.datetime.combine(issued, dt.time(), tzinfo=dt.timezone.utc)
-    title = f"{doc.title} N° {doc.folio}"
-    canvas = Canvas(title=title, created=created)
-    render = render_letter if options.paper == "letter" else render_roll
-    pages = render(
-        doc,
-        barcode,
-        canvas=canvas,
-        resolucion=chosen,
-        cedible=legend,
-        logo=options.logo,
-        notes=options.notes,
-    )
-    return canvas.output(), pages
-
-
-def _issue_date(sii: dict[str, Any]) -> dt.date:
-    id_doc = sii.get("Encabezado", {}).get("IdDoc", {}) if isinstance(sii, dict) else {}
-    try:
-        return dt.date.fromisoformat(str(id_doc.get("FchEmis", "")).strip()[:10])
-    except ValueError:
-        return dt.date(2000, 1, 1)
-
-
-def _resolucion(value: Any, issued: dt.date) -> Resolucion:
-    from haulmer.sii.printed.canvas import Resolucion
-
-    if value is None:
-        return Resolucion(0, issued)
-    if isinstance(value, Resolucion):
-        return value
-    if isinstance(value, tuple) and len(value) == 2:
-        numero, fecha = value
-        try:
-            day = fecha if isinstance(fecha, dt.date) else dt.date.fromisoformat(str(fecha))
-            if isinstance(numero, bool) or int(numero) < 0:
-                raise ValueError(numero)
-            return Resolucion(int(numero), day)
-        except (TypeError, ValueError):
-            pass
-    raise ValidationError(
-        "resolucion must be Resolucion(numero, fecha) or (numero, 'YYYY-MM-DD'), e.g. "
-        f"(80, '2014-08-22'); got {value!r}"
-    )
 
 
 _LOGO_PIXELS = 600

@@ -1,0 +1,83 @@
+"""What :func:`haulmer.sii.printed.render_pdf` does with a document once it has read it: its
+printed facts, its timbre's symbol, its layout on the paper asked for, and the PDF.
+
+Imported once, on the first PDF, with what it draws with: ``import haulmer.sii`` loads none of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple
+
+from haulmer.errors import ValidationError
+from haulmer.sii.printed.barcode import symbol
+from haulmer.sii.printed.canvas import Canvas, Resolucion
+from haulmer.sii.printed.content import cedible_legend, printed_document
+from haulmer.sii.printed.letter import render_letter
+from haulmer.sii.printed.pdf import PdfImage
+from haulmer.sii.printed.roll import render_roll
+
+__all__ = ["Options", "draw"]
+
+
+class Options(NamedTuple):
+    """What render_pdf was asked for besides the document: the same for every document of a
+    call."""
+
+    paper: str
+    cedible: bool
+    logo: PdfImage | None
+    resolucion: Any
+    sii_office: str | None
+    notes: list[str]
+
+
+def draw(sii: dict[str, Any], ted_bytes: bytes, options: Options) -> tuple[bytes, int]:
+    """The PDF of one document and its number of pages."""
+    doc = printed_document(sii, sii_office=options.sii_office)
+    legend = cedible_legend(doc.dte_type) if options.cedible else None
+    issued = _issue_date(sii)
+    chosen = _resolucion(options.resolucion, issued)
+    barcode = symbol(ted_bytes)
+    created = dt.datetime.combine(issued, dt.time(), tzinfo=dt.timezone.utc)
+    title = f"{doc.title} N° {doc.folio}"
+    canvas = Canvas(title=title, created=created)
+    render = render_letter if options.paper == "letter" else render_roll
+    pages = render(
+        doc,
+        barcode,
+        canvas=canvas,
+        resolucion=chosen,
+        cedible=legend,
+        logo=options.logo,
+        notes=options.notes,
+    )
+    return canvas.output(), pages
+
+
+def _issue_date(sii: dict[str, Any]) -> dt.date:
+    id_doc = sii.get("Encabezado", {}).get("IdDoc", {}) if isinstance(sii, dict) else {}
+    try:
+        return dt.date.fromisoformat(str(id_doc.get("FchEmis", "")).strip()[:10])
+    except ValueError:
+        return dt.date(2000, 1, 1)
+
+
+def _resolucion(value: Any, issued: dt.date) -> Resolucion:
+    if value is None:
+        return Resolucion(0, issued)
+    if isinstance(value, Resolucion):
+        return value
+    if isinstance(value, tuple) and len(value) == 2:
+        numero, fecha = value
+        try:
+            day = fecha if isinstance(fecha, dt.date) else dt.date.fromisoformat(str(fecha))
+            if isinstance(numero, bool) or int(numero) < 0:
+                raise ValueError(numero)
+            return Resolucion(int(numero), day)
+        except (TypeError, ValueError):
+            pass
+    raise ValidationError(
+        "resolucion must be Resolucion(numero, fecha) or (numero, 'YYYY-MM-DD'), e.g. "
+        f"(80, '2014-08-22'); got {value!r}"
+    )
