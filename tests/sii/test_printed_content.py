@@ -63,6 +63,31 @@ def test_plain_digits_are_written_as_the_same_number_with_a_decimal_point_would_
         assert numbers.amount(digits, pesos=pesos) == numbers.amount(f"{digits}.0", pesos=pesos)
 
 
+def _rut_as_rut_formats_it(text: str) -> str:
+    from haulmer.errors import ValidationError
+    from haulmer.rut import Rut
+
+    try:
+        return Rut(text.strip(), validate_dv=False).format(dots=True)
+    except ValidationError:
+        return text
+
+
+_RUT_LIKE = st.builds(
+    "{}{}{}{}".format,
+    st.sampled_from(["", " ", "0", "00"]),
+    st.integers(min_value=0, max_value=1_000_000_000).map(str)
+    | st.text("0123456789.٣", max_size=12),
+    st.sampled_from(["-", "", "--", "-k"]),
+    st.text("0123456789kKx ", max_size=2),
+)
+
+
+@given(_RUT_LIKE | st.text(max_size=14))
+def test_a_rut_is_formatted_exactly_as_rut_formats_it(text: str) -> None:
+    assert numbers.rut(text) == _rut_as_rut_formats_it(text)
+
+
 def test_amounts_percentages_dates_and_ruts() -> None:
     assert numbers.amount("119000") == "$ 119.000"
     assert numbers.amount("0") == "$ 0"

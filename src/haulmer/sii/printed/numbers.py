@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from haulmer.errors import ValidationError
-from haulmer.rut import Rut
+from haulmer.rut import MAX_RUT_NUMBER, Rut
 
 __all__ = ["amount", "date", "number", "percent", "rut"]
 
@@ -92,8 +92,16 @@ def date(text: str) -> str:
     return f"{day.day} de {_MONTHS[day.month - 1]} de {day.year}"
 
 
+_DV = frozenset("0123456789Kk")
+
+
 def rut(text: str) -> str:
     """``76086428-5`` as ``76.086.428-5`` (the check digit is not judged here)."""
+    body, hyphen, dv = text.strip().partition("-")
+    if hyphen and len(dv) == 1 and dv in _DV and body.isdigit() and body.isascii():
+        number = int(body)  # a plain RUT, as the XML holds it: formatted as Rut formats it
+        if 1 <= number <= MAX_RUT_NUMBER:
+            return f"{number:,}-{dv.upper()}".replace(",", ".")
     try:
         return Rut(text.strip(), validate_dv=False).format(dots=True)
     except ValidationError:
