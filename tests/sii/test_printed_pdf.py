@@ -136,6 +136,39 @@ def test_a_row_puts_each_value_where_its_own_cell_would() -> None:
     assert [text for text, _, _ in placed] == ["Código (1) \\ Ñandú", "$ 1.234", "un text..."]
 
 
+def test_fields_are_placed_as_field_and_text_one_by_one_would() -> None:
+    lines = [
+        ("Señor(es):", 14.2, "Ñandú (sucursal)"),
+        ("", 14.2, "segunda línea \\ del valor"),
+        ("", 14.2, ""),
+        ("Giro:", 7.7, "Extracción de cobre"),
+        ("R.U.T.:", 9.9, ""),
+    ]
+    together, apart = _canvas(), _canvas()
+    together.fields(5.3, 7.1, lines, leading=3.9)
+    together.text(5, 40, "después")
+    top = 7.1
+    for label, indent, text in lines:
+        if label:
+            apart.field(5.3, top, label, indent, text)
+        else:
+            apart.text(5.3 + indent, top, text)
+        top += 3.9
+    apart.text(5, 40, "después")
+    placed = _placed(together.output())
+    assert placed == _placed(apart.output())
+    assert [text for text, _, _ in placed] == [
+        "Señor(es):",
+        "Ñandú (sucursal)",
+        "segunda línea \\ del valor",
+        "Giro:",
+        "Extracción de cobre",
+        "R.U.T.:",
+        "",
+        "después",
+    ]
+
+
 def test_a_rows_notes_are_placed_and_coloured_as_texts_one_by_one_would() -> None:
     cells = ((10.0, 30.0, "L"), (40.0, 20.0, "R"))
     notes = Notes(12, 14, ["Descripción (1)", "", "más"], 3.3, 7, GRAY)

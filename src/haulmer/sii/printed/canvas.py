@@ -315,6 +315,37 @@ class Canvas:
             % (bold, left, y, label_data, self._font_operator, int(indent * UNIT), data)
         )
 
+    def fields(
+        self, x: float, top: float, lines: Sequence[tuple[str, float, str]], *, leading: float
+    ) -> None:
+        """``(label, indent, text)`` lines one under the other, in one text object: a label's
+        line is what :meth:`field` writes, a line without one its text ``indent`` mm from ``x``
+        (what :meth:`text` writes); the regular font stays selected."""
+        size = self._font[1]
+        bold = _font_state("B", size)[0]
+        self.font(size)
+        regular, baseline = self._font_operator, self._baseline
+        left = int(x * UNIT)
+        shown: list[bytes] = []
+        at_x = at_y = 0
+        for label, indent, text in lines:
+            y = int(-(top + baseline) * UNIT)
+            top += leading
+            if label:
+                step = int(indent * UNIT)
+                shown.append(
+                    b"%s%d %d Td (%s) Tj %s%d 0 Td (%s) Tj"
+                    % (bold, left - at_x, y - at_y, _shown(label), regular, step, _shown(text))
+                )
+                at_x, at_y = left + step, y
+            elif text:
+                text_x = int((x + indent) * UNIT)
+                shown.append(b"%d %d Td (%s) Tj" % (text_x - at_x, y - at_y, _shown(text)))
+                at_x, at_y = text_x, y
+        if shown:
+            self._text_state()
+            self._page.content.append(b"BT %s ET\n" % b" ".join(shown))
+
     def _text_state(self) -> None:
         """Set the page's fill colour and font to the text's, where they differ."""
         page = self._page

@@ -199,14 +199,8 @@ class _Letter:
         return out
 
     def write_fields(self, x: float, top: float, lines: Sequence[tuple[str, float, str]]) -> None:
-        c = self.c
-        c.font(8)
-        for label, indent, text in lines:
-            if label:
-                c.field(x, top, label, indent, text)
-            else:
-                c.text(x + indent, top, text)
-            top += LEADING
+        self.c.font(8)
+        self.c.fields(x, top, lines, leading=LEADING)
 
     def table_header(self) -> None:
         self.c.stamp(self.y, "letter table header", self._draw_table_header)
