@@ -14,7 +14,7 @@ from PIL import Image
 
 from haulmer.errors import XMLError
 from haulmer.sii.printed import barcode, fonts
-from haulmer.sii.printed.canvas import BLACK, GRAY, Canvas, Notes, encoded
+from haulmer.sii.printed.canvas import Canvas, encoded
 from haulmer.sii.printed.images import logo_image, timbre_image
 from haulmer.sii.printed.pdf import PdfDocument, literal
 
@@ -167,35 +167,6 @@ def test_fields_are_placed_as_field_and_text_one_by_one_would() -> None:
         "",
         "después",
     ]
-
-
-def test_a_rows_notes_are_placed_and_coloured_as_texts_one_by_one_would() -> None:
-    cells = ((10.0, 30.0, "L"), (40.0, 20.0, "R"))
-    notes = Notes(12, 14, ["Descripción (1)", "", "más"], 3.3, 7, GRAY)
-    together, apart = _canvas(), _canvas()
-    together.row(10, cells, ("Ñandú", "$ 1.234"), notes)
-    together.text(5, 30, "negro")
-    apart.row(10, cells, ("Ñandú", "$ 1.234"))
-    apart.font(7)
-    apart.text_color(GRAY)
-    for index, text in enumerate(notes.texts):
-        apart.text(12, 14 + index * 3.3, text)
-    apart.font(8)
-    apart.text_color(BLACK)
-    apart.text(5, 30, "negro")
-    placed = _placed(together.output())
-    assert placed == _placed(apart.output())
-    assert [text for text, _, _ in placed] == [
-        "Ñandú",
-        "$ 1.234",
-        "Descripción (1)",
-        "más",
-        "negro",
-    ]
-    content = b"".join(together._page.content)
-    gray, black = b"0.353 0.353 0.353 rg", b"0.000 0.000 0.000 rg"
-    assert content.index(gray) < content.index(b"/F1 700 Tf") < content.index(b"(m\xe1s)")
-    assert content.index(b"(m\xe1s)") < content.rindex(black) < content.index(b"(negro)")
 
 
 def test_lines_and_a_field_are_placed_as_texts_one_by_one_would() -> None:

@@ -14,14 +14,14 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from encodings.cp1252 import encoding_table as _CP1252
-from typing import Final, Literal, NamedTuple
+from typing import Final, Literal
 
 from haulmer.sii.printed import fonts
 from haulmer.sii.printed.barcode import Symbol
 from haulmer.sii.printed.images import timbre_image
 from haulmer.sii.printed.pdf import ESCAPED, FONTS, Page, PdfDocument, PdfImage, literal
 
-__all__ = ["Canvas", "Cell", "Notes", "Resolucion", "encoded", "printable"]
+__all__ = ["Canvas", "Cell", "Resolucion", "encoded", "printable"]
 
 PT: Final = 25.4 / 72
 """One typographic point in millimetres."""
@@ -45,18 +45,6 @@ ACUSE_FIELDS: Final = ("Nombre", "R.U.T.", "Fecha", "Recinto", "Firma")
 Align = Literal["L", "C", "R"]
 Cell = tuple[float, float, Align]
 """A table cell: its left edge and width in mm, and how its text is aligned in it."""
-
-
-class Notes(NamedTuple):
-    """Left-aligned lines under a row's cell, in their own size and colour of the regular font:
-    written in the row's text object, so a table line is one write to the page."""
-
-    x: float
-    top: float
-    texts: Sequence[str]
-    leading: float
-    size: float
-    color: tuple[int, int, int]
 
 
 @dataclass(frozen=True)
@@ -244,12 +232,9 @@ class Canvas:
             x += room if align == "R" else room / 2
         self._show(x, top, data)
 
-    def row(
-        self, top: float, cells: Sequence[Cell], values: Sequence[str], notes: Notes | None = None
-    ) -> None:
-        """A table row's ``values`` in their ``cells`` (what :meth:`cell` does to each), and the
-        ``notes`` under it, in one text object: a row costs one write to the page, not one per
-        value. The page keeps the notes' colour and size afterwards."""
+    def row(self, top: float, cells: Sequence[Cell], values: Sequence[str]) -> None:
+        """A table row's ``values`` in their ``cells`` (what :meth:`cell` does to each), in one
+        text object: a row costs one write to the page, not one per value."""
         quarters, rests, scale, widest = self._quarters, self._rests, self._scale, self._widest
         shown: list[bytes] = []
         at = 0
@@ -271,34 +256,11 @@ class Canvas:
             left = int(x * UNIT)
             shown.append(b"%d 0 Td (%s) Tj" % (left - at, data))
             at = left
-        row_y = int(-(top + self._baseline) * UNIT)
-        under = self._notes(notes, at, row_y) if notes is not None else None
-        if under is not None:
-            shown.append(under)
         if shown:
             self._text_state()
-            self._page.content.append(b"BT 0 %d Td %s ET\n" % (row_y, b" ".join(shown)))
-        if under is not None and notes is not None:
-            page = self._page
-            page.fill = _color(notes.color, b"rg")
-            page.font = _font_state("", notes.size)[0]
-
-    def _notes(self, notes: Notes, at: int, row_y: int) -> bytes | None:
-        """The operators of a row's ``notes`` inside its text object, whose line starts at
-        (``at``, ``row_y``); None when there is nothing to write."""
-        operator, *_, baseline = _font_state("", notes.size)
-        left = int(notes.x * UNIT)
-        shown: list[bytes] = []
-        x, y, top = left - at, row_y, notes.top
-        for text in notes.texts:
-            if text:
-                line_y = int(-(top + baseline) * UNIT)
-                shown.append(b"%d %d Td (%s) Tj" % (x, line_y - y, _shown(text)))
-                x, y = 0, line_y
-            top += notes.leading
-        if not shown:
-            return None
-        return _color(notes.color, b"rg") + operator + b" ".join(shown)
+            self._page.content.append(
+                b"BT 0 %d Td %s ET\n" % (-(top + self._baseline) * UNIT, b" ".join(shown))
+            )
 
     def field(self, x: float, top: float, label: str, indent: float, text: str) -> None:
         """A bold ``label`` at ``x`` and ``text`` ``indent`` mm to its right, both in the
@@ -381,36 +343,17 @@ class Canvas:
             text = text[:-1]
         return text + "..."
 
-    def wrap(self, text: str, width: float, *, size: float | None = None) -> list[str]:
-        """``text`` broken into lines no wider than ``width`` (long words are cut), measured in
-        the current font or, given ``size``, in that size of its style without selecting it."""
-        style, current = self._font
-        widest = self._widest if size is None else _font_state(style, size)[4]
-        if (  # most texts: one line, single spaces only, that plainly fits
+    def wrap(self, text: str, width: float) -> list[str]:
+        """``text`` broken into lines no wider than ``width`` (long words are cut)."""
+        if (  # most texts: one line, single spaces only, that fits (often at a glance)
             text.isprintable()  # no line break nor whitespace but the space
             and text[:1] != " "
             and text[-1:] != " "
             and "  " not in text
-            and max(text) <= "\xff"  # a byte each
-            and len(text) * widest <= width
-        ):
-            return [text]
-        if size is None or size == current:
-            return self._wrap(text, width)
-        self.font(size, style)
-        try:
-            return self._wrap(text, width)
-        finally:
-            self.font(current, style)
-
-    def _wrap(self, text: str, width: float) -> list[str]:
-        """:meth:`wrap` in the current font."""
-        if (  # most texts: one line, single spaces only, that fits
-            text.isprintable()
-            and text[:1] != " "
-            and text[-1:] != " "
-            and "  " not in text
-            and self.width(text) <= width
+            and (
+                (max(text) <= "\xff" and len(text) * self._widest <= width)  # a byte each
+                or self.width(text) <= width
+            )
         ):
             return [text]
         paragraphs = text.splitlines()

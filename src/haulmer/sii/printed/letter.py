@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Final, NamedTuple
 
 from haulmer.sii.printed.barcode import Symbol
-from haulmer.sii.printed.canvas import BLACK, GRAY, LIGHT, Align, Canvas, Cell, Notes, Resolucion
+from haulmer.sii.printed.canvas import BLACK, GRAY, LIGHT, Align, Canvas, Cell, Resolucion
 from haulmer.sii.printed.content import Field, Line, PrintedDocument, labelled
 from haulmer.sii.printed.pdf import PdfImage
 
@@ -217,26 +217,25 @@ class _Letter:
         """A Detalle line: its cells, its name in the description column and, in gray under
         the name, its description and indications (drawn last, as they are read)."""
         c = self.c
-        c.font(8)
-        extra = c.wrap(line.description, _NAME_WIDTH, size=7) if line.description else []
+        c.font(7)
+        extra = c.wrap(line.description, _NAME_WIDTH) if line.description else []
         if line.notes:
-            extra += c.wrap(", ".join(line.notes), _NAME_WIDTH, size=7)
+            extra += c.wrap(", ".join(line.notes), _NAME_WIDTH)
+        c.font(8)
         names = c.wrap(line.name, _NAME_WIDTH)
         height = len(names) * LEADING + len(extra) * 3.3 + 1.2
         self.room_for(height)
         y = self.y
         quantity = f"{line.quantity} {line.unit}".strip() if line.unit else line.quantity
         values = (line.code, names[0], quantity, line.price, _adjustment(line), line.amount)
-        if len(names) == 1:  # most lines: the gray text goes in the row's text object
-            notes = Notes(_NAME_X, y + LEADING, extra, 3.3, 7, GRAY) if extra else None
-            c.row(y, _CELLS, values, notes)
-            self.y = y + height
-            c.rule(MARGIN, self.y - 0.6, RIGHT, color=LIGHT)
-            return
-        after = _NAME_AT + 1  # the name's further lines between its first and the cells after it
-        c.row(y, _CELLS[:after], values[:after])
-        under = c.lines(_NAME_X, y + LEADING, names[1:], leading=LEADING)
-        c.row(y, _CELLS[after:], values[after:])
+        if len(names) == 1:
+            c.row(y, _CELLS, values)
+            under = y + LEADING
+        else:  # the name's further lines between its first and the cells after it
+            after = _NAME_AT + 1
+            c.row(y, _CELLS[:after], values[:after])
+            under = c.lines(_NAME_X, y + LEADING, names[1:], leading=LEADING)
+            c.row(y, _CELLS[after:], values[after:])
         if extra:
             c.font(7)
             c.text_color(GRAY)
