@@ -95,7 +95,7 @@ def issue(
             problems = stamping_problems(checked.document)
             if problems:
                 raise DocumentError(f"{problems[0].field}: {problems[0].issue}", problems)
-        text = None
+        text = _canonical_document(checked)
     else:
         if folio is not None:
             document = document.with_folio(folio)
@@ -116,10 +116,6 @@ def issue(
         primer_item=checked.primer_item,
     )
     _check_caf(data, caf, local_time)
-    if text is None:
-        text = canonical_sections(
-            doc.rendered_sections(checked.line_amounts, checked.computed_totals), facet_root(doc)
-        )
     if text is None:  # some text XML or ISO-8859-1 cannot carry: name the field
         text = canonical_text(checked.sii_dict())
     return _write(text, data, caf, certificate, local_time)
@@ -135,19 +131,29 @@ def _checked_and_written(document: Document) -> tuple[CheckedDocument, str | Non
     """
     outcome = check_document_rules(document)
     amounts, totals = outcome.line_amounts, outcome.totals
+    walked = False
     if (
         not outcome.problems
         and amounts is not None
         and totals is not None
         and not stamping_problems(document)
     ):
-        sections = document.rendered_sections(amounts, totals)
-        text = canonical_sections(sections, facet_root(document))
+        text = canonical_sections(document.rendered_sections(amounts, totals), facet_root(document))
         if text is not None:
             return CheckedDocument(document, amounts, totals, for_stamping=True), text
+        walked = True
     checked = document.checked(for_stamping=True)  # raises what the walk found wrong
-    sections = document.rendered_sections(checked.line_amounts, checked.computed_totals)
-    return checked, canonical_sections(sections, facet_root(document))
+    if walked:  # it met no broken facet then, only text that is no clean XML
+        return checked, None
+    return checked, _canonical_document(checked)
+
+
+def _canonical_document(checked: CheckedDocument) -> str | None:
+    """The checked document's canonical text, each value judged against its schema's facets
+    as it is written; None on any doubt (a broken facet, text that is no clean XML)."""
+    doc = checked.document
+    sections = doc.rendered_sections(checked.line_amounts, checked.computed_totals)
+    return canonical_sections(sections, facet_root(doc))
 
 
 def stamp_and_sign(
