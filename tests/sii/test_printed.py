@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -378,6 +379,26 @@ def test_without_the_pdf_extra_the_error_names_the_extra_to_install(
         assert caught.value.extra == "pdf"
         assert isinstance(caught.value, ImportError)
         assert isinstance(caught.value, ConfigurationError)
+
+
+@pytest.mark.parametrize("missing", ["zint", "PIL"])
+def test_pdf_extra_installed_tells_whether_render_pdf_can_run(
+    monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    assert sii.pdf_extra_installed() is True
+    monkeypatch.setitem(sys.modules, missing, None)
+    assert sii.pdf_extra_installed() is False
+
+
+def test_pdf_extra_installed_imports_none_of_the_extra() -> None:
+    import subprocess
+
+    code = (
+        "import sys, haulmer.sii; assert haulmer.sii.pdf_extra_installed(); "
+        "print([m for m in ('zint', 'PIL') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(

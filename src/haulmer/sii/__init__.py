@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from haulmer.sii.issuing import issue
     from haulmer.sii.keys import register_caf_signer_key, unregister_caf_signer_key
     from haulmer.sii.parsing import parse, parse_all
-    from haulmer.sii.printed import render_pdf, render_pdfs, timbre_png
+    from haulmer.sii.printed import pdf_extra_installed, render_pdf, render_pdfs, timbre_png
     from haulmer.sii.schema import validate_schema
     from haulmer.sii.verification import Failure, Verification, verify
 
@@ -32,6 +32,7 @@ __all__ = [
     "issue",
     "parse",
     "parse_all",
+    "pdf_extra_installed",
     "register_caf_signer_key",
     "render_pdf",
     "render_pdfs",
@@ -52,6 +53,7 @@ _LAZY: dict[str, str] = {
     "unregister_caf_signer_key": "haulmer.sii.keys",
     "parse": "haulmer.sii.parsing",
     "parse_all": "haulmer.sii.parsing",
+    "pdf_extra_installed": "haulmer.sii.printed",
     "render_pdf": "haulmer.sii.printed",
     "render_pdfs": "haulmer.sii.printed",
     "timbre_png": "haulmer.sii.printed",

@@ -22,11 +22,35 @@ if TYPE_CHECKING:
     from haulmer.sii.printed.canvas import Resolucion
     from haulmer.sii.printed.pdf import PdfImage
 
-__all__ = ["Paper", "Resolucion", "render_pdf", "render_pdfs", "render_with_pages", "timbre_png"]
+__all__ = [
+    "Paper",
+    "Resolucion",
+    "pdf_extra_installed",
+    "render_pdf",
+    "render_pdfs",
+    "render_with_pages",
+    "timbre_png",
+]
 
 Paper = Literal["letter", "80mm"]
 _PAPERS: tuple[str, ...] = ("letter", "80mm")
 _EXTRA_MODULES = ("zint", "PIL")
+
+
+def pdf_extra_installed() -> bool:
+    """Whether the ``pdf`` extra's libraries are installed, found without importing them.
+
+    For a test suite that skips or falls back when the extra is absent, as the fake platform does.
+    """
+    import importlib.util
+
+    for name in _EXTRA_MODULES:
+        if name in sys.modules:
+            if sys.modules[name] is None:  # blocked, as an absent module is
+                return False
+        elif importlib.util.find_spec(name) is None:
+            return False
+    return True
 
 
 def _require_extra() -> None:

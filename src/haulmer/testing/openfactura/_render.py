@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import struct
 import zlib
 from functools import cache
 from typing import Any
 
 from haulmer.dte.catalogue import DTEType
+from haulmer.sii.printed import pdf_extra_installed
 
 __all__ = ["Renderer", "has_pdf_extra", "png", "ted_bitmap"]
 
@@ -25,8 +25,8 @@ _MODULES_PER_ROW = 96
 
 @cache
 def has_pdf_extra() -> bool:
-    """Whether the ``pdf`` extra (zint-bindings, Pillow) is installed."""
-    return all(importlib.util.find_spec(name) is not None for name in ("zint", "PIL"))
+    """Whether the ``pdf`` extra is installed, asked once per process."""
+    return pdf_extra_installed()
 
 
 def ted_bitmap(ted: bytes) -> list[list[int]]:
