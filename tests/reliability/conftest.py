@@ -6,11 +6,8 @@ hypothesis examples and bigger hostile inputs. See docs/reliability.md.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import resource
-import shutil
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,15 +21,12 @@ from haulmer.dte.document import Document
 from haulmer.errors import HaulmerError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf
-from haulmer.testing.caf import make_test_caf
-from haulmer.testing.certificates import make_test_certificate
+from signers import EMISOR_RUT, SIGNED_AT, emisor_cafs, signer_certificate
 
 LONG: Final = os.environ.get("HAULMER_LONG_TESTS", "") not in ("", "0")
 """Whether the long variants run (``HAULMER_LONG_TESTS=1``)."""
 
 REAL_DTES: Final = sorted((Path(__file__).parent.parent / "sii" / "fixtures").glob("DTE--*.xml"))
-EMISOR_RUT: Final = "76086428-5"
-SIGNED_AT: Final = dt.datetime(2026, 11, 27, 10, 30, 0)
 TYPES: Final = (33, 34, 39, 41, 46, 52, 56, 61)
 
 CPU_SECONDS_BOUND: Final = 20.0
@@ -116,26 +110,12 @@ def factura_dict(tipo: int = 33, *, folio: int = 1, lines: int = 2) -> dict[str,
 
 @pytest.fixture(scope="session")
 def certificate() -> Certificate:
-    return make_test_certificate(
-        rut="11111111-1",
-        not_before=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
-        not_after=dt.datetime(2036, 1, 1, tzinfo=dt.timezone.utc),
-    )
+    return signer_certificate()
 
 
 @pytest.fixture(scope="session")
 def cafs() -> dict[int, Caf]:
-    return {
-        tipo: make_test_caf(
-            rut=EMISOR_RUT,
-            razon_social="Comercial Ñandú & Hijos Ltda.",
-            dte_type=tipo,
-            folio_from=1,
-            folio_to=1000,
-            issued_on=dt.date(2026, 11, 1),
-        )
-        for tipo in TYPES
-    }
+    return emisor_cafs(TYPES, folio_to=1000)
 
 
 @pytest.fixture(scope="session")
@@ -152,29 +132,6 @@ def issued(certificate: Certificate, cafs: dict[int, Caf]) -> dict[int, bytes]:
         )
         for tipo in TYPES
     }
-
-
-def run_xmlsec1(
-    xml: bytes,
-    tmp_path: Path,
-    *,
-    id_attr: str,
-    certificate_pem: bytes,
-    node_xpath: str | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """``xmlsec1 --verify`` of ``xml`` with the given certificate's key, as an oracle."""
-    binary = shutil.which("xmlsec1")
-    assert binary is not None, "xmlsec1 must be installed (Debian package xmlsec1)"
-    document = tmp_path / "signed.xml"
-    document.write_bytes(xml)
-    key = tmp_path / "signer.pem"
-    key.write_bytes(certificate_pem)
-    command = [binary, "--verify", "--id-attr:ID", id_attr, "--pubkey-cert-pem", str(key)]
-    if node_xpath is not None:
-        command += ["--node-xpath", node_xpath]
-    return subprocess.run(
-        [*command, str(document)], capture_output=True, text=True, check=False, timeout=60
-    )
 
 
 def attempt(

@@ -14,8 +14,9 @@ from lxml import etree
 from haulmer.pfx import Certificate
 from haulmer.sii import Caratula, envelope, parse, verify
 from haulmer.sii._xml import DSIG_NS
+from signers import xmlsec1_verify
 
-from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT, TYPES, run_xmlsec1
+from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT, TYPES
 
 signxml = pytest.importorskip("signxml")
 
@@ -92,7 +93,7 @@ def test_documents_signed_by_the_sdk_verify_with_signxml_and_xmlsec1(
     xml = issued[tipo]
     result = signxml_verify(xml, certificate_pem=certificate.certificate_pem, at=SIGNED_AT)
     assert result.signed_xml.get("ID") == f"F1T{tipo}"
-    oracle = run_xmlsec1(
+    oracle = xmlsec1_verify(
         xml, tmp_path, id_attr="Documento", certificate_pem=certificate.certificate_pem
     )
     assert oracle.returncode == 0, oracle.stderr
@@ -108,7 +109,7 @@ def test_envelopes_signed_by_the_sdk_verify_with_xmlsec1(
     # signxml checks the first Signature in document order (a DTE's, which the SII's recipe signs
     # standalone), so xmlsec1, which can be pointed at the envelope's, is the oracle here.
     assert verify(envio).ok
-    oracle = run_xmlsec1(
+    oracle = xmlsec1_verify(
         envio,
         tmp_path,
         id_attr="SetDTE",
@@ -140,7 +141,7 @@ def test_a_document_signed_by_signxml_and_then_tampered_fails_everywhere(
     assert {f.check for f in verify(tampered).failures} >= {"digest"}
     with pytest.raises(signxml.exceptions.InvalidSignature):
         signxml_verify(tampered, certificate_pem=certificate.certificate_pem, at=SIGNED_AT)
-    oracle = run_xmlsec1(
+    oracle = xmlsec1_verify(
         tampered, tmp_path, id_attr="Documento", certificate_pem=certificate.certificate_pem
     )
     assert oracle.returncode != 0
@@ -190,7 +191,7 @@ def test_the_sdk_and_xmlsec1_agree_on_tampered_documents(
 ) -> None:
     tampered = re.sub(change[0], change[1], issued[tipo], count=1)
     assert tampered != issued[tipo]
-    oracle = run_xmlsec1(
+    oracle = xmlsec1_verify(
         tampered, tmp_path, id_attr="Documento", certificate_pem=certificate.certificate_pem
     )
     assert oracle.returncode != 0

@@ -1,10 +1,11 @@
-"""Shared pieces for the sii tests: a test certificate, test CAFs and one document per type."""
+"""Shared pieces for the sii tests: a test certificate, test CAFs and one document per type.
+
+``xmlsec1_verify``, ``EMISOR_RUT`` and ``SIGNED_AT`` come from ``tests/signers.py``, shared with
+the reliability suites.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
-import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,10 @@ import pytest
 from haulmer.dte.document import Document
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf
-from haulmer.testing.caf import make_test_caf
-from haulmer.testing.certificates import make_test_certificate
+from signers import EMISOR_RUT, SIGNED_AT, emisor_cafs, signer_certificate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REAL_DTES = sorted(FIXTURES.glob("DTE--*.xml"))
-EMISOR_RUT = "76086428-5"
-SIGNED_AT = dt.datetime(2026, 11, 27, 10, 30, 0)
 SUPPORTED_TYPES = (33, 34, 39, 41, 43, 46, 52, 56, 61, 110, 111, 112)
 EXPORT_TYPES = (110, 111, 112)
 EXPORT_RATE = Decimal("950.25")
@@ -163,26 +161,12 @@ def make_document(tipo: int, *, folio: int = 1, lines: int = 3) -> Document:
 
 @pytest.fixture(scope="session")
 def certificate() -> Certificate:
-    return make_test_certificate(
-        rut="11111111-1",
-        not_before=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
-        not_after=dt.datetime(2036, 1, 1, tzinfo=dt.timezone.utc),
-    )
+    return signer_certificate()
 
 
 @pytest.fixture(scope="session")
 def cafs() -> dict[int, Caf]:
-    return {
-        tipo: make_test_caf(
-            rut=EMISOR_RUT,
-            razon_social="Comercial Ñandú & Hijos Ltda.",
-            dte_type=tipo,
-            folio_from=1,
-            folio_to=100,
-            issued_on=dt.date(2026, 11, 1),
-        )
-        for tipo in SUPPORTED_TYPES
-    }
+    return emisor_cafs(SUPPORTED_TYPES, folio_to=100)
 
 
 @pytest.fixture(scope="session")
@@ -196,27 +180,3 @@ def issued(certificate: Certificate, cafs: dict[int, Caf]) -> dict[int, bytes]:
         )
         for tipo in SUPPORTED_TYPES
     }
-
-
-def xmlsec1_verify(
-    xml: bytes,
-    tmp_path: Path,
-    *,
-    id_attr: str,
-    certificate_pem: bytes | None,
-    node_xpath: str | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """Run the independent ``xmlsec1 --verify`` on ``xml``; the key is the given certificate's."""
-    binary = shutil.which("xmlsec1")
-    assert binary is not None, "xmlsec1 must be installed (Debian package xmlsec1)"
-    document = tmp_path / "signed.xml"
-    document.write_bytes(xml)
-    command = [binary, "--verify", "--id-attr:ID", id_attr]
-    if certificate_pem is not None:
-        key = tmp_path / "signer.pem"
-        key.write_bytes(certificate_pem)
-        command += ["--pubkey-cert-pem", str(key)]
-    if node_xpath is not None:
-        command += ["--node-xpath", node_xpath]
-    command.append(str(document))
-    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=30)

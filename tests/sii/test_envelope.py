@@ -14,8 +14,9 @@ from haulmer.rut import Rut
 from haulmer.sii import Caf, Caratula, envelope, issue, parse_all, validate_schema, verify
 from haulmer.sii._xml import parse_xml
 from haulmer.testing.certificates import make_test_certificate
+from signers import xmlsec1_verify
 
-from .conftest import EMISOR_RUT, SIGNED_AT, make_document, xmlsec1_verify
+from .conftest import EMISOR_RUT, SIGNED_AT, make_document
 
 CARATULA = Caratula(
     rut_emisor=EMISOR_RUT, fecha_resolucion=dt.date(2026, 1, 15), numero_resolucion=0

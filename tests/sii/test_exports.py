@@ -16,8 +16,9 @@ from haulmer.sii import Caf, Caratula, envelope, issue, parse, parse_all, valida
 from haulmer.sii._xml import parse_xml
 from haulmer.sii.issuing import stamp_and_sign
 from haulmer.testing.caf import make_test_caf
+from signers import xmlsec1_verify
 
-from .conftest import EMISOR_RUT, SIGNED_AT, document_dict, xmlsec1_verify
+from .conftest import EMISOR_RUT, SIGNED_AT, document_dict
 
 SII = "{http://www.sii.cl/SiiDte}"
 CARATULA = Caratula(

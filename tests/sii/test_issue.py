@@ -14,8 +14,9 @@ from haulmer.sii import Caf, issue, parse, validate_schema, verify
 from haulmer.sii._xml import parse_xml
 from haulmer.testing.caf import make_test_caf
 from haulmer.testing.certificates import make_test_certificate
+from signers import xmlsec1_verify
 
-from .conftest import EMISOR_RUT, SIGNED_AT, SUPPORTED_TYPES, make_document, xmlsec1_verify
+from .conftest import EMISOR_RUT, SIGNED_AT, SUPPORTED_TYPES, make_document
 
 SII = "{http://www.sii.cl/SiiDte}"
 DSIG = "{http://www.w3.org/2000/09/xmldsig#}"

@@ -21,8 +21,9 @@ from haulmer.sii._xml import DSIG_NS, c14n_inclusive, parse_xml
 from haulmer.sii.issuing import stamp_and_sign
 from haulmer.sii.render import canonical_text, sii_quotes
 from haulmer.sii.section_writer import canonical_sections
+from signers import xmlsec1_verify
 
-from .conftest import SIGNED_AT, SUPPORTED_TYPES, document_dict, xmlsec1_verify
+from .conftest import SIGNED_AT, SUPPORTED_TYPES, document_dict
 
 LATIN1_TEXT = st.text(
     alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"),

@@ -12,8 +12,9 @@ import haulmer.dte as dte
 from haulmer.pfx import Certificate
 from haulmer.sii import issue, parse, validate_schema, verify
 from haulmer.testing.caf import make_test_caf
+from signers import xmlsec1_verify
 
-from .conftest import EMISOR_RUT, SIGNED_AT, xmlsec1_verify
+from .conftest import EMISOR_RUT, SIGNED_AT
 
 EMISOR = {
     "rut": EMISOR_RUT,

@@ -14,8 +14,9 @@ from haulmer.pfx import Certificate
 from haulmer.sii import Caratula, envelope, parse, parse_all, validate_schema, verify
 from haulmer.sii._xml import SII_NS, parse_xml
 from haulmer.sii.signature import C14N_10, ENVELOPED
+from signers import xmlsec1_verify
 
-from .conftest import EMISOR_RUT, SIGNED_AT, xmlsec1_verify
+from .conftest import EMISOR_RUT, SIGNED_AT
 from .resigning import resign
 
 CARATULA = Caratula(
