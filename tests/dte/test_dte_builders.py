@@ -431,3 +431,22 @@ def test_build_refuses_an_unknown_type(emisor: dict[str, Any], receptor: dict[st
         dte.build(30, emisor=emisor, receptor=receptor, lines=[RJ45])
     assert info.value.details[0].field == "Encabezado.IdDoc.TipoDTE"
     assert "33" in info.value.details[0].issue
+
+
+@pytest.mark.parametrize("name", [n for n in dte.__all__ if callable(getattr(dte, n))])
+def test_type_hints_of_every_public_dte_function_resolve_at_run_time(name: str) -> None:
+    """``typing.get_type_hints`` (pydantic's ``validate_call``, FastAPI, typer) reads the builders'
+    ``**fields: Unpack[...]`` and every other public signature of ``haulmer.dte``."""
+    import inspect
+    import typing
+
+    obj = getattr(dte, name)
+    functions = (
+        [obj]
+        if inspect.isfunction(obj)
+        else [
+            f for attr, f in vars(obj).items() if inspect.isfunction(f) and not attr.startswith("_")
+        ]
+    )
+    for function in functions:
+        typing.get_type_hints(function)

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.models import Totales
+from haulmer.dte.sii_dict import SiiValue
 from haulmer.dte.totals import LineAmounts
 
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
-    from haulmer.dte.sii_dict import SiiValue
 
 __all__ = ["CheckedDocument"]
 

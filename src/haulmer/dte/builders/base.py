@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import pydantic
 
@@ -34,11 +34,10 @@ from haulmer.dte.sii_dict import BOLETA_ELEMENTS
 from haulmer.dte.totals import compute_otra_moneda, export_totals, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
 
-if TYPE_CHECKING:
-    if sys.version_info >= (3, 11):
-        from typing import Unpack
-    else:
-        from typing_extensions import Unpack
+if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
+    from typing import Unpack
+else:
+    from typing_extensions import Unpack
 
 __all__ = [
     "boleta_emisor",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from haulmer.dte.builders.base import (
     boleta_emisor,
@@ -24,11 +24,10 @@ from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
 from haulmer.rut import GENERIC_RECEPTOR_RUT
 
-if TYPE_CHECKING:
-    if sys.version_info >= (3, 11):
-        from typing import Unpack
-    else:
-        from typing_extensions import Unpack
+if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
+    from typing import Unpack
+else:
+    from typing_extensions import Unpack
 
 __all__ = ["boleta", "boleta_exenta"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from haulmer.dte.builders.base import (
     build,
@@ -32,11 +32,10 @@ from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
 from haulmer.dte.exports import Moneda
 
-if TYPE_CHECKING:
-    if sys.version_info >= (3, 11):
-        from typing import Unpack
-    else:
-        from typing_extensions import Unpack
+if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
+    from typing import Unpack
+else:
+    from typing_extensions import Unpack
 
 __all__ = ["export_document", "factura_exportacion"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from haulmer.dte.builders.base import (
     build,
@@ -26,11 +26,10 @@ from haulmer.dte.builders.inputs import (
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
 
-if TYPE_CHECKING:
-    if sys.version_info >= (3, 11):
-        from typing import Unpack
-    else:
-        from typing_extensions import Unpack
+if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
+    from typing import Unpack
+else:
+    from typing_extensions import Unpack
 
 __all__ = ["factura", "factura_compra", "factura_exenta", "guia_despacho"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pydantic
 
@@ -28,11 +28,10 @@ from haulmer.dte.document import Document, document_error
 from haulmer.dte.models import Comision
 from haulmer.dte.totals import comision_iva
 
-if TYPE_CHECKING:
-    if sys.version_info >= (3, 11):
-        from typing import Unpack
-    else:
-        from typing_extensions import Unpack
+if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
+    from typing import Unpack
+else:
+    from typing_extensions import Unpack
 
 __all__ = ["liquidacion_factura"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from haulmer.dte.builders.base import (
     build,
@@ -36,11 +36,10 @@ from haulmer.dte.exports import Moneda
 from haulmer.dte.models import DscRcgGlobal
 from haulmer.errors import DocumentError, ErrorDetail
 
-if TYPE_CHECKING:
-    if sys.version_info >= (3, 11):
-        from typing import Unpack
-    else:
-        from typing_extensions import Unpack
+if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
+    from typing import Unpack
+else:
+    from typing_extensions import Unpack
 
 __all__ = [
     "nota",
