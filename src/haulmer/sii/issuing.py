@@ -9,23 +9,21 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from haulmer._chile import chile_now, from_chile, to_chile
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.checked import CheckedDocument
+from haulmer.dte.document import Document
 from haulmer.dte.rules import check_document_rules, facet_root, stamping_problems
 from haulmer.errors import CertificateError, DocumentError, ErrorDetail
 from haulmer.sii._xml import SII_NS
+from haulmer.sii.caf import Caf
 from haulmer.sii.issued_memory import IssuedFacts, remember
 from haulmer.sii.render import canonical_text, quote_entities
 from haulmer.sii.section_writer import canonical_sections
 from haulmer.sii.signature import SigningCertificate, signature_over_digest
 from haulmer.sii.ted import TimbreData, stamped_forms
-
-if TYPE_CHECKING:
-    from haulmer.dte.document import Document
-    from haulmer.sii.caf import Caf
 
 __all__ = ["check_certificate_at", "document_id", "issue", "stamp_and_sign"]
 
