@@ -17,7 +17,7 @@ from typing import Any, Final
 from lxml import etree
 
 from haulmer.errors import XMLError
-from haulmer.sii._xml import SII_NS, descend, local_name, parse_xml
+from haulmer.sii._xml import SII_NS, descend, has_elements, local_name, parse_xml
 
 __all__ = ["schema_for", "validate_schema"]
 
@@ -116,6 +116,8 @@ def validate_schema(xml: bytes | str | etree._Element, *, restore_namespace: boo
     schema and is refused saying so; with ``restore_namespace=True`` it is validated as if the
     namespace were declared (as ``verify`` reads it), and any error says it was restored.
     """
+    if isinstance(xml, bytes) and valid_at_first_sight(xml):
+        return
     root = xml if isinstance(xml, etree._Element) else parse_xml(xml, decode_windows_1252=True)
     namespace = _namespace_of(root)
     restored = ""
@@ -149,3 +151,72 @@ def validate_schema(xml: bytes | str | etree._Element, *, restore_namespace: boo
         f"does not match the SII schema {filename}{restored}: {quoted}{more}",
         line=first.line if first is not None else None,
     )
+
+
+_QUICK_ROOTS: Final = frozenset({f"{_SII}EnvioDTE", f"{_SII}EnvioBOLETA"})
+_QUICK_ENCODINGS: Final = frozenset({"UTF-8", "ISO-8859-1", "US-ASCII", "ASCII"})
+_TIPO_DTE_LOOKED_FOR: Final = 2048
+"""Bytes in which ``<TipoDTE>`` is looked for: it comes within the first few hundred."""
+
+
+def valid_at_first_sight(data: bytes) -> bool:
+    """Whether ``data`` is surely valid, found on a smaller tree; False means "look closer".
+
+    The tree leaves out indentation (whitespace-only text beside child elements, which the XSDs
+    ignore in element content), and a DTE whose first TipoDTE in its bytes is no boleta's is
+    tried against DTE_v10.xsd without walking to its TipoDTE (a DTE valid there is no boleta).
+    Only a success is final: anything else goes the general way, which words the errors.
+    """
+    if not _markup_is_ascii(data) or (b"[" in data and b"<![CDATA[" in data):
+        return False  # blanks beside CDATA are part of a value: only the full tree has them
+    try:
+        root = parse_xml(data, decode_windows_1252=True, keep_blank_text=False)
+    except XMLError:
+        return False
+    tag = root.tag
+    if tag == f"{_SII}DTE":
+        schema = (
+            _load(_SCHEMA_FILES["DTE"]) if _no_boleta_at_a_glance(data) else schema_for(root)[1]
+        )
+    elif tag in _QUICK_ROOTS:
+        schema = schema_for(root)[1]
+    else:
+        return False
+    encoding: Any = root.getroottree().docinfo.encoding
+    if str(encoding).upper() not in _QUICK_ENCODINGS:
+        return False  # the byte checks read ASCII markup
+    if _may_hold_comments_or_pis(data) and not _blanks_only_between_elements(root):
+        return False
+    return bool(schema.validate(root))
+
+
+def _markup_is_ascii(data: bytes) -> bool:
+    """Whether markup such as ``<![CDATA[`` is written in ASCII bytes (not UTF-16, UTF-32 or
+    EBCDIC), so that looking for it in ``data`` finds it."""
+    return data[:1] == b"<" and data[1:2] != b"\x00"
+
+
+def _no_boleta_at_a_glance(data: bytes) -> bool:
+    """Whether the first ``TipoDTE>`` in the head of ``data`` is followed by no boleta's type:
+    a guess, which validation against DTE_v10.xsd confirms."""
+    at = data.find(b"TipoDTE>", 0, _TIPO_DTE_LOOKED_FOR)
+    return at >= 0 and data[at + 8 : at + 11] not in (b"39<", b"41<")
+
+
+def _may_hold_comments_or_pis(data: bytes) -> bool:
+    """Whether ``data`` may hold a comment or a processing instruction after its declaration
+    (a ``!`` or a ``?`` is found; each is found quickly)."""
+    if b"!" in data:
+        return True
+    declared = data.find(b"?>", 0, 200) if data[:2] == b"<?" else -1
+    return data.find(b"?", declared + 2 if declared >= 0 else 0) >= 0
+
+
+def _blanks_only_between_elements(root: etree._Element) -> bool:
+    """Whether every comment and PI sits among child elements: then each blank left out of the
+    tree was between elements too, never part of a value (``<A> <!--x-->1</A>``)."""
+    for node in root.iter(etree.Comment, etree.ProcessingInstruction):
+        parent = node.getparent()
+        if parent is not None and not has_elements(parent):
+            return False
+    return True

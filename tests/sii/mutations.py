@@ -1,0 +1,49 @@
+"""Small edits of real and issued DTEs for property tests: text around comments, PIs and CDATA,
+blanks, repeated and missing elements, the TipoDTE as a boleta writes it or not."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import strategies as st
+
+_LEAF = re.compile(r"<([A-Za-z][\w.-]*)((?: [^<>]*)?)>([^<]*)</\1>")
+_BLANKS = st.sampled_from(["", " ", "\n", "\n  ", "\t", "  \r\n "])
+_PIECE = st.one_of(
+    _BLANKS,
+    st.just("<!--c-->"),
+    st.just("<?pi x?>"),
+    st.sampled_from(["X", "39", "41", "0", " 039 ", "-", "12345678-9"]),
+)
+
+
+@st.composite
+def edited(draw: st.DrawFn, xml: bytes) -> bytes:
+    """``xml`` (read as ISO-8859-1, so that every byte stays as it was) with a few edits."""
+    text = xml.decode("latin-1")
+    for _ in range(draw(st.integers(1, 3))):
+        leaves = list(_LEAF.finditer(text))
+        leaf = leaves[draw(st.integers(0, len(leaves) - 1))]
+        name, attributes, value = leaf.group(1), leaf.group(2), leaf.group(3)
+        edit = draw(
+            st.sampled_from(["pieces", "cdata", "blanks", "repeat", "drop", "long", "indent"])
+        )
+        if edit == "pieces":
+            pieces = draw(st.lists(st.one_of(_PIECE, st.just(value)), max_size=5))
+            new = f"<{name}{attributes}>{''.join(pieces)}</{name}>"
+        elif edit == "cdata":
+            before, after = draw(_BLANKS), draw(_BLANKS)
+            new = f"<{name}{attributes}>{before}<![CDATA[{value}]]>{after}</{name}>"
+        elif edit == "blanks":
+            new = f"<{name}{attributes}>{draw(_BLANKS)}{value}{draw(_BLANKS)}</{name}>"
+        elif edit == "repeat":
+            new = leaf.group(0) * 2
+        elif edit == "drop":
+            new = ""
+        elif edit == "long":  # at the edge of a maxLength, a blank more or less counts
+            long = "X" * draw(st.sampled_from([40, 80, 100]))
+            new = f"<{name}{attributes}>{draw(_BLANKS)}<!--c-->{long}</{name}>"
+        else:
+            new = leaf.group(0) + draw(_BLANKS)
+        text = text[: leaf.start()] + new + text[leaf.end() :]
+    return text.encode("latin-1")

@@ -1,0 +1,119 @@
+"""validate_schema(): the check at first sight (a tree without indentation, the DTE schema
+chosen without walking to TipoDTE) accepts only what the general check accepts, and leaves
+every error to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from haulmer.errors import HaulmerError
+from haulmer.pfx import Certificate
+from haulmer.sii import Caratula, envelope, validate_schema
+from haulmer.sii._xml import parse_xml
+from haulmer.sii.schema import valid_at_first_sight
+
+from .conftest import EMISOR_RUT, REAL_DTES
+from .mutations import edited
+
+SII_XMLNS = b'<DTE xmlns="http://www.sii.cl/SiiDte" version="1.0">'
+
+
+def _with_xmlns(xml: bytes) -> bytes:
+    return xml.replace(b'<DTE version="1.0">', SII_XMLNS, 1)
+
+
+def _general(xml: bytes) -> tuple[type[Exception], str] | None:
+    """What the general check (on the full tree) says of ``xml``: None when it is valid."""
+    try:
+        validate_schema(parse_xml(xml, decode_windows_1252=True))
+    except HaulmerError as error:
+        return type(error), str(error)
+    return None
+
+
+def _public(xml: bytes) -> tuple[type[Exception], str] | None:
+    try:
+        validate_schema(xml)
+    except HaulmerError as error:
+        return type(error), str(error)
+    return None
+
+
+@pytest.mark.parametrize("path", REAL_DTES, ids=lambda p: p.name)
+def test_real_documents_are_judged_at_first_sight_as_in_general(path) -> None:  # type: ignore[no-untyped-def]
+    xml = _with_xmlns(path.read_bytes())
+    valid = _general(xml) is None
+    assert valid == ("--61--" not in path.name)  # the 61 carries a DocPersonalizado
+    assert valid_at_first_sight(xml) is valid
+
+
+def test_issued_documents_of_every_type_are_valid_at_first_sight(
+    issued: dict[int, bytes],
+) -> None:
+    for tipo, xml in issued.items():
+        assert valid_at_first_sight(xml), tipo
+
+
+def test_an_envelope_is_valid_at_first_sight(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    caratula = Caratula(
+        rut_emisor=EMISOR_RUT, fecha_resolucion=dt.date(2026, 1, 15), numero_resolucion=0
+    )
+    facturas = envelope([issued[33], issued[61]], caratula=caratula, certificate=certificate)
+    boletas = envelope([issued[39], issued[41]], caratula=caratula, certificate=certificate)
+    assert valid_at_first_sight(facturas)
+    assert valid_at_first_sight(boletas)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [b" <!--c-->" + b"X" * 80, b"<?pi x?> " + b"X" * 80, b" <![CDATA[" + b"X" * 80 + b"]]>"],
+    ids=["comment", "pi", "cdata"],
+)
+def test_a_blank_that_is_part_of_a_value_counts(issued: dict[int, bytes], value: bytes) -> None:
+    # NmbItem takes at most 80 characters: the blank makes 81, though indentation it is not.
+    start = issued[33].index(b"<NmbItem>") + len(b"<NmbItem>")
+    end = issued[33].index(b"</NmbItem>", start)
+    xml = issued[33][:start] + value + issued[33][end:]
+    assert not valid_at_first_sight(xml)
+    assert _public(xml) == _general(xml) is not None
+    assert "NmbItem" in _general(xml)[1]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("written", [b"39", b" 39 ", b"039", b"41", b"33"])
+def test_a_boleta_is_checked_with_the_schema_its_tipo_dte_names(
+    issued: dict[int, bytes], written: bytes
+) -> None:
+    xml = issued[39].replace(b"<TipoDTE>39</TipoDTE>", b"<TipoDTE>" + written + b"</TipoDTE>")
+    assert _public(xml) == _general(xml)
+    if valid_at_first_sight(xml):
+        assert _general(xml) is None
+
+
+_SOURCES = [_with_xmlns(path.read_bytes()) for path in REAL_DTES]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_SOURCES).flatmap(edited))
+def test_edited_real_documents_are_judged_at_first_sight_as_in_general(xml: bytes) -> None:
+    general = _general(xml)
+    if valid_at_first_sight(xml):
+        assert general is None
+    assert _public(xml) == general
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_edited_issued_documents_are_judged_at_first_sight_as_in_general(
+    issued: dict[int, bytes], data: st.DataObject
+) -> None:
+    xml = data.draw(st.sampled_from(sorted(issued.values())).flatmap(edited))
+    general = _general(xml)
+    if valid_at_first_sight(xml):
+        assert general is None
+    assert _public(xml) == general
