@@ -17,14 +17,21 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, ValidationInfo, model_
 
 from haulmer.rut import Rut
 
-__all__ = ["SiiModel", "lenient_context"]
+__all__ = ["SiiModel", "lenient_context", "read_input_context"]
 
 _LENIENT = "lenient"
+_READ = "read"
 
 
 def lenient_context() -> dict[str, bool]:
     """The validation context that turns on lenient reading (parser, OpenFactura responses)."""
     return {_LENIENT: True}
+
+
+def read_input_context() -> dict[str, bool]:
+    """The lenient context for input already read as the lenient models read it (only known
+    keys, lists and RUTs in place, at every level): the models take it as it is."""
+    return {_LENIENT: True, _READ: True}
 
 
 class _FieldShape(typing.NamedTuple):
@@ -96,6 +103,8 @@ class SiiModel(BaseModel):
     def _read_leniently(cls, data: Any, info: ValidationInfo) -> Any:
         context = info.context
         if not isinstance(data, dict) or not (isinstance(context, dict) and context.get(_LENIENT)):
+            return data
+        if context.get(_READ):
             return data
         shapes = _shapes(cls)
         cleaned: dict[str, Any] = {}

@@ -1,0 +1,83 @@
+"""How the lenient models read each input key, for readers that build the models' input in
+one walk (the SII XML parser) instead of a dict that every model then cleans again.
+
+Input read this way holds only known keys, a list wherever a field takes one and a ``Rut``
+for each RUT text, at every level; ``document_from_input`` validates it without that cleaning.
+"""
+
+from __future__ import annotations
+
+import typing
+from functools import cache
+from typing import Any, NamedTuple
+
+import pydantic
+
+from haulmer.dte._base import SiiModel, _lenient_rut, _shapes, _strip_optional, read_input_context
+from haulmer.dte.document import Document
+from haulmer.rut import Rut
+
+__all__ = ["FieldReading", "document_from_input", "document_reading", "read_rut"]
+
+
+class FieldReading(NamedTuple):
+    """How one input key of a model is read."""
+
+    is_list: bool
+    """The field takes a list: a single value is wrapped in one."""
+    is_rut: bool
+    """The field is a ``Rut``: its text is read with ``read_rut``."""
+    model: dict[str, FieldReading] | None
+    """The reading of the model the field holds (alone or in a list), else None."""
+    opaque: bool
+    """The field holds models in a shape this reading does not follow: read it the general way."""
+
+
+def document_reading() -> dict[str, FieldReading]:
+    """Each input key of ``Document`` (SII names, Python names and alias choices) -> its reading."""
+    return _reading(Document)
+
+
+_READINGS: dict[type[SiiModel], dict[str, FieldReading]] = {}
+
+
+def _reading(model: type[SiiModel]) -> dict[str, FieldReading]:
+    known = _READINGS.get(model)
+    if known is not None:
+        return known
+    reading: dict[str, FieldReading] = {}
+    _READINGS[model] = reading  # before the fields, so that a model may hold itself
+    for key, shape in _shapes(model).items():
+        annotation = _strip_optional(model.model_fields[shape.name].annotation)
+        held = typing.get_args(annotation)[0] if shape.is_list else annotation
+        nested = _reading(held) if _is_sii_model(held) else None
+        opaque = nested is None and _holds_a_model(annotation)
+        reading[key] = FieldReading(shape.is_list, shape.is_rut, nested, opaque)
+    return reading
+
+
+def _is_sii_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, SiiModel)
+
+
+@cache
+def _holds_a_model(annotation: Any) -> bool:
+    """Whether a pydantic model appears anywhere in ``annotation`` (unions, lists, dicts...)."""
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return True
+    return any(_holds_a_model(argument) for argument in typing.get_args(annotation))
+
+
+def read_rut(text: str) -> Rut:
+    """A RUT as the lenient models read it: check digit not verified, remembered. Raises
+    ``ValueError`` (``InvalidRutError``) for a text that is no RUT."""
+    return _lenient_rut(text)
+
+
+def document_from_input(data: dict[str, Any]) -> Document | None:
+    """The ``Document`` of input read as described above; None when the models refuse it (the
+    general reading, ``Document.from_sii_dict``, then says why)."""
+    try:
+        return Document.model_validate(data, context=read_input_context())
+    except (pydantic.ValidationError, ValueError, TypeError):
+        return None

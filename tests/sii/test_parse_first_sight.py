@@ -1,0 +1,108 @@
+"""parse(): the reading at first sight (a tree without indentation, one walk into the models'
+input) gives exactly what the general reading gives, or steps aside for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from haulmer.dte import Document
+from haulmer.dte.models import SiiModel
+from haulmer.dte.reading import FieldReading, document_reading
+from haulmer.errors import HaulmerError
+from haulmer.pfx import Certificate
+from haulmer.sii import Caratula, envelope, parse_all
+from haulmer.sii.parsing import _read_at_first_sight, _read_the_general_way
+from haulmer.sii.sii_dict import SKIPPED
+
+from .conftest import EMISOR_RUT, REAL_DTES
+from .mutations import edited
+
+_MAX = 64 * 1024 * 1024
+
+
+def _general(xml: bytes) -> list[Document] | tuple[type[Exception], str]:
+    try:
+        return _read_the_general_way(xml, _MAX)
+    except HaulmerError as error:
+        return type(error), str(error)
+
+
+def _public(xml: bytes) -> list[Document] | tuple[type[Exception], str]:
+    try:
+        return parse_all(xml)
+    except HaulmerError as error:
+        return type(error), str(error)
+
+
+@pytest.mark.parametrize("path", REAL_DTES, ids=lambda p: p.name)
+def test_real_documents_are_read_at_first_sight_as_the_general_way_reads_them(path) -> None:  # type: ignore[no-untyped-def]
+    xml = path.read_bytes()
+    assert _read_at_first_sight(xml, _MAX) == _read_the_general_way(xml, _MAX)
+
+
+def test_issued_documents_of_every_type_are_read_at_first_sight_alike(
+    issued: dict[int, bytes],
+) -> None:
+    for tipo, xml in issued.items():
+        assert _read_at_first_sight(xml, _MAX) == _read_the_general_way(xml, _MAX), tipo
+
+
+def test_an_envelope_is_read_at_first_sight_alike(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    caratula = Caratula(
+        rut_emisor=EMISOR_RUT, fecha_resolucion=dt.date(2026, 1, 15), numero_resolucion=0
+    )
+    xml = envelope([issued[33], issued[61]], caratula=caratula, certificate=certificate)
+    read = _read_at_first_sight(xml, _MAX)
+    assert read is not None
+    assert read == _read_the_general_way(xml, _MAX)
+
+
+def test_text_around_comments_is_left_to_the_general_way(issued: dict[int, bytes]) -> None:
+    # Without indentation the blank between two comments would be lost: "x y" would read "xy".
+    xml = issued[33].replace(b"<NmbItem>", b"<NmbItem><!--a-->x<!--b--> <!--c-->y", 1)
+    assert _read_at_first_sight(xml, _MAX) is None
+    assert parse_all(xml)[0].detalle[0].nombre.startswith("x y")
+
+
+def _readings(reading: dict[str, FieldReading], seen: list[int]) -> list[dict[str, FieldReading]]:
+    if id(reading) in seen:
+        return []
+    seen.append(id(reading))
+    found = [reading]
+    for field in reading.values():
+        if field.model is not None:
+            found += _readings(field.model, seen)
+    return found
+
+
+def test_no_model_reads_an_element_the_sii_dict_skips() -> None:
+    for reading in _readings(document_reading(), []):
+        assert not SKIPPED & set(reading)
+
+
+def test_every_model_field_is_followed_or_marked_opaque() -> None:
+    assert all(
+        not field.opaque
+        for reading in _readings(document_reading(), [])
+        for field in reading.values()
+    )
+    assert issubclass(Document, SiiModel)
+
+
+_SOURCES = [path.read_bytes() for path in REAL_DTES]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_SOURCES).flatmap(edited))
+def test_edited_real_documents_read_at_first_sight_as_the_general_way(xml: bytes) -> None:
+    general = _general(xml)
+    quick = _read_at_first_sight(xml, _MAX)
+    if quick is not None:
+        assert quick == general
+    assert _public(xml) == general
