@@ -117,3 +117,12 @@ def test_edited_issued_documents_are_judged_at_first_sight_as_in_general(
     if valid_at_first_sight(xml):
         assert general is None
     assert _public(xml) == general
+
+
+def test_markup_in_other_byte_forms_is_left_to_the_general_check(
+    issued: dict[int, bytes],
+) -> None:
+    text = issued[33].decode("iso-8859-1").replace('encoding="ISO-8859-1"', 'encoding="UTF-16"')
+    xml = text.encode("utf-16")
+    assert not valid_at_first_sight(xml)
+    assert _public(xml) is None

@@ -102,9 +102,12 @@ class SiiModel(BaseModel):
     @classmethod
     def _read_leniently(cls, data: Any, info: ValidationInfo) -> Any:
         context = info.context
-        if not isinstance(data, dict) or not (isinstance(context, dict) and context.get(_LENIENT)):
-            return data
-        if context.get(_READ):
+        if (
+            not isinstance(context, dict)
+            or not context.get(_LENIENT)
+            or context.get(_READ)
+            or not isinstance(data, dict)
+        ):
             return data
         shapes = _shapes(cls)
         cleaned: dict[str, Any] = {}

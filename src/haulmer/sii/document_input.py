@@ -9,20 +9,14 @@ up and says so, and the caller reads the document the general way.
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import Any, Final
 
 from lxml import etree
 
 from haulmer.dte.reading import FieldReading, document_reading, read_rut
 from haulmer.sii._xml import has_elements
-from haulmer.sii.sii_dict import (
-    DOCUMENT_TAGS,
-    LOCAL_NAMES,
-    REPEATED,
-    SKIPPED,
-    element_to_dict,
-    local_name_of,
-)
+from haulmer.sii.sii_dict import DOCUMENT_TAGS, REPEATED, SKIPPED, element_to_dict
 
 __all__ = ["read_document_input"]
 
@@ -39,44 +33,73 @@ def read_document_input(documento: etree._Element) -> dict[str, Any] | None:
     without indentation (``parse_xml(keep_blank_text=False)``).
     """
     try:
-        read = _read(documento, _walk_of(document_reading()), in_document=True)
+        read = _read(documento, _document_walk())
     except _ReadTheGeneralWay:
         return None
     # Without an Encabezado, Document.from_sii_dict looks for a wrapper (DTE, Documento...).
     return read if "Encabezado" in read else None
 
 
-_Walk = dict[str, tuple[bool, bool, Any, bool]]
-"""A model's reading as this walk uses it: key -> (always a list, is a RUT, the nested model's
-walk or None, opaque); keys the SII dict skips (TED, Signature...) are left out."""
+_ONE, _LIST, _RUT, _GENERAL = range(4)
+"""How a value is kept: alone (a second one sends the document the general way), appended to
+a list, read as a RUT when it is text, or not at all: the general way reads the document."""
+_Field = tuple[str, int, Any]
+"""How this walk reads a child: (its local name, how its value is kept, the nested model's
+walk or None)."""
+_Walk = dict[Any, "_Field | None"]
+"""A model's reading by local name, and by each tag met (``{namespace}name``, comments...),
+remembered; None for what no model reads (and what the SII dict skips: TED, Signature...)."""
 _WALKS: dict[int, _Walk] = {}
+_KNOWN_TAGS: Final = 1024
+"""Tags remembered per walk at most, so hostile XML with ever new tags cannot grow it."""
 
 
-def _walk_of(reading: dict[str, FieldReading]) -> _Walk:
+@cache
+def _document_walk() -> _Walk:
+    return _walk_of(document_reading(), in_document=True)
+
+
+def _walk_of(reading: dict[str, FieldReading], *, in_document: bool = False) -> _Walk:
+    """``reading`` as this walk uses it; ``in_document`` for the Documento's own, where
+    Comisiones repeat (as in ``element_to_dict``)."""
     walk = _WALKS.get(id(reading))
     if walk is None:
         walk = _WALKS[id(reading)] = {}
         for key, (is_list, is_rut, model, opaque) in reading.items():
-            if key not in SKIPPED:
-                nested = _walk_of(model) if model is not None else None
-                walk[key] = (is_list or key in REPEATED, is_rut, nested, opaque)
+            if key in SKIPPED:
+                continue
+            nested = _walk_of(model) if model is not None else None
+            if opaque or key in DOCUMENT_TAGS:  # a nested Documento: the general way
+                keep = _GENERAL
+            elif is_list or key in REPEATED or (in_document and key == "Comisiones"):
+                keep = _LIST
+            else:
+                keep = _RUT if is_rut else _ONE
+            walk[key] = (key, keep, nested)
     return walk
 
 
-def _read(element: etree._Element, walk: _Walk, *, in_document: bool) -> dict[str, Any]:
+def _field_of(walk: _Walk, tag: Any) -> _Field | None:
+    """How ``walk`` reads a child with this tag (first met), remembered under the tag."""
+    field = walk.get(tag.rpartition("}")[2]) if isinstance(tag, str) else None
+    if len(walk) < _KNOWN_TAGS:
+        walk[tag] = field
+    return field
+
+
+_UNSEEN: Final = ("", _GENERAL, None)
+
+
+def _read(element: etree._Element, walk: _Walk) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    names = LOCAL_NAMES
     for child in element:
         tag = child.tag
-        name = names.get(tag)
-        if name is None:
-            if not isinstance(tag, str):  # a comment or a processing instruction
-                continue
-            name = local_name_of(tag)
-        field = walk.get(name)
+        field = walk.get(tag, _UNSEEN)
+        if field is _UNSEEN:
+            field = _field_of(walk, tag)
         if field is None:
-            continue  # no model reads it
-        as_list, is_rut, model, opaque = field
+            continue  # a comment, a PI, or what no model reads
+        name, keep, model = field
         value: Any
         if not len(child):  # a leaf: its text (most elements)
             text = child.text
@@ -85,17 +108,17 @@ def _read(element: etree._Element, walk: _Walk, *, in_document: bool) -> dict[st
             value = text.strip()
             if not value:
                 continue
-        elif opaque or not has_elements(child):
+        elif keep == _GENERAL or not has_elements(child):
             raise _ReadTheGeneralWay  # text around comments, or models in an unusual shape
         elif model is not None:
-            value = _read(child, model, in_document=name in DOCUMENT_TAGS)
+            value = _read(child, model)
         else:
             value = _general_dict(child)
-        if as_list or (in_document and name == "Comisiones"):
+        if keep == _LIST:
             out.setdefault(name, []).append(value)
-        elif name in out:
-            raise _ReadTheGeneralWay  # a single field given twice
-        elif is_rut and isinstance(value, str):
+        elif keep == _GENERAL or name in out:
+            raise _ReadTheGeneralWay  # read the general way, or a single field given twice
+        elif keep == _RUT and isinstance(value, str):
             try:
                 out[name] = read_rut(value)
             except ValueError:

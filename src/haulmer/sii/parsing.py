@@ -93,7 +93,7 @@ def _read_at_first_sight(xml: bytes | str, max_bytes: int) -> list[Document] | N
         return None
     documents = []
     for dte in dtes:
-        found = [c for c in dte if local_name(c) in DOCUMENT_TAGS]
+        found = [c for c in dte if str(c.tag).rpartition("}")[2] in DOCUMENT_TAGS]
         read = read_document_input(found[0]) if len(found) == 1 else None
         document = document_from_input(read) if read is not None else None
         if document is None:

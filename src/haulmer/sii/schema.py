@@ -182,8 +182,7 @@ def valid_at_first_sight(data: bytes) -> bool:
         schema = schema_for(root)[1]
     else:
         return False
-    encoding: Any = root.getroottree().docinfo.encoding
-    if str(encoding).upper() not in _QUICK_ENCODINGS:
+    if data[:5] == b"<?xml" and not _declares_an_ascii_encoding(root):
         return False  # the byte checks read ASCII markup
     if _may_hold_comments_or_pis(data) and not _blanks_only_between_elements(root):
         return False
@@ -194,6 +193,13 @@ def _markup_is_ascii(data: bytes) -> bool:
     """Whether markup such as ``<![CDATA[`` is written in ASCII bytes (not UTF-16, UTF-32 or
     EBCDIC), so that looking for it in ``data`` finds it."""
     return data[:1] == b"<" and data[1:2] != b"\x00"
+
+
+def _declares_an_ascii_encoding(root: etree._Element) -> bool:
+    """Whether the declared encoding writes markup in ASCII bytes, as the byte checks read it
+    (without a declaration, ASCII markup at the start means UTF-8)."""
+    encoding: Any = root.getroottree().docinfo.encoding
+    return str(encoding).upper() in _QUICK_ENCODINGS
 
 
 def _no_boleta_at_a_glance(data: bytes) -> bool:
