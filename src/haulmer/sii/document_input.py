@@ -49,7 +49,8 @@ walk or None)."""
 _Walk = dict[Any, "_Field | None"]
 """A model's reading by local name, and by each tag met (``{namespace}name``, comments...),
 remembered; None for what no model reads (and what the SII dict skips: TED, Signature...)."""
-_WALKS: dict[int, _Walk] = {}
+_WALKS: dict[tuple[int, bool], _Walk] = {}
+"""Walks by the id of their reading (kept for good by ``haulmer.dte.reading``) and in_document."""
 _KNOWN_TAGS: Final = 1024
 """Tags remembered per walk at most, so hostile XML with ever new tags cannot grow it."""
 
@@ -62,9 +63,9 @@ def _document_walk() -> _Walk:
 def _walk_of(reading: dict[str, FieldReading], *, in_document: bool = False) -> _Walk:
     """``reading`` as this walk uses it; ``in_document`` for the Documento's own, where
     Comisiones repeat (as in ``element_to_dict``)."""
-    walk = _WALKS.get(id(reading))
+    walk = _WALKS.get((id(reading), in_document))
     if walk is None:
-        walk = _WALKS[id(reading)] = {}
+        walk = _WALKS[id(reading), in_document] = {}
         for key, (is_list, is_rut, model, opaque) in reading.items():
             if key in SKIPPED:
                 continue
