@@ -26,7 +26,9 @@ def edited(draw: st.DrawFn, xml: bytes) -> bytes:
         leaf = leaves[draw(st.integers(0, len(leaves) - 1))]
         name, attributes, value = leaf.group(1), leaf.group(2), leaf.group(3)
         edit = draw(
-            st.sampled_from(["pieces", "cdata", "blanks", "repeat", "drop", "long", "indent"])
+            st.sampled_from(
+                ["pieces", "cdata", "blanks", "repeat", "drop", "long", "indent", "beside"]
+            )
         )
         if edit == "pieces":
             pieces = draw(st.lists(st.one_of(_PIECE, st.just(value)), max_size=5))
@@ -43,6 +45,11 @@ def edited(draw: st.DrawFn, xml: bytes) -> bytes:
         elif edit == "long":  # at the edge of a maxLength, a blank more or less counts
             long = "X" * draw(st.sampled_from([40, 80, 100]))
             new = f"<{name}{attributes}>{draw(_BLANKS)}<!--c-->{long}</{name}>"
+        elif edit == "beside":  # a comment or PI before or after an element, among blanks
+            mark = draw(st.sampled_from(["<!--c-->", "<?pi x?>", "<!-- a <!b ?> -->"]))
+            blanks = draw(_BLANKS)
+            before = draw(st.booleans())
+            new = mark + blanks + leaf.group(0) if before else leaf.group(0) + blanks + mark
         else:
             new = leaf.group(0) + draw(_BLANKS)
         text = text[: leaf.start()] + new + text[leaf.end() :]

@@ -14,7 +14,11 @@ from haulmer.errors import HaulmerError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caratula, envelope, validate_schema
 from haulmer.sii._xml import parse_xml
-from haulmer.sii.schema import valid_at_first_sight
+from haulmer.sii.schema import (
+    _blanks_only_between_elements,
+    _markup_among_elements,
+    valid_at_first_sight,
+)
 
 from .conftest import EMISOR_RUT, REAL_DTES
 from .mutations import edited
@@ -95,12 +99,42 @@ def test_a_boleta_is_checked_with_the_schema_its_tipo_dte_names(
         assert _general(xml) is None
 
 
+@pytest.mark.parametrize(
+    ("xml", "among"),
+    [
+        (b"<A><!--c--><B/></A>", True),
+        (b"<A>\n  <?pi x?>\n  <B>1</B></A>", True),
+        (b'<?xml version="1.0"?>\n<A><B/></A>', True),
+        (b'<A b="Hola! &#191;Qu&#233;?">Hola!</A>', True),
+        (b"<A><B/><!--c--></A>", False),
+        (b"<A> <!--c-->x</A>", False),
+        (b"<A><!--c--> <!--d--><B/></A>", False),
+        (b"<A><![CDATA[x]]><B/></A>", False),
+    ],
+)
+def test_comments_and_pis_are_found_among_elements_from_the_bytes(xml: bytes, among: bool) -> None:
+    assert _markup_among_elements(xml) is among
+    if among:
+        assert _blanks_only_between_elements(parse_xml(xml, keep_blank_text=False))
+
+
+def _claims(xml: bytes) -> None:
+    """What the byte check says of comments and PIs, the tree check says too."""
+    if _markup_among_elements(xml):
+        try:
+            root = parse_xml(xml, decode_windows_1252=True, keep_blank_text=False)
+        except HaulmerError:
+            return
+        assert _blanks_only_between_elements(root)
+
+
 _SOURCES = [_with_xmlns(path.read_bytes()) for path in REAL_DTES]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(_SOURCES).flatmap(edited))
 def test_edited_real_documents_are_judged_at_first_sight_as_in_general(xml: bytes) -> None:
+    _claims(xml)
     general = _general(xml)
     if valid_at_first_sight(xml):
         assert general is None
@@ -113,6 +147,7 @@ def test_edited_issued_documents_are_judged_at_first_sight_as_in_general(
     issued: dict[int, bytes], data: st.DataObject
 ) -> None:
     xml = data.draw(st.sampled_from(sorted(issued.values())).flatmap(edited))
+    _claims(xml)
     general = _general(xml)
     if valid_at_first_sight(xml):
         assert general is None

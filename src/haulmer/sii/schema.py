@@ -167,7 +167,10 @@ def valid_at_first_sight(data: bytes) -> bool:
     tried against DTE_v10.xsd without walking to its TipoDTE (a DTE valid there is no boleta).
     Only a success is final: anything else goes the general way, which words the errors.
     """
-    if not _markup_is_ascii(data) or (b"[" in data and b"<![CDATA[" in data):
+    if not _markup_is_ascii(data):
+        return False
+    among_elements = _markup_among_elements(data)
+    if not among_elements and b"[" in data and b"<![CDATA[" in data:
         return False  # blanks beside CDATA are part of a value: only the full tree has them
     try:
         root = parse_xml(data, decode_windows_1252=True, keep_blank_text=False)
@@ -184,7 +187,7 @@ def valid_at_first_sight(data: bytes) -> bool:
         return False
     if data[:5] == b"<?xml" and not _declares_an_ascii_encoding(root):
         return False  # the byte checks read ASCII markup
-    if _may_hold_comments_or_pis(data) and not _blanks_only_between_elements(root):
+    if not among_elements and not _blanks_only_between_elements(root):
         return False
     return bool(schema.validate(root))
 
@@ -209,13 +212,33 @@ def _no_boleta_at_a_glance(data: bytes) -> bool:
     return at >= 0 and data[at + 8 : at + 11] not in (b"39<", b"41<")
 
 
-def _may_hold_comments_or_pis(data: bytes) -> bool:
-    """Whether ``data`` may hold a comment or a processing instruction after its declaration
-    (a ``!`` or a ``?`` is found; each is found quickly)."""
-    if b"!" in data:
-        return True
-    declared = data.find(b"?>", 0, 200) if data[:2] == b"<?" else -1
-    return data.find(b"?", declared + 2 if declared >= 0 else 0) >= 0
+def _markup_among_elements(data: bytes) -> bool:
+    """Whether each comment and PI in ``data`` is followed, past blanks, by a start tag, and
+    nothing else starts with ``<!`` (CDATA, DOCTYPE): then each sits among child elements.
+
+    Read from the bytes, quicker than the tree; False only means "look at the tree".
+    """
+    for mark, end_mark in ((b"!", b"-->"), (b"?", b"?>")):
+        at = data.find(mark)
+        while at >= 0:
+            if data[at - 1 : at] != b"<":  # a "!" or "?" in text or in an attribute
+                at = data.find(mark, at + 1)
+                continue
+            if mark == b"!" and data[at + 1 : at + 3] != b"--":
+                return False  # CDATA or a DOCTYPE
+            end = data.find(end_mark, at + 1)
+            if end < 0:
+                return False
+            after = end + len(end_mark)
+            following = data[after : after + _BLANKS_LOOKED_AT].lstrip(b" \t\r\n")
+            if following[:1] != b"<" or following[1:2] in (b"/", b"!", b"?", b""):
+                return False
+            at = data.find(mark, after)
+    return True
+
+
+_BLANKS_LOOKED_AT: Final = 64
+"""Bytes after a comment or PI in which its following start tag is looked for."""
 
 
 def _blanks_only_between_elements(root: etree._Element) -> bool:
