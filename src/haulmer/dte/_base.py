@@ -17,21 +17,14 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, ValidationInfo, model_
 
 from haulmer.rut import Rut
 
-__all__ = ["SiiModel", "lenient_context", "read_input_context"]
+__all__ = ["SiiModel", "lenient_context"]
 
 _LENIENT = "lenient"
-_READ = "read"
 
 
 def lenient_context() -> dict[str, bool]:
     """The validation context that turns on lenient reading (parser, OpenFactura responses)."""
     return {_LENIENT: True}
-
-
-def read_input_context() -> dict[str, bool]:
-    """The lenient context for input already read as the lenient models read it (only known
-    keys, lists and RUTs in place, at every level): the models take it as it is."""
-    return {_LENIENT: True, _READ: True}
 
 
 class _FieldShape(typing.NamedTuple):
@@ -102,12 +95,7 @@ class SiiModel(BaseModel):
     @classmethod
     def _read_leniently(cls, data: Any, info: ValidationInfo) -> Any:
         context = info.context
-        if (
-            not isinstance(context, dict)
-            or not context.get(_LENIENT)
-            or context.get(_READ)
-            or not isinstance(data, dict)
-        ):
+        if not isinstance(data, dict) or not (isinstance(context, dict) and context.get(_LENIENT)):
             return data
         shapes = _shapes(cls)
         cleaned: dict[str, Any] = {}

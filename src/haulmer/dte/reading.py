@@ -2,7 +2,8 @@
 one walk (the SII XML parser) instead of a dict that every model then cleans again.
 
 Input read this way holds only known keys, a list wherever a field takes one and a ``Rut``
-for each RUT text, at every level; ``document_from_input`` validates it without that cleaning.
+for each RUT text, at every level: what the lenient cleaning makes of an SII dict, which
+cleaning it leaves unchanged. ``document_from_input`` validates it without cleaning it again.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, NamedTuple
 
 import pydantic
 
-from haulmer.dte._base import SiiModel, _lenient_rut, _shapes, _strip_optional, read_input_context
+from haulmer.dte._base import SiiModel, _lenient_rut, _shapes, _strip_optional
 from haulmer.dte.document import Document
 from haulmer.rut import Rut
 
@@ -76,8 +77,9 @@ def read_rut(text: str) -> Rut:
 
 def document_from_input(data: dict[str, Any]) -> Document | None:
     """The ``Document`` of input read as described above; None when the models refuse it (the
-    general reading, ``Document.from_sii_dict``, then says why)."""
+    general reading, ``Document.from_sii_dict``, then says why). It is validated as given,
+    without the lenient context, whose cleaning would leave it as it is."""
     try:
-        return Document.model_validate(data, context=read_input_context())
+        return Document.model_validate(data)
     except (pydantic.ValidationError, ValueError, TypeError):
         return None
