@@ -112,3 +112,18 @@ def test_edited_real_documents_read_at_first_sight_as_the_general_way(xml: bytes
     if quick is not None:
         assert quick == general
     assert _public(xml) == general
+
+
+@pytest.mark.parametrize(
+    "section",
+    [b"<Transporte><!--x--></Transporte>", b"<Transporte><Foo>1</Foo></Transporte>"],
+    ids=["only-a-comment", "only-unknown-elements"],
+)
+def test_a_section_without_known_elements_reads_as_the_general_way(
+    issued: dict[int, bytes], section: bytes
+) -> None:
+    xml = issued[33].replace(b"</Receptor>", b"</Receptor>" + section, 1)
+    quick = _read_at_first_sight(xml, _MAX)
+    general = _general(xml)
+    assert quick is None or quick == general
+    assert _public(xml) == general

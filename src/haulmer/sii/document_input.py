@@ -109,12 +109,16 @@ def _read(element: etree._Element, walk: _Walk) -> dict[str, Any]:
             value = text.strip()
             if not value:
                 continue
-        elif keep == _GENERAL or not has_elements(child):
-            raise _ReadTheGeneralWay  # text around comments, or models in an unusual shape
+        elif keep == _GENERAL:
+            raise _ReadTheGeneralWay  # models in a shape this walk does not follow
         elif model is not None:
             value = _read(child, model)
-        else:
+            if not value and not has_elements(child):  # (a section read has elements)
+                raise _ReadTheGeneralWay  # text around comments
+        elif has_elements(child):
             value = _general_dict(child)
+        else:
+            raise _ReadTheGeneralWay  # text around comments
         if keep == _LIST:
             out.setdefault(name, []).append(value)
         elif keep == _GENERAL or name in out:
