@@ -8,6 +8,7 @@ cleaning it leaves unchanged. ``document_from_input`` validates it without clean
 
 from __future__ import annotations
 
+import threading
 import typing
 from functools import cache
 from typing import Any, NamedTuple
@@ -35,23 +36,35 @@ class FieldReading(NamedTuple):
 
 
 def document_reading() -> dict[str, FieldReading]:
-    """Each input key of ``Document`` (SII names, Python names and alias choices) -> its reading."""
-    return _reading(Document)
+    """Each input key of ``Document`` (SII names, Python names and alias choices) -> its reading.
+
+    Built once, whole, before any caller sees it.
+    """
+    if _DOCUMENT_READING:
+        return _DOCUMENT_READING[0]
+    with _BUILDING:
+        if not _DOCUMENT_READING:
+            _DOCUMENT_READING.append(_reading(Document, {}))
+    return _DOCUMENT_READING[0]
 
 
-_READINGS: dict[type[SiiModel], dict[str, FieldReading]] = {}
+_DOCUMENT_READING: list[dict[str, FieldReading]] = []
+_BUILDING = threading.Lock()
 
 
-def _reading(model: type[SiiModel]) -> dict[str, FieldReading]:
-    known = _READINGS.get(model)
+def _reading(
+    model: type[SiiModel], built: dict[type[SiiModel], dict[str, FieldReading]]
+) -> dict[str, FieldReading]:
+    """``model``'s reading; ``built`` holds those of this build (so a model may hold itself)."""
+    known = built.get(model)
     if known is not None:
         return known
     reading: dict[str, FieldReading] = {}
-    _READINGS[model] = reading  # before the fields, so that a model may hold itself
+    built[model] = reading
     for key, shape in _shapes(model).items():
         annotation = _strip_optional(model.model_fields[shape.name].annotation)
         held = typing.get_args(annotation)[0] if shape.is_list else annotation
-        nested = _reading(held) if _is_sii_model(held) else None
+        nested = _reading(held, built) if _is_sii_model(held) else None
         opaque = nested is None and _holds_a_model(annotation)
         reading[key] = FieldReading(shape.is_list, shape.is_rut, nested, opaque)
     return reading

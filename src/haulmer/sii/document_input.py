@@ -9,7 +9,7 @@ up and says so, and the caller reads the document the general way.
 
 from __future__ import annotations
 
-from functools import cache
+import threading
 from typing import Any, Final
 
 from lxml import etree
@@ -49,34 +49,45 @@ walk or None)."""
 _Walk = dict[Any, "_Field | None"]
 """A model's reading by local name, and by each tag met (``{namespace}name``, comments...),
 remembered; None for what no model reads (and what the SII dict skips: TED, Signature...)."""
-_WALKS: dict[tuple[int, bool], _Walk] = {}
-"""Walks by the id of their reading (kept for good by ``haulmer.dte.reading``) and in_document."""
 _KNOWN_TAGS: Final = 1024
 """Tags remembered per walk at most, so hostile XML with ever new tags cannot grow it."""
 
 
-@cache
 def _document_walk() -> _Walk:
-    return _walk_of(document_reading(), in_document=True)
+    """The walk of ``Document``, built once, whole, before any reader uses it."""
+    if _DOCUMENT_WALK:
+        return _DOCUMENT_WALK[0]
+    with _BUILDING:
+        if not _DOCUMENT_WALK:
+            _DOCUMENT_WALK.append(_walk_of(document_reading(), {}, in_document=True))
+    return _DOCUMENT_WALK[0]
 
 
-def _walk_of(reading: dict[str, FieldReading], *, in_document: bool = False) -> _Walk:
-    """``reading`` as this walk uses it; ``in_document`` for the Documento's own, where
-    Comisiones repeat (as in ``element_to_dict``)."""
-    walk = _WALKS.get((id(reading), in_document))
-    if walk is None:
-        walk = _WALKS[id(reading), in_document] = {}
-        for key, (is_list, is_rut, model, opaque) in reading.items():
-            if key in SKIPPED:
-                continue
-            nested = _walk_of(model) if model is not None else None
-            if opaque or key in DOCUMENT_TAGS:  # a nested Documento: the general way
-                keep = _GENERAL
-            elif is_list or key in REPEATED or (in_document and key == "Comisiones"):
-                keep = _LIST
-            else:
-                keep = _RUT if is_rut else _ONE
-            walk[key] = (key, keep, nested)
+_DOCUMENT_WALK: list[_Walk] = []
+_BUILDING = threading.Lock()
+
+
+def _walk_of(
+    reading: dict[str, FieldReading], built: dict[int, _Walk], *, in_document: bool = False
+) -> _Walk:
+    """``reading`` as this walk uses it; ``built`` holds the walks of this build by the id of
+    their reading; ``in_document`` for the Documento's own, where Comisiones repeat (as in
+    ``element_to_dict``)."""
+    walk = built.get(id(reading))
+    if walk is not None:
+        return walk
+    walk = built[id(reading)] = {}
+    for key, (is_list, is_rut, model, opaque) in reading.items():
+        if key in SKIPPED:
+            continue
+        nested = _walk_of(model, built) if model is not None else None
+        if opaque or key in DOCUMENT_TAGS:  # a nested Documento: the general way
+            keep = _GENERAL
+        elif is_list or key in REPEATED or (in_document and key == "Comisiones"):
+            keep = _LIST
+        else:
+            keep = _RUT if is_rut else _ONE
+        walk[key] = (key, keep, nested)
     return walk
 
 
