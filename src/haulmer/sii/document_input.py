@@ -134,13 +134,13 @@ def _read(element: etree._Element, walk: _Walk) -> dict[str, Any]:
             out.setdefault(name, []).append(value)
         elif keep == _GENERAL or name in out:
             raise _ReadTheGeneralWay  # read the general way, or a single field given twice
-        elif keep == _RUT and isinstance(value, str):
+        elif keep == _ONE or not isinstance(value, str):
+            out[name] = value
+        else:
             try:
                 out[name] = read_rut(value)
             except ValueError:
                 raise _ReadTheGeneralWay from None
-        else:
-            out[name] = value
     return out
 
 
