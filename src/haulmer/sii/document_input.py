@@ -131,7 +131,11 @@ def _read(element: etree._Element, walk: _Walk) -> dict[str, Any]:
         else:
             raise _ReadTheGeneralWay  # text around comments
         if keep == _LIST:
-            out.setdefault(name, []).append(value)
+            values = out.get(name)
+            if values is None:
+                out[name] = [value]
+            else:
+                values.append(value)
         elif keep == _GENERAL or name in out:
             raise _ReadTheGeneralWay  # read the general way, or a single field given twice
         elif keep == _ONE or not isinstance(value, str):
