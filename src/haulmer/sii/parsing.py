@@ -9,25 +9,19 @@ or words the error, so both ways give the same.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lxml import etree
 
+from haulmer.dte.document import Document
 from haulmer.dte.reading import document_from_input
 from haulmer.errors import XMLError
 from haulmer.sii._xml import MAX_XML_BYTES, local_name, parse_xml
 from haulmer.sii.document_input import read_document_input
 from haulmer.sii.sii_dict import DOCUMENT_TAGS, REPEATED, element_to_dict
 
-if TYPE_CHECKING:
-    from haulmer.dte.document import Document
-
 __all__ = ["REPEATED", "element_to_dict", "parse", "parse_all"]
 
 
 def _document_of(dte: etree._Element) -> Document:
-    from haulmer.dte.document import Document
-
     found = [c for c in dte if local_name(c) in DOCUMENT_TAGS]
     if not found:
         raise XMLError("the DTE holds no Documento, Liquidacion or Exportaciones")
