@@ -182,9 +182,8 @@ def _document_names(source: Path) -> list[str]:
     from haulmer.sii.printed.source import read_sources
 
     names = []
-    for sii, _ in read_sources(source):
-        id_doc = sii.get("Encabezado", {}).get("IdDoc", {})
-        names.append(f"T{id_doc.get('TipoDTE', '')}F{id_doc.get('Folio', '')}")
+    for doc, _ in read_sources(source):
+        names.append(f"T{doc.dte_type}F{doc.folio}")
     return names
 
 

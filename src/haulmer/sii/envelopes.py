@@ -29,7 +29,7 @@ from haulmer.sii._xml import (
     ns_prefix,
     parse_xml,
 )
-from haulmer.sii.issued_memory import IssuedFacts, recall
+from haulmer.sii.issued_memory import ISSUED_HEAD, IssuedFacts, recall
 from haulmer.sii.issuing import check_certificate_at
 from haulmer.sii.signature import SigningCertificate, signature_over_digest
 
@@ -115,10 +115,7 @@ def _read_signed(data: bytes | str, index: int) -> _SignedDte:
     return _read_parsed(data, index)
 
 
-_OWN_HEAD: Final = (
-    b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
-    + f'<DTE xmlns="{SII_NS}" version="1.0">'.encode("ascii")
-)
+_OWN_HEAD: Final = ISSUED_HEAD
 _OWN_SIGNED_INFO: Final = b'<SignedInfo xmlns="http://www.w3.org/2000/09/xmldsig#">'
 
 

@@ -1,8 +1,10 @@
-"""A bounded memory of the DTEs this process issued, so that ``envelope()`` takes them as written.
+"""A bounded memory of the DTEs this process issued, so that ``envelope()`` and ``render_pdf()``
+take them as written.
 
 ``issue()`` writes canonical XML itself. Remembering a digest of each signed DTE (never the XML)
 with the few facts an envelope needs lets ``envelope()`` recognise its own input byte for byte
-and skip parsing and canonicalizing it again. Anything else is parsed as usual.
+and skip parsing and canonicalizing it again, and ``render_pdf()`` cut the timbre out of it.
+Anything else is parsed as usual.
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ import threading
 from collections import OrderedDict
 from typing import Final, NamedTuple
 
-__all__ = ["IssuedFacts", "recall", "remember"]
+__all__ = ["ISSUED_HEAD", "IssuedFacts", "recall", "remember"]
+
+ISSUED_HEAD: Final = (
+    b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+    b'<DTE xmlns="http://www.sii.cl/SiiDte" version="1.0">'
+)
+"""How every DTE ``issue()`` writes begins: a bytes input that does not is not looked up."""
 
 LIMIT: Final = 10_000
 """How many signed DTEs are remembered (the oldest are forgotten): five full envelopes' worth."""

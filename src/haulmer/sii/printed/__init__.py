@@ -140,11 +140,11 @@ def render_with_pages(
     _check_options(paper)
     from haulmer.sii.printed.source import read_source
 
-    sii, ted_bytes = read_source(xml_or_document, ted=ted)
+    doc, ted_bytes = read_source(xml_or_document, ted=ted, sii_office=sii_office)
     from haulmer.sii.printed.drawing import Options, draw
 
-    options = Options(paper, cedible, _logo(logo), resolucion, sii_office, _notes(notes))
-    return draw(sii, ted_bytes, options)
+    options = Options(paper, cedible, _logo(logo), resolucion, _notes(notes))
+    return draw(doc, ted_bytes, options)
 
 
 def render_pdfs(
@@ -165,11 +165,11 @@ def render_pdfs(
     _check_options(paper)
     from haulmer.sii.printed.source import read_sources
 
-    sources = read_sources(xml)
+    sources = read_sources(xml, sii_office=sii_office)
     from haulmer.sii.printed.drawing import Options, draw
 
-    options = Options(paper, cedible, _logo(logo), resolucion, sii_office, _notes(notes))
-    return [draw(sii, ted_bytes, options)[0] for sii, ted_bytes in sources]
+    options = Options(paper, cedible, _logo(logo), resolucion, _notes(notes))
+    return [draw(doc, ted_bytes, options)[0] for doc, ted_bytes in sources]
 
 
 def _check_options(paper: str) -> None:

@@ -226,6 +226,8 @@ class PrintedDocument(NamedTuple):
     other_currency: tuple[Field, ...]
     currency: str | None
     """Totales/TpoMoneda of an export (``DOLAR USA``); None for pesos."""
+    issued: str = ""
+    """IdDoc/FchEmis as the document holds it (``2026-11-27``): the date the PDF is made on."""
 
     @property
     def is_boleta(self) -> bool:
@@ -350,6 +352,7 @@ def printed_document(sii: Mapping[str, Any], *, sii_office: str | None = None) -
         total_at=total_at,
         other_currency=_other_currency(_dict(encabezado.get("OtraMoneda"))),
         currency=None if pesos else currency,
+        issued=_text(id_doc.get("FchEmis")),
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from haulmer.errors import ValidationError
 from haulmer.sii.printed.barcode import symbol
 from haulmer.sii.printed.canvas import Canvas, Resolucion
-from haulmer.sii.printed.content import cedible_legend, printed_document
+from haulmer.sii.printed.content import PrintedDocument, cedible_legend
 from haulmer.sii.printed.letter import render_letter
 from haulmer.sii.printed.pdf import PdfImage
 from haulmer.sii.printed.roll import render_roll
@@ -28,15 +28,14 @@ class Options(NamedTuple):
     cedible: bool
     logo: PdfImage | None
     resolucion: Any
-    sii_office: str | None
     notes: list[str]
 
 
-def draw(sii: dict[str, Any], ted_bytes: bytes, options: Options) -> tuple[bytes, int]:
-    """The PDF of one document and its number of pages."""
-    doc = printed_document(sii, sii_office=options.sii_office)
+def draw(doc: PrintedDocument, ted_bytes: bytes, options: Options) -> tuple[bytes, int]:
+    """The PDF of one document, given its printed facts and its timbre's bytes, and its number
+    of pages."""
     legend = cedible_legend(doc.dte_type) if options.cedible else None
-    issued = _issue_date(sii)
+    issued = _issue_date(doc.issued)
     chosen = _resolucion(options.resolucion, issued)
     barcode = symbol(ted_bytes)
     created = dt.datetime.combine(issued, dt.time(), tzinfo=dt.timezone.utc)
@@ -55,10 +54,9 @@ def draw(sii: dict[str, Any], ted_bytes: bytes, options: Options) -> tuple[bytes
     return canvas.output(), pages
 
 
-def _issue_date(sii: dict[str, Any]) -> dt.date:
-    id_doc = sii.get("Encabezado", {}).get("IdDoc", {}) if isinstance(sii, dict) else {}
+def _issue_date(fecha: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(str(id_doc.get("FchEmis", "")).strip()[:10])
+        return dt.date.fromisoformat(fecha[:10])
     except ValueError:
         return dt.date(2000, 1, 1)
 

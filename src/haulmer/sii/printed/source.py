@@ -1,4 +1,4 @@
-"""What a printed DTE is made from: the document's SII dict and its timbre's barcode bytes.
+"""What a printed DTE is made from: the document's printed facts and its timbre's barcode bytes.
 
 The input is a signed ``<DTE>`` (bytes, text or a path), an envelope holding exactly one, or a
 ``haulmer.dte.Document`` with its ``<TED>`` given apart. The barcode carries the whole TED
@@ -18,9 +18,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from lxml import etree
 
+from haulmer.dte.catalogue import DTEType
 from haulmer.errors import DocumentError, ErrorDetail, XMLError
 from haulmer.sii._xml import local_name, parse_xml, timbre_forms
+from haulmer.sii.issued_memory import ISSUED_HEAD, recall
 from haulmer.sii.parsing import element_to_dict
+from haulmer.sii.printed.content import PrintedDocument, printed_document
 
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
@@ -29,18 +32,26 @@ __all__ = ["PrintSource", "parse_fragment", "read_source", "read_sources", "ted_
 
 _DOCUMENT_TAGS: Final = ("Documento", "Liquidacion", "Exportaciones")
 
-PrintSource = tuple[dict[str, Any], bytes]
-"""The SII dict of the document (text leaves) and the bytes its PDF417 timbre encodes."""
+PrintSource = tuple[PrintedDocument, bytes]
+"""The printed facts of the document and the bytes its PDF417 timbre encodes."""
 
 
 def read_source(
-    xml_or_document: bytes | str | os.PathLike[str] | Document, *, ted: bytes | str | None
+    xml_or_document: bytes | str | os.PathLike[str] | Document,
+    *,
+    ted: bytes | str | None,
+    sii_office: str | None = None,
 ) -> PrintSource:
-    """The dict and the timbre bytes of whatever :func:`render_pdf` was given.
+    """The printed facts and the timbre bytes of whatever :func:`render_pdf` was given;
+    ``sii_office`` is printed under the red box (by default the emisor's comuna).
 
     Raises ``XMLError`` for XML that is hostile, malformed, not a DTE, or has no timbre, and
     ``DocumentError`` for a ``Document`` given without its ``ted``.
     """
+    if type(xml_or_document) is bytes and ted is None:
+        issued = _issued_here(xml_or_document, sii_office)
+        if issued is not None:
+            return issued
     from haulmer.dte.document import Document
 
     if isinstance(xml_or_document, Document):
@@ -50,7 +61,8 @@ def read_source(
                 "XML from sii.issue() instead, or the document's <TED> as ted=...",
                 [ErrorDetail("ted", "required to print a Document")],
             )
-        return _as_text(xml_or_document.to_sii_dict()), ted_barcode_bytes(_ted_element(ted))
+        facts = printed_document(_as_text(xml_or_document.to_sii_dict()), sii_office=sii_office)
+        return facts, ted_barcode_bytes(_ted_element(ted))
     if ted is not None:
         raise XMLError("ted= is only for a Document; signed XML carries its own <TED>")
     documentos = _documentos(_read_xml(xml_or_document))
@@ -59,22 +71,52 @@ def read_source(
             f"the envelope holds {len(documentos)} documents; print them all with "
             "render_pdfs(), or one <DTE> at a time"
         )
-    return _source(documentos[0])
+    return _source(documentos[0], sii_office)
 
 
-def read_sources(xml: bytes | str | os.PathLike[str]) -> list[PrintSource]:
-    """The dict and timbre bytes of every DTE in ``xml`` (a DTE or an envelope), in order."""
-    return [_source(documento) for documento in _documentos(_read_xml(xml))]
+def read_sources(
+    xml: bytes | str | os.PathLike[str], *, sii_office: str | None = None
+) -> list[PrintSource]:
+    """The printed facts and timbre bytes of every DTE in ``xml`` (a DTE or an envelope), in
+    order."""
+    if type(xml) is bytes:
+        issued = _issued_here(xml, sii_office)
+        if issued is not None:
+            return [issued]
+    return [_source(documento, sii_office) for documento in _documentos(_read_xml(xml))]
 
 
-def _source(documento: etree._Element) -> PrintSource:
+def _source(documento: etree._Element, sii_office: str | None) -> PrintSource:
     ted_element = next((c for c in documento if local_name(c) == "TED"), None)
     if ted_element is None:
         raise XMLError(
             "the document has no timbre (TED): only a stamped DTE can be printed; "
             "stamp and sign it with sii.issue() first"
         )
-    return element_to_dict(documento), ted_barcode_bytes(ted_element)
+    facts = printed_document(element_to_dict(documento), sii_office=sii_office)
+    return facts, ted_barcode_bytes(ted_element)
+
+
+def _issued_here(xml: bytes, sii_office: str | None) -> PrintSource | None:
+    """The source of a DTE this process issued, byte for byte, else None.
+
+    ``issue()`` writes the file's TED as its barcode carries it (flat, ISO-8859-1, the quotes of
+    its text as the entities FRMT was signed over), so it is cut out of the bytes as it is; only
+    the Documento before it is parsed, for the printed facts, not the TED nor the signature.
+    """
+    if not (xml.startswith(ISSUED_HEAD) and xml.endswith(b"</DTE>")):
+        return None
+    issued = recall(xml)
+    if issued is None:
+        return None
+    start = xml.index(_ISSUED_TED)
+    ted = xml[start : xml.index(b"</TED>", start) + 6]
+    root_tag = DTEType(issued.dte_type).xml_root
+    documento = parse_xml(b"%s</%s></DTE>" % (xml[:start], root_tag.encode("ascii")))[0]
+    return printed_document(element_to_dict(documento), sii_office=sii_office), ted
+
+
+_ISSUED_TED: Final = b'<TED version="1.0">'
 
 
 def _read_xml(source: bytes | str | os.PathLike[str]) -> etree._Element:
