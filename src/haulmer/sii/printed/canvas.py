@@ -134,6 +134,8 @@ def _font_state(style: str, size: float) -> tuple[bytes, bytes, bytes, float, fl
     )
 
 
+_RULE_WIDTH: Final = _line_width(0.2)
+"""The width of a rule (0.2 mm), as its operator."""
 _STAMPS: dict[str, bytes] = {}
 """Content of :meth:`Canvas.stamp` by key, drawn once per process (q/Q keep it self-contained:
 the graphics state after it is the one before it)."""
@@ -149,7 +151,7 @@ class Canvas:
         self.document = PdfDocument(title=printable(title), creator="haulmer", created=created)
         self._page = Page(0.0, 0.0)
         """A scratch page until the first :meth:`add_page`: measuring needs no page."""
-        self._font: tuple[str, float] = ("", 0.0)
+        self._style, self._size = "", 0.0
         self._font_operator = b""
         self._baseline = 0.0
         self._quarters, self._rests = _WIDTHS[""].quarters, _WIDTHS[""].rests
@@ -182,8 +184,8 @@ class Canvas:
 
     def font(self, size: float, style: str = "") -> None:
         """Select Helvetica at ``size`` points (``style``: "" or "B" for bold)."""
-        if self._font != (style, size):
-            self._font = (style, size)
+        if size != self._size or style != self._style:  # no tuple made when it is the same
+            self._style, self._size = style, size
             (
                 self._font_operator,
                 self._quarters,
@@ -215,7 +217,19 @@ class Canvas:
             used = 4 * sum(data.translate(self._quarters)) + sum(data.translate(self._rests))
             room = width - used * self._scale
             x += room if align == "R" else room / 2
-        self._show(x, top, data)
+        if len(data.translate(None, ESCAPED)) != len(data):  # what _show does, written out
+            data = literal(data)
+        page = self._page
+        content = page.content
+        if page.fill != self._text_fill:
+            page.fill = self._text_fill
+            content.append(self._text_fill)
+        if page.font != self._font_operator:
+            page.font = self._font_operator
+            content.append(self._font_operator)
+        content.append(
+            b"BT %d %d Td (%s) Tj ET\n" % (x * UNIT, -(top + self._baseline) * UNIT, data)
+        )
 
     def cell(self, x: float, top: float, text: str, width: float, *, align: Align = "L") -> None:
         """``text`` in a cell ``width`` mm wide from ``x``: aligned, and cut with an ellipsis
@@ -265,7 +279,7 @@ class Canvas:
     def field(self, x: float, top: float, label: str, indent: float, text: str) -> None:
         """A bold ``label`` at ``x`` and ``text`` ``indent`` mm to its right, both in the
         current size, in one text object; the regular font stays selected."""
-        size = self._font[1]
+        size = self._size
         bold = _font_state("B", size)[0]
         self.font(size)
         label_data, data = _shown(label), _shown(text)
@@ -283,7 +297,7 @@ class Canvas:
         """``(label, indent, text)`` lines one under the other, in one text object: a label's
         line is what :meth:`field` writes, a line without one its text ``indent`` mm from ``x``
         (what :meth:`text` writes); the regular font stays selected."""
-        size = self._font[1]
+        size = self._size
         bold = _font_state("B", size)[0]
         self.font(size)
         regular, baseline = self._font_operator, self._baseline
@@ -446,10 +460,17 @@ class Canvas:
 
     def rule(self, x1: float, y: float, x2: float, *, color: tuple[int, int, int] = GRAY) -> None:
         """A thin horizontal line."""
-        self._stroke(color, 0.2)
-        self._page.content.append(
-            b"%d %d m %d %d l S\n" % (x1 * UNIT, -y * UNIT, x2 * UNIT, -y * UNIT)
-        )
+        page = self._page
+        content = page.content
+        stroke = _color(color, b"RG")
+        if page.stroke != stroke:  # what _stroke does, for the one width a rule has
+            page.stroke = stroke
+            content.append(stroke)
+        if page.line_width != _RULE_WIDTH:
+            page.line_width = _RULE_WIDTH
+            content.append(_RULE_WIDTH)
+        at = -y * UNIT
+        content.append(b"%d %d m %d %d l S\n" % (x1 * UNIT, at, x2 * UNIT, at))
 
     def frame(
         self,

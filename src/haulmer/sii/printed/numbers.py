@@ -41,6 +41,13 @@ def _decimal(text: str) -> Decimal | None:
 def _whole(text: str) -> str | None:
     """``1234567`` as ``1.234.567`` when ``text`` is plain digits (most amounts), else None."""
     if text.isdigit() and text.isascii():
+        size = len(text)
+        if text[0] != "0" and size <= 9:  # grouped by slicing: no int to make and format
+            if size <= 3:
+                return text
+            if size <= 6:
+                return f"{text[:-3]}.{text[-3:]}"
+            return f"{text[:-6]}.{text[-6:-3]}.{text[-3:]}"
         return f"{int(text):,}".replace(",", ".")
     return None
 
