@@ -1,16 +1,23 @@
-"""What a printed DTE is read from: a DTE this process issued is taken as written, to exactly the
-facts and timbre bytes that parsing it gives."""
+"""What a printed DTE is read from: a DTE this process issued is taken as written, and a
+Documento's lines are read from its elements, to exactly the facts and timbre bytes that parsing
+it and reading its SII dict give."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
 
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, issue
 from haulmer.sii.issued_memory import recall
+from haulmer.sii.parsing import element_to_dict
 from haulmer.sii.printed import source
+from haulmer.sii.printed.content import PrintedDocument, printed_document
+from haulmer.sii.printed.facts import documento_facts
 from haulmer.sii.printed.source import read_source, read_sources
 
 from .conftest import REAL_DTES, SIGNED_AT, SUPPORTED_TYPES, make_document
@@ -61,3 +68,86 @@ def test_a_real_dte_is_parsed_and_reads_the_same_from_its_bytes_and_its_path(pat
     assert (doc, ted) == read_source(path, ted=None)
     assert doc.lines
     assert ted.startswith(b'<TED version="1.0"><DD>')
+
+
+def _documento(xml: bytes | str) -> etree._Element:
+    root = etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml)
+    return next(child for child in root if etree.QName(child).localname == "Documento")
+
+
+def _facts_both_ways(documento: etree._Element) -> tuple[PrintedDocument, PrintedDocument]:
+    return (
+        documento_facts(documento, sii_office=None),
+        printed_document(element_to_dict(documento)),
+    )
+
+
+@pytest.mark.parametrize("tipo", SUPPORTED_TYPES)
+def test_the_facts_read_from_elements_are_those_of_the_sii_dict(
+    tipo: int, certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    xml = issue(
+        make_document(tipo, lines=5), caf=cafs[tipo], certificate=certificate, timestamp=SIGNED_AT
+    )
+    root = etree.fromstring(xml)
+    documento = next(child for child in root if etree.QName(child).localname != "Signature")
+    fast, generic = _facts_both_ways(documento)
+    assert fast == generic
+    assert len(fast.lines) == 5
+
+
+@pytest.mark.parametrize("path", REAL_DTES, ids=lambda p: p.name)
+def test_the_facts_of_a_real_dte_read_from_elements_are_those_of_the_sii_dict(
+    path: Path,
+) -> None:
+    root = etree.fromstring(path.read_bytes())
+    documento = source._documentos(root)[0]
+    fast, generic = _facts_both_ways(documento)
+    assert fast == generic
+    assert fast.lines
+
+
+_LEAVES = st.sampled_from(
+    [
+        "<NroLinDet>{}</NroLinDet>",
+        "<NmbItem>{}</NmbItem>",
+        "<DscItem>{}</DscItem>",
+        "<QtyItem>{}</QtyItem>",
+        "<UnmdItem>{}</UnmdItem>",
+        "<PrcItem>{}</PrcItem>",
+        "<MontoItem>{}</MontoItem>",
+        "<IndExe>{}</IndExe>",
+        "<DescuentoMonto>{}</DescuentoMonto>",
+        "<RecargoPct>{}</RecargoPct>",
+        "<CodImpAdic>{}</CodImpAdic>",
+        "<TED>{}</TED>",
+        "<CdgItem><TpoCodigo>INT</TpoCodigo><VlrCodigo>{}</VlrCodigo></CdgItem>",
+        "<SubDscto><TipoDscto>%</TipoDscto><ValorDscto>{}</ValorDscto></SubDscto>",
+        "<NmbItem>{}<!-- a comment --> tail</NmbItem>",
+        "<!-- {} -->",
+        "<?pi {}?>",
+        "<NmbItem><Nested>{}</Nested></NmbItem>",
+    ]
+)
+_TEXTS = st.sampled_from(["", " ", "12", " 1234567 ", "2.5", "Martillo Ñandú &amp; Cía", "x"])
+
+
+@given(
+    st.lists(st.lists(st.tuples(_LEAVES, _TEXTS), max_size=9), max_size=4),
+    st.sampled_from(["", "<TpoMoneda>DOLAR USA</TpoMoneda>"]),
+)
+def test_any_detalle_prints_from_its_elements_as_from_the_sii_dict(
+    detalles: list[list[tuple[str, str]]], moneda: str
+) -> None:
+    body = "".join(
+        "<Detalle>" + "".join(leaf.format(text) for leaf, text in detalle) + "</Detalle>"
+        for detalle in detalles
+    )
+    xml = (
+        '<DTE xmlns="http://www.sii.cl/SiiDte"><Documento><Encabezado><IdDoc><TipoDTE>33'
+        "</TipoDTE><Folio>7</Folio></IdDoc><Totales>" + moneda + "<MntTotal>10</MntTotal>"
+        "</Totales></Encabezado>" + body + "<Detalle>texto</Detalle><Comisiones><Glosa>g"
+        "</Glosa><ValComNeto>5</ValComNeto></Comisiones></Documento></DTE>"
+    )
+    fast, generic = _facts_both_ways(_documento(xml))
+    assert fast == generic

@@ -8,7 +8,7 @@ both paper layouts print the same facts and a test can check them without readin
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
 from haulmer.dte.catalogue import CodRef, DTEType, lookup_document_code
@@ -21,6 +21,7 @@ __all__ = [
     "Reference",
     "cedible_legend",
     "labelled",
+    "line_of",
     "printed_document",
     "sii_office_of",
 ]
@@ -304,11 +305,18 @@ def _joined(*parts: str, sep: str = ", ") -> str:
     return sep.join(p for p in parts if p)
 
 
-def printed_document(sii: Mapping[str, Any], *, sii_office: str | None = None) -> PrintedDocument:
+def printed_document(
+    sii: Mapping[str, Any],
+    *,
+    sii_office: str | None = None,
+    read_lines: Callable[[bool], Sequence[Line]] | None = None,
+) -> PrintedDocument:
     """The printed facts of a document given as the SII's nested dict (``Documento``'s children).
 
     Leaves may be text (parsed XML) or numbers (a model's dict). ``sii_office`` is the SII unit
-    printed under the box; by default the emisor's comuna (:func:`sii_office_of`).
+    printed under the box; by default the emisor's comuna (:func:`sii_office_of`). A reader
+    that has the lines apart from ``sii`` gives ``read_lines``, called with whether the
+    amounts are in pesos.
     """
     encabezado = _dict(sii.get("Encabezado"))
     id_doc = _dict(encabezado.get("IdDoc"))
@@ -337,7 +345,11 @@ def printed_document(sii: Mapping[str, Any], *, sii_office: str | None = None) -
         sii_office=office,
         receptor=_receptor_fields(encabezado, receptor),
         document_fields=_document_fields(id_doc, encabezado, currency),
-        lines=tuple([_line(d, pesos=pesos) for d in _list(sii.get("Detalle"))]),
+        lines=tuple(
+            [line_of(d, pesos=pesos) for d in _list(sii.get("Detalle"))]
+            if read_lines is None
+            else read_lines(pesos)
+        ),
         adjustments=tuple(_adjustment(g, pesos=pesos) for g in _list(sii.get("DscRcgGlobal"))),
         references=tuple(_reference(r) for r in _list(sii.get("Referencia"))),
         commissions=tuple(_commission(c) for c in _list(sii.get("Comisiones"))),
@@ -443,7 +455,8 @@ _LINE_EXTRAS: Final = frozenset(
 """What a line may carry besides its name, quantity, price and amount; most lines carry none."""
 
 
-def _line(detalle: Mapping[str, Any], *, pesos: bool) -> Line:
+def line_of(detalle: Mapping[str, Any], *, pesos: bool) -> Line:
+    """A Detalle line as printed, from its SII dict; ``pesos`` says how amounts are written."""
     get = detalle.get
     if _LINE_EXTRAS.isdisjoint(detalle):
         code = discount = surcharge = ""

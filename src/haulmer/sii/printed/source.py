@@ -22,8 +22,8 @@ from haulmer.dte.catalogue import DTEType
 from haulmer.errors import DocumentError, ErrorDetail, XMLError
 from haulmer.sii._xml import local_name, parse_xml, timbre_forms
 from haulmer.sii.issued_memory import ISSUED_HEAD, recall
-from haulmer.sii.parsing import element_to_dict
 from haulmer.sii.printed.content import PrintedDocument, printed_document
+from haulmer.sii.printed.facts import documento_facts
 
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
@@ -93,7 +93,7 @@ def _source(documento: etree._Element, sii_office: str | None) -> PrintSource:
             "the document has no timbre (TED): only a stamped DTE can be printed; "
             "stamp and sign it with sii.issue() first"
         )
-    facts = printed_document(element_to_dict(documento), sii_office=sii_office)
+    facts = documento_facts(documento, sii_office=sii_office)
     return facts, ted_barcode_bytes(ted_element)
 
 
@@ -113,7 +113,7 @@ def _issued_here(xml: bytes, sii_office: str | None) -> PrintSource | None:
     ted = xml[start : xml.index(b"</TED>", start) + 6]
     root_tag = DTEType(issued.dte_type).xml_root
     documento = parse_xml(b"%s</%s></DTE>" % (xml[:start], root_tag.encode("ascii")))[0]
-    return printed_document(element_to_dict(documento), sii_office=sii_office), ted
+    return documento_facts(documento, sii_office=sii_office), ted
 
 
 _ISSUED_TED: Final = b'<TED version="1.0">'
