@@ -58,8 +58,8 @@ def _require_extra() -> None:
 
     Importing them is the check: once imported, it costs a look-up in ``sys.modules`` per call.
     """
-    if all(sys.modules.get(name) is not None for name in _EXTRA_MODULES):
-        return  # imported already: no import machinery on every call
+    if None not in map(sys.modules.get, _EXTRA_MODULES):
+        return  # imported already: no import machinery (nor generator) on every call
     import importlib
 
     missing = []

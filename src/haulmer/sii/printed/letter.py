@@ -224,10 +224,13 @@ class _Letter:
         c.font(8)
         names = c.wrap(line.name, _NAME_WIDTH)
         height = len(names) * LEADING + len(extra) * 3.3 + 1.2
-        self.room_for(height)
+        if self.y + height > BOTTOM:  # room_for, on the hot path
+            self.page()
+            self.table_header()
         y = self.y
         quantity = f"{line.quantity} {line.unit}".strip() if line.unit else line.quantity
-        values = (line.code, names[0], quantity, line.price, _adjustment(line), line.amount)
+        adjustment = _adjustment(line) if line.discount or line.surcharge else ""
+        values = (line.code, names[0], quantity, line.price, adjustment, line.amount)
         if len(names) == 1:
             c.row(y, _CELLS, values)
             under = y + LEADING
@@ -239,7 +242,10 @@ class _Letter:
         if extra:
             c.font(7)
             c.text_color(GRAY)
-            c.lines(_NAME_X, under, extra, leading=3.3)
+            if len(extra) == 1:
+                c.text(_NAME_X, under, extra[0])
+            else:
+                c.lines(_NAME_X, under, extra, leading=3.3)
             c.text_color(BLACK)
         self.y = y + height
         c.rule(MARGIN, self.y - 0.6, RIGHT, color=LIGHT)

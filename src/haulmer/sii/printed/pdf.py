@@ -112,12 +112,21 @@ class PdfDocument:
         return _file(bodies)
 
     def _info(self) -> bytes:
-        created = self.created.astimezone(dt.timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
-        return b"<< /Title %s /Creator %s /Producer %s /CreationDate (%s) >>" % (
-            text_string(self.title),
-            text_string(self.creator),
-            text_string(self.creator),
-            created.encode("ascii"),
+        at = self.created.astimezone(dt.timezone.utc)
+        creator = text_string(self.creator)
+        return (
+            b"<< /Title %s /Creator %s /Producer %s /CreationDate (D:%04d%02d%02d%02d%02d%02dZ) >>"
+            % (
+                text_string(self.title),
+                creator,
+                creator,
+                at.year,
+                at.month,
+                at.day,
+                at.hour,
+                at.minute,
+                at.second,
+            )
         )
 
 
