@@ -105,6 +105,18 @@ def _shown(text: str) -> bytes:
     return literal(data) if len(data.translate(None, ESCAPED)) != len(data) else data
 
 
+def _one_byte_each(text: str) -> bool:
+    """Whether every character of ``text`` is within ISO-8859-1, so that a printable text is
+    one byte a character on the page: found without comparing character by character."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @functools.cache
 def _color(rgb: tuple[int, int, int], operator: bytes) -> bytes:
     """The operator setting ``rgb`` as the fill (``rg``) or stroke (``RG``) colour."""
@@ -365,7 +377,7 @@ class Canvas:
             and text[-1:] != " "
             and "  " not in text
             and (
-                (max(text) <= "\xff" and len(text) * self._widest <= width)  # a byte each
+                (len(text) * self._widest <= width and _one_byte_each(text))
                 or self.width(text) <= width
             )
         ):
@@ -374,7 +386,7 @@ class Canvas:
         if len(paragraphs) == 1:  # most texts: one paragraph that fits, often at a glance
             whole = " ".join(paragraphs[0].split())
             if whole and (
-                (max(whole) <= "\xff" and len(whole) * self._widest <= width)  # a byte each
+                (len(whole) * self._widest <= width and _one_byte_each(whole))
                 or self.width(whole) <= width
             ):
                 return [whole]

@@ -132,22 +132,28 @@ class _Roll:
         self.rule()
 
     def line(self, line: Line) -> None:
+        """A Detalle line: its code and name in bold, its description and indications in gray,
+        quantity by price and the amount, then its discount and surcharge. Measured in the
+        order of the fonts it is drawn in, so a line switches font four times."""
         c = self.c
-        c.font(8, "B")
-        names = c.wrap(f"{line.code} {line.name}".strip(), INNER)
         c.font(7)
         extra = c.wrap(line.description, INNER) if line.description else []
         extra += c.wrap(", ".join(line.notes), INNER) if line.notes else []
-        adjustments = [
-            text
-            for text in (
-                f"Descuento {line.discount}" if line.discount else "",
-                f"Recargo {line.surcharge}" if line.surcharge else "",
-            )
-            if text
-        ]
-        self.room_for(len(names) * LEADING + (len(extra) + len(adjustments) + 1) * 3.3 + 1)
         c.font(8, "B")
+        names = c.wrap(f"{line.code} {line.name}".strip(), INNER)
+        adjustments = (
+            [
+                text
+                for text in (
+                    f"Descuento {line.discount}" if line.discount else "",
+                    f"Recargo {line.surcharge}" if line.surcharge else "",
+                )
+                if text
+            ]
+            if line.discount or line.surcharge
+            else []
+        )
+        self.room_for(len(names) * LEADING + (len(extra) + len(adjustments) + 1) * 3.3 + 1)
         self.y = c.lines(MARGIN, self.y, names, leading=LEADING)
         c.font(7)
         c.text_color(GRAY)
