@@ -403,14 +403,18 @@ def _receptor_fields(
     if rut in GENERIC_RECEPTORS and not name:
         return ()
     fields = [Field("Señor(es)", name), Field("R.U.T.", numbers.rut(rut))]
-    fields.extend(Field(label, _text(receptor.get(tag))) for tag, label in _RECEPTOR)
+    for tag, label in _RECEPTOR:  # a Field only for a value: most are absent
+        text = _text(receptor.get(tag))
+        if text:
+            fields.append(Field(label, text))
     extranjero = _dict(receptor.get("Extranjero"))
     if extranjero:
         fields.append(Field("Identificación extranjera", _text(extranjero.get("NumId"))))
         fields.append(Field("Nacionalidad (código)", _text(extranjero.get("Nacionalidad"))))
     for tag, label in (("RUTSolicita", "R.U.T. solicitante"), ("RUTMandante", "R.U.T. mandante")):
         value = _text(encabezado.get(tag))
-        fields.append(Field(label, numbers.rut(value) if value else ""))
+        if value:
+            fields.append(Field(label, numbers.rut(value)))
     return tuple(f for f in fields if f.value)
 
 
@@ -418,20 +422,27 @@ def _document_fields(
     id_doc: Mapping[str, Any], encabezado: Mapping[str, Any], currency: str | None
 ) -> tuple[Field, ...]:
     fields = [Field("Fecha de emisión", numbers.date(_text(id_doc.get("FchEmis"))))]
-    venc = _text(id_doc.get("FchVenc"))
-    fields.append(Field("Fecha de vencimiento", numbers.date(venc) if venc else ""))
+    venc = _text(id_doc.get("FchVenc"))  # a Field only for a value: most are absent
+    if venc:
+        fields.append(Field("Fecha de vencimiento", numbers.date(venc)))
     forma = _text(id_doc.get("FmaPago"))
-    fields.append(Field("Forma de pago", _FORMA_PAGO.get(forma, forma)))
+    if forma:
+        fields.append(Field("Forma de pago", _FORMA_PAGO.get(forma, forma)))
     medio = _text(id_doc.get("MedioPago"))
-    fields.append(Field("Medio de pago", _MEDIO_PAGO.get(medio, medio)))
-    fields.append(Field("Condiciones de pago", _text(id_doc.get("TermPagoGlosa"))))
+    if medio:
+        fields.append(Field("Medio de pago", _MEDIO_PAGO.get(medio, medio)))
+    condiciones = _text(id_doc.get("TermPagoGlosa"))
+    if condiciones:
+        fields.append(Field("Condiciones de pago", condiciones))
     desde, hasta = _text(id_doc.get("PeriodoDesde")), _text(id_doc.get("PeriodoHasta"))
     if desde or hasta:
         fields.append(Field("Período", f"{numbers.date(desde)} al {numbers.date(hasta)}"))
     traslado = _text(id_doc.get("IndTraslado"))
-    fields.append(Field("Tipo de traslado", _TRASLADO.get(traslado, traslado)))
+    if traslado:
+        fields.append(Field("Tipo de traslado", _TRASLADO.get(traslado, traslado)))
     despacho = _text(id_doc.get("TipoDespacho"))
-    fields.append(Field("Tipo de despacho", _DESPACHO.get(despacho, despacho)))
+    if despacho:
+        fields.append(Field("Tipo de despacho", _DESPACHO.get(despacho, despacho)))
     if _text(id_doc.get("MntBruto")) == "1":
         fields.append(Field("Precios", "incluyen IVA"))
     if currency is not None:

@@ -24,16 +24,13 @@ __all__ = ["documento_facts"]
 
 _SKIPPED: Final = frozenset({"TED", "TmstFirma", "Signature"})
 """What ``element_to_dict`` leaves out of a Documento."""
-_PLAIN: Final = {
-    "NroLinDet": 0,
-    "NmbItem": 1,
-    "DscItem": 2,
-    "QtyItem": 3,
-    "UnmdItem": 4,
-    "PrcItem": 5,
-    "MontoItem": 6,
-}
-"""The leaves a plain line prints, by their place in the texts read."""
+_PLAIN: Final = ("NroLinDet", "NmbItem", "DscItem", "QtyItem", "UnmdItem", "PrcItem", "MontoItem")
+"""The leaves a plain line prints, in the order of their slots among the texts read."""
+_OTHER: Final = len(_PLAIN)
+"""The slot of a leaf a plain line does not print (a tax code, a reference quantity...)."""
+_NOT_PLAIN: Final = -1
+"""The slot of what makes a line more than plain: a comment, or an element ``content`` reads
+with its rules (codes, exemption, liquidated type, discounts and surcharges)."""
 _EXTRAS: Final = frozenset(
     {
         "CdgItem",
@@ -47,7 +44,8 @@ _EXTRAS: Final = frozenset(
         "RecargoMonto",
     }
 )
-"""A line's elements that make it more than plain (``content`` reads them with its rules)."""
+_SLOTS: dict[Any, int] = {}
+"""The slot of a Detalle child by its full tag, worked out once per tag."""
 _LOCAL_NAMES: dict[str, str] = {}
 """Local names by ``{namespace}tag``: a document repeats a few dozen tags."""
 _KNOWN_TAGS: Final = 4096
@@ -109,24 +107,25 @@ def _add(sii: dict[str, Any], name: str, child: etree._Element) -> None:
 
 def _line(detalle: etree._Element, pesos: bool) -> Line:
     """A Detalle as printed: read in one pass when it is plain, else through its SII dict."""
-    texts = ["", "", "", "", "", "", ""]
+    texts = ["", "", "", "", "", "", "", ""]
     seen = 0
-    names = _LOCAL_NAMES
+    slots = _SLOTS
     for child in detalle:
         tag = child.tag
-        name = names.get(tag) or _local_name(tag)
-        if not name or len(child) or name in _EXTRAS:  # a comment, a branch, an extra
+        slot = slots.get(tag)
+        if slot is None:
+            slot = _slot(tag)
+        if slot < 0 or len(child):  # a comment, an extra, a branch
             return line_of(element_to_dict(detalle), pesos=pesos)
-        at = _PLAIN.get(name)
-        if at is not None:
-            bit = 1 << at
+        if slot != _OTHER:
+            bit = 1 << slot
             if seen & bit:  # repeated: the SII dict's rules decide what prints
                 return line_of(element_to_dict(detalle), pesos=pesos)
             seen |= bit
             text = child.text
             if text:
-                texts[at] = text.strip()
-    number, name, description, quantity, unit, price, amount = texts
+                texts[slot] = text.strip()
+    number, name, description, quantity, unit, price, amount, _ = texts
     return Line(
         number,
         "",
@@ -139,3 +138,16 @@ def _line(detalle: etree._Element, pesos: bool) -> Line:
         "",
         numbers.amount(amount, pesos=pesos),
     )
+
+
+def _slot(tag: Any) -> int:
+    """Where the text of a Detalle child with this tag goes (:data:`_PLAIN`), or that it is some
+    other leaf (:data:`_OTHER`) or not plain (:data:`_NOT_PLAIN`)."""
+    name = _local_name(tag)
+    if not name or name in _EXTRAS:
+        slot = _NOT_PLAIN
+    else:
+        slot = _PLAIN.index(name) if name in _PLAIN else _OTHER
+    if len(_SLOTS) < _KNOWN_TAGS:
+        _SLOTS[tag] = slot
+    return slot
