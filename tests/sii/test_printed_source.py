@@ -45,6 +45,15 @@ def test_a_dte_issued_here_is_read_to_what_parsing_it_gives(
     assert read_sources(xml) == [expected]
 
 
+def test_an_issued_dte_whose_timbre_is_not_where_expected_is_parsed(
+    certificate: Certificate, cafs: dict[int, Caf], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    xml = issue(make_document(33), caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT)
+    monkeypatch.setattr(source, "_ISSUED_TED", b'<TED version="2.0">')
+    assert recall(xml) is not None
+    assert read_source(xml, ted=None) == _parsed(xml)
+
+
 def _never(*_: object) -> bytes:
     raise AssertionError("the TED of a DTE issued here was canonicalized again")
 

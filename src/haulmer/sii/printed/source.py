@@ -109,8 +109,11 @@ def _issued_here(xml: bytes, sii_office: str | None) -> PrintSource | None:
     issued = recall(xml)
     if issued is None:
         return None
-    start = xml.index(_ISSUED_TED)
-    ted = xml[start : xml.index(b"</TED>", start) + 6]
+    start = xml.find(_ISSUED_TED)
+    end = xml.find(b"</TED>", start)
+    if start < 0 or end < 0:  # not as issue() writes it today: read it as any other DTE
+        return None
+    ted = xml[start : end + 6]
     root_tag = DTEType(issued.dte_type).xml_root
     documento = parse_xml(b"%s</%s></DTE>" % (xml[:start], root_tag.encode("ascii")))[0]
     return documento_facts(documento, sii_office=sii_office), ted
