@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["PrintSource", "parse_fragment", "read_source", "read_sources", "ted_barcode_bytes"]
 
 _DOCUMENT_TAGS: Final = ("Documento", "Liquidacion", "Exportaciones")
+_DOCUMENT_PATTERNS: Final = tuple(f"{{*}}{tag}" for tag in _DOCUMENT_TAGS)
+"""The document tags in any namespace (or none), as lxml matches them without a proxy each."""
 
 PrintSource = tuple[PrintedDocument, bytes]
 """The printed facts of the document and the bytes its PDF417 timbre encodes."""
@@ -87,7 +89,7 @@ def read_sources(
 
 
 def _source(documento: etree._Element, sii_office: str | None) -> PrintSource:
-    ted_element = next((c for c in documento if local_name(c) == "TED"), None)
+    ted_element = next(documento.iterchildren("{*}TED"), None)  # matched in C, any namespace
     if ted_element is None:
         raise XMLError(
             "the document has no timbre (TED): only a stamped DTE can be printed; "
@@ -162,7 +164,7 @@ def _documentos(root: etree._Element) -> list[etree._Element]:
 
 
 def _documento_of(dte: etree._Element) -> etree._Element:
-    found = next((c for c in dte if local_name(c) in _DOCUMENT_TAGS), None)
+    found = next(dte.iterchildren(*_DOCUMENT_PATTERNS), None)
     if found is None:
         raise XMLError("the DTE holds no Documento, Liquidacion or Exportaciones")
     return found
