@@ -15,6 +15,7 @@ from haulmer.dte.catalogue import CodRef, DTEType, lookup_document_code
 from haulmer.sii.printed import numbers
 
 __all__ = [
+    "LINE_EXTRAS",
     "Field",
     "Line",
     "PrintedDocument",
@@ -450,7 +451,7 @@ def _document_fields(
     return tuple(f for f in fields if f.value)
 
 
-_LINE_EXTRAS: Final = frozenset(
+LINE_EXTRAS: Final = frozenset(
     {
         "CdgItem",
         "IndExe",
@@ -469,7 +470,7 @@ _LINE_EXTRAS: Final = frozenset(
 def line_of(detalle: Mapping[str, Any], *, pesos: bool) -> Line:
     """A Detalle line as printed, from its SII dict; ``pesos`` says how amounts are written."""
     get = detalle.get
-    if _LINE_EXTRAS.isdisjoint(detalle):
+    if LINE_EXTRAS.isdisjoint(detalle):
         code = discount = surcharge = ""
         notes: tuple[str, ...] = ()
     else:

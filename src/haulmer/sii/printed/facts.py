@@ -18,7 +18,13 @@ from lxml import etree
 from haulmer.sii._xml import has_elements, leaf_text
 from haulmer.sii.parsing import REPEATED, element_to_dict
 from haulmer.sii.printed import numbers
-from haulmer.sii.printed.content import Line, PrintedDocument, line_of, printed_document
+from haulmer.sii.printed.content import (
+    LINE_EXTRAS,
+    Line,
+    PrintedDocument,
+    line_of,
+    printed_document,
+)
 
 __all__ = ["documento_facts"]
 
@@ -31,19 +37,6 @@ _OTHER: Final = len(_PLAIN)
 _NOT_PLAIN: Final = -1
 """The slot of what makes a line more than plain: a comment, or an element ``content`` reads
 with its rules (codes, exemption, liquidated type, discounts and surcharges)."""
-_EXTRAS: Final = frozenset(
-    {
-        "CdgItem",
-        "IndExe",
-        "TpoDocLiq",
-        "SubDscto",
-        "SubRecargo",
-        "DescuentoPct",
-        "DescuentoMonto",
-        "RecargoPct",
-        "RecargoMonto",
-    }
-)
 _SLOTS: dict[Any, int] = {}
 """The slot of a Detalle child by its full tag, worked out once per tag."""
 _LOCAL_NAMES: dict[str, str] = {}
@@ -144,7 +137,7 @@ def _slot(tag: Any) -> int:
     """Where the text of a Detalle child with this tag goes (:data:`_PLAIN`), or that it is some
     other leaf (:data:`_OTHER`) or not plain (:data:`_NOT_PLAIN`)."""
     name = _local_name(tag)
-    if not name or name in _EXTRAS:
+    if not name or name in LINE_EXTRAS:
         slot = _NOT_PLAIN
     else:
         slot = _PLAIN.index(name) if name in _PLAIN else _OTHER
