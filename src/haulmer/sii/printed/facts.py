@@ -16,7 +16,6 @@ from typing import Any, Final
 from lxml import etree
 
 from haulmer.sii._xml import has_elements, leaf_text
-from haulmer.sii.parsing import REPEATED, element_to_dict
 from haulmer.sii.printed import numbers
 from haulmer.sii.printed.content import (
     LINE_EXTRAS,
@@ -25,11 +24,10 @@ from haulmer.sii.printed.content import (
     line_of,
     printed_document,
 )
+from haulmer.sii.sii_dict import REPEATED, SKIPPED, element_to_dict
 
 __all__ = ["documento_facts"]
 
-_SKIPPED: Final = frozenset({"TED", "TmstFirma", "Signature"})
-"""What ``element_to_dict`` leaves out of a Documento."""
 _PLAIN: Final = ("NroLinDet", "NmbItem", "DscItem", "QtyItem", "UnmdItem", "PrcItem", "MontoItem")
 """The leaves a plain line prints, in the order of their slots among the texts read."""
 _OTHER: Final = len(_PLAIN)
@@ -57,7 +55,7 @@ def documento_facts(documento: etree._Element, *, sii_office: str | None) -> Pri
         if name == "Detalle":
             if has_elements(child):  # else the SII dict holds text, which prints no line
                 detalles.append(child)
-        elif name and name not in _SKIPPED:
+        elif name and name not in SKIPPED:
             _add(sii, name, child)
     return printed_document(
         sii,
