@@ -6,6 +6,9 @@ in the same interleaved rounds: printing is the whole call, from the signed XML'
 PDF's (parsing, the printed facts, the layout, the 1 KB timbre's PDF417 symbol by zint, the PDF
 written by ``printed/pdf.py``); issuing is the model checks, the XML, the timbre and two RSA
 signatures. The rows need the ``pdf`` extra and are skipped without it.
+
+Bytes this process issued are recognised (``issued_memory``) and their timbre cut out as written;
+the "received" row prints the same factura as a file from elsewhere, parsed whole.
 """
 
 from __future__ import annotations
@@ -50,6 +53,17 @@ def measure_render_letter(quick: bool) -> Measurement:
     return replace(measured, note=_WHOLE_CALL)
 
 
+def measure_render_received(quick: bool) -> Measurement:
+    """``render_pdf(xml)`` on letter paper of the factura as received from elsewhere (a byte
+    more than this process issued, so nothing is recalled) against ``issue()`` of it."""
+    _require_pdf_extra()
+    from haulmer.sii import render_pdf
+
+    received = _signed_factura() + b"\n"
+    measured = interleaved(lambda: render_pdf(received), _issue_it, **_timing(quick))
+    return replace(measured, note="a file from elsewhere: parsed whole")
+
+
 def measure_render_roll(quick: bool) -> Measurement:
     """``render_pdf(xml, paper="80mm")`` against ``issue()`` of the same factura."""
     _require_pdf_extra()
@@ -77,6 +91,13 @@ ROWS = [
         "sii.issue() of the same factura",
         1.0,
         measure_render_letter,
+        group="pdf",
+    ),
+    Row(
+        "sii.render_pdf() letter, that factura received",
+        "sii.issue() of the same factura",
+        1.0,
+        measure_render_received,
         group="pdf",
     ),
     Row(
