@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from haulmer.dte.document import Document
 from haulmer.errors import MissingDependencyError, ValidationError
+from haulmer.sii.printed.canvas import Resolucion
 
 if TYPE_CHECKING:
-    from haulmer.dte.document import Document
-    from haulmer.sii.printed.canvas import Resolucion
     from haulmer.sii.printed.pdf import PdfImage
 
 __all__ = [
@@ -74,14 +74,6 @@ def _require_extra() -> None:
             f"{', '.join(missing)}); install it with: pip install 'haulmer[pdf]'",
             extra="pdf",
         )
-
-
-def __getattr__(name: str) -> Any:
-    if name == "Resolucion":
-        from haulmer.sii.printed.canvas import Resolucion
-
-        return Resolucion
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render_pdf(
