@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, TypeVar
 
 import pydantic
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, GetCoreSchemaHandler, model_validator
+from pydantic_core import CoreSchema, core_schema
 
 from haulmer._core.request import APIRequest
 from haulmer._models import AnsweredModel
-from haulmer.errors import ValidationError
+from haulmer.errors import InvalidRutError, ValidationError
 from haulmer.rut import Rut
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "LenientRut",
     "RequestModel",
     "ResponseModel",
+    "blanks_as_missing",
     "build_request",
     "get",
     "repair_mojibake",
@@ -42,11 +44,15 @@ def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def _lenient_rut(value: Any) -> Any:
-    value = _blank_to_none(value)
-    if isinstance(value, str):
+def _lenient_rut(value: Any) -> Rut:
+    """A RUT read in one step, as the field's only validator: text is parsed without judging its
+    check digit; a blank (read as missing) or anything else is refused as ``Rut`` refuses it."""
+    if isinstance(value, Rut):
+        return value
+    if isinstance(value, str) and value.strip():
         return Rut(value, validate_dv=False)
-    return value
+    kind = "NoneType" if isinstance(value, str) else type(value).__name__
+    raise InvalidRutError(f"a RUT must be given as text, got {kind}")
 
 
 def _decode_base64(value: Any) -> Any:
@@ -59,7 +65,21 @@ def _decode_base64(value: Any) -> Any:
     return value
 
 
-LenientRut = Annotated[Rut, BeforeValidator(_lenient_rut)]
+class _ReadLeniently:
+    """Marks ``Rut`` to be validated by ``_lenient_rut`` alone, keeping the serialization and JSON
+    schema of ``Rut``'s own schema: one Python call per RUT instead of a before validator plus
+    ``Rut``'s own."""
+
+    def __get_pydantic_core_schema__(
+        self, source_type: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        own = handler(source_type)
+        return core_schema.no_info_plain_validator_function(
+            _lenient_rut, serialization=own.get("serialization"), metadata=own.get("metadata")
+        )
+
+
+LenientRut = Annotated[Rut, _ReadLeniently()]
 """A RUT as Haulmer answers it: parsed, but a wrong check digit does not reject the response."""
 
 Base64Bytes = Annotated[bytes, BeforeValidator(_decode_base64)]
@@ -79,12 +99,22 @@ class ResponseModel(AnsweredModel):
     @model_validator(mode="before")
     @classmethod
     def _blanks_are_missing(cls, data: Any) -> Any:
-        if isinstance(data, dict):  # _blank_to_none, inline: it runs for every answered model
-            return {
-                key: None if isinstance(value, str) and not value.strip() else value
-                for key, value in data.items()
-            }
-        return data
+        return blanks_as_missing(data)
+
+
+def blanks_as_missing(data: Any) -> Any:
+    """``data`` with its blank text values read as None; a dict without any is returned as is.
+
+    It runs for every answered model (each nested one too), and most answers have no blank.
+    """
+    if isinstance(data, dict):
+        for value in data.values():
+            if isinstance(value, str) and not value.strip():
+                return {
+                    key: None if isinstance(value, str) and not value.strip() else value
+                    for key, value in data.items()
+                }
+    return data
 
 
 class RequestModel(BaseModel):

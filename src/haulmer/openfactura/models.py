@@ -10,10 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 
 from haulmer.errors import HaulmerError
-from haulmer.openfactura._base import Base64Bytes, LenientRut, ResponseModel, repair_mojibake
+from haulmer.openfactura._base import (
+    Base64Bytes,
+    LenientRut,
+    ResponseModel,
+    blanks_as_missing,
+    repair_mojibake,
+)
 from haulmer.openfactura.enums import IssuedStatus, ReceivedStatus
 from haulmer.rut import Rut
 
@@ -341,14 +347,30 @@ class Branch(ResponseModel):
     telefono: str | None = None
 
 
-def _drop_empty_activities(value: Any) -> Any:
+def _is_empty_row(item: Any) -> bool:
+    """Whether ``item`` is a row of nothing: a dict whose every value is None or ""."""
+    if not isinstance(item, dict):
+        return False
+    for value in item.values():  # noqa: SIM110 - no generator: called for every row read
+        if value not in (None, ""):
+            return False
+    return True
+
+
+def _drop_empty_rows(value: Any) -> Any:
+    """A list without its rows of nothing; None reads as no rows."""
     if isinstance(value, list):
-        return [
-            item
-            for item in value
-            if not (isinstance(item, dict) and all(v in (None, "") for v in item.values()))
-        ]
+        return [item for item in value if not _is_empty_row(item)]
     return [] if value is None else value
+
+
+def _has_rows_to_drop(value: Any) -> bool:
+    """Whether ``_drop_empty_rows`` would change ``value``: None, or a list with a row of
+    nothing (most answers have none, and are then read without a copy)."""
+    return value is None or (isinstance(value, list) and any(map(_is_empty_row, value)))
+
+
+_ROW_LISTS = ("actividades", "sucursales")
 
 
 class Taxpayer(ResponseModel):
@@ -363,10 +385,21 @@ class Taxpayer(ResponseModel):
     actividades: list[Activity] = Field(default_factory=list)
     sucursales: list[Branch] = Field(default_factory=list)
 
-    @field_validator("actividades", "sucursales", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _no_empty_rows(cls, value: Any) -> Any:
-        return _drop_empty_activities(value)
+    def _blanks_are_missing(cls, data: Any) -> Any:
+        """Replaces ResponseModel's: blanks read as missing, then the rows of nothing that the
+        SII sends for a taxpayer without activity dropped, in the one Python step of the model."""
+        data = blanks_as_missing(data)
+        if isinstance(data, dict) and (
+            _has_rows_to_drop(data.get("actividades", ()))
+            or _has_rows_to_drop(data.get("sucursales", ()))
+        ):
+            data = dict(data)
+            for key in _ROW_LISTS:
+                if key in data:
+                    data[key] = _drop_empty_rows(data[key])
+        return data
 
     @property
     def main_activity(self) -> Activity | None:
