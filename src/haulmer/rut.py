@@ -184,7 +184,10 @@ class Rut:
     _dv: str
 
     def __init__(self, value: str | Rut, *, validate_dv: bool = True) -> None:
-        if isinstance(value, Rut):
+        plain = _PLAIN.fullmatch(value) if type(value) is str else None
+        if plain is not None:  # 76795561-8, as RUTs mostly come: what _split would give
+            number, dv = int(plain[1]), plain[2]
+        elif isinstance(value, Rut):
             number, dv = value.number, value.dv
         else:
             body, dv = _split(value)
