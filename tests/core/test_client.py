@@ -419,3 +419,65 @@ def test_a_redirect_is_never_followed_so_the_api_key_stays_with_haulmer(
     with pool, pytest.raises(APIResponseValidationError, match="HTTP 302"):
         send(client, get_org())
     assert not elsewhere.called
+
+
+def test_the_headers_a_client_gives_its_calls_are_found_once_and_each_call_gets_its_own(
+    mock: respx.MockRouter,
+) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    platform = mock.get(f"{PLATFORM}/v1/orders/o1").respond(json={"id": "o1"})
+    with Haulmer(
+        API_KEY, environment="sandbox", base_urls={"platform": PLATFORM}, access_token="tok-1"
+    ) as client:
+        send(client, get_org())
+        send(client, get_org(extra_headers={"X-Trace": "t1"}))
+        send(client, get_org())
+        send(client, platform_get())
+        send(client, platform_get(access_token="tok-2"))
+        send(client, platform_get())
+    plain, traced, again = (call.request.headers for call in route.calls)
+    assert traced["x-trace"] == "t1"
+    assert "x-trace" not in plain  # a call's own headers stay its own
+    assert "x-trace" not in again
+    assert plain == again
+    assert [call.request.headers["authorization"] for call in platform.calls] == [
+        "Bearer tok-1",
+        "Bearer tok-2",
+        "Bearer tok-1",
+    ]
+
+
+def test_a_prepared_requests_headers_are_its_own_copy() -> None:
+    from haulmer._core.config import ClientConfig
+    from haulmer._core.prepare import prepare_request
+
+    config = ClientConfig(
+        api_key=API_KEY, environment="sandbox", base_urls={"openfactura": SANDBOX}
+    )
+    request: APIRequest[Any] = APIRequest("GET", "/v2/dte/organization", "openfactura", dict)
+    first = prepare_request(config, request)
+    first.headers["apikey"] = "changed"  # type: ignore[index]
+    assert prepare_request(config, request).headers["apikey"] == API_KEY
+
+
+def test_a_change_to_the_users_pool_headers_reaches_the_next_call(
+    mock: respx.MockRouter,
+) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    pool = httpx.Client(headers={"X-Pool": "p1"})
+    with pool, Haulmer(API_KEY, environment="sandbox", http_client=pool) as client:
+        send(client, get_org())
+        pool.headers["X-Pool"] = "p2"
+        send(client, get_org())
+        del pool.headers["X-Pool"]
+        send(client, get_org())
+    assert [call.request.headers.get("x-pool") for call in route.calls] == ["p1", "p2", None]
+
+
+def test_the_header_merger_never_shows_the_headers_it_keeps() -> None:
+    from haulmer._core.sending import HeaderMerger
+
+    merge = HeaderMerger()
+    merged = merge(httpx.Headers({"X-Pool": "p"}), {"apikey": "SECRET-KEY"})
+    assert merged == ((b"X-Pool", b"p"), (b"apikey", b"SECRET-KEY"))
+    assert "SECRET" not in repr(merge)

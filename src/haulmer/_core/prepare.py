@@ -233,29 +233,34 @@ def _body_with_extras(request: APIRequest[Any]) -> Any:
     return {**body, **extras}
 
 
-def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedRequest:
-    """Resolve URL, headers, body, auth, timeout and retries; raise ConfigurationError early."""
-    base_url = config.base_urls.get(request.product)
-    if base_url is None:
-        if request.product == "platform":
-            raise ConfigurationError(_NO_PLATFORM_URL.format(env=config.environment))
-        raise ConfigurationError(
-            f"No base URL for product {request.product!r}: pass base_urls={{...}}"
-        )
+def _headers(
+    config: ClientConfig,
+    request: APIRequest[Any],
+    *,
+    json_body: bool,
+    auth: Auth,
+    token: str | None,
+) -> dict[str, str]:
+    """The headers of the call: the client's, the call's own, the credentials, the key, the extra
+    headers (a later one replaces an earlier one of the same name); ConfigurationError for a
+    missing credential or one that HTTP cannot carry.
 
-    content: bytes | None = request.content
-    body = _body_with_extras(request)
-    if body is not None:
-        # pydantic's model machinery loads with the first JSON body, not with the first client
-        from haulmer._models import encode_json
-
-        content = encode_json(body)
-    headers = dict(_client_headers(config, json_body=body is not None))
+    A call that adds none of its own (most reads) sends what its client's settings give: found
+    and checked once per client (and credential), then copied.
+    """
+    sent_by_kind: dict[tuple[bool, Auth], dict[str, str]] | None = None
+    if not (request.headers or request.idempotency_key or request.extra_headers) and (
+        token is config.access_token
+    ):
+        sent_by_kind = config.derived.get("sent headers")
+        if sent_by_kind is None:
+            sent_by_kind = config.derived["sent headers"] = {}
+        cached = sent_by_kind.get((json_body, auth))
+        if cached is not None:
+            return dict(cached)
+    headers = dict(_client_headers(config, json_body=json_body))
     for name, value in (request.headers or {}).items():
         _set(headers, name, value)
-
-    token = request.access_token or config.access_token
-    auth = _effective_auth(request, token)
     if auth == "api_key":
         if not config.api_key:
             raise ConfigurationError(
@@ -280,6 +285,32 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
     for pair in headers.values():
         if pair not in valid:
             _check_header(*pair)
+    sent = dict(headers.values())
+    if sent_by_kind is not None:
+        sent_by_kind[json_body, auth] = dict(sent)
+    return sent
+
+
+def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedRequest:
+    """Resolve URL, headers, body, auth, timeout and retries; raise ConfigurationError early."""
+    base_url = config.base_urls.get(request.product)
+    if base_url is None:
+        if request.product == "platform":
+            raise ConfigurationError(_NO_PLATFORM_URL.format(env=config.environment))
+        raise ConfigurationError(
+            f"No base URL for product {request.product!r}: pass base_urls={{...}}"
+        )
+
+    content: bytes | None = request.content
+    body = request.json if request.extra_body is None else _body_with_extras(request)
+    if body is not None:
+        # pydantic's model machinery loads with the first JSON body, not with the first client
+        from haulmer._models import encode_json
+
+        content = encode_json(body)
+    token = request.access_token or config.access_token
+    auth = _effective_auth(request, token)
+    headers = _headers(config, request, json_body=body is not None, auth=auth, token=token)
 
     timeout = (
         config.timeout
@@ -291,20 +322,26 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
         if request.max_retries is None
         else normalize_max_retries(request.max_retries)
     )
-    params = {k: v for k, v in (request.params or {}).items() if v is not None}
-    params.update(_extra_query(request.extra_query))
+    params = {k: v for k, v in request.params.items() if v is not None} if request.params else {}
+    if request.extra_query is not None:
+        params.update(_extra_query(request.extra_query))
     return PreparedRequest(
         method=request.method,
         url=base_url + request.path,
         product=request.product,
         params=params,
-        headers=dict(headers.values()),
+        headers=headers,
         content=content,
         timeout=timeout,
         max_retries=max_retries,
         retry_safe=request.retry_safe,
-        error_hints=dict(request.error_hints or {}),
+        error_hints=dict(request.error_hints) if request.error_hints else None,
         # The key actually sent: extra headers may replace the call's own.
-        idempotency_key=headers["idempotency-key"][1] if request.idempotency_key else None,
+        idempotency_key=_sent_key(headers) if request.idempotency_key else None,
         creates=request.creates,
     )
+
+
+def _sent_key(headers: Mapping[str, str]) -> str | None:
+    """The Idempotency-Key header sent, whatever the case of its name."""
+    return next((v for k, v in headers.items() if k.lower() == "idempotency-key"), None)

@@ -21,6 +21,7 @@ from haulmer.errors import APIConnectionError, APITimeoutError, ClientClosedErro
 
 __all__ = [
     "MIN_LIMITER_WAIT",
+    "HeaderMerger",
     "async_client_class",
     "build_request",
     "client_closed",
@@ -167,22 +168,52 @@ def _timeout_extension(timeout: Timeout | None) -> dict[str, float | None]:
     return httpx_timeout(timeout).as_dict()
 
 
-def build_request(client: httpx.Client | httpx.AsyncClient, p: PreparedRequest) -> httpx.Request:
+class HeaderMerger:
+    """The pool's headers merged with a call's, remembered for one client: most of its calls
+    send the same headers, so each merge is made once (a few kept; a change of either side
+    makes a new one)."""
+
+    _KEPT = 32
+
+    def __init__(self) -> None:
+        self._merged: dict[object, tuple[tuple[bytes, bytes], ...]] = {}
+
+    def __call__(
+        self, pool: httpx.Headers, call: Mapping[str, str]
+    ) -> tuple[tuple[bytes, bytes], ...]:
+        key = (tuple(pool.raw), tuple(call.items()))
+        merged = self._merged.get(key)
+        if merged is None:
+            merged = tuple(_merged_headers(pool, call))
+            if len(self._merged) >= self._KEPT:
+                self._merged.clear()
+            self._merged[key] = merged
+        return merged
+
+    def __repr__(self) -> str:
+        return f"<HeaderMerger: {len(self._merged)} kept>"  # never the headers: credentials
+
+
+def build_request(
+    client: httpx.Client | httpx.AsyncClient, p: PreparedRequest, merge_headers: HeaderMerger
+) -> httpx.Request:
     """The httpx request of one attempt, as ``client.build_request`` makes it, for less.
 
     The pool's query parameters, headers and cookies are merged with the call's as httpx merges
     them (the call's win; a header of the call replaces every one of that name, and comes
     after the pool's). The URL is parsed once, with its query (httpx parses a URL again to set
-    its parameters), and the pool's headers are taken as they are rather than normalised and
-    searched once for each of ours. The URL is absolute, so the pool's ``base_url`` plays no
-    part, as in httpx.
+    its parameters; without any to set, once only), and the pool's headers are taken as they
+    are rather than normalised and searched once for each of ours. The URL is absolute, so the
+    pool's ``base_url`` plays no part, as in httpx.
     """
     params = client.params.merge(p.params) if client.params else p.params
     cookies = client.cookies
+    # httpx.URL(url, params={}) drops a query written in the URL: keep that case as it was.
+    url = httpx.URL(p.url, params=params) if params or "?" in p.url else httpx.URL(p.url)
     return httpx.Request(
         p.method,
-        httpx.URL(p.url, params=params),
-        headers=_merged_headers(client.headers, p.headers),
+        url,
+        headers=merge_headers(client.headers, p.headers),
         content=p.content,
         cookies=cookies if cookies else None,
         extensions={"timeout": dict(_timeout_extension(p.timeout))},

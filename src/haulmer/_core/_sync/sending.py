@@ -13,6 +13,7 @@ from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.responses import RawResponse
 from haulmer._core.sending import (
     MIN_LIMITER_WAIT,
+    HeaderMerger,
     build_request,
     client_closed,
     failed_attempt,
@@ -52,6 +53,7 @@ class SyncSender:
         self._wall_clock = wall_clock
         self._client_name = client_name
         self._closed = False
+        self._merge_headers = HeaderMerger()
 
     @property
     def is_closed(self) -> bool:
@@ -69,7 +71,7 @@ class SyncSender:
         if self.is_closed:
             raise client_closed(self._client_name)
         self._wait_for_slot(prepared)
-        request = build_request(self._pool, prepared)
+        request = build_request(self._pool, prepared, self._merge_headers)
         log_request(request, attempt)
         started = self._clock()
         try:
