@@ -190,3 +190,22 @@ def test_a_prepared_request_takes_exactly_its_fields_with_their_defaults() -> No
     assert prepared.creates == "what this call creates"
     with pytest.raises(dataclasses.FrozenInstanceError):
         prepared.url = "https://other.test/"  # type: ignore[misc]
+
+
+def test_a_raw_response_takes_exactly_its_fields_with_their_defaults() -> None:
+    import dataclasses
+    import inspect
+
+    from haulmer._core.responses import RawResponse
+
+    parameters = list(inspect.signature(RawResponse.__init__).parameters.values())[1:]
+    fields = dataclasses.fields(RawResponse)
+    assert [p.name for p in parameters] == [f.name for f in fields]
+    for parameter, field in zip(parameters, fields, strict=True):
+        missing = field.default is dataclasses.MISSING
+        assert parameter.default is (inspect.Parameter.empty if missing else field.default)
+    raw = RawResponse(200, {"x-request-id": "r1"}, b"{}", "GET", "https://h.test/x")
+    assert (raw.elapsed, raw.request_id) == (0.0, "r1")
+    assert raw == RawResponse(200, {"x-request-id": "r1"}, b"{}", "GET", "https://h.test/x", 0.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        raw.status_code = 500  # type: ignore[misc]

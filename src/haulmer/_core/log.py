@@ -57,6 +57,8 @@ def redact_url(url: str) -> str:
     """``url`` with its user info (``user:password@``) and the values of token/password/key-like
     query parameters replaced.
     """
+    if "@" not in url and "?" not in url:  # no user info and no query: nothing to redact
+        return url
     parts = urlsplit(url)
     if "@" not in parts.netloc and not parts.query:
         return url

@@ -63,6 +63,26 @@ class RawResponse:
     url: str
     elapsed: float = 0.0
 
+    def __init__(
+        self,
+        status_code: int,
+        headers: Mapping[str, str],
+        content: bytes,
+        method: str,
+        url: str,
+        elapsed: float = 0.0,
+    ) -> None:
+        # Written out, as APIRequest's is: the generated __init__ of a frozen dataclass sets each
+        # field through object.__setattr__, and every answer read makes one.
+        self.__dict__.update(
+            status_code=status_code,
+            headers=headers,
+            content=content,
+            method=method,
+            url=url,
+            elapsed=elapsed,
+        )
+
     @property
     def request_id(self) -> str | None:
         return request_id_from(self.headers)

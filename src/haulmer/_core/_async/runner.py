@@ -107,19 +107,19 @@ class AsyncRunner:
 
         ``CallAttempts`` remembers whether an attempt may have been carried out, so the error
         that ends a keyed call says so and names the key to repeat it with. Most calls are
-        answered at the first attempt, so tenacity is set up (and imported) only when the
-        policy retries one.
+        answered at the first attempt, so ``CallAttempts`` is made when that one fails, and
+        tenacity is set up (and imported) only when the policy retries the call.
         """
-        attempts = CallAttempts(
-            max_retries=prepared.max_retries,
-            retry_safe=prepared.retry_safe,
-            idempotency_key=prepared.idempotency_key,
-            creates=prepared.creates,
-            call=prepared,
-        )
         try:
-            raw = await self._attempt(prepared, attempts)
+            raw = await self._attempt(prepared, 1)
         except BaseException as error:
+            attempts = CallAttempts(
+                max_retries=prepared.max_retries,
+                retry_safe=prepared.retry_safe,
+                idempotency_key=prepared.idempotency_key,
+                creates=prepared.creates,
+                call=prepared,
+            )
             if not attempts.retries(error):
                 raise
             raw = await self._retry(prepared, attempts)
@@ -140,14 +140,15 @@ class AsyncRunner:
         raw: RawResponse | None = None
         async for attempt in retrying:
             with attempt:
-                raw = await self._attempt(prepared, attempts)
+                raw = await self._attempt(prepared, attempts.number)
         assert raw is not None
         return raw
 
-    async def _attempt(self, prepared: PreparedRequest, attempts: CallAttempts) -> RawResponse:
-        """One attempt; an error answer read is reported before its error goes to the policy."""
+    async def _attempt(self, prepared: PreparedRequest, number: int) -> RawResponse:
+        """Attempt ``number`` (1 for the first); an error answer read is reported before its
+        error goes to the policy."""
         try:
-            return await self.sender.attempt(prepared, attempts.number)
+            return await self.sender.attempt(prepared, number)
         except APIStatusError as error:
             if isinstance(error.response, RawResponse):
                 report_response(error.response)  # an answer read, if not a success

@@ -106,19 +106,19 @@ class SyncRunner:
 
         ``CallAttempts`` remembers whether an attempt may have been carried out, so the error
         that ends a keyed call says so and names the key to repeat it with. Most calls are
-        answered at the first attempt, so tenacity is set up (and imported) only when the
-        policy retries one.
+        answered at the first attempt, so ``CallAttempts`` is made when that one fails, and
+        tenacity is set up (and imported) only when the policy retries the call.
         """
-        attempts = CallAttempts(
-            max_retries=prepared.max_retries,
-            retry_safe=prepared.retry_safe,
-            idempotency_key=prepared.idempotency_key,
-            creates=prepared.creates,
-            call=prepared,
-        )
         try:
-            raw = self._attempt(prepared, attempts)
+            raw = self._attempt(prepared, 1)
         except BaseException as error:
+            attempts = CallAttempts(
+                max_retries=prepared.max_retries,
+                retry_safe=prepared.retry_safe,
+                idempotency_key=prepared.idempotency_key,
+                creates=prepared.creates,
+                call=prepared,
+            )
             if not attempts.retries(error):
                 raise
             raw = self._retry(prepared, attempts)
@@ -139,14 +139,15 @@ class SyncRunner:
         raw: RawResponse | None = None
         for attempt in retrying:
             with attempt:
-                raw = self._attempt(prepared, attempts)
+                raw = self._attempt(prepared, attempts.number)
         assert raw is not None
         return raw
 
-    def _attempt(self, prepared: PreparedRequest, attempts: CallAttempts) -> RawResponse:
-        """One attempt; an error answer read is reported before its error goes to the policy."""
+    def _attempt(self, prepared: PreparedRequest, number: int) -> RawResponse:
+        """Attempt ``number`` (1 for the first); an error answer read is reported before its
+        error goes to the policy."""
         try:
-            return self.sender.attempt(prepared, attempts.number)
+            return self.sender.attempt(prepared, number)
         except APIStatusError as error:
             if isinstance(error.response, RawResponse):
                 report_response(error.response)  # an answer read, if not a success
