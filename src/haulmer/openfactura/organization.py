@@ -43,19 +43,21 @@ def _is_blank(value: Any) -> bool:
     return False
 
 
+_JSON_OBJECT = dict[str, Any]
+"""What the taxpayer answer is read as before the plan looks at it."""
+
+
 def taxpayer_plan(rut: Rut | str, options: Mapping[str, Any]) -> Plan[Taxpayer | None]:
     """The plan fetching a taxpayer by RUT (None when the SII does not know it)."""
     canonical = check_rut(rut, "rut")
     path = f"/v2/dte/taxpayer/{canonical}"
-    answer: Any = yield from send(get(path, dict[str, Any], options))
+    answer: Any = yield get(path, _JSON_OBJECT, options)
     # An unknown RUT answers 200 with every field null (not a 404).
     if not isinstance(answer, Mapping) or all(
         _is_blank(value) for key, value in answer.items() if key != "rut"
     ):
         return None
-    data = dict(answer)
-    if _is_blank(data.get("rut")):
-        data["rut"] = str(canonical)
+    data = {**answer, "rut": str(canonical)} if _is_blank(answer.get("rut")) else answer
     try:
         return Taxpayer.model_validate(data)
     except pydantic.ValidationError as exc:
