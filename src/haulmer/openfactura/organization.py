@@ -47,17 +47,26 @@ _JSON_OBJECT = dict[str, Any]
 """What the taxpayer answer is read as before the plan looks at it."""
 
 
+def _says_nothing(answer: Mapping[str, Any]) -> bool:
+    """Whether every field but the RUT is blank: how the API answers a RUT the SII does not
+    know (200, not 404)."""
+    for key, value in answer.items():  # noqa: SIM110 - no generator: run for every answer
+        if key != "rut" and not _is_blank(value):
+            return False
+    return True
+
+
 def taxpayer_plan(rut: Rut | str, options: Mapping[str, Any]) -> Plan[Taxpayer | None]:
     """The plan fetching a taxpayer by RUT (None when the SII does not know it)."""
     canonical = check_rut(rut, "rut")
-    path = f"/v2/dte/taxpayer/{canonical}"
+    text = str(canonical)
+    path = f"/v2/dte/taxpayer/{text}"
     answer: Any = yield get(path, _JSON_OBJECT, options)
-    # An unknown RUT answers 200 with every field null (not a 404).
-    if not isinstance(answer, Mapping) or all(
-        _is_blank(value) for key, value in answer.items() if key != "rut"
-    ):
+    if not isinstance(answer, (dict, Mapping)) or _says_nothing(answer):
         return None
-    data = {**answer, "rut": str(canonical)} if _is_blank(answer.get("rut")) else answer
+    said = answer.get("rut")
+    # The RUT asked for, or none, is read as the Rut already checked rather than parsed again.
+    data = {**answer, "rut": canonical} if said == text or _is_blank(said) else answer
     try:
         return Taxpayer.model_validate(data)
     except pydantic.ValidationError as exc:

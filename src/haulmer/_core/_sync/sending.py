@@ -70,7 +70,8 @@ class SyncSender:
         """Send ``prepared`` once (after the limiter's wait) and read its answer."""
         if self.is_closed:
             raise client_closed(self._client_name)
-        self._wait_for_slot(prepared)
+        if self._limiter is not None:
+            self._wait_for_slot(prepared)
         request = build_request(self._pool, prepared, self._merge_headers)
         log_request(request, attempt)
         started = self._clock()
