@@ -395,6 +395,22 @@ async def test_a_taxpayer_answer_that_is_not_one_is_a_response_validation_error(
     assert error.__cause__ is None
 
 
+@pytest.mark.parametrize(
+    ("answered", "read"),
+    [("76430498-5", "76430498-5"), (None, "76430498-5"), (" ", "76430498-5"),
+     ("76.430.498-5", "76430498-5"), ("76430498-6", "76430498-6")],
+)  # fmt: skip
+async def test_the_taxpayers_rut_is_the_one_answered_or_else_the_one_asked_for(
+    of: Any, mock: respx.MockRouter, answered: Any, read: str
+) -> None:
+    answer = {"rut": answered, "razonSocial": "HOSTY SPA"}
+    mock.get("/v2/dte/taxpayer/76430498-5").mock(return_value=httpx.Response(200, json=answer))
+    taxpayer = await resolve(of.taxpayer.retrieve("76.430.498-5"))
+    assert taxpayer is not None
+    assert str(taxpayer.rut) == read
+    assert taxpayer.rut == Rut(read, validate_dv=False)
+
+
 async def test_a_taxpayer_rut_is_checked_locally(of: Any, mock: respx.MockRouter) -> None:
     with pytest.raises(InvalidRutError, match="check digit"):
         await resolve(of.taxpayer.retrieve("11111111-2"))
