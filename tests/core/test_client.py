@@ -474,10 +474,23 @@ def test_a_change_to_the_users_pool_headers_reaches_the_next_call(
     assert [call.request.headers.get("x-pool") for call in route.calls] == ["p1", "p2", None]
 
 
-def test_the_header_merger_never_shows_the_headers_it_keeps() -> None:
-    from haulmer._core.sending import HeaderMerger
+def test_the_request_memo_never_shows_the_headers_or_urls_it_keeps() -> None:
+    from haulmer._core.sending import RequestMemo
 
-    merge = HeaderMerger()
-    merged = merge(httpx.Headers({"X-Pool": "p"}), {"apikey": "SECRET-KEY"})
+    memo = RequestMemo()
+    merged = memo.headers(httpx.Headers({"X-Pool": "p"}), {"apikey": "SECRET-KEY"})
     assert merged == ((b"X-Pool", b"p"), (b"apikey", b"SECRET-KEY"))
-    assert "SECRET" not in repr(merge)
+    url = memo.url("https://user:SECRET-PW@h.test/v1/x")
+    assert memo.url("https://user:SECRET-PW@h.test/v1/x") is url
+    assert url == httpx.URL("https://user:SECRET-PW@h.test/v1/x")
+    assert "SECRET" not in repr(memo)
+
+
+def test_the_request_memo_keeps_a_few_of_each() -> None:
+    from haulmer._core.sending import RequestMemo
+
+    memo = RequestMemo()
+    urls = [f"https://h.test/v1/x/{n}" for n in range(100)]
+    assert [str(memo.url(url)) for url in urls] == urls
+    assert [str(memo.url(url)) for url in urls] == urls
+    assert len(memo._urls) <= RequestMemo._KEPT

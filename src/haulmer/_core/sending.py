@@ -21,7 +21,7 @@ from haulmer.errors import APIConnectionError, APITimeoutError, ClientClosedErro
 
 __all__ = [
     "MIN_LIMITER_WAIT",
-    "HeaderMerger",
+    "RequestMemo",
     "async_client_class",
     "build_request",
     "client_closed",
@@ -168,19 +168,22 @@ def _timeout_extension(timeout: Timeout | None) -> dict[str, float | None]:
     return httpx_timeout(timeout).as_dict()
 
 
-class HeaderMerger:
-    """The pool's headers merged with a call's, remembered for one client: most of its calls
-    send the same headers, so each merge is made once (a few kept; a change of either side
-    makes a new one)."""
+class RequestMemo:
+    """What building one client's requests finds again and again, kept for that client: the
+    pool's headers merged with a call's, and the URLs without a query, parsed (a few of each;
+    a change of either side of a merge makes a new one). Calls repeat: the same reads, polls of
+    one status, the same headers on every call."""
 
     _KEPT = 32
 
     def __init__(self) -> None:
         self._merged: dict[object, tuple[tuple[bytes, bytes], ...]] = {}
+        self._urls: dict[str, httpx.URL] = {}
 
-    def __call__(
+    def headers(
         self, pool: httpx.Headers, call: Mapping[str, str]
     ) -> tuple[tuple[bytes, bytes], ...]:
+        """The pool's headers merged with the call's (see ``_merged_headers``)."""
         key = (tuple(pool.raw), tuple(call.items()))
         merged = self._merged.get(key)
         if merged is None:
@@ -190,30 +193,40 @@ class HeaderMerger:
             self._merged[key] = merged
         return merged
 
-    def __repr__(self) -> str:
-        return f"<HeaderMerger: {len(self._merged)} kept>"  # never the headers: credentials
+    def url(self, text: str) -> httpx.URL:
+        """``text`` (an absolute URL without a query) parsed; httpx URLs are immutable."""
+        url = self._urls.get(text)
+        if url is None:
+            url = httpx.URL(text)
+            if len(self._urls) >= self._KEPT:
+                self._urls.clear()
+            self._urls[text] = url
+        return url
+
+    def __repr__(self) -> str:  # never the headers or the URLs: they may hold credentials
+        return f"<RequestMemo: {len(self._merged)} merges, {len(self._urls)} URLs kept>"
 
 
 def build_request(
-    client: httpx.Client | httpx.AsyncClient, p: PreparedRequest, merge_headers: HeaderMerger
+    client: httpx.Client | httpx.AsyncClient, p: PreparedRequest, memo: RequestMemo
 ) -> httpx.Request:
     """The httpx request of one attempt, as ``client.build_request`` makes it, for less.
 
     The pool's query parameters, headers and cookies are merged with the call's as httpx merges
     them (the call's win; a header of the call replaces every one of that name, and comes
-    after the pool's). The URL is parsed once, with its query (httpx parses a URL again to set
-    its parameters; without any to set, once only), and the pool's headers are taken as they
-    are rather than normalised and searched once for each of ours. The URL is absolute, so the
-    pool's ``base_url`` plays no part, as in httpx.
+    after the pool's). A URL with parameters is parsed once, with its query (httpx parses a URL
+    again to set its parameters); one without is parsed once per client (``memo``). The pool's
+    headers are taken as they are rather than normalised and searched once for each of ours.
+    The URL is absolute, so the pool's ``base_url`` plays no part, as in httpx.
     """
     params = client.params.merge(p.params) if client.params else p.params
     cookies = client.cookies
     # httpx.URL(url, params={}) drops a query written in the URL: keep that case as it was.
-    url = httpx.URL(p.url, params=params) if params or "?" in p.url else httpx.URL(p.url)
+    url = httpx.URL(p.url, params=params) if params or "?" in p.url else memo.url(p.url)
     return httpx.Request(
         p.method,
         url,
-        headers=merge_headers(client.headers, p.headers),
+        headers=memo.headers(client.headers, p.headers),
         content=p.content,
         cookies=cookies if cookies else None,
         extensions={"timeout": dict(_timeout_extension(p.timeout))},

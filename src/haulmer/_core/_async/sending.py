@@ -12,7 +12,7 @@ from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.responses import RawResponse
 from haulmer._core.sending import (
     MIN_LIMITER_WAIT,
-    HeaderMerger,
+    RequestMemo,
     build_request,
     client_closed,
     failed_attempt,
@@ -52,7 +52,7 @@ class AsyncSender:
         self._wall_clock = wall_clock
         self._client_name = client_name
         self._closed = False
-        self._merge_headers = HeaderMerger()
+        self._memo = RequestMemo()
 
     @property
     def is_closed(self) -> bool:
@@ -71,7 +71,7 @@ class AsyncSender:
             raise client_closed(self._client_name)
         if self._limiter is not None:
             await self._wait_for_slot(prepared)
-        request = build_request(self._pool, prepared, self._merge_headers)
+        request = build_request(self._pool, prepared, self._memo)
         log_request(request, attempt)
         started = self._clock()
         try:

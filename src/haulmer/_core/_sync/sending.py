@@ -13,7 +13,7 @@ from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.responses import RawResponse
 from haulmer._core.sending import (
     MIN_LIMITER_WAIT,
-    HeaderMerger,
+    RequestMemo,
     build_request,
     client_closed,
     failed_attempt,
@@ -53,7 +53,7 @@ class SyncSender:
         self._wall_clock = wall_clock
         self._client_name = client_name
         self._closed = False
-        self._merge_headers = HeaderMerger()
+        self._memo = RequestMemo()
 
     @property
     def is_closed(self) -> bool:
@@ -72,7 +72,7 @@ class SyncSender:
             raise client_closed(self._client_name)
         if self._limiter is not None:
             self._wait_for_slot(prepared)
-        request = build_request(self._pool, prepared, self._merge_headers)
+        request = build_request(self._pool, prepared, self._memo)
         log_request(request, attempt)
         started = self._clock()
         try:
