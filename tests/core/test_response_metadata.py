@@ -187,3 +187,23 @@ def test_a_call_of_several_requests_answers_its_last_and_keeps_them_all(
     assert raw.request_id == answered[-1].request_id
     assert raw.responses[0].status_code == 400  # the OF-06 that found it
     assert document.request_id == answered[0].request_id == raw.responses[0].request_id
+
+
+def test_a_model_a_method_makes_of_its_answer_carries_that_answers_request_id(
+    fake: FakeHaulmer,
+) -> None:
+    """``taxpayer.retrieve`` reads a JSON object and makes the ``Taxpayer`` itself."""
+    with fake.client() as client:
+        rut = client.openfactura.organization.retrieve().rut
+        taxpayer = client.openfactura.taxpayer.retrieve(rut)
+    assert taxpayer is not None
+    assert taxpayer.request_id == fake.requests[-1].request_id
+    assert taxpayer.request_id is not None
+
+
+async def test_the_async_face_gives_the_made_model_its_request_id_too(fake: FakeHaulmer) -> None:
+    async with fake.async_client() as client:
+        rut = (await client.openfactura.organization.retrieve()).rut
+        taxpayer = await client.openfactura.taxpayer.retrieve(rut)
+    assert taxpayer is not None
+    assert taxpayer.request_id == fake.requests[-1].request_id

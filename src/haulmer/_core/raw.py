@@ -47,12 +47,13 @@ def report_response(raw: RawResponse) -> None:
         seen.append(raw)
 
 
-def stamp_request_id(value: Any, request_id: str | None) -> None:
-    """Give a returned model (or each model of a returned list) the request id of its answer."""
+def stamp_request_id(value: Any, request_id: str | None, *, missing_only: bool = False) -> None:
+    """Give a returned model (or each model of a returned list) the request id of its answer;
+    with ``missing_only``, only those that have none yet."""
     items = value if isinstance(value, list) else [value]
     for item in items:
         setter = getattr(item, "_set_request_id", None)
-        if callable(setter):
+        if callable(setter) and not (missing_only and item.request_id is not None):
             setter(request_id)
 
 

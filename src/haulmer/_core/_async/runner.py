@@ -45,7 +45,12 @@ class AsyncRunner:
         self._clock = clock
 
     async def run(self, plan: Plan[T]) -> T:
-        """Run ``plan`` to its result: send what it asks (an error is thrown back in), pause."""
+        """Run ``plan`` to its result: send what it asks (an error is thrown back in), pause.
+
+        A model the plan makes of an answer (a ``Taxpayer`` of a JSON object) that carries no
+        request id gets the id of the last answer the plan read.
+        """
+        request_id: str | None = None
         try:
             step = next(plan)
             while True:
@@ -56,13 +61,15 @@ class AsyncRunner:
                     answer = self._clock
                 else:
                     try:
-                        answer = await self.call(step)
+                        answer, request_id = await self._answer(step)
                     except APIError as exc:
                         step = plan.throw(exc)
                         continue
                 step = plan.send(answer)
         except StopIteration as stop:
             result: T = stop.value
+            if request_id is not None:
+                stamp_request_id(result, request_id, missing_only=True)
             return result
         finally:
             plan.close()
@@ -73,6 +80,10 @@ class AsyncRunner:
         A keyed call answered 2xx with a body that cannot be read was carried out: its error
         says so and names the key, as after a lost answer.
         """
+        return (await self._answer(request))[0]
+
+    async def _answer(self, request: APIRequest[T]) -> tuple[T, str | None]:
+        """:meth:`call`'s value and the request id of the answer it was read from."""
         prepared = prepare_request(self.config, request)
         raw = await self._exchange(prepared)
         try:
@@ -83,8 +94,9 @@ class AsyncRunner:
                     idempotency_key=prepared.idempotency_key, creates=prepared.creates, token=None
                 )
             raise
-        stamp_request_id(value, raw.request_id)
-        return value
+        request_id = raw.request_id
+        stamp_request_id(value, request_id)
+        return value, request_id
 
     async def first_page(
         self, request: APIRequest[T], *, after: PageInfo | None = None

@@ -46,7 +46,12 @@ class SyncRunner:
         self._clock = clock
 
     def run(self, plan: Plan[T]) -> T:
-        """Run ``plan`` to its result: send what it asks (an error is thrown back in), pause."""
+        """Run ``plan`` to its result: send what it asks (an error is thrown back in), pause.
+
+        A model the plan makes of an answer (a ``Taxpayer`` of a JSON object) that carries no
+        request id gets the id of the last answer the plan read.
+        """
+        request_id: str | None = None
         try:
             step = next(plan)
             while True:
@@ -57,13 +62,15 @@ class SyncRunner:
                     answer = self._clock
                 else:
                     try:
-                        answer = self.call(step)
+                        answer, request_id = self._answer(step)
                     except APIError as exc:
                         step = plan.throw(exc)
                         continue
                 step = plan.send(answer)
         except StopIteration as stop:
             result: T = stop.value
+            if request_id is not None:
+                stamp_request_id(result, request_id, missing_only=True)
             return result
         finally:
             plan.close()
@@ -74,6 +81,10 @@ class SyncRunner:
         A keyed call answered 2xx with a body that cannot be read was carried out: its error
         says so and names the key, as after a lost answer.
         """
+        return (self._answer(request))[0]
+
+    def _answer(self, request: APIRequest[T]) -> tuple[T, str | None]:
+        """:meth:`call`'s value and the request id of the answer it was read from."""
         prepared = prepare_request(self.config, request)
         raw = self._exchange(prepared)
         try:
@@ -84,8 +95,9 @@ class SyncRunner:
                     idempotency_key=prepared.idempotency_key, creates=prepared.creates, token=None
                 )
             raise
-        stamp_request_id(value, raw.request_id)
-        return value
+        request_id = raw.request_id
+        stamp_request_id(value, request_id)
+        return value, request_id
 
     def first_page(self, request: APIRequest[T], *, after: PageInfo | None = None) -> SyncPage[T]:
         """Send a list request; the page fetches its successors through this same method, each
