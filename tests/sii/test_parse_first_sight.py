@@ -133,3 +133,34 @@ def test_a_section_without_known_elements_reads_as_the_general_way(
     general = _general(xml)
     assert quick is None or quick == general
     assert _public(xml) == general
+
+
+_NOT_WELL_FORMED = [
+    b"<DTE><Documento>",
+    b"<DTE>\n  <Documento></Documentos>\n</DTE>",
+    b"<DTE>\n  <Documento>\x01</Documento>\n</DTE>",
+    b"<DTE/><DTE/>",
+    b"<?xml version='1.0'?><!DOCTYPE DTE><DTE/>",
+    b"<DTE>\n  &bogus;\n</DTE>",
+    b"<a>" * 3000,
+]
+
+
+@pytest.mark.parametrize("xml", _NOT_WELL_FORMED)
+def test_xml_that_is_not_well_formed_is_parsed_once_and_refused_as_the_full_tree_refuses_it(
+    xml: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import haulmer.sii.parsing as parsing
+
+    expected = _general(xml)
+    assert not isinstance(expected, list)
+    calls: list[bool] = []
+    parse_xml = parsing.parse_xml
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(True)
+        return parse_xml(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parsing, "parse_xml", counted)
+    assert _public(xml) == expected
+    assert len(calls) == 1

@@ -161,3 +161,34 @@ def test_markup_in_other_byte_forms_is_left_to_the_general_check(
     xml = text.encode("utf-16")
     assert not valid_at_first_sight(xml)
     assert _public(xml) is None
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b"<DTE><Documento>",
+        b"<DTE>\n  <Documento></Documentos>\n</DTE>",
+        b"<?xml version='1.0'?><!DOCTYPE DTE><DTE/>",
+        b"<DTE>\n  &bogus;\n</DTE>",
+    ],
+)
+def test_xml_that_is_not_well_formed_is_parsed_once_and_refused_as_the_full_tree_refuses_it(
+    xml: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import haulmer.sii.schema as schema
+    from haulmer.errors import XMLError
+    from haulmer.sii._xml import parse_xml
+
+    with pytest.raises(XMLError) as full_tree:
+        parse_xml(xml, decode_windows_1252=True)
+    calls: list[bool] = []
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(True)
+        return parse_xml(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(schema, "parse_xml", counted)
+    with pytest.raises(XMLError) as refused:
+        schema.validate_schema(xml)
+    assert (str(refused.value), refused.value.line) == (str(full_tree.value), full_tree.value.line)
+    assert len(calls) == 1

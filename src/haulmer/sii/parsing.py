@@ -72,11 +72,13 @@ def _read_the_general_way(xml: bytes | str, max_bytes: int) -> list[Document]:
 
 def _read_at_first_sight(xml: bytes | str, max_bytes: int) -> list[Document] | None:
     """``parse_all``'s documents read on a tree without indentation, each in one walk; None
-    when anything asks for the general reading (which then gives the documents or the error)."""
-    try:
-        root = parse_xml(xml, max_bytes=max_bytes, decode_windows_1252=True, keep_blank_text=False)
-    except XMLError:
-        return None
+    when anything asks for the general reading (which then gives the documents or the error).
+
+    XML that is not well formed (or too big, or carries a DOCTYPE) raises here the ``XMLError``
+    the general reading would raise: leaving out blanks changes no such verdict, and a hostile
+    input is not parsed twice.
+    """
+    root = parse_xml(xml, max_bytes=max_bytes, decode_windows_1252=True, keep_blank_text=False)
     name = local_name(root)
     if name == "DTE":
         dtes = [root]
