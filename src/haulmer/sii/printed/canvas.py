@@ -229,19 +229,7 @@ class Canvas:
             used = 4 * sum(data.translate(self._quarters)) + sum(data.translate(self._rests))
             room = width - used * self._scale
             x += room if align == "R" else room / 2
-        if len(data.translate(None, ESCAPED)) != len(data):  # what _show does, written out
-            data = literal(data)
-        page = self._page
-        content = page.content
-        if page.fill != self._text_fill:
-            page.fill = self._text_fill
-            content.append(self._text_fill)
-        if page.font != self._font_operator:
-            page.font = self._font_operator
-            content.append(self._font_operator)
-        content.append(
-            b"BT %d %d Td (%s) Tj ET\n" % (x * UNIT, -(top + self._baseline) * UNIT, data)
-        )
+        self._show(x, top, data)
 
     def cell(self, x: float, top: float, text: str, width: float, *, align: Align = "L") -> None:
         """``text`` in a cell ``width`` mm wide from ``x``: aligned, and cut with an ellipsis
