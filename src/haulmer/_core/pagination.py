@@ -17,12 +17,10 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
+from haulmer._core.request import APIRequest
 from haulmer.errors import HaulmerError
-
-if TYPE_CHECKING:
-    from haulmer._core.request import APIRequest
 
 __all__ = [
     "AsyncPage",

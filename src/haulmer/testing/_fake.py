@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from haulmer.testing._clock import FakeClock
 from haulmer.testing._control import ConnectionDropped, Control
 from haulmer.testing._log import DEFAULT_LOG_SIZE, LoggedRequest, RequestLog
+from haulmer.testing._outbox import Outbox
 from haulmer.testing._router import Route, Router, gateway_not_found
 from haulmer.testing._wire import FakeRequest, FakeResponse
+from haulmer.testing.openfactura import Emission, OpenFacturaState, Tenant
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # at run time these load with the first client (httpx and the client core)
     from haulmer import AsyncHaulmer, Haulmer
-    from haulmer.testing._outbox import Outbox
     from haulmer.testing._transport import FakeTransport
-    from haulmer.testing.openfactura import Emission, OpenFacturaState, Tenant
 
 __all__ = ["ENVIRONMENTS", "SANDBOX_API_KEY", "Environment", "FakeHaulmer", "Outcome"]
 

@@ -15,14 +15,12 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from haulmer.testing._control import ConnectionDropped
+from haulmer.testing._fake import FakeHaulmer
 from haulmer.testing._wire import FakeRequest, FakeResponse, Headers
-
-if TYPE_CHECKING:
-    from haulmer.testing._fake import FakeHaulmer
 
 __all__ = ["MAX_BODY", "FakeServer", "serve"]
 

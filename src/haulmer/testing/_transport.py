@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from haulmer.testing._control import ConnectionDropped
+from haulmer.testing._fake import FakeHaulmer
 from haulmer.testing._wire import FakeRequest, Headers
 
 if TYPE_CHECKING:
     from haulmer import AsyncHaulmer, Haulmer
-    from haulmer.testing._fake import FakeHaulmer
 
 __all__ = ["FAKE_BASE_URL", "FakeTransport", "build_async_client", "build_client"]
 
