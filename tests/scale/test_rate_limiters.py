@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 
 import pytest
 
@@ -20,6 +19,7 @@ from haulmer.ratelimit import (
 )
 
 from .servers import free_port
+from .virtual_time import VirtualTime
 
 
 class Clock:
@@ -103,14 +103,31 @@ def test_an_unreachable_redis_is_a_typed_error_without_the_password() -> None:
 
 
 def test_redis_books_three_a_second_then_says_when_to_ask_again(fresh_redis: str) -> None:
-    limiter = RedisRateLimiter(fresh_redis)
+    clock = Clock()
+    limiter = RedisRateLimiter(fresh_redis, clock=clock)
     first = [limiter.book("k") for _ in range(3)]
     assert [(b.reserved, b.wait) for b in first] == [(True, 0.0)] * 3
     fourth = limiter.book("k")
     assert not fourth.reserved  # nothing recorded: a send is counted only when it may go
-    assert fourth.wait == pytest.approx(1.0 + SHARED_SLOT_MARGIN, abs=0.03)
-    assert limiter.book("k").wait == pytest.approx(fourth.wait, abs=0.03)
+    assert fourth.wait == pytest.approx(1.0 + SHARED_SLOT_MARGIN, abs=1e-3)
+    assert limiter.book("k").wait == pytest.approx(fourth.wait, abs=1e-3)
     assert limiter.book("other").reserved
+    clock.now += fourth.wait  # asked again when told, it is recorded
+    assert limiter.book("k").reserved
+    limiter.close()
+
+
+def test_without_a_clock_the_windows_run_on_redis_time(fresh_redis: str) -> None:
+    import redis
+
+    limiter = RedisRateLimiter(fresh_redis)
+    assert [limiter.book("k").reserved for _ in range(3)] == [True] * 3
+    assert limiter.book("k").wait == pytest.approx(1.0 + SHARED_SLOT_MARGIN, abs=0.05)
+    store = redis.Redis.from_url(fresh_redis)
+    seconds, micros = store.time()
+    sends = store.zrange("haulmer:ratelimit:{k}:slots", 0, -1, withscores=True)
+    assert [score for _, score in sends] == [pytest.approx(seconds + micros / 1e6, abs=1)] * 3
+    store.close()
     limiter.close()
 
 
@@ -126,20 +143,24 @@ def test_redis_keys_hold_a_fingerprint_never_the_key(fresh_redis: str) -> None:
 
 
 def test_redis_windows_are_shared_by_threads_and_limiters(fresh_redis: str) -> None:
-    # Short windows, so that real waiting stays around a second.
+    # Two windows of different lengths; four threads, each with its own limiter, on one clock.
     limits = ((3, 0.3), (5, 1.0))
-    limiters = [RedisRateLimiter(fresh_redis, limits=limits) for _ in range(4)]
+    virtual = VirtualTime(threads=4)
+    limiters = [RedisRateLimiter(fresh_redis, limits=limits, clock=virtual.time) for _ in range(4)]
     sent: list[float] = []
     lock = threading.Lock()
 
     def send(limiter: RedisRateLimiter) -> None:
-        for _ in range(2):
-            booking = limiter.book("k")
-            while not booking.reserved:
-                time.sleep(booking.wait)
+        try:
+            for _ in range(2):
                 booking = limiter.book("k")
-            with lock:
-                sent.append(time.monotonic())
+                while not booking.reserved:
+                    virtual.sleep(booking.wait)
+                    booking = limiter.book("k")
+                with lock:
+                    sent.append(virtual.time())
+        finally:
+            virtual.done()
 
     threads = [threading.Thread(target=send, args=(limiter,)) for limiter in limiters]
     for thread in threads:
@@ -151,31 +172,34 @@ def test_redis_windows_are_shared_by_threads_and_limiters(fresh_redis: str) -> N
     for count, period in limits:
         assert all(sent[i + count] - sent[i] >= period for i in range(len(sent) - count))
     # 5 at once, then the second window waits for the first of them: about a second in all.
-    assert sent[-1] - sent[0] == pytest.approx(1.0 + SHARED_SLOT_MARGIN, abs=0.25)
+    assert sent[-1] - sent[0] == pytest.approx(1.0 + SHARED_SLOT_MARGIN, abs=1e-3)
 
 
 def test_redis_hold_and_release(fresh_redis: str) -> None:
-    limiter = RedisRateLimiter(fresh_redis)
+    clock = Clock()
+    limiter = RedisRateLimiter(fresh_redis, clock=clock)
     sent = limiter.book("k")
     limiter.release(sent)  # a recorded send given back frees its place in the windows
     assert [limiter.book("k").reserved for _ in range(3)] == [True] * 3
     limiter.hold("k", 5)
     held = limiter.book("k")
     assert not held.reserved
-    assert held.wait == pytest.approx(5.0, abs=0.05)
+    assert held.wait == pytest.approx(5.0, abs=1e-3)
     limiter.hold("k", 1)  # does not pull the hold back
-    assert limiter.book("k").wait == pytest.approx(5.0, abs=0.05)
+    assert limiter.book("k").wait == pytest.approx(5.0, abs=1e-3)
+    clock.now += 2
+    assert limiter.book("k").wait == pytest.approx(3.0, abs=1e-3)
 
 
 async def test_redis_async_face_shares_the_windows_with_the_blocking_one(fresh_redis: str) -> None:
-    limiter = RedisRateLimiter(fresh_redis)
+    limiter = RedisRateLimiter(fresh_redis, clock=Clock())
     for _ in range(2):
         limiter.book("k")
     booked = await asyncio.gather(*(limiter.abook("k") for _ in range(3)))
     assert sorted(b.reserved for b in booked) == [False, False, True]  # 3 a second
-    assert max(b.wait for b in booked) == pytest.approx(1.0 + SHARED_SLOT_MARGIN, abs=0.05)
+    assert max(b.wait for b in booked) == pytest.approx(1.0 + SHARED_SLOT_MARGIN, abs=1e-3)
     await limiter.arelease(booked[0])
     await limiter.ahold("k", 10)
-    assert (await limiter.abook("k")).wait == pytest.approx(10.0, abs=0.05)
+    assert (await limiter.abook("k")).wait == pytest.approx(10.0, abs=1e-3)
     await limiter.aclose()
     limiter.close()

@@ -10,7 +10,7 @@ import asyncio
 import threading
 import uuid
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -40,14 +40,18 @@ process, and its request the server, a few milliseconds apart, never all at once
 
 BOOK_SCRIPT = """
 -- KEYS[1]: the bucket's sends (a sorted set scored by send time), KEYS[2]: its hold.
--- ARGV[1]: this send's member, ARGV[2]: the margin, ARGV[3..]: (count, period) pairs.
+-- ARGV[1]: this send's member, ARGV[2]: the margin, ARGV[3]: now in seconds, or '' for Redis's
+-- own TIME, ARGV[4..]: (count, period) pairs.
 -- Records a send now if every window has room (returns {1, 0}); otherwise records nothing and
 -- returns {0, seconds} until the earliest moment one might.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local now = tonumber(ARGV[3])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
 local margin = tonumber(ARGV[2])
 local longest = 0
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   longest = math.max(longest, tonumber(ARGV[i + 1]))
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest - margin)
@@ -55,7 +59,7 @@ local wait = 0
 local held = redis.call('GET', KEYS[2])
 if held then wait = math.max(wait, tonumber(held) - now) end
 local size = redis.call('ZCARD', KEYS[1])
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   local count = tonumber(ARGV[i])
   local period = tonumber(ARGV[i + 1])
   if size >= count then
@@ -73,9 +77,13 @@ return {1, '0'}
 """Record a send now if every window (and the hold) allows it, else say how long to wait."""
 
 HOLD_SCRIPT = """
--- KEYS[1]: the bucket's hold; ARGV[1]: seconds from now during which nothing is booked.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+-- KEYS[1]: the bucket's hold; ARGV[1]: seconds from now during which nothing is booked,
+-- ARGV[2]: now in seconds, or '' for Redis's own TIME.
+local now = tonumber(ARGV[2])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
 local seconds = math.max(0, tonumber(ARGV[1]))
 local held = redis.call('GET', KEYS[1])
 if (not held) or tonumber(held) < now + seconds then
@@ -120,7 +128,9 @@ class RedisRateLimiter(RateLimiter):
     and ``async_client=`` (``redis.asyncio.Redis``). Times are Redis's own clock, so hosts whose
     clocks disagree still share one window. A Redis that cannot be reached is a
     ``RateLimiterUnavailableError`` (nothing is sent unlimited). ``margin``: seconds kept past
-    each window's edge, for the spread of delivery between processes.
+    each window's edge, for the spread of delivery between processes. ``clock``: seconds (like
+    ``time.time``) the scripts take as now instead of Redis's clock; leave it out in production
+    (hosts' clocks may disagree), give one in tests to drive the windows without waiting.
     """
 
     def __init__(
@@ -132,6 +142,7 @@ class RedisRateLimiter(RateLimiter):
         limits: Sequence[tuple[int, float]] = HAULMER_LIMITS,
         prefix: str = "haulmer:ratelimit",
         margin: float = SHARED_SLOT_MARGIN,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         if url is None and client is None and async_client is None:
             raise _configuration("RedisRateLimiter needs a url (redis://host:6379/0) or a client")
@@ -154,7 +165,9 @@ class RedisRateLimiter(RateLimiter):
         self._lock = threading.Lock()
         if not 0 <= margin < 1:
             raise _configuration(f"margin= is seconds in [0, 1), got {margin!r}")
-        self._args = [str(margin)] + [str(v) for pair in self.limits for v in pair]
+        self._margin = str(margin)
+        self._windows = [str(v) for pair in self.limits for v in pair]
+        self._clock = clock
 
     def __repr__(self) -> str:
         where = redact_store_url(self._url) if self._url else "<client>"
@@ -164,6 +177,13 @@ class RedisRateLimiter(RateLimiter):
     def where(self) -> str:
         """The store, for messages: its URL without a password, or ``<client>``."""
         return redact_store_url(self._url) if self._url else "the Redis client given"
+
+    def _now(self) -> str:
+        """The scripts' now: the injected clock's reading, or '' for Redis's own TIME."""
+        return "" if self._clock is None else repr(float(self._clock()))
+
+    def _book_args(self, bucket: str, member: str) -> list[str]:
+        return [*self._keys(bucket), member, self._margin, self._now(), *self._windows]
 
     def _keys(self, bucket: str) -> list[str]:
         # One hash tag per bucket, so both keys live on one node of a Redis Cluster.
@@ -200,9 +220,7 @@ class RedisRateLimiter(RateLimiter):
     def book(self, bucket: str) -> Booking:
         member = uuid.uuid4().hex
         try:
-            answer = self._sync_client().eval(
-                BOOK_SCRIPT, 2, *self._keys(bucket), member, *self._args
-            )
+            answer = self._sync_client().eval(BOOK_SCRIPT, 2, *self._book_args(bucket, member))
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
         return _booking(bucket, member, answer)
@@ -215,7 +233,9 @@ class RedisRateLimiter(RateLimiter):
 
     def hold(self, bucket: str, seconds: float) -> None:
         try:
-            self._sync_client().eval(HOLD_SCRIPT, 1, self._keys(bucket)[1], str(seconds))
+            self._sync_client().eval(
+                HOLD_SCRIPT, 1, self._keys(bucket)[1], str(seconds), self._now()
+            )
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
 
@@ -223,7 +243,7 @@ class RedisRateLimiter(RateLimiter):
         member = uuid.uuid4().hex
         client = self._loop_client()
         try:
-            answer = await client.eval(BOOK_SCRIPT, 2, *self._keys(bucket), member, *self._args)
+            answer = await client.eval(BOOK_SCRIPT, 2, *self._book_args(bucket, member))
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
         return _booking(bucket, member, answer)
@@ -238,7 +258,7 @@ class RedisRateLimiter(RateLimiter):
     async def ahold(self, bucket: str, seconds: float) -> None:
         client = self._loop_client()
         try:
-            await client.eval(HOLD_SCRIPT, 1, self._keys(bucket)[1], str(seconds))
+            await client.eval(HOLD_SCRIPT, 1, self._keys(bucket)[1], str(seconds), self._now())
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
 
