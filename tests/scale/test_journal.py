@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -65,23 +64,31 @@ _WRITER = textwrap.dedent(
     while True:
         sale = f"s{number % 50}"
         journal.record_attempt(sale, sale)
+        print("attempt", flush=True)
         if number % 3:
             journal.record_issued(sale, token=f"t{number}", folio=number)
         else:
             journal.record_failed(sale, "boom")
+        print("result", flush=True)
         number += 1
     """
 )
+"""Writes to the journal forever, printing a line after each write (so a test knows how far)."""
 
 
 def test_sigkill_at_random_points_leaves_a_consistent_journal(tmp_path: Path) -> None:
     path = tmp_path / "j.db"
     rng = random.Random(17)
     for _ in range(3):
-        writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(path)])
-        time.sleep(rng.uniform(0.2, 0.5))  # bounded real time: let it write, then kill it
-        writer.send_signal(signal.SIGKILL)
+        writer = subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(path)], stdout=subprocess.PIPE, text=True
+        )
+        assert writer.stdout is not None
+        for _ in range(rng.randint(1, 2000)):  # let it write a random number of times, no clock
+            assert writer.stdout.readline()
+        writer.send_signal(signal.SIGKILL)  # while it keeps writing, wherever it is
         writer.wait()
+        writer.stdout.close()
         db = sqlite3.connect(path)
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         for state, token, attempts in db.execute("SELECT state, token, attempts FROM sales"):
