@@ -9,7 +9,7 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,18 +24,32 @@ def free_port() -> int:
         return port
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], what: str) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode} before listening")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            return
-        time.sleep(0.02)
-    raise RuntimeError(f"{what} did not listen on 127.0.0.1:{port} within 20 s")
+REDIS_READY = "Ready to accept connections"
+"""What redis-server logs once it listens."""
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def _wait_for_log_line(process: subprocess.Popen[str], line: str, what: str) -> None:
+    """Block until ``process`` logs ``line`` (an error if it exits first or 20 s pass), then keep
+    draining its log in a thread, so that a full pipe never stops it."""
+    seen = threading.Event()
+    ended = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for logged in process.stdout:
+            if line in logged:
+                seen.set()
+        ended.set()
+        seen.set()
+
+    threading.Thread(target=read, name=f"{what} log", daemon=True).start()
+    if not seen.wait(20):
+        raise RuntimeError(f"{what} did not log {line!r} within 20 s")
+    if ended.is_set():
+        raise RuntimeError(f"{what} exited with {process.wait()} before listening")
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -72,11 +86,12 @@ def redis_server() -> Iterator[str]:
                 "--protected-mode",
                 "yes",
             ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
-            _wait_for_port(port, process, "redis-server")
+            _wait_for_log_line(process, REDIS_READY, "redis-server")
             yield f"redis://127.0.0.1:{port}/0"
         finally:
             _stop(process)
