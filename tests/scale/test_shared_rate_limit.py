@@ -3,7 +3,9 @@
 Real time, real processes, a real redis-server, the fake's HTTP server with its rate limit on
 (as Haulmer's). The quick case (24 boletas, about 8 s) runs in the default suite; the full one
 (300 boletas: about 2.5 minutes, the 100/min window twice over) with ``HAULMER_LONG_TESTS=1``,
-which ``.ci/run`` runs once.
+which ``.ci/run`` runs once. It stays on real time: what it checks is that the shared margin
+covers the real spread between a booking and its request's arrival across processes, which a
+virtual clock (still while requests travel) would take away.
 """
 
 from __future__ import annotations
