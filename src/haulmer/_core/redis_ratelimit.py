@@ -183,6 +183,7 @@ class RedisRateLimiter(RateLimiter):
         return "" if self._clock is None else repr(float(self._clock()))
 
     def _book_args(self, bucket: str, member: str) -> list[str]:
+        """BOOK_SCRIPT's keys and arguments for one send of ``bucket``."""
         return [*self._keys(bucket), member, self._margin, self._now(), *self._windows]
 
     def _keys(self, bucket: str) -> list[str]:
