@@ -11,7 +11,14 @@ from lxml import etree
 
 from haulmer.sii._xml import has_elements, leaf_text, local_name
 
-__all__ = ["DOCUMENT_TAGS", "REPEATED", "SKIPPED", "element_to_dict", "local_name_of"]
+__all__ = [
+    "DOCUMENT_TAGS",
+    "REPEATED",
+    "SKIPPED",
+    "documento_to_dict",
+    "element_to_dict",
+    "local_name_of",
+]
 
 REPEATED: Final = frozenset(
     {
@@ -62,9 +69,24 @@ def local_name_of(tag: str) -> str:
     return name
 
 
-def _children(element: etree._Element, in_document: bool) -> dict[str, Any]:
+def documento_to_dict(
+    documento: etree._Element, *, apart: str
+) -> tuple[dict[str, Any], list[etree._Element]]:
+    """:func:`element_to_dict` of a Documento (or a Liquidacion or Exportaciones), its children
+    named ``apart`` handed back as elements, in order, instead of read into the dict."""
+    aside: list[etree._Element] = []
+    return _children(documento, True, apart, aside), aside
+
+
+def _children(
+    element: etree._Element,
+    in_document: bool,
+    apart: str | None = None,
+    aside: list[etree._Element] | None = None,
+) -> dict[str, Any]:
     """:func:`element_to_dict`; ``in_document`` says whether ``element`` is a Documento (or a
-    Liquidacion or Exportaciones), where Comisiones repeat."""
+    Liquidacion or Exportaciones), where Comisiones repeat; children named ``apart`` go to
+    ``aside`` unread."""
     out: dict[str, Any] = {}
     names = LOCAL_NAMES
     for child in element:
@@ -75,6 +97,9 @@ def _children(element: etree._Element, in_document: bool) -> dict[str, Any]:
                 continue
             name = local_name_of(tag)
         if name in SKIPPED:
+            continue
+        if name == apart and aside is not None:
+            aside.append(child)
             continue
         if not len(child):  # a leaf: its text (most elements)
             text = child.text

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from lxml import etree
 
-from haulmer.sii._xml import has_elements, leaf_text
+from haulmer.sii._xml import has_elements
 from haulmer.sii.printed import numbers
 from haulmer.sii.printed.content import (
     LINE_EXTRAS,
@@ -24,7 +24,7 @@ from haulmer.sii.printed.content import (
     line_of,
     printed_document,
 )
-from haulmer.sii.sii_dict import REPEATED, SKIPPED, element_to_dict
+from haulmer.sii.sii_dict import documento_to_dict, element_to_dict, local_name_of
 
 __all__ = ["documento_facts"]
 
@@ -37,8 +37,6 @@ _NOT_PLAIN: Final = -1
 with its rules (codes, exemption, liquidated type, discounts and surcharges)."""
 _SLOTS: dict[Any, int] = {}
 """The slot of a Detalle child by its full tag, worked out once per tag."""
-_LOCAL_NAMES: dict[str, str] = {}
-"""Local names by ``{namespace}tag``: a document repeats a few dozen tags."""
 _KNOWN_TAGS: Final = 4096
 """Tags remembered at most, so hostile XML with ever new tags cannot grow the cache."""
 
@@ -48,52 +46,16 @@ def documento_facts(documento: etree._Element, *, sii_office: str | None) -> Pri
 
     ``documento`` is a Documento, Liquidacion or Exportaciones element.
     """
-    sii: dict[str, Any] = {}
-    detalles: list[etree._Element] = []
-    for child in documento:
-        name = _local_name(child.tag)
-        if name == "Detalle":
-            if has_elements(child):  # else the SII dict holds text, which prints no line
-                detalles.append(child)
-        elif name and name not in SKIPPED:
-            _add(sii, name, child)
+    sii, detalles = documento_to_dict(documento, apart="Detalle")
     return printed_document(
         sii,
         sii_office=sii_office,
-        read_lines=lambda pesos: [_line(detalle, pesos) for detalle in detalles],
+        read_lines=lambda pesos: [
+            _line(detalle, pesos)
+            for detalle in detalles
+            if has_elements(detalle)  # else the SII dict holds text, which prints no line
+        ],
     )
-
-
-def _local_name(tag: Any) -> str:
-    """The local name of an element's tag; "" for a comment or a processing instruction."""
-    name = _LOCAL_NAMES.get(tag)
-    if name is None:
-        if not isinstance(tag, str):
-            return ""
-        name = tag.rpartition("}")[2]
-        if len(_LOCAL_NAMES) < _KNOWN_TAGS:
-            _LOCAL_NAMES[tag] = name
-    return name
-
-
-def _add(sii: dict[str, Any], name: str, child: etree._Element) -> None:
-    """Put a Documento's ``child`` into ``sii`` as ``element_to_dict`` does."""
-    value: Any
-    if not len(child):
-        value = (child.text or "").strip()
-    elif has_elements(child):
-        value = element_to_dict(child)
-    else:  # text around comments
-        value = (leaf_text(child) or "").strip()
-    if value == "":
-        return
-    if name in REPEATED or name == "Comisiones":  # Comisiones repeat in a Documento
-        sii.setdefault(name, []).append(value)
-    elif name in sii:
-        previous = sii[name]
-        sii[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
-    else:
-        sii[name] = value
 
 
 def _line(detalle: etree._Element, pesos: bool) -> Line:
@@ -134,7 +96,7 @@ def _line(detalle: etree._Element, pesos: bool) -> Line:
 def _slot(tag: Any) -> int:
     """Where the text of a Detalle child with this tag goes (:data:`_PLAIN`), or that it is some
     other leaf (:data:`_OTHER`) or not plain (:data:`_NOT_PLAIN`)."""
-    name = _local_name(tag)
+    name = local_name_of(tag) if isinstance(tag, str) else ""  # "": a comment or a PI
     if not name or name in LINE_EXTRAS:
         slot = _NOT_PLAIN
     else:

@@ -24,14 +24,14 @@ from haulmer.sii._xml import local_name, parse_xml, timbre_forms
 from haulmer.sii.issued_memory import ISSUED_HEAD, recall
 from haulmer.sii.printed.content import PrintedDocument, printed_document
 from haulmer.sii.printed.facts import documento_facts
+from haulmer.sii.sii_dict import DOCUMENT_TAGS
 
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
 
 __all__ = ["PrintSource", "parse_fragment", "read_source", "read_sources", "ted_barcode_bytes"]
 
-_DOCUMENT_TAGS: Final = ("Documento", "Liquidacion", "Exportaciones")
-_DOCUMENT_PATTERNS: Final = tuple(f"{{*}}{tag}" for tag in _DOCUMENT_TAGS)
+_DOCUMENT_PATTERNS: Final = tuple(f"{{*}}{tag}" for tag in DOCUMENT_TAGS)
 """The document tags in any namespace (or none), as lxml matches them without a proxy each."""
 
 PrintSource = tuple[PrintedDocument, bytes]
@@ -158,7 +158,7 @@ def _documentos(root: etree._Element) -> list[etree._Element]:
         return [_documento_of(dte) for dte in dtes]
     if name == "DTE":
         return [_documento_of(root)]
-    if name in _DOCUMENT_TAGS:
+    if name in DOCUMENT_TAGS:
         return [root]
     raise XMLError(f"expected a DTE, EnvioDTE or EnvioBOLETA, got <{name}>")
 
