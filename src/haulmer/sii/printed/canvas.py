@@ -146,8 +146,6 @@ def _font_state(style: str, size: float) -> tuple[bytes, bytes, bytes, float, fl
     )
 
 
-_RULE_WIDTH: Final = _line_width(0.2)
-"""The width of a rule (0.2 mm), as its operator."""
 _STAMPS: dict[str, bytes] = {}
 """Content of :meth:`Canvas.stamp` by key, drawn once per process (q/Q keep it self-contained:
 the graphics state after it is the one before it)."""
@@ -460,17 +458,9 @@ class Canvas:
 
     def rule(self, x1: float, y: float, x2: float, *, color: tuple[int, int, int] = GRAY) -> None:
         """A thin horizontal line."""
-        page = self._page
-        content = page.content
-        stroke = _color(color, b"RG")
-        if page.stroke != stroke:  # what _stroke does, for the one width a rule has
-            page.stroke = stroke
-            content.append(stroke)
-        if page.line_width != _RULE_WIDTH:
-            page.line_width = _RULE_WIDTH
-            content.append(_RULE_WIDTH)
+        self._stroke(color, 0.2)
         at = -y * UNIT
-        content.append(b"%d %d m %d %d l S\n" % (x1 * UNIT, at, x2 * UNIT, at))
+        self._page.content.append(b"%d %d m %d %d l S\n" % (x1 * UNIT, at, x2 * UNIT, at))
 
     def frame(
         self,

@@ -224,13 +224,10 @@ class _Letter:
         c.font(8)
         names = c.wrap(line.name, _NAME_WIDTH)
         height = len(names) * LEADING + len(extra) * 3.3 + 1.2
-        if self.y + height > BOTTOM:  # room_for, on the hot path
-            self.page()
-            self.table_header()
+        self.room_for(height)
         y = self.y
         quantity = f"{line.quantity} {line.unit}".strip() if line.unit else line.quantity
-        adjustment = _adjustment(line) if line.discount or line.surcharge else ""
-        values = (line.code, names[0], quantity, line.price, adjustment, line.amount)
+        values = (line.code, names[0], quantity, line.price, _adjustment(line), line.amount)
         if len(names) == 1:
             c.row(y, _CELLS, values)
             under = y + LEADING

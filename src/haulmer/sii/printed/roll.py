@@ -141,18 +141,14 @@ class _Roll:
         extra += c.wrap(", ".join(line.notes), INNER) if line.notes else []
         c.font(8, "B")
         names = c.wrap(f"{line.code} {line.name}".strip(), INNER)
-        adjustments = (
-            [
-                text
-                for text in (
-                    f"Descuento {line.discount}" if line.discount else "",
-                    f"Recargo {line.surcharge}" if line.surcharge else "",
-                )
-                if text
-            ]
-            if line.discount or line.surcharge
-            else []
-        )
+        adjustments = [
+            text
+            for text in (
+                f"Descuento {line.discount}" if line.discount else "",
+                f"Recargo {line.surcharge}" if line.surcharge else "",
+            )
+            if text
+        ]
         self.room_for(len(names) * LEADING + (len(extra) + len(adjustments) + 1) * 3.3 + 1)
         self.y = c.lines(MARGIN, self.y, names, leading=LEADING)
         c.font(7)
