@@ -44,23 +44,22 @@ XSI_NS: Final = "http://www.w3.org/2001/XMLSchema-instance"
 MAX_XML_BYTES: Final = 64 * 1024 * 1024
 """Largest document accepted: a full EnvioDTE (2000 DTEs) is far below it."""
 
-_PARSER: Final = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    dtd_validation=False,
-    huge_tree=False,
-    remove_comments=False,
-)
-_BLANKLESS_PARSER: Final = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    dtd_validation=False,
-    huge_tree=False,
-    remove_comments=False,
-    remove_blank_text=True,
-)
+
+def _untrusted_xml_parser(*, remove_blank_text: bool) -> etree.XMLParser:
+    """A parser for untrusted XML: no entities, no DTD, no network, libxml2's size limits."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+        remove_blank_text=remove_blank_text,
+    )
+
+
+_PARSER: Final = _untrusted_xml_parser(remove_blank_text=False)
+_BLANKLESS_PARSER: Final = _untrusted_xml_parser(remove_blank_text=True)
 """``_PARSER`` leaving out whitespace-only text beside child elements (libxml2's NOBLANKS): a
 smaller tree, quicker to build, walk, validate and free, for readers that never look at it."""
 _FLATTEN: Final = re.compile(rb">\s+<")
