@@ -110,10 +110,7 @@ def blanks_as_missing(data: Any) -> Any:
     if isinstance(data, dict):
         for value in data.values():
             if isinstance(value, str) and not value.strip():
-                return {
-                    key: None if isinstance(value, str) and not value.strip() else value
-                    for key, value in data.items()
-                }
+                return {key: _blank_to_none(value) for key, value in data.items()}
     return data
 
 
