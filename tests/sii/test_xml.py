@@ -15,11 +15,13 @@ from haulmer.sii._xml import (
     c14n_inclusive,
     c14n_quick,
     c14n_stripped,
+    c14n_without_namespaces,
     first_children,
     parse_xml,
     timbre_bytes,
     timbre_forms,
 )
+from haulmer.sii.canonical_forms import in_context, signed_forms
 
 from .conftest import REAL_DTES
 
@@ -209,3 +211,34 @@ def test_windows_1252_decoded_by_python_keeps_line_and_column_of_errors() -> Non
     with pytest.raises(XMLError) as by_libxml2:
         parse_xml(data)
     assert str(by_python.value) == str(by_libxml2.value)
+
+
+_NOT_ELEMENTS = {
+    "comment": b'<DTE xmlns="http://www.sii.cl/SiiDte"><!--x--><Documento/></DTE>',
+    "processing instruction": b'<DTE xmlns="http://www.sii.cl/SiiDte"><?pi x?><Documento/></DTE>',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_NOT_ELEMENTS))
+@pytest.mark.parametrize(
+    "canonicalize",
+    [
+        c14n_exclusive,
+        c14n_inclusive,
+        c14n_quick,
+        c14n_stripped,
+        c14n_without_namespaces,
+        timbre_bytes,
+        timbre_forms,
+        lambda node: in_context(node, []),
+        lambda node: in_context(node, ["#default"]),
+        lambda node: list(signed_forms(node, stripped=True)),
+    ],
+)
+def test_canonical_forms_refuse_a_node_that_is_no_element(canonicalize, kind) -> None:
+    # lxml's C14N of a comment or processing instruction kills the process: each helper must
+    # refuse one with XMLError before it gets there.
+    node = parse_xml(_NOT_ELEMENTS[kind])[0]
+    assert not isinstance(node.tag, str)
+    with pytest.raises(XMLError, match="only an element can be canonicalized"):
+        canonicalize(node)

@@ -32,6 +32,7 @@ __all__ = [
     "ns_prefix",
     "only_own_namespace",
     "parse_xml",
+    "require_element",
     "strip_namespaces",
     "to_latin1",
     "without_own_namespace",
@@ -227,6 +228,7 @@ def c14n_inclusive(element: etree._Element) -> bytes:
     Serializing the subtree carries every in-scope namespace onto its root; re-parsing it avoids
     the libxml2 bug that writes ``xmlns=""`` on grandchildren of a subtree.
     """
+    require_element(element)
     serialized = etree.tostring(element, with_tail=False)
     return etree.tostring(etree.fromstring(serialized, _PARSER), method="c14n", with_comments=False)
 
@@ -252,13 +254,22 @@ def only_own_namespace(element: etree._Element) -> bool:
 
 def c14n_exclusive(element: etree._Element) -> bytes:
     """Exclusive C14N 1.0 of ``element``: only the namespaces it visibly uses."""
+    require_element(element)
     return etree.tostring(
         element, method="c14n", exclusive=True, with_comments=False, with_tail=False
     )
 
 
+def require_element(node: etree._Element) -> None:
+    """Raise ``XMLError`` unless ``node`` is an element: lxml's C14N of a comment or a processing
+    instruction crashes the process (lxml 6.2), so no such node may reach it."""
+    if not isinstance(node.tag, str):
+        raise XMLError("only an element can be canonicalized, not a comment or an instruction")
+
+
 def strip_namespaces(element: etree._Element) -> etree._Element:
     """A detached copy of ``element`` with every element in no namespace."""
+    require_element(element)
     serialized = etree.tostring(element, with_tail=False)
     copy = etree.fromstring(serialized, _PARSER)
     for node in copy.iter():

@@ -24,6 +24,7 @@ from haulmer.sii._xml import (
     c14n_inclusive,
     c14n_without_namespaces,
     local_name,
+    require_element,
     without_own_namespace,
 )
 
@@ -40,6 +41,7 @@ def in_context(element: etree._Element, prefixes: list[str]) -> bytes:
     With every prefix in scope this is the inclusive C14N of ``element`` in its document (for an
     apex in the default namespace or none); with none it is plain exclusive C14N.
     """
+    require_element(element)
     return etree.tostring(
         element,
         method="c14n",
