@@ -65,3 +65,30 @@ def test_every_row_of_the_table_is_named_and_has_a_target() -> None:
     assert len(names) == len(set(names))
     assert all(row.target > 0 for row in ALL_ROWS)
     assert len(ALL_ROWS) >= 14
+
+
+def test_the_verify_floor_makes_every_check_it_counts_on_the_real_files() -> None:
+    # The floor's RSA checks raise when they fail: one run proves it did the whole work.
+    from benchmarks.rows_sii import _real_files, _verify_floor
+
+    files = _real_files()
+    assert len(files) == 4
+    _verify_floor(files)()
+
+
+def test_the_emission_floor_stamps_and_signs_and_the_bare_post_reads_an_answer() -> None:
+    from benchmarks.rows_fake import _bare_httpx_post, _boleta, _emission_floor, _fake
+
+    from haulmer.sii import verify
+    from haulmer.testing.caf import make_test_caf
+    from haulmer.testing.certificates import make_test_certificate
+
+    fake = _fake()
+    document = _boleta(fake, 1)
+    caf = make_test_caf(
+        rut="76795561-8", razon_social="HAULMER SPA", dte_type=39, issued_on=fake.clock.today()
+    )
+    signed = _emission_floor(document, caf, make_test_certificate())()
+    assert isinstance(signed, bytes)
+    assert verify(signed).ok
+    assert _bare_httpx_post(document)() == {"TOKEN": "t"}
