@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from lxml import etree
 
-from haulmer.errors import XMLError
+from haulmer.errors import DocumentError, XMLError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, issue, register_caf_signer_key, unregister_caf_signer_key, verify
 from haulmer.sii.keys import caf_signer_key
 from haulmer.testing.caf import make_test_caf, make_test_caf_xml
+from signers import xmlsec1_verify
 
 from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT, make_document
 
@@ -251,3 +255,87 @@ def test_a_document_stamped_with_a_latin1_caf_verifies(certificate: Certificate)
     signed = issue(make_document(33), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
     assert "<RS>COMERCIAL ÑANDÚ LTDA</RS>".encode("iso-8859-1") in signed
     assert verify(signed, check_caf=True, allow_test_cafs=True).ok
+
+
+def _caf_file_with(node: etree._Element, *, inside: str, at_text_middle: bool = False) -> bytes:
+    """A full test CAF file with ``node`` (a comment or instruction) put inside the element
+    named ``inside``: first, or in the middle of its text."""
+    root = etree.fromstring(
+        make_test_caf_xml(rut=EMISOR_RUT, razon_social="COMERCIAL LTDA", dte_type=33, folio_to=10)
+    )
+    target = next(root.iter(inside))
+    if at_text_middle and target.text:
+        half = len(target.text) // 2
+        target.text, node.tail = target.text[:half], target.text[half:]
+    target.insert(0, node)
+    return etree.tostring(root, encoding="ISO-8859-1", xml_declaration=True)
+
+
+_CAF_ELEMENTS = ("AUTORIZACION", "CAF", "DA", "RE", "RS", "TD", "RNG", "D", "H", "FA")
+_CAF_ELEMENTS += ("RSAPK", "M", "E", "IDK", "FRMA", "RSASK", "RSAPUBK")
+
+
+@pytest.mark.parametrize("at_text_middle", [False, True], ids=["first", "mid-text"])
+@pytest.mark.parametrize("inside", _CAF_ELEMENTS)
+def test_a_comment_in_a_caf_file_is_no_part_of_the_timbre(
+    certificate: Certificate, inside: str, at_text_middle: bool, tmp_path: Path
+) -> None:
+    # C14N without comments is what a DTE's digest covers: a comment carried into the TED made
+    # a DTE whose digest and FRMT fail everywhere, the SII included.
+    comment = etree.Comment(" x ")
+    caf = Caf.from_xml(_caf_file_with(comment, inside=inside, at_text_middle=at_text_middle))
+    assert caf.razon_social == "COMERCIAL LTDA"
+    assert "<!--" not in caf.canonical_xml
+    signed = issue(make_document(33), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
+    assert b"<!--" not in signed
+    assert verify(signed, check_caf=True, allow_test_cafs=True).ok
+    checked = xmlsec1_verify(
+        signed, tmp_path, id_attr="Documento", certificate_pem=certificate.certificate_pem
+    )
+    assert checked.returncode == 0, checked.stderr
+
+
+@pytest.mark.parametrize("inside", ["AUTORIZACION", "CAF", "FRMA", "RSASK", "RSAPUBK"])
+def test_an_instruction_outside_the_signed_data_is_left_out_of_the_timbre(
+    certificate: Certificate, inside: str
+) -> None:
+    caf = Caf.from_xml(_caf_file_with(etree.ProcessingInstruction("pi", "x"), inside=inside))
+    assert "<?pi" not in caf.canonical_xml
+    signed = issue(make_document(33), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
+    assert b"<?pi" not in signed
+    assert verify(signed, check_caf=True, allow_test_cafs=True).ok
+
+
+@pytest.mark.parametrize(
+    "alter",
+    [
+        pytest.param(lambda data: data.replace(b"COMERCIAL LTDA", b"COMERCIAL SPA"), id="RS"),
+        pytest.param(lambda data: data.replace(b"<H>10</H>", b"<H>99</H>"), id="range"),
+        pytest.param(lambda data: data.replace(b"<RE>", b"<RE><?pi x?>"), id="instruction-in-DA"),
+    ],
+)
+def test_a_caf_changed_after_it_was_signed_stamps_nothing(
+    certificate: Certificate, alter: Callable[[bytes], bytes]
+) -> None:
+    data = make_test_caf_xml(
+        rut=EMISOR_RUT, razon_social="COMERCIAL LTDA", dte_type=33, folio_to=10
+    )
+    caf = Caf.from_xml(alter(data))  # it loads: reading a CAF is no place to refuse one
+    with pytest.raises(DocumentError) as raised:
+        issue(make_document(33), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
+    (detail,) = [d for d in raised.value.details if d.field == "caf"]
+    assert "FRMA does not verify with the key of IDK" in detail.issue
+    assert "download the CAF again from the SII" in detail.issue
+
+
+def test_a_caf_whose_idk_no_known_key_signs_still_stamps(certificate: Certificate) -> None:
+    # Nothing is known about such a CAF's FRMA: stamping goes on, and verify(check_caf=True)
+    # says that no known key signs it.
+    data = make_test_caf_xml(
+        rut=EMISOR_RUT, razon_social="COMERCIAL LTDA", dte_type=33, folio_to=10
+    ).replace(b"<IDK>9999</IDK>", b"<IDK>4242</IDK>")
+    signed = issue(
+        make_document(33), caf=Caf.from_xml(data), certificate=certificate, timestamp=SIGNED_AT
+    )
+    outcome = verify(signed, check_caf=True, allow_test_cafs=True)
+    assert [f.reason for f in outcome.failures] == ["no known key signs CAFs with IDK 4242"]

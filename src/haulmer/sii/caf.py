@@ -24,6 +24,7 @@ from haulmer.errors import DocumentError, ErrorDetail, ValidationError, XMLError
 from haulmer.rut import Rut
 from haulmer.sii._xml import (
     descend,
+    leaf_text,
     local_name,
     ns_prefix,
     parse_xml,
@@ -179,6 +180,13 @@ class Caf:
             return None
         return f"FRMA does not verify with the {signer.label} (IDK {self.idk})"
 
+    @cached_property
+    def _altered_since_signed(self) -> bool:
+        """Whether a known key (the SII's, or a registered test key) signs this IDK and the
+        FRMA does not verify with it; checked once per loaded CAF. An unknown IDK says nothing."""
+        signer = caf_signer_key(self.idk)
+        return signer is not None and self.frma_problem(allow_test_keys=True) is not None
+
     def check_for_stamping(self, *, dte_type: int, folio: int, rut_emisor: str | Rut) -> None:
         """Raise ``DocumentError`` unless this CAF may stamp that folio of that type and issuer."""
         details: list[ErrorDetail] = []
@@ -201,20 +209,34 @@ class Caf:
             details.append(
                 ErrorDetail("RUTEmisor", f"is {rut_emisor} but the CAF is for {self.rut_emisor}")
             )
+        if self._altered_since_signed:
+            details.append(
+                ErrorDetail(
+                    "caf",
+                    f"its FRMA does not verify with the key of IDK {self.idk}: the CAF was "
+                    "changed after it was signed, and the SII rejects every document stamped "
+                    "with it; download the CAF again from the SII",
+                )
+            )
         if details:
             summary = "; ".join(str(d) for d in details)
             raise DocumentError(f"the CAF cannot stamp this document: {summary}", details)
 
     @cached_property
     def canonical_xml(self) -> str:
-        """The ``<CAF>`` element in C14N form, flattened and namespace-free, as timbres carry it."""
+        """The ``<CAF>`` element in C14N form, flattened and namespace-free, as timbres carry it.
+
+        Comments and processing instructions in the file are left out: they are no part of
+        what the SII signed, and a DTE's digest is taken over its C14N without comments.
+        """
         flat = strip_namespaces(self.element)
+        etree.strip_tags(flat, etree.Comment, etree.ProcessingInstruction)
         for node in flat.iter():
             if len(node) and node.text is not None and not node.text.strip():
                 node.text = None
             if node is not flat and node.tail is not None and not node.tail.strip():
                 node.tail = None
-        return etree.tostring(flat, method="c14n").decode("utf-8")
+        return etree.tostring(flat, method="c14n", with_comments=False).decode("utf-8")
 
     @cached_property
     def sii_quoted_xml(self) -> str:
@@ -268,9 +290,10 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 def _text(parent: etree._Element, *names: str) -> str:
     prefix = ns_prefix(parent)
     node = descend(parent, *(prefix + name for name in names))
-    if node is None or node.text is None or not node.text.strip():
+    text = None if node is None else leaf_text(node)  # read as C14N reads it, comments aside
+    if text is None or not text.strip():
         raise XMLError(f"CAF has no <{'/'.join(names)}>")
-    return node.text.strip()
+    return text.strip()
 
 
 def _int(parent: etree._Element, *names: str) -> int:
@@ -308,10 +331,11 @@ def _public_key(da: etree._Element) -> rsa.RSAPublicKey:
 
 def _private_key(root: etree._Element) -> rsa.RSAPrivateKey | None:
     node = root.find(ns_prefix(root) + "RSASK")
-    if node is None or not (node.text or "").strip():
+    pem = (leaf_text(node) or "").strip() if node is not None else ""
+    if not pem:
         return None
     try:
-        key = serialization.load_pem_private_key((node.text or "").strip().encode("ascii"), None)
+        key = serialization.load_pem_private_key(pem.encode("ascii"), None)
     except (ValueError, TypeError, UnicodeEncodeError):
         raise XMLError("CAF <RSASK> is not a readable PEM private key") from None
     if not isinstance(key, rsa.RSAPrivateKey):
