@@ -14,7 +14,7 @@ from haulmer.rut import Rut
 from haulmer.sii import Caf, Caratula, envelope, issue, parse_all, validate_schema, verify
 from haulmer.sii._xml import parse_xml
 from haulmer.testing.certificates import make_test_certificate
-from signers import xmlsec1_verify
+from signers import emisor_cafs, xmlsec1_verify
 
 from .conftest import EMISOR_RUT, SIGNED_AT, make_document
 
@@ -262,14 +262,32 @@ def test_more_than_2000_documents_are_refused(
         envelope([issued[33]] * 2001, certificate=certificate, caratula=CARATULA)
 
 
-def test_two_thousand_documents_fit_one_envio_dte(
-    issued: dict[int, bytes], certificate: Certificate
-) -> None:
-    # envelope() checks structure, not signatures: renumbered copies are enough here.
-    copies = [issued[33].replace(b'ID="F1T33"', f'ID="F{n}T33"'.encode()) for n in range(2000)]
-    xml = envelope(copies, certificate=certificate, caratula=CARATULA)
+def test_two_thousand_documents_fit_one_envio_dte(certificate: Certificate) -> None:
+    caf = emisor_cafs([33], folio_to=2000)[33]
+    document = make_document(33, lines=1).checked(for_stamping=True)
+    signed = [
+        issue(document, caf=caf, certificate=certificate, timestamp=SIGNED_AT, folio=n)
+        for n in range(1, 2001)
+    ]
+    xml = envelope(signed, certificate=certificate, caratula=CARATULA)
     assert xml.count(b"<DTE ") == 2000
     assert b"<SubTotDTE><TpoDTE>33</TpoDTE><NroDTE>2000</NroDTE></SubTotDTE>" in xml
+
+
+@pytest.mark.parametrize("stored", [False, True], ids=["as-given", "stored-as-text"])
+def test_a_dte_that_does_not_verify_leaves_in_no_envelope(
+    issued: dict[int, bytes], certificate: Certificate, stored: bool
+) -> None:
+    # A renumbered copy: its signature names an ID no element has any more, and the SII would
+    # reject it. Read back from storage (text, not the bytes issue() returned), it is checked
+    # with verify() like any DTE from elsewhere.
+    good = issued[33].decode("iso-8859-1") if stored else issued[33]
+    renumbered = issued[33].replace(b'ID="F1T33"', b'ID="F7T33"')
+    with pytest.raises(DocumentError) as raised:
+        envelope([good, renumbered], certificate=certificate, caratula=CARATULA)
+    assert str(raised.value).startswith("signed_documents[1] does not verify (signature [DTE")
+    assert "the SII would reject it" in str(raised.value)
+    assert {d.field for d in raised.value.details} == {"signed_documents[1]"}
 
 
 def test_signed_documents_may_come_as_text(

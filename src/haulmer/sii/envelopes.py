@@ -32,6 +32,7 @@ from haulmer.sii._xml import (
 from haulmer.sii.issued_memory import ISSUED_HEAD, IssuedFacts, recall
 from haulmer.sii.issuing import check_certificate_at
 from haulmer.sii.signature import SigningCertificate, signature_over_digest
+from haulmer.sii.verification import verify_tree
 
 __all__ = ["MAX_BOLETAS", "MAX_DTES", "SII_RUT", "Caratula", "envelope"]
 
@@ -100,6 +101,8 @@ class _SignedDte:
     canonical: bytes | None
     """The DTE's inclusive C14N as it reads inside the SetDTE, or None when its namespace context
     would make that differ from its standalone form (the envelope is then canonicalized whole)."""
+    failures: tuple[str, ...] = ()
+    """Why :func:`verify` refuses a DTE this process did not issue (none for one it did)."""
 
 
 _LATIN1_NAMES: Final = frozenset({"ISO-8859-1", "ISO8859-1", "LATIN-1", "LATIN1", "L1"})
@@ -171,6 +174,27 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
         (rut.text or "").strip(),
         (documento.get("ID") if documento is not None else None) or f"#{index}",
         _canonical_in_set(root),
+        tuple(str(failure) for failure in verify_tree(root).failures),
+    )
+
+
+def _refuse_unverified(documents: list[_SignedDte]) -> None:
+    """Raise ``DocumentError`` when a DTE this process did not issue fails :func:`verify` (its
+    signature or its timbre): the SII would reject it, so it must not leave in an envelope.
+    Bytes stored and read back are where this happens (re-encoded, trimmed, edited)."""
+    failing = [(i, d) for i, d in enumerate(documents) if d.failures]
+    if not failing:
+        return
+    index, first = failing[0]
+    more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
+    raise DocumentError(
+        f"signed_documents[{index}]{more} does not verify ({'; '.join(first.failures)}): the SII "
+        "would reject it; envelope the bytes issue() returned, unchanged, or issue it again",
+        [
+            ErrorDetail(f"signed_documents[{i}]", failure)
+            for i, document in failing
+            for failure in document.failures
+        ],
     )
 
 
@@ -307,6 +331,7 @@ def envelope(
                 )
             ],
         )
+    _refuse_unverified(documents)
     local_time = chile_now() if timestamp is None else to_chile(timestamp)
     check_certificate_at(certificate, local_time)
 

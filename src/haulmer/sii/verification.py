@@ -138,12 +138,19 @@ def verify(
     Certificates are judged at the signing time (TmstFirma), so old documents still verify. The
     certificate chain is not checked: no CA list is bundled.
     """
-    collector = _Collector()
     try:
         root = parse_xml(xml, decode_windows_1252=True)
     except XMLError as exc:
-        collector.fail("xml", str(exc), "")
-        return collector.result()
+        return Verification((Failure("xml", str(exc)),))
+    return verify_tree(root, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
+
+
+def verify_tree(
+    root: etree._Element, *, check_caf: bool = False, allow_test_cafs: bool = False
+) -> Verification:
+    """:func:`verify` of XML already parsed (safely) into ``root``, for a caller that parsed it
+    for its own reasons (``envelope()`` reading a DTE it did not issue)."""
+    collector = _Collector()
     try:
         _check_structure(root, collector)
         _verify_root(root, collector, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
