@@ -296,3 +296,22 @@ def test_an_unusable_key_value_without_a_certificate_is_no_key(issued: dict[int,
 def test_an_unusable_key_value_next_to_a_certificate_is_ignored(issued: dict[int, bytes]) -> None:
     result = verify(_EXPONENT.sub(b"<Exponent>Ag==</Exponent>", issued[33]))
     assert result.ok, str(result)
+
+
+@pytest.mark.parametrize("chain_first", [True, False], ids=["issuer-first", "signer-first"])
+def test_a_certificate_chain_in_x509_data_is_named_as_outside_the_profile(
+    issued: dict[int, bytes], chain_first: bool
+) -> None:
+    # The SII's xmldsignature_v10.xsd allows one X509Certificate: a chain in either order is
+    # refused, and the failure says so first instead of only "different keys".
+    signer = _certificate_of(issued[33])
+    issuer = _certificate_of(_real("DTE--96670340-7--61--110616.xml"))
+    pair = (issuer, signer) if chain_first else (signer, issuer)
+    chain = b"".join(b"<X509Certificate>" + c + b"</X509Certificate>" for c in pair)
+    result = verify(_X509_DATA.sub(b"<X509Data>" + chain + b"</X509Data>", issued[33]))
+    assert not result.ok
+    first = result.failures[0]
+    assert first.check == "certificate"
+    assert first.reason.startswith("X509Data holds 2 X509Certificate elements; the SII's schema")
+    if not chain_first:  # the signer's certificate read: the profile is all that fails
+        assert len(result.failures) == 1

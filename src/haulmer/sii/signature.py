@@ -303,8 +303,19 @@ def _signer_of(key_info: etree._Element) -> _Signer:
     der = None if x509_data is None else _text_of(descend(x509_data, f"{_DS}X509Certificate")) or ""
     size = sum(len(text) for text in (modulus, exponent, der) if text is not None)
     if size > _CACHED_KEY_INFO_CHARS:
-        return _judge_signer(der, modulus, exponent)
-    return _cached_signer(der, modulus, exponent)
+        signer = _judge_signer(der, modulus, exponent)
+    else:
+        signer = _cached_signer(der, modulus, exponent)
+    if x509_data is not None and len(x509_data) > 1:
+        certificates = sum(1 for child in x509_data if child.tag == f"{_DS}X509Certificate")
+        if certificates > 1:
+            chain = (
+                "certificate",
+                f"X509Data holds {certificates} X509Certificate elements; the SII's schema "
+                "allows one, the signer's (send no chain), and the first one is read as it",
+            )
+            return signer._replace(problems=(chain, *signer.problems))
+    return signer
 
 
 def _text_of(node: etree._Element | None) -> str | None:
