@@ -10,12 +10,16 @@ import base64
 import hashlib
 import re
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 from lxml import etree
 
 from haulmer.pfx import Certificate
 from haulmer.sii._xml import DSIG_NS, parse_xml
 from haulmer.sii.signature import C14N_10, RSA_SHA1, SHA1
 
+_RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+_SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
 _SIGNATURE = re.compile(
     rb"<Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\">.*</Signature>", re.S
 )
@@ -29,11 +33,13 @@ def resign(
     transforms: tuple[str, ...] = (C14N_10,),
     transform_body: str = "",
     digest_of: bytes | None = None,
+    sha256: bool = False,
 ) -> bytes:
     """``xml`` (a signed DTE) signed again over its Documento with a SignedInfo of our choosing.
 
     ``digest_of`` replaces the canonical Documento whose SHA-1 goes into DigestValue (to sign
-    what an XPath or XSLT transform would have produced).
+    what an XPath or XSLT transform would have produced). ``sha256`` digests and signs with
+    SHA-256 (xmldsig-more's rsa-sha256 and xmlenc's sha256) instead of the SII's SHA-1.
     """
     root = parse_xml(xml)
     documento = root[0]
@@ -42,7 +48,10 @@ def resign(
         digest_of = etree.tostring(
             etree.fromstring(etree.tostring(documento)), method="c14n", with_comments=False
         )
-    digest = base64.b64encode(hashlib.sha1(digest_of).digest()).decode("ascii")
+    hash_function = hashlib.sha256 if sha256 else hashlib.sha1
+    digest = base64.b64encode(hash_function(digest_of).digest()).decode("ascii")
+    signature_method = _RSA_SHA256 if sha256 else RSA_SHA1
+    digest_method = _SHA256 if sha256 else SHA1
     transform_xml = "".join(
         f'<Transform Algorithm="{algorithm}">{transform_body}</Transform>'
         for algorithm in transforms
@@ -50,14 +59,20 @@ def resign(
     signed_info = (
         f'<SignedInfo xmlns="{DSIG_NS}">'
         f'<CanonicalizationMethod Algorithm="{canonicalization}"></CanonicalizationMethod>'
-        f'<SignatureMethod Algorithm="{RSA_SHA1}"></SignatureMethod>'
+        f'<SignatureMethod Algorithm="{signature_method}"></SignatureMethod>'
         f'<Reference URI="#{reference_id}">'
         + (f"<Transforms>{transform_xml}</Transforms>" if transforms else "")
-        + f'<DigestMethod Algorithm="{SHA1}"></DigestMethod>'
+        + f'<DigestMethod Algorithm="{digest_method}"></DigestMethod>'
         f"<DigestValue>{digest}</DigestValue></Reference></SignedInfo>"
     ).encode("utf-8")
     canonical_signed_info = etree.tostring(etree.fromstring(signed_info), method="c14n")
-    value = base64.b64encode(certificate.sign_sha1(canonical_signed_info))
+    if sha256:
+        signed = certificate.private_key.sign(
+            canonical_signed_info, padding.PKCS1v15(), hashes.SHA256()
+        )
+    else:
+        signed = certificate.sign_sha1(canonical_signed_info)
+    value = base64.b64encode(signed)
     der = base64.b64encode(certificate.certificate_der)
     numbers = certificate.public_key.public_numbers()
     modulus = base64.b64encode(numbers.n.to_bytes((numbers.n.bit_length() + 7) // 8, "big"))

@@ -310,3 +310,16 @@ def test_a_second_caratula_outside_the_set_is_refused(
     wrapped = envio.replace(b"</EnvioDTE>", forged + b"</EnvioDTE>")
     reasons = _reasons(wrapped)
     assert any("2 Caratula elements where 1 is expected" in r for _, r in reasons), reasons
+
+
+def test_sha256_signatures_and_digests_are_outside_the_sii_profile(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    # The SII's xmldsignature_v10.xsd fixes DigestMethod to SHA-1 and allows rsa-sha1 (or
+    # dsa-sha1) only: a document validly signed with SHA-256 is one the SII rejects.
+    forged = resign(issued[33], certificate, sha256=True)
+    assert _reasons(forged) == [
+        ("digest", "unsupported DigestMethod (the SII uses SHA-1)"),
+        ("signature", "unsupported SignatureMethod (the SII uses RSA-SHA1)"),
+    ]
+    assert verify(resign(issued[33], certificate)).ok  # the same re-signing with SHA-1 holds

@@ -44,18 +44,16 @@ __all__ = [
 C14N_10: Final = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 ENVELOPED: Final = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 RSA_SHA1: Final = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
-RSA_SHA256: Final = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 SHA1: Final = "http://www.w3.org/2000/09/xmldsig#sha1"
-SHA256: Final = "http://www.w3.org/2001/04/xmlenc#sha256"
 
 _DIGESTS: Final[dict[str, Callable[[bytes], bytes]]] = {
     SHA1: lambda data: hashlib.sha1(data).digest(),
-    SHA256: lambda data: hashlib.sha256(data).digest(),
 }
+"""The SII's xmldsignature_v10.xsd fixes DigestMethod to SHA-1."""
 _SIGNATURE_HASHES: Final[dict[str, type[hashes.HashAlgorithm]]] = {
     RSA_SHA1: hashes.SHA1,
-    RSA_SHA256: hashes.SHA256,
 }
+"""The schema allows rsa-sha1 and dsa-sha1; the SII's certificates are RSA, so rsa-sha1."""
 _ID_PATTERN: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]{0,79}$")
 _DS = "{" + DSIG_NS + "}"
 _REFERENCE: Final = f"{_DS}Reference"
@@ -391,7 +389,8 @@ def check_signature(
     ``signed_at`` reads the signing time (TmstFirma) from the referenced element, so that an
     expired certificate is judged at the moment it signed, not today. Algorithms and parts
     outside the SII's profile are refused: its canonicalization is inclusive C14N 1.0 without
-    comments, its one Reference carries at most that transform (or enveloped-signature).
+    comments, its one Reference carries at most that transform (or enveloped-signature), and it
+    signs with RSA-SHA1 over a SHA-1 digest.
     """
     problems: list[tuple[str, str]] = []
     in_signature: dict[str, etree._Element] = {}
