@@ -281,16 +281,40 @@ _X509_DATA = re.compile(rb"<X509Data>.*?</X509Data>", re.S)
 _EXPONENT = re.compile(rb"<Exponent>.*?</Exponent>", re.S)
 
 
-def test_a_key_value_without_a_certificate_verifies(issued: dict[int, bytes]) -> None:
+_NO_CERTIFICATE = (
+    "certificate",
+    "KeyInfo has no X509Certificate: the SII's schema requires the signer's certificate, "
+    "without which nobody can tell who signed or whether the certificate was valid then",
+)
+
+
+def test_a_key_value_without_a_certificate_checks_the_signature_but_fails_the_profile(
+    issued: dict[int, bytes],
+) -> None:
+    # The KeyValue's key still checks the signature (no "signature" failure), but the SII's
+    # xmldsignature_v10.xsd requires X509Data: the missing certificate is what fails.
     result = verify(_X509_DATA.sub(b"", issued[33]))
-    assert result.ok, str(result)
+    assert [(f.check, f.reason) for f in result.failures] == [_NO_CERTIFICATE]
 
 
 def test_an_unusable_key_value_without_a_certificate_is_no_key(issued: dict[int, bytes]) -> None:
     # An even exponent makes no RSA key.
     broken = _EXPONENT.sub(b"<Exponent>Ag==</Exponent>", _X509_DATA.sub(b"", issued[33]))
     reasons = [(f.check, f.reason) for f in verify(broken).failures]
-    assert reasons == [("key", "no usable RSA key in KeyInfo")]
+    assert reasons == [("key", "no usable RSA key in KeyInfo"), _NO_CERTIFICATE]
+
+
+def test_a_certificate_without_a_key_value_fails_the_profile(issued: dict[int, bytes]) -> None:
+    # The certificate's key checks the signature; the schema requires KeyValue beside it.
+    without = re.sub(rb"<KeyValue>.*?</KeyValue>", b"", issued[33], flags=re.S)
+    reasons = [(f.check, f.reason) for f in verify(without).failures]
+    assert reasons == [
+        (
+            "key",
+            "KeyInfo has no KeyValue with RSAKeyValue's Modulus and Exponent, which the SII's "
+            "schema requires beside the certificate",
+        )
+    ]
 
 
 def test_an_unusable_key_value_next_to_a_certificate_is_ignored(issued: dict[int, bytes]) -> None:

@@ -369,12 +369,24 @@ def _judge_signer(
         public_key = _usable_key(numbers)
     if public_key is None and not problems:
         problems.append(("key", "no usable RSA key in KeyInfo"))
+    if der_text is None:
+        problems.append(("certificate", _NO_CERTIFICATE))
+    elif modulus_text is None or exponent_text is None:
+        problems.append(("key", _NO_KEY_VALUE))
     valid_from = valid_until = None
     if certificate is not None:
         valid_from, valid_until = certificate.not_valid_before_utc, certificate.not_valid_after_utc
     return _Signer(certificate, public_key, tuple(problems), valid_from, valid_until)
 
 
+_NO_CERTIFICATE: Final = (
+    "KeyInfo has no X509Certificate: the SII's schema requires the signer's certificate, "
+    "without which nobody can tell who signed or whether the certificate was valid then"
+)
+_NO_KEY_VALUE: Final = (
+    "KeyInfo has no KeyValue with RSAKeyValue's Modulus and Exponent, which the SII's schema "
+    "requires beside the certificate"
+)
 _CACHED_KEY_INFO_CHARS: Final = 24 * 1024
 _cached_signer = lru_cache(maxsize=64)(_judge_signer)
 
