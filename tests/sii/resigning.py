@@ -34,12 +34,14 @@ def resign(
     transform_body: str = "",
     digest_of: bytes | None = None,
     sha256: bool = False,
+    empty_transforms: bool = False,
 ) -> bytes:
     """``xml`` (a signed DTE) signed again over its Documento with a SignedInfo of our choosing.
 
     ``digest_of`` replaces the canonical Documento whose SHA-1 goes into DigestValue (to sign
     what an XPath or XSLT transform would have produced). ``sha256`` digests and signs with
-    SHA-256 (xmldsig-more's rsa-sha256 and xmlenc's sha256) instead of the SII's SHA-1.
+    SHA-256 (xmldsig-more's rsa-sha256 and xmlenc's sha256) instead of the SII's SHA-1;
+    ``empty_transforms`` writes ``<Transforms>`` with no Transform in it.
     """
     root = parse_xml(xml)
     documento = root[0]
@@ -61,7 +63,7 @@ def resign(
         f'<CanonicalizationMethod Algorithm="{canonicalization}"></CanonicalizationMethod>'
         f'<SignatureMethod Algorithm="{signature_method}"></SignatureMethod>'
         f'<Reference URI="#{reference_id}">'
-        + (f"<Transforms>{transform_xml}</Transforms>" if transforms else "")
+        + (f"<Transforms>{transform_xml}</Transforms>" if transforms or empty_transforms else "")
         + f'<DigestMethod Algorithm="{digest_method}"></DigestMethod>'
         f"<DigestValue>{digest}</DigestValue></Reference></SignedInfo>"
     ).encode("utf-8")

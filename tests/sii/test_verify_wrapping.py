@@ -223,7 +223,28 @@ def test_a_transform_outside_the_sii_profile_is_refused_even_when_validly_signed
     assert any("outside the SII profile" in reason for _, reason in reasons), reasons
 
 
-@pytest.mark.parametrize("transforms", [(), (C14N_10,), (ENVELOPED,), (ENVELOPED, C14N_10)])
+@pytest.mark.parametrize(
+    ("transforms", "body"),
+    [((ENVELOPED, C14N_10), ""), ((C14N_10, ENVELOPED), ""), ((), "")],
+    ids=["enveloped+c14n", "c14n+enveloped", "empty"],
+)
+def test_transforms_must_hold_exactly_one_transform(
+    issued: dict[int, bytes], certificate: Certificate, transforms: tuple[str, ...], body: str
+) -> None:
+    # xmldsignature_v10.xsd: Transforms is optional, and when present holds one Transform. What
+    # generic XMLDSig libraries write by default (enveloped-signature then C14N) fails there.
+    forged = resign(issued[33], certificate, transforms=transforms, empty_transforms=not transforms)
+    count = len(transforms)
+    assert _reasons(forged) == [
+        (
+            "signature",
+            f"the Transforms holds {count} elements where the SII's schema allows one Transform "
+            "(inclusive C14N 1.0 or enveloped-signature)",
+        )
+    ]
+
+
+@pytest.mark.parametrize("transforms", [(), (C14N_10,), (ENVELOPED,)])
 def test_the_profiles_transforms_verify(
     issued: dict[int, bytes], certificate: Certificate, transforms: tuple[str, ...]
 ) -> None:

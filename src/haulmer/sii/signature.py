@@ -401,8 +401,8 @@ def check_signature(
     ``signed_at`` reads the signing time (TmstFirma) from the referenced element, so that an
     expired certificate is judged at the moment it signed, not today. Algorithms and parts
     outside the SII's profile are refused: its canonicalization is inclusive C14N 1.0 without
-    comments, its one Reference carries at most that transform (or enveloped-signature), and it
-    signs with RSA-SHA1 over a SHA-1 digest.
+    comments, its one Reference carries at most one transform, that one or enveloped-signature,
+    and it signs with RSA-SHA1 over a SHA-1 digest.
     """
     problems: list[tuple[str, str]] = []
     in_signature: dict[str, etree._Element] = {}
@@ -536,13 +536,22 @@ def _shown_tag(tag: str) -> str:
 
 def _transform_problems(containers: list[etree._Element]) -> list[tuple[str, str]]:
     """Why a Reference's Transforms (``containers``, all of them) leave the SII profile: at most
-    one Transforms holding inclusive C14N 1.0 and/or enveloped-signature, nothing else (no XPath,
-    XSLT, comments)."""
+    one Transforms holding one Transform, inclusive C14N 1.0 or enveloped-signature, nothing else
+    (no XPath, XSLT, comments)."""
     problems: list[tuple[str, str]] = []
     if len(containers) > 1:
         problems.append(("signature", f"the Reference holds {len(containers)} Transforms"))
     seen: set[str] = set()
     for container in containers:
+        count = sum(1 for transform in container if isinstance(transform.tag, str))
+        if count != 1:
+            problems.append(
+                (
+                    "signature",
+                    f"the Transforms holds {count} elements where the SII's schema allows one "
+                    "Transform (inclusive C14N 1.0 or enveloped-signature)",
+                )
+            )
         for transform in container:
             if not isinstance(transform.tag, str):
                 continue
