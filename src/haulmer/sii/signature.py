@@ -310,7 +310,7 @@ def _signer_of(key_info: etree._Element) -> _Signer:
             chain = (
                 "certificate",
                 f"X509Data holds {certificates} X509Certificate elements; the SII's schema "
-                "allows one, the signer's (send no chain), and the first one is read as it",
+                "allows one, the signer's (send no chain); the first is taken for the signer's",
             )
             return signer._replace(problems=(chain, *signer.problems))
     return signer
