@@ -9,14 +9,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from lxml import etree
 
 from haulmer.pfx import Certificate
-from haulmer.sii._xml import DSIG_NS, parse_xml
-from haulmer.sii.signature import C14N_10, RSA_SHA1, SHA1
+from haulmer.sii._xml import DSIG_NS, SII_NS, c14n_inclusive, parse_xml
+from haulmer.sii.signature import C14N_10, RSA_SHA1, SHA1, signature_over_digest
 
 _RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 _SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
@@ -91,3 +92,17 @@ def resign(
         )
     )
     return _SIGNATURE.sub(signature.replace(b"\\", b"\\\\"), xml, count=1)
+
+
+def resign_envelope(xml: bytes, certificate: Certificate, edit: Callable[[bytes], bytes]) -> bytes:
+    """An envelope whose SetDTE was changed by ``edit`` (on its bytes) and signed again, as its
+    producer would have signed it: what only a faulty producer can send."""
+    changed = edit(xml)
+    root = parse_xml(changed)
+    set_dte = root.find(f"{{{SII_NS}}}SetDTE")
+    assert set_dte is not None
+    digest = hashlib.sha1(c14n_inclusive(set_dte)).digest()
+    signature = signature_over_digest(digest, "SetDoc", certificate, with_xsi=True)
+    start = changed.rindex(b'<Signature xmlns="http://www.w3.org/2000/09/xmldsig#">')
+    end = changed.rindex(b"</Signature>") + len(b"</Signature>")
+    return changed[:start] + signature + changed[end:]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,7 @@ from haulmer.testing.certificates import make_test_certificate
 from signers import emisor_cafs, xmlsec1_verify
 
 from .conftest import EMISOR_RUT, SIGNED_AT, make_document
+from .resigning import resign_envelope
 
 CARATULA = Caratula(
     rut_emisor=EMISOR_RUT, fecha_resolucion=dt.date(2026, 1, 15), numero_resolucion=0
@@ -387,3 +389,66 @@ def test_the_memory_of_issued_documents_is_bounded(monkeypatch: pytest.MonkeyPat
     assert issued_memory.recall(b"<DTE>0</DTE>") is None
     assert issued_memory.recall(b"<DTE>4</DTE>") == facts
     assert len(issued_memory._remembered) <= 3
+
+
+def test_a_validly_resigned_envelope_with_its_own_caratula_verifies(
+    envio_dte: bytes, certificate: Certificate
+) -> None:
+    # The helper's own check: re-signing what envelope() wrote, unchanged, still verifies.
+    same = resign_envelope(envio_dte, certificate, lambda xml: xml)
+    assert verify(same, check_caf=True, allow_test_cafs=True).ok
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        pytest.param(
+            lambda xml: xml.replace(
+                b"<TpoDTE>33</TpoDTE><NroDTE>1</NroDTE>", b"<TpoDTE>33</TpoDTE><NroDTE>2</NroDTE>"
+            ),
+            "the Caratula's SubTotDTE counts 2 of type 33, 1 of type 34, 1 of type 46, 1 of type "
+            "52, 1 of type 56, 1 of type 61, but the set holds 1 of type 33, 1 of type 34, 1 of "
+            "type 46, 1 of type 52, 1 of type 56, 1 of type 61",
+            id="a-count",
+        ),
+        pytest.param(
+            lambda xml: xml.replace(
+                b"<SubTotDTE><TpoDTE>61</TpoDTE><NroDTE>1</NroDTE></SubTotDTE>", b""
+            ),
+            "the Caratula's SubTotDTE counts 1 of type 33, 1 of type 34, 1 of type 46, 1 of type "
+            "52, 1 of type 56, but the set holds 1 of type 33, 1 of type 34, 1 of type 46, 1 of "
+            "type 52, 1 of type 56, 1 of type 61",
+            id="a-type-left-out",
+        ),
+        pytest.param(
+            lambda xml: xml.replace(
+                b"<RutEmisor>76086428-5</RutEmisor>", b"<RutEmisor>96790240-3</RutEmisor>", 1
+            ),
+            "the DTE 'F1T33' is issued by '76086428-5' but the Caratula's RutEmisor is "
+            "'96790240-3': an envelope carries the documents of its issuer",
+            id="another-issuer",
+        ),
+    ],
+)
+def test_a_caratula_that_disagrees_with_its_set_fails_verification(
+    envio_dte: bytes, certificate: Certificate, edit: Any, expected: str
+) -> None:
+    forged = resign_envelope(envio_dte, certificate, edit)
+    result = verify(forged, check_caf=True, allow_test_cafs=True)
+    caratula = [f for f in result.failures if f.check == "caratula"]
+    assert caratula[0].reason == expected
+    assert caratula[0].where == "EnvioDTE SetDoc"
+    assert {f.check for f in result.failures} == {"caratula"}  # every signature still holds
+
+
+def test_a_caratula_rut_written_with_dots_names_the_same_issuer(
+    envio_dte: bytes, certificate: Certificate
+) -> None:
+    dotted = resign_envelope(
+        envio_dte,
+        certificate,
+        lambda xml: xml.replace(
+            b"<RutEmisor>76086428-5</RutEmisor>", b"<RutEmisor>76.086.428-5</RutEmisor>", 1
+        ),
+    )
+    assert not [f for f in verify(dotted).failures if f.check == "caratula"]

@@ -18,6 +18,7 @@ from lxml import etree
 from haulmer._chile import from_chile
 from haulmer.errors import XMLError
 from haulmer.sii._xml import DSIG_NS, SII_NS, descend, local_name, ns_prefix, parse_xml
+from haulmer.sii.caratula_check import caratula_problems
 from haulmer.sii.signature import SignatureCheck, check_signature
 from haulmer.sii.ted import check_ted
 
@@ -57,7 +58,7 @@ _WATCHED: Final = (
 @dataclass(frozen=True)
 class Failure:
     """One failed check: ``check`` names it (signature, digest, key, certificate, ted, caf, xml,
-    structure), ``where`` says which document or envelope, ``reason`` says why."""
+    structure, caratula), ``where`` says which document or envelope, ``reason`` says why."""
 
     check: str
     reason: str
@@ -346,6 +347,8 @@ def _verify_root(
     documents = set_dte.findall("{*}DTE")
     if not documents:
         collector.fail("structure", "the envelope holds no DTE", where)
+    for problem in caratula_problems(set_dte, documents):
+        collector.fail("caratula", problem, where)
     for dte in documents:
         _verify_dte(dte, collector, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
 

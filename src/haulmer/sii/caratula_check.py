@@ -1,0 +1,86 @@
+"""What an envelope's Caratula says against what its SetDTE holds: one issuer, and the count of
+each document type. The signature covers the Caratula, so only its producer can get these
+wrong; the SII refuses such an envelope, and a receiver must not take one either.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Final
+
+from lxml import etree
+
+from haulmer.errors import ValidationError
+from haulmer.rut import Rut
+from haulmer.sii._xml import descend, leaf_text, local_name, ns_prefix
+from haulmer.sii.caf import lenient_rut
+
+__all__ = ["caratula_problems"]
+
+_DOCUMENT_TAGS: Final = frozenset({"Documento", "Liquidacion", "Exportaciones"})
+
+
+def caratula_problems(set_dte: etree._Element, documents: list[etree._Element]) -> list[str]:
+    """Where the SetDTE's Caratula disagrees with its ``documents`` (its DTE elements): a DTE
+    whose RUTEmisor is not the Caratula's RutEmisor, or a SubTotDTE count that is not the number
+    of DTEs of that type. Nothing when there is no Caratula (the schema says that)."""
+    ns = ns_prefix(set_dte)
+    caratula = next(set_dte.iterchildren(ns + "Caratula"), None)
+    if caratula is None:
+        return []
+    problems: list[str] = []
+    issuer = _text(descend(caratula, ns + "RutEmisor"))
+    issuer_rut = _rut(issuer)
+    declared: Counter[str] = Counter()
+    for subtotal in caratula.iterchildren(ns + "SubTotDTE"):
+        kind = _text(descend(subtotal, ns + "TpoDTE")) or ""
+        count = _text(descend(subtotal, ns + "NroDTE")) or ""
+        if not count.isascii() or not count.isdigit():
+            problems.append(f"SubTotDTE for type {kind!r} counts {count!r}, which is no number")
+            continue
+        declared[kind] += int(count)
+    held: Counter[str] = Counter()
+    issuers: dict[str | None, Rut | None] = {}  # one RUT parse per distinct text
+    for dte in documents:
+        documento = _documento_of(dte)
+        if documento is None:
+            continue  # the DTE's own check says so
+        inner = ns_prefix(documento)
+        encabezado = descend(documento, inner + "Encabezado")
+        held[_text(descend(encabezado, inner + "IdDoc", inner + "TipoDTE")) or ""] += 1
+        emisor = _text(descend(encabezado, inner + "Emisor", inner + "RUTEmisor"))
+        if emisor not in issuers:
+            issuers[emisor] = _rut(emisor)
+        if issuer_rut is None or issuers[emisor] != issuer_rut:
+            problems.append(
+                f"the DTE {documento.get('ID')!r} is issued by {emisor!r} but the Caratula's "
+                f"RutEmisor is {issuer!r}: an envelope carries the documents of its issuer"
+            )
+    if declared != held:
+        said = ", ".join(f"{n} of type {t}" for t, n in sorted(declared.items())) or "none"
+        holds = ", ".join(f"{n} of type {t}" for t, n in sorted(held.items())) or "none"
+        problems.append(f"the Caratula's SubTotDTE counts {said}, but the set holds {holds}")
+    return problems
+
+
+def _documento_of(dte: etree._Element) -> etree._Element | None:
+    """The DTE's Documento (Liquidacion, Exportaciones): its first child, as a rule."""
+    for child in dte:
+        if local_name(child) in _DOCUMENT_TAGS:
+            return child
+    return None
+
+
+def _text(node: etree._Element | None) -> str | None:
+    text = None if node is None else leaf_text(node)
+    return None if text is None else text.strip()
+
+
+def _rut(text: str | None) -> Rut | None:
+    """The RUT a text names (dots and case aside), None when it names none."""
+    if not text:
+        return None
+    try:
+        return lenient_rut(text)
+    except ValidationError:
+        return None
