@@ -452,3 +452,21 @@ def test_a_caratula_rut_written_with_dots_names_the_same_issuer(
         ),
     )
     assert not [f for f in verify(dotted).failures if f.check == "caratula"]
+
+
+@pytest.mark.parametrize("count", ["dos", "9" * 5000, "１"])
+def test_a_subtotal_that_is_no_count_is_a_caratula_failure(
+    envio_dte: bytes, certificate: Certificate, count: str
+) -> None:
+    forged = resign_envelope(
+        envio_dte,
+        certificate,
+        lambda xml: xml.replace(
+            b"<TpoDTE>33</TpoDTE><NroDTE>1</NroDTE>",
+            b"<TpoDTE>33</TpoDTE><NroDTE>" + count.encode("utf-8") + b"</NroDTE>",
+        ),
+    )
+    reasons = [f.reason for f in verify(forged).failures if f.check == "caratula"]
+    assert reasons[0].startswith("SubTotDTE for type '33' counts ")
+    assert reasons[0].endswith("which is no count")
+    assert len(reasons[0]) < 200

@@ -18,6 +18,9 @@ from haulmer.sii.caf import lenient_rut
 __all__ = ["caratula_problems"]
 
 _DOCUMENT_TAGS: Final = frozenset({"Documento", "Liquidacion", "Exportaciones"})
+_MAX_DIGITS: Final = 18
+"""NroDTE is a count of at most 2,000 documents: more digits than this is no count (and Python
+refuses to read an integer of thousands of digits)."""
 
 
 def caratula_problems(set_dte: etree._Element, documents: list[etree._Element]) -> list[str]:
@@ -35,8 +38,9 @@ def caratula_problems(set_dte: etree._Element, documents: list[etree._Element]) 
     for subtotal in caratula.iterchildren(ns + "SubTotDTE"):
         kind = _text(descend(subtotal, ns + "TpoDTE")) or ""
         count = _text(descend(subtotal, ns + "NroDTE")) or ""
-        if not count.isascii() or not count.isdigit():
-            problems.append(f"SubTotDTE for type {kind!r} counts {count!r}, which is no number")
+        if not (count.isascii() and count.isdigit() and len(count) <= _MAX_DIGITS):
+            shown = count[:20] + ("..." if len(count) > 20 else "")
+            problems.append(f"SubTotDTE for type {kind[:20]!r} counts {shown!r}, which is no count")
             continue
         declared[kind] += int(count)
     held: Counter[str] = Counter()
