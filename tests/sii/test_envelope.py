@@ -470,3 +470,13 @@ def test_a_subtotal_that_is_no_count_is_a_caratula_failure(
     assert reasons[0].startswith("SubTotDTE for type '33' counts ")
     assert reasons[0].endswith("which is no count")
     assert len(reasons[0]) < 200
+
+
+@pytest.mark.parametrize("tipo", ["²".encode("latin-1"), b"9" * 5000, b"", b"3 3"])
+def test_a_tipo_dte_that_is_no_type_is_an_xml_error(
+    issued: dict[int, bytes], certificate: Certificate, tipo: bytes
+) -> None:
+    # "²".isdigit() is True, and int() of 5,000 digits raises: neither may escape as ValueError.
+    odd = issued[33].replace(b"<TipoDTE>33</TipoDTE>", b"<TipoDTE>" + tipo + b"</TipoDTE>", 1)
+    with pytest.raises(XMLError, match=r"signed_documents\[0\] has no IdDoc/TipoDTE of 1 to 3"):
+        envelope([odd], certificate=certificate, caratula=CARATULA)

@@ -108,6 +108,8 @@ class _SignedDte:
 _LATIN1_NAMES: Final = frozenset({"ISO-8859-1", "ISO8859-1", "LATIN-1", "LATIN1", "L1"})
 _DECLARATION_BYTES: Final = re.compile(rb"^\s*<\?xml[^>]*\?>\s*")
 _SII_DEFAULT: Final = f' xmlns="{SII_NS}"'.encode("ascii")
+_TIPO_DTE: Final = re.compile(r"[0-9]{1,3}")
+"""A TipoDTE as the schema writes it: ASCII digits (``str.isdigit`` takes ``²``), at most 3."""
 
 
 def _read_signed(data: bytes | str, index: int) -> _SignedDte:
@@ -156,8 +158,12 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
     if tipo is None or rut is None:  # elements in other namespaces: search any
         tipo = root.find("{*}*/{*}Encabezado/{*}IdDoc/{*}TipoDTE")
         rut = root.find("{*}*/{*}Encabezado/{*}Emisor/{*}RUTEmisor")
-    if tipo is None or not (tipo.text or "").strip().isdigit() or rut is None:
-        raise XMLError(f"signed_documents[{index}] has no IdDoc/TipoDTE or Emisor/RUTEmisor")
+    tipo_text = (tipo.text or "").strip() if tipo is not None else ""
+    if not _TIPO_DTE.fullmatch(tipo_text) or rut is None:
+        raise XMLError(
+            f"signed_documents[{index}] has no IdDoc/TipoDTE of 1 to 3 digits (0-9) or no "
+            "Emisor/RUTEmisor"
+        )
     encoding = (root.getroottree().docinfo.encoding or "utf-8").upper()
     if isinstance(data, (bytes, bytearray)) and encoding in _LATIN1_NAMES:
         # Already ISO-8859-1 (what issue() writes): the bytes go in as they are.
@@ -170,7 +176,7 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
         body = text.encode("iso-8859-1", errors="xmlcharrefreplace")
     return _SignedDte(
         body.strip(),
-        int((tipo.text or "").strip()),
+        int(tipo_text),
         (rut.text or "").strip(),
         (documento.get("ID") if documento is not None else None) or f"#{index}",
         _canonical_in_set(root),
