@@ -134,7 +134,12 @@ def rut(args: argparse.Namespace) -> int:
         value = Rut.parse(text, lenient=True)
     except HaulmerError as exc:
         digits = text.strip().replace(".", "")
-        if digits.isdigit() and 1 <= int(digits) <= 99_999_999:
+        if (
+            digits.isascii()
+            and digits.isdigit()
+            and len(digits) <= 12
+            and 1 <= int(digits) <= 99_999_999
+        ):
             # a number stored without its check digit, as ERPs often keep RUTs
             completed = Rut.from_parts(int(digits))
             candidates.append(_rut_report(completed, "the number with its check digit computed"))

@@ -150,7 +150,7 @@ def _missing_dv_hint(value: str | Rut) -> str:
     if not isinstance(value, str) or "-" in value:
         return ""
     digits = value.strip().replace(".", "")
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(MAX_RUT_NUMBER)):
         return ""
     number = int(digits)
     if not 1 <= number <= MAX_RUT_NUMBER:
@@ -222,8 +222,8 @@ class Rut:
                 return cls(loosened, validate_dv=validate_dv)
             except InvalidRutError as exc:
                 raise InvalidRutError(
-                    f"{text.strip()!r} read leniently (without spaces, dots, hyphens or a CL "
-                    f"prefix) is {loosened.strip()!r}, and {exc}"
+                    f"{_shown(text.strip())} read leniently (without spaces, dots, hyphens or "
+                    f"a CL prefix) is {_shown(loosened.strip())}, and {exc}"
                 ) from None
         return cls(text, validate_dv=validate_dv)
 

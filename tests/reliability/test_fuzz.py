@@ -11,6 +11,7 @@ import re
 from functools import cache
 from typing import Any
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -215,3 +216,33 @@ def test_a_panic_in_cryptography_is_a_verification_failure(monkeypatch: Any) -> 
     assert [f.reason for f in result.failures] == [
         "cannot be verified: the cryptography library failed on it"
     ]
+
+
+# Text that str.isdigit() takes and int() refuses: a superscript, an Arabic-Indic digit, a
+# fullwidth one, and more digits than int() reads from text (4,300 by default).
+DIGITS_INT_REFUSES = ["\u00b2", "\u0663", "\uff11", "9" * 5000]
+
+
+@pytest.mark.parametrize("text", DIGITS_INT_REFUSES, ids=["superscript", "arabic", "full", "long"])
+def test_digits_that_int_refuses_give_typed_errors(
+    text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from haulmer.cli import main
+    from haulmer.dte.catalogue import DTEType, lookup_document_code
+    from haulmer.dte.models import Referencia
+    from haulmer.errors import DocumentError
+    from haulmer.testing.platform._errors import PlatformError
+    from haulmer.testing.platform._myhaulmer import page_of
+
+    with pytest.raises(InvalidRutError):
+        Rut.parse(text, lenient=True)
+    assert main(["rut", text]) == 1
+    capsys.readouterr()
+    with pytest.raises(DocumentError, match="is not an electronic document type"):
+        DTEType.parse(text)
+    assert lookup_document_code(text) is None
+    # an unknown CodRef stays text for the rules to name (int() would have raised)
+    reference = {"NroLinRef": 1, "TpoDocRef": "33", "FolioRef": 1, "CodRef": text}
+    assert Referencia.model_validate(reference).cod_ref == text
+    with pytest.raises(PlatformError, match="the page is not valid"):  # the fake's 422
+        page_of([1, 2, 3], {"page": text}, str)

@@ -65,11 +65,12 @@ class DTEType(IntEnum):
         code: int | None = None
         if isinstance(value, int) and not isinstance(value, bool):
             code = value
-        elif isinstance(value, str) and value.strip().isdigit():
+        elif isinstance(value, str) and _is_code(value.strip()):
             code = int(value.strip())
         if code is None or code not in _LABELS:
             known = ", ".join(str(c) for c in _LABELS)
-            shown = repr(value) if isinstance(value, str | int) else type(value).__name__
+            cut = value if not isinstance(value, str) or len(value) <= 40 else value[:40] + "..."
+            shown = repr(cut) if isinstance(value, str | int) else type(value).__name__
             raise DocumentError(
                 f"{shown} is not an electronic document type; use one of {known}",
                 details=[ErrorDetail("TipoDTE", f"unknown type {shown}")],
@@ -207,6 +208,12 @@ _REFERENCE_LABELS: dict[str, str] = {
 }
 
 
+def _is_code(text: str) -> bool:
+    """Whether ``text`` is a document code in digits: ASCII only (``str.isdigit`` takes ``²``,
+    which ``int`` refuses) and short enough for ``int`` to read (codes have 3 digits)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def lookup_document_code(value: int | str) -> DTEType | ReferenceDocumentType | None:
     """What a TpoDocRef names: a DTE type, a reference-only code, or None when not catalogued.
 
@@ -215,7 +222,7 @@ def lookup_document_code(value: int | str) -> DTEType | ReferenceDocumentType | 
     if isinstance(value, DTEType | ReferenceDocumentType):
         return value
     text = str(value).strip().upper() if isinstance(value, int | str) else ""
-    if text.isdigit():
+    if _is_code(text):
         text = str(int(text))
         if int(text) in _LABELS:
             return DTEType(int(text))

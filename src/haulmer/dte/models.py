@@ -497,8 +497,9 @@ class Referencia(SiiModel):
     def _cod_ref(cls, value: Any) -> Any:
         if isinstance(value, CodRef):
             return value
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value.strip())
+        text = value.strip() if isinstance(value, str) else ""
+        if text.isascii() and text.isdigit() and len(text) <= 4:  # "²" and 5,000 digits stay text
+            value = int(text)
         if isinstance(value, int) and not isinstance(value, bool):
             try:
                 return CodRef(value)

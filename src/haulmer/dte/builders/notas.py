@@ -73,7 +73,7 @@ def _cod_ref(value: CodRefInput) -> CodRef:
         key = value.strip().lower().replace(" ", "_").replace("-", "_")
         if key in _COD_REF_NAMES:
             return _COD_REF_NAMES[key]
-        if key.isdigit():
+        if key.isascii() and key.isdigit() and len(key) <= 4:
             value = int(key)
         else:
             raise DocumentError(

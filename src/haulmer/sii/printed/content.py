@@ -329,7 +329,8 @@ def printed_document(
         kind: DTEType | None = DTEType.parse(tipo)
     except ValueError:
         kind = None
-    dte_type = int(kind) if kind is not None else int(tipo) if tipo.isdigit() else 0
+    known_digits = tipo.isascii() and tipo.isdigit() and len(tipo) <= 3
+    dte_type = int(kind) if kind is not None else int(tipo) if known_digits else 0
     currency = _text(totales.get("TpoMoneda")) or None
     pesos = currency is None or currency.upper().startswith("PESO")
     office = (

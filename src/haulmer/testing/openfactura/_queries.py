@@ -79,7 +79,7 @@ def _stored_json(dte: dict[str, Any]) -> Any:
     if isinstance(emisor, dict) and "Acteco" in emisor:
         raw = emisor["Acteco"]
         codes = raw if isinstance(raw, list) else [raw]
-        emisor["Acteco"] = [int(c) if str(c).strip().isdigit() else c for c in codes]
+        emisor["Acteco"] = [int(c) if _is_acteco(str(c).strip()) else c for c in codes]
     return out
 
 
@@ -468,3 +468,8 @@ class Queries:
                 "sucursales": [],
             }
         )
+
+
+def _is_acteco(text: str) -> bool:
+    """Whether ``text`` is an economic activity code in digits (ASCII, at most 6 of them)."""
+    return text.isascii() and text.isdigit() and len(text) <= 6

@@ -151,7 +151,7 @@ def _positive(
     raw = query.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
         problems.append((name, "a whole number, 1 or more"))
         return default
     return int(raw)
