@@ -450,3 +450,32 @@ def test_type_hints_of_every_public_dte_function_resolve_at_run_time(name: str) 
     )
     for function in functions:
         typing.get_type_hints(function)
+
+
+@pytest.mark.parametrize("where", ["receptor", "boleta emisor", "line"])
+def test_an_int_of_thousands_of_digits_given_for_text_is_a_document_error(
+    emisor: dict[str, Any], receptor: dict[str, Any], where: str
+) -> None:
+    huge = 10**5000
+    with pytest.raises(DocumentError, match="a number of thousands of digits where text goes"):
+        if where == "receptor":
+            dte.factura(emisor=emisor, receptor={**receptor, "RznSocRecep": huge}, lines=[RJ45])
+        elif where == "boleta emisor":
+            dte.boleta(emisor={**emisor, "razon_social": huge}, lines=[RJ45])
+        else:
+            dte.factura(emisor=emisor, receptor=receptor, lines=[{**RJ45, "nombre": huge}])
+
+
+def test_a_field_given_under_both_its_names_is_named_as_given_twice(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    # pydantic takes one spelling and calls the other unknown; "did you mean 'razon_social'"
+    # for 'razon_social' helped nobody.
+    with pytest.raises(DocumentError) as raised:
+        dte.factura(emisor=emisor, receptor={**receptor, "razon_social": "Otra"}, lines=[RJ45])
+    assert [(d.field, d.issue) for d in raised.value.details] == [
+        (
+            "Encabezado.Receptor.RznSocRecep",
+            "given twice, as 'razon_social' and as 'RznSocRecep'; give it once",
+        )
+    ]

@@ -626,7 +626,82 @@ def test_amounts_with_decimals_are_refused_on_a_documento() -> None:
 
 
 def test_an_absurdly_large_number_is_refused_with_its_size_not_a_crash() -> None:
-    doc = _doc(Encabezado__Emisor__Acteco=[10**5000])
-    problems = _problems(doc)
+    # Refused where it comes in (an int of 5,000 digits cannot even be written as text).
+    data = copy.deepcopy(BASE)
+    data["Encabezado"]["Emisor"]["Acteco"] = [10**5000]
+    with pytest.raises(DocumentError) as raised:
+        Document.from_sii_dict(data)
+    problems = raised.value.details
     assert [p.field for p in problems] == ["Encabezado.Emisor.Acteco[1]"]
-    assert problems[0].issue.startswith("a number of about 5000 digits has more than 6 digits")
+    assert problems[0].issue == (
+        "a number of about 5000 digits is larger than any SII number (they have 18 digits at most)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("QtyItem", "1E+99999999"),  # the product with the price overflowed
+        ("PrcItem", "9" * 5000),  # rounding it to pesos ran out of digits
+        ("QtyItem", 10**5000),  # turned into a Decimal through text, which Python refuses
+    ],
+    ids=["exponent", "long-text", "huge-int"],
+)
+def test_an_absurd_quantity_or_price_is_refused_where_it_comes_in(field: str, value: Any) -> None:
+    data = copy.deepcopy(BASE)
+    data["Detalle"] = [{"NmbItem": "x", "QtyItem": 1, "PrcItem": 1000, field: value}]
+    with pytest.raises(DocumentError) as raised:
+        Document.from_sii_dict(data)
+    (detail,) = raised.value.details
+    assert detail.field == f"Detalle[1].{field}"
+    assert detail.issue.endswith(" is larger than any SII number (they have 18 digits at most)")
+    assert len(detail.issue) < 120
+
+
+@pytest.mark.parametrize("value", [10**5000, -(10**41), "9" * 45], ids=["huge", "negative", "text"])
+def test_an_absurd_whole_amount_is_refused_by_its_size(value: Any) -> None:
+    # The totals' messages and the facets would otherwise have to print it.
+    data = copy.deepcopy(BASE)
+    data["Detalle"] = [{"NmbItem": "x", "QtyItem": 1, "PrcItem": 1000, "MontoItem": value}]
+    with pytest.raises(DocumentError) as raised:
+        Document.from_sii_dict(data)
+    (detail,) = raised.value.details
+    assert detail.field == "Detalle[1].MontoItem"
+    assert detail.issue.endswith(" is larger than any SII number (they have 18 digits at most)")
+
+
+def test_thousands_of_digits_of_text_in_a_whole_number_field_is_a_document_error() -> None:
+    data = copy.deepcopy(BASE)
+    data["Encabezado"]["Totales"] = {"MntNeto": "9" * 5000, "MntTotal": 1}
+    with pytest.raises(DocumentError, match=r"Totales\.MntNeto: Unable to parse input string"):
+        Document.from_sii_dict(data)
+
+
+def test_an_int_of_thousands_of_digits_where_text_goes_is_a_document_error() -> None:
+    # Text fields take numbers as text; pydantic lets Python's refusal to write an int of more
+    # than 4,300 digits through as a ValueError.
+    data = copy.deepcopy(BASE)
+    data["Detalle"] = [{"NmbItem": 10**5000, "QtyItem": 1, "PrcItem": 1000}]
+    with pytest.raises(DocumentError, match="the DTE holds a number of thousands of digits"):
+        Document.from_sii_dict(data)
+
+
+def test_an_absurdly_small_rate_reaches_the_facets_that_name_it() -> None:
+    # 1E-99999999 breaks no arithmetic (it underflows to 0); the facets refuse it by name.
+    doc = _doc(
+        Detalle=[{"NmbItem": "x", "QtyItem": 1, "PrcItem": 1000, "DescuentoPct": "1E-99999999"}]
+    )
+    assert ("Detalle[1].DescuentoPct", "1E-99999999 is below the SII's minimum of 0.01") in [
+        (p.field, p.issue) for p in _problems(doc)
+    ]
+
+
+def test_totals_past_any_sii_amount_are_named_not_a_pydantic_error() -> None:
+    # Each number is within bounds; their product is not.
+    doc = _doc(Detalle=[{"NmbItem": "x", "QtyItem": "1E+17", "PrcItem": "1E+17"}])
+    issues = {p.field: p.issue for p in _problems(doc)}
+    assert issues["Encabezado.Totales.MntNeto"].endswith(
+        "is larger than any SII number (they have 18 digits at most)"
+    )
+    with pytest.raises(DocumentError, match="the computed totals cannot be written"):
+        doc.to_sii_dict()

@@ -9,13 +9,22 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple, Union
 
 import pydantic
 from pydantic import AliasChoices, BaseModel
 
-from haulmer.dte.models import Comision, Detalle, DscRcgGlobal, Encabezado, Referencia
+from haulmer.dte.models import (
+    NUMBER_LIMIT,
+    WHOLE_LIMIT,
+    Comision,
+    Detalle,
+    DscRcgGlobal,
+    Encabezado,
+    Referencia,
+)
 from haulmer.errors import ErrorDetail
 
 __all__ = ["validation_details"]
@@ -117,6 +126,10 @@ def _locate(loc: tuple[int | str, ...], model: type[BaseModel] | None, prefix: s
 def _suggestion(model: type[BaseModel], key: str) -> tuple[str, _Field | None]:
     """``did you mean ...`` for an unknown ``key`` of ``model``, and the field it points to."""
     fields = _fields(model)
+    twin = fields.get(key)
+    if twin is not None:  # a field's name and its SII name both given: pydantic takes one
+        other = twin.sii if key != twin.sii else twin.name
+        return f"given twice, as {key!r} and as {other!r}; give it once", twin
     matches = difflib.get_close_matches(key, list(fields), n=3, cutoff=0.6)
     if not matches:
         return (
@@ -134,6 +147,27 @@ def _suggestion(model: type[BaseModel], key: str) -> tuple[str, _Field | None]:
         other = field.sii if match != field.sii else field.name
         shown.append(f"{match!r} ({other})" if other != match else repr(match))
     return f"unknown field {key!r}; did you mean {' or '.join(shown)}?", fields[matches[0]]
+
+
+def _past_any_sii_number(error: Any) -> bool:
+    """Whether pydantic refused a number for the models' bound on size (``WHOLE_LIMIT``,
+    ``NUMBER_LIMIT``), past anything the SII takes."""
+    if error["type"] not in ("less_than", "greater_than"):
+        return False
+    context = error.get("ctx") or {}
+    bound = context.get("lt", context.get("gt"))
+    return isinstance(bound, int | Decimal) and abs(bound) in (WHOLE_LIMIT, NUMBER_LIMIT)
+
+
+def _shown_size(value: Any) -> str:
+    """A number as a message can show it: by its size when it is long (an int of more than
+    4,300 digits cannot even be written as text)."""
+    if type(value) is int:
+        if value.bit_length() > 100:
+            return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+        value = str(value)
+    text = str(value).strip()
+    return repr(text) if len(text) <= 24 else f"a number written in {len(text)} characters"
 
 
 def _issue(message: str) -> str:
@@ -168,6 +202,9 @@ def validation_details(
         elif error["type"] == "missing" and located.field is not None:
             issue = "required"
             meant_for = (parent_path, located.field.name)
+        elif _past_any_sii_number(error):
+            shown = _shown_size(error["input"])
+            issue = f"{shown} is larger than any SII number (they have 18 digits at most)"
         else:
             issue = _issue(error["msg"])
         found.append((ErrorDetail(located.path, issue), meant_for))

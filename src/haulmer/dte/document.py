@@ -53,6 +53,16 @@ _PROBLEMS = ("problem", "problems")
 _WRONG_AMOUNTS = ("wrong amount", "wrong amounts")
 
 
+def unreadable_number(exc: ValueError, what: str) -> DocumentError:
+    """The DocumentError for the ValueError pydantic lets through: a text field given an int of
+    thousands of digits, which Python refuses to write as text (4,300 digits at most)."""
+    return DocumentError(
+        f"{what} holds a number of thousands of digits where text goes ({exc}); no SII value "
+        "is anywhere near that long",
+        [ErrorDetail("", "a number too long to write as text")],
+    )
+
+
 def document_error(exc: pydantic.ValidationError, what: str, *, prefix: str = "") -> DocumentError:
     """A pydantic validation failure as a DocumentError naming each bad field by its SII path.
 
@@ -358,6 +368,8 @@ class Document(SiiModel):
             return cls.model_validate(dict(body), context=lenient_context())
         except pydantic.ValidationError as exc:
             raise document_error(exc, "the DTE") from None
+        except ValueError as exc:
+            raise unreadable_number(exc, "the DTE") from None
 
 
 def _line_update(line: Detalle, index: int, amounts: LineAmounts) -> dict[str, Any]:

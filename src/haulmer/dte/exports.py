@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum
 
 from haulmer._enums import StrEnum
+from haulmer._numbers import ANY_SIZE
 from haulmer.rut import Rut
 
 __all__ = [
@@ -129,9 +130,14 @@ _QUANTA = {digits: Decimal(1).scaleb(-digits) for digits in range(_XSD_DECIMALS 
 
 
 def round_currency(value: Decimal | int, moneda: Moneda | str | None) -> Decimal:
-    """Round half up to ``moneda``'s decimals, without trailing zeros (``Decimal("12.5")``)."""
+    """Round half up to ``moneda``'s decimals, without trailing zeros (``Decimal("12.5")``).
+
+    Any size is rounded (the schema's facets refuse an amount too large afterwards, naming its
+    field): the default context's 28 digits would raise ``InvalidOperation`` on a larger one.
+    """
     exact = value if isinstance(value, Decimal) else Decimal(value)
-    rounded = exact.quantize(_QUANTA[currency_decimals(moneda)], rounding=ROUND_HALF_UP)
+    quantum = _QUANTA[currency_decimals(moneda)]
+    rounded = exact.quantize(quantum, rounding=ROUND_HALF_UP, context=ANY_SIZE)
     if rounded == rounded.to_integral_value():
-        return rounded.quantize(_QUANTA[0])
-    return rounded.normalize()
+        return rounded.quantize(_QUANTA[0], context=ANY_SIZE)
+    return rounded.normalize(context=ANY_SIZE)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 
@@ -48,6 +48,20 @@ __all__ = [
 ]
 
 
+WHOLE_LIMIT = 10**18
+"""No SII amount, code or count reaches this (amounts have 18 digits at most)."""
+NUMBER_LIMIT = 10**40
+"""Far past any SII quantity, price, rate or foreign amount (18 integer digits at most)."""
+
+Whole = Annotated[int, Field(gt=-WHOLE_LIMIT, lt=WHOLE_LIMIT)]
+"""An int field's type. The bound is checked in pydantic's own code, before any arithmetic or
+message meets the number: an int of more than 4,300 digits cannot even be written as text."""
+
+Number = Annotated[Decimal, Field(gt=-NUMBER_LIMIT, lt=NUMBER_LIMIT)]
+"""A Decimal field's type, bounded the same way: ``1E+99999999`` would overflow a product, and
+5,000 digits run out of digits when rounded."""
+
+
 def _alias(sii: str, *others: str) -> Any:
     """Serialize as the SII name ``sii``; also accept ``others`` (the boleta spellings)."""
     return Field(default=None, alias=sii, validation_alias=AliasChoices(sii, *others))
@@ -69,7 +83,7 @@ class MntPago(SiiModel):
     """One instalment of a credit sale (IdDoc/MntPagos)."""
 
     fecha: date = Field(alias="FchPago")
-    monto: int = Field(alias="MntPago", ge=0)
+    monto: Whole = Field(alias="MntPago", ge=0)
     glosa: str | None = Field(default=None, alias="GlosaPagos")
 
 
@@ -77,29 +91,29 @@ class IdDoc(SiiModel):
     """Identification: type, folio, date and the payment and dispatch indicators."""
 
     tipo_dte: DTEType = Field(alias="TipoDTE")
-    folio: int = Field(default=0, alias="Folio", ge=0)
+    folio: Whole = Field(default=0, alias="Folio", ge=0)
     """0 while unassigned: OpenFactura assigns it; local stamping needs the CAF's folio."""
     fecha_emision: date = Field(alias="FchEmis")
-    ind_no_rebaja: int | None = Field(default=None, alias="IndNoRebaja")
-    tipo_despacho: int | None = Field(default=None, alias="TipoDespacho")
+    ind_no_rebaja: Whole | None = Field(default=None, alias="IndNoRebaja")
+    tipo_despacho: Whole | None = Field(default=None, alias="TipoDespacho")
     """Guías: 1 por cuenta del receptor, 2 del emisor a instalaciones del cliente, 3 a otras."""
-    ind_traslado: int | None = Field(default=None, alias="IndTraslado")
+    ind_traslado: Whole | None = Field(default=None, alias="IndTraslado")
     """Guías 1..9: 1 operación constituye venta, 5 traslado interno, 7 guía de devolución..."""
     tpo_impresion: str | None = Field(default=None, alias="TpoImpresion")
-    ind_servicio: int | None = Field(default=None, alias="IndServicio")
+    ind_servicio: Whole | None = Field(default=None, alias="IndServicio")
     """Facturas 1..3; boletas 1..4 (3 = ventas y servicios, the usual retail value)."""
-    mnt_bruto: int | None = Field(default=None, alias="MntBruto")
+    mnt_bruto: Whole | None = Field(default=None, alias="MntBruto")
     """1 = line prices include IVA (facturas and notes)."""
-    ind_mnt_neto: int | None = Field(default=None, alias="IndMntNeto")
+    ind_mnt_neto: Whole | None = Field(default=None, alias="IndMntNeto")
     """Boletas only: 2 = line prices are net (boleta prices are gross by default)."""
-    tpo_tran_compra: int | None = Field(default=None, alias="TpoTranCompra")
-    tpo_tran_venta: int | None = Field(default=None, alias="TpoTranVenta")
-    forma_pago: int | None = Field(default=None, alias="FmaPago")
+    tpo_tran_compra: Whole | None = Field(default=None, alias="TpoTranCompra")
+    tpo_tran_venta: Whole | None = Field(default=None, alias="TpoTranVenta")
+    forma_pago: Whole | None = Field(default=None, alias="FmaPago")
     """1 contado, 2 crédito, 3 sin costo."""
-    fma_pag_exp: int | None = Field(default=None, alias="FmaPagExp")
+    fma_pag_exp: Whole | None = Field(default=None, alias="FmaPagExp")
     fecha_cancelacion: date | None = Field(default=None, alias="FchCancel")
-    monto_cancelado: int | None = Field(default=None, alias="MntCancel", ge=0)
-    saldo_insoluto: int | None = Field(default=None, alias="SaldoInsol", ge=0)
+    monto_cancelado: Whole | None = Field(default=None, alias="MntCancel", ge=0)
+    saldo_insoluto: Whole | None = Field(default=None, alias="SaldoInsol", ge=0)
     pagos: list[MntPago] = Field(default_factory=list, alias="MntPagos")
     periodo_desde: date | None = Field(default=None, alias="PeriodoDesde")
     periodo_hasta: date | None = Field(default=None, alias="PeriodoHasta")
@@ -110,7 +124,7 @@ class IdDoc(SiiModel):
     banco_pago: str | None = Field(default=None, alias="BcoPago")
     term_pago_codigo: str | None = Field(default=None, alias="TermPagoCdg")
     term_pago_glosa: str | None = Field(default=None, alias="TermPagoGlosa")
-    term_pago_dias: int | None = Field(default=None, alias="TermPagoDias")
+    term_pago_dias: Whole | None = Field(default=None, alias="TermPagoDias")
     fecha_vencimiento: date | None = Field(default=None, alias="FchVenc")
 
     @field_validator("medio_pago", mode="before")
@@ -125,8 +139,8 @@ class IdDoc(SiiModel):
 class GuiaExport(SiiModel):
     """Emisor/GuiaExport: the customs transfer code of an export guía."""
 
-    cdg_traslado: int | None = Field(default=None, alias="CdgTraslado")
-    folio_aut: int | None = Field(default=None, alias="FolioAut")
+    cdg_traslado: Whole | None = Field(default=None, alias="CdgTraslado")
+    folio_aut: Whole | None = Field(default=None, alias="FolioAut")
     fecha_aut: date | None = Field(default=None, alias="FchAut")
 
 
@@ -138,11 +152,11 @@ class Emisor(SiiModel):
     giro: str | None = _alias("GiroEmis", "GiroEmisor", "giro")
     telefonos: list[str] = Field(default_factory=list, alias="Telefono")
     correo: str | None = Field(default=None, alias="CorreoEmisor")
-    actecos: list[int] = Field(default_factory=list, alias="Acteco")
+    actecos: list[Whole] = Field(default_factory=list, alias="Acteco")
     """Códigos de actividad económica (1 to 4, six digits); required on facturas and notes."""
     guia_export: GuiaExport | None = Field(default=None, alias="GuiaExport")
     sucursal: str | None = Field(default=None, alias="Sucursal")
-    cdg_sii_sucur: int | None = Field(default=None, alias="CdgSIISucur")
+    cdg_sii_sucur: Whole | None = Field(default=None, alias="CdgSIISucur")
     direccion: str | None = Field(default=None, alias="DirOrigen")
     comuna: str | None = Field(default=None, alias="CmnaOrigen")
     ciudad: str | None = Field(default=None, alias="CiudadOrigen")
@@ -164,7 +178,7 @@ class Extranjero(SiiModel):
 
     num_id: str | None = Field(default=None, alias="NumId")
     nacionalidad: str | None = Field(default=None, alias="Nacionalidad")
-    tipo_doc_id: int | None = Field(default=None, alias="TipoDocID")
+    tipo_doc_id: Whole | None = Field(default=None, alias="TipoDocID")
     """Not on exports (their Extranjero has IdAdicRecep instead)."""
     id_adic_recep: str | None = Field(default=None, alias="IdAdicRecep")
     """Exports only: an additional id of the foreign receptor."""
@@ -213,8 +227,8 @@ class Chofer(SiiModel):
 class TipoBultos(SiiModel):
     """Aduana/TipoBultos: one kind of package (Aduana code), how many, marks and container."""
 
-    cod_tpo_bultos: int | None = Field(default=None, alias="CodTpoBultos", ge=1)
-    cant_bultos: int | None = Field(default=None, alias="CantBultos", ge=1)
+    cod_tpo_bultos: Whole | None = Field(default=None, alias="CodTpoBultos", ge=1)
+    cant_bultos: Whole | None = Field(default=None, alias="CantBultos", ge=1)
     marcas: str | None = Field(default=None, alias="Marcas")
     id_container: str | None = Field(default=None, alias="IdContainer")
     sello: str | None = Field(default=None, alias="Sello")
@@ -225,13 +239,13 @@ class Aduana(SiiModel):
     """Transporte/Aduana: the customs data of an export (Aduana's codes, ints or the enums of
     ``haulmer.dte.exports``); amounts and weights are ``Decimal``."""
 
-    cod_mod_venta: int | None = Field(default=None, alias="CodModVenta", ge=1)
+    cod_mod_venta: Whole | None = Field(default=None, alias="CodModVenta", ge=1)
     """``ModalidadVenta``: 1 a firme, 2 bajo condición, 9 sin pago..."""
-    cod_clau_venta: int | None = Field(default=None, alias="CodClauVenta", ge=1)
+    cod_clau_venta: Whole | None = Field(default=None, alias="CodClauVenta", ge=1)
     """``ClausulaVenta`` (Incoterm): 1 CIF, 2 CFR, 3 EXW, 5 FOB..."""
-    tot_clau_venta: Decimal | None = Field(default=None, alias="TotClauVenta", gt=0)
+    tot_clau_venta: Number | None = Field(default=None, alias="TotClauVenta", gt=0)
     """The value of the sale under the clause, in the document's currency (2 decimals)."""
-    cod_via_transp: int | None = Field(default=None, alias="CodViaTransp", ge=1)
+    cod_via_transp: Whole | None = Field(default=None, alias="CodViaTransp", ge=1)
     """``ViaTransporte``: 1 marítima, 4 aérea, 7 carretera..."""
     nombre_transp: str | None = Field(default=None, alias="NombreTransp")
     rut_cia_transp: Rut | None = Field(default=None, alias="RUTCiaTransp")
@@ -239,24 +253,24 @@ class Aduana(SiiModel):
     id_adic_transp: str | None = Field(default=None, alias="IdAdicTransp")
     booking: str | None = Field(default=None, alias="Booking")
     operador: str | None = Field(default=None, alias="Operador")
-    cod_pto_embarque: int | None = Field(default=None, alias="CodPtoEmbarque", ge=1)
+    cod_pto_embarque: Whole | None = Field(default=None, alias="CodPtoEmbarque", ge=1)
     id_adic_pto_emb: str | None = Field(default=None, alias="IdAdicPtoEmb")
-    cod_pto_desemb: int | None = Field(default=None, alias="CodPtoDesemb", ge=1)
+    cod_pto_desemb: Whole | None = Field(default=None, alias="CodPtoDesemb", ge=1)
     id_adic_pto_desemb: str | None = Field(default=None, alias="IdAdicPtoDesemb")
-    tara: int | None = Field(default=None, alias="Tara", ge=1)
-    cod_unid_med_tara: int | None = Field(default=None, alias="CodUnidMedTara", ge=1)
-    peso_bruto: Decimal | None = Field(default=None, alias="PesoBruto", ge=0)
-    cod_unid_peso_bruto: int | None = Field(default=None, alias="CodUnidPesoBruto", ge=1)
-    peso_neto: Decimal | None = Field(default=None, alias="PesoNeto", ge=0)
-    cod_unid_peso_neto: int | None = Field(default=None, alias="CodUnidPesoNeto", ge=1)
-    tot_items: int | None = Field(default=None, alias="TotItems", ge=1)
-    tot_bultos: int | None = Field(default=None, alias="TotBultos", ge=1)
+    tara: Whole | None = Field(default=None, alias="Tara", ge=1)
+    cod_unid_med_tara: Whole | None = Field(default=None, alias="CodUnidMedTara", ge=1)
+    peso_bruto: Number | None = Field(default=None, alias="PesoBruto", ge=0)
+    cod_unid_peso_bruto: Whole | None = Field(default=None, alias="CodUnidPesoBruto", ge=1)
+    peso_neto: Number | None = Field(default=None, alias="PesoNeto", ge=0)
+    cod_unid_peso_neto: Whole | None = Field(default=None, alias="CodUnidPesoNeto", ge=1)
+    tot_items: Whole | None = Field(default=None, alias="TotItems", ge=1)
+    tot_bultos: Whole | None = Field(default=None, alias="TotBultos", ge=1)
     tipo_bultos: list[TipoBultos] = Field(default_factory=list, alias="TipoBultos")
-    mnt_flete: Decimal | None = Field(default=None, alias="MntFlete", gt=0)
-    mnt_seguro: Decimal | None = Field(default=None, alias="MntSeguro", gt=0)
-    cod_pais_recep: int | None = Field(default=None, alias="CodPaisRecep", ge=1)
+    mnt_flete: Number | None = Field(default=None, alias="MntFlete", gt=0)
+    mnt_seguro: Number | None = Field(default=None, alias="MntSeguro", gt=0)
+    cod_pais_recep: Whole | None = Field(default=None, alias="CodPaisRecep", ge=1)
     """Aduana's country code of the receptor (225 Estados Unidos, 342 Hong Kong...)."""
-    cod_pais_destin: int | None = Field(default=None, alias="CodPaisDestin", ge=1)
+    cod_pais_destin: Whole | None = Field(default=None, alias="CodPaisDestin", ge=1)
 
 
 class Transporte(SiiModel):
@@ -280,8 +294,8 @@ class ImptoReten(SiiModel):
     """An additional tax or a retención (Totales/ImptoReten): code, rate, amount."""
 
     tipo: str = Field(alias="TipoImp")
-    tasa: Decimal | None = Field(default=None, alias="TasaImp")
-    monto: int = Field(alias="MontoImp")
+    tasa: Number | None = Field(default=None, alias="TasaImp")
+    monto: Whole = Field(alias="MontoImp")
 
     @field_validator("tipo", mode="before")
     @classmethod
@@ -293,9 +307,9 @@ class ComisionesTotales(SiiModel):
     """Totales/Comisiones of a liquidación-factura: the commissions and other charges deducted,
     summed (negative values are refunds)."""
 
-    val_com_neto: int | None = Field(default=None, alias="ValComNeto")
-    val_com_exe: int | None = Field(default=None, alias="ValComExe")
-    val_com_iva: int | None = Field(default=None, alias="ValComIVA")
+    val_com_neto: Whole | None = Field(default=None, alias="ValComNeto")
+    val_com_exe: Whole | None = Field(default=None, alias="ValComExe")
+    val_com_iva: Whole | None = Field(default=None, alias="ValComIVA")
 
 
 class Totales(SiiModel):
@@ -306,37 +320,37 @@ class Totales(SiiModel):
 
     tpo_moneda: Moneda | None = Field(default=None, alias="TpoMoneda")
     """Exports only: the currency of every amount of the document."""
-    mnt_neto: int | None = Field(default=None, alias="MntNeto", ge=0)
-    mnt_exe: int | Decimal | None = Field(default=None, alias="MntExe", ge=0)
-    mnt_base: int | None = Field(default=None, alias="MntBase", ge=0)
-    mnt_margen_com: int | None = Field(default=None, alias="MntMargenCom", ge=0)
-    tasa_iva: Decimal | None = Field(default=None, alias="TasaIVA")
-    iva: int | None = Field(default=None, alias="IVA", ge=0)
-    iva_prop: int | None = Field(default=None, alias="IVAProp", ge=0)
-    iva_terc: int | None = Field(default=None, alias="IVATerc", ge=0)
+    mnt_neto: Whole | None = Field(default=None, alias="MntNeto", ge=0)
+    mnt_exe: Whole | Number | None = Field(default=None, alias="MntExe", ge=0)
+    mnt_base: Whole | None = Field(default=None, alias="MntBase", ge=0)
+    mnt_margen_com: Whole | None = Field(default=None, alias="MntMargenCom", ge=0)
+    tasa_iva: Number | None = Field(default=None, alias="TasaIVA")
+    iva: Whole | None = Field(default=None, alias="IVA", ge=0)
+    iva_prop: Whole | None = Field(default=None, alias="IVAProp", ge=0)
+    iva_terc: Whole | None = Field(default=None, alias="IVATerc", ge=0)
     impto_reten: list[ImptoReten] = Field(default_factory=list, alias="ImptoReten")
-    iva_no_ret: int | None = Field(default=None, alias="IVANoRet", ge=0)
-    cred_ec: int | None = Field(default=None, alias="CredEC", ge=0)
-    grnt_dep: int | None = Field(default=None, alias="GrntDep", ge=0)
+    iva_no_ret: Whole | None = Field(default=None, alias="IVANoRet", ge=0)
+    cred_ec: Whole | None = Field(default=None, alias="CredEC", ge=0)
+    grnt_dep: Whole | None = Field(default=None, alias="GrntDep", ge=0)
     comisiones: ComisionesTotales | None = Field(default=None, alias="Comisiones")
     """Liquidación-factura (43): the commissions deducted from MntTotal."""
-    mnt_total: int | Decimal = Field(alias="MntTotal", ge=0)
-    monto_nf: int | None = Field(default=None, alias="MontoNF")
+    mnt_total: Whole | Number = Field(alias="MntTotal", ge=0)
+    monto_nf: Whole | None = Field(default=None, alias="MontoNF")
     """Monto no facturable: lines with IndExe 2 (and 6, negative, on boletas)."""
-    monto_periodo: int | None = _alias("MontoPeriodo", "TotalPeriodo", "monto_periodo")
+    monto_periodo: Whole | None = _alias("MontoPeriodo", "TotalPeriodo", "monto_periodo")
     """Total del período (MntTotal + MontoNF); boletas call it TotalPeriodo."""
-    saldo_anterior: int | None = Field(default=None, alias="SaldoAnterior")
-    vlr_pagar: int | None = Field(default=None, alias="VlrPagar")
+    saldo_anterior: Whole | None = Field(default=None, alias="SaldoAnterior")
+    vlr_pagar: Whole | None = Field(default=None, alias="VlrPagar")
 
 
 class OtraMoneda(SiiModel):
     """Exports: the totals restated in another currency (usually PESO CL) at TpoCambio."""
 
     tpo_moneda: Moneda = Field(alias="TpoMoneda")
-    tpo_cambio: Decimal | None = Field(default=None, alias="TpoCambio", gt=0)
+    tpo_cambio: Number | None = Field(default=None, alias="TpoCambio", gt=0)
     """Units of this currency per unit of the document's (1000 pesos per dólar: 1000)."""
-    mnt_exe_otr_mnda: Decimal | None = Field(default=None, alias="MntExeOtrMnda", ge=0)
-    mnt_tot_otr_mnda: Decimal | None = Field(default=None, alias="MntTotOtrMnda", ge=0)
+    mnt_exe_otr_mnda: Number | None = Field(default=None, alias="MntExeOtrMnda", ge=0)
+    mnt_tot_otr_mnda: Number | None = Field(default=None, alias="MntTotOtrMnda", ge=0)
     """Required in the XML; computed from TpoCambio when left out."""
 
 
@@ -376,9 +390,9 @@ class Retenedor(SiiModel):
     """Detalle/Retenedor: the line is subject to retention by the issuer acting as agent."""
 
     ind_agente: Literal["R"] = Field(default="R", alias="IndAgente")
-    mnt_base_faena: int | None = Field(default=None, alias="MntBaseFaena", ge=0)
-    mnt_margen_comer: int | None = Field(default=None, alias="MntMargComer", ge=0)
-    prc_cons_final: int | None = Field(default=None, alias="PrcConsFinal", ge=0)
+    mnt_base_faena: Whole | None = Field(default=None, alias="MntBaseFaena", ge=0)
+    mnt_margen_comer: Whole | None = Field(default=None, alias="MntMargComer", ge=0)
+    prc_cons_final: Whole | None = Field(default=None, alias="PrcConsFinal", ge=0)
 
 
 class Detalle(SiiModel):
@@ -388,31 +402,31 @@ class Detalle(SiiModel):
     surcharge); ``descuento_monto``/``recargo_monto`` are derived from the percentages likewise.
     """
 
-    nro_lin_det: int | None = Field(default=None, alias="NroLinDet", ge=1)
+    nro_lin_det: Whole | None = Field(default=None, alias="NroLinDet", ge=1)
     codigos: list[CdgItem] = Field(default_factory=list, alias="CdgItem")
     tpo_doc_liq: str | None = Field(default=None, alias="TpoDocLiq")
     """Liquidación-factura (43) only: the type of the document liquidated (33, 34, 39...)."""
-    ind_exe: int | None = Field(default=None, alias="IndExe")
+    ind_exe: Whole | None = Field(default=None, alias="IndExe")
     """1 exento o no afecto, 2 no facturable (goes to MontoNF), 6 no facturable negativo."""
     retenedor: Retenedor | None = Field(default=None, alias="Retenedor")
     nombre: str = Field(alias="NmbItem")
     descripcion: str | None = Field(default=None, alias="DscItem")
-    cantidad_ref: Decimal | None = Field(default=None, alias="QtyRef", gt=0)
+    cantidad_ref: Number | None = Field(default=None, alias="QtyRef", gt=0)
     unidad_ref: str | None = Field(default=None, alias="UnmdRef")
-    precio_ref: Decimal | None = Field(default=None, alias="PrcRef", gt=0)
-    cantidad: Decimal | None = Field(default=None, alias="QtyItem", gt=0)
+    precio_ref: Number | None = Field(default=None, alias="PrcRef", gt=0)
+    cantidad: Number | None = Field(default=None, alias="QtyItem", gt=0)
     fecha_elaboracion: date | None = Field(default=None, alias="FchElabor")
     fecha_vencimiento: date | None = Field(default=None, alias="FchVencim")
     unidad: str | None = Field(default=None, alias="UnmdItem")
-    precio: Decimal | None = Field(default=None, alias="PrcItem", ge=0)
+    precio: Number | None = Field(default=None, alias="PrcItem", ge=0)
     """Unit price; 0 is read as no price (the SII admits none)."""
-    descuento_pct: Decimal | None = Field(default=None, alias="DescuentoPct", gt=0)
-    descuento_monto: int | None = Field(default=None, alias="DescuentoMonto", ge=0)
-    recargo_pct: Decimal | None = Field(default=None, alias="RecargoPct", gt=0)
-    recargo_monto: int | None = Field(default=None, alias="RecargoMonto", ge=0)
+    descuento_pct: Number | None = Field(default=None, alias="DescuentoPct", gt=0)
+    descuento_monto: Whole | None = Field(default=None, alias="DescuentoMonto", ge=0)
+    recargo_pct: Number | None = Field(default=None, alias="RecargoPct", gt=0)
+    recargo_monto: Whole | None = Field(default=None, alias="RecargoMonto", ge=0)
     cod_imp_adic: list[str] = Field(default_factory=list, alias="CodImpAdic")
     """Up to two additional-tax or retención codes (``"24"`` licores, ``"15"`` IVA retenido)."""
-    monto_item: int | Decimal | None = Field(default=None, alias="MontoItem", ge=0)
+    monto_item: Whole | Number | None = Field(default=None, alias="MontoItem", ge=0)
     """Pesos; on exports, the document's currency (``Decimal``, up to 4 decimals)."""
 
     @field_validator("tpo_doc_liq", mode="before")
@@ -454,12 +468,12 @@ class DscRcgGlobal(SiiModel):
     It applies to the afecto amount unless ``ind_exe`` is 1 (exempt amount) or 2 (no facturable).
     """
 
-    nro_lin_dr: int | None = Field(default=None, alias="NroLinDR", ge=1)
+    nro_lin_dr: Whole | None = Field(default=None, alias="NroLinDR", ge=1)
     tipo_mov: Literal["D", "R"] = Field(alias="TpoMov")
     glosa: str | None = Field(default=None, alias="GlosaDR")
     tipo_valor: Literal["%", "$"] = Field(alias="TpoValor")
-    valor: Decimal = Field(alias="ValorDR", gt=0)
-    ind_exe: int | None = Field(default=None, alias="IndExeDR")
+    valor: Number = Field(alias="ValorDR", gt=0)
+    ind_exe: Whole | None = Field(default=None, alias="IndExeDR")
 
     @field_validator("tipo_mov", mode="before")
     @classmethod
@@ -474,9 +488,9 @@ class Referencia(SiiModel):
     ``DTEType``/``ReferenceDocumentType`` enums are accepted. On boletas, ``cod_ref`` may be text.
     """
 
-    nro_lin_ref: int | None = Field(default=None, alias="NroLinRef", ge=1)
+    nro_lin_ref: Whole | None = Field(default=None, alias="NroLinRef", ge=1)
     tipo_doc_ref: str | None = Field(default=None, alias="TpoDocRef")
-    ind_global: int | None = Field(default=None, alias="IndGlobal")
+    ind_global: Whole | None = Field(default=None, alias="IndGlobal")
     folio_ref: str | None = Field(default=None, alias="FolioRef")
     rut_otro: Rut | None = Field(default=None, alias="RUTOtr")
     fecha_ref: date | None = Field(default=None, alias="FchRef")
@@ -512,14 +526,14 @@ class Comision(SiiModel):
     """A commission (``C``) or other charge (``O``) a liquidación-factura deducts from what the
     consignee hands over; ValComIVA is computed (19% of ValComNeto) when left out."""
 
-    nro_lin_com: int | None = Field(default=None, alias="NroLinCom", ge=1)
+    nro_lin_com: Whole | None = Field(default=None, alias="NroLinCom", ge=1)
     tipo_movim: Literal["C", "O"] = Field(alias="TipoMovim")
     glosa: str = Field(alias="Glosa")
-    tasa_comision: Decimal | None = Field(default=None, alias="TasaComision", ge=0)
+    tasa_comision: Number | None = Field(default=None, alias="TasaComision", ge=0)
     """Informative: the commission's rate in percent."""
-    val_com_neto: int = Field(alias="ValComNeto")
-    val_com_exe: int = Field(default=0, alias="ValComExe")
-    val_com_iva: int | None = Field(default=None, alias="ValComIVA")
+    val_com_neto: Whole = Field(alias="ValComNeto")
+    val_com_exe: Whole = Field(default=0, alias="ValComExe")
+    val_com_iva: Whole | None = Field(default=None, alias="ValComIVA")
 
     @field_validator("tipo_movim", mode="before")
     @classmethod

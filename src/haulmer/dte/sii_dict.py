@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
+from haulmer._numbers import ANY_SIZE
 from haulmer.dte.models import (
     CdgItem,
     Detalle,
@@ -125,8 +126,8 @@ _ONE = Decimal(1)
 def normalize_decimal(value: Decimal) -> Decimal:
     """``Decimal("2000.00") -> 2000``, ``Decimal("1.50") -> 1.5``: no exponent, no trailing 0s."""
     if value == value.to_integral_value():
-        return value.quantize(_ONE)
-    return value.normalize()
+        return value.quantize(_ONE, context=ANY_SIZE)
+    return value.normalize(context=ANY_SIZE)
 
 
 def _leaf(value: Any) -> SiiValue:

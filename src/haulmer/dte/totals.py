@@ -36,8 +36,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
+import pydantic
+from pydantic import BaseModel
+
+from haulmer._numbers import ANY_SIZE
+from haulmer.dte._field_paths import validation_details
 from haulmer.dte.catalogue import IVA_RATE, DTEType
 from haulmer.dte.exports import Moneda, round_currency
 from haulmer.dte.models import (
@@ -106,10 +111,28 @@ _HUNDRED = Decimal(100)
 _PESO = Decimal(1)
 
 
+def computed(model: type[_Computed], where: str, **values: object) -> _Computed:
+    """``model(**values)`` for amounts this module computed: one past any SII number (lines
+    with absurd quantities or prices) is a DocumentError naming it, not pydantic's error."""
+    try:
+        return model(**values)
+    except pydantic.ValidationError as exc:
+        details = validation_details(exc, prefix=where)
+        raise DocumentError(
+            "the computed totals cannot be written ("
+            + "; ".join(str(d) for d in details)
+            + "): check the lines' quantities and prices",
+            details,
+        ) from None
+
+
+_Computed = TypeVar("_Computed", bound=BaseModel)
+
+
 def round_peso(value: Decimal | int) -> int:
     """Round to whole pesos, half up (``Decimal("2.5") -> 3``), as the SII does."""
     exact = value if type(value) is Decimal else Decimal(value)
-    return int(exact.quantize(_PESO, rounding=ROUND_HALF_UP))
+    return int(exact.quantize(_PESO, rounding=ROUND_HALF_UP, context=ANY_SIZE))
 
 
 def split_gross(total: int, rate: Decimal = IVA_RATE) -> tuple[int, int]:
@@ -233,7 +256,9 @@ def export_totals(
     exento = round_currency(exento + delta, moneda)
     if exento < 0:
         raise _globals_exceed("exempt", lines_total, exento, range(len(globales)), globales)
-    return Totales(tpo_moneda=moneda, mnt_exe=exento, mnt_total=exento)
+    return computed(
+        Totales, "Encabezado.Totales", tpo_moneda=moneda, mnt_exe=exento, mnt_total=exento
+    )
 
 
 def compute_otra_moneda(totales: Totales, otra: OtraMoneda) -> OtraMoneda:
@@ -277,8 +302,12 @@ def comisiones_totales(
     neto = sum(c.val_com_neto for c in items)
     exe = sum(c.val_com_exe for c in items)
     iva = sum(comision_iva(c, rate) for c in items)
-    return ComisionesTotales(
-        val_com_neto=neto or None, val_com_exe=exe or None, val_com_iva=iva or None
+    return computed(
+        ComisionesTotales,
+        "Encabezado.Totales.Comisiones",
+        val_com_neto=neto or None,
+        val_com_exe=exe or None,
+        val_com_iva=iva or None,
     )
 
 
@@ -421,7 +450,9 @@ def _taxes(
                 ],
             )
         monto = round_peso(Decimal(bases[code]) * rate / _HUNDRED)
-        entries.append(ImptoReten(tipo=code, tasa=rate, monto=monto))
+        entries.append(
+            computed(ImptoReten, "Encabezado.Totales.ImptoReten", tipo=code, tasa=rate, monto=monto)
+        )
         if is_retention:
             retained += monto
         else:
@@ -532,7 +563,9 @@ def totals_from_line_amounts(
         raise _negative_total(total, charges, retained)
     iva_no_ret = (iva or 0) - retained if retained else 0
     monto_nf = sums.no_facturable if sums.has_no_facturable else None
-    return Totales(
+    return computed(
+        Totales,
+        "Encabezado.Totales",
         mnt_neto=neto,
         mnt_exe=exento,
         tasa_iva=tasa_iva if neto is not None and not tipo.is_boleta else None,

@@ -27,7 +27,7 @@ from haulmer.dte.builders.inputs import (
     check_options,
 )
 from haulmer.dte.catalogue import DTEType
-from haulmer.dte.document import Document, document_error
+from haulmer.dte.document import Document, document_error, unreadable_number
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import Emisor, OtraMoneda, Totales
 from haulmer.dte.sii_dict import BOLETA_ELEMENTS
@@ -128,9 +128,12 @@ def build(
         data["Comisiones"] = charges
     try:
         document = Document.model_validate(data)
-        currency = Moneda(moneda) if moneda is not None else None
     except pydantic.ValidationError as exc:
         raise document_error(exc, f"the {tipo.label}") from None
+    except ValueError as exc:
+        raise unreadable_number(exc, f"the {tipo.label}") from None
+    try:
+        currency = Moneda(moneda) if moneda is not None else None
     except ValueError:
         known = ", ".join(m.value for m in Moneda)
         raise DocumentError(
@@ -166,6 +169,8 @@ def boleta_emisor(emisor: EmisorInput) -> dict[str, Any]:
         model = emisor if isinstance(emisor, Emisor) else Emisor.model_validate(dict(emisor))
     except pydantic.ValidationError as exc:
         raise document_error(exc, "the issuer", prefix="Encabezado.Emisor") from None
+    except ValueError as exc:
+        raise unreadable_number(exc, "the issuer") from None
     allowed = set(BOLETA_ELEMENTS[Emisor])
     data = model.model_dump(by_alias=True, exclude_none=True)
     return {key: value for key, value in data.items() if key in allowed}

@@ -24,7 +24,7 @@ from haulmer.dte.builders.inputs import (
     check_options,
 )
 from haulmer.dte.catalogue import DTEType
-from haulmer.dte.document import Document, document_error
+from haulmer.dte.document import Document, document_error, unreadable_number
 from haulmer.dte.models import Comision
 from haulmer.dte.totals import comision_iva
 
@@ -75,6 +75,8 @@ def liquidacion_factura(
         charges = [_with_iva(c) for c in comisiones]
     except pydantic.ValidationError as exc:
         raise document_error(exc, "a commission", prefix="Comisiones") from None
+    except ValueError as exc:
+        raise unreadable_number(exc, "a commission") from None
     id_doc = payment_id_doc(options)
     if montos_brutos:
         id_doc["MntBruto"] = 1

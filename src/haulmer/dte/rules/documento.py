@@ -15,7 +15,13 @@ from haulmer.dte.catalogue import DTEType
 from haulmer.dte.models import Detalle, Totales
 from haulmer.dte.rules.outcome import DocumentCheck, blank
 from haulmer.dte.rules.referencias import documento_reference_problems
-from haulmer.dte.schema.checker import BOLETA_ROOT, DOCUMENTO_ROOT, SchemaRoot, schema_problems
+from haulmer.dte.schema.checker import (
+    BOLETA_ROOT,
+    DOCUMENTO_ROOT,
+    SchemaRoot,
+    schema_problems,
+    shown_int,
+)
 from haulmer.dte.totals import LineAmounts, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
 
@@ -196,7 +202,7 @@ def check_totals(doc: Document) -> DocumentCheck:
                 problems.append(
                     ErrorDetail(
                         f"{where}.MontoItem",
-                        f"is {line.monto_item}, expected {computed.monto_item} "
+                        f"is {shown_int(line.monto_item)}, expected {computed.monto_item} "
                         "(qty x price - discount + surcharge, rounded half up)",
                     )
                 )

@@ -15,7 +15,7 @@ from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import Aduana, OtraMoneda, Totales
 from haulmer.dte.rules.outcome import DocumentCheck, blank
 from haulmer.dte.rules.referencias import export_reference_problems
-from haulmer.dte.schema.checker import EXPORTACIONES_ROOT, schema_problems
+from haulmer.dte.schema.checker import EXPORTACIONES_ROOT, schema_problems, shown_int
 from haulmer.dte.totals import LineAmounts, compute_otra_moneda, export_totals, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
 
@@ -170,8 +170,9 @@ def _totals(doc: Document) -> tuple[list[ErrorDetail], list[LineAmounts] | None,
                 problems.append(
                     ErrorDetail(
                         f"{where}.MontoItem",
-                        f"is {line.monto_item}, expected {computed.monto_item} (qty x price "
-                        "rounded half up to the currency's decimals - discount + surcharge)",
+                        f"is {shown_int(line.monto_item)}, expected {computed.monto_item} "
+                        "(qty x price rounded half up to the currency's decimals - discount + "
+                        "surcharge)",
                     )
                 )
         expected = export_totals(

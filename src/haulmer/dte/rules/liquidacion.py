@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from haulmer.dte.models import Comision, Totales
 from haulmer.dte.rules.outcome import DocumentCheck, blank
 from haulmer.dte.rules.referencias import liquidacion_reference_problems
-from haulmer.dte.schema.checker import LIQUIDACION_ROOT, schema_problems
+from haulmer.dte.schema.checker import LIQUIDACION_ROOT, schema_problems, shown_int
 from haulmer.dte.totals import LineAmounts, comision_iva, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
 
@@ -137,7 +137,7 @@ def _totals(doc: Document) -> tuple[list[ErrorDetail], list[LineAmounts] | None,
                 problems.append(
                     ErrorDetail(
                         f"{where}.MontoItem",
-                        f"is {line.monto_item}, expected {computed.monto_item} "
+                        f"is {shown_int(line.monto_item)}, expected {computed.monto_item} "
                         "(qty x price, rounded half up)",
                     )
                 )

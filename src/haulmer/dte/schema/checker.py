@@ -399,8 +399,11 @@ def leaf_issue(value: Any, field: FieldCheck) -> str | None:
 
 def _issue(value: Any, field: FieldCheck, facets: _Facets) -> str | None:
     """What is wrong with one value against its element's facets, or None."""
-    if facets.choices is not None and str(value) not in facets.choices:
-        return f"{value!r} is not one of {facets.shown_choices}"
+    if facets.choices is not None:
+        text = shown_int(value) if type(value) is int else str(value)
+        if text not in facets.choices:
+            shown = text if type(value) is int else repr(value)
+            return f"{shown} is not one of {facets.shown_choices}"
     if isinstance(value, str):
         return _text_issue(value, field, facets)
     if isinstance(value, bool):
@@ -434,7 +437,7 @@ def _number_issue(value: int | Decimal, facets: _Facets) -> str | None:
     if isinstance(value, int):
         total = integer_digits + fraction_digits
         if abs(value) >= 10**total:  # no str(): a huge int has no decimal text in Python
-            shown = _shown_int(value)
+            shown = shown_int(value)
             return f"{shown} has more than {total} digits; the SII allows at most {total}"
         number = Decimal(value)
     else:
@@ -450,9 +453,11 @@ def _number_issue(value: int | Decimal, facets: _Facets) -> str | None:
     return None
 
 
-def _shown_int(value: int) -> str:
-    """An integer as a message shows it; one too long for Python's int-to-text limit is named
-    by its size instead."""
+def shown_int(value: int | Decimal) -> str:
+    """A number as a message shows it; an integer too long for Python's int-to-text limit is
+    named by its size instead."""
+    if type(value) is not int:
+        return str(value)
     if value.bit_length() > 4000:  # about 1,200 digits: far past any SII element
         return f"a number of about {int(value.bit_length() * 0.30103)} digits"
     return str(value)
