@@ -6,6 +6,7 @@ import copy
 import pickle
 import re
 from pathlib import Path
+from typing import Any
 
 import pydantic
 import pytest
@@ -575,3 +576,27 @@ def test_the_plain_form_reads_as_the_general_parser_reads_it(text: str, validate
     # A space in front takes the text off the quick path for 76795561-8 and through _split;
     # the messages quote the text stripped, so they are the same too.
     assert _parsed(text, validate_dv) == _parsed(" " + text, validate_dv)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["9" * 5000 + "-9", "9" * 5000, "0" * 5000 + "76086428-5", "0" * 5000 + "-0", "1" * 30 + "-1"],
+    ids=["long", "long-bare", "zeros-then-rut", "zeros", "thirty"],
+)
+def test_is_valid_answers_for_thousands_of_digits_as_rut_does(text: str) -> None:
+    # int() refuses text of more than 4,300 digits: is_valid must not raise on the way.
+    try:
+        Rut(text)
+    except InvalidRutError:
+        accepted = False
+    else:
+        accepted = True
+    assert Rut.is_valid(text) is accepted
+
+
+@pytest.mark.parametrize("build", [Rut.from_parts, Rut.compute_dv])
+def test_a_number_of_thousands_of_digits_is_named_by_its_size(build: Any) -> None:
+    with pytest.raises(
+        InvalidRutError, match="the RUT number of about 5000 digits is out of range"
+    ):
+        build(10**5000)

@@ -26,6 +26,7 @@ __all__ = [
 ]
 
 MAX_RUT_NUMBER = 99_999_999
+_MAX_DIGITS = len(str(MAX_RUT_NUMBER))
 """The largest RUT body the SII format admits (8 digits)."""
 
 _ALLOWED = re.compile(r"[0-9.\-kK]*")
@@ -77,6 +78,14 @@ def _compute_dv_digit_by_digit(number: int) -> str:
         total += digit * factor
         factor = 2 if factor == 7 else factor + 1
     return _DV_OF_REMAINDER[total % 11]
+
+
+def _shown_int(number: int) -> str:
+    """An int as a message shows it; one of thousands of digits (which Python will not write as
+    text) by its size."""
+    if number.bit_length() > 100:
+        return f"of about {int(number.bit_length() * 0.30103)} digits"
+    return str(number)
 
 
 def _shown(text: str) -> str:
@@ -234,7 +243,8 @@ class Rut:
             raise InvalidRutError(f"a RUT number must be an int, got {type(number).__name__}")
         if not 1 <= number <= MAX_RUT_NUMBER:
             raise InvalidRutError(
-                f"the RUT number {number} is out of range; it must be between 1 and 99.999.999"
+                f"the RUT number {_shown_int(number)} is out of range; it must be between 1 and "
+                "99.999.999"
             )
         return cls(
             f"{number}-{dv if dv is not None else _compute_dv(number)}", validate_dv=validate_dv
@@ -249,7 +259,8 @@ class Rut:
             )
         if not 1 <= number <= MAX_RUT_NUMBER:
             raise InvalidRutError(
-                f"the RUT number {number} is out of range; it must be between 1 and 99.999.999"
+                f"the RUT number {_shown_int(number)} is out of range; it must be between 1 and "
+                "99.999.999"
             )
         return _compute_dv(number)
 
@@ -262,7 +273,10 @@ class Rut:
             if match is None:
                 return False
             plain, grouped, dv = match.groups()
-            number = int(plain if plain is not None else grouped.replace(".", ""))
+            digits = (plain if plain is not None else grouped.replace(".", "")).lstrip("0")
+            if len(digits) > _MAX_DIGITS:  # never int() of 5,000 digits
+                return False
+            number = int(digits or "0")
             return 0 < number <= MAX_RUT_NUMBER and _compute_dv(number) == dv.upper()
         if isinstance(text, Rut):
             return text.is_dv_valid
