@@ -42,6 +42,8 @@ def read_sales(path: str) -> list[dict[str, Any]]:
             sale = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}, line {number}: not JSON ({exc.msg})") from exc
+        except (ValueError, RecursionError) as exc:  # a number of 5,000 digits; deep nesting
+            raise ValueError(f"{path}, line {number}: not JSON a sale can be ({exc})") from None
         if not isinstance(sale, dict):
             raise ValueError(f"{path}, line {number}: a sale is a JSON object, got {sale!r:.40}")
         sales.append(sale)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from haulmer._batch_command import read_sales
 from haulmer.journal import SQLiteJournal
 from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer, serve
 
@@ -138,3 +139,15 @@ def test_killed_three_times_then_rerun_every_sale_is_issued_exactly_once(tmp_pat
 @pytest.fixture(autouse=True)
 def _no_shared_limiter_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+
+
+@pytest.mark.parametrize(
+    "line", ['{"id": 1' + "0" * 5000 + "}", "[" * 100_000 + "]" * 100_000], ids=["long", "deep"]
+)
+def test_a_line_python_cannot_decode_is_named_not_a_traceback(tmp_path: Path, line: str) -> None:
+    # int() refuses 5,000 digits (ValueError) and the decoder recurses on deep nesting
+    # (RecursionError): neither is a JSONDecodeError.
+    batch = tmp_path / "sales.jsonl"
+    batch.write_text('{"id": "a", "document": {}}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 2: not JSON a sale can be"):
+        read_sales(str(batch))

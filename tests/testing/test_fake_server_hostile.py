@@ -197,3 +197,29 @@ def test_a_hundred_concurrent_clients_are_all_answered(fake: FakeHaulmer) -> Non
             statuses = list(pool.map(call, range(clients)))
     assert statuses == [200] * clients
     assert fake.requests.total == clients
+
+
+_UNDECODABLE = {
+    "deep-array": b"[" * 100_000 + b"]" * 100_000,
+    "deep-object": b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
+    "long-number": b'{"a": 1' + b"0" * 5000 + b"}",
+}
+
+
+@pytest.mark.parametrize("body", sorted(_UNDECODABLE))
+def test_every_route_answers_a_body_python_cannot_decode_with_a_client_error(body: str) -> None:
+    # Python's decoder recurses on deep nesting (RecursionError) and int() refuses 5,000
+    # digits: a server answers 4xx to both, on every route that reads a body.
+    fake = FakeHaulmer()
+    http = httpx.Client(transport=fake.transport, base_url="http://haulmer.fake")
+    for route in fake.router.routes:
+        if route.method not in ("POST", "PUT", "PATCH"):
+            continue
+        path = route.template.replace("{", "").replace("}", "")
+        answer = http.request(
+            route.method,
+            path,
+            content=_UNDECODABLE[body],
+            headers={"apikey": HAULMER_KEY, "Content-Type": "application/json"},
+        )
+        assert 400 <= answer.status_code < 500, (route.template, answer.status_code)

@@ -56,10 +56,20 @@ class FakeRequest:
 
     def json(self) -> Any:
         """The body parsed as JSON (raises ``ValueError`` when it is not JSON)."""
-        return jsonlib.loads(self.content.decode("utf-8"))
+        return parse_json(self.content)
 
     def __repr__(self) -> str:
         return f"FakeRequest({self.method} {self.path}, route={self.route_name!r})"
+
+
+def parse_json(content: bytes) -> Any:
+    """``content`` parsed as JSON; ``ValueError`` for anything a server would answer 400 to:
+    bytes that are not UTF-8, text that is not JSON, and JSON nested deeper than the parser
+    goes (``[[[[...`` a hundred thousand deep), which Python's parser reports otherwise."""
+    try:
+        return jsonlib.loads(content.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
 
 
 @dataclass

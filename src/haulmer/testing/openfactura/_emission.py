@@ -257,7 +257,7 @@ class Emission:
             # No body, or one the server did not read as JSON (no JSON Content-Type).
             raise _reject("OF-01", [("dte", "Campo obligatorio")])
         try:
-            body = json.loads(request.content.decode("utf-8"))
+            body = request.json()
         except (UnicodeDecodeError, ValueError):
             raise _reject("OF-08", [("body", "El cuerpo no es JSON válido")]) from None
         if not isinstance(body, dict):

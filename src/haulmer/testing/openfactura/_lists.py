@@ -120,7 +120,7 @@ def list_page(
     filtered field depends on the clock.
     """
     try:
-        body = json.loads(request.content.decode("utf-8")) if request.content.strip() else {}
+        body = request.json() if request.content.strip() else {}
     except ValueError:
         return flat_error("OF-10", {"Error": "Cuerpo de la solicitud no es JSON válido"})
     if not isinstance(body, dict):

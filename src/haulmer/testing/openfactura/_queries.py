@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import re
 from typing import Any
 
@@ -85,7 +84,7 @@ def _stored_json(dte: dict[str, Any]) -> Any:
 
 def _body(request: FakeRequest) -> dict[str, Any] | None:
     try:
-        body = json.loads(request.content.decode("utf-8")) if request.content.strip() else {}
+        body = request.json() if request.content.strip() else {}
     except ValueError:
         return None
     return body if isinstance(body, dict) else None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from haulmer.testing._wire import parse_json
 from haulmer.testing.platform._errors import PlatformError, invalid
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -38,7 +39,7 @@ class StoredAnswer:
 
 def _canonical(body: bytes) -> bytes:
     try:
-        value = json.loads(body)
+        value = parse_json(body)
     except ValueError:
         return body
     return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
