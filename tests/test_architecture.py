@@ -15,7 +15,13 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 DOMAIN = ("haulmer.rut", "haulmer.passwords", "haulmer.pfx", "haulmer.dte", "haulmer.sii")
-CORE_MAY_IMPORT = ("haulmer._core", "haulmer.errors", "haulmer._version", "haulmer._models")
+CORE_MAY_IMPORT = (
+    "haulmer._core",
+    "haulmer.errors",
+    "haulmer._version",
+    "haulmer._models",
+    "haulmer._shown",
+)
 SENDERS = {"haulmer._core.sending", "haulmer._core._async.sending", "haulmer._core._sync.sending"}
 RUNNERS = {"haulmer._core._async.runner", "haulmer._core._sync.runner"}
 

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import pydantic_core
 from pydantic import BaseModel, ConfigDict
 
+from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
 __all__ = ["AnsweredModel", "HaulmerModel", "encode_json", "to_jsonable"]
@@ -33,14 +34,25 @@ def _json_default(value: Any) -> Any:
         return str(value)
     try:  # what pydantic knows how to write (UUID, URLs, bytes...)
         return pydantic_core.to_jsonable_python(value)
-    except pydantic_core.PydanticSerializationError:
+    except (pydantic_core.PydanticSerializationError, ValueError):  # bytes that are no UTF-8
         raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable") from None
 
 
 def encode_json(data: Any) -> bytes:
     """UTF-8 JSON: models by wire name (no None fields), Decimals as numbers, ISO dates, RUTs."""
-    text = json.dumps(data, default=_json_default, ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8")
+    try:
+        text = json.dumps(data, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+    except ValueError as exc:  # an int of thousands of digits, a circular reference
+        raise ValidationError(f"the request cannot be written as JSON: {exc}") from None
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: what decoding with the wrong codec left
+        character = text[exc.start]
+        raise ValidationError(
+            f"the request holds text with a lone surrogate (U+{ord(character):04X}), which no "
+            "text encoding can carry: the text was decoded with the wrong encoding; decode the "
+            "bytes with their real one"
+        ) from None
 
 
 def to_jsonable(data: Any) -> Any:

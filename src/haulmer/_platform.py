@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import pydantic
 
+from haulmer._shown import shown
 from haulmer.errors import InvalidRutError, ValidationError
 
 __all__ = ["EMAIL_ADDRESS", "PHONE_NUMBER", "as_enum", "as_model", "id_path"]
@@ -28,8 +29,9 @@ M = TypeVar("M", bound=pydantic.BaseModel)
 
 def id_path(collection: str, value: Any, *, name: str, kind: str, suffix: str = "") -> str:
     """``collection/value`` plus ``suffix``, once ``value`` is one id (text, not empty, no '/')."""
-    if not isinstance(value, str) or not value or "/" in value:
-        raise ValidationError(f"{name} must be {kind}, got {value!r}")
+    if not isinstance(value, str) or not value or "/" in value or not value.isprintable():
+        # a control character or a lone surrogate can be in no URL
+        raise ValidationError(f"{name} must be {kind}, got {shown(value)}")
     return f"{collection}/{value}{suffix}"
 
 
@@ -39,7 +41,7 @@ def as_enum(enum: type[E], value: Any, what: str) -> E:
         return enum(value)
     except ValueError:
         known = ", ".join(str(member.value) for member in enum)
-        raise ValidationError(f"unknown {what} {value!r}; use one of {known}") from None
+        raise ValidationError(f"unknown {what} {shown(value)}; use one of {known}") from None
 
 
 def as_model(model: type[M], value: Any, what: str) -> M:

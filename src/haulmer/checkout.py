@@ -21,6 +21,7 @@ from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import EMAIL_ADDRESS, PHONE_NUMBER, as_enum, as_model, id_path
+from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
@@ -333,7 +334,7 @@ def tax_document_request(
     try:
         kind = TaxDocumentType(document)
     except ValueError:
-        raise ValidationError(f"choose 'boleta' or 'factura', not {document!r}") from None
+        raise ValidationError(f"choose 'boleta' or 'factura', not {shown(document)}") from None
     body: dict[str, Any] = {"token": token, "type": kind.value}
     if receiver is not None:
         checked = as_model(TaxDocumentReceiver, receiver, "the receiver")

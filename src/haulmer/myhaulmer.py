@@ -25,6 +25,7 @@ from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_enum, id_path
+from haulmer._shown import shown
 from haulmer.checkout import Order, OrderStatus
 from haulmer.errors import ValidationError
 
@@ -149,7 +150,11 @@ def _attachment(value: AttachmentInput | None) -> dict[str, str] | None:
             data = path.read_bytes()
         except OSError as error:
             raise ValidationError(
-                f"the attachment {os.fspath(value)!r} cannot be read ({error.strerror})"
+                f"the attachment {shown(os.fspath(value))} cannot be read ({error.strerror})"
+            ) from None
+        except ValueError:  # a NUL byte or a lone surrogate: no file has that name
+            raise ValidationError(
+                f"no attachment can have the path {shown(os.fspath(value))}"
             ) from None
         filename, content_type = path.name, None
     else:
@@ -221,7 +226,7 @@ def list_orders_request(
         if value is None:
             continue
         if not isinstance(value, date) or isinstance(value, datetime):
-            raise ValidationError(f"{name} must be a datetime.date, got {value!r}")
+            raise ValidationError(f"{name} must be a datetime.date, got {shown(value)}")
         params[name] = value.isoformat()
     if created_from and created_to and created_from > created_to:
         raise ValidationError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from typing import Any
 from haulmer._core.environments import ENVIRONMENTS, PRODUCTS, resolve_base_urls
 from haulmer._core.log import redact_url
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Product, Timeout
+from haulmer._shown import shown
 from haulmer.errors import ConfigurationError
 
 __all__ = [
@@ -92,9 +94,14 @@ def normalize_timeout(value: Any) -> Timeout | None:
         except ConfigurationError as exc:
             raise ConfigurationError(f"httpx.Timeout: {exc}") from None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = float(value)
-        if seconds <= 0:
-            raise ConfigurationError(f"timeout must be a positive number of seconds, got {value!r}")
+        try:
+            seconds = float(value)
+        except OverflowError:  # an int past any float
+            seconds = math.inf
+        if not 0 < seconds < math.inf:
+            raise ConfigurationError(
+                f"timeout must be a positive, finite number of seconds, got {shown(value)}"
+            )
         return Timeout(total=seconds, connect=seconds)
     raise ConfigurationError(
         "timeout must be seconds (float), haulmer.Timeout(...), httpx.Timeout(...) or None, "

@@ -278,7 +278,12 @@ def _headers(
 
     if request.idempotency_key:
         _set(headers, "Idempotency-Key", request.idempotency_key)
-    for name, value in (request.extra_headers or {}).items():
+    extra = request.extra_headers
+    if extra is not None and not isinstance(extra, Mapping):
+        raise ValidationError(
+            f"extra_headers must be a mapping of header names to values, got {type(extra).__name__}"
+        )
+    for name, value in (extra or {}).items():
         _set(headers, name, value)
 
     valid = _valid_client_headers(config)

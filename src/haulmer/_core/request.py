@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from haulmer._core.types import NOT_GIVEN, Auth, Body, Headers, Product, Query, TimeoutArg
+from haulmer._shown import shown
 from haulmer.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def idempotency_key_or_new(key: str | None) -> str:
     if not isinstance(key, str) or not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise ValidationError(
             f"idempotency_key must be text of 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters, such "
-            f"as your own id for this operation; got {key!r:.60}"
+            f"as your own id for this operation; got {shown(key)}"
         )
     return key
 

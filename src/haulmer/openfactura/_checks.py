@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from haulmer._shown import shown
 from haulmer.errors import InvalidRutError, ValidationError
 from haulmer.rut import Rut
 
@@ -19,7 +20,7 @@ def check_rut(value: Any, what: str = "rut") -> Rut:
     if isinstance(value, Rut):
         return value
     if not isinstance(value, str):
-        raise InvalidRutError(f"{what} must be a RUT such as '76795561-8', got {value!r}")
+        raise InvalidRutError(f"{what} must be a RUT such as '76795561-8', got {shown(value)}")
     try:
         return Rut(value)
     except InvalidRutError as exc:
@@ -63,13 +64,15 @@ def check_date(value: Any, what: str) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValidationError(f"{what} must be a date (datetime.date or 'YYYY-MM-DD'), got {value!r}")
+    raise ValidationError(
+        f"{what} must be a date (datetime.date or 'YYYY-MM-DD'), got {shown(value)}"
+    )
 
 
 def check_token(value: Any) -> str:
     """An emission token: the opaque id OpenFactura returned (letters and digits, no slashes)."""
     if not isinstance(value, str) or not _TOKEN.fullmatch(value.strip()):
         raise ValidationError(
-            f"token must be the TOKEN OpenFactura returned at emission, got {value!r}"
+            f"token must be the TOKEN OpenFactura returned at emission, got {shown(value)}"
         )
     return value.strip()

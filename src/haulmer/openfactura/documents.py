@@ -16,6 +16,7 @@ from haulmer._core.pagination import NumberedPages
 from haulmer._core.plans import Plan, send
 from haulmer._core.request import APIRequest
 from haulmer._lazy import LazyNames
+from haulmer._shown import shown
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.document import Document
 from haulmer.errors import (
@@ -198,6 +199,10 @@ def merge_filters(
 ) -> dict[str, FilterValue | None]:
     """The list filters given by keyword and by wire name, as one mapping."""
     merged: dict[str, FilterValue | None] = dict(named)
+    if extra is not None and not isinstance(extra, Mapping):
+        raise ValidationError(
+            f"filters must be a mapping of wire names to values, got {type(extra).__name__}"
+        )
     for name, value in (extra or {}).items():
         if not isinstance(name, str):
             raise ValidationError(f"filter names are text, got {name!r}")
@@ -235,7 +240,7 @@ def _accuse_request(
         code = AcuseCode(acuse.upper() if isinstance(acuse, str) else acuse)
     except ValueError:
         known = ", ".join(f"{c.value} ({c.name})" for c in AcuseCode)
-        raise ValidationError(f"unknown acuse {acuse!r}; use one of {known}") from None
+        raise ValidationError(f"unknown acuse {shown(acuse)}; use one of {known}") from None
     body = AccuseRequest(
         rut=str(check_rut(rut, "rut")),
         dte=check_dte_type(dte_type),

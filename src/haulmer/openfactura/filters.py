@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import InvalidRutError, ValidationError
 from haulmer.rut import Rut
@@ -145,7 +146,7 @@ def _date(name: str, value: Any) -> str:
         except ValueError:
             pass
     raise ValidationError(
-        f"filter {name}: {value!r} is not a date; pass a datetime.date or 'YYYY-MM-DD'"
+        f"filter {name}: {shown(value)} is not a date; pass a datetime.date or 'YYYY-MM-DD'"
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeAlias
 from haulmer._core.plans import Plan, send
 from haulmer._core.request import APIRequest
 from haulmer._lazy import LazyNames
+from haulmer._shown import shown
 from haulmer.errors import APIStatusError, RateLimitError, ValidationError
 from haulmer.openfactura._base import RequestModel, get
 from haulmer.openfactura.enums import PurchaseStatus, RegistryKind
@@ -30,20 +31,20 @@ class SyncRcvRequest(RequestModel):
 
 def _int(value: Any, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValidationError(f"{what} must be an integer, got {value!r}")
+        raise ValidationError(f"{what} must be an integer, got {shown(value)}")
     try:
         return int(value)
     except ValueError:
-        raise ValidationError(f"{what} must be an integer, got {value!r}") from None
+        raise ValidationError(f"{what} must be an integer, got {shown(value)}") from None
 
 
 def registry_path(kind: str, year: Any, month: Any, day: Any = None) -> str:
     """``/v2/dte/registry/{kind}/{yyyy}/{MM}[/{dd}]`` with the zero padding the API requires."""
     y, m = _int(year, "year"), _int(month, "month")
     if not 2000 <= y <= 2100:
-        raise ValidationError(f"year must be a four-digit year, got {year!r}")
+        raise ValidationError(f"year must be a four-digit year, got {shown(year)}")
     if not 1 <= m <= 12:
-        raise ValidationError(f"month must be 1..12, got {month!r}")
+        raise ValidationError(f"month must be 1..12, got {shown(month)}")
     path = f"/v2/dte/registry/{kind}/{y:04d}/{m:02d}"
     if day is not None:
         d = _int(day, "day")
@@ -136,7 +137,7 @@ def sync_rcv_plan(
         kind = RegistryKind(registro.lower() if isinstance(registro, str) else registro)
     except ValueError:
         raise ValidationError(
-            f"registro must be 'sales' or 'purchase' (RegistryKind), got {registro!r}"
+            f"registro must be 'sales' or 'purchase' (RegistryKind), got {shown(registro)}"
         ) from None
     body = SyncRcvRequest(registro=kind, periodo=rcv_period(periodo))
     if options.get("max_retries") is None:

@@ -25,6 +25,7 @@ from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_model, id_path
+from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import CertificateError, MandatoryDTETypeError, ValidationError
 from haulmer.rut import Rut
@@ -197,6 +198,10 @@ def _read_pfx(pfx: PfxInput) -> bytes:
     except OSError as error:
         raise CertificateError(
             f"the signature file cannot be read ({error.strerror})", "file_unreadable"
+        ) from None
+    except ValueError:  # a NUL byte or a lone surrogate in the path: no file has that name
+        raise CertificateError(
+            f"no signature file can have the name {shown(os.fspath(pfx))}", "file_not_found"
         ) from None
 
 

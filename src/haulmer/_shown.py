@@ -1,0 +1,21 @@
+"""How an error message shows a value the caller gave: short, and never an exception itself."""
+
+from __future__ import annotations
+
+__all__ = ["shown"]
+
+_LONGEST_INT_BITS = 1000
+"""About 300 digits: past this an int is named by its size (Python writes no more than 4,300
+digits as text, and no id, count or code comes near)."""
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters; an int too long to write named by its size;
+    an object whose ``repr`` fails named by its type."""
+    if type(value) is int and value.bit_length() > _LONGEST_INT_BITS:
+        return f"an int of about {int(value.bit_length() * 0.30103)} digits"
+    try:
+        text = repr(value)
+    except Exception:  # a caller's object whose repr raises: the message must still be made
+        return f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
