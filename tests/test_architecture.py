@@ -116,6 +116,7 @@ def test_the_domain_layer_imports_no_transport_client_product_or_fake(layer: str
         "haulmer._enums",
         "haulmer._lazy",
         "haulmer._numbers",
+        "haulmer._shown",
         "haulmer._version",
     )
     wrong = [

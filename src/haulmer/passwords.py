@@ -166,6 +166,8 @@ def check_password(
     password: str, confirmation: str | None = None, *, policy: PasswordPolicy | None = None
 ) -> list[Violation]:
     """Every rule ``password`` breaks under ``policy`` (default: Haulmer's); empty when fine."""
+    if policy is not None and not isinstance(policy, PasswordPolicy):
+        raise TypeError(f"policy must be a PasswordPolicy, got {type(policy).__name__}")
     return (policy or DEFAULT_POLICY).check(password, confirmation)
 
 

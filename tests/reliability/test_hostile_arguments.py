@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from haulmer import Haulmer
-from haulmer.errors import CertificateError, ConfigurationError, ValidationError
+from haulmer.errors import CertificateError, ConfigurationError, DocumentError, ValidationError
 from haulmer.testing import FakeHaulmer
 
 HUGE = 10**5000
@@ -105,3 +105,104 @@ def test_an_argument_no_caller_means_is_a_typed_error_before_any_request(case: s
 
 def _literal(text: str) -> str:
     return re.escape(text)
+
+
+def _factura_parts() -> dict[str, Any]:
+    return {
+        "emisor": {
+            "rut": "76086428-5",
+            "razon_social": "Comercial SpA",
+            "giro": "Ventas",
+            "direccion": "Av. 1",
+            "comuna": "Santiago",
+            "actecos": [475201],
+        },
+        "receptor": {
+            "rut": "96790240-3",
+            "razon_social": "Minera",
+            "giro": "Cobre",
+            "direccion": "Av. 2",
+            "comuna": "Las Condes",
+        },
+        "lines": [{"nombre": "x", "cantidad": 1, "precio": 100}],
+    }
+
+
+def _domain_cases() -> dict[str, tuple[Callable[[], Any], type[Exception], str]]:
+    import haulmer.dte as dte
+    from haulmer import sii
+    from haulmer.dte.catalogue import DTEType
+    from haulmer.dte.totals import line_amounts, round_peso, split_gross
+    from haulmer.passwords import check_password
+    from haulmer.sii import Caf
+
+    parts = _factura_parts()
+    return {
+        "issue of text": (
+            lambda: sii.issue("<DTE/>", caf=None, certificate=None),  # type: ignore[arg-type]
+            TypeError,
+            "issue() takes a haulmer.dte.Document (or its .checked()), got str",
+        ),
+        "timbre of text": (
+            lambda: sii.timbre_bytes("<DD/>"),  # type: ignore[arg-type]
+            TypeError,
+            "expected an lxml element, got str",
+        ),
+        "CAF from bytes": (
+            lambda: Caf.from_element(b"<CAF/>"),  # type: ignore[arg-type]
+            TypeError,
+            "expected the CAF's lxml element, got bytes",
+        ),
+        "password policy as text": (
+            lambda: check_password("Abcdef123", policy="strict"),  # type: ignore[arg-type]
+            TypeError,
+            "policy must be a PasswordPolicy, got str",
+        ),
+        "receptor as text": (
+            lambda: dte.factura(**{**parts, "receptor": "Minera"}),
+            TypeError,
+            "expected a mapping of SII or Python field names (a dict) or a haulmer.dte model",
+        ),
+        "note of text": (
+            lambda: dte.nota_credito("F1T33", razon="x"),  # type: ignore[arg-type]
+            TypeError,
+            "the document a note amends is a haulmer.dte.Document, got str",
+        ),
+        "line amounts of text": (
+            lambda: line_amounts("x"),  # type: ignore[arg-type]
+            TypeError,
+            "line_amounts takes a haulmer.dte.Detalle, got str",
+        ),
+        "pesos of text": (
+            lambda: round_peso("1.5"),  # type: ignore[arg-type]
+            TypeError,
+            "round_peso takes a Decimal or an int, got str",
+        ),
+        "gross of text": (
+            lambda: split_gross("1190"),  # type: ignore[arg-type]
+            TypeError,
+            "split_gross takes the total as an int of pesos",
+        ),
+        "type of thousands of digits": (
+            lambda: DTEType.parse(HUGE),
+            DocumentError,
+            "an int of about 5000 digits is not an electronic document type",
+        ),
+        "build of thousands of digits": (
+            lambda: dte.build(HUGE, **parts),
+            DocumentError,
+            "an int of about 5000 digits is not an electronic document type (TipoDTE)",
+        ),
+        "totals of a type that is none": (
+            lambda: dte.compute_totals("factura", []),  # type: ignore[arg-type]
+            DocumentError,
+            "'factura' is not an electronic document type",
+        ),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_domain_cases()))
+def test_the_domain_layer_names_a_wrong_argument(case: str) -> None:
+    call, error, message = _domain_cases()[case]
+    with pytest.raises(error, match=_literal(message)):
+        call()

@@ -187,6 +187,8 @@ def validation_details(
     A required field reported missing next to an unknown key that looks like it (``nombr``
     for ``nombre``) is left out: the suggestion for the key says it all.
     """
+    if not isinstance(exc, pydantic.ValidationError):
+        raise TypeError(f"expected a pydantic.ValidationError, got {type(exc).__name__}")
     model = root if root is not None and exc.title == root.__name__ else None
     model = model or _models_by_name().get(exc.title)
     found: list[tuple[ErrorDetail, tuple[str, str] | None]] = []

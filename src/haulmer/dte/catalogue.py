@@ -11,6 +11,7 @@ from enum import IntEnum
 from typing import Literal
 
 from haulmer._enums import StrEnum
+from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail
 
 __all__ = ["IVA_RATE", "CodRef", "DTEType", "ReferenceDocumentType", "lookup_document_code"]
@@ -69,11 +70,10 @@ class DTEType(IntEnum):
             code = int(value.strip())
         if code is None or code not in _LABELS:
             known = ", ".join(str(c) for c in _LABELS)
-            cut = value if not isinstance(value, str) or len(value) <= 40 else value[:40] + "..."
-            shown = repr(cut) if isinstance(value, str | int) else type(value).__name__
+            shown_value = shown(value) if isinstance(value, str | int) else type(value).__name__
             raise DocumentError(
-                f"{shown} is not an electronic document type; use one of {known}",
-                details=[ErrorDetail("TipoDTE", f"unknown type {shown}")],
+                f"{shown_value} is not an electronic document type; use one of {known}",
+                details=[ErrorDetail("TipoDTE", f"unknown type {shown_value}")],
             )
         return cls(code)
 

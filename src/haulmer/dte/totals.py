@@ -131,12 +131,22 @@ _Computed = TypeVar("_Computed", bound=BaseModel)
 
 def round_peso(value: Decimal | int) -> int:
     """Round to whole pesos, half up (``Decimal("2.5") -> 3``), as the SII does."""
-    exact = value if type(value) is Decimal else Decimal(value)
+    if type(value) is Decimal:
+        exact = value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        exact = Decimal(value)
+    else:
+        raise TypeError(f"round_peso takes a Decimal or an int, got {type(value).__name__}")
     return int(exact.quantize(_PESO, rounding=ROUND_HALF_UP, context=ANY_SIZE))
 
 
 def split_gross(total: int, rate: Decimal = IVA_RATE) -> tuple[int, int]:
     """Split a gross amount into (neto, IVA): ``neto = round(total / 1.19)``, IVA the rest."""
+    if isinstance(total, bool) or not isinstance(total, int) or not isinstance(rate, Decimal):
+        raise TypeError(
+            "split_gross takes the total as an int of pesos and the rate as a Decimal, got "
+            f"{type(total).__name__} and {type(rate).__name__}"
+        )
     neto = round_peso(Decimal(total) * _HUNDRED / (_HUNDRED + rate))
     return neto, total - neto
 
@@ -160,6 +170,8 @@ def line_amounts(
 
     ``export=True``: qty x price is rounded to ``moneda``'s decimals instead of the peso.
     """
+    if not isinstance(line, Detalle):
+        raise TypeError(f"line_amounts takes a haulmer.dte.Detalle, got {type(line).__name__}")
     if export:
         return _export_line_amounts(line, field, moneda)
     if line.precio is None:
@@ -476,7 +488,7 @@ def compute_totals(
     ``montos_brutos``: whether line amounts include IVA; None means the type's default (boletas
     gross, everything else net). ``moneda``: an export's TpoMoneda (see :func:`export_totals`).
     """
-    tipo = DTEType(tipo_dte)
+    tipo = DTEType.parse(tipo_dte)
     if tipo.is_export:
         return export_totals(detalle, descuentos_recargos, moneda=moneda)
     montos = [

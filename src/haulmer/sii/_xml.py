@@ -263,6 +263,8 @@ def c14n_exclusive(element: etree._Element) -> bytes:
 def require_element(node: etree._Element) -> None:
     """Raise ``XMLError`` unless ``node`` is an element: lxml's C14N of a comment or a processing
     instruction crashes the process (lxml 6.2), so no such node may reach it."""
+    if not isinstance(node, etree._Element):
+        raise TypeError(f"expected an lxml element, got {type(node).__name__}")
     if not isinstance(node.tag, str):
         raise XMLError("only an element can be canonicalized, not a comment or an instruction")
 

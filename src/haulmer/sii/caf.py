@@ -72,6 +72,8 @@ class Caf:
     @classmethod
     def from_element(cls, root: etree._Element) -> Caf:
         """Load a CAF from a parsed ``<AUTORIZACION>`` or ``<CAF>`` element (any namespace)."""
+        if not isinstance(root, etree._Element):
+            raise TypeError(f"expected the CAF's lxml element, got {type(root).__name__}")
         name = local_name(root)
         if name == "AUTORIZACION":
             caf = root.find(ns_prefix(root) + "CAF")

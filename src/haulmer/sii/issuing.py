@@ -87,6 +87,11 @@ def issue(
     ``CertificateError``.
     """
     text: str | None
+    if not isinstance(document, Document | CheckedDocument):
+        raise TypeError(
+            "issue() takes a haulmer.dte.Document (or its .checked()), got "
+            f"{type(document).__name__}"
+        )
     if isinstance(document, CheckedDocument):
         checked = document.with_folio(folio) if folio is not None else document
         if not checked.for_stamping:

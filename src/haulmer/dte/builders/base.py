@@ -13,6 +13,7 @@ from typing import Any, cast
 import pydantic
 
 from haulmer._chile import chile_today
+from haulmer._shown import shown
 from haulmer.dte.builders.inputs import (
     ComisionInput,
     DocumentOptions,
@@ -55,7 +56,12 @@ def model_dict(value: Any) -> Any:
     """A model as a dict of SII names (None left out); a mapping as a plain dict."""
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(by_alias=True, exclude_none=True)
-    return dict(value) if isinstance(value, Mapping) else value
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(
+        "expected a mapping of SII or Python field names (a dict) or a haulmer.dte model, got "
+        f"{type(value).__name__}"
+    )
 
 
 def line_dict(line: LineInput, *, prices: str = "net") -> Any:
@@ -157,7 +163,7 @@ def dte_type(value: object) -> DTEType:
     except ValueError:
         known = ", ".join(f"{int(t)} ({t.label})" for t in DTEType)
         raise DocumentError(
-            f"{value!r} is not an electronic document type (TipoDTE); the types are: {known}",
+            f"{shown(value)} is not an electronic document type (TipoDTE); the types are: {known}",
             [ErrorDetail("Encabezado.IdDoc.TipoDTE", f"use one of {known}")],
         ) from None
 

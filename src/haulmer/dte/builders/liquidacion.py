@@ -8,6 +8,7 @@ from typing import Any
 
 import pydantic
 
+from haulmer._shown import shown
 from haulmer.dte.builders.base import (
     build,
     document_options,
@@ -27,6 +28,7 @@ from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document, document_error, unreadable_number
 from haulmer.dte.models import Comision
 from haulmer.dte.totals import comision_iva
+from haulmer.errors import DocumentError, ErrorDetail
 
 if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
     from typing import Unpack
@@ -64,7 +66,20 @@ def liquidacion_factura(
     Liquidacion has no global discounts).
     """
     check_options("liquidacion_factura", options, PaymentOptions)
-    liq = str(int(tipo_doc_liq)) if isinstance(tipo_doc_liq, int) else str(tipo_doc_liq)
+    if isinstance(tipo_doc_liq, str):
+        liq = tipo_doc_liq
+    elif isinstance(tipo_doc_liq, int) and not isinstance(tipo_doc_liq, bool):
+        if not 0 < tipo_doc_liq < 1000:  # TpoDocLiq has 3 digits
+            raise DocumentError(
+                f"tipo_doc_liq must be the type of the document sold (33), got "
+                f"{shown(tipo_doc_liq)}",
+                [ErrorDetail("Detalle.TpoDocLiq", "a document type of up to 3 digits")],
+            )
+        liq = str(tipo_doc_liq)
+    else:
+        raise TypeError(
+            f"tipo_doc_liq must be a document type code (33), got {type(tipo_doc_liq).__name__}"
+        )
     prepared = []
     for line in lines:
         data = line_dict(line)

@@ -132,6 +132,10 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
     lines: Iterable[LineInput] | None = options.get("lines")
     globales: Iterable[GlobalInput] | None = options.get("descuentos_recargos")
     id_doc: dict[str, Any] = dict(options.get("id_doc") or {})
+    if documento is not None and not isinstance(documento, Document):
+        raise TypeError(
+            f"the document a note amends is a haulmer.dte.Document, got {type(documento).__name__}"
+        )
     if documento is not None:
         if documento.tipo_dte.is_export != export:
             raise _wrong_kind(tipo, documento)

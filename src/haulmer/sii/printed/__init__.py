@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from haulmer._shown import shown
 from haulmer.dte.document import Document
 from haulmer.errors import MissingDependencyError, ValidationError
 from haulmer.sii.printed.canvas import Resolucion
@@ -166,7 +167,7 @@ def render_pdfs(
 
 def _check_options(paper: str) -> None:
     if paper not in _PAPERS:
-        raise ValidationError(f"paper must be 'letter' or '80mm', not {paper!r}")
+        raise ValidationError(f"paper must be 'letter' or '80mm', not {shown(paper)}")
     _require_extra()
 
 
