@@ -115,6 +115,7 @@ def test_the_domain_layer_imports_no_transport_client_product_or_fake(layer: str
         "haulmer._chile",
         "haulmer._enums",
         "haulmer._lazy",
+        "haulmer._files",
         "haulmer._numbers",
         "haulmer._shown",
         "haulmer._version",

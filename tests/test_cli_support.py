@@ -241,3 +241,10 @@ def test_a_wrong_command_line_exits_two() -> None:
         [sys.executable, "-m", "haulmer", "verify"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 2
+
+
+def test_the_commands_read_no_larger_file_than_the_sii_layer_parses() -> None:
+    from haulmer._support_commands import _LARGEST_FILE
+    from haulmer.sii._xml import MAX_XML_BYTES
+
+    assert _LARGEST_FILE == MAX_XML_BYTES

@@ -12,9 +12,9 @@ import datetime as dt
 import json
 import sys
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
+from haulmer._files import read_limited
 from haulmer.errors import HaulmerError
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_UNREADABLE", "caf", "parse", "rut", "verify"]
@@ -27,12 +27,20 @@ EXIT_UNREADABLE = 2
 """The input could not be read (a missing or unreadable file), or the command line is wrong."""
 
 
+_LARGEST_FILE = 64 * 1024 * 1024
+"""The largest file the commands read: what ``haulmer.sii`` parses at most (a full envelope of
+2,000 documents is far below it)."""
+
+
 def _read(path: str) -> bytes | None:
     """The file's bytes, or None after saying on stderr why it cannot be read."""
     try:
-        return Path(path).read_bytes()
+        return read_limited(path, _LARGEST_FILE)
     except OSError as exc:
         print(f"haulmer: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return None
+    except ValueError:  # a NUL byte in the path: no file has that name
+        print(f"haulmer: no file can have the name {path!r}", file=sys.stderr)
         return None
 
 

@@ -22,6 +22,7 @@ from haulmer._core.request import (
     idempotency_key_or_new,
 )
 from haulmer._enums import StrEnum
+from haulmer._files import read_limited
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_enum, id_path
@@ -147,7 +148,7 @@ def _attachment(value: AttachmentInput | None) -> dict[str, str] | None:
     elif isinstance(value, (str, os.PathLike)):
         path = Path(value)
         try:
-            data = path.read_bytes()
+            data = read_limited(path, MAX_ATTACHMENT_BYTES)
         except OSError as error:
             raise ValidationError(
                 f"the attachment {shown(os.fspath(value))} cannot be read ({error.strerror})"

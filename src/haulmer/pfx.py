@@ -16,6 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from haulmer._enums import StrEnum
+from haulmer._files import read_limited
 from haulmer.errors import CertificateError, InvalidRutError, ValidationError
 from haulmer.rut import Rut
 
@@ -252,6 +253,11 @@ def load_pfx(
     return loaded
 
 
+MAX_PFX_BYTES = 1024 * 1024
+"""The largest signature file read (1 MiB): a .pfx holds a key and a few certificates, a few
+kilobytes; anything larger is not one (a device, a wrong file)."""
+
+
 def _read(data_or_path: bytes | str | os.PathLike[str]) -> bytes:
     if isinstance(data_or_path, bytes | bytearray | memoryview):
         return bytes(data_or_path)
@@ -263,8 +269,7 @@ def _read(data_or_path: bytes | str | os.PathLike[str]) -> bytes:
     shown = _shown_path(path)
     hint = _BASE64_HINT if shown == _UNSHOWN_PATH else ""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_limited(path, MAX_PFX_BYTES)
     except FileNotFoundError:
         raise _fail(
             CertificateErrorReason.FILE_NOT_FOUND,

@@ -206,3 +206,28 @@ def test_the_domain_layer_names_a_wrong_argument(case: str) -> None:
     call, error, message = _domain_cases()[case]
     with pytest.raises(error, match=_literal(message)):
         call()
+
+
+def test_a_file_that_never_ends_is_read_no_further_than_its_bound() -> None:
+    from haulmer._files import read_limited
+
+    with pytest.raises(OSError, match="it holds more than 1,024 bytes"):
+        read_limited("/dev/zero", 1024)
+
+
+def test_a_signature_path_to_a_device_is_refused_not_read_whole() -> None:
+    # /dev/zero never ends: read whole, it would fill the memory.
+    from haulmer.pfx import load_pfx
+
+    with pytest.raises(CertificateError, match="holds more than 1,048,576 bytes"):
+        load_pfx("/dev/zero", "x")
+
+
+@pytest.mark.parametrize("command", ["verify", "parse", "caf"])
+def test_a_file_name_no_file_can_have_exits_two(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from haulmer.cli import main
+
+    assert main([command, "dte\x00.xml"]) == 2
+    assert "no file can have the name" in capsys.readouterr().err

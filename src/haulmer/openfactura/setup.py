@@ -12,7 +12,6 @@ import base64
 import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from pydantic import Field
@@ -22,12 +21,14 @@ from haulmer._core.request import (
     idempotency_key_or_new,
 )
 from haulmer._enums import StrEnum
+from haulmer._files import read_limited
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_model, id_path
 from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import CertificateError, MandatoryDTETypeError, ValidationError
+from haulmer.pfx import MAX_PFX_BYTES
 from haulmer.rut import Rut
 
 __all__ = [
@@ -190,7 +191,7 @@ def _read_pfx(pfx: PfxInput) -> bytes:
     if isinstance(pfx, bytes):
         return pfx
     try:
-        return Path(pfx).read_bytes()
+        return read_limited(pfx, MAX_PFX_BYTES)
     except FileNotFoundError:
         raise CertificateError(
             f"no signature file at {os.fspath(pfx)!r}", "file_not_found"

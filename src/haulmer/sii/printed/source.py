@@ -13,14 +13,15 @@ import datetime as dt
 import os
 from decimal import Decimal
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from lxml import etree
 
+from haulmer._files import read_limited
+from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import DocumentError, ErrorDetail, XMLError
-from haulmer.sii._xml import local_name, parse_xml, timbre_forms
+from haulmer.sii._xml import MAX_XML_BYTES, local_name, parse_xml, timbre_forms
 from haulmer.sii.issued_memory import ISSUED_HEAD, recall
 from haulmer.sii.printed.content import PrintedDocument, printed_document
 from haulmer.sii.printed.facts import documento_facts
@@ -127,9 +128,11 @@ _ISSUED_TED: Final = b'<TED version="1.0">'
 def _read_xml(source: bytes | str | os.PathLike[str]) -> etree._Element:
     if isinstance(source, os.PathLike):
         try:
-            data: bytes | str = Path(source).read_bytes()
+            data: bytes | str = read_limited(source, MAX_XML_BYTES)
         except OSError as exc:
-            raise XMLError(f"cannot read {os.fspath(source)!r}: {exc.strerror}") from None
+            raise XMLError(f"cannot read {shown(os.fspath(source))}: {exc.strerror}") from None
+        except ValueError:  # a NUL byte in the path: no file has that name
+            raise XMLError(f"no file can have the name {shown(os.fspath(source))}") from None
     elif isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
     elif isinstance(source, str):

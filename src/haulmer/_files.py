@@ -1,0 +1,19 @@
+"""Reading a file the caller named, bounded: a device that never ends (``/dev/zero``), a pipe or
+a file far larger than any the SDK reads must not fill the memory."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+__all__ = ["read_limited"]
+
+
+def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of the file at ``path``; ``OSError`` (EFBIG, its ``strerror`` saying so) when
+    it holds more than ``limit``, after reading no more than one byte past it."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"it holds more than {limit:,} bytes", os.fspath(path))
+    return data
