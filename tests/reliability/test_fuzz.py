@@ -23,7 +23,7 @@ from haulmer.sii import Caf, parse, verify
 from haulmer.testing.caf import make_test_caf_xml
 from haulmer.testing.certificates import make_test_pfx
 
-from .conftest import REAL_DTES, attempt, examples
+from .conftest import REAL_DTES, SIGNED_AT, TYPES, attempt, examples, factura_dict
 
 # Every code point, lone surrogates included: text decoded with surrogateescape holds them.
 ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=60)
@@ -246,3 +246,74 @@ def test_digits_that_int_refuses_give_typed_errors(
     assert Referencia.model_validate(reference).cod_ref == text
     with pytest.raises(PlatformError, match="the page is not valid"):  # the fake's 422
         page_of([1, 2, 3], {"page": text}, str)
+
+
+# Values no document means, put into any field of a plausible document of any type.
+ODD_VALUES = [
+    "\u00b2",
+    "9" * 5000,
+    "",
+    None,
+    [],
+    {},
+    -1,
+    10**30,
+    10**5000,
+    1e308,
+    float("nan"),
+    True,
+    "<x>",
+    "2026-02-30",
+    0,
+    "0",
+    3.5,
+    "\x00",
+    "a" * 10_000,
+    "1E+99999999",
+    "1E-99999999",
+    "\ud800",
+]
+
+
+def _leaf_paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        return [p for key, value in node.items() for p in _leaf_paths(value, (*prefix, key))]
+    if isinstance(node, list):
+        return [p for i, value in enumerate(node) for p in _leaf_paths(value, (*prefix, i))]
+    return [prefix]
+
+
+@examples(60, 2_000)
+@given(
+    tipo=st.sampled_from(TYPES),
+    changes=st.lists(
+        st.tuples(st.integers(0, 10**6), st.sampled_from(range(len(ODD_VALUES)))),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_odd_values_in_any_field_give_typed_errors_and_nothing_unverifiable_is_stamped(
+    tipo: int, changes: list[tuple[int, int]], certificate: Any, cafs: Any
+) -> None:
+    import copy
+
+    from haulmer.dte.document import Document
+    from haulmer.errors import HaulmerError
+    from haulmer.sii import issue, render_pdf, verify
+
+    data = factura_dict(tipo)
+    paths = _leaf_paths(data)
+    for where, which in changes:
+        *parents, leaf = paths[where % len(paths)]
+        node = data
+        for key in parents:
+            node = node[key]
+        node[leaf] = copy.deepcopy(ODD_VALUES[which])
+    try:
+        document = Document.from_sii_dict(data)
+        document.to_sii_dict()
+        signed = issue(document, caf=cafs[tipo], certificate=certificate, timestamp=SIGNED_AT)
+    except (HaulmerError, TypeError):
+        return
+    assert verify(signed).ok, verify(signed)
+    render_pdf(signed)
