@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import httpx
 import pytest
 from fake_bodies import HAULMER_KEY, factura
@@ -279,3 +282,20 @@ def test_a_probability_outside_zero_to_one_is_refused(
         fake.control.drop_connection(probability=probability)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="probability"):
         fake.control.slow(seconds=1, probability=probability)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda f: f.handle({"method": "GET"}), "handle() takes a FakeRequest, got dict"),
+        (lambda f: f.mark_timed_out("last"), "mark_timed_out() takes a LoggedRequest, got str"),
+        (lambda f: f.requests.for_route(None), "a route selector is text, got NoneType"),
+        (lambda f: f.outbox.for_address(["a@b.cl"]), "an e-mail address is text, got list"),
+        (lambda f: f.clock.set("2026-12-01"), "the fake clock takes a datetime.datetime, got str"),
+    ],
+    ids=["handle", "mark_timed_out", "for_route", "for_address", "clock.set"],
+)
+def test_the_fakes_own_api_names_a_wrong_argument(call: Any, message: str) -> None:
+    fake = FakeHaulmer()
+    with pytest.raises(TypeError, match=re.escape(message)):
+        call(fake)

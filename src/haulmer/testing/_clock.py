@@ -33,6 +33,8 @@ class FakeClock:
 
     @staticmethod
     def _aware(when: dt.datetime) -> dt.datetime:
+        if not isinstance(when, dt.datetime):
+            raise TypeError(f"the fake clock takes a datetime.datetime, got {type(when).__name__}")
         if when.tzinfo is None:
             return when.replace(tzinfo=SANTIAGO)
         return when.astimezone(SANTIAGO)

@@ -179,6 +179,8 @@ class FakeHaulmer:
         Raises :class:`ConnectionDropped` when a fault drops the connection; the caller (the
         transport or the HTTP server) turns that into what a client would see.
         """
+        if not isinstance(request, FakeRequest):
+            raise TypeError(f"handle() takes a FakeRequest, got {type(request).__name__}")
         with self.lock:
             return self._handle(request)
 
@@ -222,6 +224,8 @@ class FakeHaulmer:
 
     def mark_timed_out(self, entry: LoggedRequest | None = None) -> None:
         """Record that the client gave up waiting for ``entry`` (default: the last request)."""
+        if entry is not None and not isinstance(entry, LoggedRequest):
+            raise TypeError(f"mark_timed_out() takes a LoggedRequest, got {type(entry).__name__}")
         if entry is None and self.requests:
             entry = self.requests[-1]
         if entry is not None:

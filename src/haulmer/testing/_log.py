@@ -115,6 +115,8 @@ class RequestLog(Sequence[LoggedRequest]):
 
     def for_route(self, selector: str) -> list[LoggedRequest]:
         """Requests whose route name, or literal path, or "METHOD path" equals ``selector``."""
+        if not isinstance(selector, str):
+            raise TypeError(f"a route selector is text, got {type(selector).__name__}")
         return [r for r in self if selector in (r.route, r.path, f"{r.method} {r.path}")]
 
     @property

@@ -103,6 +103,8 @@ class Outbox(Sequence[Email]):
 
     def for_address(self, address: str) -> list[Email]:
         """The e-mails sent to this address (case-insensitive), oldest first."""
+        if not isinstance(address, str):
+            raise TypeError(f"an e-mail address is text, got {type(address).__name__}")
         wanted = address.strip().casefold()
         return [email for email in self if email.to.casefold() == wanted]
 
