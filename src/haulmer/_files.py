@@ -11,7 +11,10 @@ __all__ = ["read_limited"]
 
 def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
     """The bytes of the file at ``path``; ``OSError`` (EFBIG, its ``strerror`` saying so) when
-    it holds more than ``limit``, after reading no more than one byte past it."""
+    it holds more than ``limit``, after reading no more than one byte past it. Only a path is
+    taken: ``open()`` also takes an int, a file descriptor it would close (1 is stdout)."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"expected a file path, got {type(path).__name__}")
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:

@@ -231,3 +231,22 @@ def test_a_file_name_no_file_can_have_exits_two(
 
     assert main([command, "dte\x00.xml"]) == 2
     assert "no file can have the name" in capsys.readouterr().err
+
+
+def test_an_int_for_a_file_is_no_file_descriptor_to_read_and_close() -> None:
+    # open() takes an int as a file descriptor and closes it after: 1 would close stdout.
+    import os
+
+    from haulmer._files import read_limited
+
+    reading, writing = os.pipe()
+    try:
+        client = FakeHaulmer().client(access_token="session")
+        with pytest.raises(TypeError, match="expected a file path, got int"):
+            client.openfactura.setup.upload_certificate("s-1", reading, password="x")  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="expected a file path, got int"):
+            read_limited(reading, 10)  # type: ignore[arg-type]
+        os.fstat(reading)  # still open
+    finally:
+        os.close(reading)
+        os.close(writing)
