@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-__all__ = ["shown"]
+__all__ = ["about_digits", "shown"]
 
 _LONGEST_INT_BITS = 1000
 """About 300 digits: past this an int is named by its size (Python writes no more than 4,300
 digits as text, and no id, count or code comes near)."""
 
 
+def about_digits(number: int) -> str:
+    """``"about N digits"`` for an int, estimated from its bits: one too long for Python to write
+    as text (more than 4,300 digits) can still be named by its size."""
+    return f"about {int(number.bit_length() * 0.30103)} digits"
+
+
 def shown(value: object, limit: int = 60) -> str:
     """``repr(value)`` cut to ``limit`` characters; an int too long to write named by its size;
     an object whose ``repr`` fails named by its type."""
     if type(value) is int and value.bit_length() > _LONGEST_INT_BITS:
-        return f"an int of about {int(value.bit_length() * 0.30103)} digits"
+        return f"an int of {about_digits(value)}"
     try:
         text = repr(value)
     except Exception:  # a caller's object whose repr raises: the message must still be made

@@ -11,6 +11,7 @@ import re
 from functools import total_ordering
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from haulmer._shown import about_digits
 from haulmer.errors import InvalidRutError
 
 if TYPE_CHECKING:
@@ -26,8 +27,8 @@ __all__ = [
 ]
 
 MAX_RUT_NUMBER = 99_999_999
-_MAX_DIGITS = len(str(MAX_RUT_NUMBER))
 """The largest RUT body the SII format admits (8 digits)."""
+_MAX_DIGITS = len(str(MAX_RUT_NUMBER))
 
 _ALLOWED = re.compile(r"[0-9.\-kK]*")
 _GROUPED_BODY = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
@@ -84,7 +85,7 @@ def _shown_int(number: int) -> str:
     """An int as a message shows it; one of thousands of digits (which Python will not write as
     text) by its size."""
     if number.bit_length() > 100:
-        return f"of about {int(number.bit_length() * 0.30103)} digits"
+        return f"of {about_digits(number)}"
     return str(number)
 
 
@@ -159,7 +160,7 @@ def _missing_dv_hint(value: str | Rut) -> str:
     if not isinstance(value, str) or "-" in value:
         return ""
     digits = value.strip().replace(".", "")
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(MAX_RUT_NUMBER)):
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > _MAX_DIGITS:
         return ""
     number = int(digits)
     if not 1 <= number <= MAX_RUT_NUMBER:

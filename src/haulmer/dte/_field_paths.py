@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, Union
 import pydantic
 from pydantic import AliasChoices, BaseModel
 
+from haulmer._shown import about_digits
 from haulmer.dte.models import (
     NUMBER_LIMIT,
     WHOLE_LIMIT,
@@ -162,10 +163,8 @@ def _past_any_sii_number(error: Any) -> bool:
 def _shown_size(value: Any) -> str:
     """A number as a message can show it: by its size when it is long (an int of more than
     4,300 digits cannot even be written as text)."""
-    if type(value) is int:
-        if value.bit_length() > 100:
-            return f"a number of about {int(value.bit_length() * 0.30103)} digits"
-        value = str(value)
+    if type(value) is int and value.bit_length() > 100:
+        return f"a number of {about_digits(value)}"
     text = str(value).strip()
     return repr(text) if len(text) <= 24 else f"a number written in {len(text)} characters"
 

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
+from haulmer._shown import about_digits
 from haulmer.dte.schema.elements import Element
 from haulmer.dte.schema.facts import BOLETA, DOCUMENTO, EXPORTACIONES, LIQUIDACION
 from haulmer.errors import ErrorDetail
@@ -459,5 +460,5 @@ def shown_int(value: int | Decimal) -> str:
     if type(value) is not int:
         return str(value)
     if value.bit_length() > 4000:  # about 1,200 digits: far past any SII element
-        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+        return f"a number of {about_digits(value)}"
     return str(value)
