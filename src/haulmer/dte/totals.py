@@ -111,6 +111,9 @@ _HUNDRED = Decimal(100)
 _PESO = Decimal(1)
 
 
+_Computed = TypeVar("_Computed", bound=BaseModel)
+
+
 def computed(model: type[_Computed], where: str, **values: object) -> _Computed:
     """``model(**values)`` for amounts this module computed: one past any SII number (lines
     with absurd quantities or prices) is a DocumentError naming it, not pydantic's error."""
@@ -124,9 +127,6 @@ def computed(model: type[_Computed], where: str, **values: object) -> _Computed:
             + "): check the lines' quantities and prices",
             details,
         ) from None
-
-
-_Computed = TypeVar("_Computed", bound=BaseModel)
 
 
 def round_peso(value: Decimal | int) -> int:

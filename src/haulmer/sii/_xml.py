@@ -34,6 +34,7 @@ __all__ = [
     "parse_xml",
     "require_element",
     "strip_namespaces",
+    "stripped_text",
     "to_latin1",
     "without_own_namespace",
 ]
@@ -204,6 +205,12 @@ def leaf_text(element: etree._Element) -> str | None:
             return text  # an element with children has no text of its own
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+def stripped_text(node: etree._Element | None) -> str | None:
+    """``leaf_text`` trimmed, None when there is no node or no text: a value read to compare."""
+    text = None if node is None else leaf_text(node)
+    return None if text is None else text.strip()
 
 
 def has_elements(element: etree._Element) -> bool:

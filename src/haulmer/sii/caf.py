@@ -260,6 +260,17 @@ def lenient_rut(text: str) -> Rut:
     return _remembered_rut(text)
 
 
+def names_rut(text: str | None, rut: Rut) -> bool:
+    """Whether ``text`` names ``rut`` (dots, case and a missing check digit aside); False for no
+    text or text that is no RUT."""
+    if text is None:
+        return False
+    try:
+        return lenient_rut(text) == rut
+    except ValidationError:
+        return False
+
+
 @lru_cache(maxsize=1024)
 def _remembered_rut(text: str) -> Rut:
     return Rut(text, validate_dv=False)

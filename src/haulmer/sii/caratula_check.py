@@ -10,14 +10,15 @@ from typing import Final
 
 from lxml import etree
 
+from haulmer._shown import shown
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
-from haulmer.sii._xml import descend, leaf_text, local_name, ns_prefix
-from haulmer.sii.caf import lenient_rut
+from haulmer.sii._xml import descend, local_name, ns_prefix, stripped_text
+from haulmer.sii.caf import lenient_rut, names_rut
+from haulmer.sii.sii_dict import DOCUMENT_TAGS
 
 __all__ = ["caratula_problems"]
 
-_DOCUMENT_TAGS: Final = frozenset({"Documento", "Liquidacion", "Exportaciones"})
 _MAX_DIGITS: Final = 18
 """NroDTE is a count of at most 2,000 documents: more digits than this is no count (and Python
 refuses to read an integer of thousands of digits)."""
@@ -32,30 +33,28 @@ def caratula_problems(set_dte: etree._Element, documents: list[etree._Element]) 
     if caratula is None:
         return []
     problems: list[str] = []
-    issuer = _text(descend(caratula, ns + "RutEmisor"))
+    issuer = stripped_text(descend(caratula, ns + "RutEmisor"))
     issuer_rut = _rut(issuer)
     declared: Counter[str] = Counter()
     for subtotal in caratula.iterchildren(ns + "SubTotDTE"):
-        kind = _text(descend(subtotal, ns + "TpoDTE")) or ""
-        count = _text(descend(subtotal, ns + "NroDTE")) or ""
+        kind = stripped_text(descend(subtotal, ns + "TpoDTE")) or ""
+        count = stripped_text(descend(subtotal, ns + "NroDTE")) or ""
         if not (count.isascii() and count.isdigit() and len(count) <= _MAX_DIGITS):
-            shown = count[:20] + ("..." if len(count) > 20 else "")
-            problems.append(f"SubTotDTE for type {kind[:20]!r} counts {shown!r}, which is no count")
+            problems.append(
+                f"SubTotDTE for type {shown(kind, 24)} counts {shown(count, 24)}, which is no count"
+            )
             continue
         declared[kind] += int(count)
     held: Counter[str] = Counter()
-    issuers: dict[str | None, Rut | None] = {}  # one RUT parse per distinct text
     for dte in documents:
         documento = _documento_of(dte)
         if documento is None:
             continue  # the DTE's own check says so
         inner = ns_prefix(documento)
         encabezado = descend(documento, inner + "Encabezado")
-        held[_text(descend(encabezado, inner + "IdDoc", inner + "TipoDTE")) or ""] += 1
-        emisor = _text(descend(encabezado, inner + "Emisor", inner + "RUTEmisor"))
-        if emisor not in issuers:
-            issuers[emisor] = _rut(emisor)
-        if issuer_rut is None or issuers[emisor] != issuer_rut:
+        held[stripped_text(descend(encabezado, inner + "IdDoc", inner + "TipoDTE")) or ""] += 1
+        emisor = stripped_text(descend(encabezado, inner + "Emisor", inner + "RUTEmisor"))
+        if issuer_rut is None or not names_rut(emisor, issuer_rut):
             problems.append(
                 f"the DTE {documento.get('ID')!r} is issued by {emisor!r} but the Caratula's "
                 f"RutEmisor is {issuer!r}: an envelope carries the documents of its issuer"
@@ -70,14 +69,9 @@ def caratula_problems(set_dte: etree._Element, documents: list[etree._Element]) 
 def _documento_of(dte: etree._Element) -> etree._Element | None:
     """The DTE's Documento (Liquidacion, Exportaciones): its first child, as a rule."""
     for child in dte:
-        if local_name(child) in _DOCUMENT_TAGS:
+        if local_name(child) in DOCUMENT_TAGS:
             return child
     return None
-
-
-def _text(node: etree._Element | None) -> str | None:
-    text = None if node is None else leaf_text(node)
-    return None if text is None else text.strip()
 
 
 def _rut(text: str | None) -> Rut | None:

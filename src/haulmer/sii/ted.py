@@ -20,16 +20,15 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from lxml import etree
 
 from haulmer.errors import ValidationError, XMLError
-from haulmer.rut import Rut
 from haulmer.sii._xml import (
     descend,
     first_children,
-    leaf_text,
     ns_prefix,
     parse_xml,
+    stripped_text,
     timbre_forms,
 )
-from haulmer.sii.caf import Caf, lenient_rut
+from haulmer.sii.caf import Caf, lenient_rut, names_rut
 from haulmer.sii.render import escape_text, quote_entities
 
 __all__ = ["TED_TEXT_LIMIT", "TimbreData", "check_ted", "stamp", "stamped_forms"]
@@ -107,11 +106,6 @@ def _cut(text: str) -> str:
     return text.strip()[:TED_TEXT_LIMIT] or "-"
 
 
-def _text(node: etree._Element | None) -> str | None:
-    text = None if node is None else leaf_text(node)
-    return None if text is None else text.strip()
-
-
 def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | None]:
     """Check the timbre of a ``Documento``: FRMT against the CAF key and DD against the document.
 
@@ -136,7 +130,7 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
         caf = _caf_of(caf_element)
     except XMLError as exc:
         return [("ted", f"the timbre's CAF is unreadable: {exc}")], None
-    frmt_text = _text(in_ted.get(ns + "FRMT"))
+    frmt_text = stripped_text(in_ted.get(ns + "FRMT"))
     try:
         frmt = base64.b64decode("".join((frmt_text or "").split()), validate=True)
     except (binascii.Error, ValueError):
@@ -146,7 +140,7 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     elif not _frmt_verifies(caf, frmt, dd):
         problems.append(("ted", "FRMT does not verify with the CAF key over DD"))
 
-    dd_texts = {tag: _text(in_dd.get(ns + tag)) for tag in _DD_FIELDS}
+    dd_texts = {tag: stripped_text(in_dd.get(ns + tag)) for tag in _DD_FIELDS}
     problems.extend(
         ("ted", reason)
         for reason in _disagreements(dd_texts, documento, in_documento.get(ns + "Encabezado"), ns)
@@ -158,9 +152,9 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
         problems.append(
             ("ted", f"folio {dd_folio!r} is outside the CAF range {caf.folio_from}..{caf.folio_to}")
         )
-    if not _same_rut(dd_rut, caf.rut_emisor):
+    if not names_rut(dd_rut, caf.rut_emisor):
         problems.append(("ted", f"DD/RE {dd_rut!r} is not the CAF's issuer {caf.rut_emisor}"))
-    stamped_on = _date_of(_text(in_dd.get(ns + "TSTED")))
+    stamped_on = _date_of(stripped_text(in_dd.get(ns + "TSTED")))
     if stamped_on is not None and caf.is_expired(stamped_on):
         problems.append(
             ("ted", f"stamped on {stamped_on} but the CAF's folios expired on {caf.expires_on}")
@@ -190,7 +184,7 @@ def _disagreements(
     document_type = id_doc["TipoDTE"]
     reasons: list[str] = []
     exact = {
-        "RE": _text(descend(in_header.get(ns + "Emisor"), ns + "RUTEmisor")),
+        "RE": stripped_text(descend(in_header.get(ns + "Emisor"), ns + "RUTEmisor")),
         "TD": document_type,
         "F": id_doc["Folio"],
         "FE": id_doc["FchEmis"],
@@ -198,12 +192,12 @@ def _disagreements(
     for tag, value in exact.items():
         if dd[tag] != value:
             reasons.append(f"DD/{tag} is {dd[tag]!r} but the document says {value!r}")
-    total = _text(descend(in_header.get(ns + "Totales"), ns + "MntTotal"))
+    total = stripped_text(descend(in_header.get(ns + "Totales"), ns + "MntTotal"))
     if dd["MNT"] != total and not _same_amount(dd["MNT"], total):
         reasons.append(f"DD/MNT is {dd['MNT']!r} but the document's MntTotal is {total!r}")
     receptor = _leading_texts(in_header.get(ns + "Receptor"), ns, ("RUTRecep", "RznSocRecep"))
     reasons.extend(_receptor_disagreements(dd, receptor, document_type))
-    first_item = _text(descend(_first_detalle(documento, encabezado, ns), ns + "NmbItem"))
+    first_item = stripped_text(descend(_first_detalle(documento, encabezado, ns), ns + "NmbItem"))
     if first_item is None:
         reasons.append(f"DD/IT1 is {dd['IT1']!r} but the document has no Detalle with NmbItem")
     elif dd["IT1"] != _cut_as_stamped(first_item):
@@ -225,7 +219,7 @@ def _leading_texts(
         for child in parent:
             name = wanted.pop(child.tag, None)  # a comment's tag is a function: no match
             if name is not None:
-                found[name] = _text(child)
+                found[name] = stripped_text(child)
                 if not wanted:
                     break
     return {name: found.get(name) for name in names}
@@ -322,15 +316,6 @@ def _same_amount(one: str | None, other: str | None) -> bool:
     try:
         return one is not None and other is not None and Decimal(one) == Decimal(other)
     except InvalidOperation:
-        return False
-
-
-def _same_rut(text: str | None, rut: Rut) -> bool:
-    if text is None:
-        return False
-    try:
-        return lenient_rut(text) == rut
-    except ValidationError:
         return False
 
 
