@@ -28,9 +28,9 @@ REDIS_READY = "Ready to accept connections"
 """What redis-server logs once it listens."""
 
 
-def _wait_for_log_line(process: subprocess.Popen[str], line: str, what: str) -> None:
+def _wait_for_log_line(process: subprocess.Popen[str], line: str, what: str) -> threading.Thread:
     """Block until ``process`` logs ``line`` (an error if it exits first or 20 s pass), then keep
-    draining its log in a thread, so that a full pipe never stops it."""
+    draining its log in a thread, so that a full pipe never stops it; returns that thread."""
     seen = threading.Event()
     ended = threading.Event()
 
@@ -42,14 +42,18 @@ def _wait_for_log_line(process: subprocess.Popen[str], line: str, what: str) -> 
         ended.set()
         seen.set()
 
-    threading.Thread(target=read, name=f"{what} log", daemon=True).start()
+    reader = threading.Thread(target=read, name=f"{what} log", daemon=True)
+    reader.start()
     if not seen.wait(20):
         raise RuntimeError(f"{what} did not log {line!r} within 20 s")
     if ended.is_set():
         raise RuntimeError(f"{what} exited with {process.wait()} before listening")
+    return reader
 
 
-def _stop(process: subprocess.Popen[str]) -> None:
+def _stop(process: subprocess.Popen[str], reader: threading.Thread | None = None) -> None:
+    """Stop ``process``; once its log reader has met the end of the pipe, close the pipe (left
+    to the garbage collector, it is an unclosed-file ResourceWarning)."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -57,6 +61,10 @@ def _stop(process: subprocess.Popen[str]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
+    if reader is not None:
+        reader.join(10)
+    if process.stdout is not None and (reader is None or not reader.is_alive()):
+        process.stdout.close()
 
 
 @contextlib.contextmanager
@@ -90,8 +98,9 @@ def redis_server() -> Iterator[str]:
             stderr=subprocess.STDOUT,
             text=True,
         )
+        reader = None
         try:
-            _wait_for_log_line(process, REDIS_READY, "redis-server")
+            reader = _wait_for_log_line(process, REDIS_READY, "redis-server")
             yield f"redis://127.0.0.1:{port}/0"
         finally:
-            _stop(process)
+            _stop(process, reader)

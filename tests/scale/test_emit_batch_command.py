@@ -89,21 +89,21 @@ def test_killed_three_times_then_rerun_every_sale_is_issued_exactly_once(tmp_pat
         for _ in range(3):
             issued_before = len(fake.openfactura_state.documents)
             kill_after = rng.randrange(20, 110)  # documents issued in this run, then SIGKILL
-            run = subprocess.Popen(
+            with subprocess.Popen(  # the with closes the pipe once the run is killed
                 _command(url, batch, journal, "--concurrency", "8", "--rate-limit", "off"),
                 env=_env(),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 text=True,
-            )
-            assert run.stdout is not None
-            for line in run.stdout:
-                if json.loads(line)["status"] == "issued":
-                    kill_after -= 1
-                    if kill_after == 0:
-                        break
-            run.send_signal(signal.SIGKILL)
-            run.wait()
+            ) as run:
+                assert run.stdout is not None
+                for line in run.stdout:
+                    if json.loads(line)["status"] == "issued":
+                        kill_after -= 1
+                        if kill_after == 0:
+                            break
+                run.send_signal(signal.SIGKILL)
+                run.wait()
             assert len(fake.openfactura_state.documents) > issued_before
         final = subprocess.run(
             _command(url, batch, journal, "--concurrency", "8", "--rate-limit", "off"),
