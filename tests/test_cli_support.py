@@ -204,23 +204,23 @@ def test_serve_is_offered_with_loopback_defaults() -> None:
 def test_serve_starts_the_fake_platform_over_http() -> None:
     import httpx
 
-    process = subprocess.Popen(
+    with subprocess.Popen(  # the with closes both pipes after the wait
         [sys.executable, "-u", "-m", "haulmer", "serve", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        assert "listening on http://127.0.0.1:" in first
-        url = first.rsplit(" ", 1)[-1].strip()
-        answer = httpx.get(f"{url}/v1/openapi.json", timeout=10)
-        assert answer.status_code == 200
-        assert answer.json()["openapi"].startswith("3.")
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    ) as process:
+        try:
+            assert process.stdout is not None
+            first = process.stdout.readline()
+            assert "listening on http://127.0.0.1:" in first
+            url = first.rsplit(" ", 1)[-1].strip()
+            answer = httpx.get(f"{url}/v1/openapi.json", timeout=10)
+            assert answer.status_code == 200
+            assert answer.json()["openapi"].startswith("3.")
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 @pytest.mark.parametrize("command", ["verify", "parse", "rut", "caf", "serve"])
