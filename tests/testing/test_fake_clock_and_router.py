@@ -36,6 +36,21 @@ def test_advance_set_sleep_and_reset() -> None:
         clock.advance(seconds=-1)
 
 
+@pytest.mark.parametrize(
+    "move",
+    [{"days": 10**30}, {"days": 3_000_000}, {"seconds": float("nan")}, {"hours": float("inf")}],
+)
+def test_advance_past_what_a_datetime_holds_is_a_value_error_and_moves_nothing(
+    move: dict[str, float],
+) -> None:
+    clock = FakeClock(dt.datetime(2026, 6, 1, 12, 0))
+    with pytest.raises(ValueError, match="FakeClock.advance"):
+        clock.advance(**move)
+    with pytest.raises(ValueError, match="FakeClock.advance"):
+        clock.sleep(1e300)  # a retry's absurd wait, given to the clock as its sleep
+    assert clock.now().isoformat() == "2026-06-01T12:00:00-04:00"
+
+
 async def test_async_sleep_advances_the_clock() -> None:
     clock = FakeClock(dt.datetime(2026, 6, 1, 12, 0))
     await clock.asleep(90)

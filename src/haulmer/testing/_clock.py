@@ -67,14 +67,29 @@ class FakeClock:
     def advance(
         self, *, days: float = 0, hours: float = 0, minutes: float = 0, seconds: float = 0
     ) -> dt.datetime:
-        """Move time forward (never backwards) and return the new time."""
-        delta = dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        """Move time forward (never backwards) and return the new time.
+
+        A move past what ``datetime`` holds (the year 9999) or by NaN is a ``ValueError``, and
+        leaves the clock where it was.
+        """
+        try:
+            delta = dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        except (OverflowError, ValueError):
+            raise ValueError(
+                "FakeClock.advance() takes a finite move of less than 999,999,999 days"
+            ) from None
         if delta < dt.timedelta(0):
             raise ValueError("FakeClock.advance() only moves forward; use set() to go back")
         with self._lock:
             self._catch_up()
             # Elapsed time, not wall-clock arithmetic: correct across DST changes.
-            self._now = (self._now.astimezone(dt.timezone.utc) + delta).astimezone(SANTIAGO)
+            try:
+                moved = (self._now.astimezone(dt.timezone.utc) + delta).astimezone(SANTIAGO)
+            except OverflowError:
+                raise ValueError(
+                    f"FakeClock.advance() by {delta} would pass the year 9999 from {self._now}"
+                ) from None
+            self._now = moved
             return self._now
 
     def set(self, when: dt.datetime) -> None:
