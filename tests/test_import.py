@@ -50,3 +50,58 @@ def test_dir_lists_public_names_without_import_helpers() -> None:
         assert noise not in names
     for public in ["Haulmer", "AsyncHaulmer", "Rut", "dte", "sii", "testing", "__version__"]:
         assert public in names
+
+
+def _public_modules() -> list[object]:
+    """Every module of the package whose path has no private part, imported."""
+    import importlib
+    import pkgutil
+
+    found: list[object] = [haulmer]
+    for info in pkgutil.walk_packages(haulmer.__path__, "haulmer."):
+        if any(part.startswith("_") for part in info.name.split(".")[1:]):
+            continue
+        if info.name == "haulmer.__main__":
+            continue
+        try:
+            found.append(importlib.import_module(info.name))
+        except ImportError:  # an optional extra that is not installed (redis, the PDF's)
+            continue
+    return found
+
+
+def _classes_in(annotation: object) -> list[type]:
+    import typing
+
+    arguments = typing.get_args(annotation)
+    if arguments:
+        return [found for argument in arguments for found in _classes_in(argument)]
+    return [annotation] if isinstance(annotation, type) else []
+
+
+def test_every_model_or_enum_an_exported_model_holds_is_exported_too() -> None:
+    # A user annotating ``sale.items[0]`` or ``sale.payment`` needs to import its type.
+    from enum import Enum
+
+    from pydantic import BaseModel
+
+    modules = _public_modules()
+    exported = {
+        id(getattr(module, name)) for module in modules for name in getattr(module, "__all__", [])
+    }
+    models = [
+        getattr(module, name)
+        for module in modules
+        for name in getattr(module, "__all__", [])
+        if isinstance(getattr(module, name), type) and issubclass(getattr(module, name), BaseModel)
+    ]
+    unexported = sorted(
+        f"{held.__module__}.{held.__name__} (in {model.__name__}.{field})"
+        for model in models
+        for field, info in model.model_fields.items()
+        for held in _classes_in(info.annotation)
+        if issubclass(held, BaseModel | Enum)
+        and held.__module__.startswith("haulmer")
+        and id(held) not in exported
+    )
+    assert unexported == []

@@ -34,6 +34,8 @@ __all__ = [
     "PointOfSale",
     "Sale",
     "SaleDocument",
+    "SaleLine",
+    "SalePayment",
     "SalePaymentMethod",
     "SaleReceptor",
 ]
