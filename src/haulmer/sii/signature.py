@@ -50,18 +50,30 @@ _DIGESTS: Final[dict[str, Callable[[bytes], bytes]]] = {
     SHA1: lambda data: hashlib.sha1(data).digest(),
 }
 """The SII's xmldsignature_v10.xsd fixes DigestMethod to SHA-1."""
-_SIGNATURE_HASHES: Final[dict[str, type[hashes.HashAlgorithm]]] = {
-    RSA_SHA1: hashes.SHA1,
+_SIGNATURE_HASHES: Final[dict[str, hashes.HashAlgorithm]] = {
+    RSA_SHA1: hashes.SHA1(),
 }
 """The schema allows rsa-sha1 and dsa-sha1; the SII's certificates are RSA, so rsa-sha1."""
+_PKCS1: Final = padding.PKCS1v15()
 _ID_PATTERN: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]{0,79}$")
 _DS = "{" + DSIG_NS + "}"
+_SIGNED_INFO: Final = f"{_DS}SignedInfo"
+_SIGNATURE_VALUE: Final = f"{_DS}SignatureValue"
+_KEY_INFO: Final = f"{_DS}KeyInfo"
 _REFERENCE: Final = f"{_DS}Reference"
+_DIGEST_METHOD: Final = f"{_DS}DigestMethod"
+_DIGEST_VALUE: Final = f"{_DS}DigestValue"
+_KEY_VALUE: Final = f"{_DS}KeyValue"
+_RSA_KEY_VALUE: Final = f"{_DS}RSAKeyValue"
+_MODULUS: Final = f"{_DS}Modulus"
+_EXPONENT: Final = f"{_DS}Exponent"
+_X509_DATA: Final = f"{_DS}X509Data"
+_X509_CERTIFICATE: Final = f"{_DS}X509Certificate"
 _SIGNATURE_METHOD: Final = f"{_DS}SignatureMethod"
 _CANONICALIZATION_METHOD: Final = f"{_DS}CanonicalizationMethod"
 _TRANSFORMS: Final = f"{_DS}Transforms"
 _TRANSFORM: Final = f"{_DS}Transform"
-_SIGNATURE_PARTS: Final = frozenset({f"{_DS}SignedInfo", f"{_DS}SignatureValue", f"{_DS}KeyInfo"})
+_SIGNATURE_PARTS: Final = frozenset({_SIGNED_INFO, _SIGNATURE_VALUE, _KEY_INFO})
 _TRANSFORM_ALGORITHMS: Final = frozenset({C14N_10, ENVELOPED})
 """The SII profile's transforms: inclusive C14N 1.0 (what peers write) and enveloped-signature,
 which changes nothing for a Signature beside the element it signs."""
@@ -292,20 +304,17 @@ def _signer_of(key_info: etree._Element) -> _Signer:
     signs every document with the same certificate); oversized ones are judged and not kept.
     """
     in_key_info = first_children(key_info)
-    in_rsa_key_value = first_children(
-        descend(in_key_info.get(f"{_DS}KeyValue"), f"{_DS}RSAKeyValue")
-    )
-    modulus = _text_of(in_rsa_key_value.get(f"{_DS}Modulus"))
-    exponent = _text_of(in_rsa_key_value.get(f"{_DS}Exponent"))
-    x509_data = in_key_info.get(f"{_DS}X509Data")
-    der = None if x509_data is None else _text_of(descend(x509_data, f"{_DS}X509Certificate")) or ""
-    size = sum(len(text) for text in (modulus, exponent, der) if text is not None)
-    if size > _CACHED_KEY_INFO_CHARS:
+    in_rsa_key_value = first_children(descend(in_key_info.get(_KEY_VALUE), _RSA_KEY_VALUE))
+    modulus = _text_of(in_rsa_key_value.get(_MODULUS))
+    exponent = _text_of(in_rsa_key_value.get(_EXPONENT))
+    x509_data = in_key_info.get(_X509_DATA)
+    der = None if x509_data is None else _text_of(descend(x509_data, _X509_CERTIFICATE)) or ""
+    if _total_length(modulus, exponent, der) > _CACHED_KEY_INFO_CHARS:
         signer = _judge_signer(der, modulus, exponent)
     else:
         signer = _cached_signer(der, modulus, exponent)
     if x509_data is not None and len(x509_data) > 1:
-        certificates = sum(1 for child in x509_data if child.tag == f"{_DS}X509Certificate")
+        certificates = sum(1 for child in x509_data if child.tag == _X509_CERTIFICATE)
         if certificates > 1:
             chain = (
                 "certificate",
@@ -314,6 +323,15 @@ def _signer_of(key_info: etree._Element) -> _Signer:
             )
             return signer._replace(problems=(chain, *signer.problems))
     return signer
+
+
+def _total_length(*texts: str | None) -> int:
+    """How many characters ``texts`` hold together, absent ones aside."""
+    total = 0
+    for text in texts:
+        if text is not None:
+            total += len(text)
+    return total
 
 
 def _text_of(node: etree._Element | None) -> str | None:
@@ -405,6 +423,59 @@ def check_signature(
     and it signs with RSA-SHA1 over a SHA-1 digest.
     """
     problems: list[tuple[str, str]] = []
+    in_signature = _signature_parts(signature, problems)
+    signed_info = in_signature.get(_SIGNED_INFO)
+    if signed_info is None:
+        return SignatureCheck(None, (*problems, ("signature", "no SignedInfo")))
+    references, method, canonicalization = _signed_info_parts(signed_info)
+    if len(references) != 1:
+        return SignatureCheck(
+            None, (*problems, ("signature", f"{len(references)} References, expected 1"))
+        )
+    reference = references[0]
+    uri = reference.get("URI") or ""
+    reference_id = uri[1:] if uri.startswith("#") else None
+    if not reference_id:
+        return SignatureCheck(
+            None, (*problems, ("signature", f"Reference URI {uri!r} is not '#ID'"))
+        )
+    parent = signature.getparent()
+    referenced, problem = _referenced_sibling(parent, reference_id)
+    if referenced is None:
+        return SignatureCheck(reference_id, (*problems, ("signature", problem)))
+
+    algorithm = canonicalization.get("Algorithm") if canonicalization is not None else None
+    if algorithm != C14N_10:
+        problems.append(
+            (
+                "signature",
+                f"CanonicalizationMethod {algorithm!r} is not the SII's inclusive C14N 1.0 "
+                f"({C14N_10})",
+            )
+        )
+    problems.extend(_reference_problems(reference, referenced, parent, reference_id))
+
+    key_info = in_signature.get(_KEY_INFO)
+    signer = _NO_KEY_INFO if key_info is None else _signer_of(key_info)
+    problems.extend(signer.problems)
+    value_problem = _signature_value_problem(
+        method, in_signature.get(_SIGNATURE_VALUE), signer.public_key, signed_info, parent
+    )
+    if value_problem is not None:
+        problems.append(("signature", value_problem))
+    certificate = signer.certificate
+    if certificate is not None and signed_at is not None:
+        validity_problem = _validity_problem(signer, certificate, signed_at(referenced))
+        if validity_problem is not None:
+            problems.append(("certificate", validity_problem))
+    return SignatureCheck(reference_id, tuple(problems), certificate, referenced)
+
+
+def _signature_parts(
+    signature: etree._Element, problems: list[tuple[str, str]]
+) -> dict[str, etree._Element]:
+    """The Signature's first child of each tag; adds a problem for each child outside the SII
+    profile (anything but one SignedInfo, SignatureValue and KeyInfo)."""
     in_signature: dict[str, etree._Element] = {}
     for child in signature:
         tag = child.tag
@@ -418,13 +489,18 @@ def check_signature(
                 )
             )
         in_signature.setdefault(tag, child)
-    signed_info = in_signature.get(f"{_DS}SignedInfo")
-    if signed_info is None:
-        return SignatureCheck(None, (*problems, ("signature", "no SignedInfo")))
+    return in_signature
+
+
+def _signed_info_parts(
+    signed_info: etree._Element,
+) -> tuple[list[etree._Element], etree._Element | None, etree._Element | None]:
+    """Every Reference of a SignedInfo, its first SignatureMethod and its first
+    CanonicalizationMethod, read in one pass."""
     references: list[etree._Element] = []
     method: etree._Element | None = None
     canonicalization: etree._Element | None = None
-    for child in signed_info:  # one pass for findall(Reference) and the two methods
+    for child in signed_info:
         tag = child.tag
         if tag == _REFERENCE:
             references.append(child)
@@ -432,45 +508,33 @@ def check_signature(
             method = child
         elif tag == _CANONICALIZATION_METHOD and canonicalization is None:
             canonicalization = child
-    if len(references) != 1:
-        return SignatureCheck(
-            None, (*problems, ("signature", f"{len(references)} References, expected 1"))
-        )
-    reference = references[0]
-    uri = reference.get("URI") or ""
-    reference_id = uri[1:] if uri.startswith("#") else None
-    if not reference_id:
-        return SignatureCheck(
-            None, (*problems, ("signature", f"Reference URI {uri!r} is not '#ID'"))
-        )
-    parent = signature.getparent()
+    return references, method, canonicalization
+
+
+def _referenced_sibling(
+    parent: etree._Element | None, reference_id: str
+) -> tuple[etree._Element | None, str]:
+    """The one sibling element with ``ID=reference_id``, or None and why there is none."""
     referenced: etree._Element | None = None
     if parent is not None:
         for sibling in parent:
             if isinstance(sibling.tag, str) and sibling.get("ID") == reference_id:
                 if referenced is not None:
-                    return SignatureCheck(
-                        reference_id,
-                        (
-                            *problems,
-                            ("signature", f"more than one element has ID {reference_id!r}"),
-                        ),
-                    )
+                    return None, f"more than one element has ID {reference_id!r}"
                 referenced = sibling
     if referenced is None:
-        return SignatureCheck(
-            reference_id, (*problems, ("signature", f"no sibling element has ID {reference_id!r}"))
-        )
+        return None, f"no sibling element has ID {reference_id!r}"
+    return referenced, ""
 
-    algorithm = canonicalization.get("Algorithm") if canonicalization is not None else None
-    if algorithm != C14N_10:
-        problems.append(
-            (
-                "signature",
-                f"CanonicalizationMethod {algorithm!r} is not the SII's inclusive C14N 1.0 "
-                f"({C14N_10})",
-            )
-        )
+
+def _reference_problems(
+    reference: etree._Element,
+    referenced: etree._Element,
+    parent: etree._Element | None,
+    reference_id: str,
+) -> list[tuple[str, str]]:
+    """Why the Reference's transforms leave the SII profile, and why its digest does not hold
+    for ``referenced`` (signed inside ``parent``)."""
     in_reference: dict[str, etree._Element] = {}
     containers: list[etree._Element] = []  # every Transforms, to refuse a second one
     for child in reference:  # one pass for the first of each tag and findall(Transforms)
@@ -479,11 +543,11 @@ def check_signature(
             if tag == _TRANSFORMS:
                 containers.append(child)
             in_reference.setdefault(tag, child)
-    problems.extend(_transform_problems(containers))
-    digest_method = in_reference.get(f"{_DS}DigestMethod")
+    problems = _transform_problems(containers) if containers else []
+    digest_method = in_reference.get(_DIGEST_METHOD)
     algorithm = digest_method.get("Algorithm", "") if digest_method is not None else ""
     digest_function = _DIGESTS.get(algorithm)
-    expected_digest = _decode_b64(in_reference.get(f"{_DS}DigestValue"))
+    expected_digest = _decode_b64(in_reference.get(_DIGEST_VALUE))
     if digest_function is None:
         problems.append(("digest", "unsupported DigestMethod (the SII uses SHA-1)"))
     elif expected_digest is None:
@@ -493,38 +557,44 @@ def check_signature(
         for form in signed_forms(referenced, signed_in=parent, stripped=True)
     ):
         problems.append(("digest", f"the content of {reference_id!r} changed after it was signed"))
+    return problems
 
-    key_info = in_signature.get(f"{_DS}KeyInfo")
-    signer = _NO_KEY_INFO if key_info is None else _signer_of(key_info)
-    problems.extend(signer.problems)
-    certificate, public_key = signer.certificate, signer.public_key
 
-    hash_type = _SIGNATURE_HASHES.get(method.get("Algorithm", "") if method is not None else "")
-    signature_value = _decode_b64(in_signature.get(f"{_DS}SignatureValue"))
-    if hash_type is None:
-        problems.append(("signature", "unsupported SignatureMethod (the SII uses RSA-SHA1)"))
-    elif signature_value is None:
-        problems.append(("signature", "SignatureValue is missing or not base64"))
-    elif public_key is not None and not _verifies(
-        public_key, signature_value, signed_info, parent, hash_type()
+def _signature_value_problem(
+    method: etree._Element | None,
+    value_node: etree._Element | None,
+    public_key: rsa.RSAPublicKey | None,
+    signed_info: etree._Element,
+    parent: etree._Element | None,
+) -> str | None:
+    """Why the SignatureValue does not prove that the signer's key signed the SignedInfo, None
+    when it does (or when there is no usable key, which the signer's problems say)."""
+    algorithm = _SIGNATURE_HASHES.get(method.get("Algorithm", "") if method is not None else "")
+    if algorithm is None:
+        return "unsupported SignatureMethod (the SII uses RSA-SHA1)"
+    signature_value = _decode_b64(value_node)
+    if signature_value is None:
+        return "SignatureValue is missing or not base64"
+    if public_key is not None and not _verifies(
+        public_key, signature_value, signed_info, parent, algorithm
     ):
-        problems.append(("signature", "SignatureValue does not verify with the signer's key"))
+        return "SignatureValue does not verify with the signer's key"
+    return None
 
-    if certificate is not None and signed_at is not None:
-        when = signed_at(referenced)
-        if when is None:
-            when = dt.datetime.now(dt.timezone.utc)
-        not_before, not_after = signer.valid_from, signer.valid_until
-        if not_before is None or not_after is None or not (not_before <= when <= not_after):
-            problems.append(
-                (
-                    "certificate",
-                    f"not valid at the signing time {when.isoformat()} (valid "
-                    f"{certificate.not_valid_before_utc.date()}.."
-                    f"{certificate.not_valid_after_utc.date()})",
-                )
-            )
-    return SignatureCheck(reference_id, tuple(problems), certificate, referenced)
+
+def _validity_problem(
+    signer: _Signer, certificate: x509.Certificate, signed_at: dt.datetime | None
+) -> str | None:
+    """Why the signer's certificate was not valid at ``signed_at`` (now when it is unknown)."""
+    when = signed_at if signed_at is not None else dt.datetime.now(dt.timezone.utc)
+    not_before, not_after = signer.valid_from, signer.valid_until
+    if not_before is None or not_after is None or not (not_before <= when <= not_after):
+        return (
+            f"not valid at the signing time {when.isoformat()} (valid "
+            f"{certificate.not_valid_before_utc.date()}.."
+            f"{certificate.not_valid_after_utc.date()})"
+        )
+    return None
 
 
 def _shown_tag(tag: str) -> str:
@@ -579,7 +649,7 @@ def _verifies(
 ) -> bool:
     for form in signed_forms(signed_info, signed_in=signed_in):
         try:
-            key.verify(value, form, padding.PKCS1v15(), algorithm)
+            key.verify(value, form, _PKCS1, algorithm)
         except InvalidSignature:
             continue
         return True
