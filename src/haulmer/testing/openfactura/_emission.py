@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from haulmer.testing._wire import FakeRequest, FakeResponse
@@ -69,15 +69,26 @@ def _test_certificate() -> Certificate:
 @cache
 def _test_caf(rut: str, razon_social: str, grant: CafGrant) -> Caf:
     """The generated test CAF of a tenant's CAF grant, generated once per process."""
+    return _test_caf_of(
+        rut, razon_social, grant.dte_type, grant.folio_from, grant.folio_to, grant.issued_on
+    )
+
+
+@lru_cache(maxsize=256)
+def _test_caf_of(
+    rut: str, razon_social: str, dte_type: int, folio_from: int, folio_to: int, issued_on: dt.date
+) -> Caf:
+    """:func:`_test_caf` by the grant's identity: the file is the same each time it is asked
+    for, and a ``Caf`` is immutable, so each emission need not build and read it again."""
     from haulmer.testing.caf import make_test_caf
 
     return make_test_caf(
         rut=rut,
         razon_social=razon_social,
-        dte_type=grant.dte_type,
-        folio_from=grant.folio_from,
-        folio_to=grant.folio_to,
-        issued_on=grant.issued_on,
+        dte_type=dte_type,
+        folio_from=folio_from,
+        folio_to=folio_to,
+        issued_on=issued_on,
     )
 
 
