@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree
 
+from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError, XMLError
 from haulmer.rut import Rut
 from haulmer.sii._xml import (
@@ -98,7 +99,7 @@ class Caf:
         try:
             authorized_on = dt.date.fromisoformat(_text(da, "FA"))
         except ValueError:
-            raise XMLError(f"CAF <FA> is not a date: {_text(da, 'FA')!r}") from None
+            raise XMLError(f"CAF <FA> is not a date: {shown(_text(da, 'FA'))}") from None
         return cls(
             rut_emisor=rut,
             razon_social=_text(da, "RS"),

@@ -56,8 +56,9 @@ def caratula_problems(set_dte: etree._Element, documents: list[etree._Element]) 
         emisor = stripped_text(descend(encabezado, inner + "Emisor", inner + "RUTEmisor"))
         if issuer_rut is None or not names_rut(emisor, issuer_rut):
             problems.append(
-                f"the DTE {documento.get('ID')!r} is issued by {emisor!r} but the Caratula's "
-                f"RutEmisor is {issuer!r}: an envelope carries the documents of its issuer"
+                f"the DTE {shown(documento.get('ID'))} is issued by {shown(emisor)} but the "
+                f"Caratula's RutEmisor is {shown(issuer)}: an envelope carries the documents of "
+                "its issuer"
             )
     if declared != held:
         said = ", ".join(f"{n} of type {t}" for t, n in sorted(declared.items())) or "none"

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from lxml import etree
 
+from haulmer._shown import shown
 from haulmer.errors import XMLError
 from haulmer.sii._xml import SII_NS, descend, has_elements, local_name, parse_xml
 
@@ -125,8 +126,8 @@ def validate_schema(xml: bytes | str | etree._Element, *, restore_namespace: boo
         name = local_name(root)
         if namespace is not None:
             raise XMLError(
-                f"the <{name}> is in the namespace {namespace!r}, not the SII's; SII documents "
-                f'declare xmlns="{SII_NS}" on the root'
+                f"the <{name}> is in the namespace {shown(namespace)}, not the SII's; SII "
+                f'documents declare xmlns="{SII_NS}" on the root'
             )
         if name not in _SCHEMA_FILES:
             schema_for(root)  # raises: no schema for this root
@@ -145,12 +146,30 @@ def validate_schema(xml: bytes | str | etree._Element, *, restore_namespace: boo
     log: Any = schema.error_log
     errors = list(log)
     first = errors[0] if errors else None
-    quoted = "; ".join(f"line {e.line}: {e.message}" for e in errors[:5])
+    quoted = "; ".join(f"line {e.line}: {_bounded(e.message)}" for e in errors[:5])
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
     raise XMLError(
         f"does not match the SII schema {filename}{restored}: {quoted}{more}",
         line=first.line if first is not None else None,
     )
+
+
+_LONGEST_QUOTED: Final = 60
+_LONGEST_SCHEMA_MESSAGE: Final = 1000
+
+
+def _bounded(message: str) -> str:
+    """libxml2's message with each quoted value or name past 60 characters cut, and the whole
+    cut to 1,000: it quotes a value whole (or up to its own cut, leaving the quote open), so a
+    hostile megabyte would otherwise fill the error."""
+    parts = message.split("'")
+    for index in range(1, len(parts), 2):  # the quoted ones, an unclosed last quote included
+        if len(parts[index]) > _LONGEST_QUOTED:
+            parts[index] = parts[index][: _LONGEST_QUOTED - 3] + "..."
+    message = "'".join(parts)
+    if len(message) <= _LONGEST_SCHEMA_MESSAGE:
+        return message
+    return message[: _LONGEST_SCHEMA_MESSAGE - 3] + "..."
 
 
 _QUICK_ROOTS: Final = frozenset({f"{_SII}EnvioDTE", f"{_SII}EnvioBOLETA"})

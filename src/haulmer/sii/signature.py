@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree
 
+from haulmer._shown import shown
 from haulmer.errors import CertificateError
 from haulmer.sii._xml import DSIG_NS, XSI_NS, descend, first_children
 from haulmer.sii.canonical_forms import signed_forms
@@ -437,7 +438,7 @@ def check_signature(
     reference_id = uri[1:] if uri.startswith("#") else None
     if not reference_id:
         return SignatureCheck(
-            None, (*problems, ("signature", f"Reference URI {uri!r} is not '#ID'"))
+            None, (*problems, ("signature", f"Reference URI {shown(uri)} is not '#ID'"))
         )
     parent = signature.getparent()
     referenced, problem = _referenced_sibling(parent, reference_id)
@@ -449,7 +450,7 @@ def check_signature(
         problems.append(
             (
                 "signature",
-                f"CanonicalizationMethod {algorithm!r} is not the SII's inclusive C14N 1.0 "
+                f"CanonicalizationMethod {shown(algorithm)} is not the SII's inclusive C14N 1.0 "
                 f"({C14N_10})",
             )
         )
@@ -520,10 +521,10 @@ def _referenced_sibling(
         for sibling in parent:
             if isinstance(sibling.tag, str) and sibling.get("ID") == reference_id:
                 if referenced is not None:
-                    return None, f"more than one element has ID {reference_id!r}"
+                    return None, f"more than one element has ID {shown(reference_id)}"
                 referenced = sibling
     if referenced is None:
-        return None, f"no sibling element has ID {reference_id!r}"
+        return None, f"no sibling element has ID {shown(reference_id)}"
     return referenced, ""
 
 
@@ -556,7 +557,9 @@ def _reference_problems(
         digest_function(form) == expected_digest
         for form in signed_forms(referenced, signed_in=parent, stripped=True)
     ):
-        problems.append(("digest", f"the content of {reference_id!r} changed after it was signed"))
+        problems.append(
+            ("digest", f"the content of {shown(reference_id)} changed after it was signed")
+        )
     return problems
 
 
@@ -627,11 +630,11 @@ def _transform_problems(containers: list[etree._Element]) -> list[tuple[str, str
                 continue
             algorithm = transform.get("Algorithm") if transform.tag == _TRANSFORM else None
             if algorithm not in _TRANSFORM_ALGORITHMS or algorithm in seen:
-                shown = _shown_tag(transform.tag) if algorithm is None else repr(algorithm[:120])
+                named = _shown_tag(transform.tag) if algorithm is None else repr(algorithm[:120])
                 problems.append(
                     (
                         "signature",
-                        f"Transform {shown} is outside the SII profile (only inclusive C14N 1.0 "
+                        f"Transform {named} is outside the SII profile (only inclusive C14N 1.0 "
                         "and enveloped-signature, once each)",
                     )
                 )

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from lxml import etree
 
+from haulmer._shown import shown
 from haulmer.errors import ValidationError, XMLError
 from haulmer.sii._xml import (
     descend,
@@ -147,13 +148,17 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     )
     dd_type, dd_folio, dd_rut = dd_texts["TD"], dd_texts["F"], dd_texts["RE"]
     if dd_type != str(caf.dte_type):
-        problems.append(("ted", f"DD/TD {dd_type!r} is not the CAF's type {caf.dte_type}"))
+        problems.append(("ted", f"DD/TD {shown(dd_type)} is not the CAF's type {caf.dte_type}"))
     if dd_folio is None or not _FOLIO.fullmatch(dd_folio) or not caf.contains(int(dd_folio)):
         problems.append(
-            ("ted", f"folio {dd_folio!r} is outside the CAF range {caf.folio_from}..{caf.folio_to}")
+            (
+                "ted",
+                f"folio {shown(dd_folio)} is outside the CAF range "
+                f"{caf.folio_from}..{caf.folio_to}",
+            )
         )
     if not names_rut(dd_rut, caf.rut_emisor):
-        problems.append(("ted", f"DD/RE {dd_rut!r} is not the CAF's issuer {caf.rut_emisor}"))
+        problems.append(("ted", f"DD/RE {shown(dd_rut)} is not the CAF's issuer {caf.rut_emisor}"))
     stamped_on = _date_of(stripped_text(in_dd.get(ns + "TSTED")))
     if stamped_on is not None and caf.is_expired(stamped_on):
         problems.append(
@@ -191,19 +196,21 @@ def _disagreements(
     }
     for tag, value in exact.items():
         if dd[tag] != value:
-            reasons.append(f"DD/{tag} is {dd[tag]!r} but the document says {value!r}")
+            reasons.append(f"DD/{tag} is {shown(dd[tag])} but the document says {shown(value)}")
     total = stripped_text(descend(in_header.get(ns + "Totales"), ns + "MntTotal"))
     if dd["MNT"] != total and not _same_amount(dd["MNT"], total):
-        reasons.append(f"DD/MNT is {dd['MNT']!r} but the document's MntTotal is {total!r}")
+        reasons.append(
+            f"DD/MNT is {shown(dd['MNT'])} but the document's MntTotal is {shown(total)}"
+        )
     receptor = _leading_texts(in_header.get(ns + "Receptor"), ns, ("RUTRecep", "RznSocRecep"))
     reasons.extend(_receptor_disagreements(dd, receptor, document_type))
     first_item = stripped_text(descend(_first_detalle(documento, encabezado, ns), ns + "NmbItem"))
     if first_item is None:
-        reasons.append(f"DD/IT1 is {dd['IT1']!r} but the document has no Detalle with NmbItem")
+        reasons.append(f"DD/IT1 is {shown(dd['IT1'])} but the document has no Detalle with NmbItem")
     elif dd["IT1"] != _cut_as_stamped(first_item):
         reasons.append(
-            f"DD/IT1 is {dd['IT1']!r} but the first NmbItem, cut to {TED_TEXT_LIMIT}, "
-            f"is {_cut_as_stamped(first_item)!r}"
+            f"DD/IT1 is {shown(dd['IT1'])} but the first NmbItem, cut to {TED_TEXT_LIMIT}, "
+            f"is {shown(_cut_as_stamped(first_item))}"
         )
     return reasons
 
@@ -251,19 +258,21 @@ def _receptor_disagreements(
             document_type in _EXPORT_TYPES and _same_rut_text(rr, _EXPORT_RECEPTOR)
         )
         if not agrees:
-            reasons.append(f"DD/RR is {rr!r} but the document's RUTRecep is {rut_receptor!r}")
+            reasons.append(
+                f"DD/RR is {shown(rr)} but the document's RUTRecep is {shown(rut_receptor)}"
+            )
     elif document_type in _BOLETA_TYPES:
         if not _same_rut_text(rr, _GENERIC_RECEPTOR):
             reasons.append(
-                f"DD/RR is {rr!r} but a boleta with no RUTRecep is stamped {_GENERIC_RECEPTOR}"
+                f"DD/RR is {shown(rr)} but a boleta with no RUTRecep is stamped {_GENERIC_RECEPTOR}"
             )
     else:
-        reasons.append(f"DD/RR is {rr!r} but the document has no RUTRecep")
+        reasons.append(f"DD/RR is {shown(rr)} but the document has no RUTRecep")
     razon_social = receptor["RznSocRecep"]
     if razon_social is not None and dd["RSR"] != _cut_as_stamped(razon_social):
         reasons.append(
-            f"DD/RSR is {dd['RSR']!r} but RznSocRecep, cut to {TED_TEXT_LIMIT}, "
-            f"is {_cut_as_stamped(razon_social)!r}"
+            f"DD/RSR is {shown(dd['RSR'])} but RznSocRecep, cut to {TED_TEXT_LIMIT}, "
+            f"is {shown(_cut_as_stamped(razon_social))}"
         )
     return reasons
 

@@ -16,6 +16,7 @@ from typing import Any, Final
 from lxml import etree
 
 from haulmer._chile import from_chile
+from haulmer._shown import shown
 from haulmer.errors import XMLError
 from haulmer.sii._xml import DSIG_NS, SII_NS, descend, local_name, ns_prefix, parse_xml
 from haulmer.sii.caratula_check import caratula_problems
@@ -127,6 +128,15 @@ class _Collector:
         return Verification(tuple(self.failures), tuple(self.passed))
 
 
+def _label(document_id: str) -> str:
+    """A document's or set's ID as the failures and passes name it: cut to 60 characters, so a
+    hostile megabyte-long ID cannot swell every message that names its place."""
+    return document_id if len(document_id) <= _LONGEST_LABEL else document_id[:57] + "..."
+
+
+_LONGEST_LABEL: Final = 60
+
+
 def verify(
     xml: bytes | str,
     *,
@@ -198,8 +208,8 @@ def _check_structure(root: etree._Element, collector: _Collector) -> None:
     ids: list[Any] = _ID_ATTRIBUTES(root)  # type: ignore[assignment]
     if len(ids) != len(set(ids)):
         repeated = sorted(str(i) for i, count in Counter(ids).items() if count > 1)
-        shown = ", ".join(repr(i[:40]) for i in repeated[:3])
-        collector.fail("structure", f"the ID {shown} is given to more than one element", name)
+        named = ", ".join(repr(i[:40]) for i in repeated[:3])
+        collector.fail("structure", f"the ID {named} is given to more than one element", name)
     holders: list[etree._Element] = []
     for dte in dtes:
         holders += _one_of_kind(dte, collector, _DOCUMENT_TAGS, "DTE")
@@ -336,7 +346,7 @@ def _verify_root(
     if set_dte is None:
         collector.fail("structure", f"{name} has no SetDTE", name)
         return
-    where = f"{name} {set_dte.get('ID') or ''}".strip()
+    where = f"{name} {_label(set_dte.get('ID') or '')}".strip()
     signatures = list(root.iterchildren(_SIGNATURE))
     if not signatures:
         collector.fail("signature", "the envelope is not signed", where)
@@ -372,7 +382,8 @@ def _record_signature(
     if wrong_target:
         collector.fail(
             "signature",
-            f"signs {'#' + str(check.reference_id)!r}, not the SetDTE whose documents are read",
+            f"signs {shown('#' + str(check.reference_id))}, not the SetDTE whose documents are "
+            "read",
             where,
         )
     if check.ok and not wrong_target:
@@ -391,7 +402,7 @@ def _verify_dte(
         collector.fail("structure", "the DTE holds no Documento", "DTE")
         return
     document_id = documento.get("ID")
-    where = f"DTE {document_id or '(no ID)'}"
+    where = f"DTE {_label(document_id or '(no ID)')}"
     signatures = list(dte.iterchildren(_SIGNATURE))
     if not signatures:
         collector.fail("signature", "the document is not signed", where)
@@ -407,7 +418,7 @@ def _verify_dte(
             )
             uri = reference.get("URI") if reference is not None else None
         if uri is not None and uri != f"#{document_id}":
-            collector.fail("signature", f"signs {uri!r}, not the Documento", where)
+            collector.fail("signature", f"signs {shown(uri)}, not the Documento", where)
 
     problems, caf = check_ted(documento)
     for kind, reason in problems:
