@@ -223,3 +223,38 @@ def test_every_route_answers_a_body_python_cannot_decode_with_a_client_error(bod
             headers={"apikey": HAULMER_KEY, "Content-Type": "application/json"},
         )
         assert 400 <= answer.status_code < 500, (route.template, answer.status_code)
+
+
+def _with_megabyte(where: str) -> dict[str, object]:
+    body = factura()
+    dte = body["dte"]
+    assert isinstance(dte, dict)
+    huge = "A" * 1_000_000
+    if where == "response":
+        body["response"] = [huge]
+    elif where == "Page":
+        return {"Page": huge}
+    else:
+        dte["Encabezado"]["IdDoc"][where] = huge
+    return body
+
+
+@pytest.mark.parametrize(
+    ("where", "path"),
+    [
+        ("response", "/v2/dte/document"),
+        ("FchEmis", "/v2/dte/document"),
+        ("TipoDTE", "/v2/dte/document"),
+        ("Page", "/v2/dte/document/issued"),
+    ],
+)
+def test_a_megabyte_value_is_named_in_a_short_error(
+    where: str, path: str, fake: FakeHaulmer
+) -> None:
+    # OpenFactura answers "<value> es Incorrecto": the fake quotes 40 characters of it, not
+    # the megabyte a hostile client sent back in a megabyte answer.
+    http = httpx.Client(transport=fake.transport, base_url="http://haulmer.fake")
+    answer = http.post(path, json=_with_megabyte(where), headers={"apikey": HAULMER_KEY})
+    assert answer.status_code == 400
+    assert len(answer.content) < 1_000
+    assert "A" * 40 + " es Incorrecto" in answer.text

@@ -21,7 +21,7 @@ from haulmer.testing.openfactura._state import (
     Tenant,
     _rut_key,
 )
-from haulmer.testing.openfactura._wire import b64, business_error, ok
+from haulmer.testing.openfactura._wire import b64, business_error, incorrect, ok
 
 if TYPE_CHECKING:
     from haulmer.dte import CheckedDocument
@@ -145,7 +145,7 @@ def _spanish(issue: str, value: Any) -> str:
         return "Campo obligatorio"
     if value is None or isinstance(value, (dict, list)):
         return "Valor Incorrecto"
-    return f"{str(value)[:40]} es Incorrecto"
+    return incorrect(value)
 
 
 def _of_details(details: Any, fallback: str, dte: Any = None) -> list[tuple[str, str]]:
@@ -327,7 +327,7 @@ class Emission:
             raise _reject("OF-10", [("response", "Debe ser un arreglo de textos")])
         for value in raw:
             if value not in RESPONSE_OPTIONS:
-                raise _reject("OF-10", [("response", f"{value} es Incorrecto")])
+                raise _reject("OF-10", [("response", incorrect(value))])
         return list(raw)
 
     @staticmethod
@@ -355,7 +355,7 @@ class Emission:
             raise _reject("OF-02", [("TipoDTE", "Campo obligatorio")])
         dte_type = _int(raw_type)
         if dte_type is None:
-            raise _reject("OF-10", [("TipoDTE", f"{raw_type} es Incorrecto")])
+            raise _reject("OF-10", [("TipoDTE", incorrect(raw_type))])
         if dte_type not in SUPPORTED_TYPES or dte_type not in tenant.dte_types:
             raise _reject("OF-05", [("TipoDTE", f"DTE {dte_type} no soportado para este emisor")])
         folio = id_doc.get("Folio", 0)
@@ -382,7 +382,7 @@ class Emission:
                 "OF-03", [("RUTEmisor", "El RUT emisor no corresponde al dueño de la API key")]
             )
         if not _DATE.fullmatch(str(id_doc["FchEmis"])):
-            raise _reject("OF-10", [("FchEmis", f"{id_doc['FchEmis']} es Incorrecto")])
+            raise _reject("OF-10", [("FchEmis", incorrect(id_doc["FchEmis"]))])
         return dte_type
 
     @staticmethod
@@ -459,9 +459,7 @@ class Emission:
         except ValueError:
             raise _reject("OF-10", [("FchEmis", f"{raw[:20]} es Incorrecto")]) from None
         if day > self.state.clock.today():
-            raise _reject(
-                "OF-10", [("FchEmis", f"{raw} es Incorrecto: la fecha de emisión es futura")]
-            )
+            raise _reject("OF-10", [("FchEmis", incorrect(raw, ": la fecha de emisión es futura"))])
 
     def _check_extras(
         self, body: dict[str, Any], dte: dict[str, Any], dte_type: int, tenant: Tenant

@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 from haulmer.testing._wire import FakeRequest, FakeResponse
-from haulmer.testing.openfactura._wire import empty, flat_error, ok
+from haulmer.testing.openfactura._wire import empty, flat_error, incorrect, ok
 
 __all__ = ["PAGE_SIZE", "FilterError", "ListField", "Selections", "list_page"]
 
@@ -59,7 +59,7 @@ def _normalise(kind: str, value: Any, field: str) -> Any:
             return int(text)
         return str(value)
     except ValueError:
-        raise FilterError(field, f"{value} es Incorrecto") from None
+        raise FilterError(field, incorrect(value)) from None
 
 
 def _predicate(kind: str, condition: Any, field: str) -> Callable[[Any], bool]:
@@ -128,9 +128,9 @@ def list_page(
     try:
         page = int(body.get("Page", 1))
     except (TypeError, ValueError, OverflowError):
-        return flat_error("OF-10", {"Page": f"{body.get('Page')} es Incorrecto"})
+        return flat_error("OF-10", {"Page": incorrect(body.get("Page"))})
     if page < 1:
-        return flat_error("OF-10", {"Page": f"{page} es Incorrecto"})
+        return flat_error("OF-10", {"Page": incorrect(page)})
     asked = {name: body[name] for name in fields if name in body}
     selected: Sequence[T] = items
     if asked:

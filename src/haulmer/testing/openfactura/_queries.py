@@ -16,7 +16,7 @@ from haulmer.testing.openfactura._state import (
     Tenant,
     _rut_key,
 )
-from haulmer.testing.openfactura._wire import b64, business_error, flat_error, ok
+from haulmer.testing.openfactura._wire import b64, business_error, flat_error, incorrect, ok
 
 __all__ = ["Queries"]
 
@@ -141,7 +141,7 @@ class Queries:
     def get_by_token(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
         value = request.path_params["value"]
         if value not in DOCUMENT_VALUES:
-            return business_error("OF-10", [("Error", f"{value} es Incorrecto")])
+            return business_error("OF-10", [("Error", incorrect(value))])
         doc = self.state.by_token(tenant, request.path_params["token"])
         if doc is None:
             return business_error("OF-22", [("token", "Documento no encontrado")])
@@ -151,7 +151,7 @@ class Queries:
         params = request.path_params
         value = params["value"]
         if value not in DOCUMENT_VALUES:
-            return business_error("OF-10", [("Error", f"{value} es Incorrecto")])
+            return business_error("OF-10", [("Error", incorrect(value))])
         try:
             dte_type, folio = int(params["type"]), int(params["folio"])
         except ValueError:
@@ -262,7 +262,7 @@ class Queries:
             return business_error("OF-01", [(k, "Campo obligatorio") for k in missing])
         acuse = str(body["acuse"])
         if acuse not in ACUSES:
-            return business_error("OF-10", [("acuse", f"{acuse} es Incorrecto")])
+            return business_error("OF-10", [("acuse", incorrect(acuse))])
         try:
             dte_type, folio = int(body["dte"]), int(body["folio"])
         except (TypeError, ValueError):
@@ -369,7 +369,7 @@ class Queries:
             names = [s.strip() for s in raw_status.split(",") if s.strip()]
             unknown = [s for s in names if s not in PURCHASE_STATES]
             if unknown or not names:
-                return flat_error("OF-10", {"status": f"{','.join(unknown)} es Incorrecto"})
+                return flat_error("OF-10", {"status": incorrect(",".join(unknown))})
             wanted = [PURCHASE_STATES[s] for s in names]
         start, end = period
         low, high = start.isoformat(), end.isoformat()
@@ -397,17 +397,17 @@ class Queries:
         if registro in (None, ""):
             return flat_error("OF-01", {"registro": "Campo obligatorio"}, message=MISSING)
         if registro not in ("sales", "purchase"):
-            return flat_error("OF-10", {"registro": f"{registro} es Incorrecto"})
+            return flat_error("OF-10", {"registro": incorrect(registro)})
         periodo = body.get("periodo")
         if periodo in (None, ""):
             return flat_error("OF-01", {"periodo": "Campo obligatorio"}, message=MISSING)
         today = self.state.clock.today()
         months_now = today.year * 12 + today.month - 1
         if isinstance(periodo, bool) or not isinstance(periodo, int):
-            return flat_error("OF-10", {"periodo": f"{periodo} es Incorrecto"})
+            return flat_error("OF-10", {"periodo": incorrect(periodo)})
         year, month = divmod(periodo, 100)
         if not 1 <= month <= 12 or year < 2000 or year * 12 + month - 1 > months_now + 2:
-            return flat_error("OF-10", {"periodo": f"{periodo} es Incorrecto"})
+            return flat_error("OF-10", {"periodo": incorrect(periodo)})
         window_key = (tenant.rut_number, registro)
         ends_at = self.state.sync_rcv_windows.get(window_key)
         if ends_at is not None and self.now < ends_at:

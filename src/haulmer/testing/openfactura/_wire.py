@@ -12,10 +12,20 @@ __all__ = [
     "business_error",
     "empty",
     "flat_error",
+    "incorrect",
     "invalid_key",
     "missing_key",
     "ok",
 ]
+
+SHOWN_VALUE_CHARS = 40
+"""How much of a wrong value an error quotes: enough to see it, never a whole hostile body."""
+
+
+def incorrect(value: Any, suffix: str = "") -> str:
+    """OpenFactura's ``"<value> es Incorrecto"``, the value cut to 40 characters."""
+    return f"{str(value)[:SHOWN_VALUE_CHARS]} es Incorrecto{suffix}"
+
 
 MISSING_KEY_MESSAGE = (
     "Access denied due to missing subscription key. Make sure to include subscription key when "
