@@ -188,6 +188,10 @@ class APITimeoutError(APIConnectionError):
     """The request timed out."""
 
 
+_DETAILS_SHOWN = 20
+"""How many details ``str()`` of an error lists; ``error.details`` holds them all."""
+
+
 class APIStatusError(APIError):
     """The service answered with an error status; ``code`` is Haulmer's (``OF-10``...) if any.
 
@@ -224,7 +228,9 @@ class APIStatusError(APIError):
             head += f" {self.code}"
         text = f"{head}: {self.message}"
         if self.details:
-            text += " (" + "; ".join(str(d) for d in self.details) + ")"
+            shown = "; ".join(str(d) for d in self.details[:_DETAILS_SHOWN])
+            more = len(self.details) - _DETAILS_SHOWN
+            text += f" ({shown}; and {more} more)" if more > 0 else f" ({shown})"
         if self.hint:
             text += (" " if text.endswith(".") else ". ") + self.hint
         if self.request_id:

@@ -187,6 +187,30 @@ def test_html_gateway_page_uses_the_status_phrase(client: Haulmer, mock: respx.M
     assert error.body is None
 
 
+def test_a_megabyte_error_body_gives_a_short_error_and_keeps_the_body(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    # A proxy or a broken server may answer a megabyte: the error says what it can in a few
+    # hundred characters per part, and error.body keeps the whole answer.
+    huge = "A" * 1_000_000
+    details = [{"field": huge, "issue": huge}] + [
+        {"field": f"F{n}", "issue": "x"} for n in range(99)
+    ]
+    body = {"error": {"message": huge, "code": "OF-" + huge, "details": details}}
+    error = fail_with(client, mock, httpx.Response(400, json=body))
+    assert len(error.message) == 300
+    assert error.message.endswith("…")
+    assert error.code is not None
+    assert len(error.code) == 40
+    assert len(error.details) == 100
+    assert (len(error.details[0].field), len(error.details[0].issue)) == (120, 300)
+    assert error.details[1] == ErrorDetail("F0", "x")
+    text = str(error)
+    assert len(text) < 5_000
+    assert "; and 80 more)" in text
+    assert error.body == body
+
+
 def test_plain_text_body_becomes_the_message(client: Haulmer, mock: respx.MockRouter) -> None:
     error = fail_with(client, mock, httpx.Response(404, content=b"Api no encontrada"))
     assert type(error) is NotFoundError

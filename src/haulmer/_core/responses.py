@@ -48,6 +48,9 @@ T = TypeVar("T")
 
 REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id", "x-ms-request-id")
 _MAX_MESSAGE = 300
+"""How much of an error body's message, or of one detail's issue, an error keeps and shows."""
+_MAX_FIELD = 120
+_MAX_CODE = 40
 _UTF8_BOM = b"\xef\xbb\xbf"
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
 
@@ -177,28 +180,35 @@ def _details(value: Any) -> list[ErrorDetail]:
         return []
     if isinstance(value, Mapping):
         if "field" in value or "issue" in value:
-            return [ErrorDetail(str(value.get("field") or ""), str(value.get("issue") or ""))]
+            return [_detail(value.get("field") or "", value.get("issue") or "")]
         out: list[ErrorDetail] = []
         for key, item in value.items():
             issues = item if isinstance(item, list) else [item]
-            out.extend(ErrorDetail(str(key), str(issue)) for issue in issues)
+            out.extend(_detail(key, issue) for issue in issues)
         return out
     if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
         out = []
         for item in value:
-            out.extend(
-                _details(item) if isinstance(item, Mapping) else [ErrorDetail("", str(item))]
-            )
+            out.extend(_details(item) if isinstance(item, Mapping) else [_detail("", item)])
         return out
-    return [ErrorDetail("", str(value))]
+    return [_detail("", value)]
+
+
+def _detail(field: Any, issue: Any) -> ErrorDetail:
+    """One detail of an error body, its texts cut (the whole body stays in ``error.body``)."""
+    return ErrorDetail(_cut(str(field), _MAX_FIELD), _cut(str(issue), _MAX_MESSAGE))
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` as an error shows it: at most ``limit`` characters, a cut one ending in "…"."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _text_message(text: str) -> str | None:
     text = text.strip()
     if not text or text.lstrip().startswith("<"):
         return None  # empty or an HTML error page: the status phrase says more
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
+    return _cut(" ".join(text.split()), _MAX_MESSAGE)
 
 
 def _status_phrase(status_code: int) -> str:
@@ -208,8 +218,9 @@ def _status_phrase(status_code: int) -> str:
         return "Error"
 
 
-def _str_or_none(value: Any) -> str | None:
-    return None if value is None or value == "" else str(value)
+def _str_or_none(value: Any, limit: int = _MAX_MESSAGE) -> str | None:
+    """A field of an error body as text, cut to ``limit``; None when absent or empty."""
+    return None if value is None or value == "" else _cut(str(value), limit)
 
 
 def decode_error_body(status_code: int, content: bytes, content_type: str | None) -> DecodedError:
@@ -235,9 +246,9 @@ def decode_error_body(status_code: int, content: bytes, content_type: str | None
     token = source.get("token", source.get("Token"))
     return DecodedError(
         message=message or _status_phrase(status_code),
-        code=_str_or_none(source.get("code")),
+        code=_str_or_none(source.get("code"), _MAX_CODE),
         details=_details(source.get("details")),
-        token=_str_or_none(token),
+        token=None if token is None or token == "" else str(token),
         retry_after_field=source.get("retry_after", data.get("retry_after")),
         body=data,
     )
