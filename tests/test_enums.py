@@ -1,4 +1,5 @@
-"""Every public text enum prints as its value: ``str()``, ``format()`` and f-strings alike."""
+"""Every public enum prints as its value: ``str()``, ``format()`` and f-strings alike, text and
+number enums, on every Python the SDK supports."""
 
 from __future__ import annotations
 
@@ -7,12 +8,17 @@ import importlib
 import pkgutil
 
 import haulmer
-from haulmer._enums import StrEnum
+from haulmer._enums import IntEnum, StrEnum
 from haulmer.checkout import OrderStatus
 from haulmer.openfactura import IssuedStatus
 
 
 def _public_text_enums() -> list[type[enum.Enum]]:
+    return _public_enums(str)
+
+
+def _public_enums(kind: type) -> list[type[enum.Enum]]:
+    """Every public enum of the package whose members are also ``kind`` (str or int)."""
     found: dict[str, type[enum.Enum]] = {}
     for module_info in pkgutil.walk_packages(haulmer.__path__, "haulmer."):
         name = module_info.name
@@ -23,7 +29,7 @@ def _public_text_enums() -> list[type[enum.Enum]]:
             if (
                 isinstance(value, type)
                 and issubclass(value, enum.Enum)
-                and issubclass(value, str)
+                and issubclass(value, kind)
                 and value.__module__.startswith("haulmer")
                 and not value.__name__.startswith("_")
             ):
@@ -45,6 +51,19 @@ def test_every_public_text_enum_shares_one_base_and_prints_its_value() -> None:
             assert format(member) == member.value, member
             assert f"{member}" == member.value, member
             assert f"{member:>40}" == format(member.value, ">40"), member
+
+
+def test_every_public_number_enum_shares_one_base_and_prints_its_number() -> None:
+    # Python 3.10's IntEnum prints "DTEType.FACTURA": a liquidación's TpoDocLiq was written so.
+    classes = _public_enums(int)
+    assert {"DTEType", "CodRef", "ModalidadVenta", "ClausulaVenta", "ViaTransporte"} <= {
+        cls.__name__ for cls in classes
+    }
+    for cls in classes:
+        assert issubclass(cls, IntEnum), cls
+        for member in cls:
+            assert str(member) == str(member.value), member
+            assert f"{member}" == str(member.value), member
 
 
 def test_the_issues_examples() -> None:

@@ -7,10 +7,9 @@ which envelope carries it?). Labels are the SII's official Spanish names.
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import IntEnum
 from typing import Literal
 
-from haulmer._enums import StrEnum
+from haulmer._enums import IntEnum, StrEnum
 from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail
 

@@ -9,9 +9,8 @@ Nacional de Aduanas' tables the SII refers to; fields accept the enums or plain 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from enum import IntEnum
 
-from haulmer._enums import StrEnum
+from haulmer._enums import IntEnum, StrEnum
 from haulmer._numbers import ANY_SIZE
 from haulmer.rut import Rut
 
