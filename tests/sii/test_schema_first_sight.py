@@ -192,3 +192,19 @@ def test_xml_that_is_not_well_formed_is_parsed_once_and_refused_as_the_full_tree
         schema.validate_schema(xml)
     assert (str(refused.value), refused.value.line) == (str(full_tree.value), full_tree.value.line)
     assert len(calls) == 1
+
+
+def test_a_value_that_starts_with_blanks_before_a_crlf_is_judged_as_in_general() -> None:
+    # Found by hypothesis: on the tree without indentation "  \r\n NIC Chile ..." lost its
+    # first two spaces, so a Sucursal one character too long passed at first sight.
+    source = _with_xmlns(REAL_DTES[0].read_bytes())
+    assert b"<Sucursal>NIC Chile</Sucursal>" in source
+    xml = source.replace(
+        b"<Sucursal>NIC Chile</Sucursal>", b"<Sucursal>  \r\n NIC Chile  \r\n   \r\n </Sucursal>"
+    )
+    general = _general(xml)
+    assert general is not None
+    assert "Sucursal" in general[1]
+    assert "length of '21'" in general[1]
+    assert not valid_at_first_sight(xml)
+    assert _public(xml) == general

@@ -242,3 +242,33 @@ def test_canonical_forms_refuse_a_node_that_is_no_element(canonicalize, kind) ->
     assert not isinstance(node.tag, str)
     with pytest.raises(XMLError, match="only an element can be canonicalized"):
         canonicalize(node)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<A><B>  \r\n x</B></A>",
+        b"<A><B> \r\n</B></A>",
+        b"<A><B>\t\t\r\nx</B></A>",
+        b"<A><B>  \r x</B></A>",
+        b'<A><B c="1\r\n2">  \r\n</B>\r\n  <C/></A>',
+        b"<A><B><![CDATA[  \r\n x]]></B></A>",
+    ],
+)
+def test_the_tree_without_indentation_keeps_every_value_beside_a_carriage_return(
+    body: bytes,
+) -> None:
+    # libxml2 cuts text at a CR and took the blanks before it, at the start of a value, for
+    # indentation: "<Sucursal>  \r\n NIC" lost its first two spaces on that tree only.
+    full = parse_xml(body)
+    blankless = parse_xml(body, keep_blank_text=False)
+    assert [(e.tag, e.text, dict(e.attrib)) for e in blankless.iter("B")] == [
+        (e.tag, e.text, dict(e.attrib)) for e in full.iter("B")
+    ]
+
+
+def test_markup_that_is_not_ascii_keeps_its_blanks_rather_than_have_its_line_ends_rewritten() -> (
+    None
+):
+    body = "<A><B>  \r\n x\u0d0a</B></A>".encode("utf-16")
+    assert parse_xml(body, keep_blank_text=False).findtext("B") == "  \n x\u0d0a"

@@ -97,6 +97,8 @@ def parse_xml(
         raise XMLError("XML is empty")
     if decode_windows_1252:
         data = _windows_1252_as_utf8(data)
+    if not keep_blank_text and b"\r" in data:
+        keep_blank_text, data = _blankless_line_ends(data)
     try:
         root = etree.fromstring(data, _PARSER if keep_blank_text else _BLANKLESS_PARSER)
     except etree.XMLSyntaxError as exc:
@@ -110,6 +112,17 @@ def parse_xml(
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise XMLError("XML carries a DOCTYPE; SII documents never do, so it is refused")
     return root
+
+
+def _blankless_line_ends(data: bytes) -> tuple[bool, bytes]:
+    """``data`` with its line ends made LF, for the parser that leaves out blanks: libxml2 cuts
+    text at a CR, and takes the blanks before it at the start of a value (``<Sucursal>  \r\n
+    NIC``) for indentation. XML reads every CR LF and lone CR as LF before parsing, so the
+    document is the same. Markup not in ASCII bytes (UTF-16) keeps its blanks instead: returns
+    whether to keep them, and the bytes to parse."""
+    if data[:1] != b"<" or data[1:2] == b"\x00":
+        return True, data
+    return False, data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
 def _windows_1252_as_utf8(data: bytes) -> bytes:
