@@ -85,6 +85,21 @@ CASES: dict[str, tuple[Callable[[Haulmer], Any], type[Exception], str]] = {
         ValidationError,
         "year must be a four-digit year, got an int of about 5000 digits",
     ),
+    "an id of a megabyte": (
+        lambda c: c.checkout.retrieve_order("o" * 1_000_000),
+        ValidationError,
+        "would make a URL of about 1,000,",
+    ),
+    "a waited-for id of a megabyte": (
+        lambda c: c.checkout.wait_for_payment("o" * 1_000_000),
+        ValidationError,
+        "servers refuse URLs past 8,192",
+    ),
+    "an extra_query value of a megabyte": (
+        lambda c: c.openfactura.organization.retrieve(extra_query={"x": "A" * 1_000_000}),
+        ValidationError,
+        "would make a URL of about 1,000,",
+    ),
     "rut of thousands of digits": (
         lambda c: c.openfactura.taxpayer.retrieve(HUGE),  # type: ignore[arg-type]
         ValidationError,

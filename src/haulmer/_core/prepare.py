@@ -11,6 +11,7 @@ from haulmer._core.config import API_KEY_ENV, ClientConfig, normalize_max_retrie
 from haulmer._core.log import redact_url
 from haulmer._core.request import APIRequest
 from haulmer._core.types import Auth, NotGiven, Product, Timeout
+from haulmer._shown import shown
 from haulmer._version import __version__
 from haulmer.errors import ConfigurationError, ValidationError
 
@@ -43,15 +44,15 @@ def _check_header(name: str, value: str) -> None:
     if not isinstance(name, str) or not isinstance(value, str):
         raise ConfigurationError(
             f"Headers map names to text values; got {type(name).__name__} -> "
-            f"{type(value).__name__} for {name!r}"
+            f"{type(value).__name__} for {shown(name)}"
         )
     if not _HEADER_NAME.fullmatch(name):
         raise ConfigurationError(
-            f"Header name {name!r} is not a valid HTTP header name (letters, digits, '-' and "
+            f"Header name {shown(name)} is not a valid HTTP header name (letters, digits, '-' and "
             "no spaces)"
         )
     if not _HEADER_VALUE.fullmatch(value):
-        what = _SECRET_VALUE_OF.get(name.lower(), f"The value of header {name!r}")
+        what = _SECRET_VALUE_OF.get(name.lower(), f"The value of header {shown(name)}")
         raise ConfigurationError(
             f"{what} contains a line break, a control character or a character that is not "
             "ASCII, which an HTTP header cannot carry; copy it again without them "
@@ -192,12 +193,12 @@ def _extra_query(extra: Mapping[str, object] | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in extra.items():
         if not isinstance(name, str) or not name:
-            raise ValidationError(f"extra_query names must be non-empty text, got {name!r}")
+            raise ValidationError(f"extra_query names must be non-empty text, got {shown(name)}")
         values = value if isinstance(value, (list, tuple)) else [value]
         for item in values:
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 raise ValidationError(
-                    f"extra_query[{name!r}] must be text, a number or a list of them, "
+                    f"extra_query[{shown(name)}] must be text, a number or a list of them, "
                     f"got {type(item).__name__}"
                 )
         out[name] = list(value) if isinstance(value, tuple) else value
@@ -303,7 +304,7 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
         if request.product == "platform":
             raise ConfigurationError(_NO_PLATFORM_URL.format(env=config.environment))
         raise ConfigurationError(
-            f"No base URL for product {request.product!r}: pass base_urls={{...}}"
+            f"No base URL for product {shown(request.product)}: pass base_urls={{...}}"
         )
 
     content: bytes | None = request.content
@@ -330,9 +331,11 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
     params = {k: v for k, v in request.params.items() if v is not None} if request.params else {}
     if request.extra_query is not None:
         params.update(_extra_query(request.extra_query))
+    url = base_url + request.path
+    _check_url_length(request, url, params)
     return PreparedRequest(
         method=request.method,
-        url=base_url + request.path,
+        url=url,
         product=request.product,
         params=params,
         headers=headers,
@@ -345,6 +348,25 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
         idempotency_key=_sent_key(headers) if request.idempotency_key else None,
         creates=request.creates,
     )
+
+
+_LONGEST_URL = 8_192
+"""The longest URL a call may make: what web servers and gateways commonly accept (httpx
+itself refuses past 65,536 with an untyped error); no SDK call comes near it."""
+
+
+def _check_url_length(request: APIRequest[Any], url: str, params: Mapping[str, Any]) -> None:
+    """A ValidationError, before any wait or network, for a URL no server would take: an id
+    or a query value of thousands of characters. The query's length is counted unencoded."""
+    size = len(url)
+    if params and size <= _LONGEST_URL:
+        size += sum(len(str(name)) + len(str(value)) + 2 for name, value in params.items())
+    if size > _LONGEST_URL:
+        raise ValidationError(
+            f"{request.method} {request.path[:60]}{'...' if len(request.path) > 60 else ''} "
+            f"would make a URL of about {size:,} characters; servers refuse URLs past "
+            f"{_LONGEST_URL:,}: an id or a query value (filters, extra_query) is far too long"
+        )
 
 
 def _sent_key(headers: Mapping[str, str]) -> str | None:
