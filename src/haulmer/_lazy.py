@@ -10,6 +10,8 @@ import importlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from haulmer._shown import shown
+
 __all__ = ["LazyNames"]
 
 
@@ -44,7 +46,7 @@ class LazyNames:
         elif name in self._submodules:
             value = importlib.import_module(f"{self._package}.{name}")
         else:
-            raise AttributeError(f"module {self._package!r} has no attribute {name!r}")
+            raise AttributeError(f"module {shown(self._package)} has no attribute {shown(name)}")
         self._namespace[name] = value
         return value
 

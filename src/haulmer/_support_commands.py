@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from haulmer._files import read_limited
+from haulmer._shown import shown
 from haulmer.errors import HaulmerError
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_UNREADABLE", "caf", "parse", "rut", "verify"]
@@ -40,7 +41,7 @@ def _read(path: str) -> bytes | None:
         print(f"haulmer: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
         return None
     except ValueError:  # a NUL byte in the path: no file has that name
-        print(f"haulmer: no file can have the name {path!r}", file=sys.stderr)
+        print(f"haulmer: no file can have the name {shown(path, 300)}", file=sys.stderr)
         return None
 
 

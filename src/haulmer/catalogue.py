@@ -26,6 +26,7 @@ from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_enum, as_model, id_path
+from haulmer._shown import shown
 from haulmer.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -249,9 +250,13 @@ def _quantity(value: Any, name: str) -> Decimal:
     except ArithmeticError:
         amount = Decimal(0)
     if isinstance(value, bool) or not amount.is_finite() or amount <= 0:
-        raise ValidationError(f"the quantity of {name!r} must be a number above 0, got {value!r}")
+        raise ValidationError(
+            f"the quantity of {shown(name)} must be a number above 0, got {shown(value)}"
+        )
     if amount != amount.quantize(_PRICE_PLACES):
-        raise ValidationError(f"the quantity of {name!r} has more than 6 decimals: {value!r}")
+        raise ValidationError(
+            f"the quantity of {shown(name)} has more than 6 decimals: {shown(value)}"
+        )
     return amount
 
 
@@ -275,7 +280,7 @@ def _sale_items(items: Iterable[SaleItemInput]) -> list[SaleItem]:
         _quantity(sale_item.quantity, sale_item.product.name)
         if not sale_item.product.active:
             raise ValidationError(
-                f"{sale_item.product.name!r} ({sale_item.product.sku}) is deactivated: "
+                f"{shown(sale_item.product.name)} ({sale_item.product.sku}) is deactivated: "
                 "activate it again before selling it"
             )
         result.append(sale_item)
@@ -330,7 +335,7 @@ def sale_document(
             fecha=fecha,
         )
     raise ValidationError(
-        f"a sale of catalogue products is a boleta (39) or factura (33), not {tipo_dte!r}"
+        f"a sale of catalogue products is a boleta (39) or factura (33), not {shown(tipo_dte)}"
     )
 
 

@@ -255,7 +255,7 @@ def create_order_request(
     checked_buyer = as_model(Buyer, buyer, "the buyer")
     if isinstance(products, Mapping):
         product_lines = [
-            as_model(ProductLine, {"code": code, "quantity": quantity}, f"product {code!r}")
+            as_model(ProductLine, {"code": code, "quantity": quantity}, f"product {shown(code)}")
             for code, quantity in products.items()
         ]
     else:

@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from haulmer._shown import shown
+
 
 def _demo(args: argparse.Namespace) -> int:
     """Run a new customer's whole story against the embedded fake platform."""
@@ -134,7 +136,7 @@ def _pdf(args: argparse.Namespace) -> int:
         except ValueError:
             print(
                 f"haulmer pdf: --resolucion must be NUMERO:YYYY-MM-DD (e.g. 80:2014-08-22), "
-                f"not {args.resolucion!r}",
+                f"not {shown(args.resolucion)}",
                 file=sys.stderr,
             )
             return 2

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from haulmer._shown import shown
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -163,7 +165,7 @@ class APIError(HaulmerError):
         self._lost_answer = (
             "An attempt of this call may have been carried out without a readable answer, so "
             f"{creates}{known} may exist: to repeat the call without doing it twice, pass "
-            f"idempotency_key={idempotency_key!r} (the key it sent), never a new key."
+            f"idempotency_key={shown(idempotency_key)} (the key it sent), never a new key."
         )
 
 

@@ -167,16 +167,16 @@ def _attachment(value: AttachmentInput | None) -> dict[str, str] | None:
             "the attachment's filename must be a plain name of 1 to 255 characters"
         )
     if not data:
-        raise ValidationError(f"the attachment {filename!r} is empty")
+        raise ValidationError(f"the attachment {shown(filename, 300)} is empty")
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
-            f"the attachment {filename!r} has {len(data)} bytes; at most 5 MiB "
+            f"the attachment {shown(filename, 300)} has {len(data)} bytes; at most 5 MiB "
             f"({MAX_ATTACHMENT_BYTES} bytes)"
         )
     if content_type is None:
         content_type = _CONTENT_TYPES.get(Path(filename).suffix.lower(), "application/octet-stream")
     if not isinstance(content_type, str) or "/" not in content_type:
-        raise ValidationError(f"{content_type!r} is not a media type such as application/pdf")
+        raise ValidationError(f"{shown(content_type)} is not a media type such as application/pdf")
     return {
         "filename": filename,
         "content_type": content_type,

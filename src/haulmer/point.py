@@ -24,6 +24,7 @@ from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_enum, as_model, id_path
+from haulmer._shown import shown
 from haulmer.catalogue import Product
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
@@ -154,9 +155,9 @@ def _quantity(value: Any, where: str) -> str:
     except ArithmeticError:
         amount = Decimal(0)
     if isinstance(value, bool) or not amount.is_finite() or amount <= 0:
-        raise ValidationError(f"{where}: the quantity must be a number above 0, got {value!r}")
+        raise ValidationError(f"{where}: the quantity must be a number above 0, got {shown(value)}")
     if amount != amount.quantize(Decimal("0.000001")):
-        raise ValidationError(f"{where}: the quantity has more than 6 decimals ({value!r})")
+        raise ValidationError(f"{where}: the quantity has more than 6 decimals ({shown(value)})")
     return format(amount.normalize(), "f")
 
 
@@ -175,7 +176,8 @@ def _items(items: Iterable[SaleItemArg]) -> list[dict[str, str]]:
         if isinstance(product, Product):
             if not product.active:
                 raise ValidationError(
-                    f"{where}: {product.name!r} ({product.sku}) is deactivated and not for sale"
+                    f"{where}: {shown(product.name)} ({product.sku}) is deactivated and not "
+                    "for sale"
                 )
             product = product.id
         if not isinstance(product, str) or not product or "/" in product:

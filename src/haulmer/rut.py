@@ -11,7 +11,7 @@ import re
 from functools import total_ordering
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from haulmer._shown import about_digits
+from haulmer._shown import about_digits, shown
 from haulmer.errors import InvalidRutError
 
 if TYPE_CHECKING:
@@ -256,7 +256,7 @@ class Rut:
         """The módulo-11 check digit of ``number``: ``"0"``-``"9"`` or ``"K"``."""
         if isinstance(number, bool) or not isinstance(number, int):
             raise InvalidRutError(
-                f"compute_dv takes the RUT number as an int (e.g. 76795561), got {number!r}"
+                f"compute_dv takes the RUT number as an int (e.g. 76795561), got {shown(number)}"
             )
         if not 1 <= number <= MAX_RUT_NUMBER:
             raise InvalidRutError(

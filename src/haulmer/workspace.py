@@ -20,6 +20,7 @@ from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import id_path
+from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
@@ -145,7 +146,7 @@ def administrator_request(
     """The request for step 1, the administrator."""
     email = _required_text(email, "the administrator's e-mail")
     if "@" not in email or email.startswith("@") or email.endswith("@"):
-        raise ValidationError(f"{email!r} is not an e-mail address")
+        raise ValidationError(f"{shown(email)} is not an e-mail address")
     body = {"email": email, "name": _required_text(name, "the administrator's name")}
     return APIRequest(
         "POST",

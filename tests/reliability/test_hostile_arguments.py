@@ -100,6 +100,16 @@ CASES: dict[str, tuple[Callable[[Haulmer], Any], type[Exception], str]] = {
         ValidationError,
         "would make a URL of about 1,000,",
     ),
+    "a folio of a megabyte": (
+        lambda c: c.openfactura.documents.void_guia("1" * 1_000_000, "2026-11-27"),  # type: ignore[arg-type]
+        ValidationError,
+        "folio must be a positive integer, got '11111",
+    ),
+    "an e-mail address of a megabyte": (
+        lambda c: c.workspace.set_administrator("w-1", email="a" * 1_000_000, name="Ana"),
+        ValidationError,
+        "is not an e-mail address",
+    ),
     "rut of thousands of digits": (
         lambda c: c.openfactura.taxpayer.retrieve(HUGE),  # type: ignore[arg-type]
         ValidationError,
@@ -113,9 +123,10 @@ def test_an_argument_no_caller_means_is_a_typed_error_before_any_request(case: s
     call, error, message = CASES[case]
     fake = FakeHaulmer()
     client = fake.client(access_token="session")
-    with pytest.raises(error, match=_literal(message)):
+    with pytest.raises(error, match=_literal(message)) as caught:
         call(client)
     assert fake.requests.total == 0
+    assert len(str(caught.value)) < 1_000  # a megabyte argument is quoted cut, never whole
 
 
 def _literal(text: str) -> str:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from haulmer._core.log import redact_url
 from haulmer._core.types import Product
+from haulmer._shown import shown
 from haulmer.errors import ConfigurationError
 
 __all__ = ["ENVIRONMENTS", "LOCAL_URL", "PRODUCTS", "resolve_base_urls"]
@@ -31,29 +32,29 @@ def resolve_base_urls(
     if environment not in ENVIRONMENTS:
         known = ", ".join(repr(name) for name in ENVIRONMENTS)
         raise ConfigurationError(
-            f"Unknown environment {environment!r}: use one of {known}, "
+            f"Unknown environment {shown(environment)}: use one of {known}, "
             "or pass base_urls={'openfactura': ..., 'platform': ...}"
         )
     urls: dict[Product, str | None] = dict(ENVIRONMENTS[environment])
     for product, url in (overrides or {}).items():
         if product not in PRODUCTS:
             raise ConfigurationError(
-                f"Unknown product {product!r} in base_urls: "
+                f"Unknown product {shown(product)} in base_urls: "
                 "the keys are 'openfactura' and 'platform'"
             )
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise ConfigurationError(
-                f"base_urls[{product!r}] must be an http:// or https:// URL, got {_shown(url)}"
+                f"base_urls[{shown(product)}] must be an http:// or https:// URL, got {_shown(url)}"
             )
         try:
             parts = urlsplit(url)
         except ValueError as exc:
             raise ConfigurationError(
-                f"base_urls[{product!r}] is not a valid URL ({exc}): {_shown(url)}"
+                f"base_urls[{shown(product)}] is not a valid URL ({exc}): {_shown(url)}"
             ) from None
         if parts.query or parts.fragment or not parts.netloc:
             raise ConfigurationError(
-                f"base_urls[{product!r}] must be a scheme, a host and an optional path prefix "
+                f"base_urls[{shown(product)}] must be a scheme, a host and an optional path prefix "
                 f"(no ?query or #fragment), got {_shown(url)}"
             )
         urls[product] = url.rstrip("/")

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from haulmer._shown import shown
 from haulmer.errors import ConfigurationError
 
 __all__ = [
@@ -53,7 +54,7 @@ def check_limits(limits: Sequence[tuple[int, float]]) -> Limits:
     if not valid:
         raise ConfigurationError(
             f"rate limits must be (count >= 1, period in seconds > 0) pairs, such as "
-            f"((3, 1.0), (100, 60.0)); got {limits!r}"
+            f"((3, 1.0), (100, 60.0)); got {shown(limits)}"
         )
     return pairs
 

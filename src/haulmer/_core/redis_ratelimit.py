@@ -20,6 +20,7 @@ from haulmer._core.ratelimit import (
     RateLimiter,
     check_limits,
 )
+from haulmer._shown import shown
 from haulmer.errors import MissingDependencyError, RateLimiterUnavailableError
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ class RedisRateLimiter(RateLimiter):
             if scheme not in ("redis", "rediss", "unix"):
                 raise _configuration(
                     f"RedisRateLimiter takes a redis://, rediss:// or unix:// URL, got "
-                    f"{redact_store_url(url)!r}"
+                    f"{shown(redact_store_url(url))}"
                 )
         self.limits = check_limits(limits)
         self._url = url
@@ -164,7 +165,7 @@ class RedisRateLimiter(RateLimiter):
         ] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
         if not 0 <= margin < 1:
-            raise _configuration(f"margin= is seconds in [0, 1), got {margin!r}")
+            raise _configuration(f"margin= is seconds in [0, 1), got {shown(margin)}")
         self._margin = str(margin)
         self._windows = [str(v) for pair in self.limits for v in pair]
         self._clock = clock

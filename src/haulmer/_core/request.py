@@ -135,7 +135,7 @@ class APIRequest(Generic[T]):
         # __init__ a frozen dataclass generates sets each of the twenty fields through
         # object.__setattr__, a cost every call pays. One dict update writes them all.
         if not path.startswith("/"):
-            raise ValidationError(f"APIRequest.path must start with '/', got {path!r}")
+            raise ValidationError(f"APIRequest.path must start with '/', got {shown(path, 300)}")
         if json is not None and content is not None:
             raise ValidationError("APIRequest takes json= or content=, not both")
         self.__dict__.update(

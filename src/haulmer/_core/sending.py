@@ -17,6 +17,7 @@ from haulmer._core.prepare import PreparedRequest
 from haulmer._core.ratelimit import RateLimiter, api_key_fingerprint
 from haulmer._core.responses import RawResponse, error_from_response
 from haulmer._core.types import DEFAULT_TIMEOUT, NotGiven, Timeout
+from haulmer._shown import shown
 from haulmer.errors import APIConnectionError, APITimeoutError, ClientClosedError, RateLimitError
 
 __all__ = [
@@ -121,7 +122,7 @@ def _how_to_repeat(prepared: PreparedRequest) -> str:
     if header:
         return (
             "; the call may have been carried out: repeat it with the same Idempotency-Key header "
-            f"({header!r}) so it is not done twice"
+            f"({shown(header)}) so it is not done twice"
         )
     return (
         "; the call may have been carried out: check whether it was (retrieve what it changes) "

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, Protocol
 
+from haulmer._shown import shown
 from haulmer.errors import ConfigurationError
 
 __all__ = [
@@ -76,7 +77,8 @@ class Timeout:
                 isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0
             ):
                 raise ConfigurationError(
-                    f"Timeout.{name} must be a positive number of seconds or None, got {value!r}"
+                    f"Timeout.{name} must be a positive number of seconds or None, "
+                    f"got {shown(value)}"
                 )
 
 

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, Union
 import pydantic
 from pydantic import AliasChoices, BaseModel
 
-from haulmer._shown import about_digits
+from haulmer._shown import about_digits, shown
 from haulmer.dte.models import (
     NUMBER_LIMIT,
     WHOLE_LIMIT,
@@ -130,15 +130,15 @@ def _suggestion(model: type[BaseModel], key: str) -> tuple[str, _Field | None]:
     twin = fields.get(key)
     if twin is not None:  # a field's name and its SII name both given: pydantic takes one
         other = twin.sii if key != twin.sii else twin.name
-        return f"given twice, as {key!r} and as {other!r}; give it once", twin
+        return f"given twice, as {shown(key)} and as {shown(other)}; give it once", twin
     matches = difflib.get_close_matches(key, list(fields), n=3, cutoff=0.6)
     if not matches:
         return (
-            f"unknown field {key!r}: {model.__name__} has no such field "
+            f"unknown field {shown(key)}: {model.__name__} has no such field "
             f"(see haulmer.dte.{model.__name__})",
             None,
         )
-    shown: list[str] = []
+    suggested: list[str] = []
     seen: set[str] = set()
     for match in matches:
         field = fields[match]
@@ -146,8 +146,11 @@ def _suggestion(model: type[BaseModel], key: str) -> tuple[str, _Field | None]:
             continue
         seen.add(field.name)
         other = field.sii if match != field.sii else field.name
-        shown.append(f"{match!r} ({other})" if other != match else repr(match))
-    return f"unknown field {key!r}; did you mean {' or '.join(shown)}?", fields[matches[0]]
+        suggested.append(f"{match!r} ({other})" if other != match else repr(match))
+    return (
+        f"unknown field {shown(key)}; did you mean {' or '.join(suggested)}?",
+        fields[matches[0]],
+    )
 
 
 def _past_any_sii_number(error: Any) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from haulmer._shown import shown
 from haulmer.errors import ConfigurationError
 from haulmer.journal._journal import Journal, JournalEntry
 
@@ -57,7 +58,8 @@ class SQLiteJournal(Journal):
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
             raise ConfigurationError(
-                f"Cannot open the journal {str(self.path)!r} ({exc}): name a file in a folder "
+                f"Cannot open the journal {shown(str(self.path), 300)} ({exc}): name a file in a "
+                "folder "
                 "you can write to, such as --journal emissions.db"
             ) from exc
         self._lock = threading.Lock()
@@ -96,7 +98,8 @@ class SQLiteJournal(Journal):
                 self._db.execute("COMMIT")
         if row is not None and row[0] != api_key_fingerprint:
             raise ConfigurationError(
-                f"The journal {str(self.path)!r} records a batch emitted with another API key "
+                f"The journal {shown(str(self.path), 300)} records a batch emitted with another "
+                "API key "
                 f"(fingerprint {row[0]}, not {api_key_fingerprint}): its documents belong to "
                 "that key's taxpayer. Use a new journal file for this key"
             )
@@ -119,8 +122,9 @@ class SQLiteJournal(Journal):
                 ).fetchone()
                 if row is not None and row[0] != idempotency_key:
                     raise ConfigurationError(
-                        f"Sale {sale_id!r} was sent before under the idempotency key {row[0]!r}, "
-                        f"not {idempotency_key!r}: sending it under a new key could issue it "
+                        f"Sale {shown(sale_id)} was sent before under the idempotency key "
+                        f"{shown(row[0])}, "
+                        f"not {shown(idempotency_key)}: sending it under a new key could issue it "
                         "twice. Derive the key from the sale id as the first run did"
                     )
                 self._db.execute(

@@ -30,26 +30,28 @@ def check_rut(value: Any, what: str = "rut") -> Rut:
 def check_dte_type(value: Any, what: str = "dte_type") -> int:
     """A DTE type code (33, 39, 52...) as an int."""
     if isinstance(value, bool):
-        raise ValidationError(f"{what} must be a DTE type code such as 33, got {value!r}")
+        raise ValidationError(f"{what} must be a DTE type code such as 33, got {shown(value)}")
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError(f"{what} must be a DTE type code such as 33, got {value!r}") from None
+        raise ValidationError(
+            f"{what} must be a DTE type code such as 33, got {shown(value)}"
+        ) from None
     if not 1 <= number <= 999 or (isinstance(value, float) and not value.is_integer()):
-        raise ValidationError(f"{what} must be a DTE type code such as 33, got {value!r}")
+        raise ValidationError(f"{what} must be a DTE type code such as 33, got {shown(value)}")
     return number
 
 
 def check_folio(value: Any, what: str = "folio") -> int:
     """A folio: a positive integer."""
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValidationError(f"{what} must be a positive integer, got {value!r}")
+        raise ValidationError(f"{what} must be a positive integer, got {shown(value)}")
     try:
         number = int(value)
     except ValueError:
-        raise ValidationError(f"{what} must be a positive integer, got {value!r}") from None
+        raise ValidationError(f"{what} must be a positive integer, got {shown(value)}") from None
     if number < 1:
-        raise ValidationError(f"{what} must be a positive integer, got {value!r}")
+        raise ValidationError(f"{what} must be a positive integer, got {shown(value)}")
     return number
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from haulmer._core.plans import Plan
+from haulmer._shown import shown
 from haulmer.errors import (
     ConfigurationError,
     HaulmerError,
@@ -120,15 +121,15 @@ class EmissionBatch:
         if not (isinstance(key, str) and key) and not callable(key):
             raise ValidationError(
                 "key= names how to get a sale's id: a field name such as 'id', or a function "
-                f"of the sale; got {key!r}"
+                f"of the sale; got {shown(key)}"
             )
         if not (document is None or (isinstance(document, str) and document) or callable(document)):
             raise ValidationError(
                 "document= names how to get a sale's document: a field name such as "
-                f"'document', a function of the sale, or None; got {document!r}"
+                f"'document', a function of the sale, or None; got {shown(document)}"
             )
         if isinstance(concurrency, bool) or not isinstance(concurrency, int):
-            raise ValidationError(f"concurrency= must be an int, got {concurrency!r}")
+            raise ValidationError(f"concurrency= must be an int, got {shown(concurrency)}")
         if not 1 <= concurrency <= MAX_CONCURRENCY:
             raise ValidationError(
                 f"concurrency= must be between 1 and {MAX_CONCURRENCY}, got {concurrency}: "
@@ -196,7 +197,8 @@ class EmissionBatch:
                 document = self._sale_document(index, sale)
                 if sale_id in self._seen:
                     raise ValidationError(
-                        f"sale {index}: the id {sale_id!r} came before in this batch; each sale "
+                        f"sale {index}: the id {shown(sale_id)} came before in this batch; each "
+                        "sale "
                         "needs an id of its own (it is the sale's idempotency key)"
                     )
             except ValidationError as error:
@@ -209,7 +211,7 @@ class EmissionBatch:
         try:
             raw = self._key(sale) if callable(self._key) else _field(sale, self._key)
         except (KeyError, AttributeError, TypeError, IndexError) as exc:
-            what = f"field {self._key!r}" if isinstance(self._key, str) else "key function"
+            what = f"field {shown(self._key)}" if isinstance(self._key, str) else "key function"
             raise ValidationError(
                 f"sale {index}: its id could not be read ({what}: {type(exc).__name__}: {exc}); "
                 "pass key= naming the sale's id field, or a function returning it"
@@ -226,7 +228,8 @@ class EmissionBatch:
             )
         if not sale_id.isascii() or not sale_id.isprintable():
             raise ValidationError(
-                f"sale {index}: its id {sale_id!r} is sent as the Idempotency-Key header, which "
+                f"sale {index}: its id {shown(sale_id)} is sent as the Idempotency-Key header, "
+                "which "
                 "takes printable ASCII only; derive an ASCII id (key=lambda sale: ...)"
             )
         return sale_id

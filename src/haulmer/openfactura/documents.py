@@ -205,7 +205,7 @@ def merge_filters(
         )
     for name, value in (extra or {}).items():
         if not isinstance(name, str):
-            raise ValidationError(f"filter names are text, got {name!r}")
+            raise ValidationError(f"filter names are text, got {shown(name)}")
         merged[name] = value
     return merged
 
@@ -399,7 +399,7 @@ def _key_reused(
 ) -> AlreadyIssuedError:
     """The error for an OF-06 whose stored document is not the one this call describes."""
     message = (
-        f"the Idempotency-Key {key!r} already belongs to another document (token {token}): "
+        f"the Idempotency-Key {shown(key)} already belongs to another document (token {token}): "
         f"{'; '.join(differences)}. Nothing new was issued. Use a new idempotency_key= for this "
         "document (each sale or invoice its own); the document already issued under this key "
         "is fetched with documents.json(token)"

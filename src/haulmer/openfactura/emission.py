@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, field_validator
 
+from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
 from haulmer.dte.models import Emisor, Receptor
@@ -99,7 +100,7 @@ class SendEmail(RequestModel):
         if isinstance(value, str):
             for address in (part.strip() for part in value.split(",")):
                 if "@" not in address or address.startswith("@") or address.endswith("@"):
-                    raise ValueError(f"{address!r} is not an e-mail address")
+                    raise ValueError(f"{shown(address)} is not an e-mail address")
         return value
 
 
@@ -123,7 +124,7 @@ def normalize_response(options: Iterable[ResponseOption | str] | None) -> list[s
         except ValueError:
             known = ", ".join(o.value for o in ResponseOption)
             raise ValidationError(
-                f"unknown response option {option!r}; choose among {known}"
+                f"unknown response option {shown(option)}; choose among {known}"
             ) from None
         if value is ResponseOption.TOKEN or value in chosen:
             continue  # the token always comes back; TOKEN is not a real option
@@ -177,7 +178,7 @@ def _plain_value(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items() if v is not None}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
-    raise ValidationError(f"cannot send a {type(value).__name__} in a DTE: {value!r}")
+    raise ValidationError(f"cannot send a {type(value).__name__} in a DTE: {shown(value)}")
 
 
 def _cut(block: dict[str, Any], limits: Mapping[str, int]) -> None:
@@ -405,7 +406,7 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
     except (KeyError, TypeError, ValueError):
         raise DocumentError(
             "the document has no valid IdDoc.TipoDTE",
-            [ErrorDetail("IdDoc.TipoDTE", f"{id_doc.get('TipoDTE')!r} is not a DTE type")],
+            [ErrorDetail("IdDoc.TipoDTE", f"{shown(id_doc.get('TipoDTE'))} is not a DTE type")],
         ) from None
     if tipo not in EMITTABLE_TYPES:
         raise DocumentError(
@@ -418,7 +419,7 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
     try:
         dt.date.fromisoformat(str(fch))
     except ValueError:
-        problems.append(ErrorDetail("IdDoc.FchEmis", f"{fch!r} is not a date YYYY-MM-DD"))
+        problems.append(ErrorDetail("IdDoc.FchEmis", f"{shown(fch)} is not a date YYYY-MM-DD"))
 
     # Folio: OpenFactura assigns it; the key must sit right after TipoDTE.
     id_doc = {"TipoDTE": tipo, "Folio": 0, **{k: v for k, v in id_doc.items() if k != "TipoDTE"}}

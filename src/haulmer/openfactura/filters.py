@@ -111,13 +111,15 @@ def between(low: Any, high: Any) -> Condition:
 
 def _dte_type(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValidationError(f"filter {name}: a DTE type must be an int such as 33, got {value!r}")
+        raise ValidationError(
+            f"filter {name}: a DTE type must be an int such as 33, got {shown(value)}"
+        )
     try:
         number = int(value)
     except ValueError:
-        raise ValidationError(f"filter {name}: {value!r} is not a DTE type code") from None
+        raise ValidationError(f"filter {name}: {shown(value)} is not a DTE type code") from None
     if not 1 <= number <= 999:
-        raise ValidationError(f"filter {name}: {value!r} is not a DTE type code")
+        raise ValidationError(f"filter {name}: {shown(value)} is not a DTE type code")
     return number
 
 
@@ -152,7 +154,7 @@ def _date(name: str, value: Any) -> str:
 
 def _rut(name: str, value: Any) -> int:
     if isinstance(value, bool):
-        raise ValidationError(f"filter {name}: {value!r} is not a RUT")
+        raise ValidationError(f"filter {name}: {shown(value)} is not a RUT")
     if isinstance(value, int):
         if not 1 <= value <= 99_999_999:
             raise ValidationError(f"filter {name}: {value} is not a RUT number")
@@ -195,7 +197,7 @@ def build_filters(
         else:
             known = ", ".join(sorted(allowed))
             raise ValidationError(
-                f"unknown filter {name!r}: OpenFactura would silently ignore it and list "
+                f"unknown filter {shown(name)}: OpenFactura would silently ignore it and list "
                 f"everything; the filters here are {known}"
             )
         terms = _terms(name, value)
@@ -205,11 +207,11 @@ def build_filters(
         for operator, operand in terms:
             if operator not in OPERATORS:
                 raise ValidationError(
-                    f"filter {name}: unknown operator {operator!r}; use one of "
+                    f"filter {name}: unknown operator {shown(operator)}; use one of "
                     f"{', '.join(sorted(OPERATORS))}"
                 )
             if operator in rendered:
-                raise ValidationError(f"filter {name}: operator {operator!r} given twice")
+                raise ValidationError(f"filter {name}: operator {shown(operator)} given twice")
             rendered[operator] = _CONVERTERS[kind](name, operand)
             if kind == "dte_type" and operator in ("eq", "ne"):
                 _known_dte_type(name, rendered[operator])

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import pydantic
 
 from haulmer._chile import chile_today
+from haulmer._shown import shown
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.document import Document
 from haulmer.dte.models import Emisor, Receptor
@@ -52,7 +53,8 @@ def _code(value: CodRef | int) -> CodRef:
         return CodRef(int(value))
     except (TypeError, ValueError):
         raise ValidationError(
-            f"code must be CodRef.ANULA (1), CORRIGE_TEXTO (2) or CORRIGE_MONTOS (3), got {value!r}"
+            "code must be CodRef.ANULA (1), CORRIGE_TEXTO (2) or CORRIGE_MONTOS (3), "
+            f"got {shown(value)}"
         ) from None
 
 

@@ -69,11 +69,11 @@ def rcv_period(periodo: RcvPeriod) -> int:
         if isinstance(value, bool) or len(text) != 6 or not text.isdigit():
             raise ValidationError(
                 f"periodo must be YYYYMM (202605), 'YYYY-MM', (year, month) or a date; "
-                f"got {value!r}"
+                f"got {shown(value)}"
             )
         year, month = int(text[:4]), int(text[4:])
     if not 2000 <= year <= 2100 or not 1 <= month <= 12:
-        raise ValidationError(f"periodo {value!r} is not a valid year and month")
+        raise ValidationError(f"periodo {shown(value)} is not a valid year and month")
     return year * 100 + month
 
 
@@ -87,7 +87,7 @@ def _statuses(status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | No
             value = PurchaseStatus(item.lower() if isinstance(item, str) else item).value
         except ValueError:
             known = ", ".join(s.value for s in PurchaseStatus)
-            raise ValidationError(f"unknown purchase status {item!r}; use {known}") from None
+            raise ValidationError(f"unknown purchase status {shown(item)}; use {known}") from None
         if value not in chosen:
             chosen.append(value)
     return ",".join(chosen) or None

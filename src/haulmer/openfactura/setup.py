@@ -194,7 +194,7 @@ def _read_pfx(pfx: PfxInput) -> bytes:
         return read_limited(pfx, MAX_PFX_BYTES)
     except FileNotFoundError:
         raise CertificateError(
-            f"no signature file at {os.fspath(pfx)!r}", "file_not_found"
+            f"no signature file at {shown(os.fspath(pfx), 300)}", "file_not_found"
         ) from None
     except OSError as error:
         raise CertificateError(
@@ -274,7 +274,9 @@ def dte_types_request(
             try:
                 chosen.append(int(DTEType(value)))
             except ValueError:
-                raise ValidationError(f"{value!r} is not an electronic DTE type code") from None
+                raise ValidationError(
+                    f"{shown(value)} is not an electronic DTE type code"
+                ) from None
         if not chosen:
             raise ValidationError("choose at least one DTE type to issue")
         if preset and set(chosen) != set(preset):

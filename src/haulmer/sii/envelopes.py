@@ -18,6 +18,7 @@ from typing import Final, Literal
 from lxml import etree
 
 from haulmer._chile import chile_now, to_chile
+from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, ValidationError, XMLError
 from haulmer.rut import Rut
 from haulmer.sii._xml import (
@@ -289,10 +290,10 @@ def envelope(
     foreign = [i for i, issuer in enumerate(issuers) if issuer != rut_emisor]
     if foreign:
         theirs = sorted({issuers[i] for i in foreign})
-        shown = ", ".join(f"signed_documents[{i}] ({issuers[i]})" for i in foreign[:5])
+        listed = ", ".join(f"signed_documents[{i}] ({issuers[i]})" for i in foreign[:5])
         more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
         raise DocumentError(
-            f"Caratula.rut_emisor is {rut_emisor} but {shown}{more} "
+            f"Caratula.rut_emisor is {rut_emisor} but {listed}{more} "
             f"{'is' if len(foreign) == 1 else 'are'} issued by {' and '.join(theirs)}: an "
             "envelope carries the documents of one issuer; set Caratula(rut_emisor=...) to "
             "their RUTEmisor, or send each issuer's documents in its own envelope",
@@ -309,9 +310,9 @@ def envelope(
         first = seen.setdefault(document.document_id, index)
         if first != index:
             raise DocumentError(
-                f"signed_documents[{index}] repeats the document {document.document_id!r} "
+                f"signed_documents[{index}] repeats the document {shown(document.document_id)} "
                 f"of signed_documents[{first}]; each DTE goes once",
-                [ErrorDetail("SetDTE", f"duplicate ID {document.document_id!r}")],
+                [ErrorDetail("SetDTE", f"duplicate ID {shown(document.document_id)}")],
             )
     counts = Counter(d.dte_type for d in documents)
     if len(counts) > _MAX_SUBTOTALS[kind]:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Final
 
+from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail
 
 __all__ = [
@@ -122,7 +123,7 @@ def element_name(name: str) -> str:
     if name not in _checked_names:
         if not isinstance(name, str) or not _NAME.match(name):
             raise DocumentError(
-                f"{name!r} is not an XML element name", [ErrorDetail(str(name), "not a name")]
+                f"{shown(name)} is not an XML element name", [ErrorDetail(str(name), "not a name")]
             )
         _checked_names.add(name)
     return name
@@ -241,7 +242,7 @@ def _raise_for_bad_leaf(data: Any, path: str) -> None:
     except UnicodeEncodeError as exc:
         bad = text[exc.start]
         raise DocumentError(
-            f"{path} holds {bad!r}, which ISO-8859-1 (the SII's encoding) cannot represent; "
+            f"{path} holds {shown(bad)}, which ISO-8859-1 (the SII's encoding) cannot represent; "
             "replace it (e.g. use plain quotes and letters)",
-            [ErrorDetail(path, f"character {bad!r} is not ISO-8859-1")],
+            [ErrorDetail(path, f"character {shown(bad)} is not ISO-8859-1")],
         ) from None

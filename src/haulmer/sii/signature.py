@@ -120,7 +120,7 @@ def signed_info_c14n(reference_id: str, digest: bytes, *, with_xsi: bool = False
     envelope whose root declares ``xmlns:xsi``.
     """
     if not _ID_PATTERN.match(reference_id):
-        raise ValueError(f"{reference_id!r} is not a valid XML ID for a signature reference")
+        raise ValueError(f"{shown(reference_id)} is not a valid XML ID for a signature reference")
     return b"".join(
         (
             _SIGNED_INFO_XSI_HEAD if with_xsi else _SIGNED_INFO_HEAD,

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
+from haulmer._shown import shown
 from haulmer.testing._router import Route, Router
 from haulmer.testing._wire import FakeResponse
 
@@ -206,11 +207,13 @@ class Control:
             status = 400 if code is not None else 500
         if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
             raise ValueError(
-                f"status must be an HTTP error status (400-599), got {status!r}; a fault that "
+                f"status must be an HTTP error status (400-599), got {shown(status)}; a fault that "
                 "answers success would not be a failure"
             )
         if shape is not None and shape not in get_args(ErrorShape):
-            raise ValueError(f"shape must be 'envelope', 'unwrapped' or 'gateway', got {shape!r}")
+            raise ValueError(
+                f"shape must be 'envelope', 'unwrapped' or 'gateway', got {shown(shape)}"
+            )
         if body is not _NO_BODY and (code, message, details, shape) != (None, None, None, None):
             raise ValueError(
                 "body= is sent as it is: give it alone, or describe the answer with code=, "
@@ -294,7 +297,9 @@ class Control:
             return
         for name, value in (("per_second", per_second), ("per_minute", per_minute)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1 (or per_second=None), got {value!r}")
+                raise ValueError(
+                    f"{name} must be an int >= 1 (or per_second=None), got {shown(value)}"
+                )
         self.openfactura_rate_limit = (per_second, per_minute)
 
     def take_scripted_status(self) -> ScriptedStatus | None:
@@ -327,7 +332,7 @@ class Control:
             raise ValueError("times must be >= 1")
         chance = fault.probability
         if isinstance(chance, bool) or not isinstance(chance, int | float) or not 0 < chance <= 1:
-            raise ValueError(f"probability must be a number in (0, 1], got {chance!r}")
+            raise ValueError(f"probability must be a number in (0, 1], got {shown(chance)}")
         self._check_route(fault.route)
         self.faults.append(fault)
         return fault
@@ -337,7 +342,7 @@ class Control:
         if self.router is None or selector == "*":
             return
         if not isinstance(selector, str):
-            raise ValueError(f"route must be a route name, a path or '*', got {selector!r}")
+            raise ValueError(f"route must be a route name, a path or '*', got {shown(selector)}")
         routes = self.router.routes
         if any(route.matches(selector) for route in routes):
             return
@@ -358,4 +363,4 @@ class Control:
             else "route names are the SDK's '<namespace>.<resource>.<method>' "
             "(see fake.router.routes)"
         )
-        raise ValueError(f"no route of the fake matches {selector!r}; {hint}")
+        raise ValueError(f"no route of the fake matches {shown(selector)}; {hint}")

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
+from haulmer._shown import shown
 from haulmer.testing._clock import FakeClock
 from haulmer.testing._control import ConnectionDropped, Control
 from haulmer.testing._log import DEFAULT_LOG_SIZE, LoggedRequest, RequestLog
@@ -63,7 +64,8 @@ class FakeHaulmer:
     ) -> None:
         if environment not in ENVIRONMENTS:
             raise ValueError(
-                f"environment must be 'sandbox' or 'production', got {environment!r}: it picks "
+                f"environment must be 'sandbox' or 'production', got {shown(environment)}: it "
+                "picks "
                 "which of OpenFactura's two flavours the fake plays"
             )
         self.environment: Environment = environment

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, overload
 
+from haulmer._shown import shown
 from haulmer.testing._wire import Headers
 
 __all__ = ["DEFAULT_LOG_SIZE", "LoggedRequest", "RequestLog"]
@@ -132,5 +133,5 @@ def _check_size(size: int | None) -> int | None:
     if size is None:
         return None
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"the request log's size must be an int >= 1 or None, got {size!r}")
+        raise ValueError(f"the request log's size must be an int >= 1 or None, got {shown(size)}")
     return size

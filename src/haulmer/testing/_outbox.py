@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 from typing import overload
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from haulmer._shown import shown
+
 __all__ = ["Email", "Link", "Outbox"]
 
 
@@ -54,7 +56,7 @@ class Email:
                 return candidate
         present = ", ".join(repr(candidate.purpose) for candidate in self.links) or "none"
         raise LookupError(
-            f"the e-mail {self.subject!r} has no {purpose!r} link (it has: {present})"
+            f"the e-mail {shown(self.subject)} has no {shown(purpose)} link (it has: {present})"
         )
 
     @property
@@ -62,7 +64,8 @@ class Email:
         """The token of the e-mail's only link (most journey e-mails carry exactly one)."""
         if len(self.links) != 1:
             raise LookupError(
-                f"the e-mail {self.subject!r} has {len(self.links)} links; use .link(purpose).token"
+                f"the e-mail {shown(self.subject)} has {len(self.links)} links; "
+                "use .link(purpose).token"
             )
         return self.links[0].token
 
@@ -119,9 +122,9 @@ class Outbox(Sequence[Email]):
             return email
         filters = []
         if to is not None:
-            filters.append(f"to {to!r}")
+            filters.append(f"to {shown(to)}")
         if subject_contains is not None:
-            filters.append(f"with a subject containing {subject_contains!r}")
+            filters.append(f"with a subject containing {shown(subject_contains)}")
         wanted_text = " ".join(filters) or "at all"
         raise LookupError(f"no e-mail was sent {wanted_text} ({len(self)} e-mails in the outbox)")
 

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from haulmer._shown import shown
 from haulmer.testing._control import ConnectionDropped
 from haulmer.testing._fake import FakeHaulmer
 from haulmer.testing._wire import FakeRequest, FakeResponse, Headers
@@ -61,7 +62,7 @@ def _content_length(values: list[str]) -> int | None:
         raise BadRequest(400, "Content-Length is given twice with different values")
     text = lengths.pop()
     if not text.isascii() or not text.isdigit():
-        raise BadRequest(400, f"Content-Length must be a number of bytes, got {text[:40]!r}")
+        raise BadRequest(400, f"Content-Length must be a number of bytes, got {shown(text[:40])}")
     # A number of more digits than any body this server reads: no int() of thousands of digits.
     length = int(text) if len(text.lstrip("0")) <= 12 else MAX_BODY + 1
     if length > MAX_BODY:

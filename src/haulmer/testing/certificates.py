@@ -11,6 +11,7 @@ import datetime as dt
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
+from haulmer._shown import shown
 from haulmer.rut import Rut
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ def _new_key(kind: KeyKind) -> Any:
         return rsa.generate_private_key(public_exponent=65537, key_size=1024)
     if kind == "ec":
         return ec.generate_private_key(ec.SECP256R1())
-    raise ValueError(f"unknown key kind {kind!r}; use 'rsa2048', 'rsa1024' or 'ec'")
+    raise ValueError(f"unknown key kind {shown(kind)}; use 'rsa2048', 'rsa1024' or 'ec'")
 
 
 def _as_utc(when: dt.datetime) -> dt.datetime:
@@ -173,7 +174,7 @@ def _build_certificate(
     from cryptography.x509.oid import NameOID
 
     if rut_in not in ("san", "serial", "both", "none"):
-        raise ValueError(f"unknown rut_in {rut_in!r}; use 'san', 'serial', 'both' or 'none'")
+        raise ValueError(f"unknown rut_in {shown(rut_in)}; use 'san', 'serial', 'both' or 'none'")
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     start = _as_utc(not_before) if not_before is not None else now - _DEFAULT_BACKDATE
     end = _as_utc(not_after) if not_after is not None else start + _DEFAULT_VALIDITY

@@ -143,7 +143,7 @@ def build(
     except ValueError:
         known = ", ".join(m.value for m in Moneda)
         raise DocumentError(
-            f"{moneda!r} is not a currency of the SII's table",
+            f"{shown(moneda)} is not a currency of the SII's table",
             [ErrorDetail("Encabezado.Totales.TpoMoneda", f"use one of {known}")],
         ) from None
     if tipo.is_export:

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal, Protocol, TypedDict, runtime_checkable
 
+from haulmer._shown import shown
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.exports import Moneda
 from haulmer.dte.models import (
@@ -181,4 +182,4 @@ def check_options(builder: str, options: Mapping[str, Any], allowed: type) -> No
     known: frozenset[str] = allowed.__optional_keys__ | allowed.__required_keys__  # type: ignore[attr-defined]
     for key in options:
         if key not in known:
-            raise TypeError(f"{builder}() got an unexpected keyword argument {key!r}")
+            raise TypeError(f"{builder}() got an unexpected keyword argument {shown(key)}")

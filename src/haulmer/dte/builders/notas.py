@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, cast
 
+from haulmer._shown import shown
 from haulmer.dte.builders.base import (
     build,
     document_options,
@@ -77,14 +78,14 @@ def _cod_ref(value: CodRefInput) -> CodRef:
             value = int(key)
         else:
             raise DocumentError(
-                f"unknown CodRef {value!r}",
+                f"unknown CodRef {shown(value)}",
                 [ErrorDetail("Referencia.CodRef", "use anula, corrige_texto or corrige_montos")],
             )
     try:
         return CodRef(value)
     except ValueError:
         raise DocumentError(
-            f"unknown CodRef {value!r}",
+            f"unknown CodRef {shown(value)}",
             [ErrorDetail("Referencia.CodRef", "must be 1 (anula), 2 or 3")],
         ) from None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import Aduana, OtraMoneda, Totales
@@ -129,7 +130,7 @@ def _lines(doc: Document) -> list[ErrorDetail]:
             problems.append(
                 ErrorDetail(
                     f"{where}.IndExe",
-                    f"{line.ind_exe!r} is not one of 1: every line of an export is exempt "
+                    f"{shown(line.ind_exe)} is not one of 1: every line of an export is exempt "
                     "(Exportaciones has no MontoNF for other kinds); use 1 or leave it out",
                 )
             )
@@ -145,7 +146,7 @@ def _lines(doc: Document) -> list[ErrorDetail]:
             problems.append(
                 ErrorDetail(
                     f"{where}.IndExeDR",
-                    f"{item.ind_exe!r} is not one of 1: an export's discounts and surcharges "
+                    f"{shown(item.ind_exe)} is not one of 1: an export's discounts and surcharges "
                     "apply to its exempt amount; use 1 or leave it out",
                 )
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NamedTuple
 
+from haulmer._shown import shown
 from haulmer.errors import ValidationError
 from haulmer.sii.printed.barcode import symbol
 from haulmer.sii.printed.canvas import Canvas, Resolucion
@@ -77,5 +78,5 @@ def _resolucion(value: Any, issued: dt.date) -> Resolucion:
             pass
     raise ValidationError(
         "resolucion must be Resolucion(numero, fecha) or (numero, 'YYYY-MM-DD'), e.g. "
-        f"(80, '2014-08-22'); got {value!r}"
+        f"(80, '2014-08-22'); got {shown(value)}"
     )

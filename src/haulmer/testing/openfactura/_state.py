@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from haulmer._shown import shown
 from haulmer.testing._clock import FakeClock
 
 if TYPE_CHECKING:
@@ -466,7 +467,7 @@ class OpenFacturaState:
                 f"RUT {rut} already has an OpenFactura account on this fake: "
                 f"{by_rut.razon_social}{sandbox} has it under another API key. OpenFactura keeps "
                 f"one account (one folio range) per RUT: give {razon_social} a RUT of its own, "
-                f"or use that company through fake.openfactura_state.tenant_for_rut({rut!r})"
+                f"or use that company through fake.openfactura_state.tenant_for_rut({shown(rut)})"
             )
 
     def tenant_for_key(self, api_key: str) -> Tenant | None:
@@ -530,7 +531,9 @@ class OpenFacturaState:
     def set_status(self, token: str, estado: str) -> None:
         """Force a document's issued status (``fake.control.set_status``)."""
         if estado not in ISSUED_STATES:
-            raise ValueError(f"estado must be one of {', '.join(ISSUED_STATES)}; got {estado!r}")
+            raise ValueError(
+                f"estado must be one of {', '.join(ISSUED_STATES)}; got {shown(estado)}"
+            )
         doc = self._tokens.get(token)
         if doc is None:
             raise LookupError("no document was issued with that token on this fake")

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from haulmer._platform import EMAIL_ADDRESS
+from haulmer._shown import shown
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._base import Session, StateBase
 from haulmer.testing.platform._catalog import PLATFORMS
@@ -94,7 +95,7 @@ class AccountSteps(StateBase):
             if account is not None and account.password_created_at is None:
                 raise out_of_order(
                     "this account has no password yet: create it from the e-mail "
-                    f"{emails.CREATE_PASSWORD!r} (or ask for it again with forgot-password)"
+                    f"{shown(emails.CREATE_PASSWORD)} (or ask for it again with forgot-password)"
                 )
             if account is None or not hmac.compare_digest(
                 account.password_hash, hash_password(password, account.password_salt)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from haulmer._shown import shown
 from haulmer.testing._outbox import Link, Outbox
 from haulmer.testing.platform._errors import not_found
 from haulmer.testing.platform._idempotency import IdempotencyStore
@@ -82,7 +83,7 @@ class StateBase:
         self.catch_up()
         order = self.orders.get(order_id)
         if order is None:
-            raise not_found(f"order {order_id!r}")
+            raise not_found(f"order {shown(order_id)}")
         return order
 
     def catch_up(self) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from haulmer._platform import EMAIL_ADDRESS, PHONE_NUMBER
+from haulmer._shown import shown
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._accounts import AccountSteps
 from haulmer.testing.platform._catalog import DURATIONS, PAYMENT_METHODS, PLANS, PRODUCTS
@@ -140,7 +141,7 @@ class CheckoutSteps(AccountSteps):
             media = PAYMENT_METHODS[order.payment_method or ""]
             if medium not in media:
                 raise invalid(
-                    f"{medium!r} is not a medium of payment method {order.payment_method}",
+                    f"{shown(medium)} is not a medium of payment method {order.payment_method}",
                     [("medium", f"one of {', '.join(media)}")],
                 )
             now = self.now()

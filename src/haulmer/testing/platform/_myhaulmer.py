@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
+from haulmer._shown import shown
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._accounts import AccountSteps
 from haulmer.testing.platform._errors import (
@@ -250,7 +251,7 @@ class MyHaulmerSteps(AccountSteps):
         order = self.orders.get(order_id)
         self.catch_up()
         if order is None or order.buyer["email"].casefold() != account.email.casefold():
-            raise not_found(f"order {order_id!r} of this account")
+            raise not_found(f"order {shown(order_id)} of this account")
         return order
 
     # -- tickets ------------------------------------------------------------------------------
@@ -305,9 +306,9 @@ class MyHaulmerSteps(AccountSteps):
         self.catch_up()
         ticket = self.tickets.get(ticket_id)
         if ticket is None:
-            raise not_found(f"ticket {ticket_id!r}")
+            raise not_found(f"ticket {shown(ticket_id)}")
         if ticket.account_id != account.id:
-            raise forbidden(f"ticket {ticket_id!r} belongs to another account")
+            raise forbidden(f"ticket {shown(ticket_id)} belongs to another account")
         return ticket
 
     def reply_ticket(self, account: Account, ticket_id: str, body: dict[str, Any]) -> Ticket:
@@ -368,7 +369,7 @@ class MyHaulmerSteps(AccountSteps):
             self.catch_up()
             ticket = self.tickets.get(ticket_id)
             if ticket is None:
-                raise KeyError(f"no ticket {ticket_id!r}")
+                raise KeyError(f"no ticket {shown(ticket_id)}")
             if ticket.status == "closed":
                 raise ValueError(f"ticket N° {ticket.number} is closed")
             self._support_answers(ticket, text, agent, self.now())

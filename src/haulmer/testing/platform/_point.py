@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from haulmer._shown import shown
 from haulmer.testing.platform._catalog import POINT_OF_SALE_PRODUCTS
 from haulmer.testing.platform._errors import PlatformError, invalid, not_found, out_of_order
 from haulmer.testing.platform._models import Account, Workspace
@@ -146,7 +147,7 @@ class PointSteps(CatalogueSteps, SetupSteps):
             self._sync_points()
             point = self.points.get(point_id)
             if point is None or not self._member(account, self.workspaces[point.workspace_id]):
-                raise not_found(f"point of sale {point_id!r}")
+                raise not_found(f"point of sale {shown(point_id)}")
             return point
 
     def configure_point(self, account: Account, point_id: str, body: dict[str, Any]) -> PointOfSale:
@@ -202,7 +203,7 @@ class PointSteps(CatalogueSteps, SetupSteps):
         point = self.point(account, point_id)
         sale = self.sales.get(sale_id)
         if sale is None or sale.point_id != point.id:
-            raise not_found(f"sale {sale_id!r} of point {point_id!r}")
+            raise not_found(f"sale {shown(sale_id)} of point {shown(point_id)}")
         return sale
 
     def make_sale(self, account: Account, point_id: str, body: dict[str, Any]) -> Sale:

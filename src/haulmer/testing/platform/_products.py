@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from haulmer._shown import shown
 from haulmer.testing.platform._errors import PlatformError, invalid, not_found
 from haulmer.testing.platform._models import Account, Organization
 from haulmer.testing.platform._myhaulmer import page_of
@@ -116,7 +117,7 @@ class CatalogueSteps(WorkspaceSteps):
             if catalogue is None or account.id not in (
                 self.workspaces[catalogue.organization.workspace_id].member_account_ids
             ):
-                raise not_found(f"catalogue {catalogue_id!r}")
+                raise not_found(f"catalogue {shown(catalogue_id)}")
             return catalogue
 
     def product(self, account: Account, catalogue_id: str, product_id: str) -> StoredProduct:
@@ -124,7 +125,7 @@ class CatalogueSteps(WorkspaceSteps):
         catalogue = self.catalogue(account, catalogue_id)
         product = catalogue.products.get(product_id)
         if product is None:
-            raise not_found(f"product {product_id!r} in catalogue {catalogue_id!r}")
+            raise not_found(f"product {shown(product_id)} in catalogue {shown(catalogue_id)}")
         return product
 
     @staticmethod
@@ -145,7 +146,8 @@ class CatalogueSteps(WorkspaceSteps):
                 raise PlatformError(
                     409,
                     "sku_taken",
-                    f"SKU {sku!r} is already {other.fields['name']!r} ({other.id}) in this "
+                    f"SKU {shown(sku)} is already {shown(other.fields['name'])} ({other.id}) in "
+                    "this "
                     "catalogue: each SKU names one product; update that product or choose "
                     "another SKU",
                     [("sku", "already used in this catalogue")],

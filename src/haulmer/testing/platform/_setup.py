@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
+from haulmer._shown import shown
 from haulmer.openfactura.certification import (
     CERTIFICATION_BUSINESS_DAYS,
     CERTIFICATION_STAGES,
@@ -109,7 +110,7 @@ class SetupSteps(WorkspaceSteps):
         self.catch_up()
         setup = self.setups.get(setup_id)
         if setup is None:
-            raise not_found(f"OpenFactura setup {setup_id!r}")
+            raise not_found(f"OpenFactura setup {shown(setup_id)}")
         self.workspace(account, setup.workspace_id)
         return setup
 
@@ -154,7 +155,9 @@ class SetupSteps(WorkspaceSteps):
                     (o for o in workspace.organizations if o.id == body["organization_id"]), None
                 )
                 if organization is None:
-                    raise not_found(f"organization {body['organization_id']!r} in this workspace")
+                    raise not_found(
+                        f"organization {shown(body['organization_id'])} in this workspace"
+                    )
                 self._refuse_registered_rut(setup, organization.rut, "organization_id")
             elif isinstance(body.get("new_organization"), dict):
                 new_rut = rut_field(body["new_organization"], "rut", [])

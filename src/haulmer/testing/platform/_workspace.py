@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from haulmer._platform import EMAIL_ADDRESS
+from haulmer._shown import shown
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._accounts import AccountSteps
 from haulmer.testing.platform._errors import already_done, forbidden, not_found, out_of_order
@@ -42,7 +43,7 @@ class WorkspaceSteps(AccountSteps):
         self.catch_up()
         workspace = self.workspaces.get(workspace_id)
         if workspace is None or account.id not in workspace.member_account_ids:
-            raise not_found(f"workspace {workspace_id!r}")
+            raise not_found(f"workspace {shown(workspace_id)}")
         return workspace
 
     def list_workspaces(self, account: Account) -> list[Workspace]:
