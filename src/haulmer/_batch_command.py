@@ -28,26 +28,55 @@ EXIT_INTERRUPTED = 130
 """Ctrl+C: rerun the same command to go on where it stopped."""
 
 
+MAX_SALE_LINE_BYTES = 4 * 1024 * 1024
+"""The longest line a sale may take: a DTE of the most lines the SII allows is far shorter, and
+a file that is no JSON-lines file (``/dev/zero``, a binary) is refused at its first 4 MiB."""
+
+
 def read_sales(path: str) -> list[dict[str, Any]]:
-    """Every sale of a JSON-lines file (blank lines skipped); ValueError names a bad line."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read {path}: {exc}") from exc
+    """Every sale of a JSON-lines file (blank lines skipped); ValueError names a bad line.
+
+    The file is read a line at a time, each at most ``MAX_SALE_LINE_BYTES``.
+    """
     sales = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            sale = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}, line {number}: not JSON ({exc.msg})") from exc
-        except (ValueError, RecursionError) as exc:  # a number of 5,000 digits; deep nesting
-            raise ValueError(f"{path}, line {number}: not JSON a sale can be ({exc})") from None
-        if not isinstance(sale, dict):
-            raise ValueError(f"{path}, line {number}: a sale is a JSON object, got {sale!r:.40}")
-        sales.append(sale)
+    try:
+        with open(Path(path), "rb") as handle:
+            for number, raw in enumerate(iter(_line_reader(handle), b""), start=1):
+                sale = _sale_of(raw, path, number)
+                if sale is not None:
+                    sales.append(sale)
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from exc
     return sales
+
+
+def _line_reader(handle: Any) -> Any:
+    """A reader of the next line of ``handle``, cut one byte past the bound to notice it."""
+    return lambda: handle.readline(MAX_SALE_LINE_BYTES + 1)
+
+
+def _sale_of(raw: bytes, path: str, number: int) -> dict[str, Any] | None:
+    """Line ``number`` of the file as a sale, None when blank; ValueError says what is wrong."""
+    if len(raw) > MAX_SALE_LINE_BYTES:
+        raise ValueError(
+            f"{path}, line {number}: longer than {MAX_SALE_LINE_BYTES // (1024 * 1024)} MiB; no "
+            "sale is that long (is this a JSON-lines file, one sale per line?)"
+        )
+    try:
+        line = raw.decode("utf-8-sig" if number == 1 else "utf-8")  # Windows tools write a BOM
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}, line {number}: not UTF-8 ({exc.reason})") from None
+    if not line.strip():
+        return None
+    try:
+        sale = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}, line {number}: not JSON ({exc.msg})") from exc
+    except (ValueError, RecursionError) as exc:  # a number of 5,000 digits; deep nesting
+        raise ValueError(f"{path}, line {number}: not JSON a sale can be ({exc})") from None
+    if not isinstance(sale, dict):
+        raise ValueError(f"{path}, line {number}: a sale is a JSON object, got {sale!r:.40}")
+    return sale
 
 
 class ProgressDisplay:

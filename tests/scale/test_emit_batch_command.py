@@ -151,3 +151,33 @@ def test_a_line_python_cannot_decode_is_named_not_a_traceback(tmp_path: Path, li
     batch.write_text('{"id": "a", "document": {}}\n' + line + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"line 2: not JSON a sale can be"):
         read_sales(str(batch))
+
+
+def test_a_file_with_no_line_ends_is_refused_at_its_first_four_mebibytes(tmp_path: Path) -> None:
+    # /dev/zero, a binary, a JSON array on one line of megabytes: read no further than a line.
+    batch = tmp_path / "sales.jsonl"
+    batch.write_bytes(b"\x00" * (5 * 1024 * 1024))
+    with pytest.raises(ValueError, match=r"line 1: longer than 4 MiB; no sale is that long"):
+        read_sales(str(batch))
+
+
+def test_what_windows_tools_write_is_read_a_bom_and_crlf_line_ends(tmp_path: Path) -> None:
+    batch = tmp_path / "sales.jsonl"
+    batch.write_bytes(
+        b'\xef\xbb\xbf{"id": "a", "document": {}}\r\n\r\n{"id": "b", "document": {}}\r\n'
+    )
+    assert [sale["id"] for sale in read_sales(str(batch))] == ["a", "b"]
+
+
+def test_a_line_separator_inside_a_json_string_does_not_cut_the_line(tmp_path: Path) -> None:
+    # JSON allows U+2028 and U+2029 raw in a string; they end no line of a JSON-lines file.
+    batch = tmp_path / "sales.jsonl"
+    batch.write_text('{"id": "a\u2028b", "document": {}}\n', encoding="utf-8")
+    assert [sale["id"] for sale in read_sales(str(batch))] == ["a\u2028b"]
+
+
+def test_a_line_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    batch = tmp_path / "sales.jsonl"
+    batch.write_bytes(b'{"id": "a", "document": {}}\n{"id": "\xf1"}\n')
+    with pytest.raises(ValueError, match=r"line 2: not UTF-8"):
+        read_sales(str(batch))
