@@ -12,7 +12,7 @@ import pytest
 from haulmer.sii import Caf, parse, parse_all, validate_schema, verify
 from haulmer.sii._xml import MAX_XML_BYTES, SII_NS
 
-from .conftest import LONG, attempt, bounded
+from .conftest import LONG, REAL_DTES, attempt, bounded
 
 DEPTH = 200_000 if LONG else 20_000
 _DOCUMENTO = re.compile(rb"<Documento .*?</Documento>", re.S)
@@ -254,3 +254,23 @@ def test_the_unattacked_documents_verify(tipo: int, issued: dict[int, bytes]) ->
     # The attacks above start from these: they verify and parse before anything is changed.
     assert verify(issued[tipo]).ok
     parse(issued[tipo])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [b"A" * 1_000_000, b"A " * 500_000, "Ñ".encode("latin-1") * 300_000],
+    ids=["one-word", "many-words", "latin-1"],
+)
+def test_a_megabyte_item_name_in_a_received_dte_prints_in_bounded_work(value: bytes) -> None:
+    # The printed DTE cut a long word by trying each shorter length: cubic work, hours for a
+    # 100 KB NmbItem a supplier could send. Now one pass per line.
+    from haulmer.sii import render_pdf
+
+    source = REAL_DTES[2].read_bytes()
+    xml, count = re.subn(
+        rb"<NmbItem>[^<]*</NmbItem>", b"<NmbItem>" + value + b"</NmbItem>", source, count=1
+    )
+    assert count == 1
+    with bounded():
+        pdf = render_pdf(xml)
+    assert pdf.startswith(b"%PDF-")

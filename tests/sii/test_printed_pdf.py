@@ -300,3 +300,41 @@ def test_a_stamp_is_drawn_once_and_copied_wherever_it_is_asked_for() -> None:
         assert content.count(b"q 1 0 0 1 0 ") == 2
         assert content.endswith(b"(despu\xe9s) Tj ET\n")  # black 8 pt still: the stamp is q...Q
     assert drawn == [1]
+
+
+def _fit_one_length_at_a_time(canvas: Canvas, text: str, width: float) -> str:
+    """What ``fit`` means, tried one length at a time."""
+    if canvas.width(text) <= width:
+        return text
+    while text and canvas.width(text + "...") > width:
+        text = text[:-1]
+    return text + "..."
+
+
+def _longest_fitting_prefix(canvas: Canvas, word: str, width: float) -> int:
+    """What cutting a long word means: the longest prefix that fits, at least one character."""
+    cut = len(word)
+    while cut > 1 and canvas.width(word[:cut]) > width:
+        cut -= 1
+    return cut
+
+
+@given(
+    text=st.text(alphabet="AaWMil .,ñÑé€ﬁ—\u4e2d0123456789", max_size=120),
+    width=st.sampled_from([0.5, 2.0, 10.0, 30.0, 95.0]),
+    size=st.sampled_from([6.0, 8.0, 10.0]),
+    style=st.sampled_from(["", "B"]),
+)
+def test_fit_and_wrap_cut_where_trying_each_length_would(
+    text: str, width: float, size: float, style: str
+) -> None:
+    canvas = Canvas(title="t", created=CREATED)
+    canvas.font(size, style)
+    assert canvas.fit(text, width) == _fit_one_length_at_a_time(canvas, text, width)
+    word = text.replace(" ", "") or "A"
+    lines = canvas.wrap(word, width)
+    assert "".join(lines) == word
+    rest = word
+    for line in lines[:-1]:  # each cut is the longest that fits, as trying each length finds
+        assert len(line) == _longest_fitting_prefix(canvas, rest, width)
+        rest = rest[len(line) :]

@@ -351,9 +351,21 @@ class Canvas:
         """``text`` cut with an ellipsis to fit ``width``."""
         if self.width(text) <= width:
             return text
-        while text and self.width(text + "...") > width:
-            text = text[:-1]
-        return text + "..."
+        return text[: self._fitting(text, width, after="...")] + "..."
+
+    def _fitting(self, text: str, width: float, *, after: str = "") -> int:
+        """How many leading characters of ``text`` (followed by ``after``) fit in ``width``: one
+        pass adding each character's width, as :meth:`width` adds them (a text of megabytes
+        from a received DTE is cut in linear time, not tried one length at a time)."""
+        quarters, rests, scale = self._quarters, self._rests, self._scale
+        data = encoded(after)
+        units = 4 * sum(data.translate(quarters)) + sum(data.translate(rests))
+        for index, char in enumerate(text):
+            data = encoded(char)
+            units += 4 * sum(data.translate(quarters)) + sum(data.translate(rests))
+            if units * scale > width:
+                return index
+        return len(text)
 
     def wrap(self, text: str, width: float) -> list[str]:
         """``text`` broken into lines no wider than ``width`` (long words are cut)."""
@@ -391,10 +403,11 @@ class Canvas:
                     continue
                 if current:
                     lines.append(current)
-                while self.width(word) > width and len(word) > 1:
-                    cut = len(word)
-                    while cut > 1 and self.width(word[:cut]) > width:
-                        cut -= 1
+                while len(word) > 1:
+                    cut = self._fitting(word, width)
+                    if cut == len(word):  # the rest fits
+                        break
+                    cut = max(cut, 1)  # a character wider than the line goes on one alone
                     lines.append(word[:cut])
                     word = word[cut:]
                 current = word
