@@ -10,8 +10,6 @@ import importlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from haulmer._shown import shown
-
 __all__ = ["LazyNames"]
 
 
@@ -46,7 +44,7 @@ class LazyNames:
         elif name in self._submodules:
             value = importlib.import_module(f"{self._package}.{name}")
         else:
-            raise AttributeError(f"module {shown(self._package)} has no attribute {shown(name)}")
+            raise AttributeError(f"module {self._package!r} has no attribute {name!r}")
         self._namespace[name] = value
         return value
 

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from haulmer._shown import shown
-
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -165,7 +163,7 @@ class APIError(HaulmerError):
         self._lost_answer = (
             "An attempt of this call may have been carried out without a readable answer, so "
             f"{creates}{known} may exist: to repeat the call without doing it twice, pass "
-            f"idempotency_key={shown(idempotency_key)} (the key it sent), never a new key."
+            f"idempotency_key={idempotency_key!r} (the key it sent), never a new key."
         )
 
 
@@ -230,9 +228,9 @@ class APIStatusError(APIError):
             head += f" {self.code}"
         text = f"{head}: {self.message}"
         if self.details:
-            shown = "; ".join(str(d) for d in self.details[:_DETAILS_SHOWN])
+            listed = "; ".join(str(d) for d in self.details[:_DETAILS_SHOWN])
             more = len(self.details) - _DETAILS_SHOWN
-            text += f" ({shown}; and {more} more)" if more > 0 else f" ({shown})"
+            text += f" ({listed}; and {more} more)" if more > 0 else f" ({listed})"
         if self.hint:
             text += (" " if text.endswith(".") else ". ") + self.hint
         if self.request_id:

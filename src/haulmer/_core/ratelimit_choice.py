@@ -35,9 +35,8 @@ def rate_limiter_from_url(url: str, *, clock: Callable[[], float] = time.monoton
         return RedisRateLimiter(url.strip())
     raise ConfigurationError(
         f"Unknown rate limiter URL {shown(redact_store_url(url))}: use redis://host:6379/0 "
-        "(shared by "
-        "every process using that Redis), rediss:// or unix:// for Redis, or memory:// (this "
-        "process only)"
+        "(shared by every process using that Redis), rediss:// or unix:// for Redis, or "
+        "memory:// (this process only)"
     )
 
 

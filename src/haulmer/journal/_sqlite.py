@@ -59,8 +59,7 @@ class SQLiteJournal(Journal):
         except sqlite3.Error as exc:
             raise ConfigurationError(
                 f"Cannot open the journal {shown(str(self.path), 300)} ({exc}): name a file in a "
-                "folder "
-                "you can write to, such as --journal emissions.db"
+                "folder you can write to, such as --journal emissions.db"
             ) from exc
         self._lock = threading.Lock()
 
@@ -99,9 +98,8 @@ class SQLiteJournal(Journal):
         if row is not None and row[0] != api_key_fingerprint:
             raise ConfigurationError(
                 f"The journal {shown(str(self.path), 300)} records a batch emitted with another "
-                "API key "
-                f"(fingerprint {row[0]}, not {api_key_fingerprint}): its documents belong to "
-                "that key's taxpayer. Use a new journal file for this key"
+                f"API key (fingerprint {row[0]}, not {api_key_fingerprint}): its documents belong "
+                "to that key's taxpayer. Use a new journal file for this key"
             )
 
     def lookup(self, sale_id: str) -> JournalEntry | None:
@@ -122,10 +120,10 @@ class SQLiteJournal(Journal):
                 ).fetchone()
                 if row is not None and row[0] != idempotency_key:
                     raise ConfigurationError(
-                        f"Sale {shown(sale_id)} was sent before under the idempotency key "
-                        f"{shown(row[0])}, "
-                        f"not {shown(idempotency_key)}: sending it under a new key could issue it "
-                        "twice. Derive the key from the sale id as the first run did"
+                        f"Sale {shown(sale_id, 300)} was sent before under the idempotency key "
+                        f"{shown(row[0], 300)}, not {shown(idempotency_key, 300)}: sending it "
+                        "under a new key could issue it twice. Derive the key from the sale id "
+                        "as the first run did"
                     )
                 self._db.execute(
                     "INSERT INTO sales (sale_id, idempotency_key, state, attempts, updated_at) "

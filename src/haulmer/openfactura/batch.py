@@ -197,9 +197,8 @@ class EmissionBatch:
                 document = self._sale_document(index, sale)
                 if sale_id in self._seen:
                     raise ValidationError(
-                        f"sale {index}: the id {shown(sale_id)} came before in this batch; each "
-                        "sale "
-                        "needs an id of its own (it is the sale's idempotency key)"
+                        f"sale {index}: the id {shown(sale_id, 300)} came before in this batch; "
+                        "each sale needs an id of its own (it is the sale's idempotency key)"
                     )
             except ValidationError as error:
                 yield _failed(SaleResult(index, sale_id, error=error))
@@ -228,9 +227,9 @@ class EmissionBatch:
             )
         if not sale_id.isascii() or not sale_id.isprintable():
             raise ValidationError(
-                f"sale {index}: its id {shown(sale_id)} is sent as the Idempotency-Key header, "
-                "which "
-                "takes printable ASCII only; derive an ASCII id (key=lambda sale: ...)"
+                f"sale {index}: its id {shown(sale_id, 300)} is sent as the Idempotency-Key "
+                "header, which takes printable ASCII only; derive an ASCII id "
+                "(key=lambda sale: ...)"
             )
         return sale_id
 

@@ -399,7 +399,8 @@ def _key_reused(
 ) -> AlreadyIssuedError:
     """The error for an OF-06 whose stored document is not the one this call describes."""
     message = (
-        f"the Idempotency-Key {shown(key)} already belongs to another document (token {token}): "
+        f"the Idempotency-Key {shown(key, 300)} already belongs to another document "
+        f"(token {token}): "
         f"{'; '.join(differences)}. Nothing new was issued. Use a new idempotency_key= for this "
         "document (each sale or invoice its own); the document already issued under this key "
         "is fetched with documents.json(token)"

@@ -65,8 +65,7 @@ class FakeHaulmer:
         if environment not in ENVIRONMENTS:
             raise ValueError(
                 f"environment must be 'sandbox' or 'production', got {shown(environment)}: it "
-                "picks "
-                "which of OpenFactura's two flavours the fake plays"
+                "picks which of OpenFactura's two flavours the fake plays"
             )
         self.environment: Environment = environment
         self.clock = clock or FakeClock()

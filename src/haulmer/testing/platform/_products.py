@@ -147,8 +147,7 @@ class CatalogueSteps(WorkspaceSteps):
                     409,
                     "sku_taken",
                     f"SKU {shown(sku)} is already {shown(other.fields['name'])} ({other.id}) in "
-                    "this "
-                    "catalogue: each SKU names one product; update that product or choose "
+                    "this catalogue: each SKU names one product; update that product or choose "
                     "another SKU",
                     [("sku", "already used in this catalogue")],
                 )
