@@ -250,6 +250,19 @@ def test_unknown_or_no_dte_types_are_refused_locally(
         ready.admin.openfactura.setup.choose_dte_types(setup, [])
 
 
+def test_the_platform_refuses_unknown_dte_types_naming_them_in_a_short_error(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    # What a client that skips the SDK's check sends: the platform names the types, cut.
+    setup = setup_with_certificate(fake, ready)
+    with pytest.raises(BadRequestError) as caught:
+        ready.admin.openfactura.setup.choose_dte_types(
+            setup, [33, 39], extra_body={"dte_types": [33, *range(1_000, 101_000)]}
+        )
+    assert "not available: [1000, 1001, 1002" in str(caught.value)
+    assert len(repr(caught.value.body)) < 1_000  # the platform's answer itself, not only the SDK's
+
+
 def test_the_administrator_gets_the_setup_email(fake: FakeHaulmer, ready: ReadyWorkspace) -> None:
     email = fake.outbox.last(subject_contains="[OpenFactura] Configura")
     assert email.to == ADMIN_EMAIL

@@ -254,7 +254,9 @@ class SetupSteps(WorkspaceSteps):
                 raise invalid("choose at least one DTE type", [("dte_types", "non-empty list")])
             unknown = [t for t in chosen if t not in AVAILABLE_DTE_TYPES]
             if unknown:
-                raise invalid("unknown DTE types", [("dte_types", f"not available: {unknown}")])
+                raise invalid(
+                    "unknown DTE types", [("dte_types", f"not available: {shown(unknown, 200)}")]
+                )
             if preset and set(chosen) != set(preset):
                 raise PlatformError(
                     400,
