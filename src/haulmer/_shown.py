@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["about_digits", "shown"]
+__all__ = ["about_digits", "cut", "shown"]
 
 _LONGEST_INT_BITS = 1000
 """About 300 digits: past this an int is named by its size (Python writes no more than 4,300
@@ -24,4 +24,9 @@ def shown(value: object, limit: int = 60) -> str:
         text = repr(value)
     except Exception:  # a caller's object whose repr raises: the message must still be made
         return f"a {type(value).__name__}"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return cut(text, limit)
+
+
+def cut(text: str, limit: int, mark: str = "...") -> str:
+    """``text`` at most ``limit`` characters long, a cut one ending in ``mark``."""
+    return text if len(text) <= limit else text[: limit - len(mark)] + mark

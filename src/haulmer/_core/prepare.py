@@ -11,7 +11,7 @@ from haulmer._core.config import API_KEY_ENV, ClientConfig, normalize_max_retrie
 from haulmer._core.log import redact_url
 from haulmer._core.request import APIRequest
 from haulmer._core.types import Auth, NotGiven, Product, Timeout
-from haulmer._shown import shown
+from haulmer._shown import cut, shown
 from haulmer._version import __version__
 from haulmer.errors import ConfigurationError, ValidationError
 
@@ -363,7 +363,7 @@ def _check_url_length(request: APIRequest[Any], url: str, params: Mapping[str, A
         size += sum(len(str(name)) + len(str(value)) + 2 for name, value in params.items())
     if size > _LONGEST_URL:
         raise ValidationError(
-            f"{request.method} {request.path[:60]}{'...' if len(request.path) > 60 else ''} "
+            f"{request.method} {cut(request.path, 60)} "
             f"would make a URL of about {size:,} characters; servers refuse URLs past "
             f"{_LONGEST_URL:,}: an id or a query value (filters, extra_query) is far too long"
         )

@@ -20,6 +20,7 @@ import pydantic
 from haulmer._core.pagination import NumberedPages, PageInfo, Pagination, why_not_advancing
 from haulmer._core.request import APIRequest
 from haulmer._core.retry import server_wait
+from haulmer._shown import cut
 from haulmer.errors import (
     AlreadyIssuedError,
     APIResponseValidationError,
@@ -51,6 +52,8 @@ _MAX_MESSAGE = 300
 """How much of an error body's message, or of one detail's issue, an error keeps and shows."""
 _MAX_FIELD = 120
 _MAX_CODE = 40
+_ELLIPSIS = "…"
+"""What ends a text of an error body that was cut."""
 _UTF8_BOM = b"\xef\xbb\xbf"
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
 
@@ -196,19 +199,16 @@ def _details(value: Any) -> list[ErrorDetail]:
 
 def _detail(field: Any, issue: Any) -> ErrorDetail:
     """One detail of an error body, its texts cut (the whole body stays in ``error.body``)."""
-    return ErrorDetail(_cut(str(field), _MAX_FIELD), _cut(str(issue), _MAX_MESSAGE))
-
-
-def _cut(text: str, limit: int) -> str:
-    """``text`` as an error shows it: at most ``limit`` characters, a cut one ending in "…"."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return ErrorDetail(
+        cut(str(field), _MAX_FIELD, _ELLIPSIS), cut(str(issue), _MAX_MESSAGE, _ELLIPSIS)
+    )
 
 
 def _text_message(text: str) -> str | None:
     text = text.strip()
     if not text or text.lstrip().startswith("<"):
         return None  # empty or an HTML error page: the status phrase says more
-    return _cut(" ".join(text.split()), _MAX_MESSAGE)
+    return cut(" ".join(text.split()), _MAX_MESSAGE, _ELLIPSIS)
 
 
 def _status_phrase(status_code: int) -> str:
@@ -220,7 +220,7 @@ def _status_phrase(status_code: int) -> str:
 
 def _str_or_none(value: Any, limit: int = _MAX_MESSAGE) -> str | None:
     """A field of an error body as text, cut to ``limit``; None when absent or empty."""
-    return None if value is None or value == "" else _cut(str(value), limit)
+    return None if value is None or value == "" else cut(str(value), limit, _ELLIPSIS)
 
 
 def decode_error_body(status_code: int, content: bytes, content_type: str | None) -> DecodedError:

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from lxml import etree
 
-from haulmer._shown import shown
+from haulmer._shown import cut, shown
 from haulmer.errors import XMLError
 from haulmer.sii._xml import SII_NS, descend, has_elements, local_name, parse_xml
 
@@ -164,12 +164,8 @@ def _bounded(message: str) -> str:
     hostile megabyte would otherwise fill the error."""
     parts = message.split("'")
     for index in range(1, len(parts), 2):  # the quoted ones, an unclosed last quote included
-        if len(parts[index]) > _LONGEST_QUOTED:
-            parts[index] = parts[index][: _LONGEST_QUOTED - 3] + "..."
-    message = "'".join(parts)
-    if len(message) <= _LONGEST_SCHEMA_MESSAGE:
-        return message
-    return message[: _LONGEST_SCHEMA_MESSAGE - 3] + "..."
+        parts[index] = cut(parts[index], _LONGEST_QUOTED)
+    return cut("'".join(parts), _LONGEST_SCHEMA_MESSAGE)
 
 
 _QUICK_ROOTS: Final = frozenset({f"{_SII}EnvioDTE", f"{_SII}EnvioBOLETA"})

@@ -16,7 +16,7 @@ from typing import Any, Final
 from lxml import etree
 
 from haulmer._chile import from_chile
-from haulmer._shown import shown
+from haulmer._shown import cut, shown
 from haulmer.errors import XMLError
 from haulmer.sii._xml import DSIG_NS, SII_NS, descend, local_name, ns_prefix, parse_xml
 from haulmer.sii.caratula_check import caratula_problems
@@ -128,13 +128,9 @@ class _Collector:
         return Verification(tuple(self.failures), tuple(self.passed))
 
 
-def _label(document_id: str) -> str:
-    """A document's or set's ID as the failures and passes name it: cut to 60 characters, so a
-    hostile megabyte-long ID cannot swell every message that names its place."""
-    return document_id if len(document_id) <= _LONGEST_LABEL else document_id[:57] + "..."
-
-
 _LONGEST_LABEL: Final = 60
+"""How much of a document's or set's ID the failures and passes name its place by: a hostile
+megabyte-long ID cannot swell every message."""
 
 
 def verify(
@@ -346,7 +342,7 @@ def _verify_root(
     if set_dte is None:
         collector.fail("structure", f"{name} has no SetDTE", name)
         return
-    where = f"{name} {_label(set_dte.get('ID') or '')}".strip()
+    where = f"{name} {cut(set_dte.get('ID') or '', _LONGEST_LABEL)}".strip()
     signatures = list(root.iterchildren(_SIGNATURE))
     if not signatures:
         collector.fail("signature", "the envelope is not signed", where)
@@ -402,7 +398,7 @@ def _verify_dte(
         collector.fail("structure", "the DTE holds no Documento", "DTE")
         return
     document_id = documento.get("ID")
-    where = f"DTE {_label(document_id or '(no ID)')}"
+    where = f"DTE {cut(document_id or '(no ID)', _LONGEST_LABEL)}"
     signatures = list(dte.iterchildren(_SIGNATURE))
     if not signatures:
         collector.fail("signature", "the document is not signed", where)
