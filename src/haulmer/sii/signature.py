@@ -310,7 +310,8 @@ def _signer_of(key_info: etree._Element) -> _Signer:
     exponent = _text_of(in_rsa_key_value.get(_EXPONENT))
     x509_data = in_key_info.get(_X509_DATA)
     der = None if x509_data is None else _text_of(descend(x509_data, _X509_CERTIFICATE)) or ""
-    if _total_length(modulus, exponent, der) > _CACHED_KEY_INFO_CHARS:
+    size = sum(len(text) for text in (modulus, exponent, der) if text is not None)
+    if size > _CACHED_KEY_INFO_CHARS:
         signer = _judge_signer(der, modulus, exponent)
     else:
         signer = _cached_signer(der, modulus, exponent)
@@ -324,15 +325,6 @@ def _signer_of(key_info: etree._Element) -> _Signer:
             )
             return signer._replace(problems=(chain, *signer.problems))
     return signer
-
-
-def _total_length(*texts: str | None) -> int:
-    """How many characters ``texts`` hold together, absent ones aside."""
-    total = 0
-    for text in texts:
-        if text is not None:
-            total += len(text)
-    return total
 
 
 def _text_of(node: etree._Element | None) -> str | None:
