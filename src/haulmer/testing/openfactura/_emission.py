@@ -449,7 +449,7 @@ class Emission:
             return
         raw = str(receptor["RUTRecep"])
         if not Rut.is_valid(raw):
-            raise _reject("OF-10", [("RUTRecep", f"{raw[:20]} es Incorrecto")])
+            raise _reject("OF-10", [("RUTRecep", incorrect(raw, limit=20))])
 
     def _check_date(self, dte: dict[str, Any]) -> None:
         """``FchEmis`` must be a real date, not after today in Chile (the SII rejects those)."""
@@ -457,7 +457,7 @@ class Emission:
         try:
             day = dt.date.fromisoformat(raw)
         except ValueError:
-            raise _reject("OF-10", [("FchEmis", f"{raw[:20]} es Incorrecto")]) from None
+            raise _reject("OF-10", [("FchEmis", incorrect(raw, limit=20))]) from None
         if day > self.state.clock.today():
             raise _reject("OF-10", [("FchEmis", incorrect(raw, ": la fecha de emisión es futura"))])
 

@@ -306,7 +306,7 @@ class Queries:
             )
         fecha = str(lowered["fecha"])
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", fecha):
-            return business_error("OF-10", [("Fecha", f"{fecha[:20]} es Incorrecto")])
+            return business_error("OF-10", [("Fecha", incorrect(fecha, limit=20))])
         doc = self.state.by_folio(tenant, tenant.rut, 52, folio)
         if doc is None or _rut_key(doc.issuer_rut) != tenant.rut_number:
             return business_error("OF-22", [("Folio", f"Folio {folio} no encontrado")])

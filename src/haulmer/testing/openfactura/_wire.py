@@ -22,9 +22,9 @@ SHOWN_VALUE_CHARS = 40
 """How much of a wrong value an error quotes: enough to see it, never a whole hostile body."""
 
 
-def incorrect(value: Any, suffix: str = "") -> str:
-    """OpenFactura's ``"<value> es Incorrecto"``, the value cut to 40 characters."""
-    return f"{str(value)[:SHOWN_VALUE_CHARS]} es Incorrecto{suffix}"
+def incorrect(value: Any, suffix: str = "", *, limit: int = SHOWN_VALUE_CHARS) -> str:
+    """OpenFactura's ``"<value> es Incorrecto"``, the value cut to ``limit`` characters (40)."""
+    return f"{str(value)[:limit]} es Incorrecto{suffix}"
 
 
 MISSING_KEY_MESSAGE = (
