@@ -63,7 +63,8 @@ def _additional_tax_codes() -> frozenset[str]:
 
 ADDITIONAL_TAX_CODES: frozenset[str] = _additional_tax_codes()
 """SII codes (CodImpAdic) of the additional taxes a product may carry: 24 licores, 25 vinos,
-26 cervezas, 27 bebidas analcohólicas, 23/44/45 Art. 37 goods, 17/18/19 IVA anticipado."""
+26 cervezas, 27 bebidas analcohólicas (271 those high in sugar), 23/44/45 Art. 37 goods,
+17/18/19 IVA anticipado."""
 
 
 class PriceBasis(StrEnum):

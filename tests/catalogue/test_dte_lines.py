@@ -78,7 +78,7 @@ def test_additional_taxes_go_on_a_net_line_and_inside_a_gross_price() -> None:
 @given(
     price=st.integers(min_value=1, max_value=10_000_000),
     quantity=st.integers(min_value=1, max_value=1000),
-    codes=st.sampled_from([[], ["27"], ["24"], ["25", "27"]]),
+    codes=st.sampled_from([[], ["27"], ["271"], ["24"], ["25", "27"]]),
 )
 def test_a_gross_price_converted_to_net_gives_back_the_gross_amount(
     price: int, quantity: int, codes: list[str]
@@ -117,6 +117,15 @@ def test_a_factura_of_products_carries_iva_and_the_additional_tax() -> None:
     # net: 1.000 + 10 x 1.000 = 11.000; IVA 2.090; code 27: 10% of 10.000 = 1.000
     assert (totals.mnt_neto, totals.iva, totals.mnt_total) == (11000, 2090, 14090)
     assert [(t.tipo, t.monto) for t in totals.impto_reten] == [("27", 1000)]
+
+
+def test_a_sugary_drink_carries_its_18_percent_on_a_factura() -> None:
+    bebida = product(name="Bebida", sku="BEB", price=1370, additional_taxes=["271"])
+    factura = sale_document(33, emisor=EMISOR, receptor=RECEPTOR, items=[(bebida, 10)])
+    totals = factura.totals
+    # gross 1.370 = net 1.000 + IVA 190 + 18% 180
+    assert (totals.mnt_neto, totals.iva, totals.mnt_total) == (10000, 1900, 13700)
+    assert [(t.tipo, t.tasa, t.monto) for t in totals.impto_reten] == [("271", 18, 1800)]
 
 
 def test_a_sale_is_refused_when_it_cannot_be_a_boleta_or_factura() -> None:

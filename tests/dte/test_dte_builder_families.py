@@ -55,7 +55,15 @@ def test_the_four_notas_are_one_builder() -> None:
 
 
 def test_the_options_are_written_once_and_extend_each_other() -> None:
-    assert {"fecha", "folio", "descuentos_recargos", "referencias", "id_doc", "check"} == SHARED
+    assert {
+        "fecha",
+        "folio",
+        "descuentos_recargos",
+        "referencias",
+        "id_doc",
+        "tasas_adicionales",
+        "check",
+    } == SHARED
     assert PaymentOptions.__optional_keys__ > SHARED
     assert NoteOptions.__optional_keys__ > SHARED
 

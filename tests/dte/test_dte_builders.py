@@ -183,6 +183,99 @@ def test_factura_compra_without_retention(emisor: dict[str, Any], receptor: dict
     assert _totales(doc)["MntTotal"] == 53550
 
 
+def test_tasas_adicionales_rate_the_codes_without_a_fixed_one(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    doc = dte.factura(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[{"nombre": "Diésel", "cantidad": 100, "precio": 800, "cod_imp_adic": ["28"]}],
+        tasas_adicionales={"28": "6.5"},
+    )
+    totales = _totales(doc)
+    assert totales["ImptoReten"] == [{"TipoImp": "28", "TasaImp": Decimal("6.5"), "MontoImp": 5200}]
+    assert totales["MntTotal"] == 80000 + 15200 + 5200
+
+
+def test_without_tasas_adicionales_a_code_without_a_fixed_rate_says_how_to_give_it(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.factura(
+            emisor=emisor,
+            receptor=receptor,
+            lines=[{"nombre": "Diésel", "precio": 800, "cod_imp_adic": ["28"]}],
+        )
+    assert "tasas_adicionales={'28': rate}" in info.value.details[0].issue
+
+
+def test_a_nota_takes_the_tasas_adicionales_of_its_document(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    factura = dte.factura(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[{"nombre": "Diésel", "cantidad": 100, "precio": 800, "cod_imp_adic": ["28"]}],
+        tasas_adicionales={"28": "6.5"},
+        folio=7,
+    )
+    nota = dte.nota_credito(factura)
+    assert _totales(nota)["ImptoReten"] == _totales(factura)["ImptoReten"]
+    assert _totales(nota)["MntTotal"] == _totales(factura)["MntTotal"]
+
+
+def test_a_declared_retention_of_a_received_factura_de_compra_is_subtracted(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    built = dte.factura_compra(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[{"nombre": "Trigo", "precio": 10000, "cod_imp_adic": ["16"]}],
+        tasas_adicionales={"16": 10},
+    )
+    received = Document.model_validate(built.to_sii_dict())
+    assert _totales(received)["MntTotal"] == 10000 + 1900 - 1000
+    received.check()
+
+
+@pytest.mark.parametrize(
+    ("rates", "issue"),
+    [
+        ({"99": 5}, "not a tax code of the SII's table"),
+        ({"28": 0}, "0 is not a rate in percent from 0.01 to 100"),
+        ({"28": "seis"}, "'seis' is not a rate"),
+        ({"28": "100.5"}, "is not a rate"),
+        ({"28": "1.234"}, "in cents"),
+        ({"28": True}, "is not a rate"),
+        ({"28": float("nan")}, "is not a rate"),
+    ],
+)
+def test_bad_tasas_adicionales_are_named_before_anything_is_built(
+    emisor: dict[str, Any], receptor: dict[str, Any], rates: dict[str, Any], issue: str
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.factura(
+            emisor=emisor,
+            receptor=receptor,
+            lines=[{"nombre": "Diésel", "precio": 800, "cod_imp_adic": ["28"]}],
+            tasas_adicionales=rates,
+        )
+    assert info.value.details[0].field.startswith("tasas_adicionales[")
+    assert issue in info.value.details[0].issue
+
+
+def test_tasas_adicionales_that_are_not_a_mapping_are_a_type_error(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    with pytest.raises(TypeError, match="tasas_adicionales is a mapping"):
+        dte.factura(
+            emisor=emisor,
+            receptor=receptor,
+            lines=[{"nombre": "x", "precio": 800}],
+            tasas_adicionales=[("28", 5)],  # type: ignore[typeddict-item]
+        )
+
+
 def test_guia_despacho_carries_transport(emisor: dict[str, Any], receptor: dict[str, Any]) -> None:
     doc = dte.guia_despacho(
         emisor=emisor,

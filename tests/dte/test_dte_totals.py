@@ -15,9 +15,12 @@ from hypothesis import strategies as st
 
 from haulmer.dte import DTEType
 from haulmer.dte.models import Detalle, DscRcgGlobal
+from haulmer.dte.schema.facts import DOCUMENTO
 from haulmer.dte.totals import (
     ADDITIONAL_TAX_RATES,
+    RETAINED_CODES,
     RETENTION_RATES,
+    SII_TAX_CODES,
     compute_totals,
     line_amounts,
     round_peso,
@@ -342,6 +345,45 @@ def test_unknown_additional_tax_code_uses_given_rate() -> None:
     assert totals.mnt_total == 1000 + 190 + 25
 
 
+def test_sugary_drinks_271_take_their_fixed_18_percent() -> None:
+    totals = compute_totals(
+        33, _lines({"NmbItem": "bebida", "PrcItem": 10000, "CodImpAdic": "271"})
+    )
+    assert [(t.tipo, t.tasa, t.monto) for t in totals.impto_reten] == [("271", Decimal(18), 1800)]
+    assert totals.mnt_total == 10000 + 1900 + 1800
+
+
+@pytest.mark.parametrize("code", ["301", "321", "331", "341", "361", "371", "481"])
+def test_the_total_retention_variants_retain_the_whole_iva(code: str) -> None:
+    totals = compute_totals(46, _lines({"NmbItem": "x", "PrcItem": 10000, "CodImpAdic": code}))
+    assert [(t.tipo, t.tasa, t.monto) for t in totals.impto_reten] == [(code, Decimal(19), 1900)]
+    assert (totals.iva, totals.mnt_total, totals.iva_no_ret) == (1900, 10000, None)
+
+
+@pytest.mark.parametrize("code", ["16", "40", "53"])
+def test_a_retention_whose_rate_the_document_gives_is_subtracted_not_added(code: str) -> None:
+    lines = _lines({"NmbItem": "x", "PrcItem": 10000, "CodImpAdic": code})
+    totals = compute_totals(46, lines, tasas_adicionales={code: Decimal(10)})
+    assert totals.mnt_total == 10000 + 1900 - 1000
+    assert totals.iva_no_ret == 900
+
+
+def test_the_tax_code_classes_cover_exactly_the_sii_table() -> None:
+    def find(elements: Any, name: str) -> Any:
+        for element in elements:
+            if element.name == name:
+                return element
+            found = find(element.children, name)
+            if found is not None:
+                return found
+        return None
+
+    assert set(find([DOCUMENTO], "CodImpAdic").enumeration) == SII_TAX_CODES
+    assert set(find([DOCUMENTO], "TipoImp").enumeration) == SII_TAX_CODES
+    assert set(RETENTION_RATES) <= RETAINED_CODES
+    assert not RETAINED_CODES & set(ADDITIONAL_TAX_RATES)
+
+
 # -- error paths ----------------------------------------------------------------------------------
 
 
@@ -407,6 +449,15 @@ def test_unknown_tax_code_without_rate_is_an_error() -> None:
     with pytest.raises(DocumentError) as info:
         compute_totals(33, _lines({"NmbItem": "gas", "PrcItem": 1000, "CodImpAdic": "28"}))
     assert "tasas_adicionales" in info.value.details[0].issue
+
+
+def test_a_code_outside_the_sii_table_is_refused_even_with_a_rate() -> None:
+    lines = _lines({"NmbItem": "x", "PrcItem": 1000, "CodImpAdic": "99"})
+    with pytest.raises(DocumentError) as info:
+        compute_totals(33, lines, tasas_adicionales={"99": Decimal(5)})
+    assert "'99' is not a tax code of the SII's table" in str(info.value)
+    assert info.value.details[0].field == "Detalle.CodImpAdic"
+    assert "271" in info.value.details[0].issue
 
 
 def test_additional_taxes_with_gross_prices_is_an_error() -> None:

@@ -49,6 +49,17 @@ def _documents() -> dict[str, dte.Document]:
             {"tipo_mov": "D", "glosa": "Cliente frecuente", "tipo_valor": "%", "valor": 5}
         ],
     )
+    impuestos = dte.factura(
+        emisor=EMISOR,
+        receptor=RECEPTOR,
+        lines=[
+            {"nombre": "Bebida 3 L", "cantidad": 6, "precio": 1790, "cod_imp_adic": ["271"]},
+            {"nombre": "Petróleo diésel", "cantidad": 40, "precio": 850, "cod_imp_adic": ["28"]},
+        ],
+        fecha=FECHA,
+        folio=10,
+        tasas_adicionales={"28": "6.25"},
+    )
     return {
         "factura": factura,
         "factura_compra": dte.factura_compra(
@@ -61,6 +72,11 @@ def _documents() -> dict[str, dte.Document]:
         "nota_credito": dte.nota_credito(
             factura, cod_ref="anula", razon="Anula", fecha=FECHA, folio=9
         ),
+        "factura_impuestos": impuestos,
+        "factura_compra_total": dte.factura_compra(
+            emisor=EMISOR, receptor=RECEPTOR, lines=LINES, fecha=FECHA, folio=11, retencion="341"
+        ),
+        "nota_credito_impuestos": dte.nota_credito(impuestos, fecha=FECHA, folio=12),
     }
 
 

@@ -181,23 +181,30 @@ class Document(SiiModel):
             for index, line in enumerate(self.detalle)
         ]
 
-    def totals_from(self, amounts: Sequence[LineAmounts]) -> Totales:
-        """``totals`` from the lines' amounts already computed by :meth:`amounts_by_line`."""
+    def totals_from(
+        self,
+        amounts: Sequence[LineAmounts],
+        tasas_adicionales: Mapping[str, Decimal] | None = None,
+    ) -> Totales:
+        """``totals`` from the lines' amounts already computed by :meth:`amounts_by_line`;
+        ``tasas_adicionales`` add to (and override) the rates Totales/ImptoReten declares."""
         return totals_from_line_amounts(
             self.tipo_dte,
             self.detalle,
             [amount.monto_item for amount in amounts],
             self.descuentos_recargos,
             montos_brutos=self.montos_brutos,
-            tasas_adicionales=self._declared_rates(),
+            tasas_adicionales={**self._declared_rates(), **(tasas_adicionales or {})},
             moneda=self._moneda(),
             comisiones=self.comisiones,
         )
 
-    def completed(self) -> Document:
+    def completed(self, *, tasas_adicionales: Mapping[str, Decimal] | None = None) -> Document:
         """A copy with line numbers, line amounts and Totales filled where they were left out.
 
         Values already present are kept (``check_totals`` says whether they are right).
+        ``tasas_adicionales``: the rates, in percent, of CodImpAdic codes without a fixed one
+        (they become Totales/ImptoReten/TasaImp).
         """
         amounts = self.amounts_by_line()
         lines = [
@@ -218,7 +225,8 @@ class Document(SiiModel):
         ]
         encabezado = self.encabezado
         if encabezado.totales is None:
-            encabezado = encabezado.model_copy(update={"totales": self.totals_from(amounts)})
+            totales = self.totals_from(amounts, tasas_adicionales)
+            encabezado = encabezado.model_copy(update={"totales": totales})
         return self.model_copy(
             update={
                 "encabezado": encabezado,

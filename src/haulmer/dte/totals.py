@@ -42,6 +42,7 @@ import pydantic
 from pydantic import BaseModel
 
 from haulmer._numbers import ANY_SIZE
+from haulmer._shown import shown
 from haulmer.dte._field_paths import validation_details
 from haulmer.dte.catalogue import IVA_RATE, DTEType
 from haulmer.dte.exports import Moneda, round_currency
@@ -61,7 +62,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ADDITIONAL_TAX_RATES",
+    "RETAINED_CODES",
     "RETENTION_RATES",
+    "SII_TAX_CODES",
     "LineAmounts",
     "comision_iva",
     "comisiones_totales",
@@ -84,6 +87,7 @@ ADDITIONAL_TAX_RATES: Mapping[str, Decimal] = {
     "25": Decimal("20.5"),  # Art. 42 c: vinos
     "26": Decimal("20.5"),  # Art. 42 c: cervezas y bebidas alcohólicas
     "27": Decimal("10"),  # Art. 42 d, e: bebidas analcohólicas y minerales
+    "271": Decimal("18"),  # Art. 42 a, inciso 2: the same with a high sugar content
     "44": Decimal("15"),  # Art. 37 e, h, i, l: alfombras, casas rodantes, caviar, armas
     "45": Decimal("50"),  # Art. 37 j: pirotecnia
 }
@@ -104,8 +108,28 @@ RETENTION_RATES: Mapping[str, Decimal] = {
     "46": Decimal("19"),  # oro
     "47": Decimal("19"),  # cartones
     "48": Decimal("14"),  # frambuesas y pasas
+    "301": Decimal("19"),  # legumbres, retención total
+    "321": Decimal("19"),  # ganado, retención total
+    "331": Decimal("19"),  # madera, retención total
+    "341": Decimal("19"),  # trigo, retención total
+    "361": Decimal("19"),  # arroz, retención total
+    "371": Decimal("19"),  # hidrobiológicas, retención total
+    "481": Decimal("19"),  # frambuesas y pasas, retención total
 }
 """IVA retenciones (subtracted from MntTotal; factura de compra 46 mostly), in percent."""
+
+RETAINED_CODES: frozenset[str] = frozenset(RETENTION_RATES) | {"16", "40", "49", "53"}
+"""Every code that is retained, not added: those above and the ones whose rate the document
+gives (16 IVA retenido parcial, 40 IVA retenido opcional, 49 factura de compra sin retención,
+53 suplementeros)."""
+
+SII_TAX_CODES: frozenset[str] = (
+    frozenset(ADDITIONAL_TAX_RATES)
+    | RETAINED_CODES
+    | {"14", "28", "35", "50", "51", "52", "54", "55"}
+)
+"""The SII's table of CodImpAdic/TipoImp codes (ImpAdicDTEType). Those without a fixed rate
+(14 and 50 IVA de margen, 28 diésel, 35 gasolina, 51 and 52 gas...) take it from the document."""
 
 _HUNDRED = Decimal(100)
 _PESO = Decimal(1)
@@ -444,23 +468,27 @@ def _taxes(
     entries: list[ImptoReten] = []
     added = retained = 0
     for code in sorted(bases, key=lambda c: (len(c), c)):
+        if code not in SII_TAX_CODES:
+            raise _unknown_tax_code(code)
         if code in extra_rates:
             rate = extra_rates[code]
-            is_retention = code in RETENTION_RATES
         elif code in RETENTION_RATES:
-            rate, is_retention = RETENTION_RATES[code], True
+            rate = RETENTION_RATES[code]
         elif code in ADDITIONAL_TAX_RATES:
-            rate, is_retention = ADDITIONAL_TAX_RATES[code], False
+            rate = ADDITIONAL_TAX_RATES[code]
         else:
             raise DocumentError(
-                f"no known rate for the additional tax code {code}",
+                f"the tax code {code} has no fixed rate: the document must give it",
                 [
                     ErrorDetail(
                         "Detalle.CodImpAdic",
-                        f"code {code} has no fixed rate; pass its rate in tasas_adicionales",
+                        f"code {code} has no fixed rate; give it with "
+                        f"tasas_adicionales={{{code!r}: rate}} (a builder's option) or as "
+                        "Totales/ImptoReten/TasaImp",
                     )
                 ],
             )
+        is_retention = code in RETAINED_CODES
         monto = round_peso(Decimal(bases[code]) * rate / _HUNDRED)
         entries.append(
             computed(ImptoReten, "Encabezado.Totales.ImptoReten", tipo=code, tasa=rate, monto=monto)
@@ -470,6 +498,15 @@ def _taxes(
         else:
             added += monto
     return entries, added, retained
+
+
+def _unknown_tax_code(code: str) -> DocumentError:
+    """The error for a CodImpAdic that is not in the SII's table."""
+    known = ", ".join(sorted(SII_TAX_CODES, key=lambda c: (len(c), c)))
+    return DocumentError(
+        f"{shown(code)} is not a tax code of the SII's table (CodImpAdic)",
+        [ErrorDetail("Detalle.CodImpAdic", f"use one of {known}")],
+    )
 
 
 def compute_totals(

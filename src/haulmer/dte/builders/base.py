@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 import pydantic
@@ -32,7 +33,7 @@ from haulmer.dte.document import Document, document_error, unreadable_number
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import Emisor, OtraMoneda, Totales
 from haulmer.dte.sii_dict import BOLETA_ELEMENTS
-from haulmer.dte.totals import compute_otra_moneda, export_totals, line_amounts
+from haulmer.dte.totals import SII_TAX_CODES, compute_otra_moneda, export_totals, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
 
 if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
@@ -98,7 +99,8 @@ def build(
 
     ``options`` are every builder's (``DocumentOptions``): ``fecha`` (today in Chile),
     ``folio`` (0), ``id_doc`` (IdDoc fields, Python or SII names: ``{"forma_pago": 2}``),
-    ``descuentos_recargos``, ``referencias``, ``check``. Exports only: ``moneda``
+    ``descuentos_recargos``, ``referencias``, ``tasas_adicionales`` (rates of the tax codes
+    without a fixed one: ``{"28": Decimal("2.5")}``), ``check``. Exports only: ``moneda``
     (Totales/TpoMoneda) and ``otra_moneda`` (``{"TpoMoneda": "PESO CL", "TpoCambio": 950}``;
     amounts computed); an export's receptor without a RUT gets 55555555-5, as in
     ``factura_exportacion``. Liquidación-factura only: ``comisiones``.
@@ -148,10 +150,52 @@ def build(
         ) from None
     if tipo.is_export:
         document = _export_amounts(document, currency)
-    document = document.completed()
+    document = document.completed(tasas_adicionales=tax_rates(options.get("tasas_adicionales")))
     if options.get("check", True):
         document.check()
     return document
+
+
+def tax_rates(value: Mapping[str, Decimal | int | str] | None) -> dict[str, Decimal]:
+    """``tasas_adicionales`` as rates by code, or a DocumentError naming each code of no SII
+    table and each rate that is not a percentage the SII's TasaImp takes (0.01 to 100.00)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(
+            'tasas_adicionales is a mapping of tax codes to rates ({"28": Decimal("2.5")}), '
+            f"got {type(value).__name__}"
+        )
+    rates: dict[str, Decimal] = {}
+    problems: list[ErrorDetail] = []
+    for key, given in value.items():
+        code = str(key).strip()
+        where = f"tasas_adicionales[{shown(code)}]"
+        if code not in SII_TAX_CODES:
+            known = ", ".join(sorted(SII_TAX_CODES, key=lambda c: (len(c), c)))
+            problems.append(ErrorDetail(where, f"not a tax code of the SII's table: use {known}"))
+            continue
+        try:
+            rate = given if isinstance(given, Decimal) else Decimal(str(given).strip())
+        except (InvalidOperation, ValueError):
+            rate = None
+        if (
+            rate is None
+            or isinstance(given, bool)
+            or not rate.is_finite()
+            or not Decimal("0.01") <= rate <= Decimal(100)
+            or rate != rate.quantize(Decimal("0.01"))
+        ):
+            problems.append(
+                ErrorDetail(
+                    where, f"{shown(given)} is not a rate in percent from 0.01 to 100, in cents"
+                )
+            )
+            continue
+        rates[code] = rate
+    if problems:
+        raise DocumentError("tasas_adicionales: " + "; ".join(str(p) for p in problems), problems)
+    return rates
 
 
 def dte_type(value: object) -> DTEType:

@@ -124,6 +124,10 @@ class DocumentOptions(TypedDict, total=False):
     """Referencia: an orden de compra, a guía... (a nota's own reference comes first)."""
     id_doc: Mapping[str, Any] | None
     """More IdDoc fields, Python or SII names: ``{"forma_pago": 2}``, ``{"FmaPago": 2}``."""
+    tasas_adicionales: Mapping[str, Decimal | int | str] | None
+    """Rates in percent of the lines' CodImpAdic codes that have no fixed one (28 diésel,
+    35 gasolina, 16 IVA retenido parcial...): ``{"28": Decimal("2.5")}``, written as
+    Totales/ImptoReten/TasaImp. A nota takes its document's when left out."""
     check: bool
     """Run ``Document.check()`` (True when left out); False returns the document unchecked."""
 

@@ -133,6 +133,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
     lines: Iterable[LineInput] | None = options.get("lines")
     globales: Iterable[GlobalInput] | None = options.get("descuentos_recargos")
     id_doc: dict[str, Any] = dict(options.get("id_doc") or {})
+    rates = options.get("tasas_adicionales")
     if documento is not None and not isinstance(documento, Document):
         raise TypeError(
             f"the document a note amends is a haulmer.dte.Document, got {type(documento).__name__}"
@@ -148,6 +149,8 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
         receptor = receptor if receptor is not None else documento.receptor
         if montos_brutos is None and not export:
             montos_brutos = documento.montos_brutos
+        if rates is None and header.totales is not None:
+            rates = {t.tipo: t.tasa for t in header.totales.impto_reten if t.tasa is not None}
         if export:
             if moneda is None and header.totales is not None:
                 moneda = header.totales.tpo_moneda
@@ -241,6 +244,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
             id_doc=id_doc,
             descuentos_recargos=exempt_globals(copied) if exempt_source else copied,
             referencias=referencias,
+            tasas_adicionales=rates,
         ),
     )
 

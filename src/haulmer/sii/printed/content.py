@@ -67,6 +67,7 @@ _EXENTO: Final = {
 _IMPUESTOS: Final = {
     "14": "IVA de margen de comercialización",
     "15": "IVA retenido total",
+    "16": "IVA retenido parcial",
     "17": "IVA anticipado faenamiento carne",
     "18": "IVA anticipado carne",
     "19": "IVA anticipado harina",
@@ -87,6 +88,7 @@ _IMPUESTOS: Final = {
     "37": "IVA retenido hidrobiológicas",
     "38": "IVA retenido chatarra",
     "39": "IVA retenido PPA",
+    "40": "IVA retenido opcional",
     "41": "IVA retenido construcción",
     "44": "Impuesto adicional (art. 37 e, h, i, l)",
     "45": "Impuesto adicional pirotecnia",
@@ -98,6 +100,13 @@ _IMPUESTOS: Final = {
     "51": "Impuesto gas natural comprimido",
     "52": "Impuesto gas licuado de petróleo",
     "53": "Impuesto retenido suplementeros",
+    "301": "IVA retenido legumbres (total)",
+    "321": "IVA retenido ganado (total)",
+    "331": "IVA retenido madera (total)",
+    "341": "IVA retenido trigo (total)",
+    "361": "IVA retenido arroz (total)",
+    "371": "IVA retenido hidrobiológicas (total)",
+    "481": "IVA retenido frambuesas y pasas (total)",
 }
 _TOTALS: Final = (
     ("MntNeto", "Monto neto"),
