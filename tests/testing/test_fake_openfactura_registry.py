@@ -134,6 +134,58 @@ def test_accuse_acd_registers_and_rcd_claims(
     assert again["msg"][0]["codResp"] == 7
 
 
+def _accuse(hosty: httpx.Client, folio: int, acuse: str) -> tuple[int, str]:
+    answer = hosty.post(
+        "/v2/dte/document/received/accuse",
+        json={"rut": "76795561-8", "dte": 33, "folio": folio, "acuse": acuse},
+    ).json()
+    return answer["msg"][0]["codResp"], answer["msg"][0]["descResp"]
+
+
+def test_accuse_answers_the_sii_codes_for_events_that_conflict(
+    hosty: httpx.Client, issue: Issue
+) -> None:
+    for _ in range(4):
+        issue(factura())
+    assert _accuse(hosty, 1, "ACD")[0] == 0
+    assert _accuse(hosty, 1, "RCD") == (11, "No se puede reclamar DTE previamente aceptado")
+    assert _accuse(hosty, 2, "ERM")[0] == 0
+    assert _accuse(hosty, 2, "RFT") == (
+        13,
+        "No se puede reclamar DTE previamente registrado como acuso recibo mercadería",
+    )
+    assert _accuse(hosty, 3, "RCD")[0] == 0
+    assert _accuse(hosty, 3, "ACD") == (
+        12,
+        "No se puede dar por aceptado DTE previamente rechazado por RCD",
+    )
+    assert _accuse(hosty, 3, "ERM") == (
+        6,
+        "No se puede acusar recibo de mercadería de DTE previamente reclamado por RCD",
+    )
+    assert _accuse(hosty, 3, "RFP") == (5, "DTE ya está reclamado por RCD")
+    # codResp 8 is the SII's "too late", which none of these is.
+    assert _accuse(hosty, 4, "RFP")[0] == 0
+    assert _accuse(hosty, 4, "RFP") == (7, "Evento registrado previamente")
+
+
+def test_accuse_after_eight_days_is_too_late_for_claims_and_events(
+    fake: FakeHaulmer, hosty: httpx.Client, issue: Issue
+) -> None:
+    issue(factura())
+    issue(factura())
+    fake.clock.advance(days=7, hours=23)
+    assert _accuse(hosty, 1, "ERM")[0] == 0
+    fake.clock.advance(hours=1)
+    late = (8, "Pasados 8 días después de la recepción no es posible registrar reclamos o eventos")
+    assert _accuse(hosty, 2, "RCD") == late  # tacitly accepted: the claim comes too late
+    assert _accuse(hosty, 2, "ACD") == late
+    assert _accuse(hosty, 1, "ACD") == late
+    assert _accuse(hosty, 1, "ERM")[0] == 7
+    base = "/v2/dte/document/76795561-8/33/2/status"
+    assert hosty.get(base).json()["estado"] == "Registrado"
+
+
 def test_accuse_refuses_unknown_codes_and_documents(hosty: httpx.Client, issue: Issue) -> None:
     issue(factura())
     bad = hosty.post(

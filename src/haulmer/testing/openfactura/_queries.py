@@ -10,6 +10,7 @@ from typing import Any
 from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.openfactura._lists import ListField, Selections, list_page
 from haulmer.testing.openfactura._state import (
+    AUTO_REGISTER_AFTER,
     Acuse,
     IssuedDocument,
     OpenFacturaState,
@@ -270,15 +271,10 @@ class Queries:
         doc = self.state.by_folio(tenant, str(body["rut"]), dte_type, folio)
         if doc is None or _rut_key(doc.receptor_rut) != tenant.rut_number:
             return business_error("OF-22", [("folio", f"Documento recibido {folio} no encontrado")])
-        if any(a.cod_evento == acuse for a in doc.acuses):
-            cod, desc = 7, "Evento registrado previamente"
-        elif doc.received_status(self.now) == "Reclamado" or (
-            acuse in {"RCD", "RFP", "RFT"} and any(a.cod_evento == "ACD" for a in doc.acuses)
-        ):
-            cod, desc = 8, "Documento ya tiene un acuse incompatible"
-        else:
+        refused = _acuse_refusal(acuse, doc, self.now)
+        if refused is None:
             doc.acuses.append(Acuse(acuse, self.now))
-            cod, desc = 0, "Acción Completada OK"
+        cod, desc = refused or (0, "Acción Completada OK")
         return ok(
             {
                 "data": [{"dte": dte_type, "folio": folio, "acuse": acuse}],
@@ -467,6 +463,38 @@ class Queries:
                 "sucursales": [],
             }
         )
+
+
+CLAIMS = frozenset({"RCD", "RFP", "RFT"})
+"""The acuses that claim (reclamos); ACD and ERM accept."""
+TOO_LATE = "Pasados 8 días después de la recepción no es posible registrar reclamos o eventos"
+NO_RECEIPT_AFTER_CLAIM = "No se puede acusar recibo de mercadería de DTE previamente reclamado por"
+
+
+def _acuse_refusal(acuse: str, doc: IssuedDocument, now: dt.datetime) -> tuple[int, str] | None:
+    """The SII's ``codResp`` and ``descResp`` refusing this event, or None when it is taken.
+
+    The codes of the SII's registro de aceptación o reclamo: 7 repeated, 8 past the 8 days after
+    reception (the document is then tacitly accepted), 5, 6 and 12 after a claim, 11 and 13 a
+    claim after an acceptance or a receipt of the goods.
+    """
+    done = [a.cod_evento for a in doc.acuses]
+    if acuse in done:
+        return 7, "Evento registrado previamente"
+    if now - doc.issued_at >= AUTO_REGISTER_AFTER:
+        return 8, TOO_LATE
+    claim = next((code for code in done if code in CLAIMS), None)
+    if claim is not None:
+        if acuse in CLAIMS:
+            return 5, f"DTE ya está reclamado por {claim}"
+        if acuse == "ERM":
+            return 6, f"{NO_RECEIPT_AFTER_CLAIM} {claim}"
+        return 12, f"No se puede dar por aceptado DTE previamente rechazado por {claim}"
+    if acuse in CLAIMS and "ACD" in done:
+        return 11, "No se puede reclamar DTE previamente aceptado"
+    if acuse in CLAIMS and "ERM" in done:
+        return 13, "No se puede reclamar DTE previamente registrado como acuso recibo mercadería"
+    return None
 
 
 def _is_acteco(text: str) -> bool:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from haulmer.testing._control import Control
 
 __all__ = [
+    "AUTO_REGISTER_AFTER",
     "IDEMPOTENCY_WINDOW",
     "ISSUED_STATES",
     "RECEIVED_STATES",
