@@ -100,6 +100,40 @@ def test_purchase_registry_has_one_block_per_state(
     assert bad.json()["code"] == "OF-10"
 
 
+def test_a_factura_the_sii_rejected_is_in_neither_registry(
+    fake: FakeHaulmer, wire: httpx.Client, hosty: httpx.Client, issue: Issue
+) -> None:
+    fake.control.script_status("Rechazado")
+    issue(factura(neto=1000))
+    issue(factura(neto=2000))
+    fake.clock.advance(days=9)  # past the 8 days that would have registered it tacitly
+    sales = wire.get("/v2/dte/registry/sales/2026/11").json()["registros"]
+    assert [(r["tipoDocumento"], r["totalMntNeto"]) for r in sales[:1]] == [(33, 2000)]
+    blocks = {b["estado"]: b for b in hosty.get("/v2/dte/registry/purchase/2026/11").json()}
+    assert blocks["Registro"]["registros"] == [
+        {
+            "tipoDocumento": 33,
+            "cantDocumentos": 1,
+            "totalMntExe": 0,
+            "totalMntNeto": 2000,
+            "totalMntIVA": 380,
+            "totalOtrosImp": 0,
+            "totalMntTotal": 2380,
+        }
+    ]
+    assert all(b["registros"] == [] for name, b in blocks.items() if name != "Registro")
+
+
+def test_a_voided_guia_leaves_the_receptors_purchase_registry(
+    wire: httpx.Client, hosty: httpx.Client, issue: Issue
+) -> None:
+    issue(guia())
+    assert hosty.get("/v2/dte/registry/purchase/2026/11").json()[0]["registros"] != []
+    wire.post("/v2/dte/anularDTE52", json={"Dte": 52, "Folio": 1, "Fecha": "2026-11-27"})
+    blocks = hosty.get("/v2/dte/registry/purchase/2026/11").json()
+    assert all(b["registros"] == [] for b in blocks)
+
+
 def test_accuse_acd_registers_and_rcd_claims(
     fake: FakeHaulmer, hosty: httpx.Client, issue: Issue
 ) -> None:

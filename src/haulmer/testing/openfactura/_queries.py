@@ -59,6 +59,12 @@ SYNC_RCV_WINDOW = dt.timedelta(minutes=10)
 """How often one taxpayer may ask for an RCV sync of one registro (OF-429 inside the window)."""
 
 
+def _in_rcv(doc: IssuedDocument, now: dt.datetime) -> bool:
+    """Whether a document counts in the registries, the issuer's and the receptor's alike: not
+    one the SII rejected, nor a voided guía."""
+    return not doc.anulado and doc.status(now) != "Rechazado"
+
+
 def _stringify(value: Any) -> Any:
     """Numbers as strings, the way OpenFactura's ``json`` value returns a DTE."""
     if isinstance(value, dict):
@@ -338,11 +344,7 @@ class Queries:
             return flat_error("OF-10", {"Error": "Fecha Incorrecta"})
         start, end = period
         now = self.now
-        docs = [
-            d
-            for d in self.state.issued_between(tenant, start, end)
-            if not d.anulado and d.status(now) != "Rechazado"
-        ]
+        docs = [d for d in self.state.issued_between(tenant, start, end) if _in_rcv(d, now)]
         registros = self._registros(docs)
         for reference_type in REFERENCE_TYPES:
             registros.append(_zero_row(reference_type))
@@ -369,11 +371,16 @@ class Queries:
             wanted = [PURCHASE_STATES[s] for s in names]
         start, end = period
         low, high = start.isoformat(), end.isoformat()
-        docs = [d for d in self.state.received_view(tenant) if low <= d.fch_emis <= high]
+        now = self.now
+        docs = [
+            d
+            for d in self.state.received_view(tenant)
+            if low <= d.fch_emis <= high and _in_rcv(d, now)
+        ]
         blocks = []
         sandbox = self.state.environment == "sandbox"
         for estado in wanted:
-            in_state = [d for d in docs if d.received_status(self.now) == estado]
+            in_state = [d for d in docs if d.received_status(now) == estado]
             blocks.append(
                 {
                     # The sandbox spells the registered state "Registro".
