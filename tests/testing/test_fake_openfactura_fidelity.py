@@ -294,6 +294,27 @@ def test_self_service_is_returned_only_when_asked(wire: httpx.Client) -> None:
     assert "url" in asked["SELF_SERVICE"]
 
 
+def test_a_self_service_link_is_refused_for_a_dte_the_service_would_refuse(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    # OpenFactura validates the DTE even when the boleta is not issued now.
+    wrong_total = _plugin_self_service(issue=False, ask_link=True)
+    wrong_total["dte"]["Encabezado"]["Totales"]["MntTotal"] = 999
+    answer = _post(wire, wrong_total)
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "OF-10"
+    future = _plugin_self_service(issue=False, ask_link=True)
+    future["dte"]["Encabezado"]["IdDoc"]["FchEmis"] = "2099-01-01"
+    assert _post(wire, future).json()["error"]["code"] == "OF-10"
+    no_lines = _plugin_self_service(issue=False, ask_link=True)
+    del no_lines["dte"]["Detalle"]
+    assert _post(wire, no_lines).json()["error"]["code"] == "OF-02"
+    someone_else = _plugin_self_service(issue=False, ask_link=True)
+    someone_else["dte"]["Encabezado"]["Emisor"]["RUTEmisor"] = "76430498-5"
+    assert _post(wire, someone_else).json()["error"]["code"] == "OF-03"
+    assert fake.openfactura_state.documents == []
+
+
 def test_a_boleta_with_acteco_and_tasa_iva_is_accepted_as_the_plugins_send_it(
     fake: FakeHaulmer, wire: httpx.Client
 ) -> None:

@@ -287,8 +287,6 @@ class Emission:
         self_service = body.get("selfService")
         if self_service is not None and not isinstance(self_service, dict):
             raise _reject("OF-10", [("selfService", "Debe ser un objeto")])
-        if self_service is not None and not self_service.get("issueBoleta", False):
-            return self._self_service_link(tenant, dte, options)
         warnings = _truncate(dte)  # ``dte`` was parsed from this request: ours to change
         dte_type = self._check_structure(dte, tenant, self_service is not None)
         if self_service is not None:
@@ -299,6 +297,9 @@ class Emission:
         artesano = dte_type in (39, 41) and body.get("ivaExceptional") == ["ARTESANO"]
         checked = self._check_document(dte, dte_type, artesano_boleta=artesano)
         warnings += _transport_warnings(dte, dte_type)
+        if self_service is not None and not self_service.get("issueBoleta", False):
+            # The DTE is validated even when the boleta is not issued now.
+            return self._self_service_link(tenant, options, warnings)
         if tenant.folios_available(dte_type, self.state.clock.today()) < 1:
             raise _reject("OF-07", [("Folio", f"No quedan folios disponibles para DTE {dte_type}")])
         doc = self._sign(tenant, dte, dte_type, checked, body, options)
@@ -659,16 +660,16 @@ class Emission:
         return out
 
     def _self_service_link(
-        self, tenant: Tenant, dte: dict[str, Any], options: list[str]
+        self, tenant: Tenant, options: list[str], warnings: list[str]
     ) -> FakeResponse:
-        """A self-service link, the boleta not issued now (the customer side is not simulated)."""
-        enc = dte.get("Encabezado")
-        if not isinstance(enc, dict) or not isinstance(dte.get("Detalle"), list):
-            raise _reject("OF-02", [("Encabezado", "Campo obligatorio")])
+        """A self-service link for a validated DTE, the boleta not issued now (the customer side
+        is not simulated)."""
         token = self.state.new_token(tenant.rut, 0, 0)
         answer: dict[str, Any] = {"TOKEN": token}
         if "SELF_SERVICE" in options:
             answer["SELF_SERVICE"] = {"url": SELF_SERVICE_BASE + token}
+        if warnings:
+            answer["WARNING"] = "; ".join(warnings)
         return ok(answer)
 
     # -- e-mail after acceptance ----------------------------------------------------------------
