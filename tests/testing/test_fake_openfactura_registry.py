@@ -278,6 +278,19 @@ def test_sync_rcv_is_enqueued_then_limited_per_registro(
     )
 
 
+def test_sync_rcv_retry_after_is_rounded_up_so_waiting_it_is_enough(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    body = {"registro": "sales", "periodo": 202611}
+    fake.clock.advance(seconds=0.5)  # a jittered backoff leaves the clock between seconds
+    assert wire.post("/v2/dte/registry/sync-rcv", json=body).status_code == 200
+    fake.clock.advance(seconds=0.2)
+    limited = wire.post("/v2/dte/registry/sync-rcv", json=body).json()
+    assert limited["retry_after"] == 600  # 599.8 s left
+    fake.clock.advance(seconds=limited["retry_after"])
+    assert wire.post("/v2/dte/registry/sync-rcv", json=body).status_code == 200
+
+
 def test_sync_rcv_validates_registro_and_periodo(wire: httpx.Client) -> None:
     for body in (
         {"registro": "compra", "periodo": 202611},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -414,7 +415,8 @@ class Queries:
         window_key = (tenant.rut_number, registro)
         ends_at = self.state.sync_rcv_windows.get(window_key)
         if ends_at is not None and self.now < ends_at:
-            wait = int((ends_at - self.now).total_seconds()) or 1
+            # Rounded up, as the gateway's "Try again in N seconds": waiting it is enough.
+            wait = max(1, math.ceil((ends_at - self.now).total_seconds()))
             return FakeResponse(
                 429,
                 json={
