@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -202,6 +202,18 @@ def test_the_tax_document_link_expires_after_72_hours(fake: FakeHaulmer, client:
     fake.clock.advance(hours=72)
     with pytest.raises(TokenExpiredError):
         client.checkout.choose_tax_document(link, document="boleta")
+
+
+def test_the_72_hours_of_a_link_are_elapsed_time_across_a_dst_change(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    # 5 September 2027 loses an hour (midnight is 01:00): 72 h later is 13:00 by the wall clock.
+    fake.clock.set(datetime(2027, 9, 2, 12, 0))
+    buy_and_pay(fake, client)
+    link = fake.outbox.last(subject_contains="¿Boleta o factura?").token
+    fake.clock.advance(hours=71, minutes=30)
+    order = client.checkout.choose_tax_document(link, document="boleta")
+    assert order.tax_document is not None
 
 
 def test_wait_for_payment_polls_on_the_client_clock_until_the_bank_answers(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -78,3 +79,31 @@ def test_a_drop_after_the_server_acted_then_a_retry_meets_of06(
     replay = wire.post("/v2/dte/document", json=factura(), headers=headers).json()
     assert replay["error"]["code"] == "OF-06"
     assert replay["error"]["token"] == fake.openfactura_state.documents[0].token
+
+
+def test_the_24_hours_are_elapsed_time_across_chiles_dst_changes(
+    fake: FakeHaulmer, wire: httpx.Client, issue: Issue
+) -> None:
+    # 3 April 2027: at midnight Chile's clocks go back to 23:00, so the day lasts 25 hours.
+    fake.clock.set(dt.datetime(2027, 4, 3, 12, 0))
+    body = factura(fecha="2027-04-03")
+    issue(body, **{"Idempotency-Key": "order-dst"})
+    fake.clock.advance(hours=24, minutes=30)  # 11:30 on the 4th by the wall clock
+    again = wire.post("/v2/dte/document", json=body, headers={"Idempotency-Key": "order-dst"})
+    assert again.status_code == 200, again.text
+    # 4 September 2027: the clocks jump from midnight to 01:00, a day of 23 hours.
+    fake.clock.set(dt.datetime(2027, 9, 4, 12, 0))
+    body = factura(fecha="2027-09-04")
+    issue(body, **{"Idempotency-Key": "order-dst-2"})
+    fake.clock.advance(hours=23, minutes=30)  # 12:30 on the 5th by the wall clock
+    replay = wire.post("/v2/dte/document", json=body, headers={"Idempotency-Key": "order-dst-2"})
+    assert replay.json()["error"]["code"] == "OF-06"
+
+
+def test_a_document_is_accepted_three_minutes_after_it_was_issued_across_a_dst_change(
+    fake: FakeHaulmer, wire: httpx.Client, issue: Issue
+) -> None:
+    fake.clock.set(dt.datetime(2027, 4, 3, 23, 58))  # two minutes before the clocks go back
+    token = issue(factura(fecha="2027-04-03"))["TOKEN"]
+    fake.clock.advance(minutes=5)  # 23:03 again, an hour earlier by the wall clock
+    assert wire.get(f"/v2/dte/document/{token}/status").json()["estado"] == "Aceptado"

@@ -12,9 +12,29 @@ import time
 
 from haulmer._chile import santiago
 
-__all__ = ["SANTIAGO", "FakeClock"]
+__all__ = ["SANTIAGO", "FakeClock", "elapsed", "later", "reached"]
 
 SANTIAGO = santiago()
+
+
+def later(when: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+    """``when`` plus ``delta`` of elapsed time, in Chile.
+
+    ``when + delta`` on a datetime in America/Santiago adds to the wall clock, which is an hour
+    off across a DST change: a "24 h" window would last 23 or 25 hours.
+    """
+    return (when.astimezone(dt.timezone.utc) + delta).astimezone(SANTIAGO)
+
+
+def elapsed(start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+    """The time that passed from ``start`` to ``end`` (not their wall clocks' difference)."""
+    return end.astimezone(dt.timezone.utc) - start.astimezone(dt.timezone.utc)
+
+
+def reached(now: dt.datetime, moment: dt.datetime) -> bool:
+    """Whether ``now`` is at or past ``moment``, also in the hour Chile lives twice in April
+    (two datetimes of one time zone compare by their wall clocks)."""
+    return elapsed(moment, now) >= dt.timedelta(0)
 
 
 class FakeClock:

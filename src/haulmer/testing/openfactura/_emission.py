@@ -12,6 +12,7 @@ import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from haulmer.testing._clock import later
 from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.openfactura._render import Renderer
 from haulmer.testing.openfactura._state import (
@@ -626,7 +627,7 @@ class Emission:
             ted=_ted_of(xml),
             pdf_format=formats[-1] if formats else "LETTER",
             issued_at=now,
-            decided_at=now + delay,
+            decided_at=later(now, delay),
             final_status=final,
             custom=custom,
             send_email=body.get("sendEmail"),

@@ -8,6 +8,7 @@ import math
 import re
 from typing import Any
 
+from haulmer.testing._clock import elapsed, later, reached
 from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.openfactura._lists import ListField, Selections, list_page
 from haulmer.testing.openfactura._state import (
@@ -414,9 +415,9 @@ class Queries:
             return flat_error("OF-10", {"periodo": incorrect(periodo)})
         window_key = (tenant.rut_number, registro)
         ends_at = self.state.sync_rcv_windows.get(window_key)
-        if ends_at is not None and self.now < ends_at:
+        if ends_at is not None and not reached(self.now, ends_at):
             # Rounded up, as the gateway's "Try again in N seconds": waiting it is enough.
-            wait = max(1, math.ceil((ends_at - self.now).total_seconds()))
+            wait = max(1, math.ceil(elapsed(self.now, ends_at).total_seconds()))
             return FakeResponse(
                 429,
                 json={
@@ -427,7 +428,7 @@ class Queries:
                     "rate_limit": 1,
                 },
             )
-        self.state.sync_rcv_windows[window_key] = self.now + SYNC_RCV_WINDOW
+        self.state.sync_rcv_windows[window_key] = later(self.now, SYNC_RCV_WINDOW)
         return ok({"message": f"Sincronización de {registro} {periodo} encolada", "code": 200})
 
     # -- organization and taxpayer --------------------------------------------------------------
@@ -490,7 +491,7 @@ def _acuse_refusal(acuse: str, doc: IssuedDocument, now: dt.datetime) -> tuple[i
     done = [a.cod_evento for a in doc.acuses]
     if acuse in done:
         return 7, "Evento registrado previamente"
-    if now - doc.issued_at >= AUTO_REGISTER_AFTER:
+    if elapsed(doc.issued_at, now) >= AUTO_REGISTER_AFTER:
         return 8, TOO_LATE
     claim = next((code for code in done if code in CLAIMS), None)
     if claim is not None:

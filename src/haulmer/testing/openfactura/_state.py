@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from haulmer._shown import shown
-from haulmer.testing._clock import FakeClock
+from haulmer.testing._clock import FakeClock, elapsed, later, reached
 
 if TYPE_CHECKING:
     from haulmer.testing._control import Control
@@ -311,11 +311,11 @@ class IssuedDocument:
         """The issued-side SII status at ``now`` ("Pendiente" until the simulated SII decides)."""
         if self.status_override is not None:
             return self.status_override
-        return self.final_status if now >= self.decided_at else "Pendiente"
+        return self.final_status if reached(now, self.decided_at) else "Pendiente"
 
     def sii_received_at(self, now: dt.datetime) -> dt.datetime | None:
         """When the SII received it (None while still pending)."""
-        return self.decided_at if now >= self.decided_at else None
+        return self.decided_at if reached(now, self.decided_at) else None
 
     def received_status(self, now: dt.datetime) -> str:
         """The receiver-side RCV status ("Pendiente", "Registrado", "Reclamado")."""
@@ -324,7 +324,7 @@ class IssuedDocument:
             return "Reclamado"
         if codes & {"ACD", "ERM"}:
             return "Registrado"
-        if now - self.issued_at >= AUTO_REGISTER_AFTER:
+        if elapsed(self.issued_at, now) >= AUTO_REGISTER_AFTER:
             return "Registrado"
         return "Pendiente"
 
@@ -542,7 +542,8 @@ class OpenFacturaState:
 
     def remember_key(self, tenant: Tenant, key: str, token: str) -> None:
         """Keep an Idempotency-Key for 24 h of fake time."""
-        self.idempotency[(tenant.rut_number, key)] = (token, self.clock.now() + IDEMPOTENCY_WINDOW)
+        expires = later(self.clock.now(), IDEMPOTENCY_WINDOW)
+        self.idempotency[(tenant.rut_number, key)] = (token, expires)
 
     def replayed_token(self, tenant: Tenant, key: str) -> str | None:
         """The token already issued under this key, if it is still inside its 24 h window."""
@@ -550,7 +551,7 @@ class OpenFacturaState:
         if found is None:
             return None
         token, expires = found
-        if self.clock.now() >= expires:
+        if reached(self.clock.now(), expires):
             del self.idempotency[(tenant.rut_number, key)]
             return None
         return token

@@ -9,6 +9,7 @@ from typing import Any
 
 from haulmer._platform import EMAIL_ADDRESS
 from haulmer._shown import shown
+from haulmer.testing._clock import reached
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._base import Session, StateBase
 from haulmer.testing.platform._catalog import PLATFORMS
@@ -123,6 +124,6 @@ class AccountSteps(StateBase):
         session = self.sessions.get(authorization[7:].strip())
         if session is None:
             raise unauthenticated("the access token is not valid; log in again")
-        if self.now() >= session.expires_at:
+        if reached(self.now(), session.expires_at):
             raise unauthenticated("the access token expired; log in again")
         return self.accounts[session.account_id]

@@ -8,6 +8,7 @@ from typing import Any
 
 from haulmer._platform import EMAIL_ADDRESS, PHONE_NUMBER
 from haulmer._shown import shown
+from haulmer.testing._clock import later
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._accounts import AccountSteps
 from haulmer.testing.platform._catalog import DURATIONS, PAYMENT_METHODS, PLANS, PRODUCTS
@@ -146,7 +147,7 @@ class CheckoutSteps(AccountSteps):
                 )
             now = self.now()
             order.payment_medium = medium
-            order.bank_validation_due = now + BANK_VALIDATION_DELAY
+            order.bank_validation_due = later(now, BANK_VALIDATION_DELAY)
             order.bank_approves = not self.reject_next_payment
             self.reject_next_payment = False
             order.move("awaiting_bank_validation", now, "payment sent to the bank for validation")

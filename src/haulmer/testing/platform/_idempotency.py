@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from haulmer.testing._clock import elapsed
 from haulmer.testing._wire import parse_json
 from haulmer.testing.platform._errors import PlatformError, invalid
 
@@ -85,7 +86,7 @@ class IdempotencyStore:
         422 ``idempotency_key_reused`` when the key first came with another request.
         """
         stored = self._answers.get((scope, key))
-        if stored is None or now - stored.at >= IDEMPOTENCY_WINDOW:
+        if stored is None or elapsed(stored.at, now) >= IDEMPOTENCY_WINDOW:
             return None
         if not hmac.compare_digest(stored.fingerprint, fingerprint):
             raise PlatformError(
@@ -106,6 +107,6 @@ class IdempotencyStore:
             self._answers = {
                 known: answer
                 for known, answer in self._answers.items()
-                if now - answer.at < IDEMPOTENCY_WINDOW
+                if elapsed(answer.at, now) < IDEMPOTENCY_WINDOW
             }
         self._answers[(scope, key)] = StoredAnswer(fingerprint, status, copy.deepcopy(payload), now)

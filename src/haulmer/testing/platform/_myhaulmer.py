@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from haulmer._shown import shown
+from haulmer.testing._clock import later, reached
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._accounts import AccountSteps
 from haulmer.testing.platform._errors import (
@@ -275,7 +276,7 @@ class MyHaulmerSteps(AccountSteps):
                 subject=subject,
                 category=str(category),
                 created_at=now,
-                acknowledge_due=now + SUPPORT_ACKNOWLEDGES_AFTER,
+                acknowledge_due=later(now, SUPPORT_ACKNOWLEDGES_AFTER),
             )
             self.next_ticket_number += 1
             ticket.messages.append(
@@ -351,7 +352,7 @@ class MyHaulmerSteps(AccountSteps):
             if ticket.status != "closed" or ticket.closed_at is None:
                 raise already_done(f"ticket N° {ticket.number} is not closed ({ticket.status})")
             until = ticket.closed_at + REOPEN_WINDOW
-            if self.now() > until:
+            if not reached(until, self.now()):
                 raise PlatformError(
                     409,
                     "reopen_window_closed",
@@ -394,7 +395,7 @@ class MyHaulmerSteps(AccountSteps):
         due: list[tuple[datetime, Callable[[], None]]] = []
         for ticket in self.tickets.values():
             when = ticket.acknowledge_due
-            if when is not None and when <= now and ticket.status != "closed":
+            if when is not None and reached(now, when) and ticket.status != "closed":
 
                 def apply(ticket: Ticket = ticket, when: datetime = when) -> None:
                     self._support_answers(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from haulmer.testing._clock import reached
 from haulmer.testing.platform._myhaulmer import MyHaulmerSteps
 from haulmer.testing.platform._point import PointSteps
 from haulmer.testing.platform._resend import ResendSteps
@@ -29,17 +30,17 @@ class PlatformState(ResendSteps, PointSteps, MyHaulmerSteps):
             due: list[tuple[datetime, int, Callable[[], None]]] = []
             for order in self.orders.values():
                 when = order.bank_validation_due
-                if order.status == "awaiting_bank_validation" and when and when <= now:
+                if order.status == "awaiting_bank_validation" and when and reached(now, when):
                     due.append((when, len(due), self._bank_decides(order, when)))
             for setup in self.setups.values():
                 certification = setup.certification
                 if certification is None:
                     continue
-                reached = {stage for stage, _ in certification.reached}
+                done = {stage for stage, _ in certification.reached}
                 for when, stage in certification.milestones:
-                    if when <= now and stage not in reached:
+                    if reached(now, when) and stage not in done:
                         due.append((when, len(due), self._reach(setup, stage, when)))
             for when, apply in self._acknowledgements_due(now):
                 due.append((when, len(due), apply))
-            for _, _, apply in sorted(due, key=lambda item: (item[0], item[1])):
+            for _, _, apply in sorted(due, key=lambda item: (item[0].timestamp(), item[1])):
                 apply()

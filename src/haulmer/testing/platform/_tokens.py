@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from haulmer.testing._clock import later, reached
 from haulmer.testing.platform._errors import PlatformError
 
 TOKEN_LIFETIME = timedelta(hours=72)
@@ -39,7 +40,7 @@ class TokenBook:
             if record.purpose == purpose and record.subject == subject and record.used_at is None:
                 record.superseded = True
         token = secrets.token_urlsafe(24)
-        self._records[token] = TokenRecord(purpose, subject, now + TOKEN_LIFETIME)
+        self._records[token] = TokenRecord(purpose, subject, later(now, TOKEN_LIFETIME))
         return token
 
     def check(self, token: object, purpose: str, now: datetime) -> TokenRecord:
@@ -71,7 +72,7 @@ class TokenBook:
                 "token_invalid",
                 "a newer e-mail replaced this link: use the link of the latest e-mail",
             )
-        if now >= record.expires_at:
+        if reached(now, record.expires_at):
             raise PlatformError(
                 400,
                 "token_expired",
