@@ -206,6 +206,20 @@ def test_the_api_key_comes_once_certified_and_once_only(
     assert setup.api_key_created_at is not None
 
 
+def test_the_certified_company_is_authorized_by_a_resolution_of_its_certification_day(
+    fake: FakeHaulmer, client: Haulmer, ready: ReadyWorkspace, certifying: OpenFacturaSetup
+) -> None:
+    certification = ready.admin.openfactura.certification
+    fake.clock.advance(days=20)
+    key = certification.create_api_key(certifying.id)
+    status = certification.retrieve(certifying.id)
+    assert status.certified_at is not None
+    company = client.with_options(api_key=key.api_key).openfactura.organization.retrieve()
+    assert company.resolucion is not None
+    # Not the sandbox company's 2018 resolution: the SII authorized it when it certified it.
+    assert company.resolucion.fecha == status.certified_at.date() == date(2026, 12, 15)
+
+
 async def test_the_async_wait_moves_on_the_async_sleep(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:

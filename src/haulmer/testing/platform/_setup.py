@@ -346,6 +346,9 @@ class SetupSteps(WorkspaceSteps):
             organization = self._organization_of(setup)
             self._refuse_registered_rut(setup, organization.rut, "organization_id")
             company = setup.company or {}
+            certified_at = setup.certification.certified_at if setup.certification else None
+            # The SII's resolution authorizing the company is of the day it certified it.
+            authorized_on = (certified_at or self.now()).date().isoformat()
             api_key = secrets.token_hex(16)
             if self.register_tenant is not None:
                 self.register_tenant(
@@ -357,6 +360,7 @@ class SetupSteps(WorkspaceSteps):
                     direccion=company["direccion"],
                     comuna=company["comuna"],
                     dte_types=issuable_dte_types(setup.dte_types),
+                    resolucion_fecha=authorized_on,
                 )
             now = self.now()
             setup.api_key_created_at = now
