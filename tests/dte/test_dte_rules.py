@@ -203,6 +203,35 @@ def test_text_longer_than_the_schema_allows_says_how_to_cut_it(
     ]
 
 
+@pytest.mark.parametrize(
+    ("path", "length", "limit"),
+    [
+        ("Encabezado.Receptor.CorreoRecep", 81, 80),
+        ("Encabezado.Transporte.Patente", 9, 8),
+    ],
+)
+def test_a_long_code_or_identifier_is_not_told_to_be_cut(
+    path: str, length: int, limit: int
+) -> None:
+    problems = _problems(_doc(**{path.replace(".", "__"): "x" * length}))
+    assert [(p.field, p.issue) for p in problems] == [
+        (
+            path,
+            f"is {length} characters long; the SII allows at most {limit}: it is a code or an "
+            f"identifier, which cutting would change, so use one of at most {limit} characters",
+        )
+    ]
+
+
+def test_long_codes_in_lines_and_references_are_not_told_to_be_cut() -> None:
+    doc = _doc(
+        Referencia=[{"TpoDocRef": "9999", "FolioRef": "1", "FchRef": "2026-12-01"}],
+    )
+    issues = {p.field: p.issue for p in _problems(doc)}
+    assert "which cutting would change" in issues["Referencia[1].TpoDocRef"]
+    assert "[:3]" not in issues["Referencia[1].TpoDocRef"]
+
+
 def test_a_long_receptor_giro_from_the_registry_is_refused_with_the_cut_to_make() -> None:
     giro = "Actividades de consultoría de informática y de gestión de instalaciones"
     with pytest.raises(DocumentError) as info:

@@ -418,10 +418,29 @@ def _issue(value: Any, field: FieldCheck, facets: _Facets) -> str | None:
     return None
 
 
+_IDENTIFIERS = frozenset(
+    {
+        "Booking", "CdgIntRecep", "CdgVendedor", "CodAdicSucur", "CodCaja", "CodPlanConaf",
+        "CodVndor", "CorreoEmisor", "CorreoRecep", "EmisorSello", "FolioRef", "IdContainer",
+        "NumCtaPago", "NumId", "Patente", "PatenteCarro", "Sello", "SubCod", "Telefono",
+        "TelefonoRecep", "TermPagoCdg", "TpoCodigo", "TpoDocRef", "UnmdItem", "UnmdRef",
+        "VlrCodigo",
+    }
+)  # fmt: skip
+"""Text elements that name or identify something (a code, a folio, a plate, an address):
+cut, they would name something else, so a long one is not told to be cut."""
+
+
 def _text_issue(value: str, field: FieldCheck, facets: _Facets) -> str | None:
     length = len(value)
     limit = facets.max_length
     if limit is not None and length > limit:
+        if field.element is not None and field.element.name in _IDENTIFIERS:
+            return (
+                f"is {length} characters long; the SII allows at most {limit}: it is a code or "
+                f"an identifier, which cutting would change, so use one of at most {limit} "
+                "characters"
+            )
         return (
             f"is {length} characters long; the SII allows at most {limit}: "
             f"cut it to {limit} characters (e.g. {field.attribute}[:{limit}])"
