@@ -215,7 +215,7 @@ def _add_pdf_command(commands: Any) -> None:
         "--resolucion",
         metavar="NUMERO:YYYY-MM-DD",
         help="the SII resolution printed under the timbre, e.g. 80:2014-08-22 "
-        "(the DTE does not carry it; default N° 0 of the issue date)",
+        "(default: the envelope's Caratula, else N° 0 of the issue date: a DTE does not carry it)",
     )
     pdf.add_argument(
         "--sii-office",

@@ -225,6 +225,39 @@ def test_resolution_and_sii_office_are_printed_as_given(issued: dict[int, bytes]
     assert "Res. N° 12 de 2019" in text
 
 
+@pytest.mark.parametrize("tipo", [33, 39])
+def test_an_envelope_prints_the_resolution_its_caratula_declares(
+    issued: dict[int, bytes], certificate: Certificate, tipo: int
+) -> None:
+    caratula = sii.Caratula(
+        rut_emisor="76086428-5", fecha_resolucion=dt.date(2014, 8, 22), numero_resolucion=80
+    )
+    sent = sii.envelope([issued[tipo]], certificate=certificate, caratula=caratula)
+    assert "Res. N° 80 de 2014" in _text(sii.render_pdf(sent))
+    assert "Res. N° 80 de 2014" in _text(sii.render_pdfs(sent)[0])
+    given = _text(sii.render_pdf(sent, resolucion=(12, "2019-03-01")))
+    assert "Res. N° 12 de 2019" in given  # the caller's word comes first
+    assert "Res. N° 0 de 2026" in _text(sii.render_pdf(issued[tipo]))  # a lone DTE has none
+
+
+@pytest.mark.parametrize(
+    ("numero", "fecha"), [("", "2014-08-22"), ("80", "22-08-2014"), ("-1", "2014-08-22")]
+)
+def test_an_envelope_whose_caratula_resolution_is_unreadable_prints_the_default(
+    issued: dict[int, bytes], numero: str, fecha: str
+) -> None:
+    body = re.sub(rb"^<\?xml[^>]*\?>\s*", b"", issued[33])
+    envelope = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>'
+        b'<EnvioDTE xmlns="http://www.sii.cl/SiiDte" version="1.0"><SetDTE ID="S"><Caratula>'
+        + f"<FchResol>{fecha}</FchResol><NroResol>{numero}</NroResol>".encode()
+        + b"</Caratula>"
+        + body
+        + b"</SetDTE></EnvioDTE>"
+    )
+    assert "Res. N° 0 de 2026" in _text(sii.render_pdf(envelope))
+
+
 @pytest.mark.parametrize("bad", [(80,), ("x", "2014-08-22"), (-1, "2014-08-22"), (80, "ayer"), 80])
 def test_a_malformed_resolution_is_refused_with_its_expected_shape(
     issued: dict[int, bytes], bad: Any

@@ -98,8 +98,9 @@ def render_pdf(
 
     The DTE does not carry two things the SII wants printed, so they are parameters:
     ``resolucion``, the number and date of the SII resolution that authorizes the emisor
-    (default N° 0 and the issue date, what the SII's certification environment uses: pass yours,
-    e.g. from OpenFactura's ``RESOLUCION``), and ``sii_office``, the SII unit under the red box
+    (default: the one an envelope's Caratula declares, NroResol and FchResol; for a lone DTE,
+    N° 0 and the issue date, what the SII's certification environment uses: pass yours, e.g.
+    from OpenFactura's ``RESOLUCION``), and ``sii_office``, the SII unit under the red box
     (default: the emisor's comuna, CmnaOrigen, in capitals).
 
     Raises ``XMLError`` (unreadable XML, no timbre), ``DocumentError`` (a cedible copy of a type

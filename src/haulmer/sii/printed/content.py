@@ -7,6 +7,7 @@ both paper layouts print the same facts and a test can check them without readin
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
@@ -239,6 +240,9 @@ class PrintedDocument(NamedTuple):
     """Totales/TpoMoneda of an export (``DOLAR USA``); None for pesos."""
     issued: str = ""
     """IdDoc/FchEmis as the document holds it (``2026-11-27``): the date the PDF is made on."""
+    resolution: tuple[int, dt.date] | None = None
+    """The number and date of the SII resolution its envelope's Caratula declares (NroResol,
+    FchResol); None for a lone DTE, which does not carry it."""
 
     @property
     def is_boleta(self) -> bool:

@@ -37,7 +37,7 @@ def draw(doc: PrintedDocument, ted_bytes: bytes, options: Options) -> tuple[byte
     of pages."""
     legend = cedible_legend(doc.dte_type) if options.cedible else None
     issued = _issue_date(doc.issued)
-    chosen = _resolucion(options.resolucion, issued)
+    chosen = _resolucion(options.resolucion, issued, doc.resolution)
     barcode = symbol(ted_bytes)
     created = dt.datetime.combine(issued, dt.time(), tzinfo=dt.timezone.utc)
     title = f"{doc.title} N° {doc.folio}"
@@ -62,9 +62,13 @@ def _issue_date(fecha: str) -> dt.date:
         return dt.date(2000, 1, 1)
 
 
-def _resolucion(value: Any, issued: dt.date) -> Resolucion:
+def _resolucion(
+    value: Any, issued: dt.date, declared: tuple[int, dt.date] | None = None
+) -> Resolucion:
+    """The resolution printed: the caller's, else the one the envelope's Caratula declares, else
+    N° 0 of the issue date (what the SII's certification environment uses)."""
     if value is None:
-        return Resolucion(0, issued)
+        return Resolucion(*declared) if declared is not None else Resolucion(0, issued)
     if isinstance(value, Resolucion):
         return value
     if isinstance(value, tuple) and len(value) == 2:

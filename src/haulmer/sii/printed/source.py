@@ -11,6 +11,7 @@ import base64
 import binascii
 import datetime as dt
 import os
+import re
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Final
@@ -21,7 +22,16 @@ from haulmer._files import read_limited
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import DocumentError, ErrorDetail, XMLError
-from haulmer.sii._xml import MAX_XML_BYTES, local_name, parse_xml, timbre_forms
+from haulmer.sii._xml import (
+    MAX_XML_BYTES,
+    descend,
+    first_children,
+    local_name,
+    ns_prefix,
+    parse_xml,
+    stripped_text,
+    timbre_forms,
+)
 from haulmer.sii.issued_memory import ISSUED_HEAD, recall
 from haulmer.sii.printed.content import PrintedDocument, printed_document
 from haulmer.sii.printed.facts import documento_facts
@@ -30,7 +40,14 @@ from haulmer.sii.sii_dict import DOCUMENT_TAGS
 if TYPE_CHECKING:
     from haulmer.dte.document import Document
 
-__all__ = ["PrintSource", "parse_fragment", "read_source", "read_sources", "ted_barcode_bytes"]
+__all__ = [
+    "PrintSource",
+    "declared_resolution",
+    "parse_fragment",
+    "read_source",
+    "read_sources",
+    "ted_barcode_bytes",
+]
 
 _DOCUMENT_PATTERNS: Final = tuple(f"{{*}}{tag}" for tag in DOCUMENT_TAGS)
 """The document tags in any namespace (or none), as lxml matches them without a proxy each."""
@@ -68,13 +85,14 @@ def read_source(
         return facts, ted_barcode_bytes(_ted_element(ted))
     if ted is not None:
         raise XMLError("ted= is only for a Document; signed XML carries its own <TED>")
-    documentos = _documentos(_read_xml(xml_or_document))
+    root = _read_xml(xml_or_document)
+    documentos = _documentos(root)
     if len(documentos) != 1:
         raise XMLError(
             f"the envelope holds {len(documentos)} documents; print them all with "
             "render_pdfs(), or one <DTE> at a time"
         )
-    return _source(documentos[0], sii_office)
+    return _source(documentos[0], sii_office, declared_resolution(root))
 
 
 def read_sources(
@@ -86,10 +104,16 @@ def read_sources(
         issued = _issued_here(xml, sii_office)
         if issued is not None:
             return [issued]
-    return [_source(documento, sii_office) for documento in _documentos(_read_xml(xml))]
+    root = _read_xml(xml)
+    resolution = declared_resolution(root)
+    return [_source(documento, sii_office, resolution) for documento in _documentos(root)]
 
 
-def _source(documento: etree._Element, sii_office: str | None) -> PrintSource:
+def _source(
+    documento: etree._Element,
+    sii_office: str | None,
+    resolution: tuple[int, dt.date] | None = None,
+) -> PrintSource:
     ted_element = next(documento.iterchildren("{*}TED"), None)  # matched in C, any namespace
     if ted_element is None:
         raise XMLError(
@@ -97,7 +121,33 @@ def _source(documento: etree._Element, sii_office: str | None) -> PrintSource:
             "stamp and sign it with sii.issue() first"
         )
     facts = documento_facts(documento, sii_office=sii_office)
+    if resolution is not None:
+        facts = facts._replace(resolution=resolution)
     return facts, ted_barcode_bytes(ted_element)
+
+
+def declared_resolution(root: etree._Element) -> tuple[int, dt.date] | None:
+    """The NroResol and FchResol an envelope's Caratula declares, None for a lone DTE or when
+    either is not what the schema allows (up to 6 digits, a YYYY-MM-DD date): the document
+    then prints with the default, as a received document with a quirk still prints."""
+    if local_name(root) not in ("EnvioDTE", "EnvioBOLETA"):
+        return None
+    ns = ns_prefix(root)
+    texts = first_children(descend(root.find(ns + "SetDTE"), ns + "Caratula"))
+    numero = stripped_text(texts.get(ns + "NroResol"))
+    fecha = stripped_text(texts.get(ns + "FchResol"))
+    if numero is None or fecha is None:
+        return None
+    if not (_NRO_RESOL.fullmatch(numero) and _ISO_DATE.fullmatch(fecha)):
+        return None
+    try:
+        return int(numero), dt.date.fromisoformat(fecha)
+    except ValueError:  # 2014-02-30
+        return None
+
+
+_NRO_RESOL: Final = re.compile(r"[0-9]{1,6}")
+_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _issued_here(xml: bytes, sii_office: str | None) -> PrintSource | None:
