@@ -76,7 +76,44 @@ def test_replacing_the_certificate_is_detected() -> None:
     result = verify(tampered)
     reasons = {(f.check, f.reason) for f in result.failures}
     assert ("key", "X509Certificate and KeyValue hold different keys") in reasons
-    assert ("signature", "SignatureValue does not verify with the signer's key") in reasons
+    assert ("signature", _SIGNED_WITH_KEY_VALUE) in reasons
+
+
+_SIGNED_WITH_KEY_VALUE = (
+    "SignatureValue verifies with the KeyValue's key, not with the certificate's: the "
+    "X509Certificate does not name who signed"
+)
+
+
+def test_a_signature_made_with_the_key_value_but_not_the_certificate_key_says_so(
+    issued: dict[int, bytes],
+) -> None:
+    """The SII's own sample (F60T33) is signed so: its X509Certificate is another person's."""
+    import base64
+
+    from haulmer.testing.certificates import make_test_certificate
+
+    stranger = make_test_certificate(
+        rut="22222222-2",
+        not_before=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+        not_after=dt.datetime(2036, 1, 1, tzinfo=dt.timezone.utc),
+        fresh_key=True,
+    )
+    xml = issued[33]
+    replaced = xml.replace(_certificate_of(xml), base64.b64encode(stranger.certificate_der), 1)
+    reasons = [(f.check, f.reason) for f in verify(replaced).failures]
+    assert reasons == [
+        ("key", "X509Certificate and KeyValue hold different keys"),
+        ("signature", _SIGNED_WITH_KEY_VALUE),
+    ]
+    # A SignatureValue made with neither key over this SignedInfo is still a broken signature.
+    value = re.compile(rb"<SignatureValue>.*?</SignatureValue>", re.S)
+    borrowed = value.search(issued[34])
+    assert borrowed is not None
+    forged = value.sub(borrowed.group(0).replace(b"\\", b"\\\\"), replaced)
+    assert ("signature", "SignatureValue does not verify with the signer's key") in {
+        (f.check, f.reason) for f in verify(forged).failures
+    }
 
 
 def test_replacing_certificate_and_key_value_together_is_detected() -> None:

@@ -293,6 +293,9 @@ class _Signer(NamedTuple):
     valid_from: dt.datetime | None
     """The certificate's notBefore (UTC), read once with the certificate."""
     valid_until: dt.datetime | None
+    key_value_key: rsa.RSAPublicKey | None = None
+    """The KeyValue's key when it is usable and differs from the certificate's, to tell a
+    signature made with it (the certificate then names someone else) from a broken one."""
 
 
 _NO_KEY_INFO: Final = _Signer(None, None, (("key", "no KeyInfo"),), None, None)
@@ -369,13 +372,11 @@ def _judge_signer(
                 public_key = candidate
     # Equal numbers are the certificate's own (usable) key: the KeyValue key is only built
     # when it differs, to tell a different key from an unusable one.
-    if (
-        public_key is not None
-        and numbers is not None
-        and public_key.public_numbers() != numbers
-        and _usable_key(numbers) is not None
-    ):
-        problems.append(("key", "X509Certificate and KeyValue hold different keys"))
+    key_value_key = None
+    if public_key is not None and numbers is not None and public_key.public_numbers() != numbers:
+        key_value_key = _usable_key(numbers)
+        if key_value_key is not None:
+            problems.append(("key", "X509Certificate and KeyValue hold different keys"))
     if public_key is None and der_text is None:
         public_key = _usable_key(numbers)
     if public_key is None and not problems:
@@ -387,7 +388,7 @@ def _judge_signer(
     valid_from = valid_until = None
     if certificate is not None:
         valid_from, valid_until = certificate.not_valid_before_utc, certificate.not_valid_after_utc
-    return _Signer(certificate, public_key, tuple(problems), valid_from, valid_until)
+    return _Signer(certificate, public_key, tuple(problems), valid_from, valid_until, key_value_key)
 
 
 _NO_CERTIFICATE: Final = (
@@ -452,7 +453,12 @@ def check_signature(
     signer = _NO_KEY_INFO if key_info is None else _signer_of(key_info)
     problems.extend(signer.problems)
     value_problem = _signature_value_problem(
-        method, in_signature.get(_SIGNATURE_VALUE), signer.public_key, signed_info, parent
+        method,
+        in_signature.get(_SIGNATURE_VALUE),
+        signer.public_key,
+        signed_info,
+        parent,
+        other_key=signer.key_value_key,
     )
     if value_problem is not None:
         problems.append(("signature", value_problem))
@@ -561,9 +567,14 @@ def _signature_value_problem(
     public_key: rsa.RSAPublicKey | None,
     signed_info: etree._Element,
     parent: etree._Element | None,
+    *,
+    other_key: rsa.RSAPublicKey | None = None,
 ) -> str | None:
     """Why the SignatureValue does not prove that the signer's key signed the SignedInfo, None
-    when it does (or when there is no usable key, which the signer's problems say)."""
+    when it does (or when there is no usable key, which the signer's problems say).
+
+    ``other_key`` is the KeyValue's key when it differs from the certificate's: a signature made
+    with it is told apart from one made with no key the document names."""
     algorithm = _SIGNATURE_HASHES.get(method.get("Algorithm", "") if method is not None else "")
     if algorithm is None:
         return "unsupported SignatureMethod (the SII uses RSA-SHA1)"
@@ -573,8 +584,18 @@ def _signature_value_problem(
     if public_key is not None and not _verifies(
         public_key, signature_value, signed_info, parent, algorithm
     ):
+        if other_key is not None and _verifies(
+            other_key, signature_value, signed_info, parent, algorithm
+        ):
+            return _SIGNED_WITH_KEY_VALUE
         return "SignatureValue does not verify with the signer's key"
     return None
+
+
+_SIGNED_WITH_KEY_VALUE: Final = (
+    "SignatureValue verifies with the KeyValue's key, not with the certificate's: the "
+    "X509Certificate does not name who signed"
+)
 
 
 def _validity_problem(
