@@ -189,6 +189,52 @@ def test_expired_certificates_are_judged_at_tmstfirma() -> None:
     assert {f.check for f in failures} == {"digest", "certificate"}
 
 
+@pytest.fixture(scope="module")
+def signed_in_2020() -> bytes:
+    """A factura signed in 2020 with a certificate that expired at the end of that year."""
+    from haulmer.testing.certificates import make_test_certificate
+
+    old = make_test_certificate(
+        rut="11111111-1",
+        not_before=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc),
+        not_after=dt.datetime(2021, 1, 1, tzinfo=dt.timezone.utc),
+    )
+    caf = make_test_caf(
+        rut=EMISOR_RUT, razon_social="Comercial", dte_type=33, issued_on=dt.date(2020, 6, 1)
+    )
+    document = make_document(33).model_copy(deep=True)
+    document.encabezado.id_doc.fecha_emision = dt.date(2020, 6, 2)
+    return issue(document, caf=caf, certificate=old, timestamp=dt.datetime(2020, 6, 2, 10, 0))
+
+
+@pytest.mark.parametrize(
+    "written", ["2020-06-02T10:00:00", "2020-06-02T14:00:00Z", "2020-06-02T10:00:00.25-04:00"]
+)
+def test_a_signing_time_in_any_xs_datetime_form_is_the_time_the_certificate_is_judged_at(
+    signed_in_2020: bytes, written: str
+) -> None:
+    moved = signed_in_2020.replace(
+        b"<TmstFirma>2020-06-02T10:00:00", b"<TmstFirma>" + written.encode()
+    )
+    assert "certificate" not in {f.check for f in verify(moved).failures}
+
+
+@pytest.mark.parametrize("written", ["", "ayer", "2020-06-02T10:00:00 hora Chile"])
+def test_an_unreadable_signing_time_is_named_not_taken_for_now(
+    signed_in_2020: bytes, written: str
+) -> None:
+    moved = signed_in_2020.replace(
+        b"<TmstFirma>2020-06-02T10:00:00", b"<TmstFirma>" + written.encode()
+    )
+    reasons = [f.reason for f in verify(moved).failures if f.check == "certificate"]
+    assert len(reasons) == 1
+    assert reasons[0].startswith(
+        "the signing time (TmstFirma, TmstFirmaEnv) is missing or not a date and time, so the "
+        "certificate was judged now, "
+    )
+    assert reasons[0].endswith(": not valid then (valid 2020-01-01..2021-01-01)")
+
+
 @pytest.mark.parametrize(
     ("xml", "check"),
     [

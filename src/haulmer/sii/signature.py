@@ -605,11 +605,17 @@ def _validity_problem(
     when = signed_at if signed_at is not None else dt.datetime.now(dt.timezone.utc)
     not_before, not_after = signer.valid_from, signer.valid_until
     if not_before is None or not_after is None or not (not_before <= when <= not_after):
-        return (
-            f"not valid at the signing time {when.isoformat()} (valid "
-            f"{certificate.not_valid_before_utc.date()}.."
+        valid = (
+            f"(valid {certificate.not_valid_before_utc.date()}.."
             f"{certificate.not_valid_after_utc.date()})"
         )
+        if signed_at is None:
+            return (
+                "the signing time (TmstFirma, TmstFirmaEnv) is missing or not a date and time, "
+                f"so the certificate was judged now, {when.replace(microsecond=0).isoformat()}: "
+                f"not valid then {valid}"
+            )
+        return f"not valid at the signing time {when.isoformat()} {valid}"
     return None
 
 

@@ -7,6 +7,7 @@ slightly off, and a caller needs to know what exactly failed. Hostile input is a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -107,9 +108,24 @@ def _chile_time(text: str) -> dt.datetime | None:
     """A TmstFirma's text as an aware UTC datetime, None if it is not one; an envelope's
     documents are often signed in the same second, so each text is read once."""
     try:
-        return from_chile(dt.datetime.fromisoformat(text.strip()))
+        return from_chile(dt.datetime.fromisoformat(_as_python_iso(text.strip())))
     except ValueError:
         return None
+
+
+def _as_python_iso(text: str) -> str:
+    """An xs:dateTime as every supported Python's ``fromisoformat`` reads it: ``Z`` as
+    ``+00:00`` and the fraction of a second in 6 digits (Python 3.10 takes neither otherwise)."""
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"
+    match = _FRACTION.search(text)
+    if match is not None:
+        digits = (match.group(1) + "000000")[:6]
+        text = text[: match.start()] + "." + digits + text[match.end() :]
+    return text
+
+
+_FRACTION: Final = re.compile(r"(?<=T\d\d:\d\d:\d\d)\.(\d+)")
 
 
 _document_signed_at = _timestamp_reader("TmstFirma")
