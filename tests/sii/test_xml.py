@@ -71,6 +71,25 @@ def test_iso_8859_1_bytes_and_str_input_read_the_same() -> None:
     assert parse_xml(text.encode("iso-8859-1")).text == parse_xml(text).text == "Ñuñoa"
 
 
+@pytest.mark.parametrize(
+    ("head", "named"),
+    [
+        (b"", "UTF-8, as no encoding is declared"),
+        (b'<?xml version="1.0" encoding="UTF-8"?>', "the declared UTF-8"),
+    ],
+)
+def test_latin_1_bytes_read_as_utf_8_are_refused_naming_the_encoding_to_declare(
+    head: bytes, named: str
+) -> None:
+    data = head + "<A>Ñuñoa</A>".encode("iso-8859-1")
+    with pytest.raises(XMLError) as info:
+        parse_xml(data)
+    message = str(info.value)
+    assert message.startswith("XML is not well formed: Invalid bytes in character encoding")
+    assert f"the bytes are not in {named}" in message
+    assert '<?xml version="1.0" encoding="ISO-8859-1"?>' in message
+
+
 @given(st.binary(max_size=200))
 def test_parse_raises_only_xml_error(data: bytes) -> None:
     with contextlib.suppress(XMLError):

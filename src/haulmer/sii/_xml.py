@@ -103,7 +103,8 @@ def parse_xml(
         root = etree.fromstring(data, _PARSER if keep_blank_text else _BLANKLESS_PARSER)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) else None
-        raise XMLError(f"XML is not well formed: {exc.msg}", line=line) from None
+        hint = _encoding_hint(data) if _INVALID_BYTES in str(exc.msg) else ""
+        raise XMLError(f"XML is not well formed: {exc.msg}{hint}", line=line) from None
     except (ValueError, LookupError) as exc:
         raise XMLError(f"XML cannot be read: {exc}") from None
     if root is None:
@@ -112,6 +113,27 @@ def parse_xml(
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise XMLError("XML carries a DOCTYPE; SII documents never do, so it is refused")
     return root
+
+
+_INVALID_BYTES: Final = "Invalid bytes in character encoding"
+_DECLARED_ENCODING: Final = re.compile(
+    rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]{1,40})"""
+)
+
+
+def _encoding_hint(data: bytes) -> str:
+    """What to do when the bytes are not in the encoding the parser read them in: most often
+    ISO-8859-1 bytes (the SII's encoding) with no declaration or one that says UTF-8."""
+    declared = _DECLARED_ENCODING.match(data, 0 if data[:1] == b"<" else 3)
+    named = (
+        f"the declared {declared.group(1).decode('ascii')}"
+        if declared is not None
+        else "UTF-8, as no encoding is declared"
+    )
+    return (
+        f": the bytes are not in {named}; SII documents are usually ISO-8859-1, declared as "
+        '<?xml version="1.0" encoding="ISO-8859-1"?>'
+    )
 
 
 def _blankless_line_ends(data: bytes) -> tuple[bool, bytes]:
