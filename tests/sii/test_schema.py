@@ -93,8 +93,17 @@ def test_restoring_the_namespace_leaves_the_callers_tree_alone() -> None:
 
 def test_a_lone_boleta_without_namespace_names_the_boleta_schema(issued: dict[int, bytes]) -> None:
     bare = issued[39].replace(b' xmlns="http://www.sii.cl/SiiDte"', b"")
-    with pytest.raises(XMLError, match=r"HaulmerBoletaDTE\.xsd needs it"):
+    with pytest.raises(XMLError, match=r"EnvioBOLETA_v11\.xsd \(its DTE: a lone boleta\) needs it"):
         validate_schema(bare)
+
+
+def test_a_lone_boleta_that_breaks_the_schema_names_the_sii_file(issued: dict[int, bytes]) -> None:
+    broken = issued[39].replace(b"<IndServicio>3</IndServicio>", b"<IndServicio>9</IndServicio>")
+    assert broken != issued[39]
+    with pytest.raises(XMLError) as info:
+        validate_schema(broken)
+    assert "the SII schema EnvioBOLETA_v11.xsd (its DTE: a lone boleta)" in str(info.value)
+    assert "Haulmer" not in str(info.value)
 
 
 def test_a_root_in_another_namespace_is_refused_naming_it() -> None:

@@ -28,6 +28,11 @@ _SCHEMA_FILES: Final = {
     "EnvioBOLETA": "EnvioBOLETA_v11.xsd",
     "BoletaDTE": "HaulmerBoletaDTE.xsd",
 }
+_SCHEMA_NAMES: Final = {
+    "HaulmerBoletaDTE.xsd": "EnvioBOLETA_v11.xsd (its DTE: a lone boleta)",
+}
+"""How messages name a bundled file that is not one of the SII's: a lone boleta is checked
+against EnvioBOLETA_v11.xsd's DTE, through a small schema of this package that imports it."""
 _BOLETA_TYPES: Final = frozenset({"39", "41"})
 _lock = threading.Lock()
 
@@ -45,6 +50,11 @@ def _file_for(root: etree._Element) -> str:
     if name == "DTE" and _is_boleta(root):
         name = "BoletaDTE"
     return _SCHEMA_FILES.get(name, "")
+
+
+def _schema_name(filename: str) -> str:
+    """``filename`` as messages name it: the SII's file a user can look up."""
+    return _SCHEMA_NAMES.get(filename, filename)
 
 
 def _is_boleta(dte: etree._Element) -> bool:
@@ -134,7 +144,7 @@ def validate_schema(xml: bytes | str | etree._Element, *, restore_namespace: boo
         if not restore_namespace:
             raise XMLError(
                 f'this <{name}> has no xmlns="{SII_NS}" (as MiPyme writes a lone DTE); the SII\'s '
-                f"schema {_file_for(root)} needs it: declare it on the root, or call "
+                f"schema {_schema_name(_file_for(root))} needs it: declare it on the root, or call "
                 "validate_schema(xml, restore_namespace=True) to validate it as if declared",
                 line=_line(root),
             )
@@ -149,7 +159,7 @@ def validate_schema(xml: bytes | str | etree._Element, *, restore_namespace: boo
     quoted = "; ".join(f"line {e.line}: {_bounded(e.message)}" for e in errors[:5])
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
     raise XMLError(
-        f"does not match the SII schema {filename}{restored}: {quoted}{more}",
+        f"does not match the SII schema {_schema_name(filename)}{restored}: {quoted}{more}",
         line=first.line if first is not None else None,
     )
 
