@@ -90,6 +90,21 @@ def test_latin_1_bytes_read_as_utf_8_are_refused_naming_the_encoding_to_declare(
     assert '<?xml version="1.0" encoding="ISO-8859-1"?>' in message
 
 
+@pytest.mark.parametrize("before", [b"\n", b"\r\n\r\n", b"  \t\n", b"\xef\xbb\xbf\n"])
+def test_blank_lines_before_the_declaration_are_named_with_what_to_remove(before: bytes) -> None:
+    data = before + REAL_DTES[0].read_bytes()
+    with pytest.raises(XMLError) as info:
+        parse_xml(data)
+    assert "come before <?xml, which must be the first thing in the file; remove them" in str(
+        info.value
+    )
+
+
+def test_text_before_the_declaration_is_named_too() -> None:
+    with pytest.raises(XMLError, match="<\\?xml must be the first thing in the file"):
+        parse_xml(b"<a/>" + REAL_DTES[0].read_bytes())
+
+
 @given(st.binary(max_size=200))
 def test_parse_raises_only_xml_error(data: bytes) -> None:
     with contextlib.suppress(XMLError):

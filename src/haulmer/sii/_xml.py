@@ -103,7 +103,10 @@ def parse_xml(
         root = etree.fromstring(data, _PARSER if keep_blank_text else _BLANKLESS_PARSER)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) else None
-        hint = _encoding_hint(data) if _INVALID_BYTES in str(exc.msg) else ""
+        message = str(exc.msg)
+        hint = _encoding_hint(data) if _INVALID_BYTES in message else ""
+        if _LATE_DECLARATION in message:
+            hint = _late_declaration_hint(data)
         raise XMLError(f"XML is not well formed: {exc.msg}{hint}", line=line) from None
     except (ValueError, LookupError) as exc:
         raise XMLError(f"XML cannot be read: {exc}") from None
@@ -119,6 +122,22 @@ _INVALID_BYTES: Final = "Invalid bytes in character encoding"
 _DECLARED_ENCODING: Final = re.compile(
     rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]{1,40})"""
 )
+
+
+_LATE_DECLARATION: Final = "XML declaration allowed only at the start"
+
+
+def _late_declaration_hint(data: bytes) -> str:
+    """What to do when something comes before ``<?xml``: most often blank lines an ERP or a
+    PHP page wrote first, which the signatures do not cover and which can simply go."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    head = body[: body.find(b"<?xml")] if b"<?xml" in body[:4096] else None
+    if head is not None and not head.strip(b" \t\r\n"):
+        return (
+            f": {len(head)} blank character(s) come before <?xml, which must be the first "
+            "thing in the file; remove them (they are outside what the signatures cover)"
+        )
+    return ": <?xml must be the first thing in the file; remove what comes before it"
 
 
 def _encoding_hint(data: bytes) -> str:
