@@ -108,6 +108,19 @@ def test_a_field_changed_and_re_signed_no_longer_matches_the_timbre(
     assert _failures(tampered) == [("ted", reason)]
 
 
+def test_a_dd_with_a_character_outside_iso_8859_1_names_it(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    tampered = _resigned(
+        issued[33], _setter("TED/DD/IT1", "Clavos \u201cpremium\u201d"), certificate
+    )
+    reasons = [reason for check, reason in _failures(tampered) if check == "ted"]
+    assert (
+        "FRMT cannot verify: the DD holds '\u201c' (U+201C), a character outside ISO-8859-1, "
+        "which a timbre's signed bytes cannot carry"
+    ) in reasons
+
+
 def test_the_total_is_compared_as_a_number(
     issued: dict[int, bytes], certificate: Certificate
 ) -> None:

@@ -138,8 +138,10 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
         frmt = b""
     if not frmt:
         problems.append(("ted", "FRMT is missing or not base64"))
-    elif not _frmt_verifies(caf, frmt, dd):
-        problems.append(("ted", "FRMT does not verify with the CAF key over DD"))
+    else:
+        frmt_problem = _frmt_problem(caf, frmt, dd)
+        if frmt_problem is not None:
+            problems.append(("ted", frmt_problem))
 
     dd_texts = {tag: stripped_text(in_dd.get(ns + tag)) for tag in _DD_FIELDS}
     problems.extend(
@@ -328,11 +330,21 @@ def _same_amount(one: str | None, other: str | None) -> bool:
         return False
 
 
-def _frmt_verifies(caf: Caf, frmt: bytes, dd: etree._Element) -> bool:
-    for signed in timbre_forms(dd):
+def _frmt_problem(caf: Caf, frmt: bytes, dd: etree._Element) -> str | None:
+    """Why FRMT does not verify with the CAF key over the DD, or None when it does."""
+    forms = timbre_forms(dd)
+    for signed in forms:
         try:
             caf.public_key.verify(frmt, signed, padding.PKCS1v15(), hashes.SHA1())
         except (InvalidSignature, ValueError):
             continue
-        return True
-    return False
+        return None
+    if not forms:
+        markup = etree.tostring(dd, encoding="unicode")
+        outside = next((c for c in markup if ord(c) > 0xFF), "")
+        named = f"{shown(outside)} (U+{ord(outside):04X}), " if outside else ""
+        return (
+            f"FRMT cannot verify: the DD holds {named}a character outside ISO-8859-1, which a "
+            "timbre's signed bytes cannot carry"
+        )
+    return "FRMT does not verify with the CAF key over DD"
