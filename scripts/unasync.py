@@ -46,6 +46,7 @@ SUBSTITUTIONS = [
     (".arelease(", ".release("),
     (".ahold(", ".hold("),
     ("aread", "read"),
+    ("aiter_bytes", "iter_bytes"),
     ("asyncio.sleep", "time.sleep"),
     ("import asyncio", "import time"),
     # Paths of the generated modules.

@@ -15,14 +15,22 @@ import httpx
 from haulmer._core.log import logger, redact_headers, redact_url
 from haulmer._core.prepare import PreparedRequest
 from haulmer._core.ratelimit import RateLimiter, api_key_fingerprint
-from haulmer._core.responses import RawResponse, error_from_response
+from haulmer._core.responses import RawResponse, error_from_response, request_id_from
 from haulmer._core.types import DEFAULT_TIMEOUT, NotGiven, Timeout
 from haulmer._shown import shown
-from haulmer.errors import APIConnectionError, APITimeoutError, ClientClosedError, RateLimitError
+from haulmer.errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    ClientClosedError,
+    RateLimitError,
+)
 
 __all__ = [
+    "MAX_ANSWER_BYTES",
     "MIN_LIMITER_WAIT",
     "RequestMemo",
+    "answer_too_large",
     "async_client_class",
     "build_request",
     "client_closed",
@@ -257,20 +265,42 @@ def log_request(request: httpx.Request, attempt: int) -> None:
         )
 
 
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+"""The largest answer body read (64 MiB, once decompressed): a document's XML and PDF, or a
+page of 30, are far smaller, and the SII engine refuses larger XML anyway. Without a bound a
+gzip answer of one megabyte (a broken proxy's, a hostile server's) would take a gigabyte."""
+
+
+def answer_too_large(
+    prepared: PreparedRequest, response: httpx.Response
+) -> APIResponseValidationError:
+    """The error for an answer whose body grew past ``MAX_ANSWER_BYTES`` while it was read."""
+    return APIResponseValidationError(
+        f"{prepared.method} {redact_url(prepared.url)} answered HTTP {response.status_code} with "
+        f"a body of more than {MAX_ANSWER_BYTES // (1024 * 1024)} MiB (decompressed), which no "
+        "Haulmer answer comes near, so the rest was not read: check that the base URL points "
+        "at Haulmer and that no proxy between rewrites its answers",
+        status_code=response.status_code,
+        request_id=request_id_from(dict(response.headers.items())),  # names lowercase
+    )
+
+
 def read_answer(
     prepared: PreparedRequest,
     request: httpx.Request,
     response: httpx.Response,
+    content: bytes,
     *,
     elapsed: float,
     attempt: int,
     now: float,
 ) -> RawResponse:
-    """The answer of one attempt, read; a 4xx/5xx becomes its typed error (``now``: epoch s)."""
+    """The answer of one attempt, its body ``content``; a 4xx/5xx becomes its typed error
+    (``now``: epoch s)."""
     raw = RawResponse(
         status_code=response.status_code,
         headers=dict(response.headers.items()),  # httpx gives the names lowercase
-        content=response.content,
+        content=content,
         method=request.method,
         url=redact_url(str(request.url)),
         elapsed=elapsed,

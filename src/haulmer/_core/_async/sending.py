@@ -11,8 +11,10 @@ from haulmer._core.prepare import PreparedRequest
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.responses import RawResponse
 from haulmer._core.sending import (
+    MAX_ANSWER_BYTES,
     MIN_LIMITER_WAIT,
     RequestMemo,
+    answer_too_large,
     build_request,
     client_closed,
     failed_attempt,
@@ -77,7 +79,7 @@ class AsyncSender:
         try:
             # Never follow a redirect, even with a user's follow_redirects=True pool: httpx drops
             # only Authorization when a redirect leaves the host, not the apikey header.
-            response = await self._pool.send(request, follow_redirects=False)
+            response = await self._pool.send(request, stream=True, follow_redirects=False)
         except httpx.RequestError as exc:
             raise failed_attempt(exc, prepared, attempt) from exc
         except RuntimeError:
@@ -85,7 +87,7 @@ class AsyncSender:
                 raise client_closed(self._client_name) from None
             raise
         try:
-            await response.aread()
+            content = await self._read(prepared, response)
         except httpx.RequestError as exc:
             raise failed_attempt(exc, prepared, attempt) from exc
         finally:
@@ -95,6 +97,7 @@ class AsyncSender:
                 prepared,
                 request,
                 response,
+                content,
                 elapsed=self._clock() - started,
                 attempt=attempt,
                 now=self._wall_clock(),
@@ -105,6 +108,19 @@ class AsyncSender:
                 # Every client sharing the limiter waits out the server's word, not only this one.
                 await self._limiter.ahold(bucket, hold_after_429(error))
             raise
+
+    async def _read(self, prepared: PreparedRequest, response: httpx.Response) -> bytes:
+        """The body of ``response``, decompressed, read a chunk at a time and refused (an
+        ``APIResponseValidationError``) past ``MAX_ANSWER_BYTES``: a compressed answer of a
+        megabyte may hold gigabytes."""
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise answer_too_large(prepared, response)
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     async def _wait_for_slot(self, prepared: PreparedRequest) -> None:
         """Keep to Haulmer's published limits (OpenFactura only, per API key) when the client

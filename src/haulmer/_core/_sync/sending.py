@@ -12,8 +12,10 @@ from haulmer._core.prepare import PreparedRequest
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.responses import RawResponse
 from haulmer._core.sending import (
+    MAX_ANSWER_BYTES,
     MIN_LIMITER_WAIT,
     RequestMemo,
+    answer_too_large,
     build_request,
     client_closed,
     failed_attempt,
@@ -78,7 +80,7 @@ class SyncSender:
         try:
             # Never follow a redirect, even with a user's follow_redirects=True pool: httpx drops
             # only Authorization when a redirect leaves the host, not the apikey header.
-            response = self._pool.send(request, follow_redirects=False)
+            response = self._pool.send(request, stream=True, follow_redirects=False)
         except httpx.RequestError as exc:
             raise failed_attempt(exc, prepared, attempt) from exc
         except RuntimeError:
@@ -86,7 +88,7 @@ class SyncSender:
                 raise client_closed(self._client_name) from None
             raise
         try:
-            response.read()
+            content = self._read(prepared, response)
         except httpx.RequestError as exc:
             raise failed_attempt(exc, prepared, attempt) from exc
         finally:
@@ -96,6 +98,7 @@ class SyncSender:
                 prepared,
                 request,
                 response,
+                content,
                 elapsed=self._clock() - started,
                 attempt=attempt,
                 now=self._wall_clock(),
@@ -106,6 +109,19 @@ class SyncSender:
                 # Every client sharing the limiter waits out the server's word, not only this one.
                 self._limiter.hold(bucket, hold_after_429(error))
             raise
+
+    def _read(self, prepared: PreparedRequest, response: httpx.Response) -> bytes:
+        """The body of ``response``, decompressed, read a chunk at a time and refused (an
+        ``APIResponseValidationError``) past ``MAX_ANSWER_BYTES``: a compressed answer of a
+        megabyte may hold gigabytes."""
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise answer_too_large(prepared, response)
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _wait_for_slot(self, prepared: PreparedRequest) -> None:
         """Keep to Haulmer's published limits (OpenFactura only, per API key) when the client
