@@ -8,7 +8,7 @@ import respx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haulmer import AsyncHaulmer, ConfigurationError, Haulmer
+from haulmer import AsyncHaulmer, ConfigurationError, Haulmer, RateLimitError
 from haulmer._core.request import APIRequest
 from haulmer.ratelimit import SLOT_MARGIN, InProcessRateLimiter
 
@@ -191,3 +191,56 @@ def test_released_slots_free_the_window_only_for_what_was_never_sent() -> None:
     limiter.release(booking)
     assert limiter.book("key").wait == pytest.approx(1.0 + SLOT_MARGIN)
     assert limiter.book("key").wait == pytest.approx(2.0 + 2 * SLOT_MARGIN)
+
+
+def test_a_429_asking_for_years_holds_the_limiter_no_longer_than_the_retry_loop_sleeps(
+    mock: respx.MockRouter,
+) -> None:
+    from haulmer._core.retry import MAX_SERVER_WAIT
+
+    clock = FakeClock()
+    mock.get(f"{SANDBOX}/v2/dte/organization").side_effect = [
+        httpx.Response(429, headers={"Retry-After": "100000000"}),  # three years
+        httpx.Response(200, json={"rut": "1-9"}),
+        httpx.Response(200, json={"rut": "1-9"}),
+    ]
+    with Haulmer(
+        "k", environment="sandbox", rate_limit=True, clock=clock, sleep=clock.sleep
+    ) as client:
+        send(client, get_org())
+        send(client, get_org())
+    assert sum(clock.sleeps) <= MAX_SERVER_WAIT + 1
+
+
+async def test_async_a_429_asking_for_years_holds_the_limiter_at_most_a_minute(
+    mock: respx.MockRouter,
+) -> None:
+    from haulmer._core.retry import MAX_SERVER_WAIT
+
+    clock = FakeClock()
+    mock.get(f"{SANDBOX}/v2/dte/organization").side_effect = [
+        httpx.Response(429, headers={"Retry-After": "Fri, 31 Dec 2999 23:59:59 GMT"}),
+        httpx.Response(429, headers={"Retry-After": "1e300"}),
+        httpx.Response(200, json={"rut": "1-9"}),
+    ]
+    async with AsyncHaulmer(
+        "k", environment="sandbox", rate_limit=True, clock=clock, sleep=clock.async_sleep
+    ) as client:
+        await asend(client, get_org())
+    assert sum(clock.sleeps) <= 2 * MAX_SERVER_WAIT + 1
+
+
+def test_a_registry_sync_refused_for_its_own_window_does_not_hold_the_other_calls() -> None:
+    from haulmer.testing import FakeHaulmer
+
+    fake = FakeHaulmer()
+    today = fake.clock.today()
+    periodo = today.year * 100 + today.month
+    with fake.client(rate_limit=True) as client:
+        client.openfactura.registry.sync_rcv("sales", periodo)
+        with pytest.raises(RateLimitError) as refused:
+            client.openfactura.registry.sync_rcv("sales", periodo)  # OF-429: ten minutes
+        assert refused.value.retry_after == 600
+        before = fake.clock.now()
+        client.openfactura.organization.retrieve()
+        assert (fake.clock.now() - before).total_seconds() < 1

@@ -16,6 +16,7 @@ from haulmer._core.log import logger, redact_headers, redact_url
 from haulmer._core.prepare import PreparedRequest
 from haulmer._core.ratelimit import RateLimiter, api_key_fingerprint
 from haulmer._core.responses import RawResponse, error_from_response, request_id_from
+from haulmer._core.retry import MAX_SERVER_WAIT
 from haulmer._core.types import DEFAULT_TIMEOUT, NotGiven, Timeout
 from haulmer._shown import shown
 from haulmer.errors import (
@@ -163,11 +164,19 @@ HOLD_WITHOUT_RETRY_AFTER = 1.0
 """Seconds every client sharing a limiter holds back after a 429 that named no wait."""
 
 
-def hold_after_429(error: RateLimitError) -> float:
-    """How long the limiter holds the key back after ``error``: the server's word, else a
-    second (the shortest window Haulmer counts)."""
+NOT_THE_KEYS_LIMIT = frozenset({"OF-429"})
+"""429 codes of a window narrower than the API key's: OF-429 is ``registry.sync_rcv()``'s, per
+taxpayer and registro, and lasts minutes; every other call of the key may go on meanwhile."""
+
+
+def hold_after_429(error: RateLimitError) -> float | None:
+    """How long the limiter holds the key back after ``error``: the server's word (at most
+    ``MAX_SERVER_WAIT``, as the retry loop's sleeps), else a second (the shortest window Haulmer
+    counts); None when the 429 is not the key's limit (``NOT_THE_KEYS_LIMIT``)."""
+    if error.code in NOT_THE_KEYS_LIMIT:
+        return None
     if error.retry_after is not None and error.retry_after > 0:
-        return float(error.retry_after)
+        return min(float(error.retry_after), MAX_SERVER_WAIT)
     return HOLD_WITHOUT_RETRY_AFTER
 
 

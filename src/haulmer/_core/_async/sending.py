@@ -104,9 +104,10 @@ class AsyncSender:
             )
         except RateLimitError as error:
             bucket = limited_bucket(self._limiter, prepared)
-            if self._limiter is not None and bucket is not None:
+            hold = hold_after_429(error)
+            if self._limiter is not None and bucket is not None and hold is not None:
                 # Every client sharing the limiter waits out the server's word, not only this one.
-                await self._limiter.ahold(bucket, hold_after_429(error))
+                await self._limiter.ahold(bucket, hold)
             raise
 
     async def _read(self, prepared: PreparedRequest, response: httpx.Response) -> bytes:

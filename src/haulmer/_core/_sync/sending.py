@@ -105,9 +105,10 @@ class SyncSender:
             )
         except RateLimitError as error:
             bucket = limited_bucket(self._limiter, prepared)
-            if self._limiter is not None and bucket is not None:
+            hold = hold_after_429(error)
+            if self._limiter is not None and bucket is not None and hold is not None:
                 # Every client sharing the limiter waits out the server's word, not only this one.
-                self._limiter.hold(bucket, hold_after_429(error))
+                self._limiter.hold(bucket, hold)
             raise
 
     def _read(self, prepared: PreparedRequest, response: httpx.Response) -> bytes:
