@@ -526,7 +526,7 @@ def error_class_for(status_code: int, code: str | None = None) -> type[APIStatus
 
 
 def _retry_in(seconds: float | None) -> str:
-    if seconds is None or seconds < 0:
+    if seconds is None or not 0 <= seconds < math.inf:
         return "retry later"
     whole = math.ceil(seconds)
     return f"retry in {whole} second{'' if whole == 1 else 's'}"

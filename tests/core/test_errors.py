@@ -483,3 +483,10 @@ def test_of_21_says_the_request_was_not_carried_out_and_to_send_it_again() -> No
     assert "did nothing with it" in str(error)
     assert "again" in str(error)
     assert hint_for(400, "OF-21") == error.hint
+
+
+@pytest.mark.parametrize("wait", [float("inf"), float("nan"), -1.0])
+def test_a_wait_no_clock_can_keep_is_retry_later_in_a_hint(wait: float) -> None:
+    assert hint_for(429, retry_after=wait).count("retry later") == 1
+    error = RateLimitError("Too Many Requests", status_code=429, retry_after=wait)
+    assert "retry later" in str(error)

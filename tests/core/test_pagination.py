@@ -265,3 +265,22 @@ async def test_async_pages_and_paginators_stop_a_server_stuck_on_one_page(
             seen.append(org.rut)
     assert seen == ["1-0", "1-1"]
     assert route.call_count == 4
+
+
+@pytest.mark.parametrize("number", ["1e400", "-1e400", "Infinity", "NaN"])
+@pytest.mark.parametrize("key", ["current_page", "last_page", "total"])
+def test_a_page_number_no_int_can_hold_is_no_page_number(
+    key: str, number: str, client: Haulmer, mock: respx.MockRouter
+) -> None:
+    fields = {"current_page": "1", "last_page": "1", "total": "2", key: number}
+    body = "{" + ", ".join(f'"{k}": {v}' for k, v in fields.items()) + ', "data": []}'
+    mock.post(ISSUED).respond(
+        200, content=body.encode(), headers={"content-type": "application/json"}
+    )
+    try:
+        first = page(client, issued(max_retries=0))
+    except APIResponseValidationError:  # NaN and Infinity are not JSON
+        assert number in ("Infinity", "NaN")
+    else:
+        assert getattr(first, key) is None
+        assert not first.has_next_page()

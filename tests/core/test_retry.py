@@ -457,3 +457,35 @@ def test_a_read_answered_2xx_unreadably_says_nothing_of_a_key(
         send(client, get_org())
     assert not info.value.may_have_been_carried_out
     assert "idempotency_key" not in str(info.value)
+
+
+@pytest.mark.parametrize("field", ["9" * 400, "1e400", "Infinity"])
+def test_a_429_whose_retry_after_field_no_float_holds_is_retried_after_backoff(
+    field: str, client: Haulmer, mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    route = mock.get(ORG_URL)
+    route.side_effect = [
+        httpx.Response(
+            429,
+            content=b'{"retry_after": ' + field.encode() + b"}",
+            headers={"content-type": "application/json"},
+        ),
+        httpx.Response(200, json={"rut": "1-9"}),
+    ]
+    assert send(client, get_org()).rut == "1-9"
+    assert len(sleeps) == 1
+    assert sleeps[0] <= 0.5
+
+
+def test_a_429_whose_retry_after_field_no_float_holds_says_retry_later(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.get(ORG_URL).respond(
+        429,
+        content=b'{"retry_after": ' + b"9" * 400 + b"}",
+        headers={"content-type": "application/json"},
+    )
+    with pytest.raises(RateLimitError) as caught:
+        send(client, get_org(max_retries=0))
+    assert caught.value.retry_after is None
+    assert "retry later" in str(caught.value)

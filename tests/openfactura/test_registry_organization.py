@@ -415,3 +415,20 @@ async def test_a_taxpayer_rut_is_checked_locally(of: Any, mock: respx.MockRouter
     with pytest.raises(InvalidRutError, match="check digit"):
         await resolve(of.taxpayer.retrieve("11111111-2"))
     assert not mock.calls
+
+
+@pytest.mark.parametrize("wait", ["1e400", "9" * 400], ids=["past floats", "an int of 400 digits"])
+async def test_sync_rcv_of_429_with_an_absurd_window_is_a_readable_error(
+    wait: str, of: Any, mock: respx.MockRouter
+) -> None:
+    mock.post("/v2/dte/registry/sync-rcv").mock(
+        return_value=httpx.Response(
+            429,
+            content=b'{"code": "OF-429", "retry_after": ' + wait.encode() + b"}",
+            headers={"content-type": "application/json"},
+        )
+    )
+    with pytest.raises(RateLimitError) as caught:
+        await resolve(of.registry.sync_rcv("sales", 202605))
+    assert caught.value.retry_after is None
+    assert "retry later" in str(caught.value)

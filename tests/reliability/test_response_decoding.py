@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 
 from haulmer._core.pagination import CursorPages, NumberedPages, PageInfo
 from haulmer._core.request import APIRequest
-from haulmer._core.responses import RawResponse, decode_page, error_from_response, parse_response
+from haulmer._core.responses import (
+    RawResponse,
+    decode_json,
+    decode_page,
+    error_from_response,
+    parse_response,
+)
 from haulmer.errors import APIStatusError, HaulmerError
 from haulmer.openfactura.models import (
     EmittedDocument,
@@ -209,3 +215,11 @@ def test_a_thousand_nested_arrays_are_a_typed_error_everywhere() -> None:
             parse_response(request.replace(cast_to=cast), _raw(200, body, {}))
     error = error_from_response(_raw(502, body, {}), now=0.0)
     assert "nests deeper" in str(error)
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+def test_nan_and_infinity_are_not_json(constant: bytes) -> None:
+    from haulmer._core.responses import _NOT_JSON
+
+    assert decode_json(b'{"total": ' + constant + b"}") is _NOT_JSON
+    assert decode_json(b"[1e400]") == [float("inf")]  # valid JSON; its readers check it

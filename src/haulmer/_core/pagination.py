@@ -67,7 +67,7 @@ class Pagination(Protocol):
 def _as_int(value: Any) -> int | None:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a number past floats (1e400)
         return None
 
 

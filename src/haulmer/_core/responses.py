@@ -131,6 +131,15 @@ under 10 levels, and a deeper one (hostile, or broken) would exhaust Python's re
 decoder or in the validation of its value."""
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_JSON = json.JSONDecoder(parse_constant=_no_constant)
+"""JSON as RFC 8259 has it: Python's decoder also takes ``NaN`` and ``Infinity``, which no
+answer holds and which would reach a page number or a wait as a float no int can be made of."""
+
+
 def decode_json(content: bytes, content_type: str | None = None) -> Any:
     """The JSON value of a body, or a marker: ``_NOT_JSON`` when it is empty or not JSON,
     ``_TOO_DEEP`` when it nests deeper than ``MAX_JSON_DEPTH``."""
@@ -140,7 +149,7 @@ def decode_json(content: bytes, content_type: str | None = None) -> Any:
     if _nests_deeper_than(text, MAX_JSON_DEPTH):
         return _TOO_DEEP
     try:
-        return json.loads(text)
+        return _JSON.decode(text)
     except RecursionError:
         return _TOO_DEEP
     except ValueError:

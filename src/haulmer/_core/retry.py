@@ -107,7 +107,10 @@ def _as_seconds(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        seconds = float(value)
+        try:
+            seconds = float(value)
+        except OverflowError:  # an int past any float: no wait to keep
+            return None
     elif isinstance(value, str):
         try:
             seconds = float(value.strip())

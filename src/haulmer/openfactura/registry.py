@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeAlias
 
@@ -123,9 +124,10 @@ def _window_seconds(error: APIStatusError) -> float | None:
     for holder in (body, body.get("error")):
         if isinstance(holder, Mapping) and holder.get("retry_after") is not None:
             try:
-                return max(float(holder["retry_after"]), 0.0)
-            except (TypeError, ValueError):
+                seconds = float(holder["retry_after"])
+            except (TypeError, ValueError, OverflowError):  # OverflowError: an int past floats
                 return None
+            return max(seconds, 0.0) if math.isfinite(seconds) else None
     return None
 
 
