@@ -77,6 +77,44 @@ def test_bad_timeout_and_max_retries_are_configuration_errors() -> None:
 
 
 @pytest.mark.parametrize(
+    "seconds",
+    [float("nan"), float("inf"), 1e300, 1e10, 10**400],
+    ids=["nan", "inf", "1e300", "1e10", "an int past floats"],
+)
+def test_a_timeout_no_socket_can_keep_is_refused_in_every_form(seconds: float) -> None:
+    import httpx
+
+    from haulmer import Timeout
+
+    # A socket takes at most about 9e9 s: these raised ValueError or OverflowError at the
+    # first read, from inside httpx, instead of a ConfigurationError before any request.
+    for make in (
+        lambda: Timeout(total=seconds),
+        lambda: Timeout(connect=seconds),
+        lambda: Timeout(read=seconds),
+        lambda: Haulmer("k", timeout=seconds),
+        lambda: Haulmer("k", timeout=Timeout(write=seconds)),
+        lambda: Haulmer("k", timeout=httpx.Timeout(5.0, pool=seconds)),
+    ):
+        with pytest.raises(ConfigurationError, match="positive"):
+            make()
+
+
+def test_the_longest_timeout_is_one_a_socket_keeps() -> None:
+    import socket
+
+    from haulmer import Timeout
+    from haulmer._core.types import LONGEST_TIMEOUT
+
+    with socket.socket() as unconnected:
+        unconnected.settimeout(LONGEST_TIMEOUT)
+    assert Haulmer("k", timeout=LONGEST_TIMEOUT).timeout == Timeout(
+        total=LONGEST_TIMEOUT, connect=LONGEST_TIMEOUT
+    )
+    assert Timeout(total=int(LONGEST_TIMEOUT)).total == LONGEST_TIMEOUT
+
+
+@pytest.mark.parametrize(
     ("url", "secret"),
     [
         ("htps://bob:s3cr3t@host", "s3cr3t"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from haulmer._core.waits import Poll
@@ -82,6 +84,35 @@ def test_a_poll_checks_its_arguments_before_any_call() -> None:
         _poll(Clock(), timeout=-1)
     with pytest.raises(ValidationError, match="poll_interval must be more than zero seconds"):
         _poll(Clock(), poll_interval=0)
+
+
+@pytest.mark.parametrize(
+    ("argument", "value"),
+    [
+        ("timeout", float("nan")),  # compared with nothing, it never ran out: polled forever
+        ("timeout", "60"),
+        ("timeout", None),
+        ("poll_interval", float("nan")),
+        ("poll_interval", float("inf")),
+        pytest.param("poll_interval", 10**400, id="poll_interval-an int past floats"),
+        ("poll_interval", "10"),
+    ],
+)
+def test_a_wait_refuses_seconds_that_are_not_a_number_of_seconds(
+    argument: str, value: object
+) -> None:
+    with pytest.raises(ValidationError, match=argument):
+        _poll(Clock(), **{argument: value})
+
+
+def test_a_wait_without_a_deadline_sleeps_what_a_clock_can_keep() -> None:
+    from haulmer._core.types import LONGEST_TIMEOUT
+
+    for timeout in (math.inf, 10**400):
+        poll = _poll(Clock(), timeout=timeout)
+        assert poll.next_sleep("pending") == 25.0
+        years = RateLimitError("slow down", status_code=429, retry_after=1e300)
+        assert poll.sleep_after_error(years) == LONGEST_TIMEOUT
 
 
 def test_the_last_answer_is_not_read_before_one_arrives() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,7 +9,14 @@ from typing import Any
 
 from haulmer._core.environments import ENVIRONMENTS, PRODUCTS, resolve_base_urls
 from haulmer._core.log import redact_url
-from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Product, Timeout
+from haulmer._core.types import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    LONGEST_TIMEOUT,
+    Product,
+    Timeout,
+    is_timeout_seconds,
+)
 from haulmer._shown import shown
 from haulmer.errors import ConfigurationError
 
@@ -94,14 +100,12 @@ def normalize_timeout(value: Any) -> Timeout | None:
         except ConfigurationError as exc:
             raise ConfigurationError(f"httpx.Timeout: {exc}") from None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            seconds = float(value)
-        except OverflowError:  # an int past any float
-            seconds = math.inf
-        if not 0 < seconds < math.inf:
+        if not is_timeout_seconds(value):
             raise ConfigurationError(
-                f"timeout must be a positive, finite number of seconds, got {shown(value)}"
+                f"timeout must be a positive, finite number of seconds, got {shown(value)}; "
+                f"at most {LONGEST_TIMEOUT:,.0f}, or None for no limit"
             )
+        seconds = float(value)
         return Timeout(total=seconds, connect=seconds)
     raise ConfigurationError(
         "timeout must be seconds (float), haulmer.Timeout(...), httpx.Timeout(...) or None, "

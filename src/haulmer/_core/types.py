@@ -12,6 +12,7 @@ from haulmer.errors import ConfigurationError
 __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "LONGEST_TIMEOUT",
     "NOT_GIVEN",
     "Auth",
     "Body",
@@ -57,6 +58,21 @@ class NotGiven:
 NOT_GIVEN: Final = NotGiven()
 
 
+LONGEST_TIMEOUT: Final = 1e9
+"""The longest timeout of a phase, in seconds (31 years): a socket's takes no more than about
+9e9 on Linux (a longer one raised OverflowError at the first read). None is no limit."""
+
+
+def is_timeout_seconds(value: object) -> bool:
+    """Whether ``value`` is a number of seconds a timeout can be: more than 0, at most
+    ``LONGEST_TIMEOUT`` (so never NaN, infinite, or an int past any float)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, int) and value > LONGEST_TIMEOUT:
+        return False  # compared as an int: one of thousands of digits has no float
+    return 0 < value <= LONGEST_TIMEOUT
+
+
 @dataclass(frozen=True)
 class Timeout:
     """How long a request may take: ``total`` seconds for each phase, ``connect`` for connecting;
@@ -73,12 +89,10 @@ class Timeout:
             value = getattr(self, name)
             if isinstance(value, NotGiven):
                 continue
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0
-            ):
+            if value is not None and not is_timeout_seconds(value):
                 raise ConfigurationError(
-                    f"Timeout.{name} must be a positive number of seconds or None, "
-                    f"got {shown(value)}"
+                    f"Timeout.{name} must be a positive number of seconds (at most "
+                    f"{LONGEST_TIMEOUT:,.0f}) or None, got {shown(value)}"
                 )
 
 

@@ -4,10 +4,13 @@ failed polls to ride out, and the error raised at the deadline. ``plans.poll`` r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from haulmer._core.retry import is_transient
+from haulmer._core.types import LONGEST_TIMEOUT
+from haulmer._shown import shown
 from haulmer.errors import (
     APIConnectionError,
     APIError,
@@ -37,12 +40,17 @@ class Poll(Generic[S]):
         done: Callable[[S], bool],
         timed_out: Callable[[S | None, float], str],
     ) -> None:
-        if timeout < 0:
-            raise ValidationError(f"timeout must be zero or more seconds, got {timeout}")
-        if poll_interval <= 0:
+        if not _is_seconds(timeout) or timeout < 0:
             raise ValidationError(
-                f"poll_interval must be more than zero seconds, got {poll_interval}"
+                f"timeout must be zero or more seconds (math.inf: no deadline), got "
+                f"{shown(timeout)}"
             )
+        if not _is_seconds(poll_interval) or not 0 < poll_interval <= LONGEST_TIMEOUT:
+            raise ValidationError(
+                f"poll_interval must be more than zero seconds (at most {LONGEST_TIMEOUT:,.0f}), "
+                f"got {shown(poll_interval)}"
+            )
+        timeout = float(timeout) if timeout <= LONGEST_TIMEOUT else math.inf
         self._timeout = timeout
         self._poll_interval = poll_interval
         self._clock = clock
@@ -79,7 +87,9 @@ class Poll(Generic[S]):
         server = error.retry_after if isinstance(error, APIStatusError) else None
         if server is not None and server > remaining:
             raise self._deadline(waited, f"; the server asked to retry in {server:.0f} s")
-        return min(max(self._poll_interval, server or 0.0), remaining)
+        # Without a deadline (math.inf) the server's word is all that bounds the sleep, and a
+        # clock takes no more than LONGEST_TIMEOUT.
+        return min(max(self._poll_interval, server or 0.0), remaining, LONGEST_TIMEOUT)
 
     def _deadline(self, waited: float, extra: str = "") -> WaitTimeoutError:
         message = self._timed_out(self._last, waited)
@@ -95,6 +105,11 @@ class Poll(Generic[S]):
         if self._last is None:
             raise RuntimeError("Poll.last is read before any answer was polled")
         return self._last
+
+
+def _is_seconds(value: object) -> bool:
+    """Whether ``value`` is a number of seconds: an int or a float, not NaN (nor a bool)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
 
 
 def describe_failure(error: APIError) -> str:
