@@ -23,6 +23,8 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(by_alias=True, exclude_none=True)
     if isinstance(value, decimal.Decimal):
+        if not value.is_finite():  # NaN or Infinity: JSON has neither (and int() fails on them)
+            raise ValueError(f"{value} is not a JSON number")
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
@@ -41,8 +43,10 @@ def _json_default(value: Any) -> Any:
 def encode_json(data: Any) -> bytes:
     """UTF-8 JSON: models by wire name (no None fields), Decimals as numbers, ISO dates, RUTs."""
     try:
-        text = json.dumps(data, default=_json_default, ensure_ascii=False, separators=(",", ":"))
-    except ValueError as exc:  # an int of thousands of digits, a circular reference
+        text = json.dumps(
+            data, default=_json_default, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        )
+    except ValueError as exc:  # an int of thousands of digits, a circular reference, NaN
         raise ValidationError(f"the request cannot be written as JSON: {exc}") from None
     try:
         return text.encode("utf-8")

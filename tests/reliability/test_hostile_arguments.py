@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -114,6 +115,53 @@ CASES: dict[str, tuple[Callable[[Haulmer], Any], type[Exception], str]] = {
         lambda c: c.openfactura.taxpayer.retrieve(HUGE),  # type: ignore[arg-type]
         ValidationError,
         "got an int of about 5000 digits",
+    ),
+    "max_retries of thousands of digits below zero": (
+        lambda c: c.checkout.retrieve_order("o-1", max_retries=-HUGE),
+        ConfigurationError,
+        "max_retries must be an integer >= 0, got an int of about 5000 digits",
+    ),
+    "max_retries of a megabyte of text": (
+        lambda c: c.checkout.retrieve_order("o-1", max_retries="9" * 1_000_000),  # type: ignore[arg-type]
+        ConfigurationError,
+        "max_retries must be an integer >= 0, got '999",
+    ),
+    "an extra header named by a number": (
+        lambda c: c.checkout.retrieve_order("o-1", extra_headers={1: "x"}),  # type: ignore[dict-item]
+        ConfigurationError,
+        "Headers map names to text values; got int -> str for 1",
+    ),
+    "an extra query value with a lone surrogate": (
+        lambda c: c.checkout.retrieve_order("o-1", extra_query={"q": "caf\udce9"}),
+        ValidationError,
+        "extra_query['q'] holds a lone surrogate",
+    ),
+    "an extra query name with a lone surrogate": (
+        lambda c: c.checkout.retrieve_order("o-1", extra_query={"\udce9": "x"}),
+        ValidationError,
+        "extra_query names must be non-empty text UTF-8 can carry",
+    ),
+    "an extra query int of thousands of digits": (
+        lambda c: c.checkout.retrieve_order("o-1", extra_query={"q": HUGE}),
+        ValidationError,
+        "extra_query['q'] is an int of about 5000 digits",
+    ),
+    "an extra body NaN, which JSON has not": (
+        lambda c: c.openfactura.taxpayer.retrieve("76795561-8", extra_body={"x": float("nan")}),
+        ValidationError,
+        "the request cannot be written as JSON",
+    ),
+    "an extra body Decimal infinity": (
+        lambda c: c.openfactura.taxpayer.retrieve(
+            "76795561-8", extra_body={"x": Decimal("Infinity")}
+        ),
+        ValidationError,
+        "Infinity is not a JSON number",
+    ),
+    "an extra body signaling Decimal NaN": (
+        lambda c: c.openfactura.taxpayer.retrieve("76795561-8", extra_body={"x": Decimal("sNaN")}),
+        ValidationError,
+        "sNaN is not a JSON number",
     ),
 }
 

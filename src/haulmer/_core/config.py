@@ -116,7 +116,7 @@ def normalize_timeout(value: Any) -> Timeout | None:
 def normalize_max_retries(value: Any) -> int:
     """A non-negative retry count, or a ConfigurationError saying what was wrong."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigurationError(f"max_retries must be an integer >= 0, got {value!r}")
+        raise ConfigurationError(f"max_retries must be an integer >= 0, got {shown(value)}")
     return value
 
 

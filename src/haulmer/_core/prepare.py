@@ -192,8 +192,10 @@ def _extra_query(extra: Mapping[str, object] | None) -> dict[str, Any]:
         )
     out: dict[str, Any] = {}
     for name, value in extra.items():
-        if not isinstance(name, str) or not name:
-            raise ValidationError(f"extra_query names must be non-empty text, got {shown(name)}")
+        if not isinstance(name, str) or not name or not _is_utf8(name):
+            raise ValidationError(
+                f"extra_query names must be non-empty text UTF-8 can carry, got {shown(name)}"
+            )
         values = value if isinstance(value, (list, tuple)) else [value]
         for item in values:
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
@@ -201,8 +203,30 @@ def _extra_query(extra: Mapping[str, object] | None) -> dict[str, Any]:
                     f"extra_query[{shown(name)}] must be text, a number or a list of them, "
                     f"got {type(item).__name__}"
                 )
+            if isinstance(item, str) and not _is_utf8(item):
+                raise ValidationError(
+                    f"extra_query[{shown(name)}] holds a lone surrogate, which no URL can "
+                    f"carry (text decoded with the wrong encoding): {shown(item)}"
+                )
+            if isinstance(item, int) and item.bit_length() > _LONGEST_QUERY_INT_BITS:
+                raise ValidationError(
+                    f"extra_query[{shown(name)}] is {shown(item)}: far too long for a query value"
+                )
         out[name] = list(value) if isinstance(value, tuple) else value
     return out
+
+
+_LONGEST_QUERY_INT_BITS = 14_000
+"""About 4,200 digits: Python writes no more than 4,300 as text, and half of a URL is none."""
+
+
+def _is_utf8(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _body_with_extras(request: APIRequest[Any]) -> Any:
@@ -261,6 +285,8 @@ def _headers(
             return dict(cached)
     headers = dict(_client_headers(config, json_body=json_body))
     for name, value in (request.headers or {}).items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            _check_header(name, value)
         _set(headers, name, value)
     if auth == "api_key":
         if not config.api_key:
@@ -285,6 +311,8 @@ def _headers(
             f"extra_headers must be a mapping of header names to values, got {type(extra).__name__}"
         )
     for name, value in (extra or {}).items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            _check_header(name, value)  # raises, naming the types: _set lowercases the name
         _set(headers, name, value)
 
     valid = _valid_client_headers(config)
