@@ -203,3 +203,23 @@ async def test_redis_async_face_shares_the_windows_with_the_blocking_one(fresh_r
     assert (await limiter.abook("k")).wait == pytest.approx(10.0, abs=1e-3)
     await limiter.aclose()
     limiter.close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["redis://[::1", "redis://:s3cret@[::1/0", "redis://h:abc/0", "redis://:s3cret@h:abc/0"],
+)
+def test_a_store_url_that_cannot_be_read_is_a_configuration_error_without_the_password(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # urlsplit raised ValueError at once (a broken IPv6 host), redis-py at the first send (a
+    # port that is no number): neither was a ConfigurationError.
+    for make in (
+        lambda: rate_limiter_from_url(url),
+        lambda: RedisRateLimiter(url),
+        lambda: resolve_rate_limit(None),
+    ):
+        monkeypatch.setenv("HAULMER_RATE_LIMIT_URL", url)
+        with pytest.raises(ConfigurationError, match="cannot be read") as caught:
+            make()
+        assert "s3cret" not in str(caught.value)

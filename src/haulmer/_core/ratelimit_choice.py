@@ -25,7 +25,10 @@ environment: ``HAULMER_RATE_LIMIT_URL`` if set, else off)."""
 def rate_limiter_from_url(url: str, *, clock: Callable[[], float] = time.monotonic) -> RateLimiter:
     """A limiter from a URL: ``redis://``, ``rediss://`` or ``unix://`` (shared through Redis),
     or ``memory://`` (in-process)."""
-    scheme = urlsplit(url.strip()).scheme.lower()
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:  # "redis://[::1": the scheme is all that is read here
+        scheme = url.strip().partition("://")[0].lower()
     if scheme == "memory":
         return InProcessRateLimiter(clock=clock)
     # The shared limiter (and asyncio, which it needs) loads only when a URL may name one.

@@ -97,15 +97,34 @@ return 1
 
 
 def redact_store_url(url: str) -> str:
-    """``url`` without its password (``redis://:***@host:6379/0``), for messages and reprs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
+    """``url`` without its password (``redis://:***@host:6379/0``), for messages and reprs; one
+    that cannot be read (a broken IPv6 host, a port that is no number) only by its scheme."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        user = parts.username or ""
+        host = parts.hostname or ""
+        if parts.port is not None:
+            host = f"{host}:{parts.port}"
+    except ValueError:
+        scheme = url.partition("://")[0] if "://" in url else ""
+        return f"{scheme}://<unreadable>" if scheme.isalpha() else "<unreadable>"
     return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def _check_store_url(url: str) -> str:
+    """``url``'s scheme, once the URL is known to be readable (host and port): redis-py would
+    raise ValueError on it at the first send, and urlsplit at once."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError as exc:
+        raise _configuration(
+            f"The rate limiter URL {shown(redact_store_url(url))} cannot be read ({exc}): write "
+            "it as redis://[user:password@]host:6379/0 (an IPv6 host in [brackets])"
+        ) from None
+    return parts.scheme
 
 
 def _redis_module() -> Any:
@@ -148,7 +167,7 @@ class RedisRateLimiter(RateLimiter):
         if url is None and client is None and async_client is None:
             raise _configuration("RedisRateLimiter needs a url (redis://host:6379/0) or a client")
         if url is not None:
-            scheme = urlsplit(url).scheme
+            scheme = _check_store_url(url)
             if scheme not in ("redis", "rediss", "unix"):
                 raise _configuration(
                     f"RedisRateLimiter takes a redis://, rediss:// or unix:// URL, got "
