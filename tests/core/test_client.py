@@ -532,3 +532,27 @@ def test_the_request_memo_keeps_a_few_of_each() -> None:
     assert [str(memo.url(url)) for url in urls] == urls
     assert [str(memo.url(url)) for url in urls] == urls
     assert len(memo._urls) <= RequestMemo._KEPT
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308, 304, 300])
+def test_a_redirect_is_an_error_that_says_so_and_never_a_value_or_an_empty_page(
+    status: int, mock: respx.MockRouter
+) -> None:
+    from haulmer.errors import APIResponseValidationError
+
+    from .helpers import emit, page
+
+    moved = {"location": "https://user:pw@elsewhere.test/v2/dte/organization?token=t0k"}
+    mock.get(f"{SANDBOX}/v2/dte/organization").respond(status, headers=moved, json=ORG)
+    mock.post(f"{SANDBOX}/v2/dte/document").respond(status, headers=moved)
+    client = Haulmer(API_KEY, environment="sandbox")
+    with pytest.raises(APIResponseValidationError, match=f"HTTP {status}, a redirect") as caught:
+        send(client, get_org())  # the body was taken as the organization
+    assert "elsewhere.test" in str(caught.value)
+    assert "pw" not in str(caught.value).replace("pw@", "")
+    assert "t0k" not in str(caught.value)
+    with pytest.raises(APIResponseValidationError, match="never follows"):
+        page(client, emit())  # was an empty list
+    with pytest.raises(APIResponseValidationError) as keyed:
+        send(client, emit(idempotency_key="k-1"))
+    assert not keyed.value.may_have_been_carried_out

@@ -194,14 +194,14 @@ def may_have_acted(error: APIError) -> bool:
 
     Not when nothing was sent, nor for 408, 429 and OF-21 (the server says it did nothing);
     yes for a timeout or a broken connection after sending, for a 5xx, and for a 2xx answer
-    that could not be read (one too large).
+    that could not be read (one too large); not for a redirect, which was not followed.
     """
     if isinstance(error, APIStatusError):
         return error.status_code >= 500 and error.code != "OF-21"
     if isinstance(error, APIConnectionError):
         return error.request_sent
     if isinstance(error, APIResponseValidationError):
-        return error.status_code < 400 or error.status_code >= 500
+        return error.status_code < 300 or error.status_code >= 500
     return False
 
 

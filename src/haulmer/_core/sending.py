@@ -323,6 +323,8 @@ def read_answer(
             attempt,
             elapsed * 1000,
         )
+    if 300 <= raw.status_code < 400:
+        raise _redirected(raw)
     if raw.status_code >= 400:
         raise error_from_response(
             raw,
@@ -332,6 +334,20 @@ def read_answer(
             hints=prepared.error_hints,
         )
     return raw
+
+
+def _redirected(raw: RawResponse) -> APIResponseValidationError:
+    """The error for a 3xx: never followed (the ``apikey`` header would go along to wherever it
+    points), and never an answer (a list would read as empty, a body as the value)."""
+    location = raw.headers.get("location")  # one httpx could not parse never gets here
+    where = f" to {shown(redact_url(location))}" if location else ""
+    return APIResponseValidationError(
+        f"{raw.method} {raw.url.split('?')[0]} answered HTTP {raw.status_code}, a redirect"
+        f"{where}, which the SDK never follows (the API key would go along): point base_urls "
+        "at the server's own URL (https://, the final host)",
+        status_code=raw.status_code,
+        request_id=raw.request_id,
+    )
 
 
 def failed_attempt(
