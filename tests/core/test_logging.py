@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator
 
 import httpx
@@ -117,6 +118,35 @@ def test_haulmer_log_env_turns_logging_on(monkeypatch: pytest.MonkeyPatch) -> No
     finally:
         logger.handlers[:] = before[0]
         logger.setLevel(before[1])
+
+
+@pytest.mark.parametrize("value", ["verbose", "DEBUGG", "2"])
+def test_an_unknown_haulmer_log_value_warns_once_and_logs_nothing(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    logger = logging.getLogger("haulmer")
+    before = (list(logger.handlers), logger.level)
+    monkeypatch.setattr(haulmer_logging, "_configured", False)
+    monkeypatch.setenv("HAULMER_LOG", value)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Haulmer("k").close()
+        Haulmer("k").close()  # warned once only
+    messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    assert len(messages) == 1
+    assert messages[0].startswith(f"HAULMER_LOG='{value}' is not a level the SDK knows")
+    assert "info" in messages[0]
+    assert "debug" in messages[0]
+    assert (list(logger.handlers), logger.level) == before
+
+
+@pytest.mark.parametrize("value", ["", "off", "0", "false"])
+def test_an_off_haulmer_log_value_is_silent(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setattr(haulmer_logging, "_configured", False)
+    monkeypatch.setenv("HAULMER_LOG", value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Haulmer("k").close()
 
 
 def test_request_description_repr_hides_body_and_headers() -> None:

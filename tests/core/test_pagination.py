@@ -233,6 +233,23 @@ def test_a_page_number_going_back_is_refused_too(client: Haulmer, mock: respx.Mo
         next(pages)
 
 
+def test_a_page_number_skipping_ahead_ends_iteration_with_an_error(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    def skip_to_three(request: httpx.Request) -> httpx.Response:
+        asked = int(json.loads(request.content).get("Page", 1))
+        data = [{"rut": f"{asked}-0"}]
+        current = 1 if asked == 1 else 3
+        body = {"current_page": current, "last_page": 4, "total": 4, "data": data}
+        return httpx.Response(200, json=body)
+
+    mock.post(ISSUED).mock(side_effect=skip_to_three)
+    seen: list[str] = []
+    with pytest.raises(APIResponseValidationError, match="page 3 when page 2 was asked for"):
+        seen.extend(org.rut for org in page(client, issued()))
+    assert seen == ["1-0"]
+
+
 def test_a_first_page_other_than_one_is_not_taken_for_a_stall(
     client: Haulmer, mock: respx.MockRouter
 ) -> None:

@@ -397,6 +397,17 @@ def test_get_timeouts_are_retried_then_surface_with_their_cause(
     assert info.value.request_sent is False
 
 
+def test_a_pool_timeout_says_the_pool_was_busy_not_that_connecting_failed(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.get(ORG_URL).mock(side_effect=httpx.PoolTimeout("pool full"))
+    with pytest.raises(APITimeoutError) as info:
+        send(client, get_org())
+    assert "no connection of the pool came free in time" in str(info.value)
+    assert "timed out connecting" not in str(info.value)
+    assert info.value.request_sent is False
+
+
 async def test_async_client_retries_with_the_same_policy(
     aclient: AsyncHaulmer, mock: respx.MockRouter, sleeps: Sleeps
 ) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Mapping
 from typing import Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from haulmer._shown import shown
 
 __all__ = ["LOG_ENV", "REDACTED", "logger", "redact_headers", "redact_url", "setup_from_env"]
 
@@ -76,11 +79,25 @@ def redact_url(url: str) -> str:
 _configured = False
 
 
+_OFF: Final = frozenset({"", "0", "off", "false", "no", "none"})
+
+
 def setup_from_env() -> None:
-    """Send ``haulmer`` logs to stderr when HAULMER_LOG is ``debug`` or ``info`` (once)."""
+    """Send ``haulmer`` logs to stderr when HAULMER_LOG is ``debug`` or ``info`` (once); warn
+    once about any other value but an off one, which would otherwise do nothing unseen."""
     global _configured
-    level = os.environ.get(LOG_ENV, "").strip().lower()
-    if _configured or level not in {"debug", "info"}:
+    if _configured:
+        return
+    given = os.environ.get(LOG_ENV, "")
+    level = given.strip().lower()
+    if level not in {"debug", "info"}:
+        if level not in _OFF:
+            _configured = True
+            warnings.warn(
+                f"{LOG_ENV}={shown(given)} is not a level the SDK knows: set it to info (each "
+                "attempt) or debug (with redacted headers); logging stays off",
+                stacklevel=3,
+            )
         return
     _configured = True
     handler = logging.StreamHandler()

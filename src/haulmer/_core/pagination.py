@@ -145,13 +145,19 @@ class CursorPages:
 
 
 def why_not_advancing(before: PageInfo, after: PageInfo) -> str | None:
-    """Why the page ``after``, fetched to follow ``before``, does not move on (a page number
-    that is not higher, or the same cursor again), or None when it does or cannot be told."""
+    """Why the page ``after``, fetched to follow ``before``, does not move on to the next one (a
+    page number that is not higher or skips pages, or the same cursor again), or None when it
+    does or cannot be told."""
     old, new = before.current_page, after.current_page
     if old is not None and new is not None and new <= old:
         return (
             f"page {new} when the page after {old} was asked for: the server ignored the page "
             "number, and reading on would repeat the same items forever"
+        )
+    if old is not None and new is not None and new > old + 1:
+        return (
+            f"page {new} when page {old + 1} was asked for: the server skipped pages, and "
+            "reading on would leave out their items"
         )
     if before.next_cursor is not None and after.next_cursor == before.next_cursor:
         return "the same next_cursor it was sent: reading on would repeat the same items forever"

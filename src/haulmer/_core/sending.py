@@ -88,7 +88,14 @@ def default_async_client() -> httpx.AsyncClient:
 def connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIConnectionError:
     url = redact_url(prepared.url)
     what = f"{prepared.method} {url}"
-    if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+    if isinstance(exc, httpx.PoolTimeout):
+        return APITimeoutError(
+            f"{what}: no connection of the pool came free in time (every one was busy with "
+            "other calls); send fewer calls at once, raise the pool's max_connections or the "
+            "timeout's pool=",
+            request_sent=False,
+        )
+    if isinstance(exc, httpx.ConnectTimeout):
         return APITimeoutError(
             f"{what}: timed out connecting; check the network or raise timeout=",
             request_sent=False,
