@@ -183,15 +183,20 @@ def test_factura_compra_without_retention(emisor: dict[str, Any], receptor: dict
     assert _totales(doc)["MntTotal"] == 53550
 
 
-def test_tasas_adicionales_rate_the_codes_without_a_fixed_one(
-    emisor: dict[str, Any], receptor: dict[str, Any]
-) -> None:
-    doc = dte.factura(
+def _diesel(emisor: dict[str, Any], receptor: dict[str, Any], **options: Any) -> Document:
+    """A factura of 100 litres of diésel (code 28, no fixed rate) at 800 each."""
+    return dte.factura(
         emisor=emisor,
         receptor=receptor,
         lines=[{"nombre": "Diésel", "cantidad": 100, "precio": 800, "cod_imp_adic": ["28"]}],
-        tasas_adicionales={"28": "6.5"},
+        **options,
     )
+
+
+def test_tasas_adicionales_rate_the_codes_without_a_fixed_one(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    doc = _diesel(emisor, receptor, tasas_adicionales={"28": "6.5"})
     totales = _totales(doc)
     assert totales["ImptoReten"] == [{"TipoImp": "28", "TasaImp": Decimal("6.5"), "MontoImp": 5200}]
     assert totales["MntTotal"] == 80000 + 15200 + 5200
@@ -201,24 +206,14 @@ def test_without_tasas_adicionales_a_code_without_a_fixed_rate_says_how_to_give_
     emisor: dict[str, Any], receptor: dict[str, Any]
 ) -> None:
     with pytest.raises(DocumentError) as info:
-        dte.factura(
-            emisor=emisor,
-            receptor=receptor,
-            lines=[{"nombre": "Diésel", "precio": 800, "cod_imp_adic": ["28"]}],
-        )
+        _diesel(emisor, receptor)
     assert "tasas_adicionales={'28': rate}" in info.value.details[0].issue
 
 
 def test_a_nota_takes_the_tasas_adicionales_of_its_document(
     emisor: dict[str, Any], receptor: dict[str, Any]
 ) -> None:
-    factura = dte.factura(
-        emisor=emisor,
-        receptor=receptor,
-        lines=[{"nombre": "Diésel", "cantidad": 100, "precio": 800, "cod_imp_adic": ["28"]}],
-        tasas_adicionales={"28": "6.5"},
-        folio=7,
-    )
+    factura = _diesel(emisor, receptor, tasas_adicionales={"28": "6.5"}, folio=7)
     nota = dte.nota_credito(factura)
     assert _totales(nota)["ImptoReten"] == _totales(factura)["ImptoReten"]
     assert _totales(nota)["MntTotal"] == _totales(factura)["MntTotal"]
@@ -254,12 +249,7 @@ def test_bad_tasas_adicionales_are_named_before_anything_is_built(
     emisor: dict[str, Any], receptor: dict[str, Any], rates: dict[str, Any], issue: str
 ) -> None:
     with pytest.raises(DocumentError) as info:
-        dte.factura(
-            emisor=emisor,
-            receptor=receptor,
-            lines=[{"nombre": "Diésel", "precio": 800, "cod_imp_adic": ["28"]}],
-            tasas_adicionales=rates,
-        )
+        _diesel(emisor, receptor, tasas_adicionales=rates)
     assert info.value.details[0].field.startswith("tasas_adicionales[")
     assert issue in info.value.details[0].issue
 
