@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from fake_bodies import HAULMER_KEY, HOSTY_KEY, START
+from fake_bodies import HAULMER_KEY, HOSTY_KEY, START, boleta
 
 import haulmer.dte as dte
 from haulmer.errors import RateLimitError
@@ -131,6 +131,55 @@ def test_without_retries_the_limit_surfaces_as_rate_limit_error(limited: FakeHau
         with pytest.raises(RateLimitError) as caught:
             client.openfactura.organization.retrieve()
     assert caught.value.retry_after == 1.0
+
+
+def test_a_drop_after_the_service_acted_waits_for_a_request_the_limit_lets_through(
+    limited: FakeHaulmer,
+) -> None:
+    with _wire(limited) as wire:
+        for _ in range(3):
+            wire.get("/v2/dte/organization")
+        limited.control.drop_connection("openfactura.documents.emit", when="after")
+        refused = wire.post("/v2/dte/document", json=boleta())
+        assert refused.status_code == 429  # the gateway refused: nothing acted, nothing dropped
+        assert limited.requests.last.outcome == "answered"
+        limited.clock.advance(seconds=1)
+        with pytest.raises(httpx.ReadError):
+            wire.post("/v2/dte/document", json=boleta())
+    assert len(limited.openfactura_state.documents) == 1  # issued, then the answer was lost
+    assert limited.requests.last.outcome == "dropped_after"
+
+
+def test_a_slow_answer_is_the_service_s_not_the_gateway_s_429(limited: FakeHaulmer) -> None:
+    with _wire(limited) as wire:
+        for _ in range(3):
+            wire.get("/v2/dte/organization")
+        limited.control.slow("openfactura.organization.retrieve", seconds=20)
+        before = limited.clock.now()
+        assert wire.get("/v2/dte/organization").status_code == 429
+        assert limited.clock.now() == before
+        limited.clock.advance(seconds=1)
+        assert wire.get("/v2/dte/organization", timeout=30).status_code == 200
+    assert (limited.clock.now() - before).total_seconds() == 21
+
+
+def test_an_answer_lost_after_issuing_is_recovered_even_when_the_limit_bit_first(
+    limited: FakeHaulmer,
+) -> None:
+    with limited.client() as client:
+        documents = client.openfactura.documents
+        sale = dte.boleta(
+            emisor=EMISOR,
+            lines=[{"nombre": "Marraqueta", "cantidad": 10, "precio": 150}],
+            fecha=limited.clock.today(),
+        )
+        first = documents.emit(sale, idempotency_key="sale-0001")
+        documents.emit(sale, idempotency_key="sale-0001")  # 3 requests in this second
+        limited.control.drop_connection("openfactura.documents.emit", when="after")
+        lost = documents.emit(sale, idempotency_key="sale-0002")
+    assert lost.already_issued
+    assert lost.folio == first.require_folio() + 1
+    assert len(limited.openfactura_state.documents) == 2
 
 
 def test_serve_enforces_the_limit_on_the_fake_clock(limited: FakeHaulmer) -> None:

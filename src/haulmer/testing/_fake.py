@@ -214,6 +214,10 @@ class FakeHaulmer:
                 if route is not None
                 else gateway_not_found(self.environment, request.path)
             )
+        if fault is not None and fault.kind in ("drop_after", "slow") and response.by_gateway:
+            # The service never saw this request: the fault waits for one it serves.
+            fault.times += 1
+            fault = None
         entry.status = response.status
         entry.response = response.parsed()
         entry.request_id = _with_request_id(response)

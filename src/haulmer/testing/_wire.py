@@ -80,6 +80,9 @@ class FakeResponse:
     json: Any = None
     content: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    by_gateway: bool = field(default=False, repr=False, compare=False)
+    """The gateway answered (its rate limit) before any service saw the request: a fault that
+    acts after the service (``drop_connection(when="after")``, ``slow``) is not spent on it."""
 
     @property
     def body(self) -> bytes:

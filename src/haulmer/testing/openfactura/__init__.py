@@ -70,6 +70,7 @@ class _RateLimiter:
                     "statusCode": 429,
                     "message": f"Rate limit is exceeded. Try again in {seconds} seconds.",
                 },
+                by_gateway=True,
             )
         times.append(now)
         return None
