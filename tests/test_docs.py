@@ -58,3 +58,39 @@ def test_guide_examples_run_in_order(
     for index, code in enumerate(runnable_blocks(guide), start=1):
         exec(compile(code, f"{DOCS / guide}#block{index}", "exec"), namespace)
     assert list(tmp_path.iterdir()) == []  # the examples leave no files behind
+
+
+def test_the_error_tree_of_the_clients_page_names_every_error_class() -> None:
+    import haulmer.errors
+
+    text = (DOCS / "clients.md").read_text(encoding="utf-8")
+    tree = text.split("## Errors (`haulmer.errors`)", 1)[1].split("```")[1]
+    classes = [
+        name
+        for name in haulmer.errors.__all__
+        if isinstance(getattr(haulmer.errors, name), type)
+        and issubclass(getattr(haulmer.errors, name), haulmer.errors.HaulmerError)
+    ]
+    assert "ConflictError" in classes
+    assert sorted(name for name in classes if not re.search(rf"\b{name}\b", tree)) == []
+
+
+def test_the_command_line_guide_shows_each_command_with_its_own_usage() -> None:
+    import argparse
+
+    from haulmer.cli import build_parser
+
+    text = (DOCS / "guides" / "command-line.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `haulmer ([\w-]+)([^`]*)` \|", text, re.M))
+    (commands,) = [
+        action
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    ]
+    assert sorted(rows) == sorted(commands.choices)
+    for name, parser in commands.choices.items():
+        usage = parser.format_usage()
+        for option in re.findall(r"--[\w-]+", rows[name]):
+            assert option in usage, f"haulmer {name}: {option}"
+        shown_many = re.search(r"[A-Z]\w*(\.xml)?\.\.\.", rows[name]) is not None
+        assert shown_many == ("...]" in usage), f"haulmer {name}: how many arguments it takes"
