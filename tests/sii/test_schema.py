@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from importlib import resources
 
 import pytest
@@ -121,3 +122,37 @@ def test_a_wrong_value_is_quoted(issued: dict[int, bytes]) -> None:
 def test_an_unknown_root_is_refused() -> None:
     with pytest.raises(XMLError, match="no SII schema for <Factura>"):
         validate_schema(b"<Factura/>")
+
+
+def test_threads_validating_at_once_each_get_their_own_documents_errors() -> None:
+    good = REAL_DTES[0].read_bytes()
+    bad = next(p for p in REAL_DTES if "--61--" in p.name).read_bytes()
+    wrong_type = good.replace(b"<TipoDTE>33</TipoDTE>", b"<TipoDTE>99</TipoDTE>", 1)
+
+    def message(xml: bytes) -> str | None:
+        try:
+            validate_schema(xml, restore_namespace=True)
+        except XMLError as exc:
+            return str(exc)
+        return None
+
+    expected = {xml: message(xml) for xml in (good, bad, wrong_type)}
+    assert expected[good] is None
+    assert "DocPersonalizado" in (expected[bad] or "")
+    assert "TipoDTE" in (expected[wrong_type] or "")
+    start = threading.Barrier(4)
+    seen: list[tuple[bytes, str | None]] = []
+
+    def work(order: list[bytes]) -> None:
+        start.wait()
+        for _ in range(40):
+            seen.extend((xml, message(xml)) for xml in order)
+
+    orders = [[good, bad, wrong_type], [bad, wrong_type, good], [wrong_type, good, bad]] * 2
+    threads = [threading.Thread(target=work, args=(order,)) for order in orders[:4]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 4 * 40 * 3
+    assert all(got == expected[xml] for xml, got in seen)

@@ -35,14 +35,36 @@ _SCHEMA_NAMES: Final = {
 against EnvioBOLETA_v11.xsd's DTE, through a small schema of this package that imports it."""
 _BOLETA_TYPES: Final = frozenset({"39", "41"})
 _lock = threading.Lock()
+_per_thread = threading.local()
 
 
 @cache
-def _load(filename: str) -> etree.XMLSchema:
+def _schema_tree(filename: str) -> etree._ElementTree:
+    """The parsed XSD file, read once per process (schemas are made from it per thread)."""
     directory = resources.files("haulmer.sii").joinpath("schemas")
     with _lock, resources.as_file(directory) as path:
-        tree = etree.parse(str(path / filename))
+        return etree.parse(str(path / filename))
+
+
+def _made(filename: str) -> etree.XMLSchema:
+    """A new schema of ``filename``, its includes read from the package's schema folder."""
+    tree = _schema_tree(filename)
+    directory = resources.files("haulmer.sii").joinpath("schemas")
+    with _lock, resources.as_file(directory):
         return etree.XMLSchema(tree)
+
+
+def _load(filename: str) -> etree.XMLSchema:
+    """This thread's schema of ``filename``: an ``XMLSchema`` keeps the errors of its last
+    validation on itself, so two threads sharing one would read each other's (a few ms to make
+    once per thread; freed with the thread)."""
+    schemas: dict[str, etree.XMLSchema] | None = getattr(_per_thread, "schemas", None)
+    if schemas is None:
+        schemas = _per_thread.schemas = {}
+    schema = schemas.get(filename)
+    if schema is None:
+        schema = schemas[filename] = _made(filename)
+    return schema
 
 
 def _file_for(root: etree._Element) -> str:
