@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 __all__ = [
     "APIConnectionError",
@@ -58,6 +58,27 @@ __all__ = [
 
 class HaulmerError(Exception):
     """Base class of every error raised by the SDK."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by state, not by ``__init__``'s arguments (which most subclasses require by
+        keyword), so an error crosses a process pool or a Celery pickle serializer. The request
+        and response an error may hold stay behind: a request's body can carry a password or a
+        .pfx."""
+        state = {
+            name: None if name in _LEFT_BEHIND else value for name, value in vars(self).items()
+        }
+        return (_unpickled, (type(self), self.args, state))
+
+
+_LEFT_BEHIND: Final = frozenset({"request", "response"})
+
+
+def _unpickled(cls: type[HaulmerError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    """An error rebuilt from what ``HaulmerError.__reduce__`` kept."""
+    error = cls.__new__(cls, *args)
+    error.args = args  # OSError's __new__ (TimeoutError) leaves them to __init__
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigurationError(HaulmerError):
