@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import pickle
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +45,28 @@ def test_caf_embedded_in_a_real_document_loads_its_authorization() -> None:
     assert not caf.keys_match()
     assert caf.contains(2336600)
     assert not caf.contains(2342141)
+
+
+def test_a_public_caf_pickles_as_its_caf_element() -> None:
+    caf = Caf.from_xml(_embedded_caf("DTE--60910000-1--33--2336600.xml"))
+    back = pickle.loads(pickle.dumps(caf))
+    assert back.to_xml() == caf.to_xml()
+    assert (back.rut_emisor, back.folio_from, back.folio_to, back.idk) == (
+        caf.rut_emisor,
+        caf.folio_from,
+        caf.folio_to,
+        caf.idk,
+    )
+    assert back.public_key.public_numbers() == caf.public_key.public_numbers()
+    assert back.frma_problem() is None
+
+
+def test_a_caf_with_its_private_key_refuses_to_be_pickled_saying_what_to_pass() -> None:
+    caf = make_test_caf(rut=EMISOR_RUT, razon_social="Ferretería", dte_type=33, folio_to=10)
+    assert caf.private_key is not None
+    with pytest.raises(TypeError, match=r"private key \(RSASK\) cannot be pickled.*Caf.from_xml"):
+        pickle.dumps(caf)
+    assert copy.deepcopy(caf) is caf  # frozen: copies (of a model holding it) share it
 
 
 @pytest.mark.parametrize("path", REAL_DTES, ids=lambda p: p.name)

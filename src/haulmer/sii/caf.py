@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Final
+from typing import Any, Final
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -120,6 +120,23 @@ class Caf:
             f"folios={self.folio_from}..{self.folio_to}, idk={self.idk}, "
             f"authorized_on={self.authorized_on.isoformat()!r})"
         )
+
+    def __reduce__(self) -> Any:
+        """A public CAF (from a timbre) pickles as its ``<CAF>``; one with its private key is
+        refused, as a ``Certificate`` is: the key would travel and be stored wherever the
+        pickle goes."""
+        if self.private_key is not None:
+            raise TypeError(
+                "a Caf with its private key (RSASK) cannot be pickled: pass the CAF file's "
+                "bytes and load them with Caf.from_xml() where they are needed"
+            )
+        return (Caf.from_xml, (self.to_xml(),))
+
+    def __copy__(self) -> Caf:
+        return self  # frozen: a copy would be the same CAF
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Caf:
+        return self
 
     @property
     def folio_count(self) -> int:
