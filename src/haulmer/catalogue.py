@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, field_validator
@@ -44,6 +44,7 @@ __all__ = [
     "prices_for",
     "sale_document",
     "sale_lines",
+    "sale_quantity",
 ]
 
 MAX_PER_PAGE = 100
@@ -53,6 +54,10 @@ _IVA = Decimal("19")
 _HUNDRED = Decimal(100)
 _PRICE_PLACES = Decimal("0.000001")
 """PrcItem carries up to 6 decimals (the SII's 12.6): a converted price keeps them."""
+_QUANTITY_LIMIT = Decimal(10) ** 12
+"""QtyItem has 12 integer digits at most: a quantity stays below this."""
+_WIDE = Context(prec=40)
+"""Room for a 12.6 number whatever the caller's decimal context."""
 
 
 def _additional_tax_codes() -> frozenset[str]:
@@ -245,20 +250,34 @@ class Product(HaulmerModel):
         return line
 
 
+def sale_quantity(value: Any) -> Decimal:
+    """``value`` as the quantity of a DTE line (QtyItem, the SII's 12.6: above 0, below 10^12,
+    at most 6 decimals); ``ValueError`` saying what is wrong, the value quoted."""
+    amount: Decimal | None = None
+    if isinstance(value, Decimal):
+        amount = value
+    elif not isinstance(value, bool):
+        try:
+            amount = Decimal(str(value).strip())
+        except ArithmeticError:
+            amount = None
+    if amount is None or not amount.is_finite() or amount <= 0:
+        raise ValueError(f"must be a number above 0, got {shown(value)}")
+    if amount >= _QUANTITY_LIMIT:
+        raise ValueError(
+            f"must be below 1000000000000 (the SII's QtyItem has 12 integer digits), "
+            f"got {shown(value)}"
+        )
+    if amount != amount.quantize(_PRICE_PLACES, context=_WIDE):
+        raise ValueError(f"has more than 6 decimals: {shown(value)}")
+    return amount
+
+
 def _quantity(value: Any, name: str) -> Decimal:
     try:
-        amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-    except ArithmeticError:
-        amount = Decimal(0)
-    if isinstance(value, bool) or not amount.is_finite() or amount <= 0:
-        raise ValidationError(
-            f"the quantity of {shown(name)} must be a number above 0, got {shown(value)}"
-        )
-    if amount != amount.quantize(_PRICE_PLACES):
-        raise ValidationError(
-            f"the quantity of {shown(name)} has more than 6 decimals: {shown(value)}"
-        )
-    return amount
+        return sale_quantity(value)
+    except ValueError as error:
+        raise ValidationError(f"the quantity of {shown(name)} {error}") from None
 
 
 class SaleItem(HaulmerModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any, ClassVar
 
 from pydantic import ConfigDict, Field
@@ -25,7 +25,7 @@ from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_enum, as_model, id_path
 from haulmer._shown import shown
-from haulmer.catalogue import Product
+from haulmer.catalogue import Product, sale_quantity
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
@@ -40,6 +40,10 @@ __all__ = [
     "SalePaymentMethod",
     "SaleReceptor",
 ]
+
+
+_WIDE = Context(prec=40)
+"""Room for a quantity's 12.6 digits whatever the caller's decimal context."""
 
 
 class PointDocument(StrEnum):
@@ -151,14 +155,10 @@ def _point_path(point_id: str, suffix: str = "") -> str:
 
 def _quantity(value: Any, where: str) -> str:
     try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except ArithmeticError:
-        amount = Decimal(0)
-    if isinstance(value, bool) or not amount.is_finite() or amount <= 0:
-        raise ValidationError(f"{where}: the quantity must be a number above 0, got {shown(value)}")
-    if amount != amount.quantize(Decimal("0.000001")):
-        raise ValidationError(f"{where}: the quantity has more than 6 decimals ({shown(value)})")
-    return format(amount.normalize(), "f")
+        amount = sale_quantity(value)
+    except ValueError as error:
+        raise ValidationError(f"{where}: the quantity {error}") from None
+    return format(amount.normalize(_WIDE), "f")
 
 
 def _items(items: Iterable[SaleItemArg]) -> list[dict[str, str]]:

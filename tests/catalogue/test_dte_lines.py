@@ -187,3 +187,16 @@ def test_an_exempt_document_takes_products_too() -> None:
     assert (exenta.totals.mnt_exe, exenta.totals.mnt_total) == (15000, 15000)
     boleta = dte.boleta_exenta(emisor=EMISOR, lines=[clase])
     assert boleta.totals.mnt_total == 5000
+
+
+@pytest.mark.parametrize("quantity", ["1e30", Decimal("1E+40"), 10**15, "1000000000000"])
+def test_a_quantity_beyond_the_sii_s_twelve_digits_is_refused_with_a_validation_error(
+    quantity: object,
+) -> None:
+    with pytest.raises(ValidationError, match=r"quantity of 'Pan amasado' must be below"):
+        sale_lines([(product(), quantity)], prices="gross")
+
+
+def test_the_largest_quantity_the_sii_takes_makes_a_line() -> None:
+    (line,) = sale_lines([(product(), "999999999999.999999")], prices="gross")
+    assert line["cantidad"] == Decimal("999999999999.999999")

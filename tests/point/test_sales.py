@@ -243,3 +243,35 @@ def test_hostile_bodies_get_validation_errors_not_crashes(
             answer = http.request(method, path, json=body, headers=headers)
             assert answer.status_code == 400, (path, answer.text)
             assert answer.json()["error"]["code"] == "validation_failed"
+
+
+@pytest.mark.parametrize("quantity", ["1e30", Decimal("1E+40"), 10**15])
+def test_a_quantity_beyond_the_sii_s_twelve_digits_is_refused_before_sending(
+    fake: FakeHaulmer, shop: CertifiedShop, quantity: object
+) -> None:
+    point_id, _, (pan, _, _) = _stock(shop)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=r"item 1: the quantity must be below"):
+        shop.ready.owner.point.sell(point_id, [(pan, quantity)], payment="cash")
+    assert len(fake.requests) == sent
+
+
+def test_the_fake_names_the_item_whose_quantity_cannot_be_a_dte_line(
+    fake: FakeHaulmer, client: Haulmer, shop: CertifiedShop
+) -> None:
+    import httpx
+
+    point_id, _, (pan, _, _) = _stock(shop)
+    token = client.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    items = [{"product_id": pan.id, "quantity": q} for q in ("1", "1e30", "0.0000001")]
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            f"/v1/points/{point_id}/sales",
+            json={"items": items, "payment": {"method": "cash"}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400
+    details = answer.json()["error"]["details"]
+    assert [d["field"] for d in details] == ["items[1].quantity", "items[2].quantity"]
+    assert "below 1000000000000" in details[0]["issue"]
+    assert "6 decimals" in details[1]["issue"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from haulmer._shown import shown
@@ -300,6 +300,8 @@ class PointSteps(CatalogueSteps, SetupSteps):
     def _sale_items(
         self, catalogue: StoredCatalogue, raw: Any, problems: list[tuple[str, str]]
     ) -> list[tuple[Any, Decimal]]:
+        from haulmer.catalogue import sale_quantity
+
         if not isinstance(raw, list) or not raw:
             problems.append(("items", "at least one {product_id, quantity}"))
             return []
@@ -317,11 +319,9 @@ class PointSteps(CatalogueSteps, SetupSteps):
                 problems.append((f"{where}.product_id", "deactivated: not for sale"))
                 continue
             try:
-                quantity = Decimal(str(item.get("quantity", 1)))
-            except InvalidOperation:
-                quantity = Decimal(0)
-            if isinstance(item.get("quantity"), bool) or not quantity.is_finite() or quantity <= 0:
-                problems.append((f"{where}.quantity", "a number above 0"))
+                quantity = sale_quantity(item.get("quantity", 1))
+            except ValueError as error:
+                problems.append((f"{where}.quantity", f"the quantity {error}"))
                 continue
             items.append((product, quantity))
         return items
