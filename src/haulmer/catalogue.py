@@ -10,12 +10,20 @@ docs/platform-api.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+)
 
 from haulmer._core.pagination import NumberedPages
 from haulmer._core.request import (
@@ -86,6 +94,15 @@ class TaxTreatment(StrEnum):
     EXENTO = "exento"
 
 
+_ELEMENTS = {
+    "name": "NmbItem",
+    "sku": "VlrCodigo",
+    "unit": "UnmdItem",
+    "description": "DscItem",
+}
+"""The DTE element each text field of a product becomes."""
+
+
 def _codes(value: Any) -> Any:
     if isinstance(value, (str, int)) and not isinstance(value, bool):
         value = [value]
@@ -94,11 +111,37 @@ def _codes(value: Any) -> Any:
     return value
 
 
+_NOT_IN_A_DTE = re.compile("[^\t\n\r\x20-\xff]")
+"""What a DTE's text cannot hold: characters outside ISO-8859-1 (the SII's encoding; emoji,
+curly quotes, long dashes, the euro sign) and the control characters XML refuses."""
+
+
+def _dte_text(value: str | None, element: str) -> str | None:
+    """``value`` if a DTE can carry it as ``element``; ValueError naming the first character it
+    cannot carry."""
+    if value is None:
+        return value
+    found = _NOT_IN_A_DTE.search(value)
+    if found:
+        raise ValueError(
+            f"{shown(found.group())} (U+{ord(found.group()):04X}) cannot be written in a DTE's "
+            f"{element}: the SII's encoding is ISO-8859-1; replace it (plain quotes, '-' for "
+            "dashes, letters such as ñ and á are fine)"
+        )
+    return value
+
+
 class _ProductFields(HaulmerModel):
     """What product input shares: the checks a product's fields must pass. An unknown field is
-    refused (a misspelt ``tax`` must not leave a product afecto), and so is a price of ``True``."""
+    refused (a misspelt ``tax`` must not leave a product afecto), and so is a price of ``True``.
+    Text must be writable in the DTE the product becomes a line of (ISO-8859-1)."""
 
     model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
+
+    @field_validator("name", "sku", "unit", "description", check_fields=False)
+    @classmethod
+    def _writable(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _dte_text(value, _ELEMENTS[str(info.field_name)])
 
     @field_validator("sku", check_fields=False)
     @classmethod

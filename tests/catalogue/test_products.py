@@ -4,6 +4,7 @@ SKU unique per catalogue; checked before any I/O; sync and async."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -233,3 +234,49 @@ def test_an_update_that_meets_a_server_error_is_retried(
     fake.control.fail_next("catalogue.update_product", status=503)
     assert ready.owner.catalogue.update_product(cid, made.id, {"price": 2}).price == 2
     assert len(fake.requests.for_route("catalogue.update_product")) == 2
+
+
+@pytest.mark.parametrize(
+    ("fields", "element", "character"),
+    [
+        ({"name": "Pan 🍞"}, "NmbItem", "U+1F35E"),
+        ({"name": "Café “de grano”"}, "NmbItem", "U+201C"),
+        ({"unit": "m³\u2009"}, "UnmdItem", "U+2009"),
+        ({"description": "Cerveza – 5 € la unidad"}, "DscItem", "U+2013"),
+        ({"sku": "PAN\u00adAMA\u2011X"}, "VlrCodigo", "U+2011"),
+    ],
+)
+def test_text_a_dte_cannot_carry_is_refused_before_it_is_sent_and_by_the_platform(
+    fake: FakeHaulmer,
+    ready: ReadyWorkspace,
+    fields: dict[str, str],
+    element: str,
+    character: str,
+) -> None:
+    import httpx
+
+    product = {"name": "Pan", "sku": "PAN", "price": 1990, **fields}
+    cid = _catalogue_id(ready)
+    sent = len(fake.requests)
+    refused = rf"\({re.escape(character)}\) cannot be written in a DTE's {element}"
+    with pytest.raises(ValidationError, match=refused):
+        ready.owner.catalogue.create_product(cid, product)
+    with pytest.raises(ValidationError, match=element):
+        ready.owner.catalogue.update_product(cid, "prd_x", fields)
+    assert len(fake.requests) == sent
+    token = ready.owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            f"/v1/catalogues/{cid}/products",
+            json=product,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400
+    (detail,) = answer.json()["error"]["details"]
+    assert detail["field"] == next(iter(fields))
+    assert "ISO-8859-1" in detail["issue"]
+
+
+def test_spanish_letters_and_latin1_signs_make_a_product() -> None:
+    product = ProductInput(name="Ñandú de ½ kg, 10% más «rico»", sku="ÑANDÚ-½", price=1, unit="m²")
+    assert product.name == "Ñandú de ½ kg, 10% más «rico»"
