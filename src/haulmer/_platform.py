@@ -15,13 +15,33 @@ import pydantic
 from haulmer._shown import shown
 from haulmer.errors import InvalidRutError, ValidationError
 
-__all__ = ["EMAIL_ADDRESS", "PHONE_NUMBER", "as_enum", "as_model", "id_path"]
+__all__ = ["EMAIL_ADDRESS", "PHONE_NUMBER", "as_enum", "as_model", "dte_text", "id_path"]
 
 EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 """What the platform accepts as an e-mail address (checked by the SDK and by the fake alike)."""
 
 PHONE_NUMBER = re.compile(r"\+?[0-9 ()-]{8,20}")
 """What the platform accepts as a phone number: digits, spaces, ``()-`` and a leading ``+``."""
+
+_NOT_IN_A_DTE = re.compile("[^\t\n\r\x20-\xff]")
+"""What a DTE's text cannot hold: characters outside ISO-8859-1 (the SII's encoding; emoji,
+curly quotes, long dashes, the euro sign) and the control characters XML refuses."""
+
+
+def dte_text(value: str | None, element: str) -> str | None:
+    """``value`` if a DTE can carry it as ``element``; ValueError naming the first character it
+    cannot carry."""
+    if value is None:
+        return value
+    found = _NOT_IN_A_DTE.search(value)
+    if found:
+        raise ValueError(
+            f"{shown(found.group())} (U+{ord(found.group()):04X}) cannot be written in a DTE's "
+            f"{element}: the SII's encoding is ISO-8859-1; replace it (plain quotes, '-' for "
+            "dashes, letters such as ñ and á are fine)"
+        )
+    return value
+
 
 E = TypeVar("E", bound=Enum)
 M = TypeVar("M", bound=pydantic.BaseModel)

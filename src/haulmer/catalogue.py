@@ -10,7 +10,6 @@ docs/platform-api.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal
@@ -33,7 +32,7 @@ from haulmer._core.request import (
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import as_enum, as_model, id_path
+from haulmer._platform import as_enum, as_model, dte_text, id_path
 from haulmer._shown import shown
 from haulmer.errors import ValidationError
 
@@ -111,26 +110,6 @@ def _codes(value: Any) -> Any:
     return value
 
 
-_NOT_IN_A_DTE = re.compile("[^\t\n\r\x20-\xff]")
-"""What a DTE's text cannot hold: characters outside ISO-8859-1 (the SII's encoding; emoji,
-curly quotes, long dashes, the euro sign) and the control characters XML refuses."""
-
-
-def _dte_text(value: str | None, element: str) -> str | None:
-    """``value`` if a DTE can carry it as ``element``; ValueError naming the first character it
-    cannot carry."""
-    if value is None:
-        return value
-    found = _NOT_IN_A_DTE.search(value)
-    if found:
-        raise ValueError(
-            f"{shown(found.group())} (U+{ord(found.group()):04X}) cannot be written in a DTE's "
-            f"{element}: the SII's encoding is ISO-8859-1; replace it (plain quotes, '-' for "
-            "dashes, letters such as ñ and á are fine)"
-        )
-    return value
-
-
 class _ProductFields(HaulmerModel):
     """What product input shares: the checks a product's fields must pass. An unknown field is
     refused (a misspelt ``tax`` must not leave a product afecto), and so is a price of ``True``.
@@ -141,7 +120,7 @@ class _ProductFields(HaulmerModel):
     @field_validator("name", "sku", "unit", "description", check_fields=False)
     @classmethod
     def _writable(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return _dte_text(value, _ELEMENTS[str(info.field_name)])
+        return dte_text(value, _ELEMENTS[str(info.field_name)])
 
     @field_validator("sku", check_fields=False)
     @classmethod

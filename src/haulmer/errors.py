@@ -494,8 +494,9 @@ _BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
     ),
     (409, "document_refused"): _Outcome(
         ConflictError,
-        "Nothing was sold: check the company's folios (client.openfactura.organization.folios() "
-        "with its API key), then sell again",
+        "Nothing was sold: the message says why OpenFactura refused the document (with no folio "
+        "left, client.openfactura.organization.folios() with the company's API key shows them); "
+        "correct it, then sell again",
     ),
     (409, "rut_already_registered"): _Outcome(
         ConflictError,

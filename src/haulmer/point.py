@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Context, Decimal
 from typing import Any, ClassVar
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from haulmer._core.request import (
     APIRequest,
@@ -23,7 +23,7 @@ from haulmer._core.types import NotGiven
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import as_enum, as_model, id_path
+from haulmer._platform import as_enum, as_model, dte_text, id_path
 from haulmer._shown import shown
 from haulmer.catalogue import Product, sale_quantity
 from haulmer.errors import ValidationError
@@ -82,16 +82,41 @@ class PointOfSale(HaulmerModel):
     created_at: datetime
 
 
+RECEPTOR_ELEMENTS = {
+    "razon_social": "RznSocRecep",
+    "giro": "GiroRecep",
+    "direccion": "DirRecep",
+    "comuna": "CmnaRecep",
+}
+"""The DTE element of each text field of a sale's receptor."""
+
+RECEPTOR_LIMITS = {"razon_social": 100, "giro": 40, "direccion": 70, "comuna": 20}
+"""The most characters the SII takes in each text field of a receptor."""
+
+
 class SaleReceptor(HaulmerModel):
     """Who a factura is made out to (a boleta may name a RUT, or no one); no other field."""
 
     model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
     rut: Rut
-    razon_social: str | None = Field(default=None, max_length=100)
-    giro: str | None = Field(default=None, max_length=40)
-    direccion: str | None = Field(default=None, max_length=70)
-    comuna: str | None = Field(default=None, max_length=20)
+    razon_social: str | None = Field(default=None, max_length=RECEPTOR_LIMITS["razon_social"])
+    giro: str | None = Field(default=None, max_length=RECEPTOR_LIMITS["giro"])
+    direccion: str | None = Field(default=None, max_length=RECEPTOR_LIMITS["direccion"])
+    comuna: str | None = Field(default=None, max_length=RECEPTOR_LIMITS["comuna"])
+
+    @field_validator("razon_social", "giro", "direccion", "comuna", mode="before")
+    @classmethod
+    def _trimmed(cls, value: Any) -> Any:
+        """Text is trimmed (as the platform trims it) before its length is counted."""
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("razon_social", "giro", "direccion", "comuna")
+    @classmethod
+    def _writable(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value == "":
+            raise ValueError("required, non-empty text (or leave it out)")
+        return dte_text(value, RECEPTOR_ELEMENTS[str(info.field_name)])
 
 
 class SaleLine(HaulmerModel):

@@ -275,3 +275,66 @@ def test_the_fake_names_the_item_whose_quantity_cannot_be_a_dte_line(
     assert [d["field"] for d in details] == ["items[1].quantity", "items[2].quantity"]
     assert "below 1000000000000" in details[0]["issue"]
     assert "6 decimals" in details[1]["issue"]
+
+
+FACTURA_RECEPTOR = {
+    "rut": "76430498-5",
+    "razon_social": "HOSTY SPA",
+    "giro": "Hosting",
+    "direccion": "Calle 1",
+    "comuna": "Curicó",
+}
+
+
+def test_a_receptor_a_factura_cannot_carry_is_refused_before_sending(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    point_id, _, (pan, _, _) = _stock(shop)
+    sell = shop.ready.owner.point.sell
+    sent = len(fake.requests)
+    curly = {**FACTURA_RECEPTOR, "razon_social": "HOSTY “SPA”"}
+    with pytest.raises(
+        ValidationError, match=r"U\+201C\) cannot be written in a DTE's RznSocRecep"
+    ):
+        sell(point_id, [(pan, 1)], payment="cash", document="factura", receptor=curly)
+    blank = {**FACTURA_RECEPTOR, "giro": "   "}
+    with pytest.raises(ValidationError, match="giro"):
+        sell(point_id, [(pan, 1)], payment="cash", document="factura", receptor=blank)
+    assert len(fake.requests) == sent
+
+
+def test_the_fake_refuses_a_receptor_naming_its_field_not_the_items(
+    fake: FakeHaulmer, client: Haulmer, shop: CertifiedShop
+) -> None:
+    import httpx
+
+    point_id, _, (pan, _, _) = _stock(shop)
+    token = client.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    receptor = {**FACTURA_RECEPTOR, "razon_social": "HOSTY “SPA”", "giro": "x" * 41}
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            f"/v1/points/{point_id}/sales",
+            json={
+                "items": [{"product_id": pan.id, "quantity": 1}],
+                "payment": {"method": "cash"},
+                "document": "factura",
+                "receptor": receptor,
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400
+    details = {d["field"]: d["issue"] for d in answer.json()["error"]["details"]}
+    assert set(details) == {"receptor.razon_social", "receptor.giro"}
+    assert "ISO-8859-1" in details["receptor.razon_social"]
+    assert "at most 40 characters" in details["receptor.giro"]
+    assert len(fake.platform_state.sales) == 0
+
+
+def test_a_sale_refused_for_want_of_folios_says_so(fake: FakeHaulmer, shop: CertifiedShop) -> None:
+    point_id, _, (pan, _, _) = _stock(shop)
+    tenant = fake.openfactura_state.tenant_for_key(shop.api_key)
+    assert tenant is not None
+    tenant.set_folio_limit(39, 0)
+    with pytest.raises(ConflictError, match="no folio left") as caught:
+        shop.ready.owner.point.sell(point_id, [(pan, 1)], payment="cash")
+    assert caught.value.code == "document_refused"

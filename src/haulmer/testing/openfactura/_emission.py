@@ -239,6 +239,16 @@ def _transport_warnings(dte: dict[str, Any], dte_type: int) -> list[str]:
     ]
 
 
+class DocumentRefused(ValueError):
+    """What ``Emission.issue_as`` raises when the fake OpenFactura refuses a document: ``code``
+    is OpenFactura's (``OF-07`` when no folio is left)."""
+
+    def __init__(self, answer: Any) -> None:
+        super().__init__(f"the fake OpenFactura refused the document: {answer}")
+        error = answer.get("error") if isinstance(answer, dict) else None
+        self.code: str | None = error.get("code") if isinstance(error, dict) else None
+
+
 class _Rejected(Exception):
     def __init__(self, response: FakeResponse) -> None:
         super().__init__(response.status)
@@ -316,7 +326,7 @@ class Emission:
         content = json.dumps(body, ensure_ascii=False).encode("utf-8")
         response = self.handle(FakeRequest("POST", "/v2/dte/document", content=content), tenant)
         if response.status != 200:
-            raise ValueError(f"the fake OpenFactura refused the document: {response.parsed()}")
+            raise DocumentRefused(response.parsed())
         return self.state.documents[-1]
 
     # -- validation -----------------------------------------------------------------------------

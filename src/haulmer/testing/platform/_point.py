@@ -262,12 +262,17 @@ class PointSteps(CatalogueSteps, SetupSteps):
             try:
                 issued = self.issue_dte(emisor["rut"], {"dte": to_openfactura_dte(document)})
             except (LookupError, ValueError) as error:
+                no_folios = getattr(error, "code", None) == "OF-07"
                 raise PlatformError(
                     409,
                     "document_refused",
                     f"OpenFactura did not issue the sale's {kind} ({error}); nothing was sold: "
-                    "check the company's folios (client.openfactura.organization.folios()) and "
-                    "sell again",
+                    + (
+                        "the company has no folio left for it (client.openfactura.organization"
+                        ".folios() shows them); sell again once it has"
+                        if no_folios
+                        else "correct what OpenFactura names and sell again"
+                    ),
                 ) from None
             now = self.now()
             sale = Sale(
@@ -335,11 +340,20 @@ class PointSteps(CatalogueSteps, SetupSteps):
         if not isinstance(raw, dict):
             problems.append(("receptor", "an object"))
             return None
+        from haulmer._platform import dte_text
+        from haulmer.point import RECEPTOR_ELEMENTS, RECEPTOR_LIMITS
+
         found: list[tuple[str, str]] = []
         receptor: dict[str, Any] = {"rut": rut_field(raw, "rut", found)}
-        for name in ("razon_social", "giro", "direccion", "comuna"):
+        for name, limit in RECEPTOR_LIMITS.items():
             if kind == "factura" or name in raw:
-                receptor[name] = text_field(raw, name, found)
+                value = receptor[name] = text_field(raw, name, found)
+                if len(value) > limit:
+                    found.append((name, f"at most {limit} characters (it has {len(value)})"))
+                try:
+                    dte_text(value, RECEPTOR_ELEMENTS[name])
+                except ValueError as error:
+                    found.append((name, str(error)))
         problems += [(f"receptor.{name}", issue) for name, issue in found]
         return receptor
 
