@@ -25,6 +25,21 @@ def test_id_path_refuses_what_is_not_one_id(value: object) -> None:
         id_path("/v1/orders", value, name="order_id", kind="an order's id")
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["ord_1?x=1", "ord_1#", "a%2Fb", "..", ".", "ord 1", "ord_1\\x", "ord_ñ", "ord_1\n"],
+)
+def test_id_path_refuses_an_id_that_would_reach_another_path(value: str) -> None:
+    # '?' and '#' would cut the suffix off, '%2F' and '..' reach another resource
+    with pytest.raises(ValidationError, match=r"order_id must be an order's id, got"):
+        id_path("/v1/orders", value, name="order_id", kind="an order's id", suffix="/pay")
+
+
+@pytest.mark.parametrize("value", ["ord_1a2b3c4d5e6f7a8b", "3f2a-9c1e.v2~x", "..x", "ORD-1"])
+def test_id_path_takes_opaque_ids_of_unreserved_characters(value: str) -> None:
+    assert id_path("/v1/orders", value, name="order_id", kind="an id") == f"/v1/orders/{value}"
+
+
 class Colour(str, Enum):
     RED = "red"
     BLUE = "blue"

@@ -47,10 +47,15 @@ E = TypeVar("E", bound=Enum)
 M = TypeVar("M", bound=pydantic.BaseModel)
 
 
+_ONE_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
+"""An id as one path segment that reaches the server as it is: RFC 3986's unreserved characters
+(a '?', '#', '%', '/' or a space would end the path, escape or split it)."""
+
+
 def id_path(collection: str, value: Any, *, name: str, kind: str, suffix: str = "") -> str:
-    """``collection/value`` plus ``suffix``, once ``value`` is one id (text, not empty, no '/')."""
-    if not isinstance(value, str) or not value or "/" in value or not value.isprintable():
-        # a control character or a lone surrogate can be in no URL
+    """``collection/value`` plus ``suffix``, once ``value`` is one id: letters, digits and
+    ``._~-``, not ``.`` or ``..`` (which a URL resolves to another path)."""
+    if not isinstance(value, str) or not _ONE_SEGMENT.fullmatch(value) or value in (".", ".."):
         raise ValidationError(f"{name} must be {kind}, got {shown(value)}")
     return f"{collection}/{value}{suffix}"
 

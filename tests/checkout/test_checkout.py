@@ -382,3 +382,16 @@ def test_haulmer_has_no_public_platform_url_so_the_sdk_does_not_invent_one(
         pytest.raises(ConfigurationError, match="publishes no public API"),
     ):
         sdk.checkout.catalog()
+
+
+@pytest.mark.parametrize("suffix", ["#", "?x=1", "%2F..%2F..%2Faccounts%2Fme"])
+def test_an_order_id_that_would_reach_another_path_is_refused_before_sending(
+    fake: FakeHaulmer, client: Haulmer, suffix: str
+) -> None:
+    order = place_order(client)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match="order_id must be an order's id"):
+        client.checkout.choose_payment_method(order.id + suffix, PaymentMethod.WEBPAY)
+    with pytest.raises(ValidationError, match="order_id must be an order's id"):
+        client.checkout.retrieve_order(order.id + suffix)
+    assert len(fake.requests) == sent
