@@ -116,6 +116,13 @@ class Buyer(HaulmerModel):
         return value
 
 
+def _not_a_bool(value: Any) -> Any:
+    """A count is a number: ``True`` is no quantity nor duration (pydantic would read it as 1)."""
+    if isinstance(value, bool):
+        raise ValueError(f"a whole number, not {value}")
+    return value
+
+
 class ProductLine(HaulmerModel):
     """A product and how many (``openfactura``, ``pos_device``...)."""
 
@@ -123,6 +130,8 @@ class ProductLine(HaulmerModel):
     quantity: int = Field(default=1, ge=1)
     name: str | None = None
     unit_price: int | None = None
+
+    _quantity = field_validator("quantity", mode="before")(_not_a_bool)
 
 
 class PlanLine(HaulmerModel):
@@ -133,6 +142,8 @@ class PlanLine(HaulmerModel):
     months: Literal[1, 6, 12]
     name: str | None = None
     monthly_price: int | None = None
+
+    _counts = field_validator("quantity", "months", mode="before")(_not_a_bool)
 
 
 class StatusChange(HaulmerModel):

@@ -395,3 +395,28 @@ def test_an_order_id_that_would_reach_another_path_is_refused_before_sending(
     with pytest.raises(ValidationError, match="order_id must be an order's id"):
         client.checkout.retrieve_order(order.id + suffix)
     assert len(fake.requests) == sent
+
+
+def test_true_is_no_quantity_nor_duration_for_the_sdk(fake: FakeHaulmer, client: Haulmer) -> None:
+    with pytest.raises(ValidationError, match="quantity: a whole number, not True"):
+        client.checkout.create_order(buyer=BUYER, products={"pos_device": True})
+    with pytest.raises(ValidationError, match="months: a whole number, not True"):
+        client.checkout.create_order(buyer=BUYER, plans=[{"code": "pyme", "months": True}])
+    with pytest.raises(ValidationError, match="quantity: a whole number, not True"):
+        client.checkout.create_order(
+            buyer=BUYER, plans=[{"code": "pyme", "months": 12, "quantity": True}]
+        )
+    assert len(fake.requests) == 0
+
+
+def test_true_is_no_duration_for_the_platform(fake: FakeHaulmer) -> None:
+    import httpx
+
+    body = {
+        "buyer": {**BUYER, "rut": "12345678-5"},
+        "plans": [{"code": "pyme", "quantity": 1, "months": True}],
+    }
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post("/v1/orders", json=body)
+    assert answer.status_code == 400
+    assert [d["field"] for d in answer.json()["error"]["details"]] == ["plans[0].months"]

@@ -93,7 +93,7 @@ class CheckoutSteps(AccountSteps):
             line: dict[str, Any] = {"code": code, "name": known[code][0], "quantity": quantity}
             if name == "plans":
                 months = item.get("months")
-                if months not in DURATIONS:
+                if isinstance(months, bool) or months not in DURATIONS:
                     problems.append((f"{where}.months", "1, 6 or 12"))
                     continue
                 line["months"] = months
