@@ -27,6 +27,7 @@ from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
 __all__ = [
+    "MAX_PER_CODE",
     "MEDIA_BY_METHOD",
     "Buyer",
     "Catalog",
@@ -45,6 +46,10 @@ __all__ = [
     "TaxDocumentReceiver",
     "TaxDocumentType",
 ]
+
+
+MAX_PER_CODE = 1000
+"""The most of one product or plan an order buys (over all its lines)."""
 
 
 class PaymentMethod(StrEnum):
@@ -274,6 +279,16 @@ def create_order_request(
     plan_lines = [as_model(PlanLine, line, "a plan line") for line in plans]
     if not product_lines and not plan_lines:
         raise ValidationError("an order needs at least one product or plan")
+    for lines in (product_lines, plan_lines):
+        bought: dict[str, int] = {}
+        for line in lines:
+            bought[line.code] = bought.get(line.code, 0) + line.quantity
+        over = [code for code, quantity in bought.items() if quantity > MAX_PER_CODE]
+        if over:
+            raise ValidationError(
+                f"an order buys at most {MAX_PER_CODE} of each product or plan; "
+                f"{shown(over[0])} has {bought[over[0]]}"
+            )
     body = {
         "buyer": checked_buyer.to_wire(),
         "products": [{"code": p.code, "quantity": p.quantity} for p in product_lines],

@@ -420,3 +420,37 @@ def test_true_is_no_duration_for_the_platform(fake: FakeHaulmer) -> None:
         answer = http.post("/v1/orders", json=body)
     assert answer.status_code == 400
     assert [d["field"] for d in answer.json()["error"]["details"]] == ["plans[0].months"]
+
+
+def test_an_order_buys_at_most_a_thousand_of_each_product_before_sending(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    too_many = "at most 1000 of each product or plan; 'pos_device' has 1000000000"
+    with pytest.raises(ValidationError, match=too_many):
+        client.checkout.create_order(buyer=BUYER, products={"pos_device": 10**9})
+    halves = [{"code": "pos_device", "quantity": 600}, {"code": "pos_device", "quantity": 600}]
+    with pytest.raises(ValidationError, match="'pos_device' has 1200"):
+        client.checkout.create_order(buyer=BUYER, products=halves)
+    assert len(fake.requests) == 0
+    order = client.checkout.create_order(buyer=BUYER, products={"pos_device": 1000})
+    assert order.products[0].quantity == 1000
+
+
+def test_the_platform_refuses_more_than_a_thousand_devices_in_one_order(fake: FakeHaulmer) -> None:
+    import httpx
+
+    body = {
+        "buyer": {**BUYER, "rut": "12345678-5"},
+        "products": [
+            {"code": "pos_device", "quantity": 999},
+            {"code": "pos_device", "quantity": 2},
+        ],
+    }
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post("/v1/orders", json=body)
+    assert answer.status_code == 400
+    (detail,) = answer.json()["error"]["details"]
+    assert detail == {
+        "field": "products[1].quantity",
+        "issue": "at most 1000 pos_device in one order",
+    }

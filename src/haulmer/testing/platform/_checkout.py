@@ -21,6 +21,9 @@ from haulmer.testing.platform._validation import (
     text_field,
 )
 
+MAX_PER_CODE = 1000
+"""The most of one product or plan an order buys (each point-of-sale device becomes a point)."""
+
 BANK_VALIDATION_DELAY = timedelta(minutes=2)
 """How long the fake bank takes to validate a payment, on the fake clock."""
 
@@ -78,6 +81,7 @@ class CheckoutSteps(AccountSteps):
             return []
         known = PRODUCTS if name == "products" else PLANS
         lines = []
+        bought: dict[str, int] = {}
         for index, item in enumerate(value):
             where = f"{name}[{index}]"
             if not isinstance(item, dict):
@@ -89,6 +93,12 @@ class CheckoutSteps(AccountSteps):
                 continue
             if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
                 problems.append((f"{where}.quantity", "a whole number, 1 or more"))
+                continue
+            bought[code] = bought.get(code, 0) + quantity
+            if bought[code] > MAX_PER_CODE:
+                problems.append(
+                    (f"{where}.quantity", f"at most {MAX_PER_CODE} {code} in one order")
+                )
                 continue
             line: dict[str, Any] = {"code": code, "name": known[code][0], "quantity": quantity}
             if name == "plans":
