@@ -117,6 +117,12 @@ class _ProductFields(HaulmerModel):
 
     model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
+    @field_validator("name", "unit", mode="before", check_fields=False)
+    @classmethod
+    def _trimmed(cls, value: Any) -> Any:
+        """A name or unit is trimmed before its length is counted (blank is then empty)."""
+        return value.strip() if isinstance(value, str) else value
+
     @field_validator("name", "sku", "unit", "description", check_fields=False)
     @classmethod
     def _writable(cls, value: str | None, info: ValidationInfo) -> str | None:

@@ -241,7 +241,7 @@ def test_an_update_that_meets_a_server_error_is_retried(
     [
         ({"name": "Pan 🍞"}, "NmbItem", "U+1F35E"),
         ({"name": "Café “de grano”"}, "NmbItem", "U+201C"),
-        ({"unit": "m³\u2009"}, "UnmdItem", "U+2009"),
+        ({"unit": "m\u2083"}, "UnmdItem", "U+2083"),
         ({"description": "Cerveza – 5 € la unidad"}, "DscItem", "U+2013"),
         ({"sku": "PAN\u00adAMA\u2011X"}, "VlrCodigo", "U+2011"),
     ],
@@ -280,3 +280,20 @@ def test_text_a_dte_cannot_carry_is_refused_before_it_is_sent_and_by_the_platfor
 def test_spanish_letters_and_latin1_signs_make_a_product() -> None:
     product = ProductInput(name="Ñandú de ½ kg, 10% más «rico»", sku="ÑANDÚ-½", price=1, unit="m²")
     assert product.name == "Ñandú de ½ kg, 10% más «rico»"
+
+
+def test_a_blank_name_or_unit_is_refused_before_sending_in_a_new_product_and_an_update(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match="unit"):
+        catalogue.create_product(cid, {"name": "Pan", "sku": "PAN", "price": 1, "unit": "   "})
+    with pytest.raises(ValidationError, match="name"):
+        catalogue.update_product(cid, "prd_x", {"name": "   "})
+    with pytest.raises(ValidationError, match="unit"):
+        catalogue.update_product(cid, "prd_x", {"unit": " "})
+    assert len(fake.requests) == sent
+    made = catalogue.create_product(cid, {"name": " Pan ", "sku": "PAN", "price": 1, "unit": "KG "})
+    assert (made.name, made.unit) == ("Pan", "KG")
