@@ -152,7 +152,7 @@ def test_reusing_a_key_for_another_order_is_a_typed_error_saying_what_to_do(
     assert "use a new key for a new operation" in str(caught.value)
 
 
-@pytest.mark.parametrize("key", ["", "   ", "k" * 256])
+@pytest.mark.parametrize("key", ["", "   ", "k" * 256, "venta-ñandú-1", "venta\n1", "venta\x001"])
 def test_a_bad_idempotency_key_is_refused_before_anything_is_sent(
     fake: FakeHaulmer, client: Haulmer, key: str
 ) -> None:

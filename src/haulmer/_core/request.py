@@ -6,6 +6,7 @@ Product modules build them with pure functions; plans yield them; the runners se
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -62,12 +63,23 @@ def idempotency_key_or_new(key: str | None) -> str:
     """
     if key is None:
         return new_idempotency_key()
-    if not isinstance(key, str) or not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+    if (
+        not isinstance(key, str)
+        or not key.strip()
+        or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH
+        or not _HEADER_TEXT.fullmatch(key)
+    ):
         raise ValidationError(
             f"idempotency_key must be text of 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters, such "
-            f"as your own id for this operation; got {shown(key)}"
+            "as your own id for this operation, in printable ASCII (it travels in the "
+            f"Idempotency-Key header, which carries no line break or accented letter); "
+            f"got {shown(key)}"
         )
     return key
+
+
+_HEADER_TEXT = re.compile("[\x20-\x7e]+")
+"""What an HTTP header value carries as it is: printable ASCII."""
 
 
 @dataclass(frozen=True)
