@@ -15,7 +15,16 @@ import pydantic
 from haulmer._shown import shown
 from haulmer.errors import InvalidRutError, ValidationError
 
-__all__ = ["EMAIL_ADDRESS", "PHONE_NUMBER", "as_enum", "as_model", "dte_text", "id_path"]
+__all__ = [
+    "EMAIL_ADDRESS",
+    "MAX_RAZON_SOCIAL_LENGTH",
+    "PHONE_NUMBER",
+    "as_enum",
+    "as_model",
+    "dte_text",
+    "id_path",
+    "razon_social_text",
+]
 
 EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 """What the platform accepts as an e-mail address (checked by the SDK and by the fake alike)."""
@@ -40,6 +49,25 @@ def dte_text(value: str | None, element: str) -> str | None:
             f"{element}: the SII's encoding is ISO-8859-1; replace it (plain quotes, '-' for "
             "dashes, letters such as ñ and á are fine)"
         )
+    return value
+
+
+MAX_RAZON_SOCIAL_LENGTH = 100
+"""The longest razón social the SII takes (RznSoc, the emisor of every document it issues)."""
+
+
+def razon_social_text(value: str) -> str:
+    """An organization's razón social, trimmed, if its documents can carry it as RznSoc (1 to
+    100 characters ISO-8859-1 can write); ValueError saying what is wrong."""
+    value = value.strip()
+    if not value:
+        raise ValueError("the razón social is required")
+    if len(value) > MAX_RAZON_SOCIAL_LENGTH:
+        raise ValueError(
+            f"the razón social has {len(value)} characters; the SII's RznSoc takes at most "
+            f"{MAX_RAZON_SOCIAL_LENGTH}"
+        )
+    dte_text(value, "RznSoc")
     return value
 
 

@@ -19,7 +19,7 @@ from haulmer._core.request import (
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import id_path
+from haulmer._platform import id_path, razon_social_text
 from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
@@ -183,10 +183,11 @@ def organization_request(
     **options: Any,
 ) -> APIRequest[Organization]:
     """The request for step 3, an organization (its RUT checked), keyed."""
-    body = {
-        "razon_social": _required_text(razon_social, "the razón social"),
-        "rut": str(Rut(rut)),
-    }
+    try:
+        checked = razon_social_text(_required_text(razon_social, "the razón social"))
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    body = {"razon_social": checked, "rut": str(Rut(rut))}
     return APIRequest(
         "POST",
         _path(workspace_id, "/organizations"),

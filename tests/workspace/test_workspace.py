@@ -22,6 +22,7 @@ from journey.story import (
     ADMIN_EMAIL,
     BUYER_EMAIL,
     ORGANIZATION,
+    PASSWORD,
     activated_workspace,
     buy_and_pay,
     owner_with_password,
@@ -167,3 +168,46 @@ def test_bad_administrator_or_name_is_refused_locally(fake: FakeHaulmer, client:
         owner.workspace.set_administrator(workspace.id, email="soporte", name="Soporte")
     with pytest.raises(ValidationError, match="at most 60"):
         owner.workspace.rename(workspace.id, "x" * 61)
+
+
+@pytest.mark.parametrize(
+    ("razon_social", "says"),
+    [
+        ("PANADERIA " + "X" * 91, "101 characters; the SII's RznSoc takes at most 100"),
+        ("PANADERÍA “ANA” SPA", r"U\+201C\) cannot be written in a DTE's RznSoc"),
+    ],
+)
+def test_a_razon_social_no_document_can_carry_is_refused_before_sending_and_by_the_platform(
+    fake: FakeHaulmer, client: Haulmer, razon_social: str, says: str
+) -> None:
+    import httpx
+
+    owner = owner_with_password(fake, client)
+    workspace = activated_workspace(fake, owner)
+    owner.workspace.set_administrator(workspace.id, email=ADMIN_EMAIL, name="Soporte")
+    owner.workspace.rename(workspace.id, "Panadería")
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=says):
+        owner.workspace.add_organization(workspace.id, razon_social=razon_social, rut="76086428-5")
+    assert len(fake.requests) == sent
+    token = owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            f"/v1/workspaces/{workspace.id}/organizations",
+            json={"razon_social": razon_social, "rut": "76086428-5"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400
+    (detail,) = answer.json()["error"]["details"]
+    assert detail["field"] == "razon_social"
+    assert owner.workspace.retrieve(workspace.id).organizations == []
+
+
+def test_a_new_organization_of_the_setup_is_checked_the_same_way() -> None:
+    from haulmer.openfactura.setup import NewOrganization
+
+    with pytest.raises(ValueError, match="RznSoc takes at most 100"):
+        NewOrganization(razon_social="X" * 101, rut="76086428-5")
+    assert NewOrganization(razon_social=" PANADERIA ANA SPA ", rut="76086428-5").razon_social == (
+        "PANADERIA ANA SPA"
+    )

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from haulmer._core.request import (
     APIRequest,
@@ -24,7 +24,7 @@ from haulmer._enums import StrEnum
 from haulmer._files import read_limited
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import as_model, id_path
+from haulmer._platform import as_model, id_path, razon_social_text
 from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import CertificateError, MandatoryDTETypeError, ValidationError
@@ -66,6 +66,11 @@ class NewOrganization(HaulmerModel):
 
     razon_social: str = Field(min_length=1)
     rut: Rut
+
+    @field_validator("razon_social")
+    @classmethod
+    def _razon_social(cls, value: str) -> str:
+        return razon_social_text(value)
 
 
 class UploadedCertificate(HaulmerModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from haulmer._platform import EMAIL_ADDRESS
+from haulmer._platform import EMAIL_ADDRESS, razon_social_text
 from haulmer._shown import shown
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._accounts import AccountSteps
@@ -116,6 +116,11 @@ class WorkspaceSteps(AccountSteps):
     def _new_organization(self, workspace: Workspace, body: dict[str, Any]) -> Organization:
         problems: list[tuple[str, str]] = []
         razon_social = text_field(body, "razon_social", problems)
+        if razon_social:
+            try:
+                razon_social_text(razon_social)
+            except ValueError as error:
+                problems.append(("razon_social", str(error)))
         rut = rut_field(body, "rut", problems)
         raise_if(problems, "the organization")
         if any(existing.rut == rut for existing in workspace.organizations):
