@@ -5,8 +5,10 @@ from __future__ import annotations
 from enum import Enum
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from haulmer._platform import as_enum, as_model, id_path
+from haulmer._platform import EMAIL_ADDRESS, as_enum, as_model, id_path
 from haulmer.errors import ValidationError
 
 
@@ -73,3 +75,22 @@ def test_as_model_names_the_bad_field_without_pydantic_prefixes() -> None:
     assert str(caught.value) == (
         "the buyer is not valid: email: not an e-mail address (name@example.com)"
     )
+
+
+def _plain_address(text: str) -> bool:
+    """name@domain, no blanks, one '@', a dot in the domain between two characters."""
+    local, at, domain = text.partition("@")
+    blank = any(c.isspace() for c in text)
+    dots = [i for i, c in enumerate(domain) if c == "."]
+    return bool(
+        at
+        and local
+        and "@" not in domain
+        and not blank
+        and any(0 < i < len(domain) - 1 for i in dots)
+    )
+
+
+@given(st.text(alphabet="ab.@ \t\u00a0ñ", max_size=12))
+def test_an_e_mail_address_is_name_at_a_domain_with_an_inner_dot(text: str) -> None:
+    assert bool(EMAIL_ADDRESS.fullmatch(text)) == _plain_address(text)

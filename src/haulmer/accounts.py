@@ -21,6 +21,7 @@ from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import EMAIL_ADDRESS, as_enum
+from haulmer._shown import shown
 from haulmer.errors import ValidationError
 from haulmer.passwords import validate_password
 
@@ -144,8 +145,10 @@ def create_password_request(
 
 def forgot_password_request(email: str, **options: Any) -> APIRequest[ForgotPasswordResult]:
     """The request that re-sends the password e-mail to ``email``."""
-    if not isinstance(email, str) or "@" not in email:
-        raise ValidationError("give the e-mail address the purchase was made with")
+    if not isinstance(email, str) or not EMAIL_ADDRESS.fullmatch(email.strip()):
+        raise ValidationError(
+            f"{shown(email)} is not an e-mail address: give the address the purchase was made with"
+        )
     return APIRequest(
         "POST",
         "/v1/accounts/password/forgot",
@@ -164,7 +167,7 @@ def resend_link_request(
     chosen = as_enum(LinkPurpose, purpose, "e-mail link")
     if not isinstance(email, str) or not EMAIL_ADDRESS.fullmatch(email.strip()):
         raise ValidationError(
-            f"{email!r:.60} is not an e-mail address: give the address the link was sent to"
+            f"{shown(email)} is not an e-mail address: give the address the link was sent to"
         )
     return APIRequest(
         "POST",
@@ -181,8 +184,10 @@ def login_request(
     email: str, password: str, platform: Platform | str, **options: Any
 ) -> APIRequest[Session]:
     """The request that logs in to ``platform`` and returns a session."""
-    if not isinstance(email, str) or "@" not in email:
-        raise ValidationError("log in with the account's e-mail address")
+    if not isinstance(email, str) or not EMAIL_ADDRESS.fullmatch(email.strip()):
+        raise ValidationError(
+            f"{shown(email)} is not an e-mail address: log in with the account's e-mail address"
+        )
     if not isinstance(password, str) or not password:
         raise ValidationError("the password is required to log in")
     chosen = as_enum(Platform, platform, "platform")

@@ -19,7 +19,7 @@ from haulmer._core.request import (
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import id_path, razon_social_text
+from haulmer._platform import EMAIL_ADDRESS, id_path, razon_social_text
 from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
@@ -145,8 +145,8 @@ def administrator_request(
 ) -> APIRequest[WorkspaceDetails]:
     """The request for step 1, the administrator."""
     email = _required_text(email, "the administrator's e-mail")
-    if "@" not in email or email.startswith("@") or email.endswith("@"):
-        raise ValidationError(f"{shown(email)} is not an e-mail address")
+    if not EMAIL_ADDRESS.fullmatch(email):
+        raise ValidationError(f"{shown(email)} is not an e-mail address (name@example.com)")
     body = {"email": email, "name": _required_text(name, "the administrator's name")}
     return APIRequest(
         "POST",

@@ -227,3 +227,14 @@ def test_the_token_survives_the_round_trip_through_a_link_url(token: str) -> Non
     url = "https://fake-haulmer.invalid/accounts/create-password?" + urlencode({"token": token})
     assert token_from_link(url) == token
     assert token_from_link(Link(url=url, purpose="create_password", token=token)) == token
+
+
+@pytest.mark.parametrize("email", ["ana@", "@@", "ana@example", "ana rojas@example.com"])
+def test_forgot_password_and_login_refuse_what_is_no_e_mail_address_before_sending(
+    fake: FakeHaulmer, client: Haulmer, email: str
+) -> None:
+    with pytest.raises(ValidationError, match="is not an e-mail address"):
+        client.accounts.forgot_password(email)
+    with pytest.raises(ValidationError, match="is not an e-mail address"):
+        client.accounts.login(email, "Panaderia2026")
+    assert fake.requests.total == 0

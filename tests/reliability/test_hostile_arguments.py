@@ -18,6 +18,8 @@ from haulmer import Haulmer
 from haulmer.errors import CertificateError, ConfigurationError, DocumentError, ValidationError
 from haulmer.testing import FakeHaulmer
 
+from .conftest import bounded
+
 HUGE = 10**5000
 
 CASES: dict[str, tuple[Callable[[Haulmer], Any], type[Exception], str]] = {
@@ -324,3 +326,57 @@ def test_an_int_for_a_file_is_no_file_descriptor_to_read_and_close() -> None:
     finally:
         os.close(reading)
         os.close(writing)
+
+
+BACKTRACKING_ADDRESS = "ana@" + ".b" * 100_000 + "@"
+"""No e-mail address, but [^@\\s]+\\.[^@\\s]+ tried each dot against each later one: quadratic."""
+
+ADDRESS_CALLS: dict[str, Callable[[Haulmer], Any]] = {
+    "workspace.set_administrator": lambda c: c.workspace.set_administrator(
+        "wsp_1", email=BACKTRACKING_ADDRESS, name="Ana"
+    ),
+    "accounts.forgot_password": lambda c: c.accounts.forgot_password(BACKTRACKING_ADDRESS),
+    "accounts.resend_link": lambda c: c.accounts.resend_link(
+        BACKTRACKING_ADDRESS, "create_password"
+    ),
+    "accounts.login": lambda c: c.accounts.login(BACKTRACKING_ADDRESS, "Panaderia2026"),
+    "checkout.create_order": lambda c: c.checkout.create_order(
+        buyer={
+            "name": "Ana",
+            "email": BACKTRACKING_ADDRESS,
+            "rut": "12345678-5",
+            "phone": "+56 9 8765 4321",
+        },
+        products={"openfactura": 1},
+    ),
+}
+
+
+@pytest.mark.parametrize("call", sorted(ADDRESS_CALLS))
+def test_a_long_text_that_is_no_e_mail_address_is_refused_in_linear_time(call: str) -> None:
+    fake = FakeHaulmer()
+    client = fake.client(access_token="session")
+    with bounded(), pytest.raises(ValidationError, match="e-mail address"):
+        ADDRESS_CALLS[call](client)
+    assert fake.requests.total == 0
+
+
+def test_the_fake_refuses_a_long_text_that_is_no_e_mail_address_in_linear_time() -> None:
+    import httpx
+
+    fake = FakeHaulmer()
+    buyer = {
+        "name": "Ana",
+        "email": BACKTRACKING_ADDRESS,
+        "rut": "12345678-5",
+        "phone": "+56 9 1234 5678",
+    }
+    with bounded(), httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            "/v1/orders",
+            json={"buyer": buyer, "products": [{"code": "openfactura", "quantity": 1}]},
+        )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["details"] == [
+        {"field": "buyer.email", "issue": "not an e-mail address"}
+    ]
