@@ -223,3 +223,48 @@ def test_every_answer_and_request_of_the_three_platforms_matches_the_document(
     prefixes = ("myhaulmer.", "catalogue.", "point.")
     documented = {name for name in operations if name.startswith(prefixes)}
     assert documented <= routes
+
+
+def _max_length(schema: dict[str, Any]) -> int:
+    return int(schema["anyOf"][0]["maxLength"] if "anyOf" in schema else schema["maxLength"])
+
+
+@pytest.mark.parametrize(
+    ("schema", "field", "model", "base"),
+    [
+        ("ProductInput", "name", "haulmer.catalogue.ProductInput", {"sku": "A", "price": 1}),
+        (
+            "ProductInput",
+            "unit",
+            "haulmer.catalogue.ProductInput",
+            {"name": "P", "sku": "A", "price": 1},
+        ),
+        (
+            "ProductInput",
+            "description",
+            "haulmer.catalogue.ProductInput",
+            {"name": "P", "sku": "A", "price": 1},
+        ),
+        ("SaleReceptor", "razon_social", "haulmer.point.SaleReceptor", {"rut": "76086428-5"}),
+        ("SaleReceptor", "giro", "haulmer.point.SaleReceptor", {"rut": "76086428-5"}),
+        ("SaleReceptor", "direccion", "haulmer.point.SaleReceptor", {"rut": "76086428-5"}),
+        ("SaleReceptor", "comuna", "haulmer.point.SaleReceptor", {"rut": "76086428-5"}),
+        (
+            "CreateOrganization",
+            "razon_social",
+            "haulmer.openfactura.setup.NewOrganization",
+            {"rut": "76086428-5"},
+        ),
+    ],
+)
+def test_the_documented_text_limits_are_the_ones_the_sdk_checks(
+    schema: str, field: str, model: str, base: dict[str, Any]
+) -> None:
+    import importlib
+
+    module, _, name = model.rpartition(".")
+    checked = getattr(importlib.import_module(module), name)
+    limit = _max_length(openapi_document()["components"]["schemas"][schema]["properties"][field])
+    assert getattr(checked.model_validate({**base, field: "x" * limit}), field) == "x" * limit
+    with pytest.raises(ValueError, match=field):
+        checked.model_validate({**base, field: "x" * (limit + 1)})
