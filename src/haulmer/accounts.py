@@ -6,6 +6,7 @@ checked locally against the policy (``haulmer.passwords``) before it is sent.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
@@ -33,6 +34,7 @@ __all__ = [
     "LinkResent",
     "Platform",
     "Session",
+    "same_password",
     "token_from_link",
 ]
 
@@ -117,6 +119,12 @@ class ForgotPasswordResult(HaulmerModel):
     message: str = ""
 
 
+def same_password(password: str) -> str:
+    """The password as the platform compares it: Unicode NFC, so an ``ñ`` typed as one character
+    or as ``n`` and a combining tilde (as some keyboards and files write it) is the same."""
+    return unicodedata.normalize("NFC", password)
+
+
 def create_password_request(
     link: LinkLike,
     password: str,
@@ -128,6 +136,7 @@ def create_password_request(
     token = token_from_link(link)
     if not isinstance(password, str) or not isinstance(confirmation, str):
         raise ValidationError("type the password twice: password and confirmation are text")
+    password, confirmation = same_password(password), same_password(confirmation)
     validate_password(password, confirmation)
     body = {"token": token, "password": password, "password_confirmation": confirmation}
     return APIRequest(
@@ -193,7 +202,7 @@ def login_request(
     chosen = as_enum(Platform, platform, "platform")
     body: Mapping[str, Any] = {
         "email": email.strip(),
-        "password": password,
+        "password": same_password(password),
         "platform": chosen.value,
     }
     return APIRequest(

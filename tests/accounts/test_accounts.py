@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+import unicodedata
 from urllib.parse import urlencode
 
 import pytest
@@ -238,3 +239,39 @@ def test_forgot_password_and_login_refuse_what_is_no_e_mail_address_before_sendi
     with pytest.raises(ValidationError, match="is not an e-mail address"):
         client.accounts.login(email, "Panaderia2026")
     assert fake.requests.total == 0
+
+
+COMPOSED = "Contraseña2026"
+DECOMPOSED = unicodedata.normalize("NFD", COMPOSED)  # n + U+0303, as some keyboards write it
+
+
+@pytest.mark.parametrize(("created", "typed"), [(COMPOSED, DECOMPOSED), (DECOMPOSED, COMPOSED)])
+def test_a_password_is_the_same_however_its_accents_are_encoded(
+    fake: FakeHaulmer, client: Haulmer, created: str, typed: str
+) -> None:
+    assert created != typed
+    buy_and_pay(fake, client)
+    client.accounts.create_password(_password_link(fake), password=created, confirmation=typed)
+    assert client.accounts.login(BUYER_EMAIL, typed).account.email == BUYER_EMAIL
+    assert client.accounts.login(BUYER_EMAIL, created).account.email == BUYER_EMAIL
+
+
+def test_the_fake_compares_passwords_in_nfc_and_refuses_a_lone_surrogate_without_crashing(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    import httpx
+
+    buy_and_pay(fake, client)
+    client.accounts.create_password(_password_link(fake), password=COMPOSED, confirmation=COMPOSED)
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        decomposed = http.post(
+            "/v1/accounts/login", json={"email": BUYER_EMAIL, "password": DECOMPOSED}
+        )
+        surrogate = http.post(
+            "/v1/accounts/login",
+            content=b'{"email": "%s", "password": "\\ud800Abcdefg1"}' % BUYER_EMAIL.encode(),
+            headers={"Content-Type": "application/json"},
+        )
+    assert decomposed.status_code == 200
+    assert surrogate.status_code == 401
+    assert surrogate.json()["error"]["code"] == "invalid_credentials"

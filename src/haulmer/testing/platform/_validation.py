@@ -18,8 +18,12 @@ def new_id(prefix: str) -> str:
 
 
 def hash_password(password: str, salt: bytes) -> bytes:
-    """The stored form of a password (the fake never keeps the password itself)."""
-    return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, 1_000)
+    """The stored form of a password (the fake never keeps the password itself), compared in
+    Unicode NFC (``haulmer.accounts.same_password``); text no UTF-8 carries matches nothing."""
+    from haulmer.accounts import same_password
+
+    data = same_password(password).encode("utf-8", "surrogatepass")
+    return hashlib.pbkdf2_hmac("sha256", data, salt, 1_000)
 
 
 _WIRE_FIELDS = {"password": "password", "confirmation": "password_confirmation"}
@@ -29,7 +33,10 @@ def password_problems(password: str, confirmation: str) -> Problems:
     """The server's check of the Haulmer Accounts policy: the SDK's own rules
     (``haulmer.passwords``), each violation on its wire field, the password never quoted.
     """
-    return [(_WIRE_FIELDS[v.field], v.message) for v in check_password(password, confirmation)]
+    from haulmer.accounts import same_password
+
+    found = check_password(same_password(password), same_password(confirmation))
+    return [(_WIRE_FIELDS[v.field], v.message) for v in found]
 
 
 def text_field(body: dict[str, Any], name: str, problems: Problems) -> str:
