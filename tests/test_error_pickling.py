@@ -72,7 +72,7 @@ def _fields(error: BaseException) -> dict[str, Any]:
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__name__)
 def test_every_error_reads_back_as_itself(cls: type[HaulmerError]) -> None:
     error = _made(cls)
-    error.add_note("while emitting sale 42")
+    error.__notes__ = ["while emitting sale 42"]  # what add_note() keeps (3.11+)
     back = pickle.loads(pickle.dumps(error))
     assert type(back) is cls
     assert str(back) == str(error)
