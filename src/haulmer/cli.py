@@ -12,6 +12,9 @@ from typing import Any
 
 from haulmer._shown import shown
 
+EXIT_INTERRUPTED = 130
+"""The exit status after Ctrl+C, as a shell reports a command stopped by SIGINT."""
+
 
 def _demo(args: argparse.Namespace) -> int:
     """Run a new customer's whole story against the embedded fake platform."""
@@ -271,6 +274,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:  # Ctrl+C: one line, not a traceback; 130 as shells report SIGINT
+        print("\nhaulmer: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,25 @@
+"""``haulmer.cli.main``: what every command shares (interruption, the parser, the version)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from haulmer import _support_commands
+from haulmer.cli import main
+
+FACTURA = Path(__file__).parent / "sii" / "fixtures" / "DTE--76354771-K--33--170.xml"
+
+
+def test_ctrl_c_stops_a_command_with_one_line_and_status_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_support_commands, "verify", interrupted)
+    assert main(["verify", str(FACTURA)]) == 130
+    captured = capsys.readouterr()
+    assert captured.err.strip() == "haulmer: interrupted"
+    assert captured.out == ""
