@@ -248,3 +248,44 @@ def test_the_commands_read_no_larger_file_than_the_sii_layer_parses() -> None:
     from haulmer.sii._xml import MAX_XML_BYTES
 
     assert _LARGEST_FILE == MAX_XML_BYTES
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, out, err = run(["serve", "--port", str(port)], capsys)
+    assert code == 1
+    assert out == ""
+    assert err.startswith(f"haulmer serve: cannot listen on host '127.0.0.1', port {port}: ")
+    assert "choose another --port" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_serve_on_a_host_that_does_not_resolve_says_so(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    def unknown(*args: object, **kwargs: object) -> object:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)  # no resolver is asked
+    code, _, err = run(["serve", "--host", "no-such-host.invalid", "--port", "0"], capsys)
+    assert code == 1
+    assert "cannot listen on host 'no-such-host.invalid', port 0: " in err
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_serve_refuses_a_port_outside_0_to_65535_as_a_usage_error(
+    port: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["serve", "--port", port])
+    assert stopped.value.code == 2
+    assert "--port" in capsys.readouterr().err

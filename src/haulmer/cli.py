@@ -27,7 +27,14 @@ def _serve(args: argparse.Namespace) -> int:
     """Serve a fresh fake Haulmer over HTTP on loopback (``python -m haulmer.testing serve``)."""
     from haulmer.testing.__main__ import main as testing_main
 
-    return testing_main(["serve", "--host", args.host, "--port", str(args.port)])
+    return testing_main(["serve", "--host", args.host, "--port", str(args.port)], prog="haulmer")
+
+
+def _port(text: str) -> int:
+    """``serve --port``: 0 to 65535, checked by ``python -m haulmer.testing serve``'s rule."""
+    from haulmer.testing.__main__ import port_number
+
+    return port_number(text)
 
 
 def _support_command(name: str) -> Callable[[argparse.Namespace], int]:
@@ -117,10 +124,12 @@ def _add_support_commands(commands: Any) -> None:
         "serve",
         help="serve the fake Haulmer platform over HTTP on loopback",
         description="Start a fresh fake Haulmer (OpenFactura and the platform) over HTTP, for "
-        "tools in any language; the same as 'python -m haulmer.testing serve'. Ctrl+C stops it.",
+        "tools in any language; the same as 'python -m haulmer.testing serve'. Ctrl+C stops it. "
+        "Exit status: 0 when stopped with Ctrl+C, 1 when it cannot listen on that host and port "
+        "(taken, or not this machine's), 2 when the command line is wrong.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
-    serve.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
+    serve.add_argument("--port", type=_port, default=8080, help="port (0 picks a free one)")
     serve.set_defaults(handler=_serve)
 
 

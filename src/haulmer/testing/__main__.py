@@ -3,17 +3,37 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Sequence
 
+from haulmer._shown import shown
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the command line and run the server until interrupted."""
-    parser = argparse.ArgumentParser(prog="python -m haulmer.testing")
+
+def port_number(text: str) -> int:
+    """``--port``'s value: a TCP port, 0 to 65535 (0 picks a free one); argparse says otherwise."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {shown(text)}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535 (0 picks a free one), not {port}")
+    return port
+
+
+def main(argv: Sequence[str] | None = None, *, prog: str = "python -m haulmer.testing") -> int:
+    """Parse the command line and run the server until interrupted.
+
+    Exit status 0 after Ctrl+C, 1 when the address cannot be listened on, 2 for a wrong
+    command line.
+    """
+    parser = argparse.ArgumentParser(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True)
     serve_cmd = commands.add_parser("serve", help="serve a fresh fake Haulmer over HTTP")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
-    serve_cmd.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
+    serve_cmd.add_argument(
+        "--port", type=port_number, default=8080, help="port (0 picks a free one)"
+    )
     args = parser.parse_args(argv)
 
     from haulmer.testing._fake import SANDBOX_API_KEY, FakeHaulmer
@@ -21,7 +41,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     fake = FakeHaulmer()
     fake.clock.follow_real_time()  # clients really wait: the rate limit and statuses see it
-    server = FakeServer(fake, args.host, args.port)
+    try:
+        server = FakeServer(fake, args.host, args.port)
+    except OSError as exc:  # the port is taken, the host does not resolve or is not this machine's
+        taken = exc.errno == errno.EADDRINUSE
+        hint = "; choose another --port (0 picks a free one)" if taken else ""
+        print(
+            f"{prog} serve: cannot listen on host {shown(args.host)}, port {args.port}: "
+            f"{exc.strerror or exc}{hint}",
+            file=sys.stderr,
+        )
+        return 1
     print(f"Fake Haulmer listening on {server.url}", flush=True)
     print(f"  OpenFactura: {server.url}/v2/dte/...  (header apikey: {SANDBOX_API_KEY})", flush=True)
     print(f"  Platform:    {server.url}/v1/openapi.json", flush=True)
