@@ -289,3 +289,46 @@ def test_serve_refuses_a_port_outside_0_to_65535_as_a_usage_error(
         main(["serve", "--port", port])
     assert stopped.value.code == 2
     assert "--port" in capsys.readouterr().err
+
+
+def test_verify_json_reports_an_unreadable_file_beside_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing.xml"
+    code, out, err = run(["verify", "--json", str(FACTURA), str(missing), str(tmp_path)], capsys)
+    assert code == 2
+    reports = json.loads(out)
+    assert [report["file"] for report in reports] == [str(FACTURA), str(missing), str(tmp_path)]
+    assert [report["ok"] for report in reports] == [True, False, False]
+    assert reports[1]["failures"] == [
+        {"check": "read", "where": "", "reason": "cannot read it: No such file or directory"}
+    ]
+    assert reports[2]["failures"][0]["check"] == "read"
+    assert "cannot read" in err  # the person at the terminal is told too
+
+
+def test_verify_json_of_one_unreadable_file_is_its_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["verify", "--json", str(tmp_path / "missing.xml")], capsys)
+    assert code == 2
+    report = json.loads(out)
+    assert report["ok"] is False
+    assert report["passed"] == []
+    assert report["failures"][0]["check"] == "read"
+
+
+@pytest.mark.parametrize("command", [["parse"], ["caf", "--json"]])
+def test_parse_and_caf_json_report_an_unreadable_file_in_json(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing.xml"
+    code, out, err = run([*command, str(missing)], capsys)
+    assert code == 2
+    assert json.loads(out) == {
+        "file": str(missing),
+        "ok": False,
+        "error": "FileNotFoundError",
+        "message": "cannot read it: No such file or directory",
+    }
+    assert "cannot read" in err

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -33,16 +34,32 @@ _LARGEST_FILE = 64 * 1024 * 1024
 2,000 documents is far below it)."""
 
 
-def _read(path: str) -> bytes | None:
-    """The file's bytes, or None after saying on stderr why it cannot be read."""
+@dataclass(frozen=True)
+class _Unreadable:
+    """Why a file could not be read: the error's type name and the reason in words."""
+
+    error: str
+    reason: str
+
+
+def _read(path: str) -> bytes | _Unreadable:
+    """The file's bytes, or why it cannot be read (also said on stderr, for a person)."""
     try:
         return read_limited(path, _LARGEST_FILE)
     except OSError as exc:
-        print(f"haulmer: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
-        return None
+        reason = exc.strerror or str(exc)
+        print(f"haulmer: cannot read {path}: {reason}", file=sys.stderr)
+        return _Unreadable(type(exc).__name__, f"cannot read it: {reason}")
     except ValueError:  # a NUL byte in the path: no file has that name
         print(f"haulmer: no file can have the name {shown(path, 300)}", file=sys.stderr)
-        return None
+        return _Unreadable("ValueError", "no file can have this name (it holds a NUL byte)")
+
+
+def _unreadable_json(path: str, unreadable: _Unreadable) -> None:
+    """The JSON of a file that could not be read, as ``parse`` and ``caf --json`` print it."""
+    _print_json(
+        {"file": path, "ok": False, "error": unreadable.error, "message": unreadable.reason}
+    )
 
 
 def _json_value(value: Any) -> Any:
@@ -78,8 +95,10 @@ def verify(args: argparse.Namespace) -> int:
     reports: list[dict[str, Any]] = []
     for path in args.files:
         data = _read(path)
-        if data is None:
+        if isinstance(data, _Unreadable):
             worst = max(worst, EXIT_UNREADABLE)
+            failure = {"check": "read", "where": "", "reason": data.reason}
+            reports.append({"file": path, "ok": False, "passed": [], "failures": [failure]})
             continue
         outcome = verify_xml(data, check_caf=args.check_caf, allow_test_cafs=args.allow_test_cafs)
         failures = [
@@ -97,9 +116,11 @@ def verify(args: argparse.Namespace) -> int:
         if not ok:
             worst = max(worst, EXIT_INVALID)
     if args.json:
-        _print_json(reports if len(args.files) > 1 else (reports[0] if reports else []))
+        _print_json(reports if len(args.files) > 1 else reports[0])
         return worst
     for report in reports:
+        if report["failures"] and report["failures"][0]["check"] == "read":
+            continue  # said on stderr
         if report["ok"]:
             print(f"{report['file']}: verified ({', '.join(report['passed'])})")
             continue
@@ -122,7 +143,8 @@ def parse(args: argparse.Namespace) -> int:
     from haulmer.sii import parse_all
 
     data = _read(args.file)
-    if data is None:
+    if isinstance(data, _Unreadable):
+        _unreadable_json(args.file, data)
         return EXIT_UNREADABLE
     try:
         documents = parse_all(data)
@@ -191,7 +213,9 @@ def caf(args: argparse.Namespace) -> int:
     from haulmer.sii import Caf
 
     data = _read(args.file)
-    if data is None:
+    if isinstance(data, _Unreadable):
+        if args.json:
+            _unreadable_json(args.file, data)
         return EXIT_UNREADABLE
     try:
         loaded = Caf.from_xml(data)
