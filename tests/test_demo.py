@@ -141,3 +141,27 @@ def test_demo_makes_the_first_sale_at_the_point_of_sale_and_a_support_ticket(
     assert "signature and timbre verified" in sale["summary"]
     assert steps["open a support ticket"]["ok"]
     assert steps["read support's answer"]["messages"] == 2
+
+
+def test_demo_says_what_stopped_it_outside_any_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HAULMER_ENVIRONMENT", "bogus")  # every client refuses to start
+    out = io.StringIO()
+    assert run(tmp_path, as_json=True, out=out) == 1
+    log = json.loads(out.getvalue())
+    assert log["ok"] is False
+    assert log["error"].startswith("ConfigurationError: HAULMER_ENVIRONMENT='bogus'")
+    text = io.StringIO()
+    assert run(tmp_path, out=text) == 1
+    assert "HAULMER_ENVIRONMENT='bogus' is not an environment" in text.getvalue()
+    assert "failed step above" not in text.getvalue()
+
+
+def test_demo_ignores_a_shared_rate_limiter_named_in_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an ERP's shell may name its Redis limiter; the demo talks to the fake in memory only
+    monkeypatch.setenv("HAULMER_RATE_LIMIT_URL", "redis://127.0.0.1:9/0")
+    out = io.StringIO()
+    assert run(tmp_path, as_json=True, out=out) == 0, out.getvalue()

@@ -129,14 +129,19 @@ def run(out_dir: Path, *, as_json: bool = False, out: IO[str] | None = None) -> 
     stream = out or sys.stdout
     log = DemoLog(as_json=as_json, out=stream)
     ok = True
+    error = None  # what stopped the story outside any step (a step records its own)
     try:
         _story(log, out_dir)
     except BrokenPipeError:
         raise
-    except Exception:
+    except Exception as exc:
         ok = False
+        if all(step["ok"] for step in log.steps):
+            error = f"{type(exc).__name__}: {exc}"
     if as_json:
-        payload = {"ok": ok, "steps": log.steps, "files": log.files}
+        payload: dict[str, Any] = {"ok": ok, "steps": log.steps, "files": log.files}
+        if error is not None:
+            payload["error"] = error
         print(json.dumps(payload, ensure_ascii=False, indent=2, default=str), file=stream)
     elif ok:
         print(f"\nEverything worked. Files written to {out_dir}/", file=stream)
@@ -147,6 +152,8 @@ def run(out_dir: Path, *, as_json: bool = False, out: IO[str] | None = None) -> 
         )
         for what, where in READ_NEXT:
             print(f"   {what}: {where}", file=stream)
+    elif error is not None:
+        print(f"\nThe demo stopped: {error}", file=stream)
     else:
         print("\nThe demo stopped at the failed step above.", file=stream)
     return 0 if ok else 1
@@ -161,7 +168,8 @@ def _story(log: DemoLog, out_dir: Path) -> None:
     from haulmer.testing.certificates import make_test_pfx
 
     fake = FakeHaulmer(clock=FakeClock(START))
-    client = fake.client(api_key=None)
+    # everything stays in this process: no shared rate limiter named by HAULMER_RATE_LIMIT_URL
+    client = fake.client(api_key=None, rate_limit=False)
     if not log.as_json:
         print(
             "haulmer demo: a new Haulmer customer, from the purchase to its first tax documents.\n"
