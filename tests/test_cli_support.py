@@ -332,3 +332,15 @@ def test_parse_and_caf_json_report_an_unreadable_file_in_json(
         "message": "cannot read it: No such file or directory",
     }
     assert "cannot read" in err
+
+
+def test_rut_checks_every_rut_it_is_given(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["rut", "76430498-5", "76795561-8"], capsys)
+    assert code == 0
+    assert "76430498-5: valid RUT" in out
+    assert "76795561-8: valid RUT" in out
+    code, out, _ = run(["rut", "--json", "76430498-5", "76430498", "76795561-8"], capsys)
+    assert code == 1  # one of them is not valid
+    reports = json.loads(out)
+    assert [report["input"] for report in reports] == ["76430498-5", "76430498", "76795561-8"]
+    assert [report["valid"] for report in reports] == [True, False, True]

@@ -156,10 +156,22 @@ def parse(args: argparse.Namespace) -> int:
 
 
 def rut(args: argparse.Namespace) -> int:
-    """Check a RUT (or compute the check digit of a bare number) and print its formats."""
+    """Check each RUT (or compute the check digit of a bare number) and print its formats."""
+    texts: list[str] = args.rut
+    outcomes = [_check_rut(text) for text in texts]
+    if args.json:
+        reports = [report for report, _ in outcomes]
+        _print_json(reports if len(texts) > 1 else reports[0])
+    else:
+        for report, _ in outcomes:
+            _print_rut(report)
+    return EXIT_OK if all(valid for _, valid in outcomes) else EXIT_INVALID
+
+
+def _check_rut(text: str) -> tuple[dict[str, Any], bool]:
+    """The report of one RUT as written on the command line, and whether it is valid."""
     from haulmer.rut import Rut
 
-    text: str = args.rut
     candidates: list[dict[str, Any]] = []
     try:
         value = Rut.parse(text, lenient=True)
@@ -174,26 +186,24 @@ def rut(args: argparse.Namespace) -> int:
             # a number stored without its check digit, as ERPs often keep RUTs
             completed = Rut.from_parts(int(digits))
             candidates.append(_rut_report(completed, "the number with its check digit computed"))
-        if args.json:
-            _print_json(
-                {"input": text, "valid": False, "error": str(exc), "candidates": candidates}
-            )
-        else:
-            print(f"{text}: not a valid RUT: {exc}")
-            for candidate in candidates:
-                print(f"  did you mean {candidate['rut']} ({candidate['reading']})?")
-        return EXIT_INVALID
-    report = _rut_report(value, "as written")
-    if args.json:
-        _print_json({"input": text, "valid": True, **report})
-    else:
-        print(f"{text}: valid RUT")
-        print(f"  number        {report['number']}")
-        print(f"  check digit   {report['dv']}")
-        print(f"  SII form      {report['rut']}")
-        print(f"  with dots     {report['dotted']}")
-        print(f"  compact       {report['compact']}")
-    return EXIT_OK
+        return {"input": text, "valid": False, "error": str(exc), "candidates": candidates}, False
+    return {"input": text, "valid": True, **_rut_report(value, "as written")}, True
+
+
+def _print_rut(report: dict[str, Any]) -> None:
+    """One RUT's report, for a person."""
+    text = report["input"]
+    if not report["valid"]:
+        print(f"{text}: not a valid RUT: {report['error']}")
+        for candidate in report["candidates"]:
+            print(f"  did you mean {candidate['rut']} ({candidate['reading']})?")
+        return
+    print(f"{text}: valid RUT")
+    print(f"  number        {report['number']}")
+    print(f"  check digit   {report['dv']}")
+    print(f"  SII form      {report['rut']}")
+    print(f"  with dots     {report['dotted']}")
+    print(f"  compact       {report['compact']}")
 
 
 def _rut_report(value: Any, reading: str) -> dict[str, Any]:

@@ -95,13 +95,19 @@ def _add_support_commands(commands: Any) -> None:
 
     rut = commands.add_parser(
         "rut",
-        help="check a RUT and print its check digit and formats",
-        description="Check a RUT's check digit and print its forms (76430498-5, 76.430.498-5). "
-        "A number written without its check digit (as ERPs often store it) is completed and "
-        "suggested. " + codes,
+        help="check RUTs and print their check digits and formats",
+        description="Check each RUT's check digit and print its forms (76430498-5, "
+        "76.430.498-5). A number written without its check digit (as ERPs often store it) is "
+        "completed and suggested. " + codes + " With several RUTs, 1 when any is not valid.",
     )
-    rut.add_argument("rut", metavar="RUT", help="e.g. 76430498-5, 76.430.498-5 or 76430498")
-    rut.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    rut.add_argument(
+        "rut", nargs="+", metavar="RUT", help="e.g. 76430498-5, 76.430.498-5 or 76430498"
+    )
+    rut.add_argument(
+        "--json",
+        action="store_true",
+        help="print the outcome as JSON (a list when several RUTs are given)",
+    )
     rut.set_defaults(handler=_support_command("rut"))
 
     caf = commands.add_parser(
