@@ -142,3 +142,56 @@ def test_pdf_of_an_envelope_writes_one_pdf_per_document(
         assert barcodes_on_page(path.read_bytes()) == [ted_bytes_of(xml)]
     assert main(["pdf", str(source), "-o", "-"]) == 2
     assert "holds 2 documents" in capsys.readouterr().err
+
+
+def test_pdf_into_an_existing_folder_writes_the_default_name_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "recibida.xml"
+    source.write_bytes(RECEIVED.read_bytes())
+    folder = tmp_path / "impresos"
+    folder.mkdir()
+    assert main(["pdf", str(source), "-o", str(folder), "--cedible"]) == 0
+    target = folder / "recibida-cedible.pdf"
+    assert capsys.readouterr().out.strip() == str(target)
+    assert barcodes_on_page(target.read_bytes()) == [ted_bytes_of(RECEIVED.read_bytes())]
+    # an envelope of one document is printed the same way
+    envelope = tmp_path / "envio.xml"
+    envelope.write_bytes(_envelope(RECEIVED.read_bytes()))
+    assert main(["pdf", str(envelope), "-o", str(folder)]) == 0
+    assert (folder / "envio.pdf").is_file()
+
+
+def test_pdf_of_an_envelope_creates_its_output_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "envio.xml"
+    source.write_bytes(
+        _envelope(
+            RECEIVED.read_bytes(), (FIXTURES / "DTE--96670340-7--61--110616.xml").read_bytes()
+        )
+    )
+    out = tmp_path / "pdfs" / "diciembre"
+    assert main(["pdf", str(source), "-o", f"{out}/"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["envio-T33F170.pdf", "envio-T61F110616.pdf"]
+    # a folder named with a trailing separator is a folder for one document too
+    single = tmp_path / "una.xml"
+    single.write_bytes(RECEIVED.read_bytes())
+    assert main(["pdf", str(single), "-o", str(tmp_path / "nueva") + "/"]) == 0
+    assert (tmp_path / "nueva" / "una.pdf").is_file()
+
+
+def test_pdf_of_an_envelope_into_a_file_says_it_needs_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "envio.xml"
+    source.write_bytes(
+        _envelope(
+            RECEIVED.read_bytes(), (FIXTURES / "DTE--96670340-7--61--110616.xml").read_bytes()
+        )
+    )
+    taken = tmp_path / "salida.pdf"
+    taken.write_bytes(b"not a folder")
+    assert main(["pdf", str(source), "-o", str(taken)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"haulmer pdf: -o {taken} is a file, not a folder ({source} holds 2 documents)\n"

@@ -171,22 +171,39 @@ def _pdf(args: argparse.Namespace) -> int:
     except HaulmerError as error:  # unreadable, not a stamped DTE, or a copy it cannot have
         print(f"haulmer pdf: {error}", file=sys.stderr)
         return 2
-    if len(pdfs) == 1:
-        targets = [args.output or str(source.with_name(f"{source.stem}{suffix}.pdf"))]
-    elif args.output == "-":
-        print(
-            f"haulmer pdf: {source} holds {len(pdfs)} documents; -o - writes only one",
-            file=sys.stderr,
-        )
-        return 2
-    else:  # an envelope: one PDF per document, named by type and folio
-        folder = Path(args.output) if args.output else source.parent
-        names = [f"{source.stem}-{name}{suffix}.pdf" for name in _document_names(source)]
-        targets = [str(folder / name) for name in names]
-    if targets == ["-"]:
+    output: str | None = args.output
+    if output == "-":
+        if len(pdfs) > 1:
+            print(
+                f"haulmer pdf: {source} holds {len(pdfs)} documents; -o - writes only one",
+                file=sys.stderr,
+            )
+            return 2
         sys.stdout.buffer.write(pdfs[0])
         sys.stdout.buffer.flush()
         return 0
+    # -o names a folder when it is one, ends with a separator, or is for several documents
+    into_folder = output is not None and (
+        len(pdfs) > 1 or output.endswith(("/", os.sep)) or Path(output).is_dir()
+    )
+    if output is not None and not into_folder:
+        targets = [output]
+    else:
+        folder = Path(output) if output is not None else source.parent
+        if len(pdfs) == 1:
+            names = [f"{source.stem}{suffix}.pdf"]
+        else:  # an envelope: one PDF per document, named by type and folio
+            names = [f"{source.stem}-{name}{suffix}.pdf" for name in _document_names(source)]
+        targets = [str(folder / name) for name in names]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            why = f" ({source} holds {len(pdfs)} documents)" if len(pdfs) > 1 else ""
+            print(f"haulmer pdf: -o {folder} is a file, not a folder{why}", file=sys.stderr)
+            return 2
+        except OSError as error:
+            print(f"haulmer pdf: cannot create {folder}: {error.strerror}", file=sys.stderr)
+            return 1
     for target, pdf in zip(targets, pdfs, strict=True):
         try:
             Path(target).write_bytes(pdf)
@@ -221,8 +238,9 @@ def _add_pdf_command(commands: Any) -> None:
         "-o",
         "--output",
         help="where to write the PDF ('-' for standard output; default: next to the XML, "
-        "FILE.pdf, FILE-cedible.pdf, FILE-80mm.pdf); for an envelope of several documents, "
-        "the folder for FILE-T33F12.pdf and the others",
+        "FILE.pdf, FILE-cedible.pdf, FILE-80mm.pdf), or a folder for it (an existing one, or "
+        "a name ending in /); for an envelope of several documents, the folder (created if "
+        "new) for FILE-T33F12.pdf and the others",
     )
     pdf.add_argument("--paper", choices=("letter", "80mm"), default="letter")
     pdf.add_argument(
