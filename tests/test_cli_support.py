@@ -344,3 +344,39 @@ def test_rut_checks_every_rut_it_is_given(capsys: pytest.CaptureFixture[str]) ->
     reports = json.loads(out)
     assert [report["input"] for report in reports] == ["76430498-5", "76430498", "76795561-8"]
     assert [report["valid"] for report in reports] == [True, False, True]
+
+
+def test_allow_test_cafs_accepts_a_test_caf_made_by_another_process(tmp_path: Path) -> None:
+    """The fake's CAFs are signed by one test key in every process, so the command line, a
+    process of its own, can check the CAFs of documents the fake or the demo issued."""
+    import haulmer.dte as dte
+    from haulmer import sii
+    from haulmer.testing.caf import make_test_caf
+    from haulmer.testing.certificates import make_test_certificate
+
+    caf = make_test_caf(rut="76795561-8", razon_social="HAULMER SPA", dte_type=33)
+    factura = dte.factura(
+        emisor={"rut": "76795561-8", "razon_social": "HAULMER SPA", "giro": "Software",
+                "actecos": [620200], "direccion": "Arturo Prat 527", "comuna": "Curicó"},
+        receptor={"rut": "76430498-5", "razon_social": "HOSTY SPA", "giro": "Informática",
+                  "direccion": "Arturo Prat 527", "comuna": "Curicó"},
+        lines=[{"nombre": "Hosting", "cantidad": 1, "precio": 2000}],
+    )  # fmt: skip
+    signed = tmp_path / "factura.xml"
+    signed.write_bytes(sii.issue(factura, caf=caf, certificate=make_test_certificate(), folio=1))
+    caf_file = tmp_path / "caf.xml"
+    caf_file.write_bytes(caf.to_xml())
+
+    def haulmer(*argv: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "haulmer", *argv]
+        return subprocess.run(command, capture_output=True, text=True, check=False)
+
+    checked = haulmer("verify", "--json", "--check-caf", "--allow-test-cafs", str(signed))
+    assert checked.returncode == 0, checked.stdout
+    assert any(check.startswith("caf") for check in json.loads(checked.stdout)["passed"])
+    described = haulmer("caf", "--json", "--allow-test-cafs", str(caf_file))
+    assert json.loads(described.stdout)["signed_by_sii"] is True
+    # without the option a test key is still not the SII's
+    refused = haulmer("verify", "--check-caf", str(signed))
+    assert refused.returncode == 1
+    assert "not the SII's" in refused.stdout

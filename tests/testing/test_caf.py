@@ -77,3 +77,15 @@ def test_distinct_cafs_have_distinct_keys_and_the_same_caf_is_reused() -> None:
     moduli = [caf.public_key.public_numbers().n for caf in (one, again, other_range, other_type)]
     assert moduli[0] == moduli[1]
     assert len({moduli[0], moduli[2], moduli[3]}) == 3
+
+
+def test_the_test_signer_key_is_the_one_haulmer_sii_ships_for_idk_9999() -> None:
+    """The public half ships in ``haulmer.sii``, so a process that never made a test CAF (the
+    command line) checks the FRMA of one made elsewhere."""
+    from haulmer.sii.keys import _load_shipped_test
+    from haulmer.testing.caf import _test_signer_key
+
+    shipped = _load_shipped_test()[TEST_IDK]
+    assert shipped.official is False
+    ours = _test_signer_key(TEST_IDK).public_key().public_numbers()
+    assert shipped.public_key.public_numbers() == ours

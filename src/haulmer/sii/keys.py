@@ -2,7 +2,9 @@
 
 IDK 100 is the SII's certification key (maullin) and IDK 300 its production key (palena); both
 ship with the package. Test suites register their own keys under other IDKs; a CAF signed by one
-of those is accepted only when the caller says so (``official`` tells them apart).
+of those is accepted only when the caller says so (``official`` tells them apart). The public key
+of ``haulmer.testing``'s test CAFs (IDK 9999) ships too, as a test key: every process, such as
+the command line checking a file the fake issued, knows it without registering it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ __all__ = [
 SII_IDKS: Final = {100: "certification", 300: "production"}
 """The IDKs of the SII's own CAF-signing keys and the environment each belongs to."""
 
+_SHIPPED_TEST_IDK: Final = 9999
+"""The IDK of the shipped test key that signs ``haulmer.testing``'s CAFs (never the SII's)."""
+
 
 @dataclass(frozen=True)
 class CafSignerKey:
@@ -40,25 +45,42 @@ class CafSignerKey:
 _lock = threading.Lock()
 _registered: dict[int, CafSignerKey] = {}
 _official: dict[int, CafSignerKey] = {}
+_shipped_test: dict[int, CafSignerKey] = {}
+
+
+def _load_key(name: str) -> rsa.RSAPublicKey:
+    pem = (resources.files("haulmer.sii") / "data" / name).read_bytes()
+    key = serialization.load_pem_public_key(pem)
+    if not isinstance(key, rsa.RSAPublicKey):  # pragma: no cover - shipped data
+        raise RuntimeError(f"bundled CAF signer key {name} is not RSA")
+    return key
 
 
 def _load_official() -> dict[int, CafSignerKey]:
     if not _official:
-        package = resources.files("haulmer.sii") / "data"
         for idk, environment in SII_IDKS.items():
-            pem = (package / f"idk-{idk}.pem").read_bytes()
-            key = serialization.load_pem_public_key(pem)
-            if not isinstance(key, rsa.RSAPublicKey):  # pragma: no cover - shipped data
-                raise RuntimeError(f"bundled SII key idk-{idk}.pem is not RSA")
+            key = _load_key(f"idk-{idk}.pem")
             _official[idk] = CafSignerKey(idk, key, True, f"SII {environment} key")
     return _official
 
 
+def _load_shipped_test() -> dict[int, CafSignerKey]:
+    if not _shipped_test:
+        idk = _SHIPPED_TEST_IDK
+        key = _load_key(f"idk-{idk}-test.pem")
+        _shipped_test[idk] = CafSignerKey(idk, key, False, f"haulmer test CAF key (IDK {idk})")
+    return _shipped_test
+
+
 def caf_signer_key(idk: int) -> CafSignerKey | None:
-    """The key registered for ``idk`` (the SII's for 100 and 300), or None if none is known."""
+    """The key for ``idk``: the SII's for 100 and 300, else one registered, else the shipped
+    test key of ``haulmer.testing`` for 9999; None if none is known."""
     with _lock:
         official = _load_official().get(idk)
-        return official if official is not None else _registered.get(idk)
+        if official is not None:
+            return official
+        registered = _registered.get(idk)
+        return registered if registered is not None else _load_shipped_test().get(idk)
 
 
 def register_caf_signer_key(idk: int, public_key: rsa.RSAPublicKey, *, label: str = "") -> None:

@@ -1,9 +1,11 @@
 """Test CAFs: folio authorizations shaped like the SII's, signed by a test key instead of the SII's.
 
 Each test CAF has its own RSA key pair (RSASK/RSAPK, e=3 like the SII's) and an FRMA made with a
-generated "test SII" key registered under a non-SII IDK (``TEST_IDK`` by default). So timbres
-stamped with it verify, while ``verify(xml, check_caf=True)`` accepts the CAF only when told
-``allow_test_cafs=True``: a test CAF can never pass for a real one.
+"test SII" key under a non-SII IDK (``TEST_IDK`` by default). So timbres stamped with it verify,
+while ``verify(xml, check_caf=True)`` accepts the CAF only when told ``allow_test_cafs=True``: a
+test CAF can never pass for a real one. The key of ``TEST_IDK`` ships with the package (its
+public half in ``haulmer.sii``), so a CAF made in one process checks in another (``haulmer
+verify --check-caf --allow-test-cafs``); another IDK gets a key generated for this process.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from functools import cache, lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
 from haulmer.rut import Rut
@@ -28,12 +31,26 @@ _RS_LIMIT: Final = 40
 
 @cache
 def _test_signer_key(idk: int) -> Any:
-    """The private key that signs test CAFs with this IDK; registered as a non-SII key."""
+    """The private key that signs test CAFs with this IDK; registered as a non-SII key.
+
+    ``TEST_IDK``'s is the shipped one, the same in every process; any other is generated.
+    """
+    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     from haulmer.sii.keys import register_caf_signer_key
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    key: rsa.RSAPrivateKey
+    if idk == TEST_IDK:
+        pem = (
+            resources.files("haulmer.testing") / "data" / f"test-caf-signer-{idk}.pem"
+        ).read_bytes()
+        shipped = serialization.load_pem_private_key(pem, password=None)
+        if not isinstance(shipped, rsa.RSAPrivateKey):  # pragma: no cover - shipped data
+            raise RuntimeError(f"the shipped test CAF key of IDK {idk} is not RSA")
+        key = shipped
+    else:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
     register_caf_signer_key(idk, key.public_key(), label=f"haulmer test CAF key (IDK {idk})")
     return key
 
