@@ -195,3 +195,21 @@ def test_pdf_of_an_envelope_into_a_file_says_it_needs_a_folder(
     assert main(["pdf", str(source), "-o", str(taken)]) == 2
     err = capsys.readouterr().err
     assert err == f"haulmer pdf: -o {taken} is a file, not a folder ({source} holds 2 documents)\n"
+
+
+def test_pdf_reads_standard_input_for_a_dash_and_needs_o_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    def stdin(data: bytes) -> None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+
+    stdin(RECEIVED.read_bytes())
+    target = tmp_path / "recibida.pdf"
+    assert main(["pdf", "-", "-o", str(target)]) == 0
+    assert barcodes_on_page(target.read_bytes()) == [ted_bytes_of(RECEIVED.read_bytes())]
+    capsys.readouterr()
+    stdin(RECEIVED.read_bytes())
+    assert main(["pdf", "-"]) == 2  # no file to write the PDF next to
+    assert "-o must say where the PDF goes" in capsys.readouterr().err

@@ -380,3 +380,41 @@ def test_allow_test_cafs_accepts_a_test_caf_made_by_another_process(tmp_path: Pa
     refused = haulmer("verify", "--check-caf", str(signed))
     assert refused.returncode == 1
     assert "not the SII's" in refused.stdout
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+
+
+def test_verify_parse_and_caf_read_standard_input_for_a_dash(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _stdin(monkeypatch, FACTURA.read_bytes())
+    code, out, _ = run(["verify", "-"], capsys)
+    assert (code, out) == (0, out)
+    assert out.startswith("-: verified (")
+    _stdin(monkeypatch, FACTURA.read_bytes())
+    code, out, _ = run(["parse", "-"], capsys)
+    assert code == 0
+    assert json.loads(out)["Encabezado"]["IdDoc"]["Folio"] == 170
+    caf_xml = make_test_caf_xml(
+        rut="76086428-5", razon_social="Comercial", dte_type=33, issued_on=dt.date.today()
+    )
+    _stdin(monkeypatch, caf_xml)
+    code, out, _ = run(["caf", "--json", "--allow-test-cafs", "-"], capsys)
+    assert code == 0
+    assert json.loads(out)["file"] == "-"
+
+
+def test_standard_input_is_read_no_further_than_a_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from haulmer import _support_commands
+
+    monkeypatch.setattr(_support_commands, "_LARGEST_FILE", 10)
+    _stdin(monkeypatch, FACTURA.read_bytes())
+    code, _, err = run(["verify", "-"], capsys)
+    assert code == 2
+    assert "cannot read standard input: it holds more than 10 bytes" in err

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import errno
 import os
+from typing import BinaryIO
 
-__all__ = ["read_limited"]
+__all__ = ["read_limited", "read_stream_limited"]
 
 
 def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
@@ -16,7 +17,13 @@ def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
     if not isinstance(path, str | os.PathLike):
         raise TypeError(f"expected a file path, got {type(path).__name__}")
     with open(path, "rb") as handle:
-        data = handle.read(limit + 1)
+        return read_stream_limited(handle, limit, os.fspath(path))
+
+
+def read_stream_limited(stream: BinaryIO, limit: int, name: str) -> bytes:
+    """What ``stream`` (standard input, a pipe) holds to its end; ``OSError`` (EFBIG) naming
+    ``name`` when that is more than ``limit``, after reading no more than one byte past it."""
+    data = stream.read(limit + 1)
     if len(data) > limit:
-        raise OSError(errno.EFBIG, f"it holds more than {limit:,} bytes", os.fspath(path))
+        raise OSError(errno.EFBIG, f"it holds more than {limit:,} bytes", name)
     return data

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from haulmer._files import read_limited
+from haulmer._files import read_limited, read_stream_limited
 from haulmer._shown import shown
 from haulmer.errors import HaulmerError
 
@@ -43,12 +44,18 @@ class _Unreadable:
 
 
 def _read(path: str) -> bytes | _Unreadable:
-    """The file's bytes, or why it cannot be read (also said on stderr, for a person)."""
+    """The file's bytes (standard input's for ``-``), or why it cannot be read (also said on
+    stderr, for a person)."""
     try:
+        if path == "-":
+            if sys.stdin is None:  # started without one (pythonw, a closed descriptor)
+                raise OSError(errno.EBADF, "there is no standard input")
+            return read_stream_limited(sys.stdin.buffer, _LARGEST_FILE, path)
         return read_limited(path, _LARGEST_FILE)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        print(f"haulmer: cannot read {path}: {reason}", file=sys.stderr)
+        where = "standard input" if path == "-" else path
+        print(f"haulmer: cannot read {where}: {reason}", file=sys.stderr)
         return _Unreadable(type(exc).__name__, f"cannot read it: {reason}")
     except ValueError:  # a NUL byte in the path: no file has that name
         print(f"haulmer: no file can have the name {shown(path, 300)}", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -62,7 +63,10 @@ def _add_support_commands(commands: Any) -> None:
         "the SII schema of each file, and say in words what failed. " + codes,
     )
     verify.add_argument(
-        "files", nargs="+", metavar="FILE.xml", help="a DTE, EnvioDTE or EnvioBOLETA"
+        "files",
+        nargs="+",
+        metavar="FILE.xml",
+        help="a DTE, EnvioDTE or EnvioBOLETA ('-' for standard input)",
     )
     verify.add_argument("--json", action="store_true", help="print the outcome as JSON")
     verify.add_argument(
@@ -87,7 +91,7 @@ def _add_support_commands(commands: Any) -> None:
         "SII's nested structure (SII element names), in JSON. Signatures are not checked: use "
         "'haulmer verify'. " + codes,
     )
-    parse.add_argument("file", metavar="FILE.xml")
+    parse.add_argument("file", metavar="FILE.xml", help="the file ('-' for standard input)")
     parse.add_argument(
         "--all", action="store_true", help="always print a list, even for a single document"
     )
@@ -117,7 +121,7 @@ def _add_support_commands(commands: Any) -> None:
         "type, folio range, authorization date, expiry and whether its keys and the SII's "
         "signature hold. Exit status 0 only when it can stamp documents today. " + codes,
     )
-    caf.add_argument("file", metavar="CAF.xml")
+    caf.add_argument("file", metavar="CAF.xml", help="the CAF file ('-' for standard input)")
     caf.add_argument("--json", action="store_true", help="print the outcome as JSON")
     caf.add_argument(
         "--allow-test-cafs",
@@ -158,9 +162,23 @@ def _pdf(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
+    xml: Path | bytes = source
+    if args.file == "-":
+        if args.output is None:
+            print(
+                "haulmer pdf: reading standard input, -o must say where the PDF goes "
+                "('-' for standard output)",
+                file=sys.stderr,
+            )
+            return 2
+        read = _standard_input()
+        if read is None:
+            return 2
+        xml = read
+        source = Path("stdin")  # names the PDFs written into a folder
     try:
         pdfs = render_pdfs(
-            source,
+            xml,
             paper=args.paper,
             cedible=args.cedible,
             logo=Path(args.logo) if args.logo else None,
@@ -193,7 +211,7 @@ def _pdf(args: argparse.Namespace) -> int:
         if len(pdfs) == 1:
             names = [f"{source.stem}{suffix}.pdf"]
         else:  # an envelope: one PDF per document, named by type and folio
-            names = [f"{source.stem}-{name}{suffix}.pdf" for name in _document_names(source)]
+            names = [f"{source.stem}-{name}{suffix}.pdf" for name in _document_names(xml)]
         targets = [str(folder / name) for name in names]
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -214,7 +232,21 @@ def _pdf(args: argparse.Namespace) -> int:
     return 0
 
 
-def _document_names(source: Path) -> list[str]:
+def _standard_input() -> bytes | None:
+    """Standard input to its end, bounded as files are; None after saying why it cannot be."""
+    from haulmer._files import read_stream_limited
+    from haulmer._support_commands import _LARGEST_FILE
+
+    try:
+        if sys.stdin is None:  # started without one (pythonw, a closed descriptor)
+            raise OSError(errno.EBADF, "there is no standard input")
+        return read_stream_limited(sys.stdin.buffer, _LARGEST_FILE, "-")
+    except OSError as error:
+        print(f"haulmer pdf: cannot read standard input: {error.strerror}", file=sys.stderr)
+        return None
+
+
+def _document_names(source: Path | bytes) -> list[str]:
     """``T33F12`` for each document of an envelope, in order (type and folio)."""
     from haulmer.sii.printed.source import read_sources
 
@@ -233,7 +265,7 @@ def _add_pdf_command(commands: Any) -> None:
         "pip install 'haulmer[pdf]'. Exit status: 0 when the PDF was written, 1 when it could "
         "not be written, 2 when the input could not be printed or the command line is wrong.",
     )
-    pdf.add_argument("file", help="the DTE's XML file")
+    pdf.add_argument("file", help="the DTE's XML file ('-' for standard input, with -o)")
     pdf.add_argument(
         "-o",
         "--output",
