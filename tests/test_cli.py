@@ -23,3 +23,12 @@ def test_ctrl_c_stops_a_command_with_one_line_and_status_130(
     captured = capsys.readouterr()
     assert captured.err.strip() == "haulmer: interrupted"
     assert captured.out == ""
+
+
+def test_version_prints_the_sdk_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from haulmer import __version__
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out == f"haulmer {__version__}\n"

@@ -304,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
         "for supporting an integration (verify, parse, rut, caf, serve), pdf, which prints "
         "a DTE, and emit-batch, which issues a file of sales resumably.",
     )
+    from haulmer._version import __version__
+
+    parser.add_argument("--version", action="version", version=f"haulmer {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
         "demo",
