@@ -32,3 +32,25 @@ def test_version_prints_the_sdk_version(capsys: pytest.CaptureFixture[str]) -> N
         main(["--version"])
     assert stopped.value.code == 0
     assert capsys.readouterr().out == f"haulmer {__version__}\n"
+
+
+class _FullDisk:
+    """A standard output on a full disk: every write fails with ENOSPC."""
+
+    def write(self, text: str) -> int:
+        import errno
+
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def flush(self) -> None:
+        pass
+
+
+def test_output_that_cannot_be_written_is_one_line_on_stderr(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "stdout", _FullDisk())
+    assert main(["parse", str(FACTURA)]) == 1
+    assert capsys.readouterr().err == "haulmer parse: stopped: No space left on device\n"

@@ -339,12 +339,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(args))
     except BrokenPipeError:
         # the reader went away (``python -m haulmer demo | head``): stop quietly, as Unix tools do
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _discard_stdout()
         return 1
     except KeyboardInterrupt:  # Ctrl+C: one line, not a traceback; 130 as shells report SIGINT
         print("\nhaulmer: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as error:  # the output cannot be written (a full disk): one line, no traceback
+        named = f" ({error.filename})" if error.filename else ""
+        print(f"haulmer {args.command}: stopped: {error.strerror or error}{named}", file=sys.stderr)
+        _discard_stdout()
+        return 1
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's last flush of what
+    could not be written does not fail again on the way out."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's stand-in), closed
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover
