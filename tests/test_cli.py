@@ -54,3 +54,25 @@ def test_output_that_cannot_be_written_is_one_line_on_stderr(
     monkeypatch.setattr(sys, "stdout", _FullDisk())
     assert main(["parse", str(FACTURA)]) == 1
     assert capsys.readouterr().err == "haulmer parse: stopped: No space left on device\n"
+
+
+def test_a_file_name_that_is_not_utf8_is_printed_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name in Latin-1 (a zip from an old Windows) reaches Python with surrogates; a UTF-8
+    terminal whose encoding is strict could not print it."""
+    import io
+    import os
+    import sys
+
+    if sys.platform == "win32" or os.fsencode("\udcd1") != b"\xd1":  # pragma: no cover
+        pytest.skip("file names are bytes on this platform only")
+    name = tmp_path / "factura-\udcd1u\udcf1oa.xml"  # "Ñuñoa" in Latin-1 bytes
+    name.write_bytes(FACTURA.read_bytes())
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(["verify", str(name)]) == 0
+    out.flush()
+    printed = out.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
+    assert "factura-\\udcd1u\\udcf1oa.xml: verified" in printed
+    assert out.errors == "strict"  # the caller's stream is left as it was

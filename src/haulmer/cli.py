@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import errno
+import io
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -336,7 +338,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = args.handler
     try:
-        return int(handler(args))
+        with _printable_stdout():
+            return int(handler(args))
     except BrokenPipeError:
         # the reader went away (``python -m haulmer demo | head``): stop quietly, as Unix tools do
         _discard_stdout()
@@ -349,6 +352,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"haulmer {args.command}: stopped: {error.strerror or error}{named}", file=sys.stderr)
         _discard_stdout()
         return 1
+
+
+@contextlib.contextmanager
+def _printable_stdout() -> Iterator[None]:
+    """Standard output that writes what its encoding cannot as backslash escapes, as stderr
+    does, while a command runs: a file name that is not UTF-8 (Latin-1 bytes from an old
+    Windows zip) reaches Python with surrogates, which a strict UTF-8 terminal refused."""
+    stdout = sys.stdout
+    if not isinstance(stdout, io.TextIOWrapper) or stdout.errors != "strict":
+        yield
+        return
+    stdout.reconfigure(errors="backslashreplace")
+    try:
+        yield
+        stdout.flush()  # here, where a failure to write is reported, not in the finally
+    finally:
+        with contextlib.suppress(OSError, ValueError):  # a broken pipe, a closed stream
+            stdout.reconfigure(errors="strict")
 
 
 def _discard_stdout() -> None:
