@@ -8,6 +8,8 @@ as JSON lines, the progress on stderr.
 from __future__ import annotations
 
 import argparse
+import codecs
+import errno
 import json
 import sys
 import time
@@ -34,19 +36,29 @@ a file that is no JSON-lines file (``/dev/zero``, a binary) is refused at its fi
 
 
 def read_sales(path: str) -> list[dict[str, Any]]:
-    """Every sale of a JSON-lines file (blank lines skipped); ValueError names a bad line.
+    """Every sale of a JSON-lines file (``-``: standard input; blank lines skipped); ValueError
+    names a bad line.
 
     The file is read a line at a time, each at most ``MAX_SALE_LINE_BYTES``.
     """
-    sales = []
     try:
+        if path == "-":
+            if sys.stdin is None:  # started without one (pythonw, a closed descriptor)
+                raise OSError(errno.EBADF, "there is no standard input")
+            return _sales_in(sys.stdin.buffer, "standard input")
         with open(Path(path), "rb") as handle:
-            for number, raw in enumerate(iter(_line_reader(handle), b""), start=1):
-                sale = _sale_of(raw, path, number)
-                if sale is not None:
-                    sales.append(sale)
+            return _sales_in(handle, path)
     except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc}") from exc
+        where = "standard input" if path == "-" else path
+        raise ValueError(f"cannot read {where}: {exc.strerror or exc}") from exc
+
+
+def _sales_in(handle: Any, path: str) -> list[dict[str, Any]]:
+    sales = []
+    for number, raw in enumerate(iter(_line_reader(handle), b""), start=1):
+        sale = _sale_of(raw, path, number)
+        if sale is not None:
+            sales.append(sale)
     return sales
 
 
@@ -65,6 +77,12 @@ def _sale_of(raw: bytes, path: str, number: int) -> dict[str, Any] | None:
     try:
         line = raw.decode("utf-8-sig" if number == 1 else "utf-8")  # Windows tools write a BOM
     except UnicodeDecodeError as exc:
+        if number == 1 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            # PowerShell 5's "> sales.jsonl" writes UTF-16
+            raise ValueError(
+                f"{path}, line {number}: UTF-16, not UTF-8; save the file as UTF-8 (in "
+                "PowerShell: Out-File -Encoding utf8)"
+            ) from None
         raise ValueError(f"{path}, line {number}: not UTF-8 ({exc.reason})") from None
     if not line.strip():
         return None
@@ -208,7 +226,11 @@ def add_emit_batch_command(commands: Any) -> None:
         "Exit status: 0 every sale issued, 1 some failed, 2 nothing could be sent, 130 "
         "interrupted.",
     )
-    parser.add_argument("file", metavar="FILE.jsonl", help="the sales, one JSON object a line")
+    parser.add_argument(
+        "file",
+        metavar="FILE.jsonl",
+        help="the sales, one JSON object a line ('-' for standard input)",
+    )
     parser.add_argument(
         "--journal", required=True, metavar="FILE.db", help="the SQLite journal (created if new)"
     )

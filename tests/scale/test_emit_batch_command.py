@@ -181,3 +181,28 @@ def test_a_line_that_is_not_utf8_is_named(tmp_path: Path) -> None:
     batch.write_bytes(b'{"id": "a", "document": {}}\n{"id": "\xf1"}\n')
     with pytest.raises(ValueError, match=r"line 2: not UTF-8"):
         read_sales(str(batch))
+
+
+def test_a_utf16_file_is_named_as_utf16_with_what_to_do(tmp_path: Path) -> None:
+    # PowerShell 5's "> sales.jsonl" writes UTF-16 with a BOM
+    batch = tmp_path / "sales.jsonl"
+    batch.write_bytes('{"id": "a", "document": {}}\r\n'.encode("utf-16"))
+    with pytest.raises(ValueError, match=r"line 1: UTF-16, not UTF-8; save the file as UTF-8"):
+        read_sales(str(batch))
+
+
+def test_a_missing_file_is_named_in_plain_words(tmp_path: Path) -> None:
+    missing = tmp_path / "sales.jsonl"
+    with pytest.raises(ValueError) as refused:
+        read_sales(str(missing))
+    assert str(refused.value) == f"cannot read {missing}: No such file or directory"
+
+
+def test_a_dash_reads_the_sales_from_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    piped = io.TextIOWrapper(
+        io.BytesIO(b'{"id": "a", "document": {}}\n{"id": "b", "document": {}}\n')
+    )
+    monkeypatch.setattr(sys, "stdin", piped)
+    assert [sale["id"] for sale in read_sales("-")] == ["a", "b"]
