@@ -76,3 +76,38 @@ def test_a_file_name_that_is_not_utf8_is_printed_not_a_crash(
     printed = out.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
     assert "factura-\\udcd1u\\udcf1oa.xml: verified" in printed
     assert out.errors == "strict"  # the caller's stream is left as it was
+
+
+def _subcommands() -> dict[str, object]:
+    import argparse
+
+    from haulmer.cli import build_parser
+
+    parser = build_parser()
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+@pytest.mark.parametrize("command", sorted(_subcommands()))
+def test_each_command_help_shows_examples_that_parse(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shlex
+
+    from haulmer.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = capsys.readouterr().out
+    assert "Exit status" in text or "exit status" in text
+    assert "examples:" in text
+    examples = [line.strip() for line in text.split("examples:", 1)[1].splitlines() if line.strip()]
+    assert examples
+    for example in examples:
+        words = shlex.split(example.split("  #", 1)[0])
+        assert words[:2] == ["haulmer", command], example
+        words = words[2:]
+        for stop in ("<", ">", "|"):  # what the shell takes: redirections and pipes
+            if stop in words:
+                words = words[: words.index(stop)]
+        build_parser().parse_args([command, *words])  # a usage error would exit

@@ -298,6 +298,57 @@ def _add_pdf_command(commands: Any) -> None:
     pdf.set_defaults(handler=_pdf)
 
 
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "demo": (
+        "haulmer demo                       # the story, told for a person",
+        "haulmer demo --json --out /tmp/d   # a machine-readable log; files in /tmp/d",
+    ),
+    "verify": (
+        "haulmer verify DTE.xml",
+        "haulmer verify recibidos/*.xml --json > report.json",
+        "haulmer verify --check-caf ENVIO.xml   # also the SII's signature of each CAF",
+        "haulmer verify - < DTE.xml             # '-' reads standard input",
+    ),
+    "parse": (
+        "haulmer parse DTE.xml",
+        "haulmer parse --all ENVIO.xml > documentos.json",
+    ),
+    "rut": (
+        "haulmer rut 76.430.498-5",
+        "haulmer rut 76430498            # no check digit: did you mean 76430498-5?",
+        "haulmer rut --json 76430498-5 12345678-5",
+    ),
+    "caf": (
+        "haulmer caf FoliosSII76430498335.xml",
+        "haulmer caf --json CAF.xml",
+    ),
+    "serve": (
+        "haulmer serve                   # http://127.0.0.1:8080",
+        "haulmer serve --port 0          # a free port, printed on the first line",
+    ),
+    "pdf": (
+        "haulmer pdf DTE.xml                          # DTE.pdf next to it",
+        "haulmer pdf DTE.xml --paper 80mm --cedible   # DTE-cedible-80mm.pdf",
+        "haulmer pdf ENVIO.xml -o pdfs/               # pdfs/ENVIO-T33F12.pdf, one per DTE",
+        "haulmer pdf DTE.xml -o - --resolucion 80:2014-08-22 > out.pdf",
+    ),
+    "emit-batch": (
+        "haulmer emit-batch ventas.jsonl --journal emisiones.db > resultados.jsonl",
+        "haulmer emit-batch ventas.jsonl --journal emisiones.db --environment sandbox",
+    ),
+}
+"""Command lines shown under each command's --help (a test parses every one)."""
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, except that the examples keep their lines."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m haulmer``."""
     parser = argparse.ArgumentParser(
@@ -315,7 +366,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a new customer's whole story against the embedded fake platform",
         description="Buy a plan, read the e-mails, set up the workspace and OpenFactura, wait "
         "for the SII certification on the fake clock, then issue a factura, a boleta and a nota "
-        "de crédito, verify them and write their signed XML and PDF files. No network.",
+        "de crédito, verify them and write their signed XML and PDF files. No network. Exit "
+        "status: 0 when every step worked, 1 when one failed (the output says which).",
     )
     demo.add_argument(
         "--out",
@@ -329,6 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
     from haulmer._batch_command import add_emit_batch_command
 
     add_emit_batch_command(commands)
+    for name, command in commands.choices.items():
+        command.formatter_class = _HelpFormatter
+        command.epilog = "examples:\n" + "".join(f"  {line}\n" for line in EXAMPLES[name])
     return parser
 
 
