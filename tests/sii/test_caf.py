@@ -363,3 +363,17 @@ def test_a_caf_whose_idk_no_known_key_signs_still_stamps(certificate: Certificat
     )
     outcome = verify(signed, check_caf=True, allow_test_cafs=True)
     assert [f.reason for f in outcome.failures] == ["no known key signs CAFs with IDK 4242"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_caf_file_saved_as_utf16_or_utf32_with_its_bom_loads(encoding: str) -> None:
+    """A CAF opened and saved again by a Windows editor ("Unicode") keeps its meaning; the
+    documents verify() reads are taken so, and the CAF must be too."""
+    data = make_test_caf_xml(rut="76086428-5", razon_social="Ñandú Ltda.", dte_type=33)
+    text = data.decode("iso-8859-1").replace("ISO-8859-1", encoding.upper())
+    bom = {"utf-16-be": "\ufeff"}.get(encoding, "")  # utf-16 and utf-32 write their own
+    reencoded = (bom + text).encode(encoding)
+    original, loaded = Caf.from_xml(data), Caf.from_xml(reencoded)
+    assert loaded.razon_social == original.razon_social == "Ñandú Ltda."
+    assert loaded.keys_match()
+    assert loaded.frma_problem(allow_test_keys=True) is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import calendar
+import codecs
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -298,12 +299,21 @@ _REMEMBERED_RUT_LENGTH: Final = 24
 
 
 _ENCODING_DECLARED: Final = re.compile(rb"^\s*<\?xml[^>]*\bencoding\s*=", re.ASCII)
+_UNICODE_BOMS: Final = (
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF32_BE,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+    codecs.BOM_UTF8,
+)
 
 
 def _undeclared_latin1(data: bytes | str) -> bytes | str:
     """``data`` as text when it is bytes with no declared encoding that are not UTF-8: the SII
     writes CAF files in ISO-8859-1 without saying so, and XML would otherwise assume UTF-8."""
     if not isinstance(data, (bytes, bytearray)) or _ENCODING_DECLARED.match(data[:200]):
+        return data
+    if bytes(data[:4]).startswith(_UNICODE_BOMS):  # saved as "Unicode": the BOM says how to read
         return data
     try:
         bytes(data).decode("utf-8")
