@@ -304,6 +304,22 @@ def test_a_logo_that_is_not_an_image_is_refused(issued: dict[int, bytes]) -> Non
         sii.render_pdf(issued[33], logo=b"not an image")
 
 
+@pytest.mark.parametrize("side", [20_000, 9_000])
+def test_a_logo_of_too_many_pixels_is_refused_before_it_is_decoded(
+    issued: dict[int, bytes], side: int
+) -> None:
+    """A few kilobytes of PNG can say 400 million pixels: PIL raised its own
+    DecompressionBombError past 179 million and only warned (then decoded) below."""
+    import warnings
+
+    stored = io.BytesIO()
+    Image.new("1", (side, side)).save(stored, format="PNG")  # 1 bit a pixel: small to store
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no DecompressionBombWarning either
+        with pytest.raises(ValidationError, match=r"^logo= has more pixels .* scale it down"):
+            sii.render_pdf(issued[33], logo=stored.getvalue())
+
+
 def test_a_document_prints_with_its_ted_given_apart(issued: dict[int, bytes]) -> None:
     xml = issued[33]
     document = sii.parse(xml)

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -178,6 +179,9 @@ def _notes(notes: Sequence[str]) -> list[str]:
 
 
 _LOGO_PIXELS = 600
+_LOGO_MAX_PIXELS = 50_000_000
+"""The most pixels a logo may have (a 48-megapixel photo passes): its image is decoded whole
+before it is scaled down to ``_LOGO_PIXELS`` across, 4 bytes a pixel."""
 
 
 def _logo(logo: Any) -> PdfImage | None:
@@ -188,15 +192,23 @@ def _logo(logo: Any) -> PdfImage | None:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        if isinstance(logo, Image.Image):
-            image = logo.copy()
-        elif isinstance(logo, bytes | bytearray):
-            image = Image.open(io.BytesIO(bytes(logo)))
-        elif isinstance(logo, os.PathLike | str):
-            image = Image.open(Path(logo))
-        else:
-            raise TypeError(type(logo).__name__)
+        with warnings.catch_warnings():  # the size is judged below, before anything is decoded
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            if isinstance(logo, Image.Image):
+                image = logo.copy()
+            elif isinstance(logo, bytes | bytearray):
+                image = Image.open(io.BytesIO(bytes(logo)))
+            elif isinstance(logo, os.PathLike | str):
+                image = Image.open(Path(logo))
+            else:
+                raise TypeError(type(logo).__name__)
+        if image.width * image.height > _LOGO_MAX_PIXELS:
+            raise _too_many_pixels(f"{image.width} x {image.height}")
         image.load()
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError:  # a few KB of PNG can say 400 million pixels
+        raise _too_many_pixels("more than 178 million") from None
     except (OSError, UnidentifiedImageError, TypeError, ValueError) as exc:
         raise ValidationError(
             f"logo= must be PNG or JPEG bytes, a path to one or a PIL image ({exc})"
@@ -205,6 +217,14 @@ def _logo(logo: Any) -> PdfImage | None:
     from haulmer.sii.printed.images import logo_image
 
     return logo_image(image)
+
+
+def _too_many_pixels(size: str) -> ValidationError:
+    return ValidationError(
+        f"logo= has more pixels than a logo needs ({size} pixels, at most "
+        f"{_LOGO_MAX_PIXELS // 1_000_000} million): scale it down, to {_LOGO_PIXELS} pixels "
+        "across or so"
+    )
 
 
 def timbre_png(xml_or_ted: bytes | str, *, scale: int = 3) -> bytes:
