@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,16 +147,32 @@ def test_demo_makes_the_first_sale_at_the_point_of_sale_and_a_support_ticket(
 def test_demo_says_what_stopped_it_outside_any_step(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HAULMER_ENVIRONMENT", "bogus")  # every client refuses to start
+    from haulmer.errors import ConfigurationError
+    from haulmer.testing import FakeHaulmer
+
+    def refuse(self: FakeHaulmer, **kwargs: Any) -> Any:
+        raise ConfigurationError("the client cannot start here")
+
+    monkeypatch.setattr(FakeHaulmer, "client", refuse)  # stops the demo before any step
     out = io.StringIO()
     assert run(tmp_path, as_json=True, out=out) == 1
     log = json.loads(out.getvalue())
     assert log["ok"] is False
-    assert log["error"].startswith("ConfigurationError: HAULMER_ENVIRONMENT='bogus'")
+    assert log["error"] == "ConfigurationError: the client cannot start here"
     text = io.StringIO()
     assert run(tmp_path, out=text) == 1
-    assert "HAULMER_ENVIRONMENT='bogus' is not an environment" in text.getvalue()
+    assert "the client cannot start here" in text.getvalue()
     assert "failed step above" not in text.getvalue()
+
+
+def test_the_real_services_variables_do_not_stop_the_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HAULMER_ENVIRONMENT", "bogus")
+    monkeypatch.setenv("HAULMER_BASE_URL", "https://api.example.invalid")
+    out = io.StringIO()
+    assert run(tmp_path, as_json=True, out=out) == 0
+    assert json.loads(out.getvalue())["ok"] is True
 
 
 def test_demo_ignores_a_shared_rate_limiter_named_in_the_environment(

@@ -19,6 +19,36 @@ def test_client_defaults_to_the_haulmer_sandbox_key(fake: FakeHaulmer) -> None:
     assert fake.requests.last.headers["apikey"] == SANDBOX_API_KEY
 
 
+_REAL_SERVICE_VARIABLES = {
+    "HAULMER_ENVIRONMENT": "no-such-environment",
+    "HAULMER_BASE_URL": "https://api.example.invalid",
+    "HAULMER_RATE_LIMIT_URL": "redis://redis.example.invalid:6379/0",
+}
+
+
+def test_the_real_services_variables_do_not_reach_a_client_on_the_fake(
+    fake: FakeHaulmer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in _REAL_SERVICE_VARIABLES.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(haulmer.errors.ConfigurationError):
+        haulmer.Haulmer("k")  # a client of the real service reads them
+    client = fake.client()
+    emitted = client.openfactura.documents.emit(copy.deepcopy(factura()["dte"]), response=["FOLIO"])
+    assert emitted.folio == 1
+    assert str(client.openfactura.organization.retrieve().rut) == "76795561-8"
+
+
+async def test_the_real_services_variables_do_not_reach_an_async_client_on_the_fake(
+    fake: FakeHaulmer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in _REAL_SERVICE_VARIABLES.items():
+        monkeypatch.setenv(name, value)
+    async with fake.async_client() as client:
+        organization = await client.openfactura.organization.retrieve()
+    assert str(organization.rut) == "76795561-8"
+
+
 def test_client_accepts_another_key(fake: FakeHaulmer) -> None:
     client = fake.client(api_key=HOSTY_KEY)
     assert client.openfactura.organization.retrieve().razon_social == "HOSTY SPA"

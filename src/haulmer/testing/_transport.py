@@ -86,12 +86,16 @@ def _read_timeout(request: httpx.Request) -> float | None:
 
 
 def _client_kwargs(fake: FakeHaulmer, cls: type[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Defaults for a client on the fake: sandbox key, fake base URLs, the fake clock."""
+    """Defaults for a client on the fake: sandbox key, fake base URLs, the fake's environment,
+    no shared rate limiter and the fake clock. None comes from the HAULMER_* variables, which
+    describe the real service a test suite must not reach (nor fail on when they are wrong)."""
     from haulmer.testing._fake import SANDBOX_API_KEY
 
     kwargs.setdefault("api_key", SANDBOX_API_KEY)
     if "base_urls" not in kwargs and "environment" not in kwargs:
         kwargs["base_urls"] = {"openfactura": FAKE_BASE_URL, "platform": FAKE_BASE_URL}
+        kwargs["environment"] = fake.environment
+    kwargs.setdefault("rate_limit", False)
     params = inspect.signature(cls).parameters
     if "sleep" in params:
         is_async = inspect.iscoroutinefunction(
