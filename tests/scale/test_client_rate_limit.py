@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 import haulmer
 from haulmer.ratelimit import InProcessRateLimiter, RedisRateLimiter
-from haulmer.testing import FakeHaulmer
+from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer
+from haulmer.testing._transport import FAKE_BASE_URL
 
 from .servers import free_port
 
@@ -16,7 +18,11 @@ def test_the_environment_names_the_shared_limiter(
 ) -> None:
     monkeypatch.setenv("HAULMER_RATE_LIMIT_URL", fresh_redis)
     fake = FakeHaulmer()
-    with fake.client() as client:
+    with haulmer.Haulmer(  # a client of the real service (fake.client() reads no HAULMER_*)
+        api_key=SANDBOX_API_KEY,
+        base_urls={"openfactura": FAKE_BASE_URL, "platform": FAKE_BASE_URL},
+        http_client=httpx.Client(transport=fake.transport),
+    ) as client:
         assert isinstance(client.rate_limiter, RedisRateLimiter)
         assert client.rate_limit
         client.openfactura.organization.retrieve()
