@@ -48,7 +48,8 @@ class ClientCommon(ABC):
     """The wall clock the client judges validity by (a .pfx's dates): one time source per client."""
     _limiter: RateLimiter | None
     _sleep: Any
-    _http_client: Any
+    _pools: Any
+    """The keeper of the connection pool, shared with ``with_options()`` copies."""
     _owns_http_client: bool
     _runner: Any
 
@@ -105,7 +106,7 @@ class ClientCommon(ABC):
         self._now = _utc_now if now is None else now
         self._sleep = sleep
         self._owns_http_client = http_client is None
-        self._http_client = http_client if http_client is not None else self._default_http_client()
+        self._pools = self._keep_pool(http_client)
         self._install(config, limiter)
 
     @abstractmethod
@@ -113,8 +114,9 @@ class ClientCommon(ABC):
         """The httpx client class this client sends with (``Client`` or ``AsyncClient``)."""
 
     @abstractmethod
-    def _default_http_client(self) -> Any:
-        """The pooled httpx client made when the user brings none."""
+    def _keep_pool(self, http_client: Any) -> Any:
+        """The keeper of the pool the client sends with: ``http_client``, or (None) a pooled
+        httpx client of its own, made again where its connections cannot be used."""
 
     @abstractmethod
     def _install(self, config: ClientConfig, limiter: RateLimiter | None) -> None:
@@ -163,7 +165,7 @@ class ClientCommon(ABC):
         copy._now = self._now
         copy._sleep = self._sleep
         copy._owns_http_client = False
-        copy._http_client = self._http_client
+        copy._pools = self._pools
         copy._install(config, limiter)
         return copy
 

@@ -13,7 +13,7 @@ from haulmer._core import AsyncRunner, AsyncSender
 from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
-from haulmer._core.sending import async_client_class, default_async_client
+from haulmer._core.sending import AsyncPoolKeeper, async_client_class
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class AsyncHaulmer(ClientCommon):
     clock); a user's ``http_client`` is never closed.
     """
 
-    _http_client: httpx.AsyncClient
+    _pools: AsyncPoolKeeper
     _sleep: Callable[[float], Awaitable[None]]
 
     def __init__(
@@ -80,14 +80,19 @@ class AsyncHaulmer(ClientCommon):
     def _http_client_class(self) -> type[httpx.AsyncClient]:
         return async_client_class()
 
-    def _default_http_client(self) -> httpx.AsyncClient:
-        return default_async_client()
+    def _keep_pool(self, http_client: httpx.AsyncClient | None) -> AsyncPoolKeeper:
+        return AsyncPoolKeeper(http_client, owner=type(self).__name__)
+
+    @property
+    def _http_client(self) -> httpx.AsyncClient:
+        """The connection pool the client sends with now."""
+        return self._pools.pool
 
     def _install(self, config: ClientConfig, limiter: RateLimiter | None) -> None:
         self._config = config
         self._limiter = limiter
         sender = AsyncSender(
-            self._http_client,
+            self._pools,
             owns_pool=self._owns_http_client,
             sleep=self._pause,
             clock=self._clock,

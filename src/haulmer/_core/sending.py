@@ -6,9 +6,14 @@ httpx. What to send comes from ``prepare``; what an answer means from ``response
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
+import os
+import threading
+import weakref
 from collections.abc import Mapping
+from typing import Final
 
 import httpx
 
@@ -24,12 +29,15 @@ from haulmer.errors import (
     APIResponseValidationError,
     APITimeoutError,
     ClientClosedError,
+    ConfigurationError,
     RateLimitError,
 )
 
 __all__ = [
     "MAX_ANSWER_BYTES",
     "MIN_LIMITER_WAIT",
+    "AsyncPoolKeeper",
+    "PoolKeeper",
     "RequestMemo",
     "answer_too_large",
     "async_client_class",
@@ -45,6 +53,7 @@ __all__ = [
     "log_request",
     "read_answer",
     "sync_client_class",
+    "unusable_pool",
 ]
 
 
@@ -83,6 +92,157 @@ def default_sync_client() -> httpx.Client:
 def default_async_client() -> httpx.AsyncClient:
     """The pooled httpx client an AsyncHaulmer makes when the user brings none."""
     return httpx.AsyncClient(timeout=httpx_timeout(DEFAULT_TIMEOUT), follow_redirects=False)
+
+
+_renewing = threading.Lock()
+"""Held while a keeper makes a new pool; a forked child gets a new one (another thread of the
+parent may have held it at the fork, and would never release it in the child)."""
+
+
+def _new_renewing_lock() -> None:
+    global _renewing
+    _renewing = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_new_renewing_lock)
+
+
+class PoolKeeper:
+    """The connection pool a ``Haulmer`` and its ``with_options()`` copies send with.
+
+    A pool the client made itself is made again in a process forked from the one that made it:
+    the child would otherwise send on the parent's open connections, where the two processes
+    read each other's answers, and wait forever on a lock of the pool that another thread of the
+    parent held at the fork. The parent's pool is left to the parent, never closed from the
+    child. A user's ``http_client`` is theirs, used as given.
+    """
+
+    def __init__(self, pool: httpx.Client | None, *, owner: str = "Haulmer") -> None:
+        self.owned = pool is None
+        self.owner = owner
+        self.pool: httpx.Client = default_sync_client() if pool is None else pool
+        """The pool as it is now (what ``current()`` last handed out)."""
+        self._pid = os.getpid()
+        self._closed = False
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the pool was closed, by ``close()`` or by its owner (a user's)."""
+        return self._closed or self.pool.is_closed
+
+    def current(self) -> httpx.Client:
+        """The pool to send with in this process: a new one in a forked child."""
+        if self.owned and self._pid != os.getpid() and not self.is_closed:
+            with _renewing:
+                if self._pid != os.getpid():
+                    self.pool = default_sync_client()
+                    self._pid = os.getpid()
+        return self.pool
+
+    def close(self) -> None:
+        """Close the pool; in a forked child, only forget the parent's (it is the parent's)."""
+        self._closed = True
+        if self._pid == os.getpid():
+            self.pool.close()
+
+
+class AsyncPoolKeeper:
+    """The connection pool an ``AsyncHaulmer`` and its ``with_options()`` copies send with.
+
+    As ``PoolKeeper`` across a fork; and a pool's connections belong to the event loop they
+    were opened in. When a call comes from another loop once that loop has stopped (a second
+    ``asyncio.run()``, the next test's loop), a pool the client made is made again in the new
+    loop, the old one left with its loop; while that loop still runs (in another thread), the
+    call is refused with ``ConfigurationError``. A user's ``http_client`` is used as given.
+    """
+
+    def __init__(self, pool: httpx.AsyncClient | None, *, owner: str = "AsyncHaulmer") -> None:
+        self.owned = pool is None
+        self.owner = owner
+        self.pool: httpx.AsyncClient = default_async_client() if pool is None else pool
+        """The pool as it is now (what ``current()`` last handed out)."""
+        self._pid = os.getpid()
+        self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+        self._closed = False
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the pool was closed, by ``aclose()`` or by its owner (a user's)."""
+        return self._closed or self.pool.is_closed
+
+    def _home(self) -> asyncio.AbstractEventLoop | None:
+        """The loop the pool's connections were opened in, if it is still there."""
+        return self._loop() if self._loop is not None else None
+
+    def current(self) -> httpx.AsyncClient:
+        """The pool to send with from the running loop (see the class)."""
+        loop = asyncio.get_running_loop()
+        home = self._home()
+        if self.owned and not self.is_closed:
+            forked = self._pid != os.getpid()
+            if home is not None and home is not loop and not forked and home.is_running():
+                raise ConfigurationError(
+                    f"This {self.owner} is in use by another event loop, which is still "
+                    "running (in another thread): an AsyncHaulmer sends over connections that "
+                    "belong to one event loop at a time. Make an AsyncHaulmer in each thread that "
+                    "runs a loop, or hand the call to the client's own loop "
+                    "(asyncio.run_coroutine_threadsafe)"
+                )
+            if forked or (self._loop is not None and home is not loop):
+                self.pool = default_async_client()
+                self._pid = os.getpid()
+        if home is not loop:
+            self._loop = weakref.ref(loop)
+        return self.pool
+
+    async def aclose(self) -> None:
+        """Close the pool from its own loop; a pool of another loop, or of the parent of a
+        forked process, is only forgotten (its connections cannot be closed from here)."""
+        self._closed = True
+        home = self._home()
+        if self._pid != os.getpid() or (home is not None and home is not _running_loop()):
+            return
+        await self.pool.aclose()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+_OTHER_LOOP: Final = (
+    "Event loop is closed",
+    "bound to a different event loop",
+    "attached to a different loop",
+)
+"""What asyncio and anyio say when a connection of one event loop is used from another."""
+
+
+def unusable_pool(
+    exc: RuntimeError, client_name: str, prepared: PreparedRequest
+) -> ConfigurationError | None:
+    """The error for a user's ``http_client`` whose connections belong to another event loop
+    (asyncio's RuntimeError), or None for any other RuntimeError. The request may have gone out
+    on such a connection before its answer could be awaited: the message says how to repeat it."""
+    if not any(words in str(exc) for words in _OTHER_LOOP):
+        return None
+    if prepared.idempotency_key and prepared.creates:
+        repeat = (
+            f"; it may have gone out before the failure, so {prepared.creates} may exist: repeat "
+            f"the call with idempotency_key={prepared.idempotency_key!r} (the key it sent)"
+        )
+    else:
+        repeat = _how_to_repeat(prepared) or "; it may have gone out before the failure"
+    return ConfigurationError(
+        f"{prepared.method} {redact_url(prepared.url)}: the http_client this {client_name} sends "
+        f"with holds connections of another event loop, which cannot be used from this one "
+        f"({exc}). Make the httpx.AsyncClient you pass as http_client= (and the client) inside "
+        "the event loop that uses them, a new pair for each loop (each asyncio.run(), each "
+        f"test's loop){repeat}"
+    )
 
 
 def connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIConnectionError:

@@ -14,7 +14,7 @@ from haulmer._core import SyncRunner, SyncSender
 from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
-from haulmer._core.sending import default_sync_client, sync_client_class
+from haulmer._core.sending import PoolKeeper, sync_client_class
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class Haulmer(ClientCommon):
     clock); a user's ``http_client`` is never closed.
     """
 
-    _http_client: httpx.Client
+    _pools: PoolKeeper
     _sleep: Callable[[float], None]
 
     def __init__(
@@ -81,14 +81,19 @@ class Haulmer(ClientCommon):
     def _http_client_class(self) -> type[httpx.Client]:
         return sync_client_class()
 
-    def _default_http_client(self) -> httpx.Client:
-        return default_sync_client()
+    def _keep_pool(self, http_client: httpx.Client | None) -> PoolKeeper:
+        return PoolKeeper(http_client, owner=type(self).__name__)
+
+    @property
+    def _http_client(self) -> httpx.Client:
+        """The connection pool the client sends with now."""
+        return self._pools.pool
 
     def _install(self, config: ClientConfig, limiter: RateLimiter | None) -> None:
         self._config = config
         self._limiter = limiter
         sender = SyncSender(
-            self._http_client,
+            self._pools,
             owns_pool=self._owns_http_client,
             sleep=self._pause,
             clock=self._clock,

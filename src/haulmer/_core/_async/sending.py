@@ -13,6 +13,7 @@ from haulmer._core.responses import RawResponse
 from haulmer._core.sending import (
     MAX_ANSWER_BYTES,
     MIN_LIMITER_WAIT,
+    AsyncPoolKeeper,
     RequestMemo,
     answer_too_large,
     build_request,
@@ -22,6 +23,7 @@ from haulmer._core.sending import (
     limited_bucket,
     log_request,
     read_answer,
+    unusable_pool,
 )
 from haulmer.errors import RateLimitError
 
@@ -29,7 +31,8 @@ __all__ = ["AsyncSender"]
 
 
 class AsyncSender:
-    """Sends single attempts over ``pool``; the runner's retry loop decides what comes next.
+    """Sends single attempts over the pool ``pools`` keeps; the runner's retry loop decides what
+    comes next.
 
     ``owns_pool``: close the pool on ``aclose()`` (a user's ``http_client`` is never closed, but
     the sender refuses further calls either way).
@@ -37,7 +40,7 @@ class AsyncSender:
 
     def __init__(
         self,
-        pool: httpx.AsyncClient,
+        pools: AsyncPoolKeeper,
         *,
         owns_pool: bool,
         sleep: Callable[[float], Awaitable[None]],
@@ -46,7 +49,7 @@ class AsyncSender:
         wall_clock: Callable[[], float] = time.time,
         client_name: str = "client",
     ) -> None:
-        self._pool = pool
+        self._pools = pools
         self._owns_pool = owns_pool
         self._sleep = sleep
         self._clock = clock
@@ -59,32 +62,36 @@ class AsyncSender:
     @property
     def is_closed(self) -> bool:
         """Whether calls are refused: this sender or its pool was closed."""
-        return self._closed or self._pool.is_closed
+        return self._closed or self._pools.is_closed
 
     async def aclose(self) -> None:
         """Refuse further calls; close the pool if this sender made it."""
         self._closed = True
         if self._owns_pool:
-            await self._pool.aclose()
+            await self._pools.aclose()
 
     async def attempt(self, prepared: PreparedRequest, attempt: int) -> RawResponse:
         """Send ``prepared`` once (after the limiter's wait) and read its answer."""
         if self.is_closed:
             raise client_closed(self._client_name)
+        pool = self._pools.current()
         if self._limiter is not None:
             await self._wait_for_slot(prepared)
-        request = build_request(self._pool, prepared, self._memo)
+        request = build_request(pool, prepared, self._memo)
         log_request(request, attempt)
         started = self._clock()
         try:
             # Never follow a redirect, even with a user's follow_redirects=True pool: httpx drops
             # only Authorization when a redirect leaves the host, not the apikey header.
-            response = await self._pool.send(request, stream=True, follow_redirects=False)
+            response = await pool.send(request, stream=True, follow_redirects=False)
         except httpx.RequestError as exc:
             raise failed_attempt(exc, prepared, attempt) from exc
-        except RuntimeError:
+        except RuntimeError as exc:
             if self.is_closed:  # closed by another task while this one was sending
                 raise client_closed(self._client_name) from None
+            unusable = unusable_pool(exc, self._client_name, prepared)
+            if unusable is not None:
+                raise unusable from exc
             raise
         try:
             content = await self._read(prepared, response)
