@@ -205,6 +205,21 @@ async def test_redis_async_face_shares_the_windows_with_the_blocking_one(fresh_r
     limiter.close()
 
 
+def test_redis_lets_go_of_the_connections_of_finished_event_loops(fresh_redis: str) -> None:
+    import gc
+
+    import redis
+
+    limiter = RedisRateLimiter(fresh_redis, clock=Clock())
+    admin = redis.Redis.from_url(fresh_redis)
+    before = len(admin.client_list())
+    for _ in range(6):  # six asyncio.run(), as six jobs or six tests' loops would
+        assert asyncio.run(limiter.abook("k")).bucket == "k"
+    gc.collect()
+    assert len(admin.client_list()) == before + 1  # the last loop's: one connection, not six
+    admin.close()
+
+
 @pytest.mark.parametrize(
     "url",
     ["redis://[::1", "redis://:s3cret@[::1/0", "redis://h:abc/0", "redis://:s3cret@h:abc/0"],

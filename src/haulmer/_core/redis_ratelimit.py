@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
-import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -179,9 +178,9 @@ class RedisRateLimiter(RateLimiter):
         self._client = client
         self._own_client = client is None
         self._async_client = async_client
-        self._async_clients: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, redis.asyncio.Redis
-        ] = weakref.WeakKeyDictionary()
+        self._async_clients: dict[asyncio.AbstractEventLoop, redis.asyncio.Redis] = {}
+        """The pool of each event loop that booked (redis.asyncio's connections belong to one);
+        a closed loop's is dropped when another loop makes its own."""
         self._lock = threading.Lock()
         if not 0 <= margin < 1:
             raise _configuration(f"margin= is seconds in [0, 1), got {shown(margin)}")
@@ -235,7 +234,14 @@ class RedisRateLimiter(RateLimiter):
             _redis_module()
             import redis.asyncio
 
-            client = self._async_clients[loop] = redis.asyncio.Redis.from_url(self._url)
+            client = redis.asyncio.Redis.from_url(self._url)
+            with self._lock:
+                # A closed loop's connections can no longer be used nor closed from another
+                # loop; dropped, they are closed as they are collected. Kept, every
+                # asyncio.run() (every test's loop) would keep one more connection open.
+                for gone in [other for other in self._async_clients if other.is_closed()]:
+                    del self._async_clients[gone]
+                self._async_clients[loop] = client
         return client
 
     def book(self, bucket: str) -> Booking:
@@ -292,7 +298,8 @@ class RedisRateLimiter(RateLimiter):
 
     async def aclose(self) -> None:
         """Close the asyncio connection pool this limiter opened for the running loop."""
-        client = self._async_clients.pop(asyncio.get_running_loop(), None)
+        with self._lock:
+            client = self._async_clients.pop(asyncio.get_running_loop(), None)
         if client is not None:
             await client.aclose()
 
