@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import pickle
 import weakref
 from typing import Any
 
@@ -301,3 +303,29 @@ def test_a_page_number_no_int_can_hold_is_no_page_number(
     else:
         assert getattr(first, key) is None
         assert not first.has_next_page()
+
+
+def test_a_page_refuses_pickling_saying_to_pickle_its_items(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).mock(side_effect=numbered)
+    first = page(client, issued())
+    with pytest.raises(TypeError, match=r"SyncPage cannot be pickled.*Pickle page\.items"):
+        pickle.dumps(first)
+    assert [org.rut for org in pickle.loads(pickle.dumps(first.items))] == ["1-0", "1-1"]
+    shallow, deep = copy.copy(first), copy.deepcopy(first)  # copies still work, and fetch on
+    assert shallow.items is first.items
+    assert deep.items == first.items
+    assert [p.current_page for p in deep.iter_pages()] == [1, 2, 3]
+
+
+async def test_async_pages_and_paginators_refuse_pickling_saying_what_to_pickle(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).mock(side_effect=numbered)
+    paginator = AsyncAPIResource(aclient)._paginate(issued())
+    with pytest.raises(TypeError, match=r"AsyncPaginator cannot be pickled.*pickle the items"):
+        pickle.dumps(paginator)
+    first = await paginator
+    with pytest.raises(TypeError, match=r"AsyncPage cannot be pickled.*Pickle page\.items"):
+        pickle.dumps(first)

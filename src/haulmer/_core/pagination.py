@@ -6,6 +6,7 @@ iterating a thousand pages uses the memory of one.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -17,10 +18,13 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from haulmer._core.request import APIRequest
 from haulmer.errors import HaulmerError
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = [
     "AsyncPage",
@@ -198,6 +202,26 @@ class _PageBase(Generic[T]):
             )
         return self._next_request
 
+    def __reduce__(self) -> Any:
+        """Refused: a page fetches the next one through the client that listed it."""
+        raise TypeError(
+            f"a {type(self).__name__} cannot be pickled: it fetches the following pages through "
+            "the client that listed it, which stays in its process. Pickle page.items (a list "
+            "of models, which pickle), with page.current_page, page.last_page and page.total "
+            "if you need them, and list again where the next page is wanted"
+        )
+
+    def __copy__(self) -> Self:
+        copied = object.__new__(type(self))
+        copied.__dict__.update(self.__dict__)
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        copied = object.__new__(type(self))
+        memo[id(self)] = copied
+        copied.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return copied
+
     def __repr__(self) -> str:
         return (
             f"<{type(self).__name__} items={len(self.items)} page={self.current_page} "
@@ -301,6 +325,14 @@ class AsyncPaginator(Generic[T]):
         page = await self._start()
         async for item in page:
             yield item
+
+    def __reduce__(self) -> Any:
+        """Refused: the list is fetched through its client when awaited."""
+        raise TypeError(
+            "an AsyncPaginator cannot be pickled: it fetches the list through the client that "
+            "made it, which stays in its process. Await it and pickle the items "
+            "([row async for row in paginator], a list of models, which pickle)"
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} (await it for a page, async for it for every item)>"
