@@ -81,6 +81,30 @@ def _unpickled(cls: type[HaulmerError], args: tuple[Any, ...], state: dict[str, 
     return error
 
 
+class _EndsACall:
+    """What an error ending a call says when an earlier attempt of it may have been carried out
+    (its answer lost): ``may_have_been_carried_out``, and ``idempotency_key`` to repeat it with.
+    """
+
+    may_have_been_carried_out: bool = False
+    idempotency_key: str | None = None
+    _lost_answer: str = ""
+
+    def note_lost_answer(self, *, idempotency_key: str, creates: str, token: str | None) -> None:
+        """Say that an attempt of this call may have been carried out, and how to repeat it.
+
+        ``creates`` names what the call makes ("the document"); ``token`` is its id when known.
+        """
+        self.may_have_been_carried_out = True
+        self.idempotency_key = idempotency_key
+        known = f" (token {token})" if token else ""
+        self._lost_answer = (
+            "An attempt of this call may have been carried out without a readable answer, so "
+            f"{creates}{known} may exist: to repeat the call without doing it twice, pass "
+            f"idempotency_key={idempotency_key!r} (the key it sent), never a new key."
+        )
+
+
 class ConfigurationError(HaulmerError):
     """The client is misconfigured: no API key, unknown environment, no base URL for a product."""
 
@@ -93,8 +117,12 @@ class MissingDependencyError(ConfigurationError, ImportError):
         self.extra: str = extra
 
 
-class RateLimiterUnavailableError(HaulmerError):
-    """The shared rate limiter's store (Redis) could not be reached; the call was not sent."""
+class RateLimiterUnavailableError(_EndsACall, HaulmerError):
+    """The shared rate limiter's store (Redis) could not be reached; this attempt was not sent
+    (after an earlier attempt that may have been carried out, the message says so)."""
+
+    def __str__(self) -> str:
+        return _with_note(super().__str__(), self._lost_answer)
 
 
 class ValidationError(HaulmerError, ValueError):
@@ -154,7 +182,7 @@ class XMLError(ValidationError):
         self.line: int | None = line
 
 
-class APIError(HaulmerError):
+class APIError(_EndsACall, HaulmerError):
     """Something went wrong talking to a Haulmer service.
 
     ``may_have_been_carried_out`` is True when an attempt of this call may have done its work
@@ -172,20 +200,6 @@ class APIError(HaulmerError):
 
     def __str__(self) -> str:
         return _with_note(self.message, self._lost_answer)
-
-    def note_lost_answer(self, *, idempotency_key: str, creates: str, token: str | None) -> None:
-        """Say that an attempt of this call may have been carried out, and how to repeat it.
-
-        ``creates`` names what the call makes ("the document"); ``token`` is its id when known.
-        """
-        self.may_have_been_carried_out = True
-        self.idempotency_key = idempotency_key
-        known = f" (token {token})" if token else ""
-        self._lost_answer = (
-            "An attempt of this call may have been carried out without a readable answer, so "
-            f"{creates}{known} may exist: to repeat the call without doing it twice, pass "
-            f"idempotency_key={idempotency_key!r} (the key it sent), never a new key."
-        )
 
 
 def _with_note(text: str, note: str) -> str:
@@ -370,8 +384,12 @@ class WaitTimeoutError(HaulmerError, TimeoutError):
         self.waited: float = waited
 
 
-class ClientClosedError(ConfigurationError):
-    """The client was closed (``close()``, ``aclose()`` or the end of its ``with`` block)."""
+class ClientClosedError(_EndsACall, ConfigurationError):
+    """The client was closed (``close()``, ``aclose()`` or the end of its ``with`` block); closed
+    while a call was retrying, after an attempt that may have been carried out, it says so."""
+
+    def __str__(self) -> str:
+        return _with_note(super().__str__(), self._lost_answer)
 
 
 class MandatoryDTETypeError(ValidationError):

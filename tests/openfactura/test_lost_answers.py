@@ -10,6 +10,7 @@ with it returns that document, and nothing is issued twice. A single failed atte
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -20,10 +21,13 @@ from haulmer.errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    ClientClosedError,
     RateLimitError,
+    RateLimiterUnavailableError,
     ServerError,
 )
 from haulmer.openfactura.sandbox import HAULMER_DEMO
+from haulmer.ratelimit import Booking, RateLimiter
 from haulmer.testing import FakeHaulmer
 
 FECHA = dt.date(2026, 11, 27)
@@ -70,7 +74,9 @@ THEN: dict[str, tuple[Callable[[FakeHaulmer], None], type[APIError]]] = {
 }
 
 
-def _says_the_document_may_exist(error: APIError, key: str) -> None:
+def _says_the_document_may_exist(
+    error: APIError | ClientClosedError | RateLimiterUnavailableError, key: str
+) -> None:
     text = str(error)
     assert "the document may exist" in text
     assert f"idempotency_key={key!r}" in text
@@ -110,6 +116,77 @@ async def test_a_lost_answer_then_refused_retries_names_the_key_async(then: str)
             await client.openfactura.documents.emit(_boleta(), idempotency_key="sale-1")
     _says_the_document_may_exist(caught.value, "sale-1")
     assert len(fake.openfactura_state.documents) == 1
+
+
+def test_a_client_closed_by_another_thread_while_the_call_waits_to_retry_names_the_key() -> None:
+    fake = FakeHaulmer()
+    fake.control.drop_connection(EMIT, when="after")
+    waiting, closed = threading.Event(), threading.Event()
+
+    def sleep(seconds: float) -> None:  # the retry's wait, while another thread shuts down
+        waiting.set()
+        closed.wait(timeout=30)
+
+    client = fake.client(sleep=sleep)
+
+    def shut_down() -> None:
+        waiting.wait(timeout=30)
+        client.close()
+        closed.set()
+
+    closer = threading.Thread(target=shut_down)
+    closer.start()
+    with pytest.raises(ClientClosedError) as caught:
+        client.openfactura.documents.emit(_boleta(), idempotency_key="sale-1")
+    closer.join()
+    assert str(caught.value).startswith("This Haulmer is closed")
+    _says_the_document_may_exist(caught.value, "sale-1")
+    assert len(fake.openfactura_state.documents) == 1
+
+
+class _StoreGoneAfterOneBooking(RateLimiter):
+    """A shared limiter whose store stops answering after the first booking."""
+
+    def __init__(self) -> None:
+        self.booked = 0
+
+    def book(self, bucket: str) -> Booking:
+        self.booked += 1
+        if self.booked > 1:
+            raise RateLimiterUnavailableError(
+                "The shared rate limiter at redis://cache:6379/0 could not be used "
+                "(ConnectionError): nothing was sent."
+            )
+        return Booking(bucket, self.booked, 0.0)
+
+    def release(self, booking: Booking) -> None:
+        return
+
+    def hold(self, bucket: str, seconds: float) -> None:
+        return
+
+
+def test_a_rate_limiter_lost_between_attempts_names_the_key() -> None:
+    fake = FakeHaulmer()
+    fake.control.drop_connection(EMIT, when="after")
+    limiter = _StoreGoneAfterOneBooking()
+    client = fake.client(rate_limit=limiter)
+    with pytest.raises(RateLimiterUnavailableError) as caught:
+        client.openfactura.documents.emit(_boleta(), idempotency_key="sale-1")
+    _says_the_document_may_exist(caught.value, "sale-1")
+    assert len(fake.openfactura_state.documents) == 1
+
+
+def test_a_rate_limiter_lost_before_any_attempt_says_nothing_may_exist() -> None:
+    fake = FakeHaulmer()
+    limiter = _StoreGoneAfterOneBooking()
+    limiter.booked = 1
+    client = fake.client(rate_limit=limiter)
+    with pytest.raises(RateLimiterUnavailableError) as caught:
+        client.openfactura.documents.emit(_boleta(), idempotency_key="sale-1")
+    assert not caught.value.may_have_been_carried_out
+    assert "may exist" not in str(caught.value)
+    assert fake.openfactura_state.documents == []
 
 
 def test_a_derived_key_is_named_too() -> None:

@@ -21,6 +21,8 @@ from haulmer.errors import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
+    RateLimiterUnavailableError,
 )
 
 __all__ = [
@@ -231,6 +233,8 @@ class CallAttempts:
         """Whether the call is tried again after ``error`` (tenacity's ``retry`` predicate);
         logs the retry and keeps its wait for ``next_wait``."""
         if not isinstance(error, APIError):
+            if isinstance(error, (ClientClosedError, RateLimiterUnavailableError)):
+                self._note_lost_answer(error)  # nothing sent this time, but maybe before
             return False
         wait = self.after_failure(error, jitter=random.random())
         if wait is None:
@@ -262,11 +266,19 @@ class CallAttempts:
             wait = wait_before_retry(self.number, server=server, jitter=jitter)
             self.number += 1
             return wait
-        if self.acted and self.idempotency_key and self.creates:
-            token = error.token if isinstance(error, AlreadyIssuedError) else None
-            error.note_lost_answer(
-                idempotency_key=self.idempotency_key, creates=self.creates, token=token
-            )
-            if isinstance(error, APIConnectionError):
-                error.request_sent = True  # this attempt reached nothing; an earlier one did
+        if self._note_lost_answer(error) and isinstance(error, APIConnectionError):
+            error.request_sent = True  # this attempt reached nothing; an earlier one did
         return None
+
+    def _note_lost_answer(
+        self, error: APIError | ClientClosedError | RateLimiterUnavailableError
+    ) -> bool:
+        """Have ``error``, which ends the call, say that an earlier attempt may have been
+        carried out and name the key, if one may have been; whether it was told."""
+        if not (self.acted and self.idempotency_key and self.creates):
+            return False
+        token = error.token if isinstance(error, AlreadyIssuedError) else None
+        error.note_lost_answer(
+            idempotency_key=self.idempotency_key, creates=self.creates, token=token
+        )
+        return True
