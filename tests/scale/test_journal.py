@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import sqlite3
@@ -47,6 +48,38 @@ def test_a_sale_cannot_change_its_idempotency_key(tmp_path: Path) -> None:
         journal.record_attempt("s1", "s1")
         with pytest.raises(ConfigurationError, match="could issue it twice"):
             journal.record_attempt("s1", "other")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this platform")
+def test_a_journal_opened_before_a_fork_serves_the_child_on_a_connection_of_its_own(
+    tmp_path: Path,
+) -> None:
+    journal = SQLiteJournal(tmp_path / "j.db")
+    journal.bind("f" * 32)
+    journal.record_attempt("parent-1", "parent-1")
+    reading, writing = os.pipe()
+    with journal._lock:  # as another thread of the parent, mid-write, holds it at the fork
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child, which never returns to pytest
+            try:
+                signal.alarm(20)  # a child stuck on the parent's lock dies instead of hanging
+                journal.record_attempt("child-1", "child-1")
+                journal.record_issued("child-1", token="cd" * 32, folio=2)
+                entry = journal.lookup("parent-1")
+                journal.close()
+                os.write(writing, repr(entry and entry.state).encode())
+            finally:
+                os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as pipe:
+        assert pipe.read() == b"'attempted'"
+    os.waitpid(pid, 0)
+    journal.record_issued("parent-1", token="ab" * 32, folio=1)  # the parent's connection works on
+    assert [(e.sale_id, e.state) for e in journal.entries()] == [
+        ("parent-1", "issued"),
+        ("child-1", "issued"),
+    ]
+    journal.close()
 
 
 def test_an_unwritable_path_is_a_configuration_error(tmp_path: Path) -> None:

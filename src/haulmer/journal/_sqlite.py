@@ -10,6 +10,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,25 +44,61 @@ CREATE TABLE IF NOT EXISTS events (
 """
 
 
+_journals: weakref.WeakSet[SQLiteJournal] = weakref.WeakSet()
+"""Every open journal of this process, whose lock a forked child makes again."""
+
+
+def _after_fork_in_child() -> None:
+    # Another thread of the parent may have held a journal's lock at the fork; in the child
+    # nothing would ever release it.
+    for journal in list(_journals):
+        journal._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 class SQLiteJournal(Journal):
     """A journal in the SQLite file at ``path`` (created if missing), shareable by threads and,
-    through SQLite's locking, by processes on one host."""
+    through SQLite's locking, by processes on one host.
+
+    A journal opened before ``os.fork()`` opens the file again in the child: SQLite's
+    connections must not cross a fork, and the parent's is left to the parent.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        self._db = self._connect()
+        self._pid = os.getpid()
+        self._inherited: list[sqlite3.Connection] = []
+        """The parent's connections in a forked child: kept, never used nor closed here."""
+        self._lock = threading.Lock()
+        _journals.add(self)
+
+    def _connect(self) -> sqlite3.Connection:
         try:
-            self._db = sqlite3.connect(
+            db = sqlite3.connect(
                 self.path, timeout=30, isolation_level=None, check_same_thread=False
             )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
             raise ConfigurationError(
                 f"Cannot open the journal {shown(str(self.path), 300)} ({exc}): name a file in a "
                 "folder you can write to, such as --journal emissions.db"
             ) from exc
-        self._lock = threading.Lock()
+        return db
+
+    @property
+    def _here(self) -> sqlite3.Connection:
+        """This process's connection (under ``_lock``): a forked child opens its own."""
+        if self._pid != os.getpid():
+            self._inherited.append(self._db)
+            self._db = self._connect()
+            self._pid = os.getpid()
+        return self._db
 
     def __repr__(self) -> str:
         return f"SQLiteJournal({str(self.path)!r})"
@@ -69,32 +106,34 @@ class SQLiteJournal(Journal):
     def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
         """Run ``statements`` in one transaction; committed (durably) when this returns."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            db = self._here
+            db.execute("BEGIN IMMEDIATE")
             try:
                 for sql, args in statements:
-                    self._db.execute(sql, args)
+                    db.execute(sql, args)
             except BaseException:
-                self._db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            db.execute("COMMIT")
 
     def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            return list(self._db.execute(sql, args))
+            return list(self._here.execute(sql, args))
 
     def bind(self, api_key_fingerprint: str) -> None:
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            db = self._here
+            db.execute("BEGIN IMMEDIATE")
             try:
-                row = self._db.execute(
+                row = db.execute(
                     "SELECT value FROM meta WHERE name = 'api_key_fingerprint'"
                 ).fetchone()
                 if row is None:
-                    self._db.execute(
+                    db.execute(
                         "INSERT INTO meta VALUES ('api_key_fingerprint', ?)", (api_key_fingerprint,)
                     )
             finally:
-                self._db.execute("COMMIT")
+                db.execute("COMMIT")
         if row is not None and row[0] != api_key_fingerprint:
             raise ConfigurationError(
                 f"The journal {shown(str(self.path), 300)} records a batch emitted with another "
@@ -113,9 +152,10 @@ class SQLiteJournal(Journal):
     def record_attempt(self, sale_id: str, idempotency_key: str) -> JournalEntry:
         now = time.time()
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            db = self._here
+            db.execute("BEGIN IMMEDIATE")
             try:
-                row = self._db.execute(
+                row = db.execute(
                     "SELECT idempotency_key FROM sales WHERE sale_id = ?", (sale_id,)
                 ).fetchone()
                 if row is not None and row[0] != idempotency_key:
@@ -125,26 +165,26 @@ class SQLiteJournal(Journal):
                         "under a new key could issue it twice. Derive the key from the sale id "
                         "as the first run did"
                     )
-                self._db.execute(
+                db.execute(
                     "INSERT INTO sales (sale_id, idempotency_key, state, attempts, updated_at) "
                     "VALUES (?, ?, 'attempted', 1, ?) ON CONFLICT (sale_id) DO UPDATE SET "
                     "attempts = attempts + 1, updated_at = excluded.updated_at, "
                     "state = CASE WHEN state = 'issued' THEN 'issued' ELSE 'attempted' END",
                     (sale_id, idempotency_key, now),
                 )
-                self._db.execute(
+                db.execute(
                     "INSERT INTO events (sale_id, kind, detail, at) VALUES (?, 'attempt', ?, ?)",
                     (sale_id, idempotency_key, now),
                 )
-                entry = self._db.execute(
+                entry = db.execute(
                     "SELECT sale_id, idempotency_key, state, attempts, token, folio, error "
                     "FROM sales WHERE sale_id = ?",
                     (sale_id,),
                 ).fetchone()
             except BaseException:
-                self._db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            db.execute("COMMIT")
         return _entry(entry)
 
     def record_issued(self, sale_id: str, *, token: str, folio: int | None) -> None:
@@ -188,7 +228,7 @@ class SQLiteJournal(Journal):
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            self._here.close()  # in a forked child, its own: the parent's stays the parent's
 
 
 def _entry(row: tuple[Any, ...]) -> JournalEntry:
