@@ -209,3 +209,17 @@ def test_a_client_without_a_key_ends_the_batch_instead_of_failing_each_sale(
         with pytest.raises(ConfigurationError, match="No OpenFactura API key"):
             next(iter(results))
     assert fake.requests.total == 0
+
+
+def test_a_client_without_a_key_creates_no_journal_file(
+    fake: FakeHaulmer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("HAULMER_API_KEY", raising=False)
+    journal = tmp_path / "journal.db"
+    batch = sales(3, fake.clock.today())
+    with (
+        fake.client(api_key=None) as keyless,
+        pytest.raises(ConfigurationError, match="No OpenFactura API key"),
+    ):
+        list(keyless.openfactura.documents.emit_many(batch, journal=journal))
+    assert not journal.exists()

@@ -154,23 +154,20 @@ class EmissionBatch:
     def _open_journal(journal: JournalArg, api_key: str | None) -> tuple[Journal | None, bool]:
         if journal is None:
             return None, False
-        if isinstance(journal, (str, os.PathLike)):
-            opened: Journal = SQLiteJournal(journal)
-            owns = True
-        elif isinstance(journal, Journal):
-            opened, owns = journal, False
-        else:
+        if not isinstance(journal, (str, os.PathLike, Journal)):
             raise ValidationError(
                 "journal= takes a file path (a SQLite journal, created if missing), a "
                 f"haulmer.journal.Journal, or None; got {type(journal).__name__}"
             )
-        if not api_key:
-            if owns:
-                opened.close()
+        if not api_key:  # before a journal file is created for nothing
             raise ConfigurationError(
                 "No OpenFactura API key: pass api_key= to the client or set HAULMER_API_KEY "
                 "(the journal is tied to the key it issued with)"
             )
+        if isinstance(journal, Journal):
+            opened, owns = journal, False
+        else:
+            opened, owns = SQLiteJournal(journal), True
         try:
             opened.bind(api_key_fingerprint(api_key))
         except BaseException:
