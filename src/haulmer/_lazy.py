@@ -2,18 +2,22 @@
 
 Keeps ``import haulmer`` (and ``haulmer.sii``, ``haulmer.testing``, ``haulmer.openfactura``) cheap:
 lxml, cryptography, httpx and the fake load only when a name that needs them is touched.
+``LazyModule`` does the same for the modules that annotations name.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Mapping
+from types import ModuleType
 from typing import Any
 
-__all__ = ["LazyNames"]
+from haulmer.errors import MissingDependencyError
+
+__all__ = ["LazyModule", "LazyNames"]
 
 
-_NOISE = frozenset({"TYPE_CHECKING", "annotations", "LazyNames"})
+_NOISE = frozenset({"TYPE_CHECKING", "annotations", "LazyNames", "LazyModule"})
 """Names every package module binds for itself, not part of its public surface."""
 
 
@@ -56,3 +60,57 @@ class LazyNames:
             if name not in _NOISE and (name.startswith("__") or not name.startswith("_"))
         }
         return sorted(bound | set(self._table) | self._submodules)
+
+
+class LazyModule:
+    """A module named now and imported on the first access to one of its attributes.
+
+    Bound, outside ``if TYPE_CHECKING:``, to the name an annotation uses (``httpx`` in
+    ``http_client: httpx.Client | None``), so that ``typing.get_type_hints()`` and the tools
+    built on it (FastAPI, pydantic's ``validate_call``, typer, documentation generators) resolve
+    the annotation, importing the module only then, while importing the annotated module stays
+    cheap. A submodule is an attribute too (``redis.asyncio.Redis``). A module of an optional
+    extra that is not installed raises ``MissingDependencyError`` saying what to install.
+    """
+
+    __slots__ = ("_extra", "_missing", "_module", "_name")
+
+    def __init__(self, name: str, *, extra: str | None = None, missing: str = "") -> None:
+        """``extra``: the optional extra that installs the module; ``missing``: the message
+        of the ``MissingDependencyError`` raised when it is not installed."""
+        self._name = name
+        self._extra = extra
+        self._missing = missing or f"{name} is not installed: pip install 'haulmer[{extra}]'"
+        self._module: ModuleType | None = None
+
+    def _load(self) -> ModuleType:
+        if self._module is None:
+            try:
+                self._module = importlib.import_module(self._name)
+            except ImportError as exc:
+                if self._extra is None:
+                    raise
+                raise MissingDependencyError(self._missing, extra=self._extra) from exc
+        return self._module
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            # Probes such as inspect.unwrap's __wrapped__ (doctest, pytest) load nothing.
+            raise AttributeError(name)
+        module = self._load()
+        try:
+            return getattr(module, name)
+        except AttributeError:
+            submodule = f"{module.__name__}.{name}"
+            try:
+                return importlib.import_module(submodule)
+            except ModuleNotFoundError as exc:
+                if exc.name != submodule:
+                    raise
+                raise AttributeError(
+                    f"module {module.__name__!r} has no attribute {name!r}"
+                ) from None
+
+    def __repr__(self) -> str:
+        state = "loaded" if self._module is not None else "not loaded yet"
+        return f"<module {self._name!r} ({state})>"

@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
 )
 
+import haulmer  # ``haulmer.dte.Document`` in an annotation loads haulmer.dte when resolved
 from haulmer._core.pagination import NumberedPages
 from haulmer._core.request import (
     APIRequest,
@@ -37,7 +38,7 @@ from haulmer._shown import shown
 from haulmer.errors import ValidationError
 
 if TYPE_CHECKING:
-    from haulmer.dte.document import Document
+    import haulmer.dte
 
 __all__ = [
     "ADDITIONAL_TAX_CODES",
@@ -355,7 +356,7 @@ def sale_document(
     receptor: Mapping[str, Any] | Any | None = None,
     fecha: date | None = None,
     medio_pago: int | str | None = None,
-) -> Document:
+) -> haulmer.dte.Document:
     """A boleta (39) or factura (33) of catalogue products, complete and checked, in one call.
 
     A boleta takes gross prices (what the buyer pays, additional taxes included: the boleta has

@@ -17,12 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from haulmer._enums import StrEnum
 from haulmer._files import read_limited
+from haulmer._lazy import LazyModule
 from haulmer.errors import CertificateError, InvalidRutError, ValidationError
 from haulmer.rut import Rut
 
 if TYPE_CHECKING:
     from cryptography import x509
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+    from cryptography.hazmat.primitives.asymmetric import rsa
+else:  # annotations resolve at run time (typing.get_type_hints), loading cryptography only then
+    x509 = LazyModule("cryptography.x509")
+    rsa = LazyModule("cryptography.hazmat.primitives.asymmetric.rsa")
 
 __all__ = [
     "RUT_OTHER_NAME_OID",
@@ -69,7 +73,7 @@ class Certificate:
 
     __slots__ = ("_cert", "_holder_rut", "_key", "_not_after", "_not_before")
 
-    def __init__(self, certificate: x509.Certificate, private_key: RSAPrivateKey) -> None:
+    def __init__(self, certificate: x509.Certificate, private_key: rsa.RSAPrivateKey) -> None:
         self._cert = certificate
         self._key = private_key
         self._holder_rut = _holder_rut(certificate)
@@ -153,12 +157,12 @@ class Certificate:
         return int(self._key.key_size)
 
     @property
-    def private_key(self) -> RSAPrivateKey:
+    def private_key(self) -> rsa.RSAPrivateKey:
         """The RSA private key (cryptography object); for the signing layer only."""
         return self._key
 
     @property
-    def public_key(self) -> RSAPublicKey:
+    def public_key(self) -> rsa.RSAPublicKey:
         """The RSA public key of the certificate."""
         return self._key.public_key()
 

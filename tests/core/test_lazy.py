@@ -11,7 +11,8 @@ import haulmer
 import haulmer.openfactura
 import haulmer.sii
 import haulmer.testing
-from haulmer._lazy import LazyNames
+from haulmer._lazy import LazyModule, LazyNames
+from haulmer.errors import MissingDependencyError
 
 
 def _package(table: dict[str, str]) -> types.ModuleType:
@@ -49,3 +50,29 @@ def test_every_public_name_of_the_lazy_packages_resolves(package: types.ModuleTy
         assert name in dir(package)
     with pytest.raises(AttributeError, match=package.__name__):
         _ = package.no_such_name
+
+
+def test_a_lazy_module_loads_on_its_first_attribute_and_serves_submodules() -> None:
+    module = LazyModule("email")
+    assert "not loaded yet" in repr(module)
+    assert module.message.Message is sys.modules["email.message"].Message
+    assert "loaded" in repr(module)
+
+
+def test_a_lazy_modules_dunder_probes_load_nothing() -> None:
+    """``inspect.unwrap`` (doctest collection, pytest) asks globals for ``__wrapped__``."""
+    module = LazyModule("haulmer_no_such_module", extra="nothing")
+    assert not hasattr(module, "__wrapped__")
+    assert "not loaded yet" in repr(module)
+
+
+def test_a_lazy_module_of_a_missing_extra_says_what_to_install() -> None:
+    module = LazyModule("haulmer_no_such_module", extra="nothing", missing="X needs Y: pip it")
+    with pytest.raises(MissingDependencyError, match="X needs Y: pip it") as caught:
+        _ = module.anything
+    assert caught.value.extra == "nothing"
+
+
+def test_a_lazy_modules_unknown_attribute_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="'email' has no attribute 'no_such_name'"):
+        _ = LazyModule("email").no_such_name

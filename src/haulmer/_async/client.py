@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from haulmer import resources
 from haulmer._client import ClientCommon
 from haulmer._core import AsyncRunner, AsyncSender
 from haulmer._core.config import ClientConfig
@@ -15,17 +16,12 @@ from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
 from haulmer._core.sending import AsyncPoolKeeper, async_client_class
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
+from haulmer._lazy import LazyModule
 
 if TYPE_CHECKING:
     import httpx
-
-    from haulmer._async.accounts import AsyncAccounts
-    from haulmer._async.catalogue import AsyncCatalogue
-    from haulmer._async.checkout import AsyncCheckout
-    from haulmer._async.myhaulmer import AsyncMyHaulmer
-    from haulmer._async.openfactura import AsyncOpenFactura
-    from haulmer._async.point import AsyncPoint
-    from haulmer._async.workspace import AsyncWorkspace
+else:  # annotations resolve at run time (typing.get_type_hints), loading httpx only then
+    httpx = LazyModule("httpx")
 
 __all__ = ["AsyncHaulmer"]
 
@@ -117,49 +113,49 @@ class AsyncHaulmer(ClientCommon):
         await self.aclose()
 
     @cached_property
-    def openfactura(self) -> AsyncOpenFactura:
+    def openfactura(self) -> resources.AsyncOpenFactura:
         """OpenFactura: documents, registry, organization, taxpayer, setup, certification."""
         from haulmer._async.openfactura import AsyncOpenFactura
 
         return AsyncOpenFactura(self)
 
     @cached_property
-    def checkout(self) -> AsyncCheckout:
+    def checkout(self) -> resources.AsyncCheckout:
         """Buying a Haulmer plan (platform API)."""
         from haulmer._async.checkout import AsyncCheckout
 
         return AsyncCheckout(self)
 
     @cached_property
-    def accounts(self) -> AsyncAccounts:
+    def accounts(self) -> resources.AsyncAccounts:
         """Haulmer Accounts: passwords, login (platform API)."""
         from haulmer._async.accounts import AsyncAccounts
 
         return AsyncAccounts(self)
 
     @cached_property
-    def workspace(self) -> AsyncWorkspace:
+    def workspace(self) -> resources.AsyncWorkspace:
         """Workspace setup and organizations (platform API)."""
         from haulmer._async.workspace import AsyncWorkspace
 
         return AsyncWorkspace(self)
 
     @cached_property
-    def myhaulmer(self) -> AsyncMyHaulmer:
+    def myhaulmer(self) -> resources.AsyncMyHaulmer:
         """MyHaulmer: the account's orders and support tickets (platform API, logged in)."""
         from haulmer._async.myhaulmer import AsyncMyHaulmer
 
         return AsyncMyHaulmer(self)
 
     @cached_property
-    def catalogue(self) -> AsyncCatalogue:
+    def catalogue(self) -> resources.AsyncCatalogue:
         """Catalogue: the organizations' products, prices and taxes (platform API, logged in)."""
         from haulmer._async.catalogue import AsyncCatalogue
 
         return AsyncCatalogue(self)
 
     @cached_property
-    def point(self) -> AsyncPoint:
+    def point(self) -> resources.AsyncPoint:
         """Point: points of sale, their settings and sales (platform API, logged in)."""
         from haulmer._async.point import AsyncPoint
 

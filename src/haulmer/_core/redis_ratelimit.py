@@ -19,12 +19,18 @@ from haulmer._core.ratelimit import (
     RateLimiter,
     check_limits,
 )
+from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.errors import MissingDependencyError, RateLimiterUnavailableError
+
+_MISSING_REDIS = "The shared rate limiter needs redis-py: pip install 'haulmer[redis]'"
 
 if TYPE_CHECKING:
     import redis
     import redis.asyncio
+else:  # annotations resolve at run time (typing.get_type_hints), loading redis only then; without
+    # the redis extra, resolving them raises MissingDependencyError (as making a limiter does)
+    redis = LazyModule("redis", extra="redis", missing=_MISSING_REDIS)
 
 __all__ = [
     "BOOK_SCRIPT",
@@ -130,9 +136,7 @@ def _redis_module() -> Any:
     try:
         import redis
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise MissingDependencyError(
-            "The shared rate limiter needs redis-py: pip install 'haulmer[redis]'", extra="redis"
-        ) from exc
+        raise MissingDependencyError(_MISSING_REDIS, extra="redis") from exc
     return redis
 
 

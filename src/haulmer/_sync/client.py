@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from haulmer import resources
 from haulmer._client import ClientCommon
 from haulmer._core import SyncRunner, SyncSender
 from haulmer._core.config import ClientConfig
@@ -16,17 +17,12 @@ from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
 from haulmer._core.sending import PoolKeeper, sync_client_class
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
+from haulmer._lazy import LazyModule
 
 if TYPE_CHECKING:
     import httpx
-
-    from haulmer._sync.accounts import Accounts
-    from haulmer._sync.catalogue import Catalogue
-    from haulmer._sync.checkout import Checkout
-    from haulmer._sync.myhaulmer import MyHaulmer
-    from haulmer._sync.openfactura import OpenFactura
-    from haulmer._sync.point import Point
-    from haulmer._sync.workspace import Workspace
+else:  # annotations resolve at run time (typing.get_type_hints), loading httpx only then
+    httpx = LazyModule("httpx")
 
 __all__ = ["Haulmer"]
 
@@ -118,49 +114,49 @@ class Haulmer(ClientCommon):
         self.close()
 
     @cached_property
-    def openfactura(self) -> OpenFactura:
+    def openfactura(self) -> resources.OpenFactura:
         """OpenFactura: documents, registry, organization, taxpayer, setup, certification."""
         from haulmer._sync.openfactura import OpenFactura
 
         return OpenFactura(self)
 
     @cached_property
-    def checkout(self) -> Checkout:
+    def checkout(self) -> resources.Checkout:
         """Buying a Haulmer plan (platform API)."""
         from haulmer._sync.checkout import Checkout
 
         return Checkout(self)
 
     @cached_property
-    def accounts(self) -> Accounts:
+    def accounts(self) -> resources.Accounts:
         """Haulmer Accounts: passwords, login (platform API)."""
         from haulmer._sync.accounts import Accounts
 
         return Accounts(self)
 
     @cached_property
-    def workspace(self) -> Workspace:
+    def workspace(self) -> resources.Workspace:
         """Workspace setup and organizations (platform API)."""
         from haulmer._sync.workspace import Workspace
 
         return Workspace(self)
 
     @cached_property
-    def myhaulmer(self) -> MyHaulmer:
+    def myhaulmer(self) -> resources.MyHaulmer:
         """MyHaulmer: the account's orders and support tickets (platform API, logged in)."""
         from haulmer._sync.myhaulmer import MyHaulmer
 
         return MyHaulmer(self)
 
     @cached_property
-    def catalogue(self) -> Catalogue:
+    def catalogue(self) -> resources.Catalogue:
         """Catalogue: the organizations' products, prices and taxes (platform API, logged in)."""
         from haulmer._sync.catalogue import Catalogue
 
         return Catalogue(self)
 
     @cached_property
-    def point(self) -> Point:
+    def point(self) -> resources.Point:
         """Point: points of sale, their settings and sales (platform API, logged in)."""
         from haulmer._sync.point import Point
 

@@ -13,13 +13,16 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from haulmer._lazy import LazyModule
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.models import Totales
 from haulmer.dte.sii_dict import SiiValue
 from haulmer.dte.totals import LineAmounts
 
 if TYPE_CHECKING:
-    from haulmer.dte.document import Document
+    from haulmer import dte
+else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
+    dte = LazyModule("haulmer.dte")
 
 __all__ = ["CheckedDocument"]
 
@@ -32,7 +35,7 @@ class CheckedDocument:
     checked for local stamping too (> 0).
     """
 
-    document: Document
+    document: dte.Document
     line_amounts: Sequence[LineAmounts]
     computed_totals: Totales
     for_stamping: bool = False

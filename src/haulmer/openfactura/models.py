@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 
+import haulmer  # ``haulmer.dte.Document`` in an annotation loads haulmer.dte when resolved
 from haulmer.errors import HaulmerError
 from haulmer.openfactura._base import (
     Base64Bytes,
@@ -24,7 +25,7 @@ from haulmer.openfactura.enums import IssuedStatus, ReceivedStatus
 from haulmer.rut import Rut
 
 if TYPE_CHECKING:
-    from haulmer.dte.document import Document
+    import haulmer.dte
 
 __all__ = [
     "AccuseMessage",
@@ -179,7 +180,7 @@ class DocumentJson(ResponseModel):
         except (KeyError, TypeError, ValueError):
             return self.folio
 
-    def to_document(self) -> Document:
+    def to_document(self) -> haulmer.dte.Document:
         """The DTE as a :class:`haulmer.dte.Document` (parsed leniently)."""
         from haulmer.dte.document import Document
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
+# ``haulmer.Haulmer`` and ``haulmer.testing.FakeTransport`` (httpx, the client core) in the
+# annotations load when resolved: importing the fake alone (``serve``) stays without them.
+import haulmer.testing
 from haulmer._shown import shown
 from haulmer.testing._clock import FakeClock
 from haulmer.testing._control import ConnectionDropped, Control
@@ -15,10 +18,6 @@ from haulmer.testing._outbox import Outbox
 from haulmer.testing._router import Route, Router, gateway_not_found
 from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.openfactura import Emission, OpenFacturaState, Tenant
-
-if TYPE_CHECKING:  # at run time these load with the first client (httpx and the client core)
-    from haulmer import AsyncHaulmer, Haulmer
-    from haulmer.testing._transport import FakeTransport
 
 __all__ = ["ENVIRONMENTS", "SANDBOX_API_KEY", "Environment", "FakeHaulmer", "Outcome"]
 
@@ -76,7 +75,7 @@ class FakeHaulmer:
         self.requests = RequestLog(request_log_size)
         self._reset_hooks: list[Callable[[], None]] = []
         self._outbox: Outbox | None = None
-        self._transport: FakeTransport | None = None
+        self._transport: haulmer.testing.FakeTransport | None = None
         from haulmer.testing import openfactura
 
         openfactura.install(self)
@@ -239,7 +238,7 @@ class FakeHaulmer:
     # -- clients ----------------------------------------------------------------------------
 
     @property
-    def transport(self) -> FakeTransport:
+    def transport(self) -> haulmer.testing.FakeTransport:
         """The httpx transport (sync and async) that routes requests into this fake."""
         if self._transport is None:
             from haulmer.testing._transport import FakeTransport
@@ -247,13 +246,13 @@ class FakeHaulmer:
             self._transport = FakeTransport(self)
         return self._transport
 
-    def client(self, **kwargs: Any) -> Haulmer:
+    def client(self, **kwargs: Any) -> haulmer.Haulmer:
         """A ``haulmer.Haulmer`` wired to this fake (default key: the public sandbox key)."""
         from haulmer.testing._transport import build_client
 
         return build_client(self, **kwargs)
 
-    def async_client(self, **kwargs: Any) -> AsyncHaulmer:
+    def async_client(self, **kwargs: Any) -> haulmer.AsyncHaulmer:
         """A ``haulmer.AsyncHaulmer`` wired to this fake (default key: the public sandbox key)."""
         from haulmer.testing._transport import build_async_client
 

@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from haulmer._async.openfactura.certification import AsyncCertification
-    from haulmer._async.openfactura.documents import AsyncDocuments
-    from haulmer._async.openfactura.organization import (
-        AsyncOrganizationResource,
-        AsyncTaxpayerResource,
-    )
-    from haulmer._async.openfactura.registry import AsyncRegistry
-    from haulmer._async.openfactura.setup import AsyncSetup
-    from haulmer._core._async.runner import AsyncRawResponses
+from haulmer import resources
+from haulmer._core._async.runner import AsyncRawResponses
 
 __all__ = ["AsyncOpenFactura", "AsyncOpenFacturaRawResponses"]
 
@@ -31,42 +23,42 @@ class AsyncOpenFactura:
         return AsyncOpenFacturaRawResponses(self)
 
     @cached_property
-    def documents(self) -> AsyncDocuments:
+    def documents(self) -> resources.AsyncDocuments:
         """Issue, fetch, list, accuse and void DTEs."""
         from haulmer._async.openfactura.documents import AsyncDocuments
 
         return AsyncDocuments(self._client)
 
     @cached_property
-    def registry(self) -> AsyncRegistry:
+    def registry(self) -> resources.AsyncRegistry:
         """Sales and purchase registries, RCV sync."""
         from haulmer._async.openfactura.registry import AsyncRegistry
 
         return AsyncRegistry(self._client)
 
     @cached_property
-    def organization(self) -> AsyncOrganizationResource:
+    def organization(self) -> resources.AsyncOrganizationResource:
         """The taxpayer that owns the API key, and its folios."""
         from haulmer._async.openfactura.organization import AsyncOrganizationResource
 
         return AsyncOrganizationResource(self._client)
 
     @cached_property
-    def taxpayer(self) -> AsyncTaxpayerResource:
+    def taxpayer(self) -> resources.AsyncTaxpayerResource:
         """SII data of any taxpayer by RUT."""
         from haulmer._async.openfactura.organization import AsyncTaxpayerResource
 
         return AsyncTaxpayerResource(self._client)
 
     @cached_property
-    def setup(self) -> AsyncSetup:
+    def setup(self) -> resources.AsyncSetup:
         """Getting a company ready to issue (platform API)."""
         from haulmer._async.openfactura.setup import AsyncSetup
 
         return AsyncSetup(self._client)
 
     @cached_property
-    def certification(self) -> AsyncCertification:
+    def certification(self) -> resources.AsyncCertification:
         """The SII certification of a company (platform API)."""
         from haulmer._async.openfactura.certification import AsyncCertification
 

@@ -4,18 +4,10 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from haulmer._core._sync.runner import SyncRawResponses
-    from haulmer._sync.openfactura.certification import Certification
-    from haulmer._sync.openfactura.documents import Documents
-    from haulmer._sync.openfactura.organization import (
-        OrganizationResource,
-        TaxpayerResource,
-    )
-    from haulmer._sync.openfactura.registry import Registry
-    from haulmer._sync.openfactura.setup import Setup
+from haulmer import resources
+from haulmer._core._sync.runner import SyncRawResponses
 
 __all__ = ["OpenFactura", "OpenFacturaRawResponses"]
 
@@ -32,42 +24,42 @@ class OpenFactura:
         return OpenFacturaRawResponses(self)
 
     @cached_property
-    def documents(self) -> Documents:
+    def documents(self) -> resources.Documents:
         """Issue, fetch, list, accuse and void DTEs."""
         from haulmer._sync.openfactura.documents import Documents
 
         return Documents(self._client)
 
     @cached_property
-    def registry(self) -> Registry:
+    def registry(self) -> resources.Registry:
         """Sales and purchase registries, RCV sync."""
         from haulmer._sync.openfactura.registry import Registry
 
         return Registry(self._client)
 
     @cached_property
-    def organization(self) -> OrganizationResource:
+    def organization(self) -> resources.OrganizationResource:
         """The taxpayer that owns the API key, and its folios."""
         from haulmer._sync.openfactura.organization import OrganizationResource
 
         return OrganizationResource(self._client)
 
     @cached_property
-    def taxpayer(self) -> TaxpayerResource:
+    def taxpayer(self) -> resources.TaxpayerResource:
         """SII data of any taxpayer by RUT."""
         from haulmer._sync.openfactura.organization import TaxpayerResource
 
         return TaxpayerResource(self._client)
 
     @cached_property
-    def setup(self) -> Setup:
+    def setup(self) -> resources.Setup:
         """Getting a company ready to issue (platform API)."""
         from haulmer._sync.openfactura.setup import Setup
 
         return Setup(self._client)
 
     @cached_property
-    def certification(self) -> Certification:
+    def certification(self) -> resources.Certification:
         """The SII certification of a company (platform API)."""
         from haulmer._sync.openfactura.certification import Certification
 

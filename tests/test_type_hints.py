@@ -1,0 +1,169 @@
+"""Every public callable's annotations resolve at run time (``typing.get_type_hints``), for the
+tools that read them: FastAPI, pydantic's ``validate_call``, typer, injector, documentation
+generators. Annotations naming a module that loads lazily (httpx, cryptography, redis, the
+resources, ``haulmer.dte``) load it when resolved, and only then."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import subprocess
+import sys
+import typing
+
+import pytest
+
+import haulmer
+
+PUBLIC_MODULES = (
+    "haulmer",
+    "haulmer.dte",
+    "haulmer.sii",
+    "haulmer.openfactura",
+    "haulmer.testing",
+    "haulmer.rut",
+    "haulmer.pfx",
+    "haulmer.passwords",
+    "haulmer.accounts",
+    "haulmer.checkout",
+    "haulmer.workspace",
+    "haulmer.myhaulmer",
+    "haulmer.catalogue",
+    "haulmer.point",
+    "haulmer.errors",
+    "haulmer.journal",
+    "haulmer.ratelimit",
+    "haulmer.pagination",
+    "haulmer.resources",
+)
+
+
+def _members(cls: type) -> list[tuple[str, typing.Any]]:
+    """A class's ``__init__`` and its public methods, properties' getters included."""
+    found = []
+    for attr, value in vars(cls).items():
+        if attr.startswith("_") and attr != "__init__":
+            continue
+        if isinstance(value, (staticmethod, classmethod)):
+            value = value.__func__
+        elif isinstance(value, property):
+            value = value.fget
+        elif isinstance(value, functools.cached_property):
+            value = value.func
+        if inspect.isfunction(value):
+            found.append((attr, value))
+    return found
+
+
+def _public_callables() -> list[tuple[str, typing.Any]]:
+    found: dict[str, typing.Any] = {}
+    for module_name in PUBLIC_MODULES:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isclass(obj):
+                found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+                for attr, function in _members(obj):
+                    found[f"{obj.__module__}.{obj.__qualname__}.{attr}"] = function
+            elif inspect.isfunction(obj):
+                found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    return sorted(found.items())
+
+
+PUBLIC_CALLABLES = _public_callables()
+
+
+def test_the_walk_sees_the_clients_the_resources_and_the_domain() -> None:
+    names = {name for name, _ in PUBLIC_CALLABLES}
+    assert "haulmer._sync.client.Haulmer.__init__" in names
+    assert "haulmer._async.client.AsyncHaulmer.openfactura" in names
+    assert "haulmer._sync.openfactura.OpenFactura.documents" in names
+    assert "haulmer.dte.checked.CheckedDocument" in names
+    assert "haulmer._core.redis_ratelimit.RedisRateLimiter.__init__" in names
+    assert len(names) > 500
+
+
+@pytest.mark.parametrize(("name", "obj"), PUBLIC_CALLABLES, ids=[n for n, _ in PUBLIC_CALLABLES])
+def test_every_public_callable_and_class_resolves_its_annotations(name: str, obj: object) -> None:
+    typing.get_type_hints(obj)
+
+
+def test_the_hints_are_the_real_types() -> None:
+    from haulmer import dte, resources
+    from haulmer.openfactura import DocumentJson
+    from haulmer.pfx import Certificate
+    from haulmer.ratelimit import RedisRateLimiter
+    from haulmer.testing import FakeHaulmer, FakeTransport
+
+    httpx = pytest.importorskip("httpx")
+    x509 = pytest.importorskip("cryptography.x509")
+    rsa = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.rsa")
+    redis_asyncio = pytest.importorskip("redis.asyncio")
+
+    assert typing.get_type_hints(haulmer.Haulmer.__init__)["http_client"] == httpx.Client | None
+    assert (
+        typing.get_type_hints(haulmer.AsyncHaulmer.__init__)["http_client"]
+        == httpx.AsyncClient | None
+    )
+    assert typing.get_type_hints(haulmer.Haulmer.openfactura.func)["return"] is (
+        resources.OpenFactura
+    )
+    assert typing.get_type_hints(resources.AsyncOpenFactura.documents.func)["return"] is (
+        resources.AsyncDocuments
+    )
+    assert typing.get_type_hints(Certificate.__init__) == {
+        "certificate": x509.Certificate,
+        "private_key": rsa.RSAPrivateKey,
+        "return": type(None),
+    }
+    assert typing.get_type_hints(dte.CheckedDocument)["document"] is dte.Document
+    assert typing.get_type_hints(DocumentJson.to_document)["return"] is dte.Document
+    assert typing.get_type_hints(FakeHaulmer.client)["return"] is haulmer.Haulmer
+    assert typing.get_type_hints(FakeHaulmer.async_client)["return"] is haulmer.AsyncHaulmer
+    assert typing.get_type_hints(FakeHaulmer.transport.fget)["return"] is FakeTransport
+    hints = typing.get_type_hints(RedisRateLimiter.__init__)
+    assert hints["async_client"] == redis_asyncio.Redis | None
+
+
+def _run(code: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_resolving_the_clients_hints_is_what_loads_httpx_and_the_resources() -> None:
+    code = (
+        "import sys, typing, haulmer; from haulmer.testing import FakeHaulmer; "
+        "heavy = ('httpx', 'haulmer._sync.openfactura'); "
+        "before = [m for m in heavy if m in sys.modules]; "
+        "typing.get_type_hints(haulmer.Haulmer.openfactura.func); "
+        "typing.get_type_hints(haulmer.Haulmer.__init__); "
+        "print(before, [m for m in heavy if m in sys.modules])"
+    )
+    assert _run(code) == "[] ['httpx', 'haulmer._sync.openfactura']"
+
+
+def test_resolving_the_certificates_hints_is_what_loads_cryptography() -> None:
+    code = (
+        "import sys, typing; from haulmer.pfx import Certificate; "
+        "before = 'cryptography' in sys.modules; "
+        "typing.get_type_hints(Certificate.__init__); "
+        "print(before, 'cryptography' in sys.modules)"
+    )
+    assert _run(code) == "False True"
+
+
+def test_without_the_redis_extra_the_limiters_hints_say_what_to_install() -> None:
+    code = (
+        "import sys, typing; sys.modules['redis'] = None; "
+        "from haulmer.errors import MissingDependencyError; "
+        "from haulmer.ratelimit import RedisRateLimiter\n"
+        "try:\n"
+        "    typing.get_type_hints(RedisRateLimiter.__init__)\n"
+        "except MissingDependencyError as error:\n"
+        "    print(error.extra, error)"
+    )
+    assert _run(code) == (
+        "redis The shared rate limiter needs redis-py: pip install 'haulmer[redis]'"
+    )
