@@ -167,3 +167,11 @@ def test_without_the_redis_extra_the_limiters_hints_say_what_to_install() -> Non
     assert _run(code) == (
         "redis The shared rate limiter needs redis-py: pip install 'haulmer[redis]'"
     )
+
+
+@pytest.mark.parametrize(("name", "obj"), PUBLIC_CALLABLES, ids=[n for n, _ in PUBLIC_CALLABLES])
+def test_every_public_callable_and_class_has_a_readable_signature(name: str, obj: object) -> None:
+    """``inspect.signature`` (help(), IDEs, dependency injection) reads every one, the errors
+    included: a class without an ``__init__`` of its own has none to read."""
+    assert callable(obj)
+    inspect.signature(obj)

@@ -59,6 +59,11 @@ __all__ = [
 class HaulmerError(Exception):
     """Base class of every error raised by the SDK."""
 
+    def __init__(self, *args: object) -> None:
+        # Spelled out so that inspect.signature (help(), IDEs, dependency injection) can read
+        # the signature of every error class: Exception's own has none to read.
+        super().__init__(*args)
+
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle by state, not by ``__init__``'s arguments (which most subclasses require by
         keyword), so an error crosses a process pool or a Celery pickle serializer. The request
