@@ -15,6 +15,8 @@ from typing import Any
 
 from haulmer._shown import shown
 
+__all__ = ["EXIT_INTERRUPTED", "build_parser", "main"]
+
 EXIT_INTERRUPTED = 130
 """The exit status after Ctrl+C, as a shell reports a command stopped by SIGINT."""
 

@@ -17,7 +17,7 @@ from haulmer.sii._xml import parse_xml
 from haulmer.sii.schema import (
     _blanks_only_between_elements,
     _markup_among_elements,
-    valid_at_first_sight,
+    _valid_at_first_sight,
 )
 
 from .conftest import EMISOR_RUT, REAL_DTES
@@ -52,14 +52,14 @@ def test_real_documents_are_judged_at_first_sight_as_in_general(path) -> None:  
     xml = _with_xmlns(path.read_bytes())
     valid = _general(xml) is None
     assert valid == ("--61--" not in path.name)  # the 61 carries a DocPersonalizado
-    assert valid_at_first_sight(xml) is valid
+    assert _valid_at_first_sight(xml) is valid
 
 
 def test_issued_documents_of_every_type_are_valid_at_first_sight(
     issued: dict[int, bytes],
 ) -> None:
     for tipo, xml in issued.items():
-        assert valid_at_first_sight(xml), tipo
+        assert _valid_at_first_sight(xml), tipo
 
 
 def test_an_envelope_is_valid_at_first_sight(
@@ -70,8 +70,8 @@ def test_an_envelope_is_valid_at_first_sight(
     )
     facturas = envelope([issued[33], issued[61]], caratula=caratula, certificate=certificate)
     boletas = envelope([issued[39], issued[41]], caratula=caratula, certificate=certificate)
-    assert valid_at_first_sight(facturas)
-    assert valid_at_first_sight(boletas)
+    assert _valid_at_first_sight(facturas)
+    assert _valid_at_first_sight(boletas)
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,7 @@ def test_a_blank_that_is_part_of_a_value_counts(issued: dict[int, bytes], value:
     start = issued[33].index(b"<NmbItem>") + len(b"<NmbItem>")
     end = issued[33].index(b"</NmbItem>", start)
     xml = issued[33][:start] + value + issued[33][end:]
-    assert not valid_at_first_sight(xml)
+    assert not _valid_at_first_sight(xml)
     assert _public(xml) == _general(xml) is not None
     assert "NmbItem" in _general(xml)[1]  # type: ignore[index]
 
@@ -95,7 +95,7 @@ def test_a_boleta_is_checked_with_the_schema_its_tipo_dte_names(
 ) -> None:
     xml = issued[39].replace(b"<TipoDTE>39</TipoDTE>", b"<TipoDTE>" + written + b"</TipoDTE>")
     assert _public(xml) == _general(xml)
-    if valid_at_first_sight(xml):
+    if _valid_at_first_sight(xml):
         assert _general(xml) is None
 
 
@@ -136,7 +136,7 @@ _SOURCES = [_with_xmlns(path.read_bytes()) for path in REAL_DTES]
 def test_edited_real_documents_are_judged_at_first_sight_as_in_general(xml: bytes) -> None:
     _claims(xml)
     general = _general(xml)
-    if valid_at_first_sight(xml):
+    if _valid_at_first_sight(xml):
         assert general is None
     assert _public(xml) == general
 
@@ -149,7 +149,7 @@ def test_edited_issued_documents_are_judged_at_first_sight_as_in_general(
     xml = data.draw(st.sampled_from(sorted(issued.values())).flatmap(edited))
     _claims(xml)
     general = _general(xml)
-    if valid_at_first_sight(xml):
+    if _valid_at_first_sight(xml):
         assert general is None
     assert _public(xml) == general
 
@@ -159,7 +159,7 @@ def test_markup_in_other_byte_forms_is_left_to_the_general_check(
 ) -> None:
     text = issued[33].decode("iso-8859-1").replace('encoding="ISO-8859-1"', 'encoding="UTF-16"')
     xml = text.encode("utf-16")
-    assert not valid_at_first_sight(xml)
+    assert not _valid_at_first_sight(xml)
     assert _public(xml) is None
 
 
@@ -206,5 +206,5 @@ def test_a_value_that_starts_with_blanks_before_a_crlf_is_judged_as_in_general()
     assert general is not None
     assert "Sucursal" in general[1]
     assert "length of '21'" in general[1]
-    assert not valid_at_first_sight(xml)
+    assert not _valid_at_first_sight(xml)
     assert _public(xml) == general

@@ -138,7 +138,7 @@ _PESO = Decimal(1)
 _Computed = TypeVar("_Computed", bound=BaseModel)
 
 
-def computed(model: type[_Computed], where: str, **values: object) -> _Computed:
+def _computed(model: type[_Computed], where: str, **values: object) -> _Computed:
     """``model(**values)`` for amounts this module computed: one past any SII number (lines
     with absurd quantities or prices) is a DocumentError naming it, not pydantic's error."""
     try:
@@ -292,7 +292,7 @@ def export_totals(
     exento = round_currency(exento + delta, moneda)
     if exento < 0:
         raise _globals_exceed("exempt", lines_total, exento, range(len(globales)), globales)
-    return computed(
+    return _computed(
         Totales, "Encabezado.Totales", tpo_moneda=moneda, mnt_exe=exento, mnt_total=exento
     )
 
@@ -338,7 +338,7 @@ def comisiones_totales(
     neto = sum(c.val_com_neto for c in items)
     exe = sum(c.val_com_exe for c in items)
     iva = sum(comision_iva(c, rate) for c in items)
-    return computed(
+    return _computed(
         ComisionesTotales,
         "Encabezado.Totales.Comisiones",
         val_com_neto=neto or None,
@@ -491,7 +491,9 @@ def _taxes(
         is_retention = code in RETAINED_CODES
         monto = round_peso(Decimal(bases[code]) * rate / _HUNDRED)
         entries.append(
-            computed(ImptoReten, "Encabezado.Totales.ImptoReten", tipo=code, tasa=rate, monto=monto)
+            _computed(
+                ImptoReten, "Encabezado.Totales.ImptoReten", tipo=code, tasa=rate, monto=monto
+            )
         )
         if is_retention:
             retained += monto
@@ -612,7 +614,7 @@ def totals_from_line_amounts(
         raise _negative_total(total, charges, retained)
     iva_no_ret = (iva or 0) - retained if retained else 0
     monto_nf = sums.no_facturable if sums.has_no_facturable else None
-    return computed(
+    return _computed(
         Totales,
         "Encabezado.Totales",
         mnt_neto=neto,

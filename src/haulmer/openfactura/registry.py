@@ -22,7 +22,7 @@ RcvPeriod: TypeAlias = int | str | tuple[int, int] | dt.date
 """A month of the RCV: 202605, "202605" or "2026-05", (2026, 5), or any date in it."""
 
 
-class SyncRcvRequest(RequestModel):
+class _SyncRcvRequest(RequestModel):
     """Body of ``POST /v2/dte/registry/sync-rcv``."""
 
     registro: RegistryKind
@@ -141,7 +141,7 @@ def sync_rcv_plan(
         raise ValidationError(
             f"registro must be 'sales' or 'purchase' (RegistryKind), got {shown(registro)}"
         ) from None
-    body = SyncRcvRequest(registro=kind, periodo=rcv_period(periodo))
+    body = _SyncRcvRequest(registro=kind, periodo=rcv_period(periodo))
     if options.get("max_retries") is None:
         # The OF-429 window can last longer than any sensible wait: surface it at once.
         options = {**options, "max_retries": 0}

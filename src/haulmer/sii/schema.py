@@ -149,7 +149,7 @@ def validate_schema(xml: bytes | str | etree._Element, *, restore_namespace: boo
     schema and is refused saying so; with ``restore_namespace=True`` it is validated as if the
     namespace were declared (as ``verify`` reads it), and any error says it was restored.
     """
-    if isinstance(xml, bytes) and valid_at_first_sight(xml):
+    if isinstance(xml, bytes) and _valid_at_first_sight(xml):
         return
     root = xml if isinstance(xml, etree._Element) else parse_xml(xml, decode_windows_1252=True)
     namespace = _namespace_of(root)
@@ -206,7 +206,7 @@ _TIPO_DTE_LOOKED_FOR: Final = 2048
 """Bytes in which ``<TipoDTE>`` is looked for: it comes within the first few hundred."""
 
 
-def valid_at_first_sight(data: bytes) -> bool:
+def _valid_at_first_sight(data: bytes) -> bool:
     """Whether ``data`` is surely valid, found on a smaller tree; False means "look closer".
 
     The tree leaves out indentation (whitespace-only text beside child elements, which the XSDs

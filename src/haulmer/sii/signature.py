@@ -113,7 +113,7 @@ def _int_b64(value: int) -> str:
     return _b64(value.to_bytes((value.bit_length() + 7) // 8 or 1, "big"))
 
 
-def signed_info_c14n(reference_id: str, digest: bytes, *, with_xsi: bool = False) -> bytes:
+def _signed_info_c14n(reference_id: str, digest: bytes, *, with_xsi: bool = False) -> bytes:
     """The canonical SignedInfo for a reference to ``#reference_id`` with that SHA-1 digest.
 
     ``with_xsi`` declares the ``xsi`` namespace on it, as inclusive C14N sees it inside an
@@ -177,7 +177,7 @@ def signature_over_digest(
 ) -> bytes:
     """:func:`signature_xml` from the SHA-1 ``digest`` of the canonical referenced element, for a
     caller that hashed it part by part."""
-    signed_info = signed_info_c14n(reference_id, digest, with_xsi=with_xsi)
+    signed_info = _signed_info_c14n(reference_id, digest, with_xsi=with_xsi)
     key_info = _key_info(certificate)
     signature_value = certificate.sign_sha1(signed_info)
     return b"".join(

@@ -78,7 +78,7 @@ def line_dict(line: LineInput, *, prices: str = "net") -> Any:
     return model_dict(line)
 
 
-def prices_of(tipo: DTEType) -> str:
+def _prices_of(tipo: DTEType) -> str:
     """The price basis of a type's lines: gross on boletas (39, 41), net elsewhere."""
     return "gross" if tipo.is_boleta else "net"
 
@@ -125,7 +125,7 @@ def build(
         header["Transporte"] = model_dict(transporte)
     data = {
         "Encabezado": header,
-        "Detalle": [line_dict(line, prices=prices_of(tipo)) for line in lines],
+        "Detalle": [line_dict(line, prices=_prices_of(tipo)) for line in lines],
         "DscRcgGlobal": [model_dict(g) for g in options.get("descuentos_recargos", ())],
         "Referencia": [model_dict(r) for r in options.get("referencias", ())],
     }
@@ -150,13 +150,13 @@ def build(
         ) from None
     if tipo.is_export:
         document = _export_amounts(document, currency)
-    document = document.completed(tasas_adicionales=tax_rates(options.get("tasas_adicionales")))
+    document = document.completed(tasas_adicionales=_tax_rates(options.get("tasas_adicionales")))
     if options.get("check", True):
         document.check()
     return document
 
 
-def tax_rates(value: Mapping[str, Decimal | int | str] | None) -> dict[str, Decimal]:
+def _tax_rates(value: Mapping[str, Decimal | int | str] | None) -> dict[str, Decimal]:
     """``tasas_adicionales`` as rates by code, or a DocumentError naming each code of no SII
     table and each rate that is not a percentage the SII's TasaImp takes (0.01 to 100.00)."""
     if value is None:

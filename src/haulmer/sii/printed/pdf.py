@@ -113,11 +113,11 @@ class PdfDocument:
 
     def _info(self) -> bytes:
         at = self.created.astimezone(dt.timezone.utc)
-        creator = text_string(self.creator)
+        creator = _text_string(self.creator)
         return (
             b"<< /Title %s /Creator %s /Producer %s /CreationDate (D:%04d%02d%02d%02d%02d%02dZ) >>"
             % (
-                text_string(self.title),
+                _text_string(self.title),
                 creator,
                 creator,
                 at.year,
@@ -138,7 +138,7 @@ def literal(data: bytes) -> bytes:
     return data
 
 
-def text_string(text: str) -> bytes:
+def _text_string(text: str) -> bytes:
     """A PDF text string (document information): ASCII as a literal, else UTF-16BE in hex."""
     if text.isascii():
         return b"(" + literal(text.encode("ascii")) + b")"
