@@ -140,7 +140,7 @@ class InProcessRateLimiter(RateLimiter):
         limits: Sequence[tuple[int, float]] = HAULMER_LIMITS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.limits = check_limits(limits)
+        self.limits: Limits = check_limits(limits)
         self._clock = clock
         self._buckets: dict[str, _Windows] = {}
         self._lock = threading.Lock()

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 from haulmer._core.ratelimit import (
     HAULMER_LIMITS,
     Booking,
+    Limits,
     RateLimiter,
     check_limits,
 )
@@ -176,7 +177,7 @@ class RedisRateLimiter(RateLimiter):
                     f"RedisRateLimiter takes a redis://, rediss:// or unix:// URL, got "
                     f"{shown(redact_store_url(url))}"
                 )
-        self.limits = check_limits(limits)
+        self.limits: Limits = check_limits(limits)
         self._url = url
         self._prefix = prefix
         self._client = client

@@ -68,7 +68,7 @@ class SQLiteJournal(Journal):
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+        self.path: Path = Path(path)
         self._db = self._connect()
         self._pid = os.getpid()
         self._inherited: list[sqlite3.Connection] = []

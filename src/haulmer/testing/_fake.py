@@ -37,9 +37,9 @@ class Outcome:
     def __init__(
         self, response: FakeResponse, delay: float = 0.0, entry: LoggedRequest | None = None
     ) -> None:
-        self.response = response
-        self.delay = delay
-        self.entry = entry
+        self.response: FakeResponse = response
+        self.delay: float = delay
+        self.entry: LoggedRequest | None = entry
 
 
 class FakeHaulmer:
@@ -67,12 +67,12 @@ class FakeHaulmer:
                 "picks which of OpenFactura's two flavours the fake plays"
             )
         self.environment: Environment = environment
-        self.clock = clock or FakeClock()
-        self.lock = threading.RLock()
+        self.clock: FakeClock = clock or FakeClock()
+        self.lock: threading.RLock = threading.RLock()
         """Held while a request is served (and by :meth:`issue_from_supplier`); re-entrant."""
-        self.router = Router()
-        self.control = Control(router=self.router)
-        self.requests = RequestLog(request_log_size)
+        self.router: Router = Router()
+        self.control: Control = Control(router=self.router)
+        self.requests: RequestLog = RequestLog(request_log_size)
         self._reset_hooks: list[Callable[[], None]] = []
         self._outbox: Outbox | None = None
         self._transport: haulmer.testing.FakeTransport | None = None

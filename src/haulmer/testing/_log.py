@@ -8,7 +8,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, overload
+from typing import Any, ClassVar, Literal, overload
 
 from haulmer._shown import shown
 from haulmer.testing._wire import Headers
@@ -58,7 +58,7 @@ class RequestLog(Sequence[LoggedRequest]):
     def __init__(self, maxlen: int | None = DEFAULT_LOG_SIZE) -> None:
         self._entries: deque[LoggedRequest] = deque(maxlen=_check_size(maxlen))
         self._lock = threading.Lock()
-        self.total = 0
+        self.total: int = 0
         """Requests logged since the fake started or was reset, forgotten ones included."""
 
     @property
@@ -112,7 +112,7 @@ class RequestLog(Sequence[LoggedRequest]):
             return self._snapshot() == list(other)
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     def for_route(self, selector: str) -> list[LoggedRequest]:
         """Requests whose route name, or literal path, or "METHOD path" equals ``selector``."""

@@ -158,7 +158,9 @@ class Canvas:
     the printed DTE needs."""
 
     def __init__(self, *, title: str, created: dt.datetime) -> None:
-        self.document = PdfDocument(title=printable(title), creator="haulmer", created=created)
+        self.document: PdfDocument = PdfDocument(
+            title=printable(title), creator="haulmer", created=created
+        )
         self._page = Page(0.0, 0.0)
         """A scratch page until the first :meth:`add_page`: measuring needs no page."""
         self._style, self._size = "", 0.0

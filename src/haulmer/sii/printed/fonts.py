@@ -19,8 +19,8 @@ class Widths:
     __slots__ = ("quarters", "rests")
 
     def __init__(self, widths: tuple[int, ...]) -> None:
-        self.quarters = bytes(width // 4 for width in widths)
-        self.rests = bytes(width % 4 for width in widths)
+        self.quarters: bytes = bytes(width // 4 for width in widths)
+        self.rests: bytes = bytes(width % 4 for width in widths)
 
     def of(self, data: bytes) -> int:
         """The width of ``data`` in thousandths of the font size."""

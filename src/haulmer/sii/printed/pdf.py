@@ -72,7 +72,9 @@ class PdfDocument:
     """Pages and the document's title, creator and creation date, written by :meth:`output`."""
 
     def __init__(self, *, title: str, creator: str, created: dt.datetime) -> None:
-        self.title, self.creator, self.created = title, creator, created
+        self.title: str = title
+        self.creator: str = creator
+        self.created: dt.datetime = created
         self.pages: list[Page] = []
         self._images: dict[int, tuple[bytes, PdfImage]] = {}
 

@@ -346,7 +346,7 @@ class OpenFacturaState:
         """The UF in pesos the fake applies (None: an estimate for the document's date)."""
         self.utm_value: int | None = None
         """The UTM in pesos the fake applies (None: an estimate for the document's month)."""
-        self.acceptance_delay = ACCEPTANCE_DELAY
+        self.acceptance_delay: dt.timedelta = ACCEPTANCE_DELAY
         self.tenants: dict[str, Tenant] = {}
         self.documents: list[IssuedDocument] = []
         self.idempotency: dict[tuple[str, str], tuple[str, dt.datetime]] = {}
