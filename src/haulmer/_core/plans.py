@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+from haulmer._core.request import APIRequest
 from haulmer._core.waits import Poll
 from haulmer.errors import APIError
-
-if TYPE_CHECKING:
-    from haulmer._core.request import APIRequest
 
 __all__ = ["CLOCK", "ClockStep", "Pause", "Plan", "poll", "send"]
 
@@ -38,7 +36,7 @@ class ClockStep:
 
 CLOCK = ClockStep()
 
-Plan = Generator["APIRequest[Any] | Pause | ClockStep", Any, R]
+Plan = Generator[APIRequest[Any] | Pause | ClockStep, Any, R]
 """A resource call: yields requests (and pauses), receives their answers, returns the result."""
 
 

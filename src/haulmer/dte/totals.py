@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 import pydantic
 from pydantic import BaseModel
 
+from haulmer._lazy import LazyModule
 from haulmer._numbers import ANY_SIZE
 from haulmer._shown import shown
 from haulmer.dte._field_paths import validation_details
@@ -58,7 +59,9 @@ from haulmer.dte.models import (
 from haulmer.errors import DocumentError, ErrorDetail
 
 if TYPE_CHECKING:
-    from haulmer.dte.document import Document
+    from haulmer import dte
+else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
+    dte = LazyModule("haulmer.dte")
 
 __all__ = [
     "ADDITIONAL_TAX_RATES",
@@ -244,7 +247,7 @@ def _export_line_amounts(line: Detalle, field: str, moneda: Moneda | None) -> Li
     return LineAmounts(descuento, recargo, round_currency(monto, moneda))
 
 
-def document_line_amounts(document: Document) -> list[LineAmounts]:
+def document_line_amounts(document: dte.Document) -> list[LineAmounts]:
     """Each line's amounts as ``document``'s type computes them (exports: in its currency)."""
     export = document.tipo_dte.is_export
     given = document.encabezado.totales

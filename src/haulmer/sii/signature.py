@@ -13,9 +13,10 @@ import binascii
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
+from typing import Final, NamedTuple, Protocol
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -27,9 +28,6 @@ from haulmer._shown import shown
 from haulmer.errors import CertificateError
 from haulmer.sii._xml import DSIG_NS, XSI_NS, descend, first_children
 from haulmer.sii.canonical_forms import signed_forms
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 __all__ = [
     "C14N_10",

@@ -16,10 +16,11 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
+import haulmer  # a ``haulmer.x.Name`` annotation loads its module when resolved
 from haulmer.rut import Rut
 
 if TYPE_CHECKING:
-    from haulmer.sii.caf import Caf
+    import haulmer.sii
 
 __all__ = ["TEST_IDK", "make_test_caf", "make_test_caf_xml"]
 
@@ -148,7 +149,7 @@ def make_test_caf(
     idk: int = TEST_IDK,
     issued_on: dt.date | None = None,
     fresh_key: bool = False,
-) -> Caf:
+) -> haulmer.sii.Caf:
     """The same as :func:`make_test_caf_xml`, loaded as a ``haulmer.sii.Caf``."""
     from haulmer.sii.caf import Caf
 

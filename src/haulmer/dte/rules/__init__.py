@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+from haulmer._lazy import LazyModule
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.rules.documento import (
     check_documento,
@@ -27,7 +28,9 @@ from haulmer.dte.schema.checker import EXPORTACIONES_ROOT, LIQUIDACION_ROOT, Sch
 from haulmer.errors import ErrorDetail
 
 if TYPE_CHECKING:
-    from haulmer.dte.document import Document
+    from haulmer import dte
+else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
+    dte = LazyModule("haulmer.dte")
 
 __all__ = [
     "RULES_BY_TYPE",
@@ -41,7 +44,7 @@ __all__ = [
     "totals_problems",
 ]
 
-RULES_BY_TYPE: Mapping[DTEType, Callable[[Document], DocumentCheck]] = {
+RULES_BY_TYPE: Mapping[DTEType, Callable[[dte.Document], DocumentCheck]] = {
     **dict.fromkeys(DTEType, check_documento),
     DTEType.FACTURA_EXPORTACION: check_export_document,
     DTEType.NOTA_DEBITO_EXPORTACION: check_export_document,
@@ -51,34 +54,34 @@ RULES_BY_TYPE: Mapping[DTEType, Callable[[Document], DocumentCheck]] = {
 """Which family's rules check each document type."""
 
 
-def check_document(doc: Document) -> DocumentCheck:
+def check_document(doc: dte.Document) -> DocumentCheck:
     """Every broken rule and wrong amount of ``doc``, with the line amounts and totals computed
     to check them (folio 0 accepted)."""
     return RULES_BY_TYPE[doc.tipo_dte](doc)
 
 
-def check_document_rules(doc: Document) -> DocumentCheck:
+def check_document_rules(doc: dte.Document) -> DocumentCheck:
     """``check_document`` but the facet walk: for a caller that checks each value against the
     facets of ``facet_root(doc)`` as it writes it (``haulmer.sii.issue``)."""
     return _FAMILIES[RULES_BY_TYPE[doc.tipo_dte]][0](doc)
 
 
-def facet_root(doc: Document) -> SchemaRoot:
+def facet_root(doc: dte.Document) -> SchemaRoot:
     """The schema root whose facets ``doc`` must fit (the boleta's for 39 and 41)."""
     return _FAMILIES[RULES_BY_TYPE[doc.tipo_dte]][1](doc)
 
 
-def _exportaciones(doc: Document) -> SchemaRoot:
+def _exportaciones(doc: dte.Document) -> SchemaRoot:
     return EXPORTACIONES_ROOT
 
 
-def _liquidacion(doc: Document) -> SchemaRoot:
+def _liquidacion(doc: dte.Document) -> SchemaRoot:
     return LIQUIDACION_ROOT
 
 
 _FAMILIES: Mapping[
-    Callable[[Document], DocumentCheck],
-    tuple[Callable[[Document], DocumentCheck], Callable[[Document], SchemaRoot]],
+    Callable[[dte.Document], DocumentCheck],
+    tuple[Callable[[dte.Document], DocumentCheck], Callable[[dte.Document], SchemaRoot]],
 ] = {
     check_documento: (documento_rules, documento_root),
     check_export_document: (export_rules, _exportaciones),
@@ -87,6 +90,6 @@ _FAMILIES: Mapping[
 """Each family's rules but its facets, and its schema root, by the family's whole check."""
 
 
-def document_problems(doc: Document) -> list[ErrorDetail]:
+def document_problems(doc: dte.Document) -> list[ErrorDetail]:
     """Every broken per-type rule and every wrong amount of ``doc`` (folio 0 accepted)."""
     return check_document(doc).problems

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from haulmer._lazy import LazyModule
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.models import Detalle, Totales
 from haulmer.dte.rules.outcome import DocumentCheck, blank
@@ -26,7 +27,9 @@ from haulmer.dte.totals import LineAmounts, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
 
 if TYPE_CHECKING:
-    from haulmer.dte.document import Document
+    from haulmer import dte
+else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
+    dte = LazyModule("haulmer.dte")
 
 __all__ = [
     "check_documento",
@@ -57,7 +60,7 @@ def line_amounts_at(line: Detalle, where: str) -> LineAmounts:
         ) from exc
 
 
-def _required_problems(doc: Document) -> list[ErrorDetail]:
+def _required_problems(doc: dte.Document) -> list[ErrorDetail]:
     tipo = doc.tipo_dte
     enc = doc.encabezado
     emisor, receptor, id_doc = enc.emisor, enc.receptor, enc.id_doc
@@ -102,7 +105,7 @@ def _required_problems(doc: Document) -> list[ErrorDetail]:
     return problems
 
 
-def _line_problems(doc: Document) -> list[ErrorDetail]:
+def _line_problems(doc: dte.Document) -> list[ErrorDetail]:
     tipo = doc.tipo_dte
     lines = doc.detalle
     problems: list[ErrorDetail] = []
@@ -184,12 +187,12 @@ _COMPARED: tuple[tuple[str, str], ...] = (
 )
 
 
-def totals_problems(doc: Document) -> list[ErrorDetail]:
+def totals_problems(doc: dte.Document) -> list[ErrorDetail]:
     """Every given line amount or total that differs from the computed one, with the expected."""
     return check_totals(doc).problems
 
 
-def check_totals(doc: Document) -> DocumentCheck:
+def check_totals(doc: dte.Document) -> DocumentCheck:
     """Each line's amounts and the totals computed, and every given one that differs."""
     problems: list[ErrorDetail] = []
     amounts: list[LineAmounts] = []
@@ -257,7 +260,7 @@ def _compare_totals(given: Totales, expected: Totales, boleta: bool) -> list[Err
     return problems
 
 
-def check_documento(doc: Document) -> DocumentCheck:
+def check_documento(doc: dte.Document) -> DocumentCheck:
     """A Documento or a boleta: its schema's facets, required data, lines, references, totals."""
     rules = documento_rules(doc)
     problems = schema_problems(doc, documento_root(doc))
@@ -265,12 +268,12 @@ def check_documento(doc: Document) -> DocumentCheck:
     return rules._replace(problems=problems)
 
 
-def documento_root(doc: Document) -> SchemaRoot:
+def documento_root(doc: dte.Document) -> SchemaRoot:
     """The schema root whose facets a Documento or a boleta must fit."""
     return BOLETA_ROOT if doc.tipo_dte.is_boleta else DOCUMENTO_ROOT
 
 
-def documento_rules(doc: Document) -> DocumentCheck:
+def documento_rules(doc: dte.Document) -> DocumentCheck:
     """``check_documento`` but the schema's facets: required data, lines, references, totals."""
     problems = _required_problems(doc)
     problems.extend(_line_problems(doc))
@@ -280,7 +283,7 @@ def documento_rules(doc: Document) -> DocumentCheck:
     return DocumentCheck(problems, totals.line_amounts, totals.totals)
 
 
-def stamping_problems(doc: Document) -> list[ErrorDetail]:
+def stamping_problems(doc: dte.Document) -> list[ErrorDetail]:
     """What local stamping needs beyond ``document_problems``: a folio from the CAF."""
     if doc.folio <= 0:
         return [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
@@ -21,7 +22,9 @@ from haulmer.dte.totals import LineAmounts, compute_otra_moneda, export_totals, 
 from haulmer.errors import DocumentError, ErrorDetail
 
 if TYPE_CHECKING:
-    from haulmer.dte.document import Document
+    from haulmer import dte
+else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
+    dte = LazyModule("haulmer.dte")
 
 __all__ = ["check_export_document", "export_problems", "export_rules"]
 
@@ -38,7 +41,7 @@ _ADUANA_FOR_GOODS: tuple[tuple[str, str], ...] = (
 """What a factura de exportación of goods (no IndServicio) declares for the DUS."""
 
 
-def _required(doc: Document) -> list[ErrorDetail]:
+def _required(doc: dte.Document) -> list[ErrorDetail]:
     enc = doc.encabezado
     emisor, receptor, id_doc = enc.emisor, enc.receptor, enc.id_doc
     problems: list[ErrorDetail] = []
@@ -111,7 +114,7 @@ def _aduana_for_goods(aduana: Aduana | None) -> list[ErrorDetail]:
     ]
 
 
-def _lines(doc: Document) -> list[ErrorDetail]:
+def _lines(doc: dte.Document) -> list[ErrorDetail]:
     problems: list[ErrorDetail] = []
     lines = doc.detalle
     if not lines:
@@ -153,12 +156,14 @@ def _lines(doc: Document) -> list[ErrorDetail]:
     return problems
 
 
-def _moneda(doc: Document) -> Moneda | None:
+def _moneda(doc: dte.Document) -> Moneda | None:
     totales = doc.encabezado.totales
     return totales.tpo_moneda if totales is not None else None
 
 
-def _totals(doc: Document) -> tuple[list[ErrorDetail], list[LineAmounts] | None, Totales | None]:
+def _totals(
+    doc: dte.Document,
+) -> tuple[list[ErrorDetail], list[LineAmounts] | None, Totales | None]:
     moneda = _moneda(doc)
     problems: list[ErrorDetail] = []
     amounts: list[LineAmounts] = []
@@ -217,12 +222,12 @@ def _otra_moneda_problems(given: OtraMoneda, expected: OtraMoneda) -> list[Error
     return problems
 
 
-def export_problems(doc: Document) -> list[ErrorDetail]:
+def export_problems(doc: dte.Document) -> list[ErrorDetail]:
     """Every broken rule and wrong amount of an export document (folio 0 accepted)."""
     return check_export_document(doc).problems
 
 
-def check_export_document(doc: Document) -> DocumentCheck:
+def check_export_document(doc: dte.Document) -> DocumentCheck:
     """An export: the Exportaciones facets, its requirements, lines, references and totals."""
     rules = export_rules(doc)
     problems = schema_problems(doc, EXPORTACIONES_ROOT)
@@ -230,7 +235,7 @@ def check_export_document(doc: Document) -> DocumentCheck:
     return rules._replace(problems=problems)
 
 
-def export_rules(doc: Document) -> DocumentCheck:
+def export_rules(doc: dte.Document) -> DocumentCheck:
     """``check_export_document`` but the Exportaciones facets: required data, lines, references
     and totals."""
     problems = _required(doc)

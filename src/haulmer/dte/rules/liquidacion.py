@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from haulmer._lazy import LazyModule
 from haulmer.dte.models import Comision, Totales
 from haulmer.dte.rules.outcome import DocumentCheck, blank
 from haulmer.dte.rules.referencias import liquidacion_reference_problems
@@ -22,17 +23,19 @@ from haulmer.dte.totals import LineAmounts, comision_iva, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
 
 if TYPE_CHECKING:
-    from haulmer.dte.document import Document
+    from haulmer import dte
+else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
+    dte = LazyModule("haulmer.dte")
 
 __all__ = ["check_liquidacion_document", "liquidacion_problems", "liquidacion_rules"]
 
 
-def _comisiones(doc: Document) -> list[Comision]:
+def _comisiones(doc: dte.Document) -> list[Comision]:
     found: list[Comision] = getattr(doc, "comisiones", [])
     return found
 
 
-def _required(doc: Document) -> list[ErrorDetail]:
+def _required(doc: dte.Document) -> list[ErrorDetail]:
     enc = doc.encabezado
     emisor, receptor = enc.emisor, enc.receptor
     problems = [
@@ -57,7 +60,7 @@ def _required(doc: Document) -> list[ErrorDetail]:
     return problems
 
 
-def _lines(doc: Document) -> list[ErrorDetail]:
+def _lines(doc: dte.Document) -> list[ErrorDetail]:
     problems: list[ErrorDetail] = []
     if not doc.detalle:
         problems.append(ErrorDetail("Detalle", "a document needs at least one line"))
@@ -125,7 +128,9 @@ def _compare(
     return wrong
 
 
-def _totals(doc: Document) -> tuple[list[ErrorDetail], list[LineAmounts] | None, Totales | None]:
+def _totals(
+    doc: dte.Document,
+) -> tuple[list[ErrorDetail], list[LineAmounts] | None, Totales | None]:
     problems: list[ErrorDetail] = []
     amounts: list[LineAmounts] = []
     try:
@@ -171,12 +176,12 @@ def _totals(doc: Document) -> tuple[list[ErrorDetail], list[LineAmounts] | None,
     return problems, amounts, expected
 
 
-def liquidacion_problems(doc: Document) -> list[ErrorDetail]:
+def liquidacion_problems(doc: dte.Document) -> list[ErrorDetail]:
     """Every broken rule and wrong amount of a liquidación-factura (folio 0 accepted)."""
     return check_liquidacion_document(doc).problems
 
 
-def check_liquidacion_document(doc: Document) -> DocumentCheck:
+def check_liquidacion_document(doc: dte.Document) -> DocumentCheck:
     """A liquidación-factura: the Liquidacion facets, required data, lines, references, totals."""
     rules = liquidacion_rules(doc)
     problems = schema_problems(doc, LIQUIDACION_ROOT)
@@ -184,7 +189,7 @@ def check_liquidacion_document(doc: Document) -> DocumentCheck:
     return rules._replace(problems=problems)
 
 
-def liquidacion_rules(doc: Document) -> DocumentCheck:
+def liquidacion_rules(doc: dte.Document) -> DocumentCheck:
     """``check_liquidacion_document`` but the Liquidacion facets: required data, lines,
     references and totals."""
     problems = _required(doc)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from haulmer._lazy import LazyModule
 from haulmer.dte.catalogue import CodRef
 from haulmer.dte.models import Referencia
 from haulmer.dte.rules.outcome import blank
 from haulmer.errors import ErrorDetail
 
 if TYPE_CHECKING:
-    from haulmer.dte.document import Document
+    from haulmer import dte
+else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
+    dte = LazyModule("haulmer.dte")
 
 __all__ = [
     "documento_reference_problems",
@@ -37,7 +40,7 @@ _RUTOTR_TYPES = frozenset({46, 56, 61, 110, 111, 112})
 _EXPORT_TYPES = frozenset({"110", "111", "112"})
 
 
-def documento_reference_problems(doc: Document) -> list[ErrorDetail]:
+def documento_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
     """References of a Documento or a boleta: at most 40, a nota's CodRef, each one's fields."""
     tipo = doc.tipo_dte
     refs = doc.referencias
@@ -72,7 +75,7 @@ def documento_reference_problems(doc: Document) -> list[ErrorDetail]:
     return problems
 
 
-def export_reference_problems(doc: Document) -> list[ErrorDetail]:
+def export_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
     """References of an export: an export note modifies an export document (110, 111, 112)."""
     problems: list[ErrorDetail] = []
     refs = doc.referencias
@@ -105,7 +108,7 @@ def export_reference_problems(doc: Document) -> list[ErrorDetail]:
     return problems
 
 
-def liquidacion_reference_problems(doc: Document) -> list[ErrorDetail]:
+def liquidacion_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
     """References of a liquidación-factura: at most 40, each one's fields."""
     problems: list[ErrorDetail] = []
     if len(doc.referencias) > 40:

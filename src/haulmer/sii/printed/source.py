@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from lxml import etree
 
+import haulmer  # a ``haulmer.x.Name`` annotation loads its module when resolved
 from haulmer._files import read_limited
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
@@ -38,7 +39,7 @@ from haulmer.sii.printed.facts import documento_facts
 from haulmer.sii.sii_dict import DOCUMENT_TAGS
 
 if TYPE_CHECKING:
-    from haulmer.dte.document import Document
+    import haulmer.dte
 
 __all__ = [
     "PrintSource",
@@ -57,7 +58,7 @@ PrintSource = tuple[PrintedDocument, bytes]
 
 
 def read_source(
-    xml_or_document: bytes | str | os.PathLike[str] | Document,
+    xml_or_document: bytes | str | os.PathLike[str] | haulmer.dte.Document,
     *,
     ted: bytes | str | None,
     sii_office: str | None = None,

@@ -7,13 +7,11 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from haulmer._shown import shown
 from haulmer.testing._clock import FakeClock, elapsed, later, reached
-
-if TYPE_CHECKING:
-    from haulmer.testing._control import Control
+from haulmer.testing._control import Control
 
 __all__ = [
     "AUTO_REGISTER_AFTER",
