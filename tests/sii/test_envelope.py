@@ -480,3 +480,34 @@ def test_a_tipo_dte_that_is_no_type_is_an_xml_error(
     odd = issued[33].replace(b"<TipoDTE>33</TipoDTE>", b"<TipoDTE>" + tipo + b"</TipoDTE>", 1)
     with pytest.raises(XMLError, match=r"signed_documents\[0\] has no IdDoc/TipoDTE of 1 to 3"):
         envelope([odd], certificate=certificate, caratula=CARATULA)
+
+
+@pytest.mark.parametrize("boletas", [False, True])
+def test_an_envelope_timestamp_the_schema_cannot_carry_is_refused(
+    issued: dict[int, bytes], boletas: bool
+) -> None:
+    wide = make_test_certificate(
+        not_before=dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc),
+        not_after=dt.datetime(2070, 1, 1, tzinfo=dt.timezone.utc),
+    )
+    documents = [issued[39]] if boletas else [issued[33]]
+    with pytest.raises(DocumentError, match="allows in TmstFirmaEnv") as info:
+        envelope(
+            documents,
+            certificate=wide,
+            caratula=CARATULA,
+            timestamp=dt.datetime(2051, 1, 1),
+        )
+    assert [d.field for d in info.value.details] == ["TmstFirmaEnv"]
+
+
+def test_an_envelope_timestamp_that_is_no_datetime_is_a_type_error(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    with pytest.raises(TypeError, match=r"timestamp must be a datetime\.datetime"):
+        envelope(
+            [issued[33]],
+            certificate=certificate,
+            caratula=CARATULA,
+            timestamp="2026-11-27T11:00:00",  # type: ignore[arg-type]
+        )

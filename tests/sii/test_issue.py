@@ -230,3 +230,56 @@ def test_a_caf_past_its_six_months_cannot_stamp(certificate: Certificate) -> Non
     assert [d.field for d in info.value.details] == ["caf"]
     on_time = dt.datetime(2026, 11, 26, 23, 59)
     assert issue(make_document(33), caf=caf, certificate=certificate, timestamp=on_time)
+
+
+def _certificate_valid_1990_to_2070() -> Certificate:
+    return make_test_certificate(
+        not_before=dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc),
+        not_after=dt.datetime(2070, 1, 1, tzinfo=dt.timezone.utc),
+    )
+
+
+@pytest.mark.parametrize("tipo", [34, 39, 52, 110])
+@pytest.mark.parametrize(
+    "timestamp", [dt.datetime(2051, 1, 1, 10), dt.datetime(1999, 12, 31, 23, 59, 59)]
+)
+def test_a_timestamp_the_sii_schema_cannot_carry_is_refused_before_signing(
+    cafs: dict[int, Caf], tipo: int, timestamp: dt.datetime
+) -> None:
+    # FechaHoraType (TSTED, TmstFirma) runs from 2000 to 2050: a document stamped outside it
+    # fails the SII's schema.
+    with pytest.raises(DocumentError, match=r"outside what the SII's schema allows in TSTED") as e:
+        issue(
+            make_document(tipo),
+            caf=cafs[tipo],
+            certificate=_certificate_valid_1990_to_2070(),
+            timestamp=timestamp,
+        )
+    assert [d.field for d in e.value.details] == ["TSTED"]
+
+
+def test_the_last_second_the_schema_allows_is_taken(cafs: dict[int, Caf]) -> None:
+    xml = issue(
+        make_document(34),
+        caf=cafs[34],
+        certificate=_certificate_valid_1990_to_2070(),
+        timestamp=dt.datetime(2050, 12, 31, 23, 59, 59),
+    )
+    validate_schema(xml)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        ({"timestamp": "2026-11-27T10:30:00"}, "timestamp must be a datetime.datetime"),
+        ({"timestamp": dt.date(2026, 11, 27)}, "timestamp must be a datetime.datetime"),
+        ({"caf": b"<AUTORIZACION/>"}, r"caf must be a haulmer\.sii\.Caf"),
+        ({"folio": "7"}, "folio must be an int"),
+    ],
+)
+def test_arguments_of_the_wrong_type_are_named_in_a_type_error(
+    certificate: Certificate, cafs: dict[int, Caf], arguments: dict[str, object], named: str
+) -> None:
+    given: dict[str, object] = {"caf": cafs[33], "timestamp": SIGNED_AT, **arguments}
+    with pytest.raises(TypeError, match=named):
+        issue(make_document(33), certificate=certificate, **given)  # type: ignore[arg-type]

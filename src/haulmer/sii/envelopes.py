@@ -17,7 +17,6 @@ from typing import Final, Literal
 
 from lxml import etree
 
-from haulmer._chile import chile_now, to_chile
 from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, ValidationError, XMLError
 from haulmer.rut import Rut
@@ -31,7 +30,7 @@ from haulmer.sii._xml import (
     parse_xml,
 )
 from haulmer.sii.issued_memory import ISSUED_HEAD, IssuedFacts, recall
-from haulmer.sii.issuing import check_certificate_at
+from haulmer.sii.issuing import check_certificate_at, signing_time
 from haulmer.sii.signature import SigningCertificate, signature_over_digest
 from haulmer.sii.verification import verify_tree
 
@@ -339,7 +338,7 @@ def envelope(
             ],
         )
     _refuse_unverified(documents)
-    local_time = chile_now() if timestamp is None else to_chile(timestamp)
+    local_time = signing_time(timestamp, "TmstFirmaEnv")
     check_certificate_at(certificate, local_time)
 
     subtotals = "".join(

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from haulmer._chile import chile_now, from_chile, to_chile
+from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.checked import CheckedDocument
 from haulmer.dte.document import Document
@@ -25,14 +26,38 @@ from haulmer.sii.section_writer import canonical_sections
 from haulmer.sii.signature import SigningCertificate, signature_over_digest
 from haulmer.sii.ted import TimbreData, stamped_forms
 
-__all__ = ["check_certificate_at", "document_id", "issue", "stamp_and_sign"]
+__all__ = ["check_certificate_at", "document_id", "issue", "signing_time", "stamp_and_sign"]
 
 _HEADER: Final = b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+_EARLIEST: Final = dt.datetime(2000, 1, 1)
+_LATEST: Final = dt.datetime(2050, 12, 31, 23, 59, 59)
+"""The range of the SII's FechaHoraType (TSTED, TmstFirma, TmstFirmaEnv)."""
 
 
 def document_id(dte_type: int, folio: int) -> str:
     """The ``Documento/@ID`` the signature references: ``F<folio>T<type>``, as the SII's sample."""
     return f"F{folio}T{dte_type}"
+
+
+def signing_time(timestamp: dt.datetime | None, field: str) -> dt.datetime:
+    """``timestamp`` as naive Chilean local time to the second (now when None); refused before
+    anything is signed unless it is a datetime the SII's FechaHoraType can carry in ``field``."""
+    if timestamp is None:
+        return chile_now()
+    if not isinstance(timestamp, dt.datetime):
+        raise TypeError(
+            "timestamp must be a datetime.datetime (naive Chilean local time, or aware), got "
+            f"{type(timestamp).__name__} {shown(timestamp)}; or None for now"
+        )
+    local = to_chile(timestamp)
+    if not _EARLIEST <= local <= _LATEST:
+        raise DocumentError(
+            f"timestamp {local.isoformat()} (Chilean time) is outside what the SII's schema "
+            f"allows in {field} ({_EARLIEST.isoformat()} to {_LATEST.isoformat()}); pass the "
+            "time of signing, or None for now",
+            [ErrorDetail(field, f"{local.isoformat()} is outside 2000-2050")],
+        )
+    return local
 
 
 def check_certificate_at(certificate: SigningCertificate, local_time: dt.datetime) -> None:
@@ -92,6 +117,14 @@ def issue(
             "issue() takes a haulmer.dte.Document (or its .checked()), got "
             f"{type(document).__name__}"
         )
+    if not isinstance(caf, Caf):
+        raise TypeError(
+            f"caf must be a haulmer.sii.Caf (Caf.from_xml(the CAF file's bytes)), got "
+            f"{type(caf).__name__}"
+        )
+    if folio is not None and (not isinstance(folio, int) or isinstance(folio, bool)):
+        raise TypeError(f"folio must be an int from the CAF's range, got {type(folio).__name__}")
+    local_time = signing_time(timestamp, "TSTED")
     if isinstance(document, CheckedDocument):
         checked = document.with_folio(folio) if folio is not None else document
         if not checked.for_stamping:
@@ -103,7 +136,6 @@ def issue(
         if folio is not None:
             document = document.with_folio(folio)
         checked, text = _checked_and_written(document)
-    local_time = to_chile(timestamp) if timestamp is not None else chile_now()
     check_certificate_at(certificate, local_time)
     doc = checked.document
     encabezado = doc.encabezado
@@ -172,7 +204,9 @@ def stamp_and_sign(
     Checks only what stamping needs: the CAF fits (type, folio, issuer) and the certificate is
     valid at ``timestamp``; the document rules are :func:`issue`'s job.
     """
-    local_time = to_chile(timestamp) if timestamp is not None else chile_now()
+    if not isinstance(caf, Caf):
+        raise TypeError(f"caf must be a haulmer.sii.Caf, got {type(caf).__name__}")
+    local_time = signing_time(timestamp, "TSTED")
     check_certificate_at(certificate, local_time)
     tipo, folio = (
         _dig(sii, "Encabezado", "IdDoc", "TipoDTE"),
