@@ -511,3 +511,63 @@ def test_an_envelope_timestamp_that_is_no_datetime_is_a_type_error(
             caratula=CARATULA,
             timestamp="2026-11-27T11:00:00",  # type: ignore[arg-type]
         )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        ({"fecha_resolucion": dt.datetime(2026, 1, 15)}, "fecha_resolucion must be a datetime"),
+        ({"fecha_resolucion": 20260115}, "fecha_resolucion must be a datetime"),
+        ({"numero_resolucion": "80"}, "numero_resolucion must be an int"),
+        ({"numero_resolucion": True}, "numero_resolucion must be an int"),
+    ],
+)
+def test_a_resolution_of_the_wrong_type_is_refused_when_the_caratula_is_made(
+    arguments: dict[str, Any], named: str
+) -> None:
+    # A datetime was written as 2026-01-15T00:00:00 and True as "True", both schema-invalid; a
+    # text date or number failed later with AttributeError or a comparison TypeError.
+    given: dict[str, Any] = {"fecha_resolucion": dt.date(2026, 1, 15), "numero_resolucion": 0}
+    with pytest.raises(TypeError, match=named):
+        Caratula(EMISOR_RUT, **{**given, **arguments})
+
+
+def test_a_resolution_date_may_be_given_as_iso_text() -> None:
+    caratula = Caratula(EMISOR_RUT, fecha_resolucion="2026-01-15", numero_resolucion=0)
+    assert caratula.fecha_resolucion == dt.date(2026, 1, 15)
+    with pytest.raises(DocumentError, match="is no date") as info:
+        Caratula(EMISOR_RUT, fecha_resolucion="15-01-2026", numero_resolucion=0)
+    assert [d.field for d in info.value.details] == ["FchResol"]
+
+
+@pytest.mark.parametrize(
+    ("fecha", "says"),
+    [
+        (dt.date(1999, 12, 31), "before 2000"),
+        (dt.date(2026, 11, 28), "after the envelope is signed"),
+    ],
+)
+def test_a_resolution_dated_before_2000_or_after_the_signing_is_refused(
+    issued: dict[int, bytes], certificate: Certificate, fecha: dt.date, says: str
+) -> None:
+    caratula = dataclasses.replace(CARATULA, fecha_resolucion=fecha)
+    with pytest.raises(DocumentError, match=says) as info:
+        envelope([issued[33]], certificate=certificate, caratula=caratula, timestamp=SIGNED_AT)
+    assert [d.field for d in info.value.details] == ["FchResol"]
+    same_day = dataclasses.replace(CARATULA, fecha_resolucion=SIGNED_AT.date())
+    validate_schema(
+        envelope([issued[33]], certificate=certificate, caratula=same_day, timestamp=SIGNED_AT)
+    )
+
+
+def test_rut_envia_other_than_the_certificate_holder_is_refused(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    assert str(certificate.holder_rut) == "11111111-1"
+    caratula = dataclasses.replace(CARATULA, rut_envia="22222222-2")
+    with pytest.raises(DocumentError, match="certificate that signs the envelope") as info:
+        envelope([issued[33]], certificate=certificate, caratula=caratula, timestamp=SIGNED_AT)
+    assert [d.field for d in info.value.details] == ["RutEnvia"]
+    holder = dataclasses.replace(CARATULA, rut_envia="11.111.111-1")
+    xml = envelope([issued[33]], certificate=certificate, caratula=holder, timestamp=SIGNED_AT)
+    assert b"<RutEnvia>11111111-1</RutEnvia>" in xml

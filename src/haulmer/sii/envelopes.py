@@ -55,8 +55,8 @@ class Caratula:
 
     RUTs may be given as text; each is parsed (check digit included) when the Caratula is made,
     raising ``InvalidRutError`` that names the field. ``rut_envia`` defaults to the
-    certificate's holder RUT; ``rut_receptor`` to the SII's. ``numero_resolucion`` is 0 in
-    certification.
+    certificate's holder RUT; ``rut_receptor`` to the SII's. ``fecha_resolucion`` is a date (or
+    its ISO text, ``"2014-08-22"``); ``numero_resolucion`` an int, 0 in certification.
     """
 
     rut_emisor: Rut
@@ -68,17 +68,46 @@ class Caratula:
     def __init__(
         self,
         rut_emisor: str | Rut,
-        fecha_resolucion: dt.date,
+        fecha_resolucion: dt.date | str,
         numero_resolucion: int,
         rut_receptor: str | Rut = SII_RUT,
         rut_envia: str | Rut | None = None,
     ) -> None:
         object.__setattr__(self, "rut_emisor", _caratula_rut(rut_emisor, "rut_emisor"))
-        object.__setattr__(self, "fecha_resolucion", fecha_resolucion)
+        object.__setattr__(self, "fecha_resolucion", _resolution_date(fecha_resolucion))
+        if not isinstance(numero_resolucion, int) or isinstance(numero_resolucion, bool):
+            raise TypeError(
+                "Caratula.numero_resolucion must be an int (0 in certification, else the SII "
+                f"resolution's number), got {type(numero_resolucion).__name__} "
+                f"{shown(numero_resolucion)}"
+            )
         object.__setattr__(self, "numero_resolucion", numero_resolucion)
         object.__setattr__(self, "rut_receptor", _caratula_rut(rut_receptor, "rut_receptor"))
         envia = None if rut_envia is None else _caratula_rut(rut_envia, "rut_envia")
         object.__setattr__(self, "rut_envia", envia)
+
+
+def _resolution_date(value: dt.date | str) -> dt.date:
+    """FchResol as a date: a date, or its ISO text; a datetime or anything else is refused."""
+    if isinstance(value, str):
+        try:
+            if not _ISO_DATE.fullmatch(value.strip()):
+                raise ValueError(value)
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise DocumentError(
+                f"Caratula.fecha_resolucion {shown(value)} is no date; write it AAAA-MM-DD",
+                [ErrorDetail("FchResol", "not a date")],
+            ) from None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise TypeError(
+            "Caratula.fecha_resolucion must be a datetime.date (the SII resolution's date), "
+            f"got {type(value).__name__} {shown(value)}"
+        )
+    return value
+
+
+_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _caratula_rut(value: str | Rut, field: str) -> Rut:
@@ -244,6 +273,28 @@ def _rut(value: str | Rut, field: str) -> str:
         raise DocumentError(f"Caratula.{field}: {exc}", [ErrorDetail(field, str(exc))]) from None
 
 
+_FIRST_RESOLUTION: Final = dt.date(2000, 1, 1)
+"""FechaType's first day: no SII resolution for electronic documents is older."""
+
+
+def _check_resolution_date(fecha: dt.date, local_time: dt.datetime) -> None:
+    """FchResol is a day the schema carries and not after the envelope is signed."""
+    if fecha < _FIRST_RESOLUTION or fecha > local_time.date():
+        later = fecha > local_time.date()
+        raise DocumentError(
+            f"Caratula.fecha_resolucion {fecha.isoformat()} is "
+            + (
+                f"after the envelope is signed ({local_time.isoformat()}): the resolution that "
+                "authorizes the emisor comes before its envelopes"
+                if later
+                else "before 2000, which the SII's schema cannot carry"
+            )
+            + "; use the date of the SII resolution (in certification, the day the SII "
+            "authorized the certification environment)",
+            [ErrorDetail("FchResol", "after the signing date" if later else "before 2000")],
+        )
+
+
 def envelope(
     signed_documents: Sequence[bytes | str],
     *,
@@ -337,8 +388,17 @@ def envelope(
                 )
             ],
         )
+    if holder is not None and caratula.rut_envia is not None and caratula.rut_envia != holder:
+        raise DocumentError(
+            f"Caratula.rut_envia is {caratula.rut_envia} but the certificate that signs the "
+            f"envelope is {holder}'s: RutEnvia is the RUT of the person whose certificate signs "
+            "the envelope; leave rut_envia out (it defaults to the "
+            "certificate's holder) or sign with that person's certificate",
+            [ErrorDetail("RutEnvia", f"is not the certificate holder {holder}")],
+        )
     _refuse_unverified(documents)
     local_time = signing_time(timestamp, "TmstFirmaEnv")
+    _check_resolution_date(caratula.fecha_resolucion, local_time)
     check_certificate_at(certificate, local_time)
 
     subtotals = "".join(
