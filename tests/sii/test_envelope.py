@@ -571,3 +571,30 @@ def test_rut_envia_other_than_the_certificate_holder_is_refused(
     holder = dataclasses.replace(CARATULA, rut_envia="11.111.111-1")
     xml = envelope([issued[33]], certificate=certificate, caratula=holder, timestamp=SIGNED_AT)
     assert b"<RutEnvia>11111111-1</RutEnvia>" in xml
+
+
+def test_signed_documents_may_come_from_a_generator(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    documents = (issued[t] for t in (33, 34))
+    xml = envelope(documents, certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+    assert (
+        envelope(
+            [issued[33], issued[34]],
+            certificate=certificate,
+            caratula=CARATULA,
+            timestamp=SIGNED_AT,
+        )
+        == xml
+    )
+
+
+def test_a_caratula_that_is_no_caratula_is_a_type_error(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    with pytest.raises(TypeError, match=r"caratula must be a haulmer\.sii\.Caratula"):
+        envelope(
+            [issued[33]],
+            certificate=certificate,
+            caratula={"rut_emisor": EMISOR_RUT},  # type: ignore[arg-type]
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -307,8 +308,15 @@ def envelope(
     Boletas (39/41) go in an EnvioBOLETA, everything else in an EnvioDTE; they cannot be mixed.
     Every document must belong to ``caratula.rut_emisor``.
     """
-    if isinstance(signed_documents, (bytes, str)):
+    if isinstance(signed_documents, (bytes, bytearray, str)):
         raise TypeError("signed_documents must be a sequence of signed DTEs, not one document")
+    if not isinstance(caratula, Caratula):
+        raise TypeError(
+            "caratula must be a haulmer.sii.Caratula(rut_emisor=..., fecha_resolucion=..., "
+            f"numero_resolucion=...), got {type(caratula).__name__}"
+        )
+    if not isinstance(signed_documents, Sequence):  # a generator: read one past the limit
+        signed_documents = list(itertools.islice(signed_documents, MAX_DTES + 1))
     if not signed_documents:
         raise DocumentError("an envelope needs at least one signed DTE", [])
     if len(signed_documents) > MAX_DTES:
