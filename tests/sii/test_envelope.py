@@ -598,3 +598,63 @@ def test_a_caratula_that_is_no_caratula_is_a_type_error(
             certificate=certificate,
             caratula={"rut_emisor": EMISOR_RUT},  # type: ignore[arg-type]
         )
+
+
+REAL_PRODUCTION_DTE = Path(__file__).parent / "fixtures" / "DTE--76399752-9--33--25568.xml"
+"""A factura the SII accepted in production: its timbre's CAF has IDK 300."""
+
+
+def _real_caratula(numero: int) -> Caratula:
+    return Caratula("76399752-9", fecha_resolucion=dt.date(2014, 8, 22), numero_resolucion=numero)
+
+
+def test_production_documents_with_the_certification_resolution_number_are_refused(
+    certificate: Certificate,
+) -> None:
+    real = REAL_PRODUCTION_DTE.read_bytes()
+    assert b"<IDK>300</IDK>" in real
+    with pytest.raises(DocumentError, match=r"production CAFs \(IDK 300\)") as info:
+        envelope([real], certificate=certificate, caratula=_real_caratula(0), timestamp=SIGNED_AT)
+    assert [d.field for d in info.value.details] == ["NroResol"]
+    xml = envelope(
+        [real], certificate=certificate, caratula=_real_caratula(80), timestamp=SIGNED_AT
+    )
+    assert b"<NroResol>80</NroResol>" in xml
+
+
+def test_certification_documents_need_resolution_number_0(certificate: Certificate) -> None:
+    certification = REAL_PRODUCTION_DTE.read_bytes().replace(b"<IDK>300</IDK>", b"<IDK>100</IDK>")
+    with pytest.raises(DocumentError, match="where NroResol is always 0") as info:
+        envelope(
+            [certification],
+            certificate=certificate,
+            caratula=_real_caratula(80),
+            timestamp=SIGNED_AT,
+        )
+    assert [d.field for d in info.value.details] == ["NroResol"]
+
+
+def test_certification_and_production_documents_cannot_share_an_envelope(
+    certificate: Certificate,
+) -> None:
+    real = REAL_PRODUCTION_DTE.read_bytes()
+    certification = real.replace(b"<IDK>300</IDK>", b"<IDK>100</IDK>").replace(
+        b'ID="MiPE76399752-6048"', b'ID="MiPE76399752-6049"'
+    )
+    with pytest.raises(DocumentError, match="each environment gets its own envelope"):
+        envelope(
+            [real, certification],
+            certificate=certificate,
+            caratula=_real_caratula(80),
+            timestamp=SIGNED_AT,
+        )
+
+
+def test_documents_of_test_cafs_take_any_resolution_number(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    for numero in (0, 80):
+        caratula = dataclasses.replace(CARATULA, numero_resolucion=numero)
+        validate_schema(
+            envelope([issued[33]], certificate=certificate, caratula=caratula, timestamp=SIGNED_AT)
+        )

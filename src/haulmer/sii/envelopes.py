@@ -32,6 +32,7 @@ from haulmer.sii._xml import (
 )
 from haulmer.sii.issued_memory import ISSUED_HEAD, IssuedFacts, recall
 from haulmer.sii.issuing import check_certificate_at, signing_time
+from haulmer.sii.keys import SII_IDKS
 from haulmer.sii.signature import SigningCertificate, signature_over_digest
 from haulmer.sii.verification import verify_tree
 
@@ -133,6 +134,8 @@ class _SignedDte:
     would make that differ from its standalone form (the envelope is then canonicalized whole)."""
     failures: tuple[str, ...] = ()
     """Why :func:`verify` refuses a DTE this process did not issue (none for one it did)."""
+    caf_idk: int | None = None
+    """The IDK of the CAF in its timbre: 100 for the SII's certification, 300 for production."""
 
 
 _LATIN1_NAMES: Final = frozenset({"ISO-8859-1", "ISO8859-1", "LATIN-1", "LATIN1", "L1"})
@@ -171,6 +174,7 @@ def _as_issued(data: bytes, facts: IssuedFacts) -> _SignedDte:
         facts.rut_emisor,
         facts.document_id,
         b'<DTE version="1.0">' + body,
+        caf_idk=facts.caf_idk,
     )
 
 
@@ -211,7 +215,20 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
         (documento.get("ID") if documento is not None else None) or f"#{index}",
         _canonical_in_set(root),
         tuple(str(failure) for failure in verify_tree(root).failures),
+        _caf_idk(root),
     )
+
+
+def _caf_idk(root: etree._Element) -> int | None:
+    """The IDK of the CAF in a DTE's timbre, None when it has none that reads as a number."""
+    idk = root.find("{*}*/{*}TED/{*}DD/{*}CAF/{*}DA/{*}IDK")
+    if idk is None:
+        idk = root.find("*/TED/DD/CAF/DA/IDK")
+    text = (idk.text or "").strip() if idk is not None else ""
+    return int(text) if _IDK.fullmatch(text) else None
+
+
+_IDK: Final = re.compile(r"[0-9]{1,9}")
 
 
 def _refuse_unverified(documents: list[_SignedDte]) -> None:
@@ -293,6 +310,39 @@ def _check_resolution_date(fecha: dt.date, local_time: dt.datetime) -> None:
             + "; use the date of the SII resolution (in certification, the day the SII "
             "authorized the certification environment)",
             [ErrorDetail("FchResol", "after the signing date" if later else "before 2000")],
+        )
+
+
+def _check_resolution_number(documents: Sequence[_SignedDte], numero: int) -> None:
+    """NroResol fits the SII environment the documents' CAFs come from: 0 in certification
+    (IDK 100), the emisor's resolution number in production (IDK 300); one environment only."""
+    environments = {
+        SII_IDKS[d.caf_idk]: index
+        for index, d in reversed(list(enumerate(documents)))
+        if d.caf_idk in SII_IDKS
+    }
+    if len(environments) > 1:
+        raise DocumentError(
+            f"signed_documents[{environments['certification']}] is stamped with a CAF of the "
+            f"SII's certification environment (IDK 100) and signed_documents"
+            f"[{environments['production']}] with one of production (IDK 300): each environment "
+            "gets its own envelope",
+            [ErrorDetail("SetDTE", "certification and production documents mixed")],
+        )
+    if "production" in environments and numero == 0:
+        raise DocumentError(
+            "Caratula.numero_resolucion is 0, the certification environment's, but the "
+            "documents are stamped with production CAFs (IDK 300): set it to the number of the "
+            "SII resolution that authorizes the emisor (and fecha_resolucion to its date)",
+            [ErrorDetail("NroResol", "0 with production documents")],
+        )
+    if "certification" in environments and numero != 0:
+        raise DocumentError(
+            f"Caratula.numero_resolucion is {numero} but the documents are stamped with CAFs of "
+            "the SII's certification environment (IDK 100), where NroResol is always 0: set "
+            "numero_resolucion=0 (and fecha_resolucion to the day the SII authorized the "
+            "certification environment)",
+            [ErrorDetail("NroResol", "not 0 with certification documents")],
         )
 
 
@@ -404,6 +454,7 @@ def envelope(
             "certificate's holder) or sign with that person's certificate",
             [ErrorDetail("RutEnvia", f"is not the certificate holder {holder}")],
         )
+    _check_resolution_number(documents, caratula.numero_resolucion)
     _refuse_unverified(documents)
     local_time = signing_time(timestamp, "TmstFirmaEnv")
     _check_resolution_date(caratula.fecha_resolucion, local_time)

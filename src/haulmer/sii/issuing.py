@@ -299,5 +299,5 @@ def _write(
             b"</DTE>",
         )
     )
-    remember(signed, IssuedFacts(data.dte_type, data.rut_emisor, identifier))
+    remember(signed, IssuedFacts(data.dte_type, data.rut_emisor, identifier, caf.idk))
     return signed
