@@ -16,11 +16,13 @@ from haulmer._shown import shown
 from haulmer.errors import InvalidRutError, ValidationError
 
 __all__ = [
+    "COMPANY_TEXTS",
     "EMAIL_ADDRESS",
     "MAX_RAZON_SOCIAL_LENGTH",
     "PHONE_NUMBER",
     "as_enum",
     "as_model",
+    "document_text",
     "dte_text",
     "id_path",
     "razon_social_text",
@@ -58,20 +60,33 @@ def dte_text(value: str | None, element: str) -> str | None:
 MAX_RAZON_SOCIAL_LENGTH = 100
 """The longest razón social the SII takes (RznSoc, the emisor of every document it issues)."""
 
+COMPANY_TEXTS: dict[str, tuple[str, int]] = {
+    "giro": ("GiroEmis", 80),
+    "direccion": ("DirOrigen", 70),
+    "comuna": ("CmnaOrigen", 20),
+}
+"""The company's texts in the OpenFactura setup, each with the emisor element every document of
+the company carries it in and the longest the SII's schema (DTE_v10.xsd) lets that element be."""
+
+
+def document_text(value: str, what: str, element: str, limit: int) -> str:
+    """``value`` trimmed, if every document can carry it as ``element`` (1 to ``limit``
+    characters ISO-8859-1 can write); ValueError saying what is wrong and naming ``what``."""
+    value = value.strip()
+    if not value:
+        raise ValueError(f"the {what} is required (it is the {element} of every document)")
+    if len(value) > limit:
+        raise ValueError(
+            f"the {what} has {len(value)} characters; the SII's {element} takes at most {limit}"
+        )
+    dte_text(value, element)
+    return value
+
 
 def razon_social_text(value: str) -> str:
     """An organization's razón social, trimmed, if its documents can carry it as RznSoc (1 to
     100 characters ISO-8859-1 can write); ValueError saying what is wrong."""
-    value = value.strip()
-    if not value:
-        raise ValueError("the razón social is required")
-    if len(value) > MAX_RAZON_SOCIAL_LENGTH:
-        raise ValueError(
-            f"the razón social has {len(value)} characters; the SII's RznSoc takes at most "
-            f"{MAX_RAZON_SOCIAL_LENGTH}"
-        )
-    dte_text(value, "RznSoc")
-    return value
+    return document_text(value, "razón social", "RznSoc", MAX_RAZON_SOCIAL_LENGTH)
 
 
 E = TypeVar("E", bound=Enum)

@@ -102,6 +102,63 @@ def test_the_company_data_is_checked_locally(fake: FakeHaulmer, ready: ReadyWork
         )
 
 
+@pytest.mark.parametrize(
+    ("company", "field", "says"),
+    [
+        ({"giro": "ELABORACION DE PAN " * 5}, "giro", "94 characters; the SII's GiroEmis .* 80"),
+        ({"direccion": "Arturo Prat " * 6 + "527"}, "direccion", "DirOrigen takes at most 70"),
+        ({"comuna": "Curicó, Región del Maule"}, "comuna", "CmnaOrigen takes at most 20"),
+        ({"giro": "Pan “amasado” 🍞"}, "giro", r"U\+201C\) cannot be written in a DTE's GiroEmis"),
+        ({"comuna": "   "}, "comuna", "the comuna is required"),
+    ],
+)
+def test_company_data_no_document_can_carry_is_refused_before_sending_and_by_the_platform(
+    fake: FakeHaulmer, ready: ReadyWorkspace, company: dict[str, str], field: str, says: str
+) -> None:
+    # The company's giro, direccion and comuna are the emisor of every document it issues: one
+    # the SII's schema does not take there would have every later document refused.
+    setup = started_setup(fake, ready)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=says):
+        ready.admin.openfactura.setup.choose_organization(
+            setup.id, organization_id=ready.organization.id, company={**COMPANY, **company}
+        )
+    assert len(fake.requests) == sent
+    # A client that skips the SDK's check meets the platform's refusal, on the same field.
+    with pytest.raises(BadRequestError) as caught:
+        ready.admin.openfactura.setup.choose_organization(
+            setup.id,
+            organization_id=ready.organization.id,
+            company=COMPANY,
+            extra_body={"company": {**COMPANY, **company}},
+        )
+    assert caught.value.code == "validation_failed"
+    assert [d.field for d in caught.value.details] == [f"company.{field}"]
+    assert ready.admin.openfactura.setup.retrieve(setup.id).status is (
+        SetupStatus.PENDING_ORGANIZATION
+    )
+
+
+def test_the_company_texts_are_sent_trimmed_and_an_acteco_must_be_a_code(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    setup = started_setup(fake, ready)
+    with pytest.raises(ValidationError, match="acteco"):
+        ready.admin.openfactura.setup.choose_organization(
+            setup.id, organization_id=ready.organization.id, company={**COMPANY, "acteco": True}
+        )
+    with pytest.raises(ValidationError, match="organization_id must be the id"):
+        ready.admin.openfactura.setup.choose_organization(
+            setup.id, organization_id="", company=COMPANY
+        )
+    padded = {**COMPANY, "giro": f"  {COMPANY['giro']} ", "comuna": f"{COMPANY['comuna']}\n"}
+    setup = ready.admin.openfactura.setup.choose_organization(
+        setup.id, organization_id=ready.organization.id, company=padded
+    )
+    assert setup.company is not None
+    assert (setup.company.giro, setup.company.comuna) == (COMPANY["giro"], COMPANY["comuna"])
+
+
 def test_the_signature_before_the_organization_is_out_of_order(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:

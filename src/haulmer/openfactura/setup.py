@@ -24,7 +24,13 @@ from haulmer._enums import StrEnum
 from haulmer._files import read_limited
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import as_model, id_path, razon_social_text
+from haulmer._platform import (
+    COMPANY_TEXTS,
+    as_model,
+    document_text,
+    id_path,
+    razon_social_text,
+)
 from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import CertificateError, MandatoryDTETypeError, ValidationError
@@ -53,12 +59,25 @@ class SetupStatus(StrEnum):
 
 
 class Company(HaulmerModel):
-    """What OpenFactura needs to issue for the company: giro, actividad económica, address."""
+    """What OpenFactura needs to issue for the company: giro, actividad económica, address.
+
+    They become the emisor of every document the company issues, so step 1 sends them only once
+    the SII's schema takes them there: the giro (GiroEmis) 1 to 80 characters, the dirección
+    (DirOrigen) 1 to 70, the comuna (CmnaOrigen) 1 to 20, all text ISO-8859-1 can write.
+    """
 
     giro: str = Field(min_length=1)
     acteco: int = Field(ge=1, le=999_999)
+    """The SII's code of the economic activity (Acteco): 1 to 6 digits, such as 107100."""
     direccion: str = Field(min_length=1)
     comuna: str = Field(min_length=1)
+
+    @field_validator("acteco", mode="before")
+    @classmethod
+    def _acteco(cls, value: Any) -> Any:
+        if isinstance(value, bool):  # an int to Python, but no activity's code
+            raise ValueError("the SII's code of an economic activity, such as 107100")
+        return value
 
 
 class NewOrganization(HaulmerModel):
@@ -172,8 +191,14 @@ def organization_request(
             "choose the workspace's organization (organization_id=) or create a new one "
             "(new_organization=): exactly one of the two"
         )
-    body: dict[str, Any] = {"company": as_model(Company, company, "the company").to_wire()}
+    body: dict[str, Any] = {"company": company_wire(company)}
     if organization_id is not None:
+        if not isinstance(organization_id, str) or not organization_id.strip():
+            raise ValidationError(
+                "organization_id must be the id of an organization of the workspace ('org_...', "
+                f"in client.workspace.retrieve(workspace_id).organizations), got "
+                f"{shown(organization_id)}"
+            )
         body["organization_id"] = organization_id
     else:
         body["new_organization"] = as_model(
@@ -190,6 +215,26 @@ def organization_request(
         creates="the setup's organization",
         **options,
     )
+
+
+def company_wire(company: Company | Mapping[str, Any]) -> dict[str, Any]:
+    """The company's data as step 1 sends it, its texts trimmed, once every document of the
+    company can carry them as its emisor; ValidationError naming each field that cannot be."""
+    checked = as_model(Company, company, "the company")
+    wire = checked.to_wire()
+    problems = []
+    for name, (element, limit) in COMPANY_TEXTS.items():
+        try:
+            wire[name] = document_text(getattr(checked, name), name, element, limit)
+        except ValueError as error:
+            problems.append(str(error))
+    if problems:
+        raise ValidationError(
+            "the company is not valid: "
+            + "; ".join(problems)
+            + " (its giro, direccion and comuna are the emisor of every document it issues)"
+        )
+    return wire
 
 
 def _read_pfx(pfx: PfxInput) -> bytes:

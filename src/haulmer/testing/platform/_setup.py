@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
+from haulmer._platform import COMPANY_TEXTS, document_text
 from haulmer._shown import shown
 from haulmer.openfactura.certification import (
     CERTIFICATION_BUSINESS_DAYS,
@@ -61,6 +62,20 @@ def issuable_dte_types(chosen: list[int]) -> list[int]:
     if 33 in issuable:
         issuable.update(NOTES_OF_FACTURA)
     return sorted(issuable)
+
+
+def emisor_text(company: dict[str, Any], name: str, problems: list[tuple[str, str]]) -> str:
+    """A company text (giro, direccion, comuna) trimmed, once every document of the company can
+    carry it in its emisor (``COMPANY_TEXTS``); "" with the reason noted otherwise."""
+    value = text_field(company, name, problems)
+    if not value:
+        return ""
+    element, limit = COMPANY_TEXTS[name]
+    try:
+        return document_text(value, name, element, limit)
+    except ValueError as error:
+        problems.append((name, str(error)))
+        return ""
 
 
 class SetupSteps(WorkspaceSteps):
@@ -138,8 +153,7 @@ class SetupSteps(WorkspaceSteps):
                     [("company", "giro, acteco, direccion and comuna are required")],
                 )
             company_data: dict[str, Any] = {
-                name: text_field(company, name, problems)
-                for name in ("giro", "direccion", "comuna")
+                name: emisor_text(company, name, problems) for name in COMPANY_TEXTS
             }
             acteco = company.get("acteco")
             if (
