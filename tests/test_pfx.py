@@ -363,6 +363,21 @@ def test_garbage_is_not_pkcs12(data: bytes) -> None:
     assert reason_of(data) == "not_pkcs12"
 
 
+def test_more_bytes_than_any_signature_holds_are_refused_unparsed_as_a_larger_file_is() -> None:
+    # A signature followed by megabytes of anything had been parsed (with a warning from
+    # cryptography about extra data) and accepted; a file of that size is refused unread.
+    from haulmer.pfx import MAX_PFX_BYTES
+
+    key = rsa_key()
+    data = build_pfx(key, build_cert(key))
+    padded = data + b"\x00" * MAX_PFX_BYTES
+    for given in (padded, bytearray(padded), memoryview(padded)):
+        with pytest.raises(CertificateError, match="more than the 1,048,576") as caught:
+            load_pfx(given, PASSWORD)
+        assert caught.value.reason == "not_pkcs12"
+        assert PASSWORD not in str(caught.value)
+
+
 def test_a_der_certificate_is_not_pkcs12() -> None:
     key = rsa_key()
     der = build_cert(key).public_bytes(serialization.Encoding.DER)

@@ -264,7 +264,15 @@ kilobytes; anything larger is not one (a device, a wrong file)."""
 
 def _read(data_or_path: bytes | str | os.PathLike[str]) -> bytes:
     if isinstance(data_or_path, bytes | bytearray | memoryview):
-        return bytes(data_or_path)
+        data = bytes(data_or_path)
+        if len(data) > MAX_PFX_BYTES:  # as a file that large is refused unread
+            raise _fail(
+                CertificateErrorReason.NOT_PKCS12,
+                f"the data holds {len(data):,} bytes, more than the {MAX_PFX_BYTES:,} any "
+                ".pfx/.p12 signature needs (a key and a few certificates take a few kilobytes); "
+                "pass the signature file's own bytes",
+            )
+        return data
     if not isinstance(data_or_path, str | os.PathLike):
         raise TypeError(
             f"load_pfx takes the file's bytes or its path, got {type(data_or_path).__name__}"

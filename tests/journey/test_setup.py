@@ -238,6 +238,41 @@ def test_a_bad_signature_is_refused_before_upload(
         assert password not in str(caught.value)
 
 
+def test_a_huge_signature_is_refused_before_upload_and_by_the_platform(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    import base64
+
+    from haulmer.pfx import MAX_PFX_BYTES
+
+    setup = started_setup(fake, ready)
+    ready.admin.openfactura.setup.choose_organization(
+        setup.id, organization_id=ready.organization.id, company=COMPANY
+    )
+    huge = legal_representative_pfx() + b"\x00" * MAX_PFX_BYTES
+    sent = len(fake.requests)
+    with pytest.raises(CertificateError) as caught:
+        ready.admin.openfactura.setup.upload_certificate(setup.id, huge, password=PFX_PASSWORD)
+    assert caught.value.reason == "not_pkcs12"
+    assert len(fake.requests) == sent
+    # The same bytes from a client that skips the SDK's check: refused, nothing kept.
+    with pytest.raises(BadRequestError) as refused:
+        ready.admin.openfactura.setup.upload_certificate(
+            setup.id,
+            legal_representative_pfx(),
+            password=PFX_PASSWORD,
+            extra_body={"pfx_base64": base64.b64encode(huge).decode("ascii")},
+        )
+    assert [(d.field, d.issue) for d in refused.value.details] == [("pfx_base64", "not_pkcs12")]
+    assert PFX_PASSWORD not in str(refused.value)
+    assert ready.admin.openfactura.setup.retrieve(setup.id).certificate is None
+    # A signature's bytes in a bytearray or a memoryview are the signature, as for load_pfx.
+    setup = ready.admin.openfactura.setup.upload_certificate(
+        setup.id, memoryview(bytearray(legal_representative_pfx())), password=PFX_PASSWORD
+    )
+    assert setup.status is SetupStatus.PENDING_DTE_TYPES
+
+
 def test_the_signature_can_be_read_from_a_file(
     fake: FakeHaulmer, ready: ReadyWorkspace, tmp_path: Path
 ) -> None:

@@ -238,8 +238,8 @@ def company_wire(company: Company | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _read_pfx(pfx: PfxInput) -> bytes:
-    if isinstance(pfx, bytes):
-        return pfx
+    if isinstance(pfx, bytes | bytearray | memoryview):
+        return bytes(pfx)  # load_pfx then refuses more bytes than a signature file holds
     try:
         return read_limited(pfx, MAX_PFX_BYTES)
     except FileNotFoundError:
