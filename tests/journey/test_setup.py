@@ -342,6 +342,36 @@ def test_unknown_or_no_dte_types_are_refused_locally(
         ready.admin.openfactura.setup.choose_dte_types(setup, [])
 
 
+def test_dte_types_given_as_one_code_or_as_digits_are_those_types(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    # One code had crashed with "'int' object is not iterable"; "39" was read as '3' and '9'.
+    setup = setup_with_certificate(fake, ready)
+    admin = ready.admin.openfactura.setup
+    for one in (33, "39"):
+        with pytest.raises(MandatoryDTETypeError, match="preset to exactly 33"):
+            admin.choose_dte_types(setup, one)  # type: ignore[arg-type]
+    chosen = admin.choose_dte_types(setup, ["33", 39.0, 39])  # type: ignore[list-item]
+    assert chosen.dte_types == [33, 39]
+
+
+def test_a_dte_type_that_is_no_code_is_refused_listing_the_types_and_by_the_platform(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    setup = setup_with_certificate(fake, ready)
+    admin = ready.admin.openfactura.setup
+    for wrong in (True, 33.5, None, "factura"):
+        with pytest.raises(ValidationError, match=r"choose among 33 \(Factura electrónica\)"):
+            admin.choose_dte_types(setup, [33, wrong])  # type: ignore[list-item]
+    # The platform takes type codes, not numbers that equal them: 33.0 or true is refused.
+    for wrong in (33.0, True):
+        with pytest.raises(BadRequestError) as caught:
+            admin.choose_dte_types(setup.id, [33, 39], extra_body={"dte_types": [39, wrong]})
+        assert caught.value.details[0].field == "dte_types"
+    assert admin.retrieve(setup.id).dte_types == [33, 39]  # the preset, still to be confirmed
+    assert admin.retrieve(setup.id).status is SetupStatus.PENDING_DTE_TYPES
+
+
 def test_the_platform_refuses_unknown_dte_types_naming_them_in_a_short_error(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:

@@ -319,14 +319,26 @@ def dte_types_request(
             )
         body: dict[str, Any] = {}  # the platform completes a preset on its own
     else:
+        if isinstance(dte_types, int | str):  # one type, not a list of them
+            dte_types = [dte_types]
+        elif not isinstance(dte_types, Iterable):
+            raise ValidationError(
+                f"dte_types must be a list of DTE type codes such as [33, 39], got "
+                f"{shown(dte_types)}"
+            )
+        available = (setup.available_dte_types if isinstance(setup, OpenFacturaSetup) else []) or [
+            int(member) for member in DTEType
+        ]
         chosen: list[int] = []
         for value in dte_types:
-            try:
-                chosen.append(int(DTEType(value)))
-            except ValueError:
+            code = _dte_type_code(value)
+            if code not in available:
+                names = ", ".join(_type_name(code) for code in available)
                 raise ValidationError(
-                    f"{shown(value)} is not an electronic DTE type code"
-                ) from None
+                    f"{shown(value)} is not an electronic DTE type code the setup offers; "
+                    f"choose among {names}"
+                )
+            chosen.append(code)
         if not chosen:
             raise ValidationError("choose at least one DTE type to issue")
         if preset and set(chosen) != set(preset):
@@ -345,6 +357,27 @@ def dte_types_request(
         auth="bearer",
         **options,
     )
+
+
+def _type_name(code: int) -> str:
+    """``33 (Factura electrónica)``, or the bare code of a type the catalogue does not name."""
+    from haulmer.dte.catalogue import DTEType
+
+    try:
+        return f"{code} ({DTEType(code).label})"
+    except ValueError:
+        return str(code)
+
+
+def _dte_type_code(value: Any) -> int:
+    """A DTE type code given as an int, a DTEType or its digits ("33"); -1 for anything else."""
+    if isinstance(value, bool):
+        return -1
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return int(value)
+    return -1
 
 
 # The resources, served lazily from haulmer._async (written by hand) and haulmer._sync

@@ -266,7 +266,11 @@ class SetupSteps(WorkspaceSteps):
                 chosen = list(preset)  # a point of sale: step 3 completes itself
             if not isinstance(chosen, list) or not chosen:
                 raise invalid("choose at least one DTE type", [("dte_types", "non-empty list")])
-            unknown = [t for t in chosen if t not in AVAILABLE_DTE_TYPES]
+            unknown = [
+                t
+                for t in chosen
+                if isinstance(t, bool) or not isinstance(t, int) or t not in AVAILABLE_DTE_TYPES
+            ]
             if unknown:
                 raise invalid(
                     "unknown DTE types", [("dte_types", f"not available: {shown(unknown, 200)}")]
