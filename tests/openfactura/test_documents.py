@@ -381,6 +381,19 @@ async def test_voiding_twice_surfaces_the_error_envelope(of: Any, mock: respx.Mo
 # -- emission ------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("key", ["venta-ñandú-1", "venta\n1", "k" * 256, 17, b"venta-1"], ids=repr)
+async def test_an_idempotency_key_no_header_can_carry_is_refused_before_sending(
+    of: Any, mock: respx.MockRouter, key: object
+) -> None:
+    # An accented letter or a line break had failed as a ConfigurationError about a header, an
+    # int as an AttributeError; all are the caller's key, refused as the platform calls refuse it.
+    route = mock.post("/v2/dte/document")
+    with pytest.raises(ValidationError, match="printable ASCII") as caught:
+        await resolve(of.documents.emit(samples.factura(), idempotency_key=key))
+    assert "1 to 255 characters" in str(caught.value)
+    assert not route.called
+
+
 async def test_emit_decodes_every_requested_item(of: Any, mock: respx.MockRouter) -> None:
     xml = '<?xml version="1.0" encoding="ISO-8859-1"?><DTE>Curicó</DTE>'.encode("iso-8859-1")
     mock.post("/v2/dte/document").mock(

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, field_validator
 
+from haulmer._core.request import idempotency_key_or_new
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
@@ -566,9 +567,12 @@ def build_emission(
     if custom is not None:
         body["custom"] = build_request(Custom, custom, what="custom").to_wire()
     if idempotency_key is not None:
-        key = idempotency_key.strip()
-        if not key:
+        given: Any = idempotency_key  # callers without a type checker may pass anything
+        if isinstance(given, str) and not given.strip():
             raise ValidationError("idempotency_key is empty; pass None to derive one")
+        # Text of 1 to 255 printable ASCII characters, as the header carries it (and as a
+        # batch's sale ids are): checked here, before anything is sent.
+        key = idempotency_key_or_new(given.strip() if isinstance(given, str) else given)
     else:
         key = document_idempotency_key(dte)
     return Emission(
