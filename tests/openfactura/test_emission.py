@@ -176,6 +176,13 @@ def test_send_email_and_custom_use_the_api_names() -> None:
     ("kwargs", "message"),
     [
         ({"send_email": {"to": "not-an-address"}}, "not an e-mail address"),
+        ({"send_email": "ana rojas@example.com"}, "'ana rojas@example.com' is not an e-mail"),
+        ({"send_email": "ana@example"}, "'ana@example' is not an e-mail"),
+        (
+            {"send_email": "ana@example.com;pedro@example.com"},
+            "not an e-mail address; separate addresses with commas",
+        ),
+        ({"send_email": {"to": "a@b.cl", "cc": ["c@d.cl", "c@@d.cl"]}}, "'c@@d.cl' is not"),
         ({"send_email": {"to": "a@b.cl", "subject": "hola"}}, "subject"),
         ({"custom": {"origin": "ERP"}}, "origin"),
         ({"idempotency_key": "   "}, "idempotency_key is empty"),

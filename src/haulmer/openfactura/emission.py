@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field, field_validator
 
 from haulmer._core.request import idempotency_key_or_new
+from haulmer._platform import EMAIL_ADDRESS
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
@@ -100,8 +101,9 @@ class SendEmail(RequestModel):
             value = ",".join(str(item).strip() for item in value)
         if isinstance(value, str):
             for address in (part.strip() for part in value.split(",")):
-                if "@" not in address or address.startswith("@") or address.endswith("@"):
-                    raise ValueError(f"{shown(address)} is not an e-mail address")
+                if not EMAIL_ADDRESS.fullmatch(address):
+                    hint = "; separate addresses with commas" if ";" in address else ""
+                    raise ValueError(f"{shown(address)} is not an e-mail address{hint}")
         return value
 
 
