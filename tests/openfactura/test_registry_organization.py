@@ -22,7 +22,7 @@ from haulmer.openfactura import PurchaseStatus, ReceivedStatus, RegistryKind
 from haulmer.openfactura.registry import AsyncRegistry, RcvPeriod, Registry
 from haulmer.rut import Rut
 
-from .conftest import resolve
+from .conftest import API_KEY, resolve
 
 _ROW = {
     "tipoDocumento": 33,
@@ -238,6 +238,34 @@ async def test_sync_rcv_arguments_are_checked_locally(
     with pytest.raises(ValidationError, match=message):
         await resolve(of.registry.sync_rcv(registro, periodo))
     assert not mock.calls
+
+
+@pytest.mark.parametrize(
+    ("now", "latest"),
+    [
+        # 23:30 in Santiago on 30 November is already December in UTC: Chile's month counts.
+        (dt.datetime(2026, 12, 1, 2, 30, tzinfo=dt.timezone.utc), 202701),
+        (dt.datetime(2026, 11, 15, 12, 0, tzinfo=dt.timezone.utc), 202701),
+        (dt.datetime(2027, 1, 10, 12, 0, tzinfo=dt.timezone.utc), 202703),
+    ],
+)
+async def test_sync_rcv_refuses_a_period_past_the_current_one_plus_two_before_sending(
+    client: Any, mock: respx.MockRouter, now: dt.datetime, latest: int
+) -> None:
+    # OpenFactura syncs up to the current period plus two; a later one had been sent and come
+    # back as OF-10 "periodo: ... es Incorrecto", saying nothing of the rule.
+    route = mock.post("/v2/dte/registry/sync-rcv").mock(
+        return_value=httpx.Response(200, json={"message": "Sincronización encolada", "code": 200})
+    )
+    registry = type(client)(
+        api_key=API_KEY, environment="sandbox", now=lambda: now
+    ).openfactura.registry
+    later = latest + 1 if latest % 100 < 12 else latest + 89
+    with pytest.raises(ValidationError, match=f"up to the current period plus 2 \\({latest}"):
+        await resolve(registry.sync_rcv("sales", later))
+    assert not route.called
+    await resolve(registry.sync_rcv("sales", latest))
+    assert json.loads(route.calls.last.request.content)["periodo"] == latest
 
 
 # -- organization --------------------------------------------------------------------------------

@@ -131,17 +131,39 @@ def _window_seconds(error: APIStatusError) -> float | None:
     return None
 
 
+SYNC_RCV_MONTHS_AHEAD = 2
+"""How far past the current period OpenFactura syncs an RCV (its ``periodo`` at most the current
+one plus two, reference section 6.3); a later one is refused with OF-10."""
+
+
+def latest_rcv_period(today: dt.date) -> int:
+    """The latest period ``sync-rcv`` takes on ``today`` (Chile's date), as YYYYMM."""
+    months = today.year * 12 + today.month - 1 + SYNC_RCV_MONTHS_AHEAD
+    return (months // 12) * 100 + months % 12 + 1
+
+
 def sync_rcv_plan(
-    registro: RegistryKind | str, periodo: RcvPeriod, options: dict[str, Any]
+    registro: RegistryKind | str,
+    periodo: RcvPeriod,
+    options: dict[str, Any],
+    today: dt.date | None = None,
 ) -> Plan[SyncRcvResult]:
-    """The plan queueing a registry's refresh from the SII (OF-429 surfaced at once)."""
+    """The plan queueing a registry's refresh from the SII (OF-429 surfaced at once); with
+    ``today`` (Chile's date), a period past the latest OpenFactura syncs is refused first."""
     try:
         kind = RegistryKind(registro.lower() if isinstance(registro, str) else registro)
     except ValueError:
         raise ValidationError(
             f"registro must be 'sales' or 'purchase' (RegistryKind), got {shown(registro)}"
         ) from None
-    body = _SyncRcvRequest(registro=kind, periodo=rcv_period(periodo))
+    period = rcv_period(periodo)
+    if today is not None and period > latest_rcv_period(today):
+        raise ValidationError(
+            f"periodo {period} is too far ahead: OpenFactura syncs the RCV up to the current "
+            f"period plus {SYNC_RCV_MONTHS_AHEAD} ({latest_rcv_period(today)} on "
+            f"{today.isoformat()}); ask for that month once it is at most that far ahead"
+        )
+    body = _SyncRcvRequest(registro=kind, periodo=period)
     if options.get("max_retries") is None:
         # The OF-429 window can last longer than any sensible wait: surface it at once.
         options = {**options, "max_retries": 0}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from haulmer._chile import chile_today
 from haulmer._core import AsyncAPIResource
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
@@ -89,5 +90,6 @@ class AsyncRegistry(AsyncAPIResource):
                 registro,
                 periodo,
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                today=chile_today(self._client._now()),
             ),
         )

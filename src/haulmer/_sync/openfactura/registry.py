@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from haulmer._chile import chile_today
 from haulmer._core import SyncAPIResource
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
@@ -90,5 +91,6 @@ class Registry(SyncAPIResource):
                 registro,
                 periodo,
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                today=chile_today(self._client._now()),
             ),
         )
