@@ -185,6 +185,37 @@ async def test_a_document_must_be_named_properly_before_any_request(
     assert not mock.calls
 
 
+@pytest.mark.parametrize(
+    ("dte_type", "folio", "says"),
+    [
+        # int() reads "1_000" as 1000 and Arabic-Indic digits as digits: another document.
+        (33, "1_000", "folio must be a positive integer, got '1_000'"),
+        (33, "١٢", "folio must be a positive integer"),
+        ("3_3", 1, "dte_type must be a DTE type code such as 33, got '3_3'"),
+        (33, 10**10, "more digits than any folio: the SII's folios have at most 10"),
+        (35, 1, r"dte_type 35 is not an electronic document type; the types are 33 \(Factura"),
+    ],
+)
+async def test_a_lookup_or_acuse_by_a_type_or_folio_no_document_has_is_refused_before_sending(
+    of: Any, mock: respx.MockRouter, dte_type: Any, folio: Any, says: str
+) -> None:
+    with pytest.raises(ValidationError, match=says):
+        await resolve(of.documents.status(rut="76795561-8", dte_type=dte_type, folio=folio))
+    with pytest.raises(ValidationError, match=says):
+        await resolve(of.documents.accuse("76795561-8", dte_type, folio, "ACD"))
+    assert not mock.calls
+
+
+async def test_a_type_and_folio_in_digits_name_the_document(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.get("/v2/dte/document/76795561-8/33/7/status").mock(
+        return_value=httpx.Response(200, json={"estado": "Aceptado", "folio": "7"})
+    )
+    await resolve(of.documents.status(rut="76795561-8", dte_type=" 33", folio="7 "))
+    assert route.called
+
+
 # -- lists ----------------------------------------------------------------------------------------
 
 

@@ -416,3 +416,45 @@ def test_sync_rcv_without_its_fields_says_which_are_missing(wire: httpx.Client) 
         "code": "OF-01",
         "details": {"registro": "Campo obligatorio"},
     }
+
+
+# -- types and folios --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("folio", ["1_0", "%D9%A1", "1.0"])
+def test_a_folio_in_a_path_is_its_digits_only(wire: httpx.Client, folio: str) -> None:
+    # Python's int() reads "1_0" as 10 and an Arabic-Indic one as 1: the service reads digits.
+    assert _post(wire, factura()).status_code == 200
+    for _ in range(10):
+        assert _post(wire, factura()).status_code == 200
+    answer = wire.get(f"/v2/dte/document/76795561-8/33/{folio}/status")
+    code, details = _error(answer)
+    assert (code, details) == (
+        "OF-10",
+        [{"field": "Error", "issue": "Tipo de documento o folio Incorrecto"}],
+    )
+
+
+@pytest.mark.parametrize(("dte", "folio"), [(33.9, 1), (True, 1), (33, 1.5), (33, "1_0")])
+def test_an_acuse_takes_whole_numbers_only(
+    hosty: httpx.Client, wire: httpx.Client, dte: Any, folio: Any
+) -> None:
+    # int(33.9) is 33 and int(1.5) is 1: the fake had accused another document.
+    assert _post(wire, factura()).status_code == 200
+    answer = hosty.post(
+        "/v2/dte/document/received/accuse",
+        json={"rut": "76795561-8", "dte": dte, "folio": folio, "acuse": "ACD"},
+    )
+    assert _error(answer) == (
+        "OF-10",
+        [{"field": "folio", "issue": "dte y folio deben ser numéricos"}],
+    )
+
+
+@pytest.mark.parametrize(("dte", "folio"), [(52.9, 1), (52, 1.5), (52, "1_0")])
+def test_a_void_takes_whole_numbers_only(wire: httpx.Client, dte: Any, folio: Any) -> None:
+    answer = wire.post("/v2/dte/anularDTE52", json={"Dte": dte, "Folio": folio, "Fecha": TODAY})
+    assert _error(answer) == (
+        "OF-10",
+        [{"field": "Folio", "issue": "Dte y Folio deben ser numéricos"}],
+    )

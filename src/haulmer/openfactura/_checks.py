@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from haulmer._shown import shown
+from haulmer.dte.catalogue import DTEType
 from haulmer.errors import InvalidRutError, ValidationError
 from haulmer.rut import Rut
 
@@ -27,31 +28,52 @@ def check_rut(value: Any, what: str = "rut") -> Rut:
         raise InvalidRutError(f"{what}: {exc}") from None
 
 
-def check_dte_type(value: Any, what: str = "dte_type") -> int:
-    """A DTE type code (33, 39, 52...) as an int."""
+def _whole_number(value: Any) -> int | None:
+    """An int, or the ASCII digits of one (blanks around them allowed); None for anything
+    else: a bool, a float, ``"1_000"`` or other digits that ``int()`` would also read."""
     if isinstance(value, bool):
-        raise ValidationError(f"{what} must be a DTE type code such as 33, got {shown(value)}")
-    try:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit():
+            return int(text)
+    return None
+
+
+def check_dte_type(value: Any, what: str = "dte_type") -> int:
+    """A DTE type code (33, 39, 52...) as an int: one of the electronic document types."""
+    number = _whole_number(value)
+    if number is None and isinstance(value, float) and value.is_integer():
         number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(
-            f"{what} must be a DTE type code such as 33, got {shown(value)}"
-        ) from None
-    if not 1 <= number <= 999 or (isinstance(value, float) and not value.is_integer()):
+    if number is None:
         raise ValidationError(f"{what} must be a DTE type code such as 33, got {shown(value)}")
+    if number not in _DTE_CODES:
+        known = ", ".join(f"{member.value} ({member.label})" for member in DTEType)
+        raise ValidationError(
+            f"{what} {shown(value)} is not an electronic document type; the types are {known}"
+        )
     return number
 
 
-def check_folio(value: Any, what: str = "folio") -> int:
-    """A folio: a positive integer."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
+_DTE_CODES = frozenset(member.value for member in DTEType)
+
+MAX_FOLIO = 9_999_999_999
+"""The largest folio the SII's schema allows (Folio: at most 10 digits)."""
+
+
+def check_folio(value: Any, what: str = "folio", maximum: int | None = MAX_FOLIO) -> int:
+    """A folio (or page number): a positive integer, given as an int or its ASCII digits, at
+    most ``maximum``."""
+    number = _whole_number(value)
+    if number is None or number < 1:
         raise ValidationError(f"{what} must be a positive integer, got {shown(value)}")
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValidationError(f"{what} must be a positive integer, got {shown(value)}") from None
-    if number < 1:
-        raise ValidationError(f"{what} must be a positive integer, got {shown(value)}")
+    if maximum is not None and number > maximum:
+        raise ValidationError(
+            f"{what} {shown(value)} has more digits than any folio: the SII's folios have at "
+            f"most {len(str(maximum))}"
+        )
     return number
 
 

@@ -180,7 +180,7 @@ def _list_request(
     page: int,
     options: Mapping[str, Any],
 ) -> APIRequest[Any]:
-    page = check_folio(page, "page")
+    page = check_folio(page, "page", maximum=None)
     body: dict[str, Any] = {"Page": page, **build_filters(allowed, filters)}
     return APIRequest(
         method="POST",

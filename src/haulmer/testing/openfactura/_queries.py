@@ -91,6 +91,17 @@ def _stored_json(dte: dict[str, Any]) -> Any:
     return out
 
 
+def _whole(value: Any) -> int:
+    """A type or folio as the service reads one: an integer, or its digits (in a path, or the
+    docs' examples' ``"34972"``); ValueError for anything else, ``33.9``, ``true`` and
+    ``"1_000"`` (which Python's ``int()`` would take) included."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    raise ValueError(f"{value!r} is not a whole number")
+
+
 def _body(request: FakeRequest) -> dict[str, Any] | None:
     try:
         body = request.json() if request.content.strip() else {}
@@ -162,7 +173,7 @@ class Queries:
         if value not in DOCUMENT_VALUES:
             return business_error("OF-10", [("Error", incorrect(value))])
         try:
-            dte_type, folio = int(params["type"]), int(params["folio"])
+            dte_type, folio = _whole(params["type"]), _whole(params["folio"])
         except ValueError:
             return business_error("OF-10", [("Error", "Tipo de documento o folio Incorrecto")])
         doc = self.state.by_folio(tenant, params["rut"], dte_type, folio)
@@ -273,8 +284,8 @@ class Queries:
         if acuse not in ACUSES:
             return business_error("OF-10", [("acuse", incorrect(acuse))])
         try:
-            dte_type, folio = int(body["dte"]), int(body["folio"])
-        except (TypeError, ValueError):
+            dte_type, folio = _whole(body["dte"]), _whole(body["folio"])
+        except ValueError:
             return business_error("OF-10", [("folio", "dte y folio deben ser numéricos")])
         doc = self.state.by_folio(tenant, str(body["rut"]), dte_type, folio)
         if doc is None or _rut_key(doc.receptor_rut) != tenant.rut_number:
@@ -301,8 +312,8 @@ class Queries:
         if missing:
             return business_error("OF-01", [(k.capitalize(), "Campo obligatorio") for k in missing])
         try:
-            dte_type, folio = int(lowered["dte"]), int(lowered["folio"])
-        except (TypeError, ValueError):
+            dte_type, folio = _whole(lowered["dte"]), _whole(lowered["folio"])
+        except ValueError:
             return business_error("OF-10", [("Folio", "Dte y Folio deben ser numéricos")])
         if dte_type != 52:
             return business_error(
