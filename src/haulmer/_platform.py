@@ -48,6 +48,11 @@ def dte_text(value: str | None, element: str) -> str | None:
     if value is None:
         return value
     found = _NOT_IN_A_DTE.search(value)
+    if found and found.group() < " ":
+        raise ValueError(
+            f"{shown(found.group())} (U+{ord(found.group()):04X}) is a control character, which "
+            f"a DTE's {element} cannot hold (XML has no way to write it): remove it"
+        )
     if found:
         raise ValueError(
             f"{shown(found.group())} (U+{ord(found.group()):04X}) cannot be written in a DTE's "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
 
 import httpx
@@ -422,6 +423,33 @@ async def test_an_idempotency_key_no_header_can_carry_is_refused_before_sending(
     with pytest.raises(ValidationError, match="printable ASCII") as caught:
         await resolve(of.documents.emit(samples.factura(), idempotency_key=key))
     assert "1 to 255 characters" in str(caught.value)
+    assert not route.called
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "character"),
+    [
+        (lambda: samples.boleta(nombre="Pan amasado 🍞"), "Detalle[1].NmbItem", "U+1F35E"),
+        (
+            lambda: samples.factura().to_sii_dict(),  # a dict in SII names, checked alike
+            "Encabezado.Receptor.RznSocRecep",
+            "U+201C",
+        ),
+        (lambda: samples.boleta(nombre="Pan\x0bamasado"), "Detalle[1].NmbItem", "U+000B"),
+    ],
+)
+async def test_a_document_with_text_no_dte_can_carry_is_refused_before_sending(
+    of: Any, mock: respx.MockRouter, make: Any, field: str, character: str
+) -> None:
+    # OpenFactura writes the DTE in ISO-8859-1: an emoji or a curly quote had been sent and
+    # refused there (OF-10), after the checks here had passed.
+    document = make()
+    if isinstance(document, dict):
+        document["Encabezado"]["Receptor"]["RznSocRecep"] = "HOSTY “SPA”"
+    route = mock.post("/v2/dte/document")
+    with pytest.raises(DocumentError, match=re.escape(character)) as caught:
+        await resolve(of.documents.emit(document))
+    assert [detail.field for detail in caught.value.details] == [field]
     assert not route.called
 
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field, field_validator
 
 from haulmer._core.request import idempotency_key_or_new
-from haulmer._platform import EMAIL_ADDRESS
+from haulmer._platform import EMAIL_ADDRESS, dte_text
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
@@ -506,6 +506,54 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
     return result
 
 
+# -- what the XML can carry ------------------------------------------------------------------
+
+_CONTROL_BYTES = bytes((*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
+"""The control characters XML refuses, as ISO-8859-1 bytes."""
+
+
+def _fits(text: str) -> bool:
+    """Whether ``text`` is ISO-8859-1 without a control character XML refuses."""
+    try:
+        encoded = text.encode("iso-8859-1")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded.translate(None, _CONTROL_BYTES)) == len(encoded)
+
+
+def _texts(node: Any, path: str) -> Iterable[tuple[str, str]]:
+    """Every text of a wire DTE with its path (``Detalle[2].NmbItem``)."""
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _texts(value, f"{path}.{key}" if path else key)
+    elif isinstance(node, list):
+        for index, item in enumerate(node, 1):
+            yield from _texts(item, f"{path}[{index}]")
+
+
+def check_encoding(dte: Mapping[str, Any]) -> None:
+    """Refuse, naming each field, a DTE with text its XML cannot carry: OpenFactura writes the
+    document in ISO-8859-1 (the SII's encoding), which has no emoji, curly quotes or long
+    dashes, and XML has no control characters."""
+    texts = list(_texts(dte, ""))
+    if _fits("".join(text for _, text in texts)):  # the usual case: one encoding, no walk
+        return
+    problems = []
+    for path, text in texts:
+        if not _fits(text):
+            try:
+                dte_text(text, path.rsplit(".", 1)[-1])
+            except ValueError as error:
+                problems.append(ErrorDetail(path, str(error)))
+    raise DocumentError(
+        "the document holds text no DTE can carry: "
+        + "; ".join(f"{p.field}: {p.issue}" for p in problems),
+        problems,
+    )
+
+
 # -- idempotency and the whole body ----------------------------------------------------------
 
 
@@ -557,6 +605,8 @@ def build_emission(
         dte = to_openfactura_dte(document)
         if validate:  # the dict read into the models once, and checked once
             Document.from_sii_dict(dte).check()
+    if validate:
+        check_encoding(dte)
     body: dict[str, Any] = {}
     options = normalize_response(response)
     if options:
