@@ -957,6 +957,33 @@ async def test_credit_note_corrige_texto_from_a_document_and_its_folio(
     assert dte["Referencia"][0]["FolioRef"] == "3130"
 
 
+@pytest.mark.parametrize(
+    ("arguments", "error", "says"),
+    [
+        # int() made True ANULA (voiding the factura) and 2.9 CORRIGE_TEXTO.
+        ({"code": True}, ValidationError, "code must be CodRef.ANULA .*got True"),
+        ({"code": 2.9}, ValidationError, "code must be CodRef.ANULA .*got 2.9"),
+        # A folio given as text was "unknown: pass folio=", though it was passed.
+        ({"folio": "1_0"}, ValidationError, r"folio= \(the folio of the document to amend\)"),
+        ({"reason": "  "}, DocumentError, r"say why the note is issued \(reason=\)"),
+    ],
+)
+async def test_a_credit_note_s_own_arguments_are_checked_before_any_request(
+    of: Any, mock: respx.MockRouter, arguments: dict[str, Any], error: type, says: str
+) -> None:
+    call = {"reason": "Anula factura", "fecha": "2026-02-11", **arguments}
+    with pytest.raises(error, match=says):
+        await resolve(of.documents.credit_note(TOKEN, **call))  # not even the original fetched
+    assert not mock.calls
+    emit = mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(200, json={"TOKEN": "b" * 64, "FOLIO": 13})
+    )
+    await resolve(
+        of.documents.credit_note(samples.factura(), folio="3130", code=2.0, reason="Corrige giro")
+    )
+    assert _body(emit)["dte"]["Referencia"][0]["FolioRef"] == "3130"
+
+
 def _organization(acteco: int | None = 479100, rut: str = "76795561-8") -> httpx.Response:
     activities = (
         []

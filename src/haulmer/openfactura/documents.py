@@ -63,6 +63,7 @@ from haulmer.openfactura.notes import (
     Original,
     PartyInput,
     build_credit_note,
+    check_note_arguments,
     missing_acteco,
     original_document,
 )
@@ -489,6 +490,7 @@ def credit_note_plan(
 ) -> Plan[EmittedDocument]:
     """The plan issuing a nota de crédito for an issued document (fetched if given by token)."""
     emisor, receptor = parties
+    check_note_arguments(reason, code, folio)  # before the original is fetched
     source: Original | str | DocumentJson
     if isinstance(original, EmittedDocument):
         folio = folio if folio is not None else original.folio

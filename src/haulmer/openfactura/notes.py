@@ -23,7 +23,7 @@ from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.document import Document
 from haulmer.dte.models import Emisor, Receptor
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError
-from haulmer.openfactura._checks import check_date
+from haulmer.openfactura._checks import check_date, check_folio
 from haulmer.rut import GENERIC_RECEPTOR_RUT
 
 __all__ = [
@@ -49,8 +49,12 @@ M = TypeVar("M", bound=pydantic.BaseModel)
 
 
 def _code(value: CodRef | int) -> CodRef:
+    given: Any = value  # callers without a type checker may pass anything
     try:
-        return CodRef(int(value))
+        # A bool or a fraction is no code: int() would make True ANULA and 2.9 CORRIGE_TEXTO.
+        if isinstance(given, bool) or (isinstance(given, float) and not given.is_integer()):
+            raise ValueError(given)
+        return CodRef(int(given))
     except (TypeError, ValueError):
         raise ValidationError(
             "code must be CodRef.ANULA (1), CORRIGE_TEXTO (2) or CORRIGE_MONTOS (3), "
@@ -163,6 +167,21 @@ def _with_arguments(error: DocumentError) -> DocumentError:
     )
 
 
+def check_note_arguments(reason: Any, code: CodRef | int, folio: Any) -> tuple[CodRef, int | None]:
+    """A nota de crédito's own arguments checked, before the original is fetched: its code, the
+    folio when given (an int or its digits), and a reason."""
+    cod_ref = _code(code)
+    folio_ref = (
+        None if folio is None else check_folio(folio, "folio= (the folio of the document to amend)")
+    )
+    if not isinstance(reason, str) or not reason.strip():
+        raise DocumentError(
+            "say why the note is issued (reason=); it goes in Referencia/RazonRef",
+            [ErrorDetail("Referencia.RazonRef", "required")],
+        )
+    return cod_ref, folio_ref
+
+
 def build_credit_note(
     original: Original,
     *,
@@ -184,18 +203,13 @@ def build_credit_note(
     """
     from haulmer.dte import nota_credito
 
-    cod_ref = _code(code)
+    cod_ref, folio_given = check_note_arguments(reason, code, folio)
     doc = original_document(original)
-    folio_ref = folio if folio is not None else doc.folio
+    folio_ref = folio_given if folio_given is not None else doc.folio
     if isinstance(folio_ref, bool) or not isinstance(folio_ref, int) or folio_ref < 1:
         raise DocumentError(
             "the folio of the document to amend is unknown: pass folio= (EmittedDocument.folio)",
             [ErrorDetail("Referencia.FolioRef", "required")],
-        )
-    if not isinstance(reason, str) or not reason.strip():
-        raise DocumentError(
-            "say why the note is issued (reason=); it goes in Referencia/RazonRef",
-            [ErrorDetail("Referencia.RazonRef", "required")],
         )
     if doc.tipo_dte is DTEType.GUIA_DESPACHO and cod_ref is CodRef.ANULA:
         raise DocumentError(
