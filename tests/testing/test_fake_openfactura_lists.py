@@ -32,6 +32,21 @@ def test_issued_list_pages_by_30_newest_first(wire: httpx.Client, issue: Issue) 
     assert wire.post("/v2/dte/document/issued", json={"Page": 3}).status_code == 204
 
 
+@pytest.mark.parametrize("page", [1.9, True, "1_0", "2.0", None])
+def test_a_page_is_a_whole_number_or_its_digits(
+    wire: httpx.Client, issue: Issue, page: Any
+) -> None:
+    # int() had read 1.9 and true as page 1 and "1_0" as page 10.
+    issue(boleta())
+    answer = wire.post("/v2/dte/document/issued", json={"Page": page})
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "message": "Validación de Campos.",
+        "code": "OF-10",
+        "details": {"Page": f"{page} es Incorrecto"},
+    }
+
+
 def test_issued_rows_carry_the_documented_fields(wire: httpx.Client, issue: Issue) -> None:
     token = issue(factura())["TOKEN"]
     row = wire.post("/v2/dte/document/issued", json={}).json()["data"][0]

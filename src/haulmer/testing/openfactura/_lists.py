@@ -125,10 +125,15 @@ def list_page(
         return flat_error("OF-10", {"Error": "Cuerpo de la solicitud no es JSON válido"})
     if not isinstance(body, dict):
         return flat_error("OF-10", {"Error": "Cuerpo de la solicitud no es JSON válido"})
-    try:
-        page = int(body.get("Page", 1))
-    except (TypeError, ValueError, OverflowError):
-        return flat_error("OF-10", {"Page": incorrect(body.get("Page"))})
+    raw_page = body.get("Page", 1)
+    # A whole number, or its digits ("2", as the docs' examples send it): int() would also take
+    # 2.9, true and "1_0", serving a page nobody asked for.
+    if isinstance(raw_page, int) and not isinstance(raw_page, bool):
+        page = raw_page
+    elif isinstance(raw_page, str) and raw_page.isascii() and raw_page.isdigit():
+        page = int(raw_page)
+    else:
+        return flat_error("OF-10", {"Page": incorrect(raw_page)})
     if page < 1:
         return flat_error("OF-10", {"Page": incorrect(page)})
     asked = {name: body[name] for name in fields if name in body}
