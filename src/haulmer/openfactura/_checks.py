@@ -37,9 +37,14 @@ def _whole_number(value: Any) -> int | None:
         return value
     if isinstance(value, str):
         text = value.strip()
-        if text.isascii() and text.isdigit():
+        # Digits past any folio's are no number here (and int() refuses thousands of them).
+        if text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS:
             return int(text)
     return None
+
+
+_MAX_DIGITS = 30
+"""The most digits read from text: three times a folio's, and far from int()'s own limit."""
 
 
 def check_dte_type(value: Any, what: str = "dte_type") -> int:

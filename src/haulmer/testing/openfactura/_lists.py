@@ -130,7 +130,12 @@ def list_page(
     # 2.9, true and "1_0", serving a page nobody asked for.
     if isinstance(raw_page, int) and not isinstance(raw_page, bool):
         page = raw_page
-    elif isinstance(raw_page, str) and raw_page.isascii() and raw_page.isdigit():
+    elif (
+        isinstance(raw_page, str)
+        and raw_page.isascii()
+        and raw_page.isdigit()
+        and len(raw_page) <= 30
+    ):
         page = int(raw_page)
     else:
         return flat_error("OF-10", {"Page": incorrect(raw_page)})

@@ -97,7 +97,7 @@ def _whole(value: Any) -> int:
     ``"1_000"`` (which Python's ``int()`` would take) included."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 30:
         return int(value)
     raise ValueError(f"{value!r} is not a whole number")
 
