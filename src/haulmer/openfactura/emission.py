@@ -533,7 +533,7 @@ def _texts(node: Any, path: str) -> Iterable[tuple[str, str]]:
             yield from _texts(item, f"{path}[{index}]")
 
 
-def check_encoding(dte: Mapping[str, Any]) -> None:
+def _check_encoding(dte: Mapping[str, Any]) -> None:
     """Refuse, naming each field, a DTE with text its XML cannot carry: OpenFactura writes the
     document in ISO-8859-1 (the SII's encoding), which has no emoji, curly quotes or long
     dashes, and XML has no control characters."""
@@ -606,7 +606,7 @@ def build_emission(
         if validate:  # the dict read into the models once, and checked once
             Document.from_sii_dict(dte).check()
     if validate:
-        check_encoding(dte)
+        _check_encoding(dte)
     body: dict[str, Any] = {}
     options = normalize_response(response)
     if options:

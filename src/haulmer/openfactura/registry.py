@@ -136,7 +136,7 @@ SYNC_RCV_MONTHS_AHEAD = 2
 one plus two, reference section 6.3); a later one is refused with OF-10."""
 
 
-def latest_rcv_period(today: dt.date) -> int:
+def _latest_rcv_period(today: dt.date) -> int:
     """The latest period ``sync-rcv`` takes on ``today`` (Chile's date), as YYYYMM."""
     months = today.year * 12 + today.month - 1 + SYNC_RCV_MONTHS_AHEAD
     return (months // 12) * 100 + months % 12 + 1
@@ -157,10 +157,10 @@ def sync_rcv_plan(
             f"registro must be 'sales' or 'purchase' (RegistryKind), got {shown(registro)}"
         ) from None
     period = rcv_period(periodo)
-    if today is not None and period > latest_rcv_period(today):
+    if today is not None and period > _latest_rcv_period(today):
         raise ValidationError(
             f"periodo {period} is too far ahead: OpenFactura syncs the RCV up to the current "
-            f"period plus {SYNC_RCV_MONTHS_AHEAD} ({latest_rcv_period(today)} on "
+            f"period plus {SYNC_RCV_MONTHS_AHEAD} ({_latest_rcv_period(today)} on "
             f"{today.isoformat()}); ask for that month once it is at most that far ahead"
         )
     body = _SyncRcvRequest(registro=kind, periodo=period)

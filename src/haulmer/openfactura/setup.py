@@ -191,7 +191,7 @@ def organization_request(
             "choose the workspace's organization (organization_id=) or create a new one "
             "(new_organization=): exactly one of the two"
         )
-    body: dict[str, Any] = {"company": company_wire(company)}
+    body: dict[str, Any] = {"company": _company_wire(company)}
     if organization_id is not None:
         if not isinstance(organization_id, str) or not organization_id.strip():
             raise ValidationError(
@@ -217,7 +217,7 @@ def organization_request(
     )
 
 
-def company_wire(company: Company | Mapping[str, Any]) -> dict[str, Any]:
+def _company_wire(company: Company | Mapping[str, Any]) -> dict[str, Any]:
     """The company's data as step 1 sends it, its texts trimmed, once every document of the
     company can carry them as its emisor; ValidationError naming each field that cannot be."""
     checked = as_model(Company, company, "the company")
