@@ -55,3 +55,11 @@ def test_loading_a_pfx_is_what_brings_cryptography_in() -> None:
         "from haulmer.pfx import load_pfx; load_pfx(make_test_pfx(), 'test-password')"
     )
     assert "cryptography" in _imported_top_level_modules(statement)
+
+
+def test_a_sync_client_and_its_first_call_plan_load_no_asyncio() -> None:
+    statement = (
+        "import haulmer; client = haulmer.Haulmer('k'); "
+        "client.openfactura.taxpayer; client.close()"
+    )
+    assert "asyncio" not in _imported_top_level_modules(statement)

@@ -6,14 +6,13 @@ httpx. What to send comes from ``prepare``; what an answer means from ``response
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import os
 import threading
 import weakref
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import httpx
 
@@ -32,6 +31,9 @@ from haulmer.errors import (
     ConfigurationError,
     RateLimitError,
 )
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = [
     "MAX_ANSWER_BYTES",
@@ -177,6 +179,8 @@ class AsyncPoolKeeper:
 
     def current(self) -> httpx.AsyncClient:
         """The pool to send with from the running loop (see the class)."""
+        import asyncio  # here: the sync face never needs it, and it costs a tenth of an import
+
         loop = asyncio.get_running_loop()
         home = self._home()
         if self.owned and not self.is_closed:
@@ -207,6 +211,8 @@ class AsyncPoolKeeper:
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
+    import asyncio
+
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
