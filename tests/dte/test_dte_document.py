@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -9,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import haulmer.dte as dte
+from built_documents import built_documents
 from haulmer.dte import Document
+from haulmer.dte.models import Detalle
 from haulmer.dte.sii_dict import normalize_decimal
 from haulmer.errors import DocumentError
 from haulmer.rut import Rut
@@ -662,3 +665,45 @@ def test_property_a_bad_value_is_named_by_its_sii_path_in_either_spelling(
     target = f"{path}.{alias}"  # a nested section names its own bad key below it
     assert any(f == target or f.startswith((f"{target}.", f"{target}[")) for f in fields)
     assert all("Value error" not in d.issue for d in info.value.details)
+
+
+# -- text: trimmed, and blank is no value, whichever way a document is made -----------------------
+
+
+def test_text_is_trimmed_the_same_way_by_every_door(emisor: dict[str, Any]) -> None:
+    spaced = {"nombre": "  Martillo\t", "precio": 10, "descripcion": "\n con mango "}
+    built = dte.boleta(emisor=emisor, lines=[spaced], fecha=date(2026, 11, 27))
+    line = built.detalle[0]
+    assert (line.nombre, line.descripcion) == ("Martillo", "con mango")
+    assert Detalle(**spaced).nombre == "Martillo"
+    assert Detalle.model_validate({"NmbItem": " Martillo ", "PrcItem": 10}).nombre == "Martillo"
+    assert Document.from_sii_dict(built.to_sii_dict()) == built
+
+
+def test_blank_optional_text_is_no_value(emisor: dict[str, Any], receptor: dict[str, Any]) -> None:
+    doc = dte.factura(
+        emisor=emisor,
+        receptor={**receptor, "contacto": "   ", "correo": ""},
+        lines=[{"nombre": "a", "precio": 10, "descripcion": " \t"}],
+    )
+    assert doc.encabezado.receptor.contacto is None
+    assert doc.encabezado.receptor.correo is None
+    assert doc.detalle[0].descripcion is None
+    assert "Contacto" not in doc.to_sii_dict()["Encabezado"]["Receptor"]  # type: ignore[operator]
+
+
+def test_blank_required_text_is_still_refused(emisor: dict[str, Any]) -> None:
+    with pytest.raises(DocumentError, match="NmbItem"):
+        dte.boleta(emisor=emisor, lines=[{"nombre": "   ", "precio": 10}])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(built_documents())
+def test_property_a_built_document_survives_every_local_trip(document: Document) -> None:
+    assert Document.from_sii_dict(document.to_sii_dict()) == document
+    assert Document.model_validate(document.to_sii_dict()) == document
+    assert Document.model_validate(document.model_dump()) == document
+    assert Document.model_validate(document.model_dump(mode="json")) == document
+    assert Document.model_validate(document.model_dump(mode="json", by_alias=True)) == document
+    assert Document.model_validate_json(document.model_dump_json()) == document
+    assert pickle.loads(pickle.dumps(document)) == document

@@ -6,8 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+from built_documents import built_documents
 from haulmer.dte.catalogue import DTEType
+from haulmer.dte.document import Document
 from haulmer.errors import CertificateError, DocumentError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, issue, parse, validate_schema, verify
@@ -16,7 +19,7 @@ from haulmer.testing.caf import make_test_caf
 from haulmer.testing.certificates import make_test_certificate
 from signers import xmlsec1_verify
 
-from .conftest import EMISOR_RUT, SIGNED_AT, SUPPORTED_TYPES, make_document
+from .conftest import EMISOR_RUT, SIGNED_AT, SUPPORTED_TYPES, document_dict, make_document
 
 SII = "{http://www.sii.cl/SiiDte}"
 DSIG = "{http://www.w3.org/2000/09/xmldsig#}"
@@ -283,3 +286,28 @@ def test_arguments_of_the_wrong_type_are_named_in_a_type_error(
     given: dict[str, object] = {"caf": cafs[33], "timestamp": SIGNED_AT, **arguments}
     with pytest.raises(TypeError, match=named):
         issue(make_document(33), certificate=certificate, **given)  # type: ignore[arg-type]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(built_documents())
+def test_property_an_issued_document_parses_back_to_what_was_built(
+    certificate: Certificate, cafs: dict[int, Caf], document: Document
+) -> None:
+    xml = issue(document, caf=cafs[document.tipo_dte], certificate=certificate, timestamp=SIGNED_AT)
+    assert parse(xml) == document.completed()
+
+
+def test_text_with_blanks_around_it_is_issued_trimmed_as_the_timbre_holds_it(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    data = document_dict(33)
+    data["Detalle"][0]["NmbItem"] = "  spaced  "
+    data["Encabezado"]["Receptor"]["GiroRecep"] = " Minería\t"
+    data["Encabezado"]["Receptor"]["Contacto"] = "   "
+    document = Document.model_validate(data)
+    xml = issue(document, caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT)
+    assert b"<NmbItem>spaced</NmbItem>" in xml
+    assert b"<IT1>spaced</IT1>" in xml
+    assert "<GiroRecep>Minería</GiroRecep>".encode("latin-1") in xml
+    assert b"<Contacto" not in xml
+    assert parse(xml) == document.completed()

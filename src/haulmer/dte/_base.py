@@ -1,9 +1,11 @@
 """The pydantic base of every DTE section: SII names as aliases, strict by default, lenient on ask.
 
 Built by hand (``Emisor(rut=..., razon_social=...)``) a model forbids unknown names, so typos
-fail loudly. Read from XML or OpenFactura JSON (``context={"lenient": True}``) it drops unknown
-elements, accepts a single item where the SII allows many, and reads RUTs without checking their
-check digit, because real documents carry all of these.
+fail loudly. Text is trimmed of leading and trailing blanks and a blank optional text is no
+value, however the model is made, as the XML reading and the timbre see it. Read from XML or
+OpenFactura JSON (``context={"lenient": True}``) it drops unknown elements, accepts a single item
+where the SII allows many, and reads RUTs without checking their check digit, because real
+documents carry all of these.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class _FieldShape(typing.NamedTuple):
     is_list: bool
     is_rut: bool
     is_required: bool
+    is_text: bool
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -54,6 +57,7 @@ def _shapes(model: type[BaseModel]) -> dict[str, _FieldShape]:
             is_list=typing.get_origin(annotation) is list,
             is_rut=annotation is Rut,
             is_required=info.is_required(),
+            is_text=annotation is str,
         )
         keys = {name}
         if info.alias:
@@ -88,15 +92,21 @@ class SiiModel(BaseModel):
     """Base of the document sections: SII element names are the aliases."""
 
     model_config: ClassVar[ConfigDict] = ConfigDict(
-        populate_by_name=True, extra="forbid", coerce_numbers_to_str=True
+        populate_by_name=True,
+        extra="forbid",
+        coerce_numbers_to_str=True,
+        str_strip_whitespace=True,
     )
 
     @model_validator(mode="before")
     @classmethod
     def _read_leniently(cls, data: Any, info: ValidationInfo) -> Any:
+        """Blank optional text is no value; read from XML or JSON, the lenient cleaning too."""
         context = info.context
-        if not isinstance(data, dict) or not (isinstance(context, dict) and context.get(_LENIENT)):
+        if not isinstance(data, dict):
             return data
+        if not (isinstance(context, dict) and context.get(_LENIENT)):
+            return _without_blank_text(cls, data)
         shapes = _shapes(cls)
         cleaned: dict[str, Any] = {}
         for key, value in data.items():
@@ -118,3 +128,19 @@ class SiiModel(BaseModel):
             else:
                 cleaned[key] = value
         return cleaned
+
+
+def _without_blank_text(model: type[BaseModel], data: dict[Any, Any]) -> dict[Any, Any]:
+    """``data`` without the optional text fields that are blank: a blank text is no value (the
+    XML writes no element for it and reading gives None), as in lenient reading."""
+    if not any(isinstance(value, str) and not value.strip() for value in data.values()):
+        return data
+    shapes = _shapes(model)
+    kept: dict[Any, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, str) and not value.strip():
+            shape = shapes.get(key) if isinstance(key, str) else None
+            if shape is not None and shape.is_text and not shape.is_required:
+                continue
+        kept[key] = value
+    return kept
