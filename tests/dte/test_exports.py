@@ -503,3 +503,29 @@ def test_round_currency_is_half_up_without_trailing_zeros(value: Decimal) -> Non
     assert isinstance(exponent, int)
     assert -4 <= exponent <= 0
     assert round_currency(value, "PESO CL") == value.quantize(Decimal(1), rounding="ROUND_HALF_UP")
+
+
+def test_an_exports_whole_amounts_read_back_as_decimal_as_built() -> None:
+    built = _hotel()  # 50 dollars: whole
+    assert isinstance(built.encabezado.totales.mnt_total, Decimal)  # type: ignore[union-attr]
+    for again in (
+        Document.from_sii_dict(built.to_sii_dict()),
+        Document.model_validate(built.model_dump(mode="json")),
+    ):
+        line, totales = again.detalle[0], again.encabezado.totales
+        assert isinstance(line.monto_item, Decimal)
+        assert totales is not None
+        assert isinstance(totales.mnt_total, Decimal)
+        assert isinstance(totales.mnt_exe, Decimal)
+        assert again.model_dump(mode="json") == built.model_dump(mode="json")
+
+
+def test_a_factura_keeps_its_whole_pesos_as_int() -> None:
+    factura = dte.factura(
+        emisor=EMISOR,
+        receptor={**JACKIE, "RUTRecep": "60803000-K", "CmnaRecep": "Santiago"},
+        lines=[{"nombre": "a", "precio": 10}],
+    )
+    again = Document.from_sii_dict(factura.to_sii_dict())
+    assert type(again.detalle[0].monto_item) is int
+    assert type(again.totals.mnt_total) is int

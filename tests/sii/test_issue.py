@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -311,3 +312,20 @@ def test_text_with_blanks_around_it_is_issued_trimmed_as_the_timbre_holds_it(
     assert "<GiroRecep>Minería</GiroRecep>".encode("latin-1") in xml
     assert b"<Contacto" not in xml
     assert parse(xml) == document.completed()
+
+
+def test_an_exports_whole_amounts_parse_back_as_decimal(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    data = document_dict(110, lines=1)
+    line = data["Detalle"][0]
+    line.update(PrcItem=Decimal(12), MontoItem=Decimal(12))
+    data["Encabezado"]["Totales"].update(MntExe=Decimal(12), MntTotal=Decimal(12))
+    data["Encabezado"]["Transporte"]["Aduana"]["TotClauVenta"] = Decimal(12)
+    data["Encabezado"]["OtraMoneda"].update(MntExeOtrMnda=11403, MntTotOtrMnda=11403)
+    document = Document.model_validate(data)
+    xml = issue(document, caf=cafs[110], certificate=certificate, timestamp=SIGNED_AT)
+    assert b"<MntTotal>12</MntTotal>" in xml
+    parsed = parse(xml)
+    assert parsed.model_dump(mode="json") == document.completed().model_dump(mode="json")
+    assert isinstance(parsed.detalle[0].monto_item, Decimal)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pydantic
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from haulmer.dte._base import SiiModel, lenient_context
 from haulmer.dte._field_paths import validation_details
@@ -82,6 +82,12 @@ class Document(SiiModel):
     referencias: list[Referencia] = Field(default_factory=list, alias="Referencia")
     comisiones: list[Comision] = Field(default_factory=list, alias="Comisiones")
     """Liquidación-factura (43) only: the commissions and charges deducted."""
+
+    @model_validator(mode="after")
+    def _export_amounts_in_decimal(self) -> Document:
+        """An export's MontoItem, MntExe and MntTotal are in its currency: ``Decimal`` even
+        when whole, however the document was made (XML and JSON write ``10`` for ``10.00``)."""
+        return export_amounts_in_decimal(self)
 
     # -- shortcuts --------------------------------------------------------------------------------
 
@@ -378,6 +384,34 @@ class Document(SiiModel):
             raise document_error(exc, "the DTE") from None
         except ValueError as exc:
             raise unreadable_number(exc, "the DTE") from None
+
+
+def export_amounts_in_decimal(document: Document) -> Document:
+    """``document`` with an export's whole MontoItem, MntExe and MntTotal as ``Decimal`` (the
+    document itself, changed in place only where its own fields hold an int; sections are copied,
+    never changed: they may be the caller's)."""
+    if not document.encabezado.id_doc.tipo_dte.is_export:
+        return document
+    if any(isinstance(line.monto_item, int) for line in document.detalle):
+        document.detalle = [
+            line.model_copy(update={"monto_item": Decimal(line.monto_item)})
+            if isinstance(line.monto_item, int)
+            else line
+            for line in document.detalle
+        ]
+    totales = document.encabezado.totales
+    if totales is not None and (
+        isinstance(totales.mnt_exe, int) or isinstance(totales.mnt_total, int)
+    ):
+        update = {
+            name: Decimal(value)
+            for name in ("mnt_exe", "mnt_total")
+            if isinstance(value := getattr(totales, name), int)
+        }
+        document.encabezado = document.encabezado.model_copy(
+            update={"totales": totales.model_copy(update=update)}
+        )
+    return document
 
 
 def _line_update(line: Detalle, index: int, amounts: LineAmounts) -> dict[str, Any]:
