@@ -42,9 +42,9 @@ _lines = st.fixed_dictionaries(
 )
 
 
-def _emisor(draw: st.DrawFn) -> dict[str, Any]:
+def _emisor(draw: st.DrawFn, rut: str) -> dict[str, Any]:
     return {
-        "rut": EMISOR_RUT,
+        "rut": rut,
         "razon_social": draw(texts),
         "giro": draw(texts),
         "actecos": [726000],
@@ -117,11 +117,12 @@ _ADUANA = {
 
 
 @st.composite
-def built_documents(draw: st.DrawFn, tipo: int | None = None) -> Document:
-    """A document of type ``tipo`` (any supported type when None) made by its builder, folio 5."""
-    if tipo is None:
-        tipo = draw(st.sampled_from(BUILT_TYPES))
-    emisor, receptor = _emisor(draw), _receptor(draw)
+def built_documents(
+    draw: st.DrawFn, types: tuple[int, ...] = BUILT_TYPES, emisor_rut: str = EMISOR_RUT
+) -> Document:
+    """A document of one of ``types`` made by its builder, folio 5, issued by ``emisor_rut``."""
+    tipo = draw(st.sampled_from(types))
+    emisor, receptor = _emisor(draw, emisor_rut), _receptor(draw)
     lines = _usable_lines(draw, tipo)
     options = _options(draw, tipo)
     if tipo == 33:

@@ -8,7 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
+from built_documents import built_documents
+from haulmer.dte.document import Document
 from haulmer.errors import DocumentError, InvalidRutError, XMLError
 from haulmer.pfx import Certificate
 from haulmer.rut import Rut
@@ -658,3 +662,20 @@ def test_documents_of_test_cafs_take_any_resolution_number(
         validate_schema(
             envelope([issued[33]], certificate=certificate, caratula=caratula, timestamp=SIGNED_AT)
         )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(built_documents(), min_size=1, max_size=4), st.booleans())
+def test_property_every_document_of_an_envelope_reads_back_as_built(
+    certificate: Certificate, cafs: dict[int, Caf], documents: list[Document], boletas: bool
+) -> None:
+    kept = [d for d in documents if (d.tipo_dte in (39, 41)) == boletas]
+    assume(kept)
+    signed = [
+        issue(d, caf=cafs[d.tipo_dte], certificate=certificate, timestamp=SIGNED_AT, folio=n)
+        for n, d in enumerate(kept, start=1)
+    ]
+    xml = envelope(signed, certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+    assert verify(xml, check_caf=True, allow_test_cafs=True).ok
+    expected = [d.with_folio(n).completed() for n, d in enumerate(kept, start=1)]
+    assert parse_all(xml) == expected

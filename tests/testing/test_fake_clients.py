@@ -6,8 +6,12 @@ import copy
 
 import pytest
 from fake_bodies import HOSTY_KEY, factura
+from hypothesis import HealthCheck, given, settings
 
 import haulmer
+from built_documents import built_documents
+from haulmer.dte.document import Document
+from haulmer.sii import parse
 from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer
 
 
@@ -126,3 +130,28 @@ def test_reads_that_keep_timing_out_raise_api_timeout_error(fake: FakeHaulmer) -
     with pytest.raises(haulmer.APITimeoutError):
         client.openfactura.organization.retrieve()
     assert len(fake.requests) == 2
+
+
+_FAKE_TYPES = (33, 34, 39, 41, 43, 46, 52, 56, 61)
+"""The types the fake's sandbox company issues (it has no export folios)."""
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(built_documents(types=_FAKE_TYPES, emisor_rut="76795561-8"))
+def test_property_an_emitted_document_reads_back_as_built(document: Document) -> None:
+    client = FakeHaulmer().client()
+    documents = client.openfactura.documents
+    emitted = documents.emit(document, response=["FOLIO", "TOKEN"])
+    assert emitted.folio is not None
+    assert emitted.token is not None
+    expected = document.with_folio(emitted.folio).completed()
+    by_folio = documents.json(rut="76795561-8", dte_type=document.tipo_dte, folio=emitted.folio)
+    assert documents.json(emitted.token).to_document() == expected
+    assert by_folio.to_document() == expected
+    assert parse(documents.xml(emitted.token)) == expected
+    (row,) = documents.list_issued()
+    assert (row.tipo_dte, row.folio, row.mnt_total) == (
+        document.tipo_dte,
+        emitted.folio,
+        expected.totals.mnt_total,
+    )
