@@ -87,7 +87,7 @@ class Document(SiiModel):
     def _export_amounts_in_decimal(self) -> Document:
         """An export's MontoItem, MntExe and MntTotal are in its currency: ``Decimal`` even
         when whole, however the document was made (XML and JSON write ``10`` for ``10.00``)."""
-        return export_amounts_in_decimal(self)
+        return _decimal_export_amounts(self)
 
     # -- shortcuts --------------------------------------------------------------------------------
 
@@ -386,7 +386,7 @@ class Document(SiiModel):
             raise unreadable_number(exc, "the DTE") from None
 
 
-def export_amounts_in_decimal(document: Document) -> Document:
+def _decimal_export_amounts(document: Document) -> Document:
     """``document`` with an export's whole MontoItem, MntExe and MntTotal as ``Decimal`` (the
     document itself, changed in place only where its own fields hold an int; sections are copied,
     never changed: they may be the caller's)."""
