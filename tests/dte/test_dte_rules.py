@@ -734,3 +734,33 @@ def test_totals_past_any_sii_amount_are_named_not_a_pydantic_error() -> None:
     )
     with pytest.raises(DocumentError, match="the computed totals cannot be written"):
         doc.to_sii_dict()
+
+
+@pytest.mark.parametrize(
+    ("percent", "field", "what"),
+    [
+        ("DescuentoPct", "Detalle[1].DescuentoPct", "discount"),
+        ("RecargoPct", "Detalle[1].RecargoPct", "surcharge"),
+    ],
+)
+def test_a_line_percentage_that_rounds_to_zero_pesos_is_named_with_the_fix(
+    percent: str, field: str, what: str
+) -> None:
+    line = {"NmbItem": "Bolsa", "QtyItem": 1, "PrcItem": 4, percent: 10}
+    doc = _doc(Detalle=[line]).completed()
+    assert doc.detalle[0].descuento_monto is None  # 0 pesos: nothing to write
+    assert doc.detalle[0].recargo_monto is None
+    assert [(p.field, p.issue) for p in _problems(doc)] == [
+        (
+            field,
+            f"10% of 4 pesos rounds to 0, and the SII takes an amount from 1: leave this line "
+            f"without the {what}, or give it in pesos",
+        )
+    ]
+
+
+def test_a_line_percentage_of_at_least_one_peso_is_written() -> None:
+    doc = _doc(Detalle=[{"NmbItem": "Bolsa", "QtyItem": 1, "PrcItem": 5, "DescuentoPct": 10}])
+    completed = doc.completed()
+    assert completed.detalle[0].descuento_monto == 1
+    completed.check()

@@ -209,11 +209,11 @@ def line_amounts(
         qty = line.cantidad if line.cantidad is not None else Decimal(1)
         exact = qty * line.precio
     descuento = line.descuento_monto
-    if descuento is None and line.descuento_pct is not None:
-        descuento = round_peso(exact * line.descuento_pct / _HUNDRED)
+    if descuento is None and line.descuento_pct is not None:  # 0 pesos: none to write
+        descuento = round_peso(exact * line.descuento_pct / _HUNDRED) or None
     recargo = line.recargo_monto
     if recargo is None and line.recargo_pct is not None:
-        recargo = round_peso(exact * line.recargo_pct / _HUNDRED)
+        recargo = round_peso(exact * line.recargo_pct / _HUNDRED) or None
     monto = round_peso(exact) - (descuento or 0) + (recargo or 0)
     if monto < 0:
         raise DocumentError(

@@ -9,6 +9,7 @@ giro and address on facturas), line and discount counts, and the totals.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from haulmer._lazy import LazyModule
@@ -23,7 +24,7 @@ from haulmer.dte.schema.checker import (
     schema_problems,
     shown_int,
 )
-from haulmer.dte.totals import LineAmounts, line_amounts
+from haulmer.dte.totals import LineAmounts, line_amounts, round_peso
 from haulmer.errors import DocumentError, ErrorDetail
 
 if TYPE_CHECKING:
@@ -58,6 +59,30 @@ def line_amounts_at(line: Detalle, where: str) -> LineAmounts:
             f"{where}: a discount of {pct}% is larger than the line amount",
             [ErrorDetail(f"{where}.DescuentoPct", f"is {pct}; a discount is at most 100 (%)")],
         ) from exc
+
+
+def _zero_percentages(line: Detalle, where: str) -> list[ErrorDetail]:
+    """A line's DescuentoPct or RecargoPct that comes to 0 pesos once rounded: its amount,
+    which the SII takes from 1, cannot be written, so the percentage would stand for nothing."""
+    if line.precio is None or (line.descuento_pct is None and line.recargo_pct is None):
+        return []
+    exact = (line.cantidad if line.cantidad is not None else Decimal(1)) * line.precio
+    problems = []
+    for percent, amount, name, what in (
+        (line.descuento_pct, line.descuento_monto, "DescuentoPct", "discount"),
+        (line.recargo_pct, line.recargo_monto, "RecargoPct", "surcharge"),
+    ):
+        if percent is None or percent <= 0 or amount is not None or exact <= 0:
+            continue
+        if round_peso(exact * percent / 100) == 0:
+            problems.append(
+                ErrorDetail(
+                    f"{where}.{name}",
+                    f"{percent}% of {exact.normalize():f} pesos rounds to 0, and the SII takes "
+                    f"an amount from 1: leave this line without the {what}, or give it in pesos",
+                )
+            )
+    return problems
 
 
 def _required_problems(doc: dte.Document) -> list[ErrorDetail]:
@@ -133,6 +158,7 @@ def _line_problems(doc: dte.Document) -> list[ErrorDetail]:
                     f"{len(line.codigos)} item codes; the SII allows at most 5: keep five",
                 )
             )
+        problems.extend(_zero_percentages(line, where))
         if len(line.cod_imp_adic) > 2:
             problems.append(
                 ErrorDetail(
