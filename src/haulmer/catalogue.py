@@ -24,21 +24,22 @@ from pydantic import (
     field_validator,
 )
 
-import haulmer  # ``haulmer.dte.Document`` in an annotation loads haulmer.dte when resolved
 from haulmer._core.pagination import NumberedPages
 from haulmer._core.request import (
     APIRequest,
     idempotency_key_or_new,
 )
 from haulmer._enums import StrEnum
-from haulmer._lazy import LazyNames
+from haulmer._lazy import LazyModule, LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_enum, as_model, dte_text, id_path
 from haulmer._shown import shown
 from haulmer.errors import ValidationError
 
 if TYPE_CHECKING:
-    import haulmer.dte
+    from haulmer import dte as _dte
+else:  # ``_dte.Name`` in an annotation loads haulmer.dte when resolved
+    _dte = LazyModule("haulmer.dte")
 
 __all__ = [
     "ADDITIONAL_TAX_CODES",
@@ -356,7 +357,7 @@ def sale_document(
     receptor: Mapping[str, Any] | Any | None = None,
     fecha: date | None = None,
     medio_pago: int | str | None = None,
-) -> haulmer.dte.Document:
+) -> _dte.Document:
     """A boleta (39) or factura (33) of catalogue products, complete and checked, in one call.
 
     A boleta takes gross prices (what the buyer pays, additional taxes included: the boleta has

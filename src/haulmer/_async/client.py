@@ -8,7 +8,6 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from haulmer import resources
 from haulmer._client import ClientCommon
 from haulmer._core import AsyncRunner, AsyncSender
 from haulmer._core.config import ClientConfig
@@ -20,8 +19,23 @@ from haulmer._lazy import LazyModule
 
 if TYPE_CHECKING:
     import httpx
-else:  # annotations resolve at run time (typing.get_type_hints), loading httpx only then
+
+    from haulmer._async import accounts as _accounts
+    from haulmer._async import catalogue as _catalogue
+    from haulmer._async import checkout as _checkout
+    from haulmer._async import myhaulmer as _myhaulmer
+    from haulmer._async import openfactura as _openfactura
+    from haulmer._async import point as _point
+    from haulmer._async import workspace as _workspace
+else:  # annotations resolve at run time (typing.get_type_hints), loading each module only then
     httpx = LazyModule("httpx")
+    _openfactura = LazyModule("haulmer._async.openfactura")
+    _checkout = LazyModule("haulmer._async.checkout")
+    _accounts = LazyModule("haulmer._async.accounts")
+    _workspace = LazyModule("haulmer._async.workspace")
+    _myhaulmer = LazyModule("haulmer._async.myhaulmer")
+    _catalogue = LazyModule("haulmer._async.catalogue")
+    _point = LazyModule("haulmer._async.point")
 
 __all__ = ["AsyncHaulmer"]
 
@@ -113,49 +127,49 @@ class AsyncHaulmer(ClientCommon):
         await self.aclose()
 
     @cached_property
-    def openfactura(self) -> resources.AsyncOpenFactura:
+    def openfactura(self) -> _openfactura.AsyncOpenFactura:
         """OpenFactura: documents, registry, organization, taxpayer, setup, certification."""
         from haulmer._async.openfactura import AsyncOpenFactura
 
         return AsyncOpenFactura(self)
 
     @cached_property
-    def checkout(self) -> resources.AsyncCheckout:
+    def checkout(self) -> _checkout.AsyncCheckout:
         """Buying a Haulmer plan (platform API)."""
         from haulmer._async.checkout import AsyncCheckout
 
         return AsyncCheckout(self)
 
     @cached_property
-    def accounts(self) -> resources.AsyncAccounts:
+    def accounts(self) -> _accounts.AsyncAccounts:
         """Haulmer Accounts: passwords, login (platform API)."""
         from haulmer._async.accounts import AsyncAccounts
 
         return AsyncAccounts(self)
 
     @cached_property
-    def workspace(self) -> resources.AsyncWorkspace:
+    def workspace(self) -> _workspace.AsyncWorkspace:
         """Workspace setup and organizations (platform API)."""
         from haulmer._async.workspace import AsyncWorkspace
 
         return AsyncWorkspace(self)
 
     @cached_property
-    def myhaulmer(self) -> resources.AsyncMyHaulmer:
+    def myhaulmer(self) -> _myhaulmer.AsyncMyHaulmer:
         """MyHaulmer: the account's orders and support tickets (platform API, logged in)."""
         from haulmer._async.myhaulmer import AsyncMyHaulmer
 
         return AsyncMyHaulmer(self)
 
     @cached_property
-    def catalogue(self) -> resources.AsyncCatalogue:
+    def catalogue(self) -> _catalogue.AsyncCatalogue:
         """Catalogue: the organizations' products, prices and taxes (platform API, logged in)."""
         from haulmer._async.catalogue import AsyncCatalogue
 
         return AsyncCatalogue(self)
 
     @cached_property
-    def point(self) -> resources.AsyncPoint:
+    def point(self) -> _point.AsyncPoint:
         """Point: points of sale, their settings and sales (platform API, logged in)."""
         from haulmer._async.point import AsyncPoint
 

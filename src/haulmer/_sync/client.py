@@ -9,7 +9,6 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from haulmer import resources
 from haulmer._client import ClientCommon
 from haulmer._core import SyncRunner, SyncSender
 from haulmer._core.config import ClientConfig
@@ -21,8 +20,23 @@ from haulmer._lazy import LazyModule
 
 if TYPE_CHECKING:
     import httpx
-else:  # annotations resolve at run time (typing.get_type_hints), loading httpx only then
+
+    from haulmer._sync import accounts as _accounts
+    from haulmer._sync import catalogue as _catalogue
+    from haulmer._sync import checkout as _checkout
+    from haulmer._sync import myhaulmer as _myhaulmer
+    from haulmer._sync import openfactura as _openfactura
+    from haulmer._sync import point as _point
+    from haulmer._sync import workspace as _workspace
+else:  # annotations resolve at run time (typing.get_type_hints), loading each module only then
     httpx = LazyModule("httpx")
+    _openfactura = LazyModule("haulmer._sync.openfactura")
+    _checkout = LazyModule("haulmer._sync.checkout")
+    _accounts = LazyModule("haulmer._sync.accounts")
+    _workspace = LazyModule("haulmer._sync.workspace")
+    _myhaulmer = LazyModule("haulmer._sync.myhaulmer")
+    _catalogue = LazyModule("haulmer._sync.catalogue")
+    _point = LazyModule("haulmer._sync.point")
 
 __all__ = ["Haulmer"]
 
@@ -114,49 +128,49 @@ class Haulmer(ClientCommon):
         self.close()
 
     @cached_property
-    def openfactura(self) -> resources.OpenFactura:
+    def openfactura(self) -> _openfactura.OpenFactura:
         """OpenFactura: documents, registry, organization, taxpayer, setup, certification."""
         from haulmer._sync.openfactura import OpenFactura
 
         return OpenFactura(self)
 
     @cached_property
-    def checkout(self) -> resources.Checkout:
+    def checkout(self) -> _checkout.Checkout:
         """Buying a Haulmer plan (platform API)."""
         from haulmer._sync.checkout import Checkout
 
         return Checkout(self)
 
     @cached_property
-    def accounts(self) -> resources.Accounts:
+    def accounts(self) -> _accounts.Accounts:
         """Haulmer Accounts: passwords, login (platform API)."""
         from haulmer._sync.accounts import Accounts
 
         return Accounts(self)
 
     @cached_property
-    def workspace(self) -> resources.Workspace:
+    def workspace(self) -> _workspace.Workspace:
         """Workspace setup and organizations (platform API)."""
         from haulmer._sync.workspace import Workspace
 
         return Workspace(self)
 
     @cached_property
-    def myhaulmer(self) -> resources.MyHaulmer:
+    def myhaulmer(self) -> _myhaulmer.MyHaulmer:
         """MyHaulmer: the account's orders and support tickets (platform API, logged in)."""
         from haulmer._sync.myhaulmer import MyHaulmer
 
         return MyHaulmer(self)
 
     @cached_property
-    def catalogue(self) -> resources.Catalogue:
+    def catalogue(self) -> _catalogue.Catalogue:
         """Catalogue: the organizations' products, prices and taxes (platform API, logged in)."""
         from haulmer._sync.catalogue import Catalogue
 
         return Catalogue(self)
 
     @cached_property
-    def point(self) -> resources.Point:
+    def point(self) -> _point.Point:
         """Point: points of sale, their settings and sales (platform API, logged in)."""
         from haulmer._sync.point import Point
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 
-import haulmer  # ``haulmer.dte.Document`` in an annotation loads haulmer.dte when resolved
+from haulmer._lazy import LazyModule
 from haulmer.errors import HaulmerError
 from haulmer.openfactura._base import (
     Base64Bytes,
@@ -25,7 +25,9 @@ from haulmer.openfactura.enums import IssuedStatus, ReceivedStatus
 from haulmer.rut import Rut
 
 if TYPE_CHECKING:
-    import haulmer.dte
+    from haulmer import dte as _dte
+else:  # ``_dte.Document`` in an annotation loads haulmer.dte when resolved (``dte`` is a field)
+    _dte = LazyModule("haulmer.dte")
 
 __all__ = [
     "AccuseMessage",
@@ -180,7 +182,7 @@ class DocumentJson(ResponseModel):
         except (KeyError, TypeError, ValueError):
             return self.folio
 
-    def to_document(self) -> haulmer.dte.Document:
+    def to_document(self) -> _dte.Document:
         """The DTE as a :class:`haulmer.dte.Document` (parsed leniently)."""
         from haulmer.dte.document import Document
 

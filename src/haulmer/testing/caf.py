@@ -16,11 +16,13 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
-import haulmer  # a ``haulmer.x.Name`` annotation loads its module when resolved
+from haulmer._lazy import LazyModule
 from haulmer.rut import Rut
 
 if TYPE_CHECKING:
-    import haulmer.sii
+    from haulmer import sii as _sii
+else:  # ``_sii.Name`` in an annotation loads haulmer.sii when resolved
+    _sii = LazyModule("haulmer.sii")
 
 __all__ = ["TEST_IDK", "make_test_caf", "make_test_caf_xml"]
 
@@ -149,7 +151,7 @@ def make_test_caf(
     idk: int = TEST_IDK,
     issued_on: dt.date | None = None,
     fresh_key: bool = False,
-) -> haulmer.sii.Caf:
+) -> _sii.Caf:
     """The same as :func:`make_test_caf_xml`, loaded as a ``haulmer.sii.Caf``."""
     from haulmer.sii.caf import Caf
 

@@ -11,12 +11,14 @@ import datetime as dt
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-import haulmer  # a ``haulmer.x.Name`` annotation loads its module when resolved
+from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.rut import Rut
 
 if TYPE_CHECKING:
-    import haulmer.pfx
+    from haulmer import pfx as _pfx
+else:  # ``_pfx.Name`` in an annotation loads haulmer.pfx when resolved
+    _pfx = LazyModule("haulmer.pfx")
 
 __all__ = [
     "RUT_OTHER_NAME_OID",
@@ -96,7 +98,7 @@ def make_test_certificate(
     key: KeyKind = "rsa2048",
     common_name: str = "HAULMER TEST HOLDER",
     fresh_key: bool = False,
-) -> haulmer.pfx.Certificate:
+) -> _pfx.Certificate:
     """What :func:`haulmer.pfx.load_pfx` gives for :func:`make_test_pfx` with these arguments.
 
     Built without the PKCS#12 round trip when the key is RSA (loading costs tens of ms). An EC

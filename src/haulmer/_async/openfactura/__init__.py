@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from haulmer import resources
 from haulmer._core._async.runner import AsyncRawResponses
+from haulmer._lazy import LazyModule
+
+if TYPE_CHECKING:
+    from haulmer._async.openfactura import certification as _certification
+    from haulmer._async.openfactura import documents as _documents
+    from haulmer._async.openfactura import organization as _organization
+    from haulmer._async.openfactura import registry as _registry
+    from haulmer._async.openfactura import setup as _setup
+else:  # annotations resolve at run time (typing.get_type_hints), loading each module only then
+    _documents = LazyModule("haulmer._async.openfactura.documents")
+    _registry = LazyModule("haulmer._async.openfactura.registry")
+    _organization = LazyModule("haulmer._async.openfactura.organization")
+    _setup = LazyModule("haulmer._async.openfactura.setup")
+    _certification = LazyModule("haulmer._async.openfactura.certification")
 
 __all__ = ["AsyncOpenFactura", "AsyncOpenFacturaRawResponses"]
 
@@ -23,42 +36,42 @@ class AsyncOpenFactura:
         return AsyncOpenFacturaRawResponses(self)
 
     @cached_property
-    def documents(self) -> resources.AsyncDocuments:
+    def documents(self) -> _documents.AsyncDocuments:
         """Issue, fetch, list, accuse and void DTEs."""
         from haulmer._async.openfactura.documents import AsyncDocuments
 
         return AsyncDocuments(self._client)
 
     @cached_property
-    def registry(self) -> resources.AsyncRegistry:
+    def registry(self) -> _registry.AsyncRegistry:
         """Sales and purchase registries, RCV sync."""
         from haulmer._async.openfactura.registry import AsyncRegistry
 
         return AsyncRegistry(self._client)
 
     @cached_property
-    def organization(self) -> resources.AsyncOrganizationResource:
+    def organization(self) -> _organization.AsyncOrganizationResource:
         """The taxpayer that owns the API key, and its folios."""
         from haulmer._async.openfactura.organization import AsyncOrganizationResource
 
         return AsyncOrganizationResource(self._client)
 
     @cached_property
-    def taxpayer(self) -> resources.AsyncTaxpayerResource:
+    def taxpayer(self) -> _organization.AsyncTaxpayerResource:
         """SII data of any taxpayer by RUT."""
         from haulmer._async.openfactura.organization import AsyncTaxpayerResource
 
         return AsyncTaxpayerResource(self._client)
 
     @cached_property
-    def setup(self) -> resources.AsyncSetup:
+    def setup(self) -> _setup.AsyncSetup:
         """Getting a company ready to issue (platform API)."""
         from haulmer._async.openfactura.setup import AsyncSetup
 
         return AsyncSetup(self._client)
 
     @cached_property
-    def certification(self) -> resources.AsyncCertification:
+    def certification(self) -> _certification.AsyncCertification:
         """The SII certification of a company (platform API)."""
         from haulmer._async.openfactura.certification import AsyncCertification
 

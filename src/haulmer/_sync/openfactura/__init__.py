@@ -4,10 +4,23 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from haulmer import resources
 from haulmer._core._sync.runner import SyncRawResponses
+from haulmer._lazy import LazyModule
+
+if TYPE_CHECKING:
+    from haulmer._sync.openfactura import certification as _certification
+    from haulmer._sync.openfactura import documents as _documents
+    from haulmer._sync.openfactura import organization as _organization
+    from haulmer._sync.openfactura import registry as _registry
+    from haulmer._sync.openfactura import setup as _setup
+else:  # annotations resolve at run time (typing.get_type_hints), loading each module only then
+    _documents = LazyModule("haulmer._sync.openfactura.documents")
+    _registry = LazyModule("haulmer._sync.openfactura.registry")
+    _organization = LazyModule("haulmer._sync.openfactura.organization")
+    _setup = LazyModule("haulmer._sync.openfactura.setup")
+    _certification = LazyModule("haulmer._sync.openfactura.certification")
 
 __all__ = ["OpenFactura", "OpenFacturaRawResponses"]
 
@@ -24,42 +37,42 @@ class OpenFactura:
         return OpenFacturaRawResponses(self)
 
     @cached_property
-    def documents(self) -> resources.Documents:
+    def documents(self) -> _documents.Documents:
         """Issue, fetch, list, accuse and void DTEs."""
         from haulmer._sync.openfactura.documents import Documents
 
         return Documents(self._client)
 
     @cached_property
-    def registry(self) -> resources.Registry:
+    def registry(self) -> _registry.Registry:
         """Sales and purchase registries, RCV sync."""
         from haulmer._sync.openfactura.registry import Registry
 
         return Registry(self._client)
 
     @cached_property
-    def organization(self) -> resources.OrganizationResource:
+    def organization(self) -> _organization.OrganizationResource:
         """The taxpayer that owns the API key, and its folios."""
         from haulmer._sync.openfactura.organization import OrganizationResource
 
         return OrganizationResource(self._client)
 
     @cached_property
-    def taxpayer(self) -> resources.TaxpayerResource:
+    def taxpayer(self) -> _organization.TaxpayerResource:
         """SII data of any taxpayer by RUT."""
         from haulmer._sync.openfactura.organization import TaxpayerResource
 
         return TaxpayerResource(self._client)
 
     @cached_property
-    def setup(self) -> resources.Setup:
+    def setup(self) -> _setup.Setup:
         """Getting a company ready to issue (platform API)."""
         from haulmer._sync.openfactura.setup import Setup
 
         return Setup(self._client)
 
     @cached_property
-    def certification(self) -> resources.Certification:
+    def certification(self) -> _certification.Certification:
         """The SII certification of a company (platform API)."""
         from haulmer._sync.openfactura.certification import Certification
 

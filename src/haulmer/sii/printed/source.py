@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from lxml import etree
 
-import haulmer  # a ``haulmer.x.Name`` annotation loads its module when resolved
 from haulmer._files import read_limited
+from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import DocumentError, ErrorDetail, XMLError
@@ -39,7 +39,9 @@ from haulmer.sii.printed.facts import documento_facts
 from haulmer.sii.sii_dict import DOCUMENT_TAGS
 
 if TYPE_CHECKING:
-    import haulmer.dte
+    from haulmer import dte as _dte
+else:  # ``_dte.Name`` in an annotation loads haulmer.dte when resolved
+    _dte = LazyModule("haulmer.dte")
 
 __all__ = [
     "PrintSource",
@@ -58,7 +60,7 @@ PrintSource = tuple[PrintedDocument, bytes]
 
 
 def read_source(
-    xml_or_document: bytes | str | os.PathLike[str] | haulmer.dte.Document,
+    xml_or_document: bytes | str | os.PathLike[str] | _dte.Document,
     *,
     ted: bytes | str | None,
     sii_office: str | None = None,

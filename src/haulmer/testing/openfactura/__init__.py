@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import haulmer  # a ``haulmer.x.Name`` annotation loads its module when resolved
+from haulmer._lazy import LazyModule
 from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.openfactura._emission import Emission
 from haulmer.testing.openfactura._queries import DOCUMENT_VALUES, Queries
@@ -26,7 +26,9 @@ from haulmer.testing.openfactura._wire import MESSAGES as ERROR_MESSAGES
 from haulmer.testing.openfactura._wire import invalid_key, missing_key
 
 if TYPE_CHECKING:
-    import haulmer.testing
+    from haulmer import testing as _testing
+else:  # ``_testing.Name`` in an annotation loads haulmer.testing when resolved
+    _testing = LazyModule("haulmer.testing")
 
 __all__ = [
     "ERROR_MESSAGES",
@@ -44,7 +46,7 @@ TenantHandler = Callable[[FakeRequest, Tenant], FakeResponse]
 class _RateLimiter:
     """Haulmer's documented global limit (3 req/s, 100 req/min per key) on the fake clock."""
 
-    def __init__(self, fake: haulmer.testing.FakeHaulmer) -> None:
+    def __init__(self, fake: _testing.FakeHaulmer) -> None:
         self.fake = fake
         self.seen: dict[str, deque[float]] = {}
 
@@ -87,7 +89,7 @@ def _is_json(content_type: str | None) -> bool:
     )
 
 
-def install(fake: haulmer.testing.FakeHaulmer) -> None:
+def install(fake: _testing.FakeHaulmer) -> None:
     """Register the OpenFactura routes and state on ``fake`` (called by ``FakeHaulmer``)."""
     state = OpenFacturaState(fake.clock, fake.control, fake.environment)
     fake.openfactura_state = state
