@@ -65,3 +65,31 @@ def barcode_sizes_mm(pdf: bytes, page: int = -1, *, dpi: int = 200) -> list[tupl
         height = abs(corners.bottom_left.y - corners.top_left.y)
         sizes.append((width / dpi * 25.4, height / dpi * 25.4))
     return sizes
+
+
+def overlapping_texts(pdf: bytes) -> list[tuple[int, str, str]]:
+    """(page, text, text) for every two runs of text whose boxes overlap, and (page, text, "")
+    for a run that leaves its page, as pdfium lays them out."""
+    found: list[tuple[int, str, str]] = []
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        for number in range(len(document)):
+            page = document[number]
+            width, _ = page.get_size()
+            text_page = page.get_textpage()
+            boxes = []
+            for index in range(text_page.count_rects()):
+                left, bottom, right, top = text_page.get_rect(index)
+                text = text_page.get_text_bounded(left, bottom, right, top)
+                boxes.append((left, bottom, right, top, text))
+                if left < 0 or right > width:
+                    found.append((number, text, ""))
+            for index, a in enumerate(boxes):
+                for b in boxes[index + 1 :]:
+                    across = min(a[2], b[2]) - max(a[0], b[0])
+                    down = min(a[3], b[3]) - max(a[1], b[1])
+                    if across > 0.5 and down > 0.5:
+                        found.append((number, a[4], b[4]))
+    finally:
+        document.close()
+    return found

@@ -23,6 +23,7 @@ from pdf_reading import (
     barcode_sizes_mm,
     barcodes_on_page,
     one_line,
+    overlapping_texts,
     page_sizes_mm,
     page_texts,
     ted_bytes_of,
@@ -188,6 +189,74 @@ def test_every_line_discount_surcharge_reference_and_total_is_printed(
             f"Total $ {totals.mnt_total:,}".replace(",", "."),
         ):
             assert expected in text, f"{expected!r} missing ({paper})"
+
+
+def _with_wide_values(xml: bytes) -> bytes:
+    """An issued factura of one line given the widest values a line and the totals carry: an
+    EAN-13 code, a quantity with decimals and a unit, a discount with its rate, taxes with
+    long names, amounts of many digits (printing checks no signature)."""
+    text = xml.decode("iso-8859-1")
+    text = text.replace(
+        "<NroLinDet>1</NroLinDet>",
+        "<NroLinDet>1</NroLinDet><CdgItem><TpoCodigo>EAN13</TpoCodigo>"
+        "<VlrCodigo>7801234567890</VlrCodigo></CdgItem>",
+    )
+    text = re.sub(
+        "<QtyItem>.*?</MontoItem>",
+        "<QtyItem>1234.5678</QtyItem><UnmdItem>KG</UnmdItem><PrcItem>12345.75</PrcItem>"
+        "<DescuentoPct>12.5</DescuentoPct><DescuentoMonto>1900000</DescuentoMonto>"
+        "<MontoItem>123456789012</MontoItem>",
+        text,
+        count=1,
+    )
+    taxes = "".join(
+        f"<ImptoReten><TipoImp>{code}</TipoImp><TasaImp>{rate}</TasaImp>"
+        f"<MontoImp>{amount}</MontoImp></ImptoReten>"
+        for code, rate, amount in (
+            ("271", "18", "214"),
+            ("28", "1.5", "300"),
+            ("341", "11", "131"),
+            ("50", "19", "132"),
+            ("44", "15", "1234567"),
+        )
+    )
+    text = re.sub("<MntTotal>\\d+</MntTotal>", taxes + "<MntTotal>123456789012</MntTotal>", text)
+    return text.encode("iso-8859-1")
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_values_wider_than_their_place_are_printed_whole_and_overlap_nothing(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    pdf = sii.render_pdf(_with_wide_values(issued[33]), paper=paper)  # type: ignore[arg-type]
+    text = _text(pdf)
+    assert "..." not in text
+    for expected in (
+        "1.234,5678",
+        "KG",
+        "$ 12.345,75",
+        "$ 1.900.000",
+        "(12,5 %)",
+        "Impuesto bebidas azucaradas (18 %) $ 214",
+        "Impuesto específico diésel (1,5 %) $ 300",
+        "IVA retenido trigo (total) (11 %) $ 131",
+        "IVA de margen de comercialización de instrumentos de prepago (19 %) $ 132",
+        "Impuesto adicional (art. 37 e, h, i, l) (15 %) $ 1.234.567",
+        "Total $ 123.456.789.012",
+    ):
+        assert expected in text, f"{expected!r} missing ({paper})"
+    assert "7801234567890" in text.replace(" ", "")
+    assert overlapping_texts(pdf) == []
+
+
+def test_on_a_roll_a_unit_ending_in_x_keeps_it(issued: dict[int, bytes]) -> None:
+    xml = re.sub(
+        b"<QtyItem>1</QtyItem><PrcItem>1190</PrcItem>",
+        b"<QtyItem>1</QtyItem><UnmdItem>box</UnmdItem>",
+        issued[33],
+        count=1,
+    )
+    assert "1 box $ 1.190" in _text(sii.render_pdf(xml, paper="80mm"))
 
 
 @pytest.mark.parametrize("paper", PAPERS)

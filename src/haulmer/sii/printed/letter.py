@@ -36,7 +36,7 @@ _NAME: Final = _Column("Descripción", 0, "L")
 """The column that takes the width the others leave: the line's name and, in gray, its
 description and indications under it."""
 _COLUMNS: Final = (
-    _Column("Código", 22, "L"),
+    _Column("Código", 24, "L"),
     _NAME,
     _Column("Cantidad", 20, "R"),
     _Column("Precio unit.", 24, "R"),
@@ -215,7 +215,9 @@ class _Letter:
 
     def line(self, line: Line) -> None:
         """A Detalle line: its cells, its name in the description column and, in gray under
-        the name, its description and indications (drawn last, as they are read)."""
+        the name, its description and indications (drawn last, as they are read). A value
+        wider than its column (a long code, a quantity with its unit, an amount of many
+        digits) continues on further lines of its column, never cut."""
         c = self.c
         c.font(7)
         extra = c.wrap(line.description, _NAME_WIDTH) if line.description else []
@@ -223,11 +225,19 @@ class _Letter:
             extra += c.wrap(", ".join(line.notes), _NAME_WIDTH)
         c.font(8)
         names = c.wrap(line.name, _NAME_WIDTH)
-        height = len(names) * LEADING + len(extra) * 3.3 + 1.2
+        quantity = f"{line.quantity} {line.unit}".strip() if line.unit else line.quantity
+        values = [line.code, names[0], quantity, line.price, _adjustment(line), line.amount]
+        further: list[tuple[int, list[str]]] = []  # the cells whose value takes more lines
+        for at, (text, (_, width, _)) in enumerate(zip(values, _CELLS, strict=True)):
+            if at != _NAME_AT and text:
+                parts = c.wrap(text, width)
+                if len(parts) > 1:
+                    values[at] = parts[0]
+                    further.append((at, parts[1:]))
+        rows = 1 + max((len(parts) for _, parts in further), default=0)
+        height = max(len(names) * LEADING + len(extra) * 3.3, rows * LEADING) + 1.2
         self.room_for(height)
         y = self.y
-        quantity = f"{line.quantity} {line.unit}".strip() if line.unit else line.quantity
-        values = (line.code, names[0], quantity, line.price, _adjustment(line), line.amount)
         if len(names) == 1:
             c.row(y, _CELLS, values)
             under = y + LEADING
@@ -236,6 +246,9 @@ class _Letter:
             c.row(y, _CELLS[:after], values[:after])
             under = c.lines(_NAME_X, y + LEADING, names[1:], leading=LEADING)
             c.row(y, _CELLS[after:], values[after:])
+        for at, parts in further:
+            x, width, align = _CELLS[at]
+            c.lines(x, y + LEADING, parts, leading=LEADING, align=align, width=width)
         if extra:
             c.font(7)
             c.text_color(GRAY)
@@ -276,11 +289,26 @@ class _Letter:
             self.y += LEADING
         self.y += 2
 
+    def total_rows(self) -> list[tuple[bool, list[str], str]]:
+        """The totals as (bold, label lines, value): each label beside its value, wrapped to
+        the room the value leaves, so no tax loses its name or rate."""
+        c, rows = self.c, []
+        for index, field in enumerate(self.doc.totals):
+            last = index == self.doc.total_at
+            c.font(9 if last else 8, "B" if last else "")
+            label = field.label
+            if last and self.doc.currency:
+                label = f"{label} ({self.doc.currency})"
+            room = TOTALS_WIDTH - 4 - c.width(field.value) - 3
+            rows.append((last, c.wrap(label, max(room, 20)) if label else [""], field.value))
+        return rows
+
     def foot(self) -> None:
         """Timbre (left) and totals (right) at the foot of the last page; under the totals the
         acuse de recibo and the legend of a cedible copy."""
         c = self.c
-        totals_height = len(self.doc.totals) * 4.6 + 3
+        rows = self.total_rows()
+        totals_height = sum(4.6 + (len(label) - 1) * LEADING for _, label, _ in rows) + 3
         acuse = c.acuse_height(TOTALS_WIDTH, columns=2) + 2 if self.cedible else 0
         right = totals_height + (acuse + 9 if self.cedible else 0)
         height = max(right, c.timbre_height(self.symbol, TIMBRE_WIDTH))
@@ -291,15 +319,11 @@ class _Letter:
         x = RIGHT - TOTALS_WIDTH
         c.frame(x, top, TOTALS_WIDTH, totals_height)
         y = top + 1.5
-        for index, field in enumerate(self.doc.totals):
-            last = index == self.doc.total_at
+        for last, label, value in rows:
             c.font(9 if last else 8, "B" if last else "")
-            label = field.label
-            if last and self.doc.currency:
-                label = f"{label} ({self.doc.currency})"
-            c.cell(x + 2, y, label, TOTALS_WIDTH - 32)
-            c.text(x + 2, y, field.value, align="R", width=TOTALS_WIDTH - 4)
-            y += 4.6
+            c.lines(x + 2, y, label, leading=LEADING)
+            c.text(x + 2, y, value, align="R", width=TOTALS_WIDTH - 4)
+            y += 4.6 + (len(label) - 1) * LEADING
         if self.cedible:
             y = c.acuse(x, top + totals_height + 2, TOTALS_WIDTH, columns=2)
             c.legend(x, y + 2, TOTALS_WIDTH, self.cedible)

@@ -133,8 +133,8 @@ class _Roll:
 
     def line(self, line: Line) -> None:
         """A Detalle line: its code and name in bold, its description and indications in gray,
-        quantity by price and the amount, then its discount and surcharge. Measured in the
-        order of the fonts it is drawn in, so a line switches font four times."""
+        quantity by price (wrapped to the room the amount beside it leaves), then its discount
+        and surcharge."""
         c = self.c
         c.font(7)
         extra = c.wrap(line.description, INNER) if line.description else []
@@ -149,18 +149,24 @@ class _Roll:
             )
             if text
         ]
-        self.room_for(len(names) * LEADING + (len(extra) + len(adjustments) + 1) * 3.3 + 1)
+        c.font(7.5)
+        quantity = f"{line.quantity} {line.unit}".strip()
+        priced = " x ".join(text for text in (quantity, line.price) if text)
+        room = INNER - 2 - c.width(line.amount) - 3  # beside the amount, never over it
+        priced_lines = c.wrap(priced, max(room, INNER / 3)) if priced else [""]
+        self.room_for(
+            len(names) * LEADING + (len(extra) + len(adjustments) + len(priced_lines)) * 3.3 + 1
+        )
+        c.font(8, "B")
         self.y = c.lines(MARGIN, self.y, names, leading=LEADING)
         c.font(7)
         c.text_color(GRAY)
         self.y = c.lines(MARGIN, self.y, extra, leading=3.3)
         c.text_color(BLACK)
         c.font(7.5)
-        quantity = f"{line.quantity} {line.unit}".strip()
-        if quantity or line.price:
-            c.text(MARGIN + 2, self.y, f"{quantity} x {line.price}".strip(" x"))
+        c.lines(MARGIN + 2, self.y, priced_lines, leading=3.3)
         c.text(MARGIN, self.y, line.amount, align="R", width=INNER)
-        self.y += 3.3
+        self.y += 3.3 * len(priced_lines)
         self.y = c.lines(MARGIN + 2, self.y, adjustments, leading=3.3) + 1
 
     def sections(self) -> None:
@@ -185,20 +191,24 @@ class _Roll:
             self.y += 1
 
     def totals(self) -> None:
+        """Each total with its label beside it, the label wrapped to the room its value leaves:
+        no tax loses its name or rate."""
         c = self.c
         for index, field in enumerate(self.doc.totals):
             last = index == self.doc.total_at
             size = 9.5 if last else 8
-            self.room_for(size * 0.5)
             c.font(size, "B" if last else "")
             label = (
                 f"{field.label} ({self.doc.currency})"
                 if last and self.doc.currency
                 else field.label
             )
-            c.cell(MARGIN, self.y, label, INNER - 28)
+            room = INNER - c.width(field.value) - 3
+            labels = c.wrap(label, max(room, 20)) if label else [""]
+            self.room_for(len(labels) * size * 0.5)
+            c.lines(MARGIN, self.y, labels, leading=size * 0.5)
             c.text(MARGIN, self.y, field.value, align="R", width=INNER)
-            self.y += size * 0.5
+            self.y += len(labels) * size * 0.5
         self.y += 2
 
     def timbre(self) -> None:
