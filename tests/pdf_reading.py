@@ -75,14 +75,14 @@ def overlapping_texts(pdf: bytes) -> list[tuple[int, str, str]]:
     try:
         for number in range(len(document)):
             page = document[number]
-            width, _ = page.get_size()
+            width, height = page.get_size()
             text_page = page.get_textpage()
             boxes = []
             for index in range(text_page.count_rects()):
                 left, bottom, right, top = text_page.get_rect(index)
                 text = text_page.get_text_bounded(left, bottom, right, top)
                 boxes.append((left, bottom, right, top, text))
-                if left < 0 or right > width:
+                if left < 0 or right > width or bottom < 0 or top > height:
                     found.append((number, text, ""))
             for index, a in enumerate(boxes):
                 for b in boxes[index + 1 :]:

@@ -260,6 +260,22 @@ def test_on_a_roll_a_unit_ending_in_x_keeps_it(issued: dict[int, bytes]) -> None
 
 
 @pytest.mark.parametrize("paper", PAPERS)
+def test_a_line_longer_than_a_page_runs_over_pages_within_them(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    words = " ".join(f"palabra{index}" for index in range(6000))
+    xml = issued[33].replace(b"</NmbItem>", f"</NmbItem><DscItem>{words}</DscItem>".encode(), 1)
+    pdf = sii.render_pdf(xml, paper=paper)  # type: ignore[arg-type]
+    text = _text(pdf)
+    assert "palabra0 " in text
+    assert "palabra5999" in text
+    sizes = page_sizes_mm(pdf)
+    assert len(sizes) > 2
+    assert max(height for _, height in sizes) <= 1000
+    assert overlapping_texts(pdf) == []
+
+
+@pytest.mark.parametrize("paper", PAPERS)
 def test_the_cedible_copy_carries_the_acuse_de_recibo_and_its_legend(
     issued: dict[int, bytes], paper: str
 ) -> None:

@@ -236,6 +236,9 @@ class _Letter:
                     further.append((at, parts[1:]))
         rows = 1 + max((len(parts) for _, parts in further), default=0)
         height = max(len(names) * LEADING + len(extra) * 3.3, rows * LEADING) + 1.2
+        if height > (BOTTOM - MARGIN) / 2:  # a text of pages (a received DTE's): run over them
+            self.long_line(values, names, extra, further)
+            return
         self.room_for(height)
         y = self.y
         if len(names) == 1:
@@ -258,6 +261,35 @@ class _Letter:
                 c.lines(_NAME_X, under, extra, leading=3.3)
             c.text_color(BLACK)
         self.y = y + height
+        c.rule(MARGIN, self.y - 0.6, RIGHT, color=LIGHT)
+
+    def long_line(
+        self,
+        values: Sequence[str],
+        names: Sequence[str],
+        extra: Sequence[str],
+        further: Sequence[tuple[int, list[str]]],
+    ) -> None:
+        """A line taller than half a page: its cells, then its name and description one line
+        at a time, going on to the next page whenever this one is full."""
+        c = self.c
+        rows = 1 + max((len(parts) for _, parts in further), default=0)
+        self.room_for(rows * LEADING + 1.2)
+        c.font(8)
+        c.row(self.y, _CELLS, values)
+        for at, parts in further:
+            x, width, align = _CELLS[at]
+            c.lines(x, self.y + LEADING, parts, leading=LEADING, align=align, width=width)
+        self.y += LEADING
+        for texts, size, leading in ((names[1:], 8.0, LEADING), (extra, 7.0, 3.3)):
+            for text in texts:
+                self.room_for(leading)
+                c.font(size)
+                c.text_color(BLACK if size == 8.0 else GRAY)
+                c.text(_NAME_X, self.y, text)
+                self.y += leading
+        c.text_color(BLACK)
+        self.y += 1.2
         c.rule(MARGIN, self.y - 0.6, RIGHT, color=LIGHT)
 
     def sections(self) -> None:

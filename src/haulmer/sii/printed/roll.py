@@ -154,15 +154,27 @@ class _Roll:
         priced = " x ".join(text for text in (quantity, line.price) if text)
         room = INNER - 2 - c.width(line.amount) - 3  # beside the amount, never over it
         priced_lines = c.wrap(priced, max(room, INNER / 3)) if priced else [""]
-        self.room_for(
+        height = (
             len(names) * LEADING + (len(extra) + len(adjustments) + len(priced_lines)) * 3.3 + 1
         )
-        c.font(8, "B")
-        self.y = c.lines(MARGIN, self.y, names, leading=LEADING)
-        c.font(7)
-        c.text_color(GRAY)
-        self.y = c.lines(MARGIN, self.y, extra, leading=3.3)
-        c.text_color(BLACK)
+        if height > MAX_HEIGHT / 2:  # a text of metres (a received DTE's): over further strips
+            for texts, size, style, leading in ((names, 8, "B", LEADING), (extra, 7, "", 3.3)):
+                for text in texts:
+                    self.room_for(leading)
+                    c.font(size, style)
+                    c.text_color(BLACK if style else GRAY)
+                    c.text(MARGIN, self.y, text)
+                    self.y += leading
+            c.text_color(BLACK)
+            self.room_for((len(adjustments) + len(priced_lines)) * 3.3 + 1)
+        else:
+            self.room_for(height)
+            c.font(8, "B")
+            self.y = c.lines(MARGIN, self.y, names, leading=LEADING)
+            c.font(7)
+            c.text_color(GRAY)
+            self.y = c.lines(MARGIN, self.y, extra, leading=3.3)
+            c.text_color(BLACK)
         c.font(7.5)
         c.lines(MARGIN + 2, self.y, priced_lines, leading=3.3)
         c.text(MARGIN, self.y, line.amount, align="R", width=INNER)
