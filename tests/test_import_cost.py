@@ -59,7 +59,6 @@ def test_loading_a_pfx_is_what_brings_cryptography_in() -> None:
 
 def test_a_sync_client_and_its_first_call_plan_load_no_asyncio() -> None:
     statement = (
-        "import haulmer; client = haulmer.Haulmer('k'); "
-        "client.openfactura.taxpayer; client.close()"
+        "import haulmer; client = haulmer.Haulmer('k'); client.openfactura.taxpayer; client.close()"
     )
     assert "asyncio" not in _imported_top_level_modules(statement)
