@@ -19,7 +19,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, ValidationInfo, model_
 
 from haulmer.rut import Rut
 
-__all__ = ["SiiModel", "lenient_context"]
+__all__ = ["CLEAN_CONTEXT", "SiiModel", "lenient_context"]
 
 _LENIENT = "lenient"
 
@@ -27,6 +27,12 @@ _LENIENT = "lenient"
 def lenient_context() -> dict[str, bool]:
     """The validation context that turns on lenient reading (parser, OpenFactura responses)."""
     return {_LENIENT: True}
+
+
+_CLEAN = "clean"
+CLEAN_CONTEXT: dict[str, bool] = {_CLEAN: True}
+"""The validation context of input a reader already made clean (text trimmed, no blank text):
+the models take it as it is, without looking for blank text again."""
 
 
 class _FieldShape(typing.NamedTuple):
@@ -106,6 +112,8 @@ class SiiModel(BaseModel):
         if not isinstance(data, dict):
             return data
         if not (isinstance(context, dict) and context.get(_LENIENT)):
+            if context is CLEAN_CONTEXT:
+                return data
             return _without_blank_text(cls, data)
         shapes = _shapes(cls)
         cleaned: dict[str, Any] = {}

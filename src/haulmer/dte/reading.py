@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import pydantic
 
-from haulmer.dte._base import SiiModel, _lenient_rut, _shapes, _strip_optional
+from haulmer.dte._base import CLEAN_CONTEXT, SiiModel, _lenient_rut, _shapes, _strip_optional
 from haulmer.dte.document import Document
 from haulmer.rut import Rut
 
@@ -92,7 +92,7 @@ def document_from_input(data: dict[str, Any]) -> Document | None:
     """The ``Document`` of input read as described above; None when the models refuse it (the
     general reading, ``Document.from_sii_dict``, then says why). It is validated as given,
     without the lenient context, whose cleaning would leave it as it is."""
-    try:
-        return Document.model_validate(data)
+    try:  # the reading trimmed every text and left out the blank ones
+        return Document.model_validate(data, context=CLEAN_CONTEXT)
     except (pydantic.ValidationError, ValueError, TypeError):
         return None

@@ -369,6 +369,11 @@ class Canvas:
                 return index
         return len(text)
 
+    def fits_at_a_glance(self, text: str, width: float) -> bool:
+        """Whether ``text`` (ASCII, one line) surely fits ``width`` in the current font, told from
+        its length alone: the common case, where measuring or wrapping it would be wasted."""
+        return len(text) * self._widest <= width and text.isascii() and text.isprintable()
+
     def wrap(self, text: str, width: float) -> list[str]:
         """``text`` broken into lines no wider than ``width`` (long words are cut)."""
         if (  # most texts: one line, single spaces only, that fits (often at a glance)

@@ -229,7 +229,7 @@ class _Letter:
         values = [line.code, names[0], quantity, line.price, _adjustment(line), line.amount]
         further: list[tuple[int, list[str]]] = []  # the cells whose value takes more lines
         for at, (text, (_, width, _)) in enumerate(zip(values, _CELLS, strict=True)):
-            if at != _NAME_AT and text:
+            if at != _NAME_AT and text and not c.fits_at_a_glance(text, width):
                 parts = c.wrap(text, width)
                 if len(parts) > 1:
                     values[at] = parts[0]
@@ -331,8 +331,9 @@ class _Letter:
             label = field.label
             if last and self.doc.currency:
                 label = f"{label} ({self.doc.currency})"
-            room = TOTALS_WIDTH - 4 - c.width(field.value) - 3
-            rows.append((last, c.wrap(label, max(room, 20)) if label else [""], field.value))
+            room = max(TOTALS_WIDTH - 4 - c.width(field.value) - 3, 20)
+            labels = [label] if c.fits_at_a_glance(label, room) else c.wrap(label, room)
+            rows.append((last, labels if label else [""], field.value))
         return rows
 
     def foot(self) -> None:
