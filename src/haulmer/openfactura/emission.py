@@ -31,6 +31,7 @@ from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, Validati
 from haulmer.openfactura._base import RequestModel, build_request
 from haulmer.openfactura.enums import PDF_FORMATS, ResponseOption
 from haulmer.rut import Rut
+from haulmer.sii.render import clean_latin1
 
 __all__ = [
     "DEFAULT_RESPONSE",
@@ -508,18 +509,6 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
 
 # -- what the XML can carry ------------------------------------------------------------------
 
-_CONTROL_BYTES = bytes((*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
-"""The control characters XML refuses, as ISO-8859-1 bytes."""
-
-
-def _fits(text: str) -> bool:
-    """Whether ``text`` is ISO-8859-1 without a control character XML refuses."""
-    try:
-        encoded = text.encode("iso-8859-1")
-    except UnicodeEncodeError:
-        return False
-    return len(encoded.translate(None, _CONTROL_BYTES)) == len(encoded)
-
 
 def _texts(node: Any, path: str) -> Iterable[tuple[str, str]]:
     """Every text of a wire DTE with its path (``Detalle[2].NmbItem``)."""
@@ -538,11 +527,11 @@ def _check_encoding(dte: Mapping[str, Any]) -> None:
     document in ISO-8859-1 (the SII's encoding), which has no emoji, curly quotes or long
     dashes, and XML has no control characters."""
     texts = list(_texts(dte, ""))
-    if _fits("".join(text for _, text in texts)):  # the usual case: one encoding, no walk
+    if clean_latin1("".join(text for _, text in texts)):  # the usual case: one encoding, no walk
         return
     problems = []
     for path, text in texts:
-        if not _fits(text):
+        if not clean_latin1(text):
             try:
                 dte_text(text, path.rsplit(".", 1)[-1])
             except ValueError as error:
