@@ -126,6 +126,14 @@ def _envelope(*dtes: bytes) -> bytes:
     )
 
 
+def _two_document_envelope(folder: Path) -> Path:
+    """``envio.xml`` in ``folder``: an EnvioDTE of the received factura 33 and a nota 61."""
+    source = folder / "envio.xml"
+    second = (FIXTURES / "DTE--96670340-7--61--110616.xml").read_bytes()
+    source.write_bytes(_envelope(RECEIVED.read_bytes(), second))
+    return source
+
+
 def test_pdf_of_an_envelope_writes_one_pdf_per_document(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -165,12 +173,7 @@ def test_pdf_into_an_existing_folder_writes_the_default_name_there(
 def test_pdf_of_an_envelope_creates_its_output_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = tmp_path / "envio.xml"
-    source.write_bytes(
-        _envelope(
-            RECEIVED.read_bytes(), (FIXTURES / "DTE--96670340-7--61--110616.xml").read_bytes()
-        )
-    )
+    source = _two_document_envelope(tmp_path)
     out = tmp_path / "pdfs" / "diciembre"
     assert main(["pdf", str(source), "-o", f"{out}/"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["envio-T33F170.pdf", "envio-T61F110616.pdf"]
@@ -184,12 +187,7 @@ def test_pdf_of_an_envelope_creates_its_output_folder(
 def test_pdf_of_an_envelope_into_a_file_says_it_needs_a_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = tmp_path / "envio.xml"
-    source.write_bytes(
-        _envelope(
-            RECEIVED.read_bytes(), (FIXTURES / "DTE--96670340-7--61--110616.xml").read_bytes()
-        )
-    )
+    source = _two_document_envelope(tmp_path)
     taken = tmp_path / "salida.pdf"
     taken.write_bytes(b"not a folder")
     assert main(["pdf", str(source), "-o", str(taken)]) == 2
