@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from haulmer import Haulmer
@@ -101,13 +103,20 @@ def test_the_administrator_is_set_once(fake: FakeHaulmer, client: Haulmer) -> No
     assert caught.value.code == "already_done"
 
 
-def test_a_bad_organization_rut_is_refused_before_any_request(
-    fake: FakeHaulmer, client: Haulmer
-) -> None:
+def _named_workspace(fake: FakeHaulmer, client: Haulmer) -> tuple[Haulmer, Any]:
+    """The buyer's client and an activated workspace with its administrator and name, ready
+    for its organization (the step the tests below try with bad values)."""
     owner = owner_with_password(fake, client)
     workspace = activated_workspace(fake, owner)
     owner.workspace.set_administrator(workspace.id, email=ADMIN_EMAIL, name="Soporte")
     owner.workspace.rename(workspace.id, "Panadería")
+    return owner, workspace
+
+
+def test_a_bad_organization_rut_is_refused_before_any_request(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    owner, workspace = _named_workspace(fake, client)
     sent = len(fake.requests)
     with pytest.raises(InvalidRutError):
         owner.workspace.add_organization(workspace.id, razon_social="X SPA", rut="76086428-4")
@@ -182,10 +191,7 @@ def test_a_razon_social_no_document_can_carry_is_refused_before_sending_and_by_t
 ) -> None:
     import httpx
 
-    owner = owner_with_password(fake, client)
-    workspace = activated_workspace(fake, owner)
-    owner.workspace.set_administrator(workspace.id, email=ADMIN_EMAIL, name="Soporte")
-    owner.workspace.rename(workspace.id, "Panadería")
+    owner, workspace = _named_workspace(fake, client)
     sent = len(fake.requests)
     with pytest.raises(ValidationError, match=says):
         owner.workspace.add_organization(workspace.id, razon_social=razon_social, rut="76086428-5")
