@@ -249,6 +249,55 @@ def test_values_wider_than_their_place_are_printed_whole_and_overlap_nothing(
     assert overlapping_texts(pdf) == []
 
 
+def test_numbers_of_many_digits_widen_their_columns_and_are_never_broken_between_digits(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    """The widest numbers a line of an exenta carries together (a quantity with six decimals
+    and its unit, a price with six, a discount and a surcharge of 11 digits, an amount of 18)
+    each print on one line of the letter's table, the description column giving up room."""
+    data = document_dict(34, folio=7, lines=1)
+    data["Detalle"][0].update(
+        NmbItem="Concesión minera",
+        QtyItem="999999.123456",
+        UnmdItem="UNID",
+        PrcItem="999999999999.123456",
+        DescuentoMonto=99_999_999_999,
+        RecargoMonto=99_999_999_999,
+        MontoItem=999_999_123_455_123_457,
+    )
+    for key in ("DescuentoPct", "RecargoPct"):
+        data["Detalle"][0].pop(key, None)
+    document = Document.from_sii_dict(data)
+    xml = sii.issue(document, caf=cafs[34], certificate=certificate, timestamp=SIGNED_AT)
+    pdf = sii.render_pdf(xml)
+    lines = page_texts(pdf)[0].splitlines()
+    for number in (
+        "999.999,123456 UNID",
+        "$ 999.999.999.999,123456",
+        "-$ 99.999.999.999",
+        "+$ 99.999.999.999",
+        "$ 999.999.123.455.123.457",
+    ):
+        assert any(number in line for line in lines), f"{number!r} broken: {lines}"
+    assert "Concesión minera" in _text(pdf)
+    assert overlapping_texts(pdf) == []
+
+
+def test_a_factura_of_18_digit_amounts_prints_each_whole_beside_its_price(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    """The price and amount of a factura for 700,000 units at the largest price the SII allows
+    (12 digits): each on the line's own row, the $ beside its number."""
+    data = document_dict(33, folio=8, lines=1)
+    data["Detalle"][0].update(QtyItem=700_000, PrcItem=999_999_999_999)
+    document = Document.from_sii_dict(data)
+    xml = sii.issue(document, caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT)
+    pdf = sii.render_pdf(xml)
+    row = next(line for line in page_texts(pdf)[0].splitlines() if "700.000" in line)
+    assert row.endswith("700.000 $ 999.999.999.999 $ 699.999.999.999.300.000"), row
+    assert overlapping_texts(pdf) == []
+
+
 def test_on_a_roll_a_unit_ending_in_x_keeps_it(issued: dict[int, bytes]) -> None:
     xml = re.sub(
         b"<QtyItem>1</QtyItem><PrcItem>1190</PrcItem>",

@@ -374,6 +374,14 @@ class Canvas:
         its length alone: the common case, where measuring or wrapping it would be wasted."""
         return len(text) * self._widest <= width and text.isascii() and text.isprintable()
 
+    def widest(self, texts: Sequence[str], width: float) -> float:
+        """The width in mm of the widest of ``texts`` in the current font, measuring only those
+        long enough not to fit ``width`` surely; 0 when every one surely fits."""
+        glance = width / self._widest
+        if not texts or max(map(len, texts)) <= glance:
+            return 0.0
+        return max(self.width(text) for text in texts if len(text) > glance)
+
     def wrap(self, text: str, width: float) -> list[str]:
         """``text`` broken into lines no wider than ``width`` (long words are cut)."""
         if (  # most texts: one line, single spaces only, that fits (often at a glance)

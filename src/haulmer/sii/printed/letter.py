@@ -35,32 +35,89 @@ class _Column(NamedTuple):
 _NAME: Final = _Column("Descripción", 0, "L")
 """The column that takes the width the others leave: the line's name and, in gray, its
 description and indications under it."""
+_ADJUSTMENT: Final = _Column("Dcto./Recargo", 24, "R")
+"""A line's discount and surcharge, one above the other when both are too wide for one."""
 _COLUMNS: Final = (
     _Column("Código", 24, "L"),
     _NAME,
     _Column("Cantidad", 20, "R"),
     _Column("Precio unit.", 24, "R"),
-    _Column("Dcto./Recargo", 24, "R"),
+    _ADJUSTMENT,
     _Column("Monto", 25, "R"),
 )
 """The lines' table, left to right: code, name, quantity and unit, price, discount or
 surcharge, amount."""
 
 
-def _cells() -> tuple[Cell, ...]:
-    """Where each column's text goes: 1 mm inside its edges."""
-    free = RIGHT - MARGIN - sum(column.width for column in _COLUMNS)
+_NAME_AT: Final = _COLUMNS.index(_NAME)
+_ADJUSTMENT_AT: Final = _COLUMNS.index(_ADJUSTMENT)
+_NAME_LEAST: Final = 30.0
+"""The narrowest the description column gets when numbers too wide for their columns widen
+them."""
+_NUMBERS: Final = tuple(at for at, column in enumerate(_COLUMNS) if column.align == "R")
+"""The columns of numbers (quantity, price, discount or surcharge, amount): a number is never
+broken between its digits while the description column has room to give."""
+
+
+def _cells(widths: Sequence[float]) -> tuple[Cell, ...]:
+    """Where each column's text goes, given every column's width but the description's: 1 mm
+    inside its edges; the description column takes the width the others leave."""
+    free = RIGHT - MARGIN - sum(widths)
     cells, x = [], MARGIN
-    for column in _COLUMNS:
-        width = column.width or free
+    for at, (width, column) in enumerate(zip(widths, _COLUMNS, strict=True)):
+        width = free if at == _NAME_AT else width
         cells.append((x + 1, width - 2, column.align))
         x += width
     return tuple(cells)
 
 
-_CELLS: Final = _cells()
-_NAME_AT: Final = _COLUMNS.index(_NAME)
-_NAME_X, _NAME_WIDTH, _ = _CELLS[_NAME_AT]
+_WIDTHS: Final = tuple(column.width for column in _COLUMNS)
+_CELLS: Final = _cells(_WIDTHS)
+
+
+def _numbers(line: Line) -> tuple[str, str, str, str]:
+    """A line's quantity (with its unit), price, discount or surcharge and amount, as printed."""
+    quantity = f"{line.quantity} {line.unit}".strip() if line.unit else line.quantity
+    return quantity, line.price, _adjustment(line), line.amount
+
+
+def _table_cells(lines: Sequence[Line], c: Canvas) -> tuple[Cell, ...]:
+    """The table's cells for ``lines``: the usual ones, unless a number is wider than its column
+    (an amount of 15 digits or more, a quantity with many decimals and its unit); then that
+    column widens to the widest of its numbers and the description column gives up the width,
+    down to ``_NAME_LEAST``. Most numbers are told to fit from their length alone."""
+    c.font(8)
+    widths = list(_WIDTHS)
+    columns = (
+        [f"{line.quantity} {line.unit}" if line.unit else line.quantity for line in lines],
+        [line.price for line in lines],
+        [
+            part
+            for line in lines
+            if line.discount or line.surcharge
+            for part in _parts(_ADJUSTMENT_AT, _adjustment(line))
+        ],
+        [line.amount for line in lines],
+    )
+    for at, texts in zip(_NUMBERS, columns, strict=True):
+        widest = c.widest(texts, _WIDTHS[at] - 2)
+        if widest > _WIDTHS[at] - 2:
+            widths[at] = widest + 2.5
+    if widths == list(_WIDTHS):
+        return _CELLS
+    room = RIGHT - MARGIN - _NAME_LEAST - sum(w for at, w in enumerate(widths) if at != _NAME_AT)
+    if room < 0:  # give back, from the widest, what the description column cannot give up
+        for at in sorted(_NUMBERS, key=lambda at: widths[at] - _WIDTHS[at], reverse=True):
+            back = min(-room, widths[at] - _WIDTHS[at])
+            widths[at] -= back
+            room += back
+    return _cells(widths)
+
+
+def _parts(at: int, text: str) -> list[str]:
+    """The value of column ``at`` as the parts its lines break between first: a discount and
+    a surcharge of one line are two parts."""
+    return text.replace(" +", "\n+").split("\n") if at == _ADJUSTMENT_AT else [text]
 
 
 _LABEL_INDENTS: dict[str, float] = {}
@@ -104,6 +161,8 @@ class _Letter:
         self.resolucion, self.cedible, self.logo, self.notes = resolucion, cedible, logo, notes
         self.pages = 0
         self.y = MARGIN
+        self.cells = _table_cells(doc.lines, canvas)
+        self.name_x, self.name_width, _ = self.cells[_NAME_AT]
 
     def draw(self) -> int:
         self.page()
@@ -203,34 +262,36 @@ class _Letter:
         self.c.fields(x, top, lines, leading=LEADING)
 
     def table_header(self) -> None:
-        self.c.stamp(self.y, "letter table header", self._draw_table_header)
+        key = "letter table header"
+        if self.cells is not _CELLS:
+            key = f"{key} {[x for x, _, _ in self.cells]}"
+        self.c.stamp(self.y, key, self._draw_table_header)
         self.y += 6
 
     def _draw_table_header(self, c: Canvas) -> None:
         """The columns' titles on a light band, at y = 0."""
         c.frame(MARGIN, 0, RIGHT - MARGIN, 5, fill=LIGHT, color=LIGHT)
         c.font(7.5, "B")
-        for column, (x, width, align) in zip(_COLUMNS, _CELLS, strict=True):
+        for column, (x, width, align) in zip(_COLUMNS, self.cells, strict=True):
             c.text(x, 1.2, column.title, align=align, width=width)
 
     def line(self, line: Line) -> None:
         """A Detalle line: its cells, its name in the description column and, in gray under
         the name, its description and indications (drawn last, as they are read). A value
-        wider than its column (a long code, a quantity with its unit, an amount of many
-        digits) continues on further lines of its column, never cut."""
+        still wider than its column (a long code; a number only when the description column
+        had no more room to give) continues on further lines of its column, never cut."""
         c = self.c
         c.font(7)
-        extra = c.wrap(line.description, _NAME_WIDTH) if line.description else []
+        extra = c.wrap(line.description, self.name_width) if line.description else []
         if line.notes:
-            extra += c.wrap(", ".join(line.notes), _NAME_WIDTH)
+            extra += c.wrap(", ".join(line.notes), self.name_width)
         c.font(8)
-        names = c.wrap(line.name, _NAME_WIDTH)
-        quantity = f"{line.quantity} {line.unit}".strip() if line.unit else line.quantity
-        values = [line.code, names[0], quantity, line.price, _adjustment(line), line.amount]
+        names = c.wrap(line.name, self.name_width)
+        values = [line.code, names[0], *_numbers(line)]
         further: list[tuple[int, list[str]]] = []  # the cells whose value takes more lines
-        for at, (text, (_, width, _)) in enumerate(zip(values, _CELLS, strict=True)):
+        for at, (text, (_, width, _)) in enumerate(zip(values, self.cells, strict=True)):
             if at != _NAME_AT and text and not c.fits_at_a_glance(text, width):
-                parts = c.wrap(text, width)
+                parts = [piece for part in _parts(at, text) for piece in c.wrap(part, width)]
                 if len(parts) > 1:
                     values[at] = parts[0]
                     further.append((at, parts[1:]))
@@ -242,23 +303,23 @@ class _Letter:
         self.room_for(height)
         y = self.y
         if len(names) == 1:
-            c.row(y, _CELLS, values)
+            c.row(y, self.cells, values)
             under = y + LEADING
         else:  # the name's further lines between its first and the cells after it
             after = _NAME_AT + 1
-            c.row(y, _CELLS[:after], values[:after])
-            under = c.lines(_NAME_X, y + LEADING, names[1:], leading=LEADING)
-            c.row(y, _CELLS[after:], values[after:])
+            c.row(y, self.cells[:after], values[:after])
+            under = c.lines(self.name_x, y + LEADING, names[1:], leading=LEADING)
+            c.row(y, self.cells[after:], values[after:])
         for at, parts in further:
-            x, width, align = _CELLS[at]
+            x, width, align = self.cells[at]
             c.lines(x, y + LEADING, parts, leading=LEADING, align=align, width=width)
         if extra:
             c.font(7)
             c.text_color(GRAY)
             if len(extra) == 1:
-                c.text(_NAME_X, under, extra[0])
+                c.text(self.name_x, under, extra[0])
             else:
-                c.lines(_NAME_X, under, extra, leading=3.3)
+                c.lines(self.name_x, under, extra, leading=3.3)
             c.text_color(BLACK)
         self.y = y + height
         c.rule(MARGIN, self.y - 0.6, RIGHT, color=LIGHT)
@@ -276,9 +337,9 @@ class _Letter:
         rows = 1 + max((len(parts) for _, parts in further), default=0)
         self.room_for(rows * LEADING + 1.2)
         c.font(8)
-        c.row(self.y, _CELLS, values)
+        c.row(self.y, self.cells, values)
         for at, parts in further:
-            x, width, align = _CELLS[at]
+            x, width, align = self.cells[at]
             c.lines(x, self.y + LEADING, parts, leading=LEADING, align=align, width=width)
         self.y += LEADING
         for texts, size, leading in ((names[1:], 8.0, LEADING), (extra, 7.0, 3.3)):
@@ -286,7 +347,7 @@ class _Letter:
                 self.room_for(leading)
                 c.font(size)
                 c.text_color(BLACK if size == 8.0 else GRAY)
-                c.text(_NAME_X, self.y, text)
+                c.text(self.name_x, self.y, text)
                 self.y += leading
         c.text_color(BLACK)
         self.y += 1.2
