@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -71,6 +71,46 @@ def test_certification_never_ends_sooner_than_seven_calendar_days(start: date) -
 def test_negative_business_days_are_refused() -> None:
     with pytest.raises(ValueError, match="zero or more"):
         add_business_days(date(2026, 12, 3), -1)
+
+
+@pytest.mark.parametrize("days", [2.5, 7.0, "7", None, True])
+def test_a_count_of_business_days_that_is_no_whole_number_is_refused_at_once(
+    days: object,
+) -> None:
+    # 2.5 used to count past 0 (2.5, 1.5, 0.5, -0.5...) to the calendar's end: seconds of work,
+    # then an OverflowError.
+    with pytest.raises(ValidationError, match="whole number of business days"):
+        add_business_days(date(2026, 12, 3), days)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="whole number of business days"):
+        estimated_completion(date(2026, 12, 3), days)  # type: ignore[arg-type]
+
+
+def test_a_day_that_is_no_date_is_refused_with_a_typed_error() -> None:
+    with pytest.raises(ValidationError, match=r"datetime\.date"):
+        is_business_day("2026-12-08")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"datetime\.date"):
+        add_business_days("2026-12-03", 7)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"datetime\.date"):
+        business_days_between(date(2026, 12, 3), None)  # type: ignore[arg-type]
+
+
+def test_business_days_past_the_calendars_end_are_refused_at_once() -> None:
+    with pytest.raises(ValidationError, match="year 9999"):
+        add_business_days(date(2026, 12, 3), 10**9)
+    with pytest.raises(ValidationError, match="year 9999"):
+        add_business_days(date(9999, 12, 24), 10)
+
+
+def test_an_aware_moment_counts_from_its_day_in_chile() -> None:
+    # 02:30 UTC on Saturday 5 December is 23:30 on Friday 4 December in Santiago.
+    late_friday = datetime(2026, 12, 5, 2, 30, tzinfo=timezone.utc)
+    assert is_business_day(late_friday)
+    assert add_business_days(late_friday, 1) == date(2026, 12, 7)
+    assert estimated_completion(late_friday) == estimated_completion(date(2026, 12, 4))
+    assert type(estimated_completion(late_friday)) is date
+    assert business_days_between(late_friday, date(2026, 12, 7)) == 1
+    # A naive moment is Chilean local time already.
+    assert add_business_days(datetime(2026, 12, 4, 23, 30), 1) == date(2026, 12, 7)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import Field
 
+from haulmer._chile import chile_today
 from haulmer._core.plans import Plan, poll
 from haulmer._core.request import (
     APIRequest,
@@ -21,6 +22,8 @@ from haulmer._core.request import (
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
+from haulmer._shown import shown
+from haulmer.errors import ValidationError
 from haulmer.openfactura.setup import setup_path
 from haulmer.rut import Rut
 
@@ -86,28 +89,56 @@ def _chilean_holidays(year: int) -> Any:
     return holidays.country_holidays("CL", years=year)
 
 
+def _chile_day(day: date, what: str) -> date:
+    """The Chilean calendar day of ``day``: a date as it is, an aware datetime at its moment in
+    Chile (02:30 UTC on a Saturday is still Friday there), a naive one as Chilean local time."""
+    if isinstance(day, datetime):
+        return chile_today(day) if day.tzinfo is not None else day.date()
+    if not isinstance(day, date):
+        raise ValidationError(f"{what} must be a datetime.date, got {shown(day)}")
+    return day
+
+
+def _day_count(days: int) -> int:
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise ValidationError(f"days must be a whole number of business days, got {shown(days)}")
+    if days < 0:
+        raise ValidationError(f"days must be zero or more, got {days}")
+    return days
+
+
 def is_business_day(day: date) -> bool:
-    """Monday to Friday and not a Chilean public holiday."""
+    """Monday to Friday and not a Chilean public holiday (an aware datetime: its day in Chile)."""
+    day = _chile_day(day, "day")
     return day.weekday() < 5 and day not in _chilean_holidays(day.year)
 
 
 def add_business_days(start: date, days: int) -> date:
-    """The ``days``-th business day after ``start`` (``start`` itself never counts)."""
-    if days < 0:
-        raise ValueError(f"days must be zero or more, got {days}")
-    current = start
-    remaining = days
-    while remaining:
-        current += timedelta(days=1)
-        if is_business_day(current):
-            remaining -= 1
+    """The ``days``-th business day after ``start`` (``start`` itself never counts).
+
+    An aware datetime counts from its day in Chile; a count that is no whole number, or that
+    would pass the year 9999, raises ValidationError.
+    """
+    current = _chile_day(start, "start")
+    remaining = _day_count(days)
+    beyond = f"{days:,} business days after {current} pass the year 9999, the calendar's end"
+    if remaining > (date.max - current).days:
+        raise ValidationError(beyond)
+    try:
+        while remaining:
+            current += timedelta(days=1)
+            if is_business_day(current):
+                remaining -= 1
+    except OverflowError:
+        raise ValidationError(beyond) from None
     return current
 
 
 def business_days_between(start: date, end: date) -> int:
-    """How many business days lie after ``start`` up to and including ``end``."""
+    """How many business days lie after ``start`` up to and including ``end`` (aware datetimes:
+    their days in Chile)."""
+    current, end = _chile_day(start, "start"), _chile_day(end, "end")
     count = 0
-    current = start
     while current < end:
         current += timedelta(days=1)
         if is_business_day(current):
@@ -118,7 +149,8 @@ def business_days_between(start: date, end: date) -> int:
 def estimated_completion(
     started_on: date, business_days: int = CERTIFICATION_BUSINESS_DAYS
 ) -> date:
-    """The date certification finishes at the latest, counting business days from the start."""
+    """The date certification finishes at the latest, counting business days from the start
+    (an aware datetime: from its day in Chile)."""
     return add_business_days(started_on, business_days)
 
 
