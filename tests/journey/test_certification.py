@@ -19,6 +19,7 @@ from haulmer.errors import (
 )
 from haulmer.openfactura.certification import (
     CERTIFICATION_BUSINESS_DAYS,
+    CERTIFICATION_STAGES,
     CertificationStage,
     add_business_days,
     business_days_between,
@@ -151,6 +152,33 @@ def test_progress_follows_the_clock_day_by_day(
     assert len(progress) == len(CertificationStage)
     assert all(e.sent_at.hour == 9 for e in progress[1:])
     assert all(e.sent_at.date().weekday() < 5 for e in progress)
+
+
+def test_a_business_day_counts_as_elapsed_from_the_hour_its_stage_is_reached(
+    fake: FakeHaulmer, ready: ReadyWorkspace, certifying: OpenFacturaSetup
+) -> None:
+    certification = ready.admin.openfactura.certification
+    fake.clock.set(datetime(2026, 12, 15, 8, 30))  # the 7th business day, before 09:00
+    early = certification.retrieve(certifying.id)
+    assert not early.is_certified
+    assert early.stage is CertificationStage.MUESTRAS_IMPRESION
+    assert early.business_days_elapsed == 6  # not "7 of 7" while still waiting
+    fake.clock.set(datetime(2026, 12, 15, 9, 0))
+    certified = certification.retrieve(certifying.id)
+    assert certified.is_certified
+    assert certified.business_days_elapsed == 7
+
+
+def test_all_business_days_have_elapsed_exactly_when_certified(
+    fake: FakeHaulmer, ready: ReadyWorkspace, certifying: OpenFacturaSetup
+) -> None:
+    certification = ready.admin.openfactura.certification
+    stage_days = {stage: day for day, stage in CERTIFICATION_STAGES}
+    for _ in range(4 * 14):
+        status = certification.retrieve(certifying.id)
+        assert status.is_certified == (status.business_days_elapsed == CERTIFICATION_BUSINESS_DAYS)
+        assert status.business_days_elapsed >= stage_days[status.stage]
+        fake.clock.advance(hours=6)
 
 
 def test_wait_polls_until_certified(ready: ReadyWorkspace, certifying: OpenFacturaSetup) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from haulmer.openfactura.certification import CertificationStage
@@ -12,6 +12,10 @@ from haulmer.testing.platform._catalog import (
     PLATFORMS,
     POINT_OF_SALE_PRODUCTS,
 )
+
+CERTIFICATION_HOUR = time(9, 0)
+"""Certification progress lands at this local time on its business day, which then counts as
+elapsed."""
 
 
 def _iso(moment: datetime | date | None) -> str | None:
@@ -188,7 +192,10 @@ class Certification:
         )
 
         certified_at = self.certified_at
-        elapsed = business_days_between(self.started_at.date(), now.date())
+        # A business day has elapsed once its stage's hour came: before 09:00 on the 7th, six
+        # have, and the certification is not over.
+        counted_to = now.date() if now.time() >= CERTIFICATION_HOUR else now.date() - timedelta(1)
+        elapsed = business_days_between(self.started_at.date(), counted_to)
         return {
             "setup_id": setup_id,
             "status": "certified" if certified_at else "in_progress",

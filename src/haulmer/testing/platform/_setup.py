@@ -6,7 +6,7 @@ import base64
 import binascii
 import secrets
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 from haulmer._platform import COMPANY_TEXTS, document_text
@@ -27,15 +27,18 @@ from haulmer.testing.platform._errors import (
     out_of_order,
     rut_already_registered,
 )
-from haulmer.testing.platform._models import Account, Certification, Organization, Setup
+from haulmer.testing.platform._models import (
+    CERTIFICATION_HOUR,
+    Account,
+    Certification,
+    Organization,
+    Setup,
+)
 from haulmer.testing.platform._validation import new_id, raise_if, rut_field, text_field
 from haulmer.testing.platform._workspace import WorkspaceSteps
 
 POINT_OF_SALE_MANDATORY_DTE_TYPES = (33, 39)
 """Factura and boleta: required when a point of sale was bought."""
-
-CERTIFICATION_HOUR = time(9, 0)
-"""Certification progress lands at this local time on its business day."""
 
 SETUP_ORDER = (
     "pending_organization",
