@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 import unicodedata
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -24,7 +25,7 @@ from haulmer.errors import (
     WeakPasswordError,
 )
 from haulmer.passwords import validate_password
-from haulmer.testing import FakeHaulmer
+from haulmer.testing import FakeClock, FakeHaulmer
 from haulmer.testing._outbox import Link
 from journey.story import BUYER_EMAIL, PASSWORD, buy_and_pay, log_in
 
@@ -205,6 +206,32 @@ def test_sessions_expire_after_thirty_days(fake: FakeHaulmer, client: Haulmer) -
     fake.clock.advance(days=30)
     with pytest.raises(AuthenticationError, match="log in again"):
         owner.accounts.me()
+
+
+@pytest.mark.parametrize(
+    "logged_in_at",
+    [
+        datetime(2026, 3, 20, 10, 0),  # Chile's clocks go back an hour on 5 April
+        datetime(2026, 8, 20, 10, 0),  # and forward an hour on 6 September
+    ],
+)
+def test_a_session_lasts_thirty_days_of_elapsed_time_across_a_clock_change(
+    logged_in_at: datetime,
+) -> None:
+    fake = FakeHaulmer(clock=FakeClock(logged_in_at))
+    with fake.client() as client:
+        buy_and_pay(fake, client)
+        client.accounts.create_password(
+            _password_link(fake), password=PASSWORD, confirmation=PASSWORD
+        )
+        session = client.accounts.login(BUYER_EMAIL, PASSWORD)
+        owner = client.with_options(access_token=session.access_token)
+        assert session.expires_at - fake.clock.now() == timedelta(days=30)
+        fake.clock.advance(days=30, seconds=-1)
+        assert owner.accounts.me().email == BUYER_EMAIL
+        fake.clock.advance(seconds=1)
+        with pytest.raises(AuthenticationError, match="expired"):
+            owner.accounts.me()
 
 
 def test_a_link_is_read_from_its_url_its_token_or_an_outbox_link() -> None:

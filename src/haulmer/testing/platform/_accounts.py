@@ -9,7 +9,7 @@ from typing import Any
 
 from haulmer._platform import EMAIL_ADDRESS
 from haulmer._shown import shown
-from haulmer.testing._clock import reached
+from haulmer.testing._clock import later, reached
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._base import Session, StateBase
 from haulmer.testing.platform._catalog import PLATFORMS
@@ -104,7 +104,7 @@ class AccountSteps(StateBase):
                 raise PlatformError(401, "invalid_credentials", "wrong e-mail or password")
             now = self.now()
             access_token = secrets.token_urlsafe(32)
-            expires_at = now + ACCESS_TOKEN_LIFETIME
+            expires_at = later(now, ACCESS_TOKEN_LIFETIME)  # elapsed time, across DST too
             self.sessions[access_token] = Session(account.id, expires_at)
             return {
                 "access_token": access_token,
