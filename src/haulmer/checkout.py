@@ -406,10 +406,24 @@ def _still_waiting(order_id: str, order: Order | None, waited: float) -> str:
             f"no answer about order {order_id} after {waited:.0f} s. "
             "Call wait_for_payment() again later."
         )
+    still = f"order {order.number} is still '{order.status.value}' after {waited:.0f} s"
+    missing = _NOT_YET_CHOSEN.get(order.status)
+    if missing is not None:
+        return (
+            f"{still}: no payment {missing} chosen yet, so the bank has nothing to validate. "
+            "choose_payment_method() and choose_payment_medium() (or the customer, on Haulmer's "
+            "payment page) choose them; then call wait_for_payment() again."
+        )
     return (
-        f"order {order.number} is still '{order.status.value}' after {waited:.0f} s; the bank "
-        "has not validated the payment yet. Call wait_for_payment() again later."
+        f"{still}; the bank has not validated the payment yet. Call wait_for_payment() again later."
     )
+
+
+_NOT_YET_CHOSEN = {
+    OrderStatus.CREATED: "method nor medium was",
+    OrderStatus.PAYMENT_METHOD_SELECTED: "medium was",
+}
+"""What an order that has not reached the bank lacks: its wait cannot end until it is chosen."""
 
 
 def payment_wait(

@@ -231,6 +231,25 @@ def test_wait_for_payment_polls_on_the_client_clock_until_the_bank_answers(
     assert fake.clock.now() - before == timedelta(minutes=2)
 
 
+def test_a_wait_for_an_order_that_never_reached_the_bank_names_the_choice_still_missing(
+    client: Haulmer,
+) -> None:
+    order = place_order(client)
+    with pytest.raises(WaitTimeoutError) as caught:
+        client.checkout.wait_for_payment(order.id, timeout=0)
+    assert "no payment method nor medium was chosen yet" in str(caught.value)
+    assert "choose_payment_method()" in str(caught.value)
+    client.checkout.choose_payment_method(order.id, PaymentMethod.WEBPAY)
+    with pytest.raises(WaitTimeoutError) as caught:
+        client.checkout.wait_for_payment(order.id, timeout=0)
+    assert "no payment medium was chosen yet" in str(caught.value)
+    assert "the bank has not validated" not in str(caught.value)
+    client.checkout.choose_payment_medium(order.id, PaymentMedium.CREDIT_CARD)
+    with pytest.raises(WaitTimeoutError) as caught:
+        client.checkout.wait_for_payment(order.id, timeout=0)
+    assert "the bank has not validated the payment yet" in str(caught.value)
+
+
 def test_wait_for_payment_passes_extra_headers_and_max_retries_to_each_poll(
     fake: FakeHaulmer, client: Haulmer
 ) -> None:
