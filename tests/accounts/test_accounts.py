@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from haulmer import Haulmer
 from haulmer.accounts import Platform, token_from_link
+from haulmer.checkout import PaymentMedium, PaymentMethod
 from haulmer.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -27,7 +28,7 @@ from haulmer.errors import (
 from haulmer.passwords import validate_password
 from haulmer.testing import FakeClock, FakeHaulmer
 from haulmer.testing._outbox import Link
-from journey.story import BUYER_EMAIL, PASSWORD, buy_and_pay, log_in
+from journey.story import BUYER_EMAIL, PASSWORD, buy_and_pay, log_in, place_order
 
 CREATE_PASSWORD = "[Haulmer Accounts] Crea tu nueva contraseña"
 
@@ -149,6 +150,21 @@ def test_forgot_password_resends_the_email_to_the_purchase_address_and_retires_t
         client.accounts.create_password(old, password=PASSWORD, confirmation=PASSWORD)
     account = client.accounts.create_password(new, password=PASSWORD, confirmation=PASSWORD)
     assert account.has_password
+
+
+def test_forgot_password_right_after_the_bank_validates_finds_the_new_account(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    """The platform applies what the clock made due before any request: the account a payment
+    opens exists for the first request after its validation, whatever that request is."""
+    order = place_order(client)
+    client.checkout.choose_payment_method(order.id, PaymentMethod.WEBPAY)
+    client.checkout.choose_payment_medium(order.id, PaymentMedium.DEBIT_CARD)
+    fake.clock.advance(minutes=5)
+    client.accounts.forgot_password(BUYER_EMAIL)
+    sent = [email.sent_at for email in fake.outbox if email.subject == CREATE_PASSWORD]
+    assert len(sent) == 2
+    assert sent[1] > sent[0]
 
 
 def test_forgot_password_for_an_unknown_address_sends_nothing_and_reveals_nothing(

@@ -102,6 +102,18 @@ def _idempotent(
     return handler
 
 
+def _caught_up(state: PlatformState, operation: Operation) -> Operation:
+    """``operation`` on a state where every bank validation, certification stage and support
+    acknowledgement the clock made due has happened, as it has on the real service whatever
+    the request (a forgot-password right after a payment's validation finds its account)."""
+
+    def run(request: FakeRequest) -> tuple[int, Any]:
+        state.catch_up()
+        return operation(request)
+
+    return run
+
+
 def register(fake: Any, state: PlatformState) -> None:
     """Add every platform route to ``fake.router`` (paths as in docs/platform-api.md); every POST
     honours an ``Idempotency-Key``.
@@ -259,7 +271,8 @@ def register(fake: Any, state: PlatformState) -> None:
 
     routes += platform_routes(state, _body)
     for method, template, name, operation in routes:
-        handler = _idempotent(state, operation) if method == "POST" else _guarded(operation)
+        current = _caught_up(state, operation)
+        handler = _idempotent(state, current) if method == "POST" else _guarded(current)
         fake.router.add(method, template, handler, name=name)
 
 
