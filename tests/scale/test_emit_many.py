@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from haulmer.errors import ConfigurationError, DocumentError, ValidationError
+from haulmer.errors import (
+    ConfigurationError,
+    DocumentError,
+    RateLimiterUnavailableError,
+    ValidationError,
+)
 from haulmer.journal import SQLiteJournal
-from haulmer.openfactura.batch import BatchProgress
-from haulmer.ratelimit import InProcessRateLimiter, api_key_fingerprint
+from haulmer.openfactura.batch import BatchProgress, SaleResult
+from haulmer.ratelimit import Booking, InProcessRateLimiter, api_key_fingerprint
 from haulmer.testing import FakeHaulmer
 
 from .sales import sales
@@ -223,3 +230,92 @@ def test_a_client_without_a_key_creates_no_journal_file(
     ):
         list(keyless.openfactura.documents.emit_many(batch, journal=journal))
     assert not journal.exists()
+
+
+def _sales_then_failure(batch: list[dict[str, Any]], fail_at: int) -> Iterator[dict[str, Any]]:
+    """The sales of ``batch`` as a cursor would give them, failing before sale ``fail_at``."""
+    for index, sale in enumerate(batch):
+        if index == fail_at:
+            raise OSError("the cursor of sales was lost")
+        yield sale
+
+
+class _FailingLimiter(InProcessRateLimiter):
+    """An in-process limiter whose store is unreachable at its ``fail_at``-th booking."""
+
+    def __init__(self, fail_at: int) -> None:
+        super().__init__()
+        self._fail_at = fail_at
+        self._booked = 0
+        self._count_lock = threading.Lock()
+
+    def _count(self) -> None:
+        with self._count_lock:
+            self._booked += 1
+            if self._booked == self._fail_at:
+                raise RateLimiterUnavailableError("the limiter's store cannot be reached")
+
+    def book(self, bucket: str) -> Booking:
+        self._count()
+        return super().book(bucket)
+
+    async def abook(self, bucket: str) -> Booking:
+        self._count()
+        return super().book(bucket)
+
+
+def test_sales_that_cannot_be_read_on_end_the_batch_after_every_sent_sale_is_reported(
+    fake: FakeHaulmer,
+) -> None:
+    batch = sales(10, fake.clock.today())
+    reported: list[str | None] = []
+    with fake.client() as client, pytest.raises(OSError, match="cursor of sales was lost"):
+        for result in client.openfactura.documents.emit_many(
+            _sales_then_failure(batch, 6), concurrency=4
+        ):
+            reported.append(result.sale_id)
+    assert reported == [s["id"] for s in batch[:6]]
+    assert _emitted(fake) == 6
+
+
+async def test_on_the_async_face_too_every_sent_sale_is_reported_before_the_error(
+    fake: FakeHaulmer,
+) -> None:
+    batch = sales(10, fake.clock.today())
+    reported: list[str | None] = []
+    async with fake.async_client() as client:
+        with pytest.raises(OSError, match="cursor of sales was lost"):
+            async for result in client.openfactura.documents.emit_many(
+                _sales_then_failure(batch, 6), concurrency=4
+            ):
+                reported.append(result.sale_id)
+    assert reported == [s["id"] for s in batch[:6]]
+    assert _emitted(fake) == 6
+
+
+def test_a_sale_that_ends_the_batch_comes_after_the_results_of_the_sales_in_flight(
+    fake: FakeHaulmer,
+) -> None:
+    batch = sales(8, fake.clock.today())
+    reported: list[SaleResult] = []
+    with (
+        fake.client(rate_limit=_FailingLimiter(fail_at=3)) as client,
+        pytest.raises(RateLimiterUnavailableError),
+    ):
+        for result in client.openfactura.documents.emit_many(batch, concurrency=4):
+            reported.append(result)
+    assert all(result.status == "issued" for result in reported)
+    assert len(reported) == _emitted(fake) >= 3  # every document issued is reported
+
+
+async def test_on_the_async_face_a_sale_that_ends_the_batch_comes_after_those_in_flight(
+    fake: FakeHaulmer,
+) -> None:
+    batch = sales(8, fake.clock.today())
+    reported: list[SaleResult] = []
+    async with fake.async_client(rate_limit=_FailingLimiter(fail_at=3)) as client:
+        with pytest.raises(RateLimiterUnavailableError):
+            async for result in client.openfactura.documents.emit_many(batch, concurrency=4):
+                reported.append(result)
+    assert all(result.status == "issued" for result in reported)
+    assert len(reported) == _emitted(fake) >= 3

@@ -34,15 +34,33 @@ class AsyncOrderedRunner(Generic[T]):
         self._close = close
 
     async def results(self, plans: Iterator[Plan[T]]) -> AsyncIterator[T]:
-        """The results, in order; stopping early cancels what is still running."""
+        """The results, in order; stopping early cancels what is still running.
+
+        When the plans cannot be read on (the caller's iterable raised) or a plan raises, no
+        further plan starts, the results of every plan already started come first, and then
+        that error: nothing already sent goes unreported.
+        """
         pending: deque[asyncio.Future[T]] = deque()
+        failures: list[Exception] = []
         try:
-            for plan in plans:
+            for plan in _until_failure(plans, failures):
                 pending.append(asyncio.ensure_future(self._run(plan)))
                 if len(pending) >= self._concurrency:
-                    yield self._finish(await pending.popleft())
+                    try:
+                        result = await pending.popleft()
+                    except Exception as exc:  # raised after the results of the others
+                        failures.append(exc)
+                        break
+                    yield self._finish(result)
             while pending:
-                yield self._finish(await pending.popleft())
+                try:
+                    result = await pending.popleft()
+                except Exception as exc:  # raised after the results of the others
+                    failures.append(exc)
+                    continue
+                yield self._finish(result)
+            if failures:
+                raise failures[0]
         finally:
             for task in pending:
                 task.cancel()
@@ -69,18 +87,49 @@ class OrderedRunner(Generic[T]):
         self._close = close
 
     def results(self, plans: Iterator[Plan[T]]) -> Iterator[T]:
-        """The results, in order; stopping early cancels what has not started."""
+        """The results, in order; stopping early cancels what has not started.
+
+        When the plans cannot be read on (the caller's iterable raised) or a plan raises, no
+        further plan starts, the results of every plan already started come first, and then
+        that error: nothing already sent goes unreported.
+        """
         pending: deque[Future[T]] = deque()
+        failures: list[Exception] = []
         pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="haulmer-batch")
         try:
-            for plan in plans:
+            for plan in _until_failure(plans, failures):
                 pending.append(pool.submit(self._run, plan))
                 if len(pending) >= self._concurrency:
-                    yield self._finish(pending.popleft().result())
+                    try:
+                        result = pending.popleft().result()
+                    except Exception as exc:  # raised after the results of the others
+                        failures.append(exc)
+                        break
+                    yield self._finish(result)
             while pending:
-                yield self._finish(pending.popleft().result())
+                try:
+                    result = pending.popleft().result()
+                except Exception as exc:  # raised after the results of the others
+                    failures.append(exc)
+                    continue
+                yield self._finish(result)
+            if failures:
+                raise failures[0]
         finally:
             for future in pending:
                 future.cancel()
             pool.shutdown(wait=True)
             self._close()
+
+
+def _until_failure(plans: Iterator[Plan[T]], failures: list[Exception]) -> Iterator[Plan[T]]:
+    """The plans, until reading the next one raises: the error goes into ``failures``."""
+    while True:
+        try:
+            plan = next(plans)
+        except StopIteration:
+            return
+        except Exception as exc:  # raised after the started plans' results
+            failures.append(exc)
+            return
+        yield plan
