@@ -25,7 +25,8 @@ EXIT_OK = 0
 EXIT_FAILED_SALES = 1
 """Some sales failed (their lines say why); rerun the command to retry them."""
 EXIT_UNUSABLE = 2
-"""The file, the journal or the configuration cannot be used; nothing was sent."""
+"""The file, the journal or the configuration cannot be used: nothing was sent, unless the journal
+failed part way (the lines printed, and the message, say what was issued then)."""
 EXIT_INTERRUPTED = 130
 """Ctrl+C: rerun the same command to go on where it stopped."""
 
@@ -164,7 +165,7 @@ def emit_batch(args: argparse.Namespace) -> int:
     if rate_limit is True:
         rate_limit = None if _env_url() else True  # HAULMER_RATE_LIMIT_URL, else this process
     output: TextIO = sys.stdout
-    failed = 0
+    failed = reported = 0
     try:
         with Haulmer(
             environment=args.environment,
@@ -183,6 +184,7 @@ def emit_batch(args: argparse.Namespace) -> int:
             )
             for result in results:
                 failed += not result.ok
+                reported += 1
                 output.write(_result_line(result) + "\n")
                 output.flush()
     except KeyboardInterrupt:
@@ -194,6 +196,12 @@ def emit_batch(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     except HaulmerError as exc:
         print(f"haulmer: {exc}", file=sys.stderr)
+        if reported:
+            print(
+                f"haulmer: stopped after {reported} of {len(sales)} sales (their lines are above); "
+                "run the same command again to go on where it stopped",
+                file=sys.stderr,
+            )
         return EXIT_UNUSABLE
     if failed:
         print(
@@ -223,8 +231,8 @@ def add_emit_batch_command(commands: Any) -> None:
         "journal records each attempt before it is sent and each result after: run the same "
         "command again after a crash or Ctrl+C and only what is missing is issued. The API key "
         "comes from HAULMER_API_KEY. Prints one JSON line per sale; progress goes to stderr. "
-        "Exit status: 0 every sale issued, 1 some failed, 2 nothing could be sent, 130 "
-        "interrupted.",
+        "Exit status: 0 every sale issued, 1 some failed, 2 the file, journal or configuration "
+        "cannot be used, 130 interrupted.",
     )
     parser.add_argument(
         "file",

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from haulmer._batch_command import read_sales
-from haulmer.journal import SQLiteJournal
+from haulmer.cli import main
+from haulmer.journal import JournalEntry, SQLiteJournal
 from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer, serve
 
 from .sales import sales
@@ -206,3 +207,34 @@ def test_a_dash_reads_the_sales_from_standard_input(monkeypatch: pytest.MonkeyPa
     )
     monkeypatch.setattr(sys, "stdin", piped)
     assert [sale["id"] for sale in read_sales("-")] == ["a", "b"]
+
+
+class _FillsUpAfterTwoAttempts(SQLiteJournal):
+    """A journal whose disk fills up once two sales' attempts are recorded."""
+
+    def record_attempt(self, sale_id: str, idempotency_key: str) -> JournalEntry:
+        entry = super().record_attempt(sale_id, idempotency_key)
+        if entry.sale_id == "sale-00001":
+            self._here.execute("PRAGMA query_only = 1")
+        return entry
+
+
+def test_a_journal_that_fills_up_part_way_names_the_document_and_how_far_it_got(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeHaulmer()
+    fake.control.rate_limit(None)
+    batch, journal = tmp_path / "sales.jsonl", tmp_path / "journal.db"
+    _write(batch, list(sales(4, fake.clock.today())))
+    monkeypatch.setattr("haulmer.openfactura.batch.SQLiteJournal", _FillsUpAfterTwoAttempts)
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    with serve(fake, port=0) as url:
+        code = main(_command(url, batch, journal, "--concurrency", "1", "--quiet")[3:])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["sale-00000"]
+    second = fake.openfactura_state.documents[1]
+    assert f"sale 1 ('sale-00001') was issued (token {second.token}" in err
+    assert "stopped after 1 of 4 sales" in err
+    assert "Traceback" not in err

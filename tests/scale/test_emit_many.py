@@ -15,7 +15,7 @@ from haulmer.errors import (
     RateLimiterUnavailableError,
     ValidationError,
 )
-from haulmer.journal import SQLiteJournal
+from haulmer.journal import JournalEntry, SQLiteJournal
 from haulmer.openfactura.batch import BatchProgress, SaleResult
 from haulmer.ratelimit import Booking, InProcessRateLimiter, api_key_fingerprint
 from haulmer.testing import FakeHaulmer
@@ -319,3 +319,31 @@ async def test_on_the_async_face_a_sale_that_ends_the_batch_comes_after_those_in
                 reported.append(result)
     assert all(result.status == "issued" for result in reported)
     assert len(reported) == _emitted(fake) >= 3
+
+
+class _FillsUpAfterAttempts(SQLiteJournal):
+    """A journal whose disk fills up once a sale's attempt is recorded: its result cannot be."""
+
+    def record_attempt(self, sale_id: str, idempotency_key: str) -> JournalEntry:
+        entry = super().record_attempt(sale_id, idempotency_key)
+        self._here.execute("PRAGMA query_only = 1")
+        return entry
+
+
+def test_a_journal_that_cannot_record_an_issued_sale_ends_the_batch_naming_the_document(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    batch = sales(3, fake.clock.today())
+    with fake.client() as client:
+        full = _FillsUpAfterAttempts(tmp_path / "j.db")
+        with pytest.raises(ConfigurationError) as raised:
+            list(client.openfactura.documents.emit_many(batch, journal=full, concurrency=1))
+        full.close()
+        (issued,) = fake.openfactura_state.documents
+        assert f"was issued (token {issued.token}, folio {issued.folio})" in str(raised.value)
+        assert "Run the batch again" in str(raised.value)
+        # Once the journal can be written, the rerun gets that same document back.
+        again = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
+    assert [r.status for r in again] == ["already_issued", "issued", "issued"]
+    assert again[0].document.token == issued.token  # type: ignore[union-attr]
+    assert _emitted(fake) == 3

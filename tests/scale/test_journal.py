@@ -87,6 +87,41 @@ def test_an_unwritable_path_is_a_configuration_error(tmp_path: Path) -> None:
         SQLiteJournal(tmp_path / "missing-folder" / "j.db")
 
 
+def _read_only(journal: SQLiteJournal) -> None:
+    """Make ``journal``'s connection refuse writes, as a read-only file or a full disk does."""
+    journal._here.execute("PRAGMA query_only = 1")
+
+
+def test_a_journal_that_cannot_be_written_is_a_configuration_error_naming_it(
+    tmp_path: Path,
+) -> None:
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        journal.record_attempt("s1", "s1")
+        _read_only(journal)
+        for write in (
+            lambda: journal.record_attempt("s2", "s2"),
+            lambda: journal.record_issued("s1", token="ab" * 32, folio=7),
+            lambda: journal.record_failed("s1", "boom"),
+            lambda: journal.bind("aaaa"),
+        ):
+            with pytest.raises(ConfigurationError, match=r"Cannot write to the journal .*j\.db"):
+                write()
+        assert journal.lookup("s1") == JournalEntry("s1", "s1", "attempted", 1)
+        journal._here.execute("PRAGMA query_only = 0")  # writable again: no transaction was left
+        journal.record_issued("s1", token="ab" * 32, folio=7)
+        assert journal.lookup("s1").state == "issued"  # type: ignore[union-attr]
+
+
+def test_a_journal_damaged_while_open_is_a_configuration_error_on_reading(tmp_path: Path) -> None:
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        journal.record_attempt("s1", "s1")
+        journal._here.execute("DROP TABLE sales")  # what a damaged or foreign file reads as
+        with pytest.raises(ConfigurationError, match=r"Cannot read the journal .*no such table"):
+            journal.lookup("s1")
+        with pytest.raises(ConfigurationError, match="Cannot read the journal"):
+            list(journal.entries())
+
+
 _WRITER = textwrap.dedent(
     """
     import sys

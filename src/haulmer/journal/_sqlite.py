@@ -6,6 +6,7 @@ SQLite's transactions are atomic and ``synchronous=FULL`` makes each commit dura
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -103,37 +104,52 @@ class SQLiteJournal(Journal):
     def __repr__(self) -> str:
         return f"SQLiteJournal({str(self.path)!r})"
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction on this process's connection, under ``_lock``: committed (durably)
+        when the block ends, rolled back if it raises; a store error is ``_unusable``."""
+        with self._lock:
+            try:
+                db = self._here
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise self._unusable("write to", exc) from exc
+
+    def _unusable(self, doing: str, exc: sqlite3.Error) -> ConfigurationError:
+        """The error for a journal file that cannot be read or written any more."""
+        return ConfigurationError(
+            f"Cannot {doing} the journal {shown(str(self.path), 300)} ({exc}): check that its "
+            "disk has room and that the file is writable and intact, then run the batch again"
+        )
+
     def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
         """Run ``statements`` in one transaction; committed (durably) when this returns."""
-        with self._lock:
-            db = self._here
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                for sql, args in statements:
-                    db.execute(sql, args)
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+        with self._transaction() as db:
+            for sql, args in statements:
+                db.execute(sql, args)
 
     def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            return list(self._here.execute(sql, args))
+            try:
+                return list(self._here.execute(sql, args))
+            except sqlite3.Error as exc:
+                raise self._unusable("read", exc) from exc
 
     def bind(self, api_key_fingerprint: str) -> None:
-        with self._lock:
-            db = self._here
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                row = db.execute(
-                    "SELECT value FROM meta WHERE name = 'api_key_fingerprint'"
-                ).fetchone()
-                if row is None:
-                    db.execute(
-                        "INSERT INTO meta VALUES ('api_key_fingerprint', ?)", (api_key_fingerprint,)
-                    )
-            finally:
-                db.execute("COMMIT")
+        with self._transaction() as db:
+            row = db.execute("SELECT value FROM meta WHERE name = 'api_key_fingerprint'").fetchone()
+            if row is None:
+                db.execute(
+                    "INSERT INTO meta VALUES ('api_key_fingerprint', ?)", (api_key_fingerprint,)
+                )
         if row is not None and row[0] != api_key_fingerprint:
             raise ConfigurationError(
                 f"The journal {shown(str(self.path), 300)} records a batch emitted with another "
@@ -151,40 +167,33 @@ class SQLiteJournal(Journal):
 
     def record_attempt(self, sale_id: str, idempotency_key: str) -> JournalEntry:
         now = time.time()
-        with self._lock:
-            db = self._here
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                row = db.execute(
-                    "SELECT idempotency_key FROM sales WHERE sale_id = ?", (sale_id,)
-                ).fetchone()
-                if row is not None and row[0] != idempotency_key:
-                    raise ConfigurationError(
-                        f"Sale {shown(sale_id, 300)} was sent before under the idempotency key "
-                        f"{shown(row[0], 300)}, not {shown(idempotency_key, 300)}: sending it "
-                        "under a new key could issue it twice. Derive the key from the sale id "
-                        "as the first run did"
-                    )
-                db.execute(
-                    "INSERT INTO sales (sale_id, idempotency_key, state, attempts, updated_at) "
-                    "VALUES (?, ?, 'attempted', 1, ?) ON CONFLICT (sale_id) DO UPDATE SET "
-                    "attempts = attempts + 1, updated_at = excluded.updated_at, "
-                    "state = CASE WHEN state = 'issued' THEN 'issued' ELSE 'attempted' END",
-                    (sale_id, idempotency_key, now),
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT idempotency_key FROM sales WHERE sale_id = ?", (sale_id,)
+            ).fetchone()
+            if row is not None and row[0] != idempotency_key:
+                raise ConfigurationError(
+                    f"Sale {shown(sale_id, 300)} was sent before under the idempotency key "
+                    f"{shown(row[0], 300)}, not {shown(idempotency_key, 300)}: sending it "
+                    "under a new key could issue it twice. Derive the key from the sale id "
+                    "as the first run did"
                 )
-                db.execute(
-                    "INSERT INTO events (sale_id, kind, detail, at) VALUES (?, 'attempt', ?, ?)",
-                    (sale_id, idempotency_key, now),
-                )
-                entry = db.execute(
-                    "SELECT sale_id, idempotency_key, state, attempts, token, folio, error "
-                    "FROM sales WHERE sale_id = ?",
-                    (sale_id,),
-                ).fetchone()
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+            db.execute(
+                "INSERT INTO sales (sale_id, idempotency_key, state, attempts, updated_at) "
+                "VALUES (?, ?, 'attempted', 1, ?) ON CONFLICT (sale_id) DO UPDATE SET "
+                "attempts = attempts + 1, updated_at = excluded.updated_at, "
+                "state = CASE WHEN state = 'issued' THEN 'issued' ELSE 'attempted' END",
+                (sale_id, idempotency_key, now),
+            )
+            db.execute(
+                "INSERT INTO events (sale_id, kind, detail, at) VALUES (?, 'attempt', ?, ?)",
+                (sale_id, idempotency_key, now),
+            )
+            entry = db.execute(
+                "SELECT sale_id, idempotency_key, state, attempts, token, folio, error "
+                "FROM sales WHERE sale_id = ?",
+                (sale_id,),
+            ).fetchone()
         return _entry(entry)
 
     def record_issued(self, sale_id: str, *, token: str, folio: int | None) -> None:

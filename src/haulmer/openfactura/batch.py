@@ -272,7 +272,10 @@ class EmissionBatch:
                 journal.record_failed(sale_id, f"{type(error).__name__}: {error}")
             return SaleResult(index, sale_id, error=error)
         if journal is not None:
-            journal.record_issued(sale_id, token=emitted.token, folio=emitted.folio)
+            try:
+                journal.record_issued(sale_id, token=emitted.token, folio=emitted.folio)
+            except Exception as exc:
+                raise _unrecorded(index, sale_id, emitted, exc) from exc
         return SaleResult(index, sale_id, emitted)
 
     def finish(self, result: SaleResult) -> SaleResult:
@@ -291,6 +294,20 @@ class EmissionBatch:
         if self._on_progress is not None:
             self._on_progress(progress)
         return result
+
+
+def _unrecorded(
+    index: int, sale_id: str, emitted: EmittedDocument, exc: Exception
+) -> ConfigurationError:
+    """The error ending a batch whose journal could not record a document just issued: it names
+    the document, which a rerun gets back under the same key (OF-06) once the journal works."""
+    folio = f", folio {emitted.folio}" if emitted.folio is not None else ""
+    return ConfigurationError(
+        f"sale {index} ({shown(sale_id, 300)}) was issued (token {emitted.token}{folio}) but the "
+        f"journal could not record it: {type(exc).__name__}: {exc}. Run the batch again once the "
+        "journal can be written: the sale is sent again under its id and OpenFactura returns "
+        "this same document"
+    )
 
 
 def _failed(result: SaleResult) -> Plan[SaleResult]:
