@@ -347,3 +347,28 @@ def test_a_journal_that_cannot_record_an_issued_sale_ends_the_batch_naming_the_d
     assert [r.status for r in again] == ["already_issued", "issued", "issued"]
     assert again[0].document.token == issued.token  # type: ignore[union-attr]
     assert _emitted(fake) == 3
+
+
+def test_an_id_the_journal_records_for_another_document_fails_that_sale(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    first = sales(3, fake.clock.today())
+    # The next batch numbers its sales from the same ids, with other documents in two of them.
+    reused = [
+        {"id": sale["id"], "document": other["document"]}
+        for sale, other in zip(first, sales(3, fake.clock.today(), start=1), strict=True)
+    ]
+    reused[2] = first[2]
+    with fake.client() as client:
+        issued = list(client.openfactura.documents.emit_many(first, journal=tmp_path / "j.db"))
+        sent = fake.requests.total
+        again = list(client.openfactura.documents.emit_many(reused, journal=tmp_path / "j.db"))
+    assert [r.status for r in again] == ["failed", "failed", "already_issued"]
+    assert isinstance(again[0].error, ValidationError)
+    message = str(again[0].error)
+    token = issued[0].document.token  # type: ignore[union-attr]
+    assert f"'sale-00000' was issued before as another document (token {token}" in message
+    assert "total (MntTotal) 150 there, 300 in this call" in message
+    assert again[2].from_journal
+    assert fake.requests.total == sent  # nothing sent, as OpenFactura's OF-06 would refuse them
+    assert _emitted(fake) == 3

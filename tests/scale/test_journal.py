@@ -87,6 +87,40 @@ def test_an_unwritable_path_is_a_configuration_error(tmp_path: Path) -> None:
         SQLiteJournal(tmp_path / "missing-folder" / "j.db")
 
 
+def test_an_issued_sale_keeps_what_identifies_its_document(tmp_path: Path) -> None:
+    identity = {"Encabezado": {"IdDoc": {"TipoDTE": "39"}}, "Detalle": [{"NmbItem": "Pan"}]}
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        journal.record_attempt("s1", "s1")
+        journal.record_issued("s1", token="ab" * 32, folio=7, document=identity)
+    with SQLiteJournal(tmp_path / "j.db") as reopened:
+        assert reopened.lookup("s1") == JournalEntry(
+            "s1", "s1", "issued", 1, "ab" * 32, 7, document=identity
+        )
+
+
+def test_a_journal_written_before_documents_were_kept_is_read_and_keeps_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "j.db"
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        CREATE TABLE sales (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, sale_id TEXT NOT NULL UNIQUE,
+            idempotency_key TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,
+            token TEXT, folio INTEGER, error TEXT, updated_at REAL NOT NULL
+        );
+        INSERT INTO sales VALUES (1, 'old', 'old', 'issued', 1, 'cd', 3, NULL, 0);
+        """
+    )
+    db.close()
+    with SQLiteJournal(path) as journal:
+        assert journal.lookup("old") == JournalEntry("old", "old", "issued", 1, "cd", 3)
+        journal.record_attempt("new", "new")
+        journal.record_issued("new", token="ef", folio=4, document={"Encabezado": {}})
+        assert journal.lookup("new").document == {"Encabezado": {}}  # type: ignore[union-attr]
+
+
 def _read_only(journal: SQLiteJournal) -> None:
     """Make ``journal``'s connection refuse writes, as a read-only file or a full disk does."""
     journal._here.execute("PRAGMA query_only = 1")

@@ -9,9 +9,9 @@ Any store can implement ``Journal``; ``SQLiteJournal`` is the embedded one.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = ["Journal", "JournalEntry", "SaleState"]
 
@@ -23,7 +23,7 @@ SaleState = Literal["attempted", "issued", "failed"]
 @dataclass(frozen=True)
 class JournalEntry:
     """One sale as the journal knows it. ``error`` is the error's class and message (no secret
-    is ever in one)."""
+    is ever in one); ``document`` what identifies the document issued (see ``record_issued``)."""
 
     sale_id: str
     idempotency_key: str
@@ -32,6 +32,7 @@ class JournalEntry:
     token: str | None = None
     folio: int | None = None
     error: str | None = None
+    document: Mapping[str, Any] | None = None
 
 
 class Journal(ABC):
@@ -55,8 +56,19 @@ class Journal(ABC):
         new key could issue it twice."""
 
     @abstractmethod
-    def record_issued(self, sale_id: str, *, token: str, folio: int | None) -> None:
-        """Record the document issued for ``sale_id`` (after its answer came)."""
+    def record_issued(
+        self,
+        sale_id: str,
+        *,
+        token: str,
+        folio: int | None,
+        document: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Record the document issued for ``sale_id`` (after its answer came).
+
+        ``document`` is what identifies it (type, total, receptor, date, lines: a small mapping
+        of text, JSON as it is), kept so that a rerun can tell that the sale under this id is
+        still that document before answering it from the journal."""
 
     @abstractmethod
     def record_failed(self, sale_id: str, error: str) -> None:

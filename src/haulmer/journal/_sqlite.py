@@ -7,12 +7,13 @@ SQLite's transactions are atomic and ``synchronous=FULL`` makes each commit dura
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,8 @@ CREATE TABLE IF NOT EXISTS sales (
     token TEXT,
     folio INTEGER,
     error TEXT,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    document TEXT
 );
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -85,6 +87,9 @@ class SQLiteJournal(Journal):
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.executescript(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(sales)")}
+            if "document" not in columns:  # a journal written before documents were recorded
+                db.execute("ALTER TABLE sales ADD COLUMN document TEXT")
         except sqlite3.Error as exc:
             raise ConfigurationError(
                 f"Cannot open the journal {shown(str(self.path), 300)} ({exc}): name a file in a "
@@ -159,8 +164,8 @@ class SQLiteJournal(Journal):
 
     def lookup(self, sale_id: str) -> JournalEntry | None:
         rows = self._read(
-            "SELECT sale_id, idempotency_key, state, attempts, token, folio, error FROM sales "
-            "WHERE sale_id = ?",
+            "SELECT sale_id, idempotency_key, state, attempts, token, folio, error, document "
+            "FROM sales WHERE sale_id = ?",
             (sale_id,),
         )
         return _entry(rows[0]) if rows else None
@@ -190,20 +195,28 @@ class SQLiteJournal(Journal):
                 (sale_id, idempotency_key, now),
             )
             entry = db.execute(
-                "SELECT sale_id, idempotency_key, state, attempts, token, folio, error "
-                "FROM sales WHERE sale_id = ?",
+                "SELECT sale_id, idempotency_key, state, attempts, token, folio, error, "
+                "document FROM sales WHERE sale_id = ?",
                 (sale_id,),
             ).fetchone()
         return _entry(entry)
 
-    def record_issued(self, sale_id: str, *, token: str, folio: int | None) -> None:
+    def record_issued(
+        self,
+        sale_id: str,
+        *,
+        token: str,
+        folio: int | None,
+        document: Mapping[str, Any] | None = None,
+    ) -> None:
         now = time.time()
+        identity = None if document is None else json.dumps(document, sort_keys=True)
         self._write(
             [
                 (
                     "UPDATE sales SET state = 'issued', token = ?, folio = ?, error = NULL, "
-                    "updated_at = ? WHERE sale_id = ?",
-                    (token, folio, now, sale_id),
+                    "document = ?, updated_at = ? WHERE sale_id = ?",
+                    (token, folio, identity, now, sale_id),
                 ),
                 (
                     "INSERT INTO events (sale_id, kind, detail, at) VALUES (?, 'issued', ?, ?)",
@@ -230,8 +243,8 @@ class SQLiteJournal(Journal):
 
     def entries(self) -> Iterator[JournalEntry]:
         rows = self._read(
-            "SELECT sale_id, idempotency_key, state, attempts, token, folio, error FROM sales "
-            "ORDER BY seq"
+            "SELECT sale_id, idempotency_key, state, attempts, token, folio, error, document "
+            "FROM sales ORDER BY seq"
         )
         return iter([_entry(row) for row in rows])
 
@@ -241,5 +254,6 @@ class SQLiteJournal(Journal):
 
 
 def _entry(row: tuple[Any, ...]) -> JournalEntry:
-    sale_id, key, state, attempts, token, folio, error = row
-    return JournalEntry(sale_id, key, state, attempts, token, folio, error)
+    sale_id, key, state, attempts, token, folio, error, document = row
+    identity = None if document is None else json.loads(document)
+    return JournalEntry(sale_id, key, state, attempts, token, folio, error, identity)

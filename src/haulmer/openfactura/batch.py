@@ -22,8 +22,9 @@ from haulmer.errors import (
     RateLimiterUnavailableError,
     ValidationError,
 )
-from haulmer.journal import Journal, SQLiteJournal
-from haulmer.openfactura.documents import DocumentInput, emit_plan
+from haulmer.journal import Journal, JournalEntry, SQLiteJournal
+from haulmer.openfactura.documents import DocumentInput, emission_plan
+from haulmer.openfactura.emission import build_emission, document_identity, identity_differences
 from haulmer.openfactura.models import EmittedDocument
 from haulmer.ratelimit import api_key_fingerprint
 
@@ -252,19 +253,13 @@ class EmissionBatch:
         if journal is not None:
             entry = journal.lookup(sale_id)
             if entry is not None and entry.state == "issued" and entry.token:
-                issued = EmittedDocument.model_validate(
-                    {"token": entry.token, "folio": entry.folio, "already_issued": True}
-                )
-                return SaleResult(index, sale_id, issued, from_journal=True)
+                return self._from_journal(index, sale_id, document, entry)
             journal.record_attempt(sale_id, sale_id)
         try:
-            emitted = yield from emit_plan(
-                document,
-                idempotency_key=sale_id,
-                custom=None,
-                options=self._options,
-                **self._emission,
+            emission = build_emission(
+                document, idempotency_key=sale_id, custom=None, **self._emission
             )
+            emitted = yield from emission_plan(emission, self._options)
         except (ConfigurationError, RateLimiterUnavailableError):
             raise  # not the sale's fault: no sale could go, so the batch ends here
         except HaulmerError as error:
@@ -273,10 +268,38 @@ class EmissionBatch:
             return SaleResult(index, sale_id, error=error)
         if journal is not None:
             try:
-                journal.record_issued(sale_id, token=emitted.token, folio=emitted.folio)
+                journal.record_issued(
+                    sale_id,
+                    token=emitted.token,
+                    folio=emitted.folio,
+                    document=document_identity(emission.body["dte"]),
+                )
             except Exception as exc:
                 raise _unrecorded(index, sale_id, emitted, exc) from exc
         return SaleResult(index, sale_id, emitted)
+
+    def _from_journal(
+        self, index: int, sale_id: str, document: DocumentInput, entry: JournalEntry
+    ) -> SaleResult:
+        """The document the journal recorded for this sale, once the sale is checked to still be
+        that document (as OpenFactura's OF-06 answer is): an id reused for another document
+        fails, and nothing is sent."""
+        if entry.document is not None:
+            try:
+                emission = build_emission(
+                    document, idempotency_key=sale_id, custom=None, **self._emission
+                )
+            except HaulmerError as error:
+                return SaleResult(index, sale_id, error=error)
+            differences = identity_differences(emission.body["dte"], entry.document)
+            if differences:
+                return SaleResult(
+                    index, sale_id, error=_id_reused(index, sale_id, entry, differences)
+                )
+        issued = EmittedDocument.model_validate(
+            {"token": entry.token, "folio": entry.folio, "already_issued": True}
+        )
+        return SaleResult(index, sale_id, issued, from_journal=True)
 
     def finish(self, result: SaleResult) -> SaleResult:
         """Count ``result`` and report progress (in order, from the consuming thread)."""
@@ -294,6 +317,18 @@ class EmissionBatch:
         if self._on_progress is not None:
             self._on_progress(progress)
         return result
+
+
+def _id_reused(
+    index: int, sale_id: str, entry: JournalEntry, differences: list[str]
+) -> ValidationError:
+    """The error of a sale whose id the journal records as issued for another document."""
+    return ValidationError(
+        f"sale {index}: the id {shown(sale_id, 300)} was issued before as another document "
+        f"(token {entry.token}, recorded in the journal): {'; '.join(differences)}. Nothing was "
+        "sent. Give each sale an id of its own (it is the sale's idempotency key); the document "
+        "already issued under this id is fetched with documents.json(token)"
+    )
 
 
 def _unrecorded(

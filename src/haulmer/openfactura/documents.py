@@ -422,7 +422,7 @@ def _replayed_on_first_attempt(error: APIStatusError, token: str) -> AlreadyIssu
     return _already_issued_error(error, message, token)
 
 
-def _emission_plan(emission: Emission, options: Mapping[str, Any]) -> Plan[EmittedDocument]:
+def emission_plan(emission: Emission, options: Mapping[str, Any]) -> Plan[EmittedDocument]:
     """Send the emission; an OF-06 means this same emission only after a lost answer or when the
     caller chose the key.
 
@@ -457,7 +457,7 @@ def emit_plan(
     custom: Custom | Mapping[str, Any] | None,
     options: Mapping[str, Any],
 ) -> Plan[EmittedDocument]:
-    """The plan issuing a document: checked and keyed locally, then sent (``_emission_plan``)."""
+    """The plan issuing a document: checked and keyed locally, then sent (``emission_plan``)."""
     emission = build_emission(
         document,
         response=response,
@@ -465,7 +465,7 @@ def emit_plan(
         send_email=send_email,
         custom=custom,
     )
-    return (yield from _emission_plan(emission, options))
+    return (yield from emission_plan(emission, options))
 
 
 def _organization_acteco(emisor_rut: Rut, options: Mapping[str, Any]) -> Plan[int | None]:

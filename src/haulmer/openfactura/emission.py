@@ -41,6 +41,7 @@ __all__ = [
     "SendEmail",
     "build_emission",
     "document_idempotency_key",
+    "document_identity",
     "identity_differences",
     "normalize_response",
     "to_openfactura_dte",
@@ -703,6 +704,28 @@ def _line_differences(sent: Mapping[str, Any], stored: Mapping[str, Any]) -> lis
                     f"{mine_value} in this call"
                 )
     return differences
+
+
+def document_identity(dte: Mapping[str, Any]) -> dict[str, Any]:
+    """What ``identity_differences`` compares of a DTE (TipoDTE, MntTotal, RUTRecep, FchEmis and
+    each line's NmbItem, QtyItem, PrcItem, MontoItem), as text in the same shape: small, JSON,
+    and compared later against another DTE as a stored one is."""
+    header = dte.get("Encabezado")
+    encabezado: dict[str, dict[str, str]] = {}
+    if isinstance(header, Mapping):
+        for section, name, _label in _IDENTITY:
+            block = header.get(section)
+            value = block.get(name) if isinstance(block, Mapping) else None
+            if value is not None:
+                encabezado.setdefault(section, {})[name] = str(value)
+    identity: dict[str, Any] = {"Encabezado": encabezado}
+    lines = _lines(dte)
+    if lines is not None:
+        identity["Detalle"] = [
+            {name: str(line[name]) for name, _label in _LINE_IDENTITY if line.get(name) is not None}
+            for line in lines
+        ]
+    return identity
 
 
 def identity_differences(sent: Mapping[str, Any], stored: Mapping[str, Any]) -> list[str]:
