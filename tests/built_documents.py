@@ -168,7 +168,10 @@ def built_documents(
         nota = dte.nota_debito if tipo == 56 else dte.nota_credito
         cod_ref = draw(st.sampled_from(["anula", "corrige_texto", "corrige_montos"]))
         more = {"lines": lines} if cod_ref == "corrige_montos" else {}
-        return nota(factura, cod_ref=cod_ref, razon=draw(texts), fecha=FECHA, folio=FOLIO, **more)
+        modified = factura
+        if tipo == 56 and cod_ref == "anula":  # a nota de débito annuls a nota de crédito
+            modified = dte.nota_credito(factura, fecha=date(2026, 11, 3), folio=8)
+        return nota(modified, cod_ref=cod_ref, razon=draw(texts), fecha=FECHA, folio=FOLIO, **more)
     foreigner = {
         "razon_social": draw(texts),
         "giro": "Importación",
@@ -186,5 +189,8 @@ def built_documents(
     )
     if tipo == 110:
         return factura.with_folio(FOLIO)
-    nota = dte.nota_debito_exportacion if tipo == 111 else dte.nota_credito_exportacion
-    return nota(factura, cod_ref="anula", fecha=FECHA, folio=FOLIO)
+    if tipo == 112:
+        return dte.nota_credito_exportacion(factura, cod_ref="anula", fecha=FECHA, folio=FOLIO)
+    # a nota de débito annuls a nota de crédito
+    credito = dte.nota_credito_exportacion(factura, fecha=date(2026, 11, 3), folio=8)
+    return dte.nota_debito_exportacion(credito, cod_ref="anula", fecha=FECHA, folio=FOLIO)

@@ -469,6 +469,51 @@ def test_nota_debito_anula_a_nota_credito(factura: Document) -> None:
     assert nd.totals.mnt_total == 37485
 
 
+def test_a_nota_de_credito_does_not_annul_another_nota_de_credito(factura: Document) -> None:
+    """The SII's cases for CodRef 1: a nota de crédito annuls a factura, a nota de débito or a
+    factura de compra; a nota de crédito is annulled by a nota de débito."""
+    nc = dte.nota_credito(factura.with_folio(1)).with_folio(2)
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(nc, cod_ref="anula")
+    assert info.value.details[0].field == "Referencia[1].CodRef"
+    assert "nota_debito(nota, cod_ref='anula')" in str(info.value)
+    nd = dte.nota_debito(factura.with_folio(1), lines=[{"nombre": "Intereses", "precio": 1000}])
+    assert dte.nota_credito(nd.with_folio(3)).referencias[0].tipo_doc_ref == "56"
+    assert dte.nota_credito(nc, cod_ref="corrige_texto").referencias[0].tipo_doc_ref == "61"
+
+
+@pytest.mark.parametrize("tipo_doc_ref", ["33", "34", "39", "46", "56"])
+def test_a_nota_de_debito_annuls_only_a_nota_de_credito(
+    factura: Document, tipo_doc_ref: str
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.nota_debito(
+            tipo_doc_ref=tipo_doc_ref,
+            folio_ref=5,
+            fecha_ref=date(2026, 11, 1),
+            emisor=factura.encabezado.emisor,
+            receptor=factura.encabezado.receptor,
+            cod_ref="anula",
+            lines=[{"nombre": "Anula", "precio": 1000}],
+        )
+    assert info.value.details[0].field == "Referencia[1].CodRef"
+    assert f"only a nota de crédito (61), not TpoDocRef {tipo_doc_ref}" in str(info.value)
+
+
+def test_a_nota_de_debito_annulling_an_orden_de_compra_is_not_judged(factura: Document) -> None:
+    """CodRef 1 on a reference that is no DTE (801, an orden de compra) is left as it is."""
+    nd = dte.nota_debito(
+        tipo_doc_ref="801",
+        folio_ref="OC-5",
+        fecha_ref=date(2026, 11, 1),
+        emisor=factura.encabezado.emisor,
+        receptor=factura.encabezado.receptor,
+        cod_ref="anula",
+        lines=[{"nombre": "Flete", "precio": 1000}],
+    )
+    assert nd.referencias[0].tipo_doc_ref == "801"
+
+
 def test_nota_debito_defaults_to_corrige_montos(factura: Document) -> None:
     nd = dte.nota_debito(factura.with_folio(1), lines=[{"nombre": "Intereses", "precio": 1000}])
     assert nd.referencias[0].cod_ref is CodRef.CORRIGE_MONTOS

@@ -154,6 +154,16 @@ def test_nota_debito_exportacion_anula_nota_credito() -> None:
     assert nd.totals.mnt_total == 50
 
 
+def test_export_notes_annul_as_the_sii_says() -> None:
+    """A 111 annuls only a 112, and a 112 does not annul a 112."""
+    factura = _hotel().with_folio(1)
+    with pytest.raises(DocumentError, match=r"only a nota de crédito \(112\), not TpoDocRef 110"):
+        dte.nota_debito_exportacion(factura, cod_ref="anula")
+    nc = dte.nota_credito_exportacion(factura).with_folio(7)
+    with pytest.raises(DocumentError, match="does not annul another nota de crédito"):
+        dte.nota_credito_exportacion(nc, cod_ref="anula")
+
+
 def test_export_notes_without_the_document() -> None:
     nd = dte.nota_debito_exportacion(
         tipo_doc_ref=110,

@@ -935,6 +935,23 @@ async def test_credit_note_from_a_token_references_the_stored_document(
     ]
 
 
+async def test_a_credit_note_annulling_a_credit_note_is_refused_before_sending(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    """A nota de crédito is annulled by a nota de débito, never by another nota de crédito,
+    which would credit the sale a second time."""
+    nc = json.loads(json.dumps(samples.factura().with_folio(106).to_sii_dict(), default=str))
+    nc["Encabezado"]["IdDoc"]["TipoDTE"] = 61
+    nc["Referencia"] = [{"TpoDocRef": "33", "FolioRef": "105", "FchRef": "2026-02-09", "CodRef": 1}]
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(200, json={"json": nc, "token": TOKEN})
+    )
+    emit = mock.post("/v2/dte/document")
+    with pytest.raises(DocumentError, match="a nota de débito with CodRef 1 does"):
+        await resolve(of.documents.credit_note(TOKEN, reason="Anula", fecha="2026-02-11"))
+    assert not emit.called
+
+
 async def test_credit_note_corrige_texto_from_a_document_and_its_folio(
     of: Any, mock: respx.MockRouter
 ) -> None:

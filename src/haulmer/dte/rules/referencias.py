@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from haulmer._lazy import LazyModule
-from haulmer.dte.catalogue import CodRef
+from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.models import Referencia
 from haulmer.dte.rules.outcome import blank
 from haulmer.errors import ErrorDetail
@@ -40,6 +41,55 @@ _RUTOTR_TYPES = frozenset({46, 56, 61, 110, 111, 112})
 _EXPORT_TYPES = frozenset({"110", "111", "112"})
 
 
+_ANNULLED_BY: dict[int, frozenset[str]] = {
+    56: frozenset({"61"}),
+    111: frozenset({"112"}),
+}
+"""What a nota de débito annuls (CodRef 1): only a nota de crédito (of export, for 111)."""
+_NEVER_ANNULLED_BY: dict[int, frozenset[str]] = {
+    61: frozenset({"61"}),
+    112: frozenset({"112"}),
+}
+"""What a nota de crédito does not annul: another nota de crédito, which a nota de débito
+annuls (a second credit would add to the first instead of undoing it)."""
+
+
+_DTE_CODES = frozenset(str(int(tipo)) for tipo in DTEType)
+
+
+def _annulment_problems(tipo: int, refs: Sequence[Referencia]) -> list[ErrorDetail]:
+    """A nota that annuls (CodRef 1) what its kind cannot: the SII's cases are a nota de
+    crédito annulling a factura, a nota de débito or a factura de compra, and a nota de débito
+    annulling a nota de crédito."""
+    problems: list[ErrorDetail] = []
+    for index, ref in enumerate(refs):
+        if ref.cod_ref is not CodRef.ANULA:
+            continue
+        referenced = (ref.tipo_doc_ref or "").strip()
+        if referenced not in _DTE_CODES:
+            continue  # an orden de compra, a contrato...: not a document a nota annuls
+        where = f"Referencia[{index + 1}].CodRef"
+        if tipo in _ANNULLED_BY and referenced not in _ANNULLED_BY[tipo]:
+            credit = "112" if tipo == 111 else "61"
+            problems.append(
+                ErrorDetail(
+                    where,
+                    f"a nota de débito annuls (CodRef 1) only a nota de crédito ({credit}), not "
+                    f"TpoDocRef {referenced}: to undo a document, issue a nota de "
+                    "crédito that annuls it; to add to its amounts, CodRef 3 (corrige montos)",
+                )
+            )
+        elif referenced in _NEVER_ANNULLED_BY.get(tipo, ()):
+            problems.append(
+                ErrorDetail(
+                    where,
+                    f"a nota de crédito does not annul another nota de crédito ({referenced}): "
+                    "a nota de débito with CodRef 1 does (nota_debito(nota, cod_ref='anula'))",
+                )
+            )
+    return problems
+
+
 def documento_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
     """References of a Documento or a boleta: at most 40, a nota's CodRef, each one's fields."""
     tipo = doc.tipo_dte
@@ -63,6 +113,7 @@ def documento_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
                     "1 (anula), 2 (corrige texto) or 3 (corrige montos)",
                 )
             )
+        problems += _annulment_problems(int(tipo), refs)
     for index, ref in enumerate(refs):
         where = f"Referencia[{index + 1}]"
         if tipo.is_boleta:
@@ -92,7 +143,8 @@ def export_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
                     "or 3 (corrige montos)",
                 )
             )
-        elif not any((r.tipo_doc_ref or "").strip() in _EXPORT_TYPES for r in main):
+        problems += _annulment_problems(int(doc.tipo_dte), refs)
+        if main and not any((r.tipo_doc_ref or "").strip() in _EXPORT_TYPES for r in main):
             index = refs.index(main[0])
             problems.append(
                 ErrorDetail(
