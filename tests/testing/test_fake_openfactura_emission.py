@@ -261,6 +261,22 @@ def test_send_email_copy_arrives_once_the_sii_accepts(fake: FakeHaulmer, issue: 
     assert "N° 1" in fake.outbox.last(to="compras@hosty.cl").subject
 
 
+def test_send_email_to_several_addresses_sends_one_copy_to_each(
+    fake: FakeHaulmer, issue: Issue
+) -> None:
+    # What the SDK sends for send_email={"to": [...]}: the addresses in one text, with commas.
+    body = factura()
+    body["sendEmail"] = {"to": "compras@hosty.cl, pagos@hosty.cl", "BCC": "a@b.cl,c@d.cl"}
+    issue(body)
+    fake.clock.advance(minutes=5)
+    assert sorted(e.to for e in fake.outbox) == [
+        "a@b.cl",
+        "c@d.cl",
+        "compras@hosty.cl",
+        "pagos@hosty.cl",
+    ]
+
+
 def test_issued_xml_is_schema_valid_and_its_test_caf_is_not_the_siis(issue: Issue) -> None:
     xml = _xml(issue(factura(response=["XML"])))
     sii.validate_schema(xml)

@@ -706,9 +706,9 @@ class Emission:
                 label = DTEType(doc.dte_type).label
             except ValueError:
                 label = f"DTE {doc.dte_type}"
-            recipients = [str(doc.send_email.get("to", ""))]
-            for extra in ("CC", "BCC"):
-                recipients += str(doc.send_email.get(extra) or "").split(",")
+            recipients: list[str] = []
+            for key in ("to", "CC", "BCC"):  # each one address or several, with commas
+                recipients += str(doc.send_email.get(key) or "").split(",")
             for address in (r.strip() for r in recipients):
                 if not address:
                     continue
