@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import respx
 
 from haulmer import AsyncHaulmer, Haulmer
 from haulmer.errors import HaulmerError
+from haulmer.openfactura.emission import normalize_response
 from haulmer.openfactura.models import EmittedDocument
 
 from .helpers import apage, page
@@ -48,3 +51,14 @@ def test_require_pdf_and_xml_give_bytes_or_say_how_to_get_them() -> None:
         bare.require_pdf()
     with pytest.raises(HaulmerError, match=r"documents\.xml\(token\)"):
         bare.require_xml()
+
+
+def test_require_pdf_names_only_response_options_emit_takes() -> None:
+    bare = EmittedDocument.model_validate({"TOKEN": "t3"})
+    with pytest.raises(HaulmerError) as caught:
+        bare.require_pdf()
+    named = re.findall(r"'([A-Z0-9_]+)'", str(caught.value))
+    assert "PDF" in named
+    normalize_response(named)  # every option the advice names is one emit accepts
+    # A format alone brings no PDF (it chooses the paper of the PDF asked for, or fetched later).
+    assert "or a PDF format" not in str(caught.value)

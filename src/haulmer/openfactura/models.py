@@ -114,8 +114,9 @@ class EmittedDocument(ResponseModel):
         if self.pdf is not None:
             return self.pdf
         raise HaulmerError(
-            f"document {self.token} came without its PDF: emit with response=['PDF', ...] "
-            "(or a PDF format such as 'PDF_80MM'), or fetch it with documents.pdf(token)"
+            f"document {self.token} came without its PDF: emit with response=['PDF', ...] (a "
+            "format such as '80MM' beside it chooses the paper), or fetch it with "
+            "documents.pdf(token), printed in the format chosen at emission"
         )
 
     def require_xml(self) -> bytes:
