@@ -224,6 +224,22 @@ async def test_sync_rcv_surfaces_the_of_429_window(of: Any, mock: respx.MockRout
     assert caught.value.retry_after == 3600
 
 
+async def test_sync_rcv_waits_out_the_keys_rate_limit_as_every_call_does(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    # The gateway's 3 requests/s: nothing was queued, and a second later the sync is taken.
+    gateway = {"statusCode": 429, "message": "Rate limit is exceeded. Try again in 1 seconds."}
+    route = mock.post("/v2/dte/registry/sync-rcv").mock(
+        side_effect=[
+            httpx.Response(429, json=gateway),
+            httpx.Response(200, json={"message": "Sincronización encolada", "code": 200}),
+        ]
+    )
+    result = await resolve(of.registry.sync_rcv("sales", 202605))
+    assert route.call_count == 2
+    assert result.message == "Sincronización encolada"
+
+
 @pytest.mark.parametrize(
     ("registro", "periodo", "message"),
     [

@@ -48,6 +48,9 @@ MAX_BACKOFF: Final = 8.0
 
 _ALWAYS_RETRIED_STATUSES: Final = frozenset({408, 429})
 _ALWAYS_RETRIED_CODES: Final = frozenset({"OF-21"})
+_NEVER_RETRIED_CODES: Final = frozenset({"OF-429"})
+"""429s that no retry gets through: OF-429 is ``registry.sync_rcv()``'s window per taxpayer and
+registro, minutes long, where every attempt is refused again."""
 _TRY_AGAIN = re.compile(r"try again in\s+(\d+(?:\.\d+)?)\s*(?:seconds?|secs?|s)\b", re.IGNORECASE)
 
 
@@ -69,14 +72,15 @@ def should_retry(
     code: str | None = None,
     retry_safe: bool,
 ) -> bool:
-    """Whether a failed attempt may be retried: refused connections, 408, 429 and OF-21 always
-    (nothing was done); timeouts, broken connections, 5xx only if ``retry_safe``; other 4xx never.
+    """Whether a failed attempt may be retried: refused connections, 408, 429 (but OF-429) and
+    OF-21 always (nothing was done); timeouts, broken connections, 5xx only if ``retry_safe``;
+    other 4xx never.
     """
     if failure is Failure.CONNECT:
         return True
     if failure is not None:
         return retry_safe
-    if status_code is None:
+    if status_code is None or code in _NEVER_RETRIED_CODES:
         return False
     if status_code in _ALWAYS_RETRIED_STATUSES or code in _ALWAYS_RETRIED_CODES:
         return True

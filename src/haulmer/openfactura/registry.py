@@ -164,10 +164,7 @@ def sync_rcv_plan(
             f"{today.isoformat()}); ask for that month once it is at most that far ahead"
         )
     body = _SyncRcvRequest(registro=kind, periodo=period)
-    if options.get("max_retries") is None:
-        # The OF-429 window can last longer than any sensible wait: surface it at once.
-        options = {**options, "max_retries": 0}
-    try:
+    try:  # OF-429 is never retried (its window outlasts any sensible wait): surfaced at once
         answer: SyncRcvResult = yield APIRequest(
             method="POST",
             path="/v2/dte/registry/sync-rcv",
