@@ -410,6 +410,35 @@ async def test_voiding_twice_surfaces_the_error_envelope(of: Any, mock: respx.Mo
         await resolve(of.documents.void_guia(34972, "2020-10-16"))
 
 
+def _of_22(issue: str) -> httpx.Response:
+    details = [{"field": "folio", "issue": issue}]
+    error = {"message": "Problemas al procesar los datos", "code": "OF-22", "details": details}
+    return httpx.Response(400, json={"error": error})
+
+
+async def test_an_accuse_of_22_advises_on_received_documents(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    mock.post("/v2/dte/document/received/accuse").mock(
+        return_value=_of_22("Documento recibido 2514 no encontrado")
+    )
+    with pytest.raises(BadRequestError) as caught:
+        await resolve(of.documents.accuse("76795561-8", 33, 2514, "ACD"))
+    # The document was received, not issued with this key, and accuse takes no token.
+    assert "token" not in caught.value.hint
+    assert "issued with this key" not in caught.value.hint
+    assert "emisor" in caught.value.hint
+    assert "list_received()" in caught.value.hint
+
+
+async def test_a_void_guia_of_22_advises_on_guias(of: Any, mock: respx.MockRouter) -> None:
+    mock.post("/v2/dte/anularDTE52").mock(return_value=_of_22("Folio 34972 no encontrado"))
+    with pytest.raises(BadRequestError) as caught:
+        await resolve(of.documents.void_guia(34972, "2020-10-16"))
+    assert "token" not in caught.value.hint  # void_guia takes none
+    assert "52" in caught.value.hint
+
+
 # -- emission ------------------------------------------------------------------------------------
 
 

@@ -133,6 +133,25 @@ _BYTES_MODELS: dict[str, type[_Xml | _Pdf | _Cedible]] = {
 }
 
 
+_ACCUSE_HINTS = {
+    "OF-22": (
+        "This company received no document with that emisor RUT, type and folio: rut is the "
+        "RUT of the document's emisor (the supplier), not this company's; "
+        "documents.list_received() rows carry all three (row.rut_emisor, row.tipo_dte, "
+        "row.folio)"
+    ),
+}
+"""accuse's own advice: its document is one received, named by its emisor, type and folio."""
+
+_VOID_GUIA_HINTS = {
+    "OF-22": (
+        "Check that this company issued a guía de despacho (52) with this folio, "
+        "with this API key, and that it is not voided already"
+    ),
+}
+"""void_guia's own advice: it names a guía by folio and fecha, never by token."""
+
+
 # -- pure request builders -------------------------------------------------------------------
 
 
@@ -254,6 +273,7 @@ def _accuse_request(
         product="openfactura",
         cast_to=AccuseResult,
         json=body.to_wire(),
+        error_hints=_ACCUSE_HINTS,
         **options,
     )
 
@@ -276,6 +296,7 @@ def _void_guia_request(
         product="openfactura",
         cast_to=VoidResult,
         json=body.to_wire(),
+        error_hints=_VOID_GUIA_HINTS,
         **options,
     )
 
