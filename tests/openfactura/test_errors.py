@@ -57,6 +57,24 @@ async def test_gateway_errors_map_to_their_classes(
     assert caught.value.status_code == status
 
 
+async def test_the_gateways_403_for_an_unknown_key_says_to_check_the_key(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    """OpenFactura answers a key it does not know with 403 "Invalid authentication
+    credentials": the advice is about the key, not about who owns the resource."""
+    route = mock.get("/v2/dte/organization")
+    route.mock(
+        return_value=httpx.Response(403, json={"message": "Invalid authentication credentials"})
+    )
+    with pytest.raises(PermissionDeniedError) as caught:
+        await resolve(of.organization.retrieve(max_retries=0))
+    assert "Check the API key (HAULMER_API_KEY)" in str(caught.value)
+    assert "owns this resource" not in str(caught.value)
+    route.mock(return_value=httpx.Response(403, json={"message": "Forbidden"}))
+    with pytest.raises(PermissionDeniedError, match="owns this resource"):
+        await resolve(of.organization.retrieve(max_retries=0))
+
+
 async def test_a_rate_limited_list_is_retried_after_the_wait_it_names(
     of: Any, mock: respx.MockRouter
 ) -> None:

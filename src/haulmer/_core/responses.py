@@ -28,6 +28,7 @@ from haulmer.errors import (
     ErrorDetail,
     ServerError,
     error_class_for,
+    hint_for,
     server_error_hint,
 )
 
@@ -263,6 +264,11 @@ def decode_error_body(status_code: int, content: bytes, content_type: str | None
     )
 
 
+_CREDENTIALS_REFUSED = "invalid authentication credentials"
+"""The message of OpenFactura's 403 for a key it does not know: the key is wrong, not the
+resource's owner."""
+
+
 def error_from_response(
     raw: RawResponse,
     *,
@@ -293,6 +299,8 @@ def error_from_response(
     }
     if raw.status_code >= 500 and issubclass(cls, ServerError):
         kwargs["hint"] = server_error_hint(attempts=attempts, retry_safe=retry_safe)
+    elif raw.status_code == 403 and _CREDENTIALS_REFUSED in decoded.message.casefold():
+        kwargs["hint"] = hint_for(401)  # the gateway's 403 for a key it does not know
     if hints and decoded.code is not None and decoded.code in hints:
         kwargs["hint"] = hints[decoded.code]
     if issubclass(cls, AlreadyIssuedError):
