@@ -426,6 +426,15 @@ _BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
         "RUTEmisor must be the RUT of the company that owns this API key "
         "(client.openfactura.organization.retrieve().rut)",
     ),
+    (400, "OF-04"): _Outcome(
+        BadRequestError,
+        "OpenFactura could not sign with the company's electronic signature, the .pfx uploaded "
+        "in its setup (expired or revoked, say): upload a valid one, then send again",
+    ),
+    (400, "OF-13"): _Outcome(
+        BadRequestError,
+        "OpenFactura failed on its side (a database error): try again later",
+    ),
     (400, "OF-05"): _Outcome(
         DocumentRejectedError,
         "OpenFactura does not take this DTE type from this issuer: issue a type the company has "

@@ -394,8 +394,10 @@ def test_the_gateway_rate_limit_names_the_wait_and_the_limiter(
     ("status", "code", "error_class", "advice"),
     [
         (400, "OF-03", DocumentRejectedError, "organization.retrieve().rut"),
+        (400, "OF-04", BadRequestError, "electronic signature, the .pfx uploaded"),
         (400, "OF-05", DocumentRejectedError, "does not take this DTE type from this issuer"),
         (400, "OF-07", FolioError, "organization.folios()"),
+        (400, "OF-13", BadRequestError, "a database error"),
         (400, "OF-22", BadRequestError, "No document with that token or folio"),
         (400, "OF-23", BadRequestError, "blocked for a while"),
         (400, "token_invalid", InvalidTokenError, "latest e-mail"),
