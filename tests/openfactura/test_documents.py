@@ -1210,3 +1210,136 @@ async def test_emit_failing_with_5xx_on_every_retry_says_how_many_times_it_was_s
     with pytest.raises(ServerError) as caught:
         await resolve(of.documents.emit(samples.boleta(), max_retries=0))
     assert caught.value.hint == "Haulmer failed on its side; try again later"
+
+
+# -- iva_exceptional=ARTESANO --------------------------------------------------------------------
+
+
+def _artisan_boleta() -> Any:
+    import haulmer.dte as dte
+
+    return dte.boleta(
+        emisor={
+            "rut": "76086428-5",
+            "razon_social": "ARTESANIAS SPA",
+            "giro": "Artesanía en greda",
+            "direccion": "Calle Pomaire 12",
+            "comuna": "Melipilla",
+        },
+        lines=[
+            {"nombre": "Vasija", "cantidad": 2, "precio": 5000},
+            {"nombre": "Libro", "cantidad": 1, "precio": 3000, "ind_exe": 1},
+        ],
+        fecha=samples.FECHA,
+    )
+
+
+async def test_emit_sends_an_artesano_boleta_without_iva(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(200, json={"TOKEN": TOKEN, "FOLIO": 7})
+    )
+    emitted = await resolve(of.documents.emit(_artisan_boleta(), iva_exceptional="ARTESANO"))
+    assert emitted.folio == 7
+    assert _body(route) == {
+        "response": ["FOLIO"],
+        "dte": {
+            "Encabezado": {
+                "IdDoc": {
+                    "TipoDTE": 39,
+                    "Folio": 0,
+                    "FchEmis": "2026-02-10",
+                    "IndServicio": 3,
+                    "IndMntNeto": 2,
+                },
+                "Emisor": {
+                    "RUTEmisor": "76086428-5",
+                    "RznSocEmisor": "ARTESANIAS SPA",
+                    "GiroEmisor": "Artesanía en greda",
+                    "DirOrigen": "Calle Pomaire 12",
+                    "CmnaOrigen": "Melipilla",
+                },
+                "Receptor": {"RUTRecep": "66666666-6"},
+                "Totales": {"MntNeto": 10000, "MntExe": 3000, "IVA": 0, "MntTotal": 13000},
+            },
+            "Detalle": [
+                {
+                    "NroLinDet": 1,
+                    "NmbItem": "Vasija",
+                    "QtyItem": 2,
+                    "PrcItem": 5000,
+                    "MontoItem": 10000,
+                },
+                {
+                    "NroLinDet": 2,
+                    "IndExe": 1,
+                    "NmbItem": "Libro",
+                    "QtyItem": 1,
+                    "PrcItem": 3000,
+                    "MontoItem": 3000,
+                },
+            ],
+        },
+        "ivaExceptional": ["ARTESANO"],
+    }
+    assert route.calls[-1].request.headers["Idempotency-Key"].startswith("haulmer-")
+
+
+@pytest.mark.parametrize(
+    ("make", "value", "error"),
+    [
+        (samples.factura, "ARTESANO", DocumentError),
+        (_artisan_boleta, "EXENTO", ValidationError),
+        (_artisan_boleta, ["ARTESANO"], ValidationError),
+    ],
+)
+async def test_an_artesano_emission_that_cannot_be_never_reaches_the_network(
+    of: Any, mock: respx.MockRouter, make: Any, value: Any, error: type[Exception]
+) -> None:
+    route = mock.post("/v2/dte/document")
+    with pytest.raises(error, match="ARTESANO"):
+        await resolve(of.documents.emit(make(), iva_exceptional=value))
+    assert not route.called
+
+
+async def test_a_text_correction_of_an_artesano_boleta_goes_but_not_an_annulment(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    stored = {
+        "Encabezado": {
+            "IdDoc": {"TipoDTE": "39", "Folio": "12", "FchEmis": "2026-02-10", "IndMntNeto": "2"},
+            "Emisor": {
+                "RUTEmisor": "76086428-5",
+                "RznSocEmisor": "ARTESANIAS SPA",
+                "GiroEmisor": "Artesanía",
+                "DirOrigen": "Calle Pomaire 12",
+                "CmnaOrigen": "Melipilla",
+            },
+            "Receptor": {"RUTRecep": "66666666-6"},
+            "Totales": {"MntNeto": "10000", "IVA": "0", "MntTotal": "10000"},
+        },
+        "Detalle": [
+            {"NroLinDet": "1", "NmbItem": "Vasija", "QtyItem": "2", "PrcItem": "5000",
+             "MontoItem": "10000"}
+        ],
+    }  # fmt: skip
+    fetched = mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(200, json={"json": stored, "folio": 12})
+    )
+    emit = mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(200, json={"TOKEN": TOKEN, "FOLIO": 3})
+    )
+    organization = mock.get("/v2/dte/organization")
+    lines = [{"nombre": "Vasija", "cantidad": 1, "precio": 5000}]
+    for code, extra in ((CodRef.ANULA, {}), (CodRef.CORRIGE_MONTOS, {"lines": lines})):
+        with pytest.raises(DocumentError, match="issued without IVA") as caught:
+            await resolve(of.documents.credit_note(TOKEN, reason="Devolución", code=code, **extra))
+        assert "CodRef 2" in str(caught.value)
+    assert fetched.call_count == 2
+    assert not emit.called
+    assert not organization.called
+    await resolve(
+        of.documents.credit_note(
+            TOKEN, reason="Corrige giro", code=CodRef.CORRIGE_TEXTO, emisor={"actecos": [477396]}
+        )
+    )
+    assert _body(emit)["dte"]["Encabezado"]["Totales"]["MntTotal"] == 0

@@ -22,7 +22,7 @@ from haulmer.openfactura.emission import (
     normalize_response,
     to_openfactura_dte,
 )
-from haulmer.openfactura.enums import ResponseOption
+from haulmer.openfactura.enums import IvaExceptional, ResponseOption
 
 from . import samples
 
@@ -313,3 +313,159 @@ def test_a_line_amount_that_differs_is_named() -> None:
     assert identity_differences(sent, stored) == [
         "line 1 amount (Detalle[1].MontoItem) 1600 there, 1500 in this call"
     ]
+
+
+# -- iva_exceptional=ARTESANO --------------------------------------------------------------------
+
+ARTISAN: dict[str, Any] = {
+    "rut": "76086428-5",
+    "razon_social": "ARTESANIAS SPA",
+    "giro": "Artesanía en greda",
+    "direccion": "Calle Pomaire 12",
+    "comuna": "Melipilla",
+}
+
+
+def _artisan_boleta(**emisor: Any) -> dte.Document:
+    """A boleta 39 of 10,000 afecto (two vasijas) and 3,000 exempt, as the builder makes it (its
+    Totales split the usual IVA out of the gross lines)."""
+    return dte.boleta(
+        emisor={**ARTISAN, **emisor},
+        lines=[
+            {"nombre": "Vasija", "cantidad": 2, "precio": 5000},
+            {"nombre": "Libro", "cantidad": 1, "precio": 3000, "ind_exe": 1},
+        ],
+        fecha=samples.FECHA,
+    )
+
+
+ARTESANO_TOTALES = {"MntNeto": 10000, "MntExe": 3000, "IVA": 0, "MntTotal": 13000}
+
+
+def test_an_artesano_boleta_goes_without_iva_its_lines_being_the_neto() -> None:
+    document = _artisan_boleta()
+    assert document.totales.iva == 1597  # the builder's usual split
+    body = build_emission(document, iva_exceptional="ARTESANO").body
+    assert body["ivaExceptional"] == ["ARTESANO"]
+    encabezado = body["dte"]["Encabezado"]
+    assert encabezado["Totales"] == ARTESANO_TOTALES
+    assert encabezado["IdDoc"]["IndMntNeto"] == 2
+    assert [line["MontoItem"] for line in body["dte"]["Detalle"]] == [10000, 3000]
+
+
+def test_an_artesano_boleta_given_as_a_dict_gets_the_same_totals() -> None:
+    data = json.loads(json.dumps(to_openfactura_dte(_artisan_boleta())))
+    as_dict = build_emission(data, iva_exceptional=IvaExceptional.ARTESANO).body
+    assert as_dict == build_emission(_artisan_boleta(), iva_exceptional="ARTESANO").body
+    data["Encabezado"]["Totales"] = dict(ARTESANO_TOTALES)  # already in the ARTESANO shape
+    again = build_emission(data, iva_exceptional="artesano").body
+    assert again["dte"]["Encabezado"]["Totales"] == ARTESANO_TOTALES
+
+
+def test_a_boleta_without_iva_is_refused_unless_the_emission_is_artesano() -> None:
+    data = json.loads(json.dumps(to_openfactura_dte(_artisan_boleta())))
+    data["Encabezado"]["Totales"] = dict(ARTESANO_TOTALES)
+    with pytest.raises(DocumentError, match="IVA: is 0, expected 1597"):
+        build_emission(data)
+    document = dte.Document.from_sii_dict(data)
+    totales = build_emission(document, iva_exceptional="ARTESANO").body["dte"]["Encabezado"]
+    assert totales["Totales"] == ARTESANO_TOTALES
+
+
+@pytest.mark.parametrize(
+    ("totales", "named"),
+    [
+        ({"MntNeto": 10000, "MntExe": 3000, "IVA": 0, "MntTotal": 12000}, "MntTotal: is 12000"),
+        ({"MntNeto": 10000, "MntExe": 3000, "IVA": 5, "MntTotal": 13005}, "IVA: is 5"),
+        ({"MntNeto": 9000, "MntExe": 3000, "IVA": 0, "MntTotal": 12000}, "MntNeto: is 9000"),
+    ],
+)
+def test_artesano_totals_of_neither_shape_are_refused_naming_the_amount(
+    totales: dict[str, int], named: str
+) -> None:
+    data = json.loads(json.dumps(to_openfactura_dte(_artisan_boleta())))
+    data["Encabezado"]["Totales"] = totales
+    with pytest.raises(DocumentError, match="fit neither iva_exceptional=ARTESANO") as caught:
+        build_emission(data, iva_exceptional="ARTESANO")
+    assert named in str(caught.value)
+    assert all(d.field.startswith("Encabezado.Totales.") for d in caught.value.details)
+
+
+@pytest.mark.parametrize("value", ["OTRO", ["ARTESANO"], 1, ""])
+def test_an_iva_exception_other_than_artesano_is_refused(value: Any) -> None:
+    with pytest.raises(ValidationError, match="iva_exceptional must be 'ARTESANO'") as caught:
+        build_emission(_artisan_boleta(), iva_exceptional=value)
+    if isinstance(value, list):
+        assert "not a list" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "make", [samples.factura, samples.factura_exenta, samples.guia, samples.nota_credito]
+)
+def test_artesano_is_refused_on_anything_but_a_boleta(make: Any) -> None:
+    with pytest.raises(DocumentError, match=r"for boletas \(39, 41\) only") as caught:
+        build_emission(make(), iva_exceptional="ARTESANO")
+    assert [d.field for d in caught.value.details] == ["Encabezado.IdDoc.TipoDTE"]
+    data = json.loads(json.dumps(to_openfactura_dte(make())))
+    with pytest.raises(DocumentError, match=r"for boletas \(39, 41\) only"):
+        build_emission(data, iva_exceptional="ARTESANO")
+
+
+def _declaring(acteco: Any) -> dict[str, Any]:
+    """The artisan's boleta as a dict whose Emisor declares ``acteco`` (boletas carry none on
+    the wire, but a document read from elsewhere may state it)."""
+    data: dict[str, Any] = json.loads(json.dumps(_artisan_boleta().to_sii_dict(), default=str))
+    data["Encabezado"]["Emisor"]["Acteco"] = acteco
+    return data
+
+
+def test_artesano_is_refused_when_the_emisor_declares_another_activity() -> None:
+    with pytest.raises(DocumentError, match="Acteco 477396") as caught:
+        build_emission(_declaring(620200), iva_exceptional="ARTESANO")
+    assert [d.field for d in caught.value.details] == ["Encabezado.Emisor.Acteco"]
+    document = dte.Document.from_sii_dict(_declaring([620200, 479100]))
+    with pytest.raises(DocumentError, match="declares '620200, 479100'"):
+        build_emission(document, iva_exceptional="ARTESANO")
+    for declared in ([620200, 477396], "477396"):
+        body = build_emission(_declaring(declared), iva_exceptional="ARTESANO").body
+        assert "Acteco" not in body["dte"]["Encabezado"]["Emisor"]  # a boleta carries none
+        document = dte.Document.from_sii_dict(_declaring(declared))
+        body = build_emission(document, iva_exceptional="ARTESANO").body
+        assert body["dte"]["Encabezado"]["Totales"] == ARTESANO_TOTALES
+
+
+def test_an_artesano_boleta_is_checked_by_its_rules_too() -> None:
+    data = json.loads(json.dumps(to_openfactura_dte(_artisan_boleta())))
+    data["Detalle"][0]["MontoItem"] = 9000
+    with pytest.raises(DocumentError) as caught:
+        build_emission(data, iva_exceptional="ARTESANO")
+    assert "Detalle[1].MontoItem" in [d.field for d in caught.value.details]
+
+
+def test_an_artesano_boleta_exenta_keeps_its_totals() -> None:
+    document = dte.boleta_exenta(
+        emisor=ARTISAN,
+        lines=[{"nombre": "Libro", "cantidad": 1, "precio": 3000}],
+        fecha=samples.FECHA,
+    )
+    plain = build_emission(document).body
+    body = build_emission(document, iva_exceptional="ARTESANO").body
+    assert body == {**plain, "ivaExceptional": ["ARTESANO"]}
+
+
+def test_an_artesano_boleta_of_net_prices_totals_its_lines() -> None:
+    document = dte.boleta(
+        emisor=ARTISAN,
+        lines=[{"nombre": "Vasija", "cantidad": 1, "precio": 10000}],
+        fecha=samples.FECHA,
+        montos_netos=True,
+    )
+    assert document.totales.mnt_total == 11900
+    totales = build_emission(document, iva_exceptional="ARTESANO").body["dte"]["Encabezado"]
+    assert totales["Totales"] == {"MntNeto": 10000, "IVA": 0, "MntTotal": 10000}
+
+
+def test_the_derived_key_of_an_artesano_boleta_is_its_own() -> None:
+    plain = build_emission(_artisan_boleta()).idempotency_key
+    artesano = build_emission(_artisan_boleta(), iva_exceptional="ARTESANO").idempotency_key
+    assert plain != artesano

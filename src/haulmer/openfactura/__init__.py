@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from haulmer.openfactura.enums import (
         AcuseCode,
         IssuedStatus,
+        IvaExceptional,
         PurchaseStatus,
         ReceivedStatus,
         RegistryKind,
@@ -61,6 +62,7 @@ __all__ = [
     "EmittedDocument",
     "IssuedDocumentSummary",
     "IssuedStatus",
+    "IvaExceptional",
     "OpenFactura",
     "Organization",
     "OrganizationFolios",
@@ -93,6 +95,7 @@ _LAZY: dict[str, str] = {
     "SANDBOX_HOSTY_API_KEY": "sandbox",
     "AcuseCode": "enums",
     "IssuedStatus": "enums",
+    "IvaExceptional": "enums",
     "PurchaseStatus": "enums",
     "ReceivedStatus": "enums",
     "RegistryKind": "enums",

@@ -43,7 +43,7 @@ from haulmer.openfactura.emission import (
     build_emission,
     identity_differences,
 )
-from haulmer.openfactura.enums import AcuseCode, ResponseOption
+from haulmer.openfactura.enums import AcuseCode, IvaExceptional, ResponseOption
 from haulmer.openfactura.filters import (
     ISSUED_FILTERS,
     RECEIVED_FILTERS,
@@ -64,6 +64,7 @@ from haulmer.openfactura.notes import (
     PartyInput,
     build_credit_note,
     check_note_arguments,
+    check_original,
     missing_acteco,
     original_document,
 )
@@ -477,6 +478,7 @@ def emit_plan(
     send_email: SendEmail | Mapping[str, Any] | str | None,
     custom: Custom | Mapping[str, Any] | None,
     options: Mapping[str, Any],
+    iva_exceptional: IvaExceptional | str | None = None,
 ) -> Plan[EmittedDocument]:
     """The plan issuing a document: checked and keyed locally, then sent (``emission_plan``)."""
     emission = build_emission(
@@ -485,6 +487,7 @@ def emit_plan(
         idempotency_key=idempotency_key,
         send_email=send_email,
         custom=custom,
+        iva_exceptional=iva_exceptional,
     )
     return (yield from emission_plan(emission, options))
 
@@ -511,7 +514,7 @@ def credit_note_plan(
 ) -> Plan[EmittedDocument]:
     """The plan issuing a nota de crédito for an issued document (fetched if given by token)."""
     emisor, receptor = parties
-    check_note_arguments(reason, code, folio)  # before the original is fetched
+    cod_ref, _folio = check_note_arguments(reason, code, folio)  # before the original is fetched
     source: Original | str | DocumentJson
     if isinstance(original, EmittedDocument):
         folio = folio if folio is not None else original.folio
@@ -524,6 +527,7 @@ def credit_note_plan(
         folio = folio if folio is not None else source.document_folio
         source = source.dte
     document = original_document(source)
+    check_original(document, cod_ref)  # before the organization is asked for its Acteco
     acteco = None
     if missing_acteco(document, emisor):
         acteco = yield from _organization_acteco(document.emisor.rut, options)

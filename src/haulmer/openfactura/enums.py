@@ -1,4 +1,5 @@
-"""Closed sets of codes the OpenFactura API speaks: acuse codes, response options, registries."""
+"""Closed sets of codes the OpenFactura API speaks: acuse codes, response options, the IVA
+exception, registries."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ __all__ = [
     "PDF_FORMATS",
     "AcuseCode",
     "IssuedStatus",
+    "IvaExceptional",
     "PurchaseStatus",
     "ReceivedStatus",
     "RegistryKind",
@@ -59,6 +61,13 @@ PDF_FORMATS = frozenset(
     }
 )
 """The response options that choose a PDF format (at most one per emission)."""
+
+
+class IvaExceptional(StrEnum):
+    """``ivaExceptional``: why a boleta carries no IVA (OpenFactura documents one reason)."""
+
+    ARTESANO = "ARTESANO"
+    """An artisan's sale (Acteco 477396): the boleta's IVA is 0, up to 5 UTM of them a month."""
 
 
 class IssuedStatus(StrEnum):

@@ -24,6 +24,7 @@ from haulmer.dte.document import Document
 from haulmer.dte.models import Emisor, Receptor
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError
 from haulmer.openfactura._checks import check_date, check_folio
+from haulmer.openfactura.emission import is_issued_without_iva
 from haulmer.rut import GENERIC_RECEPTOR_RUT
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Original",
     "PartyInput",
     "build_credit_note",
+    "check_original",
     "missing_acteco",
     "original_document",
 ]
@@ -116,6 +118,25 @@ def _merged(model: type[M], base: M, override: Any, argument: str) -> M:
             f"{argument}= does not make a valid {model.__name__}: " + "; ".join(map(str, details)),
             details,
         ) from None
+
+
+def check_original(original: Document, code: CodRef) -> None:
+    """Refuse to annul or correct the amounts of a boleta issued without IVA
+    (``iva_exceptional=ARTESANO``): OpenFactura documents that exception for boletas only, and a
+    note built from its lines would credit IVA the sale never charged (a text correction,
+    CodRef 2, credits nothing and goes)."""
+    if code is CodRef.CORRIGE_TEXTO or not is_issued_without_iva(original):
+        return
+    totales = original.totales
+    raise DocumentError(
+        "this boleta was issued without IVA (ivaExceptional ARTESANO: MntNeto "
+        f"{totales.mnt_neto}, IVA 0, MntTotal {totales.mnt_total}); OpenFactura documents that "
+        "exception for boletas only, not for a nota de crédito, and a note built from this "
+        "boleta's lines would credit IVA its sale never charged, so credit_note does not "
+        "issue one with CodRef 1 or 3 (a text correction, CodRef 2, credits nothing and "
+        "goes): ask Haulmer how to annul or correct the amounts of an ARTESANO boleta",
+        [ErrorDetail("Referencia.TpoDocRef", "39 issued with ivaExceptional ARTESANO")],
+    )
 
 
 def missing_acteco(original: Document, emisor: PartyInput | None) -> bool:
@@ -205,6 +226,7 @@ def build_credit_note(
 
     cod_ref, folio_given = check_note_arguments(reason, code, folio)
     doc = original_document(original)
+    check_original(doc, cod_ref)
     folio_ref = folio_given if folio_given is not None else doc.folio
     if isinstance(folio_ref, bool) or not isinstance(folio_ref, int) or folio_ref < 1:
         raise DocumentError(

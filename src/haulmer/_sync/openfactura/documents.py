@@ -39,8 +39,9 @@ from haulmer.openfactura.documents import (
 from haulmer.openfactura.emission import (
     Custom,
     SendEmail,
+    normalize_iva_exceptional,
 )
-from haulmer.openfactura.enums import AcuseCode, ResponseOption
+from haulmer.openfactura.enums import AcuseCode, IvaExceptional, ResponseOption
 from haulmer.openfactura.filters import (
     FilterValue,
 )
@@ -72,6 +73,7 @@ class Documents(SyncAPIResource):
         idempotency_key: str | None = None,
         send_email: SendEmail | Mapping[str, Any] | str | None = None,
         custom: Custom | Mapping[str, Any] | None = None,
+        iva_exceptional: IvaExceptional | str | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -85,7 +87,8 @@ class Documents(SyncAPIResource):
         answer, or under your own key, the document issued then is returned with
         ``already_issued=True``. A derived key meeting OF-06 at once raises AlreadyIssuedError
         (``.token``): an earlier run issued it, or this is a second identical sale, which needs
-        your own key (the sale's id).
+        your own key (the sale's id). ``iva_exceptional="ARTESANO"``: an artisan's boleta
+        (Acteco 477396) without IVA, its lines' amounts being the neto (up to 5 UTM a month).
         """
         return self._run(
             emit_plan(
@@ -95,6 +98,7 @@ class Documents(SyncAPIResource):
                 send_email,
                 custom,
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                iva_exceptional,
             ),
         )
 
@@ -108,6 +112,7 @@ class Documents(SyncAPIResource):
         journal: JournalArg = None,
         on_progress: Callable[[BatchProgress], None] | None = None,
         response: Sequence[ResponseOption | str] | None = None,
+        iva_exceptional: IvaExceptional | str | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -123,6 +128,7 @@ class Documents(SyncAPIResource):
         recorded before it is sent and every result after, so a rerun after a crash issues each
         sale once and returns the documents already issued. ``on_progress`` gets a
         ``BatchProgress`` after each sale. Arguments are checked before anything is sent.
+        ``iva_exceptional`` as in ``emit``, for every sale.
         """
         batch = EmissionBatch(
             sales,
@@ -132,7 +138,11 @@ class Documents(SyncAPIResource):
             journal=journal,
             on_progress=on_progress,
             api_key=self._client._config.api_key,
-            emission={"response": response, "send_email": None},
+            emission={
+                "response": response,
+                "send_email": None,
+                "iva_exceptional": normalize_iva_exceptional(iva_exceptional),
+            },
             options=call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
         runner = OrderedRunner(self._run, batch.concurrency, finish=batch.finish, close=batch.close)
