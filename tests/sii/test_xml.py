@@ -214,9 +214,11 @@ def test_first_children_finds_what_find_finds() -> None:
 _CP1252_BYTES = st.binary(max_size=24).map(lambda raw: raw.replace(b"\x00", b""))
 
 
-def _outcome(data: bytes, *, decode_windows_1252: bool) -> tuple[str, object, object]:
+def _outcome(
+    data: bytes, *, decode_windows_1252: bool, decode_latin1: bool = False
+) -> tuple[str, object, object]:
     try:
-        root = parse_xml(data, decode_windows_1252=decode_windows_1252)
+        root = parse_xml(data, decode_windows_1252=decode_windows_1252, decode_latin1=decode_latin1)
     except XMLError as exc:
         return "error", str(exc), exc.line
     return "tree", etree.tostring(root, method="c14n"), [e.sourceline for e in root.iter()]
@@ -236,6 +238,38 @@ def test_windows_1252_decoded_by_python_reads_as_libxml2_reads_it(
         + b"</B>\n</A>"
     )
     assert _outcome(data, decode_windows_1252=True) == _outcome(data, decode_windows_1252=False)
+
+
+@given(
+    payload=_CP1252_BYTES,
+    name=st.sampled_from(["ISO-8859-1", "iso-8859-1", "windows-1252", "cp1252", "UTF-8"]),
+    quote=st.sampled_from(['"', "'"]),
+    ascii_only=st.booleans(),
+)
+def test_latin1_decoded_by_python_reads_as_libxml2_reads_it(
+    payload: bytes, name: str, quote: str, ascii_only: bool
+) -> None:
+    attribute = "e" if ascii_only else "é"
+    data = (
+        f"<?xml version={quote}1.0{quote} encoding={quote}{name}{quote}?>\n<A>\n"
+        f"<B x='{attribute}'>".encode("latin-1")
+        + (bytes(b & 0x7F for b in payload) if ascii_only else payload)
+        + b"</B>\n</A>"
+    )
+    native = _outcome(data, decode_windows_1252=False)
+    assert _outcome(data, decode_windows_1252=False, decode_latin1=True) == native
+    assert _outcome(data, decode_windows_1252=True, decode_latin1=True) == native
+
+
+def test_latin1_in_ascii_bytes_is_read_without_conversion() -> None:
+    data = b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<A>\n  <B>x</C>\n</A>'
+    with pytest.raises(XMLError) as by_python:
+        parse_xml(data, decode_latin1=True)
+    with pytest.raises(XMLError) as by_libxml2:
+        parse_xml(data)
+    assert str(by_python.value) == str(by_libxml2.value)
+    readable = data.replace(b"</C>", b"</B>")
+    assert parse_xml(readable, decode_latin1=True)[0].text == "x"
 
 
 def test_windows_1252_decoded_by_python_keeps_line_and_column_of_errors() -> None:

@@ -72,6 +72,7 @@ def parse_xml(
     *,
     max_bytes: int = MAX_XML_BYTES,
     decode_windows_1252: bool = False,
+    decode_latin1: bool = False,
     keep_blank_text: bool = True,
 ) -> etree._Element:
     """Parse untrusted XML into its root element, or raise ``XMLError`` saying what is wrong.
@@ -80,7 +81,9 @@ def parse_xml(
     is not well formed. ISO-8859-1, windows-1252 and UTF-8 declarations are honoured.
     ``decode_windows_1252`` reads windows-1252 bytes with Python's codec rather than libxml2's
     iconv, several times faster, to the same tree; its docinfo then says UTF-8, so a caller that
-    reads the declared encoding leaves it off. ``keep_blank_text=False`` leaves out the
+    reads the declared encoding leaves it off. ``decode_latin1`` does the same for ISO-8859-1
+    in ASCII bytes, which then need no conversion at all (libxml2 converts other ISO-8859-1
+    bytes about as quickly as Python). ``keep_blank_text=False`` leaves out the
     whitespace-only text libxml2 takes for indentation (beside child elements, comments, PIs and
     CDATA): only for callers that show they read the same without it.
     """
@@ -95,8 +98,8 @@ def parse_xml(
         )
     if not data or data.isspace():
         raise XMLError("XML is empty")
-    if decode_windows_1252:
-        data = _windows_1252_as_utf8(data)
+    if decode_windows_1252 or decode_latin1:
+        data = _eight_bit_as_utf8(data, windows_1252=decode_windows_1252, latin1=decode_latin1)
     if not keep_blank_text and b"\r" in data:
         keep_blank_text, data = _blankless_line_ends(data)
     try:
@@ -166,27 +169,52 @@ def _blankless_line_ends(data: bytes) -> tuple[bool, bytes]:
     return False, data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
-def _windows_1252_as_utf8(data: bytes) -> bytes:
-    """``data`` in UTF-8 when it declares windows-1252 (or cp1252) and every byte is defined
-    there, else as it is (libxml2 then says what is wrong). The declaration keeps its length,
-    padded with spaces, so that lines and columns stay those of the original."""
-    if data.find(b"1252", 0, 200) < 0:  # no such declaration (a longer one goes to libxml2)
+def _eight_bit_as_utf8(data: bytes, *, windows_1252: bool, latin1: bool) -> bytes:
+    """``data`` in UTF-8 when it declares windows-1252 (or cp1252, with ``windows_1252``) and
+    every byte is defined there, or ISO-8859-1 (with ``latin1``) in ASCII bytes, which need no
+    conversion; else as it is (libxml2 then reads it, or says what is wrong). Python's codecs
+    convert windows-1252 several times faster than libxml2's iconv; other ISO-8859-1 bytes
+    libxml2 converts as quickly itself. The declaration keeps its length, padded with spaces,
+    so that lines and columns stay those of the original."""
+    head = data[:200]  # a longer declaration goes to libxml2
+    in_ascii = latin1 and b"8859-1" in head and data.isascii()  # (stops at any other byte)
+    if not (in_ascii or (windows_1252 and b"1252" in head)):
         return data
-    declared = _WINDOWS_1252_DECLARATION.match(data)
+    declared = _EIGHT_BIT_DECLARATION.match(data)
     if declared is None:
         return data
-    try:
-        body = data[declared.end() :].decode("cp1252")
-    except UnicodeDecodeError:
+    body = data[declared.end() :]
+    if declared.group(2).upper() == b"ISO-8859-1":
+        if not in_ascii:
+            return data
+    elif not windows_1252:
         return data
+    elif not body.isascii():  # (ASCII is the same characters in every one of these encodings)
+        body = body.decode("latin-1").encode("utf-8")
+        if _holds_c1(body):  # windows-1252 has characters of its own there
+            try:
+                body = data[declared.end() :].decode("cp1252").encode("utf-8")
+            except UnicodeDecodeError:
+                return data
     start = declared.start(2)
     renamed = b"UTF-8" + declared.group(1)  # and the closing quote
     padding = b" " * (declared.end() - start - len(renamed))
-    return data[:start] + renamed + padding + body.encode("utf-8")
+    return data[:start] + renamed + padding + body
 
 
-_WINDOWS_1252_DECLARATION: Final = re.compile(
-    rb"""<\?xml[^>]*?\sencoding\s*=\s*(["'])(windows-1252|cp1252)\1""", re.IGNORECASE
+def _holds_c1(utf8: bytes) -> bool:
+    """Whether UTF-8 made from ISO-8859-1 holds a C1 character (U+0080 to U+009F: bytes 0x80
+    to 0x9F, where windows-1252 has its own characters). 0xC2 only leads a character there."""
+    at = utf8.find(b"\xc2")
+    while at >= 0:
+        if utf8[at + 1] < 0xA0:
+            return True
+        at = utf8.find(b"\xc2", at + 2)
+    return False
+
+
+_EIGHT_BIT_DECLARATION: Final = re.compile(
+    rb"""<\?xml[^>]*?\sencoding\s*=\s*(["'])(windows-1252|cp1252|iso-8859-1)\1""", re.IGNORECASE
 )
 
 

@@ -59,7 +59,7 @@ def parse_all(xml: bytes | str, *, max_bytes: int = MAX_XML_BYTES) -> list[Docum
 def _read_the_general_way(xml: bytes | str, max_bytes: int) -> list[Document]:
     """``parse_all``'s documents read from the full tree through ``element_to_dict`` and
     ``Document.from_sii_dict``; raises the errors ``parse_all`` documents."""
-    root = parse_xml(xml, max_bytes=max_bytes, decode_windows_1252=True)
+    root = parse_xml(xml, max_bytes=max_bytes, decode_windows_1252=True, decode_latin1=True)
     name = local_name(root)
     if name == "DTE":
         return [_document_of(root)]
@@ -78,7 +78,13 @@ def _read_at_first_sight(xml: bytes | str, max_bytes: int) -> list[Document] | N
     the general reading would raise: leaving out blanks changes no such verdict, and a hostile
     input is not parsed twice.
     """
-    root = parse_xml(xml, max_bytes=max_bytes, decode_windows_1252=True, keep_blank_text=False)
+    root = parse_xml(
+        xml,
+        max_bytes=max_bytes,
+        decode_windows_1252=True,
+        decode_latin1=True,
+        keep_blank_text=False,
+    )
     name = local_name(root)
     if name == "DTE":
         dtes = [root]
