@@ -109,11 +109,9 @@ class SiiModel(BaseModel):
     def _read_leniently(cls, data: Any, info: ValidationInfo) -> Any:
         """Blank optional text is no value; read from XML or JSON, the lenient cleaning too."""
         context = info.context
-        if not isinstance(data, dict):
-            return data
+        if context is CLEAN_CONTEXT or not isinstance(data, dict):
+            return data  # (clean input first: a reader's, many models a document)
         if not (isinstance(context, dict) and context.get(_LENIENT)):
-            if context is CLEAN_CONTEXT:
-                return data
             return _without_blank_text(cls, data)
         shapes = _shapes(cls)
         cleaned: dict[str, Any] = {}

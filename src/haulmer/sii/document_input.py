@@ -99,18 +99,17 @@ def _field_of(walk: _Walk, tag: Any) -> _Field | None:
     return field
 
 
-_UNSEEN: Final = ("", _GENERAL, None)
-
-
 def _read(element: etree._Element, walk: _Walk) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for child in element:
-        tag = child.tag
-        field = walk.get(tag, _UNSEEN)
-        if field is _UNSEEN:
-            field = _field_of(walk, tag)
+        field = walk.get(child.tag)
         if field is None:
-            continue  # a comment, a PI, or what no model reads
+            tag = child.tag
+            if tag in walk:
+                continue  # a comment, a PI, or what no model reads
+            field = _field_of(walk, tag)
+            if field is None:
+                continue
         name, keep, model = field
         value: Any
         if not len(child):  # a leaf: its text (most elements)
@@ -119,6 +118,11 @@ def _read(element: etree._Element, walk: _Walk) -> dict[str, Any]:
                 continue
             value = text.strip()
             if not value:
+                continue
+            if keep == _ONE:  # (most leaves: the checks below, in short)
+                if name in out:
+                    raise _ReadTheGeneralWay  # a single field given twice
+                out[name] = value
                 continue
         elif keep == _GENERAL:
             raise _ReadTheGeneralWay  # models in a shape this walk does not follow

@@ -16,7 +16,7 @@ from haulmer.dte.reading import document_from_input
 from haulmer.errors import XMLError
 from haulmer.sii._xml import MAX_XML_BYTES, local_name, parse_xml
 from haulmer.sii.document_input import read_document_input
-from haulmer.sii.sii_dict import DOCUMENT_TAGS, REPEATED, element_to_dict
+from haulmer.sii.sii_dict import DOCUMENT_PATTERNS, DOCUMENT_TAGS, REPEATED, element_to_dict
 
 __all__ = ["REPEATED", "element_to_dict", "parse", "parse_all"]
 
@@ -95,7 +95,7 @@ def _read_at_first_sight(xml: bytes | str, max_bytes: int) -> list[Document] | N
         return None
     documents = []
     for dte in dtes:
-        found = [c for c in dte if str(c.tag).rpartition("}")[2] in DOCUMENT_TAGS]
+        found = list(dte.iterchildren(*DOCUMENT_PATTERNS))
         read = read_document_input(found[0]) if len(found) == 1 else None
         document = document_from_input(read) if read is not None else None
         if document is None:

@@ -12,6 +12,7 @@ from lxml import etree
 from haulmer.sii._xml import has_elements, leaf_text, local_name
 
 __all__ = [
+    "DOCUMENT_PATTERNS",
     "DOCUMENT_TAGS",
     "REPEATED",
     "SKIPPED",
@@ -45,6 +46,8 @@ SKIPPED: Final = frozenset({"TED", "TmstFirma", "Signature"})
 """Elements left out of the dict: the timbre and the signature are no content."""
 DOCUMENT_TAGS: Final = ("Documento", "Liquidacion", "Exportaciones")
 """The elements that hold a DTE's content (Comisiones repeat in them)."""
+DOCUMENT_PATTERNS: Final = tuple(f"{{*}}{tag}" for tag in DOCUMENT_TAGS)
+"""The document tags in any namespace (or none), as lxml matches them without a proxy each."""
 
 
 def element_to_dict(element: etree._Element) -> dict[str, Any]:

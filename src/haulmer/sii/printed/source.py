@@ -36,7 +36,7 @@ from haulmer.sii._xml import (
 from haulmer.sii.issued_memory import ISSUED_HEAD, recall
 from haulmer.sii.printed.content import PrintedDocument, printed_document
 from haulmer.sii.printed.facts import documento_facts
-from haulmer.sii.sii_dict import DOCUMENT_TAGS
+from haulmer.sii.sii_dict import DOCUMENT_PATTERNS, DOCUMENT_TAGS
 
 if TYPE_CHECKING:
     from haulmer import dte as _dte
@@ -51,9 +51,6 @@ __all__ = [
     "read_sources",
     "ted_barcode_bytes",
 ]
-
-_DOCUMENT_PATTERNS: Final = tuple(f"{{*}}{tag}" for tag in DOCUMENT_TAGS)
-"""The document tags in any namespace (or none), as lxml matches them without a proxy each."""
 
 PrintSource = tuple[PrintedDocument, bytes]
 """The printed facts of the document and the bytes its PDF417 timbre encodes."""
@@ -220,7 +217,7 @@ def _documentos(root: etree._Element) -> list[etree._Element]:
 
 
 def _documento_of(dte: etree._Element) -> etree._Element:
-    found = next(dte.iterchildren(*_DOCUMENT_PATTERNS), None)
+    found = next(dte.iterchildren(*DOCUMENT_PATTERNS), None)
     if found is None:
         raise XMLError("the DTE holds no Documento, Liquidacion or Exportaciones")
     return found
