@@ -51,6 +51,7 @@ surcharge, amount."""
 
 _NAME_AT: Final = _COLUMNS.index(_NAME)
 _ADJUSTMENT_AT: Final = _COLUMNS.index(_ADJUSTMENT)
+_CODE_AT: Final = 0
 _NAME_LEAST: Final = 30.0
 """The narrowest the description column gets when numbers too wide for their columns widen
 them."""
@@ -81,43 +82,53 @@ def _numbers(line: Line) -> tuple[str, str, str, str]:
     return quantity, line.price, _adjustment(line), line.amount
 
 
-def _table_cells(lines: Sequence[Line], c: Canvas) -> tuple[Cell, ...]:
-    """The table's cells for ``lines``: the usual ones, unless a number is wider than its column
-    (an amount of 15 digits or more, a quantity with many decimals and its unit); then that
-    column widens to the widest of its numbers and the description column gives up the width,
-    down to ``_NAME_LEAST``. Most numbers are told to fit from their length alone."""
+class _Table(NamedTuple):
+    """The lines' table as drawn: its cells, each line's numbers as printed (quantity with its
+    unit, price, discount or surcharge, amount) and the columns where a value may not fit its
+    cell on one line, which each line looks at again."""
+
+    cells: tuple[Cell, ...]
+    numbers: list[tuple[str, str, str, str]]
+    unsure: tuple[int, ...]
+
+
+def _table(lines: Sequence[Line], c: Canvas) -> _Table:
+    """The table for ``lines``: the usual cells, unless a number is wider than its column (an
+    amount of 15 digits or more, a quantity with many decimals and its unit); then that column
+    widens to the widest of its numbers and the description column gives up the width, down to
+    ``_NAME_LEAST``. Most values are told to fit from their length alone."""
     c.font(8)
+    numbers = [_numbers(line) for line in lines]
+    columns = dict(zip(_NUMBERS, zip(*numbers, strict=True), strict=True)) if numbers else {}
+    columns[_CODE_AT] = tuple(line.code for line in lines)
+    adjustments = columns.get(_ADJUSTMENT_AT, ())
+    if any(adjustments):
+        columns[_ADJUSTMENT_AT] = tuple(p for text in adjustments for p in _parts(text))
     widths = list(_WIDTHS)
-    columns = (
-        [f"{line.quantity} {line.unit}" if line.unit else line.quantity for line in lines],
-        [line.price for line in lines],
-        [
-            part
-            for line in lines
-            if line.discount or line.surcharge
-            for part in _parts(_ADJUSTMENT_AT, _adjustment(line))
-        ],
-        [line.amount for line in lines],
-    )
-    for at, texts in zip(_NUMBERS, columns, strict=True):
-        widest = c.widest(texts, _WIDTHS[at] - 2)
-        if widest > _WIDTHS[at] - 2:
-            widths[at] = widest + 2.5
-    if widths == list(_WIDTHS):
-        return _CELLS
-    room = RIGHT - MARGIN - _NAME_LEAST - sum(w for at, w in enumerate(widths) if at != _NAME_AT)
-    if room < 0:  # give back, from the widest, what the description column cannot give up
-        for at in sorted(_NUMBERS, key=lambda at: widths[at] - _WIDTHS[at], reverse=True):
-            back = min(-room, widths[at] - _WIDTHS[at])
-            widths[at] -= back
-            room += back
-    return _cells(widths)
+    widest: dict[int, float] = {}
+    for at, texts in columns.items():
+        widest[at] = c.widest(texts, _WIDTHS[at] - 2) if all(map(str.isprintable, texts)) else -1
+        if at != _CODE_AT and widest[at] > _WIDTHS[at] - 2:
+            widths[at] = widest[at] + 2.5
+    cells = _CELLS
+    if widths != list(_WIDTHS):
+        room = RIGHT - MARGIN - _NAME_LEAST - sum(widths)
+        if room < 0:  # give back, from the widest, what the description column cannot give up
+            for at in sorted(_NUMBERS, key=lambda at: widths[at] - _WIDTHS[at], reverse=True):
+                back = min(-room, widths[at] - _WIDTHS[at])
+                widths[at] -= back
+                room += back
+        cells = _cells(widths)
+    if widest.get(_ADJUSTMENT_AT, -1) >= 0 and any(" +" in text for text in adjustments):
+        # a discount and a surcharge side by side: the whole may not fit where each part does
+        widest[_ADJUSTMENT_AT] = c.widest(adjustments, cells[_ADJUSTMENT_AT][1])
+    unsure = tuple(sorted(at for at, w in widest.items() if w < 0 or w > cells[at][1]))
+    return _Table(cells, numbers, unsure)
 
 
-def _parts(at: int, text: str) -> list[str]:
-    """The value of column ``at`` as the parts its lines break between first: a discount and
-    a surcharge of one line are two parts."""
-    return text.replace(" +", "\n+").split("\n") if at == _ADJUSTMENT_AT else [text]
+def _parts(adjustment: str) -> list[str]:
+    """A line's discount and surcharge as the parts its cell breaks between first."""
+    return adjustment.replace(" +", "\n+").split("\n")
 
 
 _LABEL_INDENTS: dict[str, float] = {}
@@ -161,15 +172,16 @@ class _Letter:
         self.resolucion, self.cedible, self.logo, self.notes = resolucion, cedible, logo, notes
         self.pages = 0
         self.y = MARGIN
-        self.cells = _table_cells(doc.lines, canvas)
+        self.table = _table(doc.lines, canvas)
+        self.cells = self.table.cells
         self.name_x, self.name_width, _ = self.cells[_NAME_AT]
 
     def draw(self) -> int:
         self.page()
         self.parties()
         self.table_header()
-        for line in self.doc.lines:
-            self.line(line)
+        for line, numbers in zip(self.doc.lines, self.table.numbers, strict=True):
+            self.line(line, numbers)
         self.sections()
         self.foot()
         self.page_numbers()
@@ -275,7 +287,7 @@ class _Letter:
         for column, (x, width, align) in zip(_COLUMNS, self.cells, strict=True):
             c.text(x, 1.2, column.title, align=align, width=width)
 
-    def line(self, line: Line) -> None:
+    def line(self, line: Line, numbers: tuple[str, str, str, str]) -> None:
         """A Detalle line: its cells, its name in the description column and, in gray under
         the name, its description and indications (drawn last, as they are read). A value
         still wider than its column (a long code; a number only when the description column
@@ -287,11 +299,13 @@ class _Letter:
             extra += c.wrap(", ".join(line.notes), self.name_width)
         c.font(8)
         names = c.wrap(line.name, self.name_width)
-        values = [line.code, names[0], *_numbers(line)]
+        values = [line.code, names[0], *numbers]
         further: list[tuple[int, list[str]]] = []  # the cells whose value takes more lines
-        for at, (text, (_, width, _)) in enumerate(zip(values, self.cells, strict=True)):
-            if at != _NAME_AT and text and not c.fits_at_a_glance(text, width):
-                parts = [piece for part in _parts(at, text) for piece in c.wrap(part, width)]
+        for at in self.table.unsure:
+            text, width = values[at], self.cells[at][1]
+            if text and not c.fits_at_a_glance(text, width):
+                pieces = _parts(text) if at == _ADJUSTMENT_AT else [text]
+                parts = [part for piece in pieces for part in c.wrap(piece, width)]
                 if len(parts) > 1:
                     values[at] = parts[0]
                     further.append((at, parts[1:]))
