@@ -49,7 +49,7 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             method=request.method,
             path=url.path,
             query=dict(url.params.multi_items()) if url.query else {},
-            headers=Headers(request.headers.multi_items()),
+            headers=_fake_headers(request.headers),
             content=request.content,
         )
         try:
@@ -69,14 +69,27 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 )
             self.fake.clock.advance(seconds=outcome.delay)
         response = outcome.response
-        headers, body = response.encoded()
-        return httpx.Response(response.status, headers=headers, content=body, request=request)
+        headers, body = response.encoded()  # with its Content-Length, as a server sends it
+        # Unread, as a network transport answers: the client reads it once (Response(content=)
+        # would read it here, and the client's reading would go over it again).
+        return httpx.Response(
+            response.status, headers=headers, stream=httpx.ByteStream(body), request=request
+        )
 
     def close(self) -> None:
         """Nothing to release: the fake lives in memory."""
 
     async def aclose(self) -> None:
         """Nothing to release: the fake lives in memory."""
+
+
+def _fake_headers(headers: httpx.Headers) -> Headers:
+    """``headers`` as the fake reads them: ``multi_items()`` (names lowercase, decoded as httpx
+    decodes them), each pair decoded once instead of asking httpx for its encoding twice."""
+    encoding = headers.encoding
+    return Headers(
+        [(name.lower().decode(encoding), value.decode(encoding)) for name, value in headers.raw]
+    )
 
 
 def _read_timeout(request: httpx.Request) -> float | None:

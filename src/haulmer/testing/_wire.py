@@ -72,6 +72,11 @@ def parse_json(content: bytes) -> Any:
         raise ValueError("the JSON is nested too deeply") from None
 
 
+_ENCODER = jsonlib.JSONEncoder(ensure_ascii=False)
+"""What ``json.dumps(value, ensure_ascii=False)`` makes for every answer, made once (a call of
+``dumps`` with any option builds a new encoder)."""
+
+
 @dataclass
 class FakeResponse:
     """A handler's answer: ``json`` (serialised for you) or raw ``content``, status, headers."""
@@ -91,7 +96,7 @@ class FakeResponse:
             return self.content
         if self.json is None:
             return b""
-        return jsonlib.dumps(self.json, ensure_ascii=False).encode("utf-8")
+        return _ENCODER.encode(self.json).encode("utf-8")
 
     def all_headers(self) -> dict[str, str]:
         """Headers as sent, with ``Content-Type`` for JSON bodies and ``Content-Length``."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from haulmer.testing._clock import later
 from haulmer.testing._wire import FakeRequest, FakeResponse
+from haulmer.testing.openfactura._indices import BOLETA_NOMINATIVE_UF, IVA_EXCEPTIONAL_CAP_UTM
 from haulmer.testing.openfactura._render import Renderer
 from haulmer.testing.openfactura._state import (
     CafGrant,
@@ -95,9 +96,18 @@ def _test_caf_of(
 
 def _ted_of(xml: bytes) -> bytes:
     """The ``<TED>`` element of a signed DTE (the whole XML if it has none)."""
-    start = _TED_START.search(xml)
-    end = xml.find(b"</TED>", start.start()) if start else -1
-    return xml[start.start() : end + len(b"</TED>")] if start and end >= 0 else xml
+    start = _ted_start(xml)
+    end = xml.find(b"</TED>", start) if start >= 0 else -1
+    return xml[start : end + len(b"</TED>")] if end >= 0 else xml
+
+
+def _ted_start(xml: bytes) -> int:
+    """Where the first ``<TED`` tag starts (-1: none): ``bytes.find`` for the candidates, the
+    pattern only to confirm one (``<TEDx`` is another element)."""
+    start = xml.find(b"<TED")
+    while start >= 0 and not _TED_START.match(xml, start):
+        start = xml.find(b"<TED", start + 1)
+    return start
 
 
 def _int(value: Any) -> int | None:
@@ -489,8 +499,6 @@ class Emission:
         self, exceptional: Any, dte: dict[str, Any], dte_type: int, tenant: Tenant
     ) -> None:
         """``["ARTESANO"]`` only, for Acteco 477396, boleta IVA 0, at most 5 UTM a month."""
-        from haulmer.testing.openfactura._indices import IVA_EXCEPTIONAL_CAP_UTM
-
         if exceptional != ["ARTESANO"]:
             raise _reject("OF-10", [("ivaExceptional", 'Solo se admite ["ARTESANO"]')])
         enc = dte["Encabezado"]
@@ -528,8 +536,6 @@ class Emission:
 
     def _check_boleta_over_135_uf(self, dte: dict[str, Any], dte_type: int) -> None:
         """A boleta above 135 UF needs ``MedioPago`` and the receptor's ``RznSocRecep``."""
-        from haulmer.testing.openfactura._indices import BOLETA_NOMINATIVE_UF
-
         if dte_type not in (39, 41):
             return
         enc = dte["Encabezado"]

@@ -12,6 +12,7 @@ from typing import Any
 from haulmer._shown import shown
 from haulmer.testing._clock import FakeClock, elapsed, later, reached
 from haulmer.testing._control import Control
+from haulmer.testing.openfactura._indices import estimated_uf, estimated_utm
 
 __all__ = [
     "AUTO_REGISTER_AFTER",
@@ -115,8 +116,13 @@ class Tenant:
 
     @property
     def rut_number(self) -> str:
-        """The RUT without DV (as OpenFactura's list filters take it)."""
-        return _rut_key(self.rut)
+        """The RUT without DV (as OpenFactura's list filters take it); worked out again only
+        when ``rut`` is another object (a request asks for it several times)."""
+        rut = self.rut
+        known = self.__dict__.get("_rut_number")
+        if known is None or known[0] is not rut:
+            known = self.__dict__["_rut_number"] = (rut, _rut_key(rut))
+        return known[1]
 
     def _last_allowed(self, dte_type: int) -> int | None:
         return self.folio_limits.get(dte_type)
@@ -380,14 +386,10 @@ class OpenFacturaState:
 
     def uf(self, day: dt.date) -> float:
         """The UF on ``day``: ``uf_value`` when a test set it, else the fake's estimate."""
-        from haulmer.testing.openfactura._indices import estimated_uf
-
         return self.uf_value if self.uf_value is not None else estimated_uf(day)
 
     def utm(self, day: dt.date) -> int:
         """The UTM of ``day``'s month: ``utm_value`` when a test set it, else an estimate."""
-        from haulmer.testing.openfactura._indices import estimated_utm
-
         return self.utm_value if self.utm_value is not None else estimated_utm(day)
 
     def add_document(self, doc: IssuedDocument) -> None:
