@@ -25,17 +25,20 @@ from haulmer._platform import EMAIL_ADDRESS, dte_text
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
-from haulmer.dte.models import Emisor, Receptor, Totales
+from haulmer.dte.models import Emisor, Receptor
 from haulmer.dte.sii_dict import BOLETA_ELEMENTS, BOLETA_RENAMES, render_section
-from haulmer.dte.totals import LineAmounts
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, ValidationError
 from haulmer.openfactura._base import RequestModel, build_request
+from haulmer.openfactura.artesano import (
+    boleta_without_iva,
+    check_artesano,
+    normalize_iva_exceptional,
+)
 from haulmer.openfactura.enums import PDF_FORMATS, IvaExceptional, ResponseOption
 from haulmer.rut import Rut
 from haulmer.sii.render import clean_latin1
 
 __all__ = [
-    "ARTESANO_ACTECO",
     "DEFAULT_RESPONSE",
     "EMITTABLE_TYPES",
     "Custom",
@@ -45,8 +48,6 @@ __all__ = [
     "document_idempotency_key",
     "document_identity",
     "identity_differences",
-    "is_issued_without_iva",
-    "normalize_iva_exceptional",
     "normalize_response",
     "to_openfactura_dte",
 ]
@@ -142,24 +143,6 @@ def normalize_response(options: Iterable[ResponseOption | str] | None) -> list[s
     if len(formats) > 1:
         raise ValidationError(f"choose one PDF format, not {' and '.join(formats)}")
     return [o.value for o in chosen]
-
-
-def normalize_iva_exceptional(value: IvaExceptional | str | None) -> IvaExceptional | None:
-    """Check ``iva_exceptional``: None, or ARTESANO (in any case), the one IVA exception
-    OpenFactura takes."""
-    if value is None:
-        return None
-    given: Any = value  # callers without a type checker may pass anything
-    if isinstance(given, str):
-        try:
-            return IvaExceptional(given.upper())
-        except ValueError:
-            pass
-    hint = " (one value, not a list)" if isinstance(given, list | tuple) else ""
-    raise ValidationError(
-        f"iva_exceptional must be 'ARTESANO' (IvaExceptional.ARTESANO){hint}, the only IVA "
-        f"exception OpenFactura takes; got {shown(value)}"
-    )
 
 
 # -- the dte object ----------------------------------------------------------------------------
@@ -355,7 +338,7 @@ def _document_dte(
     document: Document, *, validate: bool, without_iva: bool = False
 ) -> dict[str, Any]:
     """The ``dte`` object of a Document: checked once (``validate``) in OpenFactura's form
-    (``without_iva``: an ARTESANO boleta's, see :func:`_without_iva`).
+    (``without_iva``: an ARTESANO boleta's, see :func:`boleta_without_iva`).
 
     The model already guarantees the type, dates and RUTs, so nothing is parsed or checked a
     second time: the checked form is rendered and given OpenFactura's wire conventions.
@@ -368,7 +351,7 @@ def _document_dte(
         )
     prepared = _for_openfactura(document)
     if without_iva:
-        final, amounts, totales = _without_iva(prepared, validate=validate)
+        final, amounts, totales = boleta_without_iva(prepared, validate=validate)
         dte = _wire_form(final.rendered_sii_dict(amounts, totales), document.tipo_dte)
         if validate:
             return dte
@@ -575,22 +558,7 @@ def _check_encoding(dte: Mapping[str, Any]) -> None:
     )
 
 
-# -- ivaExceptional ARTESANO ------------------------------------------------------------------
-
-ARTESANO_ACTECO = 477396
-"""The actividad económica (artisans) that ``iva_exceptional=ARTESANO`` is for."""
-
-_BOLETA_TYPES = frozenset({DTEType.BOLETA, DTEType.BOLETA_EXENTA})
-
-_ARTESANO_SHAPE = "IVA 0, MntTotal = MntNeto + MntExe, the lines' amounts being the neto"
-
-_ARTESANO_AMOUNTS: tuple[tuple[str, str], ...] = (
-    ("mnt_neto", "MntNeto"),
-    ("mnt_exe", "MntExe"),
-    ("iva", "IVA"),
-    ("mnt_total", "MntTotal"),
-    ("monto_nf", "MontoNF"),
-)
+# -- ivaExceptional ARTESANO: the wire dict's part ----------------------------------------------
 
 
 def _declared_actecos(document: Any) -> list[int]:
@@ -609,131 +577,14 @@ def _declared_actecos(document: Any) -> list[int]:
     return found
 
 
-def _check_artesano(tipo: int, actecos: Sequence[int]) -> None:
-    """What the document itself shows of ARTESANO's conditions: a boleta (39, 41), and an emisor
-    whose declared activities, when it declares any, include the artisans' (477396)."""
-    if tipo not in _BOLETA_TYPES:
-        label = DTEType(tipo).label
-        raise DocumentError(
-            f"iva_exceptional=ARTESANO is for boletas (39, 41) only, and this is a {label} "
-            f"({tipo}): issue the artisan's sale as a boleta, or leave iva_exceptional out",
-            [ErrorDetail("Encabezado.IdDoc.TipoDTE", f"{tipo} is not a boleta (39, 41)")],
-        )
-    if actecos and ARTESANO_ACTECO not in actecos:
-        listed = ", ".join(str(acteco) for acteco in actecos)
-        raise DocumentError(
-            f"iva_exceptional=ARTESANO is for the artisans' activity (Acteco {ARTESANO_ACTECO}) "
-            f"only, and the emisor declares {shown(listed)}: add {ARTESANO_ACTECO} to its "
-            "actecos if the company has that activity, or leave iva_exceptional out",
-            [
-                ErrorDetail(
-                    "Encabezado.Emisor.Acteco",
-                    f"{shown(listed)} does not include {ARTESANO_ACTECO}",
-                )
-            ],
-        )
-
-
-def _artesano_totals(computed: Totales, given: Totales | None) -> Totales:
-    """An ARTESANO boleta's Totales from those computed on its net lines: IVA 0 and
-    MntTotal = MntNeto + MntExe (the given Totales' other fields kept). A boleta has no
-    additional taxes or deposits (its rules refuse CodImpAdic and IndExe 3), so that is all."""
-    total = (computed.mnt_neto or 0) + (computed.mnt_exe or 0)
-    base = given if given is not None else computed
-    nf = computed.monto_nf
-    periodo = total + (nf or 0) if base.monto_periodo is not None or nf is not None else None
-    return base.model_copy(
-        update={
-            "mnt_neto": computed.mnt_neto,
-            "mnt_exe": computed.mnt_exe,
-            "tasa_iva": None,
-            "iva": 0,
-            "mnt_total": total,
-            "monto_nf": nf,
-            "monto_periodo": periodo,
-        }
-    )
-
-
-def _totals_differences(given: Totales, expected: Totales) -> list[ErrorDetail]:
-    """Each amount of ``given`` that differs from ``expected`` (absent counts as 0)."""
-    problems = [
-        ErrorDetail(f"Encabezado.Totales.{alias}", f"is {have}, expected {want}")
-        for name, alias in _ARTESANO_AMOUNTS
-        if (have := getattr(given, name) or 0) != (want := getattr(expected, name) or 0)
-    ]
-    if given.monto_periodo is not None and given.monto_periodo != expected.monto_periodo:
-        problems.append(
-            ErrorDetail(
-                "Encabezado.Totales.TotalPeriodo",
-                f"is {given.monto_periodo}, expected {expected.monto_periodo}",
-            )
-        )
-    return problems
-
-
-def _without_iva(
-    document: Document, *, validate: bool
-) -> tuple[Document, Sequence[LineAmounts], Totales]:
-    """An ARTESANO boleta 39 as OpenFactura takes it, with its line amounts and Totales: the
-    lines' amounts are its neto (IndMntNeto 2), IVA 0, MntTotal = MntNeto + MntExe.
-
-    Its rules run once (``validate``), on its lines as net amounts. Given Totales must have that
-    shape, or the usual IVA split a builder computes (which this one replaces); any other
-    amount is a DocumentError.
-    """
-    encabezado = document.encabezado
-    given = encabezado.totales
-    id_doc = encabezado.id_doc
-    if id_doc.ind_mnt_neto != 2:
-        id_doc = id_doc.model_copy(update={"ind_mnt_neto": 2})
-    net = document.model_copy(
-        update={"encabezado": encabezado.model_copy(update={"id_doc": id_doc, "totales": None})}
-    )
-    if validate:
-        checked = net.checked()
-        amounts, computed = checked.line_amounts, checked.computed_totals
-    else:
-        amounts = net.amounts_by_line()
-        computed = net.totals_from(amounts)
-    totales = _artesano_totals(computed, given)
-    if validate and given is not None:
-        problems = _totals_differences(given, totales)
-        if problems and _totals_differences(given, document.totals_from(amounts)):
-            raise DocumentError(
-                f"the boleta's Totales fit neither iva_exceptional=ARTESANO ({_ARTESANO_SHAPE}) "
-                "nor the usual IVA split: " + "; ".join(map(str, problems)),
-                problems,
-            )
-    final = net.model_copy(
-        update={"encabezado": net.encabezado.model_copy(update={"totales": totales})}
-    )
-    return final, amounts, totales
-
-
 def _dict_without_iva(dte: dict[str, Any], *, validate: bool) -> dict[str, Any]:
     """A boleta 39's wire ``dte`` (a dict the caller gave) as an ARTESANO boleta: IndMntNeto 2
-    and its Totales in that shape (see :func:`_without_iva`), the rest as given."""
-    _final, _amounts, totales = _without_iva(Document.from_sii_dict(dte), validate=validate)
+    and its Totales in that shape (see :func:`boleta_without_iva`), the rest as given."""
+    _final, _amounts, totales = boleta_without_iva(Document.from_sii_dict(dte), validate=validate)
     encabezado = dte["Encabezado"]
     encabezado["IdDoc"]["IndMntNeto"] = 2
     encabezado["Totales"] = _plain(render_section(totales, boleta=True))
     return dte
-
-
-def is_issued_without_iva(document: Document) -> bool:
-    """Whether ``document`` is a boleta 39 as an ARTESANO emission leaves it: MntNeto above 0,
-    IVA 0 and MntTotal = MntNeto + MntExe, where its lines would carry IVA."""
-    given = document.encabezado.totales
-    if document.tipo_dte is not DTEType.BOLETA or given is None or given.iva:
-        return False
-    neto = given.mnt_neto or 0
-    if neto <= 0 or given.mnt_total != neto + (given.mnt_exe or 0):
-        return False
-    try:
-        return bool(document.totals.iva)
-    except DocumentError:
-        return False
 
 
 # -- idempotency and the whole body ----------------------------------------------------------
@@ -789,14 +640,14 @@ def build_emission(
     exceptional = normalize_iva_exceptional(iva_exceptional)
     if isinstance(document, Document):  # checked once, rendered from its checked form
         if exceptional is not None:
-            _check_artesano(document.tipo_dte, document.emisor.actecos)
+            check_artesano(document.tipo_dte, document.emisor.actecos)
         without_iva = exceptional is not None and document.tipo_dte is DTEType.BOLETA
         dte = _document_dte(document, validate=validate, without_iva=without_iva)
     else:
         dte = to_openfactura_dte(document)
         tipo = dte["Encabezado"]["IdDoc"]["TipoDTE"]
         if exceptional is not None:
-            _check_artesano(tipo, _declared_actecos(document))
+            check_artesano(tipo, _declared_actecos(document))
         if exceptional is not None and tipo == DTEType.BOLETA:
             dte = _dict_without_iva(dte, validate=validate)
         elif validate:  # the dict read into the models once, and checked once

@@ -24,7 +24,7 @@ from haulmer.dte.document import Document
 from haulmer.dte.models import Emisor, Receptor
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError
 from haulmer.openfactura._checks import check_date, check_folio
-from haulmer.openfactura.emission import is_issued_without_iva
+from haulmer.openfactura.artesano import is_issued_without_iva
 from haulmer.rut import GENERIC_RECEPTOR_RUT
 
 __all__ = [

@@ -13,6 +13,7 @@ from haulmer._core.pagination import AsyncPaginator
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.dte.catalogue import CodRef, DTEType
+from haulmer.openfactura.artesano import normalize_iva_exceptional
 from haulmer.openfactura.batch import (
     BatchProgress,
     EmissionBatch,
@@ -35,11 +36,7 @@ from haulmer.openfactura.documents import (
     received_request,
     void_guia_plan,
 )
-from haulmer.openfactura.emission import (
-    Custom,
-    SendEmail,
-    normalize_iva_exceptional,
-)
+from haulmer.openfactura.emission import Custom, SendEmail
 from haulmer.openfactura.enums import AcuseCode, IvaExceptional, ResponseOption
 from haulmer.openfactura.filters import (
     FilterValue,
