@@ -28,6 +28,9 @@ def test_schemas_and_sii_keys_ship_as_package_data() -> None:
         "xmldsignature_v10.xsd",
         "EnvioBOLETA_v11.xsd",
         "HaulmerBoletaDTE.xsd",
+        "RespuestaEnvioDTE_v10.xsd",
+        "EnvioRecibos_v10.xsd",
+        "Recibos_v10.xsd",
     ):
         assert package.joinpath("schemas", name).is_file(), name
     for idk in (100, 300):

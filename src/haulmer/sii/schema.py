@@ -1,9 +1,11 @@
 """Validation against the SII's own XSDs, bundled with the package (``haulmer/sii/schemas``).
 
 A DTE is checked with ``DTE_v10.xsd``, an EnvioDTE with ``EnvioDTE_v10.xsd`` (which includes
-it), an EnvioBOLETA with ``EnvioBOLETA_v11.xsd`` and a lone boleta with the boleta type from
-that file. The schemas are in the SII's namespace: a root without ``xmlns`` (MiPyme files) is
-refused with a message saying so, or validated as if it were declared when asked.
+it), an EnvioBOLETA with ``EnvioBOLETA_v11.xsd``, a lone boleta with the boleta type from
+that file, and a receiver's answers with ``RespuestaEnvioDTE_v10.xsd`` (RespuestaDTE) and
+``EnvioRecibos_v10.xsd``. The schemas are in the SII's namespace: a root without ``xmlns``
+(MiPyme files) is refused with a message saying so, or validated as if it were declared when
+asked.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ _SCHEMA_FILES: Final = {
     "DTE": "DTE_v10.xsd",
     "EnvioBOLETA": "EnvioBOLETA_v11.xsd",
     "BoletaDTE": "HaulmerBoletaDTE.xsd",
+    "RespuestaDTE": "RespuestaEnvioDTE_v10.xsd",
+    "EnvioRecibos": "EnvioRecibos_v10.xsd",
 }
 _SCHEMA_NAMES: Final = {
     "HaulmerBoletaDTE.xsd": "EnvioBOLETA_v11.xsd (its DTE: a lone boleta)",
@@ -93,7 +97,10 @@ def schema_for(root: etree._Element) -> tuple[str, etree.XMLSchema]:
             name = "BoletaDTE"
     filename = _SCHEMA_FILES.get(name)
     if filename is None:
-        raise XMLError(f"no SII schema for <{name}>; expected DTE, EnvioDTE or EnvioBOLETA")
+        raise XMLError(
+            f"no SII schema for <{name}>; expected DTE, EnvioDTE, EnvioBOLETA, RespuestaDTE or "
+            "EnvioRecibos"
+        )
     return filename, _load(filename)
 
 
