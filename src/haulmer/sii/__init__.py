@@ -2,7 +2,9 @@
 
 Everything here loads lxml and cryptography on first use, never at ``import haulmer``.
 Entry points: ``Caf.from_xml``, ``issue``, ``envelope``, ``verify``, ``parse``,
-``validate_schema`` and ``render_pdf`` (the printed representation, with the ``pdf`` extra).
+``validate_schema`` and ``render_pdf`` (the printed representation, with the ``pdf`` extra); a
+receiver answers a supplier's EnvioDTE with ``respuesta_recepcion``, ``resultado_comercial`` and
+``envio_recibos``.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from haulmer._lazy import LazyNames
 
 if TYPE_CHECKING:
     from haulmer.sii._xml import timbre_bytes, to_latin1
+    from haulmer.sii.answer_parts import Resultado
     from haulmer.sii.caf import Caf
     from haulmer.sii.envelopes import Caratula, envelope
     from haulmer.sii.issuing import issue
     from haulmer.sii.keys import register_caf_signer_key, unregister_caf_signer_key
     from haulmer.sii.parsing import parse, parse_all
     from haulmer.sii.printed import pdf_extra_installed, render_pdf, render_pdfs, timbre_png
+    from haulmer.sii.recibos import envio_recibos
+    from haulmer.sii.respuestas import respuesta_recepcion, resultado_comercial
     from haulmer.sii.schema import validate_schema
     from haulmer.sii.verification import Failure, Verification, verify
 
@@ -27,8 +32,10 @@ __all__ = [
     "Caf",
     "Caratula",
     "Failure",
+    "Resultado",
     "Verification",
     "envelope",
+    "envio_recibos",
     "issue",
     "parse",
     "parse_all",
@@ -36,6 +43,8 @@ __all__ = [
     "register_caf_signer_key",
     "render_pdf",
     "render_pdfs",
+    "respuesta_recepcion",
+    "resultado_comercial",
     "timbre_bytes",
     "timbre_png",
     "to_latin1",
@@ -48,6 +57,10 @@ _LAZY: dict[str, str] = {
     "Caf": "haulmer.sii.caf",
     "Caratula": "haulmer.sii.envelopes",
     "envelope": "haulmer.sii.envelopes",
+    "Resultado": "haulmer.sii.answer_parts",
+    "envio_recibos": "haulmer.sii.recibos",
+    "respuesta_recepcion": "haulmer.sii.respuestas",
+    "resultado_comercial": "haulmer.sii.respuestas",
     "issue": "haulmer.sii.issuing",
     "register_caf_signer_key": "haulmer.sii.keys",
     "unregister_caf_signer_key": "haulmer.sii.keys",

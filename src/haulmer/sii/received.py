@@ -1,0 +1,180 @@
+"""A received EnvioDTE as its receiver answers it: the envelope's facts and each DTE's.
+
+The documents are read with :func:`haulmer.sii.parse_all`; the envelope's own facts (the
+SetDTE's ID, its Caratula's RUTs, the DigestValue of its signature) from the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+from lxml import etree
+
+from haulmer._shown import shown
+from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, XMLError
+from haulmer.rut import Rut
+from haulmer.sii._xml import DSIG_NS, local_name, parse_xml, stripped_text
+from haulmer.sii.parsing import parse_all
+
+__all__ = [
+    "ANSWERABLE_TYPES",
+    "MAX_RECEIVED",
+    "ReceivedDte",
+    "ReceivedEnvelope",
+    "read_received",
+]
+
+ANSWERABLE_TYPES: Final = frozenset({33, 34, 46, 52, 56, 61})
+"""The types a RespuestaDTE and a Recibo can name (``DTEType`` and ``DocType`` of the SII)."""
+_MAX_ID: Final = 80
+"""EnvioDTEID is a string of at most 80 characters (RespuestaEnvioDTE_v10.xsd)."""
+MAX_RECEIVED: Final = 2000
+"""An EnvioDTE holds at most 2000 DTEs (EnvioDTE_v10.xsd); NroDTE carries at most 4 digits."""
+_MAX_FOLIO: Final = 10**10 - 1
+_MAX_MONTO: Final = 10**18 - 1
+"""FolioType and MontoType: at most 10 and 18 digits."""
+_DS: Final = "{" + DSIG_NS + "}"
+_BASE64: Final = re.compile(r"(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
+@dataclass(frozen=True)
+class ReceivedDte:
+    """What an answer repeats of one received DTE."""
+
+    tipo: int
+    folio: int
+    fecha_emision: dt.date
+    rut_emisor: Rut
+    rut_receptor: Rut
+    monto_total: int
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """``(tipo, folio)``: how a caller names this DTE in its answers."""
+        return (self.tipo, self.folio)
+
+
+@dataclass(frozen=True)
+class ReceivedEnvelope:
+    """A received EnvioDTE: its SetDTE's ID, its Caratula's RUTs, its digest and its DTEs."""
+
+    set_id: str
+    rut_emisor: Rut
+    rut_receptor: Rut
+    digest: str | None
+    documents: tuple[ReceivedDte, ...]
+
+
+def read_received(received: bytes | str) -> ReceivedEnvelope:
+    """The facts of a received EnvioDTE; ``XMLError`` or ``DocumentError`` saying what is wrong."""
+    if not isinstance(received, (bytes, str)):
+        raise TypeError(
+            f"received must be the EnvioDTE's bytes (or text), got {type(received).__name__}"
+        )
+    root = parse_xml(received, decode_windows_1252=True)
+    name = local_name(root)
+    if name != "EnvioDTE":
+        raise XMLError(
+            f"received is <{name}>, not an EnvioDTE: a RespuestaDTE or EnvioRecibos answers the "
+            "EnvioDTE a supplier sent"
+        )
+    set_dte = root.find("{*}SetDTE")
+    if set_dte is None:
+        raise XMLError("the received EnvioDTE has no SetDTE")
+    set_id = set_dte.get("ID") or ""
+    if not set_id or len(set_id) > _MAX_ID:
+        raise XMLError(
+            f"the received SetDTE's ID {shown(set_id)} is "
+            + ("missing" if not set_id else f"longer than the {_MAX_ID} characters")
+            + " EnvioDTEID can carry"
+        )
+    rut_emisor = _caratula_rut(stripped_text(set_dte.find("{*}Caratula/{*}RutEmisor")), "RutEmisor")
+    rut_receptor = _caratula_rut(
+        stripped_text(set_dte.find("{*}Caratula/{*}RutReceptor")), "RutReceptor"
+    )
+    digest_node = root.find(f"{_DS}Signature/{_DS}SignedInfo/{_DS}Reference/{_DS}DigestValue")
+    parsed = parse_all(received)
+    if len(parsed) > MAX_RECEIVED:
+        raise DocumentError(
+            f"the received EnvioDTE holds {len(parsed)} DTEs, more than the {MAX_RECEIVED} the "
+            "SII's schema allows in one envelope: it cannot be answered as received",
+            [ErrorDetail("SetDTE", f"more than {MAX_RECEIVED} DTE")],
+        )
+    documents = tuple(_received_dte(document, i) for i, document in enumerate(parsed))
+    if not documents:
+        raise XMLError("the received EnvioDTE holds no DTE")
+    keys = [document.key for document in documents]
+    repeated = next((key for index, key in enumerate(keys) if key in keys[:index]), None)
+    if repeated is not None:
+        raise DocumentError(
+            f"the received EnvioDTE holds the DTE {repeated} (tipo, folio) more than once; an "
+            "answer names each DTE once",
+            [ErrorDetail("SetDTE", f"{repeated} repeated")],
+        )
+    return ReceivedEnvelope(set_id, rut_emisor, rut_receptor, _digest(digest_node), documents)
+
+
+def _digest(node: etree._Element | None) -> str | None:
+    """The envelope signature's DigestValue without blanks, None when absent or not base64."""
+    text = "".join((stripped_text(node) or "").split())
+    return text if _BASE64.fullmatch(text) else None
+
+
+def _caratula_rut(text: str | None, field: str) -> Rut:
+    if not text:
+        raise XMLError(f"the received EnvioDTE's Caratula has no {field}")
+    try:
+        return Rut(text)
+    except InvalidRutError as exc:
+        raise XMLError(f"the received EnvioDTE's Caratula/{field}: {exc}") from None
+
+
+def _received_dte(document: object, index: int) -> ReceivedDte:
+    from haulmer.dte.document import Document
+
+    assert isinstance(document, Document)
+    encabezado = document.encabezado
+    id_doc = encabezado.id_doc
+    tipo = int(id_doc.tipo_dte)
+    where = f"the received DTE [{index}] ({tipo} {id_doc.folio})"
+    if tipo not in ANSWERABLE_TYPES:
+        raise DocumentError(
+            f"{where} is of type {tipo}, which a RespuestaDTE or a Recibo cannot name: the SII's "
+            f"schema takes types {', '.join(str(t) for t in sorted(ANSWERABLE_TYPES))} only",
+            [ErrorDetail(f"SetDTE/DTE[{index}]/TipoDTE", f"{tipo} is not answerable")],
+        )
+    folio = int(id_doc.folio)
+    if not 1 <= folio <= _MAX_FOLIO:
+        raise DocumentError(
+            f"{where} has the folio {folio}, which the SII's FolioType (1 to 10 digits) cannot "
+            "carry",
+            [ErrorDetail(f"SetDTE/DTE[{index}]/Folio", "not 1 to 10 digits")],
+        )
+    total = encabezado.totales.mnt_total if encabezado.totales is not None else None
+    if (
+        total is None
+        or Decimal(total) != Decimal(total).to_integral_value()
+        or not 0 <= total <= _MAX_MONTO
+    ):
+        raise DocumentError(
+            f"{where} has no whole MntTotal in pesos of at most 18 digits ({shown(total)}): an "
+            "answer repeats it as one",
+            [ErrorDetail(f"SetDTE/DTE[{index}]/MntTotal", "not a whole number of pesos")],
+        )
+    receptor = encabezado.receptor
+    if receptor is None or receptor.rut is None:
+        raise DocumentError(
+            f"{where} names no RUTRecep", [ErrorDetail(f"SetDTE/DTE[{index}]/RUTRecep", "missing")]
+        )
+    return ReceivedDte(
+        tipo,
+        folio,
+        id_doc.fecha_emision,
+        Rut(str(encabezado.emisor.rut)),
+        Rut(str(receptor.rut)),
+        int(total),
+    )

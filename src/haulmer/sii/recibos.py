@@ -1,0 +1,134 @@
+"""The receiver's EnvioRecibos (EnvioRecibos_v10.xsd, Recibos_v10.xsd): the acuse de recibo of
+the goods or services of received DTEs, Ley 19.983.
+
+Each ``Recibo`` is signed over its ``DocumentoRecibo``, then the envelope over
+``SetRecibos``, both with the certificate of the person who acknowledges (``RutFirma``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Final
+
+from haulmer.errors import DocumentError, ErrorDetail
+from haulmer.rut import Rut
+from haulmer.sii.answer_parts import (
+    answer_document,
+    checked_text,
+    receiver_rut,
+    signed_part,
+    signer_rut,
+    text,
+    timestamp_text,
+)
+from haulmer.sii.issuing import check_certificate_at, signing_time
+from haulmer.sii.received import ReceivedDte, read_received
+from haulmer.sii.signature import SigningCertificate
+
+__all__ = ["DECLARACION", "envio_recibos"]
+
+DECLARACION: Final = (
+    "El acuse de recibo que se declara en este acto, de acuerdo a lo dispuesto en la letra b) "
+    "del Art. 4, y la letra c) del Art. 5 de la Ley 19.983, acredita que la entrega de "
+    "mercaderias o servicio(s) prestado(s) ha(n) sido recibido(s)."
+)
+"""The Declaracion every Recibo carries: the text Recibos_v10.xsd fixes, word for word."""
+
+_SCHEMA: Final = "EnvioRecibos_v10.xsd"
+_SET_ID: Final = "SetDteRecibidos"
+_MAX_RECINTO: Final = 80
+
+
+def envio_recibos(
+    received: bytes | str,
+    *,
+    certificate: SigningCertificate,
+    rut_receptor: str | Rut,
+    recinto: str,
+    documentos: Collection[tuple[int, int]] | None = None,
+    rut_firma: str | Rut | None = None,
+    timestamp: dt.datetime | None = None,
+) -> bytes:
+    """The signed EnvioRecibos acknowledging the goods or services of the received DTEs.
+
+    One Recibo per DTE of the envelope, or per ``(tipo, folio)`` in ``documentos``; each must be
+    addressed to ``rut_receptor`` and issued by the envelope's issuer. ``recinto`` is where they
+    were received (up to 80 characters); ``rut_firma`` defaults to the certificate's holder.
+    """
+    receiver = receiver_rut(rut_receptor)
+    read = read_received(received)
+    place = checked_text(recinto, "recinto", _MAX_RECINTO, required=True)
+    firma = signer_rut(certificate, rut_firma, "rut_firma")
+    if read.rut_receptor != receiver:
+        raise DocumentError(
+            f"the received envelope is addressed to {read.rut_receptor}, not to rut_receptor "
+            f"{receiver}: only its receiver acknowledges its DTEs",
+            [ErrorDetail("RutReceptor", f"is not {receiver}")],
+        )
+    chosen = _chosen(read.documents, documentos)
+    for dte in chosen:
+        where = f"documentos[{dte.key}]"
+        if dte.rut_receptor != receiver:
+            raise DocumentError(
+                f"the DTE {dte.key} is addressed to {dte.rut_receptor}, not to rut_receptor "
+                f"{receiver}: only its receiver acknowledges it",
+                [ErrorDetail(where, f"RUTRecep is not {receiver}")],
+            )
+        if dte.rut_emisor != read.rut_emisor:
+            raise DocumentError(
+                f"the DTE {dte.key} is issued by {dte.rut_emisor}, not by the envelope's "
+                f"RutEmisor {read.rut_emisor}: an EnvioRecibos goes to one issuer",
+                [ErrorDetail(where, f"RUTEmisor is not {read.rut_emisor}")],
+            )
+    local_time = signing_time(timestamp, "TmstFirmaEnv")
+    check_certificate_at(certificate, local_time)
+    when = timestamp_text(local_time)
+    recibos = "".join(_recibo(dte, place, firma, when, certificate) for dte in chosen)
+    caratula = (
+        f'<Caratula version="1.0"><RutResponde>{receiver}</RutResponde>'
+        f"<RutRecibe>{read.rut_emisor}</RutRecibe><TmstFirmaEnv>{when}</TmstFirmaEnv></Caratula>"
+    )
+    set_recibos = f'<SetRecibos ID="{_SET_ID}">{caratula}{recibos}</SetRecibos>'
+    return answer_document("EnvioRecibos", _SCHEMA, signed_part(set_recibos, _SET_ID, certificate))
+
+
+def _chosen(
+    documents: tuple[ReceivedDte, ...], keys: Collection[tuple[int, int]] | None
+) -> list[ReceivedDte]:
+    if keys is None:
+        return list(documents)
+    if isinstance(keys, (str, bytes)) or not isinstance(keys, Collection):
+        raise TypeError(
+            f"documentos must be a collection of (tipo, folio), got {type(keys).__name__}"
+        )
+    known = {dte.key for dte in documents}
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise DocumentError(
+            f"documentos names {unknown[0]!r}, which is no (tipo, folio) of the received "
+            f"envelope (it holds {', '.join(repr(k) for k in sorted(known)[:10])})",
+            [ErrorDetail("documentos", f"{key!r} not in the envelope") for key in unknown[:10]],
+        )
+    if not keys:
+        raise DocumentError(
+            "documentos is empty: acknowledge at least one DTE",
+            [ErrorDetail("documentos", "empty")],
+        )
+    wanted = set(keys)
+    return [dte for dte in documents if dte.key in wanted]
+
+
+def _recibo(
+    dte: ReceivedDte, recinto: str, firma: Rut, when: str, certificate: SigningCertificate
+) -> str:
+    reference = f"R{dte.folio}T{dte.tipo}"
+    documento = (
+        f'<DocumentoRecibo ID="{reference}"><TipoDoc>{dte.tipo}</TipoDoc>'
+        f"<Folio>{dte.folio}</Folio><FchEmis>{dte.fecha_emision.isoformat()}</FchEmis>"
+        f"<RUTEmisor>{dte.rut_emisor}</RUTEmisor><RUTRecep>{dte.rut_receptor}</RUTRecep>"
+        f"<MntTotal>{dte.monto_total}</MntTotal><Recinto>{text(recinto)}</Recinto>"
+        f"<RutFirma>{firma}</RutFirma><Declaracion>{DECLARACION}</Declaracion>"
+        f"<TmstFirmaRecibo>{when}</TmstFirmaRecibo></DocumentoRecibo>"
+    )
+    return f'<Recibo version="1.0">{signed_part(documento, reference, certificate)}</Recibo>'

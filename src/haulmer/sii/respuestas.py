@@ -1,0 +1,296 @@
+"""The receiver's RespuestaDTE (RespuestaEnvioDTE_v10.xsd): the reception result of a received
+EnvioDTE (``RecepcionEnvio``) or the commercial result of its DTEs (``ResultadoDTE``).
+
+Both are signed over ``Resultado ID="ResultadoEnvio"`` with the receiver's certificate and come
+back in ISO-8859-1. Every input is checked against the schema and the received envelope first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Final
+
+from haulmer.errors import DocumentError, ErrorDetail
+from haulmer.rut import Rut
+from haulmer.sii.answer_parts import (
+    Resultado,
+    answer_document,
+    checked_code,
+    checked_number,
+    checked_text,
+    receiver_rut,
+    signed_part,
+    text,
+    timestamp_text,
+)
+from haulmer.sii.issuing import check_certificate_at, signing_time
+from haulmer.sii.received import ReceivedDte, ReceivedEnvelope, read_received
+from haulmer.sii.signature import SigningCertificate
+
+__all__ = [
+    "ESTADOS_DTE",
+    "ESTADOS_RECEPCION_DTE",
+    "ESTADOS_RECEPCION_ENVIO",
+    "respuesta_recepcion",
+    "resultado_comercial",
+]
+
+ESTADOS_RECEPCION_ENVIO: Final = {
+    0: "Envio Recibido Conforme",
+    1: "Envio Rechazado - Error de Schema",
+    2: "Envio Rechazado - Error de Firma",
+    3: "Envio Rechazado - RUT Receptor No Corresponde",
+    90: "Envio Rechazado - Archivo Repetido",
+    91: "Envio Rechazado - Archivo Ilegible",
+    99: "Envio Rechazado - Otros",
+}
+"""EstadoRecepEnv: the codes of the SII's schema and their meaning."""
+ESTADOS_RECEPCION_DTE: Final = {
+    0: "DTE Recibido OK",
+    1: "DTE No Recibido - Error de Firma",
+    2: "DTE No Recibido - Error en RUT Emisor",
+    3: "DTE No Recibido - Error en RUT Receptor",
+    4: "DTE No Recibido - DTE Repetido",
+    99: "DTE No Recibido - Otros",
+}
+"""EstadoRecepDTE: the codes of the SII's schema and their meaning."""
+ESTADOS_DTE: Final = {
+    0: "DTE Aceptado OK",
+    1: "DTE Aceptado con Discrepancias",
+    2: "DTE Rechazado",
+}
+"""EstadoDTE (the commercial result): the codes of the SII's schema and their meaning."""
+
+_SCHEMA: Final = "RespuestaEnvioDTE_v10.xsd"
+_RESULT_ID: Final = "ResultadoEnvio"
+_MAX_NAME: Final = 80
+_WRONG_EMISOR: Final = 2
+_WRONG_RECEPTOR: Final = 3
+
+
+def respuesta_recepcion(
+    received: bytes | str,
+    *,
+    certificate: SigningCertificate,
+    rut_receptor: str | Rut,
+    id_respuesta: int,
+    cod_envio: int,
+    nombre_envio: str,
+    fecha_recepcion: dt.datetime | None = None,
+    envio: Resultado | None = None,
+    documentos: Mapping[tuple[int, int], Resultado] | None = None,
+    timestamp: dt.datetime | None = None,
+) -> bytes:
+    """The signed RespuestaDTE telling the issuer how its EnvioDTE was received.
+
+    ``envio`` is the envelope's result (``Resultado(0)``, received, by default); ``documentos``
+    each DTE's, by ``(tipo, folio)`` (``Resultado(0)`` for those not named). A DTE's result is
+    listed only when the envelope is received. A DTE whose RUTRecep is not ``rut_receptor`` can
+    only be answered with code 3, one of another issuer than the envelope's with code 2, and an
+    envelope whose RutReceptor is not ``rut_receptor`` with code 3. ``cod_envio`` is the
+    receiver's own number for the envelope, ``nombre_envio`` its file's name, and
+    ``fecha_recepcion`` when it arrived (Chilean time; now when None).
+    """
+    receiver = receiver_rut(rut_receptor)
+    read = read_received(received)
+    cod_envio = checked_number(cod_envio, "cod_envio", 10)
+    id_respuesta = checked_number(id_respuesta, "id_respuesta", 10)
+    nombre = checked_text(nombre_envio, "nombre_envio", _MAX_NAME, required=True)
+    estado_envio, glosa_envio, _ = checked_code(
+        envio if envio is not None else Resultado(0), ESTADOS_RECEPCION_ENVIO, "envio"
+    )
+    if read.rut_receptor != receiver and estado_envio != _WRONG_RECEPTOR:
+        raise DocumentError(
+            f"the received envelope is addressed to {read.rut_receptor}, not to rut_receptor "
+            f"{receiver}: answer it with envio=Resultado(3, ...) (RUT Receptor No Corresponde)",
+            [ErrorDetail("RutReceptor", f"is not {receiver}")],
+        )
+    results = _dte_results(read, receiver, documentos) if estado_envio == 0 else []
+    local_time = signing_time(timestamp, "TmstFirmaResp")
+    if fecha_recepcion is not None and not isinstance(fecha_recepcion, dt.datetime):
+        raise TypeError(
+            "fecha_recepcion must be a datetime.datetime (when the envelope arrived, Chilean "
+            f"time or aware), got {type(fecha_recepcion).__name__}; or None for now"
+        )
+    received_at = signing_time(fecha_recepcion or local_time, "FchRecep")
+    if received_at > local_time:
+        raise DocumentError(
+            f"fecha_recepcion {received_at.isoformat()} is after the answer is signed "
+            f"({local_time.isoformat()}): an envelope is answered after it arrives",
+            [ErrorDetail("FchRecep", "after TmstFirmaResp")],
+        )
+    check_certificate_at(certificate, local_time)
+    digest = f"<Digest>{read.digest}</Digest>" if read.digest else ""
+    details = "".join(
+        f"<RecepcionDTE>{_identity(dte)}<EstadoRecepDTE>{estado}</EstadoRecepDTE>"
+        f"<RecepDTEGlosa>{text(glosa)}</RecepDTEGlosa></RecepcionDTE>"
+        for dte, estado, glosa in results
+    )
+    count = f"<NroDTE>{len(results)}</NroDTE>" if results else ""
+    recepcion = (
+        f"<RecepcionEnvio><NmbEnvio>{text(nombre)}</NmbEnvio>"
+        f"<FchRecep>{timestamp_text(received_at)}</FchRecep>"
+        f"<CodEnvio>{cod_envio}</CodEnvio>"
+        f"<EnvioDTEID>{text(read.set_id)}</EnvioDTEID>{digest}"
+        f"<RutEmisor>{read.rut_emisor}</RutEmisor><RutReceptor>{read.rut_receptor}</RutReceptor>"
+        f"<EstadoRecepEnv>{estado_envio}</EstadoRecepEnv>"
+        f"<RecepEnvGlosa>{text(glosa_envio)}</RecepEnvGlosa>{count}{details}</RecepcionEnvio>"
+    )
+    return _respuesta(
+        receiver, read.rut_emisor, id_respuesta, 1, local_time, recepcion, certificate
+    )
+
+
+def resultado_comercial(
+    received: bytes | str,
+    *,
+    certificate: SigningCertificate,
+    rut_receptor: str | Rut,
+    id_respuesta: int,
+    cod_envio: int,
+    resultados: Resultado | Mapping[tuple[int, int], Resultado],
+    timestamp: dt.datetime | None = None,
+) -> bytes:
+    """The signed RespuestaDTE telling the issuer whether its DTEs are accepted commercially.
+
+    ``resultados`` is one ``Resultado`` for every DTE of the envelope, or one per DTE answered,
+    by ``(tipo, folio)``: 0 accepted, 1 accepted with discrepancies, 2 rejected (those two with
+    their ``glosa``, and optionally ``cod_rch_dsc``). Every DTE answered must be addressed to
+    ``rut_receptor`` and come from the envelope's issuer. ``cod_envio`` is the number the
+    reception answer gave the envelope.
+    """
+    receiver = receiver_rut(rut_receptor)
+    read = read_received(received)
+    cod_envio = checked_number(cod_envio, "cod_envio", 10)
+    id_respuesta = checked_number(id_respuesta, "id_respuesta", 10)
+    if isinstance(resultados, Resultado):
+        chosen = [(dte, resultados) for dte in read.documents]
+    elif isinstance(resultados, Mapping):
+        _known_keys(read, resultados, "resultados")
+        if not resultados:
+            raise DocumentError(
+                "resultados is empty: answer at least one DTE", [ErrorDetail("resultados", "empty")]
+            )
+        chosen = [(dte, resultados[dte.key]) for dte in read.documents if dte.key in resultados]
+    else:
+        raise TypeError(
+            "resultados must be a haulmer.sii.Resultado or a mapping of (tipo, folio) to one, got "
+            f"{type(resultados).__name__}"
+        )
+    if read.rut_receptor != receiver:
+        raise DocumentError(
+            f"the received envelope is addressed to {read.rut_receptor}, not to rut_receptor "
+            f"{receiver}: only its receiver answers its DTEs",
+            [ErrorDetail("RutReceptor", f"is not {receiver}")],
+        )
+    rows = []
+    for dte, resultado in chosen:
+        where = f"resultados[{dte.key}]"
+        _require_addressed(dte, read, receiver, where)
+        estado, glosa, code = checked_code(resultado, ESTADOS_DTE, where, with_reason_code=True)
+        reason = f"<CodRchDsc>{code}</CodRchDsc>" if code is not None else ""
+        rows.append(
+            f"<ResultadoDTE>{_identity(dte)}<CodEnvio>{cod_envio}</CodEnvio>"
+            f"<EstadoDTE>{estado}</EstadoDTE><EstadoDTEGlosa>{text(glosa)}</EstadoDTEGlosa>"
+            f"{reason}</ResultadoDTE>"
+        )
+    local_time = signing_time(timestamp, "TmstFirmaResp")
+    check_certificate_at(certificate, local_time)
+    return _respuesta(
+        receiver, read.rut_emisor, id_respuesta, len(rows), local_time, "".join(rows), certificate
+    )
+
+
+def _known_keys(
+    read: ReceivedEnvelope, given: Mapping[tuple[int, int], Resultado], field: str
+) -> None:
+    """Every ``(tipo, folio)`` in ``given`` names a DTE of the received envelope."""
+    keys = {dte.key for dte in read.documents}
+    unknown = [key for key in given if key not in keys]
+    if unknown:
+        raise DocumentError(
+            f"{field} names {unknown[0]!r}, which is no (tipo, folio) of the received envelope "
+            f"(it holds {', '.join(repr(k) for k in sorted(keys)[:10])})",
+            [ErrorDetail(field, f"{key!r} not in the envelope") for key in unknown[:10]],
+        )
+
+
+def _require_addressed(dte: ReceivedDte, read: ReceivedEnvelope, receiver: Rut, where: str) -> None:
+    if dte.rut_receptor != receiver:
+        raise DocumentError(
+            f"the DTE {dte.key} is addressed to {dte.rut_receptor}, not to rut_receptor "
+            f"{receiver}: only its receiver answers it",
+            [ErrorDetail(where, f"RUTRecep is not {receiver}")],
+        )
+    if dte.rut_emisor != read.rut_emisor:
+        raise DocumentError(
+            f"the DTE {dte.key} is issued by {dte.rut_emisor}, not by the envelope's RutEmisor "
+            f"{read.rut_emisor}: the answer goes to one issuer",
+            [ErrorDetail(where, f"RUTEmisor is not {read.rut_emisor}")],
+        )
+
+
+def _dte_results(
+    read: ReceivedEnvelope, receiver: Rut, given: Mapping[tuple[int, int], Resultado] | None
+) -> list[tuple[ReceivedDte, int, str]]:
+    """Each DTE's reception code and glosa; a wrong RUT must be answered with its code."""
+    if given is None:
+        given = {}
+    if not isinstance(given, Mapping):
+        raise TypeError(
+            "documentos must be a mapping of (tipo, folio) to a haulmer.sii.Resultado, got "
+            f"{type(given).__name__}"
+        )
+    _known_keys(read, given, "documentos")
+    results = []
+    for dte in read.documents:
+        where = f"documentos[{dte.key}]"
+        estado, glosa, _ = checked_code(
+            given.get(dte.key, Resultado(0)), ESTADOS_RECEPCION_DTE, where
+        )
+        if dte.rut_receptor != receiver and estado != _WRONG_RECEPTOR:
+            raise DocumentError(
+                f"the DTE {dte.key} is addressed to {dte.rut_receptor}, not to rut_receptor "
+                f"{receiver}: answer it with documentos={{{dte.key}: Resultado(3, ...)}} "
+                "(Error en RUT Receptor)",
+                [ErrorDetail(where, f"RUTRecep is not {receiver}")],
+            )
+        if dte.rut_emisor != read.rut_emisor and estado not in (_WRONG_EMISOR, _WRONG_RECEPTOR):
+            raise DocumentError(
+                f"the DTE {dte.key} is issued by {dte.rut_emisor}, not by the envelope's "
+                f"RutEmisor {read.rut_emisor}: answer it with documentos={{{dte.key}: "
+                "Resultado(2, ...)} (Error en RUT Emisor)",
+                [ErrorDetail(where, f"RUTEmisor is not {read.rut_emisor}")],
+            )
+        results.append((dte, estado, glosa))
+    return results
+
+
+def _identity(dte: ReceivedDte) -> str:
+    """TipoDTE to MntTotal: how a result names its DTE."""
+    return (
+        f"<TipoDTE>{dte.tipo}</TipoDTE><Folio>{dte.folio}</Folio>"
+        f"<FchEmis>{dte.fecha_emision.isoformat()}</FchEmis>"
+        f"<RUTEmisor>{dte.rut_emisor}</RUTEmisor><RUTRecep>{dte.rut_receptor}</RUTRecep>"
+        f"<MntTotal>{dte.monto_total}</MntTotal>"
+    )
+
+
+def _respuesta(
+    receiver: Rut,
+    issuer: Rut,
+    id_respuesta: int,
+    count: int,
+    local_time: dt.datetime,
+    results: str,
+    certificate: SigningCertificate,
+) -> bytes:
+    caratula = (
+        f'<Caratula version="1.0"><RutResponde>{receiver}</RutResponde>'
+        f"<RutRecibe>{issuer}</RutRecibe><IdRespuesta>{id_respuesta}</IdRespuesta>"
+        f"<NroDetalles>{count}</NroDetalles>"
+        f"<TmstFirmaResp>{timestamp_text(local_time)}</TmstFirmaResp></Caratula>"
+    )
+    resultado = f'<Resultado ID="{_RESULT_ID}">{caratula}{results}</Resultado>'
+    return answer_document("RespuestaDTE", _SCHEMA, signed_part(resultado, _RESULT_ID, certificate))

@@ -1,0 +1,110 @@
+"""What the tests of a receiver's answers share: envelopes as received and the signature oracles
+(the SDK's own check, signxml and xmlsec1) applied to every signature of an answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from haulmer.dte.document import Document
+from haulmer.pfx import Certificate
+from haulmer.sii import Caf, Caratula, envelope, issue, parse
+from haulmer.sii._xml import DSIG_NS
+from haulmer.sii.signature import check_signature
+from signers import xmlsec1_verify
+
+from .conftest import EMISOR_RUT, SIGNED_AT, document_dict
+
+RECEPTOR = "96790240-3"
+"""The receptor of the documents conftest builds: the company that answers."""
+ANSWERED_AT = SIGNED_AT + dt.timedelta(hours=2)
+ANSWERABLE = (33, 34, 46, 52, 56, 61)
+_SIGNATURE = f"{{{DSIG_NS}}}Signature"
+
+
+def caratula_to(receptor: str = RECEPTOR) -> Caratula:
+    return Caratula(EMISOR_RUT, dt.date(2026, 1, 15), 0, rut_receptor=receptor)
+
+
+def received_envelope(
+    documents: list[bytes], certificate: Certificate, *, receptor: str = RECEPTOR
+) -> bytes:
+    """An EnvioDTE as the SDK sends it to ``receptor``."""
+    return envelope(
+        documents, certificate=certificate, caratula=caratula_to(receptor), timestamp=SIGNED_AT
+    )
+
+
+def issued_to(
+    rut_recep: str, certificate: Certificate, cafs: dict[int, Caf], *, folio: int
+) -> bytes:
+    """A factura of the conftest's issuer addressed to ``rut_recep``."""
+    data: dict[str, Any] = document_dict(33, folio=folio)
+    data["Encabezado"]["Receptor"]["RUTRecep"] = rut_recep
+    return issue(
+        Document.from_sii_dict(data), caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT
+    )
+
+
+def real_received(path: Path, certificate: Certificate) -> tuple[bytes, str]:
+    """A real SII-signed DTE wrapped in an EnvioDTE to its receptor, and that receptor's RUT."""
+    raw = path.read_bytes()
+    document = parse(raw)
+    receptor = document.encabezado.receptor
+    assert receptor is not None
+    assert receptor.rut is not None
+    caratula = Caratula(
+        str(document.encabezado.emisor.rut),
+        dt.date(2014, 8, 22),
+        80,
+        rut_receptor=str(receptor.rut),
+    )
+    return envelope([raw], certificate=certificate, caratula=caratula), str(receptor.rut)
+
+
+def sdk_checks(answer: bytes) -> list[str]:
+    """The reference of every signature of ``answer`` the SDK's checker accepts; fails on any
+    problem."""
+    root = etree.fromstring(answer)
+    references = []
+    for signature in root.iter(_SIGNATURE):
+        check = check_signature(signature)
+        assert check.ok, check.problems
+        references.append(str(check.reference_id))
+    return references
+
+
+def signxml_checks(answer: bytes, certificate: Certificate) -> Any:
+    """signxml's verification (the SII profile) of the first signature in document order."""
+    from signxml import DigestAlgorithm, SignatureConfiguration, SignatureMethod, XMLVerifier
+
+    verifier = XMLVerifier()
+    verifier.excise_empty_xmlns_declarations = True  # the lxml subtree C14N bug (signxml#193)
+    return verifier.verify(
+        answer,
+        x509_cert=certificate.certificate_pem.decode("ascii"),
+        expect_config=SignatureConfiguration(
+            signature_methods=frozenset({SignatureMethod.RSA_SHA1}),
+            digest_algorithms=frozenset({DigestAlgorithm.SHA1}),
+        ),
+        ignore_ambiguous_key_info=True,
+        id_attribute="ID",
+        verification_time=ANSWERED_AT.replace(tzinfo=dt.timezone(dt.timedelta(hours=-3))),
+    )
+
+
+def xmlsec1_checks(
+    answer: bytes, certificate: Certificate, tmp_path: Path, *, id_attr: str, xpath: str
+) -> None:
+    """xmlsec1's verification of the signature at ``xpath``, whose reference is an ``id_attr``."""
+    result = xmlsec1_verify(
+        answer,
+        tmp_path,
+        id_attr=id_attr,
+        certificate_pem=certificate.certificate_pem,
+        node_xpath=xpath,
+    )
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,396 @@
+"""respuesta_recepcion() and resultado_comercial(): the receiver's RespuestaDTE, schema-valid,
+signed over #ResultadoEnvio, every input checked before signing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from haulmer.errors import CertificateError, DocumentError, InvalidRutError, XMLError
+from haulmer.pfx import Certificate
+from haulmer.sii import (
+    Caf,
+    Resultado,
+    respuesta_recepcion,
+    resultado_comercial,
+    validate_schema,
+)
+from haulmer.testing.certificates import make_test_certificate
+
+from .answers import (
+    ANSWERABLE,
+    ANSWERED_AT,
+    RECEPTOR,
+    issued_to,
+    real_received,
+    received_envelope,
+    sdk_checks,
+    signxml_checks,
+    xmlsec1_checks,
+)
+from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT
+
+SII = "{http://www.sii.cl/SiiDte}"
+DS = "{http://www.w3.org/2000/09/xmldsig#}"
+
+
+@pytest.fixture(scope="module")
+def received(issued: dict[int, bytes], certificate: Certificate) -> bytes:
+    return received_envelope([issued[t] for t in ANSWERABLE], certificate)
+
+
+def _recepcion(received: bytes, certificate: Certificate, **options: object) -> bytes:
+    arguments: dict[str, object] = {
+        "certificate": certificate,
+        "rut_receptor": RECEPTOR,
+        "id_respuesta": 1,
+        "cod_envio": 41,
+        "nombre_envio": "EnvioDTE_76086428-5.xml",
+        "fecha_recepcion": ANSWERED_AT - dt.timedelta(minutes=5),
+        "timestamp": ANSWERED_AT,
+    }
+    arguments.update(options)
+    return respuesta_recepcion(received, **arguments)  # type: ignore[arg-type]
+
+
+def _comercial(received: bytes, certificate: Certificate, **options: object) -> bytes:
+    arguments: dict[str, object] = {
+        "certificate": certificate,
+        "rut_receptor": RECEPTOR,
+        "id_respuesta": 2,
+        "cod_envio": 41,
+        "resultados": Resultado(0),
+        "timestamp": ANSWERED_AT,
+    }
+    arguments.update(options)
+    return resultado_comercial(received, **arguments)  # type: ignore[arg-type]
+
+
+def _texts(xml: bytes, path: str) -> list[str]:
+    return [node.text or "" for node in etree.fromstring(xml).iterfind(path)]
+
+
+# -- what is written ---------------------------------------------------------------------------
+
+
+def test_the_reception_answer_validates_against_the_sii_schema(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _recepcion(received, certificate)
+    validate_schema(answer)
+    assert answer.startswith(b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<RespuestaDTE ')
+
+
+def test_the_reception_answer_names_the_envelope_and_each_dte(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _recepcion(received, certificate)
+    caratula = f"{SII}Resultado/{SII}Caratula/"
+    assert _texts(answer, caratula + f"{SII}RutResponde") == [RECEPTOR]
+    assert _texts(answer, caratula + f"{SII}RutRecibe") == [EMISOR_RUT]
+    assert _texts(answer, caratula + f"{SII}NroDetalles") == ["1"]
+    envio = f"{SII}Resultado/{SII}RecepcionEnvio/"
+    assert _texts(answer, envio + f"{SII}EnvioDTEID") == ["SetDoc"]
+    envelope_digest = etree.fromstring(received).find(
+        f"{DS}Signature/{DS}SignedInfo/{DS}Reference/{DS}DigestValue"
+    )
+    assert envelope_digest is not None
+    assert _texts(answer, envio + f"{SII}Digest") == [envelope_digest.text]
+    assert _texts(answer, envio + f"{SII}EstadoRecepEnv") == ["0"]
+    assert _texts(answer, envio + f"{SII}RecepEnvGlosa") == ["Envio Recibido Conforme"]
+    assert _texts(answer, envio + f"{SII}NroDTE") == [str(len(ANSWERABLE))]
+    assert _texts(answer, envio + f"{SII}RecepcionDTE/{SII}TipoDTE") == [str(t) for t in ANSWERABLE]
+    assert set(_texts(answer, envio + f"{SII}RecepcionDTE/{SII}EstadoRecepDTE")) == {"0"}
+
+
+def test_timestamps_are_written_as_the_sii_writes_them_in_chilean_time(
+    received: bytes, certificate: Certificate
+) -> None:
+    aware = dt.datetime(2026, 11, 27, 15, 30, 5, 123456, tzinfo=dt.timezone.utc)
+    answer = _recepcion(received, certificate, timestamp=aware, fecha_recepcion=aware)
+    assert _texts(answer, f"{SII}Resultado/{SII}Caratula/{SII}TmstFirmaResp") == [
+        "2026-11-27T12:30:05"
+    ]
+    assert _texts(answer, f"{SII}Resultado/{SII}RecepcionEnvio/{SII}FchRecep") == [
+        "2026-11-27T12:30:05"
+    ]
+
+
+def test_a_rejected_envelope_lists_no_dte(received: bytes, certificate: Certificate) -> None:
+    answer = _recepcion(received, certificate, envio=Resultado(2, "Firma del envio no verifica"))
+    validate_schema(answer)
+    envio = f"{SII}Resultado/{SII}RecepcionEnvio/"
+    assert _texts(answer, envio + f"{SII}EstadoRecepEnv") == ["2"]
+    assert _texts(answer, envio + f"{SII}RecepEnvGlosa") == ["Firma del envio no verifica"]
+    assert _texts(answer, envio + f"{SII}RecepcionDTE") == []
+    assert _texts(answer, envio + f"{SII}NroDTE") == []
+
+
+def test_a_dte_is_answered_with_the_code_given_for_it(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _recepcion(received, certificate, documentos={(61, 1): Resultado(4, "Repetido")})
+    validate_schema(answer)
+    estados = _texts(
+        answer, f"{SII}Resultado/{SII}RecepcionEnvio/{SII}RecepcionDTE/{SII}EstadoRecepDTE"
+    )
+    assert estados == ["0", "0", "0", "0", "0", "4"]
+
+
+def test_the_commercial_answer_validates_and_carries_each_result(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _comercial(
+        received,
+        certificate,
+        resultados={
+            (33, 1): Resultado(0),
+            (34, 1): Resultado(1, "Faltan 2 unidades", -2),
+            (61, 1): Resultado(2, "No corresponde a una compra & <nuestra>"),
+        },
+    )
+    validate_schema(answer)
+    result = f"{SII}Resultado/{SII}ResultadoDTE/"
+    assert _texts(answer, result + f"{SII}TipoDTE") == ["33", "34", "61"]
+    assert _texts(answer, result + f"{SII}EstadoDTE") == ["0", "1", "2"]
+    assert _texts(answer, result + f"{SII}EstadoDTEGlosa") == [
+        "DTE Aceptado OK",
+        "Faltan 2 unidades",
+        "No corresponde a una compra & <nuestra>",
+    ]
+    assert _texts(answer, result + f"{SII}CodRchDsc") == ["-2"]
+    assert _texts(answer, result + f"{SII}CodEnvio") == ["41", "41", "41"]
+    assert _texts(answer, f"{SII}Resultado/{SII}Caratula/{SII}NroDetalles") == ["3"]
+
+
+def test_one_result_answers_every_dte(received: bytes, certificate: Certificate) -> None:
+    answer = _comercial(received, certificate)
+    assert len(_texts(answer, f"{SII}Resultado/{SII}ResultadoDTE")) == len(ANSWERABLE)
+
+
+def test_a_glosa_outside_latin1_is_written_as_a_reference_and_still_verifies(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _comercial(received, certificate, resultados=Resultado(2, "Precio en € no pactado"))
+    assert b"&#8364;" in answer
+    validate_schema(answer)
+    assert sdk_checks(answer) == ["ResultadoEnvio"]
+
+
+@pytest.mark.parametrize("path", REAL_DTES, ids=lambda p: p.name)
+def test_real_dtes_received_are_answered_with_valid_signed_xml(
+    path: Path, certificate: Certificate, tmp_path: Path
+) -> None:
+    received, receptor = real_received(path, certificate)
+    for answer in (
+        _recepcion(received, certificate, rut_receptor=receptor),
+        _comercial(received, certificate, rut_receptor=receptor),
+    ):
+        validate_schema(answer)
+        assert sdk_checks(answer) == ["ResultadoEnvio"]
+        signxml_checks(answer, certificate)
+
+
+# -- signatures --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("build", [_recepcion, _comercial], ids=["recepcion", "comercial"])
+def test_the_answer_signature_verifies_with_the_sdk_signxml_and_xmlsec1(
+    build: object, received: bytes, certificate: Certificate, tmp_path: Path
+) -> None:
+    answer = build(received, certificate)  # type: ignore[operator]
+    assert sdk_checks(answer) == ["ResultadoEnvio"]
+    result = signxml_checks(answer, certificate)
+    assert result.signed_xml.get("ID") == "ResultadoEnvio"
+    xmlsec1_checks(
+        answer, certificate, tmp_path, id_attr="Resultado", xpath="/*/*[local-name()='Signature']"
+    )
+
+
+def test_tampering_with_an_answer_breaks_its_signature(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _comercial(received, certificate)
+    tampered = answer.replace(b"<EstadoDTE>0</EstadoDTE>", b"<EstadoDTE>2</EstadoDTE>", 1)
+    signature = etree.fromstring(tampered).find(f"{DS}Signature")
+    assert signature is not None
+    from haulmer.sii.signature import check_signature
+
+    assert not check_signature(signature).ok
+
+
+# -- refusals ----------------------------------------------------------------------------------
+
+
+def test_an_envelope_addressed_to_another_company_is_refused_unless_answered_so(
+    received: bytes, certificate: Certificate
+) -> None:
+    other = "76555835-2"
+    with pytest.raises(DocumentError, match="addressed to 96790240-3, not to rut_receptor"):
+        _recepcion(received, certificate, rut_receptor=other)
+    with pytest.raises(DocumentError, match="addressed to 96790240-3"):
+        _comercial(received, certificate, rut_receptor=other)
+    answer = _recepcion(
+        received, certificate, rut_receptor=other, envio=Resultado(3, "No somos el receptor")
+    )
+    validate_schema(answer)
+    assert _texts(answer, f"{SII}Resultado/{SII}Caratula/{SII}RutResponde") == [other]
+
+
+def test_a_dte_addressed_to_another_company_is_refused_unless_answered_so(
+    certificate: Certificate, cafs: dict[int, Caf], issued: dict[int, bytes]
+) -> None:
+    stray = issued_to("76555835-2", certificate, cafs, folio=7)
+    received = received_envelope([issued[33], stray], certificate)
+    with pytest.raises(DocumentError, match=r"DTE \(33, 7\) is addressed to 76555835-2") as info:
+        _recepcion(received, certificate)
+    assert info.value.details[0].field == "documentos[(33, 7)]"
+    with pytest.raises(DocumentError, match=r"DTE \(33, 7\) is addressed to 76555835-2"):
+        _comercial(received, certificate)
+    answer = _recepcion(
+        received, certificate, documentos={(33, 7): Resultado(3, "RUT receptor no corresponde")}
+    )
+    validate_schema(answer)
+    accepted_only_ours = _comercial(received, certificate, resultados={(33, 1): Resultado(0)})
+    validate_schema(accepted_only_ours)
+
+
+@pytest.mark.parametrize(
+    ("resultado", "message"),
+    [
+        (Resultado(5), r"estado 5 is not one of the SII's codes: 0 \(DTE Aceptado OK\)"),
+        (Resultado(True), "estado True is not one of the SII's codes"),  # type: ignore[arg-type]
+        (Resultado(2), r"glosa is required: say why"),
+        (Resultado(1, "   "), r"glosa is required"),
+        (Resultado(2, "x" * 257), "has 257 characters, more than the 256"),
+        (Resultado(2, "bad \x01 byte"), "U\\+0001, which XML cannot carry"),
+        (Resultado(0, cod_rch_dsc=-1), "only a DTE accepted with discrepancies or rejected"),
+        (Resultado(2, "x", cod_rch_dsc=0), "-1 to -999"),
+        (Resultado(2, "x", cod_rch_dsc=-1000), "-1 to -999"),
+        (Resultado(2, "x", cod_rch_dsc=3), "-1 to -999"),
+    ],
+)
+def test_a_commercial_result_outside_the_schema_is_refused(
+    received: bytes, certificate: Certificate, resultado: Resultado, message: str
+) -> None:
+    with pytest.raises(DocumentError, match=message):
+        _comercial(received, certificate, resultados={(33, 1): resultado})
+
+
+def test_the_longest_glosa_the_schema_allows_is_written(
+    received: bytes, certificate: Certificate
+) -> None:
+    validate_schema(_comercial(received, certificate, resultados=Resultado(2, "ñ" * 256)))
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"envio": Resultado(7, "x")}, r"envio.estado 7 is not one of the SII's codes"),
+        ({"envio": Resultado(99)}, "envio.glosa is required"),
+        ({"documentos": {(33, 1): Resultado(9, "x")}}, "estado 9 is not one of"),
+        ({"documentos": {(33, 1): Resultado(99)}}, "glosa is required"),
+        ({"documentos": {(33, 1): Resultado(1, "x", -1)}}, "only a DTE accepted with"),
+        ({"documentos": {(33, 99): Resultado(0)}}, r"names \(33, 99\), which is no"),
+        ({"nombre_envio": "x" * 81}, "nombre_envio has 81 characters, more than the 80"),
+        ({"nombre_envio": ""}, "nombre_envio is required"),
+        ({"cod_envio": 0}, "cod_envio 0 is not a positive whole number of at most 10 digits"),
+        ({"id_respuesta": 10**10}, "id_respuesta 10000000000 is not a positive"),
+        (
+            {"fecha_recepcion": ANSWERED_AT + dt.timedelta(seconds=1)},
+            "is after the answer is signed",
+        ),
+    ],
+)
+def test_a_reception_answer_outside_the_schema_is_refused(
+    received: bytes, certificate: Certificate, options: dict[str, object], message: str
+) -> None:
+    with pytest.raises(DocumentError, match=message):
+        _recepcion(received, certificate, **options)
+
+
+def test_numbers_and_results_of_the_wrong_type_are_refused(
+    received: bytes, certificate: Certificate
+) -> None:
+    with pytest.raises(TypeError, match="cod_envio must be an int"):
+        _recepcion(received, certificate, cod_envio="41")
+    with pytest.raises(TypeError, match=r"must be a haulmer\.sii\.Resultado"):
+        _comercial(received, certificate, resultados={(33, 1): 0})
+    with pytest.raises(
+        TypeError, match=r"resultados must be a haulmer\.sii\.Resultado or a mapping"
+    ):
+        _comercial(received, certificate, resultados=[Resultado(0)])
+    with pytest.raises(DocumentError, match="resultados is empty"):
+        _comercial(received, certificate, resultados={})
+
+
+def test_a_receiver_rut_with_a_wrong_check_digit_is_refused(
+    received: bytes, certificate: Certificate
+) -> None:
+    with pytest.raises(InvalidRutError, match="rut_receptor"):
+        _comercial(received, certificate, rut_receptor="96790240-4")
+
+
+def test_only_an_envio_dte_is_answered(issued: dict[int, bytes], certificate: Certificate) -> None:
+    with pytest.raises(XMLError, match="received is <DTE>, not an EnvioDTE"):
+        _comercial(issued[33], certificate)
+    boletas = received_envelope([issued[39]], certificate)
+    with pytest.raises(XMLError, match="received is <EnvioBOLETA>, not an EnvioDTE"):
+        _comercial(boletas, certificate)
+    with pytest.raises(XMLError, match="not well formed"):
+        _comercial(b"<EnvioDTE", certificate)
+
+
+def test_a_type_the_answer_cannot_name_is_refused(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    exports = received_envelope([issued[110]], certificate, receptor="55555555-5")
+    with pytest.raises(DocumentError, match="is of type 110, which a RespuestaDTE or a Recibo"):
+        _recepcion(exports, certificate, rut_receptor="55555555-5")
+
+
+def test_an_expired_certificate_signs_no_answer(received: bytes) -> None:
+    expired = make_test_certificate(
+        rut="11111111-1",
+        not_before=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc),
+        not_after=dt.datetime(2021, 1, 1, tzinfo=dt.timezone.utc),
+    )
+    with pytest.raises(CertificateError, match="not valid at"):
+        _comercial(received, expired)  # type: ignore[arg-type]
+
+
+def test_a_timestamp_the_schema_cannot_carry_is_refused(
+    received: bytes, certificate: Certificate
+) -> None:
+    with pytest.raises(DocumentError, match="TmstFirmaResp"):
+        _comercial(received, certificate, timestamp=dt.datetime(1999, 12, 31))
+    assert SIGNED_AT < ANSWERED_AT
+
+
+def test_a_reception_time_that_is_no_datetime_is_refused_naming_it(
+    received: bytes, certificate: Certificate
+) -> None:
+    with pytest.raises(TypeError, match=r"fecha_recepcion must be a datetime\.datetime"):
+        _recepcion(received, certificate, fecha_recepcion=dt.date(2026, 11, 27))
+
+
+def test_a_carriage_return_in_a_glosa_is_kept(received: bytes, certificate: Certificate) -> None:
+    answer = _comercial(received, certificate, resultados=Resultado(2, "linea 1\r\nlinea 2"))
+    assert b"linea 1&#13;\nlinea 2" in answer
+    assert _texts(answer, f"{SII}Resultado/{SII}ResultadoDTE/{SII}EstadoDTEGlosa")[0] == (
+        "linea 1\r\nlinea 2"
+    )
+    assert sdk_checks(answer) == ["ResultadoEnvio"]
+
+
+def test_validate_schema_names_the_answer_schema_when_an_answer_is_broken(
+    received: bytes, certificate: Certificate
+) -> None:
+    broken = _comercial(received, certificate).replace(
+        b"<EstadoDTE>0</EstadoDTE>", b"<EstadoDTE>7</EstadoDTE>", 1
+    )
+    with pytest.raises(XMLError, match=r"RespuestaEnvioDTE_v10\.xsd: line 2: .*EstadoDTE"):
+        validate_schema(broken)
