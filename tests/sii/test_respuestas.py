@@ -394,3 +394,9 @@ def test_validate_schema_names_the_answer_schema_when_an_answer_is_broken(
     )
     with pytest.raises(XMLError, match=r"RespuestaEnvioDTE_v10\.xsd: line 2: .*EstadoDTE"):
         validate_schema(broken)
+
+
+def test_a_long_unknown_key_is_quoted_cut(received: bytes, certificate: Certificate) -> None:
+    with pytest.raises(DocumentError) as info:
+        _comercial(received, certificate, resultados={("x" * 10_000, 1): Resultado(0)})
+    assert len(str(info.value)) < 400

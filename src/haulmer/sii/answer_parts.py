@@ -169,8 +169,9 @@ def timestamp_text(local_time: dt.datetime) -> str:
 
 
 def signed_part(part: str, reference_id: str, certificate: SigningCertificate) -> str:
-    """``part`` (an element with ``ID=reference_id``, a child of the answer's root) followed by
-    its Signature, computed over the part's inclusive C14N with the root's namespaces in scope."""
+    """``part`` (an element with ``ID=reference_id`` that goes inside the answer, where only the
+    root declares namespaces) followed by its Signature, computed over the part's inclusive C14N
+    with the root's namespaces in scope."""
     wrapper = parse_xml((_CONTEXT + part + "</Answer>").encode("utf-8"))
     canonical = c14n_inclusive(wrapper[0])
     signature = signature_over_digest(

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Final
 
+from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail
 from haulmer.rut import Rut
 from haulmer.sii.answer_parts import (
@@ -106,9 +107,12 @@ def _chosen(
     unknown = [key for key in keys if key not in known]
     if unknown:
         raise DocumentError(
-            f"documentos names {unknown[0]!r}, which is no (tipo, folio) of the received "
+            f"documentos names {shown(unknown[0])}, which is no (tipo, folio) of the received "
             f"envelope (it holds {', '.join(repr(k) for k in sorted(known)[:10])})",
-            [ErrorDetail("documentos", f"{key!r} not in the envelope") for key in unknown[:10]],
+            [
+                ErrorDetail("documentos", f"{shown(key)} not in the envelope")
+                for key in unknown[:10]
+            ],
         )
     if not keys:
         raise DocumentError(

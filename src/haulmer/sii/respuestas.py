@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Final
 
+from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail
 from haulmer.rut import Rut
 from haulmer.sii.answer_parts import (
@@ -210,9 +211,9 @@ def _known_keys(
     unknown = [key for key in given if key not in keys]
     if unknown:
         raise DocumentError(
-            f"{field} names {unknown[0]!r}, which is no (tipo, folio) of the received envelope "
-            f"(it holds {', '.join(repr(k) for k in sorted(keys)[:10])})",
-            [ErrorDetail(field, f"{key!r} not in the envelope") for key in unknown[:10]],
+            f"{field} names {shown(unknown[0])}, which is no (tipo, folio) of the received "
+            f"envelope (it holds {', '.join(repr(k) for k in sorted(keys)[:10])})",
+            [ErrorDetail(field, f"{shown(key)} not in the envelope") for key in unknown[:10]],
         )
 
 
