@@ -400,3 +400,15 @@ def test_a_long_unknown_key_is_quoted_cut(received: bytes, certificate: Certific
     with pytest.raises(DocumentError) as info:
         _comercial(received, certificate, resultados={("x" * 10_000, 1): Resultado(0)})
     assert len(str(info.value)) < 400
+
+
+def test_dte_results_for_a_rejected_envelope_are_refused(
+    received: bytes, certificate: Certificate
+) -> None:
+    with pytest.raises(DocumentError, match=r"envio is rejected \(code 90\) but documentos"):
+        _recepcion(
+            received,
+            certificate,
+            envio=Resultado(90, "Archivo repetido"),
+            documentos={(33, 1): Resultado(0)},
+        )

@@ -107,6 +107,13 @@ def respuesta_recepcion(
             f"{receiver}: answer it with envio=Resultado(3, ...) (RUT Receptor No Corresponde)",
             [ErrorDetail("RutReceptor", f"is not {receiver}")],
         )
+    if estado_envio != 0 and documentos:
+        raise DocumentError(
+            f"envio is rejected (code {estado_envio}) but documentos gives DTE results: a "
+            "rejected envelope's DTEs are not received, so none is listed; leave documentos out "
+            "or receive the envelope (code 0)",
+            [ErrorDetail("documentos", "given with a rejected envelope")],
+        )
     results = _dte_results(read, receiver, documentos) if estado_envio == 0 else []
     local_time = signing_time(timestamp, "TmstFirmaResp")
     if fecha_recepcion is not None and not isinstance(fecha_recepcion, dt.datetime):
