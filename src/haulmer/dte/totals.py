@@ -35,15 +35,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final, NamedTuple, TypeVar, cast
 
 import pydantic
 from pydantic import BaseModel
 
 from haulmer._lazy import LazyModule
-from haulmer._numbers import ANY_SIZE
+from haulmer._numbers import ANY_SIZE_HALF_UP
 from haulmer._shown import shown
+from haulmer.dte._base import CLEAN_CONTEXT
 from haulmer.dte._field_paths import validation_details
 from haulmer.dte.catalogue import IVA_RATE, DTEType
 from haulmer.dte.exports import Moneda, round_currency
@@ -143,9 +144,10 @@ _Computed = TypeVar("_Computed", bound=BaseModel)
 
 def _computed(model: type[_Computed], where: str, **values: object) -> _Computed:
     """``model(**values)`` for amounts this module computed: one past any SII number (lines
-    with absurd quantities or prices) is a DocumentError naming it, not pydantic's error."""
+    with absurd quantities or prices) is a DocumentError naming it, not pydantic's error.
+    Computed values hold no blank text, so the models take them as clean input."""
     try:
-        return model(**values)
+        return model.model_validate(values, context=CLEAN_CONTEXT)
     except pydantic.ValidationError as exc:
         details = validation_details(exc, prefix=where)
         raise DocumentError(
@@ -164,7 +166,7 @@ def round_peso(value: Decimal | int) -> int:
         exact = Decimal(value)
     else:
         raise TypeError(f"round_peso takes a Decimal or an int, got {type(value).__name__}")
-    return int(exact.quantize(_PESO, rounding=ROUND_HALF_UP, context=ANY_SIZE))
+    return int(ANY_SIZE_HALF_UP.quantize(exact, _PESO))
 
 
 def split_gross(total: int, rate: Decimal = IVA_RATE) -> tuple[int, int]:
@@ -188,6 +190,10 @@ class LineAmounts(NamedTuple):
     recargo_monto: int | None
     monto_item: int | Decimal
     """Pesos (``int``); on exports, the document's currency (``Decimal``)."""
+
+
+_new_line_amounts: Final = tuple.__new__
+"""Makes a ``LineAmounts`` from a tuple without the named tuple's Python ``__new__``."""
 
 
 def line_amounts(
@@ -221,6 +227,31 @@ def line_amounts(
             [ErrorDetail(f"{field}.DescuentoMonto", f"{descuento} exceeds the line amount")],
         )
     return LineAmounts(descuento, recargo, monto)
+
+
+def plain_line_amounts(line: Detalle) -> LineAmounts | None:
+    """:func:`line_amounts` of a priced line without discount or surcharge (most lines), or
+    None for any other line, which :func:`line_amounts` computes and may refuse."""
+    if not isinstance(line, Detalle):
+        return None
+    values = line.__dict__  # one attribute read instead of six through pydantic's hook
+    precio = values["precio"]
+    if (
+        precio is None
+        or values["descuento_pct"] is not None
+        or values["recargo_pct"] is not None
+        or values["descuento_monto"] is not None
+        or values["recargo_monto"] is not None
+    ):
+        return None
+    qty = values["cantidad"]
+    exact = (qty if qty is not None else _PESO) * precio
+    monto = (
+        int(ANY_SIZE_HALF_UP.quantize(exact, _PESO))
+        if type(exact) is Decimal
+        else round_peso(exact)
+    )
+    return _new_line_amounts(LineAmounts, (None, None, monto)) if monto >= 0 else None
 
 
 def _export_line_amounts(line: Detalle, field: str, moneda: Moneda | None) -> LineAmounts:
@@ -359,13 +390,25 @@ class _Sums:
     has_afecto: bool = False
     has_exento: bool = False
     has_no_facturable: bool = False
+    has_tax_codes: bool = False
+    """Whether any line carries CodImpAdic."""
 
 
 def _sum_lines(tipo: DTEType, lines: Sequence[Detalle], montos: Sequence[int]) -> _Sums:
     sums = _Sums()
     exempt = tipo.is_exempt
     for line, monto in zip(lines, montos, strict=True):
+        if line.cod_imp_adic:
+            sums.has_tax_codes = True
         ind = line.ind_exe
+        if ind is None:  # most lines: the same branches as below, without comparing None
+            if exempt:
+                sums.exento += monto
+                sums.has_exento = True
+            else:
+                sums.afecto += monto
+                sums.has_afecto = True
+            continue
         if ind in (4, 5):
             continue
         if ind == 2:
@@ -585,7 +628,7 @@ def totals_from_line_amounts(
 
     impuestos: list[ImptoReten] = []
     added = retained = 0
-    if not tipo.is_exempt and any(line.cod_imp_adic for line in detalle):
+    if not tipo.is_exempt and sums.has_tax_codes:
         if gross:
             raise DocumentError(
                 "additional taxes and retenciones are computed on net line prices, and these "

@@ -24,7 +24,7 @@ from haulmer.dte.schema.checker import (
     schema_problems,
     shown_int,
 )
-from haulmer.dte.totals import LineAmounts, line_amounts, round_peso
+from haulmer.dte.totals import LineAmounts, line_amounts, plain_line_amounts, round_peso
 from haulmer.errors import DocumentError, ErrorDetail
 
 if TYPE_CHECKING:
@@ -146,33 +146,43 @@ def _line_problems(doc: dte.Document) -> list[ErrorDetail]:
         )
     boleta, exempt = tipo.is_boleta, tipo.is_exempt
     for index, line in enumerate(lines):
-        where = f"Detalle[{index + 1}]"
-        if line.nro_lin_det is not None and line.nro_lin_det != index + 1:
-            problems.append(ErrorDetail(f"{where}.NroLinDet", f"must be {index + 1}"))
-        if not line.nombre.strip():
-            problems.append(ErrorDetail(f"{where}.NmbItem", "the item name is required"))
-        if len(line.codigos) > 5:
+        # The line's path is written only for a problem: most lines have none.
+        values = line.__dict__  # one attribute read instead of six through pydantic's hook
+        number = values["nro_lin_det"]
+        if number is not None and number != index + 1:
+            problems.append(ErrorDetail(f"Detalle[{index + 1}].NroLinDet", f"must be {index + 1}"))
+        if not values["nombre"].strip():
+            problems.append(
+                ErrorDetail(f"Detalle[{index + 1}].NmbItem", "the item name is required")
+            )
+        codigos = values["codigos"]
+        if len(codigos) > 5:
             problems.append(
                 ErrorDetail(
-                    f"{where}.CdgItem",
-                    f"{len(line.codigos)} item codes; the SII allows at most 5: keep five",
+                    f"Detalle[{index + 1}].CdgItem",
+                    f"{len(codigos)} item codes; the SII allows at most 5: keep five",
                 )
             )
-        problems.extend(_zero_percentages(line, where))
-        if len(line.cod_imp_adic) > 2:
+        if values["descuento_pct"] is not None or values["recargo_pct"] is not None:
+            problems.extend(_zero_percentages(line, f"Detalle[{index + 1}]"))
+        taxes = values["cod_imp_adic"]
+        if not taxes:
+            continue
+        if len(taxes) > 2:
             problems.append(
                 ErrorDetail(
-                    f"{where}.CodImpAdic",
-                    f"{len(line.cod_imp_adic)} tax codes; the SII allows at most 2 per line: "
-                    "split the line",
+                    f"Detalle[{index + 1}].CodImpAdic",
+                    f"{len(taxes)} tax codes; the SII allows at most 2 per line: split the line",
                 )
             )
-        if line.cod_imp_adic and boleta:
-            problems.append(ErrorDetail(f"{where}.CodImpAdic", "boletas carry no CodImpAdic"))
-        elif line.cod_imp_adic and (exempt or line.ind_exe is not None):
+        if boleta:
+            problems.append(
+                ErrorDetail(f"Detalle[{index + 1}].CodImpAdic", "boletas carry no CodImpAdic")
+            )
+        elif exempt or values["ind_exe"] is not None:
             problems.append(
                 ErrorDetail(
-                    f"{where}.CodImpAdic",
+                    f"Detalle[{index + 1}].CodImpAdic",
                     "additional taxes and retenciones apply to afecto lines only; remove it",
                 )
             )
@@ -224,14 +234,14 @@ def check_totals(doc: dte.Document) -> DocumentCheck:
     amounts: list[LineAmounts] = []
     try:
         for index, line in enumerate(doc.detalle):
-            where = f"Detalle[{index + 1}]"
-            computed = line_amounts_at(line, where)
+            computed = plain_line_amounts(line) or line_amounts_at(line, f"Detalle[{index + 1}]")
             amounts.append(computed)
-            if line.monto_item is not None and line.monto_item != computed.monto_item:
+            stated = line.monto_item
+            if stated is not None and stated != computed.monto_item:
                 problems.append(
                     ErrorDetail(
-                        f"{where}.MontoItem",
-                        f"is {shown_int(line.monto_item)}, expected {computed.monto_item} "
+                        f"Detalle[{index + 1}].MontoItem",
+                        f"is {shown_int(stated)}, expected {computed.monto_item} "
                         "(qty x price - discount + surcharge, rounded half up)",
                     )
                 )
