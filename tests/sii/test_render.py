@@ -66,6 +66,37 @@ def test_sections_written_from_the_models_match_the_dict_path(tipo: int) -> None
     assert written == canonical_text(checked.sii_dict())
 
 
+@pytest.mark.parametrize(
+    ("quantity", "price"),
+    [
+        ("2", "1000"),
+        ("2.0", "1000.00"),
+        ("1E+1", "1E+3"),
+        ("0.5", "999999999999"),
+        ("999999999999", "0"),
+        ("1.25", "0.000001"),
+    ],
+)
+def test_sections_write_any_quantity_and_price_as_the_dict_path(quantity: str, price: str) -> None:
+    data = document_dict(33)
+    data["Detalle"][0].update(QtyItem=Decimal(quantity), PrcItem=Decimal(price))
+    data["Detalle"][0].pop("MontoItem", None)
+    checked = Document.from_sii_dict(data).checked()
+    sections = checked.document.rendered_sections(checked.line_amounts, checked.computed_totals)
+    written = canonical_sections(sections, facet_root(checked.document))
+    assert written == canonical_text(checked.sii_dict())
+
+
+@pytest.mark.parametrize("price", ["1000000000000", "1000000000000.0", "1E+12"])
+def test_sections_with_a_price_out_of_bounds_are_not_written(price: str) -> None:
+    data = document_dict(33)
+    data["Detalle"][0].update(PrcItem=Decimal(price))
+    document = Document.from_sii_dict(data)
+    assert schema_problems(document, facet_root(document))
+    sections = document.rendered_sections(document.amounts_by_line(), None)
+    assert canonical_sections(sections, facet_root(document)) is None
+
+
 def test_sections_with_unrepresentable_text_defer_to_the_dict_path() -> None:
     data = document_dict(33)
     data["Detalle"][0]["NmbItem"] = "Taza \u2615"

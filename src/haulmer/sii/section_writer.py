@@ -10,6 +10,7 @@ elements' names and usual bounds inlined; any value outside them takes the full 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from enum import IntEnum
@@ -139,7 +140,6 @@ def _compiled_writer(written: list[tuple[str, _Written]], names: tuple[str, ...]
     """
     namespace: dict[str, Any] = {
         "escape_text": escape_text,
-        "normalize_decimal": normalize_decimal,
         "write_value": _write_value,
         "write_section": _write_section,
         "BaseModel": BaseModel,
@@ -176,17 +176,10 @@ def _compiled_writer(written: list[tuple[str, _Written]], names: tuple[str, ...]
                 f'            append(f"<{name}>{{v}}</{name}>")',
             ]
             branch = "elif"
-        if check.whole_range is not None:
-            namespace[f"whole_{index}"] = check.whole_range
+        whole = _whole_digits_test(check.whole_range)
+        if whole is not None:
             source += [
-                f"        {branch} (",
-                "            k is Decimal",
-                "            and v == v.to_integral_value()",
-                f"            and whole_{index}[0] <= v <= whole_{index}[1]",
-                "        ):",
-                "            text = str(v)",
-                "            if not text.isdigit():",
-                '                text = format(normalize_decimal(v), "f")',
+                f"        {branch} k is Decimal and (text := str(v)).isdigit(){whole}:",
                 f'            append(f"<{name}>{{text}}</{name}>")',
             ]
             branch = "elif"
@@ -227,6 +220,28 @@ def _compiled_writer(written: list[tuple[str, _Written]], names: tuple[str, ...]
     exec(compile("\n".join(source), "<haulmer section writer>", "exec"), namespace)
     writer: _SectionWriter = namespace["write"]
     return writer
+
+
+def _whole_digits_test(bounds: tuple[Decimal, Decimal] | None) -> str | None:
+    """The test, on the digits ``str()`` writes for a Decimal (only a whole number with
+    exponent 0 and no sign is all digits), that the number lies in ``bounds``: a source
+    fragment to follow ``isdigit()``. None when no such number can; the other Decimals (a
+    whole number with another exponent, a fraction, one out of bounds) are judged in full."""
+    if bounds is None:
+        return None
+    low, high = math.ceil(bounds[0]), math.floor(bounds[1])
+    if high < max(low, 0):
+        return None
+    limit = str(high)
+    if limit == "9" * len(limit):
+        test = f" and len(text) <= {len(limit)}"
+    else:
+        test = f" and (len(text) < {len(limit)} or len(text) == {len(limit)} and text <= {limit!r})"
+    if low == 1:
+        test += ' and text != "0"'
+    elif low > 1:
+        test += f" and int(text) >= {low}"
+    return test
 
 
 def _int_enum_text(value: IntEnum) -> str:
