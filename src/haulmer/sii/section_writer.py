@@ -132,9 +132,9 @@ def _compiled_writer(written: list[tuple[str, _Written]], names: tuple[str, ...]
 
     For each element it reads the value and, when the value is of the usual kind and inside
     the usual range its check allows (``plain_text``, ``int_range``, ``whole_range``,
-    ``date_range``, ``int_choices``) or is a section of the schema, writes it inline with the
-    element's name and bounds as constants: what ``_write_value`` would do, without its
-    dispatch. Any other value goes to ``_write_value``, which judges it in full. The source is
+    ``date_range``, ``int_choices``), is a RUT or is a section of the schema, writes it inline
+    with the element's name and bounds as constants: what ``_write_value`` would do, without
+    its dispatch. Any other value goes to ``_write_value``, which judges it in full. The source is
     built from model attribute names (reprs), element names checked as XML names and integer
     bounds; nothing from a document's values. ``names`` is the section's path from the root.
     """
@@ -144,6 +144,7 @@ def _compiled_writer(written: list[tuple[str, _Written]], names: tuple[str, ...]
         "write_section": _write_section,
         "BaseModel": BaseModel,
         "Decimal": Decimal,
+        "Rut": Rut,
         "date": dt.date,
     }
     source = [
@@ -195,6 +196,12 @@ def _compiled_writer(written: list[tuple[str, _Written]], names: tuple[str, ...]
             source += [  # a code or an IntEnum member, written as its number
                 f"        {branch} isinstance(v, int) and k is not bool and v in codes_{index}:",
                 f'            append(f"<{name}>{{int(v)}}</{name}>")',
+            ]
+            branch = "elif"
+        if check.refusal is None and (check.facets is None or check.facets.choices is None):
+            source += [  # a RUT: no facet of a text element judges one (leaf_issue)
+                f"        {branch} k is Rut:",
+                f'            append(f"<{name}>{{v}}</{name}>")',
             ]
             branch = "elif"
         inner = check.element
