@@ -26,6 +26,8 @@ __all__ = [
     "ReceivedDte",
     "ReceivedEnvelope",
     "read_received",
+    "require_addressed",
+    "require_envelope_addressed",
 ]
 
 ANSWERABLE_TYPES: Final = frozenset({33, 34, 46, 52, 56, 61})
@@ -116,6 +118,36 @@ def read_received(received: bytes | str) -> ReceivedEnvelope:
             [ErrorDetail("SetDTE", f"{repeated} repeated")],
         )
     return ReceivedEnvelope(set_id, rut_emisor, rut_receptor, _digest(digest_node), documents)
+
+
+def require_envelope_addressed(read: ReceivedEnvelope, receiver: Rut, verb: str) -> None:
+    """Refuse an envelope whose Caratula names another RutReceptor: only its receiver
+    ``verb`` (answers, acknowledges) its DTEs."""
+    if read.rut_receptor != receiver:
+        raise DocumentError(
+            f"the received envelope is addressed to {read.rut_receptor}, not to rut_receptor "
+            f"{receiver}: only its receiver {verb} its DTEs",
+            [ErrorDetail("RutReceptor", f"is not {receiver}")],
+        )
+
+
+def require_addressed(
+    dte: ReceivedDte, read: ReceivedEnvelope, receiver: Rut, where: str, verb: str
+) -> None:
+    """Refuse a DTE addressed to another RUT or issued by another than the envelope's issuer:
+    only its receiver ``verb`` it, and an answer goes to one issuer."""
+    if dte.rut_receptor != receiver:
+        raise DocumentError(
+            f"the DTE {dte.key} is addressed to {dte.rut_receptor}, not to rut_receptor "
+            f"{receiver}: only its receiver {verb} it",
+            [ErrorDetail(where, f"RUTRecep is not {receiver}")],
+        )
+    if dte.rut_emisor != read.rut_emisor:
+        raise DocumentError(
+            f"the DTE {dte.key} is issued by {dte.rut_emisor}, not by the envelope's RutEmisor "
+            f"{read.rut_emisor}: an answer goes to one issuer",
+            [ErrorDetail(where, f"RUTEmisor is not {read.rut_emisor}")],
+        )
 
 
 def _digest(node: etree._Element | None) -> str | None:

@@ -24,7 +24,12 @@ from haulmer.sii.answer_parts import (
     timestamp_text,
 )
 from haulmer.sii.issuing import check_certificate_at, signing_time
-from haulmer.sii.received import ReceivedDte, read_received
+from haulmer.sii.received import (
+    ReceivedDte,
+    read_received,
+    require_addressed,
+    require_envelope_addressed,
+)
 from haulmer.sii.signature import SigningCertificate
 
 __all__ = ["DECLARACION", "envio_recibos"]
@@ -61,27 +66,10 @@ def envio_recibos(
     read = read_received(received)
     place = checked_text(recinto, "recinto", _MAX_RECINTO, required=True)
     firma = signer_rut(certificate, rut_firma, "rut_firma")
-    if read.rut_receptor != receiver:
-        raise DocumentError(
-            f"the received envelope is addressed to {read.rut_receptor}, not to rut_receptor "
-            f"{receiver}: only its receiver acknowledges its DTEs",
-            [ErrorDetail("RutReceptor", f"is not {receiver}")],
-        )
+    require_envelope_addressed(read, receiver, "acknowledges")
     chosen = _chosen(read.documents, documentos)
     for dte in chosen:
-        where = f"documentos[{dte.key}]"
-        if dte.rut_receptor != receiver:
-            raise DocumentError(
-                f"the DTE {dte.key} is addressed to {dte.rut_receptor}, not to rut_receptor "
-                f"{receiver}: only its receiver acknowledges it",
-                [ErrorDetail(where, f"RUTRecep is not {receiver}")],
-            )
-        if dte.rut_emisor != read.rut_emisor:
-            raise DocumentError(
-                f"the DTE {dte.key} is issued by {dte.rut_emisor}, not by the envelope's "
-                f"RutEmisor {read.rut_emisor}: an EnvioRecibos goes to one issuer",
-                [ErrorDetail(where, f"RUTEmisor is not {read.rut_emisor}")],
-            )
+        require_addressed(dte, read, receiver, f"documentos[{dte.key}]", "acknowledges")
     local_time = signing_time(timestamp, "TmstFirmaEnv")
     check_certificate_at(certificate, local_time)
     when = timestamp_text(local_time)

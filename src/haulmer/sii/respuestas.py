@@ -26,7 +26,13 @@ from haulmer.sii.answer_parts import (
     timestamp_text,
 )
 from haulmer.sii.issuing import check_certificate_at, signing_time
-from haulmer.sii.received import ReceivedDte, ReceivedEnvelope, read_received
+from haulmer.sii.received import (
+    ReceivedDte,
+    ReceivedEnvelope,
+    read_received,
+    require_addressed,
+    require_envelope_addressed,
+)
 from haulmer.sii.signature import SigningCertificate
 
 __all__ = [
@@ -186,16 +192,11 @@ def resultado_comercial(
             "resultados must be a haulmer.sii.Resultado or a mapping of (tipo, folio) to one, got "
             f"{type(resultados).__name__}"
         )
-    if read.rut_receptor != receiver:
-        raise DocumentError(
-            f"the received envelope is addressed to {read.rut_receptor}, not to rut_receptor "
-            f"{receiver}: only its receiver answers its DTEs",
-            [ErrorDetail("RutReceptor", f"is not {receiver}")],
-        )
+    require_envelope_addressed(read, receiver, "answers")
     rows = []
     for dte, resultado in chosen:
         where = f"resultados[{dte.key}]"
-        _require_addressed(dte, read, receiver, where)
+        require_addressed(dte, read, receiver, where, "answers")
         estado, glosa, code = checked_code(resultado, ESTADOS_DTE, where, with_reason_code=True)
         reason = f"<CodRchDsc>{code}</CodRchDsc>" if code is not None else ""
         rows.append(
@@ -221,21 +222,6 @@ def _known_keys(
             f"{field} names {shown(unknown[0])}, which is no (tipo, folio) of the received "
             f"envelope (it holds {', '.join(repr(k) for k in sorted(keys)[:10])})",
             [ErrorDetail(field, f"{shown(key)} not in the envelope") for key in unknown[:10]],
-        )
-
-
-def _require_addressed(dte: ReceivedDte, read: ReceivedEnvelope, receiver: Rut, where: str) -> None:
-    if dte.rut_receptor != receiver:
-        raise DocumentError(
-            f"the DTE {dte.key} is addressed to {dte.rut_receptor}, not to rut_receptor "
-            f"{receiver}: only its receiver answers it",
-            [ErrorDetail(where, f"RUTRecep is not {receiver}")],
-        )
-    if dte.rut_emisor != read.rut_emisor:
-        raise DocumentError(
-            f"the DTE {dte.key} is issued by {dte.rut_emisor}, not by the envelope's RutEmisor "
-            f"{read.rut_emisor}: the answer goes to one issuer",
-            [ErrorDetail(where, f"RUTEmisor is not {read.rut_emisor}")],
         )
 
 
