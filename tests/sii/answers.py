@@ -108,3 +108,8 @@ def xmlsec1_checks(
         node_xpath=xpath,
     )
     assert result.returncode == 0, result.stderr
+
+
+def texts_at(xml: bytes, path: str) -> list[str]:
+    """The text of every element at ``path`` in an answer (empty for an element without)."""
+    return [node.text or "" for node in etree.fromstring(xml).iterfind(path)]

@@ -25,6 +25,7 @@ from .answers import (
     received_envelope,
     sdk_checks,
     signxml_checks,
+    texts_at,
     xmlsec1_checks,
 )
 from .conftest import EMISOR_RUT, REAL_DTES
@@ -49,10 +50,6 @@ def _recibos(received: bytes, certificate: Certificate, **options: object) -> by
     return envio_recibos(received, **arguments)  # type: ignore[arg-type]
 
 
-def _texts(xml: bytes, path: str) -> list[str]:
-    return [node.text or "" for node in etree.fromstring(xml).iterfind(path)]
-
-
 def test_the_envio_recibos_validates_against_the_sii_schema(
     received: bytes, certificate: Certificate
 ) -> None:
@@ -65,15 +62,15 @@ def test_each_dte_gets_one_recibo_signed_by_the_certificate_holder(
     received: bytes, certificate: Certificate
 ) -> None:
     answer = _recibos(received, certificate)
-    assert _texts(answer, RECIBO + f"{SII}TipoDoc") == [str(t) for t in ANSWERABLE]
-    assert set(_texts(answer, RECIBO + f"{SII}RutFirma")) == {str(certificate.holder_rut)}
-    assert set(_texts(answer, RECIBO + f"{SII}RUTRecep")) == {RECEPTOR}
-    assert set(_texts(answer, RECIBO + f"{SII}Recinto")) == {"Bodega central, Ñuñoa"}
-    assert set(_texts(answer, RECIBO + f"{SII}TmstFirmaRecibo")) == {"2026-11-27T12:30:00"}
+    assert texts_at(answer, RECIBO + f"{SII}TipoDoc") == [str(t) for t in ANSWERABLE]
+    assert set(texts_at(answer, RECIBO + f"{SII}RutFirma")) == {str(certificate.holder_rut)}
+    assert set(texts_at(answer, RECIBO + f"{SII}RUTRecep")) == {RECEPTOR}
+    assert set(texts_at(answer, RECIBO + f"{SII}Recinto")) == {"Bodega central, Ñuñoa"}
+    assert set(texts_at(answer, RECIBO + f"{SII}TmstFirmaRecibo")) == {"2026-11-27T12:30:00"}
     caratula = f"{SII}SetRecibos/{SII}Caratula/"
-    assert _texts(answer, caratula + f"{SII}RutResponde") == [RECEPTOR]
-    assert _texts(answer, caratula + f"{SII}RutRecibe") == [EMISOR_RUT]
-    assert _texts(answer, caratula + f"{SII}TmstFirmaEnv") == ["2026-11-27T12:30:00"]
+    assert texts_at(answer, caratula + f"{SII}RutResponde") == [RECEPTOR]
+    assert texts_at(answer, caratula + f"{SII}RutRecibe") == [EMISOR_RUT]
+    assert texts_at(answer, caratula + f"{SII}TmstFirmaEnv") == ["2026-11-27T12:30:00"]
 
 
 def test_the_declaracion_is_the_text_the_schema_fixes(
@@ -86,7 +83,7 @@ def test_the_declaracion_is_the_text_the_schema_fixes(
     assert fixed is not None
     assert fixed.get("fixed") == DECLARACION
     answer = _recibos(received, certificate)
-    assert set(_texts(answer, RECIBO + f"{SII}Declaracion")) == {fixed.get("fixed")}
+    assert set(texts_at(answer, RECIBO + f"{SII}Declaracion")) == {fixed.get("fixed")}
 
 
 def test_every_signature_verifies_with_the_sdk_signxml_and_xmlsec1(
@@ -136,7 +133,7 @@ def test_real_dtes_received_are_acknowledged_with_valid_signed_xml(
 def test_only_the_dtes_named_are_acknowledged(received: bytes, certificate: Certificate) -> None:
     answer = _recibos(received, certificate, documentos={(61, 1), (33, 1)})
     validate_schema(answer)
-    assert _texts(answer, RECIBO + f"{SII}TipoDoc") == ["33", "61"]
+    assert texts_at(answer, RECIBO + f"{SII}TipoDoc") == ["33", "61"]
 
 
 @pytest.mark.parametrize(
@@ -185,7 +182,7 @@ def test_a_certificate_without_rut_needs_rut_firma(received: bytes) -> None:
         _recibos(received, anonymous)  # type: ignore[arg-type]
     answer = _recibos(received, anonymous, rut_firma="13185095-6")  # type: ignore[arg-type]
     validate_schema(answer)
-    assert set(_texts(answer, RECIBO + f"{SII}RutFirma")) == {"13185095-6"}
+    assert set(texts_at(answer, RECIBO + f"{SII}RutFirma")) == {"13185095-6"}
 
 
 def test_validate_schema_names_the_recibos_schema_when_a_recibo_is_broken(

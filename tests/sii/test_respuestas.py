@@ -29,6 +29,7 @@ from .answers import (
     received_envelope,
     sdk_checks,
     signxml_checks,
+    texts_at,
     xmlsec1_checks,
 )
 from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT
@@ -69,10 +70,6 @@ def _comercial(received: bytes, certificate: Certificate, **options: object) -> 
     return resultado_comercial(received, **arguments)  # type: ignore[arg-type]
 
 
-def _texts(xml: bytes, path: str) -> list[str]:
-    return [node.text or "" for node in etree.fromstring(xml).iterfind(path)]
-
-
 # -- what is written ---------------------------------------------------------------------------
 
 
@@ -89,21 +86,23 @@ def test_the_reception_answer_names_the_envelope_and_each_dte(
 ) -> None:
     answer = _recepcion(received, certificate)
     caratula = f"{SII}Resultado/{SII}Caratula/"
-    assert _texts(answer, caratula + f"{SII}RutResponde") == [RECEPTOR]
-    assert _texts(answer, caratula + f"{SII}RutRecibe") == [EMISOR_RUT]
-    assert _texts(answer, caratula + f"{SII}NroDetalles") == ["1"]
+    assert texts_at(answer, caratula + f"{SII}RutResponde") == [RECEPTOR]
+    assert texts_at(answer, caratula + f"{SII}RutRecibe") == [EMISOR_RUT]
+    assert texts_at(answer, caratula + f"{SII}NroDetalles") == ["1"]
     envio = f"{SII}Resultado/{SII}RecepcionEnvio/"
-    assert _texts(answer, envio + f"{SII}EnvioDTEID") == ["SetDoc"]
+    assert texts_at(answer, envio + f"{SII}EnvioDTEID") == ["SetDoc"]
     envelope_digest = etree.fromstring(received).find(
         f"{DS}Signature/{DS}SignedInfo/{DS}Reference/{DS}DigestValue"
     )
     assert envelope_digest is not None
-    assert _texts(answer, envio + f"{SII}Digest") == [envelope_digest.text]
-    assert _texts(answer, envio + f"{SII}EstadoRecepEnv") == ["0"]
-    assert _texts(answer, envio + f"{SII}RecepEnvGlosa") == ["Envio Recibido Conforme"]
-    assert _texts(answer, envio + f"{SII}NroDTE") == [str(len(ANSWERABLE))]
-    assert _texts(answer, envio + f"{SII}RecepcionDTE/{SII}TipoDTE") == [str(t) for t in ANSWERABLE]
-    assert set(_texts(answer, envio + f"{SII}RecepcionDTE/{SII}EstadoRecepDTE")) == {"0"}
+    assert texts_at(answer, envio + f"{SII}Digest") == [envelope_digest.text]
+    assert texts_at(answer, envio + f"{SII}EstadoRecepEnv") == ["0"]
+    assert texts_at(answer, envio + f"{SII}RecepEnvGlosa") == ["Envio Recibido Conforme"]
+    assert texts_at(answer, envio + f"{SII}NroDTE") == [str(len(ANSWERABLE))]
+    assert texts_at(answer, envio + f"{SII}RecepcionDTE/{SII}TipoDTE") == [
+        str(t) for t in ANSWERABLE
+    ]
+    assert set(texts_at(answer, envio + f"{SII}RecepcionDTE/{SII}EstadoRecepDTE")) == {"0"}
 
 
 def test_timestamps_are_written_as_the_sii_writes_them_in_chilean_time(
@@ -111,10 +110,10 @@ def test_timestamps_are_written_as_the_sii_writes_them_in_chilean_time(
 ) -> None:
     aware = dt.datetime(2026, 11, 27, 15, 30, 5, 123456, tzinfo=dt.timezone.utc)
     answer = _recepcion(received, certificate, timestamp=aware, fecha_recepcion=aware)
-    assert _texts(answer, f"{SII}Resultado/{SII}Caratula/{SII}TmstFirmaResp") == [
+    assert texts_at(answer, f"{SII}Resultado/{SII}Caratula/{SII}TmstFirmaResp") == [
         "2026-11-27T12:30:05"
     ]
-    assert _texts(answer, f"{SII}Resultado/{SII}RecepcionEnvio/{SII}FchRecep") == [
+    assert texts_at(answer, f"{SII}Resultado/{SII}RecepcionEnvio/{SII}FchRecep") == [
         "2026-11-27T12:30:05"
     ]
 
@@ -123,10 +122,10 @@ def test_a_rejected_envelope_lists_no_dte(received: bytes, certificate: Certific
     answer = _recepcion(received, certificate, envio=Resultado(2, "Firma del envio no verifica"))
     validate_schema(answer)
     envio = f"{SII}Resultado/{SII}RecepcionEnvio/"
-    assert _texts(answer, envio + f"{SII}EstadoRecepEnv") == ["2"]
-    assert _texts(answer, envio + f"{SII}RecepEnvGlosa") == ["Firma del envio no verifica"]
-    assert _texts(answer, envio + f"{SII}RecepcionDTE") == []
-    assert _texts(answer, envio + f"{SII}NroDTE") == []
+    assert texts_at(answer, envio + f"{SII}EstadoRecepEnv") == ["2"]
+    assert texts_at(answer, envio + f"{SII}RecepEnvGlosa") == ["Firma del envio no verifica"]
+    assert texts_at(answer, envio + f"{SII}RecepcionDTE") == []
+    assert texts_at(answer, envio + f"{SII}NroDTE") == []
 
 
 def test_a_dte_is_answered_with_the_code_given_for_it(
@@ -134,7 +133,7 @@ def test_a_dte_is_answered_with_the_code_given_for_it(
 ) -> None:
     answer = _recepcion(received, certificate, documentos={(61, 1): Resultado(4, "Repetido")})
     validate_schema(answer)
-    estados = _texts(
+    estados = texts_at(
         answer, f"{SII}Resultado/{SII}RecepcionEnvio/{SII}RecepcionDTE/{SII}EstadoRecepDTE"
     )
     assert estados == ["0", "0", "0", "0", "0", "4"]
@@ -154,21 +153,21 @@ def test_the_commercial_answer_validates_and_carries_each_result(
     )
     validate_schema(answer)
     result = f"{SII}Resultado/{SII}ResultadoDTE/"
-    assert _texts(answer, result + f"{SII}TipoDTE") == ["33", "34", "61"]
-    assert _texts(answer, result + f"{SII}EstadoDTE") == ["0", "1", "2"]
-    assert _texts(answer, result + f"{SII}EstadoDTEGlosa") == [
+    assert texts_at(answer, result + f"{SII}TipoDTE") == ["33", "34", "61"]
+    assert texts_at(answer, result + f"{SII}EstadoDTE") == ["0", "1", "2"]
+    assert texts_at(answer, result + f"{SII}EstadoDTEGlosa") == [
         "DTE Aceptado OK",
         "Faltan 2 unidades",
         "No corresponde a una compra & <nuestra>",
     ]
-    assert _texts(answer, result + f"{SII}CodRchDsc") == ["-2"]
-    assert _texts(answer, result + f"{SII}CodEnvio") == ["41", "41", "41"]
-    assert _texts(answer, f"{SII}Resultado/{SII}Caratula/{SII}NroDetalles") == ["3"]
+    assert texts_at(answer, result + f"{SII}CodRchDsc") == ["-2"]
+    assert texts_at(answer, result + f"{SII}CodEnvio") == ["41", "41", "41"]
+    assert texts_at(answer, f"{SII}Resultado/{SII}Caratula/{SII}NroDetalles") == ["3"]
 
 
 def test_one_result_answers_every_dte(received: bytes, certificate: Certificate) -> None:
     answer = _comercial(received, certificate)
-    assert len(_texts(answer, f"{SII}Resultado/{SII}ResultadoDTE")) == len(ANSWERABLE)
+    assert len(texts_at(answer, f"{SII}Resultado/{SII}ResultadoDTE")) == len(ANSWERABLE)
 
 
 def test_a_glosa_outside_latin1_is_written_as_a_reference_and_still_verifies(
@@ -237,7 +236,7 @@ def test_an_envelope_addressed_to_another_company_is_refused_unless_answered_so(
         received, certificate, rut_receptor=other, envio=Resultado(3, "No somos el receptor")
     )
     validate_schema(answer)
-    assert _texts(answer, f"{SII}Resultado/{SII}Caratula/{SII}RutResponde") == [other]
+    assert texts_at(answer, f"{SII}Resultado/{SII}Caratula/{SII}RutResponde") == [other]
 
 
 def test_a_dte_addressed_to_another_company_is_refused_unless_answered_so(
@@ -380,7 +379,7 @@ def test_a_reception_time_that_is_no_datetime_is_refused_naming_it(
 def test_a_carriage_return_in_a_glosa_is_kept(received: bytes, certificate: Certificate) -> None:
     answer = _comercial(received, certificate, resultados=Resultado(2, "linea 1\r\nlinea 2"))
     assert b"linea 1&#13;\nlinea 2" in answer
-    assert _texts(answer, f"{SII}Resultado/{SII}ResultadoDTE/{SII}EstadoDTEGlosa")[0] == (
+    assert texts_at(answer, f"{SII}Resultado/{SII}ResultadoDTE/{SII}EstadoDTEGlosa")[0] == (
         "linea 1\r\nlinea 2"
     )
     assert sdk_checks(answer) == ["ResultadoEnvio"]
