@@ -80,7 +80,6 @@ class StateBase:
 
     def order(self, order_id: str) -> Order:
         """An order by id (404 otherwise)."""
-        self.catch_up()
         order = self.orders.get(order_id)
         if order is None:
             raise not_found(f"order {shown(order_id)}")

@@ -37,7 +37,6 @@ class ResendSteps(CheckoutSteps, SetupSteps):
         assert isinstance(email, str)
         address = email.strip().casefold()
         with self.lock:
-            self.catch_up()
             now = self.now()
             if purpose == "create_password":
                 self.forgot_password({"email": email})

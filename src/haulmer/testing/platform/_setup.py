@@ -125,7 +125,6 @@ class SetupSteps(WorkspaceSteps):
 
     def setup(self, account: Account, setup_id: str) -> Setup:
         """A setup of a workspace the account belongs to (404 otherwise)."""
-        self.catch_up()
         setup = self.setups.get(setup_id)
         if setup is None:
             raise not_found(f"OpenFactura setup {shown(setup_id)}")

@@ -3,7 +3,8 @@
 Each operation checks that the earlier steps happened (else a 409 ``step_out_of_order`` naming the
 missing step), validates its input (400 ``validation_failed`` with per-field details), changes
 state and sends the e-mails Haulmer sends. Time-driven steps are applied by ``catch_up()``, which
-runs before every read of state and of the outbox.
+runs before every platform request (the routes call it), every read of the outbox and every
+test control such as ``support_reply``.
 """
 
 from __future__ import annotations

@@ -40,7 +40,6 @@ class WorkspaceSteps(AccountSteps):
 
     def workspace(self, account: Account, workspace_id: str) -> Workspace:
         """A workspace the account belongs to (404 otherwise)."""
-        self.catch_up()
         workspace = self.workspaces.get(workspace_id)
         if workspace is None or account.id not in workspace.member_account_ids:
             raise not_found(f"workspace {shown(workspace_id)}")
