@@ -7,7 +7,6 @@ both into every signed part and every SignedInfo, which declares them as the env
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
@@ -30,7 +29,6 @@ __all__ = [
     "signed_part",
     "signer_rut",
     "text",
-    "timestamp_text",
 ]
 
 _MAX_GLOSA: Final = 256
@@ -161,11 +159,6 @@ def text(value: str) -> str:
     """``value`` escaped for element content; a carriage return as a reference, which keeps it
     (a parser reads a bare one as a line feed)."""
     return escape(value, {"\r": "&#13;"})
-
-
-def timestamp_text(local_time: dt.datetime) -> str:
-    """An xs:dateTime as the SII writes it: Chilean local time to the second, no zone."""
-    return local_time.replace(microsecond=0, tzinfo=None).isoformat(timespec="seconds")
 
 
 def signed_part(part: str, reference_id: str, certificate: SigningCertificate) -> str:

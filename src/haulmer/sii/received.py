@@ -109,14 +109,15 @@ def read_received(received: bytes | str) -> ReceivedEnvelope:
     documents = tuple(_received_dte(document, i) for i, document in enumerate(parsed))
     if not documents:
         raise XMLError("the received EnvioDTE holds no DTE")
-    keys = [document.key for document in documents]
-    repeated = next((key for index, key in enumerate(keys) if key in keys[:index]), None)
-    if repeated is not None:
-        raise DocumentError(
-            f"the received EnvioDTE holds the DTE {repeated} (tipo, folio) more than once; an "
-            "answer names each DTE once",
-            [ErrorDetail("SetDTE", f"{repeated} repeated")],
-        )
+    seen: set[tuple[int, int]] = set()
+    for document in documents:
+        if document.key in seen:
+            raise DocumentError(
+                f"the received EnvioDTE holds the DTE {document.key} (tipo, folio) more than "
+                "once; an answer names each DTE once",
+                [ErrorDetail("SetDTE", f"{document.key} repeated")],
+            )
+        seen.add(document.key)
     return ReceivedEnvelope(set_id, rut_emisor, rut_receptor, _digest(digest_node), documents)
 
 

@@ -21,7 +21,6 @@ from haulmer.sii.answer_parts import (
     signed_part,
     signer_rut,
     text,
-    timestamp_text,
 )
 from haulmer.sii.issuing import check_certificate_at, signing_time
 from haulmer.sii.received import (
@@ -72,7 +71,7 @@ def envio_recibos(
         require_addressed(dte, read, receiver, f"documentos[{dte.key}]", "acknowledges")
     local_time = signing_time(timestamp, "TmstFirmaEnv")
     check_certificate_at(certificate, local_time)
-    when = timestamp_text(local_time)
+    when = local_time.isoformat()
     recibos = "".join(_recibo(dte, place, firma, when, certificate) for dte in chosen)
     caratula = (
         f'<Caratula version="1.0"><RutResponde>{receiver}</RutResponde>'

@@ -23,7 +23,6 @@ from haulmer.sii.answer_parts import (
     receiver_rut,
     signed_part,
     text,
-    timestamp_text,
 )
 from haulmer.sii.issuing import check_certificate_at, signing_time
 from haulmer.sii.received import (
@@ -144,7 +143,7 @@ def respuesta_recepcion(
     count = f"<NroDTE>{len(results)}</NroDTE>" if results else ""
     recepcion = (
         f"<RecepcionEnvio><NmbEnvio>{text(nombre)}</NmbEnvio>"
-        f"<FchRecep>{timestamp_text(received_at)}</FchRecep>"
+        f"<FchRecep>{received_at.isoformat()}</FchRecep>"
         f"<CodEnvio>{cod_envio}</CodEnvio>"
         f"<EnvioDTEID>{text(read.set_id)}</EnvioDTEID>{digest}"
         f"<RutEmisor>{read.rut_emisor}</RutEmisor><RutReceptor>{read.rut_receptor}</RutReceptor>"
@@ -284,7 +283,7 @@ def _respuesta(
         f'<Caratula version="1.0"><RutResponde>{receiver}</RutResponde>'
         f"<RutRecibe>{issuer}</RutRecibe><IdRespuesta>{id_respuesta}</IdRespuesta>"
         f"<NroDetalles>{count}</NroDetalles>"
-        f"<TmstFirmaResp>{timestamp_text(local_time)}</TmstFirmaResp></Caratula>"
+        f"<TmstFirmaResp>{local_time.isoformat()}</TmstFirmaResp></Caratula>"
     )
     resultado = f'<Resultado ID="{_RESULT_ID}">{caratula}{results}</Resultado>'
     return answer_document("RespuestaDTE", _SCHEMA, signed_part(resultado, _RESULT_ID, certificate))
