@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -191,6 +192,55 @@ async def test_the_async_face_streams_in_order_and_resumes(
     assert [r.sale_id for r in results] == [s["id"] for s in batch[:6]]
     assert [r.from_journal for r in rest] == [True] * 6 + [False] * 3
     assert _emitted(fake) == 9
+
+
+class _HeldJournal(SQLiteJournal):
+    """A journal whose every read and write waits until the event loop has run another task
+    (a slow disk's fsync, made certain): the threads it ran on are noted."""
+
+    def __init__(self, path: Path, loop_ran: threading.Event) -> None:
+        super().__init__(path)
+        self.loop_ran = loop_ran
+        self.threads: set[int] = set()
+
+    def _held(self) -> None:
+        self.threads.add(threading.get_ident())
+        assert self.loop_ran.wait(10), "the event loop was held while the journal worked"
+
+    def lookup(self, sale_id: str) -> JournalEntry | None:
+        self._held()
+        return super().lookup(sale_id)
+
+    def record_attempt(self, sale_id: str, idempotency_key: str) -> JournalEntry:
+        self._held()
+        return super().record_attempt(sale_id, idempotency_key)
+
+    def record_issued(self, sale_id: str, **fields: Any) -> None:
+        self._held()
+        super().record_issued(sale_id, **fields)
+
+
+async def test_on_the_async_face_the_journal_works_off_the_event_loop(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    loop_ran = threading.Event()
+    journal = _HeldJournal(tmp_path / "j.db", loop_ran)
+    batch = sales(3, fake.clock.today())
+    async with fake.async_client() as client:
+        asyncio.get_running_loop().call_soon(loop_ran.set)  # runs only while the loop is free
+        results = [
+            r
+            async for r in client.openfactura.documents.emit_many(
+                batch, journal=journal, concurrency=2
+            )
+        ]
+    journal.close()
+    assert [r.status for r in results] == ["issued"] * 3
+    assert journal.threads
+    assert threading.get_ident() not in journal.threads
+    reopened = SQLiteJournal(tmp_path / "j.db")
+    assert [e.state for e in reopened.entries()] == ["issued"] * 3
+    reopened.close()
 
 
 def test_a_429_holds_every_client_sharing_the_limiter(fake: FakeHaulmer) -> None:

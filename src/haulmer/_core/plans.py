@@ -2,8 +2,9 @@
 
 A plan is a generator that yields steps and receives their answers, then returns the call's
 result. It yields an ``APIRequest`` (answered with its decoded value, or its ``APIError`` thrown
-in after the runner's retries), a ``Pause`` (the runner sleeps) or ``CLOCK`` (answered with the
-client's monotonic clock). It holds every decision; the runners only send, sleep and retry.
+in after the runner's retries), a ``Pause`` (the runner sleeps), ``CLOCK`` (answered with the
+client's monotonic clock) or ``Blocking`` work (answered with its result, or its exception thrown
+in). It holds every decision; the runners only send, sleep, retry and run the blocking work.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from haulmer._core.request import APIRequest
 from haulmer._core.waits import Poll
 from haulmer.errors import APIError
 
-__all__ = ["CLOCK", "ClockStep", "Pause", "Plan", "poll", "send"]
+__all__ = ["CLOCK", "Blocking", "ClockStep", "Pause", "Plan", "poll", "send"]
 
 R = TypeVar("R")
 S = TypeVar("S")
@@ -36,7 +37,16 @@ class ClockStep:
 
 CLOCK = ClockStep()
 
-Plan = Generator[APIRequest[Any] | Pause | ClockStep, Any, R]
+
+@dataclass(frozen=True)
+class Blocking:
+    """A plan step: blocking work (a journal's SQLite file) that the asyncio runner runs in a
+    worker thread, so the event loop serves other tasks meanwhile; the sync runner calls it."""
+
+    run: Callable[[], Any]
+
+
+Plan = Generator[APIRequest[Any] | Pause | ClockStep | Blocking, Any, R]
 """A resource call: yields requests (and pauses), receives their answers, returns the result."""
 
 

@@ -12,9 +12,10 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
-from haulmer._core.plans import Plan
+from haulmer._core.plans import Blocking, Plan
 from haulmer._shown import shown
 from haulmer.errors import (
     ConfigurationError,
@@ -248,13 +249,16 @@ class EmissionBatch:
             ) from exc
 
     def _sale_plan(self, index: int, sale_id: str, document: DocumentInput) -> Plan[SaleResult]:
-        """Answer from the journal, or record the attempt, emit under the sale's key, record."""
+        """Answer from the journal, or record the attempt, emit under the sale's key, record.
+
+        The journal's reads and writes are ``Blocking`` steps: the asyncio client runs them in
+        a worker thread, so a slow disk does not hold up its event loop."""
         journal = self._journal
         if journal is not None:
-            entry = journal.lookup(sale_id)
+            entry: JournalEntry | None = yield Blocking(partial(journal.lookup, sale_id))
             if entry is not None and entry.state == "issued" and entry.token:
                 return self._from_journal(index, sale_id, document, entry)
-            journal.record_attempt(sale_id, sale_id)
+            yield Blocking(partial(journal.record_attempt, sale_id, sale_id))
         try:
             emission = build_emission(
                 document, idempotency_key=sale_id, custom=None, **self._emission
@@ -264,15 +268,20 @@ class EmissionBatch:
             raise  # not the sale's fault: no sale could go, so the batch ends here
         except HaulmerError as error:
             if journal is not None:
-                journal.record_failed(sale_id, f"{type(error).__name__}: {error}")
+                failure = f"{type(error).__name__}: {error}"
+                yield Blocking(partial(journal.record_failed, sale_id, failure))
             return SaleResult(index, sale_id, error=error)
         if journal is not None:
             try:
-                journal.record_issued(
-                    sale_id,
-                    token=emitted.token,
-                    folio=emitted.folio,
-                    document=document_identity(emission.body["dte"]),
+                identity = document_identity(emission.body["dte"])
+                yield Blocking(
+                    partial(
+                        journal.record_issued,
+                        sale_id,
+                        token=emitted.token,
+                        folio=emitted.folio,
+                        document=identity,
+                    )
                 )
             except Exception as exc:
                 raise _unrecorded(index, sale_id, emitted, exc) from exc

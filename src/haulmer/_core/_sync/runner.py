@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from haulmer._core._sync.sending import SyncSender
 from haulmer._core.config import ClientConfig
 from haulmer._core.pagination import PageInfo, SyncPage, fetched_pages
-from haulmer._core.plans import ClockStep, Pause, Plan, send
+from haulmer._core.plans import Blocking, ClockStep, Pause, Plan, send
 from haulmer._core.prepare import PreparedRequest, prepare_request
 from haulmer._core.raw import (
     APIResponse,
@@ -46,7 +46,8 @@ class SyncRunner:
         self._clock = clock
 
     def run(self, plan: Plan[T]) -> T:
-        """Run ``plan`` to its result: send what it asks (an error is thrown back in), pause.
+        """Run ``plan`` to its result: send what it asks (an error is thrown back in), pause, and
+        run its blocking work (in a worker thread when asyncio drives it).
 
         A model the plan makes of an answer (a ``Taxpayer`` of a JSON object) that carries no
         request id gets the id of the last answer the plan read.
@@ -60,6 +61,12 @@ class SyncRunner:
                     self._sleep(step.seconds)
                 elif isinstance(step, ClockStep):
                     answer = self._clock
+                elif isinstance(step, Blocking):
+                    try:
+                        answer = step.run()
+                    except Exception as exc:
+                        step = plan.throw(exc)
+                        continue
                 else:
                     try:
                         answer, request_id = self._answer(step)
