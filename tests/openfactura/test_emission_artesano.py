@@ -13,6 +13,7 @@ import haulmer.dte as dte
 from haulmer.dte import CodRef
 from haulmer.errors import DocumentError, DocumentRejectedError, ValidationError
 from haulmer.openfactura import IvaExceptional
+from haulmer.openfactura.emission import build_emission, document_idempotency_key
 from haulmer.openfactura.sandbox import HAULMER_DEMO
 from haulmer.testing import FakeHaulmer
 
@@ -143,3 +144,21 @@ def test_a_credit_note_annulling_an_artesano_boleta_is_refused_before_sending_it
     assert len(fake.openfactura_state.documents) == 1
     note = documents.credit_note(emitted, reason="Corrige giro", code=CodRef.CORRIGE_TEXTO)
     assert documents.json(note.token).dte["Encabezado"]["Totales"]["MntTotal"] in (0, "0")
+
+
+def test_an_artesano_boleta_exenta_derives_a_key_of_its_own() -> None:
+    """A 41's wire ``dte`` is the same with and without ARTESANO: only ``ivaExceptional`` tells
+    the two requests apart, so the derived key covers it (and stays as it was without it)."""
+    exenta = dte.boleta_exenta(
+        emisor=ARTISAN,
+        lines=[{"nombre": "Vasija", "cantidad": 2, "precio": 5000}],
+        fecha=dt.date(2026, 12, 3),
+    )
+    plain = build_emission(exenta)
+    artesano = build_emission(exenta, iva_exceptional="ARTESANO")
+    assert artesano.body["dte"] == plain.body["dte"]
+    assert plain.idempotency_key == document_idempotency_key(plain.body["dte"])
+    assert artesano.idempotency_key != plain.idempotency_key
+    assert artesano.key_is_derived
+    again = build_emission(exenta, iva_exceptional=IvaExceptional.ARTESANO)
+    assert again.idempotency_key == artesano.idempotency_key

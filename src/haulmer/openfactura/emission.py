@@ -590,14 +590,19 @@ def _dict_without_iva(dte: dict[str, Any], *, validate: bool) -> dict[str, Any]:
 # -- idempotency and the whole body ----------------------------------------------------------
 
 
-def document_idempotency_key(dte: Mapping[str, Any]) -> str:
-    """A key derived from the document alone, the same in every process: a hash of canonical JSON.
+def document_idempotency_key(
+    dte: Mapping[str, Any], iva_exceptional: IvaExceptional | None = None
+) -> str:
+    """A key derived from the document alone, the same in every process: a hash of canonical JSON
+    (and of ``iva_exceptional`` when given, which a boleta exenta's ``dte`` does not show).
 
     Two documents with identical content share a key, so ``emit`` treats an OF-06 met by such a
     key as an error (``AlreadyIssuedError``) unless an earlier attempt of the same call may have
     issued it. Callers that issue the same content twice (two equal boletas) pass their own key.
     """
     canonical = json.dumps(dte, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    if iva_exceptional is not None:
+        canonical += f"|ivaExceptional={iva_exceptional.value}"
     return "haulmer-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:48]
 
 
@@ -675,7 +680,7 @@ def build_emission(
         # batch's sale ids are): checked here, before anything is sent.
         key = idempotency_key_or_new(given.strip() if isinstance(given, str) else given)
     else:
-        key = document_idempotency_key(dte)
+        key = document_idempotency_key(dte, exceptional)
     return Emission(
         body=body,
         idempotency_key=key,
