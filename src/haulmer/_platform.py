@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import pydantic
 
+from haulmer._decomposed import decomposed_advice
 from haulmer._shown import shown
 from haulmer.errors import InvalidRutError, ValidationError
 
@@ -57,7 +58,7 @@ def dte_text(value: str | None, element: str) -> str | None:
         raise ValueError(
             f"{shown(found.group())} (U+{ord(found.group()):04X}) cannot be written in a DTE's "
             f"{element}: the SII's encoding is ISO-8859-1; replace it (plain quotes, '-' for "
-            "dashes, letters such as ñ and á are fine)"
+            "dashes, letters such as ñ and á are fine)" + decomposed_advice(value, found.start())
         )
     return value
 

@@ -482,6 +482,18 @@ async def test_a_document_with_text_no_dte_can_carry_is_refused_before_sending(
     assert not route.called
 
 
+async def test_a_decomposed_accent_is_refused_before_sending_saying_how_to_compose_it(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.post("/v2/dte/document")
+    with pytest.raises(DocumentError) as caught:
+        await resolve(of.documents.emit(samples.boleta(nombre="Pan de pin\u0303a")))
+    assert [detail.field for detail in caught.value.details] == ["Detalle[1].NmbItem"]
+    assert "accent written apart from its letter" in str(caught.value)
+    assert "'n' followed by U+0303 as 'ñ' (U+00F1)" in str(caught.value)
+    assert not route.called
+
+
 async def test_emit_decodes_every_requested_item(of: Any, mock: respx.MockRouter) -> None:
     xml = '<?xml version="1.0" encoding="ISO-8859-1"?><DTE>Curicó</DTE>'.encode("iso-8859-1")
     mock.post("/v2/dte/document").mock(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -186,6 +187,24 @@ def test_text_outside_iso_8859_1_is_refused_with_its_field(
     with pytest.raises(DocumentError) as info:
         issue(Document.from_sii_dict(data), caf=cafs[33], certificate=certificate)
     assert [d.field for d in info.value.details] == ["Detalle[2].NmbItem"]
+
+
+def test_a_decomposed_accent_is_refused_saying_how_to_compose_it(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    from haulmer.dte.document import Document
+
+    from .conftest import document_dict
+
+    data = document_dict(33)
+    data["Detalle"][1]["NmbItem"] = "Cafe\u0301 de grano"  # macOS writes é as e + U+0301
+    with pytest.raises(DocumentError) as info:
+        issue(Document.from_sii_dict(data), caf=cafs[33], certificate=certificate)
+    assert [d.field for d in info.value.details] == ["Detalle[2].NmbItem"]
+    assert "unicodedata.normalize('NFC', text)" in str(info.value)
+    assert "'e' followed by U+0301 as 'é' (U+00E9)" in str(info.value)
+    data["Detalle"][1]["NmbItem"] = unicodedata.normalize("NFC", data["Detalle"][1]["NmbItem"])
+    issue(Document.from_sii_dict(data), caf=cafs[33], certificate=certificate)
 
 
 def test_invalid_document_is_refused_before_stamping(

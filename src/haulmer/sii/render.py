@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Final
 
+from haulmer._decomposed import decomposed_advice
 from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail
 
@@ -243,6 +244,6 @@ def _raise_for_bad_leaf(data: Any, path: str) -> None:
         bad = text[exc.start]
         raise DocumentError(
             f"{path} holds {shown(bad)}, which ISO-8859-1 (the SII's encoding) cannot represent; "
-            "replace it (e.g. use plain quotes and letters)",
+            "replace it (e.g. use plain quotes and letters)" + decomposed_advice(text, exc.start),
             [ErrorDetail(path, f"character {shown(bad)} is not ISO-8859-1")],
         ) from None
