@@ -238,3 +238,32 @@ def test_a_store_url_that_cannot_be_read_is_a_configuration_error_without_the_pa
         with pytest.raises(ConfigurationError, match="cannot be read") as caught:
             make()
         assert "s3cret" not in str(caught.value)
+
+
+def test_redis_time_stepped_back_delays_no_send_longer_than_a_window(fresh_redis: str) -> None:
+    # Redis's clock stepped back five minutes (an NTP correction, a failover to a replica whose
+    # clock is behind): the sends recorded before seemed five minutes in the future, and every
+    # client sharing the limiter waited those five minutes before sending anything.
+    clock = Clock()
+    limiter = RedisRateLimiter(fresh_redis, clock=clock)
+    assert [limiter.book("k").reserved for _ in range(3)] == [True] * 3
+    clock.now -= 300
+    waiting = limiter.book("k")
+    assert not waiting.reserved  # the three sends still count: no fourth in their second
+    assert waiting.wait == pytest.approx(1.0 + SHARED_SLOT_MARGIN, abs=1e-3)
+    clock.now += waiting.wait
+    assert limiter.book("k").reserved
+    limiter.close()
+
+
+def test_redis_time_stepped_back_holds_no_longer_than_the_hold_asked(fresh_redis: str) -> None:
+    clock = Clock()
+    limiter = RedisRateLimiter(fresh_redis, clock=clock)
+    limiter.hold("k", 5)
+    clock.now -= 300
+    held = limiter.book("k")
+    assert not held.reserved
+    assert held.wait == pytest.approx(5.0, abs=1e-3)
+    clock.now += held.wait
+    assert limiter.book("k").reserved
+    limiter.close()

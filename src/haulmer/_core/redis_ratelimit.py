@@ -46,7 +46,8 @@ SHARED_SLOT_MARGIN = 0.1
 process, and its request the server, a few milliseconds apart, never all at once."""
 
 BOOK_SCRIPT = """
--- KEYS[1]: the bucket's sends (a sorted set scored by send time), KEYS[2]: its hold.
+-- KEYS[1]: the bucket's sends (a sorted set scored by send time), KEYS[2]: its hold, KEYS[3]:
+-- the hold's length in seconds.
 -- ARGV[1]: this send's member, ARGV[2]: the margin, ARGV[3]: now in seconds, or '' for Redis's
 -- own TIME, ARGV[4..]: (count, period) pairs.
 -- Records a send now if every window has room (returns {1, 0}); otherwise records nothing and
@@ -56,15 +57,33 @@ if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 end
+local stamp = string.format('%.6f', now)
 local margin = tonumber(ARGV[2])
 local longest = 0
 for i = 4, #ARGV, 2 do
   longest = math.max(longest, tonumber(ARGV[i + 1]))
 end
+-- A send is recorded at the moment it goes: one scored after now means the clock was stepped
+-- back (an NTP correction, a failover to a replica behind). It went at the latest now; so
+-- counted, it keeps its place in the windows without holding them for the size of the step.
+local ahead = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. stamp, '+inf')
+for _, member in ipairs(ahead) do
+  redis.call('ZADD', KEYS[1], stamp, member)
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest - margin)
 local wait = 0
 local held = redis.call('GET', KEYS[2])
-if held then wait = math.max(wait, tonumber(held) - now) end
+if held then
+  local left = tonumber(held) - now
+  local length = tonumber(redis.call('GET', KEYS[3]))
+  if length and left > length then  -- the clock was stepped back: hold no longer than asked
+    left = length
+    redis.call('SET', KEYS[2], string.format('%.6f', now + length), 'PX',
+               math.ceil(length * 1000) + 1000)
+    redis.call('PEXPIRE', KEYS[3], math.ceil(length * 1000) + 1000)
+  end
+  wait = math.max(wait, left)
+end
 local size = redis.call('ZCARD', KEYS[1])
 for i = 4, #ARGV, 2 do
   local count = tonumber(ARGV[i])
@@ -77,15 +96,15 @@ end
 if wait > 0 then
   return {0, string.format('%.6f', wait)}
 end
-redis.call('ZADD', KEYS[1], string.format('%.6f', now), ARGV[1])
+redis.call('ZADD', KEYS[1], stamp, ARGV[1])
 redis.call('PEXPIRE', KEYS[1], math.ceil((longest + margin) * 1000) + 1000)
 return {1, '0'}
 """
 """Record a send now if every window (and the hold) allows it, else say how long to wait."""
 
 HOLD_SCRIPT = """
--- KEYS[1]: the bucket's hold; ARGV[1]: seconds from now during which nothing is booked,
--- ARGV[2]: now in seconds, or '' for Redis's own TIME.
+-- KEYS[1]: the bucket's hold, KEYS[2]: the hold's length; ARGV[1]: seconds from now during
+-- which nothing is booked, ARGV[2]: now in seconds, or '' for Redis's own TIME.
 local now = tonumber(ARGV[2])
 if not now then
   local t = redis.call('TIME')
@@ -94,8 +113,9 @@ end
 local seconds = math.max(0, tonumber(ARGV[1]))
 local held = redis.call('GET', KEYS[1])
 if (not held) or tonumber(held) < now + seconds then
-  redis.call('SET', KEYS[1], string.format('%.6f', now + seconds), 'PX',
-             math.ceil(seconds * 1000) + 1000)
+  local expiry = math.ceil(seconds * 1000) + 1000
+  redis.call('SET', KEYS[1], string.format('%.6f', now + seconds), 'PX', expiry)
+  redis.call('SET', KEYS[2], string.format('%.6f', seconds), 'PX', expiry)
 end
 return 1
 """
@@ -211,8 +231,10 @@ class RedisRateLimiter(RateLimiter):
         return [*self._keys(bucket), member, self._margin, self._now(), *self._windows]
 
     def _keys(self, bucket: str) -> list[str]:
-        # One hash tag per bucket, so both keys live on one node of a Redis Cluster.
-        return [f"{self._prefix}:{{{bucket}}}:slots", f"{self._prefix}:{{{bucket}}}:hold"]
+        """The bucket's sends, its hold and the hold's length. One hash tag per bucket, so the
+        keys live on one node of a Redis Cluster."""
+        tagged = f"{self._prefix}:{{{bucket}}}"
+        return [f"{tagged}:slots", f"{tagged}:hold", f"{tagged}:hold-length"]
 
     def _sync_client(self) -> redis.Redis:
         with self._lock:
@@ -252,7 +274,7 @@ class RedisRateLimiter(RateLimiter):
     def book(self, bucket: str) -> Booking:
         member = uuid.uuid4().hex
         try:
-            answer = self._sync_client().eval(BOOK_SCRIPT, 2, *self._book_args(bucket, member))
+            answer = self._sync_client().eval(BOOK_SCRIPT, 3, *self._book_args(bucket, member))
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
         return _booking(bucket, member, answer)
@@ -266,7 +288,7 @@ class RedisRateLimiter(RateLimiter):
     def hold(self, bucket: str, seconds: float) -> None:
         try:
             self._sync_client().eval(
-                HOLD_SCRIPT, 1, self._keys(bucket)[1], str(seconds), self._now()
+                HOLD_SCRIPT, 2, *self._keys(bucket)[1:], str(seconds), self._now()
             )
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
@@ -275,7 +297,7 @@ class RedisRateLimiter(RateLimiter):
         member = uuid.uuid4().hex
         client = self._loop_client()
         try:
-            answer = await client.eval(BOOK_SCRIPT, 2, *self._book_args(bucket, member))
+            answer = await client.eval(BOOK_SCRIPT, 3, *self._book_args(bucket, member))
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
         return _booking(bucket, member, answer)
@@ -290,7 +312,7 @@ class RedisRateLimiter(RateLimiter):
     async def ahold(self, bucket: str, seconds: float) -> None:
         client = self._loop_client()
         try:
-            await client.eval(HOLD_SCRIPT, 1, self._keys(bucket)[1], str(seconds), self._now())
+            await client.eval(HOLD_SCRIPT, 2, *self._keys(bucket)[1:], str(seconds), self._now())
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
 
