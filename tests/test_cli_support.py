@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import subprocess
 import sys
@@ -418,3 +419,26 @@ def test_standard_input_is_read_no_further_than_a_file(
     code, _, err = run(["verify", "-"], capsys)
     assert code == 2
     assert "cannot read standard input: it holds more than 10 bytes" in err
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "ascii"])
+def test_json_output_is_json_a_utf8_reader_takes_whatever_the_output_encoding(
+    encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Windows writes a redirected standard output in cp1252, PYTHONIOENCODING may say ascii:
+    # "Crédito" came out as the byte 0xE9, which no JSON reader decodes, or as \xe9, which JSON
+    # refuses as an escape.
+    for argv, read in (
+        (["parse", str(NOTA_CON_DOC_PERSONALIZADO)], lambda doc: doc["Encabezado"]["IdDoc"]),
+        (["rut", "--json", "7643049ñ"], lambda report: report),
+    ):
+        written = io.BytesIO()
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(written, encoding=encoding))
+        main(argv)
+        sys.stdout.flush()
+        loaded = json.loads(written.getvalue())  # JSON's own encoding: UTF-8
+        assert written.getvalue().isascii()
+        if argv[0] == "parse":
+            assert read(loaded)["TermPagoGlosa"] == "Crédito"
+        else:
+            assert read(loaded)["input"] == "7643049ñ"

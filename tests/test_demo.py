@@ -182,3 +182,12 @@ def test_demo_ignores_a_shared_rate_limiter_named_in_the_environment(
     monkeypatch.setenv("HAULMER_RATE_LIMIT_URL", "redis://127.0.0.1:9/0")
     out = io.StringIO()
     assert run(tmp_path, as_json=True, out=out) == 0, out.getvalue()
+
+
+def test_demo_json_log_is_json_a_utf8_reader_takes_on_a_cp1252_output(tmp_path: Path) -> None:
+    written = io.BytesIO()
+    stream = io.TextIOWrapper(written, encoding="cp1252")
+    assert run(tmp_path, as_json=True, out=stream) == 0
+    stream.flush()
+    log = json.loads(written.getvalue())
+    assert any("Panadería Ana" in str(step.get("summary")) for step in log["steps"])

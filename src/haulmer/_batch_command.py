@@ -135,9 +135,11 @@ class ProgressDisplay:
         self._stream.flush()
 
 
-def _result_line(result: Any) -> str:
+def _result_line(result: Any, output: TextIO) -> str:
+    from haulmer._support_commands import json_text
+
     document = result.document
-    return json.dumps(
+    return json_text(
         {
             "index": result.index,
             "id": result.sale_id,
@@ -146,7 +148,7 @@ def _result_line(result: Any) -> str:
             "folio": document.folio if document else None,
             "error": f"{type(result.error).__name__}: {result.error}" if result.error else None,
         },
-        ensure_ascii=False,
+        output,
     )
 
 
@@ -185,7 +187,7 @@ def emit_batch(args: argparse.Namespace) -> int:
             for result in results:
                 failed += not result.ok
                 reported += 1
-                output.write(_result_line(result) + "\n")
+                output.write(_result_line(result, output) + "\n")
                 output.flush()
     except KeyboardInterrupt:
         print(

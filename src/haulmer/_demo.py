@@ -7,7 +7,6 @@ crédito that annuls the factura, checking and writing their signed XML and PDF 
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -142,7 +141,9 @@ def run(out_dir: Path, *, as_json: bool = False, out: IO[str] | None = None) -> 
         payload: dict[str, Any] = {"ok": ok, "steps": log.steps, "files": log.files}
         if error is not None:
             payload["error"] = error
-        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str), file=stream)
+        from haulmer._support_commands import json_text
+
+        print(json_text(payload, stream, indent=2, default=str), file=stream)
     elif ok:
         print(f"\nEverything worked. Files written to {out_dir}/", file=stream)
         print(

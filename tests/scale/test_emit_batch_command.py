@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -238,3 +239,22 @@ def test_a_journal_that_fills_up_part_way_names_the_document_and_how_far_it_got(
     assert f"sale 1 ('sale-00001') was issued (token {second.token}" in err
     assert "stopped after 1 of 4 sales" in err
     assert "Traceback" not in err
+
+
+def test_result_lines_are_json_a_utf8_reader_takes_on_a_cp1252_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    batch, journal = tmp_path / "sales.jsonl", tmp_path / "journal.db"
+    rows: list[dict[str, object]] = list(sales(1, dt.date(2026, 1, 5)))
+    rows[0]["id"] = "venta-ñandú"  # refused before sending: its line quotes it
+    _write(batch, rows)
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    written = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(written, encoding="cp1252"))
+    code = main(_command("http://127.0.0.1:9", batch, journal, "--quiet")[3:])
+    sys.stdout.flush()
+    assert code == 1
+    assert "'venta-ñandú'" in json.loads(written.getvalue())["error"]
