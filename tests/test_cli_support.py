@@ -442,3 +442,22 @@ def test_json_output_is_json_a_utf8_reader_takes_whatever_the_output_encoding(
             assert read(loaded)["TermPagoGlosa"] == "Crédito"
         else:
             assert read(loaded)["input"] == "7643049ñ"
+
+
+@pytest.mark.parametrize("root", ["EnvioDTE", "EnvioBOLETA"])
+def test_parse_of_an_envelope_holding_no_dte_says_so_and_exits_one(
+    root: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # it printed [] and exited 0, "the input is good", for a file with nothing to read
+    path = tmp_path / "envio.xml"
+    path.write_text(
+        f'<{root} xmlns="http://www.sii.cl/SiiDte" version="1.0"><SetDTE ID="S">'
+        f"<Caratula/></SetDTE></{root}>",
+        encoding="utf-8",
+    )
+    for argv in (["parse", str(path)], ["parse", "--all", str(path)]):
+        code, out, _ = run(argv, capsys)
+        assert code == 1
+        report = json.loads(out)
+        assert (report["ok"], report["error"]) == (False, "XMLError")
+        assert report["message"] == "the envelope holds no DTE: there is no document to print"

@@ -19,7 +19,7 @@ from typing import Any
 
 from haulmer._files import read_limited, read_stream_limited
 from haulmer._shown import shown
-from haulmer.errors import HaulmerError
+from haulmer.errors import HaulmerError, XMLError
 
 __all__ = [
     "EXIT_INVALID",
@@ -183,6 +183,8 @@ def parse(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     try:
         documents = parse_all(data)
+        if not documents:  # an EnvioDTE or EnvioBOLETA with no DTE (the schema wants one)
+            raise XMLError("the envelope holds no DTE: there is no document to print")
     except HaulmerError as exc:
         return _refused(args.file, exc, as_json=True)
     dumped = [document.to_sii_dict() for document in documents]
