@@ -461,3 +461,14 @@ def test_parse_of_an_envelope_holding_no_dte_says_so_and_exits_one(
         report = json.loads(out)
         assert (report["ok"], report["error"]) == (False, "XMLError")
         assert report["message"] == "the envelope holds no DTE: there is no document to print"
+
+
+def test_verify_refuses_standard_input_named_twice_instead_of_failing_it_as_empty(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the second '-' met the end of what the first read, and was reported as an empty XML
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(FACTURA.read_bytes())))
+    code, out, err = run(["verify", "-", str(FACTURA), "-"], capsys)
+    assert code == 2
+    assert out == ""
+    assert err == "haulmer verify: '-' (standard input) can be read only once; name it once\n"

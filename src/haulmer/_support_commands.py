@@ -126,6 +126,12 @@ def verify(args: argparse.Namespace) -> int:
     from haulmer.sii import validate_schema
     from haulmer.sii import verify as verify_xml
 
+    if args.files.count("-") > 1:  # the second would meet the end of what the first read
+        print(
+            "haulmer verify: '-' (standard input) can be read only once; name it once",
+            file=sys.stderr,
+        )
+        return EXIT_UNREADABLE
     worst = EXIT_OK
     reports: list[dict[str, Any]] = []
     for path in args.files:
