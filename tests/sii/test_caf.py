@@ -240,6 +240,20 @@ def test_registered_test_keys_are_not_official_and_can_be_removed() -> None:
     assert caf_signer_key(4243) is None
 
 
+def test_a_test_keys_caf_is_refused_naming_its_idk_once() -> None:
+    caf = make_test_caf(rut=EMISOR_RUT, razon_social="HAULMER SPA", dte_type=33, idk=4244)
+    assert (
+        caf.frma_problem() == "IDK 4244 is a haulmer test CAF key, not the SII's; not accepted here"
+    )
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
+    register_caf_signer_key(4244, key)  # another key under the same IDK: FRMA fails
+    try:
+        problem = Caf.from_xml(caf.to_xml()).frma_problem(allow_test_keys=True)
+    finally:
+        unregister_caf_signer_key(4244)
+    assert problem == "FRMA does not verify with the registered test key (IDK 4244)"
+
+
 @pytest.mark.parametrize("declaration", [b'<?xml version="1.0"?>\n', b""])
 def test_a_caf_file_in_latin1_without_an_encoding_declaration_loads(declaration: bytes) -> None:
     # The SII ships CAF files as ISO-8859-1 bytes under a bare <?xml version="1.0"?>, so an

@@ -68,7 +68,7 @@ def _load_shipped_test() -> dict[int, CafSignerKey]:
     if not _shipped_test:
         idk = _SHIPPED_TEST_IDK
         key = _load_key(f"idk-{idk}-test.pem")
-        _shipped_test[idk] = CafSignerKey(idk, key, False, f"haulmer test CAF key (IDK {idk})")
+        _shipped_test[idk] = CafSignerKey(idk, key, False, "haulmer test CAF key")
     return _shipped_test
 
 
@@ -93,7 +93,7 @@ def register_caf_signer_key(idk: int, public_key: rsa.RSAPublicKey, *, label: st
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise TypeError("a CAF signer key must be an RSA public key")
     with _lock:
-        _registered[idk] = CafSignerKey(idk, public_key, False, label or f"test key {idk}")
+        _registered[idk] = CafSignerKey(idk, public_key, False, label or "registered test key")
 
 
 def unregister_caf_signer_key(idk: int) -> None:

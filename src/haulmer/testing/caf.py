@@ -54,7 +54,7 @@ def _test_signer_key(idk: int) -> Any:
         key = shipped
     else:
         key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
-    register_caf_signer_key(idk, key.public_key(), label=f"haulmer test CAF key (IDK {idk})")
+    register_caf_signer_key(idk, key.public_key(), label="haulmer test CAF key")
     return key
 
 
