@@ -193,3 +193,27 @@ def test_validate_schema_names_the_recibos_schema_when_a_recibo_is_broken(
     broken = _recibos(received, certificate).replace(b"<Declaracion>El", b"<Declaracion>Un", 1)
     with pytest.raises(XMLError, match=r"EnvioRecibos_v10\.xsd: line 2: .*Declaracion"):
         validate_schema(broken)
+
+
+def test_a_blank_recinto_is_refused_without_speaking_of_a_rejection(
+    received: bytes, certificate: Certificate
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        _recibos(received, certificate, recinto=" ")
+    message = str(info.value)
+    assert "recinto is required" in message
+    assert "rejection" not in message
+    assert "where the goods or services were received" in message
+
+
+@pytest.mark.parametrize("key", [[33, 1], {33: 1}, (33, [1])])
+def test_a_dte_named_by_an_unhashable_key_is_refused_saying_how_to_name_it(
+    received: bytes, certificate: Certificate, key: object
+) -> None:
+    with pytest.raises(TypeError, match=r"documentos names .* name a DTE by a \(tipo, folio\)"):
+        _recibos(received, certificate, documentos=[key])
+
+
+def test_a_certificate_that_is_no_loaded_pfx_signs_no_recibo(received: bytes) -> None:
+    with pytest.raises(TypeError, match=r"certificate must be a loaded \.pfx"):
+        _recibos(received, "certificate.pfx")  # type: ignore[arg-type]

@@ -411,3 +411,24 @@ def test_dte_results_for_a_rejected_envelope_are_refused(
             envio=Resultado(90, "Archivo repetido"),
             documentos={(33, 1): Resultado(0)},
         )
+
+
+def test_a_blank_nombre_envio_is_refused_without_speaking_of_a_rejection(
+    received: bytes, certificate: Certificate
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        _recepcion(received, certificate, nombre_envio="  ")
+    message = str(info.value)
+    assert "nombre_envio is required" in message
+    assert "rejection" not in message
+    assert "file" in message
+
+
+@pytest.mark.parametrize("given", [None, "certificate.pfx", b"\x30\x82"])
+def test_a_certificate_that_is_no_loaded_pfx_is_refused_naming_it(
+    received: bytes, given: object
+) -> None:
+    with pytest.raises(TypeError, match=r"certificate must be a loaded \.pfx \(haulmer\.pfx"):
+        _comercial(received, given)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"certificate must be a loaded \.pfx"):
+        _recepcion(received, given)  # type: ignore[arg-type]

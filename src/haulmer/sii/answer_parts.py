@@ -28,6 +28,7 @@ __all__ = [
     "receiver_rut",
     "signed_part",
     "signer_rut",
+    "signing_certificate",
     "text",
 ]
 
@@ -63,7 +64,13 @@ def checked_code(
             f"{field}.estado {shown(estado)} is not one of the SII's codes: {listed}",
             [ErrorDetail(field, "unknown code")],
         )
-    glosa = checked_text(resultado.glosa, f"{field}.glosa", _MAX_GLOSA, required=estado != 0)
+    glosa = checked_text(
+        resultado.glosa,
+        f"{field}.glosa",
+        _MAX_GLOSA,
+        required=estado != 0,
+        what="say why (a rejection or a discrepancy needs its reason)",
+    )
     code = resultado.cod_rch_dsc
     if code is not None:
         if not with_reason_code or estado == 0:
@@ -81,14 +88,16 @@ def checked_code(
     return estado, glosa or codes[estado], code
 
 
-def checked_text(value: object, field: str, max_length: int, *, required: bool) -> str:
+def checked_text(
+    value: object, field: str, max_length: int, *, required: bool, what: str = ""
+) -> str:
     """``value`` as text the schema carries: a str of at most ``max_length`` characters, every
-    one XML allows; non-blank when ``required``."""
+    one XML allows; non-blank when ``required`` (``what`` says what to give)."""
     if not isinstance(value, str):
         raise TypeError(f"{field} must be a str, got {type(value).__name__}")
     if required and not value.strip():
         raise DocumentError(
-            f"{field} is required: say why (a rejection or a discrepancy needs its reason)",
+            f"{field} is required" + (f": {what}" if what else ""),
             [ErrorDetail(field, "required")],
         )
     if len(value) > max_length:
@@ -117,6 +126,17 @@ def checked_number(value: object, field: str, digits: int) -> int:
             [ErrorDetail(field, f"not 1 to {digits} digits")],
         )
     return value
+
+
+def signing_certificate(value: object) -> SigningCertificate:
+    """``value`` if it can sign (a loaded ``haulmer.pfx.Certificate``), else the TypeError
+    saying what to pass: checked first, so no other message blames what it lacks."""
+    if all(callable(getattr(value, name, None)) for name in ("sign_sha1", "is_valid_at")):
+        return value  # type: ignore[return-value]
+    raise TypeError(
+        "certificate must be a loaded .pfx (haulmer.pfx.load_pfx(path_or_bytes, password)), "
+        f"got {type(value).__name__}"
+    )
 
 
 def receiver_rut(value: object) -> Rut:

@@ -20,6 +20,7 @@ from haulmer.sii.answer_parts import (
     receiver_rut,
     signed_part,
     signer_rut,
+    signing_certificate,
     text,
 )
 from haulmer.sii.issuing import check_certificate_at, signing_time
@@ -61,9 +62,16 @@ def envio_recibos(
     addressed to ``rut_receptor`` and issued by the envelope's issuer. ``recinto`` is where they
     were received (up to 80 characters); ``rut_firma`` defaults to the certificate's holder.
     """
+    certificate = signing_certificate(certificate)
     receiver = receiver_rut(rut_receptor)
     read = read_received(received)
-    place = checked_text(recinto, "recinto", _MAX_RECINTO, required=True)
+    place = checked_text(
+        recinto,
+        "recinto",
+        _MAX_RECINTO,
+        required=True,
+        what="where the goods or services were received (up to 80 characters)",
+    )
     firma = signer_rut(certificate, rut_firma, "rut_firma")
     require_envelope_addressed(read, receiver, "acknowledges")
     chosen = _chosen(read.documents, documentos)
@@ -91,6 +99,14 @@ def _chosen(
             f"documentos must be a collection of (tipo, folio), got {type(keys).__name__}"
         )
     known = {dte.key for dte in documents}
+    for key in keys:
+        try:
+            hash(key)
+        except TypeError:
+            raise TypeError(
+                f"documentos names {shown(key)}, a {type(key).__name__}: name a DTE by a "
+                "(tipo, folio) tuple, such as (33, 120)"
+            ) from None
     unknown = [key for key in keys if key not in known]
     if unknown:
         raise DocumentError(

@@ -22,6 +22,7 @@ from haulmer.sii.answer_parts import (
     checked_text,
     receiver_rut,
     signed_part,
+    signing_certificate,
     text,
 )
 from haulmer.sii.issuing import check_certificate_at, signing_time
@@ -98,11 +99,18 @@ def respuesta_recepcion(
     receiver's own number for the envelope, ``nombre_envio`` its file's name, and
     ``fecha_recepcion`` when it arrived (Chilean time; now when None).
     """
+    certificate = signing_certificate(certificate)
     receiver = receiver_rut(rut_receptor)
     read = read_received(received)
     cod_envio = checked_number(cod_envio, "cod_envio", 10)
     id_respuesta = checked_number(id_respuesta, "id_respuesta", 10)
-    nombre = checked_text(nombre_envio, "nombre_envio", _MAX_NAME, required=True)
+    nombre = checked_text(
+        nombre_envio,
+        "nombre_envio",
+        _MAX_NAME,
+        required=True,
+        what="the name of the received envelope's file (up to 80 characters)",
+    )
     estado_envio, glosa_envio, _ = checked_code(
         envio if envio is not None else Resultado(0), ESTADOS_RECEPCION_ENVIO, "envio"
     )
@@ -173,6 +181,7 @@ def resultado_comercial(
     ``rut_receptor`` and come from the envelope's issuer. ``cod_envio`` is the number the
     reception answer gave the envelope.
     """
+    certificate = signing_certificate(certificate)
     receiver = receiver_rut(rut_receptor)
     read = read_received(received)
     cod_envio = checked_number(cod_envio, "cod_envio", 10)
