@@ -217,3 +217,36 @@ def test_a_dte_named_by_an_unhashable_key_is_refused_saying_how_to_name_it(
 def test_a_certificate_that_is_no_loaded_pfx_signs_no_recibo(received: bytes) -> None:
     with pytest.raises(TypeError, match=r"certificate must be a loaded \.pfx"):
         _recibos(received, "certificate.pfx")  # type: ignore[arg-type]
+
+
+def test_the_contact_is_written_in_the_caratula_of_the_set(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _recibos(
+        received,
+        certificate,
+        nmb_contacto="Bodeguero Ñúñez",
+        fono_contacto="+56 9 8765 4321",
+        mail_contacto="bodega@minera.cl",
+    )
+    validate_schema(answer)
+    assert len(sdk_checks(answer)) == len(ANSWERABLE) + 1
+    caratula = f"{SII}SetRecibos/{SII}Caratula/"
+    assert texts_at(answer, caratula + f"{SII}NmbContacto") == ["Bodeguero Ñúñez"]
+    assert texts_at(answer, caratula + f"{SII}FonoContacto") == ["+56 9 8765 4321"]
+    assert texts_at(answer, caratula + f"{SII}MailContacto") == ["bodega@minera.cl"]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"nmb_contacto": "x" * 41}, "nmb_contacto has 41 characters, more than the 40"),
+        ({"mail_contacto": "bodega"}, "mail_contacto 'bodega' is not an e-mail address"),
+        ({"fono_contacto": " "}, "fono_contacto is blank"),
+    ],
+)
+def test_a_contact_outside_the_schema_signs_no_recibo(
+    received: bytes, certificate: Certificate, options: dict[str, object], message: str
+) -> None:
+    with pytest.raises(DocumentError, match=message):
+        _recibos(received, certificate, **options)

@@ -432,3 +432,87 @@ def test_a_certificate_that_is_no_loaded_pfx_is_refused_naming_it(
         _comercial(received, given)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"certificate must be a loaded \.pfx"):
         _recepcion(received, given)  # type: ignore[arg-type]
+
+
+_CONTACT = {
+    "nmb_contacto": "María José Ñúñez",
+    "fono_contacto": "+56 2 2345 6789",
+    "mail_contacto": "dte@minera.cl",
+}
+
+
+@pytest.mark.parametrize("build", [_recepcion, _comercial], ids=["recepcion", "comercial"])
+def test_the_contact_is_written_in_the_caratula_where_the_schema_puts_it(
+    build: object, received: bytes, certificate: Certificate
+) -> None:
+    answer = build(received, certificate, **_CONTACT)  # type: ignore[operator]
+    validate_schema(answer)
+    assert sdk_checks(answer) == ["ResultadoEnvio"]
+    caratula = f"{SII}Resultado/{SII}Caratula/"
+    assert texts_at(answer, caratula + f"{SII}NmbContacto") == ["María José Ñúñez"]
+    assert texts_at(answer, caratula + f"{SII}FonoContacto") == ["+56 2 2345 6789"]
+    assert texts_at(answer, caratula + f"{SII}MailContacto") == ["dte@minera.cl"]
+
+
+def test_a_contact_at_the_schema_s_longest_is_written(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _comercial(
+        received,
+        certificate,
+        nmb_contacto="ñ" * 40,
+        fono_contacto="9" * 40,
+        mail_contacto="a" * 69 + "@ejemplo.cl",
+    )
+    validate_schema(answer)
+
+
+def test_a_contact_left_out_writes_no_element(received: bytes, certificate: Certificate) -> None:
+    answer = _comercial(received, certificate, mail_contacto="dte@minera.cl")
+    validate_schema(answer)
+    caratula = f"{SII}Resultado/{SII}Caratula/"
+    assert texts_at(answer, caratula + f"{SII}NmbContacto") == []
+    assert texts_at(answer, caratula + f"{SII}MailContacto") == ["dte@minera.cl"]
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        (
+            {"nmb_contacto": "x" * 41},
+            DocumentError,
+            "nmb_contacto has 41 characters, more than the 40",
+        ),
+        ({"fono_contacto": "9" * 41}, DocumentError, "fono_contacto has 41 characters"),
+        ({"mail_contacto": "a" * 72 + "@ejemplo.cl"}, DocumentError, "more than the 80"),
+        ({"mail_contacto": "dte.minera.cl"}, DocumentError, "is not an e-mail address"),
+        ({"mail_contacto": "dte @minera.cl"}, DocumentError, "is not an e-mail address"),
+        ({"mail_contacto": "dte@minera"}, DocumentError, "is not an e-mail address"),
+        ({"nmb_contacto": "  "}, DocumentError, "nmb_contacto is blank: give the contact's name"),
+        ({"fono_contacto": ""}, DocumentError, "fono_contacto is blank"),
+        ({"nmb_contacto": "a\x00b"}, DocumentError, "U\\+0000, which XML cannot carry"),
+        ({"fono_contacto": 56222345678}, TypeError, "fono_contacto must be a str"),
+    ],
+)
+def test_a_contact_outside_the_schema_is_refused_before_signing(
+    received: bytes,
+    certificate: Certificate,
+    options: dict[str, object],
+    error: type[Exception],
+    message: str,
+) -> None:
+    with pytest.raises(error, match=message):
+        _comercial(received, certificate, **options)
+    with pytest.raises(error, match=message):
+        _recepcion(received, certificate, **options)
+
+
+def test_a_long_mail_that_is_no_address_is_refused_quickly_and_quoted_cut(
+    received: bytes, certificate: Certificate
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        _comercial(received, certificate, mail_contacto="a" * 70 + "@" + "." * 9)
+    assert len(str(info.value)) < 200
+    for no_address in ("dte@.cl", "dte@minera.", "dte@minera..cl", "@minera.cl"):
+        with pytest.raises(DocumentError, match="is not an e-mail address"):
+            _comercial(received, certificate, mail_contacto=no_address)

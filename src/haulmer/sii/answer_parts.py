@@ -25,6 +25,7 @@ __all__ = [
     "checked_code",
     "checked_number",
     "checked_text",
+    "contact_elements",
     "receiver_rut",
     "signed_part",
     "signer_rut",
@@ -33,6 +34,15 @@ __all__ = [
 ]
 
 _MAX_GLOSA: Final = 256
+_CONTACT_FIELDS: Final = (
+    ("nmb_contacto", "NmbContacto", 40, "name"),
+    ("fono_contacto", "FonoContacto", 40, "phone number"),
+    ("mail_contacto", "MailContacto", 80, "e-mail address"),
+)
+"""The Caratula's optional contact, in the schema's order: NombreType, FonoType, MailType."""
+_MAIL: Final = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+"""``name@domain.tld`` without blanks, the domain's labels non-empty between dots (each repeat
+starts with its dot, so a long text that is no address is refused in linear time)."""
 _XML_CHARACTERS: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _CONTEXT: Final = f'<Answer xmlns="{SII_NS}" xmlns:xsi="{XSI_NS}">'
 
@@ -113,6 +123,30 @@ def checked_text(
             [ErrorDetail(field, "a character XML cannot carry")],
         )
     return value
+
+
+def contact_elements(nmb_contacto: object, fono_contacto: object, mail_contacto: object) -> str:
+    """The Caratula's NmbContacto, FonoContacto and MailContacto for those given (None leaves
+    one out), each checked against the schema's length and the mail's shape."""
+    written = []
+    for value, (field, element, max_length, meaning) in zip(
+        (nmb_contacto, fono_contacto, mail_contacto), _CONTACT_FIELDS, strict=True
+    ):
+        if value is None:
+            continue
+        if isinstance(value, str) and not value.strip():
+            raise DocumentError(
+                f"{field} is blank: give the contact's {meaning} or leave it out (None)",
+                [ErrorDetail(field, "blank")],
+            )
+        checked = checked_text(value, field, max_length, required=True)
+        if element == "MailContacto" and not _MAIL.fullmatch(checked):
+            raise DocumentError(
+                f"mail_contacto {shown(checked)} is not an e-mail address (name@domain.cl)",
+                [ErrorDetail(field, "not an e-mail address")],
+            )
+        written.append(f"<{element}>{text(checked)}</{element}>")
+    return "".join(written)
 
 
 def checked_number(value: object, field: str, digits: int) -> int:

@@ -17,6 +17,7 @@ from haulmer.rut import Rut
 from haulmer.sii.answer_parts import (
     answer_document,
     checked_text,
+    contact_elements,
     receiver_rut,
     signed_part,
     signer_rut,
@@ -55,12 +56,17 @@ def envio_recibos(
     documentos: Collection[tuple[int, int]] | None = None,
     rut_firma: str | Rut | None = None,
     timestamp: dt.datetime | None = None,
+    nmb_contacto: str | None = None,
+    fono_contacto: str | None = None,
+    mail_contacto: str | None = None,
 ) -> bytes:
     """The signed EnvioRecibos acknowledging the goods or services of the received DTEs.
 
     One Recibo per DTE of the envelope, or per ``(tipo, folio)`` in ``documentos``; each must be
     addressed to ``rut_receptor`` and issued by the envelope's issuer. ``recinto`` is where they
     were received (up to 80 characters); ``rut_firma`` defaults to the certificate's holder.
+    ``nmb_contacto`` (up to 40 characters), ``fono_contacto`` (40) and ``mail_contacto`` (80, an
+    e-mail address) name whom the issuer may ask, when given.
     """
     certificate = signing_certificate(certificate)
     receiver = receiver_rut(rut_receptor)
@@ -73,6 +79,7 @@ def envio_recibos(
         what="where the goods or services were received (up to 80 characters)",
     )
     firma = signer_rut(certificate, rut_firma, "rut_firma")
+    contact = contact_elements(nmb_contacto, fono_contacto, mail_contacto)
     require_envelope_addressed(read, receiver, "acknowledges")
     chosen = _chosen(read.documents, documentos)
     for dte in chosen:
@@ -83,7 +90,7 @@ def envio_recibos(
     recibos = "".join(_recibo(dte, place, firma, when, certificate) for dte in chosen)
     caratula = (
         f'<Caratula version="1.0"><RutResponde>{receiver}</RutResponde>'
-        f"<RutRecibe>{read.rut_emisor}</RutRecibe><TmstFirmaEnv>{when}</TmstFirmaEnv></Caratula>"
+        f"<RutRecibe>{read.rut_emisor}</RutRecibe>{contact}<TmstFirmaEnv>{when}</TmstFirmaEnv></Caratula>"
     )
     set_recibos = f'<SetRecibos ID="{_SET_ID}">{caratula}{recibos}</SetRecibos>'
     return answer_document("EnvioRecibos", _SCHEMA, signed_part(set_recibos, _SET_ID, certificate))

@@ -20,6 +20,7 @@ from haulmer.sii.answer_parts import (
     checked_code,
     checked_number,
     checked_text,
+    contact_elements,
     receiver_rut,
     signed_part,
     signing_certificate,
@@ -88,6 +89,9 @@ def respuesta_recepcion(
     envio: Resultado | None = None,
     documentos: Mapping[tuple[int, int], Resultado] | None = None,
     timestamp: dt.datetime | None = None,
+    nmb_contacto: str | None = None,
+    fono_contacto: str | None = None,
+    mail_contacto: str | None = None,
 ) -> bytes:
     """The signed RespuestaDTE telling the issuer how its EnvioDTE was received.
 
@@ -97,13 +101,16 @@ def respuesta_recepcion(
     only be answered with code 3, one of another issuer than the envelope's with code 2, and an
     envelope whose RutReceptor is not ``rut_receptor`` with code 3. ``cod_envio`` is the
     receiver's own number for the envelope, ``nombre_envio`` its file's name, and
-    ``fecha_recepcion`` when it arrived (Chilean time; now when None).
+    ``fecha_recepcion`` when it arrived (Chilean time; now when None). ``nmb_contacto`` (up to
+    40 characters), ``fono_contacto`` (40) and ``mail_contacto`` (80, an e-mail address) name
+    whom the issuer may ask, when given.
     """
     certificate = signing_certificate(certificate)
     receiver = receiver_rut(rut_receptor)
     read = read_received(received)
     cod_envio = checked_number(cod_envio, "cod_envio", 10)
     id_respuesta = checked_number(id_respuesta, "id_respuesta", 10)
+    contact = contact_elements(nmb_contacto, fono_contacto, mail_contacto)
     nombre = checked_text(
         nombre_envio,
         "nombre_envio",
@@ -159,7 +166,7 @@ def respuesta_recepcion(
         f"<RecepEnvGlosa>{text(glosa_envio)}</RecepEnvGlosa>{count}{details}</RecepcionEnvio>"
     )
     return _respuesta(
-        receiver, read.rut_emisor, id_respuesta, 1, local_time, recepcion, certificate
+        receiver, read.rut_emisor, id_respuesta, 1, local_time, recepcion, certificate, contact
     )
 
 
@@ -172,6 +179,9 @@ def resultado_comercial(
     cod_envio: int,
     resultados: Resultado | Mapping[tuple[int, int], Resultado],
     timestamp: dt.datetime | None = None,
+    nmb_contacto: str | None = None,
+    fono_contacto: str | None = None,
+    mail_contacto: str | None = None,
 ) -> bytes:
     """The signed RespuestaDTE telling the issuer whether its DTEs are accepted commercially.
 
@@ -179,13 +189,15 @@ def resultado_comercial(
     by ``(tipo, folio)``: 0 accepted, 1 accepted with discrepancies, 2 rejected (those two with
     their ``glosa``, and optionally ``cod_rch_dsc``). Every DTE answered must be addressed to
     ``rut_receptor`` and come from the envelope's issuer. ``cod_envio`` is the number the
-    reception answer gave the envelope.
+    reception answer gave the envelope. The contact is optional, as in
+    :func:`respuesta_recepcion`.
     """
     certificate = signing_certificate(certificate)
     receiver = receiver_rut(rut_receptor)
     read = read_received(received)
     cod_envio = checked_number(cod_envio, "cod_envio", 10)
     id_respuesta = checked_number(id_respuesta, "id_respuesta", 10)
+    contact = contact_elements(nmb_contacto, fono_contacto, mail_contacto)
     if isinstance(resultados, Resultado):
         chosen = [(dte, resultados) for dte in read.documents]
     elif isinstance(resultados, Mapping):
@@ -215,7 +227,14 @@ def resultado_comercial(
     local_time = signing_time(timestamp, "TmstFirmaResp")
     check_certificate_at(certificate, local_time)
     return _respuesta(
-        receiver, read.rut_emisor, id_respuesta, len(rows), local_time, "".join(rows), certificate
+        receiver,
+        read.rut_emisor,
+        id_respuesta,
+        len(rows),
+        local_time,
+        "".join(rows),
+        certificate,
+        contact,
     )
 
 
@@ -287,11 +306,12 @@ def _respuesta(
     local_time: dt.datetime,
     results: str,
     certificate: SigningCertificate,
+    contact: str,
 ) -> bytes:
     caratula = (
         f'<Caratula version="1.0"><RutResponde>{receiver}</RutResponde>'
         f"<RutRecibe>{issuer}</RutRecibe><IdRespuesta>{id_respuesta}</IdRespuesta>"
-        f"<NroDetalles>{count}</NroDetalles>"
+        f"<NroDetalles>{count}</NroDetalles>{contact}"
         f"<TmstFirmaResp>{local_time.isoformat()}</TmstFirmaResp></Caratula>"
     )
     resultado = f'<Resultado ID="{_RESULT_ID}">{caratula}{results}</Resultado>'
