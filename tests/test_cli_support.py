@@ -47,6 +47,40 @@ def test_verify_reports_a_tampered_document_in_words_and_exits_one(
     assert "digest" in out or "signature" in out
 
 
+def test_verify_checks_a_receiver_s_answer_and_its_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from haulmer.sii import Caratula, Resultado, envelope, resultado_comercial
+    from haulmer.testing.certificates import make_test_certificate
+
+    certificate = make_test_certificate(rut="11111111-1")
+    received = envelope(
+        [FACTURA.read_bytes()],
+        certificate=certificate,
+        caratula=Caratula("76354771-K", dt.date(2014, 8, 22), 80, rut_receptor="96790240-3"),
+    )
+    answer = tmp_path / "respuesta.xml"
+    answer.write_bytes(
+        resultado_comercial(
+            received,
+            certificate=certificate,
+            rut_receptor="96790240-3",
+            id_respuesta=1,
+            cod_envio=1,
+            resultados=Resultado(0),
+        )
+    )
+    code, out, _ = run(["verify", str(answer)], capsys)
+    assert (code, out.strip()) == (
+        0,
+        f"{answer}: verified (signature RespuestaDTE ResultadoEnvio, schema)",
+    )
+    answer.write_bytes(answer.read_bytes().replace(b"<EstadoDTE>0<", b"<EstadoDTE>2<"))
+    code, out, _ = run(["verify", str(answer)], capsys)
+    assert code == 1
+    assert "digest [RespuestaDTE ResultadoEnvio]" in out
+
+
 def test_verify_json_lists_checks_and_failures(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["verify", "--json", str(NOTA_CON_DOC_PERSONALIZADO)], capsys)
     report = json.loads(out)

@@ -33,6 +33,7 @@ __all__ = [
     "Certificate",
     "CertificateErrorReason",
     "ValidityMoment",
+    "holder_rut_of",
     "load_pfx",
 ]
 
@@ -442,6 +443,12 @@ def _key_kind(key: Any) -> str:
     if isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey):
         return "an EdDSA key"
     return f"a {type(key).__name__}"
+
+
+def holder_rut_of(certificate: x509.Certificate) -> Rut | None:
+    """The RUT of the person an X.509 certificate names (its SubjectAltName's otherName, else its
+    serialNumber), None when it names none: whose certificate signed a received XML."""
+    return _holder_rut(certificate)
 
 
 def _holder_rut(certificate: x509.Certificate) -> Rut | None:

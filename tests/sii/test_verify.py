@@ -275,7 +275,8 @@ def test_str_of_a_verification_names_what_failed() -> None:
     result = verify(b"<Factura/>")
     assert (
         str(result)
-        == "not verified: structure: expected DTE, EnvioDTE or EnvioBOLETA, got <Factura>"
+        == "not verified: structure: expected DTE, EnvioDTE, EnvioBOLETA, RespuestaDTE or "
+        "EnvioRecibos, got <Factura>"
     )
 
 
@@ -422,3 +423,68 @@ def test_a_certificate_chain_in_x509_data_is_named_as_outside_the_profile(
     assert first.reason.startswith("X509Data holds 2 X509Certificate elements; the SII's schema")
     if not chain_first:  # the signer's certificate read: the profile is all that fails
         assert len(result.failures) == 1
+
+
+def _answers(issued: dict[int, bytes], certificate: Certificate) -> dict[str, bytes]:
+    from haulmer.sii import Resultado, envio_recibos, resultado_comercial
+
+    from .answers import ANSWERED_AT, RECEPTOR, received_envelope
+
+    received = received_envelope([issued[33], issued[61]], certificate)
+    common = {"certificate": certificate, "rut_receptor": RECEPTOR, "timestamp": ANSWERED_AT}
+    return {
+        "RespuestaDTE": resultado_comercial(
+            received, id_respuesta=1, cod_envio=1, resultados=Resultado(0), **common
+        ),
+        "EnvioRecibos": envio_recibos(received, recinto="Bodega", **common),
+    }
+
+
+def test_a_receiver_s_answers_are_verified_signature_by_signature(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    answers = _answers(issued, certificate)
+    respuesta = verify(answers["RespuestaDTE"])
+    assert respuesta.ok, str(respuesta)
+    assert respuesta.passed == ("signature RespuestaDTE ResultadoEnvio",)
+    recibos = verify(answers["EnvioRecibos"])
+    assert recibos.ok, str(recibos)
+    assert recibos.passed == (
+        "signature EnvioRecibos SetDteRecibidos",
+        "signature Recibo R1T33",
+        "signature Recibo R1T61",
+    )
+
+
+def test_a_tampered_or_unsigned_answer_fails_verification(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    answers = _answers(issued, certificate)
+    tampered = answers["RespuestaDTE"].replace(b"<EstadoDTE>0<", b"<EstadoDTE>2<", 1)
+    assert [f.check for f in verify(tampered).failures] == ["digest"]
+    unsigned = re.sub(rb"<Signature .*</Signature>", b"", answers["RespuestaDTE"], flags=re.S)
+    assert [str(f) for f in verify(unsigned).failures] == [
+        "signature [RespuestaDTE ResultadoEnvio]: the RespuestaDTE is not signed"
+    ]
+    recibo_unsigned = re.sub(
+        rb"(</DocumentoRecibo>)<Signature .*?</Signature>",
+        rb"\1",
+        answers["EnvioRecibos"],
+        count=1,
+        flags=re.S,
+    )
+    failures = verify(recibo_unsigned).failures
+    assert "signature [Recibo R1T33]: the Recibo is not signed" in [str(f) for f in failures]
+
+
+def test_an_answer_with_a_second_signed_part_fails_as_ambiguous(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    answer = _answers(issued, certificate)["RespuestaDTE"]
+    part = re.search(rb'<Resultado ID="ResultadoEnvio">.*?</Resultado>', answer, re.S)
+    assert part is not None
+    doubled = answer.replace(
+        part.group(), part.group() + part.group().replace(b"ResultadoEnvio", b"Otro"), 1
+    )
+    checks = {f.check for f in verify(doubled).failures}
+    assert "structure" in checks

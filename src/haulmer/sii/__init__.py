@@ -4,7 +4,7 @@ Everything here loads lxml and cryptography on first use, never at ``import haul
 Entry points: ``Caf.from_xml``, ``issue``, ``envelope``, ``verify``, ``parse``,
 ``validate_schema`` and ``render_pdf`` (the printed representation, with the ``pdf`` extra); a
 receiver answers a supplier's EnvioDTE with ``respuesta_recepcion``, ``resultado_comercial`` and
-``envio_recibos``.
+``envio_recibos``; the sender reads them back with ``read_respuesta`` and ``read_recibos``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,17 @@ from haulmer._lazy import LazyNames
 if TYPE_CHECKING:
     from haulmer.sii._xml import timbre_bytes, to_latin1
     from haulmer.sii.answer_parts import Resultado
+    from haulmer.sii.answer_reading import (
+        Contacto,
+        RecepcionDte,
+        RecepcionEnvio,
+        Recibo,
+        Recibos,
+        Respuesta,
+        ResultadoDte,
+        read_recibos,
+        read_respuesta,
+    )
     from haulmer.sii.caf import Caf
     from haulmer.sii.envelopes import Caratula, envelope
     from haulmer.sii.issuing import issue
@@ -31,8 +42,15 @@ if TYPE_CHECKING:
 __all__ = [
     "Caf",
     "Caratula",
+    "Contacto",
     "Failure",
+    "RecepcionDte",
+    "RecepcionEnvio",
+    "Recibo",
+    "Recibos",
+    "Respuesta",
     "Resultado",
+    "ResultadoDte",
     "Verification",
     "envelope",
     "envio_recibos",
@@ -40,6 +58,8 @@ __all__ = [
     "parse",
     "parse_all",
     "pdf_extra_installed",
+    "read_recibos",
+    "read_respuesta",
     "register_caf_signer_key",
     "render_pdf",
     "render_pdfs",
@@ -58,6 +78,20 @@ _LAZY: dict[str, str] = {
     "Caratula": "haulmer.sii.envelopes",
     "envelope": "haulmer.sii.envelopes",
     "Resultado": "haulmer.sii.answer_parts",
+    **dict.fromkeys(
+        (
+            "Contacto",
+            "RecepcionDte",
+            "RecepcionEnvio",
+            "Recibo",
+            "Recibos",
+            "Respuesta",
+            "ResultadoDte",
+            "read_recibos",
+            "read_respuesta",
+        ),
+        "haulmer.sii.answer_reading",
+    ),
     "envio_recibos": "haulmer.sii.recibos",
     "respuesta_recepcion": "haulmer.sii.respuestas",
     "resultado_comercial": "haulmer.sii.respuestas",

@@ -28,6 +28,8 @@ __all__ = ["Failure", "Verification", "verify"]
 
 _DOCUMENT_TAGS: Final = frozenset({"Documento", "Liquidacion", "Exportaciones"})
 _ENVELOPES: Final = frozenset({"EnvioDTE", "EnvioBOLETA"})
+_ANSWERS: Final = {"RespuestaDTE": "Resultado", "EnvioRecibos": "SetRecibos"}
+"""A receiver's answers and the one part each signs (RespuestaEnvioDTE_v10, EnvioRecibos_v10)."""
 _SIGNATURE: Final = "{" + DSIG_NS + "}Signature"
 _ID_ATTRIBUTES: Final = etree.XPath("//*/@ID", smart_strings=False)  # = //@ID, walks elements only
 _XINCLUDE_PREFIX: Final = "{http://www.w3.org/2001/XInclude}"
@@ -108,12 +110,12 @@ def _chile_time(text: str) -> dt.datetime | None:
     """A TmstFirma's text as an aware UTC datetime, None if it is not one; an envelope's
     documents are often signed in the same second, so each text is read once."""
     try:
-        return from_chile(dt.datetime.fromisoformat(_as_python_iso(text.strip())))
+        return from_chile(dt.datetime.fromisoformat(as_python_iso(text.strip())))
     except ValueError:
         return None
 
 
-def _as_python_iso(text: str) -> str:
+def as_python_iso(text: str) -> str:
     """An xs:dateTime as every supported Python's ``fromisoformat`` reads it: ``Z`` as
     ``+00:00`` and the fraction of a second in 6 digits (Python 3.10 takes neither otherwise)."""
     if text[-1:] in ("Z", "z"):
@@ -130,6 +132,9 @@ _FRACTION: Final = re.compile(r"(?<=T\d\d:\d\d:\d\d)\.(\d+)")
 
 _document_signed_at = _timestamp_reader("TmstFirma")
 _envelope_signed_at = _timestamp_reader("Caratula", "TmstFirmaEnv")
+_respuesta_signed_at = _timestamp_reader("Caratula", "TmstFirmaResp")
+_recibo_signed_at = _timestamp_reader("TmstFirmaRecibo")
+_ANSWER_SIGNED_AT: Final = {"Resultado": _respuesta_signed_at, "SetRecibos": _envelope_signed_at}
 
 
 class _Collector:
@@ -157,6 +162,9 @@ def verify(
 ) -> Verification:
     """Check every signature (documents and envelope), every timbre and, with ``check_caf``,
     every CAF's FRMA against the SII's keys (test keys count only with ``allow_test_cafs``).
+
+    A receiver's answer (RespuestaDTE, EnvioRecibos) is checked the same way: its signature and
+    each Recibo's, and that each Recibo's RutFirma is the RUT of the certificate that signs it.
 
     Certificates are judged at the signing time (TmstFirma), so old documents still verify. The
     certificate chain is not checked: no CA list is bundled.
@@ -215,17 +223,26 @@ def _check_structure(root: etree._Element, collector: _Collector) -> None:
         set_dte = next(root.iterchildren(ns_prefix(root) + "SetDTE"), None)
         if sets == 1 and set_dte is not None:
             dtes = _set_contents(set_dte, collector, name)
+    elif name in _ANSWERS:
+        _one_of_kind(root, collector, frozenset({_ANSWERS[name]}), name)
+        _unique_ids(root, collector, name)
+        return
     else:
         return  # _verify_root says what is wrong
-    ids: list[Any] = _ID_ATTRIBUTES(root)  # type: ignore[assignment]
-    if len(ids) != len(set(ids)):
-        repeated = sorted(str(i) for i, count in Counter(ids).items() if count > 1)
-        named = ", ".join(repr(i[:40]) for i in repeated[:3])
-        collector.fail("structure", f"the ID {named} is given to more than one element", name)
+    _unique_ids(root, collector, name)
     holders: list[etree._Element] = []
     for dte in dtes:
         holders += _one_of_kind(dte, collector, _DOCUMENT_TAGS, "DTE")
     _check_placement(root, collector, holders, len(dtes), sets, name)
+
+
+def _unique_ids(root: etree._Element, collector: _Collector, where: str) -> None:
+    """Fail when two elements share an ID: a reference would not say which one is signed."""
+    ids: list[Any] = _ID_ATTRIBUTES(root)  # type: ignore[assignment]
+    if len(ids) != len(set(ids)):
+        repeated = sorted(str(i) for i, count in Counter(ids).items() if count > 1)
+        named = ", ".join(repr(i[:40]) for i in repeated[:3])
+        collector.fail("structure", f"the ID {named} is given to more than one element", where)
 
 
 def _check_placement(
@@ -351,8 +368,15 @@ def _verify_root(
     if name == "DTE":
         _verify_dte(root, collector, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
         return
+    if name in _ANSWERS:
+        _verify_answer(root, name, collector)
+        return
     if name not in _ENVELOPES:
-        collector.fail("structure", f"expected DTE, EnvioDTE or EnvioBOLETA, got <{name}>", "")
+        collector.fail(
+            "structure",
+            f"expected DTE, EnvioDTE, EnvioBOLETA, RespuestaDTE or EnvioRecibos, got <{name}>",
+            "",
+        )
         return
     set_dte = root.find("{*}SetDTE")
     if set_dte is None:
@@ -375,27 +399,93 @@ def _verify_root(
         _verify_dte(dte, collector, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
 
 
+def _verify_answer(root: etree._Element, name: str, collector: _Collector) -> None:
+    """A receiver's answer: its one signed part, signed, and each Recibo in it signed by the
+    person its RutFirma names."""
+    part_name = _ANSWERS[name]
+    part = root.find(ns_prefix(root) + part_name)
+    if part is None:
+        collector.fail("structure", f"{name} has no {part_name}", name)
+        return
+    where = f"{name} {cut(part.get('ID') or '', _LONGEST_LABEL)}".strip()
+    signatures = list(root.iterchildren(_SIGNATURE))
+    if not signatures:
+        collector.fail("signature", f"the {name} is not signed", where)
+    for signature in signatures:
+        _record_signature(
+            signature, collector, where, signed_at=_ANSWER_SIGNED_AT[part_name], covers=part
+        )
+    if name == "EnvioRecibos":
+        recibos = part.findall(ns_prefix(part) + "Recibo")
+        if not recibos:
+            collector.fail("structure", "the SetRecibos holds no Recibo", where)
+        for recibo in recibos:
+            _verify_recibo(recibo, collector)
+
+
+def _verify_recibo(recibo: etree._Element, collector: _Collector) -> None:
+    """One Recibo: its DocumentoRecibo signed, by the certificate of the RutFirma it names."""
+    documentos = _one_of_kind(recibo, collector, frozenset({"DocumentoRecibo"}), "Recibo")
+    if not documentos:
+        collector.fail("structure", "the Recibo holds no DocumentoRecibo", "Recibo")
+        return
+    documento = documentos[0]
+    where = f"Recibo {cut(documento.get('ID') or '(no ID)', _LONGEST_LABEL)}"
+    signatures = list(recibo.iterchildren(_SIGNATURE))
+    if len(signatures) != 1:
+        collector.fail(
+            "signature",
+            "the Recibo is not signed" if not signatures else f"{len(signatures)} signatures",
+            where,
+        )
+        return
+    check = _record_signature(
+        signatures[0], collector, where, signed_at=_recibo_signed_at, covers=documento
+    )
+    if check.certificate is None:
+        return
+    from haulmer.pfx import holder_rut_of
+    from haulmer.rut import Rut
+
+    holder = holder_rut_of(check.certificate)
+    firma = documento.find(ns_prefix(documento) + "RutFirma")
+    text = (firma.text or "").strip() if firma is not None else ""
+    try:
+        named: Rut | None = Rut(text)
+    except ValueError:
+        named = None
+    if holder is not None and named != holder:
+        collector.fail(
+            "certificate",
+            f"RutFirma {shown(text)} is not {holder}, whose certificate signs the Recibo: the "
+            "acuse de recibo is signed by the person it names",
+            where,
+        )
+
+
 def _record_signature(
     signature: etree._Element,
     collector: _Collector,
     where: str,
     *,
-    envelope: bool,
+    envelope: bool = False,
+    signed_at: Callable[[etree._Element], dt.datetime | None] | None = None,
     covers: etree._Element | None = None,
 ) -> SignatureCheck:
-    """Check one signature; with ``covers``, it must sign that very element."""
-    reader = _envelope_signed_at if envelope else _document_signed_at
+    """Check one signature, judging its certificate at the time ``signed_at`` reads (the
+    envelope's or the document's by default); with ``covers``, it must sign that very element."""
+    reader = signed_at or (_envelope_signed_at if envelope else _document_signed_at)
     check = check_signature(signature, signed_at=reader)
     for kind, reason in check.problems:
         collector.fail(kind, reason, where)
     wrong_target = (
         covers is not None and check.referenced is not None and check.referenced is not covers
     )
-    if wrong_target:
+    if wrong_target and covers is not None:
         collector.fail(
             "signature",
-            f"signs {shown('#' + str(check.reference_id))}, not the SetDTE whose documents are "
-            "read",
+            f"signs {shown('#' + str(check.reference_id))}, not the {local_name(covers)} whose "
+            "content is read",
             where,
         )
     if check.ok and not wrong_target:

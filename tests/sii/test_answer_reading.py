@@ -1,0 +1,320 @@
+"""read_respuesta() and read_recibos(): the sender of an EnvioDTE reads its receiver's answers
+back, every signature and the schema checked first; what the writers write is read back as
+written, and tampering is reported, never read as if signed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from haulmer.errors import DocumentError, XMLError
+from haulmer.pfx import Certificate
+from haulmer.rut import Rut
+from haulmer.sii import (
+    Contacto,
+    Resultado,
+    envio_recibos,
+    read_recibos,
+    read_respuesta,
+    respuesta_recepcion,
+    resultado_comercial,
+    verify,
+)
+from haulmer.sii.received import read_received
+from haulmer.sii.recibos import DECLARACION
+from haulmer.testing.certificates import make_test_certificate
+
+from .answers import ANSWERABLE, ANSWERED_AT, RECEPTOR, received_envelope
+from .conftest import EMISOR_RUT
+
+_RECEIVED_AT = ANSWERED_AT - dt.timedelta(minutes=5)
+
+
+@pytest.fixture(scope="module")
+def received(issued: dict[int, bytes], certificate: Certificate) -> bytes:
+    return received_envelope([issued[t] for t in ANSWERABLE], certificate)
+
+
+def _recepcion(received: bytes, certificate: Certificate, **options: object) -> bytes:
+    arguments: dict[str, object] = {
+        "certificate": certificate,
+        "rut_receptor": RECEPTOR,
+        "id_respuesta": 7,
+        "cod_envio": 41,
+        "nombre_envio": "EnvioDTE_76086428-5.xml",
+        "fecha_recepcion": _RECEIVED_AT,
+        "timestamp": ANSWERED_AT,
+    }
+    arguments.update(options)
+    return respuesta_recepcion(received, **arguments)  # type: ignore[arg-type]
+
+
+def _comercial(received: bytes, certificate: Certificate, **options: object) -> bytes:
+    arguments: dict[str, object] = {
+        "certificate": certificate,
+        "rut_receptor": RECEPTOR,
+        "id_respuesta": 8,
+        "cod_envio": 41,
+        "resultados": Resultado(0),
+        "timestamp": ANSWERED_AT,
+    }
+    arguments.update(options)
+    return resultado_comercial(received, **arguments)  # type: ignore[arg-type]
+
+
+def _recibos(received: bytes, certificate: Certificate, **options: object) -> bytes:
+    arguments: dict[str, object] = {
+        "certificate": certificate,
+        "rut_receptor": RECEPTOR,
+        "recinto": "Bodega central, Ñuñoa & <patio>",
+        "timestamp": ANSWERED_AT,
+    }
+    arguments.update(options)
+    return envio_recibos(received, **arguments)  # type: ignore[arg-type]
+
+
+# -- round trips -------------------------------------------------------------------------------
+
+
+def test_a_reception_answer_is_read_back_as_written(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _recepcion(
+        received,
+        certificate,
+        documentos={(61, 1): Resultado(4, "Repetido: ya recibido el 2026-11-20")},
+        nmb_contacto="María Ñúñez",
+        mail_contacto="dte@minera.cl",
+    )
+    read = read_respuesta(answer)
+    sent = read_received(received)
+    assert read.verification.ok
+    assert (read.rut_responde, read.rut_recibe) == (Rut(RECEPTOR), Rut(EMISOR_RUT))
+    assert read.id_respuesta == 7
+    assert read.firmada == ANSWERED_AT
+    assert read.contacto == Contacto("María Ñúñez", None, "dte@minera.cl")
+    assert read.resultados == ()
+    (envio,) = read.recepciones
+    assert envio.recibido
+    assert (envio.nombre_envio, envio.cod_envio) == ("EnvioDTE_76086428-5.xml", 41)
+    assert envio.fecha_recepcion == _RECEIVED_AT
+    assert (envio.envio_dte_id, envio.digest) == (sent.set_id, sent.digest)
+    assert (envio.rut_emisor, envio.rut_receptor) == (sent.rut_emisor, sent.rut_receptor)
+    assert tuple(d.dte for d in envio.documentos) == sent.documents
+    assert [d.recibido for d in envio.documentos] == [True] * 5 + [False]
+    repeated = read.recepcion(61, 1)
+    assert repeated is not None
+    assert (repeated.estado, repeated.glosa) == (4, "Repetido: ya recibido el 2026-11-20")
+    assert read.recepcion(33, 99) is None
+
+
+def test_a_rejected_envelope_is_read_back_without_dtes(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _recepcion(received, certificate, envio=Resultado(2, "Firma no verifica"))
+    (envio,) = read_respuesta(answer).recepciones
+    assert not envio.recibido
+    assert (envio.estado, envio.glosa, envio.documentos) == (2, "Firma no verifica", ())
+
+
+def test_a_commercial_answer_is_read_back_as_written(
+    received: bytes, certificate: Certificate
+) -> None:
+    given = {
+        (33, 1): Resultado(0),
+        (34, 1): Resultado(1, "Faltan 2 unidades", -2),
+        (61, 1): Resultado(2, "No corresponde & <nuestra> compra\r\n€", -999),
+    }
+    answer = _comercial(received, certificate, resultados=given, fono_contacto="+56 2 2345 6789")
+    read = read_respuesta(answer)
+    sent = {dte.key: dte for dte in read_received(received).documents}
+    assert read.recepciones == ()
+    assert read.contacto == Contacto(None, "+56 2 2345 6789", None)
+    assert [r.dte for r in read.resultados] == [sent[key] for key in given]
+    assert {r.dte.key: r.resultado for r in read.resultados} == {
+        (33, 1): Resultado(0, "DTE Aceptado OK"),
+        (34, 1): given[(34, 1)],
+        (61, 1): given[(61, 1)],
+    }
+    assert {r.cod_envio for r in read.resultados} == {41}
+    rejected = read.resultado(61, 1)
+    assert rejected is not None
+    assert not rejected.aceptado
+    accepted = read.resultado(34, 1)
+    assert accepted is not None
+    assert accepted.aceptado
+    assert read.resultado(52, 9) is None
+
+
+def test_an_envio_recibos_is_read_back_as_written(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _recibos(received, certificate, documentos=[(52, 1), (33, 1)], nmb_contacto="Bodega")
+    read = read_recibos(answer)
+    sent = {dte.key: dte for dte in read_received(received).documents}
+    assert read.verification.ok
+    assert len(read.verification.passed) == 3
+    assert (read.rut_responde, read.rut_recibe) == (Rut(RECEPTOR), Rut(EMISOR_RUT))
+    assert read.firmado == ANSWERED_AT
+    assert read.contacto == Contacto("Bodega")
+    assert [r.dte for r in read.recibos] == [sent[(33, 1)], sent[(52, 1)]]
+    recibo = read.recibo(52, 1)
+    assert recibo is not None
+    assert recibo.recinto == "Bodega central, Ñuñoa & <patio>"
+    assert recibo.rut_firma == certificate.holder_rut
+    assert recibo.declaracion == DECLARACION
+    assert recibo.firmado == ANSWERED_AT
+    assert read.recibo(61, 1) is None
+
+
+def test_an_answer_given_as_text_is_read(received: bytes, certificate: Certificate) -> None:
+    answer = _comercial(received, certificate)
+    assert read_respuesta(answer.decode("iso-8859-1")).resultados
+
+
+# -- signatures --------------------------------------------------------------------------------
+
+
+def test_a_tampered_commercial_result_is_refused_naming_the_failed_check(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _comercial(received, certificate, resultados=Resultado(2, "Precio no pactado"))
+    tampered = answer.replace(b"<EstadoDTE>2</EstadoDTE>", b"<EstadoDTE>0</EstadoDTE>", 1)
+    with pytest.raises(DocumentError, match=r"RespuestaDTE does not verify.*digest") as info:
+        read_respuesta(tampered)
+    assert info.value.details[0].issue.startswith("digest: the content of 'ResultadoEnvio'")
+    read = read_respuesta(tampered, require_verified=False)
+    assert not read.verification.ok
+    assert read.resultados[0].estado == 0
+
+
+def test_an_unsigned_answer_is_refused(received: bytes, certificate: Certificate) -> None:
+    answer = _comercial(received, certificate)
+    unsigned = re.sub(rb"<Signature .*</Signature>", b"", answer, flags=re.S)
+    with pytest.raises(DocumentError, match="the RespuestaDTE is not signed"):
+        read_respuesta(unsigned)
+
+
+def test_a_tampered_recibo_is_refused_even_when_the_set_is_signed_again(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _recibos(received, certificate)
+    tampered = answer.replace(b"<MntTotal>", b"<MntTotal>1", 1)
+    with pytest.raises(DocumentError, match=r"digest \[Recibo R1T33\]"):
+        read_recibos(tampered)
+
+
+def test_a_recibo_signed_with_a_certificate_naming_no_rut_is_read_with_its_rut_firma(
+    received: bytes,
+) -> None:
+    anonymous = make_test_certificate(
+        rut=None,
+        not_before=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+        not_after=dt.datetime(2036, 1, 1, tzinfo=dt.timezone.utc),
+    )
+    answer = envio_recibos(
+        received,
+        certificate=anonymous,  # type: ignore[arg-type]
+        rut_receptor=RECEPTOR,
+        recinto="Bodega",
+        rut_firma="13185095-6",
+        timestamp=ANSWERED_AT,
+    )
+    read = read_recibos(answer)
+    assert read.verification.ok
+    assert {r.rut_firma for r in read.recibos} == {Rut("13185095-6")}
+
+
+def test_a_recibo_whose_rut_firma_names_another_than_its_signer_is_refused(
+    received: bytes, certificate: Certificate
+) -> None:
+    from haulmer.sii.answer_parts import signed_part
+
+    answer = _recibos(received, certificate, documentos=[(33, 1)])
+    holder = str(certificate.holder_rut).encode()
+    documento = re.search(rb'<DocumentoRecibo ID="R1T33">.*?</DocumentoRecibo>', answer, re.S)
+    assert documento is not None
+    claimed = documento.group().replace(
+        b"<RutFirma>" + holder + b"</RutFirma>", b"<RutFirma>13185095-6</RutFirma>"
+    )
+    resigned = signed_part(claimed.decode("iso-8859-1"), "R1T33", certificate).encode("iso-8859-1")
+    recibo = re.search(rb"<Recibo .*?</Recibo>", answer, re.S)
+    assert recibo is not None
+    forged = answer.replace(recibo.group(), b'<Recibo version="1.0">' + resigned + b"</Recibo>")
+    outcome = verify(forged)
+    assert [f.check for f in outcome.failures if f.where == "Recibo R1T33"] == ["certificate"]
+    with pytest.raises(DocumentError, match=r"RutFirma '13185095-6' is not 11111111-1"):
+        read_recibos(forged)
+
+
+def test_an_answer_signed_by_an_expired_certificate_is_refused(received: bytes) -> None:
+    from haulmer.sii.answer_parts import signed_part
+
+    expired = make_test_certificate(
+        rut="11111111-1",
+        not_before=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc),
+        not_after=dt.datetime(2021, 1, 1, tzinfo=dt.timezone.utc),
+    )
+    valid = make_test_certificate(
+        rut="11111111-1",
+        not_before=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+        not_after=dt.datetime(2036, 1, 1, tzinfo=dt.timezone.utc),
+    )
+    answer = _comercial(received, valid)  # type: ignore[arg-type]
+    part = re.search(rb'<Resultado ID="ResultadoEnvio">.*?</Resultado>', answer, re.S)
+    assert part is not None
+    resigned = signed_part(part.group().decode("iso-8859-1"), "ResultadoEnvio", expired)
+    forged = re.sub(
+        rb'<Resultado ID="ResultadoEnvio">.*</Signature>',
+        resigned.encode("iso-8859-1").replace(b"\\", b"\\\\"),
+        answer,
+        flags=re.S,
+    )
+    with pytest.raises(DocumentError, match=r"certificate .*not valid at the signing time"):
+        read_respuesta(forged)
+
+
+# -- what is no answer -------------------------------------------------------------------------
+
+
+def test_each_reader_names_the_other_for_the_other_answer(
+    received: bytes, certificate: Certificate
+) -> None:
+    with pytest.raises(XMLError, match=r"<EnvioRecibos>, not a RespuestaDTE: .*read_recibos"):
+        read_respuesta(_recibos(received, certificate))
+    with pytest.raises(XMLError, match=r"<RespuestaDTE>, not a EnvioRecibos: .*read_respuesta"):
+        read_recibos(_comercial(received, certificate))
+    with pytest.raises(XMLError, match=r"<EnvioDTE>, not a RespuestaDTE$"):
+        read_respuesta(received)
+    with pytest.raises(TypeError, match="xml must be the RespuestaDTE's bytes"):
+        read_respuesta(None)  # type: ignore[arg-type]
+
+
+def test_a_signed_answer_outside_the_schema_is_refused(
+    received: bytes, certificate: Certificate
+) -> None:
+    from haulmer.sii.answer_parts import answer_document, signed_part
+
+    caratula = (
+        '<Caratula version="1.0"><RutResponde>96790240-3</RutResponde>'
+        "<RutRecibe>76086428-5</RutRecibe><IdRespuesta>1</IdRespuesta>"
+        "<NroDetalles>1</NroDetalles><TmstFirmaResp>2026-11-27T12:30:00</TmstFirmaResp>"
+        "</Caratula>"
+    )
+    bad_row = (
+        "<ResultadoDTE><TipoDTE>33</TipoDTE><Folio>1</Folio><FchEmis>2026-11-27</FchEmis>"
+        "<RUTEmisor>76086428-5</RUTEmisor><RUTRecep>96790240-3</RUTRecep>"
+        "<MntTotal>100</MntTotal><CodEnvio>1</CodEnvio><EstadoDTE>7</EstadoDTE>"
+        "<EstadoDTEGlosa>x</EstadoDTEGlosa></ResultadoDTE>"
+    )
+    part = f'<Resultado ID="ResultadoEnvio">{caratula}{bad_row}</Resultado>'
+    signed = answer_document(
+        "RespuestaDTE",
+        "RespuestaEnvioDTE_v10.xsd",
+        signed_part(part, "ResultadoEnvio", certificate),
+    )
+    assert verify(signed).ok
+    with pytest.raises(XMLError, match=r"RespuestaEnvioDTE_v10\.xsd.*EstadoDTE"):
+        read_respuesta(signed)
