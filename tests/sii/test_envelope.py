@@ -679,3 +679,11 @@ def test_property_every_document_of_an_envelope_reads_back_as_built(
     assert verify(xml, check_caf=True, allow_test_cafs=True).ok
     expected = [d.with_folio(n).completed() for n, d in enumerate(kept, start=1)]
     assert parse_all(xml) == expected
+
+
+@pytest.mark.parametrize("given", [None, "firma.pfx", b"0\x82\x01", 42])
+def test_an_envelope_certificate_that_is_no_loaded_pfx_is_refused_saying_how_to_load_it(
+    issued: dict[int, bytes], given: object
+) -> None:
+    with pytest.raises(TypeError, match=r"haulmer\.pfx\.load_pfx\(path_or_bytes, password\)"):
+        envelope([issued[33]], certificate=given, caratula=CARATULA, timestamp=SIGNED_AT)  # type: ignore[arg-type]

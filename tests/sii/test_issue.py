@@ -207,6 +207,14 @@ def test_a_decomposed_accent_is_refused_saying_how_to_compose_it(
     issue(Document.from_sii_dict(data), caf=cafs[33], certificate=certificate)
 
 
+@pytest.mark.parametrize("given", [None, "firma.pfx", b"0\x82\x01", 42])
+def test_a_certificate_that_is_no_loaded_pfx_is_refused_saying_how_to_load_it(
+    cafs: dict[int, Caf], given: object
+) -> None:
+    with pytest.raises(TypeError, match=r"haulmer\.pfx\.load_pfx\(path_or_bytes, password\)"):
+        issue(make_document(33), caf=cafs[33], certificate=given, timestamp=SIGNED_AT)  # type: ignore[arg-type]
+
+
 def test_invalid_document_is_refused_before_stamping(
     certificate: Certificate, cafs: dict[int, Caf]
 ) -> None:

@@ -17,7 +17,7 @@ from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError
 from haulmer.rut import Rut
 from haulmer.sii._xml import SII_NS, XSI_NS, c14n_inclusive, parse_xml
-from haulmer.sii.signature import SigningCertificate, signature_over_digest
+from haulmer.sii.signature import SigningCertificate, signature_over_digest, signing_certificate
 
 __all__ = [
     "Resultado",
@@ -160,17 +160,6 @@ def checked_number(value: object, field: str, digits: int) -> int:
             [ErrorDetail(field, f"not 1 to {digits} digits")],
         )
     return value
-
-
-def signing_certificate(value: object) -> SigningCertificate:
-    """``value`` if it can sign (a loaded ``haulmer.pfx.Certificate``), else the TypeError
-    saying what to pass: checked first, so no other message blames what it lacks."""
-    if all(callable(getattr(value, name, None)) for name in ("sign_sha1", "is_valid_at")):
-        return value  # type: ignore[return-value]
-    raise TypeError(
-        "certificate must be a loaded .pfx (haulmer.pfx.load_pfx(path_or_bytes, password)), "
-        f"got {type(value).__name__}"
-    )
 
 
 def receiver_rut(value: object) -> Rut:

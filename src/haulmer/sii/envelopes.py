@@ -33,7 +33,7 @@ from haulmer.sii._xml import (
 from haulmer.sii.issued_memory import ISSUED_HEAD, IssuedFacts, recall
 from haulmer.sii.issuing import check_certificate_at, signing_time
 from haulmer.sii.keys import SII_IDKS
-from haulmer.sii.signature import SigningCertificate, signature_over_digest
+from haulmer.sii.signature import SigningCertificate, signature_over_digest, signing_certificate
 from haulmer.sii.verification import verify_tree
 
 __all__ = ["MAX_BOLETAS", "MAX_DTES", "SII_RUT", "Caratula", "envelope"]
@@ -365,6 +365,7 @@ def envelope(
             "caratula must be a haulmer.sii.Caratula(rut_emisor=..., fecha_resolucion=..., "
             f"numero_resolucion=...), got {type(caratula).__name__}"
         )
+    signing_certificate(certificate)
     if not isinstance(signed_documents, Sequence):  # a generator: read one past the limit
         signed_documents = list(itertools.islice(signed_documents, MAX_DTES + 1))
     if not signed_documents:

@@ -23,7 +23,7 @@ from haulmer.sii.caf import Caf
 from haulmer.sii.issued_memory import IssuedFacts, remember
 from haulmer.sii.render import canonical_text, quote_entities
 from haulmer.sii.section_writer import canonical_sections
-from haulmer.sii.signature import SigningCertificate, signature_over_digest
+from haulmer.sii.signature import SigningCertificate, signature_over_digest, signing_certificate
 from haulmer.sii.ted import TimbreData, stamped_forms
 
 __all__ = ["check_certificate_at", "document_id", "issue", "signing_time", "stamp_and_sign"]
@@ -61,7 +61,9 @@ def signing_time(timestamp: dt.datetime | None, field: str) -> dt.datetime:
 
 
 def check_certificate_at(certificate: SigningCertificate, local_time: dt.datetime) -> None:
-    """Raise ``CertificateError`` unless the certificate is valid at that Chilean local time."""
+    """Raise ``CertificateError`` unless the certificate is valid at that Chilean local time
+    (``TypeError`` when it is no loaded .pfx: checked first, before any use of it)."""
+    signing_certificate(certificate)
     if not certificate.is_valid_at(from_chile(local_time)):
         not_before = getattr(certificate, "not_before", None)
         reason = (

@@ -38,6 +38,7 @@ __all__ = [
     "check_signature",
     "signature_over_digest",
     "signature_xml",
+    "signing_certificate",
 ]
 
 C14N_10: Final = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
@@ -98,6 +99,17 @@ class SigningCertificate(Protocol):
     def is_valid_at(self, when: dt.datetime) -> bool:
         """Whether ``when`` (an aware datetime) falls inside the certificate's validity window."""
         ...
+
+
+def signing_certificate(value: object) -> SigningCertificate:
+    """``value`` if it can sign (a loaded ``haulmer.pfx.Certificate``), else the TypeError
+    saying what to pass: checked first, so no other message blames what it lacks."""
+    if all(callable(getattr(value, name, None)) for name in ("sign_sha1", "is_valid_at")):
+        return value  # type: ignore[return-value]
+    raise TypeError(
+        "certificate must be a loaded .pfx (haulmer.pfx.load_pfx(path_or_bytes, password)), "
+        f"got {type(value).__name__}"
+    )
 
 
 def _b64(data: bytes, width: int = 64) -> str:
