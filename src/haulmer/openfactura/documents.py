@@ -57,6 +57,7 @@ from haulmer.openfactura.models import (
     IssuedDocumentSummary,
     Organization,
     ReceivedDocumentSummary,
+    SelfServiceLink,
     VoidResult,
 )
 from haulmer.openfactura.notes import (
@@ -67,6 +68,13 @@ from haulmer.openfactura.notes import (
     check_original,
     missing_acteco,
     original_document,
+)
+from haulmer.openfactura.self_service import (
+    CustomizePage,
+    OrderReference,
+    SelfServiceCustomer,
+    SelfServiceEmission,
+    build_self_service,
 )
 from haulmer.rut import Rut
 
@@ -490,6 +498,75 @@ def emit_plan(
         iva_exceptional=iva_exceptional,
     )
     return (yield from emission_plan(emission, options))
+
+
+def _link_already_created(
+    error: APIStatusError, token: str, emission: SelfServiceEmission
+) -> AlreadyIssuedError:
+    """The error for an OF-06 met by a self-service request: the link exists, and no endpoint
+    gives its URL again."""
+    if error.may_have_been_carried_out:
+        what = "an earlier attempt of this same call, whose answer was lost, created it"
+    elif emission.key_is_derived:
+        what = (
+            "a request with this same order and boleta created it (the key is derived from "
+            "them); if this is another sale, pass its own idempotency_key="
+        )
+    else:
+        what = "a request with this idempotency_key created it"
+    issued = (
+        "; its boleta was issued then: documents.status(token) follows it"
+        if emission.issue_boleta
+        else ""
+    )
+    message = (
+        "OpenFactura already created a self-service link under this Idempotency-Key in the last "
+        f"24 h (token {token}): {what}. Nothing new was created{issued}. The API does not give "
+        "a link's URL again: find it in Haulmer's Workspace (espacio.haulmer.com, Documentos "
+        "Electrónicos, Links de autoservicio)"
+    )
+    return _already_issued_error(error, message, token)
+
+
+def self_service_plan(
+    document: DocumentInput,
+    order: OrderReference | Mapping[str, Any],
+    flags: tuple[bool, bool],
+    customer: SelfServiceCustomer | Mapping[str, Any] | None,
+    customize_page: CustomizePage | Mapping[str, Any] | None,
+    emission_args: Mapping[str, Any],
+    options: Mapping[str, Any],
+) -> Plan[SelfServiceLink]:
+    """The plan asking for a self-service link: checked and keyed locally, then sent once per
+    key (retried with it); an OF-06 raises AlreadyIssuedError, the URL being unrecoverable."""
+    issue_boleta, allow_factura = flags
+    emission = build_self_service(
+        document,
+        order=order,
+        issue_boleta=issue_boleta,
+        allow_factura=allow_factura,
+        customer=customer,
+        customize_page=customize_page,
+        **emission_args,
+    )
+    request = APIRequest(
+        method="POST",
+        path="/v2/dte/document",
+        product="openfactura",
+        cast_to=SelfServiceLink,
+        json=emission.body,
+        idempotency_key=emission.idempotency_key,
+        creates="the self-service link",
+        **options,
+    )
+    try:
+        return (yield from send(request))
+    except BadRequestError as failure:
+        error = failure  # raised from here, outside the handler, with its own cause and trace
+    token = _replay_token(error)
+    if token is None or not _is_replay(error):
+        raise error
+    raise _link_already_created(error, token, emission) from error
 
 
 def _organization_acteco(emisor_rut: Rut, options: Mapping[str, Any]) -> Plan[int | None]:

@@ -48,6 +48,7 @@ __all__ = [
     "RegistryRow",
     "Resolucion",
     "SalesRegistry",
+    "SelfServiceLink",
     "SyncRcvResult",
     "Taxpayer",
     "VoidResult",
@@ -133,6 +134,57 @@ class EmittedDocument(ResponseModel):
     def xml_text(self) -> str | None:
         """The XML as text, decoded from ISO-8859-1."""
         return None if self.xml is None else self.xml.decode("iso-8859-1")
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            if isinstance(value, bytes):
+                yield name, f"<{len(value)} bytes>"
+            else:
+                yield name, value
+
+
+def _link_url(value: Any) -> Any:
+    """``SELF_SERVICE`` as either spelling Haulmer uses: ``{"url": ...}`` (its plugins read
+    that) or the URL itself (its documentation says a string)."""
+    if isinstance(value, dict):
+        for key in ("url", "URL", "Url"):
+            if key in value:
+                return value[key]
+        raise ValueError(f"SELF_SERVICE has no url: {sorted(map(str, value))}")
+    return value
+
+
+class SelfServiceLink(ResponseModel):
+    """What a self-service link request answered: the link for the customer, and the boleta's
+    folio when it was issued now (``issue_boleta=True``).
+
+    ``token`` is the TOKEN OpenFactura answered; with the boleta issued now, the boleta's.
+    """
+
+    url: str = Field(validation_alias=AliasChoices("SELF_SERVICE", "self_service", "url"))
+    """The page where the customer takes the boleta or asks for a factura."""
+    token: str = Field(validation_alias=AliasChoices("TOKEN", "token", "Token"))
+    folio: int | None = Field(default=None, validation_alias=AliasChoices("FOLIO", "folio"))
+    """The boleta's folio when it was issued now; None when the customer's choice comes first."""
+    pdf: Base64Bytes | None = Field(default=None, validation_alias=AliasChoices("PDF", "pdf"))
+    xml: Base64Bytes | None = Field(default=None, validation_alias=AliasChoices("XML", "xml"))
+    timbre: Base64Bytes | None = Field(
+        default=None, validation_alias=AliasChoices("TIMBRE", "timbre")
+    )
+    logo: Base64Bytes | None = Field(default=None, validation_alias=AliasChoices("LOGO", "logo"))
+    resolucion: Resolucion | None = Field(
+        default=None, validation_alias=AliasChoices("RESOLUCION", "resolucion")
+    )
+    warning: str | None = Field(default=None, validation_alias=AliasChoices("WARNING", "warning"))
+    """Non-blocking remarks from OpenFactura."""
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _url(cls, value: Any) -> Any:
+        url = _link_url(value)
+        if isinstance(url, str) and not url.strip():
+            raise ValueError("SELF_SERVICE came without a URL")
+        return url
 
     def __repr_args__(self) -> Any:
         for name, value in super().__repr_args__():

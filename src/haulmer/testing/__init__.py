@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from haulmer.testing._server import serve
     from haulmer.testing._transport import FakeTransport
     from haulmer.testing._wire import FakeRequest, FakeResponse
-    from haulmer.testing.openfactura import IssuedDocument, Tenant
+    from haulmer.testing.openfactura import IssuedDocument, SelfServicePage, Tenant
 
 __all__ = [
     "SANDBOX_API_KEY",
@@ -40,6 +40,7 @@ __all__ = [
     "Outbox",
     "RequestLog",
     "Router",
+    "SelfServicePage",
     "Tenant",
     "serve",
 ]
@@ -57,6 +58,7 @@ _LAZY: dict[str, str] = {
     "IssuedDocument": "haulmer.testing.openfactura",
     "Link": "haulmer.testing._outbox",
     "Outbox": "haulmer.testing._outbox",
+    "SelfServicePage": "haulmer.testing.openfactura",
     "Tenant": "haulmer.testing.openfactura",
     "LoggedRequest": "haulmer.testing._log",
     "RequestLog": "haulmer.testing._log",

@@ -17,7 +17,7 @@ from haulmer.testing._log import DEFAULT_LOG_SIZE, LoggedRequest, RequestLog
 from haulmer.testing._outbox import Outbox
 from haulmer.testing._router import Route, Router, gateway_not_found
 from haulmer.testing._wire import FakeRequest, FakeResponse
-from haulmer.testing.openfactura import Emission, OpenFacturaState, Tenant
+from haulmer.testing.openfactura import Emission, OpenFacturaState, SelfServicePage, Tenant
 
 __all__ = ["ENVIRONMENTS", "SANDBOX_API_KEY", "Environment", "FakeHaulmer", "Outcome"]
 
@@ -170,6 +170,18 @@ class FakeHaulmer:
                     comuna=emisor.get("CmnaOrigen", ""),
                 )
             return self.openfactura_emission.issue_as(tenant, {"dte": dte})
+
+    def self_service_page(self, url: str) -> SelfServicePage:
+        """The customer's side of a self-service link the fake handed out (by its URL or token):
+        take the boleta, or turn the sale into a factura. ``LookupError`` for an unknown link."""
+        with self.lock:
+            link = self.openfactura_state.self_service_link(url)
+        if link is None:
+            raise LookupError(
+                f"the fake handed out no self-service link {shown(url)}: pass the url of a "
+                "SelfServiceLink that documents.self_service_link(...) returned (or its token)"
+            )
+        return SelfServicePage(link, self.openfactura_emission, self.lock)
 
     # -- serving ----------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from haulmer.openfactura.documents import (
     issued_request,
     merge_filters,
     received_request,
+    self_service_plan,
     void_guia_plan,
 )
 from haulmer.openfactura.emission import Custom, SendEmail
@@ -49,10 +50,16 @@ from haulmer.openfactura.models import (
     EmittedDocument,
     IssuedDocumentSummary,
     ReceivedDocumentSummary,
+    SelfServiceLink,
     VoidResult,
 )
 from haulmer.openfactura.notes import (
     PartyInput,
+)
+from haulmer.openfactura.self_service import (
+    CustomizePage,
+    OrderReference,
+    SelfServiceCustomer,
 )
 from haulmer.rut import Rut
 
@@ -96,6 +103,49 @@ class Documents(SyncAPIResource):
                 custom,
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
                 iva_exceptional,
+            ),
+        )
+
+    def self_service_link(
+        self,
+        boleta: DocumentInput,
+        *,
+        order: OrderReference | Mapping[str, Any],
+        issue_boleta: bool,
+        allow_factura: bool,
+        customer: SelfServiceCustomer | Mapping[str, Any] | None = None,
+        customize_page: CustomizePage | Mapping[str, Any] | None = None,
+        response: Sequence[ResponseOption | str] | None = None,
+        idempotency_key: str | None = None,
+        custom: Custom | Mapping[str, Any] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> SelfServiceLink:
+        """A self-service link for a sale: the customer takes the boleta there, or (with
+        ``allow_factura``) turns it into a factura with their company's data, OpenFactura then
+        voiding an issued boleta with a nota de crédito.
+
+        ``boleta``: a 39 or 41 (``haulmer.dte`` or SII dict; TipoDTE, Folio and Receptor may be
+        left out), checked locally as ``emit`` checks; ``issue_boleta``: issue it now (its folio
+        comes back) or only if the customer takes it. ``order``: the shop's order, an
+        ``OrderReference`` or ``{"id": ..., "date": ...}`` (type 801). ``customer``:
+        ``{"full_name", "email"}``; ``customize_page``: ``{"url_logo", "external_reference":
+        {"hyperlink_text", "hyperlink_url"}}``, https URLs. The Idempotency-Key is yours, else
+        derived from the order and boleta; an OF-06 raises AlreadyIssuedError (``.token``): the
+        API never gives a link's URL again.
+        """
+        return self._run(
+            self_service_plan(
+                boleta,
+                order,
+                (issue_boleta, allow_factura),
+                customer,
+                customize_page,
+                {"response": response, "idempotency_key": idempotency_key, "custom": custom},
+                call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
 

@@ -16,6 +16,7 @@ from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.openfactura._emission import Emission
 from haulmer.testing.openfactura._queries import DOCUMENT_VALUES, Queries
 from haulmer.testing.openfactura._render import Renderer
+from haulmer.testing.openfactura._self_service import SelfServiceLink, SelfServicePage
 from haulmer.testing.openfactura._state import (
     SANDBOX_TENANTS,
     IssuedDocument,
@@ -36,6 +37,8 @@ __all__ = [
     "Emission",
     "IssuedDocument",
     "OpenFacturaState",
+    "SelfServiceLink",
+    "SelfServicePage",
     "Tenant",
     "install",
 ]

@@ -6,6 +6,7 @@ and the XML signed with a generated test certificate, so the XML verifies (but n
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -16,6 +17,7 @@ from haulmer.testing._clock import later
 from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.openfactura._indices import BOLETA_NOMINATIVE_UF, IVA_EXCEPTIONAL_CAP_UTM
 from haulmer.testing.openfactura._render import Renderer
+from haulmer.testing.openfactura._self_service import SelfServiceLink, self_service_problems
 from haulmer.testing.openfactura._state import (
     CafGrant,
     IssuedDocument,
@@ -219,6 +221,15 @@ def _without_iva(document: Any, totales: dict[str, Any]) -> dict[str, Any]:
     return {**sii, "Encabezado": {**sii["Encabezado"], "Totales": fixed}}
 
 
+def _self_service_type(totales: dict[str, Any]) -> int:
+    """The boleta a self-service request without TipoDTE is: a 41 when its totals are only
+    exempt (the plugins' boleta exenta sends MntExe and MntTotal alone), else a 39."""
+    exempt_only = totales.get("MntExe") is not None and not any(
+        _amount(totales.get(name)) for name in ("MntNeto", "IVA")
+    )
+    return 41 if exempt_only else 39
+
+
 def _self_service_defaults(dte: dict[str, Any], dte_type: int) -> None:
     """What the service fills in for a self-service boleta the way the plugins send it."""
     id_doc = dte["Encabezado"]["IdDoc"]
@@ -311,6 +322,9 @@ class Emission:
         warnings = _truncate(dte)  # ``dte`` was parsed from this request: ours to change
         dte_type = self._check_structure(dte, tenant, self_service is not None)
         if self_service is not None:
+            problems = self_service_problems(body, dte_type)
+            if problems:
+                raise _reject("OF-10", problems)
             _self_service_defaults(dte, dte_type)
         self._check_receptor_rut(dte)
         self._check_date(dte)
@@ -320,12 +334,15 @@ class Emission:
         warnings += _transport_warnings(dte, dte_type)
         if self_service is not None and not self_service.get("issueBoleta", False):
             # The DTE is validated even when the boleta is not issued now.
-            return self._self_service_link(tenant, options, warnings)
+            return self._self_service_link(tenant, body, dte_type, key, options, warnings)
         if tenant.folios_available(dte_type, self.state.clock.today()) < 1:
             raise _reject("OF-07", [("Folio", f"No quedan folios disponibles para DTE {dte_type}")])
+        sale = copy.deepcopy(dte) if self_service is not None else None
         doc = self._sign(tenant, dte, dte_type, checked, body, options)
         if key:
             self.state.remember_key(tenant, key, doc.token)
+        if sale is not None:
+            self._keep_link(tenant, body, sale, dte_type, doc.token, doc)
         answer = self._answer(doc, tenant, options, self_service is not None)
         if warnings:
             answer["WARNING"] = "; ".join(warnings)
@@ -372,7 +389,7 @@ class Emission:
             missing.append(("Detalle", "Campo obligatorio"))
         if missing or id_doc is None or emisor is None or totales is None:
             raise _reject("OF-02", missing)
-        raw_type = id_doc.get("TipoDTE", 39 if self_service else None)
+        raw_type = id_doc.get("TipoDTE", _self_service_type(totales) if self_service else None)
         if raw_type is None:
             raise _reject("OF-02", [("TipoDTE", "Campo obligatorio")])
         dte_type = _int(raw_type)
@@ -677,17 +694,57 @@ class Emission:
         return out
 
     def _self_service_link(
-        self, tenant: Tenant, options: list[str], warnings: list[str]
+        self,
+        tenant: Tenant,
+        body: dict[str, Any],
+        dte_type: int,
+        key: str | None,
+        options: list[str],
+        warnings: list[str],
     ) -> FakeResponse:
-        """A self-service link for a validated DTE, the boleta not issued now (the customer side
-        is not simulated)."""
+        """A self-service link for a validated DTE, the boleta not issued now: kept for the
+        customer (``fake.self_service_page``), its Idempotency-Key remembered."""
         token = self.state.new_token(tenant.rut, 0, 0)
+        self._keep_link(tenant, body, copy.deepcopy(body["dte"]), dte_type, token, None)
+        if key:
+            self.state.remember_key(tenant, key, token)
         answer: dict[str, Any] = {"TOKEN": token}
         if "SELF_SERVICE" in options:
             answer["SELF_SERVICE"] = {"url": SELF_SERVICE_BASE + token}
         if warnings:
             answer["WARNING"] = "; ".join(warnings)
         return ok(answer)
+
+    def _keep_link(
+        self,
+        tenant: Tenant,
+        body: dict[str, Any],
+        sale: dict[str, Any],
+        dte_type: int,
+        token: str,
+        boleta: IssuedDocument | None,
+    ) -> None:
+        """Remember a self-service link: its sale (Folio 0), flags, customer and boleta."""
+        service = body["selfService"]
+        references = service.get("documentReference") or []
+        customer, page = body.get("customer"), body.get("customizePage")
+        sale["Encabezado"]["IdDoc"]["Folio"] = 0
+        self.state.add_self_service_link(
+            SelfServiceLink(
+                token=token,
+                url=SELF_SERVICE_BASE + token,
+                issuer_rut=tenant.rut,
+                dte=sale,
+                dte_type=dte_type,
+                issue_boleta=bool(service.get("issueBoleta", False)),
+                allow_factura=bool(service.get("allowFactura", False)),
+                created_at=self.state.clock.now(),
+                customer=customer if isinstance(customer, dict) else None,
+                customize_page=page if isinstance(page, dict) else None,
+                references=[references] if isinstance(references, dict) else list(references),
+                boleta=boleta,
+            )
+        )
 
     # -- e-mail after acceptance ----------------------------------------------------------------
 

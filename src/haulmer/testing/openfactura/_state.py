@@ -7,12 +7,18 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.testing._clock import FakeClock, elapsed, later, reached
 from haulmer.testing._control import Control
 from haulmer.testing.openfactura._indices import estimated_uf, estimated_utm
+
+if TYPE_CHECKING:
+    from haulmer.testing.openfactura import _self_service
+else:  # ``_self_service.SelfServiceLink`` in an annotation loads it when resolved
+    _self_service = LazyModule("haulmer.testing.openfactura._self_service")
 
 __all__ = [
     "AUTO_REGISTER_AFTER",
@@ -364,6 +370,8 @@ class OpenFacturaState:
         self._folios: dict[tuple[str, int, int], IssuedDocument] = {}
         self.awaiting_email: list[IssuedDocument] = []
         """Documents with ``sendEmail`` whose copies have not been sent yet."""
+        self.self_service_links: dict[str, _self_service.SelfServiceLink] = {}
+        """The self-service links handed out, by token."""
         self.reset()
 
     def reset(self) -> None:
@@ -377,6 +385,7 @@ class OpenFacturaState:
         self._tokens.clear()
         self._folios.clear()
         self.awaiting_email.clear()
+        self.self_service_links.clear()
         self.uf_value = None
         self.utm_value = None
         self.acceptance_delay = ACCEPTANCE_DELAY
@@ -403,6 +412,15 @@ class OpenFacturaState:
         self._folios[(doc.issuer_key, doc.dte_type, doc.folio)] = doc
         if doc.send_email:
             self.awaiting_email.append(doc)
+
+    def add_self_service_link(self, link: _self_service.SelfServiceLink) -> None:
+        """Keep a self-service link the fake handed out."""
+        self.self_service_links[link.token] = link
+
+    def self_service_link(self, url_or_token: str) -> _self_service.SelfServiceLink | None:
+        """A self-service link by its URL or its token, if the fake handed it out."""
+        token = str(url_or_token).rstrip("/").rsplit("/", 1)[-1]
+        return self.self_service_links.get(token)
 
     def add_tenant(
         self,

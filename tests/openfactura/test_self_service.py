@@ -1,0 +1,284 @@
+"""``documents.self_service_link``: the self-service variant of emission on Haulmer's wire.
+
+Wire shapes with respx (each test runs with the sync and the async client, the ``of`` fixture);
+the checks that refuse bad input before any request; the key and OF-06.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+import haulmer.dte as dte
+from haulmer.errors import AlreadyIssuedError, DocumentError, ValidationError
+from haulmer.openfactura.self_service import OrderReference, build_self_service
+
+from . import samples
+from .conftest import API_KEY, resolve
+
+TOKEN = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+URL = "https://espacio.haulmer.com/autoservicio/abc123"
+ORDER = {"id": 1234, "date": "2026-02-10"}
+
+
+def _body(route: respx.Route, index: int = -1) -> Any:
+    return json.loads(route.calls[index].request.content)
+
+
+def _link(of: Any, **changes: Any) -> Any:
+    arguments: dict[str, Any] = {"order": ORDER, "issue_boleta": True, "allow_factura": True}
+    arguments.update(changes)
+    boleta = arguments.pop("boleta", None) or samples.boleta()
+    return of.documents.self_service_link(boleta, **arguments)
+
+
+def _answer(**extra: Any) -> httpx.Response:
+    return httpx.Response(200, json={"TOKEN": TOKEN, "SELF_SERVICE": {"url": URL}, **extra})
+
+
+async def test_the_request_has_the_shape_haulmers_plugins_send(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.post("/v2/dte/document").mock(return_value=_answer(FOLIO=3130))
+    link = await resolve(
+        _link(
+            of,
+            customer={"full_name": "Juan Pérez", "email": "juan@example.cl"},
+            customize_page={
+                "url_logo": "https://tienda.cl/logo.png",
+                "external_reference": {
+                    "hyperlink_text": "Orden de Compra #1234",
+                    "hyperlink_url": "https://tienda.cl/orden/1234",
+                },
+            },
+        )
+    )
+    body = _body(route)
+    assert body["response"] == ["SELF_SERVICE", "FOLIO"]
+    assert body["selfService"] == {
+        "issueBoleta": True,
+        "allowFactura": True,
+        "documentReference": [{"type": "801", "ID": 1234, "date": "2026-02-10"}],
+    }
+    assert body["customer"] == {"fullName": "Juan Pérez", "email": "juan@example.cl"}
+    assert body["customizePage"] == {
+        "urlLogo": "https://tienda.cl/logo.png",
+        "externalReference": {
+            "hyperlinkText": "Orden de Compra #1234",
+            "hyperlinkURL": "https://tienda.cl/orden/1234",
+        },
+    }
+    encabezado = body["dte"]["Encabezado"]
+    assert encabezado["IdDoc"]["TipoDTE"] == 39
+    assert "Receptor" not in encabezado  # the generic consumer is left out, as the plugins do
+    assert encabezado["Emisor"]["RznSocEmisor"] == "HAULMER SPA"
+    request = route.calls[-1].request
+    assert request.headers["Idempotency-Key"].startswith("haulmer-")
+    assert request.headers["apikey"] == API_KEY
+    assert (link.url, link.token, link.folio) == (URL, TOKEN, 3130)
+
+
+async def test_a_link_without_the_boleta_asks_for_no_folio(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.post("/v2/dte/document").mock(return_value=_answer())
+    link = await resolve(_link(of, issue_boleta=False, allow_factura=False))
+    body = _body(route)
+    assert body["response"] == ["SELF_SERVICE"]
+    assert body["selfService"]["issueBoleta"] is False
+    assert body["selfService"]["allowFactura"] is False
+    assert link.folio is None
+
+
+@pytest.mark.parametrize("spelling", [{"url": URL}, URL])
+async def test_the_link_is_read_as_an_object_with_url_or_as_a_bare_string(
+    of: Any, mock: respx.MockRouter, spelling: Any
+) -> None:
+    mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(200, json={"TOKEN": TOKEN, "SELF_SERVICE": spelling})
+    )
+    assert (await resolve(_link(of))).url == URL
+
+
+async def test_the_warning_and_201_are_read(of: Any, mock: respx.MockRouter) -> None:
+    mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(
+            201, json={"TOKEN": TOKEN, "SELF_SERVICE": {"url": URL}, "WARNING": "truncado"}
+        )
+    )
+    assert (await resolve(_link(of))).warning == "truncado"
+
+
+async def test_a_dict_without_tipo_dte_folio_or_receptor_is_sent_as_a_boleta(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.post("/v2/dte/document").mock(return_value=_answer())
+    boleta = json.loads(json.dumps(samples.boleta().to_sii_dict(), default=str))
+    id_doc = boleta["Encabezado"]["IdDoc"]
+    del id_doc["TipoDTE"], id_doc["Folio"]
+    del boleta["Encabezado"]["Receptor"]
+    await resolve(_link(of, boleta=boleta))
+    assert _body(route)["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] == 39
+
+
+async def test_a_dict_with_only_exempt_totals_is_a_boleta_exenta(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.post("/v2/dte/document").mock(return_value=_answer())
+    document = dte.boleta_exenta(
+        emisor=samples.EMISOR, lines=[{"nombre": "Libro", "cantidad": 1, "precio": 5000}]
+    )
+    exenta = json.loads(json.dumps(document.to_sii_dict(), default=str))
+    del exenta["Encabezado"]["IdDoc"]["TipoDTE"]
+    await resolve(_link(of, boleta=exenta))
+    assert _body(route)["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] == 41
+
+
+async def test_your_key_is_sent_and_the_derived_one_covers_the_order(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.post("/v2/dte/document").mock(return_value=_answer())
+    await resolve(_link(of, idempotency_key="order-1234"))
+    await resolve(_link(of))
+    await resolve(_link(of, order={"id": 1235, "date": "2026-02-10"}))
+    keys = [call.request.headers["Idempotency-Key"] for call in route.calls]
+    assert keys[0] == "order-1234"
+    assert keys[1] != keys[2]  # the same boleta for two orders: two links
+
+
+async def test_a_lost_answer_is_retried_with_the_same_key(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.post("/v2/dte/document").mock(
+        side_effect=[httpx.Response(503, json={"message": "down"}), _answer()]
+    )
+    assert (await resolve(_link(of))).url == URL
+    keys = {call.request.headers["Idempotency-Key"] for call in route.calls}
+    assert len(route.calls) == 2
+    assert len(keys) == 1
+
+
+async def test_of_06_says_the_link_exists_and_where_to_find_it(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(
+            400,
+            json={
+                "error": {
+                    "message": "Este DTE ya fue emitido (Idempotency-Key)",
+                    "code": "OF-06",
+                    "token": TOKEN,
+                }
+            },
+        )
+    )
+    with pytest.raises(AlreadyIssuedError, match="Links de autoservicio") as caught:
+        await resolve(_link(of, idempotency_key="order-1234"))
+    assert caught.value.token == TOKEN
+    assert "Nothing new was created" in str(caught.value)
+    assert API_KEY not in str(caught.value)
+    assert API_KEY not in repr(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"boleta": samples.factura()}, "boleta \\(39 or 41\\)"),
+        ({"issue_boleta": "false"}, "issue_boleta must be True or False"),
+        ({"allow_factura": None}, "allow_factura must be True or False"),
+        ({"order": {"id": "", "date": "2026-02-10"}}, "order id is blank"),
+        ({"order": {"id": "x" * 19, "date": "2026-02-10"}}, "at most 18"),
+        ({"order": {"id": 5, "date": "10/02/2026"}}, "not a date"),
+        ({"order": {"id": 10**18, "date": "2026-02-10"}}, "at most 18"),
+        ({"order": {"id": 10**5000, "date": "2026-02-10"}}, "an int of about 5000 digits"),
+        ({"order": {"date": "2026-02-10"}}, "order is invalid"),
+        ({"order": "1234"}, "order must be a OrderReference or a dict"),
+        ({"customer": {"email": "juan@"}}, "not an e-mail address"),
+        ({"customer": {"email": "a" * 80 + "@example.cl"}}, "at most 80"),
+        ({"customer": {}}, "full_name, email or both"),
+        ({"customize_page": {"url_logo": "http://tienda.cl/logo.png"}}, "not an https URL"),
+        ({"customize_page": {"url_logo": "javascript:alert(1)"}}, "not an https URL"),
+        (
+            {"customize_page": {"external_reference": {"hyperlink_text": "Orden"}}},
+            "hyperlinkURL: Field required",
+        ),
+        (
+            {
+                "customize_page": {
+                    "external_reference": {
+                        "hyperlink_text": "x" * 101,
+                        "hyperlink_url": "https://tienda.cl",
+                    }
+                }
+            },
+            "at most 100",
+        ),
+        ({"issue_boleta": False, "response": ["PDF"]}, "no PDF to return"),
+        ({"response": ["NOPE"]}, "unknown response option"),
+        ({"idempotency_key": "clave con ñ"}, "printable ASCII"),
+    ],
+)
+async def test_bad_input_is_refused_before_any_request(
+    of: Any, mock: respx.MockRouter, changes: dict[str, Any], message: str
+) -> None:
+    route = mock.post("/v2/dte/document")
+    with pytest.raises(ValidationError, match=message):
+        await resolve(_link(of, **changes))
+    assert not route.called
+
+
+async def test_a_boleta_with_wrong_totals_is_refused_before_any_request(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.post("/v2/dte/document")
+    boleta = json.loads(json.dumps(samples.boleta().to_sii_dict(), default=str))
+    boleta["Encabezado"]["Totales"]["MntTotal"] = 999
+    with pytest.raises(DocumentError):
+        await resolve(_link(of, boleta=boleta))
+    assert not route.called
+
+
+def test_the_customer_name_is_cut_as_the_plugins_cut_it() -> None:
+    emission = build_self_service(
+        samples.boleta(),
+        order=ORDER,
+        issue_boleta=False,
+        allow_factura=True,
+        customer={"full_name": "N" * 150},
+    )
+    assert emission.body["customer"] == {"fullName": "N" * 100}
+    named = build_self_service(
+        samples.boleta(),
+        order=ORDER,
+        issue_boleta=False,
+        allow_factura=True,
+        customer={"full_name": "Zoë “Zee” Müller"},  # shown on a web page, not in the DTE
+    )
+    assert named.body["customer"] == {"fullName": "Zoë “Zee” Müller"}
+
+
+def test_the_order_reference_takes_dates_and_text_ids() -> None:
+    reference = OrderReference.model_validate({"id": " A-77 ", "date": dt.date(2026, 2, 10)})
+    assert reference.to_wire() == {"type": "801", "ID": "A-77", "date": "2026-02-10"}
+    assert OrderReference(id=9, date=dt.date(2026, 2, 1), type=802).to_wire()["type"] == "802"
+
+
+def test_self_service_is_tolerated_in_response_and_asked_once() -> None:
+    emission = build_self_service(
+        samples.boleta(),
+        order=ORDER,
+        issue_boleta=True,
+        allow_factura=False,
+        response=["self_service", "PDF"],
+    )
+    assert emission.body["response"] == ["SELF_SERVICE", "FOLIO", "PDF"]
+
+
+async def test_the_answer_and_its_repr_hold_no_api_key(of: Any, mock: respx.MockRouter) -> None:
+    mock.post("/v2/dte/document").mock(return_value=_answer(PDF="JVBERi0xLjQ="))
+    link = await resolve(_link(of, response=["PDF"]))
+    assert link.pdf == b"%PDF-1.4"
+    assert "bytes>" in repr(link)
+    assert API_KEY not in repr(link)
