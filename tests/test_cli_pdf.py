@@ -211,3 +211,18 @@ def test_pdf_reads_standard_input_for_a_dash_and_needs_o_for_it(
     stdin(RECEIVED.read_bytes())
     assert main(["pdf", "-"]) == 2  # no file to write the PDF next to
     assert "-o must say where the PDF goes" in capsys.readouterr().err
+
+
+def test_pdf_of_a_dte_without_its_printed_facts_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A DTE holding a timbre and nothing else was printed as a PDF of blanks, exit 0."""
+    source = tmp_path / "hueco.xml"
+    source.write_bytes(
+        b'<DTE xmlns="http://www.sii.cl/SiiDte"><Documento><TED version="1.0"/></Documento></DTE>'
+    )
+    assert main(["pdf", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("haulmer pdf: the document cannot be printed: it lacks IdDoc/TipoDTE")
+    assert err.count("\n") == 1
+    assert not (tmp_path / "hueco.pdf").exists()

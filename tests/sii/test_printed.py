@@ -616,3 +616,82 @@ def test_the_timbre_is_printed_at_least_as_large_as_the_sii_asks(
     assert width >= 45  # the SII: at least 4.5 cm wide
     assert height >= 20  # and 2 cm tall
     assert width <= 72  # within an 80 mm roll's printable width
+
+
+_HOLLOW_DTE = (
+    b'<DTE xmlns="http://www.sii.cl/SiiDte"><Documento><TED version="1.0"/></Documento></DTE>'
+)
+
+
+def test_a_dte_without_what_a_printed_dte_shows_is_refused_naming_what_it_lacks() -> None:
+    """A timbre alone printed a PDF of blanks (no type, folio, emisor, date nor total)."""
+    for render in (sii.render_pdf, sii.render_pdfs):
+        with pytest.raises(DocumentError) as caught:
+            render(_HOLLOW_DTE)
+        message = str(caught.value)
+        assert message.startswith("the document cannot be printed")
+        for lacking in (
+            "IdDoc/TipoDTE",
+            "IdDoc/Folio",
+            "IdDoc/FchEmis",
+            "Emisor/RUTEmisor",
+            "Emisor/RznSoc",
+            "Totales/MntTotal",
+        ):
+            assert lacking in message
+        assert [d.field for d in caught.value.details] == [
+            "Encabezado.IdDoc.TipoDTE",
+            "Encabezado.IdDoc.Folio",
+            "Encabezado.IdDoc.FchEmis",
+            "Encabezado.Emisor.RUTEmisor",
+            "Encabezado.Emisor.RznSoc",
+            "Encabezado.Totales.MntTotal",
+        ]
+
+
+@pytest.mark.parametrize(
+    ("element", "named"),
+    [
+        (b"<Folio>1</Folio>", "IdDoc/Folio"),
+        (b"<RUTEmisor>76086428-5</RUTEmisor>", "Emisor/RUTEmisor"),
+        (b"<FchEmis>2026-11-27</FchEmis>", "IdDoc/FchEmis"),
+    ],
+)
+def test_a_stamped_dte_missing_one_printed_fact_is_refused_naming_only_it(
+    issued: dict[int, bytes], element: bytes, named: str
+) -> None:
+    xml = issued[33]
+    assert element in xml
+    with pytest.raises(DocumentError, match=f"lacks {named} \\(") as caught:
+        sii.render_pdf(xml.replace(element, b"", 1))
+    assert len(caught.value.details) == 1
+
+
+def test_an_envelope_whose_dte_has_no_encabezado_is_refused_naming_the_document(
+    issued: dict[int, bytes],
+) -> None:
+    """An EnvioBOLETA whose DTE had no Encabezado printed "DOCUMENTO TRIBUTARIO N° " and blanks."""
+    body = re.sub(rb"^<\?xml[^>]*\?>\s*", b"", issued[39])
+    hollow = re.sub(rb"<Encabezado>.*</Encabezado>", b"", body, flags=re.S)
+    envelope = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>'
+        b'<EnvioBOLETA xmlns="http://www.sii.cl/SiiDte" version="1.0"><SetDTE ID="S">'
+        + body
+        + hollow
+        + b"</SetDTE></EnvioBOLETA>"
+    )
+    with pytest.raises(DocumentError, match=r"^document 2 of 2 cannot be printed: it lacks "):
+        sii.render_pdfs(envelope)
+    with pytest.raises(DocumentError, match=r"^the document cannot be printed: it lacks "):
+        sii.render_pdf(envelope.replace(body, b"", 1))
+
+
+def test_a_boleta_without_its_optional_razon_social_still_prints(
+    issued: dict[int, bytes],
+) -> None:
+    """EnvioBOLETA's schema makes RznSocEmisor optional, so a boleta may be issued without it."""
+    xml, count = re.subn(rb"<RznSocEmisor>[^<]*</RznSocEmisor>", b"", issued[39])
+    assert count == 1
+    assert sii.render_pdf(xml, paper="80mm").startswith(b"%PDF-")
+    with pytest.raises(DocumentError, match=r"lacks Emisor/RznSoc \("):
+        sii.render_pdf(re.sub(rb"<RznSoc>[^<]*</RznSoc>", b"", issued[33]))

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from haulmer._shown import shown
 from haulmer.dte.document import Document
-from haulmer.errors import MissingDependencyError, ValidationError
+from haulmer.errors import DocumentError, ErrorDetail, MissingDependencyError, ValidationError
 from haulmer.sii.printed.canvas import Resolucion
 
 if TYPE_CHECKING:
+    from haulmer.sii.printed.content import PrintedDocument
     from haulmer.sii.printed.pdf import PdfImage
 
 __all__ = [
@@ -104,9 +105,11 @@ def render_pdf(
     from OpenFactura's ``RESOLUCION``), and ``sii_office``, the SII unit under the red box
     (default: the emisor's comuna, CmnaOrigen, in capitals).
 
-    Raises ``XMLError`` (unreadable XML, no timbre), ``DocumentError`` (a cedible copy of a type
-    that has none, a Document without ``ted``), ``ValidationError`` (bad paper, logo or
-    resolution) and ``MissingDependencyError`` without the ``pdf`` extra.
+    Raises ``XMLError`` (unreadable XML, no timbre), ``DocumentError`` (a document without what
+    a printed DTE shows: type, folio, date, emisor RUT and razón social, optional on a boleta,
+    and total; a cedible copy of a type that has none, a Document without ``ted``),
+    ``ValidationError`` (bad paper, logo or resolution) and ``MissingDependencyError`` without
+    the ``pdf`` extra.
     """
     return render_with_pages(
         xml_or_document,
@@ -136,6 +139,7 @@ def render_with_pages(
     from haulmer.sii.printed.source import read_source
 
     doc, ted_bytes = read_source(xml_or_document, ted=ted, sii_office=sii_office)
+    _check_printable(doc, "the document")
     from haulmer.sii.printed.drawing import Options, draw
 
     options = Options(paper, cedible, _logo(logo), resolucion, _notes(notes))
@@ -161,10 +165,36 @@ def render_pdfs(
     from haulmer.sii.printed.source import read_sources
 
     sources = read_sources(xml, sii_office=sii_office)
+    for number, (doc, _) in enumerate(sources, start=1):
+        _check_printable(doc, f"document {number} of {len(sources)}" if len(sources) > 1 else "")
     from haulmer.sii.printed.drawing import Options, draw
 
     options = Options(paper, cedible, _logo(logo), resolucion, _notes(notes))
     return [draw(doc, ted_bytes, options)[0] for doc, ted_bytes in sources]
+
+
+def _check_printable(doc: PrintedDocument, which: str) -> None:
+    """Refuse a document that lacks what every printed DTE shows (the SII's header box, the
+    emisor, the date and the total), naming what it lacks: its PDF would print blanks there.
+
+    A boleta may lack its razón social: EnvioBOLETA's schema makes RznSocEmisor optional."""
+    facts = (
+        ("IdDoc", "TipoDTE", "the document type, as a number", doc.dte_type > 0),
+        ("IdDoc", "Folio", "the folio", bool(doc.folio)),
+        ("IdDoc", "FchEmis", "the issue date", bool(doc.issued)),
+        ("Emisor", "RUTEmisor", "the emisor's RUT", bool(doc.emisor_rut)),
+        ("Emisor", "RznSoc", "the emisor's razón social", doc.is_boleta or bool(doc.emisor_name)),
+        ("Totales", "MntTotal", "the total", bool(doc.totals[doc.total_at].value)),
+    )
+    lacking = [(group, tag, what) for group, tag, what, present in facts if not present]
+    if not lacking:
+        return
+    listed = ", ".join(f"{group}/{tag} ({what})" for group, tag, what in lacking)
+    raise DocumentError(
+        f"{which or 'the document'} cannot be printed: it lacks {listed} in its Encabezado, "
+        "which a printed DTE must show; print the signed DTE as it was issued",
+        [ErrorDetail(f"Encabezado.{group}.{tag}", "missing") for group, tag, _ in lacking],
+    )
 
 
 def _check_options(paper: str) -> None:
