@@ -226,3 +226,61 @@ def test_pdf_of_a_dte_without_its_printed_facts_is_refused_in_one_line(
     assert err.startswith("haulmer pdf: the document cannot be printed: it lacks IdDoc/TipoDTE")
     assert err.count("\n") == 1
     assert not (tmp_path / "hueco.pdf").exists()
+
+
+def _png(size: tuple[int, int]) -> bytes:
+    import io
+
+    from PIL import Image
+
+    stored = io.BytesIO()
+    Image.new("1", size).save(stored, format="PNG")
+    return stored.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("logo", "message"),
+    [
+        ("missing", "haulmer pdf: cannot read --logo {logo}: No such file or directory"),
+        ("text", "haulmer pdf: --logo {logo} is not an image: give a PNG or JPEG file"),
+        ("huge", "haulmer pdf: --logo {logo} has more pixels than a logo needs"),
+    ],
+)
+def test_pdf_says_what_is_wrong_with_the_logo_in_the_command_lines_terms(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], logo: str, message: str
+) -> None:
+    """The library's "logo= must be PNG or JPEG bytes, a path to one or a PIL image" spoke of
+    arguments the command line does not have."""
+    path = tmp_path / "logo.png"
+    if logo == "text":
+        path.write_bytes(b"not an image")
+    elif logo == "huge":
+        path.write_bytes(_png((20_000, 20_000)))
+    assert main(["pdf", str(RECEIVED), "--logo", str(path), "-o", str(tmp_path / "o.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message.format(logo=path))
+    assert err.count("\n") == 1
+    assert "logo=" not in err
+    assert "PIL" not in err
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("-5:2014-08-22", "the resolution's number cannot be negative"),
+        ("80:2014-08-22:x", "NUMERO:YYYY-MM-DD"),
+        ("٨٠:2014-08-22", "NUMERO:YYYY-MM-DD"),
+    ],
+)
+def test_pdf_says_what_is_wrong_with_the_resolution_in_the_command_lines_terms(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str, message: str
+) -> None:
+    """-5:2014-08-22 reached the library, whose "resolucion must be Resolucion(numero, fecha)
+    or (numero, 'YYYY-MM-DD')" neither named --resolucion nor said that -5 was the fault."""
+    argv = ["pdf", str(RECEIVED), f"--resolucion={given}", "-o", str(tmp_path / "o.pdf")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("haulmer pdf: --resolucion")
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Resolucion(" not in err

@@ -156,15 +156,13 @@ def _pdf(args: argparse.Namespace) -> int:
     suffix = ("-cedible" if args.cedible else "") + ("-80mm" if args.paper == "80mm" else "")
     resolucion = None
     if args.resolucion:
-        numero, _, fecha = args.resolucion.partition(":")
-        try:
-            resolucion = (int(numero), dt.date.fromisoformat(fecha))
-        except ValueError:
-            print(
-                f"haulmer pdf: --resolucion must be NUMERO:YYYY-MM-DD (e.g. 80:2014-08-22), "
-                f"not {shown(args.resolucion)}",
-                file=sys.stderr,
-            )
+        resolucion = _resolucion(args.resolucion)
+        if resolucion is None:
+            return 2
+    logo = None
+    if args.logo:
+        logo = _logo(args.logo)
+        if logo is None:
             return 2
     xml: Path | bytes = source
     if args.file == "-":
@@ -185,13 +183,13 @@ def _pdf(args: argparse.Namespace) -> int:
             xml,
             paper=args.paper,
             cedible=args.cedible,
-            logo=Path(args.logo) if args.logo else None,
+            logo=logo,
             resolucion=resolucion,
             sii_office=args.sii_office,
             notes=args.note or (),
         )
     except HaulmerError as error:  # unreadable, not a stamped DTE, or a copy it cannot have
-        print(f"haulmer pdf: {error}", file=sys.stderr)
+        print(f"haulmer pdf: {_in_cli_terms(str(error), args.logo)}", file=sys.stderr)
         return 2
     output: str | None = args.output
     if output == "-":
@@ -234,6 +232,53 @@ def _pdf(args: argparse.Namespace) -> int:
             return 1
         print(target)
     return 0
+
+
+def _resolucion(text: str) -> tuple[int, dt.date] | None:
+    """``--resolucion NUMERO:YYYY-MM-DD`` as the number and date; None after saying what is
+    wrong with it."""
+    numero, _, fecha = text.partition(":")
+    if numero.startswith("-") and numero[1:].isascii() and numero[1:].isdigit():
+        print(
+            "haulmer pdf: --resolucion: the resolution's number cannot be negative (the SII's "
+            f"are 0 and up, e.g. 80:2014-08-22), not {shown(text)}",
+            file=sys.stderr,
+        )
+        return None
+    try:
+        if not (numero.isascii() and numero.isdigit()):
+            raise ValueError(numero)
+        return int(numero), dt.date.fromisoformat(fecha)
+    except ValueError:
+        print(
+            f"haulmer pdf: --resolucion must be NUMERO:YYYY-MM-DD (e.g. 80:2014-08-22), "
+            f"not {shown(text)}",
+            file=sys.stderr,
+        )
+        return None
+
+
+def _logo(path: str) -> bytes | None:
+    """The bytes of ``--logo FILE``; None after saying why it cannot be read."""
+    from haulmer._files import read_limited
+    from haulmer._support_commands import _LARGEST_FILE
+
+    try:
+        return read_limited(path, _LARGEST_FILE)
+    except OSError as error:
+        print(f"haulmer pdf: cannot read --logo {path}: {error.strerror or error}", file=sys.stderr)
+    except ValueError:  # a NUL byte in the name
+        print(f"haulmer pdf: no file can have the name {shown(path)} (--logo)", file=sys.stderr)
+    return None
+
+
+def _in_cli_terms(message: str, logo: str | None) -> str:
+    """A message of ``render_pdfs`` about its ``logo=`` argument said of ``--logo FILE``."""
+    if logo is None or not message.startswith("logo="):
+        return message
+    if message.startswith("logo= must be"):  # PIL could not open it as an image
+        return f"--logo {logo} is not an image: give a PNG or JPEG file"
+    return f"--logo {logo}{message.removeprefix('logo=')}"
 
 
 def _standard_input() -> bytes | None:
@@ -282,7 +327,7 @@ def _add_pdf_command(commands: Any) -> None:
     pdf.add_argument(
         "--cedible", action="store_true", help="the cedible copy (facturas and guías only)"
     )
-    pdf.add_argument("--logo", help="a PNG or JPEG logo printed with the emisor")
+    pdf.add_argument("--logo", metavar="FILE", help="a PNG or JPEG logo printed with the emisor")
     pdf.add_argument(
         "--resolucion",
         metavar="NUMERO:YYYY-MM-DD",
