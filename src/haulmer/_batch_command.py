@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from haulmer._shown import shown
 from haulmer.errors import HaulmerError
 
 __all__ = ["EXIT_FAILED_SALES", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_UNUSABLE", "emit_batch"]
@@ -161,6 +162,12 @@ def emit_batch(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"haulmer: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    if not _env_api_key():
+        print(
+            f"haulmer: no API key: set {_API_KEY_ENV} to the OpenFactura API key to issue with",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
     base_urls = {"openfactura": args.base_url} if args.base_url else None
     rate_limit: bool | str | None
     rate_limit = {"on": True, "off": False}.get(args.rate_limit, args.rate_limit)
@@ -215,6 +222,65 @@ def emit_batch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_API_KEY_ENV = "HAULMER_API_KEY"
+
+
+def _env_api_key() -> str:
+    import os
+
+    return os.environ.get(_API_KEY_ENV, "").strip()
+
+
+def _concurrency(text: str) -> int:
+    """``--concurrency``: emissions in flight at once, as many as ``emit_many`` takes."""
+    from haulmer.openfactura.batch import MAX_CONCURRENCY
+
+    try:
+        value = int(text) if text.strip().isascii() else 0
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(
+            f"1 to {MAX_CONCURRENCY} emissions in flight at once, not {shown(text)} (Haulmer "
+            "takes 3 requests a second per key, so more only wait in line)"
+        )
+    return value
+
+
+def _max_retries(text: str) -> int:
+    """``--max-retries``: retries of each emission."""
+    try:
+        value = int(text) if text.strip().isascii() else -1
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"0 or more retries of each emission, not {shown(text)}")
+    return value
+
+
+def _field_name(text: str) -> str:
+    """``--key``, ``--document``: the name of a field of each sale's JSON object."""
+    if not text:
+        raise argparse.ArgumentTypeError("the name of the field of each sale, not empty")
+    return text
+
+
+def _base_url(text: str) -> str:
+    """``--base-url``: OpenFactura's base URL, checked as the client checks it (not echoed: it
+    may hold a password)."""
+    from haulmer._core.environments import resolve_base_urls
+    from haulmer.errors import ConfigurationError
+
+    try:
+        resolve_base_urls("production", {"openfactura": text})
+    except ConfigurationError:
+        raise argparse.ArgumentTypeError(
+            "an http:// or https:// URL of a scheme, a host and an optional path prefix (no "
+            "?query or #fragment), such as http://127.0.0.1:8080"
+        ) from None
+    return text
+
+
 def _env_url() -> str:
     import os
 
@@ -244,12 +310,17 @@ def add_emit_batch_command(commands: Any) -> None:
     parser.add_argument(
         "--journal", required=True, metavar="FILE.db", help="the SQLite journal (created if new)"
     )
-    parser.add_argument("--key", default="id", help="the field holding each sale's id (id)")
     parser.add_argument(
-        "--document", default="document", help="the field holding each document (document)"
+        "--key", type=_field_name, default="id", help="the field holding each sale's id (id)"
     )
     parser.add_argument(
-        "--concurrency", type=int, default=4, help="emissions in flight at once (4)"
+        "--document",
+        type=_field_name,
+        default="document",
+        help="the field holding each document (document)",
+    )
+    parser.add_argument(
+        "--concurrency", type=_concurrency, default=4, help="emissions in flight at once (4)"
     )
     parser.add_argument(
         "--rate-limit",
@@ -259,9 +330,16 @@ def add_emit_batch_command(commands: Any) -> None:
         "process), 'off', or a redis:// URL shared with other processes (default on)",
     )
     parser.add_argument(
-        "--environment", default="production", help="production, sandbox or local (production)"
+        "--environment",
+        choices=("production", "sandbox", "local"),
+        default="production",
+        help="production, sandbox or local (production)",
     )
-    parser.add_argument("--base-url", help="OpenFactura's base URL (e.g. the fake's server)")
-    parser.add_argument("--max-retries", type=int, default=5, help="retries of each emission (5)")
+    parser.add_argument(
+        "--base-url", type=_base_url, help="OpenFactura's base URL (e.g. the fake's server)"
+    )
+    parser.add_argument(
+        "--max-retries", type=_max_retries, default=5, help="retries of each emission (5)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress display")
     parser.set_defaults(handler=emit_batch)

@@ -258,3 +258,70 @@ def test_result_lines_are_json_a_utf8_reader_takes_on_a_cp1252_output(
     sys.stdout.flush()
     assert code == 1
     assert "'venta-ñandú'" in json.loads(written.getvalue())["error"]
+
+
+def _refused_before_sending(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *extra: str,
+) -> str:
+    """What emit-batch says on stderr of a command line it refuses (exit status 2), sending
+    nothing: its base URL listens nowhere."""
+    batch = tmp_path / "sales.jsonl"
+    _write(batch, list(sales(1, dt.date(2026, 1, 5))))
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    argv = _command("http://127.0.0.1:9", batch, tmp_path / "j.db", "--quiet", *extra)[3:]
+    try:
+        code = main(argv)
+    except SystemExit as stopped:  # argparse's usage error
+        code = int(stopped.code or 0)
+    assert code == 2
+    assert not (tmp_path / "j.db").exists()
+    return capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("extra", "said", "not_said"),
+    [
+        (("--concurrency", "0"), "argument --concurrency: 1 to 64", "concurrency="),
+        (("--concurrency", "many"), "argument --concurrency: 1 to 64", "invalid int"),
+        (("--max-retries", "-1"), "argument --max-retries: 0 or more", "max_retries"),
+        (("--key", ""), "argument --key: the name of the field", "key="),
+        (("--document", ""), "argument --document: the name of the field", "document="),
+        (("--environment", "prod"), "argument --environment: invalid choice", "base_urls"),
+        (("--base-url", "ftp://x"), "argument --base-url: an http:// or https:// URL", "base_urls"),
+    ],
+)
+def test_emit_batch_refuses_its_own_arguments_in_its_own_terms(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    extra: tuple[str, ...],
+    said: str,
+    not_said: str,
+) -> None:
+    """The library's messages (concurrency= must be..., max_retries must be..., key= names how
+    to get a sale's id..., base_urls['openfactura'] must be...) named arguments the command line
+    does not have."""
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    err = _refused_before_sending(tmp_path, monkeypatch, capsys, *extra)
+    assert said in err
+    assert not_said not in err
+
+
+@pytest.mark.parametrize("key", [None, "  "])
+def test_emit_batch_without_an_api_key_says_to_set_the_variable(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    key: str | None,
+) -> None:
+    if key is None:
+        monkeypatch.delenv("HAULMER_API_KEY", raising=False)
+    else:
+        monkeypatch.setenv("HAULMER_API_KEY", key)
+    err = _refused_before_sending(tmp_path, monkeypatch, capsys)
+    assert err == (
+        "haulmer: no API key: set HAULMER_API_KEY to the OpenFactura API key to issue with\n"
+    )
