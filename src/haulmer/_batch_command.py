@@ -13,13 +13,23 @@ import errno
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
-from haulmer._shown import shown
-from haulmer.errors import HaulmerError
+from haulmer._shown import cut, shown
+from haulmer.errors import HaulmerError, ValidationError
 
-__all__ = ["EXIT_FAILED_SALES", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_UNUSABLE", "emit_batch"]
+__all__ = [
+    "EXIT_FAILED_SALES",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_UNUSABLE",
+    "NumberedSale",
+    "emit_batch",
+    "read_numbered_sales",
+    "read_sales",
+]
 
 EXIT_OK = 0
 """Every sale has its document."""
@@ -43,6 +53,18 @@ def read_sales(path: str) -> list[dict[str, Any]]:
 
     The file is read a line at a time, each at most ``MAX_SALE_LINE_BYTES``.
     """
+    return [sale.sale for sale in read_numbered_sales(path)]
+
+
+class NumberedSale(NamedTuple):
+    """A sale and the line of the file it is on (from 1), which its result line names."""
+
+    line: int
+    sale: dict[str, Any]
+
+
+def read_numbered_sales(path: str) -> list[NumberedSale]:
+    """:func:`read_sales`, each sale with its line number."""
     try:
         if path == "-":
             if sys.stdin is None:  # started without one (pythonw, a closed descriptor)
@@ -55,12 +77,12 @@ def read_sales(path: str) -> list[dict[str, Any]]:
         raise ValueError(f"cannot read {where}: {exc.strerror or exc}") from exc
 
 
-def _sales_in(handle: Any, path: str) -> list[dict[str, Any]]:
+def _sales_in(handle: Any, path: str) -> list[NumberedSale]:
     sales = []
     for number, raw in enumerate(iter(_line_reader(handle), b""), start=1):
         sale = _sale_of(raw, path, number)
         if sale is not None:
-            sales.append(sale)
+            sales.append(NumberedSale(number, sale))
     return sales
 
 
@@ -136,14 +158,72 @@ class ProgressDisplay:
         self._stream.flush()
 
 
-def _result_line(result: Any, output: TextIO) -> str:
+def _sale_id(field: str) -> Callable[[NumberedSale], str | int]:
+    """What ``emit_many(key=)`` reads a sale's id with: the ``--key`` field, refused in the
+    command line's terms when it is missing or cannot be an idempotency key."""
+    from haulmer.openfactura.batch import MAX_SALE_ID_LENGTH
+
+    def read(numbered: NumberedSale) -> str | int:
+        sale = numbered.sale
+        if field not in sale:
+            raise ValidationError(
+                f"the sale has no {shown(field)} field holding its id; name the field that holds "
+                "it with --key"
+            )
+        raw = sale[field]
+        if isinstance(raw, bool) or not isinstance(raw, str | int):
+            raise ValidationError(
+                f"its id ({shown(field)}) must be a string or a whole number, got "
+                f"{cut(json.dumps(raw), 60)}"
+            )
+        text = str(raw).strip()
+        if not text or len(text) > MAX_SALE_ID_LENGTH:
+            raise ValidationError(
+                f"its id ({shown(field)}) must have 1 to {MAX_SALE_ID_LENGTH} characters, got "
+                f"{len(text)}"
+            )
+        if not text.isascii() or not text.isprintable():
+            raise ValidationError(
+                f"its id {shown(text, 300)} is sent as the Idempotency-Key header, which takes "
+                "printable ASCII only; give the sale an ASCII id"
+            )
+        return raw
+
+    return read
+
+
+def _sale_document(field: str) -> Callable[[NumberedSale], Any]:
+    """What ``emit_many(document=)`` reads a sale's document with: the ``--document`` field."""
+
+    def read(numbered: NumberedSale) -> Any:
+        if field not in numbered.sale:
+            raise ValidationError(
+                f"the sale has no {shown(field)} field holding its document; name the field "
+                "that holds it with --document"
+            )
+        return numbered.sale[field]
+
+    return read
+
+
+def _raw_id(numbered: NumberedSale, field: str) -> str | None:
+    """The id a sale's line holds, as text (a refused one too, so that the user can find it);
+    None when the line holds none."""
+    if field not in numbered.sale:
+        return None
+    raw = numbered.sale[field]
+    return raw if isinstance(raw, str) else json.dumps(raw)
+
+
+def _result_line(result: Any, numbered: NumberedSale, key: str, output: TextIO) -> str:
     from haulmer._support_commands import json_text
 
     document = result.document
     return json_text(
         {
             "index": result.index,
-            "id": result.sale_id,
+            "line": numbered.line,
+            "id": result.sale_id if result.sale_id is not None else _raw_id(numbered, key),
             "status": result.status,
             "token": document.token if document else None,
             "folio": document.folio if document else None,
@@ -158,7 +238,7 @@ def emit_batch(args: argparse.Namespace) -> int:
     from haulmer import Haulmer
 
     try:
-        sales = read_sales(args.file)
+        sales = read_numbered_sales(args.file)
     except ValueError as exc:
         print(f"haulmer: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -185,8 +265,8 @@ def emit_batch(args: argparse.Namespace) -> int:
             display = ProgressDisplay(sys.stderr, enabled=not args.quiet)
             results = client.openfactura.documents.emit_many(
                 sales,
-                key=args.key,
-                document=args.document,
+                key=_sale_id(args.key),
+                document=_sale_document(args.document),
                 concurrency=args.concurrency,
                 journal=args.journal,
                 on_progress=display,
@@ -194,7 +274,8 @@ def emit_batch(args: argparse.Namespace) -> int:
             for result in results:
                 failed += not result.ok
                 reported += 1
-                output.write(_result_line(result, output) + "\n")
+                line = _result_line(result, sales[result.index], args.key, output)
+                output.write(line + "\n")
                 output.flush()
     except KeyboardInterrupt:
         print(

@@ -325,3 +325,47 @@ def test_emit_batch_without_an_api_key_says_to_set_the_variable(
     assert err == (
         "haulmer: no API key: set HAULMER_API_KEY to the OpenFactura API key to issue with\n"
     )
+
+
+def test_result_lines_name_the_file_line_and_what_a_refused_id_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sale whose id was refused came out as "id": null, with a message telling to pass
+    key=lambda sale: ... or key= naming the field, which the command line cannot."""
+    document = sales(1, dt.date(2026, 1, 5))[0]["document"]
+    batch = tmp_path / "sales.jsonl"
+    rows: list[dict[str, object] | None] = [
+        {"id": "venta-ñandú", "document": document},
+        None,  # a blank line
+        {"venta": 7, "document": document},
+        {"id": "b-1", "documento": document},
+        {"id": 1.5, "document": document},
+        {"id": "ok-1", "document": document},
+    ]
+    batch.write_text(
+        "".join((json.dumps(row) if row else "") + "\n" for row in rows), encoding="utf-8"
+    )
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    fake = FakeHaulmer()
+    fake.control.rate_limit(None)
+    with serve(fake, port=0) as url:
+        assert main(_command(url, batch, tmp_path / "j.db", "--quiet")[3:]) == 1
+    results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["index"], r["line"], r["id"], r["status"]) for r in results] == [
+        (0, 1, "venta-ñandú", "failed"),
+        (1, 3, None, "failed"),
+        (2, 4, "b-1", "failed"),
+        (3, 5, "1.5", "failed"),
+        (4, 6, "ok-1", "issued"),
+    ]
+    errors = [r["error"] for r in results[:4]]
+    assert "printable ASCII only" in errors[0]
+    assert "--key" in errors[1]
+    assert "'id'" in errors[1]
+    assert "--document" in errors[2]
+    assert "a string or a whole number, got 1.5" in errors[3]
+    for error in errors:
+        assert "key=" not in error
+        assert "document=" not in error
+        assert "lambda" not in error
