@@ -36,8 +36,9 @@ EXIT_OK = 0
 EXIT_FAILED_SALES = 1
 """Some sales failed (their lines say why); rerun the command to retry them."""
 EXIT_UNUSABLE = 2
-"""The file, the journal or the configuration cannot be used: nothing was sent, unless the journal
-failed part way (the lines printed, and the message, say what was issued then)."""
+"""The file (one holding no sale too), the journal or the configuration cannot be used: nothing
+was sent, unless the journal failed part way (the lines printed, and the message, say what was
+issued then)."""
 EXIT_INTERRUPTED = 130
 """Ctrl+C: rerun the same command to go on where it stopped."""
 
@@ -242,6 +243,13 @@ def emit_batch(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"haulmer: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    if not sales:
+        where = "standard input" if args.file == "-" else args.file
+        print(
+            f"haulmer: {where} holds no sales (no line holds a JSON object): nothing to issue",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
     if not _env_api_key():
         print(
             f"haulmer: no API key: set {_API_KEY_ENV} to the OpenFactura API key to issue with",
@@ -249,8 +257,7 @@ def emit_batch(args: argparse.Namespace) -> int:
         )
         return EXIT_UNUSABLE
     base_urls = {"openfactura": args.base_url} if args.base_url else None
-    rate_limit: bool | str | None
-    rate_limit = {"on": True, "off": False}.get(args.rate_limit, args.rate_limit)
+    rate_limit: bool | str | None = args.rate_limit
     if rate_limit is True:
         rate_limit = None if _env_url() else True  # HAULMER_RATE_LIMIT_URL, else this process
     output: TextIO = sys.stdout
@@ -362,6 +369,27 @@ def _base_url(text: str) -> str:
     return text
 
 
+_LIMITER_SCHEMES = ("redis", "rediss", "unix", "memory")
+"""The URLs ``Haulmer(rate_limit=)`` takes: Redis (shared by every process) or this process."""
+
+
+def _rate_limit(text: str) -> bool | str:
+    """``--rate-limit``: on or off (in any case), or the URL of a limiter."""
+    choice = text.strip()
+    if choice.lower() in ("on", "off"):
+        return choice.lower() == "on"
+    scheme, separator, _ = choice.partition("://")
+    if not (separator and scheme.lower() in _LIMITER_SCHEMES):
+        # a URL is not echoed: it may hold a password
+        given = f"a {shown(scheme, 20)}:// URL" if separator else shown(text)
+        raise argparse.ArgumentTypeError(
+            "on, off, or the URL of a limiter: redis://host:6379/0 (shared by every process "
+            "using that Redis), rediss:// or unix:// for Redis, memory:// (this process "
+            f"only); not {given}"
+        )
+    return choice
+
+
 def _env_url() -> str:
     import os
 
@@ -380,8 +408,8 @@ def add_emit_batch_command(commands: Any) -> None:
         "journal records each attempt before it is sent and each result after: run the same "
         "command again after a crash or Ctrl+C and only what is missing is issued. The API key "
         "comes from HAULMER_API_KEY. Prints one JSON line per sale; progress goes to stderr. "
-        "Exit status: 0 every sale issued, 1 some failed, 2 the file, journal or configuration "
-        "cannot be used, 130 interrupted.",
+        "Exit status: 0 every sale issued, 1 some failed, 2 the file (one holding no sale too), "
+        "journal or configuration cannot be used, 130 interrupted.",
     )
     parser.add_argument(
         "file",
@@ -405,6 +433,7 @@ def add_emit_batch_command(commands: Any) -> None:
     )
     parser.add_argument(
         "--rate-limit",
+        type=_rate_limit,
         default="on",
         metavar="on|off|URL",
         help="keep to 3 requests/s and 100/min: 'on' (HAULMER_RATE_LIMIT_URL if set, else this "

@@ -369,3 +369,55 @@ def test_result_lines_name_the_file_line_and_what_a_refused_id_held(
         assert "key=" not in error
         assert "document=" not in error
         assert "lambda" not in error
+
+
+@pytest.mark.parametrize("given", ["ON", "Off", " on "])
+def test_rate_limit_on_and_off_are_taken_in_any_case(given: str) -> None:
+    """--rate-limit ON was taken for a URL and refused as an unknown rate limiter URL."""
+    from haulmer.cli import build_parser
+
+    args = build_parser().parse_args(
+        ["emit-batch", "s.jsonl", "--journal", "j.db", "--rate-limit", given]
+    )
+    assert args.rate_limit is (given.strip().lower() == "on")
+    assert build_parser().parse_args(["emit-batch", "s.jsonl", "--journal", "j.db"]).rate_limit
+
+
+@pytest.mark.parametrize(
+    ("given", "echoed"),
+    [("bogus", True), ("yes", True), ("http://localhost:6379", False)],
+)
+def test_an_unknown_rate_limit_is_refused_naming_on_off_and_the_urls(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    given: str,
+    echoed: bool,
+) -> None:
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    err = _refused_before_sending(tmp_path, monkeypatch, capsys, "--rate-limit", given)
+    assert "argument --rate-limit: on, off, or the URL of a limiter" in err
+    assert "redis://" in err
+    assert "memory://" in err
+    assert (given in err) is echoed  # a URL may hold a password
+
+
+@pytest.mark.parametrize("content", ["", "\n\n  \n"])
+def test_a_file_without_sales_is_said_on_stderr_with_exit_status_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    content: str,
+) -> None:
+    """An empty sales file exited 0 with no output at all: an export that wrote nothing looked
+    like a batch that was issued."""
+    batch = tmp_path / "sales.jsonl"
+    batch.write_text(content, encoding="utf-8")
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    code = main(["emit-batch", str(batch), "--journal", str(tmp_path / "j.db"), "--quiet"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    said = f"haulmer: {batch} holds no sales (no line holds a JSON object): nothing to issue"
+    assert err == said + "\n"
+    assert not (tmp_path / "j.db").exists()
