@@ -284,3 +284,16 @@ def test_pdf_says_what_is_wrong_with_the_resolution_in_the_command_lines_terms(
     assert message in err
     assert err.count("\n") == 1
     assert "Resolucion(" not in err
+
+
+def test_pdf_of_a_cedible_copy_a_type_has_not_says_to_leave_out_the_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The library's advice, "render it with cedible=False", named an argument the command
+    line does not have."""
+    nota = FIXTURES / "DTE--96670340-7--61--110616.xml"
+    assert main(["pdf", str(nota), "--cedible", "-o", str(tmp_path / "o.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "has no cedible copy" in err
+    assert err.endswith(": print it without --cedible\n")
+    assert "cedible=" not in err

@@ -273,7 +273,10 @@ def _logo(path: str) -> bytes | None:
 
 
 def _in_cli_terms(message: str, logo: str | None) -> str:
-    """A message of ``render_pdfs`` about its ``logo=`` argument said of ``--logo FILE``."""
+    """A message of ``render_pdfs`` about its ``logo=`` or ``cedible=`` argument said of
+    ``--logo FILE`` or ``--cedible``."""
+    if message.endswith(": render it with cedible=False"):
+        return message.removesuffix("render it with cedible=False") + "print it without --cedible"
     if logo is None or not message.startswith("logo="):
         return message
     if message.startswith("logo= must be"):  # PIL could not open it as an image
