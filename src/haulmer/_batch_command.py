@@ -442,8 +442,9 @@ def add_emit_batch_command(commands: Any) -> None:
     parser.add_argument(
         "--environment",
         choices=("production", "sandbox", "local"),
-        default="production",
-        help="production, sandbox or local (production)",
+        default=None,
+        help="production, sandbox or local (default: HAULMER_ENVIRONMENT, else production; "
+        "without this option HAULMER_BASE_URL and the per-product URL variables apply too)",
     )
     parser.add_argument(
         "--base-url", type=_base_url, help="OpenFactura's base URL (e.g. the fake's server)"

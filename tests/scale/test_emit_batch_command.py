@@ -421,3 +421,36 @@ def test_a_file_without_sales_is_said_on_stderr_with_exit_status_2(
     said = f"haulmer: {batch} holds no sales (no line holds a JSON object): nothing to issue"
     assert err == said + "\n"
     assert not (tmp_path / "j.db").exists()
+
+
+def test_without_environment_the_variables_choose_where_to_issue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """HAULMER_ENVIRONMENT=sandbox and HAULMER_OPENFACTURA_BASE_URL, as on the client: without
+    --environment the command must not issue in production."""
+    import haulmer
+
+    opened: list[str | None] = []
+
+    class Recorded(haulmer.Haulmer):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            opened.append(self._config.base_urls["openfactura"])
+            assert opened[-1] != "https://api.haulmer.com", "would have issued in production"
+
+    fake = FakeHaulmer()
+    fake.control.rate_limit(None)
+    batch, journal = tmp_path / "sales.jsonl", tmp_path / "journal.db"
+    _write(batch, list(sales(2, fake.clock.today())))
+    monkeypatch.setattr(haulmer, "Haulmer", Recorded)
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.setenv("HAULMER_ENVIRONMENT", "sandbox")
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    with serve(fake, port=0) as url:
+        monkeypatch.setenv("HAULMER_OPENFACTURA_BASE_URL", url)
+        code = main(["emit-batch", str(batch), "--journal", str(journal), "--quiet"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert opened == [url]
+    assert [json.loads(line)["status"] for line in out.splitlines()] == ["issued"] * 2
+    assert len(fake.openfactura_state.documents) == 2
