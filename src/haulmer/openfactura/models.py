@@ -39,6 +39,7 @@ __all__ = [
     "Branch",
     "DocumentJson",
     "DocumentStatus",
+    "EmissionAnswer",
     "EmittedDocument",
     "IssuedDocumentSummary",
     "Organization",
@@ -72,17 +73,9 @@ class Resolucion(ResponseModel):
     numero: int | None = None
 
 
-class EmittedDocument(ResponseModel):
-    """What ``POST /v2/dte/document`` answered: the token plus the items asked for in ``response``.
-
-    ``folio`` is set whenever FOLIO was asked for, which ``emit`` does unless ``response=`` leaves
-    it out; ``require_folio()`` gives it as an ``int`` (or says why it is missing).
-
-    ``already_issued`` is True when OpenFactura answered OF-06 and this is the document issued
-    earlier under the same key, fetched by its token: after a lost answer of this same call, or
-    under a key the caller chose (a derived key raises ``AlreadyIssuedError`` instead); its
-    ``request_id`` is then the OF-06 answer's, the emission request that found it.
-    """
+class EmissionAnswer(ResponseModel):
+    """What ``POST /v2/dte/document`` answers, an emission or a self-service link: the TOKEN and
+    the items asked for in ``response`` (bytes shown by their size in the repr)."""
 
     token: str = Field(validation_alias=AliasChoices("TOKEN", "token", "Token"))
     folio: int | None = Field(default=None, validation_alias=AliasChoices("FOLIO", "folio"))
@@ -99,6 +92,27 @@ class EmittedDocument(ResponseModel):
     )
     warning: str | None = Field(default=None, validation_alias=AliasChoices("WARNING", "warning"))
     """Non-blocking remarks from OpenFactura."""
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            if isinstance(value, bytes):
+                yield name, f"<{len(value)} bytes>"
+            else:
+                yield name, value
+
+
+class EmittedDocument(EmissionAnswer):
+    """What ``POST /v2/dte/document`` answered: the token plus the items asked for in ``response``.
+
+    ``folio`` is set whenever FOLIO was asked for, which ``emit`` does unless ``response=`` leaves
+    it out; ``require_folio()`` gives it as an ``int`` (or says why it is missing).
+
+    ``already_issued`` is True when OpenFactura answered OF-06 and this is the document issued
+    earlier under the same key, fetched by its token: after a lost answer of this same call, or
+    under a key the caller chose (a derived key raises ``AlreadyIssuedError`` instead); its
+    ``request_id`` is then the OF-06 answer's, the emission request that found it.
+    """
+
     already_issued: bool = False
 
     def require_folio(self) -> int:
@@ -135,13 +149,6 @@ class EmittedDocument(ResponseModel):
         """The XML as text, decoded from ISO-8859-1."""
         return None if self.xml is None else self.xml.decode("iso-8859-1")
 
-    def __repr_args__(self) -> Any:
-        for name, value in super().__repr_args__():
-            if isinstance(value, bytes):
-                yield name, f"<{len(value)} bytes>"
-            else:
-                yield name, value
-
 
 def _link_url(value: Any) -> Any:
     """``SELF_SERVICE`` as either spelling Haulmer uses: ``{"url": ...}`` (its plugins read
@@ -154,7 +161,7 @@ def _link_url(value: Any) -> Any:
     return value
 
 
-class SelfServiceLink(ResponseModel):
+class SelfServiceLink(EmissionAnswer):
     """What a self-service link request answered: the link for the customer, and the boleta's
     folio when it was issued now (``issue_boleta=True``).
 
@@ -163,20 +170,8 @@ class SelfServiceLink(ResponseModel):
 
     url: str = Field(validation_alias=AliasChoices("SELF_SERVICE", "self_service", "url"))
     """The page where the customer takes the boleta or asks for a factura."""
-    token: str = Field(validation_alias=AliasChoices("TOKEN", "token", "Token"))
     folio: int | None = Field(default=None, validation_alias=AliasChoices("FOLIO", "folio"))
     """The boleta's folio when it was issued now; None when the customer's choice comes first."""
-    pdf: Base64Bytes | None = Field(default=None, validation_alias=AliasChoices("PDF", "pdf"))
-    xml: Base64Bytes | None = Field(default=None, validation_alias=AliasChoices("XML", "xml"))
-    timbre: Base64Bytes | None = Field(
-        default=None, validation_alias=AliasChoices("TIMBRE", "timbre")
-    )
-    logo: Base64Bytes | None = Field(default=None, validation_alias=AliasChoices("LOGO", "logo"))
-    resolucion: Resolucion | None = Field(
-        default=None, validation_alias=AliasChoices("RESOLUCION", "resolucion")
-    )
-    warning: str | None = Field(default=None, validation_alias=AliasChoices("WARNING", "warning"))
-    """Non-blocking remarks from OpenFactura."""
 
     @field_validator("url", mode="before")
     @classmethod
@@ -185,13 +180,6 @@ class SelfServiceLink(ResponseModel):
         if isinstance(url, str) and not url.strip():
             raise ValueError("SELF_SERVICE came without a URL")
         return url
-
-    def __repr_args__(self) -> Any:
-        for name, value in super().__repr_args__():
-            if isinstance(value, bytes):
-                yield name, f"<{len(value)} bytes>"
-            else:
-                yield name, value
 
 
 class DocumentStatus(ResponseModel):
