@@ -124,6 +124,18 @@ async def test_a_dict_without_tipo_dte_folio_or_receptor_is_sent_as_a_boleta(
     assert _body(route)["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] == 39
 
 
+async def test_the_plugins_id_doc_without_ind_servicio_is_sent_as_a_sale(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.post("/v2/dte/document").mock(return_value=_answer())
+    boleta = json.loads(json.dumps(samples.boleta().to_sii_dict(), default=str))
+    boleta["Encabezado"]["IdDoc"] = {"FchEmis": boleta["Encabezado"]["IdDoc"]["FchEmis"]}
+    del boleta["Encabezado"]["Receptor"]
+    await resolve(_link(of, boleta=boleta))
+    id_doc = _body(route)["dte"]["Encabezado"]["IdDoc"]
+    assert (id_doc["TipoDTE"], id_doc["IndServicio"]) == (39, 3)
+
+
 async def test_a_dict_with_only_exempt_totals_is_a_boleta_exenta(
     of: Any, mock: respx.MockRouter
 ) -> None:

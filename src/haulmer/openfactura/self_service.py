@@ -69,6 +69,9 @@ _REFERENCE_TYPE = re.compile(r"[0-9A-Z]{1,3}")
 
 _GENERIC_RECEPTOR = "66666666-6"
 
+_SALE_SERVICE = 3
+"""IndServicio 3, ventas y servicios: what a shop's boleta is, filled in when left out."""
+
 _DOCUMENT_OPTIONS = frozenset(
     {
         ResponseOption.FOLIO.value,
@@ -257,8 +260,9 @@ def _flag(value: Any, what: str, meaning: str) -> bool:
 
 def _boleta_dict(document: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a boleta in SII names with its TipoDTE (as given, else 41 when its totals are
-    only exempt, the plugins' boleta exenta, else 39) and a Receptor (the generic consumer
-    when it has none)."""
+    only exempt, the plugins' boleta exenta, else 39), its IndServicio (3, ventas y servicios,
+    which OpenFactura fills in when the plugins leave it out) and a Receptor (the generic
+    consumer when it has none)."""
     data: Any = copy.deepcopy(dict(document))
     for wrapper in ("dte", "DTE", "Documento"):
         if set(data) == {wrapper} and isinstance(data[wrapper], Mapping):
@@ -281,9 +285,18 @@ def _boleta_dict(document: Mapping[str, Any]) -> dict[str, Any]:
         id_doc = {"TipoDTE": int(tipo), **id_doc}
         id_doc["TipoDTE"] = int(tipo)
         encabezado["IdDoc"] = id_doc
+    if id_doc.get("IndServicio") in (None, "") and _is_boleta(id_doc.get("TipoDTE")):
+        id_doc["IndServicio"] = _SALE_SERVICE
     if not isinstance(encabezado.get("Receptor"), Mapping):
         encabezado["Receptor"] = {"RUTRecep": _GENERIC_RECEPTOR}  # the plugins send none
     return dict(data)
+
+
+def _is_boleta(tipo: Any) -> bool:
+    try:
+        return DTEType(int(tipo)).is_boleta
+    except (TypeError, ValueError):
+        return False
 
 
 def _check_boleta_type(tipo: Any) -> None:
@@ -337,11 +350,11 @@ def build_self_service(
     """Check everything locally and build the body of a self-service link request.
 
     ``document`` is the sale's boleta (39 or 41): a ``haulmer.dte`` Document or a dict in SII
-    names, where TipoDTE, Folio and Receptor may be left out (a dict without TipoDTE is a 41
-    when its totals are only exempt, else a 39). It is checked as ``emit`` checks a document,
-    whether the boleta is issued now or not. The generic receptor 66666666-6 is left out, as
-    Haulmer's plugins leave it. The derived key covers the order, so two orders with the same
-    boleta get two links.
+    names, where TipoDTE, Folio, IndServicio and Receptor may be left out (a dict without
+    TipoDTE is a 41 when its totals are only exempt, else a 39; IndServicio is 3, ventas). It
+    is checked as ``emit`` checks a document, whether the boleta is issued now or not. The
+    generic receptor 66666666-6 is left out, as Haulmer's plugins leave it. The derived key
+    covers the order, so two orders with the same boleta get two links.
     """
     issue = _flag(issue_boleta, "issue_boleta", "issue the boleta now")
     allow = _flag(allow_factura, "allow_factura", "let the customer ask for a factura")

@@ -128,10 +128,10 @@ class Documents(SyncAPIResource):
         ``allow_factura``) turns it into a factura with their company's data, OpenFactura then
         voiding an issued boleta with a nota de crédito.
 
-        ``boleta``: a 39 or 41 (``haulmer.dte`` or SII dict; TipoDTE, Folio and Receptor may be
-        left out), checked locally as ``emit`` checks; ``issue_boleta``: issue it now (its folio
-        comes back) or only if the customer takes it. ``order``: the shop's order, an
-        ``OrderReference`` or ``{"id": ..., "date": ...}`` (type 801). ``customer``:
+        ``boleta``: a 39 or 41 (``haulmer.dte`` or SII dict; TipoDTE, Folio, IndServicio and
+        Receptor may be left out), checked locally as ``emit`` checks; ``issue_boleta``: issue
+        it now (its folio comes back) or only if the customer takes it. ``order``: the shop's
+        order, an ``OrderReference`` or ``{"id": ..., "date": ...}`` (type 801). ``customer``:
         ``{"full_name", "email"}``; ``customize_page``: ``{"url_logo", "external_reference":
         {"hyperlink_text", "hyperlink_url"}}``, https URLs. The Idempotency-Key is yours, else
         derived from the order and boleta; an OF-06 raises AlreadyIssuedError (``.token``): the
