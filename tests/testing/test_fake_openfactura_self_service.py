@@ -182,6 +182,45 @@ def test_a_receptor_with_a_wrong_rut_is_refused_and_the_boleta_stays(fake: FakeH
     assert [d.dte_type for d in fake.openfactura_state.documents] == [39]
 
 
+def test_a_conversion_whose_credit_note_would_be_refused_issues_nothing(
+    fake: FakeHaulmer,
+) -> None:
+    page = _page(fake, issue_boleta=True)
+    tenant = fake.openfactura_state.tenant_for_rut(EMISOR["rut"])
+    assert tenant is not None
+    tenant.set_folio_limit(61, 0)  # no folio left for the nota de crédito
+    with pytest.raises(ValueError, match="DTE 61") as caught:
+        page.convert_to_factura(CUSTOMER_COMPANY)
+    assert getattr(caught.value, "code", None) == "OF-07"
+    assert (page.factura, page.credit_note) == (None, None)
+    assert [d.dte_type for d in fake.openfactura_state.documents] == [39]
+    tenant.set_folio_limit(61, 10)
+    factura = page.convert_to_factura(CUSTOMER_COMPANY)  # the sale can still become a factura
+    assert page.credit_note is not None
+    assert [d.dte_type for d in fake.openfactura_state.documents] == [39, 33, 61]
+    assert factura.dte_type == 33
+
+
+def test_a_boleta_without_the_issuers_giro_becomes_a_factura_with_the_companys(
+    fake: FakeHaulmer,
+) -> None:
+    without_giro = {key: value for key, value in EMISOR.items() if key != "giro"}
+    boleta = dte.boleta(
+        emisor=without_giro,
+        lines=[{"nombre": "Polera", "cantidad": 1, "precio": 5950}],
+        fecha=TODAY,
+    )
+    link = fake.client().openfactura.documents.self_service_link(
+        boleta, order={"id": 12, "date": TODAY}, issue_boleta=True, allow_factura=True
+    )
+    page = fake.self_service_page(link.url)
+    factura = page.convert_to_factura(CUSTOMER_COMPANY)
+    tenant = fake.openfactura_state.tenant_for_rut(EMISOR["rut"])
+    assert tenant is not None
+    assert factura.dte["Encabezado"]["Emisor"]["GiroEmis"] == tenant.giro
+    sii.verify(factura.xml, allow_test_cafs=True)
+
+
 def test_an_unknown_link_is_a_lookup_error(fake: FakeHaulmer) -> None:
     with pytest.raises(LookupError, match="no self-service link"):
         fake.self_service_page("http://haulmer.fake/autoservicio/nope")

@@ -295,7 +295,9 @@ class Emission:
         except _Rejected as rejected:
             return rejected.response
 
-    def _issue(self, request: FakeRequest, tenant: Tenant) -> FakeResponse:
+    def _issue(
+        self, request: FakeRequest, tenant: Tenant, *, dry_run: bool = False
+    ) -> FakeResponse:
         if not request.content.strip():
             # No body, or one the server did not read as JSON (no JSON Content-Type).
             raise _reject("OF-01", [("dte", "Campo obligatorio")])
@@ -337,6 +339,8 @@ class Emission:
             return self._self_service_link(tenant, body, dte_type, key, options, warnings)
         if tenant.folios_available(dte_type, self.state.clock.today()) < 1:
             raise _reject("OF-07", [("Folio", f"No quedan folios disponibles para DTE {dte_type}")])
+        if dry_run:
+            return ok({})
         sale = copy.deepcopy(dte) if self_service is not None else None
         doc = self._sign(tenant, dte, dte_type, checked, body, options)
         if key:
@@ -355,6 +359,16 @@ class Emission:
         if response.status != 200:
             raise DocumentRefused(response.parsed())
         return self.state.documents[-1]
+
+    def check_as(self, tenant: Tenant, body: dict[str, Any]) -> None:
+        """Raise what :meth:`issue_as` would (``DocumentRefused``) without issuing anything: a
+        flow issuing several documents checks the later ones before issuing the first."""
+        content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        request = FakeRequest("POST", "/v2/dte/document", content=content)
+        try:
+            self._issue(request, tenant, dry_run=True)
+        except _Rejected as rejected:
+            raise DocumentRefused(rejected.response.parsed()) from None
 
     # -- validation -----------------------------------------------------------------------------
 

@@ -43,6 +43,9 @@ CREDIT_NOTE_REASON = "Anula boleta: el cliente pidió factura"
 FACTURA_OF_BOLETA = {39: 33, 41: 34}
 """The factura a boleta becomes: an afecta 33, or an exenta 34 for a boleta exenta 41."""
 
+_GIRO_EMIS_LENGTH = 80
+"""The longest GiroEmis the SII's schema takes (DTE_v10.xsd)."""
+
 _URL = re.compile(r"https?://\S+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -216,7 +219,8 @@ class SelfServicePage:
         for a boleta exenta) with the sale's lines, dated by :func:`factura_date`; an issued
         boleta is then voided by a nota de crédito 61 (CodRef 1) dated today. Raises
         ``ValueError`` when the link does not allow a factura, the sale is already one, or the
-        receptor is refused (``DocumentRefused`` says OpenFactura's code).
+        factura or the nota de crédito would be refused (``DocumentRefused`` says OpenFactura's
+        code: OF-07 when no folio is left); then nothing is issued.
         """
         with self._lock:
             link = self._link
@@ -238,6 +242,9 @@ class SelfServicePage:
             note = None
             if link.boleta is not None:
                 note = _credit_note_dte(link.boleta, tenant, today)
+                # A factura issued while its nota de crédito is refused would leave the sale
+                # documented twice, the boleta still valid: the note is checked first.
+                self._emission.check_as(tenant, {"dte": note})
             link.factura = self._emission.issue_as(tenant, {"dte": factura})
             if note is not None:
                 link.credit_note = self._emission.issue_as(tenant, {"dte": note})
@@ -265,8 +272,9 @@ def _receptor_sii(receptor: Mapping[str, Any]) -> dict[str, Any]:
 def _factura_dte(
     link: SelfServiceLink, tenant: Tenant, receptor: Mapping[str, Any], fecha: dt.date
 ) -> dict[str, Any]:
-    """The factura's ``dte``: the sale's emisor and lines, the customer's receptor, its totals
-    computed (line prices with IVA, as a boleta's, marked MntBruto 1)."""
+    """The factura's ``dte``: the sale's emisor (the company's giro when it has none) and
+    lines, the customer's receptor, its totals computed (line prices with IVA, as a boleta's,
+    marked MntBruto 1)."""
     from haulmer.dte import Document
     from haulmer.openfactura.emission import to_openfactura_dte
 
@@ -277,6 +285,9 @@ def _factura_dte(
         for key, value in enc["Emisor"].items()
     }
     emisor.setdefault("Acteco", tenant.acteco)
+    if not emisor.get("GiroEmis") and tenant.giro:
+        # A boleta may leave out the issuer's giro, a factura may not: the company's is used.
+        emisor["GiroEmis"] = tenant.giro[:_GIRO_EMIS_LENGTH]
     tipo = FACTURA_OF_BOLETA[link.dte_type]
     id_doc: dict[str, Any] = {"TipoDTE": tipo, "Folio": 0, "FchEmis": fecha.isoformat()}
     id_doc["FmaPago"] = 1  # the shop's sale is paid
@@ -304,17 +315,20 @@ def _factura_dte(
 
 
 def _credit_note_dte(boleta: IssuedDocument, tenant: Tenant, today: dt.date) -> dict[str, Any]:
-    """The nota de crédito 61 voiding ``boleta`` (CodRef 1), dated ``today``."""
+    """The nota de crédito 61 voiding ``boleta`` (CodRef 1), dated ``today``; the company's
+    giro when the boleta left the issuer's out."""
     from haulmer.openfactura.emission import to_openfactura_dte
     from haulmer.openfactura.notes import build_credit_note
 
     original = copy.deepcopy(boleta.dte)
     original["Encabezado"].setdefault("Receptor", {"RUTRecep": "66666666-6"})
+    giro = original["Encabezado"]["Emisor"].get("GiroEmisor")
     note = build_credit_note(
         original,
         reason=CREDIT_NOTE_REASON,
         folio=boleta.folio,
         fecha=today,
+        emisor=None if giro or not tenant.giro else {"giro": tenant.giro[:_GIRO_EMIS_LENGTH]},
         acteco=tenant.acteco,
     )
     return to_openfactura_dte(note)
