@@ -277,6 +277,16 @@ def test_the_order_reference_takes_dates_and_text_ids() -> None:
     assert OrderReference(id=9, date=dt.date(2026, 2, 1), type=802).to_wire()["type"] == "802"
 
 
+@pytest.mark.parametrize("day", [20260210, 0, 1770681600.0, True])
+def test_an_order_date_given_as_a_number_is_refused_saying_how_to_give_it(day: object) -> None:
+    with pytest.raises(
+        ValidationError, match=r"order is invalid: date: .* is not a date YYYY-MM-DD"
+    ):
+        build_self_service(
+            samples.boleta(), order={"id": 9, "date": day}, issue_boleta=True, allow_factura=True
+        )
+
+
 def test_self_service_is_tolerated_in_response_and_asked_once() -> None:
     emission = build_self_service(
         samples.boleta(),

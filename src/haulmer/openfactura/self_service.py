@@ -220,6 +220,10 @@ class OrderReference(RequestModel):
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 raise ValueError(f"{shown(value)} is not a date YYYY-MM-DD") from None
+        if isinstance(value, (int, float)):  # pydantic would read seconds since 1970
+            raise ValueError(
+                f"{shown(value)} is not a date YYYY-MM-DD: give a datetime.date or its text"
+            )
         return value
 
     @field_validator("type", mode="before")
