@@ -161,6 +161,27 @@ async def test_your_key_is_sent_and_the_derived_one_covers_the_order(
     assert keys[1] != keys[2]  # the same boleta for two orders: two links
 
 
+def test_the_derived_key_is_the_order_and_boleta_not_how_the_link_is_shown() -> None:
+    def key(**changes: Any) -> str:
+        arguments: dict[str, Any] = {"order": ORDER, "issue_boleta": True, "allow_factura": True}
+        arguments.update(changes)
+        return build_self_service(samples.boleta(), **arguments).idempotency_key
+
+    plain = key()
+    assert plain == key(response=["PDF"])
+    assert plain == key(customer={"full_name": "Ana Rojas", "email": "ana@hosty.cl"})
+    assert plain == key(customize_page={"url_logo": "https://tienda.cl/logo.png"})
+    assert plain == key(custom={"informationNote": "Gracias por su compra"})
+    assert plain == key(issue_boleta=False, allow_factura=False)  # one link per sale and order
+    assert plain != key(order={"id": 1235, "date": "2026-02-10"})
+    assert (
+        plain
+        != build_self_service(
+            samples.boleta(price=2000), order=ORDER, issue_boleta=True, allow_factura=True
+        ).idempotency_key
+    )
+
+
 async def test_a_lost_answer_is_retried_with_the_same_key(of: Any, mock: respx.MockRouter) -> None:
     route = mock.post("/v2/dte/document").mock(
         side_effect=[httpx.Response(503, json={"message": "down"}), _answer()]

@@ -241,6 +241,27 @@ def test_a_link_only_request_replayed_under_its_key_meets_of_06(fake: FakeHaulme
     assert len(fake.openfactura_state.self_service_links) == 1
 
 
+def test_a_sale_asked_for_again_with_another_customer_issues_no_second_boleta(
+    fake: FakeHaulmer,
+) -> None:
+    documents = fake.client().openfactura.documents
+    order = {"id": 77, "date": TODAY}
+    first = documents.self_service_link(
+        _boleta(), order=order, issue_boleta=True, allow_factura=True
+    )
+    with pytest.raises(AlreadyIssuedError) as caught:
+        documents.self_service_link(
+            _boleta(),
+            order=order,
+            issue_boleta=True,
+            allow_factura=True,
+            customer={"full_name": "Ana Rojas"},
+            response=["PDF"],
+        )
+    assert caught.value.token == first.token
+    assert [d.dte_type for d in fake.openfactura_state.documents] == [39]
+
+
 async def test_the_async_client_gets_a_link_from_the_fake(fake: FakeHaulmer) -> None:
     async with fake.async_client() as client:
         link = await client.openfactura.documents.self_service_link(

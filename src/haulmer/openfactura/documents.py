@@ -515,7 +515,7 @@ def _link_already_created(
     else:
         what = "a request with this idempotency_key created it"
     issued = (
-        "; its boleta was issued then: documents.status(token) follows it"
+        "; if it issued the boleta (issue_boleta=True), documents.status(token) follows it"
         if emission.issue_boleta
         else ""
     )

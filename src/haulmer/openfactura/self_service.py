@@ -357,8 +357,9 @@ def build_self_service(
     names, where TipoDTE, Folio, IndServicio and Receptor may be left out (a dict without
     TipoDTE is a 41 when its totals are only exempt, else a 39; IndServicio is 3, ventas). It
     is checked as ``emit`` checks a document, whether the boleta is issued now or not. The
-    generic receptor 66666666-6 is left out, as Haulmer's plugins leave it. The derived key
-    covers the order, so two orders with the same boleta get two links.
+    generic receptor 66666666-6 is left out, as Haulmer's plugins leave it. The derived key is
+    the boleta's and the order's alone, so two orders with the same boleta get two links, and
+    one sale asked for again with another customer, page, response or flags gets OF-06.
     """
     issue = _flag(issue_boleta, "issue_boleta", "issue the boleta now")
     allow = _flag(allow_factura, "allow_factura", "let the customer ask for a factura")
@@ -400,9 +401,15 @@ def build_self_service(
     if "custom" in emission.body:
         body["custom"] = emission.body["custom"]
     key = emission.idempotency_key if idempotency_key is not None else None
+    if key is None:
+        # The sale: its boleta and its order. How the link is shown (customer, page, response,
+        # custom) and its flags are left out, so a call repeated with another of them after a
+        # lost answer meets OF-06 instead of issuing the sale's boleta a second time.
+        sale = {"dte": dte, "documentReference": body["selfService"]["documentReference"]}
+        key = document_idempotency_key(sale)
     return SelfServiceEmission(
         body=body,
-        idempotency_key=key if key is not None else document_idempotency_key(body),
+        idempotency_key=key,
         response=tuple(options),
         issue_boleta=issue,
         key_is_derived=idempotency_key is None,
