@@ -14,6 +14,7 @@ import httpx
 import pytest
 import respx
 
+import haulmer.dte as dte
 from haulmer.dte import CodRef
 from haulmer.errors import (
     AlreadyIssuedError,
@@ -479,6 +480,23 @@ async def test_a_document_with_text_no_dte_can_carry_is_refused_before_sending(
     with pytest.raises(DocumentError, match=re.escape(character)) as caught:
         await resolve(of.documents.emit(document))
     assert [detail.field for detail in caught.value.details] == [field]
+    assert not route.called
+
+
+@pytest.mark.parametrize("missing", ["direccion", "comuna"])
+async def test_a_boleta_without_the_issuers_address_is_refused_before_sending(
+    of: Any, mock: respx.MockRouter, missing: str
+) -> None:
+    # The SII's boleta schema leaves DirOrigen and CmnaOrigen out; OpenFactura answers OF-02.
+    emisor = {k: v for k, v in samples.EMISOR.items() if k != missing}
+    boleta = dte.boleta(
+        emisor=emisor, lines=[{"nombre": "Pan", "cantidad": 1, "precio": 1000}], fecha=samples.FECHA
+    )
+    element = {"direccion": "DirOrigen", "comuna": "CmnaOrigen"}[missing]
+    route = mock.post("/v2/dte/document")
+    with pytest.raises(DocumentError, match="OF-02") as caught:
+        await resolve(of.documents.emit(boleta))
+    assert [detail.field for detail in caught.value.details] == [f"Encabezado.Emisor.{element}"]
     assert not route.called
 
 

@@ -537,6 +537,26 @@ def _texts(node: Any, path: str) -> Iterable[tuple[str, str]]:
             yield from _texts(item, f"{path}[{index}]")
 
 
+def _check_issuer_address(dte: Mapping[str, Any]) -> None:
+    """Refuse a document without the issuer's DirOrigen or CmnaOrigen: OpenFactura requires both
+    on every type (OF-02), boletas too, whose SII schema leaves them out; facturas and notes
+    are already refused by the document's rules."""
+    emisor = dte.get("Encabezado", {}).get("Emisor", {})
+    missing = [
+        ErrorDetail(f"Encabezado.Emisor.{name}", f"required by OpenFactura: the issuer's {what}")
+        for name, what in (("DirOrigen", "address"), ("CmnaOrigen", "comuna"))
+        if not str(emisor.get(name) or "").strip()
+    ]
+    if missing:
+        raise DocumentError(
+            "OpenFactura requires the issuer's address (DirOrigen) and comuna (CmnaOrigen) on "
+            "every document, boletas too, and refuses it otherwise (OF-02): give them "
+            "(emisor={'direccion': ..., 'comuna': ...} in haulmer.dte; DirOrigen and "
+            "CmnaOrigen in a dict)",
+            missing,
+        )
+
+
 def _check_encoding(dte: Mapping[str, Any]) -> None:
     """Refuse, naming each field, a DTE with text its XML cannot carry: OpenFactura writes the
     document in ISO-8859-1 (the SII's encoding), which has no emoji, curly quotes or long
@@ -658,6 +678,7 @@ def build_emission(
         elif validate:  # the dict read into the models once, and checked once
             Document.from_sii_dict(dte).check()
     if validate:
+        _check_issuer_address(dte)
         _check_encoding(dte)
     body: dict[str, Any] = {}
     options = normalize_response(response)
