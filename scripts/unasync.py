@@ -48,7 +48,7 @@ SUBSTITUTIONS = [
     ("aread", "read"),
     ("aiter_bytes", "iter_bytes"),
     ("asyncio.sleep", "time.sleep"),
-    ("asyncio.to_thread(step.run)", "step.run()"),
+    ("run_blocking(step)", "step.run()"),
     ("import asyncio", "import time"),
     # Paths of the generated modules.
     ("._async", "._sync"),

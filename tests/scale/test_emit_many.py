@@ -243,6 +243,47 @@ async def test_on_the_async_face_the_journal_works_off_the_event_loop(
     reopened.close()
 
 
+async def test_an_async_batch_cancelled_while_its_journal_records_lets_the_record_finish(
+    fake: FakeHaulmer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The consumer is cancelled while the journal records a document just issued: the batch
+    closes the journal it opened only once that record is written (a rerun then sends nothing)."""
+    entered, release = threading.Event(), threading.Event()
+    events: list[str] = []
+
+    class SlowToRecord(SQLiteJournal):
+        def record_issued(self, sale_id: str, **fields: Any) -> None:
+            entered.set()
+            assert release.wait(10), "never released"
+            super().record_issued(sale_id, **fields)
+            events.append("recorded")
+
+        def close(self) -> None:
+            events.append("closed")
+            super().close()
+
+    monkeypatch.setattr("haulmer.openfactura.batch.SQLiteJournal", SlowToRecord)
+    batch = sales(1, fake.clock.today())
+    async with fake.async_client() as client:
+
+        async def consume() -> list[Any]:
+            documents = client.openfactura.documents
+            return [r async for r in documents.emit_many(batch, journal=tmp_path / "j.db")]
+
+        task = asyncio.ensure_future(consume())
+        await asyncio.to_thread(entered.wait, 10)
+        task.cancel()
+        asyncio.get_running_loop().call_soon(release.set)
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert events == ["recorded", "closed"]
+    journal = SQLiteJournal(tmp_path / "j.db")
+    (entry,) = journal.entries()
+    journal.close()
+    assert entry.state == "issued"
+    assert entry.token == fake.openfactura_state.documents[0].token
+
+
 def test_a_429_holds_every_client_sharing_the_limiter(fake: FakeHaulmer) -> None:
     limiter = InProcessRateLimiter(clock=lambda: 100.0)  # a clock that stands still
     fake.control.fail_next("openfactura.organization.retrieve", status=429, retry_after=7)

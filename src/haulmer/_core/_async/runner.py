@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from haulmer._core._async.sending import AsyncSender
+from haulmer._core.blocking import run_blocking
 from haulmer._core.config import ClientConfig
 from haulmer._core.pagination import AsyncPage, AsyncPaginator, PageInfo, lazy_pages
 from haulmer._core.plans import Blocking, ClockStep, Pause, Plan, send
@@ -63,7 +63,7 @@ class AsyncRunner:
                     answer = self._clock
                 elif isinstance(step, Blocking):
                     try:
-                        answer = await asyncio.to_thread(step.run)
+                        answer = await run_blocking(step)
                     except Exception as exc:
                         step = plan.throw(exc)
                         continue
