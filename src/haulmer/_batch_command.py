@@ -37,8 +37,8 @@ EXIT_FAILED_SALES = 1
 """Some sales failed (their lines say why); rerun the command to retry them."""
 EXIT_UNUSABLE = 2
 """The file (one holding no sale too), the journal or the configuration cannot be used: nothing
-was sent, unless the journal failed part way (the lines printed, and the message, say what was
-issued then)."""
+was sent, unless the journal or a shared limiter that could not be reached any more failed part
+way (the lines printed, and the message, say what was issued then)."""
 EXIT_INTERRUPTED = 130
 """Ctrl+C: rerun the same command to go on where it stopped."""
 

@@ -454,3 +454,38 @@ def test_without_environment_the_variables_choose_where_to_issue(
     assert opened == [url]
     assert [json.loads(line)["status"] for line in out.splitlines()] == ["issued"] * 2
     assert len(fake.openfactura_state.documents) == 2
+
+
+def test_a_limiter_lost_part_way_ends_with_status_2_saying_what_was_issued(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit status 2 is not "nothing was sent": a shared limiter that cannot be reached any
+    more ends the batch after some sales were issued, and the lines and stderr say which."""
+    from haulmer.errors import RateLimiterUnavailableError
+    from haulmer.ratelimit import Booking, InProcessRateLimiter
+
+    class LostAtThirdBooking(InProcessRateLimiter):
+        booked = 0
+
+        def book(self, bucket: str) -> Booking:
+            LostAtThirdBooking.booked += 1
+            if LostAtThirdBooking.booked == 3:
+                raise RateLimiterUnavailableError("the limiter's store cannot be reached")
+            return super().book(bucket)
+
+    fake = FakeHaulmer()
+    fake.control.rate_limit(None)
+    batch, journal = tmp_path / "sales.jsonl", tmp_path / "journal.db"
+    _write(batch, list(sales(4, fake.clock.today())))
+    monkeypatch.setattr("haulmer._core.ratelimit_choice.InProcessRateLimiter", LostAtThirdBooking)
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    with serve(fake, port=0) as url:
+        code = main(_command(url, batch, journal, "--concurrency", "1", "--quiet")[3:])
+    out, err = capsys.readouterr()
+    assert code == 2
+    issued = [json.loads(line) for line in out.splitlines()]
+    assert [line["status"] for line in issued] == ["issued", "issued"]
+    assert len(fake.openfactura_state.documents) == 2
+    assert "the limiter's store cannot be reached" in err
+    assert "stopped after 2 of 4 sales" in err
