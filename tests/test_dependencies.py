@@ -37,3 +37,18 @@ def test_every_runtime_dependency_is_imported_by_the_package() -> None:
 
 def test_signxml_is_a_test_oracle_not_a_runtime_dependency() -> None:
     assert "signxml" not in _runtime_dependencies()
+
+
+@pytest.mark.parametrize(
+    ("page", "opening"),
+    [("README.md", "Depends on "), ("docs/quickstart.md", "The package brings ")],
+)
+def test_the_pages_that_list_the_dependencies_name_the_declared_ones(
+    page: str, opening: str
+) -> None:
+    """The quickstart named signxml, a test oracle, among what the package brings."""
+    text = " ".join((ROOT / page).read_text(encoding="utf-8").split())
+    listed = text.split(opening, 1)[1].split(";", 1)[0]
+    named = {word.split()[0].lower() for word in re.split(r",\s*|\s+and\s+", listed)}
+    declared = {name for name in _runtime_dependencies() if IMPORT_NAMES.get(name, name)}
+    assert named == declared
