@@ -38,3 +38,23 @@ def test_the_configuration_table_names_every_variable_the_sdk_reads() -> None:
     assert {"HAULMER_API_KEY", "HAULMER_RATE_LIMIT_URL"} <= variables
     section = README.read_text(encoding="utf-8").split("## Configuration", 1)[1].split("\n## ")[0]
     assert sorted(v for v in variables if f"`{v}`" not in section) == []
+
+
+def test_the_command_line_section_shows_every_command_as_a_line_that_parses() -> None:
+    import argparse
+    import shlex
+
+    from haulmer.cli import build_parser
+
+    section = README.read_text(encoding="utf-8").split("## The command line", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    shown = set()
+    for line in block.splitlines():
+        words = shlex.split(line.split("  #", 1)[0])
+        assert words[0] == "haulmer", line
+        build_parser().parse_args(words[1:])  # a usage error would exit
+        shown.add(words[1])
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(commands.choices) - {"demo"} == shown  # demo: the sentence under the block
+    assert "python -m haulmer demo" in section.split("\n## ", 1)[0]
