@@ -139,7 +139,8 @@ async def test_pdf_and_cedible_are_bytes(of: Any, mock: respx.MockRouter) -> Non
 
 
 async def test_cedible_of_a_boleta_surfaces_of_10(of: Any, mock: respx.MockRouter) -> None:
-    mock.get("/v2/dte/document/76795561-8/39/5/cedible").mock(
+    # By token the type is not known here: OpenFactura's OF-10 comes back typed.
+    mock.get(f"/v2/dte/document/{TOKEN}/cedible").mock(
         return_value=httpx.Response(
             400,
             json={
@@ -152,9 +153,19 @@ async def test_cedible_of_a_boleta_surfaces_of_10(of: Any, mock: respx.MockRoute
         )
     )
     with pytest.raises(DocumentRejectedError) as caught:
-        await resolve(of.documents.cedible(rut="76795561-8", dte_type=39, folio=5))
+        await resolve(of.documents.cedible(TOKEN))
     assert caught.value.code == "OF-10"
     assert caught.value.details[0].issue == "Documento sin cedible"
+
+
+@pytest.mark.parametrize("dte_type", [39, 41])
+async def test_cedible_of_a_boleta_named_by_its_type_is_refused_before_sending(
+    of: Any, mock: respx.MockRouter, dte_type: int
+) -> None:
+    route = mock.get(f"/v2/dte/document/76795561-8/{dte_type}/5/cedible")
+    with pytest.raises(ValidationError, match=r"has no cedible copy.*documents\.pdf"):
+        await resolve(of.documents.cedible(rut="76795561-8", dte_type=dte_type, folio=5))
+    assert not route.called
 
 
 async def test_unknown_folio_surfaces_of_22(of: Any, mock: respx.MockRouter) -> None:

@@ -182,10 +182,13 @@ def document_path(
         raise ValidationError(
             "say which document: a token (from emit), or the issuer's rut, dte_type and folio"
         )
-    return (
-        f"/v2/dte/document/{check_rut(rut, 'rut')}/{check_dte_type(dte_type)}/"
-        f"{check_folio(folio)}/{value}"
-    )
+    kind = check_dte_type(dte_type)
+    if value == "cedible" and DTEType(kind).is_boleta:
+        raise ValidationError(
+            f"a boleta ({kind}) has no cedible copy (OpenFactura answers OF-10 'Documento "
+            "sin cedible'): fetch its PDF with documents.pdf(...)"
+        )
+    return f"/v2/dte/document/{check_rut(rut, 'rut')}/{kind}/{check_folio(folio)}/{value}"
 
 
 def _emit_request(emission: Emission, options: Mapping[str, Any]) -> APIRequest[EmittedDocument]:
