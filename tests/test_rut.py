@@ -600,3 +600,25 @@ def test_a_number_of_thousands_of_digits_is_named_by_its_size(build: Any) -> Non
         InvalidRutError, match="the RUT number of about 5000 digits is out of range"
     ):
         build(10**5000)
+
+
+@pytest.mark.parametrize(("text", "named"), [("abc", "'a', 'b', 'c'"), ("xyz-1", "'x', 'y', 'z'")])
+def test_lenient_parse_of_letters_names_them_as_typed(text: str, named: str) -> None:
+    # No reading makes a RUT of letters: the message quotes what was typed, not a reshaped
+    # 'AB-C' that nobody wrote.
+    with pytest.raises(InvalidRutError) as caught:
+        Rut.parse(text, lenient=True)
+    assert str(caught.value).startswith(f"the RUT {text!r} has characters a RUT cannot have")
+    assert f"({named})" in str(caught.value)
+    assert "leniently" not in str(caught.value)
+
+
+def test_lenient_parse_says_how_it_read_the_text_only_when_it_changed_it() -> None:
+    with pytest.raises(InvalidRutError) as as_typed:
+        Rut.parse("12345678-0", lenient=True)
+    assert "leniently" not in str(as_typed.value)
+    assert "for 12345678 it is 5" in str(as_typed.value)
+    with pytest.raises(InvalidRutError) as reshaped:
+        Rut.parse("CL 7608642 8-4", lenient=True)
+    assert "read leniently" in str(reshaped.value)
+    assert "'76086428-4'" in str(reshaped.value)

@@ -94,6 +94,16 @@ def _shown(text: str) -> str:
     return repr(text) if len(text) <= 40 else repr(text[:37] + "...")
 
 
+def _foreign_characters(shown: str, bad: set[str]) -> InvalidRutError:
+    """The error for a RUT holding characters no RUT has, naming up to five of them."""
+    ordered = sorted(bad)
+    listed = ", ".join(repr(c) for c in ordered[:5]) + (", ..." if len(ordered) > 5 else "")
+    return InvalidRutError(
+        f"the RUT {shown} has characters a RUT cannot have ({listed}); "
+        "use digits, dots, one hyphen and the check digit (0-9 or K)"
+    )
+
+
 def _split(text: str) -> tuple[str, str]:
     """Split typed text into (body digits, check digit) or raise InvalidRutError saying why."""
     if not isinstance(text, str):
@@ -106,12 +116,7 @@ def _split(text: str) -> tuple[str, str]:
         return plain[1].lstrip("0") or "0", plain[2]
     shown = _shown(cleaned)
     if not _ALLOWED.fullmatch(cleaned):
-        bad = sorted({c for c in cleaned if not _ALLOWED.fullmatch(c)})
-        listed = ", ".join(repr(c) for c in bad[:5]) + (", ..." if len(bad) > 5 else "")
-        raise InvalidRutError(
-            f"the RUT {shown} has characters a RUT cannot have ({listed}); "
-            "use digits, dots, one hyphen and the check digit (0-9 or K)"
-        )
+        raise _foreign_characters(shown, {c for c in cleaned if not _ALLOWED.fullmatch(c)})
     if cleaned.count("-") > 1:
         raise InvalidRutError(
             f"the RUT {shown} has more than one hyphen; write one, before the check digit"
@@ -231,8 +236,17 @@ class Rut:
             try:
                 return cls(loosened, validate_dv=validate_dv)
             except InvalidRutError as exc:
+                typed = text.strip()
+                compact = re.sub(r"[\s.\-]", "", typed)
+                if compact[:2].upper() == "CL":
+                    compact = compact[2:]
+                bad = {c for c in compact if c.upper() not in "0123456789K"}
+                if bad:  # no reading makes a RUT of it: name what is wrong as typed
+                    raise _foreign_characters(_shown(typed), bad) from None
+                if loosened.strip() == typed:  # the lenient reading changed nothing
+                    raise
                 raise InvalidRutError(
-                    f"{_shown(text.strip())} read leniently (without spaces, dots, hyphens or "
+                    f"{_shown(typed)} read leniently (without spaces, dots, hyphens or "
                     f"a CL prefix) is {_shown(loosened.strip())}, and {exc}"
                 ) from None
         return cls(text, validate_dv=validate_dv)

@@ -2,7 +2,8 @@
 
 Both paper layouts draw through this one class, so the box, the timbre and its legends look
 the same on letter paper and on an 80 mm roll. Text is written with the PDF core fonts in
-windows-1252 (accents, Ñ, ¿¡, €); a character outside it prints as its closest ASCII form.
+windows-1252 (accents, Ñ, ¿¡, €); a character outside it prints as its closest ASCII form, or
+``?`` when it has none.
 """
 
 from __future__ import annotations
