@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
+import time
 
 import httpx
 import pytest
@@ -78,3 +80,44 @@ def test_command_line_serve_prints_its_url_and_answers() -> None:
             process.stdout.close()
         if process.stderr:
             process.stderr.close()
+
+
+def test_a_stopped_server_no_longer_answers_on_a_kept_alive_connection(fake: FakeHaulmer) -> None:
+    with httpx.Client(headers={"apikey": HAULMER_KEY}) as client:
+        with serve(fake) as url:
+            assert client.get(f"{url}/v2/dte/organization").status_code == 200
+        served = fake.requests.total
+        with pytest.raises(httpx.TransportError):
+            client.get(f"{url}/v2/dte/organization")
+    assert fake.requests.total == served
+
+
+def test_stopping_the_server_ends_a_slow_answer_in_flight_and_its_thread(
+    fake: FakeHaulmer,
+) -> None:
+    fake.control.slow("openfactura.organization.retrieve", seconds=25)
+    outcome: list[BaseException | int] = []
+
+    def ask(url: str) -> None:
+        try:
+            answer = httpx.get(
+                f"{url}/v2/dte/organization", headers={"apikey": HAULMER_KEY}, timeout=60
+            )
+            outcome.append(answer.status_code)
+        except httpx.TransportError as error:
+            outcome.append(error)
+
+    with serve(fake) as url:
+        asker = threading.Thread(target=ask, args=(url,))
+        asker.start()
+        deadline = time.monotonic() + 10
+        while fake.requests.total == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the server holds the request in its slow wait
+        started = time.monotonic()
+    stopped_in = time.monotonic() - started
+    asker.join(timeout=10)
+    assert stopped_in < 5
+    assert not asker.is_alive()
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], httpx.TransportError)
+    assert not [t for t in threading.enumerate() if t.name.startswith("haulmer-fake")]

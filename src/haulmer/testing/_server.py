@@ -34,6 +34,9 @@ MAX_BODY = 32 * 1024 * 1024
 READ_TIMEOUT = 30.0
 """Seconds a connection may stay silent mid-request before the server closes it."""
 
+STOP_TIMEOUT = 5.0
+"""Seconds closing the server waits for the threads of the connections it ended."""
+
 LISTEN_BACKLOG = 1024
 """Connections the kernel queues while every thread is busy (``http.server`` defaults to 5)."""
 
@@ -162,7 +165,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if outcome.delay:
             fake.clock.advance(seconds=outcome.delay)
-            time.sleep(min(outcome.delay, MAX_REAL_DELAY))
+            if self.server.stopping.wait(min(outcome.delay, MAX_REAL_DELAY)):
+                # The server stopped while the answer was on its way: it never leaves.
+                self.close_connection = True
+                return
         self._write(outcome.response)
 
     def _write(self, response: FakeResponse) -> None:
@@ -196,7 +202,12 @@ def _reason(status: int) -> str:
 
 
 class FakeServer(ThreadingHTTPServer):
-    """``ThreadingHTTPServer`` bound to a fake; ``url`` is where it listens."""
+    """``ThreadingHTTPServer`` bound to a fake; ``url`` is where it listens.
+
+    Closing it (``server_close()``, what ``serve()`` does on leaving its block) also ends every
+    open connection and the answers still on their way, as a stopped server's would end: a client
+    that kept a connection alive gets no answer from a server that was stopped.
+    """
 
     daemon_threads = True
     request_queue_size = LISTEN_BACKLOG
@@ -204,6 +215,45 @@ class FakeServer(ThreadingHTTPServer):
     def __init__(self, fake: FakeHaulmer, host: str = "127.0.0.1", port: int = 0) -> None:
         super().__init__((host, port), _Handler)
         self.fake = fake
+        self.stopping = threading.Event()
+        """Set when the server closes: slow answers in flight end without being sent."""
+        self._connections: dict[Any, threading.Thread] = {}
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection in a thread of its own, which closing the server ends."""
+        thread = threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            name="haulmer-fake-connection",
+            daemon=True,
+        )
+        with self._connections_lock:
+            if self.stopping.is_set():
+                self.shutdown_request(request)
+                return
+            self._connections[request] = thread
+        thread.start()
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._connections_lock:
+                self._connections.pop(request, None)
+
+    def server_close(self) -> None:
+        """Stop listening, end every open connection and wait (briefly) for their threads."""
+        self.stopping.set()
+        super().server_close()
+        with self._connections_lock:
+            open_connections = list(self._connections.items())
+        for connection, _ in open_connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)  # a blocked read returns: the thread ends
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for _, thread in open_connections:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
     @property
     def url(self) -> str:
