@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -299,3 +300,58 @@ def test_the_fakes_own_api_names_a_wrong_argument(call: Any, message: str) -> No
     fake = FakeHaulmer()
     with pytest.raises(TypeError, match=re.escape(message)):
         call(fake)
+
+
+@pytest.mark.parametrize("estado", ["Rechazada", "rechazado", "Rejected", "Registrado", ""])
+def test_script_status_refuses_a_state_an_issued_document_never_has(
+    fake: FakeHaulmer, estado: str
+) -> None:
+    with pytest.raises(ValueError, match="Aceptado con Reparo") as caught:
+        fake.control.script_status(estado)
+    assert repr(estado) in str(caught.value)
+    assert fake.control.scripted_statuses == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"times": 0}, "times must be an int >= 1, got 0"),
+        ({"times": "2"}, "times must be an int >= 1, got '2'"),
+        ({"after": dt.timedelta(minutes=-5)}, "after must be a datetime.timedelta >= 0"),
+        ({"after": 300}, "after must be a datetime.timedelta >= 0, got 300"),
+    ],
+)
+def test_script_status_refuses_a_count_or_delay_it_cannot_apply(
+    fake: FakeHaulmer, kwargs: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        fake.control.script_status("Rechazado", **kwargs)
+    assert fake.control.scripted_statuses == []
+
+
+@pytest.mark.parametrize("seconds", [float("nan"), float("inf"), "5", True, None])
+def test_slow_refuses_seconds_that_are_no_finite_number(fake: FakeHaulmer, seconds: Any) -> None:
+    with pytest.raises(ValueError, match="seconds must be a finite number of seconds >= 0"):
+        fake.control.slow("openfactura.organization.retrieve", seconds=seconds)
+    assert fake.control.faults == []
+
+
+@pytest.mark.parametrize("retry_after", [-3, float("nan"), float("inf"), "2", True])
+def test_fail_next_refuses_a_retry_after_that_is_no_wait(
+    fake: FakeHaulmer, retry_after: Any
+) -> None:
+    with pytest.raises(ValueError, match="retry_after must be a finite number of seconds >= 0"):
+        fake.control.fail_next(status=429, retry_after=retry_after)
+    assert fake.control.faults == []
+
+
+@pytest.mark.parametrize("times", ["2", 1.5, True, None])
+def test_every_fault_refuses_a_times_that_is_no_count(fake: FakeHaulmer, times: Any) -> None:
+    for add in (
+        lambda: fake.control.fail_next(times=times),
+        lambda: fake.control.drop_connection(times=times),
+        lambda: fake.control.slow(seconds=1, times=times),
+    ):
+        with pytest.raises(ValueError, match="times must be an int >= 1"):
+            add()
+    assert fake.control.faults == []

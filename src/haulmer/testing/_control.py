@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import random as _random
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -135,6 +136,26 @@ def _details_pairs(details: Any) -> list[tuple[str, str]]:
     return pairs
 
 
+def _checked_seconds(name: str, value: Any) -> float:
+    """``value`` as a wait in seconds, or a ValueError: a NaN, an infinite or a negative wait, a
+    text or a bool would only fail later, inside a request the fake is serving."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise ValueError(f"{name} must be a finite number of seconds >= 0, got {shown(value)}")
+    return float(value) if isinstance(value, float) else value
+
+
+def _checked_times(times: Any) -> int:
+    """``times=`` as a count of requests or documents, or a ValueError naming what was given."""
+    if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+        raise ValueError(f"times must be an int >= 1, got {shown(times)}")
+    return times
+
+
 def _seconds(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
@@ -210,6 +231,8 @@ class Control:
                 f"status must be an HTTP error status (400-599), got {shown(status)}; a fault that "
                 "answers success would not be a failure"
             )
+        if retry_after is not None:
+            retry_after = _checked_seconds("retry_after", retry_after)
         if shape is not None and shape not in get_args(ErrorShape):
             raise ValueError(
                 f"shape must be 'envelope', 'unwrapped' or 'gateway', got {shown(shape)}"
@@ -264,9 +287,8 @@ class Control:
     ) -> Fault:
         """Make the next answers take ``seconds`` of fake time; past the client's read timeout the
         client sees a timeout (the server still acted)."""
-        if seconds < 0:
-            raise ValueError("seconds must be >= 0")
-        return self._add(Fault("slow", route, times, delay=seconds, probability=probability))
+        delay = _checked_seconds("seconds", seconds)
+        return self._add(Fault("slow", route, times, delay=delay, probability=probability))
 
     def script_status(
         self,
@@ -276,7 +298,25 @@ class Control:
         after: dt.timedelta | None = None,
     ) -> None:
         """The next ``times`` issued documents end in ``estado`` (e.g. "Rechazado") instead of
-        "Aceptado", ``after`` that long on the fake clock (default: the usual acceptance delay)."""
+        "Aceptado", ``after`` that long on the fake clock (default: the usual acceptance delay).
+
+        ``estado`` is one of the issued states OpenFactura answers ("Aceptado", "Rechazado",
+        "Aceptado con Reparo", "Sin estado", or "Pendiente" for one that is never decided): a
+        state it never answers (a typo) is a ValueError, not a status no real document has.
+        """
+        from haulmer.testing.openfactura._state import ISSUED_STATES
+
+        if estado not in ISSUED_STATES:
+            raise ValueError(
+                f"estado must be one of the issued states OpenFactura answers "
+                f"({', '.join(ISSUED_STATES)}); got {shown(estado)}"
+            )
+        times = _checked_times(times)
+        if after is not None and (not isinstance(after, dt.timedelta) or after < dt.timedelta(0)):
+            raise ValueError(
+                f"after must be a datetime.timedelta >= 0, got {shown(after)}: how long the "
+                "document stays Pendiente, such as datetime.timedelta(minutes=10)"
+            )
         self.scripted_statuses.append(ScriptedStatus(estado, times, after))
 
     def set_status(self, token: str, estado: str) -> None:
@@ -328,8 +368,7 @@ class Control:
         self.openfactura_rate_limit = DEFAULT_RATE_LIMIT
 
     def _add(self, fault: Fault) -> Fault:
-        if fault.times < 1:
-            raise ValueError("times must be >= 1")
+        _checked_times(fault.times)
         chance = fault.probability
         if isinstance(chance, bool) or not isinstance(chance, int | float) or not 0 < chance <= 1:
             raise ValueError(f"probability must be a number in (0, 1], got {shown(chance)}")
