@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+import httpx
 import pytest
 from fake_bodies import HOSTY_KEY, factura
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +13,7 @@ import haulmer
 from built_documents import built_documents
 from haulmer.dte.document import Document
 from haulmer.sii import parse
-from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer
+from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer, serve
 
 
 def test_client_defaults_to_the_haulmer_sandbox_key(fake: FakeHaulmer) -> None:
@@ -155,3 +156,41 @@ def test_property_an_emitted_document_reads_back_as_built(document: Document) ->
         emitted.folio,
         expected.totals.mnt_total,
     )
+
+
+def test_a_client_given_an_http_client_of_its_own_must_send_through_the_fake(
+    fake: FakeHaulmer,
+) -> None:
+    with (
+        httpx.Client(timeout=5) as network,
+        pytest.raises(ValueError, match=r"httpx\.Client\(transport=fake\.transport"),
+    ):
+        fake.client(http_client=network)  # would have sent to http://haulmer.fake for real
+    seen: list[str] = []
+    with httpx.Client(
+        transport=fake.transport, event_hooks={"request": [lambda r: seen.append(r.url.path)]}
+    ) as routed:
+        assert fake.client(http_client=routed).openfactura.organization.retrieve().razon_social
+    assert seen == ["/v2/dte/organization"]
+
+
+async def test_an_async_client_given_an_http_client_of_its_own_must_send_through_the_fake(
+    fake: FakeHaulmer,
+) -> None:
+    async with httpx.AsyncClient() as network:
+        with pytest.raises(ValueError, match=r"httpx\.AsyncClient\(transport=fake\.transport"):
+            fake.async_client(http_client=network)
+    async with httpx.AsyncClient(transport=fake.transport) as routed:
+        organization = await fake.async_client(
+            http_client=routed
+        ).openfactura.organization.retrieve()
+    assert str(organization.rut) == "76795561-8"
+
+
+def test_a_client_with_base_urls_of_its_own_may_send_through_the_network(
+    fake: FakeHaulmer,
+) -> None:
+    with serve(fake) as url, httpx.Client() as network:
+        urls = {"openfactura": url, "platform": url}
+        client = fake.client(base_urls=urls, http_client=network)
+        assert str(client.openfactura.organization.retrieve().rut) == "76795561-8"

@@ -151,11 +151,29 @@ def _async_sleep_on_clock(
     return sleep_and_advance
 
 
+def _check_own_http_client(kwargs: dict[str, Any], class_name: str) -> None:
+    """Refuse a caller's ``http_client`` that sends to the network while the client's base URLs
+    are the fake's: its requests would go to ``http://haulmer.fake`` for real (a DNS failure,
+    retried), never to the fake. A client built on ``fake.transport`` (or on a transport of the
+    caller's that wraps it) is taken, and so is any client given ``base_urls`` of its own (a
+    ``serve()`` URL)."""
+    http_client = kwargs.get("http_client")
+    network = (httpx.HTTPTransport, httpx.AsyncHTTPTransport)
+    on_fake_urls = FAKE_BASE_URL in (kwargs.get("base_urls") or {}).values()
+    if on_fake_urls and isinstance(getattr(http_client, "_transport", None), network):
+        raise ValueError(
+            f"http_client= sends through httpx's network transport, so its requests would "
+            f"never reach the fake: build it on the fake's transport, "
+            f"httpx.{class_name}(transport=fake.transport, ...), with your timeouts or hooks"
+        )
+
+
 def build_client(fake: FakeHaulmer, **kwargs: Any) -> Haulmer:
     """A ``haulmer.Haulmer`` whose every request is served by ``fake``."""
     from haulmer import Haulmer
 
     kwargs = _client_kwargs(fake, Haulmer, kwargs)
+    _check_own_http_client(kwargs, "Client")
     kwargs.setdefault("http_client", httpx.Client(transport=fake.transport))
     return Haulmer(**kwargs)
 
@@ -165,5 +183,6 @@ def build_async_client(fake: FakeHaulmer, **kwargs: Any) -> AsyncHaulmer:
     from haulmer import AsyncHaulmer
 
     kwargs = _client_kwargs(fake, AsyncHaulmer, kwargs)
+    _check_own_http_client(kwargs, "AsyncClient")
     kwargs.setdefault("http_client", httpx.AsyncClient(transport=fake.transport))
     return AsyncHaulmer(**kwargs)
