@@ -68,3 +68,29 @@ def test_the_log_compares_equal_to_a_list_of_the_same_entries(fake: FakeHaulmer)
     _get(fake, 2)
     assert fake.requests == list(fake.requests)
     assert fake.requests != [fake.requests[0]]
+
+
+def test_for_route_refuses_a_route_name_the_fake_does_not_have(fake: FakeHaulmer) -> None:
+    # A typo must not make "nothing was emitted" pass.
+    with pytest.raises(ValueError, match=r"did you mean 'openfactura\.documents\.emit'"):
+        fake.requests.for_route("openfactura.document.emit")
+    assert fake.requests.for_route("openfactura.documents.emit") == []  # a real one: empty
+
+
+def test_for_route_takes_the_selectors_the_control_takes(fake: FakeHaulmer) -> None:
+    _get(fake, 2)
+    paths = ["/v2/dte/taxpayer/0-0", "/v2/dte/taxpayer/1-0"]
+    for selector in (
+        "openfactura.taxpayer.retrieve",
+        "/v2/dte/taxpayer/{rut}",
+        "GET /v2/dte/taxpayer/{rut}",
+    ):
+        assert [r.path for r in fake.requests.for_route(selector)] == paths, selector
+    assert [r.path for r in fake.requests.for_route("GET /v2/dte/taxpayer/1-0")] == paths[1:]
+    assert fake.requests.for_route("POST /v2/dte/document/issued") == []  # served, not asked
+    assert fake.requests.for_route("/v2/dte/taxpayer/9-9") == []  # a path the fake serves
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as wire:
+        wire.get("/nope")
+    assert [r.status for r in fake.requests.for_route("/nope")] == [404]  # asked, not served
+    with pytest.raises(ValueError, match="no route of the fake matches '/v2/dte/taxpayers/1-9'"):
+        fake.requests.for_route("/v2/dte/taxpayers/1-9")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import random as _random
 import re
@@ -382,24 +381,4 @@ class Control:
             return
         if not isinstance(selector, str):
             raise ValueError(f"route must be a route name, a path or '*', got {shown(selector)}")
-        routes = self.router.routes
-        if any(route.matches(selector) for route in routes):
-            return
-        method, _, path = selector.partition(" ")
-        if path and self.router.match(method, path) is not None:
-            return
-        if selector.startswith("/") and any(route.pattern.match(selector) for route in routes):
-            return
-        known = sorted(
-            {r.name for r in routes}
-            | {r.template for r in routes}
-            | {f"{r.method} {r.template}" for r in routes}
-        )
-        close = difflib.get_close_matches(selector, known, n=5, cutoff=0.6)
-        hint = (
-            f"did you mean {' or '.join(repr(c) for c in close)}?"
-            if close
-            else "route names are the SDK's '<namespace>.<resource>.<method>' "
-            "(see fake.router.routes)"
-        )
-        raise ValueError(f"no route of the fake matches {shown(selector)}; {hint}")
+        self.router.check_selector(selector)

@@ -72,7 +72,7 @@ class FakeHaulmer:
         """Held while a request is served (and by :meth:`issue_from_supplier`); re-entrant."""
         self.router: Router = Router()
         self.control: Control = Control(router=self.router)
-        self.requests: RequestLog = RequestLog(request_log_size)
+        self.requests: RequestLog = RequestLog(request_log_size, router=self.router)
         self._reset_hooks: list[Callable[[], None]] = []
         self._outbox: Outbox | None = None
         self._transport: haulmer.testing.FakeTransport | None = None

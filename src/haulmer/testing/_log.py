@@ -8,10 +8,13 @@ import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 from haulmer._shown import shown
 from haulmer.testing._wire import Headers
+
+if TYPE_CHECKING:
+    from haulmer.testing._router import Router
 
 __all__ = ["DEFAULT_LOG_SIZE", "LoggedRequest", "RequestLog"]
 
@@ -55,8 +58,12 @@ class RequestLog(Sequence[LoggedRequest]):
     request ever logged. Reads and writes are safe from several threads.
     """
 
-    def __init__(self, maxlen: int | None = DEFAULT_LOG_SIZE) -> None:
+    def __init__(
+        self, maxlen: int | None = DEFAULT_LOG_SIZE, *, router: Router | None = None
+    ) -> None:
         self._entries: deque[LoggedRequest] = deque(maxlen=_check_size(maxlen))
+        self._router = router
+        """The fake's routes: :meth:`for_route` reads templates with them and refuses a typo."""
         self._lock = threading.Lock()
         self.total: int = 0
         """Requests logged since the fake started or was reset, forgotten ones included."""
@@ -115,10 +122,27 @@ class RequestLog(Sequence[LoggedRequest]):
     __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     def for_route(self, selector: str) -> list[LoggedRequest]:
-        """Requests whose route name, or literal path, or "METHOD path" equals ``selector``."""
+        """The requests ``selector`` designates, as the control reads it: a route name, a path
+        template, "METHOD template", a literal path or "METHOD path".
+
+        A selector that designates no request and nothing the fake serves (a typo such as
+        ``"openfactura.document.emit"``) is a ValueError naming the close matches, so that an
+        assertion that nothing was asked cannot pass by misspelling.
+        """
         if not isinstance(selector, str):
             raise TypeError(f"a route selector is text, got {type(selector).__name__}")
-        return [r for r in self if selector in (r.route, r.path, f"{r.method} {r.path}")]
+        found = [r for r in self if self._designates(selector, r)]
+        if not found and self._router is not None:
+            self._router.check_selector(selector)
+        return found
+
+    def _designates(self, selector: str, entry: LoggedRequest) -> bool:
+        if selector in (entry.route, entry.path, f"{entry.method} {entry.path}"):
+            return True
+        if self._router is None or entry.route is None or "{" not in selector:
+            return False
+        match = self._router.match(entry.method, entry.path)
+        return match is not None and match[0].matches(selector)
 
     @property
     def last(self) -> LoggedRequest:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from haulmer._shown import shown
 from haulmer.testing._wire import FakeRequest, FakeResponse
 
 __all__ = ["FakeRequest", "FakeResponse", "Handler", "Route", "Router", "gateway_not_found"]
@@ -100,3 +102,33 @@ class Router:
     def find(self, selector: str) -> list[Route]:
         """The routes a control selector designates (empty when none)."""
         return [r for r in self._routes if r.matches(selector)]
+
+    def serves(self, selector: str) -> bool:
+        """Whether ``selector`` designates something this router serves: "*", a route name, a
+        template, "METHOD template", a path it serves or "METHOD path"."""
+        if selector == "*" or any(route.matches(selector) for route in self._routes):
+            return True
+        method, _, path = selector.partition(" ")
+        if path and self.match(method, path) is not None:
+            return True
+        return selector.startswith("/") and any(r.pattern.match(selector) for r in self._routes)
+
+    def check_selector(self, selector: str) -> None:
+        """Refuse a selector that designates nothing this router serves (a typo), naming the
+        close matches: a fault that never fires, or a log query that finds nothing, would make
+        a test pass for the wrong reason."""
+        if self.serves(selector):
+            return
+        known = sorted(
+            {r.name for r in self._routes}
+            | {r.template for r in self._routes}
+            | {f"{r.method} {r.template}" for r in self._routes}
+        )
+        close = difflib.get_close_matches(selector, known, n=5, cutoff=0.6)
+        hint = (
+            f"did you mean {' or '.join(repr(c) for c in close)}?"
+            if close
+            else "route names are the SDK's '<namespace>.<resource>.<method>' "
+            "(see fake.router.routes)"
+        )
+        raise ValueError(f"no route of the fake matches {shown(selector)}; {hint}")
