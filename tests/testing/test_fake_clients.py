@@ -194,3 +194,25 @@ def test_a_client_with_base_urls_of_its_own_may_send_through_the_network(
         urls = {"openfactura": url, "platform": url}
         client = fake.client(base_urls=urls, http_client=network)
         assert str(client.openfactura.organization.retrieve().rut) == "76795561-8"
+
+
+def test_an_async_client_refuses_a_sleep_that_is_no_async_function(fake: FakeHaulmer) -> None:
+    waits: list[float] = []
+    with pytest.raises(TypeError, match=r"async def"):
+        fake.async_client(sleep=waits.append)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"async def"):
+        fake.async_client(sleep=lambda seconds: None)  # type: ignore[arg-type]
+
+
+async def test_an_async_client_takes_an_async_sleep_of_its_own(fake: FakeHaulmer) -> None:
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    client = fake.async_client(sleep=record)
+    fake.control.fail_next("openfactura.organization.retrieve", status=503, retry_after=2)
+    before = fake.clock.now()
+    assert str((await client.openfactura.organization.retrieve()).rut) == "76795561-8"
+    assert waits == [2.0]
+    assert (fake.clock.now() - before).total_seconds() == 2

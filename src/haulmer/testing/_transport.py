@@ -118,6 +118,7 @@ def _client_kwargs(fake: FakeHaulmer, cls: type[Any], kwargs: dict[str, Any]) ->
         if given is None:
             kwargs["sleep"] = fake.clock.asleep if is_async else fake.clock.sleep
         elif is_async:
+            _check_async_sleep(given)
             kwargs["sleep"] = _async_sleep_on_clock(fake, given)
         else:
             kwargs["sleep"] = _sleep_on_clock(fake, given)
@@ -137,6 +138,19 @@ def _sleep_on_clock(fake: FakeHaulmer, sleep: Callable[[float], None]) -> Callab
         sleep(seconds)
 
     return sleep_and_advance
+
+
+def _check_async_sleep(sleep: Any) -> None:
+    """Refuse a plain function as an async client's ``sleep``: the client awaits what it
+    returns, so a recorder such as ``waits.append`` failed at the first retry, after a request,
+    with "object NoneType can't be used in 'await' expression"."""
+    plain = inspect.isfunction(sleep) or inspect.ismethod(sleep) or inspect.isbuiltin(sleep)
+    if plain and not inspect.iscoroutinefunction(sleep):
+        raise TypeError(
+            f"an async client's sleep= is awaited, so it must be an async function "
+            f"(async def sleep(seconds): ...), got the plain function "
+            f"{getattr(sleep, '__qualname__', type(sleep).__name__)}"
+        )
 
 
 def _async_sleep_on_clock(
