@@ -355,3 +355,16 @@ def test_every_fault_refuses_a_times_that_is_no_count(fake: FakeHaulmer, times: 
         with pytest.raises(ValueError, match="times must be an int >= 1"):
             add()
     assert fake.control.faults == []
+
+
+def test_a_scripted_of06_carries_the_message_the_service_answers_a_replay_with(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    body = factura()
+    wire.post("/v2/dte/document", json=body, headers={"Idempotency-Key": "k1"})
+    replay = wire.post("/v2/dte/document", json=body, headers={"Idempotency-Key": "k1"})
+    fake.control.fail_next("openfactura.documents.emit", code="OF-06")
+    scripted = wire.post("/v2/dte/document", json=body, headers={"Idempotency-Key": "k2"})
+    assert scripted.status_code == replay.status_code == 400
+    assert scripted.json()["error"]["message"] == replay.json()["error"]["message"]
+    assert scripted.json()["error"]["message"] == "Este DTE ya fue emitido (Idempotency-Key)"

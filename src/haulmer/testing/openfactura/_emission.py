@@ -311,9 +311,7 @@ class Emission:
         if key:
             token = self.state.replayed_token(tenant, key)
             if token is not None:
-                return business_error(
-                    "OF-06", None, message="Este DTE ya fue emitido (Idempotency-Key)", token=token
-                )
+                return business_error("OF-06", None, token=token)
         options = self._options(body.get("response"))
         dte = body.get("dte")
         if not isinstance(dte, dict):

@@ -42,6 +42,7 @@ MESSAGES = {
     "OF-03": "Permisos insuficientes",
     "OF-04": "Problemas con la firma electrónica",
     "OF-05": "Tipo de DTE no soportado",
+    "OF-06": "Este DTE ya fue emitido (Idempotency-Key)",
     "OF-07": "Problemas con folios",
     "OF-08": "Error de esquema",
     "OF-10": "Validación de Campos",
