@@ -303,7 +303,7 @@ class Control:
         "Aceptado con Reparo", "Sin estado", or "Pendiente" for one that is never decided): a
         state it never answers (a typo) is a ValueError, not a status no real document has.
         """
-        from haulmer.testing.openfactura._state import ISSUED_STATES
+        from haulmer.testing.openfactura import ISSUED_STATES
 
         if estado not in ISSUED_STATES:
             raise ValueError(

@@ -8,13 +8,11 @@ import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
+from typing import Any, ClassVar, Literal, overload
 
 from haulmer._shown import shown
+from haulmer.testing._router import Router
 from haulmer.testing._wire import Headers
-
-if TYPE_CHECKING:
-    from haulmer.testing._router import Router
 
 __all__ = ["DEFAULT_LOG_SIZE", "LoggedRequest", "RequestLog"]
 

@@ -18,6 +18,7 @@ from haulmer.testing.openfactura._queries import DOCUMENT_VALUES, Queries
 from haulmer.testing.openfactura._render import Renderer
 from haulmer.testing.openfactura._self_service import SelfServiceLink, SelfServicePage
 from haulmer.testing.openfactura._state import (
+    ISSUED_STATES,
     SANDBOX_TENANTS,
     IssuedDocument,
     OpenFacturaState,
@@ -33,6 +34,7 @@ else:  # ``_testing.Name`` in an annotation loads haulmer.testing when resolved
 
 __all__ = [
     "ERROR_MESSAGES",
+    "ISSUED_STATES",
     "SANDBOX_TENANTS",
     "Emission",
     "IssuedDocument",
