@@ -213,12 +213,13 @@ class FakeServer(ThreadingHTTPServer):
     request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, fake: FakeHaulmer, host: str = "127.0.0.1", port: int = 0) -> None:
-        super().__init__((host, port), _Handler)
-        self.fake = fake
+        # Before binding: a bind that fails calls server_close(), which reads them.
         self.stopping = threading.Event()
         """Set when the server closes: slow answers in flight end without being sent."""
         self._connections: dict[Any, threading.Thread] = {}
         self._connections_lock = threading.Lock()
+        super().__init__((host, port), _Handler)
+        self.fake = fake
 
     def process_request(self, request: Any, client_address: Any) -> None:
         """Serve the connection in a thread of its own, which closing the server ends."""
