@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from haulmer.testing._control import Control, Fault
     from haulmer.testing._fake import SANDBOX_API_KEY, FakeHaulmer
     from haulmer.testing._log import LoggedRequest, RequestLog
+    from haulmer.testing._models import load_models
     from haulmer.testing._outbox import Email, Link, Outbox
     from haulmer.testing._router import Router
     from haulmer.testing._server import serve
@@ -42,6 +43,7 @@ __all__ = [
     "Router",
     "SelfServicePage",
     "Tenant",
+    "load_models",
     "serve",
 ]
 
@@ -64,6 +66,7 @@ _LAZY: dict[str, str] = {
     "RequestLog": "haulmer.testing._log",
     "Router": "haulmer.testing._router",
     "serve": "haulmer.testing._server",
+    "load_models": "haulmer.testing._models",
 }
 
 

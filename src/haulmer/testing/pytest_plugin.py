@@ -7,6 +7,7 @@ module level: the fake and the clients load inside the fixtures.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,21 @@ if TYPE_CHECKING:
     from haulmer import AsyncHaulmer, Haulmer
     from haulmer.testing._fake import FakeHaulmer
 
-__all__ = ["async_haulmer_client", "haulmer_client", "haulmer_fake"]
+__all__ = [
+    "async_haulmer_client",
+    "haulmer_client",
+    "haulmer_fake",
+    "pytest_collection_finish",
+]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """When the collected tests imported freezegun, build the SDK's models now, before any test
+    freezes time: pydantic v2 cannot build a model while freezegun has (``load_models``)."""
+    if "freezegun" in sys.modules:
+        from haulmer.testing._models import load_models
+
+        load_models()
 
 
 @pytest.fixture
