@@ -49,6 +49,7 @@ SUBSTITUTIONS = [
     ("aiter_bytes", "iter_bytes"),
     ("asyncio.sleep", "time.sleep"),
     ("run_blocking(step)", "step.run()"),
+    ("awaited_sleep(self._sleep, seconds)", "self._sleep(seconds)"),
     ("import asyncio", "import time"),
     # Paths of the generated modules.
     ("._async", "._sync"),

@@ -29,7 +29,7 @@ from haulmer.errors import (
     ServerError,
 )
 
-from .conftest import SANDBOX, Sleeps
+from .conftest import API_KEY, SANDBOX, Sleeps
 from .helpers import asend, emit, get_org, send
 
 ORG_URL = f"{SANDBOX}/v2/dte/organization"
@@ -419,6 +419,17 @@ async def test_async_client_retries_with_the_same_policy(
     assert await asend(aclient, emit(idempotency_key="k")) == {"ok": 1}
     assert sleeps == [3.0]
     assert [c.request.headers["Idempotency-Key"] for c in route.calls] == ["k", "k"]
+
+
+async def test_an_async_sleep_that_returns_no_awaitable_is_named_with_what_to_write(
+    mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    mock.post(DOC_URL).side_effect = [httpx.Response(503, headers={"Retry-After": "3"})] * 2
+    async with AsyncHaulmer(API_KEY, environment="sandbox", sleep=sleeps) as aclient:  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=r"must be an async function \(async def") as info:
+            await asend(aclient, emit(idempotency_key="k"))
+    assert "Sleeps returned NoneType, not an awaitable" in str(info.value)
+    assert sleeps == [3.0]
 
 
 async def test_async_post_without_key_is_not_retried_after_a_timeout(

@@ -196,12 +196,31 @@ def test_a_client_with_base_urls_of_its_own_may_send_through_the_network(
         assert str(client.openfactura.organization.retrieve().rut) == "76795561-8"
 
 
-def test_an_async_client_refuses_a_sleep_that_is_no_async_function(fake: FakeHaulmer) -> None:
+async def test_an_async_client_refuses_a_sleep_that_is_no_async_function(
+    fake: FakeHaulmer,
+) -> None:
     waits: list[float] = []
-    with pytest.raises(TypeError, match=r"async def"):
+    with pytest.raises(TypeError, match=r"async def"):  # a builtin: refused where it is given
         fake.async_client(sleep=waits.append)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"async def"):
-        fake.async_client(sleep=lambda seconds: None)  # type: ignore[arg-type]
+    # A plain function is judged by what it returns, when the client first waits.
+    client = fake.async_client(sleep=lambda seconds: None)  # type: ignore[arg-type]
+    fake.control.fail_next("openfactura.organization.retrieve", status=503, retry_after=2)
+    with pytest.raises(TypeError, match=r"async def.*returned NoneType, not an awaitable"):
+        await client.openfactura.organization.retrieve()
+
+
+async def test_an_async_client_takes_a_plain_function_returning_an_awaitable(
+    fake: FakeHaulmer,
+) -> None:
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    client = fake.async_client(sleep=lambda seconds: record(seconds))
+    fake.control.fail_next("openfactura.organization.retrieve", status=503, retry_after=2)
+    assert str((await client.openfactura.organization.retrieve()).rut) == "76795561-8"
+    assert waits == [2.0]
 
 
 async def test_an_async_client_takes_an_async_sleep_of_its_own(fake: FakeHaulmer) -> None:

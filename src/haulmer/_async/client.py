@@ -14,6 +14,7 @@ from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
 from haulmer._core.sending import AsyncPoolKeeper, async_client_class
+from haulmer._core.sleeping import awaited_sleep
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 from haulmer._lazy import LazyModule
 
@@ -113,7 +114,7 @@ class AsyncHaulmer(ClientCommon):
 
     async def _pause(self, seconds: float) -> None:
         """Wait with the client's ``sleep`` as it is now (a test may swap it on a live client)."""
-        await self._sleep(seconds)
+        await awaited_sleep(self._sleep, seconds)
 
     async def aclose(self) -> None:
         """Refuse further calls; close the connection pool the client created (copies and user

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from haulmer._core.sleeping import awaited_sleep, check_async_sleep
 from haulmer.testing._control import ConnectionDropped
 from haulmer.testing._fake import FakeHaulmer
 from haulmer.testing._wire import FakeRequest, Headers
@@ -118,7 +119,7 @@ def _client_kwargs(fake: FakeHaulmer, cls: type[Any], kwargs: dict[str, Any]) ->
         if given is None:
             kwargs["sleep"] = fake.clock.asleep if is_async else fake.clock.sleep
         elif is_async:
-            _check_async_sleep(given)
+            check_async_sleep(given)
             kwargs["sleep"] = _async_sleep_on_clock(fake, given)
         else:
             kwargs["sleep"] = _sleep_on_clock(fake, given)
@@ -140,19 +141,6 @@ def _sleep_on_clock(fake: FakeHaulmer, sleep: Callable[[float], None]) -> Callab
     return sleep_and_advance
 
 
-def _check_async_sleep(sleep: Any) -> None:
-    """Refuse a plain function as an async client's ``sleep``: the client awaits what it
-    returns, so a recorder such as ``waits.append`` failed at the first retry, after a request,
-    with "object NoneType can't be used in 'await' expression"."""
-    plain = inspect.isfunction(sleep) or inspect.ismethod(sleep) or inspect.isbuiltin(sleep)
-    if plain and not inspect.iscoroutinefunction(sleep):
-        raise TypeError(
-            f"an async client's sleep= is awaited, so it must be an async function "
-            f"(async def sleep(seconds): ...), got the plain function "
-            f"{getattr(sleep, '__qualname__', type(sleep).__name__)}"
-        )
-
-
 def _async_sleep_on_clock(
     fake: FakeHaulmer, sleep: Callable[[float], Awaitable[None]]
 ) -> Callable[[float], Awaitable[None]]:
@@ -160,7 +148,7 @@ def _async_sleep_on_clock(
 
     async def sleep_and_advance(seconds: float) -> None:
         fake.clock.sleep(seconds)
-        await sleep(seconds)
+        await awaited_sleep(sleep, seconds)
 
     return sleep_and_advance
 
