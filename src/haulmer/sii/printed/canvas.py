@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from encodings.cp1252 import encoding_table as _CP1252
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from haulmer.sii.printed import fonts
 from haulmer.sii.printed.barcode import Symbol
@@ -94,6 +94,11 @@ def encoded(text: str) -> bytes:
     """``text`` as the windows-1252 bytes the page's fonts show (see :func:`printable`)."""
     if text.isascii():
         return text.encode("ascii")
+    if text.isprintable():  # no C1 control (U+0080-U+009F), where windows-1252 differs
+        try:  # from ISO-8859-1: the same bytes, by the quicker codec
+            return text.encode("latin-1")
+        except UnicodeEncodeError:
+            pass
     try:  # the cp1252 codec's own table, without its look-up by name on every call
         return codecs.charmap_encode(text, "strict", _CP1252)[0]
     except UnicodeEncodeError:
@@ -129,6 +134,13 @@ def _color(rgb: tuple[int, int, int], operator: bytes) -> bytes:
 def _line_width(mm: float) -> bytes:
     """The operator setting the line width to ``mm``."""
     return b"%d w\n" % round(mm * UNIT)
+
+
+@functools.cache
+def _row_format(values: int) -> bytes:
+    """The text object of a table row of ``values`` values: each one's step from the last and
+    its text, in one formatting."""
+    return b"BT 0 %d Td " + b" ".join([b"%d 0 Td (%s) Tj"] * values) + b" ET\n"
 
 
 @functools.cache
@@ -251,7 +263,7 @@ class Canvas:
         """A table row's ``values`` in their ``cells`` (what :meth:`cell` does to each), in one
         text object: a row costs one write to the page, not one per value."""
         quarters, rests, scale, widest = self._quarters, self._rests, self._scale, self._widest
-        shown: list[bytes] = []
+        shown: list[Any] = []  # each value's step from the last (int) and its bytes, in turn
         at = 0
         for (x, width, align), text in zip(cells, values, strict=True):
             if not text:
@@ -266,15 +278,17 @@ class Canvas:
                     data, room = encoded(fitted), width - self.width(fitted)
                 if align != "L":
                     x += room if align == "R" else room / 2
-            if len(data.translate(None, ESCAPED)) != len(data):
-                data = literal(data)
             left = int(x * UNIT)
-            shown.append(b"%d 0 Td (%s) Tj" % (left - at, data))
+            shown.append(left - at)
+            shown.append(data)
             at = left
         if shown:
+            texts = b"".join(shown[1::2])  # escapes looked for once a row, not once a value
+            if len(texts.translate(None, ESCAPED)) != len(texts):
+                shown[1::2] = [literal(data) for data in shown[1::2]]
             self._text_state()
             self._page.content.append(
-                b"BT 0 %d Td %s ET\n" % (-(top + self._baseline) * UNIT, b" ".join(shown))
+                _row_format(len(shown) // 2) % (-(top + self._baseline) * UNIT, *shown)
             )
 
     def field(self, x: float, top: float, label: str, indent: float, text: str) -> None:

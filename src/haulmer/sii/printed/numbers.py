@@ -38,25 +38,22 @@ def _decimal(text: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-def _whole(text: str) -> str | None:
-    """``1234567`` as ``1.234.567`` when ``text`` is plain digits (most amounts), else None."""
-    if text.isdigit() and text.isascii():
-        size = len(text)
-        if text[0] != "0" and size <= 9:  # grouped by slicing: no int to make and format
-            if size <= 3:
-                return text
-            if size <= 6:
-                return f"{text[:-3]}.{text[-3:]}"
-            return f"{text[:-6]}.{text[-6:-3]}.{text[-3:]}"
-        return f"{int(text):,}".replace(",", ".")
-    return None
+def _grouped_digits(digits: str) -> str:
+    """ASCII ``digits`` (most values: ``1234567``) with dots between thousands (``1.234.567``)."""
+    size = len(digits)
+    if digits[0] != "0" and size <= 9:  # grouped by slicing: no int to make and format
+        if size <= 3:
+            return digits
+        if size <= 6:
+            return f"{digits[:-3]}.{digits[-3:]}"
+        return f"{digits[:-6]}.{digits[-6:-3]}.{digits[-3:]}"
+    return f"{int(digits):,}".replace(",", ".")
 
 
 def number(text: str) -> str:
     """``1234567.50`` as ``1.234.567,5``: dots between thousands, a comma before decimals."""
-    whole = _whole(text)
-    if whole is not None:
-        return whole
+    if text.isdigit() and text.isascii():  # plain digits: no Decimal
+        return _grouped_digits(text)
     value = _decimal(text)
     if value is None:
         return text
@@ -72,9 +69,8 @@ def _grouped(value: Decimal) -> str:
 
 def amount(text: str, *, pesos: bool = True) -> str:
     """A money amount: ``$ 1.234`` in pesos, ``1.234,56`` in another currency."""
-    whole = _whole(text)
-    if whole is not None:
-        return f"$ {whole}" if pesos else whole
+    if text.isdigit() and text.isascii():  # plain digits: no Decimal
+        return f"$ {_grouped_digits(text)}" if pesos else _grouped_digits(text)
     value = _decimal(text)
     if value is None:
         return text
