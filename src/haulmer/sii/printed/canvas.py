@@ -66,8 +66,8 @@ class Resolucion:
 
 def printable(text: str) -> str:
     """``text`` in windows-1252: other characters become their ASCII base or ``?``."""
-    try:
-        text.encode("cp1252")
+    try:  # the codec's own table, without its look-up by name
+        codecs.charmap_encode(text, "strict", _CP1252)
         return text
     except UnicodeEncodeError:
         pass
@@ -134,6 +134,9 @@ def _color(rgb: tuple[int, int, int], operator: bytes) -> bytes:
 def _line_width(mm: float) -> bytes:
     """The operator setting the line width to ``mm``."""
     return b"%d w\n" % round(mm * UNIT)
+
+
+_RULE_WIDTH: Final = _line_width(0.2)
 
 
 @functools.cache
@@ -500,10 +503,18 @@ class Canvas:
             page.content.append(width)
 
     def rule(self, x1: float, y: float, x2: float, *, color: tuple[int, int, int] = GRAY) -> None:
-        """A thin horizontal line."""
-        self._stroke(color, 0.2)
-        at = -y * UNIT
-        self._page.content.append(b"%d %d m %d %d l S\n" % (x1 * UNIT, at, x2 * UNIT, at))
+        """A thin horizontal line (what ``_stroke(color, 0.2)`` sets, written out: a table
+        draws one under each line)."""
+        page = self._page
+        stroke = _color(color, b"RG")
+        if page.stroke != stroke:
+            page.stroke = stroke
+            page.content.append(stroke)
+        if page.line_width != _RULE_WIDTH:
+            page.line_width = _RULE_WIDTH
+            page.content.append(_RULE_WIDTH)
+        at = int(-y * UNIT)
+        page.content.append(b"%d %d m %d %d l S\n" % (x1 * UNIT, at, x2 * UNIT, at))
 
     def frame(
         self,

@@ -309,7 +309,7 @@ class _Letter:
                 if len(parts) > 1:
                     values[at] = parts[0]
                     further.append((at, parts[1:]))
-        rows = 1 + max((len(parts) for _, parts in further), default=0)
+        rows = 1 + max(len(parts) for _, parts in further) if further else 1
         height = max(len(names) * LEADING + len(extra) * 3.3, rows * LEADING) + 1.2
         if height > (BOTTOM - MARGIN) / 2:  # a text of pages (a received DTE's): run over them
             self.long_line(values, names, extra, further)
