@@ -77,7 +77,7 @@ class Certificate:
     def __init__(self, certificate: x509.Certificate, private_key: rsa.RSAPrivateKey) -> None:
         self._cert = certificate
         self._key = private_key
-        self._holder_rut = _holder_rut(certificate)
+        self._holder_rut = holder_rut_of(certificate)
         # Read once: every signature checks the validity window.
         self._not_before = certificate.not_valid_before_utc
         self._not_after = certificate.not_valid_after_utc
@@ -447,11 +447,8 @@ def _key_kind(key: Any) -> str:
 
 def holder_rut_of(certificate: x509.Certificate) -> Rut | None:
     """The RUT of the person an X.509 certificate names (its SubjectAltName's otherName, else its
-    serialNumber), None when it names none: whose certificate signed a received XML."""
-    return _holder_rut(certificate)
-
-
-def _holder_rut(certificate: x509.Certificate) -> Rut | None:
+    serialNumber), None when it names none: a loaded .pfx's holder, or whose certificate signed
+    a received XML."""
     from cryptography import x509 as x509_module
 
     try:
