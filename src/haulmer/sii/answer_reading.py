@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 _SHOWN_FAILURES: Final = 3
+"""Failed checks named in the message; its details list every one."""
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,11 @@ def _checked(
     if require_verified and not verification.ok:
         failures = verification.failures
         shown_failures = "; ".join(str(f) for f in failures[:_SHOWN_FAILURES])
-        more = f" (and {len(failures) - _SHOWN_FAILURES} more)" if len(failures) > 3 else ""
+        more = (
+            f" (and {len(failures) - _SHOWN_FAILURES} more)"
+            if len(failures) > _SHOWN_FAILURES
+            else ""
+        )
         raise DocumentError(
             f"the {expected} does not verify, so what it says cannot be trusted: "
             f"{shown_failures}{more}. Ask its sender for the file as signed; "
