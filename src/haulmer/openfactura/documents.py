@@ -191,15 +191,22 @@ def document_path(
     return f"/v2/dte/document/{check_rut(rut, 'rut')}/{kind}/{check_folio(folio)}/{value}"
 
 
-def _emit_request(emission: Emission, options: Mapping[str, Any]) -> APIRequest[EmittedDocument]:
+def _document_post(
+    emission: Emission | SelfServiceEmission,
+    cast_to: type[T],
+    creates: str,
+    options: Mapping[str, Any],
+) -> APIRequest[T]:
+    """``POST /v2/dte/document`` of a checked emission (a document's or a self-service link's)
+    under its Idempotency-Key, which lets the runner retry it."""
     return APIRequest(
         method="POST",
         path="/v2/dte/document",
         product="openfactura",
-        cast_to=EmittedDocument,
+        cast_to=cast_to,
         json=emission.body,
         idempotency_key=emission.idempotency_key,
-        creates="the document",
+        creates=creates,
         **options,
     )
 
@@ -466,7 +473,7 @@ def emission_plan(emission: Emission, options: Mapping[str, Any]) -> Plan[Emitte
     Otherwise a derived key meeting OF-06 may be a second identical sale: AlreadyIssuedError.
     """
     try:
-        return (yield from send(_emit_request(emission, options)))
+        return (yield from send(_document_post(emission, EmittedDocument, "the document", options)))
     except BadRequestError as failure:
         error = failure  # raised from here, outside the handler, with its own cause and trace
     token = _replay_token(error)
@@ -552,16 +559,7 @@ def self_service_plan(
         customize_page=customize_page,
         **emission_args,
     )
-    request = APIRequest(
-        method="POST",
-        path="/v2/dte/document",
-        product="openfactura",
-        cast_to=SelfServiceLink,
-        json=emission.body,
-        idempotency_key=emission.idempotency_key,
-        creates="the self-service link",
-        **options,
-    )
+    request = _document_post(emission, SelfServiceLink, "the self-service link", options)
     try:
         return (yield from send(request))
     except BadRequestError as failure:
