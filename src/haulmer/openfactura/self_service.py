@@ -400,8 +400,9 @@ def build_self_service(
     body["dte"] = dte
     if "custom" in emission.body:
         body["custom"] = emission.body["custom"]
-    key = emission.idempotency_key if idempotency_key is not None else None
-    if key is None:
+    if idempotency_key is not None:
+        key = emission.idempotency_key  # the caller's, as build_emission checked it
+    else:
         # The sale: its boleta and its order. How the link is shown (customer, page, response,
         # custom) and its flags are left out, so a call repeated with another of them after a
         # lost answer meets OF-06 instead of issuing the sale's boleta a second time.
