@@ -389,7 +389,9 @@ def _verify_root(
     for signature in signatures:
         # The documents read below are set_dte's: a signature over another element (a second
         # SetDTE, a copy) must not vouch for them.
-        _record_signature(signature, collector, where, envelope=True, covers=set_dte)
+        _record_signature(
+            signature, collector, where, signed_at=_envelope_signed_at, covers=set_dte
+        )
     documents = set_dte.findall("{*}DTE")
     if not documents:
         collector.fail("structure", "the envelope holds no DTE", where)
@@ -468,14 +470,12 @@ def _record_signature(
     collector: _Collector,
     where: str,
     *,
-    envelope: bool = False,
-    signed_at: Callable[[etree._Element], dt.datetime | None] | None = None,
+    signed_at: Callable[[etree._Element], dt.datetime | None] = _document_signed_at,
     covers: etree._Element | None = None,
 ) -> SignatureCheck:
-    """Check one signature, judging its certificate at the time ``signed_at`` reads (the
-    envelope's or the document's by default); with ``covers``, it must sign that very element."""
-    reader = signed_at or (_envelope_signed_at if envelope else _document_signed_at)
-    check = check_signature(signature, signed_at=reader)
+    """Check one signature, judging its certificate at the time ``signed_at`` reads (a
+    document's TmstFirma by default); with ``covers``, it must sign that very element."""
+    check = check_signature(signature, signed_at=signed_at)
     for kind, reason in check.problems:
         collector.fail(kind, reason, where)
     wrong_target = (
@@ -511,7 +511,7 @@ def _verify_dte(
     elif len(signatures) > 1:
         collector.fail("signature", f"{len(signatures)} signatures, expected 1", where)
     else:
-        check = _record_signature(signatures[0], collector, where, envelope=False)
+        check = _record_signature(signatures[0], collector, where)
         if check.reference_id is not None:  # the one Reference's URI, "#" + this id
             uri: str | None = "#" + check.reference_id
         else:  # the signature was refused early: look at its first Reference's URI anyway
