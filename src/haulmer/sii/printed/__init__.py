@@ -166,7 +166,8 @@ def render_pdfs(
 
     sources = read_sources(xml, sii_office=sii_office)
     for number, (doc, _) in enumerate(sources, start=1):
-        _check_printable(doc, f"document {number} of {len(sources)}" if len(sources) > 1 else "")
+        which = f"document {number} of {len(sources)}" if len(sources) > 1 else "the document"
+        _check_printable(doc, which)
     from haulmer.sii.printed.drawing import Options, draw
 
     options = Options(paper, cedible, _logo(logo), resolucion, _notes(notes))
@@ -191,7 +192,7 @@ def _check_printable(doc: PrintedDocument, which: str) -> None:
         return
     listed = ", ".join(f"{group}/{tag} ({what})" for group, tag, what in lacking)
     raise DocumentError(
-        f"{which or 'the document'} cannot be printed: it lacks {listed} in its Encabezado, "
+        f"{which} cannot be printed: it lacks {listed} in its Encabezado, "
         "which a printed DTE must show; print the signed DTE as it was issued",
         [ErrorDetail(f"Encabezado.{group}.{tag}", "missing") for group, tag, _ in lacking],
     )
