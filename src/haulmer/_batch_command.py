@@ -217,7 +217,7 @@ def _raw_id(numbered: NumberedSale, field: str) -> str | None:
 
 
 def _result_line(result: Any, numbered: NumberedSale, key: str, output: TextIO) -> str:
-    from haulmer._support_commands import json_text
+    from haulmer._json_output import json_text
 
     document = result.document
     return json_text(

@@ -141,7 +141,7 @@ def run(out_dir: Path, *, as_json: bool = False, out: IO[str] | None = None) -> 
         payload: dict[str, Any] = {"ok": ok, "steps": log.steps, "files": log.files}
         if error is not None:
             payload["error"] = error
-        from haulmer._support_commands import json_text
+        from haulmer._json_output import json_text
 
         print(json_text(payload, stream, indent=2, default=str), file=stream)
     elif ok:

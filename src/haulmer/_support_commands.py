@@ -8,16 +8,15 @@ RUT, XML or CAF the SDK refuses), ``2`` it could not be read at all (a missing f
 from __future__ import annotations
 
 import argparse
-import codecs
 import datetime as dt
 import errno
-import json
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from haulmer._files import read_limited, read_stream_limited
+from haulmer._json_output import json_text
 from haulmer._shown import shown
 from haulmer.errors import HaulmerError, XMLError
 
@@ -26,7 +25,6 @@ __all__ = [
     "EXIT_OK",
     "EXIT_UNREADABLE",
     "caf",
-    "json_text",
     "parse",
     "rut",
     "verify",
@@ -90,24 +88,6 @@ def _json_value(value: Any) -> Any:
 
 def _print_json(data: Any) -> None:
     print(json_text(data, sys.stdout, indent=2, default=_json_value))
-
-
-def json_text(data: Any, stream: Any, **options: Any) -> str:
-    """``data`` as JSON to write on ``stream``: text beyond ASCII as \\u escapes unless the
-    stream writes UTF-8. A Windows pipe or file is cp1252 and PYTHONIOENCODING may say ascii:
-    "Crédito" came out as a byte no JSON reader decodes, or as ``\\xe9``, an escape JSON refuses."""
-    return json.dumps(data, ensure_ascii=not _writes_utf8(stream), **options)
-
-
-def _writes_utf8(stream: Any) -> bool:
-    """Whether ``stream`` encodes text as UTF-8 (one without an encoding holds text itself)."""
-    encoding = getattr(stream, "encoding", None)
-    if not isinstance(encoding, str):  # io.StringIO: str in, str out
-        return True
-    try:
-        return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
-    except LookupError:
-        return False
 
 
 def _refused(path: str, error: HaulmerError, *, as_json: bool) -> int:
