@@ -1,4 +1,5 @@
-"""Verify a received DTE or envelope: every signature, every timbre and, optionally, every CAF.
+"""Verify a received DTE, envelope or receiver's answer (RespuestaDTE, EnvioRecibos): every
+signature, every timbre and, optionally, every CAF.
 
 The result lists each failed check with its reason instead of raising: received XML is often
 slightly off, and a caller needs to know what exactly failed. Hostile input is a failure too.
@@ -19,6 +20,7 @@ from lxml import etree
 from haulmer._chile import from_chile
 from haulmer._shown import cut, shown
 from haulmer.errors import XMLError
+from haulmer.rut import Rut
 from haulmer.sii._xml import DSIG_NS, SII_NS, descend, local_name, ns_prefix, parse_xml
 from haulmer.sii.caratula_check import caratula_problems
 from haulmer.sii.signature import SignatureCheck, check_signature
@@ -447,7 +449,6 @@ def _verify_recibo(recibo: etree._Element, collector: _Collector) -> None:
     if check.certificate is None:
         return
     from haulmer.pfx import holder_rut_of
-    from haulmer.rut import Rut
 
     holder = holder_rut_of(check.certificate)
     firma = documento.find(ns_prefix(documento) + "RutFirma")
