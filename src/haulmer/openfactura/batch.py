@@ -1,5 +1,6 @@
-"""Batch emission: each sale keyed by its own id, journaled, and resumable. Pure: no I/O of its
-own beyond the journal; ``documents.emit_many`` runs the plans with the client's runner.
+"""Batch emission: each sale keyed by its own id, journaled, and resumable. No I/O of its own
+beyond opening and closing the journal: the plans yield its reads and writes as ``Blocking``
+steps, and ``documents.emit_many`` runs them with the client's runner.
 
 A sale's idempotency key is its id, so a rerun (after a crash, or by a job queue retrying a
 task) sends it under the same key: OpenFactura answers OF-06 and the earlier document is
