@@ -289,8 +289,14 @@ class Canvas:
             texts = b"".join(shown[1::2])  # escapes looked for once a row, not once a value
             if len(texts.translate(None, ESCAPED)) != len(texts):
                 shown[1::2] = [literal(data) for data in shown[1::2]]
-            self._text_state()
-            self._page.content.append(
+            page = self._page  # what _text_state does, written out: a table draws many rows
+            if page.fill != self._text_fill:
+                page.fill = self._text_fill
+                page.content.append(self._text_fill)
+            if page.font != self._font_operator:
+                page.font = self._font_operator
+                page.content.append(self._font_operator)
+            page.content.append(
                 _row_format(len(shown) // 2) % (-(top + self._baseline) * UNIT, *shown)
             )
 
