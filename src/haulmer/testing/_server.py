@@ -134,6 +134,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self._read_exactly(length) if length else b""
 
     def _serve(self) -> None:
+        arrived_at = self.server.fake.clock.timestamp()  # before it waits its turn
         try:
             content = self._body()
         except TimeoutError:
@@ -151,6 +152,7 @@ class _Handler(BaseHTTPRequestHandler):
             query=dict(parse_qsl(split.query, keep_blank_values=True)),
             headers=Headers(list(self.headers.items())),
             content=content,
+            arrived_at=arrived_at,
         )
         fake = self.server.fake
         try:

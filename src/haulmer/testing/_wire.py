@@ -53,6 +53,9 @@ class FakeRequest:
     content: bytes = b""
     path_params: dict[str, str] = field(default_factory=dict)
     route_name: str | None = None
+    arrived_at: float | None = None
+    """When the request arrived, on the fake's clock (a POSIX timestamp): what the gateway's
+    rate limit counts. ``None``: when it is served."""
 
     def json(self) -> Any:
         """The body parsed as JSON (raises ``ValueError`` when it is not JSON)."""

@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
+import bisect
 import math
-from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -49,27 +49,34 @@ TenantHandler = Callable[[FakeRequest, Tenant], FakeResponse]
 
 
 class _RateLimiter:
-    """Haulmer's documented global limit (3 req/s, 100 req/min per key) on the fake clock."""
+    """Haulmer's documented global limit (3 req/s, 100 req/min per key) on the fake clock.
+
+    Counted when each request arrived (``FakeRequest.arrived_at``), as the gateway counts, not
+    when its turn to be served came: requests that wait for the fake behind a slow one would
+    otherwise bunch up and look faster than they were sent.
+    """
 
     def __init__(self, fake: _testing.FakeHaulmer) -> None:
         self.fake = fake
-        self.seen: dict[str, deque[float]] = {}
+        self.seen: dict[str, list[float]] = {}
+        """Each key's admitted arrivals, sorted (a request may be served after one that
+        arrived later than it)."""
 
-    def check(self, api_key: str) -> FakeResponse | None:
+    def check(self, api_key: str, arrived_at: float | None = None) -> FakeResponse | None:
         limits = self.fake.control.openfactura_rate_limit
         if limits is None:
             return None
         per_second, per_minute = limits
-        now = self.fake.clock.timestamp()
-        times = self.seen.setdefault(api_key, deque())
-        while times and now - times[0] >= 60:
-            times.popleft()
-        last_second = [t for t in times if now - t < 1]
+        now = self.fake.clock.timestamp() if arrived_at is None else arrived_at
+        times = self.seen.setdefault(api_key, [])
+        del times[: bisect.bisect_right(times, now - 60)]
+        upto = bisect.bisect_right(times, now)
+        in_second = upto - bisect.bisect_right(times, now - 1)
         wait = 0.0
-        if len(last_second) >= per_second:
-            wait = 1 - (now - last_second[-per_second])
-        if len(times) >= per_minute:
-            wait = max(wait, 60 - (now - times[-per_minute]))
+        if in_second >= per_second:
+            wait = times[upto - per_second] + 1 - now
+        if upto >= per_minute:
+            wait = max(wait, times[upto - per_minute] + 60 - now)
         if wait > 0:
             seconds = max(1, math.ceil(wait - 1e-9))
             return FakeResponse(
@@ -80,7 +87,7 @@ class _RateLimiter:
                 },
                 by_gateway=True,
             )
-        times.append(now)
+        times.insert(upto, now)
         return None
 
 
@@ -126,7 +133,7 @@ def install(fake: _testing.FakeHaulmer) -> None:
             tenant = state.tenant_for_key(api_key)
             if tenant is None:
                 return invalid_key()
-            limited = limiter.check(api_key)
+            limited = limiter.check(api_key, request.arrived_at)
             if limited is not None:
                 return limited
             if request.method == "POST" and not _is_json(request.headers.get("Content-Type")):
