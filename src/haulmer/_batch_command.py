@@ -15,9 +15,9 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO, cast
 
-from haulmer._shown import cut, shown
+from haulmer._shown import shown
 from haulmer.errors import HaulmerError, ValidationError
 
 __all__ = [
@@ -162,7 +162,7 @@ class ProgressDisplay:
 def _sale_id(field: str) -> Callable[[NumberedSale], str | int]:
     """What ``emit_many(key=)`` reads a sale's id with: the ``--key`` field, refused in the
     command line's terms when it is missing or cannot be an idempotency key."""
-    from haulmer.openfactura.batch import MAX_SALE_ID_LENGTH
+    from haulmer.openfactura.batch import sale_id_problem
 
     def read(numbered: NumberedSale) -> str | int:
         sale = numbered.sale
@@ -172,23 +172,12 @@ def _sale_id(field: str) -> Callable[[NumberedSale], str | int]:
                 "it with --key"
             )
         raw = sale[field]
-        if isinstance(raw, bool) or not isinstance(raw, str | int):
+        problem = sale_id_problem(raw)
+        if problem is not None:
             raise ValidationError(
-                f"its id ({shown(field)}) must be a string or a whole number, got "
-                f"{cut(json.dumps(raw), 60)}"
+                f"its id ({shown(field)}) {problem}; give the sale an id that fits"
             )
-        text = str(raw).strip()
-        if not text or len(text) > MAX_SALE_ID_LENGTH:
-            raise ValidationError(
-                f"its id ({shown(field)}) must have 1 to {MAX_SALE_ID_LENGTH} characters, got "
-                f"{len(text)}"
-            )
-        if not text.isascii() or not text.isprintable():
-            raise ValidationError(
-                f"its id {shown(text, 300)} is sent as the Idempotency-Key header, which takes "
-                "printable ASCII only; give the sale an ASCII id"
-            )
-        return raw
+        return cast("str | int", raw)  # sale_id_problem found it a str or an int
 
     return read
 

@@ -168,7 +168,7 @@ def test_a_sale_id_must_fit_an_idempotency_key_header(fake: FakeHaulmer) -> None
     with fake.client() as client:
         results = list(client.openfactura.documents.emit_many(batch))
     assert "printable ASCII" in str(results[0].error)
-    assert "string or an int" in str(results[1].error)
+    assert "a string or a whole number, got 12.5" in str(results[1].error)
     assert fake.requests.total == 0
 
 

@@ -9,6 +9,7 @@ returned. A sale the journal records as issued is answered from the journal, wit
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
@@ -17,7 +18,7 @@ from functools import partial
 from typing import Any, Literal
 
 from haulmer._core.plans import Blocking, Plan
-from haulmer._shown import shown
+from haulmer._shown import cut, shown
 from haulmer.errors import (
     ConfigurationError,
     HaulmerError,
@@ -53,6 +54,27 @@ MAX_CONCURRENCY = 64
 """More emissions in flight than this only queue behind Haulmer's 3 requests a second."""
 
 MAX_SALE_ID_LENGTH = 255
+"""A sale's id is sent as its Idempotency-Key header: one line of printable ASCII, this long."""
+
+
+def sale_id_problem(raw: object) -> str | None:
+    """Why ``raw`` cannot be a sale's id, worded to follow "its id" (``None``: it can, as
+    ``str(raw).strip()``). The one check ``emit_many`` and ``haulmer emit-batch`` share."""
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        try:
+            seen = cut(json.dumps(raw), 60)
+        except (TypeError, ValueError):
+            seen = type(raw).__name__
+        return f"must be a string or a whole number, got {seen}"
+    text = str(raw).strip()
+    if not text or len(text) > MAX_SALE_ID_LENGTH:
+        return f"must have 1 to {MAX_SALE_ID_LENGTH} characters, got {len(text)}"
+    if not text.isascii() or not text.isprintable():
+        return (
+            f"{shown(text, 300)} is sent as the Idempotency-Key header, which takes printable "
+            "ASCII only"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -215,23 +237,12 @@ class EmissionBatch:
                 f"sale {index}: its id could not be read ({what}: {type(exc).__name__}: {exc}); "
                 "pass key= naming the sale's id field, or a function returning it"
             ) from exc
-        if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        problem = sale_id_problem(raw)
+        if problem is not None:
             raise ValidationError(
-                f"sale {index}: its id must be a string or an int, got {type(raw).__name__}"
+                f"sale {index}: its id {problem}; derive an id that fits (key=lambda sale: ...)"
             )
-        sale_id = str(raw).strip()
-        if not sale_id or len(sale_id) > MAX_SALE_ID_LENGTH:
-            raise ValidationError(
-                f"sale {index}: its id must have 1 to {MAX_SALE_ID_LENGTH} characters, got "
-                f"{len(sale_id)}"
-            )
-        if not sale_id.isascii() or not sale_id.isprintable():
-            raise ValidationError(
-                f"sale {index}: its id {shown(sale_id, 300)} is sent as the Idempotency-Key "
-                "header, which takes printable ASCII only; derive an ASCII id "
-                "(key=lambda sale: ...)"
-            )
-        return sale_id
+        return str(raw).strip()
 
     def _sale_document(self, index: int, sale: Any) -> DocumentInput:
         if self._document is None:
