@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import httpx
 import pytest
 from fake_bodies import HAULMER_KEY, HOSTY_KEY, START, boleta
@@ -63,41 +65,41 @@ def test_the_wait_named_is_never_shorter_than_the_window_needs(limited: FakeHaul
         assert "Try again in 1 seconds" in wire.get("/v2/dte/organization").text
 
 
-def _arriving(fake: FakeHaulmer, at: float) -> int:
-    """The status of a GET that arrived ``at`` (fake seconds), served now."""
-    request = FakeRequest(
-        "GET", "/v2/dte/organization", headers=httpx.Headers({"apikey": HAULMER_KEY}), arrived_at=at
-    )
-    return fake.handle(request).response.status
+def _arriving(fake: FakeHaulmer, seconds: float) -> int:
+    """The status of a GET that arrived ``seconds`` after START (the fake's clock), served now."""
+    at = FakeClock(START).now() + dt.timedelta(seconds=seconds)  # START, aware, in Chile
+    headers = httpx.Headers({"apikey": HAULMER_KEY})
+    request = FakeRequest("GET", "/v2/dte/organization", headers=headers, arrived_at=at)
+    outcome = fake.handle(request)
+    assert outcome.entry.at == at  # the log records the arrival too
+    return outcome.response.status
 
 
 def test_the_limit_counts_when_requests_arrived_not_when_they_were_served(
     limited: FakeHaulmer,
 ) -> None:
-    t0 = limited.clock.timestamp()
     # Three arrive in the first 0.3 s but wait their turn behind a slow request: served at 0.9 s.
     limited.clock.advance(seconds=0.9)
-    assert [_arriving(limited, t0 + d) for d in (0.0, 0.1, 0.2)] == [200, 200, 200]
+    assert [_arriving(limited, d) for d in (0.0, 0.1, 0.2)] == [200, 200, 200]
     # One that arrived at 1.05 s, a second after the first arrived, is within the limit even
     # though it is served within a second of the three.
     limited.clock.advance(seconds=0.2)
-    assert _arriving(limited, t0 + 1.05) == 200
+    assert _arriving(limited, 1.05) == 200
     # One that arrived at 0.95 s was the fourth in a second, wherever its turn came.
-    assert _arriving(limited, t0 + 0.95) == 429
+    assert _arriving(limited, 0.95) == 429
 
 
 def test_a_request_served_after_one_that_arrived_later_is_counted_at_its_arrival(
     limited: FakeHaulmer,
 ) -> None:
-    t0 = limited.clock.timestamp()
     limited.clock.advance(seconds=3)
-    assert [_arriving(limited, t0 + d) for d in (0.0, 0.5, 2.0)] == [200, 200, 200]
+    assert [_arriving(limited, d) for d in (0.0, 0.5, 2.0)] == [200, 200, 200]
     # Served last, arrived second-to-last: its second (0.8 .. 1.8] held none of the others.
-    assert _arriving(limited, t0 + 1.8) == 200
+    assert _arriving(limited, 1.8) == 200
     # (1.1 .. 2.1] now holds two, (0.0 .. 1.0] two: both still have room for one.
-    assert _arriving(limited, t0 + 2.1) == 200
-    assert _arriving(limited, t0 + 0.6) == 200
-    assert _arriving(limited, t0 + 0.7) == 429  # (-0.3 .. 0.7] holds 0.0, 0.5 and 0.6
+    assert _arriving(limited, 2.1) == 200
+    assert _arriving(limited, 0.6) == 200
+    assert _arriving(limited, 0.7) == 429  # (-0.3 .. 0.7] holds 0.0, 0.5 and 0.6
 
 
 def test_rate_limit_none_is_the_way_out_and_reset_brings_the_limit_back(

@@ -209,7 +209,7 @@ class FakeHaulmer:
             headers=request.headers,
             content=request.content,
             route=request.route_name,
-            at=self.clock.now(),
+            at=request.arrived_at or self.clock.now(),
         )
         self.requests.append(entry)
         fault = self.control.take_fault(route, request.method, request.path)

@@ -134,7 +134,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self._read_exactly(length) if length else b""
 
     def _serve(self) -> None:
-        arrived_at = self.server.fake.clock.timestamp()  # before it waits its turn
+        arrived_at = self.server.fake.clock.now()  # before it waits its turn
         try:
             content = self._body()
         except TimeoutError:

@@ -52,7 +52,7 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             query=dict(url.params.multi_items()) if url.query else {},
             headers=_fake_headers(request.headers),
             content=request.content,
-            arrived_at=self.fake.clock.timestamp(),  # before it waits its turn (other threads)
+            arrived_at=self.fake.clock.now(),  # before it waits its turn (other threads)
         )
         try:
             outcome = self.fake.handle(fake_request)

@@ -5,6 +5,7 @@ Independent of httpx so that the in-process transport and the loopback HTTP serv
 
 from __future__ import annotations
 
+import datetime as dt
 import json as jsonlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -53,9 +54,9 @@ class FakeRequest:
     content: bytes = b""
     path_params: dict[str, str] = field(default_factory=dict)
     route_name: str | None = None
-    arrived_at: float | None = None
-    """When the request arrived, on the fake's clock (a POSIX timestamp): what the gateway's
-    rate limit counts. ``None``: when it is served."""
+    arrived_at: dt.datetime | None = None
+    """When the request arrived, on the fake's clock: what the gateway's rate limit counts and
+    the request log records. ``None``: when it is served."""
 
     def json(self) -> Any:
         """The body parsed as JSON (raises ``ValueError`` when it is not JSON)."""

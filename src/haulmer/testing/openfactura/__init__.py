@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -62,12 +63,12 @@ class _RateLimiter:
         """Each key's admitted arrivals, sorted (a request may be served after one that
         arrived later than it)."""
 
-    def check(self, api_key: str, arrived_at: float | None = None) -> FakeResponse | None:
+    def check(self, api_key: str, arrived_at: dt.datetime | None = None) -> FakeResponse | None:
         limits = self.fake.control.openfactura_rate_limit
         if limits is None:
             return None
         per_second, per_minute = limits
-        now = self.fake.clock.timestamp() if arrived_at is None else arrived_at
+        now = (self.fake.clock.now() if arrived_at is None else arrived_at).timestamp()
         times = self.seen.setdefault(api_key, [])
         del times[: bisect.bisect_right(times, now - 60)]
         upto = bisect.bisect_right(times, now)
