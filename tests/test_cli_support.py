@@ -279,10 +279,10 @@ def test_a_wrong_command_line_exits_two() -> None:
 
 
 def test_the_commands_read_no_larger_file_than_the_sii_layer_parses() -> None:
-    from haulmer._support_commands import _LARGEST_FILE
+    from haulmer._support_commands import LARGEST_FILE
     from haulmer.sii._xml import MAX_XML_BYTES
 
-    assert _LARGEST_FILE == MAX_XML_BYTES
+    assert LARGEST_FILE == MAX_XML_BYTES
 
 
 def test_serve_on_a_port_in_use_says_so_in_one_line(
@@ -448,7 +448,7 @@ def test_standard_input_is_read_no_further_than_a_file(
 ) -> None:
     from haulmer import _support_commands
 
-    monkeypatch.setattr(_support_commands, "_LARGEST_FILE", 10)
+    monkeypatch.setattr(_support_commands, "LARGEST_FILE", 10)
     _stdin(monkeypatch, FACTURA.read_bytes())
     code, _, err = run(["verify", "-"], capsys)
     assert code == 2

@@ -24,6 +24,7 @@ __all__ = [
     "EXIT_INVALID",
     "EXIT_OK",
     "EXIT_UNREADABLE",
+    "LARGEST_FILE",
     "caf",
     "parse",
     "rut",
@@ -38,7 +39,7 @@ EXIT_UNREADABLE = 2
 """The input could not be read (a missing or unreadable file), or the command line is wrong."""
 
 
-_LARGEST_FILE = 64 * 1024 * 1024
+LARGEST_FILE = 64 * 1024 * 1024
 """The largest file the commands read: what ``haulmer.sii`` parses at most (a full envelope of
 2,000 documents is far below it)."""
 
@@ -58,8 +59,8 @@ def _read(path: str) -> bytes | _Unreadable:
         if path == "-":
             if sys.stdin is None:  # started without one (pythonw, a closed descriptor)
                 raise OSError(errno.EBADF, "there is no standard input")
-            return read_stream_limited(sys.stdin.buffer, _LARGEST_FILE, path)
-        return read_limited(path, _LARGEST_FILE)
+            return read_stream_limited(sys.stdin.buffer, LARGEST_FILE, path)
+        return read_limited(path, LARGEST_FILE)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         where = "standard input" if path == "-" else path

@@ -261,10 +261,10 @@ def _resolucion(text: str) -> tuple[int, dt.date] | None:
 def _logo(path: str) -> bytes | None:
     """The bytes of ``--logo FILE``; None after saying why it cannot be read."""
     from haulmer._files import read_limited
-    from haulmer._support_commands import _LARGEST_FILE
+    from haulmer._support_commands import LARGEST_FILE
 
     try:
-        return read_limited(path, _LARGEST_FILE)
+        return read_limited(path, LARGEST_FILE)
     except OSError as error:
         print(f"haulmer pdf: cannot read --logo {path}: {error.strerror or error}", file=sys.stderr)
     except ValueError:  # a NUL byte in the name
@@ -287,12 +287,12 @@ def _in_cli_terms(message: str, logo: str | None) -> str:
 def _standard_input() -> bytes | None:
     """Standard input to its end, bounded as files are; None after saying why it cannot be."""
     from haulmer._files import read_stream_limited
-    from haulmer._support_commands import _LARGEST_FILE
+    from haulmer._support_commands import LARGEST_FILE
 
     try:
         if sys.stdin is None:  # started without one (pythonw, a closed descriptor)
             raise OSError(errno.EBADF, "there is no standard input")
-        return read_stream_limited(sys.stdin.buffer, _LARGEST_FILE, "-")
+        return read_stream_limited(sys.stdin.buffer, LARGEST_FILE, "-")
     except OSError as error:
         print(f"haulmer pdf: cannot read standard input: {error.strerror}", file=sys.stderr)
         return None
