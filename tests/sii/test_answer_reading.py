@@ -318,3 +318,39 @@ def test_a_signed_answer_outside_the_schema_is_refused(
     assert verify(signed).ok
     with pytest.raises(XMLError, match=r"RespuestaEnvioDTE_v10\.xsd.*EstadoDTE"):
         read_respuesta(signed)
+
+
+# -- comments inside signed values -------------------------------------------------------------
+
+
+def _commented(answer: bytes, tag: bytes) -> bytes:
+    """``answer`` with a comment after the first character of the first ``tag``'s text: C14N
+    leaves it out, so every signature still verifies."""
+    start = answer.index(b"<" + tag + b">") + len(tag) + 2
+    return answer[: start + 1] + b"<!-- -->" + answer[start + 1 :]
+
+
+def test_a_comment_inside_a_commercial_answer_s_values_reads_them_as_signed(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _comercial(received, certificate, resultados=Resultado(2, "Precio no pactado", -3))
+    signed = read_respuesta(answer).resultados
+    commented = answer
+    for tag in (b"Folio", b"MntTotal", b"EstadoDTEGlosa", b"CodRchDsc", b"RUTRecep"):
+        commented = _commented(commented, tag)
+    read = read_respuesta(commented)
+    assert read.verification.ok
+    assert read.resultados == signed
+
+
+def test_a_comment_inside_a_recibo_s_values_reads_them_as_signed(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _recibos(received, certificate, documentos=[(33, 1)])
+    signed = read_recibos(answer).recibos
+    commented = answer
+    for tag in (b"Recinto", b"Folio", b"Declaracion", b"TmstFirmaRecibo"):
+        commented = _commented(commented, tag)
+    read = read_recibos(commented)
+    assert read.verification.ok
+    assert read.recibos == signed

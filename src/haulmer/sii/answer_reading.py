@@ -18,7 +18,7 @@ from lxml import etree
 from haulmer._shown import cut, shown
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, XMLError
 from haulmer.rut import Rut
-from haulmer.sii._xml import local_name, parse_xml
+from haulmer.sii._xml import leaf_text, local_name, parse_xml
 from haulmer.sii.answer_parts import Resultado
 from haulmer.sii.received import ReceivedDte
 from haulmer.sii.schema import validate_schema
@@ -258,11 +258,13 @@ def _child(parent: etree._Element, name: str) -> etree._Element:
 
 def _optional_text(parent: etree._Element, name: str) -> str | None:
     found = parent.find("{*}" + name)
-    return None if found is None else found.text or ""
+    return None if found is None else leaf_text(found) or ""
 
 
 def _text(parent: etree._Element, name: str) -> str:
-    return _child(parent, name).text or ""
+    """The text of ``name`` as its signature covers it: comments inside it (which C14N leaves
+    out of the digest) are skipped, not taken for its end."""
+    return leaf_text(_child(parent, name)) or ""
 
 
 def _rut(parent: etree._Element, name: str) -> Rut:
