@@ -349,7 +349,7 @@ def test_a_comment_inside_a_recibo_s_values_reads_them_as_signed(
     answer = _recibos(received, certificate, documentos=[(33, 1)])
     signed = read_recibos(answer).recibos
     commented = answer
-    for tag in (b"Recinto", b"Folio", b"Declaracion", b"TmstFirmaRecibo"):
+    for tag in (b"Recinto", b"Folio", b"Declaracion", b"TmstFirmaRecibo", b"RutFirma"):
         commented = _commented(commented, tag)
     read = read_recibos(commented)
     assert read.verification.ok

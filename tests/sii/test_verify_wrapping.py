@@ -16,7 +16,7 @@ from haulmer.sii._xml import SII_NS, parse_xml
 from haulmer.sii.signature import C14N_10, ENVELOPED
 from signers import xmlsec1_verify
 
-from .conftest import EMISOR_RUT, SIGNED_AT
+from .conftest import EMISOR_RUT, FIXTURES, SIGNED_AT
 from .resigning import resign
 
 CARATULA = Caratula(
@@ -293,6 +293,20 @@ def test_a_comment_inside_a_text_value_verifies_and_parses_to_the_same_document(
     commented = xml.replace(name.group(0), split, 1)
     assert verify(commented).ok
     assert parse(commented) == parse(xml)
+
+
+@pytest.mark.parametrize(
+    "tag", ["TmstFirma", "DigestValue", "SignatureValue", "X509Certificate", "Modulus"]
+)
+def test_a_comment_inside_the_signing_time_or_a_signature_value_is_read_around(
+    tag: str,
+) -> None:
+    # SignedInfo is canonicalized without comments, TmstFirma is digested without them and
+    # KeyInfo is not signed: xmlsec1 reads each text whole, around the comment.
+    xml = (FIXTURES / "DTE--60910000-1--33--2336600.xml").read_bytes()
+    start = xml.index(f"<{tag}>".encode()) + len(tag) + 2
+    commented = xml[: start + 12] + b"<!-- c -->" + xml[start + 12 :]
+    assert verify(commented, check_caf=True).ok
 
 
 def test_a_processing_instruction_in_signed_content_breaks_the_digest(

@@ -26,7 +26,7 @@ from lxml import etree
 
 from haulmer._shown import shown
 from haulmer.errors import CertificateError
-from haulmer.sii._xml import DSIG_NS, XSI_NS, descend, first_children
+from haulmer.sii._xml import DSIG_NS, XSI_NS, descend, first_children, leaf_text
 from haulmer.sii.canonical_forms import signed_forms
 
 __all__ = [
@@ -262,7 +262,7 @@ class SignatureCheck:
 
 
 def _decode_b64(node: etree._Element | None) -> bytes | None:
-    return _b64_text(node.text if node is not None else None)
+    return _b64_text(_text_of(node))
 
 
 def _usable_key(numbers: rsa.RSAPublicNumbers | None) -> rsa.RSAPublicKey | None:
@@ -341,7 +341,8 @@ def _signer_of(key_info: etree._Element) -> _Signer:
 
 
 def _text_of(node: etree._Element | None) -> str | None:
-    return node.text if node is not None else None
+    """The text of a signature's part as C14N reads it: comments inside it are skipped."""
+    return leaf_text(node) if node is not None else None
 
 
 def _b64_text(text: str | None) -> bytes | None:

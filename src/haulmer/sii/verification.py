@@ -21,7 +21,16 @@ from haulmer._chile import from_chile
 from haulmer._shown import cut, shown
 from haulmer.errors import XMLError
 from haulmer.rut import Rut
-from haulmer.sii._xml import DSIG_NS, SII_NS, descend, local_name, ns_prefix, parse_xml
+from haulmer.sii._xml import (
+    DSIG_NS,
+    SII_NS,
+    descend,
+    leaf_text,
+    local_name,
+    ns_prefix,
+    parse_xml,
+    stripped_text,
+)
 from haulmer.sii.caratula_check import caratula_problems
 from haulmer.sii.signature import SignatureCheck, check_signature
 from haulmer.sii.ted import check_ted
@@ -100,9 +109,10 @@ def _timestamp_reader(*names: str) -> Callable[[etree._Element], dt.datetime | N
     def read(element: etree._Element) -> dt.datetime | None:
         ns = ns_prefix(element)
         node = descend(element, *(ns + name for name in names))
-        if node is None or not node.text:
+        text = None if node is None else leaf_text(node)  # comments skipped, as C14N does
+        if not text:
             return None
-        return _chile_time(node.text)
+        return _chile_time(text)
 
     return read
 
@@ -452,7 +462,7 @@ def _verify_recibo(recibo: etree._Element, collector: _Collector) -> None:
 
     holder = holder_rut_of(check.certificate)
     firma = documento.find(ns_prefix(documento) + "RutFirma")
-    text = (firma.text or "").strip() if firma is not None else ""
+    text = stripped_text(firma) or ""
     try:
         named: Rut | None = Rut(text)
     except ValueError:
