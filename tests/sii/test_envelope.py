@@ -687,3 +687,23 @@ def test_an_envelope_certificate_that_is_no_loaded_pfx_is_refused_saying_how_to_
 ) -> None:
     with pytest.raises(TypeError, match=r"haulmer\.pfx\.load_pfx\(path_or_bytes, password\)"):
         envelope([issued[33]], certificate=given, caratula=CARATULA, timestamp=SIGNED_AT)  # type: ignore[arg-type]
+
+
+def test_a_received_dte_with_comments_inside_its_type_rut_and_idk_is_enveloped_as_signed(
+    certificate: Certificate,
+) -> None:
+    # C14N leaves comments out of the digest: the DTE verifies, and its type, issuer and IDK
+    # are the whole texts around the comments.
+    real = REAL_PRODUCTION_DTE.read_bytes()
+    commented = (
+        real.replace(b"<TipoDTE>33</TipoDTE>", b"<TipoDTE>3<!-- -->3</TipoDTE>", 1)
+        .replace(b"<RUTEmisor>76399752-9</RUTEmisor>", b"<RUTEmisor>76<!-- -->399752-9</RUTEmisor>")
+        .replace(b"<IDK>300</IDK>", b"<IDK>3<!-- -->00</IDK>")
+    )
+    assert commented.count(b"<!-- -->") == 3
+    assert verify(commented).ok
+    xml = envelope(
+        [commented], certificate=certificate, caratula=_real_caratula(80), timestamp=SIGNED_AT
+    )
+    assert b"<SubTotDTE><TpoDTE>33</TpoDTE><NroDTE>1</NroDTE></SubTotDTE>" in xml
+    assert verify(xml).ok

@@ -29,6 +29,7 @@ from haulmer.sii._xml import (
     local_name,
     ns_prefix,
     parse_xml,
+    stripped_text,
 )
 from haulmer.sii.issued_memory import ISSUED_HEAD, IssuedFacts, recall
 from haulmer.sii.issuing import check_certificate_at, signing_time
@@ -192,7 +193,7 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
     if tipo is None or rut is None:  # elements in other namespaces: search any
         tipo = root.find("{*}*/{*}Encabezado/{*}IdDoc/{*}TipoDTE")
         rut = root.find("{*}*/{*}Encabezado/{*}Emisor/{*}RUTEmisor")
-    tipo_text = (tipo.text or "").strip() if tipo is not None else ""
+    tipo_text = stripped_text(tipo) or ""  # around comments, as the signature covers it
     if not _TIPO_DTE.fullmatch(tipo_text) or rut is None:
         raise XMLError(
             f"signed_documents[{index}] has no IdDoc/TipoDTE of 1 to 3 digits (0-9) or no "
@@ -211,7 +212,7 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
     return _SignedDte(
         body.strip(),
         int(tipo_text),
-        (rut.text or "").strip(),
+        stripped_text(rut) or "",
         (documento.get("ID") if documento is not None else None) or f"#{index}",
         _canonical_in_set(root),
         tuple(str(failure) for failure in verify_tree(root).failures),
@@ -224,7 +225,7 @@ def _caf_idk(root: etree._Element) -> int | None:
     idk = root.find("{*}*/{*}TED/{*}DD/{*}CAF/{*}DA/{*}IDK")
     if idk is None:
         idk = root.find("*/TED/DD/CAF/DA/IDK")
-    text = (idk.text or "").strip() if idk is not None else ""
+    text = stripped_text(idk) or ""
     return int(text) if _IDK.fullmatch(text) else None
 
 
