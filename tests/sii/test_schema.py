@@ -159,3 +159,11 @@ def test_threads_validating_at_once_each_get_their_own_documents_errors() -> Non
         thread.join()
     assert len(seen) == 4 * 40 * 3
     assert all(got == expected[xml] for xml, got in seen)
+
+
+def test_a_lone_boleta_with_a_comment_inside_its_type_is_validated_as_a_boleta(
+    issued: dict[int, bytes],
+) -> None:
+    commented = issued[39].replace(b"<TipoDTE>39</TipoDTE>", b"<TipoDTE>3<!-- -->9</TipoDTE>", 1)
+    assert commented != issued[39]
+    validate_schema(commented)

@@ -20,7 +20,7 @@ from lxml import etree
 
 from haulmer._shown import cut, shown
 from haulmer.errors import XMLError
-from haulmer.sii._xml import SII_NS, descend, has_elements, local_name, parse_xml
+from haulmer.sii._xml import SII_NS, descend, has_elements, local_name, parse_xml, stripped_text
 
 __all__ = ["schema_for", "validate_schema"]
 
@@ -85,7 +85,7 @@ def _schema_name(filename: str) -> str:
 
 def _is_boleta(dte: etree._Element) -> bool:
     tipo = dte.find("{*}*/{*}Encabezado/{*}IdDoc/{*}TipoDTE")
-    return tipo is not None and (tipo.text or "").strip() in _BOLETA_TYPES
+    return stripped_text(tipo) in _BOLETA_TYPES
 
 
 def schema_for(root: etree._Element) -> tuple[str, etree.XMLSchema]:
@@ -93,7 +93,7 @@ def schema_for(root: etree._Element) -> tuple[str, etree.XMLSchema]:
     name = local_name(root)
     if name == "DTE":
         tipo = _tipo_dte(root)
-        if tipo is not None and (tipo.text or "").strip() in _BOLETA_TYPES:
+        if stripped_text(tipo) in _BOLETA_TYPES:  # around comments, as the XSD reads it
             name = "BoletaDTE"
     filename = _SCHEMA_FILES.get(name)
     if filename is None:
