@@ -90,6 +90,27 @@ def test_latin_1_bytes_read_as_utf_8_are_refused_naming_the_encoding_to_declare(
     assert '<?xml version="1.0" encoding="ISO-8859-1"?>' in message
 
 
+@pytest.mark.parametrize("encoding", ["windows-1252", "ISO-8859-1"])
+def test_an_eight_bit_file_behind_a_utf8_byte_order_mark_is_told_to_drop_the_mark(
+    encoding: str,
+) -> None:
+    data = b"\xef\xbb\xbf" + f'<?xml version="1.0" encoding="{encoding}"?>'.encode()
+    with pytest.raises(XMLError) as info:
+        parse_xml(data + "<A>Ñuñoa</A>".encode("iso-8859-1"))
+    message = str(info.value)
+    assert "starts with a UTF-8 byte order mark" in message
+    assert f"declares {encoding}" in message
+    assert "the bytes are not in the declared" not in message
+
+
+def test_a_not_well_formed_message_holds_no_line_break() -> None:
+    with pytest.raises(XMLError) as info:
+        parse_xml(b"<A>\x00</A>")
+    assert str(info.value) == (
+        "XML is not well formed: Invalid character: Char 0x0 out of allowed range, line 1, column 4"
+    )
+
+
 @pytest.mark.parametrize("before", [b"\n", b"\r\n\r\n", b"  \t\n", b"\xef\xbb\xbf\n"])
 def test_blank_lines_before_the_declaration_are_named_with_what_to_remove(before: bytes) -> None:
     data = before + REAL_DTES[0].read_bytes()

@@ -106,11 +106,12 @@ def parse_xml(
         root = etree.fromstring(data, _PARSER if keep_blank_text else _BLANKLESS_PARSER)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) else None
-        message = str(exc.msg)
+        # libxml2 ends some messages with a line break, which lxml puts before the position.
+        message = _LINE_BREAK.sub(" ", str(exc.msg)).replace(" ,", ",").strip()
         hint = _encoding_hint(data) if _INVALID_BYTES in message else ""
         if _LATE_DECLARATION in message:
             hint = _late_declaration_hint(data)
-        raise XMLError(f"XML is not well formed: {exc.msg}{hint}", line=line) from None
+        raise XMLError(f"XML is not well formed: {message}{hint}", line=line) from None
     except (ValueError, LookupError) as exc:
         raise XMLError(f"XML cannot be read: {exc}") from None
     if root is None:
@@ -128,6 +129,8 @@ _DECLARED_ENCODING: Final = re.compile(
 
 
 _LATE_DECLARATION: Final = "XML declaration allowed only at the start"
+_UTF8_BOM: Final = b"\xef\xbb\xbf"
+_LINE_BREAK: Final = re.compile(r"\s*\n\s*")
 
 
 def _late_declaration_hint(data: bytes) -> str:
@@ -147,6 +150,14 @@ def _encoding_hint(data: bytes) -> str:
     """What to do when the bytes are not in the encoding the parser read them in: most often
     ISO-8859-1 bytes (the SII's encoding) with no declaration or one that says UTF-8."""
     declared = _DECLARED_ENCODING.match(data, 0 if data[:1] == b"<" else 3)
+    if data.startswith(_UTF8_BOM) and declared is not None:
+        encoding = declared.group(1).decode("ascii")
+        if encoding.upper().replace("_", "-") not in ("UTF-8", "UTF8"):
+            return (
+                f": the file starts with a UTF-8 byte order mark (bytes EF BB BF), which makes "
+                f"it read as UTF-8, but it declares {encoding} and its bytes are not UTF-8; "
+                "remove those three bytes (the signatures do not cover them)"
+            )
     named = (
         f"the declared {declared.group(1).decode('ascii')}"
         if declared is not None
