@@ -263,6 +263,21 @@ def test_the_barcode_keeps_raw_quotes_when_the_frmt_was_signed_over_them(
     assert b"&quot;" not in data
 
 
+def test_a_comment_inside_the_frmt_does_not_hide_the_form_it_was_signed_over(
+    cafs: dict[int, Caf],
+) -> None:
+    ted = _ted_signed_with_raw_quotes(cafs[33])
+    frmt = ted.find("FRMT")
+    assert frmt is not None and frmt.text is not None
+    half = len(frmt.text) // 2
+    frmt.text, tail = frmt.text[:half], frmt.text[half:]
+    comment = etree.Comment(" kept out of the signature's digest ")
+    comment.tail = tail
+    frmt.append(comment)
+    data = ted_barcode_bytes(ted)
+    assert b'<RSR>Minera "Los Pelambres"</RSR>' in data
+
+
 def test_the_barcode_writes_quotes_as_entities_when_the_frmt_was_signed_so(
     issued: dict[int, bytes],
 ) -> None:

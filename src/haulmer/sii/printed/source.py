@@ -274,7 +274,7 @@ def _signed_over(ted: etree._Element, flattened: bytes) -> bool:
         return False
     try:
         caf = Caf.from_element(caf_element)
-        signature = base64.b64decode("".join((frmt.text or "").split()), validate=True)
+        signature = base64.b64decode("".join((stripped_text(frmt) or "").split()), validate=True)
         caf.public_key.verify(
             signature, flattened[start : end + 5], padding.PKCS1v15(), hashes.SHA1()
         )
