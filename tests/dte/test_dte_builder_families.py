@@ -62,6 +62,7 @@ def test_the_options_are_written_once_and_extend_each_other() -> None:
         "referencias",
         "id_doc",
         "tasas_adicionales",
+        "credito_constructoras",
         "check",
     } == SHARED
     assert PaymentOptions.__optional_keys__ > SHARED

@@ -157,6 +157,11 @@ class Document(SiiModel):
             return {}
         return {t.tipo: t.tasa for t in given.impto_reten if t.tasa is not None}
 
+    def _declared_cred_ec(self) -> int | None:
+        """Totales/CredEC as declared: the constructora's crédito is given, not computed."""
+        given = self.encabezado.totales
+        return given.cred_ec if given is not None else None
+
     def _moneda(self) -> Moneda | None:
         """An export's currency (Totales/TpoMoneda), which sets its amounts' decimals."""
         given = self.encabezado.totales
@@ -166,7 +171,8 @@ class Document(SiiModel):
     def totals(self) -> Totales:
         """The Totales computed from the lines and global discounts (the SII's arithmetic).
 
-        Additional-tax codes without a fixed rate take the TasaImp declared in Totales/ImptoReten.
+        Additional-tax codes without a fixed rate take the TasaImp declared in Totales/ImptoReten;
+        a declared CredEC (empresas constructoras) is deducted from MntTotal.
         """
         return compute_totals(
             self.tipo_dte,
@@ -176,6 +182,7 @@ class Document(SiiModel):
             tasas_adicionales=self._declared_rates(),
             moneda=self._moneda(),
             comisiones=self.comisiones,
+            cred_ec=self._declared_cred_ec(),
         )
 
     def amounts_by_line(self) -> list[LineAmounts]:
@@ -191,9 +198,11 @@ class Document(SiiModel):
         self,
         amounts: Sequence[LineAmounts],
         tasas_adicionales: Mapping[str, Decimal] | None = None,
+        cred_ec: int | None = None,
     ) -> Totales:
         """``totals`` from the lines' amounts already computed by :meth:`amounts_by_line`;
-        ``tasas_adicionales`` add to (and override) the rates Totales/ImptoReten declares."""
+        ``tasas_adicionales`` add to (and override) the rates Totales/ImptoReten declares, and
+        ``cred_ec`` replaces the CredEC it declares."""
         return totals_from_line_amounts(
             self.tipo_dte,
             self.detalle,
@@ -203,14 +212,21 @@ class Document(SiiModel):
             tasas_adicionales={**self._declared_rates(), **(tasas_adicionales or {})},
             moneda=self._moneda(),
             comisiones=self.comisiones,
+            cred_ec=cred_ec if cred_ec is not None else self._declared_cred_ec(),
         )
 
-    def completed(self, *, tasas_adicionales: Mapping[str, Decimal] | None = None) -> Document:
+    def completed(
+        self,
+        *,
+        tasas_adicionales: Mapping[str, Decimal] | None = None,
+        credito_constructoras: int | None = None,
+    ) -> Document:
         """A copy with line numbers, line amounts and Totales filled where they were left out.
 
         Values already present are kept (``check_totals`` says whether they are right).
         ``tasas_adicionales``: the rates, in percent, of CodImpAdic codes without a fixed one
-        (they become Totales/ImptoReten/TasaImp).
+        (they become Totales/ImptoReten/TasaImp). ``credito_constructoras``: an empresa
+        constructora's crédito especial in pesos (Totales/CredEC, deducted from MntTotal).
         """
         amounts = self.amounts_by_line()
         lines = [
@@ -231,7 +247,7 @@ class Document(SiiModel):
         ]
         encabezado = self.encabezado
         if encabezado.totales is None:
-            totales = self.totals_from(amounts, tasas_adicionales)
+            totales = self.totals_from(amounts, tasas_adicionales, credito_constructoras)
             encabezado = encabezado.model_copy(update={"totales": totales})
         return self.model_copy(
             update={

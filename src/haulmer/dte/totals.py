@@ -17,8 +17,10 @@ Pure functions over the models. Rounding is half up to the peso (the SII's rule;
 5. Additional taxes and retenciones by CodImpAdic on the afecto lines' MontoItem (before global
    discounts): additional ones (licores 24...) add to MntTotal; retenciones (IVA retenido total
    15, trigo 34...) subtract, and IVANoRet = IVA - retained when positive.
-6. MntTotal = MntNeto + MntExe + IVA + additional - retained + GrntDep; MontoPeriodo (boletas:
-   TotalPeriodo) = MntTotal + MontoNF when there are non-billable lines.
+6. MntTotal = MntNeto + MntExe + IVA + additional - retained - CredEC + GrntDep; MontoPeriodo
+   (boletas: TotalPeriodo) = MntTotal + MontoNF when there are non-billable lines. CredEC, the
+   crédito especial de empresas constructoras, is given (it depends on the dwelling's value), at
+   most 65% of the IVA.
 
 Exports (110/111/112) are in the currency of Totales/TpoMoneda: a line is ``qty x price``
 rounded half up to that currency's decimals (4, the XSD's; 0 for PESO CL) minus its discount
@@ -66,6 +68,7 @@ else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves onc
 
 __all__ = [
     "ADDITIONAL_TAX_RATES",
+    "CRED_EC_SHARE",
     "RETAINED_CODES",
     "RETENTION_RATES",
     "SII_TAX_CODES",
@@ -137,6 +140,8 @@ SII_TAX_CODES: frozenset[str] = (
 
 _HUNDRED = Decimal(100)
 _PESO = Decimal(1)
+CRED_EC_SHARE: Final = Decimal("0.65")
+"""The crédito especial de empresas constructoras is at most 65% of the IVA (DL 910 art. 21)."""
 
 
 _Computed = TypeVar("_Computed", bound=BaseModel)
@@ -548,6 +553,26 @@ def _taxes(
     return entries, added, retained
 
 
+def _credito_constructoras(cred_ec: int | None, iva: int | None) -> int:
+    """CredEC as given (0 without one), or a DocumentError when it exceeds 65% of the IVA: the
+    crédito is a share of the IVA of the sale of a dwelling, and a document without IVA has none."""
+    if not cred_ec:
+        return 0
+    most = round_peso(Decimal(iva or 0) * CRED_EC_SHARE)
+    if cred_ec > most:
+        issue = (
+            f"is {cred_ec}, more than 65% of the IVA ({iva or 0}): at most {most}"
+            if iva
+            else f"is {cred_ec}, but the document has no IVA to take the crédito from"
+        )
+        raise DocumentError(
+            "the crédito especial de empresas constructoras (CredEC) is at most 65% of the "
+            f"document's IVA: {issue}",
+            [ErrorDetail("Encabezado.Totales.CredEC", issue)],
+        )
+    return cred_ec
+
+
 def _unknown_tax_code(code: str) -> DocumentError:
     """The error for a CodImpAdic that is not in the SII's table."""
     known = ", ".join(sorted(SII_TAX_CODES, key=lambda c: (len(c), c)))
@@ -567,11 +592,14 @@ def compute_totals(
     tasas_adicionales: Mapping[str, Decimal] | None = None,
     moneda: Moneda | None = None,
     comisiones: Iterable[Comision] = (),
+    cred_ec: int | None = None,
 ) -> Totales:
     """The Totales the SII expects for these lines and global discounts/surcharges.
 
     ``montos_brutos``: whether line amounts include IVA; None means the type's default (boletas
     gross, everything else net). ``moneda``: an export's TpoMoneda (see :func:`export_totals`).
+    ``cred_ec``: an empresa constructora's CredEC in pesos (at most 65% of the IVA), deducted
+    from MntTotal.
     """
     tipo = DTEType.parse(tipo_dte)
     if tipo.is_export:
@@ -589,6 +617,7 @@ def compute_totals(
         tasa_iva=tasa_iva,
         tasas_adicionales=tasas_adicionales,
         comisiones=comisiones,
+        cred_ec=cred_ec,
     )
 
 
@@ -603,6 +632,7 @@ def totals_from_line_amounts(
     tasas_adicionales: Mapping[str, Decimal] | None = None,
     moneda: Moneda | None = None,
     comisiones: Iterable[Comision] = (),
+    cred_ec: int | None = None,
 ) -> Totales:
     """:func:`compute_totals` from each line's MontoItem already computed by :func:`line_amounts`
     (one per line, in order), so a caller that needs both computes the lines once.
@@ -646,7 +676,8 @@ def totals_from_line_amounts(
         impuestos, added, retained = _taxes(detalle, pesos, tasas_adicionales or {})
 
     exento = sums.exento if sums.has_exento else None
-    total = (neto or 0) + (exento or 0) + (iva or 0) + added - retained + sums.garantia
+    credito = _credito_constructoras(cred_ec, iva)
+    total = (neto or 0) + (exento or 0) + (iva or 0) + added - retained - credito + sums.garantia
     charges = None
     if tipo is DTEType.LIQUIDACION_FACTURA:
         charges = comisiones_totales(comisiones, tasa_iva)
@@ -669,6 +700,7 @@ def totals_from_line_amounts(
         iva=iva,
         impto_reten=impuestos,
         iva_no_ret=iva_no_ret if iva_no_ret > 0 else None,
+        cred_ec=credito or None,
         grnt_dep=sums.garantia or None,
         comisiones=charges,
         mnt_total=total,

@@ -100,7 +100,8 @@ def build(
     ``options`` are every builder's (``DocumentOptions``): ``fecha`` (today in Chile),
     ``folio`` (0), ``id_doc`` (IdDoc fields, Python or SII names: ``{"forma_pago": 2}``),
     ``descuentos_recargos``, ``referencias``, ``tasas_adicionales`` (rates of the tax codes
-    without a fixed one: ``{"28": Decimal("2.5")}``), ``check``. Exports only: ``moneda``
+    without a fixed one: ``{"28": Decimal("2.5")}``), ``credito_constructoras`` (CredEC in
+    pesos), ``check``. Exports only: ``moneda``
     (Totales/TpoMoneda) and ``otra_moneda`` (``{"TpoMoneda": "PESO CL", "TpoCambio": 950}``;
     amounts computed); an export's receptor without a RUT gets 55555555-5, as in
     ``factura_exportacion``. Liquidación-factura only: ``comisiones``.
@@ -150,7 +151,10 @@ def build(
         ) from None
     if tipo.is_export:
         document = _export_amounts(document, currency)
-    document = document.completed(tasas_adicionales=_tax_rates(options.get("tasas_adicionales")))
+    document = document.completed(
+        tasas_adicionales=_tax_rates(options.get("tasas_adicionales")),
+        credito_constructoras=_credito(options.get("credito_constructoras")),
+    )
     if options.get("check", True):
         document.check()
     return document
@@ -196,6 +200,23 @@ def _tax_rates(value: Mapping[str, Decimal | int | str] | None) -> dict[str, Dec
     if problems:
         raise DocumentError("tasas_adicionales: " + "; ".join(str(p) for p in problems), problems)
     return rates
+
+
+def _credito(value: object) -> int | None:
+    """``credito_constructoras`` as whole pesos (None or 0: no crédito)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(
+            "credito_constructoras is the CredEC in whole pesos (an int), got "
+            f"{type(value).__name__}"
+        )
+    if value < 0:
+        raise DocumentError(
+            f"credito_constructoras must be 0 or more pesos, got {value}",
+            [ErrorDetail("Encabezado.Totales.CredEC", "a crédito is 0 or more pesos")],
+        )
+    return value or None
 
 
 def dte_type(value: object) -> DTEType:

@@ -45,6 +45,7 @@ def factura(
     """Factura electrónica (33): net prices (``montos_brutos=True`` for IVA-included prices).
 
     Lines with ``ind_exe=1`` are exempt; ``forma_pago`` 1 contado, 2 crédito, 3 sin costo.
+    An empresa constructora gives its crédito especial as ``credito_constructoras`` (CredEC).
     ``options``: ``PaymentOptions`` (``fecha``, ``folio``, ``forma_pago``, ``medio_pago``,
     ``fecha_vencimiento``, ``descuentos_recargos``, ``referencias``, ``id_doc``, ``check``).
     """

@@ -128,6 +128,9 @@ class DocumentOptions(TypedDict, total=False):
     """Rates in percent of the lines' CodImpAdic codes that have no fixed one (28 diésel,
     35 gasolina, 16 IVA retenido parcial...): ``{"28": Decimal("2.5")}``, written as
     Totales/ImptoReten/TasaImp. A nota takes its document's when left out."""
+    credito_constructoras: int | None
+    """Totales/CredEC: an empresa constructora's crédito especial in pesos (at most 65% of the
+    IVA), deducted from MntTotal. A nota that annuls takes its document's when left out."""
     check: bool
     """Run ``Document.check()`` (True when left out); False returns the document unchecked."""
 

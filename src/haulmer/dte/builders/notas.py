@@ -134,6 +134,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
     globales: Iterable[GlobalInput] | None = options.get("descuentos_recargos")
     id_doc: dict[str, Any] = dict(options.get("id_doc") or {})
     rates = options.get("tasas_adicionales")
+    credito = options.get("credito_constructoras")
     if documento is not None and not isinstance(documento, Document):
         raise TypeError(
             f"the document a note amends is a haulmer.dte.Document, got {type(documento).__name__}"
@@ -195,6 +196,8 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
             lines = [line.model_copy(update={"nro_lin_det": None}) for line in documento.detalle]
             if globales is None:
                 globales = documento.descuentos_recargos
+            if credito is None and documento.encabezado.totales is not None:
+                credito = documento.encabezado.totales.cred_ec
         else:
             missing.append(
                 ErrorDetail("Detalle", "a note that corrects amounts needs its lines (lines=)")
@@ -245,6 +248,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
             descuentos_recargos=exempt_globals(copied) if exempt_source else copied,
             referencias=referencias,
             tasas_adicionales=rates,
+            credito_constructoras=credito,
         ),
     )
 

@@ -1,0 +1,80 @@
+"""Documents a Chilean business issues, checked against the SII's rules on totals and
+references: the crédito especial de empresas constructoras, notas and their references,
+non-billable amounts and export discounts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+import haulmer.dte as dte
+from haulmer.errors import DocumentError
+
+FECHA = date(2026, 11, 27)
+CASA = [{"nombre": "Vivienda lote 12", "precio": 100_000_000}]
+
+
+# -- CredEC: crédito especial de empresas constructoras ------------------------------------------
+
+
+def test_constructora_factura_deducts_its_credito_especial_from_mnttotal(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    doc = dte.factura(
+        emisor=emisor, receptor=receptor, lines=CASA, fecha=FECHA, credito_constructoras=12_350_000
+    )
+    totales = doc.totales
+    assert (totales.mnt_neto, totales.iva, totales.cred_ec) == (100_000_000, 19_000_000, 12_350_000)
+    assert totales.mnt_total == 106_650_000
+
+
+def test_a_factura_read_with_its_credec_passes_the_totals_check(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    data = dte.factura(emisor=emisor, receptor=receptor, lines=CASA, fecha=FECHA).to_sii_dict()
+    totales = data["Encabezado"]["Totales"]
+    totales.update(CredEC=12_350_000, MntTotal=106_650_000)
+    doc = dte.Document.from_sii_dict(data)
+    doc.check()
+    assert doc.totals.mnt_total == 106_650_000
+
+
+def test_a_credec_over_65_percent_of_the_iva_is_refused(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    with pytest.raises(DocumentError, match="65%") as caught:
+        dte.factura(
+            emisor=emisor,
+            receptor=receptor,
+            lines=CASA,
+            fecha=FECHA,
+            credito_constructoras=12_350_001,
+        )
+    assert caught.value.details[0].field == "Encabezado.Totales.CredEC"
+
+
+def test_a_credec_on_a_document_without_iva_is_refused(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    with pytest.raises(DocumentError, match="no IVA"):
+        dte.factura_exenta(
+            emisor=emisor, receptor=receptor, lines=CASA, fecha=FECHA, credito_constructoras=1
+        )
+
+
+def test_a_nota_that_annuls_a_constructora_factura_carries_its_credec(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    factura = dte.factura(
+        emisor=emisor,
+        receptor=receptor,
+        lines=CASA,
+        fecha=FECHA,
+        folio=8,
+        credito_constructoras=12_350_000,
+    )
+    nota = dte.nota_credito(factura, fecha=FECHA)
+    assert nota.totales.cred_ec == 12_350_000
+    assert nota.totales.mnt_total == factura.totales.mnt_total
