@@ -5,6 +5,7 @@ non-billable amounts and export discounts."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -78,3 +79,47 @@ def test_a_nota_that_annuls_a_constructora_factura_carries_its_credec(
     nota = dte.nota_credito(factura, fecha=FECHA)
     assert nota.totales.cred_ec == 12_350_000
     assert nota.totales.mnt_total == factura.totales.mnt_total
+
+
+# -- exports: line percentages in the sale's currency --------------------------------------------
+
+EXPORT_EMISOR: dict[str, Any] = {
+    "RUTEmisor": "76192083-9",
+    "RznSoc": "SASCO SpA",
+    "GiroEmis": "Tecnología",
+    "Acteco": [726000],
+    "DirOrigen": "Santa Cruz",
+    "CmnaOrigen": "Santa Cruz",
+}
+EXPORT_RECEPTOR: dict[str, Any] = {
+    "RznSocRecep": "Jackie Chan",
+    "Extranjero": {"Nacionalidad": 225},
+    "GiroRecep": "Particular",
+    "DirRecep": "Calle 123, Hong Kong, China",
+}
+
+
+def test_an_export_line_percentage_that_rounds_to_no_unit_is_refused_not_dropped() -> None:
+    with pytest.raises(DocumentError) as caught:
+        dte.factura_exportacion(
+            emisor=EXPORT_EMISOR,
+            receptor=EXPORT_RECEPTOR,
+            lines=[{"nombre": "Asesoría", "precio": "4.99", "descuento_pct": 10}],
+            moneda="DOLAR USA",
+            ind_servicio=3,
+            fecha=FECHA,
+        )
+    assert [d.field for d in caught.value.details] == ["Detalle[1].DescuentoPct"]
+    assert "units of DOLAR USA" in caught.value.details[0].issue
+
+
+def test_an_export_line_percentage_of_a_unit_or_more_is_applied() -> None:
+    doc = dte.factura_exportacion(
+        emisor=EXPORT_EMISOR,
+        receptor=EXPORT_RECEPTOR,
+        lines=[{"nombre": "Asesoría", "precio": "49.90", "descuento_pct": 10}],
+        moneda="DOLAR USA",
+        ind_servicio=3,
+        fecha=FECHA,
+    )
+    assert (doc.detalle[0].descuento_monto, doc.totales.mnt_total) == (5, Decimal("44.9"))

@@ -40,6 +40,7 @@ __all__ = [
     "line_amounts_at",
     "stamping_problems",
     "totals_problems",
+    "zero_percentage_problems",
 ]
 
 
@@ -61,9 +62,10 @@ def line_amounts_at(line: Detalle, where: str) -> LineAmounts:
         ) from exc
 
 
-def _zero_percentages(line: Detalle, where: str) -> list[ErrorDetail]:
-    """A line's DescuentoPct or RecargoPct that comes to 0 pesos once rounded: its amount,
-    which the SII takes from 1, cannot be written, so the percentage would stand for nothing."""
+def zero_percentage_problems(line: Detalle, where: str, unit: str = "pesos") -> list[ErrorDetail]:
+    """A line's DescuentoPct or RecargoPct that comes to 0 once rounded to whole ``unit`` (an
+    export's DescuentoMonto is whole units of its currency too): its amount, which the SII takes
+    from 1, cannot be written, so the percentage would stand for nothing."""
     if line.precio is None or (line.descuento_pct is None and line.recargo_pct is None):
         return []
     exact = (line.cantidad if line.cantidad is not None else Decimal(1)) * line.precio
@@ -78,8 +80,8 @@ def _zero_percentages(line: Detalle, where: str) -> list[ErrorDetail]:
             problems.append(
                 ErrorDetail(
                     f"{where}.{name}",
-                    f"{percent}% of {exact.normalize():f} pesos rounds to 0, and the SII takes "
-                    f"an amount from 1: leave this line without the {what}, or give it in pesos",
+                    f"{percent}% of {exact.normalize():f} {unit} rounds to 0, and the SII takes "
+                    f"an amount from 1: leave this line without the {what}, or give it in {unit}",
                 )
             )
     return problems
@@ -164,7 +166,7 @@ def _line_problems(doc: dte.Document) -> list[ErrorDetail]:
                 )
             )
         if values["descuento_pct"] is not None or values["recargo_pct"] is not None:
-            problems.extend(_zero_percentages(line, f"Detalle[{index + 1}]"))
+            problems.extend(zero_percentage_problems(line, f"Detalle[{index + 1}]"))
         taxes = values["cod_imp_adic"]
         if not taxes:
             continue

@@ -15,6 +15,7 @@ from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import Aduana, OtraMoneda, Totales
+from haulmer.dte.rules.documento import zero_percentage_problems
 from haulmer.dte.rules.outcome import DocumentCheck, blank
 from haulmer.dte.rules.referencias import export_reference_problems
 from haulmer.dte.schema.checker import EXPORTACIONES_ROOT, schema_problems, shown_int
@@ -129,6 +130,10 @@ def _lines(doc: dte.Document) -> list[ErrorDetail]:
             problems.append(ErrorDetail(f"{where}.NmbItem", "the item name is required"))
         if len(line.codigos) > 5:
             problems.append(ErrorDetail(f"{where}.CdgItem", "at most 5 codes"))
+        if line.descuento_pct is not None or line.recargo_pct is not None:
+            moneda = _moneda(doc)
+            unit = f"units of {moneda.value}" if moneda is not None else "units"
+            problems.extend(zero_percentage_problems(line, where, unit))
         if line.ind_exe not in (None, 1):
             problems.append(
                 ErrorDetail(
