@@ -123,3 +123,72 @@ def test_an_export_line_percentage_of_a_unit_or_more_is_applied() -> None:
         fecha=FECHA,
     )
     assert (doc.detalle[0].descuento_monto, doc.totales.mnt_total) == (5, Decimal("44.9"))
+
+
+# -- references to documents already issued -----------------------------------------------------
+
+
+def _factura(emisor: dict[str, Any], receptor: dict[str, Any]) -> dte.Document:
+    return dte.factura(
+        emisor=emisor, receptor=receptor, lines=[{"nombre": "Asesoría", "precio": 1000}], folio=7
+    )
+
+
+def test_a_nota_referencing_a_document_dated_after_it_is_refused(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    factura = _factura(emisor, receptor)
+    with pytest.raises(DocumentError) as caught:
+        dte.nota_credito(factura, fecha=FECHA, fecha_ref=date(2026, 12, 5))
+    assert [d.field for d in caught.value.details] == ["Referencia[1].FchRef"]
+    assert "after this document's date (2026-11-27)" in caught.value.details[0].issue
+
+
+def test_a_nota_referencing_a_document_of_the_same_day_is_accepted(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    nota = dte.nota_credito(_factura(emisor, receptor), fecha=FECHA, fecha_ref=FECHA)
+    assert nota.referencias[0].fecha_ref == FECHA
+
+
+def test_a_reference_to_an_electronic_document_with_folio_0_is_refused(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    with pytest.raises(DocumentError) as caught:
+        dte.nota_credito(
+            tipo_doc_ref=33,
+            folio_ref=0,
+            fecha_ref=FECHA,
+            emisor=emisor,
+            receptor=receptor,
+            fecha=FECHA,
+            cod_ref="corrige_montos",
+            lines=[{"nombre": "Descuento", "precio": 100}],
+        )
+    assert [d.field for d in caught.value.details] == ["Referencia[1].FolioRef"]
+
+
+def test_a_global_reference_with_folio_0_is_accepted(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    factura = dte.factura(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[{"nombre": "Asesoría", "precio": 1000}],
+        fecha=FECHA,
+        referencias=[{"TpoDocRef": "52", "IndGlobal": 1, "FolioRef": "0", "FchRef": FECHA}],
+    )
+    assert factura.referencias[0].folio_ref == "0"
+
+
+def test_an_orden_de_compra_reference_keeps_its_own_folio_and_date(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    factura = dte.factura(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[{"nombre": "Asesoría", "precio": 1000}],
+        fecha=FECHA,
+        referencias=[{"TpoDocRef": "801", "FolioRef": "0", "FchRef": date(2026, 11, 30)}],
+    )
+    assert factura.referencias[0].tipo_doc_ref == "801"

@@ -19,6 +19,7 @@ else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves onc
 __all__ = [
     "documento_reference_problems",
     "export_reference_problems",
+    "issued_reference_problems",
     "liquidacion_reference_problems",
     "reference_field_problems",
 ]
@@ -90,6 +91,38 @@ def _annulment_problems(tipo: int, refs: Sequence[Referencia]) -> list[ErrorDeta
     return problems
 
 
+def issued_reference_problems(doc: dte.Document, refs: Sequence[Referencia]) -> list[ErrorDetail]:
+    """References to electronic documents (TpoDocRef 33, 39, 52...) that cannot be of one
+    already issued: dated after the document that references it, or with folio 0 (DTE folios
+    start at 1; FolioRef 0 goes with IndGlobal 1, a reference to many documents)."""
+    problems: list[ErrorDetail] = []
+    fecha = doc.fecha_emision
+    for index, ref in enumerate(refs):
+        if (ref.tipo_doc_ref or "").strip() not in _DTE_CODES:
+            continue
+        where = f"Referencia[{index + 1}]"
+        if ref.fecha_ref is not None and ref.fecha_ref > fecha:
+            problems.append(
+                ErrorDetail(
+                    f"{where}.FchRef",
+                    f"is {ref.fecha_ref}, after this document's date ({fecha}): a document "
+                    "references one already issued; give the referenced document's date, or "
+                    "date this one (FchEmis) on or after it",
+                )
+            )
+        folio = (ref.folio_ref or "").strip()
+        if folio.isascii() and folio.isdigit() and int(folio) == 0 and ref.ind_global != 1:
+            problems.append(
+                ErrorDetail(
+                    f"{where}.FolioRef",
+                    "is 0, and an electronic document's folio is 1 or more: give the folio of "
+                    "the referenced document (document.with_folio(n) before the nota), or "
+                    "IndGlobal 1 for a reference to many documents",
+                )
+            )
+    return problems
+
+
 def documento_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
     """References of a Documento or a boleta: at most 40, a nota's CodRef, each one's fields."""
     tipo = doc.tipo_dte
@@ -114,10 +147,12 @@ def documento_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
                 )
             )
         problems += _annulment_problems(int(tipo), refs)
+    if not tipo.is_boleta:  # boleta references: every element optional, CodRef free text
+        problems += issued_reference_problems(doc, refs)
     for index, ref in enumerate(refs):
         where = f"Referencia[{index + 1}]"
         if tipo.is_boleta:
-            continue  # boleta references: every element optional, CodRef free text
+            continue
         problems += reference_field_problems(ref, where, "33, 801")
         if ref.rut_otro is not None and int(tipo) not in _RUTOTR_TYPES:
             problems.append(
@@ -152,6 +187,7 @@ def export_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
                     "an export note modifies an export document: 110, 111 or 112",
                 )
             )
+    problems += issued_reference_problems(doc, refs)
     for index, ref in enumerate(refs):
         where = f"Referencia[{index + 1}]"
         if ref.nro_lin_ref is not None and ref.nro_lin_ref != index + 1:
@@ -165,6 +201,7 @@ def liquidacion_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
     problems: list[ErrorDetail] = []
     if len(doc.referencias) > 40:
         problems.append(ErrorDetail("Referencia", "at most 40 references"))
+    problems += issued_reference_problems(doc, doc.referencias)
     for index, ref in enumerate(doc.referencias):
         where = f"Referencia[{index + 1}]"
         if ref.nro_lin_ref is not None and ref.nro_lin_ref != index + 1:
