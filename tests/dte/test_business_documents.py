@@ -192,3 +192,31 @@ def test_an_orden_de_compra_reference_keeps_its_own_folio_and_date(
         referencias=[{"TpoDocRef": "801", "FolioRef": "0", "FchRef": date(2026, 11, 30)}],
     )
     assert factura.referencias[0].tipo_doc_ref == "801"
+
+
+# -- MontoPeriodo: the period's total ------------------------------------------------------------
+
+
+def _with_totales(doc: dte.Document, **changes: Any) -> dte.Document:
+    data = doc.to_sii_dict()
+    data["Encabezado"]["Totales"].update(changes)
+    return dte.Document.from_sii_dict(data)
+
+
+def test_a_montoperiodo_other_than_mnttotal_without_non_billable_lines_is_refused(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    doc = _with_totales(_factura(emisor, receptor), MontoPeriodo=1)
+    with pytest.raises(DocumentError) as caught:
+        doc.check()
+    assert [(d.field, d.issue) for d in caught.value.details] == [
+        ("Encabezado.Totales.MontoPeriodo", "is 1, expected 1190")
+    ]
+
+
+def test_a_montoperiodo_equal_to_mnttotal_is_accepted(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    doc = _with_totales(_factura(emisor, receptor), MontoPeriodo=1190)
+    doc.check()
+    assert doc.totales.monto_periodo == 1190

@@ -264,8 +264,10 @@ def _compare_totals(given: Totales, expected: Totales, boleta: bool) -> list[Err
             problems.append(
                 ErrorDetail(f"Encabezado.Totales.{alias}", f"is {have}, expected {_amount(want)}")
             )
-    have_p, want_p = given.monto_periodo, expected.monto_periodo
-    if have_p is not None and want_p is not None and have_p != want_p:
+    have_p = given.monto_periodo
+    # MontoPeriodo (TotalPeriodo) = MntTotal + MontoNF, also when nothing is non-billable
+    want_p = expected.monto_periodo if expected.monto_periodo is not None else expected.mnt_total
+    if have_p is not None and have_p != want_p:
         name = "TotalPeriodo" if boleta else "MontoPeriodo"
         problems.append(
             ErrorDetail(f"Encabezado.Totales.{name}", f"is {have_p}, expected {want_p}")
