@@ -376,6 +376,20 @@ def test_nota_credito_of_a_boleta_needs_the_full_issuer(emisor: dict[str, Any]) 
     fields = [d.field for d in info.value.details]
     assert "Encabezado.Emisor.Acteco" in fields
     assert "Encabezado.Receptor.RznSocRecep" in fields
+    # ...saying the boleta lacks them and how to give them
+    assert "the boleta names no actividad económica" in str(info.value)
+    assert "pass emisor= with its actecos" in str(info.value)
+    assert "pass receptor= with the buyer's RUT and razón social" in str(info.value)
+
+
+def test_a_nota_of_a_boleta_given_its_parties_needs_nothing_more(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    boleta = dte.boleta(emisor=emisor, lines=[{"nombre": "Producto", "precio": 1190}])
+    full = {**emisor, "actecos": [620200]}
+    nc = dte.nota_credito(boleta.with_folio(9), emisor=full, receptor=receptor)
+    assert nc.encabezado.receptor is not None
+    assert nc.encabezado.receptor.razon_social == receptor["RznSocRecep"]
 
 
 def test_nota_credito_corrige_texto_has_zero_totals(factura: Document) -> None:

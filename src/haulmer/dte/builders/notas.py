@@ -114,6 +114,33 @@ def _wrong_kind(tipo: DTEType, documento: Document) -> DocumentError:
     )
 
 
+def _boleta_gaps(
+    documento: Document, *, copies_emisor: bool, copies_receptor: bool
+) -> list[ErrorDetail]:
+    """What a nota copying a boleta's emisor or receptor would lack: a boleta may leave out the
+    emisor's Acteco and the receptor's razón social, which every nota must carry."""
+    if not documento.tipo_dte.is_boleta:
+        return []
+    gaps = []
+    if copies_emisor and not documento.emisor.actecos:
+        gaps.append(
+            ErrorDetail(
+                "Encabezado.Emisor.Acteco",
+                "the boleta names no actividad económica, which a nota requires: pass emisor= "
+                "with its actecos",
+            )
+        )
+    if copies_receptor and not (documento.receptor and documento.receptor.razon_social):
+        gaps.append(
+            ErrorDetail(
+                "Encabezado.Receptor.RznSocRecep",
+                "the boleta names no receptor's razón social, which a nota requires: pass "
+                "receptor= with the buyer's RUT and razón social",
+            )
+        )
+    return gaps
+
+
 def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) -> Document:
     """A nota of type ``tipo`` (56, 61, 111, 112) modifying ``documento`` (or the document
     the options name), with the nota's reference first. A nota's options are an export nota's
@@ -135,6 +162,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
     id_doc: dict[str, Any] = dict(options.get("id_doc") or {})
     rates = options.get("tasas_adicionales")
     credito = options.get("credito_constructoras")
+    gaps: list[ErrorDetail] = []
     if documento is not None and not isinstance(documento, Document):
         raise TypeError(
             f"the document a note amends is a haulmer.dte.Document, got {type(documento).__name__}"
@@ -146,6 +174,9 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
         tipo_doc_ref = tipo_doc_ref if tipo_doc_ref is not None else documento.tipo_dte
         folio_ref = folio_ref if folio_ref is not None else documento.folio or None
         fecha_ref = fecha_ref or documento.fecha_emision
+        gaps = _boleta_gaps(
+            documento, copies_emisor=emisor is None, copies_receptor=receptor is None
+        )
         emisor = emisor if emisor is not None else documento.emisor
         receptor = receptor if receptor is not None else documento.receptor
         if montos_brutos is None and not export:
@@ -162,25 +193,28 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
             if header.id_doc.ind_servicio is not None:
                 id_doc.setdefault("IndServicio", header.id_doc.ind_servicio)
     missing = [
-        ErrorDetail(field, issue)
-        for value, field, issue in (
-            (tipo_doc_ref, "Referencia.TpoDocRef", "pass documento= or tipo_doc_ref="),
-            (
-                folio_ref,
-                "Referencia.FolioRef",
-                "the referenced document has no folio yet; pass folio_ref= or a document "
-                "with its folio (document.with_folio(n))",
-            ),
-            (fecha_ref, "Referencia.FchRef", "pass documento= or fecha_ref="),
-            (emisor, "Encabezado.Emisor", "pass documento= or emisor="),
-            (receptor, "Encabezado.Receptor", "pass documento= or receptor="),
-            (
-                moneda if export else "",
-                "Encabezado.Totales.TpoMoneda",
-                "pass documento= or moneda=",
-            ),
-        )
-        if value is None
+        *gaps,
+        *(
+            ErrorDetail(field, issue)
+            for value, field, issue in (
+                (tipo_doc_ref, "Referencia.TpoDocRef", "pass documento= or tipo_doc_ref="),
+                (
+                    folio_ref,
+                    "Referencia.FolioRef",
+                    "the referenced document has no folio yet; pass folio_ref= or a document "
+                    "with its folio (document.with_folio(n))",
+                ),
+                (fecha_ref, "Referencia.FchRef", "pass documento= or fecha_ref="),
+                (emisor, "Encabezado.Emisor", "pass documento= or emisor="),
+                (receptor, "Encabezado.Receptor", "pass documento= or receptor="),
+                (
+                    moneda if export else "",
+                    "Encabezado.Totales.TpoMoneda",
+                    "pass documento= or moneda=",
+                ),
+            )
+            if value is None
+        ),
     ]
     source = documento.tipo_dte if documento is not None else _dte_type(tipo_doc_ref)
     exempt_source = not export and source is not None and source.is_exempt
