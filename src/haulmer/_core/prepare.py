@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from haulmer._shown import cut, shown
 from haulmer._version import __version__
 from haulmer.errors import ConfigurationError, ValidationError
 
-__all__ = ["USER_AGENT", "PreparedRequest", "prepare_request"]
+__all__ = ["USER_AGENT", "PreparedRequest", "prepare_request", "sent_secrets"]
 
 USER_AGENT = f"haulmer-python/{__version__}"
 
@@ -400,3 +401,41 @@ def _check_url_length(request: APIRequest[Any], url: str, params: Mapping[str, A
 def _sent_key(headers: Mapping[str, str]) -> str | None:
     """The Idempotency-Key header sent, whatever the case of its name."""
     return next((v for k, v in headers.items() if k.lower() == "idempotency-key"), None)
+
+
+_SECRET_FIELD_WORDS = ("password", "token", "secret", "apikey", "api_key", "pfx")
+"""Words in a JSON body field's name that say its value is a secret (a password, an e-mail
+link's token, a .pfx in base64)."""
+_SHORTEST_SECRET = 6
+"""Shorter values are not looked for in an answer: replacing them would cut up its numbers."""
+
+
+def sent_secrets(prepared: PreparedRequest) -> list[str]:
+    """The secrets ``prepared`` carries: its API key, its access token and the values of its
+    body's secret fields, longest first, so that an answer echoing one can hide it."""
+    found: set[str] = set()
+    for name, value in prepared.headers.items():
+        lowered = name.lower()
+        if lowered == "authorization":
+            found.add(value.removeprefix("Bearer ").strip())
+        if lowered in {"apikey", "authorization", "cookie", "proxy-authorization"}:
+            found.add(value)
+    if prepared.content:
+        try:
+            body = json.loads(prepared.content)
+        except ValueError:
+            body = None
+        _secret_fields(body, found)
+    return sorted((s for s in found if len(s) >= _SHORTEST_SECRET), key=len, reverse=True)
+
+
+def _secret_fields(value: Any, found: set[str]) -> None:
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if isinstance(item, str) and any(w in str(name).lower() for w in _SECRET_FIELD_WORDS):
+                found.add(item)
+            else:
+                _secret_fields(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _secret_fields(item, found)

@@ -42,6 +42,7 @@ __all__ = [
     "decode_page",
     "decode_text",
     "error_from_response",
+    "hide_echoed_secrets",
     "parse_response",
     "request_id_from",
 ]
@@ -306,6 +307,25 @@ def error_from_response(
     if issubclass(cls, AlreadyIssuedError):
         return cls(decoded.message, token=decoded.token, **kwargs)
     return cls(decoded.message, **kwargs)
+
+
+def hide_echoed_secrets(content: bytes, secrets: Sequence[str]) -> bytes:
+    """``content`` with each of ``secrets`` replaced by a marker, as text and as JSON writes it:
+    an error answer that echoes the request (its API key, a password) must not carry it into
+    the error's message, body and response."""
+    for secret in secrets:
+        for form in {
+            secret,
+            json.dumps(secret)[1:-1],
+            json.dumps(secret, ensure_ascii=False)[1:-1],
+        }:
+            encoded = form.encode("utf-8", "surrogatepass")
+            if encoded in content:
+                content = content.replace(encoded, _HIDDEN)
+    return content
+
+
+_HIDDEN = b"[redacted]"
 
 
 @functools.lru_cache(maxsize=512)

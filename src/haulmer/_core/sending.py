@@ -17,9 +17,14 @@ from typing import TYPE_CHECKING, Final
 import httpx
 
 from haulmer._core.log import logger, redact_headers, redact_url
-from haulmer._core.prepare import PreparedRequest
+from haulmer._core.prepare import PreparedRequest, sent_secrets
 from haulmer._core.ratelimit import RateLimiter, api_key_fingerprint
-from haulmer._core.responses import RawResponse, error_from_response, request_id_from
+from haulmer._core.responses import (
+    RawResponse,
+    error_from_response,
+    hide_echoed_secrets,
+    request_id_from,
+)
 from haulmer._core.retry import MAX_SERVER_WAIT
 from haulmer._core.types import DEFAULT_TIMEOUT, NotGiven, Timeout
 from haulmer._shown import shown
@@ -478,7 +483,9 @@ def read_answer(
     now: float,
 ) -> RawResponse:
     """The answer of one attempt, its body ``content``; a 4xx/5xx becomes its typed error
-    (``now``: epoch s)."""
+    (``now``: epoch s). An error answer's echo of the request's secrets is hidden."""
+    if response.status_code >= 400 and content:
+        content = hide_echoed_secrets(content, sent_secrets(prepared))
     raw = RawResponse(
         status_code=response.status_code,
         headers=dict(response.headers.items()),  # httpx gives the names lowercase

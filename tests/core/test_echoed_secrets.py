@@ -1,0 +1,100 @@
+"""An error answer that echoes what the request carried (its API key, the password of a login,
+an e-mail link's token) does not carry those secrets into the error: message, details, body,
+response, traceback and pickle all show a marker instead."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import traceback
+from typing import Any
+
+import pytest
+import respx
+
+from haulmer import AsyncHaulmer, Haulmer
+from haulmer.errors import APIStatusError
+
+from .conftest import API_KEY, PLATFORM, SANDBOX
+
+PASSWORD = "Echoed-Password-2026"
+LINK_TOKEN = "echoed-link-token-0123456789"
+
+
+def _everything_shown(error: APIStatusError) -> str:
+    return "\n".join(
+        [
+            str(error),
+            repr(error),
+            "".join(traceback.format_exception(error)),
+            repr(vars(error)),
+            repr(error.body),
+            repr(error.response),
+            repr(vars(pickle.loads(pickle.dumps(error)))),
+        ]
+    )
+
+
+def _echo(status: int, *secrets: str) -> dict[str, Any]:
+    echoed = " ".join(secrets)
+    return {
+        "error": {
+            "message": f"rejected: {echoed}",
+            "code": "OF-10" if status == 400 else None,
+            "details": [{"field": "x", "issue": echoed}],
+        },
+        "request": {"apikey": API_KEY, "echo": list(secrets)},
+    }
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 422, 500])
+def test_an_error_answer_echoing_the_api_key_shows_a_marker_instead(
+    client: Haulmer, mock: respx.MockRouter, status: int
+) -> None:
+    mock.get(f"{SANDBOX}/v2/dte/document/tok/status").respond(status, json=_echo(status, API_KEY))
+    with pytest.raises(APIStatusError) as info:
+        client.with_options(max_retries=0).openfactura.documents.status("tok")
+    shown = _everything_shown(info.value)
+    assert API_KEY not in shown
+    assert "rejected: [redacted]" in str(info.value)
+    assert info.value.body["request"]["apikey"] == "[redacted]"
+
+
+def test_an_error_answer_echoing_the_login_password_shows_a_marker_instead(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    escaped = "Contraseña-ñandú-2026"  # JSON may echo it as \u00f1
+    for password in (PASSWORD, escaped):
+        body = json.dumps(_echo(401, password), ensure_ascii=password == escaped).encode()
+        mock.post(f"{PLATFORM}/v1/accounts/login").respond(
+            401, content=body, headers={"content-type": "application/json"}
+        )
+        with pytest.raises(APIStatusError) as info:
+            client.accounts.login("ana@example.com", password)
+        shown = _everything_shown(info.value)
+        assert password not in shown
+        assert json.dumps(password)[1:-1] not in shown
+        assert "[redacted]" in str(info.value)
+
+
+async def test_an_error_answer_echoing_an_e_mail_token_and_password_hides_both(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(f"{PLATFORM}/v1/accounts/password").respond(
+        400, json=_echo(400, LINK_TOKEN, PASSWORD)
+    )
+    with pytest.raises(APIStatusError) as info:
+        await aclient.accounts.create_password(LINK_TOKEN, password=PASSWORD, confirmation=PASSWORD)
+    shown = _everything_shown(info.value)
+    assert LINK_TOKEN not in shown
+    assert PASSWORD not in shown
+
+
+def test_an_error_answer_keeps_what_the_request_did_not_carry(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.get(f"{SANDBOX}/v2/dte/document/tok/status").respond(
+        400, json={"error": {"message": "folio 123 de RUT 76086428-5", "code": "OF-10"}}
+    )
+    with pytest.raises(APIStatusError, match="folio 123 de RUT 76086428-5"):
+        client.openfactura.documents.status("tok")
