@@ -35,6 +35,7 @@ __all__ = [
     "ValidityMoment",
     "holder_rut_of",
     "load_pfx",
+    "quoted_path",
 ]
 
 RUT_OTHER_NAME_OID = "1.3.6.1.4.1.8321.1"
@@ -279,8 +280,8 @@ def _read(data_or_path: bytes | str | os.PathLike[str]) -> bytes:
             f"load_pfx takes the file's bytes or its path, got {type(data_or_path).__name__}"
         )
     path = os.fspath(data_or_path)
-    shown = _shown_path(path)
-    hint = _BASE64_HINT if shown == _UNSHOWN_PATH else ""
+    shown = quoted_path(path)
+    hint = _BASE64_HINT if shown == UNSHOWN_PATH else ""
     try:
         return read_limited(path, MAX_PFX_BYTES)
     except FileNotFoundError:
@@ -296,16 +297,18 @@ def _read(data_or_path: bytes | str | os.PathLike[str]) -> bytes:
         ) from None
 
 
-_UNSHOWN_PATH = "the given path"
+UNSHOWN_PATH = "the given path"
+"""What a message says instead of a "path" that looks like a signature's contents."""
 _BASE64_HINT = (
     " (a str is read as a path; if you hold the .pfx itself, e.g. in base64, pass its bytes)"
 )
 
 
-def _shown_path(path: str) -> str:
-    """The path quoted for a message, unless it looks like file contents (which may be secret)."""
+def quoted_path(path: str) -> str:
+    """The path quoted for a message, unless it looks like file contents (which may be secret):
+    a .pfx in base64 passed where its path goes is ``UNSHOWN_PATH``."""
     if len(path) > 200 or any(c in path for c in "\n\r\0"):
-        return _UNSHOWN_PATH
+        return UNSHOWN_PATH
     return repr(path)
 
 

@@ -293,6 +293,24 @@ def test_the_signature_can_be_read_from_a_file(
     assert PFX_PASSWORD not in setup.model_dump_json()
 
 
+@pytest.mark.parametrize("encoding", ["base64", "latin-1"])
+def test_a_signature_given_as_text_where_its_path_goes_is_not_quoted_back(
+    fake: FakeHaulmer, ready: ReadyWorkspace, encoding: str
+) -> None:
+    import base64
+
+    data = legal_representative_pfx()
+    text = base64.b64encode(data).decode() if encoding == "base64" else data.decode("latin-1")
+    with pytest.raises(CertificateError) as caught:
+        ready.admin.openfactura.setup.upload_certificate("setup-id", text, password=PFX_PASSWORD)
+    message = str(caught.value)
+    assert text[:24] not in message
+    assert text[-24:] not in message
+    assert text[40:64] not in repr(caught.value.args)
+    assert "pass its bytes" in message
+    assert not fake.requests.for_route("openfactura.setup.upload_certificate")
+
+
 def test_with_a_point_of_sale_boleta_and_factura_cannot_be_deselected(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:

@@ -34,7 +34,7 @@ from haulmer._platform import (
 from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import CertificateError, MandatoryDTETypeError, ValidationError
-from haulmer.pfx import MAX_PFX_BYTES
+from haulmer.pfx import MAX_PFX_BYTES, UNSHOWN_PATH, quoted_path
 from haulmer.rut import Rut
 
 __all__ = [
@@ -238,22 +238,36 @@ def _company_wire(company: Company | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _read_pfx(pfx: PfxInput) -> bytes:
+    """The signature's bytes, given or read from its path; a path that looks like a signature's
+    contents (its base64, say) is not quoted in the error."""
     if isinstance(pfx, bytes | bytearray | memoryview):
         return bytes(pfx)  # load_pfx then refuses more bytes than a signature file holds
     try:
         return read_limited(pfx, MAX_PFX_BYTES)
     except FileNotFoundError:
-        raise CertificateError(
-            f"no signature file at {shown(os.fspath(pfx), 300)}", "file_not_found"
-        ) from None
+        where, hint = _path_in_message(pfx)
+        raise CertificateError(f"no signature file at {where}{hint}", "file_not_found") from None
     except OSError as error:
+        _, hint = _path_in_message(pfx)
         raise CertificateError(
-            f"the signature file cannot be read ({error.strerror})", "file_unreadable"
+            f"the signature file cannot be read ({error.strerror}){hint}", "file_unreadable"
         ) from None
     except ValueError:  # a NUL byte or a lone surrogate in the path: no file has that name
+        where, hint = _path_in_message(pfx)
+        named = shown(os.fspath(pfx)) if not hint else where
         raise CertificateError(
-            f"no signature file can have the name {shown(os.fspath(pfx))}", "file_not_found"
+            f"no signature file can have the name {named}{hint}", "file_not_found"
         ) from None
+
+
+def _path_in_message(pfx: str | os.PathLike[str]) -> tuple[str, str]:
+    """How an error names the path, and a hint when it looks like the signature itself."""
+    where = quoted_path(os.fspath(pfx))
+    if where != UNSHOWN_PATH:
+        return where, ""
+    return where, (
+        " (a str is read as a path; if you hold the .pfx itself, e.g. in base64, pass its bytes)"
+    )
 
 
 def certificate_request(
