@@ -64,13 +64,41 @@ def to_jsonable(data: Any) -> Any:
     return json.loads(encode_json(data))
 
 
+_SECRET_FIELD_WORDS = (
+    "password",
+    "secret",
+    "apikey",
+    "api_key",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "pfx",
+    "private_key",
+)
+"""Words in the name of a field an answer carries beyond the model's own that say its value is
+a secret: such a field is kept, but its repr shows a marker."""
+
+
 class AnsweredModel(BaseModel):
     """A model the API can return: it remembers the request id of the answer it came in.
 
     The id is kept in pydantic's per-instance private storage, written only when a model is
     stamped: a declared ``PrivateAttr`` would have pydantic initialise it, in Python, for every
     instance validated (each nested model of every answer included).
+
+    pydantic's validation errors do not quote the input (an answer may carry an access token or
+    an API key), and an unknown field whose name says it is a secret shows a marker in repr.
     """
+
+    model_config: ClassVar[ConfigDict] = ConfigDict(hide_input_in_errors=True)
+
+    def __repr_args__(self) -> Any:
+        extra = self.__pydantic_extra__
+        for name, value in super().__repr_args__():
+            if extra and name in extra and any(w in name.lower() for w in _SECRET_FIELD_WORDS):
+                yield name, "[redacted]"
+            else:
+                yield name, value
 
     @property
     def request_id(self) -> str | None:

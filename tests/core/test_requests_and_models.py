@@ -209,3 +209,56 @@ def test_a_raw_response_takes_exactly_its_fields_with_their_defaults() -> None:
     assert raw == RawResponse(200, {"x-request-id": "r1"}, b"{}", "GET", "https://h.test/x", 0.0)
     with pytest.raises(dataclasses.FrozenInstanceError):
         raw.status_code = 500  # type: ignore[misc]
+
+
+_SESSION = {
+    "access_token": "model-access-token-0123456789",
+    "expires_at": "2026-12-03T10:00:00Z",
+    "platform": "openfactura",
+    "account": {
+        "id": "acc_1",
+        "email": "ana@example.com",
+        "name": "Ana",
+        "has_password": True,
+        "created_at": "2026-12-03T10:00:00Z",
+        "password": "model-extra-password-2026",
+    },
+    "refresh_token": "model-refresh-token-0123456789",
+}
+
+
+def test_an_answered_model_shows_a_marker_for_unknown_fields_that_name_a_secret() -> None:
+    import copy
+
+    from haulmer.accounts import Session
+    from haulmer.openfactura.models import DocumentStatus
+
+    session = Session.model_validate(_SESSION)
+    for shown in (repr(session), str(session), repr(copy.deepcopy(session)), repr([session])):
+        assert "model-refresh-token" not in shown
+        assert "model-extra-password" not in shown
+        assert "model-access-token" not in shown
+        assert "refresh_token='[redacted]'" in shown
+    assert session.model_extra == {"refresh_token": "model-refresh-token-0123456789"}
+    status = DocumentStatus.model_validate({"estado": "Aceptado", "client_secret": "s3cr3t-value"})
+    assert "s3cr3t-value" not in repr(status)
+    assert "client_secret='[redacted]'" in repr(status)
+
+
+def test_a_validation_error_of_an_answered_model_does_not_quote_its_input() -> None:
+    import pydantic
+
+    from haulmer.accounts import Session
+    from haulmer.openfactura.certification import ApiKey
+    from haulmer.openfactura.models import DocumentStatus
+
+    with pytest.raises(pydantic.ValidationError) as session_error:
+        Session.model_validate({**_SESSION, "expires_at": "not a date"})
+    with pytest.raises(pydantic.ValidationError) as key_error:
+        ApiKey.model_validate_json('{"api_key": "model-api-key-0123456789abcdef"}')
+    with pytest.raises(pydantic.ValidationError) as status_error:
+        DocumentStatus.model_validate({"estado": ["model-secret-in-a-list"]})
+    assert "model-access-token" not in str(session_error.value)
+    assert "expires_at" in str(session_error.value)
+    assert "model-api-key" not in str(key_error.value)
+    assert "model-secret-in-a-list" not in str(status_error.value)
