@@ -194,8 +194,10 @@ def login_request(
 ) -> APIRequest[Session]:
     """The request that logs in to ``platform`` and returns a session."""
     if not isinstance(email, str) or not EMAIL_ADDRESS.fullmatch(email.strip()):
+        # Not quoted: a login's "e-mail" that is none is most often the password, given first.
         raise ValidationError(
-            f"{shown(email)} is not an e-mail address: log in with the account's e-mail address"
+            f"login()'s email is not an e-mail address ({_what_was_given(email)}, not shown: it "
+            "may be the password): log in with login(email, password), in that order"
         )
     if not isinstance(password, str) or not password:
         raise ValidationError("the password is required to log in")
@@ -208,6 +210,13 @@ def login_request(
     return APIRequest(
         "POST", "/v1/accounts/login", "platform", Session, json=body, auth="none", **options
     )
+
+
+def _what_was_given(value: object) -> str:
+    """A value described without quoting it: its type, and its length when it is text."""
+    if isinstance(value, str):
+        return f"text of {len(value)} characters"
+    return f"a {type(value).__name__}"
 
 
 def me_request(**options: Any) -> APIRequest[Account]:

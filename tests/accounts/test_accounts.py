@@ -284,6 +284,19 @@ def test_forgot_password_and_login_refuse_what_is_no_e_mail_address_before_sendi
     assert fake.requests.total == 0
 
 
+def test_a_login_with_the_password_where_the_e_mail_goes_does_not_quote_it(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    password = "Panaderia2026@"
+    for arguments in ((password, "ana@example.com"), (password, password)):
+        with pytest.raises(ValidationError, match="is not an e-mail address") as caught:
+            client.accounts.login(*arguments)
+        assert password not in str(caught.value)
+        assert password not in repr(caught.value.args)
+        assert "login(email, password)" in str(caught.value)
+    assert fake.requests.total == 0
+
+
 COMPOSED = "Contraseña2026"
 DECOMPOSED = unicodedata.normalize("NFD", COMPOSED)  # n + U+0303, as some keyboards write it
 
