@@ -11,7 +11,7 @@ import pytest
 import respx
 
 from haulmer import AsyncHaulmer, Haulmer
-from haulmer.errors import ServerError
+from haulmer.errors import APIConnectionError, ServerError
 
 from .conftest import SANDBOX, Sleeps
 from .helpers import asend, get_org, send
@@ -121,3 +121,70 @@ async def test_async_retries_over_a_real_socket_leave_no_busy_connection(
         pool = client._http_client._transport._pool  # type: ignore[attr-defined]
         assert len(pool.connections) == 1
         assert all(connection.is_idle() for connection in pool.connections)
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error and every cause and context it links to."""
+    found: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or any(current is seen for seen in found):
+            continue
+        found.append(current)
+        pending += [current.__cause__, current.__context__]
+    return found
+
+
+def _carried_requests(error: BaseException) -> list[httpx.Request]:
+    requests = []
+    for linked in _chain(error):
+        try:
+            request = linked.request  # type: ignore[attr-defined]
+        except (AttributeError, RuntimeError):  # httpx: "The .request property has not been set"
+            continue
+        if isinstance(request, httpx.Request):
+            requests.append(request)
+    return requests
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.ConnectError("refused"),
+        httpx.ReadTimeout("timed out"),
+        httpx.RemoteProtocolError("peer closed connection"),
+    ],
+    ids=["connect", "read timeout", "broken"],
+)
+def test_an_attempt_that_fails_chains_no_request_with_the_key_or_the_password(
+    client: Haulmer, mock: respx.MockRouter, failure: httpx.RequestError
+) -> None:
+    from .conftest import API_KEY, PLATFORM
+
+    password = "Chained-Password-2026"
+    mock.get(f"{SANDBOX}/v2/dte/document/tok/status").mock(side_effect=failure)
+    mock.post(f"{PLATFORM}/v1/accounts/login").mock(side_effect=failure)
+    calls = (
+        lambda: client.with_options(max_retries=0).openfactura.documents.status("tok"),
+        lambda: client.with_options(max_retries=0).accounts.login("ana@example.com", password),
+    )
+    for call in calls:
+        with pytest.raises(APIConnectionError) as info:
+            call()
+        assert _carried_requests(info.value) == []
+        assert isinstance(info.value.__cause__, type(failure))
+        assert str(failure) in str(info.value.__cause__)
+        shown = repr([vars(linked) for linked in _chain(info.value)])
+        assert API_KEY not in shown
+        assert password not in shown
+
+
+async def test_an_async_attempt_that_fails_chains_no_request_with_the_key(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    mock.get(f"{SANDBOX}/v2/dte/document/tok/status").mock(side_effect=httpx.ConnectError("no"))
+    with pytest.raises(APIConnectionError) as info:
+        await aclient.with_options(max_retries=0).openfactura.documents.status("tok")
+    assert _carried_requests(info.value) == []
+    assert isinstance(info.value.__cause__, httpx.ConnectError)

@@ -533,7 +533,26 @@ def _redirected(raw: RawResponse) -> APIResponseValidationError:
 def failed_attempt(
     exc: httpx.RequestError, prepared: PreparedRequest, attempt: int
 ) -> APIConnectionError:
-    """The typed error of an attempt httpx could not complete, logged."""
+    """The typed error of an attempt httpx could not complete, logged.
+
+    Its cause is ``exc`` without the ``httpx.Request`` it carries (whose headers hold the API key
+    and whose body may hold a password or a .pfx): the sender raises it outside its ``except``
+    block, so ``exc`` itself is not its context either.
+    """
     error = connection_error(exc, prepared)
     logger.info("%s (attempt %d)", error.message, attempt)
+    error.__cause__ = _without_request(exc)
     return error
+
+
+def _without_request(exc: httpx.RequestError) -> BaseException:
+    """A copy of ``exc`` (same type, message, cause and traceback) that carries no request."""
+    try:
+        bare: BaseException = type(exc)(str(exc))
+    except Exception:  # a subclass with another signature: keep its kind and message
+        bare = httpx.TransportError(f"{type(exc).__name__}: {exc}")
+    bare.__cause__ = exc.__cause__
+    bare.__suppress_context__ = exc.__suppress_context__
+    if exc.__cause__ is None:
+        bare.__context__ = exc.__context__
+    return bare.with_traceback(exc.__traceback__)

@@ -25,7 +25,7 @@ from haulmer._core.sending import (
     read_answer,
     unusable_pool,
 )
-from haulmer.errors import RateLimitError
+from haulmer.errors import APIConnectionError, RateLimitError
 
 __all__ = ["AsyncSender"]
 
@@ -80,12 +80,15 @@ class AsyncSender:
         request = build_request(pool, prepared, self._memo)
         log_request(request, attempt)
         started = self._clock()
+        # A failed attempt's error is raised after its except block, so that the httpx error
+        # (which carries the request, its API key and body) is not its context.
+        failure: APIConnectionError | None = None
         try:
             # Never follow a redirect, even with a user's follow_redirects=True pool: httpx drops
             # only Authorization when a redirect leaves the host, not the apikey header.
             response = await pool.send(request, stream=True, follow_redirects=False)
         except httpx.RequestError as exc:
-            raise failed_attempt(exc, prepared, attempt) from exc
+            failure = failed_attempt(exc, prepared, attempt)
         except RuntimeError as exc:
             if self.is_closed:  # closed by another task while this one was sending
                 raise client_closed(self._client_name) from None
@@ -93,12 +96,16 @@ class AsyncSender:
             if unusable is not None:
                 raise unusable from exc
             raise
+        if failure is not None:
+            raise failure
         try:
             content = await self._read(prepared, response)
         except httpx.RequestError as exc:
-            raise failed_attempt(exc, prepared, attempt) from exc
+            failure = failed_attempt(exc, prepared, attempt)
         finally:
             await response.aclose()
+        if failure is not None:
+            raise failure
         try:
             return read_answer(
                 prepared,

@@ -26,7 +26,7 @@ from haulmer._core.sending import (
     read_answer,
     unusable_pool,
 )
-from haulmer.errors import RateLimitError
+from haulmer.errors import APIConnectionError, RateLimitError
 
 __all__ = ["SyncSender"]
 
@@ -81,12 +81,15 @@ class SyncSender:
         request = build_request(pool, prepared, self._memo)
         log_request(request, attempt)
         started = self._clock()
+        # A failed attempt's error is raised after its except block, so that the httpx error
+        # (which carries the request, its API key and body) is not its context.
+        failure: APIConnectionError | None = None
         try:
             # Never follow a redirect, even with a user's follow_redirects=True pool: httpx drops
             # only Authorization when a redirect leaves the host, not the apikey header.
             response = pool.send(request, stream=True, follow_redirects=False)
         except httpx.RequestError as exc:
-            raise failed_attempt(exc, prepared, attempt) from exc
+            failure = failed_attempt(exc, prepared, attempt)
         except RuntimeError as exc:
             if self.is_closed:  # closed by another task while this one was sending
                 raise client_closed(self._client_name) from None
@@ -94,12 +97,16 @@ class SyncSender:
             if unusable is not None:
                 raise unusable from exc
             raise
+        if failure is not None:
+            raise failure
         try:
             content = self._read(prepared, response)
         except httpx.RequestError as exc:
-            raise failed_attempt(exc, prepared, attempt) from exc
+            failure = failed_attempt(exc, prepared, attempt)
         finally:
             response.close()
+        if failure is not None:
+            raise failure
         try:
             return read_answer(
                 prepared,
