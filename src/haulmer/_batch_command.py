@@ -370,7 +370,12 @@ def _rate_limit(text: str) -> bool | str:
     scheme, separator, _ = choice.partition("://")
     if not (separator and scheme.lower() in _LIMITER_SCHEMES):
         # a URL is not echoed: it may hold a password
-        given = f"a {shown(scheme, 20)}:// URL" if separator else shown(text)
+        if separator:
+            given = f"a {shown(scheme, 20)}:// URL"
+        elif "@" in text:  # a URL whose "//" was mistyped: its user info may hold a password
+            given = "that value (not shown: it may hold a password)"
+        else:
+            given = shown(text)
         raise argparse.ArgumentTypeError(
             "on, off, or the URL of a limiter: redis://host:6379/0 (shared by every process "
             "using that Redis), rediss:// or unix:// for Redis, memory:// (this process "

@@ -385,7 +385,12 @@ def test_rate_limit_on_and_off_are_taken_in_any_case(given: str) -> None:
 
 @pytest.mark.parametrize(
     ("given", "echoed"),
-    [("bogus", True), ("yes", True), ("http://localhost:6379", False)],
+    [
+        ("bogus", True),
+        ("yes", True),
+        ("http://localhost:6379", False),
+        ("redis:/:s3cret-password@localhost:6379/0", False),  # a mistyped "//"
+    ],
 )
 def test_an_unknown_rate_limit_is_refused_naming_on_off_and_the_urls(
     tmp_path: Path,

@@ -102,6 +102,31 @@ def test_an_unreachable_redis_is_a_typed_error_without_the_password() -> None:
     assert "***" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis:/:s3cret-password@127.0.0.1:6379/0",
+        "redis:s3cret-password@127.0.0.1",
+        "rediss:///:s3cret-password@host/0",
+    ],
+)
+def test_a_redis_url_with_its_user_info_misplaced_is_refused_without_the_password(
+    url: str,
+) -> None:
+    with pytest.raises(ConfigurationError, match="redis://\\[user:password@\\]host") as caught:
+        rate_limiter_from_url(url)
+    assert "s3cret" not in str(caught.value)
+
+
+def test_a_password_in_a_redis_url_query_is_hidden_in_repr_and_errors() -> None:
+    limiter = RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0?password=s3cret-password")
+    assert "s3cret" not in repr(limiter)
+    assert "password=[redacted]" in repr(limiter)
+    with pytest.raises(RateLimiterUnavailableError) as caught:
+        limiter.book("a")
+    assert "s3cret" not in str(caught.value)
+
+
 def test_redis_books_three_a_second_then_says_when_to_ask_again(fresh_redis: str) -> None:
     clock = Clock()
     limiter = RedisRateLimiter(fresh_redis, clock=clock)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from haulmer._core.log import redact_url
 from haulmer._core.ratelimit import (
     HAULMER_LIMITS,
     Booking,
@@ -123,20 +124,25 @@ return 1
 
 
 def redact_store_url(url: str) -> str:
-    """``url`` without its password (``redis://:***@host:6379/0``), for messages and reprs; one
-    that cannot be read (a broken IPv6 host, a port that is no number) only by its scheme."""
+    """``url`` without its password (``redis://:***@host:6379/0``) or secret query values
+    (``?password=``), for messages and reprs; one that cannot be read (a broken IPv6 host, a
+    port that is no number, user info not after ``//``) only by its scheme."""
     try:
         parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        user = parts.username or ""
-        host = parts.hostname or ""
-        if parts.port is not None:
-            host = f"{host}:{parts.port}"
+        if "@" in url and "@" not in parts.netloc and "@" not in parts.query:
+            raise ValueError("user info outside the host part")
+        if parts.password is not None:
+            user = parts.username or ""
+            host = parts.hostname or ""
+            if parts.port is not None:
+                host = f"{host}:{parts.port}"
+            parts = parts._replace(netloc=f"{user}:***@{host}")
     except ValueError:
-        scheme = url.partition("://")[0] if "://" in url else ""
+        scheme = url.partition(":")[0]
         return f"{scheme}://<unreadable>" if scheme.isalpha() else "<unreadable>"
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    if parts.query:
+        parts = parts._replace(query=urlsplit(redact_url(f"x://h?{parts.query}")).query)
+    return urlunsplit(parts)
 
 
 def _check_store_url(url: str) -> str:
@@ -145,6 +151,8 @@ def _check_store_url(url: str) -> str:
     try:
         parts = urlsplit(url)
         _ = parts.port
+        if "@" in url and "@" not in parts.netloc and "@" not in parts.query:
+            raise ValueError("the user and password must follow '//', before the host")
     except ValueError as exc:
         raise _configuration(
             f"The rate limiter URL {shown(redact_store_url(url))} cannot be read ({exc}): write "
