@@ -556,3 +556,52 @@ def test_a_redirect_is_an_error_that_says_so_and_never_a_value_or_an_empty_page(
     with pytest.raises(APIResponseValidationError) as keyed:
         send(client, emit(idempotency_key="k-1"))
     assert not keyed.value.may_have_been_carried_out
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http:/ana:pw-secret@platform.test",  # one slash
+        "ftp://ana:pw-secret@platform.test",
+        "https://ana:pw/secret@platform.test?x=1",  # a slash in the password
+    ],
+)
+def test_a_refused_base_url_never_quotes_its_password_however_its_slashes_were_typed(
+    url: str,
+) -> None:
+    with pytest.raises(ConfigurationError, match="base_urls") as caught:
+        Haulmer(API_KEY, base_urls={"platform": url})
+    assert "pw-secret" not in str(caught.value)
+    assert "pw/secret" not in str(caught.value)
+    assert "[redacted]@platform.test" in str(caught.value)
+
+
+def test_an_api_key_given_as_the_environment_is_not_quoted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(ConfigurationError, match="Unknown environment") as caught:
+        Haulmer(API_KEY, environment=API_KEY)
+    assert API_KEY not in str(caught.value)
+    assert "32 characters" in str(caught.value)
+    monkeypatch.setenv("HAULMER_ENVIRONMENT", API_KEY)
+    with pytest.raises(ConfigurationError, match="HAULMER_ENVIRONMENT") as from_env:
+        Haulmer(API_KEY)
+    assert API_KEY not in str(from_env.value)
+    with pytest.raises(ConfigurationError, match="'prodution'"):  # a typo is still quoted
+        Haulmer(API_KEY, environment="prodution")
+
+
+@pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
+def test_an_api_key_or_access_token_given_as_bytes_is_refused_saying_to_decode_it(
+    cls: Any, mock: respx.MockRouter
+) -> None:
+    with pytest.raises(ConfigurationError, match=r"api_key must be text \(str\), got bytes") as key:
+        cls(API_KEY.encode())
+    with pytest.raises(ConfigurationError, match="access_token must be text") as token:
+        cls(API_KEY, access_token=b"tok-secret-bytes")
+    with pytest.raises(ConfigurationError, match="access_token must be text"):
+        cls(API_KEY).with_options(access_token=b"tok-secret-bytes")
+    assert API_KEY not in str(key.value)
+    assert "decode" in str(key.value)
+    assert "tok-secret" not in str(token.value)
+    assert not mock.calls

@@ -7,7 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from haulmer._core.environments import ENVIRONMENTS, PRODUCTS, resolve_base_urls
+from haulmer._core.environments import (
+    ENVIRONMENTS,
+    PRODUCTS,
+    resolve_base_urls,
+    shown_environment,
+)
 from haulmer._core.log import redact_url
 from haulmer._core.types import (
     DEFAULT_MAX_RETRIES,
@@ -49,7 +54,8 @@ def _environment_from_env() -> str:
     if value not in ENVIRONMENTS:
         known = ", ".join(repr(name) for name in ENVIRONMENTS)
         raise ConfigurationError(
-            f"{ENVIRONMENT_ENV}={value!r:.40} is not an environment: set it to one of {known}, "
+            f"{ENVIRONMENT_ENV}={shown_environment(value)} is not an environment: set it to one "
+            f"of {known}, "
             "or unset it"
         )
     return value
@@ -191,7 +197,14 @@ class ClientConfig:
             from_env = _base_urls_from_env()
         if api_key is None:
             api_key = os.environ.get(API_KEY_ENV) or None
-        if api_key is not None and (not isinstance(api_key, str) or not api_key.strip()):
+        for name, value in (("api_key", api_key), ("access_token", access_token)):
+            if value is not None and not isinstance(value, str):
+                decode = " (decode it: value.decode())" if isinstance(value, bytes) else ""
+                raise ConfigurationError(
+                    f"{name} must be text (str), got {type(value).__name__}{decode}; the value "
+                    "is not shown, as it is a credential"
+                )
+        if api_key is not None and not api_key.strip():
             raise ConfigurationError(
                 f"api_key must be a non-empty string (or set {API_KEY_ENV}); got an empty value"
             )

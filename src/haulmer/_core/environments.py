@@ -32,7 +32,7 @@ def resolve_base_urls(
     if environment not in ENVIRONMENTS:
         known = ", ".join(repr(name) for name in ENVIRONMENTS)
         raise ConfigurationError(
-            f"Unknown environment {shown(environment)}: use one of {known}, "
+            f"Unknown environment {shown_environment(environment)}: use one of {known}, "
             "or pass base_urls={'openfactura': ..., 'platform': ...}"
         )
     urls: dict[Product, str | None] = dict(ENVIRONMENTS[environment])
@@ -61,6 +61,18 @@ def resolve_base_urls(
     return urls
 
 
+_LONGEST_SHOWN_ENVIRONMENT = 24
+"""Longer "environments" are not quoted: an API key pasted in its place is 32 characters."""
+
+
+def shown_environment(value: object) -> str:
+    """How a refused environment appears in an error: quoted when it is short enough to be a
+    typo of one, else only its length (it may be the API key, given in the wrong place)."""
+    if isinstance(value, str) and len(value) > _LONGEST_SHOWN_ENVIRONMENT:
+        return f"(a text of {len(value)} characters, not shown: it may be a credential)"
+    return shown(value)
+
+
 def _shown(url: object) -> str:
     """How a refused URL appears in an error: any ``user:password@`` replaced, never echoed."""
     if not isinstance(url, str):
@@ -69,4 +81,5 @@ def _shown(url: object) -> str:
         text = redact_url(url)
     except ValueError:  # not even parseable as a URL
         text = url
-    return repr(re.sub(r"^([^/?#@]*//)?[^/?#]*@", r"\1[redacted]@", text))
+    # Everything up to the last "@" may be user info, however the slashes were typed.
+    return repr(re.sub(r"^([A-Za-z][\w+.-]*:/*)?.*@", r"\1[redacted]@", text, flags=re.DOTALL))
