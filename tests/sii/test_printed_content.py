@@ -268,7 +268,8 @@ def test_a_comment_inside_the_frmt_does_not_hide_the_form_it_was_signed_over(
 ) -> None:
     ted = _ted_signed_with_raw_quotes(cafs[33])
     frmt = ted.find("FRMT")
-    assert frmt is not None and frmt.text is not None
+    assert frmt is not None
+    assert frmt.text is not None
     half = len(frmt.text) // 2
     frmt.text, tail = frmt.text[:half], frmt.text[half:]
     comment = etree.Comment(" kept out of the signature's digest ")
