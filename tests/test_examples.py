@@ -56,3 +56,13 @@ def test_example_pytest_suite_passes_with_the_plugin(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "6 passed" in result.stdout
+
+
+def test_example_pytest_suite_passes_copied_into_a_project_of_its_own(tmp_path: Path) -> None:
+    # Outside this repository no pyproject sets asyncio_mode = "auto": pytest-asyncio runs in its
+    # default strict mode, where an unmarked async test fails, so the suite must mark its own.
+    for name in ("invoicing.py", "test_invoicing.py"):
+        (tmp_path / name).write_bytes((EXAMPLES / "pytest_suite" / name).read_bytes())
+    result = _run(["-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)], cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "6 passed" in result.stdout

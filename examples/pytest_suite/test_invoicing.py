@@ -82,6 +82,7 @@ def test_haulmer_being_down_surfaces_as_a_server_error(
     assert haulmer_fake.openfactura_state.documents == []
 
 
+@pytest.mark.anyio  # anyio's pytest plugin comes with httpx: no asyncio_mode setting needed
 async def test_the_async_client_sees_the_same_fake(
     async_haulmer_client: haulmer.AsyncHaulmer, haulmer_fake: FakeHaulmer
 ) -> None:
