@@ -368,3 +368,36 @@ def test_a_scripted_of06_carries_the_message_the_service_answers_a_replay_with(
     assert scripted.status_code == replay.status_code == 400
     assert scripted.json()["error"]["message"] == replay.json()["error"]["message"]
     assert scripted.json()["error"]["message"] == "Este DTE ya fue emitido (Idempotency-Key)"
+
+
+@pytest.mark.parametrize(
+    ("code", "written"), [("of-10", "OF-10"), ("OF-7", "OF-07"), ("OF10", "OF-10")]
+)
+def test_fail_next_refuses_a_code_not_written_as_openfactura_writes_it(
+    fake: FakeHaulmer, code: str, written: str
+) -> None:
+    with pytest.raises(ValueError, match=f"use '{written}'"):
+        fake.control.fail_next("openfactura.documents.emit", code=code)
+    assert fake.control.faults == []
+
+
+def test_fail_next_refuses_an_undocumented_openfactura_code_without_its_message(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    with pytest.raises(ValueError, match=r"'OF-99' is not one OpenFactura documents.*message="):
+        fake.control.fail_next("openfactura.documents.emit", code="OF-99")
+    fake.control.fail_next("openfactura.documents.emit", code="OF-99", message="Nuevo")
+    answer = wire.post("/v2/dte/document", json=factura())
+    assert answer.json() == {"error": {"message": "Nuevo", "code": "OF-99"}}
+
+
+def test_fail_next_sends_a_platform_code_as_it_is(fake: FakeHaulmer, wire: httpx.Client) -> None:
+    fake.control.fail_next("openfactura.organization.retrieve", status=401, code="token_invalid")
+    assert wire.get("/v2/dte/organization").json()["error"]["code"] == "token_invalid"
+
+
+def test_a_scripted_of429_is_a_429_unless_told_otherwise(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    fake.control.fail_next("openfactura.organization.retrieve", code="OF-429")
+    assert wire.get("/v2/dte/organization").status_code == 429

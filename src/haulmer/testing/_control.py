@@ -155,6 +155,38 @@ def _checked_times(times: Any) -> int:
     return times
 
 
+_OPENFACTURA_CODE = re.compile(r"of-?\s*(\d+)", re.IGNORECASE)
+_DOCUMENTED_CODES = (
+    *(f"OF-{n:02d}" for n in (*range(1, 14), 20, 21, 22, 23)),
+    "OF-429",
+)
+"""The OpenFactura error codes Haulmer documents (OF-01 to OF-13, OF-20 to OF-23, OF-429)."""
+
+
+def _checked_code(code: Any, message: str | None) -> str:
+    """``code=`` as OpenFactura writes it, or a ValueError: the SDK tells errors apart by the
+    exact code, so ``"of-10"`` or a code nobody documents would fail the test for the wrong
+    reason. A platform code (``"token_invalid"``) passes as it is; so does an undocumented OF
+    code given with its ``message``."""
+    if not isinstance(code, str) or not code:
+        raise ValueError(f"code must be a non-empty str such as 'OF-10', got {shown(code)}")
+    match = _OPENFACTURA_CODE.fullmatch(code.strip())
+    if match is None:
+        return code
+    written = f"OF-{int(match.group(1)):02d}"
+    if code != written:
+        raise ValueError(
+            f"code {shown(code)} is not how OpenFactura writes it: use {written!r} (the SDK "
+            "tells errors apart by the exact code)"
+        )
+    if written not in _DOCUMENTED_CODES and message is None:
+        raise ValueError(
+            f"code {written!r} is not one OpenFactura documents ({', '.join(_DOCUMENTED_CODES)}); "
+            "to send it anyway, give its message= too"
+        )
+    return written
+
+
 def _seconds(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
@@ -223,8 +255,10 @@ class Control:
         (drawn from ``random``, which a test seeds to replay a run), until ``times`` requests
         have met it.
         """
+        if code is not None:
+            code = _checked_code(code, message)
         if status is None:
-            status = 400 if code is not None else 500
+            status = (429 if code == "OF-429" else 400) if code is not None else 500
         if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
             raise ValueError(
                 f"status must be an HTTP error status (400-599), got {shown(status)}; a fault that "
