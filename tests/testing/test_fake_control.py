@@ -75,6 +75,23 @@ def test_an_unknown_route_is_refused_with_close_matches(
     assert fake.control.faults == []
 
 
+@pytest.mark.parametrize(
+    ("selector", "suggested"),
+    [
+        ("emit", "'openfactura.documents.emit'"),
+        ("documents.emit", "'openfactura.documents.emit'"),
+        ("list_issued", "'openfactura.documents.list_issued'"),
+    ],
+)
+def test_a_bare_method_name_suggests_the_routes_named_for_it(
+    fake: FakeHaulmer, selector: str, suggested: str
+) -> None:
+    with pytest.raises(ValueError, match=f"did you mean {suggested}"):
+        fake.control.fail_next(selector)
+    with pytest.raises(ValueError, match=f"did you mean {suggested}"):
+        fake.requests.for_route(selector)
+
+
 def test_a_route_nothing_resembles_names_the_naming_rule(fake: FakeHaulmer) -> None:
     with pytest.raises(ValueError, match=r"'<namespace>\.<resource>\.<method>'"):
         fake.control.fail_next("/nowhere")

@@ -124,7 +124,10 @@ class Router:
             | {r.template for r in self._routes}
             | {f"{r.method} {r.template}" for r in self._routes}
         )
-        close = difflib.get_close_matches(selector, known, n=5, cutoff=0.6)
+        # The SDK method's own name ("emit", "documents.emit") names the routes ending in it.
+        tail = "." + selector.strip(".")
+        ending = sorted({r.name for r in self._routes if r.name.endswith(tail)})
+        close = ending[:5] or difflib.get_close_matches(selector, known, n=5, cutoff=0.6)
         hint = (
             f"did you mean {' or '.join(repr(c) for c in close)}?"
             if close
