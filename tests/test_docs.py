@@ -94,3 +94,14 @@ def test_the_command_line_guide_shows_each_command_with_its_own_usage() -> None:
             assert option in usage, f"haulmer {name}: {option}"
         shown_many = re.search(r"[A-Z]\w*(\.xml)?\.\.\.", rows[name]) is not None
         assert shown_many == ("...]" in usage), f"haulmer {name}: how many arguments it takes"
+
+
+def test_the_dte_page_names_every_option_the_builders_share() -> None:
+    """docs/dte.md lists what every builder takes (DocumentOptions) and what facturas add
+    (PaymentOptions): a new option is named there too."""
+    from haulmer.dte.builders.inputs import DocumentOptions, PaymentOptions
+
+    page = (DOCS / "dte.md").read_text(encoding="utf-8")
+    for options in (DocumentOptions, PaymentOptions):
+        missing = [key for key in options.__annotations__ if f"`{key}`" not in page]
+        assert not missing, f"docs/dte.md does not name {options.__name__}'s {missing}"
