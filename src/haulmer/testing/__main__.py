@@ -21,12 +21,8 @@ def port_number(text: str) -> int:
     return port
 
 
-def main(argv: Sequence[str] | None = None, *, prog: str = "python -m haulmer.testing") -> int:
-    """Parse the command line and run the server until interrupted.
-
-    Exit status 0 after Ctrl+C, 1 when the address cannot be listened on, 2 for a wrong
-    command line.
-    """
+def build_parser(prog: str = "python -m haulmer.testing") -> argparse.ArgumentParser:
+    """The command line's parser: ``serve [--host HOST] [--port PORT]``."""
     parser = argparse.ArgumentParser(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True)
     serve_cmd = commands.add_parser("serve", help="serve a fresh fake Haulmer over HTTP")
@@ -34,7 +30,16 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m haulmer.te
     serve_cmd.add_argument(
         "--port", type=port_number, default=8080, help="port (0 picks a free one)"
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, prog: str = "python -m haulmer.testing") -> int:
+    """Parse the command line and run the server until interrupted.
+
+    Exit status 0 after Ctrl+C, 1 when the address cannot be listened on, 2 for a wrong
+    command line.
+    """
+    args = build_parser(prog).parse_args(argv)
 
     from haulmer.testing._fake import SANDBOX_API_KEY, FakeHaulmer
     from haulmer.testing._server import FakeServer
