@@ -124,7 +124,8 @@ class FakeHaulmer:
     ) -> Tenant:
         """Register a taxpayer reachable with ``api_key`` on the fake OpenFactura.
 
-        ``dte_types`` defaults to every type OpenFactura issues; ``extra`` may set ``ciudad``,
+        ``dte_types`` defaults to the national types (33, 34, 39, 41, 43, 46, 52, 56, 61; add
+        110, 111 and 112 for an exporter); ``extra`` may set ``ciudad``,
         ``cdg_sii_sucur``, ``email``, ``telefono``, ``nombre_fantasia``, ``web``,
         ``folios_per_type``. Raises ``ValueError`` when another key already serves ``rut``, or
         ``api_key`` is already some company's key: OpenFactura has one account per RUT.
