@@ -113,6 +113,32 @@ def test_expiry_clamps_to_the_end_of_a_shorter_month() -> None:
     assert caf.expires_on == dt.date(2027, 2, 28)
 
 
+@pytest.mark.parametrize("machine_zone", ["Etc/GMT-14", "Etc/GMT+12"])
+def test_expiry_by_default_goes_by_todays_date_in_chile_not_the_machines(
+    machine_zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server far from Chile (UTC+14, UTC-12) is on another day for hours of each day; the
+    folios may be used through their last day in Chile, as CONTRIBUTING.md's rule on "today"
+    says."""
+    import time
+
+    from haulmer._chile import chile_today
+
+    monkeypatch.setenv("TZ", machine_zone)
+    time.tzset()
+    try:
+        today = chile_today()
+        last_day = make_test_caf(rut="76086428-5", razon_social="X", dte_type=33)
+        last_day.__dict__["expires_on"] = today
+        assert not last_day.is_expired()
+        day_after = make_test_caf(rut="76086428-5", razon_social="X", dte_type=33)
+        day_after.__dict__["expires_on"] = today - dt.timedelta(days=1)
+        assert day_after.is_expired()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 def test_boleta_cafs_do_not_expire() -> None:
     caf = make_test_caf(
         rut="76086428-5", razon_social="X", dte_type=39, issued_on=dt.date(2020, 1, 1)

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree
 
+from haulmer._chile import chile_today
 from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError, XMLError
 from haulmer.rut import Rut
@@ -152,9 +153,10 @@ class Caf:
         return _add_months(self.authorized_on, _VALIDITY_MONTHS)
 
     def is_expired(self, on: dt.date | None = None) -> bool:
-        """Whether the folios may no longer be used on ``on`` (today by default)."""
+        """Whether the folios may no longer be used on ``on`` (by default today in Chile, the day
+        the SII goes by, whatever the machine's time zone)."""
         expiry = self.expires_on
-        return expiry is not None and (on or dt.date.today()) > expiry
+        return expiry is not None and (on or chile_today()) > expiry
 
     def contains(self, folio: int) -> bool:
         """Whether ``folio`` is inside the authorized range."""
