@@ -146,3 +146,28 @@ def test_httpx_is_imported_only_where_requests_are_sent() -> None:
 def test_the_one_retry_loop_is_the_runners() -> None:
     importers = {i.module for i in IMPORTS if _is_within(i.target, "tenacity")}
     assert importers == RUNNERS
+
+
+def test_only_the_chile_module_reads_the_machines_day() -> None:
+    """CONTRIBUTING.md: "now" and "today" in Chile come from ``haulmer._chile``; ``date.today()``,
+    a naive ``datetime.now()`` or ``time.localtime()`` would read the machine's zone instead."""
+    readers = []
+    for path in SRC.rglob("*.py"):
+        module = ".".join(path.relative_to(SRC).with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            owner = ast.unparse(node.func.value).rsplit(".", 1)[-1]
+            reads_the_day = (
+                (node.func.attr == "today" and owner in ("date", "datetime"))
+                or (
+                    node.func.attr == "now"
+                    and owner == "datetime"
+                    and not node.args
+                    and not node.keywords
+                )
+                or (node.func.attr == "localtime" and owner == "time")
+            )
+            if reads_the_day and module != "haulmer._chile":
+                readers.append(f"{module}:{node.lineno} {ast.unparse(node)}")
+    assert readers == []

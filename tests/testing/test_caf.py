@@ -89,3 +89,23 @@ def test_the_test_signer_key_is_the_one_haulmer_sii_ships_for_idk_9999() -> None
     assert shipped.official is False
     ours = _test_signer_key(TEST_IDK).public_key().public_numbers()
     assert shipped.public_key.public_numbers() == ours
+
+
+@pytest.mark.parametrize("machine_zone", ["Etc/GMT-14", "Etc/GMT+12"])
+def test_a_test_caf_is_dated_today_in_chile_whatever_the_machines_zone(
+    machine_zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document issued today in Chile (docs/sii.md, docs/pdf.md) with a CAF made just before
+    it is never stamped before the CAF's FA, even on a machine already on another day."""
+    import time
+
+    from haulmer._chile import chile_today
+
+    monkeypatch.setenv("TZ", machine_zone)
+    time.tzset()
+    try:
+        caf = make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, fresh_key=True)
+        assert caf.authorized_on == chile_today()
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
+from haulmer._chile import chile_today
 from haulmer._lazy import LazyModule
 from haulmer.rut import Rut
 
@@ -88,7 +89,8 @@ def make_test_caf_xml(
 ) -> bytes:
     """A complete CAF file (``<AUTORIZACION>``, ISO-8859-1) for a test issuer.
 
-    ``issued_on`` is the authorization date FA (today by default). Every distinct CAF (issuer,
+    ``issued_on`` is the authorization date FA (by default today in Chile, the day a document
+    issued now is dated, whatever the machine's time zone). Every distinct CAF (issuer,
     type, range, IDK, date) has its own key pair; asking again for the same CAF returns the same
     file, to keep test suites fast, unless ``fresh_key=True``.
     """
@@ -104,7 +106,7 @@ def make_test_caf_xml(
         raise ValueError(f"folio range {folio_from}..{folio_to} is not valid")
     signer = _test_signer_key(idk)
     rut_text = str(Rut.parse(rut, validate_dv=False))
-    authorized_on = issued_on or dt.date.today()
+    authorized_on = issued_on or chile_today()
     caf_key = (
         _new_caf_key()
         if fresh_key
