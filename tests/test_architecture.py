@@ -8,6 +8,7 @@ requests are sent, and the one retry loop lives in the runners.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,3 +172,15 @@ def test_only_the_chile_module_reads_the_machines_day() -> None:
             if reads_the_day and module != "haulmer._chile":
                 readers.append(f"{module}:{node.lineno} {ast.unparse(node)}")
     assert readers == []
+
+
+def test_contributings_drawing_names_every_module_of_the_core() -> None:
+    """CONTRIBUTING.md draws the house as it is: each module of ``_core/`` is in its drawing."""
+    contributing = (SRC.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    drawing = contributing.split("## The layers", 1)[1].split("```", 2)[1]
+    core = SRC / "haulmer" / "_core"
+    modules = [p.name for p in core.glob("*.py") if p.name != "__init__.py"]
+    assert len(modules) >= 15
+    assert sorted(m for m in modules if not re.search(rf"\b{re.escape(m)}", drawing)) == []
+    for package in ("_async/", "_sync/"):
+        assert package in drawing
