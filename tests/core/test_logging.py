@@ -218,3 +218,41 @@ def test_credential_like_custom_headers_are_redacted_in_debug_lines(
     assert "custom-SECRET" not in logged
     assert "'x-team': 'erp'" in logged
     assert "'idempotency-key': 'order-7'" in logged  # an id to find the call by, not a credential
+
+
+def test_no_request_or_answer_body_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """docs/guides/logging.md: bodies are never logged (they carry documents and personal
+    data), at DEBUG too; a failed attempt's line and the retry's line carry none either."""
+    import haulmer.dte as dte
+    from haulmer.testing import FakeHaulmer
+
+    fake = FakeHaulmer()
+    client = fake.client()
+    factura = dte.factura(
+        emisor={
+            "rut": "76795561-8",
+            "razon_social": "HAULMER SPA",
+            "giro": "Software",
+            "actecos": [620200],
+            "direccion": "Arturo Prat 527",
+            "comuna": "Curicó",
+        },
+        receptor={
+            "rut": "76430498-5",
+            "razon_social": "HOSTY SPA",
+            "giro": "Informática",
+            "direccion": "Calle Secreta 1234",
+            "comuna": "Curicó",
+        },
+        lines=[{"nombre": "Consulta médica de Ana Pérez", "cantidad": 1, "precio": 2000}],
+        fecha=fake.clock.today(),
+    )
+    fake.control.fail_next("openfactura.documents.emit", code="OF-10", status=503)
+    with caplog.at_level(logging.DEBUG, logger="haulmer"):
+        emitted = client.openfactura.documents.emit(factura, response=["FOLIO", "XML"])
+    logged = everything_logged(caplog)
+    assert "POST" in logged
+    assert "Retrying" in logged
+    assert emitted.xml is not None
+    for private in ("Calle Secreta", "Ana Pérez", "Validación de Campos", emitted.token):
+        assert private not in logged
