@@ -6,13 +6,14 @@ httpx. What to send comes from ``prepare``; what an answer means from ``response
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
 import threading
 import weakref
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Final
+from collections.abc import AsyncIterator, Coroutine, Mapping
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import httpx
 
@@ -91,9 +92,26 @@ def async_client_class() -> type[httpx.AsyncClient]:
     return httpx.AsyncClient
 
 
+class _ClosesItsPool(httpx.Client):
+    """The pool a ``Haulmer`` makes: closed when it is collected unclosed (a client dropped
+    without ``close()``) in the process that made it, rather than left to the garbage collector,
+    which warns of each open socket. A forked child's copy is the parent's, never closed there."""
+
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self._made_in = os.getpid()
+
+    def __del__(self) -> None:
+        try:
+            if self._made_in == os.getpid() and not self.is_closed:
+                self.close()
+        except Exception:  # at interpreter exit httpx may be half torn down
+            return
+
+
 def default_sync_client() -> httpx.Client:
     """The pooled httpx client a Haulmer makes when the user brings none."""
-    return httpx.Client(timeout=httpx_timeout(DEFAULT_TIMEOUT), follow_redirects=False)
+    return _ClosesItsPool(timeout=httpx_timeout(DEFAULT_TIMEOUT), follow_redirects=False)
 
 
 def default_async_client() -> httpx.AsyncClient:
@@ -101,18 +119,19 @@ def default_async_client() -> httpx.AsyncClient:
     return httpx.AsyncClient(timeout=httpx_timeout(DEFAULT_TIMEOUT), follow_redirects=False)
 
 
-_renewing = threading.Lock()
-"""Held while a keeper makes a new pool; a forked child gets a new one (another thread of the
-parent may have held it at the fork, and would never release it in the child)."""
+_keeping = threading.Lock()
+"""Held while a keeper counts the attempts on its pool or makes a new pool; a forked child gets a
+new one (another thread of the parent may have held it at the fork, and would never release it
+in the child)."""
 
 
-def _new_renewing_lock() -> None:
-    global _renewing
-    _renewing = threading.Lock()
+def _new_keeping_lock() -> None:
+    global _keeping
+    _keeping = threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
-    os.register_at_fork(after_in_child=_new_renewing_lock)
+    os.register_at_fork(after_in_child=_new_keeping_lock)
 
 
 class PoolKeeper:
@@ -123,96 +142,163 @@ class PoolKeeper:
     read each other's answers, and wait forever on a lock of the pool that another thread of the
     parent held at the fork. The parent's pool is left to the parent, never closed from the
     child. A user's ``http_client`` is theirs, used as given.
+
+    The attempts on the pool are counted (``lease()``/``release()``): closed while other threads
+    send, the pool closes when the last of them is done, so no connection one of them opens or
+    hands back is left open behind a closed pool.
     """
 
     def __init__(self, pool: httpx.Client | None, *, owner: str = "Haulmer") -> None:
         self.owned = pool is None
         self.owner = owner
         self.pool: httpx.Client = default_sync_client() if pool is None else pool
-        """The pool as it is now (what ``current()`` last handed out)."""
+        """The pool as it is now (what ``lease()`` last handed out)."""
         self._pid = os.getpid()
         self._closed = False
+        self._active = 0
 
     @property
     def is_closed(self) -> bool:
         """Whether the pool was closed, by ``close()`` or by its owner (a user's)."""
         return self._closed or self.pool.is_closed
 
-    def current(self) -> httpx.Client:
-        """The pool to send with in this process: a new one in a forked child."""
-        if self.owned and self._pid != os.getpid() and not self.is_closed:
-            with _renewing:
-                if self._pid != os.getpid():
-                    self.pool = default_sync_client()
-                    self._pid = os.getpid()
-        return self.pool
+    def lease(self) -> httpx.Client | None:
+        """The pool to send one attempt with in this process (a new one in a forked child),
+        counted until ``release()``; None once ``close()`` was called."""
+        with _keeping:
+            if self._closed:
+                return None
+            if self.owned and self._pid != os.getpid() and not self.pool.is_closed:
+                self.pool = default_sync_client()
+                self._pid = os.getpid()
+                self._active = 0  # the parent's attempts end in the parent
+            self._active += 1
+            return self.pool
+
+    def release(self, pool: httpx.Client) -> None:
+        """The attempt ``lease()`` handed ``pool`` to is done: close the pool if ``close()`` was
+        called meanwhile and this was the last attempt on it."""
+        with _keeping:
+            self._active -= 1
+            last = self._closed and self._active <= 0 and pool is self.pool
+        if last and self.owned and self._pid == os.getpid():
+            pool.close()
 
     def close(self) -> None:
-        """Close the pool; in a forked child, only forget the parent's (it is the parent's)."""
-        self._closed = True
-        if self._pid == os.getpid():
+        """Close the pool now, or when the attempts under way end; in a forked child, only forget
+        the parent's (it is the parent's)."""
+        with _keeping:
+            self._closed = True
+            idle = self._active <= 0
+        if idle and self._pid == os.getpid():
             self.pool.close()
+
+
+async def _closes_at_loop_end(pool: httpx.AsyncClient) -> AsyncIterator[None]:
+    """Suspended in the loop a pool's connections belong to, until that loop shuts down its
+    async generators (at the end of ``asyncio.run()``, of a test's loop): the pool is closed
+    there, in its loop, while it still runs."""
+    try:
+        yield
+    finally:
+        await pool.aclose()
+
+
+def _watch_loop_end(pool: httpx.AsyncClient) -> AsyncIterator[None]:
+    """Start ``_closes_at_loop_end(pool)`` in the running loop (which the loop's asyncio hooks
+    note); keep the generator while the pool is in use: dropped, the loop closes it too."""
+    watcher = _closes_at_loop_end(pool)
+    step = cast("Coroutine[Any, Any, None]", watcher.__anext__())
+    with contextlib.suppress(StopIteration):  # how the step ends when the body reaches yield
+        step.send(None)
+    return watcher
 
 
 class AsyncPoolKeeper:
     """The connection pool an ``AsyncHaulmer`` and its ``with_options()`` copies send with.
 
-    As ``PoolKeeper`` across a fork; and a pool's connections belong to the event loop they
-    were opened in. When a call comes from another loop once that loop has stopped (a second
-    ``asyncio.run()``, the next test's loop), a pool the client made is made again in the new
-    loop, the old one left with its loop; while that loop still runs (in another thread), the
-    call is refused with ``ConfigurationError``. A user's ``http_client`` is used as given.
+    As ``PoolKeeper`` across a fork and a close while calls are under way; and a pool's
+    connections belong to the event loop they were opened in. A pool the client made is closed
+    when that loop ends (``asyncio.run()`` shuts down its async generators), and made again when
+    a call comes from another loop once that loop has stopped (a second ``asyncio.run()``, the
+    next test's loop); while that loop still runs (in another thread), the call is refused with
+    ``ConfigurationError``. A user's ``http_client`` is used as given.
     """
 
     def __init__(self, pool: httpx.AsyncClient | None, *, owner: str = "AsyncHaulmer") -> None:
         self.owned = pool is None
         self.owner = owner
         self.pool: httpx.AsyncClient = default_async_client() if pool is None else pool
-        """The pool as it is now (what ``current()`` last handed out)."""
+        """The pool as it is now (what ``lease()`` last handed out)."""
         self._pid = os.getpid()
         self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+        self._watcher: AsyncIterator[None] | None = None
         self._closed = False
+        self._active = 0
 
     @property
     def is_closed(self) -> bool:
-        """Whether the pool was closed, by ``aclose()`` or by its owner (a user's)."""
-        return self._closed or self.pool.is_closed
+        """Whether the pool was closed, by ``aclose()`` or by its owner (a user's); one of the
+        client's own closed at the end of its loop is made again, not closed."""
+        return self._closed or (not self.owned and self.pool.is_closed)
 
     def _home(self) -> asyncio.AbstractEventLoop | None:
         """The loop the pool's connections were opened in, if it is still there."""
         return self._loop() if self._loop is not None else None
 
-    def current(self) -> httpx.AsyncClient:
-        """The pool to send with from the running loop (see the class)."""
+    def lease(self) -> httpx.AsyncClient | None:
+        """The pool to send one attempt with from the running loop (see the class), counted
+        until ``arelease()``; None once ``aclose()`` was called."""
         import asyncio  # here: the sync face never needs it, and it costs a tenth of an import
 
         loop = asyncio.get_running_loop()
-        home = self._home()
-        if self.owned and not self.is_closed:
-            forked = self._pid != os.getpid()
-            if home is not None and home is not loop and not forked and home.is_running():
-                raise ConfigurationError(
-                    f"This {self.owner} is in use by another event loop, which is still "
-                    "running (in another thread): an AsyncHaulmer sends over connections that "
-                    "belong to one event loop at a time. Make an AsyncHaulmer in each thread that "
-                    "runs a loop, or hand the call to the client's own loop "
-                    "(asyncio.run_coroutine_threadsafe)"
-                )
-            if forked or (self._loop is not None and home is not loop):
-                self.pool = default_async_client()
-                self._pid = os.getpid()
-        if home is not loop:
-            self._loop = weakref.ref(loop)
-        return self.pool
+        with _keeping:
+            if self._closed:
+                return None
+            home = self._home()
+            if self.owned:
+                forked = self._pid != os.getpid()
+                if home is not None and home is not loop and not forked and home.is_running():
+                    raise ConfigurationError(
+                        f"This {self.owner} is in use by another event loop, which is still "
+                        "running (in another thread): an AsyncHaulmer sends over connections "
+                        "that belong to one event loop at a time. Make an AsyncHaulmer in each "
+                        "thread that runs a loop, or hand the call to the client's own loop "
+                        "(asyncio.run_coroutine_threadsafe)"
+                    )
+                if forked or (self._loop is not None and home is not loop) or self.pool.is_closed:
+                    self.pool = default_async_client()
+                    self._pid = os.getpid()
+                    self._active = 0  # attempts of another loop or process end there
+                    self._watcher = None
+                if self._watcher is None:
+                    self._watcher = _watch_loop_end(self.pool)
+            if home is not loop:
+                self._loop = weakref.ref(loop)
+            self._active += 1
+            return self.pool
+
+    async def arelease(self, pool: httpx.AsyncClient) -> None:
+        """The attempt ``lease()`` handed ``pool`` to is done: close the pool if ``aclose()``
+        was called meanwhile and this was the last attempt on it."""
+        with _keeping:
+            self._active -= 1
+            last = self._closed and self._active <= 0 and pool is self.pool
+        if last and self.owned and self._pid == os.getpid():
+            await pool.aclose()
 
     async def aclose(self) -> None:
-        """Close the pool from its own loop; a pool of another loop, or of the parent of a
-        forked process, is only forgotten (its connections cannot be closed from here)."""
-        self._closed = True
+        """Close the pool from its own loop, now or when the attempts under way end; a pool of
+        another loop, or of the parent of a forked process, is only forgotten (its connections
+        cannot be closed from here)."""
+        with _keeping:
+            self._closed = True
+            idle = self._active <= 0
         home = self._home()
         if self._pid != os.getpid() or (home is not None and home is not _running_loop()):
             return
-        await self.pool.aclose()
+        if idle:
+            await self.pool.aclose()
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

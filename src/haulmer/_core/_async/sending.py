@@ -71,12 +71,24 @@ class AsyncSender:
             await self._pools.aclose()
 
     async def attempt(self, prepared: PreparedRequest, attempt: int) -> RawResponse:
-        """Send ``prepared`` once (after the limiter's wait) and read its answer."""
+        """Send ``prepared`` once (after the limiter's wait) and read its answer; the pool is
+        leased for the attempt, so a close meanwhile waits for it to end (see the keeper)."""
         if self.is_closed:
             raise client_closed(self._client_name)
-        pool = self._pools.current()
         if self._limiter is not None:
             await self._wait_for_slot(prepared)
+        pool = None if self._closed else self._pools.lease()
+        if pool is None:  # closed while this call waited for its slot
+            raise client_closed(self._client_name)
+        try:
+            return await self._exchange(pool, prepared, attempt)
+        finally:
+            await self._pools.arelease(pool)
+
+    async def _exchange(
+        self, pool: httpx.AsyncClient, prepared: PreparedRequest, attempt: int
+    ) -> RawResponse:
+        """One request and its answer over ``pool``."""
         request = build_request(pool, prepared, self._memo)
         log_request(request, attempt)
         started = self._clock()

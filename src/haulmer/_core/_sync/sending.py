@@ -72,12 +72,22 @@ class SyncSender:
             self._pools.close()
 
     def attempt(self, prepared: PreparedRequest, attempt: int) -> RawResponse:
-        """Send ``prepared`` once (after the limiter's wait) and read its answer."""
+        """Send ``prepared`` once (after the limiter's wait) and read its answer; the pool is
+        leased for the attempt, so a close meanwhile waits for it to end (see the keeper)."""
         if self.is_closed:
             raise client_closed(self._client_name)
-        pool = self._pools.current()
         if self._limiter is not None:
             self._wait_for_slot(prepared)
+        pool = None if self._closed else self._pools.lease()
+        if pool is None:  # closed while this call waited for its slot
+            raise client_closed(self._client_name)
+        try:
+            return self._exchange(pool, prepared, attempt)
+        finally:
+            self._pools.release(pool)
+
+    def _exchange(self, pool: httpx.Client, prepared: PreparedRequest, attempt: int) -> RawResponse:
+        """One request and its answer over ``pool``."""
         request = build_request(pool, prepared, self._memo)
         log_request(request, attempt)
         started = self._clock()
