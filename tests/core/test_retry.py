@@ -12,6 +12,7 @@ import respx
 from haulmer import AsyncHaulmer, Haulmer
 from haulmer._core.request import APIRequest
 from haulmer._core.retry import (
+    MAX_BACKOFF,
     MAX_SERVER_WAIT,
     Failure,
     backoff,
@@ -108,6 +109,17 @@ def test_get_is_retried_max_retries_times_on_5xx(
     assert len(sleeps) == 2
     assert 0.375 <= sleeps[0] <= 0.5
     assert 0.75 <= sleeps[1] <= 1.0
+
+
+def test_a_huge_max_retries_waits_at_most_the_longest_backoff_on_every_retry(
+    client: Haulmer, mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    assert backoff(10**6, jitter=0.0) == MAX_BACKOFF  # 2.0 ** 1024 is past any float
+    route = mock.get(ORG_URL).respond(503)
+    with pytest.raises(ServerError):
+        send(client, get_org(max_retries=1100))
+    assert route.call_count == 1101
+    assert max(sleeps) <= MAX_BACKOFF
 
 
 def test_a_retry_that_succeeds_returns_the_answer(client: Haulmer, mock: respx.MockRouter) -> None:

@@ -26,6 +26,7 @@ from haulmer.errors import (
 )
 
 __all__ = [
+    "MAX_BACKOFF",
     "MAX_SERVER_WAIT",
     "CallAttempts",
     "Failure",
@@ -45,6 +46,8 @@ MAX_SERVER_WAIT: Final = 60.0
 
 INITIAL_BACKOFF: Final = 0.5
 MAX_BACKOFF: Final = 8.0
+_DOUBLINGS_TO_MAX: Final = math.ceil(math.log2(MAX_BACKOFF / INITIAL_BACKOFF))
+"""Retries after which the backoff is ``MAX_BACKOFF``, however many more max_retries asks."""
 
 _ALWAYS_RETRIED_STATUSES: Final = frozenset({408, 429})
 _ALWAYS_RETRIED_CODES: Final = frozenset({"OF-21"})
@@ -161,7 +164,8 @@ def backoff(attempt: int, *, jitter: float) -> float:
 
     ``jitter`` is a number in [0, 1) (``random.random()``), passed in so the result is testable.
     """
-    base: float = min(INITIAL_BACKOFF * 2.0 ** max(attempt - 1, 0), MAX_BACKOFF)
+    doublings = min(max(attempt - 1, 0), _DOUBLINGS_TO_MAX)  # 2.0 ** 1024 is past any float
+    base: float = min(INITIAL_BACKOFF * 2.0**doublings, MAX_BACKOFF)
     return base * (1.0 - 0.25 * jitter)
 
 
