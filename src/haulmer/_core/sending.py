@@ -6,18 +6,18 @@ httpx. What to send comes from ``prepare``; what an answer means from ``response
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import os
 import threading
 import weakref
-from collections.abc import AsyncIterator, Coroutine, Mapping
-from typing import TYPE_CHECKING, Any, Final, cast
+from collections.abc import AsyncIterator, Mapping
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
 from haulmer._core.log import logger, redact_headers, redact_url
+from haulmer._core.loop_end import at_loop_end
 from haulmer._core.prepare import PreparedRequest, sent_secrets
 from haulmer._core.ratelimit import RateLimiter, api_key_fingerprint
 from haulmer._core.responses import (
@@ -194,26 +194,6 @@ class PoolKeeper:
             self.pool.close()
 
 
-async def _closes_at_loop_end(pool: httpx.AsyncClient) -> AsyncIterator[None]:
-    """Suspended in the loop a pool's connections belong to, until that loop shuts down its
-    async generators (at the end of ``asyncio.run()``, of a test's loop): the pool is closed
-    there, in its loop, while it still runs."""
-    try:
-        yield
-    finally:
-        await pool.aclose()
-
-
-def _watch_loop_end(pool: httpx.AsyncClient) -> AsyncIterator[None]:
-    """Start ``_closes_at_loop_end(pool)`` in the running loop (which the loop's asyncio hooks
-    note); keep the generator while the pool is in use: dropped, the loop closes it too."""
-    watcher = _closes_at_loop_end(pool)
-    step = cast("Coroutine[Any, Any, None]", watcher.__anext__())
-    with contextlib.suppress(StopIteration):  # how the step ends when the body reaches yield
-        step.send(None)
-    return watcher
-
-
 class AsyncPoolKeeper:
     """The connection pool an ``AsyncHaulmer`` and its ``with_options()`` copies send with.
 
@@ -272,7 +252,7 @@ class AsyncPoolKeeper:
                     self._active = 0  # attempts of another loop or process end there
                     self._watcher = None
                 if self._watcher is None:
-                    self._watcher = _watch_loop_end(self.pool)
+                    self._watcher = at_loop_end(self.pool.aclose)
             if home is not loop:
                 self._loop = weakref.ref(loop)
             self._active += 1
