@@ -51,6 +51,9 @@ class ClientCommon(ABC):
     _pools: Any
     """The keeper of the connection pool, shared with ``with_options()`` copies."""
     _owns_http_client: bool
+    _owns_limiter: bool
+    """Whether the client made its limiter (from True or a URL), so closes it; a user's
+    ``RateLimiter`` is shared, and left open."""
     _runner: Any
 
     @property
@@ -101,7 +104,9 @@ class ClientCommon(ABC):
             )
         setup_from_env()
         self._clock = time.monotonic if clock is None else clock
-        limiter = resolve_rate_limit(settings.pop("rate_limit"), clock=self._clock)
+        rate_limit = settings.pop("rate_limit")
+        limiter = resolve_rate_limit(rate_limit, clock=self._clock)
+        self._owns_limiter = limiter is not None and limiter is not rate_limit
         config = ClientConfig.create(**settings, rate_limit=limiter is not None)
         self._now = _utc_now if now is None else now
         self._sleep = sleep
@@ -157,14 +162,17 @@ class ClientCommon(ABC):
             rate_limit=False,
         )
         limiter = self._limiter
+        owns_limiter = False  # the original's is the original's to close
         if not isinstance(rate_limit, NotGiven) and not (rate_limit is True and limiter):
             limiter = resolve_rate_limit(rate_limit, clock=self._clock)
+            owns_limiter = limiter is not None and limiter is not rate_limit
         config = dataclasses.replace(config, rate_limit=limiter is not None)
         copy = object.__new__(type(self))
         copy._clock = self._clock
         copy._now = self._now
         copy._sleep = self._sleep
         copy._owns_http_client = False
+        copy._owns_limiter = owns_limiter
         copy._pools = self._pools
         copy._install(config, limiter)
         return copy

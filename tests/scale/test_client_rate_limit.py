@@ -73,3 +73,37 @@ def _buckets(url: str) -> list[str]:
 
     names = [n.decode() for n in redis.Redis.from_url(url).keys("haulmer:ratelimit:*:slots")]
     return [name.split("{")[1].split("}")[0] for name in names]
+
+
+def test_a_client_closes_the_limiter_it_made_from_a_url_and_leaves_a_users_open(
+    fresh_redis: str,
+) -> None:
+    import redis
+
+    admin = redis.Redis.from_url(fresh_redis)
+    before = len(admin.client_list())
+    fake = FakeHaulmer()
+    with fake.client(rate_limit=fresh_redis) as client:
+        client.openfactura.organization.retrieve()
+        with client.with_options(rate_limit=fresh_redis) as copy:  # a limiter of its own
+            copy.openfactura.organization.retrieve()
+        assert len(admin.client_list()) == before + 1  # the copy's closed, the client's open
+    assert len(admin.client_list()) == before  # nothing left open once the client is closed
+    users = RedisRateLimiter(fresh_redis)
+    with fake.client(rate_limit=users) as client:
+        client.openfactura.organization.retrieve()
+    assert len(admin.client_list()) == before + 1  # the user's, still theirs to use and close
+    users.close()
+    admin.close()
+
+
+async def test_an_async_client_closes_the_limiter_it_made_from_a_url(fresh_redis: str) -> None:
+    import redis
+
+    admin = redis.Redis.from_url(fresh_redis)
+    before = len(admin.client_list())
+    async with FakeHaulmer().async_client(rate_limit=fresh_redis) as client:
+        await client.openfactura.organization.retrieve()
+        assert len(admin.client_list()) == before + 1
+    assert len(admin.client_list()) == before
+    admin.close()

@@ -117,9 +117,11 @@ class AsyncHaulmer(ClientCommon):
         await awaited_sleep(self._sleep, seconds)
 
     async def aclose(self) -> None:
-        """Refuse further calls; close the connection pool the client created (copies and user
-        clients are left open)."""
+        """Refuse further calls; close the connection pool and the rate limiter's connections
+        the client created (copies, user clients and user limiters are left open)."""
         await self._runner.sender.aclose()
+        if self._owns_limiter and self._limiter is not None:
+            await self._limiter.aclose()
 
     async def __aenter__(self) -> AsyncHaulmer:
         return self

@@ -119,6 +119,10 @@ class RateLimiter(ABC):
     def close(self) -> None:  # noqa: B027 (optional for stores without connections)
         """Close the store's connections, if the limiter opened any."""
 
+    async def aclose(self) -> None:
+        """``close`` for the asyncio client (a store with an async client closes that one)."""
+        self.close()
+
 
 class _Windows:
     """One bucket's booked slots (one deque per window) and its hold."""

@@ -117,9 +117,11 @@ class Haulmer(ClientCommon):
         self._sleep(seconds)
 
     def close(self) -> None:
-        """Refuse further calls; close the connection pool the client created (copies and user
-        clients are left open)."""
+        """Refuse further calls; close the connection pool and the rate limiter's connections
+        the client created (copies, user clients and user limiters are left open)."""
         self._runner.sender.close()
+        if self._owns_limiter and self._limiter is not None:
+            self._limiter.close()
 
     def __enter__(self) -> Haulmer:
         return self
