@@ -102,6 +102,23 @@ def test_a_context_managed_client_refuses_calls_after_its_block() -> None:
         client.openfactura.documents.list_issued()
 
 
+def test_a_with_block_on_a_client_its_first_block_closed_is_refused_at_once() -> None:
+    fake = FakeHaulmer()
+    with fake.client() as client:
+        client.openfactura.organization.retrieve()
+    with pytest.raises(ClientClosedError, match="make a new client"), client:
+        pytest.fail("the block ran on a closed client")
+
+
+async def test_an_async_with_block_on_a_closed_client_is_refused_at_once() -> None:
+    fake = FakeHaulmer()
+    async with fake.async_client() as client:
+        await client.openfactura.organization.retrieve()
+    with pytest.raises(ClientClosedError, match="make a new client"):
+        async with client:
+            pytest.fail("the block ran on a closed client")
+
+
 def test_a_copy_of_a_closed_client_refuses_calls_and_a_closed_copy_leaves_its_parent() -> None:
     fake = FakeHaulmer()
     parent = fake.client()

@@ -13,7 +13,7 @@ from haulmer._core import AsyncRunner, AsyncSender
 from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
-from haulmer._core.sending import AsyncPoolKeeper, async_client_class
+from haulmer._core.sending import AsyncPoolKeeper, async_client_class, client_closed
 from haulmer._core.sleeping import awaited_sleep
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 from haulmer._lazy import LazyModule
@@ -124,6 +124,8 @@ class AsyncHaulmer(ClientCommon):
             await self._limiter.aclose()
 
     async def __aenter__(self) -> AsyncHaulmer:
+        if self.is_closed:  # a with block again after the first one closed it
+            raise client_closed(type(self).__name__)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

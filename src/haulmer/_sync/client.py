@@ -14,7 +14,7 @@ from haulmer._core import SyncRunner, SyncSender
 from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
-from haulmer._core.sending import PoolKeeper, sync_client_class
+from haulmer._core.sending import PoolKeeper, client_closed, sync_client_class
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 from haulmer._lazy import LazyModule
 
@@ -124,6 +124,8 @@ class Haulmer(ClientCommon):
             self._limiter.close()
 
     def __enter__(self) -> Haulmer:
+        if self.is_closed:  # a with block again after the first one closed it
+            raise client_closed(type(self).__name__)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
