@@ -105,14 +105,22 @@ def test_a_wait_refuses_seconds_that_are_not_a_number_of_seconds(
         _poll(Clock(), **{argument: value})
 
 
-def test_a_wait_without_a_deadline_sleeps_what_a_clock_can_keep() -> None:
+def test_a_wait_without_a_deadline_sleeps_a_servers_years_as_the_retry_loop_does() -> None:
+    from haulmer._core.retry import MAX_SERVER_WAIT
     from haulmer._core.types import LONGEST_TIMEOUT
 
     for timeout in (math.inf, 10**400):
         poll = _poll(Clock(), timeout=timeout)
         assert poll.next_sleep("pending") == 25.0
-        years = RateLimitError("slow down", status_code=429, retry_after=1e300)
-        assert poll.sleep_after_error(years) == LONGEST_TIMEOUT
+        for asked in (1e300, 86_400.0):  # years, a day: never slept, only a minute, then polled
+            slow = RateLimitError("slow down", status_code=429, retry_after=asked)
+            assert poll.sleep_after_error(slow) == MAX_SERVER_WAIT
+        slow = RateLimitError("slow down", status_code=429, retry_after=40)
+        assert poll.sleep_after_error(slow) == 40.0  # within the cap: the server's word
+    for interval in (3600.0, LONGEST_TIMEOUT):  # the caller's own interval stays theirs
+        poll = _poll(Clock(), timeout=math.inf, poll_interval=interval)
+        slow = RateLimitError("slow down", status_code=429, retry_after=1e300)
+        assert poll.sleep_after_error(slow) == interval
 
 
 def test_the_last_answer_is_not_read_before_one_arrives() -> None:

@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from haulmer._core.retry import is_transient
+from haulmer._core.retry import MAX_SERVER_WAIT, is_transient
 from haulmer._core.types import LONGEST_TIMEOUT
 from haulmer._shown import shown
 from haulmer.errors import (
@@ -87,8 +87,10 @@ class Poll(Generic[S]):
         server = error.retry_after if isinstance(error, APIStatusError) else None
         if server is not None and server > remaining:
             raise self._deadline(waited, f"; the server asked to retry in {server:.0f} s")
-        # Without a deadline (math.inf) the server's word is all that bounds the sleep, and a
-        # clock takes no more than LONGEST_TIMEOUT.
+        if server is not None and math.isinf(remaining):
+            # Without a deadline nothing of the caller's bounds the server's word: a year asked
+            # for is slept as the retry loop sleeps it (at most MAX_SERVER_WAIT), then polled.
+            server = min(server, MAX_SERVER_WAIT)
         return min(max(self._poll_interval, server or 0.0), remaining, LONGEST_TIMEOUT)
 
     def _deadline(self, waited: float, extra: str = "") -> WaitTimeoutError:
