@@ -158,3 +158,19 @@ def test_a_user_pool_is_never_closed_by_the_client_nor_its_loop(server: str) -> 
         await pool.aclose()
 
     asyncio.run(call_and_close())
+
+
+def test_async_clients_dropped_unclosed_in_a_running_loop_close_their_connections_there(
+    server: str,
+) -> None:
+    async def per_request_clients() -> None:
+        for _ in range(3):  # as a web app making a client per request and forgetting aclose()
+            client = AsyncHaulmer("k", base_urls={"openfactura": server}, max_retries=0)
+            assert client.openfactura is not None  # a resource holds the client: a cycle
+            assert (await asend(client, get_org())).rut == "76795561-8"
+            del client
+            gc.collect()  # the cycle collected while the loop goes on
+            for _ in range(5):
+                await asyncio.sleep(0)  # the loop closes the pool in a task of its own
+
+    assert _resource_warnings(lambda: asyncio.run(per_request_clients())) == []

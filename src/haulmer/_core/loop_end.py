@@ -1,33 +1,74 @@
-"""Work done when an event loop ends: closing connections that belong to that loop, in it."""
+"""Closing what belongs to an event loop in that loop: when the loop ends, or soon after its
+owner is dropped unclosed while the loop runs."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from typing import Any, cast
+import weakref
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import TYPE_CHECKING
 
-__all__ = ["at_loop_end"]
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = ["LoopEnd"]
+
+_PENDING: set[LoopEnd] = set()
+"""Every ``LoopEnd`` not yet run: held here rather than only by its owner, so that what its work
+closes stays reachable until it is closed. Collected with its owner, an open connection of
+asyncio would be finalized by the garbage collector, which warns of each unclosed transport."""
 
 
-async def _waits_for_loop_end(work: Callable[[], Awaitable[object]]) -> AsyncIterator[None]:
-    """Suspended in its loop until the loop shuts down its async generators (at the end of
-    ``asyncio.run()``, of a test's loop), then runs ``work`` there, while the loop still runs."""
-    try:
-        yield
-    finally:
-        await work()
+class LoopEnd:
+    """``work()`` awaited in the running loop when that loop ends (``asyncio.run()`` shuts down
+    its async generators), or soon after ``owner`` is collected while the loop runs; at most once.
 
-
-def at_loop_end(work: Callable[[], Awaitable[object]]) -> AsyncIterator[None]:
-    """Have the running loop await ``work()`` when it ends; called from inside that loop.
-
-    Keep what this returns as long as ``work`` should wait: dropped while the loop runs, the
-    loop runs ``work`` then. Connections of asyncio (httpx's, redis.asyncio's) can be closed
-    only in their own loop, and a loop that ended without closing them leaves them to the
-    garbage collector, which warns of each unclosed transport.
+    Connections of asyncio (httpx's, redis.asyncio's) can be closed only in their own loop.
     """
-    watcher = _waits_for_loop_end(work)
-    step = cast("Coroutine[Any, Any, None]", watcher.__anext__())  # noted by the loop's hooks
-    with contextlib.suppress(StopIteration):  # how the step ends when the body reaches yield
-        step.send(None)
-    return watcher
+
+    def __init__(self, work: Callable[[], Awaitable[object]], *, owner: object) -> None:
+        import asyncio  # here: the blocking face never needs it
+
+        self._loop = asyncio.get_running_loop()
+        self._task: asyncio.Task[None] | None = None
+        self._watcher = self._waits_for_loop_end(work)
+        step = self._watcher.__anext__()  # which the loop's asyncio hooks note
+        with contextlib.suppress(StopIteration):  # how the step ends when the body reaches yield
+            step.send(None)
+        _PENDING.add(self)
+        self._owner_gone = weakref.finalize(owner, self._close_soon)
+        self._owner_gone.atexit = False
+
+    async def _waits_for_loop_end(
+        self, work: Callable[[], Awaitable[object]]
+    ) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            try:
+                await work()
+            finally:
+                self.forget()
+
+    def _close_soon(self) -> None:
+        """The owner was collected: run the work in its loop, if that loop still runs."""
+        loop = self._loop
+        if loop.is_closed():
+            self.forget()
+            return
+        with contextlib.suppress(RuntimeError):  # closed meanwhile, in another thread
+            loop.call_soon_threadsafe(self._start_closing)
+
+    def _start_closing(self) -> None:
+        self._task = self._loop.create_task(self._close())
+
+    async def _close(self) -> None:
+        await self._watcher.aclose()
+
+    def forget(self) -> None:
+        """Never run the work (it ran, or its loop ended without running it)."""
+        _PENDING.discard(self)
+        self._owner_gone.detach()
+
+    def __repr__(self) -> str:
+        return f"<LoopEnd of {self._loop!r}>"

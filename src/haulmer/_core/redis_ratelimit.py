@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from haulmer._core.log import redact_url
-from haulmer._core.loop_end import at_loop_end
+from haulmer._core.loop_end import LoopEnd
 from haulmer._core.ratelimit import (
     HAULMER_LIMITS,
     Booking,
@@ -215,8 +215,8 @@ class RedisRateLimiter(RateLimiter):
         self._async_clients: dict[asyncio.AbstractEventLoop, redis.asyncio.Redis] = {}
         """The pool of each event loop that booked (redis.asyncio's connections belong to one);
         a closed loop's is dropped when another loop makes its own."""
-        self._loop_ends: dict[asyncio.AbstractEventLoop, AsyncIterator[None]] = {}
-        """What closes each loop's pool as that loop ends (see ``at_loop_end``)."""
+        self._loop_ends: dict[asyncio.AbstractEventLoop, LoopEnd] = {}
+        """What closes each loop's pool as that loop ends, or once the limiter is dropped."""
         self._lock = threading.Lock()
         if not 0 <= margin < 1:
             raise _configuration(f"margin= is seconds in [0, 1), got {shown(margin)}")
@@ -275,13 +275,15 @@ class RedisRateLimiter(RateLimiter):
             client = redis.asyncio.Redis.from_url(self._url)
             with self._lock:
                 # A closed loop's connections can no longer be used nor closed from another
-                # loop: each is closed in its loop as the loop ends (at_loop_end), and dropped
+                # loop: each is closed in its loop as the loop ends (LoopEnd), and dropped
                 # here. Kept, every asyncio.run() (every test's loop) would keep one more.
                 for gone in [other for other in self._async_clients if other.is_closed()]:
                     del self._async_clients[gone]
-                    self._loop_ends.pop(gone, None)
+                    ended = self._loop_ends.pop(gone, None)
+                    if ended is not None:
+                        ended.forget()
                 self._async_clients[loop] = client
-                self._loop_ends[loop] = at_loop_end(client.aclose)
+                self._loop_ends[loop] = LoopEnd(client.aclose, owner=self)
         return client
 
     def book(self, bucket: str) -> Booking:
@@ -340,7 +342,9 @@ class RedisRateLimiter(RateLimiter):
         """Close the asyncio connection pool this limiter opened for the running loop."""
         with self._lock:
             client = self._async_clients.pop(asyncio.get_running_loop(), None)
-            self._loop_ends.pop(asyncio.get_running_loop(), None)
+            ended = self._loop_ends.pop(asyncio.get_running_loop(), None)
+        if ended is not None:
+            ended.forget()
         if client is not None:
             await client.aclose()
 

@@ -11,13 +11,13 @@ import logging
 import os
 import threading
 import weakref
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
 from haulmer._core.log import logger, redact_headers, redact_url
-from haulmer._core.loop_end import at_loop_end
+from haulmer._core.loop_end import LoopEnd
 from haulmer._core.prepare import PreparedRequest, sent_secrets
 from haulmer._core.ratelimit import RateLimiter, api_key_fingerprint
 from haulmer._core.responses import (
@@ -212,7 +212,7 @@ class AsyncPoolKeeper:
         """The pool as it is now (what ``lease()`` last handed out)."""
         self._pid = os.getpid()
         self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
-        self._watcher: AsyncIterator[None] | None = None
+        self._loop_end: LoopEnd | None = None
         self._closed = False
         self._active = 0
 
@@ -250,9 +250,11 @@ class AsyncPoolKeeper:
                     self.pool = default_async_client()
                     self._pid = os.getpid()
                     self._active = 0  # attempts of another loop or process end there
-                    self._watcher = None
-                if self._watcher is None:
-                    self._watcher = at_loop_end(self.pool.aclose)
+                    if self._loop_end is not None:
+                        self._loop_end.forget()  # its loop ended (or is the parent's)
+                        self._loop_end = None
+                if self._loop_end is None:
+                    self._loop_end = LoopEnd(self.pool.aclose, owner=self)
             if home is not loop:
                 self._loop = weakref.ref(loop)
             self._active += 1
