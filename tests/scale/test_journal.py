@@ -82,6 +82,31 @@ def test_a_journal_opened_before_a_fork_serves_the_child_on_a_connection_of_its_
     journal.close()
 
 
+def test_a_new_journal_opened_while_another_batch_writes_it_waits_its_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import haulmer.journal._sqlite as sqlite_journal
+
+    path = tmp_path / "emissions.db"
+    other = sqlite3.connect(path, isolation_level=None)  # another batch, creating the file
+    other.execute("CREATE TABLE creating (x)")
+    other.execute("BEGIN IMMEDIATE")
+    waits: list[float] = []
+
+    def other_batch_finishes(seconds: float) -> None:  # no real wait: the lock goes at once
+        waits.append(seconds)
+        if other.in_transaction:
+            other.execute("COMMIT")
+
+    monkeypatch.setattr(sqlite_journal, "_sleep", other_batch_finishes, raising=False)
+    journal = SQLiteJournal(path)  # SQLite said "database is locked", without waiting
+    journal.bind("fp")
+    assert journal.record_attempt("sale-1", "sale-1").state == "attempted"
+    assert len(waits) == 1
+    journal.close()
+    other.close()
+
+
 def test_an_unwritable_path_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="Cannot open the journal"):
         SQLiteJournal(tmp_path / "missing-folder" / "j.db")

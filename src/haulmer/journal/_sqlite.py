@@ -47,6 +47,30 @@ CREATE TABLE IF NOT EXISTS events (
 """
 
 
+BUSY_TIMEOUT = 30.0
+"""Seconds a journal waits for another connection's lock (another batch writing the file)."""
+
+_sleep = time.sleep
+"""How a journal waits before asking SQLite again for WAL mode (replaced in tests)."""
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch ``db`` to WAL. While another connection holds a write lock (two batches opening
+    one new journal together), SQLite answers "database is locked" at once, without the busy
+    wait other statements get: asked again, a little later each time, for ``BUSY_TIMEOUT``."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    pause = 0.005
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        _sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
 _journals: weakref.WeakSet[SQLiteJournal] = weakref.WeakSet()
 """Every open journal of this process, whose lock a forked child makes again."""
 
@@ -82,9 +106,9 @@ class SQLiteJournal(Journal):
     def _connect(self) -> sqlite3.Connection:
         try:
             db = sqlite3.connect(
-                self.path, timeout=30, isolation_level=None, check_same_thread=False
+                self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
             )
-            db.execute("PRAGMA journal_mode=WAL")
+            _use_wal(db)
             db.execute("PRAGMA synchronous=FULL")
             db.executescript(_SCHEMA)
             columns = {row[1] for row in db.execute("PRAGMA table_info(sales)")}
