@@ -44,6 +44,30 @@ def test_three_requests_pass_then_the_fourth_waits_for_the_second() -> None:
     assert limiter.book("key").wait == pytest.approx(0.6 + SLOT_MARGIN)
 
 
+def test_the_gateway_counting_arrivals_refuses_none_when_the_first_request_arrives_late() -> None:
+    """The first request arrives 40 ms after its slot (it opens the connection), the rest at
+    once: the gateway, counting arrivals as the fake does, refuses none of them."""
+    import datetime as dt
+
+    from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer, FakeRequest
+
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(clock=clock)
+    fake = FakeHaulmer()
+    start = fake.clock.now()
+    statuses = []
+    for n in range(30):
+        clock.now += limiter.book("key").wait
+        late = 0.04 if n == 0 else 0.0
+        arrived = start + dt.timedelta(seconds=clock.now - 1000.0 + late)
+        fake.clock.set(arrived)
+        request = FakeRequest(
+            "GET", "/v2/dte/organization", headers=httpx.Headers({"apikey": SANDBOX_API_KEY})
+        )
+        statuses.append(fake.handle(request).response.status)
+    assert statuses == [200] * 30
+
+
 def test_a_hundred_and_first_request_waits_for_the_minute_window() -> None:
     clock = FakeClock()
     limiter = InProcessRateLimiter(clock=clock)
