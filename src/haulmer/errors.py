@@ -21,6 +21,9 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "CertificateError",
+    "CertificationActionRequiredError",
+    "CertificationFailedError",
+    "CertificationStoppedError",
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
@@ -387,6 +390,37 @@ class WaitTimeoutError(HaulmerError, TimeoutError):
         super().__init__(message)
         self.last: Any = last
         self.waited: float = waited
+
+
+class CertificationStoppedError(HaulmerError):
+    """The SII certification of a setup stopped before the company was certified.
+
+    ``reason`` says why (``"certificate_expired"``...), ``stage`` the stage it could not pass,
+    ``status`` is the last ``CertificationStatus`` polled; the message says what to do.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        setup_id: str,
+        reason: str | None = None,
+        stage: str | None = None,
+        status: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.setup_id: str = setup_id
+        self.reason: str | None = reason
+        self.stage: str | None = stage
+        self.status: Any = status
+
+
+class CertificationActionRequiredError(CertificationStoppedError):
+    """The certification waits for the company to act (a new .pfx, say); it resumes once done."""
+
+
+class CertificationFailedError(CertificationStoppedError):
+    """The SII refused the certification: it ended without authorizing the company."""
 
 
 class ClientClosedError(_EndsACall, ConfigurationError):

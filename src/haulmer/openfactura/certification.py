@@ -23,7 +23,12 @@ from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._shown import shown
-from haulmer.errors import ValidationError
+from haulmer.errors import (
+    CertificationActionRequiredError,
+    CertificationFailedError,
+    CertificationStoppedError,
+    ValidationError,
+)
 from haulmer.openfactura.setup import setup_path
 from haulmer.rut import Rut
 
@@ -33,6 +38,8 @@ __all__ = [
     "DEFAULT_POLL_INTERVAL",
     "DEFAULT_WAIT_TIMEOUT",
     "ApiKey",
+    "CertificationProblem",
+    "CertificationProblemReason",
     "CertificationStage",
     "CertificationStatus",
     "StageReached",
@@ -161,6 +168,61 @@ DEFAULT_POLL_INTERVAL = 3600.0
 """``wait()`` asks once an hour by default: certification moves in days, not seconds."""
 
 
+class CertificationProblemReason(StrEnum):
+    """Why a certification stopped, as the platform says it (``problem.reason``)."""
+
+    REPRESENTATIVE_NOT_AUTHORIZED = "representative_not_authorized"
+    """The holder of the uploaded signature is not authorized before the SII for the company."""
+    CERTIFICATE_EXPIRED = "certificate_expired"
+    """The legal representative's .pfx expired before the certification ended."""
+    REJECTED_BY_SII = "rejected_by_sii"
+    """The SII refused a stage's documents (the set de pruebas, say): the certification ended."""
+
+    @property
+    def needs_action(self) -> bool:
+        """Whether the company can fix it and the certification then resumes (else it failed)."""
+        return self is not CertificationProblemReason.REJECTED_BY_SII
+
+    @property
+    def advice(self) -> str:
+        """What the company does about it, in a sentence or two."""
+        return _PROBLEM_ADVICE[self]
+
+
+_UPLOAD_AGAIN = (
+    "client.openfactura.setup.upload_certificate(setup_id, pfx, password=...) while the "
+    "certification waits; it then resumes from the stage it stopped at"
+)
+_PROBLEM_ADVICE = {
+    CertificationProblemReason.REPRESENTATIVE_NOT_AUTHORIZED: (
+        "The SII does not recognise the signature's holder as authorized for the company (not "
+        "its legal representative on record, or the certificate is not registered at sii.cl): "
+        "register the certificate and the representative at the SII, or use the .pfx of a "
+        f"representative the SII knows, and upload it with {_UPLOAD_AGAIN}."
+    ),
+    CertificationProblemReason.CERTIFICATE_EXPIRED: (
+        "The legal representative's electronic signature expired, so nothing more can be signed "
+        f"before the SII: renew it and upload the new .pfx with {_UPLOAD_AGAIN}."
+    ),
+    CertificationProblemReason.REJECTED_BY_SII: (
+        "The SII refused the documents of this stage and the certification ended without "
+        "authorizing the company: open a support ticket (client.myhaulmer.open_ticket(...)) so "
+        "Haulmer starts it again."
+    ),
+}
+
+
+class CertificationProblem(HaulmerModel):
+    """Why a certification stopped: the reason, the stage it could not pass, since when."""
+
+    reason: CertificationProblemReason | str = Field(union_mode="left_to_right")
+    """A ``CertificationProblemReason``, or the platform's word for a reason this SDK predates."""
+    stage: CertificationStage
+    since: datetime
+    message: str = ""
+    """The platform's own account of it, in Spanish, as its e-mail says it."""
+
+
 class StageReached(HaulmerModel):
     """A certification stage and when it was reached."""
 
@@ -182,11 +244,23 @@ class CertificationStatus(HaulmerModel):
     on the fake): ``business_days_required`` exactly once certified."""
     certified_at: datetime | None = None
     history: list[StageReached] = Field(default_factory=list)
+    problem: CertificationProblem | None = None
+    """Why it stopped, when ``status`` is "action_required" or "failed" (else None)."""
 
     @property
     def is_certified(self) -> bool:
         """Whether the company may now create its OpenFactura API key."""
         return self.status == "certified"
+
+    @property
+    def needs_action(self) -> bool:
+        """Whether the certification waits for the company to act (``problem`` says on what)."""
+        return self.status == "action_required"
+
+    @property
+    def has_failed(self) -> bool:
+        """Whether the SII refused the certification, which ended without certifying."""
+        return self.status == "failed"
 
 
 class ApiKey(HaulmerModel):
@@ -233,17 +307,52 @@ def _timed_out(setup_id: str, status: CertificationStatus | None, waited: float)
     )
 
 
+def stopped_error(status: CertificationStatus) -> CertificationStoppedError:
+    """The error that says why a certification stopped ("action_required" or "failed") and what
+    the company does about it."""
+    problem = status.problem
+    reason = stage = None
+    cause = advice = ""
+    if problem is not None:
+        reason, stage = str(problem.reason), problem.stage.value
+        told = f": {problem.message}" if problem.message else ""
+        cause = f" at stage '{stage}' ({reason}{told})"
+        if isinstance(problem.reason, CertificationProblemReason):
+            advice = problem.reason.advice
+    cls: type[CertificationStoppedError]
+    if status.has_failed:
+        cls, happened = CertificationFailedError, "failed"
+        advice = advice or "Open a support ticket so Haulmer starts it again."
+    else:
+        cls, happened = CertificationActionRequiredError, "waits for the company"
+        advice = advice or (
+            "Read the e-mail the platform sent the workspace's administrator, do what it asks, "
+            "then call wait() again."
+        )
+    return cls(
+        f"The SII certification of setup {status.setup_id} {happened}{cause}. {advice}",
+        setup_id=status.setup_id,
+        reason=reason,
+        stage=stage,
+        status=status,
+    )
+
+
 def certified_wait(
     setup_id: str, timeout: float, poll_interval: float, options: Mapping[str, Any]
 ) -> Plan[CertificationStatus]:
-    """Poll the certification until it is certified, riding out transient failures."""
-    return poll(
+    """Poll the certification until it is certified, riding out transient failures; a
+    certification that stops (action required, failed) raises at once, saying why."""
+    status = yield from poll(
         retrieve_request(setup_id, **options),
         timeout=timeout,
         poll_interval=poll_interval,
-        done=lambda status: status.is_certified,
+        done=lambda status: status.is_certified or status.needs_action or status.has_failed,
         timed_out=lambda status, waited: _timed_out(setup_id, status, waited),
     )
+    if not status.is_certified:
+        raise stopped_error(status)
+    return status
 
 
 # The resources, served lazily from haulmer._async (written by hand) and haulmer._sync

@@ -14,7 +14,14 @@ from haulmer._shown import shown
 from haulmer.testing._router import Route, Router
 from haulmer.testing._wire import FakeResponse
 
-__all__ = ["ConnectionDropped", "Control", "Fault", "ScriptedStatus"]
+__all__ = [
+    "CertificationSchedule",
+    "CertificationStop",
+    "ConnectionDropped",
+    "Control",
+    "Fault",
+    "ScriptedStatus",
+]
 
 DEFAULT_RATE_LIMIT = (3, 100)
 """OpenFactura's documented global limit: 3 requests per second, 100 per minute (per key)."""
@@ -187,6 +194,16 @@ def _checked_code(code: Any, message: str | None) -> str:
     return written
 
 
+def _take(scripts: list[CertificationSchedule] | list[CertificationStop], setup_id: str) -> Any:
+    """Consume the script for this setup: its own first, else the next setups' first."""
+    mine = [s for s in scripts if s.times > 0 and s.setup_id == setup_id]
+    anyone = [s for s in scripts if s.times > 0 and s.setup_id is None]
+    for script in mine or anyone:
+        script.times -= 1
+        return script
+    return None
+
+
 def _seconds(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
@@ -215,6 +232,59 @@ class ScriptedStatus:
 
 
 @dataclass
+class CertificationSchedule:
+    """The business day each stage of the next setups' (or one setup's) certification lands on."""
+
+    stage_days: dict[Any, int]
+    times: int
+    setup_id: str | None = None
+
+
+@dataclass
+class CertificationStop:
+    """The stage the next setups' (or one setup's) certification will not pass, and why."""
+
+    stage: Any
+    reason: str
+    times: int
+    setup_id: str | None = None
+
+
+_STAGE_USAGE = (
+    "postulacion, set_de_pruebas, simulacion, intercambio, muestras_impresion or certified "
+    "(haulmer.openfactura.certification.CertificationStage)"
+)
+
+
+def _checked_stage(name: str, value: Any) -> Any:
+    """A certification stage given by its value or its ``CertificationStage``, or an error."""
+    from haulmer.openfactura.certification import CertificationStage
+
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a stage name, one of {_STAGE_USAGE}; got {shown(value)}")
+    try:
+        return CertificationStage(value)
+    except ValueError:
+        raise ValueError(
+            f"{name} {shown(value)} is no certification stage: use one of {_STAGE_USAGE}"
+        ) from None
+
+
+def _checked_setup_times(setup_id: Any, times: Any) -> int:
+    """``times`` for the next setups (1 by default), or none when one setup is named."""
+    if setup_id is not None:
+        if not isinstance(setup_id, str) or not setup_id:
+            raise TypeError(f"setup_id must be a setup's id (a str), got {shown(setup_id)}")
+        if times is not None:
+            raise ValueError(
+                "give setup_id= or times=, not both: setup_id= scripts that one setup, times= "
+                "the next setups to reach step 3"
+            )
+        return 1
+    return 1 if times is None else _checked_times(times)
+
+
+@dataclass
 class Control:
     """What a test uses to script the fake: failures, drops, slowness and status outcomes."""
 
@@ -227,6 +297,10 @@ class Control:
     random: _random.Random = field(default_factory=_random.Random, repr=False)
     """What faults with a ``probability`` below 1 draw from: ``random.seed(n)`` replays a run."""
     _status_setter: Callable[[str, str], None] | None = field(default=None, repr=False)
+    certification_schedules: list[CertificationSchedule] = field(default_factory=list)
+    certification_stops: list[CertificationStop] = field(default_factory=list)
+    _platform: Any = field(default=None, repr=False)
+    """The fake platform's state (its setups), for the certification controls."""
 
     def fail_next(
         self,
@@ -375,6 +449,138 @@ class Control:
                 )
         self.openfactura_rate_limit = (per_second, per_minute)
 
+    def schedule_certification(
+        self,
+        business_days: int,
+        *,
+        stages: Mapping[str, int] | None = None,
+        setup_id: str | None = None,
+        times: int | None = None,
+    ) -> None:
+        """The next ``times`` setups to choose their DTE types (or the setup ``setup_id``) are
+        certified ``business_days`` business days later (1 to 7, as Haulmer promises), instead of 7.
+
+        ``stages`` puts stages on other business days (``{"set_de_pruebas": 1}``); a stage
+        left out lands on its usual day, but no later than ``business_days`` nor before the
+        stage ahead of it. ``estimated_completion`` is the day the certification lands.
+        """
+        from haulmer.openfactura.certification import (
+            CERTIFICATION_BUSINESS_DAYS,
+            CERTIFICATION_STAGES,
+            CertificationStage,
+        )
+
+        if (
+            isinstance(business_days, bool)
+            or not isinstance(business_days, int)
+            or not 1 <= business_days <= CERTIFICATION_BUSINESS_DAYS
+        ):
+            raise ValueError(
+                f"business_days must be an int from 1 to {CERTIFICATION_BUSINESS_DAYS} (Haulmer "
+                f"promises certification within {CERTIFICATION_BUSINESS_DAYS} business days; "
+                f"fake.control.certify_now(setup_id) certifies at once), got {shown(business_days)}"
+            )
+        times = _checked_setup_times(setup_id, times)
+        given: dict[Any, int] = {}
+        if stages is not None:
+            if not isinstance(stages, Mapping):
+                raise TypeError(
+                    "stages must map stage names to business days, such as "
+                    f"{{'set_de_pruebas': 1}}; got {shown(stages)}"
+                )
+            for name, day in stages.items():
+                stage = _checked_stage("stages key", name)
+                if stage in (CertificationStage.POSTULACION, CertificationStage.CERTIFIED):
+                    raise ValueError(
+                        f"stages cannot move '{stage.value}': postulacion lands at once and "
+                        "certified on business_days"
+                    )
+                if (
+                    isinstance(day, bool)
+                    or not isinstance(day, int)
+                    or not 0 <= day <= business_days
+                ):
+                    raise ValueError(
+                        f"stages['{stage.value}'] must be an int from 0 to business_days "
+                        f"({business_days}), got {shown(day)}"
+                    )
+                given[stage] = day
+        stage_days: dict[Any, int] = {}
+        previous = 0
+        for usual, stage in CERTIFICATION_STAGES:
+            if stage is CertificationStage.CERTIFIED:
+                day = business_days
+            elif stage in given:
+                day = given[stage]
+                if day < previous:
+                    raise ValueError(
+                        f"stages['{stage.value}'] is day {day}, before day {previous} of the "
+                        "stage ahead of it: the SII's stages come in order"
+                    )
+            else:
+                day = max(previous, min(usual, business_days))
+            stage_days[stage] = previous = day
+        if setup_id is not None:
+            self._platform_state().refuse_started(setup_id, "schedule_certification")
+        self.certification_schedules.append(CertificationSchedule(stage_days, times, setup_id))
+
+    def stop_certification(
+        self,
+        reason: str,
+        *,
+        at: str | None = None,
+        setup_id: str | None = None,
+        times: int | None = None,
+    ) -> None:
+        """The certification of the next ``times`` setups (or of ``setup_id``, also one already
+        under way) stops when stage ``at`` is due, for ``reason``:
+
+        - ``"representative_not_authorized"`` (at postulacion by default): the signature's
+          holder is not authorized before the SII for the company; status "action_required";
+        - ``"certificate_expired"`` (at set_de_pruebas by default): the .pfx expired;
+          status "action_required";
+        - ``"rejected_by_sii"`` (at set_de_pruebas by default): the SII refused the stage;
+          status "failed".
+
+        A new upload of the signature (setup step 2) resumes an "action_required" one.
+        """
+        from haulmer.openfactura.certification import CertificationProblemReason
+
+        if not isinstance(reason, str):
+            raise TypeError(f"reason must be a str, got {shown(reason)}")
+        reasons = [r.value for r in CertificationProblemReason]
+        if reason not in reasons:
+            raise ValueError(f"reason must be one of {', '.join(reasons)}; got {shown(reason)}")
+        if at is None:
+            at = "postulacion" if reason == "representative_not_authorized" else "set_de_pruebas"
+        stage = _checked_stage("at", at)
+        times = _checked_setup_times(setup_id, times)
+        if setup_id is not None and self._platform_state().stop_certification_of(
+            setup_id, stage, reason
+        ):
+            return
+        self.certification_stops.append(CertificationStop(stage, reason, times, setup_id))
+
+    def certify_now(self, setup_id: str) -> None:
+        """Certify the setup ``setup_id`` now, whatever its stage (a shortcut for tests that do
+        not care about the wait); the clock and every other setup stay where they are."""
+        self._platform_state().certify_now(setup_id)
+
+    def take_schedule(self, setup_id: str) -> dict[Any, int] | None:
+        """The stage days scripted for this setup's certification, consumed (used at step 3)."""
+        found = _take(self.certification_schedules, setup_id)
+        return None if found is None else found.stage_days
+
+    def take_stop(self, setup_id: str) -> tuple[Any, str] | None:
+        """The stop scripted for this setup's certification, consumed (used at step 3)."""
+        found = _take(self.certification_stops, setup_id)
+        return None if found is None else (found.stage, found.reason)
+
+    def _platform_state(self) -> Any:
+        if self._platform is None:
+            raise RuntimeError("the fake platform is not installed on this fake")
+        return self._platform
+
     def take_scripted_status(self) -> ScriptedStatus | None:
         """Consume one scripted status (used by the fake OpenFactura at emission)."""
         for scripted in self.scripted_statuses:
@@ -398,6 +604,8 @@ class Control:
         """Forget every scripted fault and status; the rate limit is back to Haulmer's."""
         self.faults.clear()
         self.scripted_statuses.clear()
+        self.certification_schedules.clear()
+        self.certification_stops.clear()
         self.openfactura_rate_limit = DEFAULT_RATE_LIMIT
 
     def _add(self, fault: Fault) -> Fault:

@@ -52,7 +52,10 @@ class AsyncCertification(AsyncAPIResource):
     ) -> CertificationStatus:
         """Poll until certified; WaitTimeoutError after ``timeout`` s of the client's clock.
 
-        ``extra_headers`` and ``max_retries`` apply to each poll.
+        A certification that stops raises at once, naming the reason and what to do:
+        CertificationActionRequiredError when it waits for the company (a new .pfx, say),
+        CertificationFailedError when the SII refused it. ``extra_headers`` and ``max_retries``
+        apply to each poll.
         """
         return await self._run(
             certified_wait(

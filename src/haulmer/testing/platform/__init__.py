@@ -40,6 +40,8 @@ def install(fake: Any) -> None:
         return emission.issue_as(tenant, body)
 
     state.issue_dte = issue_dte
+    state.certification_scripts = fake.control
+    fake.control._platform = state
     fake.platform_state = state
     fake.outbox.before_read(state.catch_up)
     fake.on_reset(state.reset)

@@ -53,6 +53,8 @@ class StateBase:
         self.register_tenant = register_tenant
         self.openfactura_holder = openfactura_holder
         """The razón social of the company whose OpenFactura account has a RUT, if any."""
+        self.certification_scripts: Any = None
+        """Where step 3 takes a scripted certification length and stop (``fake.control``)."""
         self.lock = threading.RLock()
         self.tokens = TokenBook()
         self.idempotency = IdempotencyStore()

@@ -17,6 +17,8 @@ WELCOME = "[Workspace] ¡Bienvenido a Haulmer! Crea tu nuevo espacio de trabajo"
 OPENFACTURA_SETUP = "[OpenFactura] Configura tu empresa y carga firma electrónica"
 CERTIFICATION_PROGRESS = "[OpenFactura] Avance de tu certificación ante el SII"
 CERTIFIED = "[OpenFactura] ¡Tu empresa está certificada ante el SII!"
+CERTIFICATION_ACTION_REQUIRED = "[OpenFactura] Tu certificación ante el SII necesita una acción"
+CERTIFICATION_FAILED = "[OpenFactura] Tu certificación ante el SII no pudo completarse"
 TICKET_REPLY = "[Soporte Haulmer] Respuesta a tu ticket"
 
 

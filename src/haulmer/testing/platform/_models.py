@@ -166,6 +166,29 @@ class Workspace:
 
 
 @dataclass
+class CertificationProblem:
+    """Why a certification stopped: the reason, the stage it could not pass, since when."""
+
+    reason: str
+    stage: CertificationStage
+    since: datetime
+    message: str
+
+    @property
+    def failed(self) -> bool:
+        """The SII refused: the certification ended (else it waits for the company)."""
+        return self.reason == "rejected_by_sii"
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "reason": self.reason,
+            "stage": self.stage.value,
+            "since": _iso(self.since),
+            "message": self.message,
+        }
+
+
+@dataclass
 class Certification:
     """The SII certification of one setup, moving on the clock across business days."""
 
@@ -173,6 +196,14 @@ class Certification:
     estimated_completion: date
     milestones: list[tuple[datetime, CertificationStage]]
     reached: list[tuple[CertificationStage, datetime]] = field(default_factory=list)
+    stage_days: dict[CertificationStage, int] = field(default_factory=dict)
+    """The business day (after the start) each stage was planned on: a resumption keeps the
+    gaps between them."""
+    business_days: int = 7
+    """How many business days it takes, start to certified (the estimate's count)."""
+    stop_at: tuple[CertificationStage, str] | None = None
+    """A scripted stop: the stage it will not pass, and why."""
+    problem: CertificationProblem | None = None
 
     @property
     def stage(self) -> CertificationStage:
@@ -185,27 +216,37 @@ class Certification:
                 return at
         return None
 
+    @property
+    def status(self) -> str:
+        """``in_progress``, ``action_required``, ``failed`` or ``certified``."""
+        if self.certified_at is not None:
+            return "certified"
+        if self.problem is not None:
+            return "failed" if self.problem.failed else "action_required"
+        return "in_progress"
+
     def to_wire(self, setup_id: str, now: datetime) -> dict[str, Any]:
-        from haulmer.openfactura.certification import (
-            CERTIFICATION_BUSINESS_DAYS,
-            business_days_between,
-        )
+        from haulmer.openfactura.certification import business_days_between
 
         certified_at = self.certified_at
         # A business day has elapsed once its stage's hour came: before 09:00 on the 7th, six
-        # have, and the certification is not over.
-        counted_to = now.date() if now.time() >= CERTIFICATION_HOUR else now.date() - timedelta(1)
+        # have, and the certification is not over. Once certified, the count stops.
+        moment = certified_at if certified_at is not None and certified_at < now else now
+        counted_to = (
+            moment.date() if moment.time() >= CERTIFICATION_HOUR else moment.date() - timedelta(1)
+        )
         elapsed = business_days_between(self.started_at.date(), counted_to)
         return {
             "setup_id": setup_id,
-            "status": "certified" if certified_at else "in_progress",
+            "status": self.status,
             "stage": self.stage.value,
             "started_at": _iso(self.started_at),
             "estimated_completion": _iso(self.estimated_completion),
-            "business_days_required": CERTIFICATION_BUSINESS_DAYS,
-            "business_days_elapsed": min(elapsed, CERTIFICATION_BUSINESS_DAYS),
+            "business_days_required": self.business_days,
+            "business_days_elapsed": min(elapsed, self.business_days),
             "certified_at": _iso(certified_at),
             "history": [{"stage": stage.value, "at": _iso(at)} for stage, at in self.reached],
+            "problem": None if self.problem is None else self.problem.to_wire(),
         }
 
 

@@ -12,11 +12,12 @@ from typing import Any
 from haulmer._platform import COMPANY_TEXTS, document_text
 from haulmer._shown import shown
 from haulmer.openfactura.certification import (
-    CERTIFICATION_BUSINESS_DAYS,
     CERTIFICATION_STAGES,
     CertificationStage,
     add_business_days,
+    business_days_between,
 )
+from haulmer.testing._clock import reached
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._catalog import AVAILABLE_DTE_TYPES
 from haulmer.testing.platform._errors import (
@@ -31,6 +32,7 @@ from haulmer.testing.platform._models import (
     CERTIFICATION_HOUR,
     Account,
     Certification,
+    CertificationProblem,
     Organization,
     Setup,
 )
@@ -57,6 +59,59 @@ SETUP_STEP_NAMES = {
 NOTES_OF_FACTURA = (56, 61)
 """Nota de débito and nota de crédito: the SII's basic certification set certifies them with
 factura 33, so an issuer of facturas may correct and annul them."""
+
+
+SIGNATURE_PROBLEMS = ("representative_not_authorized", "certificate_expired")
+"""Stops a new upload of the signature (setup step 2 again) resumes."""
+
+_STAGE_NAMES = {
+    CertificationStage.POSTULACION: "la postulación",
+    CertificationStage.SET_DE_PRUEBAS: "el set de pruebas",
+    CertificationStage.SIMULACION: "la simulación",
+    CertificationStage.INTERCAMBIO: "el intercambio de información",
+    CertificationStage.MUESTRAS_IMPRESION: "las muestras de impresión",
+    CertificationStage.CERTIFIED: "la declaración de cumplimiento",
+}
+_PROBLEM_MESSAGES = {
+    "representative_not_authorized": (
+        "El SII no pudo avanzar con {stage}: el titular de la firma electrónica no está "
+        "autorizado ante el SII como representante legal de la empresa. Registra al "
+        "representante y su certificado en sii.cl, o carga la firma de un representante "
+        "autorizado, y tu certificación continuará."
+    ),
+    "certificate_expired": (
+        "Tu firma electrónica venció antes de {stage}, así que no podemos firmar ante el SII. "
+        "Carga una firma vigente y tu certificación continuará."
+    ),
+    "rejected_by_sii": (
+        "El SII rechazó {stage} y la certificación terminó sin autorizar a la empresa. Contacta "
+        "a soporte para comenzarla de nuevo."
+    ),
+}
+"""What the platform tells the administrator, per reason (``problem.message`` and e-mail)."""
+
+
+def _milestones(
+    stage_days: dict[CertificationStage, int], now: datetime
+) -> list[tuple[datetime, CertificationStage]]:
+    """When each stage lands: at once on day 0, else at 09:00 on its business day."""
+    milestones = []
+    for stage in CertificationStage:
+        if stage not in stage_days:
+            continue
+        day = stage_days[stage]
+        if day == 0:
+            milestones.append((now, stage))
+            continue
+        on = add_business_days(now.date(), day)
+        milestones.append((datetime.combine(on, CERTIFICATION_HOUR, tzinfo=now.tzinfo), stage))
+    return milestones
+
+
+def _expiry(setup: Setup) -> datetime | None:
+    """When the setup's uploaded signature stops being valid."""
+    not_after = (setup.certificate or {}).get("not_after")
+    return datetime.fromisoformat(not_after) if isinstance(not_after, str) else None
 
 
 def issuable_dte_types(chosen: list[int]) -> list[int]:
@@ -226,7 +281,16 @@ class SetupSteps(WorkspaceSteps):
 
         with self.lock:
             setup = self.setup(account, setup_id)
-            self._expect(setup, "pending_certificate")
+            resuming = self._waits_for_signature(setup)
+            problem = setup.certification.problem if setup.certification else None
+            if problem is not None and problem.failed:
+                raise out_of_order(
+                    f"the SII certification of this setup failed at '{problem.stage.value}' "
+                    f"({problem.reason}): a new signature does not resume it; contact support "
+                    "to start it again"
+                )
+            if not resuming:
+                self._expect(setup, "pending_certificate")
             password = body.get("password")
             if not isinstance(password, str) or not password:
                 raise invalid("the signature's password is missing", [("password", "required")])
@@ -254,6 +318,9 @@ class SetupSteps(WorkspaceSteps):
                 "sha256_fingerprint": certificate.sha256_fingerprint,
                 "uploaded_at": now.isoformat(),
             }
+            if resuming:
+                self._resume(setup, now)
+                return setup
             setup.status = "pending_dte_types"
             return setup
 
@@ -288,25 +355,190 @@ class SetupSteps(WorkspaceSteps):
                 )
             setup.dte_types = sorted(set(chosen))
             now = self.now()
-            setup.certification = self._plan_certification(now)
+            scripts = self.certification_scripts
+            stage_days = {stage: day for day, stage in CERTIFICATION_STAGES}
+            planned = None if scripts is None else scripts.take_schedule(setup.id)
+            if planned is not None:
+                stage_days = planned
+            certification = Certification(
+                started_at=now,
+                estimated_completion=now.date(),
+                milestones=[],
+                stage_days=stage_days,
+                business_days=stage_days[CertificationStage.CERTIFIED],
+            )
+            certification.milestones = _milestones(stage_days, now)
+            certification.estimated_completion = certification.milestones[-1][0].date()
+            certification.stop_at = None if scripts is None else scripts.take_stop(setup.id)
+            setup.certification = certification
             setup.status = "certifying"
-            self._reach(setup, CertificationStage.POSTULACION, now)()
+            self._apply_due(setup, now)
             return setup
 
-    @staticmethod
-    def _plan_certification(now: datetime) -> Certification:
-        milestones = []
-        for day, stage in CERTIFICATION_STAGES:
-            if day == 0:
-                milestones.append((now, stage))
+    def certification_steps_due(
+        self, setup: Setup, now: datetime
+    ) -> list[tuple[datetime, Callable[[], None]]]:
+        """The stages of a setup's certification due by ``now``, in order, up to a stop (a
+        scripted one, or the signature's expiry before a stage needs it)."""
+        certification = setup.certification
+        if certification is None or certification.problem is not None:
+            return []
+        done = {stage for stage, _ in certification.reached}
+        expires = _expiry(setup)
+        due: list[tuple[datetime, Callable[[], None]]] = []
+        for when, stage in certification.milestones:
+            if stage in done:
                 continue
-            on = add_business_days(now.date(), day)
-            milestones.append((datetime.combine(on, CERTIFICATION_HOUR, tzinfo=now.tzinfo), stage))
-        return Certification(
-            started_at=now,
-            estimated_completion=add_business_days(now.date(), CERTIFICATION_BUSINESS_DAYS),
-            milestones=milestones,
+            if not reached(now, when):
+                break
+            if certification.stop_at is not None and certification.stop_at[0] is stage:
+                due.append((when, self._stop(setup, stage, certification.stop_at[1], when)))
+                break
+            if expires is not None and when > expires:
+                due.append((when, self._stop(setup, stage, "certificate_expired", when)))
+                break
+            due.append((when, self._reach(setup, stage, when)))
+        return due
+
+    def _apply_due(self, setup: Setup, now: datetime) -> None:
+        for _, apply in self.certification_steps_due(setup, now):
+            apply()
+
+    def _waits_for_signature(self, setup: Setup) -> bool:
+        """Whether the certification stopped on the signature, so a new upload resumes it."""
+        certification = setup.certification
+        problem = None if certification is None else certification.problem
+        return problem is not None and problem.reason in SIGNATURE_PROBLEMS
+
+    def _stop(
+        self, setup: Setup, stage: CertificationStage, reason: str, when: datetime
+    ) -> Callable[[], None]:
+        def apply() -> None:
+            certification = setup.certification
+            assert certification is not None
+            message = _PROBLEM_MESSAGES[reason].format(stage=_STAGE_NAMES[stage])
+            certification.problem = CertificationProblem(reason, stage, when, message)
+            certification.stop_at = None
+            to = self.workspaces[setup.workspace_id].instructions_to
+            link = [emails.plain_link(f"/openfactura/setup/{setup.id}", "view_certification")]
+            subject = (
+                emails.CERTIFICATION_FAILED
+                if certification.problem.failed
+                else emails.CERTIFICATION_ACTION_REQUIRED
+            )
+            self._send(to, subject, message, link, when)
+
+        return apply
+
+    def _resume(self, setup: Setup, now: datetime) -> None:
+        """Resume a certification stopped on the signature: the stages left keep their gaps."""
+        certification = setup.certification
+        assert certification is not None
+        certification.problem = None
+        done = {stage for stage, _ in certification.reached}
+        base = max((certification.stage_days[stage] for stage in done), default=0)
+        left = {
+            stage: day - base
+            for stage, day in certification.stage_days.items()
+            if stage not in done
+        }
+        kept = [(when, stage) for when, stage in certification.milestones if stage in done]
+        certification.milestones = kept + _milestones(left, now)
+        certification.estimated_completion = certification.milestones[-1][0].date()
+        certification.business_days = business_days_between(
+            certification.started_at.date(), certification.estimated_completion
         )
+        to = self.workspaces[setup.workspace_id].instructions_to
+        link = [emails.plain_link(f"/openfactura/setup/{setup.id}", "view_certification")]
+        self._send(
+            to,
+            emails.certification_subject("Certificación reanudada"),
+            "Recibimos tu nueva firma electrónica y tu certificación continúa. Fecha estimada de "
+            f"término: {certification.estimated_completion.isoformat()}.",
+            link,
+            now,
+        )
+        self._apply_due(setup, now)
+
+    def certify_now(self, setup_id: Any) -> None:
+        """Certify one certifying setup at the fake's now (a test shortcut; nothing else moves)."""
+        with self.lock:
+            self.catch_up()
+            setup = self._certifying(setup_id)
+            now = self.now()
+            certification = setup.certification
+            assert certification is not None
+            certification.problem = None
+            certification.stop_at = None
+            done = {stage for stage, _ in certification.reached}
+            for stage in CertificationStage:
+                if stage not in done:
+                    self._reach(setup, stage, now)()
+
+    def stop_certification_of(self, setup_id: Any, stage: CertificationStage, reason: str) -> bool:
+        """Script a stop on a known setup: True when its certification took it now, False when
+        it has not started (the stop waits for its step 3). ValueError when it cannot be."""
+        with self.lock:
+            self.catch_up()
+            setup = self.known_setup(setup_id)
+            certification = setup.certification
+            if certification is None:
+                return False
+            self._refuse_if_over(setup)
+            if certification.problem is not None:
+                raise ValueError(
+                    f"the certification of setup {setup.id} is already stopped "
+                    f"({certification.problem.reason} at '{certification.problem.stage.value}')"
+                )
+            done = {stage for stage, _ in certification.reached}
+            if stage in done:
+                raise ValueError(
+                    f"the certification of setup {setup.id} already passed stage "
+                    f"'{stage.value}': stop it at a stage still ahead "
+                    f"(it is at '{certification.stage.value}')"
+                )
+            certification.stop_at = (stage, reason)
+            self._apply_due(setup, self.now())
+            return True
+
+    def refuse_started(self, setup_id: Any, control: str) -> None:
+        """ValueError when a setup's certification already started (its plan is made)."""
+        with self.lock:
+            setup = self.known_setup(setup_id)
+            if setup.certification is not None:
+                raise ValueError(
+                    f"the certification of setup {setup.id} already started on "
+                    f"{setup.certification.started_at.date()}, so its plan is made: call "
+                    f"{control}() before its step 3, or fake.control.certify_now(setup_id)"
+                )
+
+    def known_setup(self, setup_id: Any) -> Setup:
+        """A setup by id for a test control, or a TypeError/ValueError saying what is wrong."""
+        if not isinstance(setup_id, str):
+            raise TypeError(f"setup_id must be a str such as 'ofs_...', got {shown(setup_id)}")
+        setup = self.setups.get(setup_id)
+        if setup is None:
+            known = ", ".join(sorted(self.setups)) or "none yet"
+            raise ValueError(
+                f"the fake has no OpenFactura setup {shown(setup_id)} (setups: {known}); "
+                "client.openfactura.setup.start(...) opens one and returns its id"
+            )
+        return setup
+
+    def _certifying(self, setup_id: Any) -> Setup:
+        setup = self.known_setup(setup_id)
+        if setup.certification is None:
+            raise ValueError(
+                f"setup {setup.id} is at '{setup.status}': its certification starts once the "
+                "DTE types are chosen (step 3); finish the three setup steps first"
+            )
+        self._refuse_if_over(setup)
+        return setup
+
+    @staticmethod
+    def _refuse_if_over(setup: Setup) -> None:
+        if setup.status == "certified":
+            raise ValueError(f"setup {setup.id} is already certified: nothing is left to move")
 
     def _reach(self, setup: Setup, stage: CertificationStage, when: datetime) -> Callable[[], None]:
         def apply() -> None:
@@ -351,6 +583,12 @@ class SetupSteps(WorkspaceSteps):
         """The organization's OpenFactura API key, once certified (registered with the fake)."""
         with self.lock:
             setup = self.setup(account, setup_id)
+            problem = setup.certification.problem if setup.certification else None
+            if problem is not None:
+                raise out_of_order(
+                    f"the API key can be created once the SII certification ends, and it "
+                    f"stopped at '{problem.stage.value}' ({problem.reason}): {problem.message}"
+                )
             if setup.status != "certified":
                 estimate = (
                     f"; estimated completion {setup.certification.estimated_completion}"

@@ -34,13 +34,8 @@ class PlatformState(ResendSteps, PointSteps, MyHaulmerSteps):
                 if order.status == "awaiting_bank_validation" and when and reached(now, when):
                     due.append((when, len(due), self._bank_decides(order, when)))
             for setup in self.setups.values():
-                certification = setup.certification
-                if certification is None:
-                    continue
-                done = {stage for stage, _ in certification.reached}
-                for when, stage in certification.milestones:
-                    if reached(now, when) and stage not in done:
-                        due.append((when, len(due), self._reach(setup, stage, when)))
+                for when, apply in self.certification_steps_due(setup, now):
+                    due.append((when, len(due), apply))
             for when, apply in self._acknowledgements_due(now):
                 due.append((when, len(due), apply))
             for _, _, apply in sorted(due, key=lambda item: (item[0].timestamp(), item[1])):
