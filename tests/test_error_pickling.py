@@ -52,6 +52,9 @@ def _made(cls: type[HaulmerError]) -> HaulmerError:
         return cls("not well formed", line=3)
     if issubclass(cls, WaitTimeoutError):
         return cls("still pending", last={"estado": "Pendiente"}, waited=30.0)
+    if issubclass(cls, errors.CertificationStoppedError):
+        stopped = {"reason": "rejected_by_sii", "stage": "set_de_pruebas", "status": "failed"}
+        return cls("stopped at set_de_pruebas", setup_id="ofs_1", **stopped)
     return cls("something is wrong")
 
 

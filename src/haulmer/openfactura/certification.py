@@ -307,7 +307,7 @@ def _timed_out(setup_id: str, status: CertificationStatus | None, waited: float)
     )
 
 
-def stopped_error(status: CertificationStatus) -> CertificationStoppedError:
+def _stopped_error(status: CertificationStatus) -> CertificationStoppedError:
     """The error that says why a certification stopped ("action_required" or "failed") and what
     the company does about it."""
     problem = status.problem
@@ -351,7 +351,7 @@ def certified_wait(
         timed_out=lambda status, waited: _timed_out(setup_id, status, waited),
     )
     if not status.is_certified:
-        raise stopped_error(status)
+        raise _stopped_error(status)
     return status
 
 

@@ -1,0 +1,74 @@
+"""``certification.wait()``'s plan on a stopped certification, driven by hand: it raises at once,
+typed, naming the reason and what to do, also for a reason or a status this SDK does not know."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from haulmer.errors import (
+    CertificationActionRequiredError,
+    CertificationFailedError,
+    CertificationStoppedError,
+)
+from haulmer.openfactura.certification import (
+    CertificationProblemReason,
+    CertificationStatus,
+    certified_wait,
+)
+
+BASE = {
+    "setup_id": "ofs_1",
+    "stage": "postulacion",
+    "started_at": "2026-12-03T10:00:00-03:00",
+    "estimated_completion": "2026-12-15",
+}
+
+
+def _answered(**fields: Any) -> CertificationStoppedError:
+    """The error the wait's plan raises when its first poll reads this answer."""
+    plan = certified_wait("ofs_1", 3600.0, 60.0, {})
+    next(plan)  # the clock
+    plan.send(lambda: 0.0)  # the first poll's request
+    with pytest.raises(CertificationStoppedError) as caught:
+        plan.send(CertificationStatus.model_validate({**BASE, **fields}))
+    return caught.value
+
+
+def test_an_action_required_answer_raises_the_reason_and_its_advice() -> None:
+    problem = {
+        "reason": "certificate_expired",
+        "stage": "simulacion",
+        "since": "2026-12-09T09:00:00-03:00",
+        "message": "Tu firma electrónica venció.",
+    }
+    error = _answered(status="action_required", problem=problem)
+    assert type(error) is CertificationActionRequiredError
+    assert (error.reason, error.stage, error.setup_id) == (
+        "certificate_expired",
+        "simulacion",
+        "ofs_1",
+    )
+    assert "Tu firma electrónica venció." in str(error)
+    assert CertificationProblemReason.CERTIFICATE_EXPIRED.advice in str(error)
+    assert error.status.needs_action
+
+
+def test_a_failure_for_a_reason_this_sdk_predates_still_raises_typed() -> None:
+    problem = {"reason": "giro_not_allowed", "stage": "postulacion", "since": BASE["started_at"]}
+    error = _answered(status="failed", problem=problem)
+    assert type(error) is CertificationFailedError
+    assert error.reason == "giro_not_allowed"
+    assert error.status.problem.reason == "giro_not_allowed"
+    assert "support ticket" in str(error)
+
+
+def test_a_stop_without_a_problem_says_where_to_look() -> None:
+    error = _answered(status="action_required")
+    assert (error.reason, error.stage) == (None, None)
+    assert "e-mail" in str(error)
+
+
+def test_only_signature_problems_wait_for_the_company() -> None:
+    assert [reason.needs_action for reason in CertificationProblemReason] == [True, True, False]
