@@ -84,7 +84,7 @@ def test_a_scheduled_certification_lands_on_its_business_day_and_says_so(
     }
 
 
-def test_a_schedule_serves_the_next_setup_only_and_the_one_after_takes_seven_days(
+def test_a_schedule_for_the_next_setup_is_spent_by_that_setup(
     fake: FakeHaulmer, ready: ReadyWorkspace, signed: OpenFacturaSetup
 ) -> None:
     fake.control.schedule_certification(1)
