@@ -53,18 +53,28 @@ def one_line(text: str) -> str:
 
 def barcode_sizes_mm(pdf: bytes, page: int = -1, *, dpi: int = 200) -> list[tuple[float, float]]:
     """(width, height) in millimetres of each PDF417 symbol found on ``page``."""
+    return [(width, height) for _, _, width, height in barcode_boxes_mm(pdf, page, dpi=dpi)]
+
+
+def barcode_boxes_mm(
+    pdf: bytes, page: int = -1, *, dpi: int = 200
+) -> list[tuple[float, float, float, float]]:
+    """(left, top, width, height) in millimetres from the page's top left corner of each PDF417
+    symbol found on ``page``."""
     document = pypdfium2.PdfDocument(pdf)
     try:
         image = document[page % len(document)].render(scale=dpi / 72, grayscale=True).to_pil()
     finally:
         document.close()
-    sizes = []
+    boxes = []
     for found in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.PDF417):
         corners = found.position
+        left = min(corners.top_left.x, corners.bottom_left.x)
+        top = min(corners.top_left.y, corners.top_right.y)
         width = abs(corners.top_right.x - corners.top_left.x)
         height = abs(corners.bottom_left.y - corners.top_left.y)
-        sizes.append((width / dpi * 25.4, height / dpi * 25.4))
-    return sizes
+        boxes.append(tuple(value / dpi * 25.4 for value in (left, top, width, height)))
+    return boxes  # type: ignore[return-value]
 
 
 def overlapping_texts(pdf: bytes) -> list[tuple[int, str, str]]:

@@ -20,6 +20,7 @@ from haulmer.errors import DocumentError, ValidationError, XMLError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf
 from pdf_reading import (
+    barcode_boxes_mm,
     barcode_sizes_mm,
     barcodes_on_page,
     one_line,
@@ -616,6 +617,36 @@ def test_the_timbre_is_printed_at_least_as_large_as_the_sii_asks(
     assert width >= 45  # the SII: at least 4.5 cm wide
     assert height >= 20  # and 2 cm tall
     assert width <= 72  # within an 80 mm roll's printable width
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+@pytest.mark.parametrize("tipo", SUPPORTED_TYPES)
+def test_the_timbre_fits_the_sii_s_two_by_five_to_four_by_nine_centimetres(
+    issued: dict[int, bytes], tipo: int, paper: str
+) -> None:
+    """The SII takes the timbre from 2 x 5 cm up to 4 x 9 cm (height by width): an issued
+    DTE's timbre, about 1 KB, was printed 4.6 cm tall."""
+    ((_, _, width, height),) = barcode_boxes_mm(sii.render_pdf(issued[tipo], paper=paper))  # type: ignore[arg-type]
+    assert 50 <= width <= 72
+    assert 20 <= height <= 40
+
+
+@pytest.mark.parametrize("path", REAL_DTES, ids=lambda p: p.name)
+def test_a_real_sii_document_s_timbre_fits_the_sii_s_sizes(path: Path) -> None:
+    ((_, _, width, height),) = barcode_boxes_mm(sii.render_pdf(path.read_bytes()))
+    assert 50 <= width <= 90
+    assert 20 <= height <= 40
+
+
+@pytest.mark.parametrize("cedible", [False, True])
+def test_on_letter_paper_the_timbre_sits_two_centimetres_or_more_from_the_left_edge(
+    issued: dict[int, bytes], cedible: bool
+) -> None:
+    """The SII wants the timbre at the foot of the page, 2 cm or more from its left edge."""
+    pdf = sii.render_pdf(issued[33], cedible=cedible)
+    ((left, top, _, height),) = barcode_boxes_mm(pdf)
+    assert left >= 19.8  # 2 cm, less a rendering pixel
+    assert top + height > 279.4 / 2  # in the page's lower half
 
 
 _HOLLOW_DTE = (

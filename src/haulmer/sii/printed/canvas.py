@@ -43,6 +43,12 @@ ACUSE_LEGEND: Final = (
     "mercaderías o servicio(s) prestado(s) ha(n) sido recibido(s)."
 )
 ACUSE_FIELDS: Final = ("Nombre", "R.U.T.", "Fecha", "Recinto", "Firma")
+TIMBRE_MAX_HEIGHT: Final = 39.5
+"""The tallest the timbre's symbol is printed (mm): the SII takes it from 2 x 5 cm up to
+4 x 9 cm (height by width). At 16 columns no TED reaches it; a guard, not a layout."""
+TIMBRE_MIN_WIDTH: Final = 50.0
+"""The narrowest the timbre's symbol is printed (mm), the SII's 5 cm; at 290 modules across,
+0.17 mm a module, the SII's least X dimension."""
 Align = Literal["L", "C", "R"]
 Cell = tuple[float, float, Align]
 """A table cell: its left edge and width in mm, and how its text is aligned in it."""
@@ -596,6 +602,11 @@ class Canvas:
         self.text(x, y, f"S.I.I. - {office}" if office else "S.I.I.", align="C", width=w)
         self.text_color(BLACK)
         return y + 4.5
+
+    def timbre_width(self, symbol: Symbol, width: float) -> float:
+        """How wide the timbre is printed when ``width`` mm is what the layout gives it: as
+        wide, unless the symbol would then be taller than the SII's 4 cm; never under its 5 cm."""
+        return max(min(width, TIMBRE_MAX_HEIGHT / symbol.aspect), TIMBRE_MIN_WIDTH)
 
     def timbre_height(self, symbol: Symbol, width: float) -> float:
         """Height of :meth:`timbre` drawn ``width`` mm wide (the symbol and three legends)."""

@@ -19,7 +19,11 @@ MARGIN: Final = 12.0
 RIGHT: Final = WIDTH - MARGIN
 BOTTOM: Final = HEIGHT - MARGIN - 5  # the page number sits under it
 BOX_WIDTH: Final = 78.0
-TIMBRE_WIDTH: Final = 64.0
+TIMBRE_WIDTH: Final = 71.5
+TIMBRE_LEFT: Final = 20.0
+"""The timbre's left edge (mm from the page's): the SII wants it 2 cm or more from it."""
+QUIET: Final = 2.0
+"""Blank space kept above the timbre (mm), past PDF417's quiet zone of two modules."""
 TOTALS_WIDTH: Final = 80.0
 LEADING: Final = 3.9
 LOGO_WIDTH: Final = 40.0
@@ -419,11 +423,12 @@ class _Letter:
         totals_height = sum(4.6 + (len(label) - 1) * LEADING for _, label, _ in rows) + 3
         acuse = c.acuse_height(TOTALS_WIDTH, columns=2) + 2 if self.cedible else 0
         right = totals_height + (acuse + 9 if self.cedible else 0)
-        height = max(right, c.timbre_height(self.symbol, TIMBRE_WIDTH))
-        if self.y + height > BOTTOM:
+        width = c.timbre_width(self.symbol, TIMBRE_WIDTH)
+        height = max(right, c.timbre_height(self.symbol, width))
+        if self.y + QUIET + height > BOTTOM:
             self.page()
         top = BOTTOM - height
-        c.timbre(self.symbol, MARGIN, top, TIMBRE_WIDTH, resolucion=self.resolucion)
+        c.timbre(self.symbol, TIMBRE_LEFT, top, width, resolucion=self.resolucion)
         x = RIGHT - TOTALS_WIDTH
         c.frame(x, top, TOTALS_WIDTH, totals_height)
         y = top + 1.5

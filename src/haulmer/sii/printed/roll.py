@@ -21,7 +21,7 @@ MARGIN: Final = 4.0
 INNER: Final = WIDTH - 2 * MARGIN
 MAX_HEIGHT: Final = 1000.0
 """Longest strip (mm); longer documents continue on another."""
-TIMBRE_WIDTH: Final = 64.0
+TIMBRE_WIDTH: Final = 71.5
 LEADING: Final = 3.6
 
 
@@ -226,9 +226,10 @@ class _Roll:
     def timbre(self) -> None:
         c = self.c
         acuse = c.acuse_height(INNER, columns=1) + 10 if self.cedible else 0
-        self.room_for(c.timbre_height(self.symbol, TIMBRE_WIDTH) + acuse + 2)
-        x = (WIDTH - TIMBRE_WIDTH) / 2
-        self.y = c.timbre(self.symbol, x, self.y, TIMBRE_WIDTH, resolucion=self.resolucion)
+        width = c.timbre_width(self.symbol, TIMBRE_WIDTH)
+        self.room_for(c.timbre_height(self.symbol, width) + acuse + 2)
+        x = (WIDTH - width) / 2
+        self.y = c.timbre(self.symbol, x, self.y, width, resolucion=self.resolucion)
         if self.cedible:
             self.y = c.acuse(MARGIN, self.y + 2, INNER, columns=1)
             self.y = c.legend(MARGIN, self.y + 2, INNER, self.cedible, align="C")
