@@ -649,6 +649,28 @@ def test_on_letter_paper_the_timbre_sits_two_centimetres_or_more_from_the_left_e
     assert top + height > 279.4 / 2  # in the page's lower half
 
 
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_boleta_prints_its_period_total_and_medio_de_pago_but_not_the_generic_rut(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    xml = (
+        issued[39]
+        .replace(b"</IndServicio>", b"</IndServicio><MedioPago>3</MedioPago>")
+        .replace(
+            b"<RUTRecep>66666666-6</RUTRecep>",
+            b"<RUTRecep>66666666-6</RUTRecep><RznSocRecep>Juan Perez</RznSocRecep>",
+        )
+        .replace(
+            b"</MntTotal>", b"</MntTotal><MontoNF>500</MontoNF><TotalPeriodo>7720</TotalPeriodo>"
+        )
+    )
+    text = _text(sii.render_pdf(xml, paper=paper))  # type: ignore[arg-type]
+    assert "Total del período $ 7.720" in text
+    assert "Transferencia electrónica" in text
+    assert "Juan Perez" in text
+    assert "66.666.666-6" not in text
+
+
 _HOLLOW_DTE = (
     b'<DTE xmlns="http://www.sii.cl/SiiDte"><Documento><TED version="1.0"/></Documento></DTE>'
 )

@@ -236,6 +236,60 @@ def test_an_anonymous_boleta_prints_no_receptor_block() -> None:
     assert doc.is_boleta
 
 
+def test_a_boleta_prints_its_receptor_but_not_the_rut_the_sii_says_is_not_printed() -> None:
+    """A boleta's RUTRecep is printed only when it is neither 66.666.666-6 nor 0 (a customer
+    known by its internal code)."""
+    data = _everything()
+    data["Encabezado"]["IdDoc"]["TipoDTE"] = "39"
+    data["Encabezado"]["Receptor"] = {"RUTRecep": "66666666-6", "RznSocRecep": "Juan Pérez"}
+    data["Encabezado"].pop("RUTSolicita", None)
+    assert printed_document(data).receptor == (Field("Señor(es)", "Juan Pérez"),)
+    data["Encabezado"]["Receptor"] = {"RUTRecep": "0", "CdgIntRecep": "MED-4471"}
+    assert printed_document(data).receptor == (Field("Código interno", "MED-4471"),)
+
+
+@pytest.mark.parametrize(
+    ("tipo", "medio", "shown"),
+    [
+        ("39", "1", "Efectivo"),
+        ("41", "2", "Pago electrónico"),
+        ("39", "3", "Transferencia electrónica"),
+        ("39", "4", "Cheque"),
+        ("39", "5", "Otro"),
+        ("33", "EF", "Efectivo"),
+        ("33", "TC", "Tarjeta de crédito"),
+    ],
+)
+def test_the_medio_de_pago_is_named_by_the_code_list_of_its_document(
+    tipo: str, medio: str, shown: str
+) -> None:
+    """A boleta's MedioPago is EnvioBOLETA's number (1 to 5); a factura's, the DTE's letters."""
+    data = _everything()
+    data["Encabezado"]["IdDoc"]["TipoDTE"] = tipo
+    data["Encabezado"]["IdDoc"]["MedioPago"] = medio
+    assert Field("Medio de pago", shown) in printed_document(data).document_fields
+
+
+def test_a_boleta_s_total_del_periodo_is_printed_after_its_total() -> None:
+    """EnvioBOLETA calls it TotalPeriodo (the DTE's MontoPeriodo): Monto Total plus the monto no
+    facturable, printed after the total."""
+    data = _everything()
+    data["Encabezado"]["IdDoc"]["TipoDTE"] = "39"
+    data["Encabezado"]["Totales"] = {
+        "MntNeto": "1000",
+        "IVA": "190",
+        "MntTotal": "1190",
+        "MontoNF": "500",
+        "TotalPeriodo": "1690",
+    }
+    doc = printed_document(data)
+    assert doc.totals[doc.total_at :] == (
+        Field("Total", "$ 1.190"),
+        Field("Monto no facturable", "$ 500"),
+        Field("Total del período", "$ 1.690"),
+    )
+
+
 # -- the timbre's bytes: as the FRMT was signed ------------------------------------------------
 
 LATIN1 = b'<?xml version="1.0" encoding="ISO-8859-1"?>'

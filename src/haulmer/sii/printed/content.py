@@ -30,6 +30,9 @@ __all__ = [
 
 GENERIC_RECEPTORS: Final = frozenset({"66666666-6", "55555555-5"})
 """The SII's stand-in RUTs: an anonymous boleta buyer and a foreign receptor."""
+_UNPRINTED_RUTS: Final = frozenset({"66666666-6", "0"})
+"""Receptor RUTs the SII says are not printed: the anonymous buyer's, and 0, a boleta's customer
+known by its internal code alone (CdgIntRecep)."""
 
 _FORMA_PAGO: Final = {"1": "Contado", "2": "Crédito", "3": "Sin costo (entrega gratuita)"}
 _MEDIO_PAGO: Final = {
@@ -41,6 +44,14 @@ _MEDIO_PAGO: Final = {
     "TC": "Tarjeta de crédito",
     "OT": "Otro",
 }
+_MEDIO_PAGO_BOLETA: Final = {
+    "1": "Efectivo",
+    "2": "Pago electrónico",
+    "3": "Transferencia electrónica",
+    "4": "Cheque",
+    "5": "Otro",
+}
+"""A boleta's MedioPago: EnvioBOLETA's own numeric codes, not the DTE's letters."""
 _TRASLADO: Final = {
     "1": "Operación constituye venta",
     "2": "Ventas por efectuar",
@@ -123,6 +134,7 @@ _TOTALS_AFTER_TAXES: Final = (
 _TOTALS_AFTER_TOTAL: Final = (
     ("MontoNF", "Monto no facturable"),
     ("MontoPeriodo", "Monto del período"),
+    ("TotalPeriodo", "Total del período"),
     ("SaldoAnterior", "Saldo anterior"),
     ("VlrPagar", "Valor a pagar"),
 )
@@ -359,7 +371,7 @@ def printed_document(
         emisor_lines=_emisor_lines(emisor),
         sii_office=office,
         receptor=_receptor_fields(encabezado, receptor),
-        document_fields=_document_fields(id_doc, encabezado, currency),
+        document_fields=_document_fields(id_doc, encabezado, currency, boleta=dte_type in (39, 41)),
         lines=tuple(
             [line_of(d, pesos=pesos) for d in _list(sii.get("Detalle"))]
             if read_lines is None
@@ -417,7 +429,10 @@ def _receptor_fields(
     name = _text(receptor.get("RznSocRecep"))
     if rut in GENERIC_RECEPTORS and not name:
         return ()
-    fields = [Field("Señor(es)", name), Field("R.U.T.", numbers.rut(rut))]
+    fields = [
+        Field("Señor(es)", name),
+        Field("R.U.T.", "" if rut in _UNPRINTED_RUTS else numbers.rut(rut)),
+    ]
     for tag, label in _RECEPTOR:  # a Field only for a value: most are absent
         text = _text(receptor.get(tag))
         if text:
@@ -434,7 +449,11 @@ def _receptor_fields(
 
 
 def _document_fields(
-    id_doc: Mapping[str, Any], encabezado: Mapping[str, Any], currency: str | None
+    id_doc: Mapping[str, Any],
+    encabezado: Mapping[str, Any],
+    currency: str | None,
+    *,
+    boleta: bool = False,
 ) -> tuple[Field, ...]:
     fields = [Field("Fecha de emisión", numbers.date(_text(id_doc.get("FchEmis"))))]
     venc = _text(id_doc.get("FchVenc"))  # a Field only for a value: most are absent
@@ -445,7 +464,8 @@ def _document_fields(
         fields.append(Field("Forma de pago", _FORMA_PAGO.get(forma, forma)))
     medio = _text(id_doc.get("MedioPago"))
     if medio:
-        fields.append(Field("Medio de pago", _MEDIO_PAGO.get(medio, medio)))
+        names = _MEDIO_PAGO_BOLETA if boleta else _MEDIO_PAGO
+        fields.append(Field("Medio de pago", names.get(medio, medio)))
     condiciones = _text(id_doc.get("TermPagoGlosa"))
     if condiciones:
         fields.append(Field("Condiciones de pago", condiciones))
@@ -629,7 +649,7 @@ def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
 
 def _totals(totales: Mapping[str, Any], *, pesos: bool) -> tuple[tuple[Field, ...], int]:
     """The totals in print order and where MntTotal is among them (before what follows it:
-    MontoNF, MontoPeriodo, SaldoAnterior, VlrPagar)."""
+    MontoNF, MontoPeriodo or a boleta's TotalPeriodo, SaldoAnterior, VlrPagar)."""
     fields = [
         Field(label, numbers.amount(_text(totales.get(tag)), pesos=pesos))
         for tag, label in _TOTALS
