@@ -4,6 +4,7 @@ signed over #ResultadoEnvio, every input checked before signing."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ from .answers import (
     xmlsec1_checks,
 )
 from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT
+from .resigning import resign_envelope
 
 SII = "{http://www.sii.cl/SiiDte}"
 DS = "{http://www.w3.org/2000/09/xmldsig#}"
@@ -137,6 +139,28 @@ def test_a_dte_is_answered_with_the_code_given_for_it(
         answer, f"{SII}Resultado/{SII}RecepcionEnvio/{SII}RecepcionDTE/{SII}EstadoRecepDTE"
     )
     assert estados == ["0", "0", "0", "0", "0", "4"]
+
+
+def test_a_dte_the_envelope_holds_twice_is_answered_as_repeated_the_second_time(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    once = received_envelope([issued[33], issued[61]], certificate)
+    dte = re.search(rb"<DTE .*?</DTE>", once, re.S)
+    assert dte is not None
+    twice = resign_envelope(
+        once, certificate, lambda xml: xml.replace(dte.group(), dte.group() * 2)
+    )
+    answer = _recepcion(twice, certificate, documentos={(33, 1): Resultado(0)})
+    validate_schema(answer)
+    recepcion = f"{SII}Resultado/{SII}RecepcionEnvio/"
+    assert texts_at(answer, recepcion + f"{SII}RecepcionDTE/{SII}Folio") == ["1", "1", "1"]
+    assert texts_at(answer, recepcion + f"{SII}RecepcionDTE/{SII}EstadoRecepDTE") == ["0", "4", "0"]
+    assert texts_at(answer, recepcion + f"{SII}RecepcionDTE/{SII}RecepDTEGlosa")[1] == (
+        "DTE No Recibido - DTE Repetido"
+    )
+    assert texts_at(answer, recepcion + f"{SII}NroDTE") == ["3"]
+    with pytest.raises(DocumentError, match=r"holds the DTE \(33, 1\) .*more than once"):
+        _comercial(twice, certificate)
 
 
 def test_the_commercial_answer_validates_and_carries_each_result(

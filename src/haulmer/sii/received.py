@@ -26,6 +26,7 @@ __all__ = [
     "ReceivedDte",
     "ReceivedEnvelope",
     "read_received",
+    "read_received_with_repeats",
     "require_addressed",
     "require_envelope_addressed",
 ]
@@ -72,7 +73,24 @@ class ReceivedEnvelope:
 
 
 def read_received(received: bytes | str) -> ReceivedEnvelope:
-    """The facts of a received EnvioDTE; ``XMLError`` or ``DocumentError`` saying what is wrong."""
+    """The facts of a received EnvioDTE; ``XMLError`` or ``DocumentError`` saying what is wrong,
+    also when it holds a DTE (tipo, folio) more than once: an answer names each DTE once."""
+    read = read_received_with_repeats(received)
+    seen: set[tuple[int, int]] = set()
+    for document in read.documents:
+        if document.key in seen:
+            raise DocumentError(
+                f"the received EnvioDTE holds the DTE {document.key} (tipo, folio) more than "
+                "once; an answer names each DTE once",
+                [ErrorDetail("SetDTE", f"{document.key} repeated")],
+            )
+        seen.add(document.key)
+    return read
+
+
+def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
+    """:func:`read_received` keeping every DTE in the envelope's order, a (tipo, folio) that
+    comes again included: the reception answer lists each one (a repeat as "DTE Repetido")."""
     if not isinstance(received, (bytes, str)):
         raise TypeError(
             f"received must be the EnvioDTE's bytes (or text), got {type(received).__name__}"
@@ -109,15 +127,6 @@ def read_received(received: bytes | str) -> ReceivedEnvelope:
     documents = tuple(_received_dte(document, i) for i, document in enumerate(parsed))
     if not documents:
         raise XMLError("the received EnvioDTE holds no DTE")
-    seen: set[tuple[int, int]] = set()
-    for document in documents:
-        if document.key in seen:
-            raise DocumentError(
-                f"the received EnvioDTE holds the DTE {document.key} (tipo, folio) more than "
-                "once; an answer names each DTE once",
-                [ErrorDetail("SetDTE", f"{document.key} repeated")],
-            )
-        seen.add(document.key)
     return ReceivedEnvelope(set_id, rut_emisor, rut_receptor, _digest(digest_node), documents)
 
 

@@ -31,6 +31,7 @@ from haulmer.sii.received import (
     ReceivedDte,
     ReceivedEnvelope,
     read_received,
+    read_received_with_repeats,
     require_addressed,
     require_envelope_addressed,
 )
@@ -75,6 +76,7 @@ _RESULT_ID: Final = "ResultadoEnvio"
 _MAX_NAME: Final = 80
 _WRONG_EMISOR: Final = 2
 _WRONG_RECEPTOR: Final = 3
+_REPEATED: Final = 4
 
 
 def respuesta_recepcion(
@@ -99,7 +101,9 @@ def respuesta_recepcion(
     each DTE's, by ``(tipo, folio)`` (``Resultado(0)`` for those not named). A DTE's result is
     listed only when the envelope is received. A DTE whose RUTRecep is not ``rut_receptor`` can
     only be answered with code 3, one of another issuer than the envelope's with code 2, and an
-    envelope whose RutReceptor is not ``rut_receptor`` with code 3. ``cod_envio`` is the
+    envelope whose RutReceptor is not ``rut_receptor`` with code 3. A ``(tipo, folio)`` the
+    envelope holds more than once is answered for its first DTE; each later one is listed with
+    code 4 (DTE Repetido). ``cod_envio`` is the
     receiver's own number for the envelope, ``nombre_envio`` its file's name, and
     ``fecha_recepcion`` when it arrived (Chilean time; now when None). ``nmb_contacto`` (up to
     40 characters), ``fono_contacto`` (40) and ``mail_contacto`` (80, an e-mail address) name
@@ -107,7 +111,7 @@ def respuesta_recepcion(
     """
     certificate = signing_certificate(certificate)
     receiver = receiver_rut(rut_receptor)
-    read = read_received(received)
+    read = read_received_with_repeats(received)
     cod_envio = checked_number(cod_envio, "cod_envio", 10)
     id_respuesta = checked_number(id_respuesta, "id_respuesta", 10)
     contact = contact_elements(nmb_contacto, fono_contacto, mail_contacto)
@@ -255,7 +259,8 @@ def _known_keys(
 def _dte_results(
     read: ReceivedEnvelope, receiver: Rut, given: Mapping[tuple[int, int], Resultado] | None
 ) -> list[tuple[ReceivedDte, int, str]]:
-    """Each DTE's reception code and glosa; a wrong RUT must be answered with its code."""
+    """Each DTE's reception code and glosa; a wrong RUT must be answered with its code, and a
+    (tipo, folio) met again is not received: code 4, DTE Repetido."""
     if given is None:
         given = {}
     if not isinstance(given, Mapping):
@@ -265,8 +270,13 @@ def _dte_results(
         )
     _known_keys(read, given, "documentos")
     results = []
+    seen: set[tuple[int, int]] = set()
     for dte in read.documents:
         where = f"documentos[{dte.key}]"
+        if dte.key in seen:
+            results.append((dte, *_repeat_code(dte, read, receiver)))
+            continue
+        seen.add(dte.key)
         estado, glosa, _ = checked_code(
             given.get(dte.key, Resultado(0)), ESTADOS_RECEPCION_DTE, where
         )
@@ -286,6 +296,18 @@ def _dte_results(
             )
         results.append((dte, estado, glosa))
     return results
+
+
+def _repeat_code(dte: ReceivedDte, read: ReceivedEnvelope, receiver: Rut) -> tuple[int, str]:
+    """The code of a DTE whose (tipo, folio) came earlier in the envelope: its wrong RUT first,
+    as for any DTE, else DTE Repetido."""
+    if dte.rut_receptor != receiver:
+        estado = _WRONG_RECEPTOR
+    elif dte.rut_emisor != read.rut_emisor:
+        estado = _WRONG_EMISOR
+    else:
+        estado = _REPEATED
+    return estado, ESTADOS_RECEPCION_DTE[estado]
 
 
 def _identity(dte: ReceivedDte) -> str:
