@@ -375,6 +375,21 @@ def test_a_type_the_answer_cannot_name_is_refused(
         _recepcion(exports, certificate, rut_receptor="55555555-5")
 
 
+def test_an_envelope_holding_a_type_the_answer_cannot_name_can_still_be_rejected(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    mixed = received_envelope([issued[33], issued[110]], certificate)
+    with pytest.raises(DocumentError, match="type 110.*can only be rejected: envio=Resultado"):
+        _recepcion(mixed, certificate)
+    answer = _recepcion(mixed, certificate, envio=Resultado(1, "Tipo de DTE no corresponde"))
+    validate_schema(answer)
+    recepcion = f"{SII}Resultado/{SII}RecepcionEnvio/"
+    assert texts_at(answer, recepcion + f"{SII}EstadoRecepEnv") == ["1"]
+    assert texts_at(answer, recepcion + f"{SII}RecepcionDTE") == []
+    with pytest.raises(DocumentError, match="is of type 110"):
+        _comercial(mixed, certificate)
+
+
 def test_an_expired_certificate_signs_no_answer(received: bytes) -> None:
     expired = make_test_certificate(
         rut="11111111-1",

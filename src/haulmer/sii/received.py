@@ -29,6 +29,7 @@ __all__ = [
     "read_received_with_repeats",
     "require_addressed",
     "require_envelope_addressed",
+    "require_nameable",
 ]
 
 ANSWERABLE_TYPES: Final = frozenset({33, 34, 46, 52, 56, 61})
@@ -70,12 +71,16 @@ class ReceivedEnvelope:
     rut_receptor: Rut
     digest: str | None
     documents: tuple[ReceivedDte, ...]
+    unnameable: tuple[DocumentError, ...] = ()
+    """Why each DTE an answer cannot name (its type, folio, MntTotal or RUTRecep) is left out of
+    ``documents``: such an envelope can only be rejected, which lists no DTE."""
 
 
 def read_received(received: bytes | str) -> ReceivedEnvelope:
     """The facts of a received EnvioDTE; ``XMLError`` or ``DocumentError`` saying what is wrong,
     also when it holds a DTE (tipo, folio) more than once: an answer names each DTE once."""
     read = read_received_with_repeats(received)
+    require_nameable(read)
     seen: set[tuple[int, int]] = set()
     for document in read.documents:
         if document.key in seen:
@@ -90,7 +95,8 @@ def read_received(received: bytes | str) -> ReceivedEnvelope:
 
 def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
     """:func:`read_received` keeping every DTE in the envelope's order, a (tipo, folio) that
-    comes again included: the reception answer lists each one (a repeat as "DTE Repetido")."""
+    comes again included: the reception answer lists each one (a repeat as "DTE Repetido").
+    A DTE no answer can name is left in ``unnameable``: its envelope can still be rejected."""
     if not isinstance(received, (bytes, str)):
         raise TypeError(
             f"received must be the EnvioDTE's bytes (or text), got {type(received).__name__}"
@@ -124,10 +130,31 @@ def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
             "SII's schema allows in one envelope: it cannot be answered as received",
             [ErrorDetail("SetDTE", f"more than {MAX_RECEIVED} DTE")],
         )
-    documents = tuple(_received_dte(document, i) for i, document in enumerate(parsed))
-    if not documents:
+    if not parsed:
         raise XMLError("the received EnvioDTE holds no DTE")
-    return ReceivedEnvelope(set_id, rut_emisor, rut_receptor, _digest(digest_node), documents)
+    documents: list[ReceivedDte] = []
+    unnameable: list[DocumentError] = []
+    for index, document in enumerate(parsed):
+        try:
+            documents.append(_received_dte(document, index))
+        except DocumentError as exc:
+            unnameable.append(exc)
+    return ReceivedEnvelope(
+        set_id,
+        rut_emisor,
+        rut_receptor,
+        _digest(digest_node),
+        tuple(documents),
+        tuple(unnameable),
+    )
+
+
+def require_nameable(read: ReceivedEnvelope, hint: str = "") -> None:
+    """Refuse an envelope holding a DTE that an answer cannot name, saying why (and ``hint``,
+    what the caller may do instead)."""
+    if read.unnameable:
+        first = read.unnameable[0]
+        raise DocumentError(str(first) + hint, first.details)
 
 
 def require_envelope_addressed(read: ReceivedEnvelope, receiver: Rut, verb: str) -> None:

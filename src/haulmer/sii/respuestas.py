@@ -34,6 +34,7 @@ from haulmer.sii.received import (
     read_received_with_repeats,
     require_addressed,
     require_envelope_addressed,
+    require_nameable,
 )
 from haulmer.sii.signature import SigningCertificate
 
@@ -103,7 +104,8 @@ def respuesta_recepcion(
     only be answered with code 3, one of another issuer than the envelope's with code 2, and an
     envelope whose RutReceptor is not ``rut_receptor`` with code 3. A ``(tipo, folio)`` the
     envelope holds more than once is answered for its first DTE; each later one is listed with
-    code 4 (DTE Repetido). ``cod_envio`` is the
+    code 4 (DTE Repetido). An envelope holding a DTE no RespuestaDTE can name (a boleta, a
+    liquidación-factura or an export; no RUTRecep or no whole MntTotal) can only be rejected. ``cod_envio`` is the
     receiver's own number for the envelope, ``nombre_envio`` its file's name, and
     ``fecha_recepcion`` when it arrived (Chilean time; now when None). ``nmb_contacto`` (up to
     40 characters), ``fono_contacto`` (40) and ``mail_contacto`` (80, an e-mail address) name
@@ -137,6 +139,11 @@ def respuesta_recepcion(
             "rejected envelope's DTEs are not received, so none is listed; leave documentos out "
             "or receive the envelope (code 0)",
             [ErrorDetail("documentos", "given with a rejected envelope")],
+        )
+    if estado_envio == 0:
+        require_nameable(
+            read,
+            "; its envelope can only be rejected: envio=Resultado(code, glosa), which lists no DTE",
         )
     results = _dte_results(read, receiver, documentos) if estado_envio == 0 else []
     local_time = signing_time(timestamp, "TmstFirmaResp")
