@@ -379,7 +379,7 @@ def test_an_envelope_holding_a_type_the_answer_cannot_name_can_still_be_rejected
     issued: dict[int, bytes], certificate: Certificate
 ) -> None:
     mixed = received_envelope([issued[33], issued[110]], certificate)
-    with pytest.raises(DocumentError, match="type 110.*can only be rejected: envio=Resultado"):
+    with pytest.raises(DocumentError, match=r"type 110.*can only be rejected: envio=Resultado"):
         _recepcion(mixed, certificate)
     answer = _recepcion(mixed, certificate, envio=Resultado(1, "Tipo de DTE no corresponde"))
     validate_schema(answer)

@@ -105,11 +105,11 @@ def respuesta_recepcion(
     envelope whose RutReceptor is not ``rut_receptor`` with code 3. A ``(tipo, folio)`` the
     envelope holds more than once is answered for its first DTE; each later one is listed with
     code 4 (DTE Repetido). An envelope holding a DTE no RespuestaDTE can name (a boleta, a
-    liquidación-factura or an export; no RUTRecep or no whole MntTotal) can only be rejected. ``cod_envio`` is the
-    receiver's own number for the envelope, ``nombre_envio`` its file's name, and
-    ``fecha_recepcion`` when it arrived (Chilean time; now when None). ``nmb_contacto`` (up to
-    40 characters), ``fono_contacto`` (40) and ``mail_contacto`` (80, an e-mail address) name
-    whom the issuer may ask, when given.
+    liquidación-factura or an export; no RUTRecep or no whole MntTotal) can only be rejected.
+    ``cod_envio`` is the receiver's own number for the envelope, ``nombre_envio`` its file's
+    name, and ``fecha_recepcion`` when it arrived (Chilean time; now when None).
+    ``nmb_contacto`` (up to 40 characters), ``fono_contacto`` (40) and ``mail_contacto`` (80,
+    an e-mail address) name whom the issuer may ask, when given.
     """
     certificate = signing_certificate(certificate)
     receiver = receiver_rut(rut_receptor)
