@@ -104,6 +104,15 @@ class Buyer(HaulmerModel):
     rut: Rut
     phone: str
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        """Trimmed, as the platform trims it: a name of blanks is no name."""
+        value = value.strip()
+        if not value:
+            raise ValueError("the buyer's name is required (blanks are no name)")
+        return value
+
     @field_validator("email")
     @classmethod
     def _email(cls, value: str) -> str:
@@ -363,8 +372,7 @@ def tax_document_request(
         raise ValidationError(f"choose 'boleta' or 'factura', not {shown(document)}") from None
     body: dict[str, Any] = {"token": token, "type": kind.value}
     if receiver is not None:
-        checked = as_model(TaxDocumentReceiver, receiver, "the receiver")
-        body["receiver"] = checked.to_wire()
+        body["receiver"] = _receiver_wire(as_model(TaxDocumentReceiver, receiver, "the receiver"))
     if kind is TaxDocumentType.FACTURA:
         missing = [
             name
@@ -386,6 +394,28 @@ def tax_document_request(
         error_hints=_TAX_DOCUMENT_HINTS,
         **options,
     )
+
+
+_RECEIVER_TEXTS = ("razon_social", "giro", "direccion", "comuna")
+
+
+def _receiver_wire(receiver: TaxDocumentReceiver) -> dict[str, Any]:
+    """The receiver as the platform takes it: each text given trimmed and not blank, the e-mail
+    an address; a ValidationError naming every field that is not."""
+    wire = receiver.to_wire()
+    problems = []
+    for name in _RECEIVER_TEXTS:
+        if isinstance(wire.get(name), str):
+            wire[name] = wire[name].strip()
+            if not wire[name]:
+                problems.append(f"{name} is blank (give it, or leave it out of a boleta)")
+    if isinstance(wire.get("email"), str):
+        wire["email"] = wire["email"].strip()
+        if not EMAIL_ADDRESS.fullmatch(wire["email"]):
+            problems.append(f"email {shown(wire['email'])} is not an e-mail address")
+    if problems:
+        raise ValidationError("the receiver is not valid: " + "; ".join(problems))
+    return wire
 
 
 _TAX_DOCUMENT_HINTS = {

@@ -473,3 +473,54 @@ def test_the_platform_refuses_more_than_a_thousand_devices_in_one_order(fake: Fa
         "field": "products[1].quantity",
         "issue": "at most 1000 pos_device in one order",
     }
+
+
+def test_a_buyer_name_of_blanks_is_refused_locally(fake: FakeHaulmer, client: Haulmer) -> None:
+    with pytest.raises(ValidationError, match="name"):
+        client.checkout.create_order(buyer={**BUYER, "name": "   "}, products={"openfactura": 1})
+    assert len(fake.requests) == 0
+
+
+def test_the_buyer_name_is_sent_trimmed(fake: FakeHaulmer, client: Haulmer) -> None:
+    order = client.checkout.create_order(
+        buyer={**BUYER, "name": "  Ana Rojas  "}, products={"openfactura": 1}
+    )
+    assert order.buyer.name == "Ana Rojas"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"giro": "   "}, "giro is blank"),
+        ({"email": "contabilidad.example.cl"}, "not an e-mail address"),
+    ],
+)
+def test_a_blank_receiver_text_or_an_e_mail_that_is_none_is_refused_locally(
+    fake: FakeHaulmer, client: Haulmer, change: dict[str, str], message: str
+) -> None:
+    buy_and_pay(fake, client)
+    link = fake.outbox.last(subject_contains="¿Boleta o factura?").token
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=message):
+        client.checkout.choose_tax_document(
+            link, document="factura", receiver={**FACTURA_RECEIVER, **change}
+        )
+    with pytest.raises(ValidationError, match="blank"):
+        client.checkout.choose_tax_document(
+            link, document="boleta", receiver={"rut": "76430498-5", "razon_social": ""}
+        )
+    assert len(fake.requests) == sent
+
+
+def test_the_receivers_e_mail_may_have_a_plus_and_subdomains(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    link = fake.outbox.last(subject_contains="¿Boleta o factura?").token
+    email = "conta+dte@facturas.sub.example.cl"
+    order = client.checkout.choose_tax_document(
+        link, document="factura", receiver={**FACTURA_RECEIVER, "email": f" {email} "}
+    )
+    assert order.tax_document is not None
+    assert order.tax_document.receiver is not None
+    assert order.tax_document.receiver.email == email

@@ -253,8 +253,12 @@ class CheckoutSteps(AccountSteps):
                 for name in ("razon_social", "giro", "direccion", "comuna"):
                     if kind == "factura" or name in receiver_in:
                         receiver[name] = text_field(receiver_in, name, problems)
-                if isinstance(receiver_in.get("email"), str):
-                    receiver["email"] = receiver_in["email"]
+                email = receiver_in.get("email")
+                if email is not None:
+                    if isinstance(email, str) and EMAIL_ADDRESS.fullmatch(email.strip()):
+                        receiver["email"] = email.strip()
+                    else:
+                        problems.append(("email", "not an e-mail address"))
                 raise_if(
                     [(f"receiver.{field}", issue) for field, issue in problems], "the receiver"
                 )
