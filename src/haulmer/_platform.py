@@ -26,6 +26,7 @@ __all__ = [
     "document_text",
     "dte_text",
     "id_path",
+    "id_value",
     "razon_social_text",
 ]
 
@@ -104,12 +105,18 @@ _ONE_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 (a '?', '#', '%', '/' or a space would end the path, escape or split it)."""
 
 
+def id_value(value: Any, *, name: str, kind: str) -> str:
+    """``value`` once it is one id (letters, digits and ``._~-``, not ``.`` or ``..``), as a path
+    or a body carries it; a ValidationError naming ``name`` and the ``kind`` of id it takes."""
+    if not isinstance(value, str) or not _ONE_SEGMENT.fullmatch(value) or value in (".", ".."):
+        raise ValidationError(f"{name} must be {kind}, got {shown(value)}")
+    return value
+
+
 def id_path(collection: str, value: Any, *, name: str, kind: str, suffix: str = "") -> str:
     """``collection/value`` plus ``suffix``, once ``value`` is one id: letters, digits and
     ``._~-``, not ``.`` or ``..`` (which a URL resolves to another path)."""
-    if not isinstance(value, str) or not _ONE_SEGMENT.fullmatch(value) or value in (".", ".."):
-        raise ValidationError(f"{name} must be {kind}, got {shown(value)}")
-    return f"{collection}/{value}{suffix}"
+    return f"{collection}/{id_value(value, name=name, kind=kind)}{suffix}"
 
 
 def as_enum(enum: type[E], value: Any, what: str) -> E:

@@ -416,3 +416,25 @@ def test_the_openfactura_link_expires(fake: FakeHaulmer, ready: ReadyWorkspace) 
     # The workspace itself still opens the setup.
     setup = ready.admin.openfactura.setup.start(workspace_id=ready.workspace.id)
     assert setup.status is SetupStatus.PENDING_ORGANIZATION
+
+
+@pytest.mark.parametrize("workspace_id", ["", " wsp_1 ", 123, "wsp/1"])
+def test_a_workspace_id_that_is_no_id_is_refused_before_starting_a_setup(
+    fake: FakeHaulmer, ready: ReadyWorkspace, workspace_id: object
+) -> None:
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match="workspace_id must be a workspace's id"):
+        ready.admin.openfactura.setup.start(workspace_id=workspace_id)  # type: ignore[arg-type]
+    assert len(fake.requests) == sent
+
+
+def test_an_organization_id_with_blanks_is_refused_before_step_1(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    setup = started_setup(fake, ready)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match="organization_id must be the id"):
+        ready.admin.openfactura.setup.choose_organization(
+            setup.id, organization_id=f" {ready.organization.id}", company=COMPANY
+        )
+    assert len(fake.requests) == sent

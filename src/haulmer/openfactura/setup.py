@@ -29,6 +29,7 @@ from haulmer._platform import (
     as_model,
     document_text,
     id_path,
+    id_value,
     razon_social_text,
 )
 from haulmer._shown import shown
@@ -141,7 +142,15 @@ def start_request(
             "workspace_id= (one of the two); the workspace must be set up first"
         )
     body: dict[str, Any] = (
-        {"token": token_from_link(link)} if link is not None else {"workspace_id": workspace_id}
+        {"token": token_from_link(link)}
+        if link is not None
+        else {
+            "workspace_id": id_value(
+                workspace_id,
+                name="workspace_id",
+                kind="a workspace's id ('wsp_...', in client.workspace.list())",
+            )
+        }
     )
     return APIRequest(
         "POST",
@@ -193,13 +202,12 @@ def organization_request(
         )
     body: dict[str, Any] = {"company": _company_wire(company)}
     if organization_id is not None:
-        if not isinstance(organization_id, str) or not organization_id.strip():
-            raise ValidationError(
-                "organization_id must be the id of an organization of the workspace ('org_...', "
-                f"in client.workspace.retrieve(workspace_id).organizations), got "
-                f"{shown(organization_id)}"
-            )
-        body["organization_id"] = organization_id
+        body["organization_id"] = id_value(
+            organization_id,
+            name="organization_id",
+            kind="the id of an organization of the workspace ('org_...', in "
+            "client.workspace.retrieve(workspace_id).organizations)",
+        )
     else:
         body["new_organization"] = as_model(
             NewOrganization, new_organization, "the new organization"
