@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 import pydantic
 
@@ -27,6 +27,7 @@ __all__ = [
     "dte_text",
     "id_path",
     "id_value",
+    "is_id",
     "razon_social_text",
 ]
 
@@ -105,10 +106,17 @@ _ONE_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 (a '?', '#', '%', '/' or a space would end the path, escape or split it)."""
 
 
+def is_id(value: Any) -> TypeGuard[str]:
+    """Whether ``value`` is one id: letters, digits and ``._~-``, not ``.`` or ``..``."""
+    return (
+        isinstance(value, str) and bool(_ONE_SEGMENT.fullmatch(value)) and value not in (".", "..")
+    )
+
+
 def id_value(value: Any, *, name: str, kind: str) -> str:
-    """``value`` once it is one id (letters, digits and ``._~-``, not ``.`` or ``..``), as a path
-    or a body carries it; a ValidationError naming ``name`` and the ``kind`` of id it takes."""
-    if not isinstance(value, str) or not _ONE_SEGMENT.fullmatch(value) or value in (".", ".."):
+    """``value`` once it is one id (``is_id``), as a path or a body carries it; a
+    ValidationError naming ``name`` and the ``kind`` of id it takes."""
+    if not is_id(value):
         raise ValidationError(f"{name} must be {kind}, got {shown(value)}")
     return value
 

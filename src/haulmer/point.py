@@ -23,7 +23,7 @@ from haulmer._core.types import NotGiven
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import as_enum, as_model, dte_text, id_path
+from haulmer._platform import as_enum, as_model, dte_text, id_path, is_id
 from haulmer._shown import shown
 from haulmer.catalogue import Product, sale_quantity
 from haulmer.errors import ValidationError
@@ -205,8 +205,10 @@ def _items(items: Iterable[SaleItemArg]) -> list[dict[str, str]]:
                     "for sale"
                 )
             product = product.id
-        if not isinstance(product, str) or not product or "/" in product:
-            raise ValidationError(f"{where}: the product is a Product or its id ('prd_...')")
+        if not is_id(product):
+            raise ValidationError(
+                f"{where}: the product is a Product or its id ('prd_...'), got {shown(product)}"
+            )
         wire.append({"product_id": product, "quantity": _quantity(quantity, where)})
     if not wire:
         raise ValidationError("a sale needs at least one item")
@@ -281,8 +283,11 @@ def configure_point_request(
             value = as_enum(PointDocument, value, "default document").value
         elif name == "paper":
             value = as_enum(Paper, value, "paper").value
-        elif name == "catalogue_id" and (not isinstance(value, str) or not value or "/" in value):
-            raise ValidationError("catalogue_id is a catalogue's id ('cat_...')")
+        elif name == "catalogue_id" and (not is_id(value)):
+            raise ValidationError(
+                "catalogue_id is a catalogue's id ('cat_...', in client.catalogue."
+                f"list_catalogues()), got {shown(value)}"
+            )
         body[name] = value
     if not body:
         raise ValidationError("say what to change: name, sucursal, default_document, paper...")

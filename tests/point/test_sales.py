@@ -338,3 +338,16 @@ def test_a_sale_refused_for_want_of_folios_says_so(fake: FakeHaulmer, shop: Cert
     with pytest.raises(ConflictError, match="no folio left") as caught:
         shop.ready.owner.point.sell(point_id, [(pan, 1)], payment="cash")
     assert caught.value.code == "document_refused"
+
+
+def test_a_product_or_catalogue_id_with_blanks_is_refused_before_sending(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    point_id, catalogue_id, (pan, _, _) = _stock(shop)
+    owner = shop.ready.owner
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=r"item 1: the product is a Product or its id"):
+        owner.point.sell(point_id, [(f" {pan.id}", 1)], payment="cash")
+    with pytest.raises(ValidationError, match="catalogue_id is a catalogue's id"):
+        owner.point.configure(point_id, catalogue_id=f"{catalogue_id}\n")
+    assert len(fake.requests) == sent
