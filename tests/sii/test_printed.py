@@ -625,10 +625,22 @@ def test_the_timbre_fits_the_sii_s_two_by_five_to_four_by_nine_centimetres(
     issued: dict[int, bytes], tipo: int, paper: str
 ) -> None:
     """The SII takes the timbre from 2 x 5 cm up to 4 x 9 cm (height by width): an issued
-    DTE's timbre, about 1 KB, was printed 4.6 cm tall."""
+    DTE's timbre, about 1 KB, prints about 3.5 cm tall."""
     ((_, _, width, height),) = barcode_boxes_mm(sii.render_pdf(issued[tipo], paper=paper))  # type: ignore[arg-type]
     assert 50 <= width <= 72
     assert 20 <= height <= 40
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+@pytest.mark.parametrize("tipo", SUPPORTED_TYPES)
+def test_a_1_kb_timbre_is_drawn_71_5_mm_wide_and_about_36_mm_tall(
+    issued: dict[int, bytes], tipo: int, paper: str
+) -> None:
+    """docs/pdf.md: "drawn 71.5 mm wide ...: a 1 KB timbre is about 36 mm tall"."""
+    assert 1000 <= len(ted_bytes_of(issued[tipo])) <= 1100
+    ((_, _, width, height),) = barcode_boxes_mm(sii.render_pdf(issued[tipo], paper=paper))  # type: ignore[arg-type]
+    assert width == pytest.approx(71.5, abs=0.5)
+    assert 33 <= height <= 37
 
 
 @pytest.mark.parametrize("path", REAL_DTES, ids=lambda p: p.name)
