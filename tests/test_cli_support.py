@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from haulmer._chile import chile_today
 from haulmer.cli import build_parser, main
 from haulmer.testing.caf import make_test_caf_xml
 
@@ -189,7 +190,7 @@ def test_caf_describes_range_type_and_expiry(
             dte_type=33,
             folio_from=101,
             folio_to=200,
-            issued_on=dt.date.today(),
+            issued_on=chile_today(),
         )
     )
     code, out, _ = run(["caf", "--json", "--allow-test-cafs", str(path)], capsys)
@@ -217,12 +218,32 @@ def test_caf_says_when_folios_have_expired(
             rut="76086428-5",
             razon_social="Comercial",
             dte_type=33,
-            issued_on=dt.date.today() - dt.timedelta(days=400),
+            issued_on=chile_today() - dt.timedelta(days=400),
         )
     )
     code, out, _ = run(["caf", "--allow-test-cafs", str(path)], capsys)
     assert code == 1
     assert "EXPIRED" in out
+
+
+def test_caf_says_when_folios_are_authorized_after_today(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "future.xml"
+    path.write_bytes(
+        make_test_caf_xml(
+            rut="76086428-5",
+            razon_social="Comercial",
+            dte_type=39,
+            issued_on=chile_today() + dt.timedelta(days=1),
+        )
+    )
+    code, out, _ = run(["caf", "--allow-test-cafs", str(path)], capsys)
+    assert code == 1
+    assert "AFTER TODAY in Chile" in out
+    code, out, _ = run(["caf", "--json", "--allow-test-cafs", str(path)], capsys)
+    assert code == 1
+    assert json.loads(out)["not_yet_authorized"] is True
 
 
 def test_caf_refuses_a_file_that_is_not_a_caf(capsys: pytest.CaptureFixture[str]) -> None:
@@ -435,7 +456,7 @@ def test_verify_parse_and_caf_read_standard_input_for_a_dash(
     assert code == 0
     assert json.loads(out)["Encabezado"]["IdDoc"]["Folio"] == 170
     caf_xml = make_test_caf_xml(
-        rut="76086428-5", razon_social="Comercial", dte_type=33, issued_on=dt.date.today()
+        rut="76086428-5", razon_social="Comercial", dte_type=33, issued_on=chile_today()
     )
     _stdin(monkeypatch, caf_xml)
     code, out, _ = run(["caf", "--json", "--allow-test-cafs", "-"], capsys)

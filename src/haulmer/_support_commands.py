@@ -271,6 +271,7 @@ def caf(args: argparse.Namespace) -> int:
         "folio_to": loaded.folio_to,
         "folio_count": loaded.folio_count,
         "authorized_on": loaded.authorized_on.isoformat(),
+        "not_yet_authorized": loaded.is_not_yet_authorized(),
         "expires_on": expires.isoformat() if expires else None,
         "expired": loaded.is_expired(),
         "has_private_key": loaded.private_key is not None,
@@ -287,7 +288,8 @@ def caf(args: argparse.Namespace) -> int:
             f"  folios        {report['folio_from']} to {report['folio_to']}"
             f" ({report['folio_count']} folios)"
         )
-        print(f"  authorized    {report['authorized_on']}")
+        future = " (AFTER TODAY in Chile: not usable yet)" if report["not_yet_authorized"] else ""
+        print(f"  authorized    {report['authorized_on']}{future}")
         expiry = report["expires_on"] or "never (this type's CAFs do not expire)"
         print(f"  expires       {expiry}{' (EXPIRED)' if report['expired'] else ''}")
         print(f"  private key   {'present' if report['has_private_key'] else 'missing'}")
@@ -298,6 +300,7 @@ def caf(args: argparse.Namespace) -> int:
         report["has_private_key"]
         and report["keys_match"]
         and not report["expired"]
+        and not report["not_yet_authorized"]
         and sii_problem is None
     )
     return EXIT_OK if usable else EXIT_INVALID

@@ -22,6 +22,9 @@ from signers import xmlsec1_verify
 
 from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT, make_document
 
+AUTHORIZED_ON = dt.date(2026, 11, 1)
+"""The FA of the test CAFs that stamp at ``SIGNED_AT``: folios are authorized before use."""
+
 
 def _embedded_caf(name: str) -> bytes:
     xml = next(p for p in REAL_DTES if p.name == name).read_bytes()
@@ -313,7 +316,11 @@ def test_utf8_text_without_a_declaration_is_still_read_as_utf8() -> None:
 
 def test_a_document_stamped_with_a_latin1_caf_verifies(certificate: Certificate) -> None:
     as_shipped = make_test_caf_xml(
-        rut=EMISOR_RUT, razon_social="COMERCIAL ÑANDÚ LTDA", dte_type=33, folio_to=10
+        rut=EMISOR_RUT,
+        razon_social="COMERCIAL ÑANDÚ LTDA",
+        dte_type=33,
+        folio_to=10,
+        issued_on=AUTHORIZED_ON,
     )
     caf = Caf.from_xml(b'<?xml version="1.0"?>\n' + as_shipped.split(b"?>", 1)[1].lstrip())
     signed = issue(make_document(33), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
@@ -325,7 +332,13 @@ def _caf_file_with(node: etree._Element, *, inside: str, at_text_middle: bool = 
     """A full test CAF file with ``node`` (a comment or instruction) put inside the element
     named ``inside``: first, or in the middle of its text."""
     root = etree.fromstring(
-        make_test_caf_xml(rut=EMISOR_RUT, razon_social="COMERCIAL LTDA", dte_type=33, folio_to=10)
+        make_test_caf_xml(
+            rut=EMISOR_RUT,
+            razon_social="COMERCIAL LTDA",
+            dte_type=33,
+            folio_to=10,
+            issued_on=AUTHORIZED_ON,
+        )
     )
     target = next(root.iter(inside))
     if at_text_middle and target.text:
@@ -396,7 +409,11 @@ def test_a_caf_whose_idk_no_known_key_signs_still_stamps(certificate: Certificat
     # Nothing is known about such a CAF's FRMA: stamping goes on, and verify(check_caf=True)
     # says that no known key signs it.
     data = make_test_caf_xml(
-        rut=EMISOR_RUT, razon_social="COMERCIAL LTDA", dte_type=33, folio_to=10
+        rut=EMISOR_RUT,
+        razon_social="COMERCIAL LTDA",
+        dte_type=33,
+        folio_to=10,
+        issued_on=AUTHORIZED_ON,
     ).replace(b"<IDK>9999</IDK>", b"<IDK>4242</IDK>")
     signed = issue(
         make_document(33), caf=Caf.from_xml(data), certificate=certificate, timestamp=SIGNED_AT

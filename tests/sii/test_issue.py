@@ -263,6 +263,22 @@ def test_a_caf_past_its_six_months_cannot_stamp(certificate: Certificate) -> Non
     assert issue(make_document(33), caf=caf, certificate=certificate, timestamp=on_time)
 
 
+@pytest.mark.parametrize("tipo", [33, 39, 52])
+def test_a_caf_authorized_after_the_timbres_date_cannot_stamp(
+    certificate: Certificate, tipo: int
+) -> None:
+    # FA is the day the SII authorized the folios: a timbre dated before it (a wrong clock, an
+    # old timestamp) stamps a folio that did not exist yet, whatever the type's expiry rule.
+    caf = make_test_caf(
+        rut=EMISOR_RUT, razon_social="X", dte_type=tipo, issued_on=dt.date(2026, 11, 28)
+    )
+    with pytest.raises(DocumentError, match="authorized on 2026-11-28, after the timbre") as e:
+        issue(make_document(tipo), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
+    assert [d.field for d in e.value.details] == ["caf"]
+    same_day = dt.datetime(2026, 11, 28, 0, 0, 1)
+    assert issue(make_document(tipo), caf=caf, certificate=certificate, timestamp=same_day)
+
+
 def _certificate_valid_1990_to_2070() -> Certificate:
     return make_test_certificate(
         not_before=dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc),

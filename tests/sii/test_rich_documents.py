@@ -89,7 +89,11 @@ def test_builder_document_passes_the_whole_xml_layer(
 ) -> None:
     document = DOCUMENTS[name]
     caf = make_test_caf(
-        rut=EMISOR_RUT, razon_social="Ferretería", dte_type=int(document.tipo_dte), folio_to=50
+        rut=EMISOR_RUT,
+        razon_social="Ferretería",
+        dte_type=int(document.tipo_dte),
+        folio_to=50,
+        issued_on=dt.date(2026, 11, 1),
     )
     xml = issue(document, caf=caf, certificate=certificate, timestamp=SIGNED_AT)
     validate_schema(xml)

@@ -318,6 +318,22 @@ def test_a_timbre_stamped_after_the_caf_expired_is_detected(
     assert reasons == [("ted", "stamped on 2026-11-27 but the CAF's folios expired on 2026-07-01")]
 
 
+def test_a_timbre_stamped_before_its_caf_was_authorized_is_detected(
+    certificate: Certificate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caf = make_test_caf(
+        rut=EMISOR_RUT, razon_social="X", dte_type=39, issued_on=dt.date(2026, 12, 1)
+    )
+    # issue() refuses such a CAF; switch that check off to forge such a document.
+    monkeypatch.setattr(Caf, "is_not_yet_authorized", lambda self, on=None: False)
+    xml = issue(make_document(39), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
+    monkeypatch.undo()
+    reasons = [(f.check, f.reason) for f in verify(xml).failures]
+    assert reasons == [
+        ("ted", "stamped on 2026-11-27, before the CAF was authorized on 2026-12-01")
+    ]
+
+
 def _caf_element(xml: bytes) -> bytes:
     match = re.search(rb"<CAF version=\"1.0\">.*?</CAF>", xml, re.S)
     assert match is not None

@@ -158,6 +158,11 @@ class Caf:
         expiry = self.expires_on
         return expiry is not None and (on or chile_today()) > expiry
 
+    def is_not_yet_authorized(self, on: dt.date | None = None) -> bool:
+        """Whether ``on`` (by default today in Chile) comes before the SII authorized the folios
+        (FA): a timbre stamped then is one no CAF allowed, a clock or timestamp gone wrong."""
+        return (on or chile_today()) < self.authorized_on
+
     def contains(self, folio: int) -> bool:
         """Whether ``folio`` is inside the authorized range."""
         return self.folio_from <= folio <= self.folio_to

@@ -259,8 +259,16 @@ def stamp_and_sign(
 
 
 def _check_caf(data: TimbreData, caf: Caf, local_time: dt.datetime) -> None:
-    """The CAF covers this timbre and its folios have not expired."""
+    """The CAF covers this timbre, and its folios are authorized and not expired that day."""
     caf.check_for_stamping(dte_type=data.dte_type, folio=data.folio, rut_emisor=data.rut_emisor)
+    if caf.is_not_yet_authorized(local_time.date()):
+        raise DocumentError(
+            f"the CAF was authorized on {caf.authorized_on}, after the timbre's date "
+            f"{local_time.date()} (TSTED, Chilean time): no folio of it may be stamped before the "
+            "SII authorizes it; pass the time of signing as timestamp (None for now) and check "
+            "the computer's clock",
+            [ErrorDetail("caf", f"authorized on {caf.authorized_on}, after {local_time.date()}")],
+        )
     if caf.is_expired(local_time.date()):
         raise DocumentError(
             f"the CAF's folios expired on {caf.expires_on} (six months after {caf.authorized_on}); "

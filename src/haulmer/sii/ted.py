@@ -162,6 +162,13 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     if not names_rut(dd_rut, caf.rut_emisor):
         problems.append(("ted", f"DD/RE {shown(dd_rut)} is not the CAF's issuer {caf.rut_emisor}"))
     stamped_on = _date_of(stripped_text(in_dd.get(ns + "TSTED")))
+    if stamped_on is not None and caf.is_not_yet_authorized(stamped_on):
+        problems.append(
+            (
+                "ted",
+                f"stamped on {stamped_on}, before the CAF was authorized on {caf.authorized_on}",
+            )
+        )
     if stamped_on is not None and caf.is_expired(stamped_on):
         problems.append(
             ("ted", f"stamped on {stamped_on} but the CAF's folios expired on {caf.expires_on}")
