@@ -259,6 +259,61 @@ def test_a_file_without_password_opens_with_none_or_empty() -> None:
     assert load_pfx(data, b"").key_size == 2048
 
 
+def _pfx_with_password_bytes(secret: bytes, algorithm: pkcs12.PBES) -> bytes:
+    """A .pfx whose password OpenSSL 3 reads from ``secret`` (UTF-8), encrypted with
+    ``algorithm`` (3DES as Chilean CAs and Windows export, or AES-256)."""
+    key = rsa_key()
+    encryption = (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .kdf_rounds(2048)
+        .key_cert_algorithm(algorithm)
+        .hmac_hash(
+            hashes.SHA1()
+            if algorithm is pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC
+            else hashes.SHA256()
+        )
+        .build(secret)
+    )
+    return pkcs12.serialize_key_and_certificates(b"firma", key, build_cert(key), None, encryption)
+
+
+_LEGACY_AND_MODERN = [
+    pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC,
+    pkcs12.PBES.PBESv2SHA256AndAES256CBC,
+]
+
+
+@pytest.mark.parametrize("algorithm", _LEGACY_AND_MODERN)
+@pytest.mark.parametrize("password", ["contraseña", "café", "ÑANDÚ 2026"])
+def test_a_non_ascii_password_opens_a_pfx_exported_by_windows_or_openssl_3(
+    algorithm: pkcs12.PBES, password: str
+) -> None:
+    # PKCS#12 passwords are Unicode (BMPString): Windows and OpenSSL 3 write "ñ" as U+00F1.
+    data = _pfx_with_password_bytes(password.encode("utf-8"), algorithm)
+    assert load_pfx(data, password).key_size == 2048
+    assert load_pfx(data, password.encode("utf-8")).key_size == 2048
+
+
+@pytest.mark.parametrize("algorithm", _LEGACY_AND_MODERN)
+def test_a_non_ascii_password_given_as_latin1_bytes_opens_the_pfx(algorithm: pkcs12.PBES) -> None:
+    # Bytes read from a file a Windows tool saved (Windows-1252/Latin-1) are not UTF-8; read one
+    # byte per character, as openssl pkcs12 does, they are the password the holder typed.
+    data = _pfx_with_password_bytes("contraseña".encode(), algorithm)
+    assert load_pfx(data, "contraseña".encode("latin-1")).key_size == 2048
+
+
+@pytest.mark.parametrize("algorithm", _LEGACY_AND_MODERN)
+def test_a_pfx_exported_by_an_old_openssl_from_a_utf8_password_opens_with_that_password(
+    algorithm: pkcs12.PBES,
+) -> None:
+    # OpenSSL before 1.1 took the password's bytes one per character: UTF-8 "ñ" became U+00C3
+    # U+00B1. openssl pkcs12 still retries that way; so does load_pfx.
+    old_form = "contraseña".encode().decode("latin-1").encode("utf-8")
+    data = _pfx_with_password_bytes(old_form, algorithm)
+    assert load_pfx(data, "contraseña").key_size == 2048
+    assert reason_of(data, "contrasena") == "wrong_password"
+
+
 def test_an_encrypted_file_does_not_open_without_password() -> None:
     key = rsa_key()
     data = pkcs12.serialize_key_and_certificates(

@@ -328,6 +328,8 @@ def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[An
     attempts: list[bytes | None] = [secret or None]
     if not secret:
         attempts.append(b"")
+    elif not secret.isascii():
+        attempts.append(_legacy_password(secret))
     for attempt in attempts:
         try:
             loaded = pkcs12.load_pkcs12(data, attempt)
@@ -372,6 +374,14 @@ def _password_bytes(password: str | bytes | bytearray | memoryview | None) -> by
             "it was read (a C string's terminator or a padded field often leaves one behind)",
         )
     return secret
+
+
+def _legacy_password(secret: bytes) -> bytes:
+    """The UTF-8 that OpenSSL 3 turns into the same PKCS#12 (BMPString) password as ``secret``
+    read one byte per character, as OpenSSL before 1.1 wrote every .pfx and as ``openssl pkcs12``
+    retries: a .pfx exported by an old OpenSSL from a UTF-8 password (ñ, é), or a password given
+    as bytes in Latin-1 or Windows-1252, as read from a file a Windows tool saved."""
+    return secret.decode("latin-1").encode("utf-8")
 
 
 def _looks_like_pkcs12(data: bytes) -> bool:
