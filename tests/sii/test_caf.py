@@ -247,6 +247,21 @@ def test_unreadable_rsask_is_reported() -> None:
         Caf.from_xml(broken)
 
 
+def test_an_rsask_encrypted_with_a_password_is_named_as_such() -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    data = make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    encrypted = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"clave"),
+    )
+    broken = re.sub(rb"<RSASK>.*</RSASK>", b"<RSASK>" + encrypted + b"</RSASK>", data, flags=re.S)
+    with pytest.raises(XMLError, match=r"encrypted with a password.*download it again"):
+        Caf.from_xml(broken)
+
+
 def test_the_sii_keys_cannot_be_overridden() -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
     with pytest.raises(ValueError, match="belongs to the SII"):

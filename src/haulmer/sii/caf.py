@@ -385,6 +385,11 @@ def _private_key(root: etree._Element) -> rsa.RSAPrivateKey | None:
     try:
         key = serialization.load_pem_private_key(pem.encode("ascii"), None)
     except (ValueError, TypeError, UnicodeEncodeError):
+        if "ENCRYPTED" in pem:  # "BEGIN ENCRYPTED PRIVATE KEY", or Proc-Type: 4,ENCRYPTED
+            raise XMLError(
+                "CAF <RSASK> holds a private key encrypted with a password, which the SII never "
+                "does: use the CAF file as the SII handed it out (download it again from sii.cl)"
+            ) from None
         raise XMLError("CAF <RSASK> is not a readable PEM private key") from None
     if not isinstance(key, rsa.RSAPrivateKey):
         raise XMLError("CAF <RSASK> is not an RSA key")
