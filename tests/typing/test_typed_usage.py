@@ -7,7 +7,6 @@ gives to a type checker, and pytest runs the same code against the fake.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import httpx
 from typing_extensions import assert_type
@@ -129,7 +128,7 @@ def test_the_raw_response_and_the_call_options_are_typed() -> None:
         raw = client.openfactura.organization.with_raw_response.retrieve(
             extra_query={"trace": "1"}, extra_headers={"X-Trace": "1"}, timeout=httpx.Timeout(5.0)
         )
-        assert_type(raw, APIResponse[Any])
+        assert_type(raw, APIResponse[Organization])
         status_code: int = raw.status_code
         request_id: str | None = raw.request_id
         organization = client.openfactura.organization.retrieve()
@@ -158,3 +157,32 @@ def test_enums_and_errors_print_their_words() -> None:
     except DocumentRejectedError as error:
         code: str | None = error.code
     assert (shown, code) == ("paid", "OF-10")
+
+
+def test_a_raw_response_parses_to_what_its_method_returns() -> None:
+    fake = FakeHaulmer()
+    with fake.client() as client:
+        issued = client.openfactura.documents.with_raw_response.emit(_factura(), response=["FOLIO"])
+        assert_type(issued, APIResponse[EmittedDocument])
+        folio = issued.parse().require_folio()
+        listed = client.openfactura.with_raw_response.documents.list_issued(page=1)
+        assert_type(listed.parse(), SyncPage[IssuedDocumentSummary])
+        rows = listed.parse().items
+    assert [row.folio for row in rows] == [folio]
+
+
+async def test_the_async_raw_response_parses_alike() -> None:
+    fake = FakeHaulmer()
+    async with fake.async_client() as client:
+        issued = await client.openfactura.documents.with_raw_response.emit(_factura())
+        assert_type(issued, APIResponse[EmittedDocument])
+        listed = await client.openfactura.documents.with_raw_response.list_issued()
+        assert_type(listed.parse(), AsyncPage[IssuedDocumentSummary])
+        organization = await client.openfactura.with_raw_response.organization.retrieve()
+        assert_type(organization.parse(), Organization)
+    assert listed.parse().items[0].folio == issued.parse().require_folio()
+
+
+def _a_raw_call_checks_its_arguments(documents: Documents) -> None:
+    """Never run: mypy must refuse the argument (else the ignore is unused, an error)."""
+    documents.with_raw_response.status(33)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from haulmer._core import AsyncAPIResource
+from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import (
@@ -20,11 +21,17 @@ from haulmer.accounts import (
     resend_link_request,
 )
 
-__all__ = ["AsyncAccounts"]
+__all__ = ["AsyncAccounts", "AsyncAccountsWithRawResponse"]
 
 
 class AsyncAccounts(AsyncAPIResource):
     """Create the password, re-send its e-mail, log in, read the logged-in account."""
+
+    @property
+    def with_raw_response(self) -> AsyncAccountsWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return AsyncAccountsWithRawResponse(self)
 
     async def create_password(
         self,
@@ -131,3 +138,16 @@ class AsyncAccounts(AsyncAPIResource):
         return await self._request(
             me_request(**call_options(extra_headers, timeout, max_retries, extra_query, extra_body))
         )
+
+
+class AsyncAccountsWithRawResponse(AsyncRawResponses):
+    """``AsyncAccounts.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: AsyncAccounts) -> None:
+        super().__init__(resource)
+        self.create_password = self._raw(resource.create_password)
+        self.forgot_password = self._raw(resource.forgot_password)
+        self.resend_link = self._raw(resource.resend_link)
+        self.login = self._raw(resource.login)
+        self.me = self._raw(resource.me)

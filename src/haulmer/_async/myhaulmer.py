@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from haulmer._core import AsyncAPIResource
+from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.pagination import AsyncPaginator
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
@@ -23,11 +24,17 @@ from haulmer.myhaulmer import (
     ticket_action_request,
 )
 
-__all__ = ["AsyncMyHaulmer"]
+__all__ = ["AsyncMyHaulmer", "AsyncMyHaulmerWithRawResponse"]
 
 
 class AsyncMyHaulmer(AsyncAPIResource):
     """The customer area: the account's orders and support tickets (needs a login)."""
+
+    @property
+    def with_raw_response(self) -> AsyncMyHaulmerWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return AsyncMyHaulmerWithRawResponse(self)
 
     def list_orders(
         self,
@@ -197,3 +204,19 @@ class AsyncMyHaulmer(AsyncAPIResource):
                 **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
+
+
+class AsyncMyHaulmerWithRawResponse(AsyncRawResponses):
+    """``AsyncMyHaulmer.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: AsyncMyHaulmer) -> None:
+        super().__init__(resource)
+        self.list_orders = self._raw(resource.list_orders)
+        self.retrieve_order = self._raw(resource.retrieve_order)
+        self.open_ticket = self._raw(resource.open_ticket)
+        self.list_tickets = self._raw(resource.list_tickets)
+        self.retrieve_ticket = self._raw(resource.retrieve_ticket)
+        self.reply_ticket = self._raw(resource.reply_ticket)
+        self.close_ticket = self._raw(resource.close_ticket)
+        self.reopen_ticket = self._raw(resource.reopen_ticket)

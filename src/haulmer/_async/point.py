@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from haulmer._core import AsyncAPIResource
+from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg
 from haulmer.point import (
@@ -23,11 +24,17 @@ from haulmer.point import (
     sale_request,
 )
 
-__all__ = ["AsyncPoint"]
+__all__ = ["AsyncPoint", "AsyncPointWithRawResponse"]
 
 
 class AsyncPoint(AsyncAPIResource):
     """Points of sale: list, configure, sell (the sale's boleta or factura comes back issued)."""
+
+    @property
+    def with_raw_response(self) -> AsyncPointWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return AsyncPointWithRawResponse(self)
 
     async def list(
         self,
@@ -151,3 +158,16 @@ class AsyncPoint(AsyncAPIResource):
                 **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
+
+
+class AsyncPointWithRawResponse(AsyncRawResponses):
+    """``AsyncPoint.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: AsyncPoint) -> None:
+        super().__init__(resource)
+        self.list = self._raw(resource.list)
+        self.retrieve = self._raw(resource.retrieve)
+        self.configure = self._raw(resource.configure)
+        self.sell = self._raw(resource.sell)
+        self.retrieve_sale = self._raw(resource.retrieve_sale)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from haulmer._core import AsyncAPIResource
+from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
@@ -18,11 +19,17 @@ from haulmer.workspace import (
     retrieve_request,
 )
 
-__all__ = ["AsyncWorkspace"]
+__all__ = ["AsyncWorkspace", "AsyncWorkspaceWithRawResponse"]
 
 
 class AsyncWorkspace(AsyncAPIResource):
     """Workspace setup: activate, administrator (step 1), name (step 2), organization (step 3)."""
+
+    @property
+    def with_raw_response(self) -> AsyncWorkspaceWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return AsyncWorkspaceWithRawResponse(self)
 
     async def activate(
         self,
@@ -153,3 +160,17 @@ class AsyncWorkspace(AsyncAPIResource):
                 **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
+
+
+class AsyncWorkspaceWithRawResponse(AsyncRawResponses):
+    """``AsyncWorkspace.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: AsyncWorkspace) -> None:
+        super().__init__(resource)
+        self.activate = self._raw(resource.activate)
+        self.list = self._raw(resource.list)
+        self.retrieve = self._raw(resource.retrieve)
+        self.set_administrator = self._raw(resource.set_administrator)
+        self.rename = self._raw(resource.rename)
+        self.add_organization = self._raw(resource.add_organization)

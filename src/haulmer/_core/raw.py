@@ -11,18 +11,25 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
+from typing_extensions import ParamSpec
+
 from haulmer._core.responses import RawResponse
 
 __all__ = [
     "APIResponse",
+    "AsyncMethod",
     "AsyncRawCall",
+    "AsyncRawMethod",
+    "Method",
     "RawCall",
+    "RawMethod",
     "collecting_responses",
     "report_response",
     "stamp_request_id",
 ]
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 _COLLECTOR: contextvars.ContextVar[list[RawResponse] | None] = contextvars.ContextVar(
     "haulmer_raw_responses", default=None
@@ -119,3 +126,13 @@ RawCall = Callable[..., APIResponse[Any]]
 """A method of ``with_raw_response`` on the blocking face: the method's arguments, an answer."""
 AsyncRawCall = Callable[..., Awaitable[APIResponse[Any]]]
 """A method of ``with_raw_response`` on the async face."""
+
+Method = Callable[P, T]
+"""A resource method of the blocking face."""
+AsyncMethod = Callable[P, Awaitable[T]]
+"""A resource method of the async face (a coroutine, or a list's paginator, awaited for a page)."""
+RawMethod = Callable[P, APIResponse[T]]
+"""A method of ``with_raw_response`` on the blocking face: the method's own parameters, and an
+answer whose ``parse()`` gives what the method returns."""
+AsyncRawMethod = Callable[P, Awaitable[APIResponse[T]]]
+"""A method of ``with_raw_response`` on the async face, typed as its method is."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from haulmer._core import SyncAPIResource
+from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import (
@@ -21,11 +22,17 @@ from haulmer.accounts import (
     resend_link_request,
 )
 
-__all__ = ["Accounts"]
+__all__ = ["Accounts", "AccountsWithRawResponse"]
 
 
 class Accounts(SyncAPIResource):
     """Create the password, re-send its e-mail, log in, read the logged-in account."""
+
+    @property
+    def with_raw_response(self) -> AccountsWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return AccountsWithRawResponse(self)
 
     def create_password(
         self,
@@ -132,3 +139,16 @@ class Accounts(SyncAPIResource):
         return self._request(
             me_request(**call_options(extra_headers, timeout, max_retries, extra_query, extra_body))
         )
+
+
+class AccountsWithRawResponse(SyncRawResponses):
+    """``Accounts.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: Accounts) -> None:
+        super().__init__(resource)
+        self.create_password = self._raw(resource.create_password)
+        self.forgot_password = self._raw(resource.forgot_password)
+        self.resend_link = self._raw(resource.resend_link)
+        self.login = self._raw(resource.login)
+        self.me = self._raw(resource.me)

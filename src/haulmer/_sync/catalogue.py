@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from haulmer._core import SyncAPIResource
+from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.pagination import SyncPage
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
@@ -24,11 +25,17 @@ from haulmer.catalogue import (
     update_product_request,
 )
 
-__all__ = ["Catalogue"]
+__all__ = ["Catalogue", "CatalogueWithRawResponse"]
 
 
 class Catalogue(SyncAPIResource):
     """Products of an organization's catalogue: create, update, list, search, deactivate."""
+
+    @property
+    def with_raw_response(self) -> CatalogueWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return CatalogueWithRawResponse(self)
 
     def list_catalogues(
         self,
@@ -159,3 +166,17 @@ class Catalogue(SyncAPIResource):
             **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
         return self._paginate(request)
+
+
+class CatalogueWithRawResponse(SyncRawResponses):
+    """``Catalogue.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: Catalogue) -> None:
+        super().__init__(resource)
+        self.list_catalogues = self._raw(resource.list_catalogues)
+        self.create_product = self._raw(resource.create_product)
+        self.retrieve_product = self._raw(resource.retrieve_product)
+        self.update_product = self._raw(resource.update_product)
+        self.deactivate_product = self._raw(resource.deactivate_product)
+        self.list_products = self._raw(resource.list_products)

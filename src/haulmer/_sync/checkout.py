@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from haulmer._core import SyncAPIResource
+from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
@@ -29,11 +30,17 @@ from haulmer.checkout import (
     tax_document_request,
 )
 
-__all__ = ["Checkout"]
+__all__ = ["Checkout", "CheckoutWithRawResponse"]
 
 
 class Checkout(SyncAPIResource):
     """Orders: create, pay (method then medium), follow, and choose the tax document."""
+
+    @property
+    def with_raw_response(self) -> CheckoutWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return CheckoutWithRawResponse(self)
 
     def catalog(
         self,
@@ -183,3 +190,18 @@ class Checkout(SyncAPIResource):
                 **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
+
+
+class CheckoutWithRawResponse(SyncRawResponses):
+    """``Checkout.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: Checkout) -> None:
+        super().__init__(resource)
+        self.catalog = self._raw(resource.catalog)
+        self.create_order = self._raw(resource.create_order)
+        self.retrieve_order = self._raw(resource.retrieve_order)
+        self.choose_payment_method = self._raw(resource.choose_payment_method)
+        self.choose_payment_medium = self._raw(resource.choose_payment_medium)
+        self.wait_for_payment = self._raw(resource.wait_for_payment)
+        self.choose_tax_document = self._raw(resource.choose_tax_document)

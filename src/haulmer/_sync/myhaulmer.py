@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from haulmer._core import SyncAPIResource
+from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.pagination import SyncPage
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
@@ -24,11 +25,17 @@ from haulmer.myhaulmer import (
     ticket_action_request,
 )
 
-__all__ = ["MyHaulmer"]
+__all__ = ["MyHaulmer", "MyHaulmerWithRawResponse"]
 
 
 class MyHaulmer(SyncAPIResource):
     """The customer area: the account's orders and support tickets (needs a login)."""
+
+    @property
+    def with_raw_response(self) -> MyHaulmerWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return MyHaulmerWithRawResponse(self)
 
     def list_orders(
         self,
@@ -198,3 +205,19 @@ class MyHaulmer(SyncAPIResource):
                 **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
+
+
+class MyHaulmerWithRawResponse(SyncRawResponses):
+    """``MyHaulmer.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: MyHaulmer) -> None:
+        super().__init__(resource)
+        self.list_orders = self._raw(resource.list_orders)
+        self.retrieve_order = self._raw(resource.retrieve_order)
+        self.open_ticket = self._raw(resource.open_ticket)
+        self.list_tickets = self._raw(resource.list_tickets)
+        self.retrieve_ticket = self._raw(resource.retrieve_ticket)
+        self.reply_ticket = self._raw(resource.reply_ticket)
+        self.close_ticket = self._raw(resource.close_ticket)
+        self.reopen_ticket = self._raw(resource.reopen_ticket)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from haulmer._core import SyncAPIResource
+from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg
 from haulmer.point import (
@@ -24,11 +25,17 @@ from haulmer.point import (
     sale_request,
 )
 
-__all__ = ["Point"]
+__all__ = ["Point", "PointWithRawResponse"]
 
 
 class Point(SyncAPIResource):
     """Points of sale: list, configure, sell (the sale's boleta or factura comes back issued)."""
+
+    @property
+    def with_raw_response(self) -> PointWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return PointWithRawResponse(self)
 
     def list(
         self,
@@ -152,3 +159,16 @@ class Point(SyncAPIResource):
                 **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
+
+
+class PointWithRawResponse(SyncRawResponses):
+    """``Point.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: Point) -> None:
+        super().__init__(resource)
+        self.list = self._raw(resource.list)
+        self.retrieve = self._raw(resource.retrieve)
+        self.configure = self._raw(resource.configure)
+        self.sell = self._raw(resource.sell)
+        self.retrieve_sale = self._raw(resource.retrieve_sale)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from haulmer._core import SyncAPIResource
+from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
@@ -19,11 +20,17 @@ from haulmer.workspace import (
     retrieve_request,
 )
 
-__all__ = ["Workspace"]
+__all__ = ["Workspace", "WorkspaceWithRawResponse"]
 
 
 class Workspace(SyncAPIResource):
     """Workspace setup: activate, administrator (step 1), name (step 2), organization (step 3)."""
+
+    @property
+    def with_raw_response(self) -> WorkspaceWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return WorkspaceWithRawResponse(self)
 
     def activate(
         self,
@@ -154,3 +161,17 @@ class Workspace(SyncAPIResource):
                 **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
+
+
+class WorkspaceWithRawResponse(SyncRawResponses):
+    """``Workspace.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: Workspace) -> None:
+        super().__init__(resource)
+        self.activate = self._raw(resource.activate)
+        self.list = self._raw(resource.list)
+        self.retrieve = self._raw(resource.retrieve)
+        self.set_administrator = self._raw(resource.set_administrator)
+        self.rename = self._raw(resource.rename)
+        self.add_organization = self._raw(resource.add_organization)

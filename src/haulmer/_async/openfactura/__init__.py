@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._lazy import LazyModule
 
 if TYPE_CHECKING:
@@ -89,25 +88,25 @@ class AsyncOpenFacturaRawResponses:
         self._openfactura = openfactura
 
     @property
-    def documents(self) -> AsyncRawResponses:
+    def documents(self) -> _documents.AsyncDocumentsWithRawResponse:
         return self._openfactura.documents.with_raw_response
 
     @property
-    def registry(self) -> AsyncRawResponses:
+    def registry(self) -> _registry.AsyncRegistryWithRawResponse:
         return self._openfactura.registry.with_raw_response
 
     @property
-    def organization(self) -> AsyncRawResponses:
+    def organization(self) -> _organization.AsyncOrganizationResourceWithRawResponse:
         return self._openfactura.organization.with_raw_response
 
     @property
-    def taxpayer(self) -> AsyncRawResponses:
+    def taxpayer(self) -> _organization.AsyncTaxpayerResourceWithRawResponse:
         return self._openfactura.taxpayer.with_raw_response
 
     @property
-    def setup(self) -> AsyncRawResponses:
+    def setup(self) -> _setup.AsyncSetupWithRawResponse:
         return self._openfactura.setup.with_raw_response
 
     @property
-    def certification(self) -> AsyncRawResponses:
+    def certification(self) -> _certification.AsyncCertificationWithRawResponse:
         return self._openfactura.certification.with_raw_response

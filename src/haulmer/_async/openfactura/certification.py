@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from haulmer._core import AsyncAPIResource
+from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.openfactura.certification import (
@@ -15,11 +16,17 @@ from haulmer.openfactura.certification import (
     retrieve_request,
 )
 
-__all__ = ["AsyncCertification"]
+__all__ = ["AsyncCertification", "AsyncCertificationWithRawResponse"]
 
 
 class AsyncCertification(AsyncAPIResource):
     """The SII certification: status, ``wait()`` until certified, then the API key."""
+
+    @property
+    def with_raw_response(self) -> AsyncCertificationWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return AsyncCertificationWithRawResponse(self)
 
     async def retrieve(
         self,
@@ -89,3 +96,14 @@ class AsyncCertification(AsyncAPIResource):
                 **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
+
+
+class AsyncCertificationWithRawResponse(AsyncRawResponses):
+    """``AsyncCertification.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: AsyncCertification) -> None:
+        super().__init__(resource)
+        self.retrieve = self._raw(resource.retrieve)
+        self.wait = self._raw(resource.wait)
+        self.create_api_key = self._raw(resource.create_api_key)

@@ -8,6 +8,7 @@ from typing import Any
 
 from haulmer._chile import chile_today
 from haulmer._core import AsyncAPIResource
+from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.concurrency import AsyncOrderedRunner
 from haulmer._core.pagination import AsyncPaginator
 from haulmer._core.request import call_options
@@ -62,11 +63,17 @@ from haulmer.openfactura.self_service import (
 )
 from haulmer.rut import Rut
 
-__all__ = ["AsyncDocuments"]
+__all__ = ["AsyncDocuments", "AsyncDocumentsWithRawResponse"]
 
 
 class AsyncDocuments(AsyncAPIResource):
     """Issue and query DTEs through OpenFactura."""
+
+    @property
+    def with_raw_response(self) -> AsyncDocumentsWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return AsyncDocumentsWithRawResponse(self)
 
     async def emit(
         self,
@@ -473,3 +480,23 @@ class AsyncDocuments(AsyncAPIResource):
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
+
+
+class AsyncDocumentsWithRawResponse(AsyncRawResponses):
+    """``AsyncDocuments.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: AsyncDocuments) -> None:
+        super().__init__(resource)
+        self.emit = self._raw(resource.emit)
+        self.self_service_link = self._raw(resource.self_service_link)
+        self.credit_note = self._raw(resource.credit_note)
+        self.status = self._raw(resource.status)
+        self.json = self._raw(resource.json)
+        self.xml = self._raw(resource.xml)
+        self.pdf = self._raw(resource.pdf)
+        self.cedible = self._raw(resource.cedible)
+        self.list_issued = self._raw(resource.list_issued)
+        self.list_received = self._raw(resource.list_received)
+        self.accuse = self._raw(resource.accuse)
+        self.void_guia = self._raw(resource.void_guia)

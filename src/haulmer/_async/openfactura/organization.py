@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from haulmer._core import AsyncAPIResource
+from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.openfactura.models import Organization, OrganizationFolios, Taxpayer
@@ -13,11 +14,22 @@ from haulmer.openfactura.organization import (
 )
 from haulmer.rut import Rut
 
-__all__ = ["AsyncOrganizationResource", "AsyncTaxpayerResource"]
+__all__ = [
+    "AsyncOrganizationResource",
+    "AsyncOrganizationResourceWithRawResponse",
+    "AsyncTaxpayerResource",
+    "AsyncTaxpayerResourceWithRawResponse",
+]
 
 
 class AsyncOrganizationResource(AsyncAPIResource):
     """The taxpayer that owns the API key."""
+
+    @property
+    def with_raw_response(self) -> AsyncOrganizationResourceWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return AsyncOrganizationResourceWithRawResponse(self)
 
     async def retrieve(
         self,
@@ -55,6 +67,12 @@ class AsyncOrganizationResource(AsyncAPIResource):
 class AsyncTaxpayerResource(AsyncAPIResource):
     """Public SII data of any taxpayer."""
 
+    @property
+    def with_raw_response(self) -> AsyncTaxpayerResourceWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return AsyncTaxpayerResourceWithRawResponse(self)
+
     async def retrieve(
         self,
         rut: Rut | str,
@@ -71,3 +89,22 @@ class AsyncTaxpayerResource(AsyncAPIResource):
                 rut, call_options(extra_headers, timeout, max_retries, extra_query, extra_body)
             )
         )
+
+
+class AsyncOrganizationResourceWithRawResponse(AsyncRawResponses):
+    """``AsyncOrganizationResource.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: AsyncOrganizationResource) -> None:
+        super().__init__(resource)
+        self.retrieve = self._raw(resource.retrieve)
+        self.folios = self._raw(resource.folios)
+
+
+class AsyncTaxpayerResourceWithRawResponse(AsyncRawResponses):
+    """``AsyncTaxpayerResource.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: AsyncTaxpayerResource) -> None:
+        super().__init__(resource)
+        self.retrieve = self._raw(resource.retrieve)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from haulmer._chile import chile_today
 from haulmer._core import AsyncAPIResource
+from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.openfactura.enums import PurchaseStatus, RegistryKind
@@ -17,11 +18,17 @@ from haulmer.openfactura.registry import (
     sync_rcv_plan,
 )
 
-__all__ = ["AsyncRegistry"]
+__all__ = ["AsyncRegistry", "AsyncRegistryWithRawResponse"]
 
 
 class AsyncRegistry(AsyncAPIResource):
     """Registro de compras y ventas as OpenFactura summarizes it."""
+
+    @property
+    def with_raw_response(self) -> AsyncRegistryWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return AsyncRegistryWithRawResponse(self)
 
     async def sales(
         self,
@@ -93,3 +100,14 @@ class AsyncRegistry(AsyncAPIResource):
                 today=chile_today(self._client._now()),
             ),
         )
+
+
+class AsyncRegistryWithRawResponse(AsyncRawResponses):
+    """``AsyncRegistry.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: AsyncRegistry) -> None:
+        super().__init__(resource)
+        self.sales = self._raw(resource.sales)
+        self.purchases = self._raw(resource.purchases)
+        self.sync_rcv = self._raw(resource.sync_rcv)

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from haulmer._core import AsyncAPIResource
+from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
@@ -21,11 +22,17 @@ from haulmer.openfactura.setup import (
     start_request,
 )
 
-__all__ = ["AsyncSetup"]
+__all__ = ["AsyncSetup", "AsyncSetupWithRawResponse"]
 
 
 class AsyncSetup(AsyncAPIResource):
     """OpenFactura setup: start, organization (1), signature (2), DTE types (3)."""
+
+    @property
+    def with_raw_response(self) -> AsyncSetupWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return AsyncSetupWithRawResponse(self)
 
     async def start(
         self,
@@ -153,3 +160,16 @@ class AsyncSetup(AsyncAPIResource):
                 **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
+
+
+class AsyncSetupWithRawResponse(AsyncRawResponses):
+    """``AsyncSetup.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: AsyncSetup) -> None:
+        super().__init__(resource)
+        self.start = self._raw(resource.start)
+        self.retrieve = self._raw(resource.retrieve)
+        self.choose_organization = self._raw(resource.choose_organization)
+        self.upload_certificate = self._raw(resource.upload_certificate)
+        self.choose_dte_types = self._raw(resource.choose_dte_types)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from typing_extensions import ParamSpec
 
 from haulmer._core._sync.sending import SyncSender
 from haulmer._core.config import ClientConfig
@@ -14,7 +16,9 @@ from haulmer._core.plans import Blocking, ClockStep, Pause, Plan, send
 from haulmer._core.prepare import PreparedRequest, prepare_request
 from haulmer._core.raw import (
     APIResponse,
+    Method,
     RawCall,
+    RawMethod,
     collecting_responses,
     report_response,
     stamp_request_id,
@@ -27,6 +31,7 @@ from haulmer.errors import APIError, APIResponseValidationError, APIStatusError
 __all__ = ["SyncAPIResource", "SyncRawResponses", "SyncRunner"]
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class SyncRunner:
@@ -211,38 +216,62 @@ class SyncAPIResource:
 
 
 class SyncRawResponses:
-    """A resource's methods, each answering an ``APIResponse`` instead of its value."""
+    """A resource's methods, each answering an ``APIResponse`` instead of its value.
+
+    Each resource has its own subclass naming its methods, typed as the methods are, so that
+    ``parse()`` gives what the method returns and the arguments are checked.
+    """
 
     def __init__(self, resource: SyncAPIResource) -> None:
         self._resource = resource
 
-    def __getattr__(self, name: str) -> RawCall:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        member = getattr(self._resource, name)
-        if not callable(member) or isinstance(member, SyncAPIResource):
-            raise AttributeError(
-                f"{type(self._resource).__name__}.{name} is not a method that calls the API"
-            )
+    def _raw(self, method: Method[P, T]) -> RawMethod[P, T]:
+        """``method`` answering an ``APIResponse`` whose ``parse()`` gives what it returns."""
+        name = method.__name__
+        resource = type(self._resource).__name__
 
-        def call(*args: Any, **kwargs: Any) -> APIResponse[Any]:
+        def call(*args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
             with collecting_responses() as seen:
-                value = member(*args, **kwargs)
-                if inspect.isawaitable(value):
-                    value = value
+                value = method(*args, **kwargs)
             if not seen:
                 raise TypeError(
-                    f"{type(self._resource).__name__}.{name} sent no request, so it has no "
+                    f"{resource}.{name} sent no request, so it has no "
                     "response to return; call it without with_raw_response"
                 )
             return APIResponse(seen, value)
 
         call.__name__ = name
-        call.__doc__ = member.__doc__
+        call.__doc__ = method.__doc__
         return call
+
+    if not TYPE_CHECKING:  # a method no subclass names yet still answers, untyped
+
+        def __getattr__(self, name: str) -> RawCall:
+            if name.startswith("_"):
+                raise AttributeError(name)
+            member = getattr(self._resource, name)
+            if not callable(member) or isinstance(member, SyncAPIResource):
+                raise AttributeError(
+                    f"{type(self._resource).__name__}.{name} is not a method that calls the API"
+                )
+            return self._raw(_awaited(member))
 
     def __dir__(self) -> list[str]:
         return [name for name in dir(self._resource) if not name.startswith("_")]
 
     def __repr__(self) -> str:
         return f"<{type(self._resource).__name__}.with_raw_response>"
+
+
+def _awaited(member: Callable[..., Any]) -> Callable[..., Any]:
+    """``member`` as a coroutine function whatever it returns (an iterator is not awaited)."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        value = member(*args, **kwargs)
+        if inspect.isawaitable(value):
+            value = value
+        return value
+
+    call.__name__ = member.__name__
+    call.__doc__ = member.__doc__
+    return call

@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._lazy import LazyModule
 
 if TYPE_CHECKING:
@@ -90,25 +89,25 @@ class OpenFacturaRawResponses:
         self._openfactura = openfactura
 
     @property
-    def documents(self) -> SyncRawResponses:
+    def documents(self) -> _documents.DocumentsWithRawResponse:
         return self._openfactura.documents.with_raw_response
 
     @property
-    def registry(self) -> SyncRawResponses:
+    def registry(self) -> _registry.RegistryWithRawResponse:
         return self._openfactura.registry.with_raw_response
 
     @property
-    def organization(self) -> SyncRawResponses:
+    def organization(self) -> _organization.OrganizationResourceWithRawResponse:
         return self._openfactura.organization.with_raw_response
 
     @property
-    def taxpayer(self) -> SyncRawResponses:
+    def taxpayer(self) -> _organization.TaxpayerResourceWithRawResponse:
         return self._openfactura.taxpayer.with_raw_response
 
     @property
-    def setup(self) -> SyncRawResponses:
+    def setup(self) -> _setup.SetupWithRawResponse:
         return self._openfactura.setup.with_raw_response
 
     @property
-    def certification(self) -> SyncRawResponses:
+    def certification(self) -> _certification.CertificationWithRawResponse:
         return self._openfactura.certification.with_raw_response

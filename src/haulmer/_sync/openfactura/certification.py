@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from haulmer._core import SyncAPIResource
+from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.openfactura.certification import (
@@ -16,11 +17,17 @@ from haulmer.openfactura.certification import (
     retrieve_request,
 )
 
-__all__ = ["Certification"]
+__all__ = ["Certification", "CertificationWithRawResponse"]
 
 
 class Certification(SyncAPIResource):
     """The SII certification: status, ``wait()`` until certified, then the API key."""
+
+    @property
+    def with_raw_response(self) -> CertificationWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return CertificationWithRawResponse(self)
 
     def retrieve(
         self,
@@ -90,3 +97,14 @@ class Certification(SyncAPIResource):
                 **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
+
+
+class CertificationWithRawResponse(SyncRawResponses):
+    """``Certification.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: Certification) -> None:
+        super().__init__(resource)
+        self.retrieve = self._raw(resource.retrieve)
+        self.wait = self._raw(resource.wait)
+        self.create_api_key = self._raw(resource.create_api_key)

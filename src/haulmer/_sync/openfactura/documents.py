@@ -9,6 +9,7 @@ from typing import Any
 
 from haulmer._chile import chile_today
 from haulmer._core import SyncAPIResource
+from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.concurrency import OrderedRunner
 from haulmer._core.pagination import SyncPage
 from haulmer._core.request import call_options
@@ -63,11 +64,17 @@ from haulmer.openfactura.self_service import (
 )
 from haulmer.rut import Rut
 
-__all__ = ["Documents"]
+__all__ = ["Documents", "DocumentsWithRawResponse"]
 
 
 class Documents(SyncAPIResource):
     """Issue and query DTEs through OpenFactura."""
+
+    @property
+    def with_raw_response(self) -> DocumentsWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return DocumentsWithRawResponse(self)
 
     def emit(
         self,
@@ -472,3 +479,23 @@ class Documents(SyncAPIResource):
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
+
+
+class DocumentsWithRawResponse(SyncRawResponses):
+    """``Documents.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: Documents) -> None:
+        super().__init__(resource)
+        self.emit = self._raw(resource.emit)
+        self.self_service_link = self._raw(resource.self_service_link)
+        self.credit_note = self._raw(resource.credit_note)
+        self.status = self._raw(resource.status)
+        self.json = self._raw(resource.json)
+        self.xml = self._raw(resource.xml)
+        self.pdf = self._raw(resource.pdf)
+        self.cedible = self._raw(resource.cedible)
+        self.list_issued = self._raw(resource.list_issued)
+        self.list_received = self._raw(resource.list_received)
+        self.accuse = self._raw(resource.accuse)
+        self.void_guia = self._raw(resource.void_guia)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from haulmer._core import SyncAPIResource
+from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.openfactura.models import Organization, OrganizationFolios, Taxpayer
@@ -14,11 +15,22 @@ from haulmer.openfactura.organization import (
 )
 from haulmer.rut import Rut
 
-__all__ = ["OrganizationResource", "TaxpayerResource"]
+__all__ = [
+    "OrganizationResource",
+    "OrganizationResourceWithRawResponse",
+    "TaxpayerResource",
+    "TaxpayerResourceWithRawResponse",
+]
 
 
 class OrganizationResource(SyncAPIResource):
     """The taxpayer that owns the API key."""
+
+    @property
+    def with_raw_response(self) -> OrganizationResourceWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return OrganizationResourceWithRawResponse(self)
 
     def retrieve(
         self,
@@ -56,6 +68,12 @@ class OrganizationResource(SyncAPIResource):
 class TaxpayerResource(SyncAPIResource):
     """Public SII data of any taxpayer."""
 
+    @property
+    def with_raw_response(self) -> TaxpayerResourceWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return TaxpayerResourceWithRawResponse(self)
+
     def retrieve(
         self,
         rut: Rut | str,
@@ -72,3 +90,22 @@ class TaxpayerResource(SyncAPIResource):
                 rut, call_options(extra_headers, timeout, max_retries, extra_query, extra_body)
             )
         )
+
+
+class OrganizationResourceWithRawResponse(SyncRawResponses):
+    """``OrganizationResource.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: OrganizationResource) -> None:
+        super().__init__(resource)
+        self.retrieve = self._raw(resource.retrieve)
+        self.folios = self._raw(resource.folios)
+
+
+class TaxpayerResourceWithRawResponse(SyncRawResponses):
+    """``TaxpayerResource.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: TaxpayerResource) -> None:
+        super().__init__(resource)
+        self.retrieve = self._raw(resource.retrieve)

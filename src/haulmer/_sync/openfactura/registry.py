@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from haulmer._chile import chile_today
 from haulmer._core import SyncAPIResource
+from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.openfactura.enums import PurchaseStatus, RegistryKind
@@ -18,11 +19,17 @@ from haulmer.openfactura.registry import (
     sync_rcv_plan,
 )
 
-__all__ = ["Registry"]
+__all__ = ["Registry", "RegistryWithRawResponse"]
 
 
 class Registry(SyncAPIResource):
     """Registro de compras y ventas as OpenFactura summarizes it."""
+
+    @property
+    def with_raw_response(self) -> RegistryWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return RegistryWithRawResponse(self)
 
     def sales(
         self,
@@ -94,3 +101,14 @@ class Registry(SyncAPIResource):
                 today=chile_today(self._client._now()),
             ),
         )
+
+
+class RegistryWithRawResponse(SyncRawResponses):
+    """``Registry.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: Registry) -> None:
+        super().__init__(resource)
+        self.sales = self._raw(resource.sales)
+        self.purchases = self._raw(resource.purchases)
+        self.sync_rcv = self._raw(resource.sync_rcv)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from haulmer._core import SyncAPIResource
+from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
@@ -22,11 +23,17 @@ from haulmer.openfactura.setup import (
     start_request,
 )
 
-__all__ = ["Setup"]
+__all__ = ["Setup", "SetupWithRawResponse"]
 
 
 class Setup(SyncAPIResource):
     """OpenFactura setup: start, organization (1), signature (2), DTE types (3)."""
+
+    @property
+    def with_raw_response(self) -> SetupWithRawResponse:
+        """These methods answering an ``APIResponse`` (status, headers, request id) whose
+        ``parse()`` gives what the method returns."""
+        return SetupWithRawResponse(self)
 
     def start(
         self,
@@ -154,3 +161,16 @@ class Setup(SyncAPIResource):
                 **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             )
         )
+
+
+class SetupWithRawResponse(SyncRawResponses):
+    """``Setup.with_raw_response``: its methods, typed as they are, answering an
+    ``APIResponse``."""
+
+    def __init__(self, resource: Setup) -> None:
+        super().__init__(resource)
+        self.start = self._raw(resource.start)
+        self.retrieve = self._raw(resource.retrieve)
+        self.choose_organization = self._raw(resource.choose_organization)
+        self.upload_certificate = self._raw(resource.upload_certificate)
+        self.choose_dte_types = self._raw(resource.choose_dte_types)
