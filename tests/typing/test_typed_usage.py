@@ -24,7 +24,7 @@ from haulmer.openfactura.models import (
 from haulmer.openfactura.sandbox import HAULMER_DEMO, HOSTY_DEMO
 from haulmer.pagination import AsyncPage, SyncPage
 from haulmer.resources import AsyncDocuments, Documents
-from haulmer.testing import FakeHaulmer
+from haulmer.testing import FakeHaulmer, IssuedDocument
 
 
 def _factura() -> dte.Document:
@@ -186,3 +186,11 @@ async def test_the_async_raw_response_parses_alike() -> None:
 def _a_raw_call_checks_its_arguments(documents: Documents) -> None:
     """Never run: mypy must refuse the argument (else the ignore is unused, an error)."""
     documents.with_raw_response.status(33)  # type: ignore[arg-type]
+
+
+def test_a_supplier_document_issued_on_the_fake_is_typed() -> None:
+    fake = FakeHaulmer()
+    issued = fake.issue_from_supplier(_factura(), razon_social="Proveedor SpA")
+    assert_type(issued, IssuedDocument)
+    folio: int = issued.folio
+    assert folio > 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Callable
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 # ``haulmer.Haulmer`` and ``haulmer.testing.FakeTransport`` (httpx, the client core) in the
 # annotations load when resolved: importing the fake alone (``serve``) stays without them.
@@ -18,6 +18,9 @@ from haulmer.testing._outbox import Outbox
 from haulmer.testing._router import Route, Router, gateway_not_found
 from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.openfactura import Emission, OpenFacturaState, SelfServicePage, Tenant
+
+if TYPE_CHECKING:
+    import haulmer.dte
 
 __all__ = ["ENVIRONMENTS", "SANDBOX_API_KEY", "Environment", "FakeHaulmer", "Outcome"]
 
@@ -144,7 +147,9 @@ class FakeHaulmer:
                 **extra,
             )
 
-    def issue_from_supplier(self, document: Any, *, razon_social: str | None = None) -> Any:
+    def issue_from_supplier(
+        self, document: haulmer.dte.Document | Mapping[str, Any], *, razon_social: str | None = None
+    ) -> haulmer.testing.IssuedDocument:
         """Issue a DTE as an outside supplier so that its receptor finds it in its received list.
 
         ``document`` is a ``haulmer.dte.Document`` or a ``dte`` dict in SII names with Folio 0;
