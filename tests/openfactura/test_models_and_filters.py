@@ -215,6 +215,8 @@ def test_sync_and_async_resources_have_the_same_signatures() -> None:
         async_methods = _public(async_resource)
         assert sync_methods.keys() == async_methods.keys(), name
         for method, function in sync_methods.items():
+            if isinstance(function, property):  # with_raw_response: a view, not a call
+                continue
             if method.startswith("list_"):
                 # Lists return an AsyncPaginator: awaitable (a page) and async-iterable (items).
                 returns = inspect.signature(async_methods[method]).return_annotation
