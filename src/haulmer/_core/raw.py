@@ -9,9 +9,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Generic, TypeVar
-
-from typing_extensions import ParamSpec
+from typing import Any, Generic, ParamSpec, TypeVar
 
 from haulmer._core.responses import RawResponse
 
