@@ -1,0 +1,86 @@
+"""docs/guides/emails.md, claim by claim: its table of e-mails (subject, link purpose), the links
+``resend_link`` sends again, the tokens' lifetime and the errors a used or old token raises."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+import haulmer.errors
+from haulmer.accounts import LinkPurpose
+from haulmer.testing import FakeHaulmer
+from haulmer.testing.platform import _tokens
+from journey.story import BUYER, certified_shop, new_fake
+
+PAGE = (Path(__file__).resolve().parents[2] / "docs" / "guides" / "emails.md").read_text("utf-8")
+
+
+def _rows() -> list[tuple[str, str]]:
+    """(subject pattern, link purpose or "") of each row of the page's table."""
+    rows = []
+    for line in PAGE.splitlines():
+        if not line.startswith("| ") or line.startswith("| e-mail"):
+            continue
+        subject, _to, purpose, _next = (cell.strip() for cell in line.split("|")[1:-1])
+        subject = subject.split(" (")[0]
+        pattern = re.escape(subject).replace(r"\.\.\.", ".*")
+        rows.append((pattern, purpose.strip("`")))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def outbox() -> list[tuple[str, list[str]]]:
+    """(subject, link purposes) of every e-mail of a journey that sends each kind once."""
+    fake: FakeHaulmer = new_fake()
+    client = fake.client()
+    shop = certified_shop(fake, client)
+    owner = shop.ready.owner
+    ticket = owner.myhaulmer.open_ticket(subject="Papel", category="point", message="Hola")
+    fake.clock.advance(hours=1)
+    fake.platform_state.reject_next_payment = True
+    rejected = client.checkout.create_order(
+        buyer={**BUYER, "email": "bruno@example.com"}, products={"openfactura": 1}
+    )
+    client.checkout.choose_payment_method(rejected.id, "webpay")
+    client.checkout.choose_payment_medium(rejected.id, "credit_card")
+    fake.clock.advance(minutes=2)
+    assert owner.myhaulmer.retrieve_ticket(ticket.id).messages
+    return [(email.subject, [link.purpose for link in email.links]) for email in fake.outbox]
+
+
+def test_each_email_sent_is_a_row_of_the_table_with_its_link_purpose(
+    outbox: list[tuple[str, list[str]]],
+) -> None:
+    rows = _rows()
+    assert len(rows) >= 10
+    for subject, purposes in outbox:
+        matching = [purpose for pattern, purpose in rows if re.fullmatch(pattern, subject)]
+        assert matching, f"{subject!r} is sent but not in the table"
+        assert purposes == ([matching[-1]] if matching[-1] else []), subject
+
+
+def test_each_row_of_the_table_is_an_email_the_platform_sends(
+    outbox: list[tuple[str, list[str]]],
+) -> None:
+    for pattern, purpose in _rows():
+        found = [purposes for subject, purposes in outbox if re.fullmatch(pattern, subject)]
+        assert found, f"{pattern} is in the table but the journey never sent it"
+        assert any(purpose in purposes for purposes in found), pattern
+
+
+def test_the_links_resend_link_sends_again_are_the_sdks_link_purposes() -> None:
+    paragraph = " ".join(PAGE.split("An expired link is never a dead end")[1].split("\n"))
+    named = re.findall(r"`(\w+)`", paragraph.split("LinkPurpose")[0])
+    assert named == [purpose.value for purpose in LinkPurpose]
+
+
+def test_tokens_last_72_hours_and_a_used_or_old_one_is_an_invalid_token_error() -> None:
+    assert "Tokens expire after 72 hours and work once" in PAGE
+    assert timedelta(hours=72) == _tokens.TOKEN_LIFETIME
+    for name in ("TokenAlreadyUsedError", "TokenExpiredError"):
+        error = getattr(haulmer.errors, name)
+        assert issubclass(error, haulmer.errors.InvalidTokenError)
+        assert issubclass(error, haulmer.errors.BadRequestError)  # HTTP 400
