@@ -1,0 +1,57 @@
+"""docs/sii.md, docs/guides/local-signing.md and docs/guides/verifying.md, claim by claim: the
+CAF types that expire, the envelopes' limits, the XML size limit, the years a timestamp may
+take, and the codes, types and lengths of a receiver's answers are what haulmer.sii does."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from haulmer.sii import _xml, answer_parts, caf, envelopes, issuing, received, respuestas
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _page(name: str) -> str:
+    return " ".join((DOCS / name).read_text("utf-8").split())
+
+
+def test_cafs_of_these_types_expire_six_months_after_their_date() -> None:
+    assert "`expires_on` (six months for 33/43/46/56/61)" in _page("sii.md")
+    assert "six months after its date for 33, 43, 46, 56, 61" in _page("guides/local-signing.md")
+    assert sorted(caf.EXPIRING_TYPES) == [33, 43, 46, 56, 61]
+    assert caf._VALIDITY_MONTHS == 6
+
+
+def test_envelopes_hold_2000_documents_or_500_boletas() -> None:
+    assert "(at most 2000; 500 boletas in an EnvioBOLETA v1.1" in _page("sii.md")
+    assert "limits (2000 documents, 500 boletas)" in _page("guides/local-signing.md")
+    assert (envelopes.MAX_DTES, envelopes.MAX_BOLETAS) == (2000, 500)
+
+
+def test_xml_over_64_mib_is_refused_and_timestamps_stay_within_2000_to_2050() -> None:
+    assert "64 MiB limit" in _page("sii.md")
+    assert "more than 64 MiB) is an `XMLError`" in _page("guides/verifying.md")
+    assert _xml.MAX_XML_BYTES == 64 * 1024 * 1024
+    assert "a `timestamp` outside the SII's 2000-2050" in _page("guides/local-signing.md")
+    assert (issuing._EARLIEST.year, issuing._LATEST.year) == (2000, 2050)
+
+
+def test_the_answers_codes_types_and_lengths_are_the_writers() -> None:
+    page = _page("sii.md")
+    envio = re.search(r"`Resultado\(0\)` by default; codes ([\d, ]+)\)", page)
+    dte = re.search(r"by `\(tipo, folio\)`; codes ([\d, ]+)\)", page)
+    assert envio is not None
+    assert dte is not None
+    assert [int(code) for code in envio.group(1).split(", ")] == sorted(
+        respuestas.ESTADOS_RECEPCION_ENVIO
+    )
+    assert [int(code) for code in dte.group(1).split(", ")] == sorted(
+        respuestas.ESTADOS_RECEPCION_DTE
+    )
+    assert "0 accepted, 1 accepted with discrepancies, 2 rejected" in page
+    assert sorted(respuestas.ESTADOS_DTE) == [0, 1, 2]
+    assert "types 33, 34, 46, 52, 56 and 61 are the ones the SII's schema lets" in page
+    assert sorted(received.ANSWERABLE_TYPES) == [33, 34, 46, 52, 56, 61]
+    assert "its `glosa` (up to 256 characters)" in page
+    assert answer_parts._MAX_GLOSA == 256
