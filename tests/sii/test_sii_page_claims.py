@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from haulmer.sii import _xml, answer_parts, caf, envelopes, issuing, received, respuestas
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -55,3 +57,30 @@ def test_the_answers_codes_types_and_lengths_are_the_writers() -> None:
     assert sorted(received.ANSWERABLE_TYPES) == [33, 34, 46, 52, 56, 61]
     assert "its `glosa` (up to 256 characters)" in page
     assert answer_parts._MAX_GLOSA == 256
+
+
+def test_test_cafs_use_e_3_under_idk_9999_and_the_siis_idks_cannot_be_overridden() -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from haulmer.sii import register_caf_signer_key
+    from haulmer.testing.caf import make_test_caf
+
+    page = _page("sii.md")
+    assert "its own key pair (e=3, like the SII's)" in page
+    assert "under IDK 9999" in page
+    assert "(IDKs 100 and 300 cannot be overridden)" in page
+    made = make_test_caf(rut="76192083-9", razon_social="SASCO SpA", dte_type=33, folio_to=100)
+    assert made.idk == 9999
+    assert made.public_key.public_numbers().e == 3
+    assert not made.is_official
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
+    for idk in (100, 300):
+        with pytest.raises(ValueError, match="belongs to the SII"):
+            register_caf_signer_key(idk, key)
+
+
+def test_envelope_remembers_at_most_10000_issued_dtes_by_digest() -> None:
+    from haulmer.sii import issued_memory
+
+    assert "(remembered by a digest of its bytes, at most 10,000, never the XML)" in _page("sii.md")
+    assert issued_memory.LIMIT == 10_000
