@@ -46,3 +46,17 @@ def test_public_signatures_of_the_fake_and_the_pages_resolve(name: str, function
         typing.get_type_hints(function, globalns=namespace)
     else:
         typing.get_type_hints(function)
+
+
+@pytest.mark.parametrize(
+    ("options", "client_name"),
+    [("ClientOptions", "Haulmer"), ("AsyncClientOptions", "AsyncHaulmer")],
+)
+def test_the_fake_clients_options_are_the_clients_keywords(options: str, client_name: str) -> None:
+    """``FakeHaulmer.client(**options)`` names every keyword of the client, with its type: an
+    option added to ``Haulmer`` is one a test can pass to the fake's client."""
+    import haulmer
+
+    client_hints = typing.get_type_hints(getattr(haulmer, client_name).__init__)
+    client_hints.pop("return")
+    assert typing.get_type_hints(getattr(haulmer.testing, options)) == client_hints

@@ -24,7 +24,7 @@ from haulmer.openfactura.models import (
 from haulmer.openfactura.sandbox import HAULMER_DEMO, HOSTY_DEMO
 from haulmer.pagination import AsyncPage, SyncPage
 from haulmer.resources import AsyncDocuments, Documents
-from haulmer.testing import FakeHaulmer, IssuedDocument
+from haulmer.testing import AsyncClientOptions, ClientOptions, FakeHaulmer, IssuedDocument
 
 
 def _factura() -> dte.Document:
@@ -186,6 +186,30 @@ async def test_the_async_raw_response_parses_alike() -> None:
 def _a_raw_call_checks_its_arguments(documents: Documents) -> None:
     """Never run: mypy must refuse the argument (else the ignore is unused, an error)."""
     documents.with_raw_response.status(33)  # type: ignore[arg-type]
+
+
+def _a_fake_client_checks_its_options(fake: FakeHaulmer) -> None:
+    """Never run: mypy must refuse each option (else the ignore is unused, an error)."""
+    fake.client(max_retry=2)  # type: ignore[call-arg]
+    fake.client(max_retries="2")  # type: ignore[arg-type]
+    fake.async_client(rate_limits=False)  # type: ignore[call-arg]
+    fake.async_client(http_client=httpx.Client())  # type: ignore[arg-type]
+
+
+def test_a_fake_client_takes_the_clients_options_by_name() -> None:
+    fake = FakeHaulmer()
+    options: ClientOptions = {"max_retries": 0, "default_headers": {"X-Erp": "1"}}
+    with fake.client(**options) as client:
+        client.openfactura.organization.retrieve()
+    assert fake.requests[-1].headers["x-erp"] == "1"
+
+
+async def test_an_async_fake_client_takes_the_clients_options_by_name() -> None:
+    fake = FakeHaulmer()
+    options: AsyncClientOptions = {"sleep": fake.clock.asleep, "default_headers": {"X-Erp": "2"}}
+    async with fake.async_client(**options) as client:
+        await client.openfactura.organization.retrieve()
+    assert fake.requests[-1].headers["x-erp"] == "2"
 
 
 def test_a_supplier_document_issued_on_the_fake_is_typed() -> None:

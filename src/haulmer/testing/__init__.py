@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from haulmer._lazy import LazyNames
 
 if TYPE_CHECKING:
+    from haulmer.testing._client_options import AsyncClientOptions, ClientOptions
     from haulmer.testing._clock import FakeClock
     from haulmer.testing._control import Control, Fault
     from haulmer.testing._fake import SANDBOX_API_KEY, FakeHaulmer
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SANDBOX_API_KEY",
+    "AsyncClientOptions",
+    "ClientOptions",
     "Control",
     "Email",
     "FakeClock",
@@ -49,6 +52,8 @@ __all__ = [
 
 _LAZY: dict[str, str] = {
     "SANDBOX_API_KEY": "haulmer.testing._fake",
+    "AsyncClientOptions": "haulmer.testing._client_options",
+    "ClientOptions": "haulmer.testing._client_options",
     "Control": "haulmer.testing._control",
     "Email": "haulmer.testing._outbox",
     "FakeClock": "haulmer.testing._clock",

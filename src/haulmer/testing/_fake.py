@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 # annotations load when resolved: importing the fake alone (``serve``) stays without them.
 import haulmer.testing
 from haulmer._shown import shown
+from haulmer.testing._client_options import AsyncClientOptions, ClientOptions
 from haulmer.testing._clock import FakeClock
 from haulmer.testing._control import ConnectionDropped, Control
 from haulmer.testing._log import DEFAULT_LOG_SIZE, LoggedRequest, RequestLog
@@ -21,6 +23,11 @@ from haulmer.testing.openfactura import Emission, OpenFacturaState, SelfServiceP
 
 if TYPE_CHECKING:
     import haulmer.dte
+
+if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **options
+    from typing import Unpack
+else:
+    from typing_extensions import Unpack
 
 __all__ = ["ENVIRONMENTS", "SANDBOX_API_KEY", "Environment", "FakeHaulmer", "Outcome"]
 
@@ -264,17 +271,19 @@ class FakeHaulmer:
             self._transport = FakeTransport(self)
         return self._transport
 
-    def client(self, **kwargs: Any) -> haulmer.Haulmer:
-        """A ``haulmer.Haulmer`` wired to this fake (default key: the public sandbox key)."""
+    def client(self, **options: Unpack[ClientOptions]) -> haulmer.Haulmer:
+        """A ``haulmer.Haulmer`` wired to this fake (default key: the public sandbox key);
+        ``options`` are ``Haulmer``'s keywords."""
         from haulmer.testing._transport import build_client
 
-        return build_client(self, **kwargs)
+        return build_client(self, **options)
 
-    def async_client(self, **kwargs: Any) -> haulmer.AsyncHaulmer:
-        """A ``haulmer.AsyncHaulmer`` wired to this fake (default key: the public sandbox key)."""
+    def async_client(self, **options: Unpack[AsyncClientOptions]) -> haulmer.AsyncHaulmer:
+        """A ``haulmer.AsyncHaulmer`` wired to this fake (default key: the public sandbox key);
+        ``options`` are ``AsyncHaulmer``'s keywords."""
         from haulmer.testing._transport import build_async_client
 
-        return build_async_client(self, **kwargs)
+        return build_async_client(self, **options)
 
     def __repr__(self) -> str:
         return (
