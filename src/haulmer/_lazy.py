@@ -12,8 +12,6 @@ from collections.abc import Iterable, Mapping
 from types import ModuleType
 from typing import Any
 
-from haulmer.errors import MissingDependencyError
-
 __all__ = ["LazyModule", "LazyNames"]
 
 
@@ -90,6 +88,9 @@ class LazyModule:
             except ImportError as exc:
                 if self._extra is None:
                     raise
+                # Imported here: haulmer.errors binds a LazyModule of its own at import.
+                from haulmer.errors import MissingDependencyError
+
                 raise MissingDependencyError(self._missing, extra=self._extra) from exc
         return self._module
 

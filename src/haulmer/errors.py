@@ -9,7 +9,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+from haulmer._lazy import LazyModule
+
+if TYPE_CHECKING:
+    from haulmer._core import responses as _responses
+else:  # annotations resolve at run time (typing.get_type_hints), loading the module only then
+    _responses = LazyModule("haulmer._core.responses")
 
 __all__ = [
     "APIConnectionError",
@@ -239,6 +246,9 @@ class APIStatusError(APIError):
     """The service answered with an error status; ``code`` is Haulmer's (``OF-10``...) if any.
 
     ``hint`` says what to do; by default it is chosen by (status, code) in the table below.
+    ``body`` is the answer's decoded JSON (None when it is not JSON), typed ``object`` as JSON
+    may be any value: narrow it before reading it (``if isinstance(error.body, dict):
+    error.body.get("error")``). ``response`` is the answer as read (status, headers, bytes).
     """
 
     def __init__(
@@ -249,9 +259,9 @@ class APIStatusError(APIError):
         code: str | None = None,
         details: Sequence[ErrorDetail] = (),
         request_id: str | None = None,
-        body: Any = None,
+        body: object = None,
         request: Any = None,
-        response: Any = None,
+        response: _responses.RawResponse | None = None,
         retry_after: float | None = None,
         hint: str | None = None,
     ) -> None:
@@ -261,8 +271,8 @@ class APIStatusError(APIError):
         self.code: str | None = code
         self.details: list[ErrorDetail] = list(details)
         self.request_id: str | None = request_id
-        self.body: Any = body
-        self.response: Any = response
+        self.body: object = body
+        self.response: _responses.RawResponse | None = response
         self.retry_after: float | None = retry_after
 
     def __str__(self) -> str:
@@ -372,12 +382,13 @@ class APIResponseValidationError(APIError):
     """The service answered 2xx with a body that is not what the API promises (not JSON, say)."""
 
     def __init__(
-        self, message: str, *, status_code: int, request_id: str | None = None, body: Any = None
+        self, message: str, *, status_code: int, request_id: str | None = None, body: object = None
     ) -> None:
         super().__init__(message)
         self.status_code: int = status_code
         self.request_id: str | None = request_id
-        self.body: Any = body
+        self.body: object = body
+        """The decoded JSON that did not fit (None when the body is not JSON): narrow it."""
 
 
 class WaitTimeoutError(HaulmerError, TimeoutError):

@@ -12,7 +12,7 @@ import httpx
 from typing_extensions import assert_type
 
 import haulmer.dte as dte
-from haulmer import APIResponse, AsyncHaulmer, DocumentRejectedError, Haulmer
+from haulmer import APIResponse, APIStatusError, AsyncHaulmer, DocumentRejectedError, Haulmer
 from haulmer.checkout import OrderStatus
 from haulmer.openfactura import IssuedStatus
 from haulmer.openfactura.models import (
@@ -210,6 +210,26 @@ async def test_an_async_fake_client_takes_the_clients_options_by_name() -> None:
     async with fake.async_client(**options) as client:
         await client.openfactura.organization.retrieve()
     assert fake.requests[-1].headers["x-erp"] == "2"
+
+
+def test_an_error_answer_is_read_by_narrowing_its_body_and_response() -> None:
+    fake = FakeHaulmer()
+    fake.control.fail_next("openfactura.organization.retrieve", status=400, code="OF-10")
+    with fake.client(max_retries=0) as client:
+        try:
+            client.openfactura.organization.retrieve()
+        except APIStatusError as error:
+            body = error.body
+            envelope = body.get("error") if isinstance(body, dict) else None
+            status_code = error.response.status_code if error.response is not None else None
+    assert isinstance(envelope, dict)
+    assert (envelope["code"], status_code) == ("OF-10", 400)
+
+
+def _an_error_body_is_narrowed_before_reading(error: APIStatusError) -> tuple[object, int]:
+    """Never run: mypy must refuse reading them unnarrowed (else the ignore is unused)."""
+    envelope = error.body["error"]  # type: ignore[index]
+    return envelope, error.response.status_code  # type: ignore[union-attr]
 
 
 def test_a_supplier_document_issued_on_the_fake_is_typed() -> None:

@@ -343,7 +343,7 @@ def _validator(tp: Any) -> Callable[[Any], Any]:
     return validate
 
 
-def _invalid(raw: RawResponse, why: str, body: Any = None) -> APIResponseValidationError:
+def _invalid(raw: RawResponse, why: str, body: object = None) -> APIResponseValidationError:
     return APIResponseValidationError(
         f"{raw.method} {raw.url.split('?')[0]} answered HTTP {raw.status_code} with {why}",
         status_code=raw.status_code,
