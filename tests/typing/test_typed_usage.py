@@ -7,12 +7,14 @@ gives to a type checker, and pytest runs the same code against the fake.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import httpx
+import PIL.Image
 from typing_extensions import assert_type
 
 import haulmer.dte as dte
-from haulmer import APIResponse, APIStatusError, AsyncHaulmer, DocumentRejectedError, Haulmer
+from haulmer import APIResponse, APIStatusError, AsyncHaulmer, DocumentRejectedError, Haulmer, sii
 from haulmer.checkout import OrderStatus
 from haulmer.openfactura import IssuedStatus
 from haulmer.openfactura.models import (
@@ -230,6 +232,15 @@ def _an_error_body_is_narrowed_before_reading(error: APIStatusError) -> tuple[ob
     """Never run: mypy must refuse reading them unnarrowed (else the ignore is unused)."""
     envelope = error.body["error"]  # type: ignore[index]
     return envelope, error.response.status_code  # type: ignore[union-attr]
+
+
+def _a_logo_is_bytes_a_path_or_a_pil_image(signed: bytes, image: PIL.Image.Image) -> None:
+    """Never run: mypy takes the logos render_pdf prints and refuses the rest."""
+    sii.render_pdf(signed, logo=b"\x89PNG...")
+    sii.render_pdf(signed, logo=Path("logo.png"))
+    sii.render_pdfs(signed, logo="logo.png")
+    sii.render_pdf(signed, logo=image)
+    sii.render_pdf(signed, logo=123)  # type: ignore[arg-type]
 
 
 def test_a_supplier_document_issued_on_the_fake_is_typed() -> None:

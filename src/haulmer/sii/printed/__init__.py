@@ -14,16 +14,25 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
+from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.dte.document import Document
 from haulmer.errors import DocumentError, ErrorDetail, MissingDependencyError, ValidationError
 from haulmer.sii.printed.canvas import Resolucion
 
 if TYPE_CHECKING:
+    from PIL import Image as PIL_Image
+
     from haulmer.sii.printed.content import PrintedDocument
     from haulmer.sii.printed.pdf import PdfImage
+else:  # annotations resolve at run time (typing.get_type_hints), loading Pillow only then
+    PIL_Image = LazyModule(
+        "PIL.Image",
+        extra="pdf",
+        missing="a PIL image as logo= needs Pillow: pip install 'haulmer[pdf]'",
+    )
 
 __all__ = [
     "Paper",
@@ -84,7 +93,7 @@ def render_pdf(
     *,
     paper: Paper = "letter",
     cedible: bool = False,
-    logo: bytes | os.PathLike[str] | Any | None = None,
+    logo: bytes | bytearray | str | os.PathLike[str] | PIL_Image.Image | None = None,
     resolucion: Resolucion | tuple[int, dt.date | str] | None = None,
     sii_office: str | None = None,
     notes: Sequence[str] = (),
@@ -128,7 +137,7 @@ def render_with_pages(
     *,
     paper: str = "letter",
     cedible: bool = False,
-    logo: Any = None,
+    logo: bytes | bytearray | str | os.PathLike[str] | PIL_Image.Image | None = None,
     resolucion: Resolucion | tuple[int, dt.date | str] | None = None,
     sii_office: str | None = None,
     notes: Sequence[str] = (),
@@ -151,7 +160,7 @@ def render_pdfs(
     *,
     paper: Paper = "letter",
     cedible: bool = False,
-    logo: bytes | os.PathLike[str] | Any | None = None,
+    logo: bytes | bytearray | str | os.PathLike[str] | PIL_Image.Image | None = None,
     resolucion: Resolucion | tuple[int, dt.date | str] | None = None,
     sii_office: str | None = None,
     notes: Sequence[str] = (),
@@ -215,7 +224,7 @@ _LOGO_MAX_PIXELS = 50_000_000
 before it is scaled down to ``_LOGO_PIXELS`` across, 4 bytes a pixel."""
 
 
-def _logo(logo: Any) -> PdfImage | None:
+def _logo(logo: object) -> PdfImage | None:
     """The logo as a PDF image no larger than needed to print sharply, or None; made once for
     every document of a call."""
     if logo is None:
