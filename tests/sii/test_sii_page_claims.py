@@ -1,6 +1,8 @@
 """docs/sii.md, docs/guides/local-signing.md and docs/guides/verifying.md, claim by claim: the
 CAF types that expire, the envelopes' limits, the XML size limit, the years a timestamp may
-take, and the codes, types and lengths of a receiver's answers are what haulmer.sii does."""
+take, the codes, types and lengths of a receiver's answers, the test CAFs' key and IDK, the SII
+keys that cannot be overridden and the size of the memory of issued DTEs are what haulmer.sii
+does."""
 
 from __future__ import annotations
 
