@@ -145,6 +145,9 @@ def client_resources() -> tuple[ResourcePage, ...]:
     import haulmer
 
     pages: list[ResourcePage] = []
+    seen: set[type] = set()
+    """Classes with a page: a view reachable two ways (``openfactura.documents.with_raw_response``
+    and ``openfactura.with_raw_response.documents``) gets one, where the walk meets it first."""
     sync_client = haulmer.Haulmer(api_key="docs", environment="sandbox")
     async_client = haulmer.AsyncHaulmer(api_key="docs", environment="sandbox")
 
@@ -158,6 +161,9 @@ def client_resources() -> tuple[ResourcePage, ...]:
             value = getattr(sync_obj, name)
             if not type(value).__module__.startswith("haulmer._sync."):
                 continue  # a setting (max_retries...), not a resource
+            if type(value) in seen:
+                continue
+            seen.add(type(value))
             twin = getattr(async_obj, name)
             pages.append(ResourcePage(prefix + name, type(value), type(twin)))
             walk(f"{prefix}{name}.", value, twin)
