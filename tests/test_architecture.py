@@ -19,6 +19,7 @@ DOMAIN = ("haulmer.rut", "haulmer.passwords", "haulmer.pfx", "haulmer.dte", "hau
 CORE_MAY_IMPORT = (
     "haulmer._core",
     "haulmer.errors",
+    "haulmer._raw_response",
     "haulmer._version",
     "haulmer._models",
     "haulmer._shown",

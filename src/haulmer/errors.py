@@ -9,14 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
-from haulmer._lazy import LazyModule
-
-if TYPE_CHECKING:
-    from haulmer._core import responses as _responses
-else:  # annotations resolve at run time (typing.get_type_hints), loading the module only then
-    _responses = LazyModule("haulmer._core.responses")
+from haulmer._raw_response import RawResponse
 
 __all__ = [
     "APIConnectionError",
@@ -261,7 +256,7 @@ class APIStatusError(APIError):
         request_id: str | None = None,
         body: object = None,
         request: Any = None,
-        response: _responses.RawResponse | None = None,
+        response: RawResponse | None = None,
         retry_after: float | None = None,
         hint: str | None = None,
     ) -> None:
@@ -272,7 +267,7 @@ class APIStatusError(APIError):
         self.details: list[ErrorDetail] = list(details)
         self.request_id: str | None = request_id
         self.body: object = body
-        self.response: _responses.RawResponse | None = response
+        self.response: RawResponse | None = response
         self.retry_after: float | None = retry_after
 
     def __str__(self) -> str:

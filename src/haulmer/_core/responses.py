@@ -20,6 +20,7 @@ import pydantic
 from haulmer._core.pagination import NumberedPages, PageInfo, Pagination, why_not_advancing
 from haulmer._core.request import APIRequest
 from haulmer._core.retry import server_wait
+from haulmer._raw_response import REQUEST_ID_HEADERS, RawResponse, request_id_from
 from haulmer._shown import cut
 from haulmer.errors import (
     AlreadyIssuedError,
@@ -49,7 +50,6 @@ __all__ = [
 
 T = TypeVar("T")
 
-REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id", "x-ms-request-id")
 _MAX_MESSAGE = 300
 """How much of an error body's message, or of one detail's issue, an error keeps and shows."""
 _MAX_FIELD = 120
@@ -58,51 +58,6 @@ _ELLIPSIS = "…"
 """What ends a text of an error body that was cut."""
 _UTF8_BOM = b"\xef\xbb\xbf"
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class RawResponse:
-    """An HTTP answer, fully read: status, headers (lowercase keys), body bytes."""
-
-    status_code: int
-    headers: Mapping[str, str]
-    content: bytes
-    method: str
-    url: str
-    elapsed: float = 0.0
-
-    def __init__(
-        self,
-        status_code: int,
-        headers: Mapping[str, str],
-        content: bytes,
-        method: str,
-        url: str,
-        elapsed: float = 0.0,
-    ) -> None:
-        # Written out, as APIRequest's is: the generated __init__ of a frozen dataclass sets each
-        # field through object.__setattr__, and every answer read makes one.
-        self.__dict__.update(
-            status_code=status_code,
-            headers=headers,
-            content=content,
-            method=method,
-            url=url,
-            elapsed=elapsed,
-        )
-
-    @property
-    def request_id(self) -> str | None:
-        return request_id_from(self.headers)
-
-
-def request_id_from(headers: Mapping[str, str]) -> str | None:
-    """The server's request id, from whichever header carries it (``headers`` lowercased)."""
-    for name in REQUEST_ID_HEADERS:
-        value = headers.get(name)
-        if value:
-            return value
-    return None
 
 
 def decode_text(content: bytes, content_type: str | None = None) -> str:

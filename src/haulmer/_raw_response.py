@@ -1,0 +1,56 @@
+"""An HTTP answer as the SDK keeps it, fully read: a plain value with no dependency, so that the
+errors, which carry it, and the call engine, which makes it, both take it from below."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["REQUEST_ID_HEADERS", "RawResponse", "request_id_from"]
+
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id", "x-ms-request-id")
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """An HTTP answer, fully read: status, headers (lowercase keys), body bytes."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+    method: str
+    url: str
+    elapsed: float = 0.0
+
+    def __init__(
+        self,
+        status_code: int,
+        headers: Mapping[str, str],
+        content: bytes,
+        method: str,
+        url: str,
+        elapsed: float = 0.0,
+    ) -> None:
+        # Written out, as APIRequest's is: the generated __init__ of a frozen dataclass sets each
+        # field through object.__setattr__, and every answer read makes one.
+        self.__dict__.update(
+            status_code=status_code,
+            headers=headers,
+            content=content,
+            method=method,
+            url=url,
+            elapsed=elapsed,
+        )
+
+    @property
+    def request_id(self) -> str | None:
+        return request_id_from(self.headers)
+
+
+def request_id_from(headers: Mapping[str, str]) -> str | None:
+    """The server's request id, from whichever header carries it (``headers`` lowercased)."""
+    for name in REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return value
+    return None
