@@ -8,7 +8,7 @@ import random as _random
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypeGuard, get_args
 
 from haulmer._shown import shown
 from haulmer.testing._router import Route, Router
@@ -155,9 +155,15 @@ def _checked_seconds(name: str, value: Any) -> float:
     return float(value) if isinstance(value, float) else value
 
 
+def _is_whole(value: object, low: int, high: float = math.inf) -> TypeGuard[int]:
+    """Whether ``value`` is an int (not a bool) from ``low`` to ``high``: what every count,
+    status and day the control takes must be; each caller says what it wanted."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
 def _checked_times(times: Any) -> int:
     """``times=`` as a count of requests or documents, or a ValueError naming what was given."""
-    if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+    if not _is_whole(times, 1):
         raise ValueError(f"times must be an int >= 1, got {shown(times)}")
     return times
 
@@ -333,7 +339,7 @@ class Control:
             code = _checked_code(code, message)
         if status is None:
             status = (429 if code == "OF-429" else 400) if code is not None else 500
-        if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+        if not _is_whole(status, 400, 599):
             raise ValueError(
                 f"status must be an HTTP error status (400-599), got {shown(status)}; a fault that "
                 "answers success would not be a failure"
@@ -443,7 +449,7 @@ class Control:
             self.openfactura_rate_limit = None
             return
         for name, value in (("per_second", per_second), ("per_minute", per_minute)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if not _is_whole(value, 1):
                 raise ValueError(
                     f"{name} must be an int >= 1 (or per_second=None), got {shown(value)}"
                 )
@@ -470,11 +476,7 @@ class Control:
             CertificationStage,
         )
 
-        if (
-            isinstance(business_days, bool)
-            or not isinstance(business_days, int)
-            or not 1 <= business_days <= CERTIFICATION_BUSINESS_DAYS
-        ):
+        if not _is_whole(business_days, 1, CERTIFICATION_BUSINESS_DAYS):
             raise ValueError(
                 f"business_days must be an int from 1 to {CERTIFICATION_BUSINESS_DAYS} (Haulmer "
                 f"promises certification within {CERTIFICATION_BUSINESS_DAYS} business days; "
@@ -495,11 +497,7 @@ class Control:
                         f"stages cannot move '{stage.value}': postulacion lands at once and "
                         "certified on business_days"
                     )
-                if (
-                    isinstance(day, bool)
-                    or not isinstance(day, int)
-                    or not 0 <= day <= business_days
-                ):
+                if not _is_whole(day, 0, business_days):
                     raise ValueError(
                         f"stages['{stage.value}'] must be an int from 0 to business_days "
                         f"({business_days}), got {shown(day)}"
