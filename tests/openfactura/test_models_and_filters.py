@@ -30,6 +30,7 @@ from haulmer.openfactura import (
     between,
     eq,
     gt,
+    gte,
     lt,
     lte,
     ne,
@@ -164,9 +165,63 @@ def test_a_range_of_types_may_use_any_code() -> None:
 
 
 @given(st.dates(), st.dates())
-def test_between_renders_any_two_dates(low: dt.date, high: dt.date) -> None:
+def test_between_renders_any_two_dates_in_order(first: dt.date, second: dt.date) -> None:
+    low, high = sorted((first, second))
     assert build_filters(ISSUED_FILTERS, {"fch_emis": between(low, high)}) == {
         "FchEmis": {"gte": low.isoformat(), "lte": high.isoformat()}
+    }
+
+
+@given(st.dates(), st.dates())
+def test_between_with_its_dates_swapped_is_refused_not_listed_empty(
+    first: dt.date, second: dt.date
+) -> None:
+    if first == second:
+        second = first + dt.timedelta(days=1) if first < dt.date.max else first - dt.timedelta(1)
+    low, high = sorted((first, second))
+    with pytest.raises(ValidationError, match="the list would come back empty") as caught:
+        build_filters(ISSUED_FILTERS, {"fch_emis": between(high, low)})
+    assert high.isoformat() in str(caught.value)
+    assert "lower bound first" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "condition"),
+    [
+        ("fch_emis", gt("2025-01-01") & lt("2025-01-02")),  # no whole day strictly between
+        ("fch_recep_of", {"gte": "2025-03-01", "lt": "2025-03-01"}),
+        ("tipo_dte", gt(40) & lte(40)),
+        ("rut_emisor", between("76795561-8", "76430498-5")),
+        ("fch_recep_sii", eq("2025-01-05") & gte("2025-01-06")),
+    ],
+)
+def test_comparisons_no_value_meets_are_refused(name: str, condition: Any) -> None:
+    with pytest.raises(ValidationError, match=f"filter {name}: no .* so the list would come"):
+        build_filters(RECEIVED_FILTERS, {name: condition})
+
+
+@pytest.mark.parametrize(
+    ("name", "condition"),
+    [
+        ("fch_emis", gt("2025-01-01") & lt("2025-01-03")),
+        ("fch_emis", between("2025-01-01", "2025-01-01")),
+        ("tipo_dte", gte(33) & ne(34) & lt(35)),
+        ("rut_emisor", eq("76795561-8") & lte(76795561)),
+    ],
+)
+def test_ranges_some_value_meets_are_sent(name: str, condition: Any) -> None:
+    assert build_filters(RECEIVED_FILTERS, {name: condition})
+
+
+def test_a_datetime_filters_by_its_date_in_chile_not_in_utc() -> None:
+    """2 a.m. UTC on New Year's Day is still 31 December in Santiago, the SII's FchEmis."""
+    new_year_utc = dt.datetime(2025, 1, 1, 2, 0, tzinfo=dt.timezone.utc)
+    assert build_filters(ISSUED_FILTERS, {"fch_emis": new_year_utc}) == {
+        "FchEmis": {"eq": "2024-12-31"}
+    }
+    santiago_noon = dt.datetime(2025, 1, 1, 12, 0)  # naive: already Chile's local time
+    assert build_filters(ISSUED_FILTERS, {"fch_emis": santiago_noon}) == {
+        "FchEmis": {"eq": "2025-01-01"}
     }
 
 

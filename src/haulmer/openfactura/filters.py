@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from haulmer._chile import to_chile
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import InvalidRutError, ValidationError
@@ -138,8 +139,8 @@ _DTE_CODES = frozenset(member.value for member in DTEType)
 
 
 def _date(name: str, value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
+    if isinstance(value, dt.datetime):  # the SII dates documents by Chile's calendar, not UTC's
+        return to_chile(value).date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str):
@@ -215,5 +216,30 @@ def build_filters(
             rendered[operator] = _CONVERTERS[kind](name, operand)
             if kind == "dte_type" and operator in ("eq", "ne"):
                 _known_dte_type(name, rendered[operator])
+        _check_not_empty(name, kind, rendered)
         body[wire] = rendered
     return body
+
+
+def _check_not_empty(name: str, kind: _Kind, rendered: Mapping[str, Any]) -> None:
+    """Comparisons no value meets (``between(high, low)``, dates swapped) would list nothing,
+    which reads as "no documents": refused, saying which bounds cross."""
+    lows: list[tuple[int, str]] = []
+    highs: list[tuple[int, str]] = []
+    for operator, value in rendered.items():
+        point = dt.date.fromisoformat(value).toordinal() if kind == "date" else int(value)
+        if operator in ("eq", "gte", "gt"):
+            lows.append((point + (operator == "gt"), operator))
+        if operator in ("eq", "lte", "lt"):
+            highs.append((point - (operator == "lt"), operator))
+    if not (lows and highs):
+        return
+    low, low_operator = max(lows)
+    high, high_operator = min(highs)
+    if low > high:
+        what = {"date": "date", "rut": "RUT", "dte_type": "DTE type"}[kind]
+        raise ValidationError(
+            f"filter {name}: no {what} is {low_operator} {rendered[low_operator]} and "
+            f"{high_operator} {rendered[high_operator]}, so the list would come back empty; "
+            "between(low, high) takes the lower bound first"
+        )
