@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,7 +90,7 @@ def test_a_new_journal_opened_while_another_batch_writes_it_waits_its_turn(
 
     path = tmp_path / "emissions.db"
     other = sqlite3.connect(path, isolation_level=None)  # another batch, creating the file
-    other.execute("CREATE TABLE creating (x)")
+    other.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
     other.execute("BEGIN IMMEDIATE")
     waits: list[float] = []
 
@@ -227,3 +228,79 @@ def test_sigkill_at_random_points_leaves_a_consistent_journal(tmp_path: Path) ->
             == db.execute("SELECT SUM(attempts) FROM sales").fetchone()[0]
         )
         db.close()
+
+
+def _tables(path: Path) -> list[tuple[str, str]]:
+    db = sqlite3.connect(path)
+    try:
+        return list(db.execute("SELECT name, sql FROM sqlite_master ORDER BY name"))
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        "CREATE TABLE customers (id INTEGER, name TEXT)",
+        "CREATE TABLE sales (id INTEGER, total INTEGER)",  # a journal's name, not its columns
+        "CREATE TABLE meta (key TEXT)",
+    ],
+)
+def test_another_programs_database_is_refused_and_left_as_it_is(
+    tmp_path: Path, schema: str
+) -> None:
+    path = tmp_path / "erp.db"
+    db = sqlite3.connect(path)
+    db.execute(schema)
+    db.commit()
+    db.close()
+    before = _tables(path)
+    with pytest.raises(ConfigurationError, match="an SQLite database of something else") as caught:
+        SQLiteJournal(path)
+    assert "Name a file of the journal's own" in str(caught.value)
+    assert _tables(path) == before  # no journal table added, no column altered
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("delete",)  # not switched to WAL
+    db.close()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"these bytes are no SQLite file at all " * 100,
+        lambda data: data[: len(data) // 2],
+        lambda data: data[:100],
+    ],
+    ids=["not-sqlite", "truncated-half", "truncated-header"],
+)
+def test_a_damaged_or_foreign_file_is_named_as_such_with_what_to_do(
+    tmp_path: Path, damage: Any
+) -> None:
+    path = tmp_path / "j.db"
+    with SQLiteJournal(path) as journal:
+        for n in range(50):
+            journal.record_attempt(f"s{n}", f"s{n}")
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(ConfigurationError) as caught:
+        SQLiteJournal(path)
+    said = str(caught.value)
+    assert "is not an SQLite journal, or is damaged" in said
+    assert "restored from a backup" in said
+    assert "folder you can write to" not in said  # the folder was never the problem
+
+
+def test_a_folder_given_as_the_journal_is_named_as_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="is a folder: name a file") as caught:
+        SQLiteJournal(tmp_path)
+    assert "emissions.db" in str(caught.value)
+
+
+def test_a_journal_another_batch_is_still_creating_is_taken_as_a_journal(tmp_path: Path) -> None:
+    path = tmp_path / "j.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.commit()
+    db.close()
+    with SQLiteJournal(path) as journal:
+        journal.record_attempt("s1", "s1")
+        assert journal.lookup("s1") == JournalEntry("s1", "s1", "attempted", 1)

@@ -104,10 +104,36 @@ class SQLiteJournal(Journal):
         _journals.add(self)
 
     def _connect(self) -> sqlite3.Connection:
+        if self.path.is_dir():
+            raise ConfigurationError(
+                f"The journal {shown(str(self.path), 300)} is a folder: name a file, such as "
+                f"--journal {shown(str(self.path / 'emissions.db'), 300)} (created if new)"
+            )
         try:
             db = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
             )
+            try:
+                foreign = _foreign_tables(db)
+            except sqlite3.DatabaseError as exc:
+                db.close()
+                if not _is_not_a_database(exc):
+                    raise
+                raise ConfigurationError(
+                    f"The journal {shown(str(self.path), 300)} is not an SQLite journal, or is "
+                    f"damaged ({exc}): --journal names a file of the batch's own (created if "
+                    "new). Give the journal file this batch wrote (restored from a backup if "
+                    "damaged), or a new file: sent again under their ids, the sales issued "
+                    "in the last 24 hours come back as the same documents"
+                ) from exc
+            if foreign:
+                db.close()
+                raise ConfigurationError(
+                    f"The journal {shown(str(self.path), 300)} is an SQLite database of something "
+                    f"else (it holds {', '.join(shown(name, 40) for name in foreign[:5])}), not "
+                    "an emission journal; it was left as it is. Name a file of the journal's "
+                    "own, such as --journal emissions.db (created if new)"
+                )
             _use_wal(db)
             db.execute("PRAGMA synchronous=FULL")
             db.executescript(_SCHEMA)
@@ -275,6 +301,39 @@ class SQLiteJournal(Journal):
     def close(self) -> None:
         with self._lock:
             self._here.close()  # in a forked child, its own: the parent's stays the parent's
+
+
+_JOURNAL_COLUMNS = {
+    "meta": {"name", "value"},
+    "sales": {"sale_id", "idempotency_key", "state", "attempts", "token", "folio", "error"},
+    "events": {"sale_id", "kind", "detail", "at"},
+}
+"""The tables of a journal and the columns each has had since the first release."""
+
+
+def _foreign_tables(db: sqlite3.Connection) -> list[str]:
+    """The tables of ``db`` that no journal has, or that have a journal's name but not its
+    columns (another program's database, which a journal must not write to); empty for a new
+    file and for a journal, whole or still being created by another batch."""
+    names = [
+        row[0]
+        for row in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+        if not row[0].startswith("sqlite_")
+    ]
+    foreign = []
+    for name in names:
+        wanted = _JOURNAL_COLUMNS.get(name)
+        columns = {row[1] for row in db.execute("SELECT * FROM pragma_table_info(?)", (name,))}
+        if wanted is None or not wanted <= columns:
+            foreign.append(name)
+    return foreign
+
+
+def _is_not_a_database(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite found the file is no database, or a damaged one (not a locked or
+    unreadable file, which says so)."""
+    text = str(exc)
+    return "not a database" in text or "malformed" in text
 
 
 def _entry(row: tuple[Any, ...]) -> JournalEntry:
