@@ -19,7 +19,7 @@ from haulmer.errors import (
 from haulmer.journal import JournalEntry, SQLiteJournal
 from haulmer.openfactura.batch import BatchProgress, SaleResult
 from haulmer.ratelimit import Booking, InProcessRateLimiter, api_key_fingerprint
-from haulmer.testing import FakeHaulmer
+from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer
 
 from .sales import sales
 
@@ -463,3 +463,43 @@ def test_an_id_the_journal_records_for_another_document_fails_that_sale(
     assert again[2].from_journal
     assert fake.requests.total == sent  # nothing sent, as OpenFactura's OF-06 would refuse them
     assert _emitted(fake) == 3
+
+
+def test_a_journal_written_at_another_platform_is_refused_before_anything_is_sent(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    """A batch tried on a local fake, then run against the sandbox with the same journal, was
+    answered from the journal: every sale "already issued", with tokens the sandbox never had."""
+    batch = sales(3, fake.clock.today())
+    with fake.client() as client:
+        first = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
+    assert [r.status for r in first] == ["issued"] * 3
+    elsewhere = FakeHaulmer()
+    with (
+        elsewhere.client(base_urls={"openfactura": "http://127.0.0.1:8080"}) as client,
+        pytest.raises(ConfigurationError, match="records a batch issued at") as caught,
+    ):
+        client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+    said = str(caught.value)
+    assert "'http://haulmer.fake'" in said
+    assert "'http://127.0.0.1:8080'" in said
+    assert "Use a new journal file" in said
+    assert elsewhere.requests.total == 0
+
+
+def test_a_journal_keeps_the_platform_without_its_user_info(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    with SQLiteJournal(tmp_path / "j.db") as journal:  # a journal written before platforms were
+        journal.bind(api_key_fingerprint(SANDBOX_API_KEY))
+    url = "http://user:s3cret@haulmer.fake/"
+    with fake.client(base_urls={"openfactura": url}) as client:
+        results = list(client.openfactura.documents.emit_many([], journal=tmp_path / "j.db"))
+    assert results == []
+    with (
+        pytest.raises(ConfigurationError) as caught,
+        SQLiteJournal(tmp_path / "j.db") as journal,
+    ):
+        journal.bind_platform("https://api.haulmer.com")
+    assert "'http://haulmer.fake'" in str(caught.value)
+    assert "s3cret" not in (tmp_path / "j.db").read_bytes().decode("latin-1")

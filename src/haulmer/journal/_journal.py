@@ -44,6 +44,12 @@ class Journal(ABC):
         """Tie the journal to one API key (its fingerprint) on first use; a journal written for
         another key raises ConfigurationError, since its documents belong to another taxpayer."""
 
+    def bind_platform(self, openfactura_url: str) -> None:  # noqa: B027 (optional)
+        """Tie the journal to the OpenFactura it issues at (its base URL, without user info) on
+        first use; a journal written at another (production, the sandbox, a local fake) raises
+        ConfigurationError, since its tokens name documents only that one holds. A store that
+        keeps no such record may leave this as it is: nothing is checked then."""
+
     @abstractmethod
     def lookup(self, sale_id: str) -> JournalEntry | None:
         """What the journal knows of ``sale_id``, or None if it was never attempted."""

@@ -212,6 +212,20 @@ class SQLiteJournal(Journal):
                 "to that key's taxpayer. Use a new journal file for this key"
             )
 
+    def bind_platform(self, openfactura_url: str) -> None:
+        with self._transaction() as db:
+            row = db.execute("SELECT value FROM meta WHERE name = 'openfactura_url'").fetchone()
+            if row is None:
+                db.execute("INSERT INTO meta VALUES ('openfactura_url', ?)", (openfactura_url,))
+        if row is not None and row[0] != openfactura_url:
+            raise ConfigurationError(
+                f"The journal {shown(str(self.path), 300)} records a batch issued at "
+                f"{shown(row[0], 200)}, not {shown(openfactura_url, 200)}: the documents it "
+                "records exist only there, so answering from it would leave these sales without "
+                "documents here. Use a new journal file for this platform (or point the client "
+                "back at the one the journal was written at)"
+            )
+
     def lookup(self, sale_id: str) -> JournalEntry | None:
         rows = self._read(
             "SELECT sale_id, idempotency_key, state, attempts, token, folio, error, document "

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from haulmer._core.plans import Blocking, Plan
 from haulmer._shown import cut, shown
@@ -136,6 +137,7 @@ class EmissionBatch:
         on_progress: Callable[[BatchProgress], None] | None,
         api_key: str | None,
         emission: Mapping[str, Any],
+        base_url: str | None = None,
         options: Mapping[str, Any],
     ) -> None:
         if isinstance(sales, (str, bytes, Mapping)) or not isinstance(sales, Iterable):
@@ -170,13 +172,15 @@ class EmissionBatch:
         self._options = dict(options)
         self._on_progress = on_progress
         self._total = len(sales) if isinstance(sales, Sized) else None
-        self._journal, self._owns_journal = self._open_journal(journal, api_key)
+        self._journal, self._owns_journal = self._open_journal(journal, api_key, base_url)
         self._seen: set[str] = set()
         self._lock = threading.Lock()
         self._done = self._issued = self._already = self._failed = 0
 
     @staticmethod
-    def _open_journal(journal: JournalArg, api_key: str | None) -> tuple[Journal | None, bool]:
+    def _open_journal(
+        journal: JournalArg, api_key: str | None, base_url: str | None
+    ) -> tuple[Journal | None, bool]:
         if journal is None:
             return None, False
         if not isinstance(journal, (str, os.PathLike, Journal)):
@@ -195,6 +199,8 @@ class EmissionBatch:
             opened, owns = SQLiteJournal(journal), True
         try:
             opened.bind(api_key_fingerprint(api_key))
+            if base_url is not None:
+                opened.bind_platform(_without_user_info(base_url))
         except BaseException:
             if owns:
                 opened.close()
@@ -338,6 +344,13 @@ class EmissionBatch:
         if self._on_progress is not None:
             self._on_progress(progress)
         return result
+
+
+def _without_user_info(url: str) -> str:
+    """``url`` without a ``user:password@`` part, which a journal must not keep."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
 
 
 def _id_reused(

@@ -192,6 +192,7 @@ class Documents(SyncAPIResource):
             journal=journal,
             on_progress=on_progress,
             api_key=self._client._config.api_key,
+            base_url=self._client._config.base_urls.get("openfactura"),
             emission={
                 "response": response,
                 "send_email": None,
