@@ -527,3 +527,18 @@ def test_verify_refuses_standard_input_named_twice_instead_of_failing_it_as_empt
     assert code == 2
     assert out == ""
     assert err == "haulmer verify: '-' (standard input) can be read only once; name it once\n"
+
+
+@pytest.mark.parametrize("command", [["rut", "76430498-5"], ["parse", "missing.xml"]])
+def test_a_command_started_with_standard_output_closed_says_so_and_fails(
+    command: list[str],
+) -> None:
+    """``haulmer rut 76430498-5 >&-`` printed nothing and exited 0, as if all went well."""
+    import os
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    closed = ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "haulmer", *command]
+    result = subprocess.run(closed, stderr=subprocess.PIPE, text=True, env=env, check=False)
+    assert result.returncode == 1
+    assert f"haulmer {command[0]}: standard output is closed" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -442,6 +442,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = args.handler
+    if sys.stdout is None:  # started with it closed (``>&-``): print() would drop every line
+        print(
+            f"haulmer {args.command}: standard output is closed, so nothing could be printed; "
+            "redirect it to a file (> out.txt) or to /dev/null instead of closing it",
+            file=sys.stderr,
+        )
+        return 1
     try:
         with _printable_stdout():
             return int(handler(args))
