@@ -108,6 +108,27 @@ def test_exempt_builders_put_global_discounts_on_the_exempt_amount(
     assert _totales(boleta) == {"MntExe": 900, "MntTotal": 900}
 
 
+def test_exempt_builders_take_ind_exe_none_as_not_given(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    # A line or a global discount copied from a form or a model dump carries ind_exe=None:
+    # the exempt default applies, as it does when the key is absent, instead of the builder's
+    # IndExe 1 being taken for a second spelling of it.
+    none_line = {"nombre": "Horas", "precio": 20000, "ind_exe": None}
+    discount = {"TpoMov": "D", "TpoValor": "%", "ValorDR": 10, "ind_exe": None}
+    factura = dte.factura_exenta(
+        emisor=emisor, receptor=receptor, lines=[none_line], descuentos_recargos=[discount]
+    )
+    assert [line.ind_exe for line in factura.detalle] == [1]
+    assert [g.ind_exe for g in factura.descuentos_recargos] == [1]
+    assert _totales(factura) == {"MntExe": 18000, "MntTotal": 18000}
+    boleta = dte.boleta_exenta(emisor=emisor, lines=[none_line], descuentos_recargos=[discount])
+    assert _totales(boleta) == {"MntExe": 18000, "MntTotal": 18000}
+    exenta = factura.with_folio(3)
+    nota = dte.nota_credito(exenta, cod_ref="corrige_montos", lines=[none_line])
+    assert [line.ind_exe for line in nota.detalle] == [1]
+
+
 def test_zero_price_is_no_price(emisor: dict[str, Any], receptor: dict[str, Any]) -> None:
     doc = dte.factura(
         emisor=emisor, receptor=receptor, lines=[{"nombre": "Regalo", "cantidad": 1, "precio": 0}]

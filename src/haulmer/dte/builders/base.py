@@ -319,21 +319,18 @@ def document_options(options: Mapping[str, Any], **changes: Any) -> DocumentOpti
 
 def exempt_lines(lines: Iterable[LineInput], *, prices: str = "net") -> list[dict[str, Any]]:
     """Lines of an exempt document: IndExe 1 unless they say otherwise (2 no facturable)."""
-    out = []
-    for line in lines:
-        data = line_dict(line, prices=prices)
-        if data.get("IndExe") is None and data.get("ind_exe") is None:
-            data["IndExe"] = 1
-        out.append(data)
-    return out
+    return [_defaulted(line_dict(line, prices=prices), "IndExe", "ind_exe", 1) for line in lines]
 
 
 def exempt_globals(items: Iterable[GlobalInput]) -> list[dict[str, Any]]:
     """Global discounts of an exempt document: on the exempt amount (IndExeDR 1) unless told."""
-    out = []
-    for item in items:
-        data = model_dict(item)
-        if data.get("IndExeDR") is None and data.get("ind_exe") is None:
-            data["IndExeDR"] = 1
-        out.append(data)
-    return out
+    return [_defaulted(model_dict(item), "IndExeDR", "ind_exe", 1) for item in items]
+
+
+def _defaulted(data: dict[str, Any], alias: str, name: str, value: int) -> dict[str, Any]:
+    """``data`` with ``alias`` set to ``value`` unless either spelling gives one; a spelling
+    given as None (no value) is dropped, so that the default is not a second spelling of it."""
+    if data.get(alias) is None and data.get(name) is None:
+        data.pop(name, None)
+        data[alias] = value
+    return data
