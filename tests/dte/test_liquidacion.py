@@ -234,3 +234,26 @@ def test_commissions_above_the_sale_say_why_the_total_is_negative_and_what_to_ch
     assert [(d.field, d.issue) for d in info.value.details] == [
         ("Encabezado.Totales.MntTotal", "would be -7053: the charges (8243) exceed the sale (1190)")
     ]
+
+
+def test_a_nota_annulling_a_liquidacion_copies_its_lines_without_tpo_doc_liq() -> None:
+    # TpoDocLiq exists only under Liquidacion: the copied lines of a 43 leave it behind, so the
+    # nota is a valid Documento instead of being refused for a field the caller never gave.
+    liquidacion = _liquidacion(341244, 77353, []).with_folio(7)
+    nota = dte.nota_credito(liquidacion, cod_ref="anula")
+    assert [line.tpo_doc_liq for line in nota.detalle] == [None, None]
+    assert nota.totals.mnt_total == liquidacion.totals.mnt_total
+    nota.check()
+
+
+def test_a_nota_cannot_annul_a_liquidacion_with_commissions_by_copying_its_lines() -> None:
+    # The 43's total deducts its Comisiones, which a nota does not carry: copying the lines
+    # would credit the whole sale. The refusal says what to give instead.
+    comision = {"TipoMovim": "C", "Glosa": "Comisión", "ValComNeto": 6927}
+    liquidacion = _liquidacion(341244, 77353, [comision]).with_folio(7)
+    with pytest.raises(DocumentError, match=r"pass lines= with the amounts this nota credits"):
+        dte.nota_credito(liquidacion, cod_ref="anula")
+    nota = dte.nota_credito(
+        liquidacion, cod_ref="corrige_montos", lines=[{"nombre": "Ajuste", "precio": 1000}]
+    )
+    assert nota.referencias[0].tipo_doc_ref == "43"

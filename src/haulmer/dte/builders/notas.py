@@ -227,7 +227,21 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
                 line["IndExe"] = 1
             lines = [line]
         elif code is CodRef.ANULA and documento is not None:
-            lines = [line.model_copy(update={"nro_lin_det": None}) for line in documento.detalle]
+            # a liquidación's lines name the type each sale was made with (TpoDocLiq), which
+            # only a Liquidacion carries; its Comisiones, deducted from its total, no nota does
+            if documento.comisiones:
+                missing.append(
+                    ErrorDetail(
+                        "Detalle",
+                        "the liquidación-factura deducts Comisiones from its total, which a "
+                        "nota does not carry, so its copied lines would credit more than it "
+                        "paid: pass lines= with the amounts this nota credits",
+                    )
+                )
+            lines = [
+                line.model_copy(update={"nro_lin_det": None, "tpo_doc_liq": None})
+                for line in documento.detalle
+            ]
             if globales is None:
                 globales = documento.descuentos_recargos
             if credito is None and documento.encabezado.totales is not None:
