@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -642,3 +643,71 @@ def test_a_field_given_under_both_its_names_is_named_as_given_twice(
             "given twice, as 'razon_social' and as 'RznSocRecep'; give it once",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("build", "says"),
+    [
+        (
+            lambda e, r: dte.factura(
+                emisor=e,
+                receptor=r,
+                lines=[RJ45, {"nombre": "Cable", "precio": 100, "descuento_monto": 200}],
+            ),
+            [r"Detalle\[2\]: a discount of 200", r"at most 100"],
+        ),
+        (
+            lambda e, r: dte.factura_exportacion(
+                emisor=e,
+                receptor={"razon_social": "Jackie Chan", "extranjero": {"nacionalidad": "225"}},
+                lines=[{"nombre": "Cobre", "precio": "10.5", "descuento_monto": 20}],
+                moneda="DOLAR USA",
+                id_doc={"IndServicio": 3},
+            ),
+            [r"Detalle\[1\]: a discount of 20", r"at most 10\.5"],
+        ),
+        (
+            lambda e, r: dte.factura(
+                emisor=e,
+                receptor=r,
+                lines=[{"nombre": "Diésel", "precio": 800, "CodImpAdic": ["28"]}],
+            ),
+            [r"tax code 28", r"tasas_adicionales=\{'28': rate\}"],
+        ),
+        (
+            lambda e, r: dte.factura(
+                emisor=e, receptor=r, lines=[{"nombre": "X", "precio": 800, "CodImpAdic": ["99"]}]
+            ),
+            [r"'99'", r"SII_TAX_CODES"],
+        ),
+        (
+            lambda e, r: dte.factura(
+                emisor=e,
+                receptor=r,
+                lines=[{"nombre": "X", "precio": 100}],
+                descuentos_recargos=[{"TpoMov": "D", "TpoValor": "$", "ValorDR": 101}],
+            ),
+            [r"would be -1", r"lower the discounts \(ValorDR\)"],
+        ),
+        (
+            lambda e, r: dte.factura_exportacion(
+                emisor=e,
+                receptor={"razon_social": "Jackie Chan", "extranjero": {"nacionalidad": "225"}},
+                lines=[{"nombre": "Cobre", "precio": 1}],
+                moneda="dolar usa",
+                id_doc={"IndServicio": 3},
+            ),
+            [r"'dolar usa'", r"'DOLAR USA'"],
+        ),
+    ],
+    ids=["line-discount", "export-line-discount", "rate", "tax-code", "global-discount", "moneda"],
+)
+def test_a_refused_amount_says_where_and_what_to_give_in_its_message(
+    emisor: dict[str, Any], receptor: dict[str, Any], build: Any, says: list[str]
+) -> None:
+    # str(error) is what a log or a user sees: it names the field and how to fix it, as the
+    # problems check() lists do, not only the error's details.
+    with pytest.raises(DocumentError) as info:
+        build(emisor, receptor)
+    for pattern in says:
+        assert re.search(pattern, str(info.value)), (pattern, str(info.value))

@@ -227,11 +227,19 @@ def line_amounts(
         recargo = round_peso(exact * line.recargo_pct / _HUNDRED) or None
     monto = round_peso(exact) - (descuento or 0) + (recargo or 0)
     if monto < 0:
-        raise DocumentError(
-            "a line's discount is larger than its amount",
-            [ErrorDetail(f"{field}.DescuentoMonto", f"{descuento} exceeds the line amount")],
-        )
+        raise _discount_too_large(field, descuento, round_peso(exact) + (recargo or 0))
     return LineAmounts(descuento, recargo, monto)
+
+
+def _discount_too_large(field: str, descuento: object, most: Decimal | int) -> DocumentError:
+    """The error for a line whose discount leaves its amount below 0: which line, and the most
+    its discount can be."""
+    issue = f"{descuento} exceeds the line amount ({most}): give a discount of at most {most}"
+    return DocumentError(
+        f"{field}: a discount of {descuento} is larger than the line amount ({most}); "
+        f"give one of at most {most}",
+        [ErrorDetail(f"{field}.DescuentoMonto", issue)],
+    )
 
 
 def plain_line_amounts(line: Detalle) -> LineAmounts | None:
@@ -276,10 +284,8 @@ def _export_line_amounts(line: Detalle, field: str, moneda: Moneda | None) -> Li
         recargo = round_peso(exact * line.recargo_pct / _HUNDRED) or None
     monto = round_currency(exact, moneda) - (descuento or 0) + (recargo or 0)
     if monto < 0:
-        raise DocumentError(
-            "a line's discount is larger than its amount",
-            [ErrorDetail(f"{field}.DescuentoMonto", f"{descuento} exceeds the line amount")],
-        )
+        most = round_currency(exact, moneda) + (recargo or 0)
+        raise _discount_too_large(field, descuento, most)
     return LineAmounts(descuento, recargo, round_currency(monto, moneda))
 
 
@@ -473,7 +479,7 @@ def _globals_exceed(
     )
     return DocumentError(
         f"global discounts exceed the {name} amount they apply to ({lines_total}): "
-        f"it would be {value}",
+        f"it would be {value}; lower the discounts (ValorDR) so it stays at 0 or more",
         [ErrorDetail(f"DscRcgGlobal[{index + 1}].ValorDR", issue) for index in discounts]
         or [ErrorDetail("DscRcgGlobal", issue)],
     )
@@ -529,7 +535,9 @@ def _taxes(
             rate = ADDITIONAL_TAX_RATES[code]
         else:
             raise DocumentError(
-                f"the tax code {code} has no fixed rate: the document must give it",
+                f"the tax code {code} has no fixed rate: the document must give it, with "
+                f"tasas_adicionales={{{code!r}: rate}} (a builder's option) or as "
+                "Totales/ImptoReten/TasaImp",
                 [
                     ErrorDetail(
                         "Detalle.CodImpAdic",
@@ -577,7 +585,8 @@ def _unknown_tax_code(code: str) -> DocumentError:
     """The error for a CodImpAdic that is not in the SII's table."""
     known = ", ".join(sorted(SII_TAX_CODES, key=lambda c: (len(c), c)))
     return DocumentError(
-        f"{shown(code)} is not a tax code of the SII's table (CodImpAdic)",
+        f"{shown(code)} is not a tax code of the SII's table (CodImpAdic): use one of "
+        "haulmer.dte.totals.SII_TAX_CODES",
         [ErrorDetail("Detalle.CodImpAdic", f"use one of {known}")],
     )
 

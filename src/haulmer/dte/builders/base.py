@@ -146,7 +146,8 @@ def build(
     except ValueError:
         known = ", ".join(m.value for m in Moneda)
         raise DocumentError(
-            f"{shown(moneda)} is not a currency of the SII's table",
+            f"{shown(moneda)} is not a currency of the SII's table: use a haulmer.dte.Moneda "
+            "or its value, such as 'DOLAR USA', 'EURO' or 'PESO CL'",
             [ErrorDetail("Encabezado.Totales.TpoMoneda", f"use one of {known}")],
         ) from None
     if tipo.is_export:
