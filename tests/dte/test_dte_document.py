@@ -432,6 +432,20 @@ def test_a_missing_required_field_is_required_by_its_sii_name(
     assert [(d.field, d.issue) for d in info.value.details] == [("Detalle[1].NmbItem", "required")]
 
 
+def test_a_buyer_named_without_a_rut_is_told_the_sii_generic_receptors(
+    emisor: dict[str, Any],
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.boleta(
+            emisor=emisor, receptor={"RznSocRecep": "Juan"}, lines=[{"precio": 1000, "nombre": "a"}]
+        )
+    [detail] = info.value.details
+    assert detail.field == "Encabezado.Receptor.RUTRecep"
+    assert detail.issue.startswith("required")
+    assert "66666666-6" in detail.issue
+    assert "55555555-5" in detail.issue
+
+
 def test_a_value_failing_every_member_of_a_union_is_reported_once() -> None:
     data = {
         "Encabezado": {

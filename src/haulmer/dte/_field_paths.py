@@ -11,7 +11,7 @@ import types
 import typing
 from decimal import Decimal
 from functools import cache
-from typing import Any, NamedTuple, Union
+from typing import Any, Final, NamedTuple, Union
 
 import pydantic
 from pydantic import AliasChoices, BaseModel
@@ -172,6 +172,15 @@ def _shown_size(value: Any) -> str:
     return repr(text) if len(text) <= 24 else f"a number written in {len(text)} characters"
 
 
+_REQUIRED_HINTS: Final = {
+    "RUTRecep": (
+        " (a boleta's buyer without a RUT is the SII's generic receptor 66666666-6; an "
+        "export's foreign buyer is 55555555-5)"
+    ),
+}
+"""What a missing field's message adds where the SII names a value for the case."""
+
+
 def _issue(message: str) -> str:
     for prefix in _PREFIXES:
         if message.startswith(prefix):
@@ -204,7 +213,7 @@ def validation_details(
             if meant is not None:
                 explained.add((parent_path, meant.name))
         elif error["type"] == "missing" and located.field is not None:
-            issue = "required"
+            issue = "required" + _REQUIRED_HINTS.get(located.field.sii, "")
             meant_for = (parent_path, located.field.name)
         elif _past_any_sii_number(error):
             shown = _shown_size(error["input"])
