@@ -181,14 +181,18 @@ async def test_awaiting_an_async_paginator_gives_its_first_page(
     assert (first.current_page, first.last_page, len(first.items)) == (1, 3, 2)
 
 
-async def test_an_async_paginator_is_used_once(
+async def test_an_async_paginator_read_again_starts_again_from_its_first_page(
     aclient: AsyncHaulmer, mock: respx.MockRouter
 ) -> None:
-    mock.post(ISSUED).respond(204)
+    route = mock.post(ISSUED).mock(side_effect=numbered)
     paginator = _paginator(aclient)
-    assert [item async for item in paginator] == []
-    with pytest.raises(RuntimeError, match="call the list method again"):
-        await paginator
+    first = [org.rut async for org in paginator]
+    again = [org.rut async for org in paginator]
+    assert first == again == ["1-0", "1-1", "2-0", "2-1", "3-0", "3-1"]
+    assert route.call_count == 6  # every page asked for again, nothing served from memory
+    pages = [await paginator, await paginator]
+    assert [(p.current_page, len(p.items)) for p in pages] == [(1, 2), (1, 2)]
+    assert route.call_count == 8
     assert "async for" in repr(paginator)
 
 

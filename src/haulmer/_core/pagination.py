@@ -302,27 +302,19 @@ class AsyncPaginator(Generic[T]):
     """What an async list method returns: ``await`` it for the first page, or ``async for`` it
     for every item of every page (no extra ``await``).
 
-    The first page is requested when awaited or iterated, once: awaiting twice is an error, as
-    for any coroutine. Bad arguments were already refused when the list method was called.
+    Each ``await`` and each ``async for`` reads the list afresh from its first page (as iterating
+    a ``SyncPage`` again fetches the following pages again), so a paginator can be walked twice.
+    Bad arguments were already refused when the list method was called.
     """
 
     def __init__(self, first_page: Callable[[], Coroutine[Any, Any, AsyncPage[T]]]) -> None:
         self._first_page = first_page
-        self._used = False
-
-    def _start(self) -> Coroutine[Any, Any, AsyncPage[T]]:
-        if self._used:
-            raise RuntimeError(
-                "this list was already awaited or iterated; call the list method again"
-            )
-        self._used = True
-        return self._first_page()
 
     def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
-        return self._start().__await__()
+        return self._first_page().__await__()
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        page = await self._start()
+        page = await self._first_page()
         async for item in page:
             yield item
 
