@@ -243,6 +243,50 @@ async def test_on_the_async_face_the_journal_works_off_the_event_loop(
     reopened.close()
 
 
+async def test_on_the_async_face_the_journal_file_is_opened_and_closed_off_the_event_loop(
+    fake: FakeHaulmer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening a journal (SQLite's connect, WAL, schema, the key's binding) and closing it (a
+    checkpoint) are disk work: they wait here until the event loop has run another task."""
+    loop_ran = threading.Event()
+    threads: dict[str, int] = {}
+
+    class HeldOpening(SQLiteJournal):
+        def __init__(self, path: Path) -> None:
+            threads["open"] = threading.get_ident()
+            assert loop_ran.wait(10), "the event loop was held while the journal opened"
+            super().__init__(path)
+
+        def close(self) -> None:
+            threads["close"] = threading.get_ident()
+            super().close()
+
+    monkeypatch.setattr("haulmer.openfactura.batch.SQLiteJournal", HeldOpening)
+    batch = sales(2, fake.clock.today())
+    async with fake.async_client() as client:
+        results = client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+        assert not (tmp_path / "j.db").exists()  # nothing opened by the call itself
+        asyncio.get_running_loop().call_soon(loop_ran.set)  # runs only while the loop is free
+        statuses = [r.status async for r in results]
+    assert statuses == ["issued"] * 2
+    assert set(threads) == {"open", "close"}
+    assert threading.get_ident() not in threads.values()
+
+
+async def test_on_the_async_face_a_journal_of_another_key_is_refused_before_any_sale(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        journal.bind(api_key_fingerprint("another-key"))
+    async with fake.async_client() as client:
+        results = client.openfactura.documents.emit_many(
+            sales(1, fake.clock.today()), journal=tmp_path / "j.db"
+        )
+        with pytest.raises(ConfigurationError, match="another API key"):
+            [r async for r in results]
+    assert fake.requests.total == 0
+
+
 async def test_an_async_batch_cancelled_while_its_journal_records_lets_the_record_finish(
     fake: FakeHaulmer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Generic, TypeVar
 
-from haulmer._core.plans import Plan
+from haulmer._core.blocking import run_blocking
+from haulmer._core.plans import Blocking, Plan
 
 __all__ = ["AsyncOrderedRunner", "OrderedRunner"]
 
@@ -18,31 +19,37 @@ T = TypeVar("T")
 
 class AsyncOrderedRunner(Generic[T]):
     """Runs plans as asyncio tasks, at most ``concurrency`` at a time, yielding results in the
-    plans' order; ``finish`` sees each result first and ``close`` runs when the stream ends."""
+    plans' order; ``start`` runs before the first plan and ``close`` when the stream ends, both
+    blocking work (a journal's file) run in a worker thread; ``finish`` sees each result first.
+    """
 
     def __init__(
         self,
         run: Callable[[Plan[T]], Awaitable[T]],
         concurrency: int,
         *,
+        start: Callable[[], None],
         finish: Callable[[T], T],
         close: Callable[[], None],
     ) -> None:
         self._run = run
         self._concurrency = concurrency
+        self._start = start
         self._finish = finish
         self._close = close
 
     async def results(self, plans: Iterator[Plan[T]]) -> AsyncIterator[T]:
         """The results, in order; stopping early cancels what is still running.
 
-        When the plans cannot be read on (the caller's iterable raised) or a plan raises, no
-        further plan starts, the results of every plan already started come first, and then
-        that error: nothing already sent goes unreported.
+        Nothing runs before the first result is asked for. When the plans cannot be read on
+        (the caller's iterable raised) or a plan raises, no further plan starts, the results of
+        every plan already started come first, and then that error: nothing already sent goes
+        unreported.
         """
         pending: deque[asyncio.Future[T]] = deque()
         failures: list[Exception] = []
         try:
+            await run_blocking(Blocking(self._start))
             for plan in _until_failure(plans, failures):
                 pending.append(asyncio.ensure_future(self._run(plan)))
                 if len(pending) >= self._concurrency:
@@ -66,33 +73,41 @@ class AsyncOrderedRunner(Generic[T]):
                 task.cancel()
             if pending:
                 await asyncio.gather(*pending, return_exceptions=True)
-            self._close()
+            await run_blocking(Blocking(self._close))
 
 
 class OrderedRunner(Generic[T]):
     """Runs plans on a pool of ``concurrency`` threads, yielding results in the plans' order;
-    ``finish`` sees each result first and ``close`` runs when the stream ends."""
+    ``start`` runs at once (an error opening a journal is raised by the call itself) and
+    ``close`` when the stream ends; ``finish`` sees each result first."""
 
     def __init__(
         self,
         run: Callable[[Plan[T]], T],
         concurrency: int,
         *,
+        start: Callable[[], None],
         finish: Callable[[T], T],
         close: Callable[[], None],
     ) -> None:
         self._run = run
         self._concurrency = concurrency
+        self._start = start
         self._finish = finish
         self._close = close
 
     def results(self, plans: Iterator[Plan[T]]) -> Iterator[T]:
-        """The results, in order; stopping early cancels what has not started.
+        """``start`` run, then the results, in order; stopping early cancels what has not
+        started.
 
         When the plans cannot be read on (the caller's iterable raised) or a plan raises, no
         further plan starts, the results of every plan already started come first, and then
         that error: nothing already sent goes unreported.
         """
+        self._start()
+        return self._results(plans)
+
+    def _results(self, plans: Iterator[Plan[T]]) -> Iterator[T]:
         pending: deque[Future[T]] = deque()
         failures: list[Exception] = []
         pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="haulmer-batch")

@@ -1,6 +1,7 @@
-"""Batch emission: each sale keyed by its own id, journaled, and resumable. No I/O of its own
-beyond opening and closing the journal: the plans yield its reads and writes as ``Blocking``
-steps, and ``documents.emit_many`` runs them with the client's runner.
+"""Batch emission: each sale keyed by its own id, journaled, and resumable. No I/O of its own:
+the plans yield the journal's reads and writes as ``Blocking`` steps, which
+``documents.emit_many`` runs with the client's runner, and the batch's ``open_journal`` and
+``close`` are run by the ordered runner (in a worker thread on asyncio).
 
 A sale's idempotency key is its id, so a rerun (after a crash, or by a job queue retrying a
 task) sends it under the same key: OpenFactura answers OF-06 and the earlier document is
@@ -172,40 +173,34 @@ class EmissionBatch:
         self._options = dict(options)
         self._on_progress = on_progress
         self._total = len(sales) if isinstance(sales, Sized) else None
-        self._journal, self._owns_journal = self._open_journal(journal, api_key, base_url)
+        self._journal_arg = _checked_journal(journal, api_key)
+        self._api_key = api_key or ""
+        self._base_url = base_url
+        self._journal: Journal | None = None
+        self._owns_journal = False
         self._seen: set[str] = set()
         self._lock = threading.Lock()
         self._done = self._issued = self._already = self._failed = 0
 
-    @staticmethod
-    def _open_journal(
-        journal: JournalArg, api_key: str | None, base_url: str | None
-    ) -> tuple[Journal | None, bool]:
-        if journal is None:
-            return None, False
-        if not isinstance(journal, (str, os.PathLike, Journal)):
-            raise ValidationError(
-                "journal= takes a file path (a SQLite journal, created if missing), a "
-                f"haulmer.journal.Journal, or None; got {type(journal).__name__}"
-            )
-        if not api_key:  # before a journal file is created for nothing
-            raise ConfigurationError(
-                "No OpenFactura API key: pass api_key= to the client or set HAULMER_API_KEY "
-                "(the journal is tied to the key it issued with)"
-            )
+    def open_journal(self) -> None:
+        """Open the journal (a path's SQLite file, created if missing) and bind it to the API
+        key: blocking file work, which the asyncio client runs in a worker thread."""
+        journal = self._journal_arg
+        if journal is None or self._journal is not None:
+            return
         if isinstance(journal, Journal):
             opened, owns = journal, False
         else:
             opened, owns = SQLiteJournal(journal), True
         try:
-            opened.bind(api_key_fingerprint(api_key))
-            if base_url is not None:
-                opened.bind_platform(_without_user_info(base_url))
+            opened.bind(api_key_fingerprint(self._api_key))
+            if self._base_url is not None:
+                opened.bind_platform(_without_user_info(self._base_url))
         except BaseException:
             if owns:
                 opened.close()
             raise
-        return opened, owns
+        self._journal, self._owns_journal = opened, owns
 
     def close(self) -> None:
         """Close the journal if the batch opened it (from a path)."""
@@ -351,6 +346,23 @@ def _without_user_info(url: str) -> str:
     parts = urlsplit(url)
     host = parts.netloc.rpartition("@")[2]
     return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
+
+
+def _checked_journal(journal: JournalArg, api_key: str | None) -> JournalArg:
+    """``journal`` once it is known to be one ``emit_many`` can open, before anything is opened."""
+    if journal is None:
+        return None
+    if not isinstance(journal, (str, os.PathLike, Journal)):
+        raise ValidationError(
+            "journal= takes a file path (a SQLite journal, created if missing), a "
+            f"haulmer.journal.Journal, or None; got {type(journal).__name__}"
+        )
+    if not api_key:  # before a journal file is created for nothing
+        raise ConfigurationError(
+            "No OpenFactura API key: pass api_key= to the client or set HAULMER_API_KEY "
+            "(the journal is tied to the key it issued with)"
+        )
+    return journal
 
 
 def _id_reused(

@@ -180,8 +180,10 @@ class Documents(SyncAPIResource):
         ``document`` says where its document is (None: the sale is the document). With a
         ``journal`` (a SQLite file path, or any ``haulmer.journal.Journal``) every attempt is
         recorded before it is sent and every result after, so a rerun after a crash issues each
-        sale once and returns the documents already issued. ``on_progress`` gets a
-        ``BatchProgress`` after each sale. Arguments are checked before anything is sent.
+        sale once and returns the documents already issued; the journal is opened by the call
+        (by the asyncio client when the first result is asked for, in a worker thread, as its
+        reads and writes are). ``on_progress`` gets a ``BatchProgress`` after each sale.
+        Arguments are checked before anything is sent.
         ``iva_exceptional`` as in ``emit``, for every sale.
         """
         batch = EmissionBatch(
@@ -200,7 +202,13 @@ class Documents(SyncAPIResource):
             },
             options=call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
-        runner = OrderedRunner(self._run, batch.concurrency, finish=batch.finish, close=batch.close)
+        runner = OrderedRunner(
+            self._run,
+            batch.concurrency,
+            start=batch.open_journal,
+            finish=batch.finish,
+            close=batch.close,
+        )
         return runner.results(batch.plans())
 
     def credit_note(
