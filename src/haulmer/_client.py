@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
+from pydantic import SecretStr
+
 from haulmer._core.config import ClientConfig
 from haulmer._core.log import setup_from_env
 from haulmer._core.ratelimit import RateLimiter
@@ -130,13 +132,13 @@ class ClientCommon(ABC):
     def with_options(
         self: _C,
         *,
-        api_key: str | NotGiven | None = NOT_GIVEN,
+        api_key: str | SecretStr | NotGiven | None = NOT_GIVEN,
         environment: str | NotGiven = NOT_GIVEN,
         base_urls: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        access_token: str | NotGiven | None = NOT_GIVEN,
+        access_token: str | SecretStr | NotGiven | None = NOT_GIVEN,
         rate_limit: RateLimitArg | NotGiven = NOT_GIVEN,
     ) -> _C:
         """A copy with some settings changed, sharing this client's connection pool."""

@@ -6,15 +6,23 @@ import datetime as dt
 import decimal
 import enum
 import json
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import pydantic_core
-from pydantic import BaseModel, ConfigDict
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SecretStr,
+    SerializationInfo,
+)
 
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
-__all__ = ["AnsweredModel", "HaulmerModel", "encode_json", "to_jsonable"]
+__all__ = ["AnsweredModel", "HaulmerModel", "SecretText", "encode_json", "to_jsonable"]
 
 _REQUEST_ID = "_request_id"
 
@@ -77,6 +85,28 @@ _SECRET_FIELD_WORDS = (
 )
 """Words in the name of a field an answer carries beyond the model's own that say its value is
 a secret: such a field is kept, but its repr shows a marker."""
+
+
+def _revealed(value: Any) -> Any:
+    """A ``SecretStr`` given for a secret field (a ``model_dump()`` read back) as its text."""
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+
+def _dumped_masked(value: str, info: SerializationInfo) -> Any:
+    """A secret field as ``model_dump()`` gives it: a ``SecretStr`` (its repr and str masked),
+    or ``"**********"`` in JSON, as pydantic dumps a ``SecretStr`` field."""
+    return "**********" if info.mode_is_json() else SecretStr(value)
+
+
+SecretText = Annotated[
+    str,
+    BeforeValidator(_revealed),
+    PlainSerializer(_dumped_masked, return_type=Any),
+    Field(repr=False),
+]
+"""A secret a model holds as plain text to use (an access token, an API key), never shown: left
+out of repr, and masked in ``model_dump()`` and ``model_dump_json()`` as a ``SecretStr`` is. A
+``SecretStr`` would turn ``f"Bearer {session.access_token}"`` into a masked header silently."""
 
 
 class AnsweredModel(BaseModel):

@@ -20,7 +20,7 @@ from haulmer._core.request import (
 )
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
-from haulmer._models import HaulmerModel
+from haulmer._models import HaulmerModel, SecretText
 from haulmer._platform import EMAIL_ADDRESS, as_enum
 from haulmer._shown import shown
 from haulmer.errors import ValidationError
@@ -95,9 +95,13 @@ class Account(HaulmerModel):
 
 
 class Session(HaulmerModel):
-    """A login: the bearer access token (hidden from repr), when it expires, and the account."""
+    """A login: the bearer access token, when it expires, and the account.
 
-    access_token: str = Field(repr=False)
+    ``access_token`` is plain text to use (``with_options(access_token=...)``), hidden from repr,
+    and dumped as pydantic's ``SecretStr`` is: masked in ``model_dump()`` and its JSON.
+    """
+
+    access_token: SecretText
     token_type: str = "Bearer"
     expires_at: datetime
     platform: Platform

@@ -262,3 +262,83 @@ def test_a_validation_error_of_an_answered_model_does_not_quote_its_input() -> N
     assert "expires_at" in str(session_error.value)
     assert "model-api-key" not in str(key_error.value)
     assert "model-secret-in-a-list" not in str(status_error.value)
+
+
+SECRET_MODELS = [
+    (
+        "haulmer.accounts.Session",
+        "access_token",
+        {
+            "access_token": "tok_session_secret_1234",
+            "expires_at": "2026-03-01T12:00:00-03:00",
+            "platform": "my_haulmer",
+            "account": {
+                "id": "acc_1",
+                "email": "ana@example.com",
+                "name": "Ana",
+                "has_password": True,
+                "created_at": "2026-03-01T11:00:00-03:00",
+            },
+        },
+    ),
+    (
+        "haulmer.openfactura.certification.ApiKey",
+        "api_key",
+        {
+            "api_key": "0123456789abcdef0123456789abcdef",
+            "organization_id": "org_1",
+            "organization_rut": "76795561-8",
+            "created_at": "2026-03-01T12:00:00-03:00",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "field", "answer"), SECRET_MODELS)
+def test_a_model_dump_masks_a_declared_secret_that_the_attribute_still_gives(
+    path: str, field: str, answer: dict[str, Any]
+) -> None:
+    import importlib
+
+    from pydantic import SecretStr
+
+    module, name = path.rsplit(".", 1)
+    cls = getattr(importlib.import_module(module), name)
+    model = cls.model_validate(answer)
+    secret = answer[field]
+    assert getattr(model, field) == secret  # plain text, as f"Bearer {...}" needs it
+    dumped = model.model_dump()
+    assert isinstance(dumped[field], SecretStr)
+    assert dumped[field].get_secret_value() == secret
+    for shown in (str(dumped), repr(model), model.model_dump_json(), json.dumps(model.to_wire())):
+        assert secret not in shown
+    assert json.loads(model.model_dump_json())[field] == "**********"
+    assert getattr(cls.model_validate(dumped), field) == secret  # a dump read back keeps it
+
+
+def test_a_secret_str_is_taken_as_a_client_credential_and_sent_as_its_text(
+    mock: respx.MockRouter,
+) -> None:
+    from pydantic import SecretStr
+
+    route = mock.get(f"{PLATFORM}/v1/accounts/me").respond(
+        200,
+        json={
+            "id": "acc_1",
+            "email": "ana@example.com",
+            "name": "Ana",
+            "has_password": True,
+            "created_at": "2026-03-01T11:00:00-03:00",
+        },
+    )
+    organization = mock.get("https://dev-api.haulmer.com/v2/dte/organization").respond(
+        200, json={"rut": "76795561-8"}
+    )
+    with Haulmer(
+        api_key=SecretStr("key-secret"), environment="sandbox", base_urls={"platform": PLATFORM}
+    ) as client:
+        client.with_options(access_token=SecretStr("tok-secret")).accounts.me()
+        client.openfactura.organization.retrieve()
+        assert "key-secret" not in repr(client)
+    assert route.calls.last.request.headers["authorization"] == "Bearer tok-secret"
+    assert organization.calls.last.request.headers["apikey"] == "key-secret"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from haulmer._core.environments import (
     ENVIRONMENTS,
@@ -24,6 +24,9 @@ from haulmer._core.types import (
 )
 from haulmer._shown import shown
 from haulmer.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
 
 __all__ = [
     "API_KEY_ENV",
@@ -179,13 +182,13 @@ class ClientConfig:
     def create(
         cls,
         *,
-        api_key: str | None,
+        api_key: str | SecretStr | None,
         environment: str | None,
         base_urls: Mapping[str, str] | None,
         timeout: Any,
         max_retries: Any,
         default_headers: Mapping[str, str] | None,
-        access_token: str | None,
+        access_token: str | SecretStr | None,
         rate_limit: bool,
     ) -> ClientConfig:
         """Validate the arguments; what is not passed comes from the environment variables:
@@ -195,16 +198,18 @@ class ClientConfig:
         if environment is None:
             environment = _environment_from_env()
             from_env = _base_urls_from_env()
-        if api_key is None:
-            api_key = os.environ.get(API_KEY_ENV) or None
-        for name, value in (("api_key", api_key), ("access_token", access_token)):
+        key: Any = _revealed(api_key)
+        if key is None:
+            key = os.environ.get(API_KEY_ENV) or None
+        token: Any = _revealed(access_token)
+        for name, value in (("api_key", key), ("access_token", token)):
             if value is not None and not isinstance(value, str):
                 decode = " (decode it: value.decode())" if isinstance(value, bytes) else ""
                 raise ConfigurationError(
                     f"{name} must be text (str), got {type(value).__name__}{decode}; the value "
-                    "is not shown, as it is a credential"
+                    "is not shown, as it is a credential (a pydantic SecretStr is taken too)"
                 )
-        if api_key is not None and not api_key.strip():
+        if key is not None and not key.strip():
             raise ConfigurationError(
                 f"api_key must be a non-empty string (or set {API_KEY_ENV}); got an empty value"
             )
@@ -218,14 +223,24 @@ class ClientConfig:
             if not isinstance(name, str) or not isinstance(value, str):
                 raise ConfigurationError("default_headers must map header names to string values")
         return cls(
-            api_key=api_key.strip() if api_key else None,
+            api_key=key.strip() if key else None,
             environment=environment,
             base_urls=resolve_base_urls(environment, {**from_env, **(base_urls or {})}),
             timeout=normalize_timeout(timeout),
             max_retries=normalize_max_retries(max_retries),
             default_headers=headers,
-            access_token=access_token or None,
+            access_token=token or None,
             rate_limit=bool(rate_limit),
             base_url_overrides=dict(base_urls or {}),
             base_urls_from_env=from_env,
         )
+
+
+def _revealed(value: object) -> Any:
+    """A credential given as a pydantic ``SecretStr`` (what ``model_dump()`` of a ``Session`` or
+    an ``ApiKey`` holds) as its text, to send; anything else as it is, for the checks to judge."""
+    if value is None or isinstance(value, str):
+        return value
+    from pydantic import SecretStr
+
+    return value.get_secret_value() if isinstance(value, SecretStr) else value

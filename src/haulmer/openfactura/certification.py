@@ -21,7 +21,7 @@ from haulmer._core.request import (
 )
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
-from haulmer._models import HaulmerModel
+from haulmer._models import HaulmerModel, SecretText
 from haulmer._shown import shown
 from haulmer.errors import (
     CertificationActionRequiredError,
@@ -264,9 +264,13 @@ class CertificationStatus(HaulmerModel):
 
 
 class ApiKey(HaulmerModel):
-    """The organization's OpenFactura API key (shown once; hidden from repr)."""
+    """The organization's OpenFactura API key (shown once).
 
-    api_key: str = Field(repr=False)
+    ``api_key`` is plain text to use (``Haulmer(api_key=...)``, a secrets store), hidden from
+    repr, and dumped as pydantic's ``SecretStr`` is: masked in ``model_dump()`` and its JSON.
+    """
+
+    api_key: SecretText
     organization_id: str
     organization_rut: Rut
     created_at: datetime

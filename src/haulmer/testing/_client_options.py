@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict
 
+from pydantic import SecretStr
+
 from haulmer._core.ratelimit_choice import RateLimitArg
 from haulmer._core.types import HTTPXTimeout, Timeout
 from haulmer._lazy import LazyModule
@@ -23,14 +25,14 @@ __all__ = ["AsyncClientOptions", "ClientOptions"]
 class _CommonOptions(TypedDict, total=False):
     """The keywords both clients take alike."""
 
-    api_key: str | None
+    api_key: str | SecretStr | None
     environment: str | None
     base_urls: Mapping[str, str] | None
     timeout: float | Timeout | HTTPXTimeout | None
     max_retries: int
     default_headers: Mapping[str, str] | None
     rate_limit: RateLimitArg
-    access_token: str | None
+    access_token: str | SecretStr | None
     clock: Callable[[], float] | None
     now: Callable[[], datetime] | None
 
