@@ -84,7 +84,7 @@ def test_verify_checks_a_receiver_s_answer_and_its_schema(
 
 def test_verify_json_lists_checks_and_failures(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["verify", "--json", str(NOTA_CON_DOC_PERSONALIZADO)], capsys)
-    report = json.loads(out)
+    (report,) = json.loads(out)  # a list even for one file, so a script reads one shape
     # signed by the SII and timbre right, but DocPersonalizado is outside the SII's schema
     assert code == 1
     assert report["ok"] is False
@@ -170,13 +170,13 @@ def test_rut_suggests_the_check_digit_of_a_bare_number(
 
 def test_rut_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["rut", "--json", "76430498"], capsys)
-    report = json.loads(out)
+    (report,) = json.loads(out)  # a list even for one RUT, as for several
     assert code == 1
     assert report["valid"] is False
     assert report["candidates"][0]["rut"] == "76430498-5"
     code, out, _ = run(["rut", "--json", "76430498-5"], capsys)
     assert code == 0
-    assert json.loads(out)["dotted"] == "76.430.498-5"
+    assert json.loads(out)[0]["dotted"] == "76.430.498-5"
 
 
 def test_caf_describes_range_type_and_expiry(
@@ -363,12 +363,12 @@ def test_verify_json_reports_an_unreadable_file_beside_the_others(
     assert "cannot read" in err  # the person at the terminal is told too
 
 
-def test_verify_json_of_one_unreadable_file_is_its_report(
+def test_verify_json_of_one_unreadable_file_is_a_list_of_its_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(["verify", "--json", str(tmp_path / "missing.xml")], capsys)
     assert code == 2
-    report = json.loads(out)
+    (report,) = json.loads(out)
     assert report["ok"] is False
     assert report["passed"] == []
     assert report["failures"][0]["check"] == "read"
@@ -429,7 +429,7 @@ def test_allow_test_cafs_accepts_a_test_caf_made_by_another_process(tmp_path: Pa
 
     checked = haulmer("verify", "--json", "--check-caf", "--allow-test-cafs", str(signed))
     assert checked.returncode == 0, checked.stdout
-    assert any(check.startswith("caf") for check in json.loads(checked.stdout)["passed"])
+    assert any(check.startswith("caf") for check in json.loads(checked.stdout)[0]["passed"])
     described = haulmer("caf", "--json", "--allow-test-cafs", str(caf_file))
     assert json.loads(described.stdout)["signed_by_sii"] is True
     # without the option a test key is still not the SII's
@@ -485,7 +485,7 @@ def test_json_output_is_json_a_utf8_reader_takes_whatever_the_output_encoding(
     # refuses as an escape.
     for argv, read in (
         (["parse", str(NOTA_CON_DOC_PERSONALIZADO)], lambda doc: doc["Encabezado"]["IdDoc"]),
-        (["rut", "--json", "7643049ñ"], lambda report: report),
+        (["rut", "--json", "7643049ñ"], lambda reports: reports[0]),
     ):
         written = io.BytesIO()
         monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(written, encoding=encoding))

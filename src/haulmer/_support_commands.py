@@ -138,7 +138,7 @@ def verify(args: argparse.Namespace) -> int:
         if not ok:
             worst = max(worst, EXIT_INVALID)
     if args.json:
-        _print_json(reports if len(args.files) > 1 else reports[0])
+        _print_json(reports)  # a list whatever the count: a glob matching one file included
         return worst
     for report in reports:
         if report["failures"] and report["failures"][0]["check"] == "read":
@@ -185,7 +185,7 @@ def rut(args: argparse.Namespace) -> int:
     outcomes = [_check_rut(text) for text in texts]
     if args.json:
         reports = [report for report, _ in outcomes]
-        _print_json(reports if len(texts) > 1 else reports[0])
+        _print_json(reports)  # a list whatever the count, as verify prints
     else:
         for report, _ in outcomes:
             _print_rut(report)

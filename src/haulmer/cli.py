@@ -72,7 +72,11 @@ def _add_support_commands(commands: Any) -> None:
         metavar="FILE.xml",
         help="a DTE, EnvioDTE or EnvioBOLETA ('-' for standard input)",
     )
-    verify.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    verify.add_argument(
+        "--json",
+        action="store_true",
+        help="print the outcome as JSON: a list of one report per file, whatever the count",
+    )
     verify.add_argument(
         "--no-schema", dest="schema", action="store_false", help="skip the SII schema check"
     )
@@ -114,7 +118,7 @@ def _add_support_commands(commands: Any) -> None:
     rut.add_argument(
         "--json",
         action="store_true",
-        help="print the outcome as JSON (a list when several RUTs are given)",
+        help="print the outcome as JSON: a list of one report per RUT, whatever the count",
     )
     rut.set_defaults(handler=_support_command("rut"))
 
