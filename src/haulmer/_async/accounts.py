@@ -51,15 +51,15 @@ class AsyncAccounts(AsyncAPIResource):
         The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
         a lost answer get the account, not "link already used".
         """
-        return await self._request(
-            create_password_request(
-                link,
-                password,
-                confirmation,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
+        request = create_password_request(
+            link,
+            password,
+            confirmation,
+            idempotency_key,
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
+        del password, confirmation  # not in this frame's locals, which error trackers record
+        return await self._request(request)
 
     async def forgot_password(
         self,
@@ -116,14 +116,14 @@ class AsyncAccounts(AsyncAPIResource):
         max_retries: int | None = None,
     ) -> Session:
         """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
-        return await self._request(
-            login_request(
-                email,
-                password,
-                platform,
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
+        request = login_request(
+            email,
+            password,
+            platform,
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
+        del password  # not in this frame's locals, which error trackers record
+        return await self._request(request)
 
     async def me(
         self,

@@ -52,15 +52,15 @@ class Accounts(SyncAPIResource):
         The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
         a lost answer get the account, not "link already used".
         """
-        return self._request(
-            create_password_request(
-                link,
-                password,
-                confirmation,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
+        request = create_password_request(
+            link,
+            password,
+            confirmation,
+            idempotency_key,
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
+        del password, confirmation  # not in this frame's locals, which error trackers record
+        return self._request(request)
 
     def forgot_password(
         self,
@@ -117,14 +117,14 @@ class Accounts(SyncAPIResource):
         max_retries: int | None = None,
     ) -> Session:
         """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
-        return self._request(
-            login_request(
-                email,
-                password,
-                platform,
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
+        request = login_request(
+            email,
+            password,
+            platform,
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
+        del password  # not in this frame's locals, which error trackers record
+        return self._request(request)
 
     def me(
         self,

@@ -128,16 +128,16 @@ class Setup(SyncAPIResource):
         The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
         a lost answer get the upload's answer, not "already done".
         """
-        return self._request(
-            certificate_request(
-                setup_id,
-                pfx,
-                password,
-                idempotency_key,
-                at=self._client._now(),
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
+        request = certificate_request(
+            setup_id,
+            pfx,
+            password,
+            idempotency_key,
+            at=self._client._now(),
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
+        del pfx, password  # not in this frame's locals, which error trackers record
+        return self._request(request)
 
     def choose_dte_types(
         self,

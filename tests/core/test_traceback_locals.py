@@ -1,0 +1,94 @@
+"""What an error tracker that records each frame's locals (Sentry with locals, rich's
+tracebacks, ``traceback.TracebackException(capture_locals=True)``) sees of a failed call: the
+``repr`` of every local, dicts and lists walked, never an API key, a bearer token or a password.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from haulmer import AsyncHaulmer, Haulmer
+from haulmer.errors import APIError
+
+from .conftest import PLATFORM
+
+KEY = "sk_traceback_key_0123456789"
+TOKEN = "tok_traceback_bearer_0123456789"
+PASSWORD = "Clave-Secreta-2026"
+
+
+def _shown(value: Any, depth: int = 0) -> list[str]:
+    """The texts a locals dump shows of ``value``: its repr, or its items' for containers."""
+    if depth > 3:
+        return []
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in _shown(k, depth + 1) + _shown(v, depth + 1)]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [t for item in value for t in _shown(item, depth + 1)]
+    return [repr(value)]
+
+
+def _frames_showing_a_secret(error: BaseException) -> list[str]:
+    """Every frame, along the error's causes and contexts, with a local that shows a secret."""
+    found, seen = [], set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        tb = current.__traceback__
+        while tb is not None:
+            frame = tb.tb_frame
+            for name, value in frame.f_locals.items():
+                if any(s in t for t in _shown(value) for s in (KEY, TOKEN, PASSWORD)):
+                    found.append(f"{frame.f_code.co_name}: {name}")
+            tb = tb.tb_next
+        current = current.__cause__ or current.__context__
+    return found
+
+
+def _answers(kind: str) -> Any:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if kind == "dropped":
+            raise httpx.ConnectError("connection reset", request=request)
+        return httpx.Response((kind == "401" and 401) or 503, json={"message": "no"})
+
+    return answer
+
+
+@pytest.mark.parametrize("kind", ["401", "503", "dropped"])
+def test_the_frames_of_a_failed_login_show_no_password_key_or_token(
+    kind: str, mock: respx.MockRouter
+) -> None:
+    mock.post(f"{PLATFORM}/v1/accounts/login").mock(side_effect=_answers(kind))
+    mock.get("https://dev-api.haulmer.com/v2/dte/organization").mock(side_effect=_answers(kind))
+    with Haulmer(
+        KEY,
+        environment="sandbox",
+        base_urls={"platform": PLATFORM},
+        access_token=TOKEN,
+        sleep=lambda seconds: None,
+    ) as client:
+        with pytest.raises(APIError) as login:
+            client.accounts.login("ana@example.com", PASSWORD)
+        with pytest.raises(APIError) as call:
+            client.openfactura.organization.retrieve()
+    assert _frames_showing_a_secret(login.value) == []
+    assert _frames_showing_a_secret(call.value) == []
+
+
+async def test_the_frames_of_a_failed_async_login_show_no_password(
+    mock: respx.MockRouter,
+) -> None:
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    mock.post(f"{PLATFORM}/v1/accounts/login").mock(side_effect=_answers("503"))
+    async with AsyncHaulmer(
+        KEY, environment="sandbox", base_urls={"platform": PLATFORM}, sleep=no_sleep
+    ) as client:
+        with pytest.raises(APIError) as login:
+            await client.accounts.login("ana@example.com", PASSWORD)
+    assert _frames_showing_a_secret(login.value) == []
