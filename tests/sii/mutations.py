@@ -1,5 +1,6 @@
 """Small edits of real and issued DTEs for property tests: text around comments, PIs and CDATA,
-blanks, repeated and missing elements, the TipoDTE as a boleta writes it or not."""
+blanks, repeated and missing elements, the TipoDTE as a boleta writes it or not, RUTs with a
+right and a wrong check digit, numbers written as the SII's schema writes them or not."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ _PIECE = st.one_of(
     _BLANKS,
     st.just("<!--c-->"),
     st.just("<?pi x?>"),
-    st.sampled_from(["X", "39", "41", "0", " 039 ", "-", "12345678-9"]),
+    st.sampled_from(["X", "39", "41", "0", " 039 ", "-", "12345678-9", "12345678-5"]),
+    st.sampled_from(["+8592", "8592.0", "8.592e3", "8592.4", "1_000", "٣"]),
 )
 
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import typing
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
-from haulmer.dte import DTEType
+from haulmer.dte import Document, DTEType
+from haulmer.dte.models import Aduana, Chofer, Referencia, Transporte
+from haulmer.dte.reading import rut_paths
 from haulmer.errors import DocumentError, XMLError
-from haulmer.sii import parse
+from haulmer.rut import Rut
+from haulmer.sii import parse, validate_schema
 from haulmer.sii._xml import parse_xml
 from haulmer.sii.parsing import element_to_dict
 
@@ -77,3 +82,111 @@ def test_parse_refuses_an_entity_bomb() -> None:
 def test_parse_raises_only_typed_errors(data: bytes) -> None:
     with contextlib.suppress(XMLError, DocumentError):
         parse(data)
+
+
+def _with_text(xml: bytes, tag: str, text: str) -> bytes:
+    """``xml`` (windows-1252, as the factura declares) with the first ``<tag>``'s text replaced."""
+    start = xml.index(f"<{tag}>".encode()) + len(tag) + 2
+    end = xml.index(b"<", start)
+    return xml[:start] + text.encode("cp1252") + xml[end:]
+
+
+_FACTURA = next(p for p in REAL_DTES if "60910000" in p.name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("tag", "text", "field", "said"),
+    [
+        ("MntNeto", "8943.0", "Encabezado.Totales.MntNeto", "is not a whole number as the SII"),
+        ("IVA", "1.699e3", "Encabezado.Totales.IVA", "without a decimal point, exponent"),
+        ("MntTotal", "10642.4", "Encabezado.Totales.MntTotal", "only whole pesos here in a"),
+        ("MntTotal", "10642.0", "Encabezado.Totales.MntTotal", "(only exports, 110, 111"),
+        ("MntTotal", "1.0642e4", "Encabezado.Totales.MntTotal", "without an exponent"),
+        ("MontoItem", "8943.5", "Detalle[1].MontoItem", "'8943.5' is written with decimals"),
+        ("PrcItem", "8.94286e3", "Detalle[1].PrcItem", "'8.94286e3' is not a number as"),
+        ("QtyItem", "1_0", "Detalle[1].QtyItem", "without an exponent or separators"),
+        ("MntNeto", "8943\u00b2", "Encabezado.Totales.MntNeto", "ASCII digits"),
+    ],
+)
+def test_parse_refuses_a_number_the_sii_schema_does_not_write_naming_field_and_value(
+    tag: str, text: str, field: str, said: str
+) -> None:
+    xml = _with_text(_FACTURA, tag, text)
+    with pytest.raises(XMLError):  # the SII's schema refuses it too
+        validate_schema(xml, restore_namespace=True)
+    with pytest.raises(DocumentError) as raised:
+        parse(xml)
+    (detail,) = raised.value.details
+    assert detail.field == field
+    assert said in detail.issue
+    assert repr(text) in detail.issue
+
+
+@pytest.mark.parametrize("text", ["+10642", "010642", " 10642 ", "10642"])
+def test_parse_reads_an_integer_written_as_the_sii_schema_allows(text: str) -> None:
+    # xs:integer is digits with an optional sign (leading zeros and "+" included): the SII's
+    # schema, and so validate_schema(), accept these, and parse reads the number they write.
+    xml = _with_text(_FACTURA, "MntTotal", text)
+    validate_schema(xml, restore_namespace=True)
+    assert parse(xml).encabezado.totales is not None
+    assert parse(xml).encabezado.totales.mnt_total == 10642
+
+
+@pytest.mark.parametrize(
+    ("tag", "text", "field", "right"),
+    [
+        ("RUTEmisor", "60910000-2", "Encabezado.Emisor.RUTEmisor", "60910000-1"),
+        ("RUTRecep", "76555835-3", "Encabezado.Receptor.RUTRecep", "76555835-2"),
+    ],
+)
+def test_parse_refuses_a_rut_whose_check_digit_is_wrong_naming_the_right_one(
+    tag: str, text: str, field: str, right: str
+) -> None:
+    with pytest.raises(DocumentError) as raised:
+        parse(_with_text(_FACTURA, tag, text))
+    (detail,) = raised.value.details
+    assert detail.field == field
+    assert detail.issue.startswith(f"{text} has a wrong check digit")
+    assert f"({right})" in detail.issue
+
+
+def test_parse_refuses_a_wrong_check_digit_in_every_rut_of_a_document() -> None:
+    # Each RUT field the models have, RUTOtr of a reference and the transport's included.
+    xml = _with_text(_FACTURA, "RUTRecep", "76555835-2").replace(
+        b"</Receptor>",
+        b"</Receptor><RUTSolicita>12345678-9</RUTSolicita>",
+        1,
+    )
+    with pytest.raises(DocumentError) as raised:
+        parse(xml)
+    assert [d.field for d in raised.value.details] == ["Encabezado.RUTSolicita"]
+    assert "the check digit of 12345678 is 5" in raised.value.details[0].issue
+
+
+def _rut_aliases(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[str]:
+    """The SII names of every ``Rut`` field of ``model`` and the models it holds."""
+    found: set[str] = set()
+    seen.add(model)
+    for info in model.model_fields.values():
+        for held in (info.annotation, *typing.get_args(info.annotation)):
+            for inner in (held, *typing.get_args(held)):
+                if inner is Rut and info.alias:
+                    found.add(info.alias)
+                elif isinstance(inner, type) and issubclass(inner, BaseModel) and inner not in seen:
+                    found |= _rut_aliases(inner, seen)
+    return found
+
+
+def test_every_rut_field_of_the_models_is_checked_when_read() -> None:
+    document = parse(_FACTURA)
+    transporte = Transporte(
+        rut_transportista="76555835-2",
+        chofer=Chofer(rut="76555835-2", nombre="Juan"),
+        aduana=Aduana(rut_cia_transp="76555835-2"),
+    )
+    encabezado = document.encabezado.model_copy(update={"transporte": transporte})
+    document = document.model_copy(
+        update={"encabezado": encabezado, "referencias": [Referencia(rut_otro="76555835-2")]}
+    )
+    checked = {path.rpartition(".")[2] for path, _ in rut_paths(document)}
+    assert checked == _rut_aliases(Document, set())

@@ -19,7 +19,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, ValidationInfo, model_
 
 from haulmer.rut import Rut
 
-__all__ = ["CLEAN_CONTEXT", "SiiModel", "lenient_context"]
+__all__ = ["CLEAN_CONTEXT", "SiiModel", "is_reading", "lenient_context"]
 
 _LENIENT = "lenient"
 
@@ -33,6 +33,12 @@ _CLEAN = "clean"
 CLEAN_CONTEXT: dict[str, bool] = {_CLEAN: True}
 """The validation context of input a reader already made clean (text trimmed, no blank text):
 the models take it as it is, without looking for blank text again."""
+
+
+def is_reading(context: Any) -> bool:
+    """Whether a validation ``context`` is a reader's (lenient, or a reader's clean input): the
+    models then hold what a document says, as the SII's schema writes it."""
+    return context is CLEAN_CONTEXT or (isinstance(context, dict) and bool(context.get(_LENIENT)))
 
 
 class _FieldShape(typing.NamedTuple):

@@ -16,11 +16,12 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, BeforeValidator, Field, field_validator
 
 from haulmer.dte._base import SiiModel
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.exports import Moneda
+from haulmer.dte.number_text import decimal_text, whole_text
 from haulmer.rut import Rut
 
 __all__ = [
@@ -53,13 +54,20 @@ WHOLE_LIMIT = 10**18
 NUMBER_LIMIT = 10**40
 """Far past any SII quantity, price, rate or foreign amount (18 integer digits at most)."""
 
-Whole = Annotated[int, Field(gt=-WHOLE_LIMIT, lt=WHOLE_LIMIT)]
+Whole = Annotated[int, BeforeValidator(whole_text), Field(gt=-WHOLE_LIMIT, lt=WHOLE_LIMIT)]
 """An int field's type. The bound is checked in pydantic's own code, before any arithmetic or
-message meets the number: an int of more than 4,300 digits cannot even be written as text."""
+message meets the number: an int of more than 4,300 digits cannot even be written as text.
+Text must be written as the SII's ``xs:integer`` (``"8592.0"`` and ``"1_000"`` are refused)."""
 
-Number = Annotated[Decimal, Field(gt=-NUMBER_LIMIT, lt=NUMBER_LIMIT)]
+Number = Annotated[Decimal, BeforeValidator(decimal_text), Field(gt=-NUMBER_LIMIT, lt=NUMBER_LIMIT)]
 """A Decimal field's type, bounded the same way: ``1E+99999999`` would overflow a product, and
-5,000 digits run out of digits when rounded."""
+5,000 digits run out of digits when rounded. Text must be written as the SII's ``xs:decimal``
+(``"8.592e3"`` is refused)."""
+
+Amount = Annotated[Whole | Number, BeforeValidator(decimal_text)]
+"""MontoItem, MntExe and MntTotal: whole pesos (``int``), but an export's are in the sale's
+currency, with decimals (``Decimal``). Read from XML, a Documento's decimals are refused
+(``haulmer.dte.reading.reading_problems``)."""
 
 
 def _alias(sii: str, *others: str) -> Any:
@@ -321,7 +329,7 @@ class Totales(SiiModel):
     tpo_moneda: Moneda | None = Field(default=None, alias="TpoMoneda")
     """Exports only: the currency of every amount of the document."""
     mnt_neto: Whole | None = Field(default=None, alias="MntNeto", ge=0)
-    mnt_exe: Whole | Number | None = Field(default=None, alias="MntExe", ge=0)
+    mnt_exe: Amount | None = Field(default=None, alias="MntExe", ge=0)
     mnt_base: Whole | None = Field(default=None, alias="MntBase", ge=0)
     mnt_margen_com: Whole | None = Field(default=None, alias="MntMargenCom", ge=0)
     tasa_iva: Number | None = Field(default=None, alias="TasaIVA")
@@ -334,7 +342,7 @@ class Totales(SiiModel):
     grnt_dep: Whole | None = Field(default=None, alias="GrntDep", ge=0)
     comisiones: ComisionesTotales | None = Field(default=None, alias="Comisiones")
     """Liquidación-factura (43): the commissions deducted from MntTotal."""
-    mnt_total: Whole | Number = Field(alias="MntTotal", ge=0)
+    mnt_total: Amount = Field(alias="MntTotal", ge=0)
     monto_nf: Whole | None = Field(default=None, alias="MontoNF")
     """Monto no facturable: lines with IndExe 2 (and 6, negative, on boletas)."""
     monto_periodo: Whole | None = _alias("MontoPeriodo", "TotalPeriodo", "monto_periodo")
@@ -426,7 +434,7 @@ class Detalle(SiiModel):
     recargo_monto: Whole | None = Field(default=None, alias="RecargoMonto", ge=0)
     cod_imp_adic: list[str] = Field(default_factory=list, alias="CodImpAdic")
     """Up to two additional-tax or retención codes (``"24"`` licores, ``"15"`` IVA retenido)."""
-    monto_item: Whole | Number | None = Field(default=None, alias="MontoItem", ge=0)
+    monto_item: Amount | None = Field(default=None, alias="MontoItem", ge=0)
     """Pesos; on exports, the document's currency (``Decimal``, up to 4 decimals)."""
 
     @field_validator("tpo_doc_liq", mode="before")

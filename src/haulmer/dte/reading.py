@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import typing
+from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -17,9 +18,18 @@ import pydantic
 
 from haulmer.dte._base import CLEAN_CONTEXT, SiiModel, _lenient_rut, _shapes, _strip_optional
 from haulmer.dte.document import Document
+from haulmer.errors import DocumentError, ErrorDetail
 from haulmer.rut import Rut
 
-__all__ = ["FieldReading", "document_from_input", "document_reading", "read_rut"]
+__all__ = [
+    "FieldReading",
+    "document_from_input",
+    "document_reading",
+    "read_rut",
+    "reading_error",
+    "reading_problems",
+    "rut_paths",
+]
 
 
 class FieldReading(NamedTuple):
@@ -96,3 +106,81 @@ def document_from_input(data: dict[str, Any]) -> Document | None:
         return Document.model_validate(data, context=CLEAN_CONTEXT)
     except (pydantic.ValidationError, ValueError, TypeError):
         return None
+
+
+def reading_problems(document: Document) -> list[ErrorDetail]:
+    """What the models let through but the SII refuses in a document read from XML: decimals in
+    a Documento's MontoItem, MntExe or MntTotal (whole pesos, the schema's ``MontoType``; only
+    exports have decimals there) and RUTs whose check digit is wrong (the SII checks every one).
+
+    The models read both (an export's amounts are ``Decimal``, and the lenient reading does not
+    check check digits, as OpenFactura's JSON needs); the XML reader (``haulmer.sii.parse``)
+    refuses them. One test per amount and per RUT: reading stays fast.
+    """
+    problems: list[ErrorDetail] = []
+    encabezado = document.encabezado
+    if not encabezado.id_doc.tipo_dte.is_export:
+        totales = encabezado.totales
+        if totales is not None:
+            for name, value in (("MntExe", totales.mnt_exe), ("MntTotal", totales.mnt_total)):
+                if isinstance(value, Decimal):
+                    problems.append(_decimals(f"Encabezado.Totales.{name}", value, document))
+        for index, line in enumerate(document.detalle):
+            if isinstance(line.monto_item, Decimal):
+                path = f"Detalle[{index + 1}].MontoItem"
+                problems.append(_decimals(path, line.monto_item, document))
+    for path, rut in rut_paths(document):
+        if rut is not None and not rut.is_dv_valid:
+            right = Rut.compute_dv(rut.number)
+            problems.append(
+                ErrorDetail(
+                    path,
+                    f"{rut} has a wrong check digit: the check digit of {rut.number} is {right} "
+                    f"({rut.number}-{right}), and the SII refuses a document whose RUT's check "
+                    "digit is wrong",
+                )
+            )
+    return problems
+
+
+def reading_error(problems: list[ErrorDetail]) -> DocumentError:
+    """The DocumentError for ``reading_problems``, worded as a model's refusal is."""
+    shown = "; ".join(str(problem) for problem in problems[:5])
+    if len(problems) > 5:
+        shown += f" (and {len(problems) - 5} more)"
+    return DocumentError(f"the DTE is not valid: {shown}", problems)
+
+
+def _decimals(path: str, value: Decimal, document: Document) -> ErrorDetail:
+    tipo = document.tipo_dte
+    return ErrorDetail(
+        path,
+        f"'{value}' is written with decimals, but the SII's schema allows only whole pesos "
+        f"here in a {tipo.label} ({int(tipo)}): an integer of up to 18 digits, without a "
+        "decimal point (only exports, 110, 111 and 112, have decimals there)",
+    )
+
+
+def rut_paths(document: Document) -> list[tuple[str, Rut | None]]:
+    """Every RUT of ``document`` (None where left out), by its SII path."""
+    encabezado = document.encabezado
+    ruts: list[tuple[str, Rut | None]] = [
+        ("Encabezado.Emisor.RUTEmisor", encabezado.emisor.rut),
+        ("Encabezado.RUTMandante", encabezado.rut_mandante),
+        ("Encabezado.Receptor.RUTRecep", encabezado.receptor.rut),
+        ("Encabezado.RUTSolicita", encabezado.rut_solicita),
+    ]
+    transporte = encabezado.transporte
+    if transporte is not None:
+        ruts.append(("Encabezado.Transporte.RUTTrans", transporte.rut_transportista))
+        if transporte.chofer is not None:
+            ruts.append(("Encabezado.Transporte.Chofer.RUTChofer", transporte.chofer.rut))
+        if transporte.aduana is not None:
+            ruts.append(
+                ("Encabezado.Transporte.Aduana.RUTCiaTransp", transporte.aduana.rut_cia_transp)
+            )
+    ruts += [
+        (f"Referencia[{index + 1}].RUTOtr", referencia.rut_otro)
+        for index, referencia in enumerate(document.referencias)
+    ]
+    return ruts

@@ -12,7 +12,7 @@ from __future__ import annotations
 from lxml import etree
 
 from haulmer.dte.document import Document
-from haulmer.dte.reading import document_from_input
+from haulmer.dte.reading import document_from_input, reading_error, reading_problems
 from haulmer.errors import XMLError
 from haulmer.sii._xml import MAX_XML_BYTES, local_name, parse_xml
 from haulmer.sii.document_input import read_document_input
@@ -31,7 +31,11 @@ def _document_of(dte: etree._Element) -> Document:
             "ambiguous (a signature covers one at most); refuse it or check it with verify()"
         )
     documento = found[0]
-    return Document.from_sii_dict(element_to_dict(documento))
+    document = Document.from_sii_dict(element_to_dict(documento))
+    problems = reading_problems(document)
+    if problems:
+        raise reading_error(problems)
+    return document
 
 
 def parse(xml: bytes | str, *, max_bytes: int = MAX_XML_BYTES) -> Document:
@@ -98,7 +102,7 @@ def _read_at_first_sight(xml: bytes | str, max_bytes: int) -> list[Document] | N
         found = list(dte.iterchildren(*DOCUMENT_PATTERNS))
         read = read_document_input(found[0]) if len(found) == 1 else None
         document = document_from_input(read) if read is not None else None
-        if document is None:
-            return None
+        if document is None or reading_problems(document):
+            return None  # the general reading says why
         documents.append(document)
     return documents
