@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, issue, verify
+from haulmer.sii.issuing import stamp_and_sign
 from haulmer.testing.caf import make_test_caf
 
 from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT, make_document
@@ -504,3 +506,32 @@ def test_an_answer_with_a_second_signed_part_fails_as_ambiguous(
     )
     checks = {f.check for f in verify(doubled).failures}
     assert "structure" in checks
+
+
+def _signed_with(sii: dict[str, Any], cafs: dict[int, Caf], certificate: Certificate) -> bytes:
+    """A factura 33 stamped and signed as given, without the document rules' checks."""
+    return stamp_and_sign(sii, caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT)
+
+
+def test_a_wrong_check_digit_written_alike_in_document_and_timbre_is_a_rut_failure(
+    cafs: dict[int, Caf], certificate: Certificate
+) -> None:
+    sii = make_document(33).to_sii_dict()
+    sii["Encabezado"]["Receptor"]["RUTRecep"] = "96790240-4"  # its check digit is 3
+    xml = _signed_with(sii, cafs, certificate)
+    assert b"<RR>96790240-4</RR>" in xml  # the timbre says the same: no disagreement
+    result = verify(xml)
+    assert not result.ok
+    assert [(f.check, f.reason) for f in result.failures] == [
+        (
+            "rut",
+            "RUTRecep and DD/RR '96790240-4' have a wrong check digit: the check digit of "
+            "96790240 is 3, and the SII refuses a RUT whose check digit is wrong",
+        )
+    ]
+    assert any(passed.startswith("ted ") for passed in result.passed)
+
+
+def test_the_documents_of_every_type_have_right_check_digits(issued: dict[int, bytes]) -> None:
+    for tipo, xml in issued.items():
+        assert not [f for f in verify(xml).failures if f.check == "rut"], tipo

@@ -21,6 +21,7 @@ from lxml import etree
 
 from haulmer._shown import shown
 from haulmer.errors import ValidationError, XMLError
+from haulmer.rut import Rut
 from haulmer.sii._xml import (
     descend,
     first_children,
@@ -108,7 +109,8 @@ def _cut(text: str) -> str:
 
 
 def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | None]:
-    """Check the timbre of a ``Documento``: FRMT against the CAF key and DD against the document.
+    """Check the timbre of a ``Documento``: FRMT against the CAF key and DD against the document,
+    and the check digits of the RUTs they write (problems of kind ``rut``).
 
     Returns the problems found and the CAF embedded in the timbre (None if unreadable).
     """
@@ -144,10 +146,11 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
             problems.append(("ted", frmt_problem))
 
     dd_texts = {tag: stripped_text(in_dd.get(ns + tag)) for tag in _DD_FIELDS}
+    encabezado = in_documento.get(ns + "Encabezado")
     problems.extend(
-        ("ted", reason)
-        for reason in _disagreements(dd_texts, documento, in_documento.get(ns + "Encabezado"), ns)
+        ("ted", reason) for reason in _disagreements(dd_texts, documento, encabezado, ns)
     )
+    problems.extend(("rut", reason) for reason in _check_digit_problems(dd_texts, encabezado, ns))
     dd_type, dd_folio, dd_rut = dd_texts["TD"], dd_texts["F"], dd_texts["RE"]
     if dd_type != str(caf.dte_type):
         problems.append(("ted", f"DD/TD {shown(dd_type)} is not the CAF's type {caf.dte_type}"))
@@ -222,6 +225,35 @@ def _disagreements(
             f"is {shown(_cut_as_stamped(first_item))}"
         )
     return reasons
+
+
+def _check_digit_problems(
+    dd: dict[str, str | None], encabezado: etree._Element | None, ns: str
+) -> list[str]:
+    """Each RUT of the document (RUTEmisor, RUTRecep) and of its DD (RE, RR) whose check digit
+    is wrong, once per RUT with every field that writes it: the SII checks each one."""
+    in_header = first_children(encabezado)
+    texts = {
+        "RUTEmisor": stripped_text(descend(in_header.get(ns + "Emisor"), ns + "RUTEmisor")),
+        "DD/RE": dd["RE"],
+        "RUTRecep": stripped_text(descend(in_header.get(ns + "Receptor"), ns + "RUTRecep")),
+        "DD/RR": dd["RR"],
+    }
+    wrong: dict[Rut, list[str]] = {}
+    for field, text in texts.items():
+        try:
+            rut = lenient_rut(text) if text else None
+        except ValidationError:
+            continue  # no RUT at all: the disagreements and the schema say so
+        if rut is not None and not rut.is_dv_valid:
+            wrong.setdefault(rut, []).append(field)
+    return [
+        f"{' and '.join(fields)} {shown(str(rut))} "
+        f"{'has' if len(fields) == 1 else 'have'} a wrong check digit: the check digit of "
+        f"{rut.number} is {Rut.compute_dv(rut.number)}, and the SII refuses a RUT whose check "
+        "digit is wrong"
+        for rut, fields in wrong.items()
+    ]
 
 
 def _leading_texts(

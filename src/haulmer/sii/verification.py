@@ -72,8 +72,8 @@ _WATCHED: Final = (
 
 @dataclass(frozen=True)
 class Failure:
-    """One failed check: ``check`` names it (signature, digest, key, certificate, ted, caf, xml,
-    structure, caratula), ``where`` says which document or envelope, ``reason`` says why."""
+    """One failed check: ``check`` names it (signature, digest, key, certificate, ted, rut, caf,
+    xml, structure, caratula), ``where`` says which document or envelope, ``reason`` says why."""
 
     check: str
     reason: str
@@ -536,7 +536,7 @@ def _verify_dte(
     problems, caf = check_ted(documento)
     for kind, reason in problems:
         collector.fail(kind, reason, where)
-    if not problems:
+    if not any(kind == "ted" for kind, _ in problems):
         collector.passed.append(f"ted {where}")
     if check_caf and caf is not None:
         problem = caf.frma_problem(allow_test_keys=allow_test_cafs)
