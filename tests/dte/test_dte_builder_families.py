@@ -63,6 +63,7 @@ def test_the_options_are_written_once_and_extend_each_other() -> None:
         "id_doc",
         "tasas_adicionales",
         "credito_constructoras",
+        "saldo_anterior",
         "check",
     } == SHARED
     assert PaymentOptions.__optional_keys__ > SHARED

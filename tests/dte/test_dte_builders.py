@@ -711,3 +711,55 @@ def test_a_refused_amount_says_where_and_what_to_give_in_its_message(
         build(emisor, receptor)
     for pattern in says:
         assert re.search(pattern, str(info.value)), (pattern, str(info.value))
+
+
+def test_a_saldo_anterior_given_to_a_builder_is_added_to_the_total_to_pay(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    doc = dte.factura(emisor=emisor, receptor=receptor, lines=[RJ45], saldo_anterior=-1485)
+    totales = doc.to_sii_dict()["Encabezado"]["Totales"]
+    assert (totales["MntTotal"], totales["SaldoAnterior"], totales["VlrPagar"]) == (
+        37485,
+        -1485,
+        36000,
+    )
+
+
+def test_vlr_pagar_counts_the_non_billable_amount_of_the_period(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    lines = [RJ45, {"nombre": "Cuota anterior", "cantidad": 1, "precio": 1000, "ind_exe": 2}]
+    doc = dte.factura(emisor=emisor, receptor=receptor, lines=lines, saldo_anterior=500)
+    totales = doc.encabezado.totales
+    assert totales is not None
+    assert (totales.mnt_total, totales.monto_nf, totales.vlr_pagar) == (37485, 1000, 38985)
+
+
+def test_a_vlr_pagar_that_does_not_add_up_is_named_with_what_it_should_be(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    doc = dte.factura(emisor=emisor, receptor=receptor, lines=[RJ45], saldo_anterior=100)
+    assert doc.encabezado.totales is not None
+    totales = doc.encabezado.totales.model_copy(update={"vlr_pagar": 37485})
+    wrong = doc.model_copy(
+        update={"encabezado": doc.encabezado.model_copy(update={"totales": totales})}
+    )
+    with pytest.raises(DocumentError) as raised:
+        wrong.check()
+    assert [(d.field, d.issue) for d in raised.value.details] == [
+        (
+            "Encabezado.Totales.VlrPagar",
+            "is 37485, expected 37585: the total to pay is the period's total (37485: MntTotal "
+            "+ MontoNF) plus SaldoAnterior (100)",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "error"), [("100", TypeError), (True, TypeError), (10**18, DocumentError)]
+)
+def test_a_saldo_anterior_that_is_no_whole_amount_of_pesos_is_refused(
+    emisor: dict[str, Any], receptor: dict[str, Any], value: Any, error: type[Exception]
+) -> None:
+    with pytest.raises(error, match="saldo_anterior"):
+        dte.factura(emisor=emisor, receptor=receptor, lines=[RJ45], saldo_anterior=value)

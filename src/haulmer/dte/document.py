@@ -43,6 +43,7 @@ from haulmer.dte.totals import (
     compute_totals,
     document_line_amounts,
     totals_from_line_amounts,
+    valor_a_pagar,
 )
 from haulmer.errors import DocumentError, ErrorDetail
 
@@ -220,6 +221,7 @@ class Document(SiiModel):
         *,
         tasas_adicionales: Mapping[str, Decimal] | None = None,
         credito_constructoras: int | None = None,
+        saldo_anterior: int | None = None,
     ) -> Document:
         """A copy with line numbers, line amounts and Totales filled where they were left out.
 
@@ -227,6 +229,9 @@ class Document(SiiModel):
         ``tasas_adicionales``: the rates, in percent, of CodImpAdic codes without a fixed one
         (they become Totales/ImptoReten/TasaImp). ``credito_constructoras``: an empresa
         constructora's crédito especial in pesos (Totales/CredEC, deducted from MntTotal).
+        ``saldo_anterior``: the balance carried over in pesos, positive or negative
+        (Totales/SaldoAnterior). With a SaldoAnterior, VlrPagar (the total to pay) is
+        filled when left out: MontoPeriodo (MntTotal + MontoNF) + SaldoAnterior.
         """
         amounts = self.amounts_by_line()
         lines = [
@@ -246,8 +251,14 @@ class Document(SiiModel):
             for i, c in enumerate(self.comisiones)
         ]
         encabezado = self.encabezado
-        if encabezado.totales is None:
+        totales = encabezado.totales
+        if totales is None:
             totales = self.totals_from(amounts, tasas_adicionales, credito_constructoras)
+        if saldo_anterior is not None:
+            totales = totales.model_copy(update={"saldo_anterior": saldo_anterior})
+        if totales.saldo_anterior is not None and totales.vlr_pagar is None:
+            totales = totales.model_copy(update={"vlr_pagar": valor_a_pagar(totales)})
+        if totales is not encabezado.totales:
             encabezado = encabezado.model_copy(update={"totales": totales})
         return self.model_copy(
             update={

@@ -83,6 +83,7 @@ __all__ = [
     "round_peso",
     "split_gross",
     "totals_from_line_amounts",
+    "valor_a_pagar",
 ]
 
 ADDITIONAL_TAX_RATES: Mapping[str, Decimal] = {
@@ -716,3 +717,12 @@ def totals_from_line_amounts(
         monto_nf=monto_nf,
         monto_periodo=total + monto_nf if monto_nf is not None else None,
     )
+
+
+def valor_a_pagar(totales: Totales) -> int:
+    """Totales/VlrPagar, the total to pay: the period's total (MontoPeriodo, or MntTotal +
+    MontoNF when it is left out) plus the balance carried over (SaldoAnterior, + or -)."""
+    periodo = totales.monto_periodo
+    if periodo is None:
+        periodo = int(totales.mnt_total) + (totales.monto_nf or 0)
+    return periodo + (totales.saldo_anterior or 0)

@@ -14,7 +14,7 @@ from typing import Any, cast
 import pydantic
 
 from haulmer._chile import chile_today
-from haulmer._shown import shown
+from haulmer._shown import about_digits, shown
 from haulmer.dte.builders.inputs import (
     ComisionInput,
     DocumentOptions,
@@ -101,9 +101,10 @@ def build(
     ``folio`` (0), ``id_doc`` (IdDoc fields, Python or SII names: ``{"forma_pago": 2}``),
     ``descuentos_recargos``, ``referencias``, ``tasas_adicionales`` (rates of the tax codes
     without a fixed one: ``{"28": Decimal("2.5")}``), ``credito_constructoras`` (CredEC in
-    pesos), ``check``. Exports only: ``moneda``
-    (Totales/TpoMoneda) and ``otra_moneda`` (``{"TpoMoneda": "PESO CL", "TpoCambio": 950}``;
-    amounts computed); an export's receptor without a RUT gets 55555555-5, as in
+    pesos), ``saldo_anterior`` (SaldoAnterior in pesos; VlrPagar is computed), ``check``.
+    Exports only: ``moneda`` (Totales/TpoMoneda) and ``otra_moneda``
+    (``{"TpoMoneda": "PESO CL", "TpoCambio": 950}``; amounts computed); an export's receptor
+    without a RUT gets 55555555-5, as in
     ``factura_exportacion``. Liquidación-factura only: ``comisiones``.
     Raises DocumentError with one ErrorDetail per problem.
     """
@@ -155,6 +156,7 @@ def build(
     document = document.completed(
         tasas_adicionales=_tax_rates(options.get("tasas_adicionales")),
         credito_constructoras=_credito(options.get("credito_constructoras")),
+        saldo_anterior=_saldo_anterior(options.get("saldo_anterior")),
     )
     if options.get("check", True):
         document.check()
@@ -218,6 +220,25 @@ def _credito(value: object) -> int | None:
             [ErrorDetail("Encabezado.Totales.CredEC", "a crédito is 0 or more pesos")],
         )
     return value or None
+
+
+def _saldo_anterior(value: object) -> int | None:
+    """``saldo_anterior`` as whole pesos, positive or negative (the SII's ValorType: 18 digits
+    at most); None when left out."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(
+            "saldo_anterior is the SaldoAnterior in whole pesos (an int, negative for a balance "
+            f"in the receptor's favour), got {type(value).__name__}"
+        )
+    if abs(value) >= 10**18:
+        raise DocumentError(
+            f"saldo_anterior has more than 18 digits ({about_digits(value)}); the SII's "
+            "SaldoAnterior has 18 at most",
+            [ErrorDetail("Encabezado.Totales.SaldoAnterior", "18 digits at most")],
+        )
+    return value
 
 
 def dte_type(value: object) -> DTEType:

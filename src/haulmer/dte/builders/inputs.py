@@ -131,6 +131,9 @@ class DocumentOptions(TypedDict, total=False):
     credito_constructoras: int | None
     """Totales/CredEC: an empresa constructora's crédito especial in pesos (at most 65% of the
     IVA), deducted from MntTotal. A nota that annuls takes its document's when left out."""
+    saldo_anterior: int | None
+    """Totales/SaldoAnterior: the balance carried over in pesos, positive or negative; VlrPagar
+    (the total to pay, MontoPeriodo + SaldoAnterior) is computed from it."""
     check: bool
     """Run ``Document.check()`` (True when left out); False returns the document unchecked."""
 

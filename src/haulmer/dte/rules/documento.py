@@ -272,6 +272,19 @@ def _compare_totals(given: Totales, expected: Totales, boleta: bool) -> list[Err
         problems.append(
             ErrorDetail(f"Encabezado.Totales.{name}", f"is {have_p}, expected {want_p}")
         )
+    if given.vlr_pagar is not None:
+        # VlrPagar = MontoPeriodo (MntTotal + MontoNF) + SaldoAnterior: the total to pay
+        saldo = given.saldo_anterior or 0
+        want_v = want_p + saldo
+        if given.vlr_pagar != want_v:
+            problems.append(
+                ErrorDetail(
+                    "Encabezado.Totales.VlrPagar",
+                    f"is {given.vlr_pagar}, expected {want_v}: the total to pay is the "
+                    f"period's total ({want_p}: MntTotal + MontoNF) plus SaldoAnterior "
+                    f"({saldo})",
+                )
+            )
     given_taxes = {t.tipo: t.monto for t in given.impto_reten}
     want_taxes = {t.tipo: t.monto for t in expected.impto_reten}
     for code in sorted(set(given_taxes) | set(want_taxes)):
