@@ -19,7 +19,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, ValidationInfo, model_
 
 from haulmer.rut import Rut
 
-__all__ = ["CLEAN_CONTEXT", "SiiModel", "is_reading", "lenient_context"]
+__all__ = ["CLEAN_CONTEXT", "XML_CONTEXT", "SiiModel", "lenient_context", "reads_xml"]
 
 _LENIENT = "lenient"
 
@@ -35,10 +35,14 @@ CLEAN_CONTEXT: dict[str, bool] = {_CLEAN: True}
 the models take it as it is, without looking for blank text again."""
 
 
-def is_reading(context: Any) -> bool:
-    """Whether a validation ``context`` is a reader's (lenient, or a reader's clean input): the
-    models then hold what a document says, as the SII's schema writes it."""
-    return context is CLEAN_CONTEXT or (isinstance(context, dict) and bool(context.get(_LENIENT)))
+XML_CONTEXT: dict[str, bool] = {_LENIENT: True, "xml": True}
+"""The lenient context of a dict read from SII XML (``haulmer.sii.parse``'s general reading)."""
+
+
+def reads_xml(context: Any) -> bool:
+    """Whether a validation ``context`` is the XML reader's (its dict, or its clean input): its
+    numbers are text as the SII's schema writes them, not JSON's or Python's."""
+    return context is CLEAN_CONTEXT or context is XML_CONTEXT
 
 
 class _FieldShape(typing.NamedTuple):

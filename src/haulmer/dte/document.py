@@ -16,7 +16,7 @@ from typing import Any
 import pydantic
 from pydantic import Field, model_validator
 
-from haulmer.dte._base import SiiModel, lenient_context
+from haulmer.dte._base import XML_CONTEXT, SiiModel, lenient_context
 from haulmer.dte._field_paths import validation_details
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.checked import CheckedDocument
@@ -392,25 +392,37 @@ class Document(SiiModel):
         elements (TED, TmstFirma, DocPersonalizado...) are ignored and RUT check digits are not
         verified. A ``DTE``/``Documento`` wrapper is unwrapped. Raises DocumentError.
         """
-        body: Any = data
-        if isinstance(body, Mapping) and "DTE" in body and "Encabezado" not in body:
-            body = body["DTE"]
-        if isinstance(body, Mapping) and "Encabezado" not in body:
-            for root in _ROOTS:
-                if root in body:
-                    body = body[root]
-                    break
-        if not isinstance(body, Mapping):
-            raise DocumentError(
-                "a DTE dict must be a mapping with Encabezado and Detalle",
-                [ErrorDetail("", f"got {type(body).__name__}")],
-            )
-        try:
-            return cls.model_validate(dict(body), context=lenient_context())
-        except pydantic.ValidationError as exc:
-            raise document_error(exc, "the DTE") from None
-        except ValueError as exc:
-            raise unreadable_number(exc, "the DTE") from None
+        return _validated(cls, data, lenient_context())
+
+    @classmethod
+    def from_sii_xml_dict(cls, data: Mapping[str, Any]) -> Document:
+        """``from_sii_dict`` of a dict read from SII XML (``haulmer.sii.parse``): its numbers
+        must also be written as the SII's schema writes them (``8592.0`` is no integer)."""
+        return _validated(cls, data, XML_CONTEXT)
+
+
+def _validated(cls: type[Document], data: Mapping[str, Any], context: dict[str, bool]) -> Document:
+    """``data`` (unwrapped of a DTE or Documento wrapper) validated in ``context``; raises
+    DocumentError."""
+    body: Any = data
+    if isinstance(body, Mapping) and "DTE" in body and "Encabezado" not in body:
+        body = body["DTE"]
+    if isinstance(body, Mapping) and "Encabezado" not in body:
+        for root in _ROOTS:
+            if root in body:
+                body = body[root]
+                break
+    if not isinstance(body, Mapping):
+        raise DocumentError(
+            "a DTE dict must be a mapping with Encabezado and Detalle",
+            [ErrorDetail("", f"got {type(body).__name__}")],
+        )
+    try:
+        return cls.model_validate(dict(body), context=context)
+    except pydantic.ValidationError as exc:
+        raise document_error(exc, "the DTE") from None
+    except ValueError as exc:
+        raise unreadable_number(exc, "the DTE") from None
 
 
 def _decimal_export_amounts(document: Document) -> Document:

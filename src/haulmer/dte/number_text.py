@@ -2,8 +2,9 @@
 
 pydantic reads ``"8592.0"`` as the int 8592, and ``"8.592e3"``, ``"1_000"`` or Arabic-Indic
 digits as a Decimal; the SII's schema refuses all of them (``xs:integer`` is digits with an
-optional sign, ``xs:decimal`` digits with an optional sign and point). Only what is read (XML,
-OpenFactura's JSON) is judged: a value built in Python is a number whatever text it came from.
+optional sign, ``xs:decimal`` digits with an optional sign and point). Only what is read from
+XML is judged: JSON writes numbers its own way (``1e-06``), and a value built in Python is a
+number whatever text it came from.
 Most texts are plain digits, so one ``str`` test lets them through; only the others are looked
 at closely.
 """
@@ -16,7 +17,7 @@ from typing import Any, Final
 from pydantic import ValidationInfo
 
 from haulmer._shown import shown
-from haulmer.dte._base import is_reading
+from haulmer.dte._base import reads_xml
 
 __all__ = ["decimal_text", "whole_text"]
 
@@ -27,11 +28,11 @@ _DECIMAL: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def whole_text(value: Any, info: ValidationInfo) -> Any:
-    """An integer field's input, read: text only as ``xs:integer`` writes it (trimmed of XML
-    blanks), anything else as given. Raises ``ValueError`` saying what the schema allows."""
+    """An integer field's input, read from XML: text only as ``xs:integer`` writes it (trimmed
+    of XML blanks), anything else as given. Raises ``ValueError`` saying what the schema allows."""
     if value.__class__ is not str or (value.isascii() and value.isdigit()):
         return value
-    if not is_reading(info.context):
+    if not reads_xml(info.context):
         return value
     text = value.strip(_XML_BLANKS)
     if _INTEGER.fullmatch(text) is None:
@@ -43,11 +44,11 @@ def whole_text(value: Any, info: ValidationInfo) -> Any:
 
 
 def decimal_text(value: Any, info: ValidationInfo) -> Any:
-    """A decimal field's input, read: text only as ``xs:decimal`` writes it (trimmed of XML
-    blanks), anything else as given. Raises ``ValueError`` saying what the schema allows."""
+    """A decimal field's input, read from XML: text only as ``xs:decimal`` writes it (trimmed
+    of XML blanks), anything else as given. Raises ``ValueError`` saying what the schema allows."""
     if value.__class__ is not str or (value.isascii() and value.replace(".", "", 1).isdigit()):
         return value
-    if not is_reading(info.context):
+    if not reads_xml(info.context):
         return value
     text = value.strip(_XML_BLANKS)
     if _DECIMAL.fullmatch(text) is None:

@@ -1,7 +1,8 @@
 """Read received SII XML (a DTE or an envelope) into ``haulmer.dte.Document`` models, safely.
 
 The XML is parsed without DTDs, entities or network access and with a size limit; the models
-are built with ``Document.from_sii_dict``, which is lenient about numbers written as text.
+are built with ``Document.from_sii_xml_dict``, which reads numbers written as text as the SII's
+schema writes them.
 Usual documents are read first on a tree without indentation, each in one walk
 (``document_input``); anything unusual is read again the general way, which gives the result
 or words the error, so both ways give the same.
@@ -31,7 +32,7 @@ def _document_of(dte: etree._Element) -> Document:
             "ambiguous (a signature covers one at most); refuse it or check it with verify()"
         )
     documento = found[0]
-    document = Document.from_sii_dict(element_to_dict(documento))
+    document = Document.from_sii_xml_dict(element_to_dict(documento))
     problems = reading_problems(document)
     if problems:
         raise reading_error(problems)
