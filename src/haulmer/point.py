@@ -283,10 +283,10 @@ def configure_point_request(
             value = as_enum(PointDocument, value, "default document").value
         elif name == "paper":
             value = as_enum(Paper, value, "paper").value
-        elif name == "catalogue_id" and (not is_id(value)):
+        elif name == "catalogue_id" and value is not None and not is_id(value):
             raise ValidationError(
                 "catalogue_id is a catalogue's id ('cat_...', in client.catalogue."
-                f"list_catalogues()), got {shown(value)}"
+                f"list_catalogues()), or None to detach the point's catalogue, got {shown(value)}"
             )
         body[name] = value
     if not body:

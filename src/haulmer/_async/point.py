@@ -80,7 +80,7 @@ class AsyncPoint(AsyncAPIResource):
         sucursal: str | NotGiven | None = NOT_GIVEN,
         default_document: PointDocument | str | NotGiven = NOT_GIVEN,
         paper: Paper | str | NotGiven = NOT_GIVEN,
-        catalogue_id: str | NotGiven = NOT_GIVEN,
+        catalogue_id: str | NotGiven | None = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -88,7 +88,8 @@ class AsyncPoint(AsyncAPIResource):
         max_retries: int | None = None,
     ) -> PointOfSale:
         """Change the settings given (the others stay): name, sucursal, document, paper,
-        catalogue."""
+        catalogue (``catalogue_id=None`` detaches it: the point sells nothing until it has one
+        again; ``sucursal=None`` clears the branch)."""
         settings = {
             "name": name,
             "sucursal": sucursal,

@@ -81,7 +81,7 @@ class Point(SyncAPIResource):
         sucursal: str | NotGiven | None = NOT_GIVEN,
         default_document: PointDocument | str | NotGiven = NOT_GIVEN,
         paper: Paper | str | NotGiven = NOT_GIVEN,
-        catalogue_id: str | NotGiven = NOT_GIVEN,
+        catalogue_id: str | NotGiven | None = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -89,7 +89,8 @@ class Point(SyncAPIResource):
         max_retries: int | None = None,
     ) -> PointOfSale:
         """Change the settings given (the others stay): name, sucursal, document, paper,
-        catalogue."""
+        catalogue (``catalogue_id=None`` detaches it: the point sells nothing until it has one
+        again; ``sucursal=None`` clears the branch)."""
         settings = {
             "name": name,
             "sucursal": sucursal,

@@ -183,7 +183,9 @@ class PointSteps(CatalogueSteps, SetupSteps):
                 if body["paper"] not in PAPERS:
                     problems.append(("paper", "80mm or letter"))
                 changes["paper"] = body["paper"]
-            if "catalogue_id" in body:
+            if "catalogue_id" in body and body["catalogue_id"] is None:
+                changes["catalogue_id"] = None  # detached: the point sells nothing until set
+            elif "catalogue_id" in body:
                 catalogue_id = body["catalogue_id"]
                 try:
                     catalogue = self.catalogue(account, str(catalogue_id))
