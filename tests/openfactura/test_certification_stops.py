@@ -72,3 +72,10 @@ def test_a_stop_without_a_problem_says_where_to_look() -> None:
 
 def test_only_signature_problems_wait_for_the_company() -> None:
     assert [reason.needs_action for reason in CertificationProblemReason] == [True, True, False]
+
+
+def test_a_stopped_answer_without_an_estimated_completion_is_read_and_raises() -> None:
+    problem = {"reason": "certificate_expired", "stage": "simulacion", "since": BASE["started_at"]}
+    error = _answered(status="action_required", problem=problem, estimated_completion=None)
+    assert type(error) is CertificationActionRequiredError
+    assert error.status.estimated_completion is None

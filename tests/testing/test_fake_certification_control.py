@@ -216,6 +216,47 @@ def test_a_new_signature_resumes_a_stopped_certification_keeping_the_stages_gaps
     assert stages_on(status)["simulacion"] == add_business_days(resumed_on, 2)
 
 
+def test_a_stopped_certification_has_no_estimated_completion_until_it_resumes(
+    fake: FakeHaulmer, ready: ReadyWorkspace, signed: OpenFacturaSetup
+) -> None:
+    start_certification(ready, signed)
+    certification = ready.admin.openfactura.certification
+    planned = certification.retrieve(signed.id).estimated_completion
+    assert planned is not None
+    fake.control.stop_certification("certificate_expired", at="simulacion", setup_id=signed.id)
+    with pytest.raises(CertificationActionRequiredError):
+        certification.wait(signed.id, poll_interval=DAY)
+    stopped = certification.retrieve(signed.id)
+    assert stopped.needs_action
+    assert stopped.estimated_completion is None  # not the old date, which has no meaning now
+    assert (
+        fake.platform_state.setups[signed.id].certification.to_wire(signed.id, fake.clock.now())[
+            "estimated_completion"
+        ]
+        is None
+    )
+
+    fake.clock.advance(days=3)
+    ready.admin.openfactura.setup.upload_certificate(
+        signed.id, legal_representative_pfx(), password=PFX_PASSWORD
+    )
+    resumed = certification.retrieve(signed.id)
+    # certified three business days after simulacion, itself two after set_de_pruebas
+    assert resumed.estimated_completion == add_business_days(fake.clock.today(), 5)
+    assert resumed.estimated_completion > planned
+
+
+def test_a_failed_certification_has_no_estimated_completion(
+    fake: FakeHaulmer, ready: ReadyWorkspace, signed: OpenFacturaSetup
+) -> None:
+    fake.control.stop_certification("rejected_by_sii", at="set_de_pruebas")
+    start_certification(ready, signed)
+    certification = ready.admin.openfactura.certification
+    with pytest.raises(CertificationFailedError):
+        certification.wait(signed.id, poll_interval=DAY)
+    assert certification.retrieve(signed.id).estimated_completion is None
+
+
 def test_a_rejected_set_de_pruebas_fails_the_certification_for_good(
     fake: FakeHaulmer, ready: ReadyWorkspace, signed: OpenFacturaSetup
 ) -> None:

@@ -237,7 +237,9 @@ class CertificationStatus(HaulmerModel):
     status: str
     stage: CertificationStage
     started_at: datetime
-    estimated_completion: date
+    estimated_completion: date | None
+    """The day it should end; None while it is stopped ("action_required": it has no date
+    until the company acts, and resuming it sets a new one) or once it has failed."""
     business_days_required: int = CERTIFICATION_BUSINESS_DAYS
     business_days_elapsed: int = 0
     """Business days since the start, each counted from the hour its stage is reached (09:00
@@ -304,9 +306,10 @@ def _timed_out(setup_id: str, status: CertificationStatus | None, waited: float)
             f"no answer about the certification of setup {setup_id} after waiting "
             f"{waited:.0f} s. Call wait() again later."
         )
+    end = status.estimated_completion
     return (
         f"certification of setup {status.setup_id} is still at stage '{status.stage.value}' "
-        f"after waiting {waited:.0f} s; it should end by {status.estimated_completion}. "
+        f"after waiting {waited:.0f} s" + (f"; it should end by {end}" if end else "") + ". "
         "Call wait() again with a longer timeout."
     )
 

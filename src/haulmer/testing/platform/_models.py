@@ -241,7 +241,11 @@ class Certification:
             "status": self.status,
             "stage": self.stage.value,
             "started_at": _iso(self.started_at),
-            "estimated_completion": _iso(self.estimated_completion),
+            # Stopped, it has no date to land on until the company acts (a new signature
+            # resumes it and sets one again); failed, it never lands.
+            "estimated_completion": (
+                None if self.problem is not None else _iso(self.estimated_completion)
+            ),
             "business_days_required": self.business_days,
             "business_days_elapsed": min(elapsed, self.business_days),
             "certified_at": _iso(certified_at),
