@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haulmer._platform import EMAIL_ADDRESS, as_enum, as_model, id_path
+from haulmer._platform import EMAIL_ADDRESS, as_enum, as_model, id_path, name_text
 from haulmer.errors import ValidationError
 
 
@@ -94,3 +94,20 @@ def _plain_address(text: str) -> bool:
 @given(st.text(alphabet="ab.@ \t\u00a0ñ", max_size=12))
 def test_an_e_mail_address_is_name_at_a_domain_with_an_inner_dot(text: str) -> None:
     assert bool(EMAIL_ADDRESS.fullmatch(text)) == _plain_address(text)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"))))
+def test_name_text_keeps_every_name_without_control_characters_or_surrogates(name: str) -> None:
+    assert name_text(name, "name") == name
+
+
+@given(
+    st.text(),
+    st.sampled_from([chr(c) for c in range(0x20)] + ["\x7f", "\ud800", "\udfff"]),
+    st.text(),
+)
+def test_name_text_refuses_any_control_character_or_lone_surrogate(
+    before: str, bad: str, after: str
+) -> None:
+    with pytest.raises(ValueError, match=r"the name holds a (control character|lone surrogate)"):
+        name_text(before + bad + after, "name")

@@ -28,6 +28,7 @@ __all__ = [
     "id_path",
     "id_value",
     "is_id",
+    "name_text",
     "razon_social_text",
 ]
 
@@ -77,12 +78,35 @@ COMPANY_TEXTS: dict[str, tuple[str, int]] = {
 the company carries it in and the longest the SII's schema (DTE_v10.xsd) lets that element be."""
 
 
+_NOT_IN_A_NAME = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+"""What no name on the platform holds: control characters (a NUL, a tab, a line break, DEL),
+which no screen or printed document shows, and lone surrogates (half of a character, which no
+UTF-8 text can carry)."""
+
+
+def name_text(value: str, what: str) -> str:
+    """``value`` if it holds no control character (U+0000 to U+001F, U+007F) and no lone
+    surrogate; ValueError naming the character, where it is and ``what``. For the one-line names
+    of the platform (a workspace's, a point's, a product's, a razón social)."""
+    found = _NOT_IN_A_NAME.search(value)
+    if found is not None:
+        char = found.group()
+        kind = "a lone surrogate (half of a character)" if char > "\x7f" else "a control character"
+        raise ValueError(
+            f"the {what} holds {kind}, U+{ord(char):04X}, at position {found.start() + 1}: a name "
+            "is one line of visible text; remove it"
+        )
+    return value
+
+
 def document_text(value: str, what: str, element: str, limit: int) -> str:
     """``value`` trimmed, if every document can carry it as ``element`` (1 to ``limit``
-    characters ISO-8859-1 can write); ValueError saying what is wrong and naming ``what``."""
+    characters ISO-8859-1 can write, none of them a control character); ValueError saying what
+    is wrong and naming ``what``."""
     value = value.strip()
     if not value:
         raise ValueError(f"the {what} is required (it is the {element} of every document)")
+    name_text(value, what)
     if len(value) > limit:
         raise ValueError(
             f"the {what} has {len(value)} characters; the SII's {element} takes at most {limit}"

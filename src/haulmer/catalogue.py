@@ -32,7 +32,7 @@ from haulmer._core.request import (
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyModule, LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import as_enum, as_model, dte_text, id_path
+from haulmer._platform import as_enum, as_model, dte_text, id_path, name_text
 from haulmer._shown import shown
 from haulmer.errors import ValidationError
 
@@ -121,9 +121,12 @@ class _ProductFields(HaulmerModel):
 
     @field_validator("name", "unit", mode="before", check_fields=False)
     @classmethod
-    def _trimmed(cls, value: Any) -> Any:
-        """A name or unit is trimmed before its length is counted (blank is then empty)."""
-        return value.strip() if isinstance(value, str) else value
+    def _trimmed(cls, value: Any, info: ValidationInfo) -> Any:
+        """A name or unit is trimmed before its length is counted (blank is then empty), and is
+        one line: no control character nor lone surrogate (a description may wrap)."""
+        if isinstance(value, str):
+            return name_text(value.strip(), f"product's {info.field_name}")
+        return value
 
     @field_validator("name", "sku", "unit", "description", check_fields=False)
     @classmethod

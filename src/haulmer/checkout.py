@@ -20,7 +20,7 @@ from haulmer._core.request import (
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import EMAIL_ADDRESS, PHONE_NUMBER, as_enum, as_model, id_path
+from haulmer._platform import EMAIL_ADDRESS, PHONE_NUMBER, as_enum, as_model, id_path, name_text
 from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
@@ -104,14 +104,17 @@ class Buyer(HaulmerModel):
     rut: Rut
     phone: str
 
-    @field_validator("name")
+    @field_validator("name", mode="before")
     @classmethod
-    def _name(cls, value: str) -> str:
-        """Trimmed, as the platform trims it: a name of blanks is no name."""
+    def _name(cls, value: Any) -> Any:
+        """Trimmed, as the platform trims it: a name of blanks is no name; one line, without
+        control characters or lone surrogates."""
+        if not isinstance(value, str):
+            return value  # the field's type says what is wrong
         value = value.strip()
         if not value:
             raise ValueError("the buyer's name is required (blanks are no name)")
-        return value
+        return name_text(value, "buyer's name")
 
     @field_validator("email")
     @classmethod

@@ -23,7 +23,7 @@ from haulmer._core.types import NotGiven
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import as_enum, as_model, dte_text, id_path, is_id
+from haulmer._platform import as_enum, as_model, dte_text, id_path, is_id, name_text
 from haulmer._shown import shown
 from haulmer.catalogue import Product, sale_quantity
 from haulmer.errors import ValidationError
@@ -261,6 +261,13 @@ def sale_request(
     )
 
 
+def _one_line(value: str, what: str) -> str:
+    try:
+        return name_text(value, what)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
 def configure_point_request(
     point_id: str, settings: dict[str, Any], **options: Any
 ) -> APIRequest[PointOfSale]:
@@ -272,13 +279,13 @@ def configure_point_request(
         if name == "name":
             if not isinstance(value, str) or not value.strip() or len(value.strip()) > 60:
                 raise ValidationError("the point's name is text of 1 to 60 characters")
-            value = value.strip()
+            value = _one_line(value.strip(), "point's name")
         elif name == "sucursal":
             if value is not None and (
                 not isinstance(value, str) or not value.strip() or len(value.strip()) > 80
             ):
                 raise ValidationError("the sucursal is the branch's name (up to 80) or None")
-            value = value.strip() if isinstance(value, str) else None
+            value = _one_line(value.strip(), "sucursal") if isinstance(value, str) else None
         elif name == "default_document":
             value = as_enum(PointDocument, value, "default document").value
         elif name == "paper":

@@ -19,7 +19,7 @@ from haulmer._core.request import (
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import EMAIL_ADDRESS, id_path, razon_social_text
+from haulmer._platform import EMAIL_ADDRESS, id_path, name_text, razon_social_text
 from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
@@ -100,6 +100,14 @@ def _required_text(value: Any, what: str) -> str:
     return value.strip()
 
 
+def _name(value: Any, what: str) -> str:
+    """A required one-line name, trimmed: no control character nor lone surrogate."""
+    try:
+        return name_text(_required_text(value, what), what.removeprefix("the "))
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
 def activate_request(
     link: LinkLike, idempotency_key: str | None, **options: Any
 ) -> APIRequest[WorkspaceDetails]:
@@ -147,7 +155,7 @@ def administrator_request(
     email = _required_text(email, "the administrator's e-mail")
     if not EMAIL_ADDRESS.fullmatch(email):
         raise ValidationError(f"{shown(email)} is not an e-mail address (name@example.com)")
-    body = {"email": email, "name": _required_text(name, "the administrator's name")}
+    body = {"email": email, "name": _name(name, "the administrator's name")}
     return APIRequest(
         "POST",
         _path(workspace_id, "/administrator"),
@@ -161,7 +169,7 @@ def administrator_request(
 
 def rename_request(workspace_id: str, name: str, **options: Any) -> APIRequest[WorkspaceDetails]:
     """The request for step 2, the workspace's name."""
-    name = _required_text(name, "the workspace's name")
+    name = _name(name, "the workspace's name")
     if len(name) > MAX_NAME_LENGTH:
         raise ValidationError(f"the workspace's name has {len(name)} characters; at most 60")
     return APIRequest(

@@ -297,3 +297,46 @@ def test_a_blank_name_or_unit_is_refused_before_sending_in_a_new_product_and_an_
     assert len(fake.requests) == sent
     made = catalogue.create_product(cid, {"name": " Pan ", "sku": "PAN", "price": 1, "unit": "KG "})
     assert (made.name, made.unit) == ("Pan", "KG")
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"name": "Pan\namasado"}, "product's name holds a control character, U\\+000A"),
+        ({"name": "Pan\tamasado"}, "a control character, U\\+0009"),
+        ({"name": "Pan\x7f"}, "a control character, U\\+007F"),
+        ({"name": "Pan\ud800"}, "a lone surrogate"),
+        ({"unit": "K\tG"}, "product's unit holds a control character"),
+    ],
+)
+def test_a_product_name_with_a_control_character_is_refused_locally_and_by_the_platform(
+    fake: FakeHaulmer, ready: ReadyWorkspace, fields: dict[str, str], says: str
+) -> None:
+    import json
+
+    import httpx
+
+    product = {"name": "Pan", "sku": "PAN", "price": 1990, **fields}
+    cid = _catalogue_id(ready)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=says):
+        ready.owner.catalogue.create_product(cid, product)
+    with pytest.raises(ValidationError, match=says):
+        ready.owner.catalogue.update_product(cid, "prd_x", fields)
+    assert len(fake.requests) == sent
+    token = ready.owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            f"/v1/catalogues/{cid}/products",
+            content=json.dumps(product),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+    assert answer.status_code == 400
+    (detail,) = answer.json()["error"]["details"]
+    assert detail["field"] == next(iter(fields))
+    assert re.search(says, detail["issue"])
+
+
+def test_a_description_may_still_hold_line_breaks() -> None:
+    product = ProductInput(name="Pan", sku="PAN", price=1, description="Horneado hoy.\nSin sal.")
+    assert product.description == "Horneado hoy.\nSin sal."

@@ -131,6 +131,9 @@ def test_a_bad_buyer_rut_is_refused_before_any_request(fake: FakeHaulmer, client
         ({"email": "ana.example.com"}, "e-mail"),
         ({"phone": "12"}, "phone"),
         ({"name": ""}, "name"),
+        ({"name": "Ana\nRojas"}, "buyer's name holds a control character, U\\+000A"),
+        ({"name": "Ana Rojas\x7f"}, "a control character, U\\+007F"),
+        ({"name": "Ana\ud83d Rojas"}, "a lone surrogate"),
     ],
 )
 def test_bad_buyer_data_is_refused_locally(
@@ -139,6 +142,25 @@ def test_bad_buyer_data_is_refused_locally(
     with pytest.raises(ValidationError, match=message):
         client.checkout.create_order(buyer={**BUYER, **change}, products={"openfactura": 1})
     assert len(fake.requests) == 0
+
+
+def test_the_platform_refuses_a_buyer_name_with_a_control_character(fake: FakeHaulmer) -> None:
+    import json
+
+    import httpx
+
+    body = {
+        "buyer": {**BUYER, "name": "Ana\x00Rojas"},
+        "products": [{"code": "openfactura", "quantity": 1}],
+    }
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            "/v1/orders", content=json.dumps(body), headers={"Content-Type": "application/json"}
+        )
+    assert answer.status_code == 400
+    (detail,) = answer.json()["error"]["details"]
+    assert detail["field"] == "buyer.name"
+    assert "control character, U+0000" in detail["issue"]
 
 
 def test_plans_last_one_six_or_twelve_months(client: Haulmer) -> None:

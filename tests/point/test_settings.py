@@ -4,6 +4,7 @@ as null" each mean."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 import httpx
 import pytest
@@ -90,3 +91,33 @@ def test_a_catalogue_id_that_is_neither_an_id_nor_none_is_refused_before_sending
     with pytest.raises(ValidationError, match="or None to detach"):
         shop.ready.owner.point.configure(point_id, catalogue_id="")
     assert len(fake.requests) == sent
+
+
+@pytest.mark.parametrize(
+    ("setting", "says"),
+    [
+        ({"name": "Caja\n1"}, "point's name holds a control character, U\\+000A, at position 5"),
+        ({"name": "Caja\x001"}, "a control character, U\\+0000"),
+        ({"sucursal": "Casa\tmatriz"}, "sucursal holds a control character, U\\+0009"),
+        ({"sucursal": "Casa matriz\udfff"}, "a lone surrogate"),
+    ],
+)
+def test_a_point_name_or_sucursal_with_a_control_character_is_refused_here_and_by_the_fake(
+    fake: FakeHaulmer, client: Haulmer, shop: CertifiedShop, setting: dict[str, str], says: str
+) -> None:
+    import json
+
+    (point,) = shop.ready.owner.point.list()
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=says):
+        shop.ready.owner.point.configure(point.id, **setting)  # type: ignore[arg-type]
+    assert len(fake.requests) == sent
+    token = client.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.patch(f"/v1/points/{point.id}", content=json.dumps(setting), headers=headers)
+    assert answer.status_code == 400
+    (detail,) = answer.json()["error"]["details"]
+    assert detail["field"] == next(iter(setting))
+    assert re.search(says, detail["issue"])
+    assert shop.ready.owner.point.retrieve(point.id).name == "Punto de venta 1"

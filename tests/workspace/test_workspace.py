@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -180,10 +181,54 @@ def test_bad_administrator_or_name_is_refused_locally(fake: FakeHaulmer, client:
 
 
 @pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("Panadería\nAna", "workspace's name holds a control character, U\\+000A, at position 10"),
+        ("\x00Panadería", "a control character, U\\+0000"),
+        ("Panadería\x1b[31m", "a control character, U\\+001B"),
+        ("Panadería\udc80", "a lone surrogate"),
+    ],
+)
+def test_a_name_with_a_control_character_is_refused_locally_and_by_the_platform(
+    fake: FakeHaulmer, client: Haulmer, name: str, says: str
+) -> None:
+    import httpx
+
+    owner = owner_with_password(fake, client)
+    workspace = activated_workspace(fake, owner)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=says.replace("workspace's", "administrator's")):
+        owner.workspace.set_administrator(workspace.id, email=ADMIN_EMAIL, name=name)
+    with pytest.raises(ValidationError, match=says):
+        owner.workspace.rename(workspace.id, name)
+    assert len(fake.requests) == sent
+    token = owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        path = f"/v1/workspaces/{workspace.id}"
+        body = json.dumps({"email": ADMIN_EMAIL, "name": name})
+        answer = http.post(f"{path}/administrator", content=body, headers=headers)
+        assert answer.status_code == 400
+        (detail,) = answer.json()["error"]["details"]
+        assert detail["field"] == "name"
+        assert "administrator's name holds" in detail["issue"]
+        owner.workspace.set_administrator(workspace.id, email=ADMIN_EMAIL, name="Soporte")
+        answer = http.put(f"{path}/name", content=json.dumps({"name": name}), headers=headers)
+        assert answer.status_code == 400
+        (detail,) = answer.json()["error"]["details"]
+        assert detail["field"] == "name"
+        assert "workspace's name holds" in detail["issue"]
+    assert owner.workspace.retrieve(workspace.id).name is None
+
+
+@pytest.mark.parametrize(
     ("razon_social", "says"),
     [
         ("PANADERIA " + "X" * 91, "101 characters; the SII's RznSoc takes at most 100"),
         ("PANADERÍA “ANA” SPA", r"U\+201C\) cannot be written in a DTE's RznSoc"),
+        ("PANADERIA\tANA SPA", "razón social holds a control character, U\\+0009, at position 10"),
+        ("PANADERIA ANA\x7f SPA", "a control character, U\\+007F"),
+        ("PANADERIA ANA\ud800 SPA", "a lone surrogate"),
     ],
 )
 def test_a_razon_social_no_document_can_carry_is_refused_before_sending_and_by_the_platform(
@@ -200,8 +245,9 @@ def test_a_razon_social_no_document_can_carry_is_refused_before_sending_and_by_t
     with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
         answer = http.post(
             f"/v1/workspaces/{workspace.id}/organizations",
-            json={"razon_social": razon_social, "rut": "76086428-5"},
-            headers={"Authorization": f"Bearer {token}"},
+            # JSON's escapes carry even a lone surrogate, which UTF-8 cannot
+            content=json.dumps({"razon_social": razon_social, "rut": "76086428-5"}),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         )
     assert answer.status_code == 400
     (detail,) = answer.json()["error"]["details"]

@@ -19,7 +19,13 @@ from haulmer.testing.platform._errors import PlatformError, invalid, not_found, 
 from haulmer.testing.platform._models import Account, Workspace
 from haulmer.testing.platform._products import CatalogueSteps, StoredCatalogue
 from haulmer.testing.platform._setup import SetupSteps
-from haulmer.testing.platform._validation import new_id, raise_if, rut_field, text_field
+from haulmer.testing.platform._validation import (
+    name_field,
+    new_id,
+    raise_if,
+    rut_field,
+    text_field,
+)
 
 DOCUMENTS = {"boleta": 39, "factura": 33}
 """A point's document kinds and their DTE types."""
@@ -162,7 +168,7 @@ class PointSteps(CatalogueSteps, SetupSteps):
                 problems.append(("", f"send at least one of {', '.join(known)}"))
             changes: dict[str, Any] = {}
             if "name" in body:
-                name = text_field(body, "name", problems)
+                name = name_field(body, "name", problems, "point's name")
                 if len(name) > 60:
                     problems.append(("name", "at most 60 characters"))
                 changes["name"] = name
@@ -172,6 +178,8 @@ class PointSteps(CatalogueSteps, SetupSteps):
                     not isinstance(value, str) or not 0 < len(value.strip()) <= 80
                 ):
                     problems.append(("sucursal", "the branch's name, up to 80 characters, or null"))
+                elif value is not None:
+                    name_field(body, "sucursal", problems, "sucursal")
                 changes["sucursal"] = value.strip() if isinstance(value, str) else None
             if "default_document" in body:
                 if not isinstance(body["default_document"], str) or (

@@ -48,6 +48,19 @@ def text_field(body: dict[str, Any], name: str, problems: Problems) -> str:
     return value.strip()
 
 
+def name_field(body: dict[str, Any], name: str, problems: Problems, what: str) -> str:
+    """A required one-line name (stripped, no control character nor lone surrogate: the SDK's
+    ``name_text``), or what it is with a problem noted."""
+    from haulmer._platform import name_text
+
+    value = text_field(body, name, problems)
+    try:
+        name_text(value, what)
+    except ValueError as error:
+        problems.append((name, str(error)))
+    return value
+
+
 def rut_field(body: dict[str, Any], name: str, problems: Problems) -> str:
     """A RUT field in canonical form, or "" with the reason it is wrong noted."""
     from haulmer.errors import InvalidRutError

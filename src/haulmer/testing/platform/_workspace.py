@@ -11,7 +11,13 @@ from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._accounts import AccountSteps
 from haulmer.testing.platform._errors import already_done, forbidden, not_found, out_of_order
 from haulmer.testing.platform._models import Account, Organization, Workspace
-from haulmer.testing.platform._validation import new_id, raise_if, rut_field, text_field
+from haulmer.testing.platform._validation import (
+    name_field,
+    new_id,
+    raise_if,
+    rut_field,
+    text_field,
+)
 
 
 class WorkspaceSteps(AccountSteps):
@@ -62,7 +68,7 @@ class WorkspaceSteps(AccountSteps):
                 )
             problems: list[tuple[str, str]] = []
             email = text_field(body, "email", problems)
-            name = text_field(body, "name", problems)
+            name = name_field(body, "name", problems, "administrator's name")
             if email and not EMAIL_ADDRESS.fullmatch(email):
                 problems.append(("email", "not an e-mail address"))
             raise_if(problems, "the administrator")
@@ -84,7 +90,7 @@ class WorkspaceSteps(AccountSteps):
                     "create the workspace's administrator (step 1) before naming it (step 2)"
                 )
             problems: list[tuple[str, str]] = []
-            name = text_field(body, "name", problems)
+            name = name_field(body, "name", problems, "workspace's name")
             if len(name) > 60:
                 problems.append(("name", "at most 60 characters"))
             raise_if(problems, "the workspace name")
