@@ -54,6 +54,7 @@ __all__ = [
     "sale_document",
     "sale_lines",
     "sale_quantity",
+    "sale_total",
 ]
 
 MAX_PER_PAGE = 100
@@ -350,6 +351,19 @@ def prices_for(tipo_dte: int) -> PriceBasis:
 def sale_lines(items: Iterable[SaleItemInput], *, prices: PriceBasis | str) -> list[dict[str, Any]]:
     """The DTE lines of a sale: ``(product, quantity)`` pairs, SaleItems or dicts, in order."""
     return [item.product.dte_line(item.quantity, prices=prices) for item in _sale_items(items)]
+
+
+def sale_total(tipo_dte: int, items: Iterable[SaleItemInput]) -> int:
+    """What a boleta (39) or factura (33) of these products comes to (its MntTotal, pesos): the
+    total a point's sale charges for them, which a card or a transfer pays exactly."""
+    from haulmer import dte
+
+    prices = prices_for(tipo_dte)
+    lines = [
+        dte.Detalle.model_validate(item.product.dte_line(item.quantity, prices=prices))
+        for item in _sale_items(items)
+    ]
+    return int(dte.compute_totals(tipo_dte, lines).mnt_total)
 
 
 def sale_document(

@@ -25,7 +25,7 @@ from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import as_enum, as_model, dte_text, id_path, is_id, name_text
 from haulmer._shown import shown
-from haulmer.catalogue import Product, sale_quantity
+from haulmer.catalogue import Product, sale_quantity, sale_total
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
@@ -215,6 +215,51 @@ def _items(items: Iterable[SaleItemArg]) -> list[dict[str, str]]:
     return wire
 
 
+def _pesos(amount: int) -> str:
+    return f"${amount:,}".replace(",", ".")
+
+
+_TYPES = {PointDocument.BOLETA: 39, PointDocument.FACTURA: 33}
+
+
+def _check_amount(
+    items: list[SaleItemArg],
+    method: SalePaymentMethod,
+    amount: int,
+    kind: PointDocument | None,
+) -> None:
+    """Refuse an ``amount`` that cannot pay the sale, as the platform would: a card or a transfer
+    pays the total exactly, cash at least the total. Checked when every item is a Product (its
+    price is known here) and the document is known, or both documents' totals agree on it; else
+    the platform alone knows the total."""
+    products: list[tuple[Product, Any]] = []
+    for item in items:
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Product)):
+            return
+        products.append((item[0], item[1]))
+    kinds = [kind] if kind is not None else list(_TYPES)
+    totals = {k: sale_total(_TYPES[k], products) for k in kinds}
+    if method is SalePaymentMethod.CASH:
+        short = all(amount < total for total in totals.values())
+    else:
+        short = all(amount != total for total in totals.values())
+    if not short:
+        return
+    if len(set(totals.values())) == 1:
+        total = _pesos(next(iter(totals.values())))
+    else:  # the point's default document decides which
+        total = " or ".join(f"{_pesos(value)} as a {k.value}" for k, value in totals.items())
+    if method is SalePaymentMethod.CASH:
+        raise ValidationError(
+            f"amount {_pesos(amount)} does not cover the sale's total, {total}: cash pays at "
+            "least the total (the change is computed)"
+        )
+    raise ValidationError(
+        f"a {method.value} payment is exactly the sale's total, {total}, not {_pesos(amount)}: "
+        "only cash may exceed it (and get change); leave amount out to pay the total"
+    )
+
+
 def sale_request(
     point_id: str,
     items: Iterable[SaleItemArg],
@@ -226,15 +271,17 @@ def sale_request(
     **options: Any,
 ) -> APIRequest[Sale]:
     """The request for a sale at a point (items, payment and document checked here), keyed."""
+    items = list(items)
     body: dict[str, Any] = {"items": _items(items)}
     method = as_enum(SalePaymentMethod, payment, "payment method")
     pay: dict[str, Any] = {"method": method.value}
+    kind = None if document is None else as_enum(PointDocument, document, "document")
     if amount is not None:
         if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
             raise ValidationError("amount is whole pesos received, 1 or more")
+        _check_amount(items, method, amount, kind)
         pay["amount"] = amount
     body["payment"] = pay
-    kind = None if document is None else as_enum(PointDocument, document, "document")
     if kind is not None:
         body["document"] = kind.value
     if receptor is not None:

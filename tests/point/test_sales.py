@@ -154,8 +154,8 @@ def test_a_sale_needs_a_catalogue_an_active_product_and_enough_cash(shop: Certif
     with pytest.raises(StepOutOfOrderError, match="no catalogue"):
         owner.point.sell(point.id, [("prd_x", 1)], payment="cash")
     point_id, catalogue_id, (pan, _, _) = _stock(shop)
-    with pytest.raises(BadRequestError) as caught:
-        owner.point.sell(point_id, [(pan, 1)], payment="cash", amount=100)
+    with pytest.raises(BadRequestError) as caught:  # by id: the platform knows the price
+        owner.point.sell(point_id, [(pan.id, 1)], payment="cash", amount=100)
     assert caught.value.details[0].field == "payment.amount"
     owner.catalogue.deactivate_product(catalogue_id, pan.id)
     with pytest.raises(BadRequestError) as caught:
@@ -351,3 +351,82 @@ def test_a_product_or_catalogue_id_with_blanks_is_refused_before_sending(
     with pytest.raises(ValidationError, match="catalogue_id is a catalogue's id"):
         owner.point.configure(point_id, catalogue_id=f"{catalogue_id}\n")
     assert len(fake.requests) == sent
+
+
+@pytest.mark.parametrize("method", ["debit_card", "credit_card", "transfer"])
+@pytest.mark.parametrize("amount", [10_564, 10_566, 20_000])
+def test_a_card_or_transfer_amount_other_than_the_total_is_refused_before_sending(
+    fake: FakeHaulmer, shop: CertifiedShop, method: str, amount: int
+) -> None:
+    point_id, _, (pan, bebida, clase) = _stock(shop)
+    items = [(pan, "1.5"), (bebida, 2), (clase, 1)]  # a boleta of $10.565
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=rf"a {method} payment is exactly the sale's total, "):
+        shop.ready.owner.point.sell(point_id, items, payment=method, amount=amount)
+    assert len(fake.requests) == sent
+    sale = shop.ready.owner.point.sell(point_id, items, payment=method, amount=10_565)
+    assert (sale.total, sale.payment.amount, sale.payment.change) == (10_565, 10_565, 0)
+
+
+def test_the_refusal_names_the_total_of_the_document_sold(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    point_id, _, (pan, bebida, _) = _stock(shop)
+    sell = shop.ready.owner.point.sell
+    items = [(bebida, 10), (pan, 2)]
+    receptor = {
+        "rut": "76430498-5",
+        "razon_social": "HOSTY SPA",
+        "giro": "Hosting",
+        "direccion": "Calle 1",
+        "comuna": "Curicó",
+    }
+    with pytest.raises(ValidationError, match=r"total, \$16\.881, not \$16\.880"):
+        sell(
+            point_id,
+            items,
+            payment="transfer",
+            amount=16_880,
+            document="factura",
+            receptor=receptor,
+        )
+    with pytest.raises(
+        ValidationError, match=r"amount \$16\.880 does not cover the sale's total, \$16\.881"
+    ):
+        sell(point_id, items, payment="cash", amount=16_880, document="factura", receptor=receptor)
+    sale = sell(
+        point_id, items, payment="transfer", amount=16_881, document="factura", receptor=receptor
+    )
+    assert sale.total == 16_881
+
+
+def test_cash_below_the_total_is_refused_before_sending_and_cash_above_gets_change(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    point_id, _, (pan, _, _) = _stock(shop)
+    sent = len(fake.requests)
+    with pytest.raises(
+        ValidationError, match=r"amount \$100 does not cover the sale's total, \$1\.990"
+    ):
+        shop.ready.owner.point.sell(point_id, [(pan, 1)], payment="cash", amount=100)
+    assert len(fake.requests) == sent
+    sale = shop.ready.owner.point.sell(point_id, [(pan, 1)], payment="cash", amount=2_000)
+    assert sale.payment.change == 10
+
+
+def test_with_product_ids_the_platform_checks_a_card_amount(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    point_id, _, (pan, _, _) = _stock(shop)
+    with pytest.raises(BadRequestError) as caught:
+        shop.ready.owner.point.sell(point_id, [(pan.id, 1)], payment="debit_card", amount=2_000)
+    assert caught.value.details[0].field == "payment.amount"
+    assert "exactly 1990" in caught.value.details[0].issue
+
+
+def test_sale_total_is_the_total_of_the_document_a_sale_issues(shop: CertifiedShop) -> None:
+    from haulmer.catalogue import sale_total
+
+    _, _, (pan, bebida, clase) = _stock(shop)
+    assert sale_total(39, [(pan, "1.5"), (bebida, 2), (clase, 1)]) == 10_565
+    assert sale_total(33, [(bebida, 10), (pan, 2)]) == 16_881

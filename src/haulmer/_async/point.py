@@ -124,8 +124,10 @@ class AsyncPoint(AsyncAPIResource):
         """Sell ``(product, quantity)`` items; returns the sale with its issued document (folio).
 
         ``document`` defaults to the point's (boleta); ``amount`` is the cash received (change is
-        computed). The ``Idempotency-Key`` (yours, else a fresh one kept across retries) stops a
-        retry from selling, and issuing, twice.
+        computed), or for a card or transfer exactly the total (the default). When every item is
+        a Product, an amount that cannot pay the total its prices make is refused before
+        sending; with product ids the platform checks it. The ``Idempotency-Key`` (yours, else a
+        fresh one kept across retries) stops a retry from selling, and issuing, twice.
         """
         return await self._request(
             sale_request(
