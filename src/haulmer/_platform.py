@@ -7,7 +7,9 @@ phone numbers with the same patterns.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import Enum
+from functools import cache
 from typing import Any, TypeGuard, TypeVar
 
 import pydantic
@@ -21,6 +23,7 @@ __all__ = [
     "EMAIL_ADDRESS",
     "MAX_RAZON_SOCIAL_LENGTH",
     "PHONE_NUMBER",
+    "RECEPTOR_ELEMENTS",
     "as_enum",
     "as_model",
     "document_text",
@@ -30,6 +33,8 @@ __all__ = [
     "is_id",
     "name_text",
     "razon_social_text",
+    "receptor_limits",
+    "receptor_text",
 ]
 
 EMAIL_ADDRESS = re.compile(r"[^@\s]+@(?=[^@\s]*[^@\s]\.[^@\s])[^@\s]+")
@@ -93,9 +98,55 @@ def name_text(value: str, what: str) -> str:
         char = found.group()
         kind = "a lone surrogate (half of a character)" if char > "\x7f" else "a control character"
         raise ValueError(
-            f"the {what} holds {kind}, U+{ord(char):04X}, at position {found.start() + 1}: a name "
-            "is one line of visible text; remove it"
+            f"the {what} holds {kind}, U+{ord(char):04X}, at position {found.start() + 1}, where "
+            "only one line of visible text goes: remove it"
         )
+    return value
+
+
+RECEPTOR_ELEMENTS: Mapping[str, str] = {
+    "razon_social": "RznSocRecep",
+    "giro": "GiroRecep",
+    "direccion": "DirRecep",
+    "comuna": "CmnaRecep",
+    "email": "CorreoRecep",
+}
+"""The DTE element each field of a platform receptor (a point sale's, a purchase's factura's)
+becomes."""
+
+
+@cache
+def receptor_limits() -> Mapping[str, int]:
+    """The most characters each text element of a DTE's Receptor takes (RznSocRecep 100,
+    GiroRecep 40, DirRecep 70, CmnaRecep 20, CorreoRecep 80...): the schema facts the SII layer
+    checks documents with (DTE_v10.xsd), read once."""
+    from haulmer.dte.schema.facts import DOCUMENTO
+
+    encabezado = DOCUMENTO.child("Encabezado")
+    receptor = encabezado.child("Receptor") if encabezado is not None else None
+    assert receptor is not None  # the schema facts always have it
+    return {
+        element.name: element.max_length
+        for element in receptor.children
+        if element.kind == "text" and element.max_length is not None
+    }
+
+
+def receptor_text(value: str, what: str, element: str) -> str:
+    """``value`` if a DTE's Receptor can carry it as ``element``: at most its length in the
+    SII's schema, text ISO-8859-1 writes, one line; ValueError naming ``what``, its length and
+    the limit."""
+    limit = receptor_limits()[element]
+    if len(value) > limit:
+        raise ValueError(
+            f"the {what} has {len(value)} characters, more than the {limit} the SII's {element} "
+            "takes: shorten it"
+        )
+    name_text(value, what)
+    try:
+        dte_text(value, element)
+    except ValueError as error:
+        raise ValueError(f"the {what}: {error}") from None
     return value
 
 

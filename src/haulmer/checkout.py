@@ -20,7 +20,16 @@ from haulmer._core.request import (
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import EMAIL_ADDRESS, PHONE_NUMBER, as_enum, as_model, id_path, name_text
+from haulmer._platform import (
+    EMAIL_ADDRESS,
+    PHONE_NUMBER,
+    RECEPTOR_ELEMENTS,
+    as_enum,
+    as_model,
+    id_path,
+    name_text,
+    receptor_text,
+)
 from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
@@ -403,8 +412,9 @@ _RECEIVER_TEXTS = ("razon_social", "giro", "direccion", "comuna")
 
 
 def _receiver_wire(receiver: TaxDocumentReceiver) -> dict[str, Any]:
-    """The receiver as the platform takes it: each text given trimmed and not blank, the e-mail
-    an address; a ValidationError naming every field that is not."""
+    """The receiver as the platform takes it: each text given trimmed, not blank and within
+    what the factura's Receptor takes (the SII's lengths, ISO-8859-1, one line), the e-mail an
+    address; a ValidationError naming every field that is not."""
     wire = receiver.to_wire()
     problems = []
     for name in _RECEIVER_TEXTS:
@@ -412,13 +422,26 @@ def _receiver_wire(receiver: TaxDocumentReceiver) -> dict[str, Any]:
             wire[name] = wire[name].strip()
             if not wire[name]:
                 problems.append(f"{name} is blank (give it, or leave it out of a boleta)")
+            else:
+                problems += _receptor_problems(wire[name], name)
     if isinstance(wire.get("email"), str):
         wire["email"] = wire["email"].strip()
         if not EMAIL_ADDRESS.fullmatch(wire["email"]):
             problems.append(f"email {shown(wire['email'])} is not an e-mail address")
+        else:
+            problems += _receptor_problems(wire["email"], "email")
     if problems:
         raise ValidationError("the receiver is not valid: " + "; ".join(problems))
     return wire
+
+
+def _receptor_problems(value: str, name: str) -> list[str]:
+    """What keeps ``value`` out of the factura's Receptor as field ``name`` (empty: nothing)."""
+    try:
+        receptor_text(value, name, RECEPTOR_ELEMENTS[name])
+    except ValueError as error:
+        return [str(error).removeprefix("the ")]
+    return []
 
 
 _TAX_DOCUMENT_HINTS = {

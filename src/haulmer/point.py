@@ -23,7 +23,16 @@ from haulmer._core.types import NotGiven
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import as_enum, as_model, dte_text, id_path, is_id, name_text
+from haulmer._platform import RECEPTOR_ELEMENTS as PLATFORM_RECEPTOR
+from haulmer._platform import (
+    as_enum,
+    as_model,
+    dte_text,
+    id_path,
+    is_id,
+    name_text,
+    receptor_limits,
+)
 from haulmer._shown import shown
 from haulmer.catalogue import Product, sale_quantity, sale_total
 from haulmer.errors import ValidationError
@@ -83,15 +92,12 @@ class PointOfSale(HaulmerModel):
 
 
 RECEPTOR_ELEMENTS = {
-    "razon_social": "RznSocRecep",
-    "giro": "GiroRecep",
-    "direccion": "DirRecep",
-    "comuna": "CmnaRecep",
+    name: element for name, element in PLATFORM_RECEPTOR.items() if name != "email"
 }
 """The DTE element of each text field of a sale's receptor."""
 
-RECEPTOR_LIMITS = {"razon_social": 100, "giro": 40, "direccion": 70, "comuna": 20}
-"""The most characters the SII takes in each text field of a receptor."""
+RECEPTOR_LIMITS = {name: receptor_limits()[element] for name, element in RECEPTOR_ELEMENTS.items()}
+"""The most characters the SII takes in each text field of a receptor (its schema's)."""
 
 
 class SaleReceptor(HaulmerModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -205,6 +206,74 @@ def test_a_factura_needs_the_receivers_data(fake: FakeHaulmer, client: Haulmer) 
     assert order.tax_document.receiver is not None
     assert order.tax_document.receiver.razon_social == "HOSTY SPA"
     assert order.status_history[-1].note == "tax document: factura"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        (
+            "razon_social",
+            "R" * 101,
+            "razon_social has 101 characters, more than the 100 the SII's RznSocRecep",
+        ),
+        ("giro", "G" * 41, "giro has 41 characters, more than the 40 the SII's GiroRecep"),
+        ("direccion", "D" * 71, "direccion has 71 characters, more than the 70 the SII's DirRecep"),
+        ("comuna", "C" * 21, "comuna has 21 characters, more than the 20 the SII's CmnaRecep"),
+        (
+            "email",
+            "a" * 76 + "@x.cl",
+            "email has 81 characters, more than the 80 the SII's CorreoRecep",
+        ),
+        ("comuna", "Curicó ✓", r"comuna: '✓' \(U\+2713\) cannot be written in a DTE's CmnaRecep"),
+        ("direccion", "Arturo Prat\n527", "direccion holds a control character, U\\+000A"),
+    ],
+)
+def test_a_factura_receiver_the_sii_would_refuse_is_refused_before_sending_and_by_the_platform(
+    fake: FakeHaulmer, client: Haulmer, field: str, value: str, says: str
+) -> None:
+    import json
+
+    import httpx
+
+    buy_and_pay(fake, client)
+    link = fake.outbox.last(subject_contains="¿Boleta o factura?").token
+    receiver = {**FACTURA_RECEIVER, field: value}
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=says):
+        client.checkout.choose_tax_document(link, document="factura", receiver=receiver)
+    assert len(fake.requests) == sent
+    body = {"token": link, "type": "factura", "receiver": receiver}
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            "/v1/orders/tax-document",
+            content=json.dumps(body),
+            headers={"Content-Type": "application/json"},
+        )
+    assert answer.status_code == 400, answer.text
+    (detail,) = answer.json()["error"]["details"]
+    assert detail["field"] == f"receiver.{field}"
+    assert re.search(says.removeprefix(f"{field}: "), detail["issue"])
+    order = client.checkout.choose_tax_document(link, document="factura", receiver=FACTURA_RECEIVER)
+    assert order.issued_document is not None  # the link still works once corrected
+
+
+def test_a_factura_receiver_at_the_sii_s_lengths_is_taken(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    link = fake.outbox.last(subject_contains="¿Boleta o factura?").token
+    longest = {
+        "rut": "76430498-5",
+        "razon_social": "R" * 100,
+        "giro": "G" * 40,
+        "direccion": "D" * 70,
+        "comuna": "C" * 20,
+        "email": "a" * 75 + "@x.cl",
+    }
+    order = client.checkout.choose_tax_document(link, document="factura", receiver=longest)
+    assert order.tax_document is not None
+    assert order.tax_document.receiver is not None
+    assert order.tax_document.receiver.email == longest["email"]
 
 
 def test_the_tax_document_link_works_once(fake: FakeHaulmer, client: Haulmer) -> None:

@@ -1384,3 +1384,27 @@ async def test_a_text_correction_of_an_artesano_boleta_goes_but_not_an_annulment
         )
     )
     assert _body(emit)["dte"]["Encabezado"]["Totales"]["MntTotal"] == 0
+
+
+@pytest.mark.parametrize(
+    ("element", "length", "limit"),
+    [
+        ("DirRecep", 71, 70),
+        ("CmnaRecep", 21, 20),
+        ("CiudadRecep", 21, 20),
+        ("Contacto", 81, 80),
+        ("DirPostal", 71, 70),
+        ("CdgIntRecep", 21, 20),
+    ],
+)
+async def test_a_receptor_text_longer_than_the_sii_allows_is_refused_before_sending(
+    of: Any, mock: respx.MockRouter, element: str, length: int, limit: int
+) -> None:
+    data = json.loads(json.dumps(samples.factura().to_sii_dict(), default=str))
+    data["Encabezado"]["Receptor"][element] = "x" * length
+    with pytest.raises(DocumentError) as caught:
+        await resolve(of.documents.emit(data))
+    assert not mock.calls
+    (detail,) = caught.value.details
+    assert detail.field == f"Encabezado.Receptor.{element}"
+    assert f"is {length} characters long; the SII allows at most {limit}" in detail.issue

@@ -254,10 +254,12 @@ class CheckoutSteps(AccountSteps):
                 for name in ("razon_social", "giro", "direccion", "comuna"):
                     if kind == "factura" or name in receiver_in:
                         receiver[name] = text_field(receiver_in, name, problems)
+                        _receptor_check(receiver[name], name, problems)
                 email = receiver_in.get("email")
                 if email is not None:
                     if isinstance(email, str) and EMAIL_ADDRESS.fullmatch(email.strip()):
                         receiver["email"] = email.strip()
+                        _receptor_check(receiver["email"], "email", problems)
                     else:
                         problems.append(("email", "not an e-mail address"))
                 raise_if(
@@ -275,3 +277,15 @@ class CheckoutSteps(AccountSteps):
             self.tokens.consume(record, now)
             order.history.append(StatusChange(order.status, now, f"tax document: {kind}"))
             return order
+
+
+def _receptor_check(value: str, name: str, problems: list[tuple[str, str]]) -> None:
+    """Note why ``value`` cannot be the factura's Receptor field ``name`` (the SII's length,
+    ISO-8859-1, one line), as the SDK checks it; blank values are noted already."""
+    from haulmer._platform import RECEPTOR_ELEMENTS, receptor_text
+
+    if value:
+        try:
+            receptor_text(value, name, RECEPTOR_ELEMENTS[name])
+        except ValueError as error:
+            problems.append((name, str(error)))
