@@ -25,7 +25,7 @@ from haulmer._enums import StrEnum
 from haulmer._files import read_limited
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import as_enum, id_path
+from haulmer._platform import as_enum, id_path, name_text
 from haulmer._shown import shown
 from haulmer.checkout import Order, OrderStatus
 from haulmer.errors import ValidationError
@@ -192,6 +192,14 @@ def _text(value: Any, what: str, limit: int) -> str:
     return value.strip()
 
 
+def _one_line(value: str, what: str) -> str:
+    """``value`` if it is one line of visible text (a subject: no control character)."""
+    try:
+        return name_text(value, what)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
 def _per_page(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PER_PAGE:
         raise ValidationError(f"per_page must be a whole number from 1 to {MAX_PER_PAGE}")
@@ -261,7 +269,7 @@ def open_ticket_request(
 ) -> APIRequest[Ticket]:
     """The request opening a support ticket (checked here), keyed."""
     body: dict[str, Any] = {
-        "subject": _text(subject, "the ticket's subject", 120),
+        "subject": _one_line(_text(subject, "the ticket's subject", 120), "ticket's subject"),
         "category": as_enum(TicketCategory, category, "ticket category").value,
         "message": _text(message, "the ticket's message", 5000),
     }

@@ -193,3 +193,44 @@ def test_the_async_client_opens_replies_closes_and_reopens(
             return [message.body for message in read.messages]
 
     assert asyncio.run(walk()) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("subject", "says"),
+    [
+        ("No puedo\nemitir", "ticket's subject holds a control character, U\\+000A, at position 9"),
+        ("Ayuda\x00", "a control character, U\\+0000"),
+        ("Ayuda\ud800", "a lone surrogate"),
+    ],
+)
+def test_a_subject_with_a_control_character_is_refused_here_and_by_the_platform(
+    fake: FakeHaulmer, owner: Haulmer, subject: str, says: str
+) -> None:
+    import json
+    import re
+
+    import httpx
+
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=says):
+        owner.myhaulmer.open_ticket(subject=subject, category="other", message="hola")
+    assert len(fake.requests) == sent
+    token = owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    body = {"subject": subject, "category": "other", "message": "hola"}
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            "/v1/my/tickets",
+            content=json.dumps(body),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+    assert answer.status_code == 400
+    (detail,) = answer.json()["error"]["details"]
+    assert detail["field"] == "subject"
+    assert re.search(says, detail["issue"])
+
+
+def test_a_message_may_still_span_lines(owner: Haulmer) -> None:
+    ticket = owner.myhaulmer.open_ticket(
+        subject=SUBJECT, category="other", message="Hola.\nNo puedo emitir."
+    )
+    assert ticket.messages[0].body == "Hola.\nNo puedo emitir."

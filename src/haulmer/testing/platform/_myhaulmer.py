@@ -202,6 +202,16 @@ def _text(body: dict[str, Any], name: str, limit: int, problems: list[tuple[str,
     return value.strip()
 
 
+def _one_line(subject: str, problems: list[tuple[str, str]]) -> None:
+    """Note a subject that is not one line of visible text (the SDK's ``name_text``)."""
+    from haulmer._platform import name_text
+
+    try:
+        name_text(subject, "ticket's subject")
+    except ValueError as error:
+        problems.append(("subject", str(error)))
+
+
 class MyHaulmerSteps(AccountSteps):
     """The customer area: the account's orders, and its support tickets."""
 
@@ -259,6 +269,8 @@ class MyHaulmerSteps(AccountSteps):
         """A new ticket with its first message (and optional attachment)."""
         problems: list[tuple[str, str]] = []
         subject = _text(body, "subject", 120, problems)
+        if subject:
+            _one_line(subject, problems)
         message = _text(body, "message", 5000, problems)
         category = body.get("category")
         if category not in TICKET_CATEGORIES:
