@@ -96,9 +96,9 @@ def name_text(value: str, what: str) -> str:
     found = _NOT_IN_A_NAME.search(value)
     if found is not None:
         char = found.group()
-        kind = "a lone surrogate (half of a character)" if char > "\x7f" else "a control character"
+        kind = "a lone surrogate" if char > "\x7f" else "a control character"
         raise ValueError(
-            f"the {what} holds {kind}, U+{ord(char):04X}, at position {found.start() + 1}, where "
+            f"the {what} holds {kind} (U+{ord(char):04X}) at position {found.start() + 1}, where "
             "only one line of visible text goes: remove it"
         )
     return value

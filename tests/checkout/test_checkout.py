@@ -132,8 +132,8 @@ def test_a_bad_buyer_rut_is_refused_before_any_request(fake: FakeHaulmer, client
         ({"email": "ana.example.com"}, "e-mail"),
         ({"phone": "12"}, "phone"),
         ({"name": ""}, "name"),
-        ({"name": "Ana\nRojas"}, "buyer's name holds a control character, U\\+000A"),
-        ({"name": "Ana Rojas\x7f"}, "a control character, U\\+007F"),
+        ({"name": "Ana\nRojas"}, "buyer's name holds a control character \\(U\\+000A\\)"),
+        ({"name": "Ana Rojas\x7f"}, "a control character \\(U\\+007F\\)"),
         ({"name": "Ana\ud83d Rojas"}, "a lone surrogate"),
     ],
 )
@@ -161,7 +161,7 @@ def test_the_platform_refuses_a_buyer_name_with_a_control_character(fake: FakeHa
     assert answer.status_code == 400
     (detail,) = answer.json()["error"]["details"]
     assert detail["field"] == "buyer.name"
-    assert "control character, U+0000" in detail["issue"]
+    assert "control character (U+0000)" in detail["issue"]
 
 
 def test_plans_last_one_six_or_twelve_months(client: Haulmer) -> None:
@@ -225,7 +225,7 @@ def test_a_factura_needs_the_receivers_data(fake: FakeHaulmer, client: Haulmer) 
             "email has 81 characters, more than the 80 the SII's CorreoRecep",
         ),
         ("comuna", "Curicó ✓", r"comuna: '✓' \(U\+2713\) cannot be written in a DTE's CmnaRecep"),
-        ("direccion", "Arturo Prat\n527", "direccion holds a control character, U\\+000A"),
+        ("direccion", "Arturo Prat\n527", "direccion holds a control character \\(U\\+000A\\)"),
     ],
 )
 def test_a_factura_receiver_the_sii_would_refuse_is_refused_before_sending_and_by_the_platform(

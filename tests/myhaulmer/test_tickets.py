@@ -198,8 +198,8 @@ def test_the_async_client_opens_replies_closes_and_reopens(
 @pytest.mark.parametrize(
     ("subject", "says"),
     [
-        ("No puedo\nemitir", "ticket's subject holds a control character, U\\+000A, at position 9"),
-        ("Ayuda\x00", "a control character, U\\+0000"),
+        ("No puedo\nemitir", r"subject holds a control character \(U\+000A\) at position 9"),
+        ("Ayuda\x00", "a control character \\(U\\+0000\\)"),
         ("Ayuda\ud800", "a lone surrogate"),
     ],
 )

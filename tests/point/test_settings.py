@@ -96,9 +96,9 @@ def test_a_catalogue_id_that_is_neither_an_id_nor_none_is_refused_before_sending
 @pytest.mark.parametrize(
     ("setting", "says"),
     [
-        ({"name": "Caja\n1"}, "point's name holds a control character, U\\+000A, at position 5"),
-        ({"name": "Caja\x001"}, "a control character, U\\+0000"),
-        ({"sucursal": "Casa\tmatriz"}, "sucursal holds a control character, U\\+0009"),
+        ({"name": "Caja\n1"}, r"point's name holds a control character \(U\+000A\) at position 5"),
+        ({"name": "Caja\x001"}, "a control character \\(U\\+0000\\)"),
+        ({"sucursal": "Casa\tmatriz"}, "sucursal holds a control character \\(U\\+0009\\)"),
         ({"sucursal": "Casa matriz\udfff"}, "a lone surrogate"),
     ],
 )

@@ -183,9 +183,9 @@ def test_bad_administrator_or_name_is_refused_locally(fake: FakeHaulmer, client:
 @pytest.mark.parametrize(
     ("name", "says"),
     [
-        ("Panadería\nAna", "workspace's name holds a control character, U\\+000A, at position 10"),
-        ("\x00Panadería", "a control character, U\\+0000"),
-        ("Panadería\x1b[31m", "a control character, U\\+001B"),
+        ("Panadería\nAna", r"name holds a control character \(U\+000A\) at position 10"),
+        ("\x00Panadería", "a control character \\(U\\+0000\\)"),
+        ("Panadería\x1b[31m", "a control character \\(U\\+001B\\)"),
         ("Panadería\udc80", "a lone surrogate"),
     ],
 )
@@ -197,10 +197,12 @@ def test_a_name_with_a_control_character_is_refused_locally_and_by_the_platform(
     owner = owner_with_password(fake, client)
     workspace = activated_workspace(fake, owner)
     sent = len(fake.requests)
-    with pytest.raises(ValidationError, match=says.replace("workspace's", "administrator's")):
+    with pytest.raises(ValidationError, match=says) as caught:
         owner.workspace.set_administrator(workspace.id, email=ADMIN_EMAIL, name=name)
-    with pytest.raises(ValidationError, match=says):
+    assert "the administrator's name holds" in str(caught.value)
+    with pytest.raises(ValidationError, match=says) as caught:
         owner.workspace.rename(workspace.id, name)
+    assert "the workspace's name holds" in str(caught.value)
     assert len(fake.requests) == sent
     token = owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -226,8 +228,8 @@ def test_a_name_with_a_control_character_is_refused_locally_and_by_the_platform(
     [
         ("PANADERIA " + "X" * 91, "101 characters; the SII's RznSoc takes at most 100"),
         ("PANADERÍA “ANA” SPA", r"U\+201C\) cannot be written in a DTE's RznSoc"),
-        ("PANADERIA\tANA SPA", "razón social holds a control character, U\\+0009, at position 10"),
-        ("PANADERIA ANA\x7f SPA", "a control character, U\\+007F"),
+        ("PANADERIA\tANA SPA", r"social holds a control character \(U\+0009\) at position 10"),
+        ("PANADERIA ANA\x7f SPA", "a control character \\(U\\+007F\\)"),
         ("PANADERIA ANA\ud800 SPA", "a lone surrogate"),
     ],
 )
