@@ -52,6 +52,9 @@ def _made(cls: type[HaulmerError]) -> HaulmerError:
         return cls("not well formed", line=3)
     if issubclass(cls, WaitTimeoutError):
         return cls("still pending", last={"estado": "Pendiente"}, waited=30.0)
+    if issubclass(cls, errors.BatchStoppedError):
+        refusal = errors.AuthenticationError("Access denied", status_code=401)
+        return cls("stopped at sale 3", error=refusal, sale_index=3, sale_id="pos-3")
     if issubclass(cls, errors.CertificationStoppedError):
         stopped = {"reason": "rejected_by_sii", "stage": "set_de_pruebas", "status": "failed"}
         return cls("stopped at set_de_pruebas", setup_id="ofs_1", **stopped)
@@ -69,7 +72,12 @@ CLASSES = sorted(
 
 
 def _fields(error: BaseException) -> dict[str, Any]:
-    return {k: v for k, v in vars(error).items() if k not in ("request", "response")}
+    """The fields read back; an error held in one (a batch's refusal) by its class and text."""
+    return {
+        k: (type(v), str(v), _fields(v)) if isinstance(v, BaseException) else v
+        for k, v in vars(error).items()
+        if k not in ("request", "response")
+    }
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__name__)

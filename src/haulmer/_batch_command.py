@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO, cast
 
 from haulmer._shown import shown
-from haulmer.errors import HaulmerError, ValidationError
+from haulmer.errors import BatchStoppedError, HaulmerError, ValidationError
 
 __all__ = [
     "EXIT_FAILED_SALES",
@@ -38,7 +38,9 @@ EXIT_FAILED_SALES = 1
 EXIT_UNUSABLE = 2
 """The file (one holding no sale too), the journal or the configuration cannot be used: nothing
 was sent, unless the journal or a shared limiter that could not be reached any more failed part
-way (the lines printed, and the message, say what was issued then)."""
+way (the lines printed, and the message, say what was issued then); or OpenFactura refused the
+account as a whole (a wrong API key, a 403, an unusable electronic signature): the batch stopped
+at that sale, and the sales after it were not sent."""
 EXIT_INTERRUPTED = 130
 """Ctrl+C: rerun the same command to go on where it stopped."""
 
@@ -280,6 +282,19 @@ def emit_batch(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
+    except BatchStoppedError as exc:
+        print(f"haulmer: {exc}", file=sys.stderr)
+        where = "standard input" if args.file == "-" else args.file
+        done = (
+            f", after {reported} of {len(sales)} sales (their lines are above)" if reported else ""
+        )
+        print(
+            f"haulmer: stopped at the sale on line {sales[exc.sale_index].line} of {where}{done}; "
+            "fix what the message says, then run the same command again to go on where it "
+            "stopped",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
     except HaulmerError as exc:
         print(f"haulmer: {exc}", file=sys.stderr)
         if reported:
@@ -403,7 +418,8 @@ def add_emit_batch_command(commands: Any) -> None:
         "command again after a crash or Ctrl+C and only what is missing is issued. The API key "
         "comes from HAULMER_API_KEY. Prints one JSON line per sale; progress goes to stderr. "
         "Exit status: 0 every sale issued, 1 some failed, 2 the file (one holding no sale too), "
-        "journal or configuration cannot be used, 130 interrupted.",
+        "journal or configuration cannot be used, or OpenFactura refused the account (a wrong "
+        "API key: the batch stops at the first refusal), 130 interrupted.",
     )
     parser.add_argument(
         "file",

@@ -22,6 +22,7 @@ __all__ = [
     "AlreadyIssuedError",
     "AuthenticationError",
     "BadRequestError",
+    "BatchStoppedError",
     "CertificateError",
     "CertificationActionRequiredError",
     "CertificationFailedError",
@@ -427,6 +428,23 @@ class CertificationActionRequiredError(CertificationStoppedError):
 
 class CertificationFailedError(CertificationStoppedError):
     """The SII refused the certification: it ended without authorizing the company."""
+
+
+class BatchStoppedError(HaulmerError):
+    """OpenFactura refused a batch's sale for the whole account (a key refused, an account that
+    may not issue): every following sale would meet the same refusal, so none was sent.
+
+    ``error`` is the refusal (an ``APIStatusError``), ``sale_index`` and ``sale_id`` the sale it
+    answered; the message says what to fix before running the batch again.
+    """
+
+    def __init__(
+        self, message: str, *, error: APIStatusError, sale_index: int, sale_id: str
+    ) -> None:
+        super().__init__(message)
+        self.error: APIStatusError = error
+        self.sale_index: int = sale_index
+        self.sale_id: str = sale_id
 
 
 class ClientClosedError(_EndsACall, ConfigurationError):

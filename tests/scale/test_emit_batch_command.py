@@ -494,3 +494,39 @@ def test_a_limiter_lost_part_way_ends_with_status_2_saying_what_was_issued(
     assert len(fake.openfactura_state.documents) == 2
     assert "the limiter's store cannot be reached" in err
     assert "stopped after 2 of 4 sales" in err
+
+
+def test_a_wrong_api_key_stops_at_the_first_sale_with_status_2_and_a_rerun_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One 401 says every sale will be refused: the command stops there, names the sale's line
+    and what to fix, and the journal takes the right key on the rerun."""
+    wrong = "0123456789abcdef0123456789abcdef"
+    fake = FakeHaulmer()
+    fake.control.rate_limit(None)
+    batch, journal = tmp_path / "sales.jsonl", tmp_path / "journal.db"
+    batch.write_text(
+        "\n" + "".join(json.dumps(row) + "\n" for row in sales(5, fake.clock.today())),
+        encoding="utf-8",
+    )  # a blank first line: the first sale is on line 2
+    monkeypatch.setenv("HAULMER_API_KEY", wrong)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    with serve(fake, port=0) as url:
+        code = main(_command(url, batch, journal, "--concurrency", "1", "--quiet")[3:])
+        out, err = capsys.readouterr()
+        assert code == 2
+        assert out == ""
+        assert len(fake.requests.for_route("openfactura.documents.emit")) == 1
+        assert "The batch stopped at sale 0 ('sale-00000')" in err
+        assert "AuthenticationError" in err
+        assert "HAULMER_API_KEY" in err
+        assert f"stopped at the sale on line 2 of {batch}" in err
+        assert "run the same command again" in err
+        assert wrong not in err
+        assert "Traceback" not in err
+        monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+        code = main(_command(url, batch, journal, "--quiet")[3:])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert [json.loads(line)["status"] for line in out.splitlines()] == ["issued"] * 5
+    assert len(fake.openfactura_state.documents) == 5

@@ -537,9 +537,10 @@ def test_a_journal_keeps_the_platform_without_its_user_info(
     with SQLiteJournal(tmp_path / "j.db") as journal:  # a journal written before platforms were
         journal.bind(api_key_fingerprint(SANDBOX_API_KEY))
     url = "http://user:s3cret@haulmer.fake/"
+    batch = sales(1, fake.clock.today())
     with fake.client(base_urls={"openfactura": url}) as client:
-        results = list(client.openfactura.documents.emit_many([], journal=tmp_path / "j.db"))
-    assert results == []
+        results = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
+    assert [r.status for r in results] == ["issued"]  # the platform is tied once it issued
     with (
         pytest.raises(ConfigurationError) as caught,
         SQLiteJournal(tmp_path / "j.db") as journal,

@@ -42,13 +42,28 @@ class Journal(ABC):
     @abstractmethod
     def bind(self, api_key_fingerprint: str) -> None:
         """Tie the journal to one API key (its fingerprint) on first use; a journal written for
-        another key raises ConfigurationError, since its documents belong to another taxpayer."""
+        another key raises ConfigurationError, since its documents belong to another taxpayer.
+
+        A batch calls it once a document exists, or may exist, under the key (issued, or its
+        answer lost), so that a key OpenFactura refuses outright leaves the journal untied."""
 
     def bind_platform(self, openfactura_url: str) -> None:  # noqa: B027 (optional)
         """Tie the journal to the OpenFactura it issues at (its base URL, without user info) on
         first use; a journal written at another (production, the sandbox, a local fake) raises
         ConfigurationError, since its tokens name documents only that one holds. A store that
-        keeps no such record may leave this as it is: nothing is checked then."""
+        keeps no such record may leave this as it is: nothing is checked then. A batch calls it
+        when it calls ``bind``."""
+
+    def check_binding(self, api_key_fingerprint: str, openfactura_url: str | None) -> None:
+        """Raise ConfigurationError, as ``bind`` and ``bind_platform`` would, if the journal is
+        tied to another key or OpenFactura, without tying it: a batch checks before it sends.
+
+        Override it with a read of what ``bind`` stored: this default ties the journal at once
+        (it calls ``bind`` and ``bind_platform``), so a batch whose key is refused as a whole
+        leaves such a journal tied to that key."""
+        self.bind(api_key_fingerprint)
+        if openfactura_url is not None:
+            self.bind_platform(openfactura_url)
 
     @abstractmethod
     def lookup(self, sale_id: str) -> JournalEntry | None:

@@ -206,11 +206,7 @@ class SQLiteJournal(Journal):
                     "INSERT INTO meta VALUES ('api_key_fingerprint', ?)", (api_key_fingerprint,)
                 )
         if row is not None and row[0] != api_key_fingerprint:
-            raise ConfigurationError(
-                f"The journal {shown(str(self.path), 300)} records a batch emitted with another "
-                f"API key (fingerprint {row[0]}, not {api_key_fingerprint}): its documents belong "
-                "to that key's taxpayer. Use a new journal file for this key"
-            )
+            raise self._other_key(row[0], api_key_fingerprint)
 
     def bind_platform(self, openfactura_url: str) -> None:
         with self._transaction() as db:
@@ -218,13 +214,39 @@ class SQLiteJournal(Journal):
             if row is None:
                 db.execute("INSERT INTO meta VALUES ('openfactura_url', ?)", (openfactura_url,))
         if row is not None and row[0] != openfactura_url:
-            raise ConfigurationError(
-                f"The journal {shown(str(self.path), 300)} records a batch issued at "
-                f"{shown(row[0], 200)}, not {shown(openfactura_url, 200)}: the documents it "
-                "records exist only there, so answering from it would leave these sales without "
-                "documents here. Use a new journal file for this platform (or point the client "
-                "back at the one the journal was written at)"
+            raise self._other_platform(row[0], openfactura_url)
+
+    def check_binding(self, api_key_fingerprint: str, openfactura_url: str | None) -> None:
+        bound = dict(
+            self._read(
+                "SELECT name, value FROM meta "
+                "WHERE name IN ('api_key_fingerprint', 'openfactura_url')"
             )
+        )
+        key = bound.get("api_key_fingerprint")
+        if key is not None and key != api_key_fingerprint:
+            raise self._other_key(key, api_key_fingerprint)
+        platform = bound.get("openfactura_url")
+        if openfactura_url is not None and platform is not None and platform != openfactura_url:
+            raise self._other_platform(platform, openfactura_url)
+
+    def _other_key(self, bound: str, given: str) -> ConfigurationError:
+        """The error for a journal tied to the key ``bound``, used with the key ``given``."""
+        return ConfigurationError(
+            f"The journal {shown(str(self.path), 300)} records a batch emitted with another "
+            f"API key (fingerprint {bound}, not {given}): its documents belong "
+            "to that key's taxpayer. Use a new journal file for this key"
+        )
+
+    def _other_platform(self, bound: str, given: str) -> ConfigurationError:
+        """The error for a journal tied to the OpenFactura ``bound``, used at ``given``."""
+        return ConfigurationError(
+            f"The journal {shown(str(self.path), 300)} records a batch issued at "
+            f"{shown(bound, 200)}, not {shown(given, 200)}: the documents it "
+            "records exist only there, so answering from it would leave these sales without "
+            "documents here. Use a new journal file for this platform (or point the client "
+            "back at the one the journal was written at)"
+        )
 
     def lookup(self, sale_id: str) -> JournalEntry | None:
         rows = self._read(

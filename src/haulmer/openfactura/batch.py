@@ -16,14 +16,18 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 from urllib.parse import urlsplit, urlunsplit
 
 from haulmer._core.plans import Blocking, Plan
 from haulmer._shown import cut, shown
 from haulmer.errors import (
+    APIStatusError,
+    AuthenticationError,
+    BatchStoppedError,
     ConfigurationError,
     HaulmerError,
+    PermissionDeniedError,
     RateLimiterUnavailableError,
     ValidationError,
 )
@@ -174,10 +178,15 @@ class EmissionBatch:
         self._on_progress = on_progress
         self._total = len(sales) if isinstance(sales, Sized) else None
         self._journal_arg = _checked_journal(journal, api_key)
-        self._api_key = api_key or ""
-        self._base_url = base_url
         self._journal: Journal | None = None
         self._owns_journal = False
+        self._binding = (
+            api_key_fingerprint(api_key) if api_key else "",
+            None if base_url is None else _without_user_info(base_url),
+        )
+        self._bound = False
+        self._stop: tuple[int, str, APIStatusError] | None = None
+        """The first refusal of the whole account: the batch starts no sale after it."""
         self._seen: set[str] = set()
         self._lock = threading.Lock()
         self._done = self._issued = self._already = self._failed = 0
@@ -192,10 +201,8 @@ class EmissionBatch:
             opened, owns = journal, False
         else:
             opened, owns = SQLiteJournal(journal), True
-        try:
-            opened.bind(api_key_fingerprint(self._api_key))
-            if self._base_url is not None:
-                opened.bind_platform(_without_user_info(self._base_url))
+        try:  # tied only once a document exists under the key: see _bind_journal
+            opened.check_binding(*self._binding)
         except BaseException:
             if owns:
                 opened.close()
@@ -211,6 +218,8 @@ class EmissionBatch:
         """One plan per sale, in order; a sale whose id or document cannot be read, or whose
         id came before in this batch, gets a plan that only returns its failure."""
         for index, sale in enumerate(self._sales):
+            if self._stop is not None:
+                return  # the account was refused: the sales left are for the next run
             try:
                 sale_id = self._sale_id(index, sale)
             except ValidationError as error:
@@ -271,6 +280,9 @@ class EmissionBatch:
             entry: JournalEntry | None = yield Blocking(partial(journal.lookup, sale_id))
             if entry is not None and entry.state == "issued" and entry.token:
                 return self._from_journal(index, sale_id, document, entry)
+        if self._stop is not None:  # refused while this sale waited its turn: left unsent
+            raise _stopped(*self._stop)
+        if journal is not None:
             yield Blocking(partial(journal.record_attempt, sale_id, sale_id))
         try:
             emission = build_emission(
@@ -280,12 +292,22 @@ class EmissionBatch:
         except (ConfigurationError, RateLimiterUnavailableError):
             raise  # not the sale's fault: no sale could go, so the batch ends here
         except HaulmerError as error:
+            refusal = error if _refuses_the_account(error) else None
+            if refusal is not None:
+                with self._lock:  # before the journal's writes: no sale starts after this
+                    if self._stop is None:
+                        self._stop = (index, sale_id, refusal)
             if journal is not None:
+                if getattr(error, "may_have_been_carried_out", False):
+                    yield Blocking(self._bind_journal)  # the document may exist under the key
                 failure = f"{type(error).__name__}: {error}"
                 yield Blocking(partial(journal.record_failed, sale_id, failure))
+            if refusal is not None:
+                raise _stopped(index, sale_id, refusal) from error
             return SaleResult(index, sale_id, error=error)
         if journal is not None:
             try:
+                yield Blocking(self._bind_journal)
                 identity = document_identity(emission.body["dte"])
                 yield Blocking(
                     partial(
@@ -299,6 +321,18 @@ class EmissionBatch:
             except Exception as exc:
                 raise _unrecorded(index, sale_id, emitted, exc) from exc
         return SaleResult(index, sale_id, emitted)
+
+    def _bind_journal(self) -> None:
+        """Tie the journal to the key and the OpenFactura of this batch, once a document exists
+        (or may) under them: a key refused outright leaves the journal free for the right one."""
+        journal = self._journal
+        if journal is None or self._bound:
+            return
+        fingerprint, platform = self._binding
+        journal.bind(fingerprint)
+        if platform is not None:
+            journal.bind_platform(platform)
+        self._bound = True
 
     def _from_journal(
         self, index: int, sale_id: str, document: DocumentInput, entry: JournalEntry
@@ -363,6 +397,29 @@ def _checked_journal(journal: JournalArg, api_key: str | None) -> JournalArg:
             "(the journal is tied to the key it issued with)"
         )
     return journal
+
+
+def _refuses_the_account(error: HaulmerError) -> TypeGuard[APIStatusError]:
+    """Whether OpenFactura refused the account rather than the sale, so that every sale after it
+    would meet the same answer: the key refused (401), the account may not issue (403), the
+    company's electronic signature unusable (OF-04)."""
+    if isinstance(error, (AuthenticationError, PermissionDeniedError)):
+        return True
+    return isinstance(error, APIStatusError) and error.code == "OF-04"
+
+
+def _stopped(index: int, sale_id: str, error: APIStatusError) -> BatchStoppedError:
+    """The error ending a batch whose account OpenFactura refused at sale ``index``."""
+    return BatchStoppedError(
+        f"The batch stopped at sale {index} ({shown(sale_id, 300)}): OpenFactura refused it for "
+        "the whole account, so every sale after it would be refused the same way: no further "
+        f"sale was sent. {type(error).__name__}: {error}. Fix that, then run the batch again: "
+        "the sales without a document (this one included) are sent then, under their ids, and "
+        "those already issued are not issued twice",
+        error=error,
+        sale_index=index,
+        sale_id=sale_id,
+    )
 
 
 def _id_reused(

@@ -184,7 +184,9 @@ class Documents(SyncAPIResource):
         (by the asyncio client when the first result is asked for, in a worker thread, as its
         reads and writes are). ``on_progress`` gets a ``BatchProgress`` after each sale.
         Arguments are checked before anything is sent.
-        ``iva_exceptional`` as in ``emit``, for every sale.
+        ``iva_exceptional`` as in ``emit``, for every sale. A refusal of the whole account (a
+        wrong key: 401, 403, OF-04) sends no further sale and raises ``BatchStoppedError`` after
+        the results of the sales in flight; the journal is tied to no key that issued nothing.
         """
         batch = EmissionBatch(
             sales,
