@@ -106,3 +106,39 @@ def resign_envelope(xml: bytes, certificate: Certificate, edit: Callable[[bytes]
     start = changed.rindex(b'<Signature xmlns="http://www.w3.org/2000/09/xmldsig#">')
     end = changed.rindex(b"</Signature>") + len(b"</Signature>")
     return changed[:start] + signature + changed[end:]
+
+
+def resign_with_transform(xml: bytes, certificate: Certificate, transform: str) -> bytes:
+    """``xml`` (a DTE or an envelope) with every signature made again the way a producer whose
+    XMLDSig library declares ``transform`` signs: the DTEs' first, then the envelope's, each
+    Reference digesting its element canonicalized by that transform (exclusive C14N leaves out
+    the ``xmlns:xsi`` an envelope puts in scope) and each SignedInfo signed in its context."""
+    root = parse_xml(xml)
+    signatures = sorted(
+        root.iter(f"{{{DSIG_NS}}}Signature"), key=lambda s: -len(list(s.iterancestors()))
+    )
+    for signature in signatures:
+        signed_info = signature.find(f"{{{DSIG_NS}}}SignedInfo")
+        assert signed_info is not None
+        reference = signed_info.find(f"{{{DSIG_NS}}}Reference")
+        assert reference is not None
+        for node in reference.iter(f"{{{DSIG_NS}}}Transform"):
+            node.set("Algorithm", transform)
+        parent = signature.getparent()
+        assert parent is not None
+        target = next(e for e in parent if e.get("ID") == reference.get("URI", "")[1:])
+        exclusive = transform == "http://www.w3.org/2001/10/xml-exc-c14n#"
+        # Serialized and read again: lxml's C14N of a subtree is wrong under an inherited xmlns.
+        canonical = etree.tostring(
+            etree.fromstring(etree.tostring(target)), method="c14n", exclusive=exclusive
+        )
+        digest_value = reference.find(f"{{{DSIG_NS}}}DigestValue")
+        assert digest_value is not None
+        digest_value.text = base64.b64encode(hashlib.sha1(canonical).digest()).decode("ascii")
+        canonical_signed_info = etree.tostring(
+            etree.fromstring(etree.tostring(signed_info)), method="c14n"
+        )
+        value = signature.find(f"{{{DSIG_NS}}}SignatureValue")
+        assert value is not None
+        value.text = base64.b64encode(certificate.sign_sha1(canonical_signed_info)).decode()
+    return etree.tostring(root, xml_declaration=True, encoding="ISO-8859-1")

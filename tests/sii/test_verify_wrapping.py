@@ -17,7 +17,7 @@ from haulmer.sii.signature import C14N_10, ENVELOPED
 from signers import xmlsec1_verify
 
 from .conftest import EMISOR_RUT, FIXTURES, SIGNED_AT
-from .resigning import resign
+from .resigning import resign, resign_with_transform
 
 CARATULA = Caratula(
     rut_emisor=EMISOR_RUT, fecha_resolucion=dt.date(2026, 1, 15), numero_resolucion=0
@@ -239,17 +239,41 @@ def test_transforms_must_hold_exactly_one_transform(
         (
             "signature",
             f"the Transforms holds {count} elements where the SII's schema allows one Transform "
-            "(inclusive C14N 1.0 or enveloped-signature)",
+            "(inclusive or exclusive C14N 1.0, or enveloped-signature)",
         )
     ]
 
 
-@pytest.mark.parametrize("transforms", [(), (C14N_10,), (ENVELOPED,)])
+@pytest.mark.parametrize("transforms", [(), (C14N_10,), (ENVELOPED,), (_EXC_C14N,)])
 def test_the_profiles_transforms_verify(
     issued: dict[int, bytes], certificate: Certificate, transforms: tuple[str, ...]
 ) -> None:
     result = verify(resign(issued[33], certificate, transforms=transforms))
     assert result.ok, str(result)
+
+
+def test_an_envelope_whose_signatures_declare_exclusive_c14n_verifies_and_validates(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    # Some producers' XMLDSig libraries write the exclusive C14N transform, which the SII's
+    # schema allows and the SII accepts; its digests leave out the envelope's xmlns:xsi.
+    envio = envelope(
+        [issued[33], issued[61]], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT
+    )
+    resigned = resign_with_transform(envio, certificate, _EXC_C14N)
+    assert resigned.count(_EXC_C14N.encode()) == 3
+    result = verify(resigned)
+    assert result.ok, str(result)
+    validate_schema(resigned)
+    assert parse_all(resigned) == parse_all(envio)
+
+
+def test_a_changed_document_under_an_exclusive_c14n_transform_fails_its_digest(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    resigned = resign_with_transform(issued[33], certificate, _EXC_C14N)
+    changed = re.sub(rb"<MntTotal>(\d+)</MntTotal>", rb"<MntTotal>1\1</MntTotal>", resigned)
+    assert ("digest", "the content of 'F1T33' changed after it was signed") in _reasons(changed)
 
 
 @pytest.mark.parametrize("algorithm", [_C14N_COMMENTS, _EXC_C14N, "urn:made-up"])

@@ -43,6 +43,7 @@ __all__ = [
 
 C14N_10: Final = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 ENVELOPED: Final = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+EXC_C14N: Final = "http://www.w3.org/2001/10/xml-exc-c14n#"
 RSA_SHA1: Final = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
 SHA1: Final = "http://www.w3.org/2000/09/xmldsig#sha1"
 
@@ -74,9 +75,11 @@ _CANONICALIZATION_METHOD: Final = f"{_DS}CanonicalizationMethod"
 _TRANSFORMS: Final = f"{_DS}Transforms"
 _TRANSFORM: Final = f"{_DS}Transform"
 _SIGNATURE_PARTS: Final = frozenset({_SIGNED_INFO, _SIGNATURE_VALUE, _KEY_INFO})
-_TRANSFORM_ALGORITHMS: Final = frozenset({C14N_10, ENVELOPED})
-"""The SII profile's transforms: inclusive C14N 1.0 (what peers write) and enveloped-signature,
-which changes nothing for a Signature beside the element it signs."""
+_TRANSFORM_ALGORITHMS: Final = frozenset({C14N_10, EXC_C14N, ENVELOPED})
+"""The SII profile's transforms: inclusive C14N 1.0 (what peers write), exclusive C14N (what some
+producers' XMLDSig libraries write, and the SII accepts) and enveloped-signature, which changes
+nothing for a Signature beside the element it signs. The schema leaves the Transform's Algorithm
+free; none of these selects content, and the digest is checked against every canonical form."""
 
 
 class SigningCertificate(Protocol):
@@ -424,8 +427,8 @@ def check_signature(
     ``signed_at`` reads the signing time (TmstFirma) from the referenced element, so that an
     expired certificate is judged at the moment it signed, not today. Algorithms and parts
     outside the SII's profile are refused: its canonicalization is inclusive C14N 1.0 without
-    comments, its one Reference carries at most one transform, that one or enveloped-signature,
-    and it signs with RSA-SHA1 over a SHA-1 digest.
+    comments, its one Reference carries at most one transform (inclusive or exclusive C14N, or
+    enveloped-signature), and it signs with RSA-SHA1 over a SHA-1 digest.
     """
     problems: list[tuple[str, str]] = []
     in_signature = _signature_parts(signature, problems)
@@ -639,8 +642,8 @@ def _shown_tag(tag: str) -> str:
 
 def _transform_problems(containers: list[etree._Element]) -> list[tuple[str, str]]:
     """Why a Reference's Transforms (``containers``, all of them) leave the SII profile: at most
-    one Transforms holding one Transform, inclusive C14N 1.0 or enveloped-signature, nothing else
-    (no XPath, XSLT, comments)."""
+    one Transforms holding one Transform, inclusive or exclusive C14N 1.0 or enveloped-signature,
+    nothing else (no XPath, XSLT, comments)."""
     problems: list[tuple[str, str]] = []
     if len(containers) > 1:
         problems.append(("signature", f"the Reference holds {len(containers)} Transforms"))
@@ -652,7 +655,7 @@ def _transform_problems(containers: list[etree._Element]) -> list[tuple[str, str
                 (
                     "signature",
                     f"the Transforms holds {count} elements where the SII's schema allows one "
-                    "Transform (inclusive C14N 1.0 or enveloped-signature)",
+                    "Transform (inclusive or exclusive C14N 1.0, or enveloped-signature)",
                 )
             )
         for transform in container:
@@ -664,8 +667,8 @@ def _transform_problems(containers: list[etree._Element]) -> list[tuple[str, str
                 problems.append(
                     (
                         "signature",
-                        f"Transform {named} is outside the SII profile (only inclusive C14N 1.0 "
-                        "and enveloped-signature, once each)",
+                        f"Transform {named} is outside the SII profile (only inclusive or "
+                        "exclusive C14N 1.0 and enveloped-signature, once each)",
                     )
                 )
             else:
