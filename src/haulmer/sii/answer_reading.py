@@ -21,6 +21,7 @@ from haulmer.rut import Rut
 from haulmer.sii._xml import leaf_text, local_name, parse_xml
 from haulmer.sii.answer_parts import Resultado
 from haulmer.sii.received import ReceivedDte
+from haulmer.sii.root_advice import root_advice
 from haulmer.sii.schema import validate_schema
 from haulmer.sii.verification import Verification, as_python_iso, verify_tree
 
@@ -223,9 +224,8 @@ def _checked(
     root = parse_xml(xml, decode_windows_1252=True)
     name = local_name(root)
     if name != expected:
-        reader = {"RespuestaDTE": "read_respuesta", "EnvioRecibos": "read_recibos"}.get(name)
-        hint = f": read it with haulmer.sii.{reader}()" if reader else ""
-        raise XMLError(f"the XML is <{cut(name, 60)}>, not a {expected}{hint}")
+        article = "an" if expected.startswith("E") else "a"
+        raise XMLError(f"the XML is <{cut(name, 60)}>, not {article} {expected}{root_advice(name)}")
     verification = verify_tree(root)
     if require_verified and not verification.ok:
         failures = verification.failures

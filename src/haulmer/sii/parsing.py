@@ -17,6 +17,7 @@ from haulmer.dte.reading import document_from_input, reading_error, reading_prob
 from haulmer.errors import XMLError
 from haulmer.sii._xml import MAX_XML_BYTES, local_name, parse_xml
 from haulmer.sii.document_input import read_document_input
+from haulmer.sii.root_advice import root_advice
 from haulmer.sii.sii_dict import DOCUMENT_PATTERNS, DOCUMENT_TAGS, REPEATED, element_to_dict
 
 __all__ = ["REPEATED", "element_to_dict", "parse", "parse_all"]
@@ -72,7 +73,7 @@ def _read_the_general_way(xml: bytes | str, max_bytes: int) -> list[Document]:
         set_dte = root.find("{*}SetDTE")
         dtes = set_dte.findall("{*}DTE") if set_dte is not None else []
         return [_document_of(dte) for dte in dtes]
-    raise XMLError(f"expected DTE, EnvioDTE or EnvioBOLETA, got <{name}>")
+    raise XMLError(f"expected DTE, EnvioDTE or EnvioBOLETA, got <{name}>{root_advice(name)}")
 
 
 def _read_at_first_sight(xml: bytes | str, max_bytes: int) -> list[Document] | None:

@@ -21,6 +21,7 @@ from lxml import etree
 from haulmer._shown import cut, shown
 from haulmer.errors import XMLError
 from haulmer.sii._xml import SII_NS, descend, has_elements, local_name, parse_xml, stripped_text
+from haulmer.sii.root_advice import root_advice
 
 __all__ = ["schema_for", "validate_schema"]
 
@@ -99,7 +100,7 @@ def schema_for(root: etree._Element) -> tuple[str, etree.XMLSchema]:
     if filename is None:
         raise XMLError(
             f"no SII schema for <{name}>; expected DTE, EnvioDTE, EnvioBOLETA, RespuestaDTE or "
-            "EnvioRecibos"
+            f"EnvioRecibos{root_advice(name)}"
         )
     return filename, _load(filename)
 

@@ -32,6 +32,7 @@ from haulmer.sii._xml import (
     stripped_text,
 )
 from haulmer.sii.caratula_check import caratula_problems
+from haulmer.sii.root_advice import root_advice
 from haulmer.sii.signature import SignatureCheck, check_signature
 from haulmer.sii.ted import check_ted
 
@@ -386,7 +387,8 @@ def _verify_root(
     if name not in _ENVELOPES:
         collector.fail(
             "structure",
-            f"expected DTE, EnvioDTE, EnvioBOLETA, RespuestaDTE or EnvioRecibos, got <{name}>",
+            f"expected DTE, EnvioDTE, EnvioBOLETA, RespuestaDTE or EnvioRecibos, got <{name}>"
+            f"{root_advice(name)}",
             "",
         )
         return

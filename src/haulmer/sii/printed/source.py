@@ -36,6 +36,7 @@ from haulmer.sii._xml import (
 from haulmer.sii.issued_memory import ISSUED_HEAD, recall
 from haulmer.sii.printed.content import PrintedDocument, printed_document
 from haulmer.sii.printed.facts import documento_facts
+from haulmer.sii.root_advice import root_advice
 from haulmer.sii.sii_dict import DOCUMENT_PATTERNS, DOCUMENT_TAGS
 
 if TYPE_CHECKING:
@@ -213,7 +214,7 @@ def _documentos(root: etree._Element) -> list[etree._Element]:
         return [_documento_of(root)]
     if name in DOCUMENT_TAGS:
         return [root]
-    raise XMLError(f"expected a DTE, EnvioDTE or EnvioBOLETA, got <{name}>")
+    raise XMLError(f"expected a DTE, EnvioDTE or EnvioBOLETA, got <{name}>{root_advice(name)}")
 
 
 def _documento_of(dte: etree._Element) -> etree._Element:
