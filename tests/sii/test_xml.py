@@ -126,6 +126,22 @@ def test_text_before_the_declaration_is_named_too() -> None:
         parse_xml(b"<a/>" + REAL_DTES[0].read_bytes())
 
 
+@pytest.mark.parametrize("encoding", ["Latin-1", "made-up"])
+def test_an_encoding_the_parser_does_not_know_is_refused_naming_the_names_to_declare(
+    encoding: str,
+) -> None:
+    data = REAL_DTES[0].read_bytes()
+    declared = data.replace(b'encoding="', f'encoding="{encoding}" x="'.encode(), 1)
+    declared = declared.replace(b' x="' + data.split(b'encoding="')[1].split(b'"')[0], b"", 1)
+    assert f'encoding="{encoding}"'.encode() in declared[:80]
+    with pytest.raises(XMLError) as info:
+        parse_xml(declared)
+    message = str(info.value)
+    assert f"Unsupported encoding: {encoding}" in message
+    assert "declare the one the bytes are in by its usual name: " in message
+    assert 'encoding="ISO-8859-1"' in message
+
+
 @given(st.binary(max_size=200))
 def test_parse_raises_only_xml_error(data: bytes) -> None:
     with contextlib.suppress(XMLError):

@@ -111,6 +111,12 @@ def parse_xml(
         hint = _encoding_hint(data) if _INVALID_BYTES in message else ""
         if _LATE_DECLARATION in message:
             hint = _late_declaration_hint(data)
+        if _UNKNOWN_ENCODING in message:
+            hint = (
+                ": the declaration names an encoding the XML parser does not know; declare the "
+                'one the bytes are in by its usual name: encoding="ISO-8859-1" (the SII\'s), '
+                '"windows-1252" or "UTF-8"'
+            )
         raise XMLError(f"XML is not well formed: {message}{hint}", line=line) from None
     except (ValueError, LookupError) as exc:
         raise XMLError(f"XML cannot be read: {exc}") from None
@@ -129,6 +135,7 @@ _DECLARED_ENCODING: Final = re.compile(
 
 
 _LATE_DECLARATION: Final = "XML declaration allowed only at the start"
+_UNKNOWN_ENCODING: Final = "Unsupported encoding"
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 _LINE_BREAK: Final = re.compile(r"\s*\n\s*")
 
