@@ -49,6 +49,10 @@ def _every_form(
         end = 1 + len(local_name(element))
         forms |= {bare, bare[:end] + f' xmlns="{SII_NS}"'.encode() + bare[end:]}
     forms.add(c14n_inclusive(element))
+    if "xsi" not in element.nsmap:  # signed inside an envelope, which declares xsi, then taken out
+        copy = etree.tostring(element).decode()
+        wrapped = etree.fromstring(f'<w xmlns:xsi="{XSI}">{copy}</w>')
+        forms.add(c14n_inclusive(wrapped[0]))
     return forms
 
 
@@ -107,3 +111,21 @@ def test_a_foreign_apex_has_no_stripped_form() -> None:
     root = parse_xml('<DTE xmlns="urn:f"><Documento ID="A"><X>1</X></Documento></DTE>')
     forms = list(signed_forms(root[0], signed_in=root, stripped=True))
     assert all(b'xmlns="urn:f"' in form for form in forms)
+
+
+def test_a_form_signed_inside_an_envelope_gets_its_xsi_declaration_in_c14n_order() -> None:
+    root = etree.fromstring(
+        b'<DTE xmlns="http://www.sii.cl/SiiDte" xmlns:ds="urn:d" xmlns:zz="urn:z">'
+        b'<Documento ID="F1"><A>1</A></Documento></DTE>'
+    )
+    forms = list(signed_forms(root[0]))
+    assert forms[-1] == (
+        b'<Documento xmlns="http://www.sii.cl/SiiDte" xmlns:ds="urn:d" '
+        b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:zz="urn:z" ID="F1">'
+        b"<A>1</A></Documento>"
+    )
+    with_xsi = etree.fromstring(
+        b'<DTE xmlns="http://www.sii.cl/SiiDte" '
+        b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Documento ID="F1"/></DTE>'
+    )
+    assert not any(form.count(b"xmlns:xsi") > 1 for form in signed_forms(with_xsi[0]))

@@ -23,6 +23,7 @@ CARATULA = Caratula(
     rut_emisor=EMISOR_RUT, fecha_resolucion=dt.date(2026, 1, 15), numero_resolucion=0
 )
 _DOCUMENTO = re.compile(rb"<Documento .*?</Documento>", re.S)
+_XMLNS = f'<DTE xmlns="{SII_NS}" '.encode()
 
 
 def _reasons(xml: bytes | str) -> list[tuple[str, str]]:
@@ -266,6 +267,28 @@ def test_an_envelope_whose_signatures_declare_exclusive_c14n_verifies_and_valida
     assert result.ok, str(result)
     validate_schema(resigned)
     assert parse_all(resigned) == parse_all(envio)
+
+
+def test_a_dte_its_producer_signed_inside_the_envelope_verifies_once_taken_out_of_it(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    # An XMLDSig library signing each DTE in the whole EnvioDTE canonicalizes it with the
+    # envelope's xmlns:xsi in scope; a receiver that files each DTE on its own loses that.
+    envio = envelope(
+        [issued[33], issued[61]], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT
+    )
+    signed_there = resign_with_transform(envio, certificate, C14N_10)
+    assert verify(signed_there).ok
+    dtes = re.findall(rb"<DTE [^>]*>.*?</DTE>", signed_there, re.S)
+    assert len(dtes) == 2
+    for dte in dtes:
+        body = dte if SII_NS.encode() in dte[:80] else dte.replace(b"<DTE ", _XMLNS, 1)
+        lone = b'<?xml version="1.0" encoding="ISO-8859-1"?>\n' + body
+        assert b"xmlns:xsi" not in lone
+        result = verify(lone)
+        assert result.ok, str(result)
+        changed = re.sub(rb"<MntTotal>(\d+)</MntTotal>", rb"<MntTotal>1\1</MntTotal>", lone)
+        assert "digest" in {failure.check for failure in verify(changed).failures}
 
 
 def test_a_changed_document_under_an_exclusive_c14n_transform_fails_its_digest(

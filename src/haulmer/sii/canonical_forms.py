@@ -6,7 +6,8 @@ prefix in scope inclusively renders the same bytes when the apex is in the defau
 none) and no descendant declares a namespace it does not use, which is how documents are
 written. Where that does not hold, the re-parsed inclusive form follows as a fallback. A DTE
 inside an envelope was signed standalone (the SII's recipe), so its form without the envelope's
-namespaces goes first. Forms with the namespaces stripped (producers that signed before the file
+namespaces goes first; a DTE taken out of an envelope that signed it there gets the envelope's
+``xmlns:xsi`` back, last. Forms with the namespaces stripped (producers that signed before the file
 gained or lost its ``xmlns``) are offered only when every element is in no namespace or the
 SII's: otherwise an element moved to a foreign namespace would match a signature over another
 document.
@@ -14,6 +15,7 @@ document.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Final
 
@@ -21,6 +23,7 @@ from lxml import etree
 
 from haulmer.sii._xml import (
     SII_NS,
+    XSI_NS,
     c14n_inclusive,
     c14n_without_namespaces,
     local_name,
@@ -139,6 +142,36 @@ def signed_forms(
     form = c14n_inclusive(element)
     if fresh(form):
         yield form
+    in_envelope = _with_envelope_xsi(form)
+    if in_envelope is not None and fresh(in_envelope):
+        yield in_envelope
+
+
+def _with_envelope_xsi(form: bytes) -> bytes | None:
+    """``form`` (an inclusive C14N) with the ``xmlns:xsi`` an envelope's root declares put in
+    its apex, where C14N orders it; None when it declares ``xsi`` already.
+
+    A producer that signs each DTE inside its envelope (an XMLDSig library working on the whole
+    EnvioDTE) canonicalizes the Documento and the SignedInfo with the envelope's ``xmlns:xsi``
+    in scope; the DTE taken out of the envelope into a file of its own has lost it. A namespace
+    declaration that nothing uses changes nothing of the document.
+    """
+    start = _APEX_DECLARATIONS.match(form)
+    if start is None:
+        return None
+    at = start.start(1)
+    for declaration in _DECLARATION.finditer(form, start.start(1), start.end(1)):
+        prefix = declaration.group(1) or b""
+        if prefix == b"xsi":
+            return None
+        if prefix < b"xsi":
+            at = declaration.end()
+    return form[:at] + _XSI_DECLARATION + form[at:]
+
+
+_XSI_DECLARATION: Final = f' xmlns:xsi="{XSI_NS}"'.encode("ascii")
+_APEX_DECLARATIONS: Final = re.compile(rb'<[^\s>/]+((?: xmlns(?::[^=\s]+)?="[^"]*")*)')
+_DECLARATION: Final = re.compile(rb' xmlns(?::([^=\s]+))?="[^"]*"')
 
 
 def strippable(element: etree._Element) -> bool:
