@@ -286,7 +286,10 @@ def test_each_reader_names_the_other_for_the_other_answer(
         read_respuesta(_recibos(received, certificate))
     with pytest.raises(XMLError, match=r"<RespuestaDTE>, not an EnvioRecibos; .*read_respuesta"):
         read_recibos(_comercial(received, certificate))
-    with pytest.raises(XMLError, match=r"<EnvioDTE>, not a RespuestaDTE; .*parse_all\(\), verify"):
+    with pytest.raises(
+        XMLError,
+        match=r"<EnvioDTE>, not a RespuestaDTE; .*parse_all\(\), verify\(\) or render_pdfs",
+    ):
         read_respuesta(received)
     with pytest.raises(TypeError, match="xml must be the RespuestaDTE's bytes"):
         read_respuesta(None)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from typing import Final
 
 __all__ = ["root_advice"]
 
-_DOCUMENTS: Final = "haulmer.sii.parse_all(), verify() or render_pdf()"
+_DOCUMENTS: Final = "haulmer.sii.parse_all(), verify() or render_pdfs()"
 
 _WHAT_READS: Final[dict[str, str]] = {
     "DTE": "a DTE: read it with haulmer.sii.parse(), verify() or render_pdf()",
