@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -258,3 +259,41 @@ def test_a_megabyte_value_is_named_in_a_short_error(
     assert answer.status_code == 400
     assert len(answer.content) < 1_000
     assert "A" * 40 + " es Incorrecto" in answer.text
+
+
+_ORGANIZATION = f"GET /v2/dte/organization HTTP/1.1\r\napikey: {HAULMER_KEY}\r\n".encode()
+
+
+def _statuses(answer: bytes) -> list[int]:
+    """The status of every answer in ``answer`` (several when requests were pipelined)."""
+    return [int(status) for status in re.findall(rb"HTTP/1\.1 (\d{3}) ", answer)]
+
+
+@pytest.mark.parametrize("blank", [b"\r\n", b"\n", b"\r\n\r\n"], ids=["crlf", "lf", "two"])
+def test_blank_lines_before_a_request_line_are_skipped(
+    address: tuple[str, int], blank: bytes
+) -> None:
+    # RFC 9112 section 2.2: a client may send a CRLF after a body; the next request is served.
+    answer = _exchange(address, blank + _ORGANIZATION + b"Connection: close\r\n\r\n")
+    assert _statuses(answer) == [200]
+
+
+def test_a_crlf_after_a_body_does_not_end_a_pipelined_connection(
+    address: tuple[str, int], fake: FakeHaulmer
+) -> None:
+    post = _post("Content-Length: 2\r\n", b"{}").replace(b"Connection: close\r\n", b"")
+    answer = _exchange(address, post + b"\r\n" + _ORGANIZATION + b"Connection: close\r\n\r\n")
+    assert _statuses(answer) == [400, 200]
+    assert [entry.route for entry in fake.requests] == [
+        "openfactura.documents.emit",
+        "openfactura.organization.retrieve",
+    ]
+
+
+@pytest.mark.parametrize("line", [b"   \r\n", b"\t\r\n", b"\r\n" * 20 + b" \r\n"])
+def test_a_blank_request_line_is_answered_400(address: tuple[str, int], line: bytes) -> None:
+    status, body = _status_and_json(_exchange(address, line))
+    assert status == 400
+    assert isinstance(body, dict)
+    assert body["statusCode"] == 400
+    assert "request line" in str(body["message"])

@@ -40,6 +40,12 @@ STOP_TIMEOUT = 5.0
 LISTEN_BACKLOG = 1024
 """Connections the kernel queues while every thread is busy (``http.server`` defaults to 5)."""
 
+MAX_LINE = 65536
+"""The longest request line ``http.server`` reads (bytes); a longer one is answered 414."""
+
+MAX_BLANK_LINES = 8
+"""Empty lines skipped before a request line (RFC 9112 2.2: a client's CRLF after a body)."""
+
 _log = logging.getLogger("haulmer.testing.server")
 
 
@@ -82,6 +88,26 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
         with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def parse_request(self) -> bool:
+        """``http.server``'s parsing, after skipping the empty lines a client may send before a
+        request line, and answering 400 to a request line of blanks (it closed silently)."""
+        for _ in range(MAX_BLANK_LINES):
+            if self.raw_requestline not in (b"\r\n", b"\n"):
+                break
+            self.raw_requestline = self.rfile.readline(MAX_LINE + 1)
+        if not self.raw_requestline:  # the client left after its blank lines
+            self.close_connection = True
+            return False
+        if len(self.raw_requestline) > MAX_LINE:
+            self.command, self.request_version = "", ""
+            self.send_error(414, f"the request line is longer than {MAX_LINE} bytes")
+            return False
+        if not self.raw_requestline.strip():
+            self.command, self.request_version = "", ""
+            self.send_error(400, "the request line is empty: send 'METHOD /path HTTP/1.1'")
+            return False
+        return bool(super().parse_request())
 
     def _read_exactly(self, length: int) -> bytes:
         data = self.rfile.read(length)
