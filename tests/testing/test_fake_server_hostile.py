@@ -297,3 +297,40 @@ def test_a_blank_request_line_is_answered_400(address: tuple[str, int], line: by
     assert isinstance(body, dict)
     assert body["statusCode"] == 400
     assert "request line" in str(body["message"])
+
+
+_MALFORMED_HEADER_LINES = {
+    "no-colon": b"X-Note nothing\r\n",
+    "space-before-colon": b"apikey : other\r\n",
+    "bare-cr-in-value": b"X-Note: a\rb\r\n",
+    "nul-in-value": b"X-Note: a\x00b\r\n",
+    "folded-value": b"X-Note: a\r\n b\r\n",
+    "name-not-a-token": b"X(Note): a\r\n",
+    "empty-name": b": a\r\n",
+    "mbox-from-line": b"From someone\r\n",
+}
+
+
+@pytest.mark.parametrize(
+    "line", list(_MALFORMED_HEADER_LINES.values()), ids=list(_MALFORMED_HEADER_LINES)
+)
+def test_a_malformed_header_line_is_answered_400_and_nothing_is_served(
+    address: tuple[str, int], fake: FakeHaulmer, capfd: pytest.CaptureFixture[str], line: bytes
+) -> None:
+    # Parsed leniently, such a line ended the headers: the Content-Length after it was lost
+    # and the body served as a request of its own (a smuggled one).
+    inner = _ORGANIZATION + b"Connection: close\r\n\r\n"
+    raw = (
+        b"POST /v2/dte/document HTTP/1.1\r\n"
+        + line
+        + f"apikey: {HAULMER_KEY}\r\nContent-Length: {len(inner)}\r\n\r\n".encode()
+        + inner
+    )
+    answer = _exchange(address, raw)
+    assert _statuses(answer) == [400]
+    body = _status_and_json(answer)[1]
+    assert isinstance(body, dict)
+    assert body["statusCode"] == 400
+    assert "header" in str(body["message"])
+    assert fake.requests.total == 0
+    assert "Traceback" not in capfd.readouterr().err

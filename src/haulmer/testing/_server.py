@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -62,6 +64,37 @@ def _gateway_error(status: int, message: str) -> FakeResponse:
     return FakeResponse(status, json={"statusCode": status, "message": message})
 
 
+_FIELD_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""An HTTP field name (RFC 9110 5.1: a token)."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+"""What a field value may not hold (RFC 9110 5.5): control characters other than a tab, which
+include the CR and LF of a folded line or of a value meant to inject a header of its own."""
+
+
+def _header_problem(headers: Message) -> str | None:
+    """What makes the request's header block unusable, or None when every line is a field.
+
+    ``http.server`` parses headers as e-mail does: a line that is no ``Name: value`` (no colon,
+    a space before the colon, a bare CR) ends them, and the lines after it, a Content-Length
+    among them, are lost, so the body would be read as a request of its own.
+    """
+    if headers.defects or headers.get_payload() or headers.get_unixfrom():
+        return (
+            "a header line is not 'Name: value' (a line without a colon, a space before the "
+            "colon or a bare CR): send one field per line, each ending in CRLF"
+        )
+    for name, value in headers.items():
+        if not _FIELD_NAME.fullmatch(name):
+            return f"the header name {shown(name, 40)} is not a valid field name"
+        if _CONTROL.search(value):
+            return (
+                f"the header {shown(name, 40)} holds a control character (a CR, LF or NUL): "
+                "a header's value is one line of text"
+            )
+    return None
+
+
 def _content_length(values: list[str]) -> int | None:
     """The one body length the headers declare (None: no header); BadRequest when unusable."""
     if not values:
@@ -107,7 +140,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.command, self.request_version = "", ""
             self.send_error(400, "the request line is empty: send 'METHOD /path HTTP/1.1'")
             return False
-        return bool(super().parse_request())
+        if not super().parse_request():
+            return False
+        problem = _header_problem(self.headers)
+        if problem is not None:
+            self.send_error(400, problem)
+            return False
+        return True
 
     def _read_exactly(self, length: int) -> bytes:
         data = self.rfile.read(length)
