@@ -334,3 +334,34 @@ def test_a_malformed_header_line_is_answered_400_and_nothing_is_served(
     assert "header" in str(body["message"])
     assert fake.requests.total == 0
     assert "Traceback" not in capfd.readouterr().err
+
+
+def _read_answer(sock: socket.socket) -> tuple[bytes, bytes]:
+    """One answer's head and body, read by its Content-Length (a hang fails on the timeout)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, f"the connection closed mid-answer: {data!r}"
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(re.findall(rb"(?im)^Content-Length: *(\d+)", head)[0])
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        assert chunk, "the connection closed mid-body"
+        body += chunk
+    return head, body
+
+
+def test_an_http_1_0_keep_alive_answer_says_the_connection_stays_open(
+    address: tuple[str, int],
+) -> None:
+    # An HTTP/1.0 client takes a connection to close after the answer unless told otherwise.
+    request = f"GET /v2/dte/organization HTTP/1.0\r\napikey: {HAULMER_KEY}\r\n".encode()
+    with socket.create_connection(address, timeout=10) as sock:
+        sock.sendall(request + b"Connection: keep-alive\r\n\r\n")
+        head, _ = _read_answer(sock)
+        assert re.search(rb"(?im)^Connection: keep-alive\r?$", head), head
+        sock.sendall(request + b"\r\n")
+        head, _ = _read_answer(sock)
+        assert re.search(rb"(?im)^Connection: close\r?$", head), head
+        assert sock.recv(1) == b""
