@@ -365,3 +365,30 @@ def test_an_http_1_0_keep_alive_answer_says_the_connection_stays_open(
         head, _ = _read_answer(sock)
         assert re.search(rb"(?im)^Connection: close\r?$", head), head
         assert sock.recv(1) == b""
+
+
+@pytest.mark.parametrize(
+    "size",
+    [b"0x2", b"0X2", b"+2", b"2 2", b"\xd9\xa2"],
+    ids=["0x", "0X", "plus", "two-numbers", "arabic-digit"],
+)
+def test_a_chunk_size_that_is_not_plain_hexadecimal_is_400(
+    address: tuple[str, int], fake: FakeHaulmer, size: bytes
+) -> None:
+    # Python's int(text, 16) takes "0x2"; HTTP's chunk size is hexadecimal digits alone.
+    raw = _post("Transfer-Encoding: chunked\r\n", size + b"\r\n{}\r\n0\r\n\r\n")
+    status, body = _status_and_json(_exchange(address, raw, half_close=True))
+    assert status == 400
+    assert "chunk size" in str(body)
+    assert fake.requests.total == 0
+
+
+@pytest.mark.parametrize("encoding", ["chunked, chunked", "chunked, gzip"])
+def test_a_body_whose_last_transfer_coding_is_not_one_chunked_is_400(
+    address: tuple[str, int], encoding: str
+) -> None:
+    # RFC 9112 6.1/6.3: chunked applied twice, or not last, leaves the body's length unknown.
+    raw = _post(f"Transfer-Encoding: {encoding}\r\n", b"2\r\n{}\r\n0\r\n\r\n")
+    status, body = _status_and_json(_exchange(address, raw))
+    assert status == 400
+    assert "chunked" in str(body)

@@ -67,6 +67,9 @@ def _gateway_error(status: int, message: str) -> FakeResponse:
 _FIELD_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 """An HTTP field name (RFC 9110 5.1: a token)."""
 
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]+")
+"""A chunk's size (RFC 9112 7.1): hexadecimal digits, nothing else."""
+
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 """What a field value may not hold (RFC 9110 5.5): control characters other than a tab, which
 include the CR and LF of a folded line or of a value meant to inject a header of its own."""
@@ -161,12 +164,9 @@ class _Handler(BaseHTTPRequestHandler):
             if not line.endswith(b"\n"):
                 raise BadRequest(400, "a chunk size line is missing or too long")
             size_text = line.split(b";", 1)[0].strip()
-            try:
-                size = int(size_text, 16) if size_text.isalnum() else -1
-            except ValueError:
-                size = -1
-            if size < 0:
+            if not _CHUNK_SIZE.fullmatch(size_text):  # int(, 16) also takes "0x2", "+2", "1_0"
                 raise BadRequest(400, "a chunk size is not a hexadecimal number")
+            size = int(size_text, 16)
             if len(body) + size > MAX_BODY:
                 raise BadRequest(413, f"the body is larger than this server accepts ({MAX_BODY})")
             if size == 0:
@@ -192,6 +192,10 @@ class _Handler(BaseHTTPRequestHandler):
         if encodings:
             if lengths:
                 raise BadRequest(400, "Content-Length and Transfer-Encoding may not come together")
+            if "chunked" in encodings and (
+                encodings[-1] != "chunked" or encodings.count("chunked") > 1
+            ):  # the body's length cannot be known (RFC 9112 6.3)
+                raise BadRequest(400, "chunked must be the last transfer coding, given once")
             if encodings != ["chunked"]:
                 raise BadRequest(501, f"Transfer-Encoding {', '.join(encodings)} is not supported")
             return self._read_chunked()
