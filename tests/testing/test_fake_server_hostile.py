@@ -392,3 +392,35 @@ def test_a_body_whose_last_transfer_coding_is_not_one_chunked_is_400(
     status, body = _status_and_json(_exchange(address, raw))
     assert status == 400
     assert "chunked" in str(body)
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        (f"Content-Length: {MAX_BODY + 1}\r\n", 413),
+        ("Content-Length: -1\r\n", 400),
+        ("Transfer-Encoding: gzip\r\n", 501),
+        ("X-Note nothing\r\nContent-Length: 2\r\n", 400),
+    ],
+    ids=["too-large", "negative-length", "unknown-coding", "malformed-header"],
+)
+def test_a_request_expecting_100_continue_that_will_be_refused_gets_no_100(
+    address: tuple[str, int], headers: str, status: int
+) -> None:
+    # The client waits for 100 Continue before sending its body: a refusal comes instead.
+    raw = _post(f"Expect: 100-continue\r\n{headers}")
+    answer = _exchange(address, raw)
+    assert _statuses(answer) == [status]
+
+
+def test_a_request_expecting_100_continue_is_told_to_continue_then_served(
+    address: tuple[str, int],
+) -> None:
+    payload = json.dumps(factura()).encode()
+    with socket.create_connection(address, timeout=10) as sock:
+        sock.sendall(_post(f"Expect: 100-continue\r\nContent-Length: {len(payload)}\r\n"))
+        assert sock.recv(65536) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(payload)
+        head, body = _read_answer(sock)
+    assert head.startswith(b"HTTP/1.1 200 ")
+    assert json.loads(body)["FOLIO"] == 1

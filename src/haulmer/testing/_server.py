@@ -181,7 +181,9 @@ class _Handler(BaseHTTPRequestHandler):
                 return bytes(body)
         raise BadRequest(400, "too many trailer fields")
 
-    def _body(self) -> bytes:
+    def _body_length(self) -> int | None:
+        """The body's length from the headers, None for a chunked body; BadRequest when the
+        server cannot or will not read it (checked before a 100 Continue, and before reading)."""
         encodings = [
             part.strip().lower()
             for value in self.headers.get_all("Transfer-Encoding") or []
@@ -189,18 +191,38 @@ class _Handler(BaseHTTPRequestHandler):
             if part.strip()
         ]
         lengths = self.headers.get_all("Content-Length") or []
-        if encodings:
-            if lengths:
-                raise BadRequest(400, "Content-Length and Transfer-Encoding may not come together")
-            if "chunked" in encodings and (
-                encodings[-1] != "chunked" or encodings.count("chunked") > 1
-            ):  # the body's length cannot be known (RFC 9112 6.3)
-                raise BadRequest(400, "chunked must be the last transfer coding, given once")
-            if encodings != ["chunked"]:
-                raise BadRequest(501, f"Transfer-Encoding {', '.join(encodings)} is not supported")
+        if not encodings:
+            return _content_length(lengths) or 0
+        if lengths:
+            raise BadRequest(400, "Content-Length and Transfer-Encoding may not come together")
+        if "chunked" in encodings and (
+            encodings[-1] != "chunked" or encodings.count("chunked") > 1
+        ):  # the body's length cannot be known (RFC 9112 6.3)
+            raise BadRequest(400, "chunked must be the last transfer coding, given once")
+        if encodings != ["chunked"]:
+            raise BadRequest(501, f"Transfer-Encoding {', '.join(encodings)} is not supported")
+        return None
+
+    def _body(self) -> bytes:
+        length = self._body_length()
+        if length is None:
             return self._read_chunked()
-        length = _content_length(lengths)
         return self._read_exactly(length) if length else b""
+
+    def handle_expect_100(self) -> bool:
+        """100 Continue only for a request the server will read: one it refuses (a malformed
+        header, a body too large or of an unknown coding) gets its answer before the body."""
+        problem = _header_problem(self.headers)
+        if problem is not None:
+            self.send_error(400, problem)
+            return False
+        try:
+            self._body_length()
+        except BadRequest as bad:
+            self.close_connection = True
+            self._write(_gateway_error(bad.status, bad.message))
+            return False
+        return bool(super().handle_expect_100())
 
     def _serve(self) -> None:
         arrived_at = self.server.fake.clock.now()  # before it waits its turn
