@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 import subprocess
 import sys
@@ -127,3 +128,27 @@ def test_stopping_the_server_ends_a_slow_answer_in_flight_and_its_thread(
     assert len(outcome) == 1
     assert isinstance(outcome[0], httpx.TransportError)
     assert not [t for t in threading.enumerate() if t.name.startswith("haulmer-fake")]
+
+
+@pytest.mark.parametrize("port", [True, -1, 65536, "8080", 80.0, None])
+def test_serve_refuses_a_port_that_is_no_tcp_port_before_binding(
+    fake: FakeHaulmer, port: object
+) -> None:
+    # port=True bound port 1; -1 and 65536 were an OverflowError from bind().
+    refused = r"port must be an int from 0 to 65535 \(0 picks a free"
+    with pytest.raises(ValueError, match=refused), serve(fake, port=port):  # type: ignore[arg-type]
+        pytest.fail("served on a port that is no TCP port")
+
+
+def test_serve_on_a_port_in_use_names_the_port_and_how_to_pick_a_free_one(
+    fake: FakeHaulmer,
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        named = f"port {port} .*port=0 picks a free one"
+        with pytest.raises(OSError, match=named) as caught, serve(fake, port=port):
+            pytest.fail("served on a port another socket listens on")
+    assert caught.value.errno == errno.EADDRINUSE
+    assert not fake.clock.follows_real_time

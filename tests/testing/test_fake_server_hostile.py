@@ -15,7 +15,7 @@ import pytest
 from fake_bodies import HAULMER_KEY, factura
 
 from haulmer.testing import FakeHaulmer, serve
-from haulmer.testing._server import LISTEN_BACKLOG, MAX_BODY, FakeServer
+from haulmer.testing._server import LISTEN_BACKLOG, MAX_BODY, FakeServer, _Handler
 
 
 @pytest.fixture
@@ -424,3 +424,21 @@ def test_a_request_expecting_100_continue_is_told_to_continue_then_served(
         head, body = _read_answer(sock)
     assert head.startswith(b"HTTP/1.1 200 ")
     assert json.loads(body)["FOLIO"] == 1
+
+
+def test_a_client_that_stalls_mid_body_gets_408_and_others_are_served_meanwhile(
+    fake: FakeHaulmer, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(_Handler, "timeout", 0.3)  # the server's read timeout, not a sleep
+    with serve(fake) as url:
+        split = urlsplit(url)
+        address = (split.hostname or "", split.port or 0)
+        with socket.create_connection(address, timeout=10) as stalled:
+            stalled.sendall(_post("Content-Length: 100\r\n", b'{"dte": '))
+            answer = _exchange(address, _ORGANIZATION + b"Connection: close\r\n\r\n")
+            assert _statuses(answer) == [200]
+            head, body = _read_answer(stalled)
+        assert head.startswith(b"HTTP/1.1 408 ")
+        assert json.loads(body)["statusCode"] == 408
+    assert [entry.route for entry in fake.requests] == ["openfactura.organization.retrieve"]
+    assert "Traceback" not in capfd.readouterr().err

@@ -9,6 +9,7 @@ fake's own lock keeps its state consistent; a request the server cannot read (a 
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import re
 import socket
@@ -296,6 +297,15 @@ def _reason(status: int) -> str:
     return phrase[0] if phrase else "Status"
 
 
+def _check_port(port: object) -> None:
+    """Refuse what is no TCP port before binding: ``True`` would bind port 1, and -1 or 65536
+    are an ``OverflowError`` from deep in ``socket``."""
+    if type(port) is not int or not 0 <= port <= 65535:
+        raise ValueError(
+            f"port must be an int from 0 to 65535 (0 picks a free one), got {shown(port)}"
+        )
+
+
 class FakeServer(ThreadingHTTPServer):
     """``ThreadingHTTPServer`` bound to a fake; ``url`` is where it listens.
 
@@ -308,6 +318,7 @@ class FakeServer(ThreadingHTTPServer):
     request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, fake: FakeHaulmer, host: str = "127.0.0.1", port: int = 0) -> None:
+        _check_port(port)
         # Before binding: a bind that fails calls server_close(), which reads them.
         self.stopping = threading.Event()
         """Set when the server closes: slow answers in flight end without being sent."""
@@ -380,7 +391,13 @@ def serve(
         from haulmer.testing._fake import FakeHaulmer
 
         fake = FakeHaulmer()
-    server = FakeServer(fake, host, port)
+    try:
+        server = FakeServer(fake, host, port)
+    except OSError as exc:  # the port is taken, or the host is not this machine's
+        hint = "; port=0 picks a free one" if exc.errno == errno.EADDRINUSE else ""
+        raise OSError(
+            exc.errno, f"cannot listen on host {host!r}, port {port} ({exc.strerror}){hint}"
+        ) from exc
     following = fake.clock.follows_real_time
     if real_time:
         fake.clock.follow_real_time()
