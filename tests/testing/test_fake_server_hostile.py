@@ -442,3 +442,22 @@ def test_a_client_that_stalls_mid_body_gets_408_and_others_are_served_meanwhile(
         assert json.loads(body)["statusCode"] == 408
     assert [entry.route for entry in fake.requests] == ["openfactura.organization.retrieve"]
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_slow_clients_holding_connections_do_not_starve_others_nor_stop(fake: FakeHaulmer) -> None:
+    holders: list[socket.socket] = []
+    try:
+        with serve(fake) as url:
+            split = urlsplit(url)
+            address = (split.hostname or "", split.port or 0)
+            for _ in range(50):
+                holders.append(socket.create_connection(address, timeout=10))
+                holders[-1].sendall(b"POST /v2/dte/docu")  # half a request line, then nothing
+            answer = _exchange(address, _ORGANIZATION + b"Connection: close\r\n\r\n")
+            assert _statuses(answer) == [200]
+        # Stopping ended the 50 held connections (and their threads) at once.
+        assert not [t for t in threading.enumerate() if t.name.startswith("haulmer-fake")]
+        assert all(held.recv(1) == b"" for held in holders)
+    finally:
+        for held in holders:
+            held.close()
