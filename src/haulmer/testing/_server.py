@@ -118,6 +118,7 @@ def _content_length(values: list[str]) -> int | None:
 
 class _Handler(BaseHTTPRequestHandler):
     server: FakeServer
+    raw_requestline: bytes
     protocol_version = "HTTP/1.1"
     timeout = READ_TIMEOUT
 
