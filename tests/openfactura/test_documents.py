@@ -1389,6 +1389,7 @@ async def test_a_text_correction_of_an_artesano_boleta_goes_but_not_an_annulment
 @pytest.mark.parametrize(
     ("element", "length", "limit"),
     [
+        ("RznSocRecep", 101, 100),
         ("DirRecep", 71, 70),
         ("CmnaRecep", 21, 20),
         ("CiudadRecep", 21, 20),
@@ -1408,3 +1409,16 @@ async def test_a_receptor_text_longer_than_the_sii_allows_is_refused_before_send
     (detail,) = caught.value.details
     assert detail.field == f"Encabezado.Receptor.{element}"
     assert f"is {length} characters long; the SII allows at most {limit}" in detail.issue
+
+
+async def test_a_line_description_longer_than_the_sii_allows_is_refused_not_cut(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    data = json.loads(json.dumps(samples.factura().to_sii_dict(), default=str))
+    data["Detalle"][0]["DscItem"] = "d" * 1001
+    with pytest.raises(DocumentError) as caught:
+        await resolve(of.documents.emit(data))
+    assert not mock.calls
+    (detail,) = caught.value.details
+    assert detail.field == "Detalle[1].DscItem"  # lines are named by NroLinDet
+    assert "is 1001 characters long; the SII allows at most 1000" in detail.issue

@@ -67,6 +67,18 @@ def test_openfactura_cuts_come_before_the_check_so_a_long_text_is_sent_cut() -> 
     assert len(dte_body["Receptor"]["GiroRecep"]) == 40
 
 
+@pytest.mark.parametrize("make", [samples.factura, samples.boleta])
+def test_a_receptor_razon_social_over_100_characters_is_refused_never_sent_cut(make: Any) -> None:
+    document = make()
+    receptor = document.receptor.model_copy(update={"razon_social": "R" * 101})
+    encabezado = document.encabezado.model_copy(update={"receptor": receptor})
+    with pytest.raises(DocumentError) as caught:
+        build_emission(document.model_copy(update={"encabezado": encabezado}))
+    (detail,) = caught.value.details
+    assert detail.field == "Encabezado.Receptor.RznSocRecep"
+    assert "is 101 characters long; the SII allows at most 100" in detail.issue
+
+
 def test_a_boleta_keeps_what_its_schema_has_and_leaves_out_the_rest() -> None:
     boleta = dte.boleta(
         emisor={**samples.EMISOR, "actecos": [479100]},

@@ -75,12 +75,14 @@ _BOLETA_RECEPTOR = tuple(BOLETA_RENAMES.get(name, name) for name in BOLETA_ELEME
 
 TEXT_CUTS: Mapping[str, Mapping[str, int]] = {
     "Emisor": {"RznSoc": 100, "GiroEmis": 80, "DirOrigen": 60, "CmnaOrigen": 20},
-    "Receptor": {"RznSocRecep": 100, "GiroRecep": 40},
-    "Detalle": {"NmbItem": 80, "DscItem": 1000},
+    "Receptor": {"GiroRecep": 40},
+    "Detalle": {"NmbItem": 80},
 }
 """The texts OpenFactura's emission cuts, by section and SII name (boletas cut RznSocEmisor and
-GiroEmisor alike): the lengths Haulmer's own plugins cut to (reference section 4.3) and the
-server's own cuts (4.4, 4.7). The one table of OpenFactura's cuts."""
+GiroEmisor alike): the lengths Haulmer's own plugins cut the issuer's texts to (reference
+section 4.3) and the server's own cuts (4.4, 4.7). The one table of OpenFactura's cuts; any
+other text over the SII's length (a receptor's razón social, a line's DscItem) is refused by
+the check, naming the field, never cut."""
 
 _CUTS_BY_WIRE_NAME: Mapping[str, Mapping[str, int]] = {
     section: {
