@@ -1,6 +1,7 @@
 """Small edits of real and issued DTEs for property tests: text around comments, PIs and CDATA,
 blanks, repeated and missing elements, the TipoDTE as a boleta writes it or not, RUTs with a
-right and a wrong check digit, numbers written as the SII's schema writes them or not."""
+right and a wrong check digit, numbers written as the SII's schema writes them or not, and with
+more digits or decimals than their elements allow, or only more zeros."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ _PIECE = st.one_of(
     st.just("<?pi x?>"),
     st.sampled_from(["X", "39", "41", "0", " 039 ", "-", "12345678-9", "12345678-5"]),
     st.sampled_from(["+8592", "8592.0", "8.592e3", "8592.4", "1_000", "8\u00b2"]),
+    st.sampled_from(  # digits past an element's totalDigits or fractionDigits, or only zeros
+        ["12345678901", "1234567", "19.001", "1.0000001", "0000000000019", "19.000000"]
+    ),
 )
 
 

@@ -6,15 +6,19 @@ import contextlib
 import datetime as dt
 import typing
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
-from haulmer.dte import Document, DTEType
+from haulmer.dte import Document, DTEType, models
 from haulmer.dte.models import Aduana, Chofer, Referencia, Transporte
+from haulmer.dte.number_text import text_digits
 from haulmer.dte.reading import rut_paths
+from haulmer.dte.schema.checker import ROOTS, field_checks
+from haulmer.dte.schema.elements import Element
 from haulmer.errors import DocumentError, XMLError
 from haulmer.rut import Rut
 from haulmer.sii import parse, validate_schema
@@ -130,6 +134,127 @@ def test_parse_reads_an_integer_written_as_the_sii_schema_allows(text: str) -> N
     validate_schema(xml, restore_namespace=True)
     assert parse(xml).encabezado.totales is not None
     assert parse(xml).encabezado.totales.mnt_total == 10642
+
+
+@pytest.mark.parametrize(
+    ("tag", "text", "field", "said"),
+    [
+        ("Folio", "12345678901", "Encabezado.IdDoc.Folio", "has 11 digits; the SII's schema"),
+        ("Folio", "+012345678901", "Encabezado.IdDoc.Folio", "allows at most 10 here"),
+        ("TasaIVA", "19.001", "Encabezado.Totales.TasaIVA", "has 3 decimals; the SII's schema"),
+        ("TasaIVA", "123456", "Encabezado.Totales.TasaIVA", "allows at most 5 here"),
+        ("QtyItem", "1.0000001", "Detalle[1].QtyItem", "allows at most 6 decimals here"),
+        ("PrcItem", "8942.8600001", "Detalle[1].PrcItem", "has 7 decimals"),
+        ("Acteco", "1234567", "Encabezado.Emisor.Acteco[1]", "allows at most 6 here"),
+    ],
+)
+def test_parse_refuses_a_number_with_more_digits_than_its_element_allows(
+    tag: str, text: str, field: str, said: str
+) -> None:
+    xml = _with_text(_FACTURA, tag, text)
+    with pytest.raises(XMLError):  # the SII's schema refuses it too
+        validate_schema(xml, restore_namespace=True)
+    with pytest.raises(DocumentError) as raised:
+        parse(xml)
+    (detail,) = raised.value.details
+    assert detail.field == field
+    assert said in detail.issue
+    assert repr(text) in detail.issue
+
+
+@pytest.mark.parametrize(
+    ("tag", "text"),
+    [
+        ("Folio", "0002336600"),
+        ("Folio", "+00000000002336600"),
+        ("TasaIVA", "19.000"),
+        ("TasaIVA", "0019.00"),
+        ("QtyItem", "1.00000000"),
+        ("PrcItem", "0008942.860000000"),
+    ],
+)
+def test_parse_counts_digits_on_the_value_as_the_sii_schema_does(tag: str, text: str) -> None:
+    # totalDigits and fractionDigits count neither leading zeros nor trailing decimal zeros.
+    xml = _with_text(_FACTURA, tag, text)
+    validate_schema(xml, restore_namespace=True)
+    assert parse(xml) == parse(_FACTURA)
+
+
+def test_parse_refuses_an_export_amount_with_more_than_four_decimals(
+    issued: dict[int, bytes],
+) -> None:
+    xml = issued[110]
+    start = xml.index(b"<MontoItem>") + len(b"<MontoItem>")
+    end = xml.index(b"<", start)
+    amount = xml[start:end].decode()
+    edited = xml[:start] + f"{Decimal(amount):.5f}".encode()[:-1] + b"1" + xml[end:]
+    with pytest.raises(DocumentError) as raised:
+        parse(edited)
+    (detail,) = raised.value.details
+    assert detail.field == "Detalle[1].MontoItem"
+    assert "has 5 decimals; the SII's schema allows at most 4 decimals here" in detail.issue
+
+
+def test_each_number_field_counts_the_digits_the_schema_facts_give_its_elements() -> None:
+    # The loosest of the roots that have the element (an export's MontoItem has 4 decimals).
+    expected: dict[tuple[str, str], tuple[int | None, int | None]] = {}
+
+    def walk(model: type[BaseModel], section: Element, names: tuple[str, ...], root: Any) -> None:
+        for check in field_checks(model, section, names, root):
+            element = check.element
+            if element is None:
+                continue
+            annotation = model.model_fields[check.attribute].annotation
+            if element.kind == "section":
+                for held in _models_in(annotation):
+                    walk(held, element, (*names, check.shown), root)
+            elif element.kind in ("integer", "decimal"):
+                key = (model.__name__, check.attribute)
+                digits, fraction = element.total_digits, element.fraction_digits or 0
+                if key in found:
+                    digits = _looser(found[key][0], digits)
+                    fraction = max(found[key][1], fraction)
+                found[key] = (digits, fraction)
+
+    found: dict[tuple[str, str], tuple[int | None, int]] = {}
+    for root in ROOTS:
+        walk(Document, root.element, (), root)
+    for key, (digits, fraction) in found.items():
+        if fraction:
+            expected[key] = (digits, fraction)
+        else:  # integers: 18 digits, which every SII integer fits in, the models' bound keeps
+            expected[key] = (digits if digits is not None and digits < 18 else None, None)
+    counted = {key: _text_digits(getattr(models, key[0]), key[1]) for key in expected}
+    assert counted == expected
+    assert counted[("IdDoc", "folio")] == (10, None)
+    assert counted[("Totales", "tasa_iva")] == (5, 2)
+
+
+def _looser(one: int | None, other: int | None) -> int | None:
+    return None if one is None or other is None else max(one, other)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    found = [model for argument in typing.get_args(annotation) for model in _models_in(argument)]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        found.append(annotation)
+    return found
+
+
+def _text_digits(model: type[BaseModel], attribute: str) -> tuple[int | None, int | None]:
+    """The digits the outermost text check of a field counts (its type's or its union's)."""
+    info = model.model_fields[attribute]
+    pending: list[Any] = [info.annotation]
+    for meta in info.metadata:  # a type of its own: pydantic keeps its metadata here
+        if isinstance(meta, BeforeValidator):
+            return text_digits(meta.func)  # type: ignore[arg-type]
+    while pending:
+        current = pending.pop(0)
+        for meta in getattr(current, "__metadata__", ()):
+            if isinstance(meta, BeforeValidator):
+                return text_digits(meta.func)  # type: ignore[arg-type]
+        pending.extend(typing.get_args(current))
+    return (None, None)
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,12 @@ from pydantic import AliasChoices, BeforeValidator, Field, field_validator
 from haulmer.dte._base import SiiModel
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.exports import Moneda
-from haulmer.dte.number_text import decimal_text, whole_text
+from haulmer.dte.number_text import (
+    decimal_text,
+    decimal_text_within,
+    whole_text,
+    whole_text_within,
+)
 from haulmer.rut import Rut
 
 __all__ = [
@@ -64,10 +69,44 @@ Number = Annotated[Decimal, BeforeValidator(decimal_text), Field(gt=-NUMBER_LIMI
 5,000 digits run out of digits when rounded. Text must be written as the SII's ``xs:decimal``
 (``"8.592e3"`` is refused)."""
 
-Amount = Annotated[Whole | Number, BeforeValidator(decimal_text)]
+_WHOLE_BOUND = Field(gt=-WHOLE_LIMIT, lt=WHOLE_LIMIT)
+_NUMBER_BOUND = Field(gt=-NUMBER_LIMIT, lt=NUMBER_LIMIT)
+
+# Read from XML, these also have at most the digits their elements' totalDigits and
+# fractionDigits allow (the schema facts, the loosest of the roots that have the element).
+Whole1 = Annotated[int, BeforeValidator(whole_text_within(1)), _WHOLE_BOUND]
+"""An int of one digit: IndGlobal, CdgTraslado."""
+Whole2 = Annotated[int, BeforeValidator(whole_text_within(2)), _WHOLE_BOUND]
+"""An int of up to 2 digits: the Aduana's codes of sale, clause, transport and units."""
+Whole3 = Annotated[int, BeforeValidator(whole_text_within(3)), _WHOLE_BOUND]
+"""An int of up to 3 digits: TermPagoDias, country codes, CodTpoBultos."""
+Whole4 = Annotated[int, BeforeValidator(whole_text_within(4)), _WHOLE_BOUND]
+"""An int of up to 4 digits: the Aduana's port codes."""
+Whole6 = Annotated[int, BeforeValidator(whole_text_within(6)), _WHOLE_BOUND]
+"""An int of up to 6 digits: Acteco, FolioAut."""
+Whole7 = Annotated[int, BeforeValidator(whole_text_within(7)), _WHOLE_BOUND]
+"""An int of up to 7 digits: Tara."""
+Whole9 = Annotated[int, BeforeValidator(whole_text_within(9)), _WHOLE_BOUND]
+"""An int of up to 9 digits: CdgSIISucur."""
+Whole10 = Annotated[int, BeforeValidator(whole_text_within(10)), _WHOLE_BOUND]
+"""An int of up to 10 digits: Folio, CantBultos."""
+Rate = Annotated[Decimal, BeforeValidator(decimal_text_within(5, 2)), _NUMBER_BOUND]
+"""A rate or percentage: 5 digits, 2 of them decimals (TasaIVA, TasaImp, DescuentoPct...)."""
+Measure = Annotated[Decimal, BeforeValidator(decimal_text_within(18, 6)), _NUMBER_BOUND]
+"""A line's quantity or price: 18 digits, 6 of them decimals (QtyItem, PrcItem...)."""
+ForeignAmount = Annotated[Decimal, BeforeValidator(decimal_text_within(18, 4)), _NUMBER_BOUND]
+"""An amount in an export's currency: 18 digits, 4 of them decimals."""
+Cents = Annotated[Decimal, BeforeValidator(decimal_text_within(18, 2)), _NUMBER_BOUND]
+"""An amount with up to 2 decimals: ValorDR, TotClauVenta."""
+Weight = Annotated[Decimal, BeforeValidator(decimal_text_within(10, 2)), _NUMBER_BOUND]
+"""A weight: 10 digits, 2 of them decimals (PesoBruto, PesoNeto)."""
+ExchangeRate = Annotated[Decimal, BeforeValidator(decimal_text_within(10, 4)), _NUMBER_BOUND]
+"""TpoCambio: 10 digits, 4 of them decimals."""
+
+Amount = Annotated[Whole | Number, BeforeValidator(decimal_text_within(18, 4))]
 """MontoItem, MntExe and MntTotal: whole pesos (``int``), but an export's are in the sale's
-currency, with decimals (``Decimal``). Read from XML, a Documento's decimals are refused
-(``haulmer.dte.reading.reading_problems``)."""
+currency, with decimals (``Decimal``, 4 at most). Read from XML, a Documento's decimals are
+refused (``haulmer.dte.reading.reading_problems``)."""
 
 
 def _alias(sii: str, *others: str) -> Any:
@@ -99,7 +138,7 @@ class IdDoc(SiiModel):
     """Identification: type, folio, date and the payment and dispatch indicators."""
 
     tipo_dte: DTEType = Field(alias="TipoDTE")
-    folio: Whole = Field(default=0, alias="Folio", ge=0)
+    folio: Whole10 = Field(default=0, alias="Folio", ge=0)
     """0 while unassigned: OpenFactura assigns it; local stamping needs the CAF's folio."""
     fecha_emision: date = Field(alias="FchEmis")
     ind_no_rebaja: Whole | None = Field(default=None, alias="IndNoRebaja")
@@ -118,7 +157,7 @@ class IdDoc(SiiModel):
     tpo_tran_venta: Whole | None = Field(default=None, alias="TpoTranVenta")
     forma_pago: Whole | None = Field(default=None, alias="FmaPago")
     """1 contado, 2 crédito, 3 sin costo."""
-    fma_pag_exp: Whole | None = Field(default=None, alias="FmaPagExp")
+    fma_pag_exp: Whole2 | None = Field(default=None, alias="FmaPagExp")
     fecha_cancelacion: date | None = Field(default=None, alias="FchCancel")
     monto_cancelado: Whole | None = Field(default=None, alias="MntCancel", ge=0)
     saldo_insoluto: Whole | None = Field(default=None, alias="SaldoInsol", ge=0)
@@ -132,7 +171,7 @@ class IdDoc(SiiModel):
     banco_pago: str | None = Field(default=None, alias="BcoPago")
     term_pago_codigo: str | None = Field(default=None, alias="TermPagoCdg")
     term_pago_glosa: str | None = Field(default=None, alias="TermPagoGlosa")
-    term_pago_dias: Whole | None = Field(default=None, alias="TermPagoDias")
+    term_pago_dias: Whole3 | None = Field(default=None, alias="TermPagoDias")
     fecha_vencimiento: date | None = Field(default=None, alias="FchVenc")
 
     @field_validator("medio_pago", mode="before")
@@ -147,8 +186,8 @@ class IdDoc(SiiModel):
 class GuiaExport(SiiModel):
     """Emisor/GuiaExport: the customs transfer code of an export guía."""
 
-    cdg_traslado: Whole | None = Field(default=None, alias="CdgTraslado")
-    folio_aut: Whole | None = Field(default=None, alias="FolioAut")
+    cdg_traslado: Whole1 | None = Field(default=None, alias="CdgTraslado")
+    folio_aut: Whole6 | None = Field(default=None, alias="FolioAut")
     fecha_aut: date | None = Field(default=None, alias="FchAut")
 
 
@@ -160,11 +199,11 @@ class Emisor(SiiModel):
     giro: str | None = _alias("GiroEmis", "GiroEmisor", "giro")
     telefonos: list[str] = Field(default_factory=list, alias="Telefono")
     correo: str | None = Field(default=None, alias="CorreoEmisor")
-    actecos: list[Whole] = Field(default_factory=list, alias="Acteco")
+    actecos: list[Whole6] = Field(default_factory=list, alias="Acteco")
     """Códigos de actividad económica (1 to 4, six digits); required on facturas and notes."""
     guia_export: GuiaExport | None = Field(default=None, alias="GuiaExport")
     sucursal: str | None = Field(default=None, alias="Sucursal")
-    cdg_sii_sucur: Whole | None = Field(default=None, alias="CdgSIISucur")
+    cdg_sii_sucur: Whole9 | None = Field(default=None, alias="CdgSIISucur")
     direccion: str | None = Field(default=None, alias="DirOrigen")
     comuna: str | None = Field(default=None, alias="CmnaOrigen")
     ciudad: str | None = Field(default=None, alias="CiudadOrigen")
@@ -235,8 +274,8 @@ class Chofer(SiiModel):
 class TipoBultos(SiiModel):
     """Aduana/TipoBultos: one kind of package (Aduana code), how many, marks and container."""
 
-    cod_tpo_bultos: Whole | None = Field(default=None, alias="CodTpoBultos", ge=1)
-    cant_bultos: Whole | None = Field(default=None, alias="CantBultos", ge=1)
+    cod_tpo_bultos: Whole3 | None = Field(default=None, alias="CodTpoBultos", ge=1)
+    cant_bultos: Whole10 | None = Field(default=None, alias="CantBultos", ge=1)
     marcas: str | None = Field(default=None, alias="Marcas")
     id_container: str | None = Field(default=None, alias="IdContainer")
     sello: str | None = Field(default=None, alias="Sello")
@@ -247,13 +286,13 @@ class Aduana(SiiModel):
     """Transporte/Aduana: the customs data of an export (Aduana's codes, ints or the enums of
     ``haulmer.dte.exports``); amounts and weights are ``Decimal``."""
 
-    cod_mod_venta: Whole | None = Field(default=None, alias="CodModVenta", ge=1)
+    cod_mod_venta: Whole2 | None = Field(default=None, alias="CodModVenta", ge=1)
     """``ModalidadVenta``: 1 a firme, 2 bajo condición, 9 sin pago..."""
-    cod_clau_venta: Whole | None = Field(default=None, alias="CodClauVenta", ge=1)
+    cod_clau_venta: Whole2 | None = Field(default=None, alias="CodClauVenta", ge=1)
     """``ClausulaVenta`` (Incoterm): 1 CIF, 2 CFR, 3 EXW, 5 FOB..."""
-    tot_clau_venta: Number | None = Field(default=None, alias="TotClauVenta", gt=0)
+    tot_clau_venta: Cents | None = Field(default=None, alias="TotClauVenta", gt=0)
     """The value of the sale under the clause, in the document's currency (2 decimals)."""
-    cod_via_transp: Whole | None = Field(default=None, alias="CodViaTransp", ge=1)
+    cod_via_transp: Whole2 | None = Field(default=None, alias="CodViaTransp", ge=1)
     """``ViaTransporte``: 1 marítima, 4 aérea, 7 carretera..."""
     nombre_transp: str | None = Field(default=None, alias="NombreTransp")
     rut_cia_transp: Rut | None = Field(default=None, alias="RUTCiaTransp")
@@ -261,24 +300,24 @@ class Aduana(SiiModel):
     id_adic_transp: str | None = Field(default=None, alias="IdAdicTransp")
     booking: str | None = Field(default=None, alias="Booking")
     operador: str | None = Field(default=None, alias="Operador")
-    cod_pto_embarque: Whole | None = Field(default=None, alias="CodPtoEmbarque", ge=1)
+    cod_pto_embarque: Whole4 | None = Field(default=None, alias="CodPtoEmbarque", ge=1)
     id_adic_pto_emb: str | None = Field(default=None, alias="IdAdicPtoEmb")
-    cod_pto_desemb: Whole | None = Field(default=None, alias="CodPtoDesemb", ge=1)
+    cod_pto_desemb: Whole4 | None = Field(default=None, alias="CodPtoDesemb", ge=1)
     id_adic_pto_desemb: str | None = Field(default=None, alias="IdAdicPtoDesemb")
-    tara: Whole | None = Field(default=None, alias="Tara", ge=1)
-    cod_unid_med_tara: Whole | None = Field(default=None, alias="CodUnidMedTara", ge=1)
-    peso_bruto: Number | None = Field(default=None, alias="PesoBruto", ge=0)
-    cod_unid_peso_bruto: Whole | None = Field(default=None, alias="CodUnidPesoBruto", ge=1)
-    peso_neto: Number | None = Field(default=None, alias="PesoNeto", ge=0)
-    cod_unid_peso_neto: Whole | None = Field(default=None, alias="CodUnidPesoNeto", ge=1)
+    tara: Whole7 | None = Field(default=None, alias="Tara", ge=1)
+    cod_unid_med_tara: Whole2 | None = Field(default=None, alias="CodUnidMedTara", ge=1)
+    peso_bruto: Weight | None = Field(default=None, alias="PesoBruto", ge=0)
+    cod_unid_peso_bruto: Whole2 | None = Field(default=None, alias="CodUnidPesoBruto", ge=1)
+    peso_neto: Weight | None = Field(default=None, alias="PesoNeto", ge=0)
+    cod_unid_peso_neto: Whole2 | None = Field(default=None, alias="CodUnidPesoNeto", ge=1)
     tot_items: Whole | None = Field(default=None, alias="TotItems", ge=1)
     tot_bultos: Whole | None = Field(default=None, alias="TotBultos", ge=1)
     tipo_bultos: list[TipoBultos] = Field(default_factory=list, alias="TipoBultos")
-    mnt_flete: Number | None = Field(default=None, alias="MntFlete", gt=0)
-    mnt_seguro: Number | None = Field(default=None, alias="MntSeguro", gt=0)
-    cod_pais_recep: Whole | None = Field(default=None, alias="CodPaisRecep", ge=1)
+    mnt_flete: ForeignAmount | None = Field(default=None, alias="MntFlete", gt=0)
+    mnt_seguro: ForeignAmount | None = Field(default=None, alias="MntSeguro", gt=0)
+    cod_pais_recep: Whole3 | None = Field(default=None, alias="CodPaisRecep", ge=1)
     """Aduana's country code of the receptor (225 Estados Unidos, 342 Hong Kong...)."""
-    cod_pais_destin: Whole | None = Field(default=None, alias="CodPaisDestin", ge=1)
+    cod_pais_destin: Whole3 | None = Field(default=None, alias="CodPaisDestin", ge=1)
 
 
 class Transporte(SiiModel):
@@ -302,7 +341,7 @@ class ImptoReten(SiiModel):
     """An additional tax or a retención (Totales/ImptoReten): code, rate, amount."""
 
     tipo: str = Field(alias="TipoImp")
-    tasa: Number | None = Field(default=None, alias="TasaImp")
+    tasa: Rate | None = Field(default=None, alias="TasaImp")
     monto: Whole = Field(alias="MontoImp")
 
     @field_validator("tipo", mode="before")
@@ -332,7 +371,7 @@ class Totales(SiiModel):
     mnt_exe: Amount | None = Field(default=None, alias="MntExe", ge=0)
     mnt_base: Whole | None = Field(default=None, alias="MntBase", ge=0)
     mnt_margen_com: Whole | None = Field(default=None, alias="MntMargenCom", ge=0)
-    tasa_iva: Number | None = Field(default=None, alias="TasaIVA")
+    tasa_iva: Rate | None = Field(default=None, alias="TasaIVA")
     iva: Whole | None = Field(default=None, alias="IVA", ge=0)
     iva_prop: Whole | None = Field(default=None, alias="IVAProp", ge=0)
     iva_terc: Whole | None = Field(default=None, alias="IVATerc", ge=0)
@@ -355,10 +394,10 @@ class OtraMoneda(SiiModel):
     """Exports: the totals restated in another currency (usually PESO CL) at TpoCambio."""
 
     tpo_moneda: Moneda = Field(alias="TpoMoneda")
-    tpo_cambio: Number | None = Field(default=None, alias="TpoCambio", gt=0)
+    tpo_cambio: ExchangeRate | None = Field(default=None, alias="TpoCambio", gt=0)
     """Units of this currency per unit of the document's (1000 pesos per dólar: 1000)."""
-    mnt_exe_otr_mnda: Number | None = Field(default=None, alias="MntExeOtrMnda", ge=0)
-    mnt_tot_otr_mnda: Number | None = Field(default=None, alias="MntTotOtrMnda", ge=0)
+    mnt_exe_otr_mnda: ForeignAmount | None = Field(default=None, alias="MntExeOtrMnda", ge=0)
+    mnt_tot_otr_mnda: ForeignAmount | None = Field(default=None, alias="MntTotOtrMnda", ge=0)
     """Required in the XML; computed from TpoCambio when left out."""
 
 
@@ -419,18 +458,18 @@ class Detalle(SiiModel):
     retenedor: Retenedor | None = Field(default=None, alias="Retenedor")
     nombre: str = Field(alias="NmbItem")
     descripcion: str | None = Field(default=None, alias="DscItem")
-    cantidad_ref: Number | None = Field(default=None, alias="QtyRef", gt=0)
+    cantidad_ref: Measure | None = Field(default=None, alias="QtyRef", gt=0)
     unidad_ref: str | None = Field(default=None, alias="UnmdRef")
-    precio_ref: Number | None = Field(default=None, alias="PrcRef", gt=0)
-    cantidad: Number | None = Field(default=None, alias="QtyItem", gt=0)
+    precio_ref: Measure | None = Field(default=None, alias="PrcRef", gt=0)
+    cantidad: Measure | None = Field(default=None, alias="QtyItem", gt=0)
     fecha_elaboracion: date | None = Field(default=None, alias="FchElabor")
     fecha_vencimiento: date | None = Field(default=None, alias="FchVencim")
     unidad: str | None = Field(default=None, alias="UnmdItem")
-    precio: Number | None = Field(default=None, alias="PrcItem", ge=0)
+    precio: Measure | None = Field(default=None, alias="PrcItem", ge=0)
     """Unit price; 0 is read as no price (the SII admits none)."""
-    descuento_pct: Number | None = Field(default=None, alias="DescuentoPct", gt=0)
+    descuento_pct: Rate | None = Field(default=None, alias="DescuentoPct", gt=0)
     descuento_monto: Whole | None = Field(default=None, alias="DescuentoMonto", ge=0)
-    recargo_pct: Number | None = Field(default=None, alias="RecargoPct", gt=0)
+    recargo_pct: Rate | None = Field(default=None, alias="RecargoPct", gt=0)
     recargo_monto: Whole | None = Field(default=None, alias="RecargoMonto", ge=0)
     cod_imp_adic: list[str] = Field(default_factory=list, alias="CodImpAdic")
     """Up to two additional-tax or retención codes (``"24"`` licores, ``"15"`` IVA retenido)."""
@@ -480,7 +519,7 @@ class DscRcgGlobal(SiiModel):
     tipo_mov: Literal["D", "R"] = Field(alias="TpoMov")
     glosa: str | None = Field(default=None, alias="GlosaDR")
     tipo_valor: Literal["%", "$"] = Field(alias="TpoValor")
-    valor: Number = Field(alias="ValorDR", gt=0)
+    valor: Cents = Field(alias="ValorDR", gt=0)
     ind_exe: Whole | None = Field(default=None, alias="IndExeDR")
 
     @field_validator("tipo_mov", mode="before")
@@ -498,7 +537,7 @@ class Referencia(SiiModel):
 
     nro_lin_ref: Whole | None = Field(default=None, alias="NroLinRef", ge=1)
     tipo_doc_ref: str | None = Field(default=None, alias="TpoDocRef")
-    ind_global: Whole | None = Field(default=None, alias="IndGlobal")
+    ind_global: Whole1 | None = Field(default=None, alias="IndGlobal")
     folio_ref: str | None = Field(default=None, alias="FolioRef")
     rut_otro: Rut | None = Field(default=None, alias="RUTOtr")
     fecha_ref: date | None = Field(default=None, alias="FchRef")
@@ -537,7 +576,7 @@ class Comision(SiiModel):
     nro_lin_com: Whole | None = Field(default=None, alias="NroLinCom", ge=1)
     tipo_movim: Literal["C", "O"] = Field(alias="TipoMovim")
     glosa: str = Field(alias="Glosa")
-    tasa_comision: Number | None = Field(default=None, alias="TasaComision", ge=0)
+    tasa_comision: Rate | None = Field(default=None, alias="TasaComision", ge=0)
     """Informative: the commission's rate in percent."""
     val_com_neto: Whole = Field(alias="ValComNeto")
     val_com_exe: Whole = Field(default=0, alias="ValComExe")
