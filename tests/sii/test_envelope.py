@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -456,6 +457,51 @@ def test_a_caratula_rut_written_with_dots_names_the_same_issuer(
         ),
     )
     assert not [f for f in verify(dotted).failures if f.check == "caratula"]
+
+
+@pytest.mark.parametrize(
+    ("element", "right", "wrong", "number", "digit"),
+    [
+        ("RutEmisor", "76086428-5", "76086428-4", "76086428", "5"),
+        ("RutEnvia", None, None, None, None),
+        ("RutReceptor", "60803000-K", "60803000-1", "60803000", "K"),
+    ],
+)
+def test_a_caratula_rut_with_a_wrong_check_digit_is_a_rut_failure(
+    envio_dte: bytes,
+    certificate: Certificate,
+    element: str,
+    right: str | None,
+    wrong: str | None,
+    number: str | None,
+    digit: str | None,
+) -> None:
+    if right is None:  # who sent it: the certificate's holder, whatever its RUT is
+        found = re.search(rb"<RutEnvia>(\d+)-([\dK])</RutEnvia>", envio_dte)
+        assert found is not None
+        number, digit = found.group(1).decode(), found.group(2).decode()
+        right = f"{number}-{digit}"
+        wrong = f"{number}-{'1' if digit != '1' else '2'}"
+    assert wrong is not None
+    forged = resign_envelope(
+        envio_dte,
+        certificate,
+        lambda xml: xml.replace(
+            f"<{element}>{right}</{element}>".encode(),
+            f"<{element}>{wrong}</{element}>".encode(),
+            1,
+        ),
+    )
+    assert forged != envio_dte
+    result = verify(forged, check_caf=True, allow_test_cafs=True)
+    ruts = [f for f in result.failures if f.check == "rut"]
+    assert [(f.where, f.reason) for f in ruts] == [
+        (
+            "EnvioDTE SetDoc",
+            f"Caratula/{element} '{wrong}' has a wrong check digit: the check digit of {number} "
+            f"is {digit}, and the SII refuses a RUT whose check digit is wrong",
+        )
+    ]
 
 
 @pytest.mark.parametrize("count", ["dos", "9" * 5000, "１"])

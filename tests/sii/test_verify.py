@@ -532,6 +532,28 @@ def test_a_wrong_check_digit_written_alike_in_document_and_timbre_is_a_rut_failu
     assert any(passed.startswith("ted ") for passed in result.passed)
 
 
+def test_a_caf_whose_re_has_a_wrong_check_digit_is_a_rut_failure(
+    certificate: Certificate,
+) -> None:
+    # The SII validates the CAF's RE too: a CAF for 96790240-4 (its check digit is 3) stamps a
+    # document whose RUTEmisor and DD/RE agree with it, and all three are named.
+    caf = make_test_caf(
+        rut="96790240-4", razon_social="EMISOR", dte_type=33, issued_on=dt.date(2026, 11, 1)
+    )
+    sii = make_document(33).to_sii_dict()
+    sii["Encabezado"]["Emisor"]["RUTEmisor"] = "96790240-4"
+    xml = stamp_and_sign(sii, caf=caf, certificate=certificate, timestamp=SIGNED_AT)
+    assert b"<RE>96790240-4</RE>" in xml
+    failures = [(f.check, f.reason) for f in verify(xml).failures if f.check != "signature"]
+    assert failures == [
+        (
+            "rut",
+            "RUTEmisor and DD/RE and CAF/DA/RE '96790240-4' have a wrong check digit: the check "
+            "digit of 96790240 is 3, and the SII refuses a RUT whose check digit is wrong",
+        )
+    ]
+
+
 def test_the_documents_of_every_type_have_right_check_digits(issued: dict[int, bytes]) -> None:
     for tipo, xml in issued.items():
         assert not [f for f in verify(xml).failures if f.check == "rut"], tipo

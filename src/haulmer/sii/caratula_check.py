@@ -15,9 +15,10 @@ from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 from haulmer.sii._xml import descend, local_name, ns_prefix, stripped_text
 from haulmer.sii.caf import lenient_rut, names_rut
+from haulmer.sii.check_digits import check_digit_problems
 from haulmer.sii.sii_dict import DOCUMENT_TAGS
 
-__all__ = ["caratula_problems"]
+__all__ = ["caratula_problems", "caratula_rut_problems"]
 
 _MAX_DIGITS: Final = 18
 """NroDTE is a count of at most 2,000 documents: more digits than this is no count (and Python
@@ -65,6 +66,22 @@ def caratula_problems(set_dte: etree._Element, documents: list[etree._Element]) 
         holds = ", ".join(f"{n} of type {t}" for t, n in sorted(held.items())) or "none"
         problems.append(f"the Caratula's SubTotDTE counts {said}, but the set holds {holds}")
     return problems
+
+
+_CARATULA_RUTS: Final = ("RutEmisor", "RutEnvia", "RutReceptor")
+"""The RUTs of an envelope's Caratula: the issuer, who sent it, who receives it (the SII)."""
+
+
+def caratula_rut_problems(set_dte: etree._Element) -> list[str]:
+    """The RUTs of the SetDTE's Caratula whose check digit is wrong (the SII validates each),
+    named ``Caratula/RutEmisor``...; nothing when there is no Caratula."""
+    ns = ns_prefix(set_dte)
+    caratula = next(set_dte.iterchildren(ns + "Caratula"), None)
+    if caratula is None:
+        return []
+    return check_digit_problems(
+        {f"Caratula/{name}": stripped_text(descend(caratula, ns + name)) for name in _CARATULA_RUTS}
+    )
 
 
 def _documento_of(dte: etree._Element) -> etree._Element | None:

@@ -21,7 +21,6 @@ from lxml import etree
 
 from haulmer._shown import shown
 from haulmer.errors import ValidationError, XMLError
-from haulmer.rut import Rut
 from haulmer.sii._xml import (
     descend,
     first_children,
@@ -31,6 +30,7 @@ from haulmer.sii._xml import (
     timbre_forms,
 )
 from haulmer.sii.caf import Caf, lenient_rut, names_rut
+from haulmer.sii.check_digits import check_digit_problems
 from haulmer.sii.render import escape_text, quote_entities
 
 __all__ = ["TED_TEXT_LIMIT", "TimbreData", "check_ted", "stamp", "stamped_forms"]
@@ -150,7 +150,9 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
     problems.extend(
         ("ted", reason) for reason in _disagreements(dd_texts, documento, encabezado, ns)
     )
-    problems.extend(("rut", reason) for reason in _check_digit_problems(dd_texts, encabezado, ns))
+    problems.extend(
+        ("rut", reason) for reason in _check_digit_problems(dd_texts, encabezado, ns, caf)
+    )
     dd_type, dd_folio, dd_rut = dd_texts["TD"], dd_texts["F"], dd_texts["RE"]
     if dd_type != str(caf.dte_type):
         problems.append(("ted", f"DD/TD {shown(dd_type)} is not the CAF's type {caf.dte_type}"))
@@ -228,32 +230,21 @@ def _disagreements(
 
 
 def _check_digit_problems(
-    dd: dict[str, str | None], encabezado: etree._Element | None, ns: str
+    dd: dict[str, str | None], encabezado: etree._Element | None, ns: str, caf: Caf
 ) -> list[str]:
-    """Each RUT of the document (RUTEmisor, RUTRecep) and of its DD (RE, RR) whose check digit
-    is wrong, once per RUT with every field that writes it: the SII checks each one."""
+    """Each RUT of the document (RUTEmisor, RUTRecep), of its DD (RE, RR) and of the DD's CAF
+    (RE) whose check digit is wrong, once per RUT with every field that writes it: the SII
+    checks each one."""
     in_header = first_children(encabezado)
-    texts = {
-        "RUTEmisor": stripped_text(descend(in_header.get(ns + "Emisor"), ns + "RUTEmisor")),
-        "DD/RE": dd["RE"],
-        "RUTRecep": stripped_text(descend(in_header.get(ns + "Receptor"), ns + "RUTRecep")),
-        "DD/RR": dd["RR"],
-    }
-    wrong: dict[Rut, list[str]] = {}
-    for field, text in texts.items():
-        try:
-            rut = lenient_rut(text) if text else None
-        except ValidationError:
-            continue  # no RUT at all: the disagreements and the schema say so
-        if rut is not None and not rut.is_dv_valid:
-            wrong.setdefault(rut, []).append(field)
-    return [
-        f"{' and '.join(fields)} {shown(str(rut))} "
-        f"{'has' if len(fields) == 1 else 'have'} a wrong check digit: the check digit of "
-        f"{rut.number} is {Rut.compute_dv(rut.number)}, and the SII refuses a RUT whose check "
-        "digit is wrong"
-        for rut, fields in wrong.items()
-    ]
+    return check_digit_problems(
+        {
+            "RUTEmisor": stripped_text(descend(in_header.get(ns + "Emisor"), ns + "RUTEmisor")),
+            "DD/RE": dd["RE"],
+            "CAF/DA/RE": str(caf.rut_emisor),
+            "RUTRecep": stripped_text(descend(in_header.get(ns + "Receptor"), ns + "RUTRecep")),
+            "DD/RR": dd["RR"],
+        }
+    )
 
 
 def _leading_texts(

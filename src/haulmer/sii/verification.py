@@ -31,7 +31,7 @@ from haulmer.sii._xml import (
     parse_xml,
     stripped_text,
 )
-from haulmer.sii.caratula_check import caratula_problems
+from haulmer.sii.caratula_check import caratula_problems, caratula_rut_problems
 from haulmer.sii.root_advice import root_advice
 from haulmer.sii.signature import SignatureCheck, check_signature
 from haulmer.sii.ted import check_ted
@@ -411,6 +411,8 @@ def _verify_root(
         collector.fail("structure", "the envelope holds no DTE", where)
     for problem in caratula_problems(set_dte, documents):
         collector.fail("caratula", problem, where)
+    for problem in caratula_rut_problems(set_dte):
+        collector.fail("rut", problem, where)
     for dte in documents:
         _verify_dte(dte, collector, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
 

@@ -1,0 +1,34 @@
+"""RUTs whose check digit is wrong, worded one way for ``verify()``'s ``rut`` failures: the SII
+checks every RUT it reads (a document's, its timbre's, its CAF's, its envelope's Caratula's)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from haulmer._shown import shown
+from haulmer.errors import ValidationError
+from haulmer.rut import Rut
+from haulmer.sii.caf import lenient_rut
+
+__all__ = ["check_digit_problems"]
+
+
+def check_digit_problems(texts: Mapping[str, str | None]) -> list[str]:
+    """Each RUT among ``texts`` (field name -> its text, None when absent) whose check digit is
+    wrong, once per RUT with every field that writes it. A text that is no RUT at all is left
+    to the checks that read it (the schema, the timbre's disagreements)."""
+    wrong: dict[Rut, list[str]] = {}
+    for field, text in texts.items():
+        try:
+            rut = lenient_rut(text) if text else None
+        except ValidationError:
+            continue
+        if rut is not None and not rut.is_dv_valid:
+            wrong.setdefault(rut, []).append(field)
+    return [
+        f"{' and '.join(fields)} {shown(str(rut))} "
+        f"{'has' if len(fields) == 1 else 'have'} a wrong check digit: the check digit of "
+        f"{rut.number} is {Rut.compute_dv(rut.number)}, and the SII refuses a RUT whose check "
+        "digit is wrong"
+        for rut, fields in wrong.items()
+    ]
