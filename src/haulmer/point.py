@@ -113,9 +113,12 @@ class SaleReceptor(HaulmerModel):
 
     @field_validator("razon_social", "giro", "direccion", "comuna", mode="before")
     @classmethod
-    def _trimmed(cls, value: Any) -> Any:
-        """Text is trimmed (as the platform trims it) before its length is counted."""
-        return value.strip() if isinstance(value, str) else value
+    def _trimmed(cls, value: Any, info: ValidationInfo) -> Any:
+        """Text is trimmed (as the platform trims it) before its length is counted; one line,
+        without control characters or lone surrogates, as the platform's other names."""
+        if not isinstance(value, str):
+            return value  # the field's type says what is wrong
+        return name_text(value.strip(), f"receptor's {info.field_name}")
 
     @field_validator("razon_social", "giro", "direccion", "comuna")
     @classmethod

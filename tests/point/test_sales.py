@@ -330,6 +330,53 @@ def test_the_fake_refuses_a_receptor_naming_its_field_not_the_items(
     assert len(fake.platform_state.sales) == 0
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        (
+            "razon_social",
+            "HOSTY\nSPA",
+            r"razon_social holds a control character \(U\+000A\) at position 6",
+        ),
+        ("giro", "Hos\tting", r"giro holds a control character \(U\+0009\) at position 4"),
+        ("direccion", "Calle\x7f1", r"control character \(U\+007F\)"),
+        ("comuna", "Curic\udcf3", r"comuna holds a lone surrogate \(U\+DCF3\) at position 6"),
+    ],
+)
+def test_a_receptor_text_with_a_control_character_is_refused_here_and_by_the_fake(
+    fake: FakeHaulmer, client: Haulmer, shop: CertifiedShop, field: str, value: str, says: str
+) -> None:
+    import json
+    import re
+
+    import httpx
+
+    point_id, _, (pan, _, _) = _stock(shop)
+    receptor = {**FACTURA_RECEPTOR, field: value}
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=says):
+        shop.ready.owner.point.sell(
+            point_id, [(pan, 1)], payment="cash", document="factura", receptor=receptor
+        )
+    assert len(fake.requests) == sent
+    token = client.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    body = {
+        "items": [{"product_id": pan.id, "quantity": 1}],
+        "payment": {"method": "cash"},
+        "document": "factura",
+        "receptor": receptor,
+    }
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            f"/v1/points/{point_id}/sales", content=json.dumps(body), headers=headers
+        )
+    assert answer.status_code == 400
+    details = {d["field"]: d["issue"] for d in answer.json()["error"]["details"]}
+    assert re.search(says, details[f"receptor.{field}"])
+    assert len(fake.platform_state.sales) == 0
+
+
 def test_a_sale_refused_for_want_of_folios_says_so(fake: FakeHaulmer, shop: CertifiedShop) -> None:
     point_id, _, (pan, _, _) = _stock(shop)
     tenant = fake.openfactura_state.tenant_for_key(shop.api_key)

@@ -24,7 +24,6 @@ from haulmer.testing.platform._validation import (
     new_id,
     raise_if,
     rut_field,
-    text_field,
 )
 
 DOCUMENTS = {"boleta": 39, "factura": 33}
@@ -357,7 +356,10 @@ class PointSteps(CatalogueSteps, SetupSteps):
         receptor: dict[str, Any] = {"rut": rut_field(raw, "rut", found)}
         for name, limit in RECEPTOR_LIMITS.items():
             if kind == "factura" or name in raw:
-                value = receptor[name] = text_field(raw, name, found)
+                noted = len(found)
+                value = receptor[name] = name_field(raw, name, found, f"receptor's {name}")
+                if len(found) > noted:
+                    continue  # no text, or not one line: said once
                 if len(value) > limit:
                     found.append((name, f"at most {limit} characters (it has {len(value)})"))
                 try:
