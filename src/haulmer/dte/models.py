@@ -59,12 +59,12 @@ WHOLE_LIMIT = 10**18
 NUMBER_LIMIT = 10**40
 """Far past any SII quantity, price, rate or foreign amount (18 integer digits at most)."""
 
-Whole = Annotated[int, BeforeValidator(whole_text), Field(gt=-WHOLE_LIMIT, lt=WHOLE_LIMIT)]
+Whole = Annotated[int, Field(gt=-WHOLE_LIMIT, lt=WHOLE_LIMIT), BeforeValidator(whole_text)]
 """An int field's type. The bound is checked in pydantic's own code, before any arithmetic or
 message meets the number: an int of more than 4,300 digits cannot even be written as text.
 Text must be written as the SII's ``xs:integer`` (``"8592.0"`` and ``"1_000"`` are refused)."""
 
-Number = Annotated[Decimal, BeforeValidator(decimal_text), Field(gt=-NUMBER_LIMIT, lt=NUMBER_LIMIT)]
+Number = Annotated[Decimal, Field(gt=-NUMBER_LIMIT, lt=NUMBER_LIMIT), BeforeValidator(decimal_text)]
 """A Decimal field's type, bounded the same way: ``1E+99999999`` would overflow a product, and
 5,000 digits run out of digits when rounded. Text must be written as the SII's ``xs:decimal``
 (``"8.592e3"`` is refused)."""
@@ -74,33 +74,33 @@ _NUMBER_BOUND = Field(gt=-NUMBER_LIMIT, lt=NUMBER_LIMIT)
 
 # Read from XML, these also have at most the digits their elements' totalDigits and
 # fractionDigits allow (the schema facts, the loosest of the roots that have the element).
-Whole1 = Annotated[int, BeforeValidator(whole_text_within(1)), _WHOLE_BOUND]
+Whole1 = Annotated[int, _WHOLE_BOUND, BeforeValidator(whole_text_within(1))]
 """An int of one digit: IndGlobal, CdgTraslado."""
-Whole2 = Annotated[int, BeforeValidator(whole_text_within(2)), _WHOLE_BOUND]
+Whole2 = Annotated[int, _WHOLE_BOUND, BeforeValidator(whole_text_within(2))]
 """An int of up to 2 digits: the Aduana's codes of sale, clause, transport and units."""
-Whole3 = Annotated[int, BeforeValidator(whole_text_within(3)), _WHOLE_BOUND]
+Whole3 = Annotated[int, _WHOLE_BOUND, BeforeValidator(whole_text_within(3))]
 """An int of up to 3 digits: TermPagoDias, country codes, CodTpoBultos."""
-Whole4 = Annotated[int, BeforeValidator(whole_text_within(4)), _WHOLE_BOUND]
+Whole4 = Annotated[int, _WHOLE_BOUND, BeforeValidator(whole_text_within(4))]
 """An int of up to 4 digits: the Aduana's port codes."""
-Whole6 = Annotated[int, BeforeValidator(whole_text_within(6)), _WHOLE_BOUND]
+Whole6 = Annotated[int, _WHOLE_BOUND, BeforeValidator(whole_text_within(6))]
 """An int of up to 6 digits: Acteco, FolioAut."""
-Whole7 = Annotated[int, BeforeValidator(whole_text_within(7)), _WHOLE_BOUND]
+Whole7 = Annotated[int, _WHOLE_BOUND, BeforeValidator(whole_text_within(7))]
 """An int of up to 7 digits: Tara."""
-Whole9 = Annotated[int, BeforeValidator(whole_text_within(9)), _WHOLE_BOUND]
+Whole9 = Annotated[int, _WHOLE_BOUND, BeforeValidator(whole_text_within(9))]
 """An int of up to 9 digits: CdgSIISucur."""
-Whole10 = Annotated[int, BeforeValidator(whole_text_within(10)), _WHOLE_BOUND]
+Whole10 = Annotated[int, _WHOLE_BOUND, BeforeValidator(whole_text_within(10))]
 """An int of up to 10 digits: Folio, CantBultos."""
-Rate = Annotated[Decimal, BeforeValidator(decimal_text_within(5, 2)), _NUMBER_BOUND]
+Rate = Annotated[Decimal, _NUMBER_BOUND, BeforeValidator(decimal_text_within(5, 2))]
 """A rate or percentage: 5 digits, 2 of them decimals (TasaIVA, TasaImp, DescuentoPct...)."""
-Measure = Annotated[Decimal, BeforeValidator(decimal_text_within(18, 6)), _NUMBER_BOUND]
+Measure = Annotated[Decimal, _NUMBER_BOUND, BeforeValidator(decimal_text_within(18, 6))]
 """A line's quantity or price: 18 digits, 6 of them decimals (QtyItem, PrcItem...)."""
-ForeignAmount = Annotated[Decimal, BeforeValidator(decimal_text_within(18, 4)), _NUMBER_BOUND]
+ForeignAmount = Annotated[Decimal, _NUMBER_BOUND, BeforeValidator(decimal_text_within(18, 4))]
 """An amount in an export's currency: 18 digits, 4 of them decimals."""
-Cents = Annotated[Decimal, BeforeValidator(decimal_text_within(18, 2)), _NUMBER_BOUND]
+Cents = Annotated[Decimal, _NUMBER_BOUND, BeforeValidator(decimal_text_within(18, 2))]
 """An amount with up to 2 decimals: ValorDR, TotClauVenta."""
-Weight = Annotated[Decimal, BeforeValidator(decimal_text_within(10, 2)), _NUMBER_BOUND]
+Weight = Annotated[Decimal, _NUMBER_BOUND, BeforeValidator(decimal_text_within(10, 2))]
 """A weight: 10 digits, 2 of them decimals (PesoBruto, PesoNeto)."""
-ExchangeRate = Annotated[Decimal, BeforeValidator(decimal_text_within(10, 4)), _NUMBER_BOUND]
+ExchangeRate = Annotated[Decimal, _NUMBER_BOUND, BeforeValidator(decimal_text_within(10, 4))]
 """TpoCambio: 10 digits, 4 of them decimals."""
 
 Amount = Annotated[Whole | Number, BeforeValidator(decimal_text_within(18, 4))]
