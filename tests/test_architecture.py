@@ -23,6 +23,7 @@ CORE_MAY_IMPORT = (
     "haulmer._version",
     "haulmer._models",
     "haulmer._shown",
+    "haulmer._forks",
 )
 SENDERS = {"haulmer._core.sending", "haulmer._core._async.sending", "haulmer._core._sync.sending"}
 RUNNERS = {"haulmer._core._async.runner", "haulmer._core._sync.runner"}
@@ -119,6 +120,7 @@ def test_the_domain_layer_imports_no_transport_client_product_or_fake(layer: str
         "haulmer._enums",
         "haulmer._lazy",
         "haulmer._files",
+        "haulmer._forks",
         "haulmer._numbers",
         "haulmer._shown",
         "haulmer._version",

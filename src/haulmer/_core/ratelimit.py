@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import threading
 import time
 from abc import ABC, abstractmethod
 from collections import deque
@@ -17,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
 from haulmer.errors import ConfigurationError
 
@@ -150,7 +150,7 @@ class InProcessRateLimiter(RateLimiter):
         self.limits: Limits = check_limits(limits)
         self._clock = clock
         self._buckets: dict[str, _Windows] = {}
-        self._lock = threading.Lock()
+        self._lock = ForkSafeLock()
 
     def __repr__(self) -> str:
         return f"InProcessRateLimiter(limits={self.limits!r})"

@@ -7,7 +7,6 @@ API key. Keys hold a fingerprint of the API key (``api_key_fingerprint``), never
 from __future__ import annotations
 
 import asyncio
-import threading
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ from haulmer._core.ratelimit import (
     RateLimiter,
     check_limits,
 )
+from haulmer._forks import ForkSafeLock
 from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.errors import MissingDependencyError, RateLimiterUnavailableError
@@ -217,7 +217,7 @@ class RedisRateLimiter(RateLimiter):
         a closed loop's is dropped when another loop makes its own."""
         self._loop_ends: dict[asyncio.AbstractEventLoop, LoopEnd] = {}
         """What closes each loop's pool as that loop ends, or once the limiter is dropped."""
-        self._lock = threading.Lock()
+        self._lock = ForkSafeLock()
         if not 0 <= margin < 1:
             raise _configuration(f"margin= is seconds in [0, 1), got {shown(margin)}")
         self._margin = str(margin)

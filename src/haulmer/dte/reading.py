@@ -8,7 +8,6 @@ cleaning it leaves unchanged. ``document_from_input`` validates it without clean
 
 from __future__ import annotations
 
-import threading
 import typing
 from decimal import Decimal
 from functools import cache
@@ -16,6 +15,7 @@ from typing import Any, NamedTuple
 
 import pydantic
 
+from haulmer._forks import ForkSafeLock
 from haulmer.dte._base import CLEAN_CONTEXT, SiiModel, _lenient_rut, _shapes, _strip_optional
 from haulmer.dte.document import Document
 from haulmer.errors import DocumentError, ErrorDetail
@@ -59,7 +59,7 @@ def document_reading() -> dict[str, FieldReading]:
 
 
 _DOCUMENT_READING: list[dict[str, FieldReading]] = []
-_BUILDING = threading.Lock()
+_BUILDING = ForkSafeLock()
 
 
 def _reading(

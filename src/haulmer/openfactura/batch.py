@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
 from functools import partial
@@ -20,6 +19,7 @@ from typing import Any, Literal, TypeGuard
 from urllib.parse import urlsplit, urlunsplit
 
 from haulmer._core.plans import Blocking, Plan
+from haulmer._forks import ForkSafeLock
 from haulmer._shown import cut, shown
 from haulmer.errors import (
     APIStatusError,
@@ -188,7 +188,7 @@ class EmissionBatch:
         self._stop: tuple[int, str, APIStatusError] | None = None
         """The first refusal of the whole account: the batch starts no sale after it."""
         self._seen: set[str] = set()
-        self._lock = threading.Lock()
+        self._lock = ForkSafeLock()
         self._done = self._issued = self._already = self._failed = 0
 
     def open_journal(self) -> None:

@@ -9,11 +9,11 @@ up and says so, and the caller reads the document the general way.
 
 from __future__ import annotations
 
-import threading
 from typing import Any, Final
 
 from lxml import etree
 
+from haulmer._forks import ForkSafeLock
 from haulmer.dte.reading import FieldReading, document_reading, read_rut
 from haulmer.sii._xml import has_elements
 from haulmer.sii.sii_dict import DOCUMENT_TAGS, REPEATED, SKIPPED, element_to_dict
@@ -64,7 +64,7 @@ def _document_walk() -> _Walk:
 
 
 _DOCUMENT_WALK: list[_Walk] = []
-_BUILDING = threading.Lock()
+_BUILDING = ForkSafeLock()
 
 
 def _walk_of(

@@ -10,9 +10,10 @@ Anything else is parsed as usual.
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections import OrderedDict
 from typing import Final, NamedTuple
+
+from haulmer._forks import ForkSafeLock
 
 __all__ = ["ISSUED_HEAD", "IssuedFacts", "recall", "remember"]
 
@@ -36,7 +37,7 @@ class IssuedFacts(NamedTuple):
     caf_idk: int | None = None
 
 
-_lock = threading.Lock()
+_lock = ForkSafeLock()
 _remembered: OrderedDict[bytes, IssuedFacts] = OrderedDict()
 
 

@@ -9,13 +9,14 @@ the command line checking a file the fake issued, knows it without registering i
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from importlib import resources
 from typing import Final
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from haulmer._forks import ForkSafeLock
 
 __all__ = [
     "SII_IDKS",
@@ -42,7 +43,7 @@ class CafSignerKey:
     label: str
 
 
-_lock = threading.Lock()
+_lock = ForkSafeLock()
 _registered: dict[int, CafSignerKey] = {}
 _official: dict[int, CafSignerKey] = {}
 _shipped_test: dict[int, CafSignerKey] = {}

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from lxml import etree
 
+from haulmer._forks import ForkSafeLock
 from haulmer._shown import cut, shown
 from haulmer.errors import XMLError
 from haulmer.sii._xml import SII_NS, descend, has_elements, local_name, parse_xml, stripped_text
@@ -39,7 +40,7 @@ _SCHEMA_NAMES: Final = {
 """How messages name a bundled file that is not one of the SII's: a lone boleta is checked
 against EnvioBOLETA_v11.xsd's DTE, through a small schema of this package that imports it."""
 _BOLETA_TYPES: Final = frozenset({"39", "41"})
-_lock = threading.Lock()
+_lock = ForkSafeLock()
 _per_thread = threading.local()
 
 

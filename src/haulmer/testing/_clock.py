@@ -7,10 +7,10 @@ with the real time that passes, so that clients which really wait see the fake's
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 
 from haulmer._chile import santiago
+from haulmer._forks import ForkSafeLock
 
 __all__ = ["SANTIAGO", "FakeClock", "elapsed", "later", "reached"]
 
@@ -48,7 +48,7 @@ class FakeClock:
             self._aware(start) if start else dt.datetime.now(SANTIAGO).replace(microsecond=0)
         )
         self._now = self._start
-        self._lock = threading.Lock()
+        self._lock = ForkSafeLock()
         self._real_mark: float | None = None
 
     @staticmethod

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import secrets
 import sys
-import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 # ``haulmer.Haulmer`` and ``haulmer.testing.FakeTransport`` (httpx, the client core) in the
 # annotations load when resolved: importing the fake alone (``serve``) stays without them.
 import haulmer.testing
+from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
 from haulmer.testing._client_options import AsyncClientOptions, ClientOptions
 from haulmer.testing._clock import FakeClock
@@ -78,7 +78,7 @@ class FakeHaulmer:
             )
         self.environment: Environment = environment
         self.clock: FakeClock = clock or FakeClock()
-        self.lock: threading.RLock = threading.RLock()
+        self.lock: ForkSafeLock = ForkSafeLock(reentrant=True)
         """Held while a request is served (and by :meth:`issue_from_supplier`); re-entrant."""
         self.router: Router = Router()
         self.control: Control = Control(router=self.router)

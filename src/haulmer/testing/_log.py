@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json as jsonlib
-import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, overload
 
+from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
 from haulmer.testing._router import Router
 from haulmer.testing._wire import Headers
@@ -62,7 +62,7 @@ class RequestLog(Sequence[LoggedRequest]):
         self._entries: deque[LoggedRequest] = deque(maxlen=_check_size(maxlen))
         self._router = router
         """The fake's routes: :meth:`for_route` reads templates with them and refuses a typo."""
-        self._lock = threading.Lock()
+        self._lock = ForkSafeLock()
         self.total: int = 0
         """Requests logged since the fake started or was reset, forgotten ones included."""
 

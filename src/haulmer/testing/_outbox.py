@@ -6,13 +6,13 @@ and follow the links, whose tokens drive the next step. Tokens never appear in a
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import overload
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
 
 __all__ = ["Email", "Link", "Outbox"]
@@ -75,7 +75,7 @@ class Outbox(Sequence[Email]):
 
     def __init__(self, now: Callable[[], datetime] | None = None) -> None:
         self._emails: list[Email] = []
-        self._lock = threading.RLock()
+        self._lock = ForkSafeLock(reentrant=True)
         self._now = now or (lambda: datetime.now(timezone.utc))
         self._before_read: list[Callable[[], None]] = []
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
 from haulmer.testing._outbox import Link, Outbox
 from haulmer.testing.platform._errors import not_found
@@ -55,7 +55,7 @@ class StateBase:
         """The razón social of the company whose OpenFactura account has a RUT, if any."""
         self.certification_scripts: Any = None
         """Where step 3 takes a scripted certification length and stop (``fake.control``)."""
-        self.lock = threading.RLock()
+        self.lock = ForkSafeLock(reentrant=True)
         self.tokens = TokenBook()
         self.idempotency = IdempotencyStore()
         self.reset()
