@@ -6,6 +6,7 @@ odd real-world shapes can be made: RUT in SAN or serialNumber, no key, no certif
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import pickle
@@ -231,8 +232,16 @@ def test_private_key_is_the_one_in_the_file() -> None:
 def test_a_certificate_cannot_be_pickled() -> None:
     key = rsa_key()
     cert = load_pfx(build_pfx(key, build_cert(key)), PASSWORD)
-    with pytest.raises(TypeError, match="private key"):
+    with pytest.raises(TypeError, match="private key") as refused:
         pickle.dumps(cert)
+    assert "load_pfx(path, password) in the process that signs" in str(refused.value)
+
+
+def test_a_certificate_copies_as_itself_and_writes_no_key() -> None:
+    key = rsa_key()
+    cert = load_pfx(build_pfx(key, build_cert(key)), PASSWORD)
+    assert copy.copy(cert) is cert
+    assert copy.deepcopy({"firma": cert})["firma"] is cert  # in a settings dict deep-copied
 
 
 # -- inputs ---------------------------------------------------------------------------------------

@@ -177,7 +177,30 @@ class ClientCommon(ABC):
         copy._owns_limiter = owns_limiter
         copy._pools = self._pools
         copy._install(config, limiter)
+        if self.is_closed:  # a closed client's copy is closed too, whoever owns the pool
+            copy._runner.sender.refuse_calls()
         return copy
+
+    def __copy__(self: _C) -> _C:
+        """``with_options()``: a client with the same settings, sharing the pool and limiter."""
+        return self.with_options()
+
+    def __deepcopy__(self: _C, memo: dict[int, Any]) -> _C:
+        """``with_options()`` too: a pool's open connections cannot be copied, and the settings
+        are never changed in place, so a copy that shares them is as good as a deep one."""
+        copied = self.with_options()
+        memo[id(self)] = copied
+        return copied
+
+    def __reduce__(self) -> Any:
+        """Refused: a client holds open connections (and its key), which stay in their process."""
+        name = type(self).__name__
+        raise TypeError(
+            f"a {name} cannot be pickled: its connection pool and rate limiter belong to this "
+            f"process. Make a {name}(...) where it is used (in each worker process, after the "
+            "fork, from the environment or your settings), and send it only plain values: ids, "
+            "sales, documents (models pickle)"
+        )
 
     @property
     def is_closed(self) -> bool:

@@ -215,7 +215,19 @@ class Certificate:
         )
 
     def __reduce__(self) -> Any:
-        raise TypeError("a Certificate holds a private key and cannot be pickled")
+        """Refused: pickled, the private key would be written out unencrypted."""
+        raise TypeError(
+            "a Certificate holds a private key and cannot be pickled (its key would be written "
+            "out unencrypted): load the .pfx with haulmer.pfx.load_pfx(path, password) in the "
+            "process that signs, or send it the certificate's public parts (certificate_pem)"
+        )
+
+    def __copy__(self) -> Certificate:
+        """The certificate itself: it is never changed, so a copy would be the same."""
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Certificate:
+        return self
 
 
 class ValidityMoment(Enum):

@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
@@ -154,6 +154,15 @@ class InProcessRateLimiter(RateLimiter):
 
     def __repr__(self) -> str:
         return f"InProcessRateLimiter(limits={self.limits!r})"
+
+    def __reduce__(self) -> Any:
+        """Refused (pickling and copying alike): a copy would count apart from this one."""
+        raise TypeError(
+            "an InProcessRateLimiter cannot be copied or pickled: it paces the sends of this "
+            "process only, and a copy would count apart from it, letting both send at the full "
+            "rate. Share the limiter itself between threads and tasks; to share the limit "
+            "between processes, pass rate_limit='redis://...' (a RedisRateLimiter)"
+        )
 
     def _windows(self, bucket: str) -> _Windows:
         windows = self._buckets.get(bucket)

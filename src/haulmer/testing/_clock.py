@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from typing import Any
 
 from haulmer._chile import santiago
 from haulmer._forks import ForkSafeLock
@@ -148,6 +149,15 @@ class FakeClock:
             if self._real_mark is not None:
                 self._real_mark = time.monotonic()
             self._now = self._start
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The clock's times (a copy or an unpickled clock gets a lock of its own)."""
+        with self._lock:
+            return {name: value for name, value in vars(self).items() if name != "_lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state)
+        self._lock = ForkSafeLock()
 
     def __repr__(self) -> str:
         return f"FakeClock({self.now().isoformat()})"

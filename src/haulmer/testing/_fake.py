@@ -285,11 +285,29 @@ class FakeHaulmer:
 
         return build_async_client(self, **options)
 
+    def __reduce__(self) -> Any:
+        """Refused (pickling and copying alike): one fake is one platform."""
+        raise TypeError(_NOT_COPIED)
+
+    def __copy__(self) -> FakeHaulmer:
+        raise TypeError(_NOT_COPIED)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FakeHaulmer:
+        raise TypeError(_NOT_COPIED)
+
     def __repr__(self) -> str:
         return (
             f"FakeHaulmer(environment={self.environment!r}, clock={self.clock!r}, "
             f"requests={self.requests.total})"
         )
+
+
+_NOT_COPIED = (
+    "a FakeHaulmer cannot be copied or pickled: it is one platform, whose documents, folios, "
+    "accounts and clock its clients share. Share the fake itself (threads and tasks may), make "
+    "another FakeHaulmer() for a platform of its own, or, for another process, serve it "
+    "(haulmer.testing.serve(fake)) and point that process's client at its URL"
+)
 
 
 def _with_request_id(response: FakeResponse) -> str:

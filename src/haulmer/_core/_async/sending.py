@@ -64,6 +64,10 @@ class AsyncSender:
         """Whether calls are refused: this sender or its pool was closed."""
         return self._closed or self._pools.is_closed
 
+    def refuse_calls(self) -> None:
+        """Refuse further calls, closing nothing (a copy of a closed client's)."""
+        self._closed = True
+
     async def aclose(self) -> None:
         """Refuse further calls; close the pool if this sender made it."""
         self._closed = True

@@ -1,0 +1,105 @@
+"""What copies and what does not: a client copies as ``with_options()`` (sharing its pool), its
+fake clock copies with a lock of its own; a client, a fake and an in-process rate limiter refuse
+pickling (and the fake and the limiter copying) with a ``TypeError`` that says what to do instead,
+never ``cannot pickle '_thread.lock' object``."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from haulmer import AsyncHaulmer, ClientClosedError, Haulmer
+from haulmer.ratelimit import InProcessRateLimiter
+from haulmer.testing import FakeClock, FakeHaulmer
+
+COPIES: list[Callable[[Any], Any]] = [copy.copy, copy.deepcopy]
+
+
+@pytest.mark.parametrize("copied", COPIES, ids=["copy", "deepcopy"])
+def test_a_copied_client_is_one_with_the_same_settings_sharing_the_pool(
+    copied: Callable[[Any], Any],
+) -> None:
+    fake = FakeHaulmer()
+    client = fake.client(rate_limit=True, max_retries=4)
+    twin = copied(client)
+    assert type(twin) is Haulmer
+    assert twin is not client
+    assert repr(twin) == repr(client)
+    assert twin.rate_limiter is client.rate_limiter
+    assert str(twin.openfactura.organization.retrieve().rut) == "76795561-8"
+    twin.close()  # a copy's close leaves the original's pool open
+    assert twin.is_closed
+    assert not client.is_closed
+    assert str(client.openfactura.organization.retrieve().rut) == "76795561-8"
+    client.close()
+    assert copied(client).is_closed
+
+
+def test_a_deep_copied_async_client_shares_the_pool_and_calls() -> None:
+    fake = FakeHaulmer()
+    client = fake.async_client()
+    settings = copy.deepcopy({"client": client, "retries": [1]})  # a framework's settings
+
+    async def call() -> str:
+        return str((await settings["client"].openfactura.organization.retrieve()).rut)
+
+    assert isinstance(settings["client"], AsyncHaulmer)
+    assert settings["client"] is not client
+    assert asyncio.run(call()) == "76795561-8"
+
+
+@pytest.mark.parametrize("make", [lambda: Haulmer("k"), lambda: AsyncHaulmer("k")])
+def test_a_client_refuses_pickling_saying_to_make_one_where_it_is_used(
+    make: Callable[[], Any],
+) -> None:
+    client = make()
+    with pytest.raises(TypeError, match=r"cannot be pickled: its connection pool") as refused:
+        pickle.dumps(client)
+    assert f"Make a {type(client).__name__}(...) where it is used" in str(refused.value)
+    assert "_thread.lock" not in str(refused.value)
+
+
+@pytest.mark.parametrize("way", [pickle.dumps, copy.copy, copy.deepcopy])
+def test_a_fake_refuses_copies_saying_to_share_it_or_serve_it(way: Callable[[Any], Any]) -> None:
+    with pytest.raises(TypeError, match="a FakeHaulmer cannot be copied or pickled") as refused:
+        way(FakeHaulmer())
+    assert "Share the fake itself" in str(refused.value)
+    assert "haulmer.testing.serve(fake)" in str(refused.value)
+
+
+@pytest.mark.parametrize("way", [pickle.dumps, copy.copy, copy.deepcopy])
+def test_an_in_process_limiter_refuses_copies_naming_the_shared_one(
+    way: Callable[[Any], Any],
+) -> None:
+    with pytest.raises(TypeError, match="InProcessRateLimiter cannot be copied") as refused:
+        way(InProcessRateLimiter())
+    assert "rate_limit='redis://...'" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "copied", [*COPIES, lambda c: pickle.loads(pickle.dumps(c))], ids=["copy", "deepcopy", "pickle"]
+)
+def test_a_fake_clock_copies_at_its_time_and_then_moves_apart(
+    copied: Callable[[Any], Any],
+) -> None:
+    clock = FakeClock()
+    twin = copied(clock)
+    assert twin.now() == clock.now()
+    twin.advance(days=1)
+    assert (twin.now() - clock.now()).days == 1
+
+
+def test_a_copy_of_a_closed_client_refuses_calls_whoever_owns_the_pool() -> None:
+    fake = FakeHaulmer()  # its clients send through a pool of the fake's transport
+    client = fake.client()
+    client.close()
+    for twin in (client.with_options(max_retries=0), copy.copy(client)):
+        assert twin.is_closed
+        with pytest.raises(ClientClosedError):
+            twin.openfactura.organization.retrieve()
+    assert len(fake.requests) == 0
