@@ -4,10 +4,12 @@ child and a new loop get new ones, and what cannot be done says so with a typed 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
@@ -151,6 +153,15 @@ def test_an_async_client_in_use_by_a_running_loop_refuses_another(server: str) -
 
 @pytest.mark.skipif(sys.platform == "win32", reason="selector loops only")
 def test_a_users_pool_used_in_a_second_loop_fails_with_a_typed_error(server: str) -> None:
+    # The pool is the test's, as a user's is theirs: its connections of the loops that ended
+    # cannot be closed from another loop, so they go here, unwarned, not in a later test.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        _use_a_users_pool_in_two_loops(server)
+        gc.collect()
+
+
+def _use_a_users_pool_in_two_loops(server: str) -> None:
     client = AsyncHaulmer(
         "k", base_urls={"openfactura": server}, max_retries=0, http_client=httpx.AsyncClient()
     )
