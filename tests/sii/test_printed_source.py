@@ -11,16 +11,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
+from haulmer.dte.document import Document
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, issue
+from haulmer.sii._xml import parse_xml
 from haulmer.sii.issued_memory import recall
 from haulmer.sii.parsing import element_to_dict
 from haulmer.sii.printed import source
 from haulmer.sii.printed.content import PrintedDocument, printed_document
 from haulmer.sii.printed.facts import documento_facts
-from haulmer.sii.printed.source import read_source, read_sources
+from haulmer.sii.printed.source import read_source, read_sources, ted_barcode_bytes
 
-from .conftest import REAL_DTES, SIGNED_AT, SUPPORTED_TYPES, make_document
+from .conftest import REAL_DTES, SIGNED_AT, SUPPORTED_TYPES, document_dict, make_document
 
 
 def _parsed(xml: bytes) -> source.PrintSource:
@@ -77,6 +79,101 @@ def test_a_real_dte_is_parsed_and_reads_the_same_from_its_bytes_and_its_path(pat
     assert (doc, ted) == read_source(path, ted=None)
     assert doc.lines
     assert ted.startswith(b'<TED version="1.0"><DD>')
+
+
+def _received_factura(certificate: Certificate, caf: Caf) -> bytes:
+    """A factura whose timbre has no quote in its text, as most do, from elsewhere: a byte more
+    than issued, so it is parsed whole (a quote has two signed forms: see ted_barcode_bytes)."""
+    sii = document_dict(33)
+    sii["Encabezado"]["Receptor"]["RznSocRecep"] = "Minera Los Pelambres & Cía."
+    sii["Detalle"][0]["NmbItem"] = "Martillo N°1 & clavos"
+    xml = issue(Document.from_sii_dict(sii), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
+    assert recall(xml + b"\n") is None
+    return xml + b"\n"
+
+
+def _canonicalized(xml: bytes) -> bytes:
+    """The timbre's barcode bytes as canonicalizing the parsed TED gives them."""
+    documento = source._documentos(parse_xml(xml))[0]
+    return ted_barcode_bytes(next(documento.iterchildren("{*}TED")))
+
+
+def test_a_received_dte_with_a_flat_timbre_has_it_cut_out_of_its_bytes(
+    certificate: Certificate, cafs: dict[int, Caf], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    received = _received_factura(certificate, cafs[33])
+    expected = _parsed(received)
+    monkeypatch.setattr(source, "ted_barcode_bytes", _never)
+    assert read_source(received, ted=None) == expected
+    assert read_sources(received) == [expected]
+
+
+@pytest.mark.parametrize("path", REAL_DTES, ids=lambda p: p.name)
+def test_a_real_dte_timbre_cut_out_of_its_bytes_is_the_canonical_one(path: Path) -> None:
+    data = path.read_bytes()
+    documento = source._documentos(parse_xml(data))[0]
+    ted = next(documento.iterchildren("{*}TED"))
+    assert source._ted_as_written(data, ted) in (None, ted_barcode_bytes(ted))
+
+
+_TED = b'<TED version="1.0">'
+_SII_NS = b"http://www.sii.cl/SiiDte"
+_NOT_AS_WRITTEN = {
+    "attribute quoted and spaced otherwise": [(_TED, b"<TED  version='1.0'>")],
+    "a space in a tag": [(b"<DD>", b"<DD >")],
+    "a line break in an end tag": [(b"</DD>", b"</DD\n>")],
+    "indented": [(b"><", b">\n  <")],
+    "a comment in the timbre": [(b"<RSR>", b"<RSR><!-- a comment -->")],
+    "a CDATA section": [(b"<RSR>", b"<RSR><![CDATA[<x>]]>")],
+    "a character reference": [(b"<RSR>", b"<RSR>&#77;")],
+    "a quote as an entity": [(b"<RSR>", b"<RSR>&quot;")],
+    "a raw quote": [(b"<RSR>", b'<RSR>"')],
+    "a raw greater-than": [(b"<RSR>", b"<RSR>></RSR><RSR>")],
+    "a CR as a reference": [(b"<RSR>", b"<RSR>&#13;")],
+    "an empty element": [(b"<TD>33</TD>", b"<TD/>")],
+    "another attribute": [(b"<FRMA ", b'<FRMA x="1" ')],
+    "its namespace declared again": [(_TED, b'<TED xmlns="%s" version="1.0">' % _SII_NS)],
+    "a decoy TED in a comment before": [(_TED, b"<!-- " + _TED + b"</TED> -->" + _TED)],
+    "a decoy TED in a comment after": [(b"</TED>", b"</TED><!-- " + _TED + b"</TED> -->")],
+    "a prefixed TED": [
+        (_TED, b'<s:TED xmlns:s="%s" version="1.0">' % _SII_NS),
+        (b"</TED>", b"</s:TED>"),
+    ],
+    "a prefixed TED beside a decoy": [
+        (_TED, b'<!-- <TED version="1.0"></TED> --><s:TED xmlns:s="x:y" version="1.0">'),
+        (b"</TED>", b"</s:TED>"),
+    ],
+}
+
+
+@pytest.mark.parametrize("edits", _NOT_AS_WRITTEN.values(), ids=list(_NOT_AS_WRITTEN))
+def test_a_received_timbre_not_written_flat_and_canonical_is_canonicalized(
+    edits: list[tuple[bytes, bytes]], certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    xml = _received_factura(certificate, cafs[33])
+    documento = source._documentos(parse_xml(xml))[0]
+    assert source._ted_as_written(xml, next(documento.iterchildren("{*}TED"))) is not None
+    start, end = xml.index(_TED), xml.index(b"</TED>") + len(b"</TED>")
+    ted = xml[start:end]
+    for old, new in edits:
+        ted = ted.replace(old, new)
+    edited = xml[:start] + ted + xml[end:]
+    documento = source._documentos(parse_xml(edited))[0]
+    assert source._ted_as_written(edited, next(documento.iterchildren("{*}TED"))) is None
+    assert read_source(edited, ted=None)[1] == _canonicalized(edited)
+
+
+@pytest.mark.parametrize("encoding", ["UTF-8", "windows-1252"])
+def test_a_received_timbre_is_cut_out_of_a_file_in_another_encoding(
+    encoding: str, certificate: Certificate, cafs: dict[int, Caf], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    xml = _received_factura(certificate, cafs[33])
+    text = xml.decode("iso-8859-1").replace('encoding="ISO-8859-1"', f'encoding="{encoding}"')
+    received = text.encode(encoding)
+    expected = _canonicalized(received)
+    assert not expected.isascii()  # the CAF's razón social: Ñ and ú, in ISO-8859-1
+    monkeypatch.setattr(source, "ted_barcode_bytes", _never)
+    assert read_source(received, ted=None)[1] == expected
 
 
 def _documento(xml: bytes | str) -> etree._Element:

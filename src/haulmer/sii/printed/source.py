@@ -86,14 +86,15 @@ def read_source(
         return facts, ted_barcode_bytes(_ted_element(ted))
     if ted is not None:
         raise XMLError("ted= is only for a Document; signed XML carries its own <TED>")
-    root = _read_xml(xml_or_document)
+    data = _xml_data(xml_or_document)
+    root = parse_xml(data)
     documentos = _documentos(root)
     if len(documentos) != 1:
         raise XMLError(
             f"the envelope holds {len(documentos)} documents; print them all with "
             "render_pdfs(), or one <DTE> at a time"
         )
-    return _source(documentos[0], sii_office, declared_resolution(root))
+    return _source(documentos[0], sii_office, declared_resolution(root), data)
 
 
 def read_sources(
@@ -105,16 +106,20 @@ def read_sources(
         issued = _issued_here(xml, sii_office)
         if issued is not None:
             return [issued]
-    root = _read_xml(xml)
+    data = _xml_data(xml)
+    root = parse_xml(data)
     resolution = declared_resolution(root)
-    return [_source(documento, sii_office, resolution) for documento in _documentos(root)]
+    return [_source(documento, sii_office, resolution, data) for documento in _documentos(root)]
 
 
 def _source(
     documento: etree._Element,
     sii_office: str | None,
     resolution: tuple[int, dt.date] | None = None,
+    data: bytes | str = "",
 ) -> PrintSource:
+    """The printed facts of ``documento`` and its timbre's bytes; ``data`` is the XML it was
+    parsed from, where a timbre already written as its barcode carries it is cut out."""
     ted_element = next(documento.iterchildren("{*}TED"), None)  # matched in C, any namespace
     if ted_element is None:
         raise XMLError(
@@ -124,7 +129,8 @@ def _source(
     facts = documento_facts(documento, sii_office=sii_office)
     if resolution is not None:
         facts = facts._replace(resolution=resolution)
-    return facts, ted_barcode_bytes(ted_element)
+    ted = _ted_as_written(data, ted_element) if type(data) is bytes else None
+    return facts, ted if ted is not None else ted_barcode_bytes(ted_element)
 
 
 def declared_resolution(root: etree._Element) -> tuple[int, dt.date] | None:
@@ -176,7 +182,50 @@ def _issued_here(xml: bytes, sii_office: str | None) -> PrintSource | None:
 _ISSUED_TED: Final = b'<TED version="1.0">'
 
 
-def _read_xml(source: bytes | str | os.PathLike[str]) -> etree._Element:
+def _ted_as_written(xml: bytes, ted: etree._Element) -> bytes | None:
+    """The barcode bytes of ``ted`` cut out of the file it was parsed from, when the file writes
+    it flat and canonical, as sii.issue() and most producers do; else None.
+
+    The file's only ``<TED`` is then ``ted``'s start tag (it has no prefix), whatever comments
+    or other elements hold, and its bytes are what :func:`ted_barcode_bytes` would make of it:
+    no C14N is needed.
+    """
+    start = xml.find(b"<TED")
+    end = xml.find(b"</TED>", start)
+    if start < 0 or end < 0 or xml.find(b"<TED", end) >= 0 or ted.prefix is not None:
+        return None
+    codec = _TED_CODECS.get((ted.getroottree().docinfo.encoding or "").upper())
+    cut = xml[start : end + len(b"</TED>")]
+    if codec is None or _FLAT_TED.fullmatch(cut) is None:
+        return None
+    try:
+        return cut.decode(codec).encode("iso-8859-1")
+    except UnicodeError:  # characters the barcode cannot carry: the general path says so
+        return None
+
+
+_TED_CODECS: Final = {"ISO-8859-1": "iso-8859-1", "UTF-8": "utf-8", "WINDOWS-1252": "cp1252"}
+"""The declared encodings a TED is cut out of (the SII's, and the two others DTEs come in),
+with Python's codec for each: all three write markup in ASCII bytes."""
+_FLAT_TED: Final = re.compile(
+    (
+        b'<TED version="1.0"><DD><RE>_</RE><TD>_</TD><F>_</F><FE>_</FE><RR>_</RR><RSR>@</RSR>'
+        b'<MNT>_</MNT><IT1>@</IT1><CAF version="1.0"><DA><RE>_</RE><RS>@</RS><TD>_</TD>'
+        b"<RNG><D>_</D><H>_</H></RNG><FA>_</FA><RSAPK><M>_</M><E>_</E></RSAPK><IDK>_</IDK></DA>"
+        b'<FRMA algoritmo="SHA1withRSA">_</FRMA></CAF><TSTED>_</TSTED></DD>'
+        b'<FRMT algoritmo="SHA1withRSA">_</FRMT></TED>'
+    )
+    .replace(b".", rb"\.")
+    .replace(b"_", rb"""[^<>&"'\r]*+""")  # a code, number, date or base64
+    .replace(b"@", rb"""(?:[^<>&"'\r]++|&(?:amp|lt|gt);)*+""")  # a name, maybe with & < >
+)
+"""A TED with an RSA key as C14N writes it without namespaces, flattened: every tag as the
+schema orders them, and text without quotes, CR, ``>`` or references C14N would rewrite
+(``&#209;``, ``&quot;``); quotes in text have two signed forms, which the general path tells."""
+
+
+def _xml_data(source: bytes | str | os.PathLike[str]) -> bytes | str:
+    """The XML text or bytes of what render_pdf was given: a file's read, bytes as they are."""
     if isinstance(source, os.PathLike):
         try:
             data: bytes | str = read_limited(source, MAX_XML_BYTES)
@@ -198,7 +247,7 @@ def _read_xml(source: bytes | str | os.PathLike[str]) -> etree._Element:
             f"cannot print a {type(source).__name__}: pass the signed DTE's XML (bytes, text or "
             "a pathlib.Path) or a haulmer.dte.Document with ted=..."
         )
-    return parse_xml(data)
+    return data
 
 
 def _documentos(root: etree._Element) -> list[etree._Element]:
