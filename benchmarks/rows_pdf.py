@@ -8,7 +8,8 @@ written by ``printed/pdf.py``); issuing is the model checks, the XML, the timbre
 signatures. The rows need the ``pdf`` extra and are skipped without it.
 
 Bytes this process issued are recognised (``issued_memory``) and their timbre cut out as written;
-the "received" row prints the same factura as a file from elsewhere, parsed whole.
+the "received" row prints the same factura as a file from elsewhere, parsed whole (its TED,
+written flat and canonical, is cut out of the bytes too).
 """
 
 from __future__ import annotations
