@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from haulmer.errors import DocumentError
 from haulmer.pfx import Certificate
-from haulmer.sii import Caf, issue, verify
+from haulmer.sii import Caf, issue, parse, verify
 from haulmer.sii.issuing import stamp_and_sign
 from haulmer.testing.caf import make_test_caf
 
@@ -557,3 +558,42 @@ def test_a_caf_whose_re_has_a_wrong_check_digit_is_a_rut_failure(
 def test_the_documents_of_every_type_have_right_check_digits(issued: dict[int, bytes]) -> None:
     for tipo, xml in issued.items():
         assert not [f for f in verify(xml).failures if f.check == "rut"], tipo
+
+
+def test_every_rut_parse_refuses_for_its_check_digit_is_a_rut_failure(
+    cafs: dict[int, Caf], certificate: Certificate
+) -> None:
+    # parse() refuses a wrong check digit in any RUT field; a signed document holding one in
+    # RUTMandante, RUTSolicita, the Transporte's RUTs or a Referencia's RUTOtr verified.
+    sii = make_document(33).to_sii_dict()
+    encabezado = sii["Encabezado"]
+    encabezado["RUTMandante"] = "11111111-2"  # its check digit is 1
+    encabezado["RUTSolicita"] = "22222222-3"  # 2
+    encabezado["Transporte"] = {
+        "RUTTrans": "33333333-4",  # 3
+        "Chofer": {"RUTChofer": "44444444-5", "NombreChofer": "Juan"},  # 4
+        "Aduana": {"RUTCiaTransp": "55555555-6"},  # 5
+    }
+    sii["Referencia"] = [
+        {
+            "NroLinRef": 1,
+            "TpoDocRef": "801",
+            "FolioRef": "1",
+            "RUTOtr": "66666666-7",
+            "FchRef": "2026-11-01",
+        },  # 6
+    ]
+    xml = _signed_with(sii, cafs, certificate)
+    with pytest.raises(DocumentError):
+        parse(xml)
+    failures = [
+        (f.check, f.reason.split(" have ")[0].split(" has ")[0]) for f in verify(xml).failures
+    ]
+    assert failures == [
+        ("rut", "RUTMandante '11111111-2'"),
+        ("rut", "RUTSolicita '22222222-3'"),
+        ("rut", "Transporte/RUTTrans '33333333-4'"),
+        ("rut", "Transporte/Chofer/RUTChofer '44444444-5'"),
+        ("rut", "Transporte/Aduana/RUTCiaTransp '55555555-6'"),
+        ("rut", "Referencia[1]/RUTOtr '66666666-7'"),
+    ]

@@ -151,7 +151,8 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
         ("ted", reason) for reason in _disagreements(dd_texts, documento, encabezado, ns)
     )
     problems.extend(
-        ("rut", reason) for reason in _check_digit_problems(dd_texts, encabezado, ns, caf)
+        ("rut", reason)
+        for reason in _check_digit_problems(dd_texts, documento, encabezado, ns, caf)
     )
     dd_type, dd_folio, dd_rut = dd_texts["TD"], dd_texts["F"], dd_texts["RE"]
     if dd_type != str(caf.dte_type):
@@ -230,21 +231,36 @@ def _disagreements(
 
 
 def _check_digit_problems(
-    dd: dict[str, str | None], encabezado: etree._Element | None, ns: str, caf: Caf
+    dd: dict[str, str | None],
+    documento: etree._Element,
+    encabezado: etree._Element | None,
+    ns: str,
+    caf: Caf,
 ) -> list[str]:
-    """Each RUT of the document (RUTEmisor, RUTRecep), of its DD (RE, RR) and of the DD's CAF
-    (RE) whose check digit is wrong, once per RUT with every field that writes it: the SII
-    checks each one."""
+    """Each RUT of the document (every RUT field ``parse()`` reads), of its DD (RE, RR) and of
+    the DD's CAF (RE) whose check digit is wrong, once per RUT with every field that writes it:
+    the SII checks each one."""
     in_header = first_children(encabezado)
-    return check_digit_problems(
-        {
-            "RUTEmisor": stripped_text(descend(in_header.get(ns + "Emisor"), ns + "RUTEmisor")),
-            "DD/RE": dd["RE"],
-            "CAF/DA/RE": str(caf.rut_emisor),
-            "RUTRecep": stripped_text(descend(in_header.get(ns + "Receptor"), ns + "RUTRecep")),
-            "DD/RR": dd["RR"],
-        }
-    )
+    transporte = in_header.get(ns + "Transporte")
+    texts = {
+        "RUTEmisor": stripped_text(descend(in_header.get(ns + "Emisor"), ns + "RUTEmisor")),
+        "DD/RE": dd["RE"],
+        "CAF/DA/RE": str(caf.rut_emisor),
+        "RUTRecep": stripped_text(descend(in_header.get(ns + "Receptor"), ns + "RUTRecep")),
+        "DD/RR": dd["RR"],
+        "RUTMandante": stripped_text(in_header.get(ns + "RUTMandante")),
+        "RUTSolicita": stripped_text(in_header.get(ns + "RUTSolicita")),
+        "Transporte/RUTTrans": stripped_text(descend(transporte, ns + "RUTTrans")),
+        "Transporte/Chofer/RUTChofer": stripped_text(
+            descend(transporte, ns + "Chofer", ns + "RUTChofer")
+        ),
+        "Transporte/Aduana/RUTCiaTransp": stripped_text(
+            descend(transporte, ns + "Aduana", ns + "RUTCiaTransp")
+        ),
+    }
+    for index, referencia in enumerate(documento.iterchildren(ns + "Referencia")):
+        texts[f"Referencia[{index + 1}]/RUTOtr"] = stripped_text(descend(referencia, ns + "RUTOtr"))
+    return check_digit_problems(texts)
 
 
 def _leading_texts(
