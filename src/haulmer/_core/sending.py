@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import threading
 import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
@@ -28,6 +27,7 @@ from haulmer._core.responses import (
 )
 from haulmer._core.retry import MAX_SERVER_WAIT
 from haulmer._core.types import DEFAULT_TIMEOUT, NotGiven, Timeout
+from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
 from haulmer.errors import (
     APIConnectionError,
@@ -119,19 +119,10 @@ def default_async_client() -> httpx.AsyncClient:
     return httpx.AsyncClient(timeout=httpx_timeout(DEFAULT_TIMEOUT), follow_redirects=False)
 
 
-_keeping = threading.Lock()
-"""Held while a keeper counts the attempts on its pool or makes a new pool; a forked child gets a
-new one (another thread of the parent may have held it at the fork, and would never release it
+_keeping = ForkSafeLock()
+"""Held while a keeper counts the attempts on its pool or makes a new pool; a forked child gets
+it free (another thread of the parent may have held it at the fork, and would never release it
 in the child)."""
-
-
-def _new_keeping_lock() -> None:
-    global _keeping
-    _keeping = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
-    os.register_at_fork(after_in_child=_new_keeping_lock)
 
 
 class PoolKeeper:

@@ -10,13 +10,12 @@ import contextlib
 import json
 import os
 import sqlite3
-import threading
 import time
-import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
 from haulmer.errors import ConfigurationError
 from haulmer.journal._journal import Journal, JournalEntry
@@ -71,21 +70,6 @@ def _use_wal(db: sqlite3.Connection) -> None:
         pause = min(pause * 2, 0.1)
 
 
-_journals: weakref.WeakSet[SQLiteJournal] = weakref.WeakSet()
-"""Every open journal of this process, whose lock a forked child makes again."""
-
-
-def _after_fork_in_child() -> None:
-    # Another thread of the parent may have held a journal's lock at the fork; in the child
-    # nothing would ever release it.
-    for journal in list(_journals):
-        journal._lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
-    os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
 class SQLiteJournal(Journal):
     """A journal in the SQLite file at ``path`` (created if missing), shareable by threads and,
     through SQLite's locking, by processes on one host.
@@ -100,8 +84,8 @@ class SQLiteJournal(Journal):
         self._pid = os.getpid()
         self._inherited: list[sqlite3.Connection] = []
         """The parent's connections in a forked child: kept, never used nor closed here."""
-        self._lock = threading.Lock()
-        _journals.add(self)
+        self._lock = ForkSafeLock()
+        """Another thread of the parent may hold it at a fork: a forked child gets it free."""
 
     def _connect(self) -> sqlite3.Connection:
         if self.path.is_dir():
