@@ -34,6 +34,12 @@ def _shown(value: Any, depth: int = 0) -> list[str]:
 
 def _frames_showing_a_secret(error: BaseException) -> list[str]:
     """Every frame, along the error's causes and contexts, with a local that shows a secret."""
+    return _frames_showing(error, KEY, TOKEN, PASSWORD)
+
+
+def _frames_showing(error: BaseException, *secrets: str) -> list[str]:
+    """Every frame, along the error's causes and contexts, with a local that shows one of
+    ``secrets``, as ``function: local``."""
     found, seen = [], set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
@@ -42,7 +48,7 @@ def _frames_showing_a_secret(error: BaseException) -> list[str]:
         while tb is not None:
             frame = tb.tb_frame
             for name, value in frame.f_locals.items():
-                if any(s in t for t in _shown(value) for s in (KEY, TOKEN, PASSWORD)):
+                if any(s in t for t in _shown(value) for s in secrets):
                     found.append(f"{frame.f_code.co_name}: {name}")
             tb = tb.tb_next
         current = current.__cause__ or current.__context__
@@ -92,3 +98,26 @@ async def test_the_frames_of_a_failed_async_login_show_no_password(
         with pytest.raises(APIError) as login:
             await client.accounts.login("ana@example.com", PASSWORD)
     assert _frames_showing_a_secret(login.value) == []
+
+
+LINK_TOKEN = "lnk_traceback_email_token_0123456789"
+
+
+@pytest.mark.parametrize("kind", ["401", "503", "dropped"])
+def test_the_frames_of_a_failed_create_password_show_no_password_or_link_token(
+    kind: str, mock: respx.MockRouter
+) -> None:
+    mock.post(f"{PLATFORM}/v1/accounts/password").mock(side_effect=_answers(kind))
+    with (
+        Haulmer(
+            KEY, environment="sandbox", base_urls={"platform": PLATFORM}, sleep=lambda seconds: None
+        ) as client,
+        pytest.raises(APIError) as failed,
+    ):
+        client.accounts.create_password(
+            f"https://app.haulmer.com/crear-clave?token={LINK_TOKEN}",  # no local here
+            password=PASSWORD,
+            confirmation=PASSWORD,
+        )
+    assert _frames_showing_a_secret(failed.value) == []
+    assert _frames_showing(failed.value, LINK_TOKEN) == []

@@ -58,7 +58,7 @@ class AsyncAccounts(AsyncAPIResource):
             idempotency_key,
             **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
-        del password, confirmation  # not in this frame's locals, which error trackers record
+        del link, password, confirmation  # not in this frame's locals (error trackers record them)
         return await self._request(request)
 
     async def forgot_password(

@@ -59,7 +59,7 @@ class Accounts(SyncAPIResource):
             idempotency_key,
             **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
-        del password, confirmation  # not in this frame's locals, which error trackers record
+        del link, password, confirmation  # not in this frame's locals (error trackers record them)
         return self._request(request)
 
     def forgot_password(
