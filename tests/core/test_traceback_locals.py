@@ -121,3 +121,33 @@ def test_the_frames_of_a_failed_create_password_show_no_password_or_link_token(
         )
     assert _frames_showing_a_secret(failed.value) == []
     assert _frames_showing(failed.value, LINK_TOKEN) == []
+
+
+EMAIL_LINK = f"https://app.haulmer.com/enlace?token={LINK_TOKEN}"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda client: client.checkout.choose_tax_document(EMAIL_LINK, document="boleta"),
+        lambda client: client.workspace.activate(EMAIL_LINK),
+        lambda client: client.openfactura.setup.start(EMAIL_LINK),
+    ],
+    ids=["checkout.choose_tax_document", "workspace.activate", "openfactura.setup.start"],
+)
+def test_the_frames_of_a_failed_call_taking_an_email_link_show_no_link_token(
+    call: Any, mock: respx.MockRouter
+) -> None:
+    mock.route(method="POST").mock(side_effect=_answers("503"))
+    with (
+        Haulmer(
+            KEY,
+            environment="sandbox",
+            base_urls={"platform": PLATFORM},
+            access_token=TOKEN,
+            sleep=lambda seconds: None,
+        ) as client,
+        pytest.raises(APIError) as failed,
+    ):
+        call(client)
+    assert _frames_showing(failed.value, LINK_TOKEN) == []

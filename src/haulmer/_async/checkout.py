@@ -181,14 +181,14 @@ class AsyncCheckout(AsyncAPIResource):
         max_retries: int | None = None,
     ) -> Order:
         """Boleta or factura for the purchase, from the "¿Boleta o factura?" e-mail's link."""
-        return await self._request(
-            tax_document_request(
-                link,
-                document,
-                receiver,
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
+        request = tax_document_request(
+            link,
+            document,
+            receiver,
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
+        del link  # its token is not in this frame's locals (error trackers record them)
+        return await self._request(request)
 
 
 class AsyncCheckoutWithRawResponse(AsyncRawResponses):

@@ -47,13 +47,13 @@ class AsyncWorkspace(AsyncAPIResource):
         The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
         a lost answer return the workspace instead of "link already used".
         """
-        return await self._request(
-            activate_request(
-                link,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
+        request = activate_request(
+            link,
+            idempotency_key,
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
+        del link  # its token is not in this frame's locals (error trackers record them)
+        return await self._request(request)
 
     async def list(
         self,

@@ -48,13 +48,13 @@ class Workspace(SyncAPIResource):
         The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
         a lost answer return the workspace instead of "link already used".
         """
-        return self._request(
-            activate_request(
-                link,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
+        request = activate_request(
+            link,
+            idempotency_key,
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
+        del link  # its token is not in this frame's locals (error trackers record them)
+        return self._request(request)
 
     def list(
         self,

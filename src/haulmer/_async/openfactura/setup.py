@@ -52,14 +52,14 @@ class AsyncSetup(AsyncAPIResource):
         a lost answer return the setup instead of "link already used". Once the link is used,
         ``start(workspace_id=...)`` returns the workspace's setup.
         """
-        return await self._request(
-            start_request(
-                link,
-                workspace_id,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
+        request = start_request(
+            link,
+            workspace_id,
+            idempotency_key,
+            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
         )
+        del link  # its token is not in this frame's locals (error trackers record them)
+        return await self._request(request)
 
     async def retrieve(
         self,
