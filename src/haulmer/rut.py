@@ -71,6 +71,16 @@ def _compute_dv(number: int) -> str:
     return _DV_OF_REMAINDER[(_LOW_SUMS[low] + _HIGH_SUMS[high]) % 11]
 
 
+def check_digit_advice(number: int) -> str:
+    """What follows "has a wrong check digit:" wherever a RUT is reported for it (``parse()``,
+    ``verify()``): the right digit, the RUT written with it, and why it matters."""
+    right = _compute_dv(number)
+    return (
+        f"the check digit of {number} is {right} ({number}-{right}), and the SII refuses a RUT "
+        "whose check digit is wrong"
+    )
+
+
 def _compute_dv_digit_by_digit(number: int) -> str:
     total = 0
     factor = 2

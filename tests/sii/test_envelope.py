@@ -499,7 +499,7 @@ def test_a_caratula_rut_with_a_wrong_check_digit_is_a_rut_failure(
         (
             "EnvioDTE SetDoc",
             f"Caratula/{element} '{wrong}' has a wrong check digit: the check digit of {number} "
-            f"is {digit}, and the SII refuses a RUT whose check digit is wrong",
+            f"is {digit} ({number}-{digit}), and the SII refuses a RUT whose check digit is wrong",
         )
     ]
 

@@ -527,7 +527,7 @@ def test_a_wrong_check_digit_written_alike_in_document_and_timbre_is_a_rut_failu
         (
             "rut",
             "RUTRecep and DD/RR '96790240-4' have a wrong check digit: the check digit of "
-            "96790240 is 3, and the SII refuses a RUT whose check digit is wrong",
+            "96790240 is 3 (96790240-3), and the SII refuses a RUT whose check digit is wrong",
         )
     ]
     assert any(passed.startswith("ted ") for passed in result.passed)
@@ -550,7 +550,8 @@ def test_a_caf_whose_re_has_a_wrong_check_digit_is_a_rut_failure(
         (
             "rut",
             "RUTEmisor and DD/RE and CAF/DA/RE '96790240-4' have a wrong check digit: the check "
-            "digit of 96790240 is 3, and the SII refuses a RUT whose check digit is wrong",
+            "digit of 96790240 is 3 (96790240-3), and the SII refuses a RUT whose check digit is "
+            "wrong",
         )
     ]
 

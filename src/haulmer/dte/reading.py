@@ -19,7 +19,7 @@ from haulmer._forks import ForkSafeLock
 from haulmer.dte._base import CLEAN_CONTEXT, SiiModel, _lenient_rut, _shapes, _strip_optional
 from haulmer.dte.document import Document
 from haulmer.errors import DocumentError, ErrorDetail
-from haulmer.rut import Rut
+from haulmer.rut import Rut, check_digit_advice
 
 __all__ = [
     "FieldReading",
@@ -131,15 +131,8 @@ def reading_problems(document: Document) -> list[ErrorDetail]:
                 problems.append(_decimals(path, line.monto_item, document))
     for path, rut in rut_paths(document):
         if rut is not None and not rut.is_dv_valid:
-            right = Rut.compute_dv(rut.number)
-            problems.append(
-                ErrorDetail(
-                    path,
-                    f"{rut} has a wrong check digit: the check digit of {rut.number} is {right} "
-                    f"({rut.number}-{right}), and the SII refuses a document whose RUT's check "
-                    "digit is wrong",
-                )
-            )
+            advice = check_digit_advice(rut.number)
+            problems.append(ErrorDetail(path, f"{rut} has a wrong check digit: {advice}"))
     return problems
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from haulmer._shown import shown
 from haulmer.errors import ValidationError
-from haulmer.rut import Rut
+from haulmer.rut import Rut, check_digit_advice
 from haulmer.sii.caf import lenient_rut
 
 __all__ = ["check_digit_problems"]
@@ -27,8 +27,7 @@ def check_digit_problems(texts: Mapping[str, str | None]) -> list[str]:
             wrong.setdefault(rut, []).append(field)
     return [
         f"{' and '.join(fields)} {shown(str(rut))} "
-        f"{'has' if len(fields) == 1 else 'have'} a wrong check digit: the check digit of "
-        f"{rut.number} is {Rut.compute_dv(rut.number)}, and the SII refuses a RUT whose check "
-        "digit is wrong"
+        f"{'has' if len(fields) == 1 else 'have'} a wrong check digit: "
+        f"{check_digit_advice(rut.number)}"
         for rut, fields in wrong.items()
     ]
