@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from haulmer._core.asyncio_only import running_loop
 from haulmer._core.plans import Blocking
 
 __all__ = ["run_blocking"]
@@ -17,6 +18,7 @@ async def run_blocking(step: Blocking) -> Any:
     work writes (a journal's record of a document just issued) is written before the batch goes
     on to close that journal, instead of failing on a closed file in a forgotten thread.
     """
+    running_loop()  # under trio: a clear error, not asyncio's "await wasn't used with future"
     work = asyncio.ensure_future(asyncio.to_thread(step.run))
     try:
         return await asyncio.shield(work)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
+from haulmer._core.asyncio_only import running_loop
 from haulmer._core.log import logger, redact_headers, redact_url
 from haulmer._core.loop_end import LoopEnd
 from haulmer._core.prepare import PreparedRequest, sent_secrets
@@ -153,6 +154,10 @@ class PoolKeeper:
         """Whether the pool was closed, by ``close()`` or by its owner (a user's)."""
         return self._closed or self.pool.is_closed
 
+    def check_runtime(self) -> None:
+        """Nothing to check: the blocking face sends from any thread (the asyncio face's keeper
+        refuses a call awaited outside asyncio)."""
+
     def lease(self) -> httpx.Client | None:
         """The pool to send one attempt with in this process (a new one in a forked child),
         counted until ``release()``; None once ``close()`` was called."""
@@ -217,12 +222,15 @@ class AsyncPoolKeeper:
         """The loop the pool's connections were opened in, if it is still there."""
         return self._loop() if self._loop is not None else None
 
+    def check_runtime(self) -> None:
+        """Refuse, before anything is sent, a call awaited outside asyncio (under trio): the
+        pool, the sleeps and the worker threads are asyncio's."""
+        running_loop(self.owner)
+
     def lease(self) -> httpx.AsyncClient | None:
         """The pool to send one attempt with from the running loop (see the class), counted
         until ``arelease()``; None once ``aclose()`` was called."""
-        import asyncio  # here: the sync face never needs it, and it costs a tenth of an import
-
-        loop = asyncio.get_running_loop()
+        loop = running_loop(self.owner)
         with _keeping:
             if self._closed:
                 return None

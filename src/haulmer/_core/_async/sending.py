@@ -79,6 +79,7 @@ class AsyncSender:
         leased for the attempt, so a close meanwhile waits for it to end (see the keeper)."""
         if self.is_closed:
             raise client_closed(self._client_name)
+        self._pools.check_runtime()
         if self._limiter is not None:
             await self._wait_for_slot(prepared)
         pool = None if self._closed else self._pools.lease()
