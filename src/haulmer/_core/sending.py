@@ -338,9 +338,17 @@ def connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIC
             f"{what}: timed out connecting; check the network or raise timeout=",
             request_sent=False,
         )
+    if isinstance(exc, httpx.WriteTimeout):
+        seconds = _phase_seconds(prepared.timeout, "write")
+        limit = f" within {seconds:g} s" if seconds else ""
+        return APITimeoutError(
+            f"{what}: the request could not be sent{limit} (part of it may have reached the "
+            "server); pass timeout= to wait longer" + _how_to_repeat(prepared),
+            request_sent=True,
+        )
     if isinstance(exc, httpx.TimeoutException):
-        total = prepared.timeout.total if prepared.timeout else None
-        limit = f" after {total:g} s" if total else ""
+        seconds = _phase_seconds(prepared.timeout, "read")
+        limit = f" after {seconds:g} s" if seconds else ""
         return APITimeoutError(
             f"{what}: no answer{limit}; pass timeout= to wait longer" + _how_to_repeat(prepared),
             request_sent=True,
@@ -360,6 +368,14 @@ def connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIC
         f"{what}: the answer could not be read ({type(exc).__name__})" + _how_to_repeat(prepared),
         request_sent=True,
     )
+
+
+def _phase_seconds(timeout: Timeout | None, phase: str) -> float | None:
+    """The limit of ``phase`` (read, write) that ran out, as sent to httpx; None: no limit."""
+    if timeout is None:
+        return None
+    seconds: float | NotGiven | None = getattr(timeout, phase)
+    return timeout.total if isinstance(seconds, NotGiven) else seconds
 
 
 def _how_to_repeat(prepared: PreparedRequest) -> str:
