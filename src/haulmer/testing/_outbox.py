@@ -13,6 +13,7 @@ from typing import overload
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from haulmer._forks import ForkSafeLock
+from haulmer._platform import address_key
 from haulmer._shown import shown
 
 __all__ = ["Email", "Link", "Outbox"]
@@ -105,17 +106,18 @@ class Outbox(Sequence[Email]):
         return email
 
     def for_address(self, address: str) -> list[Email]:
-        """The e-mails sent to this address (case-insensitive), oldest first."""
+        """The e-mails sent to this address (compared as the platform compares addresses:
+        case-insensitive, NFC, an IDN domain in Unicode or punycode), oldest first."""
         if not isinstance(address, str):
             raise TypeError(f"an e-mail address is text, got {type(address).__name__}")
-        wanted = address.strip().casefold()
-        return [email for email in self if email.to.casefold() == wanted]
+        wanted = address_key(address)
+        return [email for email in self if address_key(email.to) == wanted]
 
     def last(self, to: str | None = None, subject_contains: str | None = None) -> Email:
         """The newest e-mail matching the filters; raises LookupError saying what was looked for."""
-        wanted = to.strip().casefold() if to is not None else None
+        wanted = address_key(to) if to is not None else None
         for email in reversed(self._snapshot()):
-            if wanted is not None and email.to.casefold() != wanted:
+            if wanted is not None and address_key(email.to) != wanted:
                 continue
             if subject_contains is not None and subject_contains not in email.subject:
                 continue

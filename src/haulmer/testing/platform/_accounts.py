@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from haulmer._platform import EMAIL_ADDRESS
+from haulmer._platform import EMAIL_ADDRESS, address_key
 from haulmer._shown import shown
 from haulmer.testing._clock import later, reached
 from haulmer.testing.platform import _emails as emails
@@ -31,7 +31,7 @@ class AccountSteps(StateBase):
 
     def _account_for(self, email: str, name: str, when: datetime) -> Account:
         for account in self.accounts.values():
-            if account.email.casefold() == email.casefold():
+            if address_key(account.email) == address_key(email):
                 return account
         account = Account(id=new_id("acc"), email=email, name=name, created_at=when)
         self.accounts[account.id] = account
@@ -77,7 +77,7 @@ class AccountSteps(StateBase):
             raise invalid("an e-mail address is needed", [("email", "required e-mail")])
         with self.lock:
             for account in self.accounts.values():
-                if account.email.casefold() == email.strip().casefold():
+                if address_key(account.email) == address_key(email):
                     self._send_create_password(account, self.now())
 
     def login(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -90,7 +90,7 @@ class AccountSteps(StateBase):
             raise invalid("e-mail and password are required", [("email", "required")])
         with self.lock:
             account = next(
-                (a for a in self.accounts.values() if a.email.casefold() == email.casefold()),
+                (a for a in self.accounts.values() if address_key(a.email) == address_key(email)),
                 None,
             )
             if account is not None and account.password_created_at is None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
+from haulmer._platform import address_key
 from haulmer._shown import shown
 from haulmer.testing._clock import later, reached
 from haulmer.testing.platform import _emails as emails
@@ -248,7 +249,7 @@ class MyHaulmerSteps(AccountSteps):
             orders = [
                 order
                 for order in self.orders.values()
-                if order.buyer["email"].casefold() == account.email.casefold()
+                if address_key(order.buyer["email"]) == address_key(account.email)
                 and (status is None or order.status == status)
                 and (since is None or order.created_at.date() >= since)
                 and (until is None or order.created_at.date() <= until)
@@ -259,7 +260,7 @@ class MyHaulmerSteps(AccountSteps):
     def my_order(self, account: Account, order_id: str) -> Order:
         """One of the account's orders (404 for another account's: order ids are not shared)."""
         order = self.orders.get(order_id)
-        if order is None or order.buyer["email"].casefold() != account.email.casefold():
+        if order is None or address_key(order.buyer["email"]) != address_key(account.email):
             raise not_found(f"order {shown(order_id)} of this account")
         return order
 

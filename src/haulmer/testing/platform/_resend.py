@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from haulmer._platform import EMAIL_ADDRESS
+from haulmer._platform import EMAIL_ADDRESS, address_key
 from haulmer.testing.platform._checkout import CheckoutSteps
 from haulmer.testing.platform._errors import invalid
 from haulmer.testing.platform._setup import SetupSteps
@@ -35,7 +35,7 @@ class ResendSteps(CheckoutSteps, SetupSteps):
         if problems:
             raise invalid("say which link to send again, and to whom", problems)
         assert isinstance(email, str)
-        address = email.strip().casefold()
+        address = address_key(email)
         with self.lock:
             now = self.now()
             if purpose == "create_password":
@@ -55,7 +55,7 @@ class ResendSteps(CheckoutSteps, SetupSteps):
                     if (
                         workspace.status == "active"
                         and workspace.id not in started
-                        and workspace.instructions_to.casefold() == address
+                        and address_key(workspace.instructions_to) == address
                     ):
                         self._send_openfactura_invitation(workspace, now)
         return {
@@ -68,5 +68,5 @@ class ResendSteps(CheckoutSteps, SetupSteps):
         return [
             order
             for order in self.orders.values()
-            if order.status == "paid" and order.buyer["email"].casefold() == address
+            if order.status == "paid" and address_key(order.buyer["email"]) == address
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from haulmer._platform import EMAIL_ADDRESS, razon_social_text
+from haulmer._platform import EMAIL_ADDRESS, address_key, razon_social_text
 from haulmer._shown import shown
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._accounts import AccountSteps
@@ -29,7 +29,7 @@ class WorkspaceSteps(AccountSteps):
             now = self.now()
             record = self.tokens.check(body.get("token"), "activate_workspace", now)
             order = self.order(record.subject)
-            if order.buyer["email"].casefold() != account.email.casefold():
+            if address_key(order.buyer["email"]) != address_key(account.email):
                 raise forbidden("only the buyer of the order can activate its workspace")
             workspace = Workspace(
                 id=new_id("wsp"),
