@@ -6,6 +6,7 @@ phone numbers with the same patterns.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -62,10 +63,8 @@ def address_key(address: str) -> str:
     labels = []
     for label in domain.split("."):
         if label[:4].lower() == "xn--":
-            try:
+            with contextlib.suppress(UnicodeError):  # not punycode after all: as written
                 label = label.encode("ascii").decode("idna")
-            except UnicodeError:
-                pass  # not punycode after all: compared as written
         labels.append(unicodedata.normalize("NFC", label))
     return f"{local}{at}{'.'.join(labels)}".casefold()
 

@@ -19,7 +19,6 @@ from haulmer.errors import (
     ConfigurationError,
     InvalidTokenError,
     PasswordMismatchError,
-    StepOutOfOrderError,
     TokenAlreadyUsedError,
     TokenExpiredError,
     ValidationError,
@@ -185,12 +184,33 @@ def test_a_token_of_another_email_does_not_create_a_password(
     assert caught.value.code == "token_invalid"
 
 
-def test_logging_in_before_creating_the_password_is_out_of_order(
+def test_logging_in_before_creating_the_password_says_where_the_password_is_created(
     fake: FakeHaulmer, client: Haulmer
 ) -> None:
     buy_and_pay(fake, client)
-    with pytest.raises(StepOutOfOrderError, match="create it from the e-mail"):
+    with pytest.raises(AuthenticationError, match="Crea tu nueva contraseña") as caught:
         client.accounts.login(BUYER_EMAIL, PASSWORD)
+    assert caught.value.code == "invalid_credentials"
+    assert "forgot_password(email)" in str(caught.value)
+
+
+def test_a_login_does_not_tell_which_addresses_have_accounts(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)  # an account without a password yet
+    answers = []
+    for email, password in [
+        (BUYER_EMAIL, PASSWORD),  # the account, no password created yet
+        ("nadie@example.com", PASSWORD),  # no account
+    ]:
+        with pytest.raises(AuthenticationError):
+            client.accounts.login(email, password)
+        answers.append((fake.requests.last.status, fake.requests.last.response))
+    client.accounts.create_password(_password_link(fake), password=PASSWORD, confirmation=PASSWORD)
+    with pytest.raises(AuthenticationError):
+        client.accounts.login(BUYER_EMAIL, "Equivocada1")  # the account, a wrong password
+    answers.append((fake.requests.last.status, fake.requests.last.response))
+    assert answers[0] == answers[1] == answers[2]
 
 
 def test_a_wrong_password_does_not_log_in(fake: FakeHaulmer, client: Haulmer) -> None:

@@ -58,8 +58,11 @@ def test_an_address_no_mail_reaches_is_refused_before_sending(
 def test_the_fake_refuses_an_address_no_mail_reaches_as_the_sdk_does(
     fake: FakeHaulmer, email: str
 ) -> None:
-    order = _post(fake, "/v1/orders", {"buyer": {**BUYER, "email": email},
-                                       "products": [{"code": "openfactura", "quantity": 1}]})
+    order = _post(
+        fake,
+        "/v1/orders",
+        {"buyer": {**BUYER, "email": email}, "products": [{"code": "openfactura", "quantity": 1}]},
+    )
     assert order.status_code == 400
     assert {"field": "buyer.email", "issue": "not an e-mail address"} in order.json()["error"][
         "details"
@@ -103,4 +106,5 @@ def test_every_spelling_of_one_mailbox_is_one_account(
     )
     session = client.accounts.login(spelling, PASSWORD)
     assert session.account.email == "Ana@Panadería.cl"
-    assert len(client.with_options(access_token=session.access_token).myhaulmer.list_orders().items) == 1
+    me = client.with_options(access_token=session.access_token)
+    assert len(me.myhaulmer.list_orders().items) == 1

@@ -13,7 +13,7 @@ from haulmer.testing._clock import later, reached
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._base import Session, StateBase
 from haulmer.testing.platform._catalog import PLATFORMS
-from haulmer.testing.platform._errors import PlatformError, invalid, out_of_order, unauthenticated
+from haulmer.testing.platform._errors import PlatformError, invalid, unauthenticated
 from haulmer.testing.platform._models import Account
 from haulmer.testing.platform._validation import (
     hash_password,
@@ -93,15 +93,21 @@ class AccountSteps(StateBase):
                 (a for a in self.accounts.values() if address_key(a.email) == address_key(email)),
                 None,
             )
-            if account is not None and account.password_created_at is None:
-                raise out_of_order(
-                    "this account has no password yet: create it from the e-mail "
-                    f"{shown(emails.CREATE_PASSWORD)} (or ask for it again with forgot-password)"
+            # One answer for an unknown address, an account without a password yet and a wrong
+            # password: a login tells no one which addresses have accounts (as forgot-password).
+            if (
+                account is None
+                or account.password_created_at is None
+                or not hmac.compare_digest(
+                    account.password_hash, hash_password(password, account.password_salt)
                 )
-            if account is None or not hmac.compare_digest(
-                account.password_hash, hash_password(password, account.password_salt)
             ):
-                raise PlatformError(401, "invalid_credentials", "wrong e-mail or password")
+                raise PlatformError(
+                    401,
+                    "invalid_credentials",
+                    "wrong e-mail or password (a password not created yet is created from the "
+                    f"e-mail {shown(emails.CREATE_PASSWORD)}; forgot-password sends it again)",
+                )
             now = self.now()
             access_token = secrets.token_urlsafe(32)
             expires_at = later(now, ACCESS_TOKEN_LIFETIME)  # elapsed time, across DST too
