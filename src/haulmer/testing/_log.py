@@ -14,14 +14,39 @@ from haulmer._shown import shown
 from haulmer.testing._router import Router
 from haulmer.testing._wire import Headers
 
-__all__ = ["DEFAULT_LOG_SIZE", "LoggedRequest", "RequestLog"]
+__all__ = ["DEFAULT_LOG_SIZE", "LoggedRequest", "RequestLog", "without_passwords"]
+
+PASSWORD_FIELDS = ("password", "password_confirmation")
+"""The body fields the log never keeps as sent: an account's password (and its confirmation) at
+``/v1/accounts/password`` and login, and a signature's .pfx password at its upload."""
+
+MASK = "***"
+"""What the log keeps in place of a password."""
+
+
+def without_passwords(content: bytes) -> bytes:
+    """A JSON object body with its passwords replaced by ``***``; any other body as it came."""
+    if b'"password' not in content:
+        return content  # most bodies, a DTE's among them, are never parsed here
+    try:
+        body = jsonlib.loads(content.decode("utf-8", "surrogatepass"))
+    except ValueError:
+        return content
+    if not isinstance(body, dict) or not any(name in body for name in PASSWORD_FIELDS):
+        return content
+    masked = {name: MASK if name in PASSWORD_FIELDS else value for name, value in body.items()}
+    return jsonlib.dumps(masked, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
 
 Outcome = Literal["answered", "failed", "dropped_before", "dropped_after", "timed_out"]
 
 
 @dataclass
 class LoggedRequest:
-    """One request as received, with the answer (``status`` None when the connection dropped)."""
+    """One request as received, with the answer (``status`` None when the connection dropped).
+
+    ``content`` is the body as sent, but for its passwords, kept as ``***`` (``without_passwords``).
+    """
 
     method: str
     path: str
