@@ -259,18 +259,19 @@ def test_the_symbol_falls_back_to_the_optimal_encodation_when_the_fast_one_does_
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     real = barcode._encode
-    modes: list[bool] = []
+    modes: list[tuple[int, bool]] = []
 
-    def encode(data: bytes, *, fast: bool) -> Any:
-        modes.append(fast)
+    def encode(data: bytes, *, level: int, fast: bool) -> Any:
+        modes.append((level, fast))
         if fast:
             raise RuntimeError("Error 464: Input too long, requires too many codewords")
-        return real(data, fast=fast)
+        return real(data, level=level, fast=fast)
 
     monkeypatch.setattr(barcode, "_encode", encode)
     symbol = barcode.symbol(b"<TED>timbre</TED>")
-    assert modes == [True, False]
+    assert modes == [(5, True), (5, False)]
     assert symbol.rows > 0
+    assert symbol.level == 5
     with pytest.raises(XMLError, match="does not fit in one PDF417 symbol"):
         barcode.symbol(bytes(range(256)) * 8)
 
