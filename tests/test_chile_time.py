@@ -43,3 +43,90 @@ def test_the_domain_and_the_products_share_the_one_definition() -> None:
 
     assert builders.chile_today is _chile.chile_today
     assert notes.chile_today is _chile.chile_today
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2026-11-27T10:30:00", dt.datetime(2026, 11, 27, 13, 30)),  # the SII's form, UTC-3
+        ("2026-06-01T10:30:00", dt.datetime(2026, 6, 1, 14, 30)),  # winter, UTC-4
+        ("2026-11-27T10:30:00.123456789", dt.datetime(2026, 11, 27, 13, 30, 0, 123456)),
+        ("2026-11-27T13:30:00Z", dt.datetime(2026, 11, 27, 13, 30)),
+        ("2026-11-27T10:30:00-03:00", dt.datetime(2026, 11, 27, 13, 30)),
+        (" 2026-11-27T10:30:00\n", dt.datetime(2026, 11, 27, 13, 30)),
+        ("2026-12-31T24:00:00", dt.datetime(2027, 1, 1, 3)),  # xs:dateTime's end of the day
+        ("2028-02-29T12:00:00", dt.datetime(2028, 2, 29, 15)),
+        # The hour Chile lives twice (4 April 2026, 23:00 to 24:00): its first time.
+        ("2026-04-04T23:30:00", dt.datetime(2026, 4, 5, 2, 30)),
+        # The hour Chile skips (6 September 2026, 00:00 to 01:00): read at the old offset.
+        ("2026-09-06T00:30:00", dt.datetime(2026, 9, 6, 4, 30)),
+    ],
+)
+def test_a_timestamp_is_read_in_the_sii_forms_of_xs_datetime(text: str, utc: dt.datetime) -> None:
+    assert _chile.read_timestamp(text) == utc.replace(tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-27T10:30",
+        "20261127T103000",
+        "2026-11-27 10:30:00",
+        "2026-11-27",
+        "2026-02-29T10:00:00",
+        "2026-11-27T10:30:00+15:00",
+        "9999-12-31T23:59:59",
+        "",
+    ],
+)
+def test_what_is_no_xs_datetime_is_not_read_as_a_timestamp(text: str) -> None:
+    assert _chile.read_timestamp(text) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        (dt.date(2028, 2, 29), dt.date(2028, 2, 29)),
+        ("2026-02-03", dt.date(2026, 2, 3)),
+        # 02:00 UTC on New Year's Day is 23:00 on 31 December in Chile (UTC-3 in summer).
+        (dt.datetime(2027, 1, 1, 2, 0, tzinfo=dt.timezone.utc), dt.date(2026, 12, 31)),
+        (dt.datetime(2026, 7, 1, 3, 59, tzinfo=dt.timezone.utc), dt.date(2026, 6, 30)),
+        (dt.datetime(2026, 7, 1, 4, 0, tzinfo=dt.timezone.utc), dt.date(2026, 7, 1)),
+        (dt.datetime(2026, 12, 31, 23, 59), dt.date(2026, 12, 31)),  # naive: Chilean local time
+    ],
+)
+def test_a_date_given_by_a_user_is_its_day_in_chile(value: object, day: dt.date) -> None:
+    assert _chile.chile_date(value) == day
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("2026-02-30", "is no day of the calendar"),
+        ("2026-2-3", "is not a date written YYYY-MM-DD"),
+        ("03-02-2026", "is not a date written YYYY-MM-DD"),
+        ("20260203", "is not a date written YYYY-MM-DD"),
+        ("2026-W05-2", "is not a date written YYYY-MM-DD"),
+        (20260203, "must be a datetime.date or its text YYYY-MM-DD, not int"),
+    ],
+)
+def test_what_is_no_date_is_refused_saying_the_form_asked(value: object, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        _chile.chile_date(value)
+
+
+def test_today_at_a_naive_wall_clock_is_its_own_date_not_the_machines_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")  # a server's zone: 01:30 there is 22:30 of the eve in Chile
+    time.tzset()
+    try:
+        assert chile_today(dt.datetime(2027, 1, 1, 1, 30)) == dt.date(2027, 1, 1)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert chile_today(dt.datetime(2027, 1, 1, 2, 30, tzinfo=dt.timezone.utc)) == dt.date(
+        2026, 12, 31
+    )

@@ -7,9 +7,19 @@ Pure and light, for the domain layer (``dte``, ``sii``) and the products alike.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
+from typing import Final
 
-__all__ = ["chile_now", "chile_today", "from_chile", "santiago", "to_chile"]
+__all__ = [
+    "chile_date",
+    "chile_now",
+    "chile_today",
+    "from_chile",
+    "read_timestamp",
+    "santiago",
+    "to_chile",
+]
 
 
 @cache
@@ -43,6 +53,77 @@ def chile_now() -> dt.datetime:
 
 
 def chile_today(now: dt.datetime | None = None) -> dt.date:
-    """Today in Chile: the date the SII goes by (FchEmis, a CAF's expiry); at ``now`` (an aware
-    datetime, a client's wall clock) when given, else at the real time."""
+    """Today in Chile: the date the SII goes by (FchEmis, a CAF's expiry); at ``now`` (a
+    client's wall clock: aware, or naive Chilean local time) when given, else at the real time."""
+    if now is not None and now.tzinfo is None:
+        return now.date()  # naive is Chilean local time here, never the machine's zone
     return (now or dt.datetime.now(dt.timezone.utc)).astimezone(santiago()).date()
+
+
+def chile_date(value: object) -> dt.date:
+    """The Chilean calendar day a user means by ``value``: a date as it is, an aware datetime at
+    its moment in Chile (02:00 UTC on 1 January is still 31 December there), a naive one as
+    Chilean local time, text as ``'YYYY-MM-DD'`` only. ``ValueError`` saying why otherwise."""
+    if isinstance(value, dt.datetime):
+        return chile_today(value)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if _ISO_DATE.fullmatch(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError as exc:  # 2026-02-30, 2026-13-01
+                raise ValueError(f"{text!r} is no day of the calendar ({exc})") from None
+        raise ValueError(
+            f"{text[:40]!r} is not a date written YYYY-MM-DD (2026-02-03, with a 4-digit year "
+            "and 2-digit month and day)"
+        )
+    raise ValueError(
+        f"a date must be a datetime.date or its text YYYY-MM-DD, not {type(value).__name__}"
+    )
+
+
+_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def read_timestamp(text: str) -> dt.datetime | None:
+    """An xs:dateTime as an aware UTC datetime: the SII's form (Chilean local time without
+    offset, ``2026-04-04T23:30:00``), or with a fraction of a second, a ``Z`` or an offset.
+    None for anything else (no seconds, ISO's basic form, a space for the ``T``), on every
+    Python (3.11's ``fromisoformat`` reads forms 3.10 and the schema refuse)."""
+    match = _XS_DATETIME.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    micro = int((fraction or "").ljust(6, "0")[:6])
+    end_of_day = (hour, minute, second, micro) == ("24", "00", "00", 0)  # xs: next midnight
+    offset = dt.timedelta(0)
+    if zone is not None and zone != "Z":
+        hours, minutes = int(zone[1:3]), int(zone[4:6])
+        if hours > 14 or minutes > 59 or (hours == 14 and minutes):
+            return None
+        offset = dt.timedelta(hours=hours, minutes=minutes) * (-1 if zone[0] == "-" else 1)
+    try:
+        when = dt.datetime(
+            int(year),
+            int(month),
+            int(day),
+            0 if end_of_day else int(hour),
+            int(minute),
+            int(second),
+            micro,
+        )
+        if end_of_day:
+            when += dt.timedelta(days=1)
+        if zone is None:
+            return from_chile(when)
+        return (when - offset).replace(tzinfo=dt.timezone.utc)
+    except (ValueError, OverflowError):  # 2026-02-30, or past the years datetime holds
+        return None
+
+
+_XS_DATETIME: Final = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?"
+)

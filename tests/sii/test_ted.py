@@ -265,3 +265,41 @@ def test_a_timbre_validly_signed_with_a_caf_that_does_not_cover_the_document_is_
     result = verify(tampered)
     assert "signature DTE F1T33" in result.passed
     assert _failures(tampered) == [("ted", reason)]
+
+
+def test_an_aware_timestamp_is_stamped_as_chilean_local_time_not_stripped_of_its_zone(
+    issued: dict[int, bytes],
+) -> None:
+    data = TimbreData(
+        rut_emisor=EMISOR_RUT,
+        dte_type=33,
+        folio=1,
+        fecha_emision=dt.date(2026, 11, 27),
+        rut_receptor="60803000-K",
+        razon_social_receptor="SII",
+        monto_total=1190,
+        primer_item="Item",
+    )
+    at_noon_utc = dt.datetime(2026, 11, 27, 13, 30, 0, 500, tzinfo=dt.timezone.utc)
+    assert "<TSTED>2026-11-27T10:30:00</TSTED>" in stamp(data, _caf(), timestamp=at_noon_utc)
+
+
+@pytest.mark.parametrize(
+    ("written", "stamped_on"),
+    [("2026-11-01T02:00:00Z", "2026-10-31"), ("2026-11-01T01:30:00.5+01:00", "2026-10-31")],
+)
+def test_a_tsted_with_an_offset_is_judged_against_the_caf_on_its_day_in_chile(
+    issued: dict[int, bytes],
+    certificate: Certificate,
+    monkeypatch: pytest.MonkeyPatch,
+    written: str,
+    stamped_on: str,
+) -> None:
+    import haulmer.sii.ted as ted
+
+    monkeypatch.setattr(ted, "_format_timestamp", lambda when: written)
+    restamped = _restamped(issued[33], _caf(), certificate)
+    assert f"<TSTED>{written}</TSTED>".encode() in restamped
+    assert _failures(restamped) == [
+        ("ted", f"stamped on {stamped_on}, before the CAF was authorized on 2026-11-01")
+    ]

@@ -222,7 +222,17 @@ def test_a_signing_time_in_any_xs_datetime_form_is_the_time_the_certificate_is_j
     assert "certificate" not in {f.check for f in verify(moved).failures}
 
 
-@pytest.mark.parametrize("written", ["", "ayer", "2020-06-02T10:00:00 hora Chile"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "",
+        "ayer",
+        "2020-06-02T10:00:00 hora Chile",
+        "2020-06-02T10:00",  # no seconds: no xs:dateTime, though Python reads it
+        "20200602T100000",  # ISO's basic form: Python 3.11 reads it, 3.10 and the schema do not
+        "2020-06-02 10:00:00",
+    ],
+)
 def test_an_unreadable_signing_time_is_named_not_taken_for_now(
     signed_in_2020: bytes, written: str
 ) -> None:

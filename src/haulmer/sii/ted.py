@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from lxml import etree
 
+from haulmer._chile import chile_today, read_timestamp, to_chile
 from haulmer._shown import shown
 from haulmer.errors import ValidationError, XMLError
 from haulmer.sii._xml import (
@@ -56,9 +57,9 @@ class TimbreData(NamedTuple):
 
 
 def _format_timestamp(when: dt.datetime) -> str:
-    if when.microsecond or when.tzinfo is not None:  # issue() passes Chilean time to the second
-        when = when.replace(microsecond=0, tzinfo=None)
-    return when.isoformat()
+    """TSTED as the SII writes it: Chilean local time to the second, without offset (an aware
+    ``when`` is converted to it, not stripped of its zone)."""
+    return to_chile(when).isoformat()
 
 
 def stamp(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> str:
@@ -362,10 +363,10 @@ def _caf_from_xml(serialized: bytes) -> Caf:
 
 
 def _date_of(timestamp: str | None) -> dt.date | None:
-    try:
-        return dt.datetime.fromisoformat(timestamp).date() if timestamp else None
-    except ValueError:
-        return None
+    """TSTED's day in Chile, the calendar a CAF's dates go by (a ``Z`` or an offset is
+    converted); None when it is no xs:dateTime."""
+    moment = read_timestamp(timestamp) if timestamp else None
+    return None if moment is None else chile_today(moment)
 
 
 def _same_amount(one: str | None, other: str | None) -> bool:

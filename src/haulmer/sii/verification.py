@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from lxml import etree
 
-from haulmer._chile import from_chile
+from haulmer._chile import read_timestamp
 from haulmer._shown import cut, shown
 from haulmer.errors import XMLError
 from haulmer.rut import Rut
@@ -120,12 +120,9 @@ def _timestamp_reader(*names: str) -> Callable[[etree._Element], dt.datetime | N
 
 @lru_cache(maxsize=256)
 def _chile_time(text: str) -> dt.datetime | None:
-    """A TmstFirma's text as an aware UTC datetime, None if it is not one; an envelope's
+    """A TmstFirma's text as an aware UTC datetime, None if it is no xs:dateTime; an envelope's
     documents are often signed in the same second, so each text is read once."""
-    try:
-        return from_chile(dt.datetime.fromisoformat(as_python_iso(text.strip())))
-    except ValueError:
-        return None
+    return read_timestamp(text)
 
 
 def as_python_iso(text: str) -> str:
