@@ -220,3 +220,41 @@ def test_a_montoperiodo_equal_to_mnttotal_is_accepted(
     doc = _with_totales(_factura(emisor, receptor), MontoPeriodo=1190)
     doc.check()
     assert doc.totales.monto_periodo == 1190
+
+
+# -- dates given by users -------------------------------------------------------------------------
+
+
+def test_a_datetime_given_as_fecha_is_dated_on_its_day_in_chile(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    from datetime import datetime, timezone
+
+    # 02:00 UTC on New Year's Day is 23:00 on 31 December in Chile: the SII's FchEmis.
+    new_year_utc = datetime(2027, 1, 1, 2, 0, tzinfo=timezone.utc)
+    doc = dte.factura(emisor=emisor, receptor=receptor, lines=CASA, fecha=new_year_utc)
+    assert doc.encabezado.id_doc.fecha_emision == date(2026, 12, 31)
+    noon = datetime(2026, 11, 27, 12, 0)  # naive: Chilean local time
+    doc = dte.factura(emisor=emisor, receptor=receptor, lines=CASA, fecha=noon)
+    assert doc.to_sii_dict()["Encabezado"]["IdDoc"]["FchEmis"] == "2026-11-27"
+
+
+@pytest.mark.parametrize(
+    ("fecha", "issue"),
+    [
+        ("2026-02-30", "'2026-02-30' is no day of the calendar"),
+        ("2026-2-3", "'2026-2-3' is not a date written YYYY-MM-DD"),
+        ("03-02-2026", "'03-02-2026' is not a date written YYYY-MM-DD"),
+        ("20260203", "'20260203' is not a date written YYYY-MM-DD"),
+        (20260203, "a date must be a datetime.date or its text YYYY-MM-DD, not int"),
+        (1767225600, "a date must be a datetime.date or its text YYYY-MM-DD, not int"),
+    ],
+)
+def test_a_fecha_that_is_no_date_is_refused_saying_the_form_asked(
+    emisor: dict[str, Any], receptor: dict[str, Any], fecha: Any, issue: str
+) -> None:
+    with pytest.raises(DocumentError) as raised:
+        dte.factura(emisor=emisor, receptor=receptor, lines=CASA, fecha=fecha)
+    assert [(d.field, d.issue[: len(issue)]) for d in raised.value.details] == [
+        ("Encabezado.IdDoc.FchEmis", issue)
+    ]

@@ -289,3 +289,25 @@ def test_sync_and_async_resources_have_the_same_signatures() -> None:
             ], (name, method)
             assert {"extra_headers", "timeout", "max_retries"} <= set(sync_params)
     sync_client.close()
+
+
+@pytest.mark.parametrize("text", ["20250101", "2025-W01-3", "2025-001"])
+def test_a_date_filter_in_another_iso_form_is_refused_on_every_python(text: str) -> None:
+    """Python 3.11 reads ISO's basic, week and ordinal forms; 3.10 and OpenFactura do not."""
+    with pytest.raises(
+        ValidationError, match=r"is not a date; pass a datetime\.date or 'YYYY-MM-DD'"
+    ):
+        build_filters(ISSUED_FILTERS, {"fch_emis": text})
+
+
+def test_void_guia_takes_a_datetime_on_its_day_in_chile_and_refuses_other_date_forms() -> None:
+    from haulmer.openfactura.documents import _void_guia_request
+
+    new_year_utc = dt.datetime(2027, 1, 1, 2, 0, tzinfo=dt.timezone.utc)  # 23:00 on the eve there
+    request = _void_guia_request(34972, new_year_utc, 52, {})
+    assert isinstance(request.json, dict)
+    assert request.json["Fecha"] == "2026-12-31"
+    with pytest.raises(ValidationError, match=r"'2026-02-30' is no day of the calendar"):
+        _void_guia_request(34972, "2026-02-30", 52, {})
+    with pytest.raises(ValidationError, match=r"'20261016' is not a date written YYYY-MM-DD"):
+        _void_guia_request(34972, "20261016", 52, {})

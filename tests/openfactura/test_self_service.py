@@ -298,7 +298,13 @@ def test_the_order_reference_takes_dates_and_text_ids() -> None:
     assert OrderReference(id=9, date=dt.date(2026, 2, 1), type=802).to_wire()["type"] == "802"
 
 
-@pytest.mark.parametrize("day", [20260210, 0, 1770681600.0, True])
+def test_an_order_date_given_as_an_aware_datetime_is_its_day_in_chile() -> None:
+    new_year_utc = dt.datetime(2027, 1, 1, 2, 0, tzinfo=dt.timezone.utc)  # 23:00 on the eve there
+    reference = OrderReference.model_validate({"id": "A-77", "date": new_year_utc})
+    assert reference.to_wire()["date"] == "2026-12-31"
+
+
+@pytest.mark.parametrize("day", [20260210, 0, 1770681600.0, True, "20260210", "2026-W07-2"])
 def test_an_order_date_given_as_a_number_is_refused_saying_how_to_give_it(day: object) -> None:
     with pytest.raises(
         ValidationError, match=r"order is invalid: date: .* is not a date YYYY-MM-DD"

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BeforeValidator, Field, field_validator
 
+from haulmer._chile import chile_date
 from haulmer.dte._base import SiiModel
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.exports import Moneda
@@ -77,6 +78,19 @@ _NUMBER_BOUND = Field(gt=-NUMBER_LIMIT, lt=NUMBER_LIMIT)
 Whole1 = Annotated[int, _WHOLE_BOUND, BeforeValidator(whole_text_within(1))]
 """An int of one digit: IndGlobal, CdgTraslado."""
 Whole2 = Annotated[int, _WHOLE_BOUND, BeforeValidator(whole_text_within(2))]
+
+
+def _day(value: Any) -> Any:
+    """A date field's value as its day in Chile (an aware datetime converted, text only as
+    YYYY-MM-DD): pydantic would read a number as seconds since 1970 and refuse a datetime with a
+    time of day in words that do not say what to pass."""
+    if isinstance(value, date | str | int | float | Decimal):
+        return chile_date(value)
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_day)]
+"""A date of the document (FchEmis, FchVenc...): a ``datetime.date`` or ``'YYYY-MM-DD'``."""
 """An int of up to 2 digits: the Aduana's codes of sale, clause, transport and units."""
 Whole3 = Annotated[int, _WHOLE_BOUND, BeforeValidator(whole_text_within(3))]
 """An int of up to 3 digits: TermPagoDias, country codes, CodTpoBultos."""
@@ -129,7 +143,7 @@ def _code_text(value: Any) -> Any:
 class MntPago(SiiModel):
     """One instalment of a credit sale (IdDoc/MntPagos)."""
 
-    fecha: date = Field(alias="FchPago")
+    fecha: Day = Field(alias="FchPago")
     monto: Whole = Field(alias="MntPago", ge=0)
     glosa: str | None = Field(default=None, alias="GlosaPagos")
 
@@ -140,7 +154,7 @@ class IdDoc(SiiModel):
     tipo_dte: DTEType = Field(alias="TipoDTE")
     folio: Whole10 = Field(default=0, alias="Folio", ge=0)
     """0 while unassigned: OpenFactura assigns it; local stamping needs the CAF's folio."""
-    fecha_emision: date = Field(alias="FchEmis")
+    fecha_emision: Day = Field(alias="FchEmis")
     ind_no_rebaja: Whole | None = Field(default=None, alias="IndNoRebaja")
     tipo_despacho: Whole | None = Field(default=None, alias="TipoDespacho")
     """Guías: 1 por cuenta del receptor, 2 del emisor a instalaciones del cliente, 3 a otras."""
@@ -158,12 +172,12 @@ class IdDoc(SiiModel):
     forma_pago: Whole | None = Field(default=None, alias="FmaPago")
     """1 contado, 2 crédito, 3 sin costo."""
     fma_pag_exp: Whole2 | None = Field(default=None, alias="FmaPagExp")
-    fecha_cancelacion: date | None = Field(default=None, alias="FchCancel")
+    fecha_cancelacion: Day | None = Field(default=None, alias="FchCancel")
     monto_cancelado: Whole | None = Field(default=None, alias="MntCancel", ge=0)
     saldo_insoluto: Whole | None = Field(default=None, alias="SaldoInsol", ge=0)
     pagos: list[MntPago] = Field(default_factory=list, alias="MntPagos")
-    periodo_desde: date | None = Field(default=None, alias="PeriodoDesde")
-    periodo_hasta: date | None = Field(default=None, alias="PeriodoHasta")
+    periodo_desde: Day | None = Field(default=None, alias="PeriodoDesde")
+    periodo_hasta: Day | None = Field(default=None, alias="PeriodoHasta")
     medio_pago: str | None = Field(default=None, alias="MedioPago")
     """Facturas: CH, LT, EF, PE, TC, CF, OT. Boletas: a code 1..5."""
     tpo_cta_pago: str | None = Field(default=None, alias="TpoCtaPago")
@@ -172,7 +186,7 @@ class IdDoc(SiiModel):
     term_pago_codigo: str | None = Field(default=None, alias="TermPagoCdg")
     term_pago_glosa: str | None = Field(default=None, alias="TermPagoGlosa")
     term_pago_dias: Whole3 | None = Field(default=None, alias="TermPagoDias")
-    fecha_vencimiento: date | None = Field(default=None, alias="FchVenc")
+    fecha_vencimiento: Day | None = Field(default=None, alias="FchVenc")
 
     @field_validator("medio_pago", mode="before")
     @classmethod
@@ -188,7 +202,7 @@ class GuiaExport(SiiModel):
 
     cdg_traslado: Whole1 | None = Field(default=None, alias="CdgTraslado")
     folio_aut: Whole6 | None = Field(default=None, alias="FolioAut")
-    fecha_aut: date | None = Field(default=None, alias="FchAut")
+    fecha_aut: Day | None = Field(default=None, alias="FchAut")
 
 
 class Emisor(SiiModel):
@@ -462,8 +476,8 @@ class Detalle(SiiModel):
     unidad_ref: str | None = Field(default=None, alias="UnmdRef")
     precio_ref: Measure | None = Field(default=None, alias="PrcRef", gt=0)
     cantidad: Measure | None = Field(default=None, alias="QtyItem", gt=0)
-    fecha_elaboracion: date | None = Field(default=None, alias="FchElabor")
-    fecha_vencimiento: date | None = Field(default=None, alias="FchVencim")
+    fecha_elaboracion: Day | None = Field(default=None, alias="FchElabor")
+    fecha_vencimiento: Day | None = Field(default=None, alias="FchVencim")
     unidad: str | None = Field(default=None, alias="UnmdItem")
     precio: Measure | None = Field(default=None, alias="PrcItem", ge=0)
     """Unit price; 0 is read as no price (the SII admits none)."""
@@ -540,7 +554,7 @@ class Referencia(SiiModel):
     ind_global: Whole1 | None = Field(default=None, alias="IndGlobal")
     folio_ref: str | None = Field(default=None, alias="FolioRef")
     rut_otro: Rut | None = Field(default=None, alias="RUTOtr")
-    fecha_ref: date | None = Field(default=None, alias="FchRef")
+    fecha_ref: Day | None = Field(default=None, alias="FchRef")
     cod_ref: CodRef | str | None = Field(default=None, alias="CodRef")
     razon_ref: str | None = Field(default=None, alias="RazonRef")
     cod_vendedor: str | None = Field(default=None, alias="CodVndor")

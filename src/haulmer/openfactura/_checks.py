@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from haulmer._chile import chile_date
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import InvalidRutError, ValidationError
@@ -83,19 +84,15 @@ def check_folio(value: Any, what: str = "folio", maximum: int | None = MAX_FOLIO
 
 
 def check_date(value: Any, what: str) -> dt.date:
-    """A date from ``datetime.date`` or ``'YYYY-MM-DD'`` text."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValidationError(
-        f"{what} must be a date (datetime.date or 'YYYY-MM-DD'), got {shown(value)}"
-    )
+    """A date from ``datetime.date`` or ``'YYYY-MM-DD'`` text (a datetime: its day in Chile)."""
+    try:
+        return chile_date(value)
+    except ValueError as exc:
+        raise ValidationError(
+            f"{what} must be a date (datetime.date or 'YYYY-MM-DD'): {exc}"
+            if isinstance(value, str)
+            else f"{what} must be a date (datetime.date or 'YYYY-MM-DD'), got {shown(value)}"
+        ) from None
 
 
 def check_token(value: Any) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from haulmer._chile import to_chile
+from haulmer._chile import chile_date
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import InvalidRutError, ValidationError
@@ -139,13 +139,10 @@ _DTE_CODES = frozenset(member.value for member in DTEType)
 
 
 def _date(name: str, value: Any) -> str:
-    if isinstance(value, dt.datetime):  # the SII dates documents by Chile's calendar, not UTC's
-        return to_chile(value).date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
+    """The day in Chile (the SII dates documents by Chile's calendar, not UTC's), as text."""
+    if isinstance(value, dt.date | str):
         try:
-            return dt.date.fromisoformat(value.strip()).isoformat()
+            return chile_date(value).isoformat()
         except ValueError:
             pass
     raise ValidationError(

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
+from haulmer._chile import chile_date
 from haulmer._platform import EMAIL_ADDRESS, dte_text
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
@@ -214,10 +215,10 @@ class OrderReference(RequestModel):
     @classmethod
     def _date(cls, value: Any) -> Any:
         if isinstance(value, dt.datetime):
-            return value.date()
+            return chile_date(value)  # its day in Chile, the calendar the SII dates by
         if isinstance(value, str):
             try:
-                return dt.date.fromisoformat(value.strip())
+                return chile_date(value)
             except ValueError:
                 raise ValueError(f"{shown(value)} is not a date YYYY-MM-DD") from None
         if isinstance(value, (int, float)):  # pydantic would read seconds since 1970
