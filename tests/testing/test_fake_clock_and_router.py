@@ -116,3 +116,22 @@ def test_every_public_name_of_haulmer_testing_resolves() -> None:
     assert set(haulmer.testing.__all__) <= set(dir(haulmer.testing))
     with pytest.raises(AttributeError):
         _ = haulmer.testing.Nope  # type: ignore[attr-defined]
+
+
+def test_a_clock_set_in_the_hour_chile_skips_reads_the_time_chile_has_then() -> None:
+    # 2026-09-06 00:00-04:00 became 01:00-03:00: 00:30 never happened on Chilean clocks.
+    clock = FakeClock(dt.datetime(2026, 9, 6, 0, 30))
+    assert clock.now().isoformat() == "2026-09-06T01:30:00-03:00"
+    clock.set(dt.datetime(2026, 9, 6, 0, 59, 59))
+    assert clock.now().isoformat() == "2026-09-06T01:59:59-03:00"
+    assert clock.now().time() == dt.time(1, 59, 59)
+
+
+def test_a_clock_set_in_the_hour_chile_lives_twice_keeps_which_time_it_is() -> None:
+    # 2026-04-05 00:00-03:00 became 2026-04-04 23:00-04:00: 23:30 happened twice.
+    first = FakeClock(dt.datetime(2026, 4, 4, 23, 30))
+    second = FakeClock(dt.datetime(2026, 4, 4, 23, 30, fold=1))
+    assert first.now().isoformat() == "2026-04-04T23:30:00-03:00"
+    assert second.now().isoformat() == "2026-04-04T23:30:00-04:00"
+    assert first.advance(hours=1).isoformat() == "2026-04-04T23:30:00-04:00"
+    assert first.today() == dt.date(2026, 4, 4)

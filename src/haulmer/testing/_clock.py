@@ -57,8 +57,10 @@ class FakeClock:
         if not isinstance(when, dt.datetime):
             raise TypeError(f"the fake clock takes a datetime.datetime, got {type(when).__name__}")
         if when.tzinfo is None:
-            return when.replace(tzinfo=SANTIAGO)
-        return when.astimezone(SANTIAGO)
+            when = when.replace(tzinfo=SANTIAGO)
+        # Through UTC: a wall time the clocks skipped (00:30 on 6 September 2026) becomes the
+        # one of that instant (01:30-03:00), never a time Chile does not have.
+        return when.astimezone(dt.timezone.utc).astimezone(SANTIAGO)
 
     def _catch_up(self) -> None:
         """Add the real time passed since the last reading (only while following real time)."""
@@ -114,7 +116,9 @@ class FakeClock:
             return self._now
 
     def set(self, when: dt.datetime) -> None:
-        """Jump to ``when`` (naive datetimes are read as Chilean local time)."""
+        """Jump to ``when`` (naive datetimes are read as Chilean local time; one in the hour
+        Chile skips in September at the offset before it, one in the hour it lives twice in
+        April as its first time unless ``fold=1``)."""
         with self._lock:
             self._catch_up()
             self._now = self._aware(when)
