@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
 
-from haulmer.errors import DocumentError, XMLError
+from haulmer.errors import DocumentError, ValidationError, XMLError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, issue, register_caf_signer_key, unregister_caf_signer_key, verify
 from haulmer.sii.keys import caf_signer_key
@@ -114,6 +114,28 @@ def test_expiry_clamps_to_the_end_of_a_shorter_month() -> None:
         rut="76086428-5", razon_social="X", dte_type=33, issued_on=dt.date(2026, 8, 31)
     )
     assert caf.expires_on == dt.date(2027, 2, 28)
+
+
+def test_expiry_from_a_leap_day_lands_on_the_29th_of_august() -> None:
+    caf = make_test_caf(
+        rut="76086428-5", razon_social="X", dte_type=33, issued_on=dt.date(2028, 2, 29)
+    )
+    assert caf.expires_on == dt.date(2028, 8, 29)
+
+
+def test_a_datetime_is_judged_against_the_caf_on_its_day_in_chile() -> None:
+    caf = make_test_caf(
+        rut="76086428-5", razon_social="X", dte_type=33, issued_on=dt.date(2026, 7, 1)
+    )
+    assert caf.expires_on == dt.date(2027, 1, 1)
+    # 02:00 UTC on 2 January 2027 is 23:00 on New Year's Day in Chile: the last day still.
+    assert not caf.is_expired(dt.datetime(2027, 1, 2, 2, 0, tzinfo=dt.timezone.utc))
+    assert caf.is_expired(dt.datetime(2027, 1, 2, 3, 0, tzinfo=dt.timezone.utc))
+    # 03:30 UTC on 1 July 2026 is 23:30 on 30 June in Chile (UTC-4): before FA.
+    assert caf.is_not_yet_authorized(dt.datetime(2026, 7, 1, 3, 30, tzinfo=dt.timezone.utc))
+    assert not caf.is_not_yet_authorized(dt.datetime(2026, 7, 1, 12, 0))
+    with pytest.raises(ValidationError, match=r"on must be a datetime\.date"):
+        caf.is_expired("1 de enero")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("machine_zone", ["Etc/GMT-14", "Etc/GMT+12"])

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree
 
-from haulmer._chile import chile_today
+from haulmer._chile import chile_date, chile_today
 from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError, XMLError
 from haulmer.rut import Rut
@@ -44,6 +44,16 @@ EXPIRING_TYPES: Final = frozenset({33, 43, 46, 56, 61})
 """Types whose folios expire six months after the CAF's authorization date (FA)."""
 
 _VALIDITY_MONTHS: Final = 6
+
+
+def _day_in_chile(on: object) -> dt.date:
+    """The day a CAF's dates are compared with: today in Chile, or ``on`` as its day there."""
+    if on is None:
+        return chile_today()
+    try:
+        return chile_date(on)
+    except ValueError as exc:
+        raise ValidationError(f"on must be a datetime.date: {exc}") from None
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -154,14 +164,14 @@ class Caf:
 
     def is_expired(self, on: dt.date | None = None) -> bool:
         """Whether the folios may no longer be used on ``on`` (by default today in Chile, the day
-        the SII goes by, whatever the machine's time zone)."""
+        the SII goes by, whatever the machine's time zone; a datetime: its day in Chile)."""
         expiry = self.expires_on
-        return expiry is not None and (on or chile_today()) > expiry
+        return expiry is not None and _day_in_chile(on) > expiry
 
     def is_not_yet_authorized(self, on: dt.date | None = None) -> bool:
         """Whether ``on`` (by default today in Chile) comes before the SII authorized the folios
         (FA): a timbre stamped then is one no CAF allowed, a clock or timestamp gone wrong."""
-        return (on or chile_today()) < self.authorized_on
+        return _day_in_chile(on) < self.authorized_on
 
     def contains(self, folio: int) -> bool:
         """Whether ``folio`` is inside the authorized range."""
