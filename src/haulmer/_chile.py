@@ -64,15 +64,15 @@ def chile_date(value: object) -> dt.date:
     """The Chilean calendar day a user means by ``value``: a date as it is, an aware datetime at
     its moment in Chile (02:00 UTC on 1 January is still 31 December there), a naive one as
     Chilean local time, text as ``'YYYY-MM-DD'`` only. ``ValueError`` saying why otherwise."""
-    if isinstance(value, dt.datetime):
+    if isinstance(value, _DATETIME):
         return chile_today(value)
-    if isinstance(value, dt.date):
+    if isinstance(value, _DATE):
         return value
     if isinstance(value, str):
         text = value.strip()
         if _ISO_DATE.fullmatch(text):
             try:
-                return dt.date.fromisoformat(text)
+                return _DATE.fromisoformat(text)
             except ValueError as exc:  # 2026-02-30, 2026-13-01
                 raise ValueError(f"{text!r} is no day of the calendar ({exc})") from None
         raise ValueError(
@@ -85,6 +85,10 @@ def chile_date(value: object) -> dt.date:
 
 
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE: Final = dt.date
+_DATETIME: Final = dt.datetime
+"""datetime's own classes, kept at import: freezegun swaps the module's for subclasses that a
+date made before the freeze is no instance of."""
 
 
 def read_timestamp(text: str) -> dt.datetime | None:
@@ -105,7 +109,7 @@ def read_timestamp(text: str) -> dt.datetime | None:
             return None
         offset = dt.timedelta(hours=hours, minutes=minutes) * (-1 if zone[0] == "-" else 1)
     try:
-        when = dt.datetime(
+        when = _DATETIME(
             int(year),
             int(month),
             int(day),
