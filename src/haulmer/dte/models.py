@@ -11,10 +11,11 @@ MntExe and MntTotal are ``Decimal`` there (``haulmer.dte.exports``).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import AliasChoices, BeforeValidator, Field, field_validator
 
@@ -78,19 +79,6 @@ _NUMBER_BOUND = Field(gt=-NUMBER_LIMIT, lt=NUMBER_LIMIT)
 Whole1 = Annotated[int, _WHOLE_BOUND, BeforeValidator(whole_text_within(1))]
 """An int of one digit: IndGlobal, CdgTraslado."""
 Whole2 = Annotated[int, _WHOLE_BOUND, BeforeValidator(whole_text_within(2))]
-
-
-def _day(value: Any) -> Any:
-    """A date field's value as its day in Chile (an aware datetime converted, text only as
-    YYYY-MM-DD): pydantic would read a number as seconds since 1970 and refuse a datetime with a
-    time of day in words that do not say what to pass."""
-    if isinstance(value, date | str | int | float | Decimal):
-        return chile_date(value)
-    return value
-
-
-Day = Annotated[date, BeforeValidator(_day)]
-"""A date of the document (FchEmis, FchVenc...): a ``datetime.date`` or ``'YYYY-MM-DD'``."""
 """An int of up to 2 digits: the Aduana's codes of sale, clause, transport and units."""
 Whole3 = Annotated[int, _WHOLE_BOUND, BeforeValidator(whole_text_within(3))]
 """An int of up to 3 digits: TermPagoDias, country codes, CodTpoBultos."""
@@ -121,6 +109,25 @@ Amount = Annotated[Whole | Number, BeforeValidator(decimal_text_within(18, 4))]
 """MontoItem, MntExe and MntTotal: whole pesos (``int``), but an export's are in the sale's
 currency, with decimals (``Decimal``, 4 at most). Read from XML, a Documento's decimals are
 refused (``haulmer.dte.reading.reading_problems``)."""
+
+_DATE: Final = date
+"""datetime's own date class, kept at import (freezegun swaps the module's)."""
+
+
+def _day(value: Any) -> Any:
+    """A date field's value as its day in Chile (an aware datetime converted, text only as
+    YYYY-MM-DD): pydantic would read a number as seconds since 1970 and refuse a datetime with a
+    time of day in words that do not say what to pass."""
+    if value.__class__ is str and len(value) == 10 and value[4] == "-" == value[7]:
+        with contextlib.suppress(ValueError):  # the usual text, read at once; else worded below
+            return _DATE.fromisoformat(value)
+    if isinstance(value, (date, str, int, float, Decimal)):
+        return chile_date(value)
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_day)]
+"""A date of the document (FchEmis, FchVenc...): a ``datetime.date`` or ``'YYYY-MM-DD'``."""
 
 
 def _alias(sii: str, *others: str) -> Any:
