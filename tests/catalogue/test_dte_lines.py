@@ -200,3 +200,21 @@ def test_a_quantity_beyond_the_sii_s_twelve_digits_is_refused_with_a_validation_
 def test_the_largest_quantity_the_sii_takes_makes_a_line() -> None:
     (line,) = sale_lines([(product(), "999999999999.999999")], prices="gross")
     assert line["cantidad"] == Decimal("999999999999.999999")
+
+
+def test_product_lines_follow_a_document_s_mnt_bruto_or_ind_mnt_neto() -> None:
+    from haulmer import dte
+
+    pan = product(price=1190)  # gross: net 1.000
+    gross_factura = dte.factura(
+        emisor=EMISOR, receptor=RECEPTOR, lines=[(pan, 2)], montos_brutos=True
+    )
+    assert gross_factura.detalle[0].precio == Decimal(1190)
+    assert gross_factura.totals.mnt_total == 2380
+    net_boleta = dte.boleta(emisor=EMISOR, lines=[(pan, 2)], montos_netos=True)
+    assert net_boleta.detalle[0].precio == Decimal(1000)
+    assert net_boleta.totals.mnt_total == 2380
+    by_id_doc = dte.build(
+        33, emisor=EMISOR, receptor=RECEPTOR, lines=[pan], id_doc={"mnt_bruto": 1}
+    )
+    assert by_id_doc.totals.mnt_total == 1190

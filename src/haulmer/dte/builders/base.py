@@ -78,9 +78,14 @@ def line_dict(line: LineInput, *, prices: str = "net") -> Any:
     return model_dict(line)
 
 
-def _prices_of(tipo: DTEType) -> str:
-    """The price basis of a type's lines: gross on boletas (39, 41), net elsewhere."""
-    return "gross" if tipo.is_boleta else "net"
+def _prices_of(tipo: DTEType, id_doc: Mapping[str, Any]) -> str:
+    """The price basis of a type's lines: gross on boletas (39, 41) unless IndMntNeto 2, net
+    elsewhere unless MntBruto 1, so a product's line is priced as the document reads it."""
+    if tipo.is_boleta:
+        net = id_doc.get("IndMntNeto", id_doc.get("ind_mnt_neto"))
+        return "net" if str(net).strip() == "2" else "gross"
+    bruto = id_doc.get("MntBruto", id_doc.get("mnt_bruto"))
+    return "gross" if str(bruto).strip() == "1" else "net"
 
 
 def build(
@@ -127,7 +132,7 @@ def build(
         header["Transporte"] = model_dict(transporte)
     data = {
         "Encabezado": header,
-        "Detalle": [line_dict(line, prices=_prices_of(tipo)) for line in lines],
+        "Detalle": [line_dict(line, prices=_prices_of(tipo, id_doc)) for line in lines],
         "DscRcgGlobal": [model_dict(g) for g in options.get("descuentos_recargos", ())],
         "Referencia": [model_dict(r) for r in options.get("referencias", ())],
     }
