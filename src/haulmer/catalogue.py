@@ -53,6 +53,7 @@ __all__ = [
     "prices_for",
     "sale_document",
     "sale_lines",
+    "sale_prices",
     "sale_quantity",
     "sale_total",
 ]
@@ -353,17 +354,40 @@ def sale_lines(items: Iterable[SaleItemInput], *, prices: PriceBasis | str) -> l
     return [item.product.dte_line(item.quantity, prices=prices) for item in _sale_items(items)]
 
 
+def sale_prices(tipo_dte: int, items: Iterable[SaleItemInput]) -> PriceBasis:
+    """The price basis of a sale's lines on a boleta (39) or factura (33), chosen so both come
+    to the same amount: net when every afecto product is priced net (the boleta then says
+    IndMntNeto 2), gross otherwise (the factura then says MntBruto 1). Products with additional
+    taxes keep a factura net (CodImpAdic needs net prices) and a boleta gross (it has none).
+    Other types take :func:`prices_for`."""
+    tipo = int(tipo_dte)
+    if tipo not in (33, 39):
+        return prices_for(tipo)
+    afecto = [item.product for item in _sale_items(items) if not item.product.is_exento]
+    if not afecto:
+        return prices_for(tipo)
+    if any(product.additional_taxes for product in afecto):
+        return prices_for(tipo)
+    if all(product.price_basis is PriceBasis.NET for product in afecto):
+        return PriceBasis.NET
+    return PriceBasis.GROSS
+
+
 def sale_total(tipo_dte: int, items: Iterable[SaleItemInput]) -> int:
-    """What a boleta (39) or factura (33) of these products comes to (its MntTotal, pesos): the
-    total a point's sale charges for them, which a card or a transfer pays exactly."""
+    """What a boleta (39) or factura (33) of these products comes to (its MntTotal, pesos), as
+    :func:`sale_document` makes it: the total a point's sale charges for them, which a card or
+    a transfer pays exactly. A boleta and a factura of the same products come to the same total
+    unless a product carries additional taxes (see :func:`sale_prices`)."""
     from haulmer import dte
 
-    prices = prices_for(tipo_dte)
+    checked = _sale_items(items)
+    prices = sale_prices(tipo_dte, checked)
     lines = [
         dte.Detalle.model_validate(item.product.dte_line(item.quantity, prices=prices))
-        for item in _sale_items(items)
+        for item in checked
     ]
-    return int(dte.compute_totals(tipo_dte, lines).mnt_total)
+    gross = prices is PriceBasis.GROSS
+    return int(dte.compute_totals(tipo_dte, lines, montos_brutos=gross).mnt_total)
 
 
 def sale_document(
@@ -377,29 +401,35 @@ def sale_document(
 ) -> _dte.Document:
     """A boleta (39) or factura (33) of catalogue products, complete and checked, in one call.
 
-    A boleta takes gross prices (what the buyer pays, additional taxes included: the boleta has
-    no CodImpAdic); a factura takes net prices with each product's CodImpAdic, so its Totales
-    carry IVA and ImptoReten. A factura needs the receptor.
+    Both carry the same lines on the basis :func:`sale_prices` chooses, so they come to the same
+    total: gross prices (the factura marked MntBruto 1) unless every afecto product is priced
+    net (the boleta marked IndMntNeto 2). Products with additional taxes make the factura net
+    with each product's CodImpAdic (its Totales carry IVA and ImptoReten) and leave the taxes
+    inside the boleta's gross prices (a boleta has no CodImpAdic). A factura needs the receptor.
     """
     from haulmer import dte
 
     products = _sale_items(items)
     if tipo_dte == 39:
+        prices = sale_prices(39, products)
         return dte.boleta(
             emisor=emisor,
-            lines=sale_lines(products, prices=prices_for(39)),
+            lines=sale_lines(products, prices=prices),
             receptor=receptor,
             fecha=fecha,
             medio_pago=medio_pago,
+            montos_netos=prices is PriceBasis.NET,
         )
     if tipo_dte == 33:
         if receptor is None:
             raise ValidationError("a factura needs its receptor: RUT, razón social, giro, address")
+        prices = sale_prices(33, products)
         return dte.factura(
             emisor=emisor,
             receptor=receptor,
-            lines=sale_lines(products, prices=prices_for(33)),
+            lines=sale_lines(products, prices=prices),
             fecha=fecha,
+            montos_brutos=prices is PriceBasis.GROSS,
         )
     raise ValidationError(
         f"a sale of catalogue products is a boleta (39) or factura (33), not {shown(tipo_dte)}"

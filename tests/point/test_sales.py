@@ -477,3 +477,43 @@ def test_sale_total_is_the_total_of_the_document_a_sale_issues(shop: CertifiedSh
     _, _, (pan, bebida, clase) = _stock(shop)
     assert sale_total(39, [(pan, "1.5"), (bebida, 2), (clase, 1)]) == 10_565
     assert sale_total(33, [(bebida, 10), (pan, 2)]) == 16_881
+
+
+def test_a_boleta_and_a_factura_of_the_same_sale_charge_the_same_and_verify(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    from haulmer.catalogue import sale_total
+
+    owner = shop.ready.owner
+    (catalogue,) = owner.catalogue.list_catalogues()
+    (point,) = owner.point.list()
+    owner.point.configure(point.id, catalogue_id=catalogue.id)
+    torta = owner.catalogue.create_product(
+        catalogue.id, {"name": "Torta", "sku": "TORTA", "price": 2490}
+    )
+    asesoria = owner.catalogue.create_product(
+        catalogue.id, {"name": "Asesoría", "sku": "ASES", "price": 2999, "price_basis": "net"}
+    )
+    receptor = {
+        "rut": "76430498-5",
+        "razon_social": "HOSTY SPA",
+        "giro": "Hosting",
+        "direccion": "Calle 1",
+        "comuna": "Curicó",
+    }
+    issuer = fake.client(api_key=shop.api_key)
+    for items, total in (([(torta, 1)], 2490), ([(asesoria, 7)], 24_982)):
+        assert sale_total(39, items) == sale_total(33, items) == total
+        boleta = owner.point.sell(point.id, items, payment="debit_card", amount=total)
+        factura = owner.point.sell(
+            point.id,
+            items,
+            payment="debit_card",
+            amount=total,
+            document="factura",
+            receptor=receptor,
+        )
+        assert boleta.total == factura.total == total
+        for sale in (boleta, factura):
+            assert sale.document.totals["MntTotal"] == total
+            assert sii.verify(issuer.openfactura.documents.xml(sale.document.token)).ok

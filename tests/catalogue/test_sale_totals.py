@@ -1,0 +1,152 @@
+"""A sale's total: a boleta and a factura of the same products come to the same amount (but for
+the rounding of additional taxes), and ``sale_total`` is the MntTotal of the document
+``sale_document`` builds, for every mix of prices, taxes and quantities."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from haulmer.catalogue import PriceBasis, Product, sale_document, sale_prices, sale_total
+from haulmer.errors import DocumentError
+
+EMISOR = {
+    "rut": "76086428-5",
+    "razon_social": "PANADERIA ANA SPA",
+    "giro": "Elaboración de pan",
+    "actecos": [107100],
+    "direccion": "Arturo Prat 527",
+    "comuna": "Curicó",
+}
+RECEPTOR = {
+    "rut": "76430498-5",
+    "razon_social": "HOSTY SPA",
+    "giro": "Hosting",
+    "direccion": "Calle 1",
+    "comuna": "Curicó",
+}
+
+
+def product(index: int = 1, **fields: Any) -> Product:
+    base = {
+        "id": f"prd_{index}",
+        "catalogue_id": "cat_1",
+        "name": f"Producto {index}",
+        "sku": f"SKU-{index}",
+        "price": 1190,
+        "price_basis": "gross",
+        "tax": "afecto",
+    }
+    return Product.model_validate({**base, **fields})
+
+
+@st.composite
+def products(draw: st.DrawFn, index: int, taxed: bool) -> Product:
+    exento = draw(st.booleans()) and draw(st.booleans())
+    codes: list[str] = []
+    if taxed and not exento:
+        codes = draw(st.sampled_from([[], ["27"], ["271"], ["24"], ["45"], ["25", "27"]]))
+    return product(
+        index,
+        price=draw(st.integers(min_value=1, max_value=5_000_000)),
+        price_basis=draw(st.sampled_from(["gross", "net"])),
+        tax="exento" if exento else "afecto",
+        additional_taxes=codes,
+    )
+
+
+QUANTITIES = st.one_of(
+    st.integers(min_value=1, max_value=500),
+    st.decimals(min_value=Decimal("0.001"), max_value=Decimal(1000), places=3),
+)
+
+
+@st.composite
+def carts(draw: st.DrawFn, taxed: bool = True) -> list[tuple[Product, Decimal]]:
+    size = draw(st.integers(min_value=1, max_value=6))
+    return [(draw(products(i, taxed)), Decimal(draw(QUANTITIES))) for i in range(size)]
+
+
+def _total_of_document(tipo: int, cart: list[tuple[Product, Decimal]]) -> int:
+    receptor = RECEPTOR if tipo == 33 else None
+    document = sale_document(tipo, emisor=EMISOR, items=cart, receptor=receptor)
+    return int(document.totals.mnt_total)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cart=carts(taxed=False))
+def test_a_boleta_and_a_factura_of_the_same_products_come_to_the_same_total(
+    cart: list[tuple[Product, Decimal]],
+) -> None:
+    assert sale_total(39, cart) == sale_total(33, cart)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cart=carts())
+def test_sale_total_is_the_mnt_total_of_the_document_built_from_the_same_products(
+    cart: list[tuple[Product, Decimal]],
+) -> None:
+    for tipo in (39, 33):
+        assert sale_total(tipo, cart) == _total_of_document(tipo, cart)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cart=carts())
+def test_with_additional_taxes_the_two_documents_differ_by_their_rounding_at_most(
+    cart: list[tuple[Product, Decimal]],
+) -> None:
+    afecto = [p for p, _ in cart if not p.is_exento]
+    codes = {code for p in afecto for code in p.additional_taxes}
+    # a peso per afecto line (each document rounds its own line amounts), one for the IVA and
+    # one per additional tax (the factura rounds each on its net sum)
+    assert abs(sale_total(39, cart) - sale_total(33, cart)) <= len(afecto) + 1 + len(codes)
+
+
+def test_a_gross_priced_factura_says_mnt_bruto_and_pays_what_the_boleta_pays() -> None:
+    # net lines would make a factura of one $2.490 item 2.092 + IVA 397 = $2.489, and of two
+    # $1.990 items 3.345 + IVA 636 = $3.981: a peso off the boleta each time
+    for price, quantity in ((2490, 1), (1990, 2)):
+        cart = [(product(price=price), Decimal(quantity))]
+        factura = sale_document(33, emisor=EMISOR, items=cart, receptor=RECEPTOR)
+        boleta = sale_document(39, emisor=EMISOR, items=cart)
+        assert factura.encabezado.id_doc.mnt_bruto == 1
+        assert factura.detalle[0].precio == Decimal(price)
+        assert factura.totals.mnt_total == boleta.totals.mnt_total == price * quantity
+    # the factura's neto and IVA split from its gross total, as a boleta's: 3.345 + 635
+    assert (factura.totals.mnt_neto, factura.totals.iva) == (3345, 635)
+
+
+def test_a_net_priced_boleta_says_ind_mnt_neto_and_pays_what_the_factura_pays() -> None:
+    servicio = product(price=1001, price_basis="net")
+    cart = [(servicio, Decimal(3)), (product(2, price=2999, price_basis="net"), Decimal(7))]
+    boleta = sale_document(39, emisor=EMISOR, items=cart)
+    factura = sale_document(33, emisor=EMISOR, items=cart, receptor=RECEPTOR)
+    assert boleta.encabezado.id_doc.ind_mnt_neto == 2
+    assert boleta.detalle[0].precio == Decimal(1001)
+    # neto 3.003 + 20.993 = 23.996, IVA round(4.559,24) = 4.559
+    assert boleta.totals.mnt_total == factura.totals.mnt_total == 28_555
+    assert (boleta.totals.mnt_neto, boleta.totals.iva) == (23_996, 4_559)
+
+
+def test_the_basis_of_a_sale_follows_its_afecto_products() -> None:
+    gross, net = product(1), product(2, price_basis="net")
+    exento = product(3, tax="exento", price_basis="net")
+    bebida = product(4, price_basis="net", additional_taxes=["27"])
+    assert [sale_prices(t, [(gross, 1), (net, 1)]) for t in (39, 33)] == [PriceBasis.GROSS] * 2
+    assert [sale_prices(t, [(net, 1), (exento, 1)]) for t in (39, 33)] == [PriceBasis.NET] * 2
+    assert [sale_prices(t, [(net, 1), (bebida, 1)]) for t in (39, 33)] == [
+        PriceBasis.GROSS,
+        PriceBasis.NET,
+    ]
+    assert [sale_prices(t, [(exento, 1)]) for t in (39, 33)] == [PriceBasis.GROSS, PriceBasis.NET]
+
+
+def test_a_sale_too_large_for_the_sii_s_amounts_is_a_document_error_for_both() -> None:
+    huge = product(price=10**12)
+    for tipo in (39, 33):
+        with pytest.raises(DocumentError):
+            sale_total(tipo, [(huge, Decimal("999999999999"))])
