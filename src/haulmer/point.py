@@ -48,6 +48,7 @@ __all__ = [
     "SalePayment",
     "SalePaymentMethod",
     "SaleReceptor",
+    "cash_due",
 ]
 
 
@@ -137,12 +138,24 @@ class SaleLine(HaulmerModel):
     quantity: Decimal
 
 
+def cash_due(total: int) -> int:
+    """What a sale of ``total`` pesos is paid in cash: the total rounded to the 10 pesos, $1 to
+    $5 down and $6 to $9 up (Ley 20.956 art. 13, since November 2017); the document keeps its
+    exact total, and cards and transfers pay it as is."""
+    if isinstance(total, bool) or not isinstance(total, int):
+        raise TypeError(f"cash_due takes a total in whole pesos (int), got {type(total).__name__}")
+    units = total % 10
+    return total - units if units <= 5 else total + 10 - units
+
+
 class SalePayment(HaulmerModel):
-    """How the sale was paid: method, amount received and change given."""
+    """How the sale was paid: method, amount received, the cash rounding and change given."""
 
     method: SalePaymentMethod
     amount: int
     change: int = 0
+    rounding: int = 0
+    """Pesos the cash rounding (:func:`cash_due`) added to (+) or took off (-) the total."""
 
 
 class SaleDocument(HaulmerModel):
@@ -171,6 +184,11 @@ class Sale(HaulmerModel):
     def folio(self) -> int:
         """The folio of the sale's document."""
         return self.document.folio
+
+    @property
+    def amount_due(self) -> int:
+        """What the customer paid for the sale: the total, rounded to the 10 pesos in cash."""
+        return self.total + self.payment.rounding
 
 
 class _PointList(HaulmerModel):
@@ -238,30 +256,35 @@ def _check_amount(
     kind: PointDocument | None,
 ) -> None:
     """Refuse an ``amount`` that cannot pay the sale, as the platform would: a card or a transfer
-    pays the total exactly, cash at least the total. Checked when every item is a Product (its
-    price is known here) and the document is known, or both documents' totals agree on it; else
-    the platform alone knows the total."""
+    pays the total exactly, cash at least the total rounded to the 10 pesos (:func:`cash_due`).
+    Checked when every item is a Product (its price is known here) and the document is known,
+    or both documents' totals agree on it; else the platform alone knows the total."""
     products: list[tuple[Product, Any]] = []
     for item in items:
         if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Product)):
             return
         products.append((item[0], item[1]))
     kinds = [kind] if kind is not None else list(_TYPES)
+    cash = method is SalePaymentMethod.CASH
     totals = {k: sale_total(_TYPES[k], products) for k in kinds}
-    if method is SalePaymentMethod.CASH:
-        short = all(amount < total for total in totals.values())
+    dues = {k: cash_due(total) if cash else total for k, total in totals.items()}
+    if cash:
+        short = all(amount < due for due in dues.values())
     else:
-        short = all(amount != total for total in totals.values())
+        short = all(amount != due for due in dues.values())
     if not short:
         return
-    if len(set(totals.values())) == 1:
+    if len(set(dues.values())) == 1:
         total = _pesos(next(iter(totals.values())))
+        due = _pesos(next(iter(dues.values())))
     else:  # the point's default document decides which
         total = " or ".join(f"{_pesos(value)} as a {k.value}" for k, value in totals.items())
-    if method is SalePaymentMethod.CASH:
+        due = " or ".join(f"{_pesos(value)} as a {k.value}" for k, value in dues.items())
+    if cash:
+        rounded = "" if due == total else f" ({total} rounded to the 10 pesos, Ley 20.956)"
         raise ValidationError(
-            f"amount {_pesos(amount)} does not cover the sale's total, {total}: cash pays at "
-            "least the total (the change is computed)"
+            f"amount {_pesos(amount)} does not cover the sale's total in cash, {due}{rounded}: "
+            "cash pays at least that (the change is computed)"
         )
     raise ValidationError(
         f"a {method.value} payment is exactly the sale's total, {total}, not {_pesos(amount)}: "

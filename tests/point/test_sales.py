@@ -67,7 +67,9 @@ def test_three_catalogue_products_become_a_signed_boleta_with_hand_checked_total
     assert sale.document.type == 39
     assert sale.folio >= 1
     assert sale.total == 10_565
-    assert sale.payment.change == 20_000 - 10_565
+    # cash pays $10.560 (Ley 20.956: $5 rounds down), the boleta keeps its $10.565
+    assert (sale.payment.rounding, sale.amount_due) == (-5, 10_560)
+    assert sale.payment.change == 20_000 - 10_560
     assert sale.document.totals["MntNeto"] == 4_676
     assert sale.document.totals["IVA"] == 889
     assert sale.document.totals["MntExe"] == 5_000
@@ -438,9 +440,11 @@ def test_the_refusal_names_the_total_of_the_document_sold(
             receptor=receptor,
         )
     with pytest.raises(
-        ValidationError, match=r"amount \$16\.880 does not cover the sale's total, \$16\.881"
+        ValidationError,
+        match=r"amount \$16\.870 does not cover the sale's total in cash, \$16\.880 "
+        r"\(\$16\.881 rounded",
     ):
-        sell(point_id, items, payment="cash", amount=16_880, document="factura", receptor=receptor)
+        sell(point_id, items, payment="cash", amount=16_870, document="factura", receptor=receptor)
     sale = sell(
         point_id, items, payment="transfer", amount=16_881, document="factura", receptor=receptor
     )
@@ -453,7 +457,7 @@ def test_cash_below_the_total_is_refused_before_sending_and_cash_above_gets_chan
     point_id, _, (pan, _, _) = _stock(shop)
     sent = len(fake.requests)
     with pytest.raises(
-        ValidationError, match=r"amount \$100 does not cover the sale's total, \$1\.990"
+        ValidationError, match=r"amount \$100 does not cover the sale's total in cash, \$1\.990:"
     ):
         shop.ready.owner.point.sell(point_id, [(pan, 1)], payment="cash", amount=100)
     assert len(fake.requests) == sent
@@ -517,3 +521,51 @@ def test_a_boleta_and_a_factura_of_the_same_sale_charge_the_same_and_verify(
         for sale in (boleta, factura):
             assert sale.document.totals["MntTotal"] == total
             assert sii.verify(issuer.openfactura.documents.xml(sale.document.token)).ok
+
+
+@pytest.mark.parametrize(
+    ("total", "due"),
+    [(10_561, 10_560), (10_565, 10_560), (10_566, 10_570), (10_569, 10_570), (10_560, 10_560)],
+)
+def test_cash_pays_the_total_rounded_to_the_ten_pesos(total: int, due: int) -> None:
+    from haulmer.point import cash_due
+
+    assert cash_due(total) == due
+
+
+def test_cash_of_the_rounded_total_pays_a_sale_and_the_document_keeps_its_total(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    owner = shop.ready.owner
+    (catalogue,) = owner.catalogue.list_catalogues()
+    (point,) = owner.point.list()
+    owner.point.configure(point.id, catalogue_id=catalogue.id)
+    up = owner.catalogue.create_product(catalogue.id, {"name": "Queque", "sku": "Q", "price": 2496})
+    down = owner.catalogue.create_product(
+        catalogue.id, {"name": "Kuchen", "sku": "K", "price": 2494}
+    )
+    # $2.496 in cash is $2.500; $2.494 is $2.490, and $2.490 pays it exactly, here and at the fake
+    sale = owner.point.sell(point.id, [(down, 1)], payment="cash", amount=2_490)
+    assert (sale.total, sale.amount_due, sale.payment.rounding, sale.payment.change) == (
+        2_494,
+        2_490,
+        -4,
+        0,
+    )
+    assert sale.document.totals["MntTotal"] == 2_494
+    by_id = owner.point.sell(point.id, [(down.id, 1)], payment="cash", amount=2_490)
+    assert by_id.payment.change == 0
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=r"in cash, \$2\.500 \(\$2\.496 rounded"):
+        owner.point.sell(point.id, [(up, 1)], payment="cash", amount=2_496 - 1)
+    assert len(fake.requests) == sent
+    with pytest.raises(BadRequestError, match=r"total of \$2\.?500"):
+        owner.point.sell(point.id, [(up.id, 1)], payment="cash", amount=2_496)
+    default = owner.point.sell(point.id, [(up, 1)], payment="cash")
+    assert (default.payment.amount, default.payment.rounding, default.payment.change) == (
+        2_500,
+        4,
+        0,
+    )
+    card = owner.point.sell(point.id, [(up, 1)], payment="credit_card")
+    assert (card.payment.amount, card.payment.rounding, card.amount_due) == (2_496, 0, 2_496)

@@ -220,6 +220,7 @@ class PointSteps(CatalogueSteps, SetupSteps):
         from haulmer.catalogue import Product, sale_document
         from haulmer.errors import HaulmerError
         from haulmer.openfactura.emission import to_openfactura_dte
+        from haulmer.point import cash_due
 
         with self.lock:
             point = self.point(account, point_id)
@@ -255,11 +256,15 @@ class PointSteps(CatalogueSteps, SetupSteps):
                     f"the document cannot be made: {error}", [("items", str(error))]
                 ) from None
             total = int(document.totals.mnt_total)
-            amount = payment.get("amount", total) if isinstance(payment, dict) else total
-            if isinstance(amount, bool) or not isinstance(amount, int) or amount < total:
+            # Ley 20.956 art. 13: cash pays the total rounded to the 10 pesos, the document
+            # keeps the exact total
+            due = cash_due(total) if method == "cash" else total
+            amount = payment.get("amount", due) if isinstance(payment, dict) else due
+            if isinstance(amount, bool) or not isinstance(amount, int) or amount < due:
+                in_cash = f" (${total} rounded to the 10 pesos)" if due != total else ""
                 raise invalid(
-                    f"the payment does not cover the total of ${total}",
-                    [("payment.amount", f"whole pesos, at least {total}")],
+                    f"the payment does not cover the total of ${due}{in_cash}",
+                    [("payment.amount", f"whole pesos, at least {due}")],
                 )
             if method != "cash" and amount != total:
                 raise invalid(
@@ -296,7 +301,12 @@ class PointSteps(CatalogueSteps, SetupSteps):
                     }
                     for product, quantity in items
                 ],
-                payment={"method": method, "amount": amount, "change": amount - total},
+                payment={
+                    "method": method,
+                    "amount": amount,
+                    "change": amount - due,
+                    "rounding": due - total,
+                },
                 document={
                     "type": DOCUMENTS[kind],
                     "folio": issued.folio,
