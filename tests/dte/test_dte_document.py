@@ -721,3 +721,18 @@ def test_property_a_built_document_survives_every_local_trip(document: Document)
     assert Document.model_validate(document.model_dump(mode="json", by_alias=True)) == document
     assert Document.model_validate_json(document.model_dump_json()) == document
     assert pickle.loads(pickle.dumps(document)) == document
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(built_documents(types=(43, 110, 111, 112)))
+def test_property_check_totals_accepts_the_amounts_of_every_family(document: Document) -> None:
+    """An export's amounts are in its currency and a liquidación's carry commissions: the
+    amounts its own check computes are the ones ``check_totals`` compares with."""
+    completed = document.completed()
+    completed.check()
+    completed.check_totals()
+    wrong = completed.to_sii_dict()
+    wrong["Encabezado"]["Totales"]["MntTotal"] += 1  # type: ignore[index,operator]
+    with pytest.raises(DocumentError) as error:
+        Document.from_sii_dict(wrong).check_totals()
+    assert [d.field for d in error.value.details] == ["Encabezado.Totales.MntTotal"]

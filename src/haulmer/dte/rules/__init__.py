@@ -19,10 +19,18 @@ from haulmer.dte.rules.documento import (
     documento_rules,
     line_amounts_at,
     stamping_problems,
-    totals_problems,
 )
-from haulmer.dte.rules.exportaciones import check_export_document, export_rules
-from haulmer.dte.rules.liquidacion import check_liquidacion_document, liquidacion_rules
+from haulmer.dte.rules.documento import totals_problems as documento_totals_problems
+from haulmer.dte.rules.exportaciones import (
+    check_export_document,
+    export_rules,
+    export_totals_problems,
+)
+from haulmer.dte.rules.liquidacion import (
+    check_liquidacion_document,
+    liquidacion_rules,
+    liquidacion_totals_problems,
+)
 from haulmer.dte.rules.outcome import DocumentCheck
 from haulmer.dte.schema.checker import EXPORTACIONES_ROOT, LIQUIDACION_ROOT, SchemaRoot
 from haulmer.errors import ErrorDetail
@@ -88,6 +96,22 @@ _FAMILIES: Mapping[
     check_liquidacion_document: (liquidacion_rules, _liquidacion),
 }
 """Each family's rules but its facets, and its schema root, by the family's whole check."""
+
+
+_TOTALS_BY_FAMILY: Mapping[
+    Callable[[dte.Document], DocumentCheck], Callable[[dte.Document], list[ErrorDetail]]
+] = {
+    check_documento: documento_totals_problems,
+    check_export_document: export_totals_problems,
+    check_liquidacion_document: liquidacion_totals_problems,
+}
+"""Each family's comparison of the given amounts with the computed ones."""
+
+
+def totals_problems(doc: dte.Document) -> list[ErrorDetail]:
+    """Every given line amount or total of ``doc`` that differs from the one its family
+    computes (an export's in its currency, a liquidación's with its commissions)."""
+    return _TOTALS_BY_FAMILY[RULES_BY_TYPE[doc.tipo_dte]](doc)
 
 
 def document_problems(doc: dte.Document) -> list[ErrorDetail]:

@@ -27,7 +27,12 @@ if TYPE_CHECKING:
 else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
     dte = LazyModule("haulmer.dte")
 
-__all__ = ["check_export_document", "export_problems", "export_rules"]
+__all__ = [
+    "check_export_document",
+    "export_problems",
+    "export_rules",
+    "export_totals_problems",
+]
 
 _ADUANA_FOR_GOODS: tuple[tuple[str, str], ...] = (
     ("cod_mod_venta", "CodModVenta"),
@@ -225,6 +230,11 @@ def _otra_moneda_problems(given: OtraMoneda, expected: OtraMoneda) -> list[Error
                 )
             )
     return problems
+
+
+def export_totals_problems(doc: dte.Document) -> list[ErrorDetail]:
+    """Every given line amount or total of an export that differs from the computed one."""
+    return _totals(doc)[0]
 
 
 def export_problems(doc: dte.Document) -> list[ErrorDetail]:

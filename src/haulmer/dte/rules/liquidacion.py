@@ -27,7 +27,12 @@ if TYPE_CHECKING:
 else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
     dte = LazyModule("haulmer.dte")
 
-__all__ = ["check_liquidacion_document", "liquidacion_problems", "liquidacion_rules"]
+__all__ = [
+    "check_liquidacion_document",
+    "liquidacion_problems",
+    "liquidacion_rules",
+    "liquidacion_totals_problems",
+]
 
 
 def _comisiones(doc: dte.Document) -> list[Comision]:
@@ -174,6 +179,12 @@ def _totals(
                     )
                 )
     return problems, amounts, expected
+
+
+def liquidacion_totals_problems(doc: dte.Document) -> list[ErrorDetail]:
+    """Every given line amount, total or commission of a liquidación-factura that differs from
+    the computed one."""
+    return _totals(doc)[0]
 
 
 def liquidacion_problems(doc: dte.Document) -> list[ErrorDetail]:
