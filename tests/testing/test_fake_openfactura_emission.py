@@ -316,3 +316,17 @@ def test_a_stamping_problem_is_answered_not_raised(
     # In OpenFactura's words, which are Spanish: the field and the value it refused.
     assert response.json()["error"]["details"] == [{"field": "Folio", "issue": "0 es Incorrecto"}]
     assert fake.openfactura_state.documents == []
+
+
+def test_a_boleta_whose_total_its_lines_do_not_make_is_refused_for_its_amounts_first(
+    wire: httpx.Client,
+) -> None:
+    """A total no line makes is a wrong amount (OF-10 on MntTotal, as the SDK's check says),
+    not a boleta above 135 UF that lacks its receptor's name (OF-02)."""
+    body = boleta()
+    body["dte"]["Encabezado"]["Totales"]["MntTotal"] = 10**20
+    answer = wire.post("/v2/dte/document", json=body)
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert error["code"] == "OF-10"
+    assert "MntTotal" in {detail["field"] for detail in error["details"]}

@@ -331,6 +331,8 @@ class Emission:
         self._check_extras(body, dte, dte_type, tenant)
         artesano = dte_type in (39, 41) and body.get("ivaExceptional") == ["ARTESANO"]
         checked = self._check_document(dte, dte_type, artesano_boleta=artesano)
+        # After the amounts: a total beyond any boleta's is wrong, not one needing a receptor.
+        self._check_boleta_over_135_uf(dte, dte_type)
         warnings += _transport_warnings(dte, dte_type)
         if self_service is not None and not self_service.get("issueBoleta", False):
             # The DTE is validated even when the boleta is not issued now.
@@ -517,7 +519,6 @@ class Emission:
     ) -> None:
         if body.get("ivaExceptional") is not None:
             self._check_iva_exceptional(body["ivaExceptional"], dte, dte_type, tenant)
-        self._check_boleta_over_135_uf(dte, dte_type)
         send_email = body.get("sendEmail")
         if send_email is not None and (
             not isinstance(send_email, dict) or not str(send_email.get("to", "")).strip()
