@@ -511,6 +511,23 @@ async def test_a_boleta_without_the_issuers_address_is_refused_before_sending(
     assert not route.called
 
 
+async def test_a_boleta_without_the_issuers_razon_social_is_refused_before_sending(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    # The SII's boleta schema leaves RznSocEmisor out; OpenFactura answers OF-02 (as the fake).
+    boleta = dte.boleta(
+        emisor=samples.EMISOR,
+        lines=[{"nombre": "Pan", "cantidad": 1, "precio": 1000}],
+        fecha=samples.FECHA,
+    ).to_sii_dict()
+    del boleta["Encabezado"]["Emisor"]["RznSocEmisor"]  # type: ignore[index,union-attr]
+    route = mock.post("/v2/dte/document")
+    with pytest.raises(DocumentError, match="OF-02") as caught:
+        await resolve(of.documents.emit(boleta))
+    assert [d.field for d in caught.value.details] == ["Encabezado.Emisor.RznSocEmisor"]
+    assert not route.called
+
+
 async def test_a_decomposed_accent_is_refused_before_sending_saying_how_to_compose_it(
     of: Any, mock: respx.MockRouter
 ) -> None:

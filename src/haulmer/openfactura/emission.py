@@ -540,21 +540,28 @@ def _texts(node: Any, path: str) -> Iterable[tuple[str, str]]:
 
 
 def _check_issuer_address(dte: Mapping[str, Any]) -> None:
-    """Refuse a document without the issuer's DirOrigen or CmnaOrigen: OpenFactura requires both
-    on every type (OF-02), boletas too, whose SII schema leaves them out; facturas and notes
-    are already refused by the document's rules."""
-    emisor = dte.get("Encabezado", {}).get("Emisor", {})
+    """Refuse a document without the issuer's razón social, DirOrigen or CmnaOrigen: OpenFactura
+    requires them on every type (OF-02), boletas too, whose SII schema leaves them out; facturas
+    and notes are already refused by the document's rules."""
+    encabezado = dte.get("Encabezado", {})
+    emisor = encabezado.get("Emisor", {})
+    boleta = str(encabezado.get("IdDoc", {}).get("TipoDTE")) in ("39", "41")
+    razon_social = "RznSocEmisor" if boleta else "RznSoc"
     missing = [
         ErrorDetail(f"Encabezado.Emisor.{name}", f"required by OpenFactura: the issuer's {what}")
-        for name, what in (("DirOrigen", "address"), ("CmnaOrigen", "comuna"))
+        for name, what in (
+            (razon_social, "razón social"),
+            ("DirOrigen", "address"),
+            ("CmnaOrigen", "comuna"),
+        )
         if not str(emisor.get(name) or "").strip()
     ]
     if missing:
         raise DocumentError(
-            "OpenFactura requires the issuer's address (DirOrigen) and comuna (CmnaOrigen) on "
-            "every document, boletas too, and refuses it otherwise (OF-02): give them "
-            "(emisor={'direccion': ..., 'comuna': ...} in haulmer.dte; DirOrigen and "
-            "CmnaOrigen in a dict)",
+            "OpenFactura requires the issuer's razón social, address (DirOrigen) and comuna "
+            "(CmnaOrigen) on every document, boletas too, and refuses it otherwise (OF-02): give "
+            "them (emisor={'razon_social': ..., 'direccion': ..., 'comuna': ...} in haulmer.dte; "
+            "RznSocEmisor, DirOrigen and CmnaOrigen in a boleta's dict)",
             missing,
         )
 
