@@ -469,3 +469,12 @@ def test_the_derived_key_of_an_artesano_boleta_is_its_own() -> None:
     plain = build_emission(_artisan_boleta()).idempotency_key
     artesano = build_emission(_artisan_boleta(), iva_exceptional="ARTESANO").idempotency_key
     assert plain != artesano
+
+
+@pytest.mark.parametrize("receptor", ["HOSTY SPA", ["76430498-5"]])
+def test_a_receptor_that_is_no_object_is_a_document_error_naming_it(receptor: Any) -> None:
+    data = build_emission(samples.factura()).body["dte"]
+    data["Encabezado"]["Receptor"] = receptor
+    with pytest.raises(DocumentError) as caught:
+        build_emission(data, validate=False)
+    assert [d.field for d in caught.value.details] == ["Encabezado.Receptor"]

@@ -419,7 +419,7 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
     encabezado = _section(data, "Encabezado", "")
     id_doc = _section(encabezado, "IdDoc", "Encabezado.")
     emisor = _section(encabezado, "Emisor", "Encabezado.")
-    receptor = dict(encabezado.get("Receptor") or {})
+    receptor = _section(encabezado, "Receptor", "Encabezado.") if encabezado.get("Receptor") else {}
     totales = _section(encabezado, "Totales", "Encabezado.")
 
     try:

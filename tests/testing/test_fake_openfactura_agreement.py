@@ -1,0 +1,295 @@
+"""The SDK's local check and the fake OpenFactura agree on every document: both accept it or
+both refuse it, naming the same field.
+
+Each example is a document of a type OpenFactura issues, made by the builders and put in its
+wire form, valid or with one defect injected (a text too long, a field missing, a wrong total,
+a wrong RUT digit, a bad date, a wrong type, an unknown field, an extreme number, a string
+where a number goes). The SDK judges it with ``build_emission`` (``validate=True``); the fake
+gets what ``build_emission(validate=False)`` would send, or the raw dict when even that is
+refused, as a client in another language would send it.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fake_bodies import START
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from built_documents import BUILT_TYPES, built_documents
+from haulmer.errors import DocumentError, ValidationError
+from haulmer.openfactura.emission import build_emission
+from haulmer.testing import FakeClock, FakeHaulmer
+
+EXPORTER_KEY = "e" * 32
+EXPORTER_RUT = "76086428-5"
+
+Dte = dict[str, Any]
+Defect = Callable[[Dte], str]
+"""Changes a valid wire ``dte`` in place; returns the field it spoils."""
+
+
+@pytest.fixture(scope="module")
+def exporter() -> Iterator[httpx.Client]:
+    """A raw wire client of a fake taxpayer that issues every type (exports too)."""
+    fake = FakeHaulmer(clock=FakeClock(START))
+    fake.control.rate_limit(None)
+    fake.add_openfactura_tenant(
+        EXPORTER_KEY,
+        rut=EXPORTER_RUT,
+        razon_social="EXPORTADORA SPA",
+        direccion="ARTURO PRAT 527",
+        comuna="Curicó",
+        dte_types=list(BUILT_TYPES),
+    )
+    with httpx.Client(
+        transport=fake.transport, base_url="http://fake.test", headers={"apikey": EXPORTER_KEY}
+    ) as client:
+        yield client
+
+
+# -- the defects -------------------------------------------------------------------------------
+
+
+def _enc(dte: Dte, section: str) -> dict[str, Any]:
+    part: dict[str, Any] = dte["Encabezado"][section]
+    return part
+
+
+def _is_boleta(dte: Dte) -> bool:
+    return int(_enc(dte, "IdDoc")["TipoDTE"]) in (39, 41)
+
+
+def _set(section: str, name: str, value: Any) -> Defect:
+    def defect(dte: Dte) -> str:
+        _enc(dte, section)[name] = value
+        return name
+
+    return defect
+
+
+def _drop(section: str, name: str) -> Defect:
+    def defect(dte: Dte) -> str:
+        if section == "Emisor" and _is_boleta(dte):
+            name_here = {"RznSoc": "RznSocEmisor", "GiroEmis": "GiroEmisor"}.get(name, name)
+        else:
+            name_here = name
+        _enc(dte, section).pop(name_here, None)
+        return name_here
+
+    return defect
+
+
+def _line(name: str, value: Any) -> Defect:
+    def defect(dte: Dte) -> str:
+        dte["Detalle"][0][name] = value
+        return name
+
+    return defect
+
+
+def _drop_line_field(name: str) -> Defect:
+    def defect(dte: Dte) -> str:
+        dte["Detalle"][0].pop(name, None)
+        return name
+
+    return defect
+
+
+def _shift(section: str, name: str, by: int) -> Defect:
+    def defect(dte: Dte) -> str:
+        part = _enc(dte, section)
+        part[name] = int(part.get(name) or 0) + by
+        return name
+
+    return defect
+
+
+def _wrong_dv(section: str, name: str) -> Defect:
+    def defect(dte: Dte) -> str:
+        part = _enc(dte, section)
+        number, dv = str(part[name]).split("-")
+        digits = "0123456789K"
+        part[name] = f"{number}-{digits[(digits.index(dv.upper()) + 1) % len(digits)]}"
+        return name
+
+    return defect
+
+
+def _section(name: str, value: Any) -> Defect:
+    def defect(dte: Dte) -> str:
+        dte["Encabezado"][name] = value
+        return name
+
+    return defect
+
+
+def _top(name: str, value: Any) -> Defect:
+    def defect(dte: Dte) -> str:
+        if value is None:
+            dte.pop(name, None)
+        else:
+            dte[name] = value
+        return name
+
+    return defect
+
+
+DEFECTS: dict[str, Defect] = {
+    # lengths
+    "RznSocRecep too long": _set("Receptor", "RznSocRecep", "R" * 101),
+    "DirRecep too long": _set("Receptor", "DirRecep", "D" * 71),
+    "CmnaRecep too long": _set("Receptor", "CmnaRecep", "C" * 21),
+    "GiroRecep over 40 (cut)": _set("Receptor", "GiroRecep", "G" * 55),
+    "DirOrigen too long": _set("Emisor", "DirOrigen", "D" * 71),
+    "NmbItem over 80 (cut)": _line("NmbItem", "N" * 90),
+    "DscItem too long": _line("DscItem", "d" * 1001),
+    "empty NmbItem": _line("NmbItem", ""),
+    # missing fields
+    "no FchEmis": _drop("IdDoc", "FchEmis"),
+    "no TipoDTE": _drop("IdDoc", "TipoDTE"),
+    "no RUTEmisor": _drop("Emisor", "RUTEmisor"),
+    "no RznSoc": _drop("Emisor", "RznSoc"),
+    "no GiroEmis": _drop("Emisor", "GiroEmis"),
+    "no DirOrigen": _drop("Emisor", "DirOrigen"),
+    "no CmnaOrigen": _drop("Emisor", "CmnaOrigen"),
+    "no RUTRecep": _drop("Receptor", "RUTRecep"),
+    "no RznSocRecep": _drop("Receptor", "RznSocRecep"),
+    "no MntTotal": _drop("Totales", "MntTotal"),
+    "no NmbItem": _drop_line_field("NmbItem"),
+    "no Detalle": _top("Detalle", None),
+    "empty Detalle": _top("Detalle", []),
+    "no Referencia": _top("Referencia", None),
+    # wrong totals
+    "MntTotal + 1": _shift("Totales", "MntTotal", 1),
+    "MntTotal - 1": _shift("Totales", "MntTotal", -1),
+    "IVA + 1": _shift("Totales", "IVA", 1),
+    "MntNeto + 7": _shift("Totales", "MntNeto", 7),
+    "MntExe + 3": _shift("Totales", "MntExe", 3),
+    "MontoItem + 1": lambda dte: _line("MontoItem", int(dte["Detalle"][0]["MontoItem"]) + 1)(dte),
+    # wrong RUT digits
+    "RUTRecep wrong digit": _wrong_dv("Receptor", "RUTRecep"),
+    "RUTEmisor wrong digit": _wrong_dv("Emisor", "RUTEmisor"),
+    "RUTRecep lower-case k, dots": _set("Receptor", "RUTRecep", "12.345.670-k"),
+    "RUTRecep not a RUT": _set("Receptor", "RUTRecep", "hola"),
+    # bad dates
+    "FchEmis month 13": _set("IdDoc", "FchEmis", "2026-13-01"),
+    "FchEmis day first": _set("IdDoc", "FchEmis", "27-11-2026"),
+    "FchEmis 30 February": _set("IdDoc", "FchEmis", "2026-02-30"),
+    # A future FchEmis is left out: the fake judges it by its own clock, which the SDK's check
+    # (no clock of its own) does not read.
+    "FchEmis last century": _set("IdDoc", "FchEmis", "1999-12-31"),
+    "FchEmis a number": _set("IdDoc", "FchEmis", 20261127),
+    # wrong types
+    "TipoDTE text": _set("IdDoc", "TipoDTE", "factura"),
+    "TipoDTE unknown": _set("IdDoc", "TipoDTE", 99),
+    "Folio not 0": _set("IdDoc", "Folio", 5),
+    "Totales a list": _section("Totales", []),
+    "Receptor text": _section("Receptor", "HOSTY"),
+    "Detalle an object": lambda dte: _top("Detalle", {"NmbItem": "x"})(dte),
+    "QtyItem bool": _line("QtyItem", True),
+    "IndExe 7": _line("IndExe", 7),
+    # unknown fields
+    "unknown IdDoc field": _set("IdDoc", "Desconocido", 1),
+    "unknown line field": _line("Desconocido", "x"),
+    "unknown section": _top("Desconocido", {"a": 1}),
+    # extreme numbers
+    "MntTotal huge": _set("Totales", "MntTotal", 10**20),
+    "MntTotal negative": _set("Totales", "MntTotal", -5),
+    "QtyItem negative": _line("QtyItem", -1),
+    "PrcItem huge": _line("PrcItem", 10**30),
+    "QtyItem zero": _line("QtyItem", 0),
+    # strings where numbers go
+    "MntTotal text": _set("Totales", "MntTotal", "mil"),
+    "PrcItem text": _line("PrcItem", "caro"),
+    "QtyItem text": _line("QtyItem", "uno"),
+    "MntTotal digits as text": lambda dte: _set(
+        "Totales", "MntTotal", str(_enc(dte, "Totales")["MntTotal"])
+    )(dte),
+}
+
+
+# -- the two verdicts --------------------------------------------------------------------------
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def _last(field: str) -> str:
+    return _INDEX.sub("", field).rsplit(".", 1)[-1]
+
+
+def sdk_verdict(dte: Dte) -> tuple[bool, set[str], str]:
+    """Whether the SDK's local check accepts ``dte``; the fields it names; its message."""
+    try:
+        build_emission(copy.deepcopy(dte))
+    except DocumentError as error:
+        return False, {_last(d.field) for d in error.details if d.field}, str(error)
+    except ValidationError as error:
+        return False, set(), str(error)
+    return True, set(), ""
+
+
+def fake_verdict(client: httpx.Client, dte: Dte) -> tuple[bool, set[str], str]:
+    """Whether the fake accepts what the SDK sends with ``validate=False`` (the raw dict when
+    even that is refused locally); the fields it names; its answer."""
+    try:
+        body = build_emission(copy.deepcopy(dte), validate=False).body
+    except ValidationError:
+        body = {"dte": copy.deepcopy(dte)}
+    key = f"agree-{next(_KEYS)}"
+    answer = client.post("/v2/dte/document", json=body, headers={"Idempotency-Key": key})
+    assert answer.status_code in (200, 400), answer.text
+    if answer.status_code == 200:
+        return True, set(), ""
+    error = answer.json()["error"]
+    assert error["code"] != "OF-07", "the fake ran out of folios"
+    return False, {_last(d["field"]) for d in error.get("details") or ()}, answer.text
+
+
+_KEYS = itertools.count()
+
+
+def _disagreement(client: httpx.Client, dte: Dte, defect: str | None) -> str | None:
+    """Why the SDK and the fake disagree on ``dte`` (``None``: they agree)."""
+    sdk_ok, sdk_fields, sdk_says = sdk_verdict(dte)
+    fake_ok, fake_fields, fake_says = fake_verdict(client, dte)
+    what = defect or "the valid document"
+    if defect is None and not sdk_ok:
+        return f"{what}: the SDK refuses it ({sdk_says})"
+    if sdk_ok != fake_ok:
+        return (
+            f"{what}: the SDK {'accepts' if sdk_ok else 'refuses'} ({sdk_says}) and the fake "
+            f"{'accepts' if fake_ok else 'refuses'} ({fake_says})"
+        )
+    if not sdk_ok and sdk_fields and fake_fields and not sdk_fields & fake_fields:
+        return (
+            f"{what}: the SDK names {sorted(sdk_fields)} ({sdk_says}), "
+            f"the fake {sorted(fake_fields)} ({fake_says})"
+        )
+    return None
+
+
+@pytest.mark.parametrize("tipo", BUILT_TYPES)
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_property_the_sdk_and_the_fake_accept_and_refuse_the_same_documents(
+    exporter: httpx.Client, tipo: int, data: st.DataObject
+) -> None:
+    """A document of ``tipo``, valid, then with each defect in turn."""
+    document = data.draw(built_documents(types=(tipo,), emisor_rut=EXPORTER_RUT))
+    valid: Dte = build_emission(document).body["dte"]
+    disagreements = []
+    for name, defect in [(None, None), *sorted(DEFECTS.items())]:
+        dte = copy.deepcopy(valid)
+        field = defect(dte) if defect is not None else None
+        found = _disagreement(exporter, dte, f"{name} ({field})" if name else None)
+        if found:
+            disagreements.append(found)
+    assert not disagreements, "\n".join(disagreements)
