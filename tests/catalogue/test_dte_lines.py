@@ -13,21 +13,7 @@ from hypothesis import strategies as st
 from haulmer.catalogue import PriceBasis, Product, prices_for, sale_document, sale_lines
 from haulmer.errors import ValidationError
 
-EMISOR = {
-    "rut": "76086428-5",
-    "razon_social": "PANADERIA ANA SPA",
-    "giro": "Elaboración de pan",
-    "actecos": [107100],
-    "direccion": "Arturo Prat 527",
-    "comuna": "Curicó",
-}
-RECEPTOR = {
-    "rut": "76430498-5",
-    "razon_social": "HOSTY SPA",
-    "giro": "Hosting",
-    "direccion": "Calle 1",
-    "comuna": "Curicó",
-}
+from .parties import EMISOR, RECEPTOR
 
 
 def product(**fields: Any) -> Product:

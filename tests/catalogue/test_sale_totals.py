@@ -14,21 +14,7 @@ from hypothesis import strategies as st
 from haulmer.catalogue import PriceBasis, Product, sale_document, sale_prices, sale_total
 from haulmer.errors import DocumentError
 
-EMISOR = {
-    "rut": "76086428-5",
-    "razon_social": "PANADERIA ANA SPA",
-    "giro": "Elaboración de pan",
-    "actecos": [107100],
-    "direccion": "Arturo Prat 527",
-    "comuna": "Curicó",
-}
-RECEPTOR = {
-    "rut": "76430498-5",
-    "razon_social": "HOSTY SPA",
-    "giro": "Hosting",
-    "direccion": "Calle 1",
-    "comuna": "Curicó",
-}
+from .parties import EMISOR, RECEPTOR
 
 
 def product(index: int = 1, **fields: Any) -> Product:
