@@ -98,6 +98,20 @@ def _with_text(xml: bytes, tag: str, text: str) -> bytes:
 _FACTURA = next(p for p in REAL_DTES if "60910000" in p.name).read_bytes()
 
 
+def _refused_as_the_schema_refuses(tag: str, text: str, field: str, said: str) -> None:
+    """The real factura with ``text`` in its first ``tag``: the SII's schema refuses it, and
+    parse() refuses it naming ``field``, the text, and saying ``said``."""
+    xml = _with_text(_FACTURA, tag, text)
+    with pytest.raises(XMLError):  # the SII's schema refuses it too
+        validate_schema(xml, restore_namespace=True)
+    with pytest.raises(DocumentError) as raised:
+        parse(xml)
+    (detail,) = raised.value.details
+    assert detail.field == field
+    assert said in detail.issue
+    assert repr(text) in detail.issue
+
+
 @pytest.mark.parametrize(
     ("tag", "text", "field", "said"),
     [
@@ -115,15 +129,7 @@ _FACTURA = next(p for p in REAL_DTES if "60910000" in p.name).read_bytes()
 def test_parse_refuses_a_number_the_sii_schema_does_not_write_naming_field_and_value(
     tag: str, text: str, field: str, said: str
 ) -> None:
-    xml = _with_text(_FACTURA, tag, text)
-    with pytest.raises(XMLError):  # the SII's schema refuses it too
-        validate_schema(xml, restore_namespace=True)
-    with pytest.raises(DocumentError) as raised:
-        parse(xml)
-    (detail,) = raised.value.details
-    assert detail.field == field
-    assert said in detail.issue
-    assert repr(text) in detail.issue
+    _refused_as_the_schema_refuses(tag, text, field, said)
 
 
 @pytest.mark.parametrize("text", ["+10642", "010642", " 10642 ", "10642"])
@@ -151,15 +157,7 @@ def test_parse_reads_an_integer_written_as_the_sii_schema_allows(text: str) -> N
 def test_parse_refuses_a_number_with_more_digits_than_its_element_allows(
     tag: str, text: str, field: str, said: str
 ) -> None:
-    xml = _with_text(_FACTURA, tag, text)
-    with pytest.raises(XMLError):  # the SII's schema refuses it too
-        validate_schema(xml, restore_namespace=True)
-    with pytest.raises(DocumentError) as raised:
-        parse(xml)
-    (detail,) = raised.value.details
-    assert detail.field == field
-    assert said in detail.issue
-    assert repr(text) in detail.issue
+    _refused_as_the_schema_refuses(tag, text, field, said)
 
 
 @pytest.mark.parametrize(
