@@ -760,3 +760,52 @@ def test_a_boleta_without_its_optional_razon_social_still_prints(
     assert sii.render_pdf(xml, paper="80mm").startswith(b"%PDF-")
     with pytest.raises(DocumentError, match=r"lacks Emisor/RznSoc \("):
         sii.render_pdf(re.sub(rb"<RznSoc>[^<]*</RznSoc>", b"", issued[33]))
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_guia_prints_its_traslado_and_transport_with_every_rut_formatted(
+    certificate: Certificate, cafs: dict[int, Caf], paper: str
+) -> None:
+    """The transportista's RUT printed as the XML holds it (76086428-5), the chofer's formatted."""
+    data = document_dict(52)
+    data["Encabezado"]["IdDoc"].update(IndTraslado=5, TipoDespacho=2)
+    data["Encabezado"]["Transporte"] = {
+        "Patente": "ABCD12",
+        "RUTTrans": "76086428-5",
+        "Chofer": {"RUTChofer": "11111111-1", "NombreChofer": "Juan Pérez"},
+        "DirDest": "Camino Lo Espejo 500",
+        "CmnaDest": "Maipú",
+    }
+    xml = sii.issue(
+        Document.from_sii_dict(data), caf=cafs[52], certificate=certificate, timestamp=SIGNED_AT
+    )
+    text = _text(sii.render_pdf(xml, paper=paper))  # type: ignore[arg-type]
+    for expected in (
+        "GUÍA DE DESPACHO ELECTRÓNICA" if paper == "letter" else "GUÍA DE DESPACHO",
+        "Tipo de traslado: Traslados internos",
+        "Tipo de despacho: Por el emisor a instalaciones del cliente",
+        "Patente: ABCD12",
+        "R.U.T. transportista: 76.086.428-5",
+        "Chofer: Juan Pérez, 11.111.111-1",
+        "Dirección de destino: Camino Lo Espejo 500",
+        "Comuna de destino: Maipú",
+    ):
+        assert expected in text, f"{expected!r} missing ({paper})"
+    assert "76086428-5" not in text
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_reference_whose_reason_repeats_what_its_code_does_says_it_once(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    """CodRef 3 with RazonRef "Corrige montos" printed "Corrige montos, Corrige montos"."""
+    text = _text(sii.render_pdf(issued[61], paper=paper))  # type: ignore[arg-type]
+    assert (
+        "Factura electrónica (33), folio 120, del 20 de noviembre de 2026, Corrige montos" in text
+    )
+    assert "Corrige montos, Corrige montos" not in text
+    own_reason = issued[61].replace(
+        b"<RazonRef>Corrige montos</RazonRef>", b"<RazonRef>Precio pactado 5% menor</RazonRef>"
+    )
+    text = _text(sii.render_pdf(own_reason, paper=paper))  # type: ignore[arg-type]
+    assert "del 20 de noviembre de 2026, Corrige montos, Precio pactado 5% menor" in text

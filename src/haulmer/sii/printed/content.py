@@ -163,6 +163,7 @@ _TRANSPORTE: Final = (
     ("CmnaDest", "Comuna de destino"),
     ("CiudadDest", "Ciudad de destino"),
 )
+_RUT_TRANS_AT: Final = [tag for tag, _ in _TRANSPORTE].index("RUTTrans")
 _ADUANA: Final = (
     ("CodModVenta", "Modalidad de venta"),
     ("CodClauVenta", "Cláusula de venta"),
@@ -588,13 +589,16 @@ def _reference(referencia: Mapping[str, Any]) -> Reference:
         document += f", emitido por {numbers.rut(other)}"
     cod = _text(referencia.get("CodRef"))
     code = CodRef(int(cod)).label if cod in ("1", "2", "3") else cod
+    reason = _text(referencia.get("RazonRef"))
+    if reason.casefold() == code.casefold():  # "Corrige montos" twice says it no better
+        reason = ""
     fecha = _text(referencia.get("FchRef"))
     return Reference(
         document=document,
         folio=_text(referencia.get("FolioRef")),
         fecha=numbers.date(fecha) if fecha else "",
         code=code,
-        reason=_text(referencia.get("RazonRef")),
+        reason=reason,
     )
 
 
@@ -618,6 +622,9 @@ def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
     if not transporte:  # most documents: nothing to look up
         return ()
     fields = [Field(label, _text(transporte.get(tag))) for tag, label in _TRANSPORTE]
+    rut_trans = _text(transporte.get("RUTTrans"))
+    if rut_trans:  # in the edited form, as every RUT is printed
+        fields[_RUT_TRANS_AT] = Field(fields[_RUT_TRANS_AT].label, numbers.rut(rut_trans))
     chofer = _dict(transporte.get("Chofer"))
     if chofer:
         name = _text(chofer.get("NombreChofer"))
