@@ -809,3 +809,44 @@ def test_a_reference_whose_reason_repeats_what_its_code_does_says_it_once(
     )
     text = _text(sii.render_pdf(own_reason, paper=paper))  # type: ignore[arg-type]
     assert "del 20 de noviembre de 2026, Corrige montos, Precio pactado 5% menor" in text
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_each_family_prints_its_own_amounts_by_name(
+    issued: dict[int, bytes], certificate: Certificate, cafs: dict[int, Caf], paper: str
+) -> None:
+    """A factura de compra its IVA retenido, a liquidación-factura its commissions, an export
+    its currency and its amounts in pesos, an exenta its exento without neto nor IVA."""
+    data = document_dict(46)
+    for line in data["Detalle"]:
+        line["CodImpAdic"] = [15]
+    compra = sii.issue(
+        Document.from_sii_dict(data).completed(),
+        caf=cafs[46],
+        certificate=certificate,
+        timestamp=SIGNED_AT,
+    )
+    expected = {
+        46: ["Monto neto $ 7.220", "IVA (19 %) $ 1.372", "IVA retenido total (19 %) $ 1.372"],
+        43: [
+            "Comisión 8% & 'flete' (8 %): neto $ 800, exento $ 0, IVA $ 152",
+            "Comisiones neto $ 800",
+            "Comisiones IVA $ 152",
+            "Total $ 7.290",
+        ],
+        110: [
+            "Moneda: DOLAR USA",
+            "Total (DOLAR USA) 81,50",
+            "Tipo de cambio: 950,25",
+            "Monto exento: $ 77.445",
+        ],
+        34: ["Monto exento $ 7.220", "Total $ 7.220"],
+    }
+    for tipo, texts in expected.items():
+        xml = compra if tipo == 46 else issued[tipo]
+        text = _text(sii.render_pdf(xml, paper=paper))  # type: ignore[arg-type]
+        for wanted in texts:
+            assert wanted in text, f"{wanted!r} missing from the printed {tipo} ({paper})"
+        if tipo == 34:
+            assert "Monto neto" not in text
+            assert "IVA" not in text
