@@ -548,3 +548,24 @@ def test_a_journal_keeps_the_platform_without_its_user_info(
         journal.bind_platform("https://api.haulmer.com")
     assert "'http://haulmer.fake'" in str(caught.value)
     assert "s3cret" not in (tmp_path / "j.db").read_bytes().decode("latin-1")
+
+
+@pytest.mark.parametrize(
+    "unwritable", [float("nan"), float("inf"), "\ud800"], ids=["nan", "infinity", "surrogate"]
+)
+def test_a_sale_whose_document_cannot_be_written_as_json_fails_alone(
+    fake: FakeHaulmer, tmp_path: Path, unwritable: object
+) -> None:
+    """A field the models pass through (an extra one) holding NaN, Infinity or a lone surrogate
+    made the request unwritable when it was sent, which ended the whole batch at that sale."""
+    batch = sales(3, fake.clock.today())
+    batch[1]["document"]["Encabezado"]["Extra"] = unwritable
+    with fake.client() as client:
+        results = list(
+            client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+        )
+    assert [r.status for r in results] == ["issued", "failed", "issued"]
+    assert isinstance(results[1].error, ValidationError)
+    assert _emitted(fake) == 2
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        assert journal.lookup("sale-00001").state == "failed"  # type: ignore[union-attr]

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from haulmer._core.plans import Blocking, Plan
 from haulmer._forks import ForkSafeLock
+from haulmer._models import encode_json
 from haulmer._shown import cut, shown
 from haulmer.errors import (
     APIStatusError,
@@ -288,6 +289,9 @@ class EmissionBatch:
             emission = build_emission(
                 document, idempotency_key=sale_id, custom=None, **self._emission
             )
+            # what no request can carry (NaN in a field passed through) fails this sale here;
+            # found as the request is sent, it would end the batch
+            encode_json(emission.body)
             emitted = yield from emission_plan(emission, self._options)
         except (ConfigurationError, RateLimiterUnavailableError):
             raise  # not the sale's fault: no sale could go, so the batch ends here
