@@ -11,6 +11,7 @@ import argparse
 import codecs
 import errno
 import json
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -114,7 +115,9 @@ def _sale_of(raw: bytes, path: str, number: int) -> dict[str, Any] | None:
     if not line.strip():
         return None
     try:
-        sale = json.loads(line)
+        sale = json.loads(line, parse_constant=_no_constant, parse_float=_finite_float)
+    except _NoJSONNumber as exc:
+        raise ValueError(f"{path}, line {number}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path}, line {number}: not JSON ({exc.msg})") from exc
     except (ValueError, RecursionError) as exc:  # a number of 5,000 digits; deep nesting
@@ -122,6 +125,25 @@ def _sale_of(raw: bytes, path: str, number: int) -> dict[str, Any] | None:
     if not isinstance(sale, dict):
         raise ValueError(f"{path}, line {number}: a sale is a JSON object, got {sale!r:.40}")
     return sale
+
+
+class _NoJSONNumber(ValueError):
+    """A number Python reads and JSON has not (NaN, Infinity, 1e400): no request can carry it."""
+
+
+def _no_constant(name: str) -> Any:
+    """``json.loads(parse_constant=)``: NaN, Infinity and -Infinity are Python's, not JSON's."""
+    raise _NoJSONNumber(
+        f"{name} is no JSON number (JSON has no NaN or Infinity); write the number, or null"
+    )
+
+
+def _finite_float(text: str) -> float:
+    """``json.loads(parse_float=)``: a number too large for a float would be read as Infinity."""
+    value = float(text)
+    if math.isinf(value):
+        raise _NoJSONNumber(f"{shown(text, 40)} is too large a number; write the amount itself")
+    return value
 
 
 class ProgressDisplay:

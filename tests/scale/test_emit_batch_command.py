@@ -530,3 +530,28 @@ def test_a_wrong_api_key_stops_at_the_first_sale_with_status_2_and_a_rerun_goes_
     assert code == 0, err
     assert [json.loads(line)["status"] for line in out.splitlines()] == ["issued"] * 5
     assert len(fake.openfactura_state.documents) == 5
+
+
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [
+        ("NaN", "NaN is no JSON number"),
+        ("Infinity", "Infinity is no JSON number"),
+        ("-Infinity", "-Infinity is no JSON number"),
+        ("1e400", "'1e400' is too large a number"),
+    ],
+)
+def test_a_number_json_does_not_have_stops_the_file_naming_its_line(
+    tmp_path: Path, number: str, said: str
+) -> None:
+    """Python's reader takes NaN and Infinity (and reads 1e400 as Infinity), which JSON does not
+    have: in a field the document passes through, the request could not be written, and the
+    batch ended at that sale without naming its line."""
+    batch = tmp_path / "sales.jsonl"
+    batch.write_text(
+        '{"id": "a", "document": {}}\n{"id": "b", "document": {"Extra": ' + number + "}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"line 2: ") as refused:
+        read_sales(str(batch))
+    assert said in str(refused.value)
