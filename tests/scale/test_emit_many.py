@@ -561,9 +561,7 @@ def test_a_sale_whose_document_cannot_be_written_as_json_fails_alone(
     batch = sales(3, fake.clock.today())
     batch[1]["document"]["Encabezado"]["Extra"] = unwritable
     with fake.client() as client:
-        results = list(
-            client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
-        )
+        results = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
     assert [r.status for r in results] == ["issued", "failed", "issued"]
     assert isinstance(results[1].error, ValidationError)
     assert _emitted(fake) == 2
