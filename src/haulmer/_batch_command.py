@@ -130,16 +130,7 @@ def _sale_of(raw: bytes, path: str, number: int) -> dict[str, Any] | None:
             f"{path}, line {number}: longer than {MAX_SALE_LINE_BYTES // (1024 * 1024)} MiB; no "
             "sale is that long (is this a JSON-lines file, one sale per line?)"
         )
-    try:
-        line = raw.decode("utf-8-sig" if number == 1 else "utf-8")  # Windows tools write a BOM
-    except UnicodeDecodeError as exc:
-        if number == 1 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            # PowerShell 5's "> sales.jsonl" writes UTF-16
-            raise ValueError(
-                f"{path}, line {number}: UTF-16, not UTF-8; save the file as UTF-8 (in "
-                "PowerShell: Out-File -Encoding utf8)"
-            ) from None
-        raise ValueError(f"{path}, line {number}: not UTF-8 ({exc.reason})") from None
+    line = _text_of(raw, path, number)
     if not line.strip():
         return None
     try:
@@ -147,12 +138,68 @@ def _sale_of(raw: bytes, path: str, number: int) -> dict[str, Any] | None:
     except _NoJSONNumber as exc:
         raise ValueError(f"{path}, line {number}: {exc}") from None
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}, line {number}: not JSON ({exc.msg})") from exc
+        raise ValueError(
+            f"{path}, line {number}: not JSON ({exc.msg}, column {exc.pos + 1}){_hint(line)}"
+        ) from exc
     except (ValueError, RecursionError) as exc:  # a number of 5,000 digits; deep nesting
         raise ValueError(f"{path}, line {number}: not JSON a sale can be ({exc})") from None
+    if isinstance(sale, list) and number == 1:
+        raise ValueError(
+            f"{path}, line 1: the file is one JSON array; emit-batch reads JSON lines, one sale "
+            "object a line (jq -c '.[]' sales.json > sales.jsonl writes them)"
+        )
     if not isinstance(sale, dict):
         raise ValueError(f"{path}, line {number}: a sale is a JSON object, got {sale!r:.40}")
     return sale
+
+
+_SAVE_AS_UTF8 = "save the file as UTF-8"
+
+
+def _text_of(raw: bytes, path: str, number: int) -> str:
+    """Line ``number``'s bytes as UTF-8 text; ValueError names the encoding the file is in
+    when it can tell (what Excel, PowerShell and older ERPs write) and how to save it."""
+    if number == 1 and raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise ValueError(f"{path}, line 1: UTF-32, not UTF-8; {_SAVE_AS_UTF8}")
+    if number == 1 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # PowerShell 5's "> sales.jsonl" writes UTF-16
+        raise ValueError(
+            f"{path}, line 1: UTF-16, not UTF-8; {_SAVE_AS_UTF8} (in PowerShell: Out-File "
+            "-Encoding utf8)"
+        )
+    if b"\x00" in raw:  # no UTF-8 JSON line holds one; UTF-16 and UTF-32 text without a BOM do
+        raise ValueError(
+            f"{path}, line {number}: holds NUL bytes, which no UTF-8 JSON line does: is the file "
+            f"UTF-16 or UTF-32? {_SAVE_AS_UTF8}"
+        )
+    try:  # a BOM starts what Windows tools write, and each file of several concatenated
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        where = f"{path}, line {number}: not UTF-8 ({exc.reason} at byte {exc.start + 1})"
+        try:
+            shown_as = raw[exc.start : exc.start + 1].decode("cp1252")
+        except UnicodeDecodeError:
+            raise ValueError(f"{where}; {_SAVE_AS_UTF8}") from None
+        raise ValueError(
+            f"{where}: {shown_as!r} in Latin-1 or Windows-1252, as Excel and older systems "
+            f"write; {_SAVE_AS_UTF8} (iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE-utf8.jsonl, "
+            'or Excel\'s "CSV UTF-8" / your editor\'s "Save with encoding")'
+        ) from None
+
+
+def _hint(line: str) -> str:
+    """What a line that is not JSON probably is, to follow its message ("" when unknown)."""
+    text = line.strip()
+    if "\r" in text:
+        return "; its lines end with a CR alone (classic Mac OS): save the file with LF line ends"
+    if text.startswith(("#", "//")):
+        return "; a JSON-lines file has no comment lines: remove them"
+    if text in ("{", "[") or text.startswith(('"', "}", "]")):
+        return (
+            "; a sale takes one line: is the file pretty-printed JSON? (jq -c '.[]' for an "
+            "array, jq -c . for objects, writes one a line)"
+        )
+    return ""
 
 
 class _NoJSONNumber(ValueError):

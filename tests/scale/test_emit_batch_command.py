@@ -579,3 +579,75 @@ def test_a_file_of_sales_is_held_as_its_lines_not_as_python_objects(tmp_path: Pa
     assert len(read) == 2_000
     assert read[1_999] == (2_000, rows[1_999])
     assert [sale.sale["id"] for sale in read] == [row["id"] for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            '{"id": "a", "document": {"RznSocRecep": "Peñalolén"}}\n'.encode("cp1252"),
+            "line 1: not UTF-8 (invalid continuation byte at byte 44): 'ñ' in Latin-1 or "
+            "Windows-1252, as Excel and older systems write; save the file as UTF-8 (iconv",
+        ),
+        (
+            '{"id": "a", "document": {}}\n'.encode("utf-16-le"),
+            "line 1: holds NUL bytes, which no UTF-8 JSON line does: is the file UTF-16 or "
+            "UTF-32? save the file as UTF-8",
+        ),
+        ('{"id": "a", "document": {}}\n'.encode("utf-32"), "line 1: UTF-32, not UTF-8"),
+        (
+            b'[{"id": "a", "document": {}}]\n',
+            "line 1: the file is one JSON array; emit-batch reads JSON lines, one sale object a "
+            "line (jq -c '.[]'",
+        ),
+        (
+            b'{\n  "id": "a",\n  "document": {}\n}\n',
+            "line 1: not JSON (Expecting property name enclosed in double quotes, column 3); a "
+            "sale takes one line: is the file pretty-printed JSON?",
+        ),
+        (
+            b'# exported 2026-01-05\n{"id": "a", "document": {}}\n',
+            "line 1: not JSON (Expecting value, column 1); a JSON-lines file has no comment lines",
+        ),
+        (
+            b'{"id": "a", "document": {}}\r{"id": "b", "document": {}}\r',
+            "line 1: not JSON (Extra data, column 29); its lines end with a CR alone",
+        ),
+    ],
+    ids=["windows-1252", "utf-16-without-bom", "utf-32", "array", "pretty", "comment", "cr"],
+)
+def test_what_an_export_wrote_instead_of_json_lines_is_named_with_what_to_do(
+    tmp_path: Path, content: bytes, said: str
+) -> None:
+    """A Latin-1 ñ was "not UTF-8 (invalid continuation byte)", UTF-16 without a BOM and a
+    pretty-printed file "not JSON (Expecting ...)", UTF-32 was named UTF-16, a JSON array "a
+    sale is a JSON object, got [...]": none said what the file was or how to save it."""
+    batch = tmp_path / "sales.jsonl"
+    batch.write_bytes(content)
+    with pytest.raises(ValueError) as refused:
+        read_sales(str(batch))
+    assert said in str(refused.value)
+
+
+def test_the_error_on_line_5000_names_it_and_its_column_before_anything_is_read_on(
+    tmp_path: Path,
+) -> None:
+    batch = tmp_path / "sales.jsonl"
+    good = "".join(f'{{"id": "s{n}", "document": {{}}}}\n' for n in range(4_999))
+    batch.write_text(good + '{"id": "x", \n' + '{"id": "y", "document": {}}\n', encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=r"line 5000: not JSON \(Expecting property name .*, column 14\)"
+    ):
+        read_sales(str(batch))
+
+
+def test_a_bom_at_the_start_of_a_later_line_is_read_as_concatenated_files_write_it(
+    tmp_path: Path,
+) -> None:
+    """``cat monday.jsonl tuesday.jsonl`` of two files a Windows tool wrote: the second BOM
+    starts line 2, which was refused as "Unexpected UTF-8 BOM (decode using utf-8-sig)"."""
+    batch = tmp_path / "sales.jsonl"
+    batch.write_bytes(
+        b'\xef\xbb\xbf{"id": "a", "document": {}}\r\n\xef\xbb\xbf{"id": "b", "document": {}}'
+    )  # no line end after the last sale either
+    assert [sale["id"] for sale in read_sales(str(batch))] == ["a", "b"]
