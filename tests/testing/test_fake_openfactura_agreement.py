@@ -12,6 +12,7 @@ refused, as a client in another language would send it.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -183,8 +184,8 @@ DEFECTS: dict[str, Defect] = {
     "FchEmis month 13": _set("IdDoc", "FchEmis", "2026-13-01"),
     "FchEmis day first": _set("IdDoc", "FchEmis", "27-11-2026"),
     "FchEmis 30 February": _set("IdDoc", "FchEmis", "2026-02-30"),
-    # A future FchEmis is left out: the fake judges it by its own clock, which the SDK's check
-    # (no clock of its own) does not read.
+    "FchEmis tomorrow": _set("IdDoc", "FchEmis", (START + dt.timedelta(days=1)).date().isoformat()),
+    "FchEmis next year": _set("IdDoc", "FchEmis", f"{START.year + 1}-01-02"),
     "FchEmis last century": _set("IdDoc", "FchEmis", "1999-12-31"),
     "FchEmis a number": _set("IdDoc", "FchEmis", 20261127),
     # wrong types
@@ -226,9 +227,10 @@ def _last(field: str) -> str:
 
 
 def sdk_verdict(dte: Dte) -> tuple[bool, set[str], str]:
-    """Whether the SDK's local check accepts ``dte``; the fields it names; its message."""
+    """Whether the SDK's local check accepts ``dte``, on the fake's day as a client of it
+    checks; the fields it names; its message."""
     try:
-        build_emission(copy.deepcopy(dte))
+        build_emission(copy.deepcopy(dte), today=START.date())
     except DocumentError as error:
         return False, {_last(d.field) for d in error.details if d.field}, str(error)
     except ValidationError as error:

@@ -10,6 +10,7 @@ returned. A sale the journal records as issued is answered from the journal, wit
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
@@ -145,6 +146,7 @@ class EmissionBatch:
         emission: Mapping[str, Any],
         base_url: str | None = None,
         options: Mapping[str, Any],
+        today: Callable[[], dt.date] | None = None,
     ) -> None:
         if isinstance(sales, (str, bytes, Mapping)) or not isinstance(sales, Iterable):
             raise ValidationError(
@@ -176,6 +178,9 @@ class EmissionBatch:
         self._document = document
         self._emission = dict(emission)
         self._options = dict(options)
+        self._today = today
+        """Today in Chile by the client's clock, read as each sale is sent (a FchEmis after it
+        is refused); None leaves the day unchecked."""
         self._on_progress = on_progress
         self._total = len(sales) if isinstance(sales, Sized) else None
         self._journal_arg = _checked_journal(journal, api_key)
@@ -287,7 +292,11 @@ class EmissionBatch:
             yield Blocking(partial(journal.record_attempt, sale_id, sale_id))
         try:
             emission = build_emission(
-                document, idempotency_key=sale_id, custom=None, **self._emission
+                document,
+                idempotency_key=sale_id,
+                custom=None,
+                today=None if self._today is None else self._today(),
+                **self._emission,
             )
             # what no request can carry (NaN in a field passed through) fails this sale here;
             # found as the request is sent, it would end the batch

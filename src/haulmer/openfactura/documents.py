@@ -497,8 +497,10 @@ def emit_plan(
     custom: Custom | Mapping[str, Any] | None,
     options: Mapping[str, Any],
     iva_exceptional: IvaExceptional | str | None = None,
+    today: dt.date | None = None,
 ) -> Plan[EmittedDocument]:
-    """The plan issuing a document: checked and keyed locally, then sent (``emission_plan``)."""
+    """The plan issuing a document: checked and keyed locally (a FchEmis after ``today``, the
+    client's day in Chile, refused), then sent (``emission_plan``)."""
     emission = build_emission(
         document,
         response=response,
@@ -506,6 +508,7 @@ def emit_plan(
         send_email=send_email,
         custom=custom,
         iva_exceptional=iva_exceptional,
+        today=today,
     )
     return (yield from emission_plan(emission, options))
 
@@ -546,6 +549,7 @@ def self_service_plan(
     customize_page: CustomizePage | Mapping[str, Any] | None,
     emission_args: Mapping[str, Any],
     options: Mapping[str, Any],
+    today: dt.date | None = None,
 ) -> Plan[SelfServiceLink]:
     """The plan asking for a self-service link: checked and keyed locally, then sent once per
     key (retried with it); an OF-06 raises AlreadyIssuedError, the URL being unrecoverable."""
@@ -558,6 +562,7 @@ def self_service_plan(
         customer=customer,
         customize_page=customize_page,
         **emission_args,
+        today=today,
     )
     request = _document_post(emission, SelfServiceLink, "the self-service link", options)
     try:
@@ -589,8 +594,10 @@ def credit_note_plan(
     parties: tuple[PartyInput | None, PartyInput | None],
     emit_args: Mapping[str, Any],
     options: Mapping[str, Any],
+    today: dt.date | None = None,
 ) -> Plan[EmittedDocument]:
-    """The plan issuing a nota de crédito for an issued document (fetched if given by token)."""
+    """The plan issuing a nota de crédito for an issued document (fetched if given by token);
+    a ``fecha`` after ``today`` (the client's day in Chile) is refused before it is sent."""
     emisor, receptor = parties
     cod_ref, _folio = check_note_arguments(reason, code, folio)  # before the original is fetched
     source: Original | str | DocumentJson
@@ -620,7 +627,7 @@ def credit_note_plan(
         receptor=receptor,
         acteco=acteco,
     )
-    return (yield from emit_plan(note, **emit_args, options=options))
+    return (yield from emit_plan(note, **emit_args, options=options, today=today))
 
 
 def emission_options(

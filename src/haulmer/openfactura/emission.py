@@ -587,6 +587,23 @@ def _check_encoding(dte: Mapping[str, Any]) -> None:
     )
 
 
+def _check_not_future(dte: Mapping[str, Any], today: dt.date) -> None:
+    """Refuse a DTE whose FchEmis is after ``today`` in Chile: the SII refuses a document dated
+    after its reception, and OpenFactura answers OF-10 on FchEmis before sending it there."""
+    raw = dte["Encabezado"]["IdDoc"].get("FchEmis")
+    try:
+        day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw)[:10])
+    except ValueError:
+        return  # the document's check names a FchEmis that is no date
+    if day > today:
+        issue = f"{day.isoformat()} is after today in Chile ({today.isoformat()})"
+        raise DocumentError(
+            f"IdDoc.FchEmis {issue}: the SII refuses a DTE dated after it receives it; date the "
+            "document today or earlier",
+            [ErrorDetail("IdDoc.FchEmis", issue)],
+        )
+
+
 # -- ivaExceptional ARTESANO: the wire dict's part ----------------------------------------------
 
 
@@ -660,6 +677,7 @@ def build_emission(
     custom: Custom | Mapping[str, Any] | None = None,
     iva_exceptional: IvaExceptional | str | None = None,
     validate: bool = True,
+    today: dt.date | None = None,
 ) -> Emission:
     """Check everything locally and build the request body of ``POST /v2/dte/document``.
 
@@ -670,6 +688,9 @@ def build_emission(
     ``iva_exceptional=ARTESANO``: a boleta (39, 41) of an artisan (Acteco 477396), sent with
     ``ivaExceptional: ["ARTESANO"]``; a boleta 39 goes without IVA (its lines' amounts are the
     neto, IndMntNeto 2, IVA 0, MntTotal = MntNeto + MntExe) and is checked in that shape.
+
+    ``today`` (the day in Chile by the caller's clock; the clients pass their own) refuses a
+    FchEmis after it, as OpenFactura and the SII do; None leaves the date's day unchecked.
     """
     exceptional = normalize_iva_exceptional(iva_exceptional)
     if isinstance(document, Document):  # checked once, rendered from its checked form
@@ -689,6 +710,8 @@ def build_emission(
     if validate:
         _check_issuer_address(dte)
         _check_encoding(dte)
+        if today is not None:
+            _check_not_future(dte, today)
     body: dict[str, Any] = {}
     options = normalize_response(response)
     if options:

@@ -351,6 +351,7 @@ def build_self_service(
     response: Sequence[ResponseOption | str] | None = None,
     idempotency_key: str | None = None,
     custom: Custom | Mapping[str, Any] | None = None,
+    today: dt.date | None = None,
 ) -> SelfServiceEmission:
     """Check everything locally and build the body of a self-service link request.
 
@@ -361,6 +362,7 @@ def build_self_service(
     generic receptor 66666666-6 is left out, as Haulmer's plugins leave it. The derived key is
     the boleta's and the order's alone, so two orders with the same boleta get two links, and
     one sale asked for again with another customer, page, response or flags gets OF-06.
+    ``today`` as in ``build_emission``: a FchEmis after it is refused.
     """
     issue = _flag(issue_boleta, "issue_boleta", "issue the boleta now")
     allow = _flag(allow_factura, "allow_factura", "let the customer ask for a factura")
@@ -382,7 +384,9 @@ def build_self_service(
         id_doc = encabezado.get("IdDoc") if isinstance(encabezado, Mapping) else None
         if isinstance(id_doc, Mapping):
             _check_boleta_type(id_doc.get("TipoDTE"))
-    emission = build_emission(document, response=[], idempotency_key=idempotency_key, custom=custom)
+    emission = build_emission(
+        document, response=[], idempotency_key=idempotency_key, custom=custom, today=today
+    )
     dte = emission.body["dte"]
     _check_boleta_type(dte["Encabezado"]["IdDoc"]["TipoDTE"])
     receptor = dte["Encabezado"].get("Receptor")

@@ -109,6 +109,7 @@ class AsyncDocuments(AsyncAPIResource):
                 custom,
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
                 iva_exceptional,
+                today=self._today(),
             ),
         )
 
@@ -152,6 +153,7 @@ class AsyncDocuments(AsyncAPIResource):
                 customize_page,
                 {"response": response, "idempotency_key": idempotency_key, "custom": custom},
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                today=self._today(),
             ),
         )
 
@@ -202,6 +204,7 @@ class AsyncDocuments(AsyncAPIResource):
                 "iva_exceptional": normalize_iva_exceptional(iva_exceptional),
             },
             options=call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            today=self._today,
         )
         runner = AsyncOrderedRunner(
             self._run,
@@ -251,6 +254,7 @@ class AsyncDocuments(AsyncAPIResource):
                 (emisor, receptor),
                 emission_options(response, idempotency_key, send_email, custom),
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                today=self._today(),
             ),
         )
 
@@ -489,6 +493,10 @@ class AsyncDocuments(AsyncAPIResource):
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
+
+    def _today(self) -> dt.date:
+        """Today in Chile by the client's wall clock (``now=``), which the fake's clients share."""
+        return chile_today(self._client._now())
 
 
 class AsyncDocumentsWithRawResponse(AsyncRawResponses):

@@ -110,6 +110,7 @@ class Documents(SyncAPIResource):
                 custom,
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
                 iva_exceptional,
+                today=self._today(),
             ),
         )
 
@@ -153,6 +154,7 @@ class Documents(SyncAPIResource):
                 customize_page,
                 {"response": response, "idempotency_key": idempotency_key, "custom": custom},
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                today=self._today(),
             ),
         )
 
@@ -203,6 +205,7 @@ class Documents(SyncAPIResource):
                 "iva_exceptional": normalize_iva_exceptional(iva_exceptional),
             },
             options=call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            today=self._today,
         )
         runner = OrderedRunner(
             self._run,
@@ -252,6 +255,7 @@ class Documents(SyncAPIResource):
                 (emisor, receptor),
                 emission_options(response, idempotency_key, send_email, custom),
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                today=self._today(),
             ),
         )
 
@@ -490,6 +494,10 @@ class Documents(SyncAPIResource):
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             ),
         )
+
+    def _today(self) -> dt.date:
+        """Today in Chile by the client's wall clock (``now=``), which the fake's clients share."""
+        return chile_today(self._client._now())
 
 
 class DocumentsWithRawResponse(SyncRawResponses):
