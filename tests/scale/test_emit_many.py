@@ -567,3 +567,59 @@ def test_a_sale_whose_document_cannot_be_written_as_json_fails_alone(
     assert _emitted(fake) == 2
     with SQLiteJournal(tmp_path / "j.db") as journal:
         assert journal.lookup("sale-00001").state == "failed"  # type: ignore[union-attr]
+
+
+async def test_an_async_batch_left_early_in_an_async_with_block_stops_its_sales_at_once(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    """Leaving the block (a ``break``) cancels the sales in flight there and then, each journal
+    write under way ending first: a rerun issues every sale once."""
+    batch = sales(8, fake.clock.today())
+    async with fake.async_client() as client:
+        documents = client.openfactura.documents
+        async with documents.emit_many(batch, journal=tmp_path / "j.db", concurrency=4) as results:
+            async for result in results:
+                first = result
+                break
+        assert first.status == "issued"
+        assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+        sent = fake.requests.total
+        await asyncio.sleep(0)
+        assert fake.requests.total == sent  # nothing runs on after the block
+        with SQLiteJournal(tmp_path / "j.db") as journal:
+            states = {e.sale_id: e.state for e in journal.entries()}
+        assert states[batch[0]["id"]] == "issued"
+        assert set(states.values()) <= {"issued", "attempted"}
+        rest = [r async for r in documents.emit_many(batch, journal=tmp_path / "j.db")]
+    assert all(r.ok for r in rest)
+    assert _emitted(fake) == 8  # no sale issued twice
+    assert len({r.document.token for r in rest if r.document is not None}) == 8
+
+
+async def test_an_async_batch_closed_with_aclose_stops_at_once() -> None:
+    fake = FakeHaulmer()
+    async with fake.async_client() as client:
+        results = client.openfactura.documents.emit_many(sales(6, fake.clock.today()))
+        assert (await results.__anext__()).status == "issued"
+        await results.aclose()
+        await results.aclose()  # again: nothing left to stop
+        assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+        with pytest.raises(StopAsyncIteration):
+            await results.__anext__()
+
+
+def test_a_batch_left_early_in_a_with_block_starts_no_further_sale(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    batch = sales(8, fake.clock.today())
+    with fake.client() as client:
+        documents = client.openfactura.documents
+        with documents.emit_many(batch, journal=tmp_path / "j.db", concurrency=2) as results:
+            first = next(results)
+        sent = fake.requests.total
+        assert first.status == "issued"
+        assert list(results) == []  # closed: nothing more comes, nothing more is sent
+        assert fake.requests.total == sent
+        rest = list(documents.emit_many(batch, journal=tmp_path / "j.db"))
+    assert all(r.ok for r in rest)
+    assert _emitted(fake) == 8

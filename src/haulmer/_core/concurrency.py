@@ -5,16 +5,66 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from haulmer._core.blocking import run_blocking
 from haulmer._core.plans import Blocking, Plan
 
-__all__ = ["AsyncOrderedRunner", "OrderedRunner"]
+__all__ = ["AsyncBatchResults", "AsyncOrderedRunner", "BatchResults", "OrderedRunner"]
 
 T = TypeVar("T")
+
+
+class AsyncBatchResults(AsyncIterator[T]):
+    """A batch's results, in order (``async for``); ``aclose()``, or leaving an ``async with``
+    block, stops it at once: the plans still running are cancelled, their blocking work (a
+    journal's writes) ends first, and the journal the batch opened is closed."""
+
+    def __init__(self, results: AsyncGenerator[T, None]) -> None:
+        self._results = results
+
+    def __aiter__(self) -> AsyncBatchResults[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        return await self._results.__anext__()
+
+    async def aclose(self) -> None:
+        """Stop the batch: no further plan starts, those running are cancelled (idempotent)."""
+        await self._results.aclose()
+
+    async def __aenter__(self) -> AsyncBatchResults[T]:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+class BatchResults(Iterator[T]):
+    """A batch's results, in order (``for``); ``close()``, or leaving a ``with`` block, stops
+    it at once: no further plan starts, those running end, and the journal the batch opened is
+    closed."""
+
+    def __init__(self, results: Generator[T, None, None]) -> None:
+        self._results = results
+
+    def __iter__(self) -> BatchResults[T]:
+        return self
+
+    def __next__(self) -> T:
+        return next(self._results)
+
+    def close(self) -> None:
+        """Stop the batch: no further plan starts; those running end first (idempotent)."""
+        self._results.close()
+
+    def __enter__(self) -> BatchResults[T]:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
 
 
 class AsyncOrderedRunner(Generic[T]):
@@ -38,14 +88,18 @@ class AsyncOrderedRunner(Generic[T]):
         self._finish = finish
         self._close = close
 
-    async def results(self, plans: Iterator[Plan[T]]) -> AsyncIterator[T]:
-        """The results, in order; stopping early cancels what is still running.
+    def results(self, plans: Iterator[Plan[T]]) -> AsyncBatchResults[T]:
+        """The results, in order; stopping early (``aclose()``, an ``async with`` block's end)
+        cancels what is still running.
 
         Nothing runs before the first result is asked for. When the plans cannot be read on
         (the caller's iterable raised) or a plan raises, no further plan starts, the results of
         every plan already started come first, and then that error: nothing already sent goes
         unreported.
         """
+        return AsyncBatchResults(self._results(plans))
+
+    async def _results(self, plans: Iterator[Plan[T]]) -> AsyncGenerator[T, None]:
         pending: deque[asyncio.Future[T]] = deque()
         failures: list[Exception] = []
         try:
@@ -96,7 +150,7 @@ class OrderedRunner(Generic[T]):
         self._finish = finish
         self._close = close
 
-    def results(self, plans: Iterator[Plan[T]]) -> Iterator[T]:
+    def results(self, plans: Iterator[Plan[T]]) -> BatchResults[T]:
         """``start`` run, then the results, in order; stopping early cancels what has not
         started.
 
@@ -105,9 +159,9 @@ class OrderedRunner(Generic[T]):
         that error: nothing already sent goes unreported.
         """
         self._start()
-        return self._results(plans)
+        return BatchResults(self._results(plans))
 
-    def _results(self, plans: Iterator[Plan[T]]) -> Iterator[T]:
+    def _results(self, plans: Iterator[Plan[T]]) -> Generator[T, None, None]:
         pending: deque[Future[T]] = deque()
         failures: list[Exception] = []
         pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="haulmer-batch")

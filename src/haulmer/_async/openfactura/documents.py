@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from haulmer._chile import chile_today
 from haulmer._core import AsyncAPIResource
 from haulmer._core._async.runner import AsyncRawResponses
-from haulmer._core.concurrency import AsyncOrderedRunner
+from haulmer._core.concurrency import AsyncBatchResults, AsyncOrderedRunner
 from haulmer._core.pagination import AsyncPaginator
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
@@ -173,9 +173,14 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
-    ) -> AsyncIterator[SaleResult]:
+    ) -> AsyncBatchResults[SaleResult]:
         """Issue many sales, ``concurrency`` at a time, yielding a ``SaleResult`` per sale in
         their order (the asyncio client's is an async iterator); a failed sale does not stop it.
+
+        To stop early, iterate it inside a with block (an async-with block on the asyncio
+        client) or close it: the sales in flight are stopped at once, not when it is
+        garbage-collected, each journal write under way ending first, so a rerun with the
+        journal issues each sale once.
 
         Each sale's id (``key``: a field name or a function of the sale) is its idempotency key;
         ``document`` says where its document is (None: the sale is the document). With a

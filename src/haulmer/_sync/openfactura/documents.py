@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from haulmer._chile import chile_today
 from haulmer._core import SyncAPIResource
 from haulmer._core._sync.runner import SyncRawResponses
-from haulmer._core.concurrency import OrderedRunner
+from haulmer._core.concurrency import BatchResults, OrderedRunner
 from haulmer._core.pagination import SyncPage
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
@@ -174,9 +174,14 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
-    ) -> Iterator[SaleResult]:
+    ) -> BatchResults[SaleResult]:
         """Issue many sales, ``concurrency`` at a time, yielding a ``SaleResult`` per sale in
         their order (the asyncio client's is an async iterator); a failed sale does not stop it.
+
+        To stop early, iterate it inside a with block (an async-with block on the asyncio
+        client) or close it: the sales in flight are stopped at once, not when it is
+        garbage-collected, each journal write under way ending first, so a rerun with the
+        journal issues each sale once.
 
         Each sale's id (``key``: a field name or a function of the sale) is its idempotency key;
         ``document`` says where its document is (None: the sale is the document). With a
