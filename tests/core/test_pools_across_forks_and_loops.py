@@ -184,3 +184,38 @@ def _use_a_users_pool_in_two_loops(server: str) -> None:
     assert str(made.value).endswith(
         "the document may exist: repeat the call with idempotency_key='sale-1' (the key it sent)"
     )
+
+
+def _dropped_after_its_loop_closed(server: str, *, close_first: bool) -> list[str]:
+    """The messages of the warnings raised when an AsyncHaulmer that sent in a loop closed
+    without shutting down (no asyncio.run()) is dropped."""
+    client = AsyncHaulmer("k", base_urls={"openfactura": server}, max_retries=0)
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(asend(client, get_org()))
+        if close_first:
+            loop.run_until_complete(client.aclose())
+    finally:
+        loop.close()  # without loop.shutdown_asyncgens(): nothing closes the pool now
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del client
+        gc.collect()
+    return [str(warning.message) for warning in caught if warning.category is ResourceWarning]
+
+
+def test_an_async_client_dropped_unclosed_after_its_loop_closed_says_how_to_close_it(
+    server: str,
+) -> None:
+    messages = _dropped_after_its_loop_closed(server, close_first=False)
+    ours = [m for m in messages if m.startswith("An AsyncHaulmer was dropped unclosed")]
+    assert len(ours) == 1
+    assert "`async with AsyncHaulmer(...) as client:`" in ours[0]
+    assert "`await client.aclose()`" in ours[0]
+
+
+def test_an_async_client_closed_before_its_loop_closed_is_dropped_without_a_warning(
+    server: str,
+) -> None:
+    messages = _dropped_after_its_loop_closed(server, close_first=True)
+    assert not [m for m in messages if "AsyncHaulmer" in m]

@@ -4,6 +4,7 @@ owner is dropped unclosed while the loop runs."""
 from __future__ import annotations
 
 import contextlib
+import warnings
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -26,10 +27,19 @@ class LoopEnd:
     Connections of asyncio (httpx's, redis.asyncio's) can be closed only in their own loop.
     """
 
-    def __init__(self, work: Callable[[], Awaitable[object]], *, owner: object) -> None:
+    def __init__(
+        self,
+        work: Callable[[], Awaitable[object]],
+        *,
+        owner: object,
+        unclosed_warning: str | None = None,
+    ) -> None:
         import asyncio  # here: the blocking face never needs it
 
         self._loop = asyncio.get_running_loop()
+        self._unclosed_warning = unclosed_warning
+        """A ``ResourceWarning`` for an owner collected after its loop closed without ending
+        (no ``asyncio.run()``, no ``shutdown_asyncgens()``): the work can run nowhere then."""
         self._task: asyncio.Task[None] | None = None
         self._watcher = self._waits_for_loop_end(work)
         step = self._watcher.__anext__()  # which the loop's asyncio hooks note
@@ -55,6 +65,8 @@ class LoopEnd:
         loop = self._loop
         if loop.is_closed():
             self.forget()
+            if self._unclosed_warning is not None:
+                warnings.warn(self._unclosed_warning, ResourceWarning, stacklevel=1)
             return
         with contextlib.suppress(RuntimeError):  # closed meanwhile, in another thread
             loop.call_soon_threadsafe(self._start_closing)

@@ -253,11 +253,27 @@ class AsyncPoolKeeper:
                         self._loop_end.forget()  # its loop ended (or is the parent's)
                         self._loop_end = None
                 if self._loop_end is None:
-                    self._loop_end = LoopEnd(self.pool.aclose, owner=self)
+                    self._loop_end = LoopEnd(
+                        self.pool.aclose, owner=self, unclosed_warning=self._unclosed_warning()
+                    )
             if home is not loop:
                 self._loop = weakref.ref(loop)
             self._active += 1
             return self.pool
+
+    def _unclosed_warning(self) -> str:
+        return (
+            f"An {self.owner} was dropped unclosed after its event loop was closed without "
+            "shutting down (neither asyncio.run() nor loop.shutdown_asyncgens()): its "
+            f"connections could not be closed. Use `async with {self.owner}(...) as client:` "
+            "or `await client.aclose()`"
+        )
+
+    def _forget_loop_end(self) -> None:
+        """The pool is closed: nothing is left for the loop's end to close."""
+        if self._loop_end is not None:
+            self._loop_end.forget()
+            self._loop_end = None
 
     async def arelease(self, pool: httpx.AsyncClient) -> None:
         """The attempt ``lease()`` handed ``pool`` to is done: close the pool if ``aclose()``
@@ -267,6 +283,7 @@ class AsyncPoolKeeper:
             last = self._closed and self._active <= 0 and pool is self.pool
         if last and self.owned and self._pid == os.getpid():
             await pool.aclose()
+            self._forget_loop_end()
 
     async def aclose(self) -> None:
         """Close the pool from its own loop, now or when the attempts under way end; a pool of
@@ -280,6 +297,7 @@ class AsyncPoolKeeper:
             return
         if idle:
             await self.pool.aclose()
+            self._forget_loop_end()
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
