@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 import haulmer
 from haulmer import AsyncHaulmer, Haulmer
+from haulmer._core.concurrency import AsyncBatchResults
 from haulmer.errors import HaulmerError, ValidationError
 from haulmer.openfactura import (
     HAULMER_DEMO,
@@ -277,9 +279,12 @@ def test_sync_and_async_resources_have_the_same_signatures() -> None:
                 returns = inspect.signature(async_methods[method]).return_annotation
                 assert "AsyncPaginator" in str(returns), (name, method)
             elif method == "emit_many":
-                # A batch streams its results: an async iterator, iterated in an async-for loop.
+                # A batch streams its results: an async iterator, iterated in an async-for loop,
+                # that an async-with block or aclose() stops.
                 returns = inspect.signature(async_methods[method]).return_annotation
-                assert "AsyncIterator" in str(returns), (name, method)
+                assert "AsyncBatchResults" in str(returns), (name, method)
+                assert issubclass(AsyncBatchResults, AsyncIterator)
+                assert {"aclose", "__aenter__", "__aexit__"} <= set(vars(AsyncBatchResults))
             else:
                 assert inspect.iscoroutinefunction(async_methods[method]), (name, method)
             sync_params = inspect.signature(function).parameters
