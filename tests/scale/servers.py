@@ -68,15 +68,16 @@ def _stop(process: subprocess.Popen[str], reader: threading.Thread | None = None
 
 
 @contextlib.contextmanager
-def redis_server() -> Iterator[str]:
-    """A throwaway redis-server on a free loopback port (no persistence); yields its URL."""
+def redis_server(port: int | None = None) -> Iterator[str]:
+    """A throwaway redis-server on ``port`` (else a free one) of loopback, without persistence;
+    yields its URL."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError(
             "redis-server is not installed: run scripts/install-system-deps (Debian package "
             "redis-server); the shared rate limiter's tests need a real one"
         )
-    port = free_port()
+    port = free_port() if port is None else port
     with tempfile.TemporaryDirectory() as folder:
         process = subprocess.Popen(
             [

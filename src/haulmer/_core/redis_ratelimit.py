@@ -7,10 +7,12 @@ API key. Keys hold a fingerprint of the API key (``api_key_fingerprint``), never
 from __future__ import annotations
 
 import asyncio
+import math
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from haulmer._core.log import redact_url
 from haulmer._core.loop_end import LoopEnd
@@ -39,6 +41,7 @@ __all__ = [
     "BOOK_SCRIPT",
     "HOLD_SCRIPT",
     "SHARED_SLOT_MARGIN",
+    "STORE_TIMEOUT",
     "RedisRateLimiter",
     "redact_store_url",
 ]
@@ -46,6 +49,11 @@ __all__ = [
 SHARED_SLOT_MARGIN = 0.1
 """Seconds added past a window's edge when processes share it: a booking's answer reaches each
 process, and its request the server, a few milliseconds apart, never all at once."""
+
+STORE_TIMEOUT = 5.0
+"""Seconds a limiter made from a URL waits for Redis to connect, and then for each answer, before
+the call fails: a Redis that accepts and never answers (paused, overloaded, a TLS mismatch) must
+not hold a send forever (redis-py before 6 waits without end)."""
 
 BOOK_SCRIPT = """
 -- KEYS[1]: the bucket's sends (a sorted set scored by send time), KEYS[2]: its hold, KEYS[3]:
@@ -159,7 +167,32 @@ def _check_store_url(url: str) -> str:
             f"The rate limiter URL {shown(redact_store_url(url))} cannot be read ({exc}): write "
             "it as redis://[user:password@]host:6379/0 (an IPv6 host in [brackets])"
         ) from None
+    _check_database(url, parts.scheme, parts.path, parts.query)
     return parts.scheme
+
+
+_DATABASE = re.compile(r"[0-9]+")
+
+
+def _check_database(url: str, scheme: str, path: str, query: str) -> None:
+    """Refuse a database that is no number: redis-py silently uses database 0 for a path such
+    as ``/O`` or ``/cache``, which would share (or split) windows with the wrong processes."""
+    try:
+        asked = parse_qs(query).get("db")
+    except ValueError:  # pragma: no cover - parse_qs reads any text
+        asked = None
+    if asked:
+        database, where = asked[0], "?db="
+    elif scheme in ("redis", "rediss") and path.strip("/"):
+        database, where = path.strip("/"), "the path"
+    else:
+        return
+    if not _DATABASE.fullmatch(database):
+        raise _configuration(
+            f"The rate limiter URL {shown(redact_store_url(url))} names database "
+            f"{shown(database)} in {where}, which is no number: write it as "
+            "redis://host:6379/0 (databases are numbered from 0)"
+        )
 
 
 def _redis_module() -> Any:
@@ -184,6 +217,8 @@ class RedisRateLimiter(RateLimiter):
     each window's edge, for the spread of delivery between processes. ``clock``: seconds (like
     ``time.time``) the scripts take as now instead of Redis's clock; leave it out in production
     (hosts' clocks may disagree), give one in tests to drive the windows without waiting.
+    ``timeout``: seconds to wait for Redis to connect and to answer, for the clients made from
+    ``url`` (``?socket_timeout=`` in the URL wins); a client you give keeps its own.
     """
 
     def __init__(
@@ -196,6 +231,7 @@ class RedisRateLimiter(RateLimiter):
         prefix: str = "haulmer:ratelimit",
         margin: float = SHARED_SLOT_MARGIN,
         clock: Callable[[], float] | None = None,
+        timeout: float = STORE_TIMEOUT,
     ) -> None:
         if url is None and client is None and async_client is None:
             raise _configuration("RedisRateLimiter needs a url (redis://host:6379/0) or a client")
@@ -223,6 +259,15 @@ class RedisRateLimiter(RateLimiter):
         self._margin = str(margin)
         self._windows = [str(v) for pair in self.limits for v in pair]
         self._clock = clock
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, (int, float))
+            or not (math.isfinite(timeout) and timeout > 0)
+        ):
+            raise _configuration(
+                f"timeout= is the seconds to wait for Redis, a number above 0, got {shown(timeout)}"
+            )
+        self._timeout = float(timeout)
 
     def __repr__(self) -> str:
         where = redact_store_url(self._url) if self._url else "<client>"
@@ -255,8 +300,32 @@ class RedisRateLimiter(RateLimiter):
                         "This RedisRateLimiter has only an async_client: pass client= (a "
                         "redis.Redis) or a url to use it with a blocking Haulmer client"
                     )
-                self._client = _redis_module().Redis.from_url(self._url)
+                _redis_module()
+                import redis.retry
+
+                self._client = self._from_url(redis.Redis, redis.retry.Retry)
             return self._client
+
+    def _from_url(self, kind: Any, retry: Any) -> Any:
+        """A ``kind`` (``redis.Redis`` or ``redis.asyncio.Redis``) for the URL, waiting at most
+        ``timeout`` seconds, and sending a command once more, on a new connection, when its
+        connection was found closed: after a restart of Redis each pooled connection is dead,
+        and a command on one would fail though Redis runs again."""
+        from redis.backoff import NoBackoff
+
+        once_more = retry(NoBackoff(), 1, supported_errors=(_redis_module().ConnectionError,))
+        try:
+            return kind.from_url(
+                self._url,
+                socket_timeout=self._timeout,
+                socket_connect_timeout=self._timeout,
+                retry=once_more,
+            )
+        except ValueError:
+            raise _configuration(
+                f"The rate limiter URL {shown(self.where)} has an option redis-py cannot read: "
+                "check the values after '?' (socket_timeout=, db=, ...), or leave them out"
+            ) from None
 
     def _loop_client(self) -> redis.asyncio.Redis:
         if self._async_client is not None:
@@ -271,8 +340,9 @@ class RedisRateLimiter(RateLimiter):
         if client is None:
             _redis_module()
             import redis.asyncio
+            import redis.asyncio.retry
 
-            client = redis.asyncio.Redis.from_url(self._url)
+            client = self._from_url(redis.asyncio.Redis, redis.asyncio.retry.Retry)
             with self._lock:
                 # A closed loop's connections can no longer be used nor closed from another
                 # loop: each is closed in its loop as the loop ends (LoopEnd), and dropped
@@ -351,8 +421,57 @@ class RedisRateLimiter(RateLimiter):
     def _unavailable(self, exc: Exception) -> RateLimiterUnavailableError:
         return RateLimiterUnavailableError(
             f"The shared rate limiter at {self.where} could not be used "
-            f"({type(exc).__name__}): nothing was sent. Check that Redis runs there, or point "
-            "rate_limit= / HAULMER_RATE_LIMIT_URL at one that does"
+            f"({type(exc).__name__}): nothing was sent. {self._advice(exc)}"
+        )
+
+    def _advice(self, exc: Exception) -> str:
+        """What to do about ``exc``, by what Redis said (never quoting it: an answer to AUTH
+        is no place to look for a password, but nor is it needed)."""
+        errors = _redis_module().exceptions
+        said = str(exc)
+        scheme = urlsplit(self._url).scheme if self._url else ""
+        if isinstance(exc, errors.AuthenticationError) or said.startswith(("NOAUTH", "WRONGPASS")):
+            return (
+                "Redis refused the password, or needs one: give it in the URL, as "
+                "redis://:password@host:6379/0 (user:password@ for an ACL user)"
+            )
+        if isinstance(exc, errors.TimeoutError):
+            tls = (
+                " A rediss:// URL speaks TLS, which a Redis without TLS never answers: use "
+                "redis:// for it."
+                if scheme == "rediss"
+                else ""
+            )
+            return (
+                f"Redis did not answer in time (timeout= is {self._timeout:g} s for a URL).{tls} "
+                "Check that it is not stopped, paused or overloaded, or give it longer with "
+                "timeout= or ?socket_timeout= in the URL"
+            )
+        if isinstance(exc, errors.ReadOnlyError) or said.startswith("READONLY"):
+            return (
+                "This Redis is a read-only replica: point rate_limit= / HAULMER_RATE_LIMIT_URL "
+                "at the primary"
+            )
+        if isinstance(exc, errors.OutOfMemoryError) or said.startswith("OOM"):
+            return (
+                "Redis is out of memory (maxmemory reached, with the noeviction policy) and "
+                "refuses to record the limit: free memory or raise maxmemory (a policy that "
+                "evicts any key may drop the limiter's windows)"
+            )
+        if "DB index" in said:
+            return (
+                "Redis has no such database: use a number below its 'databases' setting (16 "
+                "unless changed), as in redis://host:6379/0"
+            )
+        if isinstance(exc, errors.ConnectionError):
+            where = "on that socket: check its path, and" if scheme == "unix" else "there: check"
+            return (
+                f"Nothing answers as Redis {where} that Redis runs, or point rate_limit= / "
+                "HAULMER_RATE_LIMIT_URL at one that does"
+            )
+        return (
+            "Redis refused the limiter's script: use Redis 5 or later, with EVAL allowed for "
+            "this user"
         )
 
 

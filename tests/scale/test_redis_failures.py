@@ -1,0 +1,238 @@
+"""How the shared limiter fails: every way Redis can be missing, wrong or unwell ends the call
+with a RateLimiterUnavailableError (nothing sent, never sent unlimited) saying what to do, in
+bounded time, without the API key or the Redis password; a Redis back again is used again."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import time
+import traceback
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from haulmer._core.redis_ratelimit import STORE_TIMEOUT
+from haulmer.errors import ConfigurationError, RateLimiterUnavailableError
+from haulmer.ratelimit import RedisRateLimiter
+from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer
+
+from .servers import free_port, redis_server
+
+PASSWORD = "pw-s3cret-redis"
+
+
+@pytest.fixture
+def own_redis() -> Iterator[str]:
+    """A redis-server of this test alone, free to be misconfigured."""
+    with redis_server() as url:
+        yield url
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A redis:// URL whose server accepts connections and never answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+
+
+def _admin(url: str) -> redis.Redis:
+    """A plain client of ``url``, to misconfigure its server."""
+    return redis.Redis.from_url(url)
+
+
+def test_a_redis_that_never_answers_fails_the_booking_within_the_timeout(
+    silent_server: str,
+) -> None:
+    limiter = RedisRateLimiter(silent_server, timeout=0.3)
+    started = time.monotonic()
+    with pytest.raises(RateLimiterUnavailableError, match="did not answer in time") as caught:
+        limiter.book("a")
+    assert time.monotonic() - started < 3
+    assert "timeout= is 0.3 s" in str(caught.value)
+    limiter.close()
+
+
+async def test_a_redis_that_never_answers_fails_the_async_booking_within_the_timeout(
+    silent_server: str,
+) -> None:
+    limiter = RedisRateLimiter(silent_server, timeout=0.3)
+    started = time.monotonic()
+    with pytest.raises(RateLimiterUnavailableError, match="did not answer in time"):
+        await limiter.abook("a")
+    assert time.monotonic() - started < 3
+    await limiter.aclose()
+
+
+async def test_a_limiter_from_a_url_waits_five_seconds_whatever_redis_py_defaults_to() -> None:
+    # redis-py before 6 waits for an answer without end unless told
+    limiter = RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0")
+    options = limiter._sync_client().connection_pool.connection_kwargs
+    assert options["socket_timeout"] == options["socket_connect_timeout"] == STORE_TIMEOUT == 5
+    async_options = limiter._loop_client().connection_pool.connection_kwargs
+    assert async_options["socket_timeout"] == async_options["socket_connect_timeout"] == 5
+    limiter.close()
+    await limiter.aclose()
+    told = RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0?socket_timeout=1.5")
+    assert told._sync_client().connection_pool.connection_kwargs["socket_timeout"] == 1.5
+    told.close()
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), True, "5"])
+def test_a_timeout_that_is_no_positive_number_is_refused(timeout: object) -> None:
+    with pytest.raises(ConfigurationError, match="timeout= is the seconds"):
+        RedisRateLimiter("redis://127.0.0.1/0", timeout=timeout)  # type: ignore[arg-type]
+
+
+def test_a_query_option_redis_py_cannot_read_is_a_configuration_error() -> None:
+    limiter = RedisRateLimiter(f"redis://:{PASSWORD}@127.0.0.1:{free_port()}/0?socket_timeout=x")
+    with pytest.raises(ConfigurationError, match="option redis-py cannot read") as caught:
+        limiter.book("a")
+    assert PASSWORD not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://127.0.0.1:6379/cache",
+        "redis://127.0.0.1:6379/O",
+        "redis://h/\u0663",
+        "redis://h?db=x",
+    ],
+)
+def test_a_database_that_is_no_number_is_refused_instead_of_using_database_0(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="which is no number"):
+        RedisRateLimiter(url)
+
+
+def test_a_database_redis_does_not_have_says_so(fresh_redis: str) -> None:
+    limiter = RedisRateLimiter(fresh_redis.rsplit("/", 1)[0] + "/99")
+    with pytest.raises(RateLimiterUnavailableError, match="Redis has no such database"):
+        limiter.book("a")
+    limiter.close()
+
+
+def test_a_missing_unix_socket_says_to_check_its_path() -> None:
+    limiter = RedisRateLimiter("unix:///nonexistent/haulmer/redis.sock")
+    with pytest.raises(RateLimiterUnavailableError, match="on that socket: check its path"):
+        limiter.book("a")
+
+
+def test_rediss_to_a_redis_without_tls_ends_in_time_and_says_to_use_redis(
+    fresh_redis: str,
+) -> None:
+    limiter = RedisRateLimiter(fresh_redis.replace("redis://", "rediss://"), timeout=0.5)
+    started = time.monotonic()
+    with pytest.raises(RateLimiterUnavailableError, match="use redis:// for it"):
+        limiter.book("a")
+    assert time.monotonic() - started < 5
+    limiter.close()
+
+
+def test_a_redis_that_needs_a_password_says_so_and_never_shows_it(
+    own_redis: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = _admin(own_redis)
+    admin.config_set("requirepass", PASSWORD)
+    admin.close()
+    caplog.set_level(logging.DEBUG)
+    for url in (own_redis, own_redis.replace("//", "//:wrong-pw-guess@")):
+        limiter = RedisRateLimiter(url)
+        with pytest.raises(RateLimiterUnavailableError, match="refused the password") as caught:
+            limiter.book("a")
+        shown = "".join(traceback.format_exception(caught.value)) + caplog.text
+        assert "wrong-pw-guess" not in shown
+        assert PASSWORD not in shown
+        limiter.close()
+    right = RedisRateLimiter(own_redis.replace("//", f"//:{PASSWORD}@"))
+    assert right.book("a").reserved
+    right.close()
+
+
+def test_the_api_key_and_the_redis_password_never_reach_errors_or_logs(
+    own_redis: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = _admin(own_redis)
+    admin.config_set("requirepass", PASSWORD)
+    admin.close()
+    caplog.set_level(logging.DEBUG)
+    fake = FakeHaulmer()
+    url = own_redis.replace("//", "//:wrong-pw-guess@")
+    with fake.client(rate_limit=url) as client:
+        with pytest.raises(RateLimiterUnavailableError, match="refused the password") as caught:
+            client.openfactura.organization.retrieve()
+        shown = "".join(traceback.format_exception(caught.value)) + caplog.text + repr(client)
+    for secret in (SANDBOX_API_KEY, "wrong-pw-guess", PASSWORD):
+        assert secret not in shown
+    assert fake.requests.total == 0
+
+
+def test_a_redis_out_of_memory_refuses_the_hold_and_says_why(own_redis: str) -> None:
+    admin = _admin(own_redis)
+    admin.set("filler", "x" * 200_000)
+    admin.config_set("maxmemory-policy", "noeviction")
+    admin.config_set("maxmemory", "1000000")
+    limiter = RedisRateLimiter(own_redis)
+    with pytest.raises(RateLimiterUnavailableError, match="out of memory") as caught:
+        limiter.hold("a", 2.0)
+    assert "raise maxmemory" in str(caught.value)
+    admin.config_set("maxmemory", "0")
+    admin.close()
+    limiter.close()
+
+
+def test_a_read_only_replica_says_to_use_the_primary(own_redis: str) -> None:
+    admin = _admin(own_redis)
+    admin.replicaof("127.0.0.1", free_port())
+    limiter = RedisRateLimiter(own_redis)
+    with pytest.raises(RateLimiterUnavailableError, match="read-only replica: point") as caught:
+        limiter.book("a")
+    assert "at the primary" in str(caught.value)
+    admin.replicaof("no", "one")
+    assert limiter.book("a").reserved  # promoted, it serves again
+    admin.close()
+    limiter.close()
+
+
+def test_scripts_flushed_from_redis_cost_no_booking(fresh_redis: str) -> None:
+    # the scripts go with each call (EVAL): neither SCRIPT FLUSH nor a restart can lose them
+    limiter = RedisRateLimiter(fresh_redis)
+    assert limiter.book("a").reserved
+    admin = _admin(fresh_redis)
+    admin.script_flush()
+    admin.close()
+    assert limiter.book("a").reserved
+    limiter.hold("a", 0.5)
+    assert not limiter.book("a").reserved
+    limiter.close()
+
+
+def test_a_redis_stopped_then_restarted_fails_while_down_and_serves_again() -> None:
+    port = free_port()
+    limiter = RedisRateLimiter(f"redis://127.0.0.1:{port}/0")
+
+    async def book() -> bool:
+        return (await limiter.abook("a")).reserved
+
+    loop = asyncio.new_event_loop()
+    try:
+        with redis_server(port):
+            assert limiter.book("a").reserved
+            assert loop.run_until_complete(book())
+        with pytest.raises(RateLimiterUnavailableError, match="Nothing answers as Redis there"):
+            limiter.book("a")
+        with redis_server(port):
+            # each pooled connection died with the old server: the first call on it used to fail
+            assert loop.run_until_complete(book())
+            assert limiter.book("a").reserved
+        with redis_server(port):
+            assert loop.run_until_complete(book())
+            assert limiter.book("a").reserved
+        loop.run_until_complete(limiter.aclose())
+    finally:
+        loop.close()
+    limiter.close()
