@@ -6,6 +6,8 @@ import datetime as dt
 import decimal
 import enum
 import json
+import math
+from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, ClassVar
 
 import pydantic_core
@@ -19,10 +21,18 @@ from pydantic import (
     SerializationInfo,
 )
 
+from haulmer._shown import cut
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
-__all__ = ["AnsweredModel", "HaulmerModel", "SecretText", "encode_json", "to_jsonable"]
+__all__ = [
+    "AnsweredModel",
+    "HaulmerModel",
+    "SecretText",
+    "encode_json",
+    "non_finite_numbers",
+    "to_jsonable",
+]
 
 _REQUEST_ID = "_request_id"
 
@@ -55,6 +65,13 @@ def encode_json(data: Any) -> bytes:
             data, default=_json_default, ensure_ascii=False, separators=(",", ":"), allow_nan=False
         )
     except ValueError as exc:  # an int of thousands of digits, a circular reference, NaN
+        for path, value in non_finite_numbers(data):
+            where = f"its field {cut(path, 200)}" if path else "it"
+            raise ValidationError(
+                f"the request cannot be written as JSON: {where} holds {value}, and {value} is "
+                "not a JSON number (JSON has no NaN or Infinity); give the field a finite "
+                "number, or leave it out"
+            ) from None
         raise ValidationError(f"the request cannot be written as JSON: {exc}") from None
     try:
         return text.encode("utf-8")
@@ -65,6 +82,34 @@ def encode_json(data: Any) -> bytes:
             "text encoding can carry: the text was decoded with the wrong encoding; decode the "
             "bytes with their real one"
         ) from None
+
+
+def non_finite_numbers(data: Any, *, first_index: int = 0) -> Iterator[tuple[str, Any]]:
+    """Each NaN or Infinity (a float or a Decimal) in ``data`` with its path (``items[0].price``;
+    lists counted from ``first_index``, 1 for a DTE's ``Detalle[1]``), in order: JSON has no such
+    number, so the error can name the field instead of the whole request."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    walked: dict[int, Any] = {}  # by id, each kept alive: a circular reference is walked once
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, float | decimal.Decimal):
+            if not (math.isfinite(node) if isinstance(node, float) else node.is_finite()):
+                yield path, node
+            continue
+        if isinstance(node, BaseModel):
+            node = node.model_dump(by_alias=True, exclude_none=True)
+        if isinstance(node, Mapping):
+            children = [
+                (f"{path}.{key}" if path else str(key), value) for key, value in node.items()
+            ]
+        elif isinstance(node, list | tuple | set | frozenset):
+            children = [(f"{path}[{index}]", item) for index, item in enumerate(node, first_index)]
+        else:
+            continue
+        if id(node) in walked:
+            continue
+        walked[id(node)] = node
+        stack.extend(reversed(children))
 
 
 def to_jsonable(data: Any) -> Any:

@@ -540,6 +540,38 @@ async def test_a_decomposed_accent_is_refused_before_sending_saying_how_to_compo
     assert not route.called
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d["Detalle"][1].update(Foo=float("nan")), "Detalle[2].Foo"),
+        (lambda d: d["Encabezado"].update(Extra=float("inf")), "Encabezado.Extra"),
+        (lambda d: d.update(Extra={"Montos": [1, float("-inf")]}), "Extra.Montos[2]"),
+    ],
+    ids=["nan-in-a-line", "infinity-in-the-encabezado", "infinity-in-a-list"],
+)
+async def test_emit_of_nan_or_infinity_in_a_field_passed_through_names_the_field(
+    of: Any, mock: respx.MockRouter, change: Any, field: str
+) -> None:
+    """Fields the models do not know go as given: a NaN there made the request unwritable,
+    refused with an error that named no field."""
+    boleta = dte.boleta(
+        emisor=samples.EMISOR,
+        lines=[
+            {"nombre": "Pan", "cantidad": 1, "precio": 1000},
+            {"nombre": "Leche", "cantidad": 2, "precio": 900},
+        ],
+        fecha=samples.FECHA,
+    ).to_sii_dict()
+    change(boleta)
+    route = mock.post("/v2/dte/document")
+    with pytest.raises(DocumentError) as caught:
+        await resolve(of.documents.emit(boleta))
+    assert [detail.field for detail in caught.value.details] == [field]
+    assert f"{field}: " in str(caught.value)
+    assert "give a finite number, or leave it out" in str(caught.value)
+    assert not route.called
+
+
 async def test_emit_decodes_every_requested_item(of: Any, mock: respx.MockRouter) -> None:
     xml = '<?xml version="1.0" encoding="ISO-8859-1"?><DTE>Curicó</DTE>'.encode("iso-8859-1")
     mock.post("/v2/dte/document").mock(

@@ -478,3 +478,13 @@ def test_a_receptor_that_is_no_object_is_a_document_error_naming_it(receptor: An
     with pytest.raises(DocumentError) as caught:
         build_emission(data, validate=False)
     assert [d.field for d in caught.value.details] == ["Encabezado.Receptor"]
+
+
+def test_nan_in_a_numeric_field_of_an_unchecked_document_is_named() -> None:
+    """``validate=False`` skips the models' check of numbers too: a NaN price reached the JSON
+    writer, whose error named no field."""
+    data = _factura_dict()
+    data["Detalle"][0]["PrcItem"] = float("nan")
+    with pytest.raises(DocumentError) as caught:
+        build_emission(data, validate=False)
+    assert [d.field for d in caught.value.details] == ["Detalle[1].PrcItem"]

@@ -153,6 +153,13 @@ CASES: dict[str, tuple[Callable[[Haulmer], Any], type[Exception], str]] = {
         ValidationError,
         "the request cannot be written as JSON",
     ),
+    "an extra body NaN deep in a list, named by its path": (
+        lambda c: c.openfactura.taxpayer.retrieve(
+            "76795561-8", extra_body={"items": [{"price": 1}, {"price": float("nan")}]}
+        ),
+        ValidationError,
+        "its field items[1].price holds nan, and nan is not a JSON number",
+    ),
     "an extra body Decimal infinity": (
         lambda c: c.openfactura.taxpayer.retrieve(
             "76795561-8", extra_body={"x": Decimal("Infinity")}

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field, field_validator
 
 from haulmer._core.request import idempotency_key_or_new
+from haulmer._models import non_finite_numbers
 from haulmer._platform import EMAIL_ADDRESS, dte_text
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
@@ -604,6 +605,24 @@ def _check_not_future(dte: Mapping[str, Any], today: dt.date) -> None:
         )
 
 
+def _check_numbers(dte: Mapping[str, Any]) -> None:
+    """Refuse, naming each field, a DTE holding NaN or Infinity (a float in a field the models
+    pass through, or in any field when unchecked): JSON has neither, so no request carries it."""
+    problems = [
+        ErrorDetail(
+            path,
+            f"{value} is no number a request can carry; give a finite number, or leave it out",
+        )
+        for path, value in non_finite_numbers(dte, first_index=1)
+    ]
+    if problems:
+        raise DocumentError(
+            "the document holds NaN or Infinity, which no JSON request can carry: "
+            + "; ".join(str(problem) for problem in problems),
+            problems,
+        )
+
+
 # -- ivaExceptional ARTESANO: the wire dict's part ----------------------------------------------
 
 
@@ -712,6 +731,7 @@ def build_emission(
         _check_encoding(dte)
         if today is not None:
             _check_not_future(dte, today)
+    _check_numbers(dte)  # what no request can carry, checked or not
     body: dict[str, Any] = {}
     options = normalize_response(response)
     if options:
