@@ -539,3 +539,17 @@ def test_a_factura_keeps_its_whole_pesos_as_int() -> None:
     again = Document.from_sii_dict(factura.to_sii_dict())
     assert type(again.detalle[0].monto_item) is int
     assert type(again.totals.mnt_total) is int
+
+
+def test_every_aduana_code_has_the_name_a_printed_dte_shows() -> None:
+    labels = {
+        cls: [member.label for member in cls]
+        for cls in (dte.ModalidadVenta, dte.ClausulaVenta, dte.ViaTransporte)
+    }
+    for cls, names in labels.items():
+        assert all(name.strip() for name in names), cls
+        assert len(set(names)) == len(names), cls
+    assert dte.ModalidadVenta.A_FIRME.label == "A firme"
+    assert dte.ClausulaVenta.FOB.label == "FOB"
+    assert dte.ClausulaVenta.SIN_CLAUSULA.label == "Sin cláusula"
+    assert dte.ViaTransporte.AEREA.label == "Aérea"

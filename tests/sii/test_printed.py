@@ -850,3 +850,34 @@ def test_each_family_prints_its_own_amounts_by_name(
         if tipo == 34:
             assert "Monto neto" not in text
             assert "IVA" not in text
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_an_export_prints_the_aduana_codes_the_sdk_knows_by_name_and_code(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    """The modalidad, cláusula and vía were printed as bare numbers ("Cláusula de venta: 5");
+    a code outside the SDK's tables is printed alone, as given."""
+    text = _text(sii.render_pdf(issued[110], paper=paper))  # type: ignore[arg-type]
+    for expected in (
+        "Modalidad de venta: A firme (1)",
+        "Cláusula de venta: FOB (5)",
+        "Vía de transporte: Marítima, fluvial y lacustre (1)",
+        "Puerto de embarque: 906",
+    ):
+        assert expected in text, f"{expected!r} missing ({paper})"
+    unknown = (
+        issued[110]
+        .replace(b"<CodModVenta>1</CodModVenta>", b"<CodModVenta>7</CodModVenta>")
+        .replace(b"<CodClauVenta>5</CodClauVenta>", b"<CodClauVenta>10</CodClauVenta>")
+        .replace(b"<CodViaTransp>1</CodViaTransp>", b"<CodViaTransp>3</CodViaTransp>")
+    )
+    for tag in (b"<CodModVenta>7<", b"<CodClauVenta>10<", b"<CodViaTransp>3<"):
+        assert tag in unknown
+    text = _text(sii.render_pdf(unknown, paper=paper))  # type: ignore[arg-type]
+    for expected in (
+        "Modalidad de venta: 7 ",
+        "Cláusula de venta: 10 ",
+        "Vía de transporte: 3 ",
+    ):
+        assert expected in text, f"{expected!r} missing ({paper})"

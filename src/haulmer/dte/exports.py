@@ -82,6 +82,11 @@ class ModalidadVenta(IntEnum):
     CONSIGNACION_MINIMO_A_FIRME = 4
     SIN_PAGO = 9
 
+    @property
+    def label(self) -> str:
+        """The Aduana's name of the modalidad, as a printed DTE shows it: ``"A firme"``."""
+        return _MODALIDAD_LABELS[self.value]
+
 
 class ClausulaVenta(IntEnum):
     """Aduana/CodClauVenta: the Incoterm of the sale (TotClauVenta is its value)."""
@@ -100,6 +105,11 @@ class ClausulaVenta(IntEnum):
     DAT = 17
     DAP = 18
 
+    @property
+    def label(self) -> str:
+        """The Incoterm as a printed DTE shows it: ``"FOB"``, ``"Sin cláusula"``."""
+        return _CLAUSULA_LABELS.get(self.value, self.name)
+
 
 class ViaTransporte(IntEnum):
     """Aduana/CodViaTransp: how the goods leave the country."""
@@ -113,6 +123,33 @@ class ViaTransporte(IntEnum):
     TENDIDO_ELECTRICO = 9
     OTRA = 10
     COURIER_AEREO = 11
+
+    @property
+    def label(self) -> str:
+        """The Aduana's name of the vía, as a printed DTE shows it: ``"Aérea"``."""
+        return _VIA_LABELS[self.value]
+
+
+_MODALIDAD_LABELS: dict[int, str] = {
+    1: "A firme",
+    2: "Bajo condición",
+    3: "En consignación libre",
+    4: "En consignación con un mínimo a firme",
+    9: "Sin pago",
+}
+_CLAUSULA_LABELS: dict[int, str] = {6: "Sin cláusula", 8: "Otros"}
+"""The clauses that are no Incoterm; the others are named by their Incoterm, the member's name."""
+_VIA_LABELS: dict[int, str] = {
+    1: "Marítima, fluvial y lacustre",
+    4: "Aérea",
+    5: "Postal",
+    6: "Ferroviaria",
+    7: "Carretera o terrestre",
+    8: "Oleoductos y gasoductos",
+    9: "Tendido eléctrico",
+    10: "Otra",
+    11: "Courier aéreo",
+}
 
 
 _XSD_DECIMALS = 4

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
 from haulmer.dte.catalogue import CodRef, DTEType, lookup_document_code
+from haulmer.dte.exports import ClausulaVenta, ModalidadVenta, ViaTransporte
 from haulmer.sii.printed import numbers
 
 __all__ = [
@@ -176,6 +177,12 @@ _ADUANA: Final = (
     ("CodPaisRecep", "País receptor"),
     ("CodPaisDestin", "País de destino"),
 )
+_ADUANA_CODES: Final[Mapping[str, type[ModalidadVenta | ClausulaVenta | ViaTransporte]]] = {
+    "CodModVenta": ModalidadVenta,
+    "CodClauVenta": ClausulaVenta,
+    "CodViaTransp": ViaTransporte,
+}
+"""The Aduana codes printed by name and code (``FOB (5)``): the tables the SDK holds."""
 _CEDIBLE_WITH_INVOICE: Final = frozenset({52})
 
 
@@ -631,15 +638,7 @@ def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
         rut = _text(chofer.get("RUTChofer"))
         fields.append(Field("Chofer", _joined(name, numbers.rut(rut) if rut else "", sep=", ")))
     aduana = _dict(transporte.get("Aduana"))
-    fields.extend(
-        Field(
-            label,
-            numbers.amount(_text(aduana.get(tag)), pesos=False)
-            if tag == "TotClauVenta"
-            else _text(aduana.get(tag)),
-        )
-        for tag, label in _ADUANA
-    )
+    fields.extend(Field(label, _aduana_value(aduana, tag)) for tag, label in _ADUANA)
     for bulto in _list(aduana.get("TipoBultos")):
         fields.append(
             Field(
@@ -652,6 +651,22 @@ def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
             )
         )
     return tuple(f for f in fields if f.value)
+
+
+def _aduana_value(aduana: Mapping[str, Any], tag: str) -> str:
+    """An Aduana element as printed: TotClauVenta an amount, a code of a table the SDK holds
+    by its name and code (``FOB (5)``), any other code (a port, a country) as given."""
+    text = _text(aduana.get(tag))
+    if tag == "TotClauVenta":
+        return numbers.amount(text, pesos=False)
+    table = _ADUANA_CODES.get(tag)
+    if table is None or not text.isdigit():
+        return text
+    try:
+        code = table(int(text))
+    except ValueError:  # a code the SDK's table lacks: the code alone
+        return text
+    return f"{code.label} ({text})"
 
 
 def _totals(totales: Mapping[str, Any], *, pesos: bool) -> tuple[tuple[Field, ...], int]:
