@@ -10,6 +10,7 @@ from haulmer.ratelimit import InProcessRateLimiter, RedisRateLimiter
 from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer
 from haulmer.testing._transport import FAKE_BASE_URL
 
+from .redis_clients import connections_named, named_url
 from .servers import free_port
 
 
@@ -81,19 +82,21 @@ def test_a_client_closes_the_limiter_it_made_from_a_url_and_leaves_a_users_open(
     import redis
 
     admin = redis.Redis.from_url(fresh_redis)
-    before = len(admin.client_list())
+    url, name = named_url(fresh_redis)  # only the limiters' connections are counted
     fake = FakeHaulmer()
-    with fake.client(rate_limit=fresh_redis) as client:
+    with fake.client(rate_limit=url) as client:
         client.openfactura.organization.retrieve()
-        with client.with_options(rate_limit=fresh_redis) as copy:  # a limiter of its own
+        with client.with_options(rate_limit=url) as copy:  # a limiter of its own
             copy.openfactura.organization.retrieve()
-        assert len(admin.client_list()) == before + 1  # the copy's closed, the client's open
-    assert len(admin.client_list()) == before  # nothing left open once the client is closed
-    users = RedisRateLimiter(fresh_redis)
+            assert connections_named(admin, name, 2) == 2  # the client's and the copy's
+        assert connections_named(admin, name, 1) == 1  # the copy's closed, the client's open
+    assert connections_named(admin, name, 0) == 0  # nothing left open once it is closed
+    users = RedisRateLimiter(url)
     with fake.client(rate_limit=users) as client:
         client.openfactura.organization.retrieve()
-    assert len(admin.client_list()) == before + 1  # the user's, still theirs to use and close
+    assert connections_named(admin, name, 1) == 1  # the user's, still theirs to use and close
     users.close()
+    assert connections_named(admin, name, 0) == 0
     admin.close()
 
 
@@ -101,9 +104,9 @@ async def test_an_async_client_closes_the_limiter_it_made_from_a_url(fresh_redis
     import redis
 
     admin = redis.Redis.from_url(fresh_redis)
-    before = len(admin.client_list())
-    async with FakeHaulmer().async_client(rate_limit=fresh_redis) as client:
+    url, name = named_url(fresh_redis)  # only the limiter's connections are counted
+    async with FakeHaulmer().async_client(rate_limit=url) as client:
         await client.openfactura.organization.retrieve()
-        assert len(admin.client_list()) == before + 1
-    assert len(admin.client_list()) == before
+        assert connections_named(admin, name, 1) == 1
+    assert connections_named(admin, name, 0) == 0
     admin.close()

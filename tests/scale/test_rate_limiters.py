@@ -18,6 +18,7 @@ from haulmer.ratelimit import (
     resolve_rate_limit,
 )
 
+from .redis_clients import connections_named, named_url
 from .servers import free_port
 from .virtual_time import VirtualTime
 
@@ -236,15 +237,20 @@ def test_redis_closes_the_connections_of_each_event_loop_as_it_ends(fresh_redis:
 
     import redis
 
-    limiter = RedisRateLimiter(fresh_redis, clock=Clock())
+    url, name = named_url(fresh_redis)  # only the limiter's connections are counted
+    limiter = RedisRateLimiter(url, clock=Clock())
     admin = redis.Redis.from_url(fresh_redis)
-    before = len(admin.client_list())
+
+    async def book_and_count() -> int:
+        assert (await limiter.abook("k")).bucket == "k"
+        return connections_named(admin, name, 1)  # this loop's, open while the loop runs
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ResourceWarning)
         for _ in range(6):  # six asyncio.run(), as six jobs or six tests' loops would
-            assert asyncio.run(limiter.abook("k")).bucket == "k"
+            assert asyncio.run(book_and_count()) == 1  # the earlier loops' closed
         gc.collect()
-    assert len(admin.client_list()) == before  # each closed in its loop, none left open
+    assert connections_named(admin, name, 0) == 0  # each closed in its loop, none left open
     assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []  # nor collected
     admin.close()
 
