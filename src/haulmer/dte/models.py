@@ -110,6 +110,49 @@ Amount = Annotated[Whole | Number, BeforeValidator(decimal_text_within(18, 4))]
 currency, with decimals (``Decimal``, 4 at most). Read from XML, a Documento's decimals are
 refused (``haulmer.dte.reading.reading_problems``)."""
 
+# The same types with a field's lower bound beside the others, so pydantic checks it in its own
+# code: written on the field (``ge=0``), after the text check, it is one more Python validator.
+_AT_LEAST_0 = Field(ge=0, lt=WHOLE_LIMIT)
+_AT_LEAST_1 = Field(ge=1, lt=WHOLE_LIMIT)
+_NOT_NEGATIVE = Field(ge=0, lt=NUMBER_LIMIT)
+_ABOVE_0 = Field(gt=0, lt=NUMBER_LIMIT)
+NonNegativeWhole = Annotated[int, _AT_LEAST_0, BeforeValidator(whole_text)]
+"""A :data:`Whole` of 0 or more: amounts in pesos (MntNeto, IVA, DescuentoMonto...)."""
+PositiveWhole = Annotated[int, _AT_LEAST_1, BeforeValidator(whole_text)]
+"""A :data:`Whole` of 1 or more: line numbers and counts (NroLinDet, TotItems...)."""
+PositiveWhole2 = Annotated[int, _AT_LEAST_1, BeforeValidator(whole_text_within(2))]
+"""A :data:`Whole2` of 1 or more: the Aduana's codes of sale, clause, transport and units."""
+PositiveWhole3 = Annotated[int, _AT_LEAST_1, BeforeValidator(whole_text_within(3))]
+"""A :data:`Whole3` of 1 or more: country codes, CodTpoBultos."""
+PositiveWhole4 = Annotated[int, _AT_LEAST_1, BeforeValidator(whole_text_within(4))]
+"""A :data:`Whole4` of 1 or more: the Aduana's port codes."""
+PositiveWhole7 = Annotated[int, _AT_LEAST_1, BeforeValidator(whole_text_within(7))]
+"""A :data:`Whole7` of 1 or more: Tara."""
+NonNegativeWhole10 = Annotated[int, _AT_LEAST_0, BeforeValidator(whole_text_within(10))]
+"""A :data:`Whole10` of 0 or more: Folio."""
+PositiveWhole10 = Annotated[int, _AT_LEAST_1, BeforeValidator(whole_text_within(10))]
+"""A :data:`Whole10` of 1 or more: CantBultos."""
+NonNegativeRate = Annotated[Decimal, _NOT_NEGATIVE, BeforeValidator(decimal_text_within(5, 2))]
+"""A :data:`Rate` of 0 or more: TasaComision."""
+PositiveRate = Annotated[Decimal, _ABOVE_0, BeforeValidator(decimal_text_within(5, 2))]
+"""A :data:`Rate` above 0: DescuentoPct, RecargoPct."""
+NonNegativeMeasure = Annotated[Decimal, _NOT_NEGATIVE, BeforeValidator(decimal_text_within(18, 6))]
+"""A :data:`Measure` of 0 or more: PrcItem."""
+PositiveMeasure = Annotated[Decimal, _ABOVE_0, BeforeValidator(decimal_text_within(18, 6))]
+"""A :data:`Measure` above 0: QtyItem, QtyRef, PrcRef."""
+NonNegativeForeignAmount = Annotated[
+    Decimal, _NOT_NEGATIVE, BeforeValidator(decimal_text_within(18, 4))
+]
+"""A :data:`ForeignAmount` of 0 or more: MntExeOtrMnda, MntTotOtrMnda."""
+PositiveForeignAmount = Annotated[Decimal, _ABOVE_0, BeforeValidator(decimal_text_within(18, 4))]
+"""A :data:`ForeignAmount` above 0: MntFlete, MntSeguro."""
+PositiveCents = Annotated[Decimal, _ABOVE_0, BeforeValidator(decimal_text_within(18, 2))]
+"""A :data:`Cents` above 0: ValorDR, TotClauVenta."""
+NonNegativeWeight = Annotated[Decimal, _NOT_NEGATIVE, BeforeValidator(decimal_text_within(10, 2))]
+"""A :data:`Weight` of 0 or more: PesoBruto, PesoNeto."""
+PositiveExchangeRate = Annotated[Decimal, _ABOVE_0, BeforeValidator(decimal_text_within(10, 4))]
+"""An :data:`ExchangeRate` above 0: TpoCambio."""
+
 _DATE: Final = date
 """datetime's own date class, kept at import (freezegun swaps the module's)."""
 
@@ -151,7 +194,7 @@ class MntPago(SiiModel):
     """One instalment of a credit sale (IdDoc/MntPagos)."""
 
     fecha: Day = Field(alias="FchPago")
-    monto: Whole = Field(alias="MntPago", ge=0)
+    monto: NonNegativeWhole = Field(alias="MntPago")
     glosa: str | None = Field(default=None, alias="GlosaPagos")
 
 
@@ -159,7 +202,7 @@ class IdDoc(SiiModel):
     """Identification: type, folio, date and the payment and dispatch indicators."""
 
     tipo_dte: DTEType = Field(alias="TipoDTE")
-    folio: Whole10 = Field(default=0, alias="Folio", ge=0)
+    folio: NonNegativeWhole10 = Field(default=0, alias="Folio")
     """0 while unassigned: OpenFactura assigns it; local stamping needs the CAF's folio."""
     fecha_emision: Day = Field(alias="FchEmis")
     ind_no_rebaja: Whole | None = Field(default=None, alias="IndNoRebaja")
@@ -180,8 +223,8 @@ class IdDoc(SiiModel):
     """1 contado, 2 crédito, 3 sin costo."""
     fma_pag_exp: Whole2 | None = Field(default=None, alias="FmaPagExp")
     fecha_cancelacion: Day | None = Field(default=None, alias="FchCancel")
-    monto_cancelado: Whole | None = Field(default=None, alias="MntCancel", ge=0)
-    saldo_insoluto: Whole | None = Field(default=None, alias="SaldoInsol", ge=0)
+    monto_cancelado: NonNegativeWhole | None = Field(default=None, alias="MntCancel")
+    saldo_insoluto: NonNegativeWhole | None = Field(default=None, alias="SaldoInsol")
     pagos: list[MntPago] = Field(default_factory=list, alias="MntPagos")
     periodo_desde: Day | None = Field(default=None, alias="PeriodoDesde")
     periodo_hasta: Day | None = Field(default=None, alias="PeriodoHasta")
@@ -295,8 +338,8 @@ class Chofer(SiiModel):
 class TipoBultos(SiiModel):
     """Aduana/TipoBultos: one kind of package (Aduana code), how many, marks and container."""
 
-    cod_tpo_bultos: Whole3 | None = Field(default=None, alias="CodTpoBultos", ge=1)
-    cant_bultos: Whole10 | None = Field(default=None, alias="CantBultos", ge=1)
+    cod_tpo_bultos: PositiveWhole3 | None = Field(default=None, alias="CodTpoBultos")
+    cant_bultos: PositiveWhole10 | None = Field(default=None, alias="CantBultos")
     marcas: str | None = Field(default=None, alias="Marcas")
     id_container: str | None = Field(default=None, alias="IdContainer")
     sello: str | None = Field(default=None, alias="Sello")
@@ -307,13 +350,13 @@ class Aduana(SiiModel):
     """Transporte/Aduana: the customs data of an export (Aduana's codes, ints or the enums of
     ``haulmer.dte.exports``); amounts and weights are ``Decimal``."""
 
-    cod_mod_venta: Whole2 | None = Field(default=None, alias="CodModVenta", ge=1)
+    cod_mod_venta: PositiveWhole2 | None = Field(default=None, alias="CodModVenta")
     """``ModalidadVenta``: 1 a firme, 2 bajo condición, 9 sin pago..."""
-    cod_clau_venta: Whole2 | None = Field(default=None, alias="CodClauVenta", ge=1)
+    cod_clau_venta: PositiveWhole2 | None = Field(default=None, alias="CodClauVenta")
     """``ClausulaVenta`` (Incoterm): 1 CIF, 2 CFR, 3 EXW, 5 FOB..."""
-    tot_clau_venta: Cents | None = Field(default=None, alias="TotClauVenta", gt=0)
+    tot_clau_venta: PositiveCents | None = Field(default=None, alias="TotClauVenta")
     """The value of the sale under the clause, in the document's currency (2 decimals)."""
-    cod_via_transp: Whole2 | None = Field(default=None, alias="CodViaTransp", ge=1)
+    cod_via_transp: PositiveWhole2 | None = Field(default=None, alias="CodViaTransp")
     """``ViaTransporte``: 1 marítima, 4 aérea, 7 carretera..."""
     nombre_transp: str | None = Field(default=None, alias="NombreTransp")
     rut_cia_transp: Rut | None = Field(default=None, alias="RUTCiaTransp")
@@ -321,24 +364,24 @@ class Aduana(SiiModel):
     id_adic_transp: str | None = Field(default=None, alias="IdAdicTransp")
     booking: str | None = Field(default=None, alias="Booking")
     operador: str | None = Field(default=None, alias="Operador")
-    cod_pto_embarque: Whole4 | None = Field(default=None, alias="CodPtoEmbarque", ge=1)
+    cod_pto_embarque: PositiveWhole4 | None = Field(default=None, alias="CodPtoEmbarque")
     id_adic_pto_emb: str | None = Field(default=None, alias="IdAdicPtoEmb")
-    cod_pto_desemb: Whole4 | None = Field(default=None, alias="CodPtoDesemb", ge=1)
+    cod_pto_desemb: PositiveWhole4 | None = Field(default=None, alias="CodPtoDesemb")
     id_adic_pto_desemb: str | None = Field(default=None, alias="IdAdicPtoDesemb")
-    tara: Whole7 | None = Field(default=None, alias="Tara", ge=1)
-    cod_unid_med_tara: Whole2 | None = Field(default=None, alias="CodUnidMedTara", ge=1)
-    peso_bruto: Weight | None = Field(default=None, alias="PesoBruto", ge=0)
-    cod_unid_peso_bruto: Whole2 | None = Field(default=None, alias="CodUnidPesoBruto", ge=1)
-    peso_neto: Weight | None = Field(default=None, alias="PesoNeto", ge=0)
-    cod_unid_peso_neto: Whole2 | None = Field(default=None, alias="CodUnidPesoNeto", ge=1)
-    tot_items: Whole | None = Field(default=None, alias="TotItems", ge=1)
-    tot_bultos: Whole | None = Field(default=None, alias="TotBultos", ge=1)
+    tara: PositiveWhole7 | None = Field(default=None, alias="Tara")
+    cod_unid_med_tara: PositiveWhole2 | None = Field(default=None, alias="CodUnidMedTara")
+    peso_bruto: NonNegativeWeight | None = Field(default=None, alias="PesoBruto")
+    cod_unid_peso_bruto: PositiveWhole2 | None = Field(default=None, alias="CodUnidPesoBruto")
+    peso_neto: NonNegativeWeight | None = Field(default=None, alias="PesoNeto")
+    cod_unid_peso_neto: PositiveWhole2 | None = Field(default=None, alias="CodUnidPesoNeto")
+    tot_items: PositiveWhole | None = Field(default=None, alias="TotItems")
+    tot_bultos: PositiveWhole | None = Field(default=None, alias="TotBultos")
     tipo_bultos: list[TipoBultos] = Field(default_factory=list, alias="TipoBultos")
-    mnt_flete: ForeignAmount | None = Field(default=None, alias="MntFlete", gt=0)
-    mnt_seguro: ForeignAmount | None = Field(default=None, alias="MntSeguro", gt=0)
-    cod_pais_recep: Whole3 | None = Field(default=None, alias="CodPaisRecep", ge=1)
+    mnt_flete: PositiveForeignAmount | None = Field(default=None, alias="MntFlete")
+    mnt_seguro: PositiveForeignAmount | None = Field(default=None, alias="MntSeguro")
+    cod_pais_recep: PositiveWhole3 | None = Field(default=None, alias="CodPaisRecep")
     """Aduana's country code of the receptor (225 Estados Unidos, 342 Hong Kong...)."""
-    cod_pais_destin: Whole3 | None = Field(default=None, alias="CodPaisDestin", ge=1)
+    cod_pais_destin: PositiveWhole3 | None = Field(default=None, alias="CodPaisDestin")
 
 
 class Transporte(SiiModel):
@@ -388,18 +431,18 @@ class Totales(SiiModel):
 
     tpo_moneda: Moneda | None = Field(default=None, alias="TpoMoneda")
     """Exports only: the currency of every amount of the document."""
-    mnt_neto: Whole | None = Field(default=None, alias="MntNeto", ge=0)
+    mnt_neto: NonNegativeWhole | None = Field(default=None, alias="MntNeto")
     mnt_exe: Amount | None = Field(default=None, alias="MntExe", ge=0)
-    mnt_base: Whole | None = Field(default=None, alias="MntBase", ge=0)
-    mnt_margen_com: Whole | None = Field(default=None, alias="MntMargenCom", ge=0)
+    mnt_base: NonNegativeWhole | None = Field(default=None, alias="MntBase")
+    mnt_margen_com: NonNegativeWhole | None = Field(default=None, alias="MntMargenCom")
     tasa_iva: Rate | None = Field(default=None, alias="TasaIVA")
-    iva: Whole | None = Field(default=None, alias="IVA", ge=0)
-    iva_prop: Whole | None = Field(default=None, alias="IVAProp", ge=0)
-    iva_terc: Whole | None = Field(default=None, alias="IVATerc", ge=0)
+    iva: NonNegativeWhole | None = Field(default=None, alias="IVA")
+    iva_prop: NonNegativeWhole | None = Field(default=None, alias="IVAProp")
+    iva_terc: NonNegativeWhole | None = Field(default=None, alias="IVATerc")
     impto_reten: list[ImptoReten] = Field(default_factory=list, alias="ImptoReten")
-    iva_no_ret: Whole | None = Field(default=None, alias="IVANoRet", ge=0)
-    cred_ec: Whole | None = Field(default=None, alias="CredEC", ge=0)
-    grnt_dep: Whole | None = Field(default=None, alias="GrntDep", ge=0)
+    iva_no_ret: NonNegativeWhole | None = Field(default=None, alias="IVANoRet")
+    cred_ec: NonNegativeWhole | None = Field(default=None, alias="CredEC")
+    grnt_dep: NonNegativeWhole | None = Field(default=None, alias="GrntDep")
     comisiones: ComisionesTotales | None = Field(default=None, alias="Comisiones")
     """Liquidación-factura (43): the commissions deducted from MntTotal."""
     mnt_total: Amount = Field(alias="MntTotal", ge=0)
@@ -415,10 +458,10 @@ class OtraMoneda(SiiModel):
     """Exports: the totals restated in another currency (usually PESO CL) at TpoCambio."""
 
     tpo_moneda: Moneda = Field(alias="TpoMoneda")
-    tpo_cambio: ExchangeRate | None = Field(default=None, alias="TpoCambio", gt=0)
+    tpo_cambio: PositiveExchangeRate | None = Field(default=None, alias="TpoCambio")
     """Units of this currency per unit of the document's (1000 pesos per dólar: 1000)."""
-    mnt_exe_otr_mnda: ForeignAmount | None = Field(default=None, alias="MntExeOtrMnda", ge=0)
-    mnt_tot_otr_mnda: ForeignAmount | None = Field(default=None, alias="MntTotOtrMnda", ge=0)
+    mnt_exe_otr_mnda: NonNegativeForeignAmount | None = Field(default=None, alias="MntExeOtrMnda")
+    mnt_tot_otr_mnda: NonNegativeForeignAmount | None = Field(default=None, alias="MntTotOtrMnda")
     """Required in the XML; computed from TpoCambio when left out."""
 
 
@@ -458,9 +501,9 @@ class Retenedor(SiiModel):
     """Detalle/Retenedor: the line is subject to retention by the issuer acting as agent."""
 
     ind_agente: Literal["R"] = Field(default="R", alias="IndAgente")
-    mnt_base_faena: Whole | None = Field(default=None, alias="MntBaseFaena", ge=0)
-    mnt_margen_comer: Whole | None = Field(default=None, alias="MntMargComer", ge=0)
-    prc_cons_final: Whole | None = Field(default=None, alias="PrcConsFinal", ge=0)
+    mnt_base_faena: NonNegativeWhole | None = Field(default=None, alias="MntBaseFaena")
+    mnt_margen_comer: NonNegativeWhole | None = Field(default=None, alias="MntMargComer")
+    prc_cons_final: NonNegativeWhole | None = Field(default=None, alias="PrcConsFinal")
 
 
 class Detalle(SiiModel):
@@ -470,7 +513,7 @@ class Detalle(SiiModel):
     surcharge); ``descuento_monto``/``recargo_monto`` are derived from the percentages likewise.
     """
 
-    nro_lin_det: Whole | None = Field(default=None, alias="NroLinDet", ge=1)
+    nro_lin_det: PositiveWhole | None = Field(default=None, alias="NroLinDet")
     codigos: list[CdgItem] = Field(default_factory=list, alias="CdgItem")
     tpo_doc_liq: str | None = Field(default=None, alias="TpoDocLiq")
     """Liquidación-factura (43) only: the type of the document liquidated (33, 34, 39...)."""
@@ -479,19 +522,19 @@ class Detalle(SiiModel):
     retenedor: Retenedor | None = Field(default=None, alias="Retenedor")
     nombre: str = Field(alias="NmbItem")
     descripcion: str | None = Field(default=None, alias="DscItem")
-    cantidad_ref: Measure | None = Field(default=None, alias="QtyRef", gt=0)
+    cantidad_ref: PositiveMeasure | None = Field(default=None, alias="QtyRef")
     unidad_ref: str | None = Field(default=None, alias="UnmdRef")
-    precio_ref: Measure | None = Field(default=None, alias="PrcRef", gt=0)
-    cantidad: Measure | None = Field(default=None, alias="QtyItem", gt=0)
+    precio_ref: PositiveMeasure | None = Field(default=None, alias="PrcRef")
+    cantidad: PositiveMeasure | None = Field(default=None, alias="QtyItem")
     fecha_elaboracion: Day | None = Field(default=None, alias="FchElabor")
     fecha_vencimiento: Day | None = Field(default=None, alias="FchVencim")
     unidad: str | None = Field(default=None, alias="UnmdItem")
-    precio: Measure | None = Field(default=None, alias="PrcItem", ge=0)
+    precio: NonNegativeMeasure | None = Field(default=None, alias="PrcItem")
     """Unit price; 0 is read as no price (the SII admits none)."""
-    descuento_pct: Rate | None = Field(default=None, alias="DescuentoPct", gt=0)
-    descuento_monto: Whole | None = Field(default=None, alias="DescuentoMonto", ge=0)
-    recargo_pct: Rate | None = Field(default=None, alias="RecargoPct", gt=0)
-    recargo_monto: Whole | None = Field(default=None, alias="RecargoMonto", ge=0)
+    descuento_pct: PositiveRate | None = Field(default=None, alias="DescuentoPct")
+    descuento_monto: NonNegativeWhole | None = Field(default=None, alias="DescuentoMonto")
+    recargo_pct: PositiveRate | None = Field(default=None, alias="RecargoPct")
+    recargo_monto: NonNegativeWhole | None = Field(default=None, alias="RecargoMonto")
     cod_imp_adic: list[str] = Field(default_factory=list, alias="CodImpAdic")
     """Up to two additional-tax or retención codes (``"24"`` licores, ``"15"`` IVA retenido)."""
     monto_item: Amount | None = Field(default=None, alias="MontoItem", ge=0)
@@ -536,11 +579,11 @@ class DscRcgGlobal(SiiModel):
     It applies to the afecto amount unless ``ind_exe`` is 1 (exempt amount) or 2 (no facturable).
     """
 
-    nro_lin_dr: Whole | None = Field(default=None, alias="NroLinDR", ge=1)
+    nro_lin_dr: PositiveWhole | None = Field(default=None, alias="NroLinDR")
     tipo_mov: Literal["D", "R"] = Field(alias="TpoMov")
     glosa: str | None = Field(default=None, alias="GlosaDR")
     tipo_valor: Literal["%", "$"] = Field(alias="TpoValor")
-    valor: Cents = Field(alias="ValorDR", gt=0)
+    valor: PositiveCents = Field(alias="ValorDR")
     ind_exe: Whole | None = Field(default=None, alias="IndExeDR")
 
     @field_validator("tipo_mov", mode="before")
@@ -556,7 +599,7 @@ class Referencia(SiiModel):
     ``DTEType``/``ReferenceDocumentType`` enums are accepted. On boletas, ``cod_ref`` may be text.
     """
 
-    nro_lin_ref: Whole | None = Field(default=None, alias="NroLinRef", ge=1)
+    nro_lin_ref: PositiveWhole | None = Field(default=None, alias="NroLinRef")
     tipo_doc_ref: str | None = Field(default=None, alias="TpoDocRef")
     ind_global: Whole1 | None = Field(default=None, alias="IndGlobal")
     folio_ref: str | None = Field(default=None, alias="FolioRef")
@@ -594,10 +637,10 @@ class Comision(SiiModel):
     """A commission (``C``) or other charge (``O``) a liquidación-factura deducts from what the
     consignee hands over; ValComIVA is computed (19% of ValComNeto) when left out."""
 
-    nro_lin_com: Whole | None = Field(default=None, alias="NroLinCom", ge=1)
+    nro_lin_com: PositiveWhole | None = Field(default=None, alias="NroLinCom")
     tipo_movim: Literal["C", "O"] = Field(alias="TipoMovim")
     glosa: str = Field(alias="Glosa")
-    tasa_comision: Rate | None = Field(default=None, alias="TasaComision", ge=0)
+    tasa_comision: NonNegativeRate | None = Field(default=None, alias="TasaComision")
     """Informative: the commission's rate in percent."""
     val_com_neto: Whole = Field(alias="ValComNeto")
     val_com_exe: Whole = Field(default=0, alias="ValComExe")
