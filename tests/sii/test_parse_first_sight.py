@@ -164,3 +164,22 @@ def test_xml_that_is_not_well_formed_is_parsed_once_and_refused_as_the_full_tree
     monkeypatch.setattr(parsing, "parse_xml", counted)
     assert _public(xml) == expected
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("tipo", [33, 110], ids=["factura", "export"])
+@pytest.mark.parametrize(
+    "amount",
+    ["1200", "0001200", "0" * 20 + "1200", "9" * 18, "9" * 19, "1200.00", "+1200", "12e2", "²200"],
+)
+def test_an_amount_read_at_first_sight_reads_as_the_general_way(
+    issued: dict[int, bytes], tipo: int, amount: str
+) -> None:
+    # Plain digits are handed to the models as the int their union makes of them; any other
+    # text is left to the union's text checks (decimals, signs, digits past the schema's 18).
+    xml = issued[tipo]
+    start = xml.index(b"<MntTotal>") + len(b"<MntTotal>")
+    xml = xml[:start] + amount.encode("latin-1") + xml[xml.index(b"</MntTotal>") :]
+    general = _general(xml)
+    quick = _read_at_first_sight(xml, _MAX)
+    assert quick is None or quick == general
+    assert _public(xml) == general

@@ -8,6 +8,7 @@ cleaning it leaves unchanged. ``document_from_input`` validates it without clean
 
 from __future__ import annotations
 
+import types
 import typing
 from decimal import Decimal
 from functools import cache
@@ -43,6 +44,8 @@ class FieldReading(NamedTuple):
     """The reading of the model the field holds (alone or in a list), else None."""
     opaque: bool
     """The field holds models in a shape this reading does not follow: read it the general way."""
+    is_amount: bool = False
+    """The field takes an int or a Decimal (``Amount``: MontoItem, MntExe, MntTotal)."""
 
 
 def document_reading() -> dict[str, FieldReading]:
@@ -76,12 +79,23 @@ def _reading(
         held = typing.get_args(annotation)[0] if shape.is_list else annotation
         nested = _reading(held, built) if _is_sii_model(held) else None
         opaque = nested is None and _holds_a_model(annotation)
-        reading[key] = FieldReading(shape.is_list, shape.is_rut, nested, opaque)
+        is_amount = _takes_int_or_decimal(annotation)
+        reading[key] = FieldReading(shape.is_list, shape.is_rut, nested, opaque, is_amount)
     return reading
 
 
 def _is_sii_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, SiiModel)
+
+
+def _takes_int_or_decimal(annotation: Any) -> bool:
+    """Whether ``annotation`` (Annotated or not) is a union of an int and a Decimal type."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = annotation.__origin__
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return False
+    members = {getattr(arg, "__origin__", arg) for arg in typing.get_args(annotation)}
+    return members == {int, Decimal}
 
 
 @cache

@@ -40,9 +40,10 @@ def read_document_input(documento: etree._Element) -> dict[str, Any] | None:
     return read if "Encabezado" in read else None
 
 
-_ONE, _LIST, _RUT, _GENERAL = range(4)
+_ONE, _LIST, _RUT, _GENERAL, _AMOUNT = range(5)
 """How a value is kept: alone (a second one sends the document the general way), appended to
-a list, read as a RUT when it is text, or not at all: the general way reads the document."""
+a list, read as a RUT when it is text, or not at all: the general way reads the document; an
+amount (int or Decimal) is kept alone, as an int when its text is plain digits."""
 _Field = tuple[str, int, Any]
 """How this walk reads a child: (its local name, how its value is kept, the nested model's
 walk or None)."""
@@ -77,7 +78,7 @@ def _walk_of(
     if walk is not None:
         return walk
     walk = built[id(reading)] = {}
-    for key, (is_list, is_rut, model, opaque) in reading.items():
+    for key, (is_list, is_rut, model, opaque, is_amount) in reading.items():
         if key in SKIPPED:
             continue
         nested = _walk_of(model, built) if model is not None else None
@@ -85,6 +86,8 @@ def _walk_of(
             keep = _GENERAL
         elif is_list or key in REPEATED or (in_document and key == "Comisiones"):
             keep = _LIST
+        elif is_amount:
+            keep = _AMOUNT
         else:
             keep = _RUT if is_rut else _ONE
         walk[key] = (key, keep, nested)
@@ -119,6 +122,11 @@ def _read(element: etree._Element, walk: _Walk) -> dict[str, Any]:
             value = text.strip()
             if not value:
                 continue
+            if keep == _AMOUNT and len(value) <= 18 and value.isascii() and value.isdigit():
+                # The int the models make of it, read at once: as text, Amount's union tries
+                # its int and Decimal members with their text checks (the schema's 18 digits).
+                value = int(value)
+                keep = _ONE
             if keep == _ONE:  # (most leaves: the checks below, in short)
                 if name in out:
                     raise _ReadTheGeneralWay  # a single field given twice
@@ -142,7 +150,7 @@ def _read(element: etree._Element, walk: _Walk) -> dict[str, Any]:
                 values.append(value)
         elif keep == _GENERAL or name in out:
             raise _ReadTheGeneralWay  # read the general way, or a single field given twice
-        elif keep == _ONE or not isinstance(value, str):
+        elif keep != _RUT or not isinstance(value, str):
             out[name] = value
         else:
             try:
