@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field, field_validator
 
 from haulmer._core.request import idempotency_key_or_new
-from haulmer._models import non_finite_numbers
+from haulmer._models import holds_non_finite_number, non_finite_numbers
 from haulmer._platform import EMAIL_ADDRESS, dte_text
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
@@ -608,6 +608,8 @@ def _check_not_future(dte: Mapping[str, Any], today: dt.date) -> None:
 def _check_numbers(dte: Mapping[str, Any]) -> None:
     """Refuse, naming each field, a DTE holding NaN or Infinity (a float in a field the models
     pass through, or in any field when unchecked): JSON has neither, so no request carries it."""
+    if not holds_non_finite_number(dte):
+        return
     problems = [
         ErrorDetail(
             path,
@@ -731,7 +733,8 @@ def build_emission(
         _check_encoding(dte)
         if today is not None:
             _check_not_future(dte, today)
-    _check_numbers(dte)  # what no request can carry, checked or not
+    if not isinstance(document, Document):  # a Document's numbers were read finite
+        _check_numbers(dte)  # what no request can carry, checked or not
     body: dict[str, Any] = {}
     options = normalize_response(response)
     if options:
