@@ -16,6 +16,17 @@ def test_import_haulmer_loads_no_heavy_dependency() -> None:
     assert out.stdout.strip() == ""
 
 
+def test_a_first_client_loads_no_pydantic_model_machinery() -> None:
+    # The clients name pydantic's SecretStr in their signatures only: importing it at run time
+    # loads pydantic.types and its schema machinery, a fifth more than a first client costs.
+    code = (
+        "import sys, haulmer; haulmer.Haulmer('k'); "
+        "print(sorted(m for m in sys.modules if m in ('pydantic.types', 'pydantic.main')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_version_is_a_string() -> None:
     assert haulmer.__version__.count(".") == 2
 

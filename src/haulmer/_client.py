@@ -11,9 +11,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import Any, TypeVar
-
-from pydantic import SecretStr
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from haulmer._core.config import ClientConfig
 from haulmer._core.log import setup_from_env
@@ -27,6 +25,9 @@ from haulmer._core.types import (
     TimeoutArg,
 )
 from haulmer.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr  # in annotations only: importing it loads pydantic.types
 
 __all__ = ["ClientCommon"]
 

@@ -9,8 +9,6 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from pydantic import SecretStr
-
 from haulmer._client import ClientCommon
 from haulmer._core import SyncRunner, SyncSender
 from haulmer._core.config import ClientConfig
@@ -22,6 +20,7 @@ from haulmer._lazy import LazyModule
 
 if TYPE_CHECKING:
     import httpx
+    from pydantic import SecretStr  # in annotations only: importing it loads pydantic.types
 
     from haulmer._sync import accounts as _accounts
     from haulmer._sync import catalogue as _catalogue
