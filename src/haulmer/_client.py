@@ -11,7 +11,9 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
+
+import pydantic  # SecretStr named in annotations only: taking it loads pydantic.types
 
 from haulmer._core.config import ClientConfig
 from haulmer._core.log import setup_from_env
@@ -25,9 +27,6 @@ from haulmer._core.types import (
     TimeoutArg,
 )
 from haulmer.errors import ConfigurationError
-
-if TYPE_CHECKING:
-    from pydantic import SecretStr  # in annotations only: importing it loads pydantic.types
 
 __all__ = ["ClientCommon"]
 
@@ -133,13 +132,13 @@ class ClientCommon(ABC):
     def with_options(
         self: _C,
         *,
-        api_key: str | SecretStr | NotGiven | None = NOT_GIVEN,
+        api_key: str | pydantic.SecretStr | NotGiven | None = NOT_GIVEN,
         environment: str | NotGiven = NOT_GIVEN,
         base_urls: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        access_token: str | SecretStr | NotGiven | None = NOT_GIVEN,
+        access_token: str | pydantic.SecretStr | NotGiven | None = NOT_GIVEN,
         rate_limit: RateLimitArg | NotGiven = NOT_GIVEN,
     ) -> _C:
         """A copy with some settings changed, sharing this client's connection pool."""

@@ -9,6 +9,8 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import pydantic  # SecretStr named in annotations only: taking it loads pydantic.types
+
 from haulmer._client import ClientCommon
 from haulmer._core import SyncRunner, SyncSender
 from haulmer._core.config import ClientConfig
@@ -20,7 +22,6 @@ from haulmer._lazy import LazyModule
 
 if TYPE_CHECKING:
     import httpx
-    from pydantic import SecretStr  # in annotations only: importing it loads pydantic.types
 
     from haulmer._sync import accounts as _accounts
     from haulmer._sync import catalogue as _catalogue
@@ -60,7 +61,7 @@ class Haulmer(ClientCommon):
 
     def __init__(
         self,
-        api_key: str | SecretStr | None = None,
+        api_key: str | pydantic.SecretStr | None = None,
         *,
         environment: str | None = None,
         base_urls: Mapping[str, str] | None = None,
@@ -69,7 +70,7 @@ class Haulmer(ClientCommon):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         rate_limit: RateLimitArg = None,
-        access_token: str | SecretStr | None = None,
+        access_token: str | pydantic.SecretStr | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
         now: Callable[[], datetime] | None = None,
