@@ -44,26 +44,33 @@ def text_digits(check: TextCheck) -> tuple[int | None, int | None]:
     return _DIGITS.get(check, (None, None))
 
 
+def _schema_form(value: str, form: re.Pattern[str], what: str, written: str) -> str:
+    """``value`` trimmed of XML blanks when it matches ``form``; a ``ValueError`` saying it is
+    not ``what`` as the SII's schema writes one, which is ``written``, otherwise."""
+    text = value.strip(_XML_BLANKS)
+    if form.fullmatch(text) is None:
+        raise ValueError(f"{shown(value)} is not {what} as the SII's schema writes one: {written}")
+    return text
+
+
 def _whole_form(value: str) -> str:
     """``value`` trimmed of XML blanks, as ``xs:integer`` writes it; ``ValueError`` otherwise."""
-    text = value.strip(_XML_BLANKS)
-    if _INTEGER.fullmatch(text) is None:
-        raise ValueError(
-            f"{shown(value)} is not a whole number as the SII's schema writes one: ASCII digits "
-            "with an optional sign, without a decimal point, exponent or separators"
-        )
-    return text
+    return _schema_form(
+        value,
+        _INTEGER,
+        "a whole number",
+        "ASCII digits with an optional sign, without a decimal point, exponent or separators",
+    )
 
 
 def _decimal_form(value: str) -> str:
     """``value`` trimmed of XML blanks, as ``xs:decimal`` writes it; ``ValueError`` otherwise."""
-    text = value.strip(_XML_BLANKS)
-    if _DECIMAL.fullmatch(text) is None:
-        raise ValueError(
-            f"{shown(value)} is not a number as the SII's schema writes one: ASCII digits with "
-            "an optional sign and decimal point, without an exponent or separators"
-        )
-    return text
+    return _schema_form(
+        value,
+        _DECIMAL,
+        "a number",
+        "ASCII digits with an optional sign and decimal point, without an exponent or separators",
+    )
 
 
 def _digits_issue(value: str, text: str, digits: int | None, fraction: int | None) -> None:
