@@ -133,12 +133,17 @@ def test_rediss_to_a_redis_without_tls_ends_in_time_and_says_to_use_redis(
     limiter.close()
 
 
+def _require_password(url: str) -> None:
+    """Make the redis-server at ``url`` ask for ``PASSWORD``."""
+    admin = _admin(url)
+    admin.config_set("requirepass", PASSWORD)
+    admin.close()
+
+
 def test_a_redis_that_needs_a_password_says_so_and_never_shows_it(
     own_redis: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    admin = _admin(own_redis)
-    admin.config_set("requirepass", PASSWORD)
-    admin.close()
+    _require_password(own_redis)
     caplog.set_level(logging.DEBUG)
     for url in (own_redis, own_redis.replace("//", "//:wrong-pw-guess@")):
         limiter = RedisRateLimiter(url)
@@ -156,9 +161,7 @@ def test_a_redis_that_needs_a_password_says_so_and_never_shows_it(
 def test_the_api_key_and_the_redis_password_never_reach_errors_or_logs(
     own_redis: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    admin = _admin(own_redis)
-    admin.config_set("requirepass", PASSWORD)
-    admin.close()
+    _require_password(own_redis)
     caplog.set_level(logging.DEBUG)
     fake = FakeHaulmer()
     url = own_redis.replace("//", "//:wrong-pw-guess@")
