@@ -246,6 +246,32 @@ def test_a_stopped_certification_has_no_estimated_completion_until_it_resumes(
     assert resumed.estimated_completion > planned
 
 
+@pytest.mark.parametrize(
+    ("reason", "at", "stopped_after"),
+    [("certificate_expired", "simulacion", 4), ("rejected_by_sii", "set_de_pruebas", 2)],
+)
+def test_business_days_stop_elapsing_while_the_certification_is_stopped(
+    fake: FakeHaulmer,
+    ready: ReadyWorkspace,
+    signed: OpenFacturaSetup,
+    reason: str,
+    at: str,
+    stopped_after: int,
+) -> None:
+    # A stop of weeks had read "7 of 7 business days elapsed" on a company not certified.
+    fake.control.stop_certification(reason, at=at)
+    start_certification(ready, signed)
+    fake.clock.advance(days=20)
+    admin = ready.admin.with_options(
+        access_token=ready.admin.accounts.login(ADMIN_EMAIL, ADMIN_PASSWORD).access_token
+    )
+    status = admin.openfactura.certification.retrieve(signed.id)
+    assert not status.is_certified
+    assert status.problem is not None
+    assert status.business_days_elapsed == stopped_after  # up to the stop, on its stage's day
+    assert status.business_days_elapsed < status.business_days_required
+
+
 def test_a_failed_certification_has_no_estimated_completion(
     fake: FakeHaulmer, ready: ReadyWorkspace, signed: OpenFacturaSetup
 ) -> None:

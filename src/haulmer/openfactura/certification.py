@@ -243,7 +243,7 @@ class CertificationStatus(HaulmerModel):
     business_days_required: int = CERTIFICATION_BUSINESS_DAYS
     business_days_elapsed: int = 0
     """Business days since the start, each counted from the hour its stage is reached (09:00
-    on the fake): ``business_days_required`` exactly once certified."""
+    on the fake): ``business_days_required`` exactly once certified; it stops while stopped."""
     certified_at: datetime | None = None
     history: list[StageReached] = Field(default_factory=list)
     problem: CertificationProblem | None = None

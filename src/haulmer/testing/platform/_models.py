@@ -230,8 +230,9 @@ class Certification:
 
         certified_at = self.certified_at
         # A business day has elapsed once its stage's hour came: before 09:00 on the 7th, six
-        # have, and the certification is not over. Once certified, the count stops.
-        moment = certified_at if certified_at is not None and certified_at < now else now
+        # have, and the certification is not over. Once certified or stopped, the count stops.
+        ended = certified_at if self.problem is None else self.problem.since
+        moment = ended if ended is not None and ended < now else now
         counted_to = (
             moment.date() if moment.time() >= CERTIFICATION_HOUR else moment.date() - timedelta(1)
         )
