@@ -205,8 +205,19 @@ def organization_request(
         auth="bearer",
         idempotency_key=idempotency_key_or_new(idempotency_key),
         creates="the workspace's organization",
+        error_hints=_ORGANIZATION_HINTS,
         **options,
     )
+
+
+_ORGANIZATION_HINTS = {
+    "already_done": (
+        "The workspace has that RUT's organization already: "
+        "client.workspace.retrieve(workspace_id).organizations gives it; a lost answer comes back "
+        "to a repetition with the idempotency_key= it sent (within 24 hours)"
+    ),
+}
+"""The way out of an organization whose RUT the workspace already has."""
 
 
 # The resources, served lazily from haulmer._async (written by hand) and haulmer._sync

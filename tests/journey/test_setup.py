@@ -73,6 +73,29 @@ def test_the_setup_starts_from_the_link_or_the_workspace(
         started_setup(fake, ready)
 
 
+def test_a_new_organization_with_a_rut_the_workspace_has_says_to_choose_that_one(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    # It had said "This step was done before and cannot be repeated" while step 1 was still to do.
+    setup = started_setup(fake, ready)
+    with pytest.raises(ConflictError) as caught:
+        ready.admin.openfactura.setup.choose_organization(
+            setup.id,
+            new_organization={"razon_social": "OTRA RAZON SPA", "rut": ORGANIZATION["rut"]},
+            company=COMPANY,
+        )
+    message = str(caught.value)
+    assert f"organization_id='{ready.organization.id}'" in message
+    assert "This step was done before" not in message
+    assert ready.admin.openfactura.setup.retrieve(setup.id).status is (
+        SetupStatus.PENDING_ORGANIZATION
+    )
+    chosen = ready.admin.openfactura.setup.choose_organization(
+        setup.id, organization_id=ready.organization.id, company=COMPANY
+    )
+    assert chosen.status is SetupStatus.PENDING_CERTIFICATE
+
+
 def test_step_one_can_create_a_new_organization(fake: FakeHaulmer, ready: ReadyWorkspace) -> None:
     setup = started_setup(fake, ready)
     with pytest.raises(InvalidRutError):

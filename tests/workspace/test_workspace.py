@@ -134,6 +134,22 @@ def test_the_same_rut_twice_in_a_workspace_is_a_conflict(
         ready.owner.workspace.add_organization(ready.workspace.id, **ORGANIZATION)
 
 
+def test_the_same_rut_twice_names_the_organization_it_already_is(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    # It had said "This step was done before and cannot be repeated", naming no organization.
+    ready = ready_workspace(fake, client)
+    with pytest.raises(ConflictError) as caught:
+        ready.owner.workspace.add_organization(
+            ready.workspace.id, razon_social="OTRA RAZON SPA", rut="76.086.428-5"
+        )
+    message = str(caught.value)
+    assert ready.organization.id in message
+    assert ORGANIZATION["razon_social"] in message
+    assert "This step was done before" not in message
+    assert "client.workspace.retrieve(workspace_id).organizations" in message
+
+
 def test_the_welcome_link_works_once(fake: FakeHaulmer, client: Haulmer) -> None:
     owner = owner_with_password(fake, client)
     activated_workspace(fake, owner)

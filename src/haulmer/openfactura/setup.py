@@ -221,8 +221,20 @@ def organization_request(
         auth="bearer",
         idempotency_key=idempotency_key_or_new(idempotency_key),
         creates="the setup's organization",
+        error_hints=_NEW_ORGANIZATION_HINTS if new_organization is not None else None,
         **options,
     )
+
+
+_NEW_ORGANIZATION_HINTS = {
+    "already_done": (
+        "The workspace has an organization with that RUT already, or step 1 was done before: "
+        "choose the workspace's organization with organization_id= "
+        "(client.workspace.retrieve(workspace_id).organizations), or see where the setup stands "
+        "with client.openfactura.setup.retrieve(setup_id)"
+    ),
+}
+"""The way out of a new organization in step 1 whose RUT the workspace already has."""
 
 
 def _company_wire(company: Company | Mapping[str, Any]) -> dict[str, Any]:

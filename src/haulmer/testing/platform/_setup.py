@@ -234,7 +234,11 @@ class SetupSteps(WorkspaceSteps):
                 new_rut = rut_field(body["new_organization"], "rut", [])
                 if new_rut:
                     self._refuse_registered_rut(setup, new_rut, "new_organization.rut")
-                organization = self._new_organization(workspace, body["new_organization"])
+                organization = self._new_organization(
+                    workspace,
+                    body["new_organization"],
+                    ": choose it with organization_id='{id}' instead of a new organization",
+                )
             else:
                 raise invalid(
                     "choose an organization",

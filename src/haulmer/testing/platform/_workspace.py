@@ -112,13 +112,17 @@ class WorkspaceSteps(AccountSteps):
                     else "the workspace's name (step 2)"
                 )
                 raise out_of_order(f"set {missing} before adding the organization (step 3)")
-            organization = self._new_organization(workspace, body)
+            organization = self._new_organization(workspace, body, "")
             if workspace.status == "pending_organization":
                 workspace.status = "active"
                 self._send_openfactura_invitation(workspace, self.now())
             return organization
 
-    def _new_organization(self, workspace: Workspace, body: dict[str, Any]) -> Organization:
+    def _new_organization(
+        self, workspace: Workspace, body: dict[str, Any], instead: str
+    ) -> Organization:
+        """A new organization of the workspace; 409 naming the one its RUT already is, and
+        ``instead`` what to do about it ({id} is that organization's id), when there is one."""
         problems: list[tuple[str, str]] = []
         razon_social = text_field(body, "razon_social", problems)
         if razon_social:
@@ -128,8 +132,13 @@ class WorkspaceSteps(AccountSteps):
                 problems.append(("razon_social", str(error)))
         rut = rut_field(body, "rut", problems)
         raise_if(problems, "the organization")
-        if any(existing.rut == rut for existing in workspace.organizations):
-            raise already_done(f"the workspace already has an organization with RUT {rut}")
+        existing = next((o for o in workspace.organizations if o.rut == rut), None)
+        if existing is not None:
+            raise already_done(
+                f"the workspace already has an organization with RUT {rut}: "
+                f"{shown(existing.razon_social)} ({existing.id}); a RUT is one organization"
+                + instead.format(id=existing.id)
+            )
         organization = Organization(
             id=new_id("org"),
             workspace_id=workspace.id,
