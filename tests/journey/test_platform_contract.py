@@ -97,7 +97,7 @@ def journey_log(fake: FakeHaulmer, client: Haulmer) -> list[Any]:
     setup = setup_with_certificate(fake, ready)
     admin = ready.admin.openfactura
     with pytest.raises(Exception):  # noqa: B017 - any refusal: only its body matters here
-        admin.setup.choose_dte_types(setup.id, [61])
+        admin.setup.choose_dte_types(setup.id, [33, 61])  # not the preset: the platform's 400
     admin.setup.choose_dte_types(setup, [33, 39])
     admin.certification.wait(setup.id, poll_interval=86400)
     admin.certification.create_api_key(setup.id)

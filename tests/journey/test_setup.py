@@ -20,7 +20,7 @@ from haulmer.errors import (
     TokenExpiredError,
     ValidationError,
 )
-from haulmer.openfactura.setup import SetupStatus
+from haulmer.openfactura.setup import OpenFacturaSetup, SetupStatus
 from haulmer.testing import FakeHaulmer
 from haulmer.testing.certificates import make_test_pfx
 from journey.story import (
@@ -371,6 +371,56 @@ def test_without_a_point_of_sale_any_dte_type_may_be_chosen(
     )
     setup = owner.openfactura.setup.choose_dte_types(setup, [34])
     assert setup.dte_types == [34]
+
+
+def _signed_setup_without_point_of_sale(
+    fake: FakeHaulmer, client: Haulmer
+) -> tuple[Haulmer, OpenFacturaSetup]:
+    """The owner's client and a setup through steps 1 and 2, no point of sale bought."""
+    buy_and_pay(fake, client, point_of_sale=False)
+    link = fake.outbox.last(subject_contains="Crea tu nueva contraseña").token
+    client.accounts.create_password(link, password=PASSWORD, confirmation=PASSWORD)
+    owner = log_in(client, BUYER_EMAIL, PASSWORD)
+    workspace = activated_workspace(fake, owner)
+    owner.workspace.set_administrator(workspace.id, email=BUYER_EMAIL, name="Ana")
+    owner.workspace.rename(workspace.id, "Ana")
+    organization = owner.workspace.add_organization(workspace.id, **ORGANIZATION)
+    setup = owner.openfactura.setup.start(workspace_id=workspace.id)
+    owner.openfactura.setup.choose_organization(
+        setup.id, organization_id=organization.id, company=COMPANY
+    )
+    setup = owner.openfactura.setup.upload_certificate(
+        setup.id, legal_representative_pfx(), password=PFX_PASSWORD
+    )
+    return owner, setup
+
+
+@pytest.mark.parametrize(
+    ("chosen", "needed"),
+    [([61], "33"), ([56, 61], "33"), ([52, 56], "33"), ([112], "110"), ([33, 111], "110")],
+)
+def test_notas_without_a_document_they_modify_are_refused_locally_and_by_the_platform(
+    fake: FakeHaulmer, client: Haulmer, chosen: list[int], needed: str
+) -> None:
+    # A company certified to issue only notas, with nothing of its own to correct or annul, had
+    # been accepted; the SII certifies notas with the documents they modify.
+    owner, setup = _signed_setup_without_point_of_sale(fake, client)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=f"nota.*{needed}"):
+        owner.openfactura.setup.choose_dte_types(setup, chosen)
+    assert len(fake.requests) == sent  # refused before sending
+    with pytest.raises(BadRequestError, match=f"nota.*{needed}") as caught:
+        owner.openfactura.setup.choose_dte_types(setup.id, [33], extra_body={"dte_types": chosen})
+    assert caught.value.details[0].field == "dte_types"
+    assert owner.openfactura.setup.retrieve(setup.id).status is SetupStatus.PENDING_DTE_TYPES
+
+
+@pytest.mark.parametrize("chosen", [[34, 61], [39, 61], [46, 56, 61], [110, 111, 112]])
+def test_notas_with_a_document_they_modify_may_be_chosen(
+    fake: FakeHaulmer, client: Haulmer, chosen: list[int]
+) -> None:
+    owner, setup = _signed_setup_without_point_of_sale(fake, client)
+    assert owner.openfactura.setup.choose_dte_types(setup, chosen).dte_types == chosen
 
 
 def test_unknown_or_no_dte_types_are_refused_locally(

@@ -375,6 +375,9 @@ def dte_types_request(
             chosen.append(code)
         if not chosen:
             raise ValidationError("choose at least one DTE type to issue")
+        alone = notas_without_their_documents(chosen)
+        if alone:
+            raise ValidationError(alone)
         if preset and set(chosen) != set(preset):
             names = ", ".join(f"{code} ({DTEType(code).label})" for code in preset)
             raise MandatoryDTETypeError(
@@ -391,6 +394,32 @@ def dte_types_request(
         auth="bearer",
         **options,
     )
+
+
+NOTA_DOCUMENTS: dict[int, tuple[int, ...]] = {
+    56: (33, 34, 39, 41, 43, 46),
+    61: (33, 34, 39, 41, 43, 46),
+    111: (110,),
+    112: (110,),
+}
+"""The documents each nota corrects or annuls: one of them is chosen with it, as the SII's
+certification sets certify notas with the documents they modify (a factura 33 brings its
+notas 56 and 61 by itself)."""
+
+
+def notas_without_their_documents(chosen: Iterable[int]) -> str:
+    """Why these DTE types cannot be chosen, when a nota among them comes without any document
+    it modifies ("" when each has one); the SDK and the fake say it alike."""
+    codes = set(chosen)
+    for nota, documents in NOTA_DOCUMENTS.items():
+        if nota in codes and not codes.intersection(documents):
+            names = ", ".join(_type_name(code) for code in documents)
+            return (
+                f"a nota {_type_name(nota)} corrects or annuls a document the company issues, "
+                f"and none is chosen with it: add one of {names}"
+                + (" (a factura 33 brings its notas 56 and 61)" if nota in (56, 61) else "")
+            )
+    return ""
 
 
 def _type_name(code: int) -> str:

@@ -17,6 +17,7 @@ from haulmer.openfactura.certification import (
     add_business_days,
     business_days_between,
 )
+from haulmer.openfactura.setup import notas_without_their_documents
 from haulmer.testing._clock import reached
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._catalog import AVAILABLE_DTE_TYPES
@@ -348,6 +349,9 @@ class SetupSteps(WorkspaceSteps):
                 raise invalid(
                     "unknown DTE types", [("dte_types", f"not available: {shown(unknown, 200)}")]
                 )
+            alone = notas_without_their_documents(chosen)
+            if alone:
+                raise invalid("the DTE types are not valid; see details", [("dte_types", alone)])
             if preset and set(chosen) != set(preset):
                 raise PlatformError(
                     400,
