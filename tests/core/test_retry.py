@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import os
 import time
 
 import httpx
@@ -78,6 +79,36 @@ def test_retry_after_in_seconds_and_as_an_http_date() -> None:
     assert parse_retry_after(email.utils.formatdate(now + 30, usegmt=True), now=now) == 30.0
     assert parse_retry_after(email.utils.formatdate(now - 30, usegmt=True), now=now) == 0.0
     assert parse_retry_after("soon", now=now) is None
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Santiago", "Asia/Tokyo"])
+def test_an_http_date_without_a_zone_is_read_as_gmt_whatever_the_machines_zone(
+    zone: str,
+) -> None:
+    """HTTP dates are GMT: the asctime form has no zone, and "-0000" means UTC too."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        now = 1_800_000_000.0
+        asctime = time.strftime("%a %b %d %H:%M:%S %Y", time.gmtime(now + 30))
+        assert parse_retry_after(asctime, now=now) == 30.0
+        assert parse_retry_after(email.utils.formatdate(now + 30), now=now) == 30.0  # -0000
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+@pytest.mark.parametrize("value", ["-5", "-0.5", "-1e9"])
+def test_a_negative_retry_after_is_no_wait_the_server_asked_for(value: str) -> None:
+    assert parse_retry_after(value, now=0) is None
+    assert server_wait({"retry-after-ms": value}, now=0) is None
+    assert server_wait({}, retry_after_field=float(value), now=0) is None
+    assert server_wait({"retry-after": value}, message="Try again in 9 seconds", now=0) == 9.0
+    assert server_wait({"retry-after-ms": value, "retry-after": "4"}, now=0) == 4.0
 
 
 def test_server_wait_prefers_headers_then_field_then_message_and_reports_the_full_wait() -> None:
@@ -158,6 +189,43 @@ def test_retry_after_seconds_header_sets_the_wait(
     ]
     send(client, get_org())
     assert sleeps == [4.0]
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_negative_retry_after_header_backs_off_instead_of_retrying_at_once(
+    client: Haulmer, mock: respx.MockRouter, sleeps: Sleeps, status: int
+) -> None:
+    mock.get(ORG_URL).side_effect = [
+        httpx.Response(status, headers={"Retry-After": "-30"}),
+        httpx.Response(200, json=ORG),
+    ]
+    send(client, get_org())
+    assert len(sleeps) == 1
+    assert 0.375 <= sleeps[0] <= 0.5  # the first backoff, not 0
+
+
+@pytest.mark.parametrize("status", [429, 503])
+async def test_async_a_negative_retry_after_header_backs_off_instead_of_retrying_at_once(
+    aclient: AsyncHaulmer, mock: respx.MockRouter, sleeps: Sleeps, status: int
+) -> None:
+    mock.get(ORG_URL).side_effect = [
+        httpx.Response(status, headers={"Retry-After": "-30"}),
+        httpx.Response(200, json=ORG),
+    ]
+    await asend(aclient, get_org())
+    assert len(sleeps) == 1
+    assert 0.375 <= sleeps[0] <= 0.5
+
+
+def test_a_429_with_a_negative_retry_after_says_the_wait_its_message_gives(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    body = {"statusCode": 429, "message": "Rate limit is exceeded. Try again in 7 seconds."}
+    mock.get(ORG_URL).respond(429, headers={"Retry-After": "-1"}, json=body)
+    with pytest.raises(RateLimitError) as info:
+        send(client, get_org(max_retries=0))
+    assert info.value.retry_after == 7.0
+    assert "retry in 7 seconds" in str(info.value)
 
 
 def test_retry_after_http_date_header_sets_the_wait(

@@ -4,6 +4,7 @@ what the one retry loop (the runners') must remember: whether an attempt may hav
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import enum
 import math
@@ -93,26 +94,38 @@ def should_retry(
 
 
 def parse_retry_after(value: str, *, now: float) -> float | None:
-    """Seconds to wait from a Retry-After value: a number of seconds or an HTTP date."""
+    """Seconds to wait from a Retry-After value: a number of seconds or an HTTP date; None for
+    a negative number, which is no wait a server means (a date already past is 0)."""
     text = value.strip()
     if not text:
         return None
     try:
-        seconds = float(text)
+        number = float(text)
     except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when is None:
-            return None
-        seconds = when.timestamp() - now
+        return _seconds_until(text, now=now)
+    return _as_seconds(number)
+
+
+def _seconds_until(http_date: str, *, now: float) -> float | None:
+    """Seconds from ``now`` to an HTTP date, read as GMT also when it names no zone (the asctime
+    form, or "-0000"), never in the machine's zone; 0 once past, None if it is no date."""
+    try:
+        when = email.utils.parsedate_to_datetime(http_date)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    seconds = when.timestamp() - now
     if math.isnan(seconds) or math.isinf(seconds):
         return None
     return max(seconds, 0.0)
 
 
 def _as_seconds(value: object) -> float | None:
+    """A wait of the server's in seconds (a number, or its text), or None: not a number, not
+    finite, or negative."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -127,9 +140,9 @@ def _as_seconds(value: object) -> float | None:
             return None
     else:
         return None
-    if math.isnan(seconds) or math.isinf(seconds):
+    if math.isnan(seconds) or math.isinf(seconds) or seconds < 0:
         return None
-    return max(seconds, 0.0)
+    return seconds
 
 
 def server_wait(
