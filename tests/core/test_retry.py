@@ -406,6 +406,31 @@ def test_a_key_replaced_through_extra_headers_is_the_one_named(
     assert "pass idempotency_key='mine' (the key it sent)" in str(info.value)
 
 
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_a_key_blanked_through_extra_headers_is_not_retried_after_sending(
+    client: Haulmer, mock: respx.MockRouter, blank: str
+) -> None:
+    """A server keeps no blank key: the POST is not retried once it may have arrived."""
+    route = mock.post(DOC_URL)
+    route.side_effect = [httpx.ReadTimeout("slow"), httpx.Response(200, json={"ok": 1})]
+    with pytest.raises(APITimeoutError) as info:
+        send(client, emit(idempotency_key="derived-1", extra_headers={"Idempotency-Key": blank}))
+    assert route.call_count == 1
+    assert "check whether it was (retrieve what it changes) before repeating" in str(info.value)
+
+
+async def test_async_a_key_blanked_through_extra_headers_is_not_retried_after_sending(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(DOC_URL)
+    route.side_effect = [httpx.Response(503), httpx.Response(200, json={"ok": 1})]
+    with pytest.raises(ServerError):
+        await asend(
+            aclient, emit(idempotency_key="derived-1", extra_headers={"Idempotency-Key": ""})
+        )
+    assert route.call_count == 1
+
+
 def test_a_broken_connection_on_a_read_says_it_is_safe_to_repeat(
     client: Haulmer, mock: respx.MockRouter
 ) -> None:

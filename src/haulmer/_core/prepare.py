@@ -362,6 +362,11 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
         params.update(_extra_query(request.extra_query))
     url = base_url + request.path
     _check_url_length(request, url, params)
+    # The key actually sent: extra headers may replace the call's own, or blank it.
+    key = _sent_key(headers) if request.idempotency_key else None
+    retry_safe = request.retry_safe
+    if request.idempotency_key and not key:  # no server keeps a blank key: not safe to repeat
+        retry_safe = request.replace(idempotency_key=None).retry_safe
     return PreparedRequest(
         method=request.method,
         url=url,
@@ -371,10 +376,9 @@ def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedR
         content=content,
         timeout=timeout,
         max_retries=max_retries,
-        retry_safe=request.retry_safe,
+        retry_safe=retry_safe,
         error_hints=dict(request.error_hints) if request.error_hints else None,
-        # The key actually sent: extra headers may replace the call's own.
-        idempotency_key=_sent_key(headers) if request.idempotency_key else None,
+        idempotency_key=key,
         creates=request.creates,
     )
 
@@ -399,8 +403,9 @@ def _check_url_length(request: APIRequest[Any], url: str, params: Mapping[str, A
 
 
 def _sent_key(headers: Mapping[str, str]) -> str | None:
-    """The Idempotency-Key header sent, whatever the case of its name."""
-    return next((v for k, v in headers.items() if k.lower() == "idempotency-key"), None)
+    """The Idempotency-Key header sent, whatever the case of its name; None if blank."""
+    key = next((v for k, v in headers.items() if k.lower() == "idempotency-key"), None)
+    return key if key and key.strip() else None
 
 
 _SECRET_FIELD_WORDS = ("password", "token", "secret", "apikey", "api_key", "pfx")

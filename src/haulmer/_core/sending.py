@@ -407,7 +407,7 @@ def _how_to_repeat(prepared: PreparedRequest) -> str:
     if prepared.method in ("GET", "HEAD", "OPTIONS"):
         return "; it only reads, so repeating it is safe"
     header = next((v for k, v in prepared.headers.items() if k.lower() == "idempotency-key"), None)
-    if header:
+    if header and header.strip():
         return (
             "; the call may have been carried out: repeat it with the same Idempotency-Key header "
             f"({shown(header)}) so it is not done twice"
