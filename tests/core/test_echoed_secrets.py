@@ -77,6 +77,27 @@ def test_an_error_answer_echoing_the_login_password_shows_a_marker_instead(
         assert "[redacted]" in str(info.value)
 
 
+@pytest.mark.parametrize("face", ["sync", "async"])
+async def test_an_error_answer_echoing_a_password_with_escaped_slashes_shows_a_marker_instead(
+    client: Haulmer, aclient: AsyncHaulmer, mock: respx.MockRouter, face: str
+) -> None:
+    """Servers that write JSON as PHP does escape "/" as "\\/" (a .pfx in base64 has many)."""
+    password = "Clave/2026/de+Ana"
+    body = json.dumps(_echo(401, password)).replace("/", "\\/").encode()
+    mock.post(f"{PLATFORM}/v1/accounts/login").respond(
+        401, content=body, headers={"content-type": "application/json"}
+    )
+    with pytest.raises(APIStatusError) as info:
+        if face == "sync":
+            client.accounts.login("ana@example.com", password)
+        else:
+            await aclient.accounts.login("ana@example.com", password)
+    shown = _everything_shown(info.value)
+    assert password not in shown
+    assert password.replace("/", "\\/") not in shown
+    assert "rejected: [redacted]" in str(info.value)
+
+
 async def test_an_error_answer_echoing_an_e_mail_token_and_password_hides_both(
     aclient: AsyncHaulmer, mock: respx.MockRouter
 ) -> None:

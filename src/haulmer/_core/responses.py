@@ -265,14 +265,19 @@ def error_from_response(
 
 
 def hide_echoed_secrets(content: bytes, secrets: Sequence[str]) -> bytes:
-    """``content`` with each of ``secrets`` replaced by a marker, as text and as JSON writes it:
-    an error answer that echoes the request (its API key, a password) must not carry it into
-    the error's message, body and response."""
+    """``content`` with each of ``secrets`` replaced by a marker, as text and as JSON writes it
+    (also with "/" escaped, as PHP does): an error answer that echoes the request (its API key,
+    a password, a .pfx in base64) must not carry it into the error's message, body and
+    response."""
     for secret in secrets:
+        ascii_json = json.dumps(secret)[1:-1]
+        utf8_json = json.dumps(secret, ensure_ascii=False)[1:-1]
         for form in {
             secret,
-            json.dumps(secret)[1:-1],
-            json.dumps(secret, ensure_ascii=False)[1:-1],
+            ascii_json,
+            utf8_json,
+            ascii_json.replace("/", "\\/"),
+            utf8_json.replace("/", "\\/"),
         }:
             encoded = form.encode("utf-8", "surrogatepass")
             if encoded in content:
