@@ -333,3 +333,64 @@ async def test_async_pages_and_paginators_refuse_pickling_saying_what_to_pickle(
     first = await paginator
     with pytest.raises(TypeError, match=r"AsyncPage cannot be pickled.*Pickle page\.items"):
         pickle.dumps(first)
+
+
+def empty_after_page_one(status: int) -> Any:
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked = int(json.loads(request.content).get("Page", 1))
+        if asked == 1:
+            return numbered(request)
+        if status == 204:
+            return httpx.Response(204, headers={"x-request-id": "req_gone"})
+        body = {"current_page": asked, "last_page": 3, "total": 6, "data": []}
+        return httpx.Response(200, json=body, headers={"x-request-id": "req_gone"})
+
+    return answer
+
+
+@pytest.mark.parametrize("status", [200, 204])
+def test_an_empty_page_before_the_last_ends_iteration_with_an_error_not_quietly(
+    status: int, client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).mock(side_effect=empty_after_page_one(status))
+    seen: list[str] = []
+    expected = "where page 2 of 3 was expected"
+    with pytest.raises(APIResponseValidationError, match=expected) as caught:
+        seen.extend(org.rut for org in page(client, issued()))
+    assert seen == ["1-0", "1-1"]
+    assert caught.value.status_code == status
+    assert caught.value.request_id == "req_gone"
+    assert "leave out the items of pages 2-3" in str(caught.value)
+
+
+@pytest.mark.parametrize("status", [200, 204])
+async def test_async_an_empty_page_before_the_last_ends_iteration_with_an_error(
+    status: int, aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).mock(side_effect=empty_after_page_one(status))
+    seen: list[str] = []
+    with pytest.raises(APIResponseValidationError, match="where page 2 of 3 was expected"):
+        async for org in _paginator(aclient):
+            seen.append(org.rut)
+    assert seen == ["1-0", "1-1"]
+
+
+def test_an_empty_first_page_ends_the_list_quietly_and_an_empty_last_page_does_not(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).respond(204)
+    assert list(page(client, issued())) == []
+    mock.post(ISSUED).respond(200, json={"current_page": 1, "last_page": 1, "data": []})
+    assert list(page(client, issued())) == []
+
+    def empty_last(request: httpx.Request) -> httpx.Response:
+        asked = int(json.loads(request.content).get("Page", 1))
+        if asked < 2:
+            return numbered(request, last=2)
+        return httpx.Response(200, json={"current_page": 2, "last_page": 2, "data": []})
+
+    mock.post(ISSUED).mock(side_effect=empty_last)
+    seen: list[str] = []
+    with pytest.raises(APIResponseValidationError, match="leave out the items of page 2;"):
+        seen.extend(org.rut for org in page(client, issued()))
+    assert seen == ["1-0", "1-1"]

@@ -36,6 +36,7 @@ __all__ = [
     "SyncPage",
     "fetched_pages",
     "lazy_pages",
+    "why_ended_early",
     "why_not_advancing",
 ]
 
@@ -146,6 +147,24 @@ class CursorPages:
         if not cursor or not self.items(body):
             return None
         return request.replace(params={**(request.params or {}), self.param: cursor})
+
+
+def why_ended_early(before: PageInfo | None) -> str | None:
+    """Why a page without items (empty, or HTTP 204), fetched to follow ``before``, cannot end
+    the list: ``before`` said more pages follow, and ending there would leave their items out
+    without a word. None when it may end the list."""
+    if before is None or before.current_page is None or before.last_page is None:
+        return None
+    if before.current_page >= before.last_page:
+        return None
+    asked, last = before.current_page + 1, before.last_page
+    pages = f"page {last}" if asked == last else f"pages {asked}-{last}"
+    return (
+        f"no items where page {asked} of {last} was expected (page {asked - 1} said the list "
+        f"has {last} pages): the list changed while it was read, or the server lost the page, "
+        f"and ending here would leave out the items of {pages}; read the list "
+        "again from its first page"
+    )
 
 
 def why_not_advancing(before: PageInfo, after: PageInfo) -> str | None:

@@ -17,7 +17,13 @@ from typing import Any, TypeVar, cast
 
 import pydantic
 
-from haulmer._core.pagination import NumberedPages, PageInfo, Pagination, why_not_advancing
+from haulmer._core.pagination import (
+    NumberedPages,
+    PageInfo,
+    Pagination,
+    why_ended_early,
+    why_not_advancing,
+)
 from haulmer._core.request import APIRequest
 from haulmer._core.retry import server_wait
 from haulmer._raw_response import REQUEST_ID_HEADERS, RawResponse, request_id_from
@@ -354,10 +360,14 @@ def decode_page(
     """Items, page metadata and the next page's request; HTTP 204 or an empty body: no items.
 
     ``after``: the page this one was asked to follow; a page that does not move on from it is an
-    APIResponseValidationError, since iterating would repeat the same items forever.
+    APIResponseValidationError, since iterating would repeat the same items forever, and so is
+    one without items where ``after`` said more pages follow, since ending there loses them.
     """
     pagination: Pagination = request.pagination or NumberedPages()
     if raw.status_code == 204 or not raw.content.strip():
+        ended = why_ended_early(after)
+        if ended:
+            raise _invalid(raw, ended)
         return [], PageInfo(), None
     body = decode_json(raw.content, raw.headers.get("content-type"))
     if body is _TOO_DEEP:
@@ -370,4 +380,8 @@ def decode_page(
         if stalled:
             raise _invalid(raw, stalled, body)
     items = [_validate(raw, request.cast_to, item) for item in pagination.items(body)]
+    if not items:
+        ended = why_ended_early(after)
+        if ended:
+            raise _invalid(raw, ended, body)
     return items, info, pagination.next_request(request, body)
