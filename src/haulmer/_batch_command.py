@@ -134,8 +134,13 @@ def _sale_of(raw: bytes, path: str, number: int) -> dict[str, Any] | None:
     if not line.strip():
         return None
     try:
-        sale = json.loads(line, parse_constant=_no_constant, parse_float=_finite_float)
-    except _NoJSONNumber as exc:
+        sale = json.loads(
+            line,
+            parse_constant=_no_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_object_of_distinct_keys,
+        )
+    except _UnsendableJSON as exc:
         raise ValueError(f"{path}, line {number}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise ValueError(
@@ -202,13 +207,14 @@ def _hint(line: str) -> str:
     return ""
 
 
-class _NoJSONNumber(ValueError):
-    """A number Python reads and JSON has not (NaN, Infinity, 1e400): no request can carry it."""
+class _UnsendableJSON(ValueError):
+    """A number Python reads and JSON has not (NaN, Infinity, 1e400), or a key given twice: no
+    request can carry it as written."""
 
 
 def _no_constant(name: str) -> Any:
     """``json.loads(parse_constant=)``: NaN, Infinity and -Infinity are Python's, not JSON's."""
-    raise _NoJSONNumber(
+    raise _UnsendableJSON(
         f"{name} is no JSON number (JSON has no NaN or Infinity); write the number, or null"
     )
 
@@ -217,8 +223,22 @@ def _finite_float(text: str) -> float:
     """``json.loads(parse_float=)``: a number too large for a float would be read as Infinity."""
     value = float(text)
     if math.isinf(value):
-        raise _NoJSONNumber(f"{shown(text, 40)} is too large a number; write the amount itself")
+        raise _UnsendableJSON(f"{shown(text, 40)} is too large a number; write the amount itself")
     return value
+
+
+def _object_of_distinct_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads(object_pairs_hook=)``: an object that names a key twice is refused, since
+    JSON readers differ on which value they keep (Python's the last, others the first)."""
+    sale = dict(pairs)
+    if len(sale) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise _UnsendableJSON(
+            f"the key {shown(twice, 40)} appears more than once in one object, and JSON readers "
+            "differ on which value they keep; write it once, with the value meant"
+        )
+    return sale
 
 
 class ProgressDisplay:

@@ -557,6 +557,24 @@ def test_a_number_json_does_not_have_stops_the_file_naming_its_line(
     assert said in str(refused.value)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"id": "b", "id": "c", "document": {}}',
+        '{"id": "b", "document": {"Folio": 1, "Folio": 2}}',
+    ],
+)
+def test_a_key_given_twice_in_a_sale_stops_the_file_naming_its_line_and_key(
+    tmp_path: Path, line: str
+) -> None:
+    """Python's JSON reader kept the last of two values of one key, without a word; other
+    readers keep the first, so the sale sent could differ from the one its author checked."""
+    batch = tmp_path / "sales.jsonl"
+    batch.write_text('{"id": "a", "document": {}}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 2: the key '(id|Folio)' appears more than once"):
+        read_sales(str(batch))
+
+
 def test_a_file_of_sales_is_held_as_its_lines_not_as_python_objects(tmp_path: Path) -> None:
     """Every sale was held read into dicts for the whole batch: about eight times the file (a
     50 MB export took 400 MB for the hours its batch lasts). Its lines are kept, and each sale is
