@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import warnings
 from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
 
 import httpx
 import pytest
@@ -114,6 +118,54 @@ def test_haulmer_log_env_turns_logging_on(monkeypatch: pytest.MonkeyPatch) -> No
         assert logger.level == logging.DEBUG
         assert len(logger.handlers) == len(before[0]) + 1
         Haulmer("k").close()  # configured once only
+        assert len(logger.handlers) == len(before[0]) + 1
+    finally:
+        logger.handlers[:] = before[0]
+        logger.setLevel(before[1])
+
+
+def test_two_threads_making_their_first_clients_at_once_add_one_log_handler(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both threads read HAULMER_LOG before either marked logging set up, and both added a
+    handler: every line was then written twice. The second now waits for the first."""
+    logger = logging.getLogger("haulmer")
+    before = (list(logger.handlers), logger.level)
+    monkeypatch.setattr(haulmer_logging, "_configured", False)
+    monkeypatch.setenv("HAULMER_LOG", "info")
+    lock = haulmer_logging._CONFIGURING
+    other_waits = threading.Event()  # the other thread is at the lock, or done
+
+    def other() -> None:
+        try:
+            Haulmer("k").close()
+        finally:
+            other_waits.set()
+
+    second = threading.Thread(target=other)
+
+    class Watched:
+        def __enter__(self) -> None:
+            if threading.current_thread() is second:
+                other_waits.set()
+            lock.acquire()
+
+        def __exit__(self, *exc: object) -> None:
+            lock.release()
+
+    class Environ:
+        def get(self, key: str, default: Any = None) -> Any:
+            first = threading.current_thread() is not second
+            if first and not second.is_alive() and not other_waits.is_set():
+                second.start()  # while this thread reads HAULMER_LOG
+                other_waits.wait()
+            return os.environ.get(key, default)
+
+    monkeypatch.setattr(haulmer_logging, "_CONFIGURING", Watched())
+    monkeypatch.setattr(haulmer_logging, "os", SimpleNamespace(environ=Environ()))
+    try:
+        Haulmer("k").close()
+        second.join()
         assert len(logger.handlers) == len(before[0]) + 1
     finally:
         logger.handlers[:] = before[0]

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
 
 __all__ = ["LOG_ENV", "REDACTED", "logger", "redact_headers", "redact_url", "setup_from_env"]
@@ -84,10 +85,21 @@ _OFF: Final = frozenset({"", "0", "off", "false", "no", "none"})
 
 def setup_from_env() -> None:
     """Send ``haulmer`` logs to stderr when HAULMER_LOG is ``debug`` or ``info`` (once); warn
-    once about any other value but an off one, which would otherwise do nothing unseen."""
-    global _configured
+    once about any other value but an off one, which would otherwise do nothing unseen. Once
+    across threads too: two first clients made at once add one handler."""
     if _configured:
         return
+    with _CONFIGURING:
+        if not _configured:
+            _configure_from_env()
+
+
+_CONFIGURING: Final = ForkSafeLock()
+
+
+def _configure_from_env() -> None:
+    """``setup_from_env``'s work, under its lock."""
+    global _configured
     given = os.environ.get(LOG_ENV, "")
     level = given.strip().lower()
     if level not in {"debug", "info"}:
@@ -96,7 +108,7 @@ def setup_from_env() -> None:
             warnings.warn(
                 f"{LOG_ENV}={shown(given)} is not a level the SDK knows: set it to info (each "
                 "attempt) or debug (with redacted headers); logging stays off",
-                stacklevel=3,
+                stacklevel=4,
             )
         return
     _configured = True
