@@ -550,6 +550,46 @@ def test_a_nota_de_debito_annulling_an_orden_de_compra_is_not_judged(factura: Do
     assert nd.referencias[0].tipo_doc_ref == "801"
 
 
+@pytest.mark.parametrize("cod_ref", ["anula", "corrige_montos"])
+def test_a_nota_does_not_modify_a_guia_de_despacho(
+    emisor: dict[str, Any], receptor: dict[str, Any], cod_ref: str
+) -> None:
+    """A guía carries no débito fiscal: the SII refuses a nota modifying it (REF-3-415)."""
+    guia = dte.guia_despacho(
+        ind_traslado=1, emisor=emisor, receptor=receptor, lines=[RJ45], folio=8
+    )
+    for build in (dte.nota_credito, dte.nota_debito):
+        with pytest.raises(DocumentError) as info:
+            build(guia, cod_ref=cod_ref, lines=[{"nombre": "Flete", "precio": 1000}])
+        assert "Referencia[1].TpoDocRef" in [detail.field for detail in info.value.details]
+        assert "guía de despacho carries no débito fiscal" in str(info.value)
+        assert "void_guia" in str(info.value)
+
+
+def test_a_guia_named_beside_the_modified_factura_is_kept(factura: Document) -> None:
+    """A reference to a guía without CodRef only says which dispatch the factura covered."""
+    guia_ref = {"TpoDocRef": "52", "FolioRef": "991", "FchRef": date(2026, 11, 1)}
+    nc = dte.nota_credito(factura.with_folio(1), referencias=[guia_ref])
+    assert [r.tipo_doc_ref for r in nc.referencias] == ["33", "52"]
+
+
+def test_a_nota_named_by_tipo_doc_ref_does_not_modify_an_export_document(
+    factura: Document,
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(
+            tipo_doc_ref=110,
+            folio_ref=5,
+            fecha_ref=date(2026, 11, 1),
+            emisor=factura.encabezado.emisor,
+            receptor=factura.encabezado.receptor,
+            cod_ref="corrige_montos",
+            lines=[{"nombre": "Rebaja", "precio": 1000}],
+        )
+    assert info.value.details[0].field == "Referencia[1].TpoDocRef"
+    assert "nota_credito_exportacion (112)" in str(info.value)
+
+
 def test_nota_debito_defaults_to_corrige_montos(factura: Document) -> None:
     nd = dte.nota_debito(factura.with_folio(1), lines=[{"nombre": "Intereses", "precio": 1000}])
     assert nd.referencias[0].cod_ref is CodRef.CORRIGE_MONTOS

@@ -57,6 +57,37 @@ annuls (a second credit would add to the first instead of undoing it)."""
 
 _DTE_CODES = frozenset(str(int(tipo)) for tipo in DTEType)
 
+_NOT_MODIFIED_BY_NOTAS: dict[str, str] = {
+    "52": "a guía de despacho carries no débito fiscal, so no nota modifies it (the SII "
+    "refuses it, REF-3-415): void the guía (documents.void_guia), or modify the factura that "
+    "invoiced it",
+    "110": "an export document is modified by an export nota: nota_credito_exportacion (112) "
+    "or nota_debito_exportacion (111)",
+    "111": "an export document is modified by an export nota: nota_credito_exportacion (112) "
+    "or nota_debito_exportacion (111)",
+    "112": "an export document is modified by an export nota: nota_credito_exportacion (112) "
+    "or nota_debito_exportacion (111)",
+}
+"""The documents a nota de crédito or débito (56, 61) cannot modify (reference with a CodRef),
+and what to do instead."""
+
+
+def _modified_document_problems(refs: Sequence[Referencia]) -> list[ErrorDetail]:
+    """A nota's references with a CodRef to a document no nota (56, 61) modifies: a guía de
+    despacho or an export document."""
+    problems: list[ErrorDetail] = []
+    for index, ref in enumerate(refs):
+        referenced = (ref.tipo_doc_ref or "").strip()
+        if isinstance(ref.cod_ref, CodRef) and referenced in _NOT_MODIFIED_BY_NOTAS:
+            problems.append(
+                ErrorDetail(
+                    f"Referencia[{index + 1}].TpoDocRef",
+                    f"is {referenced} with CodRef {int(ref.cod_ref)}: "
+                    + _NOT_MODIFIED_BY_NOTAS[referenced],
+                )
+            )
+    return problems
+
 
 def _annulment_problems(tipo: int, refs: Sequence[Referencia]) -> list[ErrorDetail]:
     """A nota that annuls (CodRef 1) what its kind cannot: the SII's cases are a nota de
@@ -147,6 +178,7 @@ def documento_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
                 )
             )
         problems += _annulment_problems(int(tipo), refs)
+        problems += _modified_document_problems(refs)
     if not tipo.is_boleta:  # boleta references: every element optional, CodRef free text
         problems += issued_reference_problems(doc, refs)
     for index, ref in enumerate(refs):
