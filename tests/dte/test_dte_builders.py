@@ -590,6 +590,23 @@ def test_a_nota_named_by_tipo_doc_ref_does_not_modify_an_export_document(
     assert "nota_credito_exportacion (112)" in str(info.value)
 
 
+@pytest.mark.parametrize("folio_ref", ["-1", "ABC", "1.5", "F-12", "12345678901"])
+def test_a_folio_no_electronic_document_has_is_refused_in_its_reference(
+    factura: Document, folio_ref: str
+) -> None:
+    """An electronic document's folio is 1 to 10 digits; FolioRef text is for other documents."""
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(factura.with_folio(1), folio_ref=folio_ref)
+    assert info.value.details[0].field == "Referencia[1].FolioRef"
+    assert "is a whole number from 1 to 9999999999" in str(info.value)
+
+
+def test_text_folios_of_other_documents_and_ten_digit_folios_are_kept(factura: Document) -> None:
+    order = {"TpoDocRef": "801", "FolioRef": "OC-2026/17", "FchRef": date(2026, 11, 1)}
+    nc = dte.nota_credito(factura.with_folio(1), folio_ref="9999999999", referencias=[order])
+    assert [r.folio_ref for r in nc.referencias] == ["9999999999", "OC-2026/17"]
+
+
 def test_nota_debito_defaults_to_corrige_montos(factura: Document) -> None:
     nd = dte.nota_debito(factura.with_folio(1), lines=[{"nombre": "Intereses", "precio": 1000}])
     assert nd.referencias[0].cod_ref is CodRef.CORRIGE_MONTOS

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from haulmer._lazy import LazyModule
+from haulmer._shown import shown
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.models import Referencia
 from haulmer.dte.rules.outcome import blank
@@ -56,6 +57,8 @@ annuls (a second credit would add to the first instead of undoing it)."""
 
 
 _DTE_CODES = frozenset(str(int(tipo)) for tipo in DTEType)
+_FOLIO_DIGITS = 10
+"""An electronic document's folio has at most 10 digits (the SII's FolioType)."""
 
 _NOT_MODIFIED_BY_NOTAS: dict[str, str] = {
     "52": "a guía de despacho carries no débito fiscal, so no nota modifies it (the SII "
@@ -142,13 +145,24 @@ def issued_reference_problems(doc: dte.Document, refs: Sequence[Referencia]) -> 
                 )
             )
         folio = (ref.folio_ref or "").strip()
-        if folio.isascii() and folio.isdigit() and int(folio) == 0 and ref.ind_global != 1:
+        digits = folio.isascii() and folio.isdigit()
+        if digits and int(folio) == 0 and ref.ind_global != 1:
             problems.append(
                 ErrorDetail(
                     f"{where}.FolioRef",
                     "is 0, and an electronic document's folio is 1 or more: give the folio of "
                     "the referenced document (document.with_folio(n) before the nota), or "
                     "IndGlobal 1 for a reference to many documents",
+                )
+            )
+        elif folio and (not digits or len(folio.lstrip("0")) > _FOLIO_DIGITS):
+            problems.append(
+                ErrorDetail(
+                    f"{where}.FolioRef",
+                    f"is {shown(folio)}, and the folio of an electronic document (TpoDocRef "
+                    f"{ref.tipo_doc_ref.strip()}) is a whole number from 1 to "
+                    f"{10**_FOLIO_DIGITS - 1}, so the SII finds no such document: give the "
+                    "referenced document's folio",
                 )
             )
     return problems
