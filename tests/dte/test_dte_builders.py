@@ -607,6 +607,18 @@ def test_text_folios_of_other_documents_and_ten_digit_folios_are_kept(factura: D
     assert [r.folio_ref for r in nc.referencias] == ["9999999999", "OC-2026/17"]
 
 
+def test_a_nota_goes_to_the_receptor_of_the_document_it_modifies(factura: Document) -> None:
+    """The SII refuses a nota whose receptor RUT is not the referenced document's (REF-3-751)."""
+    other = {**factura.encabezado.receptor.model_dump(), "rut": "96874030-K"}
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(factura.with_folio(1), cod_ref="corrige_texto", receptor=other)
+    assert info.value.details[0].field == "Encabezado.Receptor.RUTRecep"
+    assert "refuses a nota to another receptor" in str(info.value)
+    renamed = {**factura.encabezado.receptor.model_dump(), "razon_social": "Nuevo Nombre SpA"}
+    nc = dte.nota_credito(factura.with_folio(1), cod_ref="corrige_texto", receptor=renamed)
+    assert nc.receptor.razon_social == "Nuevo Nombre SpA"
+
+
 def test_nota_debito_defaults_to_corrige_montos(factura: Document) -> None:
     nd = dte.nota_debito(factura.with_folio(1), lines=[{"nombre": "Intereses", "precio": 1000}])
     assert nd.referencias[0].cod_ref is CodRef.CORRIGE_MONTOS

@@ -270,7 +270,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
     ]
     referencias = [reference, *options.get("referencias", ())]
     if export:
-        return export_document(
+        note = export_document(
             tipo,
             emisor=emisor,
             receptor=receptor,
@@ -281,11 +281,13 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
             id_doc=id_doc,
             options=document_options(options, descuentos_recargos=copied, referencias=referencias),
         )
+        _check_same_receptor(note, documento)
+        return note
     if montos_brutos:
         id_doc["MntBruto"] = 1
     receptor_data = model_dict(receptor)
     receptor_data.pop("TelefonoRecep", None)  # boleta-only; a note is not a boleta
-    return build(
+    note = build(
         tipo,
         emisor=model_dict(emisor),
         receptor=receptor_data,
@@ -298,6 +300,25 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
             tasas_adicionales=rates,
             credito_constructoras=credito,
         ),
+    )
+    _check_same_receptor(note, documento)
+    return note
+
+
+def _check_same_receptor(note: Document, documento: Document | None) -> None:
+    """A nota goes to the receptor of the document it modifies: the SII refuses another RUT
+    (REF-3-751). A boleta's buyer is often anonymous (66666666-6), so its nota names the real
+    one."""
+    if documento is None or documento.tipo_dte.is_boleta or documento.receptor is None:
+        return
+    if note.receptor is None or note.receptor.rut == documento.receptor.rut:
+        return
+    raise DocumentError(
+        f"the {note.tipo_dte.label} goes to {note.receptor.rut}, but the "
+        f"{documento.tipo_dte.label} it modifies went to {documento.receptor.rut}, and the SII "
+        "refuses a nota to another receptor: keep the document's receptor RUT (receptor= may "
+        "change its razón social, giro or address)",
+        [ErrorDetail("Encabezado.Receptor.RUTRecep", f"must be {documento.receptor.rut}")],
     )
 
 
