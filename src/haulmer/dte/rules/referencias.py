@@ -132,7 +132,8 @@ def issued_reference_problems(doc: dte.Document, refs: Sequence[Referencia]) -> 
     problems: list[ErrorDetail] = []
     fecha = doc.fecha_emision
     for index, ref in enumerate(refs):
-        if (ref.tipo_doc_ref or "").strip() not in _DTE_CODES:
+        referenced = (ref.tipo_doc_ref or "").strip()
+        if referenced not in _DTE_CODES:
             continue
         where = f"Referencia[{index + 1}]"
         if ref.fecha_ref is not None and ref.fecha_ref > fecha:
@@ -160,7 +161,7 @@ def issued_reference_problems(doc: dte.Document, refs: Sequence[Referencia]) -> 
                 ErrorDetail(
                     f"{where}.FolioRef",
                     f"is {shown(folio)}, and the folio of an electronic document (TpoDocRef "
-                    f"{ref.tipo_doc_ref.strip()}) is a whole number from 1 to "
+                    f"{referenced}) is a whole number from 1 to "
                     f"{10**_FOLIO_DIGITS - 1}, so the SII finds no such document: give the "
                     "referenced document's folio",
                 )
