@@ -233,11 +233,13 @@ def _object_of_distinct_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     sale = dict(pairs)
     if len(sale) != len(pairs):
         seen: set[str] = set()
-        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
-        raise _UnsendableJSON(
-            f"the key {shown(twice, 40)} appears more than once in one object, and JSON readers "
-            "differ on which value they keep; write it once, with the value meant"
-        )
+        for key, _ in pairs:
+            if key in seen:
+                raise _UnsendableJSON(
+                    f"the key {shown(key, 40)} appears more than once in one object, and JSON "
+                    "readers differ on which value they keep; write it once, with the value meant"
+                )
+            seen.add(key)
     return sale
 
 
