@@ -152,6 +152,43 @@ def test_boleta_defaults_and_issuer_subset(emisor: dict[str, Any]) -> None:
     assert _totales(doc) == {"MntNeto": 840, "IVA": 160, "MntTotal": 1000}
 
 
+@pytest.mark.parametrize("builder", [dte.boleta, dte.boleta_exenta])
+@pytest.mark.parametrize("key", ["IndServicio", "ind_servicio"])
+def test_a_boletas_ind_servicio_given_in_id_doc_is_kept(
+    emisor: dict[str, Any], builder: Any, key: str
+) -> None:
+    # A utility's boleta of servicios periódicos (1) must not be issued as a sale (3).
+    doc = builder(emisor=emisor, lines=[{"nombre": "Agua", "precio": 24500}], id_doc={key: 1})
+    assert doc.encabezado.id_doc.ind_servicio == 1
+
+
+@pytest.mark.parametrize("builder", [dte.boleta, dte.boleta_exenta])
+def test_a_boletas_ind_servicio_given_twice_differently_is_refused(
+    emisor: dict[str, Any], builder: Any
+) -> None:
+    with pytest.raises(DocumentError, match=r"IndServicio.*given twice") as caught:
+        builder(
+            emisor=emisor,
+            lines=[{"nombre": "Agua", "precio": 24500}],
+            ind_servicio=2,
+            id_doc={"IndServicio": 1},
+        )
+    assert [d.field for d in caught.value.details] == ["Encabezado.IdDoc.IndServicio"]
+
+
+@pytest.mark.parametrize("builder", [dte.boleta, dte.boleta_exenta])
+def test_a_boletas_ind_servicio_given_twice_alike_is_taken(
+    emisor: dict[str, Any], builder: Any
+) -> None:
+    doc = builder(
+        emisor=emisor,
+        lines=[{"nombre": "Agua", "precio": 24500}],
+        ind_servicio=4,
+        id_doc={"ind_servicio": 4},
+    )
+    assert doc.encabezado.id_doc.ind_servicio == 4
+
+
 def test_boleta_with_net_prices(emisor: dict[str, Any]) -> None:
     doc = dte.boleta(emisor=emisor, lines=[{"nombre": "Item", "precio": 1000}], montos_netos=True)
     assert doc.encabezado.id_doc.ind_mnt_neto == 2

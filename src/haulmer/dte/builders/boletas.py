@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+from haulmer._shown import shown
 from haulmer.dte.builders.base import (
     boleta_emisor,
     build,
@@ -22,6 +23,7 @@ from haulmer.dte.builders.inputs import (
 )
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
+from haulmer.errors import DocumentError, ErrorDetail
 from haulmer.rut import GENERIC_RECEPTOR_RUT
 
 if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
@@ -30,6 +32,8 @@ else:
     from typing_extensions import Unpack
 
 __all__ = ["boleta", "boleta_exenta"]
+
+_IND_SERVICIO_KEYS = ("IndServicio", "ind_servicio")
 
 
 def _boleta(
@@ -56,9 +60,24 @@ def _boleta(
 
 
 def _boleta_id_doc(
-    options: DocumentOptions, ind_servicio: int, medio_pago: int | str | None
+    options: DocumentOptions, ind_servicio: int | None, medio_pago: int | str | None
 ) -> dict[str, Any]:
-    id_doc: dict[str, Any] = {**(options.get("id_doc") or {}), "IndServicio": ind_servicio}
+    """IdDoc of a boleta: ``id_doc`` with IndServicio (the argument, else id_doc's, else 3
+    ventas y servicios) and MedioPago; an IndServicio given both ways must agree."""
+    id_doc: dict[str, Any] = dict(options.get("id_doc") or {})
+    own = next((key for key in _IND_SERVICIO_KEYS if id_doc.get(key) is not None), None)
+    if own is None:
+        for key in _IND_SERVICIO_KEYS:  # a spelling given as None: no value
+            id_doc.pop(key, None)
+        id_doc["IndServicio"] = 3 if ind_servicio is None else ind_servicio
+    elif ind_servicio is not None and str(id_doc[own]).strip() != str(ind_servicio).strip():
+        issue = (
+            f"given twice, as ind_servicio={shown(ind_servicio)} and as id_doc's "
+            f"{own}={shown(id_doc[own])}; give it once"
+        )
+        raise DocumentError(
+            f"IndServicio {issue}", [ErrorDetail("Encabezado.IdDoc.IndServicio", issue)]
+        )
     if medio_pago is not None:
         id_doc["MedioPago"] = medio_pago
     return id_doc
@@ -69,16 +88,17 @@ def boleta(
     emisor: EmisorInput,
     lines: Iterable[LineInput],
     receptor: ReceptorInput | None = None,
-    ind_servicio: int = 3,
+    ind_servicio: int | None = None,
     montos_netos: bool = False,
     medio_pago: int | str | None = None,
     **options: Unpack[DocumentOptions],
 ) -> Document:
     """Boleta electrónica (39): gross prices (IVA included) split into MntNeto and IVA.
 
-    The receptor defaults to the anonymous 66666666-6; ``ind_servicio`` 3 = ventas y servicios;
-    ``montos_netos=True`` (IndMntNeto 2) for net line prices. The issuer keeps only the boleta's
-    fields (RznSocEmisor, GiroEmisor, CdgSIISucur, address). ``options``: ``DocumentOptions``
+    The receptor defaults to the anonymous 66666666-6; ``ind_servicio`` (IndServicio, or
+    ``id_doc``'s) defaults to 3 = ventas y servicios; ``montos_netos=True`` (IndMntNeto 2) for
+    net line prices. The issuer keeps only the boleta's fields (RznSocEmisor, GiroEmisor,
+    CdgSIISucur, address). ``options``: ``DocumentOptions``
     (``fecha``, ``folio``, ``descuentos_recargos``, ``referencias``, ``id_doc``, ``check``).
     """
     check_options("boleta", options, DocumentOptions)
@@ -93,7 +113,7 @@ def boleta_exenta(
     emisor: EmisorInput,
     lines: Iterable[LineInput],
     receptor: ReceptorInput | None = None,
-    ind_servicio: int = 3,
+    ind_servicio: int | None = None,
     medio_pago: int | str | None = None,
     **options: Unpack[DocumentOptions],
 ) -> Document:
