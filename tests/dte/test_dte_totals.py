@@ -403,6 +403,32 @@ def test_global_discount_on_afecto_without_afecto_lines_is_an_error() -> None:
     assert info.value.details[0].field == "DscRcgGlobal[1].IndExeDR"
 
 
+@pytest.mark.parametrize(
+    ("tipo", "ind_exe_dr", "tpo_mov", "names"),
+    [
+        (39, 2, "D", "no facturable"),
+        (39, 2, "R", "no facturable"),
+        (39, 1, "R", "exempt"),
+        (39, 1, "D", "exempt"),
+        (33, 2, "D", "no facturable"),
+        (33, 1, "R", "exempt"),
+    ],
+)
+def test_a_global_on_an_amount_no_line_makes_up_is_an_error_not_dropped(
+    tipo: int, ind_exe_dr: int, tpo_mov: str, names: str
+) -> None:
+    # A surcharge on the exempt amount, or anything on the no facturable one, of a document
+    # whose lines are all afecto used to vanish from the totals: the sale lost it unseen.
+    with pytest.raises(DocumentError) as info:
+        compute_totals(
+            tipo,
+            _lines({"NmbItem": "a", "PrcItem": 1000}),
+            _globals({"TpoMov": tpo_mov, "TpoValor": "$", "ValorDR": 100, "IndExeDR": ind_exe_dr}),
+        )
+    assert [detail.field for detail in info.value.details] == ["DscRcgGlobal[1].IndExeDR"]
+    assert f"no line is {names}" in str(info.value)
+
+
 def test_exempt_document_discount_must_say_it_applies_to_the_exempt_amount() -> None:
     # LibreDTE's 034_002 case leaves IndExeDR out and expects the discount ignored (125000);
     # we refuse it instead, and the exempt builders write IndExeDR 1 (see the builder tests).

@@ -10,8 +10,8 @@ Pure functions over the models. Rounding is half up to the peso (the SII's rule;
    summed (no venta, ítem a rebajar). On exempt types (34, 41) every summed line is exento.
 3. Each DscRcgGlobal applies to the sums of step 2 (not compounded): IndExeDR none -> afecto,
    1 -> exento, 2 -> no facturable; ``%`` is rounded half up, ``$`` is taken as is. One on the
-   afecto amount of a document without afecto lines is refused (the exempt builders set
-   IndExeDR 1 for you).
+   afecto, exento or no facturable amount of a document without such lines is refused (the
+   exempt builders set IndExeDR 1 for you).
 4. IVA: net prices -> ``IVA = round(neto x 19%)``. Gross prices (boletas unless IndMntNeto 2,
    facturas with MntBruto 1) -> ``neto = round(total / 1.19)`` and ``IVA = total - neto``.
 5. Additional taxes and retenciones by CodImpAdic on the afecto lines' MontoItem (before global
@@ -457,12 +457,29 @@ def _apply_globals(sums: _Sums, globales: Sequence[DscRcgGlobal]) -> None:
                 "a global discount or surcharge applies to the afecto amount but no line is afecto",
                 [ErrorDetail(f"DscRcgGlobal[{index + 1}].IndExeDR", "set 1 for exempt lines")],
             )
+        if target == 1 and not sums.has_exento:
+            raise _no_lines_for(index, "exempt", "IndExeDR 1", "2 for the no facturable ones")
+        if target == 2 and not sums.has_no_facturable:
+            raise _no_lines_for(index, "no facturable", "IndExeDR 2", "1 for the exempt ones")
     sums.afecto += deltas[None]
     sums.exento += deltas[1]
     sums.no_facturable += deltas[2]
     for name, target, value in (("afecto", None, sums.afecto), ("exempt", 1, sums.exento)):
         if value < 0:
             raise _globals_exceed(name, bases[target], value, applied[target], globales)
+
+
+def _no_lines_for(index: int, name: str, marked: str, other: str) -> DocumentError:
+    """The error for a global discount or surcharge on the exempt or no facturable amount of a
+    document without such lines: its amount would change no total, and the sale would lose it."""
+    issue = (
+        f"applies to the {name} amount ({marked}) but no line is {name}: leave IndExeDR out "
+        f"for the afecto lines, or set {other}"
+    )
+    return DocumentError(
+        f"DscRcgGlobal[{index + 1}]: a global discount or surcharge {issue}",
+        [ErrorDetail(f"DscRcgGlobal[{index + 1}].IndExeDR", issue)],
+    )
 
 
 def _globals_exceed(
