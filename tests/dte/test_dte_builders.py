@@ -189,6 +189,27 @@ def test_a_boletas_ind_servicio_given_twice_alike_is_taken(
     assert doc.encabezado.id_doc.ind_servicio == 4
 
 
+@pytest.mark.parametrize("key", ["MedioPago", "medio_pago"])
+def test_a_boletas_medio_pago_given_twice_differently_is_refused_not_replaced(
+    emisor: dict[str, Any], key: str
+) -> None:
+    with pytest.raises(DocumentError, match=r"MedioPago.*given twice") as caught:
+        dte.boleta(
+            emisor=emisor, lines=[{"nombre": "TV", "precio": 990}], medio_pago=2, id_doc={key: 1}
+        )
+    assert [d.field for d in caught.value.details] == ["Encabezado.IdDoc.MedioPago"]
+
+
+def test_a_boletas_medio_pago_given_twice_alike_is_taken(emisor: dict[str, Any]) -> None:
+    doc = dte.boleta(
+        emisor=emisor,
+        lines=[{"nombre": "TV", "precio": 990}],
+        medio_pago=1,
+        id_doc={"medio_pago": 1},
+    )
+    assert doc.encabezado.id_doc.medio_pago == "1"  # the model keeps the code as text
+
+
 def test_boleta_with_net_prices(emisor: dict[str, Any]) -> None:
     doc = dte.boleta(emisor=emisor, lines=[{"nombre": "Item", "precio": 1000}], montos_netos=True)
     assert doc.encabezado.id_doc.ind_mnt_neto == 2

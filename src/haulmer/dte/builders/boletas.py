@@ -33,8 +33,6 @@ else:
 
 __all__ = ["boleta", "boleta_exenta"]
 
-_IND_SERVICIO_KEYS = ("IndServicio", "ind_servicio")
-
 
 def _boleta(
     tipo: DTEType,
@@ -63,24 +61,32 @@ def _boleta_id_doc(
     options: DocumentOptions, ind_servicio: int | None, medio_pago: int | str | None
 ) -> dict[str, Any]:
     """IdDoc of a boleta: ``id_doc`` with IndServicio (the argument, else id_doc's, else 3
-    ventas y servicios) and MedioPago; an IndServicio given both ways must agree."""
+    ventas y servicios) and MedioPago (the argument or id_doc's); each given both ways must
+    agree."""
     id_doc: dict[str, Any] = dict(options.get("id_doc") or {})
-    own = next((key for key in _IND_SERVICIO_KEYS if id_doc.get(key) is not None), None)
-    if own is None:
-        for key in _IND_SERVICIO_KEYS:  # a spelling given as None: no value
-            id_doc.pop(key, None)
-        id_doc["IndServicio"] = 3 if ind_servicio is None else ind_servicio
-    elif ind_servicio is not None and str(id_doc[own]).strip() != str(ind_servicio).strip():
-        issue = (
-            f"given twice, as ind_servicio={shown(ind_servicio)} and as id_doc's "
-            f"{own}={shown(id_doc[own])}; give it once"
-        )
-        raise DocumentError(
-            f"IndServicio {issue}", [ErrorDetail("Encabezado.IdDoc.IndServicio", issue)]
-        )
-    if medio_pago is not None:
-        id_doc["MedioPago"] = medio_pago
+    _set_once(id_doc, "IndServicio", "ind_servicio", ind_servicio, default=3)
+    _set_once(id_doc, "MedioPago", "medio_pago", medio_pago, default=None)
     return id_doc
+
+
+def _set_once(
+    id_doc: dict[str, Any], alias: str, name: str, given: object, *, default: object
+) -> None:
+    """Put a builder argument into ``id_doc`` under ``alias``, unless ``id_doc`` has it by
+    either spelling: then they must agree, for one value would otherwise replace the other."""
+    own = next((key for key in (alias, name) if id_doc.get(key) is not None), None)
+    if own is None:
+        for key in (alias, name):  # a spelling given as None: no value
+            id_doc.pop(key, None)
+        value = default if given is None else given
+        if value is not None:
+            id_doc[alias] = value
+    elif given is not None and str(id_doc[own]).strip() != str(given).strip():
+        issue = (
+            f"given twice, as {name}={shown(given)} and as id_doc's {own}={shown(id_doc[own])}; "
+            "give it once"
+        )
+        raise DocumentError(f"{alias} {issue}", [ErrorDetail(f"Encabezado.IdDoc.{alias}", issue)])
 
 
 def boleta(
