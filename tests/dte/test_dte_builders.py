@@ -683,10 +683,31 @@ def test_nota_debito_defaults_to_corrige_montos(factura: Document) -> None:
     assert nd.totals.mnt_total == 1190
 
 
-def test_long_reasons_are_cut_to_the_schema_length(factura: Document) -> None:
-    nc = dte.nota_credito(factura.with_folio(1), cod_ref="corrige_texto", razon="x" * 200)
-    assert len(nc.referencias[0].razon_ref or "") == 90
-    assert len(nc.detalle[0].nombre) == 80
+def test_a_reason_longer_than_razonref_allows_is_refused_not_cut(factura: Document) -> None:
+    """The builders cut a reason to RazonRef's 90 characters without a word, changing what the
+    nota says it does; like the other texts the SII limits, it is now refused, naming the field."""
+    with pytest.raises(DocumentError, match=r"RazonRef") as refused:
+        dte.nota_credito(factura.with_folio(1), cod_ref="corrige_texto", razon="x" * 200)
+    assert "90" in str(refused.value)
+    nc = dte.nota_credito(factura.with_folio(1), cod_ref="corrige_texto", razon="x" * 90)
+    assert nc.referencias[0].razon_ref == "x" * 90
+
+
+def test_a_text_correction_names_its_line_by_a_reason_that_fits_and_describes_a_longer_one(
+    factura: Document,
+) -> None:
+    """The correction's line was named by the reason cut to NmbItem's 80 characters; a reason
+    that does not fit goes whole into the line's description (DscItem) under a plain name."""
+    short = dte.nota_credito(factura.with_folio(1), cod_ref="corrige_texto", razon="Corrige giro")
+    assert (short.detalle[0].nombre, short.detalle[0].descripcion) == ("Corrige giro", None)
+    reason = "Corrige la dirección del receptor: Avenida Libertador Bernardo O'Higgins 1449, of. 3"
+    assert 80 < len(reason) <= 90
+    long = dte.nota_credito(factura.with_folio(1), cod_ref="corrige_texto", razon=reason)
+    assert (long.detalle[0].nombre, long.detalle[0].descripcion) == ("Corrige texto", reason)
+    assert long.referencias[0].razon_ref == reason
+    assert long.totals.mnt_total == 0
+    plain = dte.nota_credito(factura.with_folio(1), cod_ref="corrige_texto")
+    assert plain.detalle[0].nombre == "Corrige texto"
 
 
 def test_note_named_by_type_only_follows_exempt_and_gross_documents(

@@ -222,7 +222,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
         montos_brutos = source.is_boleta and not exempt_source
     if lines is None:
         if code is CodRef.CORRIGE_TEXTO:
-            line: dict[str, Any] = {"NmbItem": (razon or "Corrige texto")[:80], "MontoItem": 0}
+            line = _text_correction_line(razon)
             if exempt_source:
                 line["IndExe"] = 1
             lines = [line]
@@ -262,7 +262,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
         "FolioRef": folio_ref,
         "FchRef": fecha_ref,
         "CodRef": code,
-        "RazonRef": (razon or _DEFAULT_RAZON[code])[:90],
+        "RazonRef": razon or _DEFAULT_RAZON[code],
     }
     copied = [
         g.model_copy(update={"nro_lin_dr": None}) if isinstance(g, DscRcgGlobal) else g
@@ -303,6 +303,21 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
     )
     _check_same_receptor(note, documento)
     return note
+
+
+_NMB_ITEM_LENGTH = 80
+"""The SII's limit on NmbItem, the name of a line."""
+
+
+def _text_correction_line(razon: str | None) -> dict[str, Any]:
+    """The one line of a nota that corrects text: named by its ``razon`` when that fits a line's
+    name, otherwise "Corrige texto" with the whole ``razon`` as its description (DscItem), so
+    that nothing of it is cut."""
+    if razon and len(razon.strip()) <= _NMB_ITEM_LENGTH:
+        return {"NmbItem": razon, "MontoItem": 0}
+    if razon:
+        return {"NmbItem": "Corrige texto", "DscItem": razon, "MontoItem": 0}
+    return {"NmbItem": "Corrige texto", "MontoItem": 0}
 
 
 def _check_same_receptor(note: Document, documento: Document | None) -> None:
