@@ -210,6 +210,33 @@ def test_a_boletas_medio_pago_given_twice_alike_is_taken(emisor: dict[str, Any])
     assert doc.encabezado.id_doc.medio_pago == "1"  # the model keeps the code as text
 
 
+@pytest.mark.parametrize(
+    ("argument", "value", "key", "other"),
+    [
+        ("forma_pago", 2, "FmaPago", 1),
+        ("medio_pago", "CH", "medio_pago", "EF"),
+        ("fecha_vencimiento", date(2026, 2, 5), "FchVenc", "2026-03-05"),
+    ],
+)
+def test_a_facturas_payment_terms_given_twice_differently_are_refused_not_replaced(
+    emisor: dict[str, Any],
+    receptor: dict[str, Any],
+    argument: str,
+    value: Any,
+    key: str,
+    other: Any,
+) -> None:
+    """``forma_pago=2`` with ``id_doc={"FmaPago": 1}`` silently sent 2; which one the caller
+    meant cannot be told, so both are refused, naming the field; given alike, they are taken."""
+    common: dict[str, Any] = {"emisor": emisor, "receptor": receptor, "lines": [RJ45]}
+    alias = {"forma_pago": "FmaPago", "medio_pago": "MedioPago"}.get(argument, "FchVenc")
+    with pytest.raises(DocumentError, match=rf"{alias} given twice") as caught:
+        dte.factura(**common, fecha=date(2026, 1, 5), id_doc={key: other}, **{argument: value})
+    assert [d.field for d in caught.value.details] == [f"Encabezado.IdDoc.{alias}"]
+    alike = dte.factura(**common, fecha=date(2026, 1, 5), id_doc={key: value}, **{argument: value})
+    assert str(getattr(alike.encabezado.id_doc, argument)) == str(value)
+
+
 def test_boleta_with_net_prices(emisor: dict[str, Any]) -> None:
     doc = dte.boleta(emisor=emisor, lines=[{"nombre": "Item", "precio": 1000}], montos_netos=True)
     assert doc.encabezado.id_doc.ind_mnt_neto == 2

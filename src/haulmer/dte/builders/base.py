@@ -50,6 +50,7 @@ __all__ = [
     "exempt_lines",
     "model_dict",
     "payment_id_doc",
+    "set_once",
 ]
 
 
@@ -319,17 +320,36 @@ def _export_amounts(document: Document, moneda: Moneda | None) -> Document:
 
 
 def payment_id_doc(options: PaymentOptions) -> dict[str, Any]:
-    """``id_doc`` with the payment terms (FmaPago, MedioPago, FchVenc) the options give."""
+    """``id_doc`` with the payment terms (FmaPago, MedioPago, FchVenc) the options give; each
+    given both as an argument and in ``id_doc`` must agree."""
     out: dict[str, Any] = dict(options.get("id_doc") or {})
     for key, name in (
         ("forma_pago", "FmaPago"),
         ("medio_pago", "MedioPago"),
         ("fecha_vencimiento", "FchVenc"),
     ):
-        value = options.get(key)
-        if value is not None:
-            out[name] = value
+        set_once(out, name, key, options.get(key), default=None)
     return out
+
+
+def set_once(
+    id_doc: dict[str, Any], alias: str, name: str, given: object, *, default: object
+) -> None:
+    """Put a builder argument into ``id_doc`` under ``alias``, unless ``id_doc`` has it by
+    either spelling: then they must agree, for one value would otherwise replace the other."""
+    own = next((key for key in (alias, name) if id_doc.get(key) is not None), None)
+    if own is None:
+        for key in (alias, name):  # a spelling given as None: no value
+            id_doc.pop(key, None)
+        value = default if given is None else given
+        if value is not None:
+            id_doc[alias] = value
+    elif given is not None and str(id_doc[own]).strip() != str(given).strip():
+        issue = (
+            f"given twice, as {name}={shown(given)} and as id_doc's {own}={shown(id_doc[own])}; "
+            "give it once"
+        )
+        raise DocumentError(f"{alias} {issue}", [ErrorDetail(f"Encabezado.IdDoc.{alias}", issue)])
 
 
 def document_options(options: Mapping[str, Any], **changes: Any) -> DocumentOptions:

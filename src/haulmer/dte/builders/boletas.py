@@ -6,13 +6,13 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from haulmer._shown import shown
 from haulmer.dte.builders.base import (
     boleta_emisor,
     build,
     document_options,
     exempt_globals,
     exempt_lines,
+    set_once,
 )
 from haulmer.dte.builders.inputs import (
     DocumentOptions,
@@ -23,7 +23,6 @@ from haulmer.dte.builders.inputs import (
 )
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
-from haulmer.errors import DocumentError, ErrorDetail
 from haulmer.rut import GENERIC_RECEPTOR_RUT
 
 if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
@@ -64,29 +63,9 @@ def _boleta_id_doc(
     ventas y servicios) and MedioPago (the argument or id_doc's); each given both ways must
     agree."""
     id_doc: dict[str, Any] = dict(options.get("id_doc") or {})
-    _set_once(id_doc, "IndServicio", "ind_servicio", ind_servicio, default=3)
-    _set_once(id_doc, "MedioPago", "medio_pago", medio_pago, default=None)
+    set_once(id_doc, "IndServicio", "ind_servicio", ind_servicio, default=3)
+    set_once(id_doc, "MedioPago", "medio_pago", medio_pago, default=None)
     return id_doc
-
-
-def _set_once(
-    id_doc: dict[str, Any], alias: str, name: str, given: object, *, default: object
-) -> None:
-    """Put a builder argument into ``id_doc`` under ``alias``, unless ``id_doc`` has it by
-    either spelling: then they must agree, for one value would otherwise replace the other."""
-    own = next((key for key in (alias, name) if id_doc.get(key) is not None), None)
-    if own is None:
-        for key in (alias, name):  # a spelling given as None: no value
-            id_doc.pop(key, None)
-        value = default if given is None else given
-        if value is not None:
-            id_doc[alias] = value
-    elif given is not None and str(id_doc[own]).strip() != str(given).strip():
-        issue = (
-            f"given twice, as {name}={shown(given)} and as id_doc's {own}={shown(id_doc[own])}; "
-            "give it once"
-        )
-        raise DocumentError(f"{alias} {issue}", [ErrorDetail(f"Encabezado.IdDoc.{alias}", issue)])
 
 
 def boleta(
