@@ -27,6 +27,30 @@ def test_a_first_client_loads_no_pydantic_model_machinery() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_a_first_client_loads_no_request_answer_or_paging_module_until_its_first_call() -> None:
+    # Their dataclasses cost about half of a first client; the runner that needs them is made
+    # at the first call, and a with_options() copy or a closed client does not need it either.
+    per_call = (
+        "haulmer._core._sync.runner",
+        "haulmer._core.request",
+        "haulmer._core.prepare",
+        "haulmer._core.responses",
+        "haulmer._core.pagination",
+        "haulmer._core.plans",
+        "haulmer._core.retry",
+        "haulmer._core.raw",
+    )
+    code = (
+        "import sys, haulmer; client = haulmer.Haulmer('k'); copy = client.with_options(); "
+        f"copy.close(); print(copy.is_closed, client.is_closed, "
+        f"sorted(m for m in sys.modules if m in {per_call!r})); "
+        "client._runner; print(sorted(m for m in sys.modules if m in "
+        f"{per_call!r}) == sorted({per_call!r}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["True False []", "True"]
+
+
 def test_version_is_a_string() -> None:
     assert haulmer.__version__.count(".") == 2
 

@@ -56,7 +56,8 @@ class ClientCommon(ABC):
     _owns_limiter: bool
     """Whether the client made its limiter (from True or a URL), so closes it; a user's
     ``RateLimiter`` is shared, and left open."""
-    _runner: Any
+    _sender: Any
+    """What sends the client's attempts over the pool, and refuses them once it is closed."""
 
     @property
     def environment(self) -> str:
@@ -178,7 +179,7 @@ class ClientCommon(ABC):
         copy._pools = self._pools
         copy._install(config, limiter)
         if self.is_closed:  # a closed client's copy is closed too, whoever owns the pool
-            copy._runner.sender.refuse_calls()
+            copy._sender.refuse_calls()
         return copy
 
     def __copy__(self: _C) -> _C:
@@ -205,7 +206,7 @@ class ClientCommon(ABC):
     @property
     def is_closed(self) -> bool:
         """Whether the client refuses calls: it was closed, or its connection pool was."""
-        closed: bool = self._runner.sender.is_closed
+        closed: bool = self._sender.is_closed
         return closed
 
     def __repr__(self) -> str:

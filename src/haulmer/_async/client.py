@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pydantic  # SecretStr named in annotations only: taking it loads pydantic.types
 
 from haulmer._client import ClientCommon
-from haulmer._core import AsyncRunner, AsyncSender
+from haulmer._core import AsyncSender
 from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from haulmer._async import openfactura as _openfactura
     from haulmer._async import point as _point
     from haulmer._async import workspace as _workspace
+    from haulmer._core import AsyncRunner
 else:  # annotations resolve at run time (typing.get_type_hints), loading each module only then
     httpx = LazyModule("httpx")
     _openfactura = LazyModule("haulmer._async.openfactura")
@@ -104,7 +105,7 @@ class AsyncHaulmer(ClientCommon):
     def _install(self, config: ClientConfig, limiter: RateLimiter | None) -> None:
         self._config = config
         self._limiter = limiter
-        sender = AsyncSender(
+        self._sender = AsyncSender(
             self._pools,
             owns_pool=self._owns_http_client,
             sleep=self._pause,
@@ -112,7 +113,14 @@ class AsyncHaulmer(ClientCommon):
             limiter=limiter,
             client_name=type(self).__name__,
         )
-        self._runner = AsyncRunner(config, sender, sleep=self._pause, clock=self._clock)
+
+    @cached_property
+    def _runner(self) -> AsyncRunner:
+        """The runner of the client's calls, made at the first: a client made and not used yet
+        (a first one, a ``with_options()`` copy) loads no request, answer or paging module."""
+        from haulmer._core import AsyncRunner
+
+        return AsyncRunner(self._config, self._sender, sleep=self._pause, clock=self._clock)
 
     async def _pause(self, seconds: float) -> None:
         """Wait with the client's ``sleep`` as it is now (a test may swap it on a live client)."""
@@ -121,7 +129,7 @@ class AsyncHaulmer(ClientCommon):
     async def aclose(self) -> None:
         """Refuse further calls; close the connection pool and the rate limiter's connections
         the client created (copies, user clients and user limiters are left open)."""
-        await self._runner.sender.aclose()
+        await self._sender.aclose()
         if self._owns_limiter and self._limiter is not None:
             await self._limiter.aclose()
 

@@ -18,17 +18,10 @@ import httpx
 from haulmer._core.asyncio_only import running_loop
 from haulmer._core.log import logger, redact_headers, redact_url
 from haulmer._core.loop_end import LoopEnd
-from haulmer._core.prepare import PreparedRequest, sent_secrets
 from haulmer._core.ratelimit import RateLimiter, api_key_fingerprint
-from haulmer._core.responses import (
-    RawResponse,
-    error_from_response,
-    hide_echoed_secrets,
-    request_id_from,
-)
-from haulmer._core.retry import MAX_SERVER_WAIT
 from haulmer._core.types import DEFAULT_TIMEOUT, NotGiven, Timeout
 from haulmer._forks import ForkSafeLock
+from haulmer._raw_response import RawResponse, request_id_from
 from haulmer._shown import shown
 from haulmer.errors import (
     APIConnectionError,
@@ -41,6 +34,8 @@ from haulmer.errors import (
 
 if TYPE_CHECKING:
     import asyncio
+
+    from haulmer._core.prepare import PreparedRequest
 
 __all__ = [
     "MAX_ANSWER_BYTES",
@@ -452,6 +447,9 @@ def hold_after_429(error: RateLimitError) -> float | None:
     """How long the limiter holds the key back after ``error``: the server's word (at most
     ``MAX_SERVER_WAIT``, as the retry loop's sleeps), else a second (the shortest window Haulmer
     counts); None when the 429 is not the key's limit (``NOT_THE_KEYS_LIMIT``)."""
+    # Loaded at a 429 only, as the error answers' modules (see ``read_answer``).
+    from haulmer._core.retry import MAX_SERVER_WAIT
+
     if error.code in NOT_THE_KEYS_LIMIT:
         return None
     if error.retry_after is not None and error.retry_after > 0:
@@ -584,8 +582,14 @@ def read_answer(
     now: float,
 ) -> RawResponse:
     """The answer of one attempt, its body ``content``; a 4xx/5xx becomes its typed error
-    (``now``: epoch s). An error answer's echo of the request's secrets is hidden."""
+    (``now``: epoch s). An error answer's echo of the request's secrets is hidden.
+
+    What reads an error answer loads at the first one: a first client makes its pool without it.
+    """
     if response.status_code >= 400 and content:
+        from haulmer._core.prepare import sent_secrets
+        from haulmer._core.responses import hide_echoed_secrets
+
         content = hide_echoed_secrets(content, sent_secrets(prepared))
     raw = RawResponse(
         status_code=response.status_code,
@@ -607,6 +611,8 @@ def read_answer(
     if 300 <= raw.status_code < 400:
         raise _redirected(raw)
     if raw.status_code >= 400:
+        from haulmer._core.responses import error_from_response
+
         raise error_from_response(
             raw,
             now=now,

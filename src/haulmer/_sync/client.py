@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pydantic  # SecretStr named in annotations only: taking it loads pydantic.types
 
 from haulmer._client import ClientCommon
-from haulmer._core import SyncRunner, SyncSender
+from haulmer._core import SyncSender
 from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
@@ -23,6 +23,7 @@ from haulmer._lazy import LazyModule
 if TYPE_CHECKING:
     import httpx
 
+    from haulmer._core import SyncRunner
     from haulmer._sync import accounts as _accounts
     from haulmer._sync import catalogue as _catalogue
     from haulmer._sync import checkout as _checkout
@@ -104,7 +105,7 @@ class Haulmer(ClientCommon):
     def _install(self, config: ClientConfig, limiter: RateLimiter | None) -> None:
         self._config = config
         self._limiter = limiter
-        sender = SyncSender(
+        self._sender = SyncSender(
             self._pools,
             owns_pool=self._owns_http_client,
             sleep=self._pause,
@@ -112,7 +113,14 @@ class Haulmer(ClientCommon):
             limiter=limiter,
             client_name=type(self).__name__,
         )
-        self._runner = SyncRunner(config, sender, sleep=self._pause, clock=self._clock)
+
+    @cached_property
+    def _runner(self) -> SyncRunner:
+        """The runner of the client's calls, made at the first: a client made and not used yet
+        (a first one, a ``with_options()`` copy) loads no request, answer or paging module."""
+        from haulmer._core import SyncRunner
+
+        return SyncRunner(self._config, self._sender, sleep=self._pause, clock=self._clock)
 
     def _pause(self, seconds: float) -> None:
         """Wait with the client's ``sleep`` as it is now (a test may swap it on a live client)."""
@@ -121,7 +129,7 @@ class Haulmer(ClientCommon):
     def close(self) -> None:
         """Refuse further calls; close the connection pool and the rate limiter's connections
         the client created (copies, user clients and user limiters are left open)."""
-        self._runner.sender.close()
+        self._sender.close()
         if self._owns_limiter and self._limiter is not None:
             self._limiter.close()
 

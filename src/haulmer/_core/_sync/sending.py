@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import httpx
 
-from haulmer._core.prepare import PreparedRequest
 from haulmer._core.ratelimit import RateLimiter
-from haulmer._core.responses import RawResponse
 from haulmer._core.sending import (
     MAX_ANSWER_BYTES,
     MIN_LIMITER_WAIT,
@@ -27,6 +26,10 @@ from haulmer._core.sending import (
     unusable_pool,
 )
 from haulmer.errors import APIConnectionError, RateLimitError
+
+if TYPE_CHECKING:  # a first client makes its sender without the request and answer modules
+    from haulmer._core.prepare import PreparedRequest
+    from haulmer._core.responses import RawResponse
 
 __all__ = ["SyncSender"]
 
