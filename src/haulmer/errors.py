@@ -462,15 +462,18 @@ class MandatoryDTETypeError(ValidationError):
 _DOCUMENT_REJECTED_CODES = ("OF-01", "OF-02", "OF-08", "OF-10", "OF-20")
 
 
-@dataclass(frozen=True)
 class _Outcome:
     """What an error answer becomes: its class, and what to tell the caller to do.
 
-    ``hint`` may hold ``{retry}``, replaced by "retry in N seconds" (or "retry later").
+    ``hint`` may hold ``{retry}``, replaced by "retry in N seconds" (or "retry later"). A plain
+    class, not a dataclass: one is built from source text at import, a sixth of ``import haulmer``.
     """
 
-    error: type[APIStatusError]
-    hint: str = ""
+    __slots__ = ("error", "hint")
+
+    def __init__(self, error: type[APIStatusError], hint: str = "") -> None:
+        self.error = error
+        self.hint = hint
 
 
 _FORGOT = "client.accounts.forgot_password(email) sends a new create-password link"
