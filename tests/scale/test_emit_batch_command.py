@@ -669,3 +669,32 @@ def test_a_bom_at_the_start_of_a_later_line_is_read_as_concatenated_files_write_
         b'\xef\xbb\xbf{"id": "a", "document": {}}\r\n\xef\xbb\xbf{"id": "b", "document": {}}'
     )  # no line end after the last sale either
     assert [sale["id"] for sale in read_sales(str(batch))] == ["a", "b"]
+
+
+def test_a_sale_without_totales_is_told_to_write_them_in_its_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sale's document without Encabezado.Totales was told to call Python's builders or
+    Document.from_sii_dict, which a user of the command cannot: its line says to write them."""
+    document = {
+        "Encabezado": {
+            "IdDoc": {"TipoDTE": 39, "FchEmis": "2026-12-07"},
+            "Emisor": {"RUTEmisor": "76795561-8", "RznSocEmisor": "HAULMER SPA"},
+            "Receptor": {"RUTRecep": "66666666-6"},
+        },
+        "Detalle": [{"NmbItem": "Pan", "QtyItem": 1, "PrcItem": 1990}],
+    }
+    batch = tmp_path / "sales.jsonl"
+    _write(batch, [{"id": "sale-1", "document": document}])
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    code = main([
+        "emit-batch", str(batch), "--journal", str(tmp_path / "j.db"), "--quiet",
+        "--base-url", "http://127.0.0.1:9", "--rate-limit", "off",
+    ])  # fmt: skip
+    out, _ = capsys.readouterr()
+    assert code == 1
+    (line,) = [json.loads(text) for text in out.splitlines()]
+    assert line["status"] == "failed"
+    assert line["error"].startswith("DocumentError: the document has no Encabezado.Totales")
+    assert "write its Totales (MntNeto, IVA, MntTotal" in line["error"]

@@ -239,8 +239,10 @@ def _section(data: Mapping[str, Any], name: str, where: str) -> dict[str, Any]:
 
 _MISSING_SECTION_HINTS = {
     "Totales": (
-        ": build it with haulmer.dte's builders (dte.factura(...), dte.boleta(...)), or pass "
-        "haulmer.dte.Document.from_sii_dict(d) to emit(); both compute the totals from the lines"
+        ": a document in SII names (a dict, or a sale of 'haulmer emit-batch') is sent as it is, "
+        "so write its Totales (MntNeto, IVA, MntTotal... as the DTE carries them); in Python, "
+        "haulmer.dte's builders (dte.factura(...), dte.boleta(...)) and "
+        "haulmer.dte.Document.from_sii_dict(d), passed to emit(), compute them from the lines"
     ),
 }
 
