@@ -111,3 +111,41 @@ def test_each_command_help_shows_examples_that_parse(
             if stop in words:
                 words = words[: words.index(stop)]
         build_parser().parse_args([command, *words])  # a usage error would exit
+
+
+@pytest.mark.parametrize("command", sorted(_subcommands()))
+def test_each_argument_of_a_command_says_what_it_is_and_its_default(command: str) -> None:
+    """`haulmer pdf --help` showed --paper with no word of what it chooses or which is the
+    default, and `haulmer serve --help` a --port without its default, 8080."""
+    import argparse
+
+    parser = _subcommands()[command]
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        name = action.option_strings[-1] if action.option_strings else action.dest
+        assert action.help, f"haulmer {command} {name} has no help"
+        default = action.default
+        if default not in (None, False, argparse.SUPPRESS) and action.nargs != 0:
+            assert str(default) in action.help, f"haulmer {command} {name}: default {default}"
+        if not action.option_strings:
+            assert action.metavar, f"haulmer {command}: name {action.dest!r} for the help"
+
+
+def test_python_m_haulmer_testing_serve_explains_itself_as_haulmer_serve_does() -> None:
+    """`python -m haulmer.testing serve --help` had no description, no exit status and no
+    default port; it now says what `haulmer serve --help` says."""
+    import argparse
+
+    from haulmer.testing.__main__ import build_parser as testing_parser
+
+    def serve_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        return commands.choices["serve"]
+
+    ours = serve_parser(testing_parser())
+    theirs = _subcommands()["serve"]
+    assert ours.description and "Exit status" in ours.description
+    helps = {action.dest: action.help for action in ours._actions}
+    assert helps == {action.dest: action.help for action in theirs._actions}
+    assert "8080" in str(helps["port"])

@@ -146,8 +146,12 @@ def _add_support_commands(commands: Any) -> None:
         "Exit status: 0 when stopped with Ctrl+C, 1 when it cannot listen on that host and port "
         "(taken, or not this machine's), 2 when the command line is wrong.",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
-    serve.add_argument("--port", type=_port, default=8080, help="port (0 picks a free one)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback)"
+    )
+    serve.add_argument(
+        "--port", type=_port, default=8080, help="port (default 8080; 0 picks a free one)"
+    )
     serve.set_defaults(handler=_serve)
 
 
@@ -321,7 +325,9 @@ def _add_pdf_command(commands: Any) -> None:
         "pip install 'haulmer[pdf]'. Exit status: 0 when the PDF was written, 1 when it could "
         "not be written, 2 when the input could not be printed or the command line is wrong.",
     )
-    pdf.add_argument("file", help="the DTE's XML file ('-' for standard input, with -o)")
+    pdf.add_argument(
+        "file", metavar="FILE.xml", help="the DTE's XML file ('-' for standard input, with -o)"
+    )
     pdf.add_argument(
         "-o",
         "--output",
@@ -330,7 +336,12 @@ def _add_pdf_command(commands: Any) -> None:
         "a name ending in /); for an envelope of several documents, the folder (created if "
         "new) for FILE-T33F12.pdf and the others",
     )
-    pdf.add_argument("--paper", choices=("letter", "80mm"), default="letter")
+    pdf.add_argument(
+        "--paper",
+        choices=("letter", "80mm"),
+        default="letter",
+        help="letter paper (the default) or an 80 mm roll, as receipt printers use",
+    )
     pdf.add_argument(
         "--cedible", action="store_true", help="the cedible copy (facturas and guías only)"
     )

@@ -25,10 +25,19 @@ def build_parser(prog: str = "python -m haulmer.testing") -> argparse.ArgumentPa
     """The command line's parser: ``serve [--host HOST] [--port PORT]``."""
     parser = argparse.ArgumentParser(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True)
-    serve_cmd = commands.add_parser("serve", help="serve a fresh fake Haulmer over HTTP")
-    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="serve a fresh fake Haulmer over HTTP",
+        description="Start a fresh fake Haulmer (OpenFactura and the platform) over HTTP, for "
+        "tools in any language; the same as 'haulmer serve'. Ctrl+C stops it. Exit status: 0 "
+        "when stopped with Ctrl+C, 1 when it cannot listen on that host and port (taken, or not "
+        "this machine's), 2 when the command line is wrong.",
+    )
     serve_cmd.add_argument(
-        "--port", type=port_number, default=8080, help="port (0 picks a free one)"
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback)"
+    )
+    serve_cmd.add_argument(
+        "--port", type=port_number, default=8080, help="port (default 8080; 0 picks a free one)"
     )
     return parser
 
