@@ -105,3 +105,10 @@ def test_the_dte_page_names_every_option_the_builders_share() -> None:
     for options in (DocumentOptions, PaymentOptions):
         missing = [key for key in options.__annotations__ if f"`{key}`" not in page]
         assert not missing, f"docs/dte.md does not name {options.__name__}'s {missing}"
+
+
+def test_the_pytest_sample_of_the_fake_page_runs_alone_as_a_test_file_would() -> None:
+    """docs/testing.md's fixture sample used `dte`, `FakeHaulmer` and a `my_factura` of the
+    page's first block: copied into a test file, it failed with NameError."""
+    (sample,) = [block for block in runnable_blocks("testing.md") if "def test_invoice" in block]
+    exec(compile(sample, "docs/testing.md#pytest", "exec"), {"__name__": "test_sample"})
