@@ -145,7 +145,8 @@ def test_python_m_haulmer_testing_serve_explains_itself_as_haulmer_serve_does() 
 
     ours = serve_parser(testing_parser())
     theirs = _subcommands()["serve"]
-    assert ours.description and "Exit status" in ours.description
+    assert ours.description is not None
+    assert "Exit status" in ours.description
     helps = {action.dest: action.help for action in ours._actions}
     assert helps == {action.dest: action.help for action in theirs._actions}
     assert "8080" in str(helps["port"])
