@@ -87,6 +87,7 @@ def chile_date(value: object) -> dt.date:
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATE: Final = dt.date
 _DATETIME: Final = dt.datetime
+_UTC: Final = dt.timezone.utc
 """datetime's own classes, kept at import: freezegun swaps the module's for subclasses that a
 date made before the freeze is no instance of."""
 
@@ -100,8 +101,23 @@ def read_timestamp(text: str) -> dt.datetime | None:
     if match is None:
         return None
     year, month, day, hour, minute, second, fraction, zone = match.groups()
-    micro = int((fraction or "").ljust(6, "0")[:6])
-    end_of_day = (hour, minute, second, micro) == ("24", "00", "00", 0)  # xs: next midnight
+    micro = int(fraction.ljust(6, "0")[:6]) if fraction else 0
+    end_of_day = hour == "24" and (minute, second, micro) == ("00", "00", 0)  # next midnight
+    if zone is None and not end_of_day:  # the SII's form, made aware at once (no replace())
+        try:
+            local = _DATETIME(
+                int(year),
+                int(month),
+                int(day),
+                int(hour),
+                int(minute),
+                int(second),
+                micro,
+                santiago(),
+            )
+            return local.astimezone(_UTC)
+        except (ValueError, OverflowError):
+            return None
     offset = dt.timedelta(0)
     if zone is not None and zone != "Z":
         hours, minutes = int(zone[1:3]), int(zone[4:6])

@@ -4,6 +4,8 @@ checks every RUT it reads (a document's, its timbre's, its CAF's, its envelope's
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
+from typing import Final
 
 from haulmer._shown import shown
 from haulmer.errors import ValidationError
@@ -19,11 +21,10 @@ def check_digit_problems(texts: Mapping[str, str | None]) -> list[str]:
     to the checks that read it (the schema, the timbre's disagreements)."""
     wrong: dict[Rut, list[str]] = {}
     for field, text in texts.items():
-        try:
-            rut = lenient_rut(text) if text else None
-        except ValidationError:
+        if not text:
             continue
-        if rut is not None and not rut.is_dv_valid:
+        rut = _wrong_rut(text) if len(text) <= _REMEMBERED_LENGTH else _judged_rut(text)
+        if rut is not None:
             wrong.setdefault(rut, []).append(field)
     return [
         f"{' and '.join(fields)} {shown(str(rut))} "
@@ -31,3 +32,19 @@ def check_digit_problems(texts: Mapping[str, str | None]) -> list[str]:
         f"{check_digit_advice(rut.number)}"
         for rut, fields in wrong.items()
     ]
+
+
+def _judged_rut(text: str) -> Rut | None:
+    """The RUT ``text`` writes when its check digit is wrong; None when it is right or ``text``
+    is no RUT."""
+    try:
+        rut = lenient_rut(text)
+    except ValidationError:
+        return None
+    return None if rut.is_dv_valid else rut
+
+
+_REMEMBERED_LENGTH: Final = 24
+_wrong_rut = lru_cache(maxsize=1024)(_judged_rut)
+"""``_judged_rut`` remembered: a document writes its issuer's RUT three times (RUTEmisor, the
+timbre's RE, its CAF's RE), and a sender's documents repeat it."""

@@ -148,12 +148,12 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
 
     dd_texts = {tag: stripped_text(in_dd.get(ns + tag)) for tag in _DD_FIELDS}
     encabezado = in_documento.get(ns + "Encabezado")
+    header = _Header.of(encabezado, ns)
     problems.extend(
-        ("ted", reason) for reason in _disagreements(dd_texts, documento, encabezado, ns)
+        ("ted", reason) for reason in _disagreements(dd_texts, documento, encabezado, header, ns)
     )
     problems.extend(
-        ("rut", reason)
-        for reason in _check_digit_problems(dd_texts, documento, encabezado, ns, caf)
+        ("rut", reason) for reason in _check_digit_problems(dd_texts, documento, header, ns, caf)
     )
     dd_type, dd_folio, dd_rut = dd_texts["TD"], dd_texts["F"], dd_texts["RE"]
     if dd_type != str(caf.dte_type):
@@ -192,20 +192,39 @@ _GENERIC_RECEPTOR: Final = "66666666-6"
 _EXPORT_RECEPTOR: Final = "55555555-5"
 
 
+class _Header(NamedTuple):
+    """What the timbre's checks read from the Encabezado, read once for both: its first child
+    of each tag, the issuer's RUTEmisor and the receptor's RUTRecep and RznSocRecep."""
+
+    children: dict[str, etree._Element]
+    rut_emisor: str | None
+    receptor: dict[str, str | None]
+
+    @classmethod
+    def of(cls, encabezado: etree._Element | None, ns: str) -> _Header:
+        children = first_children(encabezado)
+        return cls(
+            children,
+            stripped_text(descend(children.get(ns + "Emisor"), ns + "RUTEmisor")),
+            _leading_texts(children.get(ns + "Receptor"), ns, ("RUTRecep", "RznSocRecep")),
+        )
+
+
 def _disagreements(
     dd: dict[str, str | None],
     documento: etree._Element,
     encabezado: etree._Element | None,
+    header: _Header,
     ns: str,
 ) -> list[str]:
     """Where the DD says something else than the document it stamps, field by field, compared
     the way :func:`stamp` writes the DD (RUTs as RUTs, amounts as numbers, RSR and IT1 cut)."""
-    in_header = first_children(encabezado)
+    in_header = header.children
     id_doc = _leading_texts(in_header.get(ns + "IdDoc"), ns, ("TipoDTE", "Folio", "FchEmis"))
     document_type = id_doc["TipoDTE"]
     reasons: list[str] = []
     exact = {
-        "RE": stripped_text(descend(in_header.get(ns + "Emisor"), ns + "RUTEmisor")),
+        "RE": header.rut_emisor,
         "TD": document_type,
         "F": id_doc["Folio"],
         "FE": id_doc["FchEmis"],
@@ -218,8 +237,7 @@ def _disagreements(
         reasons.append(
             f"DD/MNT is {shown(dd['MNT'])} but the document's MntTotal is {shown(total)}"
         )
-    receptor = _leading_texts(in_header.get(ns + "Receptor"), ns, ("RUTRecep", "RznSocRecep"))
-    reasons.extend(_receptor_disagreements(dd, receptor, document_type))
+    reasons.extend(_receptor_disagreements(dd, header.receptor, document_type))
     first_item = stripped_text(descend(_first_detalle(documento, encabezado, ns), ns + "NmbItem"))
     if first_item is None:
         reasons.append(f"DD/IT1 is {shown(dd['IT1'])} but the document has no Detalle with NmbItem")
@@ -234,20 +252,20 @@ def _disagreements(
 def _check_digit_problems(
     dd: dict[str, str | None],
     documento: etree._Element,
-    encabezado: etree._Element | None,
+    header: _Header,
     ns: str,
     caf: Caf,
 ) -> list[str]:
     """Each RUT of the document (every RUT field ``parse()`` reads), of its DD (RE, RR) and of
     the DD's CAF (RE) whose check digit is wrong, once per RUT with every field that writes it:
     the SII checks each one."""
-    in_header = first_children(encabezado)
+    in_header = header.children
     transporte = in_header.get(ns + "Transporte")
     texts = {
-        "RUTEmisor": stripped_text(descend(in_header.get(ns + "Emisor"), ns + "RUTEmisor")),
+        "RUTEmisor": header.rut_emisor,
         "DD/RE": dd["RE"],
         "CAF/DA/RE": str(caf.rut_emisor),
-        "RUTRecep": stripped_text(descend(in_header.get(ns + "Receptor"), ns + "RUTRecep")),
+        "RUTRecep": header.receptor["RUTRecep"],
         "DD/RR": dd["RR"],
         "RUTMandante": stripped_text(in_header.get(ns + "RUTMandante")),
         "RUTSolicita": stripped_text(in_header.get(ns + "RUTSolicita")),
