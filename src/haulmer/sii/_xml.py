@@ -308,8 +308,11 @@ def leaf_text(element: etree._Element) -> str | None:
 
 
 def stripped_text(node: etree._Element | None) -> str | None:
-    """``leaf_text`` trimmed, None when there is no node or no text: a value read to compare."""
-    text = None if node is None else leaf_text(node)
+    """``leaf_text`` trimmed, None when there is no node or no text: a value read to compare.
+    A leaf's text is read here, without the call (most nodes read are leaves)."""
+    if node is None:
+        return None
+    text = leaf_text(node) if len(node) else node.text
     return None if text is None else text.strip()
 
 

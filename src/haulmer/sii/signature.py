@@ -326,7 +326,7 @@ def _signer_of(key_info: etree._Element) -> _Signer:
     exponent = _text_of(in_rsa_key_value.get(_EXPONENT))
     x509_data = in_key_info.get(_X509_DATA)
     der = None if x509_data is None else _text_of(descend(x509_data, _X509_CERTIFICATE)) or ""
-    size = sum(len(text) for text in (modulus, exponent, der) if text is not None)
+    size = len(modulus or "") + len(exponent or "") + len(der or "")
     if size > _CACHED_KEY_INFO_CHARS:
         signer = _judge_signer(der, modulus, exponent)
     else:

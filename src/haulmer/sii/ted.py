@@ -10,6 +10,7 @@ import base64
 import binascii
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Final, NamedTuple
@@ -146,7 +147,7 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
         if frmt_problem is not None:
             problems.append(("ted", frmt_problem))
 
-    dd_texts = {tag: stripped_text(in_dd.get(ns + tag)) for tag in _DD_FIELDS}
+    dd_texts = {tag: stripped_text(in_dd.get(qualified)) for qualified, tag in _dd_tags(ns)}
     encabezado = in_documento.get(ns + "Encabezado")
     header = _Header.of(encabezado, ns)
     problems.extend(
@@ -186,6 +187,20 @@ def check_ted(documento: etree._Element) -> tuple[list[tuple[str, str]], Caf | N
 _FOLIO: Final = re.compile(r"[0-9]{1,18}")
 """A folio as the DD may write it: ASCII digits (``str.isdigit`` takes ``²``), never thousands."""
 _DD_FIELDS: Final = ("RE", "TD", "F", "FE", "RR", "RSR", "MNT", "IT1")
+
+
+@lru_cache(maxsize=32)
+def _qualified(ns: str, names: tuple[str, ...]) -> dict[str, str]:
+    """Each of ``names`` in the namespace ``ns`` -> the name, made once per namespace (a
+    caller that changes it takes a copy)."""
+    return {ns + name: name for name in names}
+
+
+def _dd_tags(ns: str) -> Iterable[tuple[str, str]]:
+    """The DD's fields in ``ns`` and their names, in the DD's order."""
+    return _qualified(ns, _DD_FIELDS).items()
+
+
 _BOLETA_TYPES: Final = frozenset({"39", "41"})
 _EXPORT_TYPES: Final = frozenset({"110", "111", "112"})
 _GENERIC_RECEPTOR: Final = "66666666-6"
@@ -289,7 +304,7 @@ def _leading_texts(
     schema puts these children first, so the walk stops once all are found."""
     found: dict[str, str | None] = {}
     if parent is not None:
-        wanted = {ns + name: name for name in names}
+        wanted = dict(_qualified(ns, names))
         for child in parent:
             name = wanted.pop(child.tag, None)  # a comment's tag is a function: no match
             if name is not None:

@@ -107,15 +107,26 @@ class Verification:
 
 
 def _timestamp_reader(*names: str) -> Callable[[etree._Element], dt.datetime | None]:
+    qualified: dict[str, tuple[str, ...]] = {}  # the tags in each namespace, made once
+
     def read(element: etree._Element) -> dt.datetime | None:
         ns = ns_prefix(element)
-        node = descend(element, *(ns + name for name in names))
+        tags = qualified.get(ns)
+        if tags is None:
+            tags = tuple(ns + name for name in names)
+            if len(qualified) < _REMEMBERED_NAMESPACES:
+                qualified[ns] = tags
+        node = descend(element, *tags)
         text = None if node is None else leaf_text(node)  # comments skipped, as C14N does
         if not text:
             return None
         return _chile_time(text)
 
     return read
+
+
+_REMEMBERED_NAMESPACES: Final = 8
+"""Namespaces whose tags a timestamp reader keeps: the SII's and none, a hostile file's few more."""
 
 
 @lru_cache(maxsize=256)
@@ -508,10 +519,12 @@ def _record_signature(
 def _verify_dte(
     dte: etree._Element, collector: _Collector, *, check_caf: bool, allow_test_cafs: bool
 ) -> None:
-    documento = next(
-        (child for child in dte if local_name(child) in _DOCUMENT_TAGS),
-        None,
-    )
+    documento = None
+    for child in dte:  # the first Documento, Liquidacion or Exportaciones, in any namespace
+        tag = child.tag
+        if isinstance(tag, str) and tag.rpartition("}")[2] in _DOCUMENT_TAGS:
+            documento = child
+            break
     if documento is None:
         collector.fail("structure", "the DTE holds no Documento", "DTE")
         return
