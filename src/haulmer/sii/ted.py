@@ -380,17 +380,18 @@ def _caf_of(element: etree._Element) -> Caf:
     """The CAF a timbre carries, read once per distinct CAF: every document stamped from one CAF
     file carries the same ``<CAF>``, and reading it (key, dates, RUT) costs more than the rest of
     the timbre check."""
-    serialized = etree.tostring(element, with_tail=False)
-    if len(serialized) > _REMEMBERED_CAF_BYTES:  # no real CAF is this large: read, do not keep
+    # As text: lxml writes it about a fifth cheaper than as bytes, and it names the same CAF.
+    serialized = etree.tostring(element, with_tail=False, encoding="unicode")
+    if len(serialized) > _REMEMBERED_CAF_CHARS:  # no real CAF is this large: read, do not keep
         return Caf.from_element(element)
     return _caf_from_xml(serialized)
 
 
-_REMEMBERED_CAF_BYTES: Final = 16 * 1024
+_REMEMBERED_CAF_CHARS: Final = 16 * 1024
 
 
 @lru_cache(maxsize=64)
-def _caf_from_xml(serialized: bytes) -> Caf:
+def _caf_from_xml(serialized: str) -> Caf:
     # A detached copy: the cached Caf must not keep the received document's tree alive.
     return Caf.from_element(parse_xml(serialized))
 
