@@ -241,9 +241,17 @@ class Canvas:
         )
 
     def text(
-        self, x: float, top: float, text: str, *, align: Align = "L", width: float = 0
+        self,
+        x: float,
+        top: float,
+        text: str,
+        *,
+        align: Align = "L",
+        width: float = 0,
+        color: tuple[int, int, int] | None = None,
     ) -> None:
-        """One line whose top is at ``top``; aligned within ``width`` from ``x``."""
+        """One line whose top is at ``top``; aligned within ``width`` from ``x``; in ``color``
+        instead of the text colour when given (the text colour stays as it was)."""
         data = text.encode("ascii") if text.isascii() else encoded(text)
         if not data:
             return
@@ -251,7 +259,21 @@ class Canvas:
             used = 4 * sum(data.translate(self._quarters)) + sum(data.translate(self._rests))
             room = width - used * self._scale
             x += room if align == "R" else room / 2
-        self._show(x, top, data)
+        # what _show does, written out: the hot path of most texts
+        if len(data.translate(None, ESCAPED)) != len(data):
+            data = literal(data)
+        page = self._page
+        content = page.content
+        fill = self._text_fill if color is None else _color(color, b"rg")
+        if page.fill != fill:
+            page.fill = fill
+            content.append(fill)
+        if page.font != self._font_operator:
+            page.font = self._font_operator
+            content.append(self._font_operator)
+        content.append(
+            b"BT %d %d Td (%s) Tj ET\n" % (x * UNIT, -(top + self._baseline) * UNIT, data)
+        )
 
     def cell(self, x: float, top: float, text: str, width: float, *, align: Align = "L") -> None:
         """``text`` in a cell ``width`` mm wide from ``x``: aligned, and cut with an ellipsis
@@ -420,7 +442,7 @@ class Canvas:
             and text[-1:] != " "
             and "  " not in text
             and (
-                (len(text) * self._widest <= width and _one_byte_each(text))
+                (len(text) * self._widest <= width and (text.isascii() or _one_byte_each(text)))
                 or self.width(text) <= width
             )
         ):

@@ -83,7 +83,8 @@ _CELLS: Final = _cells(_WIDTHS)
 def _numbers(line: Line) -> tuple[str, str, str, str]:
     """A line's quantity (with its unit), price, discount or surcharge and amount, as printed."""
     quantity = f"{line.quantity} {line.unit}".strip() if line.unit else line.quantity
-    return quantity, line.price, _adjustment(line), line.amount
+    adjustment = _adjustment(line) if line.discount or line.surcharge else ""
+    return quantity, line.price, adjustment, line.amount
 
 
 class _Table(NamedTuple):
@@ -104,9 +105,10 @@ def _table(lines: Sequence[Line], c: Canvas) -> _Table:
     c.font(8)
     numbers = [_numbers(line) for line in lines]
     columns = dict(zip(_NUMBERS, zip(*numbers, strict=True), strict=True)) if numbers else {}
-    columns[_CODE_AT] = tuple(line.code for line in lines)
+    columns[_CODE_AT] = tuple([line.code for line in lines])
     adjustments = columns.get(_ADJUSTMENT_AT, ())
-    if any(adjustments):
+    adjusted = any(adjustments)
+    if adjusted:
         columns[_ADJUSTMENT_AT] = tuple(p for text in adjustments for p in _parts(text))
     widths = list(_WIDTHS)
     widest: dict[int, float] = {}
@@ -123,7 +125,11 @@ def _table(lines: Sequence[Line], c: Canvas) -> _Table:
                 widths[at] -= back
                 room += back
         cells = _cells(widths)
-    if widest.get(_ADJUSTMENT_AT, -1) >= 0 and any(" +" in text for text in adjustments):
+    if (
+        adjusted
+        and widest.get(_ADJUSTMENT_AT, -1) >= 0
+        and any(" +" in text for text in adjustments)
+    ):
         # a discount and a surcharge side by side: the whole may not fit where each part does
         widest[_ADJUSTMENT_AT] = c.widest(adjustments, cells[_ADJUSTMENT_AT][1])
     unsure = tuple(sorted(at for at, w in widest.items() if w < 0 or w > cells[at][1]))
@@ -318,7 +324,9 @@ class _Letter:
         if height > (BOTTOM - MARGIN) / 2:  # a text of pages (a received DTE's): run over them
             self.long_line(values, names, extra, further)
             return
-        self.room_for(height)
+        if self.y + height > BOTTOM:  # what room_for does, written out: a call a line fewer
+            self.page()
+            self.table_header()
         y = self.y
         if len(names) == 1:
             c.row(y, self.cells, values)
@@ -333,12 +341,12 @@ class _Letter:
             c.lines(x, y + LEADING, parts, leading=LEADING, align=align, width=width)
         if extra:
             c.font(7)
-            c.text_color(GRAY)
-            if len(extra) == 1:
-                c.text(self.name_x, under, extra[0])
+            if len(extra) == 1:  # most: in gray, the text colour left black
+                c.text(self.name_x, under, extra[0], color=GRAY)
             else:
+                c.text_color(GRAY)
                 c.lines(self.name_x, under, extra, leading=3.3)
-            c.text_color(BLACK)
+                c.text_color(BLACK)
         self.y = y + height
         c.rule(MARGIN, self.y - 0.6, RIGHT, color=LIGHT)
 

@@ -53,6 +53,8 @@ def _grouped_digits(digits: str) -> str:
 def number(text: str) -> str:
     """``1234567.50`` as ``1.234.567,5``: dots between thousands, a comma before decimals."""
     if text.isdigit() and text.isascii():  # plain digits: no Decimal
+        if text[0] != "0" and len(text) <= 6:  # most: grouped here, a call fewer
+            return text if len(text) <= 3 else f"{text[:-3]}.{text[-3:]}"
         return _grouped_digits(text)
     value = _decimal(text)
     if value is None:
@@ -70,7 +72,11 @@ def _grouped(value: Decimal) -> str:
 def amount(text: str, *, pesos: bool = True) -> str:
     """A money amount: ``$ 1.234`` in pesos, ``1.234,56`` in another currency."""
     if text.isdigit() and text.isascii():  # plain digits: no Decimal
-        return f"$ {_grouped_digits(text)}" if pesos else _grouped_digits(text)
+        if text[0] != "0" and len(text) <= 6:  # most: grouped here, a call fewer
+            grouped = text if len(text) <= 3 else f"{text[:-3]}.{text[-3:]}"
+        else:
+            grouped = _grouped_digits(text)
+        return f"$ {grouped}" if pesos else grouped
     value = _decimal(text)
     if value is None:
         return text
