@@ -318,6 +318,10 @@ def _is_mapping(value: Any) -> bool:
 
 
 def _dict(value: Any) -> Mapping[str, Any]:
+    if type(value) is dict:  # most: a group the document has (no call to tell it)
+        return value
+    if value is None:  # a group it lacks: no abstract-class check of None
+        return {}
     if isinstance(value, list):
         value = value[0] if value else None
     return value if _is_mapping(value) else {}
@@ -442,18 +446,36 @@ def _receptor_fields(
         Field("R.U.T.", "" if rut in _UNPRINTED_RUTS else numbers.rut(rut)),
     ]
     for tag, label in _RECEPTOR:  # a Field only for a value: most are absent
-        text = _text(receptor.get(tag))
-        if text:
-            fields.append(Field(label, text))
+        if tag in receptor:
+            text = _text(receptor[tag])
+            if text:
+                fields.append(Field(label, text))
     extranjero = _dict(receptor.get("Extranjero"))
     if extranjero:
         fields.append(Field("Identificación extranjera", _text(extranjero.get("NumId"))))
         fields.append(Field("Nacionalidad (código)", _text(extranjero.get("Nacionalidad"))))
     for tag, label in (("RUTSolicita", "R.U.T. solicitante"), ("RUTMandante", "R.U.T. mandante")):
-        value = _text(encabezado.get(tag))
-        if value:
-            fields.append(Field(label, numbers.rut(value)))
+        if tag in encabezado:
+            value = _text(encabezado[tag])
+            if value:
+                fields.append(Field(label, numbers.rut(value)))
     return tuple(f for f in fields if f.value)
+
+
+_ID_DOC_TERMS: Final = frozenset(
+    {
+        "FchVenc",
+        "FmaPago",
+        "MedioPago",
+        "TermPagoGlosa",
+        "PeriodoDesde",
+        "PeriodoHasta",
+        "IndTraslado",
+        "TipoDespacho",
+        "MntBruto",
+    }
+)
+"""What IdDoc may hold that prints besides the issue date: most documents hold none of it."""
 
 
 def _document_fields(
@@ -464,30 +486,31 @@ def _document_fields(
     boleta: bool = False,
 ) -> tuple[Field, ...]:
     fields = [Field("Fecha de emisión", numbers.date(_text(id_doc.get("FchEmis"))))]
-    venc = _text(id_doc.get("FchVenc"))  # a Field only for a value: most are absent
-    if venc:
-        fields.append(Field("Fecha de vencimiento", numbers.date(venc)))
-    forma = _text(id_doc.get("FmaPago"))
-    if forma:
-        fields.append(Field("Forma de pago", _FORMA_PAGO.get(forma, forma)))
-    medio = _text(id_doc.get("MedioPago"))
-    if medio:
-        names = _MEDIO_PAGO_BOLETA if boleta else _MEDIO_PAGO
-        fields.append(Field("Medio de pago", names.get(medio, medio)))
-    condiciones = _text(id_doc.get("TermPagoGlosa"))
-    if condiciones:
-        fields.append(Field("Condiciones de pago", condiciones))
-    desde, hasta = _text(id_doc.get("PeriodoDesde")), _text(id_doc.get("PeriodoHasta"))
-    if desde or hasta:
-        fields.append(Field("Período", f"{numbers.date(desde)} al {numbers.date(hasta)}"))
-    traslado = _text(id_doc.get("IndTraslado"))
-    if traslado:
-        fields.append(Field("Tipo de traslado", _TRASLADO.get(traslado, traslado)))
-    despacho = _text(id_doc.get("TipoDespacho"))
-    if despacho:
-        fields.append(Field("Tipo de despacho", _DESPACHO.get(despacho, despacho)))
-    if _text(id_doc.get("MntBruto")) == "1":
-        fields.append(Field("Precios", "incluyen IVA"))
+    if not _ID_DOC_TERMS.isdisjoint(id_doc):  # most documents print none of them
+        venc = _text(id_doc.get("FchVenc"))  # a Field only for a value: most are absent
+        if venc:
+            fields.append(Field("Fecha de vencimiento", numbers.date(venc)))
+        forma = _text(id_doc.get("FmaPago"))
+        if forma:
+            fields.append(Field("Forma de pago", _FORMA_PAGO.get(forma, forma)))
+        medio = _text(id_doc.get("MedioPago"))
+        if medio:
+            names = _MEDIO_PAGO_BOLETA if boleta else _MEDIO_PAGO
+            fields.append(Field("Medio de pago", names.get(medio, medio)))
+        condiciones = _text(id_doc.get("TermPagoGlosa"))
+        if condiciones:
+            fields.append(Field("Condiciones de pago", condiciones))
+        desde, hasta = _text(id_doc.get("PeriodoDesde")), _text(id_doc.get("PeriodoHasta"))
+        if desde or hasta:
+            fields.append(Field("Período", f"{numbers.date(desde)} al {numbers.date(hasta)}"))
+        traslado = _text(id_doc.get("IndTraslado"))
+        if traslado:
+            fields.append(Field("Tipo de traslado", _TRASLADO.get(traslado, traslado)))
+        despacho = _text(id_doc.get("TipoDespacho"))
+        if despacho:
+            fields.append(Field("Tipo de despacho", _DESPACHO.get(despacho, despacho)))
+        if _text(id_doc.get("MntBruto")) == "1":
+            fields.append(Field("Precios", "incluyen IVA"))
     if currency is not None:
         fields.append(Field("Moneda", currency))
     return tuple(f for f in fields if f.value)
@@ -673,16 +696,16 @@ def _totals(totales: Mapping[str, Any], *, pesos: bool) -> tuple[tuple[Field, ..
     """The totals in print order and where MntTotal is among them (before what follows it:
     MontoNF, MontoPeriodo or a boleta's TotalPeriodo, SaldoAnterior, VlrPagar)."""
     fields = [
-        Field(label, numbers.amount(_text(totales.get(tag)), pesos=pesos))
+        Field(label, numbers.amount(_text(totales[tag]), pesos=pesos))
         for tag, label in _TOTALS
-        if _text(totales.get(tag))
+        if tag in totales and _text(totales[tag])
     ]
     if _text(totales.get("IVA")):
         rate = _text(totales.get("TasaIVA"))
         label = f"IVA ({numbers.percent(rate)})" if rate else "IVA"
         fields.append(Field(label, numbers.amount(_text(totales.get("IVA")), pesos=pesos)))
     for tag, label in (("IVAProp", "IVA propio"), ("IVATerc", "IVA terceros")):
-        if _text(totales.get(tag)):
+        if tag in totales and _text(totales[tag]):
             fields.append(Field(label, numbers.amount(_text(totales.get(tag)), pesos=pesos)))
     for impuesto in _list(totales.get("ImptoReten")):
         code = _text(impuesto.get("TipoImp"))
@@ -691,22 +714,25 @@ def _totals(totales: Mapping[str, Any], *, pesos: bool) -> tuple[tuple[Field, ..
         label = f"{name} ({numbers.percent(rate)})" if rate else name
         fields.append(Field(label, numbers.amount(_text(impuesto.get("MontoImp")), pesos=pesos)))
     fields.extend(
-        Field(label, numbers.amount(_text(totales.get(tag)), pesos=pesos))
-        for tag, label in _TOTALS_AFTER_TAXES
-        if _text(totales.get(tag))
+        [
+            Field(label, numbers.amount(_text(totales[tag]), pesos=pesos))
+            for tag, label in _TOTALS_AFTER_TAXES
+            if tag in totales and _text(totales[tag])
+        ]
     )
     comisiones = _dict(totales.get("Comisiones"))
-    for tag, label in (
-        ("ValComNeto", "Comisiones neto"),
-        ("ValComExe", "Comisiones exento"),
-        ("ValComIVA", "Comisiones IVA"),
-    ):
-        if _text(comisiones.get(tag)):
-            fields.append(Field(label, numbers.amount(_text(comisiones.get(tag)))))
+    if comisiones:  # most documents have none
+        for tag, label in (
+            ("ValComNeto", "Comisiones neto"),
+            ("ValComExe", "Comisiones exento"),
+            ("ValComIVA", "Comisiones IVA"),
+        ):
+            if _text(comisiones.get(tag)):
+                fields.append(Field(label, numbers.amount(_text(comisiones.get(tag)))))
     after = [
-        Field(label, numbers.amount(_text(totales.get(tag)), pesos=pesos))
+        Field(label, numbers.amount(_text(totales[tag]), pesos=pesos))
         for tag, label in _TOTALS_AFTER_TOTAL
-        if _text(totales.get(tag))
+        if tag in totales and _text(totales[tag])
     ]
     fields.append(Field("Total", numbers.amount(_text(totales.get("MntTotal")), pesos=pesos)))
     return (*fields, *after), len(fields) - 1
