@@ -340,7 +340,7 @@ def _texts(value: Any) -> list[str]:
 
 
 def _joined(*parts: str, sep: str = ", ") -> str:
-    return sep.join(p for p in parts if p)
+    return sep.join([p for p in parts if p])
 
 
 def printed_document(
@@ -422,15 +422,17 @@ def _emisor_lines(emisor: Mapping[str, Any]) -> tuple[str, ...]:
     sucursal = _text(emisor.get("Sucursal"))
     vendedor = _text(emisor.get("CdgVendedor"))
     return tuple(
-        line
-        for line in (
-            giro,
-            address,
-            contact,
-            f"Sucursal: {sucursal}" if sucursal else "",
-            f"Vendedor: {vendedor}" if vendedor else "",
-        )
-        if line
+        [
+            line
+            for line in (
+                giro,
+                address,
+                contact,
+                f"Sucursal: {sucursal}" if sucursal else "",
+                f"Vendedor: {vendedor}" if vendedor else "",
+            )
+            if line
+        ]
     )
 
 
@@ -459,7 +461,7 @@ def _receptor_fields(
             value = _text(encabezado[tag])
             if value:
                 fields.append(Field(label, numbers.rut(value)))
-    return tuple(f for f in fields if f.value)
+    return tuple([f for f in fields if f.value])
 
 
 _ID_DOC_TERMS: Final = frozenset(
@@ -513,7 +515,7 @@ def _document_fields(
             fields.append(Field("Precios", "incluyen IVA"))
     if currency is not None:
         fields.append(Field("Moneda", currency))
-    return tuple(f for f in fields if f.value)
+    return tuple([f for f in fields if f.value])
 
 
 LINE_EXTRAS: Final = frozenset(
@@ -673,7 +675,7 @@ def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
                 ),
             )
         )
-    return tuple(f for f in fields if f.value)
+    return tuple([f for f in fields if f.value])
 
 
 def _aduana_value(aduana: Mapping[str, Any], tag: str) -> str:
@@ -752,7 +754,7 @@ def _other_currency(otra: Mapping[str, Any]) -> tuple[Field, ...]:
         for tag, label in _OTRA_MONEDA
         if _text(otra.get(tag))
     )
-    return tuple(f for f in fields if f.value)
+    return tuple([f for f in fields if f.value])
 
 
 def labelled(fields: Sequence[Field]) -> list[str]:

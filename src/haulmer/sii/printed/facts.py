@@ -12,6 +12,7 @@ it, which is what this gives in every case (a test holds it).
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any, Final
 
 from lxml import etree
@@ -44,6 +45,8 @@ _KNOWN_LAYOUTS: Final = 4096
 """Layouts remembered at most, so hostile XML with ever new tags cannot grow the cache."""
 _LONGEST_REMEMBERED: Final = 32
 """The most children a remembered layout has: a plain line has about seven."""
+_TAG: Final = attrgetter("tag")
+"""An element's tag, read without a Python frame."""
 _new_line: Final[Callable[[type[Line], tuple[Any, ...]], Line]] = tuple.__new__
 """``Line``'s values made into a ``Line`` without the Python ``__new__`` a named tuple has:
 one is made per Detalle line."""
@@ -67,7 +70,7 @@ def _lines(detalles: list[etree._Element], pesos: bool) -> list[Line]:
     layouts = _LAYOUTS
     for detalle in detalles:
         children = list(detalle)
-        tags = tuple([child.tag for child in children])
+        tags = tuple(map(_TAG, children))
         at = layouts.get(tags)
         if at is None:
             at = _layout(tags)

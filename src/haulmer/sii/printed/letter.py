@@ -80,13 +80,6 @@ _WIDTHS: Final = tuple(column.width for column in _COLUMNS)
 _CELLS: Final = _cells(_WIDTHS)
 
 
-def _numbers(line: Line) -> tuple[str, str, str, str]:
-    """A line's quantity (with its unit), price, discount or surcharge and amount, as printed."""
-    quantity = f"{line.quantity} {line.unit}".strip() if line.unit else line.quantity
-    adjustment = _adjustment(line) if line.discount or line.surcharge else ""
-    return quantity, line.price, adjustment, line.amount
-
-
 class _Table(NamedTuple):
     """The lines' table as drawn: its cells, each line's numbers as printed (quantity with its
     unit, price, discount or surcharge, amount) and the columns where a value may not fit its
@@ -103,7 +96,16 @@ def _table(lines: Sequence[Line], c: Canvas) -> _Table:
     widens to the widest of its numbers and the description column gives up the width, down to
     ``_NAME_LEAST``. Most values are told to fit from their length alone."""
     c.font(8)
-    numbers = [_numbers(line) for line in lines]
+    # each line's quantity (with its unit), price, discount or surcharge and amount, as printed
+    numbers = [
+        (
+            f"{line.quantity} {line.unit}".strip() if line.unit else line.quantity,
+            line.price,
+            _adjustment(line) if line.discount or line.surcharge else "",
+            line.amount,
+        )
+        for line in lines
+    ]
     columns = dict(zip(_NUMBERS, zip(*numbers, strict=True), strict=True)) if numbers else {}
     columns[_CODE_AT] = tuple([line.code for line in lines])
     adjustments = columns.get(_ADJUSTMENT_AT, ())
@@ -383,13 +385,21 @@ class _Letter:
         """Global discounts and surcharges, references, commissions, transport, notes."""
         doc = self.doc
         self.y += 2
-        self.block("Descuentos y recargos globales", labelled(doc.adjustments))
-        self.block("Referencias", [r.text() for r in doc.references])
-        self.block("Comisiones y otros cargos", labelled(doc.commissions))
-        self.block("Subtotales", labelled(doc.subtotals))
-        self.block("Transporte y exportación", labelled(doc.transport))
-        self.block("Otra moneda", labelled(doc.other_currency))
-        self.block("Observaciones", list(self.notes))
+        # most documents have none of them: an empty section costs a test, not a call
+        if doc.adjustments:
+            self.block("Descuentos y recargos globales", labelled(doc.adjustments))
+        if doc.references:
+            self.block("Referencias", [r.text() for r in doc.references])
+        if doc.commissions:
+            self.block("Comisiones y otros cargos", labelled(doc.commissions))
+        if doc.subtotals:
+            self.block("Subtotales", labelled(doc.subtotals))
+        if doc.transport:
+            self.block("Transporte y exportación", labelled(doc.transport))
+        if doc.other_currency:
+            self.block("Otra moneda", labelled(doc.other_currency))
+        if self.notes:
+            self.block("Observaciones", list(self.notes))
 
     def block(self, title: str, texts: Sequence[str]) -> None:
         if not texts:
@@ -428,7 +438,7 @@ class _Letter:
         acuse de recibo and the legend of a cedible copy."""
         c = self.c
         rows = self.total_rows()
-        totals_height = sum(4.6 + (len(label) - 1) * LEADING for _, label, _ in rows) + 3
+        totals_height = sum([4.6 + (len(label) - 1) * LEADING for _, label, _ in rows]) + 3
         acuse = c.acuse_height(TOTALS_WIDTH, columns=2) + 2 if self.cedible else 0
         right = totals_height + (acuse + 9 if self.cedible else 0)
         width = c.timbre_width(self.symbol, TIMBRE_WIDTH)

@@ -196,7 +196,7 @@ def _file(bodies: list[bytes]) -> bytes:
         position += len(chunk)
         chunks.append(chunk)
     chunks.append(b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1))
-    chunks.extend(b"%010d 00000 n \n" % offset for offset in offsets)
+    chunks.extend([b"%010d 00000 n \n" % offset for offset in offsets])
     chunks.append(
         b"trailer\n<< /Size %d /Root 1 0 R /Info 5 0 R >>\nstartxref\n%d\n%%%%EOF\n"
         % (len(bodies) + 1, position)
