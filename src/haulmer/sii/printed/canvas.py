@@ -252,7 +252,13 @@ class Canvas:
     ) -> None:
         """One line whose top is at ``top``; aligned within ``width`` from ``x``; in ``color``
         instead of the text colour when given (the text colour stays as it was)."""
-        data = text.encode("ascii") if text.isascii() else encoded(text)
+        if text.isascii():
+            data = text.encode("ascii")
+        else:  # what encoded() does first, written out: most accented text is Latin-1
+            try:
+                data = text.encode("latin-1") if text.isprintable() else encoded(text)
+            except UnicodeEncodeError:
+                data = encoded(text)
         if not data:
             return
         if align != "L":  # fonts.Widths.of, written out on this hot path
@@ -299,7 +305,13 @@ class Canvas:
         for (x, width, align), text in zip(cells, values, strict=True):
             if not text:
                 continue
-            data = text.encode("ascii") if text.isascii() else encoded(text)
+            if text.isascii():
+                data = text.encode("ascii")
+            else:  # what encoded() does first, written out: most accented text is Latin-1
+                try:
+                    data = text.encode("latin-1") if text.isprintable() else encoded(text)
+                except UnicodeEncodeError:
+                    data = encoded(text)
             if align != "L" or len(data) * widest > width:  # a left text measured only if long
                 room = width - (4 * sum(data.translate(quarters)) + sum(data.translate(rests))) * (
                     scale
@@ -441,12 +453,17 @@ class Canvas:
             and text[:1] != " "
             and text[-1:] != " "
             and "  " not in text
-            and (
-                (len(text) * self._widest <= width and (text.isascii() or _one_byte_each(text)))
-                or self.width(text) <= width
-            )
         ):
-            return [text]
+            if len(text) * self._widest <= width:  # _one_byte_each, written out: no call
+                if text.isascii():
+                    return [text]
+                try:
+                    text.encode("latin-1")
+                    return [text]
+                except UnicodeEncodeError:
+                    pass
+            if self.width(text) <= width:
+                return [text]
         paragraphs = text.splitlines()
         if len(paragraphs) == 1:  # most texts: one paragraph that fits, often at a glance
             whole = " ".join(paragraphs[0].split())

@@ -184,6 +184,10 @@ _ADUANA_CODES: Final[Mapping[str, type[ModalidadVenta | ClausulaVenta | ViaTrans
 }
 """The Aduana codes printed by name and code (``FOB (5)``): the tables the SDK holds."""
 _CEDIBLE_WITH_INVOICE: Final = frozenset({52})
+_KINDS: Final = {str(int(kind)): kind for kind in DTEType}
+"""The document types by their codes as the XML writes them (``"33"``)."""
+_TITLES: Final = {kind: kind.label.upper() for kind in DTEType}
+"""The title a printed document of each type carries, over its folio."""
 
 
 class Field(NamedTuple):
@@ -362,10 +366,12 @@ def printed_document(
     receptor = _dict(encabezado.get("Receptor"))
     totales = _dict(encabezado.get("Totales"))
     tipo = _text(id_doc.get("TipoDTE"))
-    try:
-        kind: DTEType | None = DTEType.parse(tipo)
-    except ValueError:
-        kind = None
+    kind: DTEType | None = _KINDS.get(tipo)  # "33" as the XML writes it: no enum call
+    if kind is None:
+        try:
+            kind = DTEType.parse(tipo)
+        except ValueError:
+            kind = None
     known_digits = tipo.isascii() and tipo.isdigit() and len(tipo) <= 3
     dte_type = int(kind) if kind is not None else int(tipo) if known_digits else 0
     currency = _text(totales.get("TpoMoneda")) or None
@@ -376,7 +382,7 @@ def printed_document(
     totals, total_at = _totals(totales, pesos=pesos)
     return PrintedDocument(
         dte_type=dte_type,
-        title=(kind.label if kind is not None else f"Documento tributario {tipo}").upper(),
+        title=_TITLES[kind] if kind is not None else f"Documento tributario {tipo}".upper(),
         folio=_text(id_doc.get("Folio")),
         emisor_rut=numbers.rut(_text(emisor.get("RUTEmisor"))),
         emisor_name=_text(emisor.get("RznSoc")) or _text(emisor.get("RznSocEmisor")),

@@ -37,7 +37,7 @@ from haulmer.sii.issued_memory import ISSUED_HEAD, recall
 from haulmer.sii.printed.content import PrintedDocument, printed_document
 from haulmer.sii.printed.facts import documento_facts
 from haulmer.sii.root_advice import root_advice
-from haulmer.sii.sii_dict import DOCUMENT_PATTERNS, DOCUMENT_TAGS
+from haulmer.sii.sii_dict import DOCUMENT_TAGS
 
 if TYPE_CHECKING:
     from haulmer import dte as _dte
@@ -269,10 +269,12 @@ def _documentos(root: etree._Element) -> list[etree._Element]:
 
 
 def _documento_of(dte: etree._Element) -> etree._Element:
-    found = next(dte.iterchildren(*DOCUMENT_PATTERNS), None)
-    if found is None:
-        raise XMLError("the DTE holds no Documento, Liquidacion or Exportaciones")
-    return found
+    """The DTE's first Documento, Liquidacion or Exportaciones child, in any namespace."""
+    for child in dte:  # the first child, in a DTE: quicker than lxml's matcher of three tags
+        tag = child.tag
+        if isinstance(tag, str) and tag.rpartition("}")[2] in DOCUMENT_TAGS:
+            return child
+    raise XMLError("the DTE holds no Documento, Liquidacion or Exportaciones")
 
 
 def _ted_element(ted: bytes | str) -> etree._Element:
