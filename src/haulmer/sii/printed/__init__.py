@@ -145,14 +145,15 @@ def render_with_pages(
 ) -> tuple[bytes, int]:
     """:func:`render_pdf` that also says how many pages the PDF has."""
     _check_options(paper)
-    from haulmer.sii.printed.source import read_source
+    # imported on the first call, as modules: a from-import of a loaded module costs twice as
+    # much on every call (the failed look-ups of a package's __path__ and the spec's state)
+    import haulmer.sii.printed.drawing as drawing
+    import haulmer.sii.printed.source as source
 
-    doc, ted_bytes = read_source(xml_or_document, ted=ted, sii_office=sii_office)
+    doc, ted_bytes = source.read_source(xml_or_document, ted=ted, sii_office=sii_office)
     _check_printable(doc, "the document")
-    from haulmer.sii.printed.drawing import Options, draw
-
-    options = Options(paper, cedible, _logo(logo), resolucion, _notes(notes))
-    return draw(doc, ted_bytes, options)
+    options = drawing.Options(paper, cedible, _logo(logo), resolucion, _notes(notes))
+    return drawing.draw(doc, ted_bytes, options)
 
 
 def render_pdfs(
@@ -171,16 +172,15 @@ def render_pdfs(
     whole before anything is drawn.
     """
     _check_options(paper)
-    from haulmer.sii.printed.source import read_sources
+    import haulmer.sii.printed.drawing as drawing
+    import haulmer.sii.printed.source as source
 
-    sources = read_sources(xml, sii_office=sii_office)
+    sources = source.read_sources(xml, sii_office=sii_office)
     for number, (doc, _) in enumerate(sources, start=1):
         which = f"document {number} of {len(sources)}" if len(sources) > 1 else "the document"
         _check_printable(doc, which)
-    from haulmer.sii.printed.drawing import Options, draw
-
-    options = Options(paper, cedible, _logo(logo), resolucion, _notes(notes))
-    return [draw(doc, ted_bytes, options)[0] for doc, ted_bytes in sources]
+    options = drawing.Options(paper, cedible, _logo(logo), resolucion, _notes(notes))
+    return [drawing.draw(doc, ted_bytes, options)[0] for doc, ted_bytes in sources]
 
 
 def _check_printable(doc: PrintedDocument, which: str) -> None:

@@ -73,17 +73,18 @@ def read_source(
         issued = _issued_here(xml_or_document, sii_office)
         if issued is not None:
             return issued
-    from haulmer.dte.document import Document
+    if not isinstance(xml_or_document, _XML_INPUTS):  # no import for the usual bytes
+        from haulmer.dte.document import Document
 
-    if isinstance(xml_or_document, Document):
-        if ted is None:
-            raise DocumentError(
-                "a printed DTE carries its timbre, and a Document has none yet: pass the signed "
-                "XML from sii.issue() instead, or the document's <TED> as ted=...",
-                [ErrorDetail("ted", "required to print a Document")],
-            )
-        facts = printed_document(_as_text(xml_or_document.to_sii_dict()), sii_office=sii_office)
-        return facts, ted_barcode_bytes(_ted_element(ted))
+        if isinstance(xml_or_document, Document):
+            if ted is None:
+                raise DocumentError(
+                    "a printed DTE carries its timbre, and a Document has none yet: pass the "
+                    "signed XML from sii.issue() instead, or the document's <TED> as ted=...",
+                    [ErrorDetail("ted", "required to print a Document")],
+                )
+            facts = printed_document(_as_text(xml_or_document.to_sii_dict()), sii_office=sii_office)
+            return facts, ted_barcode_bytes(_ted_element(ted))
     if ted is not None:
         raise XMLError("ted= is only for a Document; signed XML carries its own <TED>")
     data = _xml_data(xml_or_document)
@@ -95,6 +96,10 @@ def read_source(
             "render_pdfs(), or one <DTE> at a time"
         )
     return _source(documentos[0], sii_office, declared_resolution(root), data)
+
+
+_XML_INPUTS: Final = (bytes, bytearray, memoryview, str, os.PathLike)
+"""What XML is given as (``_xml_data`` reads each): never a ``Document``."""
 
 
 def read_sources(
