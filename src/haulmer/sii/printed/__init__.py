@@ -188,6 +188,15 @@ def _check_printable(doc: PrintedDocument, which: str) -> None:
     emisor, the date and the total), naming what it lacks: its PDF would print blanks there.
 
     A boleta may lack its razón social: EnvioBOLETA's schema makes RznSocEmisor optional."""
+    if (  # most documents: all there, told without the table below
+        doc.dte_type > 0
+        and doc.folio
+        and doc.issued
+        and doc.emisor_rut
+        and doc.emisor_name
+        and doc.totals[doc.total_at].value
+    ):
+        return
     facts = (
         ("IdDoc", "TipoDTE", "the document type, as a number", doc.dte_type > 0),
         ("IdDoc", "Folio", "the folio", bool(doc.folio)),
@@ -214,6 +223,8 @@ def _check_options(paper: str) -> None:
 
 
 def _notes(notes: Sequence[str]) -> list[str]:
+    if not notes:  # most calls: none
+        return []
     items = [notes] if isinstance(notes, str) else list(notes)
     return [str(note) for note in items if str(note).strip()]
 

@@ -15,6 +15,7 @@ printed. More columns would not help: the 928 code words are the symbol's whole 
 from __future__ import annotations
 
 import binascii
+import functools
 import io
 import re
 import struct
@@ -122,13 +123,23 @@ def _encode(data: bytes, *, level: int, fast: bool) -> zint.Symbol:
     with its fast or its optimal encodation; raises ``RuntimeError`` when it does not fit."""
     import zint
 
+    pdf417, fast_mode, data_mode = _zint_settings()
     encoded = zint.Symbol()
-    encoded.symbology = zint.Symbology.PDF417
+    encoded.symbology = pdf417
     encoded.option_1 = level
     encoded.option_2 = COLUMNS
-    encoded.input_mode = zint.InputMode.FAST if fast else zint.InputMode(0)
+    encoded.input_mode = fast_mode if fast else data_mode
     encoded.encode(bytes(data))
     return encoded
+
+
+@functools.cache
+def _zint_settings() -> tuple[Any, Any, Any]:
+    """zint's PDF417 symbology and its fast and plain data input modes, looked up once: each
+    look-up through the binding's enums costs what setting all of a symbol's options does."""
+    import zint
+
+    return zint.Symbology.PDF417, zint.InputMode.FAST, zint.InputMode(0)
 
 
 def _too_long(data: bytes) -> str:

@@ -371,11 +371,16 @@ class Canvas:
         for label, indent, text in lines:
             y = int(-(top + baseline) * UNIT)
             top += leading
-            if label:
+            if label:  # what _shown does to both, written out: a form has a dozen labels
                 step = int(indent * UNIT)
+                label_data = label.encode("ascii") if label.isascii() else encoded(label)
+                data = text.encode("ascii") if text.isascii() else encoded(text)
+                both = label_data + data
+                if len(both.translate(None, ESCAPED)) != len(both):
+                    label_data, data = literal(label_data), literal(data)
                 shown.append(
                     b"%s%d %d Td (%s) Tj %s%d 0 Td (%s) Tj"
-                    % (bold, left - at_x, y - at_y, _shown(label), regular, step, _shown(text))
+                    % (bold, left - at_x, y - at_y, label_data, regular, step, data)
                 )
                 at_x, at_y = left + step, y
             elif text:

@@ -90,7 +90,12 @@ def _lines(detalles: list[etree._Element], pesos: bool) -> list[Line]:
                     "",
                     name,
                     description,
-                    numbers.number(quantity),
+                    quantity  # most: a few digits, as number() prints them
+                    if len(quantity) <= 3
+                    and quantity.isdigit()
+                    and quantity.isascii()
+                    and quantity[:1] != "0"
+                    else numbers.number(quantity),
                     unit,
                     numbers.amount(price, pesos=pesos) if price else "",
                     "",

@@ -270,13 +270,14 @@ class _Letter:
         on the first line only, and the text ``indent`` mm to its right."""
         c = self.c
         out: list[tuple[str, float, str]] = []
+        c.font(8)
         for field in fields:
             label = f"{field.label}:"
             indent = _LABEL_INDENTS.get(label)
-            if indent is None:
+            if indent is None:  # measured in bold once per label, back to the regular font
                 c.font(8, "B")
                 indent = _LABEL_INDENTS[label] = c.width(label) + 1.5
-            c.font(8)
+                c.font(8)
             for index, text in enumerate(c.wrap(field.value, width - indent)):
                 out.append((label if index == 0 else "", indent, text))
         return out
