@@ -4,6 +4,7 @@ it and reading its SII dict give."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -257,3 +258,45 @@ def test_any_detalle_prints_from_its_elements_as_from_the_sii_dict(
     )
     fast, generic = _facts_both_ways(_documento(xml))
     assert fast == generic
+
+
+_FLAT_TED_REFERENCE = re.compile(
+    source._TED_LAYOUT.replace(b".", rb"\.")
+    .replace(b"_", rb"""[^<>&"'\r]*""")
+    .replace(b"@", rb"""(?:[^<>&"'\r]|&(?:amp|lt|gt);)*""")
+)
+"""The flat TED's check written as one pattern of its whole text (slower): the reference the
+quicker check (tags matched, the text's characters counted) must agree with."""
+_CLEAN_PIECES = st.sampled_from([b"a", b"7", b"-", b" ", b"\n", b"\xd1", b"=", b"/", b"&amp;"])
+_ANY_PIECES = st.sampled_from(
+    [
+        *(b"<", b">", b'"', b"'", b"\r", b"&", b"a"),
+        *(b"&amp;", b"&lt;", b"&gt;", b"&quot;", b"&apos;", b"&#209;", b"&amp", b"&ampx;"),
+    ]
+)
+
+
+@given(
+    st.lists(st.lists(_CLEAN_PIECES, max_size=4).map(b"".join), min_size=20, max_size=20),
+    st.lists(
+        st.tuples(st.integers(0, 19), st.lists(_ANY_PIECES, max_size=3).map(b"".join)),
+        max_size=2,
+    ),
+)
+def test_the_flat_timbre_check_agrees_with_one_pattern_of_its_whole_text(
+    texts: list[bytes], changes: list[tuple[int, bytes]]
+) -> None:
+    for at, text in changes:  # a field or two with anything in it, before or after its text
+        texts[at] = text + texts[at] if at % 2 else texts[at] + text
+    pieces = iter(texts)
+    ted = re.sub(rb"[_@]", lambda _: next(pieces), source._TED_LAYOUT)
+    assert source._is_flat_ted(ted) == (_FLAT_TED_REFERENCE.fullmatch(ted) is not None)
+
+
+def test_the_flat_timbre_check_takes_names_with_references_and_nothing_else() -> None:
+    layout = source._TED_LAYOUT
+    plain = layout.replace(b"_", b"12").replace(b"@", b"Comercial &amp; Cia &lt;1&gt;")
+    assert source._is_flat_ted(plain)
+    assert not source._is_flat_ted(plain.replace(b"<TD>12</TD>", b"<TD>1&amp;2</TD>", 1))
+    assert not source._is_flat_ted(plain.replace(b"&lt;1", b"&#60;1", 1))
+    assert not source._is_flat_ted(plain.replace(b"<RSR>", b"<RSR>a>b", 1))
