@@ -252,13 +252,7 @@ class Canvas:
     ) -> None:
         """One line whose top is at ``top``; aligned within ``width`` from ``x``; in ``color``
         instead of the text colour when given (the text colour stays as it was)."""
-        if text.isascii():
-            data = text.encode("ascii")
-        else:  # what encoded() does first, written out: most accented text is Latin-1
-            try:
-                data = text.encode("latin-1") if text.isprintable() else encoded(text)
-            except UnicodeEncodeError:
-                data = encoded(text)
+        data = text.encode("ascii") if text.isascii() else _latin1_first(text)
         if not data:
             return
         if align != "L":  # fonts.Widths.of, written out on this hot path
@@ -305,13 +299,7 @@ class Canvas:
         for (x, width, align), text in zip(cells, values, strict=True):
             if not text:
                 continue
-            if text.isascii():
-                data = text.encode("ascii")
-            else:  # what encoded() does first, written out: most accented text is Latin-1
-                try:
-                    data = text.encode("latin-1") if text.isprintable() else encoded(text)
-                except UnicodeEncodeError:
-                    data = encoded(text)
+            data = text.encode("ascii") if text.isascii() else _latin1_first(text)
             if align != "L" or len(data) * widest > width:  # a left text measured only if long
                 room = width - (4 * sum(data.translate(quarters)) + sum(data.translate(rests))) * (
                     scale
@@ -706,3 +694,12 @@ class Canvas:
     def output(self) -> bytes:
         """The finished PDF."""
         return self.document.output()
+
+
+def _latin1_first(text: str) -> bytes:
+    """``encoded(text)`` of a text that is not ASCII, trying first what most accented text is:
+    printable Latin-1, which needs no other change (the hot paths take ASCII text themselves)."""
+    try:
+        return text.encode("latin-1") if text.isprintable() else encoded(text)
+    except UnicodeEncodeError:
+        return encoded(text)
