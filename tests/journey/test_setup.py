@@ -350,29 +350,6 @@ def test_with_a_point_of_sale_boleta_and_factura_cannot_be_deselected(
     assert caught.value.details[0].field == "dte_types"
 
 
-def test_without_a_point_of_sale_any_dte_type_may_be_chosen(
-    fake: FakeHaulmer, client: Haulmer
-) -> None:
-    buy_and_pay(fake, client, point_of_sale=False)
-    link = fake.outbox.last(subject_contains="Crea tu nueva contraseña").token
-    client.accounts.create_password(link, password=PASSWORD, confirmation=PASSWORD)
-    owner = log_in(client, BUYER_EMAIL, PASSWORD)
-    workspace = activated_workspace(fake, owner)
-    owner.workspace.set_administrator(workspace.id, email=BUYER_EMAIL, name="Ana")
-    owner.workspace.rename(workspace.id, "Ana")
-    organization = owner.workspace.add_organization(workspace.id, **ORGANIZATION)
-    setup = owner.openfactura.setup.start(workspace_id=workspace.id)
-    assert setup.mandatory_dte_types == []
-    owner.openfactura.setup.choose_organization(
-        setup.id, organization_id=organization.id, company=COMPANY
-    )
-    owner.openfactura.setup.upload_certificate(
-        setup.id, legal_representative_pfx(), password=PFX_PASSWORD
-    )
-    setup = owner.openfactura.setup.choose_dte_types(setup, [34])
-    assert setup.dte_types == [34]
-
-
 def _signed_setup_without_point_of_sale(
     fake: FakeHaulmer, client: Haulmer
 ) -> tuple[Haulmer, OpenFacturaSetup]:
@@ -393,6 +370,15 @@ def _signed_setup_without_point_of_sale(
         setup.id, legal_representative_pfx(), password=PFX_PASSWORD
     )
     return owner, setup
+
+
+def test_without_a_point_of_sale_any_dte_type_may_be_chosen(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    owner, setup = _signed_setup_without_point_of_sale(fake, client)
+    assert setup.mandatory_dte_types == []
+    setup = owner.openfactura.setup.choose_dte_types(setup, [34])
+    assert setup.dte_types == [34]
 
 
 @pytest.mark.parametrize(
