@@ -277,10 +277,15 @@ class Emisor(SiiModel):
     @field_validator("telefonos", mode="before")
     @classmethod
     def _phones(cls, value: Any) -> Any:
+        # A blank phone is no phone, as blank optional text is no value: the XML writes none.
         if isinstance(value, str | int):
-            return [str(value)]
+            value = [value]
         if isinstance(value, list):
-            return [str(v) if isinstance(v, int) else v for v in value]
+            return [
+                str(v) if isinstance(v, int) else v
+                for v in value
+                if not (isinstance(v, str) and not v.strip())
+            ]
         return value
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from haulmer._lazy import LazyModule
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.models import Detalle, Totales
-from haulmer.dte.rules.outcome import DocumentCheck, blank
+from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
 from haulmer.dte.rules.referencias import documento_reference_problems
 from haulmer.dte.schema.checker import (
     BOLETA_ROOT,
@@ -330,6 +330,7 @@ def documento_rules(doc: dte.Document) -> DocumentCheck:
     """``check_documento`` but the schema's facets: required data, lines, references, totals."""
     problems = _required_problems(doc)
     problems.extend(_line_problems(doc))
+    problems.extend(blank_required_text_problems(doc))
     problems.extend(documento_reference_problems(doc))
     totals = check_totals(doc)
     problems.extend(totals.problems)

@@ -16,7 +16,7 @@ from haulmer.dte.catalogue import DTEType
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import Aduana, OtraMoneda, Totales
 from haulmer.dte.rules.documento import zero_percentage_problems
-from haulmer.dte.rules.outcome import DocumentCheck, blank
+from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
 from haulmer.dte.rules.referencias import export_reference_problems
 from haulmer.dte.schema.checker import EXPORTACIONES_ROOT, schema_problems, shown_int
 from haulmer.dte.totals import LineAmounts, compute_otra_moneda, export_totals, line_amounts
@@ -255,6 +255,7 @@ def export_rules(doc: dte.Document) -> DocumentCheck:
     and totals."""
     problems = _required(doc)
     problems.extend(_lines(doc))
+    problems.extend(blank_required_text_problems(doc))
     problems.extend(export_reference_problems(doc))
     totals_problems, amounts, totals = _totals(doc)
     problems.extend(totals_problems)

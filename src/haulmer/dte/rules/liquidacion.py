@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from haulmer._lazy import LazyModule
 from haulmer.dte.models import Comision, Totales
-from haulmer.dte.rules.outcome import DocumentCheck, blank
+from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
 from haulmer.dte.rules.referencias import liquidacion_reference_problems
 from haulmer.dte.schema.checker import LIQUIDACION_ROOT, schema_problems, shown_int
 from haulmer.dte.totals import LineAmounts, comision_iva, line_amounts
@@ -205,6 +205,7 @@ def liquidacion_rules(doc: dte.Document) -> DocumentCheck:
     references and totals."""
     problems = _required(doc)
     problems.extend(_lines(doc))
+    problems.extend(blank_required_text_problems(doc))
     problems.extend(liquidacion_reference_problems(doc))
     totals_problems, amounts, totals = _totals(doc)
     problems.extend(totals_problems)

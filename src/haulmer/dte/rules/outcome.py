@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from haulmer.dte.models import Totales
 from haulmer.dte.totals import LineAmounts
 from haulmer.errors import ErrorDetail
 
-__all__ = ["DocumentCheck", "blank"]
+if TYPE_CHECKING:
+    from haulmer import dte
+
+__all__ = ["DocumentCheck", "blank", "blank_required_text_problems"]
 
 
 class DocumentCheck(NamedTuple):
@@ -26,3 +29,34 @@ class DocumentCheck(NamedTuple):
 def blank(value: Any) -> bool:
     """Missing for the SII: None, an empty list, or text that is only spaces."""
     return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def blank_required_text_problems(doc: dte.Document) -> list[ErrorDetail]:
+    """Each item code and driver's name that is blank: the schema requires their elements, and
+    an empty one says nothing (reading it back refuses it), so the user must give the text."""
+    problems: list[ErrorDetail] = []
+    for index, line in enumerate(doc.detalle):
+        for number, codigo in enumerate(line.codigos, start=1):
+            where = f"Detalle[{index + 1}].CdgItem[{number}]"
+            if not codigo.tipo.strip():
+                problems.append(
+                    ErrorDetail(
+                        f"{where}.TpoCodigo",
+                        "is blank: give the codification (INT1, EAN13, PLU...) or leave the "
+                        "code out",
+                    )
+                )
+            if not codigo.valor.strip():
+                problems.append(
+                    ErrorDetail(f"{where}.VlrCodigo", "is blank: give the code or leave it out")
+                )
+    transporte = doc.encabezado.transporte
+    chofer = transporte.chofer if transporte is not None else None
+    if chofer is not None and not chofer.nombre.strip():
+        problems.append(
+            ErrorDetail(
+                "Encabezado.Transporte.Chofer.NombreChofer",
+                "is blank: give the driver's name or leave Chofer out",
+            )
+        )
+    return problems
