@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from haulmer._lazy import LazyModule
 from haulmer.dte.models import Totales
 from haulmer.dte.totals import LineAmounts
 from haulmer.errors import ErrorDetail
 
 if TYPE_CHECKING:
     from haulmer import dte
+else:  # haulmer.dte.document imports the rules: ``dte.Document`` resolves once both are loaded
+    dte = LazyModule("haulmer.dte")
 
 __all__ = ["DocumentCheck", "blank", "blank_required_text_problems"]
 
