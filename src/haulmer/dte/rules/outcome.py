@@ -40,6 +40,8 @@ def blank_required_text_problems(doc: dte.Document) -> list[ErrorDetail]:
     problems: list[ErrorDetail] = []
     for index, line in enumerate(doc.detalle):
         for number, codigo in enumerate(line.codigos, start=1):
+            if codigo.tipo.strip() and codigo.valor.strip():
+                continue  # (every code but a faulty one: no path written)
             where = f"Detalle[{index + 1}].CdgItem[{number}]"
             if not codigo.tipo.strip():
                 problems.append(
