@@ -16,7 +16,7 @@ from typing import Any, TypeGuard, TypeVar
 
 import pydantic
 
-from haulmer._decomposed import decomposed_advice
+from haulmer._dte_text import uncarried_text
 from haulmer._shown import shown
 from haulmer.errors import InvalidRutError, ValidationError
 
@@ -72,28 +72,15 @@ def address_key(address: str) -> str:
 PHONE_NUMBER = re.compile(r"\+?[0-9 ()-]{8,20}")
 """What the platform accepts as a phone number: digits, spaces, ``()-`` and a leading ``+``."""
 
-_NOT_IN_A_DTE = re.compile("[^\t\n\r\x20-\xff]")
-"""What a DTE's text cannot hold: characters outside ISO-8859-1 (the SII's encoding; emoji,
-curly quotes, long dashes, the euro sign) and the control characters XML refuses."""
-
 
 def dte_text(value: str | None, element: str) -> str | None:
     """``value`` if a DTE can carry it as ``element``; ValueError naming the first character it
     cannot carry."""
     if value is None:
         return value
-    found = _NOT_IN_A_DTE.search(value)
-    if found and found.group() < " ":
-        raise ValueError(
-            f"{shown(found.group())} (U+{ord(found.group()):04X}) is a control character, which "
-            f"a DTE's {element} cannot hold (XML has no way to write it): remove it"
-        )
-    if found:
-        raise ValueError(
-            f"{shown(found.group())} (U+{ord(found.group()):04X}) cannot be written in a DTE's "
-            f"{element}: the SII's encoding is ISO-8859-1; replace it (plain quotes, '-' for "
-            "dashes, letters such as ñ and á are fine)" + decomposed_advice(value, found.start())
-        )
+    issue = uncarried_text(value, element)
+    if issue is not None:
+        raise ValueError(issue)
     return value
 
 

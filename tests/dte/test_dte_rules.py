@@ -764,3 +764,31 @@ def test_a_line_percentage_of_at_least_one_peso_is_written() -> None:
     completed = doc.completed()
     assert completed.detalle[0].descuento_monto == 1
     completed.check()
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "said"),
+    [
+        ("Encabezado__Receptor__RznSocRecep", "O’Higgins SpA", "'’' (U+2019) cannot be written"),
+        ("Encabezado__Emisor__GiroEmis", "Venta de pan 🍞", "U+1F35E"),
+        ("Encabezado__Emisor__GiroEmis", "Precio en €", "U+20AC"),
+        ("Encabezado__Emisor__GiroEmis", "Pan\x0bamasado", "control character"),
+    ],
+)
+def test_text_a_dte_cannot_carry_is_named_by_check_not_only_when_issued(
+    path: str, text: str, said: str
+) -> None:
+    """check() let a curly quote, an emoji, the euro sign or a control character through; only
+    issue() and emit() refused them, so a document check() passed could not be issued."""
+    problems = _problems(_doc(**{path: text}))
+    element = path.rsplit("__", 1)[1]
+    assert [p.field for p in problems] == [path.replace("__", ".")]
+    assert said in problems[0].issue
+    assert f"a DTE's {element}" in problems[0].issue
+
+
+def test_latin1_letters_and_symbols_pass_check() -> None:
+    _doc(
+        Encabezado__Receptor__RznSocRecep="Ñuñoa & Cía. «Ltda.» ½ °",
+        Encabezado__Emisor__GiroEmis="Panadería\tpastelería",
+    ).check()

@@ -483,12 +483,13 @@ async def test_a_document_with_text_no_dte_can_carry_is_refused_before_sending(
     of: Any, mock: respx.MockRouter, make: Any, field: str, character: str
 ) -> None:
     # OpenFactura writes the DTE in ISO-8859-1: an emoji or a curly quote had been sent and
-    # refused there (OF-10), after the checks here had passed.
-    document = make()
-    if isinstance(document, dict):
-        document["Encabezado"]["Receptor"]["RznSocRecep"] = "HOSTY “SPA”"
+    # refused there (OF-10), after the checks here had passed. A builder's check() refuses it
+    # now; a dict, when it is checked before sending.
     route = mock.post("/v2/dte/document")
     with pytest.raises(DocumentError, match=re.escape(character)) as caught:
+        document = make()
+        if isinstance(document, dict):
+            document["Encabezado"]["Receptor"]["RznSocRecep"] = "HOSTY “SPA”"
         await resolve(of.documents.emit(document))
     assert [detail.field for detail in caught.value.details] == [field]
     assert not route.called

@@ -15,10 +15,11 @@ from decimal import Decimal
 from enum import Enum
 from itertools import compress, repeat
 from operator import is_not, itemgetter
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from pydantic import BaseModel
 
+from haulmer._dte_text import NOT_IN_A_DTE, uncarried_text
 from haulmer._shown import about_digits
 from haulmer.dte.schema.elements import Element
 from haulmer.dte.schema.facts import BOLETA, DOCUMENTO, EXPORTACIONES, LIQUIDACION
@@ -333,7 +334,11 @@ def _walk(
         kind = type(value)
         if kind is str:
             plain = field.plain_text
-            if plain is not None and (plain < 0 or len(value) <= plain):
+            if (
+                plain is not None
+                and (plain < 0 or len(value) <= plain)
+                and ((value.isascii() and value.isprintable()) or not _UNCARRIED(value))
+            ):
                 continue  # the usual text, checked inline
         elif kind is int:
             bounds = field.int_range
@@ -418,6 +423,10 @@ def _issue(value: Any, field: FieldCheck, facets: _Facets) -> str | None:
     return None
 
 
+_UNCARRIED: Final = NOT_IN_A_DTE.search
+"""A character of a text a DTE cannot carry, if any (the walk's quick test of a text that is
+not plain printable ASCII)."""
+
 _IDENTIFIERS = frozenset(
     {
         "Booking", "CdgIntRecep", "CdgVendedor", "CodAdicSucur", "CodCaja", "CodPlanConaf",
@@ -432,6 +441,9 @@ cut, they would name something else, so a long one is not told to be cut."""
 
 
 def _text_issue(value: str, field: FieldCheck, facets: _Facets) -> str | None:
+    uncarried = uncarried_text(value, field.shown)
+    if uncarried is not None:
+        return uncarried
     length = len(value)
     limit = facets.max_length
     if limit is not None and length > limit:
