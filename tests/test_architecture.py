@@ -117,6 +117,7 @@ def test_the_domain_layer_imports_no_transport_client_product_or_fake(layer: str
         "haulmer.errors",
         "haulmer._chile",
         "haulmer._decomposed",
+        "haulmer._dte_text",
         "haulmer._enums",
         "haulmer._lazy",
         "haulmer._files",
