@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from haulmer.errors import (
@@ -249,3 +250,55 @@ def test_a_journal_of_ones_own_without_check_binding_keeps_working(fake: FakeHau
         results = list(right.openfactura.documents.emit_many(batch, journal=fresh))
     assert [r.status for r in results] == ["issued"] * 3
     assert fresh.key == api_key_fingerprint(SANDBOX_API_KEY)
+
+
+class _Killed(BaseException):
+    """The process ending during a send (a KeyboardInterrupt, SIGTERM's handler, a crash)."""
+
+
+class _DiesWhileSending(httpx.BaseTransport):
+    """Hands each request to the fake, which issues it, and dies before the answer arrives."""
+
+    def __init__(self, fake: FakeHaulmer) -> None:
+        self._fake = fake
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self._fake.transport.handle_request(request)
+        raise _Killed
+
+
+def test_a_process_killed_during_the_first_send_leaves_the_journal_tied_to_its_key(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    """The journal was tied to a key only once an answer came: a process killed during the
+    first send left it free, and a rerun with another key sent that sale again under it,
+    although its document already existed under the first key's taxpayer."""
+    batch = sales(3, fake.clock.today())
+    dying = httpx.Client(transport=_DiesWhileSending(fake))
+    with fake.client(http_client=dying) as client, pytest.raises(_Killed):
+        list(
+            client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db", concurrency=1)
+        )
+    assert len(fake.openfactura_state.documents) == 1  # issued, its answer never read
+    with (
+        fake.client(api_key=WRONG_KEY) as other,
+        pytest.raises(ConfigurationError, match="another API key"),
+    ):
+        other.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+    with fake.client() as same:  # the same key resumes: the sale's key gets its document back
+        again = list(same.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
+    assert [r.status for r in again] == ["already_issued", "issued", "issued"]
+    assert len(fake.openfactura_state.documents) == 3
+
+
+def test_a_batch_whose_documents_were_all_refused_leaves_the_journal_free(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    """Nothing was issued under the key, so the journal is tied to none."""
+    batch = sales(3, fake.clock.today())
+    with fake.client() as client:
+        fake.control.fail_next(EMIT, times=3, code="OF-10")
+        results = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
+    assert [r.status for r in results] == ["failed"] * 3
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        journal.check_binding(api_key_fingerprint(WRONG_KEY), None)  # free for any key

@@ -43,9 +43,16 @@ class Journal(ABC):
     def bind(self, api_key_fingerprint: str) -> None:
         """Tie the journal to one API key (its fingerprint) on first use; a journal written for
         another key raises ConfigurationError, since its documents belong to another taxpayer.
+        A batch calls it before its first send, so that a process killed during that send
+        leaves the journal tied to the key its document may exist under."""
 
-        A batch calls it once a document exists, or may exist, under the key (issued, or its
-        answer lost), so that a key OpenFactura refuses outright leaves the journal untied."""
+    def release(self, api_key_fingerprint: str) -> None:  # noqa: B027 (optional)
+        """Untie the journal from ``api_key_fingerprint`` (and from its OpenFactura) if this
+        object's ``bind`` tied it there and it records no document: a batch calls it at its end
+        when OpenFactura refused that key outright and nothing it sent may have been issued,
+        so that a rerun with the right key can use the journal. A store that cannot may leave
+        this as it is: the journal then stays tied to the refused key, and a rerun with another
+        key is refused, naming it, until a new journal is used."""
 
     def bind_platform(self, openfactura_url: str) -> None:  # noqa: B027 (optional)
         """Tie the journal to the OpenFactura it issues at (its base URL, without user info) on

@@ -86,6 +86,9 @@ class SQLiteJournal(Journal):
         """The parent's connections in a forked child: kept, never used nor closed here."""
         self._lock = ForkSafeLock()
         """Another thread of the parent may hold it at a fork: a forked child gets it free."""
+        self._tied_here: dict[str, str] = {}
+        """What this object's ``bind`` and ``bind_platform`` tied the file to (``release``
+        unties only that): the meta row's name -> its value."""
 
     def _connect(self) -> sqlite3.Connection:
         if self.path.is_dir():
@@ -189,6 +192,7 @@ class SQLiteJournal(Journal):
                 db.execute(
                     "INSERT INTO meta VALUES ('api_key_fingerprint', ?)", (api_key_fingerprint,)
                 )
+                self._tied_here["api_key_fingerprint"] = api_key_fingerprint
         if row is not None and row[0] != api_key_fingerprint:
             raise self._other_key(row[0], api_key_fingerprint)
 
@@ -197,8 +201,19 @@ class SQLiteJournal(Journal):
             row = db.execute("SELECT value FROM meta WHERE name = 'openfactura_url'").fetchone()
             if row is None:
                 db.execute("INSERT INTO meta VALUES ('openfactura_url', ?)", (openfactura_url,))
+                self._tied_here["openfactura_url"] = openfactura_url
         if row is not None and row[0] != openfactura_url:
             raise self._other_platform(row[0], openfactura_url)
+
+    def release(self, api_key_fingerprint: str) -> None:
+        if self._tied_here.get("api_key_fingerprint") != api_key_fingerprint:
+            return  # tied before this object was opened, or by another: not ours to untie
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM sales WHERE state = 'issued' LIMIT 1").fetchone():
+                return  # it records a document: tied for good
+            for name, value in self._tied_here.items():
+                db.execute("DELETE FROM meta WHERE name = ? AND value = ?", (name, value))
+        self._tied_here.clear()
 
     def check_binding(self, api_key_fingerprint: str, openfactura_url: str | None) -> None:
         bound = dict(

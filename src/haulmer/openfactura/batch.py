@@ -35,7 +35,12 @@ from haulmer.errors import (
 )
 from haulmer.journal import Journal, JournalEntry, SQLiteJournal
 from haulmer.openfactura.documents import DocumentInput, emission_plan
-from haulmer.openfactura.emission import build_emission, document_identity, identity_differences
+from haulmer.openfactura.emission import (
+    Emission,
+    build_emission,
+    document_identity,
+    identity_differences,
+)
 from haulmer.openfactura.models import EmittedDocument
 from haulmer.ratelimit import api_key_fingerprint
 
@@ -191,6 +196,11 @@ class EmissionBatch:
             None if base_url is None else _without_user_info(base_url),
         )
         self._bound = False
+        self._open_sends = 0
+        """Sends whose outcome is not known yet (or never will be: cancelled, or the process
+        interrupted)."""
+        self._maybe_issued = False
+        """Whether a send of this batch issued a document under its key, or may have."""
         self._stop: tuple[int, str, APIStatusError] | None = None
         """The first refusal of the whole account: the batch starts no sale after it."""
         self._seen: set[str] = set()
@@ -207,7 +217,7 @@ class EmissionBatch:
             opened, owns = journal, False
         else:
             opened, owns = SQLiteJournal(journal), True
-        try:  # tied only once a document exists under the key: see _bind_journal
+        try:  # tied at the first send: see _bind_journal
             opened.check_binding(*self._binding)
         except BaseException:
             if owns:
@@ -216,9 +226,18 @@ class EmissionBatch:
         self._journal, self._owns_journal = opened, owns
 
     def close(self) -> None:
-        """Close the journal if the batch opened it (from a path)."""
-        if self._owns_journal and self._journal is not None:
-            self._journal.close()
+        """Untie the journal from the batch's key when nothing it sent was, or may have been,
+        issued (a key OpenFactura refused outright, documents it refused): the journal is tied
+        only to a key a document may exist under. Close the journal if the batch opened it."""
+        journal = self._journal
+        if journal is None:
+            return
+        with self._lock:
+            issued_nothing = self._bound and not self._maybe_issued and not self._open_sends
+        if issued_nothing:  # another key can use the journal on the rerun
+            journal.release(self._binding[0])
+        if self._owns_journal:
+            journal.close()
 
     def plans(self) -> Iterator[Plan[SaleResult]]:
         """One plan per sale, in order; a sale whose id or document cannot be read, or whose
@@ -288,7 +307,8 @@ class EmissionBatch:
                 return self._from_journal(index, sale_id, document, entry)
         if self._stop is not None:  # refused while this sale waited its turn: left unsent
             raise _stopped(*self._stop)
-        if journal is not None:
+        if journal is not None:  # tied first, then the attempt: see _bind_journal
+            yield Blocking(self._bind_journal)
             yield Blocking(partial(journal.record_attempt, sale_id, sale_id))
         try:
             emission = build_emission(
@@ -301,7 +321,7 @@ class EmissionBatch:
             # what no request can carry (NaN in a field passed through) fails this sale here;
             # found as the request is sent, it would end the batch
             encode_json(emission.body)
-            emitted = yield from emission_plan(emission, self._options)
+            emitted = yield from self._sent(emission)
         except (ConfigurationError, RateLimiterUnavailableError):
             raise  # not the sale's fault: no sale could go, so the batch ends here
         except HaulmerError as error:
@@ -311,8 +331,6 @@ class EmissionBatch:
                     if self._stop is None:
                         self._stop = (index, sale_id, refusal)
             if journal is not None:
-                if getattr(error, "may_have_been_carried_out", False):
-                    yield Blocking(self._bind_journal)  # the document may exist under the key
                 failure = f"{type(error).__name__}: {error}"
                 yield Blocking(partial(journal.record_failed, sale_id, failure))
             if refusal is not None:
@@ -320,7 +338,6 @@ class EmissionBatch:
             return SaleResult(index, sale_id, error=error)
         if journal is not None:
             try:
-                yield Blocking(self._bind_journal)
                 identity = document_identity(emission.body["dte"])
                 yield Blocking(
                     partial(
@@ -335,9 +352,29 @@ class EmissionBatch:
                 raise _unrecorded(index, sale_id, emitted, exc) from exc
         return SaleResult(index, sale_id, emitted)
 
+    def _sent(self, emission: Emission) -> Plan[EmittedDocument]:
+        """``emission_plan`` of one sale, counted while its outcome is unknown: ``close``
+        unties the journal only when every send is known to have issued nothing."""
+        with self._lock:
+            self._open_sends += 1
+        try:
+            emitted = yield from emission_plan(emission, self._options)
+        except HaulmerError as error:
+            with self._lock:
+                self._open_sends -= 1
+                if getattr(error, "may_have_been_carried_out", False):
+                    self._maybe_issued = True
+            raise
+        # (anything else, a cancellation or an interruption, leaves the outcome unknown)
+        with self._lock:
+            self._open_sends -= 1
+            self._maybe_issued = True
+        return emitted
+
     def _bind_journal(self) -> None:
-        """Tie the journal to the key and the OpenFactura of this batch, once a document exists
-        (or may) under them: a key refused outright leaves the journal free for the right one."""
+        """Tie the journal to the key and the OpenFactura of this batch before its first sale
+        is recorded or sent: a process killed during a send leaves the journal tied to the key
+        the document may exist under. ``close`` unties it when nothing was issued."""
         journal = self._journal
         if journal is None or self._bound:
             return
