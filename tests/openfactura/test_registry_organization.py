@@ -172,6 +172,26 @@ async def test_purchases_send_the_status_list_and_read_one_block_per_state(
     assert blocks[0].registros[0].cant_documentos == 2
 
 
+async def test_an_empty_purchase_month_answered_204_is_no_blocks(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    mock.get("/v2/dte/registry/purchase/2026/02").mock(return_value=httpx.Response(204))
+    assert await resolve(of.registry.purchases(2026, 2)) == []
+
+
+async def test_an_empty_sales_period_answered_204_is_a_registry_without_rows(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    mock.get("/v2/dte/registry/sales/2024/02").mock(return_value=httpx.Response(204))
+    mock.get("/v2/dte/registry/sales/2024/02/29").mock(return_value=httpx.Response(204))
+    month = await resolve(of.registry.sales(2024, 2))
+    assert (month.fecha_inicio, month.fecha_final) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert month.registros == []
+    day = await resolve(of.registry.sales(2024, 2, 29))
+    assert day.fecha_inicio == day.fecha_final == dt.date(2024, 2, 29)
+    assert day.registros == []
+
+
 async def test_purchases_without_status_send_no_query(of: Any, mock: respx.MockRouter) -> None:
     route = mock.get("/v2/dte/registry/purchase/2026/05/09").mock(
         return_value=httpx.Response(200, json=[])

@@ -11,6 +11,8 @@ import functools
 import http
 import json
 import re
+import types
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -336,6 +338,15 @@ def _validate(raw: RawResponse, tp: Any, data: Any) -> Any:
         raise _invalid(raw, f"a body that is not a valid {name} ({problems})", data) from None
 
 
+def _admits_none(tp: Any) -> bool:
+    """Whether ``cast_to`` is an optional type (``X | None``): the call then reads an HTTP 204
+    No Content (how OpenFactura answers "nothing here") as None instead of an unreadable body."""
+    return type(None) in typing.get_args(tp) and typing.get_origin(tp) in _UNIONS
+
+
+_UNIONS = (typing.Union, types.UnionType)
+
+
 def parse_response(request: APIRequest[T], raw: RawResponse) -> T:
     """The value of a 2xx answer as ``request.cast_to`` asks: model, bytes, text or None."""
     tp: Any = request.cast_to
@@ -345,6 +356,8 @@ def parse_response(request: APIRequest[T], raw: RawResponse) -> T:
         return cast(T, raw.content)
     if tp is str:
         return cast(T, decode_text(raw.content, raw.headers.get("content-type")))
+    if raw.status_code == 204 and not raw.content.strip() and _admits_none(tp):
+        return cast(T, None)
     data = decode_json(raw.content, raw.headers.get("content-type"))
     if data is _TOO_DEEP:
         raise _invalid(raw, f"a body that nests deeper than {MAX_JSON_DEPTH} levels")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -94,12 +95,32 @@ def _statuses(status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | No
     return ",".join(chosen) or None
 
 
+_SALES_OR_NOTHING: Any = SalesRegistry | None
+"""A sales summary, or None for an HTTP 204 (OpenFactura's answer when there is nothing)."""
+_PURCHASES_OR_NOTHING: Any = list[PurchaseRegistry] | None
+"""The purchase blocks, or None for an HTTP 204."""
+
+
+def _period_bounds(path: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of the period a checked registry path names."""
+    year, month, *day = (int(part) for part in path.split("/")[5:])
+    if day:
+        first = dt.date(year, month, day[0])
+        return first, first
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
 def sales_plan(
     year: int, month: int, day: int | None, options: Mapping[str, Any]
 ) -> Plan[SalesRegistry]:
-    """The plan fetching a month's (or day's) sales summary."""
+    """The plan fetching a month's (or day's) sales summary; an HTTP 204 reads as the period
+    without rows."""
     path = registry_path("sales", year, month, day)
-    return (yield from send(get(path, SalesRegistry, options)))
+    answer: SalesRegistry | None = yield from send(get(path, _SALES_OR_NOTHING, options))
+    if answer is None:
+        first, last = _period_bounds(path)
+        return SalesRegistry(fecha_inicio=first, fecha_final=last)
+    return answer
 
 
 def purchases_plan(
@@ -113,8 +134,8 @@ def purchases_plan(
     path = registry_path("purchase", year, month, day)
     wanted = _statuses(status)
     params = {"status": wanted} if wanted else None
-    answer: Any = yield from send(get(path, list[PurchaseRegistry], options, params))
-    return list(answer or [])
+    answer: Any = yield from send(get(path, _PURCHASES_OR_NOTHING, options, params))
+    return list(answer or [])  # an HTTP 204: no blocks
 
 
 def _window_seconds(error: APIStatusError) -> float | None:
