@@ -134,3 +134,21 @@ def test_build_emission_refuses_a_dict_dated_tomorrow() -> None:
     with pytest.raises(DocumentError) as caught:
         build_emission(sii, today=TODAY)
     _names_the_day(caught.value, TOMORROW)
+
+
+async def test_void_guia_refuses_a_fecha_after_today_before_sending_it(fake_client: Any) -> None:
+    fake, client = fake_client
+    with pytest.raises(DocumentError) as caught:
+        await resolve(client.openfactura.documents.void_guia(1, TOMORROW))
+    assert [detail.field for detail in caught.value.details] == ["fecha"]
+    assert TOMORROW.isoformat() in str(caught.value)
+    assert f"today in Chile ({TODAY.isoformat()})" in str(caught.value)
+    assert fake.requests == []
+
+
+async def test_void_guia_voids_a_guia_dated_today_by_the_fakes_clock(fake_client: Any) -> None:
+    _fake, client = fake_client
+    documents = client.openfactura.documents
+    guia = await resolve(documents.emit(samples.guia(), response=["FOLIO"]))
+    voided = await resolve(documents.void_guia(guia.require_folio(), TODAY))
+    assert str(guia.require_folio()) in voided.success

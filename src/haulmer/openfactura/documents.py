@@ -298,7 +298,11 @@ def _accuse_request(
 
 
 def _void_guia_request(
-    folio: int, fecha: dt.date | str, dte_type: int, options: Mapping[str, Any]
+    folio: int,
+    fecha: dt.date | str,
+    dte_type: int,
+    options: Mapping[str, Any],
+    today: dt.date | None = None,
 ) -> APIRequest[VoidResult]:
     kind = check_dte_type(dte_type)
     if kind != DTEType.GUIA_DESPACHO:
@@ -308,7 +312,15 @@ def _void_guia_request(
             "documents.credit_note(..., code=CodRef.ANULA)",
             [ErrorDetail("dte_type", f"{kind} is not 52")],
         )
-    body = VoidGuiaRequest(dte=kind, folio=check_folio(folio), fecha=check_date(fecha, "fecha"))
+    day = check_date(fecha, "fecha")
+    if today is not None and day > today:
+        raise DocumentError(
+            f"fecha {day.isoformat()} is after today in Chile ({today.isoformat()}): fecha is the "
+            "guía's FchEmis, and no guía is dated after the day it is issued; give the date "
+            "written on the guía",
+            [ErrorDetail("fecha", f"{day.isoformat()} is after today in Chile")],
+        )
+    body = VoidGuiaRequest(dte=kind, folio=check_folio(folio), fecha=day)
     return APIRequest(
         method="POST",
         path="/v2/dte/anularDTE52",
@@ -657,10 +669,15 @@ def accuse_plan(
 
 
 def void_guia_plan(
-    folio: int, fecha: dt.date | str, dte_type: int, options: Mapping[str, Any]
+    folio: int,
+    fecha: dt.date | str,
+    dte_type: int,
+    options: Mapping[str, Any],
+    today: dt.date | None = None,
 ) -> Plan[VoidResult]:
-    """The plan voiding a guía de despacho."""
-    return (yield from send(_void_guia_request(folio, fecha, dte_type, options)))
+    """The plan voiding a guía de despacho; a ``fecha`` after ``today`` (the client's day in
+    Chile) names no guía and is refused before it is sent."""
+    return (yield from send(_void_guia_request(folio, fecha, dte_type, options, today)))
 
 
 # -- the two faces ---------------------------------------------------------------------------

@@ -496,6 +496,7 @@ class AsyncDocuments(AsyncAPIResource):
                 fecha,
                 dte_type,
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                today=self._today(),
             ),
         )
 

@@ -497,6 +497,7 @@ class Documents(SyncAPIResource):
                 fecha,
                 dte_type,
                 call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                today=self._today(),
             ),
         )
 
