@@ -381,6 +381,35 @@ async def test_accuse_sends_the_documented_body(of: Any, mock: respx.MockRouter)
     assert _body(route) == {"rut": "76795561-8", "dte": 33, "folio": 2514, "acuse": "ACD"}
     assert result.data[0].folio == 2514
     assert result.msg[0].cod_resp == 0
+    assert result.registered
+    assert result.refusal is None
+
+
+@pytest.mark.parametrize(
+    ("code", "desc"),
+    [
+        (7, "Evento registrado previamente"),
+        (8, "Pasados 8 días después de la recepción no es posible registrar reclamos o eventos"),
+        (11, "No se puede reclamar DTE previamente aceptado"),
+    ],
+)
+async def test_an_acuse_the_sii_refuses_reads_as_not_registered_with_its_reason(
+    of: Any, mock: respx.MockRouter, code: int, desc: str
+) -> None:
+    mock.post("/v2/dte/document/received/accuse").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "data": [{"dte": 33, "folio": 2514, "acuse": "RCD"}],
+                "code": code,
+                "result": "ERROR",
+                "msg": [{"codResp": code, "descResp": desc}],
+            },
+        )
+    )
+    result = await resolve(of.documents.accuse("76795561-8", 33, 2514, "RCD"))
+    assert not result.registered
+    assert result.refusal == desc
 
 
 async def test_accuse_codes_are_checked_locally(of: Any, mock: respx.MockRouter) -> None:

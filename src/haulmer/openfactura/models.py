@@ -331,6 +331,26 @@ class AccuseResult(ResponseModel):
             return []
         return [value] if isinstance(value, dict) else value
 
+    @property
+    def registered(self) -> bool:
+        """Whether the SII took the event: every ``codResp`` 0, ``result`` OK and ``code`` 0 or
+        200. The SII refuses an event in a 200 answer (7 already registered, 8 past the 8 days;
+        5, 6, 11, 12, 13 against an earlier claim or acceptance): check this before treating the
+        document as accused."""
+        if any(message.cod_resp not in (0, None) for message in self.msg):
+            return False
+        if self.result is not None and self.result.strip().upper() != "OK":
+            return False
+        return self.code in (0, 200, None)
+
+    @property
+    def refusal(self) -> str | None:
+        """The SII's reasons when it refused the event (``descResp``), else None."""
+        if self.registered:
+            return None
+        reasons = [m.desc_resp for m in self.msg if m.cod_resp not in (0, None) and m.desc_resp]
+        return "; ".join(reasons) or self.result or f"code {self.code}"
+
 
 class VoidResult(ResponseModel):
     """Answer of ``POST /v2/dte/anularDTE52`` (``success``; the docs also spell it ``succes``)."""

@@ -467,7 +467,10 @@ class Documents(SyncAPIResource):
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> AccuseResult:
-        """Accept or claim a received document (``rut`` is its emisor's) with an AcuseCode."""
+        """Accept or claim a received document (``rut`` is its emisor's) with an AcuseCode.
+
+        The SII may refuse the event in a normal answer: check ``result.registered`` (and
+        ``result.refusal``, its reason)."""
         return self._run(
             accuse_plan(
                 rut,
