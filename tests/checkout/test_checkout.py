@@ -615,3 +615,40 @@ def test_the_receivers_e_mail_may_have_a_plus_and_subdomains(
     assert order.tax_document is not None
     assert order.tax_document.receiver is not None
     assert order.tax_document.receiver.email == email
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ({"products": [{"code": ["pos_device"], "quantity": 1}]}, "products[0].code"),
+        ({"products": [{"code": {"pos_device": 1}, "quantity": 1}]}, "products[0].code"),
+        ({"plans": [{"code": ["pyme"], "quantity": 1, "months": 12}]}, "plans[0].code"),
+        ({"plans": [{"code": "pyme", "quantity": 1, "months": 12.0}]}, "plans[0].months"),
+    ],
+)
+def test_the_platform_refuses_a_line_whose_code_is_not_text_or_months_not_whole(
+    fake: FakeHaulmer, line: dict[str, object], field: str
+) -> None:
+    import httpx
+
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post("/v1/orders", json={"buyer": BUYER, **line})
+    assert answer.status_code == 400
+    assert [detail["field"] for detail in answer.json()["error"]["details"]] == [field]
+
+
+@pytest.mark.parametrize("value", [["webpay"], {"webpay": 1}, 1])
+def test_the_platform_refuses_a_payment_method_or_medium_that_is_not_text(
+    fake: FakeHaulmer, client: Haulmer, value: object
+) -> None:
+    import httpx
+
+    order = place_order(client)
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        method = http.post(f"/v1/orders/{order.id}/payment-method", json={"method": value})
+        assert method.status_code == 400
+        assert method.json()["error"]["details"][0]["field"] == "method"
+        http.post(f"/v1/orders/{order.id}/payment-method", json={"method": "webpay"})
+        medium = http.post(f"/v1/orders/{order.id}/payment-medium", json={"medium": value})
+    assert medium.status_code == 400
+    assert medium.json()["error"]["details"][0]["field"] == "medium"

@@ -89,7 +89,7 @@ class CheckoutSteps(AccountSteps):
                 problems.append((where, "must be an object"))
                 continue
             code, quantity = item.get("code"), item.get("quantity")
-            if code not in known:
+            if not isinstance(code, str) or code not in known:
                 problems.append((f"{where}.code", f"unknown; one of {', '.join(known)}"))
                 continue
             if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
@@ -104,7 +104,11 @@ class CheckoutSteps(AccountSteps):
             line: dict[str, Any] = {"code": code, "name": known[code][0], "quantity": quantity}
             if name == "plans":
                 months = item.get("months")
-                if isinstance(months, bool) or months not in DURATIONS:
+                if (
+                    not isinstance(months, int)
+                    or isinstance(months, bool)
+                    or months not in DURATIONS
+                ):
                     problems.append((f"{where}.months", "1, 6 or 12"))
                     continue
                 line["months"] = months
@@ -123,7 +127,7 @@ class CheckoutSteps(AccountSteps):
                     f"order {order.number} is already {order.status}; its payment cannot change"
                 )
             method = body.get("method")
-            if method not in PAYMENT_METHODS:
+            if not isinstance(method, str) or method not in PAYMENT_METHODS:
                 raise invalid(
                     "unknown payment method",
                     [("method", f"one of {', '.join(PAYMENT_METHODS)}")],
@@ -151,7 +155,7 @@ class CheckoutSteps(AccountSteps):
                 raise already_done(f"order {order.number} is already {order.status}")
             medium = body.get("medium")
             media = PAYMENT_METHODS[order.payment_method or ""]
-            if medium not in media:
+            if not isinstance(medium, str) or medium not in media:
                 raise invalid(
                     f"{shown(medium)} is not a medium of payment method {order.payment_method}",
                     [("medium", f"one of {', '.join(media)}")],
