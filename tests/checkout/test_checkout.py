@@ -652,3 +652,50 @@ def test_the_platform_refuses_a_payment_method_or_medium_that_is_not_text(
         medium = http.post(f"/v1/orders/{order.id}/payment-medium", json={"medium": value})
     assert medium.status_code == 400
     assert medium.json()["error"]["details"][0]["field"] == "medium"
+
+
+@pytest.mark.parametrize(
+    ("lines", "unknown"),
+    [
+        ({"products": [{"code": "pos_device", "qty": 5}]}, "qty"),
+        ({"plans": [{"code": "pyme", "months": 12, "cantidad": 3}]}, "cantidad"),
+        (
+            {"products": {"openfactura": 1}, "buyer": {**BUYER, "card_number": "4111"}},
+            "card_number",
+        ),
+    ],
+)
+def test_a_misspelt_or_unknown_field_of_an_order_is_refused_before_sending(
+    fake: FakeHaulmer, client: Haulmer, lines: dict[str, object], unknown: str
+) -> None:
+    before = len(fake.requests)
+    with pytest.raises(ValidationError, match=f"no field '{unknown}'") as caught:
+        client.checkout.create_order(**{"buyer": BUYER, **lines})  # type: ignore[arg-type]
+    assert "4111" not in str(caught.value)
+    assert len(fake.requests) == before
+
+
+def test_a_buyer_model_sends_only_the_contract_fields(fake: FakeHaulmer, client: Haulmer) -> None:
+    import json
+
+    from haulmer.checkout import Buyer
+
+    buyer = Buyer.model_validate({**BUYER, "card_number": "4111111111111111"})
+    client.checkout.create_order(buyer=buyer, products={"openfactura": 1})
+    sent = json.loads(fake.requests[-1].content)["buyer"]
+    assert set(sent) == {"name", "email", "rut", "phone"}
+
+
+def test_a_misspelt_receiver_field_is_refused_before_sending(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    email = fake.outbox.last(to=BUYER_EMAIL, subject_contains="Boleta o factura")
+    before = len(fake.requests)
+    with pytest.raises(ValidationError, match="no field 'correo'"):
+        client.checkout.choose_tax_document(
+            email,
+            document="factura",
+            receiver={**FACTURA_RECEIVER, "correo": "pagos@hosty.cl"},
+        )
+    assert len(fake.requests) == before
