@@ -69,8 +69,9 @@ def address_key(address: str) -> str:
     return f"{local}{at}{'.'.join(labels)}".casefold()
 
 
-PHONE_NUMBER = re.compile(r"\+?[0-9 ()-]{8,20}")
-"""What the platform accepts as a phone number: digits, spaces, ``()-`` and a leading ``+``."""
+PHONE_NUMBER = re.compile(r"(?=.{8,20}\Z)(?=(?:[^0-9]*[0-9]){8})\+?[0-9 ()-]+")
+"""What the platform accepts as a phone number: digits, spaces, ``()-`` and a leading ``+``, at
+most 20 characters of which 8 or more are digits (``()()()()`` calls no one)."""
 
 
 def dte_text(value: str | None, element: str) -> str | None:

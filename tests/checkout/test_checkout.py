@@ -699,3 +699,34 @@ def test_a_misspelt_receiver_field_is_refused_before_sending(
             receiver={**FACTURA_RECEIVER, "correo": "pagos@hosty.cl"},
         )
     assert len(fake.requests) == before
+
+
+@pytest.mark.parametrize("phone", ["()()()()()", "--------", "+ ( ) - ( ) -", "1234-()()()"])
+def test_a_phone_with_fewer_than_eight_digits_is_refused_locally_and_by_the_platform(
+    fake: FakeHaulmer, client: Haulmer, phone: str
+) -> None:
+    import httpx
+
+    with pytest.raises(ValidationError, match="phone"):
+        client.checkout.create_order(buyer={**BUYER, "phone": phone}, products={"openfactura": 1})
+    assert len(fake.requests) == 0
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            "/v1/orders",
+            json={
+                "buyer": {**BUYER, "phone": phone},
+                "products": [{"code": "openfactura", "quantity": 1}],
+            },
+        )
+    assert answer.status_code == 400
+    assert [d["field"] for d in answer.json()["error"]["details"]] == ["buyer.phone"]
+
+
+@pytest.mark.parametrize(
+    "phone", ["+56 9 8765 4321", "(2) 2345 6789", "912345678", "+1-202-555-0143"]
+)
+def test_a_phone_of_eight_digits_or_more_is_taken(client: Haulmer, phone: str) -> None:
+    order = client.checkout.create_order(
+        buyer={**BUYER, "phone": phone}, products={"openfactura": 1}
+    )
+    assert order.buyer.phone == phone
