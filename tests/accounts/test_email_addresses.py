@@ -108,3 +108,22 @@ def test_every_spelling_of_one_mailbox_is_one_account(
     assert session.account.email == "Ana@Panadería.cl"
     me = client.with_options(access_token=session.access_token)
     assert len(me.myhaulmer.list_orders().items) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({"email": "", "password": PASSWORD}, ["email"]),
+        ({"email": "ana.rojas", "password": PASSWORD}, ["email"]),
+        ({"email": "ana@example.cl", "password": ""}, ["password"]),
+        ({"email": "ana@example.cl"}, ["password"]),
+        ({"password": PASSWORD}, ["email"]),
+        ({"email": 5, "password": None}, ["email", "password"]),
+    ],
+)
+def test_the_fake_refuses_a_login_the_sdk_refuses_naming_each_field_wrong(
+    fake: FakeHaulmer, body: dict[str, Any], fields: list[str]
+) -> None:
+    answer = _post(fake, "/v1/accounts/login", body)
+    assert answer.status_code == 400
+    assert [d["field"] for d in answer.json()["error"]["details"]] == fields

@@ -86,8 +86,15 @@ class AccountSteps(StateBase):
         platform = body.get("platform", "my_haulmer")
         if platform not in PLATFORMS:
             raise invalid("unknown platform", [("platform", f"one of {', '.join(PLATFORMS)}")])
-        if not isinstance(email, str) or not isinstance(password, str):
-            raise invalid("e-mail and password are required", [("email", "required")])
+        # What the SDK refuses before sending: no address, no password (says nothing of accounts).
+        problems: list[tuple[str, str]] = []
+        if not isinstance(email, str) or not EMAIL_ADDRESS.fullmatch(email.strip()):
+            problems.append(("email", "required e-mail address"))
+        if not isinstance(password, str) or not password:
+            problems.append(("password", "required"))
+        raise_if(problems, "the login")
+        assert isinstance(email, str)  # raise_if refused any other
+        assert isinstance(password, str)
         with self.lock:
             account = next(
                 (a for a in self.accounts.values() if address_key(a.email) == address_key(email)),
