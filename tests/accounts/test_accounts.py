@@ -351,3 +351,42 @@ def test_the_fake_compares_passwords_in_nfc_and_refuses_a_lone_surrogate_without
     assert decomposed.status_code == 200
     assert surrogate.status_code == 401
     assert surrogate.json()["error"]["code"] == "invalid_credentials"
+
+
+@pytest.mark.parametrize("prefix", ["Bearer ", "bearer ", "Bearer  "])
+def test_an_access_token_pasted_with_its_bearer_prefix_is_refused_before_sending(
+    fake: FakeHaulmer, client: Haulmer, prefix: str
+) -> None:
+    with pytest.raises(ConfigurationError, match="without the 'Bearer '") as caught:
+        client.with_options(access_token=prefix + "abc123").accounts.me()
+    assert "abc123" not in str(caught.value)
+    assert len(fake.requests) == 0
+
+
+def test_an_access_token_with_a_blank_inside_is_refused_before_sending(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    with pytest.raises(ConfigurationError, match="blank") as caught:
+        client.with_options(access_token="abc 123").accounts.me()
+    assert "abc" not in str(caught.value)
+    assert len(fake.requests) == 0
+
+
+def test_an_access_token_is_sent_trimmed(fake: FakeHaulmer, client: Haulmer) -> None:
+    buy_and_pay(fake, client)
+    client.accounts.create_password(_password_link(fake), password=PASSWORD, confirmation=PASSWORD)
+    session = client.accounts.login(BUYER_EMAIL, PASSWORD)
+    me = client.with_options(access_token=f" {session.access_token}\t")
+    assert me.accounts.me().email == BUYER_EMAIL
+    assert fake.requests.last.headers["authorization"] == f"Bearer {session.access_token}"
+
+
+def test_a_session_given_as_the_access_token_says_to_pass_its_access_token(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    client.accounts.create_password(_password_link(fake), password=PASSWORD, confirmation=PASSWORD)
+    session = client.accounts.login(BUYER_EMAIL, PASSWORD)
+    with pytest.raises(ConfigurationError, match=r"session\.access_token") as caught:
+        client.with_options(access_token=session)  # type: ignore[arg-type]
+    assert session.access_token not in str(caught.value)

@@ -205,10 +205,13 @@ class ClientConfig:
         for name, value in (("api_key", key), ("access_token", token)):
             if value is not None and not isinstance(value, str):
                 decode = " (decode it: value.decode())" if isinstance(value, bytes) else ""
+                if name == "access_token" and hasattr(value, "access_token"):
+                    decode = f" (a login's {type(value).__name__}: pass session.access_token)"
                 raise ConfigurationError(
                     f"{name} must be text (str), got {type(value).__name__}{decode}; the value "
                     "is not shown, as it is a credential (a pydantic SecretStr is taken too)"
                 )
+        token = _checked_access_token(token)
         if key is not None and not key.strip():
             raise ConfigurationError(
                 f"api_key must be a non-empty string (or set {API_KEY_ENV}); got an empty value"
@@ -234,6 +237,26 @@ class ClientConfig:
             base_url_overrides=dict(base_urls or {}),
             base_urls_from_env=from_env,
         )
+
+
+def _checked_access_token(token: str | None) -> str | None:
+    """The access token trimmed; ConfigurationError (not quoting it) for one pasted with its
+    ``Bearer`` prefix or holding a blank, which the platform would refuse as not valid."""
+    if token is None:
+        return None
+    token = token.strip()
+    if token[:7].lower() == "bearer " or token.lower() == "bearer":
+        raise ConfigurationError(
+            "access_token starts with 'Bearer ': give the token alone, without the 'Bearer ' "
+            "prefix, which the SDK adds (session.access_token is the token alone); the value is "
+            "not shown, as it is a credential"
+        )
+    if any(character.isspace() for character in token):
+        raise ConfigurationError(
+            "access_token holds a blank or a line break, which no access token has: copy it again "
+            "whole and alone (session.access_token); the value is not shown, as it is a credential"
+        )
+    return token
 
 
 def _revealed(value: object) -> Any:
