@@ -67,6 +67,9 @@ _PRICE_PLACES = Decimal("0.000001")
 """PrcItem carries up to 6 decimals (the SII's 12.6): a converted price keeps them."""
 _QUANTITY_LIMIT = Decimal(10) ** 12
 """QtyItem has 12 integer digits at most: a quantity stays below this."""
+MAX_PRICE = 10**12 - 1
+"""The largest price in pesos: PrcItem has 12 integer digits at most, so a dearer product could
+never be a DTE line."""
 _WIDE = Context(prec=40)
 """Room for a 12.6 number whatever the caller's decimal context."""
 
@@ -156,7 +159,7 @@ class ProductInput(_ProductFields):
 
     name: str = Field(min_length=1, max_length=80)
     sku: str
-    price: StrictInt = Field(ge=1, le=10**12)
+    price: StrictInt = Field(ge=1, le=MAX_PRICE)
     """Whole pesos per unit, on ``price_basis``."""
     price_basis: PriceBasis = PriceBasis.GROSS
     tax: TaxTreatment = TaxTreatment.AFECTO
@@ -197,7 +200,7 @@ class ProductUpdate(_ProductFields):
 
     name: str | None = Field(default=None, min_length=1, max_length=80)
     sku: str | None = None
-    price: StrictInt | None = Field(default=None, ge=1, le=10**12)
+    price: StrictInt | None = Field(default=None, ge=1, le=MAX_PRICE)
     price_basis: PriceBasis | None = None
     tax: TaxTreatment | None = None
     additional_taxes: list[str] | None = Field(default=None, max_length=2)

@@ -340,3 +340,19 @@ def test_a_product_name_with_a_control_character_is_refused_locally_and_by_the_p
 def test_a_description_may_still_hold_line_breaks() -> None:
     product = ProductInput(name="Pan", sku="PAN", price=1, description="Horneado hoy.\nSin sal.")
     assert product.description == "Horneado hoy.\nSin sal."
+
+
+def test_a_price_beyond_the_sii_s_twelve_integer_digits_is_refused_before_sending(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    # PrcItem has 12 integer digits: a product of $1.000.000.000.000 could never be sold
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match="price"):
+        catalogue.create_product(cid, {"name": "Enorme", "sku": "BIG", "price": 10**12})
+    with pytest.raises(ValidationError, match="price"):
+        catalogue.update_product(cid, "prd_x", {"price": 10**12})
+    assert len(fake.requests) == sent
+    largest = catalogue.create_product(cid, {"name": "Enorme", "sku": "BIG", "price": 10**12 - 1})
+    assert largest.price == 999_999_999_999
