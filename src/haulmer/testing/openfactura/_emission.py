@@ -262,12 +262,19 @@ def _transport_warnings(dte: dict[str, Any], dte_type: int) -> list[str]:
 
 class DocumentRefused(ValueError):
     """What ``Emission.issue_as`` raises when the fake OpenFactura refuses a document: ``code``
-    is OpenFactura's (``OF-07`` when no folio is left)."""
+    is OpenFactura's (``OF-07`` when no folio is left), ``fields`` the fields it names."""
 
     def __init__(self, answer: Any) -> None:
         super().__init__(f"the fake OpenFactura refused the document: {answer}")
         error = answer.get("error") if isinstance(answer, dict) else None
         self.code: str | None = error.get("code") if isinstance(error, dict) else None
+        details = error.get("details") if isinstance(error, dict) else None
+        self.fields: list[str] = [
+            str(detail.get("field"))
+            for detail in (details if isinstance(details, list) else [])
+            if isinstance(detail, dict)
+        ]
+        """The fields OpenFactura's answer names (``RznSocRecep``...)."""
 
 
 class _Rejected(Exception):

@@ -35,6 +35,10 @@ PAPERS = ("80mm", "letter")
 PAYMENT_METHODS = ("cash", "debit_card", "credit_card", "transfer")
 """How a customer pays at a point."""
 
+BOLETA_MEDIO_PAGO = {"cash": 1, "debit_card": 2, "credit_card": 2, "transfer": 3}
+"""A boleta's MedioPago for each payment method (EnvioBOLETA's codes: 1 efectivo, 2 pago
+electrónico, 3 transferencia electrónica), which a boleta above 135 UF must carry."""
+
 IssueDTE = Callable[[str, dict[str, Any]], Any]
 """Issue an OpenFactura emission body as the company with this RUT (the fake OpenFactura)."""
 
@@ -250,6 +254,7 @@ class PointSteps(CatalogueSteps, SetupSteps):
                     items=products,
                     receptor=receptor,
                     fecha=self.now().date(),
+                    medio_pago=BOLETA_MEDIO_PAGO.get(str(method)) if kind == "boleta" else None,
                 )
             except HaulmerError as error:
                 raise invalid(
@@ -276,6 +281,12 @@ class PointSteps(CatalogueSteps, SetupSteps):
             try:
                 issued = self.issue_dte(emisor["rut"], {"dte": to_openfactura_dte(document)})
             except (LookupError, ValueError) as error:
+                if "RznSocRecep" in getattr(error, "fields", ()):
+                    raise invalid(
+                        f"a boleta above 135 UF (this one is ${total}) names its buyer: give the "
+                        "receptor's rut and razon_social, or sell a factura",
+                        [("receptor.razon_social", "required on a boleta above 135 UF")],
+                    ) from None
                 no_folios = getattr(error, "code", None) == "OF-07"
                 raise PlatformError(
                     409,
