@@ -39,6 +39,8 @@ def blank_required_text_problems(doc: dte.Document) -> list[ErrorDetail]:
     an empty one says nothing (reading it back refuses it), so the user must give the text."""
     problems: list[ErrorDetail] = []
     for index, line in enumerate(doc.detalle):
+        if not line.codigos:
+            continue  # (most lines: no enumerate made for them)
         for number, codigo in enumerate(line.codigos, start=1):
             if codigo.tipo.strip() and codigo.valor.strip():
                 continue  # (every code but a faulty one: no path written)

@@ -312,10 +312,29 @@ def _reader(attributes: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[
 def schema_problems(
     model: BaseModel, root: SchemaRoot, *, path: str = "", section: Element | None = None
 ) -> list[ErrorDetail]:
-    """Every facet ``model`` breaks on ``root`` (the whole document when ``section`` is None)."""
+    """Every facet ``model`` breaks on ``root`` (the whole document when ``section`` is None),
+    and every text a DTE cannot carry (``NOT_IN_A_DTE``).
+
+    The usual texts are judged for that together, in one pass over them all; only when one
+    of them holds such a character is the model walked again, judging each text alone, to
+    name its field."""
     problems: list[ErrorDetail] = []
-    _walk(model, section or root.element, (), path, root, problems)
+    texts: list[str] = []
+    _walk(model, section or root.element, (), path, root, problems, texts)
+    if texts and not _carried(texts):
+        problems = []
+        _walk(model, section or root.element, (), path, root, problems, None)
     return problems
+
+
+def _carried(texts: list[str]) -> bool:
+    """Whether a DTE can carry every one of ``texts``: in Latin-1, without the control
+    characters XML refuses (two C loops over their bytes, not a pattern over each text)."""
+    try:
+        data = "".join(texts).encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return len(data.translate(None, _XML_CONTROLS)) == len(data)
 
 
 def _walk(
@@ -325,7 +344,10 @@ def _walk(
     path: str,
     root: SchemaRoot,
     problems: list[ErrorDetail],
+    texts: list[str] | None,
 ) -> None:
+    """Each value of ``model`` judged against its element; the usual texts go to ``texts``,
+    judged together afterwards, or one by one when ``texts`` is None."""
     fields, read = _plan(type(model), section, names, root)
     values = read(model.__dict__)
     # compress() skips the None values in C: most optional elements are absent.
@@ -334,12 +356,12 @@ def _walk(
         kind = type(value)
         if kind is str:
             plain = field.plain_text
-            if (
-                plain is not None
-                and (plain < 0 or len(value) <= plain)
-                and ((value.isascii() and value.isprintable()) or not _UNCARRIED(value))
-            ):
-                continue  # the usual text, checked inline
+            if plain is not None and (plain < 0 or len(value) <= plain):
+                if texts is not None:
+                    texts.append(value)
+                    continue  # the usual text, checked inline (its characters afterwards)
+                if _UNCARRIED(value) is None:
+                    continue
         elif kind is int:
             bounds = field.int_range
             if bounds is not None and bounds[0] <= value < bounds[1]:
@@ -363,16 +385,16 @@ def _walk(
             if element is not None and element.kind == "section":  # lines, references...
                 inner = (*names, field.shown)
                 for index, item in enumerate(value):
-                    _walk(item, element, inner, f"{where}[{index + 1}]", root, problems)
+                    _walk(item, element, inner, f"{where}[{index + 1}]", root, problems, texts)
                 continue
             for index, item in enumerate(value):
-                _value(item, field, names, f"{where}[{index + 1}]", root, problems)
+                _value(item, field, names, f"{where}[{index + 1}]", root, problems, texts)
             continue
         where = f"{path}.{field.shown}" if path else field.shown
         if field.refusal is not None:
             problems.append(ErrorDetail(where, field.refusal))
             continue
-        _value(value, field, names, where, root, problems)
+        _value(value, field, names, where, root, problems, texts)
 
 
 def _value(
@@ -382,10 +404,11 @@ def _value(
     where: str,
     root: SchemaRoot,
     problems: list[ErrorDetail],
+    texts: list[str] | None,
 ) -> None:
     if isinstance(value, BaseModel):
         if field.element is not None and field.element.kind == "section":
-            _walk(value, field.element, (*names, field.shown), where, root, problems)
+            _walk(value, field.element, (*names, field.shown), where, root, problems, texts)
         return
     issue = leaf_issue(value, field)
     if issue is not None:
@@ -424,8 +447,10 @@ def _issue(value: Any, field: FieldCheck, facets: _Facets) -> str | None:
 
 
 _UNCARRIED: Final = NOT_IN_A_DTE.search
-"""A character of a text a DTE cannot carry, if any (the walk's quick test of a text that is
-not plain printable ASCII)."""
+"""A character of a text a DTE cannot carry, if any (a text judged alone)."""
+_XML_CONTROLS: Final = bytes(byte for byte in range(0x20) if byte not in b"\t\n\r")
+"""The control characters XML cannot carry, as Latin-1 bytes: what ``NOT_IN_A_DTE`` finds in
+text that Latin-1 can write."""
 
 _IDENTIFIERS = frozenset(
     {
