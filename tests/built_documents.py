@@ -104,7 +104,7 @@ def _options(draw: st.DrawFn, tipo: int) -> dict[str, Any]:
     return options
 
 
-_ADUANA = {
+EXPORT_ADUANA = {
     "cod_mod_venta": 1,
     "cod_clau_venta": 5,
     "tot_clau_venta": Decimal("1.5"),
@@ -184,7 +184,7 @@ def built_documents(
         lines=lines,
         moneda="DOLAR USA",
         tipo_cambio=Decimal("950.25"),
-        aduana=_ADUANA,
+        aduana=EXPORT_ADUANA,
         **earlier,
     )
     if tipo == 110:

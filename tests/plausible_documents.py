@@ -16,6 +16,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from hypothesis import HealthCheck, settings
+
+from built_documents import EXPORT_ADUANA as _ADUANA
 from haulmer import dte
 from haulmer.dte.document import Document
 from signers import EMISOR_RUT
@@ -30,16 +33,19 @@ _OVER_LIMIT = 0.004
 """How often a text is one character over its limit."""
 _TAX_CODES = ("15", "17", "18", "19", "24", "25", "26", "27", "271", "28", "35", "33", "34")
 _TAX_CODES += ("31", "32", "39", "44", "45", "46", "52", "53")
-_ADUANA = {
-    "cod_mod_venta": 1,
-    "cod_clau_venta": 5,
-    "tot_clau_venta": Decimal("1.5"),
-    "cod_via_transp": 1,
-    "cod_pto_embarque": 906,
-    "cod_pto_desemb": 343,
-    "cod_pais_recep": 342,
-    "cod_pais_destin": 342,
-}
+
+
+PLAUSIBLE_SETTINGS = settings(
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.large_base_example,
+        HealthCheck.data_too_large,
+    ],
+)
+"""How the properties over these documents run: the same examples every run (derandomized),
+without hypothesis's time limits (a document is built, issued and read back)."""
 
 
 def _text(r: random.Random, limit: int) -> str:

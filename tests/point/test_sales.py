@@ -17,7 +17,7 @@ from haulmer.errors import (
     StepOutOfOrderError,
     ValidationError,
 )
-from haulmer.point import Paper, PointDocument
+from haulmer.point import Paper, PointDocument, PointOfSale
 from haulmer.testing import FakeHaulmer
 from journey.story import BUYER_EMAIL, PASSWORD, CertifiedShop, certified_shop
 
@@ -574,6 +574,22 @@ def test_cash_of_the_rounded_total_pays_a_sale_and_the_document_keeps_its_total(
 _BOLETA_BUYER = {"rut": "76430498-5", "razon_social": "HOSTY SPA"}
 
 
+def _a_piano_above_135_uf(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> tuple[Haulmer, PointOfSale, Product]:
+    """The shop's owner, its point selling its catalogue, and a product whose sale is above
+    135 UF ($6.000.000 at a UF of $40.000)."""
+    fake.openfactura_state.uf_value = 40_000
+    owner = shop.ready.owner
+    (catalogue,) = owner.catalogue.list_catalogues()
+    (point,) = owner.point.list()
+    owner.point.configure(point.id, catalogue_id=catalogue.id)
+    piano = owner.catalogue.create_product(
+        catalogue.id, {"name": "Piano de cola", "sku": "PIANO", "price": 6_000_000}
+    )
+    return owner, point, piano
+
+
 @pytest.mark.parametrize(
     ("payment", "code"),
     [("cash", 1), ("debit_card", 2), ("credit_card", 2), ("transfer", 3)],
@@ -583,14 +599,7 @@ def test_a_boleta_above_135_uf_naming_its_buyer_is_issued_with_the_medio_de_pago
 ) -> None:
     # Above 135 UF (here $5.400.000 at a UF of $40.000) a boleta needs MedioPago, which the
     # platform knows from the payment: 1 efectivo, 2 pago electrónico, 3 transferencia
-    fake.openfactura_state.uf_value = 40_000
-    owner = shop.ready.owner
-    (catalogue,) = owner.catalogue.list_catalogues()
-    (point,) = owner.point.list()
-    owner.point.configure(point.id, catalogue_id=catalogue.id)
-    piano = owner.catalogue.create_product(
-        catalogue.id, {"name": "Piano de cola", "sku": "PIANO", "price": 6_000_000}
-    )
+    owner, point, piano = _a_piano_above_135_uf(fake, shop)
     sale = owner.point.sell(point.id, [(piano, 1)], payment=payment, receptor=_BOLETA_BUYER)
     assert (sale.document.type, sale.total) == (39, 6_000_000)
     xml = fake.client(api_key=shop.api_key).openfactura.documents.xml(sale.document.token)
@@ -601,14 +610,7 @@ def test_a_boleta_above_135_uf_naming_its_buyer_is_issued_with_the_medio_de_pago
 def test_a_boleta_above_135_uf_without_its_buyer_s_name_is_refused_naming_the_field(
     fake: FakeHaulmer, shop: CertifiedShop
 ) -> None:
-    fake.openfactura_state.uf_value = 40_000
-    owner = shop.ready.owner
-    (catalogue,) = owner.catalogue.list_catalogues()
-    (point,) = owner.point.list()
-    owner.point.configure(point.id, catalogue_id=catalogue.id)
-    piano = owner.catalogue.create_product(
-        catalogue.id, {"name": "Piano de cola", "sku": "PIANO", "price": 6_000_000}
-    )
+    owner, point, piano = _a_piano_above_135_uf(fake, shop)
     for receptor in (None, {"rut": "76430498-5"}):
         with pytest.raises(BadRequestError, match="135 UF") as caught:
             owner.point.sell(point.id, [(piano, 1)], payment="cash", receptor=receptor)

@@ -7,14 +7,14 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from haulmer.dte.document import Document
 from haulmer.errors import DocumentError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, issue, parse, validate_schema, verify
-from plausible_documents import PLAUSIBLE_TYPES, plausible_document
+from plausible_documents import PLAUSIBLE_SETTINGS, PLAUSIBLE_TYPES, plausible_document
 from signers import SIGNED_AT
 
 
@@ -31,16 +31,7 @@ def _built(r: random.Random, tipo: int) -> Document | None:
 
 
 @pytest.mark.parametrize("tipo", PLAUSIBLE_TYPES)
-@settings(
-    max_examples=30,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.large_base_example,
-        HealthCheck.data_too_large,
-    ],
-)
+@settings(PLAUSIBLE_SETTINGS, max_examples=30)
 @given(r=st.randoms(use_true_random=False))
 def test_property_a_document_check_accepts_is_issued_schema_valid_verified_and_read_back(
     certificate: Certificate, cafs: dict[int, Caf], tipo: int, r: random.Random

@@ -29,7 +29,7 @@ from built_documents import BUILT_TYPES, built_documents
 from haulmer.errors import DocumentError, ValidationError
 from haulmer.openfactura.emission import build_emission
 from haulmer.testing import FakeClock, FakeHaulmer
-from plausible_documents import plausible_document
+from plausible_documents import PLAUSIBLE_SETTINGS, plausible_document
 
 EXPORTER_KEY = "e" * 32
 EXPORTER_RUT = "76086428-5"
@@ -316,16 +316,7 @@ def test_property_the_sdk_and_the_fake_accept_and_refuse_the_same_documents(
 
 
 @pytest.mark.parametrize("tipo", BUILT_TYPES)
-@settings(
-    max_examples=15,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.large_base_example,
-        HealthCheck.data_too_large,
-    ],
-)
+@settings(PLAUSIBLE_SETTINGS, max_examples=15)
 @given(r=st.randoms(use_true_random=False))
 def test_property_the_fake_accepts_what_the_sdk_sends_of_plausible_documents(
     exporter: httpx.Client, tipo: int, r: random.Random
