@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from haulmer.errors import HaulmerError
+from haulmer.errors import HaulmerError, XMLError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caratula, envelope, validate_schema
 from haulmer.sii._xml import parse_xml
@@ -208,3 +208,20 @@ def test_a_value_that_starts_with_blanks_before_a_crlf_is_judged_as_in_general()
     assert "length of '21'" in general[1]
     assert not _valid_at_first_sight(xml)
     assert _public(xml) == general
+
+
+@pytest.mark.parametrize("cdata", [False, True], ids=["plain", "cdata"])
+def test_a_value_the_validator_cannot_judge_is_an_xml_error_not_lxmls(
+    issued: dict[int, bytes], cdata: bool
+) -> None:
+    """A FchEmis whose year has 18 digits made libxml2's validator fail with an "internal
+    error" (one of 40 digits it calls invalid), which validate_schema() let out as lxml's
+    XMLSchemaValidateError."""
+    xml = issued[33].replace(b"<FchEmis>2026", b"<FchEmis>123456712345672026", 1)
+    if cdata:
+        xml = xml.replace(b"<TipoDTE>33</TipoDTE>", b"<TipoDTE><![CDATA[33]]></TipoDTE>", 1)
+    assert not _valid_at_first_sight(xml)
+    with pytest.raises(XMLError, match="could not judge a value at line 2") as refused:
+        validate_schema(xml)
+    assert refused.value.line == 2
+    assert _public(xml) == _general(xml)

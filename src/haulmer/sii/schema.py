@@ -182,8 +182,11 @@ def validate_schema(xml: bytes | str | etree._Element, *, restore_namespace: boo
         root = _with_sii_namespace(root)
         restored = f' (validated with xmlns="{SII_NS}" restored on the root)'
     filename, schema = schema_for(root)
-    if schema.validate(root):
-        return
+    try:
+        if schema.validate(root):
+            return
+    except etree.XMLSchemaValidateError:  # libxml2 gave up on a value (see _unjudged)
+        raise _unjudged(filename, schema, restored) from None
     log: Any = schema.error_log
     errors = list(log)
     first = errors[0] if errors else None
@@ -192,6 +195,23 @@ def validate_schema(xml: bytes | str | etree._Element, *, restore_namespace: boo
     raise XMLError(
         f"does not match the SII schema {_schema_name(filename)}{restored}: {quoted}{more}",
         line=first.line if first is not None else None,
+    )
+
+
+def _unjudged(filename: str, schema: etree.XMLSchema, restored: str) -> XMLError:
+    """The error for a document libxml2's validator gave up on: it fails with an "internal
+    error" on a value its types cannot hold (a date whose year has more than four digits),
+    which no valid document has."""
+    log: Any = schema.error_log
+    errors = list(log)
+    line = errors[0].line if errors else None
+    where = f" at line {line}" if line is not None else ""
+    return XMLError(
+        f"does not match the SII schema {_schema_name(filename)}{restored}: the validator could "
+        f"not judge a value{where}, one beyond what the schema's types hold (a date whose year "
+        "has more than four digits, a number far longer than any SII element allows); correct "
+        "that value",
+        line=line,
     )
 
 
@@ -244,7 +264,10 @@ def _valid_at_first_sight(data: bytes) -> bool:
         return False  # the byte checks read ASCII markup
     if not among_elements and not _blanks_only_between_elements(root):
         return False
-    return bool(schema.validate(root))
+    try:
+        return bool(schema.validate(root))
+    except etree.XMLSchemaValidateError:  # the general way says what is wrong
+        return False
 
 
 def _markup_is_ascii(data: bytes) -> bool:
