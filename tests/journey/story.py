@@ -157,3 +157,12 @@ def certified_shop(fake: FakeHaulmer, client: Haulmer) -> CertifiedShop:
     ready.admin.openfactura.certification.wait(setup.id, poll_interval=86400)
     key = ready.admin.openfactura.certification.create_api_key(setup.id)
     return CertifiedShop(ready, setup, key.api_key)
+
+
+def point_with_catalogue(shop: CertifiedShop) -> tuple[str, str]:
+    """The shop's point of sale set to sell its catalogue: (point id, catalogue id)."""
+    owner = shop.ready.owner
+    (catalogue,) = owner.catalogue.list_catalogues()
+    (point,) = owner.point.list()
+    owner.point.configure(point.id, catalogue_id=catalogue.id)
+    return point.id, catalogue.id

@@ -17,9 +17,15 @@ from haulmer.errors import (
     StepOutOfOrderError,
     ValidationError,
 )
-from haulmer.point import Paper, PointDocument, PointOfSale
+from haulmer.point import Paper, PointDocument
 from haulmer.testing import FakeHaulmer
-from journey.story import BUYER_EMAIL, PASSWORD, CertifiedShop, certified_shop
+from journey.story import (
+    BUYER_EMAIL,
+    PASSWORD,
+    CertifiedShop,
+    certified_shop,
+    point_with_catalogue,
+)
 
 BAKERY_PRODUCTS = [
     # 1.5 kg at $1.990 the kilo, IVA included: $2.985
@@ -489,14 +495,12 @@ def test_a_boleta_and_a_factura_of_the_same_sale_charge_the_same_and_verify(
     from haulmer.catalogue import sale_total
 
     owner = shop.ready.owner
-    (catalogue,) = owner.catalogue.list_catalogues()
-    (point,) = owner.point.list()
-    owner.point.configure(point.id, catalogue_id=catalogue.id)
+    point_id, catalogue_id = point_with_catalogue(shop)
     torta = owner.catalogue.create_product(
-        catalogue.id, {"name": "Torta", "sku": "TORTA", "price": 2490}
+        catalogue_id, {"name": "Torta", "sku": "TORTA", "price": 2490}
     )
     asesoria = owner.catalogue.create_product(
-        catalogue.id, {"name": "Asesoría", "sku": "ASES", "price": 2999, "price_basis": "net"}
+        catalogue_id, {"name": "Asesoría", "sku": "ASES", "price": 2999, "price_basis": "net"}
     )
     receptor = {
         "rut": "76430498-5",
@@ -508,9 +512,9 @@ def test_a_boleta_and_a_factura_of_the_same_sale_charge_the_same_and_verify(
     issuer = fake.client(api_key=shop.api_key)
     for items, total in (([(torta, 1)], 2490), ([(asesoria, 7)], 24_982)):
         assert sale_total(39, items) == sale_total(33, items) == total
-        boleta = owner.point.sell(point.id, items, payment="debit_card", amount=total)
+        boleta = owner.point.sell(point_id, items, payment="debit_card", amount=total)
         factura = owner.point.sell(
-            point.id,
+            point_id,
             items,
             payment="debit_card",
             amount=total,
@@ -537,15 +541,13 @@ def test_cash_of_the_rounded_total_pays_a_sale_and_the_document_keeps_its_total(
     fake: FakeHaulmer, shop: CertifiedShop
 ) -> None:
     owner = shop.ready.owner
-    (catalogue,) = owner.catalogue.list_catalogues()
-    (point,) = owner.point.list()
-    owner.point.configure(point.id, catalogue_id=catalogue.id)
-    up = owner.catalogue.create_product(catalogue.id, {"name": "Queque", "sku": "Q", "price": 2496})
+    point_id, catalogue_id = point_with_catalogue(shop)
+    up = owner.catalogue.create_product(catalogue_id, {"name": "Queque", "sku": "Q", "price": 2496})
     down = owner.catalogue.create_product(
-        catalogue.id, {"name": "Kuchen", "sku": "K", "price": 2494}
+        catalogue_id, {"name": "Kuchen", "sku": "K", "price": 2494}
     )
     # $2.496 in cash is $2.500; $2.494 is $2.490, and $2.490 pays it exactly, here and at the fake
-    sale = owner.point.sell(point.id, [(down, 1)], payment="cash", amount=2_490)
+    sale = owner.point.sell(point_id, [(down, 1)], payment="cash", amount=2_490)
     assert (sale.total, sale.amount_due, sale.payment.rounding, sale.payment.change) == (
         2_494,
         2_490,
@@ -553,41 +555,37 @@ def test_cash_of_the_rounded_total_pays_a_sale_and_the_document_keeps_its_total(
         0,
     )
     assert sale.document.totals["MntTotal"] == 2_494
-    by_id = owner.point.sell(point.id, [(down.id, 1)], payment="cash", amount=2_490)
+    by_id = owner.point.sell(point_id, [(down.id, 1)], payment="cash", amount=2_490)
     assert by_id.payment.change == 0
     sent = len(fake.requests)
     with pytest.raises(ValidationError, match=r"in cash, \$2\.500 \(\$2\.496 rounded"):
-        owner.point.sell(point.id, [(up, 1)], payment="cash", amount=2_496 - 1)
+        owner.point.sell(point_id, [(up, 1)], payment="cash", amount=2_496 - 1)
     assert len(fake.requests) == sent
     with pytest.raises(BadRequestError, match=r"total of \$2\.?500"):
-        owner.point.sell(point.id, [(up.id, 1)], payment="cash", amount=2_496)
-    default = owner.point.sell(point.id, [(up, 1)], payment="cash")
+        owner.point.sell(point_id, [(up.id, 1)], payment="cash", amount=2_496)
+    default = owner.point.sell(point_id, [(up, 1)], payment="cash")
     assert (default.payment.amount, default.payment.rounding, default.payment.change) == (
         2_500,
         4,
         0,
     )
-    card = owner.point.sell(point.id, [(up, 1)], payment="credit_card")
+    card = owner.point.sell(point_id, [(up, 1)], payment="credit_card")
     assert (card.payment.amount, card.payment.rounding, card.amount_due) == (2_496, 0, 2_496)
 
 
 _BOLETA_BUYER = {"rut": "76430498-5", "razon_social": "HOSTY SPA"}
 
 
-def _a_piano_above_135_uf(
-    fake: FakeHaulmer, shop: CertifiedShop
-) -> tuple[Haulmer, PointOfSale, Product]:
-    """The shop's owner, its point selling its catalogue, and a product whose sale is above
-    135 UF ($6.000.000 at a UF of $40.000)."""
+def _a_piano_above_135_uf(fake: FakeHaulmer, shop: CertifiedShop) -> tuple[Haulmer, str, Product]:
+    """The shop's owner, its point selling its catalogue (its id), and a product whose sale is
+    above 135 UF ($6.000.000 at a UF of $40.000)."""
     fake.openfactura_state.uf_value = 40_000
     owner = shop.ready.owner
-    (catalogue,) = owner.catalogue.list_catalogues()
-    (point,) = owner.point.list()
-    owner.point.configure(point.id, catalogue_id=catalogue.id)
+    point_id, catalogue_id = point_with_catalogue(shop)
     piano = owner.catalogue.create_product(
-        catalogue.id, {"name": "Piano de cola", "sku": "PIANO", "price": 6_000_000}
+        catalogue_id, {"name": "Piano de cola", "sku": "PIANO", "price": 6_000_000}
     )
-    return owner, point, piano
+    return owner, point_id, piano
 
 
 @pytest.mark.parametrize(
@@ -599,8 +597,8 @@ def test_a_boleta_above_135_uf_naming_its_buyer_is_issued_with_the_medio_de_pago
 ) -> None:
     # Above 135 UF (here $5.400.000 at a UF of $40.000) a boleta needs MedioPago, which the
     # platform knows from the payment: 1 efectivo, 2 pago electrónico, 3 transferencia
-    owner, point, piano = _a_piano_above_135_uf(fake, shop)
-    sale = owner.point.sell(point.id, [(piano, 1)], payment=payment, receptor=_BOLETA_BUYER)
+    owner, point_id, piano = _a_piano_above_135_uf(fake, shop)
+    sale = owner.point.sell(point_id, [(piano, 1)], payment=payment, receptor=_BOLETA_BUYER)
     assert (sale.document.type, sale.total) == (39, 6_000_000)
     xml = fake.client(api_key=shop.api_key).openfactura.documents.xml(sale.document.token)
     assert sii.verify(xml).ok
@@ -610,9 +608,9 @@ def test_a_boleta_above_135_uf_naming_its_buyer_is_issued_with_the_medio_de_pago
 def test_a_boleta_above_135_uf_without_its_buyer_s_name_is_refused_naming_the_field(
     fake: FakeHaulmer, shop: CertifiedShop
 ) -> None:
-    owner, point, piano = _a_piano_above_135_uf(fake, shop)
+    owner, point_id, piano = _a_piano_above_135_uf(fake, shop)
     for receptor in (None, {"rut": "76430498-5"}):
         with pytest.raises(BadRequestError, match="135 UF") as caught:
-            owner.point.sell(point.id, [(piano, 1)], payment="cash", receptor=receptor)
+            owner.point.sell(point_id, [(piano, 1)], payment="cash", receptor=receptor)
         assert [d.field for d in caught.value.details] == ["receptor.razon_social"]
     assert fake.platform_state.sales == {}

@@ -14,20 +14,18 @@ from haulmer._core.types import NOT_GIVEN
 from haulmer.errors import StepOutOfOrderError, ValidationError
 from haulmer.point import configure_point_request
 from haulmer.testing import FakeHaulmer
-from journey.story import BUYER_EMAIL, PASSWORD, CertifiedShop, certified_shop
+from journey.story import (
+    BUYER_EMAIL,
+    PASSWORD,
+    CertifiedShop,
+    certified_shop,
+    point_with_catalogue,
+)
 
 
 @pytest.fixture
 def shop(fake: FakeHaulmer, client: Haulmer) -> CertifiedShop:
     return certified_shop(fake, client)
-
-
-def _point_with_catalogue(shop: CertifiedShop) -> tuple[str, str]:
-    owner = shop.ready.owner
-    (catalogue,) = owner.catalogue.list_catalogues()
-    (point,) = owner.point.list()
-    owner.point.configure(point.id, catalogue_id=catalogue.id)
-    return point.id, catalogue.id
 
 
 def test_catalogue_id_none_is_sent_as_null_and_catalogue_id_not_given_is_left_out() -> None:
@@ -40,7 +38,7 @@ def test_catalogue_id_none_is_sent_as_null_and_catalogue_id_not_given_is_left_ou
 def test_configuring_catalogue_id_none_detaches_the_catalogue(
     fake: FakeHaulmer, shop: CertifiedShop
 ) -> None:
-    point_id, _ = _point_with_catalogue(shop)
+    point_id, _ = point_with_catalogue(shop)
     owner = shop.ready.owner
     point = owner.point.configure(point_id, catalogue_id=None)
     assert fake.requests.last.json() == {"catalogue_id": None}
@@ -51,13 +49,13 @@ def test_configuring_catalogue_id_none_detaches_the_catalogue(
 
 
 def test_a_change_without_catalogue_id_keeps_the_catalogue(shop: CertifiedShop) -> None:
-    point_id, catalogue_id = _point_with_catalogue(shop)
+    point_id, catalogue_id = point_with_catalogue(shop)
     point = shop.ready.owner.point.configure(point_id, name="Caja 2")
     assert (point.name, point.catalogue_id) == ("Caja 2", catalogue_id)
 
 
 def test_the_async_client_detaches_a_catalogue_too(fake: FakeHaulmer, shop: CertifiedShop) -> None:
-    point_id, _ = _point_with_catalogue(shop)
+    point_id, _ = point_with_catalogue(shop)
 
     async def detach() -> str | None:
         async with fake.async_client() as anonymous:
@@ -71,7 +69,7 @@ def test_the_async_client_detaches_a_catalogue_too(fake: FakeHaulmer, shop: Cert
 def test_the_fake_detaches_on_null_and_still_refuses_an_unknown_catalogue(
     fake: FakeHaulmer, client: Haulmer, shop: CertifiedShop
 ) -> None:
-    point_id, _ = _point_with_catalogue(shop)
+    point_id, _ = point_with_catalogue(shop)
     token = client.accounts.login(BUYER_EMAIL, PASSWORD).access_token
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
@@ -86,7 +84,7 @@ def test_the_fake_detaches_on_null_and_still_refuses_an_unknown_catalogue(
 def test_a_catalogue_id_that_is_neither_an_id_nor_none_is_refused_before_sending(
     fake: FakeHaulmer, shop: CertifiedShop
 ) -> None:
-    point_id, _ = _point_with_catalogue(shop)
+    point_id, _ = point_with_catalogue(shop)
     sent = len(fake.requests)
     with pytest.raises(ValidationError, match="or None to detach"):
         shop.ready.owner.point.configure(point_id, catalogue_id="")
