@@ -187,10 +187,16 @@ def built_documents(
         aduana=EXPORT_ADUANA,
         **earlier,
     )
+    return export_of_type(tipo, factura)
+
+
+def export_of_type(tipo: int, factura: Document) -> Document:
+    """The export document of ``tipo`` made from ``factura`` (a 110 without a folio): the
+    factura itself, a nota de crédito annulling it (112), or a nota de débito annulling such a
+    nota de crédito (111)."""
     if tipo == 110:
         return factura.with_folio(FOLIO)
     if tipo == 112:
         return dte.nota_credito_exportacion(factura, cod_ref="anula", fecha=FECHA, folio=FOLIO)
-    # a nota de débito annuls a nota de crédito
     credito = dte.nota_credito_exportacion(factura, fecha=date(2026, 11, 3), folio=8)
     return dte.nota_debito_exportacion(credito, cod_ref="anula", fecha=FECHA, folio=FOLIO)

@@ -19,13 +19,12 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 
 from built_documents import EXPORT_ADUANA as _ADUANA
+from built_documents import FECHA, FOLIO, export_of_type
 from haulmer import dte
 from haulmer.dte.document import Document
 from signers import EMISOR_RUT
 
 PLAUSIBLE_TYPES = (33, 34, 39, 41, 43, 46, 52, 56, 61, 110, 111, 112)
-FOLIO = 5
-FECHA = date(2026, 11, 27)
 
 _LETTERS = "abcxyzABCñÑáéíóúÁÉÍÓÚüÜ°ºª¿¡09 &'\"<>#%$/\\-_.,;:()[]{}+*=@!?\t\n\r~`^|·«»½§¨"
 _BEYOND_LATIN_1 = "€—“”…™•\u200b😀\x01"
@@ -233,12 +232,7 @@ def plausible_document(r: random.Random, tipo: int, *, emisor_rut: str = EMISOR_
         aduana=_ADUANA,
         **earlier,
     )
-    if tipo == 110:
-        return factura.with_folio(FOLIO)
-    if tipo == 112:
-        return dte.nota_credito_exportacion(factura, cod_ref="anula", fecha=FECHA, folio=FOLIO)
-    credito = dte.nota_credito_exportacion(factura, fecha=date(2026, 11, 3), folio=8)
-    return dte.nota_debito_exportacion(credito, cod_ref="anula", fecha=FECHA, folio=FOLIO)
+    return export_of_type(tipo, factura)
 
 
 def _nota(r: random.Random, tipo: int, factura: Document) -> Document:
