@@ -42,20 +42,27 @@ def _int(value: Any, what: str) -> int:
 
 def registry_path(kind: str, year: Any, month: Any, day: Any = None) -> str:
     """``/v2/dte/registry/{kind}/{yyyy}/{MM}[/{dd}]`` with the zero padding the API requires."""
+    y, m, d = _checked_period(year, month, day)
+    path = f"/v2/dte/registry/{kind}/{y:04d}/{m:02d}"
+    return path if d is None else f"{path}/{d:02d}"
+
+
+def _checked_period(year: Any, month: Any, day: Any) -> tuple[int, int, int | None]:
+    """The year, month and day (or None) of a registry period, as integers naming a date;
+    ValidationError saying which is wrong."""
     y, m = _int(year, "year"), _int(month, "month")
     if not 2000 <= y <= 2100:
         raise ValidationError(f"year must be a four-digit year, got {shown(year)}")
     if not 1 <= m <= 12:
         raise ValidationError(f"month must be 1..12, got {shown(month)}")
-    path = f"/v2/dte/registry/{kind}/{y:04d}/{m:02d}"
-    if day is not None:
-        d = _int(day, "day")
-        try:
-            dt.date(y, m, d)
-        except ValueError:
-            raise ValidationError(f"{y:04d}-{m:02d}-{d} is not a date") from None
-        path += f"/{d:02d}"
-    return path
+    if day is None:
+        return y, m, None
+    d = _int(day, "day")
+    try:
+        dt.date(y, m, d)
+    except ValueError:
+        raise ValidationError(f"{y:04d}-{m:02d}-{d} is not a date") from None
+    return y, m, d
 
 
 def rcv_period(periodo: RcvPeriod) -> int:
@@ -101,13 +108,12 @@ _PURCHASES_OR_NOTHING: Any = list[PurchaseRegistry] | None
 """The purchase blocks, or None for an HTTP 204."""
 
 
-def _period_bounds(path: str) -> tuple[dt.date, dt.date]:
-    """The first and last day of the period a checked registry path names."""
-    year, month, *day = (int(part) for part in path.split("/")[5:])
-    if day:
-        first = dt.date(year, month, day[0])
-        return first, first
-    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+def _period_bounds(year: Any, month: Any, day: Any) -> tuple[dt.date, dt.date]:
+    """The first and last day of a registry period (a month, or one day of it)."""
+    y, m, d = _checked_period(year, month, day)
+    if d is not None:
+        return dt.date(y, m, d), dt.date(y, m, d)
+    return dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])
 
 
 def sales_plan(
@@ -118,7 +124,7 @@ def sales_plan(
     path = registry_path("sales", year, month, day)
     answer: SalesRegistry | None = yield from send(get(path, _SALES_OR_NOTHING, options))
     if answer is None:
-        first, last = _period_bounds(path)
+        first, last = _period_bounds(year, month, day)
         return SalesRegistry(fecha_inicio=first, fecha_final=last)
     return answer
 
