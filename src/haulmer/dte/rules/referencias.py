@@ -60,16 +60,15 @@ _DTE_CODES = frozenset(str(int(tipo)) for tipo in DTEType)
 _FOLIO_DIGITS = 10
 """An electronic document's folio has at most 10 digits (the SII's FolioType)."""
 
+_BY_EXPORT_NOTAS = (
+    "an export document is modified by an export nota: nota_credito_exportacion (112) or "
+    "nota_debito_exportacion (111)"
+)
 _NOT_MODIFIED_BY_NOTAS: dict[str, str] = {
     "52": "a guía de despacho carries no débito fiscal, so no nota modifies it (the SII "
     "refuses it, REF-3-415): void the guía (documents.void_guia), or modify the factura that "
     "invoiced it",
-    "110": "an export document is modified by an export nota: nota_credito_exportacion (112) "
-    "or nota_debito_exportacion (111)",
-    "111": "an export document is modified by an export nota: nota_credito_exportacion (112) "
-    "or nota_debito_exportacion (111)",
-    "112": "an export document is modified by an export nota: nota_credito_exportacion (112) "
-    "or nota_debito_exportacion (111)",
+    **dict.fromkeys(("110", "111", "112"), _BY_EXPORT_NOTAS),
 }
 """The documents a nota de crédito or débito (56, 61) cannot modify (reference with a CodRef),
 and what to do instead."""
