@@ -390,6 +390,25 @@ def test_an_envelope_holding_a_type_the_answer_cannot_name_can_still_be_rejected
         _comercial(mixed, certificate)
 
 
+def test_an_envelope_holding_a_dte_that_cannot_be_read_can_still_be_rejected(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    both = received_envelope([issued[33], issued[61]], certificate)
+    at = both.rindex(b"<RUTRecep>96790240-3</RUTRecep>")
+    wrong = both[:at] + b"<RUTRecep>96790240-4</RUTRecep>" + both[at + 31 :]
+    with pytest.raises(
+        DocumentError, match=r"DTE \[1\] \(61 1\).*check digit.*can only be rejected"
+    ):
+        _recepcion(wrong, certificate)
+    answer = _recepcion(wrong, certificate, envio=Resultado(99, "DTE 61 1 ilegible"))
+    validate_schema(answer)
+    recepcion = f"{SII}Resultado/{SII}RecepcionEnvio/"
+    assert texts_at(answer, recepcion + f"{SII}EstadoRecepEnv") == ["99"]
+    assert texts_at(answer, recepcion + f"{SII}RecepcionDTE") == []
+    with pytest.raises(DocumentError, match=r"DTE \[1\] \(61 1\) cannot be read"):
+        _comercial(wrong, certificate)
+
+
 def test_an_expired_certificate_signs_no_answer(received: bytes) -> None:
     expired = make_test_certificate(
         rut="11111111-1",

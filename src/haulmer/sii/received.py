@@ -14,11 +14,11 @@ from typing import Final
 
 from lxml import etree
 
-from haulmer._shown import shown
+from haulmer._shown import cut, shown
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, XMLError
 from haulmer.rut import Rut
 from haulmer.sii._xml import DSIG_NS, local_name, parse_xml, stripped_text
-from haulmer.sii.parsing import parse_all
+from haulmer.sii.parsing import parse, parse_all
 
 __all__ = [
     "ANSWERABLE_TYPES",
@@ -123,7 +123,7 @@ def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
         stripped_text(set_dte.find("{*}Caratula/{*}RutReceptor")), "RutReceptor"
     )
     digest_node = root.find(f"{_DS}Signature/{_DS}SignedInfo/{_DS}Reference/{_DS}DigestValue")
-    parsed = parse_all(received)
+    parsed = _documents(received, set_dte)
     if len(parsed) > MAX_RECEIVED:
         raise DocumentError(
             f"the received EnvioDTE holds {len(parsed)} DTEs, more than the {MAX_RECEIVED} the "
@@ -135,6 +135,9 @@ def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
     documents: list[ReceivedDte] = []
     unnameable: list[DocumentError] = []
     for index, document in enumerate(parsed):
+        if isinstance(document, DocumentError):
+            unnameable.append(document)
+            continue
         try:
             documents.append(_received_dte(document, index))
         except DocumentError as exc:
@@ -185,6 +188,36 @@ def require_addressed(
             f"{read.rut_emisor}: an answer goes to one issuer",
             [ErrorDetail(where, f"RUTEmisor is not {read.rut_emisor}")],
         )
+
+
+def _documents(received: bytes | str, set_dte: etree._Element) -> list[object]:
+    """Every DTE of the envelope read, in order; one that cannot be read (its content refused by
+    the models, no Documento) as the ``DocumentError`` saying which and why, so that its
+    envelope can still be rejected."""
+    try:
+        return list(parse_all(received))
+    except (DocumentError, XMLError):
+        pass  # read each DTE alone to name the one that cannot be read
+    documents: list[object] = []
+    for index, dte in enumerate(set_dte.findall("{*}DTE")):
+        try:
+            documents.append(parse(etree.tostring(dte)))
+        except (DocumentError, XMLError) as exc:
+            id_doc = dte.find("*/{*}Encabezado/{*}IdDoc")
+            tipo = stripped_text(id_doc.find("{*}TipoDTE")) if id_doc is not None else None
+            folio = stripped_text(id_doc.find("{*}Folio")) if id_doc is not None else None
+            named = f" ({cut(tipo or '?', 10)} {cut(folio or '?', 12)})"
+            documents.append(
+                DocumentError(
+                    f"the received DTE [{index}]{named} cannot be read: {exc}",
+                    [ErrorDetail(f"SetDTE/DTE[{index}]", "cannot be read"), *_details(exc)],
+                )
+            )
+    return documents
+
+
+def _details(error: DocumentError | XMLError) -> list[ErrorDetail]:
+    return error.details if isinstance(error, DocumentError) else []
 
 
 def _digest(node: etree._Element | None) -> str | None:
