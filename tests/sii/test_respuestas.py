@@ -159,8 +159,24 @@ def test_a_dte_the_envelope_holds_twice_is_answered_as_repeated_the_second_time(
         "DTE No Recibido - DTE Repetido"
     )
     assert texts_at(answer, recepcion + f"{SII}NroDTE") == ["3"]
-    with pytest.raises(DocumentError, match=r"holds the DTE \(33, 1\) .*more than once"):
-        _comercial(twice, certificate)
+
+
+def test_a_dte_the_envelope_holds_twice_is_answered_commercially_once(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    once = received_envelope([issued[33], issued[61]], certificate)
+    dte = re.search(rb"<DTE .*?</DTE>", once, re.S)
+    assert dte is not None
+    twice = resign_envelope(
+        once, certificate, lambda xml: xml.replace(dte.group(), dte.group() * 2)
+    )
+    rejected = _comercial(twice, certificate, resultados={(33, 1): Resultado(2, "Precio mal")})
+    validate_schema(rejected)
+    assert texts_at(rejected, f"{SII}Resultado/{SII}ResultadoDTE/{SII}Folio") == ["1"]
+    every = _comercial(twice, certificate)
+    validate_schema(every)
+    assert texts_at(every, f"{SII}Resultado/{SII}ResultadoDTE/{SII}TipoDTE") == ["33", "61"]
+    assert texts_at(every, f"{SII}Resultado/{SII}Caratula/{SII}NroDetalles") == ["2"]
 
 
 def test_the_commercial_answer_validates_and_carries_each_result(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Final
 
@@ -26,6 +26,7 @@ __all__ = [
     "ReceivedDte",
     "ReceivedEnvelope",
     "read_received",
+    "read_received_once",
     "read_received_with_repeats",
     "require_addressed",
     "require_envelope_addressed",
@@ -91,6 +92,21 @@ def read_received(received: bytes | str) -> ReceivedEnvelope:
             )
         seen.add(document.key)
     return read
+
+
+def read_received_once(received: bytes | str) -> ReceivedEnvelope:
+    """:func:`read_received` keeping the first DTE of a (tipo, folio) the envelope holds more
+    than once: the one its reception answer received (a later one is answered "DTE Repetido",
+    not received), which the commercial answer and the acuse de recibo then name."""
+    read = read_received_with_repeats(received)
+    require_nameable(read)
+    seen: set[tuple[int, int]] = set()
+    firsts = []
+    for document in read.documents:
+        if document.key not in seen:
+            seen.add(document.key)
+            firsts.append(document)
+    return replace(read, documents=tuple(firsts))
 
 
 def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:

@@ -27,7 +27,7 @@ from haulmer.sii.answer_parts import (
 from haulmer.sii.issuing import check_certificate_at, signing_time
 from haulmer.sii.received import (
     ReceivedDte,
-    read_received,
+    read_received_once,
     require_addressed,
     require_envelope_addressed,
 )
@@ -63,14 +63,15 @@ def envio_recibos(
     """The signed EnvioRecibos acknowledging the goods or services of the received DTEs.
 
     One Recibo per DTE of the envelope, or per ``(tipo, folio)`` in ``documentos``; each must be
-    addressed to ``rut_receptor`` and issued by the envelope's issuer. ``recinto`` is where they
+    addressed to ``rut_receptor`` and issued by the envelope's issuer (a ``(tipo, folio)`` held
+    more than once: its first DTE, the one received). ``recinto`` is where they
     were received (up to 80 characters); ``rut_firma`` defaults to the certificate's holder.
     ``nmb_contacto`` (up to 40 characters), ``fono_contacto`` (40) and ``mail_contacto`` (80, an
     e-mail address) name whom the issuer may ask, when given.
     """
     certificate = signing_certificate(certificate)
     receiver = receiver_rut(rut_receptor)
-    read = read_received(received)
+    read = read_received_once(received)
     place = checked_text(
         recinto,
         "recinto",

@@ -30,7 +30,7 @@ from haulmer.sii.issuing import check_certificate_at, signing_time
 from haulmer.sii.received import (
     ReceivedDte,
     ReceivedEnvelope,
-    read_received,
+    read_received_once,
     read_received_with_repeats,
     require_addressed,
     require_envelope_addressed,
@@ -199,13 +199,14 @@ def resultado_comercial(
     ``resultados`` is one ``Resultado`` for every DTE of the envelope, or one per DTE answered,
     by ``(tipo, folio)``: 0 accepted, 1 accepted with discrepancies, 2 rejected (those two with
     their ``glosa``, and optionally ``cod_rch_dsc``). Every DTE answered must be addressed to
-    ``rut_receptor`` and come from the envelope's issuer. ``cod_envio`` is the number the
-    reception answer gave the envelope. The contact is optional, as in
+    ``rut_receptor`` and come from the envelope's issuer; a ``(tipo, folio)`` the envelope holds
+    more than once is answered for its first DTE, the one received. ``cod_envio`` is the number
+    the reception answer gave the envelope. The contact is optional, as in
     :func:`respuesta_recepcion`.
     """
     certificate = signing_certificate(certificate)
     receiver = receiver_rut(rut_receptor)
-    read = read_received(received)
+    read = read_received_once(received)
     cod_envio = checked_number(cod_envio, "cod_envio", 10)
     id_respuesta = checked_number(id_respuesta, "id_respuesta", 10)
     contact = contact_elements(nmb_contacto, fono_contacto, mail_contacto)
