@@ -425,6 +425,26 @@ def test_an_envelope_holding_a_dte_that_cannot_be_read_can_still_be_rejected(
         _comercial(wrong, certificate)
 
 
+def test_an_empty_or_overfull_envelope_can_still_be_rejected(
+    issued: dict[int, bytes], certificate: Certificate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import haulmer.sii.received as module
+
+    both = received_envelope([issued[33], issued[61]], certificate)
+    empty = re.sub(rb"<DTE .*</DTE>", b"", both, flags=re.S)
+    monkeypatch.setattr(module, "MAX_RECEIVED", 1)
+    for envelope, why in ((empty, "holds no DTE"), (both, "holds 2 DTEs, more than the 1")):
+        with pytest.raises(DocumentError, match=why + ".*can only be rejected"):
+            _recepcion(envelope, certificate)
+        answer = _recepcion(envelope, certificate, envio=Resultado(1, "SetDTE fuera del schema"))
+        validate_schema(answer)
+        recepcion = f"{SII}Resultado/{SII}RecepcionEnvio/"
+        assert texts_at(answer, recepcion + f"{SII}EstadoRecepEnv") == ["1"]
+        assert texts_at(answer, recepcion + f"{SII}RecepcionDTE") == []
+        with pytest.raises(DocumentError, match=why):
+            _comercial(envelope, certificate)
+
+
 def test_an_expired_certificate_signs_no_answer(received: bytes) -> None:
     expired = make_test_certificate(
         rut="11111111-1",

@@ -73,8 +73,9 @@ class ReceivedEnvelope:
     digest: str | None
     documents: tuple[ReceivedDte, ...]
     unnameable: tuple[DocumentError, ...] = ()
-    """Why each DTE an answer cannot name (its type, folio, MntTotal or RUTRecep) is left out of
-    ``documents``: such an envelope can only be rejected, which lists no DTE."""
+    """Why each DTE an answer cannot name (its type, folio, MntTotal or RUTRecep; a DTE that
+    cannot be read) is left out of ``documents``, or why none is read (no DTE, more than
+    :data:`MAX_RECEIVED`): such an envelope can only be rejected, which lists no DTE."""
 
 
 def read_received(received: bytes | str) -> ReceivedEnvelope:
@@ -112,7 +113,8 @@ def read_received_once(received: bytes | str) -> ReceivedEnvelope:
 def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
     """:func:`read_received` keeping every DTE in the envelope's order, a (tipo, folio) that
     comes again included: the reception answer lists each one (a repeat as "DTE Repetido").
-    A DTE no answer can name is left in ``unnameable``: its envelope can still be rejected."""
+    A DTE no answer can name is left in ``unnameable``, as is an envelope holding no DTE or more
+    than :data:`MAX_RECEIVED`: such an envelope can still be rejected."""
     if not isinstance(received, (bytes, str)):
         raise TypeError(
             f"received must be the EnvioDTE's bytes (or text), got {type(received).__name__}"
@@ -139,15 +141,18 @@ def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
         stripped_text(set_dte.find("{*}Caratula/{*}RutReceptor")), "RutReceptor"
     )
     digest_node = root.find(f"{_DS}Signature/{_DS}SignedInfo/{_DS}Reference/{_DS}DigestValue")
-    parsed = _documents(received, set_dte)
-    if len(parsed) > MAX_RECEIVED:
-        raise DocumentError(
-            f"the received EnvioDTE holds {len(parsed)} DTEs, more than the {MAX_RECEIVED} the "
-            "SII's schema allows in one envelope: it cannot be answered as received",
-            [ErrorDetail("SetDTE", f"more than {MAX_RECEIVED} DTE")],
+    digest = _digest(digest_node)
+    count = len(set_dte.findall("{*}DTE"))
+    if not count or count > MAX_RECEIVED:
+        problem = DocumentError(
+            f"the received EnvioDTE holds {count} DTEs, more than the {MAX_RECEIVED} the SII's "
+            "schema allows in one envelope: it cannot be answered as received"
+            if count
+            else "the received EnvioDTE holds no DTE, which the SII's schema requires",
+            [ErrorDetail("SetDTE", f"more than {MAX_RECEIVED} DTE" if count else "no DTE")],
         )
-    if not parsed:
-        raise XMLError("the received EnvioDTE holds no DTE")
+        return ReceivedEnvelope(set_id, rut_emisor, rut_receptor, digest, (), (problem,))
+    parsed = _documents(received, set_dte)
     documents: list[ReceivedDte] = []
     unnameable: list[DocumentError] = []
     for index, document in enumerate(parsed):
@@ -159,12 +164,7 @@ def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
         except DocumentError as exc:
             unnameable.append(exc)
     return ReceivedEnvelope(
-        set_id,
-        rut_emisor,
-        rut_receptor,
-        _digest(digest_node),
-        tuple(documents),
-        tuple(unnameable),
+        set_id, rut_emisor, rut_receptor, digest, tuple(documents), tuple(unnameable)
     )
 
 

@@ -105,7 +105,8 @@ def respuesta_recepcion(
     envelope whose RutReceptor is not ``rut_receptor`` with code 3. A ``(tipo, folio)`` the
     envelope holds more than once is answered for its first DTE; each later one is listed with
     code 4 (DTE Repetido). An envelope holding a DTE no RespuestaDTE can name (a boleta, a
-    liquidación-factura or an export; no RUTRecep or no whole MntTotal) can only be rejected.
+    liquidación-factura or an export; no RUTRecep or no whole MntTotal; one the models cannot
+    read), or holding no DTE or more than 2000, can only be rejected.
     ``cod_envio`` is the receiver's own number for the envelope, ``nombre_envio`` its file's
     name, and ``fecha_recepcion`` when it arrived (Chilean time; now when None).
     ``nmb_contacto`` (up to 40 characters), ``fono_contacto`` (40) and ``mail_contacto`` (80,
