@@ -174,6 +174,19 @@ def test_a_dte_addressed_to_another_company_is_not_acknowledged(
     validate_schema(_recibos(received, certificate, documentos=[(33, 1)]))
 
 
+def test_a_dte_addressed_to_another_company_is_refused_saying_which_to_acknowledge(
+    certificate: Certificate, cafs: dict[int, Caf], issued: dict[int, bytes]
+) -> None:
+    stray = issued_to("76555835-2", certificate, cafs, folio=8)
+    received = received_envelope([stray], certificate)
+    with pytest.raises(
+        DocumentError,
+        match=r"leave it out of documentos \(none of the envelope's DTEs is addressed to "
+        r"96790240-3 from its issuer\)",
+    ):
+        _recibos(received, certificate)
+
+
 def test_a_certificate_without_rut_needs_rut_firma(received: bytes) -> None:
     anonymous = make_test_certificate(
         rut=None,

@@ -297,6 +297,19 @@ def test_a_dte_addressed_to_another_company_is_refused_unless_answered_so(
     validate_schema(accepted_only_ours)
 
 
+def test_a_dte_addressed_to_another_company_is_refused_saying_which_to_answer(
+    certificate: Certificate, cafs: dict[int, Caf], issued: dict[int, bytes]
+) -> None:
+    stray = issued_to("76555835-2", certificate, cafs, folio=7)
+    received = received_envelope([issued[33], stray, issued[61]], certificate)
+    with pytest.raises(
+        DocumentError,
+        match=r"leave it out of resultados \(the envelope's DTEs addressed to 96790240-3 from "
+        r"its issuer: \(33, 1\), \(61, 1\)\)",
+    ):
+        _comercial(received, certificate)
+
+
 @pytest.mark.parametrize(
     ("resultado", "message"),
     [

@@ -188,22 +188,39 @@ def require_envelope_addressed(read: ReceivedEnvelope, receiver: Rut, verb: str)
 
 
 def require_addressed(
-    dte: ReceivedDte, read: ReceivedEnvelope, receiver: Rut, where: str, verb: str
+    dte: ReceivedDte, read: ReceivedEnvelope, receiver: Rut, where: str, verb: str, field: str
 ) -> None:
     """Refuse a DTE addressed to another RUT or issued by another than the envelope's issuer:
-    only its receiver ``verb`` it, and an answer goes to one issuer."""
+    only its receiver ``verb`` it, and an answer goes to one issuer. The error names the DTEs
+    the caller may list in ``field`` instead."""
     if dte.rut_receptor != receiver:
         raise DocumentError(
             f"the DTE {dte.key} is addressed to {dte.rut_receptor}, not to rut_receptor "
-            f"{receiver}: only its receiver {verb} it",
+            f"{receiver}: only its receiver {verb} it{_leave_out(read, receiver, field)}",
             [ErrorDetail(where, f"RUTRecep is not {receiver}")],
         )
     if dte.rut_emisor != read.rut_emisor:
         raise DocumentError(
             f"the DTE {dte.key} is issued by {dte.rut_emisor}, not by the envelope's RutEmisor "
-            f"{read.rut_emisor}: an answer goes to one issuer",
+            f"{read.rut_emisor}: an answer goes to one issuer{_leave_out(read, receiver, field)}",
             [ErrorDetail(where, f"RUTEmisor is not {read.rut_emisor}")],
         )
+
+
+def _leave_out(read: ReceivedEnvelope, receiver: Rut, field: str) -> str:
+    """How to answer without a DTE that is not the receiver's: the DTEs ``field`` may name."""
+    ours = [
+        dte.key
+        for dte in read.documents
+        if dte.rut_receptor == receiver and dte.rut_emisor == read.rut_emisor
+    ]
+    listed = ", ".join(repr(key) for key in ours[:10]) + (", ..." if len(ours) > 10 else "")
+    whose = f"addressed to {receiver} from its issuer"
+    return f"; leave it out of {field} " + (
+        f"(the envelope's DTEs {whose}: {listed})"
+        if ours
+        else f"(none of the envelope's DTEs is {whose})"
+    )
 
 
 def _documents(received: bytes | str, set_dte: etree._Element) -> list[object]:

@@ -84,7 +84,9 @@ def envio_recibos(
     require_envelope_addressed(read, receiver, "acknowledges")
     chosen = _chosen(read.documents, documentos)
     for dte in chosen:
-        require_addressed(dte, read, receiver, f"documentos[{dte.key}]", "acknowledges")
+        require_addressed(
+            dte, read, receiver, f"documentos[{dte.key}]", "acknowledges", "documentos"
+        )
     local_time = signing_time(timestamp, "TmstFirmaEnv")
     check_certificate_at(certificate, local_time)
     when = local_time.isoformat()

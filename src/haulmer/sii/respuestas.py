@@ -229,7 +229,7 @@ def resultado_comercial(
     rows = []
     for dte, resultado in chosen:
         where = f"resultados[{dte.key}]"
-        require_addressed(dte, read, receiver, where, "answers")
+        require_addressed(dte, read, receiver, where, "answers", "resultados")
         estado, glosa, code = checked_code(resultado, ESTADOS_DTE, where, with_reason_code=True)
         reason = f"<CodRchDsc>{code}</CodRchDsc>" if code is not None else ""
         rows.append(
