@@ -15,6 +15,7 @@ from haulmer.pfx import Certificate
 from haulmer.sii import (
     Caf,
     Resultado,
+    read_respuesta,
     respuesta_recepcion,
     resultado_comercial,
     validate_schema,
@@ -277,6 +278,24 @@ def test_an_envelope_addressed_to_another_company_is_refused_unless_answered_so(
     )
     validate_schema(answer)
     assert texts_at(answer, f"{SII}Resultado/{SII}Caratula/{SII}RutResponde") == [other]
+
+
+def test_an_envelope_whose_rut_receptor_has_a_wrong_check_digit_is_answered_as_not_ours(
+    received: bytes, certificate: Certificate
+) -> None:
+    wrong = received.replace(
+        b"<RutReceptor>96790240-3</RutReceptor>", b"<RutReceptor>96790240-4</RutReceptor>", 1
+    )
+    with pytest.raises(DocumentError, match=r"addressed to 96790240-4.*envio=Resultado\(3"):
+        _recepcion(wrong, certificate)
+    answer = _recepcion(wrong, certificate, envio=Resultado(3, "RUT receptor errado"))
+    validate_schema(answer)
+    recepcion = f"{SII}Resultado/{SII}RecepcionEnvio/"
+    assert texts_at(answer, recepcion + f"{SII}EstadoRecepEnv") == ["3"]
+    assert texts_at(answer, recepcion + f"{SII}RutReceptor") == []
+    assert read_respuesta(answer).recepciones[0].rut_receptor is None
+    with pytest.raises(DocumentError, match="addressed to 96790240-4, not to rut_receptor"):
+        _comercial(wrong, certificate)
 
 
 def test_a_dte_addressed_to_another_company_is_refused_unless_answered_so(

@@ -70,6 +70,7 @@ class ReceivedEnvelope:
     set_id: str
     rut_emisor: Rut
     rut_receptor: Rut
+    """As the Caratula writes it, its check digit not checked (``is_dv_valid`` says)."""
     digest: str | None
     documents: tuple[ReceivedDte, ...]
     unnameable: tuple[DocumentError, ...] = ()
@@ -138,7 +139,7 @@ def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
         )
     rut_emisor = _caratula_rut(stripped_text(set_dte.find("{*}Caratula/{*}RutEmisor")), "RutEmisor")
     rut_receptor = _caratula_rut(
-        stripped_text(set_dte.find("{*}Caratula/{*}RutReceptor")), "RutReceptor"
+        stripped_text(set_dte.find("{*}Caratula/{*}RutReceptor")), "RutReceptor", validate_dv=False
     )
     digest_node = root.find(f"{_DS}Signature/{_DS}SignedInfo/{_DS}Reference/{_DS}DigestValue")
     digest = _digest(digest_node)
@@ -259,11 +260,14 @@ def _digest(node: etree._Element | None) -> str | None:
     return text if _BASE64.fullmatch(text) else None
 
 
-def _caratula_rut(text: str | None, field: str) -> Rut:
+def _caratula_rut(text: str | None, field: str, *, validate_dv: bool = True) -> Rut:
+    """The Caratula's RUT; its RutReceptor's check digit is not checked: one that is wrong names
+    no receiver, so the envelope is answered as not addressed to it (RUT Receptor No
+    Corresponde)."""
     if not text:
         raise XMLError(f"the received EnvioDTE's Caratula has no {field}")
     try:
-        return Rut(text)
+        return Rut(text, validate_dv=validate_dv)
     except InvalidRutError as exc:
         raise XMLError(f"the received EnvioDTE's Caratula/{field}: {exc}") from None
 

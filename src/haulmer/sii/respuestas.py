@@ -162,6 +162,9 @@ def respuesta_recepcion(
         )
     check_certificate_at(certificate, local_time)
     digest = f"<Digest>{read.digest}</Digest>" if read.digest else ""
+    receptor = (  # a RutReceptor with a wrong check digit names no one: left out (optional)
+        f"<RutReceptor>{read.rut_receptor}</RutReceptor>" if read.rut_receptor.is_dv_valid else ""
+    )
     details = "".join(
         f"<RecepcionDTE>{_identity(dte)}<EstadoRecepDTE>{estado}</EstadoRecepDTE>"
         f"<RecepDTEGlosa>{text(glosa)}</RecepDTEGlosa></RecepcionDTE>"
@@ -173,7 +176,7 @@ def respuesta_recepcion(
         f"<FchRecep>{received_at.isoformat()}</FchRecep>"
         f"<CodEnvio>{cod_envio}</CodEnvio>"
         f"<EnvioDTEID>{text(read.set_id)}</EnvioDTEID>{digest}"
-        f"<RutEmisor>{read.rut_emisor}</RutEmisor><RutReceptor>{read.rut_receptor}</RutReceptor>"
+        f"<RutEmisor>{read.rut_emisor}</RutEmisor>{receptor}"
         f"<EstadoRecepEnv>{estado_envio}</EstadoRecepEnv>"
         f"<RecepEnvGlosa>{text(glosa_envio)}</RecepEnvGlosa>{count}{details}</RecepcionEnvio>"
     )
