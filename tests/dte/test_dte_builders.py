@@ -250,6 +250,19 @@ def test_boleta_exenta(emisor: dict[str, Any]) -> None:
     assert _totales(doc) == {"MntExe": 24500, "MntTotal": 24500}
 
 
+@pytest.mark.parametrize("builder", [dte.boleta, dte.boleta_exenta])
+def test_a_boleta_line_with_ind_exe_3_is_named_once_as_a_value_boletas_lack(
+    emisor: dict[str, Any], builder: Any
+) -> None:
+    # EnvioBOLETA has no garantía por depósito de envases: the line's IndExe is what to fix,
+    # not a GrntDep the calculator would have made of it.
+    with pytest.raises(DocumentError) as caught:
+        builder(emisor=emisor, lines=[{"nombre": "Envase", "precio": 200, "ind_exe": 3}])
+    assert [(d.field, d.issue) for d in caught.value.details] == [
+        ("Detalle[1].IndExe", "3 is not one of 1, 2, 6")
+    ]
+
+
 def test_factura_compra_retains_all_iva_by_default(
     emisor: dict[str, Any], receptor: dict[str, Any]
 ) -> None:

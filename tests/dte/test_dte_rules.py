@@ -297,6 +297,13 @@ def test_ind_exe_values_differ_between_facturas_and_boletas() -> None:
     assert "Detalle[1].IndExe" in _fields(boleta)
 
 
+def test_a_boletas_given_grnt_dep_is_named_once_as_an_element_boletas_lack() -> None:
+    totales = {"MntNeto": 1000, "IVA": 190, "MntTotal": 1190, "GrntDep": 200}
+    problems = _problems(_doc(BOLETA, Encabezado__Totales=totales))
+    assert [d.field for d in problems] == ["Encabezado.Totales.GrntDep"]
+    assert "has no such element" in problems[0].issue
+
+
 def test_dates_outside_the_sii_range() -> None:
     doc = _doc(Encabezado__IdDoc__FchEmis="1999-12-31")
     assert _fields(doc) == ["Encabezado.IdDoc.FchEmis"]

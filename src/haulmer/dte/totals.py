@@ -8,6 +8,8 @@ Pure functions over the models. Rounding is half up to the peso (the SII's rule;
 2. Lines are split by IndExe: none -> afecto, 1 -> exento, 2 -> no facturable (MontoNF),
    6 -> no facturable negativo, 3 -> garantía por depósito de envases (GrntDep), 4/5 -> not
    summed (no venta, ítem a rebajar). On exempt types (34, 41) every summed line is exento.
+   A boleta has no GrntDep (its IndExe is 1, 2 or 6): its IndExe 3, which the rules refuse,
+   is summed as an unmarked line, so the refusal names the line alone.
 3. Each DscRcgGlobal applies to the sums of step 2 (not compounded): IndExeDR none -> afecto,
    1 -> exento, 2 -> no facturable; ``%`` is rounded half up, ``$`` is taken as is. One on the
    afecto, exento or no facturable amount of a document without such lines is refused (the
@@ -409,6 +411,7 @@ class _Sums:
 def _sum_lines(tipo: DTEType, lines: Sequence[Detalle], montos: Sequence[int]) -> _Sums:
     sums = _Sums()
     exempt = tipo.is_exempt
+    garantia = not tipo.is_boleta  # EnvioBOLETA has no GrntDep
     for line, monto in zip(lines, montos, strict=True):
         if line.cod_imp_adic:
             sums.has_tax_codes = True
@@ -429,7 +432,7 @@ def _sum_lines(tipo: DTEType, lines: Sequence[Detalle], montos: Sequence[int]) -
         elif ind == 6:
             sums.no_facturable -= monto
             sums.has_no_facturable = True
-        elif ind == 3:
+        elif ind == 3 and garantia:
             sums.garantia += monto
         elif ind == 1 or exempt:
             sums.exento += monto
