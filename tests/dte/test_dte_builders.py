@@ -943,6 +943,27 @@ def test_a_vlr_pagar_that_does_not_add_up_is_named_with_what_it_should_be(
     ]
 
 
+def test_a_total_to_pay_filled_beside_a_wrong_given_period_total_follows_the_computed_one(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    # completed() fills VlrPagar by the rule check() holds it to: the period's total computed
+    # from the lines, so only the wrong MontoPeriodo is named, not a VlrPagar the user never gave.
+    doc = dte.factura(emisor=emisor, receptor=receptor, lines=[RJ45])
+    assert doc.encabezado.totales is not None
+    totales = doc.encabezado.totales.model_copy(update={"monto_periodo": 30000})
+    given = doc.model_copy(
+        update={"encabezado": doc.encabezado.model_copy(update={"totales": totales})}
+    )
+    completed = given.completed(saldo_anterior=100)
+    assert completed.encabezado.totales is not None
+    assert completed.encabezado.totales.vlr_pagar == 37585
+    with pytest.raises(DocumentError) as raised:
+        completed.check()
+    assert [(d.field, d.issue) for d in raised.value.details] == [
+        ("Encabezado.Totales.MontoPeriodo", "is 30000, expected 37485")
+    ]
+
+
 @pytest.mark.parametrize(
     ("value", "error"), [("100", TypeError), (True, TypeError), (10**18, DocumentError)]
 )

@@ -257,3 +257,29 @@ def test_a_nota_cannot_annul_a_liquidacion_with_commissions_by_copying_its_lines
         liquidacion, cod_ref="corrige_montos", lines=[{"nombre": "Ajuste", "precio": 1000}]
     )
     assert nota.referencias[0].tipo_doc_ref == "43"
+
+
+def test_a_liquidacions_period_total_and_total_to_pay_that_do_not_add_up_are_named() -> None:
+    # VlrPagar = MontoPeriodo + SaldoAnterior on a 43 too, whose MntTotal deducts its charges.
+    comision = {"TipoMovim": "C", "Glosa": "Comisión", "ValComNeto": 6927}
+    liquidacion = dte.liquidacion_factura(
+        emisor=EMISOR,
+        receptor=CONSIGNADOR,
+        lines=[{"NmbItem": "Venta de manzanas", "PrcItem": 341244}],
+        comisiones=[comision],
+        saldo_anterior=100,
+    )
+    totales = liquidacion.encabezado.totales
+    assert totales is not None
+    assert totales.vlr_pagar == totales.mnt_total + 100
+    wrong = totales.model_copy(update={"monto_periodo": 7, "vlr_pagar": 5})
+    document = liquidacion.model_copy(
+        update={"encabezado": liquidacion.encabezado.model_copy(update={"totales": wrong})}
+    )
+    assert _problems(document) == {
+        "Encabezado.Totales.MontoPeriodo": f"is 7, expected {totales.mnt_total}",
+        "Encabezado.Totales.VlrPagar": (
+            f"is 5, expected {totales.mnt_total + 100}: the total to pay is the period's total "
+            f"({totales.mnt_total}: MntTotal + MontoNF) plus SaldoAnterior (100)"
+        ),
+    }

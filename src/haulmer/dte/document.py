@@ -251,13 +251,23 @@ class Document(SiiModel):
             for i, c in enumerate(self.comisiones)
         ]
         encabezado = self.encabezado
-        totales = encabezado.totales
+        given = encabezado.totales
+        totales = given
         if totales is None:
             totales = self.totals_from(amounts, tasas_adicionales, credito_constructoras)
         if saldo_anterior is not None:
             totales = totales.model_copy(update={"saldo_anterior": saldo_anterior})
         if totales.saldo_anterior is not None and totales.vlr_pagar is None:
-            totales = totales.model_copy(update={"vlr_pagar": valor_a_pagar(totales)})
+            # given totals: VlrPagar follows the period the rules expect, computed from the lines
+            period = (
+                totales
+                if given is None
+                else self._computed_or(totales, amounts, tasas_adicionales, credito_constructoras)
+            )
+            saldo = {"saldo_anterior": totales.saldo_anterior}
+            totales = totales.model_copy(
+                update={"vlr_pagar": valor_a_pagar(period.model_copy(update=saldo))}
+            )
         if totales is not encabezado.totales:
             encabezado = encabezado.model_copy(update={"totales": totales})
         return self.model_copy(
@@ -269,6 +279,21 @@ class Document(SiiModel):
                 "comisiones": comisiones,
             }
         )
+
+    def _computed_or(
+        self,
+        given: Totales,
+        amounts: Sequence[LineAmounts],
+        tasas_adicionales: Mapping[str, Decimal] | None,
+        cred_ec: int | None,
+    ) -> Totales:
+        """The totals computed from ``amounts``, or ``given`` when the calculator refuses the
+        lines (``check()`` says why): VlrPagar follows the period the rules expect, not a
+        wrong MontoPeriodo given beside it."""
+        try:
+            return self.totals_from(amounts, tasas_adicionales, cred_ec)
+        except DocumentError:
+            return given
 
     def check_totals(self) -> None:
         """Raise DocumentError naming each given amount that differs from the computed one."""

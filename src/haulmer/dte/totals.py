@@ -84,6 +84,7 @@ __all__ = [
     "line_amounts",
     "round_peso",
     "split_gross",
+    "total_del_periodo",
     "totals_from_line_amounts",
     "valor_a_pagar",
 ]
@@ -739,10 +740,17 @@ def totals_from_line_amounts(
     )
 
 
-def valor_a_pagar(totales: Totales) -> int:
-    """Totales/VlrPagar, the total to pay: the period's total (MontoPeriodo, or MntTotal +
-    MontoNF when it is left out) plus the balance carried over (SaldoAnterior, + or -)."""
+def total_del_periodo(totales: Totales) -> int:
+    """Totales/MontoPeriodo (a boleta's TotalPeriodo), the period's total: as ``totales`` state
+    it, else MntTotal + MontoNF (what it is also when nothing is non-billable)."""
     periodo = totales.monto_periodo
     if periodo is None:
         periodo = int(totales.mnt_total) + (totales.monto_nf or 0)
-    return periodo + (totales.saldo_anterior or 0)
+    return periodo
+
+
+def valor_a_pagar(totales: Totales) -> int:
+    """Totales/VlrPagar, the total to pay: the period's total (:func:`total_del_periodo`) plus
+    the balance carried over (SaldoAnterior, + or -). The one rule: ``completed()`` fills
+    VlrPagar with it and the rules check a given one against it."""
+    return total_del_periodo(totales) + (totales.saldo_anterior or 0)

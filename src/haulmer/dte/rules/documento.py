@@ -16,6 +16,7 @@ from haulmer._lazy import LazyModule
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.models import Detalle, Totales
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
+from haulmer.dte.rules.periodo import period_problems
 from haulmer.dte.rules.referencias import documento_reference_problems
 from haulmer.dte.schema.checker import (
     BOLETA_ROOT,
@@ -266,27 +267,7 @@ def _compare_totals(given: Totales, expected: Totales, boleta: bool) -> list[Err
             problems.append(
                 ErrorDetail(f"Encabezado.Totales.{alias}", f"is {have}, expected {_amount(want)}")
             )
-    have_p = given.monto_periodo
-    # MontoPeriodo (TotalPeriodo) = MntTotal + MontoNF, also when nothing is non-billable
-    want_p = expected.monto_periodo if expected.monto_periodo is not None else expected.mnt_total
-    if have_p is not None and have_p != want_p:
-        name = "TotalPeriodo" if boleta else "MontoPeriodo"
-        problems.append(
-            ErrorDetail(f"Encabezado.Totales.{name}", f"is {have_p}, expected {want_p}")
-        )
-    if given.vlr_pagar is not None:
-        # VlrPagar = MontoPeriodo (MntTotal + MontoNF) + SaldoAnterior: the total to pay
-        saldo = given.saldo_anterior or 0
-        want_v = want_p + saldo
-        if given.vlr_pagar != want_v:
-            problems.append(
-                ErrorDetail(
-                    "Encabezado.Totales.VlrPagar",
-                    f"is {given.vlr_pagar}, expected {want_v}: the total to pay is the "
-                    f"period's total ({want_p}: MntTotal + MontoNF) plus SaldoAnterior "
-                    f"({saldo})",
-                )
-            )
+    problems.extend(period_problems(given, expected, boleta=boleta))
     given_taxes = {t.tipo: t.monto for t in given.impto_reten}
     want_taxes = {t.tipo: t.monto for t in expected.impto_reten}
     for code in sorted(set(given_taxes) | set(want_taxes)):

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from haulmer._lazy import LazyModule
 from haulmer.dte.models import Comision, Totales
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
+from haulmer.dte.rules.periodo import period_problems
 from haulmer.dte.rules.referencias import liquidacion_reference_problems
 from haulmer.dte.schema.checker import LIQUIDACION_ROOT, schema_problems, shown_int
 from haulmer.dte.totals import LineAmounts, comision_iva, line_amounts
@@ -160,6 +161,7 @@ def _totals(
             problems.append(
                 ErrorDetail(f"Encabezado.Totales.{alias}", f"is {have}, expected {want}")
             )
+        problems.extend(period_problems(given, expected, boleta=False))
         wrong_charges = _compare(given.comisiones, expected.comisiones, _COMPARED_CHARGES)
         for alias, (have, want) in wrong_charges.items():
             problems.append(
