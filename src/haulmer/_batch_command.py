@@ -95,6 +95,11 @@ class SalesFile:
     def __iter__(self) -> Iterator[NumberedSale]:
         return (self[index] for index in range(len(self)))
 
+    def sale_name(self, index: int) -> str:
+        """How ``emit_many``'s messages name the sale at ``index``: by its line, counted from 1
+        as the result lines and the command's own messages count, not by its index."""
+        return f"the sale on line {self._lines[index]}"
+
 
 def read_numbered_sales(path: str) -> SalesFile:
     """:func:`read_sales`, each sale with its line number."""
@@ -408,7 +413,7 @@ def emit_batch(args: argparse.Namespace) -> int:
             f", after {reported} of {len(sales)} sales (their lines are above)" if reported else ""
         )
         print(
-            f"haulmer: stopped at the sale on line {sales[exc.sale_index].line} of {where}{done}; "
+            f"haulmer: stopped at {sales.sale_name(exc.sale_index)} of {where}{done}; "
             "fix what the message says, then run the same command again to go on where it "
             "stopped",
             file=sys.stderr,

@@ -236,9 +236,35 @@ def test_a_journal_that_fills_up_part_way_names_the_document_and_how_far_it_got(
     assert code == 2
     assert [json.loads(line)["id"] for line in out.splitlines()] == ["sale-00000"]
     second = fake.openfactura_state.documents[1]
-    assert f"sale 1 ('sale-00001') was issued (token {second.token}" in err
+    assert f"the sale on line 2 ('sale-00001') was issued (token {second.token}" in err
     assert "stopped after 1 of 4 sales" in err
     assert "Traceback" not in err
+
+
+def test_a_result_lines_error_names_its_sale_by_the_line_it_is_on_as_the_line_field_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command counts lines from 1; emit_many's messages named the sale by its index from
+    0 ("sale 1" for the sale on line 3), so a message and its line disagreed."""
+    fake = FakeHaulmer()
+    fake.control.rate_limit(None)
+    first, second = sales(2, fake.clock.today())
+    batch = tmp_path / "sales.jsonl"
+    batch.write_text(
+        "\n" + json.dumps(first) + "\n" + json.dumps({**second, "id": first["id"]}) + "\n",
+        encoding="utf-8",
+    )  # a blank first line: the sales are on lines 2 and 3
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    with serve(fake, port=0) as url:
+        code = main(_command(url, batch, tmp_path / "j.db", "--quiet")[3:])
+    results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 1
+    assert [(r["line"], r["status"]) for r in results] == [(2, "issued"), (3, "failed")]
+    assert results[1]["error"].startswith(
+        f"ValidationError: the sale on line 3: the id {first['id']!r} came before in this batch"
+    )
+    assert "sale 1" not in results[1]["error"]
 
 
 def test_result_lines_are_json_a_utf8_reader_takes_on_a_cp1252_output(
@@ -517,7 +543,7 @@ def test_a_wrong_api_key_stops_at_the_first_sale_with_status_2_and_a_rerun_goes_
         assert code == 2
         assert out == ""
         assert len(fake.requests.for_route("openfactura.documents.emit")) == 1
-        assert "The batch stopped at sale 0 ('sale-00000')" in err
+        assert "The batch stopped at the sale on line 2 ('sale-00000')" in err
         assert "AuthenticationError" in err
         assert "HAULMER_API_KEY" in err
         assert f"stopped at the sale on line 2 of {batch}" in err

@@ -179,6 +179,10 @@ class EmissionBatch:
             raise ValidationError("on_progress= takes a function of a BatchProgress")
         self.concurrency = concurrency
         self._sales = sales
+        namer = getattr(sales, "sale_name", None)
+        self._name: Callable[[int], str] = namer if callable(namer) else _sale_at
+        """How messages name a sale: by its index, or as ``sales.sale_name(index)`` says (the
+        command line's file of sales names each by its line, as its result lines do)."""
         self._key = key
         self._document = document
         self._emission = dict(emission)
@@ -254,7 +258,8 @@ class EmissionBatch:
                 document = self._sale_document(index, sale)
                 if sale_id in self._seen:
                     raise ValidationError(
-                        f"sale {index}: the id {shown(sale_id, 300)} came before in this batch; "
+                        f"{self._name(index)}: the id {shown(sale_id, 300)} came before in this "
+                        "batch; "
                         "each sale needs an id of its own (it is the sale's idempotency key)"
                     )
             except ValidationError as error:
@@ -269,13 +274,15 @@ class EmissionBatch:
         except (KeyError, AttributeError, TypeError, IndexError) as exc:
             what = f"field {shown(self._key)}" if isinstance(self._key, str) else "key function"
             raise ValidationError(
-                f"sale {index}: its id could not be read ({what}: {type(exc).__name__}: {exc}); "
-                "pass key= naming the sale's id field, or a function returning it"
+                f"{self._name(index)}: its id could not be read ({what}: "
+                f"{type(exc).__name__}: {exc}); pass key= naming the sale's id field, or a "
+                "function returning it"
             ) from exc
         problem = sale_id_problem(raw)
         if problem is not None:
             raise ValidationError(
-                f"sale {index}: its id {problem}; derive an id that fits (key=lambda sale: ...)"
+                f"{self._name(index)}: its id {problem}; derive an id that fits "
+                "(key=lambda sale: ...)"
             )
         return str(raw).strip()
 
@@ -290,9 +297,9 @@ class EmissionBatch:
             return found
         except (KeyError, AttributeError, TypeError, IndexError) as exc:
             raise ValidationError(
-                f"sale {index}: its document could not be read ({type(exc).__name__}: {exc}); "
-                "pass document= naming the field that holds it, a function, or None when the "
-                "sale is the document"
+                f"{self._name(index)}: its document could not be read "
+                f"({type(exc).__name__}: {exc}); pass document= naming the field that holds "
+                "it, a function, or None when the sale is the document"
             ) from exc
 
     def _sale_plan(self, index: int, sale_id: str, document: DocumentInput) -> Plan[SaleResult]:
@@ -306,7 +313,8 @@ class EmissionBatch:
             if entry is not None and entry.state == "issued" and entry.token:
                 return self._from_journal(index, sale_id, document, entry)
         if self._stop is not None:  # refused while this sale waited its turn: left unsent
-            raise _stopped(*self._stop)
+            stopped_at, stopped_id, refusal = self._stop
+            raise _stopped(stopped_at, self._name(stopped_at), stopped_id, refusal)
         if journal is not None:  # tied first, then the attempt: see _bind_journal
             yield Blocking(self._bind_journal)
             yield Blocking(partial(journal.record_attempt, sale_id, sale_id))
@@ -334,7 +342,7 @@ class EmissionBatch:
                 failure = f"{type(error).__name__}: {error}"
                 yield Blocking(partial(journal.record_failed, sale_id, failure))
             if refusal is not None:
-                raise _stopped(index, sale_id, refusal) from error
+                raise _stopped(index, self._name(index), sale_id, refusal) from error
             return SaleResult(index, sale_id, error=error)
         if journal is not None:
             try:
@@ -349,7 +357,7 @@ class EmissionBatch:
                     )
                 )
             except Exception as exc:
-                raise _unrecorded(index, sale_id, emitted, exc) from exc
+                raise _unrecorded(self._name(index), sale_id, emitted, exc) from exc
         return SaleResult(index, sale_id, emitted)
 
     def _sent(self, emission: Emission) -> Plan[EmittedDocument]:
@@ -400,7 +408,7 @@ class EmissionBatch:
             differences = identity_differences(emission.body["dte"], entry.document)
             if differences:
                 return SaleResult(
-                    index, sale_id, error=_id_reused(index, sale_id, entry, differences)
+                    index, sale_id, error=_id_reused(self._name(index), sale_id, entry, differences)
                 )
         issued = EmittedDocument.model_validate(
             {"token": entry.token, "folio": entry.folio, "already_issued": True}
@@ -458,10 +466,16 @@ def _refuses_the_account(error: HaulmerError) -> TypeGuard[APIStatusError]:
     return isinstance(error, APIStatusError) and error.code == "OF-04"
 
 
-def _stopped(index: int, sale_id: str, error: APIStatusError) -> BatchStoppedError:
-    """The error ending a batch whose account OpenFactura refused at sale ``index``."""
+def _sale_at(index: int) -> str:
+    """How messages name the sale at ``index`` of the sales given (``SaleResult.index``)."""
+    return f"sale {index}"
+
+
+def _stopped(index: int, name: str, sale_id: str, error: APIStatusError) -> BatchStoppedError:
+    """The error ending a batch whose account OpenFactura refused at sale ``index``, which
+    messages call ``name``."""
     return BatchStoppedError(
-        f"The batch stopped at sale {index} ({shown(sale_id, 300)}): OpenFactura refused it for "
+        f"The batch stopped at {name} ({shown(sale_id, 300)}): OpenFactura refused it for "
         "the whole account, so every sale after it would be refused the same way: no further "
         f"sale was sent. {type(error).__name__}: {error}. Fix that, then run the batch again: "
         "the sales without a document (this one included) are sent then, under their ids, and "
@@ -473,11 +487,12 @@ def _stopped(index: int, sale_id: str, error: APIStatusError) -> BatchStoppedErr
 
 
 def _id_reused(
-    index: int, sale_id: str, entry: JournalEntry, differences: list[str]
+    name: str, sale_id: str, entry: JournalEntry, differences: list[str]
 ) -> ValidationError:
-    """The error of a sale whose id the journal records as issued for another document."""
+    """The error of a sale (``name``) whose id the journal records as issued for another
+    document."""
     return ValidationError(
-        f"sale {index}: the id {shown(sale_id, 300)} was issued before as another document "
+        f"{name}: the id {shown(sale_id, 300)} was issued before as another document "
         f"(token {entry.token}, recorded in the journal): {'; '.join(differences)}. Nothing was "
         "sent. Give each sale an id of its own (it is the sale's idempotency key); the document "
         "already issued under this id is fetched with documents.json(token)"
@@ -485,13 +500,13 @@ def _id_reused(
 
 
 def _unrecorded(
-    index: int, sale_id: str, emitted: EmittedDocument, exc: Exception
+    name: str, sale_id: str, emitted: EmittedDocument, exc: Exception
 ) -> ConfigurationError:
     """The error ending a batch whose journal could not record a document just issued: it names
     the document, which a rerun gets back under the same key (OF-06) once the journal works."""
     folio = f", folio {emitted.folio}" if emitted.folio is not None else ""
     return ConfigurationError(
-        f"sale {index} ({shown(sale_id, 300)}) was issued (token {emitted.token}{folio}) but the "
+        f"{name} ({shown(sale_id, 300)}) was issued (token {emitted.token}{folio}) but the "
         f"journal could not record it: {type(exc).__name__}: {exc}. Run the batch again once the "
         "journal can be written: the sale is sent again under its id and OpenFactura returns "
         "this same document"
