@@ -23,18 +23,24 @@ from haulmer.errors import InvalidRutError, ValidationError
 __all__ = [
     "COMPANY_TEXTS",
     "EMAIL_ADDRESS",
+    "MAX_ATTACHMENT_NAME_LENGTH",
+    "MAX_PERSON_NAME_LENGTH",
     "MAX_RAZON_SOCIAL_LENGTH",
+    "MEDIA_TYPE",
     "PHONE_NUMBER",
     "RECEPTOR_ELEMENTS",
     "address_key",
     "as_enum",
     "as_model",
+    "attachment_name_problem",
     "document_text",
     "dte_text",
     "id_path",
     "id_value",
     "is_id",
+    "media_type_problem",
     "name_text",
+    "person_name_problem",
     "razon_social_text",
     "receptor_limits",
     "receptor_text",
@@ -116,6 +122,67 @@ def name_text(value: str, what: str) -> str:
             "only one line of visible text goes: remove it"
         )
     return value
+
+
+MAX_PERSON_NAME_LENGTH = 100
+"""The longest name of a person on the platform (a buyer's, an administrator's): the SII's
+RznSocRecep, which carries the buyer's name on a boleta that names its buyer, takes 100."""
+
+
+def person_name_problem(value: str) -> str | None:
+    """Why ``value`` (trimmed) cannot be a person's name on the platform (None: it can): longer
+    than ``MAX_PERSON_NAME_LENGTH``. Control characters are ``name_text``'s to say."""
+    if len(value) > MAX_PERSON_NAME_LENGTH:
+        return (
+            f"has {len(value)} characters; at most {MAX_PERSON_NAME_LENGTH} (the SII's "
+            "RznSocRecep, where a boleta names its buyer)"
+        )
+    return None
+
+
+MAX_ATTACHMENT_NAME_LENGTH = 255
+"""The longest file name of a ticket's attachment (what file systems take)."""
+
+
+def attachment_name_problem(value: str) -> str | None:
+    """Why ``value`` cannot be the file name of a ticket's attachment (None: it can): a plain
+    name (no ``/`` nor ``\\``, not ``.`` or ``..``) of 1 to 255 characters, one line of visible
+    text (no control character nor lone surrogate, which no file listing shows)."""
+    if (
+        not value.strip()
+        or len(value) > MAX_ATTACHMENT_NAME_LENGTH
+        or "/" in value
+        or "\\" in value
+        or value.strip() in (".", "..")
+    ):
+        return f"must be a plain name of 1 to {MAX_ATTACHMENT_NAME_LENGTH} characters (no / nor \\)"
+    try:
+        name_text(value, "attachment's filename")
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+_RESTRICTED_NAME = "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
+"""A media type's type or subtype (RFC 6838's restricted-name)."""
+_TOKEN = "[A-Za-z0-9!#$%&'*+.^_`|~-]+"
+MEDIA_TYPE = re.compile(
+    f"{_RESTRICTED_NAME}/{_RESTRICTED_NAME}"
+    f'(?:[ \t]*;[ \t]*{_TOKEN}=(?:{_TOKEN}|"[ !#-\\[\\]-~]*"))*'
+)
+"""A media type as the platform takes an attachment's: ``type/subtype`` (RFC 6838) and
+parameters (``; charset=utf-8``), printable ASCII; no line break nor control character, which
+would end or split the header it is served in."""
+
+
+def media_type_problem(value: str) -> str | None:
+    """Why ``value`` cannot be the content type of a ticket's attachment (None: it can)."""
+    if len(value) > 255 or not MEDIA_TYPE.fullmatch(value):
+        return (
+            f"{shown(value, 80)} is not a media type such as application/pdf (type/subtype in "
+            "printable ASCII, at most 255 characters)"
+        )
+    return None
 
 
 RECEPTOR_ELEMENTS: Mapping[str, str] = {

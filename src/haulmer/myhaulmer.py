@@ -25,7 +25,13 @@ from haulmer._enums import StrEnum
 from haulmer._files import read_limited
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import as_enum, id_path, name_text
+from haulmer._platform import (
+    as_enum,
+    attachment_name_problem,
+    id_path,
+    media_type_problem,
+    name_text,
+)
 from haulmer._shown import shown
 from haulmer.checkout import Order, OrderStatus
 from haulmer.errors import ValidationError
@@ -162,10 +168,9 @@ def _attachment(value: AttachmentInput | None) -> dict[str, str] | None:
         raise ValidationError(
             "an attachment is a path, (filename, bytes) or (filename, bytes, content_type)"
         )
-    if not filename.strip() or len(filename) > 255 or "/" in filename or "\\" in filename:
-        raise ValidationError(
-            "the attachment's filename must be a plain name of 1 to 255 characters"
-        )
+    problem = attachment_name_problem(filename)
+    if problem is not None:
+        raise ValidationError(f"the attachment's filename {shown(filename, 300)}: {problem}")
     if not data:
         raise ValidationError(f"the attachment {shown(filename, 300)} is empty")
     if len(data) > MAX_ATTACHMENT_BYTES:
@@ -175,8 +180,15 @@ def _attachment(value: AttachmentInput | None) -> dict[str, str] | None:
         )
     if content_type is None:
         content_type = _CONTENT_TYPES.get(Path(filename).suffix.lower(), "application/octet-stream")
-    if not isinstance(content_type, str) or "/" not in content_type:
-        raise ValidationError(f"{shown(content_type)} is not a media type such as application/pdf")
+    if not isinstance(content_type, str):
+        raise ValidationError(
+            f"the attachment's content type is a media type such as application/pdf, got "
+            f"{shown(content_type)}"
+        )
+    content_type = content_type.strip()
+    problem = media_type_problem(content_type)
+    if problem is not None:
+        raise ValidationError(f"the attachment's content type: {problem}")
     return {
         "filename": filename,
         "content_type": content_type,

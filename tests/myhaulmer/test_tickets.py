@@ -234,3 +234,61 @@ def test_a_message_may_still_span_lines(owner: Haulmer) -> None:
         subject=SUBJECT, category="other", message="Hola.\nNo puedo emitir."
     )
     assert ticket.messages[0].body == "Hola.\nNo puedo emitir."
+
+
+@pytest.mark.parametrize(
+    ("filename", "content_type", "field", "says"),
+    [
+        ("factura\n.pdf", "application/pdf", "filename", r"control character \(U\+000A\)"),
+        ("factura.pdf\x00", "application/pdf", "filename", r"control character \(U\+0000\)"),
+        ("factura\ud800.pdf", "application/pdf", "filename", "a lone surrogate"),
+        ("..", "application/pdf", "filename", "a plain name"),
+        ("a.pdf", "application/pdf\r\nX-Evil: 1", "content_type", "is not a media type"),
+        ("a.pdf", "application/pdf\x00", "content_type", "is not a media type"),
+        ("a.pdf", "application/ pdf", "content_type", "is not a media type"),
+        ("a.pdf", "aplicación/pdf", "content_type", "is not a media type"),
+    ],
+)
+def test_an_attachments_name_or_type_with_a_control_character_is_refused_here_and_by_the_platform(
+    fake: FakeHaulmer, owner: Haulmer, filename: str, content_type: str, field: str, says: str
+) -> None:
+    # A file name or a media type is one line of visible text: a line break in a content type
+    # would split the header the attachment is served with, one in a name hides its end.
+    import json
+    import re
+
+    import httpx
+
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=says):
+        owner.myhaulmer.open_ticket(
+            subject=SUBJECT,
+            category="other",
+            message="hola",
+            attachment=(filename, b"%PDF-1.4", content_type),
+        )
+    assert len(fake.requests) == sent
+    token = owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    attachment = {"filename": filename, "content_type": content_type, "content_base64": "JVBERg=="}
+    body = {"subject": SUBJECT, "category": "other", "message": "hola", "attachment": attachment}
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            "/v1/my/tickets",
+            content=json.dumps(body),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+    assert answer.status_code == 400
+    (detail,) = answer.json()["error"]["details"]
+    assert detail["field"] == f"attachment.{field}"
+    assert re.search(says, detail["issue"])
+
+
+def test_an_attachment_keeps_a_media_type_with_its_parameters(owner: Haulmer) -> None:
+    ticket = owner.myhaulmer.open_ticket(
+        subject=SUBJECT,
+        category="other",
+        message="hola",
+        attachment=("notas.txt", b"hola", " text/plain; charset=utf-8 "),
+    )
+    assert ticket.messages[0].attachment is not None
+    assert ticket.messages[0].attachment.content_type == "text/plain; charset=utf-8"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from haulmer._platform import address_key
+from haulmer._platform import address_key, attachment_name_problem, media_type_problem
 from haulmer._shown import shown
 from haulmer.testing._clock import later, reached
 from haulmer.testing.platform import _emails as emails
@@ -178,10 +178,16 @@ def _attachment(value: Any, where: str, problems: list[tuple[str, str]]) -> dict
         problems.append((where, "an object with filename, content_type and content_base64"))
         return None
     filename, content_type = value.get("filename"), value.get("content_type")
-    if not isinstance(filename, str) or not filename.strip() or len(filename) > 255:
+    if not isinstance(filename, str):
         problems.append((f"{where}.filename", "the file's name, 1 to 255 characters"))
-    if not isinstance(content_type, str) or "/" not in content_type:
+    elif (problem := attachment_name_problem(filename)) is not None:
+        problems.append((f"{where}.filename", problem))
+    if not isinstance(content_type, str):
         problems.append((f"{where}.content_type", "a media type such as application/pdf"))
+    else:
+        content_type = content_type.strip()
+        if (problem := media_type_problem(content_type)) is not None:
+            problems.append((f"{where}.content_type", problem))
     try:
         data = base64.b64decode(str(value.get("content_base64", "")), validate=True)
     except (binascii.Error, ValueError):
