@@ -313,8 +313,8 @@ class EmissionBatch:
             if entry is not None and entry.state == "issued" and entry.token:
                 return self._from_journal(index, sale_id, document, entry)
         if self._stop is not None:  # refused while this sale waited its turn: left unsent
-            stopped_at, stopped_id, refusal = self._stop
-            raise _stopped(stopped_at, self._name(stopped_at), stopped_id, refusal)
+            stopped_at, stopped_id, refused = self._stop
+            raise _stopped(stopped_at, self._name(stopped_at), stopped_id, refused)
         if journal is not None:  # tied first, then the attempt: see _bind_journal
             yield Blocking(self._bind_journal)
             yield Blocking(partial(journal.record_attempt, sale_id, sale_id))
