@@ -28,6 +28,7 @@ from haulmer._platform import (
     as_model,
     id_path,
     name_text,
+    person_name_problem,
     receptor_text,
 )
 from haulmer._shown import shown
@@ -123,6 +124,9 @@ class Buyer(HaulmerModel):
         value = value.strip()
         if not value:
             raise ValueError("the buyer's name is required (blanks are no name)")
+        problem = person_name_problem(value)
+        if problem is not None:
+            raise ValueError(f"the buyer's name {problem}")
         return name_text(value, "buyer's name")
 
     @field_validator("email")

@@ -19,7 +19,13 @@ from haulmer._core.request import (
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
-from haulmer._platform import EMAIL_ADDRESS, id_path, name_text, razon_social_text
+from haulmer._platform import (
+    EMAIL_ADDRESS,
+    id_path,
+    name_text,
+    person_name_problem,
+    razon_social_text,
+)
 from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
@@ -155,7 +161,11 @@ def administrator_request(
     email = _required_text(email, "the administrator's e-mail")
     if not EMAIL_ADDRESS.fullmatch(email):
         raise ValidationError(f"{shown(email)} is not an e-mail address (name@example.com)")
-    body = {"email": email, "name": _name(name, "the administrator's name")}
+    admin_name = _name(name, "the administrator's name")
+    problem = person_name_problem(admin_name)
+    if problem is not None:
+        raise ValidationError(f"the administrator's name {problem}")
+    body = {"email": email, "name": admin_name}
     return APIRequest(
         "POST",
         _path(workspace_id, "/administrator"),

@@ -164,6 +164,38 @@ def test_the_platform_refuses_a_buyer_name_with_a_control_character(fake: FakeHa
     assert "control character (U+0000)" in detail["issue"]
 
 
+def test_a_buyer_name_longer_than_a_boleta_can_name_is_refused_here_and_by_the_platform(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    # The buyer's name is the one a boleta naming its buyer carries as RznSocRecep (100).
+    import json
+
+    import httpx
+
+    long_name = "Ana " + "R" * 97  # 101 characters
+    with pytest.raises(ValidationError, match="has 101 characters; at most 100"):
+        client.checkout.create_order(
+            buyer={**BUYER, "name": long_name}, products={"openfactura": 1}
+        )
+    assert len(fake.requests) == 0
+    body = {
+        "buyer": {**BUYER, "name": long_name},
+        "products": [{"code": "openfactura", "quantity": 1}],
+    }
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            "/v1/orders", content=json.dumps(body), headers={"Content-Type": "application/json"}
+        )
+    assert answer.status_code == 400
+    (detail,) = answer.json()["error"]["details"]
+    assert detail["field"] == "buyer.name"
+    assert "at most 100" in detail["issue"]
+    order = client.checkout.create_order(
+        buyer={**BUYER, "name": long_name[:100]}, products={"openfactura": 1}
+    )
+    assert order.buyer.name == long_name[:100]
+
+
 def test_plans_last_one_six_or_twelve_months(client: Haulmer) -> None:
     with pytest.raises(ValidationError, match="months"):
         client.checkout.create_order(buyer=BUYER, plans=[{"code": "pyme", "months": 3}])

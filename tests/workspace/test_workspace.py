@@ -196,6 +196,31 @@ def test_bad_administrator_or_name_is_refused_locally(fake: FakeHaulmer, client:
         owner.workspace.rename(workspace.id, "x" * 61)
 
 
+def test_an_administrator_name_longer_than_100_is_refused_locally_and_by_the_platform(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    import httpx
+
+    owner = owner_with_password(fake, client)
+    workspace = activated_workspace(fake, owner)
+    long_name = "S" * 101
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match="administrator's name has 101 characters"):
+        owner.workspace.set_administrator(workspace.id, email=ADMIN_EMAIL, name=long_name)
+    assert len(fake.requests) == sent
+    token = owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        body = json.dumps({"email": ADMIN_EMAIL, "name": long_name})
+        answer = http.post(
+            f"/v1/workspaces/{workspace.id}/administrator", content=body, headers=headers
+        )
+    assert answer.status_code == 400
+    (detail,) = answer.json()["error"]["details"]
+    assert detail["field"] == "name"
+    assert "at most 100" in detail["issue"]
+
+
 @pytest.mark.parametrize(
     ("name", "says"),
     [

@@ -15,8 +15,8 @@ from haulmer.testing.platform._catalog import DURATIONS, PAYMENT_METHODS, PLANS,
 from haulmer.testing.platform._errors import already_done, invalid, out_of_order
 from haulmer.testing.platform._models import Order, StatusChange
 from haulmer.testing.platform._validation import (
-    name_field,
     new_id,
+    person_name_field,
     raise_if,
     rut_field,
     text_field,
@@ -42,7 +42,7 @@ class CheckoutSteps(AccountSteps):
             raise invalid("the order needs a buyer", [("buyer", "required object")])
         buyer_problems: list[tuple[str, str]] = []
         buyer = {
-            "name": name_field(buyer_in, "name", buyer_problems, "buyer's name"),
+            "name": person_name_field(buyer_in, "name", buyer_problems, "buyer's name"),
             "email": text_field(buyer_in, "email", buyer_problems),
             "rut": rut_field(buyer_in, "rut", buyer_problems),
             "phone": text_field(buyer_in, "phone", buyer_problems),

@@ -61,6 +61,18 @@ def name_field(body: dict[str, Any], name: str, problems: Problems, what: str) -
     return value
 
 
+def person_name_field(body: dict[str, Any], name: str, problems: Problems, what: str) -> str:
+    """A person's name (a buyer's, an administrator's): ``name_field``, at most the SDK's
+    ``MAX_PERSON_NAME_LENGTH`` characters."""
+    from haulmer._platform import person_name_problem
+
+    noted = len(problems)
+    value = name_field(body, name, problems, what)
+    if len(problems) == noted and (problem := person_name_problem(value)) is not None:
+        problems.append((name, f"the {what} {problem}"))
+    return value
+
+
 def rut_field(body: dict[str, Any], name: str, problems: Problems) -> str:
     """A RUT field in canonical form, or "" with the reason it is wrong noted."""
     from haulmer.errors import InvalidRutError

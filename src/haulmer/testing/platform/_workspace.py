@@ -14,6 +14,7 @@ from haulmer.testing.platform._models import Account, Organization, Workspace
 from haulmer.testing.platform._validation import (
     name_field,
     new_id,
+    person_name_field,
     raise_if,
     rut_field,
     text_field,
@@ -68,7 +69,7 @@ class WorkspaceSteps(AccountSteps):
                 )
             problems: list[tuple[str, str]] = []
             email = text_field(body, "email", problems)
-            name = name_field(body, "name", problems, "administrator's name")
+            name = person_name_field(body, "name", problems, "administrator's name")
             if email and not EMAIL_ADDRESS.fullmatch(email):
                 problems.append(("email", "not an e-mail address"))
             raise_if(problems, "the administrator")
