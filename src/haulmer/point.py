@@ -39,6 +39,7 @@ from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
 __all__ = [
+    "MAX_AMOUNT",
     "Paper",
     "PointDocument",
     "PointOfSale",
@@ -51,6 +52,10 @@ __all__ = [
     "cash_due",
 ]
 
+
+MAX_AMOUNT = 10**18 - 1
+"""The most pesos a sale's payment takes: the SII writes every amount (MntTotal, a payment's
+MntPago) in 18 digits at most, and more cash than that pays no sale."""
 
 _WIDE = Context(prec=40)
 """Room for a quantity's 12.6 digits whatever the caller's decimal context."""
@@ -311,6 +316,11 @@ def sale_request(
     if amount is not None:
         if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
             raise ValidationError("amount is whole pesos received, 1 or more")
+        if amount > MAX_AMOUNT:
+            raise ValidationError(
+                f"amount {shown(amount)} is more than any sale takes: the SII's amounts have 18 "
+                f"digits, at most {_pesos(MAX_AMOUNT)}; give the pesos received"
+            )
         _check_amount(items, method, amount, kind)
         pay["amount"] = amount
     body["payment"] = pay

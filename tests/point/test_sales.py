@@ -614,3 +614,38 @@ def test_a_boleta_above_135_uf_without_its_buyer_s_name_is_refused_naming_the_fi
             owner.point.sell(point_id, [(piano, 1)], payment="cash", receptor=receptor)
         assert [d.field for d in caught.value.details] == ["receptor.razon_social"]
     assert fake.platform_state.sales == {}
+
+
+@pytest.mark.parametrize(
+    "amount", [10**18, 10**40, 10**5000], ids=["19 digits", "41 digits", "5001 digits"]
+)
+def test_cash_beyond_what_the_sii_writes_is_refused_here_and_by_the_fake(
+    fake: FakeHaulmer, client: Haulmer, shop: CertifiedShop, amount: int
+) -> None:
+    # No sale's total has more than 18 digits (MntTotal), and neither does the cash paying it.
+    import httpx
+
+    point_id, _, (pan, _, _) = _stock(shop)
+    sell = shop.ready.owner.point.sell
+    sent = len(fake.requests)
+    for item in (pan, pan.id):  # by id too: the limit needs no price
+        with pytest.raises(ValidationError, match=r"more than any sale takes.*999\.999"):
+            sell(point_id, [(item, 1)], payment="cash", amount=amount)
+    assert len(fake.requests) == sent
+    token = client.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    body = {
+        "items": [{"product_id": pan.id, "quantity": "1"}],
+        "payment": {"method": "cash", "amount": 10**18},
+    }
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            f"/v1/points/{point_id}/sales",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400
+    (detail,) = answer.json()["error"]["details"]
+    assert detail["field"] == "payment.amount"
+    assert "at most 999999999999999999" in detail["issue"]
+    top = sell(point_id, [(pan, 1)], payment="cash", amount=10**18 - 1)
+    assert top.payment.change == 10**18 - 1 - 1_990

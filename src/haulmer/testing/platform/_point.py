@@ -224,7 +224,7 @@ class PointSteps(CatalogueSteps, SetupSteps):
         from haulmer.catalogue import Product, sale_document
         from haulmer.errors import HaulmerError
         from haulmer.openfactura.emission import to_openfactura_dte
-        from haulmer.point import cash_due
+        from haulmer.point import MAX_AMOUNT, cash_due
 
         with self.lock:
             point = self.point(account, point_id)
@@ -265,6 +265,11 @@ class PointSteps(CatalogueSteps, SetupSteps):
             # keeps the exact total
             due = cash_due(total) if method == "cash" else total
             amount = payment.get("amount", due) if isinstance(payment, dict) else due
+            if isinstance(amount, int) and not isinstance(amount, bool) and amount > MAX_AMOUNT:
+                raise invalid(
+                    "the payment's amount is more than any sale takes",
+                    [("payment.amount", f"whole pesos, at most {MAX_AMOUNT} (18 digits)")],
+                )
             if isinstance(amount, bool) or not isinstance(amount, int) or amount < due:
                 in_cash = f" (${total} rounded to the 10 pesos)" if due != total else ""
                 raise invalid(
