@@ -218,11 +218,21 @@ def _quantity(value: Any, where: str) -> str:
     return format(amount.normalize(_WIDE), "f")
 
 
+_SALE_ITEM_FIELDS = ("product_id", "quantity")
+"""The fields of a sold item given as a mapping: any other would be left out of the sale."""
+
+
 def _items(items: Iterable[SaleItemArg]) -> list[dict[str, str]]:
     wire: list[dict[str, str]] = []
     for index, item in enumerate(items):
         where = f"item {index + 1}"
         if isinstance(item, Mapping):
+            unknown = [key for key in item if key not in _SALE_ITEM_FIELDS]
+            if unknown:
+                raise ValidationError(
+                    f"{where}: {', '.join(shown(key) for key in unknown)} is not a field of a "
+                    "sold item, whose fields are product_id and quantity (1 when left out)"
+                )
             product, quantity = item.get("product_id"), item.get("quantity", 1)
         elif isinstance(item, tuple) and len(item) == 2:
             product, quantity = item

@@ -649,3 +649,30 @@ def test_cash_beyond_what_the_sii_writes_is_refused_here_and_by_the_fake(
     assert "at most 999999999999999999" in detail["issue"]
     top = sell(point_id, [(pan, 1)], payment="cash", amount=10**18 - 1)
     assert top.payment.change == 10**18 - 1 - 1_990
+
+
+def test_a_sold_items_misspelt_field_is_refused_here_and_by_the_fake_not_left_out(
+    fake: FakeHaulmer, client: Haulmer, shop: CertifiedShop
+) -> None:
+    # {"product_id", "qty": 3} sold one: the quantity left out is 1, and "qty" was dropped.
+    import httpx
+
+    point_id, _, (pan, _, _) = _stock(shop)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=r"item 1: 'qty' is not a field of a sold item"):
+        shop.ready.owner.point.sell(point_id, [{"product_id": pan.id, "qty": 3}], payment="cash")
+    assert len(fake.requests) == sent
+    token = client.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    body = {
+        "items": [{"product_id": pan.id, "qty": "3"}],
+        "payment": {"method": "cash", "amout": 10_000},
+        "documento": "factura",
+    }
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            f"/v1/points/{point_id}/sales", json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+    assert answer.status_code == 400
+    fields = sorted(d["field"] for d in answer.json()["error"]["details"])
+    assert fields == ["documento", "items[0].qty", "payment.amout"]
+    assert fake.platform_state.sales == {}

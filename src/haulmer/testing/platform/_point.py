@@ -32,6 +32,9 @@ DOCUMENTS = {"boleta": 39, "factura": 33}
 PAPERS = ("80mm", "letter")
 """The paper a point prints on: an 80 mm roll or letter size."""
 
+SALE_FIELDS = ("items", "payment", "document", "receptor")
+"""The fields of a sale's body: any other is refused, not left out of the sale."""
+
 PAYMENT_METHODS = ("cash", "debit_card", "credit_card", "transfer")
 """How a customer pays at a point."""
 
@@ -234,13 +237,23 @@ class PointSteps(CatalogueSteps, SetupSteps):
                     "(PATCH /v1/points/{point_id}) before selling"
                 )
             catalogue = self.catalogues[point.catalogue_id]
-            problems: list[tuple[str, str]] = []
+            problems: list[tuple[str, str]] = [
+                (name, f"not a field of a sale ({', '.join(SALE_FIELDS)})")
+                for name in body
+                if name not in SALE_FIELDS
+            ]
+            payment = body.get("payment")
+            if isinstance(payment, dict):
+                problems += [
+                    (f"payment.{name}", "not a field of a payment (method, amount)")
+                    for name in payment
+                    if name not in ("method", "amount")
+                ]
             kind = body.get("document", point.default_document)
             if not isinstance(kind, str) or kind not in DOCUMENTS:
                 problems.append(("document", "boleta or factura"))
             items = self._sale_items(catalogue, body.get("items"), problems)
             receptor = self._receptor(body.get("receptor"), kind, problems)
-            payment = body.get("payment")
             method = payment.get("method") if isinstance(payment, dict) else None
             if method not in PAYMENT_METHODS:
                 problems.append(("payment.method", f"one of {', '.join(PAYMENT_METHODS)}"))
@@ -350,6 +363,13 @@ class PointSteps(CatalogueSteps, SetupSteps):
             where = f"items[{index}]"
             if not isinstance(item, dict):
                 problems.append((where, "an object with product_id and quantity"))
+                continue
+            unknown = [name for name in item if name not in ("product_id", "quantity")]
+            if unknown:
+                problems += [
+                    (f"{where}.{name}", "not a field of a sale's item (product_id, quantity)")
+                    for name in unknown
+                ]
                 continue
             product = catalogue.products.get(str(item.get("product_id")))
             if product is None:
