@@ -965,6 +965,47 @@ def test_a_total_to_pay_filled_beside_a_wrong_given_period_total_follows_the_com
 
 
 @pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"folio": True}, "Encabezado.IdDoc.Folio"),
+        ({"forma_pago": True}, "Encabezado.IdDoc.FmaPago"),
+        ({"lines": [{**RJ45, "ind_exe": True}]}, "Detalle[1].IndExe"),
+        ({"lines": [{**RJ45, "descuento_monto": True}]}, "Detalle[1].DescuentoMonto"),
+    ],
+)
+def test_a_bool_where_a_whole_number_goes_is_refused_not_read_as_1(
+    emisor: dict[str, Any], receptor: dict[str, Any], changes: dict[str, Any], field: str
+) -> None:
+    # pydantic reads True as 1: folio 1, an exempt line, a discount of 1 peso, silently.
+    arguments: dict[str, Any] = {"emisor": emisor, "receptor": receptor, "lines": [RJ45]}
+    with pytest.raises(DocumentError) as raised:
+        dte.factura(**{**arguments, **changes})
+    assert [(d.field, d.issue) for d in raised.value.details] == [
+        (field, "a whole number, not True")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("builder", "name", "value"),
+    [
+        ("boleta", "montos_netos", "no"),
+        ("factura", "montos_brutos", "false"),
+        ("factura", "montos_brutos", 0),
+        ("factura", "check", "no"),
+    ],
+)
+def test_a_yes_or_no_argument_is_true_or_false_not_any_value(
+    emisor: dict[str, Any], receptor: dict[str, Any], builder: str, name: str, value: Any
+) -> None:
+    # montos_netos="no" is true to Python: the boleta's prices were read as net.
+    arguments: dict[str, Any] = {"emisor": emisor, "lines": [RJ45], name: value}
+    if builder == "factura":
+        arguments["receptor"] = receptor
+    with pytest.raises(TypeError, match=f"{name} is True or False, got {value!r}"):
+        getattr(dte, builder)(**arguments)
+
+
+@pytest.mark.parametrize(
     ("value", "error"), [("100", TypeError), (True, TypeError), (10**18, DocumentError)]
 )
 def test_a_saldo_anterior_that_is_no_whole_amount_of_pesos_is_refused(

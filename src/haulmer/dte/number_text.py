@@ -90,10 +90,21 @@ def _digits_issue(value: str, text: str, digits: int | None, fraction: int | Non
         )
 
 
+def _no_bool(value: Any) -> Any:
+    """``value`` unless it is a bool, which pydantic would read as the int 1 or 0 (an IndExe of
+    ``True``, a discount of 1 peso) where a Decimal field refuses it; ``ValueError`` then."""
+    if value.__class__ is bool:
+        raise ValueError(f"a whole number, not {value}")
+    return value
+
+
 def whole_text(value: Any, info: ValidationInfo) -> Any:
     """An integer field's input, read from XML: text only as ``xs:integer`` writes it (trimmed
-    of XML blanks), anything else as given. Raises ``ValueError`` saying what the schema allows."""
-    if value.__class__ is not str or (value.isascii() and value.isdigit()):
+    of XML blanks), anything else as given but a bool. Raises ``ValueError`` saying what the
+    schema allows."""
+    if value.__class__ is not str:
+        return _no_bool(value)
+    if value.isascii() and value.isdigit():
         return value
     if not reads_xml(info.context):
         return value
@@ -116,9 +127,9 @@ def whole_text_within(digits: int) -> TextCheck:
     below the 18 every SII integer fits in, which the models' bound keeps)."""
 
     def within(value: Any, info: ValidationInfo) -> Any:
-        if value.__class__ is not str or (
-            value.isascii() and value.isdigit() and len(value) <= digits
-        ):
+        if value.__class__ is not str:
+            return _no_bool(value)
+        if value.isascii() and value.isdigit() and len(value) <= digits:
             return value
         if not reads_xml(info.context):
             return value

@@ -48,6 +48,7 @@ __all__ = [
     "dte_type",
     "exempt_globals",
     "exempt_lines",
+    "flag",
     "model_dict",
     "payment_id_doc",
     "set_once",
@@ -164,7 +165,7 @@ def build(
         credito_constructoras=_credito(options.get("credito_constructoras")),
         saldo_anterior=_saldo_anterior(options.get("saldo_anterior")),
     )
-    if options.get("check", True):
+    if flag(options.get("check", True), "check"):
         document.check()
     return document
 
@@ -244,6 +245,14 @@ def _saldo_anterior(value: object) -> int | None:
             "SaldoAnterior has 18 at most",
             [ErrorDetail("Encabezado.Totales.SaldoAnterior", "18 digits at most")],
         )
+    return value
+
+
+def flag(value: object, name: str) -> bool:
+    """A builder's yes-or-no argument, ``True`` or ``False``; a TypeError naming ``name``
+    otherwise: ``"no"`` or ``"false"`` are true to Python and would choose the other prices."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} is True or False, got {shown(value)}")
     return value
 
 

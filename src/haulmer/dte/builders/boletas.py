@@ -12,6 +12,7 @@ from haulmer.dte.builders.base import (
     document_options,
     exempt_globals,
     exempt_lines,
+    flag,
     set_once,
 )
 from haulmer.dte.builders.inputs import (
@@ -88,7 +89,7 @@ def boleta(
     """
     check_options("boleta", options, DocumentOptions)
     id_doc = _boleta_id_doc(options, ind_servicio, medio_pago)
-    if montos_netos:
+    if flag(montos_netos, "montos_netos"):
         id_doc["IndMntNeto"] = 2
     return _boleta(DTEType.BOLETA, emisor, lines, receptor, id_doc, options)
 

@@ -11,6 +11,7 @@ from haulmer.dte.builders.base import (
     document_options,
     exempt_globals,
     exempt_lines,
+    flag,
     line_dict,
     payment_id_doc,
 )
@@ -51,7 +52,7 @@ def factura(
     """
     check_options("factura", options, PaymentOptions)
     id_doc = payment_id_doc(options)
-    if montos_brutos:
+    if flag(montos_brutos, "montos_brutos"):
         id_doc["MntBruto"] = 1
     return build(
         DTEType.FACTURA,

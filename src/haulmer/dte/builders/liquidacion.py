@@ -12,6 +12,7 @@ from haulmer._shown import shown
 from haulmer.dte.builders.base import (
     build,
     document_options,
+    flag,
     line_dict,
     model_dict,
     payment_id_doc,
@@ -93,7 +94,7 @@ def liquidacion_factura(
     except ValueError as exc:
         raise unreadable_number(exc, "a commission") from None
     id_doc = payment_id_doc(options)
-    if montos_brutos:
+    if flag(montos_brutos, "montos_brutos"):
         id_doc["MntBruto"] = 1
     return build(
         DTEType.LIQUIDACION_FACTURA,

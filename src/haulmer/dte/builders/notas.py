@@ -18,6 +18,7 @@ from haulmer.dte.builders.base import (
     document_options,
     exempt_globals,
     exempt_lines,
+    flag,
     model_dict,
 )
 from haulmer.dte.builders.exportacion import export_document
@@ -154,6 +155,8 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
     folio_ref = options.get("folio_ref")
     fecha_ref: date | None = options.get("fecha_ref")
     montos_brutos = options.get("montos_brutos")
+    if montos_brutos is not None:
+        montos_brutos = flag(montos_brutos, "montos_brutos")
     moneda = options.get("moneda")
     tipo_cambio = options.get("tipo_cambio")
     otra_moneda = options.get("otra_moneda")
