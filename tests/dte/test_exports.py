@@ -85,6 +85,15 @@ def test_factura_exportacion_hotel_totals_and_otra_moneda() -> None:
     assert factura.tipo_dte is DTEType.FACTURA_EXPORTACION
 
 
+def test_a_saldo_anterior_given_to_an_export_is_refused_naming_it_alone() -> None:
+    # The Exportaciones Totales has neither SaldoAnterior nor VlrPagar: the refusal names the
+    # argument given, not also a VlrPagar the caller never wrote.
+    with pytest.raises(DocumentError) as info:
+        _hotel(saldo_anterior=100)
+    assert [detail.field for detail in info.value.details] == ["Encabezado.Totales.SaldoAnterior"]
+    assert "leave saldo_anterior out" in str(info.value)
+
+
 def test_factura_exportacion_transporte_terrestre_internacional() -> None:
     """LibreDTE's 110_003: IndServicio 5, FmaPagExp 12, Aduana with the road and the country."""
     factura = dte.factura_exportacion(

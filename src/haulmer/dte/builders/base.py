@@ -158,12 +158,21 @@ def build(
             "or its value, such as 'DOLAR USA', 'EURO' or 'PESO CL'",
             [ErrorDetail("Encabezado.Totales.TpoMoneda", f"use one of {known}")],
         ) from None
+    saldo_anterior = _saldo_anterior(options.get("saldo_anterior"))
+    if tipo.is_export and saldo_anterior is not None:
+        issue = (
+            "an export's Totales (Exportaciones) has no SaldoAnterior nor VlrPagar: leave "
+            "saldo_anterior out"
+        )
+        raise DocumentError(
+            f"the {tipo.label}: {issue}", [ErrorDetail("Encabezado.Totales.SaldoAnterior", issue)]
+        )
     if tipo.is_export:
         document = _export_amounts(document, currency)
     document = document.completed(
         tasas_adicionales=_tax_rates(options.get("tasas_adicionales")),
         credito_constructoras=_credito(options.get("credito_constructoras")),
-        saldo_anterior=_saldo_anterior(options.get("saldo_anterior")),
+        saldo_anterior=saldo_anterior,
     )
     if flag(options.get("check", True), "check"):
         document.check()
