@@ -112,6 +112,16 @@ def test_verify_of_several_files_exits_with_the_worst_outcome(
     assert "verified" in out
 
 
+def test_verify_with_allow_test_cafs_but_no_check_caf_is_a_wrong_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Without --check-caf no CAF is checked: the option was dropped and the file "verified".
+    code, out, err = run(["verify", "--allow-test-cafs", str(FACTURA)], capsys)
+    assert code == 2
+    assert out == ""
+    assert "--allow-test-cafs counts only with --check-caf" in err
+
+
 def test_verify_of_something_that_is_not_xml_fails_with_a_reason(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

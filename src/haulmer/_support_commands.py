@@ -107,6 +107,13 @@ def verify(args: argparse.Namespace) -> int:
     from haulmer.sii import validate_schema
     from haulmer.sii import verify as verify_xml
 
+    if args.allow_test_cafs and not args.check_caf:  # no CAF is checked: it would say nothing
+        print(
+            "haulmer verify: --allow-test-cafs counts only with --check-caf (which checks the "
+            "CAFs' signatures); add --check-caf, or leave --allow-test-cafs out",
+            file=sys.stderr,
+        )
+        return EXIT_UNREADABLE
     if args.files.count("-") > 1:  # the second would meet the end of what the first read
         print(
             "haulmer verify: '-' (standard input) can be read only once; name it once",
