@@ -390,6 +390,35 @@ def test_the_certificate_is_found_among_the_extra_ones() -> None:
     assert load_pfx(data, PASSWORD).holder_rut == Rut("13185095-6")
 
 
+def test_a_renewed_certificate_over_the_same_key_is_chosen_over_the_expired_one() -> None:
+    key = rsa_key()
+    expired = build_cert(
+        key,
+        san=[rut_san("13185095-6")],
+        not_before=NOW - dt.timedelta(days=800),
+        not_after=NOW - dt.timedelta(days=435),
+    )
+    renewed = build_cert(key, san=[rut_san("13185095-6")], not_after=NOW + dt.timedelta(days=300))
+    for main, extra in ((expired, [renewed]), (None, [expired, renewed])):
+        loaded = load_pfx(build_pfx(key, main, extra=extra), PASSWORD, at=NOW)
+        assert loaded.not_after == renewed.not_valid_after_utc
+    # at=None judges no dates: the file's own certificate stays the one read
+    assert load_pfx(build_pfx(key, expired, extra=[renewed]), PASSWORD, at=None).not_after == (
+        expired.not_valid_after_utc
+    )
+
+
+def test_a_file_whose_only_certificates_for_its_key_expired_is_still_refused_as_expired() -> None:
+    key = rsa_key()
+    older = build_cert(
+        key, not_before=NOW - dt.timedelta(days=800), not_after=NOW - dt.timedelta(days=435)
+    )
+    old = build_cert(
+        key, not_before=NOW - dt.timedelta(days=400), not_after=NOW - dt.timedelta(days=35)
+    )
+    assert reason_of(build_pfx(key, older, extra=[old]), at=NOW) == "expired"
+
+
 # -- every failure reason -------------------------------------------------------------------------
 
 

@@ -255,7 +255,8 @@ def load_pfx(
         raise TypeError(f"at= must be an aware datetime or None, got {type(at).__name__}")
     data = _read(data_or_path)
     key, certificate, others = _parse(data, password)
-    certificate = _matching_certificate(key, certificate, others)
+    moment = dt.datetime.now(dt.timezone.utc) if at is ValidityMoment.NOW else at
+    certificate = _matching_certificate(key, certificate, others, moment)
 
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
@@ -266,8 +267,8 @@ def load_pfx(
             "ask your certification authority for an RSA electronic signature",
         )
     loaded = Certificate(certificate, key)
-    if at is not None:
-        loaded.check_validity(None if at is ValidityMoment.NOW else at)
+    if moment is not None:
+        loaded.check_validity(moment)
     return loaded
 
 
@@ -426,8 +427,12 @@ def _skip_length(data: bytes, offset: int) -> int | None:
     return end if end <= len(data) else None
 
 
-def _matching_certificate(key: Any, certificate: Any, others: list[Any]) -> Any:
-    """The certificate for ``key``: the main one, else one of the extra ones that matches."""
+def _matching_certificate(
+    key: Any, certificate: Any, others: list[Any], moment: dt.datetime | None
+) -> Any:
+    """The certificate for ``key``: the main one, else one of the extra ones that matches; of
+    several for the key (an expired one and its renewal over the same key), the first valid at
+    ``moment``, when one is given and one is."""
     if key is None:
         raise _fail(
             CertificateErrorReason.NO_PRIVATE_KEY,
@@ -442,9 +447,13 @@ def _matching_certificate(key: Any, certificate: Any, others: list[Any]) -> Any:
             "including its certificate",
         )
     wanted = _public_der(key.public_key())
-    for candidate in candidates:
-        if _public_der(candidate.public_key()) == wanted:
-            return candidate
+    matching = [c for c in candidates if _public_der(c.public_key()) == wanted]
+    if moment is not None:
+        for candidate in matching:
+            if candidate.not_valid_before_utc <= moment <= candidate.not_valid_after_utc:
+                return candidate
+    if matching:
+        return matching[0]
     raise _fail(
         CertificateErrorReason.KEY_MISMATCH,
         "the private key in the .pfx does not belong to its certificate; export the "
