@@ -316,6 +316,32 @@ def test_the_signature_can_be_read_from_a_file(
     assert PFX_PASSWORD not in setup.model_dump_json()
 
 
+@pytest.mark.parametrize(
+    "password",
+    ["contraseña", "contraseña".encode(), "contraseña".encode("latin-1")],
+    ids=["text", "utf-8 bytes", "latin-1 bytes"],
+)
+def test_a_non_ascii_password_given_as_text_or_bytes_uploads_the_signature(
+    fake: FakeHaulmer, ready: ReadyWorkspace, password: str | bytes
+) -> None:
+    # load_pfx opens the .pfx with each (a password read from a file a Windows tool saved comes
+    # as Latin-1 bytes); the upload sends the text the platform opens it with, never the bytes
+    setup = started_setup(fake, ready)
+    ready.admin.openfactura.setup.choose_organization(
+        setup.id, organization_id=ready.organization.id, company=COMPANY
+    )
+    pfx = make_test_pfx(
+        rut="12345678-5",
+        password="contraseña",
+        not_before=datetime(2025, 1, 1),
+        not_after=datetime(2028, 1, 1),
+    )
+    uploaded = ready.admin.openfactura.setup.upload_certificate(setup.id, pfx, password=password)
+    assert uploaded.status is SetupStatus.PENDING_DTE_TYPES  # the platform opened it
+    assert uploaded.certificate is not None
+    assert str(uploaded.certificate.holder_rut) == "12345678-5"
+
+
 @pytest.mark.parametrize("encoding", ["base64", "latin-1"])
 def test_a_signature_given_as_text_where_its_path_goes_is_not_quoted_back(
     fake: FakeHaulmer, ready: ReadyWorkspace, encoding: str

@@ -293,7 +293,7 @@ def _path_in_message(pfx: str | os.PathLike[str]) -> tuple[str, str]:
 def certificate_request(
     setup_id: str,
     pfx: PfxInput,
-    password: str | None,
+    password: str | bytes | None,
     idempotency_key: str | None,
     at: datetime | None = None,
     **options: Any,
@@ -314,7 +314,7 @@ def certificate_request(
             "signature issued by a Chilean certification authority",
             "no_rut",
         )
-    body = {"pfx_base64": base64.b64encode(data).decode("ascii"), "password": password}
+    body = {"pfx_base64": base64.b64encode(data).decode("ascii"), "password": _as_text(password)}
     return APIRequest(
         "POST",
         setup_path(setup_id, "/certificate"),
@@ -327,6 +327,19 @@ def certificate_request(
         error_hints=_CERTIFICATE_HINTS,
         **options,
     )
+
+
+def _as_text(password: str | bytes | bytearray | memoryview) -> str:
+    """The password as the text the platform takes: bytes as UTF-8, else as Latin-1 (a
+    password read from a file a Windows tool saved), which opens the .pfx ``load_pfx`` opened
+    with those bytes (OpenSSL reads bytes that are no UTF-8 one byte per character)."""
+    if isinstance(password, str):
+        return password
+    secret = bytes(password)
+    try:
+        return secret.decode("utf-8")
+    except UnicodeDecodeError:
+        return secret.decode("latin-1")
 
 
 _CERTIFICATE_HINTS = {

@@ -114,7 +114,7 @@ class AsyncSetup(AsyncAPIResource):
         setup_id: str,
         pfx: PfxInput,
         *,
-        password: str | None,
+        password: str | bytes | None,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -122,7 +122,8 @@ class AsyncSetup(AsyncAPIResource):
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
-        """Step 2: the legal representative's .pfx/.p12, checked locally before upload.
+        """Step 2: the legal representative's .pfx/.p12, checked locally before upload; its
+        password as text, or as bytes (UTF-8, or Latin-1 as a Windows tool saves it).
 
         The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
         a lost answer get the upload's answer, not "already done".
