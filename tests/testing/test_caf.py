@@ -109,3 +109,45 @@ def test_a_test_caf_is_dated_today_in_chile_whatever_the_machines_zone(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+@pytest.mark.parametrize("name", ["CAFÉ “EL ÑANDÚ” SPA", "EMPRESA 😀 LTDA", "ŁÓDŹ SPA"])
+def test_a_razon_social_iso_8859_1_cannot_write_is_refused_naming_the_character(
+    name: str,
+) -> None:
+    with pytest.raises(ValueError, match="ISO-8859-1") as caught:
+        make_test_caf_xml(rut="76086428-5", razon_social=name, dte_type=33, fresh_key=True)
+    assert "razon_social" in str(caught.value)
+
+
+def test_a_blank_razon_social_is_refused() -> None:
+    with pytest.raises(ValueError, match="razon_social"):
+        make_test_caf_xml(rut="76086428-5", razon_social="  ", dte_type=33, fresh_key=True)
+
+
+def test_a_datetime_as_issued_on_authorizes_on_its_day_in_chile() -> None:
+    # 02:00 UTC on 1 December is still 30 November in Chile
+    moment = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc)
+    caf = make_test_caf(
+        rut="76086428-5", razon_social="X", dte_type=33, issued_on=moment, fresh_key=True
+    )
+    assert caf.authorized_on == dt.date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"issued_on": "someday"}, "issued_on"),
+        ({"dte_type": "factura"}, "dte_type"),
+        ({"dte_type": True}, "dte_type"),
+        ({"folio_from": "1"}, "folio_from"),
+        ({"folio_to": 10.5}, "folio_to"),
+    ],
+)
+def test_arguments_of_the_wrong_kind_are_refused_naming_them(
+    arguments: dict[str, object], message: str
+) -> None:
+    given: dict[str, object] = {"rut": "76086428-5", "razon_social": "X", "dte_type": 33}
+    given.update(arguments)
+    with pytest.raises((TypeError, ValueError), match=message):
+        make_test_caf_xml(**given, fresh_key=True)  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
-from haulmer._chile import chile_today
+from haulmer._chile import chile_date, chile_today
 from haulmer._lazy import LazyModule
 from haulmer.rut import Rut
 
@@ -76,6 +76,35 @@ def _b64_int(value: int) -> str:
     return base64.b64encode(value.to_bytes((value.bit_length() + 7) // 8, "big")).decode("ascii")
 
 
+def _razon_social(razon_social: str) -> str:
+    """RS as the SII writes it: blanks collapsed, cut to 40 characters, in ISO-8859-1 (the file's
+    and the timbre's encoding); ``ValueError`` for a name that is blank or that it cannot write."""
+    if not isinstance(razon_social, str):
+        raise TypeError(f"razon_social must be a str, got {type(razon_social).__name__}")
+    text = " ".join(razon_social.split())[:_RS_LIMIT].rstrip()
+    if not text:
+        raise ValueError("razon_social is blank; give the issuer's razón social")
+    unwritable = next((c for c in text if ord(c) > 0xFF), None)
+    if unwritable is not None:
+        raise ValueError(
+            f"razon_social holds {unwritable!r} (U+{ord(unwritable):04X}), which ISO-8859-1, the "
+            "encoding of CAF files and timbres, cannot write; the SII's razón social has none: "
+            "use plain quotes and letters (Ñ and accents are fine)"
+        )
+    return text
+
+
+def _authorization_day(issued_on: object) -> dt.date:
+    """FA: ``issued_on`` as its day in Chile (a date, a datetime, ``'YYYY-MM-DD'``), by default
+    today there."""
+    if issued_on is None:
+        return chile_today()
+    try:
+        return chile_date(issued_on)
+    except ValueError as exc:
+        raise ValueError(f"issued_on must be a datetime.date: {exc}") from None
+
+
 def make_test_caf_xml(
     *,
     rut: str | Rut,
@@ -90,9 +119,9 @@ def make_test_caf_xml(
     """A complete CAF file (``<AUTORIZACION>``, ISO-8859-1) for a test issuer.
 
     ``issued_on`` is the authorization date FA (by default today in Chile, the day a document
-    issued now is dated, whatever the machine's time zone). Every distinct CAF (issuer,
-    type, range, IDK, date) has its own key pair; asking again for the same CAF returns the same
-    file, to keep test suites fast, unless ``fresh_key=True``.
+    issued now is dated, whatever the machine's time zone; a datetime: its day in Chile). Every
+    distinct CAF (issuer, type, range, IDK, date) has its own key pair; asking again for the same
+    CAF returns the same file, to keep test suites fast, unless ``fresh_key=True``.
     """
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import padding
@@ -100,13 +129,18 @@ def make_test_caf_xml(
 
     from haulmer.sii import timbre_bytes, to_latin1
 
+    given = (("dte_type", dte_type), ("folio_from", folio_from), ("folio_to", folio_to))
+    for name, number in given:
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise TypeError(f"{name} must be an int, got {type(number).__name__}")
     if idk in (100, 300):
         raise ValueError("IDK 100 and 300 are the SII's; a test CAF needs another IDK")
     if folio_from < 1 or folio_to < folio_from:
         raise ValueError(f"folio range {folio_from}..{folio_to} is not valid")
+    rs_text = _razon_social(razon_social)
+    authorized_on = _authorization_day(issued_on)
     signer = _test_signer_key(idk)
     rut_text = str(Rut.parse(rut, validate_dv=False))
-    authorized_on = issued_on or chile_today()
     caf_key = (
         _new_caf_key()
         if fresh_key
@@ -118,7 +152,7 @@ def make_test_caf_xml(
     caf = etree.SubElement(root, "CAF", version="1.0")
     da = etree.SubElement(caf, "DA")
     etree.SubElement(da, "RE").text = rut_text
-    etree.SubElement(da, "RS").text = " ".join(razon_social.split())[:_RS_LIMIT].rstrip()
+    etree.SubElement(da, "RS").text = rs_text
     etree.SubElement(da, "TD").text = str(int(dte_type))
     rng = etree.SubElement(da, "RNG")
     etree.SubElement(rng, "D").text = str(folio_from)
