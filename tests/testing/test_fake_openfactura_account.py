@@ -113,6 +113,18 @@ def test_a_rut_that_already_has_an_account_is_refused_naming_its_company(
     assert kept.razon_social == "NUEVA SPA"
 
 
+@pytest.mark.parametrize("name", ["CAFÉ “EL ÑANDÚ” SPA", "   "])
+def test_a_razon_social_no_caf_can_carry_is_refused_when_the_tenant_is_added(
+    fake: FakeHaulmer, name: str
+) -> None:
+    # its CAFs carry it as RS, in ISO-8859-1: accepted, the tenant's first emission broke the fake
+    with pytest.raises(ValueError, match=r"RznSoc|razón social"):
+        fake.add_openfactura_tenant("f" * 32, rut="76086428-5", razon_social=name)
+    assert fake.openfactura_state.tenant_for_key("f" * 32) is None
+    added = fake.add_openfactura_tenant("f" * 32, rut="76086428-5", razon_social=" ÑANDÚ SPA ")
+    assert added.razon_social == "ÑANDÚ SPA"
+
+
 def test_a_key_already_in_use_is_refused_for_any_rut(fake: FakeHaulmer) -> None:
     with pytest.raises(ValueError, match=r"already authenticates HOSTY SPA \(76430498-5\)") as info:
         fake.add_openfactura_tenant(HOSTY_KEY, rut="76086428-5", razon_social="NUEVA SPA")

@@ -438,12 +438,15 @@ class OpenFacturaState:
         """Register the taxpayer that ``api_key`` authenticates.
 
         Like OpenFactura, one account per RUT and one company per key: a RUT another key serves,
-        or a key already in use, is refused with ``ValueError`` (tenants do not share folios).
+        or a key already in use, is refused with ``ValueError`` (tenants do not share folios), as
+        is a razón social its documents and CAFs cannot carry (blank, or not ISO-8859-1).
         """
+        from haulmer._platform import razon_social_text
         from haulmer.rut import Rut
 
         if not api_key:
             raise ValueError("api_key must not be empty")
+        razon_social = razon_social_text(razon_social)  # its CAFs carry it in ISO-8859-1
         canonical = str(Rut(str(rut)))
         self._refuse_taken(api_key, canonical, razon_social)
         if isinstance(acteco, (list, tuple)):
