@@ -269,6 +269,24 @@ def test_unreadable_rsask_is_reported() -> None:
         Caf.from_xml(broken)
 
 
+@pytest.mark.parametrize(
+    "line_end",
+    [b"\r\r\n", b"\n\n", b"\n \t\n"],
+    ids=["cr-cr-lf (unix2dos twice)", "doubled", "blank line with blanks"],
+)
+def test_an_rsask_whose_lines_are_parted_by_blank_lines_loads(line_end: bytes) -> None:
+    data = make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33, folio_to=9)
+    head, rest = data.split(b"<RSASK>", 1)
+    pem, tail = rest.split(b"</RSASK>", 1)
+    spaced = pem.strip().replace(b"\n", line_end)
+    caf = Caf.from_xml(head + b"<RSASK>" + spaced + b"</RSASK>" + tail)
+    original = Caf.from_xml(data).private_key
+    assert caf.private_key is not None
+    assert original is not None
+    assert caf.keys_match()
+    assert caf.private_key.private_numbers() == original.private_numbers()
+
+
 def test_an_rsask_encrypted_with_a_password_is_named_as_such() -> None:
     from cryptography.hazmat.primitives import serialization
 

@@ -392,8 +392,12 @@ def _private_key(root: etree._Element) -> rsa.RSAPrivateKey | None:
     pem = (leaf_text(node) or "").strip() if node is not None else ""
     if not pem:
         return None
+    # One line each, blank ones left out: a file through unix2dos twice parts them with blank
+    # lines (CR CR LF), which PEM readers take as the end of headers. RSASK is outside FRMA, and
+    # the key still has to match RSAPK.
+    lines = "\n".join(line.strip() for line in pem.splitlines() if line.strip())
     try:
-        key = serialization.load_pem_private_key(pem.encode("ascii"), None)
+        key = serialization.load_pem_private_key(lines.encode("ascii"), None)
     except (ValueError, TypeError, UnicodeEncodeError):
         if "ENCRYPTED" in pem:  # "BEGIN ENCRYPTED PRIVATE KEY", or Proc-Type: 4,ENCRYPTED
             raise XMLError(
