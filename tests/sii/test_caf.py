@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import pickle
@@ -258,6 +259,25 @@ def test_a_timbre_whose_caf_or_folio_is_no_number_fails_verification(
         reasons = [f.reason for f in result.failures]
         assert not any("cannot be verified" in reason for reason in reasons), reasons
         assert any("folio" in r or "not a number" in r for r in reasons), reasons
+
+
+def test_a_caf_files_path_given_for_its_contents_is_refused_saying_to_read_the_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "FoliosSII7608642833120261101.xml"
+    path.write_bytes(make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33))
+    for given in (path, str(path), path.name):
+        with pytest.raises(XMLError, match=r"contents, not its path.*read_bytes\(\)"):
+            Caf.from_xml(given)  # type: ignore[arg-type]
+    assert Caf.from_xml(path.read_bytes()).dte_type == 33
+
+
+def test_text_that_is_no_xml_is_not_quoted_back() -> None:
+    # a CAF kept in base64 (a database column) holds the private key
+    encoded = base64.b64encode(make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33))
+    with pytest.raises(XMLError) as caught:
+        Caf.from_xml(encoded.decode("ascii"))
+    assert encoded.decode("ascii")[100:140] not in str(caught.value)
 
 
 def test_unreadable_rsask_is_reported() -> None:

@@ -11,6 +11,7 @@ import binascii
 import calendar
 import codecs
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -80,6 +81,13 @@ class Caf:
         that are not UTF-8 (an Ñ or an accent in RS) are read as ISO-8859-1.
         Raises ``XMLError`` naming the missing or malformed part.
         """
+        if isinstance(data, os.PathLike) or (
+            isinstance(data, str) and data.strip() and "<" not in data
+        ):
+            raise XMLError(
+                "Caf.from_xml takes the CAF file's contents, not its path (text with no '<' "
+                "holds no XML): pass Path(path).read_bytes(), the file as the SII handed it out"
+            )
         return cls.from_element(parse_xml(_undeclared_latin1(data)))
 
     @classmethod
