@@ -331,6 +331,17 @@ def test_the_sii_keys_cannot_be_overridden() -> None:
     assert official.official
 
 
+@pytest.mark.parametrize("idk", ["100", "4242", True, 300.0])
+def test_an_idk_that_is_no_int_is_refused_so_no_test_key_is_filed_beside_the_siis(
+    idk: object,
+) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
+    with pytest.raises(TypeError, match="IDK must be an int"):
+        register_caf_signer_key(idk, key)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="idk must be an int"):
+        make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, idk=idk)  # type: ignore[arg-type]
+
+
 def test_registered_test_keys_are_not_official_and_can_be_removed() -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
     register_caf_signer_key(4243, key, label="my key")

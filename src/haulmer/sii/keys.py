@@ -89,6 +89,8 @@ def register_caf_signer_key(idk: int, public_key: rsa.RSAPublicKey, *, label: st
 
     The SII's IDKs cannot be overridden: a forged "SII" key would defeat the FRMA check.
     """
+    if not isinstance(idk, int) or isinstance(idk, bool):
+        raise TypeError(f"the IDK must be an int, as a CAF's <IDK> reads, got {type(idk).__name__}")
     if idk in SII_IDKS:
         raise ValueError(f"IDK {idk} belongs to the SII; register test keys under another IDK")
     if not isinstance(public_key, rsa.RSAPublicKey):

@@ -129,7 +129,12 @@ def make_test_caf_xml(
 
     from haulmer.sii import timbre_bytes, to_latin1
 
-    given = (("dte_type", dte_type), ("folio_from", folio_from), ("folio_to", folio_to))
+    given = (
+        ("dte_type", dte_type),
+        ("folio_from", folio_from),
+        ("folio_to", folio_to),
+        ("idk", idk),
+    )
     for name, number in given:
         if not isinstance(number, int) or isinstance(number, bool):
             raise TypeError(f"{name} must be an int, got {type(number).__name__}")
