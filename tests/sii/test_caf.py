@@ -110,6 +110,43 @@ def test_expiry_is_six_months_after_fa_for_facturas_and_notes() -> None:
     assert not caf.is_expired(dt.date(2019, 12, 21))
 
 
+@pytest.mark.parametrize(
+    ("authorized_on", "expires_on"),
+    [
+        (dt.date(2018, 7, 1), dt.date(2019, 1, 1)),  # Res. Ex. SII 58/2017: six months from here
+        (dt.date(2017, 5, 1), dt.date(2018, 11, 1)),  # before: eighteen months...
+        (dt.date(2018, 3, 1), dt.date(2018, 12, 31)),  # ... ending on 31 December 2018 at most
+        (dt.date(2016, 1, 1), dt.date(2017, 7, 1)),
+        (dt.date(2015, 6, 1), dt.date(2017, 6, 30)),  # authorized before 2016: until 30 June 2017
+    ],
+)
+def test_a_caf_authorized_before_july_2018_keeps_the_validity_the_sii_gave_it_then(
+    authorized_on: dt.date, expires_on: dt.date
+) -> None:
+    caf = make_test_caf(
+        rut="76086428-5", razon_social="X", dte_type=61, folio_to=5, issued_on=authorized_on
+    )
+    assert caf.expires_on == expires_on
+    assert not caf.is_expired(expires_on)
+    assert caf.is_expired(expires_on + dt.timedelta(days=1))
+
+
+def test_a_factura_stamped_within_eighteen_months_of_a_2017_caf_issues_and_verifies() -> None:
+    from haulmer.testing.certificates import make_test_certificate
+
+    caf = make_test_caf(
+        rut=EMISOR_RUT, razon_social="X", dte_type=33, folio_to=5, issued_on=dt.date(2017, 5, 1)
+    )
+    stamped_at = dt.datetime(2018, 2, 1, 10, 0)
+    certificate = make_test_certificate(
+        not_before=dt.datetime(2017, 1, 1), not_after=dt.datetime(2019, 1, 1)
+    )
+    document = make_document(33).model_copy(deep=True)
+    signed = issue(document, caf=caf, certificate=certificate, timestamp=stamped_at, folio=1)
+    result = verify(signed, check_caf=True, allow_test_cafs=True)
+    assert result.ok, result.failures
+
+
 def test_expiry_clamps_to_the_end_of_a_shorter_month() -> None:
     caf = make_test_caf(
         rut="76086428-5", razon_social="X", dte_type=33, issued_on=dt.date(2026, 8, 31)

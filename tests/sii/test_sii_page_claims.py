@@ -25,6 +25,15 @@ def test_cafs_of_these_types_expire_six_months_after_their_date() -> None:
     assert "six months after its date for 33, 43, 46, 56, 61" in _page("guides/local-signing.md")
     assert sorted(caf.EXPIRING_TYPES) == [33, 43, 46, 56, 61]
     assert caf._VALIDITY_MONTHS == 6
+    assert "before July 2018 keeps the validity Res. Ex. SII 58/2017 gave it (eighteen months, " + (
+        "to 31 December 2018 at most; until 30 June 2017 if authorized before 2016)"
+    ) in _page("sii.md")
+    assert caf._OLD_VALIDITY_MONTHS == 18
+    assert [d.isoformat() for d in (caf._SIX_MONTHS_FROM, caf._OLD_VALIDITY_END)] == [
+        "2018-07-01",
+        "2018-12-31",
+    ]
+    assert caf._BEFORE_2016_END.isoformat() == "2017-06-30"
 
 
 def test_envelopes_hold_2000_documents_or_500_boletas() -> None:

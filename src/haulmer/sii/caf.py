@@ -45,6 +45,24 @@ EXPIRING_TYPES: Final = frozenset({33, 43, 46, 56, 61})
 """Types whose folios expire six months after the CAF's authorization date (FA)."""
 
 _VALIDITY_MONTHS: Final = 6
+_SIX_MONTHS_FROM: Final = dt.date(2018, 7, 1)
+"""Res. Ex. SII 58/2017: CAFs authorized from this day are valid six months; older ones kept
+eighteen months (Res. Ex. 24/2016), to 31 December 2018 at most, and those authorized before
+2016 until 30 June 2017."""
+_OLD_VALIDITY_MONTHS: Final = 18
+_OLD_VALIDITY_END: Final = dt.date(2018, 12, 31)
+_FIRST_RULE_FROM: Final = dt.date(2016, 1, 1)
+_BEFORE_2016_END: Final = dt.date(2017, 6, 30)
+
+
+def _last_valid_day(authorized_on: dt.date) -> dt.date:
+    """The last day the folios of an expiring type's CAF authorized on ``authorized_on`` may be
+    used, as the SII's resolutions say for a CAF of that date."""
+    if authorized_on >= _SIX_MONTHS_FROM:
+        return _add_months(authorized_on, _VALIDITY_MONTHS)
+    if authorized_on >= _FIRST_RULE_FROM:
+        return min(_add_months(authorized_on, _OLD_VALIDITY_MONTHS), _OLD_VALIDITY_END)
+    return _BEFORE_2016_END
 
 
 def _day_in_chile(on: object) -> dt.date:
@@ -165,10 +183,11 @@ class Caf:
 
     @cached_property
     def expires_on(self) -> dt.date | None:
-        """Last day the folios may be used (six months after FA for facturas and notes)."""
+        """Last day the folios may be used (six months after FA for facturas and notes; for a
+        CAF authorized before July 2018, what the SII gave it then)."""
         if self.dte_type not in EXPIRING_TYPES:
             return None
-        return _add_months(self.authorized_on, _VALIDITY_MONTHS)
+        return _last_valid_day(self.authorized_on)
 
     def is_expired(self, on: dt.date | None = None) -> bool:
         """Whether the folios may no longer be used on ``on`` (by default today in Chile, the day

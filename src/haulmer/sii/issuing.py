@@ -271,8 +271,8 @@ def _check_caf(data: TimbreData, caf: Caf, local_time: dt.datetime) -> None:
         )
     if caf.is_expired(local_time.date()):
         raise DocumentError(
-            f"the CAF's folios expired on {caf.expires_on} (six months after {caf.authorized_on}); "
-            "request a new CAF from the SII",
+            f"the CAF's folios expired on {caf.expires_on} (the SII's validity for a CAF "
+            f"authorized on {caf.authorized_on}); request a new CAF from the SII",
             [ErrorDetail("caf", f"expired on {caf.expires_on}")],
         )
 
