@@ -492,6 +492,36 @@ def test_wrong_password() -> None:
     assert reason_of(data, None) == "wrong_password"
 
 
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (PASSWORD + "\n", "ends with a line break"),
+        (PASSWORD + "\r\n", "ends with a line break"),
+        ((PASSWORD + "\n").encode(), "ends with a line break"),
+        (" " + PASSWORD + " ", "starts or ends with blanks"),
+    ],
+)
+def test_a_password_read_with_its_line_break_is_refused_saying_to_strip_it(
+    given: str | bytes, said: str
+) -> None:
+    # a password file (a Docker secret, an .env line) read whole keeps its last line break
+    key = rsa_key()
+    data = build_pfx(key, build_cert(key))
+    with pytest.raises(CertificateError, match=said) as caught:
+        load_pfx(data, given)
+    assert caught.value.reason == "wrong_password"
+    assert "strip()" in str(caught.value)
+    assert PASSWORD not in str(caught.value)
+    assert "S3cr3t" not in repr(caught.value)
+
+
+def test_a_password_whose_blanks_are_its_own_still_opens_the_file() -> None:
+    key = rsa_key()
+    data = build_pfx(key, build_cert(key), password=" clave con espacios ")
+    assert load_pfx(data, " clave con espacios ").holder_rut is None
+    assert reason_of(data, "clave con espacios") == "wrong_password"
+
+
 def test_a_truncated_file_reads_as_wrong_password_or_damaged() -> None:
     key = rsa_key()
     data = build_pfx(key, build_cert(key))

@@ -327,8 +327,6 @@ def quoted_path(path: str) -> str:
 
 def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[Any]]:
     """Decrypt the PKCS#12 into (key, certificate, other certificates)."""
-    from cryptography.hazmat.primitives.serialization import pkcs12
-
     if not _looks_like_pkcs12(data):
         hint = (
             "this is a PEM file; export the signature as .pfx/.p12 (with its private key)"
@@ -338,6 +336,35 @@ def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[An
         raise _fail(CertificateErrorReason.NOT_PKCS12, f"the data is not a PKCS#12 file; {hint}")
 
     secret = _password_bytes(password)
+    loaded = _opened(data, secret)
+    if loaded is not None:
+        certificate = loaded.cert.certificate if loaded.cert is not None else None
+        others = [extra.certificate for extra in loaded.additional_certs]
+        return loaded.key, certificate, others
+    stripped = secret.strip() if secret else secret
+    if stripped != secret and stripped and _opened(data, stripped) is not None:
+        blanks = (
+            "ends with a line break (as a password file read whole, an .env line or a Docker "
+            "secret, does)"
+            if secret and secret.rstrip(b" \t") != secret.rstrip()
+            else "starts or ends with blanks"
+        )
+        raise _fail(
+            CertificateErrorReason.WRONG_PASSWORD,
+            f"the password {blanks}, and opens this .pfx without them: pass password.strip()",
+        )
+    raise _fail(
+        CertificateErrorReason.WRONG_PASSWORD,
+        "the password does not open this .pfx (or the file is damaged); check the password "
+        "you chose when exporting the signature",
+    ) from None
+
+
+def _opened(data: bytes, secret: bytes | None) -> Any:
+    """The PKCS#12 opened with ``secret`` as OpenSSL reads it (its old one-byte-per-character
+    form too for a non-ASCII one; an empty one as no password and as ""), or None."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
     attempts: list[bytes | None] = [secret or None]
     if not secret:
         attempts.append(b"")
@@ -345,17 +372,10 @@ def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[An
         attempts.append(_legacy_password(secret))
     for attempt in attempts:
         try:
-            loaded = pkcs12.load_pkcs12(data, attempt)
+            return pkcs12.load_pkcs12(data, attempt)
         except (ValueError, TypeError):
             continue
-        certificate = loaded.cert.certificate if loaded.cert is not None else None
-        others = [extra.certificate for extra in loaded.additional_certs]
-        return loaded.key, certificate, others
-    raise _fail(
-        CertificateErrorReason.WRONG_PASSWORD,
-        "the password does not open this .pfx (or the file is damaged); check the password "
-        "you chose when exporting the signature",
-    ) from None
+    return None
 
 
 def _password_bytes(password: str | bytes | bytearray | memoryview | None) -> bytes | None:
