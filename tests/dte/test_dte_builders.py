@@ -386,6 +386,51 @@ def test_tasas_adicionales_that_are_not_a_mapping_are_a_type_error(
         )
 
 
+def _guia(emisor: dict[str, Any], receptor: dict[str, Any], **given: Any) -> Document:
+    return dte.guia_despacho(emisor=emisor, receptor=receptor, lines=[RJ45], **given)
+
+
+def _export(emisor: dict[str, Any], receptor: dict[str, Any], **given: Any) -> Document:
+    foreigner = {"razon_social": "Jackie Chan", "extranjero": {"nacionalidad": "225"}}
+    line = {"nombre": "Consultoría", "precio": 100}
+    return dte.factura_exportacion(
+        emisor=emisor, receptor=foreigner, lines=[line], moneda="DOLAR USA", **given
+    )
+
+
+@pytest.mark.parametrize(
+    ("builder", "argument", "value", "key", "other"),
+    [
+        (_guia, "ind_traslado", 5, "IndTraslado", 1),
+        (_guia, "tipo_despacho", 2, "tipo_despacho", 1),
+        (_export, "ind_servicio", 3, "IndServicio", 4),
+        (_export, "forma_pago_exportacion", 21, "FmaPagExp", 1),
+    ],
+)
+def test_a_guias_and_an_exports_arguments_given_twice_differently_are_refused_not_replaced(
+    emisor: dict[str, Any],
+    receptor: dict[str, Any],
+    builder: Any,
+    argument: str,
+    value: int,
+    key: str,
+    other: int,
+) -> None:
+    """``ind_traslado=5`` with ``id_doc={"IndTraslado": 1}`` silently sent a traslado interno
+    where the caller's id_doc said a sale; both are refused, naming the field, as the payment
+    terms are; given alike, they are taken."""
+    alias = {"tipo_despacho": "TipoDespacho", "forma_pago_exportacion": "FmaPagExp"}.get(
+        argument, key
+    )
+    needed = {_guia: ("ind_traslado", 1), _export: ("ind_servicio", 3)}[builder]
+    given = dict([needed]) if argument != needed[0] else {}
+    with pytest.raises(DocumentError, match=rf"{alias} given twice") as caught:
+        builder(emisor, receptor, id_doc={key: other}, **{**given, argument: value})
+    assert [d.field for d in caught.value.details] == [f"Encabezado.IdDoc.{alias}"]
+    alike = builder(emisor, receptor, id_doc={key: value}, **{**given, argument: value})
+    assert alike.to_sii_dict()["Encabezado"]["IdDoc"][alias] == value
+
+
 def test_guia_despacho_carries_transport(emisor: dict[str, Any], receptor: dict[str, Any]) -> None:
     doc = dte.guia_despacho(
         emisor=emisor,

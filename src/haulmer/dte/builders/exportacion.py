@@ -16,6 +16,7 @@ from haulmer.dte.builders.base import (
     exempt_globals,
     exempt_lines,
     model_dict,
+    set_once,
 )
 from haulmer.dte.builders.inputs import (
     AduanaInput,
@@ -124,10 +125,8 @@ def factura_exportacion(
     """
     check_options("factura_exportacion", options, DocumentOptions)
     id_doc: dict[str, Any] = dict(options.get("id_doc") or {})
-    if ind_servicio is not None:
-        id_doc["IndServicio"] = ind_servicio
-    if forma_pago_exportacion is not None:
-        id_doc["FmaPagExp"] = forma_pago_exportacion
+    set_once(id_doc, "IndServicio", "ind_servicio", ind_servicio, default=None)
+    set_once(id_doc, "FmaPagExp", "forma_pago_exportacion", forma_pago_exportacion, default=None)
     return export_document(
         DTEType.FACTURA_EXPORTACION,
         emisor=emisor,

@@ -14,6 +14,7 @@ from haulmer.dte.builders.base import (
     flag,
     line_dict,
     payment_id_doc,
+    set_once,
 )
 from haulmer.dte.builders.inputs import (
     DocumentOptions,
@@ -142,9 +143,9 @@ def guia_despacho(
     ``referencias``, ``id_doc``, ``check``).
     """
     check_options("guia_despacho", options, DocumentOptions)
-    id_doc: dict[str, Any] = {**(options.get("id_doc") or {}), "IndTraslado": ind_traslado}
-    if tipo_despacho is not None:
-        id_doc["TipoDespacho"] = tipo_despacho
+    id_doc: dict[str, Any] = dict(options.get("id_doc") or {})
+    set_once(id_doc, "IndTraslado", "ind_traslado", ind_traslado, default=None)
+    set_once(id_doc, "TipoDespacho", "tipo_despacho", tipo_despacho, default=None)
     return build(
         DTEType.GUIA_DESPACHO,
         emisor=emisor,
