@@ -162,6 +162,21 @@ def test_a_boletas_ind_servicio_given_in_id_doc_is_kept(
     assert doc.encabezado.id_doc.ind_servicio == 1
 
 
+@pytest.mark.parametrize("key", ["IndServicio", "ind_servicio"])
+def test_build_takes_a_boletas_ind_servicio_given_as_none_as_not_given(
+    emisor: dict[str, Any], key: str
+) -> None:
+    # As boleta() does: None is no value, so the default (3 ventas y servicios) applies.
+    doc = dte.build(
+        39,
+        emisor=emisor,
+        receptor={"rut": "66666666-6"},
+        lines=[{"nombre": "Agua", "precio": 24500}],
+        id_doc={key: None},
+    )
+    assert doc.encabezado.id_doc.ind_servicio == 3
+
+
 @pytest.mark.parametrize("builder", [dte.boleta, dte.boleta_exenta])
 def test_a_boletas_ind_servicio_given_twice_differently_is_refused(
     emisor: dict[str, Any], builder: Any

@@ -118,8 +118,8 @@ def build(
     check_options("build", options, DocumentOptions)
     tipo = dte_type(tipo_dte)
     id_doc = dict(options.get("id_doc") or {})
-    if tipo.is_boleta and not {"IndServicio", "ind_servicio"} & set(id_doc):
-        id_doc["IndServicio"] = 3  # as boleta() and boleta_exenta(): ventas y servicios
+    if tipo.is_boleta:  # as boleta() and boleta_exenta(): 3 ventas y servicios, unless given
+        set_once(id_doc, "IndServicio", "ind_servicio", None, default=3)
     header: dict[str, Any] = {
         "IdDoc": {
             **id_doc,
