@@ -7,6 +7,7 @@ import decimal
 import enum
 import json
 import math
+import re
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, ClassVar, Final
 
@@ -38,13 +39,26 @@ __all__ = [
 _REQUEST_ID = "_request_id"
 
 
+_NUMBER_MARK: Final = "\udc00"
+"""What encloses a Decimal's exact text in the JSON ``json.dumps`` writes, for ``encode_json`` to
+turn into a number: a lone surrogate, which no text that can be sent holds."""
+_MARKED_NUMBER: Final = re.compile(
+    f'"{_NUMBER_MARK}(-?[0-9]+(?:\\.[0-9]+)?(?:E-[0-9]+)?){_NUMBER_MARK}"'
+)
+"""A Decimal's exact text as ``_json_default`` marks it, in its quotes."""
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(by_alias=True, exclude_none=True)
     if isinstance(value, decimal.Decimal):
         if not value.is_finite():  # NaN or Infinity: JSON has neither (and int() fails on them)
             raise ValueError(f"{value} is not a JSON number")
-        return int(value) if value == value.to_integral_value() else float(value)
+        if value == value.to_integral_value():
+            return int(value)
+        # As a float it would lose every digit after the 17th (QtyItem and PrcItem take 18):
+        # its exact text, marked, becomes a JSON number in encode_json.
+        return f"{_NUMBER_MARK}{value}{_NUMBER_MARK}"
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     if isinstance(value, enum.Enum):
@@ -59,11 +73,26 @@ def _json_default(value: Any) -> Any:
         raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable") from None
 
 
-def encode_json(data: Any) -> bytes:
-    """UTF-8 JSON: models by wire name (no None fields), Decimals as numbers, ISO dates, RUTs."""
+def encode_json(data: Any, *, sort_keys: bool = False) -> bytes:
+    """UTF-8 compact JSON: models by wire name (no None fields), Decimals as numbers of their
+    exact digits, ISO dates, RUTs; ``sort_keys`` for a canonical form (a hash's input)."""
+    marked = 0
+
+    def default(value: Any) -> Any:
+        nonlocal marked
+        written = _json_default(value)
+        if isinstance(value, decimal.Decimal) and type(written) is str:
+            marked += 1
+        return written
+
     try:
         text = json.dumps(
-            data, default=_json_default, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+            data,
+            default=default,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+            sort_keys=sort_keys,
         )
     except ValueError as exc:  # an int of thousands of digits, a circular reference, NaN
         for path, value in non_finite_numbers(data):
@@ -74,6 +103,8 @@ def encode_json(data: Any) -> bytes:
                 "number, or leave it out"
             ) from None
         raise ValidationError(f"the request cannot be written as JSON: {exc}") from None
+    if marked:
+        text = _numbers_unmarked(text, marked)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:  # a lone surrogate: what decoding with the wrong codec left
@@ -83,6 +114,14 @@ def encode_json(data: Any) -> bytes:
             "text encoding can carry: the text was decoded with the wrong encoding; decode the "
             "bytes with their real one"
         ) from None
+
+
+def _numbers_unmarked(text: str, marked: int) -> str:
+    """``text`` with its ``marked`` Decimals written as JSON numbers of their digits. A text of
+    the caller's that looks marked holds lone surrogates: ``text`` then stays as it is, for the
+    UTF-8 encoding to refuse as it refuses any lone surrogate."""
+    unmarked, found = _MARKED_NUMBER.subn(r"\1", text)
+    return unmarked if found == marked else text
 
 
 def holds_non_finite_number(data: Any) -> bool:
@@ -146,8 +185,9 @@ def non_finite_numbers(data: Any, *, first_index: int = 0) -> Iterator[tuple[str
 
 
 def to_jsonable(data: Any) -> Any:
-    """``data`` as plain JSON values (dicts, lists, str, numbers), by the rules of encode_json."""
-    return json.loads(encode_json(data))
+    """``data`` as plain JSON values (dicts, lists, str, numbers), by the rules of encode_json;
+    a number with decimals is a Decimal with every digit written (a float would lose some)."""
+    return json.loads(encode_json(data), parse_float=decimal.Decimal)
 
 
 _SECRET_FIELD_WORDS = (

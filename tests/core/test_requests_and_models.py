@@ -14,7 +14,7 @@ from pydantic import Field
 
 from haulmer import Haulmer
 from haulmer._core.request import APIRequest, new_idempotency_key
-from haulmer._models import HaulmerModel, encode_json
+from haulmer._models import HaulmerModel, encode_json, to_jsonable
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
@@ -342,3 +342,30 @@ def test_a_secret_str_is_taken_as_a_client_credential_and_sent_as_its_text(
         assert "key-secret" not in repr(client)
     assert route.calls.last.request.headers["authorization"] == "Bearer tok-secret"
     assert organization.calls.last.request.headers["apikey"] == "key-secret"
+
+
+def test_decimals_are_written_with_every_digit_as_compact_json_numbers() -> None:
+    body = {
+        "QtyItem": decimal.Decimal("123456789012.123456"),
+        "PrcItem": decimal.Decimal("-0.000001"),
+        "Tiny": decimal.Decimal("1.5E-12"),
+        "Whole": decimal.Decimal("12.000"),
+        "Line": Line(nombre="A", precio=decimal.Decimal("999999999999.999999")),
+    }
+    written = encode_json(body)
+    assert written == (
+        b'{"QtyItem":123456789012.123456,"PrcItem":-0.000001,"Tiny":1.5E-12,"Whole":12,'
+        b'"Line":{"NmbItem":"A","PrcItem":999999999999.999999}}'
+    )
+    assert json.loads(written, parse_float=decimal.Decimal)["QtyItem"] == body["QtyItem"]
+    assert to_jsonable(body)["QtyItem"] == body["QtyItem"]
+
+
+def test_text_that_looks_like_a_written_decimal_stays_text_and_is_refused() -> None:
+    with pytest.raises(ValidationError, match="lone surrogate"):
+        encode_json({"a": decimal.Decimal("1.5"), "b": "\udc001.5\udc00"})
+
+
+def test_a_canonical_form_sorts_keys_and_keeps_decimals_exact() -> None:
+    written = encode_json({"b": decimal.Decimal("0.1234567890123456789"), "a": 1}, sort_keys=True)
+    assert written == b'{"a":1,"b":0.1234567890123456789}'

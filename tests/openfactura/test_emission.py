@@ -488,3 +488,31 @@ def test_nan_in_a_numeric_field_of_an_unchecked_document_is_named() -> None:
     with pytest.raises(DocumentError) as caught:
         build_emission(data, validate=False)
     assert [d.field for d in caught.value.details] == ["Detalle[1].PrcItem"]
+
+
+def test_quantities_differing_past_the_17th_digit_make_different_documents() -> None:
+    def factura(quantity: str) -> dte.Document:
+        return dte.factura(
+            emisor=samples.EMISOR,
+            receptor=samples.RECEPTOR,
+            lines=[{"nombre": "item", "cantidad": Decimal(quantity), "precio": Decimal("0.5")}],
+            fecha=samples.FECHA,
+            forma_pago=1,
+        )
+
+    first = build_emission(factura("123456789012.123456"))
+    second = build_emission(factura("123456789012.123457"))
+    assert first.body["dte"]["Detalle"][0]["QtyItem"] == Decimal("123456789012.123456")
+    assert first.idempotency_key != second.idempotency_key
+
+
+def test_a_derived_key_reads_a_decimal_quantity_as_its_shortest_number() -> None:
+    """1.50 and 1.5 are the same quantity: the same document, the same derived key."""
+    data = _factura_dict()
+    data["Detalle"][0].update(QtyItem=Decimal("1.50"), PrcItem=2000, MontoItem=3000)
+    data["Encabezado"]["Totales"].update(MntNeto=3000, IVA=570, MntTotal=3570)
+    wire = to_openfactura_dte(data)
+    assert str(wire["Detalle"][0]["QtyItem"]) == "1.5"
+    assert document_idempotency_key(wire) == document_idempotency_key(
+        {**wire, "Detalle": [{**wire["Detalle"][0], "QtyItem": 1.5}]}
+    )

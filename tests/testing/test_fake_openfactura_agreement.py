@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
+import json
 import random
 import re
 from collections.abc import Callable, Iterator
@@ -26,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from built_documents import BUILT_TYPES, built_documents
+from haulmer._models import encode_json
 from haulmer.errors import DocumentError, ValidationError
 from haulmer.openfactura.emission import build_emission
 from haulmer.testing import FakeClock, FakeHaulmer
@@ -243,12 +245,13 @@ def sdk_verdict(dte: Dte) -> tuple[bool, set[str], str]:
 def fake_verdict(client: httpx.Client, dte: Dte) -> tuple[bool, set[str], str]:
     """Whether the fake accepts what the SDK sends with ``validate=False`` (the raw dict when
     even that is refused locally); the fields it names; its answer."""
-    try:
-        body = build_emission(copy.deepcopy(dte), validate=False).body
-    except ValidationError:
-        body = {"dte": copy.deepcopy(dte)}
     key = f"agree-{next(_KEYS)}"
-    answer = client.post("/v2/dte/document", json=body, headers={"Idempotency-Key": key})
+    try:  # written as the SDK writes it: its Decimals with every digit
+        content = encode_json(build_emission(copy.deepcopy(dte), validate=False).body)
+    except ValidationError:
+        content = json.dumps({"dte": dte}, default=float).encode()  # NaN as Python writes it
+    headers = {"Idempotency-Key": key, "Content-Type": "application/json"}
+    answer = client.post("/v2/dte/document", content=content, headers=headers)
     assert answer.status_code in (200, 400), answer.text
     if answer.status_code == 200:
         return True, set(), ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,7 +20,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field, field_validator
 
 from haulmer._core.request import idempotency_key_or_new
-from haulmer._models import holds_non_finite_number, non_finite_numbers
+from haulmer._models import encode_json, holds_non_finite_number, non_finite_numbers
 from haulmer._platform import EMAIL_ADDRESS, dte_text
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
@@ -152,7 +151,8 @@ def normalize_response(options: Iterable[ResponseOption | str] | None) -> list[s
 
 
 def _plain(value: Any) -> Any:
-    """JSON-ready copy: RUTs and dates as text, enums as their values, Decimals as numbers."""
+    """JSON-ready copy: RUTs and dates as text, enums as their values, whole Decimals as ints
+    and others as Decimals of at most 6 decimals, which ``encode_json`` writes exactly."""
     kind = type(value)
     if kind is dict:  # what a rendered SII dict is made of: plain dicts, lists, str and int
         out: dict[str, Any] = {}
@@ -180,7 +180,10 @@ def _plain_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         if value == value.to_integral_value():
             return int(value)
-        return float(round(value, 6))
+        # Kept a Decimal (its digits, no trailing zeros): encode_json writes it exactly, where a
+        # float would lose the digits of a QtyItem or PrcItem of 12 integer and 6 decimal ones.
+        value = round(value, 6)
+        return int(value) if value == value.to_integral_value() else value.normalize()
     if isinstance(value, Rut):
         return str(value)
     if isinstance(value, dt.datetime):
@@ -669,10 +672,10 @@ def document_idempotency_key(
     key as an error (``AlreadyIssuedError``) unless an earlier attempt of the same call may have
     issued it. Callers that issue the same content twice (two equal boletas) pass their own key.
     """
-    canonical = json.dumps(dte, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = encode_json(dte, sort_keys=True)
     if iva_exceptional is not None:
-        canonical += f"|ivaExceptional={iva_exceptional.value}"
-    return "haulmer-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:48]
+        canonical += f"|ivaExceptional={iva_exceptional.value}".encode()
+    return "haulmer-" + hashlib.sha256(canonical).hexdigest()[:48]
 
 
 @dataclass(frozen=True)

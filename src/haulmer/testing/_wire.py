@@ -9,6 +9,7 @@ import datetime as dt
 import json as jsonlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 __all__ = ["FakeRequest", "FakeResponse", "Headers"]
@@ -66,12 +67,16 @@ class FakeRequest:
         return f"FakeRequest({self.method} {self.path}, route={self.route_name!r})"
 
 
-def parse_json(content: bytes) -> Any:
+def parse_json(content: bytes, *, exact_numbers: bool = False) -> Any:
     """``content`` parsed as JSON; ``ValueError`` for anything a server would answer 400 to:
     bytes that are not UTF-8, text that is not JSON, and JSON nested deeper than the parser
-    goes (``[[[[...`` a hundred thousand deep), which Python's parser reports otherwise."""
+    goes (``[[[[...`` a hundred thousand deep), which Python's parser reports otherwise.
+
+    ``exact_numbers`` reads numbers with decimals as Decimals, every digit kept (a DTE's
+    QtyItem and PrcItem have up to 18, a float keeps 17)."""
+    parse_float = Decimal if exact_numbers else None
     try:
-        return jsonlib.loads(content.decode("utf-8"))
+        return jsonlib.loads(content.decode("utf-8"), parse_float=parse_float)
     except RecursionError:
         raise ValueError("the JSON is nested too deeply") from None
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from haulmer._models import encode_json
 from haulmer.testing._clock import later
-from haulmer.testing._wire import FakeRequest, FakeResponse
+from haulmer.testing._wire import FakeRequest, FakeResponse, parse_json
 from haulmer.testing.openfactura._indices import BOLETA_NOMINATIVE_UF, IVA_EXCEPTIONAL_CAP_UTM
 from haulmer.testing.openfactura._render import Renderer
 from haulmer.testing.openfactura._self_service import SelfServiceLink, self_service_problems
@@ -308,8 +308,8 @@ class Emission:
         if not request.content.strip():
             # No body, or one the server did not read as JSON (no JSON Content-Type).
             raise _reject("OF-01", [("dte", "Campo obligatorio")])
-        try:
-            body = request.json()
+        try:  # a QtyItem or PrcItem of 18 digits, read as sent
+            body = parse_json(request.content, exact_numbers=True)
         except (UnicodeDecodeError, ValueError):
             raise _reject("OF-08", [("body", "El cuerpo no es JSON válido")]) from None
         if not isinstance(body, dict):
@@ -361,7 +361,7 @@ class Emission:
 
     def issue_as(self, tenant: Tenant, body: dict[str, Any]) -> IssuedDocument:
         """Issue ``body`` (an emission body) as ``tenant`` without HTTP; ValueError if refused."""
-        content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        content = encode_json(body)
         response = self.handle(FakeRequest("POST", "/v2/dte/document", content=content), tenant)
         if response.status != 200:
             raise DocumentRefused(response.parsed())
@@ -370,7 +370,7 @@ class Emission:
     def check_as(self, tenant: Tenant, body: dict[str, Any]) -> None:
         """Raise what :meth:`issue_as` would (``DocumentRefused``) without issuing anything: a
         flow issuing several documents checks the later ones before issuing the first."""
-        content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        content = encode_json(body)
         request = FakeRequest("POST", "/v2/dte/document", content=content)
         try:
             self._issue(request, tenant, dry_run=True)

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 from haulmer.testing._clock import elapsed, later, reached
@@ -75,7 +76,7 @@ def _stringify(value: Any) -> Any:
         return [_stringify(v) for v in value]
     if isinstance(value, bool) or value is None:
         return value
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, Decimal)):
         return str(value)
     return value
 
