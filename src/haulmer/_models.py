@@ -185,9 +185,16 @@ def non_finite_numbers(data: Any, *, first_index: int = 0) -> Iterator[tuple[str
 
 
 def to_jsonable(data: Any) -> Any:
-    """``data`` as plain JSON values (dicts, lists, str, numbers), by the rules of encode_json;
-    a number with decimals is a Decimal with every digit written (a float would lose some)."""
-    return json.loads(encode_json(data), parse_float=decimal.Decimal)
+    """``data`` as plain JSON values (dicts, lists, str, numbers), by the rules of encode_json,
+    that encode_json writes back as they were written: a number with decimals is a float when a
+    float writes it so (``33.0``, ``0.1``), else a Decimal of its digits."""
+    return json.loads(encode_json(data), parse_float=_number_as_written)
+
+
+def _number_as_written(text: str) -> float | decimal.Decimal:
+    """A JSON number with decimals as the value that writes it back as ``text``."""
+    number = float(text)
+    return number if repr(number) == text else decimal.Decimal(text)
 
 
 _SECRET_FIELD_WORDS = (

@@ -369,3 +369,15 @@ def test_text_that_looks_like_a_written_decimal_stays_text_and_is_refused() -> N
 def test_a_canonical_form_sorts_keys_and_keeps_decimals_exact() -> None:
     written = encode_json({"b": decimal.Decimal("0.1234567890123456789"), "a": 1}, sort_keys=True)
     assert written == b'{"a":1,"b":0.1234567890123456789}'
+
+
+def test_plain_json_values_write_back_as_they_were_written() -> None:
+    digits = decimal.Decimal("0.1234567890123456789")
+    given = {"a": 33.0, "b": 0.1, "c": decimal.Decimal("1.50"), "d": digits}
+    plain = to_jsonable(given)
+    assert type(plain["a"]) is float
+    assert (
+        encode_json(plain)
+        == encode_json(given)
+        == (b'{"a":33.0,"b":0.1,"c":1.50,"d":0.1234567890123456789}')
+    )
