@@ -201,15 +201,15 @@ def _story(log: DemoLog, out_dir: Path) -> None:
     with log.step("choose the payment method, then the medium") as s:
         client.checkout.choose_payment_method(order.id, PaymentMethod.WEBPAY)
         order = client.checkout.choose_payment_medium(order.id, PaymentMedium.CREDIT_CARD)
-        s["status"] = order.status.value
-        s["summary"] = f"Webpay, credit card; status {order.status.value}"
+        s["status"] = str(order.status)
+        s["summary"] = f"Webpay, credit card; status {order.status}"
     with log.step("wait for the bank to validate the payment") as s:
         waited = 0
         while not order.is_paid:
             fake.clock.advance(minutes=1)
             waited += 1
             order = client.checkout.retrieve_order(order.id)
-            log.say(f"... {waited} min on the fake clock: {order.status.value}")
+            log.say(f"... {waited} min on the fake clock: {order.status}")
             if waited > 60:
                 raise RuntimeError("the bank did not validate the payment within an hour")
         s["summary"] = f"paid after {waited} minutes; the purchase is effective"
@@ -332,7 +332,7 @@ def _story(log: DemoLog, out_dir: Path) -> None:
                 log.say(
                     f"{fake.clock.today():%a %d %b}: business day "
                     f"{status.business_days_elapsed}/{status.business_days_required}, "
-                    f"{status.stage.label}"
+                    f"{getattr(status.stage, 'label', status.stage)}"
                 )
                 last_stage = status.stage
             if status.is_certified:

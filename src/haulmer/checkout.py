@@ -197,9 +197,10 @@ class TaxDocumentReceiver(HaulmerModel):
 
 
 class TaxDocumentChoice(HaulmerModel):
-    """The buyer's boleta/factura choice for the purchase."""
+    """The buyer's boleta/factura choice for the purchase: a ``TaxDocumentType``, or the
+    platform's text when it is none of those."""
 
-    type: TaxDocumentType
+    type: TaxDocumentType | str = Field(union_mode="left_to_right")
     receiver: TaxDocumentReceiver | None = None
     chosen_at: datetime | None = None
 
@@ -214,18 +215,21 @@ class IssuedTaxDocument(HaulmerModel):
 
 
 class Order(HaulmerModel):
-    """A purchase with its number, lines, payment, total (CLP) and status history."""
+    """A purchase with its number, lines, payment, total (CLP) and status history.
+
+    ``status``, ``payment_method`` and ``payment_medium`` are the SDK's enums, or the platform's
+    text when it answers a value the SDK does not know yet (the order still reads)."""
 
     id: str
     number: int
-    status: OrderStatus
+    status: OrderStatus | str = Field(union_mode="left_to_right")
     buyer: Buyer
     products: list[ProductLine] = Field(default_factory=list)
     plans: list[PlanLine] = Field(default_factory=list)
     total: int
     currency: str = "CLP"
-    payment_method: PaymentMethod | None = None
-    payment_medium: PaymentMedium | None = None
+    payment_method: PaymentMethod | str | None = Field(default=None, union_mode="left_to_right")
+    payment_medium: PaymentMedium | str | None = Field(default=None, union_mode="left_to_right")
     bank_validation_expected_at: datetime | None = None
     paid_at: datetime | None = None
     tax_document: TaxDocumentChoice | None = None
@@ -489,8 +493,9 @@ def _still_waiting(order_id: str, order: Order | None, waited: float) -> str:
             f"no answer about order {order_id} after {waited:.0f} s. "
             "Call wait_for_payment() again later."
         )
-    still = f"order {order.number} is still '{order.status.value}' after {waited:.0f} s"
-    missing = _NOT_YET_CHOSEN.get(order.status)
+    still = f"order {order.number} is still '{order.status}' after {waited:.0f} s"
+    status = order.status
+    missing = _NOT_YET_CHOSEN.get(status) if isinstance(status, OrderStatus) else None
     if missing is not None:
         return (
             f"{still}: no payment {missing} chosen yet, so the bank has nothing to validate. "

@@ -14,9 +14,12 @@ from haulmer.errors import (
 )
 from haulmer.openfactura.certification import (
     CertificationProblemReason,
+    CertificationStage,
     CertificationStatus,
+    _timed_out,
     certified_wait,
 )
+from haulmer.openfactura.setup import OpenFacturaSetup, SetupStatus
 
 BASE = {
     "setup_id": "ofs_1",
@@ -79,3 +82,36 @@ def test_a_stopped_answer_without_an_estimated_completion_is_read_and_raises() -
     error = _answered(status="action_required", problem=problem, estimated_completion=None)
     assert type(error) is CertificationActionRequiredError
     assert error.status.estimated_completion is None
+
+
+def test_a_stage_this_sdk_predates_still_reads_and_is_named_when_it_stops() -> None:
+    problem = {"reason": "rejected_by_sii", "stage": "revision_manual", "since": BASE["started_at"]}
+    history = [
+        {"stage": "postulacion", "at": BASE["started_at"]},
+        {"stage": "revision_manual", "at": "2026-12-04T09:00:00-03:00"},
+    ]
+    error = _answered(status="failed", stage="revision_manual", problem=problem, history=history)
+    assert error.stage == "revision_manual"
+    assert "at stage 'revision_manual'" in str(error)
+    assert error.status.stage == "revision_manual"
+    assert error.status.history[0].stage is CertificationStage.POSTULACION
+    assert error.status.history[1].stage == "revision_manual"
+
+
+def test_waiting_at_a_stage_this_sdk_predates_says_which() -> None:
+    status = CertificationStatus.model_validate({**BASE, "status": "in_progress", "stage": "x"})
+    assert "still at stage 'x'" in _timed_out("ofs_1", status, 60.0)
+
+
+def test_a_setup_at_a_step_this_sdk_predates_still_reads() -> None:
+    setup = OpenFacturaSetup.model_validate(
+        {
+            "id": "ofs_1",
+            "workspace_id": "ws_1",
+            "status": "pending_bank_account",
+            "created_at": BASE["started_at"],
+        }
+    )
+    assert setup.status == "pending_bank_account"
+    known = setup.model_copy(update={"status": "certified"})
+    assert OpenFacturaSetup.model_validate(known.model_dump()).status is SetupStatus.CERTIFIED

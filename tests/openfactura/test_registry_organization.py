@@ -172,6 +172,36 @@ async def test_purchases_send_the_status_list_and_read_one_block_per_state(
     assert blocks[0].registros[0].cant_documentos == 2
 
 
+async def test_registry_rows_with_null_or_blank_amounts_read_them_as_zero(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    row = {**_ROW, "totalMntExe": None, "totalOtrosImp": "", "cantDocumentos": None}
+    mock.get("/v2/dte/registry/sales/2026/05").mock(
+        return_value=httpx.Response(200, json={"registros": [row, _REFERENCE_ROW]})
+    )
+    registry = await resolve(of.registry.sales(2026, 5))
+    first = registry.registros[0]
+    assert (first.total_mnt_exe, first.total_otros_imp, first.cant_documentos) == (0, 0, 0)
+    assert first.total_mnt_total == 4760
+
+
+async def test_a_purchase_state_the_sdk_does_not_know_is_kept_as_its_text(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    blocks_answered = [
+        {"estado": "Pendiente", "registros": [_ROW]},
+        {"estado": "Reclamado_parcial", "registros": [_ROW]},
+    ]
+    mock.get("/v2/dte/registry/purchase/2026/05").mock(
+        return_value=httpx.Response(200, json=blocks_answered)
+    )
+    blocks = await resolve(of.registry.purchases(2026, 5))
+    assert blocks[0].estado is ReceivedStatus.PENDIENTE
+    assert blocks[1].estado == "Reclamado_parcial"
+    assert not isinstance(blocks[1].estado, ReceivedStatus)
+    assert blocks[1].registros[0].total_mnt_total == 4760
+
+
 async def test_an_empty_purchase_month_answered_204_is_no_blocks(
     of: Any, mock: respx.MockRouter
 ) -> None:

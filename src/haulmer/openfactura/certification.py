@@ -217,16 +217,18 @@ class CertificationProblem(HaulmerModel):
 
     reason: CertificationProblemReason | str = Field(union_mode="left_to_right")
     """A ``CertificationProblemReason``, or the platform's word for a reason this SDK predates."""
-    stage: CertificationStage
+    stage: CertificationStage | str = Field(union_mode="left_to_right")
+    """A ``CertificationStage``, or the platform's word for a stage this SDK predates."""
     since: datetime
     message: str = ""
     """The platform's own account of it, in Spanish, as its e-mail says it."""
 
 
 class StageReached(HaulmerModel):
-    """A certification stage and when it was reached."""
+    """A certification stage (a ``CertificationStage``, or the platform's word for a stage this
+    SDK predates) and when it was reached."""
 
-    stage: CertificationStage
+    stage: CertificationStage | str = Field(union_mode="left_to_right")
     at: datetime
 
 
@@ -235,7 +237,8 @@ class CertificationStatus(HaulmerModel):
 
     setup_id: str
     status: str
-    stage: CertificationStage
+    stage: CertificationStage | str = Field(union_mode="left_to_right")
+    """A ``CertificationStage``, or the platform's word for a stage this SDK predates."""
     started_at: datetime
     estimated_completion: date | None
     """The day it should end; None while it is stopped ("action_required": it has no date
@@ -308,7 +311,7 @@ def _timed_out(setup_id: str, status: CertificationStatus | None, waited: float)
         )
     end = status.estimated_completion
     return (
-        f"certification of setup {status.setup_id} is still at stage '{status.stage.value}' "
+        f"certification of setup {status.setup_id} is still at stage '{status.stage}' "
         f"after waiting {waited:.0f} s" + (f"; it should end by {end}" if end else "") + ". "
         "Call wait() again with a longer timeout."
     )
@@ -321,7 +324,7 @@ def _stopped_error(status: CertificationStatus) -> CertificationStoppedError:
     reason = stage = None
     cause = advice = ""
     if problem is not None:
-        reason, stage = str(problem.reason), problem.stage.value
+        reason, stage = str(problem.reason), str(problem.stage)
         told = f": {problem.message}" if problem.message else ""
         cause = f" at stage '{stage}' ({reason}{told})"
         if isinstance(problem.reason, CertificationProblemReason):

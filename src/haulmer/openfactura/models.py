@@ -369,6 +369,20 @@ class RegistryRow(ResponseModel):
     total_otros_imp: int = Field(default=0, alias="totalOtrosImp")
     total_mnt_total: int = Field(default=0, alias="totalMntTotal")
 
+    @field_validator(
+        "cant_documentos",
+        "total_mnt_exe",
+        "total_mnt_neto",
+        "total_mnt_iva",
+        "total_otros_imp",
+        "total_mnt_total",
+        mode="before",
+    )
+    @classmethod
+    def _null_is_zero(cls, value: Any) -> Any:
+        """A count or total answered null (or blank) is none of it, as a missing one is: 0."""
+        return 0 if value is None else value
+
 
 class SalesRegistry(ResponseModel):
     """Registro de ventas for a month or a day, one row per document type."""
@@ -379,9 +393,11 @@ class SalesRegistry(ResponseModel):
 
 
 class PurchaseRegistry(SalesRegistry):
-    """Registro de compras for one state (``estado``): Pendiente, Registrado, No_incluir..."""
+    """Registro de compras for one state (``estado``): a ``ReceivedStatus`` (Pendiente,
+    Registrado, No_incluir, Reclamado), or the text as Haulmer words it when it is none of those
+    (a state the SII adds later), so the other blocks still read."""
 
-    estado: ReceivedStatus
+    estado: ReceivedStatus | str = Field(union_mode="left_to_right")
 
 
 class SyncRcvResult(ResponseModel):

@@ -104,11 +104,12 @@ class UploadedCertificate(HaulmerModel):
 
 
 class OpenFacturaSetup(HaulmerModel):
-    """A workspace's OpenFactura setup and where it stands."""
+    """A workspace's OpenFactura setup and where it stands: ``status`` is a ``SetupStatus``, or
+    the platform's text for a step this SDK predates."""
 
     id: str
     workspace_id: str
-    status: SetupStatus
+    status: SetupStatus | str = Field(union_mode="left_to_right")
     organization_id: str | None = None
     company: Company | None = None
     certificate: UploadedCertificate | None = None
