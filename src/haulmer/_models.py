@@ -8,7 +8,7 @@ import enum
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated, Any, ClassVar, Final
 
 import pydantic_core
@@ -20,6 +20,7 @@ from pydantic import (
     PlainSerializer,
     SecretStr,
     SerializationInfo,
+    model_serializer,
 )
 
 from haulmer._shown import cut
@@ -199,17 +200,46 @@ def _number_as_written(text: str) -> float | decimal.Decimal:
 
 _SECRET_FIELD_WORDS = (
     "password",
+    "passwd",
     "secret",
     "apikey",
     "api_key",
-    "access_token",
-    "refresh_token",
-    "id_token",
+    "token",
     "pfx",
     "private_key",
+    "authorization",
+    "cookie",
 )
-"""Words in the name of a field an answer carries beyond the model's own that say its value is
-a secret: such a field is kept, but its repr shows a marker."""
+"""Words in the name of a field an answer carries beyond the model's own (or of a key inside
+one) that say its value is a secret (an access token, an e-mail link's token, a password): such
+a field is kept, to use, but repr, str and dumps show it masked."""
+
+_JSON_MASK: Final = "**********"
+"""What a secret is in a JSON dump, as pydantic writes a ``SecretStr``."""
+
+
+def _secret_name(name: object) -> bool:
+    lowered = str(name).lower()
+    return any(word in lowered for word in _SECRET_FIELD_WORDS)
+
+
+def _masked(value: Any, mask: Callable[[str], Any], *, secret: bool = False) -> Any:
+    """``value`` with each text under a secret name (the field's own, or a key's at any depth of
+    its dicts and lists) replaced by ``mask(text)``; other values as they are."""
+    if isinstance(value, str):
+        return mask(value) if secret else value
+    if isinstance(value, dict):
+        return {
+            key: _masked(item, mask, secret=secret or _secret_name(key))
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_masked(item, mask, secret=secret) for item in value]
+    return value
+
+
+def _shown_masked(_text: str) -> str:
+    return "[redacted]"
 
 
 def _revealed(value: Any) -> Any:
@@ -220,7 +250,11 @@ def _revealed(value: Any) -> Any:
 def _dumped_masked(value: str, info: SerializationInfo) -> Any:
     """A secret field as ``model_dump()`` gives it: a ``SecretStr`` (its repr and str masked),
     or ``"**********"`` in JSON, as pydantic dumps a ``SecretStr`` field."""
-    return "**********" if info.mode_is_json() else SecretStr(value)
+    return _JSON_MASK if info.mode_is_json() else SecretStr(value)
+
+
+def _json_masked(_text: str) -> str:
+    return _JSON_MASK
 
 
 SecretText = Annotated[
@@ -242,7 +276,11 @@ class AnsweredModel(BaseModel):
     instance validated (each nested model of every answer included).
 
     pydantic's validation errors do not quote the input (an answer may carry an access token or
-    an API key), and an unknown field whose name says it is a secret shows a marker in repr.
+    an API key). An unknown field whose name says it is a secret (``refresh_token``,
+    ``password``; or a key inside an unknown field's value, at any depth) shows a marker in
+    repr and str, and is dumped as a declared secret is: a ``SecretStr`` in ``model_dump()``,
+    ``"**********"`` in ``model_dump_json()``. Its value stays readable to use, as the attribute
+    (``model.refresh_token``) and in ``model_extra``.
     """
 
     model_config: ClassVar[ConfigDict] = ConfigDict(hide_input_in_errors=True)
@@ -250,10 +288,25 @@ class AnsweredModel(BaseModel):
     def __repr_args__(self) -> Any:
         extra = self.__pydantic_extra__
         for name, value in super().__repr_args__():
-            if extra and name in extra and any(w in name.lower() for w in _SECRET_FIELD_WORDS):
-                yield name, "[redacted]"
+            if extra and name in extra:
+                yield name, _masked(value, _shown_masked, secret=_secret_name(name))
             else:
                 yield name, value
+
+    # Unannotated: with a return type, pydantic would describe every model's dump by it (Any)
+    # in its JSON schema instead of by the model's fields.
+    @model_serializer(mode="wrap")
+    def _secret_extras_masked(self, handler, info):  # type: ignore[no-untyped-def]
+        """The dump with its secret-named extras masked (see the class's docstring)."""
+        dumped = handler(self)
+        extra = self.__pydantic_extra__
+        if not extra or not isinstance(dumped, dict):
+            return dumped
+        mask: Callable[[str], Any] = _json_masked if info.mode_is_json() else SecretStr
+        for name in extra:
+            if name in dumped:
+                dumped[name] = _masked(dumped[name], mask, secret=_secret_name(name))
+        return dumped
 
     @property
     def request_id(self) -> str | None:

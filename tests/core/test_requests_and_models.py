@@ -381,3 +381,36 @@ def test_plain_json_values_write_back_as_they_were_written() -> None:
         == encode_json(given)
         == (b'{"a":33.0,"b":0.1,"c":1.50,"d":0.1234567890123456789}')
     )
+
+
+_EXTRA_SECRETS = {
+    "estado": "Aceptado",
+    "reset_token": "extra-reset-token-0123456789",
+    "Password": "extra-password-2026",
+    "session": {"refresh_token": "nested-refresh-token-0123", "expires_in": 3600},
+    "keys": [{"apikey": "nested-api-key-0123456789"}],
+    "note": "nothing secret here",
+}
+
+
+def test_secret_named_extras_are_masked_in_every_dump_and_kept_for_use() -> None:
+    from pydantic import SecretStr
+
+    from haulmer.openfactura.models import DocumentStatus
+
+    status = DocumentStatus.model_validate(_EXTRA_SECRETS)
+    for shown in (repr(status), str(status), status.model_dump_json(), str(status.model_dump())):
+        for secret in ("extra-reset", "extra-password", "nested-refresh", "nested-api-key"):
+            assert secret not in shown
+        assert "nothing secret here" in shown
+    dumped = json.loads(status.model_dump_json())
+    assert dumped["reset_token"] == "**********"
+    assert dumped["session"] == {"refresh_token": "**********", "expires_in": 3600}
+    assert dumped["keys"] == [{"apikey": "**********"}]
+    python = status.model_dump()
+    assert isinstance(python["Password"], SecretStr)
+    assert python["Password"].get_secret_value() == "extra-password-2026"
+    # The values themselves stay readable, to use: as attributes and in model_extra.
+    assert status.model_extra is not None
+    assert status.model_extra["reset_token"] == "extra-reset-token-0123456789"
+    assert status.session == {"refresh_token": "nested-refresh-token-0123", "expires_in": 3600}
