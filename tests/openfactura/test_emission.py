@@ -516,3 +516,11 @@ def test_a_derived_key_reads_a_decimal_quantity_as_its_shortest_number() -> None
     assert document_idempotency_key(wire) == document_idempotency_key(
         {**wire, "Detalle": [{**wire["Detalle"][0], "QtyItem": 1.5}]}
     )
+
+
+def test_a_quantity_of_absurd_size_in_a_dict_is_refused_naming_its_field() -> None:
+    data = _factura_dict()
+    data["Detalle"][0]["QtyItem"] = Decimal("1" * 30 + ".5")
+    with pytest.raises(DocumentError) as caught:
+        build_emission(data)
+    assert "Detalle[1].QtyItem" in [str(detail.field) for detail in caught.value.details]

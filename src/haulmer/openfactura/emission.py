@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from haulmer._core.request import idempotency_key_or_new
 from haulmer._models import encode_json, holds_non_finite_number, non_finite_numbers
+from haulmer._numbers import ANY_SIZE
 from haulmer._platform import EMAIL_ADDRESS, dte_text
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
@@ -169,6 +170,10 @@ def _plain(value: Any) -> Any:
     return _plain_value(value)
 
 
+_MICRO = Decimal("0.000001")
+"""The 6 decimals the SII takes in a quantity or a price (QtyItem, PrcItem)."""
+
+
 def _plain_value(value: Any) -> Any:
     """:func:`_plain` of anything but a plain dict or list."""
     if value is None or isinstance(value, bool | str):
@@ -182,8 +187,8 @@ def _plain_value(value: Any) -> Any:
             return int(value)
         # Kept a Decimal (its digits, no trailing zeros): encode_json writes it exactly, where a
         # float would lose the digits of a QtyItem or PrcItem of 12 integer and 6 decimal ones.
-        value = round(value, 6)
-        return int(value) if value == value.to_integral_value() else value.normalize()
+        value = value.quantize(_MICRO, context=ANY_SIZE)  # of any size: the checks name it
+        return int(value) if value == value.to_integral_value() else value.normalize(ANY_SIZE)
     if isinstance(value, Rut):
         return str(value)
     if isinstance(value, dt.datetime):
