@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -1501,3 +1502,45 @@ async def test_a_line_description_longer_than_the_sii_allows_is_refused_not_cut(
     (detail,) = caught.value.details
     assert detail.field == "Detalle[1].DscItem"  # lines are named by NroLinDet
     assert "is 1001 characters long; the SII allows at most 1000" in detail.issue
+
+
+def _factura_of_18_digits() -> dte.Document:
+    return dte.factura(
+        emisor=samples.EMISOR,
+        receptor=samples.RECEPTOR,
+        lines=[
+            {"nombre": "item", "cantidad": Decimal("123456789012.123456"), "precio": Decimal("0.5")}
+        ],
+        fecha=samples.FECHA,
+        forma_pago=1,
+    )
+
+
+async def test_a_stored_document_answering_numbers_of_18_digits_reads_them_exactly(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    """An OF-06 under the caller's key compares the document stored with the one sent: a
+    quantity answered as a JSON number of 18 digits is the same quantity, not a float's."""
+    mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(
+            400,
+            json={"error": {"message": "Este DTE ya fue emitido", "code": "OF-06", "token": TOKEN}},
+        )
+    )
+    stored = _factura_of_18_digits().with_folio(3130).to_sii_dict()
+    text = json.dumps({"json": stored, "token": TOKEN}, default=str).replace(
+        '"123456789012.123456"', "123456789012.123456"
+    )
+    assert "123456789012.123456," in text  # a JSON number, as the service may write it
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(
+            200, content=text.encode(), headers={"Content-Type": "application/json"}
+        )
+    )
+    read = await resolve(of.documents.json(TOKEN))
+    assert read.dte["Detalle"][0]["QtyItem"] == Decimal("123456789012.123456")
+    assert read.to_document().detalle[0].cantidad == Decimal("123456789012.123456")
+    emitted = await resolve(
+        of.documents.emit(_factura_of_18_digits(), response=["FOLIO"], idempotency_key="order-18")
+    )
+    assert (emitted.already_issued, emitted.folio) == (True, 3130)

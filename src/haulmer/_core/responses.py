@@ -10,11 +10,13 @@ from __future__ import annotations
 import functools
 import http
 import json
+import math
 import re
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 import pydantic
@@ -100,9 +102,20 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-_JSON = json.JSONDecoder(parse_constant=_no_constant)
+def _exact_number(text: str) -> float | Decimal:
+    """A number with decimals as a float when the float is the number written (``1.5``,
+    ``19.00``), else as the Decimal of its digits: a DTE's QtyItem or PrcItem has up to 18, a
+    float keeps 17."""
+    number = float(text)
+    if math.isinf(number) or Decimal(repr(number)) == Decimal(text):
+        return number  # past floats (1e400): no count, page or amount, as before
+    return Decimal(text)
+
+
+_JSON = json.JSONDecoder(parse_constant=_no_constant, parse_float=_exact_number)
 """JSON as RFC 8259 has it: Python's decoder also takes ``NaN`` and ``Infinity``, which no
-answer holds and which would reach a page number or a wait as a float no int can be made of."""
+answer holds and which would reach a page number or a wait as a float no int can be made of.
+A number a float cannot hold exactly is read as a Decimal."""
 
 
 def decode_json(content: bytes, content_type: str | None = None) -> Any:
