@@ -10,13 +10,14 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictInt, ValidationInfo, field_validator
 
 from haulmer._core.plans import Plan, poll
 from haulmer._core.request import (
     APIRequest,
     idempotency_key_or_new,
 )
+from haulmer._core.responses import answered
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
@@ -116,10 +117,10 @@ class Buyer(HaulmerModel):
 
     @field_validator("name", mode="before")
     @classmethod
-    def _name(cls, value: Any) -> Any:
+    def _name(cls, value: Any, info: ValidationInfo) -> Any:
         """Trimmed, as the platform trims it: a name of blanks is no name; one line, without
-        control characters or lone surrogates."""
-        if not isinstance(value, str):
+        control characters or lone surrogates. An answer's name is taken as it is."""
+        if not isinstance(value, str) or answered(info):
             return value  # the field's type says what is wrong
         value = value.strip()
         if not value:
@@ -131,7 +132,9 @@ class Buyer(HaulmerModel):
 
     @field_validator("email")
     @classmethod
-    def _email(cls, value: str) -> str:
+    def _email(cls, value: str, info: ValidationInfo) -> str:
+        if answered(info):
+            return value
         value = value.strip()
         if not EMAIL_ADDRESS.fullmatch(value):
             raise ValueError("not an e-mail address (name@example.com)")
@@ -139,7 +142,9 @@ class Buyer(HaulmerModel):
 
     @field_validator("phone")
     @classmethod
-    def _phone(cls, value: str) -> str:
+    def _phone(cls, value: str, info: ValidationInfo) -> str:
+        if answered(info):
+            return value
         value = value.strip()
         if not PHONE_NUMBER.fullmatch(value):
             raise ValueError("not a phone number (e.g. +56 9 1234 5678)")
@@ -164,16 +169,28 @@ class ProductLine(HaulmerModel):
     _quantity = field_validator("quantity", mode="before")(_not_a_bool)
 
 
+PLAN_MONTHS = (1, 6, 12)
+"""How long a plan is bought for, in months."""
+
+
 class PlanLine(HaulmerModel):
-    """A plan, how many and for how long: 1, 6 or 12 months."""
+    """A plan, how many and for how long: 1, 6 or 12 months (an answer may say another length,
+    one the platform offers later)."""
 
     code: str = Field(min_length=1)
     quantity: int = Field(default=1, ge=1)
-    months: Literal[1, 6, 12]
+    months: Literal[1, 6, 12] | StrictInt = Field(union_mode="left_to_right")
     name: str | None = None
     monthly_price: int | None = None
 
     _counts = field_validator("quantity", "months", mode="before")(_not_a_bool)
+
+    @field_validator("months")
+    @classmethod
+    def _months(cls, value: int, info: ValidationInfo) -> int:
+        if value not in PLAN_MONTHS and not answered(info):
+            raise ValueError(f"a plan lasts 1, 6 or 12 months, not {value}")
+        return value
 
 
 class StatusChange(HaulmerModel):

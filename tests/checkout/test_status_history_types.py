@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import pydantic
+import pytest
+import respx
 from typing_extensions import assert_type
 
+from haulmer import Haulmer
 from haulmer.checkout import (
+    Buyer,
     Order,
     OrderStatus,
     PaymentMedium,
     PaymentMethod,
+    PlanLine,
     StatusChange,
     TaxDocumentType,
     _still_waiting,
@@ -77,3 +83,34 @@ def test_an_order_keeps_known_values_typed_and_unknown_ones_as_text() -> None:
 def test_waiting_on_an_order_in_an_unknown_status_says_which() -> None:
     order = Order.model_validate(_order(status="under_review"))
     assert "is still 'under_review' after 30 s" in _still_waiting("ord_1", order, 30)
+
+
+def test_an_order_answered_with_values_the_sdk_refuses_to_send_still_reads() -> None:
+    """The checks of what the SDK sends (a buyer's phone of 8 digits, plans of 1, 6 or 12
+    months) are not applied to what the platform answers: an order placed before a check was
+    tightened, or a plan length added later, must not make the order unreadable."""
+    answered = _order(
+        buyer={
+            "name": "Ana\tPérez",
+            "email": "ana@example.cl",
+            "rut": "76430498-5",
+            "phone": "()()()()()",
+        },
+        plans=[{"code": "pyme", "quantity": 1, "months": 24}],
+    )
+    with (
+        respx.mock(base_url="https://platform.example.test") as mock,
+        Haulmer(
+            api_key="k" * 32,
+            base_urls={"platform": "https://platform.example.test"},
+            max_retries=0,
+        ) as client,
+    ):
+        mock.get("/v1/orders/ord_1").respond(200, json=answered)
+        order = client.checkout.retrieve_order("ord_1")
+    assert order.buyer.phone == "()()()()()"
+    assert order.plans[0].months == 24
+    with pytest.raises(pydantic.ValidationError, match="months"):
+        PlanLine.model_validate({"code": "pyme", "months": 24})
+    with pytest.raises(pydantic.ValidationError, match="phone"):
+        Buyer.model_validate(answered["buyer"])

@@ -17,9 +17,10 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
 import pydantic
+from pydantic import ValidationInfo
 
 from haulmer._core.pagination import (
     NumberedPages,
@@ -44,10 +45,12 @@ from haulmer.errors import (
 )
 
 __all__ = [
+    "ANSWERED",
     "MAX_JSON_DEPTH",
     "REQUEST_ID_HEADERS",
     "DecodedError",
     "RawResponse",
+    "answered",
     "decode_error_body",
     "decode_json",
     "decode_page",
@@ -314,7 +317,11 @@ def _validator(tp: Any) -> Callable[[Any], Any]:
     """How a decoded answer is checked as ``tp``: by pydantic, made once per type. A JSON object
     asked for as ``dict[str, Any]`` (or ``dict``) is taken as it is: its keys are text already,
     so pydantic would only copy it."""
-    validate: Callable[[Any], Any] = pydantic.TypeAdapter(tp).validate_python
+    adapter = pydantic.TypeAdapter(tp)
+
+    def validate(data: Any) -> Any:
+        return adapter.validate_python(data, context=ANSWERED)
+
     if tp is dict or tp == dict[str, Any]:
 
         def json_object(data: Any) -> Any:
@@ -322,6 +329,18 @@ def _validator(tp: Any) -> Callable[[Any], Any]:
 
         return json_object
     return validate
+
+
+ANSWERED: Final = {"answered": True}
+"""The validation context of every answer: the checks of what the SDK sends (a buyer's phone, a
+plan's months) are skipped for what the platform answered, which ``answered(info)`` tells."""
+
+
+def answered(info: ValidationInfo) -> bool:
+    """Whether a validator runs on an answer (else on the caller's input, to check before
+    sending): a value the SDK would refuse to send, the platform may still answer."""
+    context = info.context
+    return isinstance(context, dict) and context.get("answered") is True
 
 
 def _invalid(raw: RawResponse, why: str, body: object = None) -> APIResponseValidationError:
