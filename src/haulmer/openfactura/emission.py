@@ -421,7 +421,8 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
 
     ``document`` is a :class:`haulmer.dte.Document` (rendered as it is, unchecked) or a dict in
     SII names. Raises DocumentError listing every structural problem found (type, date, RUTs,
-    lines, references).
+    lines, references). A quantity or price with decimals is a ``Decimal`` (every digit kept;
+    the SDK's JSON writer sends it as a number).
     """
     if isinstance(document, Document):
         return _document_dte(document, validate=False)
