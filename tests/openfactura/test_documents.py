@@ -1130,6 +1130,8 @@ async def test_credit_note_corrige_texto_from_a_document_and_its_folio(
         # int() made True ANULA (voiding the factura) and 2.9 CORRIGE_TEXTO.
         ({"code": True}, ValidationError, "code must be CodRef.ANULA .*got True"),
         ({"code": 2.9}, ValidationError, "code must be CodRef.ANULA .*got 2.9"),
+        ({"code": Decimal("2.9")}, ValidationError, "code must be CodRef.ANULA .*got"),
+        ({"code": Decimal("Infinity")}, ValidationError, "code must be CodRef.ANULA .*got"),
         # A folio given as text was "unknown: pass folio=", though it was passed.
         ({"folio": "1_0"}, ValidationError, r"folio= \(the folio of the document to amend\)"),
         ({"reason": "  "}, DocumentError, r"say why the note is issued \(reason=\)"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import pydantic
@@ -50,11 +51,20 @@ PartyInput = Emisor | Receptor | Mapping[str, Any]
 M = TypeVar("M", bound=pydantic.BaseModel)
 
 
+def _not_whole(value: Any) -> bool:
+    """Whether ``value`` is a float or a Decimal that is no whole number (NaN and Infinity too)."""
+    if isinstance(value, float):
+        return not value.is_integer()
+    if isinstance(value, Decimal):
+        return not value.is_finite() or value != value.to_integral_value()
+    return False
+
+
 def _code(value: CodRef | int) -> CodRef:
     given: Any = value  # callers without a type checker may pass anything
     try:
         # A bool or a fraction is no code: int() would make True ANULA and 2.9 CORRIGE_TEXTO.
-        if isinstance(given, bool) or (isinstance(given, float) and not given.is_integer()):
+        if isinstance(given, bool) or _not_whole(given):
             raise ValueError(given)
         return CodRef(int(given))
     except (TypeError, ValueError):
