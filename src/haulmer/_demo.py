@@ -249,7 +249,7 @@ def _story(log: DemoLog, out_dir: Path) -> None:
             password=BUYER_PASSWORD,
             confirmation=BUYER_PASSWORD,
         )
-        s["platforms"] = [platform.value for platform in account.platforms]
+        s["platforms"] = [str(platform) for platform in account.platforms]
         s["summary"] = "checked locally (8+ characters, upper, lower, digit), then set"
     with log.step("log in") as s:
         session = client.accounts.login(BUYER["email"], BUYER_PASSWORD)
@@ -459,8 +459,8 @@ def _story(log: DemoLog, out_dir: Path) -> None:
         point = owner.point.configure(
             point.id, name="Caja 1", sucursal="Casa matriz", catalogue_id=catalogue.id
         )
-        s["summary"] = f"{point.name} ({point.sucursal}): {point.default_document.value}, " + (
-            f"{point.paper.value} paper"
+        s["summary"] = f"{point.name} ({point.sucursal}): {point.default_document}, " + (
+            f"{point.paper} paper"
         )
     with log.step("sell at the point of sale") as s:
         pan, bebida, clase = products

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from pydantic import Field
@@ -83,14 +83,17 @@ def token_from_link(link: LinkLike) -> str:
 
 
 class Account(HaulmerModel):
-    """A Haulmer Accounts identity."""
+    """A Haulmer Accounts identity; ``platforms`` are ``Platform``s, or the platform's text for
+    one the SDK does not know yet."""
 
     id: str
     email: str
     name: str
     has_password: bool
     password_created_at: datetime | None = None
-    platforms: list[Platform] = Field(default_factory=list)
+    platforms: list[Annotated[Platform | str, Field(union_mode="left_to_right")]] = Field(
+        default_factory=list
+    )
     created_at: datetime
 
 
@@ -104,7 +107,7 @@ class Session(HaulmerModel):
     access_token: SecretText
     token_type: str = "Bearer"
     expires_at: datetime
-    platform: Platform
+    platform: Platform | str = Field(union_mode="left_to_right")
     account: Account
 
 
@@ -112,7 +115,7 @@ class LinkResent(HaulmerModel):
     """The platform accepted a resend; the e-mail goes out only where that link is still due."""
 
     status: str
-    purpose: LinkPurpose | None = None
+    purpose: LinkPurpose | str | None = Field(default=None, union_mode="left_to_right")
     message: str = ""
 
 

@@ -94,7 +94,7 @@ class TicketMessage(HaulmerModel):
     """One message of a ticket's thread."""
 
     id: str
-    author: TicketAuthor
+    author: TicketAuthor | str = Field(union_mode="left_to_right")
     author_name: str = ""
     body: str
     attachment: Attachment | None = None
@@ -102,13 +102,15 @@ class TicketMessage(HaulmerModel):
 
 
 class Ticket(HaulmerModel):
-    """A support ticket and its thread, oldest message first."""
+    """A support ticket and its thread, oldest message first. ``category`` and ``status`` (and
+    each message's ``author``) are the SDK's enums, or the platform's text for a value the SDK
+    does not know yet."""
 
     id: str
     number: int
     subject: str
-    category: TicketCategory
-    status: TicketStatus
+    category: TicketCategory | str = Field(union_mode="left_to_right")
+    status: TicketStatus | str = Field(union_mode="left_to_right")
     messages: list[TicketMessage] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime | None = None

@@ -85,14 +85,17 @@ class SalePaymentMethod(StrEnum):
 
 
 class PointOfSale(HaulmerModel):
-    """A point of sale: its name, sucursal, default document, paper and catalogue."""
+    """A point of sale: its name, sucursal, default document, paper and catalogue (the document
+    and paper as the platform's text when the SDK does not know them yet)."""
 
     id: str
     workspace_id: str
     name: str
     sucursal: str | None = None
-    default_document: PointDocument = PointDocument.BOLETA
-    paper: Paper = Paper.ROLL_80MM
+    default_document: PointDocument | str = Field(
+        default=PointDocument.BOLETA, union_mode="left_to_right"
+    )
+    paper: Paper | str = Field(default=Paper.ROLL_80MM, union_mode="left_to_right")
     catalogue_id: str | None = None
     created_at: datetime
 
@@ -154,9 +157,10 @@ def cash_due(total: int) -> int:
 
 
 class SalePayment(HaulmerModel):
-    """How the sale was paid: method, amount received, the cash rounding and change given."""
+    """How the sale was paid: method (the platform's text for one the SDK does not know yet),
+    amount received, the cash rounding and change given."""
 
-    method: SalePaymentMethod
+    method: SalePaymentMethod | str = Field(union_mode="left_to_right")
     amount: int
     change: int = 0
     rounding: int = 0

@@ -69,11 +69,12 @@ class Organization(HaulmerModel):
 
 
 class WorkspaceDetails(HaulmerModel):
-    """A workspace: its status, administrator, name and organizations."""
+    """A workspace: its status (a ``WorkspaceStatus``, or the platform's text for one the SDK
+    does not know yet), administrator, name and organizations."""
 
     id: str
     order_id: str
-    status: WorkspaceStatus
+    status: WorkspaceStatus | str = Field(union_mode="left_to_right")
     owner_email: str
     administrator: Administrator | None = None
     name: str | None = None
