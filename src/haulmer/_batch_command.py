@@ -15,9 +15,11 @@ import math
 import sys
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO, cast
 
+from haulmer._core.responses import exact_json_number
 from haulmer._shown import shown
 from haulmer.errors import BatchStoppedError, HaulmerError, ValidationError
 
@@ -224,10 +226,11 @@ def _no_constant(name: str) -> Any:
     )
 
 
-def _finite_float(text: str) -> float:
-    """``json.loads(parse_float=)``: a number too large for a float would be read as Infinity."""
-    value = float(text)
-    if math.isinf(value):
+def _finite_float(text: str) -> float | Decimal:
+    """``json.loads(parse_float=)``: a number a float holds exactly as a float, else as the
+    Decimal of its digits (an 18-digit QtyItem); one too large for a float would be Infinity."""
+    value = exact_json_number(text)
+    if isinstance(value, float) and math.isinf(value):
         raise _UnsendableJSON(f"{shown(text, 40)} is too large a number; write the amount itself")
     return value
 

@@ -9,11 +9,13 @@ import random
 import signal
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from haulmer._batch_command import read_sales
+from haulmer._models import encode_json
 from haulmer.cli import main
 from haulmer.journal import JournalEntry, SQLiteJournal
 from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer, serve
@@ -581,6 +583,23 @@ def test_a_number_json_does_not_have_stops_the_file_naming_its_line(
     with pytest.raises(ValueError, match=r"line 2: ") as refused:
         read_sales(str(batch))
     assert said in str(refused.value)
+
+
+def test_a_quantity_of_18_digits_is_read_and_sent_with_every_digit(tmp_path: Path) -> None:
+    """QtyItem and PrcItem take 12 integer and 6 decimal digits; read as a float, the file's
+    quantity lost its last digits, so the document issued was not the one written. A number a
+    float holds exactly is read as before."""
+    batch = tmp_path / "sales.jsonl"
+    batch.write_text(
+        '{"id": "a", "document": {"Detalle": [{"QtyItem": 123456789012.123456, "PrcItem": 1.5}]}}'
+        "\n",
+        encoding="utf-8",
+    )
+    (sale,) = read_sales(str(batch))
+    line = sale["document"]["Detalle"][0]
+    assert line == {"QtyItem": Decimal("123456789012.123456"), "PrcItem": 1.5}
+    assert type(line["PrcItem"]) is float
+    assert b'"QtyItem":123456789012.123456' in encode_json(sale)
 
 
 @pytest.mark.parametrize(

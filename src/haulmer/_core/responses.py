@@ -105,17 +105,18 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _exact_number(text: str) -> float | Decimal:
-    """A number with decimals as a float when the float is the number written (``1.5``,
-    ``19.00``), else as the Decimal of its digits: a DTE's QtyItem or PrcItem has up to 18, a
-    float keeps 17."""
+def exact_json_number(text: str) -> float | Decimal:
+    """``json.loads(parse_float=)``: a number with decimals as a float when the float is the
+    number written (``1.5``, ``19.00``), else as the Decimal of its digits: a DTE's QtyItem or
+    PrcItem has up to 18, a float keeps 17. A number past floats (1e400) is the float Infinity,
+    for the caller to judge."""
     number = float(text)
     if math.isinf(number) or Decimal(repr(number)) == Decimal(text):
-        return number  # past floats (1e400): no count, page or amount, as before
+        return number
     return Decimal(text)
 
 
-_JSON = json.JSONDecoder(parse_constant=_no_constant, parse_float=_exact_number)
+_JSON = json.JSONDecoder(parse_constant=_no_constant, parse_float=exact_json_number)
 """JSON as RFC 8259 has it: Python's decoder also takes ``NaN`` and ``Infinity``, which no
 answer holds and which would reach a page number or a wait as a float no int can be made of.
 A number a float cannot hold exactly is read as a Decimal."""
