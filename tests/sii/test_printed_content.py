@@ -343,3 +343,37 @@ def test_the_barcode_writes_quotes_as_entities_when_the_frmt_was_signed_so(
     data = ted_barcode_bytes(etree.fromstring(LATIN1 + raw_quotes))
     assert data == ted.group(0)
     assert b"&quot;" in data
+
+
+@pytest.mark.parametrize("moneda", ["PESO MEX", "PESO COL", "PESO URUG", "PESO"])
+def test_an_export_in_a_foreign_peso_prints_its_currency_not_chilean_pesos(moneda: str) -> None:
+    """Mexican, Colombian, Uruguayan or Argentine pesos were printed as Chilean ones ("$ 32,5",
+    no Moneda): only PESO CL is written with the peso sign."""
+    data = {
+        "Encabezado": {
+            "IdDoc": {"TipoDTE": "110", "Folio": "1", "FchEmis": "2026-11-27"},
+            "Receptor": {"RUTRecep": "55555555-5", "RznSocRecep": "Jackie Chan"},
+            "Totales": {"TpoMoneda": moneda, "MntExe": "32.5", "MntTotal": "32.5"},
+            "OtraMoneda": {"TpoMoneda": moneda, "TpoCambio": "1.5", "MntTotOtrMnda": "48.75"},
+        },
+        "Detalle": [{"NroLinDet": "1", "NmbItem": "Cobre", "PrcItem": "32.5", "MontoItem": "32.5"}],
+    }
+    doc = printed_document(data)
+    assert doc.currency == moneda
+    assert Field("Moneda", moneda) in doc.document_fields
+    assert doc.totals[doc.total_at] == Field("Total", "32,50")
+    assert doc.lines[0].price == "32,50"
+    assert Field("Total", "48,75") in doc.other_currency
+
+
+def test_an_export_in_chilean_pesos_prints_them_with_the_peso_sign() -> None:
+    data = {
+        "Encabezado": {
+            "IdDoc": {"TipoDTE": "110", "Folio": "1", "FchEmis": "2026-11-27"},
+            "Totales": {"TpoMoneda": "PESO CL", "MntExe": "3200", "MntTotal": "3200"},
+            "OtraMoneda": {"TpoMoneda": "PESO CL", "MntTotOtrMnda": "3200"},
+        },
+    }
+    doc = printed_document(data)
+    assert doc.totals[doc.total_at] == Field("Total", "$ 3.200")
+    assert Field("Total", "$ 3.200") in doc.other_currency

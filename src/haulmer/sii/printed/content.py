@@ -347,6 +347,16 @@ def _joined(*parts: str, sep: str = ", ") -> str:
     return sep.join([p for p in parts if p])
 
 
+_CHILEAN_PESOS: Final = frozenset({"PESO CL", "PESO CHILENO", "CLP"})
+"""How a currency of Chilean pesos is written: the Aduana's ``PESO CL`` (TipMonType), and the
+spellings a received document may use. ``PESO``, ``PESO MEX``... are other countries' pesos."""
+
+
+def _in_chilean_pesos(moneda: str) -> bool:
+    """Whether amounts in ``moneda`` (a TpoMoneda) are Chilean pesos, printed with ``$``."""
+    return " ".join(moneda.upper().split()) in _CHILEAN_PESOS
+
+
 def printed_document(
     sii: Mapping[str, Any],
     *,
@@ -375,7 +385,7 @@ def printed_document(
     known_digits = tipo.isascii() and tipo.isdigit() and len(tipo) <= 3
     dte_type = int(kind) if kind is not None else int(tipo) if known_digits else 0
     currency = _text(totales.get("TpoMoneda")) or None
-    pesos = currency is None or currency.upper().startswith("PESO")
+    pesos = currency is None or _in_chilean_pesos(currency)
     office = (
         sii_office if sii_office is not None else sii_office_of(_text(emisor.get("CmnaOrigen")))
     )
@@ -750,7 +760,7 @@ def _other_currency(otra: Mapping[str, Any]) -> tuple[Field, ...]:
     if not otra:
         return ()
     moneda = _text(otra.get("TpoMoneda"))
-    pesos = moneda.upper().startswith("PESO")
+    pesos = _in_chilean_pesos(moneda)
     fields = [
         Field("Moneda", moneda),
         Field("Tipo de cambio", numbers.number(_text(otra.get("TpoCambio")))),
