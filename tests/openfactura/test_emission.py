@@ -524,3 +524,27 @@ def test_a_quantity_of_absurd_size_in_a_dict_is_refused_naming_its_field() -> No
     with pytest.raises(DocumentError) as caught:
         build_emission(data)
     assert "Detalle[1].QtyItem" in [str(detail.field) for detail in caught.value.details]
+
+
+def _export_in_dollars(descuento: str) -> dict[str, Any]:
+    document = dte.factura_exportacion(
+        emisor=samples.EMISOR,
+        receptor={"razon_social": "Jackie Chan", "direccion": "Calle 123, Hong Kong"},
+        lines=[{"nombre": "Asesoría", "cantidad": 1, "precio": "100.25"}],
+        moneda="DOLAR USA",
+        ind_servicio=3,
+        descuentos_recargos=[{"TpoMov": "D", "TpoValor": "$", "ValorDR": descuento}],
+        fecha=samples.FECHA,
+    )
+    return to_openfactura_dte(document)
+
+
+def test_an_export_total_that_differs_in_its_cents_is_named() -> None:
+    """Totals were compared as whole numbers: an export of 90.25 dollars was taken for the one
+    of 90.75 issued under the same key."""
+    sent = _export_in_dollars("10")
+    stored = _stored_as_text(_export_in_dollars("9.5"))
+    assert identity_differences(sent, _stored_as_text(sent)) == []
+    assert identity_differences(sent, stored) == [
+        "total (MntTotal) 90.75 there, 90.25 in this call"
+    ]

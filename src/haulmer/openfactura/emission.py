@@ -796,8 +796,8 @@ def _identity_value(encabezado: Mapping[str, Any], section: str, name: str) -> s
         return text.replace(".", "").upper().lstrip("0")
     if name == "FchEmis":
         return text[:10]
-    try:
-        return str(int(Decimal(text)))
+    try:  # by value, decimals kept: an export's total is in its currency (90.25 dollars)
+        return format(Decimal(text).normalize(), "f")
     except ArithmeticError:
         return text
 
