@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fake_bodies import boleta, factura
+from fake_bodies import START, boleta, factura
 
 from haulmer.testing import FakeHaulmer
 
@@ -155,3 +155,56 @@ def test_a_supplier_outside_the_fake_can_send_us_documents(
     bad["Encabezado"]["Totales"]["MntTotal"] = 1  # type: ignore[index]
     with pytest.raises(ValueError, match="refused"):
         fake.issue_from_supplier(bad)
+
+
+def _exporter(fake: FakeHaulmer) -> Any:
+    fake.add_openfactura_tenant(
+        "exporter-key",
+        rut="76192083-9",
+        razon_social="SASCO SpA",
+        giro="Exportadora",
+        direccion="Santa Cruz",
+        comuna="Santa Cruz",
+        dte_types=(110, 111, 112),
+    )
+    return fake.client(api_key="exporter-key")
+
+
+def _export(moneda: str, tipo_cambio: str | None) -> Any:
+    import haulmer.dte as dte
+
+    return dte.factura_exportacion(
+        emisor={
+            "rut": "76192083-9",
+            "razon_social": "SASCO SpA",
+            "giro": "Exportadora",
+            "actecos": [620200],
+            "direccion": "Santa Cruz",
+            "comuna": "Santa Cruz",
+        },
+        receptor={"razon_social": "Jackie Chan", "direccion": "Calle 123, Hong Kong"},
+        lines=[{"nombre": "Asesoría", "cantidad": 3, "precio": "100.2575"}],
+        moneda=moneda,
+        tipo_cambio=tipo_cambio,
+        ind_servicio=3,
+        fecha=START.date(),
+    )
+
+
+def test_an_export_is_listed_and_registered_in_pesos_not_as_zero(fake: FakeHaulmer) -> None:
+    """An export of 300.7725 dollars was listed with MntTotal 0 (its decimal total was not read
+    as a number); the list and the sales registry give it in pesos, as the SII's sales register
+    keeps every document: its OtraMoneda in PESO CL, or its amounts when sold in pesos."""
+    client = _exporter(fake)
+    client.openfactura.documents.emit(_export("DOLAR USA", "950.5"))
+    client.openfactura.documents.emit(_export("PESO CL", None))
+    rows = client.openfactura.documents.list_issued()
+    # 300.7725 x 950.5 = 285884.26 -> 285884; in pesos 3 x 100.2575 = 300.7725 -> 301
+    assert sorted((row.mnt_exe, row.mnt_total) for row in rows) == [(301, 301), (285884, 285884)]
+    sales = client.openfactura.registry.sales(START.year, START.month)
+    (exports,) = [row for row in sales.registros if row.tipo_documento == 110]
+    assert (exports.cant_documentos, exports.total_mnt_exe, exports.total_mnt_total) == (
+        2,
+        286185,
+        286185,
+    )

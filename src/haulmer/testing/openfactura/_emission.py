@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -126,6 +127,37 @@ def _int(value: Any) -> int | None:
 def _amount(value: Any) -> int:
     number = _int(value)
     return number if number is not None else 0
+
+
+_EXPORT_TYPES = frozenset({110, 111, 112})
+_PESO_CL = "PESO CL"
+
+
+def _pesos(value: Any) -> int:
+    """An amount in pesos, rounded half up to the peso (0 when it is not a number)."""
+    try:
+        exact = Decimal(str(value).strip())
+    except ArithmeticError:
+        return 0
+    if not exact.is_finite():
+        return 0
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _export_totals_in_pesos(encabezado: dict[str, Any]) -> dict[str, int]:
+    """An export's amounts as the lists and the sales registry give them: in pesos, as the
+    SII's sales register keeps every document. Those of a sale in PESO CL, else its OtraMoneda
+    in PESO CL; 0 when the document gives no amount in pesos."""
+    totales = encabezado.get("Totales") or {}
+    otra = encabezado.get("OtraMoneda") or {}
+    if str(totales.get("TpoMoneda", "")).strip() == _PESO_CL:
+        exento, total = totales.get("MntExe"), totales.get("MntTotal")
+    elif isinstance(otra, dict) and str(otra.get("TpoMoneda", "")).strip() == _PESO_CL:
+        total = otra.get("MntTotOtrMnda")
+        exento = otra.get("MntExeOtrMnda", total)
+    else:
+        exento = total = 0
+    return {"MntExe": _pesos(exento), "MntNeto": 0, "IVA": 0, "MntTotal": _pesos(total)}
 
 
 _WRONG_AMOUNT = re.compile(r"^is (\S+), expected ")
@@ -664,7 +696,9 @@ class Emission:
             fch_emis=str(id_doc["FchEmis"]),
             receptor_rut=str(receptor.get("RUTRecep", "66666666-6")).replace(".", "").upper(),
             receptor_razon_social=str(receptor.get("RznSocRecep", "")),
-            totals={
+            totals=_export_totals_in_pesos(enc)
+            if dte_type in _EXPORT_TYPES
+            else {
                 "MntExe": _amount(totales.get("MntExe")),
                 "MntNeto": _amount(totales.get("MntNeto")),
                 "IVA": _amount(totales.get("IVA")),
