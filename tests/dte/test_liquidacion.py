@@ -283,3 +283,20 @@ def test_a_liquidacions_period_total_and_total_to_pay_that_do_not_add_up_are_nam
             f"({totales.mnt_total}: MntTotal + MontoNF) plus SaldoAnterior (100)"
         ),
     }
+
+
+def test_a_bad_commission_is_named_by_its_place() -> None:
+    """The error said "Comisiones.ValComNeto: required" without saying which of the
+    commissions lacked it."""
+    with pytest.raises(DocumentError) as info:
+        _liquidacion(
+            1000,
+            0,
+            [
+                {"TipoMovim": "C", "Glosa": "Comisión 8%", "ValComNeto": 80},
+                {"TipoMovim": "X", "Glosa": "Flete", "ValComExe": 500},
+            ],
+        )
+    fields = {detail.field for detail in info.value.details}
+    assert fields == {"Comisiones[2].TipoMovim", "Comisiones[2].ValComNeto"}
+    assert "Comisiones[2].ValComNeto: required" in str(info.value)

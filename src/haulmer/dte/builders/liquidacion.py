@@ -87,12 +87,15 @@ def liquidacion_factura(
         if data.get("TpoDocLiq") is None and data.get("tpo_doc_liq") is None:
             data["TpoDocLiq"] = liq
         prepared.append(data)
-    try:
-        charges = [_with_iva(c) for c in comisiones]
-    except pydantic.ValidationError as exc:
-        raise document_error(exc, "a commission", prefix="Comisiones") from None
-    except ValueError as exc:
-        raise unreadable_number(exc, "a commission") from None
+    charges = []
+    for index, comision in enumerate(comisiones):
+        try:
+            charges.append(_with_iva(comision))
+        except pydantic.ValidationError as exc:
+            where = f"Comisiones[{index + 1}]"
+            raise document_error(exc, f"the commission {where}", prefix=where) from None
+        except ValueError as exc:
+            raise unreadable_number(exc, f"the commission Comisiones[{index + 1}]") from None
     id_doc = payment_id_doc(options)
     if flag(montos_brutos, "montos_brutos"):
         id_doc["MntBruto"] = 1
