@@ -562,3 +562,39 @@ def test_every_aduana_code_has_the_name_a_printed_dte_shows() -> None:
     assert dte.ClausulaVenta.FOB.label == "FOB"
     assert dte.ClausulaVenta.SIN_CLAUSULA.label == "Sin cláusula"
     assert dte.ViaTransporte.AEREA.label == "Aérea"
+
+
+def test_packages_given_in_transporte_are_kept_beside_the_aduana_argument() -> None:
+    """``transporte={"Aduana": {"TotBultos": ...}}`` with ``aduana=`` lost the packages: the
+    customs data of one replaced the other's."""
+    bultos = {
+        "TotBultos": 3,
+        "TipoBultos": [{"CodTpoBultos": 75, "CantBultos": 3, "Marcas": "ABC-123"}],
+    }
+    factura = _hotel(
+        ind_servicio=None,
+        aduana=ADUANA,
+        transporte={"DirDest": "Calle 123, Hong Kong", "Aduana": bultos},
+    )
+    transporte = factura.to_sii_dict()["Encabezado"]["Transporte"]
+    assert transporte["DirDest"] == "Calle 123, Hong Kong"
+    assert transporte["Aduana"]["TotBultos"] == 3
+    assert transporte["Aduana"]["TipoBultos"] == bultos["TipoBultos"]
+    assert transporte["Aduana"]["CodClauVenta"] == dte.ClausulaVenta.FOB
+    same_python_names = _hotel(
+        ind_servicio=None, aduana=ADUANA, transporte={"aduana": {"tot_bultos": 3}}
+    )
+    assert same_python_names.to_sii_dict()["Encabezado"]["Transporte"]["Aduana"]["TotBultos"] == 3
+
+
+def test_a_customs_field_given_differently_in_transporte_and_aduana_is_refused() -> None:
+    with pytest.raises(DocumentError) as info:
+        _hotel(
+            ind_servicio=None,
+            aduana=ADUANA,
+            transporte={"Aduana": {"CodPaisDestin": 224}},
+        )
+    (detail,) = info.value.details
+    assert detail.field == "Encabezado.Transporte.Aduana.CodPaisDestin"
+    assert "342" in detail.issue
+    assert "224" in detail.issue

@@ -10,6 +10,9 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+import pydantic
+
+from haulmer._shown import shown
 from haulmer.dte.builders.base import (
     build,
     document_options,
@@ -32,6 +35,8 @@ from haulmer.dte.builders.inputs import (
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
 from haulmer.dte.exports import Moneda
+from haulmer.dte.models import Aduana
+from haulmer.errors import DocumentError, ErrorDetail
 
 if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
     from typing import Unpack
@@ -50,15 +55,45 @@ def _export_receptor(receptor: ReceptorInput) -> dict[str, Any]:
     return data
 
 
+def _aduana_by_sii_name(value: Any) -> dict[str, Any]:
+    """Customs data given in Python or SII names, by SII name (as given when it does not fit
+    the model: ``build`` names the problem)."""
+    data = model_dict(value)
+    try:
+        model = Aduana.model_validate(data)
+    except pydantic.ValidationError:
+        return dict(data)
+    by_name: dict[str, Any] = model.model_dump(by_alias=True, exclude_unset=True)
+    return by_name
+
+
 def _export_transporte(
     transporte: TransporteInput | None, aduana: AduanaInput | None
 ) -> dict[str, Any] | None:
+    """Transporte with ``aduana`` merged into the Aduana it may already hold (the packages in
+    one, the sale's clause in the other); a field given differently in both is refused."""
     if transporte is None and aduana is None:
         return None
     data = model_dict(transporte) if transporte is not None else {}
-    if aduana is not None:
-        data.pop("aduana", None)
-        data["Aduana"] = model_dict(aduana)
+    if aduana is None:
+        return data
+    merged = _aduana_by_sii_name(aduana)
+    for key in ("Aduana", "aduana"):
+        held = data.pop(key, None)
+        if held is None:
+            continue
+        for name, value in _aduana_by_sii_name(held).items():
+            if name in merged and merged[name] != value:
+                issue = (
+                    f"is {shown(merged[name])} in aduana= and {shown(value)} in "
+                    "transporte's Aduana: give it once"
+                )
+                raise DocumentError(
+                    f"Aduana.{name} is given twice, differently: {issue}",
+                    [ErrorDetail(f"Encabezado.Transporte.Aduana.{name}", issue)],
+                )
+            merged[name] = value
+    data["Aduana"] = merged
     return data
 
 
@@ -118,7 +153,8 @@ def factura_exportacion(
     rate. The receptor's RUT defaults to 55555555-5 (identify the foreigner in
     ``receptor["extranjero"]``). Goods need ``aduana`` (CodModVenta, CodClauVenta,
     TotClauVenta, CodViaTransp, ports, countries); services set ``ind_servicio`` (3 servicios,
-    4 hotel, 5 transporte terrestre internacional) instead. ``forma_pago_exportacion`` is
+    4 hotel, 5 transporte terrestre internacional) instead; ``aduana`` joins the Aduana that
+    ``transporte`` may hold (its packages, TipoBultos). ``forma_pago_exportacion`` is
     FmaPagExp (Aduana's table: 1 COB1, 11 ACRED, 21 sin pago, 32 anticipo...).
     ``options``: ``DocumentOptions`` (``fecha``, ``folio``, ``descuentos_recargos``,
     ``referencias``, ``id_doc``, ``check``).
