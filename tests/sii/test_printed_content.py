@@ -377,3 +377,45 @@ def test_an_export_in_chilean_pesos_prints_them_with_the_peso_sign() -> None:
     doc = printed_document(data)
     assert doc.totals[doc.total_at] == Field("Total", "$ 3.200")
     assert Field("Total", "$ 3.200") in doc.other_currency
+
+
+def test_an_export_prints_its_freight_insurance_weights_and_containers() -> None:
+    """MntFlete and MntSeguro (amounts in the sale's currency), the weights and the bultos'
+    containers and seals were left off the printed export."""
+    data = {
+        "Encabezado": {
+            "IdDoc": {"TipoDTE": "110", "Folio": "1", "FchEmis": "2026-11-27"},
+            "Transporte": {
+                "Aduana": {
+                    "CodClauVenta": "1",
+                    "TotClauVenta": "1150.75",
+                    "PesoBruto": "2500.5",
+                    "CodUnidPesoBruto": "6",
+                    "PesoNeto": "2400",
+                    "CodUnidPesoNeto": "6",
+                    "TotBultos": "3",
+                    "TipoBultos": [
+                        {
+                            "CodTpoBultos": "75",
+                            "CantBultos": "3",
+                            "Marcas": "ABC-123",
+                            "IdContainer": "MSCU1234567",
+                            "Sello": "S-99",
+                        }
+                    ],
+                    "MntFlete": "120.5",
+                    "MntSeguro": "30.25",
+                }
+            },
+            "Totales": {"TpoMoneda": "DOLAR USA", "MntExe": "1000", "MntTotal": "1000"},
+        },
+    }
+    transport = printed_document(data).transport
+    for field in (
+        Field("Peso bruto", "2.500,5 (unidad 6)"),
+        Field("Peso neto", "2.400 (unidad 6)"),
+        Field("Flete", "120,50"),
+        Field("Seguro", "30,25"),
+        Field("Bultos", "3 de tipo 75, marcas ABC-123, contenedor MSCU1234567, sello S-99"),
+    ):
+        assert field in transport, transport

@@ -177,6 +177,18 @@ _ADUANA: Final = (
     ("CodPaisRecep", "País receptor"),
     ("CodPaisDestin", "País de destino"),
 )
+_ADUANA_WEIGHTS: Final = (
+    ("Tara", "CodUnidMedTara", "Tara"),
+    ("PesoBruto", "CodUnidPesoBruto", "Peso bruto"),
+    ("PesoNeto", "CodUnidPesoNeto", "Peso neto"),
+)
+"""The weights of an export's goods and the Aduana unit code each is measured in."""
+_BULTO_PARTS: Final = (
+    ("Marcas", "marcas"),
+    ("IdContainer", "contenedor"),
+    ("Sello", "sello"),
+    ("EmisorSello", "emisor del sello"),
+)
 _ADUANA_CODES: Final[Mapping[str, type[ModalidadVenta | ClausulaVenta | ViaTransporte]]] = {
     "CodModVenta": ModalidadVenta,
     "CodClauVenta": ClausulaVenta,
@@ -679,18 +691,26 @@ def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
         rut = _text(chofer.get("RUTChofer"))
         fields.append(Field("Chofer", _joined(name, numbers.rut(rut) if rut else "", sep=", ")))
     aduana = _dict(transporte.get("Aduana"))
+    if not aduana:
+        return tuple([f for f in fields if f.value])
     fields.extend(Field(label, _aduana_value(aduana, tag)) for tag, label in _ADUANA)
+    for tag, unit, label in _ADUANA_WEIGHTS:
+        weight = _text(aduana.get(tag))
+        if weight:
+            code = _text(aduana.get(unit))
+            value = numbers.number(weight)
+            fields.append(Field(label, f"{value} (unidad {code})" if code else value))
     for bulto in _list(aduana.get("TipoBultos")):
-        fields.append(
-            Field(
-                "Bultos",
-                _joined(
-                    f"{_text(bulto.get('CantBultos'))} de tipo {_text(bulto.get('CodTpoBultos'))}",
-                    _text(bulto.get("Marcas")),
-                    sep=", marcas ",
-                ),
-            )
-        )
+        cantidad = f"{_text(bulto.get('CantBultos'))} de tipo {_text(bulto.get('CodTpoBultos'))}"
+        parts = [
+            f"{name} {_text(bulto.get(tag))}" for tag, name in _BULTO_PARTS if _text(bulto.get(tag))
+        ]
+        fields.append(Field("Bultos", _joined(cantidad, *parts)))
+    fields.extend(
+        Field(label, numbers.amount(_text(aduana.get(tag)), pesos=False))
+        for tag, label in (("MntFlete", "Flete"), ("MntSeguro", "Seguro"))
+        if _text(aduana.get(tag))
+    )
     return tuple([f for f in fields if f.value])
 
 
