@@ -210,7 +210,7 @@ def test_cents_are_kept_and_rounded_half_up_to_four_decimals() -> None:
 def test_a_sale_in_pesos_rounds_to_the_peso() -> None:
     factura = _hotel(
         moneda="PESO CL",
-        tipo_cambio="0.0011",
+        tipo_cambio="950",
         otra_moneda="DOLAR USA",
         lines=[{"NmbItem": "Vino", "QtyItem": 3, "PrcItem": "333.5"}],  # 1000.5 -> 1001
     )
@@ -219,7 +219,8 @@ def test_a_sale_in_pesos_rounds_to_the_peso() -> None:
     assert (totales.mnt_exe, totales.mnt_total) == (1001, 1001)
     otra = factura.encabezado.otra_moneda
     assert otra is not None
-    assert (otra.tpo_moneda, otra.mnt_tot_otr_mnda) == (Moneda.DOLAR_USA, Decimal("1.1011"))
+    # 1001 pesos at 950 pesos per dollar: 1.05368... -> 1.0537 dollars
+    assert (otra.tpo_moneda, otra.mnt_tot_otr_mnda) == (Moneda.DOLAR_USA, Decimal("1.0537"))
 
 
 def test_line_discount_in_whole_units_and_global_discount_in_the_currency() -> None:
@@ -598,3 +599,29 @@ def test_a_customs_field_given_differently_in_transporte_and_aduana_is_refused()
     assert detail.field == "Encabezado.Transporte.Aduana.CodPaisDestin"
     assert "342" in detail.issue
     assert "224" in detail.issue
+
+
+def test_a_sale_in_pesos_restated_in_dollars_divides_by_the_banco_central_rate() -> None:
+    """TpoCambio is the Banco Central's pesos per unit of the other currency: a sale of 3002
+    pesos at 950 pesos per dollar was restated as 2,851,900 dollars (multiplied) instead of
+    3.16 dollars."""
+    factura = _hotel(
+        lines=[{**HOTEL, "QtyItem": 3, "PrcItem": "1000.5"}],
+        moneda=Moneda.PESO_CHILENO,
+        otra_moneda=Moneda.DOLAR_USA,
+        tipo_cambio=950,
+    )
+    otra = factura.encabezado.otra_moneda
+    assert otra is not None
+    assert factura.encabezado.totales.mnt_total == 3002  # type: ignore[union-attr]
+    # 3002 / 950 = 3.16
+    assert (otra.mnt_exe_otr_mnda, otra.mnt_tot_otr_mnda) == (Decimal("3.16"), Decimal("3.16"))
+    factura.check()
+    wrong = factura.model_copy(
+        update={
+            "encabezado": factura.encabezado.model_copy(
+                update={"otra_moneda": otra.model_copy(update={"mnt_tot_otr_mnda": 2851900})}
+            )
+        }
+    )
+    assert "expected 3.16" in _problems(wrong)["Encabezado.OtraMoneda.MntTotOtrMnda"]

@@ -347,20 +347,35 @@ def export_totals(
 
 
 def compute_otra_moneda(totales: Totales, otra: OtraMoneda) -> OtraMoneda:
-    """``otra`` with MntExeOtrMnda and MntTotOtrMnda = the totals x TpoCambio, rounded to its
-    currency's decimals (whole pesos for PESO CL). Without TpoCambio, ``otra`` as it is."""
+    """``otra`` with MntExeOtrMnda and MntTotOtrMnda: the totals at TpoCambio, rounded to its
+    currency's decimals (whole pesos for PESO CL). Without TpoCambio, ``otra`` as it is.
+
+    TpoCambio is the Banco Central's rate, pesos per unit of a foreign currency: a sale in
+    pesos restated in another currency is divided by it (3002 pesos at 950 = 3.16 dollars);
+    any other sale is multiplied (100 dollars at 950 = 95000 pesos; between two foreign
+    currencies, TpoCambio is the units of the other per unit of the sale's).
+    """
     if otra.tpo_cambio is None:
         return otra
     rate = otra.tpo_cambio
+    divide = totales.tpo_moneda in (None, Moneda.PESO_CHILENO) and (
+        otra.tpo_moneda is not Moneda.PESO_CHILENO
+    )
     exe = totales.mnt_exe
     return otra.model_copy(
         update={
-            "mnt_exe_otr_mnda": round_currency(Decimal(exe) * rate, otra.tpo_moneda)
+            "mnt_exe_otr_mnda": _restated(exe, rate, otra.tpo_moneda, divide=divide)
             if exe is not None
             else None,
-            "mnt_tot_otr_mnda": round_currency(Decimal(totales.mnt_total) * rate, otra.tpo_moneda),
+            "mnt_tot_otr_mnda": _restated(totales.mnt_total, rate, otra.tpo_moneda, divide=divide),
         }
     )
+
+
+def _restated(amount: int | Decimal, rate: Decimal, moneda: Moneda, *, divide: bool) -> Decimal:
+    """``amount`` in ``moneda`` at ``rate``: divided by it or multiplied, then rounded."""
+    exact = Decimal(amount) / rate if divide else Decimal(amount) * rate
+    return round_currency(exact, moneda)
 
 
 def comision_iva(comision: Comision, rate: Decimal = IVA_RATE) -> int:

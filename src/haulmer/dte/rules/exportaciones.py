@@ -225,7 +225,7 @@ def _otra_moneda_problems(given: OtraMoneda, expected: OtraMoneda) -> list[Error
             problems.append(
                 ErrorDetail(
                     f"Encabezado.OtraMoneda.{alias}",
-                    f"is {have}, expected {want} (the total x TpoCambio {given.tpo_cambio}, "
+                    f"is {have}, expected {want} (the total at TpoCambio {given.tpo_cambio}, "
                     f"rounded to {given.tpo_moneda.value}'s decimals)",
                 )
             )
