@@ -625,3 +625,18 @@ def test_a_sale_in_pesos_restated_in_dollars_divides_by_the_banco_central_rate()
         }
     )
     assert "expected 3.16" in _problems(wrong)["Encabezado.OtraMoneda.MntTotOtrMnda"]
+
+
+@pytest.mark.parametrize("build", [dte.nota_credito_exportacion, dte.nota_debito_exportacion])
+def test_an_export_nota_in_another_currency_than_its_document_is_refused(build: Any) -> None:
+    """A nota of 1.5 EURO on a factura of dollars was built: it credits or adds to amounts
+    the factura does not have in that currency."""
+    factura = _hotel().with_folio(1)  # DOLAR USA
+    with pytest.raises(DocumentError) as info:
+        build(factura, cod_ref="corrige_montos", lines=[{**HOTEL, "PrcItem": "1.5"}], moneda="EURO")
+    (detail,) = info.value.details
+    assert detail.field == "Encabezado.Totales.TpoMoneda"
+    assert "DOLAR USA" in detail.issue
+    assert "EURO" in detail.issue
+    same = build(factura, cod_ref="corrige_montos", lines=[HOTEL], moneda="DOLAR USA")
+    assert same.encabezado.totales.tpo_moneda is Moneda.DOLAR_USA  # type: ignore[union-attr]

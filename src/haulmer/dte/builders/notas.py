@@ -285,6 +285,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
             options=document_options(options, descuentos_recargos=copied, referencias=referencias),
         )
         _check_same_receptor(note, documento)
+        _check_same_currency(note, documento)
         return note
     if montos_brutos:
         id_doc["MntBruto"] = 1
@@ -340,6 +341,25 @@ def _check_same_receptor(note: Document, documento: Document | None) -> None:
     )
 
 
+def _check_same_currency(note: Document, documento: Document | None) -> None:
+    """An export nota is in the currency of the export it modifies: it credits or adds to
+    amounts in that currency (moneda= is for a nota built without the document)."""
+    if documento is None or documento.encabezado.totales is None:
+        return
+    source = documento.encabezado.totales.tpo_moneda
+    given = note.encabezado.totales.tpo_moneda if note.encabezado.totales is not None else None
+    if source is None or given is None or given is source:
+        return
+    issue = (
+        f"is {given.value}, but the {documento.tipo_dte.label} it modifies is in "
+        f"{source.value}: leave moneda= out, or give {source.value}"
+    )
+    raise DocumentError(
+        f"the {note.tipo_dte.label} {issue}",
+        [ErrorDetail("Encabezado.Totales.TpoMoneda", issue)],
+    )
+
+
 def nota_credito(documento: Document | None = None, **options: Unpack[NoteOptions]) -> Document:
     """Nota de crédito electrónica (61) referencing ``documento`` (or tipo/folio/fecha_ref).
 
@@ -373,7 +393,8 @@ def nota_credito_exportacion(
     ``cod_ref`` as in ``nota_credito``: ``"anula"`` (default; copies the lines),
     ``"corrige_texto"`` (one line of 0) or ``"corrige_montos"`` (``lines`` required). Emisor,
     receptor, currency, IndServicio and OtraMoneda's currency and rate default to the
-    document's (pass ``tipo_cambio`` for the rate of the note's date). Without ``documento``,
+    document's (pass ``tipo_cambio`` for the rate of the note's date; another currency than the
+    document's is refused). Without ``documento``,
     give ``tipo_doc_ref`` (110...), ``folio_ref``, ``fecha_ref``, the parties and ``moneda``.
     ``options``: ``ExportNoteOptions``.
     """
