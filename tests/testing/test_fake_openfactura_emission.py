@@ -330,3 +330,49 @@ def test_a_boleta_whose_total_its_lines_do_not_make_is_refused_for_its_amounts_f
     error = answer.json()["error"]
     assert error["code"] == "OF-10"
     assert "MntTotal" in {detail["field"] for detail in error["details"]}
+
+
+def test_pdf_without_the_pdf_extra_shows_an_exports_currency_not_pesos(
+    fake: FakeHaulmer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stand-in PDF wrote a line of 50 dollars as "$ 50" and a total of 81.2 dollars as
+    "81.2", with no currency."""
+    import haulmer.dte as dte
+    from haulmer.testing.openfactura import _render
+
+    monkeypatch.setattr(_render, "has_pdf_extra", lambda: False)
+    fake.add_openfactura_tenant(
+        "exporter-key",
+        rut="76192083-9",
+        razon_social="SASCO SpA",
+        giro="Exportadora",
+        direccion="Santa Cruz",
+        comuna="Santa Cruz",
+        dte_types=(110,),
+    )
+    client = fake.client(api_key="exporter-key")
+    factura_exportacion = dte.factura_exportacion(
+        emisor={
+            "rut": "76192083-9",
+            "razon_social": "SASCO SpA",
+            "giro": "Exportadora",
+            "actecos": [620200],
+            "direccion": "Santa Cruz",
+            "comuna": "Santa Cruz",
+        },
+        receptor={"razon_social": "Jackie Chan", "direccion": "Calle 123, Hong Kong"},
+        lines=[
+            {"nombre": "Asesoría", "cantidad": 1, "precio": 50},
+            {"nombre": "Viático", "cantidad": 3, "precio": "10.4"},
+        ],
+        moneda="DOLAR USA",
+        ind_servicio=3,
+        fecha=fake.clock.now().date(),
+    )
+    emitted = client.openfactura.documents.emit(factura_exportacion, response=["PDF"])
+    assert emitted.pdf is not None
+    streams = re.findall(rb"stream\n(.*?)\nendstream", emitted.pdf, re.DOTALL)
+    text = zlib.decompress(streams[0]).decode("latin-1")
+    assert "Moneda: DOLAR USA" in text
+    assert "(81,20)" in text  # 50 + 3 x 10.4
+    assert "$" not in text

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from haulmer.dte.catalogue import DTEType
-from haulmer.sii.printed import pdf_extra_installed
+from haulmer.sii.printed import numbers, pdf_extra_installed
 
 __all__ = ["Renderer", "has_pdf_extra", "png", "ted_bitmap"]
 
@@ -74,7 +74,11 @@ def _pdf_text(text: Any) -> str:
     return raw.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def _money(value: Any) -> str:
+def _money(value: Any, moneda: str | None = None) -> str:
+    """An amount as a printed DTE writes it: ``$ 2.380`` in pesos; in an export's currency
+    (``moneda``, Totales/TpoMoneda other than PESO CL) without the peso sign, ``81,20``."""
+    if moneda is not None and moneda.strip() != "PESO CL":
+        return numbers.amount(str(value), pesos=False)
     try:
         return "$ " + f"{int(value):,}".replace(",", ".")
     except (TypeError, ValueError):
@@ -212,8 +216,12 @@ class Renderer:
         text(40, 800, razon, 13, True)
         text(40, 785, str(giro)[:70], 8)
         text(40, 772, f"{emisor.get('DirOrigen', '')}, {emisor.get('CmnaOrigen', '')}", 8)
+        moneda = totales.get("TpoMoneda")
+        moneda = str(moneda) if moneda else None
         y = 700.0
         text(40, y, f"Fecha de emisión: {doc.fch_emis}", 9)
+        if moneda is not None:
+            text(250, y, f"Moneda: {moneda}", 9)
         y -= 14
         text(40, y, f"Señor(es): {receptor.get('RznSocRecep', '')}", 9)
         y -= 14
@@ -231,7 +239,7 @@ class Renderer:
             text(40, y, str(line.get("NmbItem", ""))[:60], 9)
             text(360, y, line.get("QtyItem", ""), 9)
             text(420, y, line.get("PrcItem", ""), 9)
-            text(490, y, _money(line.get("MontoItem", "")), 9)
+            text(490, y, _money(line.get("MontoItem", ""), moneda), 9)
         for ref in doc.dte.get("Referencia", [])[:5]:
             y -= 16
             text(
@@ -250,7 +258,7 @@ class Renderer:
         ):
             if name in totales:
                 text(420, y, label_text, 9, name == "MntTotal")
-                text(490, y, _money(totales[name]), 9, name == "MntTotal")
+                text(490, y, _money(totales[name], moneda), 9, name == "MntTotal")
                 y -= 14
         custom = doc.custom or {}
         for key in ("informationNote", "paymentNote"):
