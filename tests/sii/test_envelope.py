@@ -753,3 +753,20 @@ def test_a_received_dte_with_comments_inside_its_type_rut_and_idk_is_enveloped_a
     )
     assert b"<SubTotDTE><TpoDTE>33</TpoDTE><NroDTE>1</NroDTE></SubTotDTE>" in xml
     assert verify(xml).ok
+
+
+@pytest.mark.parametrize(
+    "given",
+    [make_document(33), make_document(33).checked(), 33, None],
+    ids=["an-unsigned-document", "a-checked-document", "an-int", "none"],
+)
+def test_a_signed_document_that_is_no_xml_is_a_type_error_naming_its_place(
+    issued: dict[int, bytes], certificate: Certificate, given: object
+) -> None:
+    with pytest.raises(TypeError) as raised:
+        envelope([issued[33], given], certificate=certificate, caratula=CARATULA)  # type: ignore[list-item]
+    message = str(raised.value)
+    assert message.startswith(f"signed_documents[1] is {type(given).__name__}, not a signed DTE")
+    if given is not None and not isinstance(given, int):
+        assert "(a Document is stamped and signed first)" in message
+    assert "haulmer.sii.issue(document, caf=..., certificate=...)" in message

@@ -19,6 +19,8 @@ from typing import Final, Literal
 from lxml import etree
 
 from haulmer._shown import shown
+from haulmer.dte.checked import CheckedDocument
+from haulmer.dte.document import Document
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, ValidationError, XMLError
 from haulmer.rut import Rut
 from haulmer.sii._xml import (
@@ -147,6 +149,17 @@ _TIPO_DTE: Final = re.compile(r"[0-9]{1,3}")
 
 
 def _read_signed(data: bytes | str, index: int) -> _SignedDte:
+    if not isinstance(data, (bytes, str, bytearray, memoryview)):
+        unsigned = (
+            " (a Document is stamped and signed first)"
+            if isinstance(data, (Document, CheckedDocument))
+            else ""
+        )
+        raise TypeError(
+            f"signed_documents[{index}] is {type(data).__name__}, not a signed DTE{unsigned}: "
+            "give the bytes haulmer.sii.issue(document, caf=..., certificate=...) returns, or "
+            "their text"
+        )
     if isinstance(data, bytes) and data.startswith(_OWN_HEAD) and data.endswith(b"</DTE>"):
         facts = recall(data)
         if facts is not None:
