@@ -23,7 +23,7 @@ from haulmer.testing.certificates import make_test_certificate
 from signers import emisor_cafs, xmlsec1_verify
 
 from .conftest import EMISOR_RUT, SIGNED_AT, make_document
-from .resigning import resign_envelope
+from .resigning import resign, resign_envelope
 
 CARATULA = Caratula(
     rut_emisor=EMISOR_RUT, fecha_resolucion=dt.date(2026, 1, 15), numero_resolucion=0
@@ -770,3 +770,41 @@ def test_a_signed_document_that_is_no_xml_is_a_type_error_naming_its_place(
     if given is not None and not isinstance(given, int):
         assert "(a Document is stamped and signed first)" in message
     assert "haulmer.sii.issue(document, caf=..., certificate=...)" in message
+
+
+def _renamed(signed: bytes, old: str, new: str, certificate: Certificate) -> bytes:
+    """``signed`` with its Documento's ID ``old`` renamed ``new`` and signed again, as another
+    producer would have written it."""
+    renamed = signed.replace(f'ID="{old}"'.encode(), f'ID="{new}"'.encode())
+    return resign(renamed.replace(f'URI="#{old}"'.encode(), f'URI="#{new}"'.encode()), certificate)
+
+
+def test_a_dte_whose_id_is_the_set_dte_s_is_refused_before_writing_an_ambiguous_envelope(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    # Another producer's valid DTE whose Documento is ID="SetDoc": inside the envelope two
+    # elements would carry the ID its signature names, which verify() and the SII refuse.
+    clashing = _renamed(issued[33], "F1T33", "SetDoc", certificate)
+    assert verify(clashing, check_caf=True, allow_test_cafs=True).ok
+    with pytest.raises(DocumentError) as raised:
+        envelope([issued[61], clashing], certificate=certificate, caratula=CARATULA)
+    message = str(raised.value)
+    assert message.startswith(
+        "signed_documents[1] gives the ID 'SetDoc' to an element, the ID of the envelope's SetDTE"
+    )
+    assert "issue the document again" in message
+    assert [d.field for d in raised.value.details] == ["signed_documents[1]"]
+
+
+def test_two_dtes_giving_one_id_to_different_elements_are_refused(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    # The ID of one DTE's Documento given to an element inside another DTE (its own Documento
+    # keeps its ID): the envelope would hold two elements with that ID.
+    inner = issued[61].replace(b"<TED ", b'<TED ID="F1T33" ', 1)
+    inner = resign(inner, certificate)
+    with pytest.raises(DocumentError) as raised:
+        envelope([issued[33], inner], certificate=certificate, caratula=CARATULA)
+    assert str(raised.value).startswith(
+        "signed_documents[1] gives the ID 'F1T33' to an element, as signed_documents[0] does"
+    )

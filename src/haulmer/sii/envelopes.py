@@ -139,6 +139,8 @@ class _SignedDte:
     """Why :func:`verify` refuses a DTE this process did not issue (none for one it did)."""
     caf_idk: int | None = None
     """The IDK of the CAF in its timbre: 100 for the SII's certification, 300 for production."""
+    ids: tuple[str, ...] = ()
+    """Every ID attribute the DTE holds, when that is more than its Documento's ID."""
 
 
 _LATIN1_NAMES: Final = frozenset({"ISO-8859-1", "ISO8859-1", "LATIN-1", "LATIN1", "L1"})
@@ -222,15 +224,26 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
         # SetDTE.
         text = _DECLARATION.sub("", text.lstrip("\ufeff"))
         body = text.encode("iso-8859-1", errors="xmlcharrefreplace")
+    document_id = (documento.get("ID") if documento is not None else None) or f"#{index}"
     return _SignedDte(
         body.strip(),
         int(tipo_text),
         stripped_text(rut) or "",
-        (documento.get("ID") if documento is not None else None) or f"#{index}",
+        document_id,
         _canonical_in_set(root),
         tuple(str(failure) for failure in verify_tree(root).failures),
         _caf_idk(root),
+        _other_ids(root, document_id),
     )
+
+
+def _other_ids(root: etree._Element, document_id: str) -> tuple[str, ...]:
+    """Every ID attribute in the DTE, or none when its Documento's ID is the only one."""
+    ids = tuple(str(an_id) for an_id in _ID_ATTRIBUTES(root))  # type: ignore[union-attr]
+    return () if ids == (document_id,) else ids
+
+
+_ID_ATTRIBUTES: Final = etree.XPath("//*/@ID", smart_strings=False)
 
 
 def _caf_idk(root: etree._Element) -> int | None:
@@ -263,6 +276,36 @@ def _refuse_unverified(documents: list[_SignedDte]) -> None:
             for failure in document.failures
         ],
     )
+
+
+def _refuse_clashing_ids(documents: Sequence[_SignedDte]) -> None:
+    """Raise ``DocumentError`` when two elements of the envelope would share an ID (the same
+    DTE twice, or another producer's IDs clashing with each other's or the SetDTE's): a
+    signature's reference would not say which one it signs, and verify() refuses that."""
+    seen: dict[str, int] = {_SET_ID: -1}
+    for index, document in enumerate(documents):
+        for an_id in document.ids or (document.document_id,):
+            first = seen.setdefault(an_id, index)
+            if first == index:
+                continue
+            if first >= 0 and an_id == document.document_id == documents[first].document_id:
+                raise DocumentError(
+                    f"signed_documents[{index}] repeats the document {shown(an_id)} of "
+                    f"signed_documents[{first}]; each DTE goes once",
+                    [ErrorDetail("SetDTE", f"duplicate ID {shown(an_id)}")],
+                )
+            other = (
+                "the ID of the envelope's SetDTE"
+                if first < 0
+                else (f"as signed_documents[{first}] does")
+            )
+            raise DocumentError(
+                f"signed_documents[{index}] gives the ID {shown(an_id)} to an element, {other}: "
+                "an envelope holding two elements with one ID is refused by the SII and by "
+                "verify(), as a signature would not say which it signs; issue the document "
+                "again (issue() names its Documento F<folio>T<type>)",
+                [ErrorDetail(f"signed_documents[{index}]", f"ID {shown(an_id)} given twice")],
+            )
 
 
 def _canonical_in_set(root: etree._Element) -> bytes | None:
@@ -428,15 +471,7 @@ def envelope(
                 for i in foreign
             ],
         )
-    seen: dict[str, int] = {}
-    for index, document in enumerate(documents):
-        first = seen.setdefault(document.document_id, index)
-        if first != index:
-            raise DocumentError(
-                f"signed_documents[{index}] repeats the document {shown(document.document_id)} "
-                f"of signed_documents[{first}]; each DTE goes once",
-                [ErrorDetail("SetDTE", f"duplicate ID {shown(document.document_id)}")],
-            )
+    _refuse_clashing_ids(documents)
     counts = Counter(d.dte_type for d in documents)
     if len(counts) > _MAX_SUBTOTALS[kind]:
         raise DocumentError(
