@@ -13,10 +13,12 @@ from haulmer.dte.document import Document
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, Caratula, envelope, issue, parse
 from haulmer.sii._xml import DSIG_NS
+from haulmer.sii.envelopes import SII_RUT
 from haulmer.sii.signature import check_signature
 from signers import xmlsec1_verify
 
 from .conftest import EMISOR_RUT, SIGNED_AT, document_dict
+from .resigning import resign_envelope
 
 RECEPTOR = "96790240-3"
 """The receptor of the documents conftest builds: the company that answers."""
@@ -35,6 +37,26 @@ def received_envelope(
     """An EnvioDTE as the SDK sends it to ``receptor``."""
     return envelope(
         documents, certificate=certificate, caratula=caratula_to(receptor), timestamp=SIGNED_AT
+    )
+
+
+def misaddressed_envelope(
+    documents: list[bytes], certificate: Certificate, *, receptor: str = RECEPTOR
+) -> bytes:
+    """An EnvioDTE to ``receptor`` holding DTEs addressed to others, which ``envelope()``
+    refuses to write: sent to the SII, then readdressed and signed again, as only a faulty
+    producer sends it."""
+    to_sii = envelope(
+        documents, certificate=certificate, caratula=caratula_to(SII_RUT), timestamp=SIGNED_AT
+    )
+    return resign_envelope(
+        to_sii,
+        certificate,
+        lambda xml: xml.replace(
+            f"<RutReceptor>{SII_RUT}</RutReceptor>".encode(),
+            f"<RutReceptor>{receptor}</RutReceptor>".encode(),
+            1,
+        ),
     )
 
 

@@ -808,3 +808,48 @@ def test_two_dtes_giving_one_id_to_different_elements_are_refused(
     assert str(raised.value).startswith(
         "signed_documents[1] gives the ID 'F1T33' to an element, as signed_documents[0] does"
     )
+
+
+def _issued_to(receptor: str, certificate: Certificate, cafs: dict[int, Caf]) -> bytes:
+    """A factura of folio 2 addressed to ``receptor``."""
+    document = make_document(33, folio=2)
+    encabezado = document.encabezado
+    addressed = document.model_copy(
+        update={
+            "encabezado": encabezado.model_copy(
+                update={"receptor": encabezado.receptor.model_copy(update={"rut": Rut(receptor)})}
+            )
+        }
+    )
+    return issue(addressed, caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT)
+
+
+@pytest.mark.parametrize("stored", [False, True], ids=["as-issued", "stored-as-text"])
+def test_an_envelope_to_a_receiver_holds_only_the_dtes_addressed_to_it(
+    issued: dict[int, bytes], certificate: Certificate, cafs: dict[int, Caf], stored: bool
+) -> None:
+    # Intercambio: the Caratula names the receiving company, which answers a DTE addressed to
+    # anyone else "DTE No Recibido - Error en RUT Receptor" (code 3).
+    to_receiver = dataclasses.replace(CARATULA, rut_receptor=Rut("96790240-3"))
+    elsewhere = _issued_to("77777777-7", certificate, cafs)
+    documents: list[bytes | str] = [issued[33], issued[61], elsewhere]
+    if stored:
+        documents = [d.decode("iso-8859-1") for d in documents]  # type: ignore[union-attr]
+    with pytest.raises(DocumentError) as raised:
+        envelope(documents, certificate=certificate, caratula=to_receiver)
+    assert str(raised.value).startswith(
+        "Caratula.rut_receptor is 96790240-3 but signed_documents[2] is addressed to "
+        "77777777-7: an envelope to a receiver carries only the DTEs addressed to it"
+    )
+    assert [d.field for d in raised.value.details] == ["signed_documents[2].RUTRecep"]
+    xml = envelope(documents[:2], certificate=certificate, caratula=to_receiver)
+    assert b"<RutReceptor>96790240-3</RutReceptor>" in xml
+    assert verify(xml, check_caf=True, allow_test_cafs=True).ok
+
+
+def test_an_envelope_to_the_sii_holds_dtes_addressed_to_anyone(
+    issued: dict[int, bytes], certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    elsewhere = _issued_to("77777777-7", certificate, cafs)
+    xml = envelope([issued[33], elsewhere], certificate=certificate, caratula=CARATULA)
+    assert verify(xml, check_caf=True, allow_test_cafs=True).ok

@@ -22,6 +22,7 @@ from .answers import (
     ANSWERED_AT,
     RECEPTOR,
     issued_to,
+    misaddressed_envelope,
     real_received,
     received_envelope,
     sdk_checks,
@@ -168,7 +169,7 @@ def test_a_dte_addressed_to_another_company_is_not_acknowledged(
     certificate: Certificate, cafs: dict[int, Caf], issued: dict[int, bytes]
 ) -> None:
     stray = issued_to("76555835-2", certificate, cafs, folio=8)
-    received = received_envelope([issued[33], stray], certificate)
+    received = misaddressed_envelope([issued[33], stray], certificate)
     with pytest.raises(DocumentError, match=r"DTE \(33, 8\) is addressed to 76555835-2"):
         _recibos(received, certificate)
     validate_schema(_recibos(received, certificate, documentos=[(33, 1)]))
@@ -178,7 +179,7 @@ def test_a_dte_addressed_to_another_company_is_refused_saying_which_to_acknowled
     certificate: Certificate, cafs: dict[int, Caf], issued: dict[int, bytes]
 ) -> None:
     stray = issued_to("76555835-2", certificate, cafs, folio=8)
-    received = received_envelope([stray], certificate)
+    received = misaddressed_envelope([stray], certificate)
     with pytest.raises(
         DocumentError,
         match=r"leave it out of documentos \(none of the envelope's DTEs is addressed to "

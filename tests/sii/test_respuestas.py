@@ -27,6 +27,7 @@ from .answers import (
     ANSWERED_AT,
     RECEPTOR,
     issued_to,
+    misaddressed_envelope,
     real_received,
     received_envelope,
     sdk_checks,
@@ -302,7 +303,7 @@ def test_a_dte_addressed_to_another_company_is_refused_unless_answered_so(
     certificate: Certificate, cafs: dict[int, Caf], issued: dict[int, bytes]
 ) -> None:
     stray = issued_to("76555835-2", certificate, cafs, folio=7)
-    received = received_envelope([issued[33], stray], certificate)
+    received = misaddressed_envelope([issued[33], stray], certificate)
     with pytest.raises(DocumentError, match=r"DTE \(33, 7\) is addressed to 76555835-2") as info:
         _recepcion(received, certificate)
     assert info.value.details[0].field == "documentos[(33, 7)]"
@@ -320,7 +321,7 @@ def test_a_dte_addressed_to_another_company_is_refused_saying_which_to_answer(
     certificate: Certificate, cafs: dict[int, Caf], issued: dict[int, bytes]
 ) -> None:
     stray = issued_to("76555835-2", certificate, cafs, folio=7)
-    received = received_envelope([issued[33], stray, issued[61]], certificate)
+    received = misaddressed_envelope([issued[33], stray, issued[61]], certificate)
     with pytest.raises(
         DocumentError,
         match=r"leave it out of resultados \(the envelope's DTEs addressed to 96790240-3 from "
@@ -408,7 +409,7 @@ def test_a_receiver_rut_with_a_wrong_check_digit_is_refused(
 def test_only_an_envio_dte_is_answered(issued: dict[int, bytes], certificate: Certificate) -> None:
     with pytest.raises(XMLError, match="received is <DTE>, not an EnvioDTE"):
         _comercial(issued[33], certificate)
-    boletas = received_envelope([issued[39]], certificate)
+    boletas = misaddressed_envelope([issued[39]], certificate)
     with pytest.raises(XMLError, match="received is <EnvioBOLETA>, not an EnvioDTE"):
         _comercial(boletas, certificate)
     with pytest.raises(XMLError, match="not well formed"):
@@ -426,7 +427,7 @@ def test_a_type_the_answer_cannot_name_is_refused(
 def test_an_envelope_holding_a_type_the_answer_cannot_name_can_still_be_rejected(
     issued: dict[int, bytes], certificate: Certificate
 ) -> None:
-    mixed = received_envelope([issued[33], issued[110]], certificate)
+    mixed = misaddressed_envelope([issued[33], issued[110]], certificate)
     with pytest.raises(DocumentError, match=r"type 110.*can only be rejected: envio=Resultado"):
         _recepcion(mixed, certificate)
     answer = _recepcion(mixed, certificate, envio=Resultado(1, "Tipo de DTE no corresponde"))

@@ -141,6 +141,8 @@ class _SignedDte:
     """The IDK of the CAF in its timbre: 100 for the SII's certification, 300 for production."""
     ids: tuple[str, ...] = ()
     """Every ID attribute the DTE holds, when that is more than its Documento's ID."""
+    rut_receptor: str = ""
+    """The DTE's Receptor/RUTRecep as written, empty when it has none."""
 
 
 _LATIN1_NAMES: Final = frozenset({"ISO-8859-1", "ISO8859-1", "LATIN-1", "LATIN1", "L1"})
@@ -191,6 +193,7 @@ def _as_issued(data: bytes, facts: IssuedFacts) -> _SignedDte:
         facts.document_id,
         b'<DTE version="1.0">' + body,
         caf_idk=facts.caf_idk,
+        rut_receptor=facts.rut_receptor,
     )
 
 
@@ -205,9 +208,11 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
     encabezado = descend(documento, ns + "Encabezado")
     tipo = descend(encabezado, ns + "IdDoc", ns + "TipoDTE")
     rut = descend(encabezado, ns + "Emisor", ns + "RUTEmisor")
+    receptor = descend(encabezado, ns + "Receptor", ns + "RUTRecep")
     if tipo is None or rut is None:  # elements in other namespaces: search any
         tipo = root.find("{*}*/{*}Encabezado/{*}IdDoc/{*}TipoDTE")
         rut = root.find("{*}*/{*}Encabezado/{*}Emisor/{*}RUTEmisor")
+        receptor = root.find("{*}*/{*}Encabezado/{*}Receptor/{*}RUTRecep")
     tipo_text = stripped_text(tipo) or ""  # around comments, as the signature covers it
     if not _TIPO_DTE.fullmatch(tipo_text) or rut is None:
         raise XMLError(
@@ -234,6 +239,7 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
         tuple(str(failure) for failure in verify_tree(root).failures),
         _caf_idk(root),
         _other_ids(root, document_id),
+        stripped_text(receptor) or "",
     )
 
 
@@ -274,6 +280,42 @@ def _refuse_unverified(documents: list[_SignedDte]) -> None:
             ErrorDetail(f"signed_documents[{i}]", failure)
             for i, document in failing
             for failure in document.failures
+        ],
+    )
+
+
+def _refuse_other_receptors(documents: Sequence[_SignedDte], receptor: Rut) -> None:
+    """Raise ``DocumentError`` when an envelope to a receiver (intercambio: a Caratula whose
+    RutReceptor is not the SII's) holds a DTE addressed to someone else, which the receiver
+    answers "DTE No Recibido - Error en RUT Receptor"; an envelope to the SII holds any."""
+    wanted = str(receptor)
+    if wanted == SII_RUT:
+        return
+    canonical: dict[str, str] = {}  # one parse per distinct RUTRecep text
+    others: list[tuple[int, str]] = []
+    for index, document in enumerate(documents):
+        text = document.rut_receptor
+        if text not in canonical:
+            try:
+                canonical[text] = str(Rut.parse(text, validate_dv=False))
+            except ValidationError:
+                canonical[text] = shown(text)
+        if canonical[text] != wanted:
+            others.append((index, canonical[text]))
+    if not others:
+        return
+    listed = ", ".join(f"signed_documents[{i}]" for i, _ in others[:5])
+    more = f" and {len(others) - 5} more" if len(others) > 5 else ""
+    theirs = " and ".join(sorted({rut for _, rut in others}))
+    raise DocumentError(
+        f"Caratula.rut_receptor is {wanted} but {listed}{more} "
+        f"{'is' if len(others) == 1 else 'are'} addressed to {theirs}: an envelope to a "
+        "receiver carries only the DTEs addressed to it (the receiver answers any other one "
+        "'DTE No Recibido - Error en RUT Receptor'); send each receptor its own envelope, or "
+        f"send them to the SII with rut_receptor={SII_RUT!r} (the default)",
+        [
+            ErrorDetail(f"signed_documents[{i}].RUTRecep", f"is {rut}, not {wanted}")
+            for i, rut in others
         ],
     )
 
@@ -472,6 +514,7 @@ def envelope(
             ],
         )
     _refuse_clashing_ids(documents)
+    _refuse_other_receptors(documents, caratula.rut_receptor)
     counts = Counter(d.dte_type for d in documents)
     if len(counts) > _MAX_SUBTOTALS[kind]:
         raise DocumentError(

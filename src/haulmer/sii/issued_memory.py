@@ -28,13 +28,15 @@ LIMIT: Final = 10_000
 
 
 class IssuedFacts(NamedTuple):
-    """What an envelope reads from a signed DTE: its type, issuer, Documento ID and the IDK of
-    the CAF that stamped it (which of the SII's environments the document belongs to)."""
+    """What an envelope reads from a signed DTE: its type, issuer, Documento ID, the IDK of
+    the CAF that stamped it (which of the SII's environments the document belongs to) and its
+    receptor."""
 
     dte_type: int
     rut_emisor: str
     document_id: str
     caf_idk: int | None = None
+    rut_receptor: str = ""
 
 
 _lock = ForkSafeLock()

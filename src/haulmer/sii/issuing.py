@@ -309,5 +309,8 @@ def _write(
             b"</DTE>",
         )
     )
-    remember(signed, IssuedFacts(data.dte_type, data.rut_emisor, identifier, caf.idk))
+    remember(
+        signed,
+        IssuedFacts(data.dte_type, data.rut_emisor, identifier, caf.idk, data.rut_receptor),
+    )
     return signed
