@@ -853,3 +853,23 @@ def test_an_envelope_to_the_sii_holds_dtes_addressed_to_anyone(
     elsewhere = _issued_to("77777777-7", certificate, cafs)
     xml = envelope([issued[33], elsewhere], certificate=certificate, caratula=CARATULA)
     assert verify(xml, check_caf=True, allow_test_cafs=True).ok
+
+
+def test_an_envelope_signed_by_another_than_its_rut_envia_fails_verification(
+    envio_dte: bytes,
+) -> None:
+    # The Caratula names 11111111-1 as the sender, but another person's certificate signs the
+    # envelope: the SII takes RutEnvia as the RUT of whoever signs it.
+    other = make_test_certificate(
+        rut="13185095-6",
+        not_before=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+        not_after=dt.datetime(2036, 1, 1, tzinfo=dt.timezone.utc),
+    )
+    assert b"<RutEnvia>11111111-1</RutEnvia>" in envio_dte
+    signed_by_other = resign_envelope(envio_dte, other, lambda xml: xml)
+    result = verify(signed_by_other, check_caf=True, allow_test_cafs=True)
+    assert [str(f) for f in result.failures] == [
+        "certificate [EnvioDTE SetDoc]: the Caratula's RutEnvia '11111111-1' is not 13185095-6, "
+        "whose certificate signs the envelope: RutEnvia is the RUT of the person who signs it"
+    ]
+    assert "signature EnvioDTE SetDoc" in result.passed  # the signature itself holds

@@ -6,7 +6,7 @@ wrong; the SII refuses such an envelope, and a receiver must not take one either
 from __future__ import annotations
 
 from collections import Counter
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from lxml import etree
 
@@ -18,7 +18,10 @@ from haulmer.sii.caf import lenient_rut, names_rut
 from haulmer.sii.check_digits import check_digit_problems
 from haulmer.sii.sii_dict import DOCUMENT_TAGS
 
-__all__ = ["caratula_problems", "caratula_rut_problems"]
+if TYPE_CHECKING:
+    from cryptography import x509
+
+__all__ = ["caratula_problems", "caratula_rut_problems", "sender_problem"]
 
 _MAX_DIGITS: Final = 18
 """NroDTE is a count of at most 2,000 documents: more digits than this is no count (and Python
@@ -81,6 +84,25 @@ def caratula_rut_problems(set_dte: etree._Element) -> list[str]:
         return []
     return check_digit_problems(
         {f"Caratula/{name}": stripped_text(descend(caratula, ns + name)) for name in _CARATULA_RUTS}
+    )
+
+
+def sender_problem(set_dte: etree._Element, certificate: x509.Certificate) -> str | None:
+    """Why the Caratula's RutEnvia is not the holder of the ``certificate`` that signs the
+    envelope (the SII takes it as the signer's RUT); None when it is, or when the certificate
+    names no RUT."""
+    from haulmer.pfx import holder_rut_of
+
+    holder = holder_rut_of(certificate)
+    if holder is None:
+        return None
+    ns = ns_prefix(set_dte)
+    text = stripped_text(descend(set_dte, ns + "Caratula", ns + "RutEnvia")) or ""
+    if names_rut(text, holder):
+        return None
+    return (
+        f"the Caratula's RutEnvia {shown(text, 24)} is not {holder}, whose certificate signs the "
+        "envelope: RutEnvia is the RUT of the person who signs it"
     )
 
 

@@ -31,7 +31,7 @@ from haulmer.sii._xml import (
     parse_xml,
     stripped_text,
 )
-from haulmer.sii.caratula_check import caratula_problems, caratula_rut_problems
+from haulmer.sii.caratula_check import caratula_problems, caratula_rut_problems, sender_problem
 from haulmer.sii.root_advice import root_advice
 from haulmer.sii.signature import SignatureCheck, check_signature
 from haulmer.sii.ted import check_ted
@@ -184,6 +184,8 @@ def verify(
     """Check every signature (documents and envelope), every timbre and, with ``check_caf``,
     every CAF's FRMA against the SII's keys (test keys count only with ``allow_test_cafs``).
 
+    An envelope's Caratula must agree with its SetDTE (one issuer, the count of each type) and
+    name as RutEnvia the holder of the certificate that signs the envelope.
     A receiver's answer (RespuestaDTE, EnvioRecibos) is checked the same way: its signature and
     each Recibo's, and that each Recibo's RutFirma is the RUT of the certificate that signs it.
 
@@ -411,9 +413,13 @@ def _verify_root(
     for signature in signatures:
         # The documents read below are set_dte's: a signature over another element (a second
         # SetDTE, a copy) must not vouch for them.
-        _record_signature(
+        check = _record_signature(
             signature, collector, where, signed_at=_envelope_signed_at, covers=set_dte
         )
+        if check.certificate is not None and check.referenced is set_dte:
+            sender = sender_problem(set_dte, check.certificate)
+            if sender is not None:
+                collector.fail("certificate", sender, where)
     documents = set_dte.findall("{*}DTE")
     if not documents:
         collector.fail("structure", "the envelope holds no DTE", where)
