@@ -873,3 +873,15 @@ def test_an_envelope_signed_by_another_than_its_rut_envia_fails_verification(
         "whose certificate signs the envelope: RutEnvia is the RUT of the person who signs it"
     ]
     assert "signature EnvioDTE SetDoc" in result.passed  # the signature itself holds
+
+
+def test_a_dte_re_encoded_to_utf8_under_its_declaration_is_refused_saying_so(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    reencoded = issued[33].decode("iso-8859-1").encode("utf-8")
+    with pytest.raises(DocumentError) as raised:
+        envelope([issued[61], reencoded], certificate=certificate, caratula=CARATULA)
+    assert "xml: the bytes are UTF-8 but the XML declaration says ISO-8859-1" in str(raised.value)
+    repaired = reencoded.decode("utf-8").encode("iso-8859-1")
+    xml = envelope([issued[61], repaired], certificate=certificate, caratula=CARATULA)
+    assert verify(xml, check_caf=True, allow_test_cafs=True).ok

@@ -608,3 +608,28 @@ def test_every_rut_parse_refuses_for_its_check_digit_is_a_rut_failure(
         ("rut", "Transporte/Aduana/RUTCiaTransp '55555555-6'"),
         ("rut", "Referencia[1]/RUTOtr '66666666-7'"),
     ]
+
+
+@pytest.mark.parametrize("declared", ["ISO-8859-1", "windows-1252"])
+def test_a_dte_re_encoded_to_utf8_under_its_eight_bit_declaration_is_named_so(
+    issued: dict[int, bytes], declared: str
+) -> None:
+    # Stored as UTF-8 text and encoded back as UTF-8, the declaration still saying ISO-8859-1:
+    # every Ñ reads as two characters, the digest and the timbre fail, and the failures say why.
+    text = issued[33].decode("iso-8859-1").replace("ISO-8859-1", declared, 1)
+    reencoded = text.encode("utf-8")
+    result = verify(reencoded)
+    assert not result.ok
+    assert str(result.failures[-1]) == (
+        f"xml: the bytes are UTF-8 but the XML declaration says {declared}: they were "
+        f"re-encoded after signing (stored as UTF-8 text?); give "
+        f"xml.decode('utf-8').encode('{declared}'), or the bytes issue() returned"
+    )
+    assert verify(reencoded.decode("utf-8").encode(declared)).ok
+
+
+def test_a_failing_dte_in_its_declared_encoding_gets_no_encoding_hint(
+    issued: dict[int, bytes],
+) -> None:
+    tampered = issued[33].replace(b"Martillo", b"Serrucho", 1)
+    assert all(failure.check != "xml" for failure in verify(tampered).failures)

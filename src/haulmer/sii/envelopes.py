@@ -37,7 +37,7 @@ from haulmer.sii.issued_memory import ISSUED_HEAD, IssuedFacts, recall
 from haulmer.sii.issuing import check_certificate_at, signing_time
 from haulmer.sii.keys import SII_IDKS
 from haulmer.sii.signature import SigningCertificate, signature_over_digest, signing_certificate
-from haulmer.sii.verification import verify_tree
+from haulmer.sii.verification import reencoding_failure, verify_tree
 
 __all__ = ["MAX_BOLETAS", "MAX_DTES", "SII_RUT", "Caratula", "envelope"]
 
@@ -236,11 +236,18 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
         stripped_text(rut) or "",
         document_id,
         _canonical_in_set(root),
-        tuple(str(failure) for failure in verify_tree(root).failures),
+        _failures(root, data),
         _caf_idk(root),
         _other_ids(root, document_id),
         stripped_text(receptor) or "",
     )
+
+
+def _failures(root: etree._Element, data: bytes | str) -> tuple[str, ...]:
+    """Why :func:`verify` refuses the DTE, with the reason when its bytes were re-encoded."""
+    failures = [str(failure) for failure in verify_tree(root).failures]
+    hint = reencoding_failure(data) if failures else None
+    return (*failures, str(hint)) if hint is not None else tuple(failures)
 
 
 def _other_ids(root: etree._Element, document_id: str) -> tuple[str, ...]:

@@ -36,7 +36,7 @@ from haulmer.sii.root_advice import root_advice
 from haulmer.sii.signature import SignatureCheck, check_signature
 from haulmer.sii.ted import check_ted
 
-__all__ = ["Failure", "Verification", "verify"]
+__all__ = ["Failure", "Verification", "reencoding_failure", "verify"]
 
 _DOCUMENT_TAGS: Final = frozenset({"Documento", "Liquidacion", "Exportaciones"})
 _ENVELOPES: Final = frozenset({"EnvioDTE", "EnvioBOLETA"})
@@ -196,7 +196,40 @@ def verify(
         root = parse_xml(xml, decode_windows_1252=True)
     except XMLError as exc:
         return Verification((Failure("xml", str(exc)),))
-    return verify_tree(root, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
+    result = verify_tree(root, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
+    hint = reencoding_failure(xml) if result.failures else None
+    if hint is not None:
+        return Verification((*result.failures, hint), result.passed)
+    return result
+
+
+_EIGHT_BIT_DECLARATION: Final = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*<\?xml\s[^>]*?encoding\s*=\s*[\"'](iso-?8859-1|latin-?1|l1|windows-1252|cp1252)[\"']",
+    re.IGNORECASE,
+)
+
+
+def reencoding_failure(xml: bytes | str | bytearray | memoryview) -> Failure | None:
+    """Why XML that failed verification may have: bytes declared ISO-8859-1 (or windows-1252)
+    that are UTF-8, re-encoded after signing, so every accented letter reads as two. Only a
+    failing verification asks, so the bytes are looked at again only then."""
+    if isinstance(xml, str):
+        return None
+    data = bytes(xml)
+    match = _EIGHT_BIT_DECLARATION.match(data, 0, 512)
+    if match is None or data.isascii():
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    declared = match.group(1).decode("ascii")
+    return Failure(
+        "xml",
+        f"the bytes are UTF-8 but the XML declaration says {declared}: they were re-encoded "
+        f"after signing (stored as UTF-8 text?); give xml.decode('utf-8').encode('{declared}'), "
+        "or the bytes issue() returned",
+    )
 
 
 def verify_tree(
