@@ -220,7 +220,11 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
             "Emisor/RUTEmisor"
         )
     encoding = (root.getroottree().docinfo.encoding or "utf-8").upper()
-    if isinstance(data, (bytes, bytearray)) and encoding in _LATIN1_NAMES:
+    if root.getprevious() is not None or root.getnext() is not None:
+        # A comment or PI beside the root, and the line breaks around it, would be inside the
+        # SetDTE, and all but the comment in its C14N: only the DTE element goes in.
+        body = _element_bytes(root)
+    elif isinstance(data, (bytes, bytearray)) and encoding in _LATIN1_NAMES:
         # Already ISO-8859-1 (what issue() writes): the bytes go in as they are.
         body = _DECLARATION_BYTES.sub(b"", bytes(data).removeprefix(b"\xef\xbb\xbf"), count=1)
     else:
@@ -240,6 +244,21 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
         _caf_idk(root),
         _other_ids(root, document_id),
         stripped_text(receptor) or "",
+    )
+
+
+def _element_bytes(root: etree._Element) -> bytes:
+    """The root element alone, in ISO-8859-1 (characters beyond it as references)."""
+    written = etree.tostring(root, encoding="ISO-8859-1", xml_declaration=False, with_tail=False)
+    return written if isinstance(written, bytes) else written.encode("iso-8859-1")
+
+
+def _beside_root_instruction(root: etree._Element) -> bool:
+    """Whether a processing instruction (an ``xml-stylesheet``) sits before or after the DTE's
+    root element: no part of the DTE, it must stay out of the set the envelope signs."""
+    return any(
+        isinstance(node, etree._ProcessingInstruction)
+        for node in itertools.chain(root.itersiblings(preceding=True), root.itersiblings())
     )
 
 
@@ -361,12 +380,20 @@ def _canonical_in_set(root: etree._Element) -> bytes | None:
     """The inclusive C14N of a DTE as it reads inside a SetDTE that declares the SII's default
     namespace (and ``xmlns:xsi``): its standalone form without its own ``xmlns`` declaration.
 
-    That holds when the DTE declares nothing but the SII's default namespace (or nothing);
-    otherwise None. The DTE is the root of its own parse, so lxml's subtree trap does not apply.
+    That holds when the DTE declares nothing but the SII's default namespace (or nothing) and
+    no processing instruction sits beside it; otherwise None.
     """
     if root.nsmap not in ({None: SII_NS}, {}):
         return None
-    canonical: bytes = etree.tostring(root, method="c14n", with_comments=False, with_tail=False)
+    canonical: bytes
+    if root.getprevious() is None and root.getnext() is None:
+        canonical = etree.tostring(root, method="c14n", with_comments=False, with_tail=False)
+    elif _beside_root_instruction(root):
+        return None  # left out of the set, the instruction would still be in the tree's C14N
+    else:
+        # Beside a comment, lxml canonicalizes the root as a subtree, writing a spurious
+        # xmlns="" on its children; the document's C14N (comments left out) is the root's.
+        canonical = etree.tostring(root.getroottree(), method="c14n", with_comments=False)
     if root.nsmap:
         head = b"<DTE" + _SII_DEFAULT
         if not canonical.startswith(head):  # pragma: no cover - C14N writes the xmlns first
