@@ -6,8 +6,9 @@ wrong; the SII refuses such an envelope, and a receiver must not take one either
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
+from cryptography import x509
 from lxml import etree
 
 from haulmer._shown import shown
@@ -17,9 +18,6 @@ from haulmer.sii._xml import descend, local_name, ns_prefix, stripped_text
 from haulmer.sii.caf import lenient_rut, names_rut
 from haulmer.sii.check_digits import check_digit_problems
 from haulmer.sii.sii_dict import DOCUMENT_TAGS
-
-if TYPE_CHECKING:
-    from cryptography import x509
 
 __all__ = ["caratula_problems", "caratula_rut_problems", "sender_problem"]
 
