@@ -922,3 +922,17 @@ def test_what_sits_beside_a_dte_leaves_the_envelope_signature_whole(
     result = verify(xml, check_caf=True, allow_test_cafs=True)
     assert result.ok, str(result)
     assert [d.encabezado.id_doc.folio for d in parse_all(xml)] == [1, 1]
+
+
+def test_an_envio_boleta_goes_to_the_sii_only(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    # Boletas are declared to the SII, never exchanged: even one naming the boletas' anonymous
+    # receptor as its RutReceptor has no one to go to.
+    anonymous = dataclasses.replace(CARATULA, rut_receptor=Rut("66666666-6"))
+    with pytest.raises(DocumentError) as raised:
+        envelope([issued[39], issued[41]], certificate=certificate, caratula=anonymous)
+    assert str(raised.value).startswith(
+        "Caratula.rut_receptor is 66666666-6 but an EnvioBOLETA goes to the SII only"
+    )
+    assert [d.field for d in raised.value.details] == ["RutReceptor"]

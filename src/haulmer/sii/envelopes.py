@@ -310,13 +310,22 @@ def _refuse_unverified(documents: list[_SignedDte]) -> None:
     )
 
 
-def _refuse_other_receptors(documents: Sequence[_SignedDte], receptor: Rut) -> None:
+def _refuse_other_receptors(
+    documents: Sequence[_SignedDte], receptor: Rut, kind: Literal["EnvioDTE", "EnvioBOLETA"]
+) -> None:
     """Raise ``DocumentError`` when an envelope to a receiver (intercambio: a Caratula whose
     RutReceptor is not the SII's) holds a DTE addressed to someone else, which the receiver
-    answers "DTE No Recibido - Error en RUT Receptor"; an envelope to the SII holds any."""
+    answers "DTE No Recibido - Error en RUT Receptor", or is an EnvioBOLETA (boletas are
+    declared to the SII, not exchanged); an envelope to the SII holds any."""
     wanted = str(receptor)
     if wanted == SII_RUT:
         return
+    if kind == "EnvioBOLETA":
+        raise DocumentError(
+            f"Caratula.rut_receptor is {wanted} but an EnvioBOLETA goes to the SII only "
+            f"(boletas are not exchanged): leave rut_receptor out, its default is {SII_RUT}",
+            [ErrorDetail("RutReceptor", f"is not the SII's {SII_RUT}")],
+        )
     canonical: dict[str, str] = {}  # one parse per distinct RUTRecep text
     others: list[tuple[int, str]] = []
     for index, document in enumerate(documents):
@@ -548,7 +557,7 @@ def envelope(
             ],
         )
     _refuse_clashing_ids(documents)
-    _refuse_other_receptors(documents, caratula.rut_receptor)
+    _refuse_other_receptors(documents, caratula.rut_receptor, kind)
     counts = Counter(d.dte_type for d in documents)
     if len(counts) > _MAX_SUBTOTALS[kind]:
         raise DocumentError(
