@@ -374,7 +374,7 @@ def _refuse_clashing_ids(documents: Sequence[_SignedDte]) -> None:
             other = (
                 "the ID of the envelope's SetDTE"
                 if first < 0
-                else (f"as signed_documents[{first}] does")
+                else f"as signed_documents[{first}] does"
             )
             raise DocumentError(
                 f"signed_documents[{index}] gives the ID {shown(an_id)} to an element, {other}: "

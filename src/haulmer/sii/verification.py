@@ -204,7 +204,8 @@ def verify(
 
 
 _EIGHT_BIT_DECLARATION: Final = re.compile(
-    rb"(?:\xef\xbb\xbf)?\s*<\?xml\s[^>]*?encoding\s*=\s*[\"'](iso-?8859-1|latin-?1|l1|windows-1252|cp1252)[\"']",
+    rb"(?:\xef\xbb\xbf)?\s*<\?xml\s[^>]*?encoding\s*=\s*[\"']"
+    rb"(iso-?8859-1|latin-?1|l1|windows-1252|cp1252)[\"']",
     re.IGNORECASE,
 )
 
