@@ -376,3 +376,28 @@ def test_pdf_without_the_pdf_extra_shows_an_exports_currency_not_pesos(
     assert "Moneda: DOLAR USA" in text
     assert "(81,20)" in text  # 50 + 3 x 10.4
     assert "$" not in text
+
+
+@pytest.mark.parametrize(
+    ("send_email", "field"),
+    [
+        ({"to": "not an address"}, "sendEmail.to"),
+        ({"to": ["compras@hosty.cl", "pagos@hosty.cl"]}, "sendEmail.to"),
+        ({"to": "compras@hosty.cl", "CC": "conta@hosty.cl;pagos@hosty.cl"}, "sendEmail.CC"),
+        ({"to": "compras@hosty.cl", "BCC": 5}, "sendEmail.BCC"),
+        ({"to": "compras@hosty.cl,"}, "sendEmail.to"),
+        ("compras@hosty.cl", "sendEmail"),
+    ],
+)
+def test_send_email_with_an_address_that_is_none_is_refused_and_nothing_is_issued(
+    fake: FakeHaulmer, wire: httpx.Client, send_email: Any, field: str
+) -> None:
+    body = factura()
+    body["sendEmail"] = send_email
+    answer = wire.post("/v2/dte/document", json=body)
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert (error["code"], error["details"][0]["field"]) == ("OF-10", field)
+    assert fake.openfactura_state.documents == []
+    fake.clock.advance(minutes=5)
+    assert len(fake.outbox) == 0

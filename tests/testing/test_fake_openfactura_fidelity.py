@@ -99,6 +99,20 @@ def test_only_artesano_is_an_iva_exception(artesano: httpx.Client) -> None:
     assert _error(_post(artesano, body))[0] == "OF-10"
 
 
+def test_iva_exceptional_is_refused_on_a_factura_and_not_counted_in_the_cap(
+    fake: FakeHaulmer, artesano: httpx.Client
+) -> None:
+    body = factura()
+    body["dte"]["Encabezado"]["Emisor"].update(
+        RUTEmisor="76086428-5", RznSoc="ARTESANIAS SPA", Acteco=477396
+    )
+    body["ivaExceptional"] = ["ARTESANO"]
+    code, details = _error(_post(artesano, body))
+    assert (code, details[0]["field"]) == ("OF-10", "ivaExceptional")
+    assert "39, 41" in details[0]["issue"]
+    assert fake.openfactura_state.documents == []
+
+
 # -- boletas over 135 UF -----------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from haulmer._models import encode_json
+from haulmer._platform import EMAIL_ADDRESS
 from haulmer.testing._clock import later
 from haulmer.testing._wire import FakeRequest, FakeResponse, parse_json
 from haulmer.testing.openfactura._indices import BOLETA_NOMINATIVE_UF, IVA_EXCEPTIONAL_CAP_UTM
@@ -292,6 +293,25 @@ def _transport_warnings(dte: dict[str, Any], dte_type: int) -> list[str]:
     ]
 
 
+def _send_email_problems(send_email: Any) -> list[tuple[str, str]]:
+    """What OpenFactura refuses (OF-10) in ``sendEmail``: not an object, no ``to``, or a
+    ``to``/``CC``/``BCC`` that is not text of e-mail addresses separated by commas."""
+    if not isinstance(send_email, dict):
+        return [("sendEmail", "Debe ser un objeto")]
+    problems: list[tuple[str, str]] = []
+    for name in ("to", "CC", "BCC"):
+        value = send_email.get(name)
+        if value is None and name != "to":
+            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems.append((f"sendEmail.{name}", "Campo obligatorio"))
+        elif not isinstance(value, str) or not all(
+            EMAIL_ADDRESS.fullmatch(address.strip()) for address in value.split(",")
+        ):
+            problems.append((f"sendEmail.{name}", incorrect(value)))
+    return problems
+
+
 class DocumentRefused(ValueError):
     """What ``Emission.issue_as`` raises when the fake OpenFactura refuses a document: ``code``
     is OpenFactura's (``OF-07`` when no folio is left), ``fields`` the fields it names."""
@@ -559,10 +579,10 @@ class Emission:
         if body.get("ivaExceptional") is not None:
             self._check_iva_exceptional(body["ivaExceptional"], dte, dte_type, tenant)
         send_email = body.get("sendEmail")
-        if send_email is not None and (
-            not isinstance(send_email, dict) or not str(send_email.get("to", "")).strip()
-        ):
-            raise _reject("OF-10", [("sendEmail.to", "Campo obligatorio")])
+        if send_email is not None:
+            problems = _send_email_problems(send_email)
+            if problems:
+                raise _reject("OF-10", problems)
 
     def _check_iva_exceptional(
         self, exceptional: Any, dte: dict[str, Any], dte_type: int, tenant: Tenant
@@ -570,6 +590,16 @@ class Emission:
         """``["ARTESANO"]`` only, for Acteco 477396, boleta IVA 0, at most 5 UTM a month."""
         if exceptional != ["ARTESANO"]:
             raise _reject("OF-10", [("ivaExceptional", 'Solo se admite ["ARTESANO"]')])
+        if dte_type not in (39, 41):
+            raise _reject(
+                "OF-10",
+                [
+                    (
+                        "ivaExceptional",
+                        f"ARTESANO aplica solo a boletas (39, 41), no a DTE {dte_type}",
+                    )
+                ],
+            )
         enc = dte["Encabezado"]
         actecos = enc["Emisor"].get("Acteco", tenant.acteco)
         listed = actecos if isinstance(actecos, list) else [actecos]
