@@ -66,6 +66,22 @@ def test_a_link_issuing_the_boleta_returns_its_folio_and_the_boleta_is_real(
     sii.verify(page.boleta.xml, allow_test_cafs=True)
 
 
+def test_a_link_without_the_boleta_still_returns_the_companys_logo_and_resolucion(
+    fake: FakeHaulmer,
+) -> None:
+    link = fake.client().openfactura.documents.self_service_link(
+        _boleta(),
+        order={"id": 502, "date": TODAY},
+        issue_boleta=False,
+        allow_factura=True,
+        response=["LOGO", "RESOLUCION"],
+    )
+    assert link.folio is None
+    assert (link.logo or b"").startswith(b"\x89PNG\r\n\x1a\n")
+    assert link.resolucion is not None
+    assert (link.resolucion.fecha, link.resolucion.numero) == (dt.date(2018, 3, 26), 0)
+
+
 def test_a_link_without_the_boleta_issues_it_when_the_customer_takes_it(
     fake: FakeHaulmer,
 ) -> None:

@@ -760,21 +760,28 @@ class Emission:
         out: dict[str, Any] = {"TOKEN": doc.token}
         if "FOLIO" in options:
             out["FOLIO"] = doc.folio
-        if "RESOLUCION" in options:
-            out["RESOLUCION"] = {
-                "fecha": tenant.resolucion_fecha,
-                "numero": tenant.resolucion_numero,
-            }
+        out.update(self._company_parts(tenant, options))
         if "TIMBRE" in options:
             out["TIMBRE"] = b64(self.renderer.timbre(doc.ted))
-        if "LOGO" in options:
-            out["LOGO"] = b64(self.renderer.logo(tenant))
         if "XML" in options:
             out["XML"] = b64(doc.xml)
         if "PDF" in options:
             out["PDF"] = b64(self.renderer.pdf(doc, now, issuer=tenant))
         if self_service and "SELF_SERVICE" in options:
             out["SELF_SERVICE"] = {"url": SELF_SERVICE_BASE + doc.token}
+        return out
+
+    def _company_parts(self, tenant: Tenant, options: list[str]) -> dict[str, Any]:
+        """The RESOLUCION and LOGO asked for: the company's, whether a document was issued now
+        or not (a self-service link whose boleta waits for the customer)."""
+        out: dict[str, Any] = {}
+        if "RESOLUCION" in options:
+            out["RESOLUCION"] = {
+                "fecha": tenant.resolucion_fecha,
+                "numero": tenant.resolucion_numero,
+            }
+        if "LOGO" in options:
+            out["LOGO"] = b64(self.renderer.logo(tenant))
         return out
 
     def _self_service_link(
@@ -792,7 +799,7 @@ class Emission:
         self._keep_link(tenant, body, copy.deepcopy(body["dte"]), dte_type, token, None)
         if key:
             self.state.remember_key(tenant, key, token)
-        answer: dict[str, Any] = {"TOKEN": token}
+        answer: dict[str, Any] = {"TOKEN": token, **self._company_parts(tenant, options)}
         if "SELF_SERVICE" in options:
             answer["SELF_SERVICE"] = {"url": SELF_SERVICE_BASE + token}
         if warnings:
