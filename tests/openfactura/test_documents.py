@@ -20,6 +20,7 @@ from haulmer.dte import CodRef
 from haulmer.errors import (
     AlreadyIssuedError,
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     AuthenticationError,
     BadRequestError,
@@ -639,6 +640,21 @@ async def test_emit_decodes_every_requested_item(of: Any, mock: respx.MockRouter
     assert emitted.warning == "Campo GiroRecep truncado"
     assert not emitted.already_issued
     assert "bytes>" in repr(emitted)
+
+
+async def test_emit_answered_with_a_pdf_that_is_not_base64_says_the_document_may_exist(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(200, json={"TOKEN": TOKEN, "PDF": "%PDF-1.4 garbage"})
+    )
+    with pytest.raises(APIResponseValidationError) as caught:
+        await resolve(
+            of.documents.emit(samples.factura(), response=["PDF"], idempotency_key="venta-7")
+        )
+    assert "PDF: Value error, not valid base64" in str(caught.value)
+    assert caught.value.may_have_been_carried_out
+    assert "idempotency_key='venta-7'" in str(caught.value)
 
 
 async def test_emit_accepts_201(of: Any, mock: respx.MockRouter) -> None:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import pydantic
 import pytest
 import respx
 from hypothesis import given
@@ -99,6 +100,27 @@ def test_emitted_document_reprs_bytes_by_size() -> None:
     assert emitted.pdf == b"%PDF-1.4"
     assert "JVBER" not in repr(emitted)
     assert "<8 bytes>" in repr(emitted)
+
+
+def test_files_in_base64_split_over_lines_or_in_a_data_uri_are_decoded() -> None:
+    emitted = EmittedDocument.model_validate(
+        {"TOKEN": "t", "PDF": "JVBERi0x\r\nLjQ=\n", "LOGO": "data:image/png;base64,iVBORw0KGgo="}
+    )
+    assert emitted.pdf == b"%PDF-1.4"
+    assert emitted.logo == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("PDF", "%PDF-1.4 garbage"), ("XML", "@@@@"), ("TIMBRE", "iVBOR.w0KGgo="), ("LOGO", "abc")],
+)
+def test_a_file_that_is_not_base64_is_refused_instead_of_read_as_other_bytes(
+    name: str, text: str
+) -> None:
+    # Decoding what is not base64 by dropping the characters outside its alphabet would hand
+    # back another file (or none: "@@@@" read as b""), which a shop would store as its invoice.
+    with pytest.raises(pydantic.ValidationError, match="not valid base64"):
+        EmittedDocument.model_validate({"TOKEN": "t", name: text})
 
 
 def test_mojibake_is_repaired_but_real_text_is_kept() -> None:

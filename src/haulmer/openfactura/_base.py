@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, TypeVar
 
@@ -55,11 +56,22 @@ def _lenient_rut(value: Any) -> Rut:
     raise InvalidRutError(f"a RUT must be given as text, got {kind}")
 
 
+_DATA_URI = re.compile(r"data:[^,;]*(?:;[^,;]*)*;base64,", re.IGNORECASE)
+"""The head of a data URI (``data:image/png;base64,``), which may come before a file's base64."""
+
+
 def _decode_base64(value: Any) -> Any:
+    """A file's base64 text as bytes: line breaks and blanks are skipped, as is a data URI's
+    head, but any other character outside base64's alphabet is refused, never dropped (dropping
+    it would hand back other bytes than the file's)."""
     value = _blank_to_none(value)
     if isinstance(value, str):
+        text = "".join(value.split())
+        head = _DATA_URI.match(text)
+        if head:
+            text = text[head.end() :]
         try:
-            return base64.b64decode(value, validate=False)
+            return base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise ValueError(f"not valid base64: {exc}") from None
     return value
