@@ -145,6 +145,8 @@ def test_key_and_document_may_be_functions_or_the_sale_itself(fake: FakeHaulmer)
         ({"concurrency": 0}, "between 1 and 64"),
         ({"concurrency": True}, "must be an int"),
         ({"journal": 3}, "journal= takes"),
+        ({"response": ["PDFF"]}, "unknown response option 'PDFF'"),
+        ({"response": ["80MM", "LETTER"]}, "choose one PDF format, not 80MM and LETTER"),
     ],
 )
 def test_bad_arguments_are_refused_before_anything_is_sent(

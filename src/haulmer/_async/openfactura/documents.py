@@ -38,7 +38,7 @@ from haulmer.openfactura.documents import (
     self_service_plan,
     void_guia_plan,
 )
-from haulmer.openfactura.emission import Custom, SendEmail
+from haulmer.openfactura.emission import Custom, SendEmail, normalize_response
 from haulmer.openfactura.enums import AcuseCode, IvaExceptional, ResponseOption
 from haulmer.openfactura.filters import (
     FilterValue,
@@ -204,7 +204,7 @@ class AsyncDocuments(AsyncAPIResource):
             api_key=self._client._config.api_key,
             base_url=self._client._config.base_urls.get("openfactura"),
             emission={
-                "response": response,
+                "response": normalize_response(response),  # checked at the call, as the rest
                 "send_email": None,
                 "iva_exceptional": normalize_iva_exceptional(iva_exceptional),
             },

@@ -39,7 +39,7 @@ from haulmer.openfactura.documents import (
     self_service_plan,
     void_guia_plan,
 )
-from haulmer.openfactura.emission import Custom, SendEmail
+from haulmer.openfactura.emission import Custom, SendEmail, normalize_response
 from haulmer.openfactura.enums import AcuseCode, IvaExceptional, ResponseOption
 from haulmer.openfactura.filters import (
     FilterValue,
@@ -205,7 +205,7 @@ class Documents(SyncAPIResource):
             api_key=self._client._config.api_key,
             base_url=self._client._config.base_urls.get("openfactura"),
             emission={
-                "response": response,
+                "response": normalize_response(response),  # checked at the call, as the rest
                 "send_email": None,
                 "iva_exceptional": normalize_iva_exceptional(iva_exceptional),
             },
