@@ -401,3 +401,32 @@ def test_send_email_with_an_address_that_is_none_is_refused_and_nothing_is_issue
     assert fake.openfactura_state.documents == []
     fake.clock.advance(minutes=5)
     assert len(fake.outbox) == 0
+
+
+@pytest.mark.parametrize(
+    ("custom", "field"),
+    [
+        ("Pago a 30 días", "custom"),
+        ({"informationNote": 30}, "custom.informationNote"),
+        ({"paymentNote": ["a", "b"]}, "custom.paymentNote"),
+    ],
+)
+def test_custom_notes_that_are_not_text_are_refused_and_nothing_is_issued(
+    fake: FakeHaulmer, wire: httpx.Client, custom: Any, field: str
+) -> None:
+    body = factura()
+    body["custom"] = custom
+    answer = wire.post("/v2/dte/document", json=body)
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert (error["code"], error["details"][0]["field"]) == ("OF-10", field)
+    assert fake.openfactura_state.documents == []
+
+
+def test_custom_keeps_the_plugins_origin_beside_the_notes(
+    fake: FakeHaulmer, issue: Issue
+) -> None:
+    body = factura()
+    body["custom"] = {"origin": "WOOCOMMERCE", "paymentNote": "Pago a 30 días"}
+    issue(body)
+    assert fake.openfactura_state.documents[0].custom["paymentNote"] == "Pago a 30 días"

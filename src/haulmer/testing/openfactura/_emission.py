@@ -312,6 +312,19 @@ def _send_email_problems(send_email: Any) -> list[tuple[str, str]]:
     return problems
 
 
+def _custom_problems(custom: Any) -> list[tuple[str, str]]:
+    """What OpenFactura refuses (OF-10) in ``custom``: not an object, or a note printed on the
+    PDF (``informationNote``, ``paymentNote``) that is not text. Other keys (the WooCommerce
+    plugin's ``origin``) are kept as sent."""
+    if not isinstance(custom, dict):
+        return [("custom", "Debe ser un objeto")]
+    return [
+        (f"custom.{name}", "Valor Incorrecto")
+        for name in ("informationNote", "paymentNote")
+        if custom.get(name) is not None and not isinstance(custom[name], str)
+    ]
+
+
 class DocumentRefused(ValueError):
     """What ``Emission.issue_as`` raises when the fake OpenFactura refuses a document: ``code``
     is OpenFactura's (``OF-07`` when no folio is left), ``fields`` the fields it names."""
@@ -579,10 +592,12 @@ class Emission:
         if body.get("ivaExceptional") is not None:
             self._check_iva_exceptional(body["ivaExceptional"], dte, dte_type, tenant)
         send_email = body.get("sendEmail")
-        if send_email is not None:
-            problems = _send_email_problems(send_email)
-            if problems:
-                raise _reject("OF-10", problems)
+        problems = [] if send_email is None else _send_email_problems(send_email)
+        custom = body.get("custom")
+        if custom is not None:
+            problems += _custom_problems(custom)
+        if problems:
+            raise _reject("OF-10", problems)
 
     def _check_iva_exceptional(
         self, exceptional: Any, dte: dict[str, Any], dte_type: int, tenant: Tenant
