@@ -172,6 +172,27 @@ def test_send_email_and_custom_use_the_api_names() -> None:
     }
 
 
+def test_send_email_addresses_travel_trimmed_comma_separated_and_once_each() -> None:
+    emission = build_emission(
+        samples.factura(),
+        send_email={
+            "to": " ana@hosty.cl , pedro@hosty.cl",
+            "bcc": "conta@hosty.cl, CONTA@hosty.cl",
+        },
+    )
+    assert emission.body["sendEmail"] == {
+        "to": "ana@hosty.cl,pedro@hosty.cl",
+        "BCC": "conta@hosty.cl",
+    }
+
+
+def test_send_email_takes_a_list_of_addresses_as_its_to() -> None:
+    emission = build_emission(samples.factura(), send_email=["ana@hosty.cl", "pedro@hosty.cl"])
+    assert emission.body["sendEmail"] == {"to": "ana@hosty.cl,pedro@hosty.cl"}
+    with pytest.raises(ValidationError, match="send_email is invalid: to: '' is not an e-mail"):
+        build_emission(samples.factura(), send_email=[])
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

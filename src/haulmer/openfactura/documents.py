@@ -505,7 +505,7 @@ def emit_plan(
     document: DocumentInput,
     response: Sequence[ResponseOption | str] | None,
     idempotency_key: str | None,
-    send_email: SendEmail | Mapping[str, Any] | str | None,
+    send_email: SendEmail | Mapping[str, Any] | str | Sequence[str] | None,
     custom: Custom | Mapping[str, Any] | None,
     options: Mapping[str, Any],
     iva_exceptional: IvaExceptional | str | None = None,
@@ -645,7 +645,7 @@ def credit_note_plan(
 def emission_options(
     response: Sequence[ResponseOption | str] | None,
     idempotency_key: str | None,
-    send_email: SendEmail | Mapping[str, Any] | str | None,
+    send_email: SendEmail | Mapping[str, Any] | str | Sequence[str] | None,
     custom: Custom | Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     """The emission arguments ``credit_note`` passes on to ``emit_plan``."""

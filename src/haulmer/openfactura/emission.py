@@ -107,13 +107,18 @@ class SendEmail(RequestModel):
     @field_validator("to", "cc", "bcc", mode="before")
     @classmethod
     def _addresses(cls, value: Any) -> Any:
+        """One address or several (a list, or text with commas), sent as OpenFactura reads
+        them: comma-separated without blanks, each address once (its case aside)."""
         if isinstance(value, list | tuple):
             value = ",".join(str(item).strip() for item in value)
         if isinstance(value, str):
+            addresses: dict[str, str] = {}
             for address in (part.strip() for part in value.split(",")):
                 if not EMAIL_ADDRESS.fullmatch(address):
                     hint = "; separate addresses with commas" if ";" in address else ""
                     raise ValueError(f"{shown(address)} is not an e-mail address{hint}")
+                addresses.setdefault(address.casefold(), address)
+            value = ",".join(addresses.values())
         return value
 
 
@@ -705,7 +710,7 @@ def build_emission(
     *,
     response: Sequence[ResponseOption | str] | None = None,
     idempotency_key: str | None = None,
-    send_email: SendEmail | Mapping[str, Any] | str | None = None,
+    send_email: SendEmail | Mapping[str, Any] | str | Sequence[str] | None = None,
     custom: Custom | Mapping[str, Any] | None = None,
     iva_exceptional: IvaExceptional | str | None = None,
     validate: bool = True,
@@ -752,7 +757,7 @@ def build_emission(
         body["response"] = options
     body["dte"] = dte
     if send_email is not None:
-        if isinstance(send_email, str):
+        if isinstance(send_email, str | list | tuple):  # the addresses of ``to``
             send_email = {"to": send_email}
         body["sendEmail"] = build_request(SendEmail, send_email, what="send_email").to_wire()
     if custom is not None:
