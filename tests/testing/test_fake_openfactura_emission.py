@@ -423,9 +423,7 @@ def test_custom_notes_that_are_not_text_are_refused_and_nothing_is_issued(
     assert fake.openfactura_state.documents == []
 
 
-def test_custom_keeps_the_plugins_origin_beside_the_notes(
-    fake: FakeHaulmer, issue: Issue
-) -> None:
+def test_custom_keeps_the_plugins_origin_beside_the_notes(fake: FakeHaulmer, issue: Issue) -> None:
     body = factura()
     body["custom"] = {"origin": "WOOCOMMERCE", "paymentNote": "Pago a 30 días"}
     issue(body)
