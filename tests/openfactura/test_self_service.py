@@ -149,6 +149,22 @@ async def test_a_dict_with_only_exempt_totals_is_a_boleta_exenta(
     assert _body(route)["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] == 41
 
 
+async def test_exempt_only_totals_with_zeros_written_as_text_are_a_boleta_exenta_too(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    # As the fake (and OpenFactura) read a boleta without TipoDTE: by the amounts' values, so
+    # "MntNeto": "0" (numbers as text, as OpenFactura's own JSON writes them) is no neto.
+    route = mock.post("/v2/dte/document").mock(return_value=_answer())
+    document = dte.boleta_exenta(
+        emisor=samples.EMISOR, lines=[{"nombre": "Libro", "cantidad": 1, "precio": 5000}]
+    )
+    exenta = json.loads(json.dumps(document.to_sii_dict(), default=str))
+    del exenta["Encabezado"]["IdDoc"]["TipoDTE"]
+    exenta["Encabezado"]["Totales"].update(MntNeto="0", IVA="0")
+    await resolve(_link(of, boleta=exenta))
+    assert _body(route)["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] == 41
+
+
 async def test_your_key_is_sent_and_the_derived_one_covers_the_order(
     of: Any, mock: respx.MockRouter
 ) -> None:

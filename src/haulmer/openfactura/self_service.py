@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from pydantic import Field, field_validator, model_validator
@@ -284,7 +285,7 @@ def _boleta_dict(document: Mapping[str, Any]) -> dict[str, Any]:
         totales = encabezado.get("Totales")
         amounts = totales if isinstance(totales, Mapping) else {}
         exempt_only = amounts.get("MntExe") is not None and not any(
-            amounts.get(name) for name in ("MntNeto", "IVA")
+            _nonzero(amounts.get(name)) for name in ("MntNeto", "IVA")
         )
         tipo = DTEType.BOLETA_EXENTA if exempt_only else DTEType.BOLETA
         id_doc = {"TipoDTE": int(tipo), **id_doc}
@@ -295,6 +296,17 @@ def _boleta_dict(document: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(encabezado.get("Receptor"), Mapping):
         encabezado["Receptor"] = {"RUTRecep": _GENERIC_RECEPTOR}  # the plugins send none
     return dict(data)
+
+
+def _nonzero(amount: Any) -> bool:
+    """Whether an amount is there and not 0, by its value: ``"0"`` (a number written as text,
+    as OpenFactura's JSON writes them) is no amount."""
+    if amount is None or isinstance(amount, bool):
+        return bool(amount)
+    try:
+        return Decimal(str(amount).strip()) != 0
+    except ArithmeticError:
+        return bool(str(amount).strip())
 
 
 def _is_boleta(tipo: Any) -> bool:
