@@ -159,6 +159,11 @@ def test_response_options_are_checked_and_deduplicated() -> None:
         normalize_response(["LETTER", "80MM"])
 
 
+def test_self_service_asked_of_an_emission_points_at_self_service_link() -> None:
+    with pytest.raises(ValidationError, match=r"documents\.self_service_link\(\)"):
+        normalize_response(["FOLIO", "self_service"])
+
+
 def test_send_email_and_custom_use_the_api_names() -> None:
     emission = build_emission(
         samples.factura(),

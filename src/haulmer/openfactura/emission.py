@@ -141,8 +141,13 @@ def normalize_response(options: Iterable[ResponseOption | str] | None) -> list[s
             value = ResponseOption(option.upper() if isinstance(option, str) else option)
         except ValueError:
             known = ", ".join(o.value for o in ResponseOption)
+            hint = (
+                " (SELF_SERVICE, the link, is what documents.self_service_link() asks for)"
+                if isinstance(option, str) and option.strip().upper() == "SELF_SERVICE"
+                else ""
+            )
             raise ValidationError(
-                f"unknown response option {shown(option)}; choose among {known}"
+                f"unknown response option {shown(option)}; choose among {known}{hint}"
             ) from None
         if value is ResponseOption.TOKEN or value in chosen:
             continue  # the token always comes back; TOKEN is not a real option
