@@ -428,3 +428,37 @@ def test_custom_keeps_the_plugins_origin_beside_the_notes(fake: FakeHaulmer, iss
     body["custom"] = {"origin": "WOOCOMMERCE", "paymentNote": "Pago a 30 días"}
     issue(body)
     assert fake.openfactura_state.documents[0].custom["paymentNote"] == "Pago a 30 días"
+
+
+@pytest.mark.parametrize(
+    ("option", "sdk_value", "wire_value"),
+    [
+        (
+            "sendEmail",
+            "compras@hosty.cl, pagos@hosty.cl",
+            {"to": "compras@hosty.cl,pagos@hosty.cl"},
+        ),
+        ("sendEmail", "compras@hosty.cl;pagos@hosty.cl", {"to": "compras@hosty.cl;pagos@hosty.cl"}),
+        ("sendEmail", {"to": "a@b.cl", "cc": "c@@d.cl"}, {"to": "a@b.cl", "CC": "c@@d.cl"}),
+        ("custom", {"payment_note": "Pago a 30 días"}, {"paymentNote": "Pago a 30 días"}),
+        ("custom", {"payment_note": 30}, {"paymentNote": 30}),
+    ],
+)
+def test_the_sdk_and_the_fake_accept_and_refuse_the_same_emission_options(
+    wire: httpx.Client, option: str, sdk_value: Any, wire_value: Any
+) -> None:
+    from haulmer.errors import ValidationError
+    from haulmer.openfactura.emission import build_emission
+
+    body = factura()
+    argument = {"sendEmail": "send_email", "custom": "custom"}[option]
+    try:
+        sent = build_emission(body["dte"], **{argument: sdk_value}).body[option]
+    except ValidationError:
+        sdk_accepts = False
+    else:
+        sdk_accepts = True
+        assert sent == wire_value
+    body[option] = wire_value
+    answer = wire.post("/v2/dte/document", json=body)
+    assert (answer.status_code == 200) is sdk_accepts, answer.text
