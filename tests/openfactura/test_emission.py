@@ -210,7 +210,7 @@ def test_send_email_takes_a_list_of_addresses_as_its_to() -> None:
         ),
         ({"send_email": {"to": "a@b.cl", "cc": ["c@d.cl", "c@@d.cl"]}}, "'c@@d.cl' is not"),
         ({"send_email": {"to": "a@b.cl", "subject": "hola"}}, "subject"),
-        ({"custom": {"origin": "ERP"}}, "origin"),
+        ({"custom": {"informatonNote": "Gracias"}}, "informatonNote"),
         ({"idempotency_key": "   "}, "idempotency_key is empty"),
     ],
 )
@@ -218,6 +218,14 @@ def test_bad_emission_options_are_refused(kwargs: dict[str, Any], message: str) 
     with pytest.raises(ValidationError, match=message) as caught:
         build_emission(samples.factura(), **kwargs)
     assert "Value error" not in str(caught.value)
+
+
+def test_the_sales_origin_the_woocommerce_plugin_sends_in_custom_is_sent() -> None:
+    # Haulmer's own plugin sends custom.origin; the fake keeps it, and the SDK refused it.
+    emission = build_emission(
+        samples.factura(), custom={"origin": "WOOCOMMERCE", "informationNote": "Gracias"}
+    )
+    assert emission.body["custom"] == {"origin": "WOOCOMMERCE", "informationNote": "Gracias"}
 
 
 def test_the_callers_key_wins_over_the_derived_one() -> None:

@@ -123,10 +123,13 @@ class SendEmail(RequestModel):
 
 
 class Custom(RequestModel):
-    """``custom``: notes OpenFactura prints on the PDF."""
+    """``custom``: notes OpenFactura prints on the PDF, and the sale's ``origin`` (Haulmer's
+    WooCommerce plugin sends ``"WOOCOMMERCE"``). Another key is refused: a misspelt note would
+    be dropped without a word."""
 
     information_note: str | None = Field(default=None, alias="informationNote")
     payment_note: str | None = Field(default=None, alias="paymentNote")
+    origin: str | None = None
 
 
 def normalize_response(options: Iterable[ResponseOption | str] | None) -> list[str]:
