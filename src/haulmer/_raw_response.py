@@ -46,6 +46,14 @@ class RawResponse:
     def request_id(self) -> str | None:
         return request_id_from(self.headers)
 
+    def __repr__(self) -> str:
+        # Never the body or the header values: a login's answer carries its access token, an
+        # API key's its key, and any answer may set a cookie.
+        return (
+            f"<RawResponse {self.method} {self.url.split('?')[0]} status_code={self.status_code} "
+            f"request_id={self.request_id!r} content=<{len(self.content)} bytes>>"
+        )
+
 
 def request_id_from(headers: Mapping[str, str]) -> str | None:
     """The server's request id, from whichever header carries it (``headers`` lowercased)."""

@@ -1,6 +1,7 @@
 """An error answer that echoes what the request carried (its API key, the password of a login,
 an e-mail link's token) does not carry those secrets into the error: message, details, body,
-response, traceback and pickle all show a marker instead."""
+response, traceback and pickle all show a marker instead. A raw response, whose body is kept
+whole to read, shows neither its body nor its header values."""
 
 from __future__ import annotations
 
@@ -119,3 +120,41 @@ def test_an_error_answer_keeps_what_the_request_did_not_carry(
     )
     with pytest.raises(APIStatusError, match="folio 123 de RUT 76086428-5"):
         client.openfactura.documents.status("tok")
+
+
+ACCESS_TOKEN = "session-access-token-0123456789abcdef"
+COOKIE = "session=cookie-value-0123456789"
+
+
+def _session_answer() -> dict[str, Any]:
+    return {
+        "access_token": ACCESS_TOKEN,
+        "token_type": "Bearer",
+        "expires_at": "2026-02-01T12:00:00Z",
+        "platform": "my_haulmer",
+        "account": {
+            "id": "acc_1",
+            "email": "ana@example.com",
+            "name": "Ana",
+            "has_password": True,
+            "created_at": "2026-01-01T12:00:00Z",
+        },
+    }
+
+
+def test_a_raw_response_and_the_answers_it_keeps_show_no_body_or_header_values(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(f"{PLATFORM}/v1/accounts/login").respond(
+        200, json=_session_answer(), headers={"set-cookie": COOKIE, "x-request-id": "req_1"}
+    )
+    raw = client.accounts.with_raw_response.login("ana@example.com", PASSWORD)
+    shown = "\n".join(
+        [repr(raw), str(raw), repr(raw.responses), *(str(answer) for answer in raw.responses)]
+    )
+    assert ACCESS_TOKEN not in shown
+    assert "cookie-value" not in shown
+    assert "POST https://platform.example.test/v1/accounts/login" in repr(raw.responses[0])
+    assert "status_code=200 request_id='req_1'" in repr(raw.responses[0])
+    assert ACCESS_TOKEN.encode() in raw.content  # the body stays there to read
+    assert raw.headers["set-cookie"] == COOKIE
