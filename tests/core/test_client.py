@@ -134,6 +134,38 @@ def test_a_bad_base_url_is_refused_without_echoing_its_secrets(
         assert secret not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("https://api.example.test\n", "line break"),
+        ("https://api.exa\tmple.test", "line break"),
+        ("https://api.exa\u00a0mple.test", "blank"),
+        ("https://api.example.test/v\x7f", "control character"),
+        ("https://bob:s3cr3t@api.example.test:notaport", "port"),
+        ("https://api.example.test:99999", "port"),
+        ("https://:8080", "no host"),
+        ("https://bob:s3cr3t@/api", "no host"),
+    ],
+)
+def test_a_base_url_no_request_can_be_sent_to_is_refused_when_the_client_is_made(
+    mock: respx.MockRouter, url: str, said: str
+) -> None:
+    mock.route().respond(200, json={})
+    with pytest.raises(ConfigurationError, match=r"base_urls\['openfactura'\]") as info:
+        Haulmer("k", base_urls={"openfactura": url})
+    assert said in str(info.value)
+    assert "s3cr3t" not in str(info.value)
+    assert not mock.calls
+
+
+def test_a_base_url_no_request_can_be_sent_to_is_refused_from_its_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HAULMER_OPENFACTURA_BASE_URL", "https://api.example.test:port")
+    with pytest.raises(ConfigurationError, match="HAULMER_OPENFACTURA_BASE_URL"):
+        Haulmer("k")
+
+
 def test_a_base_url_that_is_not_text_is_named_by_its_type() -> None:
     with pytest.raises(ConfigurationError, match="a value of type int"):
         Haulmer("k", base_urls={"openfactura": 42})  # type: ignore[dict-item]

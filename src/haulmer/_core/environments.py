@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Final, get_args
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from haulmer._core.log import redact_url
 from haulmer._core.types import Product
@@ -57,8 +57,32 @@ def resolve_base_urls(
                 f"base_urls[{shown(product)}] must be a scheme, a host and an optional path prefix "
                 f"(no ?query or #fragment), got {_shown(url)}"
             )
+        _check_sendable(product, url, parts)
         urls[product] = url.rstrip("/")
     return urls
+
+
+def _check_sendable(product: str, url: str, parts: SplitResult) -> None:
+    """Refuse, when the client is made, a base URL that splits but that no request can be sent
+    to: httpx would raise its own untyped InvalidURL at the first call, or connect nowhere."""
+    if any(character.isspace() or not character.isprintable() for character in url):
+        raise ConfigurationError(
+            f"base_urls[{shown(product)}] holds a blank, a line break or a control character, "
+            f"which no URL carries (a value read from a file with its newline?): remove it, got "
+            f"{_shown(url)}"
+        )
+    try:
+        parts.port  # noqa: B018 - read for urllib's check of the port
+    except ValueError:
+        raise ConfigurationError(
+            f"base_urls[{shown(product)}] has a port that is not a number from 0 to 65535, got "
+            f"{_shown(url)}"
+        ) from None
+    if not parts.hostname:
+        raise ConfigurationError(
+            f"base_urls[{shown(product)}] names no host, got {_shown(url)}: write it as "
+            "https://host or https://host:port/path"
+        )
 
 
 _LONGEST_SHOWN_ENVIRONMENT = 24
