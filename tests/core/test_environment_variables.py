@@ -1,7 +1,11 @@
-"""Settings from the environment (HAULMER_ENVIRONMENT, HAULMER_*BASE_URL), explicit ones winning."""
+"""Settings from the environment (HAULMER_ENVIRONMENT, HAULMER_*BASE_URL), explicit ones winning;
+the proxy and certificate variables httpx reads, named when they cannot be used."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import httpx
 import pytest
 
 from haulmer import AsyncHaulmer, ConfigurationError, Haulmer
@@ -90,3 +94,41 @@ def test_a_bad_url_in_a_variable_is_named_and_never_echoed(
     monkeypatch.setenv("HAULMER_PLATFORM_BASE_URL", "ftp://host.test")
     with pytest.raises(ConfigurationError, match="http:// or https://"):
         Haulmer(api_key="k")
+
+
+@pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("HTTPS_PROXY", "socks4://bob:s3cr3t@proxy.example.test:1080"),
+        ("ALL_PROXY", "ftp://bob:s3cr3t@proxy.example.test"),
+        ("HTTPS_PROXY", "http://bob:s3cr3t@proxy.example.test:port"),
+    ],
+)
+def test_a_proxy_variable_httpx_cannot_use_is_named_when_the_client_is_made(
+    monkeypatch: pytest.MonkeyPatch, cls: type[Haulmer | AsyncHaulmer], variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError) as info:
+        cls(api_key="k")
+    said = str(info.value)
+    assert variable in said
+    assert "http_client=httpx." in said
+    assert "s3cr3t" not in said
+    assert "bob" not in said
+
+
+def test_a_missing_certificate_file_in_ssl_cert_file_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    with pytest.raises(ConfigurationError, match=r"SSL_CERT_FILE.*Fix or unset"):
+        Haulmer(api_key="k")
+
+
+def test_a_users_http_client_is_used_whatever_the_proxy_variables_say(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with httpx.Client(trust_env=False) as pool:
+        monkeypatch.setenv("HTTPS_PROXY", "socks4://proxy.example.test:1080")
+        assert not Haulmer(api_key="k", http_client=pool).is_closed

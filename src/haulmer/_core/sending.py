@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
@@ -22,7 +23,7 @@ from haulmer._core.ratelimit import RateLimiter, api_key_fingerprint
 from haulmer._core.types import DEFAULT_TIMEOUT, NotGiven, Timeout
 from haulmer._forks import ForkSafeLock
 from haulmer._raw_response import RawResponse, request_id_from
-from haulmer._shown import shown
+from haulmer._shown import cut, shown
 from haulmer.errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -105,14 +106,45 @@ class _ClosesItsPool(httpx.Client):
             return
 
 
-def default_sync_client() -> httpx.Client:
+def default_sync_client(owner: str = "Haulmer") -> httpx.Client:
     """The pooled httpx client a Haulmer makes when the user brings none."""
-    return _ClosesItsPool(timeout=httpx_timeout(DEFAULT_TIMEOUT), follow_redirects=False)
+    try:
+        return _ClosesItsPool(timeout=httpx_timeout(DEFAULT_TIMEOUT), follow_redirects=False)
+    except (ValueError, ImportError, OSError, httpx.InvalidURL) as exc:
+        raise _unusable_environment(exc, owner, "Client") from None
 
 
-def default_async_client() -> httpx.AsyncClient:
+def default_async_client(owner: str = "AsyncHaulmer") -> httpx.AsyncClient:
     """The pooled httpx client an AsyncHaulmer makes when the user brings none."""
-    return httpx.AsyncClient(timeout=httpx_timeout(DEFAULT_TIMEOUT), follow_redirects=False)
+    try:
+        return httpx.AsyncClient(timeout=httpx_timeout(DEFAULT_TIMEOUT), follow_redirects=False)
+    except (ValueError, ImportError, OSError, httpx.InvalidURL) as exc:
+        raise _unusable_environment(exc, owner, "AsyncClient") from None
+
+
+_CONNECTION_SETTINGS_ENV: Final = ("SSL_CERT_FILE", "SSL_CERT_DIR")
+"""The variables besides the proxies' (``HTTPS_PROXY``, ``ALL_PROXY``...) that httpx reads when
+it makes a pool."""
+
+
+def _unusable_environment(exc: Exception, owner: str, kind: str) -> ConfigurationError:
+    """The error for a pool httpx could not make from the process's environment: a proxy
+    variable it cannot use (an unknown scheme, SOCKS without socksio, a port that is no number)
+    or an ``SSL_CERT_FILE`` that is not there. It names the variables set, never their values
+    (a proxy URL may hold a password), and httpx's words with any user info hidden."""
+    names = sorted(
+        name
+        for name in os.environ
+        if name in _CONNECTION_SETTINGS_ENV
+        or (name.lower().endswith("_proxy") and name.lower() != "no_proxy")
+    )
+    said = re.sub(r"//[^\s/@]*@", "//[redacted]@", str(exc)) or "no detail"
+    where = f"; of the variables httpx reads, these are set: {', '.join(names)}" if names else ""
+    return ConfigurationError(
+        f"{owner} could not set up its connections from this process's environment "
+        f"({type(exc).__name__}: {cut(said, 300)}){where}. Fix or unset the one at fault, or pass "
+        f"http_client=httpx.{kind}(...) set up as you need (trust_env=False ignores them)"
+    )
 
 
 _keeping = ForkSafeLock()
@@ -138,7 +170,7 @@ class PoolKeeper:
     def __init__(self, pool: httpx.Client | None, *, owner: str = "Haulmer") -> None:
         self.owned = pool is None
         self.owner = owner
-        self.pool: httpx.Client = default_sync_client() if pool is None else pool
+        self.pool: httpx.Client = default_sync_client(owner) if pool is None else pool
         """The pool as it is now (what ``lease()`` last handed out)."""
         self._pid = os.getpid()
         self._closed = False
@@ -160,7 +192,7 @@ class PoolKeeper:
             if self._closed:
                 return None
             if self.owned and self._pid != os.getpid() and not self.pool.is_closed:
-                self.pool = default_sync_client()
+                self.pool = default_sync_client(self.owner)
                 self._pid = os.getpid()
                 self._active = 0  # the parent's attempts end in the parent
             self._active += 1
@@ -199,7 +231,7 @@ class AsyncPoolKeeper:
     def __init__(self, pool: httpx.AsyncClient | None, *, owner: str = "AsyncHaulmer") -> None:
         self.owned = pool is None
         self.owner = owner
-        self.pool: httpx.AsyncClient = default_async_client() if pool is None else pool
+        self.pool: httpx.AsyncClient = default_async_client(owner) if pool is None else pool
         """The pool as it is now (what ``lease()`` last handed out)."""
         self._pid = os.getpid()
         self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
@@ -241,7 +273,7 @@ class AsyncPoolKeeper:
                         "(asyncio.run_coroutine_threadsafe)"
                     )
                 if forked or (self._loop is not None and home is not loop) or self.pool.is_closed:
-                    self.pool = default_async_client()
+                    self.pool = default_async_client(self.owner)
                     self._pid = os.getpid()
                     self._active = 0  # attempts of another loop or process end there
                     if self._loop_end is not None:
