@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import respx
 
 from haulmer import AsyncHaulmer, ConfigurationError, Haulmer
 
@@ -132,3 +133,26 @@ def test_a_users_http_client_is_used_whatever_the_proxy_variables_say(
     with httpx.Client(trust_env=False) as pool:
         monkeypatch.setenv("HTTPS_PROXY", "socks4://proxy.example.test:1080")
         assert not Haulmer(api_key="k", http_client=pool).is_closed
+
+
+@pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
+@pytest.mark.parametrize("blank", ["", "   ", "\n", "\t \r\n"])
+def test_a_blank_api_key_variable_counts_as_unset(
+    monkeypatch: pytest.MonkeyPatch, cls: type[Haulmer | AsyncHaulmer], blank: str
+) -> None:
+    monkeypatch.setenv("HAULMER_API_KEY", blank)
+    client = cls(environment="sandbox", base_urls={"platform": "https://platform.example.test"})
+    assert "api_key=<missing>" in repr(client)
+
+
+def test_a_blank_api_key_variable_refuses_openfactura_calls_as_a_missing_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HAULMER_API_KEY", "  \n")
+    with (
+        respx.mock() as mock,
+        Haulmer(environment="sandbox") as client,
+        pytest.raises(ConfigurationError, match="No OpenFactura API key"),
+    ):
+        client.openfactura.organization.retrieve()
+    assert not mock.calls

@@ -199,8 +199,8 @@ class ClientConfig:
             environment = _environment_from_env()
             from_env = _base_urls_from_env()
         key: Any = _revealed(api_key)
-        if key is None:
-            key = os.environ.get(API_KEY_ENV) or None
+        if key is None:  # a blank variable (KEY= in an env file) is an unset one, as the others
+            key = (os.environ.get(API_KEY_ENV) or "").strip() or None
         token: Any = _revealed(access_token)
         for name, value in (("api_key", key), ("access_token", token)):
             if value is not None and not isinstance(value, str):
