@@ -425,6 +425,23 @@ def test_an_api_key_no_header_can_carry_is_refused_before_any_io_without_echoing
     assert "SECRET-KEY" not in "".join(traceback.format_exception(info.value))
 
 
+@pytest.mark.parametrize(
+    "pasted", ["abc SECRET-KEY-42", "abc\tSECRET-KEY-42", "apikey: SECRET-KEY-42"]
+)
+def test_an_api_key_holding_a_blank_is_refused_before_any_io_without_echoing_it(
+    mock: respx.MockRouter, sleeps: Sleeps, pasted: str
+) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    platform = mock.get(f"{PLATFORM}/v1/orders/o1").respond(json={"id": "o1"})
+    client = Haulmer(pasted, environment="sandbox", base_urls={"platform": PLATFORM}, sleep=sleeps)
+    send(client, platform_get())  # the platform never gets the key
+    assert platform.called
+    with client, pytest.raises(ConfigurationError, match=r"HAULMER_API_KEY.*blank") as info:
+        send(client, get_org())
+    assert not route.called
+    assert "SECRET-KEY" not in str(info.value)
+
+
 def test_header_values_with_line_breaks_or_non_ascii_are_refused_naming_the_header(
     mock: respx.MockRouter,
 ) -> None:

@@ -59,6 +59,12 @@ def _check_header(name: str, value: str) -> None:
             "ASCII, which an HTTP header cannot carry; copy it again without them "
             "(the value is not shown, as it may be a credential)"
         )
+    if name.lower() == "apikey" and ("\t" in value or " " in value):
+        raise ConfigurationError(
+            f"{_SECRET_VALUE_OF['apikey']} holds a blank or a tab, which no OpenFactura API key "
+            "has (copied with a label, such as 'apikey: ...'?): copy the key again alone (the "
+            "value is not shown, as it is a credential)"
+        )
 
 
 @dataclass(frozen=True)
