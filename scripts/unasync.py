@@ -49,7 +49,8 @@ SUBSTITUTIONS = [
     ("aiter_bytes", "iter_bytes"),
     ("asyncio.sleep", "time.sleep"),
     ("run_blocking(step)", "step.run()"),
-    ("awaited_sleep(self._sleep, seconds)", "self._sleep(seconds)"),
+    ("checked_async_sleep", "checked_blocking_sleep"),
+    ("awaited_sleep", "slept"),
     ("import asyncio", "import time"),
     # Paths of the generated modules.
     ("._async", "._sync"),

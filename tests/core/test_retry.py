@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
+import gc
 import os
 import time
+import warnings
 
 import httpx
 import pytest
@@ -535,6 +538,32 @@ async def test_an_async_sleep_that_returns_no_awaitable_is_named_with_what_to_wr
             await asend(aclient, emit(idempotency_key="k"))
     assert "Sleeps returned NoneType, not an awaitable" in str(info.value)
     assert sleeps == [3.0]
+
+
+def test_a_blocking_client_refuses_an_async_sleep_where_it_is_given() -> None:
+    with pytest.raises(TypeError, match=r"asyncio.sleep is for AsyncHaulmer.*async function sleep"):
+        Haulmer(API_KEY, environment="sandbox", sleep=asyncio.sleep)  # type: ignore[arg-type]
+
+
+def test_a_blocking_sleep_returning_a_coroutine_is_named_before_a_retry_goes_out(
+    mock: respx.MockRouter,
+) -> None:
+    route = mock.post(DOC_URL).respond(503, headers={"Retry-After": "3"})
+    client = Haulmer(API_KEY, environment="sandbox", sleep=lambda seconds: asyncio.sleep(seconds))
+    with client, warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        with pytest.raises(TypeError, match=r"must be a blocking function") as info:
+            send(client, emit(idempotency_key="k"))
+        gc.collect()
+    assert "returned coroutine, which does not wait" in str(info.value)
+    assert route.call_count == 1  # no retry went out without its wait
+    assert not [w for w in seen if "never awaited" in str(w.message)]
+
+
+def test_an_async_client_refuses_a_builtin_sleep_where_it_is_given() -> None:
+    waits: list[float] = []
+    with pytest.raises(TypeError, match=r"must be an async function"):
+        AsyncHaulmer(API_KEY, environment="sandbox", sleep=waits.append)  # type: ignore[arg-type]
 
 
 async def test_async_post_without_key_is_not_retried_after_a_timeout(

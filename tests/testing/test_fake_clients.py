@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 
 import httpx
@@ -207,6 +208,15 @@ async def test_an_async_client_refuses_a_sleep_that_is_no_async_function(
     fake.control.fail_next("openfactura.organization.retrieve", status=503, retry_after=2)
     with pytest.raises(TypeError, match=r"async def.*returned NoneType, not an awaitable"):
         await client.openfactura.organization.retrieve()
+
+
+def test_a_blocking_fake_client_refuses_an_async_sleep(fake: FakeHaulmer) -> None:
+    with pytest.raises(TypeError, match=r"asyncio.sleep is for AsyncHaulmer"):
+        fake.client(sleep=asyncio.sleep)  # type: ignore[arg-type]
+    client = fake.client(sleep=lambda seconds: asyncio.sleep(seconds))
+    fake.control.fail_next("openfactura.organization.retrieve", status=503, retry_after=2)
+    with pytest.raises(TypeError, match=r"returned coroutine, which does not wait"):
+        client.openfactura.organization.retrieve()
 
 
 async def test_an_async_client_takes_a_plain_function_returning_an_awaitable(

@@ -16,7 +16,7 @@ from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
 from haulmer._core.sending import AsyncPoolKeeper, async_client_class, client_closed
-from haulmer._core.sleeping import awaited_sleep
+from haulmer._core.sleeping import awaited_sleep, checked_async_sleep
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 from haulmer._lazy import LazyModule
 
@@ -86,7 +86,7 @@ class AsyncHaulmer(ClientCommon):
             access_token=access_token,
             rate_limit=rate_limit,
             http_client=http_client,
-            sleep=asyncio.sleep if sleep is None else sleep,
+            sleep=asyncio.sleep if sleep is None else checked_async_sleep(sleep),
             clock=clock,
             now=now,
         )

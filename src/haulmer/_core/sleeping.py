@@ -1,4 +1,5 @@
-"""The asyncio client's injected sleep, awaited with a clear error when it is no async sleep."""
+"""The clients' injected sleeps: the asyncio client's awaited, the blocking client's called, each
+with a clear error when it is the other kind (which would not wait at all)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-__all__ = ["awaited_sleep", "check_async_sleep"]
+__all__ = [
+    "awaited_sleep",
+    "check_async_sleep",
+    "checked_async_sleep",
+    "checked_blocking_sleep",
+    "slept",
+]
 
 _AWAITED = (
     "an async client's sleep= is awaited, so it must be an async function "
@@ -21,6 +28,40 @@ def check_async_sleep(sleep: Any) -> None:
     asyncio.sleep(s)``), so it is judged by what it returns (:func:`awaited_sleep`)."""
     if inspect.isbuiltin(sleep) and not inspect.iscoroutinefunction(sleep):
         raise TypeError(f"{_AWAITED}, got the builtin {_name(sleep)}")
+
+
+def checked_async_sleep(sleep: Any) -> Any:
+    """``AsyncHaulmer(sleep=...)``, refused where it is given when it is a builtin (see
+    :func:`check_async_sleep`)."""
+    check_async_sleep(sleep)
+    return sleep
+
+
+_CALLED = (
+    "a blocking client's sleep= is called, not awaited, so it must be a blocking function "
+    "(time.sleep, or def sleep(seconds): ...); asyncio.sleep is for AsyncHaulmer"
+)
+
+
+def checked_blocking_sleep(sleep: Any) -> Any:
+    """``Haulmer(sleep=...)``, refused where it is given when it is an async function: calling
+    ``asyncio.sleep`` only makes a coroutine, so every retry would go out at once."""
+    if inspect.iscoroutinefunction(sleep):
+        raise TypeError(f"{_CALLED}, got the async function {_name(sleep)}")
+    return sleep
+
+
+def slept(sleep: Callable[[float], object], seconds: float) -> None:
+    """``sleep(seconds)`` for a blocking client; a sleep that returned an awaitable (``lambda s:
+    asyncio.sleep(s)``) did not wait: a TypeError naming it, its coroutine closed unawaited."""
+    waiting: Any = sleep(seconds)
+    if inspect.isawaitable(waiting):
+        close = getattr(waiting, "close", None)
+        if callable(close):
+            close()  # no "coroutine was never awaited" warning on top of the error
+        raise TypeError(
+            f"{_CALLED}; {_name(sleep)} returned {type(waiting).__name__}, which does not wait"
+        )
 
 
 async def awaited_sleep(sleep: Callable[[float], Awaitable[None]], seconds: float) -> None:

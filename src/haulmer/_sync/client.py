@@ -17,6 +17,7 @@ from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
 from haulmer._core.sending import PoolKeeper, client_closed, sync_client_class
+from haulmer._core.sleeping import checked_blocking_sleep, slept
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 from haulmer._lazy import LazyModule
 
@@ -86,7 +87,7 @@ class Haulmer(ClientCommon):
             access_token=access_token,
             rate_limit=rate_limit,
             http_client=http_client,
-            sleep=time.sleep if sleep is None else sleep,
+            sleep=time.sleep if sleep is None else checked_blocking_sleep(sleep),
             clock=clock,
             now=now,
         )
@@ -124,7 +125,7 @@ class Haulmer(ClientCommon):
 
     def _pause(self, seconds: float) -> None:
         """Wait with the client's ``sleep`` as it is now (a test may swap it on a live client)."""
-        self._sleep(seconds)
+        slept(self._sleep, seconds)
 
     def close(self) -> None:
         """Refuse further calls; close the connection pool and the rate limiter's connections

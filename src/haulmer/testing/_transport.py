@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from haulmer._core.sleeping import awaited_sleep, check_async_sleep
+from haulmer._core.sleeping import awaited_sleep, check_async_sleep, checked_blocking_sleep, slept
 from haulmer.testing._control import ConnectionDropped
 from haulmer.testing._fake import FakeHaulmer
 from haulmer.testing._wire import FakeRequest, Headers
@@ -123,7 +123,7 @@ def _client_kwargs(fake: FakeHaulmer, cls: type[Any], kwargs: dict[str, Any]) ->
             check_async_sleep(given)
             kwargs["sleep"] = _async_sleep_on_clock(fake, given)
         else:
-            kwargs["sleep"] = _sleep_on_clock(fake, given)
+            kwargs["sleep"] = _sleep_on_clock(fake, checked_blocking_sleep(given))
     if "clock" in params and "clock" not in kwargs:
         kwargs["clock"] = fake.clock.timestamp
     if "now" in params and "now" not in kwargs:
@@ -137,7 +137,7 @@ def _sleep_on_clock(fake: FakeHaulmer, sleep: Callable[[float], None]) -> Callab
 
     def sleep_and_advance(seconds: float) -> None:
         fake.clock.sleep(seconds)
-        sleep(seconds)
+        slept(sleep, seconds)
 
     return sleep_and_advance
 
