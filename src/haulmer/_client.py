@@ -38,6 +38,39 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+_WHAT_EACH_TAKES = {
+    "sleep": "a function that waits the seconds it is given (time.sleep, asyncio.sleep)",
+    "clock": "a function returning seconds that only grow (time.monotonic)",
+    "now": (
+        "a function returning the current datetime, such as lambda: datetime.now(timezone.utc); "
+        "to hold the time still, pass lambda: <that datetime>"
+    ),
+}
+
+
+def _check_callables(client: str, **given: object) -> None:
+    """A TypeError, where the client is made, for a ``sleep=``, ``clock=`` or ``now=`` that is no
+    function (a datetime given as ``now``), which would fail at the first wait or emission."""
+    for name, value in given.items():
+        if value is not None and not callable(value):
+            raise TypeError(
+                f"{client}({name}=...) takes {_WHAT_EACH_TAKES[name]}, got {type(value).__name__}"
+            )
+
+
+def _checked_now(now: Callable[[], datetime]) -> Callable[[], datetime]:
+    """``now`` whose answer is checked to be a datetime each time it is read (a date or text
+    would fail deep in an emission as an AttributeError)."""
+
+    def checked() -> datetime:
+        value = now()
+        if not isinstance(value, datetime):
+            raise TypeError(f"now= must return a datetime, returned {type(value).__name__}")
+        return value
+
+    return checked
+
+
 class ClientCommon(ABC):
     """What both clients share: setup, ``with_options()``, views of the settings, a safe repr.
 
@@ -105,13 +138,14 @@ class ClientCommon(ABC):
                 f"{type(self).__name__}(http_client=...) takes an httpx.{expected.__name__}, "
                 f"got {type(http_client).__module__}.{type(http_client).__qualname__}"
             )
+        _check_callables(type(self).__name__, sleep=sleep, clock=clock, now=now)
         setup_from_env()
         self._clock = time.monotonic if clock is None else clock
         rate_limit = settings.pop("rate_limit")
         limiter = resolve_rate_limit(rate_limit, clock=self._clock)
         self._owns_limiter = limiter is not None and limiter is not rate_limit
         config = ClientConfig.create(**settings, rate_limit=limiter is not None)
-        self._now = _utc_now if now is None else now
+        self._now = _utc_now if now is None else _checked_now(now)
         self._sleep = sleep
         self._owns_http_client = http_client is None
         self._pools = self._keep_pool(http_client)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
 from typing import Any
 
 import httpx
@@ -653,4 +654,30 @@ def test_an_api_key_or_access_token_given_as_bytes_is_refused_saying_to_decode_i
     assert API_KEY not in str(key.value)
     assert "decode" in str(key.value)
     assert "tok-secret" not in str(token.value)
+    assert not mock.calls
+
+
+@pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("now", datetime(2026, 1, 5, 12, tzinfo=timezone.utc), "lambda: <that datetime>"),
+        ("clock", 12.5, "time.monotonic"),
+        ("sleep", 0, "time.sleep"),
+    ],
+)
+def test_a_clock_sleep_or_now_that_is_no_function_is_refused_where_it_is_given(
+    cls: type[Haulmer | AsyncHaulmer], name: str, value: object, said: str
+) -> None:
+    with pytest.raises(TypeError, match=rf"{cls.__name__}\({name}=\.\.\.\) takes") as info:
+        cls("k", **{name: value})  # type: ignore[arg-type]
+    assert said in str(info.value)
+
+
+def test_a_now_returning_no_datetime_is_named_when_the_client_reads_it(
+    mock: respx.MockRouter,
+) -> None:
+    client = Haulmer("k", environment="sandbox", now=lambda: date(2026, 1, 5))  # type: ignore[arg-type, return-value]
+    with client, pytest.raises(TypeError, match="now= must return a datetime, returned date"):
+        client.openfactura.registry.sync_rcv("sales", "2026-01")
     assert not mock.calls
