@@ -268,3 +268,23 @@ def test_a_registry_sync_refused_for_its_own_window_does_not_hold_the_other_call
         before = fake.clock.now()
         client.openfactura.organization.retrieve()
         assert (fake.clock.now() - before).total_seconds() < 1
+
+
+@pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
+def test_a_redis_limiter_without_redis_py_is_refused_when_the_client_is_made(
+    monkeypatch: pytest.MonkeyPatch, cls: type[Haulmer | AsyncHaulmer]
+) -> None:
+    import sys
+
+    from haulmer.errors import MissingDependencyError
+    from haulmer.ratelimit import RedisRateLimiter
+
+    monkeypatch.setitem(sys.modules, "redis", None)  # the redis extra is not installed
+    with pytest.raises(MissingDependencyError, match=r"pip install 'haulmer\[redis\]'"):
+        cls("k", rate_limit="redis://:s3cr3t@localhost:6379/0")
+    monkeypatch.setenv("HAULMER_RATE_LIMIT_URL", "redis://localhost:6379/0")
+    with pytest.raises(MissingDependencyError) as info:
+        cls("k")
+    assert info.value.extra == "redis"
+    with pytest.raises(MissingDependencyError):
+        RedisRateLimiter("redis://localhost:6379/0")

@@ -242,6 +242,8 @@ class RedisRateLimiter(RateLimiter):
                     f"RedisRateLimiter takes a redis://, rediss:// or unix:// URL, got "
                     f"{shown(redact_store_url(url))}"
                 )
+        if client is None and async_client is None:
+            _redis_module()  # a missing extra is said where the limiter is made, not at a sale
         self.limits: Limits = check_limits(limits)
         self._url = url
         self._prefix = prefix
