@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import pydantic  # SecretStr named in annotations only: taking it loads pydantic.types
 
-from haulmer._core.config import ClientConfig
+from haulmer._core.config import ClientConfig, checked_mapping
 from haulmer._core.log import setup_from_env
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg, resolve_rate_limit
@@ -183,7 +183,9 @@ class ClientCommon(ABC):
             # The copy keeps what the original read from the environment variables.
             overrides = {**old.base_urls_from_env, **overrides}
         if not isinstance(base_urls, NotGiven):
-            overrides.update(base_urls or {})
+            overrides.update(checked_mapping("base_urls", base_urls) or {})
+        if not isinstance(default_headers, NotGiven):
+            checked_mapping("default_headers", default_headers)
 
         def pick(new: Any, current: Any) -> Any:
             return current if isinstance(new, NotGiven) else new

@@ -167,6 +167,29 @@ def test_a_base_url_no_request_can_be_sent_to_is_refused_from_its_variable(
         Haulmer("k")
 
 
+@pytest.mark.parametrize("name", ["base_urls", "default_headers"])
+@pytest.mark.parametrize(
+    "value", ["https://bob:s3cr3t@api.example.test", [("openfactura", "https://x.test")], 5]
+)
+def test_base_urls_or_default_headers_that_are_no_mapping_are_refused_saying_what_they_take(
+    name: str, value: object
+) -> None:
+    makers = [
+        lambda: Haulmer("k", **{name: value}),  # type: ignore[arg-type]
+        lambda: AsyncHaulmer("k", **{name: value}),  # type: ignore[arg-type]
+        lambda: Haulmer("k").with_options(**{name: value}),  # type: ignore[arg-type]
+    ]
+    for make in makers:
+        with pytest.raises(
+            ConfigurationError, match=rf"^{name} takes a mapping such as {{"
+        ) as info:
+            make()
+        assert f"got {type(value).__name__}" in str(info.value)
+        assert "s3cr3t" not in str(info.value)
+    if name == "base_urls" and isinstance(value, str):
+        assert "HAULMER_BASE_URL" in str(info.value)
+
+
 def test_a_base_url_that_is_not_text_is_named_by_its_type() -> None:
     with pytest.raises(ConfigurationError, match="a value of type int"):
         Haulmer("k", base_urls={"openfactura": 42})  # type: ignore[dict-item]

@@ -34,6 +34,7 @@ __all__ = [
     "ENVIRONMENT_ENV",
     "PRODUCT_BASE_URL_ENV",
     "ClientConfig",
+    "checked_mapping",
     "normalize_max_retries",
     "normalize_timeout",
 ]
@@ -119,6 +120,29 @@ def normalize_timeout(value: Any) -> Timeout | None:
     raise ConfigurationError(
         "timeout must be seconds (float), haulmer.Timeout(...), httpx.Timeout(...) or None, "
         f"got {type(value).__name__}"
+    )
+
+
+_MAPPING_EXAMPLE = {
+    "base_urls": "{'openfactura': 'https://...', 'platform': 'https://...'}",
+    "default_headers": "{'X-Trace': '...'}",
+}
+
+
+def checked_mapping(name: str, value: Any) -> Mapping[str, Any] | None:
+    """``base_urls=`` or ``default_headers=`` as given, once known to be a mapping (or None);
+    anything else, a URL given alone or a list of pairs, is a ConfigurationError saying what
+    it takes, never quoting it (it may hold a password or a credential)."""
+    if value is None or isinstance(value, Mapping):
+        return value
+    alone = (
+        f" (to send every product to one server, name it for each product, or set {BASE_URL_ENV})"
+        if name == "base_urls" and isinstance(value, str)
+        else ""
+    )
+    raise ConfigurationError(
+        f"{name} takes a mapping such as {_MAPPING_EXAMPLE[name]}, got "
+        f"{type(value).__name__}{alone}"
     )
 
 
@@ -221,14 +245,16 @@ class ClientConfig:
                 "environment must be 'production', 'sandbox' or 'local', "
                 f"got {type(environment).__name__}"
             )
-        headers = dict(default_headers or {})
+        headers = dict(checked_mapping("default_headers", default_headers) or {})
         for name, value in headers.items():
             if not isinstance(name, str) or not isinstance(value, str):
                 raise ConfigurationError("default_headers must map header names to string values")
         return cls(
             api_key=key.strip() if key else None,
             environment=environment,
-            base_urls=resolve_base_urls(environment, {**from_env, **(base_urls or {})}),
+            base_urls=resolve_base_urls(
+                environment, {**from_env, **(checked_mapping("base_urls", base_urls) or {})}
+            ),
             timeout=normalize_timeout(timeout),
             max_retries=normalize_max_retries(max_retries),
             default_headers=headers,
