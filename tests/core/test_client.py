@@ -466,6 +466,21 @@ def test_an_api_key_holding_a_blank_is_refused_before_any_io_without_echoing_it(
     assert "SECRET-KEY" not in str(info.value)
 
 
+@pytest.mark.parametrize("quoted", ['"SECRET-KEY-42"', "'SECRET-KEY-42'"])
+def test_an_api_key_wrapped_in_quotes_by_an_env_file_is_refused_before_any_io(
+    mock: respx.MockRouter, monkeypatch: pytest.MonkeyPatch, quoted: str
+) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    monkeypatch.setenv("HAULMER_API_KEY", quoted)
+    with (
+        Haulmer(environment="sandbox") as client,
+        pytest.raises(ConfigurationError, match=r"HAULMER_API_KEY\) is wrapped in quotes") as info,
+    ):
+        send(client, get_org())
+    assert not route.called
+    assert "SECRET-KEY" not in str(info.value)
+
+
 def test_header_values_with_line_breaks_or_non_ascii_are_refused_naming_the_header(
     mock: respx.MockRouter,
 ) -> None:

@@ -59,11 +59,24 @@ def _check_header(name: str, value: str) -> None:
             "ASCII, which an HTTP header cannot carry; copy it again without them "
             "(the value is not shown, as it may be a credential)"
         )
-    if name.lower() == "apikey" and ("\t" in value or " " in value):
+    if name.lower() == "apikey":
+        _check_api_key(value)
+
+
+def _check_api_key(key: str) -> None:
+    """Refuse, never quoting it, an API key a bad paste or an env file left its mark on: a blank
+    or a tab inside, or the quotes around it that ``docker --env-file`` and systemd keep."""
+    if "\t" in key or " " in key:
         raise ConfigurationError(
             f"{_SECRET_VALUE_OF['apikey']} holds a blank or a tab, which no OpenFactura API key "
             "has (copied with a label, such as 'apikey: ...'?): copy the key again alone (the "
             "value is not shown, as it is a credential)"
+        )
+    if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"":
+        raise ConfigurationError(
+            f"{_SECRET_VALUE_OF['apikey']} is wrapped in quotes, which are not part of any "
+            "OpenFactura API key (docker --env-file and systemd keep the quotes written in an "
+            "env file): remove them (the value is not shown, as it is a credential)"
         )
 
 
