@@ -481,6 +481,24 @@ def test_an_api_key_wrapped_in_quotes_by_an_env_file_is_refused_before_any_io(
     assert "SECRET-KEY" not in str(info.value)
 
 
+@pytest.mark.parametrize(("name", "value"), [("Content-Length", "0"), ("content-length", "5")])
+def test_a_content_length_header_is_refused_before_any_io(
+    mock: respx.MockRouter, name: str, value: str
+) -> None:
+    route = mock.get(f"{SANDBOX}/v2/dte/organization").respond(json=ORG)
+    with (
+        Haulmer(API_KEY, environment="sandbox", default_headers={name: value}) as client,
+        pytest.raises(ConfigurationError, match=rf"Header '{name}' is the transport's"),
+    ):
+        send(client, get_org())
+    with (
+        Haulmer(API_KEY, environment="sandbox") as client,
+        pytest.raises(ConfigurationError, match="leave it out"),
+    ):
+        send(client, get_org(extra_headers={name: value}))
+    assert not route.called
+
+
 def test_header_values_with_line_breaks_or_non_ascii_are_refused_naming_the_header(
     mock: respx.MockRouter,
 ) -> None:

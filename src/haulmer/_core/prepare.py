@@ -59,8 +59,19 @@ def _check_header(name: str, value: str) -> None:
             "ASCII, which an HTTP header cannot carry; copy it again without them "
             "(the value is not shown, as it may be a credential)"
         )
+    if name.lower() in _FRAMING_HEADERS:
+        raise ConfigurationError(
+            f"Header {shown(name)} is the transport's to set, from the body it sends; one given "
+            "in default_headers or extra_headers would contradict it and break the exchange: "
+            "leave it out"
+        )
     if name.lower() == "apikey":
         _check_api_key(value)
+
+
+_FRAMING_HEADERS = frozenset({"content-length"})
+"""Headers that frame the body on the wire: httpx sets them from the body it sends, and one that
+disagrees makes h11 raise its own untyped LocalProtocolError mid-request."""
 
 
 def _check_api_key(key: str) -> None:
