@@ -151,6 +151,35 @@ def test_an_async_client_in_use_by_a_running_loop_refuses_another(server: str) -
     assert len(_KeepAlive.ports) == 2  # the refused call sent nothing
 
 
+def test_an_aclose_from_another_loop_closes_the_connections_in_the_loop_still_running_them(
+    server: str,
+) -> None:
+    client = AsyncHaulmer("k", base_urls={"openfactura": server}, max_retries=0)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        asyncio.run_coroutine_threadsafe(asend(client, get_org()), loop).result(timeout=30)
+        pool = client._http_client
+        asyncio.run(client.aclose())  # the application's loop, not the one of the connections
+        assert client.is_closed
+
+        async def closed_there() -> bool:
+            """Whether the pool closes while its own loop turns a bounded number of times."""
+            for _ in range(1_000):
+                if pool.is_closed:
+                    return True
+                await asyncio.sleep(0)
+            return False
+
+        # Not left open for as long as the other loop runs.
+        assert asyncio.run_coroutine_threadsafe(closed_there(), loop).result(timeout=30)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        loop.close()
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="selector loops only")
 def test_a_users_pool_used_in_a_second_loop_fails_with_a_typed_error(server: str) -> None:
     # The pool is the test's, as a user's is theirs: its connections of the loops that ended

@@ -35,6 +35,8 @@ from haulmer.errors import (
 
 if TYPE_CHECKING:
     import asyncio
+    import concurrent.futures
+    from collections.abc import Callable, Coroutine
 
     from haulmer._core.prepare import PreparedRequest
 
@@ -238,6 +240,8 @@ class AsyncPoolKeeper:
         self._loop_end: LoopEnd | None = None
         self._closed = False
         self._active = 0
+        self._closing: concurrent.futures.Future[None] | None = None
+        """A close handed to the pool's own loop (see ``aclose``), kept until it is done."""
 
     @property
     def is_closed(self) -> bool:
@@ -313,18 +317,39 @@ class AsyncPoolKeeper:
             self._forget_loop_end()
 
     async def aclose(self) -> None:
-        """Close the pool from its own loop, now or when the attempts under way end; a pool of
-        another loop, or of the parent of a forked process, is only forgotten (its connections
-        cannot be closed from here)."""
+        """Close the pool from its own loop, now or when the attempts under way end. Awaited in
+        another loop while the pool's own runs in another thread, the close is handed to that
+        loop (its connections can be closed only there); a pool of a loop that is not running,
+        or of the parent of a forked process, is only forgotten."""
         with _keeping:
             self._closed = True
             idle = self._active <= 0
         home = self._home()
-        if self._pid != os.getpid() or (home is not None and home is not _running_loop()):
+        if self._pid != os.getpid():
+            return
+        if home is not None and home is not _running_loop():
+            if idle and home.is_running():
+                self._closing = _close_in(home, self._close_now)
             return
         if idle:
-            await self.pool.aclose()
-            self._forget_loop_end()
+            await self._close_now()
+
+    async def _close_now(self) -> None:
+        await self.pool.aclose()
+        self._forget_loop_end()
+
+
+def _close_in(
+    loop: asyncio.AbstractEventLoop, close: Callable[[], Coroutine[Any, Any, None]]
+) -> concurrent.futures.Future[None] | None:
+    """``close()`` scheduled in ``loop``, running in another thread; not awaited here, so a loop
+    that stops meanwhile leaves nobody waiting forever (its end closes the pool then)."""
+    import asyncio
+
+    try:
+        return asyncio.run_coroutine_threadsafe(close(), loop)
+    except RuntimeError:  # the loop was closed after is_running() said it ran
+        return None
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
