@@ -111,6 +111,7 @@ def test_redaction_helpers() -> None:
 def test_haulmer_log_env_turns_logging_on(monkeypatch: pytest.MonkeyPatch) -> None:
     logger = logging.getLogger("haulmer")
     before = (list(logger.handlers), logger.level)
+    monkeypatch.setattr(logging.root, "handlers", [])  # an application without logging set up
     monkeypatch.setattr(haulmer_logging, "_configured", False)
     monkeypatch.setenv("HAULMER_LOG", "debug")
     try:
@@ -131,6 +132,7 @@ def test_two_threads_making_their_first_clients_at_once_add_one_log_handler(
     handler: every line was then written twice. The second now waits for the first."""
     logger = logging.getLogger("haulmer")
     before = (list(logger.handlers), logger.level)
+    monkeypatch.setattr(logging.root, "handlers", [])  # an application without logging set up
     monkeypatch.setattr(haulmer_logging, "_configured", False)
     monkeypatch.setenv("HAULMER_LOG", "info")
     lock = haulmer_logging._CONFIGURING
@@ -167,6 +169,34 @@ def test_two_threads_making_their_first_clients_at_once_add_one_log_handler(
         Haulmer("k").close()
         second.join()
         assert len(logger.handlers) == len(before[0]) + 1
+    finally:
+        logger.handlers[:] = before[0]
+        logger.setLevel(before[1])
+
+
+def test_haulmer_log_with_the_applications_logging_set_up_writes_each_line_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A handler of the SDK's beside the application's root handler wrote every line twice (to
+    stderr and, through the root, again); HAULMER_LOG then only sets the level, as
+    logging.basicConfig leaves an application's own logging alone."""
+    logger = logging.getLogger("haulmer")
+    before = (list(logger.handlers), logger.level)
+    lines: list[str] = []
+
+    class Application(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    monkeypatch.setattr(logging.root, "handlers", [Application()])
+    monkeypatch.setattr(haulmer_logging, "_configured", False)
+    monkeypatch.setenv("HAULMER_LOG", "info")
+    try:
+        Haulmer("k").close()
+        assert logger.level == logging.INFO
+        assert logger.handlers == before[0]
+        logger.info("one line")
+        assert lines == ["one line"]
     finally:
         logger.handlers[:] = before[0]
         logger.setLevel(before[1])

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 import haulmer.testing
 import haulmer.testing.certificates
 from haulmer import _demo
+from haulmer._core import log as sdk_log
 from haulmer.errors import HaulmerError
 from haulmer.pfx import load_pfx
 from haulmer.testing import FakeHaulmer
@@ -42,14 +43,23 @@ def recorder(
 ) -> Iterator[_Recorder]:
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="haulmer")
-    # HAULMER_LOG=debug makes the SDK add its own stderr handler once per process: the run
-    # exercises it, and the handler and that "once" are put back afterwards.
+    # HAULMER_LOG=debug makes the SDK add its own stderr handler once per process, in an
+    # application without logging of its own (here the root holds caplog's): it is set up as
+    # there, so that the run exercises it; the handler and that "once" are put back afterwards.
     monkeypatch.setenv("HAULMER_LOG", "debug")
     sdk_logger = logging.getLogger("haulmer")
     handlers, level = list(sdk_logger.handlers), sdk_logger.level
     for module in [m for name, m in sys.modules.items() if name.startswith("haulmer.")]:
         if hasattr(module, "setup_from_env") and hasattr(module, "_configured"):
             monkeypatch.setattr(module, "_configured", module._configured)
+    roots = logging.root.handlers[:]
+    logging.root.handlers.clear()
+    try:
+        monkeypatch.setattr(sdk_log, "_configured", False)
+        sdk_log.setup_from_env()
+    finally:
+        logging.root.handlers[:] = roots
+    assert len(sdk_logger.handlers) == len(handlers) + 1
     seen = _Recorder()
     original_fake = haulmer.testing.FakeHaulmer
     original_pfx = haulmer.testing.certificates.make_test_pfx

@@ -84,7 +84,8 @@ _OFF: Final = frozenset({"", "0", "off", "false", "no", "none"})
 
 
 def setup_from_env() -> None:
-    """Send ``haulmer`` logs to stderr when HAULMER_LOG is ``debug`` or ``info`` (once); warn
+    """Log ``haulmer``'s lines when HAULMER_LOG is ``debug`` or ``info`` (once), to stderr unless
+    the application's logging already takes them; warn
     once about any other value but an off one, which would otherwise do nothing unseen. Once
     across threads too: two first clients made at once add one handler."""
     if _configured:
@@ -112,7 +113,9 @@ def _configure_from_env() -> None:
             )
         return
     _configured = True
+    logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
+    if logger.hasHandlers():  # the application's logging (a root handler) writes the lines
+        return  # once: a handler of ours beside it would write each line twice
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
     logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
