@@ -41,6 +41,15 @@ def test_the_environment_comes_from_haulmer_environment(
     assert client.base_urls["openfactura"] == "https://dev-api.haulmer.com"
 
 
+@pytest.mark.parametrize("given", ["Sandbox", "SANDBOX", " sandbox\n"])
+def test_haulmer_environment_is_read_in_any_case(
+    monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    # A variable written "Sandbox" was refused as no environment.
+    monkeypatch.setenv("HAULMER_ENVIRONMENT", given)
+    assert Haulmer(api_key="k").environment == "sandbox"
+
+
 def test_an_explicit_environment_wins_over_the_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HAULMER_ENVIRONMENT", "sandbox")
     monkeypatch.setenv("HAULMER_BASE_URL", "http://127.0.0.1:9000")

@@ -52,13 +52,14 @@ PRODUCT_BASE_URL_ENV: dict[Product, str] = {
 
 def _environment_from_env() -> str:
     """``HAULMER_ENVIRONMENT`` checked (naming the variable when wrong), else "production"."""
-    value = (os.environ.get(ENVIRONMENT_ENV) or "").strip()
-    if not value:
+    given = (os.environ.get(ENVIRONMENT_ENV) or "").strip()
+    if not given:
         return "production"
+    value = given.lower()  # "Sandbox", "PRODUCTION": a variable's case says nothing
     if value not in ENVIRONMENTS:
         known = ", ".join(repr(name) for name in ENVIRONMENTS)
         raise ConfigurationError(
-            f"{ENVIRONMENT_ENV}={shown_environment(value)} is not an environment: set it to one "
+            f"{ENVIRONMENT_ENV}={shown_environment(given)} is not an environment: set it to one "
             f"of {known}, "
             "or unset it"
         )
