@@ -103,3 +103,29 @@ def overlapping_texts(pdf: bytes) -> list[tuple[int, str, str]]:
     finally:
         document.close()
     return found
+
+
+def texts_over_images(pdf: bytes) -> list[tuple[int, str]]:
+    """(page, text) for every run of text whose box overlaps an image (the timbre, a logo), as
+    pdfium lays them out."""
+    found: list[tuple[int, str]] = []
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        for number in range(len(document)):
+            page = document[number]
+            images = [
+                image.get_bounds()
+                for image in page.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_IMAGE])
+            ]
+            text_page = page.get_textpage()
+            for index in range(text_page.count_rects()):
+                left, bottom, right, top = text_page.get_rect(index)
+                for image_left, image_bottom, image_right, image_top in images:
+                    across = min(right, image_right) - max(left, image_left)
+                    down = min(top, image_top) - max(bottom, image_bottom)
+                    if across > 0.5 and down > 0.5:
+                        text = text_page.get_text_bounded(left, bottom, right, top)
+                        found.append((number, text))
+    finally:
+        document.close()
+    return found

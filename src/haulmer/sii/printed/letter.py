@@ -184,6 +184,8 @@ class _Letter:
         self.resolucion, self.cedible, self.logo, self.notes = resolucion, cedible, logo, notes
         self.pages = 0
         self.y = MARGIN
+        self.under_header = MARGIN
+        """Where a page's content starts, under its emisor and red box (the same on every page)."""
         self.table = _table(doc.lines, canvas)
         self.cells = self.table.cells
         self.name_x, self.name_width, _ = self.cells[_NAME_AT]
@@ -243,7 +245,7 @@ class _Letter:
         y = c.lines(x, y + 0.5, wrapped, leading=LEADING)
         if self.logo is not None:
             y = max(y, MARGIN + LOGO_HEIGHT + 1)
-        self.y = max(y, under_box) + 3
+        self.y = self.under_header = max(y, under_box) + 3
 
     def room_for(self, height: float) -> None:
         """Go on to a new page (with the table's header) unless ``height`` fits on this one."""
@@ -436,12 +438,20 @@ class _Letter:
 
     def foot(self) -> None:
         """Timbre (left) and totals (right) at the foot of the last page; under the totals the
-        acuse de recibo and the legend of a cedible copy."""
+        acuse de recibo and the legend of a cedible copy. Totals too many to fit beside the
+        timbre under a page's header begin before it, in a column of their own."""
         c = self.c
         rows = self.total_rows()
-        totals_height = sum([4.6 + (len(label) - 1) * LEADING for _, label, _ in rows]) + 3
+        heights = [4.6 + (len(label) - 1) * LEADING for _, label, _ in rows]
         acuse = c.acuse_height(TOTALS_WIDTH, columns=2) + 2 if self.cedible else 0
-        right = totals_height + (acuse + 9 if self.cedible else 0)
+        under_totals = acuse + 9 if self.cedible else 0
+        if sum(heights) + 3 + under_totals > BOTTOM - self.under_header - QUIET:
+            kept = self.leading_totals(
+                rows, heights, BOTTOM - self.under_header - QUIET - 3 - under_totals
+            )
+            rows, heights = rows[kept:], heights[kept:]
+        totals_height = sum(heights) + 3
+        right = totals_height + under_totals
         width = c.timbre_width(self.symbol, TIMBRE_WIDTH)
         height = max(right, c.timbre_height(self.symbol, width))
         if self.y + QUIET + height > BOTTOM:
@@ -451,11 +461,45 @@ class _Letter:
         x = RIGHT - TOTALS_WIDTH
         c.frame(x, top, TOTALS_WIDTH, totals_height)
         y = top + 1.5
-        for last, label, value in rows:
-            c.font(9 if last else 8, "B" if last else "")
-            c.lines(x + 2, y, label, leading=LEADING)
-            c.text(x + 2, y, value, align="R", width=TOTALS_WIDTH - 4)
-            y += 4.6 + (len(label) - 1) * LEADING
+        for (last, label, value), row_height in zip(rows, heights, strict=True):
+            self.total_row(x, y, last, label, value)
+            y += row_height
         if self.cedible:
             y = c.acuse(x, top + totals_height + 2, TOTALS_WIDTH, columns=2)
             c.legend(x, y + 2, TOTALS_WIDTH, self.cedible)
+
+    def total_row(self, x: float, y: float, last: bool, label: Sequence[str], value: str) -> None:
+        """One total in the totals' box from ``x``: its label lines and, right-aligned, its
+        value; the document's total in bold."""
+        c = self.c
+        c.font(9 if last else 8, "B" if last else "")
+        c.lines(x + 2, y, label, leading=LEADING)
+        c.text(x + 2, y, value, align="R", width=TOTALS_WIDTH - 4)
+
+    def leading_totals(
+        self,
+        rows: Sequence[tuple[bool, list[str], str]],
+        heights: Sequence[float],
+        room: float,
+    ) -> int:
+        """Draw the first totals, those the foot has no ``room`` for, in a framed column on
+        the right from here, going on to further pages as needed; returns how many it drew."""
+        kept = 0
+        while kept < len(rows) - 1 and sum(heights[kept:]) > room:
+            kept += 1
+        c, x = self.c, RIGHT - TOTALS_WIDTH
+        top = self.y + QUIET
+        y = top + 1.5
+        for (last, label, value), height in zip(rows[:kept], heights[:kept], strict=True):
+            if y + height + 1.5 > BOTTOM:
+                if y > top + 1.5:
+                    c.frame(x, top, TOTALS_WIDTH, y + 1.5 - top)
+                self.page()
+                top = self.y
+                y = top + 1.5
+            self.total_row(x, y, last, label, value)
+            y += height
+        if y > top + 1.5:
+            c.frame(x, top, TOTALS_WIDTH, y + 1.5 - top)
+        self.y = y + 1.5
+        return kept

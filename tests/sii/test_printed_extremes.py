@@ -1,0 +1,92 @@
+"""The printed DTE at the XSD's limits: the most totals a document carries, the longest texts,
+on both papers, judged by its text and by where each thing is drawn."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from haulmer import sii
+from pdf_reading import (
+    barcodes_on_page,
+    one_line,
+    overlapping_texts,
+    page_texts,
+    ted_bytes_of,
+    texts_over_images,
+)
+
+PAPERS = ("letter", "80mm")
+_TAX_CODES = ("50", "44", "481", "371", "271", "28", "35", "23", "24", "25")
+_TAX_CODES += ("26", "27", "14", "15", "16", "17", "18", "19", "30", "999")
+_MOST = "999999999999999999"
+"""The largest amount the SII's 18 digits allow."""
+
+
+def _longest(words: str, length: int) -> str:
+    """``words`` repeated to exactly ``length`` characters."""
+    return (words * length)[:length]
+
+
+def _with_longest_emisor(text: str) -> str:
+    """The emisor's razón social, giro and address as long as the XSD allows (100, 80 and 70
+    characters), with two telephones, an e-mail and a sucursal."""
+    emisor = (
+        f"<RznSoc>{_longest('Comercializadora Ñandú y Compañía ', 100)}</RznSoc>"
+        f"<GiroEmis>{_longest('Venta al por mayor de artículos de ferretería ', 80)}</GiroEmis>"
+        "<Telefono>+56 2 2345 6789</Telefono><Telefono>+56 9 8765 4321</Telefono>"
+        "<CorreoEmisor>facturacion.electronica@comercializadora-nandu.cl</CorreoEmisor>"
+        "<Acteco>475201</Acteco><Sucursal>Casa Matriz Ñuñoa</Sucursal>"
+        f"<DirOrigen>{_longest('Avenida Libertador Bernardo O Higgins 1234 ', 70)}</DirOrigen>"
+    )
+    return re.sub("<RznSoc>.*?</DirOrigen>", emisor, text, count=1, flags=re.DOTALL)
+
+
+def _with_every_total(xml: bytes) -> bytes:
+    """An issued factura given the longest emisor and the most totals Totales holds, each of 18
+    digits: MntExe, the 20 ImptoReten the XSD allows (long names, which wrap beside such
+    amounts) and what may follow MntTotal (printing checks no signature)."""
+    text = _with_longest_emisor(xml.decode("iso-8859-1"))
+    taxes = "".join(
+        f"<ImptoReten><TipoImp>{code}</TipoImp><TasaImp>19</TasaImp>"
+        f"<MontoImp>{_MOST}</MontoImp></ImptoReten>"
+        for code in _TAX_CODES
+    )
+    after = "".join(
+        f"<{tag}>{_MOST}</{tag}>"
+        for tag in ("MontoNF", "MontoPeriodo", "SaldoAnterior", "VlrPagar")
+    )
+    text = re.sub("<MntTotal>\\d+</MntTotal>", f"{taxes}<MntTotal>{_MOST}</MntTotal>{after}", text)
+    text = text.replace("<MntNeto>", f"<MntExe>{_MOST}</MntExe><MntNeto>", 1)
+    return text.encode("iso-8859-1")
+
+
+def _logo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (300, 150), (200, 16, 46)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("cedible", "logo"), [(False, True), (True, False)])
+def test_totals_taller_than_a_page_run_over_pages_and_the_foot_stays_under_the_header(
+    issued: dict[int, bytes], cedible: bool, logo: bool
+) -> None:
+    """Thirty totals of 18 digits (and the acuse de recibo of a cedible copy) are more than
+    fits beside the timbre under a page's header (taller with a logo): the first of them go
+    in a framed column before the foot, page after page, instead of the foot being drawn over
+    the emisor and the red box."""
+    xml = _with_every_total(issued[33])
+    pdf = sii.render_pdf(xml, cedible=cedible, logo=_logo() if logo else None)
+    assert overlapping_texts(pdf) == []
+    assert texts_over_images(pdf) == []
+    text = one_line(" ".join(page_texts(pdf)))
+    assert text.count("$ 999.999.999.999.999.999") == 1 + len(_TAX_CODES) + 1 + 4
+    for name in ("Impuesto código 999 (19 %)", "Monto exento", "Valor a pagar"):
+        assert name in text
+    last = one_line(page_texts(pdf)[-1])
+    assert "Total $ 999.999.999.999.999.999" in last
+    assert ("CEDIBLE" in last) == cedible
+    assert barcodes_on_page(pdf) == [ted_bytes_of(xml)]
