@@ -10,6 +10,8 @@ import pytest
 from PIL import Image
 
 from haulmer import sii
+from haulmer.errors import ValidationError
+from haulmer.sii.printed import barcode
 from pdf_reading import (
     barcodes_on_page,
     one_line,
@@ -90,3 +92,20 @@ def test_totals_taller_than_a_page_run_over_pages_and_the_foot_stays_under_the_h
     assert "Total $ 999.999.999.999.999.999" in last
     assert ("CEDIBLE" in last) == cedible
     assert barcodes_on_page(pdf) == [ted_bytes_of(xml)]
+
+
+@pytest.mark.parametrize("scale", [0, -1, 21, 10**6, 2.5, True, "3"])
+def test_a_timbre_png_scale_outside_its_range_is_refused_before_anything_is_drawn(
+    issued: dict[int, bytes], scale: object
+) -> None:
+    """Not PIL's bare ValueError ("height and width must be > 0") or TypeError, nor, for a
+    scale of a million, an image of billions of pixels."""
+    with pytest.raises(ValidationError, match=r"^scale must be a whole number .* 1 to 20"):
+        sii.timbre_png(issued[33], scale=scale)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("scale", [1, 3])
+def test_a_timbre_png_is_scale_pixels_a_module(issued: dict[int, bytes], scale: int) -> None:
+    image = Image.open(io.BytesIO(sii.timbre_png(issued[33], scale=scale)))
+    symbol = barcode.symbol(ted_bytes_of(issued[33]))
+    assert image.width == (symbol.width + 4) * scale

@@ -278,11 +278,21 @@ def _too_many_pixels(size: str) -> ValidationError:
     )
 
 
+_MAX_SCALE = 20
+"""The most pixels a module a timbre PNG takes: a 1 KB timbre is then 6,000 pixels across."""
+
+
 def timbre_png(xml_or_ted: bytes | str, *, scale: int = 3) -> bytes:
     """The timbre of a stamped DTE (or of a ``<TED>`` element) as a PDF417 PNG image.
 
-    ``scale`` is pixels per module; the SII asks for the printed timbre at 200 dpi or more.
+    ``scale`` is pixels per module, 1 to 20; the SII asks for the printed timbre at 200 dpi
+    or more. Raises ``ValidationError`` for another scale.
     """
+    if isinstance(scale, bool) or not isinstance(scale, int) or not 1 <= scale <= _MAX_SCALE:
+        raise ValidationError(
+            f"scale must be a whole number of pixels a module from 1 to {_MAX_SCALE}, not "
+            f"{shown(scale)} (the default, 3, is enough to print it at 200 dpi or more)"
+        )
     _require_extra()
     from haulmer.sii._xml import local_name
     from haulmer.sii.printed.barcode import timbre_png as png
