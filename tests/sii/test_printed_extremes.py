@@ -109,3 +109,16 @@ def test_a_timbre_png_is_scale_pixels_a_module(issued: dict[int, bytes], scale: 
     image = Image.open(io.BytesIO(sii.timbre_png(issued[33], scale=scale)))
     symbol = barcode.symbol(ted_bytes_of(issued[33]))
     assert image.width == (symbol.width + 4) * scale
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_long_sii_office_wraps_under_the_red_box_within_the_page(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    """The SII's regional units have names of 50 characters, wider than the red box: the
+    office under it wraps to the box's width instead of running off the page."""
+    office = "DIRECCION REGIONAL METROPOLITANA SANTIAGO ORIENTE"
+    pdf = sii.render_pdf(issued[33], paper=paper, sii_office=office)  # type: ignore[arg-type]
+    assert overlapping_texts(pdf) == []
+    assert f"S.I.I. - {office}" in one_line(page_texts(pdf)[0])
+    assert barcodes_on_page(pdf) == [ted_bytes_of(issued[33])]

@@ -612,9 +612,10 @@ class Canvas:
     def sii_box(
         self, x: float, top: float, w: float, *, rut: str, title: str, folio: str, office: str
     ) -> float:
-        """The red box (R.U.T., document name, N° folio) and the SII office under it.
+        """The red box (R.U.T., document name, N° folio) and the SII office under it, wrapped
+        to the box's width (a regional unit's name may be wider).
 
-        Returns the y under the office line.
+        Returns the y under the office's last line.
         """
         self.font(11, "B")
         title_lines = self.wrap(title, w - 6)
@@ -630,10 +631,10 @@ class Canvas:
         self.font(11.5, "B")
         self.text(x, y, f"N° {folio}", align="C", width=w)
         self.font(9, "B")
-        y = top + height + 1.5
-        self.text(x, y, f"S.I.I. - {office}" if office else "S.I.I.", align="C", width=w)
+        office_lines = self.wrap(f"S.I.I. - {office}" if office else "S.I.I.", w)
+        y = self.lines(x, top + height + 1.5, office_lines, leading=4, align="C", width=w)
         self.text_color(BLACK)
-        return y + 4.5
+        return y + 0.5
 
     def timbre_width(self, symbol: Symbol, width: float) -> float:
         """How wide the timbre is printed when ``width`` mm is what the layout gives it: as
