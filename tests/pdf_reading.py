@@ -8,6 +8,7 @@ import re
 import pypdf
 import pypdfium2
 import zxingcpp
+from PIL import Image
 
 _TED = re.compile(rb"<TED\b.*?</TED>", re.DOTALL)
 _BETWEEN_TAGS = re.compile(rb">\s+<")
@@ -33,6 +34,18 @@ def page_sizes_mm(pdf: bytes) -> list[tuple[float, float]]:
         (float(p.mediabox.width) * 25.4 / 72, float(p.mediabox.height) * 25.4 / 72)
         for p in reader.pages
     ]
+
+
+def render_page(pdf: bytes, page: int = -1, *, dpi: int = 200) -> Image.Image:
+    """``page`` rendered at ``dpi`` as a grayscale image, as a printer or a scanner sees it."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        image: Image.Image = (
+            document[page % len(document)].render(scale=dpi / 72, grayscale=True).to_pil()
+        )
+    finally:
+        document.close()
+    return image.convert("L")
 
 
 def barcodes_on_page(pdf: bytes, page: int = -1, *, dpi: int = 200) -> list[bytes]:

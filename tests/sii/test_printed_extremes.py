@@ -17,6 +17,7 @@ from pdf_reading import (
     one_line,
     overlapping_texts,
     page_texts,
+    render_page,
     ted_bytes_of,
     texts_over_images,
 )
@@ -122,3 +123,28 @@ def test_a_long_sii_office_wraps_under_the_red_box_within_the_page(
     assert overlapping_texts(pdf) == []
     assert f"S.I.I. - {office}" in one_line(page_texts(pdf)[0])
     assert barcodes_on_page(pdf) == [ted_bytes_of(issued[33])]
+
+
+def _gray_png_16_bits(level: int, size: tuple[int, int] = (40, 20)) -> bytes:
+    """A 16-bit grayscale PNG of one ``level`` (0 to 65535), as scanners and design tools
+    write them; Pillow opens it in mode I;16."""
+    image = Image.new("I;16", size, level)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_16_bit_grayscale_logo_prints_in_its_own_gray(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    """Its levels go from 16 bits to 8 (a mid gray stays mid gray), instead of every level
+    above 255 of 65535 printing white: a gray logo vanished from the page."""
+    logo = _gray_png_16_bits(32768)
+    assert Image.open(io.BytesIO(logo)).mode == "I;16"
+    pdf = sii.render_pdf(issued[33], paper=paper, logo=logo)  # type: ignore[arg-type]
+    # the logo's box: 40 x 20 mm at the letter's top left margin, 16 mm tall centred on a roll
+    x_mm, y_mm = (32.0, 22.0) if paper == "letter" else (40.0, 12.0)
+    page = render_page(pdf, 0, dpi=72)
+    gray = page.getpixel((round(x_mm / 25.4 * 72), round(y_mm / 25.4 * 72)))
+    assert 120 <= gray <= 136, gray
