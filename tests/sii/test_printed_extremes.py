@@ -148,3 +148,38 @@ def test_a_16_bit_grayscale_logo_prints_in_its_own_gray(
     page = render_page(pdf, 0, dpi=72)
     gray = page.getpixel((round(x_mm / 25.4 * 72), round(y_mm / 25.4 * 72)))
     assert 120 <= gray <= 136, gray
+
+
+def _jpeg_turned_by_exif() -> bytes:
+    """A 40 x 20 logo, black on its left half and white on its right, as a phone or a camera
+    writes it: its pixels stored turned a quarter left, and EXIF Orientation 6 saying to turn
+    them a quarter right to show it."""
+    shown = Image.new("L", (40, 20), 255)
+    shown.paste(0, (0, 0, 20, 20))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90 degrees clockwise to show
+    out = io.BytesIO()
+    shown.transpose(Image.Transpose.ROTATE_90).save(
+        out, format="JPEG", quality=95, exif=exif.tobytes()
+    )
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_logo_is_printed_the_way_up_its_exif_orientation_says(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    """As every viewer shows it, not on its side."""
+    logo = _jpeg_turned_by_exif()
+    pdf = sii.render_pdf(issued[33], paper=paper, logo=logo)  # type: ignore[arg-type]
+    page = render_page(pdf, 0, dpi=144)
+    # the logo's box: 40 x 20 mm at the letter's top left margin; 32 x 16 mm centred on a roll
+    left, top, width, height = (12.0, 12.0, 40.0, 20.0) if paper == "letter" else (24, 4, 32, 16)
+
+    def level(x: float, y: float) -> int:
+        return int(page.getpixel((round(x / 25.4 * 144), round(y / 25.4 * 144))))
+
+    for down in (0.25, 0.5, 0.75):
+        y = top + down * height
+        assert level(left + 0.25 * width, y) < 60, "the left half is black"
+        assert level(left + 0.75 * width, y) > 200, "the right half is white"

@@ -264,10 +264,28 @@ def _logo(logo: object) -> PdfImage | None:
         raise ValidationError(
             f"logo= must be PNG or JPEG bytes, a path to one or a PIL image ({exc})"
         ) from None
+    turned = _exif_orientation(image) != 1
     image.thumbnail((_LOGO_PIXELS, _LOGO_PIXELS))
+    if turned:  # stored on its side, as phones and cameras write JPEGs: shown as viewers do
+        from PIL import ImageOps
+
+        image = ImageOps.exif_transpose(image)
     from haulmer.sii.printed.images import logo_image
 
     return logo_image(image)
+
+
+_EXIF_ORIENTATION = 0x0112
+
+
+def _exif_orientation(image: PIL_Image.Image) -> int:
+    """The image's EXIF Orientation, 1 (as stored) when it has none or its EXIF is unreadable:
+    a logo prints whatever its metadata holds."""
+    try:
+        orientation = image.getexif().get(_EXIF_ORIENTATION, 1)
+    except Exception:  # metadata Pillow cannot read: the pixels are still the logo
+        return 1
+    return orientation if isinstance(orientation, int) else 1
 
 
 def _too_many_pixels(size: str) -> ValidationError:
