@@ -297,3 +297,14 @@ def test_pdf_of_a_cedible_copy_a_type_has_not_says_to_leave_out_the_option(
     assert "has no cedible copy" in err
     assert err.endswith(": print it without --cedible\n")
     assert "cedible=" not in err
+
+
+def test_pdf_refuses_a_resolution_number_of_more_than_six_digits_in_its_terms(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The SII's NroResol has 6 digits at most: 1234567 is a mistyped resolution."""
+    argv = ["pdf", str(RECEIVED), "--resolucion=1234567:2014-08-22", "-o", str(tmp_path / "o.pdf")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("haulmer pdf: --resolucion: the resolution's number has 6 digits at most")
+    assert not (tmp_path / "o.pdf").exists()

@@ -253,6 +253,13 @@ def _resolucion(text: str) -> tuple[int, dt.date] | None:
             file=sys.stderr,
         )
         return None
+    if numero.isascii() and numero.isdigit() and len(numero.lstrip("0")) > 6:
+        print(
+            "haulmer pdf: --resolucion: the resolution's number has 6 digits at most (the "
+            f"SII's NroResol, e.g. 80:2014-08-22), not {shown(text)}",
+            file=sys.stderr,
+        )
+        return None
     try:
         if not (numero.isascii() and numero.isdigit()):
             raise ValueError(numero)

@@ -3,6 +3,7 @@ on both papers, judged by its text and by where each thing is drawn."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -11,7 +12,7 @@ from PIL import Image
 
 from haulmer import sii
 from haulmer.errors import ValidationError
-from haulmer.sii.printed import barcode
+from haulmer.sii.printed import Resolucion, barcode
 from pdf_reading import (
     barcodes_on_page,
     one_line,
@@ -183,3 +184,26 @@ def test_a_logo_is_printed_the_way_up_its_exif_orientation_says(
         y = top + down * height
         assert level(left + 0.25 * width, y) < 60, "the left half is black"
         assert level(left + 0.75 * width, y) > 200, "the right half is white"
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        (1_234_567, "2014-08-22"),
+        Resolucion(1_234_567, dt.date(2014, 8, 22)),
+        Resolucion(-80, dt.date(2014, 8, 22)),
+        Resolucion(True, dt.date(2014, 8, 22)),
+    ],
+)
+def test_a_resolution_number_the_sii_cannot_have_is_refused(
+    issued: dict[int, bytes], given: object
+) -> None:
+    """The SII's resolution numbers (NroResol) have 6 digits at most, as an envelope's Caratula
+    is read; a Resolucion was printed unchecked ("Res. N° -80 de 2014")."""
+    with pytest.raises(ValidationError, match=r"number .* 0 to 999999"):
+        sii.render_pdf(issued[33], resolucion=given)  # type: ignore[arg-type]
+
+
+def test_the_largest_resolution_number_prints(issued: dict[int, bytes]) -> None:
+    pdf = sii.render_pdf(issued[33], resolucion=Resolucion(999_999, dt.date(2014, 8, 22)))
+    assert "Res. N° 999999 de 2014" in one_line(page_texts(pdf)[0])

@@ -70,17 +70,35 @@ def _resolucion(
     if value is None:
         return Resolucion(*declared) if declared is not None else Resolucion(0, issued)
     if isinstance(value, Resolucion):
-        return value
-    if isinstance(value, tuple) and len(value) == 2:
+        if isinstance(value.fecha, dt.date):
+            _check_numero(value.numero)
+            return value
+    elif isinstance(value, tuple) and len(value) == 2:
         numero, fecha = value
         try:
             day = fecha if isinstance(fecha, dt.date) else dt.date.fromisoformat(str(fecha))
             if isinstance(numero, bool) or int(numero) < 0:
                 raise ValueError(numero)
-            return Resolucion(int(numero), day)
         except (TypeError, ValueError):
             pass
+        else:
+            _check_numero(int(numero))
+            return Resolucion(int(numero), day)
     raise ValidationError(
         "resolucion must be Resolucion(numero, fecha) or (numero, 'YYYY-MM-DD'), e.g. "
         f"(80, '2014-08-22'); got {shown(value)}"
     )
+
+
+MAX_NUMERO = 999_999
+"""The largest resolution number: the SII's NroResol has 6 digits at most."""
+
+
+def _check_numero(numero: object) -> None:
+    """Refuse a resolution number the SII cannot have, which would print as given."""
+    if isinstance(numero, bool) or not isinstance(numero, int) or not 0 <= numero <= MAX_NUMERO:
+        raise ValidationError(
+            f"resolucion's number must be a whole number from 0 to {MAX_NUMERO} (the SII's "
+            f"NroResol has 6 digits at most), not {shown(numero)}: give the number of the "
+            "resolution that authorizes the emisor, e.g. (80, '2014-08-22')"
+        )
