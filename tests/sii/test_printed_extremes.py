@@ -204,6 +204,15 @@ def test_a_resolution_number_the_sii_cannot_have_is_refused(
         sii.render_pdf(issued[33], resolucion=given)  # type: ignore[arg-type]
 
 
+def test_a_resolucion_whose_date_is_no_date_is_refused_as_malformed(
+    issued: dict[int, bytes],
+) -> None:
+    """It failed while drawing, with an AttributeError ('str' object has no attribute 'year')."""
+    given = Resolucion(80, "2014-08-22")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="resolucion must be"):
+        sii.render_pdf(issued[33], resolucion=given)
+
+
 def test_the_largest_resolution_number_prints(issued: dict[int, bytes]) -> None:
     pdf = sii.render_pdf(issued[33], resolucion=Resolucion(999_999, dt.date(2014, 8, 22)))
     assert "Res. N° 999999 de 2014" in one_line(page_texts(pdf)[0])
