@@ -10,9 +10,13 @@ import pytest
 from PIL import Image
 
 from haulmer import sii
-from haulmer.errors import ValidationError
+from haulmer.errors import DocumentError, ValidationError
+from haulmer.pfx import Certificate
+from haulmer.sii import Caf
 from haulmer.sii.printed import Resolucion, barcode
-from pdf_reading import one_line, page_texts, ted_bytes_of
+from pdf_reading import barcodes_on_page, one_line, page_texts, ted_bytes_of
+
+from .conftest import SIGNED_AT, make_document
 
 
 @pytest.mark.parametrize("scale", [0, -1, 21, 10**6, 2.5, True, "3"])
@@ -62,3 +66,30 @@ def test_a_resolucion_whose_date_is_no_date_is_refused_as_malformed(
 def test_the_largest_resolution_number_prints(issued: dict[int, bytes]) -> None:
     pdf = sii.render_pdf(issued[33], resolucion=Resolucion(999_999, dt.date(2014, 8, 22)))
     assert "Res. N° 999999 de 2014" in one_line(page_texts(pdf)[0])
+
+
+@pytest.fixture(scope="module")
+def folio_7(certificate: Certificate, cafs: dict[int, Caf]) -> bytes:
+    return sii.issue(
+        make_document(33, folio=7), caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT
+    )
+
+
+@pytest.mark.parametrize(
+    ("tipo", "folio", "named"),
+    [(33, 5, "folio 7"), (39, 7, "type 33"), (34, 7, "type 33")],
+)
+def test_a_document_given_another_document_s_timbre_is_refused_naming_both(
+    folio_7: bytes, tipo: int, folio: int, named: str
+) -> None:
+    """A factura N° 5 printed with the timbre of N° 7 (or a boleta with a factura's) would be a
+    printed DTE whose barcode says another document than its red box; it printed."""
+    document = make_document(tipo, folio=folio)
+    with pytest.raises(DocumentError, match=f"timbre of another document.*{named}") as raised:
+        sii.render_pdf(document, ted=ted_bytes_of(folio_7))
+    assert [detail.field for detail in raised.value.details] == ["ted"]
+
+
+def test_a_document_given_its_own_timbre_prints_it(folio_7: bytes) -> None:
+    pdf = sii.render_pdf(sii.parse(folio_7), ted=ted_bytes_of(folio_7))
+    assert barcodes_on_page(pdf) == [ted_bytes_of(folio_7)]

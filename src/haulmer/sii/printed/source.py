@@ -20,7 +20,7 @@ from lxml import etree
 
 from haulmer._files import read_limited
 from haulmer._lazy import LazyModule
-from haulmer._shown import shown
+from haulmer._shown import cut, shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import DocumentError, ErrorDetail, XMLError
 from haulmer.sii._xml import (
@@ -34,6 +34,7 @@ from haulmer.sii._xml import (
     timbre_forms,
 )
 from haulmer.sii.issued_memory import ISSUED_HEAD, recall
+from haulmer.sii.printed import numbers
 from haulmer.sii.printed.content import PrintedDocument, printed_document
 from haulmer.sii.printed.facts import documento_facts
 from haulmer.sii.root_advice import root_advice
@@ -84,7 +85,9 @@ def read_source(
                     [ErrorDetail("ted", "required to print a Document")],
                 )
             facts = printed_document(_as_text(xml_or_document.to_sii_dict()), sii_office=sii_office)
-            return facts, ted_barcode_bytes(_ted_element(ted))
+            element = _ted_element(ted)
+            _check_ted_is_of(element, facts)
+            return facts, ted_barcode_bytes(element)
     if ted is not None:
         raise XMLError("ted= is only for a Document; signed XML carries its own <TED>")
     data = _xml_data(xml_or_document)
@@ -319,6 +322,34 @@ def _ted_element(ted: bytes | str) -> etree._Element:
     if local_name(element) != "TED":
         raise XMLError(f"ted= must be the document's <TED> element, got <{local_name(element)}>")
     return element
+
+
+def _check_ted_is_of(ted: etree._Element, facts: PrintedDocument) -> None:
+    """Refuse a ``<TED>`` whose DD names another document than ``facts`` (emisor RUT, type,
+    folio): its barcode would contradict the red box printed above it."""
+    said = {
+        local_name(element): stripped_text(element) or ""
+        for element in first_children(next(ted.iterchildren("{*}DD"), None)).values()
+    }
+    rut, tipo, folio = said.get("RE", ""), said.get("TD", ""), said.get("F", "")
+    mismatches = []
+    if rut and numbers.rut(rut) != facts.emisor_rut:
+        mismatches.append(f"emisor {cut(rut, 20)} (the Document's is {facts.emisor_rut})")
+    if not _same_number(tipo, str(facts.dte_type)):
+        mismatches.append(f"type {cut(tipo, 20)} (the Document's is {facts.dte_type})")
+    if not _same_number(folio, facts.folio):
+        mismatches.append(f"folio {cut(folio, 20)} (the Document's is {cut(facts.folio, 20)})")
+    if mismatches:
+        raise DocumentError(
+            f"ted= is the timbre of another document: its DD says {', '.join(mismatches)}; "
+            "pass the <TED> sii.issue() stamped this document with, or print its signed XML",
+            [ErrorDetail("ted", "the timbre of another document")],
+        )
+
+
+def _same_number(given: str, own: str) -> bool:
+    """Whether a DD number (TD, F) says ``own``, or is absent; leading zeros aside."""
+    return not given or given.lstrip("0") == own.strip().lstrip("0")
 
 
 def parse_fragment(xml: bytes | str) -> etree._Element:
