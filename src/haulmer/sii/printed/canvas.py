@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import functools
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -96,6 +97,21 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
+SOFT_HYPHEN: Final = "\u00ad"
+"""Where a word may break: printed, as a hyphen, only where a line breaks."""
+_NO_BREAK_SPACE: Final = "\u00a0"
+_BREAKING_SPACES: Final = re.compile("[^\\S\u00a0]+")
+"""The white space a line may break at: any but the no-break space."""
+
+
+def _words(paragraph: str) -> list[str]:
+    """``paragraph``'s words, between the spaces a line may break at: a no-break space joins
+    the words on either side of it, as ``str.split`` would not."""
+    if _NO_BREAK_SPACE not in paragraph:  # most: str.split, in C
+        return paragraph.split()
+    return [word for word in _BREAKING_SPACES.split(paragraph) if word]
+
+
 def encoded(text: str) -> bytes:
     """``text`` as the windows-1252 bytes the page's fonts show (see :func:`printable`)."""
     if text.isascii():
@@ -106,9 +122,11 @@ def encoded(text: str) -> bytes:
         except UnicodeEncodeError:
             pass
     try:  # the cp1252 codec's own table, without its look-up by name on every call
-        return codecs.charmap_encode(text, "strict", _CP1252)[0]
+        data = codecs.charmap_encode(text, "strict", _CP1252)[0]
     except UnicodeEncodeError:
-        return printable(text).encode("cp1252")
+        data = printable(text).encode("cp1252")
+    # a soft hyphen shows only where a line breaks, as the hyphen wrap() writes there
+    return data.replace(b"\xad", b"") if SOFT_HYPHEN in text else data
 
 
 def _shown(text: str) -> bytes:
@@ -459,7 +477,7 @@ class Canvas:
                 return [text]
         paragraphs = text.splitlines()
         if len(paragraphs) == 1:  # most texts: one paragraph that fits, often at a glance
-            whole = " ".join(paragraphs[0].split())
+            whole = " ".join(_words(paragraphs[0]))
             if whole and (
                 (len(whole) * self._widest <= width and _one_byte_each(whole))
                 or self.width(whole) <= width
@@ -467,7 +485,7 @@ class Canvas:
                 return [whole]
         lines: list[str] = []
         for paragraph in paragraphs or [""]:
-            words = paragraph.split()
+            words = _words(paragraph)
             whole = " ".join(words)
             if self.width(whole) <= width:
                 lines.append(whole)
@@ -484,12 +502,27 @@ class Canvas:
                     cut = self._fitting(word, width)
                     if cut == len(word):  # the rest fits
                         break
+                    hyphen = self._soft_hyphen_before(word, cut, width)
+                    if hyphen:  # broken where the text says it may be, with its hyphen
+                        lines.append(word[:hyphen] + "-")
+                        word = word[hyphen + 1 :]
+                        continue
                     cut = max(cut, 1)  # a character wider than the line goes on one alone
                     lines.append(word[:cut])
                     word = word[cut:]
                 current = word
             lines.append(current)
         return [line for line in lines if line] or [""]
+
+    def _soft_hyphen_before(self, word: str, cut: int, width: float) -> int:
+        """Where the last soft hyphen among ``word``'s first ``cut`` + 1 characters is, if the
+        text before it and a hyphen fit ``width``; 0 when none does."""
+        if SOFT_HYPHEN not in word:  # most words: none
+            return 0
+        at = word.rfind(SOFT_HYPHEN, 1, cut + 1)
+        while at > 0 and self.width(word[:at] + "-") > width:
+            at = word.rfind(SOFT_HYPHEN, 1, at)
+        return max(at, 0)
 
     def lines(
         self,

@@ -1,0 +1,85 @@
+"""ISO-8859-1's two invisible characters on the printed DTE: the soft hyphen (U+00AD) marks
+where a word may break and shows only there, as a hyphen; the no-break space (U+00A0) is a
+space a line never breaks at."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from haulmer import sii
+from haulmer.sii.printed.canvas import Canvas
+from pdf_reading import one_line, overlapping_texts, page_texts
+
+SHY = "\u00ad"
+NBSP = "\u00a0"
+CREATED = dt.datetime(2026, 11, 27, 10, 30, tzinfo=dt.timezone.utc)
+
+
+def _canvas(size: float = 8.0) -> Canvas:
+    canvas = Canvas(title="t", created=CREATED)
+    canvas.font(size)
+    return canvas
+
+
+def test_a_soft_hyphen_inside_a_line_is_not_printed_nor_measured() -> None:
+    canvas = _canvas()
+    assert canvas.width(f"extra{SHY}ordinario") == canvas.width("extraordinario")
+    canvas.add_page(100, 100)
+    canvas.text(10, 10, f"extra{SHY}ordinario")
+    assert b"(extraordinario) Tj" in b"".join(canvas.document.pages[0].content)
+
+
+def test_a_word_longer_than_its_line_breaks_at_its_soft_hyphens_with_a_hyphen() -> None:
+    canvas = _canvas()
+    chunk = "electroencefalografista"
+    word = SHY.join([chunk] * 6)
+    width = canvas.width(chunk * 2 + "-") + 0.1  # two chunks and a hyphen fit, not three
+    assert canvas.wrap(word, width) == [f"{chunk}{SHY}{chunk}-"] * 2 + [f"{chunk}{SHY}{chunk}"]
+
+
+def test_a_word_without_a_soft_hyphen_where_it_must_break_is_cut_as_before() -> None:
+    canvas = _canvas()
+    word = "a" * 10 + SHY + "b" * 200
+    lines = canvas.wrap(word, canvas.width("b" * 40))
+    assert lines[0] == "a" * 10 + "-"
+    assert "".join(lines[1:]) == "b" * 200
+
+
+def test_a_line_never_breaks_at_a_no_break_space() -> None:
+    canvas = _canvas()
+    text = f"Total a pagar: ${NBSP}1.234.567{NBSP}pesos"
+    width = canvas.width("Total a pagar: $ 1.234.567") + 0.1
+    assert canvas.wrap(text, width) == ["Total a pagar:", f"${NBSP}1.234.567{NBSP}pesos"]
+    assert canvas.wrap(f"N°{NBSP}123", 100) == [f"N°{NBSP}123"]
+
+
+@pytest.mark.parametrize("paper", ["letter", "80mm"])
+def test_a_printed_dte_shows_soft_hyphens_only_where_a_word_breaks(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    chunk = "Electroencefalógrafo"
+    long_word = SHY.join([chunk] * 12)
+    xml = (
+        issued[33]
+        .decode("iso-8859-1")
+        .replace(
+            "<NmbItem>Martillo N°1",
+            f"<NmbItem>Martillo extra{SHY}ordinario N°{NBSP}1",
+            1,
+        )
+        .replace("</NmbItem>", f"</NmbItem><DscItem>{long_word}</DscItem>", 1)
+        .encode("iso-8859-1")
+    )
+    pdf = sii.render_pdf(xml, paper=paper)  # type: ignore[arg-type]
+    lines = page_texts(pdf)[0].splitlines()
+    assert SHY not in "".join(lines)
+    assert "Martillo extraordinario" in one_line(" ".join(lines))
+    broken = [line.strip() for line in lines if chunk[:8] in line]
+    assert len(broken) > 1
+    for line in broken[:-1]:
+        assert re.fullmatch(f"({chunk})+-", line), line
+    assert re.fullmatch(f"({chunk})+", broken[-1]), broken[-1]
+    assert overlapping_texts(pdf) == []
