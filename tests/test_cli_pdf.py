@@ -308,3 +308,39 @@ def test_pdf_refuses_a_resolution_number_of_more_than_six_digits_in_its_terms(
     err = capsys.readouterr().err
     assert err.startswith("haulmer pdf: --resolucion: the resolution's number has 6 digits at most")
     assert not (tmp_path / "o.pdf").exists()
+
+
+def test_pdf_of_an_envelope_holding_a_document_twice_writes_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Both were written to envio-T33F170.pdf, the second over the first, and named twice."""
+    source = tmp_path / "envio.xml"
+    source.write_bytes(_envelope(RECEIVED.read_bytes(), RECEIVED.read_bytes()))
+    out = tmp_path / "pdfs"
+    assert main(["pdf", str(source), "-o", str(out)]) == 0
+    written = [Path(line) for line in capsys.readouterr().out.split()]
+    assert [p.name for p in written] == ["envio-T33F170.pdf", "envio-T33F170-2.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
+
+
+@pytest.mark.parametrize("folio", ["../../../evil", "..\\..\\evil", "7/8", "1" * 300])
+def test_pdf_of_a_received_envelope_names_its_files_inside_the_folder_whatever_its_folios(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], folio: str
+) -> None:
+    """A received envelope is not checked against the schema: a Folio holding a path went into
+    the file's name ("envio-T33F../../../evil.pdf"), out of the folder or failing to write."""
+    hostile = RECEIVED.read_bytes().replace(
+        b"<Folio>170</Folio>", f"<Folio>{folio}</Folio>".encode()
+    )
+    source = tmp_path / "envio.xml"
+    source.write_bytes(_envelope(RECEIVED.read_bytes(), hostile))
+    out = tmp_path / "pdfs"
+    assert main(["pdf", str(source), "-o", str(out)]) == 0
+    written = [Path(line) for line in capsys.readouterr().out.split()]
+    assert len(written) == 2
+    assert written[0].name == "envio-T33F170.pdf"
+    for path in written:
+        assert path.parent == out
+        assert re.fullmatch(r"envio-T33F[0-9A-Za-z_]{1,40}\.pdf", path.name), path.name
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["envio.xml", "pdfs"]

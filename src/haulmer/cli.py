@@ -314,13 +314,25 @@ def _standard_input() -> bytes | None:
 
 
 def _document_names(source: Path | bytes) -> list[str]:
-    """``T33F12`` for each document of an envelope, in order (type and folio)."""
+    """``T33F12`` for each document of an envelope, in order (type and folio), each its own:
+    a received file's folio, which nothing checked, gives only its letters and digits (never a
+    path), and a name met before gets ``-2``, ``-3``... (a document sent twice)."""
+    import re
+
     from haulmer.sii.printed.source import read_sources
 
-    names = []
+    names: list[str] = []
+    times: dict[str, int] = {}
     for doc, _ in read_sources(source):
-        names.append(f"T{doc.dte_type}F{doc.folio}")
+        folio = re.sub("[^0-9A-Za-z]+", "_", doc.folio).strip("_")[:_FOLIO_IN_NAME] or "_"
+        name = f"T{doc.dte_type}F{folio}"
+        times[name] = times.get(name, 0) + 1
+        names.append(name if times[name] == 1 else f"{name}-{times[name]}")
     return names
+
+
+_FOLIO_IN_NAME = 20
+"""The most characters of a folio a file's name takes: the SII's folios have 10 digits."""
 
 
 def _add_pdf_command(commands: Any) -> None:
