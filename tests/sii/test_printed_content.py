@@ -419,3 +419,23 @@ def test_an_export_prints_its_freight_insurance_weights_and_containers() -> None
         Field("Bultos", "3 de tipo 75, marcas ABC-123, contenedor MSCU1234567, sello S-99"),
     ):
         assert field in transport, transport
+
+
+@pytest.mark.parametrize(
+    ("desde", "hasta", "shown"),
+    [
+        ("2026-11-01", "", "desde el 1 de noviembre de 2026"),
+        ("", "2026-11-30", "hasta el 30 de noviembre de 2026"),
+        ("2026-11-01", "2026-11-30", "1 de noviembre de 2026 al 30 de noviembre de 2026"),
+    ],
+)
+def test_a_period_given_by_one_end_says_which_end_it_is(desde: str, hasta: str, shown: str) -> None:
+    """PeriodoDesde alone printed "1 de noviembre de 2026 al", and PeriodoHasta alone " al 30
+    de noviembre de 2026"."""
+    sii = _everything()
+    id_doc = sii["Encabezado"]["IdDoc"]
+    id_doc.update(PeriodoDesde=desde, PeriodoHasta=hasta)
+    for tag in ("PeriodoDesde", "PeriodoHasta"):
+        if not id_doc[tag]:
+            del id_doc[tag]
+    assert Field("Período", shown) in printed_document(sii).document_fields

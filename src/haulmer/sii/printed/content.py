@@ -531,8 +531,11 @@ def _document_fields(
         if condiciones:
             fields.append(Field("Condiciones de pago", condiciones))
         desde, hasta = _text(id_doc.get("PeriodoDesde")), _text(id_doc.get("PeriodoHasta"))
-        if desde or hasta:
+        if desde and hasta:
             fields.append(Field("Período", f"{numbers.date(desde)} al {numbers.date(hasta)}"))
+        elif desde or hasta:  # one end alone (each is optional): which one it is
+            end = f"desde el {numbers.date(desde)}" if desde else f"hasta el {numbers.date(hasta)}"
+            fields.append(Field("Período", end))
         traslado = _text(id_doc.get("IndTraslado"))
         if traslado:
             fields.append(Field("Tipo de traslado", _TRASLADO.get(traslado, traslado)))
