@@ -93,3 +93,21 @@ def test_a_document_given_another_document_s_timbre_is_refused_naming_both(
 def test_a_document_given_its_own_timbre_prints_it(folio_7: bytes) -> None:
     pdf = sii.render_pdf(sii.parse(folio_7), ted=ted_bytes_of(folio_7))
     assert barcodes_on_page(pdf) == [ted_bytes_of(folio_7)]
+
+
+@pytest.mark.parametrize("paper", ["letter", "80mm"])
+def test_a_note_that_is_none_is_left_out_as_a_blank_one_is(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    """notes=[information_note, payment_note] with no payment note printed "None" under
+    Observaciones."""
+    pdf = sii.render_pdf(
+        issued[33],
+        paper=paper,  # type: ignore[arg-type]
+        notes=["Pago por transferencia", None, "  "],  # type: ignore[list-item]
+    )
+    text = one_line(" ".join(page_texts(pdf)))
+    assert "Observaciones Pago por transferencia" in text
+    assert "None" not in text
+    only_none = one_line(" ".join(page_texts(sii.render_pdf(issued[33], notes=[None]))))  # type: ignore[list-item]
+    assert "Observaciones" not in only_none

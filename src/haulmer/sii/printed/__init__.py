@@ -223,10 +223,11 @@ def _check_options(paper: str) -> None:
 
 
 def _notes(notes: Sequence[str]) -> list[str]:
+    """The notes to print: a blank one, or None (an optional note not given), is left out."""
     if not notes:  # most calls: none
         return []
     items = [notes] if isinstance(notes, str) else list(notes)
-    return [str(note) for note in items if str(note).strip()]
+    return [str(note) for note in items if note is not None and str(note).strip()]
 
 
 _LOGO_PIXELS = 600
