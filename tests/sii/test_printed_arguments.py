@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from haulmer import sii
-from haulmer.errors import DocumentError, ValidationError
+from haulmer.errors import DocumentError, ValidationError, XMLError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf
 from haulmer.sii.printed import Resolucion, barcode
 from pdf_reading import barcodes_on_page, one_line, page_texts, ted_bytes_of
 
-from .conftest import SIGNED_AT, make_document
+from .conftest import REAL_DTES, SIGNED_AT, make_document
+
+RECEIVED = next(path for path in REAL_DTES if path.name == "DTE--76354771-K--33--170.xml")
 
 
 @pytest.mark.parametrize("scale", [0, -1, 21, 10**6, 2.5, True, "3"])
@@ -111,3 +114,23 @@ def test_a_note_that_is_none_is_left_out_as_a_blank_one_is(
     assert "None" not in text
     only_none = one_line(" ".join(page_texts(sii.render_pdf(issued[33], notes=[None]))))  # type: ignore[list-item]
     assert "Observaciones" not in only_none
+
+
+def test_timbre_png_takes_a_file_as_render_pdf_does(tmp_path: Path) -> None:
+    """A pathlib.Path was refused ("expected XML as bytes or str, got PosixPath") and a file's
+    name given as text was "not well formed", where render_pdf reads the one and advises the
+    other."""
+    path = tmp_path / "DTE.xml"
+    path.write_bytes(RECEIVED.read_bytes())
+    assert sii.timbre_png(path) == sii.timbre_png(RECEIVED.read_bytes())
+    with pytest.raises(XMLError, match=r"pass a pathlib\.Path"):
+        sii.timbre_png(str(path))
+
+
+def test_timbre_png_of_a_document_says_it_takes_the_stamped_xml() -> None:
+    """A Document has no timbre; the advice to pass ted=, an argument timbre_png lacks, is
+    render_pdf's."""
+    with pytest.raises(
+        XMLError, match=r"^timbre_png takes the stamped DTE's XML .* not a Document"
+    ):
+        sii.timbre_png(make_document(33))  # type: ignore[arg-type]

@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Literal
 from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.dte.document import Document
-from haulmer.errors import DocumentError, ErrorDetail, MissingDependencyError, ValidationError
+from haulmer.errors import (
+    DocumentError,
+    ErrorDetail,
+    MissingDependencyError,
+    ValidationError,
+    XMLError,
+)
 from haulmer.sii.printed.canvas import Resolucion
 
 if TYPE_CHECKING:
@@ -301,8 +307,9 @@ _MAX_SCALE = 20
 """The most pixels a module a timbre PNG takes: a 1 KB timbre is then 6,000 pixels across."""
 
 
-def timbre_png(xml_or_ted: bytes | str, *, scale: int = 3) -> bytes:
-    """The timbre of a stamped DTE (or of a ``<TED>`` element) as a PDF417 PNG image.
+def timbre_png(xml_or_ted: bytes | str | os.PathLike[str], *, scale: int = 3) -> bytes:
+    """The timbre of a stamped DTE (or of a ``<TED>`` element) as a PDF417 PNG image; the DTE
+    as :func:`render_pdf` takes it (bytes, text, a ``pathlib.Path``, an envelope of one).
 
     ``scale`` is pixels per module, 1 to 20; the SII asks for the printed timbre at 200 dpi
     or more. Raises ``ValidationError`` for another scale.
@@ -317,9 +324,18 @@ def timbre_png(xml_or_ted: bytes | str, *, scale: int = 3) -> bytes:
     from haulmer.sii.printed.barcode import timbre_png as png
     from haulmer.sii.printed.source import parse_fragment, read_source, ted_barcode_bytes
 
-    root = parse_fragment(xml_or_ted)
-    if local_name(root) == "TED":
-        data = ted_barcode_bytes(root)
-    else:
-        data = read_source(xml_or_ted, ted=None)[1]
-    return png(data, scale=scale)
+    if isinstance(xml_or_ted, bytes | bytearray | memoryview) or (
+        isinstance(xml_or_ted, str) and xml_or_ted.lstrip()[:1] == "<"
+    ):  # XML, perhaps a <TED> alone
+        root = parse_fragment(
+            bytes(xml_or_ted) if isinstance(xml_or_ted, memoryview) else xml_or_ted
+        )
+        if local_name(root) == "TED":
+            return png(ted_barcode_bytes(root), scale=scale)
+    elif not isinstance(xml_or_ted, str | os.PathLike):  # a Document has no timbre to draw
+        raise XMLError(
+            "timbre_png takes the stamped DTE's XML (bytes, text or a pathlib.Path) or its "
+            f"<TED>, not a {type(xml_or_ted).__name__}"
+        )
+    # a DTE, or a file: read as render_pdf reads it (a file's name as text is told to be one)
+    return png(read_source(xml_or_ted, ted=None)[1], scale=scale)
