@@ -164,3 +164,68 @@ def test_a_logo_is_printed_the_way_up_its_exif_orientation_says(
         y = top + down * height
         assert level(left + 0.25 * width, y) < 60, "the left half is black"
         assert level(left + 0.75 * width, y) > 200, "the right half is white"
+
+
+def _beyond_the_xsd(xml: bytes, words: int) -> bytes:
+    """A received factura whose emisor's razón social, receptor's razón social and payment
+    terms are ``words`` words long, far past the XSD's 100 characters (printing checks no
+    schema)."""
+    text = xml.decode("iso-8859-1")
+    long = "Palabra " * words
+    text = text.replace("<RznSoc>", f"<RznSoc>{long}", 1)
+    text = text.replace("<RznSocRecep>", f"<RznSocRecep>{long}", 1)
+    text = text.replace("</FchEmis>", f"</FchEmis><TermPagoGlosa>{long}</TermPagoGlosa>", 1)
+    return text.encode("iso-8859-1")
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_texts_far_beyond_the_xsd_are_cut_with_a_mark_within_the_page(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    """On letter paper, a header or a receptor's block of pages was drawn past the page's
+    foot, over the lines, the totals and the timbre; a roll, as long as its document, prints
+    them whole."""
+    xml = _beyond_the_xsd(issued[33], 1500)
+    pdf = sii.render_pdf(xml, paper=paper)  # type: ignore[arg-type]
+    assert overlapping_texts(pdf) == []
+    assert texts_over_images(pdf) == []
+    text = one_line(" ".join(page_texts(pdf)))
+    if paper == "letter":
+        assert text.count("...") == 3  # the emisor's, the receptor's, the terms'
+    else:
+        assert text.count("Palabra") == 3 * 1500
+    for expected in ("R.U.T.: 96.790.240-3", "Martillo N°3", "Total $ "):
+        assert expected in text
+    assert barcodes_on_page(pdf) == [ted_bytes_of(xml)]
+
+
+def test_the_xsd_s_longest_texts_in_the_widest_letter_print_whole_beside_a_logo(
+    issued: dict[int, bytes],
+) -> None:
+    """What the cut of texts beyond the XSD leaves whole: every emisor, receptor and payment
+    text as long as the XSD allows, in capital Ws, beside a logo."""
+    text = issued[33].decode("iso-8859-1")
+    for tag, length in (
+        ("RznSoc", 100),
+        ("GiroEmis", 80),
+        ("DirOrigen", 70),
+        ("CmnaOrigen", 20),
+        ("CiudadOrigen", 20),
+        ("RznSocRecep", 100),
+        ("DirRecep", 70),
+    ):
+        text = re.sub(f"<{tag}>.*?</{tag}>", f"<{tag}>{'W' * length}</{tag}>", text, count=1)
+    emisor_extras = (
+        f"<Telefono>{'W' * 20}</Telefono><Telefono>{'W' * 20}</Telefono>"
+        f"<CorreoEmisor>{'w' * 75}@w.cl</CorreoEmisor><Acteco>"
+    )
+    text = text.replace("<Acteco>", emisor_extras, 1)
+    text = text.replace("</DirOrigen>", f"</DirOrigen><Sucursal>{'W' * 20}</Sucursal>", 1)
+    text = text.replace("</FchEmis>", f"</FchEmis><TermPagoGlosa>{'W' * 100}</TermPagoGlosa>", 1)
+    xml = text.encode("iso-8859-1")
+    pdf = sii.render_pdf(xml, logo=_logo())
+    printed = " ".join(page_texts(pdf))
+    assert "..." not in printed
+    assert printed.count("W") >= 100 + 80 + 70 + 20 + 20 + 20 + 40 + 100 + 70 + 100
+    assert overlapping_texts(pdf) == []
+    assert texts_over_images(pdf) == []

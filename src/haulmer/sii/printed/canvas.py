@@ -430,6 +430,11 @@ class Canvas:
             return text
         return text[: self._fitting(text, width, after="...")] + "..."
 
+    def marked(self, text: str, width: float) -> str:
+        """``text`` followed by ``...``, cut to fit ``width``: the last line kept of a text cut
+        short."""
+        return text[: self._fitting(text, width, after="...")].rstrip() + "..."
+
     def _fitting(self, text: str, width: float, *, after: str = "") -> int:
         """How many leading characters of ``text`` (followed by ``after``) fit in ``width``: one
         pass adding each character's width, as :meth:`width` adds them (a text of megabytes

@@ -28,6 +28,23 @@ TOTALS_WIDTH: Final = 80.0
 LEADING: Final = 3.9
 LOGO_WIDTH: Final = 40.0
 LOGO_HEIGHT: Final = 20.0
+HEADER_HEIGHT: Final = 130.0
+"""The most the emisor's name and lines take under the page's top margin (mm). The XSD's
+longest (a razón social of 100 characters, a giro of 80, an address of 70...), all capital
+Ws, take 123 beside a logo; a received document's longer texts are cut there, marked
+``...``, as on every page they would leave no room for its lines."""
+NAME_LINES: Final = 8
+"""The most lines of the emisor's razón social (12 pt); 100 characters take 7 at most."""
+FIELD_LINES: Final = 6
+"""The most lines of one receptor or document field; the XSD's longest take 3."""
+
+
+def _at_most(c: Canvas, lines: list[str], most: int, width: float) -> list[str]:
+    """``lines`` as they are, or their first ``most``, the last marked ``...`` (a received
+    document's text far past the XSD's lengths)."""
+    if len(lines) <= most:  # all but such documents
+        return lines
+    return [*lines[: most - 1], c.marked(lines[most - 1], width)]
 
 
 class _Column(NamedTuple):
@@ -239,10 +256,16 @@ class _Letter:
             x += taken
             room -= taken
         c.font(12, "B")
-        y = c.lines(x, MARGIN, c.wrap(self.doc.emisor_name, room), leading=5.2)
+        y = c.lines(
+            x,
+            MARGIN,
+            _at_most(c, c.wrap(self.doc.emisor_name, room), NAME_LINES, room),
+            leading=5.2,
+        )
         c.font(8)
         wrapped = [part for text in self.doc.emisor_lines for part in c.wrap(text, room)]
-        y = c.lines(x, y + 0.5, wrapped, leading=LEADING)
+        most = max(int((MARGIN + HEADER_HEIGHT - y - 0.5) / LEADING), 1)
+        y = c.lines(x, y + 0.5, _at_most(c, wrapped, most, room), leading=LEADING)
         if self.logo is not None:
             y = max(y, MARGIN + LOGO_HEIGHT + 1)
         self.y = self.under_header = max(y, under_box) + 3
@@ -280,7 +303,10 @@ class _Letter:
                 c.font(8, "B")
                 indent = _LABEL_INDENTS[label] = c.width(label) + 1.5
                 c.font(8)
-            for index, text in enumerate(c.wrap(field.value, width - indent)):
+            parts = c.wrap(field.value, width - indent)
+            if len(parts) > FIELD_LINES:  # a received document's text of pages
+                parts = _at_most(c, parts, FIELD_LINES, width - indent)
+            for index, text in enumerate(parts):
                 out.append((label if index == 0 else "", indent, text))
         return out
 
