@@ -106,9 +106,8 @@ _BREAKING_SPACES: Final = re.compile("[^\\S\u00a0]+")
 
 def _words(paragraph: str) -> list[str]:
     """``paragraph``'s words, between the spaces a line may break at: a no-break space joins
-    the words on either side of it, as ``str.split`` would not."""
-    if _NO_BREAK_SPACE not in paragraph:  # most: str.split, in C
-        return paragraph.split()
+    the words on either side of it, as ``str.split`` (what a paragraph without one is split
+    by) would not."""
     return [word for word in _BREAKING_SPACES.split(paragraph) if word]
 
 
@@ -482,7 +481,8 @@ class Canvas:
                 return [text]
         paragraphs = text.splitlines()
         if len(paragraphs) == 1:  # most texts: one paragraph that fits, often at a glance
-            whole = " ".join(_words(paragraphs[0]))
+            first = paragraphs[0]
+            whole = " ".join(first.split() if _NO_BREAK_SPACE not in first else _words(first))
             if whole and (
                 (len(whole) * self._widest <= width and _one_byte_each(whole))
                 or self.width(whole) <= width
@@ -490,7 +490,7 @@ class Canvas:
                 return [whole]
         lines: list[str] = []
         for paragraph in paragraphs or [""]:
-            words = _words(paragraph)
+            words = paragraph.split() if _NO_BREAK_SPACE not in paragraph else _words(paragraph)
             whole = " ".join(words)
             if self.width(whole) <= width:
                 lines.append(whole)
@@ -669,8 +669,13 @@ class Canvas:
         self.font(11.5, "B")
         self.text(x, y, f"N° {folio}", align="C", width=w)
         self.font(9, "B")
-        office_lines = self.wrap(f"S.I.I. - {office}" if office else "S.I.I.", w)
-        y = self.lines(x, top + height + 1.5, office_lines, leading=4, align="C", width=w)
+        y = top + height + 1.5
+        line = f"S.I.I. - {office}" if office else "S.I.I."
+        if len(line) * self._widest <= w and _one_byte_each(line):  # most: a comuna's name
+            self.text(x, y, line, align="C", width=w)
+            y += 4
+        else:
+            y = self.lines(x, y, self.wrap(line, w), leading=4, align="C", width=w)
         self.text_color(BLACK)
         return y + 0.5
 

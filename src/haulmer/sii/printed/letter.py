@@ -256,16 +256,16 @@ class _Letter:
             x += taken
             room -= taken
         c.font(12, "B")
-        y = c.lines(
-            x,
-            MARGIN,
-            _at_most(c, c.wrap(self.doc.emisor_name, room), NAME_LINES, room),
-            leading=5.2,
-        )
+        names = c.wrap(self.doc.emisor_name, room)
+        if len(names) > NAME_LINES:  # a received document's text of pages
+            names = _at_most(c, names, NAME_LINES, room)
+        y = c.lines(x, MARGIN, names, leading=5.2)
         c.font(8)
         wrapped = [part for text in self.doc.emisor_lines for part in c.wrap(text, room)]
-        most = max(int((MARGIN + HEADER_HEIGHT - y - 0.5) / LEADING), 1)
-        y = c.lines(x, y + 0.5, _at_most(c, wrapped, most, room), leading=LEADING)
+        if y + 0.5 + len(wrapped) * LEADING > MARGIN + HEADER_HEIGHT:  # the same
+            most = max(int((MARGIN + HEADER_HEIGHT - y - 0.5) / LEADING), 1)
+            wrapped = _at_most(c, wrapped, most, room)
+        y = c.lines(x, y + 0.5, wrapped, leading=LEADING)
         if self.logo is not None:
             y = max(y, MARGIN + LOGO_HEIGHT + 1)
         self.y = self.under_header = max(y, under_box) + 3
