@@ -8,6 +8,8 @@ import datetime as dt
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from haulmer import sii
 from haulmer.sii.printed.canvas import Canvas
@@ -83,3 +85,22 @@ def test_a_printed_dte_shows_soft_hyphens_only_where_a_word_breaks(
         assert re.fullmatch(f"({chunk})+-", line), line
     assert re.fullmatch(f"({chunk})+", broken[-1]), broken[-1]
     assert overlapping_texts(pdf) == []
+
+
+@given(
+    text=st.text(alphabet=f"AaWMil .,ñÑé0123{SHY}{NBSP}", max_size=120),
+    width=st.sampled_from([2.0, 10.0, 30.0, 95.0]),
+)
+def test_wrapped_lines_fit_and_keep_every_visible_character_in_order(
+    text: str, width: float
+) -> None:
+    """Whatever the soft hyphens and no-break spaces: each line fits (but a lone character
+    wider than the line), a hyphen is added only where a soft hyphen was, and the lines hold
+    the text's visible characters in order."""
+    canvas = _canvas()
+    lines = canvas.wrap(text, width)
+    for line in lines:
+        assert canvas.width(line) <= width + 1e-9 or len(line.replace(SHY, "")) <= 2
+    visible = "".join(line.removesuffix("-") for line in lines)
+    expected = " ".join(text.replace(SHY, "").split(" ")).replace(" ", "")
+    assert visible.replace(SHY, "").replace(" ", "") == expected
