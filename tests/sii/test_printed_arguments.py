@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,29 @@ def test_timbre_png_of_a_document_says_it_takes_the_stamped_xml() -> None:
         XMLError, match=r"^timbre_png takes the stamped DTE's XML .* not a Document"
     ):
         sii.timbre_png(make_document(33))  # type: ignore[arg-type]
+
+
+def test_render_pdfs_refuses_a_cedible_copy_naming_the_document_before_drawing_any(
+    issued: dict[int, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the docs say of the whole input: the factura was drawn before the nota de crédito
+    after it was refused, and the error did not say which document of the envelope it was."""
+    import haulmer.sii.printed.drawing as drawing
+
+    bodies = b"".join(re.sub(rb"^<\?xml[^>]*\?>\s*", b"", issued[t]) for t in (33, 61, 52))
+    envelope = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>'
+        b'<EnvioDTE xmlns="http://www.sii.cl/SiiDte" version="1.0"><SetDTE ID="S">'
+        + bodies
+        + b"</SetDTE></EnvioDTE>"
+    )
+    drawn: list[int] = []
+    draw = drawing.draw
+    monkeypatch.setattr(
+        drawing, "draw", lambda doc, *args: drawn.append(doc.dte_type) or draw(doc, *args)
+    )
+    with pytest.raises(DocumentError, match=r"^document 2 of 3: a nota de crédito .* no cedible"):
+        sii.render_pdfs(envelope, cedible=True)
+    assert drawn == []
+    assert len(sii.render_pdfs(envelope)) == 3
+    assert drawn == [33, 61, 52]

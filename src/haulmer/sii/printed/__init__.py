@@ -185,6 +185,8 @@ def render_pdfs(
     for number, (doc, _) in enumerate(sources, start=1):
         which = f"document {number} of {len(sources)}" if len(sources) > 1 else "the document"
         _check_printable(doc, which)
+        if cedible and len(sources) > 1:  # a type without one, named before any is drawn
+            _check_cedible(doc, which)
     options = drawing.Options(paper, cedible, _logo(logo), resolucion, _notes(notes))
     return [drawing.draw(doc, ted_bytes, options)[0] for doc, ted_bytes in sources]
 
@@ -220,6 +222,17 @@ def _check_printable(doc: PrintedDocument, which: str) -> None:
         "which a printed DTE must show; print the signed DTE as it was issued",
         [ErrorDetail(f"Encabezado.{group}.{tag}", "missing") for group, tag, _ in lacking],
     )
+
+
+def _check_cedible(doc: PrintedDocument, which: str) -> None:
+    """Refuse the cedible copy of a document whose type has none, saying which of an
+    envelope's documents it is."""
+    from haulmer.sii.printed.content import cedible_legend
+
+    try:
+        cedible_legend(doc.dte_type)
+    except DocumentError as error:
+        raise DocumentError(f"{which}: {error}", error.details) from None
 
 
 def _check_options(paper: str) -> None:
