@@ -10,6 +10,9 @@ import pytest
 from PIL import Image
 
 from haulmer import sii
+from haulmer.dte.document import Document
+from haulmer.pfx import Certificate
+from haulmer.sii import Caf
 from pdf_reading import (
     barcodes_on_page,
     one_line,
@@ -19,6 +22,8 @@ from pdf_reading import (
     ted_bytes_of,
     texts_over_images,
 )
+
+from .conftest import SIGNED_AT, document_dict
 
 PAPERS = ("letter", "80mm")
 _TAX_CODES = ("50", "44", "481", "371", "271", "28", "35", "23", "24", "25")
@@ -229,3 +234,30 @@ def test_the_xsd_s_longest_texts_in_the_widest_letter_print_whole_beside_a_logo(
     assert printed.count("W") >= 100 + 80 + 70 + 20 + 20 + 20 + 40 + 100 + 70 + 100
     assert overlapping_texts(pdf) == []
     assert texts_over_images(pdf) == []
+
+
+def test_sections_running_over_pages_carry_no_table_header_and_repeat_their_title(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    """The 40 references the XSD allows run over a page: the next page showed the lines'
+    column titles (Código, Descripción, Cantidad...) over reference texts, not its section's."""
+    data = document_dict(33, folio=9, lines=3)
+    reason = _longest("Razón de la referencia ñ ", 90)
+    data["Referencia"] = [
+        {"TpoDocRef": "801", "FolioRef": str(n), "FchRef": "2026-11-20", "RazonRef": reason}
+        for n in range(1, 41)
+    ]
+    xml = sii.issue(
+        Document.from_sii_dict(data), caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT
+    )
+    pdf = sii.render_pdf(xml)
+    pages = [one_line(text) for text in page_texts(pdf)]
+    assert len(pages) > 1
+    assert "Cantidad Precio unit." in pages[0]
+    for page in pages[1:]:
+        assert "Cantidad Precio unit." not in page
+        assert "Referencias (continuación)" in page
+    everything = " ".join(pages)
+    for n in range(1, 41):
+        assert f"Orden de compra (801), folio {n}, del 20 de noviembre de 2026" in everything
+    assert overlapping_texts(pdf) == []

@@ -431,21 +431,31 @@ class _Letter:
             self.block("Observaciones", list(self.notes))
 
     def block(self, title: str, texts: Sequence[str]) -> None:
+        """A section under its bold title; one that runs over pages goes on under its title
+        again ("Referencias (continuación)"), not under the lines' column titles."""
         if not texts:
             return
         c, width = self.c, RIGHT - MARGIN - 2
         c.font(8)
         wrapped = [part for text in texts for part in c.wrap(text, width)]
-        self.room_for(5 + LEADING)
+        if self.y + 5 + LEADING > BOTTOM:
+            self.page()
+        self.block_title(title)
+        for text in wrapped:
+            if self.y + LEADING > BOTTOM:
+                self.page()
+                self.block_title(f"{title} (continuación)")
+            c.text(MARGIN + 2, self.y, text)
+            self.y += LEADING
+        self.y += 2
+
+    def block_title(self, title: str) -> None:
+        """A section's title in bold; the regular font selected after it."""
+        c = self.c
         c.font(8, "B")
         c.text(MARGIN, self.y, title)
         self.y += 4.5
         c.font(8)
-        for text in wrapped:
-            self.room_for(LEADING)
-            c.text(MARGIN + 2, self.y, text)
-            self.y += LEADING
-        self.y += 2
 
     def total_rows(self) -> list[tuple[bool, list[str], str]]:
         """The totals as (bold, label lines, value): each label beside its value, wrapped to
