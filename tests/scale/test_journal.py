@@ -113,6 +113,21 @@ def test_an_unwritable_path_is_a_configuration_error(tmp_path: Path) -> None:
         SQLiteJournal(tmp_path / "missing-folder" / "j.db")
 
 
+def test_a_path_with_a_nul_byte_is_a_configuration_error_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="NUL byte") as caught:
+        SQLiteJournal(f"{tmp_path}/emissions\x00.db")
+    assert "name a file" in str(caught.value)
+
+
+def test_a_path_with_spaces_and_a_tilde_n_holds_a_journal(tmp_path: Path) -> None:
+    folder = tmp_path / "ventas de año" / "cierre diario"
+    folder.mkdir(parents=True)
+    with SQLiteJournal(folder / "emisión ñandú.db") as journal:
+        journal.record_attempt("s1", "s1")
+    with SQLiteJournal(folder / "emisión ñandú.db") as reopened:
+        assert [entry.sale_id for entry in reopened.entries()] == ["s1"]
+
+
 def test_an_issued_sale_keeps_what_identifies_its_document(tmp_path: Path) -> None:
     identity = {"Encabezado": {"IdDoc": {"TipoDTE": "39"}}, "Detalle": [{"NmbItem": "Pan"}]}
     with SQLiteJournal(tmp_path / "j.db") as journal:

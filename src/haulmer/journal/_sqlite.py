@@ -91,6 +91,11 @@ class SQLiteJournal(Journal):
         unties only that): the meta row's name -> its value."""
 
     def _connect(self) -> sqlite3.Connection:
+        if "\x00" in str(self.path):  # SQLite's connect raises a bare ValueError for one
+            raise ConfigurationError(
+                f"The journal path {shown(str(self.path), 300)} holds a NUL byte, which no file "
+                "name can: name a file, such as --journal emissions.db (created if new)"
+            )
         if self.path.is_dir():
             raise ConfigurationError(
                 f"The journal {shown(str(self.path), 300)} is a folder: name a file, such as "
