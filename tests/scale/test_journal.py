@@ -162,6 +162,77 @@ def test_a_journal_written_before_documents_were_kept_is_read_and_keeps_them(
         assert journal.lookup("new").document == {"Encabezado": {}}  # type: ignore[union-attr]
 
 
+def test_an_attempted_sale_keeps_when_its_unknown_outcome_began(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = iter([1000.0, 2000.0, 3000.0, 4000.0, 5000.0])
+    monkeypatch.setattr("haulmer.journal._sqlite.time.time", lambda: next(clock))
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        assert journal.record_attempt("s1", "s1").attempted_at == 1000.0
+        assert journal.record_attempt("s1", "s1").attempted_at == 1000.0  # still unknown
+        journal.record_failed("s1", "DocumentError: no lines")  # 3000: known, nothing issued
+        assert journal.lookup("s1").attempted_at is None  # type: ignore[union-attr]
+        assert journal.record_attempt("s1", "s1").attempted_at == 4000.0  # begins again
+        journal.record_issued("s1", token="ab" * 32, folio=7)
+        assert [entry.attempted_at for entry in journal.entries()] == [None]
+
+
+def test_an_attempted_sale_of_a_journal_from_before_attempt_times_has_its_last_one(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "j.db"
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        CREATE TABLE sales (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, sale_id TEXT NOT NULL UNIQUE,
+            idempotency_key TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,
+            token TEXT, folio INTEGER, error TEXT, updated_at REAL NOT NULL, document TEXT
+        );
+        INSERT INTO sales VALUES (1, 'old', 'old', 'attempted', 1, NULL, NULL, NULL, 77, NULL);
+        """
+    )
+    db.close()
+    with SQLiteJournal(path) as journal:
+        assert journal.lookup("old").attempted_at == 77  # type: ignore[union-attr]
+        assert journal.record_attempt("old", "old").attempted_at == 77
+
+
+def test_two_batches_opening_an_old_journal_together_both_open_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each adds the missing columns after reading them again under the write lock."""
+    path = tmp_path / "j.db"
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        CREATE TABLE sales (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, sale_id TEXT NOT NULL UNIQUE,
+            idempotency_key TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,
+            token TEXT, folio INTEGER, error TEXT, updated_at REAL NOT NULL
+        );
+        """
+    )
+    db.close()
+    from haulmer.journal import _sqlite
+
+    real = _sqlite._missing_columns
+    seen: list[list[tuple[str, str]]] = []
+
+    def first_look_before_the_other_batch(db: sqlite3.Connection) -> list[tuple[str, str]]:
+        missing = real(db)
+        if not seen:  # the other batch adds the columns between this look and the lock
+            seen.append(missing)
+            with SQLiteJournal(path):
+                pass
+        return missing
+
+    monkeypatch.setattr(_sqlite, "_missing_columns", first_look_before_the_other_batch)
+    with SQLiteJournal(path) as journal:
+        journal.record_attempt("s1", "s1")
+    assert seen == [[("document", "TEXT"), ("attempted_at", "REAL")]]
+
+
 def _read_only(journal: SQLiteJournal) -> None:
     """Make ``journal``'s connection refuse writes, as a read-only file or a full disk does."""
     journal._here.execute("PRAGMA query_only = 1")

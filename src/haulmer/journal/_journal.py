@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = ["Journal", "JournalEntry", "SaleState"]
 
 SaleState = Literal["attempted", "issued", "failed"]
-"""``attempted``: sent (or about to be) with no result recorded; ``issued``: a document exists;
-``failed``: the last attempt ended in an error (a rerun tries it again)."""
+"""``attempted``: sent (or about to be) with no result recorded, or with one that may have issued
+the document (its answer lost); ``issued``: a document exists; ``failed``: the last attempt ended
+in an error that issued nothing (a rerun tries it again)."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,10 @@ class JournalEntry:
     folio: int | None = None
     error: str | None = None
     document: Mapping[str, Any] | None = None
+    attempted_at: float | None = field(default=None, compare=False)
+    """For an ``attempted`` sale, when (POSIX seconds) the first attempt whose outcome is still
+    unknown was recorded: OpenFactura remembers its key for 24 h from then. None when the store
+    does not say (the batch then sends the sale again at any age)."""
 
 
 class Journal(ABC):
@@ -81,7 +86,8 @@ class Journal(ABC):
         """Record that ``sale_id`` is about to be sent under ``idempotency_key`` (before sending).
 
         A sale already recorded under another key raises ConfigurationError: sending it under a
-        new key could issue it twice."""
+        new key could issue it twice. A store that can should keep, in ``attempted_at``, when
+        the first attempt since the sale's last recorded outcome was made."""
 
     @abstractmethod
     def record_issued(
@@ -100,7 +106,8 @@ class Journal(ABC):
 
     @abstractmethod
     def record_failed(self, sale_id: str, error: str) -> None:
-        """Record that the last attempt of ``sale_id`` failed with ``error``."""
+        """Record that the last attempt of ``sale_id`` failed with ``error``, which issued nothing
+        (a failure that may have issued the document is left ``attempted``)."""
 
     @abstractmethod
     def entries(self) -> Iterator[JournalEntry]:

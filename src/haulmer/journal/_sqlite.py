@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS sales (
     folio INTEGER,
     error TEXT,
     updated_at REAL NOT NULL,
-    document TEXT
+    document TEXT,
+    attempted_at REAL
 );
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -129,9 +130,7 @@ class SQLiteJournal(Journal):
             _use_wal(db)
             db.execute("PRAGMA synchronous=FULL")
             db.executescript(_SCHEMA)
-            columns = {row[1] for row in db.execute("PRAGMA table_info(sales)")}
-            if "document" not in columns:  # a journal written before documents were recorded
-                db.execute("ALTER TABLE sales ADD COLUMN document TEXT")
+            _add_new_columns(db)
         except sqlite3.Error as exc:
             raise ConfigurationError(
                 f"Cannot open the journal {shown(str(self.path), 300)} ({exc}): name a file in a "
@@ -254,8 +253,7 @@ class SQLiteJournal(Journal):
 
     def lookup(self, sale_id: str) -> JournalEntry | None:
         rows = self._read(
-            "SELECT sale_id, idempotency_key, state, attempts, token, folio, error, document "
-            "FROM sales WHERE sale_id = ?",
+            f"SELECT {_ENTRY_COLUMNS} FROM sales WHERE sale_id = ?",
             (sale_id,),
         )
         return _entry(rows[0]) if rows else None
@@ -274,19 +272,23 @@ class SQLiteJournal(Journal):
                     "as the first run did"
                 )
             db.execute(
-                "INSERT INTO sales (sale_id, idempotency_key, state, attempts, updated_at) "
-                "VALUES (?, ?, 'attempted', 1, ?) ON CONFLICT (sale_id) DO UPDATE SET "
+                "INSERT INTO sales (sale_id, idempotency_key, state, attempts, updated_at, "
+                "attempted_at) "
+                "VALUES (?, ?, 'attempted', 1, ?, ?) ON CONFLICT (sale_id) DO UPDATE SET "
                 "attempts = attempts + 1, updated_at = excluded.updated_at, "
-                "state = CASE WHEN state = 'issued' THEN 'issued' ELSE 'attempted' END",
-                (sale_id, idempotency_key, now),
+                "state = CASE WHEN state = 'issued' THEN 'issued' ELSE 'attempted' END, "
+                # an outcome still unknown keeps the time its attempts began (OpenFactura's
+                # 24 h for the key run from the first); after a known one they begin again
+                "attempted_at = CASE WHEN state = 'attempted' "
+                "THEN COALESCE(attempted_at, updated_at) ELSE excluded.attempted_at END",
+                (sale_id, idempotency_key, now, now),
             )
             db.execute(
                 "INSERT INTO events (sale_id, kind, detail, at) VALUES (?, 'attempt', ?, ?)",
                 (sale_id, idempotency_key, now),
             )
             entry = db.execute(
-                "SELECT sale_id, idempotency_key, state, attempts, token, folio, error, "
-                "document FROM sales WHERE sale_id = ?",
+                f"SELECT {_ENTRY_COLUMNS} FROM sales WHERE sale_id = ?",
                 (sale_id,),
             ).fetchone()
         return _entry(entry)
@@ -332,10 +334,7 @@ class SQLiteJournal(Journal):
         )
 
     def entries(self) -> Iterator[JournalEntry]:
-        rows = self._read(
-            "SELECT sale_id, idempotency_key, state, attempts, token, folio, error, document "
-            "FROM sales ORDER BY seq"
-        )
+        rows = self._read(f"SELECT {_ENTRY_COLUMNS} FROM sales ORDER BY seq")
         return iter([_entry(row) for row in rows])
 
     def close(self) -> None:
@@ -349,6 +348,37 @@ _JOURNAL_COLUMNS = {
     "events": {"sale_id", "kind", "detail", "at"},
 }
 """The tables of a journal and the columns each has had since the first release."""
+
+
+_NEW_COLUMNS = (
+    ("document", "TEXT"),  # what identifies an issued document
+    ("attempted_at", "REAL"),  # when the attempts of an unknown outcome began
+)
+"""Columns of ``sales`` a journal written by an earlier release lacks, in the order added."""
+
+
+def _add_new_columns(db: sqlite3.Connection) -> None:
+    """Give a journal written by an earlier release the columns it lacks, in one transaction
+    that reads the columns again: two batches opening such a journal together both succeed.
+    A journal that has them all is not written to (it may be a read-only copy)."""
+    if not _missing_columns(db):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for name, kind in _missing_columns(db):
+            db.execute(f"ALTER TABLE sales ADD COLUMN {name} {kind}")
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        raise
+
+
+def _missing_columns(db: sqlite3.Connection) -> list[tuple[str, str]]:
+    """The columns of ``_NEW_COLUMNS`` the journal's ``sales`` lacks."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(sales)")}
+    return [(name, kind) for name, kind in _NEW_COLUMNS if name not in columns]
 
 
 def _foreign_tables(db: sqlite3.Connection) -> list[str]:
@@ -376,7 +406,15 @@ def _is_not_a_database(exc: sqlite3.DatabaseError) -> bool:
     return "not a database" in text or "malformed" in text
 
 
+_ENTRY_COLUMNS = (
+    "sale_id, idempotency_key, state, attempts, token, folio, error, document, "
+    "CASE WHEN state = 'attempted' THEN COALESCE(attempted_at, updated_at) END"
+)
+"""What ``_entry`` reads: an attempted sale recorded before ``attempted_at`` was kept has its
+last attempt's time, the best known."""
+
+
 def _entry(row: tuple[Any, ...]) -> JournalEntry:
-    sale_id, key, state, attempts, token, folio, error, document = row
+    sale_id, key, state, attempts, token, folio, error, document, attempted_at = row
     identity = None if document is None else json.loads(document)
-    return JournalEntry(sale_id, key, state, attempts, token, folio, error, identity)
+    return JournalEntry(sale_id, key, state, attempts, token, folio, error, identity, attempted_at)

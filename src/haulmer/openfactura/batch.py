@@ -66,6 +66,10 @@ JournalArg = Journal | str | os.PathLike[str] | None
 MAX_CONCURRENCY = 64
 """More emissions in flight than this only queue behind Haulmer's 3 requests a second."""
 
+RESEND_WINDOW = 23 * 3600.0
+"""Seconds after its first attempt that a sale of unknown outcome is still sent again: OpenFactura
+remembers an Idempotency-Key for 24 h, less an hour for clocks that disagree and slow attempts."""
+
 MAX_SALE_ID_LENGTH = 255
 """A sale's id is sent as its Idempotency-Key header: one line of printable ASCII, this long."""
 
@@ -152,6 +156,7 @@ class EmissionBatch:
         base_url: str | None = None,
         options: Mapping[str, Any],
         today: Callable[[], dt.date] | None = None,
+        now: Callable[[], float] | None = None,
     ) -> None:
         if isinstance(sales, (str, bytes, Mapping)) or not isinstance(sales, Iterable):
             raise ValidationError(
@@ -190,6 +195,9 @@ class EmissionBatch:
         self._today = today
         """Today in Chile by the client's clock, read as each sale is sent (a FchEmis after it
         is refused); None leaves the day unchecked."""
+        self._now = now
+        """The client's wall clock (POSIX seconds), against the journal's ``attempted_at``;
+        None sends a sale of unknown outcome again at any age."""
         self._on_progress = on_progress
         self._total = len(sales) if isinstance(sales, Sized) else None
         self._journal_arg = _checked_journal(journal, api_key)
@@ -312,6 +320,8 @@ class EmissionBatch:
             entry: JournalEntry | None = yield Blocking(partial(journal.lookup, sale_id))
             if entry is not None and entry.state == "issued" and entry.token:
                 return self._from_journal(index, sale_id, document, entry)
+            if entry is not None and entry.state == "attempted" and self._key_forgotten(entry):
+                return SaleResult(index, sale_id, error=_outcome_unknown(self._name(index), entry))
         if self._stop is not None:  # refused while this sale waited its turn: left unsent
             stopped_at, stopped_id, refused = self._stop
             raise _stopped(stopped_at, self._name(stopped_at), stopped_id, refused)
@@ -338,7 +348,9 @@ class EmissionBatch:
                 with self._lock:  # before the journal's writes: no sale starts after this
                     if self._stop is None:
                         self._stop = (index, sale_id, refusal)
-            if journal is not None:
+            # a failure that may have issued the document leaves the sale attempted: its outcome
+            # is unknown, and a rerun after OpenFactura forgets the key must not send it
+            if journal is not None and not getattr(error, "may_have_been_carried_out", False):
                 failure = f"{type(error).__name__}: {error}"
                 yield Blocking(partial(journal.record_failed, sale_id, failure))
             if refusal is not None:
@@ -378,6 +390,13 @@ class EmissionBatch:
             self._open_sends -= 1
             self._maybe_issued = True
         return emitted
+
+    def _key_forgotten(self, entry: JournalEntry) -> bool:
+        """Whether OpenFactura may have forgotten the key of ``entry``, an attempted sale: sent
+        again, it could be issued a second time."""
+        if self._now is None or entry.attempted_at is None:
+            return False
+        return self._now() - entry.attempted_at >= RESEND_WINDOW
 
     def _bind_journal(self) -> None:
         """Tie the journal to the key and the OpenFactura of this batch before its first sale
@@ -496,6 +515,24 @@ def _id_reused(
         f"(token {entry.token}, recorded in the journal): {'; '.join(differences)}. Nothing was "
         "sent. Give each sale an id of its own (it is the sale's idempotency key); the document "
         "already issued under this id is fetched with documents.json(token)"
+    )
+
+
+def _outcome_unknown(name: str, entry: JournalEntry) -> ValidationError:
+    """The error of a sale (``name``) sent more than ``RESEND_WINDOW`` ago whose outcome the
+    journal never learnt: nothing is sent, and it says how to settle it."""
+    assert entry.attempted_at is not None
+    when = dt.datetime.fromtimestamp(entry.attempted_at, dt.timezone.utc)
+    sale_id = shown(entry.sale_id, 300)
+    return ValidationError(
+        f"{name}: the id {sale_id} was first sent at {when:%Y-%m-%d %H:%M} UTC and what came of "
+        "it was never learnt (the batch was stopped, or the answer lost). OpenFactura remembers "
+        "an Idempotency-Key for 24 h only, so sent again now it could be issued twice: nothing "
+        "was sent. Look for it among the documents issued since then "
+        "(documents.list_issued), then record what you find in the journal: "
+        f"journal.record_issued({sale_id}, token=..., folio=...) if it was issued (the batch "
+        f"then answers it from the journal), journal.record_failed({sale_id}, 'not issued') "
+        "if not (the next run sends it)"
     )
 
 

@@ -210,6 +210,7 @@ class AsyncDocuments(AsyncAPIResource):
             },
             options=call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             today=self._today,
+            now=self._now,
         )
         runner = AsyncOrderedRunner(
             self._run,
@@ -502,6 +503,11 @@ class AsyncDocuments(AsyncAPIResource):
                 today=self._today(),
             ),
         )
+
+    def _now(self) -> float:
+        """Now by the client's wall clock (``now=``), as POSIX seconds."""
+        now: dt.datetime = self._client._now()
+        return now.timestamp()
 
     def _today(self) -> dt.date:
         """Today in Chile by the client's wall clock (``now=``), which the fake's clients share."""

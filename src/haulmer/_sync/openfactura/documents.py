@@ -211,6 +211,7 @@ class Documents(SyncAPIResource):
             },
             options=call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
             today=self._today,
+            now=self._now,
         )
         runner = OrderedRunner(
             self._run,
@@ -503,6 +504,11 @@ class Documents(SyncAPIResource):
                 today=self._today(),
             ),
         )
+
+    def _now(self) -> float:
+        """Now by the client's wall clock (``now=``), as POSIX seconds."""
+        now: dt.datetime = self._client._now()
+        return now.timestamp()
 
     def _today(self) -> dt.date:
         """Today in Chile by the client's wall clock (``now=``), which the fake's clients share."""

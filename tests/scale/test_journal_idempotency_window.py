@@ -1,0 +1,141 @@
+"""A sale whose outcome the journal never learnt is not sent again once OpenFactura may have
+forgotten its Idempotency-Key (24 h): sent then, it would be issued a second time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from haulmer.errors import ValidationError
+from haulmer.journal import SQLiteJournal
+from haulmer.ratelimit import api_key_fingerprint
+from haulmer.testing import FakeHaulmer
+
+from .sales import sales
+
+EMIT = "openfactura.documents.emit"
+
+
+@pytest.fixture
+def fake() -> FakeHaulmer:
+    return FakeHaulmer()
+
+
+def _emitted(fake: FakeHaulmer) -> int:
+    return len(fake.openfactura_state.documents)
+
+
+def _crashed_during_the_send(fake: FakeHaulmer, journal_path: Path, sale: dict[str, Any]) -> str:
+    """A first run killed after OpenFactura issued ``sale``, before the journal recorded it."""
+    with fake.client() as client:
+        issued = client.openfactura.documents.emit(sale["document"], idempotency_key=sale["id"])
+        with SQLiteJournal(journal_path) as journal:
+            journal.bind(api_key_fingerprint(client._config.api_key or ""))
+            journal.record_attempt(sale["id"], sale["id"])
+    return issued.token
+
+
+def test_a_sale_attempted_more_than_a_day_ago_is_not_sent_again(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    batch = sales(2, fake.clock.today())
+    _crashed_during_the_send(fake, tmp_path / "j.db", batch[0])
+    fake.clock.advance(hours=25)  # OpenFactura no longer remembers the key
+    with fake.client() as client:
+        results = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
+    assert [r.status for r in results] == ["failed", "issued"]
+    assert isinstance(results[0].error, ValidationError)
+    message = str(results[0].error)
+    for said in ("24 h", "issued twice", "record_issued", "record_failed"):
+        assert said in message
+    assert _emitted(fake) == 2  # the first sale once, the second once
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        assert journal.lookup(batch[0]["id"]).state == "attempted"  # type: ignore[union-attr]
+
+
+def test_a_sale_attempted_within_the_day_is_sent_again_and_returned(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    batch = sales(1, fake.clock.today())
+    token = _crashed_during_the_send(fake, tmp_path / "j.db", batch[0])
+    fake.clock.advance(hours=20)
+    with fake.client() as client:
+        (result,) = client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+    assert result.status == "already_issued"
+    assert result.document is not None
+    assert result.document.token == token
+    assert _emitted(fake) == 1
+
+
+def test_a_sale_whose_answer_was_lost_is_not_sent_again_a_day_later(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    batch = sales(1, fake.clock.today())
+    fake.control.drop_connection(EMIT, when="after")
+    with fake.client() as client:
+        (lost,) = client.openfactura.documents.emit_many(
+            batch, journal=tmp_path / "j.db", max_retries=0
+        )
+    assert getattr(lost.error, "may_have_been_carried_out", False)
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        assert journal.lookup(batch[0]["id"]).state == "attempted"  # type: ignore[union-attr]
+    fake.clock.advance(hours=25)
+    with fake.client() as client:
+        (again,) = client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+    assert again.status == "failed"
+    assert "issued twice" in str(again.error)
+    assert _emitted(fake) == 1
+
+
+def test_the_day_counts_from_the_first_attempt_whose_outcome_is_unknown(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    batch = sales(1, fake.clock.today())
+    fake.control.drop_connection(EMIT, when="after", times=2)
+    with fake.client() as client:
+        list(
+            client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db", max_retries=0)
+        )
+        fake.clock.advance(hours=20)
+        list(
+            client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db", max_retries=0)
+        )
+        fake.clock.advance(hours=5)  # 5 h after the second attempt, 25 h after the first
+        (third,) = client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+    assert third.status == "failed"
+    assert "issued twice" in str(third.error)
+    assert _emitted(fake) == 1
+
+
+def test_a_sale_that_failed_without_issuing_is_sent_again_any_day(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    batch = sales(1, fake.clock.today())
+    fake.control.fail_next(EMIT, status=400, code="OF-10", times=1)
+    with fake.client() as client:
+        (refused,) = client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+        assert refused.status == "failed"
+        fake.clock.advance(hours=25)
+        (again,) = client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+    assert again.status == "issued"
+    assert _emitted(fake) == 1
+
+
+def test_a_sale_resolved_by_hand_after_a_day_is_answered_or_sent(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    """What the error says to do: record what was found, and the batch follows it."""
+    batch = sales(2, fake.clock.today())
+    token = _crashed_during_the_send(fake, tmp_path / "j.db", batch[0])
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        journal.record_attempt(batch[1]["id"], batch[1]["id"])  # killed before it was sent
+    fake.clock.advance(hours=25)
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        journal.record_issued(batch[0]["id"], token=token, folio=None)
+        journal.record_failed(batch[1]["id"], "not issued (checked in the issued list)")
+    with fake.client() as client:
+        results = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
+    assert [r.status for r in results] == ["already_issued", "issued"]
+    assert _emitted(fake) == 2
