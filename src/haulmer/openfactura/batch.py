@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal, TypeGuard
+from typing import Any, Literal, TypeGuard, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from haulmer._core.plans import Blocking, Plan
@@ -53,6 +53,8 @@ __all__ = [
     "SaleKey",
     "SaleResult",
 ]
+
+T = TypeVar("T")
 
 SaleKey = str | Callable[[Any], object]
 """How to get a sale's id: a field name (a mapping's key or an attribute) or a function."""
@@ -230,7 +232,17 @@ class EmissionBatch:
         else:
             opened, owns = SQLiteJournal(journal), True
         try:  # tied at the first send: see _bind_journal
-            opened.check_binding(*self._binding)
+            try:
+                opened.check_binding(*self._binding)
+            except HaulmerError:
+                raise
+            except Exception as exc:  # a store of one's own that failed
+                raise _journal_failed(
+                    opened,
+                    "check which API key and OpenFactura it is tied to",
+                    exc,
+                    "nothing was sent",
+                ) from exc
         except BaseException:
             if owns:
                 opened.close()
@@ -316,8 +328,13 @@ class EmissionBatch:
         The journal's reads and writes are ``Blocking`` steps: the asyncio client runs them in
         a worker thread, so a slow disk does not hold up its event loop."""
         journal = self._journal
+        name = self._name(index)
         if journal is not None:
-            entry: JournalEntry | None = yield Blocking(partial(journal.lookup, sale_id))
+            entry: JournalEntry | None = yield from _journal_step(
+                journal, partial(journal.lookup, sale_id), f"look up {name}", sale_id
+            )
+            if entry is not None and entry.sale_id != sale_id:
+                raise _answered_for_another(journal, sale_id, entry)
             if entry is not None and entry.state == "issued" and entry.token:
                 return self._from_journal(index, sale_id, document, entry)
             if entry is not None and entry.state == "attempted" and self._key_forgotten(entry):
@@ -326,8 +343,15 @@ class EmissionBatch:
             stopped_at, stopped_id, refused = self._stop
             raise _stopped(stopped_at, self._name(stopped_at), stopped_id, refused)
         if journal is not None:  # tied first, then the attempt: see _bind_journal
-            yield Blocking(self._bind_journal)
-            yield Blocking(partial(journal.record_attempt, sale_id, sale_id))
+            yield from _journal_step(
+                journal, self._bind_journal, f"tie itself to the API key before {name}", sale_id
+            )
+            yield from _journal_step(
+                journal,
+                partial(journal.record_attempt, sale_id, sale_id),
+                f"record the attempt of {name}",
+                sale_id,
+            )
         try:
             emission = build_emission(
                 document,
@@ -352,7 +376,10 @@ class EmissionBatch:
             # is unknown, and a rerun after OpenFactura forgets the key must not send it
             if journal is not None and not getattr(error, "may_have_been_carried_out", False):
                 failure = f"{type(error).__name__}: {error}"
-                yield Blocking(partial(journal.record_failed, sale_id, failure))
+                try:
+                    yield Blocking(partial(journal.record_failed, sale_id, failure))
+                except Exception as exc:
+                    raise _failure_unrecorded(journal, name, sale_id, failure, exc) from exc
             if refusal is not None:
                 raise _stopped(index, self._name(index), sale_id, refusal) from error
             return SaleResult(index, sale_id, error=error)
@@ -533,6 +560,58 @@ def _outcome_unknown(name: str, entry: JournalEntry) -> ValidationError:
         f"journal.record_issued({sale_id}, token=..., folio=...) if it was issued (the batch "
         f"then answers it from the journal), journal.record_failed({sale_id}, 'not issued') "
         "if not (the next run sends it)"
+    )
+
+
+def _journal_step(journal: Journal, call: Callable[[], T], doing: str, sale_id: str) -> Plan[T]:
+    """``call``, the journal's work before a sale is sent, as a ``Blocking`` step: an error of a
+    store of one's own (not the SDK's own errors, which say what they are) ends the batch as a
+    ``ConfigurationError`` naming the step and the sale."""
+    try:
+        result: T = yield Blocking(call)
+    except HaulmerError:
+        raise
+    except Exception as exc:
+        raise _journal_failed(journal, f"{doing} ({shown(sale_id, 300)})", exc) from exc
+    return result
+
+
+def _journal_failed(
+    journal: Journal, doing: str, exc: Exception, sent: str = "nothing was sent for it"
+) -> ConfigurationError:
+    """The error ending a batch whose journal (one's own store) raised ``exc`` while ``doing``
+    what comes before a sale is sent (``sent`` says so)."""
+    return ConfigurationError(
+        f"The journal ({type(journal).__name__}) could not {doing}: {type(exc).__name__}: "
+        f"{cut(str(exc), 500)}; {sent}. Run the batch again once the journal works: the sales "
+        "it records as issued are not sent again"
+    )
+
+
+def _answered_for_another(
+    journal: Journal, sale_id: str, entry: JournalEntry
+) -> ConfigurationError:
+    """The error ending a batch whose journal answered the lookup of ``sale_id`` with ``entry``,
+    another sale's: its document is not this sale's, and nothing the journal says can be
+    trusted."""
+    return ConfigurationError(
+        f"The journal ({type(journal).__name__}) answered lookup({shown(sale_id, 300)}) with "
+        f"the entry of {shown(entry.sale_id, 300)}: a journal's lookup returns the sale asked "
+        "for, or None. Nothing was sent for it; fix the journal's lookup, then run the batch "
+        "again"
+    )
+
+
+def _failure_unrecorded(
+    journal: Journal, name: str, sale_id: str, failure: str, exc: Exception
+) -> ConfigurationError:
+    """The error ending a batch whose journal could not record that a sale (``name``) failed
+    with ``failure``, an error that issued nothing: it says both."""
+    return ConfigurationError(
+        f"{name} ({shown(sale_id, 300)}) failed ({cut(failure, 1000)}) and the journal "
+        f"({type(journal).__name__}) could not record that ({type(exc).__name__}: "
+        f"{cut(str(exc), 500)}): nothing was issued for it. Run the batch again once the "
+        "journal can be written: the sale is sent again then"
     )
 
 
