@@ -119,6 +119,12 @@ def test_a_path_with_a_nul_byte_is_a_configuration_error_naming_it(tmp_path: Pat
     assert "name a file" in str(caught.value)
 
 
+def test_sqlites_in_memory_name_is_refused_as_a_journal_lost_with_the_process() -> None:
+    with pytest.raises(ConfigurationError, match="in-memory database") as caught:
+        SQLiteJournal(":memory:")
+    assert "--journal emissions.db" in str(caught.value)
+
+
 def test_a_path_with_spaces_and_a_tilde_n_holds_a_journal(tmp_path: Path) -> None:
     folder = tmp_path / "ventas de año" / "cierre diario"
     folder.mkdir(parents=True)

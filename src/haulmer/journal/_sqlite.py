@@ -97,6 +97,12 @@ class SQLiteJournal(Journal):
                 f"The journal path {shown(str(self.path), 300)} holds a NUL byte, which no file "
                 "name can: name a file, such as --journal emissions.db (created if new)"
             )
+        if str(self.path) == ":memory:":  # SQLite's name for a database in memory, not a file
+            raise ConfigurationError(
+                "The journal ':memory:' is SQLite's in-memory database, lost when the process "
+                "ends: a rerun after a crash would find nothing of this batch. Name a file, "
+                "such as --journal emissions.db (created if new)"
+            )
         if self.path.is_dir():
             raise ConfigurationError(
                 f"The journal {shown(str(self.path), 300)} is a folder: name a file, such as "
