@@ -347,6 +347,7 @@ def _result_line(result: Any, numbered: NumberedSale, key: str, output: TextIO) 
             "token": document.token if document else None,
             "folio": document.folio if document else None,
             "error": f"{type(result.error).__name__}: {result.error}" if result.error else None,
+            "may_have_been_issued": result.may_have_been_issued,
         },
         output,
     )
@@ -379,7 +380,7 @@ def emit_batch(args: argparse.Namespace) -> int:
     if rate_limit is True:
         rate_limit = None if _env_url() else True  # HAULMER_RATE_LIMIT_URL, else this process
     output: TextIO = sys.stdout
-    failed = reported = 0
+    failed = reported = maybe_issued = 0
     try:
         with Haulmer(
             environment=args.environment,
@@ -398,6 +399,7 @@ def emit_batch(args: argparse.Namespace) -> int:
             )
             for result in results:
                 failed += not result.ok
+                maybe_issued += result.may_have_been_issued
                 reported += 1
                 line = _result_line(result, sales[result.index], args.key, output)
                 output.write(line + "\n")
@@ -437,6 +439,13 @@ def emit_batch(args: argparse.Namespace) -> int:
             "command again to retry them",
             file=sys.stderr,
         )
+        if maybe_issued:
+            print(
+                f"haulmer: {maybe_issued} of them may have been issued (their answer was lost: "
+                '"may_have_been_issued": true): run the same command again within 24 hours to '
+                "get their documents under their ids, never under another id",
+                file=sys.stderr,
+            )
         return EXIT_FAILED_SALES
     return EXIT_OK
 

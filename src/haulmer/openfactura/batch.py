@@ -116,6 +116,12 @@ class SaleResult:
         return self.document is not None
 
     @property
+    def may_have_been_issued(self) -> bool:
+        """Whether the sale failed yet its document may exist (its answer lost): run the batch
+        again within 24 h to get the document under the sale's id, never under another id."""
+        return bool(getattr(self.error, "may_have_been_carried_out", False))
+
+    @property
     def status(self) -> Literal["issued", "already_issued", "failed"]:
         """``issued`` now, ``already_issued`` earlier (journal or OF-06), or ``failed``."""
         if self.document is None:
@@ -125,7 +131,8 @@ class SaleResult:
 
 @dataclass(frozen=True)
 class BatchProgress:
-    """Where a batch stands after ``last``: counts so far (``total`` None for an iterator)."""
+    """Where a batch stands after ``last``: counts so far (``total`` None for an iterator);
+    ``may_have_been_issued`` counts the failed sales whose document may exist."""
 
     done: int
     total: int | None
@@ -133,6 +140,7 @@ class BatchProgress:
     already_issued: int
     failed: int
     last: SaleResult
+    may_have_been_issued: int = 0
 
 
 def _field(sale: Any, name: str) -> Any:
@@ -219,7 +227,7 @@ class EmissionBatch:
         """The first refusal of the whole account: the batch starts no sale after it."""
         self._seen: set[str] = set()
         self._lock = ForkSafeLock()
-        self._done = self._issued = self._already = self._failed = 0
+        self._done = self._issued = self._already = self._failed = self._maybe = 0
 
     def open_journal(self) -> None:
         """Open the journal (a path's SQLite file, created if missing) and bind it to the API
@@ -471,8 +479,15 @@ class EmissionBatch:
                 self._already += 1
             else:
                 self._failed += 1
+                self._maybe += result.may_have_been_issued
             progress = BatchProgress(
-                self._done, self._total, self._issued, self._already, self._failed, result
+                self._done,
+                self._total,
+                self._issued,
+                self._already,
+                self._failed,
+                result,
+                self._maybe,
             )
         if self._on_progress is not None:
             self._on_progress(progress)
