@@ -302,3 +302,24 @@ def test_a_batch_whose_documents_were_all_refused_leaves_the_journal_free(
     assert [r.status for r in results] == ["failed"] * 3
     with SQLiteJournal(tmp_path / "j.db") as journal:
         journal.check_binding(api_key_fingerprint(WRONG_KEY), None)  # free for any key
+
+
+class _CannotRelease(SQLiteJournal):
+    """A journal whose disk fills up as the batch ends: it cannot be untied."""
+
+    def release(self, api_key_fingerprint: str) -> None:
+        self._here.execute("PRAGMA query_only = 1")
+        super().release(api_key_fingerprint)
+
+
+def test_a_journal_that_cannot_be_untied_does_not_hide_why_the_batch_stopped(
+    fake: FakeHaulmer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    journal = _CannotRelease(tmp_path / "j.db")
+    with fake.client(api_key=WRONG_KEY) as client, pytest.raises(BatchStoppedError) as stopped:
+        list(client.openfactura.documents.emit_many(sales(3, fake.clock.today()), journal=journal))
+    journal.close()
+    assert isinstance(stopped.value.error, AuthenticationError)
+    (warning,) = [r for r in caplog.records if "could not be untied" in r.getMessage()]
+    assert "a new journal file" in warning.getMessage()
+    assert WRONG_KEY not in warning.getMessage()

@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any, Literal, TypeGuard, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+from haulmer._core.log import logger
 from haulmer._core.plans import Blocking, Plan
 from haulmer._forks import ForkSafeLock
 from haulmer._models import encode_json
@@ -266,10 +267,28 @@ class EmissionBatch:
             return
         with self._lock:
             issued_nothing = self._bound and not self._maybe_issued and not self._open_sends
-        if issued_nothing:  # another key can use the journal on the rerun
+        try:
+            if issued_nothing:  # another key can use the journal on the rerun
+                self._release(journal)
+        finally:
+            if self._owns_journal:
+                journal.close()
+
+    def _release(self, journal: Journal) -> None:
+        """Untie ``journal`` from the batch's key. A journal that cannot be written any more
+        stays tied, as one without ``release`` does: said in the log, since raising here would
+        hide the error the batch ends with (a key refused) behind the journal's."""
+        try:
             journal.release(self._binding[0])
-        if self._owns_journal:
-            journal.close()
+        except Exception as exc:
+            logger.warning(
+                "The journal (%s) could not be untied from the API key this batch used, which "
+                "issued nothing (%s: %s): a rerun with another key is refused until it uses a "
+                "new journal file",
+                type(journal).__name__,
+                type(exc).__name__,
+                cut(str(exc), 500),
+            )
 
     def plans(self) -> Iterator[Plan[SaleResult]]:
         """One plan per sale, in order; a sale whose id or document cannot be read, or whose
