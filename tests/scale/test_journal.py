@@ -356,6 +356,28 @@ def test_another_programs_database_is_refused_and_left_as_it_is(
     db.close()
 
 
+def test_a_journal_with_an_operators_view_and_table_added_is_still_a_journal(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "j.db"
+    with SQLiteJournal(path) as journal:
+        journal.record_attempt("s1", "s1")
+        journal.record_issued("s1", token="ab" * 32, folio=7)
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        CREATE VIEW issued AS SELECT sale_id, token, folio FROM sales WHERE state = 'issued';
+        CREATE TABLE reconciled (sale_id TEXT, checked_at TEXT);
+        """
+    )
+    db.close()
+    with SQLiteJournal(path) as journal:
+        assert journal.lookup("s1").token == "ab" * 32  # type: ignore[union-attr]
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT folio FROM issued").fetchall() == [(7,)]  # left as it was
+    db.close()
+
+
 @pytest.mark.parametrize(
     "damage",
     [

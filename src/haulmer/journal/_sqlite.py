@@ -390,19 +390,23 @@ def _missing_columns(db: sqlite3.Connection) -> list[tuple[str, str]]:
 def _foreign_tables(db: sqlite3.Connection) -> list[str]:
     """The tables of ``db`` that no journal has, or that have a journal's name but not its
     columns (another program's database, which a journal must not write to); empty for a new
-    file and for a journal, whole or still being created by another batch."""
+    file and for a journal, whole or still being created by another batch, and for a whole
+    journal to which tables or views of one's own were added (a report's view, say)."""
     names = [
         row[0]
         for row in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
         if not row[0].startswith("sqlite_")
     ]
     foreign = []
+    whole = set()
     for name in names:
         wanted = _JOURNAL_COLUMNS.get(name)
         columns = {row[1] for row in db.execute("SELECT * FROM pragma_table_info(?)", (name,))}
         if wanted is None or not wanted <= columns:
             foreign.append(name)
-    return foreign
+        else:
+            whole.add(name)
+    return [] if whole == set(_JOURNAL_COLUMNS) else foreign
 
 
 def _is_not_a_database(exc: sqlite3.DatabaseError) -> bool:
