@@ -239,6 +239,48 @@ def test_two_batches_opening_an_old_journal_together_both_open_it(
     assert seen == [[("document", "TEXT"), ("attempted_at", "REAL")]]
 
 
+def test_a_journal_locked_past_the_busy_wait_names_the_lock_not_the_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haulmer.journal import _sqlite
+
+    monkeypatch.setattr(_sqlite, "BUSY_TIMEOUT", 0.0)  # the wait ends at once: no real sleep
+    path = tmp_path / "j.db"
+    with SQLiteJournal(path) as journal:
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # an sqlite3 shell left with a transaction open
+        try:
+            with pytest.raises(ConfigurationError) as caught:
+                journal.record_attempt("s1", "s1")
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+    said = str(caught.value)
+    assert "database is locked" in said
+    assert "another program or batch held it" in said
+    assert "disk has room" not in said
+
+
+def test_a_journal_locked_past_the_busy_wait_while_opening_names_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haulmer.journal import _sqlite
+
+    monkeypatch.setattr(_sqlite, "BUSY_TIMEOUT", 0.0)  # the wait ends at once: no real sleep
+    path = tmp_path / "j.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program writing the file, not yet in WAL
+    try:
+        with pytest.raises(ConfigurationError) as caught:
+            SQLiteJournal(path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    said = str(caught.value)
+    assert "another program or batch held it" in said
+    assert "folder you can write to" not in said
+
+
 def _read_only(journal: SQLiteJournal) -> None:
     """Make ``journal``'s connection refuse writes, as a read-only file or a full disk does."""
     journal._here.execute("PRAGMA query_only = 1")

@@ -138,6 +138,8 @@ class SQLiteJournal(Journal):
             db.executescript(_SCHEMA)
             _add_new_columns(db)
         except sqlite3.Error as exc:
+            if _is_locked(exc):
+                raise self._unusable("open", exc) from exc
             raise ConfigurationError(
                 f"Cannot open the journal {shown(str(self.path), 300)} ({exc}): name a file in a "
                 "folder you can write to, such as --journal emissions.db"
@@ -176,7 +178,15 @@ class SQLiteJournal(Journal):
                 raise self._unusable("write to", exc) from exc
 
     def _unusable(self, doing: str, exc: sqlite3.Error) -> ConfigurationError:
-        """The error for a journal file that cannot be read or written any more."""
+        """The error for a journal file that cannot be read or written any more, or that another
+        connection kept locked past ``BUSY_TIMEOUT``."""
+        if _is_locked(exc):
+            return ConfigurationError(
+                f"Cannot {doing} the journal {shown(str(self.path), 300)} ({exc}): another "
+                f"program or batch held it for more than {BUSY_TIMEOUT:g} s (an sqlite3 shell or "
+                "a database browser with a transaction open, a copy being taken): end that, "
+                "then run the batch again"
+            )
         return ConfigurationError(
             f"Cannot {doing} the journal {shown(str(self.path), 300)} ({exc}): check that its "
             "disk has room and that the file is writable and intact, then run the batch again"
@@ -407,6 +417,11 @@ def _foreign_tables(db: sqlite3.Connection) -> list[str]:
         else:
             whole.add(name)
     return [] if whole == set(_JOURNAL_COLUMNS) else foreign
+
+
+def _is_locked(exc: sqlite3.Error) -> bool:
+    """Whether SQLite gave up waiting for another connection's lock."""
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
 
 
 def _is_not_a_database(exc: sqlite3.DatabaseError) -> bool:
