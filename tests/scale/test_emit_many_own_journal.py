@@ -127,3 +127,26 @@ def test_a_journal_that_cannot_check_its_binding_is_refused_before_any_sale(
     assert "could not check which API key and OpenFactura it is tied to" in str(raised.value)
     assert "_StoreDown: connection to the store lost; nothing was sent" in str(raised.value)
     assert not fake.openfactura_state.documents
+
+
+class _AnswersWithARow(SQLiteJournal):
+    """A store that hands back its own row type instead of a JournalEntry."""
+
+    def lookup(self, sale_id: str) -> JournalEntry | None:
+        entry = super().lookup(sale_id)
+        return None if entry is None else vars(entry)  # type: ignore[return-value]
+
+
+def test_a_journal_answering_with_something_else_than_an_entry_ends_the_batch_saying_so(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    batch = sales(1, fake.clock.today())
+    with fake.client() as client:
+        list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
+        journal = _AnswersWithARow(tmp_path / "j.db")
+        with pytest.raises(ConfigurationError) as raised:
+            list(client.openfactura.documents.emit_many(batch, journal=journal))
+        journal.close()
+    assert "lookup('sale-00000') returned a dict" in str(raised.value)
+    assert "a JournalEntry or None" in str(raised.value)
+    assert len(fake.openfactura_state.documents) == 1

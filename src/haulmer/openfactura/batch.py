@@ -360,6 +360,13 @@ class EmissionBatch:
             entry: JournalEntry | None = yield from _journal_step(
                 journal, partial(journal.lookup, sale_id), f"look up {name}", sale_id
             )
+            if entry is not None and not isinstance(entry, JournalEntry):
+                raise ConfigurationError(
+                    f"The journal ({type(journal).__name__}) lookup({shown(sale_id, 300)}) "
+                    f"returned a {type(entry).__name__}: a journal's lookup returns a "
+                    "JournalEntry or None. Nothing was sent for it; fix the journal's lookup, "
+                    "then run the batch again"
+                )
             if entry is not None and entry.sale_id != sale_id:
                 raise _answered_for_another(journal, sale_id, entry)
             if entry is not None and entry.state == "issued" and entry.token:
