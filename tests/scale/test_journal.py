@@ -125,6 +125,17 @@ def test_sqlites_in_memory_name_is_refused_as_a_journal_lost_with_the_process() 
     assert "--journal emissions.db" in str(caught.value)
 
 
+def test_a_fifo_given_as_the_journal_is_refused_and_nothing_is_written_beside_it(
+    tmp_path: Path,
+) -> None:
+    fifo = tmp_path / "journal.db"
+    os.mkfifo(fifo)  # as /dev/null or a named pipe: no file SQLite can keep a journal in
+    with pytest.raises(ConfigurationError, match="not a regular file") as caught:
+        SQLiteJournal(fifo)
+    assert "--journal emissions.db" in str(caught.value)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["journal.db"]
+
+
 def test_a_path_with_spaces_and_a_tilde_n_holds_a_journal(tmp_path: Path) -> None:
     folder = tmp_path / "ventas de año" / "cierre diario"
     folder.mkdir(parents=True)

@@ -103,6 +103,12 @@ class SQLiteJournal(Journal):
                 "ends: a rerun after a crash would find nothing of this batch. Name a file, "
                 "such as --journal emissions.db (created if new)"
             )
+        if self.path.exists() and not self.path.is_file() and not self.path.is_dir():
+            raise ConfigurationError(  # SQLite would write its -journal file beside it first
+                f"The journal {shown(str(self.path), 300)} is not a regular file (a device, a "
+                "named pipe or a socket), which cannot hold a journal: name a file, such as "
+                "--journal emissions.db (created if new)"
+            )
         if self.path.is_dir():
             raise ConfigurationError(
                 f"The journal {shown(str(self.path), 300)} is a folder: name a file, such as "
