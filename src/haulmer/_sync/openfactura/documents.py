@@ -189,7 +189,9 @@ class Documents(SyncAPIResource):
         recorded before it is sent and every result after, so a rerun after a crash issues each
         sale once and returns the documents already issued; the journal is opened by the call
         (by the asyncio client when the first result is asked for, in a worker thread, as its
-        reads and writes are). ``on_progress`` gets a ``BatchProgress`` after each sale.
+        reads and writes are). A sale sent 23 h or more ago whose outcome the journal never
+        learnt fails, nothing sent: OpenFactura remembers a key 24 h, and sent again it could be
+        issued twice. ``on_progress`` gets a ``BatchProgress`` after each sale.
         Arguments are checked before anything is sent.
         ``iva_exceptional`` as in ``emit``, for every sale. A refusal of the whole account (a
         wrong key: 401, 403, OF-04) sends no further sale and raises ``BatchStoppedError`` after
