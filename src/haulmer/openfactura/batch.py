@@ -371,8 +371,10 @@ class EmissionBatch:
                 raise _answered_for_another(journal, sale_id, entry)
             if entry is not None and entry.state == "issued" and entry.token:
                 return self._from_journal(index, sale_id, document, entry)
-            if entry is not None and entry.state == "attempted" and self._key_forgotten(entry):
-                return SaleResult(index, sale_id, error=_outcome_unknown(self._name(index), entry))
+            if entry is not None and entry.state == "attempted":
+                since = self._key_forgotten_since(entry)
+                if since is not None:
+                    return SaleResult(index, sale_id, error=_outcome_unknown(name, sale_id, since))
         if self._stop is not None:  # refused while this sale waited its turn: left unsent
             stopped_at, stopped_id, refused = self._stop
             raise _stopped(stopped_at, self._name(stopped_at), stopped_id, refused)
@@ -452,12 +454,13 @@ class EmissionBatch:
             self._maybe_issued = True
         return emitted
 
-    def _key_forgotten(self, entry: JournalEntry) -> bool:
-        """Whether OpenFactura may have forgotten the key of ``entry``, an attempted sale: sent
-        again, it could be issued a second time."""
-        if self._now is None or entry.attempted_at is None:
-            return False
-        return self._now() - entry.attempted_at >= RESEND_WINDOW
+    def _key_forgotten_since(self, entry: JournalEntry) -> float | None:
+        """When ``entry``, an attempted sale, was first sent, if OpenFactura may have forgotten
+        its key since (sent again, it could be issued a second time); None if it remembers."""
+        since = entry.attempted_at
+        if self._now is None or since is None or self._now() - since < RESEND_WINDOW:
+            return None
+        return since
 
     def _bind_journal(self) -> None:
         """Tie the journal to the key and the OpenFactura of this batch before its first sale
@@ -586,12 +589,11 @@ def _id_reused(
     )
 
 
-def _outcome_unknown(name: str, entry: JournalEntry) -> ValidationError:
-    """The error of a sale (``name``) sent more than ``RESEND_WINDOW`` ago whose outcome the
-    journal never learnt: nothing is sent, and it says how to settle it."""
-    assert entry.attempted_at is not None
-    when = dt.datetime.fromtimestamp(entry.attempted_at, dt.timezone.utc)
-    sale_id = shown(entry.sale_id, 300)
+def _outcome_unknown(name: str, sale_id: str, since: float) -> ValidationError:
+    """The error of a sale (``name``) first sent at ``since``, ``RESEND_WINDOW`` or more ago,
+    whose outcome the journal never learnt: nothing is sent, and it says how to settle it."""
+    when = dt.datetime.fromtimestamp(since, dt.timezone.utc)
+    sale_id = shown(sale_id, 300)
     return ValidationError(
         f"{name}: the id {sale_id} was first sent at {when:%Y-%m-%d %H:%M} UTC and what came of "
         "it was never learnt (the batch was stopped, or the answer lost). OpenFactura remembers "
