@@ -139,3 +139,19 @@ def test_a_sale_resolved_by_hand_after_a_day_is_answered_or_sent(
         results = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
     assert [r.status for r in results] == ["already_issued", "issued"]
     assert _emitted(fake) == 2
+
+
+async def test_on_the_async_face_too_a_sale_attempted_a_day_ago_is_not_sent_again(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    batch = sales(1, fake.clock.today())
+    _crashed_during_the_send(fake, tmp_path / "j.db", batch[0])
+    fake.clock.advance(hours=25)
+    async with fake.async_client() as client:
+        results = [
+            r
+            async for r in client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+        ]
+    assert [r.status for r in results] == ["failed"]
+    assert "issued twice" in str(results[0].error)
+    assert _emitted(fake) == 1
