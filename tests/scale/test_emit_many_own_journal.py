@@ -4,6 +4,7 @@ ends with a ConfigurationError naming the journal's step, the sale, and what was
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +151,29 @@ def test_a_journal_answering_with_something_else_than_an_entry_ends_the_batch_sa
     assert "lookup('sale-00000') returned a dict" in str(raised.value)
     assert "a JournalEntry or None" in str(raised.value)
     assert len(fake.openfactura_state.documents) == 1
+
+
+class _NeverRecordsIssued(SQLiteJournal):
+    """A journal whose store goes down after recording each attempt: no document is recorded."""
+
+    def record_issued(self, sale_id: str, **recorded: Any) -> None:
+        raise _StoreDown("connection to the store lost")
+
+
+def test_every_document_issued_that_the_journal_could_not_record_is_named(
+    fake: FakeHaulmer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The batch ends with the first such error; the other sales in flight are named too."""
+    journal = _NeverRecordsIssued(tmp_path / "j.db")
+    with fake.client() as client, pytest.raises(ConfigurationError) as raised:
+        list(
+            client.openfactura.documents.emit_many(
+                sales(3, fake.clock.today()), journal=journal, concurrency=3
+            )
+        )
+    journal.close()
+    issued = fake.openfactura_state.documents
+    assert len(issued) == 3  # all three were in flight
+    said = str(raised.value) + "\n".join(r.getMessage() for r in caplog.records)
+    for document in issued:
+        assert f"was issued (token {document.token}, folio {document.folio})" in said

@@ -432,7 +432,11 @@ class EmissionBatch:
                     )
                 )
             except Exception as exc:
-                raise _unrecorded(self._name(index), sale_id, emitted, exc) from exc
+                unrecorded = _unrecorded(name, sale_id, emitted, exc)
+                # the batch ends with one error: the other sales in flight whose documents the
+                # journal could not record are named here, so that none goes unreported
+                logger.warning("%s", unrecorded)
+                raise unrecorded from exc
         return SaleResult(index, sale_id, emitted)
 
     def _sent(self, emission: Emission) -> Plan[EmittedDocument]:
