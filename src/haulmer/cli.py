@@ -420,6 +420,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "haulmer emit-batch ventas.jsonl --journal emisiones.db > resultados.jsonl",
         "haulmer emit-batch ventas.jsonl --journal emisiones.db --environment sandbox",
     ),
+    "journal": (
+        "haulmer journal emisiones.db --state attempted   # sales whose outcome is unknown",
+        "haulmer journal emisiones.db --issued venta-17 --token e4b1c09a --folio 4512",
+        "haulmer journal emisiones.db --not-issued venta-18   # the next run sends it",
+    ),
 }
 """Command lines shown under each command's --help (a test parses every one)."""
 
@@ -439,7 +444,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="haulmer",
         description="The haulmer SDK's command line: a demo against the embedded fake, tools "
         "for supporting an integration (verify, parse, rut, caf, serve), pdf, which prints "
-        "a DTE, and emit-batch, which issues a file of sales resumably.",
+        "a DTE, emit-batch, which issues a file of sales resumably, and journal, which reads its "
+        "journal.",
     )
     from haulmer._version import __version__
 
@@ -465,6 +471,9 @@ def build_parser() -> argparse.ArgumentParser:
     from haulmer._batch_command import add_emit_batch_command
 
     add_emit_batch_command(commands)
+    from haulmer._journal_command import add_journal_command
+
+    add_journal_command(commands)
     for name, command in commands.choices.items():
         command.formatter_class = _HelpFormatter
         command.epilog = "examples:\n" + "".join(f"  {line}\n" for line in EXAMPLES[name])

@@ -606,7 +606,8 @@ def _outcome_unknown(name: str, sale_id: str, since: float) -> ValidationError:
         "(documents.list_issued), then record what you find in the journal: "
         f"journal.record_issued({sale_id}, token=..., folio=...) if it was issued (the batch "
         f"then answers it from the journal), journal.record_failed({sale_id}, 'not issued') "
-        "if not (the next run sends it)"
+        "if not (the next run sends it); on the command line, haulmer journal FILE.db "
+        f"--issued {sale_id} --token ... or --not-issued {sale_id}"
     )
 
 

@@ -1,0 +1,167 @@
+"""``haulmer journal FILE.db``: read an emission journal, and settle a sale whose outcome it lacks.
+
+A sale first sent 23 hours ago or more whose answer was never learnt is not sent again by
+``emit-batch`` (OpenFactura forgets an Idempotency-Key after 24 h, so it could be issued twice):
+the operator looks for it among the documents issued, then records here what was found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from haulmer._shown import shown
+from haulmer.errors import HaulmerError
+
+__all__ = ["SETTLED_NOT_ISSUED", "add_journal_command"]
+
+SETTLED_NOT_ISSUED = "settled by hand: not issued (haulmer journal --not-issued)"
+"""The error ``--not-issued`` records: the next run of the batch sends the sale again."""
+
+_STATES = ("attempted", "issued", "failed")
+
+
+def add_journal_command(commands: Any) -> None:
+    """Register ``journal`` on the ``haulmer`` command line."""
+    parser = commands.add_parser(
+        "journal",
+        help="list an emit-batch journal's sales, or record what came of a sale it lacks",
+        description="Without options, print every sale of the journal as a JSON line (its id, "
+        "state, attempts, token, folio, error and, for a sale whose outcome is unknown, when "
+        "it was first sent). emit-batch does not send again a sale first sent 23 hours ago or "
+        "more whose answer was never learnt (OpenFactura forgets an Idempotency-Key after 24 "
+        "hours): look for it among the documents issued since (documents.list_issued), then "
+        "record it with --issued ID --token TOKEN (the batch then answers it from the journal) "
+        "or --not-issued ID (the next run sends it). Exit status: 0 done, 2 the journal or the "
+        "sale cannot be used as asked (the message says why; nothing is recorded).",
+    )
+    parser.add_argument("journal", metavar="FILE.db", help="the SQLite journal of emit-batch")
+    parser.add_argument(
+        "--state", choices=_STATES, help="list only the sales in this state (default: every one)"
+    )
+    settle = parser.add_mutually_exclusive_group()
+    settle.add_argument(
+        "--issued", metavar="ID", help="record that the sale ID was issued (needs --token)"
+    )
+    settle.add_argument(
+        "--not-issued", metavar="ID", help="record that the sale ID was not issued: rerun sends it"
+    )
+    parser.add_argument("--token", help="with --issued: the document's OpenFactura token")
+    parser.add_argument(
+        "--folio", type=_folio, help="with --issued: the document's folio, when known"
+    )
+    parser.set_defaults(handler=_journal)
+
+
+def _folio(text: str) -> int:
+    """``--folio``: a folio, a whole number from 1."""
+    if not (text.isascii() and text.isdigit()) or int(text) < 1 or len(text) > 10:
+        raise argparse.ArgumentTypeError(f"a folio is a whole number from 1, not {shown(text)}")
+    return int(text)
+
+
+def _journal(args: argparse.Namespace) -> int:
+    settling = args.issued is not None or args.not_issued is not None
+    wrong = _wrong_options(args, settling)
+    if wrong:
+        print(f"haulmer journal: {wrong}", file=sys.stderr)
+        return 2
+    path = Path(args.journal)
+    if not path.is_file():  # SQLiteJournal would create an empty journal there
+        print(
+            f"haulmer journal: there is no journal at {shown(args.journal)}: give the file "
+            "emit-batch was given as --journal",
+            file=sys.stderr,
+        )
+        return 2
+    from haulmer.journal import SQLiteJournal
+
+    try:
+        journal = SQLiteJournal(path)
+    except HaulmerError as exc:
+        print(f"haulmer journal: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if settling:
+            return _settle(journal, args)
+        for entry in journal.entries():
+            if args.state is None or entry.state == args.state:
+                print(json.dumps(_row(entry), ensure_ascii=False))
+        return 0
+    except HaulmerError as exc:
+        print(f"haulmer journal: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        journal.close()
+
+
+def _wrong_options(args: argparse.Namespace, settling: bool) -> str | None:
+    """What is wrong with the options given together, or None."""
+    if settling and args.state is not None:
+        return "--state lists sales; give it without --issued or --not-issued"
+    if args.issued is not None and not (args.token or "").strip():
+        return "--issued needs --token: the token of the document found (documents.list_issued)"
+    if args.issued is None and (args.token is not None or args.folio is not None):
+        return "--token and --folio go with --issued ID"
+    if args.token is not None:
+        from haulmer.openfactura._checks import check_token
+
+        try:
+            args.token = check_token(args.token)
+        except HaulmerError as exc:
+            return f"--token: {exc}"
+    return None
+
+
+def _settle(journal: Any, args: argparse.Namespace) -> int:
+    """Record what the operator found of one sale; refuse what would contradict the journal."""
+    sale_id = args.issued if args.issued is not None else args.not_issued
+    entry = journal.lookup(sale_id)
+    name = shown(sale_id, 300)
+    if entry is None:
+        print(
+            f"haulmer journal: the journal has no sale {name}: it was never sent (emit-batch "
+            "sends it), or the id is written differently (haulmer journal FILE.db lists them)",
+            file=sys.stderr,
+        )
+        return 2
+    if entry.state == "issued":
+        if args.issued is not None and entry.token == args.token:
+            print(f"haulmer journal: {name} is recorded as issued with that token already")
+            return 0
+        print(
+            f"haulmer journal: {name} is recorded as issued (token {entry.token}): the journal "
+            "keeps it; a document issued twice is voided with a nota de crédito",
+            file=sys.stderr,
+        )
+        return 2
+    if args.issued is not None:
+        journal.record_issued(sale_id, token=args.token, folio=args.folio)
+        print(f"haulmer journal: {name} recorded as issued; emit-batch answers it from the journal")
+    else:
+        journal.record_failed(sale_id, SETTLED_NOT_ISSUED)
+        print(f"haulmer journal: {name} recorded as not issued; the next emit-batch run sends it")
+    return 0
+
+
+def _row(entry: Any) -> dict[str, Any]:
+    """One journal entry as a JSON object (no document identity: it is the journal's own)."""
+    since = entry.attempted_at if entry.state == "attempted" else None
+    first_sent = (
+        None
+        if since is None
+        else dt.datetime.fromtimestamp(since, dt.timezone.utc).isoformat(timespec="seconds")
+    )
+    return {
+        "id": entry.sale_id,
+        "state": entry.state,
+        "attempts": entry.attempts,
+        "token": entry.token,
+        "folio": entry.folio,
+        "error": entry.error,
+        "first_sent": first_sent,
+    }

@@ -1,0 +1,173 @@
+"""``haulmer journal FILE.db``: the sales of an emit-batch journal as JSON lines, and the
+settling by hand of a sale whose outcome the journal never learnt, which a batch no longer sends
+once OpenFactura may have forgotten its key (24 h)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from haulmer._journal_command import SETTLED_NOT_ISSUED
+from haulmer.cli import main
+from haulmer.journal import SQLiteJournal
+from haulmer.ratelimit import api_key_fingerprint
+from haulmer.testing import FakeHaulmer
+
+from .sales import sales
+
+
+def _attempted(fake: FakeHaulmer, path: Path, sale: dict[str, Any], *, issued: bool) -> str | None:
+    """A first run killed during ``sale``'s send: OpenFactura issued it, or never got it."""
+    with fake.client() as client:
+        token = None
+        if issued:
+            document = client.openfactura.documents.emit(
+                sale["document"], idempotency_key=sale["id"]
+            )
+            token = document.token
+        with SQLiteJournal(path) as journal:
+            journal.bind(api_key_fingerprint(client._config.api_key or ""))
+            journal.record_attempt(sale["id"], sale["id"])
+    return token
+
+
+def _run(fake: FakeHaulmer, path: Path, batch: list[dict[str, Any]]) -> list[Any]:
+    with fake.client() as client:
+        return list(client.openfactura.documents.emit_many(batch, journal=path))
+
+
+def _journal(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["journal", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_sale_found_issued_is_recorded_and_the_rerun_answers_it_without_sending(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake, path = FakeHaulmer(), tmp_path / "emisiones.db"
+    batch = sales(2, fake.clock.today())
+    token = _attempted(fake, path, batch[0], issued=True)
+    assert token is not None
+    fake.clock.advance(hours=25)
+    first = _run(fake, path, batch)
+    assert [result.status for result in first] == ["failed", "issued"]
+    assert "haulmer journal FILE.db --issued 'sale-00000'" in str(first[0].error)
+
+    code, out, err = _journal(capsys, str(path), "--state", "attempted")
+    assert (code, err) == (0, "")
+    (row,) = [json.loads(line) for line in out.splitlines()]
+    assert row["id"] == "sale-00000"
+    assert row["state"] == "attempted"
+    assert row["token"] is None
+    assert row["first_sent"].endswith("+00:00")
+
+    folio = fake.openfactura_state.documents[0].folio
+    code, out, err = _journal(
+        capsys, str(path), "--issued", "sale-00000", "--token", token, "--folio", str(folio)
+    )
+    assert (code, err) == (0, "")
+    assert "recorded as issued" in out
+    sent = len(fake.openfactura_state.documents)
+    (again, _) = _run(fake, path, batch)
+    assert again.status == "already_issued"
+    assert again.document is not None
+    assert again.document.token == token
+    assert len(fake.openfactura_state.documents) == sent  # nothing issued twice
+
+
+def test_a_sale_found_not_issued_is_sent_by_the_next_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake, path = FakeHaulmer(), tmp_path / "emisiones.db"
+    batch = sales(1, fake.clock.today())
+    _attempted(fake, path, batch[0], issued=False)
+    fake.clock.advance(hours=25)
+    assert [result.status for result in _run(fake, path, batch)] == ["failed"]
+    code, out, err = _journal(capsys, str(path), "--not-issued", "sale-00000")
+    assert (code, err) == (0, "")
+    assert "the next emit-batch run sends it" in out
+    with SQLiteJournal(path) as journal:
+        entry = journal.lookup("sale-00000")
+        assert entry is not None
+        assert (entry.state, entry.error) == ("failed", SETTLED_NOT_ISSUED)
+    (result,) = _run(fake, path, batch)
+    assert result.status == "issued"
+    assert len(fake.openfactura_state.documents) == 1
+
+
+def test_every_sale_is_listed_and_a_state_chooses_some(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "emisiones.db"
+    with SQLiteJournal(path) as journal:
+        for sale in ("a", "b", "c"):
+            journal.record_attempt(sale, sale)
+        journal.record_issued("a", token="ab" * 32, folio=7)
+        journal.record_failed("c", "DocumentError: no lines")
+    code, out, _ = _journal(capsys, str(path))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [(row["id"], row["state"], row["folio"]) for row in rows] == [
+        ("a", "issued", 7),
+        ("b", "attempted", None),
+        ("c", "failed", None),
+    ]
+    assert rows[0]["first_sent"] is None
+    assert rows[1]["first_sent"] is not None
+    assert rows[2]["error"] == "DocumentError: no lines"
+    code, out, _ = _journal(capsys, str(path), "--state", "failed")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["c"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--issued", "b"], "--issued needs --token"),
+        (["--issued", "b", "--token", "a/b"], "--token: token must be the TOKEN"),
+        (["--token", "ab"], "--token and --folio go with --issued ID"),
+        (["--not-issued", "b", "--state", "attempted"], "--state lists sales"),
+        (["--not-issued", "zz"], "the journal has no sale 'zz'"),
+        (["--not-issued", "a"], "'a' is recorded as issued (token abab"),
+        (["--issued", "a", "--token", "cd"], "'a' is recorded as issued (token abab"),
+    ],
+)
+def test_what_would_contradict_the_journal_is_refused_and_nothing_is_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    path = tmp_path / "emisiones.db"
+    with SQLiteJournal(path) as journal:
+        journal.record_attempt("a", "a")
+        journal.record_issued("a", token="ab" * 32, folio=7)
+        journal.record_attempt("b", "b")
+        before = list(journal.entries())
+    code, out, err = _journal(capsys, str(path), *argv)
+    assert (code, out) == (2, "")
+    assert said in err
+    with SQLiteJournal(path) as journal:
+        assert list(journal.entries()) == before
+
+
+def test_a_sale_already_recorded_with_that_token_is_left_as_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "emisiones.db"
+    with SQLiteJournal(path) as journal:
+        journal.record_attempt("a", "a")
+        journal.record_issued("a", token="ab" * 32, folio=7)
+    code, out, _ = _journal(capsys, str(path), "--issued", "a", "--token", "ab" * 32)
+    assert code == 0
+    assert "already" in out
+
+
+def test_a_journal_that_is_not_there_is_named_and_not_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "emisoines.db"
+    code, out, err = _journal(capsys, str(missing))
+    assert (code, out) == (2, "")
+    assert "there is no journal at" in err
+    assert not missing.exists()
