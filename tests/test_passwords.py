@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 
 import pytest
 from hypothesis import given
@@ -259,7 +260,33 @@ def test_validate_raises_exactly_when_check_finds_something(
 @given(st.text(max_size=40))
 def test_rules_match_their_definition(password: str) -> None:
     found = set(codes(check_password(password)))
+    password = unicodedata.normalize("NFC", password)  # as the platform reads it
     assert ("too_short" in found) == (len(password) < 8)
     assert ("no_lowercase" in found) == (not any(c.islower() for c in password))
     assert ("no_uppercase" in found) == (not any(c.isupper() for c in password))
     assert ("no_digit" in found) == (not any(c in "0123456789" for c in password))
+
+
+# -- one password however its accents are encoded ------------------------------------------------
+
+
+def test_the_rules_count_a_decomposed_password_as_the_platform_does() -> None:
+    # "Añoño1x" is 7 characters; with each ñ as n + U+0303 (as some keyboards write it) Python
+    # counts 9, yet the platform compares and counts passwords in NFC.
+    decomposed = unicodedata.normalize("NFD", "Añoño1x")
+    assert len(decomposed) == 9
+    found = check_password(decomposed)
+    assert codes(found) == ["too_short"]
+    assert "(it has 7)" in found[0].message
+    assert codes(check_password(decomposed, policy=PasswordPolicy(require_symbol=True))) == [
+        "too_short",
+        "no_symbol",
+    ]
+
+
+def test_a_confirmation_typed_in_another_unicode_form_matches() -> None:
+    composed = "Contraseña2026"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert check_password(composed, decomposed) == []
+    assert check_password(decomposed, composed) == []
+    validate_password(composed, decomposed)

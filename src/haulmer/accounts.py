@@ -6,7 +6,6 @@ checked locally against the policy (``haulmer.passwords``) before it is sent.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Annotated, Any, Protocol
@@ -24,7 +23,7 @@ from haulmer._models import HaulmerModel, SecretText
 from haulmer._platform import EMAIL_ADDRESS, as_enum
 from haulmer._shown import shown
 from haulmer.errors import ValidationError
-from haulmer.passwords import validate_password
+from haulmer.passwords import same_password, validate_password
 
 __all__ = [
     "Account",
@@ -124,12 +123,6 @@ class ForgotPasswordResult(HaulmerModel):
 
     status: str
     message: str = ""
-
-
-def same_password(password: str) -> str:
-    """The password as the platform compares it: Unicode NFC, so an ``ñ`` typed as one character
-    or as ``n`` and a combining tilde (as some keyboards and files write it) is the same."""
-    return unicodedata.normalize("NFC", password)
 
 
 def create_password_request(

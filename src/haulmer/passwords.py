@@ -3,12 +3,14 @@
 ``check_password`` lists every broken rule as a :class:`Violation`; ``validate_password`` raises
 ``WeakPasswordError`` with them (``PasswordMismatchError``, a kind of it, when the mismatched
 confirmation is the only problem). Messages say what is missing, never what the password is.
+Passwords are read in Unicode NFC, as the platform compares them (``same_password``).
 """
 
 from __future__ import annotations
 
 import hmac
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from haulmer._enums import StrEnum
@@ -20,6 +22,7 @@ __all__ = [
     "Violation",
     "ViolationCode",
     "check_password",
+    "same_password",
     "validate_password",
 ]
 
@@ -57,8 +60,10 @@ class Violation:
 class PasswordPolicy:
     """What a password needs. The defaults are Haulmer Accounts': 8+ chars, a-z, A-Z and 0-9.
 
-    Letters are Unicode-aware (``ñ`` is lower-case, ``Á`` upper-case); digits are 0-9; a symbol
-    is any character that is neither a letter, a digit nor white space.
+    The rules read the password in NFC (``same_password``), so its length is the characters a
+    person sees however a keyboard encoded them. Letters are Unicode-aware (``ñ`` is lower-case,
+    ``Á`` upper-case); digits are 0-9; a symbol is any character that is neither a letter, a
+    digit nor white space.
     """
 
     min_length: int = 8
@@ -102,6 +107,9 @@ class PasswordPolicy:
             raise TypeError(f"a password must be a str, got {type(password).__name__}")
         if confirmation is not None and not isinstance(confirmation, str):
             raise TypeError(f"a confirmation must be a str, got {type(confirmation).__name__}")
+        password = same_password(password)
+        if confirmation is not None:
+            confirmation = same_password(confirmation)
         found: list[Violation] = []
         length = len(password)
         if length < self.min_length:
@@ -156,6 +164,12 @@ class PasswordPolicy:
                 )
             )
         return found
+
+
+def same_password(password: str) -> str:
+    """The password as the platform compares it: Unicode NFC, so an ``ñ`` typed as one character
+    or as ``n`` and a combining tilde (as some keyboards and files write it) is the same."""
+    return unicodedata.normalize("NFC", password)
 
 
 DEFAULT_POLICY = PasswordPolicy()
