@@ -6,10 +6,11 @@ checked locally against the policy (``haulmer.passwords``) before it is sent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Annotated, Any, Protocol
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote
 
 from pydantic import Field
 
@@ -65,20 +66,46 @@ LinkLike = str | _HasToken
 """An e-mail link: its token, its URL (``...?token=...``) or a ``Link`` from the fake's outbox."""
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+"""What an e-mail link's token is made of (docs/platform-api.md §3): URL-safe base64."""
+
+_OPENING_MARKS = "<([{'\""
+_CLOSING_MARKS = ".,;:!?)]}>'\""
+"""What text around a pasted link adds: the marks that delimit it and the sentence's end."""
+
+
 def token_from_link(link: LinkLike) -> str:
-    """The token an e-mail link carries; raises ValidationError (without the token) if none."""
+    """The token an e-mail link carries; raises ValidationError (without the token) if none.
+
+    A link pasted from text is read as RFC 3986 (appendix C) reads one: blanks of a line break
+    removed, delimiters (``<...>``, quotes, ``URL:``) and the sentence's final mark left out; a
+    link with its scheme or its ``token=`` alone, or URL-encoded whole, gives its token too.
+    """
     value = getattr(link, "token", link)
     if not isinstance(value, str) or not value.strip():
         raise ValidationError("an e-mail link (its URL or its token) is required")
-    value = value.strip()
-    if "://" not in value:
-        return value
-    tokens = parse_qs(urlsplit(value).query).get("token", [])
-    if len(tokens) != 1 or not tokens[0]:
+    text = "".join(value.split())
+    if "%" in text and "?" not in text:  # a link URL-encoded whole (inside another link)
+        text = unquote(text)
+    text = text.lstrip(_OPENING_MARKS)
+    if text[:4].lower() == "url:":
+        text = text[4:].lstrip(_OPENING_MARKS)
+    text = text.rstrip(_CLOSING_MARKS)
+    if "?" in text or "/" in text or "=" in text:
+        query = text.partition("?")[2] if "?" in text else text if "/" not in text else ""
+        tokens = parse_qs(query.partition("#")[0]).get("token", [])
+        if len(tokens) != 1 or not tokens[0]:
+            raise ValidationError(
+                "this link carries no token: pass the link from the e-mail as it was sent"
+            )
+        text = tokens[0]
+    if not _TOKEN.fullmatch(text):
         raise ValidationError(
-            "this link carries no token: pass the link from the e-mail as it was sent"
+            "this is not an e-mail link's token: a token is letters, digits, '-' and '_' "
+            f"({_what_was_given(text)}, not shown); pass the e-mail's link or its token as the "
+            "e-mail shows it"
         )
-    return tokens[0]
+    return text
 
 
 class Account(HaulmerModel):

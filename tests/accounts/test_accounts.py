@@ -281,6 +281,50 @@ def test_a_link_is_read_from_its_url_its_token_or_an_outbox_link() -> None:
         token_from_link("")
 
 
+_URL = "https://fake-haulmer.invalid/accounts/create-password?token=abc-123_XY"
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        _URL + ".",  # the end of the sentence the link closes
+        _URL + ").",
+        "<" + _URL + ">",  # as plain-text mail clients delimit links
+        '"' + _URL + '"',
+        "URL:" + _URL,
+        _URL.replace("token=abc-", "token=abc-\n  "),  # wrapped over two lines
+        "fake-haulmer.invalid/accounts/create-password?token=abc-123_XY",  # no scheme
+        "token=abc-123_XY",
+        "https%3A%2F%2Ffake-haulmer.invalid%2Faccounts%2Fcreate-password%3Ftoken%3Dabc-123_XY",
+        "https://fake-haulmer.invalid/accounts/create-password?utm_source=x&token=abc-123_XY#top",
+        "abc-123_XY.",
+        "abc-123_XY,",
+        "'abc-123_XY'",
+    ],
+)
+def test_a_link_pasted_from_text_gives_its_token(pasted: str) -> None:
+    assert token_from_link(pasted) == "abc-123_XY"
+
+
+@pytest.mark.parametrize(
+    "given", ["abc+123", "abc\u200b123", "abcé123", "https://x.invalid/p?token=a%20b", "abc*123"]
+)
+def test_what_no_link_token_is_made_of_is_refused_without_quoting_it(given: str) -> None:
+    with pytest.raises(ValidationError, match="not an e-mail link's token") as caught:
+        token_from_link(given)
+    assert given not in str(caught.value)
+    assert "abc" not in str(caught.value)
+
+
+def test_a_link_pasted_with_trailing_punctuation_creates_the_password(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    pasted = f"<{_password_link(fake).url}>."
+    account = client.accounts.create_password(pasted, password=PASSWORD, confirmation=PASSWORD)
+    assert account.has_password
+
+
 def test_login_refuses_an_unknown_platform_locally(client: Haulmer) -> None:
     with pytest.raises(ValidationError, match="unknown platform"):
         client.accounts.login(BUYER_EMAIL, PASSWORD, platform="facebook")
