@@ -244,6 +244,25 @@ def test_sessions_expire_after_thirty_days(fake: FakeHaulmer, client: Haulmer) -
         owner.accounts.me()
 
 
+def test_a_new_password_ends_the_sessions_opened_with_the_old_one(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    client.accounts.create_password(_password_link(fake), password=PASSWORD, confirmation=PASSWORD)
+    elsewhere = log_in(client, BUYER_EMAIL, PASSWORD)  # say, a stolen laptop
+    here = log_in(client, BUYER_EMAIL, PASSWORD)
+    client.accounts.forgot_password(BUYER_EMAIL)
+    client.accounts.create_password(
+        _password_link(fake), password="Nueva2027x", confirmation="Nueva2027x"
+    )
+    for session in (elsewhere, here):
+        with pytest.raises(AuthenticationError, match="password was changed") as caught:
+            session.accounts.me()
+        assert caught.value.code == "unauthenticated"
+    fresh = log_in(client, BUYER_EMAIL, "Nueva2027x")
+    assert fresh.accounts.me().email == BUYER_EMAIL
+
+
 @pytest.mark.parametrize(
     "logged_in_at",
     [

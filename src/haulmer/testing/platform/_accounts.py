@@ -68,7 +68,14 @@ class AccountSteps(StateBase):
             account.password_hash = hash_password(password, account.password_salt)
             account.password_created_at = now
             self.tokens.consume(record, now)
+            self._end_sessions_of(account.id)
             return account
+
+    def _end_sessions_of(self, account_id: str) -> None:
+        """A new password ends every login made before it (one may be a thief's)."""
+        for session in self.sessions.values():
+            if session.account_id == account_id:
+                session.ended_by_new_password = True
 
     def forgot_password(self, body: dict[str, Any]) -> None:
         """Re-send the create-password e-mail to the account's (the purchase's) address."""
@@ -137,6 +144,11 @@ class AccountSteps(StateBase):
         session = self.sessions.get(authorization[7:].strip())
         if session is None:
             raise unauthenticated("the access token is not valid; log in again")
+        if session.ended_by_new_password:
+            raise unauthenticated(
+                "the account's password was changed after this login, which ended it; "
+                "log in again with the new password"
+            )
         if reached(self.now(), session.expires_at):
             raise unauthenticated("the access token expired; log in again")
         return self.accounts[session.account_id]

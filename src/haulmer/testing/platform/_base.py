@@ -18,10 +18,11 @@ from haulmer.testing.platform._tokens import TokenBook
 
 @dataclass
 class Session:
-    """A login: whose it is and until when it works."""
+    """A login: whose it is, until when it works, and whether a new password ended it."""
 
     account_id: str
     expires_at: datetime
+    ended_by_new_password: bool = False
 
 
 class StateBase:
