@@ -555,6 +555,11 @@ _BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
         "Log in with client.accounts.login(email, password), then use "
         "client.with_options(access_token=session.access_token)",
     ),
+    (429, "too_many_attempts"): _Outcome(
+        RateLimitError,
+        "Failed logins locked this address's logins for a while: {retry} with the right "
+        f"password, or set a new one now: {_FORGOT}, and a new password ends the lock",
+    ),
     (401, "invalid_credentials"): _Outcome(
         AuthenticationError, f"Check the e-mail and the password; {_FORGOT}"
     ),

@@ -19,6 +19,7 @@ from haulmer.errors import (
     ConfigurationError,
     InvalidTokenError,
     PasswordMismatchError,
+    RateLimitError,
     TokenAlreadyUsedError,
     TokenExpiredError,
     ValidationError,
@@ -220,6 +221,77 @@ def test_a_wrong_password_does_not_log_in(fake: FakeHaulmer, client: Haulmer) ->
         client.accounts.login(BUYER_EMAIL, "Equivocada1")
     assert caught.value.code == "invalid_credentials"
     assert "Equivocada1" not in str(caught.value)
+
+
+def test_five_failed_logins_lock_the_address_for_fifteen_minutes_saying_how_to_get_back_in(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    client.accounts.create_password(_password_link(fake), password=PASSWORD, confirmation=PASSWORD)
+    for attempt in range(4):
+        with pytest.raises(AuthenticationError):
+            client.accounts.login(BUYER_EMAIL, f"Equivocada{attempt}")
+    sent = len(fake.requests)
+    with pytest.raises(RateLimitError) as caught:
+        client.accounts.login(BUYER_EMAIL, "Equivocada4")
+    assert len(fake.requests) == sent + 1  # a lock is not retried: every retry meets it
+    assert caught.value.code == "too_many_attempts"
+    assert caught.value.retry_after == 15 * 60
+    assert "forgot_password(email)" in str(caught.value)
+    assert "Equivocada4" not in str(caught.value)
+    with pytest.raises(RateLimitError):  # even the right password, while it lasts
+        client.accounts.login(BUYER_EMAIL.upper(), PASSWORD)
+    fake.clock.advance(minutes=15)
+    assert client.accounts.login(BUYER_EMAIL, PASSWORD).account.email == BUYER_EMAIL
+
+
+def test_a_login_lock_tells_no_one_whether_the_address_has_an_account(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    client.accounts.create_password(_password_link(fake), password=PASSWORD, confirmation=PASSWORD)
+    answers = []
+    for email in (BUYER_EMAIL, "nadie@example.com"):
+        for attempt in range(6):
+            try:
+                client.accounts.login(email, f"Equivocada{attempt}")
+            except (AuthenticationError, RateLimitError) as error:
+                answers.append((email, attempt, error.status_code, error.code))
+    mine = [answer[2:] for answer in answers if answer[0] == BUYER_EMAIL]
+    theirs = [answer[2:] for answer in answers if answer[0] != BUYER_EMAIL]
+    assert mine == theirs == [(401, "invalid_credentials")] * 4 + [(429, "too_many_attempts")] * 2
+
+
+def test_a_successful_login_or_a_new_password_starts_the_count_again(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    client.accounts.create_password(_password_link(fake), password=PASSWORD, confirmation=PASSWORD)
+    for _ in range(2):
+        for attempt in range(4):
+            with pytest.raises(AuthenticationError):
+                client.accounts.login(BUYER_EMAIL, f"Equivocada{attempt}")
+        client.accounts.login(BUYER_EMAIL, PASSWORD)
+    for attempt in range(5):
+        with pytest.raises((AuthenticationError, RateLimitError)):
+            client.accounts.login(BUYER_EMAIL, f"Equivocada{attempt}")
+    client.accounts.forgot_password(BUYER_EMAIL)
+    client.accounts.create_password(
+        _password_link(fake), password="Nueva2027x", confirmation="Nueva2027x"
+    )
+    assert client.accounts.login(BUYER_EMAIL, "Nueva2027x").account.email == BUYER_EMAIL
+
+
+def test_failed_logins_far_apart_do_not_lock_the_address(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    client.accounts.create_password(_password_link(fake), password=PASSWORD, confirmation=PASSWORD)
+    for attempt in range(8):
+        with pytest.raises(AuthenticationError):
+            client.accounts.login(BUYER_EMAIL, f"Equivocada{attempt}")
+        fake.clock.advance(minutes=4)
+    assert client.accounts.login(BUYER_EMAIL, PASSWORD).account.email == BUYER_EMAIL
 
 
 def test_me_needs_an_access_token_and_answers_with_the_account(

@@ -229,6 +229,9 @@ def test_the_lifetimes_and_limits_the_page_states_are_the_fakes() -> None:
 
     claims = {
         "Access tokens last 30 days": timedelta(days=30) == _accounts.ACCESS_TOKEN_LIFETIME,
+        "5 failed logins of one address within 15 minutes lock its logins for 15 minutes": (
+            _accounts.FAILED_LOGINS_TO_LOCK == 5 and timedelta(minutes=15) == _accounts.LOGIN_LOCK
+        ),
         "(1–255 printable ASCII characters)": _idempotency.MAX_KEY_LENGTH
         == MAX_IDEMPOTENCY_KEY_LENGTH
         == 255,

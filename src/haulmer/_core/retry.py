@@ -52,9 +52,10 @@ _DOUBLINGS_TO_MAX: Final = math.ceil(math.log2(MAX_BACKOFF / INITIAL_BACKOFF))
 
 _ALWAYS_RETRIED_STATUSES: Final = frozenset({408, 429})
 _ALWAYS_RETRIED_CODES: Final = frozenset({"OF-21"})
-_NEVER_RETRIED_CODES: Final = frozenset({"OF-429"})
+_NEVER_RETRIED_CODES: Final = frozenset({"OF-429", "too_many_attempts"})
 """429s that no retry gets through: OF-429 is ``registry.sync_rcv()``'s window per taxpayer and
-registro, minutes long, where every attempt is refused again."""
+registro, minutes long, where every attempt is refused again; ``too_many_attempts`` is a login's
+lock after failed logins, as long."""
 _TRY_AGAIN = re.compile(r"try again in\s+(\d+(?:\.\d+)?)\s*(?:seconds?|secs?|s)\b", re.IGNORECASE)
 
 

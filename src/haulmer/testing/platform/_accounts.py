@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from haulmer._platform import EMAIL_ADDRESS, address_key
 from haulmer._shown import shown
 from haulmer.testing._clock import later, reached
 from haulmer.testing.platform import _emails as emails
-from haulmer.testing.platform._base import Session, StateBase
+from haulmer.testing.platform._base import FailedLogins, Session, StateBase
 from haulmer.testing.platform._catalog import PLATFORMS
 from haulmer.testing.platform._errors import PlatformError, invalid, unauthenticated
 from haulmer.testing.platform._models import Account
@@ -24,6 +25,12 @@ from haulmer.testing.platform._validation import (
 
 ACCESS_TOKEN_LIFETIME = timedelta(days=30)
 """How long a login's access token works."""
+
+FAILED_LOGINS_TO_LOCK = 5
+"""Failed logins of one address within ``LOGIN_LOCK`` that lock its logins."""
+
+LOGIN_LOCK = timedelta(minutes=15)
+"""How long those failures are counted, and how long the lock then lasts."""
 
 
 class AccountSteps(StateBase):
@@ -69,6 +76,7 @@ class AccountSteps(StateBase):
             account.password_created_at = now
             self.tokens.consume(record, now)
             self._end_sessions_of(account.id)
+            self.failed_logins.pop(address_key(account.email), None)
             return account
 
     def _end_sessions_of(self, account_id: str) -> None:
@@ -103,9 +111,11 @@ class AccountSteps(StateBase):
         assert isinstance(email, str)  # raise_if refused any other
         assert isinstance(password, str)
         with self.lock:
+            now = self.now()
+            address = address_key(email)
+            self._refuse_if_locked(address, now)
             account = next(
-                (a for a in self.accounts.values() if address_key(a.email) == address_key(email)),
-                None,
+                (a for a in self.accounts.values() if address_key(a.email) == address), None
             )
             # One answer for an unknown address, an account without a password yet and a wrong
             # password: a login tells no one which addresses have accounts (as forgot-password).
@@ -116,13 +126,14 @@ class AccountSteps(StateBase):
                     account.password_hash, hash_password(password, account.password_salt)
                 )
             ):
+                self._note_failed_login(address, now)
                 raise PlatformError(
                     401,
                     "invalid_credentials",
                     "wrong e-mail or password (a password not created yet is created from the "
                     f"e-mail {shown(emails.CREATE_PASSWORD)}; forgot-password sends it again)",
                 )
-            now = self.now()
+            self.failed_logins.pop(address, None)
             access_token = secrets.token_urlsafe(32)
             expires_at = later(now, ACCESS_TOKEN_LIFETIME)  # elapsed time, across DST too
             self.sessions[access_token] = Session(account.id, expires_at)
@@ -133,6 +144,36 @@ class AccountSteps(StateBase):
                 "platform": platform,
                 "account": account.to_wire(),
             }
+
+    def _refuse_if_locked(self, address: str, now: datetime) -> None:
+        """429 ``too_many_attempts`` while the address's logins are locked."""
+        record = self.failed_logins.get(address)
+        if record is None or record.locked_until is None:
+            return
+        if reached(now, record.locked_until):
+            del self.failed_logins[address]
+            return
+        seconds = max(1, math.ceil((record.locked_until - now).total_seconds()))
+        raise PlatformError(
+            429,
+            "too_many_attempts",
+            "too many failed logins for this address: its logins are refused until "
+            f"{record.locked_until.isoformat()} (try again in {seconds} seconds); a new password "
+            f"set from the e-mail {shown(emails.CREATE_PASSWORD)}, which forgot-password sends, "
+            "ends the lock",
+            headers={"Retry-After": str(seconds)},
+        )
+
+    def _note_failed_login(self, address: str, now: datetime) -> None:
+        """Count a failure; ``FAILED_LOGINS_TO_LOCK`` within ``LOGIN_LOCK`` lock the address for
+        ``LOGIN_LOCK``, whether or not it has an account, so a lock tells no one who is a
+        customer."""
+        record = self.failed_logins.setdefault(address, FailedLogins())
+        record.times = [t for t in record.times if not reached(now, later(t, LOGIN_LOCK))]
+        record.times.append(now)
+        if len(record.times) >= FAILED_LOGINS_TO_LOCK:
+            record.locked_until = later(now, LOGIN_LOCK)
+            self._refuse_if_locked(address, now)
 
     def authenticate(self, authorization: str | None) -> Account:
         """The account behind ``Authorization: Bearer <token>``, or 401."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -25,12 +25,22 @@ class Session:
     ended_by_new_password: bool = False
 
 
+@dataclass
+class FailedLogins:
+    """An address's recent failed logins, and until when they locked its logins."""
+
+    times: list[datetime] = field(default_factory=list)
+    locked_until: datetime | None = None
+
+
 class StateBase:
     """The in-memory stores; ``reset()`` empties them and the outbox."""
 
     orders: dict[str, Order]
     accounts: dict[str, Account]
     sessions: dict[str, Session]
+    failed_logins: dict[str, FailedLogins]
+    """When each address's recent logins failed (by ``address_key``), to lock it after too many."""
     workspaces: dict[str, Workspace]
     setups: dict[str, Setup]
     idempotency: IdempotencyStore
@@ -68,6 +78,7 @@ class StateBase:
             self.idempotency.clear()
             self.accounts = {}
             self.sessions = {}
+            self.failed_logins = {}
             self.workspaces = {}
             self.setups = {}
             self.tokens.clear()

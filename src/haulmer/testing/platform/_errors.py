@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
@@ -15,12 +15,16 @@ class PlatformError(Exception):
         code: str,
         message: str,
         details: Sequence[tuple[str, str]] = (),
+        *,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = list(details)
+        self.headers = dict(headers or {})
+        """Headers the answer carries beside the envelope (``Retry-After``)."""
 
     def envelope(self) -> dict[str, Any]:
         """``{"error": {"code", "message", "details": [{"field", "issue"}]}}``."""

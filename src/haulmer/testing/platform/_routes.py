@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -25,8 +25,14 @@ def openapi_document() -> dict[str, Any]:
     return document
 
 
-def _respond(status: int, payload: Any, *, replayed: bool = False) -> FakeResponse:
-    headers = {"X-Request-Id": _request_id()}
+def _respond(
+    status: int,
+    payload: Any,
+    *,
+    replayed: bool = False,
+    extra_headers: Mapping[str, str] | None = None,
+) -> FakeResponse:
+    headers = {**(extra_headers or {}), "X-Request-Id": _request_id()}
     if replayed:
         headers["Idempotent-Replayed"] = "true"
     return FakeResponse(status=status, json=payload, headers=headers)
@@ -58,7 +64,7 @@ def _guarded(operation: Operation) -> Callable[[FakeRequest], FakeResponse]:
         try:
             status, payload = operation(request)
         except PlatformError as error:
-            return _respond(error.status, error.envelope())
+            return _respond(error.status, error.envelope(), extra_headers=error.headers)
         return _respond(status, payload)
 
     return handler
@@ -96,7 +102,7 @@ def _idempotent(
                 status, payload = operation(request)
                 state.idempotency.remember(scope, key, fingerprint, status, payload, now)
         except PlatformError as error:
-            return _respond(error.status, error.envelope())
+            return _respond(error.status, error.envelope(), extra_headers=error.headers)
         return _respond(status, payload)
 
     return handler
