@@ -162,6 +162,12 @@ def test_describe_states_the_policy() -> None:
         ({"min_length": 0, "max_length": 0}, ValueError),
         ({"min_length": "8"}, TypeError),
         ({"min_length": True}, TypeError),
+        ({"max_length": "20"}, TypeError),
+        ({"max_length": 20.5}, TypeError),
+        ({"max_length": True}, TypeError),
+        ({"require_digit": "no"}, TypeError),  # a setting read as text: "no" is truthy
+        ({"require_symbol": "false"}, TypeError),
+        ({"require_uppercase": 0}, TypeError),
     ],
 )
 def test_inconsistent_policies_are_refused(kwargs: dict[str, object], error: type) -> None:

@@ -78,6 +78,15 @@ class PasswordPolicy:
             raise TypeError("min_length must be an int")
         if self.min_length < 0:
             raise ValueError("min_length cannot be negative")
+        if self.max_length is not None and (
+            isinstance(self.max_length, bool) or not isinstance(self.max_length, int)
+        ):
+            raise TypeError("max_length must be an int or None")
+        for name in ("require_lowercase", "require_uppercase", "require_digit", "require_symbol"):
+            wanted = getattr(self, name)
+            if not isinstance(wanted, bool):
+                # A setting read as text ("no", "false") is truthy: it would require the rule.
+                raise TypeError(f"{name} must be True or False, got {type(wanted).__name__}")
         if self.max_length is not None and self.max_length < max(self.min_length, 1):
             raise ValueError("max_length must be at least min_length (and at least 1)")
 
