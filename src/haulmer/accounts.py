@@ -79,7 +79,8 @@ def token_from_link(link: LinkLike) -> str:
 
     A link pasted from text is read as RFC 3986 (appendix C) reads one: blanks of a line break
     removed, delimiters (``<...>``, quotes, ``URL:``) and the sentence's final mark left out; a
-    link with its scheme or its ``token=`` alone, or URL-encoded whole, gives its token too.
+    link without its scheme, its ``token=...`` alone or the link URL-encoded whole gives its
+    token too.
     """
     value = getattr(link, "token", link)
     if not isinstance(value, str) or not value.strip():
