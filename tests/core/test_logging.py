@@ -302,6 +302,21 @@ def test_credential_like_custom_headers_are_redacted_in_debug_lines(
     assert "'idempotency-key': 'order-7'" in logged  # an id to find the call by, not a credential
 
 
+def test_the_logging_pages_say_haulmer_log_leaves_an_applications_lines_to_its_handler() -> None:
+    """docs/guides/logging.md and docs/clients.md say what the test above holds: with logging set
+    up by the application, HAULMER_LOG sets the level and adds no stderr handler."""
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    guide = " ".join((docs / "guides" / "logging.md").read_text("utf-8").split())
+    clients = " ".join((docs / "clients.md").read_text("utf-8").split())
+    assert (
+        "it only sets the level and leaves the lines to your handler, so each is written" in guide
+    )
+    assert "sets the level and leaves the lines to it, so that each is written once" in clients
+    assert test_haulmer_log_with_the_applications_logging_set_up_writes_each_line_once
+
+
 def test_no_request_or_answer_body_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     """docs/guides/logging.md: bodies are never logged (they carry documents and personal
     data), at DEBUG too; a failed attempt's line and the retry's line carry none either."""

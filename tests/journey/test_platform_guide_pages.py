@@ -1,5 +1,6 @@
 """The platform guides, claim by claim: docs/guides/accounts.md (the password policy, the wrong
-password's advice), catalogue.md (a product's defaults and additional taxes), myhaulmer.md
+password's advice), buying-a-plan.md (what the checkout checks locally), catalogue.md (a
+product's defaults and additional taxes, the basis a sale's lines are priced on), myhaulmer.md
 (ticket categories, statuses, limits) and point.md (payments, papers, documents, quantities) are
 what the SDK and the fake platform do."""
 
@@ -13,6 +14,7 @@ import pytest
 
 import haulmer.errors
 from haulmer import catalogue, myhaulmer, passwords, point
+from haulmer.testing import FakeHaulmer
 from haulmer.testing.platform import _myhaulmer
 
 GUIDES = Path(__file__).resolve().parents[2] / "docs" / "guides"
@@ -72,6 +74,46 @@ def test_catalogue_product_defaults_and_additional_taxes_are_the_models() -> Non
             {"name": "Bebida", "sku": "B", "price": 1, "tax": "exento", "additional_taxes": ["27"]}
         )
     assert issubclass(haulmer.errors.SkuTakenError, haulmer.errors.ConflictError)
+
+
+def test_catalogue_sale_document_prices_a_boleta_and_a_factura_on_one_basis() -> None:
+    page = _page("catalogue.md")
+    assert "(`haulmer.catalogue.sale_prices`), so both come to the same total" in page
+    assert "gross (the factura marked MntBruto 1) unless every afecto product is priced net" in page
+    assert "A product with additional taxes keeps the factura net" in page
+
+    def product(**fields: object) -> catalogue.Product:
+        given = {"id": "prd_1", "catalogue_id": "cat_1", "name": "Pan", "sku": "PAN"}
+        defaults = {"price": 2490, "price_basis": "gross", "tax": "afecto"}
+        return catalogue.Product.model_validate({**given, **defaults, **fields})
+
+    pan, net, drink = product(), product(price_basis="net"), product(additional_taxes=["27"])
+    assert catalogue.sale_prices(33, [(pan, 1)]) is catalogue.PriceBasis.GROSS
+    assert catalogue.sale_prices(39, [(net, 1)]) is catalogue.PriceBasis.NET
+    assert catalogue.sale_prices(33, [(drink, 1)]) is catalogue.PriceBasis.NET
+    assert catalogue.sale_total(33, [(pan, 1)]) == catalogue.sale_total(39, [(pan, 1)]) == 2490
+
+
+def test_buying_a_plan_refuses_a_misspelt_field_before_sending() -> None:
+    page = _page("buying-a-plan.md")
+    assert "a dict with a field the buyer or a line does not have (a misspelt `quantity`)" in page
+    assert "is refused, naming it" in page
+    fake = FakeHaulmer()
+    buyer = {
+        "name": "Ana",
+        "email": "ana@example.com",
+        "rut": "12345678-5",
+        "phone": "+56 9 8765 4321",
+    }
+    with pytest.raises(haulmer.ValidationError, match="quantiy"):
+        fake.client(api_key=None).checkout.create_order(
+            buyer=buyer, products=[{"code": "openfactura", "quantiy": 2}], plans=[]
+        )
+    with pytest.raises(haulmer.ValidationError, match="phone"):
+        fake.client(api_key=None).checkout.create_order(
+            buyer={**buyer, "phone": "()()()()"}, products={"openfactura": 1}, plans=[]
+        )
+    assert len(fake.requests) == 0
 
 
 def test_myhaulmer_ticket_categories_statuses_and_limits_are_the_sdks() -> None:

@@ -1,7 +1,8 @@
 """The OpenFactura guides, claim by claim: docs/guides/issuing.md (refusal codes, CodRef, default
-receptors), downloading.md (page size, response parts, filter operators, cedible), idempotency.md
-(the platform calls that take a key, the 24 hours), received.md (acuse codes, filters, the eight
-days) and registries.md (purchase states, what sync_rcv retries) are what the SDK and the fake do.
+receptors, custom's keys), downloading.md (page size, response parts, filter operators, cedible),
+idempotency.md (the platform calls that take a key, the 24 hours), received.md (acuse codes,
+filters, the eight days, an acuse the SII refused) and registries.md (purchase states, what
+sync_rcv retries) are what the SDK and the fake do.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import haulmer.dte as dte
 import haulmer.errors
 import haulmer.openfactura
 from haulmer import AsyncHaulmer
-from haulmer.openfactura import AcuseCode, PurchaseStatus, ResponseOption
+from haulmer.openfactura import AcuseCode, PurchaseStatus, ResponseOption, emission
 from haulmer.openfactura import documents as documents_module
+from haulmer.openfactura.models import AccuseResult
 from haulmer.testing import FakeHaulmer
 from haulmer.testing.openfactura import _lists, _queries, _state
 from haulmer.testing.platform import _idempotency
@@ -57,6 +59,17 @@ def test_issuing_names_the_class_each_openfactura_refusal_code_raises() -> None:
     assert "`AlreadyIssuedError` (OF-06)" in page
     assert haulmer.errors.error_class_for(400, "OF-07") is haulmer.errors.FolioError
     assert haulmer.errors.error_class_for(400, "OF-06") is haulmer.errors.AlreadyIssuedError
+
+
+def test_issuing_custom_takes_the_two_notes_and_the_sales_origin_and_nothing_else() -> None:
+    assert "`custom=` (notes printed on the PDF, and the sale's `origin`)" in _page("issuing.md")
+    reference = " ".join((GUIDES.parent / "openfactura.md").read_text("utf-8").split())
+    assert "`custom=` takes `information_note` and `payment_note`" in reference
+    assert "and `origin`, the sale's origin" in reference
+    assert "Anything else in either is refused before sending." in reference
+    assert set(emission.Custom.model_fields) == {"information_note", "payment_note", "origin"}
+    with pytest.raises(ValueError, match="orign"):
+        emission.Custom.model_validate({"orign": "WOOCOMMERCE"})
 
 
 def test_issuing_codref_numbers_and_default_receptors_are_the_builders() -> None:
@@ -165,6 +178,16 @@ def test_received_acuse_codes_filters_and_the_eight_days_are_the_sdks_and_the_fa
     method = FakeHaulmer().client().openfactura.documents.list_received
     parameters = list(inspect.signature(method).parameters)
     assert filters == parameters[: parameters.index("filters")]  # the named filters, in order
+
+
+def test_received_says_to_check_that_the_sii_took_an_acuse() -> None:
+    page = _page("received.md")
+    assert "check `result.registered` (whether the event was taken)" in page
+    assert "`result.refusal` gives the SII's reason otherwise" in page
+    refused = AccuseResult.model_validate(
+        {"msg": {"codResp": 7, "descResp": "Evento registrado previamente"}}
+    )
+    assert (refused.registered, refused.refusal) == (False, "Evento registrado previamente")
 
 
 def test_registries_purchase_states_and_the_sync_window_are_the_sdks() -> None:

@@ -1,8 +1,8 @@
 """docs/sii.md, docs/guides/local-signing.md and docs/guides/verifying.md, claim by claim: the
-CAF types that expire, the envelopes' limits, the XML size limit, the years a timestamp may
-take, the codes, types and lengths of a receiver's answers, the test CAFs' key and IDK, the SII
-keys that cannot be overridden and the size of the memory of issued DTEs are what haulmer.sii
-does."""
+CAF types that expire, the envelopes' limits and receivers, the XML size limit, the years a
+timestamp may take, the codes, types and lengths of a receiver's answers, the test CAFs' key and
+IDK, the SII keys that cannot be overridden and the size of the memory of issued DTEs are what
+haulmer.sii does."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from haulmer.errors import DocumentError
+from haulmer.rut import Rut
 from haulmer.sii import _xml, answer_parts, caf, envelopes, issuing, received, respuestas
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -95,3 +97,14 @@ def test_envelope_remembers_at_most_10000_issued_dtes_by_digest() -> None:
 
     assert "(remembered by a digest of its bytes, at most 10,000, never the XML)" in _page("sii.md")
     assert issued_memory.LIMIT == 10_000
+
+
+def test_envelopes_go_to_the_sii_by_default_and_an_envio_boleta_to_the_sii_only() -> None:
+    page = _page("sii.md")
+    assert "`RutReceptor` to the SII (60803000-K)" in page
+    assert "An EnvioBOLETA goes to the SII only (boletas are not exchanged)" in page
+    assert "carries only the DTEs whose RUTRecep is its RutReceptor" in page
+    assert envelopes.SII_RUT == "60803000-K"
+    assert str(envelopes.Caratula("76795561-8", "2014-08-22", 0).rut_receptor) == "60803000-K"
+    with pytest.raises(DocumentError, match="an EnvioBOLETA goes to the SII only"):
+        envelopes._refuse_other_receptors([], Rut("76430498-5"), "EnvioBOLETA")
