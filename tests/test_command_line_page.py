@@ -1,12 +1,15 @@
 """docs/guides/command-line.md, claim by claim: the defaults and choices its table shows (serve's
-port, emit-batch's concurrency and rate limit, pdf's papers) are the parser's."""
+port, emit-batch's concurrency and rate limit, pdf's papers, verify's test CAFs) are the
+parser's."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from haulmer.cli import build_parser
+import pytest
+
+from haulmer.cli import build_parser, main
 
 PAGE = (Path(__file__).resolve().parents[1] / "docs" / "guides" / "command-line.md").read_text(
     "utf-8"
@@ -43,3 +46,11 @@ def test_pdf_prints_on_letter_or_80mm_paper() -> None:
     options = _options("pdf")
     assert options["--paper"].choices == ("letter", "80mm")
     assert options["--paper"].default == "letter"
+
+
+def test_verify_takes_allow_test_cafs_only_with_check_caf(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert "`--allow-test-cafs` (only with `--check-caf`: alone it is a wrong command line" in PAGE
+    assert main(["verify", "--allow-test-cafs", "DTE.xml"]) == 2
+    assert "--allow-test-cafs counts only with --check-caf" in capsys.readouterr().err

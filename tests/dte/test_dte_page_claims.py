@@ -1,5 +1,5 @@
-"""docs/dte.md, claim by claim: the builders' defaults and required arguments, the line limits
-and the rates it names are what haulmer.dte does."""
+"""docs/dte.md, claim by claim: the builders' defaults and required arguments, the line limits,
+the rates it names and the prices a catalogue product's line gets are what haulmer.dte does."""
 
 from __future__ import annotations
 
@@ -74,3 +74,22 @@ def test_the_rates_the_page_names_are_the_totals_tables() -> None:
     assert totals.RETENTION_RATES["15"] == Decimal(19)
     assert totals.RETENTION_RATES["34"] == Decimal(4)
     assert "IVA 19% (net)" in PAGE
+
+
+def test_a_catalogue_product_is_priced_as_the_document_reads_it() -> None:
+    assert "a boleta with `montos_netos=True` (IndMntNeto 2) gets net prices, and a" in PAGE
+    assert "factura with `montos_brutos=True` (MntBruto 1) gross ones" in PAGE
+    from haulmer.catalogue import Product
+
+    pan = Product.model_validate(
+        {"id": "prd_1", "catalogue_id": "cat_1", "name": "Pan", "sku": "PAN", "price": 1190}
+        | {"price_basis": "gross", "tax": "afecto"}
+    )
+    boletas = [dte.boleta(emisor=EMISOR, lines=[pan], montos_netos=net) for net in (False, True)]
+    facturas = [
+        dte.factura(emisor=EMISOR, receptor=HOSTY, lines=[pan], montos_brutos=gross)
+        for gross in (False, True)
+    ]
+    assert [b.detalle[0].precio for b in boletas] == [Decimal(1190), Decimal(1000)]
+    assert [f.detalle[0].precio for f in facturas] == [Decimal(1000), Decimal(1190)]
+    assert {document.totals.mnt_total for document in (*boletas, *facturas)} == {1190}

@@ -72,6 +72,25 @@ def test_issuing_custom_takes_the_two_notes_and_the_sales_origin_and_nothing_els
         emission.Custom.model_validate({"orign": "WOOCOMMERCE"})
 
 
+def test_a_credit_note_to_another_receptor_rut_is_refused_before_it_is_sent() -> None:
+    reference = " ".join((GUIDES.parent / "openfactura.md").read_text("utf-8").split())
+    assert "but for the receptor's RUT: a nota to another RUT than the document's is refused" in (
+        reference
+    )
+    fake = FakeHaulmer()
+    documents = fake.client().openfactura.documents
+    factura = dte.factura(
+        emisor=EMISOR,
+        receptor=HOSTY,
+        lines=[{"nombre": "Hosting", "cantidad": 1, "precio": 1000}],
+        fecha=fake.clock.today(),
+    )
+    emitted = documents.emit(factura)
+    with pytest.raises(haulmer.DocumentError, match="refuses a nota to another receptor"):
+        documents.credit_note(emitted, reason="Anula", receptor={"rut": "12345678-5"})
+    assert [request.route for request in fake.requests].count("openfactura.documents.emit") == 1
+
+
 def test_issuing_codref_numbers_and_default_receptors_are_the_builders() -> None:
     page = _page("issuing.md")
     assert "1 annuls, 2 corrects text, 3 corrects amounts" in page
