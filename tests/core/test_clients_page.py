@@ -1,5 +1,5 @@
 """docs/clients.md's configuration table names every argument the clients take, and the
-arguments ``with_options`` copies."""
+arguments ``with_options`` copies; an access token is refused as the table says."""
 
 from __future__ import annotations
 
@@ -41,3 +41,19 @@ def test_with_options_changes_the_settings_the_page_lists() -> None:
     shown = set(re.findall(r"`(\w+)`", sentence))
     arguments = set(inspect.signature(haulmer.Haulmer.with_options).parameters) - {"self"}
     assert shown == arguments
+
+
+def test_an_access_token_with_its_bearer_prefix_or_a_blank_is_refused_where_it_is_given() -> None:
+    text = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert (
+        "one starting with `Bearer ` or holding a blank is a `ConfigurationError` where it is"
+        in (text)
+    )
+    client = haulmer.Haulmer(api_key="k" * 32)
+    for token in ("Bearer eyJ.secret", "eyJ secret"):
+        with pytest.raises(haulmer.ConfigurationError) as raised:
+            client.with_options(access_token=token)
+        assert "secret" not in str(raised.value)
+    with pytest.raises(haulmer.ConfigurationError, match="'Bearer ' prefix"):
+        haulmer.Haulmer(access_token="Bearer eyJ.secret")
+    client.close()
