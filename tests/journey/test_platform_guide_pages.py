@@ -124,6 +124,10 @@ def test_myhaulmer_ticket_categories_statuses_and_limits_are_the_sdks() -> None:
     assert set(_ticked(statuses)) == {status.value for status in myhaulmer.TicketStatus}
     assert "at most 5 MiB" in page
     assert myhaulmer.MAX_ATTACHMENT_BYTES == 5 * 1024 * 1024
+    assert "its name a plain one-line file name and its type a media type in printable" in page
+    for attachment in (("a\nb.txt", b"x"), ("../a.txt", b"x"), ("a.txt", b"x", "text/plain\x07")):
+        with pytest.raises(haulmer.ValidationError):
+            myhaulmer._attachment(attachment)
     assert "reopens within 7 days" in page
     assert timedelta(days=7) == _myhaulmer.REOPEN_WINDOW
     assert "`per_page` (1 to 100)" in page
