@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ SETTLED_NOT_ISSUED = "settled by hand: not issued (haulmer journal --not-issued)
 """The error ``--not-issued`` records: the next run of the batch sends the sale again."""
 
 _STATES = ("attempted", "issued", "failed")
+
+_TOKEN = re.compile(r"[A-Za-z0-9_\-]{1,256}")
+"""An OpenFactura token, as the client checks one before it names a document by it."""
 
 
 def add_journal_command(commands: Any) -> None:
@@ -108,12 +112,12 @@ def _wrong_options(args: argparse.Namespace, settling: bool) -> str | None:
     if args.issued is None and (args.token is not None or args.folio is not None):
         return "--token and --folio go with --issued ID"
     if args.token is not None:
-        from haulmer.openfactura._checks import check_token
-
-        try:
-            args.token = check_token(args.token)
-        except HaulmerError as exc:
-            return f"--token: {exc}"
+        args.token = args.token.strip()
+        if not _TOKEN.fullmatch(args.token):
+            return (
+                "--token: the TOKEN OpenFactura returned at emission (letters, digits, - and _), "
+                f"got {shown(args.token, 80)}"
+            )
     return None
 
 

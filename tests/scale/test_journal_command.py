@@ -127,7 +127,7 @@ def test_every_sale_is_listed_and_a_state_chooses_some(
     ("argv", "said"),
     [
         (["--issued", "b"], "--issued needs --token"),
-        (["--issued", "b", "--token", "a/b"], "--token: token must be the TOKEN"),
+        (["--issued", "b", "--token", "a/b"], "--token: the TOKEN OpenFactura returned"),
         (["--token", "ab"], "--token and --folio go with --issued ID"),
         (["--not-issued", "b", "--state", "attempted"], "--state lists sales"),
         (["--not-issued", "zz"], "the journal has no sale 'zz'"),
