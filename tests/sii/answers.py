@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,15 @@ def misaddressed_envelope(
             1,
         ),
     )
+
+
+def envelope_holding_twice(first: bytes, other: bytes, certificate: Certificate) -> bytes:
+    """An EnvioDTE to the receptor holding ``first`` twice (right after itself), then ``other``,
+    signed again: a producer's repeated send."""
+    once = received_envelope([first, other], certificate)
+    dte = re.search(rb"<DTE .*?</DTE>", once, re.S)
+    assert dte is not None
+    return resign_envelope(once, certificate, lambda xml: xml.replace(dte.group(), dte.group() * 2))
 
 
 def issued_to(

@@ -26,6 +26,7 @@ from .answers import (
     ANSWERABLE,
     ANSWERED_AT,
     RECEPTOR,
+    envelope_holding_twice,
     issued_to,
     misaddressed_envelope,
     real_received,
@@ -36,7 +37,6 @@ from .answers import (
     xmlsec1_checks,
 )
 from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT
-from .resigning import resign_envelope
 
 SII = "{http://www.sii.cl/SiiDte}"
 DS = "{http://www.w3.org/2000/09/xmldsig#}"
@@ -146,12 +146,7 @@ def test_a_dte_is_answered_with_the_code_given_for_it(
 def test_a_dte_the_envelope_holds_twice_is_answered_as_repeated_the_second_time(
     issued: dict[int, bytes], certificate: Certificate
 ) -> None:
-    once = received_envelope([issued[33], issued[61]], certificate)
-    dte = re.search(rb"<DTE .*?</DTE>", once, re.S)
-    assert dte is not None
-    twice = resign_envelope(
-        once, certificate, lambda xml: xml.replace(dte.group(), dte.group() * 2)
-    )
+    twice = envelope_holding_twice(issued[33], issued[61], certificate)
     answer = _recepcion(twice, certificate, documentos={(33, 1): Resultado(0)})
     validate_schema(answer)
     recepcion = f"{SII}Resultado/{SII}RecepcionEnvio/"
@@ -166,12 +161,7 @@ def test_a_dte_the_envelope_holds_twice_is_answered_as_repeated_the_second_time(
 def test_a_dte_the_envelope_holds_twice_is_answered_commercially_once(
     issued: dict[int, bytes], certificate: Certificate
 ) -> None:
-    once = received_envelope([issued[33], issued[61]], certificate)
-    dte = re.search(rb"<DTE .*?</DTE>", once, re.S)
-    assert dte is not None
-    twice = resign_envelope(
-        once, certificate, lambda xml: xml.replace(dte.group(), dte.group() * 2)
-    )
+    twice = envelope_holding_twice(issued[33], issued[61], certificate)
     rejected = _comercial(twice, certificate, resultados={(33, 1): Resultado(2, "Precio mal")})
     validate_schema(rejected)
     assert texts_at(rejected, f"{SII}Resultado/{SII}ResultadoDTE/{SII}Folio") == ["1"]

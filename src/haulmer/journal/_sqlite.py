@@ -171,15 +171,8 @@ class SQLiteJournal(Journal):
         with self._lock:
             try:
                 db = self._here
-                db.execute("BEGIN IMMEDIATE")
-                try:
+                with _immediate(db):
                     yield db
-                    db.execute("COMMIT")
-                except BaseException:
-                    if db.in_transaction:
-                        with contextlib.suppress(sqlite3.Error):
-                            db.execute("ROLLBACK")
-                    raise
             except sqlite3.Error as exc:
                 raise self._unusable("write to", exc) from exc
 
@@ -385,10 +378,18 @@ def _add_new_columns(db: sqlite3.Connection) -> None:
     A journal that has them all is not written to (it may be a read-only copy)."""
     if not _missing_columns(db):
         return
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with _immediate(db):
         for name, kind in _missing_columns(db):
             db.execute(f"ALTER TABLE sales ADD COLUMN {name} {kind}")
+
+
+@contextlib.contextmanager
+def _immediate(db: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction taken at once (BEGIN IMMEDIATE, so that no other writer slips in
+    between its reads and writes): committed when the block ends, rolled back if it raises."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:
