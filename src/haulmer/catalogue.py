@@ -208,6 +208,20 @@ class ProductUpdate(_ProductFields):
     description: str | None = Field(default=None, max_length=1000)
     active: StrictBool | None = None
 
+    @field_validator(
+        "name", "sku", "price", "price_basis", "tax", "additional_taxes", "active", mode="before"
+    )
+    @classmethod
+    def _kept_unless_given(cls, value: Any) -> Any:
+        """Only the unit and the description can be cleared: null for a field every product has
+        is refused here, as the platform refuses it, instead of being sent."""
+        if value is None:
+            raise ValueError(
+                "every product has one, so it cannot be null: leave it out to keep it as it is "
+                "(only unit and description are cleared with None)"
+            )
+        return value
+
     @field_validator("additional_taxes")
     @classmethod
     def _known_codes(cls, value: list[str] | None) -> list[str] | None:

@@ -356,3 +356,39 @@ def test_a_price_beyond_the_sii_s_twelve_integer_digits_is_refused_before_sendin
     assert len(fake.requests) == sent
     largest = catalogue.create_product(cid, {"name": "Enorme", "sku": "BIG", "price": 10**12 - 1})
     assert largest.price == 999_999_999_999
+
+
+@pytest.mark.parametrize(
+    "field", ["name", "sku", "price", "price_basis", "tax", "additional_taxes", "active"]
+)
+def test_null_for_a_field_every_product_has_is_refused_before_sending_as_the_platform_does(
+    fake: FakeHaulmer, ready: ReadyWorkspace, field: str
+) -> None:
+    import httpx
+
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    made = catalogue.create_product(cid, {"name": "Pan", "sku": "PAN", "price": 1990})
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=rf"{field}: every product has one.*leave it out"):
+        catalogue.update_product(cid, made.id, {field: None})
+    assert len(fake.requests) == sent
+    token = ready.owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.patch(
+            f"/v1/catalogues/{cid}/products/{made.id}",
+            json={field: None},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400
+    assert [d["field"] for d in answer.json()["error"]["details"]] == [field]
+
+
+def test_null_clears_a_product_s_unit_and_description(ready: ReadyWorkspace) -> None:
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    made = catalogue.create_product(
+        cid, {"name": "Pan", "sku": "PAN", "price": 1990, "unit": "KG", "description": "Hoy"}
+    )
+    cleared = catalogue.update_product(cid, made.id, {"unit": None, "description": None})
+    assert (cleared.unit, cleared.description) == (None, None)
