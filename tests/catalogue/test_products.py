@@ -392,3 +392,18 @@ def test_null_clears_a_product_s_unit_and_description(ready: ReadyWorkspace) -> 
     )
     cleared = catalogue.update_product(cid, made.id, {"unit": None, "description": None})
     assert (cleared.unit, cleared.description) == (None, None)
+
+
+def test_an_update_that_changes_nothing_keeps_the_product_s_updated_at(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    made = catalogue.create_product(cid, {"name": "Pan", "sku": "PAN", "price": 1990})
+    fake.clock.advance(minutes=5)
+    same = catalogue.update_product(cid, made.id, {"price": 1990, "name": " Pan ", "sku": "PAN"})
+    assert same.updated_at == made.updated_at
+    fake.clock.advance(minutes=5)
+    changed = catalogue.update_product(cid, made.id, {"price": 2090})
+    assert changed.updated_at is not None and made.updated_at is not None
+    assert changed.updated_at > made.updated_at

@@ -168,7 +168,8 @@ class CatalogueSteps(WorkspaceSteps):
     def update_product(
         self, account: Account, catalogue_id: str, product_id: str, body: dict[str, Any]
     ) -> StoredProduct:
-        """Change the fields given; the product is checked whole again."""
+        """Change the fields given; the product is checked whole again. A change that leaves
+        every field as it was keeps ``updated_at`` (as deactivating twice does)."""
         with self.lock:
             product = self.product(account, catalogue_id, product_id)
             if not body:
@@ -178,8 +179,9 @@ class CatalogueSteps(WorkspaceSteps):
                 raise invalid("unknown fields", [(name, "not a product field") for name in unknown])
             fields = self._checked({**product.fields, **body})
             self._refuse_taken_sku(self.catalogues[catalogue_id], fields["sku"], product.id)
-            product.fields = fields
-            product.updated_at = self.now()
+            if fields != product.fields:
+                product.fields = fields
+                product.updated_at = self.now()
             return product
 
     def deactivate_product(
