@@ -60,6 +60,8 @@ __all__ = [
 
 MAX_PER_PAGE = 100
 """The most items one page of a list may hold."""
+MAX_SEARCH_LENGTH = 80
+"""The longest search of a catalogue's products (trimmed): a name is at most 80 characters."""
 
 _IVA = Decimal("19")
 _HUNDRED = Decimal(100)
@@ -578,8 +580,10 @@ def list_products_request(
     """The request for the first page of a catalogue's products (filters checked here)."""
     params: dict[str, Any] = {"page": 1, "per_page": _page_size(per_page)}
     if search is not None:
-        if not isinstance(search, str) or len(search.strip()) > 80:
-            raise ValidationError("search is text of up to 80 characters (name, SKU, description)")
+        if not isinstance(search, str) or len(search.strip()) > MAX_SEARCH_LENGTH:
+            raise ValidationError(
+                f"search is text of up to {MAX_SEARCH_LENGTH} characters (name, SKU, description)"
+            )
         if search.strip():
             params["q"] = search.strip()
     if active is not None:

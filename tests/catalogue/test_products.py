@@ -407,3 +407,25 @@ def test_an_update_that_changes_nothing_keeps_the_product_s_updated_at(
     changed = catalogue.update_product(cid, made.id, {"price": 2090})
     assert changed.updated_at is not None and made.updated_at is not None
     assert changed.updated_at > made.updated_at
+
+
+def test_a_search_longer_than_80_characters_is_refused_by_the_sdk_and_by_the_platform(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    import httpx
+
+    cid = _catalogue_id(ready)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match="up to 80 characters"):
+        ready.owner.catalogue.list_products(cid, search="x" * 81)
+    assert len(fake.requests) == sent
+    assert list(ready.owner.catalogue.list_products(cid, search=" " + "x" * 80 + " ")) == []
+    token = ready.owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.get(
+            f"/v1/catalogues/{cid}/products",
+            params={"q": "x" * 81},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400
+    assert [d["field"] for d in answer.json()["error"]["details"]] == ["q"]

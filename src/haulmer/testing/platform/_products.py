@@ -198,7 +198,10 @@ class CatalogueSteps(WorkspaceSteps):
     def list_products(
         self, account: Account, catalogue_id: str, query: dict[str, str]
     ) -> dict[str, Any]:
-        """Products by name, filtered by ``active`` and ``tax``, searched by ``q``."""
+        """Products by name, filtered by ``active`` and ``tax``, searched by ``q`` (refused past
+        the SDK's limit, as the SDK refuses it)."""
+        from haulmer.catalogue import MAX_SEARCH_LENGTH
+
         problems: list[tuple[str, str]] = []
         active = query.get("active")
         if active is not None and active not in ("true", "false"):
@@ -206,9 +209,12 @@ class CatalogueSteps(WorkspaceSteps):
         tax = query.get("tax")
         if tax is not None and tax not in ("afecto", "exento"):
             problems.append(("tax", "afecto or exento"))
+        needle = (query.get("q") or "").strip()
+        if len(needle) > MAX_SEARCH_LENGTH:
+            problems.append(("q", f"up to {MAX_SEARCH_LENGTH} characters (name, SKU, description)"))
         if problems:
             raise invalid("the filters are not valid; see details", problems)
-        needle = (query.get("q") or "").strip().casefold()
+        needle = needle.casefold()
         with self.lock:
             catalogue = self.catalogue(account, catalogue_id)
             found = [
