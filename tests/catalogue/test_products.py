@@ -429,3 +429,30 @@ def test_a_search_longer_than_80_characters_is_refused_by_the_sdk_and_by_the_pla
         )
     assert answer.status_code == 400
     assert [d["field"] for d in answer.json()["error"]["details"]] == ["q"]
+
+
+def test_products_are_listed_in_spanish_alphabetical_order_and_found_without_accents(
+    ready: ReadyWorkspace,
+) -> None:
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    names = ["Zapallo", "árbol", "Arroz", "Ñandú", "Nuez", "Oreja", "Éclair", "ensalada", "abeja"]
+    for index, name in enumerate(names):
+        catalogue.create_product(cid, {"name": name, "sku": f"N-{index}", "price": 1})
+    listed = [p.name for p in catalogue.list_products(cid, per_page=4)]
+    # case and accents aside; ñ is a letter of its own, after n
+    assert listed == [
+        "abeja",
+        "árbol",
+        "Arroz",
+        "Éclair",
+        "ensalada",
+        "Nuez",
+        "Ñandú",
+        "Oreja",
+        "Zapallo",
+    ]
+    assert [p.name for p in catalogue.list_products(cid, search="ARBOL")] == ["árbol"]
+    assert [p.name for p in catalogue.list_products(cid, search="eclair")] == ["Éclair"]
+    assert [p.name for p in catalogue.list_products(cid, search="ñan")] == ["Ñandú"]
+    assert [p.name for p in catalogue.list_products(cid, search="nandu")] == []
