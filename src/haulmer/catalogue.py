@@ -88,6 +88,10 @@ ADDITIONAL_TAX_CODES: frozenset[str] = _additional_tax_codes()
 17/18/19 IVA anticipado."""
 
 
+_ARTICLE_42_CODES = frozenset({"24", "25", "26", "27", "271"})
+"""The additional taxes of DL 825 Art. 42 (ILA): each drink is of one kind, so pays one of them."""
+
+
 class PriceBasis(StrEnum):
     """What a product's price includes: ``net`` nothing; ``gross`` IVA and its additional taxes."""
 
@@ -186,6 +190,13 @@ class ProductInput(_ProductFields):
             raise ValueError(f"unknown additional tax code(s) {unknown}; use one of {known}")
         if len(set(value)) != len(value):
             raise ValueError("each additional tax code once")
+        drinks = [code for code in value if code in _ARTICLE_42_CODES]
+        if len(drinks) > 1:
+            raise ValueError(
+                f"codes {' and '.join(drinks)} are both Art. 42 taxes on drinks, and a drink pays "
+                "one: 24 licores, 25 vinos, 26 cervezas, 27 bebidas analcohólicas or 271 those "
+                "high in sugar; keep the one of its kind"
+            )
         return value
 
     def model_post_init(self, context: Any, /) -> None:

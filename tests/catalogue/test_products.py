@@ -456,3 +456,32 @@ def test_products_are_listed_in_spanish_alphabetical_order_and_found_without_acc
     assert [p.name for p in catalogue.list_products(cid, search="eclair")] == ["Éclair"]
     assert [p.name for p in catalogue.list_products(cid, search="ñan")] == ["Ñandú"]
     assert [p.name for p in catalogue.list_products(cid, search="nandu")] == []
+
+
+@pytest.mark.parametrize("codes", [["25", "27"], ["27", "271"], ["24", "26"]])
+def test_two_art_42_drink_taxes_on_one_product_are_refused_before_sending_and_by_the_platform(
+    fake: FakeHaulmer, ready: ReadyWorkspace, codes: list[str]
+) -> None:
+    import httpx
+
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    product = {"name": "Bebida", "sku": "BEB", "price": 1290, "additional_taxes": codes}
+    sent = len(fake.requests)
+    both = (
+        rf"codes {codes[0]} and {codes[1]} are both Art\. 42 taxes on drinks, and a drink pays one"
+    )
+    with pytest.raises(ValidationError, match=both):
+        catalogue.create_product(cid, product)
+    with pytest.raises(ValidationError, match="a drink pays one"):
+        catalogue.update_product(cid, "prd_x", {"additional_taxes": codes})
+    assert len(fake.requests) == sent
+    token = ready.owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            f"/v1/catalogues/{cid}/products",
+            json=product,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400
+    assert [d["field"] for d in answer.json()["error"]["details"]] == ["additional_taxes"]
