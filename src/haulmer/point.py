@@ -268,8 +268,32 @@ def _pesos(amount: int) -> str:
 _TYPES = {PointDocument.BOLETA: 39, PointDocument.FACTURA: 33}
 
 
+def _priced_items(items: list[SaleItemArg]) -> list[tuple[Product, Any]] | None:
+    """The items as ``(Product, quantity)`` when every one is a Product (its price is known
+    here); None when one is an id, whose price only the platform knows."""
+    products: list[tuple[Product, Any]] = []
+    for item in items:
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Product)):
+            return None
+        products.append((item[0], item[1]))
+    return products
+
+
+def _refuse_free_sale(products: list[tuple[Product, Any]], kind: PointDocument | None) -> None:
+    """Refuse a sale that comes to $0 (quantities so small that every line rounds to no peso),
+    as the platform would: its document would spend a folio and charge nothing."""
+    kinds = [kind] if kind is not None else list(_TYPES)
+    if any(sale_total(_TYPES[k], products) for k in kinds):
+        return
+    names = ", ".join(f"{shown(product.name)} x {quantity}" for product, quantity in products)
+    raise ValidationError(
+        f"the sale comes to $0 ({names}: each line rounds to less than a peso), and its "
+        "document would spend a folio on nothing: check the quantities"
+    )
+
+
 def _check_amount(
-    items: list[SaleItemArg],
+    products: list[tuple[Product, Any]],
     method: SalePaymentMethod,
     amount: int,
     kind: PointDocument | None,
@@ -278,11 +302,6 @@ def _check_amount(
     pays the total exactly, cash at least the total rounded to the 10 pesos (:func:`cash_due`).
     Checked when every item is a Product (its price is known here) and the document is known,
     or both documents' totals agree on it; else the platform alone knows the total."""
-    products: list[tuple[Product, Any]] = []
-    for item in items:
-        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Product)):
-            return
-        products.append((item[0], item[1]))
     kinds = [kind] if kind is not None else list(_TYPES)
     cash = method is SalePaymentMethod.CASH
     totals = {k: sale_total(_TYPES[k], products) for k in kinds}
@@ -327,6 +346,9 @@ def sale_request(
     method = as_enum(SalePaymentMethod, payment, "payment method")
     pay: dict[str, Any] = {"method": method.value}
     kind = None if document is None else as_enum(PointDocument, document, "document")
+    priced = _priced_items(items)
+    if priced is not None:
+        _refuse_free_sale(priced, kind)
     if amount is not None:
         if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
             raise ValidationError("amount is whole pesos received, 1 or more")
@@ -335,7 +357,8 @@ def sale_request(
                 f"amount {shown(amount)} is more than any sale takes: the SII's amounts have 18 "
                 f"digits, at most {_pesos(MAX_AMOUNT)}; give the pesos received"
             )
-        _check_amount(items, method, amount, kind)
+        if priced is not None:
+            _check_amount(priced, method, amount, kind)
         pay["amount"] = amount
     body["payment"] = pay
     if kind is not None:

@@ -613,7 +613,7 @@ def test_a_boleta_above_135_uf_without_its_buyer_s_name_is_refused_naming_the_fi
         with pytest.raises(BadRequestError, match="135 UF") as caught:
             owner.point.sell(point_id, [(piano, 1)], payment="cash", receptor=receptor)
         assert [d.field for d in caught.value.details] == ["receptor.razon_social"]
-    assert fake.platform_state.sales == {}
+    assert len(fake.platform_state.sales) == 0
 
 
 @pytest.mark.parametrize(
@@ -675,4 +675,24 @@ def test_a_sold_items_misspelt_field_is_refused_here_and_by_the_fake_not_left_ou
     assert answer.status_code == 400
     fields = sorted(d["field"] for d in answer.json()["error"]["details"])
     assert fields == ["documento", "items[0].qty", "payment.amout"]
-    assert fake.platform_state.sales == {}
+    assert len(fake.platform_state.sales) == 0
+
+
+def test_a_sale_that_comes_to_nothing_is_refused_before_sending_and_by_the_fake(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    # a gram of bread typed as 0.0001 kg: $1.990 x 0.0001 = $0,199, a line of 0 pesos
+    point_id, _, (pan, _, clase) = _stock(shop)
+    sell = shop.ready.owner.point.sell
+    sent = len(fake.requests)
+    for document in (None, "boleta", "factura"):
+        receptor = FACTURA_RECEPTOR if document == "factura" else None
+        with pytest.raises(ValidationError, match=r"comes to \$0 \('Pan amasado' x 0\.0001"):
+            sell(point_id, [(pan, "0.0001")], payment="cash", document=document, receptor=receptor)
+    assert len(fake.requests) == sent
+    with pytest.raises(BadRequestError, match=r"comes to \$0") as caught:
+        sell(point_id, [(pan.id, "0.0001")], payment="debit_card")
+    assert caught.value.details[0].field == "items"
+    assert len(fake.platform_state.sales) == 0
+    sale = sell(point_id, [(pan, "0.0001"), (clase, 1)], payment="debit_card")
+    assert sale.total == 5000

@@ -274,6 +274,11 @@ class PointSteps(CatalogueSteps, SetupSteps):
                     f"the document cannot be made: {error}", [("items", str(error))]
                 ) from None
             total = int(document.totals.mnt_total)
+            if total == 0:
+                raise invalid(
+                    "the sale comes to $0: its document would spend a folio on nothing",
+                    [("items", "each line rounds to less than a peso: check the quantities")],
+                )
             # Ley 20.956 art. 13: cash pays the total rounded to the 10 pesos, the document
             # keeps the exact total
             due = cash_due(total) if method == "cash" else total
