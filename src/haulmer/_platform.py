@@ -103,20 +103,21 @@ COMPANY_TEXTS: dict[str, tuple[str, int]] = {
 the company carries it in and the longest the SII's schema (DTE_v10.xsd) lets that element be."""
 
 
-_NOT_IN_A_NAME = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
-"""What no name on the platform holds: control characters (a NUL, a tab, a line break, DEL),
-which no screen or printed document shows, and lone surrogates (half of a character, which no
-UTF-8 text can carry)."""
+_NOT_IN_A_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+"""What no name on the platform holds: control characters (a NUL, a tab, a line break, DEL, and
+the C1 controls U+0080 to U+009F, among them U+0085, a line break too), which no screen or
+printed document shows, and lone surrogates (half of a character, which no UTF-8 text can
+carry)."""
 
 
 def name_text(value: str, what: str) -> str:
-    """``value`` if it holds no control character (U+0000 to U+001F, U+007F) and no lone
-    surrogate; ValueError naming the character, where it is and ``what``. For the one-line names
-    of the platform (a workspace's, a point's, a product's, a razón social)."""
+    """``value`` if it holds no control character (U+0000 to U+001F, U+007F to U+009F) and no
+    lone surrogate; ValueError naming the character, where it is and ``what``. For the one-line
+    names of the platform (a workspace's, a point's, a product's, a razón social)."""
     found = _NOT_IN_A_NAME.search(value)
     if found is not None:
         char = found.group()
-        kind = "a lone surrogate" if char > "\x7f" else "a control character"
+        kind = "a lone surrogate" if char >= "\ud800" else "a control character"
         raise ValueError(
             f"the {what} holds {kind} (U+{ord(char):04X}) at position {found.start() + 1}, where "
             "only one line of visible text goes: remove it"

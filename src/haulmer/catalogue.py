@@ -130,11 +130,11 @@ class _ProductFields(HaulmerModel):
 
     model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
-    @field_validator("name", "unit", mode="before", check_fields=False)
+    @field_validator("name", "sku", "unit", mode="before", check_fields=False)
     @classmethod
     def _trimmed(cls, value: Any, info: ValidationInfo) -> Any:
-        """A name or unit is trimmed before its length is counted (blank is then empty), and is
-        one line: no control character nor lone surrogate (a description may wrap)."""
+        """A name, SKU or unit is trimmed before its length is counted (blank is then empty),
+        and is one line: no control character nor lone surrogate (a description may wrap)."""
         if isinstance(value, str):
             return name_text(value.strip(), f"product's {info.field_name}")
         return value

@@ -305,6 +305,10 @@ def test_a_blank_name_or_unit_is_refused_before_sending_in_a_new_product_and_an_
         ({"name": "Pan\namasado"}, "product's name holds a control character \\(U\\+000A\\)"),
         ({"name": "Pan\tamasado"}, "a control character \\(U\\+0009\\)"),
         ({"name": "Pan\x7f"}, "a control character \\(U\\+007F\\)"),
+        # C1 controls: U+0085 is a line break (NEL), U+0090 shows nothing
+        ({"name": "Pan\x85amasado"}, "a control character \\(U\\+0085\\) at position 4"),
+        ({"unit": "K\x90G"}, "product's unit holds a control character \\(U\\+0090\\)"),
+        ({"sku": "PAN\x90"}, "product's sku holds a control character \\(U\\+0090\\)"),
         ({"name": "Pan\ud800"}, "a lone surrogate"),
         ({"unit": "K\tG"}, "product's unit holds a control character"),
     ],
