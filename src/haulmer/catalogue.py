@@ -10,6 +10,7 @@ docs/platform-api.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal
@@ -315,17 +316,21 @@ class Product(HaulmerModel):
         return line
 
 
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+"""A number as text: ASCII digits, a decimal point, an exponent (``str()`` of a float may have
+one); not the ``1_000`` or the other scripts' digits that ``Decimal()`` also reads."""
+
+
 def sale_quantity(value: Any) -> Decimal:
     """``value`` as the quantity of a DTE line (QtyItem, the SII's 12.6: above 0, below 10^12,
-    at most 6 decimals); ``ValueError`` saying what is wrong, the value quoted."""
+    at most 6 decimals); ``ValueError`` saying what is wrong, the value quoted. Text is a plain
+    number: ``"1_5"`` is refused, not read as 15."""
     amount: Decimal | None = None
     if isinstance(value, Decimal):
         amount = value
     elif not isinstance(value, bool):
-        try:
-            amount = Decimal(str(value).strip())
-        except ArithmeticError:
-            amount = None
+        text = str(value).strip()
+        amount = Decimal(text) if _NUMBER.fullmatch(text) else None
     if amount is None or not amount.is_finite() or amount <= 0:
         raise ValueError(f"must be a number above 0, got {shown(value)}")
     if amount >= _QUANTITY_LIMIT:
@@ -350,6 +355,14 @@ class SaleItem(HaulmerModel):
 
     product: Product
     quantity: Decimal = Field(default=Decimal(1), gt=0)
+
+    @field_validator("quantity", mode="before")
+    @classmethod
+    def _plain_number(cls, value: Any) -> Any:
+        """Text is a plain number, as :func:`sale_quantity` reads it: never ``"1_5"`` as 15."""
+        if isinstance(value, str) and not _NUMBER.fullmatch(value.strip()):
+            raise ValueError(f"must be a number above 0, got {shown(value)}")
+        return value
 
 
 SaleItemInput = SaleItem | tuple[Product, Decimal | int | str] | Mapping[str, Any]

@@ -204,3 +204,21 @@ def test_product_lines_follow_a_document_s_mnt_bruto_or_ind_mnt_neto() -> None:
         33, emisor=EMISOR, receptor=RECEPTOR, lines=[pan], id_doc={"mnt_bruto": 1}
     )
     assert by_id_doc.totals.mnt_total == 1190
+
+
+@pytest.mark.parametrize("quantity", ["1_5", "1_000", "\u0663", "１", "1 000", "0x10", "1,5"])
+def test_a_quantity_written_other_than_as_a_plain_number_is_refused_not_misread(
+    quantity: str,
+) -> None:
+    # Decimal() reads "1_5" as 15 and "٣" (an Arabic-Indic three) as 3
+    with pytest.raises(ValidationError, match="must be a number above 0"):
+        sale_lines([(product(), quantity)], prices="gross")
+
+
+@pytest.mark.parametrize(
+    ("quantity", "read"),
+    [(" 2 ", "2"), ("1.50", "1.50"), ("1e3", "1000"), (".5", "0.5"), (1e-05, "0.00001")],
+)
+def test_a_plain_number_as_text_or_a_float_is_a_quantity(quantity: object, read: str) -> None:
+    (line,) = sale_lines([(product(), quantity)], prices="gross")
+    assert line["cantidad"] == Decimal(read)

@@ -696,3 +696,35 @@ def test_a_sale_that_comes_to_nothing_is_refused_before_sending_and_by_the_fake(
     assert len(fake.platform_state.sales) == 0
     sale = sell(point_id, [(pan, "0.0001"), (clase, 1)], payment="debit_card")
     assert sale.total == 5000
+
+
+def test_the_fake_refuses_a_quantity_that_is_not_a_plain_number_and_writes_each_as_sent(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    import httpx
+
+    point_id, _, (pan, _, _) = _stock(shop)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=r"item 1: the quantity must be a number above 0"):
+        shop.ready.owner.point.sell(point_id, [(pan, "1_5")], payment="cash")
+    assert len(fake.requests) == sent
+    token = shop.ready.owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+
+        def sell(*quantities: object) -> httpx.Response:
+            items = [{"product_id": pan.id, "quantity": q} for q in quantities]
+            return http.post(
+                f"/v1/points/{point_id}/sales",
+                json={"items": items, "payment": {"method": "debit_card"}},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+
+        refused = sell("1_5", "\u0663")
+        sold = sell("1e1", "1.50", 2)
+    assert refused.status_code == 400
+    assert [d["field"] for d in refused.json()["error"]["details"]] == [
+        "items[0].quantity",
+        "items[1].quantity",
+    ]
+    assert sold.status_code == 201
+    assert [item["quantity"] for item in sold.json()["items"]] == ["10", "1.5", "2"]

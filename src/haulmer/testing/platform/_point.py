@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 from haulmer._shown import shown
@@ -41,6 +41,9 @@ PAYMENT_METHODS = ("cash", "debit_card", "credit_card", "transfer")
 BOLETA_MEDIO_PAGO = {"cash": 1, "debit_card": 2, "credit_card": 2, "transfer": 3}
 """A boleta's MedioPago for each payment method (EnvioBOLETA's codes: 1 efectivo, 2 pago
 electrónico, 3 transferencia electrónica), which a boleta above 135 UF must carry."""
+
+_WIDE = Context(prec=40)
+"""Room for a quantity's 12.6 digits, to write it as the SDK sends it (``1.5``, ``1000``)."""
 
 IssueDTE = Callable[[str, dict[str, Any]], Any]
 """Issue an OpenFactura emission body as the company with this RUT (the fake OpenFactura)."""
@@ -331,7 +334,7 @@ class PointSteps(CatalogueSteps, SetupSteps):
                         "product_id": product.id,
                         "sku": product.fields["sku"],
                         "name": product.fields["name"],
-                        "quantity": str(quantity),
+                        "quantity": format(quantity.normalize(_WIDE), "f"),
                     }
                     for product, quantity in items
                 ],
