@@ -409,7 +409,8 @@ def test_an_update_that_changes_nothing_keeps_the_product_s_updated_at(
     assert same.updated_at == made.updated_at
     fake.clock.advance(minutes=5)
     changed = catalogue.update_product(cid, made.id, {"price": 2090})
-    assert changed.updated_at is not None and made.updated_at is not None
+    assert changed.updated_at is not None
+    assert made.updated_at is not None
     assert changed.updated_at > made.updated_at
 
 

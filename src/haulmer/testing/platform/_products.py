@@ -215,8 +215,8 @@ class CatalogueSteps(WorkspaceSteps):
     def list_products(
         self, account: Account, catalogue_id: str, query: dict[str, str]
     ) -> dict[str, Any]:
-        """Products by name (in Spanish alphabetical order), filtered by ``active`` and ``tax``, searched by ``q`` (refused past
-        the SDK's limit, as the SDK refuses it)."""
+        """Products by name (in Spanish alphabetical order), filtered by ``active`` and ``tax``,
+        searched by ``q`` (refused past the SDK's limit, as the SDK refuses it)."""
         from haulmer.catalogue import MAX_SEARCH_LENGTH
 
         problems: list[tuple[str, str]] = []
