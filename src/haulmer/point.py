@@ -49,6 +49,7 @@ __all__ = [
     "SalePayment",
     "SalePaymentMethod",
     "SaleReceptor",
+    "SaleReceptorDetails",
     "cash_due",
 ]
 
@@ -137,6 +138,17 @@ class SaleReceptor(HaulmerModel):
         return dte_text(value, RECEPTOR_ELEMENTS[str(info.field_name)])
 
 
+class SaleReceptorDetails(HaulmerModel):
+    """Who a sale's document names, as the platform answers it: read leniently (a field the SDK
+    does not know yet is kept), for a sale already made must never fail to read."""
+
+    rut: Rut
+    razon_social: str | None = None
+    giro: str | None = None
+    direccion: str | None = None
+    comuna: str | None = None
+
+
 class SaleLine(HaulmerModel):
     """A product sold: which one and how many."""
 
@@ -185,7 +197,7 @@ class Sale(HaulmerModel):
     items: list[SaleLine]
     payment: SalePayment
     document: SaleDocument
-    receptor: SaleReceptor | None = None
+    receptor: SaleReceptorDetails | None = None
     total: int
     created_at: datetime
 

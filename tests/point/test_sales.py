@@ -728,3 +728,31 @@ def test_the_fake_refuses_a_quantity_that_is_not_a_plain_number_and_writes_each_
     ]
     assert sold.status_code == 201
     assert [item["quantity"] for item in sold.json()["items"]] == ["10", "1.5", "2"]
+
+
+def test_a_sale_whose_receptor_carries_a_field_the_sdk_does_not_know_still_reads() -> None:
+    # the sale is made and its document issued: failing to read the answer would invite a
+    # second sale under a new key
+    from haulmer.point import Sale
+
+    answer = {
+        "id": "sal_1",
+        "point_id": "pos_1",
+        "items": [{"product_id": "prd_1", "sku": "PAN", "name": "Pan", "quantity": "1"}],
+        "payment": {"method": "cash", "amount": 2000, "change": 10, "rounding": 0},
+        "document": {"type": 39, "folio": 7, "token": "t", "issuer_rut": "76086428-5"},
+        "receptor": {
+            "rut": "76430498-5",
+            "razon_social": "HOSTY SPA",
+            "email": "pagos@hosty.cl",
+            "giro": "Servicios de alojamiento web, correo y dominios para empresas",
+        },
+        "total": 1990,
+        "created_at": "2026-12-01T10:00:00Z",
+    }
+    sale = Sale.model_validate(answer)
+    assert sale.receptor is not None
+    assert str(sale.receptor.rut) == "76430498-5"
+    assert sale.receptor.model_extra == {"email": "pagos@hosty.cl"}
+    assert sale.receptor.giro is not None
+    assert len(sale.receptor.giro) > 40
