@@ -450,8 +450,8 @@ def _story(log: DemoLog, out_dir: Path) -> None:
                 f", additional tax {product.additional_taxes}" if product.additional_taxes else ""
             )
             log.say(
-                f"{product.sku}: {product.name}, ${product.price} {product.price_basis.value}"
-                f", {product.tax.value}{extra}"
+                f"{product.sku}: {product.name}, ${product.price} {product.price_basis}"
+                f", {product.tax}{extra}"
             )
         s["summary"] = f"{len(products)} products in {catalogue.name}'s catalogue"
     with log.step("configure the point of sale") as s:

@@ -250,8 +250,10 @@ class Product(HaulmerModel):
     name: str
     sku: str
     price: int
-    price_basis: PriceBasis
-    tax: TaxTreatment
+    price_basis: PriceBasis | str = Field(union_mode="left_to_right")
+    """``net`` or ``gross``; the platform's text for a basis the SDK does not know yet."""
+    tax: TaxTreatment | str = Field(union_mode="left_to_right")
+    """``afecto`` or ``exento``; the platform's text for a treatment the SDK does not know yet."""
     additional_taxes: list[str] = Field(default_factory=list)
     unit: str | None = None
     description: str | None = None
@@ -269,10 +271,35 @@ class Product(HaulmerModel):
         """Whether IVA does not apply (its DTE lines carry IndExe 1)."""
         return self.tax is TaxTreatment.EXENTO
 
+    def unknown_terms(self) -> list[str]:
+        """What of this product the SDK does not know yet (a tax treatment, price basis or
+        additional tax code newer than it), said in words: the platform still sells it, but
+        its price and DTE line cannot be worked out here. Empty for every product the SDK
+        knows."""
+        unknown = []
+        if not isinstance(self.tax, TaxTreatment):
+            unknown.append(f"tax {shown(self.tax)}")
+        if not isinstance(self.price_basis, PriceBasis):
+            unknown.append(f"price basis {shown(self.price_basis)}")
+        codes = [code for code in self.additional_taxes if code not in ADDITIONAL_TAX_CODES]
+        if codes:
+            unknown.append(f"additional tax code(s) {', '.join(codes)}")
+        return unknown
+
+    def _refuse_unknown_terms(self) -> None:
+        unknown = self.unknown_terms()
+        if unknown:
+            raise ValidationError(
+                f"{shown(self.name)} ({self.sku}) has {' and '.join(unknown)}, which this version "
+                "of haulmer does not know, so its price and DTE line cannot be worked out here: "
+                "upgrade haulmer, or sell it by its id (the platform prices it)"
+            )
+
     def tax_rate(self) -> Decimal:
         """The percent added to the net price for the gross one: IVA plus additional taxes."""
         from haulmer.dte.totals import ADDITIONAL_TAX_RATES
 
+        self._refuse_unknown_terms()
         if self.is_exento:
             return Decimal(0)
         return _IVA + sum((ADDITIONAL_TAX_RATES[c] for c in self.additional_taxes), Decimal(0))
@@ -280,6 +307,7 @@ class Product(HaulmerModel):
     def unit_price(self, basis: PriceBasis | str) -> Decimal:
         """The unit price on ``basis``: converted with IVA and additional taxes when it differs."""
         wanted = as_enum(PriceBasis, basis, "price basis")
+        self._refuse_unknown_terms()
         price = Decimal(self.price)
         if self.is_exento or wanted is self.price_basis:
             return price
@@ -376,6 +404,7 @@ def _sale_items(items: Iterable[SaleItemInput]) -> list[SaleItem]:
             item = {"product": product, "quantity": quantity}
         sale_item = as_model(SaleItem, item, f"sale item {index + 1}")
         _quantity(sale_item.quantity, sale_item.product.name)
+        sale_item.product._refuse_unknown_terms()
         if not sale_item.product.active:
             raise ValidationError(
                 f"{shown(sale_item.product.name)} ({sale_item.product.sku}) is deactivated: "

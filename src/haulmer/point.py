@@ -281,11 +281,14 @@ _TYPES = {PointDocument.BOLETA: 39, PointDocument.FACTURA: 33}
 
 
 def _priced_items(items: list[SaleItemArg]) -> list[tuple[Product, Any]] | None:
-    """The items as ``(Product, quantity)`` when every one is a Product (its price is known
-    here); None when one is an id, whose price only the platform knows."""
+    """The items as ``(Product, quantity)`` when every one is a Product whose price is known
+    here; None when one is an id, or a product with terms the SDK does not know yet
+    (``Product.unknown_terms``), whose price only the platform knows."""
     products: list[tuple[Product, Any]] = []
     for item in items:
         if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Product)):
+            return None
+        if item[0].unknown_terms():
             return None
         products.append((item[0], item[1]))
     return products

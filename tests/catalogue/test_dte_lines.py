@@ -222,3 +222,21 @@ def test_a_quantity_written_other_than_as_a_plain_number_is_refused_not_misread(
 def test_a_plain_number_as_text_or_a_float_is_a_quantity(quantity: object, read: str) -> None:
     (line,) = sale_lines([(product(), quantity)], prices="gross")
     assert line["cantidad"] == Decimal(read)
+
+
+def test_a_product_with_terms_the_sdk_does_not_know_still_reads_but_makes_no_line_here() -> None:
+    newer = product(tax="no_afecto", price_basis="bruto", additional_taxes=["27", "99"])
+    assert (newer.tax, newer.price_basis) == ("no_afecto", "bruto")
+    assert newer.unknown_terms() == [
+        "tax 'no_afecto'",
+        "price basis 'bruto'",
+        "additional tax code(s) 99",
+    ]
+    assert product().unknown_terms() == []
+    says = r"'Pan amasado' \(PAN\) has tax 'no_afecto' and .*upgrade haulmer"
+    with pytest.raises(ValidationError, match=says):
+        newer.dte_line(1, prices="gross")
+    with pytest.raises(ValidationError, match=r"additional tax code\(s\) 99, which this version"):
+        sale_document(39, emisor=EMISOR, items=[(product(additional_taxes=["99"]), 1)])
+    with pytest.raises(ValidationError, match="upgrade haulmer"):
+        product(additional_taxes=["99"]).tax_rate()

@@ -756,3 +756,13 @@ def test_a_sale_whose_receptor_carries_a_field_the_sdk_does_not_know_still_reads
     assert sale.receptor.model_extra == {"email": "pagos@hosty.cl"}
     assert sale.receptor.giro is not None
     assert len(sale.receptor.giro) > 40
+
+
+def test_a_product_with_terms_the_sdk_does_not_know_is_sold_and_priced_by_the_platform(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    point_id, _, (pan, _, _) = _stock(shop)
+    # the same product as a newer platform might answer it: a tax the SDK does not know yet
+    newer = Product.model_validate({**pan.model_dump(mode="json"), "tax": "no_afecto"})
+    sale = shop.ready.owner.point.sell(point_id, [(newer, 1)], payment="cash", amount=2000)
+    assert (sale.total, sale.payment.change) == (1990, 10)
