@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from typing import Any
 
 import pytest
 
@@ -490,3 +491,68 @@ def test_two_art_42_drink_taxes_on_one_product_are_refused_before_sending_and_by
         )
     assert answer.status_code == 400
     assert [d["field"] for d in answer.json()["error"]["details"]] == ["additional_taxes"]
+
+
+class _WatchedProducts(dict[str, object]):
+    """A catalogue's products that count the times they are scanned."""
+
+    scans = 0
+
+    def values(self) -> Any:
+        type(self).scans += 1
+        return super().values()
+
+    def __iter__(self) -> Any:
+        type(self).scans += 1
+        return super().__iter__()
+
+
+def test_a_new_or_renamed_sku_is_checked_without_scanning_the_catalogue(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    made = [
+        catalogue.create_product(cid, {"name": f"P{i}", "sku": f"S-{i}", "price": 1})
+        for i in range(30)
+    ]
+    stored = fake.platform_state.catalogues[cid]
+    stored.products = _WatchedProducts(stored.products)  # type: ignore[assignment]
+    catalogue.create_product(cid, {"name": "Nuevo", "sku": "NUEVO", "price": 1})
+    catalogue.update_product(cid, made[0].id, {"sku": "S-0-B"})  # frees S-0
+    assert _WatchedProducts.scans == 0
+    with pytest.raises(SkuTakenError):
+        catalogue.create_product(cid, {"name": "Otro", "sku": "nuevo", "price": 1})
+    with pytest.raises(SkuTakenError):
+        catalogue.update_product(cid, made[1].id, {"sku": "s-0-b"})
+    assert catalogue.create_product(cid, {"name": "Cero", "sku": "s-0", "price": 1}).sku == "s-0"
+    assert catalogue.update_product(cid, made[2].id, {"sku": "s-2"}).sku == "s-2"  # its own
+
+
+def test_paging_a_catalogue_folds_each_product_s_texts_once(
+    fake: FakeHaulmer, ready: ReadyWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haulmer.testing.platform import _products
+
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    for i in range(40):
+        catalogue.create_product(cid, {"name": f"Pan {i:02}", "sku": f"S-{i}", "price": 1})
+    assert len(list(catalogue.list_products(cid, per_page=10))) == 40
+    folded: list[str] = []
+    original = _products.alphabetical
+
+    def counting(text: str) -> str:
+        folded.append(text)
+        return original(text)
+
+    monkeypatch.setattr(_products, "alphabetical", counting)
+    names = [p.name for p in catalogue.list_products(cid, per_page=10, search="pan")]
+    assert names == [f"Pan {i:02}" for i in range(40)]
+    assert folded == ["pan"] * 4  # the search of each page; the products were folded before
+    catalogue.update_product(
+        cid, catalogue.list_products(cid, search="Pan 07").items[0].id, {"name": "Ñoqui"}
+    )
+    folded.clear()
+    assert [p.name for p in catalogue.list_products(cid, search="ñoq")] == ["Ñoqui"]
+    assert folded == ["ñoq", "Ñoqui", "S-7", ""]  # the changed product alone, folded again

@@ -48,6 +48,22 @@ class StoredProduct:
     fields: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    _folded_from: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+    _folded: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def folded(self) -> tuple[str, ...]:
+        """Name, SKU and description as a list orders and searches them (:func:`alphabetical`),
+        folded again only when one of them has changed: paging a large catalogue folds each
+        product once, not once a page."""
+        texts = (
+            str(self.fields["name"]),
+            str(self.fields["sku"]),
+            str(self.fields.get("description") or ""),
+        )
+        if texts != self._folded_from:
+            self._folded = tuple(alphabetical(text) for text in texts)
+            self._folded_from = texts
+        return self._folded
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -74,6 +90,8 @@ class StoredCatalogue:
     id: str
     organization: Organization
     products: dict[str, StoredProduct] = field(default_factory=dict)
+    skus: dict[str, str] = field(default_factory=dict)
+    """Each SKU, case folded, and the id of its product: a new SKU is checked without a scan."""
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -158,16 +176,17 @@ class CatalogueSteps(WorkspaceSteps):
 
     @staticmethod
     def _refuse_taken_sku(catalogue: StoredCatalogue, sku: str, product_id: str | None) -> None:
-        for other in catalogue.products.values():
-            if other.id != product_id and other.fields["sku"].casefold() == sku.casefold():
-                raise PlatformError(
-                    409,
-                    "sku_taken",
-                    f"SKU {shown(sku)} is already {shown(other.fields['name'])} ({other.id}) in "
-                    "this catalogue: each SKU names one product; update that product or choose "
-                    "another SKU",
-                    [("sku", "already used in this catalogue")],
-                )
+        owner = catalogue.skus.get(sku.casefold())
+        if owner is not None and owner != product_id:
+            other = catalogue.products[owner]
+            raise PlatformError(
+                409,
+                "sku_taken",
+                f"SKU {shown(sku)} is already {shown(other.fields['name'])} ({other.id}) in "
+                "this catalogue: each SKU names one product; update that product or choose "
+                "another SKU",
+                [("sku", "already used in this catalogue")],
+            )
 
     def create_product(
         self, account: Account, catalogue_id: str, body: dict[str, Any]
@@ -180,6 +199,7 @@ class CatalogueSteps(WorkspaceSteps):
             now = self.now()
             product = StoredProduct(new_id("prd"), catalogue.id, fields, now, now)
             catalogue.products[product.id] = product
+            catalogue.skus[fields["sku"].casefold()] = product.id
             return product
 
     def update_product(
@@ -195,8 +215,12 @@ class CatalogueSteps(WorkspaceSteps):
             if unknown:
                 raise invalid("unknown fields", [(name, "not a product field") for name in unknown])
             fields = self._checked({**product.fields, **body})
-            self._refuse_taken_sku(self.catalogues[catalogue_id], fields["sku"], product.id)
+            catalogue = self.catalogues[catalogue_id]
+            self._refuse_taken_sku(catalogue, fields["sku"], product.id)
             if fields != product.fields:
+                if catalogue.skus.get(product.fields["sku"].casefold()) == product.id:
+                    del catalogue.skus[product.fields["sku"].casefold()]
+                catalogue.skus[fields["sku"].casefold()] = product.id
                 product.fields = fields
                 product.updated_at = self.now()
             return product
@@ -239,15 +263,7 @@ class CatalogueSteps(WorkspaceSteps):
                 for p in catalogue.products.values()
                 if (active is None or p.fields["active"] == (active == "true"))
                 and (tax is None or p.fields["tax"] == tax)
-                and (
-                    not needle
-                    or any(
-                        needle in alphabetical(str(p.fields.get(name) or ""))
-                        for name in ("name", "sku", "description")
-                    )
-                )
+                and (not needle or any(needle in text for text in p.folded()))
             ]
-        found.sort(
-            key=lambda p: (alphabetical(p.fields["name"]), p.fields["name"].casefold(), p.id)
-        )
+            found.sort(key=lambda p: (p.folded()[0], p.fields["name"].casefold(), p.id))
         return page_of(found, query, StoredProduct.to_wire, default_per_page=50)
