@@ -351,7 +351,7 @@ def sale_request(
     payment: SalePaymentMethod | str,
     amount: int | None,
     document: PointDocument | str | None,
-    receptor: SaleReceptor | Mapping[str, Any] | None,
+    receptor: SaleReceptor | SaleReceptorDetails | Mapping[str, Any] | None,
     key: str | None,
     **options: Any,
 ) -> APIRequest[Sale]:
@@ -378,6 +378,8 @@ def sale_request(
     body["payment"] = pay
     if kind is not None:
         body["document"] = kind.value
+    if isinstance(receptor, SaleReceptorDetails):  # a past sale's, to sell to them again
+        receptor = receptor.model_dump(include=set(SaleReceptor.model_fields), exclude_none=True)
     if receptor is not None:
         checked = as_model(SaleReceptor, receptor, "the receptor")
         body["receptor"] = checked.model_dump(mode="json", exclude_none=True)

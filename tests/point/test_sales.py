@@ -766,3 +766,19 @@ def test_a_product_with_terms_the_sdk_does_not_know_is_sold_and_priced_by_the_pl
     newer = Product.model_validate({**pan.model_dump(mode="json"), "tax": "no_afecto"})
     sale = shop.ready.owner.point.sell(point_id, [(newer, 1)], payment="cash", amount=2000)
     assert (sale.total, sale.payment.change) == (1990, 10)
+
+
+def test_a_past_sale_s_receptor_makes_the_next_factura_to_the_same_buyer(
+    shop: CertifiedShop,
+) -> None:
+    point_id, _, (pan, _, _) = _stock(shop)
+    sell = shop.ready.owner.point.sell
+    first = sell(
+        point_id, [(pan, 1)], payment="debit_card", document="factura", receptor=FACTURA_RECEPTOR
+    )
+    assert first.receptor is not None
+    again = sell(
+        point_id, [(pan, 2)], payment="debit_card", document="factura", receptor=first.receptor
+    )
+    assert again.receptor == first.receptor
+    assert again.document.type == 33

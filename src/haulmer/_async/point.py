@@ -17,6 +17,7 @@ from haulmer.point import (
     SaleItemArg,
     SalePaymentMethod,
     SaleReceptor,
+    SaleReceptorDetails,
     configure_point_request,
     list_points_request,
     retrieve_point_request,
@@ -113,7 +114,7 @@ class AsyncPoint(AsyncAPIResource):
         payment: SalePaymentMethod | str,
         amount: int | None = None,
         document: PointDocument | str | None = None,
-        receptor: SaleReceptor | Mapping[str, Any] | None = None,
+        receptor: SaleReceptor | SaleReceptorDetails | Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -126,7 +127,8 @@ class AsyncPoint(AsyncAPIResource):
         ``document`` defaults to the point's (boleta); ``amount`` is the cash received (change is
         computed), or for a card or transfer exactly the total (the default). When every item is
         a Product, an amount that cannot pay the total its prices make is refused before
-        sending; with product ids the platform checks it. The ``Idempotency-Key`` (yours, else a
+        sending; with product ids the platform checks it. ``receptor`` may be a past sale's
+        (``sale.receptor``), to sell to the same buyer again. The ``Idempotency-Key`` (yours, else a
         fresh one kept across retries) stops a retry from selling, and issuing, twice.
         """
         return await self._request(
