@@ -782,3 +782,23 @@ def test_a_past_sale_s_receptor_makes_the_next_factura_to_the_same_buyer(
     )
     assert again.receptor == first.receptor
     assert again.document.type == 33
+
+
+def test_a_boleta_to_a_buyer_with_a_giro_names_the_buyer_without_it(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    from haulmer import sii
+
+    point_id, _, (pan, _, _) = _stock(shop)
+    sale = shop.ready.owner.point.sell(
+        point_id, [(pan, 1)], payment="cash", document="boleta", receptor=FACTURA_RECEPTOR
+    )
+    assert sale.document.type == 39
+    assert sale.receptor is not None
+    assert sale.receptor.giro is None
+    assert (sale.receptor.razon_social, sale.receptor.comuna) == ("HOSTY SPA", "Curicó")
+    xml = fake.client(api_key=shop.api_key).openfactura.documents.xml(sale.document.token)
+    receptor = sii.parse(xml).encabezado.receptor
+    assert str(receptor.rut) == "76430498-5"
+    assert receptor.razon_social == "HOSTY SPA"
+    assert b"GiroRecep" not in xml
