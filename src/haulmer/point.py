@@ -35,6 +35,7 @@ from haulmer._platform import (
 )
 from haulmer._shown import shown
 from haulmer.catalogue import Product, sale_quantity, sale_total
+from haulmer.dte.catalogue import DTEType
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 
@@ -345,6 +346,19 @@ def _check_amount(
     )
 
 
+def _refuse_too_many_lines(count: int, kind: PointDocument | None) -> None:
+    """Each item is a line of the sale's DTE: a factura holds at most 60, a boleta 1,000 (the
+    SII's schemas); without a document named, the point's own decides, and 1,000 bounds both."""
+    tipo = DTEType.FACTURA if kind is PointDocument.FACTURA else DTEType.BOLETA
+    if count > tipo.max_lines:
+        document = "a factura" if kind is PointDocument.FACTURA else "a boleta"
+        raise ValidationError(
+            f"the sale has {count} items, and each is a line of its DTE: {document} holds at "
+            f"most {tipo.max_lines} lines; sell the same product once with its whole quantity, "
+            "or split the sale"
+        )
+
+
 def sale_request(
     point_id: str,
     items: Iterable[SaleItemArg],
@@ -361,6 +375,7 @@ def sale_request(
     method = as_enum(SalePaymentMethod, payment, "payment method")
     pay: dict[str, Any] = {"method": method.value}
     kind = None if document is None else as_enum(PointDocument, document, "document")
+    _refuse_too_many_lines(len(items), kind)
     priced = _priced_items(items)
     if priced is not None:
         _refuse_free_sale(priced, kind)

@@ -311,6 +311,37 @@ def test_a_receptor_a_factura_cannot_carry_is_refused_before_sending(
     assert len(fake.requests) == sent
 
 
+@pytest.mark.parametrize(("document", "most"), [("factura", 60), ("boleta", 1000), (None, 1000)])
+def test_a_sale_of_more_items_than_its_dte_holds_lines_is_refused_before_sending(
+    fake: FakeHaulmer, shop: CertifiedShop, document: str | None, most: int
+) -> None:
+    """Each item is a line of the DTE; the fake refused a 61-item factura, after the SDK sent it."""
+    point_id, _, (pan, _, _) = _stock(shop)
+    sent = len(fake.requests)
+    receptor = FACTURA_RECEPTOR if document == "factura" else None
+    with pytest.raises(ValidationError, match=f"{most + 1} items.*at most {most} lines"):
+        shop.ready.owner.point.sell(
+            point_id,
+            [(pan, 1)] * (most + 1),
+            payment="debit_card",
+            document=document,
+            receptor=receptor,
+        )
+    assert len(fake.requests) == sent
+
+
+def test_a_factura_of_60_items_is_sold(fake: FakeHaulmer, shop: CertifiedShop) -> None:
+    point_id, _, (pan, _, _) = _stock(shop)
+    sale = shop.ready.owner.point.sell(
+        point_id,
+        [(pan, 1)] * 60,
+        payment="debit_card",
+        document="factura",
+        receptor=FACTURA_RECEPTOR,
+    )
+    assert sale.document.type == 33
+
+
 def test_the_fake_refuses_a_receptor_naming_its_field_not_the_items(
     fake: FakeHaulmer, client: Haulmer, shop: CertifiedShop
 ) -> None:
