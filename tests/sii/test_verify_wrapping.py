@@ -169,6 +169,23 @@ def test_an_element_moved_out_of_the_sii_namespace_in_a_bare_document_is_refused
     assert ("digest", "the content of 'F1T33' changed after it was signed") in _reasons(moved)
 
 
+@pytest.mark.parametrize("namespaced", [True, False], ids=["sii-namespace", "bare"])
+def test_an_element_moved_between_the_sii_namespace_and_none_is_refused(
+    issued: dict[int, bytes], namespaced: bool
+) -> None:
+    # Stripped forms stand for a file that gained or lost its xmlns as a whole; a document
+    # whose elements are split between the SII's namespace and none is another document to a
+    # namespace-aware reader (and to the schema), though its stripped form is the signed one.
+    xml = issued[33] if namespaced else issued[33].replace(_XMLNS, b"<DTE ", 1)
+    assert verify(xml).ok, str(verify(xml))
+    declaration = b'xmlns=""' if namespaced else f'xmlns="{SII_NS}"'.encode()
+    second = xml.index(b"<Detalle>", xml.index(b"<Detalle>") + 1)
+    moved = xml[:second] + b"<Detalle " + declaration + b">" + xml[second + len(b"<Detalle>") :]
+    lines = parse_xml(moved).findall("{*}Documento/{*}Detalle")
+    assert len({str(line.tag) for line in lines}) == 2  # one line is read in another namespace
+    assert ("digest", "the content of 'F1T33' changed after it was signed") in _reasons(moved)
+
+
 # -- the certificate ------------------------------------------------------------------------------
 
 

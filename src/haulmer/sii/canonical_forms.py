@@ -8,9 +8,9 @@ written. Where that does not hold, the re-parsed inclusive form follows as a fal
 inside an envelope was signed standalone (the SII's recipe), so its form without the envelope's
 namespaces goes first; a DTE taken out of an envelope that signed it there gets the envelope's
 ``xmlns:xsi`` back, last. Forms with the namespaces stripped (producers that signed before the file
-gained or lost its ``xmlns``) are offered only when every element is in no namespace or the
-SII's: otherwise an element moved to a foreign namespace would match a signature over another
-document.
+gained or lost its ``xmlns``) are offered only when every element is in the apex's namespace,
+the SII's or none: otherwise an element moved to another namespace would match a signature over
+another document.
 """
 
 from __future__ import annotations
@@ -175,11 +175,17 @@ _DECLARATION: Final = re.compile(rb' xmlns(?::([^=\s]+))?="[^"]*"')
 
 
 def strippable(element: etree._Element) -> bool:
-    """Whether every element of the subtree is in no namespace or the SII's, so that forms with
-    the namespaces stripped describe the same document to a namespace-aware reader."""
-    return not _FOREIGN_ELEMENT(element)
+    """Whether every element of the subtree is in the apex's namespace, the SII's or none, so
+    that forms with the namespaces stripped describe the same document to a namespace-aware
+    reader: a file gains or loses its xmlns as a whole, and an element moved between the SII's
+    namespace and none is another document with the same stripped form."""
+    own = _namespace_of(element)
+    if own is None:
+        return not _NAMESPACED_ELEMENT(element)
+    return own == SII_NS and not _ELEMENT_OUTSIDE_SII(element)
 
 
-_FOREIGN_ELEMENT: Final = etree.XPath(
-    f"boolean(descendant-or-self::*[namespace-uri() != '' and namespace-uri() != '{SII_NS}'])"
+_NAMESPACED_ELEMENT: Final = etree.XPath("boolean(descendant-or-self::*[namespace-uri() != ''])")
+_ELEMENT_OUTSIDE_SII: Final = etree.XPath(
+    f"boolean(descendant-or-self::*[namespace-uri() != '{SII_NS}'])"
 )
