@@ -485,6 +485,18 @@ def test_a_receiver_s_answers_are_verified_signature_by_signature(
     )
 
 
+@pytest.mark.parametrize("kind", ["RespuestaDTE", "EnvioRecibos"])
+def test_an_answer_signed_twice_is_refused_as_the_sii_schema_allows_one_signature(
+    issued: dict[int, bytes], certificate: Certificate, kind: str
+) -> None:
+    answer = _answers(issued, certificate)[kind]
+    start = answer.rindex(b"<Signature ")
+    end = answer.rindex(b"</Signature>") + len(b"</Signature>")
+    doubled = answer[:end] + answer[start:end] + answer[end:]
+    failures = verify(doubled).failures
+    assert [(f.check, f.reason) for f in failures] == [("signature", "2 signatures, expected 1")]
+
+
 def test_a_tampered_or_unsigned_answer_fails_verification(
     issued: dict[int, bytes], certificate: Certificate
 ) -> None:

@@ -115,6 +115,16 @@ def test_a_second_set_dte_after_the_signed_one_is_refused(
     assert any("ID 'F1T33'" in reason for _, reason in reasons), reasons
 
 
+def test_an_envelope_signed_twice_is_refused_as_the_sii_schema_allows_one_signature(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    envio = envelope([issued[33]], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+    start = envio.rindex(b"<Signature ")
+    end = envio.rindex(b"</Signature>") + len(b"</Signature>")
+    doubled = envio[:end] + envio[start:end] + envio[end:]
+    assert ("signature", "2 signatures, expected 1") in _reasons(doubled)
+
+
 def test_a_dte_in_a_foreign_namespace_inside_the_set_is_refused(
     issued: dict[int, bytes], certificate: Certificate
 ) -> None:

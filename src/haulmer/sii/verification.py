@@ -441,9 +441,7 @@ def _verify_root(
         collector.fail("structure", f"{name} has no SetDTE", name)
         return
     where = f"{name} {cut(set_dte.get('ID') or '', _LONGEST_LABEL)}".strip()
-    signatures = list(root.iterchildren(_SIGNATURE))
-    if not signatures:
-        collector.fail("signature", "the envelope is not signed", where)
+    signatures = _signatures(root, collector, where, "the envelope")
     for signature in signatures:
         # The documents read below are set_dte's: a signature over another element (a second
         # SetDTE, a copy) must not vouch for them.
@@ -465,6 +463,19 @@ def _verify_root(
         _verify_dte(dte, collector, check_caf=check_caf, allow_test_cafs=allow_test_cafs)
 
 
+def _signatures(
+    root: etree._Element, collector: _Collector, where: str, signed: str
+) -> list[etree._Element]:
+    """The Signatures of an envelope or an answer (``signed`` names it); fails unless there is
+    one, as the SII's schemas have it. Each is still checked, to say what else is wrong."""
+    signatures = list(root.iterchildren(_SIGNATURE))
+    if not signatures:
+        collector.fail("signature", f"{signed} is not signed", where)
+    elif len(signatures) > 1:
+        collector.fail("signature", f"{len(signatures)} signatures, expected 1", where)
+    return signatures
+
+
 def _verify_answer(root: etree._Element, name: str, collector: _Collector) -> None:
     """A receiver's answer: its one signed part, signed, and each Recibo in it signed by the
     person its RutFirma names."""
@@ -474,9 +485,7 @@ def _verify_answer(root: etree._Element, name: str, collector: _Collector) -> No
         collector.fail("structure", f"{name} has no {part_name}", name)
         return
     where = f"{name} {cut(part.get('ID') or '', _LONGEST_LABEL)}".strip()
-    signatures = list(root.iterchildren(_SIGNATURE))
-    if not signatures:
-        collector.fail("signature", f"the {name} is not signed", where)
+    signatures = _signatures(root, collector, where, f"the {name}")
     for signature in signatures:
         _record_signature(
             signature, collector, where, signed_at=_ANSWER_SIGNED_AT[part_name], covers=part
