@@ -1,8 +1,8 @@
 """Differential property of the whole path, from builder to paper: a document the builders
-accept is issued, verified, read back as built, and printed on letter paper, on an 80 mm roll
-and as its cedible copy, whole: no text over text or over the timbre, nothing off its page, a
-timbre that scans back to the TED, and the folio, type, emisor, total and every line's name on
-it. Inputs from ``tests/plausible_documents.py``."""
+accept is issued valid against the SII's XSD, verified, read back as built, and printed on
+letter paper, on an 80 mm roll and as its cedible copy, whole: no text over text or over the
+timbre, nothing off its page, a timbre that scans back to the TED, and the folio, type, emisor,
+total and every line's name on it. Inputs from ``tests/plausible_documents.py``."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ def test_property_a_document_the_builders_accept_is_read_back_and_printed_whole(
         said = str(error)
         assert "ISO-8859-1" in said or "control character" in said, said
         return
+    sii.validate_schema(xml)
     verification = sii.verify(xml)
     assert verification.ok, str(verification)
     assert sii.parse(xml) == document.completed()
