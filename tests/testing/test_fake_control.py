@@ -418,3 +418,29 @@ def test_a_scripted_of429_is_a_429_unless_told_otherwise(
 ) -> None:
     fake.control.fail_next("openfactura.organization.retrieve", code="OF-429")
     assert wire.get("/v2/dte/organization").status_code == 429
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [
+        "get /v2/dte/taxpayer/{rut}",
+        "GET /v2/dte/taxpayer/{rut}/",
+        "/v2/dte/taxpayer/{rut}/",
+        "get /v2/dte/taxpayer/76430498-5",
+        "/v2/dte/taxpayer/76430498-5/",
+    ],
+)
+def test_a_selector_the_control_takes_fires_and_finds_its_requests(
+    fake: FakeHaulmer, wire: httpx.Client, selector: str
+) -> None:
+    fault = fake.control.fail_next(selector, status=503)
+    assert wire.get("/v2/dte/taxpayer/76430498-5").status_code == 503
+    assert fault.times == 0
+    assert [r.status for r in fake.requests.for_route(selector)] == [503]
+
+
+def test_a_template_with_a_misspelt_parameter_is_refused(fake: FakeHaulmer) -> None:
+    with pytest.raises(ValueError, match=re.escape("did you mean '/v2/dte/taxpayer/{rut}'")):
+        fake.control.fail_next("/v2/dte/taxpayer/{rutt}")
+    with pytest.raises(ValueError, match="no route of the fake matches"):
+        fake.requests.for_route("GET /v2/dte/taxpayer/{rutt}")

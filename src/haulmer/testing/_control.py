@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeGuard, get_args
 
 from haulmer._shown import shown
-from haulmer.testing._router import Route, Router
+from haulmer.testing._router import Route, Router, designates
 from haulmer.testing._wire import FakeResponse
 
 __all__ = [
@@ -65,11 +65,7 @@ class Fault:
 
     def applies_to(self, route: Route | None, method: str, path: str) -> bool:
         """Whether this fault fires for a request (``route`` None means an unknown path)."""
-        if self.times <= 0:
-            return False
-        if self.route in ("*", path, f"{method} {path}"):
-            return True
-        return route is not None and route.matches(self.route)
+        return self.times > 0 and designates(self.route, route, method, path)
 
     def response(self) -> FakeResponse:
         """The error answer for a ``status`` fault, in the body shape Haulmer uses for it."""

@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Literal, overload
 
 from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
-from haulmer.testing._router import Router
+from haulmer.testing._router import Router, designates
 from haulmer.testing._wire import Headers
 
 __all__ = ["DEFAULT_LOG_SIZE", "LoggedRequest", "RequestLog", "without_passwords"]
@@ -160,12 +160,13 @@ class RequestLog(Sequence[LoggedRequest]):
         return found
 
     def _designates(self, selector: str, entry: LoggedRequest) -> bool:
-        if selector in (entry.route, entry.path, f"{entry.method} {entry.path}"):
+        if selector == entry.route:
             return True
-        if self._router is None or entry.route is None or "{" not in selector:
-            return False
-        match = self._router.match(entry.method, entry.path)
-        return match is not None and match[0].matches(selector)
+        route = None
+        if self._router is not None and entry.route is not None and "{" in selector:
+            match = self._router.match(entry.method, entry.path)
+            route = None if match is None else match[0]
+        return designates(selector, route, entry.method, entry.path)
 
     @property
     def last(self) -> LoggedRequest:

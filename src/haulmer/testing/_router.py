@@ -10,11 +10,54 @@ from dataclasses import dataclass
 from haulmer._shown import shown
 from haulmer.testing._wire import FakeRequest, FakeResponse
 
-__all__ = ["FakeRequest", "FakeResponse", "Handler", "Route", "Router", "gateway_not_found"]
+__all__ = [
+    "FakeRequest",
+    "FakeResponse",
+    "Handler",
+    "Route",
+    "Router",
+    "designates",
+    "gateway_not_found",
+    "read_selector",
+]
 
 Handler = Callable[[FakeRequest], FakeResponse]
 
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""The methods a "METHOD path" selector may start with, in any case."""
+
+
+def _trimmed(path: str) -> str:
+    """``path`` without a trailing slash: the router serves a path with or without one."""
+    return path.rstrip("/") or "/"
+
+
+def read_selector(selector: str) -> tuple[str | None, str]:
+    """A selector as (method or None, path or template), as the control and the log read it:
+    ``"get /v2/dte/organization/"`` is ``("GET", "/v2/dte/organization")``; a route name or
+    ``"*"`` comes back as it is, without a method."""
+    method, space, rest = selector.partition(" ")
+    if space and method.upper() in HTTP_METHODS:
+        return method.upper(), _trimmed(rest.strip())
+    if selector.startswith("/"):
+        return None, _trimmed(selector)
+    return None, selector
+
+
+def designates(selector: str, route: Route | None, method: str, path: str) -> bool:
+    """Whether ``selector`` designates the request ``method path``, served by ``route`` (None
+    for a path the fake does not serve): the one reading faults, the log and the check share,
+    so a selector the check takes is one that fires."""
+    if selector == "*" or (route is not None and selector == route.name):
+        return True
+    wanted, target = read_selector(selector)
+    if not target.startswith("/") or wanted not in (None, method.upper()):
+        return False
+    if "{" in target:
+        return route is not None and _trimmed(route.template) == target
+    return _trimmed(path) == target
 
 
 @dataclass(frozen=True)
@@ -29,9 +72,10 @@ class Route:
 
     def matches(self, selector: str) -> bool:
         """Whether ``selector`` (name, template, "METHOD template" or "*") designates this route."""
-        if selector in ("*", self.name, self.template):
+        if selector in ("*", self.name):
             return True
-        return selector == f"{self.method} {self.template}"
+        wanted, target = read_selector(selector)
+        return wanted in (None, self.method) and target == _trimmed(self.template)
 
 
 def _compile(template: str) -> re.Pattern[str]:
@@ -106,12 +150,15 @@ class Router:
     def serves(self, selector: str) -> bool:
         """Whether ``selector`` designates something this router serves: "*", a route name, a
         template, "METHOD template", a path it serves or "METHOD path"."""
-        if selector == "*" or any(route.matches(selector) for route in self._routes):
+        if selector == "*" or any(route.name == selector for route in self._routes):
             return True
-        method, _, path = selector.partition(" ")
-        if path and self.match(method, path) is not None:
-            return True
-        return selector.startswith("/") and any(r.pattern.match(selector) for r in self._routes)
+        wanted, target = read_selector(selector)
+        if not target.startswith("/"):
+            return False
+        routes = [r for r in self._routes if wanted in (None, r.method)]
+        if "{" in target:  # a template: one of the fake's, parameter names and all
+            return any(_trimmed(r.template) == target for r in routes)
+        return any(r.pattern.match(target) for r in routes)
 
     def check_selector(self, selector: str) -> None:
         """Refuse a selector that designates nothing this router serves (a typo), naming the
