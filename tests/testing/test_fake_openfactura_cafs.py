@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from fake_bodies import HAULMER_KEY, START, boleta, factura
 from lxml import etree
 
@@ -180,3 +181,29 @@ async def test_the_sdk_clients_issue_months_ahead_and_after_a_caf_expired() -> N
     assert b"<FA>2027-07-27</FA>" in later.xml
     by_type = {row.dte: row for row in folios.documentos}
     assert by_type[33].vencimiento == dt.date(2028, 1, 27)
+
+
+@pytest.mark.parametrize(
+    ("dte_type", "last_folio", "error", "message"),
+    [
+        ("33", 2, TypeError, "dte_type must be an int"),
+        (33, "2", TypeError, "last_folio must be an int"),
+        (33, 2.0, TypeError, "last_folio must be an int"),
+        (33, -1, ValueError, "last_folio must be >= 0"),
+        (110, 2, ValueError, "does not issue DTE type 110"),
+    ],
+)
+def test_a_folio_limit_the_tenant_cannot_apply_is_refused_when_set(
+    fake: FakeHaulmer,
+    wire: httpx.Client,
+    dte_type: Any,
+    last_folio: Any,
+    error: type[Exception],
+    message: str,
+) -> None:
+    tenant = fake.openfactura_state.tenant_for_key(HAULMER_KEY)
+    assert tenant is not None
+    with pytest.raises(error, match=message):
+        tenant.set_folio_limit(dte_type, last_folio)
+    assert tenant.folio_limits == {}
+    assert _folios(wire)[33]["disponibles"] == 1000  # the next request is served as before

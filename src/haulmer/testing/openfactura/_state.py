@@ -173,8 +173,25 @@ class Tenant:
         self.next_folio[dte_type] = folio + 1
 
     def set_folio_limit(self, dte_type: int, last_folio: int) -> None:
-        """Make folios of ``dte_type`` run out after ``last_folio`` (OF-07 afterwards)."""
-        self.folio_limits[dte_type] = last_folio
+        """Make folios of ``dte_type`` run out after ``last_folio`` (OF-07 afterwards; 0: none
+        at all). A type the taxpayer does not issue, or a value that is no int, is refused here
+        rather than ignored or failing the next request."""
+        if isinstance(dte_type, bool) or not isinstance(dte_type, int):
+            raise TypeError(f"dte_type must be an int such as 33, got {shown(dte_type)}")
+        if dte_type not in self.dte_types:
+            issued = ", ".join(str(t) for t in self.dte_types)
+            raise ValueError(
+                f"{self.razon_social} does not issue DTE type {dte_type} (it issues {issued}), so "
+                "a folio limit on it would never apply"
+            )
+        if isinstance(last_folio, bool) or not isinstance(last_folio, int):
+            raise TypeError(
+                f"last_folio must be an int (the last folio that may be issued), got "
+                f"{shown(last_folio)}"
+            )
+        if last_folio < 0:
+            raise ValueError(f"last_folio must be >= 0 (0: no folio left), got {shown(last_folio)}")
+        self.folio_limits[int(dte_type)] = last_folio
 
     def organization(self) -> dict[str, Any]:
         """The body of ``GET /v2/dte/organization`` for this tenant."""
