@@ -254,3 +254,13 @@ def test_a_clock_following_real_time_moves_with_it(monkeypatch: pytest.MonkeyPat
     clock.follow_real_time(False)
     real[0] += 100
     assert (clock.now() - first).total_seconds() == 12.5
+
+
+def test_a_per_minute_limit_given_with_per_second_none_is_refused_not_dropped(
+    limited: FakeHaulmer,
+) -> None:
+    with pytest.raises(ValueError, match="per_minute=50 would be ignored"):
+        limited.control.rate_limit(None, per_minute=50)
+    assert limited.control.openfactura_rate_limit == (3, 100)  # left as it was
+    limited.control.rate_limit(per_second=5)
+    assert limited.control.openfactura_rate_limit == (5, 100)  # per_minute left out: Haulmer's

@@ -438,10 +438,19 @@ class Control:
         """Set OpenFactura's global limit per API key, counted on the fake clock.
 
         On by default at Haulmer's 3 requests/s and 100/min; ``rate_limit(None)`` turns it off
-        (``reset()`` turns it on again). Over the limit: the gateway's 429 "Try again in N
-        seconds". The fake's clients sleep on the fake clock, so their retries ride it out.
+        (``reset()`` turns it on again), and another ``per_minute`` given with it is a
+        ValueError rather than dropped. Over the limit: the gateway's 429
+        "Try again in N seconds". The fake's clients sleep on the fake clock, so their retries
+        ride it out.
         """
         if per_second is None:
+            if per_minute != DEFAULT_RATE_LIMIT[1]:
+                raise ValueError(
+                    "rate_limit(None) turns the whole limit off, so "
+                    f"per_minute={shown(per_minute)} would be ignored: to limit only per minute, "
+                    "give a per_second at least as large, such as "
+                    "rate_limit(per_second=per_minute, per_minute=per_minute)"
+                )
             self.openfactura_rate_limit = None
             return
         for name, value in (("per_second", per_second), ("per_minute", per_minute)):
