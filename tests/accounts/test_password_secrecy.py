@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from haulmer import Haulmer
@@ -12,6 +14,7 @@ from journey.story import (
     BUYER_EMAIL,
     PASSWORD,
     PFX_PASSWORD,
+    legal_representative_pfx,
     ready_workspace,
     setup_with_certificate,
 )
@@ -51,3 +54,15 @@ def test_the_request_log_keeps_no_account_or_signature_password(
         for secret in secrets:
             assert secret not in email.body
             assert secret not in email.subject
+
+
+def test_the_request_log_keeps_no_signature_file(fake: FakeHaulmer, client: Haulmer) -> None:
+    ready = ready_workspace(fake, client)
+    setup_with_certificate(fake, ready)
+    pfx = base64.b64encode(legal_representative_pfx())
+    (upload,) = fake.requests.for_route("openfactura.setup.upload_certificate")
+    assert upload.status == 200
+    assert pfx not in upload.content
+    assert upload.json()["pfx_base64"] == "***"
+    for entry in fake.requests:
+        assert pfx[:64] not in entry.content, entry

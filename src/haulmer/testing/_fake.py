@@ -15,7 +15,7 @@ from haulmer._shown import shown
 from haulmer.testing._client_options import AsyncClientOptions, ClientOptions
 from haulmer.testing._clock import FakeClock
 from haulmer.testing._control import ConnectionDropped, Control
-from haulmer.testing._log import DEFAULT_LOG_SIZE, LoggedRequest, RequestLog, without_passwords
+from haulmer.testing._log import DEFAULT_LOG_SIZE, LoggedRequest, RequestLog, without_secrets
 from haulmer.testing._outbox import Outbox
 from haulmer.testing._router import Route, Router, gateway_not_found
 from haulmer.testing._wire import FakeRequest, FakeResponse
@@ -220,7 +220,7 @@ class FakeHaulmer:
             path=request.path,
             query=request.query,
             headers=request.headers,
-            content=without_passwords(request.content),
+            content=without_secrets(request.content),
             route=request.route_name,
             at=request.arrived_at or self.clock.now(),
         )

@@ -14,27 +14,28 @@ from haulmer._shown import shown
 from haulmer.testing._router import Router, designates
 from haulmer.testing._wire import Headers
 
-__all__ = ["DEFAULT_LOG_SIZE", "LoggedRequest", "RequestLog", "without_passwords"]
+__all__ = ["DEFAULT_LOG_SIZE", "LoggedRequest", "RequestLog", "without_secrets"]
 
-PASSWORD_FIELDS = ("password", "password_confirmation")
+SECRET_FIELDS = ("password", "password_confirmation", "pfx_base64")
 """The body fields the log never keeps as sent: an account's password (and its confirmation) at
-``/v1/accounts/password`` and login, and a signature's .pfx password at its upload."""
+``/v1/accounts/password`` and login, and a signature's .pfx file and its password at its upload."""
 
 MASK = "***"
-"""What the log keeps in place of a password."""
+"""What the log keeps in place of a secret."""
 
 
-def without_passwords(content: bytes) -> bytes:
-    """A JSON object body with its passwords replaced by ``***``; any other body as it came."""
-    if b'"password' not in content:
+def without_secrets(content: bytes) -> bytes:
+    """A JSON object body with its passwords and .pfx replaced by ``***``; any other body as it
+    came."""
+    if b'"password' not in content and b'"pfx_base64' not in content:
         return content  # most bodies, a DTE's among them, are never parsed here
     try:
         body = jsonlib.loads(content.decode("utf-8", "surrogatepass"))
     except ValueError:
         return content
-    if not isinstance(body, dict) or not any(name in body for name in PASSWORD_FIELDS):
+    if not isinstance(body, dict) or not any(name in body for name in SECRET_FIELDS):
         return content
-    masked = {name: MASK if name in PASSWORD_FIELDS else value for name, value in body.items()}
+    masked = {name: MASK if name in SECRET_FIELDS else value for name, value in body.items()}
     return jsonlib.dumps(masked, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
@@ -45,7 +46,8 @@ Outcome = Literal["answered", "failed", "dropped_before", "dropped_after", "time
 class LoggedRequest:
     """One request as received, with the answer (``status`` None when the connection dropped).
 
-    ``content`` is the body as sent, but for its passwords, kept as ``***`` (``without_passwords``).
+    ``content`` is the body as sent, but for its passwords and .pfx, kept as ``***``
+    (``without_secrets``).
     """
 
     method: str
