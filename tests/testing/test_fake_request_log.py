@@ -94,3 +94,9 @@ def test_for_route_takes_the_selectors_the_control_takes(fake: FakeHaulmer) -> N
     assert [r.status for r in fake.requests.for_route("/nope")] == [404]  # asked, not served
     with pytest.raises(ValueError, match="no route of the fake matches '/v2/dte/taxpayers/1-9'"):
         fake.requests.for_route("/v2/dte/taxpayers/1-9")
+
+
+def test_for_route_star_is_every_request_as_for_the_control(fake: FakeHaulmer) -> None:
+    _get(fake, 3)
+    assert [r.path for r in fake.requests.for_route("*")] == [r.path for r in fake.requests]
+    assert len(fake.requests.for_route("*")) == 3
