@@ -207,3 +207,26 @@ def test_a_folio_limit_the_tenant_cannot_apply_is_refused_when_set(
         tenant.set_folio_limit(dte_type, last_folio)
     assert tenant.folio_limits == {}
     assert _folios(wire)[33]["disponibles"] == 1000  # the next request is served as before
+
+
+@pytest.mark.parametrize(
+    ("count", "error", "message"),
+    [
+        ("5", TypeError, "folios_per_type must be an int"),
+        (5.0, TypeError, "folios_per_type must be an int"),
+        (0, ValueError, r"folios_per_type must be >= 1, got 0: .*set_folio_limit"),
+        (-3, ValueError, "folios_per_type must be >= 1"),
+    ],
+)
+def test_a_tenant_whose_cafs_could_not_be_granted_is_refused_when_added(
+    fake: FakeHaulmer, count: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        fake.add_openfactura_tenant(
+            "k" * 32, rut="11111111-1", razon_social="ACME SPA", folios_per_type=count
+        )
+    assert fake.openfactura_state.tenant_for_key("k" * 32) is None
+    added = fake.add_openfactura_tenant(
+        "k" * 32, rut="11111111-1", razon_social="ACME SPA", folios_per_type=2
+    )
+    assert added.folios_per_type == 2

@@ -468,6 +468,7 @@ class OpenFacturaState:
         self._refuse_taken(api_key, canonical, razon_social)
         if isinstance(acteco, (list, tuple)):
             acteco = acteco[0]
+        _check_folios_per_type(extra.get("folios_per_type", DEFAULT_FOLIOS))
         tenant = Tenant(
             api_key=api_key,
             rut=canonical,
@@ -593,3 +594,18 @@ class OpenFacturaState:
             del self.idempotency[(tenant.rut_number, key)]
             return None
         return token
+
+
+def _check_folios_per_type(count: object) -> None:
+    """Refuse a CAF size the fake could not grant: text would fail the next emission from inside
+    the fake, and 0 or less would answer ``disponibles`` below zero."""
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise TypeError(
+            f"folios_per_type must be an int (the folios of each CAF the fake requests), got "
+            f"{shown(count)}"
+        )
+    if count < 1:
+        raise ValueError(
+            f"folios_per_type must be >= 1, got {shown(count)}: to leave a type without folios, "
+            "use tenant.set_folio_limit(dte_type, 0)"
+        )
