@@ -245,3 +245,27 @@ async def test_an_async_client_takes_an_async_sleep_of_its_own(fake: FakeHaulmer
     assert str((await client.openfactura.organization.retrieve()).rut) == "76795561-8"
     assert waits == [2.0]
     assert (fake.clock.now() - before).total_seconds() == 2
+
+
+def test_a_client_given_now_and_clock_none_runs_on_the_fake_clock_as_without_them(
+    fake: FakeHaulmer,
+) -> None:
+    import datetime as dt
+
+    import haulmer.dte as dte
+
+    fake.control.rate_limit(None)
+    fake.clock.set(fake.clock.now() - dt.timedelta(days=30))  # the fake's today is in the past
+    client = fake.client(now=None, clock=None)  # a wrapper passing its defaults on
+    factura_of_the_day = dte.factura(
+        emisor={"rut": "76795561-8", "razon_social": "HAULMER SPA", "giro": "Software",
+                "actecos": [620200], "direccion": "Arturo Prat 527", "comuna": "Curicó"},
+        receptor={"rut": "76430498-5", "razon_social": "HOSTY SPA", "giro": "Informática",
+                  "direccion": "Arturo Prat 527", "comuna": "Curicó"},
+        lines=[{"nombre": "Hosting", "cantidad": 1, "precio": 2000}],
+        fecha=fake.clock.today(),
+    )  # fmt: skip
+    issued = client.openfactura.documents.emit(factura_of_the_day)
+    note = client.openfactura.documents.credit_note(issued, reason="Anula")  # no fecha: today
+    assert note.folio == 1
+    assert fake.openfactura_state.documents[-1].fch_emis == fake.clock.today().isoformat()

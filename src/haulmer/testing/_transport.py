@@ -124,9 +124,10 @@ def _client_kwargs(fake: FakeHaulmer, cls: type[Any], kwargs: dict[str, Any]) ->
             kwargs["sleep"] = _async_sleep_on_clock(fake, given)
         else:
             kwargs["sleep"] = _sleep_on_clock(fake, checked_blocking_sleep(given))
-    if "clock" in params and "clock" not in kwargs:
+    # None is "the default", as for sleep: the fake's clock, not the machine's.
+    if "clock" in params and kwargs.get("clock") is None:
         kwargs["clock"] = fake.clock.timestamp
-    if "now" in params and "now" not in kwargs:
+    if "now" in params and kwargs.get("now") is None:
         kwargs["now"] = fake.clock.now
     return kwargs
 
