@@ -50,6 +50,20 @@ def test_set_status_forces_a_state_now(fake: FakeHaulmer, wire: httpx.Client, is
         fake.control.set_status("0" * 64, "Aceptado")
 
 
+def test_set_status_given_the_document_instead_of_its_token_says_to_pass_the_token(
+    fake: FakeHaulmer, issue: Issue
+) -> None:
+    token = issue()["TOKEN"]
+    issued = fake.openfactura_state.documents[-1]
+    with pytest.raises(TypeError, match=r"a str such as doc\.token; got IssuedDocument \(its"):
+        fake.control.set_status(issued, "Rechazado")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"got NoneType$"):
+        fake.control.set_status(None, "Rechazado")  # type: ignore[arg-type]
+    assert issued.status(fake.clock.now()) == "Pendiente"  # nothing was set
+    fake.control.set_status(token, "Rechazado")
+    assert issued.status(fake.clock.now()) == "Rechazado"
+
+
 def test_by_folio_answers_every_value(wire: httpx.Client, issue: Issue) -> None:
     issue(factura())
     base = "/v2/dte/document/76795561-8/33/1"

@@ -429,7 +429,13 @@ class Control:
         self.scripted_statuses.append(ScriptedStatus(estado, times, after))
 
     def set_status(self, token: str, estado: str) -> None:
-        """Set an issued document's status now (by its emission token)."""
+        """Set an issued document's status now (by its emission token: ``doc.token``)."""
+        if not isinstance(token, str):
+            hint = " (its .token)" if isinstance(getattr(token, "token", None), str) else ""
+            raise TypeError(
+                f"set_status() takes the document's emission token, a str such as doc.token; got "
+                f"{type(token).__name__}{hint}"
+            )
         if self._status_setter is None:
             raise RuntimeError("the fake OpenFactura is not installed on this fake")
         self._status_setter(token, estado)
