@@ -100,3 +100,14 @@ def test_for_route_star_is_every_request_as_for_the_control(fake: FakeHaulmer) -
     _get(fake, 3)
     assert [r.path for r in fake.requests.for_route("*")] == [r.path for r in fake.requests]
     assert len(fake.requests.for_route("*")) == 3
+
+
+def test_last_on_an_empty_log_says_no_request_arrived() -> None:
+    fake = FakeHaulmer()
+    with pytest.raises(IndexError, match="has received no request since it was made or reset"):
+        fake.requests.last  # noqa: B018
+    _get(fake, 1)
+    assert fake.requests.last.path == "/v2/dte/taxpayer/0-0"
+    fake.reset()
+    with pytest.raises(IndexError, match="no request"):
+        fake.requests.last  # noqa: B018

@@ -172,8 +172,14 @@ class RequestLog(Sequence[LoggedRequest]):
 
     @property
     def last(self) -> LoggedRequest:
-        """The most recent request (IndexError when the log is empty)."""
-        return self[-1]
+        """The most recent request (IndexError, saying so, when the log is empty)."""
+        with self._lock:
+            if not self._entries:
+                raise IndexError(
+                    "fake.requests.last: the fake has received no request since it was made or "
+                    "reset (was the client built on another fake?)"
+                )
+            return self._entries[-1]
 
     def __repr__(self) -> str:
         return f"RequestLog({len(self)} of {self.total} requests, maxlen={self.maxlen})"
