@@ -444,3 +444,13 @@ def test_a_template_with_a_misspelt_parameter_is_refused(fake: FakeHaulmer) -> N
         fake.control.fail_next("/v2/dte/taxpayer/{rutt}")
     with pytest.raises(ValueError, match="no route of the fake matches"):
         fake.requests.for_route("GET /v2/dte/taxpayer/{rutt}")
+
+
+def test_a_selector_with_a_query_string_is_refused_naming_the_path(fake: FakeHaulmer) -> None:
+    selector = "/v2/dte/taxpayer/76430498-5?extra=1"
+    expected = re.escape("use '/v2/dte/taxpayer/76430498-5'")
+    with pytest.raises(ValueError, match=expected):
+        fake.control.fail_next(selector)
+    with pytest.raises(ValueError, match=expected):
+        fake.requests.for_route(selector)
+    assert fake.control.faults == []

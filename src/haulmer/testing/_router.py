@@ -153,7 +153,7 @@ class Router:
         if selector == "*" or any(route.name == selector for route in self._routes):
             return True
         wanted, target = read_selector(selector)
-        if not target.startswith("/"):
+        if not target.startswith("/") or "?" in target:  # requests match by path, not query
             return False
         routes = [r for r in self._routes if wanted in (None, r.method)]
         if "{" in target:  # a template: one of the fake's, parameter names and all
@@ -166,6 +166,12 @@ class Router:
         a test pass for the wrong reason."""
         if self.serves(selector):
             return
+        without_query, query_mark, _ = selector.partition("?")
+        if query_mark:
+            raise ValueError(
+                f"a route selector names a path without its query string, got {shown(selector)}: "
+                f"use {without_query!r} (fake.requests entries carry the query in .query)"
+            )
         known = sorted(
             {r.name for r in self._routes}
             | {r.template for r in self._routes}
