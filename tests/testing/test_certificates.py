@@ -200,3 +200,14 @@ def test_make_test_certificate_matches_loading_the_pfx() -> None:
         assert getattr(built, name) == getattr(loaded, name), name
     assert built.key_size == loaded.key_size
     assert built.public_key.public_numbers() == loaded.public_key.public_numbers()
+
+
+@pytest.mark.parametrize("name", ["not_before", "not_after"])
+@pytest.mark.parametrize("value", [dt.date(2027, 1, 1), "2027-01-01"])
+def test_a_validity_bound_that_is_no_datetime_is_refused_naming_it(
+    name: str, value: object
+) -> None:
+    with pytest.raises(TypeError, match=rf"^{name} must be a datetime\.datetime"):
+        make_test_pfx(**{name: value})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=rf"^{name} must be a datetime\.datetime"):
+        make_test_certificate(**{name: value})  # type: ignore[arg-type]

@@ -148,7 +148,15 @@ def _new_key(kind: KeyKind) -> Any:
     raise ValueError(f"unknown key kind {shown(kind)}; use 'rsa2048', 'rsa1024' or 'ec'")
 
 
-def _as_utc(when: dt.datetime) -> dt.datetime:
+def _as_utc(when: dt.datetime, name: str) -> dt.datetime:
+    """``when`` in UTC (naive: read as UTC), or a TypeError naming the argument: a date has no
+    time of day to start or end a certificate's validity at."""
+    if not isinstance(when, dt.datetime):
+        raise TypeError(
+            f"{name} must be a datetime.datetime (naive datetimes are read as UTC), such as "
+            f"datetime.datetime(2027, 1, 1, tzinfo=datetime.timezone.utc); got "
+            f"{type(when).__name__} {when!r:.40}"
+        )
     if when.tzinfo is None:
         return when.replace(tzinfo=dt.timezone.utc)
     return when.astimezone(dt.timezone.utc)
@@ -179,8 +187,8 @@ def _build_certificate(
     if rut_in not in ("san", "serial", "both", "none"):
         raise ValueError(f"unknown rut_in {shown(rut_in)}; use 'san', 'serial', 'both' or 'none'")
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    start = _as_utc(not_before) if not_before is not None else now - _DEFAULT_BACKDATE
-    end = _as_utc(not_after) if not_after is not None else start + _DEFAULT_VALIDITY
+    start = _as_utc(not_before, "not_before") if not_before is not None else now - _DEFAULT_BACKDATE
+    end = _as_utc(not_after, "not_after") if not_after is not None else start + _DEFAULT_VALIDITY
     if end <= start:
         raise ValueError("not_after must be later than not_before")
 
