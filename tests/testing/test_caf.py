@@ -64,6 +64,14 @@ def test_the_sii_idks_are_refused(idk: int) -> None:
         make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, idk=idk)
 
 
+@pytest.mark.parametrize("dte_type", [0, -5])
+def test_a_dte_type_below_one_is_refused_before_writing_a_caf_nothing_loads(dte_type: int) -> None:
+    with pytest.raises(
+        ValueError, match=f"dte_type must be a DTE type >= 1 such as 33, got {dte_type}"
+    ):
+        make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=dte_type)
+
+
 def test_an_empty_folio_range_is_refused() -> None:
     with pytest.raises(ValueError, match="folio range"):
         make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, folio_from=5, folio_to=4)

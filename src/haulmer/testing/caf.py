@@ -138,6 +138,8 @@ def make_test_caf_xml(
     for name, number in given:
         if not isinstance(number, int) or isinstance(number, bool):
             raise TypeError(f"{name} must be an int, got {type(number).__name__}")
+    if dte_type < 1:
+        raise ValueError(f"dte_type must be a DTE type >= 1 such as 33, got {dte_type}")
     if idk in (100, 300):
         raise ValueError("IDK 100 and 300 are the SII's; a test CAF needs another IDK")
     if folio_from < 1 or folio_to < folio_from:
