@@ -78,3 +78,13 @@ def test_clear_forgets_everything_and_before_read_runs_first() -> None:
 def test_an_email_defaults_to_now_in_utc() -> None:
     email = Email(to="a@example.com", subject="s", body="b")
     assert email.sent_at.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("filters", "name"), [({"to": 123}, "to"), ({"subject_contains": 5}, "subject_contains")]
+)
+def test_last_refuses_a_filter_that_is_no_text_naming_it(
+    filters: dict[str, object], name: str
+) -> None:
+    with pytest.raises(TypeError, match=rf"outbox\.last\({name}=\) takes text, got int"):
+        _outbox().last(**filters)  # type: ignore[arg-type]

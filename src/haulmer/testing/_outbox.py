@@ -114,7 +114,11 @@ class Outbox(Sequence[Email]):
         return [email for email in self if address_key(email.to) == wanted]
 
     def last(self, to: str | None = None, subject_contains: str | None = None) -> Email:
-        """The newest e-mail matching the filters; raises LookupError saying what was looked for."""
+        """The newest e-mail matching the filters; raises LookupError saying what was looked for
+        (a filter that is no text is a TypeError naming it)."""
+        for name, value in (("to", to), ("subject_contains", subject_contains)):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"outbox.last({name}=) takes text, got {type(value).__name__}")
         wanted = address_key(to) if to is not None else None
         for email in reversed(self._snapshot()):
             if wanted is not None and address_key(email.to) != wanted:
