@@ -40,6 +40,22 @@ def _catalogue_id(ready: ReadyWorkspace) -> str:
     return catalogue.id
 
 
+def _fake_refusal(
+    fake: FakeHaulmer, ready: ReadyWorkspace, method: str, path: str, **request: Any
+) -> list[dict[str, Any]]:
+    """The details of the fake platform's 400 to a request made raw with the owner's token
+    (one the SDK refuses before sending): the fake refuses it too, naming the same field."""
+    import httpx
+
+    token = ready.owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    bearer = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(transport=fake.transport, base_url="http://fake", headers=bearer) as http:
+        answer = http.request(method, path, **request)
+    assert answer.status_code == 400, answer.text
+    details: list[dict[str, Any]] = answer.json()["error"]["details"]
+    return details
+
+
 def test_a_product_is_created_updated_deactivated_and_read(ready: ReadyWorkspace) -> None:
     catalogue = ready.owner.catalogue
     cid = _catalogue_id(ready)
@@ -254,7 +270,6 @@ def test_text_a_dte_cannot_carry_is_refused_before_it_is_sent_and_by_the_platfor
     element: str,
     character: str,
 ) -> None:
-    import httpx
 
     product = {"name": "Pan", "sku": "PAN", "price": 1990, **fields}
     cid = _catalogue_id(ready)
@@ -265,15 +280,7 @@ def test_text_a_dte_cannot_carry_is_refused_before_it_is_sent_and_by_the_platfor
     with pytest.raises(ValidationError, match=element):
         ready.owner.catalogue.update_product(cid, "prd_x", fields)
     assert len(fake.requests) == sent
-    token = ready.owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
-    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
-        answer = http.post(
-            f"/v1/catalogues/{cid}/products",
-            json=product,
-            headers={"Authorization": f"Bearer {token}"},
-        )
-    assert answer.status_code == 400
-    (detail,) = answer.json()["error"]["details"]
+    (detail,) = _fake_refusal(fake, ready, "POST", f"/v1/catalogues/{cid}/products", json=product)
     assert detail["field"] == next(iter(fields))
     assert "ISO-8859-1" in detail["issue"]
 
@@ -319,8 +326,6 @@ def test_a_product_name_with_a_control_character_is_refused_locally_and_by_the_p
 ) -> None:
     import json
 
-    import httpx
-
     product = {"name": "Pan", "sku": "PAN", "price": 1990, **fields}
     cid = _catalogue_id(ready)
     sent = len(fake.requests)
@@ -329,15 +334,14 @@ def test_a_product_name_with_a_control_character_is_refused_locally_and_by_the_p
     with pytest.raises(ValidationError, match=says):
         ready.owner.catalogue.update_product(cid, "prd_x", fields)
     assert len(fake.requests) == sent
-    token = ready.owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
-    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
-        answer = http.post(
-            f"/v1/catalogues/{cid}/products",
-            content=json.dumps(product),
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        )
-    assert answer.status_code == 400
-    (detail,) = answer.json()["error"]["details"]
+    (detail,) = _fake_refusal(
+        fake,
+        ready,
+        "POST",
+        f"/v1/catalogues/{cid}/products",
+        content=json.dumps(product),
+        headers={"Content-Type": "application/json"},
+    )
     assert detail["field"] == next(iter(fields))
     assert re.search(says, detail["issue"])
 
@@ -369,7 +373,6 @@ def test_a_price_beyond_the_sii_s_twelve_integer_digits_is_refused_before_sendin
 def test_null_for_a_field_every_product_has_is_refused_before_sending_as_the_platform_does(
     fake: FakeHaulmer, ready: ReadyWorkspace, field: str
 ) -> None:
-    import httpx
 
     catalogue = ready.owner.catalogue
     cid = _catalogue_id(ready)
@@ -378,15 +381,10 @@ def test_null_for_a_field_every_product_has_is_refused_before_sending_as_the_pla
     with pytest.raises(ValidationError, match=rf"{field}: every product has one.*leave it out"):
         catalogue.update_product(cid, made.id, {field: None})
     assert len(fake.requests) == sent
-    token = ready.owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
-    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
-        answer = http.patch(
-            f"/v1/catalogues/{cid}/products/{made.id}",
-            json={field: None},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-    assert answer.status_code == 400
-    assert [d["field"] for d in answer.json()["error"]["details"]] == [field]
+    details = _fake_refusal(
+        fake, ready, "PATCH", f"/v1/catalogues/{cid}/products/{made.id}", json={field: None}
+    )
+    assert [d["field"] for d in details] == [field]
 
 
 def test_null_clears_a_product_s_unit_and_description(ready: ReadyWorkspace) -> None:
@@ -418,7 +416,6 @@ def test_an_update_that_changes_nothing_keeps_the_product_s_updated_at(
 def test_a_search_longer_than_80_characters_is_refused_by_the_sdk_and_by_the_platform(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:
-    import httpx
 
     cid = _catalogue_id(ready)
     sent = len(fake.requests)
@@ -426,15 +423,10 @@ def test_a_search_longer_than_80_characters_is_refused_by_the_sdk_and_by_the_pla
         ready.owner.catalogue.list_products(cid, search="x" * 81)
     assert len(fake.requests) == sent
     assert list(ready.owner.catalogue.list_products(cid, search=" " + "x" * 80 + " ")) == []
-    token = ready.owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
-    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
-        answer = http.get(
-            f"/v1/catalogues/{cid}/products",
-            params={"q": "x" * 81},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-    assert answer.status_code == 400
-    assert [d["field"] for d in answer.json()["error"]["details"]] == ["q"]
+    details = _fake_refusal(
+        fake, ready, "GET", f"/v1/catalogues/{cid}/products", params={"q": "x" * 81}
+    )
+    assert [d["field"] for d in details] == ["q"]
 
 
 def test_products_are_listed_in_spanish_alphabetical_order_and_found_without_accents(
@@ -468,7 +460,6 @@ def test_products_are_listed_in_spanish_alphabetical_order_and_found_without_acc
 def test_two_art_42_drink_taxes_on_one_product_are_refused_before_sending_and_by_the_platform(
     fake: FakeHaulmer, ready: ReadyWorkspace, codes: list[str]
 ) -> None:
-    import httpx
 
     catalogue = ready.owner.catalogue
     cid = _catalogue_id(ready)
@@ -482,15 +473,8 @@ def test_two_art_42_drink_taxes_on_one_product_are_refused_before_sending_and_by
     with pytest.raises(ValidationError, match="a drink pays one"):
         catalogue.update_product(cid, "prd_x", {"additional_taxes": codes})
     assert len(fake.requests) == sent
-    token = ready.owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
-    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
-        answer = http.post(
-            f"/v1/catalogues/{cid}/products",
-            json=product,
-            headers={"Authorization": f"Bearer {token}"},
-        )
-    assert answer.status_code == 400
-    assert [d["field"] for d in answer.json()["error"]["details"]] == ["additional_taxes"]
+    details = _fake_refusal(fake, ready, "POST", f"/v1/catalogues/{cid}/products", json=product)
+    assert [d["field"] for d in details] == ["additional_taxes"]
 
 
 class _WatchedProducts(dict[str, object]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -32,6 +33,22 @@ FACTURA_RECEIVER = {
     "direccion": "Arturo Prat 527",
     "comuna": "Curicó",
 }
+
+
+def _platform_refusal(fake: FakeHaulmer, path: str, body: Any) -> list[dict[str, Any]]:
+    """The details of the fake platform's 400 to ``body`` posted raw to ``path`` (one the SDK
+    refuses before sending): the platform refuses it too."""
+    import json
+
+    import httpx
+
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            path, content=json.dumps(body), headers={"Content-Type": "application/json"}
+        )
+    assert answer.status_code == 400, answer.text
+    details: list[dict[str, Any]] = answer.json()["error"]["details"]
+    return details
 
 
 def test_the_catalog_lists_products_plans_and_payment_methods(client: Haulmer) -> None:
@@ -146,20 +163,13 @@ def test_bad_buyer_data_is_refused_locally(
 
 
 def test_the_platform_refuses_a_buyer_name_with_a_control_character(fake: FakeHaulmer) -> None:
-    import json
-
-    import httpx
 
     body = {
         "buyer": {**BUYER, "name": "Ana\x00Rojas"},
         "products": [{"code": "openfactura", "quantity": 1}],
     }
-    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
-        answer = http.post(
-            "/v1/orders", content=json.dumps(body), headers={"Content-Type": "application/json"}
-        )
-    assert answer.status_code == 400
-    (detail,) = answer.json()["error"]["details"]
+    details = _platform_refusal(fake, "/v1/orders", body)
+    (detail,) = details
     assert detail["field"] == "buyer.name"
     assert "control character (U+0000)" in detail["issue"]
 
@@ -168,9 +178,6 @@ def test_a_buyer_name_longer_than_a_boleta_can_name_is_refused_here_and_by_the_p
     fake: FakeHaulmer, client: Haulmer
 ) -> None:
     # The buyer's name is the one a boleta naming its buyer carries as RznSocRecep (100).
-    import json
-
-    import httpx
 
     long_name = "Ana " + "R" * 97  # 101 characters
     with pytest.raises(ValidationError, match="has 101 characters; at most 100"):
@@ -182,12 +189,8 @@ def test_a_buyer_name_longer_than_a_boleta_can_name_is_refused_here_and_by_the_p
         "buyer": {**BUYER, "name": long_name},
         "products": [{"code": "openfactura", "quantity": 1}],
     }
-    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
-        answer = http.post(
-            "/v1/orders", content=json.dumps(body), headers={"Content-Type": "application/json"}
-        )
-    assert answer.status_code == 400
-    (detail,) = answer.json()["error"]["details"]
+    details = _platform_refusal(fake, "/v1/orders", body)
+    (detail,) = details
     assert detail["field"] == "buyer.name"
     assert "at most 100" in detail["issue"]
     order = client.checkout.create_order(
@@ -263,9 +266,6 @@ def test_a_factura_needs_the_receivers_data(fake: FakeHaulmer, client: Haulmer) 
 def test_a_factura_receiver_the_sii_would_refuse_is_refused_before_sending_and_by_the_platform(
     fake: FakeHaulmer, client: Haulmer, field: str, value: str, says: str
 ) -> None:
-    import json
-
-    import httpx
 
     buy_and_pay(fake, client)
     link = fake.outbox.last(subject_contains="¿Boleta o factura?").token
@@ -275,14 +275,8 @@ def test_a_factura_receiver_the_sii_would_refuse_is_refused_before_sending_and_b
         client.checkout.choose_tax_document(link, document="factura", receiver=receiver)
     assert len(fake.requests) == sent
     body = {"token": link, "type": "factura", "receiver": receiver}
-    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
-        answer = http.post(
-            "/v1/orders/tax-document",
-            content=json.dumps(body),
-            headers={"Content-Type": "application/json"},
-        )
-    assert answer.status_code == 400, answer.text
-    (detail,) = answer.json()["error"]["details"]
+    details = _platform_refusal(fake, "/v1/orders/tax-document", body)
+    (detail,) = details
     assert detail["field"] == f"receiver.{field}"
     assert re.search(says.removeprefix(f"{field}: "), detail["issue"])
     order = client.checkout.choose_tax_document(link, document="factura", receiver=FACTURA_RECEIVER)
@@ -552,16 +546,13 @@ def test_true_is_no_quantity_nor_duration_for_the_sdk(fake: FakeHaulmer, client:
 
 
 def test_true_is_no_duration_for_the_platform(fake: FakeHaulmer) -> None:
-    import httpx
 
     body = {
         "buyer": {**BUYER, "rut": "12345678-5"},
         "plans": [{"code": "pyme", "quantity": 1, "months": True}],
     }
-    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
-        answer = http.post("/v1/orders", json=body)
-    assert answer.status_code == 400
-    assert [d["field"] for d in answer.json()["error"]["details"]] == ["plans[0].months"]
+    details = _platform_refusal(fake, "/v1/orders", body)
+    assert [d["field"] for d in details] == ["plans[0].months"]
 
 
 def test_an_order_buys_at_most_a_thousand_of_each_product_before_sending(
@@ -579,7 +570,6 @@ def test_an_order_buys_at_most_a_thousand_of_each_product_before_sending(
 
 
 def test_the_platform_refuses_more_than_a_thousand_devices_in_one_order(fake: FakeHaulmer) -> None:
-    import httpx
 
     body = {
         "buyer": {**BUYER, "rut": "12345678-5"},
@@ -588,10 +578,8 @@ def test_the_platform_refuses_more_than_a_thousand_devices_in_one_order(fake: Fa
             {"code": "pos_device", "quantity": 2},
         ],
     }
-    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
-        answer = http.post("/v1/orders", json=body)
-    assert answer.status_code == 400
-    (detail,) = answer.json()["error"]["details"]
+    details = _platform_refusal(fake, "/v1/orders", body)
+    (detail,) = details
     assert detail == {
         "field": "products[1].quantity",
         "issue": "at most 1000 pos_device in one order",
@@ -661,12 +649,9 @@ def test_the_receivers_e_mail_may_have_a_plus_and_subdomains(
 def test_the_platform_refuses_a_line_whose_code_is_not_text_or_months_not_whole(
     fake: FakeHaulmer, line: dict[str, object], field: str
 ) -> None:
-    import httpx
 
-    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
-        answer = http.post("/v1/orders", json={"buyer": BUYER, **line})
-    assert answer.status_code == 400
-    assert [detail["field"] for detail in answer.json()["error"]["details"]] == [field]
+    details = _platform_refusal(fake, "/v1/orders", {"buyer": BUYER, **line})
+    assert [detail["field"] for detail in details] == [field]
 
 
 @pytest.mark.parametrize("value", [["webpay"], {"webpay": 1}, 1])
@@ -737,21 +722,16 @@ def test_a_misspelt_receiver_field_is_refused_before_sending(
 def test_a_phone_with_fewer_than_eight_digits_is_refused_locally_and_by_the_platform(
     fake: FakeHaulmer, client: Haulmer, phone: str
 ) -> None:
-    import httpx
 
     with pytest.raises(ValidationError, match="phone"):
         client.checkout.create_order(buyer={**BUYER, "phone": phone}, products={"openfactura": 1})
     assert len(fake.requests) == 0
-    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
-        answer = http.post(
-            "/v1/orders",
-            json={
-                "buyer": {**BUYER, "phone": phone},
-                "products": [{"code": "openfactura", "quantity": 1}],
-            },
-        )
-    assert answer.status_code == 400
-    assert [d["field"] for d in answer.json()["error"]["details"]] == ["buyer.phone"]
+    body = {
+        "buyer": {**BUYER, "phone": phone},
+        "products": [{"code": "openfactura", "quantity": 1}],
+    }
+    details = _platform_refusal(fake, "/v1/orders", body)
+    assert [d["field"] for d in details] == ["buyer.phone"]
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
+
+import httpx
+
+from haulmer.testing import FakeClock, FakeHaulmer
 
 HAULMER_KEY = "928e15a2d14d4a6292345f04960f4bd3"
 HOSTY_KEY = "41eb78998d444dbaa4922c410ef14057"
@@ -133,3 +139,25 @@ def exenta(*, total: int = 5000, fecha: str = "2026-11-27") -> dict[str, Any]:
         }
     ]
     return body
+
+
+@contextmanager
+def exporter_wire(
+    key: str, rut: str, dte_types: Iterable[int], at: dt.datetime
+) -> Iterator[httpx.Client]:
+    """A raw wire client of a fake taxpayer (an exporter, EXPORTADORA SPA) that issues
+    ``dte_types``, its clock at ``at`` and no rate limit."""
+    fake = FakeHaulmer(clock=FakeClock(at))
+    fake.control.rate_limit(None)
+    fake.add_openfactura_tenant(
+        key,
+        rut=rut,
+        razon_social="EXPORTADORA SPA",
+        direccion="ARTURO PRAT 527",
+        comuna="Curicó",
+        dte_types=list(dte_types),
+    )
+    with httpx.Client(
+        transport=fake.transport, base_url="http://fake.test", headers={"apikey": key}
+    ) as client:
+        yield client

@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fake_bodies import START
+from fake_bodies import START, exporter_wire
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +30,6 @@ from built_documents import BUILT_TYPES, built_documents
 from haulmer._models import encode_json
 from haulmer.errors import DocumentError, ValidationError
 from haulmer.openfactura.emission import build_emission
-from haulmer.testing import FakeClock, FakeHaulmer
 from plausible_documents import PLAUSIBLE_SETTINGS, plausible_document
 
 EXPORTER_KEY = "e" * 32
@@ -44,19 +43,7 @@ Defect = Callable[[Dte], str]
 @pytest.fixture(scope="module")
 def exporter() -> Iterator[httpx.Client]:
     """A raw wire client of a fake taxpayer that issues every type (exports too)."""
-    fake = FakeHaulmer(clock=FakeClock(START))
-    fake.control.rate_limit(None)
-    fake.add_openfactura_tenant(
-        EXPORTER_KEY,
-        rut=EXPORTER_RUT,
-        razon_social="EXPORTADORA SPA",
-        direccion="ARTURO PRAT 527",
-        comuna="Curicó",
-        dte_types=list(BUILT_TYPES),
-    )
-    with httpx.Client(
-        transport=fake.transport, base_url="http://fake.test", headers={"apikey": EXPORTER_KEY}
-    ) as client:
+    with exporter_wire(EXPORTER_KEY, EXPORTER_RUT, BUILT_TYPES, START) as client:
         yield client
 
 

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from fake_bodies import exporter_wire
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from haulmer._models import encode_json
 from haulmer.errors import DocumentError
 from haulmer.openfactura.emission import build_emission
-from haulmer.testing import FakeClock, FakeHaulmer
 from pdf_reading import ted_bytes_of
 from plausible_documents import PLAUSIBLE_SETTINGS, PLAUSIBLE_TYPES, accepted_plausible_document
 from printed_claims import missing_claims, printed_text, timbres_read
@@ -33,19 +33,7 @@ _KEYS = itertools.count()
 @pytest.fixture(scope="module")
 def issuer() -> Iterator[httpx.Client]:
     """A raw wire client of a fake taxpayer that issues every plausible type."""
-    fake = FakeHaulmer(clock=FakeClock(AFTER_EVERY_FECHA))
-    fake.control.rate_limit(None)
-    fake.add_openfactura_tenant(
-        ISSUER_KEY,
-        rut=ISSUER_RUT,
-        razon_social="EXPORTADORA SPA",
-        direccion="ARTURO PRAT 527",
-        comuna="Curicó",
-        dte_types=list(PLAUSIBLE_TYPES),
-    )
-    with httpx.Client(
-        transport=fake.transport, base_url="http://fake.test", headers={"apikey": ISSUER_KEY}
-    ) as client:
+    with exporter_wire(ISSUER_KEY, ISSUER_RUT, PLAUSIBLE_TYPES, AFTER_EVERY_FECHA) as client:
         yield client
 
 
