@@ -120,3 +120,21 @@ def test_a_workspace_in_an_unknown_status_is_not_active() -> None:
     workspace = WorkspaceDetails.model_validate({**WORKSPACE, "status": "migrating"})
     assert workspace.status == "migrating"
     assert not workspace.is_active
+
+
+def test_a_certification_stage_is_labelled_by_its_name_or_by_the_platform_s_word() -> None:
+    from haulmer.openfactura.certification import CertificationStatus
+
+    def status(stage: str) -> CertificationStatus:
+        return CertificationStatus.model_validate(
+            {
+                "setup_id": "set_1",
+                "status": "in_progress",
+                "stage": stage,
+                "started_at": AT,
+                "estimated_completion": "2026-12-10",
+            }
+        )
+
+    assert status("set_de_pruebas").stage_label == "Set de pruebas aprobado"
+    assert status("revision_manual").stage_label == "revision_manual"

@@ -253,6 +253,13 @@ class CertificationStatus(HaulmerModel):
     """Why it stopped, when ``status`` is "action_required" or "failed" (else None)."""
 
     @property
+    def stage_label(self) -> str:
+        """The stage's Spanish name, as the progress e-mails say it ("Set de pruebas
+        aprobado"), or the platform's word for a stage this SDK predates."""
+        stage = self.stage
+        return stage.label if isinstance(stage, CertificationStage) else stage
+
+    @property
     def is_certified(self) -> bool:
         """Whether the company may now create its OpenFactura API key."""
         return self.status == "certified"
