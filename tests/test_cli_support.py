@@ -552,3 +552,29 @@ def test_a_command_started_with_standard_output_closed_says_so_and_fails(
     assert result.returncode == 1
     assert f"haulmer {command[0]}: standard output is closed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("typed", ["76430498-", "76430498 -", "76.430.498-", "76 430 498"])
+def test_rut_suggests_the_check_digit_of_a_number_typed_with_a_trailing_dash_or_spaces(
+    typed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["rut", "--json", typed], capsys)
+    (report,) = json.loads(out)
+    assert code == 1
+    assert [candidate["rut"] for candidate in report["candidates"]] == ["76430498-5"]
+
+
+def test_caf_json_says_ok_in_the_same_key_whether_or_not_the_file_was_a_caf(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "caf.xml"
+    caf_xml = make_test_caf_xml(
+        rut="76086428-5", razon_social="Comercial Ñandú Ltda.", dte_type=33, issued_on=chile_today()
+    )
+    path.write_bytes(caf_xml)
+    code, out, _ = run(["caf", "--json", "--allow-test-cafs", str(path)], capsys)
+    assert (code, json.loads(out)["ok"]) == (0, True)
+    code, out, _ = run(["caf", "--json", str(path)], capsys)  # a test key: not the SII's
+    assert (code, json.loads(out)["ok"]) == (1, False)
+    code, out, _ = run(["caf", "--json", str(FACTURA)], capsys)
+    assert (code, json.loads(out)["ok"]) == (1, False)

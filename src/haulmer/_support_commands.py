@@ -207,7 +207,9 @@ def _check_rut(text: str) -> tuple[dict[str, Any], bool]:
     try:
         value = Rut.parse(text, lenient=True)
     except HaulmerError as exc:
-        digits = text.strip().replace(".", "")
+        # dots, spaces and a trailing dash (76.430.498-, the check digit left out) are how
+        # people type a number whose check digit they do not know
+        digits = text.replace(".", "").replace(" ", "").rstrip("-")
         if (
             digits.isascii()
             and digits.isdigit()
@@ -270,6 +272,7 @@ def caf(args: argparse.Namespace) -> int:
         type_name = "a type the SDK does not know"
     report: dict[str, Any] = {
         "file": args.file,
+        "ok": False,  # whether it can stamp documents today: set below, from the rest
         "rut_emisor": str(loaded.rut_emisor),
         "razon_social": loaded.razon_social,
         "dte_type": loaded.dte_type,
@@ -286,6 +289,14 @@ def caf(args: argparse.Namespace) -> int:
         "signed_by_sii": sii_problem is None,
         "sii_signature_problem": sii_problem,
     }
+    usable = (
+        report["has_private_key"]
+        and report["keys_match"]
+        and not report["expired"]
+        and not report["not_yet_authorized"]
+        and sii_problem is None
+    )
+    report["ok"] = bool(usable)  # as a file that is no CAF says it: one shape either way
     if args.json:
         _print_json(report)
     else:
@@ -303,11 +314,4 @@ def caf(args: argparse.Namespace) -> int:
         if report["has_private_key"]:
             print(f"  keys match    {'yes' if report['keys_match'] else 'NO'}")
         print(f"  SII signature {'valid' if sii_problem is None else 'NOT valid: ' + sii_problem}")
-    usable = (
-        report["has_private_key"]
-        and report["keys_match"]
-        and not report["expired"]
-        and not report["not_yet_authorized"]
-        and sii_problem is None
-    )
     return EXIT_OK if usable else EXIT_INVALID
