@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 import json
 import subprocess
 import sys
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -578,3 +581,32 @@ def test_caf_json_says_ok_in_the_same_key_whether_or_not_the_file_was_a_caf(
     assert (code, json.loads(out)["ok"]) == (1, False)
     code, out, _ = run(["caf", "--json", str(FACTURA)], capsys)
     assert (code, json.loads(out)["ok"]) == (1, False)
+
+
+def _zipped(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("DTE.xml", data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("packed", "advice"),
+    [(gzip.compress, "gunzip"), (_zipped, "extract the XML file")],
+    ids=["gzip", "zip"],
+)
+def test_verify_and_parse_say_a_compressed_file_must_be_decompressed_first(
+    packed: Callable[[bytes], bytes],
+    advice: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "DTE.xml"
+    path.write_bytes(packed(FACTURA.read_bytes()))
+    code, out, _ = run(["verify", "--json", str(path)], capsys)
+    (report,) = json.loads(out)
+    assert code == 1
+    assert advice in report["failures"][0]["reason"]
+    code, out, _ = run(["parse", str(path)], capsys)
+    assert code == 1
+    assert advice in json.loads(out)["message"]

@@ -111,6 +111,8 @@ def parse_xml(
         hint = _encoding_hint(data) if _INVALID_BYTES in message else ""
         if _LATE_DECLARATION in message:
             hint = _late_declaration_hint(data)
+        if data.startswith(_ARCHIVES):
+            hint = _archive_hint(data)
         if _UNKNOWN_ENCODING in message:
             hint = (
                 ": the declaration names an encoding the XML parser does not know; declare the "
@@ -136,6 +138,9 @@ _DECLARED_ENCODING: Final = re.compile(
 
 _LATE_DECLARATION: Final = "XML declaration allowed only at the start"
 _UNKNOWN_ENCODING: Final = "Unsupported encoding"
+_GZIP: Final = b"\x1f\x8b"
+_ZIP: Final = b"PK\x03\x04"
+_ARCHIVES: Final = (_GZIP, _ZIP)
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 _LINE_BREAK: Final = re.compile(r"\s*\n\s*")
 
@@ -151,6 +156,14 @@ def _late_declaration_hint(data: bytes) -> str:
             "thing in the file; remove them (they are outside what the signatures cover)"
         )
     return ": <?xml must be the first thing in the file; remove what comes before it"
+
+
+def _archive_hint(data: bytes) -> str:
+    """What to do with a compressed file given as XML (received mail often carries a .zip or
+    .gz): its bytes only say that no tag starts where one should."""
+    if data.startswith(_GZIP):
+        return ": these bytes are gzip-compressed (.gz), not XML; decompress them first (gunzip)"
+    return ": these bytes are a ZIP archive (.zip), not XML; extract the XML file from it first"
 
 
 def _encoding_hint(data: bytes) -> str:
