@@ -610,3 +610,18 @@ def test_verify_and_parse_say_a_compressed_file_must_be_decompressed_first(
     code, out, _ = run(["parse", str(path)], capsys)
     assert code == 1
     assert advice in json.loads(out)["message"]
+
+
+def test_verify_shows_a_file_name_with_a_line_break_on_one_quoted_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    forged = FACTURA.read_bytes().replace(b"<MntTotal>", b"<MntTotal>1")
+    path = tmp_path / "DTE.xml: verified (signature, ted, schema)\nnext.xml"
+    path.write_bytes(forged)
+    code, out, _ = run(["verify", str(path)], capsys)
+    assert code == 1
+    assert not any(line.startswith("DTE.xml: verified") for line in out.splitlines())
+    assert out.splitlines()[0] == f"{str(path)!r}: NOT VERIFIED"
+    missing = str(tmp_path / "a\nb.xml")
+    code, out, err = run(["verify", missing], capsys)
+    assert (code, err) == (2, f"haulmer: cannot read {missing!r}: No such file or directory\n")

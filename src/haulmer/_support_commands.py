@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import errno
 import sys
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -63,12 +64,26 @@ def _read(path: str) -> bytes | _Unreadable:
         return read_limited(path, LARGEST_FILE)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        where = "standard input" if path == "-" else path
+        where = "standard input" if path == "-" else _named(path)
         print(f"haulmer: cannot read {where}: {reason}", file=sys.stderr)
         return _Unreadable(type(exc).__name__, f"cannot read it: {reason}")
     except ValueError:  # a NUL byte in the path: no file has that name
         print(f"haulmer: no file can have the name {shown(path, 300)}", file=sys.stderr)
         return _Unreadable("ValueError", "no file can have this name (it holds a NUL byte)")
+
+
+def _named(text: str) -> str:
+    """A file name (or RUT) as a line for a person shows it: quoted and escaped when it holds a
+    line break or another control character, so that a received file named
+    ``"x.xml: verified (signature)\\nforged.xml"`` cannot print a line that looks like a verdict."""
+    if any(unicodedata.category(char) in _CONTROLS for char in text):
+        return repr(text)
+    return text  # a name that is not UTF-8 (surrogates) is escaped as stdout writes it
+
+
+_CONTROLS = frozenset({"Cc", "Cf", "Zl", "Zp"})
+"""Unicode categories that move or hide text: control characters (a line break, an escape
+sequence), format characters (a right-to-left override) and line or paragraph separators."""
 
 
 def _unreadable_json(path: str, unreadable: _Unreadable) -> None:
@@ -98,7 +113,7 @@ def _refused(path: str, error: HaulmerError, *, as_json: bool) -> int:
             {"file": path, "ok": False, "error": type(error).__name__, "message": str(error)}
         )
     else:
-        print(f"{path}: {type(error).__name__}: {error}", file=sys.stderr)
+        print(f"{_named(path)}: {type(error).__name__}: {error}", file=sys.stderr)
     return EXIT_INVALID
 
 
@@ -151,9 +166,9 @@ def verify(args: argparse.Namespace) -> int:
         if report["failures"] and report["failures"][0]["check"] == "read":
             continue  # said on stderr
         if report["ok"]:
-            print(f"{report['file']}: verified ({', '.join(report['passed'])})")
+            print(f"{_named(report['file'])}: verified ({', '.join(report['passed'])})")
             continue
-        print(f"{report['file']}: NOT VERIFIED")
+        print(f"{_named(report['file'])}: NOT VERIFIED")
         for failure in report["failures"]:
             place = f" [{failure['where']}]" if failure["where"] else ""
             print(f"  - {failure['check']}{place}: {failure['reason']}")
@@ -225,7 +240,7 @@ def _check_rut(text: str) -> tuple[dict[str, Any], bool]:
 
 def _print_rut(report: dict[str, Any]) -> None:
     """One RUT's report, for a person."""
-    text = report["input"]
+    text = _named(report["input"])
     if not report["valid"]:
         print(f"{text}: not a valid RUT: {report['error']}")
         for candidate in report["candidates"]:
@@ -300,7 +315,7 @@ def caf(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report)
     else:
-        print(f"{args.file}: CAF for {report['dte_type']} ({type_name})")
+        print(f"{_named(args.file)}: CAF for {report['dte_type']} ({type_name})")
         print(f"  emisor        {report['rut_emisor']} {report['razon_social']}")
         print(
             f"  folios        {report['folio_from']} to {report['folio_to']}"
