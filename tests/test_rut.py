@@ -493,6 +493,25 @@ def test_pydantic_json_schema_describes_the_canonical_string_it_writes() -> None
     assert not re.fullmatch(rut_schema["pattern"], "76.795.561-8")
 
 
+@pytest.mark.parametrize("mode", ["validation", "serialization"])
+@pytest.mark.parametrize(
+    "non_ascii",
+    [
+        "\uff17\uff16\uff17\uff19\uff15\uff15\uff16\uff11-\uff18",
+        "\u0667\u0666\u0667\u0669\u0665\u0665\u0666\u0661-\u0668",
+    ],
+)
+def test_pydantic_json_schema_pattern_refuses_digits_the_rut_refuses(
+    mode: str, non_ascii: str
+) -> None:
+    # Fullwidth and Arabic-Indic digits: Rut refuses them, so a validator of the schema (a
+    # Python one reads \d as any Unicode digit) must refuse them too.
+    rut_schema = _Company.model_json_schema(mode=mode)["properties"]["rut"]  # type: ignore[arg-type]
+    assert not Rut.is_valid(non_ascii)
+    assert not re.search(rut_schema["pattern"], non_ascii)
+    assert re.search(rut_schema["pattern"], "76795561-8")
+
+
 def test_a_lenient_parse_error_quotes_what_was_typed_and_what_it_became() -> None:
     with pytest.raises(InvalidRutError) as caught:
         Rut.parse("CL 76.086.428-4", lenient=True)

@@ -365,8 +365,9 @@ class Rut:
 
     # -- pydantic v2 --------------------------------------------------------------------------
 
-    _json_pattern: ClassVar[str] = r"^\d{1,8}-[\dK]$"
-    _json_input_pattern: ClassVar[str] = r"^\s*(\d{1,3}(\.\d{3})+|\d+)-?[\dkK]\s*$"
+    # [0-9], not \d: a validator in Python reads \d as any Unicode digit, which no RUT has.
+    _json_pattern: ClassVar[str] = r"^[0-9]{1,8}-[0-9K]$"
+    _json_input_pattern: ClassVar[str] = r"^\s*([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)-?[0-9kK]\s*$"
 
     @classmethod
     def __get_pydantic_core_schema__(
