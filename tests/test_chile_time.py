@@ -115,6 +115,14 @@ def test_what_is_no_date_is_refused_saying_the_form_asked(value: object, reason:
         _chile.chile_date(value)
 
 
+def test_a_moment_before_the_calendars_first_day_in_chile_is_refused_as_a_value_error() -> None:
+    # 03:00 UTC on 1 January of year 1 is still year 0 in Santiago (UTC-4:42 then): no
+    # datetime.date holds that day, and callers turn a ValueError into their typed error.
+    first_moment = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    with pytest.raises(ValueError, match="before 0001-01-01 in Chile"):
+        _chile.chile_date(first_moment)
+
+
 def test_today_at_a_naive_wall_clock_is_its_own_date_not_the_machines_zone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -65,7 +65,12 @@ def chile_date(value: object) -> dt.date:
     its moment in Chile (02:00 UTC on 1 January is still 31 December there), a naive one as
     Chilean local time, text as ``'YYYY-MM-DD'`` only. ``ValueError`` saying why otherwise."""
     if isinstance(value, _DATETIME):
-        return chile_today(value)
+        try:
+            return chile_today(value)
+        except OverflowError:  # 0001-01-01 03:00 UTC is still year 0 in Chile
+            raise ValueError(
+                f"{value.isoformat()} falls before 0001-01-01 in Chile, the first day a date holds"
+            ) from None
     if isinstance(value, _DATE):
         return value
     if isinstance(value, str):

@@ -102,6 +102,16 @@ def test_business_days_past_the_calendars_end_are_refused_at_once() -> None:
         add_business_days(date(9999, 12, 24), 10)
 
 
+def test_a_moment_before_the_calendars_first_day_in_chile_is_refused_at_once() -> None:
+    first_moment = datetime.min.replace(tzinfo=timezone.utc)  # still year 0 in Santiago
+    with pytest.raises(ValidationError, match="before 0001-01-01 in Chile"):
+        is_business_day(first_moment)
+    with pytest.raises(ValidationError, match=r"start.*before 0001-01-01 in Chile"):
+        add_business_days(first_moment, 1)
+    with pytest.raises(ValidationError, match=r"end.*before 0001-01-01 in Chile"):
+        business_days_between(date(2026, 12, 3), first_moment)
+
+
 def test_an_aware_moment_counts_from_its_day_in_chile() -> None:
     # 02:30 UTC on Saturday 5 December is 23:30 on Friday 4 December in Santiago.
     late_friday = datetime(2026, 12, 5, 2, 30, tzinfo=timezone.utc)

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import Field
 
-from haulmer._chile import chile_today
+from haulmer._chile import chile_date
 from haulmer._core.plans import Plan, poll
 from haulmer._core.request import (
     APIRequest,
@@ -100,7 +100,10 @@ def _chile_day(day: date, what: str) -> date:
     """The Chilean calendar day of ``day``: a date as it is, an aware datetime at its moment in
     Chile (02:30 UTC on a Saturday is still Friday there), a naive one as Chilean local time."""
     if isinstance(day, datetime):
-        return chile_today(day) if day.tzinfo is not None else day.date()
+        try:
+            return chile_date(day)
+        except ValueError as exc:  # a moment still before year 1 in Chile
+            raise ValidationError(f"{what}: {exc}") from None
     if not isinstance(day, date):
         raise ValidationError(f"{what} must be a datetime.date, got {shown(day)}")
     return day
