@@ -138,3 +138,34 @@ def test_today_at_a_naive_wall_clock_is_its_own_date_not_the_machines_zone(
     assert chile_today(dt.datetime(2027, 1, 1, 2, 30, tzinfo=dt.timezone.utc)) == dt.date(
         2026, 12, 31
     )
+
+
+class _NoOffset(dt.tzinfo):
+    """A tzinfo that gives no offset: Python calls a datetime holding it naive."""
+
+    def utcoffset(self, when: dt.datetime | None) -> None:
+        return None
+
+    def dst(self, when: dt.datetime | None) -> None:
+        return None
+
+    def tzname(self, when: dt.datetime | None) -> None:
+        return None
+
+
+def test_a_datetime_whose_tzinfo_gives_no_offset_is_chilean_local_time_like_a_naive_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    wall_clock = dt.datetime(2027, 1, 1, 1, 30, tzinfo=_NoOffset())
+    monkeypatch.setenv("TZ", "UTC")  # read in the machine's zone, it would be the eve in Chile
+    time.tzset()
+    try:
+        assert chile_today(wall_clock) == dt.date(2027, 1, 1)
+        assert _chile.chile_date(wall_clock) == dt.date(2027, 1, 1)
+        assert to_chile(wall_clock) == dt.datetime(2027, 1, 1, 1, 30)
+        assert from_chile(wall_clock) == dt.datetime(2027, 1, 1, 4, 30, tzinfo=dt.timezone.utc)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -35,14 +35,14 @@ def santiago() -> dt.tzinfo:
 
 def to_chile(when: dt.datetime) -> dt.datetime:
     """Naive Chilean local time to the second; aware datetimes are converted, naive kept."""
-    if when.tzinfo is not None:
-        when = when.astimezone(santiago()).replace(tzinfo=None)
-    return when.replace(microsecond=0)
+    if when.utcoffset() is not None:  # aware as Python reads it: a tzinfo that gives an offset
+        return when.astimezone(santiago()).replace(tzinfo=None, microsecond=0)
+    return when.replace(tzinfo=None, microsecond=0)
 
 
 def from_chile(local: dt.datetime) -> dt.datetime:
     """An aware UTC datetime from a naive Chilean local time (aware ones are just converted)."""
-    if local.tzinfo is None:
+    if local.utcoffset() is None:  # naive, or a tzinfo that gives no offset: Chilean local time
         local = local.replace(tzinfo=santiago())
     return local.astimezone(dt.timezone.utc)
 
@@ -55,7 +55,7 @@ def chile_now() -> dt.datetime:
 def chile_today(now: dt.datetime | None = None) -> dt.date:
     """Today in Chile: the date the SII goes by (FchEmis, a CAF's expiry); at ``now`` (a
     client's wall clock: aware, or naive Chilean local time) when given, else at the real time."""
-    if now is not None and now.tzinfo is None:
+    if now is not None and now.utcoffset() is None:
         return now.date()  # naive is Chilean local time here, never the machine's zone
     return (now or dt.datetime.now(dt.timezone.utc)).astimezone(santiago()).date()
 
