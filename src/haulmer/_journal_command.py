@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from haulmer._shown import shown
+from haulmer._token import TOKEN
 from haulmer.errors import HaulmerError
 
 __all__ = ["SETTLED_NOT_ISSUED", "add_journal_command"]
@@ -24,9 +24,6 @@ SETTLED_NOT_ISSUED = "settled by hand: not issued (haulmer journal --not-issued)
 """The error ``--not-issued`` records: the next run of the batch sends the sale again."""
 
 _STATES = ("attempted", "issued", "failed")
-
-_TOKEN = re.compile(r"[A-Za-z0-9_\-]{1,256}")
-"""An OpenFactura token, as the client checks one before it names a document by it."""
 
 
 def add_journal_command(commands: Any) -> None:
@@ -113,7 +110,7 @@ def _wrong_options(args: argparse.Namespace, settling: bool) -> str | None:
         return "--token and --folio go with --issued ID"
     if args.token is not None:
         args.token = args.token.strip()
-        if not _TOKEN.fullmatch(args.token):
+        if not TOKEN.fullmatch(args.token):
             return (
                 "--token: the TOKEN OpenFactura returned at emission (letters, digits, - and _), "
                 f"got {shown(args.token, 80)}"

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from haulmer._chile import chile_date
 from haulmer._shown import shown
+from haulmer._token import TOKEN
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import InvalidRutError, ValidationError
 from haulmer.rut import Rut
 
 __all__ = ["check_date", "check_dte_type", "check_folio", "check_rut", "check_token"]
-
-_TOKEN = re.compile(r"[A-Za-z0-9_\-]{1,256}")
 
 
 def check_rut(value: Any, what: str = "rut") -> Rut:
@@ -97,7 +95,7 @@ def check_date(value: Any, what: str) -> dt.date:
 
 def check_token(value: Any) -> str:
     """An emission token: the opaque id OpenFactura returned (letters and digits, no slashes)."""
-    if not isinstance(value, str) or not _TOKEN.fullmatch(value.strip()):
+    if not isinstance(value, str) or not TOKEN.fullmatch(value.strip()):
         raise ValidationError(
             f"token must be the TOKEN OpenFactura returned at emission, got {shown(value)}"
         )
