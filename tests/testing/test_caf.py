@@ -64,10 +64,14 @@ def test_the_sii_idks_are_refused(idk: int) -> None:
         make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, idk=idk)
 
 
-@pytest.mark.parametrize("dte_type", [0, -5])
-def test_a_dte_type_below_one_is_refused_before_writing_a_caf_nothing_loads(dte_type: int) -> None:
+@pytest.mark.parametrize("dte_type", [0, -5, 30, 35, 999])
+def test_a_type_the_sii_authorizes_no_folios_for_is_refused_before_writing_a_caf(
+    dte_type: int,
+) -> None:
     with pytest.raises(
-        ValueError, match=f"dte_type must be a DTE type >= 1 such as 33, got {dte_type}"
+        ValueError,
+        match=f"dte_type must be a DTE type the SII authorizes folios for, one of 33, 34, 39, "
+        f"41, 43, 46, 52, 56, 61, 110, 111, 112; got {dte_type}",
     ):
         make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=dte_type)
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from haulmer._chile import chile_date, chile_today
 from haulmer._lazy import LazyModule
+from haulmer.dte.catalogue import DTEType
 from haulmer.rut import Rut
 
 if TYPE_CHECKING:
@@ -29,6 +30,9 @@ __all__ = ["TEST_IDK", "make_test_caf", "make_test_caf_xml"]
 
 TEST_IDK: Final = 9999
 """The IDK of the generated test signer key (the SII uses 100 and 300)."""
+
+_CAF_TYPES: Final = tuple(int(t) for t in DTEType)
+"""The DTE types the SII hands out folios (a CAF) for: every type the SDK can issue."""
 
 _RS_LIMIT: Final = 40
 
@@ -138,8 +142,11 @@ def make_test_caf_xml(
     for name, number in given:
         if not isinstance(number, int) or isinstance(number, bool):
             raise TypeError(f"{name} must be an int, got {type(number).__name__}")
-    if dte_type < 1:
-        raise ValueError(f"dte_type must be a DTE type >= 1 such as 33, got {dte_type}")
+    if dte_type not in _CAF_TYPES:
+        raise ValueError(
+            f"dte_type must be a DTE type the SII authorizes folios for, one of "
+            f"{', '.join(map(str, _CAF_TYPES))}; got {dte_type}"
+        )
     if idk in (100, 300):
         raise ValueError("IDK 100 and 300 are the SII's; a test CAF needs another IDK")
     if folio_from < 1 or folio_to < folio_from:
