@@ -338,3 +338,51 @@ def test_void_guia_takes_a_datetime_on_its_day_in_chile_and_refuses_other_date_f
         _void_guia_request(34972, "2026-02-30", 52, {})
     with pytest.raises(ValidationError, match=r"'20261016' is not a date written YYYY-MM-DD"):
         _void_guia_request(34972, "20261016", 52, {})
+
+
+@pytest.mark.parametrize("value", ["3_3", "+33", "٣٣", "３３", "33 33"])
+def test_a_dte_type_filter_given_as_text_takes_its_ascii_digits_only(value: str) -> None:
+    """int() reads "3_3", "+33" and other scripts' digits as 33; documents.status() does not."""
+    with pytest.raises(ValidationError, match="is not a DTE type code"):
+        build_filters(ISSUED_FILTERS, {"tipo_dte": value})
+
+
+def test_a_dte_type_filter_given_as_digits_is_read_as_its_number() -> None:
+    assert build_filters(ISSUED_FILTERS, {"tipo_dte": " 39 "}) == {"TipoDTE": {"eq": 39}}
+    assert build_filters(ISSUED_FILTERS, {"tipo_dte": "0033"}) == {"TipoDTE": {"eq": 33}}
+
+
+def test_ne_on_a_type_no_dte_has_says_it_would_exclude_nothing_not_list_nothing() -> None:
+    with pytest.raises(ValidationError, match="ne would exclude nothing") as caught:
+        build_filters(ISSUED_FILTERS, {"tipo_dte": ne(93)})
+    assert "come back empty" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "condition"),
+    [
+        ("tipo_dte", eq(33) & ne(33)),
+        ("fch_emis", between("2025-01-05", "2025-01-05") & ne(dt.date(2025, 1, 5))),
+        ("rut_emisor", eq("76795561-8") & ne(76795561)),
+        ("fch_recep_of", gte("2025-03-01") & lt("2025-03-02") & ne("2025-03-01")),
+    ],
+)
+def test_a_single_value_that_is_also_excluded_is_refused_not_listed_empty(
+    name: str, condition: Any
+) -> None:
+    with pytest.raises(ValidationError, match=f"filter {name}: the only .* come back empty"):
+        build_filters(RECEIVED_FILTERS, {name: condition})
+
+
+def test_the_filters_modules_examples_are_filters_the_sdk_takes() -> None:
+    """The module's docstring shows filters as a user writes them; each must be accepted."""
+    import re
+
+    from haulmer.openfactura import filters
+
+    calls = re.findall(r"documents\.list_(issued|received)\((.*)\)", filters.__doc__ or "")
+    assert calls
+    for which, arguments in calls:
+        allowed = ISSUED_FILTERS if which == "issued" else RECEIVED_FILTERS
+        values = eval(f"dict({arguments})", vars(filters) | {"date": dt.date})
+        assert build_filters(allowed, values)

@@ -4,7 +4,7 @@ OpenFactura silently ignores filter names it does not know and rejects operators
 know, so a typo would list everything. Here both are caught before any I/O::
 
     documents.list_issued(tipo_dte=33, fch_emis=between(date(2025, 1, 1), date(2025, 4, 11)))
-    documents.list_received(rut_emisor=gte("76000000-0") & lt("77000000-0"))
+    documents.list_received(rut_emisor=gte("76000000-0") & lt("77000000-9"))
 """
 
 from __future__ import annotations
@@ -115,23 +115,30 @@ def _dte_type(name: str, value: Any) -> int:
         raise ValidationError(
             f"filter {name}: a DTE type must be an int such as 33, got {shown(value)}"
         )
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValidationError(f"filter {name}: {shown(value)} is not a DTE type code") from None
+    # Text is its ASCII digits only, as documents.status() reads a type: int() would also take
+    # "3_3", "+33" and other scripts' digits ("٣٣").
+    text = value.strip() if isinstance(value, str) else ""
+    if isinstance(value, str) and not (text.isascii() and text.isdigit() and len(text) <= 30):
+        raise ValidationError(f"filter {name}: {shown(value)} is not a DTE type code")
+    number = int(value)
     if not 1 <= number <= 999:
         raise ValidationError(f"filter {name}: {shown(value)} is not a DTE type code")
     return number
 
 
-def _known_dte_type(name: str, code: int) -> None:
+def _known_dte_type(name: str, operator: str, code: int) -> None:
     """An equality on a type no DTE has would list nothing (or everything) without a word."""
     if code in _DTE_CODES:
         return
     known = ", ".join(f"{member.value} ({member.label})" for member in DTEType)
+    outcome = (
+        "the list would come back empty"
+        if operator == "eq"
+        else "ne would exclude nothing and list every type"
+    )
     raise ValidationError(
-        f"filter {name}: {code} is not an electronic document type, so the list would come "
-        f"back empty; the types are {known}"
+        f"filter {name}: {code} is not an electronic document type, so {outcome}; the types "
+        f"are {known}"
     )
 
 
@@ -212,7 +219,7 @@ def build_filters(
                 raise ValidationError(f"filter {name}: operator {shown(operator)} given twice")
             rendered[operator] = _CONVERTERS[kind](name, operand)
             if kind == "dte_type" and operator in ("eq", "ne"):
-                _known_dte_type(name, rendered[operator])
+                _known_dte_type(name, operator, rendered[operator])
         _check_not_empty(name, kind, rendered)
         body[wire] = rendered
     return body
@@ -224,7 +231,7 @@ def _check_not_empty(name: str, kind: _Kind, rendered: Mapping[str, Any]) -> Non
     lows: list[tuple[int, str]] = []
     highs: list[tuple[int, str]] = []
     for operator, value in rendered.items():
-        point = dt.date.fromisoformat(value).toordinal() if kind == "date" else int(value)
+        point = _point(kind, value)
         if operator in ("eq", "gte", "gt"):
             lows.append((point + (operator == "gt"), operator))
         if operator in ("eq", "lte", "lt"):
@@ -233,10 +240,22 @@ def _check_not_empty(name: str, kind: _Kind, rendered: Mapping[str, Any]) -> Non
         return
     low, low_operator = max(lows)
     high, high_operator = min(highs)
+    what = {"date": "date", "rut": "RUT", "dte_type": "DTE type"}[kind]
     if low > high:
-        what = {"date": "date", "rut": "RUT", "dte_type": "DTE type"}[kind]
         raise ValidationError(
             f"filter {name}: no {what} is {low_operator} {rendered[low_operator]} and "
             f"{high_operator} {rendered[high_operator]}, so the list would come back empty; "
             "between(low, high) takes the lower bound first"
         )
+    excluded = rendered.get("ne")
+    if low == high and excluded is not None and _point(kind, excluded) == low:
+        raise ValidationError(
+            f"filter {name}: the only {what} that is {low_operator} "
+            f"{rendered[low_operator]} and {high_operator} {rendered[high_operator]} is "
+            f"ne {excluded}, so the list would come back empty"
+        )
+
+
+def _point(kind: _Kind, value: Any) -> int:
+    """A rendered filter value as a number that orders as the value does."""
+    return dt.date.fromisoformat(value).toordinal() if kind == "date" else int(value)
