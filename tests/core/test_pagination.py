@@ -394,3 +394,40 @@ def test_an_empty_first_page_ends_the_list_quietly_and_an_empty_last_page_does_n
     with pytest.raises(APIResponseValidationError, match="leave out the items of page 2;"):
         seen.extend(org.rut for org in page(client, issued()))
     assert seen == ["1-0", "1-1"]
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ({"current_page": 1, "last_page": 3, "total": 90}, "without its 'data' list"),
+        ({"current_page": 1, "last_page": 3, "total": 90, "data": None}, "'data' is NoneType"),
+        ({"current_page": 1, "last_page": 1, "data": {"0": {"rut": "1-9"}}}, "'data' is dict"),
+        ({"Data": [{"rut": "1-9"}]}, "without its 'data' list"),
+        ("listado", "a page that is str"),
+    ],
+)
+def test_a_page_without_its_list_of_items_is_an_error_not_an_empty_list(
+    body: Any, said: str, client: Haulmer, mock: respx.MockRouter
+) -> None:
+    """Read as no items, such a page ended the list quietly, whatever its total counted."""
+    mock.post(ISSUED).respond(200, json=body, headers={"x-request-id": "req_odd"})
+    with pytest.raises(APIResponseValidationError, match=said) as caught:
+        page(client, issued())
+    assert caught.value.request_id == "req_odd"
+    assert caught.value.body == body
+
+
+async def test_async_a_later_page_without_its_list_of_items_is_an_error(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if int(json.loads(request.content).get("Page", 1)) == 1:
+            return numbered(request)
+        return httpx.Response(200, json={"current_page": 2, "last_page": 3, "total": 6})
+
+    mock.post(ISSUED).mock(side_effect=answer)
+    seen: list[str] = []
+    with pytest.raises(APIResponseValidationError, match="without its 'data' list"):
+        async for org in _paginator(aclient):
+            seen.append(org.rut)
+    assert seen == ["1-0", "1-1"]

@@ -68,12 +68,31 @@ class Pagination(Protocol):
         """The request for the page after ``body`` (sent by ``request``), or None at the end."""
         ...
 
+    def missing_items(self, body: Any) -> str | None:
+        """Why ``body`` holds no list of items where the style keeps them, or None when it does."""
+        ...
+
 
 def _as_int(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError, OverflowError):  # OverflowError: a number past floats (1e400)
         return None
+
+
+def _missing_at(body: Any, key: str) -> str | None:
+    """Why ``body`` is no page of items: neither a list nor an object whose ``key`` is a list.
+    Read as an empty page, such an answer would end the list without a word, however many
+    items its ``total`` counts."""
+    if isinstance(body, list):
+        return None
+    if isinstance(body, Mapping):
+        if key not in body:
+            return f"a page without its {key!r} list of items"
+        if isinstance(body[key], list):
+            return None
+        return f"a page whose {key!r} is {type(body[key]).__name__}, not a list of items"
+    return f"a page that is {type(body).__name__}, not an object with a {key!r} list of items"
 
 
 def _items_at(body: Any, key: str) -> Sequence[Any]:
@@ -104,6 +123,9 @@ class NumberedPages:
 
     def items(self, body: Any) -> Sequence[Any]:
         return _items_at(body, self.items_key)
+
+    def missing_items(self, body: Any) -> str | None:
+        return _missing_at(body, self.items_key)
 
     def info(self, body: Any) -> PageInfo:
         if not isinstance(body, Mapping):
@@ -137,6 +159,9 @@ class CursorPages:
 
     def items(self, body: Any) -> Sequence[Any]:
         return _items_at(body, self.items_key)
+
+    def missing_items(self, body: Any) -> str | None:
+        return _missing_at(body, self.items_key)
 
     def info(self, body: Any) -> PageInfo:
         cursor = body.get(self.cursor_key) if isinstance(body, Mapping) else None

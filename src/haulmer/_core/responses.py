@@ -420,6 +420,9 @@ def decode_page(
         raise _invalid(raw, f"a page that nests deeper than {MAX_JSON_DEPTH} levels")
     if body is _NOT_JSON:
         raise _invalid(raw, "a page that is not JSON")
+    missing = pagination.missing_items(body)
+    if missing:
+        raise _invalid(raw, missing, body)
     info = pagination.info(body)
     if after is not None:
         stalled = why_not_advancing(after, info)
