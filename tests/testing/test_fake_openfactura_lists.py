@@ -208,3 +208,17 @@ def test_an_export_is_listed_and_registered_in_pesos_not_as_zero(fake: FakeHaulm
         286185,
         286185,
     )
+
+
+@pytest.mark.parametrize("operator", ["lt", "lte", "ne", "eq", "gte"])
+def test_a_document_the_sii_has_not_received_meets_no_fch_recep_sii_filter(
+    fake: FakeHaulmer, hosty: httpx.Client, issue: Issue, operator: str
+) -> None:
+    """Its FchRecepSII is blank: no date at all, not one before every date."""
+    issue(factura())
+    day = {"lt": "2026-11-28", "lte": "2026-11-27", "ne": "2000-01-01"}.get(operator, "2026-11-27")
+    body = {"FchRecepSII": {operator: day}}
+    assert hosty.post("/v2/dte/document/received", json=body).status_code == 204
+    fake.clock.advance(minutes=3)  # now the SII has it, received on 2026-11-27
+    rows = hosty.post("/v2/dte/document/received", json=body).json()["data"]
+    assert [row["FchRecepSII"] for row in rows] == ["2026-11-27 10:03:00"]

@@ -73,9 +73,12 @@ def _predicate(kind: str, condition: Any, field: str) -> Callable[[Any], bool]:
             raise FilterError("Error", "Operador no encontrado")
         checks.append((compare, _normalise(kind, raw, field)))
     if kind == "str":
-        # Dates compare on the filter's precision ("2025-01-01" against a datetime).
-        return lambda have: all(
-            compare(str(have)[: len(wanted)], wanted) for compare, wanted in checks
+        # Dates compare on the filter's precision ("2025-01-01" against a datetime). A blank
+        # date (FchRecepSII before the SII has the document) is no date: it meets no
+        # comparison, as a NULL in SQL, instead of sorting before every date.
+        return lambda have: (
+            bool(str(have))
+            and all(compare(str(have)[: len(wanted)], wanted) for compare, wanted in checks)
         )
     return lambda have: all(compare(have, wanted) for compare, wanted in checks)
 
