@@ -262,6 +262,44 @@ def test_every_signature_and_timbre_in_the_boleta_envelope_verifies(envio_boleta
     assert result.passed[0] == "signature EnvioBOLETA SetDoc"
 
 
+def _with_root(xml: bytes, old: str, new: str) -> bytes:
+    """``xml`` with its root element renamed: the envelope's signature covers the SetDTE only,
+    so it still holds."""
+    return xml.replace(f"<{old} ".encode(), f"<{new} ".encode(), 1).replace(
+        f"</{old}>".encode(), f"</{new}>".encode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"),
+    [
+        pytest.param(
+            "envio_boleta",
+            "EnvioBOLETA",
+            "EnvioDTE",
+            "an EnvioDTE holds no boleta (39, 41): boletas travel in an EnvioBOLETA, and this "
+            "one holds types 39, 41",
+            id="boletas-in-an-envio-dte",
+        ),
+        pytest.param(
+            "envio_dte",
+            "EnvioDTE",
+            "EnvioBOLETA",
+            "an EnvioBOLETA holds boletas (39, 41) only: other types travel in an EnvioDTE, and "
+            "this one holds types 33, 34, 46, 52, 56, 61",
+            id="facturas-in-an-envio-boleta",
+        ),
+    ],
+)
+def test_an_envelope_of_the_wrong_kind_for_its_documents_fails_verification(
+    name: str, old: str, new: str, expected: str, request: pytest.FixtureRequest
+) -> None:
+    wrong = _with_root(request.getfixturevalue(name), old, new)
+    result = verify(wrong, check_caf=True, allow_test_cafs=True)
+    assert [(f.check, f.reason) for f in result.failures] == [("structure", expected)]
+    assert f"signature {new} SetDoc" in result.passed  # the signatures themselves still hold
+
+
 def test_more_than_2000_documents_are_refused(
     issued: dict[int, bytes], certificate: Certificate
 ) -> None:

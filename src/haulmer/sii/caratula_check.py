@@ -1,6 +1,8 @@
 """What an envelope's Caratula says against what its SetDTE holds: one issuer, and the count of
 each document type. The signature covers the Caratula, so only its producer can get these
-wrong; the SII refuses such an envelope, and a receiver must not take one either.
+wrong; the SII refuses such an envelope, and a receiver must not take one either. Also whether
+the envelope is of the kind its documents travel in (EnvioBOLETA for boletas, EnvioDTE for the
+rest), which its signature does not cover.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from haulmer.sii.caf import lenient_rut, names_rut
 from haulmer.sii.check_digits import check_digit_problems
 from haulmer.sii.sii_dict import DOCUMENT_TAGS
 
-__all__ = ["caratula_problems", "caratula_rut_problems", "sender_problem"]
+__all__ = ["caratula_problems", "caratula_rut_problems", "envelope_kind_problem", "sender_problem"]
 
 _MAX_DIGITS: Final = 18
 """NroDTE is a count of at most 2,000 documents: more digits than this is no count (and Python
@@ -67,6 +69,47 @@ def caratula_problems(set_dte: etree._Element, documents: list[etree._Element]) 
         holds = ", ".join(f"{n} of type {t}" for t, n in sorted(held.items())) or "none"
         problems.append(f"the Caratula's SubTotDTE counts {said}, but the set holds {holds}")
     return problems
+
+
+_BOLETAS: Final = frozenset({"39", "41"})
+"""The types an EnvioBOLETA holds (EnvioBOLETA_v11.xsd), and an EnvioDTE never does."""
+
+
+def envelope_kind_problem(kind: str, documents: list[etree._Element]) -> str | None:
+    """Why an envelope named ``kind`` (EnvioBOLETA or EnvioDTE) cannot hold its ``documents``
+    (DTE elements): boletas travel in an EnvioBOLETA only, other types in an EnvioDTE. The
+    root's name is outside the SetDTE the signature covers, so anyone could change it; the SII's
+    schemas refuse such an envelope. None when every type belongs in it."""
+    held: set[str] = set()
+    for dte in documents:
+        documento = _documento_of(dte)
+        if documento is not None:
+            inner = ns_prefix(documento)
+            tipo = descend(documento, inner + "Encabezado", inner + "IdDoc", inner + "TipoDTE")
+            held.add(stripped_text(tipo) or "")
+    if kind == "EnvioBOLETA":
+        wrong = held - _BOLETAS
+    else:
+        wrong = held & _BOLETAS
+    if not wrong:
+        return None
+    types = ", ".join(shown(t, 24) if not t.isdigit() else t for t in sorted(wrong, key=_type_key))
+    if kind == "EnvioBOLETA":
+        return (
+            "an EnvioBOLETA holds boletas (39, 41) only: other types travel in an EnvioDTE, "
+            f"and this one holds types {types}"
+        )
+    return (
+        "an EnvioDTE holds no boleta (39, 41): boletas travel in an EnvioBOLETA, and this one "
+        f"holds types {types}"
+    )
+
+
+def _type_key(tipo: str) -> tuple[int, str]:
+    """Types in numeric order (33 before 110), any text that is no type after them."""
+    return (
+        (int(tipo), "") if tipo.isascii() and tipo.isdigit() and len(tipo) < 10 else (1 << 40, tipo)
+    )
 
 
 _CARATULA_RUTS: Final = ("RutEmisor", "RutEnvia", "RutReceptor")

@@ -31,7 +31,12 @@ from haulmer.sii._xml import (
     parse_xml,
     stripped_text,
 )
-from haulmer.sii.caratula_check import caratula_problems, caratula_rut_problems, sender_problem
+from haulmer.sii.caratula_check import (
+    caratula_problems,
+    caratula_rut_problems,
+    envelope_kind_problem,
+    sender_problem,
+)
 from haulmer.sii.root_advice import root_advice
 from haulmer.sii.signature import SignatureCheck, check_signature
 from haulmer.sii.ted import check_ted
@@ -455,6 +460,9 @@ def _verify_root(
     documents = set_dte.findall("{*}DTE")
     if not documents:
         collector.fail("structure", "the envelope holds no DTE", where)
+    kind_problem = envelope_kind_problem(name, documents)
+    if kind_problem is not None:
+        collector.fail("structure", kind_problem, where)
     for problem in caratula_problems(set_dte, documents):
         collector.fail("caratula", problem, where)
     for problem in caratula_rut_problems(set_dte):
