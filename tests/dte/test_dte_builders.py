@@ -278,6 +278,23 @@ def test_a_boleta_line_with_ind_exe_3_is_named_once_as_a_value_boletas_lack(
     ]
 
 
+@pytest.mark.parametrize("montos_netos", [False, True])
+def test_a_boleta_line_with_cod_imp_adic_is_named_once_as_an_element_boletas_lack(
+    emisor: dict[str, Any], montos_netos: bool
+) -> None:
+    # EnvioBOLETA has no CodImpAdic nor ImptoReten: the line's code is what to fix, not its
+    # prices (net prices do not make it writable) nor an ImptoReten computed from it.
+    with pytest.raises(DocumentError) as caught:
+        dte.boleta(
+            emisor=emisor,
+            lines=[{"nombre": "Pisco", "precio": 11900, "cod_imp_adic": ["24"]}],
+            montos_netos=montos_netos,
+        )
+    assert [d.field for d in caught.value.details] == ["Detalle[1].CodImpAdic"]
+    assert "a boleta (EnvioBOLETA_v11) has no such element" in caught.value.details[0].issue
+    assert "montos_brutos" not in str(caught.value)
+
+
 def test_factura_compra_retains_all_iva_by_default(
     emisor: dict[str, Any], receptor: dict[str, Any]
 ) -> None:

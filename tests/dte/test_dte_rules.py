@@ -304,6 +304,13 @@ def test_a_boletas_given_grnt_dep_is_named_once_as_an_element_boletas_lack() -> 
     assert "has no such element" in problems[0].issue
 
 
+def test_a_boletas_line_cod_imp_adic_is_named_once_as_an_element_boletas_lack() -> None:
+    boleta = _doc(BOLETA, Detalle=[{"NmbItem": "Pisco", "PrcItem": 11900, "CodImpAdic": "24"}])
+    problems = _problems(boleta)
+    assert [d.field for d in problems] == ["Detalle[1].CodImpAdic"]
+    assert "has no such element" in problems[0].issue
+
+
 def test_dates_outside_the_sii_range() -> None:
     doc = _doc(Encabezado__IdDoc__FchEmis="1999-12-31")
     assert _fields(doc) == ["Encabezado.IdDoc.FchEmis"]

@@ -18,7 +18,9 @@ Pure functions over the models. Rounding is half up to the peso (the SII's rule;
    facturas with MntBruto 1) -> ``neto = round(total / 1.19)`` and ``IVA = total - neto``.
 5. Additional taxes and retenciones by CodImpAdic on the afecto lines' MontoItem (before global
    discounts): additional ones (licores 24...) add to MntTotal; retenciones (IVA retenido total
-   15, trigo 34...) subtract, and IVANoRet = IVA - retained when positive.
+   15, trigo 34...) subtract, and IVANoRet = IVA - retained when positive. A boleta has neither
+   CodImpAdic nor ImptoReten: its codes, which the rules refuse, are not computed, so the
+   refusal names the line alone.
 6. MntTotal = MntNeto + MntExe + IVA + additional - retained - CredEC + GrntDep; MontoPeriodo
    (boletas: TotalPeriodo) = MntTotal + MontoNF when there are non-billable lines. CredEC, the
    crédito especial de empresas constructoras, is given (it depends on the dwelling's value), at
@@ -704,7 +706,7 @@ def totals_from_line_amounts(
 
     impuestos: list[ImptoReten] = []
     added = retained = 0
-    if not tipo.is_exempt and sums.has_tax_codes:
+    if not tipo.is_exempt and not tipo.is_boleta and sums.has_tax_codes:
         if gross:
             raise DocumentError(
                 "additional taxes and retenciones are computed on net line prices, and these "

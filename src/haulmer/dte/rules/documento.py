@@ -169,7 +169,7 @@ def _line_problems(doc: dte.Document) -> list[ErrorDetail]:
         if values["descuento_pct"] is not None or values["recargo_pct"] is not None:
             problems.extend(zero_percentage_problems(line, f"Detalle[{index + 1}]"))
         taxes = values["cod_imp_adic"]
-        if not taxes:
+        if not taxes or boleta:  # a boleta has none: the schema's facets name a given one
             continue
         if len(taxes) > 2:
             problems.append(
@@ -178,11 +178,7 @@ def _line_problems(doc: dte.Document) -> list[ErrorDetail]:
                     f"{len(taxes)} tax codes; the SII allows at most 2 per line: split the line",
                 )
             )
-        if boleta:
-            problems.append(
-                ErrorDetail(f"Detalle[{index + 1}].CodImpAdic", "boletas carry no CodImpAdic")
-            )
-        elif exempt or values["ind_exe"] is not None:
+        if exempt or values["ind_exe"] is not None:
             problems.append(
                 ErrorDetail(
                     f"Detalle[{index + 1}].CodImpAdic",
