@@ -25,7 +25,7 @@ from pydantic import (
     field_validator,
 )
 
-from haulmer._core.pagination import NumberedPages
+from haulmer._core.pagination import NumberedPages, by_id
 from haulmer._core.request import (
     APIRequest,
     idempotency_key_or_new,
@@ -652,7 +652,7 @@ def list_products_request(
         Product,
         params=params,
         auth="bearer",
-        pagination=NumberedPages(field="page", location="params"),
+        pagination=NumberedPages(field="page", location="params", key=by_id),
         **options,
     )
 

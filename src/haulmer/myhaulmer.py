@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from haulmer._core.pagination import NumberedPages
+from haulmer._core.pagination import NumberedPages, by_id
 from haulmer._core.request import (
     APIRequest,
     idempotency_key_or_new,
@@ -231,7 +231,7 @@ def _ticket_path(ticket_id: str, suffix: str = "") -> str:
 
 
 def _pages() -> NumberedPages:
-    return NumberedPages(field="page", location="params")
+    return NumberedPages(field="page", location="params", key=by_id)
 
 
 def list_orders_request(

@@ -7,12 +7,14 @@ iterating a thousand pages uses the memory of one.
 from __future__ import annotations
 
 import copy
+from collections import deque
 from collections.abc import (
     AsyncIterator,
     Awaitable,
     Callable,
     Coroutine,
     Generator,
+    Hashable,
     Iterator,
     Mapping,
     Sequence,
@@ -34,7 +36,9 @@ __all__ = [
     "PageInfo",
     "Pagination",
     "SyncPage",
+    "by_id",
     "fetched_pages",
+    "item_identity",
     "lazy_pages",
     "why_ended_early",
     "why_not_advancing",
@@ -71,6 +75,16 @@ class Pagination(Protocol):
     def missing_items(self, body: Any) -> str | None:
         """Why ``body`` holds no list of items where the style keeps them, or None when it does."""
         ...
+
+    def identity(self, item: Any) -> Hashable | None:
+        """What names a decoded item among the list's (None: unknown), so that iterating item by
+        item can skip one an earlier page already gave."""
+        ...
+
+
+def by_id(item: Any) -> Hashable:
+    """The identity of an item that carries its own ``id``."""
+    return item.id  # type: ignore[no-any-return]
 
 
 def _as_int(value: Any) -> int | None:
@@ -110,7 +124,10 @@ class NumberedPages:
     """Numbered pages (OpenFactura's ``{"current_page", "last_page", "total", "data"}``).
 
     The page number goes in the JSON body field ``field`` (``"Page"`` for OpenFactura) or in the
-    query parameter of that name when ``location="params"``.
+    query parameter of that name when ``location="params"``. ``key`` names an item (a
+    document's type and folio): an item issued while the list is read pushes the later ones
+    down a place, so a page can begin with the item the page before it ended on, which
+    iterating item by item then skips.
     """
 
     field: str = "Page"
@@ -120,9 +137,13 @@ class NumberedPages:
     last_key: str = "last_page"
     total_key: str = "total"
     first_page: int = 1
+    key: Callable[[Any], Hashable] | None = None
 
     def items(self, body: Any) -> Sequence[Any]:
         return _items_at(body, self.items_key)
+
+    def identity(self, item: Any) -> Hashable | None:
+        return None if self.key is None else self.key(item)
 
     def missing_items(self, body: Any) -> str | None:
         return _missing_at(body, self.items_key)
@@ -162,6 +183,9 @@ class CursorPages:
 
     def missing_items(self, body: Any) -> str | None:
         return _missing_at(body, self.items_key)
+
+    def identity(self, item: Any) -> Hashable | None:
+        return None  # a cursor holds its place while the list grows: no item comes twice
 
     def info(self, body: Any) -> PageInfo:
         cursor = body.get(self.cursor_key) if isinstance(body, Mapping) else None
@@ -212,13 +236,56 @@ def why_not_advancing(before: PageInfo, after: PageInfo) -> str | None:
     return None
 
 
+class RecentItems:
+    """The identities of the last ``size`` items of the pages read so far, to tell an item a page
+    repeats from an earlier page (the list grew at its head while it was read) from a new one, in
+    bounded memory. Items of the same page are never repeats of each other."""
+
+    def __init__(self, identity: Callable[[Any], Hashable | None], size: int = 3000) -> None:
+        self._identity = identity
+        self._order: deque[Hashable] = deque()
+        self._seen: set[Hashable] = set()
+        self._size = size
+
+    def new_items(self, items: Sequence[T]) -> list[T]:
+        """The items of the next page that no earlier page gave; remembers the page's."""
+        keys = [self._identity(item) for item in items]
+        fresh = [
+            item
+            for item, key in zip(items, keys, strict=True)
+            if key is None or key not in self._seen
+        ]
+        for key in keys:
+            if key is not None and key not in self._seen:
+                self._seen.add(key)
+                self._order.append(key)
+        while len(self._order) > self._size:
+            self._seen.discard(self._order.popleft())
+        return fresh
+
+
+def _no_identity(item: Any) -> None:
+    return None
+
+
+def item_identity(request: APIRequest[Any]) -> Callable[[Any], Hashable | None]:
+    """How the items of ``request``'s pages are told apart (each unknown when the list's style
+    cannot say)."""
+    return request.pagination.identity if request.pagination is not None else _no_identity
+
+
 class _PageBase(Generic[T]):
     def __init__(
-        self, items: Sequence[T], info: PageInfo, next_request: APIRequest[T] | None
+        self,
+        items: Sequence[T],
+        info: PageInfo,
+        next_request: APIRequest[T] | None,
+        identity: Callable[[Any], Hashable | None] = _no_identity,
     ) -> None:
         self.items: list[T] = list(items)
         self.info = info
         self._next_request = next_request
+        self._identity = identity
         self.request_id: str | None = None
         """Haulmer's id of the request that fetched this page (``X-Request-Id``)."""
 
@@ -282,8 +349,9 @@ class SyncPage(_PageBase[T]):
         info: PageInfo,
         next_request: APIRequest[T] | None,
         fetch: Callable[[APIRequest[T]], SyncPage[T]],
+        identity: Callable[[Any], Hashable | None] = _no_identity,
     ) -> None:
-        super().__init__(items, info, next_request)
+        super().__init__(items, info, next_request, identity)
         self._fetch = fetch
 
     def next_page(self) -> SyncPage[T] | None:
@@ -303,8 +371,11 @@ class SyncPage(_PageBase[T]):
             page = page.next_page()
 
     def __iter__(self) -> Iterator[T]:
+        """Every item of this page and the following ones; an item a page repeats from an
+        earlier page (the list grew while it was read) is skipped."""
+        recent = RecentItems(self._identity)
         for page in self.iter_pages():
-            yield from page.items
+            yield from recent.new_items(page.items)
 
 
 class AsyncPage(_PageBase[T]):
@@ -316,8 +387,9 @@ class AsyncPage(_PageBase[T]):
         info: PageInfo,
         next_request: APIRequest[T] | None,
         fetch: Callable[[APIRequest[T]], Awaitable[AsyncPage[T]]],
+        identity: Callable[[Any], Hashable | None] = _no_identity,
     ) -> None:
-        super().__init__(items, info, next_request)
+        super().__init__(items, info, next_request, identity)
         self._fetch = fetch
 
     async def next_page(self) -> AsyncPage[T] | None:
@@ -337,8 +409,11 @@ class AsyncPage(_PageBase[T]):
             page = await page.next_page()
 
     async def __aiter__(self) -> AsyncIterator[T]:
+        """Every item of this page and the following ones; an item a page repeats from an
+        earlier page (the list grew while it was read) is skipped."""
+        recent = RecentItems(self._identity)
         async for page in self.iter_pages():
-            for item in page.items:
+            for item in recent.new_items(page.items):
                 yield item
 
 

@@ -7,7 +7,7 @@ the ``Documents`` resource, written once for both faces.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Literal, TypeVar
 
 from pydantic import AliasChoices, Field
@@ -92,7 +92,19 @@ DocumentValue = Literal["status", "json", "xml", "pdf", "cedible"]
 PAGE_SIZE = 30
 """OpenFactura lists 30 documents per page; there is no page-size parameter."""
 
-_PAGES = NumberedPages(field="Page", location="json")
+
+def _issued_identity(row: Any) -> Hashable:
+    """An issued document is named by its type and folio."""
+    return (row.tipo_dte, row.folio)
+
+
+def _received_identity(row: Any) -> Hashable:
+    """A received document is named by its issuer, type and folio."""
+    return (row.rut_emisor_number, row.tipo_dte, row.folio)
+
+
+_ISSUED_PAGES = NumberedPages(field="Page", location="json", key=_issued_identity)
+_RECEIVED_PAGES = NumberedPages(field="Page", location="json", key=_received_identity)
 
 DocumentInput = Document | Mapping[str, Any]
 """What ``emit`` issues: a ``haulmer.dte.Document`` or a dict in SII names (``Encabezado``...)."""
@@ -218,6 +230,7 @@ def _list_request(
     filters: Mapping[str, FilterValue | None],
     page: int,
     options: Mapping[str, Any],
+    pages: NumberedPages,
 ) -> APIRequest[Any]:
     page = check_folio(page, "page", maximum=None)
     body: dict[str, Any] = {"Page": page, **build_filters(allowed, filters)}
@@ -228,7 +241,7 @@ def _list_request(
         cast_to=cast_to,
         json=body,
         safe=True,
-        pagination=_PAGES,
+        pagination=pages,
         **options,
     )
 
@@ -254,7 +267,13 @@ def issued_request(
 ) -> APIRequest[IssuedDocumentSummary]:
     """The request for one page of issued documents, filters checked."""
     return _list_request(
-        "/v2/dte/document/issued", IssuedDocumentSummary, ISSUED_FILTERS, filters, page, options
+        "/v2/dte/document/issued",
+        IssuedDocumentSummary,
+        ISSUED_FILTERS,
+        filters,
+        page,
+        options,
+        _ISSUED_PAGES,
     )
 
 
@@ -269,6 +288,7 @@ def received_request(
         filters,
         page,
         options,
+        _RECEIVED_PAGES,
     )
 
 

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from haulmer._core._async.sending import AsyncSender
 from haulmer._core.blocking import run_blocking
 from haulmer._core.config import ClientConfig
-from haulmer._core.pagination import AsyncPage, AsyncPaginator, PageInfo, lazy_pages
+from haulmer._core.pagination import (
+    AsyncPage,
+    AsyncPaginator,
+    PageInfo,
+    item_identity,
+    lazy_pages,
+)
 from haulmer._core.plans import Blocking, ClockStep, Pause, Plan, send
 from haulmer._core.prepare import PreparedRequest, prepare_request
 from haulmer._core.raw import (
@@ -117,7 +123,13 @@ class AsyncRunner:
         raw = await self._exchange(prepare_request(self.config, request))
         items, info, following = decode_page(request, raw, after=after)
         stamp_request_id(items, raw.request_id)
-        page = AsyncPage(items, info, following, lambda next_: self.first_page(next_, after=info))
+        page = AsyncPage(
+            items,
+            info,
+            following,
+            lambda next_: self.first_page(next_, after=info),
+            item_identity(request),
+        )
         page.request_id = raw.request_id
         return page
 

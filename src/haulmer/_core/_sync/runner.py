@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from haulmer._core._sync.sending import SyncSender
 from haulmer._core.config import ClientConfig
-from haulmer._core.pagination import PageInfo, SyncPage, fetched_pages
+from haulmer._core.pagination import (
+    PageInfo,
+    SyncPage,
+    fetched_pages,
+    item_identity,
+)
 from haulmer._core.plans import Blocking, ClockStep, Pause, Plan, send
 from haulmer._core.prepare import PreparedRequest, prepare_request
 from haulmer._core.raw import (
@@ -115,7 +120,13 @@ class SyncRunner:
         raw = self._exchange(prepare_request(self.config, request))
         items, info, following = decode_page(request, raw, after=after)
         stamp_request_id(items, raw.request_id)
-        page = SyncPage(items, info, following, lambda next_: self.first_page(next_, after=info))
+        page = SyncPage(
+            items,
+            info,
+            following,
+            lambda next_: self.first_page(next_, after=info),
+            item_identity(request),
+        )
         page.request_id = raw.request_id
         return page
 
