@@ -1090,3 +1090,43 @@ def test_a_saldo_anterior_that_is_no_whole_amount_of_pesos_is_refused(
 ) -> None:
     with pytest.raises(error, match="saldo_anterior"):
         dte.factura(emisor=emisor, receptor=receptor, lines=[RJ45], saldo_anterior=value)
+
+
+@pytest.mark.parametrize("cod_ref", [1, 2])
+def test_a_nota_that_annuls_or_corrects_text_modifies_one_document(
+    factura: Document, cod_ref: int
+) -> None:
+    """The SII's cases for CodRef 1 and 2 carry a single referenced document: a second
+    reference with a CodRef is refused; one to an orden de compra without a CodRef is kept, and
+    corrige montos (3) may modify several documents."""
+    second = {"TpoDocRef": "33", "FolioRef": "2", "FchRef": date(2026, 1, 5), "CodRef": cod_ref}
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(factura.with_folio(1), cod_ref=cod_ref, referencias=[second])
+    assert [detail.field for detail in info.value.details] == ["Referencia[2].CodRef"]
+    assert "one document" in str(info.value)
+    order = {"TpoDocRef": "801", "FolioRef": "OC-7", "FchRef": date(2026, 1, 2)}
+    nc = dte.nota_credito(factura.with_folio(1), cod_ref=cod_ref, referencias=[order])
+    assert [r.tipo_doc_ref for r in nc.referencias] == ["33", "801"]
+    montos = {**second, "CodRef": 3}
+    several = dte.nota_credito(
+        factura.with_folio(1), cod_ref="corrige_montos", lines=[RJ45], referencias=[montos]
+    )
+    assert [r.folio_ref for r in several.referencias] == ["1", "2"]
+    with pytest.raises(DocumentError, match="one document"):
+        dte.nota_credito(
+            factura.with_folio(1), cod_ref="corrige_montos", lines=[RJ45], referencias=[second]
+        )
+
+
+def test_a_text_correction_with_amounts_is_refused(factura: Document) -> None:
+    """A nota that corrects text (CodRef 2) credits or charges nothing: lines with amounts
+    belong to a nota that corrects amounts (CodRef 3)."""
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(factura.with_folio(1), cod_ref="corrige_texto", lines=[RJ45])
+    assert [detail.field for detail in info.value.details] == ["Encabezado.Totales.MntTotal"]
+    assert "corrige_montos" in str(info.value)
+    with pytest.raises(DocumentError, match="CodRef 2"):
+        dte.nota_debito(factura.with_folio(1), cod_ref="corrige_texto", lines=[RJ45])
+    free = {**RJ45, "descuento_pct": 100}
+    nc = dte.nota_credito(factura.with_folio(1), cod_ref="corrige_texto", lines=[free])
+    assert nc.totals.mnt_total == 0

@@ -640,3 +640,13 @@ def test_an_export_nota_in_another_currency_than_its_document_is_refused(build: 
     assert "EURO" in detail.issue
     same = build(factura, cod_ref="corrige_montos", lines=[HOTEL], moneda="DOLAR USA")
     assert same.encabezado.totales.tpo_moneda is Moneda.DOLAR_USA  # type: ignore[union-attr]
+
+
+def test_an_export_nota_correcting_text_modifies_one_document_and_no_amount() -> None:
+    """CodRef 2 on an export nota: one referenced document, amounts of 0."""
+    factura = _hotel().with_folio(1)
+    with pytest.raises(DocumentError, match="CodRef 2"):
+        dte.nota_credito_exportacion(factura, cod_ref="corrige_texto", lines=[HOTEL])
+    second = {"TpoDocRef": 110, "FolioRef": "2", "FchRef": date(2026, 11, 27), "CodRef": 2}
+    with pytest.raises(DocumentError, match="one document"):
+        dte.nota_credito_exportacion(factura, cod_ref="corrige_texto", referencias=[second])

@@ -462,3 +462,19 @@ def test_the_sdk_and_the_fake_accept_and_refuse_the_same_emission_options(
     body[option] = wire_value
     answer = wire.post("/v2/dte/document", json=body)
     assert (answer.status_code == 200) is sdk_accepts, answer.text
+
+
+def test_a_credit_note_annulling_two_facturas_is_refused_as_the_sdk_refuses_it(
+    issue: Issue, wire: httpx.Client
+) -> None:
+    """A nota that annuls (CodRef 1) modifies one document; the fake refuses a second
+    reference with a CodRef before issuing anything, as documents.emit() does."""
+    first, second = issue(factura())["FOLIO"], issue(factura())["FOLIO"]
+    body = nota_credito(first)
+    body["dte"]["Referencia"].append({**body["dte"]["Referencia"][0], "NroLinRef": 2})
+    body["dte"]["Referencia"][1]["FolioRef"] = str(second)
+    response = wire.post("/v2/dte/document", json=body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "OF-10"
+    assert [d["field"] for d in error["details"]] == ["CodRef"]

@@ -17,7 +17,10 @@ from haulmer.dte.catalogue import DTEType
 from haulmer.dte.models import Detalle, Totales
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
 from haulmer.dte.rules.periodo import period_problems
-from haulmer.dte.rules.referencias import documento_reference_problems
+from haulmer.dte.rules.referencias import (
+    documento_reference_problems,
+    text_correction_amount_problems,
+)
 from haulmer.dte.schema.checker import (
     BOLETA_ROOT,
     DOCUMENTO_ROOT,
@@ -313,6 +316,7 @@ def documento_rules(doc: dte.Document) -> DocumentCheck:
     problems.extend(documento_reference_problems(doc))
     totals = check_totals(doc)
     problems.extend(totals.problems)
+    problems.extend(text_correction_amount_problems(doc, totals.totals))
     return DocumentCheck(problems, totals.line_amounts, totals.totals)
 
 

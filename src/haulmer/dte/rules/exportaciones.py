@@ -17,7 +17,10 @@ from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import Aduana, OtraMoneda, Totales
 from haulmer.dte.rules.documento import zero_percentage_problems
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
-from haulmer.dte.rules.referencias import export_reference_problems
+from haulmer.dte.rules.referencias import (
+    export_reference_problems,
+    text_correction_amount_problems,
+)
 from haulmer.dte.schema.checker import EXPORTACIONES_ROOT, schema_problems, shown_int
 from haulmer.dte.totals import LineAmounts, compute_otra_moneda, export_totals, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
@@ -259,4 +262,5 @@ def export_rules(doc: dte.Document) -> DocumentCheck:
     problems.extend(export_reference_problems(doc))
     totals_problems, amounts, totals = _totals(doc)
     problems.extend(totals_problems)
+    problems.extend(text_correction_amount_problems(doc, totals))
     return DocumentCheck(problems, amounts, totals)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.dte.catalogue import CodRef, DTEType
-from haulmer.dte.models import Referencia
+from haulmer.dte.models import Referencia, Totales
 from haulmer.dte.rules.outcome import blank
 from haulmer.errors import ErrorDetail
 
@@ -23,6 +23,7 @@ __all__ = [
     "issued_reference_problems",
     "liquidacion_reference_problems",
     "reference_field_problems",
+    "text_correction_amount_problems",
 ]
 
 
@@ -124,6 +125,50 @@ def _annulment_problems(tipo: int, refs: Sequence[Referencia]) -> list[ErrorDeta
     return problems
 
 
+_ONE_DOCUMENT_CODES = frozenset({CodRef.ANULA, CodRef.CORRIGE_TEXTO})
+
+
+def _one_document_problems(refs: Sequence[Referencia]) -> list[ErrorDetail]:
+    """A nota that annuls (CodRef 1) or corrects text (CodRef 2) with more than one reference
+    carrying a CodRef: the SII's cases for those codes have a single referenced document."""
+    coded = [(index, ref) for index, ref in enumerate(refs) if isinstance(ref.cod_ref, CodRef)]
+    if len(coded) < 2 or not any(ref.cod_ref in _ONE_DOCUMENT_CODES for _, ref in coded):
+        return []
+    return [
+        ErrorDetail(
+            f"Referencia[{index + 1}].CodRef",
+            f"is {int(ref.cod_ref)} on a second reference with a CodRef, and a nota that "
+            "annuls (CodRef 1) or corrects text (CodRef 2) modifies one document, as the SII "
+            "requires: issue one nota per document; a reference that only informs (an orden de "
+            "compra...) goes without CodRef, and a nota that corrects amounts (CodRef 3) may "
+            "modify several documents",
+        )
+        for index, ref in coded[1:]
+        if isinstance(ref.cod_ref, CodRef)
+    ]
+
+
+def text_correction_amount_problems(doc: dte.Document, totals: Totales | None) -> list[ErrorDetail]:
+    """A nota that corrects text (CodRef 2) with amounts: it credits or charges nothing, so its
+    total is 0 (``totals``: the computed Totales, used when the document declares none)."""
+    if not doc.tipo_dte.is_note:
+        return []
+    if not any(ref.cod_ref is CodRef.CORRIGE_TEXTO for ref in doc.referencias):
+        return []
+    declared = doc.encabezado.totales if doc.encabezado.totales is not None else totals
+    if declared is None or not declared.mnt_total:
+        return []
+    return [
+        ErrorDetail(
+            "Encabezado.Totales.MntTotal",
+            f"is {declared.mnt_total} on a nota that corrects text (CodRef 2), which credits or "
+            "charges nothing: give its lines amounts of 0 (the builders' "
+            "cod_ref='corrige_texto' without lines= does), or correct the amounts with "
+            "cod_ref='corrige_montos' (CodRef 3)",
+        )
+    ]
+
+
 def issued_reference_problems(doc: dte.Document, refs: Sequence[Referencia]) -> list[ErrorDetail]:
     """References to electronic documents (TpoDocRef 33, 39, 52...) that cannot be of one
     already issued: dated after the document that references it, or with folio 0 (DTE folios
@@ -192,6 +237,7 @@ def documento_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
                 )
             )
         problems += _annulment_problems(int(tipo), refs)
+        problems += _one_document_problems(refs)
         problems += _modified_document_problems(refs)
     if not tipo.is_boleta:  # boleta references: every element optional, CodRef free text
         problems += issued_reference_problems(doc, refs)
@@ -225,6 +271,7 @@ def export_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
                 )
             )
         problems += _annulment_problems(int(doc.tipo_dte), refs)
+        problems += _one_document_problems(refs)
         if main and not any((r.tipo_doc_ref or "").strip() in _EXPORT_TYPES for r in main):
             index = refs.index(main[0])
             problems.append(
