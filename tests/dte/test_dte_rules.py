@@ -806,3 +806,15 @@ def test_latin1_letters_and_symbols_pass_check() -> None:
         Encabezado__Receptor__RznSocRecep="Ñuñoa & Cía. «Ltda.» ½ °",
         Encabezado__Emisor__GiroEmis="Panadería\tpastelería",
     ).check()
+
+
+def test_reference_line_numbers_follow_their_order() -> None:
+    """NroLinRef numbers the references 1, 2, 3... as NroLinDet numbers the lines; a number
+    given out of order (two references numbered 1) is refused, as on exports."""
+    order = {"TpoDocRef": "801", "FolioRef": "OC-1", "FchRef": "2026-02-01"}
+    doc = _doc(
+        Encabezado__IdDoc__TipoDTE=61,
+        Referencia=[{**REFERENCE, "NroLinRef": 1}, {**order, "NroLinRef": 1}],
+    )
+    assert _fields(doc) == ["Referencia[2].NroLinRef"]
+    _doc(Encabezado__IdDoc__TipoDTE=61, Referencia=[REFERENCE, order]).check()

@@ -243,6 +243,8 @@ def documento_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
         problems += issued_reference_problems(doc, refs)
     for index, ref in enumerate(refs):
         where = f"Referencia[{index + 1}]"
+        if ref.nro_lin_ref is not None and ref.nro_lin_ref != index + 1:
+            problems.append(ErrorDetail(f"{where}.NroLinRef", f"must be {index + 1}"))
         if tipo.is_boleta:
             continue
         problems += reference_field_problems(ref, where, "33, 801")
