@@ -167,7 +167,9 @@ def built_documents(
         factura = dte.factura(emisor=emisor, receptor=receptor, lines=lines, **earlier)
         nota = dte.nota_debito if tipo == 56 else dte.nota_credito
         cod_ref = draw(st.sampled_from(["anula", "corrige_texto", "corrige_montos"]))
-        more = {"lines": lines} if cod_ref == "corrige_montos" else {}
+        more: dict[str, Any] = {}
+        if cod_ref == "corrige_montos":  # the lines again, as discounted: at most the factura
+            more = {"lines": lines, "descuentos_recargos": earlier.get("descuentos_recargos")}
         modified = factura
         if tipo == 56 and cod_ref == "anula":  # a nota de débito annuls a nota de crédito
             modified = dte.nota_credito(factura, fecha=date(2026, 11, 3), folio=8)

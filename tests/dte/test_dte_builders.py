@@ -126,7 +126,8 @@ def test_exempt_builders_take_ind_exe_none_as_not_given(
     boleta = dte.boleta_exenta(emisor=emisor, lines=[none_line], descuentos_recargos=[discount])
     assert _totales(boleta) == {"MntExe": 18000, "MntTotal": 18000}
     exenta = factura.with_folio(3)
-    nota = dte.nota_credito(exenta, cod_ref="corrige_montos", lines=[none_line])
+    returned = {**none_line, "precio": 15000}  # within the 18000 the factura charged
+    nota = dte.nota_credito(exenta, cod_ref="corrige_montos", lines=[returned])
     assert [line.ind_exe for line in nota.detalle] == [1]
 
 
@@ -1130,3 +1131,44 @@ def test_a_text_correction_with_amounts_is_refused(factura: Document) -> None:
     free = {**RJ45, "descuento_pct": 100}
     nc = dte.nota_credito(factura.with_folio(1), cod_ref="corrige_texto", lines=[free])
     assert nc.totals.mnt_total == 0
+
+
+def test_a_nota_de_credito_crediting_more_than_its_document_is_refused(
+    factura: Document,
+) -> None:
+    """Built from the document it modifies, a nota de crédito credits at most what that
+    document charged; a nota de débito adds and is not held to it."""
+    assert factura.totals.mnt_total == 37485
+    more = [{**RJ45, "precio": 71}]
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(factura.with_folio(1), cod_ref="corrige_montos", lines=more)
+    assert [detail.field for detail in info.value.details] == ["Encabezado.Totales.MntTotal"]
+    assert "38021" in str(info.value)
+    assert "37485" in str(info.value)
+    whole = dte.nota_credito(factura.with_folio(1), cod_ref="corrige_montos", lines=[RJ45])
+    assert whole.totals.mnt_total == 37485
+    assert dte.nota_debito(factura.with_folio(1), lines=more).totals.mnt_total == 38021
+
+
+def test_an_export_nota_de_credito_crediting_more_than_its_export_is_refused() -> None:
+    export = dte.factura_exportacion(
+        emisor={
+            "RUTEmisor": "76192083-9",
+            "RznSoc": "SASCO SpA",
+            "GiroEmis": "Tecnología",
+            "Acteco": [726000],
+            "DirOrigen": "Santa Cruz",
+            "CmnaOrigen": "Santa Cruz",
+        },
+        receptor={"RznSocRecep": "Jackie Chan", "Extranjero": {"Nacionalidad": 225}},
+        lines=[{"IndExe": 1, "NmbItem": "Alojamiento", "QtyItem": 1, "PrcItem": 50}],
+        moneda="DOLAR USA",
+        ind_servicio=4,
+        fecha=date(2026, 11, 27),
+    ).with_folio(1)
+    with pytest.raises(DocumentError, match="more than"):
+        dte.nota_credito_exportacion(
+            export,
+            cod_ref="corrige_montos",
+            lines=[{"IndExe": 1, "NmbItem": "Alojamiento", "QtyItem": 1, "PrcItem": "50.5"}],
+        )

@@ -286,6 +286,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
         )
         _check_same_receptor(note, documento)
         _check_same_currency(note, documento)
+        _check_credit_within(note, documento)
         return note
     if montos_brutos:
         id_doc["MntBruto"] = 1
@@ -306,6 +307,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
         ),
     )
     _check_same_receptor(note, documento)
+    _check_credit_within(note, documento)
     return note
 
 
@@ -357,6 +359,33 @@ def _check_same_currency(note: Document, documento: Document | None) -> None:
     raise DocumentError(
         f"the {note.tipo_dte.label} {issue}",
         [ErrorDetail("Encabezado.Totales.TpoMoneda", issue)],
+    )
+
+
+_CREDIT_NOTES = frozenset({DTEType.NOTA_CREDITO, DTEType.NOTA_CREDITO_EXPORTACION})
+
+
+def _check_credit_within(note: Document, documento: Document | None) -> None:
+    """A nota de crédito credits at most what the document it modifies charged: its total
+    (before an empresa constructora's CredEC, deducted alike from both) is not above the
+    document's. A liquidación-factura with Comisiones is left alone: its total is net of them."""
+    if note.tipo_dte not in _CREDIT_NOTES or documento is None or documento.comisiones:
+        return
+    source, credit = documento.totales, note.totales
+    if source.mnt_total is None or credit.mnt_total is None:
+        return
+    charged = source.mnt_total + (source.cred_ec or 0)
+    credited = credit.mnt_total + (credit.cred_ec or 0)
+    if credited <= charged:
+        return
+    issue = (
+        f"is {credited}, more than the {documento.tipo_dte.label} it modifies charged "
+        f"({charged}): a nota de crédito credits at most the document's total; give the lines "
+        "and amounts credited (for an amount added to the document, a nota de débito)"
+    )
+    raise DocumentError(
+        f"the {note.tipo_dte.label} credits more than its document: MntTotal {issue}",
+        [ErrorDetail("Encabezado.Totales.MntTotal", issue)],
     )
 
 
