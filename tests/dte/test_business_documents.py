@@ -147,7 +147,9 @@ def test_a_nota_referencing_a_document_dated_after_it_is_refused(
 def test_a_nota_referencing_a_document_of_the_same_day_is_accepted(
     emisor: dict[str, Any], receptor: dict[str, Any]
 ) -> None:
-    nota = dte.nota_credito(_factura(emisor, receptor), fecha=FECHA, fecha_ref=FECHA)
+    lines = [{"nombre": "Asesoría", "precio": 1000}]
+    factura = dte.factura(emisor=emisor, receptor=receptor, lines=lines, folio=7, fecha=FECHA)
+    nota = dte.nota_credito(factura, fecha=FECHA)
     assert nota.referencias[0].fecha_ref == FECHA
 
 

@@ -779,7 +779,7 @@ def test_a_folio_no_electronic_document_has_is_refused_in_its_reference(
 
 def test_text_folios_of_other_documents_and_ten_digit_folios_are_kept(factura: Document) -> None:
     order = {"TpoDocRef": "801", "FolioRef": "OC-2026/17", "FchRef": date(2026, 11, 1)}
-    nc = dte.nota_credito(factura.with_folio(1), folio_ref="9999999999", referencias=[order])
+    nc = dte.nota_credito(factura, folio_ref="9999999999", referencias=[order])
     assert [r.folio_ref for r in nc.referencias] == ["9999999999", "OC-2026/17"]
 
 
@@ -1172,3 +1172,27 @@ def test_an_export_nota_de_credito_crediting_more_than_its_export_is_refused() -
             cod_ref="corrige_montos",
             lines=[{"IndExe": 1, "NmbItem": "Alojamiento", "QtyItem": 1, "PrcItem": "50.5"}],
         )
+
+
+@pytest.mark.parametrize(
+    ("given", "field"),
+    [
+        ({"tipo_doc_ref": "34"}, "Referencia.TpoDocRef"),
+        ({"folio_ref": 2}, "Referencia.FolioRef"),
+        ({"fecha_ref": date(2026, 1, 4)}, "Referencia.FchRef"),
+    ],
+)
+def test_a_nota_given_its_document_and_another_reference_is_refused(
+    factura: Document, given: dict[str, Any], field: str
+) -> None:
+    """A nota built from a document copies that document's lines and references it: a type,
+    folio or date given for another document would reference one and credit the other."""
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(factura.with_folio(1), **given)
+    assert [detail.field for detail in info.value.details] == [field]
+    assert "the document given" in str(info.value)
+    same = {"tipo_doc_ref": 33, "folio_ref": "1", "fecha_ref": date(2026, 1, 5)}
+    nc = dte.nota_credito(factura.with_folio(1), **same)
+    assert (nc.referencias[0].tipo_doc_ref, nc.referencias[0].folio_ref) == ("33", "1")
+    unnumbered = dte.nota_credito(factura, folio_ref=9)
+    assert unnumbered.referencias[0].folio_ref == "9"

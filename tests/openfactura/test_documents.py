@@ -1562,3 +1562,17 @@ async def test_a_stored_document_answering_numbers_of_18_digits_reads_them_exact
         of.documents.emit(_factura_of_18_digits(), response=["FOLIO"], idempotency_key="order-18")
     )
     assert (emitted.already_issued, emitted.folio) == (True, 3130)
+
+
+async def test_a_credit_note_for_a_numbered_document_and_another_folio_is_refused(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    """folio= names the folio of a document that carries none; given for a document that
+    carries its own, another folio would reference one factura and credit the other's lines."""
+    with pytest.raises(DocumentError, match=r"Referencia\.FolioRef: is '3131'"):
+        await resolve(
+            of.documents.credit_note(
+                samples.factura().with_folio(3130), folio=3131, reason="Anula", fecha="2026-02-11"
+            )
+        )
+    assert not mock.calls

@@ -284,6 +284,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
             id_doc=id_doc,
             options=document_options(options, descuentos_recargos=copied, referencias=referencias),
         )
+        _check_references_document(note, documento)
         _check_same_receptor(note, documento)
         _check_same_currency(note, documento)
         _check_credit_within(note, documento)
@@ -306,6 +307,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
             credito_constructoras=credito,
         ),
     )
+    _check_references_document(note, documento)
     _check_same_receptor(note, documento)
     _check_credit_within(note, documento)
     return note
@@ -324,6 +326,39 @@ def _text_correction_line(razon: str | None) -> dict[str, Any]:
     if razon:
         return {"NmbItem": "Corrige texto", "DscItem": razon, "MontoItem": 0}
     return {"NmbItem": "Corrige texto", "MontoItem": 0}
+
+
+def _check_references_document(note: Document, documento: Document | None) -> None:
+    """A nota built from ``documento`` references that document: it copies its lines, parties
+    and prices, so a type, folio or date given for another one (tipo_doc_ref=, folio_ref=,
+    fecha_ref=) would reference one document and modify the other."""
+    if documento is None or not note.referencias:
+        return
+    main = note.referencias[0]
+    folio = (main.folio_ref or "").strip()
+    if folio.isascii() and folio.isdigit():
+        folio = str(int(folio))
+    pairs = (
+        ("TpoDocRef", "type", (main.tipo_doc_ref or "").strip(), str(int(documento.tipo_dte))),
+        ("FolioRef", "folio", folio, str(documento.folio) if documento.folio else folio),
+        ("FchRef", "date", str(main.fecha_ref), str(documento.fecha_emision)),
+    )
+    problems = [
+        ErrorDetail(
+            f"Referencia.{field}",
+            f"is {shown(given)}, but the document given (documento=) has {what} "
+            f"{shown(own)}: leave it out to reference that document, or give the document "
+            "the nota modifies",
+        )
+        for field, what, given, own in pairs
+        if given != own
+    ]
+    if problems:
+        raise DocumentError(
+            f"the {note.tipo_dte.label} would reference another document than the one it is "
+            "built from: " + "; ".join(map(str, problems)),
+            problems,
+        )
 
 
 def _check_same_receptor(note: Document, documento: Document | None) -> None:
@@ -397,8 +432,10 @@ def nota_credito(documento: Document | None = None, **options: Unpack[NoteOption
     0) or ``"corrige_montos"`` (``lines`` required: the amounts being credited). Emisor and
     receptor default to the document's; a boleta's gross prices carry over as MntBruto 1 and an
     exempt document's (34, 41) lines and global discounts stay exempt, also when the document is
-    named by ``tipo_doc_ref`` only. Extra ``referencias`` (an orden de compra...) follow the
-    main one. ``options``: ``NoteOptions``.
+    named by ``tipo_doc_ref`` only; with ``documento``, a ``tipo_doc_ref``, ``folio_ref`` or
+    ``fecha_ref`` other than its own is refused (``folio_ref`` numbers a document without a
+    folio yet). Extra ``referencias`` (an orden de compra...) follow the main one.
+    ``options``: ``NoteOptions``.
     """
     check_options("nota_credito", options, NoteOptions)
     return nota(DTEType.NOTA_CREDITO, documento, cast(ExportNoteOptions, options))
