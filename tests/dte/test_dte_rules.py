@@ -818,3 +818,11 @@ def test_reference_line_numbers_follow_their_order() -> None:
     )
     assert _fields(doc) == ["Referencia[2].NroLinRef"]
     _doc(Encabezado__IdDoc__TipoDTE=61, Referencia=[REFERENCE, order]).check()
+
+
+def test_rut_otro_names_another_issuer_than_this_documents() -> None:
+    """RUTOtr says the referenced document was issued by someone else: the SII's format
+    requires it to differ from RUTEmisor (the issuer's own documents go without it)."""
+    own = _doc(Encabezado__IdDoc__TipoDTE=61, Referencia=[{**REFERENCE, "RUTOtr": "76192083-9"}])
+    assert _fields(own) == ["Referencia[1].RUTOtr"]
+    assert "leave RUTOtr out" in _problems(own)[0].issue

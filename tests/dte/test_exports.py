@@ -650,3 +650,8 @@ def test_an_export_nota_correcting_text_modifies_one_document_and_no_amount() ->
     second = {"TpoDocRef": 110, "FolioRef": "2", "FchRef": date(2026, 11, 27), "CodRef": 2}
     with pytest.raises(DocumentError, match="one document"):
         dte.nota_credito_exportacion(factura, cod_ref="corrige_texto", referencias=[second])
+
+
+def test_an_export_reference_with_the_issuers_own_rut_as_rut_otro_is_refused() -> None:
+    own = {**PASAPORTE, "TpoDocRef": 110, "FolioRef": "3", "RUTOtr": EMISOR["RUTEmisor"]}
+    assert "Referencia[2].RUTOtr" in _problems(_hotel(referencias=[PASAPORTE, own], check=False))

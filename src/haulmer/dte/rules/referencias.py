@@ -125,6 +125,22 @@ def _annulment_problems(tipo: int, refs: Sequence[Referencia]) -> list[ErrorDeta
     return problems
 
 
+def _own_rut_problems(doc: dte.Document, refs: Sequence[Referencia]) -> list[ErrorDetail]:
+    """RUTOtr that is the issuer's own RUT: it names the issuer of a referenced document issued
+    by someone else, so the SII's format requires it to differ from RUTEmisor."""
+    emisor = doc.encabezado.emisor.rut
+    return [
+        ErrorDetail(
+            f"Referencia[{index + 1}].RUTOtr",
+            f"is {ref.rut_otro}, this document's own issuer (RUTEmisor): RUTOtr names another "
+            "contribuyente who issued the referenced document; leave RUTOtr out for a document "
+            "of this issuer",
+        )
+        for index, ref in enumerate(refs)
+        if ref.rut_otro is not None and ref.rut_otro == emisor
+    ]
+
+
 _ONE_DOCUMENT_CODES = frozenset({CodRef.ANULA, CodRef.CORRIGE_TEXTO})
 
 
@@ -241,6 +257,7 @@ def documento_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
         problems += _modified_document_problems(refs)
     if not tipo.is_boleta:  # boleta references: every element optional, CodRef free text
         problems += issued_reference_problems(doc, refs)
+        problems += _own_rut_problems(doc, refs)
     for index, ref in enumerate(refs):
         where = f"Referencia[{index + 1}]"
         if ref.nro_lin_ref is not None and ref.nro_lin_ref != index + 1:
@@ -283,6 +300,7 @@ def export_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
                 )
             )
     problems += issued_reference_problems(doc, refs)
+    problems += _own_rut_problems(doc, refs)
     for index, ref in enumerate(refs):
         where = f"Referencia[{index + 1}]"
         if ref.nro_lin_ref is not None and ref.nro_lin_ref != index + 1:
