@@ -342,6 +342,36 @@ def test_a_non_ascii_password_given_as_text_or_bytes_uploads_the_signature(
     assert str(uploaded.certificate.holder_rut) == "12345678-5"
 
 
+@pytest.mark.parametrize("rut_in", ["san", "serial"])
+def test_a_signature_whose_rut_has_a_wrong_check_digit_uploads_and_its_setup_reads(
+    fake: FakeHaulmer, ready: ReadyWorkspace, rut_in: str
+) -> None:
+    # Certificates carry such RUTs (load_pfx reads them as written); the upload's answer and
+    # every later read of the setup were refused as not a valid OpenFacturaSetup
+    setup = started_setup(fake, ready)
+    ready.admin.openfactura.setup.choose_organization(
+        setup.id, organization_id=ready.organization.id, company=COMPANY
+    )
+    pfx = make_test_pfx(
+        rut="12345678-9",
+        rut_in=rut_in,
+        password=PFX_PASSWORD,
+        not_before=datetime(2025, 1, 1),
+        not_after=datetime(2028, 1, 1),
+    )
+    uploaded = ready.admin.openfactura.setup.upload_certificate(
+        setup.id, pfx, password=PFX_PASSWORD
+    )
+    assert uploaded.status is SetupStatus.PENDING_DTE_TYPES
+    assert uploaded.certificate is not None
+    assert str(uploaded.certificate.holder_rut) == "12345678-9"
+    again = ready.admin.openfactura.setup.retrieve(setup.id)
+    assert again.certificate is not None
+    assert again.certificate.holder_rut == uploaded.certificate.holder_rut
+    chosen = ready.admin.openfactura.setup.choose_dte_types(again)
+    assert chosen.status is SetupStatus.CERTIFYING
+
+
 @pytest.mark.parametrize("encoding", ["base64", "latin-1"])
 def test_a_signature_given_as_text_where_its_path_goes_is_not_quoted_back(
     fake: FakeHaulmer, ready: ReadyWorkspace, encoding: str

@@ -35,6 +35,7 @@ from haulmer._platform import (
 from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import CertificateError, MandatoryDTETypeError, ValidationError
+from haulmer.openfactura._base import LenientRut
 from haulmer.pfx import MAX_PFX_BYTES, UNSHOWN_PATH, quoted_path
 from haulmer.rut import Rut
 
@@ -94,10 +95,14 @@ class NewOrganization(HaulmerModel):
 
 
 class UploadedCertificate(HaulmerModel):
-    """What the platform kept of the uploaded signature (never the key or the password)."""
+    """What the platform kept of the uploaded signature (never the key or the password).
+
+    ``holder_rut`` is read as the certificate writes it, as ``load_pfx`` reads it: certificates
+    carry RUTs with a wrong check digit, and the setup must still read.
+    """
 
     subject_name: str
-    holder_rut: Rut
+    holder_rut: LenientRut
     not_after: datetime
     sha256_fingerprint: str
     uploaded_at: datetime
