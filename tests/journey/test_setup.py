@@ -162,6 +162,69 @@ def test_company_data_no_document_can_carry_is_refused_before_sending_and_by_the
     )
 
 
+@pytest.mark.parametrize(
+    ("company", "new_organization", "field"),
+    [
+        ({**COMPANY, "cdg_sii_sucur": "81303347"}, None, "company.cdg_sii_sucur"),
+        ({**COMPANY, "ciudad": "Curicó"}, None, "company.ciudad"),
+        (COMPANY, {**SECOND_ORGANIZATION, "giro": "Pastelería"}, "new_organization.giro"),
+    ],
+)
+def test_a_field_the_company_or_new_organization_does_not_have_is_refused_naming_it(
+    fake: FakeHaulmer,
+    ready: ReadyWorkspace,
+    company: dict[str, object],
+    new_organization: dict[str, str] | None,
+    field: str,
+) -> None:
+    # It travelled to the platform, which dropped it: the company had no branch code, no city
+    setup = started_setup(fake, ready)
+    chosen: dict[str, object] = (
+        {"new_organization": new_organization}
+        if new_organization
+        else {"organization_id": ready.organization.id}
+    )
+    what, _, name = field.partition(".")
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError) as caught:
+        ready.admin.openfactura.setup.choose_organization(setup.id, company=company, **chosen)
+    message = str(caught.value)
+    assert f"the {what.replace('_', ' ')} has no field '{name}'" in message
+    assert ("giro, acteco, direccion, comuna" if what == "company" else "razon_social, rut") in (
+        message
+    )
+    assert len(fake.requests) == sent
+    # A client that skips the SDK's check meets the platform's refusal, on the same field.
+    with pytest.raises(BadRequestError) as refused:
+        ready.admin.openfactura.setup.choose_organization(
+            setup.id,
+            company=COMPANY,
+            organization_id=ready.organization.id,
+            extra_body={"company": company, **chosen}
+            | ({"organization_id": None} if new_organization else {}),
+        )
+    assert refused.value.code == "validation_failed"
+    assert [d.field for d in refused.value.details] == [field]
+    assert ready.admin.openfactura.setup.retrieve(setup.id).status is (
+        SetupStatus.PENDING_ORGANIZATION
+    )
+    assert len(ready.owner.workspace.retrieve(ready.workspace.id).organizations) == 1
+
+
+def test_a_company_model_sends_only_the_company_fields(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    from haulmer.openfactura.setup import Company
+
+    setup = started_setup(fake, ready)
+    company = Company.model_validate({**COMPANY, "ciudad": "Curicó"})  # as read from an answer
+    ready.admin.openfactura.setup.choose_organization(
+        setup.id, organization_id=ready.organization.id, company=company
+    )
+    (sent,) = fake.requests.for_route("openfactura.setup.choose_organization")
+    assert sorted(sent.json()["company"]) == ["acteco", "comuna", "direccion", "giro"]
+
+
 def test_the_company_texts_are_sent_trimmed_and_an_acteco_must_be_a_code(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:

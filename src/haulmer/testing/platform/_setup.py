@@ -92,6 +92,24 @@ _PROBLEM_MESSAGES = {
 """What the platform tells the administrator, per reason (``problem.message`` and e-mail)."""
 
 
+COMPANY_FIELDS = ("giro", "acteco", "direccion", "comuna")
+"""What step 1's ``company`` holds."""
+
+NEW_ORGANIZATION_FIELDS = ("razon_social", "rut")
+"""What step 1's ``new_organization`` holds."""
+
+
+def _unknown_fields(
+    given: dict[str, Any], fields: tuple[str, ...], what: str
+) -> list[tuple[str, str]]:
+    """A problem for each field of ``given`` that ``what`` does not have (never dropped unsaid)."""
+    return [
+        (name, f"not a field of {what} ({', '.join(fields)})")
+        for name in given
+        if name not in fields
+    ]
+
+
 def _milestones(
     stage_days: dict[CertificationStage, int], now: datetime
 ) -> list[tuple[datetime, CertificationStage]]:
@@ -221,6 +239,7 @@ class SetupSteps(WorkspaceSteps):
             ):
                 problems.append(("acteco", "the SII economic activity code, up to 6 digits"))
             company_data["acteco"] = acteco
+            problems += _unknown_fields(company, COMPANY_FIELDS, "the company")
             raise_if([(f"company.{f}", i) for f, i in problems], "the company")
             if isinstance(body.get("organization_id"), str):
                 organization = next(
@@ -232,6 +251,10 @@ class SetupSteps(WorkspaceSteps):
                     )
                 self._refuse_registered_rut(setup, organization.rut, "organization_id")
             elif isinstance(body.get("new_organization"), dict):
+                unknown = _unknown_fields(
+                    body["new_organization"], NEW_ORGANIZATION_FIELDS, "a new organization"
+                )
+                raise_if([(f"new_organization.{f}", i) for f, i in unknown], "the organization")
                 new_rut = rut_field(body["new_organization"], "rut", [])
                 if new_rut:
                     self._refuse_registered_rut(setup, new_rut, "new_organization.rut")
