@@ -434,6 +434,8 @@ def test_reasons_are_the_documented_stable_strings() -> None:
         "key_not_rsa",
         "expired",
         "not_yet_valid",
+        "no_rut",
+        "password_missing",
     }
     assert CertificateErrorReason.EXPIRED == "expired"
     assert str(CertificateErrorReason.EXPIRED) == "expired"

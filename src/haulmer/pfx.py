@@ -60,6 +60,10 @@ class CertificateErrorReason(StrEnum):
     KEY_NOT_RSA = "key_not_rsa"
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
+    NO_RUT = "no_rut"
+    """The certificate names no holder's RUT (``setup.upload_certificate`` needs one)."""
+    PASSWORD_MISSING = "password_missing"
+    """No password was given where one is required (``setup.upload_certificate``)."""
 
 
 def _fail(reason: CertificateErrorReason, message: str) -> CertificateError:

@@ -36,7 +36,7 @@ from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import CertificateError, MandatoryDTETypeError, ValidationError
 from haulmer.openfactura._base import LenientRut
-from haulmer.pfx import MAX_PFX_BYTES, UNSHOWN_PATH, quoted_path
+from haulmer.pfx import MAX_PFX_BYTES, UNSHOWN_PATH, CertificateErrorReason, quoted_path
 from haulmer.rut import Rut
 
 __all__ = [
@@ -294,17 +294,21 @@ def _read_pfx(pfx: PfxInput) -> bytes:
         return read_limited(pfx, MAX_PFX_BYTES)
     except FileNotFoundError:
         where, hint = _path_in_message(pfx)
-        raise CertificateError(f"no signature file at {where}{hint}", "file_not_found") from None
+        raise CertificateError(
+            f"no signature file at {where}{hint}", CertificateErrorReason.FILE_NOT_FOUND
+        ) from None
     except OSError as error:
         _, hint = _path_in_message(pfx)
         raise CertificateError(
-            f"the signature file cannot be read ({error.strerror}){hint}", "file_unreadable"
+            f"the signature file cannot be read ({error.strerror}){hint}",
+            CertificateErrorReason.FILE_UNREADABLE,
         ) from None
     except ValueError:  # a NUL byte or a lone surrogate in the path: no file has that name
         where, hint = _path_in_message(pfx)
         named = shown(os.fspath(pfx)) if not hint else where
         raise CertificateError(
-            f"no signature file can have the name {named}{hint}", "file_not_found"
+            f"no signature file can have the name {named}{hint}",
+            CertificateErrorReason.FILE_NOT_FOUND,
         ) from None
 
 
@@ -332,7 +336,7 @@ def certificate_request(
     if not password:
         raise CertificateError(
             "the signature's password is required: the .pfx/.p12 is protected by one",
-            "password_missing",
+            CertificateErrorReason.PASSWORD_MISSING,
         )
     data = _read_pfx(pfx)
     certificate = load_pfx(data, password, at=at or datetime.now(timezone.utc))
@@ -340,7 +344,7 @@ def certificate_request(
         raise CertificateError(
             "the signature does not say whose RUT it is; use the legal representative's "
             "signature issued by a Chilean certification authority",
-            "no_rut",
+            CertificateErrorReason.NO_RUT,
         )
     body = {"pfx_base64": base64.b64encode(data).decode("ascii"), "password": _as_text(password)}
     return APIRequest(
