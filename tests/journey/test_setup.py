@@ -471,6 +471,29 @@ def test_with_a_point_of_sale_boleta_and_factura_cannot_be_deselected(
     assert caught.value.details[0].field == "dte_types"
 
 
+def test_a_preset_type_this_sdk_does_not_know_is_named_in_the_mandatory_error() -> None:
+    # A later platform may preset a type the SDK's catalogue lacks (48, say): naming it raised
+    # a bare ValueError ("48 is not a valid DTEType") instead of MandatoryDTETypeError
+    from haulmer.openfactura.setup import dte_types_request
+
+    setup = OpenFacturaSetup.model_validate(
+        {
+            "id": "ofs_1",
+            "workspace_id": "wsp_1",
+            "status": "pending_dte_types",
+            "mandatory_dte_types": [33, 39, 48],
+            "dte_types": [33, 39, 48],
+            "dte_types_preset": True,
+            "available_dte_types": [33, 39, 48, 61],
+            "created_at": "2026-12-03T10:00:00-03:00",
+        }
+    )
+    with pytest.raises(MandatoryDTETypeError) as caught:
+        dte_types_request(setup, [33, 39])
+    assert "33 (Factura electrónica), 39 (Boleta electrónica), 48" in str(caught.value)
+    assert dte_types_request(setup, [48, 39, 33]).json == {"dte_types": [33, 39, 48]}
+
+
 def _signed_setup_without_point_of_sale(
     fake: FakeHaulmer, client: Haulmer
 ) -> tuple[Haulmer, OpenFacturaSetup]:

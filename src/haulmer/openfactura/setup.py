@@ -424,7 +424,7 @@ def dte_types_request(
         if alone:
             raise ValidationError(alone)
         if preset and set(chosen) != set(preset):
-            names = ", ".join(f"{code} ({DTEType(code).label})" for code in preset)
+            names = ", ".join(_type_name(code) for code in preset)
             raise MandatoryDTETypeError(
                 f"a point of sale was bought, so the DTE types are preset to exactly {names}, "
                 f"with no choice: leave dte_types out (or pass {sorted(preset)})"
