@@ -151,3 +151,69 @@ def test_the_frames_of_a_failed_call_taking_an_email_link_show_no_link_token(
     ):
         call(client)
     assert _frames_showing(failed.value, LINK_TOKEN) == []
+
+
+WEAK_PASSWORD = "clave-secreta-2026"
+"""A password the policy refuses (no upper-case letter)."""
+
+
+def _signature(password: str) -> bytes:
+    from datetime import datetime
+
+    from haulmer.testing.certificates import make_test_pfx
+
+    return make_test_pfx(
+        password=password, not_before=datetime(2025, 1, 1), not_after=datetime(2099, 1, 1)
+    )
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda client: client.openfactura.setup.upload_certificate(
+            "ofs_1", _signature("Otra-Clave-2026"), password=PASSWORD
+        ),
+        lambda client: client.accounts.create_password(
+            EMAIL_LINK, password=PASSWORD, confirmation=PASSWORD + "x"
+        ),
+        lambda client: client.accounts.create_password(
+            EMAIL_LINK, password=WEAK_PASSWORD, confirmation=WEAK_PASSWORD
+        ),
+        lambda client: client.accounts.login("ana@example.com", PASSWORD, platform="nowhere"),
+    ],
+    ids=["wrong .pfx password", "confirmation mismatch", "weak password", "unknown platform"],
+)
+def test_the_frames_of_a_call_refused_before_sending_show_no_password_or_link_token(
+    call: Any, mock: respx.MockRouter
+) -> None:
+    # The local check raises from the request's builder, through load_pfx or the password
+    # policy, each of whose frames held the password (the .pfx's, the account's)
+    from haulmer.errors import ValidationError
+
+    with (
+        Haulmer(
+            KEY, environment="sandbox", base_urls={"platform": PLATFORM}, access_token=TOKEN
+        ) as client,
+        pytest.raises(ValidationError) as refused,
+    ):
+        call(client)
+    found = _frames_showing(refused.value, PASSWORD, WEAK_PASSWORD, LINK_TOKEN)
+    assert found == []
+    assert not mock.calls
+
+
+async def test_the_frames_of_an_async_upload_refused_before_sending_show_no_password(
+    mock: respx.MockRouter,
+) -> None:
+    from haulmer.errors import CertificateError
+
+    async with AsyncHaulmer(
+        KEY, environment="sandbox", base_urls={"platform": PLATFORM}, access_token=TOKEN
+    ) as client:
+        with pytest.raises(CertificateError) as refused:
+            await client.openfactura.setup.upload_certificate(
+                "ofs_1", _signature("Otra-Clave-2026"), password=PASSWORD
+            )
+    assert refused.value.reason == "wrong_password"
+    found = _frames_showing(refused.value, PASSWORD)
+    assert found == []

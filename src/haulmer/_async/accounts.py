@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from haulmer._core import AsyncAPIResource
 from haulmer._core._async.runner import AsyncRawResponses
+from haulmer._core.frames import forget_locals
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import (
@@ -51,14 +52,19 @@ class AsyncAccounts(AsyncAPIResource):
         The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
         a lost answer get the account, not "link already used".
         """
-        request = create_password_request(
-            link,
-            password,
-            confirmation,
-            idempotency_key,
-            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-        )
-        del link, password, confirmation  # not in this frame's locals (error trackers record them)
+        try:
+            request = create_password_request(
+                link,
+                password,
+                confirmation,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
+        except Exception as refused:
+            forget_locals(refused)  # the frames it passed through held them too
+            raise
+        finally:
+            del link, password, confirmation  # not in this frame's locals (error trackers)
         return await self._request(request)
 
     async def forgot_password(
@@ -116,13 +122,18 @@ class AsyncAccounts(AsyncAPIResource):
         max_retries: int | None = None,
     ) -> Session:
         """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
-        request = login_request(
-            email,
-            password,
-            platform,
-            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-        )
-        del password  # not in this frame's locals, which error trackers record
+        try:
+            request = login_request(
+                email,
+                password,
+                platform,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
+        except Exception as refused:
+            forget_locals(refused)  # the frames it passed through held them too
+            raise
+        finally:
+            del password  # not in this frame's locals, which error trackers record
         return await self._request(request)
 
     async def me(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from haulmer._core import SyncAPIResource
 from haulmer._core._sync.runner import SyncRawResponses
+from haulmer._core.frames import forget_locals
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
@@ -48,12 +49,17 @@ class Workspace(SyncAPIResource):
         The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
         a lost answer return the workspace instead of "link already used".
         """
-        request = activate_request(
-            link,
-            idempotency_key,
-            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-        )
-        del link  # its token is not in this frame's locals (error trackers record them)
+        try:
+            request = activate_request(
+                link,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
+        except Exception as refused:
+            forget_locals(refused)  # the frames it passed through held them too
+            raise
+        finally:
+            del link  # its token is not in this frame's locals (error trackers record them)
         return self._request(request)
 
     def list(

@@ -8,6 +8,7 @@ from typing import Any
 
 from haulmer._core import SyncAPIResource
 from haulmer._core._sync.runner import SyncRawResponses
+from haulmer._core.frames import forget_locals
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
@@ -53,13 +54,18 @@ class Setup(SyncAPIResource):
         a lost answer return the setup instead of "link already used". Once the link is used,
         ``start(workspace_id=...)`` returns the workspace's setup.
         """
-        request = start_request(
-            link,
-            workspace_id,
-            idempotency_key,
-            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-        )
-        del link  # its token is not in this frame's locals (error trackers record them)
+        try:
+            request = start_request(
+                link,
+                workspace_id,
+                idempotency_key,
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
+        except Exception as refused:
+            forget_locals(refused)  # the frames it passed through held them too
+            raise
+        finally:
+            del link  # its token is not in this frame's locals (error trackers record them)
         return self._request(request)
 
     def retrieve(
@@ -129,15 +135,20 @@ class Setup(SyncAPIResource):
         The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
         a lost answer get the upload's answer, not "already done".
         """
-        request = certificate_request(
-            setup_id,
-            pfx,
-            password,
-            idempotency_key,
-            at=self._client._now(),
-            **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-        )
-        del pfx, password  # not in this frame's locals, which error trackers record
+        try:
+            request = certificate_request(
+                setup_id,
+                pfx,
+                password,
+                idempotency_key,
+                at=self._client._now(),
+                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+            )
+        except Exception as refused:
+            forget_locals(refused)  # the frames it passed through held them too
+            raise
+        finally:
+            del pfx, password  # not in this frame's locals, which error trackers record
         return self._request(request)
 
     def choose_dte_types(
