@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,7 @@ from haulmer.testing import FakeHaulmer
 from haulmer.testing.certificates import make_test_pfx
 from journey.story import (
     ADMIN_EMAIL,
+    ADMIN_PASSWORD,
     BUYER_EMAIL,
     COMPANY,
     ORGANIZATION,
@@ -435,6 +436,33 @@ def test_a_signature_whose_rut_has_a_wrong_check_digit_uploads_and_its_setup_rea
     assert again.certificate.holder_rut == uploaded.certificate.holder_rut
     chosen = ready.admin.openfactura.setup.choose_dte_types(again)
     assert chosen.status is SetupStatus.CERTIFYING
+
+
+def test_a_client_whose_now_is_naive_chilean_time_judges_the_signature_at_that_time(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    # now=datetime.now-like clocks are Chilean local time wherever the client reads its now (the
+    # day a document is dated); the upload refused it as "at= must be an aware datetime"
+    setup = started_setup(fake, ready)
+    ready.admin.openfactura.setup.choose_organization(
+        setup.id, organization_id=ready.organization.id, company=COMPANY
+    )
+    session = ready.admin.accounts.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    naive = fake.client(
+        api_key=None,
+        access_token=session.access_token,
+        now=lambda: fake.clock.now().replace(tzinfo=None),
+    )
+    ends = fake.clock.now() + timedelta(hours=2)  # 2 hours from now, in Chile
+    expiring = make_test_pfx(
+        password=PFX_PASSWORD, not_before=datetime(2025, 1, 1), not_after=ends - timedelta(hours=3)
+    )
+    with pytest.raises(CertificateError) as caught:
+        naive.openfactura.setup.upload_certificate(setup.id, expiring, password=PFX_PASSWORD)
+    assert caught.value.reason == "expired"  # an hour ago, read in Chile's clock
+    valid = make_test_pfx(password=PFX_PASSWORD, not_before=datetime(2025, 1, 1), not_after=ends)
+    uploaded = naive.openfactura.setup.upload_certificate(setup.id, valid, password=PFX_PASSWORD)
+    assert uploaded.status is SetupStatus.PENDING_DTE_TYPES
 
 
 @pytest.mark.parametrize("encoding", ["base64", "latin-1"])

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import Field, field_validator
 
+from haulmer._chile import from_chile
 from haulmer._core.request import (
     APIRequest,
     idempotency_key_or_new,
@@ -330,7 +331,8 @@ def certificate_request(
     at: datetime | None = None,
     **options: Any,
 ) -> APIRequest[OpenFacturaSetup]:
-    """The request for step 2, the .pfx checked locally first (its dates at ``at``), keyed."""
+    """The request for step 2, the .pfx checked locally first (its dates at ``at``, the
+    client's wall clock: aware, or naive Chilean local time), keyed."""
     from haulmer.pfx import load_pfx
 
     if not password:
@@ -339,7 +341,8 @@ def certificate_request(
             CertificateErrorReason.PASSWORD_MISSING,
         )
     data = _read_pfx(pfx)
-    certificate = load_pfx(data, password, at=at or datetime.now(timezone.utc))
+    moment = datetime.now(timezone.utc) if at is None else from_chile(at)
+    certificate = load_pfx(data, password, at=moment)
     if certificate.holder_rut is None:
         raise CertificateError(
             "the signature does not say whose RUT it is; use the legal representative's "
