@@ -327,6 +327,29 @@ def test_a_bad_signature_is_refused_before_upload(
         assert password not in str(caught.value)
 
 
+@pytest.mark.parametrize("password", ["", None])
+def test_a_signature_without_a_password_is_refused_saying_it_has_none(
+    fake: FakeHaulmer, ready: ReadyWorkspace, password: str | None
+) -> None:
+    # It was told "the .pfx/.p12 is protected by one", sending its holder after a password the
+    # file does not have
+    setup = started_setup(fake, ready)
+    ready.admin.openfactura.setup.choose_organization(
+        setup.id, organization_id=ready.organization.id, company=COMPANY
+    )
+    bare = make_test_pfx(
+        password=None, not_before=datetime(2025, 1, 1), not_after=datetime(2028, 1, 1)
+    )
+    sent = len(fake.requests)
+    with pytest.raises(CertificateError) as caught:
+        ready.admin.openfactura.setup.upload_certificate(setup.id, bare, password=password)
+    assert caught.value.reason == "password_missing"
+    assert "has no password" in str(caught.value)
+    assert "export it again with a password" in str(caught.value)
+    assert "protected by one" not in str(caught.value)
+    assert len(fake.requests) == sent
+
+
 def test_a_huge_signature_is_refused_before_upload_and_by_the_platform(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:

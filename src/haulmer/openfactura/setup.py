@@ -335,12 +335,12 @@ def certificate_request(
     client's wall clock: aware, or naive Chilean local time), keyed."""
     from haulmer.pfx import load_pfx
 
+    data = _read_pfx(pfx)
     if not password:
         raise CertificateError(
-            "the signature's password is required: the .pfx/.p12 is protected by one",
+            _NO_PASSWORD if _opens_without_password(data) else _PASSWORD_REQUIRED,
             CertificateErrorReason.PASSWORD_MISSING,
         )
-    data = _read_pfx(pfx)
     moment = datetime.now(timezone.utc) if at is None else from_chile(at)
     certificate = load_pfx(data, password, at=moment)
     if certificate.holder_rut is None:
@@ -362,6 +362,25 @@ def certificate_request(
         error_hints=_CERTIFICATE_HINTS,
         **options,
     )
+
+
+_PASSWORD_REQUIRED = "the signature's password is required: the .pfx/.p12 is protected by one"
+_NO_PASSWORD = (
+    "this .pfx/.p12 has no password, and the platform takes the legal representative's "
+    "signature only with the password that protects its key: export it again with a password "
+    "(openssl pkcs12 -export, or your certification authority's tool) and pass it as password="
+)
+
+
+def _opens_without_password(data: bytes) -> bool:
+    """Whether the .pfx opens with no password (its key is not protected by one)."""
+    from haulmer.pfx import load_pfx
+
+    try:
+        load_pfx(data, None, at=None)
+    except CertificateError:
+        return False
+    return True
 
 
 def _as_text(password: str | bytes | bytearray | memoryview) -> str:
