@@ -350,6 +350,21 @@ def test_a_signature_without_a_password_is_refused_saying_it_has_none(
     assert len(fake.requests) == sent
 
 
+def test_an_open_signature_file_is_refused_saying_to_pass_its_bytes_or_its_path(
+    fake: FakeHaulmer, ready: ReadyWorkspace, tmp_path: Path
+) -> None:
+    # It said only "expected a file path, got BufferedReader"
+    path = tmp_path / "firma.pfx"
+    path.write_bytes(legal_representative_pfx())
+    with path.open("rb") as handle, pytest.raises(TypeError) as caught:
+        ready.admin.openfactura.setup.upload_certificate("ofs_1", handle, password=PFX_PASSWORD)
+    message = str(caught.value)
+    assert "upload_certificate takes the .pfx's bytes or its path" in message
+    assert "BufferedReader" in message
+    assert ".read()" in message
+    assert not fake.requests.for_route("openfactura.setup.upload_certificate")
+
+
 def test_a_huge_signature_is_refused_before_upload_and_by_the_platform(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:

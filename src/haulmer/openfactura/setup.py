@@ -291,6 +291,12 @@ def _read_pfx(pfx: PfxInput) -> bytes:
     contents (its base64, say) is not quoted in the error."""
     if isinstance(pfx, bytes | bytearray | memoryview):
         return bytes(pfx)  # load_pfx then refuses more bytes than a signature file holds
+    if not isinstance(pfx, str | os.PathLike):
+        opened = " (an open file gives them with .read())" if hasattr(pfx, "read") else ""
+        raise TypeError(
+            f"upload_certificate takes the .pfx's bytes or its path, got "
+            f"{type(pfx).__name__}{opened}"
+        )
     try:
         return read_limited(pfx, MAX_PFX_BYTES)
     except FileNotFoundError:
