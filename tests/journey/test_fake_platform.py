@@ -18,7 +18,9 @@ from journey.story import (
     BUYER,
     BUYER_EMAIL,
     PASSWORD,
+    PFX_PASSWORD,
     buy_and_pay,
+    legal_representative_pfx,
     ready_workspace,
     setup_with_certificate,
     started_setup,
@@ -123,6 +125,31 @@ def test_the_server_refuses_a_bad_signature_and_a_missing_password(
     assert _error(answer)["details"] == [{"field": "pfx_base64", "issue": "not_pkcs12"}]
     answer = _post(fake, path, {"pfx_base64": garbage}, token)
     assert _error(answer)["details"][0]["field"] == "password"
+
+
+def test_the_server_reads_a_signature_in_base64_with_line_breaks_and_names_one_that_is_not(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    # base64 as MIME tools write it (76 characters a line) was refused as "the .pfx file is
+    # missing", and so was text that is no base64 at all
+    ready = ready_workspace(fake, client)
+    setup = started_setup(fake, ready)
+    ready.admin.openfactura.setup.choose_organization(
+        setup.id,
+        organization_id=ready.organization.id,
+        company={"giro": "Pan", "acteco": 107100, "direccion": "Prat 1", "comuna": "Curicó"},
+    )
+    token = client.accounts.login(ADMIN_EMAIL, ADMIN_PASSWORD).access_token
+    path = f"/v1/openfactura/setups/{setup.id}/certificate"
+    answer = _post(fake, path, {"pfx_base64": "not base64!", "password": PFX_PASSWORD}, token)
+    error = _error(answer)
+    assert error["details"] == [{"field": "pfx_base64", "issue": "not valid base64"}]
+    assert "missing" not in error["message"]
+    wrapped = base64.encodebytes(legal_representative_pfx()).decode()  # lines of 76
+    assert "\n" in wrapped
+    answer = _post(fake, path, {"pfx_base64": wrapped, "password": PFX_PASSWORD}, token)
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "pending_dte_types"
 
 
 def test_body_that_is_not_json_is_a_validation_error(fake: FakeHaulmer) -> None:

@@ -322,12 +322,15 @@ class SetupSteps(WorkspaceSteps):
             password = body.get("password")
             if not isinstance(password, str) or not password:
                 raise invalid("the signature's password is missing", [("password", "required")])
-            try:
-                data = base64.b64decode(str(body.get("pfx_base64", "")), validate=True)
-            except (binascii.Error, ValueError):
-                data = b""
-            if not data:
+            given = body.get("pfx_base64")
+            if not isinstance(given, str) or not given.strip():
                 raise invalid("the .pfx file is missing", [("pfx_base64", "base64 of the file")])
+            try:  # line breaks and blanks skipped, as base64 tools wrap it (MIME: 76 a line)
+                data = base64.b64decode("".join(given.split()), validate=True)
+            except (binascii.Error, ValueError):
+                raise invalid(
+                    "the .pfx file is not in base64", [("pfx_base64", "not valid base64")]
+                ) from None
             now = self.now()
             try:
                 certificate = load_pfx(data, password, at=now)
