@@ -66,6 +66,23 @@ def test_with_another_administrator_instructions_go_to_the_administrator(
     assert [w.id for w in ready.admin.workspace.list()] == [ready.workspace.id]
 
 
+def test_the_administrators_login_works_the_workspace_as_the_guide_says(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    # The guide said every call needs the buyer's login; the administrator's does as well
+    from pathlib import Path
+
+    ready = ready_workspace(fake, client)
+    admin = ready.admin.workspace
+    assert admin.rename(ready.workspace.id, "Panadería Ana Centro").name == "Panadería Ana Centro"
+    added = admin.add_organization(ready.workspace.id, razon_social="OTRA SPA", rut="76111222-8")
+    assert [o.id for o in admin.retrieve(ready.workspace.id).organizations][-1] == added.id
+    page = Path(__file__).parents[2] / "docs" / "guides" / "workspace.md"
+    text = " ".join(page.read_text("utf-8").split())
+    assert "Every call needs the buyer's login." not in text
+    assert "the administrator's login too" in text
+
+
 def test_the_workspace_can_be_renamed_later(fake: FakeHaulmer, client: Haulmer) -> None:
     ready = ready_workspace(fake, client)
     renamed = ready.owner.workspace.rename(ready.workspace.id, "Panadería y Pastelería Ana")
