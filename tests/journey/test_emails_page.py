@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,15 @@ import haulmer.errors
 from haulmer.accounts import LinkPurpose
 from haulmer.testing import FakeHaulmer
 from haulmer.testing.platform import _tokens
-from journey.story import BUYER, certified_shop, new_fake
+from journey.story import (
+    BUYER,
+    PFX_PASSWORD,
+    certified_shop,
+    legal_representative_pfx,
+    new_fake,
+    ready_workspace,
+    setup_with_certificate,
+)
 
 PAGE = (Path(__file__).resolve().parents[2] / "docs" / "guides" / "emails.md").read_text("utf-8")
 
@@ -48,7 +57,25 @@ def outbox() -> list[tuple[str, list[str]]]:
     client.checkout.choose_payment_medium(rejected.id, "credit_card")
     fake.clock.advance(minutes=2)
     assert owner.myhaulmer.retrieve_ticket(ticket.id).messages
-    return [(email.subject, [link.purpose for link in email.links]) for email in fake.outbox]
+    sent = list(fake.outbox) + _stopped_certification_emails("certificate_expired")
+    sent += _stopped_certification_emails("rejected_by_sii")
+    return [(email.subject, [link.purpose for link in email.links]) for email in sent]
+
+
+def _stopped_certification_emails(reason: str) -> list[Any]:
+    """The e-mails of a certification stopped for ``reason`` (then resumed by a new upload,
+    when the reason allows it), on a fake of their own."""
+    fake: FakeHaulmer = new_fake()
+    ready = ready_workspace(fake, fake.client())
+    setup = setup_with_certificate(fake, ready)
+    fake.control.stop_certification(reason, at="set_de_pruebas", setup_id=setup.id)
+    ready.admin.openfactura.setup.choose_dte_types(setup)
+    fake.clock.advance(days=5)
+    if reason != "rejected_by_sii":
+        ready.admin.openfactura.setup.upload_certificate(
+            setup.id, legal_representative_pfx(), password=PFX_PASSWORD
+        )
+    return list(fake.outbox)
 
 
 def test_each_email_sent_is_a_row_of_the_table_with_its_link_purpose(
