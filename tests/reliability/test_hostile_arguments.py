@@ -325,7 +325,7 @@ def test_an_int_for_a_file_is_no_file_descriptor_to_read_and_close() -> None:
     reading, writing = os.pipe()
     try:
         client = FakeHaulmer().client(access_token="session")
-        with pytest.raises(TypeError, match="expected a file path, got int"):
+        with pytest.raises(TypeError, match=r"takes the \.pfx's bytes or its path, got int"):
             client.openfactura.setup.upload_certificate("s-1", reading, password="x")  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="expected a file path, got int"):
             read_limited(reading, 10)  # type: ignore[arg-type]
