@@ -162,6 +162,8 @@ def create_password_request(
 ) -> APIRequest[Account]:
     """The request that sets the password from an e-mail link, policy and confirmation checked."""
     token = token_from_link(link)
+    for given in (password, confirmation):
+        _refuse_a_secret_holder(given)
     if not isinstance(password, str) or not isinstance(confirmation, str):
         raise ValidationError("type the password twice: password and confirmation are text")
     password, confirmation = same_password(password), same_password(confirmation)
@@ -227,6 +229,7 @@ def login_request(
             f"login()'s email is not an e-mail address ({_what_was_given(email)}, not shown: it "
             "may be the password): log in with login(email, password), in that order"
         )
+    _refuse_a_secret_holder(password)
     if not isinstance(password, str) or not password:
         raise ValidationError("the password is required to log in")
     chosen = as_enum(Platform, platform, "platform")
@@ -238,6 +241,16 @@ def login_request(
     return APIRequest(
         "POST", "/v1/accounts/login", "platform", Session, json=body, auth="none", **options
     )
+
+
+def _refuse_a_secret_holder(password: object) -> None:
+    """A ValidationError for a password held in a secret holder (pydantic's ``SecretStr``, a
+    settings object's field), saying to pass its value, not that the password is missing."""
+    if not isinstance(password, str) and callable(getattr(password, "get_secret_value", None)):
+        raise ValidationError(
+            f"the password is a {type(password).__name__}: pass its text, "
+            "password.get_secret_value()"
+        )
 
 
 def _what_was_given(value: object) -> str:

@@ -401,8 +401,13 @@ def _password_bytes(password: str | bytes | bytearray | memoryview | None) -> by
     elif isinstance(password, bytes | bytearray | memoryview):
         secret = bytes(password)
     else:
+        held = (
+            ": pass its text, password.get_secret_value()"
+            if callable(getattr(password, "get_secret_value", None))  # pydantic's SecretStr
+            else ""
+        )
         raise TypeError(
-            f"the .pfx password must be a str, bytes or None, got {type(password).__name__}"
+            f"the .pfx password must be a str, bytes or None, got {type(password).__name__}{held}"
         )
     if b"\0" in secret:
         raise _fail(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 import unicodedata
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -414,6 +415,31 @@ def test_a_link_pasted_with_trailing_punctuation_creates_the_password(
     pasted = f"<{_password_link(fake).url}>."
     account = client.accounts.create_password(pasted, password=PASSWORD, confirmation=PASSWORD)
     assert account.has_password
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c, secret: c.accounts.login("ana@example.com", secret),
+        lambda c, secret: c.accounts.create_password(
+            "tok_abcdefgh", password=secret, confirmation=secret
+        ),
+    ],
+    ids=["login", "create_password"],
+)
+def test_a_password_held_in_a_secret_str_is_refused_saying_to_pass_its_value(
+    client: Haulmer, call: Any
+) -> None:
+    # A settings object's SecretStr was told "the password is required to log in" (it was given)
+    from pydantic import SecretStr
+
+    with pytest.raises(ValidationError) as caught:
+        call(client, SecretStr("Panaderia2026"))
+    message = str(caught.value)
+    assert "SecretStr" in message
+    assert ".get_secret_value()" in message
+    assert "required" not in message
+    assert "Panaderia2026" not in message
 
 
 def test_login_refuses_an_unknown_platform_locally(client: Haulmer) -> None:

@@ -350,6 +350,19 @@ def test_a_signature_without_a_password_is_refused_saying_it_has_none(
     assert len(fake.requests) == sent
 
 
+def test_a_signature_password_held_in_a_secret_str_is_refused_saying_to_pass_its_value(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    from pydantic import SecretStr
+
+    with pytest.raises(TypeError) as caught:
+        ready.admin.openfactura.setup.upload_certificate(
+            "ofs_1", legal_representative_pfx(), password=SecretStr(PFX_PASSWORD)
+        )
+    assert "got SecretStr: pass its text, password.get_secret_value()" in str(caught.value)
+    assert not fake.requests.for_route("openfactura.setup.upload_certificate")
+
+
 def test_an_open_signature_file_is_refused_saying_to_pass_its_bytes_or_its_path(
     fake: FakeHaulmer, ready: ReadyWorkspace, tmp_path: Path
 ) -> None:
