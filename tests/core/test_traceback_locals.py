@@ -217,3 +217,53 @@ async def test_the_frames_of_an_async_upload_refused_before_sending_show_no_pass
     assert refused.value.reason == "wrong_password"
     found = _frames_showing(refused.value, PASSWORD)
     assert found == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda client: client.accounts.with_raw_response.login("ana@example.com", PASSWORD),
+        lambda client: client.accounts.with_raw_response.create_password(
+            EMAIL_LINK, password=PASSWORD, confirmation=PASSWORD
+        ),
+        lambda client: client.openfactura.setup.with_raw_response.upload_certificate(
+            "ofs_1", _signature(PASSWORD), password=PASSWORD
+        ),
+        lambda client: client.openfactura.setup.with_raw_response.start(EMAIL_LINK),
+    ],
+    ids=["login", "create_password", "upload_certificate", "setup.start"],
+)
+def test_the_frames_of_a_failed_raw_response_call_show_no_password_or_link_token(
+    call: Any, mock: respx.MockRouter
+) -> None:
+    # with_raw_response's wrapper held the call's arguments, the password among them
+    mock.route(method="POST").mock(side_effect=_answers("401"))
+    with (
+        Haulmer(
+            KEY,
+            environment="sandbox",
+            base_urls={"platform": PLATFORM},
+            access_token=TOKEN,
+            sleep=lambda seconds: None,
+        ) as client,
+        pytest.raises(APIError) as failed,
+    ):
+        call(client)
+    found = _frames_showing(failed.value, PASSWORD, LINK_TOKEN)
+    assert found == []
+
+
+async def test_the_frames_of_a_failed_async_raw_response_login_show_no_password(
+    mock: respx.MockRouter,
+) -> None:
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    mock.post(f"{PLATFORM}/v1/accounts/login").mock(side_effect=_answers("503"))
+    async with AsyncHaulmer(
+        KEY, environment="sandbox", base_urls={"platform": PLATFORM}, sleep=no_sleep
+    ) as client:
+        with pytest.raises(APIError) as login:
+            await client.accounts.with_raw_response.login("ana@example.com", PASSWORD)
+    found = _frames_showing_a_secret(login.value)
+    assert found == []

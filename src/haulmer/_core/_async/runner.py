@@ -243,8 +243,12 @@ class AsyncRawResponses:
         resource = type(self._resource).__name__
 
         async def call(*args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
-            with collecting_responses() as seen:
-                value = await method(*args, **kwargs)
+            try:
+                with collecting_responses() as seen:
+                    value = await method(*args, **kwargs)
+            except BaseException:
+                del args, kwargs  # a password or a link's token: not in this frame's locals
+                raise
             if not seen:
                 raise TypeError(
                     f"{resource}.{name} sent no request, so it has no "
@@ -279,9 +283,13 @@ def _awaited(member: Callable[..., Any]) -> Callable[..., Any]:
     """``member`` as a coroutine function whatever it returns (an iterator is not awaited)."""
 
     async def call(*args: Any, **kwargs: Any) -> Any:
-        value = member(*args, **kwargs)
-        if inspect.isawaitable(value):
-            value = await value
+        try:
+            value = member(*args, **kwargs)
+            if inspect.isawaitable(value):
+                value = await value
+        except BaseException:
+            del args, kwargs  # a password or a link's token: not in this frame's locals
+            raise
         return value
 
     call.__name__ = member.__name__

@@ -240,8 +240,12 @@ class SyncRawResponses:
         resource = type(self._resource).__name__
 
         def call(*args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
-            with collecting_responses() as seen:
-                value = method(*args, **kwargs)
+            try:
+                with collecting_responses() as seen:
+                    value = method(*args, **kwargs)
+            except BaseException:
+                del args, kwargs  # a password or a link's token: not in this frame's locals
+                raise
             if not seen:
                 raise TypeError(
                     f"{resource}.{name} sent no request, so it has no "
@@ -276,9 +280,13 @@ def _awaited(member: Callable[..., Any]) -> Callable[..., Any]:
     """``member`` as a coroutine function whatever it returns (an iterator is not awaited)."""
 
     def call(*args: Any, **kwargs: Any) -> Any:
-        value = member(*args, **kwargs)
-        if inspect.isawaitable(value):
-            value = value
+        try:
+            value = member(*args, **kwargs)
+            if inspect.isawaitable(value):
+                value = value
+        except BaseException:
+            del args, kwargs  # a password or a link's token: not in this frame's locals
+            raise
         return value
 
     call.__name__ = member.__name__
