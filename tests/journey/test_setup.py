@@ -303,6 +303,13 @@ def test_step_one_cannot_be_repeated(fake: FakeHaulmer, ready: ReadyWorkspace) -
         (lambda: b"this is not a pkcs12 file", PFX_PASSWORD, "not_pkcs12"),
         (lambda: legal_representative_pfx(), "", "password_missing"),
         (lambda: legal_representative_pfx(), None, "password_missing"),
+        # a file that is no signature says so, not that its password is missing
+        (
+            lambda: b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+            None,
+            "not_pkcs12",
+        ),
+        (lambda: b"this is not a pkcs12 file", "", "not_pkcs12"),
     ],
 )
 def test_a_bad_signature_is_refused_before_upload(

@@ -343,8 +343,11 @@ def certificate_request(
 
     data = _read_pfx(pfx)
     if not password:
+        problem = _problem_without_password(data)
+        if problem is not None and problem.reason != CertificateErrorReason.WRONG_PASSWORD:
+            raise problem  # the file itself is no signature: a password would not help
         raise CertificateError(
-            _NO_PASSWORD if _opens_without_password(data) else _PASSWORD_REQUIRED,
+            _NO_PASSWORD if problem is None else _PASSWORD_REQUIRED,
             CertificateErrorReason.PASSWORD_MISSING,
         )
     moment = datetime.now(timezone.utc) if at is None else from_chile(at)
@@ -378,15 +381,16 @@ _NO_PASSWORD = (
 )
 
 
-def _opens_without_password(data: bytes) -> bool:
-    """Whether the .pfx opens with no password (its key is not protected by one)."""
+def _problem_without_password(data: bytes) -> CertificateError | None:
+    """Why the .pfx does not open with no password (a wrong password when one protects it, or
+    what is wrong with the file), None when it opens: its key is not protected by one."""
     from haulmer.pfx import load_pfx
 
     try:
         load_pfx(data, None, at=None)
-    except CertificateError:
-        return False
-    return True
+    except CertificateError as problem:
+        return problem
+    return None
 
 
 def _as_text(password: str | bytes | bytearray | memoryview) -> str:
