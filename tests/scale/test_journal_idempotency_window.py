@@ -3,11 +3,13 @@ forgotten its Idempotency-Key (24 h): sent then, it would be issued a second tim
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from haulmer._chile import to_chile
 from haulmer.errors import ValidationError
 from haulmer.journal import SQLiteJournal
 from haulmer.ratelimit import api_key_fingerprint
@@ -155,3 +157,20 @@ async def test_on_the_async_face_too_a_sale_attempted_a_day_ago_is_not_sent_agai
     assert [r.status for r in results] == ["failed"]
     assert "issued twice" in str(results[0].error)
     assert _emitted(fake) == 1
+
+
+def test_a_client_clock_giving_naive_chilean_times_counts_the_day_by_the_instant(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    # A naive now= (datetime.now, say) is Chilean local time wherever the client reads it; the
+    # window was counted with the machine's zone instead: on a server in UTC, three hours short,
+    # so a sale attempted 25 hours ago was sent again under a key OpenFactura had forgotten.
+    batch = sales(2, fake.clock.today())
+    _crashed_during_the_send(fake, tmp_path / "j.db", batch[0])
+    fake.clock.advance(hours=25)
+    later = to_chile(dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=25))
+    with fake.client(now=lambda: later) as client:
+        results = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
+    assert [r.status for r in results] == ["failed", "issued"]
+    assert "24 h" in str(results[0].error)
+    assert _emitted(fake) == 2  # the first sale once, the second once

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from haulmer._chile import chile_today
+from haulmer._chile import chile_today, from_chile
 from haulmer._core import AsyncAPIResource
 from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.concurrency import AsyncBatchResults, AsyncOrderedRunner
@@ -507,9 +507,10 @@ class AsyncDocuments(AsyncAPIResource):
         )
 
     def _now(self) -> float:
-        """Now by the client's wall clock (``now=``), as POSIX seconds."""
+        """Now by the client's wall clock (``now=``), as POSIX seconds; a naive time is
+        Chilean local time, as everywhere the client reads its clock, not the machine's."""
         now: dt.datetime = self._client._now()
-        return now.timestamp()
+        return from_chile(now).timestamp()
 
     def _today(self) -> dt.date:
         """Today in Chile by the client's wall clock (``now=``), which the fake's clients share."""
