@@ -284,14 +284,20 @@ _TYPES = {PointDocument.BOLETA: 39, PointDocument.FACTURA: 33}
 def _priced_items(items: list[SaleItemArg]) -> list[tuple[Product, Any]] | None:
     """The items as ``(Product, quantity)`` when every one is a Product whose price is known
     here; None when one is an id, or a product with terms the SDK does not know yet
-    (``Product.unknown_terms``), whose price only the platform knows."""
+    (``Product.unknown_terms``), or one product given twice with different prices (one of the
+    two is out of date): then only the platform knows its price."""
     products: list[tuple[Product, Any]] = []
+    terms: dict[str, tuple[Any, ...]] = {}
     for item in items:
         if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Product)):
             return None
-        if item[0].unknown_terms():
+        product = item[0]
+        if product.unknown_terms():
             return None
-        products.append((item[0], item[1]))
+        priced = (product.price, product.price_basis, product.tax, product.additional_taxes)
+        if terms.setdefault(product.id, priced) != priced:
+            return None
+        products.append((product, item[1]))
     return products
 
 
@@ -306,6 +312,14 @@ def _refuse_free_sale(products: list[tuple[Product, Any]], kind: PointDocument |
         f"the sale comes to $0 ({names}: each line rounds to less than a peso), and its "
         "document would spend a folio on nothing: check the quantities"
     )
+
+
+_PRICED_HERE = (
+    "the total is worked out from the prices of the Products given, so retrieve a product "
+    "again if its price may have changed since it was fetched"
+)
+"""Where a refused amount's total comes from: a Product fetched before its price changed
+gives yesterday's total."""
 
 
 def _check_amount(
@@ -338,11 +352,12 @@ def _check_amount(
         rounded = "" if due == total else f" ({total} rounded to the 10 pesos, Ley 20.956)"
         raise ValidationError(
             f"amount {_pesos(amount)} does not cover the sale's total in cash, {due}{rounded}: "
-            "cash pays at least that (the change is computed)"
+            f"cash pays at least that (the change is computed); {_PRICED_HERE}"
         )
     raise ValidationError(
         f"a {method.value} payment is exactly the sale's total, {total}, not {_pesos(amount)}: "
-        "only cash may exceed it (and get change); leave amount out to pay the total"
+        f"only cash may exceed it (and get change); leave amount out to pay the total; "
+        f"{_PRICED_HERE}"
     )
 
 

@@ -833,3 +833,26 @@ def test_a_boleta_to_a_buyer_with_a_giro_names_the_buyer_without_it(
     assert str(receptor.rut) == "76430498-5"
     assert receptor.razon_social == "HOSTY SPA"
     assert b"GiroRecep" not in xml
+
+
+def test_one_product_given_twice_at_two_prices_is_priced_by_the_platform_not_refused(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    point_id, catalogue_id, (pan, _, _) = _stock(shop)
+    owner = shop.ready.owner
+    dearer = owner.catalogue.update_product(catalogue_id, pan.id, {"price": 2_190})
+    # the platform sells both lines at today's $2.190: the stale $1.990 is no total at all
+    sale = owner.point.sell(point_id, [(pan, 1), (dearer, 1)], payment="debit_card", amount=4_380)
+    assert (sale.total, sale.payment.amount) == (4_380, 4_380)
+
+
+def test_a_refused_amount_says_its_total_comes_from_the_products_prices_as_given(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    point_id, catalogue_id, (pan, _, _) = _stock(shop)
+    owner = shop.ready.owner
+    owner.catalogue.update_product(catalogue_id, pan.id, {"price": 2_190})
+    with pytest.raises(ValidationError, match=r"\$1\.990, not \$2\.190.*retrieve a product again"):
+        owner.point.sell(point_id, [(pan, 1)], payment="debit_card", amount=2_190)
+    with pytest.raises(ValidationError, match=r"retrieve a product again"):
+        owner.point.sell(point_id, [(pan, 1)], payment="cash", amount=1_000)
