@@ -36,6 +36,7 @@ def _problems(value: Any, schema: dict[str, Any], document: dict[str, Any], at: 
     checks = {
         "string": lambda v: isinstance(v, str),
         "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
         "boolean": lambda v: isinstance(v, bool),
         "null": lambda v: v is None,
         "array": lambda v: isinstance(v, list),
@@ -268,3 +269,32 @@ def test_the_documented_text_limits_are_the_ones_the_sdk_checks(
     assert getattr(checked.model_validate({**base, field: "x" * limit}), field) == "x" * limit
     with pytest.raises(ValueError, match=field):
         checked.model_validate({**base, field: "x" * (limit + 1)})
+
+
+def test_a_sale_with_a_json_number_quantity_or_none_is_sold_and_documented(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    from journey.story import BUYER_EMAIL, PASSWORD, certified_shop, point_with_catalogue
+
+    shop = certified_shop(fake, client)
+    point_id, catalogue_id = point_with_catalogue(shop)
+    pan = shop.ready.owner.catalogue.create_product(
+        catalogue_id, {"name": "Pan", "sku": "PAN", "price": 1990, "unit": "KG"}
+    )
+    token = client.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    body = {
+        "items": [{"product_id": pan.id, "quantity": 1.5}, {"product_id": pan.id}],
+        "payment": {"method": "debit_card"},
+    }
+    with httpx.Client(transport=fake.transport, base_url="http://haulmer.fake") as http:
+        answer = http.post(
+            f"/v1/points/{point_id}/sales",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 201
+    assert [item["quantity"] for item in answer.json()["items"]] == ["1.5", "1"]
+    document = openapi_document()
+    operation = document["paths"]["/v1/points/{point_id}/sales"]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert _problems(body, schema, document, "point.sell") == []
