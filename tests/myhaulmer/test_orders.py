@@ -138,3 +138,19 @@ def test_the_async_client_lists_and_reads_orders(fake: FakeHaulmer, client: Haul
     assert len(ids) == 4
     assert created == 1
     assert email == BUYER["email"]
+
+
+def test_an_order_of_the_hour_chile_lives_twice_comes_before_an_earlier_one(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    from datetime import datetime
+
+    owner_with_password(fake, client)
+    fake.clock.set(datetime(2027, 4, 3, 23, 30))  # 23:30 -03:00; at 24:00 it is 23:00 again
+    owner = log_in(client, BUYER_EMAIL, PASSWORD)
+    first = place_order(client)
+    fake.clock.advance(minutes=40)  # 23:10 -04:00, 40 minutes later
+    second = place_order(client)
+    assert second.created_at.utcoffset() != first.created_at.utcoffset()
+    newest = owner.myhaulmer.list_orders(per_page=2).items
+    assert [order.id for order in newest] == [second.id, first.id]

@@ -292,3 +292,18 @@ def test_an_attachment_keeps_a_media_type_with_its_parameters(owner: Haulmer) ->
     )
     assert ticket.messages[0].attachment is not None
     assert ticket.messages[0].attachment.content_type == "text/plain; charset=utf-8"
+
+
+def test_a_reply_in_the_hour_chile_lives_twice_is_the_tickets_last_update(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    from datetime import datetime
+
+    owner_with_password(fake, client)
+    fake.clock.set(datetime(2027, 4, 3, 23, 30))  # 23:30 -03:00; at 24:00 it is 23:00 again
+    owner = log_in(client, BUYER_EMAIL, PASSWORD)
+    ticket = owner.myhaulmer.open_ticket(subject="Hola", category="other", message="Uno")
+    fake.clock.advance(minutes=40)  # 23:10 -04:00, 40 minutes later
+    replied = owner.myhaulmer.reply_ticket(ticket.id, "Dos")
+    assert replied.updated_at == replied.messages[-1].at
+    assert replied.updated_at.utcoffset() != ticket.created_at.utcoffset()

@@ -103,8 +103,11 @@ class Ticket:
 
     @property
     def updated_at(self) -> datetime:
+        """The latest of its moments, by the instant (two times of one zone compare by their
+        wall clocks, wrong in the hour Chile lives twice in April)."""
         return max(
-            [self.created_at, *(m.at for m in self.messages), self.closed_at or self.created_at]
+            [self.created_at, *(m.at for m in self.messages), self.closed_at or self.created_at],
+            key=datetime.timestamp,
         )
 
     def to_wire(self) -> dict[str, Any]:
@@ -260,7 +263,9 @@ class MyHaulmerSteps(AccountSteps):
                 and (since is None or order.created_at.date() >= since)
                 and (until is None or order.created_at.date() <= until)
             ]
-        orders.sort(key=lambda order: (order.created_at, order.number), reverse=True)
+        # by the instant: two times of one zone compare by their wall clocks, which put an order
+        # of the hour Chile lives twice in April before an earlier one
+        orders.sort(key=lambda order: (order.created_at.timestamp(), order.number), reverse=True)
         return page_of(orders, query, Order.to_wire)
 
     def my_order(self, account: Account, order_id: str) -> Order:
