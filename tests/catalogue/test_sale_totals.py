@@ -136,3 +136,18 @@ def test_a_sale_too_large_for_the_sii_s_amounts_is_a_document_error_for_both() -
     for tipo in (39, 33):
         with pytest.raises(DocumentError):
             sale_total(tipo, [(huge, Decimal("999999999999"))])
+
+
+@pytest.mark.parametrize("precision", [2, 6, 12])
+def test_a_callers_decimal_precision_changes_no_price_line_nor_total(precision: int) -> None:
+    from decimal import localcontext
+
+    dear = product(1, price=1_234_567)
+    net = product(2, price=999, price_basis="net", additional_taxes=["271"])
+    items = [(dear, 3), (net, "1.5")]
+    expected = (sale_total(39, items), sale_total(33, items), net.unit_price("gross"))
+    assert expected[0] == 3 * 1_234_567 + 2_053  # 1.5 x $1.368,63 = $2.052,945
+    with localcontext() as context:
+        context.prec = precision
+        assert (sale_total(39, items), sale_total(33, items), net.unit_price("gross")) == expected
+        assert net.dte_line(7, prices="gross")["precio"] == Decimal("1368.63")

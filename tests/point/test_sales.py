@@ -856,3 +856,19 @@ def test_a_refused_amount_says_its_total_comes_from_the_products_prices_as_given
         owner.point.sell(point_id, [(pan, 1)], payment="debit_card", amount=2_190)
     with pytest.raises(ValidationError, match=r"retrieve a product again"):
         owner.point.sell(point_id, [(pan, 1)], payment="cash", amount=1_000)
+
+
+def test_a_callers_decimal_precision_changes_no_sale_total(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    from decimal import localcontext
+
+    owner = shop.ready.owner
+    point_id, catalogue_id = point_with_catalogue(shop)
+    horno = owner.catalogue.create_product(
+        catalogue_id, {"name": "Horno", "sku": "HORNO", "price": 1_234_567}
+    )
+    with localcontext() as context:
+        context.prec = 6  # the caller's arithmetic, not the SDK's nor the platform's
+        sale = owner.point.sell(point_id, [(horno, 3)], payment="debit_card", amount=3_703_701)
+    assert sale.total == sale.document.totals["MntTotal"] == 3_703_701

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import sys
 from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_EVEN, Context, localcontext
 from typing import TYPE_CHECKING, Any, Literal
 
 # ``haulmer.Haulmer`` and ``haulmer.testing.FakeTransport`` (httpx, the client core) in the
@@ -50,6 +51,11 @@ class Outcome:
         self.response: FakeResponse = response
         self.delay: float = delay
         self.entry: LoggedRequest | None = entry
+
+
+_SERVER_ARITHMETIC = Context(prec=28, rounding=ROUND_HALF_EVEN)
+"""The decimal context the fake serves every request in (Python's default), as a server has
+its own: served in the client's thread, it must not take that thread's ``getcontext().prec``."""
 
 
 class FakeHaulmer:
@@ -206,7 +212,7 @@ class FakeHaulmer:
         """
         if not isinstance(request, FakeRequest):
             raise TypeError(f"handle() takes a FakeRequest, got {type(request).__name__}")
-        with self.lock:
+        with self.lock, localcontext(_SERVER_ARITHMETIC):
             return self._handle(request)
 
     def _handle(self, request: FakeRequest) -> Outcome:
