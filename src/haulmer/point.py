@@ -303,9 +303,17 @@ def _priced_items(items: list[SaleItemArg]) -> list[tuple[Product, Any]] | None:
 
 def _refuse_free_sale(products: list[tuple[Product, Any]], kind: PointDocument | None) -> None:
     """Refuse a sale that comes to $0 (quantities so small that every line rounds to no peso),
-    as the platform would: its document would spend a folio and charge nothing."""
+    as the platform would: its document would spend a folio and charge nothing; and one whose
+    total no document can carry (more than 18 digits, the SII's), which no amount could pay."""
     kinds = [kind] if kind is not None else list(_TYPES)
-    if any(sale_total(_TYPES[k], products) for k in kinds):
+    totals = [sale_total(_TYPES[k], products) for k in kinds]
+    if all(total > MAX_AMOUNT for total in totals):
+        raise ValidationError(
+            f"the sale comes to {_pesos(min(totals))}, more than any document carries: the "
+            f"SII writes a total in 18 digits, at most {_pesos(MAX_AMOUNT)}; check the "
+            "quantities, or split the sale"
+        )
+    if any(totals):
         return
     names = ", ".join(f"{shown(product.name)} x {quantity}" for product, quantity in products)
     raise ValidationError(

@@ -872,3 +872,23 @@ def test_a_callers_decimal_precision_changes_no_sale_total(
         context.prec = 6  # the caller's arithmetic, not the SDK's nor the platform's
         sale = owner.point.sell(point_id, [(horno, 3)], payment="debit_card", amount=3_703_701)
     assert sale.total == sale.document.totals["MntTotal"] == 3_703_701
+
+
+@pytest.mark.parametrize("payment", ["cash", "debit_card"])
+def test_a_sale_whose_total_no_document_carries_is_refused_before_sending(
+    fake: FakeHaulmer, shop: CertifiedShop, payment: str
+) -> None:
+    owner = shop.ready.owner
+    point_id, catalogue_id = point_with_catalogue(shop)
+    grua = owner.catalogue.create_product(
+        catalogue_id, {"name": "Grúa", "sku": "GRUA", "price": 999_999_999_999}
+    )
+    sent = len(fake.requests)
+    # 1.000.001 x $999.999.999.999 = $1.000.000.999.998.999.999: 19 digits
+    with pytest.raises(ValidationError, match=r"more than any document carries.*18 digits"):
+        owner.point.sell(point_id, [(grua, 1_000_001)], payment=payment)
+    with pytest.raises(ValidationError, match=r"more than any document carries"):
+        owner.point.sell(
+            point_id, [(grua, 1_000_001)], payment=payment, amount=999_999_999_999_999_999
+        )
+    assert len(fake.requests) == sent
