@@ -165,6 +165,10 @@ def cash_due(total: int) -> int:
     exact total, and cards and transfers pay it as is."""
     if isinstance(total, bool) or not isinstance(total, int):
         raise TypeError(f"cash_due takes a total in whole pesos (int), got {type(total).__name__}")
+    if total < 0:
+        raise ValidationError(
+            f"cash_due takes a sale's total, 0 pesos or more, got {total}: no sale comes to less"
+        )
     units = total % 10
     return total - units if units <= 5 else total + 10 - units
 

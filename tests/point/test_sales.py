@@ -568,6 +568,16 @@ def test_cash_pays_the_total_rounded_to_the_ten_pesos(total: int, due: int) -> N
     assert cash_due(total) == due
 
 
+@pytest.mark.parametrize("total", [-5, -1_995])
+def test_cash_due_refuses_a_negative_total_instead_of_rounding_it_away_from_zero(
+    total: int,
+) -> None:
+    from haulmer.point import cash_due
+
+    with pytest.raises(ValidationError, match=r"0 pesos or more, got -"):
+        cash_due(total)
+
+
 def test_cash_of_the_rounded_total_pays_a_sale_and_the_document_keeps_its_total(
     fake: FakeHaulmer, shop: CertifiedShop
 ) -> None:
