@@ -264,8 +264,9 @@ def _items(items: Iterable[SaleItemArg]) -> list[dict[str, str]]:
         if isinstance(product, Product):
             if not product.active:
                 raise ValidationError(
-                    f"{where}: {shown(product.name)} ({product.sku}) is deactivated and not "
-                    "for sale"
+                    f"{where}: {shown(product.name)} ({product.sku}) was deactivated when this "
+                    "Product was fetched, and is not for sale: retrieve it again if it has been "
+                    "activated since, or sell it by its id"
                 )
             product = product.id
         if not is_id(product):

@@ -902,3 +902,16 @@ def test_a_sale_whose_total_no_document_carries_is_refused_before_sending(
             point_id, [(grua, 1_000_001)], payment=payment, amount=999_999_999_999_999_999
         )
     assert len(fake.requests) == sent
+
+
+def test_a_product_fetched_deactivated_and_activated_since_is_refused_saying_to_retrieve_it(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    point_id, catalogue_id, (pan, _, _) = _stock(shop)
+    owner = shop.ready.owner
+    stale = owner.catalogue.deactivate_product(catalogue_id, pan.id)
+    owner.catalogue.update_product(catalogue_id, pan.id, {"active": True})
+    with pytest.raises(ValidationError, match=r"when this Product was fetched.*retrieve it again"):
+        owner.point.sell(point_id, [(stale, 1)], payment="cash")
+    fresh = owner.catalogue.retrieve_product(catalogue_id, pan.id)
+    assert owner.point.sell(point_id, [(fresh, 1)], payment="cash").total == 1_990
