@@ -307,3 +307,16 @@ def test_a_reply_in_the_hour_chile_lives_twice_is_the_tickets_last_update(
     replied = owner.myhaulmer.reply_ticket(ticket.id, "Dos")
     assert replied.updated_at == replied.messages[-1].at
     assert replied.updated_at.utcoffset() != ticket.created_at.utcoffset()
+
+
+@pytest.mark.parametrize(
+    ("text", "agent", "error"),
+    [(123, "Soporte", TypeError), ("  ", "Soporte", ValueError), ("Hola", None, TypeError)],
+)
+def test_a_support_reply_the_sdk_could_not_read_is_refused_and_the_ticket_stays_readable(
+    fake: FakeHaulmer, owner: Haulmer, text: object, agent: object, error: type[Exception]
+) -> None:
+    ticket = owner.myhaulmer.open_ticket(subject="Hola", category="other", message="Uno")
+    with pytest.raises(error, match="support_reply"):
+        fake.platform_state.support_reply(ticket.id, text, agent=agent)  # type: ignore[arg-type]
+    assert len(owner.myhaulmer.retrieve_ticket(ticket.id).messages) == 1

@@ -385,7 +385,15 @@ class MyHaulmerSteps(AccountSteps):
 
     def support_reply(self, ticket_id: str, text: str, *, agent: str = "Soporte Haulmer") -> Ticket:
         """Support answers a ticket (a test's control): the thread grows and the customer is
-        e-mailed."""
+        e-mailed. ``text`` and ``agent`` are non-blank text (a TypeError or ValueError
+        otherwise: an answer the SDK cannot read would make the ticket unreadable)."""
+        for name, value in (("text", text), ("agent", agent)):
+            if not isinstance(value, str):
+                raise TypeError(
+                    f"support_reply() takes {name} as text (str), got {type(value).__name__}"
+                )
+            if not value.strip():
+                raise ValueError(f"support_reply() takes a non-blank {name}, got {shown(value)}")
         with self.lock:
             self.catch_up()
             ticket = self.tickets.get(ticket_id)
