@@ -437,9 +437,28 @@ def _sale_items(items: Iterable[SaleItemInput]) -> list[SaleItem]:
     return result
 
 
+def _dte_type(tipo_dte: Any) -> int:
+    """``tipo_dte`` as a DTE type code (``33``, ``"33"``, ``DTEType.FACTURA``); a DocumentError
+    for anything else (``True``, ``None``, 99)."""
+    from haulmer.dte.catalogue import DTEType
+
+    return int(DTEType.parse(tipo_dte))
+
+
+def _sale_type(tipo_dte: Any) -> int:
+    """``tipo_dte`` as the boleta (39) or factura (33) a sale of catalogue products makes, read as
+    :func:`_dte_type` reads it; a ValidationError for another type."""
+    tipo = _dte_type(tipo_dte)
+    if tipo not in (33, 39):
+        raise ValidationError(
+            f"a sale of catalogue products is a boleta (39) or factura (33), not {shown(tipo_dte)}"
+        )
+    return tipo
+
+
 def prices_for(tipo_dte: int) -> PriceBasis:
     """The price basis of a document type's lines: gross on boletas (39, 41), net elsewhere."""
-    return PriceBasis.GROSS if int(tipo_dte) in (39, 41) else PriceBasis.NET
+    return PriceBasis.GROSS if _dte_type(tipo_dte) in (39, 41) else PriceBasis.NET
 
 
 @_own_arithmetic
@@ -454,7 +473,7 @@ def sale_prices(tipo_dte: int, items: Iterable[SaleItemInput]) -> PriceBasis:
     IndMntNeto 2), gross otherwise (the factura then says MntBruto 1). Products with additional
     taxes keep a factura net (CodImpAdic needs net prices) and a boleta gross (it has none).
     Other types take :func:`prices_for`."""
-    tipo = int(tipo_dte)
+    tipo = _dte_type(tipo_dte)
     if tipo not in (33, 39):
         return prices_for(tipo)
     afecto = [item.product for item in _sale_items(items) if not item.product.is_exento]
@@ -475,14 +494,15 @@ def sale_total(tipo_dte: int, items: Iterable[SaleItemInput]) -> int:
     unless a product carries additional taxes (see :func:`sale_prices`)."""
     from haulmer import dte
 
+    tipo = _sale_type(tipo_dte)
     checked = _sale_items(items)
-    prices = sale_prices(tipo_dte, checked)
+    prices = sale_prices(tipo, checked)
     lines = [
         dte.Detalle.model_validate(item.product.dte_line(item.quantity, prices=prices))
         for item in checked
     ]
     gross = prices is PriceBasis.GROSS
-    return int(dte.compute_totals(tipo_dte, lines, montos_brutos=gross).mnt_total)
+    return int(dte.compute_totals(tipo, lines, montos_brutos=gross).mnt_total)
 
 
 @_own_arithmetic
@@ -505,6 +525,7 @@ def sale_document(
     """
     from haulmer import dte
 
+    tipo_dte = _sale_type(tipo_dte)
     products = _sale_items(items)
     if tipo_dte == 39:
         prices = sale_prices(39, products)
@@ -516,19 +537,15 @@ def sale_document(
             medio_pago=medio_pago,
             montos_netos=prices is PriceBasis.NET,
         )
-    if tipo_dte == 33:
-        if receptor is None:
-            raise ValidationError("a factura needs its receptor: RUT, razón social, giro, address")
-        prices = sale_prices(33, products)
-        return dte.factura(
-            emisor=emisor,
-            receptor=receptor,
-            lines=sale_lines(products, prices=prices),
-            fecha=fecha,
-            montos_brutos=prices is PriceBasis.GROSS,
-        )
-    raise ValidationError(
-        f"a sale of catalogue products is a boleta (39) or factura (33), not {shown(tipo_dte)}"
+    if receptor is None:
+        raise ValidationError("a factura needs its receptor: RUT, razón social, giro, address")
+    prices = sale_prices(33, products)
+    return dte.factura(
+        emisor=emisor,
+        receptor=receptor,
+        lines=sale_lines(products, prices=prices),
+        fecha=fecha,
+        montos_brutos=prices is PriceBasis.GROSS,
     )
 
 

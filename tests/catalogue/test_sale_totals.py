@@ -151,3 +151,39 @@ def test_a_callers_decimal_precision_changes_no_price_line_nor_total(precision: 
         context.prec = precision
         assert (sale_total(39, items), sale_total(33, items), net.unit_price("gross")) == expected
         assert net.dte_line(7, prices="gross")["precio"] == Decimal("1368.63")
+
+
+@pytest.mark.parametrize("tipo", [41, 61, 34])
+def test_sale_total_refuses_a_type_sale_document_refuses_instead_of_answering_a_total(
+    tipo: int,
+) -> None:
+    from haulmer.errors import ValidationError
+
+    items = [(product(1), 1)]
+    with pytest.raises(ValidationError, match=rf"boleta \(39\) or factura \(33\), not {tipo}"):
+        sale_document(tipo, emisor=EMISOR, receptor=RECEPTOR, items=items)
+    with pytest.raises(ValidationError, match=rf"boleta \(39\) or factura \(33\), not {tipo}"):
+        sale_total(tipo, items)
+
+
+@pytest.mark.parametrize("tipo", ["33", " 33 "])
+def test_a_type_as_text_is_read_alike_by_sale_total_and_sale_document(tipo: str) -> None:
+    items = [(product(1), 2)]
+    document = sale_document(tipo, emisor=EMISOR, receptor=RECEPTOR, items=items)  # type: ignore[arg-type]
+    assert int(document.tipo_dte) == 33
+    assert sale_total(tipo, items) == document.totals.mnt_total == 2_380  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("tipo", [True, None, 39.0, 99])
+def test_what_is_no_dte_type_is_refused_by_each_sale_function(tipo: object) -> None:
+    from haulmer.catalogue import prices_for
+
+    items = [(product(1), 1)]
+    for call in (
+        lambda: sale_total(tipo, items),  # type: ignore[arg-type]
+        lambda: sale_prices(tipo, items),  # type: ignore[arg-type]
+        lambda: prices_for(tipo),  # type: ignore[arg-type]
+        lambda: sale_document(tipo, emisor=EMISOR, receptor=RECEPTOR, items=items),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(DocumentError, match="is not an electronic document type"):
+            call()
