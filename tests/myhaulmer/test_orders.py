@@ -154,3 +154,23 @@ def test_an_order_of_the_hour_chile_lives_twice_comes_before_an_earlier_one(
     assert second.created_at.utcoffset() != first.created_at.utcoffset()
     newest = owner.myhaulmer.list_orders(per_page=2).items
     assert [order.id for order in newest] == [second.id, first.id]
+
+
+@pytest.mark.parametrize("written", ["2026-W01-1", "20260101", "2026-12-1"])
+def test_the_fake_takes_an_order_date_filter_only_as_yyyy_mm_dd(
+    fake: FakeHaulmer, client: Haulmer, written: str
+) -> None:
+    import httpx
+
+    owner_with_password(fake, client)
+    token = client.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    with httpx.Client(transport=fake.transport, base_url="http://haulmer.fake") as http:
+        answer = http.get(
+            "/v1/my/orders",
+            params={"created_from": written},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["details"] == [
+        {"field": "created_from", "issue": "a date, YYYY-MM-DD"}
+    ]

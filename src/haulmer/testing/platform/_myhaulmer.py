@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -163,11 +164,18 @@ def _positive(
     return int(raw)
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""A date as the contract writes it: ``date.fromisoformat`` also reads ``20260101`` and the
+week date ``2026-W01-1`` (29 December 2025) from Python 3.11 on, which the contract is not."""
+
+
 def _date(query: dict[str, str], name: str, problems: list[tuple[str, str]]) -> date | None:
     raw = query.get(name)
     if raw is None:
         return None
     try:
+        if not _ISO_DATE.fullmatch(raw):
+            raise ValueError(raw)
         return date.fromisoformat(raw)
     except ValueError:
         problems.append((name, "a date, YYYY-MM-DD"))
