@@ -320,3 +320,16 @@ def test_a_support_reply_the_sdk_could_not_read_is_refused_and_the_ticket_stays_
     with pytest.raises(error, match="support_reply"):
         fake.platform_state.support_reply(ticket.id, text, agent=agent)  # type: ignore[arg-type]
     assert len(owner.myhaulmer.retrieve_ticket(ticket.id).messages) == 1
+
+
+def test_reopening_a_ticket_is_its_last_update_not_a_moment_before_it_was_closed(
+    fake: FakeHaulmer, owner: Haulmer
+) -> None:
+    ticket = owner.myhaulmer.open_ticket(subject="Hola", category="other", message="Uno")
+    fake.clock.advance(minutes=10)
+    closed = owner.myhaulmer.close_ticket(ticket.id)
+    assert closed.updated_at == closed.closed_at
+    fake.clock.advance(days=2)
+    reopened = owner.myhaulmer.reopen_ticket(ticket.id)
+    assert reopened.updated_at == fake.clock.now()
+    assert owner.myhaulmer.retrieve_ticket(ticket.id).updated_at == fake.clock.now()

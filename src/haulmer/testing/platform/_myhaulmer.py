@@ -101,13 +101,19 @@ class Ticket:
     messages: list[TicketMessage] = field(default_factory=list)
     closed_at: datetime | None = None
     acknowledge_due: datetime | None = None
+    status_changed_at: datetime | None = None
+    """When it was last closed or reopened (a reopening clears ``closed_at``)."""
 
     @property
     def updated_at(self) -> datetime:
         """The latest of its moments, by the instant (two times of one zone compare by their
         wall clocks, wrong in the hour Chile lives twice in April)."""
         return max(
-            [self.created_at, *(m.at for m in self.messages), self.closed_at or self.created_at],
+            [
+                self.created_at,
+                *(m.at for m in self.messages),
+                self.status_changed_at or self.created_at,
+            ],
             key=datetime.timestamp,
         )
 
@@ -369,7 +375,7 @@ class MyHaulmerSteps(AccountSteps):
             if ticket.status == "closed":
                 raise already_done(f"ticket N° {ticket.number} is already closed")
             ticket.status = "closed"
-            ticket.closed_at = self.now()
+            ticket.closed_at = ticket.status_changed_at = self.now()
             ticket.acknowledge_due = None
             return ticket
 
@@ -389,6 +395,7 @@ class MyHaulmerSteps(AccountSteps):
                 )
             ticket.status = "open"
             ticket.closed_at = None
+            ticket.status_changed_at = self.now()
             return ticket
 
     def support_reply(self, ticket_id: str, text: str, *, agent: str = "Soporte Haulmer") -> Ticket:
