@@ -246,6 +246,23 @@ def test_five_failed_logins_lock_the_address_for_fifteen_minutes_saying_how_to_g
     assert client.accounts.login(BUYER_EMAIL, PASSWORD).account.email == BUYER_EMAIL
 
 
+def test_a_login_lock_in_the_hour_chile_lives_twice_says_how_long_it_truly_lasts(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    # Locked at 23:50 (-03:00) on 4 April, the lock ends at 23:05 (-04:00), after the clocks go
+    # back: their wall clocks' difference had said "try again in 1 second".
+    buy_and_pay(fake, client)
+    client.accounts.create_password(_password_link(fake), password=PASSWORD, confirmation=PASSWORD)
+    fake.clock.set(datetime(2026, 4, 4, 23, 50))  # the first 23:50 of that night
+    for attempt in range(4):
+        with pytest.raises(AuthenticationError):
+            client.accounts.login(BUYER_EMAIL, f"Equivocada{attempt}")
+    with pytest.raises(RateLimitError) as caught:
+        client.accounts.login(BUYER_EMAIL, "Equivocada4")
+    assert caught.value.retry_after == 15 * 60
+    assert "try again in 900 seconds" in str(caught.value)
+
+
 def test_a_login_lock_tells_no_one_whether_the_address_has_an_account(
     fake: FakeHaulmer, client: Haulmer
 ) -> None:

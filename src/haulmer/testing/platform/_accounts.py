@@ -10,7 +10,7 @@ from typing import Any
 
 from haulmer._platform import EMAIL_ADDRESS, address_key
 from haulmer._shown import shown
-from haulmer.testing._clock import later, reached
+from haulmer.testing._clock import elapsed, later, reached
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._base import FailedLogins, Session, StateBase
 from haulmer.testing.platform._catalog import PLATFORMS
@@ -153,7 +153,7 @@ class AccountSteps(StateBase):
         if reached(now, record.locked_until):
             del self.failed_logins[address]
             return
-        seconds = max(1, math.ceil((record.locked_until - now).total_seconds()))
+        seconds = max(1, math.ceil(elapsed(now, record.locked_until).total_seconds()))
         raise PlatformError(
             429,
             "too_many_attempts",
