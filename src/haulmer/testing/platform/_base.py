@@ -47,9 +47,9 @@ class StateBase:
     """The first answer of each ``Idempotency-Key`` sent with a POST."""
     next_order_number: int
     reject_next_payment: bool
+    """Set True to make the fake bank reject the next payment submitted."""
     haulmer_folios: dict[int, int]
     """The last folio of each DTE type Haulmer issued for its own sales (boleta 39, factura 33)."""
-    """Set True to make the fake bank reject the next payment submitted."""
 
     def __init__(
         self,
