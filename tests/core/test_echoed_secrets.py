@@ -158,3 +158,61 @@ def test_a_raw_response_and_the_answers_it_keeps_show_no_body_or_header_values(
     assert "status_code=200 request_id='req_1'" in repr(raw.responses[0])
     assert ACCESS_TOKEN.encode() in raw.content  # the body stays there to read
     assert raw.headers["set-cookie"] == COOKIE
+
+
+_REFUSED_LOGIN = {"error": {"code": "invalid_credentials", "message": "Wrong e-mail or password"}}
+
+
+@pytest.mark.parametrize("password", ["credentials", "invalid", "message", "error"])
+def test_a_password_that_is_also_a_word_of_the_answer_leaves_its_code_and_message_whole(
+    client: Haulmer, mock: respx.MockRouter, password: str
+) -> None:
+    """Only the secret as a whole is hidden: a password inside a longer word of the answer (its
+    code) or equal to one of its field names is no echo, and hiding it there lost the code, the
+    message and the advice that goes with them."""
+    mock.post(f"{PLATFORM}/v1/accounts/login").respond(401, json=_REFUSED_LOGIN)
+    with pytest.raises(APIStatusError) as info:
+        client.with_options(max_retries=0).accounts.login("ana@example.com", password)
+    assert info.value.code == "invalid_credentials"
+    assert "Wrong e-mail or password" in str(info.value)
+    assert "forgot_password" in str(info.value)
+    assert info.value.body == _REFUSED_LOGIN
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        "rejected:\n{secret}",
+        "rejected:\t{secret}.",
+        "«{secret}»",
+        "{secret}",
+        "password={secret}&x=1",
+        "Clave ñ{secret}",
+    ],
+)
+def test_a_password_echoed_beside_escapes_or_punctuation_is_still_hidden(
+    client: Haulmer, mock: respx.MockRouter, echo: str
+) -> None:
+    password = "credentials"
+    for ascii_only in (True, False):
+        body = {"error": {"code": "invalid_credentials", "message": echo.format(secret=password)}}
+        content = json.dumps(body, ensure_ascii=ascii_only).encode()
+        mock.post(f"{PLATFORM}/v1/accounts/login").respond(
+            401, content=content, headers={"content-type": "application/json"}
+        )
+        with pytest.raises(APIStatusError) as info:
+            client.with_options(max_retries=0).accounts.login("ana@example.com", password)
+        shown = _everything_shown(info.value).replace("invalid_credentials", "")
+        assert password not in shown
+        assert info.value.code == "invalid_credentials"
+
+
+def test_a_plain_text_answer_hides_the_secret_as_a_whole_only(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(f"{PLATFORM}/v1/accounts/login").respond(
+        401, text="invalid_credentials: the password credentials is wrong"
+    )
+    with pytest.raises(APIStatusError) as info:
+        client.with_options(max_retries=0).accounts.login("ana@example.com", "credentials")
+    assert "invalid_credentials: the password [redacted] is wrong" in str(info.value)

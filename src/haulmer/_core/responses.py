@@ -293,21 +293,90 @@ def hide_echoed_secrets(content: bytes, secrets: Sequence[str]) -> bytes:
     """``content`` with each of ``secrets`` replaced by a marker, as text and as JSON writes it
     (also with "/" escaped, as PHP does): an error answer that echoes the request (its API key,
     a password, a .pfx in base64) must not carry it into the error's message, body and
-    response."""
+    response.
+
+    Only a secret standing whole is an echo: one inside a longer word (a password
+    "credentials" in the code ``invalid_credentials``) is left, and so is a JSON field name
+    that a secret of letters only spells (a password "message"), or the answer's code, message
+    and advice would be lost. A JSON answer is read and written again with its values hidden.
+    """
+    found = []
     for secret in secrets:
-        ascii_json = json.dumps(secret)[1:-1]
-        utf8_json = json.dumps(secret, ensure_ascii=False)[1:-1]
-        for form in {
-            secret,
-            ascii_json,
-            utf8_json,
-            ascii_json.replace("/", "\\/"),
-            utf8_json.replace("/", "\\/"),
-        }:
-            encoded = form.encode("utf-8", "surrogatepass")
-            if encoded in content:
-                content = content.replace(encoded, _HIDDEN)
-    return content
+        forms = _echo_forms(secret)
+        if any(form in content for form in forms):
+            found.append((secret, forms))
+    if not found:
+        return content
+    try:
+        data = json.loads(content)
+    except (ValueError, RecursionError):  # text, HTML, broken or too deep JSON: in its bytes
+        for _, forms in found:
+            for form in forms:
+                content = _whole(form).sub(_HIDDEN, content)
+        return content
+    hidden = _hidden_in_json(data, found)
+    return json.dumps(hidden, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def _echo_forms(secret: str) -> list[bytes]:
+    """The bytes ``secret`` may be echoed as: itself and as JSON writes it, longest first."""
+    ascii_json = json.dumps(secret)[1:-1]
+    utf8_json = json.dumps(secret, ensure_ascii=False)[1:-1]
+    texts = {
+        secret,
+        ascii_json,
+        utf8_json,
+        ascii_json.replace("/", "\\/"),
+        utf8_json.replace("/", "\\/"),
+    }
+    return sorted((text.encode("utf-8", "surrogatepass") for text in texts), key=len, reverse=True)
+
+
+_WORD_BYTE: Final = re.compile(rb"[A-Za-z0-9_]")
+
+
+@functools.lru_cache(maxsize=64)
+def _whole(form: bytes) -> re.Pattern[bytes]:
+    """``form`` where no letter, digit or "_" goes on from either end (a JSON escape such as
+    ``\\n`` before it ends a word too)."""
+    before = (
+        rb"(?:(?<![A-Za-z0-9_])|(?<=\\[nrtbf])|(?<=\\u[0-9A-Fa-f]{4}))"
+        if _WORD_BYTE.match(form[:1])
+        else b""
+    )
+    after = rb"(?![A-Za-z0-9_])" if _WORD_BYTE.match(form[-1:]) else b""
+    return re.compile(before + re.escape(form) + after)
+
+
+def _hidden_in_json(value: Any, found: Sequence[tuple[str, list[bytes]]]) -> Any:
+    """``value`` (decoded JSON) with the secrets hidden in its texts, and in its field names
+    unless the secret is letters only (and so may be a field's name)."""
+    if isinstance(value, str):
+        return _hidden_in_text(value, found)
+    if isinstance(value, list):
+        return [_hidden_in_json(item, found) for item in value]
+    if isinstance(value, dict):
+        return {
+            _hidden_in_text(key, found, names=True): _hidden_in_json(item, found)
+            for key, item in value.items()
+        }
+    return value
+
+
+_NAME_LIKE: Final = re.compile(r"[A-Za-z_]+")
+
+
+def _hidden_in_text(
+    text: str, found: Sequence[tuple[str, list[bytes]]], *, names: bool = False
+) -> str:
+    encoded = text.encode("utf-8", "surrogatepass")
+    for secret, forms in found:
+        if names and _NAME_LIKE.fullmatch(secret):
+            continue
+        for form in forms:
+            if form in encoded:
+                encoded = _whole(form).sub(_HIDDEN, encoded)
+    return encoded.decode("utf-8", "surrogatepass")
 
 
 _HIDDEN = b"[redacted]"
