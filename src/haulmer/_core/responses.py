@@ -300,7 +300,7 @@ def hide_echoed_secrets(content: bytes, secrets: Sequence[str]) -> bytes:
     that a secret of letters only spells (a password "message"), or the answer's code, message
     and advice would be lost. A JSON answer is read and written again with its values hidden.
     """
-    found = []
+    found: list[tuple[str, list[bytes]]] = []
     for secret in secrets:
         forms = _echo_forms(secret)
         if any(form in content for form in forms):
