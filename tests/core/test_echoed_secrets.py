@@ -216,3 +216,28 @@ def test_a_plain_text_answer_hides_the_secret_as_a_whole_only(
     with pytest.raises(APIStatusError) as info:
         client.with_options(max_retries=0).accounts.login("ana@example.com", "credentials")
     assert "invalid_credentials: the password [redacted] is wrong" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("charset", "declared"),
+    [
+        ("iso-8859-1", None),
+        ("iso-8859-1", "text/plain; charset=iso-8859-1"),
+        ("utf-16", "text/plain; charset=utf-16"),
+        ("cp1252", "text/plain; charset=windows-1252"),
+    ],
+)
+def test_an_answer_in_another_charset_echoing_a_password_shows_a_marker_instead(
+    client: Haulmer, mock: respx.MockRouter, charset: str, declared: str | None
+) -> None:
+    """An answer in ISO-8859-1 (which the SDK reads when it is no UTF-8) or in its declared
+    charset writes a password's ñ otherwise than UTF-8 does."""
+    password = "Contraseña-ñandú-2026"
+    headers = {"content-type": declared} if declared else {}
+    mock.post(f"{PLATFORM}/v1/accounts/login").respond(
+        400, content=f"rejected: {password}".encode(charset), headers=headers
+    )
+    with pytest.raises(APIStatusError) as info:
+        client.with_options(max_retries=0).accounts.login("ana@example.com", password)
+    assert password not in _everything_shown(info.value)
+    assert "rejected: [redacted]" in str(info.value)

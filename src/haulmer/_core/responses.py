@@ -289,37 +289,64 @@ def error_from_response(
     return cls(decoded.message, **kwargs)
 
 
-def hide_echoed_secrets(content: bytes, secrets: Sequence[str]) -> bytes:
+def hide_echoed_secrets(
+    content: bytes, secrets: Sequence[str], content_type: str | None = None
+) -> bytes:
     """``content`` with each of ``secrets`` replaced by a marker, as text and as JSON writes it
-    (also with "/" escaped, as PHP does): an error answer that echoes the request (its API key,
-    a password, a .pfx in base64) must not carry it into the error's message, body and
-    response.
+    (also with "/" escaped, as PHP does), in UTF-8, in ISO-8859-1 and in the charset
+    ``content_type`` declares (as ``decode_text`` reads it): an error answer that echoes the
+    request (its API key, a password, a .pfx in base64) must not carry it into the error's
+    message, body and response.
 
     Only a secret standing whole is an echo: one inside a longer word (a password
     "credentials" in the code ``invalid_credentials``) is left, and so is a JSON field name
     that a secret of letters only spells (a password "message"), or the answer's code, message
-    and advice would be lost. A JSON answer is read and written again with its values hidden.
+    and advice would be lost. A UTF-8 JSON answer is read and written again with its values
+    hidden.
     """
     found: list[tuple[str, list[bytes]]] = []
+    elsewise: dict[bytes, bytes] = {}  # a form in another charset: the marker in that charset
+    charsets = _charsets(content_type)
     for secret in secrets:
-        forms = _echo_forms(secret)
-        if any(form in content for form in forms):
-            found.append((secret, forms))
-    if not found:
+        utf8 = _echo_forms(secret, "utf-8")
+        if any(form in content for form in utf8):
+            found.append((secret, utf8))
+        for charset in charsets:
+            for form in _echo_forms(secret, charset):
+                if form not in utf8 and form in content:
+                    elsewise[form] = _encoded(_HIDDEN.decode(), charset)
+    if not found and not elsewise:
         return content
-    try:
-        data = json.loads(content)
-    except (ValueError, RecursionError):  # text, HTML, broken or too deep JSON: in its bytes
-        for _, forms in found:
-            for form in forms:
-                content = _whole(form).sub(_HIDDEN, content)
+    data = _utf8_json(content) if not elsewise else _NOT_JSON
+    if data is _NOT_JSON:  # text, HTML, another charset, broken or too deep JSON: its bytes
+        markers = {form: _HIDDEN for _, forms in found for form in forms} | elsewise
+        for form in sorted(markers, key=len, reverse=True):
+            content = _whole(form).sub(markers[form], content)
         return content
     hidden = _hidden_in_json(data, found)
     return json.dumps(hidden, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
-def _echo_forms(secret: str) -> list[bytes]:
-    """The bytes ``secret`` may be echoed as: itself and as JSON writes it, longest first."""
+def _charsets(content_type: str | None) -> list[str]:
+    """The charsets other than UTF-8 an answer's text may be read in (see ``decode_text``)."""
+    charsets = ["iso-8859-1"]
+    match = _CHARSET.search(content_type or "")
+    if match and match.group(1).lower() not in {"utf-8", "utf8", "iso-8859-1", "latin-1"}:
+        charsets.append(match.group(1))
+    return charsets
+
+
+def _utf8_json(content: bytes) -> Any:
+    """``content`` decoded as UTF-8 JSON, or ``_NOT_JSON``."""
+    try:
+        return json.loads(content.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        return _NOT_JSON
+
+
+def _echo_forms(secret: str, charset: str) -> list[bytes]:
+    """The bytes ``secret`` may be echoed as in ``charset``: itself and as JSON writes it
+    (longest first); none if the charset is unknown or cannot write it."""
     ascii_json = json.dumps(secret)[1:-1]
     utf8_json = json.dumps(secret, ensure_ascii=False)[1:-1]
     texts = {
@@ -329,7 +356,21 @@ def _echo_forms(secret: str) -> list[bytes]:
         ascii_json.replace("/", "\\/"),
         utf8_json.replace("/", "\\/"),
     }
-    return sorted((text.encode("utf-8", "surrogatepass") for text in texts), key=len, reverse=True)
+    forms = set()
+    for text in texts:
+        try:
+            forms.add(_encoded(text, charset))
+        except (LookupError, UnicodeError):
+            continue
+    return sorted(forms, key=len, reverse=True)
+
+
+def _encoded(text: str, charset: str) -> bytes:
+    """``text`` in ``charset`` without a byte order mark (UTF-16's, UTF-32's): as it stands
+    inside an answer."""
+    encoded = text.encode(charset, "surrogatepass" if charset == "utf-8" else "strict")
+    mark = "".encode(charset)
+    return encoded.removeprefix(mark) if mark else encoded
 
 
 _WORD_BYTE: Final = re.compile(rb"[A-Za-z0-9_]")

@@ -647,7 +647,9 @@ def read_answer(
         from haulmer._core.prepare import sent_secrets
         from haulmer._core.responses import hide_echoed_secrets
 
-        content = hide_echoed_secrets(content, sent_secrets(prepared))
+        content = hide_echoed_secrets(
+            content, sent_secrets(prepared), response.headers.get("content-type")
+        )
     raw = RawResponse(
         status_code=response.status_code,
         headers=dict(response.headers.items()),  # httpx gives the names lowercase
