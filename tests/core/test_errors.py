@@ -459,6 +459,38 @@ def test_a_response_that_fails_validation_never_shows_its_values(
     assert info.value.__cause__ is None
 
 
+def test_a_response_that_fails_validation_keeps_its_body_with_secret_named_values_masked(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    """The body kept to narrow holds no access token, password or key (an error tracker that
+    records an exception's attributes, a pickle of the error), but keeps the rest, a
+    document's token among it."""
+    import pickle
+
+    secret = "eyJSECRET-access-token-0123456789"
+    answer = {
+        "access_token": secret,
+        "session": {"refresh_token": secret, "apikey": secret, "expires_in": 3600},
+        "Password": secret,
+        "token": "document-token-abc",
+        "TOKEN": "document-token-abc",
+        "razon_social": 7,
+    }
+    mock.get(URL).respond(200, json=answer)
+    with pytest.raises(APIResponseValidationError) as info:
+        send(client, get_org())
+    shown = repr(vars(info.value)) + repr(vars(pickle.loads(pickle.dumps(info.value))))
+    assert "eyJSECRET" not in shown
+    assert info.value.body == {
+        "access_token": "[redacted]",
+        "session": {"refresh_token": "[redacted]", "apikey": "[redacted]", "expires_in": 3600},
+        "Password": "[redacted]",
+        "token": "document-token-abc",
+        "TOKEN": "document-token-abc",
+        "razon_social": 7,
+    }
+
+
 @pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8"])
 def test_a_utf8_byte_order_mark_before_json_is_skipped(
     client: Haulmer, mock: respx.MockRouter, content_type: str

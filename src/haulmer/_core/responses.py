@@ -459,8 +459,46 @@ def _invalid(raw: RawResponse, why: str, body: object = None) -> APIResponseVali
         f"{raw.method} {raw.url.split('?')[0]} answered HTTP {raw.status_code} with {why}",
         status_code=raw.status_code,
         request_id=raw.request_id,
-        body=body,
+        body=_secrets_masked(body),
     )
+
+
+_SECRET_NAME_WORDS: Final = (
+    "password",
+    "passwd",
+    "secret",
+    "apikey",
+    "api_key",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "session_token",
+    "pfx",
+    "private_key",
+    "authorization",
+    "cookie",
+)
+"""Words in a field's name that say its value is a secret. A bare ``token`` is not one: it
+names an OpenFactura document, which the caller of an emission whose answer did not fit needs."""
+
+
+def _secrets_masked(value: Any, *, secret: bool = False) -> Any:
+    """``value`` (decoded JSON) with each text under a secret-named field, at any depth, shown
+    as ``[redacted]``: the body an error keeps (its attribute, its pickle, what an error tracker
+    records) never carries a login's access token or a password an answer echoes."""
+    if isinstance(value, str):
+        return _HIDDEN.decode() if secret else value
+    if isinstance(value, dict):
+        return {
+            key: _secrets_masked(
+                item,
+                secret=secret or any(w in str(key).lower() for w in _SECRET_NAME_WORDS),
+            )
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_secrets_masked(item, secret=secret) for item in value]
+    return value
 
 
 def answer_problems(exc: pydantic.ValidationError, name: str) -> str:
