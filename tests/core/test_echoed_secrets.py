@@ -14,7 +14,7 @@ import pytest
 import respx
 
 from haulmer import AsyncHaulmer, Haulmer
-from haulmer.errors import APIStatusError
+from haulmer.errors import APIResponseValidationError, APIStatusError
 
 from .conftest import API_KEY, PLATFORM, SANDBOX
 
@@ -241,3 +241,22 @@ def test_an_answer_in_another_charset_echoing_a_password_shows_a_marker_instead(
         client.with_options(max_retries=0).accounts.login("ana@example.com", password)
     assert password not in _everything_shown(info.value)
     assert "rejected: [redacted]" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        f"https://collect.test/{API_KEY}/next",
+        f"https://collect.test/next#{API_KEY}",
+        f"/login?return=/v2/dte&key2={API_KEY}",
+    ],
+)
+def test_a_redirect_whose_location_carries_the_api_key_names_it_without_the_key(
+    client: Haulmer, mock: respx.MockRouter, location: str
+) -> None:
+    mock.get(f"{SANDBOX}/v2/dte/document/tok/status").respond(302, headers={"location": location})
+    with pytest.raises(APIResponseValidationError) as info:
+        client.with_options(max_retries=0).openfactura.documents.status("tok")
+    assert "HTTP 302, a redirect to" in str(info.value)
+    assert API_KEY not in str(info.value) + repr(vars(info.value))
+    assert "[redacted]" in str(info.value)

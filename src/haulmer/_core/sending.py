@@ -668,7 +668,9 @@ def read_answer(
             elapsed * 1000,
         )
     if 300 <= raw.status_code < 400:
-        raise _redirected(raw)
+        from haulmer._core.prepare import sent_secrets
+
+        raise _redirected(raw, sent_secrets(prepared))
     if raw.status_code >= 400:
         from haulmer._core.responses import error_from_response
 
@@ -682,10 +684,14 @@ def read_answer(
     return raw
 
 
-def _redirected(raw: RawResponse) -> APIResponseValidationError:
+def _redirected(raw: RawResponse, secrets: list[str]) -> APIResponseValidationError:
     """The error for a 3xx: never followed (the ``apikey`` header would go along to wherever it
-    points), and never an answer (a list would read as empty, a body as the value)."""
+    points), and never an answer (a list would read as empty, a body as the value). The
+    location is named without the request's ``secrets``, wherever in it they stand."""
     location = raw.headers.get("location")  # one httpx could not parse never gets here
+    for secret in secrets:
+        if location and secret in location:
+            location = location.replace(secret, "[redacted]")
     where = f" to {shown(redact_url(location))}" if location else ""
     return APIResponseValidationError(
         f"{raw.method} {raw.url.split('?')[0]} answered HTTP {raw.status_code}, a redirect"
