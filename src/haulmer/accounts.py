@@ -229,9 +229,12 @@ def login_request(
             f"login()'s email is not an e-mail address ({_what_was_given(email)}, not shown: it "
             "may be the password): log in with login(email, password), in that order"
         )
-    _refuse_a_secret_holder(password)
-    if not isinstance(password, str) or not password:
+    if password is None or password == "":
         raise ValidationError("the password is required to log in")
+    if not isinstance(password, str):
+        raise ValidationError(
+            f"login()'s password must be text (str), {_not_text(password)}; the value is not shown"
+        )
     chosen = as_enum(Platform, platform, "platform")
     body: Mapping[str, Any] = {
         "email": email.strip(),
@@ -251,6 +254,16 @@ def _refuse_a_secret_holder(password: object) -> None:
             f"the password is a {type(password).__name__}: pass its text, "
             "password.get_secret_value()"
         )
+
+
+def _not_text(value: object) -> str:
+    """The type of a secret given as something other than text, and how to make it text."""
+    kind = type(value).__name__
+    if callable(getattr(value, "get_secret_value", None)):  # pydantic's SecretStr, and its kin
+        return f"got {kind}: pass password.get_secret_value()"
+    if isinstance(value, bytes | bytearray):
+        return f"got {kind}: decode it (password.decode())"
+    return f"got {kind}"
 
 
 def _what_was_given(value: object) -> str:

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 from hypothesis import given
+from pydantic import SecretStr
 from hypothesis import strategies as st
 
 from haulmer import Haulmer
@@ -492,6 +493,34 @@ def test_a_login_with_the_password_where_the_e_mail_goes_does_not_quote_it(
         assert password not in str(caught.value)
         assert password not in repr(caught.value.args)
         assert "login(email, password)" in str(caught.value)
+    assert fake.requests.total == 0
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        (SecretStr("Panaderia2026@"), "got SecretStr: pass password.get_secret_value()"),
+        (b"Panaderia2026@", "got bytes: decode it (password.decode())"),
+        (2026, "got int"),
+    ],
+)
+def test_a_login_password_that_is_no_text_is_named_by_its_type_not_called_missing(
+    fake: FakeHaulmer, client: Haulmer, given: object, says: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        client.accounts.login("ana@example.com", given)  # type: ignore[arg-type]
+    assert "login()'s password must be text (str), " + says in str(caught.value)
+    assert "required" not in str(caught.value)
+    assert "Panaderia2026" not in str(caught.value) + repr(caught.value.args)
+    assert fake.requests.total == 0
+
+
+def test_a_login_without_a_password_says_it_is_required(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    for missing in ("", None):
+        with pytest.raises(ValidationError, match="the password is required to log in"):
+            client.accounts.login("ana@example.com", missing)  # type: ignore[arg-type]
     assert fake.requests.total == 0
 
 
