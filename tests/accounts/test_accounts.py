@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 
 import pytest
 from hypothesis import given
-from pydantic import SecretStr
 from hypothesis import strategies as st
+from pydantic import SecretStr
 
 from haulmer import Haulmer
 from haulmer.accounts import Platform, token_from_link
@@ -515,9 +515,7 @@ def test_a_login_password_that_is_no_text_is_named_by_its_type_not_called_missin
     assert fake.requests.total == 0
 
 
-def test_a_login_without_a_password_says_it_is_required(
-    fake: FakeHaulmer, client: Haulmer
-) -> None:
+def test_a_login_without_a_password_says_it_is_required(fake: FakeHaulmer, client: Haulmer) -> None:
     for missing in ("", None):
         with pytest.raises(ValidationError, match="the password is required to log in"):
             client.accounts.login("ana@example.com", missing)  # type: ignore[arg-type]
