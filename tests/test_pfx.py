@@ -758,6 +758,9 @@ def test_pfx_contents_passed_as_a_path_are_never_echoed(wrapped: bool) -> None:
     assert "pass its bytes" in message
     assert text[:40] not in message
     assert len(message) < 300
+    # Nor does the OSError that names it (its filename) stay behind as the error's context.
+    assert caught.value.__cause__ is None
+    assert caught.value.__context__ is None
 
 
 def test_a_path_with_a_nul_byte_is_unreadable() -> None:

@@ -299,19 +299,23 @@ def _read(data_or_path: bytes | str | os.PathLike[str]) -> bytes:
     path = os.fspath(data_or_path)
     shown = quoted_path(path)
     hint = _BASE64_HINT if shown == UNSHOWN_PATH else ""
+    # The error is raised after the except block: the OSError (whose filename is the "path",
+    # perhaps a .pfx in base64) would otherwise stay on as its __context__.
+    failure: CertificateError
     try:
         return read_limited(path, MAX_PFX_BYTES)
     except FileNotFoundError:
-        raise _fail(
+        failure = _fail(
             CertificateErrorReason.FILE_NOT_FOUND,
             f"no file at {shown}; give the path of your .pfx or .p12 signature file{hint}",
-        ) from None
+        )
     except (OSError, ValueError) as exc:
         why = getattr(exc, "strerror", None) or type(exc).__name__
-        raise _fail(
+        failure = _fail(
             CertificateErrorReason.FILE_UNREADABLE,
             f"cannot read {shown} ({why}); check that it is a file you may read{hint}",
-        ) from None
+        )
+    raise failure
 
 
 UNSHOWN_PATH = "the given path"

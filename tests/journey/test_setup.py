@@ -539,6 +539,9 @@ def test_a_signature_given_as_text_where_its_path_goes_is_not_quoted_back(
     assert text[40:64] not in repr(caught.value.args)
     assert "pass its bytes" in message
     assert not fake.requests.for_route("openfactura.setup.upload_certificate")
+    # The OSError or ValueError naming the "path" does not stay behind as the error's context.
+    assert caught.value.__cause__ is None
+    assert caught.value.__context__ is None
 
 
 def test_with_a_point_of_sale_boleta_and_factura_cannot_be_deselected(

@@ -297,26 +297,30 @@ def _read_pfx(pfx: PfxInput) -> bytes:
             f"upload_certificate takes the .pfx's bytes or its path, got "
             f"{type(pfx).__name__}{opened}"
         )
+    # The error is raised after the except block: the OSError or ValueError, which names the
+    # "path" (perhaps the .pfx in base64), would otherwise stay on as its __context__.
+    failure: CertificateError
     try:
         return read_limited(pfx, MAX_PFX_BYTES)
     except FileNotFoundError:
         where, hint = _path_in_message(pfx)
-        raise CertificateError(
+        failure = CertificateError(
             f"no signature file at {where}{hint}", CertificateErrorReason.FILE_NOT_FOUND
-        ) from None
+        )
     except OSError as error:
         _, hint = _path_in_message(pfx)
-        raise CertificateError(
+        failure = CertificateError(
             f"the signature file cannot be read ({error.strerror}){hint}",
             CertificateErrorReason.FILE_UNREADABLE,
-        ) from None
+        )
     except ValueError:  # a NUL byte or a lone surrogate in the path: no file has that name
         where, hint = _path_in_message(pfx)
         named = shown(os.fspath(pfx)) if not hint else where
-        raise CertificateError(
+        failure = CertificateError(
             f"no signature file can have the name {named}{hint}",
             CertificateErrorReason.FILE_NOT_FOUND,
-        ) from None
+        )
+    raise failure
 
 
 def _path_in_message(pfx: str | os.PathLike[str]) -> tuple[str, str]:
