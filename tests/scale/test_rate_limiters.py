@@ -275,6 +275,25 @@ def test_a_store_url_that_cannot_be_read_is_a_configuration_error_without_the_pa
         assert "s3cret" not in str(caught.value)
 
 
+@pytest.mark.parametrize("mark", ["/", "?", "#"])
+@pytest.mark.parametrize("user", ["", "app"])
+def test_a_redis_password_holding_a_slash_question_mark_or_hash_shows_no_piece_of_it(
+    mark: str, user: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unencoded, the mark ends the host part there: the password's first piece reads as a
+    port and the rest as a path, query or fragment. Neither piece is shown; the error says to
+    percent-encode the mark."""
+    for head in ("pw", "12"):  # a first piece that is no port, and one that is
+        url = f"redis://{user}:{head}{mark}s3cret-rest@127.0.0.1:6379/0"
+        for make in (lambda: rate_limiter_from_url(url), lambda: RedisRateLimiter(url)):
+            with pytest.raises(ConfigurationError) as caught:
+                make()
+            message = str(caught.value)
+            assert "s3cret" not in message
+            assert f"'{head}'" not in message and f":{head}" not in message
+            assert "percent-encode" in message
+
+
 def test_redis_time_stepped_back_delays_no_send_longer_than_a_window(fresh_redis: str) -> None:
     # Redis's clock stepped back five minutes (an NTP correction, a failover to a replica whose
     # clock is behind): the sends recorded before seemed five minutes in the future, and every

@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit, urlunsplit
 
 from haulmer._core.log import redact_url
 from haulmer._core.loop_end import LoopEnd
@@ -138,7 +138,7 @@ def redact_store_url(url: str) -> str:
     port that is no number, user info not after ``//``) only by its scheme."""
     try:
         parts = urlsplit(url)
-        if "@" in url and "@" not in parts.netloc and "@" not in parts.query:
+        if _user_info_cut(url, parts):
             raise ValueError("user info outside the host part")
         if parts.password is not None:
             user = parts.username or ""
@@ -154,19 +154,44 @@ def redact_store_url(url: str) -> str:
     return urlunsplit(parts)
 
 
+def _user_info_cut(url: str, parts: SplitResult) -> bool:
+    """Whether an ``@`` of ``url`` is outside its host part: user info not after ``//``, or a
+    password holding ``/``, ``?`` or ``#``, which end the host part before its ``@``. A query
+    value may hold an ``@`` (``?client_name=a@b``)."""
+    if "@" not in url or "@" in parts.netloc:
+        return False
+    if "@" in parts.path or "@" in parts.fragment:
+        return True
+    return any(
+        "@" in piece and "=" not in piece.partition("@")[0] for piece in parts.query.split("&")
+    )
+
+
 def _check_store_url(url: str) -> str:
     """``url``'s scheme, once the URL is known to be readable (host and port): redis-py would
     raise ValueError on it at the first send, and urlsplit at once."""
+    why: str | None = None
     try:
         parts = urlsplit(url)
-        _ = parts.port
-        if "@" in url and "@" not in parts.netloc and "@" not in parts.query:
-            raise ValueError("the user and password must follow '//', before the host")
+        if "//" in url and _user_info_cut(url, parts):
+            why = (
+                "its password seems to hold '/', '?' or '#', which end the host part there: "
+                "percent-encode them in the password (%2F, %3F, %23)"
+            )
+        else:
+            _ = parts.port
+            if _user_info_cut(url, parts):
+                why = "the user and password must follow '//', before the host"
     except ValueError as exc:
+        # urlsplit's words may quote a piece of the host part, which may be a piece of the
+        # password: none when the URL holds user info.
+        why = "its host or port cannot be read" if "@" in url else str(exc)
+    if why is not None:
         raise _configuration(
-            f"The rate limiter URL {shown(redact_store_url(url))} cannot be read ({exc}): write "
-            "it as redis://[user:password@]host:6379/0 (an IPv6 host in [brackets])"
-        ) from None
+            f"The rate limiter URL {shown(redact_store_url(url))} cannot be read ({why}): write "
+            "it as redis://[user:password@]host:6379/0 (an IPv6 host in [brackets]; "
+            "percent-encode '/', '?', '#' and '@' in the password)"
+        )
     _check_database(url, parts.scheme, parts.path, parts.query)
     return parts.scheme
 
