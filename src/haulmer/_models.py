@@ -86,6 +86,9 @@ def encode_json(data: Any, *, sort_keys: bool = False) -> bytes:
             marked += 1
         return written
 
+    # Each refusal is raised after its except block: the encoder's error, which may hold the
+    # whole body (a UnicodeEncodeError's object), passwords and all, is not its context.
+    refused: ValidationError | None = None
     try:
         text = json.dumps(
             data,
@@ -96,25 +99,34 @@ def encode_json(data: Any, *, sort_keys: bool = False) -> bytes:
             sort_keys=sort_keys,
         )
     except ValueError as exc:  # an int of thousands of digits, a circular reference, NaN
-        for path, value in non_finite_numbers(data):
-            where = f"its field {cut(path, 200)}" if path else "it"
-            raise ValidationError(
-                f"the request cannot be written as JSON: {where} holds {value}, and {value} is "
-                "not a JSON number (JSON has no NaN or Infinity); give the field a finite "
-                "number, or leave it out"
-            ) from None
-        raise ValidationError(f"the request cannot be written as JSON: {exc}") from None
+        refused = _unwritable(data, exc)
+    if refused is not None:
+        raise refused
     if marked:
         text = _numbers_unmarked(text, marked)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:  # a lone surrogate: what decoding with the wrong codec left
         character = text[exc.start]
-        raise ValidationError(
+        refused = ValidationError(
             f"the request holds text with a lone surrogate (U+{ord(character):04X}), which no "
             "text encoding can carry: the text was decoded with the wrong encoding; decode the "
             "bytes with their real one"
-        ) from None
+        )
+    raise refused
+
+
+def _unwritable(data: Any, exc: ValueError) -> ValidationError:
+    """The refusal of a request ``json.dumps`` could not write (``exc``): NaN or Infinity in a
+    field, named by its path, or what the encoder said."""
+    for path, value in non_finite_numbers(data):
+        where = f"its field {cut(path, 200)}" if path else "it"
+        return ValidationError(
+            f"the request cannot be written as JSON: {where} holds {value}, and {value} is "
+            "not a JSON number (JSON has no NaN or Infinity); give the field a finite "
+            "number, or leave it out"
+        )
+    return ValidationError(f"the request cannot be written as JSON: {exc}")
 
 
 def _numbers_unmarked(text: str, marked: int) -> str:

@@ -515,6 +515,19 @@ def test_a_login_password_that_is_no_text_is_named_by_its_type_not_called_missin
     assert fake.requests.total == 0
 
 
+def test_a_login_password_with_a_lone_surrogate_is_refused_with_no_trace_of_it(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    """The encoder's UnicodeEncodeError holds the whole body, the password in it: it is not the
+    refusal's context."""
+    with pytest.raises(ValidationError, match="lone surrogate") as caught:
+        client.accounts.login("ana@example.com", "Panaderia\udc80-2026")
+    assert caught.value.__cause__ is None
+    assert caught.value.__context__ is None
+    assert "Panaderia" not in str(caught.value) + repr(caught.value.args)
+    assert fake.requests.total == 0
+
+
 def test_a_login_without_a_password_says_it_is_required(fake: FakeHaulmer, client: Haulmer) -> None:
     for missing in ("", None):
         with pytest.raises(ValidationError, match="the password is required to log in"):
