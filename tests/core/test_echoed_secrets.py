@@ -260,3 +260,35 @@ def test_a_redirect_whose_location_carries_the_api_key_names_it_without_the_key(
     assert "HTTP 302, a redirect to" in str(info.value)
     assert API_KEY not in str(info.value) + repr(vars(info.value))
     assert "[redacted]" in str(info.value)
+
+
+@pytest.mark.parametrize("face", ["sync", "async"])
+async def test_a_success_answer_echoing_the_request_keeps_no_secret_in_the_error_it_makes(
+    client: Haulmer, aclient: AsyncHaulmer, mock: respx.MockRouter, face: str
+) -> None:
+    """A base URL pointed at an echo service (httpbin's shape) answers 200 with the request:
+    the body the error keeps shows neither the password nor the API key, under any name."""
+    sent = json.dumps({"email": "ana@example.com", "password": PASSWORD})
+    login_echo = {"data": sent, "json": json.loads(sent), "args": {}}
+    status_echo = {"headers": {"Apikey": API_KEY, "X-Sent": f"k={API_KEY}"}, "args": {}}
+    mock.post(f"{PLATFORM}/v1/accounts/login").respond(200, json=login_echo)
+    mock.get(f"{SANDBOX}/v2/dte/document/tok/status").respond(200, json=status_echo)
+    with pytest.raises(APIResponseValidationError) as login:
+        if face == "sync":
+            client.with_options(max_retries=0).accounts.login("ana@example.com", PASSWORD)
+        else:
+            await aclient.with_options(max_retries=0).accounts.login("ana@example.com", PASSWORD)
+    with pytest.raises(APIResponseValidationError) as status:
+        if face == "sync":
+            client.openfactura.documents.status("tok")
+        else:
+            await aclient.openfactura.documents.status("tok")
+    for caught in (login, status):
+        shown = repr(vars(caught.value)) + repr(vars(pickle.loads(pickle.dumps(caught.value))))
+        assert PASSWORD not in shown
+        assert API_KEY not in shown
+    assert isinstance(login.value.body, dict)
+    assert login.value.body["json"]["email"] == "ana@example.com"
+    assert "[redacted]" in login.value.body["data"]
+    assert isinstance(status.value.body, dict)
+    assert status.value.body["headers"]["X-Sent"] == "k=[redacted]"

@@ -56,6 +56,7 @@ __all__ = [
     "decode_page",
     "decode_text",
     "error_from_response",
+    "hide_echoed_in_body",
     "hide_echoed_secrets",
     "parse_response",
     "request_id_from",
@@ -325,6 +326,16 @@ def hide_echoed_secrets(
         return content
     hidden = _hidden_in_json(data, found)
     return json.dumps(hidden, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def hide_echoed_in_body(error: APIResponseValidationError, secrets: Sequence[str]) -> None:
+    """Hide in the body ``error`` keeps (decoded JSON) each of ``secrets`` its answer echoed, as
+    ``hide_echoed_secrets`` hides them in an error answer: a 2xx answer that did not fit (an
+    echo service at the base URL) may repeat the request, its password and API key."""
+    if error.body is None or not secrets:
+        return
+    found = [(secret, _echo_forms(secret, "utf-8")) for secret in secrets]
+    error.body = _hidden_in_json(error.body, found)
 
 
 def _charsets(content_type: str | None) -> list[str]:

@@ -16,7 +16,7 @@ from haulmer._core.pagination import (
     item_identity,
 )
 from haulmer._core.plans import Blocking, ClockStep, Pause, Plan, send
-from haulmer._core.prepare import PreparedRequest, prepare_request
+from haulmer._core.prepare import PreparedRequest, prepare_request, sent_secrets
 from haulmer._core.raw import (
     APIResponse,
     Method,
@@ -27,7 +27,12 @@ from haulmer._core.raw import (
     stamp_request_id,
 )
 from haulmer._core.request import APIRequest
-from haulmer._core.responses import RawResponse, decode_page, parse_response
+from haulmer._core.responses import (
+    RawResponse,
+    decode_page,
+    hide_echoed_in_body,
+    parse_response,
+)
 from haulmer._core.retry import CallAttempts
 from haulmer.errors import APIError, APIResponseValidationError, APIStatusError
 
@@ -105,6 +110,7 @@ class SyncRunner:
         try:
             value = parse_response(request, raw)
         except APIResponseValidationError as error:
+            hide_echoed_in_body(error, sent_secrets(prepared))
             if prepared.idempotency_key and prepared.creates:
                 error.note_lost_answer(
                     idempotency_key=prepared.idempotency_key, creates=prepared.creates, token=None
@@ -117,8 +123,13 @@ class SyncRunner:
     def first_page(self, request: APIRequest[T], *, after: PageInfo | None = None) -> SyncPage[T]:
         """Send a list request; the page fetches its successors through this same method, each
         checked to move on from the page ``after`` which it was asked for."""
-        raw = self._exchange(prepare_request(self.config, request))
-        items, info, following = decode_page(request, raw, after=after)
+        prepared = prepare_request(self.config, request)
+        raw = self._exchange(prepared)
+        try:
+            items, info, following = decode_page(request, raw, after=after)
+        except APIResponseValidationError as error:
+            hide_echoed_in_body(error, sent_secrets(prepared))
+            raise
         stamp_request_id(items, raw.request_id)
         page = SyncPage(
             items,
