@@ -292,3 +292,26 @@ async def test_a_success_answer_echoing_the_request_keeps_no_secret_in_the_error
     assert "[redacted]" in login.value.body["data"]
     assert isinstance(status.value.body, dict)
     assert status.value.body["headers"]["X-Sent"] == "k=[redacted]"
+
+
+def test_an_error_answer_echoing_a_credential_like_custom_header_shows_a_marker_instead(
+    mock: respx.MockRouter,
+) -> None:
+    """The headers whose names the DEBUG line redacts (X-Auth-Token, X-Client-Secret...) are
+    credentials too: an answer that echoes one does not carry it into the error."""
+    token = "gateway-credential-0123456789"
+    mock.get(f"{SANDBOX}/v2/dte/document/tok/status").respond(
+        403, json={"error": {"message": f"token {token} is not allowed here", "code": None}}
+    )
+    with (
+        Haulmer(
+            API_KEY,
+            environment="sandbox",
+            max_retries=0,
+            default_headers={"X-Auth-Token": token, "X-Trace": "trace-0123456789"},
+        ) as client,
+        pytest.raises(APIStatusError) as info,
+    ):
+        client.openfactura.documents.status("tok")
+    assert token not in _everything_shown(info.value)
+    assert "token [redacted] is not allowed here" in str(info.value)

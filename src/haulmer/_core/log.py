@@ -12,7 +12,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
 
-__all__ = ["LOG_ENV", "REDACTED", "logger", "redact_headers", "redact_url", "setup_from_env"]
+__all__ = [
+    "LOG_ENV",
+    "REDACTED",
+    "is_secret_header",
+    "logger",
+    "redact_headers",
+    "redact_url",
+    "setup_from_env",
+]
 
 LOG_ENV: Final = "HAULMER_LOG"
 REDACTED: Final = "[redacted]"
@@ -38,7 +46,9 @@ _PLAIN_HEADERS: Final = frozenset({"idempotency-key"})
 """Headers whose names sound secret but which identify a call (shown, to find it by)."""
 
 
-def _secret_header(name: str) -> bool:
+def is_secret_header(name: str) -> bool:
+    """Whether the header ``name`` carries a credential: a known one, or one whose name says so
+    (``X-Auth-Token``, ``X-Client-Secret``...), but for ``Idempotency-Key``."""
     lowered = name.lower()
     if lowered in _SECRET_HEADERS:
         return True
@@ -49,7 +59,7 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """A copy of ``headers`` with credentials replaced by a marker: the known ones, and any
     header whose name says it carries one (``X-Auth-Token``, ``X-Client-Secret``...).
     """
-    return {k: (REDACTED if _secret_header(k) else v) for k, v in headers.items()}
+    return {k: (REDACTED if is_secret_header(k) else v) for k, v in headers.items()}
 
 
 def _secret_param(name: str) -> bool:

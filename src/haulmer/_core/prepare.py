@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from haulmer._core.config import API_KEY_ENV, ClientConfig, normalize_max_retries, normalize_timeout
-from haulmer._core.log import redact_url
+from haulmer._core.log import is_secret_header, redact_url
 from haulmer._core.request import APIRequest
 from haulmer._core.types import Auth, NotGiven, Product, Timeout
 from haulmer._shown import cut, shown
@@ -451,9 +451,9 @@ def sent_secrets(prepared: PreparedRequest) -> list[str]:
     found: set[str] = set()
     for name, value in prepared.headers.items():
         lowered = name.lower()
-        if lowered == "authorization":
-            found.add(value.removeprefix("Bearer ").strip())
-        if lowered in {"apikey", "authorization", "cookie", "proxy-authorization"}:
+        if lowered in {"authorization", "proxy-authorization"}:
+            found.add(value.partition(" ")[2].strip() or value)  # the credential after "Bearer"
+        if is_secret_header(name):  # as the DEBUG line redacts them (X-Auth-Token...)
             found.add(value)
     if prepared.content:
         try:
