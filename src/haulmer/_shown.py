@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["about_digits", "cut", "shown"]
+import re
+
+__all__ = ["about_digits", "cut", "looks_like_credential", "shown", "shown_unless_credential"]
 
 _LONGEST_INT_BITS = 1000
 """About 300 digits: past this an int is named by its size (Python writes no more than 4,300
@@ -30,3 +32,20 @@ def shown(value: object, limit: int = 60) -> str:
 def cut(text: str, limit: int, mark: str = "...") -> str:
     """``text`` at most ``limit`` characters long, a cut one ending in ``mark``."""
     return text if len(text) <= limit else text[: limit - len(mark)] + mark
+
+
+_CREDENTIAL_LIKE = re.compile(r"[A-Za-z0-9_-]{20,}")
+"""Text that may be a credential given in the wrong place: an API key (32 hex digits), a token."""
+
+
+def looks_like_credential(value: object) -> bool:
+    """Whether ``value`` is text that may be a credential: 20 or more letters, digits, '-' and
+    '_' (an API key given as a URL or a name)."""
+    return isinstance(value, str) and _CREDENTIAL_LIKE.fullmatch(value) is not None
+
+
+def shown_unless_credential(value: object, limit: int = 60) -> str:
+    """``shown(value)``, unless ``looks_like_credential(value)``: then named by its length."""
+    if isinstance(value, str) and looks_like_credential(value):
+        return f"(a text of {len(value)} characters, not shown: it may be a credential)"
+    return shown(value, limit)

@@ -391,6 +391,34 @@ def test_default_headers_stay_out_of_the_configs_repr() -> None:
     assert "header-secret" not in repr(client.with_options(max_retries=0)._config)
 
 
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"base_urls": {"openfactura": API_KEY}},
+        {"base_urls": {"platform": API_KEY}},
+        {"base_urls": {API_KEY: "https://api.example.test"}},
+        {"rate_limit": API_KEY},
+    ],
+    ids=["openfactura URL", "platform URL", "product", "rate limiter URL"],
+)
+def test_an_api_key_given_as_a_url_or_a_product_is_not_quoted(given: dict[str, Any]) -> None:
+    """As an environment: a text like a key (letters, digits, '-' and '_', 20 or more) is named
+    by its length. A URL missing its scheme, or a short typo, is still quoted."""
+    with pytest.raises(ConfigurationError) as caught:
+        Haulmer(API_KEY, **given)
+    assert API_KEY not in str(caught.value)
+    assert "32 characters" in str(caught.value)
+
+
+def test_a_url_missing_its_scheme_or_a_misspelt_product_is_still_quoted() -> None:
+    with pytest.raises(ConfigurationError, match="'api.haulmer.com'"):
+        Haulmer(API_KEY, base_urls={"openfactura": "api.haulmer.com"})
+    with pytest.raises(ConfigurationError, match="'openfatura'"):
+        Haulmer(API_KEY, base_urls={"openfatura": "https://api.haulmer.com"})
+    with pytest.raises(ConfigurationError, match="'memcached://host'"):
+        Haulmer(API_KEY, rate_limit="memcached://host")
+
+
 @pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
 def test_repr_names_no_environment_when_base_urls_replace_every_product(
     cls: type[Haulmer] | type[AsyncHaulmer],

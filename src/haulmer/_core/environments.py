@@ -9,7 +9,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from haulmer._core.log import redact_url
 from haulmer._core.types import Product
-from haulmer._shown import shown
+from haulmer._shown import looks_like_credential, shown, shown_unless_credential
 from haulmer.errors import ConfigurationError
 
 __all__ = ["ENVIRONMENTS", "LOCAL_URL", "PRODUCTS", "resolve_base_urls"]
@@ -39,7 +39,7 @@ def resolve_base_urls(
     for product, url in (overrides or {}).items():
         if product not in PRODUCTS:
             raise ConfigurationError(
-                f"Unknown product {shown(product)} in base_urls: "
+                f"Unknown product {shown_unless_credential(product)} in base_urls: "
                 "the keys are 'openfactura' and 'platform'"
             )
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
@@ -101,6 +101,8 @@ def _shown(url: object) -> str:
     """How a refused URL appears in an error: any ``user:password@`` replaced, never echoed."""
     if not isinstance(url, str):
         return f"a value of type {type(url).__name__}"
+    if looks_like_credential(url):
+        return shown_unless_credential(url)
     try:
         text = redact_url(url)
     except ValueError:  # not even parseable as a URL

@@ -9,7 +9,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from haulmer._core.ratelimit import InProcessRateLimiter, RateLimiter
-from haulmer._shown import shown
+from haulmer._shown import shown, shown_unless_credential
 from haulmer.errors import ConfigurationError
 
 __all__ = ["RATE_LIMIT_URL_ENV", "RateLimitArg", "rate_limiter_from_url", "resolve_rate_limit"]
@@ -37,7 +37,8 @@ def rate_limiter_from_url(url: str, *, clock: Callable[[], float] = time.monoton
     if scheme in ("redis", "rediss", "unix"):
         return RedisRateLimiter(url.strip())
     raise ConfigurationError(
-        f"Unknown rate limiter URL {shown(redact_store_url(url))}: use redis://host:6379/0 "
+        f"Unknown rate limiter URL {shown_unless_credential(redact_store_url(url))}: use "
+        "redis://host:6379/0 "
         "(shared by every process using that Redis), rediss:// or unix:// for Redis, or "
         "memory:// (this process only)"
     )
