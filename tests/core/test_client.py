@@ -411,7 +411,7 @@ def test_an_api_key_given_as_a_url_or_a_product_is_not_quoted(given: dict[str, A
 
 
 def test_a_url_missing_its_scheme_or_a_misspelt_product_is_still_quoted() -> None:
-    with pytest.raises(ConfigurationError, match="'api.haulmer.com'"):
+    with pytest.raises(ConfigurationError, match=r"'api\.haulmer\.com'"):
         Haulmer(API_KEY, base_urls={"openfactura": "api.haulmer.com"})
     with pytest.raises(ConfigurationError, match="'openfatura'"):
         Haulmer(API_KEY, base_urls={"openfatura": "https://api.haulmer.com"})

@@ -9,7 +9,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from haulmer._core.ratelimit import InProcessRateLimiter, RateLimiter
-from haulmer._shown import shown, shown_unless_credential
+from haulmer._shown import shown_unless_credential
 from haulmer.errors import ConfigurationError
 
 __all__ = ["RATE_LIMIT_URL_ENV", "RateLimitArg", "rate_limiter_from_url", "resolve_rate_limit"]
