@@ -315,3 +315,17 @@ def test_an_error_answer_echoing_a_credential_like_custom_header_shows_a_marker_
         client.openfactura.documents.status("tok")
     assert token not in _everything_shown(info.value)
     assert "token [redacted] is not allowed here" in str(info.value)
+
+
+def test_hiding_an_echo_keeps_the_accents_of_an_answer_declared_in_iso_8859_1(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    """The JSON written again after hiding the echo is read in the charset the answer declares:
+    an ASCII-escaped ñ stays an ñ, rather than UTF-8 bytes read as ISO-8859-1 ("Ã±")."""
+    body = json.dumps({"error": {"code": None, "message": f"Contraseña {PASSWORD} inválida"}})
+    mock.post(f"{PLATFORM}/v1/accounts/login").respond(
+        400, content=body.encode(), headers={"content-type": "application/json; charset=iso-8859-1"}
+    )
+    with pytest.raises(APIStatusError) as info:
+        client.with_options(max_retries=0).accounts.login("ana@example.com", PASSWORD)
+    assert "Contraseña [redacted] inválida" in str(info.value)

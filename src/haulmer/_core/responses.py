@@ -302,8 +302,8 @@ def hide_echoed_secrets(
     Only a secret standing whole is an echo: one inside a longer word (a password
     "credentials" in the code ``invalid_credentials``) is left, and so is a JSON field name
     that a secret of letters only spells (a password "message"), or the answer's code, message
-    and advice would be lost. A UTF-8 JSON answer is read and written again with its values
-    hidden.
+    and advice would be lost. A UTF-8 JSON answer is read and written again (in ASCII) with its
+    values hidden.
     """
     found: list[tuple[str, list[bytes]]] = []
     elsewise: dict[bytes, bytes] = {}  # a form in another charset: the marker in that charset
@@ -325,7 +325,8 @@ def hide_echoed_secrets(
             content = _whole(form).sub(markers[form], content)
         return content
     hidden = _hidden_in_json(data, found)
-    return json.dumps(hidden, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    # Written in ASCII, which reads the same in the charset the answer declares (ISO-8859-1...).
+    return json.dumps(hidden).encode("ascii")
 
 
 def hide_echoed_in_body(error: APIResponseValidationError, secrets: Sequence[str]) -> None:
