@@ -329,3 +329,24 @@ def test_hiding_an_echo_keeps_the_accents_of_an_answer_declared_in_iso_8859_1(
     with pytest.raises(APIStatusError) as info:
         client.with_options(max_retries=0).accounts.login("ana@example.com", PASSWORD)
     assert "Contraseña [redacted] inválida" in str(info.value)
+
+
+def test_an_html_error_page_echoing_the_password_escaped_keeps_no_trace_of_it(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    """A framework's debug page (the platform may be the caller's own server) echoes the
+    request HTML-escaped: a password with & < > " ' is there as &amp; &lt; &gt; &quot; &#x27;."""
+    import html
+
+    password = "Pa&ss<wo>rd\"'2026"
+    page = f"<html><pre>{html.escape(json.dumps({'password': password}))}</pre></html>"
+    mock.post(f"{PLATFORM}/v1/accounts/login").respond(
+        500, text=page, headers={"content-type": "text/html; charset=utf-8"}
+    )
+    with pytest.raises(APIStatusError) as info:
+        client.with_options(max_retries=0).accounts.login("ana@example.com", password)
+    assert info.value.response is not None
+    kept = info.value.response.content.decode()
+    assert html.escape(json.dumps(password)[1:-1]) not in kept
+    assert html.escape(password) not in kept
+    assert "[redacted]" in kept

@@ -8,6 +8,7 @@ ISO-8859-1 rather than UTF-8.
 from __future__ import annotations
 
 import functools
+import html
 import http
 import json
 import math
@@ -293,8 +294,8 @@ def error_from_response(
 def hide_echoed_secrets(
     content: bytes, secrets: Sequence[str], content_type: str | None = None
 ) -> bytes:
-    """``content`` with each of ``secrets`` replaced by a marker, as text and as JSON writes it
-    (also with "/" escaped, as PHP does), in UTF-8, in ISO-8859-1 and in the charset
+    """``content`` with each of ``secrets`` replaced by a marker, as text, as JSON writes it
+    (also with "/" escaped, as PHP does) and as HTML escapes it, in UTF-8, in ISO-8859-1 and in the charset
     ``content_type`` declares (as ``decode_text`` reads it): an error answer that echoes the
     request (its API key, a password, a .pfx in base64) must not carry it into the error's
     message, body and response.
@@ -368,6 +369,7 @@ def _echo_forms(secret: str, charset: str) -> list[bytes]:
         ascii_json.replace("/", "\\/"),
         utf8_json.replace("/", "\\/"),
     }
+    texts |= {escaped for text in texts for escaped in _html_escaped(text)}
     forms = set()
     for text in texts:
         try:
@@ -375,6 +377,20 @@ def _echo_forms(secret: str, charset: str) -> list[bytes]:
         except (LookupError, UnicodeError):
             continue
     return sorted(forms, key=len, reverse=True)
+
+
+def _html_escaped(text: str) -> set[str]:
+    """``text`` as an HTML page (a framework's debug page) writes it: ``&amp;``, ``&lt;``,
+    ``&gt;``, the quotes as ``&quot;`` and ``&#x27;`` (``&#39;``, ``&#039;``) or left as they are."""
+    if not any(character in text for character in "&<>\"'"):
+        return set()
+    escaped = html.escape(text)
+    return {
+        escaped,
+        escaped.replace("&#x27;", "&#39;"),
+        escaped.replace("&#x27;", "&#039;"),
+        html.escape(text, quote=False),
+    }
 
 
 def _encoded(text: str, charset: str) -> bytes:
