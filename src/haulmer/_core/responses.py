@@ -295,10 +295,10 @@ def hide_echoed_secrets(
     content: bytes, secrets: Sequence[str], content_type: str | None = None
 ) -> bytes:
     """``content`` with each of ``secrets`` replaced by a marker, as text, as JSON writes it
-    (also with "/" escaped, as PHP does) and as HTML escapes it, in UTF-8, in ISO-8859-1 and in the charset
-    ``content_type`` declares (as ``decode_text`` reads it): an error answer that echoes the
-    request (its API key, a password, a .pfx in base64) must not carry it into the error's
-    message, body and response.
+    (also with "/" escaped, as PHP does) and as HTML escapes it, in UTF-8, in ISO-8859-1 and
+    in the charset ``content_type`` declares (as ``decode_text`` reads it): an error answer
+    that echoes the request (its API key, a password, a .pfx in base64) must not carry it into
+    the error's message, body and response.
 
     Only a secret standing whole is an echo: one inside a longer word (a password
     "credentials" in the code ``invalid_credentials``) is left, and so is a JSON field name
@@ -381,7 +381,7 @@ def _echo_forms(secret: str, charset: str) -> list[bytes]:
 
 def _html_escaped(text: str) -> set[str]:
     """``text`` as an HTML page (a framework's debug page) writes it: ``&amp;``, ``&lt;``,
-    ``&gt;``, the quotes as ``&quot;`` and ``&#x27;`` (``&#39;``, ``&#039;``) or left as they are."""
+    ``&gt;``, the quotes as ``&quot;`` and ``&#x27;`` (``&#39;``, ``&#039;``) or as they are."""
     if not any(character in text for character in "&<>\"'"):
         return set()
     escaped = html.escape(text)
