@@ -496,18 +496,23 @@ _SECRET_NAME_WORDS: Final = (
     "passwd",
     "secret",
     "apikey",
-    "api_key",
-    "access_token",
-    "refresh_token",
-    "id_token",
-    "session_token",
+    "accesstoken",
+    "refreshtoken",
+    "idtoken",
+    "sessiontoken",
     "pfx",
-    "private_key",
+    "privatekey",
     "authorization",
     "cookie",
 )
-"""Words in a field's name that say its value is a secret. A bare ``token`` is not one: it
+"""Words in a field's name, read without ``_`` and ``-`` and in lower case (``access_token``,
+``accessToken``, ``API-Key``), that say its value is a secret. A bare ``token`` is not one: it
 names an OpenFactura document, which the caller of an emission whose answer did not fit needs."""
+
+
+def _secret_name(name: object) -> bool:
+    squeezed = str(name).lower().replace("_", "").replace("-", "")
+    return any(word in squeezed for word in _SECRET_NAME_WORDS)
 
 
 def _secrets_masked(value: Any, *, secret: bool = False) -> Any:
@@ -518,10 +523,7 @@ def _secrets_masked(value: Any, *, secret: bool = False) -> Any:
         return _HIDDEN.decode() if secret else value
     if isinstance(value, dict):
         return {
-            key: _secrets_masked(
-                item,
-                secret=secret or any(w in str(key).lower() for w in _SECRET_NAME_WORDS),
-            )
+            key: _secrets_masked(item, secret=secret or _secret_name(key))
             for key, item in value.items()
         }
     if isinstance(value, list):
