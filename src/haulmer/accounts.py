@@ -79,8 +79,8 @@ def token_from_link(link: LinkLike) -> str:
 
     A link pasted from text is read as RFC 3986 (appendix C) reads one: blanks of a line break
     removed, delimiters (``<...>``, quotes, ``URL:``) and the sentence's final mark left out; a
-    link without its scheme, its ``token=...`` alone or the link URL-encoded whole gives its
-    token too.
+    link without its scheme, its ``token=...`` alone, the link URL-encoded whole or inside a
+    mail service's own (Outlook's Safe Links, Google's redirect) gives its token too.
     """
     value = getattr(link, "token", link)
     if not isinstance(value, str) or not value.strip():
@@ -94,7 +94,8 @@ def token_from_link(link: LinkLike) -> str:
     text = text.rstrip(_CLOSING_MARKS)
     if "?" in text or "/" in text or "=" in text:
         query = text.partition("?")[2] if "?" in text else text if "/" not in text else ""
-        tokens = parse_qs(query.partition("#")[0]).get("token", [])
+        params = parse_qs(query.partition("#")[0])
+        tokens = params.get("token") or _wrapped_tokens(params)
         if len(tokens) != 1 or not tokens[0]:
             raise ValidationError(
                 "this link carries no token: pass the link from the e-mail as it was sent"
@@ -107,6 +108,17 @@ def token_from_link(link: LinkLike) -> str:
             "e-mail shows it"
         )
     return text
+
+
+def _wrapped_tokens(params: dict[str, list[str]]) -> list[str]:
+    """The tokens of a link wrapped in a mail service's own (Outlook's Safe Links ``?url=``,
+    Google's ``?q=``): a parameter whose value is a link carrying ``token=``."""
+    found: list[str] = []
+    for values in params.values():
+        for value in values:
+            if "?" in value and "token=" in value:
+                found.extend(parse_qs(value.partition("?")[2].partition("#")[0]).get("token", []))
+    return found
 
 
 class Account(HaulmerModel):

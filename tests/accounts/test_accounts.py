@@ -6,7 +6,7 @@ import string
 import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from hypothesis import given
@@ -414,6 +414,30 @@ _URL = "https://fake-haulmer.invalid/accounts/create-password?token=abc-123_XY"
 )
 def test_a_link_pasted_from_text_gives_its_token(pasted: str) -> None:
     assert token_from_link(pasted) == "abc-123_XY"
+
+
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        # Outlook's Safe Links (Microsoft 365 rewrites every link of a received mail so)
+        "https://nam12.safelinks.protection.outlook.com/?url="
+        + quote(_URL, safe="")
+        + "&data=05%7C02%7Cana%40example.com%7Cabc&sdata=xyz%3D&reserved=0",
+        # a link opened from Gmail's HTML view or a Google Doc
+        "https://www.google.com/url?q=" + quote(_URL, safe="") + "&sa=D&ust=1733&usg=AOv",
+    ],
+    ids=["outlook safe links", "google redirect"],
+)
+def test_a_link_a_mail_service_wrapped_in_its_own_gives_its_token(wrapped: str) -> None:
+    """The mail as the customer received it holds the e-mail's link inside the service's own:
+    that is the link "as it was sent" to them, and the token is read from within it."""
+    assert token_from_link(wrapped) == "abc-123_XY"
+
+
+def test_a_wrapped_link_without_a_token_inside_is_still_refused() -> None:
+    inner = quote("https://fake-haulmer.invalid/accounts/create-password", safe="")
+    with pytest.raises(ValidationError, match="carries no token"):
+        token_from_link(f"https://nam12.safelinks.protection.outlook.com/?url={inner}&data=x")
 
 
 @pytest.mark.parametrize(
