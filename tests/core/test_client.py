@@ -742,6 +742,25 @@ def test_an_api_key_or_access_token_given_as_bytes_is_refused_saying_to_decode_i
 
 
 @pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
+def test_the_models_holding_a_credential_given_whole_say_which_field_to_pass(cls: Any) -> None:
+    """A certification's ApiKey given as api_key, or a login's Session as access_token, names
+    the field that holds the text."""
+    from haulmer.openfactura.certification import ApiKey
+
+    key = ApiKey.model_validate(
+        {
+            "api_key": API_KEY,
+            "organization_id": "org_1",
+            "organization_rut": "76086428-5",
+            "created_at": "2026-12-15T10:00:00Z",
+        }
+    )
+    with pytest.raises(ConfigurationError, match=r"got ApiKey \(pass its \.api_key") as caught:
+        cls(key)
+    assert API_KEY not in str(caught.value)
+
+
+@pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
 @pytest.mark.parametrize(
     ("name", "value", "said"),
     [

@@ -232,6 +232,8 @@ class ClientConfig:
                 decode = " (decode it: value.decode())" if isinstance(value, bytes) else ""
                 if name == "access_token" and hasattr(value, "access_token"):
                     decode = f" (a login's {type(value).__name__}: pass session.access_token)"
+                if name == "api_key" and hasattr(value, "api_key"):
+                    decode = " (pass its .api_key, the key as text)"
                 raise ConfigurationError(
                     f"{name} must be text (str), got {type(value).__name__}{decode}; the value "
                     "is not shown, as it is a credential (a pydantic SecretStr is taken too)"
