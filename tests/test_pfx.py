@@ -763,5 +763,30 @@ def test_pfx_contents_passed_as_a_path_are_never_echoed(wrapped: bool) -> None:
     assert caught.value.__context__ is None
 
 
+def test_a_password_given_where_the_pfx_goes_is_not_quoted_as_a_path() -> None:
+    """load_pfx(password, data), the two swapped: a text with no folder and no file extension
+    is named by its length and the order of the two is recalled."""
+    with pytest.raises(CertificateError) as caught:
+        load_pfx(PASSWORD, b"not the password")
+    assert caught.value.reason == "file_not_found"
+    message = str(caught.value)
+    assert PASSWORD not in message
+    assert "S3cr3t" not in repr(caught.value.args)
+    assert "may be the password" in message
+    assert "load_pfx(data_or_path, password)" in message
+
+
+@pytest.mark.parametrize(
+    "missing", ["firma.pfx", "firma.P12", "certs/firma", "./firma", "C:\\firmas\\ana"]
+)
+def test_a_missing_file_named_as_a_path_is_still_quoted(missing: str, tmp_path: Path) -> None:
+    with pytest.raises(CertificateError) as caught:
+        load_pfx(missing, PASSWORD)
+    assert repr(missing) in str(caught.value)
+    with pytest.raises(CertificateError) as as_path:
+        load_pfx(tmp_path / "firma", PASSWORD)  # a Path is never a password
+    assert "firma" in str(as_path.value)
+
+
 def test_a_path_with_a_nul_byte_is_unreadable() -> None:
     assert reason_of("firma\0.pfx") == "file_unreadable"

@@ -297,8 +297,8 @@ def _read(data_or_path: bytes | str | os.PathLike[str]) -> bytes:
             f"load_pfx takes the file's bytes or its path, got {type(data_or_path).__name__}"
         )
     path = os.fspath(data_or_path)
-    shown = quoted_path(path)
-    hint = _BASE64_HINT if shown == UNSHOWN_PATH else ""
+    shown = quoted_path(path, text=isinstance(data_or_path, str))
+    hint = {UNSHOWN_PATH: _BASE64_HINT, UNSHOWN_NAME: _SWAPPED_HINT}.get(shown, "")
     # The error is raised after the except block: the OSError (whose filename is the "path",
     # perhaps a .pfx in base64) would otherwise stay on as its __context__.
     failure: CertificateError
@@ -325,11 +325,24 @@ _BASE64_HINT = (
 )
 
 
-def quoted_path(path: str) -> str:
-    """The path quoted for a message, unless it looks like file contents (which may be secret):
-    a .pfx in base64 passed where its path goes is ``UNSHOWN_PATH``."""
+UNSHOWN_NAME = "the given name"
+"""What a message says instead of a "path" given as text that looks like no path: no folder and
+no file extension, such as the password given where the .pfx goes."""
+_SWAPPED_HINT = (
+    " (it is not shown: it may be the password, given where the .pfx goes; the .pfx comes "
+    "first and its password second, load_pfx(data_or_path, password))"
+)
+_FILE_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}\Z")
+
+
+def quoted_path(path: str, *, text: bool = False) -> str:
+    """The path quoted for a message, unless it looks like file contents or a password (which
+    are secret): a .pfx in base64 passed where its path goes is ``UNSHOWN_PATH``; ``text`` (a
+    str, not a ``Path``) with no folder and no file extension is ``UNSHOWN_NAME``."""
     if len(path) > 200 or any(c in path for c in "\n\r\0"):
         return UNSHOWN_PATH
+    if text and not any(mark in path for mark in "/\\") and not _FILE_EXTENSION.search(path):
+        return UNSHOWN_NAME
     return repr(path)
 
 

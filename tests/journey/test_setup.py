@@ -544,6 +544,22 @@ def test_a_signature_given_as_text_where_its_path_goes_is_not_quoted_back(
     assert caught.value.__context__ is None
 
 
+def test_the_password_given_where_the_signature_goes_is_not_quoted_as_a_path(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    with pytest.raises(CertificateError) as caught:
+        ready.admin.openfactura.setup.upload_certificate(
+            "setup-id",
+            PFX_PASSWORD,  # the two swapped
+            password=legal_representative_pfx(),  # type: ignore[arg-type]
+        )
+    assert caught.value.reason == "file_not_found"
+    assert PFX_PASSWORD not in str(caught.value)
+    assert PFX_PASSWORD not in repr(caught.value.args)
+    assert "may be the password" in str(caught.value)
+    assert not fake.requests.for_route("openfactura.setup.upload_certificate")
+
+
 def test_with_a_point_of_sale_boleta_and_factura_cannot_be_deselected(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:

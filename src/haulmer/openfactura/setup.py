@@ -37,7 +37,13 @@ from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import CertificateError, MandatoryDTETypeError, ValidationError
 from haulmer.openfactura._base import LenientRut
-from haulmer.pfx import MAX_PFX_BYTES, UNSHOWN_PATH, CertificateErrorReason, quoted_path
+from haulmer.pfx import (
+    MAX_PFX_BYTES,
+    UNSHOWN_NAME,
+    UNSHOWN_PATH,
+    CertificateErrorReason,
+    quoted_path,
+)
 from haulmer.rut import Rut
 
 __all__ = [
@@ -324,8 +330,14 @@ def _read_pfx(pfx: PfxInput) -> bytes:
 
 
 def _path_in_message(pfx: str | os.PathLike[str]) -> tuple[str, str]:
-    """How an error names the path, and a hint when it looks like the signature itself."""
-    where = quoted_path(os.fspath(pfx))
+    """How an error names the path, and a hint when it looks like the signature itself or like
+    its password (the two swapped)."""
+    where = quoted_path(os.fspath(pfx), text=isinstance(pfx, str))
+    if where == UNSHOWN_NAME:
+        return where, (
+            " (it is not shown: it may be the password, given where the .pfx goes; pass "
+            "upload_certificate(setup_id, pfx, password=...))"
+        )
     if where != UNSHOWN_PATH:
         return where, ""
     return where, (
