@@ -247,6 +247,12 @@ def login_request(
         raise ValidationError(
             f"login()'s password must be text (str), {_not_text(password)}; the value is not shown"
         )
+    if "\0" in password:  # create_password refuses one: no account's password holds it
+        raise ValidationError(
+            "the password holds a NUL character, which no password can (a C string's "
+            "terminator or a padded field read with it leaves one behind): remove it; the "
+            "value is not shown"
+        )
     chosen = as_enum(Platform, platform, "platform")
     body: Mapping[str, Any] = {
         "email": email.strip(),

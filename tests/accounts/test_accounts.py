@@ -552,6 +552,21 @@ def test_a_login_password_with_a_lone_surrogate_is_refused_with_no_trace_of_it(
     assert fake.requests.total == 0
 
 
+@pytest.mark.parametrize(
+    "password", ["Panaderia2026\0", "Panaderia2026\0\0\0\0", "Pan\0aderia2026"]
+)
+def test_a_login_password_holding_a_nul_is_refused_before_sending_saying_so(
+    fake: FakeHaulmer, client: Haulmer, password: str
+) -> None:
+    """No account's password holds a NUL (create_password refuses one): a password read from a
+    C string or a padded field with its terminator left on would only meet "wrong e-mail or
+    password" from the platform."""
+    with pytest.raises(ValidationError, match="NUL") as caught:
+        client.accounts.login("ana@example.com", password)
+    assert "Panaderia" not in str(caught.value) + repr(caught.value.args)
+    assert fake.requests.total == 0
+
+
 def test_a_login_without_a_password_says_it_is_required(fake: FakeHaulmer, client: Haulmer) -> None:
     for missing in ("", None):
         with pytest.raises(ValidationError, match="the password is required to log in"):
