@@ -350,3 +350,25 @@ def test_an_html_error_page_echoing_the_password_escaped_keeps_no_trace_of_it(
     assert html.escape(json.dumps(password)[1:-1]) not in kept
     assert html.escape(password) not in kept
     assert "[redacted]" in kept
+
+
+@pytest.mark.parametrize("face", ["sync", "async"])
+async def test_a_taxpayer_answer_echoing_the_request_keeps_no_api_key_in_the_error_it_makes(
+    client: Haulmer, aclient: AsyncHaulmer, mock: respx.MockRouter, face: str
+) -> None:
+    """A model a call makes of an answer itself (a taxpayer) is read outside the one place that
+    hid the call's secrets in such an error's body: the API key an echo repeats is hidden too."""
+    echo = {
+        "rut": "76086428-5",
+        "razon_social": {"not": "text"},
+        "headers": {"X-Sent": f"k={API_KEY}"},
+    }
+    mock.get(f"{SANDBOX}/v2/dte/taxpayer/76086428-5").respond(200, json=echo)
+    with pytest.raises(APIResponseValidationError) as caught:
+        if face == "sync":
+            client.openfactura.taxpayer.retrieve("76086428-5")
+        else:
+            await aclient.openfactura.taxpayer.retrieve("76086428-5")
+    assert API_KEY not in repr(vars(caught.value))
+    assert isinstance(caught.value.body, dict)
+    assert caught.value.body["headers"]["X-Sent"] == "k=[redacted]"

@@ -93,8 +93,17 @@ class AsyncRunner:
             if request_id is not None:
                 stamp_request_id(result, request_id, missing_only=True)
             return result
+        except APIResponseValidationError as error:
+            # One the plan raised of an answer it read itself (a Taxpayer): the client's
+            # credentials an echo repeated are hidden from its body, as for a call's own.
+            hide_echoed_in_body(error, self._credentials())
+            raise
         finally:
             plan.close()
+
+    def _credentials(self) -> list[str]:
+        """The secrets every call of this client may send: its API key and access token."""
+        return [secret for secret in (self.config.api_key, self.config.access_token) if secret]
 
     async def call(self, request: APIRequest[T]) -> T:
         """Send ``request`` with retries and decode its answer as ``request.cast_to`` says.
