@@ -438,6 +438,8 @@ _NAME_LIKE: Final = re.compile(r"[A-Za-z_]+")
 def _hidden_in_text(
     text: str, found: Sequence[tuple[str, list[bytes]]], *, names: bool = False
 ) -> str:
+    """``text`` with each secret of ``found`` (and its forms) standing whole in it hidden;
+    ``names``: ``text`` is a field's name, left as it is by a secret of letters only."""
     encoded = text.encode("utf-8", "surrogatepass")
     for secret, forms in found:
         if names and _NAME_LIKE.fullmatch(secret):
@@ -511,6 +513,7 @@ names an OpenFactura document, which the caller of an emission whose answer did 
 
 
 def _secret_name(name: object) -> bool:
+    """Whether a field named ``name`` holds a secret (see ``_SECRET_NAME_WORDS``)."""
     squeezed = str(name).lower().replace("_", "").replace("-", "")
     return any(word in squeezed for word in _SECRET_NAME_WORDS)
 
