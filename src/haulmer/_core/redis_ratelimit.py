@@ -173,7 +173,7 @@ def _check_store_url(url: str) -> str:
     why: str | None = None
     try:
         parts = urlsplit(url)
-        if "//" in url and _user_info_cut(url, parts):
+        if parts.netloc and _user_info_cut(url, parts):
             why = (
                 "its password seems to hold '/', '?' or '#', which end the host part there: "
                 "percent-encode them in the password (%2F, %3F, %23)"
