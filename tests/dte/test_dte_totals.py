@@ -368,6 +368,35 @@ def test_a_retention_whose_rate_the_document_gives_is_subtracted_not_added(code:
     assert totals.iva_no_ret == 900
 
 
+def test_iva_retenido_total_after_a_global_discount_retains_the_iva_the_document_carries() -> None:
+    totals = compute_totals(
+        46,
+        _lines({"NmbItem": "trigo", "PrcItem": 1000, "CodImpAdic": "15"}),
+        _globals({"TpoMov": "D", "TpoValor": "%", "ValorDR": 10}),
+    )
+    assert (totals.mnt_neto, totals.iva) == (900, 171)
+    assert [(t.tipo, t.monto) for t in totals.impto_reten] == [("15", 171)]
+    assert (totals.mnt_total, totals.iva_no_ret) == (900, None)
+
+
+def test_additional_taxes_are_levied_on_the_lines_after_global_discounts_and_surcharges() -> None:
+    totals = compute_totals(
+        33,
+        _lines(
+            {"NmbItem": "vino", "PrcItem": 1000, "CodImpAdic": "25"},
+            {"NmbItem": "pan", "PrcItem": 3000},
+        ),
+        _globals(
+            {"TpoMov": "D", "TpoValor": "$", "ValorDR": 1000},
+            {"TpoMov": "R", "TpoValor": "%", "ValorDR": 10},
+        ),
+    )
+    # afecto 4000 - 1000 + 400 = 3400: the wine's share is 1000 x 3400 / 4000 = 850.
+    assert totals.mnt_neto == 3400
+    assert [(t.tipo, t.monto) for t in totals.impto_reten] == [("25", 174)]  # 850 x 20.5%
+    assert totals.mnt_total == 3400 + 646 + 174
+
+
 def test_the_tax_code_classes_cover_exactly_the_sii_table() -> None:
     def find(elements: Any, name: str) -> Any:
         for element in elements:

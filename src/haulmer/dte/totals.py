@@ -16,11 +16,12 @@ Pure functions over the models. Rounding is half up to the peso (the SII's rule;
    exempt builders set IndExeDR 1 for you).
 4. IVA: net prices -> ``IVA = round(neto x 19%)``. Gross prices (boletas unless IndMntNeto 2,
    facturas with MntBruto 1) -> ``neto = round(total / 1.19)`` and ``IVA = total - neto``.
-5. Additional taxes and retenciones by CodImpAdic on the afecto lines' MontoItem (before global
-   discounts): additional ones (licores 24...) add to MntTotal; retenciones (IVA retenido total
-   15, trigo 34...) subtract, and IVANoRet = IVA - retained when positive. A boleta has neither
-   CodImpAdic nor ImptoReten: its codes, which the rules refuse, are not computed, so the
-   refusal names the line alone.
+5. Additional taxes and retenciones by CodImpAdic on the afecto lines' MontoItem, each code's
+   base scaled as the global discounts and surcharges scale the afecto amount (so IVA retenido
+   total retains the IVA the document carries): additional ones (licores 24...) add to
+   MntTotal; retenciones (IVA retenido total 15, trigo 34...) subtract, and IVANoRet = IVA -
+   retained when positive. A boleta has neither CodImpAdic nor ImptoReten: its codes, which
+   the rules refuse, are not computed, so the refusal names the line alone.
 6. MntTotal = MntNeto + MntExe + IVA + additional - retained - CredEC + GrntDep; MontoPeriodo
    (boletas: TotalPeriodo) = MntTotal + MontoNF when there are non-billable lines. CredEC, the
    crédito especial de empresas constructoras, is given (it depends on the dwelling's value), at
@@ -553,14 +554,22 @@ def _taxes(
     lines: Sequence[Detalle],
     montos: Sequence[int],
     extra_rates: Mapping[str, Decimal],
+    afecto: tuple[int, int],
 ) -> tuple[list[ImptoReten], int, int]:
-    """ImptoReten entries by code, the added total and the retained total (afecto lines only)."""
+    """ImptoReten entries by code, the added total and the retained total (afecto lines only).
+
+    ``afecto``: the afecto lines' sum and the afecto amount after global discounts and
+    surcharges; each code's base is scaled by their ratio, as the sale the tax falls on is."""
     bases: dict[str, int] = {}
     for line, monto in zip(lines, montos, strict=True):
         if line.ind_exe is not None:
             continue
         for code in line.cod_imp_adic:
             bases[code] = bases.get(code, 0) + monto
+    lines_total, after_globals = afecto
+    if lines_total and after_globals != lines_total:
+        for code, base in bases.items():
+            bases[code] = round_peso(Decimal(base) * after_globals / lines_total)
     entries: list[ImptoReten] = []
     added = retained = 0
     for code in sorted(bases, key=lambda c: (len(c), c)):
@@ -694,6 +703,7 @@ def totals_from_line_amounts(
     gross = tipo.is_boleta if montos_brutos is None else montos_brutos
     sums = _sum_lines(tipo, detalle, pesos)
     globales = list(descuentos_recargos)
+    afecto_lines = sums.afecto
     if globales or sums.afecto < 0 or sums.exento < 0:  # nothing to apply or refuse otherwise
         _apply_globals(sums, globales)
 
@@ -721,7 +731,9 @@ def totals_from_line_amounts(
                     if line.cod_imp_adic
                 ],
             )
-        impuestos, added, retained = _taxes(detalle, pesos, tasas_adicionales or {})
+        impuestos, added, retained = _taxes(
+            detalle, pesos, tasas_adicionales or {}, (afecto_lines, sums.afecto)
+        )
 
     exento = sums.exento if sums.has_exento else None
     credito = _credito_constructoras(cred_ec, iva)
