@@ -380,6 +380,25 @@ def test_cod_imp_adic_only_on_afecto_lines_and_never_on_boletas() -> None:
     assert "Detalle[1].CodImpAdic" in _fields(boleta)
 
 
+def test_a_tax_code_repeated_on_a_line_is_refused_not_levied_twice() -> None:
+    doc = _doc(Detalle=[{"NmbItem": "Pisco", "PrcItem": 1000, "CodImpAdic": ["24", "24"]}])
+    problems = _problems(doc)
+    assert [d.field for d in problems] == ["Detalle[1].CodImpAdic"]
+    assert "24 twice" in problems[0].issue
+    assert [(t.tipo, t.monto) for t in doc.totals.impto_reten] == [("24", 315)]
+
+
+def test_two_iva_retentions_on_one_line_are_refused() -> None:
+    doc = _doc(Detalle=[{"NmbItem": "Trigo", "PrcItem": 1000, "CodImpAdic": ["15", "34"]}])
+    problems = _problems(doc)
+    assert [d.field for d in problems] == ["Detalle[1].CodImpAdic"]
+    assert "15 and 34" in problems[0].issue
+
+
+def test_an_additional_tax_and_a_retention_on_one_line_pass() -> None:
+    _doc(Detalle=[{"NmbItem": "Harina", "PrcItem": 1000, "CodImpAdic": ["19", "15"]}]).check()
+
+
 def test_global_discounts_and_surcharges_limits() -> None:
     item = {"TpoMov": "R", "TpoValor": "$", "ValorDR": 1}
     assert _fields(_doc(DscRcgGlobal=[item] * 21)) == ["DscRcgGlobal"]

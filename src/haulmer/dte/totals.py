@@ -564,7 +564,7 @@ def _taxes(
     for line, monto in zip(lines, montos, strict=True):
         if line.ind_exe is not None:
             continue
-        for code in line.cod_imp_adic:
+        for code in dict.fromkeys(line.cod_imp_adic):  # a repeat, which the rules refuse, once
             bases[code] = bases.get(code, 0) + monto
     lines_total, after_globals = afecto
     if lines_total and after_globals != lines_total:

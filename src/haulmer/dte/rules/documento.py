@@ -28,7 +28,13 @@ from haulmer.dte.schema.checker import (
     schema_problems,
     shown_int,
 )
-from haulmer.dte.totals import LineAmounts, line_amounts, plain_line_amounts, round_peso
+from haulmer.dte.totals import (
+    RETAINED_CODES,
+    LineAmounts,
+    line_amounts,
+    plain_line_amounts,
+    round_peso,
+)
 from haulmer.errors import DocumentError, ErrorDetail
 
 if TYPE_CHECKING:
@@ -181,6 +187,7 @@ def _line_problems(doc: dte.Document) -> list[ErrorDetail]:
                     f"{len(taxes)} tax codes; the SII allows at most 2 per line: split the line",
                 )
             )
+        problems.extend(_repeated_tax_problems(taxes, f"Detalle[{index + 1}].CodImpAdic"))
         if exempt or values["ind_exe"] is not None:
             problems.append(
                 ErrorDetail(
@@ -208,6 +215,27 @@ def _line_problems(doc: dte.Document) -> list[ErrorDetail]:
         if item.tipo_valor == "%" and item.valor > 100 and item.tipo_mov == "D":
             problems.append(ErrorDetail(f"DscRcgGlobal[{index + 1}].ValorDR", "over 100%"))
     return problems
+
+
+def _repeated_tax_problems(taxes: list[str], where: str) -> list[ErrorDetail]:
+    """A line's code given twice (it would be levied twice) or two IVA retentions on one line
+    (each retains a share of the same IVA, so together they would retain more than it)."""
+    repeated = sorted({code for code in taxes if taxes.count(code) > 1})
+    if repeated:
+        return [
+            ErrorDetail(where, f"gives {code} twice; a tax is levied once: give it once")
+            for code in repeated
+        ]
+    retentions = [code for code in taxes if code in RETAINED_CODES]
+    if len(retentions) > 1:
+        return [
+            ErrorDetail(
+                where,
+                f"retains IVA twice ({' and '.join(retentions)}): a line's IVA is retained once, "
+                "so keep the one retention that applies",
+            )
+        ]
+    return []
 
 
 def _amount(value: int | None) -> int:
