@@ -336,6 +336,49 @@ def test_factura_compra_without_retention(emisor: dict[str, Any], receptor: dict
     assert _totales(doc)["MntTotal"] == 53550
 
 
+@pytest.mark.parametrize("code", ["24", "27", "19"])
+def test_factura_compra_refuses_a_retencion_that_is_an_additional_tax(
+    emisor: dict[str, Any], receptor: dict[str, Any], code: str
+) -> None:
+    with pytest.raises(DocumentError) as caught:
+        dte.factura_compra(
+            emisor=emisor,
+            receptor=receptor,
+            lines=[{"nombre": "A", "precio": 1000}],
+            retencion=code,
+        )
+    assert [d.field for d in caught.value.details] == ["retencion"]
+    assert "not an IVA retention" in str(caught.value)
+    assert "RETAINED_CODES" in str(caught.value)
+
+
+def test_factura_compra_takes_a_retencion_whose_rate_the_document_gives(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    doc = dte.factura_compra(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[{"nombre": "A", "precio": 1000}],
+        retencion="16",
+        tasas_adicionales={"16": 10},
+    )
+    assert _totales(doc)["MntTotal"] == 1000 + 190 - 100
+
+
+def test_factura_compra_to_its_own_issuer_is_refused(emisor: dict[str, Any]) -> None:
+    seller = {
+        "rut": "76.192.083-9",  # the emisor's RUT, written with dots
+        "razon_social": "Vendedor",
+        "giro": "Agricultor",
+        "direccion": "Campo",
+        "comuna": "Talca",
+    }
+    with pytest.raises(DocumentError) as caught:
+        dte.factura_compra(emisor=emisor, receptor=seller, lines=[{"nombre": "A", "precio": 9}])
+    assert [d.field for d in caught.value.details] == ["Encabezado.Receptor.RUTRecep"]
+    assert "the seller" in str(caught.value)
+
+
 def _diesel(emisor: dict[str, Any], receptor: dict[str, Any], **options: Any) -> Document:
     """A factura of 100 litres of diésel (code 28, no fixed rate) at 800 each."""
     return dte.factura(

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+from haulmer._shown import shown
 from haulmer.dte.builders.base import (
     build,
     document_options,
@@ -27,6 +28,8 @@ from haulmer.dte.builders.inputs import (
 )
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
+from haulmer.dte.totals import RETAINED_CODES, SII_TAX_CODES
+from haulmer.errors import DocumentError, ErrorDetail
 
 if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
     from typing import Unpack
@@ -106,6 +109,7 @@ def factura_compra(
     ``options`` as in :func:`factura`.
     """
     check_options("factura_compra", options, PaymentOptions)
+    retencion = _retention_code(retencion)
     prepared = []
     for line in lines:
         data = line_dict(line)
@@ -121,6 +125,27 @@ def factura_compra(
         lines=prepared,
         **document_options(options, id_doc=payment_id_doc(options)),
     )
+
+
+def _retention_code(value: object) -> str | None:
+    """``factura_compra``'s ``retencion`` as a code of the SII's table that retains IVA, or a
+    DocumentError: an additional tax's code there would add a tax instead of retaining the IVA."""
+    if value is None:
+        return None
+    code = (
+        str(value).strip()
+        if isinstance(value, (str, int)) and not isinstance(value, bool)
+        else None
+    )
+    if code in RETAINED_CODES:
+        return code
+    what = "an additional tax" if code in SII_TAX_CODES else "no code of the SII's table"
+    issue = (
+        f"{shown(value)} is {what}, not an IVA retention: give a code of "
+        "haulmer.dte.totals.RETAINED_CODES (15 IVA retenido total, 34 trigo...), or None for no "
+        "retention; an additional tax goes on its lines as cod_imp_adic"
+    )
+    raise DocumentError(f"retencion {issue}", [ErrorDetail("retencion", issue)])
 
 
 def guia_despacho(

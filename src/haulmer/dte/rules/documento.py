@@ -122,6 +122,14 @@ def _required_problems(doc: dte.Document) -> list[ErrorDetail]:
             receptor.direccion, "Encabezado.Receptor.DirRecep", "the receptor's address is required"
         )
         need(receptor.comuna, "Encabezado.Receptor.CmnaRecep", "the receptor's comuna is required")
+    if tipo is DTEType.FACTURA_COMPRA and receptor.rut == emisor.rut:
+        problems.append(
+            ErrorDetail(
+                "Encabezado.Receptor.RUTRecep",
+                f"is the emisor's RUT ({emisor.rut}): a factura de compra is issued by the buyer "
+                "to the seller who sold to it, so the receptor is the seller's RUT",
+            )
+        )
     if tipo is DTEType.GUIA_DESPACHO:
         need(id_doc.ind_traslado, "Encabezado.IdDoc.IndTraslado", "required on guías (1..9)")
     if len(emisor.actecos) > 4:
