@@ -795,6 +795,21 @@ def test_a_guia_prints_its_traslado_and_transport_with_every_rut_formatted(
 
 
 @pytest.mark.parametrize("paper", PAPERS)
+def test_a_guia_prints_the_trailers_patente_beside_the_vehicles(
+    certificate: Certificate, cafs: dict[int, Caf], paper: str
+) -> None:
+    data = document_dict(52)
+    data["Encabezado"]["IdDoc"].update(IndTraslado=1)
+    data["Encabezado"]["Transporte"] = {"Patente": "ABCD12", "PatenteCarro": "JK1234"}
+    xml = sii.issue(
+        Document.from_sii_dict(data), caf=cafs[52], certificate=certificate, timestamp=SIGNED_AT
+    )
+    text = _text(sii.render_pdf(xml, paper=paper))  # type: ignore[arg-type]
+    assert "Patente: ABCD12" in text
+    assert "Patente del carro: JK1234" in text
+
+
+@pytest.mark.parametrize("paper", PAPERS)
 def test_a_reference_whose_reason_repeats_what_its_code_does_says_it_once(
     issued: dict[int, bytes], paper: str
 ) -> None:

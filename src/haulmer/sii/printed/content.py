@@ -159,6 +159,7 @@ _RECEPTOR: Final = (
 )
 _TRANSPORTE: Final = (
     ("Patente", "Patente"),
+    ("PatenteCarro", "Patente del carro"),
     ("RUTTrans", "R.U.T. transportista"),
     ("DirDest", "Dirección de destino"),
     ("CmnaDest", "Comuna de destino"),
