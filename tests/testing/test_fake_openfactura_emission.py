@@ -139,6 +139,31 @@ def test_pdf_without_the_pdf_extra_is_a_valid_plain_pdf_showing_the_document(
     assert "$ 2.380" in text
 
 
+def test_pdf_without_the_pdf_extra_shows_the_retentions_its_total_deducts(
+    issue: Issue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stand-in PDF of a factura de compra showed neto 2.000, IVA 380 and a total of 2.000,
+    without the IVA retenido that makes them add up."""
+    from haulmer.testing.openfactura import _render
+
+    monkeypatch.setattr(_render, "has_pdf_extra", lambda: False)
+    body = factura(response=["PDF"])
+    body["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] = 46
+    body["dte"]["Detalle"][0]["CodImpAdic"] = "15"
+    body["dte"]["Encabezado"]["Totales"] = {
+        "MntNeto": 2000,
+        "TasaIVA": "19",
+        "IVA": 380,
+        "ImptoReten": [{"TipoImp": "15", "TasaImp": 19, "MontoImp": 380}],
+        "MntTotal": 2000,
+    }
+    pdf = base64.b64decode(issue(body)["PDF"])
+    streams = re.findall(rb"stream\n(.*?)\nendstream", pdf, re.DOTALL)
+    text = zlib.decompress(streams[0]).decode("latin-1")
+    assert "(Retención 15 \\(19 %\\)) Tj" in text
+    assert "(- $ 380) Tj" in text
+
+
 def test_timbre_is_a_png_and_logo_and_resolucion_are_returned(issue: Issue) -> None:
     answer = issue(factura(response=["TIMBRE", "LOGO", "RESOLUCION"]))
     for key in ("TIMBRE", "LOGO"):

@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from haulmer.dte.catalogue import DTEType
+from haulmer.dte.totals import RETAINED_CODES
 from haulmer.sii.printed import numbers, pdf_extra_installed
 
 __all__ = ["Renderer", "has_pdf_extra", "png", "ted_bitmap"]
@@ -83,6 +84,28 @@ def _money(value: Any, moneda: str | None = None) -> str:
         return "$ " + f"{int(value):,}".replace(",", ".")
     except (TypeError, ValueError):
         return str(value)
+
+
+def _total_rows(totales: dict[str, Any]) -> list[tuple[str, Any, bool]]:
+    """The plain PDF's totals as (label, amount, deducted): neto, exento, IVA, each additional
+    tax and retención by code and rate, the crédito de constructoras, and the total they make."""
+    rows = [
+        (label, totales[name], False)
+        for name, label in (("MntNeto", "Neto"), ("MntExe", "Exento"), ("IVA", "IVA"))
+        if name in totales
+    ]
+    for entry in totales.get("ImptoReten") or ():
+        code, rate = str(entry.get("TipoImp", "")), entry.get("TasaImp")
+        retained = code in RETAINED_CODES
+        label = ("Retención " if retained else "Impuesto adicional ") + code
+        if rate is not None:
+            label += f" ({numbers.percent(str(rate))})"
+        rows.append((label, entry.get("MontoImp", ""), retained))
+    if totales.get("CredEC"):
+        rows.append(("Crédito constructoras", totales["CredEC"], True))
+    if "MntTotal" in totales:
+        rows.append(("Total", totales["MntTotal"], False))
+    return rows
 
 
 def _pdf(content: bytes, image: tuple[int, int, bytes] | None) -> bytes:
@@ -250,16 +273,11 @@ class Renderer:
                 8,
             )
         y -= 24
-        for name, label_text in (
-            ("MntNeto", "Neto"),
-            ("MntExe", "Exento"),
-            ("IVA", "IVA"),
-            ("MntTotal", "Total"),
-        ):
-            if name in totales:
-                text(420, y, label_text, 9, name == "MntTotal")
-                text(490, y, _money(totales[name], moneda), 9, name == "MntTotal")
-                y -= 14
+        for label_text, amount, deducted in _total_rows(totales):
+            total = label_text == "Total"
+            text(300 if len(label_text) > 12 else 420, y, label_text, 9, total)
+            text(490, y, ("- " if deducted else "") + _money(amount, moneda), 9, total)
+            y -= 14
         custom = doc.custom or {}
         for key in ("informationNote", "paymentNote"):
             if custom.get(key):
