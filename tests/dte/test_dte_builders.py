@@ -379,6 +379,53 @@ def test_factura_compra_to_its_own_issuer_is_refused(emisor: dict[str, Any]) -> 
     assert "the seller" in str(caught.value)
 
 
+def test_a_nota_correcting_a_factura_de_compras_amounts_retains_its_iva_as_the_factura_did(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    compra = dte.factura_compra(
+        emisor=emisor, receptor=receptor, folio=9, lines=[{"nombre": "Trigo", "precio": 5000}]
+    )
+    nota = dte.nota_credito(
+        compra,
+        cod_ref="corrige_montos",
+        lines=[
+            {"nombre": "Trigo", "precio": 1000},
+            {"nombre": "Flete", "precio": 100, "ind_exe": 1},
+            {"nombre": "Pisco", "precio": 100, "cod_imp_adic": ["24"]},
+        ],
+    )
+    assert [line.cod_imp_adic for line in nota.detalle] == [["15"], [], ["24"]]
+    totales = _totales(nota)
+    assert totales["ImptoReten"][0] == {"TipoImp": "15", "TasaImp": Decimal(19), "MontoImp": 190}
+    assert totales["MntTotal"] == 1100 + 100 + 209 - 190 + 32
+
+
+def test_a_nota_of_a_factura_de_compra_without_one_retention_leaves_its_lines_as_given(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    mixed = dte.factura_compra(
+        emisor=emisor,
+        receptor=receptor,
+        folio=9,
+        lines=[
+            {"nombre": "Trigo", "precio": 5000},
+            {"nombre": "Ganado", "precio": 10, "cod_imp_adic": ["32"]},
+        ],
+    )
+    unretained = dte.factura_compra(
+        emisor=emisor,
+        receptor=receptor,
+        folio=9,
+        lines=[{"nombre": "A", "precio": 1}],
+        retencion=None,
+    )
+    for compra in (mixed, unretained):
+        nota = dte.nota_credito(
+            compra, cod_ref="corrige_montos", lines=[{"nombre": "A", "precio": 1000}]
+        )
+        assert nota.detalle[0].cod_imp_adic == []
+
+
 def _diesel(emisor: dict[str, Any], receptor: dict[str, Any], **options: Any) -> Document:
     """A factura of 100 litres of diésel (code 28, no fixed rate) at 800 each."""
     return dte.factura(

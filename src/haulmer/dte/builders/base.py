@@ -51,6 +51,7 @@ __all__ = [
     "flag",
     "model_dict",
     "payment_id_doc",
+    "retained_lines",
     "set_once",
 ]
 
@@ -78,6 +79,20 @@ def line_dict(line: LineInput, *, prices: str = "net") -> Any:
     if isinstance(line, LineSource):
         return dict(line.dte_line(prices=prices))
     return model_dict(line)
+
+
+def retained_lines(lines: Iterable[LineInput], code: str | None) -> list[Any]:
+    """Lines of a factura de compra or its nota: each afecto line without a CodImpAdic given
+    the retention ``code`` (none when ``code`` is None), as the buyer retains the seller's IVA."""
+    prepared = []
+    for line in lines:
+        data = line_dict(line)
+        exempt = data.get("IndExe") is not None or data.get("ind_exe") is not None
+        has_code = data.get("CodImpAdic") or data.get("cod_imp_adic")
+        if code is not None and not exempt and not has_code:
+            data["CodImpAdic"] = [code]
+        prepared.append(data)
+    return prepared
 
 
 def _prices_of(tipo: DTEType, id_doc: Mapping[str, Any]) -> str:

@@ -13,8 +13,8 @@ from haulmer.dte.builders.base import (
     exempt_globals,
     exempt_lines,
     flag,
-    line_dict,
     payment_id_doc,
+    retained_lines,
     set_once,
 )
 from haulmer.dte.builders.inputs import (
@@ -109,20 +109,11 @@ def factura_compra(
     ``options`` as in :func:`factura`.
     """
     check_options("factura_compra", options, PaymentOptions)
-    retencion = _retention_code(retencion)
-    prepared = []
-    for line in lines:
-        data = line_dict(line)
-        exempt = data.get("IndExe") is not None or data.get("ind_exe") is not None
-        has_code = data.get("CodImpAdic") or data.get("cod_imp_adic")
-        if retencion is not None and not exempt and not has_code:
-            data["CodImpAdic"] = [retencion]
-        prepared.append(data)
     return build(
         DTEType.FACTURA_COMPRA,
         emisor=emisor,
         receptor=receptor,
-        lines=prepared,
+        lines=retained_lines(lines, _retention_code(retencion)),
         **document_options(options, id_doc=payment_id_doc(options)),
     )
 

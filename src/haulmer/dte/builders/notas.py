@@ -20,6 +20,7 @@ from haulmer.dte.builders.base import (
     exempt_lines,
     flag,
     model_dict,
+    retained_lines,
 )
 from haulmer.dte.builders.exportacion import export_document
 from haulmer.dte.builders.inputs import (
@@ -36,6 +37,7 @@ from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.document import Document
 from haulmer.dte.exports import Moneda
 from haulmer.dte.models import DscRcgGlobal
+from haulmer.dte.totals import RETAINED_CODES
 from haulmer.errors import DocumentError, ErrorDetail
 
 if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
@@ -140,6 +142,24 @@ def _boleta_gaps(
             )
         )
     return gaps
+
+
+def _retention_of(documento: Document) -> str | None:
+    """The one IVA retention every afecto line of a factura de compra carries (what its builder's
+    ``retencion`` gave them), which the lines a nota of it is given take when they carry no code;
+    None for another type or when its lines do not share one."""
+    if documento.tipo_dte is not DTEType.FACTURA_COMPRA:
+        return None
+    found = {
+        tuple(code for code in line.cod_imp_adic if code in RETAINED_CODES)
+        for line in documento.detalle
+        if line.ind_exe is None
+    }
+    if len(found) == 1:
+        (codes,) = found
+        if len(codes) == 1:
+            return codes[0]
+    return None
 
 
 def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) -> Document:
@@ -291,6 +311,8 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
         return note
     if montos_brutos:
         id_doc["MntBruto"] = 1
+    if options.get("lines") is not None and documento is not None:
+        lines = retained_lines(lines, _retention_of(documento))
     receptor_data = model_dict(receptor)
     receptor_data.pop("TelefonoRecep", None)  # boleta-only; a note is not a boleta
     note = build(
@@ -434,8 +456,9 @@ def nota_credito(documento: Document | None = None, **options: Unpack[NoteOption
     exempt document's (34, 41) lines and global discounts stay exempt, also when the document is
     named by ``tipo_doc_ref`` only; with ``documento``, a ``tipo_doc_ref``, ``folio_ref`` or
     ``fecha_ref`` other than its own is refused (``folio_ref`` numbers a document without a
-    folio yet). Extra ``referencias`` (an orden de compra...) follow the main one.
-    ``options``: ``NoteOptions``.
+    folio yet). The lines given for a factura de compra (46) take the IVA retention its lines
+    share when they carry no CodImpAdic. Extra ``referencias`` (an orden de compra...) follow
+    the main one. ``options``: ``NoteOptions``.
     """
     check_options("nota_credito", options, NoteOptions)
     return nota(DTEType.NOTA_CREDITO, documento, cast(ExportNoteOptions, options))
