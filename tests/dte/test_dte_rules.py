@@ -493,6 +493,20 @@ def test_missing_or_extra_amounts_count_as_zero() -> None:
     ]
 
 
+def test_iva_propio_and_de_terceros_must_split_the_iva() -> None:
+    split = {**GOOD_TOTALS, "IVAProp": 5000, "IVATerc": 985}
+    _doc(Encabezado__Totales=split).check_totals()
+    with pytest.raises(DocumentError) as info:
+        _doc(Encabezado__Totales={**GOOD_TOTALS, "IVAProp": 1, "IVATerc": 5}).check_totals()
+    assert [(d.field, d.issue) for d in info.value.details] == [
+        (
+            "Encabezado.Totales.IVATerc",
+            "IVAProp (1) + IVATerc (5) is 6, but the IVA is 5985: they split the IVA between "
+            "the issuer's own and third parties', so they add up to it",
+        )
+    ]
+
+
 def test_wrong_tasa_iva() -> None:
     with pytest.raises(DocumentError) as info:
         _doc(Encabezado__Totales={**GOOD_TOTALS, "TasaIVA": 18}).check_totals()

@@ -303,6 +303,17 @@ def _compare_totals(given: Totales, expected: Totales, boleta: bool) -> list[Err
                 ErrorDetail(f"Encabezado.Totales.{alias}", f"is {have}, expected {_amount(want)}")
             )
     problems.extend(period_problems(given, expected, boleta=boleta))
+    if given.iva_prop is not None or given.iva_terc is not None:
+        split = (given.iva_prop or 0) + (given.iva_terc or 0)
+        if split != _amount(expected.iva):
+            problems.append(
+                ErrorDetail(
+                    "Encabezado.Totales.IVATerc",
+                    f"IVAProp ({given.iva_prop or 0}) + IVATerc ({given.iva_terc or 0}) is "
+                    f"{split}, but the IVA is {_amount(expected.iva)}: they split the IVA between "
+                    "the issuer's own and third parties', so they add up to it",
+                )
+            )
     given_taxes = {t.tipo: t.monto for t in given.impto_reten}
     want_taxes = {t.tipo: t.monto for t in expected.impto_reten}
     for code in sorted(set(given_taxes) | set(want_taxes)):
