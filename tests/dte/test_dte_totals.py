@@ -397,6 +397,17 @@ def test_additional_taxes_are_levied_on_the_lines_after_global_discounts_and_sur
     assert totals.mnt_total == 3400 + 646 + 174
 
 
+@pytest.mark.parametrize("code", ["16", "40"])
+def test_a_retention_rate_above_the_iva_rate_is_refused(code: str) -> None:
+    lines = _lines({"NmbItem": "x", "PrcItem": 1000, "CodImpAdic": code})
+    with pytest.raises(DocumentError) as info:
+        compute_totals(46, lines, tasas_adicionales={code: Decimal(25)})
+    assert [d.field for d in info.value.details] == ["Detalle.CodImpAdic"]
+    assert f"retention {code} at 25%" in str(info.value)
+    assert "more than the IVA (19%)" in str(info.value)
+    assert compute_totals(46, lines, tasas_adicionales={code: Decimal(19)}).mnt_total == 1000
+
+
 def test_the_tax_code_classes_cover_exactly_the_sii_table() -> None:
     def find(elements: Any, name: str) -> Any:
         for element in elements:
@@ -524,15 +535,16 @@ def test_additional_taxes_with_gross_prices_is_an_error() -> None:
     assert "montos_brutos=False" in info.value.details[0].issue
 
 
-def test_negative_total_is_an_error() -> None:
+def test_a_retention_that_would_make_the_total_negative_is_an_error() -> None:
+    """Refused for its rate, above the IVA's, before it could take the total below 0."""
     with pytest.raises(DocumentError) as info:
         compute_totals(
             46,
             _lines({"NmbItem": "p", "PrcItem": 1000, "CodImpAdic": "15"}),
             tasas_adicionales={"15": Decimal(500)},
         )
-    assert info.value.details[0].field == "Encabezado.Totales.MntTotal"
-    assert "retenciones (" in str(info.value)
+    assert info.value.details[0].field == "Detalle.CodImpAdic"
+    assert "retention 15 at 500%" in str(info.value)
     assert "CodImpAdic" in str(info.value)
 
 

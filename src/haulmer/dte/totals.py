@@ -555,6 +555,7 @@ def _taxes(
     montos: Sequence[int],
     extra_rates: Mapping[str, Decimal],
     afecto: tuple[int, int],
+    tasa_iva: Decimal,
 ) -> tuple[list[ImptoReten], int, int]:
     """ImptoReten entries by code, the added total and the retained total (afecto lines only).
 
@@ -596,6 +597,8 @@ def _taxes(
                 ],
             )
         is_retention = code in RETAINED_CODES
+        if is_retention and rate > tasa_iva:
+            raise _retention_over_iva(code, rate, tasa_iva)
         monto = round_peso(Decimal(bases[code]) * rate / _HUNDRED)
         entries.append(
             _computed(
@@ -607,6 +610,17 @@ def _taxes(
         else:
             added += monto
     return entries, added, retained
+
+
+def _retention_over_iva(code: str, rate: Decimal, tasa_iva: Decimal) -> DocumentError:
+    """The error for an IVA retention whose rate is above the IVA's: it would retain more IVA
+    than the line carries, leaving the seller less than the net price."""
+    issue = (
+        f"the retention {code} at {rate}% would retain more than the IVA ({tasa_iva}%) the "
+        "line carries: give its rate (tasas_adicionales or Totales/ImptoReten/TasaImp) as at "
+        f"most {tasa_iva}"
+    )
+    return DocumentError(f"CodImpAdic {code}: {issue}", [ErrorDetail("Detalle.CodImpAdic", issue)])
 
 
 def _credito_constructoras(cred_ec: int | None, iva: int | None) -> int:
@@ -732,7 +746,7 @@ def totals_from_line_amounts(
                 ],
             )
         impuestos, added, retained = _taxes(
-            detalle, pesos, tasas_adicionales or {}, (afecto_lines, sums.afecto)
+            detalle, pesos, tasas_adicionales or {}, (afecto_lines, sums.afecto), tasa_iva
         )
 
     exento = sums.exento if sums.has_exento else None
