@@ -399,6 +399,25 @@ def test_an_additional_tax_and_a_retention_on_one_line_pass() -> None:
     _doc(Detalle=[{"NmbItem": "Harina", "PrcItem": 1000, "CodImpAdic": ["19", "15"]}]).check()
 
 
+def test_every_rut_read_leniently_with_a_wrong_check_digit_is_named_by_check() -> None:
+    data = copy.deepcopy(BASE)
+    data["Encabezado"]["IdDoc"].update(TipoDTE=52, IndTraslado=1)
+    data["Encabezado"]["RUTSolicita"] = "3-8"
+    data["Encabezado"]["Transporte"] = {
+        "RUTTrans": "1-8",
+        "Chofer": {"RUTChofer": "2-8", "NombreChofer": "Juan"},
+    }
+    doc = Document.from_sii_dict(data)
+    problems = _problems(doc)
+    assert [d.field for d in problems] == [
+        "Encabezado.RUTSolicita",
+        "Encabezado.Transporte.RUTTrans",
+        "Encabezado.Transporte.Chofer.RUTChofer",
+    ]
+    assert "1-8 has a wrong check digit" in problems[1].issue
+    assert "1-9" in problems[1].issue
+
+
 def test_global_discounts_and_surcharges_limits() -> None:
     item = {"TpoMov": "R", "TpoValor": "$", "ValorDR": 1}
     assert _fields(_doc(DscRcgGlobal=[item] * 21)) == ["DscRcgGlobal"]

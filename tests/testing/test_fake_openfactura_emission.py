@@ -188,6 +188,18 @@ def test_wrong_totals_answer_of10_with_field_details(wire: httpx.Client) -> None
     }
 
 
+def test_a_transportistas_rut_with_a_wrong_check_digit_is_refused_as_the_sii_refuses_it(
+    wire: httpx.Client,
+) -> None:
+    body = guia()
+    body["dte"]["Encabezado"]["Transporte"] = {"Patente": "ABCD12", "RUTTrans": "1-8"}
+    response = wire.post("/v2/dte/document", json=body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "OF-10"
+    assert [d["field"] for d in error["details"]] == ["RUTTrans"]
+
+
 def test_rejected_document_does_not_consume_a_folio(wire: httpx.Client, issue: Issue) -> None:
     bad = factura()
     bad["dte"]["Encabezado"]["Totales"]["IVA"] = 1

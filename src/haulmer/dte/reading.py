@@ -19,8 +19,9 @@ import pydantic
 from haulmer._forks import ForkSafeLock
 from haulmer.dte._base import CLEAN_CONTEXT, SiiModel, _lenient_rut, _shapes, _strip_optional
 from haulmer.dte.document import Document
+from haulmer.dte.rules.ruts import check_digit_problems, rut_paths
 from haulmer.errors import DocumentError, ErrorDetail
-from haulmer.rut import Rut, check_digit_advice
+from haulmer.rut import Rut
 
 __all__ = [
     "FieldReading",
@@ -143,10 +144,7 @@ def reading_problems(document: Document) -> list[ErrorDetail]:
             if isinstance(line.monto_item, Decimal):
                 path = f"Detalle[{index + 1}].MontoItem"
                 problems.append(_decimals(path, line.monto_item, document))
-    for path, rut in rut_paths(document):
-        if rut is not None and not rut.is_dv_valid:
-            advice = check_digit_advice(rut.number)
-            problems.append(ErrorDetail(path, f"{rut} has a wrong check digit: {advice}"))
+    problems.extend(check_digit_problems(document))
     return problems
 
 
@@ -166,28 +164,3 @@ def _decimals(path: str, value: Decimal, document: Document) -> ErrorDetail:
         f"here in a {tipo.label} ({int(tipo)}): an integer of up to 18 digits, without a "
         "decimal point (only exports, 110, 111 and 112, have decimals there)",
     )
-
-
-def rut_paths(document: Document) -> list[tuple[str, Rut | None]]:
-    """Every RUT of ``document`` (None where left out), by its SII path."""
-    encabezado = document.encabezado
-    ruts: list[tuple[str, Rut | None]] = [
-        ("Encabezado.Emisor.RUTEmisor", encabezado.emisor.rut),
-        ("Encabezado.RUTMandante", encabezado.rut_mandante),
-        ("Encabezado.Receptor.RUTRecep", encabezado.receptor.rut),
-        ("Encabezado.RUTSolicita", encabezado.rut_solicita),
-    ]
-    transporte = encabezado.transporte
-    if transporte is not None:
-        ruts.append(("Encabezado.Transporte.RUTTrans", transporte.rut_transportista))
-        if transporte.chofer is not None:
-            ruts.append(("Encabezado.Transporte.Chofer.RUTChofer", transporte.chofer.rut))
-        if transporte.aduana is not None:
-            ruts.append(
-                ("Encabezado.Transporte.Aduana.RUTCiaTransp", transporte.aduana.rut_cia_transp)
-            )
-    ruts += [
-        (f"Referencia[{index + 1}].RUTOtr", referencia.rut_otro)
-        for index, referencia in enumerate(document.referencias)
-    ]
-    return ruts

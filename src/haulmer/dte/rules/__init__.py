@@ -32,6 +32,7 @@ from haulmer.dte.rules.liquidacion import (
     liquidacion_totals_problems,
 )
 from haulmer.dte.rules.outcome import DocumentCheck
+from haulmer.dte.rules.ruts import check_digit_problems
 from haulmer.dte.schema.checker import EXPORTACIONES_ROOT, LIQUIDACION_ROOT, SchemaRoot
 from haulmer.errors import ErrorDetail
 
@@ -65,13 +66,20 @@ RULES_BY_TYPE: Mapping[DTEType, Callable[[dte.Document], DocumentCheck]] = {
 def check_document(doc: dte.Document) -> DocumentCheck:
     """Every broken rule and wrong amount of ``doc``, with the line amounts and totals computed
     to check them (folio 0 accepted)."""
-    return RULES_BY_TYPE[doc.tipo_dte](doc)
+    return _with_check_digits(RULES_BY_TYPE[doc.tipo_dte](doc), doc)
+
+
+def _with_check_digits(outcome: DocumentCheck, doc: dte.Document) -> DocumentCheck:
+    """``outcome`` with the RUTs of ``doc`` whose check digit is wrong, which the lenient
+    reading takes and the SII refuses."""
+    wrong = check_digit_problems(doc)
+    return outcome._replace(problems=outcome.problems + wrong) if wrong else outcome
 
 
 def check_document_rules(doc: dte.Document) -> DocumentCheck:
     """``check_document`` but the facet walk: for a caller that checks each value against the
     facets of ``facet_root(doc)`` as it writes it (``haulmer.sii.issue``)."""
-    return _FAMILIES[RULES_BY_TYPE[doc.tipo_dte]][0](doc)
+    return _with_check_digits(_FAMILIES[RULES_BY_TYPE[doc.tipo_dte]][0](doc), doc)
 
 
 def facet_root(doc: dte.Document) -> SchemaRoot:
