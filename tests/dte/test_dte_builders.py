@@ -416,7 +416,7 @@ def test_a_nota_of_a_factura_de_compra_without_one_retention_leaves_its_lines_as
         emisor=emisor,
         receptor=receptor,
         folio=9,
-        lines=[{"nombre": "A", "precio": 1}],
+        lines=[{"nombre": "A", "precio": 5000}],  # more than the nota credits
         retencion=None,
     )
     for compra in (mixed, unretained):
