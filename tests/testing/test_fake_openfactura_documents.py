@@ -109,7 +109,9 @@ def test_receiver_reads_a_received_document_by_issuer_folio(
     token = issue(factura())["TOKEN"]
     base = "/v2/dte/document/76795561-8/33/1"
     assert hosty.get(f"{base}/status").json()["estado"] == "Pendiente"
-    fake.clock.advance(days=8)
+    fake.clock.advance(days=8)  # 5 December: the 8th calendar day after its reception
+    assert hosty.get(f"{base}/status").json()["estado"] == "Pendiente"
+    fake.clock.advance(hours=14)  # 6 December: the days to claim it are over
     assert hosty.get(f"{base}/status").json()["estado"] == "Registrado"
     # The token endpoint serves issued documents only.
     assert hosty.get(f"/v2/dte/document/{token}/status").json()["error"]["code"] == "OF-22"

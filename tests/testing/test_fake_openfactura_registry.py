@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import httpx
-from fake_bodies import boleta, exenta, factura, guia
+from fake_bodies import HAULMER_KEY, HOSTY_KEY, boleta, exenta, factura, guia
 
-from haulmer.testing import FakeHaulmer
+from haulmer.testing import FakeClock, FakeHaulmer
 
 Issue = Callable[..., dict[str, Any]]
 ZERO_REFERENCE_ROWS = [
@@ -203,21 +204,79 @@ def test_accuse_answers_the_sii_codes_for_events_that_conflict(
     assert _accuse(hosty, 4, "RFP") == (7, "Evento registrado previamente")
 
 
+LATE = (8, "Pasados 8 días después de la recepción no es posible registrar reclamos o eventos")
+
+
 def test_accuse_after_eight_days_is_too_late_for_claims_and_events(
     fake: FakeHaulmer, hosty: httpx.Client, issue: Issue
 ) -> None:
     issue(factura())
     issue(factura())
-    fake.clock.advance(days=7, hours=23)
+    # The SII received them on 27 November: the 8 calendar days run until 5 December ends.
+    fake.clock.advance(days=8, hours=13, minutes=59, seconds=59)
     assert _accuse(hosty, 1, "ERM")[0] == 0
-    fake.clock.advance(hours=1)
-    late = (8, "Pasados 8 días después de la recepción no es posible registrar reclamos o eventos")
-    assert _accuse(hosty, 2, "RCD") == late  # tacitly accepted: the claim comes too late
-    assert _accuse(hosty, 2, "ACD") == late
-    assert _accuse(hosty, 1, "ACD") == late
+    fake.clock.advance(seconds=1)
+    assert _accuse(hosty, 2, "RCD") == LATE  # tacitly accepted: the claim comes too late
+    assert _accuse(hosty, 2, "ACD") == LATE
+    assert _accuse(hosty, 1, "ACD") == LATE
     assert _accuse(hosty, 1, "ERM")[0] == 7
     base = "/v2/dte/document/76795561-8/33/2/status"
     assert hosty.get(base).json()["estado"] == "Registrado"
+
+
+def _received_at(when: dt.datetime) -> tuple[FakeHaulmer, httpx.Client, httpx.Client]:
+    """A fake whose clock starts at ``when`` (Chile), a factura issued to HOSTY SPA then, and
+    raw clients for HAULMER SPA and HOSTY SPA."""
+    fake = FakeHaulmer(clock=FakeClock(when))
+    fake.control.rate_limit(None)
+    wire = httpx.Client(
+        transport=fake.transport, base_url="http://fake.test", headers={"apikey": HAULMER_KEY}
+    )
+    hosty = httpx.Client(
+        transport=fake.transport, base_url="http://fake.test", headers={"apikey": HOSTY_KEY}
+    )
+    for _ in range(2):
+        assert wire.post("/v2/dte/document", json=factura(fecha=f"{when:%Y-%m-%d}")).is_success
+    return fake, wire, hosty
+
+
+def _received_state(hosty: httpx.Client, folio: int) -> str:
+    estado: str = hosty.get(f"/v2/dte/document/76795561-8/33/{folio}/status").json()["estado"]
+    return estado
+
+
+def test_the_eight_days_to_claim_run_until_the_midnight_that_ends_the_eighth_calendar_day() -> None:
+    # Received by the SII at 00:13 on 27 November: a claim at 20:00 on 5 December, more than 8
+    # times 24 hours later, is still on the 8th calendar day after it, and taken.
+    fake, _, hosty = _received_at(dt.datetime(2026, 11, 27, 0, 10))
+    fake.clock.set(dt.datetime(2026, 12, 5, 20, 0))
+    assert _received_state(hosty, 2) == "Pendiente"
+    assert _accuse(hosty, 1, "RCD")[0] == 0
+    fake.clock.set(dt.datetime(2026, 12, 6, 0, 0))
+    assert _accuse(hosty, 2, "RCD") == LATE
+    assert _received_state(hosty, 2) == "Registrado"
+
+
+def test_the_eight_days_to_claim_count_from_the_day_the_sii_received_the_document() -> None:
+    # Issued at 23:58 on 27 November, received by the SII 3 minutes later, on the 28th: the
+    # claim may come until 6 December ends.
+    fake, _, hosty = _received_at(dt.datetime(2026, 11, 27, 23, 58))
+    fake.clock.set(dt.datetime(2026, 12, 6, 12, 0))
+    assert _received_state(hosty, 2) == "Pendiente"
+    assert _accuse(hosty, 1, "RFP")[0] == 0
+    fake.clock.set(dt.datetime(2026, 12, 7, 0, 0))
+    assert _accuse(hosty, 2, "ACD") == LATE
+
+
+def test_the_eight_days_to_claim_are_calendar_days_across_a_change_of_chiles_clocks() -> None:
+    # Chile moves its clocks forward as 6 September 2026 begins: 8 days after 23:30 on
+    # 1 September is 00:30 on the 10th by the elapsed hours, but the 9th was the last day.
+    fake, _, hosty = _received_at(dt.datetime(2026, 9, 1, 23, 30))
+    fake.clock.set(dt.datetime(2026, 9, 9, 23, 59))
+    assert _accuse(hosty, 1, "ACD")[0] == 0
+    fake.clock.set(dt.datetime(2026, 9, 10, 0, 15))
+    assert _accuse(hosty, 2, "RCD") == LATE
+    assert _received_state(hosty, 2) == "Registrado"
 
 
 def test_accuse_refuses_unknown_codes_and_documents(hosty: httpx.Client, issue: Issue) -> None:

@@ -13,7 +13,6 @@ from haulmer.testing._clock import elapsed, later, reached
 from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.openfactura._lists import ListField, Selections, list_page
 from haulmer.testing.openfactura._state import (
-    AUTO_REGISTER_AFTER,
     Acuse,
     IssuedDocument,
     OpenFacturaState,
@@ -496,14 +495,14 @@ NO_RECEIPT_AFTER_CLAIM = "No se puede acusar recibo de mercadería de DTE previa
 def _acuse_refusal(acuse: str, doc: IssuedDocument, now: dt.datetime) -> tuple[int, str] | None:
     """The SII's ``codResp`` and ``descResp`` refusing this event, or None when it is taken.
 
-    The codes of the SII's registro de aceptación o reclamo: 7 repeated, 8 past the 8 days after
-    reception (the document is then tacitly accepted), 5, 6 and 12 after a claim, 11 and 13 a
-    claim after an acceptance or a receipt of the goods.
+    The codes of the SII's registro de aceptación o reclamo: 7 repeated, 8 past the 8 calendar
+    days after the day the SII received it (the document is then tacitly accepted), 5, 6 and 12
+    after a claim, 11 and 13 a claim after an acceptance or a receipt of the goods.
     """
     done = [a.cod_evento for a in doc.acuses]
     if acuse in done:
         return 7, "Evento registrado previamente"
-    if elapsed(doc.issued_at, now) >= AUTO_REGISTER_AFTER:
+    if doc.claim_window_over(now):
         return 8, TOO_LATE
     claim = next((code for code in done if code in CLAIMS), None)
     if claim is not None:

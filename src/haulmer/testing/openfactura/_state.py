@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from haulmer._lazy import LazyModule
 from haulmer._shown import shown
-from haulmer.testing._clock import FakeClock, elapsed, later, reached
+from haulmer.testing._clock import SANTIAGO, FakeClock, later, reached
 from haulmer.testing._control import Control
 from haulmer.testing.openfactura._indices import estimated_uf, estimated_utm
 
@@ -39,7 +39,9 @@ ACCEPTANCE_DELAY = dt.timedelta(minutes=3)
 """How long an issued document stays "Pendiente" before the (simulated) SII decides."""
 
 AUTO_REGISTER_AFTER = dt.timedelta(days=8)
-"""A received document pending this long becomes "Registrado" (SII's tacit acceptance)."""
+"""The calendar days after the day the SII received a document in which its receptor may accept
+or claim it (Ley 19.983, until the midnight that ends the last one, in Chile); then a pending
+document becomes "Registrado" (the SII's tacit acceptance) and every acuse comes too late."""
 
 ISSUED_STATES = ("Pendiente", "Aceptado", "Rechazado", "Aceptado con Reparo", "Sin estado")
 RECEIVED_STATES = ("Pendiente", "Registrado", "No_incluir", "Reclamado")
@@ -344,6 +346,16 @@ class IssuedDocument:
         """When the SII received it (None while still pending)."""
         return self.decided_at if reached(now, self.decided_at) else None
 
+    def claim_window_over(self, now: dt.datetime) -> bool:
+        """Whether the days to accept or claim it are over at ``now``: the 8 calendar days after
+        the day the SII received it, in Chile, whatever the hour it came or the clocks' changes
+        (never while the SII has not received it)."""
+        received = self.sii_received_at(now)
+        if received is None:
+            return False
+        last_day = received.astimezone(SANTIAGO).date() + AUTO_REGISTER_AFTER
+        return now.astimezone(SANTIAGO).date() > last_day
+
     def received_status(self, now: dt.datetime) -> str:
         """The receiver-side RCV status ("Pendiente", "Registrado", "Reclamado")."""
         codes = {a.cod_evento for a in self.acuses}
@@ -351,7 +363,7 @@ class IssuedDocument:
             return "Reclamado"
         if codes & {"ACD", "ERM"}:
             return "Registrado"
-        if elapsed(self.issued_at, now) >= AUTO_REGISTER_AFTER:
+        if self.claim_window_over(now):
             return "Registrado"
         return "Pendiente"
 
