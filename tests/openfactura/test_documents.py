@@ -425,6 +425,17 @@ async def test_accuse_codes_are_checked_locally(of: Any, mock: respx.MockRouter)
     assert route.call_count == 1
 
 
+@pytest.mark.parametrize("boleta", [39, 41, "39", 41.0])
+async def test_an_acuse_on_a_boleta_is_refused_before_sending(
+    of: Any, mock: respx.MockRouter, boleta: Any
+) -> None:
+    # Boletas are not in the registro de aceptación o reclamo: nobody accepts or claims one.
+    with pytest.raises(DocumentError, match=r"boleta \((39|41)\) takes no acuse") as caught:
+        await resolve(of.documents.accuse("76795561-8", boleta, 1, "ACD"))
+    assert "factura" in str(caught.value)
+    assert not mock.calls
+
+
 @pytest.mark.parametrize("key", ["success", "succes"])
 async def test_void_guia_sends_the_documented_body(
     of: Any, mock: respx.MockRouter, key: str

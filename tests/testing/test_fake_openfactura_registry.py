@@ -293,6 +293,23 @@ def test_accuse_refuses_unknown_codes_and_documents(hosty: httpx.Client, issue: 
     assert missing.json()["error"]["code"] == "OF-22"
 
 
+def test_accuse_refuses_a_boleta_addressed_to_the_company(
+    hosty: httpx.Client, issue: Issue
+) -> None:
+    sale = boleta()
+    sale["dte"]["Encabezado"]["Receptor"] = {"RUTRecep": "76430498-5"}
+    issue(sale)
+    refused = hosty.post(
+        "/v2/dte/document/received/accuse",
+        json={"rut": "76795561-8", "dte": 39, "folio": 1, "acuse": "ACD"},
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "OF-10"
+    assert refused.json()["error"]["details"][0]["field"] == "dte"
+    row = hosty.post("/v2/dte/document/received", json={}).json()["data"][0]
+    assert (row["TipoDTE"], row["Acuses"]) == (39, None)
+
+
 def test_guia_52_is_voided_once(wire: httpx.Client, issue: Issue) -> None:
     issue(guia())
     done = wire.post("/v2/dte/anularDTE52", json={"Dte": 52, "Folio": 1, "Fecha": "2026-11-27"})

@@ -300,9 +300,16 @@ def _accuse_request(
     except ValueError:
         known = ", ".join(f"{c.value} ({c.name})" for c in AcuseCode)
         raise ValidationError(f"unknown acuse {shown(acuse)}; use one of {known}") from None
+    kind = check_dte_type(dte_type)
+    if DTEType(kind).is_boleta:
+        raise DocumentError(
+            f"a boleta ({kind}) takes no acuse: the SII's registro de aceptación o reclamo "
+            "holds the facturas a company receives (33, 34, 43...), not boletas; a boleta "
+            "bought is neither accepted nor claimed"
+        )
     body = AccuseRequest(
         rut=str(check_rut(rut, "rut")),
-        dte=check_dte_type(dte_type),
+        dte=kind,
         folio=check_folio(folio),
         acuse=code,
     )

@@ -287,6 +287,8 @@ class Queries:
             dte_type, folio = _whole(body["dte"]), _whole(body["folio"])
         except ValueError:
             return business_error("OF-10", [("folio", "dte y folio deben ser numéricos")])
+        if dte_type in BOLETAS:  # not in the SII's registro de aceptación o reclamo
+            return business_error("OF-10", [("dte", incorrect(str(dte_type)))])
         doc = self.state.by_folio(tenant, str(body["rut"]), dte_type, folio)
         if doc is None or _rut_key(doc.receptor_rut) != tenant.rut_number:
             return business_error("OF-22", [("folio", f"Documento recibido {folio} no encontrado")])
@@ -486,6 +488,8 @@ class Queries:
         )
 
 
+BOLETAS = frozenset({39, 41})
+"""The types no acuse applies to: boletas are not in the registro de aceptación o reclamo."""
 CLAIMS = frozenset({"RCD", "RFP", "RFT"})
 """The acuses that claim (reclamos); ACD and ERM accept."""
 TOO_LATE = "Pasados 8 días después de la recepción no es posible registrar reclamos o eventos"
