@@ -247,6 +247,18 @@ async def test_sync_rcv_sends_the_period_as_an_int(
     assert result.message == "Sincronización encolada"
 
 
+async def test_sync_rcv_reads_an_aware_datetime_as_its_month_in_chile(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.post("/v2/dte/registry/sync-rcv").mock(
+        return_value=httpx.Response(200, json={"message": "Sincronización encolada", "code": 200})
+    )
+    # 02:30 UTC on 1 June is still 31 May in Santiago: the May registry is the one meant.
+    moment = dt.datetime(2026, 6, 1, 2, 30, tzinfo=dt.timezone.utc)
+    await resolve(of.registry.sync_rcv("sales", moment))
+    assert json.loads(route.calls.last.request.content)["periodo"] == 202605
+
+
 @pytest.mark.parametrize("resource", [Registry, AsyncRegistry])
 def test_sync_rcv_types_the_period_with_the_forms_it_accepts(resource: type[Any]) -> None:
     hints = typing.get_type_hints(resource.sync_rcv)
@@ -296,6 +308,13 @@ async def test_sync_rcv_waits_out_the_keys_rate_limit_as_every_call_does(
         ("compra", 202605, "'sales' or 'purchase'"),
         ("sales", 2026, "YYYYMM"),
         ("sales", 202613, "not a valid year and month"),
+        # A date names its month under the same bounds as 199905 or (1999, 5) do.
+        ("sales", dt.date(1999, 5, 1), "not a valid year and month"),
+        ("sales", dt.datetime(1999, 12, 31, 12, 0), "not a valid year and month"),
+        # The hyphen goes between the year and the month, nowhere else.
+        ("sales", "20-2605", "YYYYMM"),
+        ("sales", "2026-0-5", "YYYYMM"),
+        ("sales", "202-605", "YYYYMM"),
     ],
 )
 async def test_sync_rcv_arguments_are_checked_locally(

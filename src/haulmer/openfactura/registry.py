@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeAlias
 
+from haulmer._chile import chile_date
 from haulmer._core.plans import Plan, send
 from haulmer._core.request import APIRequest
 from haulmer._lazy import LazyNames
@@ -67,14 +68,21 @@ def _checked_period(year: Any, month: Any, day: Any) -> tuple[int, int, int | No
 
 def rcv_period(periodo: RcvPeriod) -> int:
     """The period as OpenFactura wants it (int YYYYMM) from 202605, "2026-05", (2026, 5) or a
-    date; anything else is a ValidationError (checked at run time too)."""
+    date (an aware datetime: its month in Chile); anything else, or a year outside 2000..2100,
+    is a ValidationError (checked at run time too)."""
     value: Any = periodo  # callers without a type checker may pass anything
     if isinstance(value, dt.date):
-        return value.year * 100 + value.month
-    if isinstance(value, tuple) and len(value) == 2:
+        try:
+            day = chile_date(value)
+        except ValueError as exc:  # a moment still before year 1 in Chile
+            raise ValidationError(f"periodo: {exc}") from None
+        year, month = day.year, day.month
+    elif isinstance(value, tuple) and len(value) == 2:
         year, month = (_int(part, "periodo") for part in value)
     else:
-        text = str(value).strip().replace("-", "") if isinstance(value, int | str) else ""
+        text = str(value).strip() if isinstance(value, int | str) else ""
+        if len(text) == 7 and text[4] == "-":  # "YYYY-MM": the hyphen there, and only there
+            text = text[:4] + text[5:]
         if isinstance(value, bool) or len(text) != 6 or not text.isdigit():
             raise ValidationError(
                 f"periodo must be YYYYMM (202605), 'YYYY-MM', (year, month) or a date; "
