@@ -115,3 +115,32 @@ def test_a_setup_at_a_step_this_sdk_predates_still_reads() -> None:
     assert setup.status == "pending_bank_account"
     known = setup.model_copy(update={"status": "certified"})
     assert OpenFacturaSetup.model_validate(known.model_dump()).status is SetupStatus.CERTIFIED
+
+
+def test_a_stop_under_a_status_this_sdk_predates_raises_at_once_as_its_reason_says() -> None:
+    # A problem comes only with a stop (docs/platform-api.md §8): a new status carrying one is a
+    # stop too, and a wait that polled on would sit out its 15 days for nothing.
+    problem = {"reason": "certificate_expired", "stage": "simulacion", "since": BASE["started_at"]}
+    error = _answered(status="suspended", problem=problem)
+    assert type(error) is CertificationActionRequiredError
+    assert "'suspended'" in str(error)
+    assert CertificationProblemReason.CERTIFICATE_EXPIRED.advice in str(error)
+    refused = {"reason": "rejected_by_sii", "stage": "simulacion", "since": BASE["started_at"]}
+    assert type(_answered(status="closed", problem=refused)) is CertificationFailedError
+
+
+def test_a_stop_under_a_status_and_reason_this_sdk_predates_raises_naming_both() -> None:
+    problem = {"reason": "giro_not_allowed", "stage": "postulacion", "since": BASE["started_at"]}
+    error = _answered(status="cancelled", problem=problem)
+    assert type(error) is CertificationStoppedError
+    assert (error.reason, error.stage) == ("giro_not_allowed", "postulacion")
+    assert "'cancelled'" in str(error)
+    assert "giro_not_allowed" in str(error)
+    assert "e-mail" in str(error)
+
+
+def test_waiting_under_a_status_this_sdk_predates_names_it_when_it_gives_up() -> None:
+    status = CertificationStatus.model_validate({**BASE, "status": "queued"})
+    message = _timed_out("ofs_1", status, 60.0)
+    assert "'queued'" in message
+    assert "at stage 'postulacion'" in message

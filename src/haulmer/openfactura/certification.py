@@ -277,6 +277,18 @@ class CertificationStatus(HaulmerModel):
         """Whether the SII refused the certification, which ended without certifying."""
         return self.status == "failed"
 
+    @property
+    def has_stopped(self) -> bool:
+        """Whether it stopped before certifying: "action_required", "failed", or a status this
+        SDK predates that comes with a ``problem`` (the platform gives one only with a stop)."""
+        if self.needs_action or self.has_failed:
+            return True
+        return self.status not in _KNOWN_STATUSES and self.problem is not None
+
+
+_KNOWN_STATUSES = frozenset({"in_progress", "certified", "action_required", "failed"})
+"""The certification's statuses docs/platform-api.md section 8 names."""
+
 
 class ApiKey(HaulmerModel):
     """The organization's OpenFactura API key (shown once).
@@ -320,8 +332,10 @@ def _timed_out(setup_id: str, status: CertificationStatus | None, waited: float)
             f"{waited:.0f} s. Call wait() again later."
         )
     end = status.estimated_completion
+    unknown = status.status not in _KNOWN_STATUSES
+    state = f"is '{status.status}' (a status this SDK predates)" if unknown else "is still"
     return (
-        f"certification of setup {status.setup_id} is still at stage '{status.stage}' "
+        f"certification of setup {status.setup_id} {state} at stage '{status.stage}' "
         f"after waiting {waited:.0f} s" + (f"; it should end by {end}" if end else "") + ". "
         "Call wait() again with a longer timeout."
     )
@@ -340,15 +354,28 @@ def _stopped_error(status: CertificationStatus) -> CertificationStoppedError:
         if isinstance(problem.reason, CertificationProblemReason):
             advice = problem.reason.advice
     cls: type[CertificationStoppedError]
-    if status.has_failed:
+    known = problem.reason if problem is not None else None
+    if status.has_failed or (
+        not status.needs_action
+        and isinstance(known, CertificationProblemReason)
+        and not known.needs_action
+    ):
         cls, happened = CertificationFailedError, "failed"
         advice = advice or "Open a support ticket so Haulmer starts it again."
-    else:
+    elif status.needs_action or isinstance(known, CertificationProblemReason):
         cls, happened = CertificationActionRequiredError, "waits for the company"
         advice = advice or (
             "Read the e-mail the platform sent the workspace's administrator, do what it asks, "
             "then call wait() again."
         )
+    else:
+        cls, happened = CertificationStoppedError, "stopped"
+        advice = (
+            "Read the e-mail the platform sent the workspace's administrator and do what it "
+            "asks; open a support ticket (client.myhaulmer.open_ticket(...)) if it asks nothing."
+        )
+    if status.status not in _KNOWN_STATUSES:
+        happened += f" (status '{status.status}', which this SDK predates)"
     return cls(
         f"The SII certification of setup {status.setup_id} {happened}{cause}. {advice}",
         setup_id=status.setup_id,
@@ -367,7 +394,7 @@ def certified_wait(
         retrieve_request(setup_id, **options),
         timeout=timeout,
         poll_interval=poll_interval,
-        done=lambda status: status.is_certified or status.needs_action or status.has_failed,
+        done=lambda status: status.is_certified or status.has_stopped,
         timed_out=lambda status, waited: _timed_out(setup_id, status, waited),
     )
     if not status.is_certified:
