@@ -202,6 +202,30 @@ async def test_a_purchase_state_the_sdk_does_not_know_is_kept_as_its_text(
     assert blocks[1].registros[0].total_mnt_total == 4760
 
 
+async def test_a_registry_or_a_block_answered_with_null_rows_reads_as_no_rows(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    # As the received list answers "Acuses": null for none, a period without rows may come null.
+    mock.get("/v2/dte/registry/sales/2026/05").mock(
+        return_value=httpx.Response(
+            200, json={"fechaInicio": "2026-05-01", "fechaFinal": "2026-05-31", "registros": None}
+        )
+    )
+    mock.get("/v2/dte/registry/purchase/2026/05").mock(
+        return_value=httpx.Response(
+            200,
+            json=[
+                {"estado": "Pendiente", "registros": [_ROW]},
+                {"estado": "Reclamado", "registros": None},
+            ],
+        )
+    )
+    assert (await resolve(of.registry.sales(2026, 5))).registros == []
+    blocks = await resolve(of.registry.purchases(2026, 5))
+    assert blocks[0].registros[0].total_mnt_total == 4760
+    assert (blocks[1].estado, blocks[1].registros) == (ReceivedStatus.RECLAMADO, [])
+
+
 async def test_an_empty_purchase_month_answered_204_is_no_blocks(
     of: Any, mock: respx.MockRouter
 ) -> None:

@@ -391,6 +391,13 @@ class SalesRegistry(ResponseModel):
     fecha_final: dt.date | None = Field(default=None, alias="fechaFinal")
     registros: list[RegistryRow] = Field(default_factory=list)
 
+    @field_validator("registros", mode="before")
+    @classmethod
+    def _null_is_none(cls, value: Any) -> Any:
+        """Rows answered null are none, as a missing list is (the received list's ``Acuses``
+        comes null the same way)."""
+        return [] if value is None else value
+
 
 class PurchaseRegistry(SalesRegistry):
     """Registro de compras for one state (``estado``): a ``ReceivedStatus`` (Pendiente,
