@@ -414,6 +414,19 @@ async def test_an_acuse_the_sii_refuses_reads_as_not_registered_with_its_reason(
     assert result.refusal == desc
 
 
+async def test_a_refusal_without_the_siis_words_names_its_code_not_the_answers_ok(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    mock.post("/v2/dte/document/received/accuse").mock(
+        return_value=httpx.Response(
+            200, json={"code": 200, "result": "OK", "msg": [{"codResp": 8, "descResp": None}]}
+        )
+    )
+    result = await resolve(of.documents.accuse("76795561-8", 33, 2514, "RCD"))
+    assert not result.registered
+    assert result.refusal == "codResp 8"
+
+
 async def test_accuse_codes_are_checked_locally(of: Any, mock: respx.MockRouter) -> None:
     route = mock.post("/v2/dte/document/received/accuse").mock(
         return_value=httpx.Response(200, json={"code": 200})

@@ -345,10 +345,13 @@ class AccuseResult(ResponseModel):
 
     @property
     def refusal(self) -> str | None:
-        """The SII's reasons when it refused the event (``descResp``), else None."""
+        """The SII's reasons when it refused the event (``descResp``, else its ``codResp``), else
+        None."""
         if self.registered:
             return None
-        reasons = [m.desc_resp for m in self.msg if m.cod_resp not in (0, None) and m.desc_resp]
+        reasons = [
+            m.desc_resp or f"codResp {m.cod_resp}" for m in self.msg if m.cod_resp not in (0, None)
+        ]
         return "; ".join(reasons) or self.result or f"code {self.code}"
 
 
