@@ -105,6 +105,19 @@ def test_an_http_date_without_a_zone_is_read_as_gmt_whatever_the_machines_zone(
         time.tzset()
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Mon, 01 Jan 99999999999 00:00:00 GMT",
+        "Mon, 01 Jan 9999999999999999999999 00:00:00 GMT",
+        "Mon, 01 Jan 2026 00:00:00 +99999999999999999999",
+    ],
+)
+def test_an_http_date_past_any_calendar_is_no_wait_not_an_overflow(value: str) -> None:
+    assert parse_retry_after(value, now=1_800_000_000.0) is None
+    assert server_wait({"retry-after": value}, message="Try again in 9 seconds", now=0) == 9.0
+
+
 @pytest.mark.parametrize("value", ["-5", "-0.5", "-1e9"])
 def test_a_negative_retry_after_is_no_wait_the_server_asked_for(value: str) -> None:
     assert parse_retry_after(value, now=0) is None
@@ -229,6 +242,31 @@ def test_a_429_with_a_negative_retry_after_says_the_wait_its_message_gives(
         send(client, get_org(max_retries=0))
     assert info.value.retry_after == 7.0
     assert "retry in 7 seconds" in str(info.value)
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_retry_after_date_past_any_calendar_backs_off_instead_of_raising_overflow(
+    client: Haulmer, mock: respx.MockRouter, sleeps: Sleeps, status: int
+) -> None:
+    mock.get(ORG_URL).side_effect = [
+        httpx.Response(status, headers={"Retry-After": "Mon, 01 Jan 99999999999 00:00:00 GMT"}),
+        httpx.Response(200, json=ORG),
+    ]
+    send(client, get_org())
+    assert len(sleeps) == 1
+    assert 0.375 <= sleeps[0] <= 0.5  # the first backoff
+
+
+async def test_async_a_retry_after_date_past_any_calendar_is_a_typed_error_after_retries(
+    aclient: AsyncHaulmer, mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    mock.get(ORG_URL).respond(
+        429, headers={"Retry-After": "Sat, 01 Jan 2026 00:00:00 +9" + "9" * 30}
+    )
+    with pytest.raises(RateLimitError) as info:
+        await asend(aclient, get_org(max_retries=1))
+    assert info.value.retry_after is None
+    assert len(sleeps) == 1
 
 
 def test_retry_after_http_date_header_sets_the_wait(

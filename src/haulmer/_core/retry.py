@@ -109,10 +109,11 @@ def parse_retry_after(value: str, *, now: float) -> float | None:
 
 def _seconds_until(http_date: str, *, now: float) -> float | None:
     """Seconds from ``now`` to an HTTP date, read as GMT also when it names no zone (the asctime
-    form, or "-0000"), never in the machine's zone; 0 once past, None if it is no date."""
+    form, or "-0000"), never in the machine's zone; 0 once past, None if it is no date (one
+    whose year or offset no calendar holds included)."""
     try:
         when = email.utils.parsedate_to_datetime(http_date)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when is None:
         return None
