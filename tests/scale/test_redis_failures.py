@@ -239,3 +239,76 @@ def test_a_redis_stopped_then_restarted_fails_while_down_and_serves_again() -> N
     finally:
         loop.close()
     limiter.close()
+
+
+class _AnsweringRedis:
+    """A stand-in for redis.Redis (and redis.asyncio.Redis) whose script answers are given."""
+
+    def __init__(self, answer: object) -> None:
+        self.answer = answer
+
+    def eval(self, *_args: object) -> object:
+        return self.answer
+
+
+class _AnsweringAsyncRedis(_AnsweringRedis):
+    async def eval(self, *_args: object) -> object:  # type: ignore[override]
+        return self.answer
+
+
+_ANSWERS_NO_SCRIPT_GIVES = [
+    None,
+    b"OK",
+    1,
+    [],
+    [1],
+    [b"1", b"0", b"extra"],
+    [b"x", b"0"],
+    [2, b"0"],
+    [0, b"nan"],
+    [0, b"inf"],
+    [0, b"soon"],
+    {"0": 1},
+]
+
+
+@pytest.mark.parametrize("answer", _ANSWERS_NO_SCRIPT_GIVES, ids=repr)
+def test_an_answer_the_booking_script_never_gives_fails_closed(answer: object) -> None:
+    """A proxy or a stand-in that answers something else books nothing: neither a send let go
+    unlimited (b"OK" read as "recorded") nor a wait of NaN or forever, nor a bare IndexError."""
+    limiter = RedisRateLimiter(client=_AnsweringRedis(answer))  # type: ignore[arg-type]
+    with pytest.raises(RateLimiterUnavailableError) as info:
+        limiter.book("bucket")
+    assert "nothing was sent" in str(info.value)
+    assert "answered the limiter's script" in str(info.value)
+
+
+@pytest.mark.parametrize("answer", _ANSWERS_NO_SCRIPT_GIVES, ids=repr)
+async def test_an_answer_the_booking_script_never_gives_fails_closed_async(answer: object) -> None:
+    limiter = RedisRateLimiter(async_client=_AnsweringAsyncRedis(answer))  # type: ignore[arg-type]
+    with pytest.raises(RateLimiterUnavailableError):
+        await limiter.abook("bucket")
+
+
+def test_a_client_whose_limiter_answers_nonsense_sends_nothing() -> None:
+    fake = FakeHaulmer()
+    limiter = RedisRateLimiter(client=_AnsweringRedis(b"OK"))  # type: ignore[arg-type]
+    with fake.client(rate_limit=limiter) as client, pytest.raises(RateLimiterUnavailableError):
+        client.openfactura.organization.retrieve()
+    assert fake.requests.for_route("openfactura.organization.retrieve") == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "reserved", "wait"),
+    [
+        ([1, b"0"], True, 0.0),
+        ([b"1", b"0"], True, 0.0),
+        (["0", "0.25"], False, 0.25),
+        ((0, b"1.5"), False, 1.5),
+    ],
+)
+def test_the_booking_scripts_own_answers_are_read_as_bytes_or_text(
+    answer: object, reserved: bool, wait: float
+) -> None:
+    booking = RedisRateLimiter(client=_AnsweringRedis(answer)).book("b")  # type: ignore[arg-type]
+    assert (booking.reserved, booking.wait) == (reserved, wait)

@@ -389,7 +389,7 @@ class RedisRateLimiter(RateLimiter):
             answer = self._sync_client().eval(BOOK_SCRIPT, 3, *self._book_args(bucket, member))
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
-        return _booking(bucket, member, answer)
+        return self._read_booking(bucket, member, answer)
 
     def release(self, booking: Booking) -> None:
         try:
@@ -412,7 +412,7 @@ class RedisRateLimiter(RateLimiter):
             answer = await client.eval(BOOK_SCRIPT, 3, *self._book_args(bucket, member))
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
-        return _booking(bucket, member, answer)
+        return self._read_booking(bucket, member, answer)
 
     async def arelease(self, booking: Booking) -> None:
         client = self._loop_client()
@@ -444,6 +444,20 @@ class RedisRateLimiter(RateLimiter):
             ended.forget()
         if client is not None:
             await client.aclose()
+
+    def _read_booking(self, bucket: str, member: str, answer: Any) -> Booking:
+        """The booking script's ``answer``; anything it never answers (a proxy's, a stand-in's)
+        fails closed: read as a send let go it would send unlimited, as a wait of NaN or
+        forever it would never send."""
+        booking = _booking(bucket, member, answer)
+        if booking is None:
+            raise RateLimiterUnavailableError(
+                f"The shared rate limiter at {self.where} could not be used: Redis answered the "
+                f"limiter's script with {_shape(answer)}, which the script never answers: nothing "
+                "was sent. Point rate_limit= / HAULMER_RATE_LIMIT_URL at a Redis (5 or later) "
+                "itself, not a proxy or stand-in that rewrites script answers"
+            )
+        return booking
 
     def _unavailable(self, exc: Exception) -> RateLimiterUnavailableError:
         return RateLimiterUnavailableError(
@@ -502,12 +516,34 @@ class RedisRateLimiter(RateLimiter):
         )
 
 
-def _booking(bucket: str, member: str, answer: Any) -> Booking:
-    """The script's answer as a Booking: a send recorded now, or a wait before asking again."""
-    recorded, wait = int(answer[0]), float(answer[1])
+def _booking(bucket: str, member: str, answer: Any) -> Booking | None:
+    """The script's answer as a Booking: a send recorded now, or a wait before asking again;
+    None for an answer the script never gives (not its pair of a 0 or 1 and a finite wait)."""
+    if not isinstance(answer, (list, tuple)) or len(answer) != 2:
+        return None
+    recorded, wait = (_number(value) for value in answer)
+    if recorded not in (0, 1) or wait is None or not math.isfinite(wait):
+        return None
     if recorded:
         return Booking(bucket, member, 0.0)
     return Booking(bucket, None, max(wait, 0.001), reserved=False)
+
+
+def _number(value: Any) -> float | None:
+    """A number of a script's answer, as redis-py gives it (int, bytes or text), or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, bytes, str)):
+        return None
+    try:
+        return float(value)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _shape(answer: Any) -> str:
+    """What an answer is, for a message, never its content."""
+    if isinstance(answer, (list, tuple)):
+        return f"a list of {len(answer)}" if len(answer) != 2 else "a pair that is no booking"
+    return "None" if answer is None else f"a {type(answer).__name__}"
 
 
 def _redis_error() -> type[Exception]:
