@@ -127,6 +127,17 @@ def test_a_negative_retry_after_is_no_wait_the_server_asked_for(value: str) -> N
     assert server_wait({"retry-after-ms": value, "retry-after": "4"}, now=0) == 4.0
 
 
+def test_a_retry_after_sent_twice_is_the_longer_wait_not_none() -> None:
+    """httpx joins a header sent twice (a proxy's and the server's) with ", "."""
+    assert parse_retry_after("5, 7", now=0) == 7.0
+    assert parse_retry_after("7,5", now=0) == 7.0
+    assert parse_retry_after("-1, 3", now=0) == 3.0
+    assert parse_retry_after("-1, -3", now=0) is None
+    assert server_wait({"retry-after-ms": "250, 1500"}, now=0) == 1.5
+    later = email.utils.formatdate(1_800_000_030, usegmt=True)
+    assert parse_retry_after(f"{later}, {later}", now=1_800_000_000.0) == 30.0
+
+
 def test_server_wait_prefers_headers_then_field_then_message_and_reports_the_full_wait() -> None:
     assert server_wait({"retry-after": "3"}, message="Try again in 9 seconds", now=0) == 3.0
     assert server_wait({"retry-after-ms": "250"}, now=0) == 0.25
@@ -267,6 +278,28 @@ async def test_async_a_retry_after_date_past_any_calendar_is_a_typed_error_after
         await asend(aclient, get_org(max_retries=1))
     assert info.value.retry_after is None
     assert len(sleeps) == 1
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_retry_after_header_sent_twice_waits_the_longer_of_the_two(
+    client: Haulmer, mock: respx.MockRouter, sleeps: Sleeps, status: int
+) -> None:
+    mock.get(ORG_URL).side_effect = [
+        httpx.Response(status, headers=[("Retry-After", "5"), ("Retry-After", "7")]),
+        httpx.Response(200, json=ORG),
+    ]
+    send(client, get_org())
+    assert sleeps == [7.0]
+
+
+async def test_async_a_retry_after_header_sent_twice_waits_the_longer_of_the_two(
+    aclient: AsyncHaulmer, mock: respx.MockRouter, sleeps: Sleeps
+) -> None:
+    mock.get(ORG_URL).respond(429, headers=[("Retry-After", "4"), ("Retry-After", "2")])
+    with pytest.raises(RateLimitError) as info:
+        await asend(aclient, get_org(max_retries=1))
+    assert sleeps == [4.0]
+    assert info.value.retry_after == 4.0
 
 
 def test_retry_after_http_date_header_sets_the_wait(

@@ -94,9 +94,21 @@ def should_retry(
     return False
 
 
+_HEADER_VALUES = re.compile(r"[A-Za-z]+,[^,]*|[^,]+")
+"""The values of a header sent more than once, which httpx joins with ", ": an HTTP date keeps
+the comma after its weekday ("Sun, 06 Nov 1994 08:49:37 GMT")."""
+
+
 def parse_retry_after(value: str, *, now: float) -> float | None:
     """Seconds to wait from a Retry-After value: a number of seconds or an HTTP date; None for
-    a negative number, which is no wait a server means (a date already past is 0)."""
+    a negative number, which is no wait a server means (a date already past is 0). A header
+    sent twice (a proxy's and the server's, joined by httpx) is the longer of its waits."""
+    waits = [_one_retry_after(part, now=now) for part in _HEADER_VALUES.findall(value)]
+    return max((wait for wait in waits if wait is not None), default=None)
+
+
+def _one_retry_after(value: str, *, now: float) -> float | None:
+    """``parse_retry_after`` of one value."""
     text = value.strip()
     if not text:
         return None
@@ -161,7 +173,8 @@ def server_wait(
     seconds: float | None = None
     millis = headers.get("retry-after-ms")
     if millis is not None:
-        ms = _as_seconds(millis)
+        each = (_as_seconds(part) for part in millis.split(","))
+        ms = max((value for value in each if value is not None), default=None)
         seconds = None if ms is None else ms / 1000.0
     if seconds is None and "retry-after" in headers:
         seconds = parse_retry_after(headers["retry-after"], now=now)
