@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
 import haulmer
-from haulmer.ratelimit import InProcessRateLimiter, RedisRateLimiter
+from haulmer.errors import RateLimiterUnavailableError
+from haulmer.ratelimit import Booking, InProcessRateLimiter, RateLimiter, RedisRateLimiter
 from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer
 from haulmer.testing._transport import FAKE_BASE_URL
 
@@ -110,3 +113,64 @@ async def test_an_async_client_closes_the_limiter_it_made_from_a_url(fresh_redis
         assert connections_named(admin, name, 1) == 1
     assert connections_named(admin, name, 0) == 0
     admin.close()
+
+
+class _AnsweringLimiter(RateLimiter):
+    """A store of one's own whose every booking is the one given."""
+
+    def __init__(self, booking: object) -> None:
+        self.booking = booking
+
+    def book(self, bucket: str) -> Booking:
+        return self.booking  # type: ignore[return-value]
+
+    def release(self, booking: Booking) -> None:
+        pass
+
+    def hold(self, bucket: str, seconds: float) -> None:
+        pass
+
+
+_BOOKINGS_NO_SLEEP_CAN_KEEP = [
+    Booking("b", 1, float("nan")),
+    Booking("b", 1, float("inf")),
+    Booking("b", None, float("nan"), reserved=False),
+    Booking("b", None, float("inf"), reserved=False),
+    Booking("b", 1, "soon"),  # type: ignore[arg-type]
+    None,
+]
+
+
+@pytest.mark.parametrize("booking", _BOOKINGS_NO_SLEEP_CAN_KEEP, ids=repr)
+def test_a_limiters_booking_no_sleep_can_keep_is_a_typed_error_before_sending(
+    booking: object,
+) -> None:
+    fake = FakeHaulmer()
+    limiter = _AnsweringLimiter(booking)
+    with (
+        fake.client(rate_limit=limiter) as client,
+        pytest.raises(RateLimiterUnavailableError) as info,
+    ):
+        client.openfactura.organization.retrieve()
+    assert "_AnsweringLimiter" in str(info.value)
+    assert "nothing was sent" in str(info.value)
+    assert fake.requests.for_route("openfactura.organization.retrieve") == []
+
+
+@pytest.mark.parametrize("booking", _BOOKINGS_NO_SLEEP_CAN_KEEP, ids=repr)
+async def test_async_a_limiters_booking_no_sleep_can_keep_is_a_typed_error_before_sending(
+    booking: object,
+) -> None:
+    """asyncio.sleep(nan) never returns: the call would hang where Haulmer's raised."""
+    fake = FakeHaulmer()
+    limiter = _AnsweringLimiter(booking)
+    async with fake.async_client(rate_limit=limiter, sleep=asyncio.sleep) as client:
+        with pytest.raises(RateLimiterUnavailableError):
+            await asyncio.wait_for(client.openfactura.organization.retrieve(), 5)
+    assert fake.requests.for_route("openfactura.organization.retrieve") == []
+
+
+def test_a_limiters_negative_wait_is_no_wait() -> None:
+    fake = FakeHaulmer()
+    with fake.client(rate_limit=_AnsweringLimiter(Booking("b", 1, -3.0))) as client:
+        assert client.openfactura.organization.retrieve().rut

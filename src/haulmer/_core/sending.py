@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import re
 import weakref
@@ -19,8 +20,8 @@ import httpx
 from haulmer._core.asyncio_only import running_loop
 from haulmer._core.log import logger, redact_headers, redact_url
 from haulmer._core.loop_end import LoopEnd
-from haulmer._core.ratelimit import RateLimiter, api_key_fingerprint
-from haulmer._core.types import DEFAULT_TIMEOUT, NotGiven, Timeout
+from haulmer._core.ratelimit import Booking, RateLimiter, api_key_fingerprint
+from haulmer._core.types import DEFAULT_TIMEOUT, LONGEST_TIMEOUT, NotGiven, Timeout
 from haulmer._forks import ForkSafeLock
 from haulmer._raw_response import RawResponse, request_id_from
 from haulmer._shown import cut, shown
@@ -31,6 +32,7 @@ from haulmer.errors import (
     ClientClosedError,
     ConfigurationError,
     RateLimitError,
+    RateLimiterUnavailableError,
 )
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ __all__ = [
     "answer_too_large",
     "async_client_class",
     "build_request",
+    "checked_booking",
     "client_closed",
     "connection_error",
     "default_async_client",
@@ -490,6 +493,33 @@ def limited_bucket(limiter: RateLimiter | None, prepared: PreparedRequest) -> st
 
 MIN_LIMITER_WAIT = 0.001
 """The shortest wait before asking a limiter again, whatever it answered."""
+
+
+def checked_booking(limiter: RateLimiter, booking: object) -> Booking:
+    """``booking``, a limiter's answer, if a sleep can keep it: a ``Booking`` whose wait is a
+    finite number of seconds (a negative one is none). Else a ``RateLimiterUnavailableError``
+    naming the limiter, before anything is sent: ``time.sleep(nan)`` raises ``ValueError``,
+    ``asyncio.sleep(nan)`` never returns, and a wait of infinity would hold the call forever."""
+    wait = booking.wait if isinstance(booking, Booking) else None
+    if (
+        isinstance(booking, Booking)
+        and isinstance(wait, (int, float))
+        and not isinstance(wait, bool)
+        and math.isfinite(wait)
+        and wait <= LONGEST_TIMEOUT
+    ):
+        return booking
+    said = (
+        f"a wait of {shown(wait)} seconds, which no sleep can keep"
+        if isinstance(booking, Booking)
+        else f"{type(booking).__name__}, not a haulmer.ratelimit.Booking"
+    )
+    raise RateLimiterUnavailableError(
+        f"The rate limiter {type(limiter).__name__} answered a booking with {said}: nothing was "
+        "sent. Its book() (and abook()) must return a Booking whose wait is a finite number of "
+        "seconds"
+    )
+
 
 HOLD_WITHOUT_RETRY_AFTER = 1.0
 """Seconds every client sharing a limiter holds back after a 429 that named no wait."""

@@ -16,6 +16,7 @@ from haulmer._core.sending import (
     RequestMemo,
     answer_too_large,
     build_request,
+    checked_booking,
     client_closed,
     failed_attempt,
     hold_after_429,
@@ -163,10 +164,10 @@ class AsyncSender:
         bucket = limited_bucket(self._limiter, prepared)
         if self._limiter is None or bucket is None:
             return
-        booking = await self._limiter.abook(bucket)
+        booking = checked_booking(self._limiter, await self._limiter.abook(bucket))
         while not booking.reserved:  # a shared store books only when the send may go now
             await self._sleep(max(booking.wait, MIN_LIMITER_WAIT))
-            booking = await self._limiter.abook(bucket)
+            booking = checked_booking(self._limiter, await self._limiter.abook(bucket))
         if booking.wait > 0:
             try:
                 await self._sleep(booking.wait)

@@ -17,6 +17,7 @@ from haulmer._core.sending import (
     RequestMemo,
     answer_too_large,
     build_request,
+    checked_booking,
     client_closed,
     failed_attempt,
     hold_after_429,
@@ -162,10 +163,10 @@ class SyncSender:
         bucket = limited_bucket(self._limiter, prepared)
         if self._limiter is None or bucket is None:
             return
-        booking = self._limiter.book(bucket)
+        booking = checked_booking(self._limiter, self._limiter.book(bucket))
         while not booking.reserved:  # a shared store books only when the send may go now
             self._sleep(max(booking.wait, MIN_LIMITER_WAIT))
-            booking = self._limiter.book(bucket)
+            booking = checked_booking(self._limiter, self._limiter.book(bucket))
         if booking.wait > 0:
             try:
                 self._sleep(booking.wait)
