@@ -742,3 +742,35 @@ def test_a_phone_of_eight_digits_or_more_is_taken(client: Haulmer, phone: str) -
         buyer={**BUYER, "phone": phone}, products={"openfactura": 1}
     )
     assert order.buyer.phone == phone
+
+
+@pytest.mark.parametrize("retry_after", [50, 3600])
+def test_wait_for_payment_retries_a_poll_no_later_than_its_deadline(
+    fake: FakeHaulmer, client: Haulmer, retry_after: int
+) -> None:
+    """The poll's own retries (max_retries) keep to the whole wait's timeout: a Retry-After
+    that ends past it is the WaitTimeoutError at once, not slept first (50 s, then 50 more)."""
+    order = _paying_order(client)
+    fake.control.fail_next(
+        "checkout.retrieve_order", status=503, retry_after=retry_after, times=1000
+    )
+    before = fake.clock.now()
+    with pytest.raises(WaitTimeoutError, match="asked to retry in") as caught:
+        client.checkout.wait_for_payment(order.id, timeout=60, poll_interval=10)
+    waited = (fake.clock.now() - before).total_seconds()
+    assert waited <= 60
+    assert caught.value.waited <= 60
+
+
+async def test_the_async_wait_for_payment_retries_a_poll_no_later_than_its_deadline(
+    fake: FakeHaulmer,
+) -> None:
+    async with fake.async_client() as client:
+        order = await client.checkout.create_order(buyer=BUYER, products={"pos_device": 1})
+        await client.checkout.choose_payment_method(order.id, "webpay")
+        await client.checkout.choose_payment_medium(order.id, "credit_card")
+        fake.control.fail_next("checkout.retrieve_order", status=429, retry_after=45, times=1000)
+        before = fake.clock.now()
+        with pytest.raises(WaitTimeoutError):
+            await client.checkout.wait_for_payment(order.id, timeout=60, poll_interval=10)
+    assert (fake.clock.now() - before).total_seconds() <= 60

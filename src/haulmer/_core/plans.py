@@ -9,6 +9,7 @@ in). It holds every decision; the runners only send, sleep, retry and run the bl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -17,7 +18,7 @@ from haulmer._core.request import APIRequest
 from haulmer._core.waits import Poll
 from haulmer.errors import APIError
 
-__all__ = ["CLOCK", "Blocking", "ClockStep", "Pause", "Plan", "poll", "send"]
+__all__ = ["CLOCK", "Blocking", "ClockStep", "Pause", "Plan", "WithinDeadline", "poll", "send"]
 
 R = TypeVar("R")
 S = TypeVar("S")
@@ -46,7 +47,17 @@ class Blocking:
     run: Callable[[], Any]
 
 
-Plan = Generator[APIRequest[Any] | Pause | ClockStep | Blocking, Any, R]
+@dataclass(frozen=True)
+class WithinDeadline:
+    """A plan step: send ``request`` as an ``APIRequest`` step is sent, but retry it only when
+    the retry's wait ends by ``deadline`` (on the client's clock): a ``wait...()``'s polls keep
+    to its timeout, whatever their ``max_retries`` and the server's Retry-After."""
+
+    request: APIRequest[Any]
+    deadline: float
+
+
+Plan = Generator[APIRequest[Any] | WithinDeadline | Pause | ClockStep | Blocking, Any, R]
 """A resource call: yields requests (and pauses), receives their answers, returns the result."""
 
 
@@ -73,9 +84,10 @@ def poll(
     waits: Poll[S] = Poll(
         timeout=timeout, poll_interval=poll_interval, clock=clock, done=done, timed_out=timed_out
     )
+    step = request if math.isinf(waits.deadline) else WithinDeadline(request, waits.deadline)
     while True:
         try:
-            answer: S = yield request
+            answer: S = yield step
         except APIError as error:
             delay = waits.sleep_after_error(error)
             if delay is None:

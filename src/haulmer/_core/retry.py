@@ -10,7 +10,7 @@ import enum
 import math
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -264,6 +264,10 @@ class CallAttempts:
     acted: bool = field(default=False)
     wait: float = 0.0
     """The wait before the next attempt, once ``retries`` said there is one."""
+    deadline: float | None = None
+    """The ``clock`` reading by which a retry's wait must end (a ``wait...()``'s timeout), or
+    None: no retry is refused for its wait."""
+    clock: Callable[[], float] | None = None
 
     def retries(self, error: BaseException) -> bool:
         """Whether the call is tried again after ``error`` (tenacity's ``retry`` predicate);
@@ -300,11 +304,18 @@ class CallAttempts:
         if self.number <= self.max_retries and is_retried(error, retry_safe=self.retry_safe):
             server = error.retry_after if isinstance(error, APIStatusError) else None
             wait = wait_before_retry(self.number, server=server, jitter=jitter)
-            self.number += 1
-            return wait
+            if not self._ends_past_deadline(max(wait, server or 0.0)):  # the server's full word
+                self.number += 1
+                return wait
         if self._note_lost_answer(error) and isinstance(error, APIConnectionError):
             error.request_sent = True  # this attempt reached nothing; an earlier one did
         return None
+
+    def _ends_past_deadline(self, wait: float) -> bool:
+        """Whether a retry after ``wait`` seconds would go out past ``deadline``."""
+        if self.deadline is None or self.clock is None:
+            return False
+        return self.clock() + wait > self.deadline
 
     def _note_lost_answer(
         self, error: APIError | ClientClosedError | RateLimiterUnavailableError

@@ -60,6 +60,11 @@ class Poll(Generic[S]):
         self._last: S | None = None
         self._last_error: APIError | None = None
 
+    @property
+    def deadline(self) -> float:
+        """The clock's reading at which the wait ends (``math.inf``: none)."""
+        return self._start + self._timeout
+
     def next_sleep(self, answer: S) -> float | None:
         """None when ``answer`` is what was awaited, else how long to sleep before polling again."""
         self._last = answer

@@ -16,7 +16,7 @@ from haulmer._core.pagination import (
     item_identity,
     lazy_pages,
 )
-from haulmer._core.plans import Blocking, ClockStep, Pause, Plan, send
+from haulmer._core.plans import Blocking, ClockStep, Pause, Plan, WithinDeadline, send
 from haulmer._core.prepare import PreparedRequest, prepare_request, sent_secrets
 from haulmer._core.raw import (
     APIResponse,
@@ -82,8 +82,13 @@ class AsyncRunner:
                         step = plan.throw(exc)
                         continue
                 else:
+                    request, deadline = (
+                        (step.request, step.deadline)
+                        if isinstance(step, WithinDeadline)
+                        else (step, None)
+                    )
                     try:
-                        answer, request_id = await self._answer(step)
+                        answer, request_id = await self._answer(request, deadline=deadline)
                     except APIError as exc:
                         step = plan.throw(exc)
                         continue
@@ -113,10 +118,13 @@ class AsyncRunner:
         """
         return (await self._answer(request))[0]
 
-    async def _answer(self, request: APIRequest[T]) -> tuple[T, str | None]:
-        """:meth:`call`'s value and the request id of the answer it was read from."""
+    async def _answer(
+        self, request: APIRequest[T], *, deadline: float | None = None
+    ) -> tuple[T, str | None]:
+        """:meth:`call`'s value and the request id of the answer it was read from; no retry's
+        wait ends past ``deadline`` (on the client's clock), if given."""
         prepared = prepare_request(self.config, request)
-        raw = await self._exchange(prepared)
+        raw = await self._exchange(prepared, deadline=deadline)
         try:
             value = parse_response(request, raw)
         except APIResponseValidationError as error:
@@ -157,7 +165,9 @@ class AsyncRunner:
         """The pages of a list, from the first, fetched as they are iterated."""
         return lazy_pages(lambda: self.first_page(request))
 
-    async def _exchange(self, prepared: PreparedRequest) -> RawResponse:
+    async def _exchange(
+        self, prepared: PreparedRequest, *, deadline: float | None = None
+    ) -> RawResponse:
         """The one retry loop: attempts until an answer, or an error the policy will not retry.
 
         ``CallAttempts`` remembers whether an attempt may have been carried out, so the error
@@ -174,6 +184,8 @@ class AsyncRunner:
                 idempotency_key=prepared.idempotency_key,
                 creates=prepared.creates,
                 call=prepared,
+                deadline=deadline,
+                clock=self._clock,
             )
             if not attempts.retries(error):
                 raise

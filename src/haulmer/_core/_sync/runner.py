@@ -15,7 +15,7 @@ from haulmer._core.pagination import (
     fetched_pages,
     item_identity,
 )
-from haulmer._core.plans import Blocking, ClockStep, Pause, Plan, send
+from haulmer._core.plans import Blocking, ClockStep, Pause, Plan, WithinDeadline, send
 from haulmer._core.prepare import PreparedRequest, prepare_request, sent_secrets
 from haulmer._core.raw import (
     APIResponse,
@@ -81,8 +81,13 @@ class SyncRunner:
                         step = plan.throw(exc)
                         continue
                 else:
+                    request, deadline = (
+                        (step.request, step.deadline)
+                        if isinstance(step, WithinDeadline)
+                        else (step, None)
+                    )
                     try:
-                        answer, request_id = self._answer(step)
+                        answer, request_id = self._answer(request, deadline=deadline)
                     except APIError as exc:
                         step = plan.throw(exc)
                         continue
@@ -112,10 +117,13 @@ class SyncRunner:
         """
         return (self._answer(request))[0]
 
-    def _answer(self, request: APIRequest[T]) -> tuple[T, str | None]:
-        """:meth:`call`'s value and the request id of the answer it was read from."""
+    def _answer(
+        self, request: APIRequest[T], *, deadline: float | None = None
+    ) -> tuple[T, str | None]:
+        """:meth:`call`'s value and the request id of the answer it was read from; no retry's
+        wait ends past ``deadline`` (on the client's clock), if given."""
         prepared = prepare_request(self.config, request)
-        raw = self._exchange(prepared)
+        raw = self._exchange(prepared, deadline=deadline)
         try:
             value = parse_response(request, raw)
         except APIResponseValidationError as error:
@@ -154,7 +162,7 @@ class SyncRunner:
         """The pages of a list, from the first, fetched as they are iterated."""
         return fetched_pages(lambda: self.first_page(request))
 
-    def _exchange(self, prepared: PreparedRequest) -> RawResponse:
+    def _exchange(self, prepared: PreparedRequest, *, deadline: float | None = None) -> RawResponse:
         """The one retry loop: attempts until an answer, or an error the policy will not retry.
 
         ``CallAttempts`` remembers whether an attempt may have been carried out, so the error
@@ -171,6 +179,8 @@ class SyncRunner:
                 idempotency_key=prepared.idempotency_key,
                 creates=prepared.creates,
                 call=prepared,
+                deadline=deadline,
+                clock=self._clock,
             )
             if not attempts.retries(error):
                 raise
