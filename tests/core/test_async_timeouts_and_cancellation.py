@@ -13,10 +13,11 @@ import pytest
 
 import haulmer
 from haulmer import AsyncHaulmer
-from haulmer.errors import APITimeoutError
+from haulmer.errors import APITimeoutError, RateLimiterUnavailableError
+from haulmer.ratelimit import Booking, RateLimiter
 
 from .conftest import API_KEY
-from .helpers import asend, emit, get_org
+from .helpers import asend, emit, get_org, send
 
 
 class StalledBody(httpx.AsyncByteStream):
@@ -162,3 +163,46 @@ async def test_a_call_cancelled_waiting_for_its_turn_leaves_the_turn_to_the_next
     assert transport.sent == 4
     assert len(waits) == 1
     assert 1.0 <= waits[0] < 1.1  # the first free turn, not the one after the cancelled call's
+
+
+class _StoreLostAtRelease(RateLimiter):
+    """A limiter of one's own that books a turn a second ahead and whose store is gone by the
+    time a cancelled call gives the turn back."""
+
+    def book(self, bucket: str) -> Booking:
+        return Booking(bucket, "turn", 1.0)
+
+    def release(self, booking: Booking) -> None:
+        raise RateLimiterUnavailableError("the store is gone")
+
+    def hold(self, bucket: str, seconds: float) -> None:
+        pass
+
+
+async def test_a_call_cancelled_waiting_for_its_turn_stays_cancelled_if_the_turn_is_not_taken_back(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """asyncio.timeout() and wait_for() turn a CancelledError into TimeoutError; an error of the
+    limiter's raised in its place would escape them."""
+    transport = Scripted("ok")
+    async with client_on(transport, rate_limit=_StoreLostAtRelease(), sleep=never_wakes) as client:
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(asend(client, get_org()), timeout=0.01)
+    assert transport.sent == 0
+    assert "could not be given back" in caplog.text
+
+
+def test_a_blocking_call_interrupted_for_its_turn_stays_interrupted_if_it_is_not_taken_back(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def interrupted(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    with (
+        haulmer.Haulmer(
+            API_KEY, environment="sandbox", rate_limit=_StoreLostAtRelease(), sleep=interrupted
+        ) as client,
+        pytest.raises(KeyboardInterrupt),
+    ):
+        send(client, get_org())
+    assert "could not be given back" in caplog.text

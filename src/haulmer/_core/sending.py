@@ -63,6 +63,7 @@ __all__ = [
     "log_request",
     "read_answer",
     "sync_client_class",
+    "turn_not_given_back",
     "unusable_pool",
 ]
 
@@ -518,6 +519,19 @@ def checked_booking(limiter: RateLimiter, booking: object) -> Booking:
         f"The rate limiter {type(limiter).__name__} answered a booking with {said}: nothing was "
         "sent. Its book() (and abook()) must return a Booking whose wait is a finite number of "
         "seconds"
+    )
+
+
+def turn_not_given_back(limiter: RateLimiter, error: Exception) -> None:
+    """Log that a call interrupted while it waited for its turn could not give the turn back
+    (its store failed): the interruption (a cancellation, Ctrl+C) goes on, not ``error``, which
+    would replace it, so ``asyncio.timeout()`` would no longer say TimeoutError. The turn is
+    only lost: the limiter counts one send too many."""
+    logger.warning(
+        "A call interrupted while it waited for its turn: the turn could not be given back to "
+        "the rate limiter %s (%s), which counts it as a send",
+        type(limiter).__name__,
+        type(error).__name__,
     )
 
 

@@ -23,6 +23,7 @@ from haulmer._core.sending import (
     limited_bucket,
     log_request,
     read_answer,
+    turn_not_given_back,
     unusable_pool,
 )
 from haulmer.errors import APIConnectionError, RateLimitError
@@ -172,6 +173,9 @@ class AsyncSender:
             try:
                 await self._sleep(booking.wait)
             except BaseException:
-                # interrupted before sending: give the slot back
-                await self._limiter.arelease(booking)
+                # interrupted before sending: give the slot back, if the store still takes it
+                try:
+                    await self._limiter.arelease(booking)
+                except Exception as lost:
+                    turn_not_given_back(self._limiter, lost)
                 raise

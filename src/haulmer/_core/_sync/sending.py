@@ -24,6 +24,7 @@ from haulmer._core.sending import (
     limited_bucket,
     log_request,
     read_answer,
+    turn_not_given_back,
     unusable_pool,
 )
 from haulmer.errors import APIConnectionError, RateLimitError
@@ -171,6 +172,9 @@ class SyncSender:
             try:
                 self._sleep(booking.wait)
             except BaseException:
-                # interrupted before sending: give the slot back
-                self._limiter.release(booking)
+                # interrupted before sending: give the slot back, if the store still takes it
+                try:
+                    self._limiter.release(booking)
+                except Exception as lost:
+                    turn_not_given_back(self._limiter, lost)
                 raise
