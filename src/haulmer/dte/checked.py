@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from haulmer._lazy import LazyModule
+from haulmer._numbers import own_arithmetic
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.models import Totales
 from haulmer.dte.sii_dict import SiiValue
@@ -41,6 +42,7 @@ class CheckedDocument:
     for_stamping: bool = False
 
     @property
+    @own_arithmetic
     def totals(self) -> Totales:
         """The Totales the document carries: the given ones (checked equal) or the computed."""
         given = self.document.encabezado.totales
@@ -62,6 +64,7 @@ class CheckedDocument:
         return self.document.fecha_emision
 
     @property
+    @own_arithmetic
     def monto_total(self) -> int | Decimal:
         """MntTotal as the SII dict writes it: pesos, or an export's amount (normalized)."""
         total = self.totals.mnt_total
@@ -75,12 +78,14 @@ class CheckedDocument:
         """The first line's NmbItem (the timbre's IT1)."""
         return self.document.detalle[0].nombre
 
+    @own_arithmetic
     def with_folio(self, folio: int) -> CheckedDocument:
         """The same checked document with IdDoc/Folio set (a folio changes no amount)."""
         return CheckedDocument(
             self.document.with_folio(folio), self.line_amounts, self.computed_totals, False
         )
 
+    @own_arithmetic
     def sii_dict(self) -> dict[str, SiiValue]:
         """The document as the SII's nested dict, from the amounts the check computed."""
         return self.document.rendered_sii_dict(self.line_amounts, self.computed_totals)

@@ -16,6 +16,7 @@ from typing import Any
 import pydantic
 from pydantic import Field, model_validator
 
+from haulmer._numbers import own_arithmetic
 from haulmer.dte._base import XML_CONTEXT, SiiModel, lenient_context
 from haulmer.dte._field_paths import validation_details
 from haulmer.dte.catalogue import DTEType
@@ -169,6 +170,7 @@ class Document(SiiModel):
         return given.tpo_moneda if given is not None else None
 
     @property
+    @own_arithmetic
     def totals(self) -> Totales:
         """The Totales computed from the lines and global discounts (the SII's arithmetic).
 
@@ -186,6 +188,7 @@ class Document(SiiModel):
             cred_ec=self._declared_cred_ec(),
         )
 
+    @own_arithmetic
     def amounts_by_line(self) -> list[LineAmounts]:
         """Each line's computed amounts (``haulmer.dte.totals.line_amounts``), in order."""
         if self.tipo_dte.is_export:  # MontoItem in the sale's currency, at its decimals
@@ -195,6 +198,7 @@ class Document(SiiModel):
             for index, line in enumerate(self.detalle)
         ]
 
+    @own_arithmetic
     def totals_from(
         self,
         amounts: Sequence[LineAmounts],
@@ -216,6 +220,7 @@ class Document(SiiModel):
             cred_ec=cred_ec if cred_ec is not None else self._declared_cred_ec(),
         )
 
+    @own_arithmetic
     def completed(
         self,
         *,
@@ -295,12 +300,14 @@ class Document(SiiModel):
         except DocumentError:
             return given
 
+    @own_arithmetic
     def check_totals(self) -> None:
         """Raise DocumentError naming each given amount that differs from the computed one."""
         problems = totals_problems(self)
         if problems:
             raise DocumentError(_summary(self, _WRONG_AMOUNTS, problems), problems)
 
+    @own_arithmetic
     def check(self) -> None:
         """Raise DocumentError listing every broken rule of this type and every wrong amount.
 
@@ -310,12 +317,14 @@ class Document(SiiModel):
         if problems:
             raise DocumentError(_summary(self, _PROBLEMS, problems), problems)
 
+    @own_arithmetic
     def check_for_stamping(self) -> None:
         """``check()`` plus what local stamping needs: a folio from the CAF (> 0)."""
         problems = stamping_problems(self) + check_document(self).problems
         if problems:
             raise DocumentError(_summary(self, _PROBLEMS, problems), problems)
 
+    @own_arithmetic
     def checked(self, *, for_stamping: bool = False) -> CheckedDocument:
         """Check the document once (``check()``, or ``check_for_stamping()`` with
         ``for_stamping``) and keep the line amounts and totals the check computed.
@@ -335,6 +344,7 @@ class Document(SiiModel):
             totals = self.totals_from(amounts)
         return CheckedDocument(self, amounts, totals, for_stamping)
 
+    @own_arithmetic
     def checked_sii_dict(self, *, for_stamping: bool = False) -> dict[str, SiiValue]:
         """``check()`` (``check_for_stamping()`` with ``for_stamping``) then ``to_sii_dict()``.
 
@@ -351,6 +361,7 @@ class Document(SiiModel):
         encabezado = self.encabezado.model_copy(update={"id_doc": id_doc})
         return self.model_copy(update={"encabezado": encabezado})
 
+    @own_arithmetic
     def to_sii_dict(self) -> dict[str, SiiValue]:
         """The document as the SII's nested dict, in element order (see ``haulmer.dte.sii_dict``).
 
@@ -360,6 +371,7 @@ class Document(SiiModel):
         """
         return self.rendered_sii_dict(self.amounts_by_line(), None)
 
+    @own_arithmetic
     def rendered_sii_dict(
         self, amounts: Sequence[LineAmounts], totals: Totales | None
     ) -> dict[str, SiiValue]:
@@ -377,6 +389,7 @@ class Document(SiiModel):
             out.setdefault(name, []).append(rendered)
         return out
 
+    @own_arithmetic
     def rendered_sections(
         self, amounts: Sequence[LineAmounts], totals: Totales | None
     ) -> list[tuple[str, SiiModel, bool, Mapping[str, Any] | None]]:
@@ -410,6 +423,7 @@ class Document(SiiModel):
         return sections
 
     @classmethod
+    @own_arithmetic
     def from_sii_dict(cls, data: Mapping[str, Any]) -> Document:
         """Read an SII-shaped dict leniently: parsed XML, an OpenFactura ``dte`` or ``json``.
 
@@ -420,6 +434,7 @@ class Document(SiiModel):
         return _validated(cls, data, lenient_context())
 
     @classmethod
+    @own_arithmetic
     def from_sii_xml_dict(cls, data: Mapping[str, Any]) -> Document:
         """``from_sii_dict`` of a dict read from SII XML (``haulmer.sii.parse``): its numbers
         must also be written as the SII's schema writes them (``8592.0`` is no integer)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from haulmer._enums import IntEnum, StrEnum
-from haulmer._numbers import ANY_SIZE
+from haulmer._numbers import ANY_SIZE, own_arithmetic
 from haulmer.rut import Rut
 
 __all__ = [
@@ -165,6 +165,7 @@ def currency_decimals(moneda: Moneda | str | None) -> int:
 _QUANTA = {digits: Decimal(1).scaleb(-digits) for digits in range(_XSD_DECIMALS + 1)}
 
 
+@own_arithmetic
 def round_currency(value: Decimal | int, moneda: Moneda | str | None) -> Decimal:
     """Round half up to ``moneda``'s decimals, without trailing zeros (``Decimal("12.5")``).
 

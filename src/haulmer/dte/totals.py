@@ -49,7 +49,7 @@ import pydantic
 from pydantic import BaseModel
 
 from haulmer._lazy import LazyModule
-from haulmer._numbers import ANY_SIZE_HALF_UP
+from haulmer._numbers import ANY_SIZE_HALF_UP, own_arithmetic
 from haulmer._shown import shown
 from haulmer.dte._base import CLEAN_CONTEXT
 from haulmer.dte._field_paths import validation_details
@@ -170,6 +170,7 @@ def _computed(model: type[_Computed], where: str, **values: object) -> _Computed
         ) from None
 
 
+@own_arithmetic
 def round_peso(value: Decimal | int) -> int:
     """Round to whole pesos, half up (``Decimal("2.5") -> 3``), as the SII does."""
     if type(value) is Decimal:
@@ -181,6 +182,7 @@ def round_peso(value: Decimal | int) -> int:
     return int(ANY_SIZE_HALF_UP.quantize(exact, _PESO))
 
 
+@own_arithmetic
 def split_gross(total: int, rate: Decimal = IVA_RATE) -> tuple[int, int]:
     """Split a gross amount into (neto, IVA): ``neto = round(total / 1.19)``, IVA the rest."""
     if isinstance(total, bool) or not isinstance(total, int) or not isinstance(rate, Decimal):
@@ -208,6 +210,7 @@ _new_line_amounts: Final = tuple.__new__
 """Makes a ``LineAmounts`` from a tuple without the named tuple's Python ``__new__``."""
 
 
+@own_arithmetic
 def line_amounts(
     line: Detalle, *, field: str = "Detalle", moneda: Moneda | None = None, export: bool = False
 ) -> LineAmounts:
@@ -296,6 +299,7 @@ def _export_line_amounts(line: Detalle, field: str, moneda: Moneda | None) -> Li
     return LineAmounts(descuento, recargo, round_currency(monto, moneda))
 
 
+@own_arithmetic
 def document_line_amounts(document: dte.Document) -> list[LineAmounts]:
     """Each line's amounts as ``document``'s type computes them (exports: in its currency)."""
     export = document.tipo_dte.is_export
@@ -307,6 +311,7 @@ def document_line_amounts(document: dte.Document) -> list[LineAmounts]:
     ]
 
 
+@own_arithmetic
 def export_totals(
     detalle: Sequence[Detalle],
     descuentos_recargos: Iterable[DscRcgGlobal] = (),
@@ -349,6 +354,7 @@ def export_totals(
     )
 
 
+@own_arithmetic
 def compute_otra_moneda(totales: Totales, otra: OtraMoneda) -> OtraMoneda:
     """``otra`` with MntExeOtrMnda and MntTotOtrMnda: the totals at TpoCambio, rounded to its
     currency's decimals (whole pesos for PESO CL). Without TpoCambio, ``otra`` as it is.
@@ -381,6 +387,7 @@ def _restated(amount: int | Decimal, rate: Decimal, moneda: Moneda, *, divide: b
     return round_currency(exact, moneda)
 
 
+@own_arithmetic
 def comision_iva(comision: Comision, rate: Decimal = IVA_RATE) -> int:
     """A commission's ValComIVA: the one given, else ValComNeto x 19% rounded half up."""
     if comision.val_com_iva is not None:
@@ -394,6 +401,7 @@ def _round_signed(value: Decimal) -> int:
     return -magnitude if value < 0 else magnitude
 
 
+@own_arithmetic
 def comisiones_totales(
     comisiones: Iterable[Comision], rate: Decimal = IVA_RATE
 ) -> ComisionesTotales | None:
@@ -653,6 +661,7 @@ def _unknown_tax_code(code: str) -> DocumentError:
     )
 
 
+@own_arithmetic
 def compute_totals(
     tipo_dte: DTEType | int,
     detalle: Sequence[Detalle],
@@ -692,6 +701,7 @@ def compute_totals(
     )
 
 
+@own_arithmetic
 def totals_from_line_amounts(
     tipo_dte: DTEType | int,
     detalle: Sequence[Detalle],
@@ -783,6 +793,7 @@ def totals_from_line_amounts(
     )
 
 
+@own_arithmetic
 def total_del_periodo(totales: Totales) -> int:
     """Totales/MontoPeriodo (a boleta's TotalPeriodo), the period's total: as ``totales`` state
     it, else MntTotal + MontoNF (what it is also when nothing is non-billable)."""
@@ -792,6 +803,7 @@ def total_del_periodo(totales: Totales) -> int:
     return periodo
 
 
+@own_arithmetic
 def valor_a_pagar(totales: Totales) -> int:
     """Totales/VlrPagar, the total to pay: the period's total (:func:`total_del_periodo`) plus
     the balance carried over (SaldoAnterior, + or -). The one rule: ``completed()`` fills

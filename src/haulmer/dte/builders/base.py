@@ -14,6 +14,7 @@ from typing import Any, cast
 import pydantic
 
 from haulmer._chile import chile_today
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import about_digits, shown
 from haulmer.dte.builders.inputs import (
     ComisionInput,
@@ -105,6 +106,7 @@ def _prices_of(tipo: DTEType, id_doc: Mapping[str, Any]) -> str:
     return "gross" if str(bruto).strip() == "1" else "net"
 
 
+@own_arithmetic
 def build(
     tipo_dte: DTEType | int,
     *,

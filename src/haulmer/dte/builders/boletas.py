@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+from haulmer._numbers import own_arithmetic
 from haulmer.dte.builders.base import (
     boleta_emisor,
     build,
@@ -69,6 +70,7 @@ def _boleta_id_doc(
     return id_doc
 
 
+@own_arithmetic
 def boleta(
     *,
     emisor: EmisorInput,
@@ -94,6 +96,7 @@ def boleta(
     return _boleta(DTEType.BOLETA, emisor, lines, receptor, id_doc, options)
 
 
+@own_arithmetic
 def boleta_exenta(
     *,
     emisor: EmisorInput,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pydantic
 
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
 from haulmer.dte.builders.base import (
     build,
@@ -131,6 +132,7 @@ def export_document(
     )
 
 
+@own_arithmetic
 def factura_exportacion(
     *,
     emisor: EmisorInput,

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
 from haulmer.dte.builders.base import (
     build,
@@ -39,6 +40,7 @@ else:
 __all__ = ["factura", "factura_compra", "factura_exenta", "guia_despacho"]
 
 
+@own_arithmetic
 def factura(
     *,
     emisor: EmisorInput,
@@ -67,6 +69,7 @@ def factura(
     )
 
 
+@own_arithmetic
 def factura_exenta(
     *,
     emisor: EmisorInput,
@@ -93,6 +96,7 @@ def factura_exenta(
     )
 
 
+@own_arithmetic
 def factura_compra(
     *,
     emisor: EmisorInput,
@@ -139,6 +143,7 @@ def _retention_code(value: object) -> str | None:
     raise DocumentError(f"retencion {issue}", [ErrorDetail("retencion", issue)])
 
 
+@own_arithmetic
 def guia_despacho(
     *,
     emisor: EmisorInput,

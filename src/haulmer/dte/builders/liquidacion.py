@@ -8,6 +8,7 @@ from typing import Any
 
 import pydantic
 
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
 from haulmer.dte.builders.base import (
     build,
@@ -46,6 +47,7 @@ def _with_iva(comision: ComisionInput) -> dict[str, Any]:
     return data
 
 
+@own_arithmetic
 def liquidacion_factura(
     *,
     emisor: EmisorInput,

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, cast
 
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
 from haulmer.dte.builders.base import (
     build,
@@ -446,6 +447,7 @@ def _check_credit_within(note: Document, documento: Document | None) -> None:
     )
 
 
+@own_arithmetic
 def nota_credito(documento: Document | None = None, **options: Unpack[NoteOptions]) -> Document:
     """Nota de crédito electrónica (61) referencing ``documento`` (or tipo/folio/fecha_ref).
 
@@ -464,6 +466,7 @@ def nota_credito(documento: Document | None = None, **options: Unpack[NoteOption
     return nota(DTEType.NOTA_CREDITO, documento, cast(ExportNoteOptions, options))
 
 
+@own_arithmetic
 def nota_debito(documento: Document | None = None, **options: Unpack[NoteOptions]) -> Document:
     """Nota de débito electrónica (56): same arguments as ``nota_credito``.
 
@@ -474,6 +477,7 @@ def nota_debito(documento: Document | None = None, **options: Unpack[NoteOptions
     return nota(DTEType.NOTA_DEBITO, documento, cast(ExportNoteOptions, options))
 
 
+@own_arithmetic
 def nota_credito_exportacion(
     documento: Document | None = None, **options: Unpack[ExportNoteOptions]
 ) -> Document:
@@ -491,6 +495,7 @@ def nota_credito_exportacion(
     return nota(DTEType.NOTA_CREDITO_EXPORTACION, documento, options)
 
 
+@own_arithmetic
 def nota_debito_exportacion(
     documento: Document | None = None, **options: Unpack[ExportNoteOptions]
 ) -> Document:
