@@ -15,6 +15,7 @@ from typing import Final
 
 from lxml import etree
 
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import cut, shown
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, XMLError
 from haulmer.rut import Rut
@@ -170,6 +171,7 @@ class Recibos:
         return next((r for r in self.recibos if r.dte.key == (tipo, folio)), None)
 
 
+@own_arithmetic
 def read_respuesta(xml: bytes | str, *, require_verified: bool = True) -> Respuesta:
     """A received RespuestaDTE: its signature checked, its schema checked, its results read.
 
@@ -192,6 +194,7 @@ def read_respuesta(xml: bytes | str, *, require_verified: bool = True) -> Respue
     )
 
 
+@own_arithmetic
 def read_recibos(xml: bytes | str, *, require_verified: bool = True) -> Recibos:
     """A received EnvioRecibos: every signature checked (the set's and each Recibo's, signed by
     the RutFirma it names), its schema checked, its Recibos read.

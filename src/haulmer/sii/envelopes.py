@@ -18,6 +18,7 @@ from typing import Final, Literal
 
 from lxml import etree
 
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
 from haulmer.dte.checked import CheckedDocument
 from haulmer.dte.document import Document
@@ -488,6 +489,7 @@ def _check_resolution_number(documents: Sequence[_SignedDte], numero: int) -> No
         )
 
 
+@own_arithmetic
 def envelope(
     signed_documents: Sequence[bytes | str],
     *,

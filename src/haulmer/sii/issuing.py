@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from haulmer._chile import chile_now, from_chile, to_chile
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.checked import CheckedDocument
@@ -96,6 +97,7 @@ def _amount(value: Any) -> int | Decimal:
     return int(amount) if amount == amount.to_integral_value() else amount.normalize()
 
 
+@own_arithmetic
 def issue(
     document: Document | CheckedDocument,
     *,
@@ -193,6 +195,7 @@ def _canonical_document(checked: CheckedDocument) -> str | None:
     return canonical_sections(sections, facet_root(doc))
 
 
+@own_arithmetic
 def stamp_and_sign(
     sii: Mapping[str, Any],
     *,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from haulmer._numbers import own_arithmetic
 from haulmer.dte.document import Document
 from haulmer.dte.reading import document_from_input, reading_error, reading_problems
 from haulmer.errors import XMLError
@@ -40,6 +41,7 @@ def _document_of(dte: etree._Element) -> Document:
     return document
 
 
+@own_arithmetic
 def parse(xml: bytes | str, *, max_bytes: int = MAX_XML_BYTES) -> Document:
     """The document in a ``<DTE>`` (or in an envelope holding exactly one).
 
@@ -54,6 +56,7 @@ def parse(xml: bytes | str, *, max_bytes: int = MAX_XML_BYTES) -> Document:
     return documents[0]
 
 
+@own_arithmetic
 def parse_all(xml: bytes | str, *, max_bytes: int = MAX_XML_BYTES) -> list[Document]:
     """Every document in a ``<DTE>``, ``<EnvioDTE>`` or ``<EnvioBOLETA>``, in order."""
     documents = _read_at_first_sight(xml, max_bytes)

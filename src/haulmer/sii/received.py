@@ -14,6 +14,7 @@ from typing import Final
 
 from lxml import etree
 
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import cut, shown
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, XMLError
 from haulmer.rut import Rut
@@ -79,6 +80,7 @@ class ReceivedEnvelope:
     :data:`MAX_RECEIVED`): such an envelope can only be rejected, which lists no DTE."""
 
 
+@own_arithmetic
 def read_received(received: bytes | str) -> ReceivedEnvelope:
     """The facts of a received EnvioDTE; ``XMLError`` or ``DocumentError`` saying what is wrong,
     also when it holds a DTE (tipo, folio) more than once: an answer names each DTE once."""
@@ -96,6 +98,7 @@ def read_received(received: bytes | str) -> ReceivedEnvelope:
     return read
 
 
+@own_arithmetic
 def read_received_once(received: bytes | str) -> ReceivedEnvelope:
     """:func:`read_received` keeping the first DTE of a (tipo, folio) the envelope holds more
     than once: the one its reception answer received (a later one is answered "DTE Repetido",
@@ -111,6 +114,7 @@ def read_received_once(received: bytes | str) -> ReceivedEnvelope:
     return replace(read, documents=tuple(firsts))
 
 
+@own_arithmetic
 def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
     """:func:`read_received` keeping every DTE in the envelope's order, a (tipo, folio) that
     comes again included: the reception answer lists each one (a repeat as "DTE Repetido").

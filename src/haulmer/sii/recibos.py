@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Final
 
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail
 from haulmer.rut import Rut
@@ -47,6 +48,7 @@ _SET_ID: Final = "SetDteRecibidos"
 _MAX_RECINTO: Final = 80
 
 
+@own_arithmetic
 def envio_recibos(
     received: bytes | str,
     *,

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Final
 
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail
 from haulmer.rut import Rut
@@ -80,6 +81,7 @@ _WRONG_RECEPTOR: Final = 3
 _REPEATED: Final = 4
 
 
+@own_arithmetic
 def respuesta_recepcion(
     received: bytes | str,
     *,
@@ -185,6 +187,7 @@ def respuesta_recepcion(
     )
 
 
+@own_arithmetic
 def resultado_comercial(
     received: bytes | str,
     *,

@@ -18,6 +18,7 @@ from typing import Any, Final
 from lxml import etree
 
 from haulmer._chile import read_timestamp
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import cut, shown
 from haulmer.errors import XMLError
 from haulmer.rut import Rut
@@ -180,6 +181,7 @@ _LONGEST_LABEL: Final = 60
 megabyte-long ID cannot swell every message."""
 
 
+@own_arithmetic
 def verify(
     xml: bytes | str,
     *,
@@ -238,6 +240,7 @@ def reencoding_failure(xml: bytes | str | bytearray | memoryview) -> Failure | N
     )
 
 
+@own_arithmetic
 def verify_tree(
     root: etree._Element, *, check_caf: bool = False, allow_test_cafs: bool = False
 ) -> Verification:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from haulmer._lazy import LazyModule
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
 from haulmer.dte.document import Document
 from haulmer.errors import (
@@ -94,6 +95,7 @@ def _require_extra() -> None:
         )
 
 
+@own_arithmetic
 def render_pdf(
     xml_or_document: bytes | str | os.PathLike[str] | Document,
     *,
@@ -138,6 +140,7 @@ def render_pdf(
     )[0]
 
 
+@own_arithmetic
 def render_with_pages(
     xml_or_document: bytes | str | os.PathLike[str] | Document,
     *,
@@ -162,6 +165,7 @@ def render_with_pages(
     return drawing.draw(doc, ted_bytes, options)
 
 
+@own_arithmetic
 def render_pdfs(
     xml: bytes | str | os.PathLike[str],
     *,
@@ -320,6 +324,7 @@ _MAX_SCALE = 20
 """The most pixels a module a timbre PNG takes: a 1 KB timbre is then 6,000 pixels across."""
 
 
+@own_arithmetic
 def timbre_png(xml_or_ted: bytes | str | os.PathLike[str], *, scale: int = 3) -> bytes:
     """The timbre of a stamped DTE (or of a ``<TED>`` element) as a PDF417 PNG image; the DTE
     as :func:`render_pdf` takes it (bytes, text, a ``pathlib.Path``, an envelope of one).
