@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from haulmer._core.request import idempotency_key_or_new
 from haulmer._models import encode_json, holds_non_finite_number, non_finite_numbers
-from haulmer._numbers import ANY_SIZE
+from haulmer._numbers import ANY_SIZE, own_arithmetic
 from haulmer._platform import EMAIL_ADDRESS, dte_text
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
@@ -429,6 +429,7 @@ def _wire_form(sii: Mapping[str, Any], dte_type: DTEType) -> dict[str, Any]:
 # -- from a dict in SII names ------------------------------------------------------------------
 
 
+@own_arithmetic
 def to_openfactura_dte(document: Any) -> dict[str, Any]:
     """The ``dte`` object of an emission, in SII names and order, with OpenFactura's rules applied.
 
@@ -681,6 +682,7 @@ def _dict_without_iva(dte: dict[str, Any], *, validate: bool) -> dict[str, Any]:
 # -- idempotency and the whole body ----------------------------------------------------------
 
 
+@own_arithmetic
 def document_idempotency_key(
     dte: Mapping[str, Any], iva_exceptional: IvaExceptional | None = None
 ) -> str:
@@ -713,6 +715,7 @@ class Emission:
         return int(self.body["dte"]["Encabezado"]["IdDoc"]["TipoDTE"])
 
 
+@own_arithmetic
 def build_emission(
     document: Any,
     *,
@@ -870,6 +873,7 @@ def _line_differences(sent: Mapping[str, Any], stored: Mapping[str, Any]) -> lis
     return differences
 
 
+@own_arithmetic
 def document_identity(dte: Mapping[str, Any]) -> dict[str, Any]:
     """What ``identity_differences`` compares of a DTE (TipoDTE, MntTotal, RUTRecep, FchEmis and
     each line's NmbItem, QtyItem, PrcItem, MontoItem), as text in the same shape: small, JSON,
@@ -892,6 +896,7 @@ def document_identity(dte: Mapping[str, Any]) -> dict[str, Any]:
     return identity
 
 
+@own_arithmetic
 def identity_differences(sent: Mapping[str, Any], stored: Mapping[str, Any]) -> list[str]:
     """How a stored DTE differs from the one sent, in what identifies it: TipoDTE, MntTotal,
     RUTRecep, FchEmis and the lines (their count; per line NmbItem, QtyItem, PrcItem, MontoItem),

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import pydantic
 
 from haulmer._chile import chile_today
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.document import Document
@@ -74,6 +75,7 @@ def _code(value: CodRef | int) -> CodRef:
         ) from None
 
 
+@own_arithmetic
 def original_document(original: Original) -> Document:
     """``original`` as a Document (an SII dict is read leniently, as OpenFactura stores it)."""
     if isinstance(original, Document):
@@ -130,6 +132,7 @@ def _merged(model: type[M], base: M, override: Any, argument: str) -> M:
         ) from None
 
 
+@own_arithmetic
 def check_original(original: Document, code: CodRef) -> None:
     """Refuse to annul or correct the amounts of a boleta issued without IVA
     (``iva_exceptional=ARTESANO``): OpenFactura documents that exception for boletas only, and a
@@ -213,6 +216,7 @@ def check_note_arguments(reason: Any, code: CodRef | int, folio: Any) -> tuple[C
     return cod_ref, folio_ref
 
 
+@own_arithmetic
 def build_credit_note(
     original: Original,
     *,

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from haulmer._chile import chile_date
+from haulmer._numbers import own_arithmetic
 from haulmer._platform import EMAIL_ADDRESS, dte_text
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
@@ -352,6 +353,7 @@ def _options(response: Sequence[ResponseOption | str] | None, issue_boleta: bool
     return wanted + [option for option in chosen if option not in wanted]
 
 
+@own_arithmetic
 def build_self_service(
     document: Any,
     *,
