@@ -10,12 +10,11 @@ docs/platform-api.md.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
-from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec, TypeVar
+from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import (
     ConfigDict,
@@ -34,6 +33,7 @@ from haulmer._core.request import (
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyModule, LazyNames
 from haulmer._models import HaulmerModel
+from haulmer._numbers import own_arithmetic
 from haulmer._platform import as_enum, as_model, dte_text, id_path, name_text
 from haulmer._shown import shown
 from haulmer.errors import ValidationError
@@ -69,31 +69,13 @@ _IVA = Decimal("19")
 _HUNDRED = Decimal(100)
 _PRICE_PLACES = Decimal("0.000001")
 """PrcItem carries up to 6 decimals (the SII's 12.6): a converted price keeps them."""
-_QUANTITY_LIMIT = Decimal(10) ** 12
+_QUANTITY_LIMIT = Decimal(10**12)
 """QtyItem has 12 integer digits at most: a quantity stays below this."""
 MAX_PRICE = 10**12 - 1
 """The largest price in pesos: PrcItem has 12 integer digits at most, so a dearer product could
 never be a DTE line."""
 _WIDE = Context(prec=40)
 """Room for a 12.6 number whatever the caller's decimal context."""
-_ARITHMETIC = Context(prec=28, rounding=ROUND_HALF_EVEN)
-"""The decimal context prices, lines and totals are worked out in (Python's default), whatever
-context the caller set: ``getcontext().prec = 6`` must not make 3 x $1.234.567 come to
-$3.703.700."""
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _own_arithmetic(function: Callable[_P, _R]) -> Callable[_P, _R]:
-    """``function`` run in :data:`_ARITHMETIC` (and the ``haulmer.dte`` work it calls too)."""
-
-    @functools.wraps(function)
-    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with localcontext(_ARITHMETIC):
-            return function(*args, **kwargs)
-
-    return run
 
 
 def _additional_tax_codes() -> frozenset[str]:
@@ -323,7 +305,7 @@ class Product(HaulmerModel):
             return Decimal(0)
         return _IVA + sum((ADDITIONAL_TAX_RATES[c] for c in self.additional_taxes), Decimal(0))
 
-    @_own_arithmetic
+    @own_arithmetic
     def unit_price(self, basis: PriceBasis | str) -> Decimal:
         """The unit price on ``basis``: converted with IVA and additional taxes when it differs."""
         wanted = as_enum(PriceBasis, basis, "price basis")
@@ -336,7 +318,7 @@ class Product(HaulmerModel):
             return (price / factor).quantize(_PRICE_PLACES, rounding=ROUND_HALF_UP)
         return (price * factor).quantize(_PRICE_PLACES, rounding=ROUND_HALF_UP)
 
-    @_own_arithmetic
+    @own_arithmetic
     def dte_line(
         self, quantity: Decimal | int | str = 1, *, prices: PriceBasis | str
     ) -> dict[str, Any]:
@@ -461,7 +443,7 @@ def prices_for(tipo_dte: int) -> PriceBasis:
     return PriceBasis.GROSS if _dte_type(tipo_dte) in (39, 41) else PriceBasis.NET
 
 
-@_own_arithmetic
+@own_arithmetic
 def sale_lines(items: Iterable[SaleItemInput], *, prices: PriceBasis | str) -> list[dict[str, Any]]:
     """The DTE lines of a sale: ``(product, quantity)`` pairs, SaleItems or dicts, in order."""
     return [item.product.dte_line(item.quantity, prices=prices) for item in _sale_items(items)]
@@ -486,7 +468,7 @@ def sale_prices(tipo_dte: int, items: Iterable[SaleItemInput]) -> PriceBasis:
     return PriceBasis.GROSS
 
 
-@_own_arithmetic
+@own_arithmetic
 def sale_total(tipo_dte: int, items: Iterable[SaleItemInput]) -> int:
     """What a boleta (39) or factura (33) of these products comes to (its MntTotal, pesos), as
     :func:`sale_document` makes it: the total a point's sale charges for them, which a card or
@@ -505,7 +487,7 @@ def sale_total(tipo_dte: int, items: Iterable[SaleItemInput]) -> int:
     return int(dte.compute_totals(tipo, lines, montos_brutos=gross).mnt_total)
 
 
-@_own_arithmetic
+@own_arithmetic
 def sale_document(
     tipo_dte: int,
     *,

@@ -23,6 +23,7 @@ from haulmer._core.types import NotGiven
 from haulmer._enums import StrEnum
 from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
+from haulmer._numbers import own_arithmetic
 from haulmer._platform import RECEPTOR_ELEMENTS as PLATFORM_RECEPTOR
 from haulmer._platform import (
     as_enum,
@@ -387,6 +388,7 @@ def _refuse_too_many_lines(count: int, kind: PointDocument | None) -> None:
         )
 
 
+@own_arithmetic
 def sale_request(
     point_id: str,
     items: Iterable[SaleItemArg],

@@ -162,7 +162,8 @@ def currency_decimals(moneda: Moneda | str | None) -> int:
     return 0 if code == Moneda.PESO_CHILENO.value else _XSD_DECIMALS
 
 
-_QUANTA = {digits: Decimal(1).scaleb(-digits) for digits in range(_XSD_DECIMALS + 1)}
+_QUANTA = {digits: Decimal(f"1E-{digits}") for digits in range(_XSD_DECIMALS + 1)}
+"""1, 0.1 ... 0.0001, written out: no arithmetic at import, in the importer's decimal context."""
 
 
 @own_arithmetic

@@ -5,13 +5,13 @@ from __future__ import annotations
 import secrets
 import sys
 from collections.abc import Callable, Mapping
-from decimal import ROUND_HALF_EVEN, Context, localcontext
 from typing import TYPE_CHECKING, Any, Literal
 
 # ``haulmer.Haulmer`` and ``haulmer.testing.FakeTransport`` (httpx, the client core) in the
 # annotations load when resolved: importing the fake alone (``serve``) stays without them.
 import haulmer.testing
 from haulmer._forks import ForkSafeLock
+from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
 from haulmer.testing._client_options import AsyncClientOptions, ClientOptions
 from haulmer.testing._clock import FakeClock
@@ -51,11 +51,6 @@ class Outcome:
         self.response: FakeResponse = response
         self.delay: float = delay
         self.entry: LoggedRequest | None = entry
-
-
-_SERVER_ARITHMETIC = Context(prec=28, rounding=ROUND_HALF_EVEN)
-"""The decimal context the fake serves every request in (Python's default), as a server has
-its own: served in the client's thread, it must not take that thread's ``getcontext().prec``."""
 
 
 class FakeHaulmer:
@@ -212,9 +207,10 @@ class FakeHaulmer:
         """
         if not isinstance(request, FakeRequest):
             raise TypeError(f"handle() takes a FakeRequest, got {type(request).__name__}")
-        with self.lock, localcontext(_SERVER_ARITHMETIC):
+        with self.lock:
             return self._handle(request)
 
+    @own_arithmetic  # a server's own arithmetic: served in the client's thread, not its context
     def _handle(self, request: FakeRequest) -> Outcome:
         match = self.router.match(request.method, request.path)
         route: Route | None = None

@@ -79,7 +79,8 @@ LIQUIDACION_ROOT = SchemaRoot(
 ROOTS: tuple[SchemaRoot, ...] = (DOCUMENTO_ROOT, BOLETA_ROOT, EXPORTACIONES_ROOT, LIQUIDACION_ROOT)
 
 
-_POWERS = tuple(Decimal(10) ** n for n in range(40))
+_POWERS = tuple(Decimal(10**n) for n in range(40))
+"""10**n as Decimals, of ints: no arithmetic at import, in the importer's decimal context."""
 
 
 def decimal_issue(value: Decimal, integer_digits: int, fraction_digits: int) -> str | None:
@@ -287,7 +288,7 @@ def _whole_range(facets: _Facets | None) -> tuple[Decimal, Decimal] | None:
     decides."""
     if facets is None or facets.digits is None or facets.choices is not None:
         return None
-    largest = _POWERS[facets.digits[0]] - 1
+    largest = Decimal(10 ** facets.digits[0] - 1)  # of an int: exact in any context
     low = facets.minimum if isinstance(facets.minimum, Decimal) else -largest
     high = facets.maximum if isinstance(facets.maximum, Decimal) else largest
     return max(low, -largest), min(high, largest)
