@@ -16,6 +16,7 @@ import built_documents
 import plausible_documents
 from haulmer import dte
 from haulmer.dte.models import Detalle
+from haulmer.errors import DocumentError
 from hostile_contexts import HOSTILE_CONTEXTS, in_context, outcome
 from plausible_documents import PLAUSIBLE_TYPES, plausible_document
 
@@ -106,3 +107,30 @@ def test_a_document_read_in_a_callers_low_precision_keeps_its_totals_each_time_i
         assert document.totals.mnt_total == 3_703_701
         assert document.to_sii_dict()["Encabezado"]["Totales"]["MntTotal"] == 3_703_701  # type: ignore[index,call-overload]
     assert getcontext().prec == 28  # the caller's context is theirs again
+
+
+@pytest.mark.parametrize("rate", [2.5, "2.5", 2])
+def test_a_rate_given_as_a_float_text_or_int_is_read_as_the_builders_read_it(rate: Any) -> None:
+    line = Detalle(nombre="Harina", cantidad=1, precio=1_000, cod_imp_adic=["28"])
+    expected = 1_190 + (25 if rate != 2 else 20)
+    assert dte.compute_totals(33, [line], tasas_adicionales={"28": rate}).mnt_total == expected
+    built = dte.factura(
+        emisor={"rut": "76086428-5", "razon_social": "Ñandú", "giro": "Ventas"}
+        | {"actecos": [726000], "direccion": "Av. 1", "comuna": "Ñuñoa"},
+        receptor={"rut": "96790240-3", "razon_social": "Molino", "giro": "Harinas"}
+        | {"direccion": "Av. 2", "comuna": "Maipú"},
+        lines=[line],
+        tasas_adicionales={"28": Decimal(str(rate))},
+    )
+    encabezado = built.encabezado.model_copy(update={"totales": None})
+    document = built.model_copy(update={"encabezado": encabezado})
+    amounts = document.amounts_by_line()
+    assert document.totals_from(amounts, {"28": rate}).mnt_total == expected
+    assert document.completed(tasas_adicionales={"28": rate}).totales.mnt_total == expected
+
+
+@pytest.mark.parametrize("rate", [float("nan"), "abc", 101, None])
+def test_a_rate_no_tax_takes_is_a_document_error_naming_it(rate: Any) -> None:
+    line = Detalle(nombre="Harina", cantidad=1, precio=1_000, cod_imp_adic=["28"])
+    with pytest.raises(DocumentError, match=r"tasas_adicionales\['28'\].*not a rate in percent"):
+        dte.compute_totals(33, [line], tasas_adicionales={"28": rate})

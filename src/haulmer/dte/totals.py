@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Final, NamedTuple, TypeVar, cast
 
 import pydantic
@@ -87,6 +87,7 @@ __all__ = [
     "line_amounts",
     "round_peso",
     "split_gross",
+    "tax_rates",
     "total_del_periodo",
     "totals_from_line_amounts",
     "valor_a_pagar",
@@ -558,6 +559,49 @@ def _negative_total(total: int, charges: ComisionesTotales | None, retained: int
     return DocumentError(message, [ErrorDetail("Encabezado.Totales.MntTotal", issue)])
 
 
+def tax_rates(value: Mapping[str, Decimal | int | str] | None) -> dict[str, Decimal]:
+    """``tasas_adicionales`` as rates by code, or a DocumentError naming each code of no SII
+    table and each rate that is not a percentage the SII's TasaImp takes (0.01 to 100.00):
+    the builders' reading, and the totals' of a rate that is no Decimal (``2.5``, ``"2.5"``)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(
+            'tasas_adicionales is a mapping of tax codes to rates ({"28": Decimal("2.5")}), '
+            f"got {type(value).__name__}"
+        )
+    rates: dict[str, Decimal] = {}
+    problems: list[ErrorDetail] = []
+    for key, given in value.items():
+        code = str(key).strip()
+        where = f"tasas_adicionales[{shown(code)}]"
+        if code not in SII_TAX_CODES:
+            known = ", ".join(sorted(SII_TAX_CODES, key=lambda c: (len(c), c)))
+            problems.append(ErrorDetail(where, f"not a tax code of the SII's table: use {known}"))
+            continue
+        try:
+            rate = given if isinstance(given, Decimal) else Decimal(str(given).strip())
+        except (InvalidOperation, ValueError):
+            rate = None
+        if (
+            rate is None
+            or isinstance(given, bool)
+            or not rate.is_finite()
+            or not Decimal("0.01") <= rate <= Decimal(100)
+            or rate != rate.quantize(Decimal("0.01"))
+        ):
+            problems.append(
+                ErrorDetail(
+                    where, f"{shown(given)} is not a rate in percent from 0.01 to 100, in cents"
+                )
+            )
+            continue
+        rates[code] = rate
+    if problems:
+        raise DocumentError("tasas_adicionales: " + "; ".join(str(p) for p in problems), problems)
+    return rates
+
+
 def _taxes(
     lines: Sequence[Detalle],
     montos: Sequence[int],
@@ -755,8 +799,11 @@ def totals_from_line_amounts(
                     if line.cod_imp_adic
                 ],
             )
+        rates = tasas_adicionales or {}
+        if any(type(rate) is not Decimal for rate in rates.values()):  # 2.5, "2.5": read
+            rates = tax_rates(rates)
         impuestos, added, retained = _taxes(
-            detalle, pesos, tasas_adicionales or {}, (afecto_lines, sums.afecto), tasa_iva
+            detalle, pesos, rates, (afecto_lines, sums.afecto), tasa_iva
         )
 
     exento = sums.exento if sums.has_exento else None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 import pydantic
@@ -34,7 +33,7 @@ from haulmer.dte.document import Document, document_error, unreadable_number
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import Emisor, OtraMoneda, Totales
 from haulmer.dte.sii_dict import BOLETA_ELEMENTS
-from haulmer.dte.totals import SII_TAX_CODES, compute_otra_moneda, export_totals, line_amounts
+from haulmer.dte.totals import compute_otra_moneda, export_totals, line_amounts, tax_rates
 from haulmer.errors import DocumentError, ErrorDetail
 
 if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
@@ -187,55 +186,13 @@ def build(
     if tipo.is_export:
         document = _export_amounts(document, currency)
     document = document.completed(
-        tasas_adicionales=_tax_rates(options.get("tasas_adicionales")),
+        tasas_adicionales=tax_rates(options.get("tasas_adicionales")),
         credito_constructoras=_credito(options.get("credito_constructoras")),
         saldo_anterior=saldo_anterior,
     )
     if flag(options.get("check", True), "check"):
         document.check()
     return document
-
-
-def _tax_rates(value: Mapping[str, Decimal | int | str] | None) -> dict[str, Decimal]:
-    """``tasas_adicionales`` as rates by code, or a DocumentError naming each code of no SII
-    table and each rate that is not a percentage the SII's TasaImp takes (0.01 to 100.00)."""
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise TypeError(
-            'tasas_adicionales is a mapping of tax codes to rates ({"28": Decimal("2.5")}), '
-            f"got {type(value).__name__}"
-        )
-    rates: dict[str, Decimal] = {}
-    problems: list[ErrorDetail] = []
-    for key, given in value.items():
-        code = str(key).strip()
-        where = f"tasas_adicionales[{shown(code)}]"
-        if code not in SII_TAX_CODES:
-            known = ", ".join(sorted(SII_TAX_CODES, key=lambda c: (len(c), c)))
-            problems.append(ErrorDetail(where, f"not a tax code of the SII's table: use {known}"))
-            continue
-        try:
-            rate = given if isinstance(given, Decimal) else Decimal(str(given).strip())
-        except (InvalidOperation, ValueError):
-            rate = None
-        if (
-            rate is None
-            or isinstance(given, bool)
-            or not rate.is_finite()
-            or not Decimal("0.01") <= rate <= Decimal(100)
-            or rate != rate.quantize(Decimal("0.01"))
-        ):
-            problems.append(
-                ErrorDetail(
-                    where, f"{shown(given)} is not a rate in percent from 0.01 to 100, in cents"
-                )
-            )
-            continue
-        rates[code] = rate
-    if problems:
-        raise DocumentError("tasas_adicionales: " + "; ".join(str(p) for p in problems), problems)
-    return rates
 
 
 def _credito(value: object) -> int | None:
