@@ -711,6 +711,47 @@ def test_blank_required_text_is_still_refused(emisor: dict[str, Any]) -> None:
         dte.boleta(emisor=emisor, lines=[{"nombre": "   ", "precio": 10}])
 
 
+def test_an_optional_section_with_no_value_is_no_value_whichever_way_it_is_made(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    empty_sections = {
+        "Transporte": {"Patente": " ", "Chofer": None, "Aduana": {"TipoBultos": [{}]}},
+        "Totales": {"MntTotal": 0, "Comisiones": {}},
+    }
+    data = {
+        "Encabezado": {
+            "IdDoc": {"TipoDTE": 52, "FchEmis": "2026-11-27", "IndTraslado": 5},
+            "Emisor": {**emisor, "GuiaExport": {}},
+            "Receptor": {**receptor, "Extranjero": {"NumId": ""}},
+            **empty_sections,
+        },
+        "Detalle": [{"NmbItem": "Traslado", "Retenedor": {"MntBaseFaena": None}}],
+    }
+    for made in (Document.model_validate(data), Document.from_sii_dict(data)):
+        encabezado = made.encabezado
+        assert encabezado.transporte is None
+        assert encabezado.receptor.extranjero is None
+        assert encabezado.emisor.guia_export is None
+        assert encabezado.totales is not None
+        assert encabezado.totales.comisiones is None
+        assert made.detalle[0].retenedor is not None  # IndAgente R is a value
+        assert "Transporte" not in made.to_sii_dict()["Encabezado"]
+        assert Document.model_validate_json(made.model_dump_json()) == made
+    assert (
+        dte.Encabezado.model_validate(
+            {**data["Encabezado"], "Transporte": dte.Transporte(aduana=dte.Aduana())}
+        ).transporte
+        is None
+    )
+
+
+def test_an_export_package_with_no_value_is_left_out_of_its_list() -> None:
+    aduana = dte.Aduana.model_validate(
+        {"TipoBultos": [{}, {"CodTpoBultos": 22, "CantBultos": 3}, {"Marcas": "  "}]}
+    )
+    assert [bultos.cod_tpo_bultos for bultos in aduana.tipo_bultos] == [22]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(built_documents())
 def test_property_a_built_document_survives_every_local_trip(document: Document) -> None:

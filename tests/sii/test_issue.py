@@ -357,6 +357,33 @@ def test_text_with_blanks_around_it_is_issued_trimmed_as_the_timbre_holds_it(
     assert parse(xml) == document.completed()
 
 
+def test_an_optional_section_with_no_value_is_issued_as_none_and_parses_back(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    data = document_dict(52)
+    encabezado = data["Encabezado"]
+    encabezado["Transporte"] = {"Patente": "  ", "Aduana": {}}
+    encabezado["Receptor"]["Extranjero"] = {}
+    encabezado["Emisor"]["GuiaExport"] = {"FchAut": None}
+    document = Document.model_validate(data)
+    xml = issue(document, caf=cafs[52], certificate=certificate, timestamp=SIGNED_AT)
+    for name in (b"Transporte", b"Aduana", b"Extranjero", b"GuiaExport"):
+        assert b"<" + name not in xml
+    assert parse(xml) == document.completed()
+
+
+def test_an_export_package_with_no_value_is_no_package(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    data = document_dict(110)
+    aduana = data["Encabezado"]["Transporte"]["Aduana"]
+    aduana["TipoBultos"] = [{}, *aduana["TipoBultos"], {"Marcas": " "}]
+    document = Document.model_validate(data)
+    xml = issue(document, caf=cafs[110], certificate=certificate, timestamp=SIGNED_AT)
+    assert xml.count(b"<TipoBultos>") == 1
+    assert parse(xml) == document.completed()
+
+
 def test_an_exports_whole_amounts_parse_back_as_decimal(
     certificate: Certificate, cafs: dict[int, Caf]
 ) -> None:

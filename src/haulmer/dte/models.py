@@ -15,9 +15,9 @@ import contextlib
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, TypeVar
 
-from pydantic import AliasChoices, BeforeValidator, Field, field_validator
+from pydantic import AfterValidator, AliasChoices, BeforeValidator, Field, field_validator
 
 from haulmer._chile import chile_date
 from haulmer.dte._base import SiiModel
@@ -187,6 +187,35 @@ def _code_text(value: Any) -> Any:
     return value
 
 
+_Section = TypeVar("_Section", bound=SiiModel)
+
+
+def _holds_a_value(section: SiiModel) -> bool:
+    """Whether any field of ``section`` holds something other than None or an empty list."""
+    return any(value is not None and value != [] for value in section.__dict__.values())
+
+
+def _none_when_empty(section: _Section | None) -> _Section | None:
+    """An optional section holding no value is no value, as blank optional text is: the XML
+    would write it as an empty element (``<Transporte></Transporte>``), which reads back as
+    None, and tells the SII nothing."""
+    return section if section is None or _holds_a_value(section) else None
+
+
+def _without_empty(sections: list[_Section]) -> list[_Section]:
+    """``sections`` without those holding no value (``TipoBultos=[{}]``), which the XML would
+    write as empty elements that read back as nothing."""
+    if all(_holds_a_value(section) for section in sections):
+        return sections
+    return [section for section in sections if _holds_a_value(section)]
+
+
+_NO_EMPTY_SECTION: Final = AfterValidator(_none_when_empty)
+"""An optional section's validator: one holding no value becomes None."""
+_NO_EMPTY_SECTIONS: Final = AfterValidator(_without_empty)
+"""A list of sections' validator: the sections holding no value are left out."""
+
+
 # -- Encabezado / IdDoc ---------------------------------------------------------------------------
 
 
@@ -265,7 +294,9 @@ class Emisor(SiiModel):
     correo: str | None = Field(default=None, alias="CorreoEmisor")
     actecos: list[Whole6] = Field(default_factory=list, alias="Acteco")
     """Códigos de actividad económica (1 to 4, six digits); required on facturas and notes."""
-    guia_export: GuiaExport | None = Field(default=None, alias="GuiaExport")
+    guia_export: Annotated[GuiaExport | None, _NO_EMPTY_SECTION] = Field(
+        default=None, alias="GuiaExport"
+    )
     sucursal: str | None = Field(default=None, alias="Sucursal")
     cdg_sii_sucur: Whole9 | None = Field(default=None, alias="CdgSIISucur")
     direccion: str | None = Field(default=None, alias="DirOrigen")
@@ -311,7 +342,9 @@ class Receptor(SiiModel):
     rut: Rut = Field(alias="RUTRecep")
     cdg_int_recep: str | None = Field(default=None, alias="CdgIntRecep")
     razon_social: str | None = Field(default=None, alias="RznSocRecep")
-    extranjero: Extranjero | None = Field(default=None, alias="Extranjero")
+    extranjero: Annotated[Extranjero | None, _NO_EMPTY_SECTION] = Field(
+        default=None, alias="Extranjero"
+    )
     giro: str | None = Field(default=None, alias="GiroRecep")
     contacto: str | None = Field(default=None, alias="Contacto")
     correo: str | None = Field(default=None, alias="CorreoRecep")
@@ -381,7 +414,9 @@ class Aduana(SiiModel):
     cod_unid_peso_neto: PositiveWhole2 | None = Field(default=None, alias="CodUnidPesoNeto")
     tot_items: PositiveWhole | None = Field(default=None, alias="TotItems")
     tot_bultos: PositiveWhole | None = Field(default=None, alias="TotBultos")
-    tipo_bultos: list[TipoBultos] = Field(default_factory=list, alias="TipoBultos")
+    tipo_bultos: Annotated[list[TipoBultos], _NO_EMPTY_SECTIONS] = Field(
+        default_factory=list, alias="TipoBultos"
+    )
     mnt_flete: PositiveForeignAmount | None = Field(default=None, alias="MntFlete")
     mnt_seguro: PositiveForeignAmount | None = Field(default=None, alias="MntSeguro")
     cod_pais_recep: PositiveWhole3 | None = Field(default=None, alias="CodPaisRecep")
@@ -400,7 +435,7 @@ class Transporte(SiiModel):
     direccion_destino: str | None = Field(default=None, alias="DirDest")
     comuna_destino: str | None = Field(default=None, alias="CmnaDest")
     ciudad_destino: str | None = Field(default=None, alias="CiudadDest")
-    aduana: Aduana | None = Field(default=None, alias="Aduana")
+    aduana: Annotated[Aduana | None, _NO_EMPTY_SECTION] = Field(default=None, alias="Aduana")
 
 
 # -- Totales --------------------------------------------------------------------------------------
@@ -448,7 +483,9 @@ class Totales(SiiModel):
     iva_no_ret: NonNegativeWhole | None = Field(default=None, alias="IVANoRet")
     cred_ec: NonNegativeWhole | None = Field(default=None, alias="CredEC")
     grnt_dep: NonNegativeWhole | None = Field(default=None, alias="GrntDep")
-    comisiones: ComisionesTotales | None = Field(default=None, alias="Comisiones")
+    comisiones: Annotated[ComisionesTotales | None, _NO_EMPTY_SECTION] = Field(
+        default=None, alias="Comisiones"
+    )
     """Liquidación-factura (43): the commissions deducted from MntTotal."""
     mnt_total: Amount = Field(alias="MntTotal", ge=0)
     monto_nf: Whole | None = Field(default=None, alias="MontoNF")
@@ -481,7 +518,9 @@ class Encabezado(SiiModel):
     rut_mandante: Rut | None = Field(default=None, alias="RUTMandante")
     receptor: Receptor = Field(alias="Receptor")
     rut_solicita: Rut | None = Field(default=None, alias="RUTSolicita")
-    transporte: Transporte | None = Field(default=None, alias="Transporte")
+    transporte: Annotated[Transporte | None, _NO_EMPTY_SECTION] = Field(
+        default=None, alias="Transporte"
+    )
     totales: Totales | None = Field(default=None, alias="Totales")
     otra_moneda: OtraMoneda | None = Field(default=None, alias="OtraMoneda")
     """Exports: the totals in another currency (computed from TpoCambio by the builders)."""
