@@ -802,6 +802,31 @@ def test_a_nota_de_debito_annuls_only_a_nota_de_credito(
     assert f"only a nota de crédito (61), not TpoDocRef {tipo_doc_ref}" in str(info.value)
 
 
+def test_a_referenced_type_written_with_zeros_before_it_is_refused_naming_the_code_to_write(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    # "033" names no type in any of the SII's tables, and the checks of a reference to a
+    # factura (its folio, what a nota may annul) did not run on it.
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(
+            emisor=emisor,
+            receptor=receptor,
+            tipo_doc_ref="033",
+            folio_ref=1,
+            fecha_ref=date(2016, 1, 1),
+            cod_ref="anula",
+            lines=[RJ45],
+        )
+    assert "Referencia[1].TpoDocRef: '033': write it 33, without zeros before it" in str(info.value)
+    with pytest.raises(DocumentError, match=r"Referencia\[1\]\.TpoDocRef: '0801': write it 801"):
+        dte.factura(
+            emisor=emisor,
+            receptor=receptor,
+            lines=[RJ45],
+            referencias=[{"TpoDocRef": "0801", "FolioRef": "OC-7", "FchRef": "2015-12-20"}],
+        )
+
+
 def test_a_nota_de_debito_annulling_an_orden_de_compra_is_not_judged(factura: Document) -> None:
     """CodRef 1 on a reference that is no DTE (801, an orden de compra) is left as it is."""
     nd = dte.nota_debito(

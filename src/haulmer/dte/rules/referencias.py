@@ -92,6 +92,23 @@ def _modified_document_problems(refs: Sequence[Referencia]) -> list[ErrorDetail]
     return problems
 
 
+def _zero_led_code_problems(refs: Sequence[Referencia]) -> list[ErrorDetail]:
+    """A TpoDocRef written with zeros before its digits ("033"): no table of the SII's holds it,
+    and the checks of the document it meant (a factura's folio, what a nota may annul) did not
+    run on it."""
+    problems: list[ErrorDetail] = []
+    for index, ref in enumerate(refs):
+        referenced = (ref.tipo_doc_ref or "").strip()
+        if len(referenced) > 1 and referenced.startswith("0") and referenced.isdigit():
+            problems.append(
+                ErrorDetail(
+                    f"Referencia[{index + 1}].TpoDocRef",
+                    f"{shown(referenced)}: write it {int(referenced)}, without zeros before it",
+                )
+            )
+    return problems
+
+
 def _annulment_problems(tipo: int, refs: Sequence[Referencia]) -> list[ErrorDetail]:
     """A nota that annuls (CodRef 1) what its kind cannot: the SII's cases are a nota de
     crédito annulling a factura, a nota de débito or a factura de compra, and a nota de débito
@@ -188,8 +205,9 @@ def text_correction_amount_problems(doc: dte.Document, totals: Totales | None) -
 def issued_reference_problems(doc: dte.Document, refs: Sequence[Referencia]) -> list[ErrorDetail]:
     """References to electronic documents (TpoDocRef 33, 39, 52...) that cannot be of one
     already issued: dated after the document that references it, or with folio 0 (DTE folios
-    start at 1; FolioRef 0 goes with IndGlobal 1, a reference to many documents)."""
-    problems: list[ErrorDetail] = []
+    start at 1; FolioRef 0 goes with IndGlobal 1, a reference to many documents); and a type
+    written with zeros before it ("033"), which names none."""
+    problems = _zero_led_code_problems(refs)
     fecha = doc.fecha_emision
     for index, ref in enumerate(refs):
         referenced = (ref.tipo_doc_ref or "").strip()
