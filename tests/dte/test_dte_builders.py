@@ -602,6 +602,18 @@ def test_builder_input_errors_become_document_errors(emisor: dict[str, Any]) -> 
     assert "check digit" in bad_rut.value.details[0].issue
 
 
+@pytest.mark.parametrize("acteco", [620200, "620200", " 620200 "])
+@pytest.mark.parametrize("key", ["actecos", "Acteco"])
+def test_a_single_acteco_not_in_a_list_is_the_emisors_one_activity(
+    emisor: dict[str, Any], receptor: dict[str, Any], acteco: Any, key: str
+) -> None:
+    # OpenFactura's own examples write "Acteco": 620200, and from_sii_dict reads it so.
+    given = {**{k: v for k, v in emisor.items() if k != "actecos"}, key: acteco}
+    doc = dte.factura(emisor=given, receptor=receptor, lines=[RJ45])
+    assert doc.emisor.actecos == [620200]
+    assert dte.Emisor.model_validate({"RUTEmisor": "76192083-9", key: acteco}).actecos == [620200]
+
+
 # -- notes ----------------------------------------------------------------------------------------
 
 

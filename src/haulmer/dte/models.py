@@ -293,7 +293,8 @@ class Emisor(SiiModel):
     telefonos: list[str] = Field(default_factory=list, alias="Telefono")
     correo: str | None = Field(default=None, alias="CorreoEmisor")
     actecos: list[Whole6] = Field(default_factory=list, alias="Acteco")
-    """Códigos de actividad económica (1 to 4, six digits); required on facturas and notes."""
+    """Códigos de actividad económica (1 to 4, six digits); required on facturas and notes. One
+    code alone (``620200``, as OpenFactura writes it) is read as a list of one."""
     guia_export: Annotated[GuiaExport | None, _NO_EMPTY_SECTION] = Field(
         default=None, alias="GuiaExport"
     )
@@ -304,6 +305,14 @@ class Emisor(SiiModel):
     ciudad: str | None = Field(default=None, alias="CiudadOrigen")
     cdg_vendedor: str | None = Field(default=None, alias="CdgVendedor")
     id_adic_emisor: str | None = Field(default=None, alias="IdAdicEmisor")
+
+    @field_validator("actecos", mode="before")
+    @classmethod
+    def _one_acteco(cls, value: Any) -> Any:
+        # One code alone stands for the list of one, as OpenFactura writes it ("Acteco": 620200).
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            return [value]
+        return value
 
     @field_validator("telefonos", mode="before")
     @classmethod
