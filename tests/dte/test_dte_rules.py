@@ -11,6 +11,7 @@ import pytest
 
 import haulmer.dte as dte
 from haulmer.dte import Document
+from haulmer.dte.rules import check_document
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError
 
 BASE: dict[str, Any] = {
@@ -173,6 +174,28 @@ def test_acteco_count_and_digits() -> None:
     assert _fields(too_many) == ["Encabezado.Emisor.Acteco"]
     too_long = _doc(Encabezado__Emisor__Acteco=[1234567])
     assert _fields(too_long) == ["Encabezado.Emisor.Acteco[1]"]
+
+
+@pytest.mark.parametrize("tipo", [33, 34, 46])
+def test_a_factura_to_the_generic_receptor_rut_is_refused(tipo: int) -> None:
+    # 66666666-6 stands for a boleta's anonymous buyer; a factura names a contribuyente.
+    generic = _doc(Encabezado__IdDoc__TipoDTE=tipo, Encabezado__Receptor__RUTRecep="66666666-6")
+    named = _doc(Encabezado__IdDoc__TipoDTE=tipo)
+    found = [p for p in _problems(generic) if p.field == "Encabezado.Receptor.RUTRecep"]
+    assert len(found) == 1
+    assert "66666666-6" in found[0].issue
+    assert "boleta" in found[0].issue
+    named_problems = check_document(named).problems
+    assert "Encabezado.Receptor.RUTRecep" not in [p.field for p in named_problems]
+
+
+def test_a_boleta_to_the_generic_receptor_rut_is_accepted() -> None:
+    doc = dte.boleta(
+        emisor={"rut": "76192083-9", "razon_social": "SASCO SpA"},
+        receptor={"rut": "66666666-6"},
+        lines=[{"nombre": "Producto", "precio": 1190}],
+    )
+    assert str(doc.receptor.rut) == "66666666-6"
 
 
 def test_at_most_two_phone_numbers() -> None:

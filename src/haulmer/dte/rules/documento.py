@@ -4,7 +4,7 @@ Fields are named by their SII path (``Encabezado.Emisor.RznSoc``, ``Detalle[3].N
 each issue says what is expected. The schema's facets come from the facet checker
 (``haulmer.dte.schema``); these rules add what needs more than one field: required data per
 type (the schema's plus what the SII rejects without, such as CmnaOrigen, and the receptor's
-giro and address on facturas), line and discount counts, and the totals.
+giro, address and own RUT on facturas), line and discount counts, and the totals.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from haulmer.dte.totals import (
     round_peso,
 )
 from haulmer.errors import DocumentError, ErrorDetail
+from haulmer.rut import GENERIC_RECEPTOR_RUT
 
 if TYPE_CHECKING:
     from haulmer import dte
@@ -122,6 +123,15 @@ def _required_problems(doc: dte.Document) -> list[ErrorDetail]:
             receptor.direccion, "Encabezado.Receptor.DirRecep", "the receptor's address is required"
         )
         need(receptor.comuna, "Encabezado.Receptor.CmnaRecep", "the receptor's comuna is required")
+        if receptor.rut == GENERIC_RECEPTOR_RUT:
+            problems.append(
+                ErrorDetail(
+                    "Encabezado.Receptor.RUTRecep",
+                    f"is {GENERIC_RECEPTOR_RUT}, the generic RUT of a boleta's anonymous buyer; "
+                    "a factura goes to a contribuyente: give the receptor's own RUT, or issue a "
+                    "boleta",
+                )
+            )
     if tipo is DTEType.FACTURA_COMPRA and receptor.rut == emisor.rut:
         problems.append(
             ErrorDetail(
