@@ -13,7 +13,7 @@ from haulmer._chile import to_chile
 from haulmer.errors import ValidationError
 from haulmer.journal import SQLiteJournal
 from haulmer.ratelimit import api_key_fingerprint
-from haulmer.testing import FakeHaulmer
+from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer
 
 from .sales import sales
 
@@ -174,3 +174,57 @@ def test_a_client_clock_giving_naive_chilean_times_counts_the_day_by_the_instant
     assert [r.status for r in results] == ["failed", "issued"]
     assert "24 h" in str(results[0].error)
     assert _emitted(fake) == 2  # the first sale once, the second once
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"drop_before": True},  # nothing reached OpenFactura
+        {"status": 429},  # refused before it looked at the key
+        {"status": 503},  # maybe acted, maybe not
+    ],
+)
+def test_a_rerun_that_fails_without_reaching_the_key_keeps_an_interrupted_sale_attempted(
+    fake: FakeHaulmer, tmp_path: Path, fault: dict[str, Any]
+) -> None:
+    """A first run interrupted during the send may have issued the sale; a rerun that fails in a
+    way that tells nothing of the key (the connection refused, a 429, a 5xx) must not record it
+    as failed: a day later it would be sent again under a forgotten key and issued twice."""
+    batch = sales(1, fake.clock.today())
+    _crashed_during_the_send(fake, tmp_path / "j.db", batch[0])
+    if fault.get("drop_before"):
+        fake.control.drop_connection(EMIT, when="before")
+    else:
+        fake.control.fail_next(EMIT, status=fault["status"])
+    with fake.client() as client:
+        (rerun,) = client.openfactura.documents.emit_many(
+            batch, journal=tmp_path / "j.db", max_retries=0
+        )
+    assert rerun.status == "failed"
+    assert rerun.may_have_been_issued  # the first run's send may have issued it
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        assert journal.lookup(batch[0]["id"]).state == "attempted"  # type: ignore[union-attr]
+    fake.clock.advance(hours=25)
+    with fake.client() as client:
+        (later,) = client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+    assert later.status == "failed"
+    assert "issued twice" in str(later.error)
+    assert _emitted(fake) == 1
+
+
+def test_a_rerun_refused_by_openfactura_settles_an_interrupted_sale_as_failed(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    """OpenFactura answers a key it remembers with the document (OF-06), so a refusal of the
+    document itself (OF-10) within the day says the interrupted send issued nothing."""
+    batch = sales(1, fake.clock.today())
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        journal.bind(api_key_fingerprint(SANDBOX_API_KEY))
+        journal.record_attempt(batch[0]["id"], batch[0]["id"])
+    fake.control.fail_next(EMIT, status=400, code="OF-10")
+    with fake.client() as client:
+        (rerun,) = client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+    assert rerun.status == "failed"
+    assert not rerun.may_have_been_issued
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        assert journal.lookup(batch[0]["id"]).state == "failed"  # type: ignore[union-attr]

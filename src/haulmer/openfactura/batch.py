@@ -25,9 +25,12 @@ from haulmer._forks import ForkSafeLock
 from haulmer._models import encode_json
 from haulmer._shown import cut, shown
 from haulmer.errors import (
+    AlreadyIssuedError,
+    APIError,
     APIStatusError,
     AuthenticationError,
     BatchStoppedError,
+    ClientClosedError,
     ConfigurationError,
     HaulmerError,
     PermissionDeniedError,
@@ -356,6 +359,9 @@ class EmissionBatch:
         a worker thread, so a slow disk does not hold up its event loop."""
         journal = self._journal
         name = self._name(index)
+        unknown_before = False
+        """Whether the journal had this sale attempted, its outcome unknown (an earlier run
+        interrupted or its answer lost)."""
         if journal is not None:
             entry: JournalEntry | None = yield from _journal_step(
                 journal, partial(journal.lookup, sale_id), f"look up {name}", sale_id
@@ -371,6 +377,7 @@ class EmissionBatch:
                 raise _answered_for_another(journal, sale_id, entry)
             if entry is not None and entry.state == "issued" and entry.token:
                 return self._from_journal(index, sale_id, document, entry)
+            unknown_before = entry is not None and entry.state == "attempted"
             if entry is not None and entry.state == "attempted":
                 since = self._key_forgotten_since(entry)
                 if since is not None:
@@ -408,9 +415,17 @@ class EmissionBatch:
                 with self._lock:  # before the journal's writes: no sale starts after this
                     if self._stop is None:
                         self._stop = (index, sale_id, refusal)
+            # an earlier run's send (interrupted, its answer lost) may have issued it, and a
+            # failure that says nothing of the key leaves its outcome unknown: kept attempted
+            still_unknown = unknown_before and not _settles_the_key(error)
+            if still_unknown:
+                _note_earlier_send(error, sale_id)
+                with self._lock:  # the journal stays tied to the key it may exist under
+                    self._maybe_issued = True
             # a failure that may have issued the document leaves the sale attempted: its outcome
             # is unknown, and a rerun after OpenFactura forgets the key must not send it
-            if journal is not None and not getattr(error, "may_have_been_carried_out", False):
+            maybe = still_unknown or getattr(error, "may_have_been_carried_out", False)
+            if journal is not None and not maybe:
                 failure = f"{type(error).__name__}: {error}"
                 try:
                     yield Blocking(partial(journal.record_failed, sale_id, failure))
@@ -558,6 +573,33 @@ def _refuses_the_account(error: HaulmerError) -> TypeGuard[APIStatusError]:
     if isinstance(error, (AuthenticationError, PermissionDeniedError)):
         return True
     return isinstance(error, APIStatusError) and error.code == "OF-04"
+
+
+_SAYS_NOTHING_OF_THE_KEY = frozenset({401, 403, 408, 429})
+"""Refusals OpenFactura gives before it looks at a request's Idempotency-Key: the account's, or
+"come back later"."""
+
+
+def _settles_the_key(error: HaulmerError) -> bool:
+    """Whether ``error`` says that nothing was issued under the sale's key before: OpenFactura
+    refused the document itself (a 4xx), which it does not do to a key it remembers (OF-06
+    returns that document). Within the day it remembers the key, as every send is."""
+    if isinstance(error, AlreadyIssuedError):
+        return False  # issued under the key: for another document
+    return (
+        isinstance(error, APIStatusError)
+        and 400 <= error.status_code < 500
+        and error.status_code not in _SAYS_NOTHING_OF_THE_KEY
+        and error.code not in ("OF-04", "OF-21", "OF-429")
+    )
+
+
+def _note_earlier_send(error: HaulmerError, sale_id: str) -> None:
+    """Have ``error``, which ends a sale an earlier run may have issued, say so and name the
+    sale's key (the journal then keeps the sale attempted)."""
+    noted = (APIError, ClientClosedError, RateLimiterUnavailableError)
+    if isinstance(error, noted) and not error.may_have_been_carried_out:
+        error.note_lost_answer(idempotency_key=sale_id, creates="the document", token=None)
 
 
 def _sale_at(index: int) -> str:
