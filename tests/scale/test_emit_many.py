@@ -625,3 +625,35 @@ def test_a_batch_left_early_in_a_with_block_starts_no_further_sale(
         rest = list(documents.emit_many(batch, journal=tmp_path / "j.db"))
     assert all(r.ok for r in rest)
     assert _emitted(fake) == 8
+
+
+@pytest.mark.parametrize("how", ["with_block", "close"])
+def test_a_batch_stopped_before_its_first_result_closes_the_journal_it_opened(
+    fake: FakeHaulmer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """The blocking face opens the journal when emit_many is called: a batch stopped before
+    anything was asked of it (an early return, Ctrl+C) still closes that journal, sending
+    nothing."""
+    events: list[str] = []
+
+    class Watched(SQLiteJournal):
+        def close(self) -> None:
+            events.append("closed")
+            super().close()
+
+    monkeypatch.setattr("haulmer.openfactura.batch.SQLiteJournal", Watched)
+    batch = sales(3, fake.clock.today())
+    with fake.client() as client:
+        results = client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+        if how == "with_block":
+            with results:
+                pass
+        else:
+            results.close()
+        assert events == ["closed"]
+        results.close()  # again: nothing left to close
+        assert events == ["closed"]
+        assert list(results) == []
+        assert fake.requests.total == 0
+        again = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
+    assert [r.status for r in again] == ["issued"] * 3

@@ -47,18 +47,27 @@ class BatchResults(Iterator[T]):
     it at once: no further plan starts, those running end, and the journal the batch opened is
     closed."""
 
-    def __init__(self, results: Generator[T, None, None]) -> None:
+    def __init__(
+        self, results: Generator[T, None, None], *, close: Callable[[], None] | None = None
+    ) -> None:
         self._results = results
+        self._close_unstarted = close
+        """What closes the batch when it is stopped before its first result was asked for:
+        the results' own ``finally`` never runs then (the journal opened by the call)."""
 
     def __iter__(self) -> BatchResults[T]:
         return self
 
     def __next__(self) -> T:
+        self._close_unstarted = None  # started: the results close the batch themselves
         return next(self._results)
 
     def close(self) -> None:
         """Stop the batch: no further plan starts; those running end first (idempotent)."""
+        close, self._close_unstarted = self._close_unstarted, None
         self._results.close()
+        if close is not None:
+            close()
 
     def __enter__(self) -> BatchResults[T]:
         return self
@@ -159,7 +168,7 @@ class OrderedRunner(Generic[T]):
         that error: nothing already sent goes unreported.
         """
         self._start()
-        return BatchResults(self._results(plans))
+        return BatchResults(self._results(plans), close=self._close)
 
     def _results(self, plans: Iterator[Plan[T]]) -> Generator[T, None, None]:
         pending: deque[Future[T]] = deque()
