@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["REQUEST_ID_HEADERS", "RawResponse", "request_id_from"]
+__all__ = ["REQUEST_ID_HEADERS", "RawResponse", "RequestInfo", "request_id_from"]
 
 REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id", "x-ms-request-id")
 
@@ -53,6 +53,15 @@ class RawResponse:
             f"<RawResponse {self.method} {self.url.split('?')[0]} status_code={self.status_code} "
             f"request_id={self.request_id!r} content=<{len(self.content)} bytes>>"
         )
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    """The call an API error ends: its method and URL, the values of secret-like query
+    parameters hidden. Never its headers (the API key) or body (a password, a .pfx)."""
+
+    method: str
+    url: str
 
 
 def request_id_from(headers: Mapping[str, str]) -> str | None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from haulmer._raw_response import RawResponse
+from haulmer._raw_response import RawResponse, RequestInfo
 
 __all__ = [
     "APIConnectionError",
@@ -46,6 +46,7 @@ __all__ = [
     "RateLimitError",
     "RateLimiterUnavailableError",
     "ReopenWindowClosedError",
+    "RequestInfo",
     "ServerError",
     "SkuTakenError",
     "StepOutOfOrderError",
@@ -201,10 +202,10 @@ class APIError(_EndsACall, HaulmerError):
     message then says so and names ``idempotency_key``, the key to repeat the call with.
     """
 
-    def __init__(self, message: str, *, request: Any = None) -> None:
+    def __init__(self, message: str, *, request: RequestInfo | None = None) -> None:
         super().__init__(message)
         self.message: str = message
-        self.request: Any = request
+        self.request: RequestInfo | None = request
         self.may_have_been_carried_out: bool = False
         self.idempotency_key: str | None = None
         self._lost_answer = ""
@@ -225,7 +226,9 @@ class APIConnectionError(APIError):
     ``request_sent`` is False when nothing reached the server (connect failed): safe to retry.
     """
 
-    def __init__(self, message: str, *, request: Any = None, request_sent: bool = True) -> None:
+    def __init__(
+        self, message: str, *, request: RequestInfo | None = None, request_sent: bool = True
+    ) -> None:
         super().__init__(message, request=request)
         self.request_sent: bool = request_sent
 
@@ -256,7 +259,7 @@ class APIStatusError(APIError):
         details: Sequence[ErrorDetail] = (),
         request_id: str | None = None,
         body: object = None,
-        request: Any = None,
+        request: RequestInfo | None = None,
         response: RawResponse | None = None,
         retry_after: float | None = None,
         hint: str | None = None,

@@ -14,8 +14,17 @@ import PIL.Image
 from typing_extensions import assert_type
 
 import haulmer.dte as dte
-from haulmer import APIResponse, APIStatusError, AsyncHaulmer, DocumentRejectedError, Haulmer, sii
+from haulmer import (
+    APIError,
+    APIResponse,
+    APIStatusError,
+    AsyncHaulmer,
+    DocumentRejectedError,
+    Haulmer,
+    sii,
+)
 from haulmer.checkout import OrderStatus
+from haulmer.errors import RequestInfo
 from haulmer.openfactura import IssuedStatus
 from haulmer.openfactura.models import (
     DocumentStatus,
@@ -226,6 +235,18 @@ def test_an_error_answer_is_read_by_narrowing_its_body_and_response() -> None:
             status_code = error.response.status_code if error.response is not None else None
     assert isinstance(envelope, dict)
     assert (envelope["code"], status_code) == ("OF-10", 400)
+
+
+def test_an_error_names_its_request_typed_without_any() -> None:
+    fake = FakeHaulmer()
+    fake.control.drop_connection("openfactura.organization.retrieve", when="before")
+    with fake.client(max_retries=0) as client:
+        try:
+            client.openfactura.organization.retrieve()
+        except APIError as error:
+            assert_type(error.request, RequestInfo | None)
+            named = (error.request.method, error.request.url) if error.request else None
+    assert named == ("GET", "http://haulmer.fake/v2/dte/organization")
 
 
 def _an_error_body_is_narrowed_before_reading(error: APIStatusError) -> tuple[object, int]:

@@ -7,11 +7,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from haulmer._core.config import API_KEY_ENV, ClientConfig, normalize_max_retries, normalize_timeout
 from haulmer._core.log import is_secret_header, redact_url
 from haulmer._core.request import APIRequest
 from haulmer._core.types import Auth, NotGiven, Product, Timeout
+from haulmer._raw_response import RequestInfo
 from haulmer._shown import cut, shown
 from haulmer._version import __version__
 from haulmer.errors import ConfigurationError, ValidationError
@@ -148,12 +150,30 @@ class PreparedRequest:
         """How the log names the call: its method and URL, credentials redacted."""
         return f"{self.method} {redact_url(self.url)}"
 
+    def info(self) -> RequestInfo:
+        """What an API error ending this call names as its ``request``: the method and the URL
+        with its query, secret-like values redacted; no header, no body."""
+        url = self.url
+        if self.params:
+            query = urlencode([(k, _query_text(v)) for k, v in self.params.items()], doseq=True)
+            url += ("&" if "?" in url else "?") + query
+        return RequestInfo(self.method, redact_url(url))
+
     def __repr__(self) -> str:
         return (
             f"PreparedRequest(method={self.method!r}, url={redact_url(self.url)!r}, "
             f"product={self.product!r}, max_retries={self.max_retries}, "
             f"retry_safe={self.retry_safe}, idempotency_key={self.idempotency_key!r})"
         )
+
+
+def _query_text(value: Any) -> Any:
+    """A query value written as httpx writes it (``true``, ``false``, empty for None)."""
+    if isinstance(value, (list, tuple)):
+        return [_query_text(item) for item in value]
+    if value is True or value is False:
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 def _effective_auth(request: APIRequest[Any], token: str | None) -> Auth:

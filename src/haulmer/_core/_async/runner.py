@@ -124,15 +124,21 @@ class AsyncRunner:
         """:meth:`call`'s value and the request id of the answer it was read from; no retry's
         wait ends past ``deadline`` (on the client's clock), if given."""
         prepared = prepare_request(self.config, request)
-        raw = await self._exchange(prepared, deadline=deadline)
         try:
-            value = parse_response(request, raw)
-        except APIResponseValidationError as error:
-            hide_echoed_in_body(error, sent_secrets(prepared))
-            if prepared.idempotency_key and prepared.creates:
-                error.note_lost_answer(
-                    idempotency_key=prepared.idempotency_key, creates=prepared.creates, token=None
-                )
+            raw = await self._exchange(prepared, deadline=deadline)
+            try:
+                value = parse_response(request, raw)
+            except APIResponseValidationError as error:
+                hide_echoed_in_body(error, sent_secrets(prepared))
+                if prepared.idempotency_key and prepared.creates:
+                    error.note_lost_answer(
+                        idempotency_key=prepared.idempotency_key,
+                        creates=prepared.creates,
+                        token=None,
+                    )
+                raise
+        except APIError as error:
+            _name_request(error, prepared)
             raise
         request_id = raw.request_id
         stamp_request_id(value, request_id)
@@ -144,11 +150,15 @@ class AsyncRunner:
         """Send a list request; the page fetches its successors through this same method, each
         checked to move on from the page ``after`` which it was asked for."""
         prepared = prepare_request(self.config, request)
-        raw = await self._exchange(prepared)
         try:
-            items, info, following = decode_page(request, raw, after=after)
-        except APIResponseValidationError as error:
-            hide_echoed_in_body(error, sent_secrets(prepared))
+            raw = await self._exchange(prepared)
+            try:
+                items, info, following = decode_page(request, raw, after=after)
+            except APIResponseValidationError as error:
+                hide_echoed_in_body(error, sent_secrets(prepared))
+                raise
+        except APIError as error:
+            _name_request(error, prepared)
             raise
         stamp_request_id(items, raw.request_id)
         page = AsyncPage(
@@ -309,6 +319,12 @@ class AsyncRawResponses:
 
     def __repr__(self) -> str:
         return f"<{type(self._resource).__name__}.with_raw_response>"
+
+
+def _name_request(error: APIError, prepared: PreparedRequest) -> None:
+    """Have ``error`` name the call it ends as its ``request``, unless it names one already."""
+    if error.request is None:
+        error.request = prepared.info()
 
 
 def _awaited(member: Callable[..., Any]) -> Callable[..., Any]:
