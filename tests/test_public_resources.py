@@ -85,3 +85,54 @@ def test_every_public_method_resolves_its_annotations_at_run_time() -> None:
             except NameError as error:
                 unresolved.append(f"{name}.{method_name}: {error}")
     assert unresolved == []
+
+
+def _raw_methods(client: object) -> Iterator[tuple[str, object, object]]:
+    """(name, method, raw form) of every method of every resource that has a raw form."""
+    for resource in _resources(client):
+        raw = getattr(resource, "with_raw_response", None)
+        if raw is None:
+            continue
+        for name in vars(raw):
+            if not name.startswith("_"):
+                yield (
+                    f"{type(resource).__name__}.{name}",
+                    getattr(resource, name),
+                    getattr(raw, name),
+                )
+
+
+def test_a_raw_form_shows_the_parameters_of_its_method() -> None:
+    """``help()``, IDEs and ``inspect.signature`` read a ``with_raw_response`` method's own
+    parameters, not ``(*args, **kwargs)``, and its answer as an ``APIResponse``."""
+    fake = FakeHaulmer()
+    seen = []
+    for client in (fake.client(), fake.async_client()):
+        for name, method, raw in _raw_methods(client):
+            own = inspect.signature(method)  # type: ignore[arg-type]
+            shown = inspect.signature(raw)  # type: ignore[arg-type]
+            assert shown.parameters == own.parameters, name
+            assert str(shown.return_annotation).startswith("APIResponse["), name
+            seen.append(name)
+    assert len(seen) > 100
+
+
+def test_a_raw_form_resolves_its_annotations_to_what_parse_returns() -> None:
+    from haulmer import APIResponse
+    from haulmer.openfactura.models import EmittedDocument, IssuedDocumentSummary
+
+    fake = FakeHaulmer()
+    raw = fake.client().openfactura.documents.with_raw_response
+    async_raw = fake.async_client().openfactura.documents.with_raw_response
+    hints = typing.get_type_hints(raw.emit)
+    assert hints["return"] == APIResponse[EmittedDocument]
+    assert hints["idempotency_key"] == str | None
+    assert (
+        typing.get_type_hints(raw.list_issued)["return"]
+        == (APIResponse[haulmer.pagination.SyncPage[IssuedDocumentSummary]])
+    )
+    assert (
+        typing.get_type_hints(async_raw.list_issued)["return"]
+        == (APIResponse[haulmer.pagination.AsyncPage[IssuedDocumentSummary]])
+    )
+    assert typing.get_type_hints(async_raw.emit)["return"] == APIResponse[EmittedDocument]

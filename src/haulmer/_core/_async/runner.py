@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ForwardRef, ParamSpec, TypeVar
 
 from haulmer._core._async.sending import AsyncSender
 from haulmer._core.blocking import run_blocking
@@ -300,6 +301,13 @@ class AsyncRawResponses:
 
         call.__name__ = name
         call.__doc__ = method.__doc__
+        function = getattr(method, "__func__", None)
+        if function is not None:
+            signature, annotations = _raw_form(function)
+            # What help(), IDEs and typing.get_type_hints read: the method's own parameters
+            # (resolved in its module, through __wrapped__) and its answer as an APIResponse.
+            call.__dict__.update(__signature__=signature, __wrapped__=method)
+            call.__annotations__ = annotations
         return call
 
     if not TYPE_CHECKING:  # a method no subclass names yet still answers, untyped
@@ -319,6 +327,32 @@ class AsyncRawResponses:
 
     def __repr__(self) -> str:
         return f"<{type(self._resource).__name__}.with_raw_response>"
+
+
+@functools.cache
+def _raw_form(function: Callable[..., Any]) -> tuple[inspect.Signature, dict[str, Any]]:
+    """The signature and annotations of ``function``'s raw form: its parameters but ``self``,
+    and an ``APIResponse`` of what it returns (of the page a paginator is awaited for)."""
+    signature = inspect.signature(function)
+    parameters = list(signature.parameters.values())[1:]
+    returned: Any = signature.return_annotation
+    paginator = "AsyncPaginator["
+    if isinstance(returned, str) and returned.startswith(paginator) and returned.endswith("]"):
+        item = returned[len(paginator) : -1]
+        shown: Any = f"APIResponse[AsyncPage[{item}]]"
+        answer: Any = APIResponse[AsyncPage[ForwardRef(item)]]  # type: ignore[misc]
+    elif isinstance(returned, str):
+        shown = f"APIResponse[{returned}]"
+        answer = APIResponse[ForwardRef(returned)]  # type: ignore[misc]
+    else:
+        shown = answer = APIResponse[returned]
+    annotations = {
+        name: value
+        for name, value in function.__annotations__.items()
+        if name != "return" and name != "self"
+    }
+    annotations["return"] = answer
+    return signature.replace(parameters=parameters, return_annotation=shown), annotations
 
 
 def _name_request(error: APIError, prepared: PreparedRequest) -> None:
