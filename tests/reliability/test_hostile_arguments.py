@@ -246,6 +246,18 @@ def _domain_cases() -> dict[str, tuple[Callable[[], Any], type[Exception], str]]
             TypeError,
             "expected a mapping of SII or Python field names (a dict) or a haulmer.dte model",
         ),
+        "boleta's emisor as text": (
+            lambda: dte.boleta(emisor="Comercial SpA", lines=parts["lines"]),  # type: ignore[arg-type]
+            TypeError,
+            "expected a mapping of SII or Python field names (a dict) or a haulmer.dte model, "
+            "got str",
+        ),
+        "boleta's emisor as a number": (
+            lambda: dte.boleta(emisor=76086428, lines=parts["lines"]),  # type: ignore[arg-type]
+            TypeError,
+            "expected a mapping of SII or Python field names (a dict) or a haulmer.dte model, "
+            "got int",
+        ),
         "note of text": (
             lambda: dte.nota_credito("F1T33", razon="x"),  # type: ignore[arg-type]
             TypeError,

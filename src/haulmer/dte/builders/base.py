@@ -257,7 +257,7 @@ def boleta_emisor(emisor: EmisorInput) -> dict[str, Any]:
     """The issuer reduced to what a boleta carries (no Acteco, Telefono...): an ERP keeps one
     emisor for every type, and a boleta (EnvioBOLETA) has no place for the rest."""
     try:
-        model = emisor if isinstance(emisor, Emisor) else Emisor.model_validate(dict(emisor))
+        model = emisor if isinstance(emisor, Emisor) else Emisor.model_validate(model_dict(emisor))
     except pydantic.ValidationError as exc:
         raise document_error(exc, "the issuer", prefix="Encabezado.Emisor") from None
     except ValueError as exc:
