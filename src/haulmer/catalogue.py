@@ -491,9 +491,9 @@ def sale_total(tipo_dte: int, items: Iterable[SaleItemInput]) -> int:
 def sale_document(
     tipo_dte: int,
     *,
-    emisor: Mapping[str, Any] | Any,
+    emisor: _dte.Emisor | Mapping[str, Any],
     items: Iterable[SaleItemInput],
-    receptor: Mapping[str, Any] | Any | None = None,
+    receptor: _dte.Receptor | Mapping[str, Any] | None = None,
     fecha: date | None = None,
     medio_pago: int | str | None = None,
 ) -> _dte.Document:

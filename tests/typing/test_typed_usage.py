@@ -23,6 +23,7 @@ from haulmer import (
     Haulmer,
     sii,
 )
+from haulmer.catalogue import Product, sale_document
 from haulmer.checkout import OrderStatus
 from haulmer.errors import RequestInfo
 from haulmer.openfactura import IssuedStatus
@@ -270,3 +271,12 @@ def test_a_supplier_document_issued_on_the_fake_is_typed() -> None:
     assert_type(issued, IssuedDocument)
     folio: int = issued.folio
     assert folio > 0
+
+
+def _a_sale_takes_the_parties_a_document_takes(product: Product) -> None:
+    """Never run: mypy takes an emisor and receptor as the builders do, and refuses the rest."""
+    emisor = dte.Emisor.model_validate({"rut": "76795561-8", "razon_social": "HAULMER SPA"})
+    sale_document(39, emisor=emisor, items=[(product, 1)])
+    sale_document(33, emisor={"rut": "76795561-8"}, receptor={"rut": "1-9"}, items=[(product, 1)])
+    sale_document(39, emisor=76795561, items=[(product, 1)])  # type: ignore[arg-type]
+    sale_document(39, emisor=emisor, receptor="HOSTY", items=[])  # type: ignore[arg-type]
