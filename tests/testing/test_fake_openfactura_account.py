@@ -178,3 +178,32 @@ def test_per_minute_limit(fake: FakeHaulmer, wire: httpx.Client) -> None:
     assert wire.get("/v2/dte/organization").status_code == 429
     fake.clock.advance(seconds=1)
     assert wire.get("/v2/dte/organization").status_code == 200
+
+
+@pytest.mark.parametrize("option", ["dte_type", "preloaded", "cafs", "created_at"])
+def test_a_tenant_option_the_fake_does_not_take_is_refused_by_name(
+    fake: FakeHaulmer, option: str
+) -> None:
+    # the fake's own bookkeeping (preloaded, cafs...) is no option: it was set silently, and a
+    # misspelt option failed deep inside, or with "multiple values for keyword argument"
+    with pytest.raises(TypeError, match=f"unexpected keyword argument '{option}'"):
+        fake.add_openfactura_tenant(
+            "e" * 32, rut="76086428-5", razon_social="NUEVA SPA", **{option: 1}
+        )
+    assert fake.openfactura_state.tenant_for_key("e" * 32) is None
+
+
+def test_the_documented_tenant_options_are_taken(fake: FakeHaulmer) -> None:
+    tenant = fake.add_openfactura_tenant(
+        "e" * 32,
+        rut="76086428-5",
+        razon_social="NUEVA SPA",
+        ciudad="Talca",
+        cdg_sii_sucur="81234567",
+        email="dte@nueva.cl",
+        telefono="+56 9 1234 5678",
+        nombre_fantasia="Nueva",
+        web="nueva.cl",
+        folios_per_type=10,
+    )
+    assert (tenant.ciudad, tenant.web, tenant.folios_per_type) == ("Talca", "nueva.cl", 10)

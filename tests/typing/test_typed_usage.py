@@ -280,3 +280,11 @@ def _a_sale_takes_the_parties_a_document_takes(product: Product) -> None:
     sale_document(33, emisor={"rut": "76795561-8"}, receptor={"rut": "1-9"}, items=[(product, 1)])
     sale_document(39, emisor=76795561, items=[(product, 1)])  # type: ignore[arg-type]
     sale_document(39, emisor=emisor, receptor="HOSTY", items=[])  # type: ignore[arg-type]
+
+
+def _a_fake_tenant_checks_its_options(fake: FakeHaulmer) -> None:
+    """Never run: mypy takes the options add_openfactura_tenant documents and refuses the rest."""
+    fake.add_openfactura_tenant("k", rut="1-9", razon_social="X", dte_types=[33, "61"], web="x")
+    fake.add_openfactura_tenant("k", rut="1-9", razon_social="X", dte_type=[33])  # type: ignore[call-arg]
+    fake.add_openfactura_tenant("k", rut="1-9", razon_social="X", dte_types=33)  # type: ignore[arg-type]
+    fake.add_openfactura_tenant("k", rut="1-9", razon_social="X", folios_per_type="9")  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from haulmer.testing._outbox import Email, Link, Outbox
     from haulmer.testing._router import Router
     from haulmer.testing._server import serve
+    from haulmer.testing._tenant_options import TenantOptions
     from haulmer.testing._transport import FakeTransport
     from haulmer.testing._wire import FakeRequest, FakeResponse
     from haulmer.testing.openfactura import IssuedDocument, SelfServicePage, Tenant
@@ -46,6 +47,7 @@ __all__ = [
     "Router",
     "SelfServicePage",
     "Tenant",
+    "TenantOptions",
     "load_models",
     "serve",
 ]
@@ -67,6 +69,7 @@ _LAZY: dict[str, str] = {
     "Outbox": "haulmer.testing._outbox",
     "SelfServicePage": "haulmer.testing.openfactura",
     "Tenant": "haulmer.testing.openfactura",
+    "TenantOptions": "haulmer.testing._tenant_options",
     "LoggedRequest": "haulmer.testing._log",
     "RequestLog": "haulmer.testing._log",
     "Router": "haulmer.testing._router",

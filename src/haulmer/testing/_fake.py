@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 # ``haulmer.Haulmer`` and ``haulmer.testing.FakeTransport`` (httpx, the client core) in the
@@ -19,6 +19,7 @@ from haulmer.testing._control import ConnectionDropped, Control
 from haulmer.testing._log import DEFAULT_LOG_SIZE, LoggedRequest, RequestLog, without_secrets
 from haulmer.testing._outbox import Outbox
 from haulmer.testing._router import Route, Router, gateway_not_found
+from haulmer.testing._tenant_options import TenantOptions, check_tenant_options
 from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.openfactura import Emission, OpenFacturaState, SelfServicePage, Tenant
 
@@ -130,19 +131,21 @@ class FakeHaulmer:
         acteco: int | str = 620200,
         direccion: str = "",
         comuna: str = "",
-        dte_types: Any = None,
-        **extra: Any,
+        dte_types: Iterable[int | str] | None = None,
+        **extra: Unpack[TenantOptions],
     ) -> Tenant:
         """Register a taxpayer reachable with ``api_key`` on the fake OpenFactura.
 
         ``dte_types`` defaults to the national types (33, 34, 39, 41, 43, 46, 52, 56, 61; add
-        110, 111 and 112 for an exporter); ``extra`` may set ``ciudad``,
+        110, 111 and 112 for an exporter); ``extra`` (``TenantOptions``) may set ``ciudad``,
         ``cdg_sii_sucur``, ``email``, ``telefono``, ``nombre_fantasia``, ``web``,
-        ``folios_per_type``. Raises ``ValueError`` when another key already serves ``rut``, or
-        ``api_key`` is already some company's key: OpenFactura has one account per RUT.
+        ``organization_name``, ``resolucion_fecha``, ``resolucion_numero``,
+        ``folios_per_type``; another key is a TypeError. Raises ``ValueError`` when another key
+        already serves ``rut``, or ``api_key`` is already some company's key: OpenFactura has
+        one account per RUT.
         """
-        if dte_types is not None:
-            extra["dte_types"] = dte_types
+        check_tenant_options(extra)
+        types: dict[str, Any] = {} if dte_types is None else {"dte_types": dte_types}
         with self.lock:
             return self.openfactura_state.add_tenant(
                 api_key,
@@ -152,6 +155,7 @@ class FakeHaulmer:
                 acteco=acteco,
                 direccion=direccion,
                 comuna=comuna,
+                **types,
                 **extra,
             )
 
