@@ -26,7 +26,7 @@ from haulmer import (
 from haulmer.catalogue import Product, sale_document
 from haulmer.checkout import OrderStatus
 from haulmer.errors import RequestInfo
-from haulmer.openfactura import IssuedStatus
+from haulmer.openfactura import IssuedStatus, between
 from haulmer.openfactura.models import (
     DocumentStatus,
     EmittedDocument,
@@ -288,3 +288,16 @@ def _a_fake_tenant_checks_its_options(fake: FakeHaulmer) -> None:
     fake.add_openfactura_tenant("k", rut="1-9", razon_social="X", dte_type=[33])  # type: ignore[call-arg]
     fake.add_openfactura_tenant("k", rut="1-9", razon_social="X", dte_types=33)  # type: ignore[arg-type]
     fake.add_openfactura_tenant("k", rut="1-9", razon_social="X", folios_per_type="9")  # type: ignore[arg-type]
+
+
+def _a_list_filter_is_one_value_or_a_condition(
+    documents: Documents, async_documents: AsyncDocuments
+) -> None:
+    """Never run: mypy takes what a filter reads and refuses a list (OpenFactura has no 'in')."""
+    day = dt.date(2026, 2, 10)
+    documents.list_issued(tipo_dte=33, fch_emis=between(day, day), rut_recep="76430498-5")
+    documents.list_issued(tipo_dte="39", fch_emis="2026-02-10", rut_recep=76430498)
+    documents.list_received(tipo_dte=dte.DTEType.FACTURA, fch_recep_sii={"gte": day})
+    documents.list_issued(tipo_dte=[33, 39])  # type: ignore[arg-type]
+    documents.list_received(fch_emis=20260210.0)  # type: ignore[arg-type]
+    async_documents.list_issued(rut_recep=[76430498])  # type: ignore[arg-type]

@@ -25,7 +25,10 @@ __all__ = [
     "OPERATORS",
     "RECEIVED_FILTERS",
     "Condition",
+    "DTETypeFilter",
+    "DateFilter",
     "FilterValue",
+    "RutFilter",
     "between",
     "build_filters",
     "eq",
@@ -73,6 +76,17 @@ class Condition:
 
 FilterValue = Any
 """A Condition, a dict of operator -> value, or a plain value meaning ``eq``."""
+
+DTETypeFilter = Condition | Mapping[str, Any] | DTEType | int | str
+"""A DTE type filter: ``33``, ``"33"``, ``DTEType.FACTURA``, a Condition (``ne(39)``) or a dict
+of operator -> type; never a list (OpenFactura has no ``in``)."""
+
+DateFilter = Condition | Mapping[str, Any] | dt.date | str
+"""A date filter: a ``datetime.date``, ``"YYYY-MM-DD"``, a Condition (``between(a, b)``) or a
+dict of operator -> date."""
+
+RutFilter = Condition | Mapping[str, Any] | Rut | int | str
+"""A RUT filter: a ``Rut``, its text, its number, a Condition or a dict of operator -> RUT."""
 
 
 def eq(value: Any) -> Condition:

@@ -41,7 +41,10 @@ from haulmer.openfactura.documents import (
 from haulmer.openfactura.emission import Custom, SendEmail, normalize_response
 from haulmer.openfactura.enums import AcuseCode, IvaExceptional, ResponseOption
 from haulmer.openfactura.filters import (
+    DateFilter,
+    DTETypeFilter,
     FilterValue,
+    RutFilter,
 )
 from haulmer.openfactura.models import (
     AccuseResult,
@@ -396,9 +399,9 @@ class AsyncDocuments(AsyncAPIResource):
     def list_issued(
         self,
         *,
-        tipo_dte: FilterValue | None = None,
-        fch_emis: FilterValue | None = None,
-        rut_recep: FilterValue | None = None,
+        tipo_dte: DTETypeFilter | None = None,
+        fch_emis: DateFilter | None = None,
+        rut_recep: RutFilter | None = None,
         filters: Mapping[str, FilterValue] | None = None,
         page: int = 1,
         extra_headers: Headers | None = None,
@@ -425,11 +428,11 @@ class AsyncDocuments(AsyncAPIResource):
     def list_received(
         self,
         *,
-        tipo_dte: FilterValue | None = None,
-        fch_emis: FilterValue | None = None,
-        rut_emisor: FilterValue | None = None,
-        fch_recep_of: FilterValue | None = None,
-        fch_recep_sii: FilterValue | None = None,
+        tipo_dte: DTETypeFilter | None = None,
+        fch_emis: DateFilter | None = None,
+        rut_emisor: RutFilter | None = None,
+        fch_recep_of: DateFilter | None = None,
+        fch_recep_sii: DateFilter | None = None,
         filters: Mapping[str, FilterValue] | None = None,
         page: int = 1,
         extra_headers: Headers | None = None,
