@@ -136,3 +136,14 @@ def test_a_raw_form_resolves_its_annotations_to_what_parse_returns() -> None:
         == (APIResponse[haulmer.pagination.AsyncPage[IssuedDocumentSummary]])
     )
     assert typing.get_type_hints(async_raw.emit)["return"] == APIResponse[EmittedDocument]
+
+
+def test_every_raw_form_resolves_the_hints_of_its_method() -> None:
+    fake = FakeHaulmer()
+    for client in (fake.client(), fake.async_client()):
+        for name, method, raw in _raw_methods(client):
+            hints = typing.get_type_hints(raw)
+            assert hints.pop("return").__origin__ is haulmer.APIResponse, name
+            own = typing.get_type_hints(method)
+            own.pop("return")
+            assert hints == own, name
