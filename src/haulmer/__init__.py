@@ -57,6 +57,16 @@ from haulmer.errors import (
 )
 
 if TYPE_CHECKING:
+    # the submodules served lazily (haulmer.sii without import haulmer.sii), for a type checker
+    from haulmer import dte as dte
+    from haulmer import journal as journal
+    from haulmer import openfactura as openfactura
+    from haulmer import passwords as passwords
+    from haulmer import pfx as pfx
+    from haulmer import ratelimit as ratelimit
+    from haulmer import rut as rut
+    from haulmer import sii as sii
+    from haulmer import testing as testing
     from haulmer._async.client import AsyncHaulmer
     from haulmer._core.raw import APIResponse
     from haulmer._core.types import Timeout
@@ -157,5 +167,6 @@ _SUBMODULES = (
 )
 
 _LAZY_NAMES = LazyNames(__name__, _LAZY, globals(), submodules=_SUBMODULES)
-__getattr__: Callable[[str], Any] = _LAZY_NAMES.getattr
+if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
+    __getattr__: Callable[[str], Any] = _LAZY_NAMES.getattr
 __dir__: Callable[[], list[str]] = _LAZY_NAMES.dir

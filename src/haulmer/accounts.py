@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 from urllib.parse import parse_qs, unquote
 
 from pydantic import Field
@@ -25,6 +25,11 @@ from haulmer._platform import EMAIL_ADDRESS, as_enum
 from haulmer._shown import shown
 from haulmer.errors import ValidationError
 from haulmer.passwords import same_password, validate_password
+
+if TYPE_CHECKING:
+    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
+    from haulmer._async.accounts import AsyncAccounts as AsyncAccounts
+    from haulmer._sync.accounts import Accounts as Accounts
 
 __all__ = [
     "Account",
@@ -306,5 +311,6 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__: Callable[[str], Any] = _FACES.getattr
+if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
+    __getattr__: Callable[[str], Any] = _FACES.getattr
 __dir__: Callable[[], list[str]] = _FACES.dir

@@ -40,6 +40,10 @@ from haulmer.errors import ValidationError
 
 if TYPE_CHECKING:
     from haulmer import dte as _dte
+
+    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
+    from haulmer._async.catalogue import AsyncCatalogue as AsyncCatalogue
+    from haulmer._sync.catalogue import Catalogue as Catalogue
 else:  # ``_dte.Name`` in an annotation loads haulmer.dte when resolved
     _dte = LazyModule("haulmer.dte")
 
@@ -693,5 +697,6 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__: Callable[[str], Any] = _FACES.getattr
+if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
+    __getattr__: Callable[[str], Any] = _FACES.getattr
 __dir__: Callable[[], list[str]] = _FACES.dir

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import Field, StrictInt, ValidationInfo, field_validator
 
@@ -36,6 +36,11 @@ from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
+
+if TYPE_CHECKING:
+    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
+    from haulmer._async.checkout import AsyncCheckout as AsyncCheckout
+    from haulmer._sync.checkout import Checkout as Checkout
 
 __all__ = [
     "MAX_PER_CODE",
@@ -556,5 +561,6 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__: Callable[[str], Any] = _FACES.getattr
+if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
+    __getattr__: Callable[[str], Any] = _FACES.getattr
 __dir__: Callable[[], list[str]] = _FACES.dir

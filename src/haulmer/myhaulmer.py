@@ -37,7 +37,9 @@ from haulmer.checkout import Order, OrderStatus
 from haulmer.errors import ValidationError
 
 if TYPE_CHECKING:
-    pass
+    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
+    from haulmer._async.myhaulmer import AsyncMyHaulmer as AsyncMyHaulmer
+    from haulmer._sync.myhaulmer import MyHaulmer as MyHaulmer
 
 __all__ = [
     "MAX_ATTACHMENT_BYTES",
@@ -376,5 +378,6 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__: Callable[[str], Any] = _FACES.getattr
+if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
+    __getattr__: Callable[[str], Any] = _FACES.getattr
 __dir__: Callable[[], list[str]] = _FACES.dir

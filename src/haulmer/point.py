@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Context, Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
@@ -39,6 +39,11 @@ from haulmer.catalogue import Product, sale_quantity, sale_total
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
+
+if TYPE_CHECKING:
+    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
+    from haulmer._async.point import AsyncPoint as AsyncPoint
+    from haulmer._sync.point import Point as Point
 
 __all__ = [
     "MAX_AMOUNT",
@@ -528,5 +533,6 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__: Callable[[str], Any] = _FACES.getattr
+if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
+    __getattr__: Callable[[str], Any] = _FACES.getattr
 __dir__: Callable[[], list[str]] = _FACES.dir

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
@@ -30,6 +30,11 @@ from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
+
+if TYPE_CHECKING:
+    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
+    from haulmer._async.workspace import AsyncWorkspace as AsyncWorkspace
+    from haulmer._sync.workspace import Workspace as Workspace
 
 __all__ = [
     "Administrator",
@@ -241,5 +246,6 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__: Callable[[str], Any] = _FACES.getattr
+if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
+    __getattr__: Callable[[str], Any] = _FACES.getattr
 __dir__: Callable[[], list[str]] = _FACES.dir

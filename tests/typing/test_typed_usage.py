@@ -301,3 +301,61 @@ def _a_list_filter_is_one_value_or_a_condition(
     documents.list_issued(tipo_dte=[33, 39])  # type: ignore[arg-type]
     documents.list_received(fch_emis=20260210.0)  # type: ignore[arg-type]
     async_documents.list_issued(rut_recep=[76430498])  # type: ignore[arg-type]
+
+
+def _a_misspelt_name_is_refused_not_any() -> None:
+    """Never run: a lazily served module refuses a name it does not serve, as Python does at
+    run time, instead of typing it Any (else the ignore is unused, an error)."""
+    import haulmer.accounts
+    import haulmer.openfactura.documents
+    import haulmer.resources
+    import haulmer.testing
+
+    haulmer.DocumentRejectError  # type: ignore[attr-defined]  # noqa: B018
+    haulmer.testing.FakeHaulmr  # type: ignore[attr-defined]  # noqa: B018
+    haulmer.openfactura.Organisation  # type: ignore[attr-defined]  # noqa: B018
+    haulmer.openfactura.documents.Documentz  # type: ignore[attr-defined]  # noqa: B018
+    haulmer.resources.Document  # type: ignore[attr-defined]  # noqa: B018
+    haulmer.accounts.Account_  # type: ignore[attr-defined]  # noqa: B018
+    sii.parse_xml  # type: ignore[attr-defined]  # noqa: B018
+
+
+def _a_face_is_typed_from_its_product_module() -> None:
+    """Never run: the resource classes a product module serves are the classes, not Any."""
+    from haulmer.accounts import Accounts, AsyncAccounts
+    from haulmer.catalogue import AsyncCatalogue, Catalogue
+    from haulmer.checkout import AsyncCheckout, Checkout
+    from haulmer.myhaulmer import AsyncMyHaulmer, MyHaulmer
+    from haulmer.openfactura.certification import AsyncCertification, Certification
+    from haulmer.openfactura.documents import AsyncDocuments as Async
+    from haulmer.openfactura.documents import Documents as Sync
+    from haulmer.openfactura.organization import AsyncTaxpayerResource, TaxpayerResource
+    from haulmer.openfactura.registry import AsyncRegistry, Registry
+    from haulmer.openfactura.setup import AsyncSetup, Setup
+    from haulmer.point import AsyncPoint, Point
+    from haulmer.workspace import AsyncWorkspace, Workspace
+
+    client = Haulmer()
+    async_client = AsyncHaulmer()
+    assert_type(client.accounts, Accounts)
+    assert_type(async_client.accounts, AsyncAccounts)
+    assert_type(client.catalogue, Catalogue)
+    assert_type(async_client.catalogue, AsyncCatalogue)
+    assert_type(client.checkout, Checkout)
+    assert_type(async_client.checkout, AsyncCheckout)
+    assert_type(client.myhaulmer, MyHaulmer)
+    assert_type(async_client.myhaulmer, AsyncMyHaulmer)
+    assert_type(client.openfactura.certification, Certification)
+    assert_type(async_client.openfactura.certification, AsyncCertification)
+    assert_type(client.openfactura.documents, Sync)
+    assert_type(async_client.openfactura.documents, Async)
+    assert_type(client.openfactura.taxpayer, TaxpayerResource)
+    assert_type(async_client.openfactura.taxpayer, AsyncTaxpayerResource)
+    assert_type(client.openfactura.registry, Registry)
+    assert_type(async_client.openfactura.registry, AsyncRegistry)
+    assert_type(client.openfactura.setup, Setup)
+    assert_type(async_client.openfactura.setup, AsyncSetup)
+    assert_type(client.point, Point)
+    assert_type(async_client.point, AsyncPoint)
+    assert_type(client.workspace, Workspace)
+    assert_type(async_client.workspace, AsyncWorkspace)

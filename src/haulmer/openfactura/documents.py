@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import AliasChoices, Field
 
@@ -77,6 +77,11 @@ from haulmer.openfactura.self_service import (
     build_self_service,
 )
 from haulmer.rut import Rut
+
+if TYPE_CHECKING:
+    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
+    from haulmer._async.openfactura.documents import AsyncDocuments as AsyncDocuments
+    from haulmer._sync.openfactura.documents import Documents as Documents
 
 __all__ = [
     "AccuseRequest",
@@ -719,5 +724,6 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__: Callable[[str], Any] = _FACES.getattr
+if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
+    __getattr__: Callable[[str], Any] = _FACES.getattr
 __dir__: Callable[[], list[str]] = _FACES.dir

@@ -17,7 +17,15 @@ from haulmer.openfactura.models import Organization, OrganizationFolios, Taxpaye
 from haulmer.rut import Rut
 
 if TYPE_CHECKING:
-    pass
+    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
+    from haulmer._async.openfactura.organization import (
+        AsyncOrganizationResource as AsyncOrganizationResource,
+    )
+    from haulmer._async.openfactura.organization import (
+        AsyncTaxpayerResource as AsyncTaxpayerResource,
+    )
+    from haulmer._sync.openfactura.organization import OrganizationResource as OrganizationResource
+    from haulmer._sync.openfactura.organization import TaxpayerResource as TaxpayerResource
 
 __all__ = []
 
@@ -90,5 +98,6 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__: Callable[[str], Any] = _FACES.getattr
+if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
+    __getattr__: Callable[[str], Any] = _FACES.getattr
 __dir__: Callable[[], list[str]] = _FACES.dir

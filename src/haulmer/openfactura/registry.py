@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from haulmer._chile import chile_date
 from haulmer._core.plans import Plan, send
@@ -17,6 +17,11 @@ from haulmer.errors import APIStatusError, RateLimitError, ValidationError
 from haulmer.openfactura._base import RequestModel, get
 from haulmer.openfactura.enums import PurchaseStatus, RegistryKind
 from haulmer.openfactura.models import PurchaseRegistry, SalesRegistry, SyncRcvResult
+
+if TYPE_CHECKING:
+    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
+    from haulmer._async.openfactura.registry import AsyncRegistry as AsyncRegistry
+    from haulmer._sync.openfactura.registry import Registry as Registry
 
 __all__ = ["RcvPeriod", "rcv_period", "registry_path"]
 
@@ -226,5 +231,6 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__: Callable[[str], Any] = _FACES.getattr
+if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
+    __getattr__: Callable[[str], Any] = _FACES.getattr
 __dir__: Callable[[], list[str]] = _FACES.dir

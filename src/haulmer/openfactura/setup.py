@@ -12,7 +12,7 @@ import base64
 import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import Field, field_validator
 
@@ -45,6 +45,11 @@ from haulmer.pfx import (
     quoted_path,
 )
 from haulmer.rut import Rut
+
+if TYPE_CHECKING:
+    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
+    from haulmer._async.openfactura.setup import AsyncSetup as AsyncSetup
+    from haulmer._sync.openfactura.setup import Setup as Setup
 
 __all__ = [
     "Company",
@@ -546,5 +551,6 @@ _FACES = LazyNames(
     },
     globals(),
 )
-__getattr__: Callable[[str], Any] = _FACES.getattr
+if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
+    __getattr__: Callable[[str], Any] = _FACES.getattr
 __dir__: Callable[[], list[str]] = _FACES.dir

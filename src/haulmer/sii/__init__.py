@@ -114,5 +114,6 @@ _LAZY: dict[str, str] = {
 
 
 _LAZY_NAMES = LazyNames(__name__, _LAZY, globals())
-__getattr__: Callable[[str], Any] = _LAZY_NAMES.getattr
+if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
+    __getattr__: Callable[[str], Any] = _LAZY_NAMES.getattr
 __dir__: Callable[[], list[str]] = _LAZY_NAMES.dir
