@@ -9,9 +9,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
+from haulmer._lazy import LazyModule
 from haulmer._raw_response import RawResponse, RequestInfo
+
+if TYPE_CHECKING:
+    from haulmer.openfactura import certification as _certification
+else:  # ``_certification.Name`` in an annotation loads it only when resolved
+    _certification = LazyModule("haulmer.openfactura.certification")
 
 __all__ = [
     "APIConnectionError",
@@ -416,13 +422,13 @@ class CertificationStoppedError(HaulmerError):
         setup_id: str,
         reason: str | None = None,
         stage: str | None = None,
-        status: Any = None,
+        status: _certification.CertificationStatus | None = None,
     ) -> None:
         super().__init__(message)
         self.setup_id: str = setup_id
         self.reason: str | None = reason
         self.stage: str | None = stage
-        self.status: Any = status
+        self.status: _certification.CertificationStatus | None = status
 
 
 class CertificationActionRequiredError(CertificationStoppedError):

@@ -25,8 +25,9 @@ from haulmer import (
 )
 from haulmer.catalogue import Product, sale_document
 from haulmer.checkout import OrderStatus
-from haulmer.errors import RequestInfo
+from haulmer.errors import CertificationStoppedError, RequestInfo
 from haulmer.openfactura import IssuedStatus, between
+from haulmer.openfactura.certification import CertificationStatus
 from haulmer.openfactura.models import (
     DocumentStatus,
     EmittedDocument,
@@ -359,3 +360,11 @@ def _a_face_is_typed_from_its_product_module() -> None:
     assert_type(async_client.point, AsyncPoint)
     assert_type(client.workspace, Workspace)
     assert_type(async_client.workspace, AsyncWorkspace)
+
+
+def _a_stopped_certification_carries_its_typed_status(
+    error: CertificationStoppedError,
+) -> str | None:
+    """Never run: ``error.status`` is the last CertificationStatus polled, not Any."""
+    assert_type(error.status, CertificationStatus | None)
+    return error.status.stage if error.status is not None else None
