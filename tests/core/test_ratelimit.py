@@ -44,6 +44,19 @@ def test_three_requests_pass_then_the_fourth_waits_for_the_second() -> None:
     assert limiter.book("key").wait == pytest.approx(0.6 + SLOT_MARGIN)
 
 
+def test_a_hold_delays_every_send_booked_after_it_and_not_a_turn_booked_before_it() -> None:
+    # What docs/scale.md says of a hold on the in-process limiter: a turn it already booked for
+    # a later moment keeps that moment; every booking made after the hold waits it out.
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(clock=clock)
+    for _ in range(3):
+        limiter.book("key")
+    ahead = limiter.book("key")  # the fourth, booked for the next second
+    assert ahead.wait == pytest.approx(1.0 + SLOT_MARGIN)
+    limiter.hold("key", 7.0)
+    assert limiter.book("key").wait == pytest.approx(7.0)
+
+
 def test_the_gateway_counting_arrivals_refuses_none_when_the_first_request_arrives_late() -> None:
     """The first request arrives 40 ms after its slot (it opens the connection), the rest at
     once: the gateway, counting arrivals as the fake does, refuses none of them."""
