@@ -389,21 +389,23 @@ def emit_batch(args: argparse.Namespace) -> int:
             max_retries=args.max_retries,
         ) as client:
             display = ProgressDisplay(sys.stderr, enabled=not args.quiet)
-            results = client.openfactura.documents.emit_many(
+            # The batch is stopped (Ctrl+C, an error) before the client closes: a sale it had
+            # yet to send never meets a closed client, and those running end first.
+            with client.openfactura.documents.emit_many(
                 sales,
                 key=_sale_id(args.key),
                 document=_sale_document(args.document),
                 concurrency=args.concurrency,
                 journal=args.journal,
                 on_progress=display,
-            )
-            for result in results:
-                failed += not result.ok
-                maybe_issued += result.may_have_been_issued
-                reported += 1
-                line = _result_line(result, sales[result.index], args.key, output)
-                output.write(line + "\n")
-                output.flush()
+            ) as results:
+                for result in results:
+                    failed += not result.ok
+                    maybe_issued += result.may_have_been_issued
+                    reported += 1
+                    line = _result_line(result, sales[result.index], args.key, output)
+                    output.write(line + "\n")
+                    output.flush()
     except KeyboardInterrupt:
         print(
             "\nhaulmer: interrupted; run the same command again to go on where it stopped "

@@ -743,3 +743,35 @@ def test_a_sale_without_totales_is_told_to_write_them_in_its_document(
     assert line["status"] == "failed"
     assert line["error"].startswith("DocumentError: the document has no Encabezado.Totales")
     assert "write its Totales (MntNeto, IVA, MntTotal" in line["error"]
+
+
+class _InterruptedAtFirstLine:
+    """Standard output where Ctrl+C comes while the first result line is written."""
+
+    def write(self, text: str) -> int:
+        raise KeyboardInterrupt
+
+    def flush(self) -> None:
+        pass
+
+
+def test_interrupted_while_a_result_is_written_the_batch_stops_before_the_client_closes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The batch is stopped first, so no sale it had yet to send meets a closed client: those
+    # stay out of the journal (the rerun sends them), none is recorded failed or attempted.
+    fake = FakeHaulmer()
+    fake.control.rate_limit(None)
+    batch, journal = tmp_path / "sales.jsonl", tmp_path / "journal.db"
+    _write(batch, list(sales(6, fake.clock.today())))
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    monkeypatch.setattr(sys, "stdout", _InterruptedAtFirstLine())
+    with serve(fake, port=0) as url:
+        code = main(_command(url, batch, journal, "--concurrency", "4", "--quiet")[3:])
+        issued = len(fake.openfactura_state.documents)
+    assert code == 130
+    with SQLiteJournal(journal) as kept:
+        states = {entry.sale_id: entry.state for entry in kept.entries()}
+    assert set(states.values()) == {"issued"}
+    assert len(states) == issued
