@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from haulmer._core import AsyncAPIResource
 from haulmer._core._async.runner import AsyncRawResponses
-from haulmer._core.frames import forget_locals
+from haulmer._core.frames import LocalsForgottenOnRefusal
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import (
@@ -53,16 +53,14 @@ class AsyncAccounts(AsyncAPIResource):
         a lost answer get the account, not "link already used".
         """
         try:
-            request = create_password_request(
-                link,
-                password,
-                confirmation,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
-        except Exception as refused:
-            forget_locals(refused)  # the frames it passed through held them too
-            raise
+            with LocalsForgottenOnRefusal():
+                request = create_password_request(
+                    link,
+                    password,
+                    confirmation,
+                    idempotency_key,
+                    **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                )
         finally:
             del link, password, confirmation  # not in this frame's locals (error trackers)
         return await self._request(request)
@@ -123,15 +121,13 @@ class AsyncAccounts(AsyncAPIResource):
     ) -> Session:
         """Log in; use ``client.with_options(access_token=session.access_token)`` afterwards."""
         try:
-            request = login_request(
-                email,
-                password,
-                platform,
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
-        except Exception as refused:
-            forget_locals(refused)  # the frames it passed through held them too
-            raise
+            with LocalsForgottenOnRefusal():
+                request = login_request(
+                    email,
+                    password,
+                    platform,
+                    **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                )
         finally:
             del password  # not in this frame's locals, which error trackers record
         return await self._request(request)

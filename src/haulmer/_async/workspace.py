@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from haulmer._core import AsyncAPIResource
 from haulmer._core._async.runner import AsyncRawResponses
-from haulmer._core.frames import forget_locals
+from haulmer._core.frames import LocalsForgottenOnRefusal
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
@@ -49,14 +49,12 @@ class AsyncWorkspace(AsyncAPIResource):
         a lost answer return the workspace instead of "link already used".
         """
         try:
-            request = activate_request(
-                link,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
-        except Exception as refused:
-            forget_locals(refused)  # the frames it passed through held them too
-            raise
+            with LocalsForgottenOnRefusal():
+                request = activate_request(
+                    link,
+                    idempotency_key,
+                    **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                )
         finally:
             del link  # its token is not in this frame's locals (error trackers record them)
         return await self._request(request)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import traceback
+from types import TracebackType
 
-__all__ = ["forget_locals"]
+__all__ = ["LocalsForgottenOnRefusal", "forget_locals"]
 
 
 def forget_locals(error: BaseException) -> None:
@@ -18,3 +19,21 @@ def forget_locals(error: BaseException) -> None:
         seen.add(id(current))
         traceback.clear_frames(current.__traceback__)
         current = current.__cause__ or current.__context__
+
+
+class LocalsForgottenOnRefusal:
+    """``with LocalsForgottenOnRefusal():`` around the local checks of a call that takes a
+    secret: an error raised in it leaves no local in the frames it passed through
+    (``forget_locals``); the method still drops its own secrets, in a ``finally``."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if isinstance(error, Exception):
+            forget_locals(error)

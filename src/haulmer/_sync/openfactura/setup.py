@@ -8,7 +8,7 @@ from typing import Any
 
 from haulmer._core import SyncAPIResource
 from haulmer._core._sync.runner import SyncRawResponses
-from haulmer._core.frames import forget_locals
+from haulmer._core.frames import LocalsForgottenOnRefusal
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
@@ -55,15 +55,13 @@ class Setup(SyncAPIResource):
         ``start(workspace_id=...)`` returns the workspace's setup.
         """
         try:
-            request = start_request(
-                link,
-                workspace_id,
-                idempotency_key,
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
-        except Exception as refused:
-            forget_locals(refused)  # the frames it passed through held them too
-            raise
+            with LocalsForgottenOnRefusal():
+                request = start_request(
+                    link,
+                    workspace_id,
+                    idempotency_key,
+                    **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                )
         finally:
             del link  # its token is not in this frame's locals (error trackers record them)
         return self._request(request)
@@ -136,17 +134,15 @@ class Setup(SyncAPIResource):
         a lost answer get the upload's answer, not "already done".
         """
         try:
-            request = certificate_request(
-                setup_id,
-                pfx,
-                password,
-                idempotency_key,
-                at=self._client._now(),
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
-        except Exception as refused:
-            forget_locals(refused)  # the frames it passed through held them too
-            raise
+            with LocalsForgottenOnRefusal():
+                request = certificate_request(
+                    setup_id,
+                    pfx,
+                    password,
+                    idempotency_key,
+                    at=self._client._now(),
+                    **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                )
         finally:
             del pfx, password  # not in this frame's locals, which error trackers record
         return self._request(request)
