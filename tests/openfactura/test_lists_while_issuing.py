@@ -19,14 +19,9 @@ from haulmer import AsyncHaulmer, Haulmer
 from haulmer._core.pagination import RecentItems
 from haulmer.testing import FakeClock, FakeHaulmer
 
+from .samples import EMISOR
+
 START = dt.datetime(2026, 11, 27, 10, 0, 0)
-EMISOR = {
-    "rut": "76795561-8",
-    "razon_social": "HAULMER SPA",
-    "giro": "Software",
-    "direccion": "Arturo Prat 527",
-    "comuna": "Curicó",
-}
 RECEIVED = "https://dev-api.haulmer.com/v2/dte/document/received"
 
 
