@@ -17,6 +17,7 @@ from typing import Any, TypeGuard, TypeVar
 import pydantic
 
 from haulmer._dte_text import uncarried_text
+from haulmer._models import HaulmerModel
 from haulmer._shown import shown
 from haulmer.errors import InvalidRutError, ValidationError
 
@@ -32,7 +33,9 @@ __all__ = [
     "address_key",
     "as_enum",
     "as_model",
+    "as_sent_model",
     "attachment_name_problem",
+    "contract_fields",
     "document_text",
     "dte_text",
     "id_path",
@@ -308,3 +311,25 @@ def as_model(model: type[M], value: Any, what: str) -> M:
             where = ".".join(str(part) for part in item["loc"]) or what
             problems.append(f"{where}: {item['msg'].removeprefix('Value error, ')}")
         raise ValidationError(f"{what} is not valid: " + "; ".join(problems)) from None
+
+
+def as_sent_model(model: type[M], value: Any, what: str) -> M:
+    """``as_model`` for what a call sends: a dict naming a field the model does not have is
+    refused, as the platform would otherwise drop it unsaid (a misspelt ``quantity`` buying one,
+    a branch code the company never gets)."""
+    if isinstance(value, Mapping):
+        unknown = [name for name in value if name not in model.model_fields]
+        if unknown:
+            raise ValidationError(
+                f"{what} has no field {shown(unknown[0])}; its fields are "
+                f"{', '.join(model.model_fields)}"
+            )
+    return as_model(model, value, what)
+
+
+def contract_fields(model: HaulmerModel) -> dict[str, Any]:
+    """The model as the wire takes it, without fields the contract does not have (a model built
+    from an answer may carry the platform's extra fields)."""
+    return {
+        name: value for name, value in model.to_wire().items() if name in type(model).model_fields
+    }

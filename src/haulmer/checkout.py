@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, StrictInt, ValidationInfo, field_validator
 
@@ -27,6 +27,8 @@ from haulmer._platform import (
     RECEPTOR_ELEMENTS,
     as_enum,
     as_model,
+    as_sent_model,
+    contract_fields,
     id_path,
     name_text,
     person_name_problem,
@@ -298,8 +300,6 @@ class Catalog(HaulmerModel):
     payment_methods: list[CatalogPaymentMethod]
 
 
-M = TypeVar("M", bound=HaulmerModel)
-
 ProductsArg = Mapping[str, int] | Sequence[ProductLine | Mapping[str, Any]]
 PlansArg = Sequence[PlanLine | Mapping[str, Any]]
 ReceiverArg = TaxDocumentReceiver | Mapping[str, Any]
@@ -313,27 +313,6 @@ def catalog_request(**options: Any) -> APIRequest[Catalog]:
     return APIRequest("GET", "/v1/catalog", "platform", Catalog, auth="none", **options)
 
 
-def _given(model: type[M], value: Any, what: str) -> M:
-    """``value`` as ``model``; a dict naming a field the model does not have is refused, as a
-    misspelt ``quantity`` would otherwise buy one and a stray field travel to the platform."""
-    if isinstance(value, Mapping):
-        unknown = [name for name in value if name not in model.model_fields]
-        if unknown:
-            raise ValidationError(
-                f"{what} has no field {shown(unknown[0])}; "
-                f"its fields are {', '.join(model.model_fields)}"
-            )
-    return as_model(model, value, what)
-
-
-def _contract_fields(model: HaulmerModel) -> dict[str, Any]:
-    """The model as the wire takes it, without fields the contract does not have (a model built
-    from an answer may carry the platform's extra fields)."""
-    return {
-        name: value for name, value in model.to_wire().items() if name in type(model).model_fields
-    }
-
-
 def create_order_request(
     buyer: Buyer | Mapping[str, Any],
     products: ProductsArg,
@@ -342,15 +321,15 @@ def create_order_request(
     **options: Any,
 ) -> APIRequest[Order]:
     """The request that starts a purchase, its lines checked; keyed against a double order."""
-    checked_buyer = _given(Buyer, buyer, "the buyer")
+    checked_buyer = as_sent_model(Buyer, buyer, "the buyer")
     if isinstance(products, Mapping):
         product_lines = [
             as_model(ProductLine, {"code": code, "quantity": quantity}, f"product {shown(code)}")
             for code, quantity in products.items()
         ]
     else:
-        product_lines = [_given(ProductLine, line, "a product line") for line in products]
-    plan_lines = [_given(PlanLine, line, "a plan line") for line in plans]
+        product_lines = [as_sent_model(ProductLine, line, "a product line") for line in products]
+    plan_lines = [as_sent_model(PlanLine, line, "a plan line") for line in plans]
     if not product_lines and not plan_lines:
         raise ValidationError("an order needs at least one product or plan")
     for lines in (product_lines, plan_lines):
@@ -364,7 +343,7 @@ def create_order_request(
                 f"{shown(over[0])} has {bought[over[0]]}"
             )
     body = {
-        "buyer": _contract_fields(checked_buyer),
+        "buyer": contract_fields(checked_buyer),
         "products": [{"code": p.code, "quantity": p.quantity} for p in product_lines],
         "plans": [{"code": p.code, "quantity": p.quantity, "months": p.months} for p in plan_lines],
     }
@@ -437,7 +416,9 @@ def tax_document_request(
         raise ValidationError(f"choose 'boleta' or 'factura', not {shown(document)}") from None
     body: dict[str, Any] = {"token": token, "type": kind.value}
     if receiver is not None:
-        body["receiver"] = _receiver_wire(_given(TaxDocumentReceiver, receiver, "the receiver"))
+        body["receiver"] = _receiver_wire(
+            as_sent_model(TaxDocumentReceiver, receiver, "the receiver")
+        )
     if kind is TaxDocumentType.FACTURA:
         missing = [
             name
@@ -468,7 +449,7 @@ def _receiver_wire(receiver: TaxDocumentReceiver) -> dict[str, Any]:
     """The receiver as the platform takes it: each text given trimmed, not blank and within
     what the factura's Receptor takes (the SII's lengths, ISO-8859-1, one line), the e-mail an
     address; a ValidationError naming every field that is not."""
-    wire = _contract_fields(receiver)
+    wire = contract_fields(receiver)
     problems = []
     for name in _RECEIVER_TEXTS:
         if isinstance(wire.get(name), str):

@@ -12,7 +12,7 @@ import base64
 import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
@@ -27,7 +27,8 @@ from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import (
     COMPANY_TEXTS,
-    as_model,
+    as_sent_model,
+    contract_fields,
     document_text,
     id_path,
     id_value,
@@ -60,7 +61,6 @@ __all__ = [
 ]
 
 PfxInput = bytes | str | os.PathLike[str]
-_Input = TypeVar("_Input", bound=HaulmerModel)
 
 
 class SetupStatus(StrEnum):
@@ -228,8 +228,8 @@ def organization_request(
             "client.workspace.retrieve(workspace_id).organizations)",
         )
     else:
-        body["new_organization"] = _contract_fields(
-            _given(NewOrganization, new_organization, "the new organization")
+        body["new_organization"] = contract_fields(
+            as_sent_model(NewOrganization, new_organization, "the new organization")
         )
     return APIRequest(
         "POST",
@@ -256,32 +256,11 @@ _NEW_ORGANIZATION_HINTS = {
 """The way out of a new organization in step 1 whose RUT the workspace already has."""
 
 
-def _given(model: type[_Input], value: Any, what: str) -> _Input:
-    """``value`` as ``model``; a dict naming a field the model does not have is refused, as the
-    platform would otherwise drop it unsaid (a branch code or a city the company never gets)."""
-    if isinstance(value, Mapping):
-        unknown = [name for name in value if name not in model.model_fields]
-        if unknown:
-            raise ValidationError(
-                f"{what} has no field {shown(unknown[0])}; its fields are "
-                f"{', '.join(model.model_fields)}"
-            )
-    return as_model(model, value, what)
-
-
-def _contract_fields(model: HaulmerModel) -> dict[str, Any]:
-    """The model as the wire takes it, without fields the contract does not have (a model built
-    from an answer may carry the platform's extra fields)."""
-    return {
-        name: value for name, value in model.to_wire().items() if name in type(model).model_fields
-    }
-
-
 def _company_wire(company: Company | Mapping[str, Any]) -> dict[str, Any]:
     """The company's data as step 1 sends it, its texts trimmed, once every document of the
     company can carry them as its emisor; ValidationError naming each field that cannot be."""
-    checked = _given(Company, company, "the company")
-    wire = _contract_fields(checked)
+    checked = as_sent_model(Company, company, "the company")
+    wire = contract_fields(checked)
     problems = []
     for name, (element, limit) in COMPANY_TEXTS.items():
         try:
