@@ -183,6 +183,9 @@ def test_a_redis_out_of_memory_refuses_the_hold_and_says_why(own_redis: str) -> 
     with pytest.raises(RateLimiterUnavailableError, match="out of memory") as caught:
         limiter.hold("a", 2.0)
     assert "raise maxmemory" in str(caught.value)
+    # the 429 whose wait it holds answered a request that went out: not "nothing was sent"
+    assert "nothing was sent" not in str(caught.value)
+    assert "the request was sent and answered 429" in str(caught.value)
     admin.config_set("maxmemory", "0")
     admin.close()
     limiter.close()

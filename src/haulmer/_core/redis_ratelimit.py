@@ -228,6 +228,13 @@ def _redis_module() -> Any:
     return redis
 
 
+_HOLD_NOT_RECORDED = (
+    "the request was sent and answered 429 (too many requests), and the wait the server asked "
+    "for could not be recorded for the limiter's other clients"
+)
+"""What a failed ``hold`` says happened: unlike a booking's, its request did go out."""
+
+
 class RedisRateLimiter(RateLimiter):
     """Sliding windows shared through Redis (redis-py), for the blocking and asyncio clients.
 
@@ -403,7 +410,7 @@ class RedisRateLimiter(RateLimiter):
                 HOLD_SCRIPT, 2, *self._keys(bucket)[1:], str(seconds), self._now()
             )
         except _redis_error() as exc:
-            raise self._unavailable(exc) from exc
+            raise self._unavailable(exc, _HOLD_NOT_RECORDED) from exc
 
     async def abook(self, bucket: str) -> Booking:
         member = uuid.uuid4().hex
@@ -426,7 +433,7 @@ class RedisRateLimiter(RateLimiter):
         try:
             await client.eval(HOLD_SCRIPT, 2, *self._keys(bucket)[1:], str(seconds), self._now())
         except _redis_error() as exc:
-            raise self._unavailable(exc) from exc
+            raise self._unavailable(exc, _HOLD_NOT_RECORDED) from exc
 
     def close(self) -> None:
         """Close the blocking connection pool this limiter opened (not a client you gave)."""
@@ -459,10 +466,12 @@ class RedisRateLimiter(RateLimiter):
             )
         return booking
 
-    def _unavailable(self, exc: Exception) -> RateLimiterUnavailableError:
+    def _unavailable(
+        self, exc: Exception, outcome: str = "nothing was sent"
+    ) -> RateLimiterUnavailableError:
         return RateLimiterUnavailableError(
             f"The shared rate limiter at {self.where} could not be used "
-            f"({type(exc).__name__}): nothing was sent. {self._advice(exc)}"
+            f"({type(exc).__name__}): {outcome}. {self._advice(exc)}"
         )
 
     def _advice(self, exc: Exception) -> str:
