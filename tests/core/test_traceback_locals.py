@@ -267,3 +267,45 @@ async def test_the_frames_of_a_failed_async_raw_response_login_show_no_password(
             await client.accounts.with_raw_response.login("ana@example.com", PASSWORD)
     found = _frames_showing_a_secret(login.value)
     assert found == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda client: client.accounts.login("ana@example.com", PASSWORD, timeout="soon"),
+        lambda client: client.accounts.create_password(
+            EMAIL_LINK, password=PASSWORD, confirmation=PASSWORD, max_retries=-1
+        ),
+        lambda client: client.workspace.activate(EMAIL_LINK, timeout="soon"),
+        lambda client: client.openfactura.setup.start(EMAIL_LINK, extra_query={"a": object()}),
+        lambda client: client.checkout.choose_tax_document(
+            EMAIL_LINK, document="boleta", timeout="soon"
+        ),
+        lambda client: client.accounts.with_raw_response.login(
+            "ana@example.com", PASSWORD, timeout="soon"
+        ),
+    ],
+    ids=[
+        "login",
+        "create_password",
+        "workspace.activate",
+        "setup.start",
+        "checkout.choose_tax_document",
+        "raw login",
+    ],
+)
+def test_the_frames_of_a_call_whose_options_are_refused_show_no_password_or_link_token(
+    call: Any, mock: respx.MockRouter
+) -> None:
+    # The request is built, then refused where its options are read: that frame held its body
+    from haulmer.errors import ConfigurationError, ValidationError
+
+    with (
+        Haulmer(
+            KEY, environment="sandbox", base_urls={"platform": PLATFORM}, access_token=TOKEN
+        ) as client,
+        pytest.raises((ConfigurationError, ValidationError)) as refused,
+    ):
+        call(client)
+    assert _frames_showing(refused.value, PASSWORD, LINK_TOKEN) == []
+    assert not mock.calls

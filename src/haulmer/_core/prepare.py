@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from haulmer._core.config import API_KEY_ENV, ClientConfig, normalize_max_retries, normalize_timeout
+from haulmer._core.frames import forget_locals
 from haulmer._core.log import is_secret_header, redact_url
 from haulmer._core.request import APIRequest
 from haulmer._core.types import Auth, NotGiven, Product, Timeout
@@ -377,7 +378,20 @@ def _headers(
 
 
 def prepare_request(config: ClientConfig, request: APIRequest[Any]) -> PreparedRequest:
-    """Resolve URL, headers, body, auth, timeout and retries; raise ConfigurationError early."""
+    """Resolve URL, headers, body, auth, timeout and retries; raise ConfigurationError early.
+
+    A refusal keeps no locals of the frames it passed through: they held the body encoded, a
+    password or an e-mail link's token among it, which error trackers recording locals show.
+    """
+    try:
+        return _prepared(config, request)
+    except Exception as refused:
+        forget_locals(refused)
+        raise
+
+
+def _prepared(config: ClientConfig, request: APIRequest[Any]) -> PreparedRequest:
+    """:func:`prepare_request`'s work."""
     base_url = config.base_urls.get(request.product)
     if base_url is None:
         if request.product == "platform":
