@@ -309,3 +309,24 @@ def test_the_frames_of_a_call_whose_options_are_refused_show_no_password_or_link
         call(client)
     assert _frames_showing(refused.value, PASSWORD, LINK_TOKEN) == []
     assert not mock.calls
+
+
+@pytest.mark.parametrize(
+    ("document", "receiver"),
+    [("nota", None), ("factura", {"rut": "76086428-5"})],
+    ids=["no such document", "factura without its receiver"],
+)
+def test_the_frames_of_a_tax_document_choice_refused_before_sending_show_no_link_token(
+    document: str, receiver: Any, mock: respx.MockRouter
+) -> None:
+    from haulmer.errors import ValidationError
+
+    with (
+        Haulmer(
+            KEY, environment="sandbox", base_urls={"platform": PLATFORM}, access_token=TOKEN
+        ) as client,
+        pytest.raises(ValidationError) as refused,
+    ):
+        client.checkout.choose_tax_document(EMAIL_LINK, document=document, receiver=receiver)
+    assert _frames_showing(refused.value, LINK_TOKEN) == []
+    assert not mock.calls
