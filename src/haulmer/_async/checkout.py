@@ -7,7 +7,7 @@ from typing import Any
 
 from haulmer._core import AsyncAPIResource
 from haulmer._core._async.runner import AsyncRawResponses
-from haulmer._core.frames import forget_locals
+from haulmer._core.frames import LocalsForgottenOnRefusal
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.accounts import LinkLike
@@ -183,15 +183,13 @@ class AsyncCheckout(AsyncAPIResource):
     ) -> Order:
         """Boleta or factura for the purchase, from the "¿Boleta o factura?" e-mail's link."""
         try:
-            request = tax_document_request(
-                link,
-                document,
-                receiver,
-                **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
-            )
-        except Exception as refused:
-            forget_locals(refused)  # the frames it passed through held the token too
-            raise
+            with LocalsForgottenOnRefusal():
+                request = tax_document_request(
+                    link,
+                    document,
+                    receiver,
+                    **call_options(extra_headers, timeout, max_retries, extra_query, extra_body),
+                )
         finally:
             del link  # its token is not in this frame's locals (error trackers record them)
         return await self._request(request)
