@@ -113,6 +113,21 @@ def test_products_are_listed_by_name_filtered_searched_and_paginated(
     assert found == ["CLASE"]  # the description is searched too
 
 
+def test_a_product_created_while_the_list_is_read_repeats_no_product_of_it(
+    ready: ReadyWorkspace,
+) -> None:
+    # Listed by name: "Aceite", created between two pages, pushes every product down a place,
+    # so the second page begins with the one the first ended on; iterating gives it once.
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    for index in range(6):
+        catalogue.create_product(cid, {"name": f"Pan {index}", "sku": f"PAN-{index}", "price": 100})
+    first = catalogue.list_products(cid, per_page=3)
+    catalogue.create_product(cid, {"name": "Aceite", "sku": "ACE", "price": 100})
+    assert first.get_next_page().items[0].sku == "PAN-2"  # as the platform sent it
+    assert [p.sku for p in first] == [f"PAN-{index}" for index in range(6)]
+
+
 def test_a_product_is_checked_before_anything_is_sent(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:
