@@ -170,6 +170,18 @@ async def test_cedible_of_a_boleta_named_by_its_type_is_refused_before_sending(
     assert not route.called
 
 
+@pytest.mark.parametrize("dte_type", [56, 61, 110, 111, 112])
+async def test_cedible_of_a_type_that_is_never_assigned_is_refused_before_sending(
+    of: Any, mock: respx.MockRouter, dte_type: int
+) -> None:
+    # Only facturas (33, 34, 43, 46) and the guía (52) have a cedible copy: a nota or an
+    # export document is never assigned, and OpenFactura answers OF-10 "Documento sin cedible".
+    route = mock.get(f"/v2/dte/document/76795561-8/{dte_type}/5/cedible")
+    with pytest.raises(ValidationError, match=r"has no cedible copy.*documents\.pdf"):
+        await resolve(of.documents.cedible(rut="76795561-8", dte_type=dte_type, folio=5))
+    assert not route.called
+
+
 async def test_unknown_folio_surfaces_of_22(of: Any, mock: respx.MockRouter) -> None:
     mock.get("/v2/dte/document/76795561-8/33/999999/status").mock(
         return_value=httpx.Response(

@@ -200,10 +200,13 @@ def document_path(
             "say which document: a token (from emit), or the issuer's rut, dte_type and folio"
         )
     kind = check_dte_type(dte_type)
-    if value == "cedible" and DTEType(kind).is_boleta:
+    if value == "cedible" and not DTEType(kind).is_cedible:
+        # Only what can be assigned (facturas 33, 34, 43, 46) and the guía 52 have one.
+        what = "a boleta" if DTEType(kind).is_boleta else f"a {DTEType(kind).label}"
         raise ValidationError(
-            f"a boleta ({kind}) has no cedible copy (OpenFactura answers OF-10 'Documento "
-            "sin cedible'): fetch its PDF with documents.pdf(...)"
+            f"{what} ({kind}) has no cedible copy, only facturas (33, 34, 43, 46) and "
+            "guías de despacho (52) do (OpenFactura answers OF-10 'Documento sin cedible'): "
+            "fetch its PDF with documents.pdf(...)"
         )
     return f"/v2/dte/document/{check_rut(rut, 'rut')}/{kind}/{check_folio(folio)}/{value}"
 

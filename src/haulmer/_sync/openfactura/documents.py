@@ -385,7 +385,7 @@ class Documents(SyncAPIResource):
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> bytes:
-        """The cedible copy (PDF) of a factura or guía; boletas have none (OF-10)."""
+        """The cedible copy (PDF) of a factura or guía; boletas, notas and exports have none."""
         return self._run(
             document_bytes_plan(
                 "cedible",
