@@ -11,6 +11,7 @@ import httpx
 import pytest
 import respx
 
+import haulmer.dte as dte
 from haulmer.errors import (
     APIResponseValidationError,
     DocumentRejectedError,
@@ -19,6 +20,7 @@ from haulmer.errors import (
     ValidationError,
 )
 from haulmer.openfactura import PurchaseStatus, ReceivedStatus, RegistryKind
+from haulmer.openfactura.models import Organization
 from haulmer.openfactura.registry import AsyncRegistry, RcvPeriod, Registry
 from haulmer.rut import Rut
 
@@ -404,6 +406,32 @@ async def test_organization_reads_every_documented_key(of: Any, mock: respx.Mock
     }
     assert "Acteco" not in organization.emisor(boleta=True)
     assert organization.emisor(boleta=True)["RznSocEmisor"] == "HAULMER CHILE SPA"
+
+
+@pytest.mark.parametrize("boleta", [False, True])
+def test_organization_emisor_cuts_a_glosa_descriptiva_longer_than_the_siis_giro(
+    boleta: bool,
+) -> None:
+    # The SII's registry holds glosas longer than the 80 characters GiroEmis/GiroEmisor hold:
+    # the block is one a document can carry, so the DTE built with it is valid.
+    glosa = "VENTA AL POR MENOR POR CORREO, POR INTERNET Y VIA TELEFONICA, SERVICIOS INFORMATICOS"
+    organization = Organization.model_validate({**ORGANIZATION, "glosaDescriptiva": glosa})
+    emisor = organization.emisor(boleta=boleta)
+    assert emisor["GiroEmisor" if boleta else "GiroEmis"] == glosa[:80]
+    lines = [{"nombre": "Polera", "cantidad": 1, "precio": 1000}]
+    receptor = {
+        "rut": "76430498-5",
+        "razon_social": "HOSTY SPA",
+        "giro": "SERVICIOS INFORMATICOS",
+        "direccion": "ARTURO PRAT 527",
+        "comuna": "Curicó",
+    }
+    document = (
+        dte.boleta(emisor=emisor, lines=lines)
+        if boleta
+        else dte.factura(emisor=emisor, receptor=receptor, lines=lines)
+    )
+    assert document.encabezado.emisor.giro == glosa[:80]
 
 
 async def test_organization_logo_is_asked_for_with_extra_fields(

@@ -462,6 +462,9 @@ def _has_rows_to_drop(value: Any) -> bool:
 
 _ROW_LISTS = ("actividades", "sucursales")
 
+_GIRO_LENGTH = 80
+"""The most characters of a giro a DTE holds (GiroEmis, GiroEmisor): a longer glosa is cut."""
+
 
 class Taxpayer(ResponseModel):
     """Public SII data of a taxpayer (contribuyente)."""
@@ -515,15 +518,18 @@ class Organization(Taxpayer):
     """The company logo (PNG), only when asked for with ``include_logo=True``."""
 
     def emisor(self, *, boleta: bool = False) -> dict[str, Any]:
-        """The ``Emisor`` block in SII names, built as Haulmer's own plugins build it."""
+        """The ``Emisor`` block in SII names, built as Haulmer's own plugins build it; a glosa
+        descriptiva longer than a DTE's giro holds (80 characters) is cut to fit."""
         activity = self.main_activity
+        glosa = self.glosa_descriptiva
+        giro = None if glosa is None else glosa[:_GIRO_LENGTH].rstrip()
         block: dict[str, Any] = {"RUTEmisor": str(self.rut)}
         if boleta:
             block["RznSocEmisor"] = self.razon_social
-            block["GiroEmisor"] = self.glosa_descriptiva
+            block["GiroEmisor"] = giro
         else:
             block["RznSoc"] = self.razon_social
-            block["GiroEmis"] = self.glosa_descriptiva
+            block["GiroEmis"] = giro
             if activity is not None and activity.codigo_actividad_economica is not None:
                 block["Acteco"] = activity.codigo_actividad_economica
         block["DirOrigen"] = self.direccion
