@@ -347,3 +347,25 @@ async def test_the_answer_and_its_repr_hold_no_api_key(of: Any, mock: respx.Mock
     assert link.pdf == b"%PDF-1.4"
     assert "bytes>" in repr(link)
     assert API_KEY not in repr(link)
+
+
+def test_an_https_url_with_its_scheme_in_capitals_is_taken_and_sent_in_lowercase() -> None:
+    # A URL's scheme is read whatever its case (RFC 3986): "HTTPS://" is https, sent as the
+    # browsers and the page write it.
+    emission = build_self_service(
+        samples.boleta(),
+        order=ORDER,
+        issue_boleta=False,
+        allow_factura=True,
+        customize_page={
+            "url_logo": "HTTPS://Tienda.cl/Logo.png",
+            "external_reference": {
+                "hyperlink_text": "Orden",
+                "hyperlink_url": "Https://tienda.cl/o/1",
+            },
+        },
+    )
+    assert emission.body["customizePage"] == {
+        "urlLogo": "https://Tienda.cl/Logo.png",
+        "externalReference": {"hyperlinkText": "Orden", "hyperlinkURL": "https://tienda.cl/o/1"},
+    }

@@ -93,12 +93,12 @@ def _https_url(value: Any, what: str) -> Any:
     text = value.strip()
     if len(text) > URL_LENGTH:
         raise ValueError(f"{what} has {len(text)} characters; a URL here has at most {URL_LENGTH}")
-    if not re.fullmatch(r"https://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", text):
+    if not re.fullmatch(r"https://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", text, re.IGNORECASE):
         raise ValueError(
             f"{shown(text)} is not an https URL: the customer's page is served over https, "
             "and a browser shows no logo or link over plain http there (https://shop.cl/...)"
         )
-    return text
+    return "https://" + text[len("https://") :]  # a scheme is read in any case (RFC 3986)
 
 
 class SelfServiceCustomer(RequestModel):
