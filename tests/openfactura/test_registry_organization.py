@@ -20,7 +20,7 @@ from haulmer.errors import (
     ValidationError,
 )
 from haulmer.openfactura import PurchaseStatus, ReceivedStatus, RegistryKind
-from haulmer.openfactura.models import Organization
+from haulmer.openfactura.models import Organization, OrganizationFolios
 from haulmer.openfactura.registry import AsyncRegistry, RcvPeriod, Registry
 from haulmer.rut import Rut
 
@@ -469,6 +469,23 @@ async def test_folios_read_disponibles_and_disponible(of: Any, mock: respx.MockR
     assert boleta is not None
     assert boleta.disponibles == 12
     assert folios.for_type(52) is None
+
+
+@pytest.mark.parametrize("dte_type", [33.7, True, "abc", 999])
+def test_folios_for_a_value_that_is_no_dte_type_is_refused(dte_type: Any) -> None:
+    # 33.7 read as 33 answered the facturas' folios; "abc" raised a bare ValueError of int().
+    folios = OrganizationFolios.model_validate(
+        {"documentos": [{"dte": 33, "disponibles": 10}, {"dte": 1, "disponibles": 5}]}
+    )
+    with pytest.raises(ValidationError, match="dte_type"):
+        folios.for_type(dte_type)
+
+
+def test_folios_for_a_type_written_as_its_digits_is_found() -> None:
+    folios = OrganizationFolios.model_validate({"documentos": [{"dte": 33, "disponibles": 10}]})
+    entry = folios.for_type("033")
+    assert entry is not None
+    assert entry.disponibles == 10
 
 
 # -- taxpayer ------------------------------------------------------------------------------------

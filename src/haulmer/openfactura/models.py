@@ -21,6 +21,7 @@ from haulmer.openfactura._base import (
     blanks_as_missing,
     repair_mojibake,
 )
+from haulmer.openfactura._checks import check_dte_type
 from haulmer.openfactura.enums import IssuedStatus, ReceivedStatus
 from haulmer.rut import Rut
 
@@ -560,8 +561,10 @@ class OrganizationFolios(ResponseModel):
     documentos: list[AuthorizedDocument] = Field(default_factory=list)
 
     def for_type(self, dte_type: int) -> AuthorizedDocument | None:
-        """The entry of one DTE type, or None when the organization may not issue it."""
+        """The entry of one DTE type, or None when the organization may not issue it; a value
+        that is no DTE type (33.7, True, "abc") is a ValidationError."""
+        kind = check_dte_type(dte_type)
         for item in self.documentos:
-            if item.dte == int(dte_type):
+            if item.dte == kind:
                 return item
         return None
