@@ -4,6 +4,7 @@ what it may hold of the request and response stays behind."""
 
 from __future__ import annotations
 
+import copy
 import inspect
 import multiprocessing
 import pickle
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 import haulmer.errors as errors
+from haulmer._raw_response import RawResponse, RequestInfo
 from haulmer.errors import (
     AlreadyIssuedError,
     APIStatusError,
@@ -127,3 +129,33 @@ def test_an_error_raised_in_a_process_pool_reaches_the_caller_as_itself() -> Non
     assert type(caught.value) is APIStatusError
     assert caught.value.code == "OF-06"
     assert caught.value.status_code == 409
+
+
+@pytest.mark.parametrize("copied", [copy.copy, copy.deepcopy], ids=["copy", "deepcopy"])
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__name__)
+def test_a_copy_of_every_error_keeps_its_fields_request_and_response(
+    cls: type[HaulmerError], copied: Any
+) -> None:
+    error = _made(cls)
+    request = RequestInfo("POST", "https://api.haulmer.com/v2/dte/document")
+    response = RawResponse(400, {"x-request-id": "req_1"}, b"{}", "POST", request.url)
+    if isinstance(error, errors.APIError):
+        error.request = request  # what the transport sets on an error it raises
+    if isinstance(error, APIStatusError):
+        error.response = response
+    twin = copied(error)
+    assert type(twin) is cls
+    assert str(twin) == str(error)
+    assert twin.args == error.args
+    assert _fields(twin) == _fields(error)
+    assert vars(twin).get("request") == vars(error).get("request")
+    assert vars(twin).get("response") == vars(error).get("response")
+
+
+def test_a_deep_copy_of_an_error_copies_what_it_holds() -> None:
+    refusal = errors.AuthenticationError("Access denied", status_code=401, details=[])
+    stopped = errors.BatchStoppedError("stopped", error=refusal, sale_index=0, sale_id="pos-0")
+    twin = copy.deepcopy(stopped)
+    assert twin.error is not refusal
+    assert type(twin.error) is errors.AuthenticationError
+    assert twin.error.details is not refusal.details

@@ -6,6 +6,7 @@ import httpx, pydantic or anything heavy. No message built here ever contains a 
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -86,6 +87,19 @@ class HaulmerError(Exception):
             name: None if name in _LEFT_BEHIND else value for name, value in vars(self).items()
         }
         return (_unpickled, (type(self), self.args, state))
+
+    def __copy__(self) -> Any:
+        """A copy in this process keeps everything, the request and response too: only a pickle
+        leaves them behind (``copy.copy`` would otherwise go through ``__reduce__``)."""
+        return _unpickled(type(self), self.args, dict(vars(self)))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        """As ``__copy__``, with what the error holds copied too."""
+        twin = _unpickled(type(self), (), {})
+        memo[id(self)] = twin
+        twin.args = copy.deepcopy(self.args, memo)
+        twin.__dict__.update(copy.deepcopy(vars(self), memo))
+        return twin
 
 
 _LEFT_BEHIND: Final = frozenset({"request", "response"})
