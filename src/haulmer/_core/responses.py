@@ -176,7 +176,7 @@ def _details(value: Any) -> list[ErrorDetail]:
         return []
     if isinstance(value, Mapping):
         if "field" in value or "issue" in value:
-            return [_detail(value.get("field") or "", value.get("issue") or "")]
+            return [_detail(value.get("field") or "", _issue_of(value))]
         out: list[ErrorDetail] = []
         for key, item in value.items():
             issues = item if isinstance(item, list) else [item]
@@ -188,6 +188,16 @@ def _details(value: Any) -> list[ErrorDetail]:
             out.extend(_details(item) if isinstance(item, Mapping) else [_detail("", item)])
         return out
     return [_detail("", value)]
+
+
+_ISSUE_NAMES: Final = ("issue", "message", "error", "msg")
+"""Where a ``{"field": ...}`` detail says what is wrong: ``issue`` as documented, or the names
+other services give it."""
+
+
+def _issue_of(detail: Mapping[str, Any]) -> Any:
+    """What a ``{"field", "issue"}`` detail says is wrong ("" when it says nothing)."""
+    return next((detail[name] for name in _ISSUE_NAMES if detail.get(name)), "")
 
 
 def _detail(field: Any, issue: Any) -> ErrorDetail:
