@@ -100,6 +100,16 @@ def test_unwrapped_body_with_details_object_gives_a_details_list(
     assert error.message == "Validación de Campos."
 
 
+def test_a_details_object_nesting_objects_names_each_field_by_its_path() -> None:
+    details = {"Receptor": {"RUTRecep": "es Incorrecto", "GiroRecep": ["es muy largo"]}}
+    body = {"message": "Validación de Campos.", "code": "OF-10", "details": details}
+    decoded = decode_error_body(400, json.dumps(body).encode(), "application/json")
+    assert decoded.details == [
+        ErrorDetail("Receptor.RUTRecep", "es Incorrecto"),
+        ErrorDetail("Receptor.GiroRecep", "es muy largo"),
+    ]
+
+
 @pytest.mark.parametrize("said_as", ["message", "error", "msg"])
 def test_a_detail_saying_its_issue_as_message_or_error_keeps_it(said_as: str) -> None:
     body = {"error": {"message": "m", "code": "OF-10", "details": [{"field": "F", said_as: "I"}]}}

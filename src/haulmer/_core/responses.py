@@ -171,23 +171,36 @@ class DecodedError:
     body: Any
 
 
-def _details(value: Any) -> list[ErrorDetail]:
+def _details(value: Any, path: str = "") -> list[ErrorDetail]:
+    """The details of an error body as a list; an object nested in a details object names its
+    fields by their path (``Receptor.RUTRecep``), never shown as Python writes a dict."""
     if value is None:
         return []
     if isinstance(value, Mapping):
         if "field" in value or "issue" in value:
-            return [_detail(value.get("field") or "", _issue_of(value))]
+            return [_detail(_joined(path, value.get("field") or ""), _issue_of(value))]
         out: list[ErrorDetail] = []
         for key, item in value.items():
             issues = item if isinstance(item, list) else [item]
-            out.extend(_detail(key, issue) for issue in issues)
+            for issue in issues:
+                field = _joined(path, key)
+                is_object = isinstance(issue, Mapping)
+                out.extend(_details(issue, field) if is_object else [_detail(field, issue)])
         return out
     if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
         out = []
         for item in value:
-            out.extend(_details(item) if isinstance(item, Mapping) else [_detail("", item)])
+            is_object = isinstance(item, Mapping)
+            out.extend(_details(item, path) if is_object else [_detail(path, item)])
         return out
-    return [_detail("", value)]
+    return [_detail(path, value)]
+
+
+def _joined(path: str, field: Any) -> str:
+    """``field`` under ``path``, dotted ("" names the object itself), cut as a detail's field
+    is (so a hostile body's long names nested deep never build a long path)."""
+    field = cut(str(field), _MAX_FIELD, _ELLIPSIS)
+    return cut(f"{path}.{field}", _MAX_FIELD, _ELLIPSIS) if path and field else path or field
 
 
 _ISSUE_NAMES: Final = ("issue", "message", "error", "msg")
