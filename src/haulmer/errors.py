@@ -323,8 +323,9 @@ class BadRequestError(APIStatusError):
 
 class DocumentRejectedError(BadRequestError):
     """OpenFactura refused a document: missing data (OF-01, OF-02), schema or field checks
-    (OF-08, OF-10, OF-20), a type the issuer may not issue (OF-05) or an emisor that is not the
-    key's company (OF-03); ``details`` says why, ``hint`` what to do."""
+    (OF-08, OF-10, OF-20), its references to other documents (OF-09), a type the issuer may not
+    issue (OF-05) or an emisor that is not the key's company (OF-03); ``details`` says why,
+    ``hint`` what to do."""
 
 
 class AlreadyIssuedError(BadRequestError):
@@ -482,7 +483,7 @@ class MandatoryDTETypeError(ValidationError):
     """A DTE type that every issuer must keep was deselected."""
 
 
-_DOCUMENT_REJECTED_CODES = ("OF-01", "OF-02", "OF-08", "OF-10", "OF-20")
+_DOCUMENT_REJECTED_CODES = ("OF-01", "OF-02", "OF-08", "OF-09", "OF-10", "OF-20")
 
 
 class _Outcome:

@@ -314,6 +314,22 @@ def test_table_prefers_the_code_and_falls_back_to_the_status() -> None:
         assert error_class_for(400, code) is DocumentRejectedError
 
 
+def test_a_refused_reference_to_another_document_is_a_document_rejection(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    body = {
+        "error": {
+            "message": "Error en relaciones",
+            "code": "OF-09",
+            "details": [{"field": "Referencia", "issue": "FolioRef no existe"}],
+        }
+    }
+    error = fail_with(client, mock, httpx.Response(400, json=body))
+    assert isinstance(error, DocumentRejectedError)  # what README's except pattern catches
+    assert (error.code, error.status_code) == ("OF-09", 400)
+    assert error.details == [ErrorDetail("Referencia", "FolioRef no existe")]
+
+
 @given(status=st.integers(400, 599), content=st.binary(max_size=300))
 def test_any_error_body_decodes_to_a_message_and_a_details_list(
     status: int, content: bytes
