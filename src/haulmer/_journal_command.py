@@ -72,7 +72,16 @@ def _journal(args: argparse.Namespace) -> int:
         print(f"haulmer journal: {wrong}", file=sys.stderr)
         return 2
     path = Path(args.journal)
-    if not path.is_file():  # SQLiteJournal would create an empty journal there
+    try:
+        there = path.is_file()
+    except OSError as exc:  # a folder one may not enter, a name too long: exit 2, as documented
+        print(
+            f"haulmer journal: cannot look at the journal {shown(args.journal)}: "
+            f"{exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return 2
+    if not there:  # SQLiteJournal would create an empty journal there
         print(
             f"haulmer journal: there is no journal at {shown(args.journal)}: give the file "
             "emit-batch was given as --journal",

@@ -5,6 +5,9 @@ once OpenFactura may have forgotten its key (24 h)."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ from haulmer.ratelimit import api_key_fingerprint
 from haulmer.testing import FakeHaulmer
 
 from .sales import sales
+from .servers import ROOT
 
 
 def _attempted(fake: FakeHaulmer, path: Path, sale: dict[str, Any], *, issued: bool) -> str | None:
@@ -171,3 +175,21 @@ def test_a_journal_that_is_not_there_is_named_and_not_created(
     assert (code, out) == (2, "")
     assert "there is no journal at" in err
     assert not missing.exists()
+
+
+def test_a_journal_path_that_cannot_be_looked_at_is_a_clear_refusal_with_status_2(
+    tmp_path: Path,
+) -> None:
+    # a name longer than the system allows (as a folder one may not enter): the path cannot even
+    # be looked at; the command says so as it refuses any unusable journal, with status 2
+    unreachable = tmp_path / ("j" * 300 + ".db")
+    done = subprocess.run(
+        [sys.executable, "-m", "haulmer", "journal", str(unreachable)],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("haulmer journal: cannot look at the journal ")
+    assert "File name too long" in done.stderr
+    assert "Traceback" not in done.stderr
