@@ -180,9 +180,11 @@ def create_password_request(
     """The request that sets the password from an e-mail link, policy and confirmation checked."""
     token = token_from_link(link)
     for given in (password, confirmation):
-        _refuse_a_secret_holder(given)
-    if not isinstance(password, str) or not isinstance(confirmation, str):
-        raise ValidationError("type the password twice: password and confirmation are text")
+        if not isinstance(given, str):
+            raise ValidationError(
+                "type the password twice: password and confirmation are text, "
+                f"{_not_text(given)}; the value is not shown"
+            )
     password, confirmation = same_password(password), same_password(confirmation)
     validate_password(password, confirmation)
     body = {"token": token, "password": password, "password_confirmation": confirmation}
@@ -267,16 +269,6 @@ def login_request(
     return APIRequest(
         "POST", "/v1/accounts/login", "platform", Session, json=body, auth="none", **options
     )
-
-
-def _refuse_a_secret_holder(password: object) -> None:
-    """A ValidationError for a password held in a secret holder (pydantic's ``SecretStr``, a
-    settings object's field), saying to pass its value, not that the password is missing."""
-    if not isinstance(password, str) and callable(getattr(password, "get_secret_value", None)):
-        raise ValidationError(
-            f"the password is a {type(password).__name__}: pass its text, "
-            "password.get_secret_value()"
-        )
 
 
 def _not_text(value: object) -> str:
