@@ -12,7 +12,14 @@ from haulmer.dte.catalogue import DTEType
 from haulmer.errors import InvalidRutError, ValidationError
 from haulmer.rut import Rut
 
-__all__ = ["check_date", "check_dte_type", "check_folio", "check_rut", "check_token"]
+__all__ = [
+    "check_date",
+    "check_dte_type",
+    "check_folio",
+    "check_rut",
+    "check_token",
+    "whole_number",
+]
 
 
 def check_rut(value: Any, what: str = "rut") -> Rut:
@@ -27,7 +34,7 @@ def check_rut(value: Any, what: str = "rut") -> Rut:
         raise InvalidRutError(f"{what}: {exc}") from None
 
 
-def _whole_number(value: Any) -> int | None:
+def whole_number(value: Any) -> int | None:
     """An int, or the ASCII digits of one (blanks around them allowed); None for anything
     else: a bool, a float, ``"1_000"`` or other digits that ``int()`` would also read."""
     if isinstance(value, bool):
@@ -48,7 +55,7 @@ _MAX_DIGITS = 30
 
 def check_dte_type(value: Any, what: str = "dte_type") -> int:
     """A DTE type code (33, 39, 52...) as an int: one of the electronic document types."""
-    number = _whole_number(value)
+    number = whole_number(value)
     if number is None and isinstance(value, float) and value.is_integer():
         number = int(value)
     if number is None:
@@ -70,7 +77,7 @@ MAX_FOLIO = 9_999_999_999
 def check_folio(value: Any, what: str = "folio", maximum: int | None = MAX_FOLIO) -> int:
     """A folio (or page number): a positive integer, given as an int or its ASCII digits, at
     most ``maximum``."""
-    number = _whole_number(value)
+    number = whole_number(value)
     if number is None or number < 1:
         raise ValidationError(f"{what} must be a positive integer, got {shown(value)}")
     if maximum is not None and number > maximum:

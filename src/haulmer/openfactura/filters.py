@@ -18,6 +18,7 @@ from haulmer._chile import chile_date
 from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import InvalidRutError, ValidationError
+from haulmer.openfactura._checks import whole_number
 from haulmer.rut import Rut
 
 __all__ = [
@@ -125,17 +126,14 @@ def between(low: Any, high: Any) -> Condition:
 
 
 def _dte_type(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
+    # Text is its ASCII digits only, as documents.status() reads a type: int() would also take
+    # "3_3", "+33" and other scripts' digits ("٣٣").
+    number = whole_number(value)
+    if number is None and (isinstance(value, bool) or not isinstance(value, int | str)):
         raise ValidationError(
             f"filter {name}: a DTE type must be an int such as 33, got {shown(value)}"
         )
-    # Text is its ASCII digits only, as documents.status() reads a type: int() would also take
-    # "3_3", "+33" and other scripts' digits ("٣٣").
-    text = value.strip() if isinstance(value, str) else ""
-    if isinstance(value, str) and not (text.isascii() and text.isdigit() and len(text) <= 30):
-        raise ValidationError(f"filter {name}: {shown(value)} is not a DTE type code")
-    number = int(value)
-    if not 1 <= number <= 999:
+    if number is None or not 1 <= number <= 999:
         raise ValidationError(f"filter {name}: {shown(value)} is not a DTE type code")
     return number
 
