@@ -19,7 +19,7 @@ from haulmer.rut import Rut
 from haulmer.sii._xml import descend, local_name, ns_prefix, stripped_text
 from haulmer.sii.caf import lenient_rut, names_rut
 from haulmer.sii.check_digits import check_digit_problems
-from haulmer.sii.sii_dict import DOCUMENT_TAGS
+from haulmer.sii.sii_dict import BOLETA_TYPES, DOCUMENT_TAGS
 
 __all__ = ["caratula_problems", "caratula_rut_problems", "envelope_kind_problem", "sender_problem"]
 
@@ -71,10 +71,6 @@ def caratula_problems(set_dte: etree._Element, documents: list[etree._Element]) 
     return problems
 
 
-_BOLETAS: Final = frozenset({"39", "41"})
-"""The types an EnvioBOLETA holds (EnvioBOLETA_v11.xsd), and an EnvioDTE never does."""
-
-
 def envelope_kind_problem(kind: str, documents: list[etree._Element]) -> str | None:
     """Why an envelope named ``kind`` (EnvioBOLETA or EnvioDTE) cannot hold its ``documents``
     (DTE elements): boletas travel in an EnvioBOLETA only, other types in an EnvioDTE. The
@@ -88,9 +84,9 @@ def envelope_kind_problem(kind: str, documents: list[etree._Element]) -> str | N
             tipo = descend(documento, inner + "Encabezado", inner + "IdDoc", inner + "TipoDTE")
             held.add(stripped_text(tipo) or "")
     if kind == "EnvioBOLETA":
-        wrong = held - _BOLETAS
+        wrong = held - BOLETA_TYPES
     else:
-        wrong = held & _BOLETAS
+        wrong = held & BOLETA_TYPES
     if not wrong:
         return None
     types = ", ".join(shown(t, 24) if not t.isdigit() else t for t in sorted(wrong, key=_type_key))

@@ -23,6 +23,7 @@ from haulmer._shown import cut, shown
 from haulmer.errors import XMLError
 from haulmer.sii._xml import SII_NS, descend, has_elements, local_name, parse_xml, stripped_text
 from haulmer.sii.root_advice import root_advice
+from haulmer.sii.sii_dict import BOLETA_TYPES
 
 __all__ = ["schema_for", "validate_schema"]
 
@@ -39,7 +40,6 @@ _SCHEMA_NAMES: Final = {
 }
 """How messages name a bundled file that is not one of the SII's: a lone boleta is checked
 against EnvioBOLETA_v11.xsd's DTE, through a small schema of this package that imports it."""
-_BOLETA_TYPES: Final = frozenset({"39", "41"})
 _lock = ForkSafeLock()
 _per_thread = threading.local()
 
@@ -87,7 +87,7 @@ def _schema_name(filename: str) -> str:
 
 def _is_boleta(dte: etree._Element) -> bool:
     tipo = dte.find("{*}*/{*}Encabezado/{*}IdDoc/{*}TipoDTE")
-    return stripped_text(tipo) in _BOLETA_TYPES
+    return stripped_text(tipo) in BOLETA_TYPES
 
 
 def schema_for(root: etree._Element) -> tuple[str, etree.XMLSchema]:
@@ -95,7 +95,7 @@ def schema_for(root: etree._Element) -> tuple[str, etree.XMLSchema]:
     name = local_name(root)
     if name == "DTE":
         tipo = _tipo_dte(root)
-        if stripped_text(tipo) in _BOLETA_TYPES:  # around comments, as the XSD reads it
+        if stripped_text(tipo) in BOLETA_TYPES:  # around comments, as the XSD reads it
             name = "BoletaDTE"
     filename = _SCHEMA_FILES.get(name)
     if filename is None:

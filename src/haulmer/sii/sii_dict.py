@@ -12,6 +12,7 @@ from lxml import etree
 from haulmer.sii._xml import has_elements, leaf_text, local_name
 
 __all__ = [
+    "BOLETA_TYPES",
     "DOCUMENT_PATTERNS",
     "DOCUMENT_TAGS",
     "REPEATED",
@@ -48,6 +49,9 @@ DOCUMENT_TAGS: Final = ("Documento", "Liquidacion", "Exportaciones")
 """The elements that hold a DTE's content (Comisiones repeat in them)."""
 DOCUMENT_PATTERNS: Final = tuple(f"{{*}}{tag}" for tag in DOCUMENT_TAGS)
 """The document tags in any namespace (or none), as lxml matches them without a proxy each."""
+BOLETA_TYPES: Final = frozenset({"39", "41"})
+"""TipoDTE of a boleta as the XML writes it: what an EnvioBOLETA holds, with its own schema and
+timbre rules."""
 
 
 def element_to_dict(element: etree._Element) -> dict[str, Any]:

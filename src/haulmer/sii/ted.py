@@ -34,6 +34,7 @@ from haulmer.sii._xml import (
 from haulmer.sii.caf import Caf, lenient_rut, names_rut
 from haulmer.sii.check_digits import check_digit_problems
 from haulmer.sii.render import escape_text, quote_entities
+from haulmer.sii.sii_dict import BOLETA_TYPES
 
 __all__ = ["TED_TEXT_LIMIT", "TimbreData", "check_ted", "stamp", "stamped_forms"]
 
@@ -201,7 +202,6 @@ def _dd_tags(ns: str) -> Iterable[tuple[str, str]]:
     return _qualified(ns, _DD_FIELDS).items()
 
 
-_BOLETA_TYPES: Final = frozenset({"39", "41"})
 _EXPORT_TYPES: Final = frozenset({"110", "111", "112"})
 _GENERIC_RECEPTOR: Final = "66666666-6"
 _EXPORT_RECEPTOR: Final = "55555555-5"
@@ -343,7 +343,7 @@ def _receptor_disagreements(
             reasons.append(
                 f"DD/RR is {shown(rr)} but the document's RUTRecep is {shown(rut_receptor)}"
             )
-    elif document_type in _BOLETA_TYPES:
+    elif document_type in BOLETA_TYPES:
         if not _same_rut_text(rr, _GENERIC_RECEPTOR):
             reasons.append(
                 f"DD/RR is {shown(rr)} but a boleta with no RUTRecep is stamped {_GENERIC_RECEPTOR}"
