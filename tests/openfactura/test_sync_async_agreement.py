@@ -20,22 +20,9 @@ from haulmer import AsyncHaulmer, Haulmer
 from haulmer.openfactura import SANDBOX_HOSTY_API_KEY, between, gte, lt, ne
 from haulmer.testing import FakeClock, FakeHaulmer
 
+from .samples import EMISOR, RECEPTOR
+
 START = dt.datetime(2026, 11, 27, 10, 0, 0)
-EMISOR = {
-    "rut": "76795561-8",
-    "razon_social": "HAULMER SPA",
-    "giro": "Software",
-    "direccion": "Arturo Prat 527",
-    "comuna": "Curicó",
-    "actecos": [479100],
-}
-HOSTY = {
-    "rut": "76430498-5",
-    "razon_social": "HOSTY SPA",
-    "giro": "Servicios informáticos",
-    "direccion": "Arturo Prat 527",
-    "comuna": "Curicó",
-}
 KEY = "76795561-8"
 
 Call = tuple[str, str, tuple[Any, ...], dict[str, Any]]
@@ -88,7 +75,7 @@ def _fake() -> FakeHaulmer:
     documents.emit(
         dte.factura(
             emisor=EMISOR,
-            receptor=HOSTY,
+            receptor=RECEPTOR,
             lines=[{"nombre": "Hosting", "precio": 2000}],
             fecha=START.date(),
         ),
