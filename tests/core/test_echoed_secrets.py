@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import traceback
 from typing import Any
 
@@ -372,3 +373,30 @@ async def test_a_taxpayer_answer_echoing_the_request_keeps_no_api_key_in_the_err
     assert API_KEY not in repr(vars(caught.value))
     assert isinstance(caught.value.body, dict)
     assert caught.value.body["headers"]["X-Sent"] == "k=[redacted]"
+
+
+@pytest.mark.parametrize("encode", ["quote", "quote_plus", "lowercase hex"])
+def test_an_error_page_echoing_the_password_url_encoded_keeps_no_trace_of_it(
+    client: Haulmer, mock: respx.MockRouter, encode: str
+) -> None:
+    """A proxy's or framework's error page may echo the request as a URL or form body, where a
+    password with spaces, "&", "/" or "ñ" is percent-encoded: that form is the password too."""
+    from urllib.parse import quote, quote_plus
+
+    password = "Clave con ñ & / + 2026"
+    if encode == "quote":
+        echoed = quote(password, safe="")
+    elif encode == "quote_plus":
+        echoed = quote_plus(password, safe="")
+    else:
+        echoed = re.sub("%[0-9A-F]{2}", lambda m: m.group(0).lower(), quote(password, safe=""))
+    page = f"<html><pre>POST /v1/accounts/login?email=ana&password={echoed}</pre></html>"
+    mock.post(f"{PLATFORM}/v1/accounts/login").respond(
+        502, text=page, headers={"content-type": "text/html; charset=utf-8"}
+    )
+    with pytest.raises(APIStatusError) as info:
+        client.with_options(max_retries=0).accounts.login("ana@example.com", password)
+    assert info.value.response is not None
+    kept = info.value.response.content.decode()
+    assert echoed not in kept
+    assert "password=[redacted]</pre>" in kept

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final, TypeVar, cast
+from urllib.parse import quote, quote_plus
 
 import pydantic
 from pydantic import ValidationInfo
@@ -393,6 +394,7 @@ def _echo_forms(secret: str, charset: str) -> list[bytes]:
         utf8_json.replace("/", "\\/"),
     }
     texts |= {escaped for text in texts for escaped in _html_escaped(text)}
+    texts |= _url_encoded(secret)
     forms = set()
     for text in texts:
         try:
@@ -400,6 +402,18 @@ def _echo_forms(secret: str, charset: str) -> list[bytes]:
         except (LookupError, UnicodeError):
             continue
     return sorted(forms, key=len, reverse=True)
+
+
+def _url_encoded(text: str) -> set[str]:
+    """``text`` as a URL or a form body writes it (a proxy's error page echoing the request):
+    percent-encoded in UTF-8, spaces as ``%20`` or ``+``, "/" kept or encoded, hex digits in
+    either case."""
+    encoded = {quote(text, safe=""), quote(text, safe="/"), quote_plus(text, safe="")}
+    encoded |= {_PERCENT_HEX.sub(lambda m: m.group(0).lower(), form) for form in encoded}
+    return encoded - {text}
+
+
+_PERCENT_HEX = re.compile("%[0-9A-F]{2}")
 
 
 def _html_escaped(text: str) -> set[str]:
