@@ -22,6 +22,7 @@ from haulmer._lazy import LazyModule
 
 if TYPE_CHECKING:
     import httpx
+    from typing_extensions import Self
 
     from haulmer._async import accounts as _accounts
     from haulmer._async import catalogue as _catalogue
@@ -133,7 +134,7 @@ class AsyncHaulmer(ClientCommon):
         if self._owns_limiter and self._limiter is not None:
             await self._limiter.aclose()
 
-    async def __aenter__(self) -> AsyncHaulmer:
+    async def __aenter__(self) -> Self:
         if self.is_closed:  # a with block again after the first one closed it
             raise client_closed(type(self).__name__)
         return self

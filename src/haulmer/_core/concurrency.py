@@ -7,10 +7,13 @@ import asyncio
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from haulmer._core.blocking import run_blocking
 from haulmer._core.plans import Blocking, Plan
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = ["AsyncBatchResults", "AsyncOrderedRunner", "BatchResults", "OrderedRunner"]
 
@@ -25,7 +28,7 @@ class AsyncBatchResults(AsyncIterator[T]):
     def __init__(self, results: AsyncGenerator[T, None]) -> None:
         self._results = results
 
-    def __aiter__(self) -> AsyncBatchResults[T]:
+    def __aiter__(self) -> Self:
         return self
 
     async def __anext__(self) -> T:
@@ -35,7 +38,7 @@ class AsyncBatchResults(AsyncIterator[T]):
         """Stop the batch: no further plan starts, those running are cancelled (idempotent)."""
         await self._results.aclose()
 
-    async def __aenter__(self) -> AsyncBatchResults[T]:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -55,7 +58,7 @@ class BatchResults(Iterator[T]):
         """What closes the batch when it is stopped before its first result was asked for:
         the results' own ``finally`` never runs then (the journal opened by the call)."""
 
-    def __iter__(self) -> BatchResults[T]:
+    def __iter__(self) -> Self:
         return self
 
     def __next__(self) -> T:
@@ -69,7 +72,7 @@ class BatchResults(Iterator[T]):
         if close is not None:
             close()
 
-    def __enter__(self) -> BatchResults[T]:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: Any) -> None:

@@ -23,6 +23,7 @@ from haulmer._lazy import LazyModule
 
 if TYPE_CHECKING:
     import httpx
+    from typing_extensions import Self
 
     from haulmer._core import SyncRunner
     from haulmer._sync import accounts as _accounts
@@ -134,7 +135,7 @@ class Haulmer(ClientCommon):
         if self._owns_limiter and self._limiter is not None:
             self._limiter.close()
 
-    def __enter__(self) -> Haulmer:
+    def __enter__(self) -> Self:
         if self.is_closed:  # a with block again after the first one closed it
             raise client_closed(type(self).__name__)
         return self

@@ -11,7 +11,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = ["Journal", "JournalEntry", "SaleState"]
 
@@ -116,7 +119,7 @@ class Journal(ABC):
     def close(self) -> None:  # noqa: B027 (optional for stores without connections)
         """Release the store (a file, a connection)."""
 
-    def __enter__(self) -> Journal:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
