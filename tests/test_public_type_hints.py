@@ -189,3 +189,24 @@ def test_every_public_callable_and_class_has_a_readable_signature(name: str, obj
     if typing.is_typeddict(obj):
         return  # a TypedDict is a dict: Python gives its class no signature to read
     inspect.signature(obj)
+
+
+def test_a_wait_timeouts_last_names_what_every_wait_helper_answers() -> None:
+    """``WaitTimeoutError.last`` is typed as the union of what the ``wait...()`` helpers poll:
+    a new helper polling something else must be named there, or its callers would narrow
+    ``last`` to types it never holds."""
+    from haulmer import resources
+    from haulmer.errors import WaitTimeoutError
+
+    classes = [getattr(resources, name) for name in resources.__all__]
+    helpers = [
+        getattr(resource, name)
+        for resource in classes
+        if isinstance(resource, type)
+        for name in vars(resource)
+        if name.startswith("wait")
+    ]
+    answered = {typing.get_type_hints(helper)["return"] for helper in helpers}
+    last = typing.get_type_hints(WaitTimeoutError.__init__)["last"]
+    assert len(helpers) >= 4
+    assert set(typing.get_args(last)) == answered | {type(None)}

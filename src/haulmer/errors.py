@@ -16,8 +16,10 @@ from haulmer._lazy import LazyModule
 from haulmer._raw_response import RawResponse, RequestInfo
 
 if TYPE_CHECKING:
+    from haulmer import checkout as _checkout
     from haulmer.openfactura import certification as _certification
 else:  # ``_certification.Name`` in an annotation loads it only when resolved
+    _checkout = LazyModule("haulmer.checkout")
     _certification = LazyModule("haulmer.openfactura.certification")
 
 __all__ = [
@@ -414,12 +416,20 @@ class APIResponseValidationError(APIError):
 class WaitTimeoutError(HaulmerError, TimeoutError):
     """A ``wait...()`` helper reached its deadline before the awaited state.
 
-    ``last`` is the last object polled (None if none arrived), ``waited`` the seconds waited.
+    ``last`` is the last answer polled (None if none arrived): the ``Order`` of
+    ``checkout.wait_for_payment()`` or the ``CertificationStatus`` of ``certification.wait()``,
+    narrowed with ``isinstance`` before reading it; ``waited`` is the seconds waited.
     """
 
-    def __init__(self, message: str, *, last: Any = None, waited: float = 0.0) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        last: _checkout.Order | _certification.CertificationStatus | None = None,
+        waited: float = 0.0,
+    ) -> None:
         super().__init__(message)
-        self.last: Any = last
+        self.last: _checkout.Order | _certification.CertificationStatus | None = last
         self.waited: float = waited
 
 
