@@ -326,8 +326,8 @@ class BadRequestError(APIStatusError):
 class DocumentRejectedError(BadRequestError):
     """OpenFactura refused a document: missing data (OF-01, OF-02), schema or field checks
     (OF-08, OF-10, OF-20), its references to other documents (OF-09), a type the issuer may not
-    issue (OF-05) or an emisor that is not the key's company (OF-03); ``details`` says why,
-    ``hint`` what to do."""
+    issue (OF-05), an emisor that is not the key's company (OF-03) or data it could not write
+    as XML (OF-12); ``details`` says why, ``hint`` what to do."""
 
 
 class AlreadyIssuedError(BadRequestError):
@@ -347,7 +347,8 @@ class AuthenticationError(APIStatusError):
 
 
 class PermissionDeniedError(APIStatusError):
-    """HTTP 403: the key is valid but may not do this."""
+    """HTTP 403: the key or login may not do this; OpenFactura's gateway also answers 403
+    "Invalid authentication credentials" to an API key it does not know (``hint`` says so)."""
 
 
 class NotFoundError(APIStatusError):
@@ -525,6 +526,18 @@ _BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
         BadRequestError,
         "OpenFactura could not sign with the company's electronic signature, the .pfx uploaded "
         "in its setup (expired or revoked, say): upload a valid one, then send again",
+    ),
+    (400, "OF-11"): _Outcome(
+        BadRequestError,
+        "OpenFactura could not make the PDF asked for (its LETTER format holds one page): ask "
+        "for another format in response= (LETTER_80MM falls back to 80 mm, 80MM is a roll), or "
+        "leave PDF out of response=; an emission sent again keeps its idempotency_key",
+    ),
+    (400, "OF-12"): _Outcome(
+        DocumentRejectedError,
+        "OpenFactura could not write the document's XML from what was sent: the message and "
+        "details say what it could not write; correct the document, or, if document.check() "
+        "finds nothing, send the request id to Haulmer's support",
     ),
     (400, "OF-13"): _Outcome(
         BadRequestError,

@@ -430,6 +430,8 @@ def test_the_gateway_rate_limit_names_the_wait_and_the_limiter(
         (400, "OF-04", BadRequestError, "electronic signature, the .pfx uploaded"),
         (400, "OF-05", DocumentRejectedError, "does not take this DTE type from this issuer"),
         (400, "OF-07", FolioError, "organization.folios()"),
+        (400, "OF-11", BadRequestError, "could not make the PDF"),
+        (400, "OF-12", DocumentRejectedError, "could not write the document's XML"),
         (400, "OF-13", BadRequestError, "a database error"),
         (400, "OF-22", BadRequestError, "No document with that token or folio"),
         (400, "OF-23", BadRequestError, "blocked for a while"),
@@ -561,3 +563,69 @@ def test_a_wait_no_clock_can_keep_is_retry_later_in_a_hint(wait: float) -> None:
     assert hint_for(429, retry_after=wait).count("retry later") == 1
     error = RateLimitError("Too Many Requests", status_code=429, retry_after=wait)
     assert "retry later" in str(error)
+
+
+def test_the_gateways_403_for_an_unknown_key_gets_advice_about_the_openfactura_key(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    """OpenFactura's gateway answers 403 "Invalid authentication credentials" to a key it does
+    not know: the advice is about that key and its environment, not the 401's access token."""
+    body = {"message": "Invalid authentication credentials"}
+    error = fail_with(client, mock, httpx.Response(403, json=body))
+    assert type(error) is PermissionDeniedError
+    assert error.hint != hint_for(401)
+    assert "does not know this API key" in error.hint
+    assert "environment" in error.hint
+    assert "access token" not in error.hint
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "code"),
+    [
+        (
+            {"error": {"code": "of-09", "message": "Error en relaciones"}},
+            "Error en relaciones",
+            "OF-09",
+        ),
+        ({"code": "of-10", "message": "Validación de Campos"}, "Validación de Campos", "OF-10"),
+        ({"error": {"code": " OF-10 ", "message": "m"}}, "m", "OF-10"),
+        ({"error": {"error": {"code": "OF-10", "message": "m"}}}, "m", "OF-10"),
+        ({"code": "OF-10", "error": {"message": "m"}}, "m", "OF-10"),
+        ({"message": "m", "error": {"code": "OF-10"}}, "m", "OF-10"),
+        ({"message": {"code": "OF-10", "message": "m"}}, "m", "OF-10"),
+        (
+            {"statusCode": 400, "error": {"message": {"code": "OF-10", "message": "m"}}},
+            "m",
+            "OF-10",
+        ),
+    ],
+)
+def test_an_error_body_in_a_shape_not_documented_still_gives_its_code_and_message(
+    body: dict[str, Any], message: str, code: str
+) -> None:
+    decoded = decode_error_body(400, json.dumps(body).encode(), "application/json")
+    assert (decoded.message, decoded.code) == (message, code)
+    assert error_class_for(400, decoded.code) is DocumentRejectedError
+
+
+def test_a_nested_envelope_keeps_its_details_and_token(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    body = {
+        "code": "OF-10",
+        "error": {"message": "m", "details": [{"field": "MntNeto", "issue": "Monto erróneo"}]},
+    }
+    error = fail_with(client, mock, httpx.Response(400, json=body))
+    assert type(error) is DocumentRejectedError
+    assert error.details == [ErrorDetail("MntNeto", "Monto erróneo")]
+    replay = {"error": {"error": {"code": "of-06", "message": "ya emitido", "token": "abc"}}}
+    error = fail_with(client, mock, httpx.Response(400, json=replay))
+    assert isinstance(error, AlreadyIssuedError)
+    assert (error.code, error.token) == ("OF-06", "abc")
+
+
+def test_a_message_that_is_an_object_without_code_or_message_is_not_taken_for_an_envelope() -> None:
+    body = {"message": {"Receptor": "RUTRecep"}, "code": "OF-10"}
+    decoded = decode_error_body(400, json.dumps(body).encode(), "application/json")
+    assert decoded.code == "OF-10"
+    assert "RUTRecep" in decoded.message

@@ -42,7 +42,6 @@ from haulmer.errors import (
     ErrorDetail,
     ServerError,
     error_class_for,
-    hint_for,
     server_error_hint,
 )
 
@@ -252,28 +251,78 @@ def decode_error_body(status_code: int, content: bytes, content_type: str | None
     if not isinstance(data, Mapping):
         return DecodedError(_status_phrase(status_code), None, _details(data), None, None, data)
 
-    envelope = data.get("error")
-    if isinstance(envelope, Mapping):  # shape A (and the platform's envelope)
-        source: Mapping[str, Any] = envelope
-    elif isinstance(envelope, str):  # {"error": "text"}
-        source = {**data, "message": data.get("message") or envelope}
-    else:  # shape B (unwrapped) or C (gateway statusCode/message)
-        source = data
-    message = _str_or_none(source.get("message")) or _str_or_none(source.get("msg"))
-    token = source.get("token", source.get("Token"))
+    levels = _envelopes(data)
+    message = _str_or_none(_innermost(levels, "message", "msg"))
+    if message is None:  # {"error": "text"}
+        message = _str_or_none(_innermost(levels, "error", kinds=(str,)))
+    token = _innermost(levels, "token", "Token")
     return DecodedError(
         message=message or _status_phrase(status_code),
-        code=_str_or_none(source.get("code"), _MAX_CODE),
-        details=_details(source.get("details")),
-        token=None if token is None or token == "" else str(token),
-        retry_after_field=source.get("retry_after", data.get("retry_after")),
+        code=_code(_innermost(levels, "code")),
+        details=_details(_innermost(levels, "details")),
+        token=None if token is None else str(token),
+        retry_after_field=_innermost(levels, "retry_after"),
         body=data,
     )
+
+
+_MAX_ENVELOPES: Final = 4
+"""How deep ``_envelopes`` looks for an envelope inside an envelope."""
+_ENVELOPE_FIELDS: Final = ("code", "message", "msg")
+
+
+def _envelopes(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The body and the envelopes nested in it, outermost first: shape A's ``error`` object (in
+    an ``error`` object again, say), or a ``message`` object holding a code or a message."""
+    levels = [data]
+    for _ in range(_MAX_ENVELOPES):
+        inner = levels[-1].get("error")
+        if not isinstance(inner, Mapping):
+            inner = levels[-1].get("message")
+            if not isinstance(inner, Mapping) or not any(k in inner for k in _ENVELOPE_FIELDS):
+                break
+        levels.append(inner)
+    return levels
+
+
+def _innermost(
+    levels: Sequence[Mapping[str, Any]], *names: str, kinds: tuple[type, ...] = (object,)
+) -> Any:
+    """The value of the first of ``names`` the innermost envelope holds, looking outwards, if it
+    is one of ``kinds``; None when none holds one. "" is no value, nor is an envelope of
+    ``levels`` (the ``message`` object holding the code and message)."""
+    for level in reversed(levels):
+        for name in names:
+            value = level.get(name)
+            if value is None or value == "" or any(value is envelope for envelope in levels):
+                continue
+            if isinstance(value, kinds):
+                return value
+    return None
+
+
+_OF_CODE: Final = re.compile(r"of-\d+", re.IGNORECASE)
+
+
+def _code(value: Any) -> str | None:
+    """An error body's code as text; an OpenFactura code written in lower case (``of-09``) as
+    OpenFactura writes it (``OF-09``), so that the error table knows it."""
+    code = _str_or_none(value, _MAX_CODE)
+    if code is None:
+        return None
+    code = code.strip()
+    return code.upper() if _OF_CODE.fullmatch(code) else code or None
 
 
 _CREDENTIALS_REFUSED = "invalid authentication credentials"
 """The message of OpenFactura's 403 for a key it does not know: the key is wrong, not the
 resource's owner."""
+_UNKNOWN_KEY_HINT = (
+    "OpenFactura does not know this API key (its gateway answers such a key with 403). Check "
+    "the API key (HAULMER_API_KEY) and that it belongs to this environment: the sandbox keys "
+    "work on the sandbox only, and a production key is generated in OpenFactura (Configuración "
+    "> API) once the company is certified with the SII"
+)
 
 
 def error_from_response(
@@ -307,7 +356,7 @@ def error_from_response(
     if raw.status_code >= 500 and issubclass(cls, ServerError):
         kwargs["hint"] = server_error_hint(attempts=attempts, retry_safe=retry_safe)
     elif raw.status_code == 403 and _CREDENTIALS_REFUSED in decoded.message.casefold():
-        kwargs["hint"] = hint_for(401)  # the gateway's 403 for a key it does not know
+        kwargs["hint"] = _UNKNOWN_KEY_HINT
     if hints and decoded.code is not None and decoded.code in hints:
         kwargs["hint"] = hints[decoded.code]
     if issubclass(cls, AlreadyIssuedError):
