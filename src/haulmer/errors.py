@@ -17,9 +17,11 @@ from haulmer._raw_response import RawResponse, RequestInfo
 
 if TYPE_CHECKING:
     from haulmer import checkout as _checkout
+    from haulmer import passwords as _passwords
     from haulmer.openfactura import certification as _certification
 else:  # ``_certification.Name`` in an annotation loads it only when resolved
     _checkout = LazyModule("haulmer.checkout")
+    _passwords = LazyModule("haulmer.passwords")
     _certification = LazyModule("haulmer.openfactura.certification")
 
 __all__ = [
@@ -172,9 +174,9 @@ class WeakPasswordError(ValidationError):
     confirmation included (``haulmer.passwords.Violation``).
     """
 
-    def __init__(self, message: str, violations: Sequence[Any] = ()) -> None:
+    def __init__(self, message: str, violations: Sequence[_passwords.Violation] = ()) -> None:
         super().__init__(message)
-        self.violations: list[Any] = list(violations)
+        self.violations: list[_passwords.Violation] = list(violations)
 
 
 class PasswordMismatchError(WeakPasswordError):

@@ -1,0 +1,30 @@
+"""What the errors carry is typed for the code that catches them, never ``Any``.
+
+mypy --strict checks this file; pytest runs the same code.
+"""
+
+from __future__ import annotations
+
+from typing_extensions import assert_type
+
+from haulmer import WeakPasswordError
+from haulmer.passwords import Violation, ViolationCode, validate_password
+
+
+def _codes_of(error: WeakPasswordError) -> list[ViolationCode]:
+    """What a sign-up form reads of a refused password: the rules it broke."""
+    assert_type(error.violations, list[Violation])
+    return [violation.code for violation in error.violations]
+
+
+def _a_violation_is_read_by_its_fields(error: WeakPasswordError) -> object:
+    """Never run: mypy must refuse a field no violation has (else the ignore is unused)."""
+    return error.violations[0].rule  # type: ignore[attr-defined]
+
+
+def test_a_weak_passwords_violations_are_typed() -> None:
+    try:
+        validate_password("short")
+    except WeakPasswordError as error:
+        codes = _codes_of(error)
+    assert ViolationCode.TOO_SHORT in codes
