@@ -404,9 +404,23 @@ SaleItemInput = SaleItem | tuple[Product, Decimal | int | str] | Mapping[str, An
 
 
 def _sale_items(items: Iterable[SaleItemInput]) -> list[SaleItem]:
+    if isinstance(items, (Mapping, SaleItem)):
+        raise ValidationError(
+            "items is a list of sale items, and this is one sale item: put it in a list"
+        )
+    if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
+        raise ValidationError(
+            "items is a list of sale items ((product, quantity) pairs, SaleItems or dicts), "
+            f"got {type(items).__name__}"
+        )
     result = []
     for index, item in enumerate(items):
         if isinstance(item, tuple):
+            if len(item) != 2:
+                values = f"{len(item)} value{'' if len(item) == 1 else 's'}"
+                raise ValidationError(
+                    f"sale item {index + 1} is a (product, quantity) pair, got {values}"
+                )
             product, quantity = item
             item = {"product": product, "quantity": quantity}
         sale_item = as_model(SaleItem, item, f"sale item {index + 1}")

@@ -405,6 +405,11 @@ def sale_request(
     **options: Any,
 ) -> APIRequest[Sale]:
     """The request for a sale at a point (items, payment and document checked here), keyed."""
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):
+        raise ValidationError(
+            "items is a list of sold items, (product, quantity) pairs or {'product_id': ..., "
+            f"'quantity': ...}} dicts, even of one item; got {type(items).__name__}"
+        )
     items = list(items)
     body: dict[str, Any] = {"items": _items(items)}
     method = as_enum(SalePaymentMethod, payment, "payment method")

@@ -187,3 +187,30 @@ def test_what_is_no_dte_type_is_refused_by_each_sale_function(tipo: object) -> N
     ):
         with pytest.raises(DocumentError, match="is not an electronic document type"):
             call()
+
+
+@pytest.mark.parametrize(
+    ("items", "said"),
+    [
+        (5, r"items is a list of sale items .*, got int"),
+        (None, r"items is a list of sale items .*, got NoneType"),
+        ("pan", r"items is a list of sale items .*, got str"),
+        ({"product": product(), "quantity": 1}, r"one sale item: put it in a list"),
+        ([(product(), 1, 2)], r"sale item 1 is a \(product, quantity\) pair, got 3 values"),
+        ([(product(),)], r"sale item 1 is a \(product, quantity\) pair, got 1 value"),
+    ],
+)
+def test_items_that_are_no_list_of_sale_items_are_a_validation_error_saying_so(
+    items: Any, said: str
+) -> None:
+    """They were a TypeError ("'int' object is not iterable") or a bare ValueError ("too many
+    values to unpack") from deep inside, or a complaint about the keys of a dict given alone."""
+    from haulmer.catalogue import sale_lines
+    from haulmer.errors import ValidationError
+
+    with pytest.raises(ValidationError, match=said):
+        sale_total(39, items)
+    with pytest.raises(ValidationError, match=said):
+        sale_lines(items, prices="gross")
+    with pytest.raises(ValidationError, match=said):
+        sale_document(39, emisor=EMISOR, items=items)

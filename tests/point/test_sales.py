@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -915,3 +916,16 @@ def test_a_product_fetched_deactivated_and_activated_since_is_refused_saying_to_
         owner.point.sell(point_id, [(stale, 1)], payment="cash")
     fresh = owner.catalogue.retrieve_product(catalogue_id, pan.id)
     assert owner.point.sell(point_id, [(fresh, 1)], payment="cash").total == 1_990
+
+
+@pytest.mark.parametrize("items", [5, None, "pan", {"product_id": "prd_1", "quantity": 1}])
+def test_items_that_are_no_list_of_sold_items_are_refused_before_sending(
+    fake: FakeHaulmer, shop: CertifiedShop, items: Any
+) -> None:
+    """A number or None was a TypeError ("'int' object is not iterable"); text or a dict alone
+    was read item by item (a letter, a key) and refused as a bad first item."""
+    point_id, _, _ = _stock(shop)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=r"items is a list of sold items"):
+        shop.ready.owner.point.sell(point_id, items, payment="cash")
+    assert len(fake.requests) == sent
