@@ -335,8 +335,33 @@ class DocumentRejectedError(BadRequestError):
 class AlreadyIssuedError(BadRequestError):
     """OF-06: a document with this Idempotency-Key was already issued; ``token`` identifies it."""
 
-    def __init__(self, message: str, *, token: str | None = None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
+    def __init__(
+        self,
+        message: str,
+        *,
+        token: str | None = None,
+        status_code: int,
+        code: str | None = None,
+        details: Sequence[ErrorDetail] = (),
+        request_id: str | None = None,
+        body: object = None,
+        request: RequestInfo | None = None,
+        response: RawResponse | None = None,
+        retry_after: float | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            status_code=status_code,
+            code=code,
+            details=details,
+            request_id=request_id,
+            body=body,
+            request=request,
+            response=response,
+            retry_after=retry_after,
+            hint=hint,
+        )
         self.token: str | None = token
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing_extensions import assert_type
 
-from haulmer import WeakPasswordError
+from haulmer import AlreadyIssuedError, WeakPasswordError
 from haulmer.passwords import Violation, ViolationCode, validate_password
 
 
@@ -28,3 +28,16 @@ def test_a_weak_passwords_violations_are_typed() -> None:
     except WeakPasswordError as error:
         codes = _codes_of(error)
     assert ViolationCode.TOO_SHORT in codes
+
+
+def _an_already_issued_error_is_built_as_its_base_is(token: str) -> None:
+    """Never run: mypy checks the arguments of a test double of OF-06 as its base class's."""
+    AlreadyIssuedError("ya emitido", token=token, status_code=400, code="OF-06")
+    AlreadyIssuedError("ya emitido", token=token)  # type: ignore[call-arg]
+    AlreadyIssuedError("ya emitido", status_code="400")  # type: ignore[arg-type]
+
+
+def test_an_already_issued_error_built_by_hand_keeps_its_token() -> None:
+    error = AlreadyIssuedError("ya emitido", token="abc", status_code=400, code="OF-06")
+    assert_type(error.token, str | None)
+    assert (error.token, error.status_code, error.code) == ("abc", 400, "OF-06")
