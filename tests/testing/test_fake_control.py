@@ -454,3 +454,15 @@ def test_a_selector_with_a_query_string_is_refused_naming_the_path(fake: FakeHau
     with pytest.raises(ValueError, match=expected):
         fake.requests.for_route(selector)
     assert fake.control.faults == []
+
+
+@pytest.mark.parametrize("code", ["OF-09", "OF-11", "OF-12", "OF-13"])
+def test_fail_next_gives_every_documented_code_the_services_message_for_it(
+    fake: FakeHaulmer, wire: httpx.Client, code: str
+) -> None:
+    """docs/testing.md: a documented code comes with the service's Spanish message; OF-09 and
+    OF-11 to OF-13 came with "Bad Request", the gateway's status phrase."""
+    fake.control.fail_next("openfactura.documents.emit", code=code)
+    error = wire.post("/v2/dte/document", json=factura()).json()["error"]
+    assert error["code"] == code
+    assert error["message"] not in ("Bad Request", "Error")
