@@ -17,11 +17,14 @@ import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO, cast
 
 from haulmer._core.responses import exact_json_number
 from haulmer._shown import shown
 from haulmer.errors import BatchStoppedError, HaulmerError, ValidationError
+
+if TYPE_CHECKING:
+    from haulmer.journal import SQLiteJournal
 
 __all__ = [
     "EXIT_FAILED_SALES",
@@ -382,12 +385,15 @@ def emit_batch(args: argparse.Namespace) -> int:
     output: TextIO = sys.stdout
     failed = reported = maybe_issued = 0
     try:
-        with Haulmer(
-            environment=args.environment,
-            base_urls=base_urls,
-            rate_limit=rate_limit,
-            max_retries=args.max_retries,
-        ) as client:
+        with (
+            Haulmer(
+                environment=args.environment,
+                base_urls=base_urls,
+                rate_limit=rate_limit,
+                max_retries=args.max_retries,
+            ) as client,
+            _opened_journal(args.journal) as journal,
+        ):
             display = ProgressDisplay(sys.stderr, enabled=not args.quiet)
             # The batch is stopped (Ctrl+C, an error) before the client closes: a sale it had
             # yet to send never meets a closed client, and those running end first.
@@ -396,7 +402,7 @@ def emit_batch(args: argparse.Namespace) -> int:
                 key=_sale_id(args.key),
                 document=_sale_document(args.document),
                 concurrency=args.concurrency,
-                journal=args.journal,
+                journal=journal,
                 on_progress=display,
             ) as results:
                 for result in results:
@@ -450,6 +456,14 @@ def emit_batch(args: argparse.Namespace) -> int:
             )
         return EXIT_FAILED_SALES
     return EXIT_OK
+
+
+def _opened_journal(path: str) -> SQLiteJournal:
+    """The ``--journal`` file, whose errors name it as the option it was given with (the
+    batch closes it at its end)."""
+    from haulmer.journal import SQLiteJournal
+
+    return SQLiteJournal._named_by(path, naming="--journal")
 
 
 _API_KEY_ENV = "HAULMER_API_KEY"

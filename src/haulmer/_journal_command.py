@@ -91,7 +91,8 @@ def _journal(args: argparse.Namespace) -> int:
     from haulmer.journal import SQLiteJournal
 
     try:
-        journal = SQLiteJournal(path)
+        # only to list it, a journal is read as it is: a file this user may not write is read
+        journal = SQLiteJournal._named_by(path, naming="FILE.db", read_only=not settling)
     except HaulmerError as exc:
         print(f"haulmer journal: {exc}", file=sys.stderr)
         return 2

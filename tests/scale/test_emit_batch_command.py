@@ -229,7 +229,7 @@ def test_a_journal_that_fills_up_part_way_names_the_document_and_how_far_it_got(
     fake.control.rate_limit(None)
     batch, journal = tmp_path / "sales.jsonl", tmp_path / "journal.db"
     _write(batch, list(sales(4, fake.clock.today())))
-    monkeypatch.setattr("haulmer.openfactura.batch.SQLiteJournal", _FillsUpAfterTwoAttempts)
+    monkeypatch.setattr("haulmer.journal.SQLiteJournal", _FillsUpAfterTwoAttempts)
     monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
     monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
     with serve(fake, port=0) as url:
@@ -775,3 +775,17 @@ def test_interrupted_while_a_result_is_written_the_batch_stops_before_the_client
         states = {entry.sale_id: entry.state for entry in kept.entries()}
     assert set(states.values()) == {"issued"}
     assert len(states) == issued
+
+
+def test_a_journal_emit_batch_cannot_use_is_advised_in_its_options_terms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    batch = tmp_path / "sales.jsonl"
+    _write(batch, list(sales(1, dt.date(2026, 1, 5))))
+    code = main(["emit-batch", str(batch), "--journal", ":memory:", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Name a file, such as --journal emissions.db (created if new)" in err
+    assert "SQLiteJournal(" not in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -254,10 +255,10 @@ async def test_on_the_async_face_the_journal_file_is_opened_and_closed_off_the_e
     threads: dict[str, int] = {}
 
     class HeldOpening(SQLiteJournal):
-        def __init__(self, path: Path) -> None:
+        def _connect(self) -> sqlite3.Connection:
             threads["open"] = threading.get_ident()
             assert loop_ran.wait(10), "the event loop was held while the journal opened"
-            super().__init__(path)
+            return super()._connect()
 
         def close(self) -> None:
             threads["close"] = threading.get_ident()

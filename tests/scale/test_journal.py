@@ -122,7 +122,7 @@ def test_a_path_with_a_nul_byte_is_a_configuration_error_naming_it(tmp_path: Pat
 def test_sqlites_in_memory_name_is_refused_as_a_journal_lost_with_the_process() -> None:
     with pytest.raises(ConfigurationError, match="in-memory database") as caught:
         SQLiteJournal(":memory:")
-    assert "--journal emissions.db" in str(caught.value)
+    assert "SQLiteJournal('emissions.db')" in str(caught.value)  # advice names its path
 
 
 def test_a_fifo_given_as_the_journal_is_refused_and_nothing_is_written_beside_it(
@@ -132,7 +132,7 @@ def test_a_fifo_given_as_the_journal_is_refused_and_nothing_is_written_beside_it
     os.mkfifo(fifo)  # as /dev/null or a named pipe: no file SQLite can keep a journal in
     with pytest.raises(ConfigurationError, match="not a regular file") as caught:
         SQLiteJournal(fifo)
-    assert "--journal emissions.db" in str(caught.value)
+    assert "SQLiteJournal('emissions.db')" in str(caught.value)  # advice names its path
     assert sorted(path.name for path in tmp_path.iterdir()) == ["journal.db"]
 
 
@@ -471,3 +471,139 @@ def test_a_journal_another_batch_is_still_creating_is_taken_as_a_journal(tmp_pat
     with SQLiteJournal(path) as journal:
         journal.record_attempt("s1", "s1")
         assert journal.lookup("s1") == JournalEntry("s1", "s1", "attempted", 1)
+
+
+def _journal_of_three_sales(path: Path) -> None:
+    with SQLiteJournal(path) as journal:
+        for sale in ("a", "b", "c"):
+            journal.record_attempt(sale, sale)
+        journal.record_issued("a", token="ab" * 32, folio=7)
+        journal.record_failed("c", "DocumentError: no lines")
+
+
+def test_a_journal_opened_read_only_is_read_and_refuses_to_record(tmp_path: Path) -> None:
+    path = tmp_path / "j.db"
+    _journal_of_three_sales(path)
+    before = path.read_bytes()
+    with SQLiteJournal(path, read_only=True) as journal:
+        assert [(e.sale_id, e.state) for e in journal.entries()] == [
+            ("a", "issued"),
+            ("b", "attempted"),
+            ("c", "failed"),
+        ]
+        assert journal.lookup("a").token == "ab" * 32  # type: ignore[union-attr]
+        for write in (
+            lambda: journal.record_attempt("d", "d"),
+            lambda: journal.record_issued("b", token="cd" * 32, folio=8),
+            lambda: journal.record_failed("b", "boom"),
+            lambda: journal.bind("aaaa"),
+        ):
+            with pytest.raises(ConfigurationError, match="opened with read_only=True") as caught:
+                write()
+            assert "Open it without read_only" in str(caught.value)
+    assert path.read_bytes() == before
+
+
+def test_a_journal_in_a_folder_this_user_cannot_write_is_read_as_it_stands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haulmer.journal import _sqlite
+
+    path = tmp_path / "j.db"
+    _journal_of_three_sales(path)
+    # SQLite cannot make its WAL index beside the file there (root may: the check is replaced)
+    monkeypatch.setattr(_sqlite, "_folder_writable", lambda folder: False)
+    with SQLiteJournal(path, read_only=True) as journal:
+        assert [e.sale_id for e in journal.entries()] == ["a", "b", "c"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["j.db"]  # nothing made beside it
+
+
+def test_a_journal_read_only_while_a_batch_writes_it_shows_its_latest_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haulmer.journal import _sqlite
+
+    path = tmp_path / "j.db"
+    with SQLiteJournal(path) as batch:  # still open: its records are in the -wal file
+        batch.record_attempt("a", "a")
+        batch.record_issued("a", token="ab" * 32, folio=7)
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # and it is writing another one now
+        monkeypatch.setattr(_sqlite, "BUSY_TIMEOUT", 0.0)  # a reader that waited would fail
+        monkeypatch.setattr(_sqlite, "_folder_writable", lambda folder: False)
+        try:
+            with SQLiteJournal(path, read_only=True) as reader:
+                assert [(e.sale_id, e.state) for e in reader.entries()] == [("a", "issued")]
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+
+
+def test_a_journal_read_only_from_an_earlier_release_or_still_being_created_is_read(
+    tmp_path: Path,
+) -> None:
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    db = sqlite3.connect(old)
+    db.executescript(
+        """
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE sales (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, sale_id TEXT NOT NULL UNIQUE,
+            idempotency_key TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,
+            token TEXT, folio INTEGER, error TEXT, updated_at REAL NOT NULL
+        );
+        CREATE TABLE events (seq INTEGER PRIMARY KEY, sale_id TEXT, kind TEXT, detail TEXT,
+                             at REAL);
+        INSERT INTO sales VALUES (1, 'old', 'old', 'attempted', 1, NULL, NULL, NULL, 77);
+        """
+    )
+    db.close()
+    db = sqlite3.connect(new)  # another batch has made its first table only
+    db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.commit()
+    db.close()
+    with SQLiteJournal(old, read_only=True) as journal:
+        assert journal.lookup("old") == JournalEntry("old", "old", "attempted", 1)
+        assert journal.lookup("old").attempted_at == 77  # type: ignore[union-attr]
+    with SQLiteJournal(new, read_only=True) as journal:
+        assert list(journal.entries()) == []
+        assert journal.lookup("s1") is None
+        journal.check_binding("aaaa", "https://api.haulmer.com")
+
+
+def test_a_missing_journal_opened_read_only_is_refused_and_not_created(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="There is no journal at"):
+        SQLiteJournal(tmp_path / "j.db", read_only=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_journal_that_cannot_be_opened_for_writing_says_to_make_it_writable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haulmer.journal import _sqlite
+
+    path = tmp_path / "j.db"
+    _journal_of_three_sales(path)
+
+    def as_for_another_user(path: Path) -> sqlite3.Connection:  # root writes any file
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(_sqlite, "_open", as_for_another_user)
+    with pytest.raises(ConfigurationError) as caught:
+        SQLiteJournal(path)
+    said = str(caught.value)
+    assert "the file or its folder is read-only to this user" in said
+    assert "SQLiteJournal(path, read_only=True)" in said
+    assert "folder you can write to" not in said  # naming a new file would lose its records
+
+
+def test_emit_many_advises_on_a_journal_in_its_own_arguments_terms(tmp_path: Path) -> None:
+    from haulmer.testing import FakeHaulmer
+
+    fifo = tmp_path / "journal.db"
+    os.mkfifo(fifo)
+    with FakeHaulmer().client() as client, pytest.raises(ConfigurationError) as caught:
+        list(client.openfactura.documents.emit_many([], journal=fifo))
+    said = str(caught.value)
+    assert "name a file, such as journal='emissions.db' (created if new)" in said
+    assert "--journal" not in said

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -193,3 +194,73 @@ def test_a_journal_path_that_cannot_be_looked_at_is_a_clear_refusal_with_status_
     assert done.stderr.startswith("haulmer journal: cannot look at the journal ")
     assert "File name too long" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_journal_that_cannot_be_opened_for_writing_is_listed_and_settling_says_why_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haulmer.journal import _sqlite
+
+    path = tmp_path / "emisiones.db"
+    with SQLiteJournal(path) as journal:
+        journal.record_attempt("a", "a")
+        journal.record_issued("a", token="ab" * 32, folio=7)
+        journal.record_attempt("b", "b")
+
+    def as_for_another_user(path: Path) -> Any:  # a read-only file and folder (root writes any)
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(_sqlite, "_open", as_for_another_user)
+    code, out, err = _journal(capsys, str(path))
+    assert (code, err) == (0, "")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["a", "b"]
+
+    code, out, err = _journal(capsys, str(path), "--not-issued", "b")
+    assert (code, out) == (2, "")
+    assert "the file or its folder is read-only to this user" in err
+    assert "listing its sales needs no writing" in err
+
+
+def test_a_file_that_is_no_journal_is_advised_in_the_commands_own_terms(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    erp, damaged = tmp_path / "erp.db", tmp_path / "damaged.db"
+    db = sqlite3.connect(erp)
+    db.execute("CREATE TABLE customers (id INTEGER, name TEXT)")
+    db.commit()
+    db.close()
+    damaged.write_bytes(b"these bytes are no SQLite file at all " * 100)
+    for path, said in (
+        (erp, "an SQLite database of something else"),
+        (damaged, "is not an SQLite journal, or is damaged"),
+    ):
+        code, out, err = _journal(capsys, str(path))
+        assert (code, out) == (2, "")
+        assert said in err
+        assert "FILE.db" in err
+        assert "emit-batch was given as --journal" in err or "(its --journal)" in err
+        assert "--journal emissions.db" not in err  # no batch option: this command has FILE.db
+        assert "created if new" not in err  # this command creates no journal
+
+
+def test_settling_in_a_journal_file_only_its_folder_lets_be_written_says_why_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haulmer.journal import _sqlite
+
+    path = tmp_path / "emisiones.db"
+    with SQLiteJournal(path) as journal:
+        journal.record_attempt("b", "b")
+    real = _sqlite._open
+
+    def read_only_file(path: Path) -> sqlite3.Connection:  # SQLite opens it read-only then
+        db = real(path)
+        db.execute("PRAGMA query_only = 1")
+        return db
+
+    monkeypatch.setattr(_sqlite, "_open", read_only_file)
+    code, out, err = _journal(capsys, str(path), "--not-issued", "b")
+    assert (code, out) == (2, "")
+    assert "Cannot write to the journal" in err
+    assert "the file or its folder is read-only to this user" in err
+    assert "run the batch again" not in err  # this command is no batch

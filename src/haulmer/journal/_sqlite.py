@@ -12,8 +12,9 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
@@ -79,8 +80,29 @@ class SQLiteJournal(Journal):
     connections must not cross a fork, and the parent's is left to the parent.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        """``read_only``: open an existing journal only to read it (``entries``, ``lookup``),
+        which a file or folder this user cannot write allows; recording then raises
+        ConfigurationError."""
+        self._setup(path, read_only, _NAMINGS["path"])
+
+    @classmethod
+    def _named_by(
+        cls, path: str | os.PathLike[str], *, naming: EntryPoint, read_only: bool = False
+    ) -> SQLiteJournal:
+        """The journal at ``path``, whose errors advise in the terms of the entry point that
+        named it (``emit_many``'s ``journal=``, emit-batch's ``--journal``, ``haulmer journal``'s
+        FILE.db) rather than ``SQLiteJournal``'s ``path``."""
+        journal = cls.__new__(cls)
+        journal._setup(path, read_only, _NAMINGS[naming])
+        return journal
+
+    def _setup(self, path: str | os.PathLike[str], read_only: bool, naming: _Naming) -> None:
         self.path: Path = Path(path)
+        self._naming = naming
+        self._read_only = read_only
+        self._columns: str | None = _ENTRY_COLUMNS
+        """What ``_entry`` reads from ``sales``; None for a journal read-only without one yet."""
         self._db = self._connect()
         self._pid = os.getpid()
         self._inherited: list[sqlite3.Connection] = []
@@ -92,32 +114,35 @@ class SQLiteJournal(Journal):
         unties only that): the meta row's name -> its value."""
 
     def _connect(self) -> sqlite3.Connection:
+        naming = self._naming
         if "\x00" in str(self.path):  # SQLite's connect raises a bare ValueError for one
             raise ConfigurationError(
                 f"The journal path {shown(str(self.path), 300)} holds a NUL byte, which no file "
-                "name can: name a file, such as --journal emissions.db (created if new)"
+                f"name can: {naming.name_a_file()}"
             )
         if str(self.path) == ":memory:":  # SQLite's name for a database in memory, not a file
             raise ConfigurationError(
                 "The journal ':memory:' is SQLite's in-memory database, lost when the process "
-                "ends: a rerun after a crash would find nothing of this batch. Name a file, "
-                "such as --journal emissions.db (created if new)"
+                "ends: a rerun after a crash would find nothing of this batch. "
+                f"{_capital(naming.name_a_file())}"
             )
         if self.path.exists() and not self.path.is_file() and not self.path.is_dir():
             raise ConfigurationError(  # SQLite would write its -journal file beside it first
                 f"The journal {shown(str(self.path), 300)} is not a regular file (a device, a "
-                "named pipe or a socket), which cannot hold a journal: name a file, such as "
-                "--journal emissions.db (created if new)"
+                f"named pipe or a socket), which cannot hold a journal: {naming.name_a_file()}"
             )
         if self.path.is_dir():
             raise ConfigurationError(
-                f"The journal {shown(str(self.path), 300)} is a folder: name a file, such as "
-                f"--journal {shown(str(self.path / 'emissions.db'), 300)} (created if new)"
+                f"The journal {shown(str(self.path), 300)} is a folder: "
+                f"{naming.name_a_file(str(self.path / 'emissions.db'))}"
+            )
+        if self._read_only and not self.path.exists():
+            raise ConfigurationError(
+                f"There is no journal at {shown(str(self.path), 300)}: "
+                f"{naming.name_a_file() if not naming.such_as else _READ_ONLY_NEEDS_A_FILE}"
             )
         try:
-            db = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
-            )
+            db = _open_read_only(self.path) if self._read_only else _open(self.path)
             try:
                 foreign = _foreign_tables(db)
             except sqlite3.DatabaseError as exc:
@@ -126,29 +151,35 @@ class SQLiteJournal(Journal):
                     raise
                 raise ConfigurationError(
                     f"The journal {shown(str(self.path), 300)} is not an SQLite journal, or is "
-                    f"damaged ({exc}): --journal names a file of the batch's own (created if "
-                    "new). Give the journal file this batch wrote (restored from a backup if "
-                    "damaged), or a new file: sent again under their ids, the sales issued "
-                    "in the last 24 hours come back as the same documents"
+                    f"damaged ({exc}): {naming.own_file()}"
                 ) from exc
             if foreign:
                 db.close()
                 raise ConfigurationError(
                     f"The journal {shown(str(self.path), 300)} is an SQLite database of something "
                     f"else (it holds {', '.join(shown(name, 40) for name in foreign[:5])}), not "
-                    "an emission journal; it was left as it is. Name a file of the journal's "
-                    "own, such as --journal emissions.db (created if new)"
+                    "an emission journal; it was left as it is. "
+                    f"{_capital(naming.name_a_file(own=True))}"
                 )
-            _use_wal(db)
-            db.execute("PRAGMA synchronous=FULL")
-            db.executescript(_SCHEMA)
-            _add_new_columns(db)
+            if self._read_only:
+                self._columns = _readable_columns(db)
+            else:
+                _use_wal(db)
+                db.execute("PRAGMA synchronous=FULL")
+                db.executescript(_SCHEMA)
+                _add_new_columns(db)
         except sqlite3.Error as exc:
             if _is_locked(exc):
                 raise self._unusable("open", exc) from exc
+            if not self._read_only and _is_read_only(exc):
+                raise ConfigurationError(
+                    f"Cannot open the journal {shown(str(self.path), 300)} to write to it "
+                    f"({exc}): the file or its folder is read-only to this user (SQLite "
+                    f"writes its -wal and -shm files beside it). {naming.make_writable}"
+                ) from exc
             raise ConfigurationError(
-                f"Cannot open the journal {shown(str(self.path), 300)} ({exc}): name a file in a "
-                "folder you can write to, such as --journal emissions.db"
+                f"Cannot open the journal {shown(str(self.path), 300)} ({exc}): "
+                f"{naming.cannot_open(self._read_only)}"
             ) from exc
         return db
 
@@ -168,6 +199,12 @@ class SQLiteJournal(Journal):
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction on this process's connection, under ``_lock``: committed (durably)
         when the block ends, rolled back if it raises; a store error is ``_unusable``."""
+        if self._read_only:
+            raise ConfigurationError(
+                f"The journal {shown(str(self.path), 300)} was opened with read_only=True, "
+                "which records nothing: nothing was written. Open it without read_only to "
+                "record in it"
+            )
         with self._lock:
             try:
                 db = self._here
@@ -183,12 +220,17 @@ class SQLiteJournal(Journal):
             return ConfigurationError(
                 f"Cannot {doing} the journal {shown(str(self.path), 300)} ({exc}): another "
                 f"program or batch held it for more than {BUSY_TIMEOUT:g} s (an sqlite3 shell or "
-                "a database browser with a transaction open, a copy being taken): end that, "
-                "then run the batch again"
+                f"a database browser with a transaction open, a copy being taken): end that, "
+                f"then {self._naming.again}"
+            )
+        if _is_read_only(exc):
+            return ConfigurationError(
+                f"Cannot {doing} the journal {shown(str(self.path), 300)} ({exc}): the file or "
+                f"its folder is read-only to this user. {self._naming.make_writable}"
             )
         return ConfigurationError(
             f"Cannot {doing} the journal {shown(str(self.path), 300)} ({exc}): check that its "
-            "disk has room and that the file is writable and intact, then run the batch again"
+            f"disk has room and that the file is writable and intact, then {self._naming.again}"
         )
 
     def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
@@ -235,6 +277,8 @@ class SQLiteJournal(Journal):
         self._tied_here.clear()
 
     def check_binding(self, api_key_fingerprint: str, openfactura_url: str | None) -> None:
+        if self._columns is None:  # read-only, and not a journal yet: tied to nothing
+            return
         bound = dict(
             self._read(
                 "SELECT name, value FROM meta "
@@ -267,8 +311,10 @@ class SQLiteJournal(Journal):
         )
 
     def lookup(self, sale_id: str) -> JournalEntry | None:
+        if self._columns is None:
+            return None
         rows = self._read(
-            f"SELECT {_ENTRY_COLUMNS} FROM sales WHERE sale_id = ?",
+            f"SELECT {self._columns} FROM sales WHERE sale_id = ?",
             (sale_id,),
         )
         return _entry(rows[0]) if rows else None
@@ -349,12 +395,153 @@ class SQLiteJournal(Journal):
         )
 
     def entries(self) -> Iterator[JournalEntry]:
-        rows = self._read(f"SELECT {_ENTRY_COLUMNS} FROM sales ORDER BY seq")
+        if self._columns is None:
+            return iter([])
+        rows = self._read(f"SELECT {self._columns} FROM sales ORDER BY seq")
         return iter([_entry(row) for row in rows])
 
     def close(self) -> None:
         with self._lock:
             self._here.close()  # in a forked child, its own: the parent's stays the parent's
+
+
+EntryPoint = Literal["path", "journal=", "--journal", "FILE.db"]
+"""How the journal's file was named: ``SQLiteJournal(path)``, ``emit_many(journal=)``,
+``haulmer emit-batch --journal`` or ``haulmer journal FILE.db``."""
+
+
+@dataclass(frozen=True)
+class _Naming:
+    """How an entry point names the journal's file, so that an error's advice is in its terms."""
+
+    argument: str
+    """The argument or option that names the file."""
+    such_as: str
+    """An example of naming the file ``{name}``; empty where no new file can be named."""
+    make_writable: str
+    """What to do about a journal whose file or folder is read-only to this user."""
+    again: str
+    """What to do once the cause of an error is gone."""
+
+    def name_a_file(self, name: str = "emissions.db", *, own: bool = False) -> str:
+        """The advice to name another file (``own``: one of the journal's own)."""
+        if not self.such_as:
+            return f"give as {self.argument} the file emit-batch was given as --journal"
+        whose = " of the journal's own" if own else ""
+        return f"name a file{whose}, such as {self.such_as.format(name=name)} (created if new)"
+
+    def own_file(self) -> str:
+        """The advice for a file that is not a journal, or a damaged one."""
+        if not self.such_as:
+            return (
+                f"{self.argument} names the journal file emit-batch wrote (its --journal): give "
+                "that file, restored from a backup if damaged"
+            )
+        return (
+            f"{self.argument} names a file of the journal's own (created if new). Give the "
+            "journal file the batch wrote (restored from a backup if damaged), or a new file: "
+            "sent again under their ids, the sales issued in the last 24 hours come back as "
+            "the same documents"
+        )
+
+    def cannot_open(self, read_only: bool) -> str:
+        """The advice for a journal SQLite cannot open."""
+        if read_only:
+            return "check that the file can be read"
+        if not self.such_as:
+            return "check that the file and its folder can be read and written"
+        example = self.such_as.format(name="emissions.db")
+        return f"name a file in a folder you can write to, such as {example}"
+
+
+_NAMINGS: dict[EntryPoint, _Naming] = {
+    "path": _Naming(
+        "path",
+        "SQLiteJournal({name!r})",
+        "Make both writable to record in it; to read it only, open it with "
+        "SQLiteJournal(path, read_only=True)",
+        "try again",
+    ),
+    "journal=": _Naming(
+        "journal=",
+        "journal={name!r}",
+        "Make both writable, then run the batch again: a new file would not know what this "
+        "one recorded",
+        "run the batch again",
+    ),
+    "--journal": _Naming(
+        "--journal",
+        "--journal {name}",
+        "Make both writable, then run the batch again: a new --journal file would not know "
+        "what this one recorded",
+        "run the batch again",
+    ),
+    "FILE.db": _Naming(
+        "FILE.db",
+        "",
+        "Make both writable to record what came of a sale (listing its sales needs no writing)",
+        "run the command again",
+    ),
+}
+
+
+_READ_ONLY_NEEDS_A_FILE = "read_only=True reads a journal a batch wrote: name that file"
+
+
+def _capital(text: str) -> str:
+    """``text`` begun as a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """``path`` opened to read and write (created if missing)."""
+    return sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+    )
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """``path`` opened only to read it, which needs no write access to the file. In WAL mode
+    SQLite reads through an index file beside it (-shm): in a folder this user cannot write,
+    with no batch at work on the file (no -wal file), the file is read as it stands
+    (``immutable``), since no index can be made there."""
+    uri = f"{path.absolute().as_uri()}?mode=ro"
+    if not _folder_writable(path.absolute().parent) and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return sqlite3.connect(
+        uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+    )
+
+
+def _folder_writable(folder: Path) -> bool:
+    """Whether this user may make files in ``folder`` (replaced in tests, run as root)."""
+    return os.access(folder, os.W_OK)
+
+
+def _is_read_only(exc: sqlite3.Error) -> bool:
+    """Whether SQLite could not write because the file, or its folder, is read-only."""
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11 on
+    if isinstance(code, int):
+        return code & 0xFF == _SQLITE_READONLY
+    return "readonly database" in str(exc)
+
+
+_SQLITE_READONLY = 8
+"""SQLite's primary result code for a write to a read-only database."""
+
+
+def _readable_columns(db: sqlite3.Connection) -> str | None:
+    """What ``_entry`` reads from the ``sales`` of a journal opened read-only, which may come
+    from an earlier release (without the newer columns) or be still being created (no
+    ``sales``: None)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(sales)")}
+    if not columns:
+        return None
+    present = _ENTRY_COLUMNS
+    for name, _kind in _NEW_COLUMNS:
+        if name not in columns:
+            present = present.replace(name, "NULL")
+    return present
 
 
 _JOURNAL_COLUMNS = {

@@ -242,7 +242,7 @@ class EmissionBatch:
         if isinstance(journal, Journal):
             opened, owns = journal, False
         else:
-            opened, owns = SQLiteJournal(journal), True
+            opened, owns = SQLiteJournal._named_by(journal, naming="journal="), True
         try:  # tied at the first send: see _bind_journal
             try:
                 opened.check_binding(*self._binding)
