@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -99,9 +98,11 @@ def _journal(args: argparse.Namespace) -> int:
     try:
         if settling:
             return _settle(journal, args)
+        from haulmer._json_output import json_text
+
         for entry in journal.entries():
             if args.state is None or entry.state == args.state:
-                print(json.dumps(_row(entry), ensure_ascii=False))
+                print(json_text(_row(entry), sys.stdout))
         return 0
     except HaulmerError as exc:
         print(f"haulmer journal: {exc}", file=sys.stderr)

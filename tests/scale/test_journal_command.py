@@ -264,3 +264,21 @@ def test_settling_in_a_journal_file_only_its_folder_lets_be_written_says_why_not
     assert "Cannot write to the journal" in err
     assert "the file or its folder is read-only to this user" in err
     assert "run the batch again" not in err  # this command is no batch
+
+
+def test_listed_lines_are_json_a_utf8_reader_takes_on_a_cp1252_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    path = tmp_path / "emisiones.db"
+    with SQLiteJournal(path) as journal:
+        journal.record_attempt("a", "a")
+        journal.record_failed("a", "DocumentRejectedError: OF-10 Folio inválido (señal ✓)")
+    written = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(written, encoding="cp1252"))
+    code = main(["journal", str(path)])
+    sys.stdout.flush()
+    assert code == 0
+    row = json.loads(written.getvalue())
+    assert row["error"] == "DocumentRejectedError: OF-10 Folio inválido (señal ✓)"
