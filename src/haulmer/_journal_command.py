@@ -152,6 +152,23 @@ def _settle(journal: Any, args: argparse.Namespace) -> int:
         )
         return 2
     if args.issued is not None:
+        other = next(
+            (
+                e.sale_id
+                for e in journal.entries()
+                if e.token == args.token and e.sale_id != sale_id
+            ),
+            None,
+        )
+        if other is not None:
+            print(
+                f"haulmer journal: the token {shown(args.token, 80)} is recorded for the sale "
+                f"{shown(other, 300)} already: one document answers one sale, and {name} would "
+                "be answered with that sale's document. Look for the document of "
+                f"{name} itself (documents.list_issued) and give its token",
+                file=sys.stderr,
+            )
+            return 2
         journal.record_issued(sale_id, token=args.token, folio=args.folio)
         print(f"haulmer journal: {name} recorded as issued; emit-batch answers it from the journal")
     else:

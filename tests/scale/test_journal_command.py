@@ -282,3 +282,20 @@ def test_listed_lines_are_json_a_utf8_reader_takes_on_a_cp1252_output(
     assert code == 0
     row = json.loads(written.getvalue())
     assert row["error"] == "DocumentRejectedError: OF-10 Folio inválido (señal ✓)"
+
+
+def test_a_token_recorded_for_another_sale_is_refused_and_nothing_is_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "emisiones.db"
+    with SQLiteJournal(path) as journal:
+        journal.record_attempt("a", "a")
+        journal.record_issued("a", token="ab" * 32, folio=7)
+        journal.record_attempt("b", "b")
+        before = list(journal.entries())
+    # the token copied again from the last sale settled: b would be answered with a's document
+    code, out, err = _journal(capsys, str(path), "--issued", "b", "--token", "ab" * 32)
+    assert (code, out) == (2, "")
+    assert "is recorded for the sale 'a' already" in err
+    with SQLiteJournal(path) as journal:
+        assert list(journal.entries()) == before
