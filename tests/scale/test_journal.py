@@ -607,3 +607,27 @@ def test_emit_many_advises_on_a_journal_in_its_own_arguments_terms(tmp_path: Pat
     said = str(caught.value)
     assert "name a file, such as journal='emissions.db' (created if new)" in said
     assert "--journal" not in said
+
+
+def test_the_entries_of_a_large_journal_are_read_a_page_at_a_time(tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = tmp_path / "j.db"
+    SQLiteJournal(path).close()
+    db = sqlite3.connect(path)
+    db.executemany(
+        "INSERT INTO sales (sale_id, idempotency_key, state, attempts, token, folio, updated_at) "
+        "VALUES (?, ?, 'issued', 1, ?, ?, 0)",
+        ((f"sale-{n:07d}", f"sale-{n:07d}", "ab" * 32, n) for n in range(1, 20_001)),
+    )
+    db.commit()
+    db.close()
+    with SQLiteJournal(path) as journal:
+        tracemalloc.start()
+        try:
+            folios = [entry.folio for entry in journal.entries()]
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert folios == list(range(1, 20_001))  # every sale, in order
+    assert peak < 3_000_000  # a page of entries, not 20 000 (about 12 MB read whole)

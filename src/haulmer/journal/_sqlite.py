@@ -395,10 +395,27 @@ class SQLiteJournal(Journal):
         )
 
     def entries(self) -> Iterator[JournalEntry]:
+        """Read a page of ``_PAGE`` sales at a time (a journal of a million sales is listed
+        in the memory of one page); the first now, so that a journal that cannot be read says
+        so here. A sale recorded while they are read comes at the end."""
         if self._columns is None:
             return iter([])
-        rows = self._read(f"SELECT {self._columns} FROM sales ORDER BY seq")
-        return iter([_entry(row) for row in rows])
+        return self._pages(self._page(0))
+
+    def _page(self, after: int) -> list[tuple[Any, ...]]:
+        """The sales recorded after the one numbered ``after`` (its ``seq``), ``_PAGE`` at most."""
+        return self._read(
+            f"SELECT seq, {self._columns} FROM sales WHERE seq > ? ORDER BY seq LIMIT ?",
+            (after, _PAGE),
+        )
+
+    def _pages(self, page: list[tuple[Any, ...]]) -> Iterator[JournalEntry]:
+        while page:
+            for row in page:
+                yield _entry(row[1:])
+            if len(page) < _PAGE:
+                return
+            page = self._page(page[-1][0])
 
     def close(self) -> None:
         with self._lock:
@@ -623,6 +640,10 @@ def _is_not_a_database(exc: sqlite3.DatabaseError) -> bool:
     unreadable file, which says so)."""
     text = str(exc)
     return "not a database" in text or "malformed" in text
+
+
+_PAGE = 500
+"""Sales ``entries`` reads at a time."""
 
 
 _ENTRY_COLUMNS = (
