@@ -631,3 +631,25 @@ def test_the_entries_of_a_large_journal_are_read_a_page_at_a_time(tmp_path: Path
             tracemalloc.stop()
     assert folios == list(range(1, 20_001))  # every sale, in order
     assert peak < 3_000_000  # a page of entries, not 20 000 (about 12 MB read whole)
+
+
+def test_a_journal_of_a_newer_release_is_refused_and_left_as_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from haulmer.cli import main
+
+    path = tmp_path / "j.db"
+    with SQLiteJournal(path) as journal:
+        journal.record_attempt("s1", "s1")
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone() == (1,)  # what this release writes
+    db.execute("PRAGMA user_version = 2")  # as a later release, whose records differ, would
+    db.close()
+    before = path.read_bytes()
+    for read_only in (False, True):
+        with pytest.raises(ConfigurationError, match="written by a newer release") as caught:
+            SQLiteJournal(path, read_only=read_only)
+        assert "upgrade haulmer" in str(caught.value)
+    assert main(["journal", str(path)]) == 2
+    assert "written by a newer release" in capsys.readouterr().err
+    assert path.read_bytes() == before

@@ -48,6 +48,11 @@ CREATE TABLE IF NOT EXISTS events (
 """
 
 
+SCHEMA_VERSION = 1
+"""The journal version this release writes (SQLite's ``user_version``); one written by a later
+release, of a higher version, is refused rather than misread. 0, a journal from before versions
+were kept, is this one."""
+
 BUSY_TIMEOUT = 30.0
 """Seconds a journal waits for another connection's lock (another batch writing the file)."""
 
@@ -161,6 +166,15 @@ class SQLiteJournal(Journal):
                     "an emission journal; it was left as it is. "
                     f"{_capital(naming.name_a_file(own=True))}"
                 )
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                db.close()
+                raise ConfigurationError(
+                    f"The journal {shown(str(self.path), 300)} was written by a newer release "
+                    f"of haulmer (its journal version is {version}; this release knows "
+                    f"{SCHEMA_VERSION}), whose records this one could misread and send sales "
+                    "again: upgrade haulmer to the release that wrote it; it was left as it is"
+                )
             if self._read_only:
                 self._columns = _readable_columns(db)
             else:
@@ -168,6 +182,8 @@ class SQLiteJournal(Journal):
                 db.execute("PRAGMA synchronous=FULL")
                 db.executescript(_SCHEMA)
                 _add_new_columns(db)
+                if version < SCHEMA_VERSION:
+                    _mark_version(db)
         except sqlite3.Error as exc:
             if _is_locked(exc):
                 raise self._unusable("open", exc) from exc
@@ -585,6 +601,19 @@ def _add_new_columns(db: sqlite3.Connection) -> None:
     with _immediate(db):
         for name, kind in _missing_columns(db):
             db.execute(f"ALTER TABLE sales ADD COLUMN {name} {kind}")
+
+
+def _mark_version(db: sqlite3.Connection) -> None:
+    """Record ``SCHEMA_VERSION`` in the journal, unless another batch recorded a later one. A
+    journal this user may not write is left at 0, read as this version (what records in it
+    says it cannot be written)."""
+    try:
+        with _immediate(db):
+            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.OperationalError as exc:
+        if not _is_read_only(exc):
+            raise
 
 
 @contextlib.contextmanager
