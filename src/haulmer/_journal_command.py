@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +32,15 @@ def add_journal_command(commands: Any) -> None:
         "journal",
         help="list an emit-batch journal's sales, or record what came of a sale it lacks",
         description="Without options, print every sale of the journal as a JSON line (its id, "
-        "state, attempts, token, folio, error and, for a sale whose outcome is unknown, when "
-        "it was first sent). emit-batch does not send again a sale first sent 23 hours ago or "
-        "more whose answer was never learnt (OpenFactura forgets an Idempotency-Key after 24 "
-        "hours): look for it among the documents issued since (documents.list_issued), then "
-        "record it with --issued ID --token TOKEN (the batch then answers it from the journal) "
-        "or --not-issued ID (the next run sends it). Exit status: 0 done, 2 the journal or the "
-        "sale cannot be used as asked (the message says why; nothing is recorded).",
+        "state, attempts, token, folio, error, for a sale whose outcome is unknown when it was "
+        "first sent, and next: null for an issued sale, rerun for one emit-batch sends again, "
+        "settle for one to settle by hand, counted on stderr). emit-batch does not send again "
+        "a sale first sent 23 hours ago or more whose answer was never learnt (OpenFactura "
+        "forgets an Idempotency-Key after 24 hours): look for it among the documents issued "
+        "since (documents.list_issued), then record it with --issued ID --token TOKEN (the "
+        "batch then answers it from the journal) or --not-issued ID (the next run sends it). "
+        "Exit status: 0 done, 2 the journal or the sale cannot be used as asked (the message "
+        "says why; nothing is recorded).",
     )
     parser.add_argument("journal", metavar="FILE.db", help="the SQLite journal of emit-batch")
     parser.add_argument(
@@ -100,9 +103,23 @@ def _journal(args: argparse.Namespace) -> int:
             return _settle(journal, args)
         from haulmer._json_output import json_text
 
+        to_settle = 0
+        now = _now()
         for entry in journal.entries():
             if args.state is None or entry.state == args.state:
-                print(json_text(_row(entry), sys.stdout))
+                row = _row(entry, now)
+                to_settle += row["next"] == "settle"
+                print(json_text(row, sys.stdout))
+        if to_settle:
+            sys.stdout.flush()
+            print(
+                f'haulmer journal: {to_settle} sale(s) to settle by hand ("next": "settle"): '
+                "first sent 23 hours ago or more, their answer never learnt, emit-batch no "
+                "longer sends them. Look for each among the documents issued since "
+                "(documents.list_issued), then record it with --issued ID --token TOKEN, or "
+                "--not-issued ID",
+                file=sys.stderr,
+            )
         return 0
     except HaulmerError as exc:
         print(f"haulmer journal: {exc}", file=sys.stderr)
@@ -177,8 +194,10 @@ def _settle(journal: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _row(entry: Any) -> dict[str, Any]:
-    """One journal entry as a JSON object (no document identity: it is the journal's own)."""
+def _row(entry: Any, now: float) -> dict[str, Any]:
+    """One journal entry as a JSON object (no document identity: it is the journal's own), with
+    what comes ``next`` for it: nothing (issued), ``rerun`` (emit-batch sends it again) or
+    ``settle`` (first sent too long ago for that: the operator records what came of it)."""
     since = entry.attempted_at if entry.state == "attempted" else None
     first_sent = (
         None
@@ -193,4 +212,20 @@ def _row(entry: Any) -> dict[str, Any]:
         "folio": entry.folio,
         "error": entry.error,
         "first_sent": first_sent,
+        "next": _next(entry.state, since, now),
     }
+
+
+def _next(state: str, since: float | None, now: float) -> str | None:
+    """What comes next for a sale in ``state`` first sent at ``since`` (see ``_row``)."""
+    from haulmer.openfactura.batch import RESEND_WINDOW
+
+    if state == "issued":
+        return None
+    if state == "attempted" and since is not None and now - since >= RESEND_WINDOW:
+        return "settle"
+    return "rerun"
+
+
+_now = time.time
+"""The clock a sale's ``first_sent`` is measured against (replaced in tests)."""

@@ -299,3 +299,32 @@ def test_a_token_recorded_for_another_sale_is_refused_and_nothing_is_recorded(
     assert "is recorded for the sale 'a' already" in err
     with SQLiteJournal(path) as journal:
         assert list(journal.entries()) == before
+
+
+def test_each_listed_sale_says_what_comes_next_and_those_to_settle_are_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haulmer import _journal_command
+    from haulmer.journal import _sqlite
+
+    path, day = tmp_path / "emisiones.db", 24 * 3600.0
+    clock = iter([0.0, 0.0, 1.0, 1.0, 2.0, day - 5, day - 4, day - 4])
+    monkeypatch.setattr(_sqlite.time, "time", lambda: next(clock))
+    with SQLiteJournal(path) as journal:
+        journal.record_attempt("issued", "issued")  # 0
+        journal.record_issued("issued", token="ab" * 32, folio=7)  # 0
+        journal.record_attempt("failed", "failed")  # 1
+        journal.record_failed("failed", "ServerError: HTTP 503")  # 1
+        journal.record_attempt("old", "old")  # 2: past the 23 hours by the listing's clock
+        journal.record_attempt("recent", "recent")  # a day later
+    monkeypatch.setattr(_journal_command, "_now", lambda: day)
+    code, out, err = _journal(capsys, str(path))
+    assert code == 0
+    assert [(row["id"], row["next"]) for row in map(json.loads, out.splitlines())] == [
+        ("issued", None),
+        ("failed", "rerun"),
+        ("old", "settle"),
+        ("recent", "rerun"),
+    ]
+    assert err.startswith("haulmer journal: 1 sale(s) to settle by hand")
+    assert "--issued ID --token TOKEN, or --not-issued ID" in err
