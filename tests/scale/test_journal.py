@@ -512,7 +512,7 @@ def test_a_journal_in_a_folder_this_user_cannot_write_is_read_as_it_stands(
     path = tmp_path / "j.db"
     _journal_of_three_sales(path)
     # SQLite cannot make its WAL index beside the file there (root may: the check is replaced)
-    monkeypatch.setattr(_sqlite, "_folder_writable", lambda folder: False)
+    monkeypatch.setattr(_sqlite, "_writable", lambda path: False)
     with SQLiteJournal(path, read_only=True) as journal:
         assert [e.sale_id for e in journal.entries()] == ["a", "b", "c"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["j.db"]  # nothing made beside it
@@ -530,7 +530,7 @@ def test_a_journal_read_only_while_a_batch_writes_it_shows_its_latest_records(
         holder = sqlite3.connect(path, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")  # and it is writing another one now
         monkeypatch.setattr(_sqlite, "BUSY_TIMEOUT", 0.0)  # a reader that waited would fail
-        monkeypatch.setattr(_sqlite, "_folder_writable", lambda folder: False)
+        monkeypatch.setattr(_sqlite, "_writable", lambda path: False)
         try:
             with SQLiteJournal(path, read_only=True) as reader:
                 assert [(e.sale_id, e.state) for e in reader.entries()] == [("a", "issued")]

@@ -116,6 +116,7 @@ def test_every_sale_is_listed_and_a_state_chooses_some(
     code, out, _ = _journal(capsys, str(path))
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["emisiones.db"]  # nothing left beside
     assert [(row["id"], row["state"], row["folio"]) for row in rows] == [
         ("a", "issued", 7),
         ("b", "attempted", None),
@@ -211,6 +212,7 @@ def test_a_journal_that_cannot_be_opened_for_writing_is_listed_and_settling_says
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
     monkeypatch.setattr(_sqlite, "_open", as_for_another_user)
+    monkeypatch.setattr(_sqlite, "_writable", lambda path: False)
     code, out, err = _journal(capsys, str(path))
     assert (code, err) == (0, "")
     assert [json.loads(line)["id"] for line in out.splitlines()] == ["a", "b"]

@@ -534,21 +534,31 @@ def _open(path: Path) -> sqlite3.Connection:
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
-    """``path`` opened only to read it, which needs no write access to the file. In WAL mode
-    SQLite reads through an index file beside it (-shm): in a folder this user cannot write,
-    with no batch at work on the file (no -wal file), the file is read as it stands
-    (``immutable``), since no index can be made there."""
-    uri = f"{path.absolute().as_uri()}?mode=ro"
-    if not _folder_writable(path.absolute().parent) and not Path(f"{path}-wal").exists():
-        uri += "&immutable=1"
-    return sqlite3.connect(
-        uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
-    )
+    """``path`` opened only to read it, which needs no write access to the file: SQLite opens a
+    file it may not write for reading. Queries only, so that nothing is written, while the
+    connection may still tidy up the -wal and -shm files it used as it closes (``mode=ro``
+    leaves them beside the file). A file, or a folder, this user cannot write (where SQLite
+    can make no index beside the file, or could not remove it), with no batch at work on it
+    (no -wal file), is read as it stands (``immutable``)."""
+    writable = _writable(path.absolute().parent) and _writable(path)
+    if not writable and not Path(f"{path}-wal").exists():
+        db = sqlite3.connect(
+            f"{path.absolute().as_uri()}?mode=ro&immutable=1",
+            uri=True,
+            timeout=BUSY_TIMEOUT,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+    else:
+        db = _open(path)
+    db.execute("PRAGMA query_only = 1")
+    return db
 
 
-def _folder_writable(folder: Path) -> bool:
-    """Whether this user may make files in ``folder`` (replaced in tests, run as root)."""
-    return os.access(folder, os.W_OK)
+def _writable(path: Path) -> bool:
+    """Whether this user may write ``path``, a file or a folder to make files in (replaced in
+    tests, which run as root)."""
+    return os.access(path, os.W_OK)
 
 
 def _is_read_only(exc: sqlite3.Error) -> bool:
