@@ -653,3 +653,23 @@ def test_a_journal_of_a_newer_release_is_refused_and_left_as_it_is(
     assert main(["journal", str(path)]) == 2
     assert "written by a newer release" in capsys.readouterr().err
     assert path.read_bytes() == before
+
+
+def test_recording_what_came_of_a_sale_the_journal_lacks_is_refused_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    from haulmer.errors import ValidationError
+
+    path = tmp_path / "j.db"
+    with SQLiteJournal(path) as journal:
+        journal.record_attempt("venta-17", "venta-17")
+        for record in (
+            lambda: journal.record_issued("venta-71", token="ab" * 32, folio=7),  # mistyped
+            lambda: journal.record_failed("venta-71", "not issued"),
+        ):
+            with pytest.raises(ValidationError, match="has no sale 'venta-71'"):
+                record()
+        assert [(e.sale_id, e.state) for e in journal.entries()] == [("venta-17", "attempted")]
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT COUNT(*) FROM events").fetchone() == (1,)  # the attempt only
+    db.close()

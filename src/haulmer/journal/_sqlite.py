@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
-from haulmer.errors import ConfigurationError
+from haulmer.errors import ConfigurationError, ValidationError
 from haulmer.journal._journal import Journal, JournalEntry
 
 __all__ = ["SQLiteJournal"]
@@ -249,9 +249,19 @@ class SQLiteJournal(Journal):
             f"disk has room and that the file is writable and intact, then {self._naming.again}"
         )
 
-    def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
-        """Run ``statements`` in one transaction; committed (durably) when this returns."""
+    def _write(self, sale_id: str, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """Run ``statements``, what came of ``sale_id``, in one transaction; committed (durably)
+        when this returns. A sale the journal has no attempt of raises ValidationError, with
+        nothing written: a result recorded under an id mistyped would be lost, and the sale
+        left as it was."""
         with self._transaction() as db:
+            if db.execute("SELECT 1 FROM sales WHERE sale_id = ?", (sale_id,)).fetchone() is None:
+                raise ValidationError(
+                    f"The journal {shown(str(self.path), 300)} has no sale {shown(sale_id, 300)}"
+                    " (no attempt of it was recorded): nothing was written. Record what came "
+                    "of a sale the journal lists (entries()), its id written as the batch "
+                    "wrote it"
+                )
             for sql, args in statements:
                 db.execute(sql, args)
 
@@ -381,6 +391,7 @@ class SQLiteJournal(Journal):
         now = time.time()
         identity = None if document is None else json.dumps(document, sort_keys=True)
         self._write(
+            sale_id,
             [
                 (
                     "UPDATE sales SET state = 'issued', token = ?, folio = ?, error = NULL, "
@@ -391,12 +402,13 @@ class SQLiteJournal(Journal):
                     "INSERT INTO events (sale_id, kind, detail, at) VALUES (?, 'issued', ?, ?)",
                     (sale_id, token, now),
                 ),
-            ]
+            ],
         )
 
     def record_failed(self, sale_id: str, error: str) -> None:
         now = time.time()
         self._write(
+            sale_id,
             [
                 (
                     "UPDATE sales SET state = 'failed', error = ?, updated_at = ? "
@@ -407,7 +419,7 @@ class SQLiteJournal(Journal):
                     "INSERT INTO events (sale_id, kind, detail, at) VALUES (?, 'failed', ?, ?)",
                     (sale_id, error, now),
                 ),
-            ]
+            ],
         )
 
     def entries(self) -> Iterator[JournalEntry]:
