@@ -625,3 +625,51 @@ def test_verify_shows_a_file_name_with_a_line_break_on_one_quoted_line(
     missing = str(tmp_path / "a\nb.xml")
     code, out, err = run(["verify", missing], capsys)
     assert (code, err) == (2, f"haulmer: cannot read {missing!r}: No such file or directory\n")
+
+
+def _serving_stops_at_once(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make a server that starts stop at once (as after Ctrl+C), noting the URL it served."""
+    from haulmer.testing._server import FakeServer
+
+    served: list[str] = []
+
+    def stop(self: FakeServer, poll_interval: float = 0.5) -> None:
+        served.append(self.url)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(FakeServer, "serve_forever", stop)
+    return served
+
+
+@pytest.mark.parametrize(
+    ("host", "said"),
+    [
+        ("", "not empty"),
+        ("  ", "not empty"),
+        ("http://127.0.0.1", "not a URL"),
+        ("127.0.0.1:9000", "the port goes in --port"),
+    ],
+)
+@pytest.mark.parametrize("prog", ["haulmer", "python -m haulmer.testing"])
+def test_serve_refuses_a_host_that_is_no_address_as_a_usage_error(
+    host: str,
+    said: str,
+    prog: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # an empty --host (a variable left unset: --host "$HOST") served the fake on every
+    # interface, 0.0.0.0, instead of loopback; a URL or host:port failed as a name not known
+    from haulmer.testing.__main__ import main as testing_main
+
+    served = _serving_stops_at_once(monkeypatch)
+    with pytest.raises(SystemExit) as stopped:
+        if prog == "haulmer":
+            main(["serve", "--host", host, "--port", "0"])
+        else:
+            testing_main(["serve", "--host", host, "--port", "0"])
+    assert stopped.value.code == 2
+    assert served == []
+    err = capsys.readouterr().err
+    assert "--host" in err
+    assert said in err

@@ -42,6 +42,13 @@ def _port(text: str) -> int:
     return port_number(text)
 
 
+def _host(text: str) -> str:
+    """``serve --host``: an address, checked by ``python -m haulmer.testing serve``'s rule."""
+    from haulmer.testing.__main__ import host_address
+
+    return host_address(text)
+
+
 def _support_command(name: str) -> Callable[[argparse.Namespace], int]:
     """The handler ``name`` of ``haulmer._support_commands``, imported only when it runs."""
 
@@ -147,7 +154,10 @@ def _add_support_commands(commands: Any) -> None:
         "(taken, or not this machine's), 2 when the command line is wrong.",
     )
     serve.add_argument(
-        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback)"
+        "--host",
+        type=_host,
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1, loopback)",
     )
     serve.add_argument(
         "--port", type=_port, default=8080, help="port (default 8080; 0 picks a free one)"

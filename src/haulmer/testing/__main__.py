@@ -21,6 +21,26 @@ def port_number(text: str) -> int:
     return port
 
 
+def host_address(text: str) -> str:
+    """``--host``'s value: an address or a name to listen on; argparse says what is wrong with
+    an empty one (which binds every interface, not loopback), a URL or a host with its port."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "an address to listen on, such as 127.0.0.1 (loopback, the default) or 0.0.0.0 "
+            "(every interface), not empty"
+        )
+    if "://" in text:  # not echoed: a URL may hold a password
+        raise argparse.ArgumentTypeError(
+            "the address alone, such as 127.0.0.1, not a URL (no http:// nor port)"
+        )
+    name, colon, port = text.rpartition(":")
+    if colon and name and ":" not in name and port.isascii() and port.isdigit():
+        raise argparse.ArgumentTypeError(
+            f"the port goes in --port: --host {shown(name)} --port {port}, not {shown(text)}"
+        )
+    return text
+
+
 def build_parser(prog: str = "python -m haulmer.testing") -> argparse.ArgumentParser:
     """The command line's parser: ``serve [--host HOST] [--port PORT]``."""
     parser = argparse.ArgumentParser(prog=prog)
@@ -34,7 +54,10 @@ def build_parser(prog: str = "python -m haulmer.testing") -> argparse.ArgumentPa
         "this machine's), 2 when the command line is wrong.",
     )
     serve_cmd.add_argument(
-        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback)"
+        "--host",
+        type=host_address,
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1, loopback)",
     )
     serve_cmd.add_argument(
         "--port", type=port_number, default=8080, help="port (default 8080; 0 picks a free one)"
