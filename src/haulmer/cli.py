@@ -492,6 +492,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m haulmer``; returns the process exit code."""
+    with _standard_error_open():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = args.handler
@@ -517,6 +522,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"haulmer {args.command}: stopped: {error.strerror or error}{named}", file=sys.stderr)
         _discard_stdout()
         return 1
+
+
+@contextlib.contextmanager
+def _standard_error_open() -> Iterator[None]:
+    """A standard error on the null device while a command runs that was started with it closed
+    (``2>&-``): print(file=None) wrote its messages into standard output, among the results a
+    script reads, and a progress display met no stream at all."""
+    if sys.stderr is not None:
+        yield
+        return
+    with open(os.devnull, "w", encoding="utf-8") as devnull:
+        sys.stderr = devnull
+        try:
+            yield
+        finally:
+            sys.stderr = None  # as the command was started
 
 
 @contextlib.contextmanager

@@ -789,3 +789,37 @@ def test_a_journal_emit_batch_cannot_use_is_advised_in_its_options_terms(
     assert code == 2
     assert "Name a file, such as --journal emissions.db (created if new)" in err
     assert "SQLiteJournal(" not in err
+
+
+def test_a_batch_started_with_its_standard_error_closed_issues_its_sales_and_prints_only_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # started with 2>&-, the progress display met no stream: the batch stopped at once with a
+    # traceback nobody saw, exit status 1 ("some sales failed"), nothing issued nor printed
+    fake = FakeHaulmer()
+    fake.control.rate_limit(None)
+    batch, journal = tmp_path / "sales.jsonl", tmp_path / "journal.db"
+    _write(batch, list(sales(2, fake.clock.today())))
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    monkeypatch.setattr(sys, "stderr", None)
+    with serve(fake, port=0) as url:
+        code = main(_command(url, batch, journal, "--concurrency", "1")[3:])
+    assert sys.stderr is None  # given back as it was
+    results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0
+    assert [r["status"] for r in results] == ["issued", "issued"]
+    assert len(fake.openfactura_state.documents) == 2
+
+
+def test_a_refusal_with_standard_error_closed_leaves_standard_output_to_the_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # print(file=sys.stderr) with no standard error writes to standard output, where a script
+    # reads the result lines as JSON
+    batch = tmp_path / "sales.jsonl"
+    _write(batch, list(sales(1, dt.date(2026, 1, 5))))
+    monkeypatch.delenv("HAULMER_API_KEY", raising=False)
+    monkeypatch.setattr(sys, "stderr", None)
+    code = main(["emit-batch", str(batch), "--journal", str(tmp_path / "j.db")])
+    assert (code, capsys.readouterr().out) == (2, "")
