@@ -150,3 +150,49 @@ def test_python_m_haulmer_testing_serve_explains_itself_as_haulmer_serve_does() 
     helps = {action.dest: action.help for action in ours._actions}
     assert helps == {action.dest: action.help for action in theirs._actions}
     assert "8080" in str(helps["port"])
+
+
+def test_ctrl_c_while_the_command_line_is_read_is_one_line_and_status_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the parser's imports take a twentieth of a second at every start: Ctrl+C then printed a
+    # traceback of an import, and the status of a Python that died of SIGINT
+    import haulmer._batch_command
+
+    def interrupted(commands: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(haulmer._batch_command, "add_emit_batch_command", interrupted)
+    try:
+        code: int | None = main(["demo"])
+    except KeyboardInterrupt:
+        code = None
+    assert code == 130
+    captured = capsys.readouterr()
+    assert (captured.err.strip(), captured.out) == ("haulmer: interrupted", "")
+
+
+def test_ctrl_c_while_python_m_haulmer_imports_the_command_line_is_status_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.abc
+    import runpy
+    import sys
+
+    class Interrupted(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, *args: object) -> None:
+            if name == "haulmer.cli":
+                raise KeyboardInterrupt
+
+    monkeypatch.delitem(sys.modules, "haulmer.cli")
+    monkeypatch.delitem(sys.modules, "haulmer.__main__", raising=False)
+    finders = [f for f in sys.meta_path if type(f).__name__ != "AssertionRewritingHook"]
+    monkeypatch.setattr(sys, "meta_path", [Interrupted(), *finders])  # runpy needs get_code()
+    try:
+        runpy.run_module("haulmer", run_name="__main__")
+    except SystemExit as exited:
+        code: object = exited.code
+    except KeyboardInterrupt:
+        code = None
+    assert code == 130
+    assert capsys.readouterr().err.strip() == "haulmer: interrupted"

@@ -497,8 +497,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except KeyboardInterrupt:  # as the parser's modules load, a twentieth of a second
+        return _interrupted()
     handler = args.handler
     if sys.stdout is None:  # started with it closed (``>&-``): print() would drop every line
         print(
@@ -514,14 +516,19 @@ def _main(argv: Sequence[str] | None) -> int:
         # the reader went away (``python -m haulmer demo | head``): stop quietly, as Unix tools do
         _discard_stdout()
         return 1
-    except KeyboardInterrupt:  # Ctrl+C: one line, not a traceback; 130 as shells report SIGINT
-        print("\nhaulmer: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        return _interrupted()
     except OSError as error:  # the output cannot be written (a full disk): one line, no traceback
         named = f" ({error.filename})" if error.filename else ""
         print(f"haulmer {args.command}: stopped: {error.strerror or error}{named}", file=sys.stderr)
         _discard_stdout()
         return 1
+
+
+def _interrupted() -> int:
+    """Ctrl+C: one line, not a traceback; 130 as shells report SIGINT."""
+    print("\nhaulmer: interrupted", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 @contextlib.contextmanager
