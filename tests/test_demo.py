@@ -191,3 +191,19 @@ def test_demo_json_log_is_json_a_utf8_reader_takes_on_a_cp1252_output(tmp_path: 
     stream.flush()
     log = json.loads(written.getvalue())
     assert any("Panadería Ana" in str(step.get("summary")) for step in log["steps"])
+
+
+@pytest.mark.parametrize("inside", [False, True])
+def test_demo_out_that_is_a_file_is_named_as_one_with_what_to_give_instead(
+    inside: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # it said "FileExistsError: [Errno 17] File exists: 'x'" (or NotADirectoryError for a folder
+    # inside a file): a user who asked for files there is told only that something exists
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file where the output folder should go")
+    out = blocker / "demo" if inside else blocker
+    assert main(["demo", "--out", str(out)]) == 1
+    printed = capsys.readouterr().out
+    assert f"--out {out}: {blocker} is a file, not a folder" in printed
+    assert "Errno" not in printed
+    assert blocker.read_text() == "a file where the output folder should go"

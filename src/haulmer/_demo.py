@@ -160,6 +160,26 @@ def run(out_dir: Path, *, as_json: bool = False, out: IO[str] | None = None) -> 
     return 0 if ok else 1
 
 
+def _make_folder(out_dir: Path) -> None:
+    """Create ``--out`` if new; a RuntimeError names the file in its way, or why it cannot be
+    created, instead of ``[Errno 17] File exists``."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next(
+            (path for path in (out_dir, *out_dir.parents) if path.exists() and not path.is_dir()),
+            out_dir,
+        )
+        raise RuntimeError(
+            f"--out {out_dir}: {blocker} is a file, not a folder; give a folder (created if new)"
+        ) from None
+    except OSError as exc:
+        raise RuntimeError(
+            f"--out {out_dir}: cannot create it ({exc.strerror or exc}); give a folder you can "
+            "write to"
+        ) from None
+
+
 def _story(log: DemoLog, out_dir: Path) -> None:
     import haulmer.dte as dte
     from haulmer import sii
@@ -355,7 +375,7 @@ def _story(log: DemoLog, out_dir: Path) -> None:
         "   the timbre (TED) and signed; the SDK verifies the signed XML it gets back.",
     )
     with log.step("create the output folder") as s:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        _make_folder(out_dir)
         s["summary"] = str(out_dir)
     emisor = {
         **ORGANIZATION,
