@@ -152,3 +152,12 @@ def test_serve_on_a_port_in_use_names_the_port_and_how_to_pick_a_free_one(
             pytest.fail("served on a port another socket listens on")
     assert caught.value.errno == errno.EADDRINUSE
     assert not fake.clock.follows_real_time
+
+
+def test_server_listens_on_the_ipv6_loopback_and_names_it_as_a_url_does(fake: FakeHaulmer) -> None:
+    # --host ::1 failed with "Address family for hostname not supported": the server only
+    # listened on IPv4, so this machine's own IPv6 loopback read as not this machine's
+    with serve(fake, host="::1") as url:
+        assert url.startswith("http://[::1]:")
+        with httpx.Client(base_url=url, headers={"apikey": HAULMER_KEY}) as client:
+            assert client.get("/v1/openapi.json").status_code == 200

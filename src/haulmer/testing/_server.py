@@ -325,6 +325,8 @@ class FakeServer(ThreadingHTTPServer):
         """Set when the server closes: slow answers in flight end without being sent."""
         self._connections: dict[Any, threading.Thread] = {}
         self._connections_lock = threading.Lock()
+        if ":" in host:  # an IPv6 address, such as the loopback ::1
+            self.address_family = socket.AF_INET6
         super().__init__((host, port), _Handler)
         self.fake = fake
 
@@ -365,8 +367,9 @@ class FakeServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        """The base URL, e.g. ``http://127.0.0.1:8080``."""
+        """The base URL, e.g. ``http://127.0.0.1:8080`` (``http://[::1]:8080`` on IPv6)."""
         host, port = self.server_address[:2]
+        host = f"[{host}]" if ":" in str(host) else host  # an IPv6 address, as URLs write it
         return f"http://{host!s}:{port}"
 
     def handle_error(self, request: Any, client_address: Any) -> None:
