@@ -369,7 +369,8 @@ class FakeServer(ThreadingHTTPServer):
     def url(self) -> str:
         """The base URL, e.g. ``http://127.0.0.1:8080`` (``http://[::1]:8080`` on IPv6)."""
         host, port = self.server_address[:2]
-        host = f"[{host}]" if ":" in str(host) else host  # an IPv6 address, as URLs write it
+        if ":" in str(host):  # an IPv6 address, written in brackets as URLs do
+            return f"http://[{host!s}]:{port}"
         return f"http://{host!s}:{port}"
 
     def handle_error(self, request: Any, client_address: Any) -> None:
