@@ -823,3 +823,21 @@ def test_a_refusal_with_standard_error_closed_leaves_standard_output_to_the_resu
     monkeypatch.setattr(sys, "stderr", None)
     code = main(["emit-batch", str(batch), "--journal", str(tmp_path / "j.db")])
     assert (code, capsys.readouterr().out) == (2, "")
+
+
+def test_a_rate_limiter_url_from_the_environment_that_names_no_limiter_names_its_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a shell's stale HAULMER_RATE_LIMIT_URL was refused as "Unknown rate limiter URL" on a
+    # command line that names no URL, without saying where the URL came from
+    batch = tmp_path / "sales.jsonl"
+    _write(batch, list(sales(1, dt.date(2026, 1, 5))))
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.setenv("HAULMER_RATE_LIMIT_URL", "http://user:s3cret@limits.example")
+    code = main(_command("http://127.0.0.1:9", batch, tmp_path / "j.db", "--quiet")[3:])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "HAULMER_RATE_LIMIT_URL" in err
+    assert "fix or unset it" in err
+    assert "s3cret" not in err
+    assert not (tmp_path / "j.db").exists()

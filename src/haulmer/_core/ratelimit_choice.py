@@ -50,7 +50,14 @@ def resolve_rate_limit(
     """The limiter a client uses for ``rate_limit=`` (see ``RateLimitArg``)."""
     if rate_limit is None:
         url = os.environ.get(RATE_LIMIT_URL_ENV, "").strip()
-        return rate_limiter_from_url(url, clock=clock) if url else None
+        if not url:
+            return None
+        try:
+            return rate_limiter_from_url(url, clock=clock)
+        except ConfigurationError as exc:  # a shell's stale variable: say where it came from
+            if type(exc) is not ConfigurationError:  # the redis extra missing keeps its class
+                raise
+            raise ConfigurationError(f"{RATE_LIMIT_URL_ENV}: {exc}; fix or unset it") from None
     if rate_limit is True:
         return InProcessRateLimiter(clock=clock)
     if rate_limit is False:
