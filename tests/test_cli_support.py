@@ -673,3 +673,27 @@ def test_serve_refuses_a_host_that_is_no_address_as_a_usage_error(
     err = capsys.readouterr().err
     assert "--host" in err
     assert said in err
+
+
+@pytest.mark.parametrize("prog", ["haulmer", "python -m haulmer.testing"])
+def test_ctrl_c_while_serve_starts_stops_it_as_ctrl_c_while_it_serves_does(
+    prog: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the fake takes half a second to build: Ctrl+C then gave python -m haulmer.testing serve a
+    # traceback, and haulmer serve status 130, where the help promises 0 when stopped so
+    from haulmer.testing import _fake
+    from haulmer.testing.__main__ import main as testing_main
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_fake.FakeHaulmer, "__init__", interrupted)
+    try:
+        if prog == "haulmer":
+            code: int | None = main(["serve", "--port", "0"])
+        else:
+            code = testing_main(["serve", "--port", "0"])
+    except KeyboardInterrupt:
+        code = None
+    captured = capsys.readouterr()
+    assert (code, captured.out, captured.err.strip()) == (0, "", "stopped")

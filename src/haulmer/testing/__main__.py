@@ -72,7 +72,15 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m haulmer.te
     command line.
     """
     args = build_parser(prog).parse_args(argv)
+    try:
+        return _serve(args, prog)
+    except KeyboardInterrupt:  # while it serves, or before (the fake takes a moment to build)
+        print("stopped", file=sys.stderr)
+        return 0
 
+
+def _serve(args: argparse.Namespace, prog: str) -> int:
+    """Build the fake, listen and serve until Ctrl+C (a KeyboardInterrupt, left to ``main``)."""
     from haulmer.testing._fake import SANDBOX_API_KEY, FakeHaulmer
     from haulmer.testing._server import FakeServer
 
@@ -89,14 +97,15 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m haulmer.te
             file=sys.stderr,
         )
         return 1
-    print(f"Fake Haulmer listening on {server.url}", flush=True)
-    print(f"  OpenFactura: {server.url}/v2/dte/...  (header apikey: {SANDBOX_API_KEY})", flush=True)
-    print(f"  Platform:    {server.url}/v1/openapi.json", flush=True)
-    print("Press Ctrl+C to stop.", flush=True)
     try:
+        print(f"Fake Haulmer listening on {server.url}", flush=True)
+        print(
+            f"  OpenFactura: {server.url}/v2/dte/...  (header apikey: {SANDBOX_API_KEY})",
+            flush=True,
+        )
+        print(f"  Platform:    {server.url}/v1/openapi.json", flush=True)
+        print("Press Ctrl+C to stop.", flush=True)
         server.serve_forever()
-    except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
     finally:
         server.server_close()
     return 0
