@@ -207,3 +207,28 @@ def test_demo_out_that_is_a_file_is_named_as_one_with_what_to_give_instead(
     assert f"--out {out}: {blocker} is a file, not a folder" in printed
     assert "Errno" not in printed
     assert blocker.read_text() == "a file where the output folder should go"
+
+
+def test_every_glossary_word_the_story_uses_is_explained_before_it_starts(
+    tmp_path: Path,
+) -> None:
+    # the quickstart says the demo explains every Chilean term it uses; it printed "neto 42210,
+    # IVA 8020" and products "afecto" and "exento" without a word on any of them
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    glossary = (root / "docs" / "glossary.md").read_text(encoding="utf-8")
+    haulmer_names = {"OpenFactura", "Workspace", "MyHaulmer", "Point", "total"}
+    words = {
+        word
+        for entry in re.findall(r"^\| \*\*(.+?)\*\*", glossary, flags=re.MULTILINE)
+        for word in re.split(r", | / ", entry)
+        if word not in haulmer_names
+    } | {"afecto"}
+    out = io.StringIO()
+    assert run(tmp_path, out=out) == 0
+    story = out.getvalue().split("\n== 1.", 1)[1]
+    explained = " ".join(term for term, _ in TERMS)
+    used = {word for word in words if re.search(rf"\b{re.escape(word)}\b", story)}
+    assert {"IVA", "neto", "exento", "afecto", "folio"} <= used
+    assert [word for word in sorted(used) if word not in explained] == []

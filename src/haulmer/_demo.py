@@ -70,6 +70,9 @@ TERMS = (
     ("factura / boleta", "a DTE to a company (type 33) / to a consumer (type 39)"),
     ("nota de crédito", "a DTE (type 61) that annuls or lowers an earlier one"),
     ("folio", "a document's number within its type, authorized by the SII"),
+    ("IVA", "Impuesto al Valor Agregado, the 19% value-added tax"),
+    ("neto", "an amount before IVA"),
+    ("afecto / exento", "what bears IVA / what carries none"),
     ("timbre (TED)", "the signed summary of a document, printed as a barcode"),
     ("firma electrónica", "the legal representative's certificate (.pfx) that signs each DTE"),
 )
