@@ -232,3 +232,19 @@ def test_every_glossary_word_the_story_uses_is_explained_before_it_starts(
     used = {word for word in words if re.search(rf"\b{re.escape(word)}\b", story)}
     assert {"IVA", "neto", "exento", "afecto", "folio"} <= used
     assert [word for word in sorted(used) if word not in explained] == []
+
+
+def test_demo_out_written_with_an_equals_sign_and_a_tilde_is_in_the_home_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # bash expands ~ in "--out ~/demo" but not in "--out=~/demo": the demo made a folder named
+    # "~" in the current one and said "Files written to ~/demo/", where ls ~/demo found nothing
+    home, cwd = tmp_path / "home", tmp_path / "cwd"
+    home.mkdir()
+    cwd.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(cwd)
+    assert main(["demo", "--out=~/demo"]) == 0
+    assert len(list((home / "demo").glob("*.xml"))) == 3
+    assert not (cwd / "~").exists()
+    assert f"Files written to {home / 'demo'}/" in capsys.readouterr().out

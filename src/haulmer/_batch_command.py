@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO, cast
 
 from haulmer._core.responses import exact_json_number
+from haulmer._files import home_expanded
 from haulmer._shown import shown
 from haulmer.errors import BatchStoppedError, HaulmerError, ValidationError
 
@@ -579,7 +580,11 @@ def add_emit_batch_command(commands: Any) -> None:
         help="the sales, one JSON object a line ('-' for standard input)",
     )
     parser.add_argument(
-        "--journal", required=True, metavar="FILE.db", help="the SQLite journal (created if new)"
+        "--journal",
+        required=True,
+        type=home_expanded,
+        metavar="FILE.db",
+        help="the SQLite journal (created if new)",
     )
     parser.add_argument(
         "--key", type=_field_name, default="id", help="the field holding each sale's id (id)"

@@ -1,5 +1,6 @@
-"""Reading a file the caller named, bounded: a device that never ends (``/dev/zero``), a pipe or
-a file far larger than any the SDK reads must not fill the memory."""
+"""Files the caller or the command line names: read bounded (a device that never ends,
+``/dev/zero``, a pipe or a file far larger than any the SDK reads must not fill the memory), and
+a command line's ``~`` as the home folder."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import errno
 import os
 from typing import BinaryIO
 
-__all__ = ["read_limited", "read_stream_limited"]
+__all__ = ["home_expanded", "read_limited", "read_stream_limited"]
 
 
 def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
@@ -27,3 +28,9 @@ def read_stream_limited(stream: BinaryIO, limit: int, name: str) -> bytes:
     if len(data) > limit:
         raise OSError(errno.EFBIG, f"it holds more than {limit:,} bytes", name)
     return data
+
+
+def home_expanded(path: str) -> str:
+    """A command line's path with a leading ``~`` as the home folder: bash leaves it as it is in
+    ``--out=~/demo``, and a folder named ``~`` in the current one is never what was meant."""
+    return os.path.expanduser(path)

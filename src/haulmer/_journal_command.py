@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from haulmer._files import home_expanded
 from haulmer._shown import shown
 from haulmer._token import TOKEN
 from haulmer.errors import HaulmerError
@@ -42,7 +43,9 @@ def add_journal_command(commands: Any) -> None:
         "Exit status: 0 done, 2 the journal or the sale cannot be used as asked (the message "
         "says why; nothing is recorded).",
     )
-    parser.add_argument("journal", metavar="FILE.db", help="the SQLite journal of emit-batch")
+    parser.add_argument(
+        "journal", type=home_expanded, metavar="FILE.db", help="the SQLite journal of emit-batch"
+    )
     parser.add_argument(
         "--state", choices=_STATES, help="list only the sales in this state (default: every one)"
     )

@@ -49,6 +49,13 @@ def _host(text: str) -> str:
     return host_address(text)
 
 
+def _home_expanded(path: str) -> str:
+    """A path option's value, ``~`` as the home folder (see ``haulmer._files.home_expanded``)."""
+    from haulmer._files import home_expanded
+
+    return home_expanded(path)
+
+
 def _support_command(name: str) -> Callable[[argparse.Namespace], int]:
     """The handler ``name`` of ``haulmer._support_commands``, imported only when it runs."""
 
@@ -471,6 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--out",
+        type=_home_expanded,
         default="haulmer-demo-output",
         help="folder for the signed XML and PDF files (default: ./haulmer-demo-output)",
     )

@@ -841,3 +841,29 @@ def test_a_rate_limiter_url_from_the_environment_that_names_no_limiter_names_its
     assert "fix or unset it" in err
     assert "s3cret" not in err
     assert not (tmp_path / "j.db").exists()
+
+
+def test_a_journal_written_with_an_equals_sign_and_a_tilde_is_in_the_home_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # bash expands ~ in "--journal ~/j.db" but not in "--journal=~/j.db": the journal went to a
+    # folder named "~" in the current one, where "haulmer journal ~/j.db" never found it
+    fake = FakeHaulmer()
+    fake.control.rate_limit(None)
+    home, cwd = tmp_path / "home", tmp_path / "cwd"
+    home.mkdir()
+    cwd.mkdir()
+    batch = tmp_path / "sales.jsonl"
+    _write(batch, list(sales(1, fake.clock.today())))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(cwd)
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    with serve(fake, port=0) as url:
+        argv = ["emit-batch", str(batch), "--journal=~/j.db", "--base-url", url, "--quiet"]
+        assert main([*argv, "--environment", "sandbox"]) == 0
+    assert (home / "j.db").is_file()
+    assert not (cwd / "~").exists()
+    capsys.readouterr()
+    assert main(["journal", "~/j.db"]) == 0  # quoted, as a script may pass it
+    assert json.loads(capsys.readouterr().out)["state"] == "issued"
