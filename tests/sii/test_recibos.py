@@ -277,3 +277,15 @@ def test_a_dte_the_envelope_holds_twice_is_acknowledged_once(
     assert len(sdk_checks(answer)) == 3
     named = _recibos(twice, certificate, documentos=[(33, 1)])
     assert texts_at(named, RECIBO + f"{SII}TipoDoc") == ["33"]
+
+
+def test_a_recibo_signed_before_the_dte_was_issued_is_refused(
+    received: bytes, certificate: Certificate
+) -> None:
+    day_before = ANSWERED_AT - dt.timedelta(days=1)  # the DTEs' FchEmis is ANSWERED_AT's day
+    with pytest.raises(DocumentError, match=r"DTE \(33, 1\) was issued on 2026-11-27") as caught:
+        _recibos(received, certificate, timestamp=day_before)
+    assert "2026-11-26T12:30:00" in str(caught.value)
+    assert [d.field for d in caught.value.details] == ["TmstFirmaRecibo"]
+    same_day = ANSWERED_AT.replace(hour=0, minute=0)
+    validate_schema(_recibos(received, certificate, timestamp=same_day))

@@ -633,3 +633,16 @@ def test_a_long_mail_that_is_no_address_is_refused_quickly_and_quoted_cut(
     for no_address in ("dte@.cl", "dte@minera.", "dte@minera..cl", "@minera.cl"):
         with pytest.raises(DocumentError, match="is not an e-mail address"):
             _comercial(received, certificate, mail_contacto=no_address)
+
+
+def test_a_dte_is_not_accepted_before_it_was_issued_but_can_be_rejected(
+    received: bytes, certificate: Certificate
+) -> None:
+    day_before = ANSWERED_AT - dt.timedelta(days=1)  # the DTEs' FchEmis is ANSWERED_AT's day
+    for accepted in (Resultado(0), {(52, 1): Resultado(1, "Faltan 2 cajas")}):
+        with pytest.raises(DocumentError, match=r"DTE \(\d\d, 1\) was issued on 2026-11-27"):
+            _comercial(received, certificate, resultados=accepted, timestamp=day_before)
+    rejected = _comercial(
+        received, certificate, resultados=Resultado(2, "Fecha futura"), timestamp=day_before
+    )
+    validate_schema(rejected)

@@ -31,6 +31,7 @@ __all__ = [
     "read_received_with_repeats",
     "require_addressed",
     "require_envelope_addressed",
+    "require_issued_by",
     "require_nameable",
 ]
 
@@ -209,6 +210,21 @@ def require_addressed(
             f"the DTE {dte.key} is issued by {dte.rut_emisor}, not by the envelope's RutEmisor "
             f"{read.rut_emisor}: an answer goes to one issuer{_leave_out(read, receiver, field)}",
             [ErrorDetail(where, f"RUTEmisor is not {read.rut_emisor}")],
+        )
+
+
+def require_issued_by(
+    dte: ReceivedDte, local_time: dt.datetime, field: str, act: str, advice: str = ""
+) -> None:
+    """Refuse an ``act`` (the Recibo, the acceptance) signed at ``local_time`` (Chilean time,
+    written in ``field``) on a day before the DTE's FchEmis: no one answers a DTE before it is
+    issued. ``advice`` says what else the caller may do."""
+    if local_time.date() < dte.fecha_emision:
+        raise DocumentError(
+            f"the DTE {dte.key} was issued on {dte.fecha_emision.isoformat()} (FchEmis) but "
+            f"{act} is signed at {local_time.isoformat()} (Chilean time, {field}), before that "
+            f"day: pass the time of signing as timestamp, or None for now{advice}",
+            [ErrorDetail(field, f"before the FchEmis {dte.fecha_emision} of {dte.key}")],
         )
 
 

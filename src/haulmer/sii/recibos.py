@@ -31,6 +31,7 @@ from haulmer.sii.received import (
     read_received_once,
     require_addressed,
     require_envelope_addressed,
+    require_issued_by,
 )
 from haulmer.sii.signature import SigningCertificate
 
@@ -66,7 +67,8 @@ def envio_recibos(
 
     One Recibo per DTE of the envelope, or per ``(tipo, folio)`` in ``documentos``; each must be
     addressed to ``rut_receptor`` and issued by the envelope's issuer (a ``(tipo, folio)`` held
-    more than once: its first DTE, the one received). ``recinto`` is where they
+    more than once: its first DTE, the one received), and issued on or before the day of
+    ``timestamp`` (its FchEmis). ``recinto`` is where they
     were received (up to 80 characters); ``rut_firma`` defaults to the certificate's holder.
     ``nmb_contacto`` (up to 40 characters), ``fono_contacto`` (40) and ``mail_contacto`` (80, an
     e-mail address) name whom the issuer may ask, when given.
@@ -90,6 +92,8 @@ def envio_recibos(
             dte, read, receiver, f"documentos[{dte.key}]", "acknowledges", "documentos"
         )
     local_time = signing_time(timestamp, "TmstFirmaEnv")
+    for dte in chosen:
+        require_issued_by(dte, local_time, "TmstFirmaRecibo", "its Recibo")
     check_certificate_at(certificate, local_time)
     when = local_time.isoformat()
     recibos = "".join(_recibo(dte, place, firma, when, certificate) for dte in chosen)

@@ -35,6 +35,7 @@ from haulmer.sii.received import (
     read_received_with_repeats,
     require_addressed,
     require_envelope_addressed,
+    require_issued_by,
     require_nameable,
 )
 from haulmer.sii.signature import SigningCertificate
@@ -79,6 +80,8 @@ _MAX_NAME: Final = 80
 _WRONG_EMISOR: Final = 2
 _WRONG_RECEPTOR: Final = 3
 _REPEATED: Final = 4
+_REJECTED: Final = 2
+"""EstadoDTE 2, DTE Rechazado: the one commercial result a DTE dated after the answer takes."""
 
 
 @own_arithmetic
@@ -207,7 +210,9 @@ def resultado_comercial(
     by ``(tipo, folio)``: 0 accepted, 1 accepted with discrepancies, 2 rejected (those two with
     their ``glosa``, and optionally ``cod_rch_dsc``). Every DTE answered must be addressed to
     ``rut_receptor`` and come from the envelope's issuer; a ``(tipo, folio)`` the envelope holds
-    more than once is answered for its first DTE, the one received. ``cod_envio`` is the number
+    more than once is answered for its first DTE, the one received. A DTE is accepted (0, 1)
+    only on or after its FchEmis, by ``timestamp``'s day; it can be rejected at any time.
+    ``cod_envio`` is the number
     the reception answer gave the envelope. The contact is optional, as in
     :func:`respuesta_recepcion`.
     """
@@ -232,18 +237,26 @@ def resultado_comercial(
             f"{type(resultados).__name__}"
         )
     require_envelope_addressed(read, receiver, "answers")
+    local_time = signing_time(timestamp, "TmstFirmaResp")
     rows = []
     for dte, resultado in chosen:
         where = f"resultados[{dte.key}]"
         require_addressed(dte, read, receiver, where, "answers", "resultados")
         estado, glosa, code = checked_code(resultado, ESTADOS_DTE, where, with_reason_code=True)
+        if estado != _REJECTED:
+            require_issued_by(
+                dte,
+                local_time,
+                "TmstFirmaResp",
+                "its acceptance",
+                f", or reject it: {where} = Resultado(2, glosa)",
+            )
         reason = f"<CodRchDsc>{code}</CodRchDsc>" if code is not None else ""
         rows.append(
             f"<ResultadoDTE>{_identity(dte)}<CodEnvio>{cod_envio}</CodEnvio>"
             f"<EstadoDTE>{estado}</EstadoDTE><EstadoDTEGlosa>{text(glosa)}</EstadoDTEGlosa>"
             f"{reason}</ResultadoDTE>"
         )
-    local_time = signing_time(timestamp, "TmstFirmaResp")
     check_certificate_at(certificate, local_time)
     return _respuesta(
         receiver,
