@@ -499,6 +499,35 @@ def test_an_artesano_boleta_of_net_prices_totals_its_lines() -> None:
     assert totales["Totales"] == {"MntNeto": 10000, "IVA": 0, "MntTotal": 10000}
 
 
+def test_an_artesano_boleta_s_total_to_pay_is_its_total_without_iva_plus_the_balance() -> None:
+    document = dte.boleta(
+        emisor=ARTISAN,
+        lines=[{"nombre": "Vasija", "cantidad": 1, "precio": 10000}],
+        fecha=samples.FECHA,
+        montos_netos=True,
+        saldo_anterior=500,
+    )
+    assert document.totales.vlr_pagar == 12400  # the builder's usual split: 11900 + 500
+    totales = build_emission(document, iva_exceptional="ARTESANO").body["dte"]["Encabezado"]
+    assert totales["Totales"] == {
+        "MntNeto": 10000,
+        "IVA": 0,
+        "MntTotal": 10000,
+        "SaldoAnterior": 500,
+        "VlrPagar": 10500,
+    }
+    data = json.loads(json.dumps(to_openfactura_dte(document)))
+    data["Encabezado"]["Totales"] = {
+        "MntNeto": 10000,
+        "IVA": 0,
+        "MntTotal": 10000,
+        "SaldoAnterior": 500,
+        "VlrPagar": 12400,
+    }
+    with pytest.raises(DocumentError, match="VlrPagar: is 12400, expected 10500"):
+        build_emission(data, iva_exceptional="ARTESANO")
+
+
 def test_the_derived_key_of_an_artesano_boleta_is_its_own() -> None:
     plain = build_emission(_artisan_boleta()).idempotency_key
     artesano = build_emission(_artisan_boleta(), iva_exceptional="ARTESANO").idempotency_key

@@ -67,6 +67,23 @@ def test_an_artisan_issues_a_boleta_without_iva(fake: FakeHaulmer, client: haulm
     assert b"<IVA>0</IVA>" in documents.xml(emitted.token)
 
 
+def test_an_artisan_s_boleta_with_a_non_billable_line_or_a_balance_is_issued_without_iva(
+    fake: FakeHaulmer, client: haulmer.Haulmer
+) -> None:
+    documents = client.openfactura.documents
+    vasija = {"nombre": "Vasija", "cantidad": 1, "precio": 10000}
+    envio = {"nombre": "Envío", "cantidad": 1, "precio": 100, "ind_exe": 2}
+    today = fake.clock.today()
+    with_nf = dte.boleta(emisor=ARTISAN, lines=[vasija, envio], fecha=today)
+    with_saldo = dte.boleta(emisor=ARTISAN, lines=[vasija], fecha=today, saldo_anterior=500)
+    issued = [documents.emit(d, iva_exceptional="ARTESANO") for d in (with_nf, with_saldo)]
+    totales = [documents.json(e.token).dte["Encabezado"]["Totales"] for e in issued]
+    assert [{k: int(v) for k, v in t.items()} for t in totales] == [
+        {"MntNeto": 10000, "IVA": 0, "MntTotal": 10000, "MontoNF": 100, "TotalPeriodo": 10100},
+        {"MntNeto": 10000, "IVA": 0, "MntTotal": 10000, "SaldoAnterior": 500, "VlrPagar": 10500},
+    ]
+
+
 async def test_the_async_client_issues_an_artesano_boleta_too(fake: FakeHaulmer) -> None:
     async with fake.async_client(api_key=ARTISAN_KEY) as client:
         emitted = await client.openfactura.documents.emit(

@@ -78,6 +78,17 @@ def test_iva_exceptional_boletas_carry_no_iva(artesano: httpx.Client) -> None:
     assert _post(artesano, _artesano_boleta(1000)).status_code == 200
 
 
+def test_an_iva_exceptional_boleta_s_total_to_pay_is_checked_without_iva(
+    artesano: httpx.Client,
+) -> None:
+    body = _artesano_boleta(1000)
+    body["dte"]["Encabezado"]["Totales"].update(SaldoAnterior=500, VlrPagar=1690)  # with IVA
+    code, details = _error(_post(artesano, body))
+    assert (code, [d["field"] for d in details]) == ("OF-10", ["VlrPagar"])
+    body["dte"]["Encabezado"]["Totales"]["VlrPagar"] = 1500
+    assert _post(artesano, body).status_code == 200
+
+
 def test_iva_exceptional_is_capped_at_5_utm_a_month(
     fake: FakeHaulmer, artesano: httpx.Client
 ) -> None:

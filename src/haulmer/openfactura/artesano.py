@@ -11,7 +11,8 @@ from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
 from haulmer.dte.models import Totales
-from haulmer.dte.totals import LineAmounts
+from haulmer.dte.rules.periodo import period_problems
+from haulmer.dte.totals import LineAmounts, valor_a_pagar
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError
 from haulmer.openfactura.enums import IvaExceptional
 
@@ -83,14 +84,15 @@ def check_artesano(tipo: int, actecos: Sequence[int]) -> None:
 
 
 def _artesano_totals(computed: Totales, given: Totales | None) -> Totales:
-    """An ARTESANO boleta's Totales from those computed on its net lines: IVA 0 and
-    MntTotal = MntNeto + MntExe (the given Totales' other fields kept). A boleta has no
-    additional taxes or deposits (its rules refuse CodImpAdic and IndExe 3), so that is all."""
+    """An ARTESANO boleta's Totales from those computed on its net lines: IVA 0,
+    MntTotal = MntNeto + MntExe and, from it, TotalPeriodo and VlrPagar (the given Totales'
+    other fields, SaldoAnterior among them, kept). A boleta has no additional taxes or
+    deposits (its rules refuse CodImpAdic and IndExe 3), so that is all."""
     total = (computed.mnt_neto or 0) + (computed.mnt_exe or 0)
     base = given if given is not None else computed
     nf = computed.monto_nf
     periodo = total + (nf or 0) if base.monto_periodo is not None or nf is not None else None
-    return base.model_copy(
+    totales = base.model_copy(
         update={
             "mnt_neto": computed.mnt_neto,
             "mnt_exe": computed.mnt_exe,
@@ -101,30 +103,28 @@ def _artesano_totals(computed: Totales, given: Totales | None) -> Totales:
             "monto_periodo": periodo,
         }
     )
+    if base.saldo_anterior is None and base.vlr_pagar is None:
+        return totales
+    return totales.model_copy(update={"vlr_pagar": valor_a_pagar(totales)})
 
 
 def _totals_differences(given: Totales, expected: Totales) -> list[ErrorDetail]:
-    """Each amount of ``given`` that differs from ``expected`` (absent counts as 0)."""
+    """Each amount of ``given`` that differs from ``expected`` (absent counts as 0), and a given
+    TotalPeriodo or VlrPagar that ``expected`` (with the given SaldoAnterior) does not make."""
     problems = [
         ErrorDetail(f"Encabezado.Totales.{alias}", f"is {have}, expected {want}")
         for name, alias in _ARTESANO_AMOUNTS
         if (have := getattr(given, name) or 0) != (want := getattr(expected, name) or 0)
     ]
-    if given.monto_periodo is not None and given.monto_periodo != expected.monto_periodo:
-        problems.append(
-            ErrorDetail(
-                "Encabezado.Totales.TotalPeriodo",
-                f"is {given.monto_periodo}, expected {expected.monto_periodo}",
-            )
-        )
-    return problems
+    return problems + period_problems(given, expected, boleta=True)
 
 
 def boleta_without_iva(
     document: Document, *, validate: bool
 ) -> tuple[Document, Sequence[LineAmounts], Totales]:
     """An ARTESANO boleta 39 as OpenFactura takes it, with its line amounts and Totales: the
-    lines' amounts are its neto (IndMntNeto 2), IVA 0, MntTotal = MntNeto + MntExe.
+    lines' amounts are its neto (IndMntNeto 2), IVA 0, MntTotal = MntNeto + MntExe, and
+    TotalPeriodo and VlrPagar follow from that MntTotal.
 
     Its rules run once (``validate``), on its lines as net amounts. Given Totales must have that
     shape, or the usual IVA split a builder computes (which this one replaces); any other

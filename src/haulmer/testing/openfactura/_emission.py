@@ -236,16 +236,28 @@ RES_154_FIELDS = ("Patente", "RUTTrans", "Chofer")
 """The Transporte data the fake asks for on a guía (which fields exactly is not documented)."""
 
 
+_ARTESANO_AMOUNTS = frozenset({"IVA", "MntTotal", "TotalPeriodo", "MontoPeriodo", "VlrPagar"})
+"""The Totales an ARTESANO boleta states otherwise than its lines' IVA split would."""
+
+
 def _without_iva(document: Any, totales: dict[str, Any]) -> dict[str, Any]:
     """The SII dict of an ARTESANO boleta: its lines' amounts with IVA 0 (the service's rule).
 
     ``haulmer.dte`` computes a boleta's IVA from its lines; an artisan's boleta carries none, so
-    the totals are the request's once they add up (MntTotal = MntNeto + MntExe).
+    the totals are the request's once they add up (MntTotal = MntNeto + MntExe, TotalPeriodo =
+    MntTotal + MontoNF, VlrPagar = TotalPeriodo + SaldoAnterior).
     """
     neto, exento = _amount(totales.get("MntNeto")), _amount(totales.get("MntExe"))
     total = _amount(totales.get("MntTotal"))
     if total != neto + exento:
         raise _reject("OF-10", [("MntTotal", f"Monto erróneo : {totales.get('MntTotal')}")])
+    periodo = total + _amount(totales.get("MontoNF"))
+    for name in ("TotalPeriodo", "MontoPeriodo"):
+        if totales.get(name) is not None and _amount(totales[name]) != periodo:
+            raise _reject("OF-10", [(name, f"Monto erróneo : {totales[name]}")])
+    pagar = periodo + _amount(totales.get("SaldoAnterior"))
+    if totales.get("VlrPagar") is not None and _amount(totales["VlrPagar"]) != pagar:
+        raise _reject("OF-10", [("VlrPagar", f"Monto erróneo : {totales['VlrPagar']}")])
     sii: dict[str, Any] = document.to_sii_dict()
     fixed = {k: v for k, v in sii["Encabezado"]["Totales"].items() if k not in ("IVA", "MntTotal")}
     fixed.update(IVA=0, MntTotal=total)
@@ -548,7 +560,7 @@ class Emission:
             return document.checked()
         except DocumentError as error:
             if artesano_boleta and all(
-                str(d.field).rsplit(".", 1)[-1] in ("IVA", "MntTotal") for d in error.details
+                str(d.field).rsplit(".", 1)[-1] in _ARTESANO_AMOUNTS for d in error.details
             ):
                 return _without_iva(document, enc["Totales"])
             # Say why in OpenFactura's terms below: wrong amounts first, then the other rules.
