@@ -15,6 +15,7 @@ from haulmer.errors import DocumentError, DocumentRejectedError, ValidationError
 from haulmer.openfactura import IvaExceptional
 from haulmer.openfactura.emission import build_emission, document_idempotency_key
 from haulmer.openfactura.sandbox import HAULMER_DEMO
+from haulmer.sii import validate_schema, verify
 from haulmer.testing import FakeHaulmer
 
 ARTISAN_KEY = "a" * 32
@@ -82,6 +83,25 @@ def test_an_artisan_s_boleta_with_a_non_billable_line_or_a_balance_is_issued_wit
         {"MntNeto": 10000, "IVA": 0, "MntTotal": 10000, "MontoNF": 100, "TotalPeriodo": 10100},
         {"MntNeto": 10000, "IVA": 0, "MntTotal": 10000, "SaldoAnterior": 500, "VlrPagar": 10500},
     ]
+
+
+def test_an_artisan_s_boleta_is_stamped_in_the_order_the_sii_schema_sets(
+    fake: FakeHaulmer, client: haulmer.Haulmer
+) -> None:
+    documents = client.openfactura.documents
+    today = fake.clock.today()
+    lines = [
+        {"nombre": "Vasija", "cantidad": 1, "precio": 10000},
+        {"nombre": "Envío", "cantidad": 1, "precio": 100, "ind_exe": 2},
+    ]
+    for boleta in (
+        dte.boleta(emisor=ARTISAN, lines=lines, fecha=today),
+        dte.boleta(emisor=ARTISAN, lines=lines[:1], fecha=today, saldo_anterior=500),
+    ):
+        xml = documents.xml(documents.emit(boleta, iva_exceptional="ARTESANO").token)
+        validate_schema(xml)
+        assert b"<IVA>0</IVA><MntTotal>10000</MntTotal>" in xml
+        assert verify(xml).ok
 
 
 async def test_the_async_client_issues_an_artesano_boleta_too(fake: FakeHaulmer) -> None:

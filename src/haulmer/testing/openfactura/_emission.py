@@ -258,12 +258,14 @@ def _without_iva(document: Any, totales: dict[str, Any]) -> dict[str, Any]:
     pagar = periodo + _amount(totales.get("SaldoAnterior"))
     if totales.get("VlrPagar") is not None and _amount(totales["VlrPagar"]) != pagar:
         raise _reject("OF-10", [("VlrPagar", f"Monto erróneo : {totales['VlrPagar']}")])
-    sii: dict[str, Any] = document.to_sii_dict()
-    fixed = {k: v for k, v in sii["Encabezado"]["Totales"].items() if k not in ("IVA", "MntTotal")}
-    fixed.update(IVA=0, MntTotal=total)
-    if neto:
-        fixed["MntNeto"] = neto
-    return {**sii, "Encabezado": {**sii["Encabezado"], "Totales": fixed}}
+    encabezado = document.encabezado
+    fixed = encabezado.totales.model_copy(update={"iva": 0, "mnt_total": total})
+    # Rendered from the model, so that IVA and MntTotal stay where the SII's schema puts them.
+    without = document.model_copy(
+        update={"encabezado": encabezado.model_copy(update={"totales": fixed})}
+    )
+    sii: dict[str, Any] = without.to_sii_dict()
+    return sii
 
 
 def _self_service_type(totales: dict[str, Any]) -> int:
