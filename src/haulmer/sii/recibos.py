@@ -67,9 +67,9 @@ def envio_recibos(
 
     One Recibo per DTE of the envelope, or per ``(tipo, folio)`` in ``documentos``; each must be
     addressed to ``rut_receptor`` and issued by the envelope's issuer (a ``(tipo, folio)`` held
-    more than once: its first DTE, the one received), and issued on or before the day of
-    ``timestamp`` (its FchEmis). ``recinto`` is where they
-    were received (up to 80 characters); ``rut_firma`` defaults to the certificate's holder.
+    more than once: its first DTE, the one received), and issued (its FchEmis) on or before
+    the day of ``timestamp``. ``recinto`` is where they were received (up to 80 characters);
+    ``rut_firma`` defaults to the certificate's holder.
     ``nmb_contacto`` (up to 40 characters), ``fono_contacto`` (40) and ``mail_contacto`` (80, an
     e-mail address) name whom the issuer may ask, when given.
     """

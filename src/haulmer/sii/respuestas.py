@@ -212,9 +212,8 @@ def resultado_comercial(
     ``rut_receptor`` and come from the envelope's issuer; a ``(tipo, folio)`` the envelope holds
     more than once is answered for its first DTE, the one received. A DTE is accepted (0, 1)
     only on or after its FchEmis, by ``timestamp``'s day; it can be rejected at any time.
-    ``cod_envio`` is the number
-    the reception answer gave the envelope. The contact is optional, as in
-    :func:`respuesta_recepcion`.
+    ``cod_envio`` is the number the reception answer gave the envelope. The contact is
+    optional, as in :func:`respuesta_recepcion`.
     """
     certificate = signing_certificate(certificate)
     receiver = receiver_rut(rut_receptor)
