@@ -78,7 +78,7 @@ def test_iva_exceptional_boletas_carry_no_iva(artesano: httpx.Client) -> None:
     assert _post(artesano, _artesano_boleta(1000)).status_code == 200
 
 
-def test_an_iva_exceptional_boleta_s_total_to_pay_is_checked_without_iva(
+def test_an_iva_exceptional_boleta_s_period_and_total_to_pay_are_checked_without_iva(
     artesano: httpx.Client,
 ) -> None:
     body = _artesano_boleta(1000)
@@ -87,6 +87,16 @@ def test_an_iva_exceptional_boleta_s_total_to_pay_is_checked_without_iva(
     assert (code, [d["field"] for d in details]) == ("OF-10", ["VlrPagar"])
     body["dte"]["Encabezado"]["Totales"]["VlrPagar"] = 1500
     assert _post(artesano, body).status_code == 200
+    with_nf = _artesano_boleta(1000)
+    with_nf["dte"]["Detalle"].append(
+        {"NroLinDet": 2, "NmbItem": "Envío", "QtyItem": 1, "PrcItem": 100, "MontoItem": 100}
+    )
+    with_nf["dte"]["Detalle"][1]["IndExe"] = 2
+    with_nf["dte"]["Encabezado"]["Totales"].update(MontoNF=100, TotalPeriodo=1290)  # with IVA
+    code, details = _error(_post(artesano, with_nf))
+    assert (code, [d["field"] for d in details]) == ("OF-10", ["TotalPeriodo"])
+    with_nf["dte"]["Encabezado"]["Totales"]["TotalPeriodo"] = 1100
+    assert _post(artesano, with_nf).status_code == 200
 
 
 def test_iva_exceptional_is_capped_at_5_utm_a_month(
