@@ -45,6 +45,7 @@ SUBSTITUTIONS = [
     (".abook(", ".book("),
     (".arelease(", ".release("),
     (".ahold(", ".hold("),
+    (".aconfirm(", ".confirm("),
     ("aread", "read"),
     ("aiter_bytes", "iter_bytes"),
     ("asyncio.sleep", "time.sleep"),

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from haulmer import AsyncHaulmer, ConfigurationError, Haulmer, RateLimitError
 from haulmer._core.request import APIRequest
-from haulmer.ratelimit import SLOT_MARGIN, InProcessRateLimiter
+from haulmer.errors import RateLimiterUnavailableError
+from haulmer.ratelimit import SLOT_MARGIN, Booking, InProcessRateLimiter, RateLimiter
 
 from .conftest import PLATFORM, SANDBOX
 from .helpers import asend, get_org, send
@@ -44,17 +45,108 @@ def test_three_requests_pass_then_the_fourth_waits_for_the_second() -> None:
     assert limiter.book("key").wait == pytest.approx(0.6 + SLOT_MARGIN)
 
 
-def test_a_hold_delays_every_send_booked_after_it_and_not_a_turn_booked_before_it() -> None:
-    # What docs/scale.md says of a hold on the in-process limiter: a turn it already booked for
-    # a later moment keeps that moment; every booking made after the hold waits it out.
+def test_a_hold_delays_every_send_booked_after_it_and_a_turn_booked_ahead_of_it() -> None:
+    # A turn booked for a later moment asks again when that moment comes (confirm): a hold
+    # recorded meanwhile moves it past the hold, as it does every booking made after the hold.
     clock = FakeClock()
     limiter = InProcessRateLimiter(clock=clock)
     for _ in range(3):
         limiter.book("key")
     ahead = limiter.book("key")  # the fourth, booked for the next second
     assert ahead.wait == pytest.approx(1.0 + SLOT_MARGIN)
+    clock.now += 0.1
     limiter.hold("key", 7.0)
     assert limiter.book("key").wait == pytest.approx(7.0)
+    clock.now += ahead.wait - 0.1  # the booked moment
+    more = limiter.confirm(ahead)
+    assert clock.now + more == pytest.approx(1007.1)
+    clock.now += more
+    assert limiter.confirm(ahead) == 0.0
+
+
+def test_a_turn_booked_ahead_goes_at_its_moment_when_no_hold_reaches_it() -> None:
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(clock=clock)
+    for _ in range(3):
+        limiter.book("key")
+    ahead = limiter.book("key")
+    limiter.hold("key", 0.5)  # ends before the turn's moment
+    clock.now += ahead.wait
+    assert limiter.confirm(ahead) == 0.0
+
+
+def test_a_turn_moved_past_a_hold_is_the_one_a_release_gives_back() -> None:
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(limits=((1, 1.0),), clock=clock)
+    limiter.book("key")
+    ahead = limiter.book("key")
+    limiter.hold("key", 5.0)
+    clock.now += ahead.wait
+    assert limiter.confirm(ahead) > 0
+    limiter.release(ahead)  # cancelled while it waited out the hold
+    assert limiter.book("key").wait == pytest.approx(1000 + 5.0 - clock.now)
+
+
+def _sent_with_a_hold_arriving_while_the_fourth_waits(
+    mock: respx.MockRouter, clock: FakeClock
+) -> list[float]:
+    """The times (on ``clock``) at which the organization is asked for."""
+    sent: list[float] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(clock.now)
+        return httpx.Response(200, json={"rut": "1-9"})
+
+    mock.get(f"{SANDBOX}/v2/dte/organization").mock(side_effect=answer)
+    return sent
+
+
+def test_a_send_booked_ahead_waits_out_a_hold_recorded_while_it_waited(
+    mock: respx.MockRouter,
+) -> None:
+    from haulmer.ratelimit import api_key_fingerprint
+
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(clock=clock)
+    sent = _sent_with_a_hold_arriving_while_the_fourth_waits(mock, clock)
+
+    def sleep(seconds: float) -> None:
+        if not clock.sleeps:  # another client sharing the limiter meets a 429 meanwhile
+            clock.now += 0.1
+            limiter.hold(api_key_fingerprint("k"), 7.0)
+            seconds -= 0.1
+        clock.sleep(seconds)
+
+    with Haulmer("k", environment="sandbox", rate_limit=limiter, clock=clock, sleep=sleep) as c:
+        for _ in range(4):
+            send(c, get_org())
+    assert sent[:3] == [1000.0] * 3
+    assert sent[3] == pytest.approx(1007.1)
+
+
+async def test_async_a_send_booked_ahead_waits_out_a_hold_recorded_while_it_waited(
+    mock: respx.MockRouter,
+) -> None:
+    from haulmer.ratelimit import api_key_fingerprint
+
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(clock=clock)
+    sent = _sent_with_a_hold_arriving_while_the_fourth_waits(mock, clock)
+
+    async def sleep(seconds: float) -> None:
+        if not clock.sleeps:
+            clock.now += 0.1
+            await limiter.ahold(api_key_fingerprint("k"), 7.0)
+            seconds -= 0.1
+        clock.sleep(seconds)
+
+    async with AsyncHaulmer(
+        "k", environment="sandbox", rate_limit=limiter, clock=clock, sleep=sleep
+    ) as c:
+        for _ in range(4):
+            await asend(c, get_org())
+    assert sent[:3] == [1000.0] * 3
+    assert sent[3] == pytest.approx(1007.1)
 
 
 def test_the_gateway_counting_arrivals_refuses_none_when_the_first_request_arrives_late() -> None:
@@ -301,3 +393,105 @@ def test_a_redis_limiter_without_redis_py_is_refused_when_the_client_is_made(
     assert info.value.extra == "redis"
     with pytest.raises(MissingDependencyError):
         RedisRateLimiter("redis://localhost:6379/0")
+
+
+class _TurnAheadLimiter(RateLimiter):
+    """A limiter of one's own, written against book/release/hold only, that books each turn
+    a second ahead."""
+
+    def __init__(self) -> None:
+        self.released: list[Booking] = []
+
+    def book(self, bucket: str) -> Booking:
+        return Booking(bucket, "turn", 1.0)
+
+    def release(self, booking: Booking) -> None:
+        self.released.append(booking)
+
+    def hold(self, bucket: str, seconds: float) -> None:
+        pass
+
+
+def test_a_limiter_of_ones_own_without_confirm_sends_at_the_booked_moment() -> None:
+    from haulmer.testing import FakeHaulmer
+
+    clock = FakeClock()
+    with FakeHaulmer().client(rate_limit=_TurnAheadLimiter(), sleep=clock.sleep) as client:
+        assert client.openfactura.organization.retrieve().rut
+    assert clock.sleeps == [1.0]
+
+
+class _ConfirmingLimiter(_TurnAheadLimiter):
+    """Confirms every turn with the answer given."""
+
+    def __init__(self, answer: object) -> None:
+        super().__init__()
+        self.answer = answer
+
+    def confirm(self, booking: Booking) -> float:
+        return self.answer  # type: ignore[return-value]
+
+
+_CONFIRMATIONS_NO_SLEEP_CAN_KEEP = [float("nan"), float("inf"), 1e300, "soon", None, True]
+
+
+@pytest.mark.parametrize("answer", _CONFIRMATIONS_NO_SLEEP_CAN_KEEP, ids=repr)
+def test_a_confirmation_no_sleep_can_keep_is_a_typed_error_and_the_turn_is_given_back(
+    answer: object,
+) -> None:
+    from haulmer.testing import FakeHaulmer
+
+    fake = FakeHaulmer()
+    limiter = _ConfirmingLimiter(answer)
+    clock = FakeClock()
+    with (
+        fake.client(rate_limit=limiter, sleep=clock.sleep) as client,
+        pytest.raises(RateLimiterUnavailableError) as info,
+    ):
+        client.openfactura.organization.retrieve()
+    assert "_ConfirmingLimiter" in str(info.value)
+    assert "confirm()" in str(info.value)
+    assert "nothing was sent" in str(info.value)
+    assert fake.requests.for_route("openfactura.organization.retrieve") == []
+    assert [booking.slot for booking in limiter.released] == ["turn"]
+
+
+@pytest.mark.parametrize("answer", _CONFIRMATIONS_NO_SLEEP_CAN_KEEP, ids=repr)
+async def test_async_a_confirmation_no_sleep_can_keep_is_a_typed_error_before_sending(
+    answer: object,
+) -> None:
+    from haulmer.testing import FakeHaulmer
+
+    fake = FakeHaulmer()
+    limiter = _ConfirmingLimiter(answer)
+    clock = FakeClock()
+    async with fake.async_client(rate_limit=limiter, sleep=clock.async_sleep) as client:
+        with pytest.raises(RateLimiterUnavailableError, match=r"confirm\(\)"):
+            await client.openfactura.organization.retrieve()
+    assert fake.requests.for_route("openfactura.organization.retrieve") == []
+    assert [booking.slot for booking in limiter.released] == ["turn"]
+
+
+@pytest.mark.parametrize("answer", [-3.0, 0, -float("0")])
+def test_a_confirmation_of_no_wait_or_less_sends_at_once(answer: float) -> None:
+    from haulmer.testing import FakeHaulmer
+
+    clock = FakeClock()
+    with FakeHaulmer().client(rate_limit=_ConfirmingLimiter(answer), sleep=clock.sleep) as c:
+        assert c.openfactura.organization.retrieve().rut
+    assert clock.sleeps == [1.0]
+
+
+def test_a_confirmation_asking_for_more_waits_it_then_confirms_again() -> None:
+    from haulmer.testing import FakeHaulmer
+
+    answers = [2.5, 0.0]
+
+    class MovedOnce(_TurnAheadLimiter):
+        def confirm(self, booking: Booking) -> float:
+            return answers.pop(0)
+
+    clock = FakeClock()
+    with FakeHaulmer().client(rate_limit=MovedOnce(), sleep=clock.sleep) as client:
+        assert client.openfactura.organization.retrieve().rut
+    assert clock.sleeps == [1.0, 2.5]

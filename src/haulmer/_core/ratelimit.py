@@ -86,8 +86,9 @@ class RateLimiter(ABC):
     """Keeps every client sharing it (threads, tasks, processes, hosts: as far as its store
     reaches) within ``limits`` per bucket.
 
-    Implement ``book``, ``release`` and ``hold``; the async ``abook``, ``arelease`` and ``ahold``
-    call them unless a store has an async client of its own (as ``RedisRateLimiter`` does).
+    Implement ``book``, ``release`` and ``hold``, and ``confirm`` if ``book`` reserves turns
+    ahead; the async ``abook``, ``arelease``, ``ahold`` and ``aconfirm`` call them unless a
+    store has an async client of its own (as ``RedisRateLimiter`` does).
     """
 
     limits: Limits = HAULMER_LIMITS
@@ -107,6 +108,13 @@ class RateLimiter(ABC):
         """Book nothing in ``bucket`` for ``seconds`` from now: the server answered 429 with a
         Retry-After, and every client sharing the limiter waits it out, not only the one told."""
 
+    def confirm(self, booking: Booking) -> float:
+        """The moment a reserved ``booking`` waited for has come: the seconds to wait more
+        before sending (0: send now), when a hold recorded since it was booked reaches that
+        moment; the caller waits them and confirms again. By default 0, for a limiter that
+        books only for now (as ``RedisRateLimiter``): no turn of it is ahead of a hold."""
+        return 0.0
+
     async def abook(self, bucket: str) -> Booking:
         """``book`` for the asyncio client."""
         return self.book(bucket)
@@ -119,6 +127,10 @@ class RateLimiter(ABC):
         """``hold`` for the asyncio client."""
         self.hold(bucket, seconds)
 
+    async def aconfirm(self, booking: Booking) -> float:
+        """``confirm`` for the asyncio client."""
+        return self.confirm(booking)
+
     def close(self) -> None:  # noqa: B027 (optional for stores without connections)
         """Close the store's connections, if the limiter opened any."""
 
@@ -127,17 +139,48 @@ class RateLimiter(ABC):
         self.close()
 
 
+class _Turn:
+    """A send booked in a bucket: the moment it may go, moved past a hold that reaches it
+    before it goes (``InProcessRateLimiter.confirm``). A ``Booking``'s ``slot``."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def __repr__(self) -> str:
+        return f"<turn at {self.at:.3f}>"
+
+
 class _Windows:
-    """One bucket's booked slots (one deque per window) and its hold."""
+    """One bucket's booked turns (one deque per window) and its hold."""
 
     def __init__(self, count: int) -> None:
-        self.sent: tuple[deque[float], ...] = tuple(deque() for _ in range(count))
+        self.sent: tuple[deque[_Turn], ...] = tuple(deque() for _ in range(count))
         self.last = float("-inf")
         self.held_until = float("-inf")
 
+    def remove(self, turn: _Turn) -> None:
+        """Forget ``turn`` (the very one, not another booked for the same moment)."""
+        for sent in self.sent:
+            for index in range(len(sent) - 1, -1, -1):
+                if sent[index] is turn:
+                    del sent[index]
+                    break
+        if turn.at == self.last:
+            self.last = max((sent[-1].at for sent in self.sent if sent), default=float("-inf"))
+
+    def add(self, turn: _Turn) -> None:
+        """Count ``turn``, the latest booked."""
+        for sent in self.sent:
+            sent.append(turn)
+        self.last = turn.at
+
 
 class InProcessRateLimiter(RateLimiter):
-    """Sliding windows over booked send times, per bucket; first come, first served.
+    """Sliding windows over booked send times, per bucket; first come, first served. A turn
+    booked for a later moment that a hold reaches before it goes is moved past the hold, behind
+    the turns booked meanwhile (``confirm``).
 
     ``clock`` is monotonic seconds (injectable, so tests drive it without waiting).
     """
@@ -170,43 +213,58 @@ class InProcessRateLimiter(RateLimiter):
             windows = self._buckets[bucket] = _Windows(len(self.limits))
         return windows
 
+    def _next_moment(self, windows: _Windows, now: float) -> float:
+        """The first moment from ``now`` after every booked turn and the hold at which each
+        window has room for one more send."""
+        at = max(now, windows.last, windows.held_until)
+        changed = True
+        while changed:
+            changed = False
+            for (count, period), sent in zip(self.limits, windows.sent, strict=True):
+                # Forget only what no turn from now on can share a window with: turns booked
+                # ahead stay, in case one is released.
+                while sent and sent[0].at <= now - period:
+                    sent.popleft()
+                if len(sent) >= count and sent[-count].at > at - period:
+                    at = sent[-count].at + period + SLOT_MARGIN
+                    changed = True
+        return at
+
     def book(self, bucket: str) -> Booking:
         with self._lock:
             now = self._clock()
             windows = self._windows(bucket)
-            at = max(now, windows.last, windows.held_until)
-            changed = True
-            while changed:
-                changed = False
-                for (count, period), sent in zip(self.limits, windows.sent, strict=True):
-                    # Forget only what no slot from now on can share a window with: slots
-                    # booked ahead stay, in case one is released.
-                    while sent and sent[0] <= now - period:
-                        sent.popleft()
-                    if len(sent) >= count and sent[-count] > at - period:
-                        at = sent[-count] + period + SLOT_MARGIN
-                        changed = True
-            for sent in windows.sent:
-                sent.append(at)
-            windows.last = at
-            return Booking(bucket, at, at - now)
+            turn = _Turn(self._next_moment(windows, now))
+            windows.add(turn)
+            return Booking(bucket, turn, turn.at - now)
 
     def release(self, booking: Booking) -> None:
-        """Give back an unused slot; the last booked one frees its place in the queue."""
-        slot = booking.slot
+        """Give back an unused turn; the last booked one frees its place in the queue. A turn
+        given back twice, or not this limiter's, changes nothing."""
+        turn = booking.slot
         with self._lock:
             windows = self._buckets.get(booking.bucket)
-            if windows is None:
-                return
-            for sent in windows.sent:
-                for index in range(len(sent) - 1, -1, -1):
-                    if sent[index] == slot:
-                        del sent[index]
-                        break
-            if slot == windows.last:
-                windows.last = max(
-                    (sent[-1] for sent in windows.sent if sent), default=float("-inf")
-                )
+            if windows is not None and isinstance(turn, _Turn):
+                windows.remove(turn)
+
+    def confirm(self, booking: Booking) -> float:
+        """0 when ``booking``'s turn may go now; when a hold recorded after it was booked
+        reaches its moment, the turn is moved to the first free moment after the hold (behind
+        the turns booked meanwhile) and the answer is the wait until then."""
+        turn = booking.slot
+        with self._lock:
+            now = self._clock()
+            windows = self._buckets.get(booking.bucket)
+            if (
+                windows is None
+                or not isinstance(turn, _Turn)
+                or max(now, turn.at) >= windows.held_until
+            ):
+                return 0.0
+            windows.remove(turn)
+            turn.at = self._next_moment(windows, now)
+            windows.add(turn)
+            return turn.at - now
 
     def hold(self, bucket: str, seconds: float) -> None:
         with self._lock:

@@ -52,6 +52,7 @@ __all__ = [
     "async_client_class",
     "build_request",
     "checked_booking",
+    "checked_confirmation",
     "client_closed",
     "connection_error",
     "default_async_client",
@@ -519,6 +520,29 @@ def checked_booking(limiter: RateLimiter, booking: object) -> Booking:
         f"The rate limiter {type(limiter).__name__} answered a booking with {said}: nothing was "
         "sent. Its book() (and abook()) must return a Booking whose wait is a finite number of "
         "seconds"
+    )
+
+
+def checked_confirmation(limiter: RateLimiter, answer: object) -> float:
+    """``answer``, a limiter's ``confirm()``, as the seconds to wait more (none when not above
+    0), if a sleep can keep them; else a ``RateLimiterUnavailableError`` naming the limiter,
+    before anything is sent, as for a booking (see ``checked_booking``)."""
+    if (
+        isinstance(answer, (int, float))
+        and not isinstance(answer, bool)
+        and math.isfinite(answer)
+        and answer <= LONGEST_TIMEOUT
+    ):
+        return float(answer)
+    said = (
+        f"a wait of {shown(answer)} seconds, which no sleep can keep"
+        if isinstance(answer, (int, float)) and not isinstance(answer, bool)
+        else f"{type(answer).__name__}, not a number of seconds"
+    )
+    raise RateLimiterUnavailableError(
+        f"The rate limiter {type(limiter).__name__} answered a turn's confirmation with {said}: "
+        "nothing was sent. Its confirm() (and aconfirm()) must return a finite number of "
+        "seconds to wait more, 0 to send now"
     )
 
 

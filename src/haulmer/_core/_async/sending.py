@@ -17,6 +17,7 @@ from haulmer._core.sending import (
     answer_too_large,
     build_request,
     checked_booking,
+    checked_confirmation,
     client_closed,
     failed_attempt,
     hold_after_429,
@@ -169,11 +170,19 @@ class AsyncSender:
         while not booking.reserved:  # a shared store books only when the send may go now
             await self._sleep(max(booking.wait, MIN_LIMITER_WAIT))
             booking = checked_booking(self._limiter, await self._limiter.abook(bucket))
-        if booking.wait > 0:
+        wait = booking.wait
+        if wait > 0:
             try:
-                await self._sleep(booking.wait)
+                # A turn booked ahead asks again when its moment comes: a hold recorded
+                # meanwhile (another call's 429) moves it past the hold.
+                while wait > 0:
+                    await self._sleep(max(wait, MIN_LIMITER_WAIT))
+                    wait = checked_confirmation(
+                        self._limiter, await self._limiter.aconfirm(booking)
+                    )
             except BaseException:
-                # interrupted before sending: give the slot back, if the store still takes it
+                # interrupted (or refused) before sending: give the turn back, if the store
+                # still takes it
                 try:
                     await self._limiter.arelease(booking)
                 except Exception as lost:

@@ -18,6 +18,7 @@ from haulmer._core.sending import (
     answer_too_large,
     build_request,
     checked_booking,
+    checked_confirmation,
     client_closed,
     failed_attempt,
     hold_after_429,
@@ -168,11 +169,17 @@ class SyncSender:
         while not booking.reserved:  # a shared store books only when the send may go now
             self._sleep(max(booking.wait, MIN_LIMITER_WAIT))
             booking = checked_booking(self._limiter, self._limiter.book(bucket))
-        if booking.wait > 0:
+        wait = booking.wait
+        if wait > 0:
             try:
-                self._sleep(booking.wait)
+                # A turn booked ahead asks again when its moment comes: a hold recorded
+                # meanwhile (another call's 429) moves it past the hold.
+                while wait > 0:
+                    self._sleep(max(wait, MIN_LIMITER_WAIT))
+                    wait = checked_confirmation(self._limiter, self._limiter.confirm(booking))
             except BaseException:
-                # interrupted before sending: give the slot back, if the store still takes it
+                # interrupted (or refused) before sending: give the turn back, if the store
+                # still takes it
                 try:
                     self._limiter.release(booking)
                 except Exception as lost:
