@@ -322,6 +322,18 @@ def test_released_slots_free_the_window_only_for_what_was_never_sent() -> None:
     assert limiter.book("key").wait == pytest.approx(2.0 + 2 * SLOT_MARGIN)
 
 
+def test_a_turn_given_back_twice_takes_no_other_calls_turn_of_the_same_moment() -> None:
+    limiter = InProcessRateLimiter(clock=lambda: 1000.0)
+    for _ in range(3):
+        limiter.book("key")
+    first, second, third = (limiter.book("key") for _ in range(3))  # all in the next second
+    limiter.release(first)
+    limiter.release(first)  # a caller's cleanup run twice
+    later = [limiter.book("key"), limiter.book("key")]
+    moments = [1000.0 + b.wait for b in (second, third, *later)]
+    assert sum(1 for at in moments if at < 1002.0) == 3  # second, third and one more
+
+
 def test_a_429_asking_for_years_holds_the_limiter_no_longer_than_the_retry_loop_sleeps(
     mock: respx.MockRouter,
 ) -> None:
