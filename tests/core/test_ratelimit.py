@@ -507,3 +507,64 @@ def test_a_confirmation_asking_for_more_waits_it_then_confirms_again() -> None:
     with FakeHaulmer().client(rate_limit=MovedOnce(), sleep=clock.sleep) as client:
         assert client.openfactura.organization.retrieve().rut
     assert clock.sleeps == [1.0, 2.5]
+
+
+async def test_a_call_cancelled_while_it_waits_out_a_hold_gives_its_moved_turn_back(
+    mock: respx.MockRouter,
+) -> None:
+    import asyncio
+
+    from haulmer.ratelimit import api_key_fingerprint
+
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(clock=clock)
+    _sent_with_a_hold_arriving_while_the_fourth_waits(mock, clock)
+
+    async def sleep(seconds: float) -> None:
+        if not clock.sleeps:  # the booked wait: another client's 429 holds the key meanwhile
+            clock.now += 0.1
+            await limiter.ahold(api_key_fingerprint("k"), 7.0)
+            clock.sleep(seconds - 0.1)
+            return
+        raise asyncio.CancelledError  # the wait past the hold: the caller gives up
+
+    async with AsyncHaulmer(
+        "k", environment="sandbox", rate_limit=limiter, clock=clock, sleep=sleep
+    ) as c:
+        for _ in range(3):
+            await asend(c, get_org())
+        with pytest.raises(asyncio.CancelledError):
+            await asend(c, get_org())
+    bucket = api_key_fingerprint("k")
+    after_hold = [clock.now + limiter.book(bucket).wait for _ in range(4)]
+    # the cancelled call's turn, moved to the hold's end, was given back: three fit there
+    assert after_hold[:3] == pytest.approx([1007.1] * 3)
+    assert after_hold[3] == pytest.approx(1007.1 + 1 + SLOT_MARGIN)
+
+
+def test_a_call_whose_client_is_closed_while_it_waits_for_its_turn_gives_the_turn_back(
+    mock: respx.MockRouter,
+) -> None:
+    from haulmer import ClientClosedError
+    from haulmer.ratelimit import api_key_fingerprint
+
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(clock=clock)
+    _sent_with_a_hold_arriving_while_the_fourth_waits(mock, clock)
+    closing: list[Haulmer] = []
+
+    def sleep(seconds: float) -> None:
+        for client in closing:
+            client.close()  # another thread closes the client meanwhile
+        clock.sleep(seconds)
+
+    with Haulmer("k", environment="sandbox", rate_limit=limiter, clock=clock, sleep=sleep) as c:
+        for _ in range(3):
+            send(c, get_org())
+        closing.append(c)
+        with pytest.raises(ClientClosedError):
+            send(c, get_org())
+    clock.now = 1000.0
+    # nothing was sent in the next second: it still has room for three
+    waits = [limiter.book(api_key_fingerprint("k")).wait for _ in range(3)]
+    assert waits == pytest.approx([1.0 + SLOT_MARGIN] * 3)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from haulmer._core.ratelimit import RateLimiter
+from haulmer._core.ratelimit import Booking, RateLimiter
 from haulmer._core.sending import (
     MAX_ANSWER_BYTES,
     MIN_LIMITER_WAIT,
@@ -86,11 +86,15 @@ class AsyncSender:
         if self.is_closed:
             raise client_closed(self._client_name)
         self._pools.check_runtime()
-        if self._limiter is not None:
-            await self._wait_for_slot(prepared)
-        pool = None if self._closed else self._pools.lease()
-        if pool is None:  # closed while this call waited for its slot
-            raise client_closed(self._client_name)
+        booking = None if self._limiter is None else await self._wait_for_slot(prepared)
+        try:
+            pool = None if self._closed else self._pools.lease()
+            if pool is None:  # closed while this call waited for its slot
+                raise client_closed(self._client_name)
+        except BaseException:
+            if booking is not None:  # nothing was sent on it
+                await self._give_back(booking)
+            raise
         try:
             return await self._exchange(pool, prepared, attempt)
         finally:
@@ -160,12 +164,12 @@ class AsyncSender:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    async def _wait_for_slot(self, prepared: PreparedRequest) -> None:
+    async def _wait_for_slot(self, prepared: PreparedRequest) -> Booking | None:
         """Keep to Haulmer's published limits (OpenFactura only, per API key) when the client
-        has a limiter."""
+        has a limiter: the turn this attempt sends on, once its moment has come."""
         bucket = limited_bucket(self._limiter, prepared)
         if self._limiter is None or bucket is None:
-            return
+            return None
         booking = checked_booking(self._limiter, await self._limiter.abook(bucket))
         while not booking.reserved:  # a shared store books only when the send may go now
             await self._sleep(max(booking.wait, MIN_LIMITER_WAIT))
@@ -181,10 +185,16 @@ class AsyncSender:
                         self._limiter, await self._limiter.aconfirm(booking)
                     )
             except BaseException:
-                # interrupted (or refused) before sending: give the turn back, if the store
-                # still takes it
-                try:
-                    await self._limiter.arelease(booking)
-                except Exception as lost:
-                    turn_not_given_back(self._limiter, lost)
+                await self._give_back(booking)  # interrupted (or refused) before sending
                 raise
+        return booking
+
+    async def _give_back(self, booking: Booking) -> None:
+        """Give an unused turn back to the limiter, if its store still takes it (else log it:
+        the interruption that stopped the send goes on)."""
+        if self._limiter is None:
+            return
+        try:
+            await self._limiter.arelease(booking)
+        except Exception as lost:
+            turn_not_given_back(self._limiter, lost)

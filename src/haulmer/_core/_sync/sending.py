@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from haulmer._core.ratelimit import RateLimiter
+from haulmer._core.ratelimit import Booking, RateLimiter
 from haulmer._core.sending import (
     MAX_ANSWER_BYTES,
     MIN_LIMITER_WAIT,
@@ -87,11 +87,15 @@ class SyncSender:
         if self.is_closed:
             raise client_closed(self._client_name)
         self._pools.check_runtime()
-        if self._limiter is not None:
-            self._wait_for_slot(prepared)
-        pool = None if self._closed else self._pools.lease()
-        if pool is None:  # closed while this call waited for its slot
-            raise client_closed(self._client_name)
+        booking = None if self._limiter is None else self._wait_for_slot(prepared)
+        try:
+            pool = None if self._closed else self._pools.lease()
+            if pool is None:  # closed while this call waited for its slot
+                raise client_closed(self._client_name)
+        except BaseException:
+            if booking is not None:  # nothing was sent on it
+                self._give_back(booking)
+            raise
         try:
             return self._exchange(pool, prepared, attempt)
         finally:
@@ -159,12 +163,12 @@ class SyncSender:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _wait_for_slot(self, prepared: PreparedRequest) -> None:
+    def _wait_for_slot(self, prepared: PreparedRequest) -> Booking | None:
         """Keep to Haulmer's published limits (OpenFactura only, per API key) when the client
-        has a limiter."""
+        has a limiter: the turn this attempt sends on, once its moment has come."""
         bucket = limited_bucket(self._limiter, prepared)
         if self._limiter is None or bucket is None:
-            return
+            return None
         booking = checked_booking(self._limiter, self._limiter.book(bucket))
         while not booking.reserved:  # a shared store books only when the send may go now
             self._sleep(max(booking.wait, MIN_LIMITER_WAIT))
@@ -178,10 +182,16 @@ class SyncSender:
                     self._sleep(max(wait, MIN_LIMITER_WAIT))
                     wait = checked_confirmation(self._limiter, self._limiter.confirm(booking))
             except BaseException:
-                # interrupted (or refused) before sending: give the turn back, if the store
-                # still takes it
-                try:
-                    self._limiter.release(booking)
-                except Exception as lost:
-                    turn_not_given_back(self._limiter, lost)
+                self._give_back(booking)  # interrupted (or refused) before sending
                 raise
+        return booking
+
+    def _give_back(self, booking: Booking) -> None:
+        """Give an unused turn back to the limiter, if its store still takes it (else log it:
+        the interruption that stopped the send goes on)."""
+        if self._limiter is None:
+            return
+        try:
+            self._limiter.release(booking)
+        except Exception as lost:
+            turn_not_given_back(self._limiter, lost)
