@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from haulmer._core.redis_ratelimit import SHARED_SLOT_MARGIN
-from haulmer.errors import ConfigurationError, RateLimiterUnavailableError
+from haulmer.errors import ConfigurationError, RateLimiterUnavailableError, ValidationError
 from haulmer.ratelimit import (
     SLOT_MARGIN,
     InProcessRateLimiter,
@@ -74,6 +74,33 @@ def test_limits_must_be_positive_pairs() -> None:
         InProcessRateLimiter(limits=[(0, 1.0)])
     with pytest.raises(ConfigurationError):
         RedisRateLimiter("redis://localhost/0", limits=[(2.5, 1.0)])
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [[(1, float("inf"))], [(3, 1.0), (100, 1e300)], [(True, 1.0)], [(3, True)], [(3, "1")]],
+    ids=repr,
+)
+def test_limits_no_window_can_keep_are_refused_when_the_limiter_is_made(
+    limits: list[tuple[object, object]],
+) -> None:
+    # A window of infinite length made every send after the first wait forever.
+    with pytest.raises(ConfigurationError, match=r"\(3, 1.0\), \(100, 60.0\)"):
+        InProcessRateLimiter(limits=limits)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError):
+        RedisRateLimiter("redis://localhost/0", limits=limits)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seconds", [float("inf"), float("nan"), 1e300, "7", None, True])
+def test_a_hold_of_no_number_of_seconds_a_sleep_can_keep_is_refused(seconds: object) -> None:
+    # Held for infinity, a bucket refused every later call; "7" was a bare TypeError.
+    limiter = InProcessRateLimiter(clock=Clock())
+    with pytest.raises(ValidationError, match="hold") as refused:
+        limiter.hold("a", seconds)  # type: ignore[arg-type]
+    assert "a number of seconds" in str(refused.value)
+    assert limiter.book("a").wait == 0.0
+    with pytest.raises(ValidationError, match="hold"):
+        RedisRateLimiter("redis://localhost:1/0").hold("a", seconds)  # type: ignore[arg-type]
 
 
 def test_urls_choose_the_limiter_and_never_show_a_password(

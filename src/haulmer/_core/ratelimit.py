@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import time
 from abc import ABC, abstractmethod
 from collections import deque
@@ -18,16 +19,18 @@ from typing import Any, Final
 
 from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
-from haulmer.errors import ConfigurationError
+from haulmer.errors import ConfigurationError, ValidationError
 
 __all__ = [
     "HAULMER_LIMITS",
+    "LONGEST_HOLD",
     "SLOT_MARGIN",
     "Booking",
     "InProcessRateLimiter",
     "Limits",
     "RateLimiter",
     "api_key_fingerprint",
+    "check_hold",
     "check_limits",
 ]
 
@@ -44,15 +47,34 @@ opens a connection (a handshake, a server starting its thread), so a margin of a
 still met 429s on loopback. 50 ms costs 5% of the throughput at the limit; a 429 costs a second."""
 
 
+LONGEST_HOLD: Final = 1e9
+"""The longest window or hold, in seconds (31 years): the longest wait a sleep can keep (a
+socket's timeout, ``LONGEST_TIMEOUT``); a longer one would make every send wait forever."""
+
+
+def _seconds(value: object) -> bool:
+    """Whether ``value`` is a number of seconds a sleep can keep (a bool is none)."""
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value <= LONGEST_HOLD
+    )
+
+
 def check_limits(limits: Sequence[tuple[int, float]]) -> Limits:
     """``limits`` as a tuple of (int, float) pairs; anything else is a ConfigurationError."""
     try:
         pairs = tuple((int(count), float(period)) for count, period in limits)
         valid = bool(pairs) and all(
-            count >= 1 and period > 0 and count == raw_count
-            for (count, period), (raw_count, _) in zip(pairs, limits, strict=True)
+            count >= 1
+            and period > 0
+            and count == raw_count
+            and not isinstance(raw_count, bool)
+            and _seconds(raw_period)
+            for (count, period), (raw_count, raw_period) in zip(pairs, limits, strict=True)
         )
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         valid = False
     if not valid:
         raise ConfigurationError(
@@ -60,6 +82,17 @@ def check_limits(limits: Sequence[tuple[int, float]]) -> Limits:
             f"((3, 1.0), (100, 60.0)); got {shown(limits)}"
         )
     return pairs
+
+
+def check_hold(seconds: float) -> float:
+    """``seconds`` of a hold as a float (none when not above 0); a ValidationError when it is no
+    number of seconds a sleep can keep (NaN, infinity, past ``LONGEST_HOLD``, text)."""
+    if not _seconds(seconds):
+        raise ValidationError(
+            f"A rate limiter's hold is a number of seconds up to {LONGEST_HOLD:g}, such as a "
+            f"429's Retry-After; got {shown(seconds)}"
+        )
+    return max(0.0, float(seconds))
 
 
 @functools.lru_cache(maxsize=64)
@@ -267,6 +300,7 @@ class InProcessRateLimiter(RateLimiter):
             return turn.at - now
 
     def hold(self, bucket: str, seconds: float) -> None:
+        seconds = check_hold(seconds)
         with self._lock:
             windows = self._windows(bucket)
-            windows.held_until = max(windows.held_until, self._clock() + max(0.0, seconds))
+            windows.held_until = max(windows.held_until, self._clock() + seconds)

@@ -21,6 +21,7 @@ from haulmer._core.ratelimit import (
     Booking,
     Limits,
     RateLimiter,
+    check_hold,
     check_limits,
 )
 from haulmer._forks import ForkSafeLock
@@ -405,6 +406,7 @@ class RedisRateLimiter(RateLimiter):
             raise self._unavailable(exc) from exc
 
     def hold(self, bucket: str, seconds: float) -> None:
+        seconds = check_hold(seconds)
         try:
             self._sync_client().eval(
                 HOLD_SCRIPT, 2, *self._keys(bucket)[1:], str(seconds), self._now()
@@ -429,6 +431,7 @@ class RedisRateLimiter(RateLimiter):
             raise self._unavailable(exc) from exc
 
     async def ahold(self, bucket: str, seconds: float) -> None:
+        seconds = check_hold(seconds)
         client = self._loop_client()
         try:
             await client.eval(HOLD_SCRIPT, 2, *self._keys(bucket)[1:], str(seconds), self._now())
