@@ -568,3 +568,32 @@ def test_a_call_whose_client_is_closed_while_it_waits_for_its_turn_gives_the_tur
     # nothing was sent in the next second: it still has room for three
     waits = [limiter.book(api_key_fingerprint("k")).wait for _ in range(3)]
     assert waits == pytest.approx([1.0 + SLOT_MARGIN] * 3)
+
+
+def test_the_windows_of_keys_gone_quiet_are_forgotten() -> None:
+    # A process serving many taxpayers' keys kept every key's last minute of turns for good.
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(clock=clock)
+    for tenant in range(1000):
+        for _ in range(5):
+            clock.now += limiter.book(f"key {tenant}").wait
+        clock.now += 2.0
+    assert len(limiter._buckets) <= 100  # about the keys of the last minute or two
+    assert limiter.book("key 999").wait == 0.0  # what is kept still counts
+
+
+def test_forgetting_quiet_keys_keeps_the_windows_and_holds_still_running() -> None:
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(clock=clock)
+    for _ in range(100):
+        clock.now += limiter.book("busy").wait
+    limiter.hold("held", 50.0)
+    held_until = clock.now + 50.0
+    for tenant in range(500):  # many other keys, each once
+        limiter.book(f"key {tenant}")
+    clock.now += 0.5
+    for tenant in range(500):
+        limiter.book(f"other {tenant}")
+    started = clock.now
+    assert started + limiter.book("busy").wait >= 1000 + 60.0  # the minute is still full
+    assert limiter.book("held").wait == pytest.approx(held_until - started)

@@ -227,6 +227,8 @@ class InProcessRateLimiter(RateLimiter):
         self._clock = clock
         self._buckets: dict[str, _Windows] = {}
         self._lock = ForkSafeLock()
+        self._longest = max(period for _, period in self.limits) + SLOT_MARGIN
+        self._booked_since_sweep = 0
 
     def __repr__(self) -> str:
         return f"InProcessRateLimiter(limits={self.limits!r})"
@@ -245,6 +247,23 @@ class InProcessRateLimiter(RateLimiter):
         if windows is None:
             windows = self._buckets[bucket] = _Windows(len(self.limits))
         return windows
+
+    def _forget_quiet_buckets(self, now: float) -> None:
+        """Forget, now and then, the buckets whose every turn has left the longest window and
+        whose hold is over: nothing of theirs can delay a send any more. Kept, a process serving
+        many API keys would keep each key's last minute of turns for good. Swept once per as
+        many bookings as there are buckets, so a booking costs the same whatever their number."""
+        self._booked_since_sweep += 1
+        if self._booked_since_sweep < max(64, len(self._buckets)):
+            return
+        self._booked_since_sweep = 0
+        gone = now - self._longest
+        for bucket in [
+            bucket
+            for bucket, windows in self._buckets.items()
+            if windows.last <= gone and windows.held_until <= now
+        ]:
+            del self._buckets[bucket]
 
     def _next_moment(self, windows: _Windows, now: float) -> float:
         """The first moment from ``now`` after every booked turn and the hold at which each
@@ -266,6 +285,7 @@ class InProcessRateLimiter(RateLimiter):
     def book(self, bucket: str) -> Booking:
         with self._lock:
             now = self._clock()
+            self._forget_quiet_buckets(now)
             windows = self._windows(bucket)
             turn = _Turn(self._next_moment(windows, now))
             windows.add(turn)
