@@ -75,6 +75,21 @@ def test_a_turn_booked_ahead_goes_at_its_moment_when_no_hold_reaches_it() -> Non
     assert limiter.confirm(ahead) == 0.0
 
 
+def test_of_two_holds_reaching_a_booked_turn_the_later_ending_one_wins() -> None:
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(clock=clock)
+    for _ in range(3):
+        limiter.book("key")
+    ahead = limiter.book("key")
+    limiter.hold("key", 7.0)
+    limiter.hold("key", 3.0)  # a shorter one after it pulls nothing back
+    after = limiter.book("key")  # booked to the first hold's end
+    clock.now += after.wait
+    limiter.hold("key", 5.0)  # a longer one now reaches the turn booked after the first
+    assert clock.now + limiter.confirm(after) == pytest.approx(1012.0)
+    assert clock.now + limiter.confirm(ahead) == pytest.approx(1012.0)
+
+
 def test_a_turn_moved_past_a_hold_is_the_one_a_release_gives_back() -> None:
     clock = FakeClock()
     limiter = InProcessRateLimiter(limits=((1, 1.0),), clock=clock)
