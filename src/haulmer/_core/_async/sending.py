@@ -180,10 +180,11 @@ class AsyncSender:
                 # A turn booked ahead asks again when its moment comes: a hold recorded
                 # meanwhile (another call's 429) moves it past the hold.
                 while wait > 0:
-                    await self._sleep(max(wait, MIN_LIMITER_WAIT))
-                    wait = checked_confirmation(
+                    await self._sleep(wait)
+                    more = checked_confirmation(
                         self._limiter, await self._limiter.aconfirm(booking)
                     )
+                    wait = max(more, MIN_LIMITER_WAIT) if more > 0 else 0.0
             except BaseException:
                 await self._give_back(booking)  # interrupted (or refused) before sending
                 raise

@@ -179,8 +179,9 @@ class SyncSender:
                 # A turn booked ahead asks again when its moment comes: a hold recorded
                 # meanwhile (another call's 429) moves it past the hold.
                 while wait > 0:
-                    self._sleep(max(wait, MIN_LIMITER_WAIT))
-                    wait = checked_confirmation(self._limiter, self._limiter.confirm(booking))
+                    self._sleep(wait)
+                    more = checked_confirmation(self._limiter, self._limiter.confirm(booking))
+                    wait = max(more, MIN_LIMITER_WAIT) if more > 0 else 0.0
             except BaseException:
                 self._give_back(booking)  # interrupted (or refused) before sending
                 raise
