@@ -612,3 +612,63 @@ def test_forgetting_quiet_keys_keeps_the_windows_and_holds_still_running() -> No
     started = clock.now
     assert started + limiter.book("busy").wait >= 1000 + 60.0  # the minute is still full
     assert limiter.book("held").wait == pytest.approx(held_until - started)
+
+
+_LIMITER_STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("book"), st.just(0.0)),
+        st.tuples(st.just("hold"), st.floats(0, 10)),
+        st.tuples(st.just("advance"), st.floats(0, 3)),
+        st.tuples(st.just("release"), st.integers(0, 20)),
+    ),
+    max_size=80,
+)
+
+
+@given(steps=_LIMITER_STEPS)
+def test_no_turn_goes_inside_a_hold_nor_past_a_window_whatever_comes_between(
+    steps: list[tuple[str, float]],
+) -> None:
+    """Calls book, wait for their moment and confirm it, as the engine does, while holds come
+    and waiting calls give up: no send goes while a hold recorded before it runs, and no second
+    holds more than three sends."""
+    import heapq
+    import itertools
+
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(clock=clock)
+    waiting: list[tuple[float, int, Booking]] = []  # (moment it wakes, order, its turn)
+    order = itertools.count()
+    sent: list[float] = []
+    holds: list[tuple[float, float]] = []
+
+    def wake_until(moment: float) -> None:
+        while waiting and waiting[0][0] <= moment:
+            wakes, _, booking = heapq.heappop(waiting)
+            clock.now = max(clock.now, wakes)
+            more = limiter.confirm(booking)
+            if more > 0:
+                heapq.heappush(waiting, (clock.now + more, next(order), booking))
+            else:
+                sent.append(clock.now)
+        clock.now = max(clock.now, moment)
+
+    for step, value in steps:
+        if step == "book":
+            booking = limiter.book("key")
+            heapq.heappush(waiting, (clock.now + booking.wait, next(order), booking))
+            wake_until(clock.now)
+        elif step == "hold":
+            limiter.hold("key", value)
+            holds.append((clock.now, clock.now + value))
+        elif step == "advance":
+            wake_until(clock.now + value)
+        elif waiting:  # a waiting call gives up
+            _, _, booking = waiting.pop(int(value) % len(waiting))
+            heapq.heapify(waiting)
+            limiter.release(booking)
+    while waiting:
+        wake_until(waiting[0][0])
+    for at in sent:
+        assert sum(1 for other in sent if at - 1.0 < other <= at) <= 3
+        assert not any(start < at < end - 1e-9 for start, end in holds)
