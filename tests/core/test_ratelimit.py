@@ -672,3 +672,26 @@ def test_no_turn_goes_inside_a_hold_nor_past_a_window_whatever_comes_between(
     for at in sent:
         assert sum(1 for other in sent if at - 1.0 < other <= at) <= 3
         assert not any(start < at < end - 1e-9 for start, end in holds)
+
+
+def test_each_client_made_with_rate_limit_true_counts_apart_unless_given_one_limiter(
+    mock: respx.MockRouter,
+) -> None:
+    """What docs/scale.md says of ``True``: a client and its copies share its limiter; clients
+    made apart share one only when it is given to each."""
+    clock = FakeClock()
+    mock.get(f"{SANDBOX}/v2/dte/organization").respond(json={"rut": "1-9"})
+    with (
+        Haulmer("k", environment="sandbox", rate_limit=True, clock=clock, sleep=clock.sleep) as a,
+        Haulmer("k", environment="sandbox", rate_limit=True, clock=clock, sleep=clock.sleep) as b,
+    ):
+        assert a.rate_limiter is not b.rate_limiter
+        assert a.with_options(timeout=5).rate_limiter is a.rate_limiter
+        shared = InProcessRateLimiter(clock=clock)
+        with (
+            Haulmer("k", environment="sandbox", rate_limit=shared, sleep=clock.sleep) as c,
+            Haulmer("k", environment="sandbox", rate_limit=shared, sleep=clock.sleep) as d,
+        ):
+            for target in (c, d, d, c):
+                send(target, get_org())
+    assert clock.sleeps == pytest.approx([1.0 + SLOT_MARGIN])

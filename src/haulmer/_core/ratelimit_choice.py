@@ -67,7 +67,7 @@ def resolve_rate_limit(
     if isinstance(rate_limit, str):
         return rate_limiter_from_url(rate_limit, clock=clock)
     raise ConfigurationError(
-        "rate_limit= takes True (this process keeps to Haulmer's limits), False, a "
+        "rate_limit= takes True (this client keeps to Haulmer's limits), False, a "
         "haulmer.ratelimit.RateLimiter (RedisRateLimiter shares them between processes) or a "
         f"URL such as 'redis://localhost:6379/0'; got {type(rate_limit).__name__}"
     )

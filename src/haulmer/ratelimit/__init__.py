@@ -1,7 +1,8 @@
 """Keeping to Haulmer's 3 requests/s and 100/min per API key, in one process or shared by many.
 
-``Haulmer(rate_limit=True)`` limits one process; ``RedisRateLimiter(url)``, a ``redis://`` URL
-or ``HAULMER_RATE_LIMIT_URL`` share the limit through Redis. Any store can implement
+``Haulmer(rate_limit=True)`` limits one client and its copies (clients given one
+``InProcessRateLimiter()`` share it within a process); ``RedisRateLimiter(url)``, a ``redis://``
+URL or ``HAULMER_RATE_LIMIT_URL`` share the limit through Redis. Any store can implement
 ``RateLimiter``. See docs/scale.md.
 """
 
