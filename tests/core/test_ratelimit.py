@@ -695,3 +695,30 @@ def test_each_client_made_with_rate_limit_true_counts_apart_unless_given_one_lim
             for target in (c, d, d, c):
                 send(target, get_org())
     assert clock.sleeps == pytest.approx([1.0 + SLOT_MARGIN])
+
+
+def test_a_call_whose_http_client_is_closed_while_it_waits_for_its_turn_gives_the_turn_back(
+    mock: respx.MockRouter,
+) -> None:
+    from haulmer import ClientClosedError
+    from haulmer.ratelimit import api_key_fingerprint
+
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(clock=clock)
+    _sent_with_a_hold_arriving_while_the_fourth_waits(mock, clock)
+    pool = httpx.Client()
+
+    def sleep(seconds: float) -> None:
+        pool.close()  # the user's own pool, closed by another thread meanwhile
+        clock.sleep(seconds)
+
+    with Haulmer(
+        "k", environment="sandbox", rate_limit=limiter, clock=clock, sleep=sleep, http_client=pool
+    ) as c:
+        for _ in range(3):
+            send(c, get_org())
+        with pytest.raises(ClientClosedError):
+            send(c, get_org())
+    clock.now = 1000.0
+    waits = [limiter.book(api_key_fingerprint("k")).wait for _ in range(3)]
+    assert waits == pytest.approx([1.0 + SLOT_MARGIN] * 3)

@@ -134,7 +134,8 @@ class RateLimiter(ABC):
 
     @abstractmethod
     def release(self, booking: Booking) -> None:
-        """Give back a slot that was never used (its caller was cancelled while waiting)."""
+        """Give back a slot that was never used (its caller was cancelled while waiting, or its
+        client closed meanwhile)."""
 
     @abstractmethod
     def hold(self, bucket: str, seconds: float) -> None:

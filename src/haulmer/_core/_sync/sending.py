@@ -89,8 +89,8 @@ class SyncSender:
         self._pools.check_runtime()
         booking = None if self._limiter is None else self._wait_for_slot(prepared)
         try:
-            pool = None if self._closed else self._pools.lease()
-            if pool is None:  # closed while this call waited for its slot
+            pool = None if self.is_closed else self._pools.lease()
+            if pool is None:  # closed (or its pool) while this call waited for its slot
                 raise client_closed(self._client_name)
         except BaseException:
             if booking is not None:  # nothing was sent on it
