@@ -94,6 +94,45 @@ def test_a_saldo_anterior_given_to_an_export_is_refused_naming_it_alone() -> Non
     assert "leave saldo_anterior out" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "field"),
+    [
+        ("credito_constructoras", 100, "Encabezado.Totales.CredEC"),
+        ("tasas_adicionales", {"15": 19}, "Encabezado.Totales.ImptoReten"),
+        ("tasas_adicionales", {"28": "6.5"}, "Encabezado.Totales.ImptoReten"),
+    ],
+)
+def test_a_tax_or_credit_given_to_an_export_is_refused_not_dropped(
+    option: str, value: Any, field: str
+) -> None:
+    # An export is exempt and its Totales (Exportaciones) has no CredEC nor ImptoReten: a
+    # crédito or a retention given was silently left out of a document that then looked right.
+    with pytest.raises(DocumentError) as info:
+        _hotel(**{option: value})
+    assert [detail.field for detail in info.value.details] == [field]
+    assert f"leave {option} out" in str(info.value)
+    factura = _hotel(folio=3)
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito_exportacion(factura, **{option: value})
+    assert [detail.field for detail in info.value.details] == [field]
+    typed = {"28": Decimal("6.5")} if option == "tasas_adicionales" else value
+    with pytest.raises(DocumentError) as info:
+        factura.completed(**{option: typed})
+    assert [detail.field for detail in info.value.details] == [field]
+
+
+def test_an_export_nota_refuses_gross_prices_it_has_no_iva_for() -> None:
+    # montos_brutos=True says the prices include IVA; an export has none (nor MntBruto), and
+    # the flag was silently ignored, the prices taken as they are.
+    factura = _hotel(folio=3)
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito_exportacion(factura, montos_brutos=True)
+    assert [detail.field for detail in info.value.details] == ["Encabezado.IdDoc.MntBruto"]
+    assert "leave montos_brutos out" in str(info.value)
+    plain = dte.nota_credito_exportacion(factura, montos_brutos=False)
+    assert plain.totales.mnt_total == factura.totales.mnt_total
+
+
 def test_factura_exportacion_transporte_terrestre_internacional() -> None:
     """LibreDTE's 110_003: IndServicio 5, FmaPagExp 12, Aduana with the road and the country."""
     factura = dte.factura_exportacion(

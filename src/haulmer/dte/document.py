@@ -75,6 +75,52 @@ def document_error(exc: pydantic.ValidationError, what: str, *, prefix: str = ""
     return DocumentError(f"{what} is not valid: {_shown(details)}", details)
 
 
+_NOT_IN_AN_EXPORT = (
+    (
+        "saldo_anterior",
+        "Encabezado.Totales.SaldoAnterior",
+        "an export's Totales (Exportaciones) has no SaldoAnterior nor VlrPagar",
+    ),
+    (
+        "tasas_adicionales",
+        "Encabezado.Totales.ImptoReten",
+        "an export is exempt, and its Totales (Exportaciones) has no ImptoReten: no tax or "
+        "retention applies to it",
+    ),
+    (
+        "credito_constructoras",
+        "Encabezado.Totales.CredEC",
+        "an export has no IVA to take a crédito from, and its Totales (Exportaciones) has no "
+        "CredEC",
+    ),
+)
+"""The options whose Totales element an export lacks: where each would go and why not."""
+
+
+def _refuse_export_totals(
+    tipo: DTEType,
+    *,
+    saldo_anterior: int | None,
+    rates: Mapping[str, Decimal],
+    credito: int | None,
+) -> None:
+    """Refuse the options an export has no place for, naming each, instead of dropping them."""
+    given = {
+        "saldo_anterior": saldo_anterior is not None,
+        "tasas_adicionales": bool(rates),
+        "credito_constructoras": credito is not None,
+    }
+    problems = [
+        ErrorDetail(field, f"{why}: leave {option} out")
+        for option, field, why in _NOT_IN_AN_EXPORT
+        if given[option]
+    ]
+    if problems:
+        raise DocumentError(
+            f"the {tipo.label}: " + "; ".join(detail.issue for detail in problems), problems
+        )
+
+
 class Document(SiiModel):
     """A DTE: Encabezado, 1..60 Detalle lines (1000 on boletas), DscRcgGlobal and Referencia."""
 
@@ -236,8 +282,16 @@ class Document(SiiModel):
         constructora's crédito especial in pesos (Totales/CredEC, deducted from MntTotal).
         ``saldo_anterior``: the balance carried over in pesos, positive or negative
         (Totales/SaldoAnterior). With a SaldoAnterior, VlrPagar (the total to pay) is
-        filled when left out: MontoPeriodo (MntTotal + MontoNF) + SaldoAnterior.
+        filled when left out: MontoPeriodo (MntTotal + MontoNF) + SaldoAnterior. An export
+        (110, 111, 112), exempt and without those elements, refuses all three.
         """
+        if self.tipo_dte.is_export:
+            _refuse_export_totals(
+                self.tipo_dte,
+                saldo_anterior=saldo_anterior,
+                rates=tasas_adicionales or {},
+                credito=credito_constructoras or None,
+            )
         amounts = self.amounts_by_line()
         lines = [
             line.model_copy(update=_line_update(line, index, amount))

@@ -175,19 +175,13 @@ def build(
             [ErrorDetail("Encabezado.Totales.TpoMoneda", f"use one of {known}")],
         ) from None
     saldo_anterior = _saldo_anterior(options.get("saldo_anterior"))
-    if tipo.is_export and saldo_anterior is not None:
-        issue = (
-            "an export's Totales (Exportaciones) has no SaldoAnterior nor VlrPagar: leave "
-            "saldo_anterior out"
-        )
-        raise DocumentError(
-            f"the {tipo.label}: {issue}", [ErrorDetail("Encabezado.Totales.SaldoAnterior", issue)]
-        )
+    rates = tax_rates(options.get("tasas_adicionales"))
+    credito = _credito(options.get("credito_constructoras"))
     if tipo.is_export:
         document = _export_amounts(document, currency)
     document = document.completed(
-        tasas_adicionales=tax_rates(options.get("tasas_adicionales")),
-        credito_constructoras=_credito(options.get("credito_constructoras")),
+        tasas_adicionales=rates,
+        credito_constructoras=credito,
         saldo_anterior=saldo_anterior,
     )
     if flag(options.get("check", True), "check"):

@@ -127,13 +127,15 @@ class DocumentOptions(TypedDict, total=False):
     tasas_adicionales: Mapping[str, Decimal | int | str] | None
     """Rates in percent of the lines' CodImpAdic codes that have no fixed one (28 diésel,
     35 gasolina, 16 IVA retenido parcial...): ``{"28": Decimal("2.5")}``, written as
-    Totales/ImptoReten/TasaImp. A nota takes its document's when left out."""
+    Totales/ImptoReten/TasaImp. A nota takes its document's when left out. Refused on exports,
+    which are exempt."""
     credito_constructoras: int | None
     """Totales/CredEC: an empresa constructora's crédito especial in pesos (at most 65% of the
-    IVA), deducted from MntTotal. A nota that annuls takes its document's when left out."""
+    IVA), deducted from MntTotal. A nota that annuls takes its document's when left out.
+    Refused on exports, which have no IVA."""
     saldo_anterior: int | None
     """Totales/SaldoAnterior: the balance carried over in pesos, positive or negative; VlrPagar
-    (the total to pay, MontoPeriodo + SaldoAnterior) is computed from it."""
+    (the total to pay, MontoPeriodo + SaldoAnterior) is computed from it. Refused on exports."""
     check: bool
     """Run ``Document.check()`` (True when left out); False returns the document unchecked."""
 
@@ -172,7 +174,8 @@ class NoteOptions(DocumentOptions, total=False):
     fecha_ref: date | None
     """Referencia/FchRef: the document's date when left out."""
     montos_brutos: bool | None
-    """MntBruto 1 (IVA-included prices): as the referenced document when left out."""
+    """MntBruto 1 (IVA-included prices): as the referenced document when left out; an export
+    nota refuses True (no IVA, no MntBruto)."""
 
 
 class ExportNoteOptions(NoteOptions, total=False):

@@ -178,6 +178,14 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
     montos_brutos = options.get("montos_brutos")
     if montos_brutos is not None:
         montos_brutos = flag(montos_brutos, "montos_brutos")
+    if export and montos_brutos:
+        issue = (
+            "an export has no IVA for its prices to include, and its IdDoc (Exportaciones) "
+            "has no MntBruto: leave montos_brutos out"
+        )
+        raise DocumentError(
+            f"the {tipo.label}: {issue}", [ErrorDetail("Encabezado.IdDoc.MntBruto", issue)]
+        )
     moneda = options.get("moneda")
     tipo_cambio = options.get("tipo_cambio")
     otra_moneda = options.get("otra_moneda")
