@@ -259,6 +259,51 @@ def test_a_nota_cannot_annul_a_liquidacion_with_commissions_by_copying_its_lines
     assert nota.referencias[0].tipo_doc_ref == "43"
 
 
+def test_a_nota_de_credito_crediting_more_than_a_liquidacion_sold_is_refused() -> None:
+    # A 43 with Comisiones was left out of the nota de crédito's bound, so a nota crediting a
+    # hundred times the sale passed. Its bound is what the liquidación sold: its total plus the
+    # charges deducted from it (341244 + 77353 + 64836 = 483433).
+    comision = {"TipoMovim": "C", "Glosa": "Comisión", "ValComNeto": 6927}
+    liquidacion = _liquidacion(341244, 77353, [comision]).with_folio(7)
+    assert liquidacion.totals.mnt_total == 475190
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(
+            liquidacion, cod_ref="corrige_montos", lines=[{"nombre": "Ajuste", "precio": 406281}]
+        )
+    assert [detail.field for detail in info.value.details] == ["Encabezado.Totales.MntTotal"]
+    assert "(483433)" in str(info.value)
+    whole_sale = dte.nota_credito(
+        liquidacion,
+        cod_ref="corrige_montos",
+        lines=[
+            {"nombre": "Venta de manzanas", "precio": 341244},
+            {"nombre": "Venta exenta", "precio": 77353, "IndExe": 1},
+        ],
+    )
+    assert whole_sale.totals.mnt_total == 483433
+
+
+@pytest.mark.parametrize("written", ["033", "061", "046"])
+def test_a_tpo_doc_liq_written_with_zeros_before_it_is_refused(written: str) -> None:
+    # As a reference's TpoDocRef: "033" is no type in the SII's tables.
+    liquidacion = dte.liquidacion_factura(
+        emisor=EMISOR,
+        receptor=CONSIGNADOR,
+        lines=[{"NmbItem": "Venta de manzanas", "PrcItem": 1000, "TpoDocLiq": written}],
+        check=False,
+    )
+    problems = _problems(liquidacion)
+    assert list(problems) == ["Detalle[1].TpoDocLiq"]
+    assert f"write it {int(written)}" in problems["Detalle[1].TpoDocLiq"]
+    with pytest.raises(DocumentError):
+        dte.liquidacion_factura(
+            emisor=EMISOR,
+            receptor=CONSIGNADOR,
+            lines=[{"NmbItem": "Venta de manzanas", "PrcItem": 1000}],
+            tipo_doc_liq=written,
+        )
+
+
 def test_a_liquidacions_period_total_and_total_to_pay_that_do_not_add_up_are_named() -> None:
     # VlrPagar = MontoPeriodo + SaldoAnterior on a 43 too, whose MntTotal deducts its charges.
     comision = {"TipoMovim": "C", "Glosa": "Comisión", "ValComNeto": 6927}

@@ -434,13 +434,20 @@ _CREDIT_NOTES = frozenset({DTEType.NOTA_CREDITO, DTEType.NOTA_CREDITO_EXPORTACIO
 def _check_credit_within(note: Document, documento: Document | None) -> None:
     """A nota de crédito credits at most what the document it modifies charged: its total
     (before an empresa constructora's CredEC, deducted alike from both) is not above the
-    document's. A liquidación-factura with Comisiones is left alone: its total is net of them."""
-    if note.tipo_dte not in _CREDIT_NOTES or documento is None or documento.comisiones:
+    document's. A liquidación-factura's total is net of its Comisiones, which a nota does not
+    carry: its bound is what it sold, the total plus those charges."""
+    if note.tipo_dte not in _CREDIT_NOTES or documento is None:
         return
     source, credit = documento.totales, note.totales
     if source.mnt_total is None or credit.mnt_total is None:
         return
-    charged = source.mnt_total + (source.cred_ec or 0)
+    charges = source.comisiones
+    deducted = (
+        (charges.val_com_neto or 0) + (charges.val_com_exe or 0) + (charges.val_com_iva or 0)
+        if charges is not None
+        else 0
+    )
+    charged = source.mnt_total + (source.cred_ec or 0) + deducted
     credited = credit.mnt_total + (credit.cred_ec or 0)
     if credited <= charged:
         return

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from haulmer._lazy import LazyModule
+from haulmer._shown import shown
 from haulmer.dte.models import Comision, Totales
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
 from haulmer.dte.rules.periodo import period_problems
@@ -66,6 +67,12 @@ def _required(doc: dte.Document) -> list[ErrorDetail]:
     return problems
 
 
+def _zero_led(code: str | None) -> bool:
+    """A type code written with zeros before its digits ("033")."""
+    text = (code or "").strip()
+    return len(text) > 1 and text.startswith("0") and text.isdigit()
+
+
 def _lines(doc: dte.Document) -> list[ErrorDetail]:
     problems: list[ErrorDetail] = []
     if not doc.detalle:
@@ -81,6 +88,15 @@ def _lines(doc: dte.Document) -> list[ErrorDetail]:
                 ErrorDetail(
                     f"{where}.TpoDocLiq",
                     "required: the type of the document the sale was made with (33, 39...)",
+                )
+            )
+        elif _zero_led(line.tpo_doc_liq):
+            liquidated = (line.tpo_doc_liq or "").strip()
+            problems.append(
+                ErrorDetail(
+                    f"{where}.TpoDocLiq",
+                    f"{shown(liquidated)}: write it {int(liquidated)}, without zeros before it "
+                    "(no type in the SII's tables is written so)",
                 )
             )
         if not line.nombre.strip():
