@@ -666,6 +666,27 @@ def test_a_sale_in_pesos_restated_in_dollars_divides_by_the_banco_central_rate()
     assert "expected 3.16" in _problems(wrong)["Encabezado.OtraMoneda.MntTotOtrMnda"]
 
 
+def test_otra_moneda_in_the_currency_of_the_sale_is_refused() -> None:
+    """A sale in pesos given a tipo_cambio (otra_moneda left at its default, PESO CL) was
+    "restated" in pesos: 1000 pesos at 950 came to an OtraMoneda of 950,000 pesos. OtraMoneda
+    restates the totals in another currency, so the same one is refused, naming it."""
+    with pytest.raises(DocumentError) as info:
+        _hotel(lines=[{**HOTEL, "PrcItem": 1000}], moneda=Moneda.PESO_CHILENO, tipo_cambio=950)
+    assert [detail.field for detail in info.value.details] == ["Encabezado.OtraMoneda.TpoMoneda"]
+    assert "otra_moneda=" in str(info.value)
+    with pytest.raises(DocumentError) as info:
+        _hotel(otra_moneda=Moneda.DOLAR_USA)
+    assert [detail.field for detail in info.value.details] == ["Encabezado.OtraMoneda.TpoMoneda"]
+    in_dollars = _hotel(
+        lines=[{**HOTEL, "PrcItem": 1000}],
+        moneda=Moneda.PESO_CHILENO,
+        tipo_cambio=950,
+        otra_moneda=Moneda.DOLAR_USA,
+    )
+    assert in_dollars.encabezado.otra_moneda is not None
+    assert in_dollars.encabezado.otra_moneda.mnt_tot_otr_mnda == Decimal("1.0526")
+
+
 @pytest.mark.parametrize("build", [dte.nota_credito_exportacion, dte.nota_debito_exportacion])
 def test_an_export_nota_in_another_currency_than_its_document_is_refused(build: Any) -> None:
     """A nota of 1.5 EURO on a factura of dollars was built: it credits or adds to amounts

@@ -153,8 +153,9 @@ def factura_exportacion(
     MontoItem are in it, rounded half up to 4 decimals (whole units for ``"PESO CL"``).
     ``tipo_cambio`` adds OtraMoneda: the totals in ``otra_moneda`` (pesos by default) at that
     rate, the Banco Central's pesos per unit of the foreign currency (a sale in pesos restated
-    in dollars is divided by it). The receptor's RUT defaults to 55555555-5 (identify the
-    foreigner in ``receptor["extranjero"]``). Goods need ``aduana`` (CodModVenta, CodClauVenta,
+    in dollars is divided by it; OtraMoneda in the sale's own currency is refused). The
+    receptor's RUT defaults to 55555555-5 (identify the foreigner in
+    ``receptor["extranjero"]``). Goods need ``aduana`` (CodModVenta, CodClauVenta,
     TotClauVenta, CodViaTransp, ports, countries); services set ``ind_servicio`` (3 servicios,
     4 hotel, 5 transporte terrestre internacional) instead; ``aduana`` joins the Aduana that
     ``transporte`` may hold (its packages, TipoBultos). ``forma_pago_exportacion`` is

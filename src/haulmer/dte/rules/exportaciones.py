@@ -84,6 +84,16 @@ def _required(doc: dte.Document) -> list[ErrorDetail]:
             )
         )
     otra = enc.otra_moneda
+    sold_in = totales.tpo_moneda if totales is not None else None
+    if otra is not None and sold_in is not None and otra.tpo_moneda is sold_in:
+        problems.append(
+            ErrorDetail(
+                "Encabezado.OtraMoneda.TpoMoneda",
+                f"is {sold_in.value}, the currency the totals are already in: OtraMoneda "
+                "restates them in another one, so give otra_moneda= that currency (PESO CL for "
+                "a sale in dollars, DOLAR USA for one in pesos), or leave tipo_cambio out",
+            )
+        )
     if otra is not None and otra.tpo_cambio is None and otra.mnt_tot_otr_mnda is None:
         problems.append(
             ErrorDetail(
