@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Context, localcontext
 from typing import Any
 
 import httpx
@@ -208,6 +209,23 @@ def test_an_export_is_listed_and_registered_in_pesos_not_as_zero(fake: FakeHaulm
         286185,
         286185,
     )
+
+
+def test_an_exports_email_gives_its_total_in_its_currency_not_zero_pesos(
+    fake: FakeHaulmer,
+) -> None:
+    """The copy e-mailed of an export in dollars said it was "por 0 pesos" (no amount in pesos
+    without OtraMoneda) and one with OtraMoneda gave the pesos alone: it now says the total in
+    the document's currency, as its PDF does."""
+    client = _exporter(fake)
+    client.openfactura.documents.emit(_export("DOLAR USA", None), send_email="a@importer.hk")
+    client.openfactura.documents.emit(_export("DOLAR USA", "950.5"), send_email="b@importer.hk")
+    client.openfactura.documents.emit(_export("PESO CL", None), send_email="c@importer.hk")
+    fake.clock.advance(minutes=5)
+    with localcontext(Context(prec=3)):  # the outbox is read in the caller's decimal context
+        assert "por 300,7725 DOLAR USA." in fake.outbox.last(to="a@importer.hk").body
+    assert "por 300,7725 DOLAR USA." in fake.outbox.last(to="b@importer.hk").body
+    assert "por 301 pesos." in fake.outbox.last(to="c@importer.hk").body
 
 
 @pytest.mark.parametrize("operator", ["lt", "lte", "ne", "eq", "gte"])

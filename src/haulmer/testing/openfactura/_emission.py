@@ -18,7 +18,7 @@ from haulmer._platform import EMAIL_ADDRESS
 from haulmer.testing._clock import later
 from haulmer.testing._wire import FakeRequest, FakeResponse, parse_json
 from haulmer.testing.openfactura._indices import BOLETA_NOMINATIVE_UF, IVA_EXCEPTIONAL_CAP_UTM
-from haulmer.testing.openfactura._render import Renderer
+from haulmer.testing.openfactura._render import Renderer, money
 from haulmer.testing.openfactura._self_service import SelfServiceLink, self_service_problems
 from haulmer.testing.openfactura._state import (
     CafGrant,
@@ -159,6 +159,16 @@ def _export_totals_in_pesos(encabezado: dict[str, Any]) -> dict[str, int]:
     else:
         exento = total = 0
     return {"MntExe": _pesos(exento), "MntNeto": 0, "IVA": 0, "MntTotal": _pesos(total)}
+
+
+def _emailed_total(doc: IssuedDocument) -> str:
+    """The total an e-mailed copy states: in pesos, or an export's in its currency
+    (``300,7725 DOLAR USA``, as its PDF writes it), which its amount in pesos may not give."""
+    totales = doc.dte.get("Encabezado", {}).get("Totales") or {}
+    moneda = str(totales.get("TpoMoneda") or "").strip()
+    if doc.dte_type in _EXPORT_TYPES and moneda and moneda != _PESO_CL:
+        return f"{money(totales.get('MntTotal'), moneda)} {moneda}"
+    return f"{doc.totals['MntTotal']} pesos"
 
 
 _WRONG_AMOUNT = re.compile(r"^is (\S+), expected ")
@@ -899,6 +909,6 @@ class Emission:
                     address,
                     f"{label} N° {doc.folio} de {name}",
                     f"{name} ({doc.issuer_rut}) le ha enviado {label} N° {doc.folio} "
-                    f"del {doc.fch_emis} por {doc.totals['MntTotal']} pesos.",
+                    f"del {doc.fch_emis} por {_emailed_total(doc)}.",
                     sent_at=max(doc.decided_at, doc.issued_at),
                 )

@@ -15,6 +15,7 @@ import zlib
 from functools import cache
 from typing import Any
 
+from haulmer._numbers import own_arithmetic
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.totals import RETAINED_CODES
 from haulmer.sii.printed import numbers, pdf_extra_installed
@@ -75,7 +76,8 @@ def _pdf_text(text: Any) -> str:
     return raw.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def _money(value: Any, moneda: str | None = None) -> str:
+@own_arithmetic
+def money(value: Any, moneda: str | None = None) -> str:
     """An amount as a printed DTE writes it: ``$ 2.380`` in pesos; in an export's currency
     (``moneda``, Totales/TpoMoneda other than PESO CL) without the peso sign, ``81,20``."""
     if moneda is not None and moneda.strip() != "PESO CL":
@@ -262,7 +264,7 @@ class Renderer:
             text(40, y, str(line.get("NmbItem", ""))[:60], 9)
             text(360, y, line.get("QtyItem", ""), 9)
             text(420, y, line.get("PrcItem", ""), 9)
-            text(490, y, _money(line.get("MontoItem", ""), moneda), 9)
+            text(490, y, money(line.get("MontoItem", ""), moneda), 9)
         for ref in doc.dte.get("Referencia", [])[:5]:
             y -= 16
             text(
@@ -276,7 +278,7 @@ class Renderer:
         for label_text, amount, deducted in _total_rows(totales):
             total = label_text == "Total"
             text(300 if len(label_text) > 12 else 420, y, label_text, 9, total)
-            text(490, y, ("- " if deducted else "") + _money(amount, moneda), 9, total)
+            text(490, y, ("- " if deducted else "") + money(amount, moneda), 9, total)
             y -= 14
         custom = doc.custom or {}
         for key in ("informationNote", "paymentNote"):
