@@ -666,6 +666,32 @@ def test_a_sale_in_pesos_restated_in_dollars_divides_by_the_banco_central_rate()
     assert "expected 3.16" in _problems(wrong)["Encabezado.OtraMoneda.MntTotOtrMnda"]
 
 
+@pytest.mark.parametrize("domestic", [33, 34, 52, 61])
+def test_an_export_nota_modifying_a_domestic_document_too_is_refused(domestic: int) -> None:
+    """A 112 whose second reference with a CodRef named a factura (33) or a guía (52) was built
+    and checked, while a 61 naming a 110 is refused: an export nota modifies export documents
+    only, and a domestic one is modified by a nota de crédito or débito (61, 56)."""
+    factura = _hotel(folio=3)
+    second = {"TpoDocRef": domestic, "FolioRef": 5, "FchRef": date(2026, 11, 1), "CodRef": 3}
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito_exportacion(
+            factura,
+            cod_ref="corrige_montos",
+            lines=[{"NmbItem": "Ajuste", "QtyItem": 1, "PrcItem": 1}],
+            referencias=[second],
+        )
+    assert [detail.field for detail in info.value.details] == ["Referencia[2].TpoDocRef"]
+    assert "nota_credito or nota_debito" in str(info.value)
+    informing = {key: value for key, value in second.items() if key != "CodRef"}
+    nota = dte.nota_credito_exportacion(
+        factura,
+        cod_ref="corrige_montos",
+        lines=[{"NmbItem": "Ajuste", "QtyItem": 1, "PrcItem": 1}],
+        referencias=[informing],
+    )
+    assert nota.referencias[1].tipo_doc_ref == str(domestic)
+
+
 def test_otra_moneda_in_the_currency_of_the_sale_is_refused() -> None:
     """A sale in pesos given a tipo_cambio (otra_moneda left at its default, PESO CL) was
     "restated" in pesos: 1000 pesos at 950 came to an OtraMoneda of 950,000 pesos. OtraMoneda

@@ -317,6 +317,8 @@ def export_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
                     "an export note modifies an export document: 110, 111 or 112",
                 )
             )
+        else:
+            problems += _domestic_modified_problems(refs)
     problems += issued_reference_problems(doc, refs)
     problems += _own_rut_problems(doc, refs)
     for index, ref in enumerate(refs):
@@ -324,6 +326,28 @@ def export_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
         if ref.nro_lin_ref is not None and ref.nro_lin_ref != index + 1:
             problems.append(ErrorDetail(f"{where}.NroLinRef", f"must be {index + 1}"))
         problems += reference_field_problems(ref, where, "110, 813")
+    return problems
+
+
+def _domestic_modified_problems(refs: Sequence[Referencia]) -> list[ErrorDetail]:
+    """An export nota's references with a CodRef to an electronic document that is no export
+    (a factura, a guía...): an export nota modifies export documents only, as a nota de crédito
+    or débito (56, 61) modifies no export."""
+    problems: list[ErrorDetail] = []
+    for index, ref in enumerate(refs):
+        referenced = (ref.tipo_doc_ref or "").strip()
+        if not isinstance(ref.cod_ref, CodRef) or referenced in _EXPORT_TYPES:
+            continue
+        if referenced in _DTE_CODES:
+            problems.append(
+                ErrorDetail(
+                    f"Referencia[{index + 1}].TpoDocRef",
+                    f"is {referenced} with CodRef {int(ref.cod_ref)}: an export nota modifies "
+                    "export documents (110, 111, 112) only; modify that document with "
+                    "nota_credito or nota_debito (61, 56), or leave CodRef out of a reference "
+                    "that only informs",
+                )
+            )
     return problems
 
 
