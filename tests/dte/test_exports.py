@@ -692,6 +692,23 @@ def test_an_export_nota_modifying_a_domestic_document_too_is_refused(domestic: i
     assert nota.referencias[1].tipo_doc_ref == str(domestic)
 
 
+def test_an_export_nota_restated_in_another_currency_does_not_take_the_documents_rate() -> None:
+    """A nota of a sale in dollars restated in pesos at 1000, given otra_moneda="EURO" and no
+    rate, took the 1000 pesos per dollar as euros per dollar: 50 dollars came to 50,000 euros.
+    The document's rate goes with its OtraMoneda's currency only; another one needs its own."""
+    factura = _hotel(folio=3)
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito_exportacion(factura, otra_moneda="EURO")
+    assert [detail.field for detail in info.value.details] == ["Encabezado.OtraMoneda.TpoCambio"]
+    assert "tipo_cambio=" in str(info.value)
+    in_euros = dte.nota_credito_exportacion(factura, otra_moneda="EURO", tipo_cambio="0.9")
+    otra = in_euros.encabezado.otra_moneda
+    assert otra is not None
+    assert (otra.tpo_moneda, otra.mnt_tot_otr_mnda) == (Moneda.EURO, Decimal(45))
+    in_pesos = dte.nota_credito_exportacion(factura, otra_moneda="PESO CL")
+    assert in_pesos.encabezado.otra_moneda == factura.encabezado.otra_moneda
+
+
 def test_otra_moneda_in_the_currency_of_the_sale_is_refused() -> None:
     """A sale in pesos given a tipo_cambio (otra_moneda left at its default, PESO CL) was
     "restated" in pesos: 1000 pesos at 950 came to an OtraMoneda of 950,000 pesos. OtraMoneda

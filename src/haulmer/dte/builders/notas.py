@@ -37,7 +37,7 @@ from haulmer.dte.builders.inputs import (
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.document import Document
 from haulmer.dte.exports import Moneda
-from haulmer.dte.models import DscRcgGlobal
+from haulmer.dte.models import DscRcgGlobal, OtraMoneda
 from haulmer.dte.totals import RETAINED_CODES
 from haulmer.errors import DocumentError, ErrorDetail
 
@@ -145,6 +145,25 @@ def _boleta_gaps(
     return gaps
 
 
+def _rate_gap(otra_moneda: Any, documents: OtraMoneda) -> list[ErrorDetail]:
+    """The missing rate of an export nota restated in another currency than its document's
+    OtraMoneda: the document's TpoCambio is its rate for that currency, not for this one."""
+    try:
+        currency = Moneda(getattr(otra_moneda, "value", otra_moneda))
+    except ValueError:
+        return []  # build names a currency of no table
+    if currency is documents.tpo_moneda or documents.tpo_cambio is None:
+        return []
+    return [
+        ErrorDetail(
+            "Encabezado.OtraMoneda.TpoCambio",
+            f"the nota is restated in {currency.value}, and the document's TpoCambio "
+            f"({documents.tpo_cambio}) is its rate for {documents.tpo_moneda.value}: pass "
+            f"tipo_cambio= for {currency.value}",
+        )
+    ]
+
+
 def _retention_of(documento: Document) -> str | None:
     """The one IVA retention every afecto line of a factura de compra carries (what its builder's
     ``retencion`` gave them), which the lines a nota of it is given take when they carry no code;
@@ -206,7 +225,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
         tipo_doc_ref = tipo_doc_ref if tipo_doc_ref is not None else documento.tipo_dte
         folio_ref = folio_ref if folio_ref is not None else documento.folio or None
         fecha_ref = fecha_ref or documento.fecha_emision
-        gaps = _boleta_gaps(
+        gaps += _boleta_gaps(
             documento, copies_emisor=emisor is None, copies_receptor=receptor is None
         )
         emisor = emisor if emisor is not None else documento.emisor
@@ -222,6 +241,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
                 otra_moneda = otra_moneda or header.otra_moneda.tpo_moneda
                 if tipo_cambio is None:
                     tipo_cambio = header.otra_moneda.tpo_cambio
+                    gaps += _rate_gap(otra_moneda, header.otra_moneda)
             if header.id_doc.ind_servicio is not None:
                 id_doc.setdefault("IndServicio", header.id_doc.ind_servicio)
     missing = [
@@ -501,8 +521,9 @@ def nota_credito_exportacion(
     ``cod_ref`` as in ``nota_credito``: ``"anula"`` (default; copies the lines),
     ``"corrige_texto"`` (one line of 0) or ``"corrige_montos"`` (``lines`` required). Emisor,
     receptor, currency, IndServicio and OtraMoneda's currency and rate default to the
-    document's (pass ``tipo_cambio`` for the rate of the note's date; another currency than the
-    document's is refused). Without ``documento``,
+    document's (pass ``tipo_cambio`` for the rate of the note's date, and for an ``otra_moneda``
+    other than the document's; another currency than the document's is refused). Without
+    ``documento``,
     give ``tipo_doc_ref`` (110...), ``folio_ref``, ``fecha_ref``, the parties and ``moneda``.
     ``options``: ``ExportNoteOptions``.
     """
