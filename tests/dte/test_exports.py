@@ -709,6 +709,17 @@ def test_an_export_nota_restated_in_another_currency_does_not_take_the_documents
     assert in_pesos.encabezado.otra_moneda == factura.encabezado.otra_moneda
 
 
+def test_a_112_annulling_a_112_is_told_to_use_the_export_nota_de_debito() -> None:
+    """The refusal said to annul it with nota_debito(nota, cod_ref='anula'), which refuses an
+    export document: a 112 is annulled by a 111, nota_debito_exportacion."""
+    credit = dte.nota_credito_exportacion(_hotel(folio=3)).with_folio(2)
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito_exportacion(credit)
+    assert "nota_debito_exportacion(nota, cod_ref='anula')" in str(info.value)
+    annulled = dte.nota_debito_exportacion(credit, cod_ref="anula")
+    assert annulled.referencias[0].tipo_doc_ref == "112"
+
+
 def test_otra_moneda_in_the_currency_of_the_sale_is_refused() -> None:
     """A sale in pesos given a tipo_cambio (otra_moneda left at its default, PESO CL) was
     "restated" in pesos: 1000 pesos at 950 came to an OtraMoneda of 950,000 pesos. OtraMoneda

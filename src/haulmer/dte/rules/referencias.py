@@ -55,6 +55,8 @@ _NEVER_ANNULLED_BY: dict[int, frozenset[str]] = {
 }
 """What a nota de crédito does not annul: another nota de crédito, which a nota de débito
 annuls (a second credit would add to the first instead of undoing it)."""
+_DEBIT_NOTE_OF: dict[int, str] = {61: "nota_debito", 112: "nota_debito_exportacion"}
+"""The builder of the nota de débito (56, 111) that annuls a nota de crédito of each type."""
 
 
 _DTE_CODES = frozenset(str(int(tipo)) for tipo in DTEType)
@@ -136,7 +138,8 @@ def _annulment_problems(tipo: int, refs: Sequence[Referencia]) -> list[ErrorDeta
                 ErrorDetail(
                     where,
                     f"a nota de crédito does not annul another nota de crédito ({referenced}): "
-                    "a nota de débito with CodRef 1 does (nota_debito(nota, cod_ref='anula'))",
+                    f"a nota de débito with CodRef 1 does ({_DEBIT_NOTE_OF[tipo]}(nota, "
+                    "cod_ref='anula'))",
                 )
             )
     return problems
