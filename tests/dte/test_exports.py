@@ -769,3 +769,54 @@ def test_an_export_nota_correcting_text_modifies_one_document_and_no_amount() ->
 def test_an_export_reference_with_the_issuers_own_rut_as_rut_otro_is_refused() -> None:
     own = {**PASAPORTE, "TpoDocRef": 110, "FolioRef": "3", "RUTOtr": EMISOR["RUTEmisor"]}
     assert "Referencia[2].RUTOtr" in _problems(_hotel(referencias=[PASAPORTE, own], check=False))
+
+
+FACTURA_RECEPTOR: dict[str, Any] = {
+    "RUTRecep": "76086428-5",
+    "RznSocRecep": "Importadora Local SpA",
+    "GiroRecep": "Comercio",
+    "DirRecep": "Av. Providencia 1",
+    "CmnaRecep": "Providencia",
+}
+
+
+@pytest.mark.parametrize("tipo", [33, 34, 52, 61])
+def test_a_currency_given_to_a_document_in_pesos_is_refused_not_dropped(tipo: int) -> None:
+    """build(33, moneda="DOLAR USA") returned a factura in pesos as if no currency were given:
+    only an export's amounts are in another currency."""
+    options: dict[str, Any] = {"referencias": [PASAPORTE]} if tipo == 61 else {}
+    with pytest.raises(DocumentError) as info:
+        dte.build(
+            tipo,
+            emisor=EMISOR,
+            receptor=FACTURA_RECEPTOR,
+            lines=[{"NmbItem": "Servicio", "QtyItem": 1, "PrcItem": 100}],
+            moneda="DOLAR USA",
+            check=False,
+            **options,
+        )
+    assert [detail.field for detail in info.value.details] == ["Encabezado.Totales.TpoMoneda"]
+    assert "leave moneda out" in str(info.value)
+
+
+def test_otra_moneda_without_its_total_on_a_factura_is_refused_before_an_invalid_xml() -> None:
+    """A factura given OtraMoneda with a rate alone passed check() and was stamped into XML
+    that fails the SII's schema (OtraMoneda needs MntTotOtrMnda), which only exports' builders
+    compute."""
+    factura = dte.build(
+        33,
+        emisor=EMISOR,
+        receptor=FACTURA_RECEPTOR,
+        lines=[{"NmbItem": "Servicio", "QtyItem": 1, "PrcItem": 95000}],
+        otra_moneda={"TpoMoneda": "DOLAR USA", "TpoCambio": 950},
+        check=False,
+    )
+    assert list(_problems(factura)) == ["Encabezado.OtraMoneda.MntTotOtrMnda"]
+    given = dte.build(
+        33,
+        emisor=EMISOR,
+        receptor=FACTURA_RECEPTOR,
+        lines=[{"NmbItem": "Servicio", "QtyItem": 1, "PrcItem": 95000}],
+        otra_moneda={"TpoMoneda": "DOLAR USA", "TpoCambio": 950, "MntTotOtrMnda": 119},
+    )
+    assert given.encabezado.otra_moneda is not None

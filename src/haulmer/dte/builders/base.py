@@ -174,6 +174,15 @@ def build(
             "or its value, such as 'DOLAR USA', 'EURO' or 'PESO CL'",
             [ErrorDetail("Encabezado.Totales.TpoMoneda", f"use one of {known}")],
         ) from None
+    if currency is not None and not tipo.is_export:
+        issue = (
+            f"is {currency.value}, and only an export's (110, 111, 112) amounts are in another "
+            f"currency than pesos; a {tipo.label} is in pesos: leave moneda out"
+        )
+        raise DocumentError(
+            f"the {tipo.label}: Totales.TpoMoneda {issue}",
+            [ErrorDetail("Encabezado.Totales.TpoMoneda", issue)],
+        )
     saldo_anterior = _saldo_anterior(options.get("saldo_anterior"))
     rates = tax_rates(options.get("tasas_adicionales"))
     credito = _credito(options.get("credito_constructoras"))

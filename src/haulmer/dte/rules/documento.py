@@ -142,6 +142,15 @@ def _required_problems(doc: dte.Document) -> list[ErrorDetail]:
         )
     if tipo is DTEType.GUIA_DESPACHO:
         need(id_doc.ind_traslado, "Encabezado.IdDoc.IndTraslado", "required on guías (1..9)")
+    otra = enc.otra_moneda
+    if otra is not None and otra.mnt_tot_otr_mnda is None:
+        problems.append(
+            ErrorDetail(
+                "Encabezado.OtraMoneda.MntTotOtrMnda",
+                f"required: OtraMoneda gives the total in {otra.tpo_moneda.value}, which the "
+                "builders compute for exports only; give MntTotOtrMnda, or leave OtraMoneda out",
+            )
+        )
     if len(emisor.actecos) > 4:
         problems.append(
             ErrorDetail(
