@@ -281,6 +281,15 @@ def test_a_nota_de_credito_crediting_more_than_a_liquidacion_sold_is_refused() -
         ],
     )
     assert whole_sale.totals.mnt_total == 483433
+    refund = {"TipoMovim": "C", "Glosa": "Devolución", "ValComNeto": -3301}
+    refunded = _liquidacion(341244, 77353, [refund]).with_folio(8)
+    paid = refunded.totals.mnt_total  # the sale and the refund of 3928
+    credited = dte.nota_credito(
+        refunded,
+        cod_ref="corrige_montos",
+        lines=[{"nombre": "Ajuste", "precio": paid, "IndExe": 1}],
+    )
+    assert credited.totals.mnt_total == paid == 487361
 
 
 @pytest.mark.parametrize("written", ["033", "061", "046"])

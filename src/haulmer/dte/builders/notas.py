@@ -455,7 +455,8 @@ def _check_credit_within(note: Document, documento: Document | None) -> None:
     """A nota de crédito credits at most what the document it modifies charged: its total
     (before an empresa constructora's CredEC, deducted alike from both) is not above the
     document's. A liquidación-factura's total is net of its Comisiones, which a nota does not
-    carry: its bound is what it sold, the total plus those charges."""
+    carry: its bound is what it sold, the total plus those charges (the total when they are a
+    refund)."""
     if note.tipo_dte not in _CREDIT_NOTES or documento is None:
         return
     source, credit = documento.totales, note.totales
@@ -467,7 +468,8 @@ def _check_credit_within(note: Document, documento: Document | None) -> None:
         if charges is not None
         else 0
     )
-    charged = source.mnt_total + (source.cred_ec or 0) + deducted
+    # charges that are refunds (negative) add to the total paid, which stays the bound
+    charged = source.mnt_total + (source.cred_ec or 0) + max(deducted, 0)
     credited = credit.mnt_total + (credit.cred_ec or 0)
     if credited <= charged:
         return
