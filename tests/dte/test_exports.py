@@ -720,6 +720,22 @@ def test_a_112_annulling_a_112_is_told_to_use_the_export_nota_de_debito() -> Non
     assert annulled.referencias[0].tipo_doc_ref == "112"
 
 
+def test_otra_moneda_given_without_a_rate_is_refused_not_dropped() -> None:
+    """factura_exportacion(otra_moneda="EURO") without tipo_cambio, and the same on a nota of
+    an export that has no OtraMoneda, returned the document without any OtraMoneda: the
+    currency asked for was dropped without a word."""
+    with pytest.raises(DocumentError) as info:
+        _hotel(tipo_cambio=None, otra_moneda="EURO")
+    assert [detail.field for detail in info.value.details] == ["Encabezado.OtraMoneda.TpoCambio"]
+    assert "tipo_cambio=" in str(info.value)
+    plain = _hotel(tipo_cambio=None, folio=3)
+    assert plain.encabezado.otra_moneda is None
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito_exportacion(plain, otra_moneda="PESO CL")
+    assert [detail.field for detail in info.value.details] == ["Encabezado.OtraMoneda.TpoCambio"]
+    assert dte.nota_credito_exportacion(plain).encabezado.otra_moneda is None
+
+
 def test_otra_moneda_in_the_currency_of_the_sale_is_refused() -> None:
     """A sale in pesos given a tipo_cambio (otra_moneda left at its default, PESO CL) was
     "restated" in pesos: 1000 pesos at 950 came to an OtraMoneda of 950,000 pesos. OtraMoneda

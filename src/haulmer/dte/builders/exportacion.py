@@ -106,16 +106,27 @@ def export_document(
     lines: Iterable[LineInput],
     moneda: MonedaInput | None,
     tipo_cambio: RateInput | None,
-    otra_moneda: MonedaInput,
+    otra_moneda: MonedaInput | None,
     id_doc: dict[str, Any],
     options: DocumentOptions,
     transporte: dict[str, Any] | None = None,
 ) -> Document:
     """An export (110, 111, 112): exempt lines and discounts, its currency, OtraMoneda at
-    ``tipo_cambio``, the foreign receptor."""
+    ``tipo_cambio`` (in ``otra_moneda``, pesos when None), the foreign receptor. An
+    ``otra_moneda`` without a rate is refused: OtraMoneda's amounts come from it."""
     otra = None
     if tipo_cambio is not None:
-        otra = {"TpoMoneda": otra_moneda, "TpoCambio": tipo_cambio}
+        currency = otra_moneda if otra_moneda is not None else Moneda.PESO_CHILENO
+        otra = {"TpoMoneda": currency, "TpoCambio": tipo_cambio}
+    elif otra_moneda is not None:
+        issue = (
+            f"otra_moneda={shown(getattr(otra_moneda, 'value', otra_moneda))} restates the totals "
+            "at a rate: pass tipo_cambio= (units of it per unit of the sale's currency), or "
+            "leave otra_moneda out"
+        )
+        raise DocumentError(
+            f"the {tipo.label}: {issue}", [ErrorDetail("Encabezado.OtraMoneda.TpoCambio", issue)]
+        )
     return build(
         tipo,
         emisor=emisor,
@@ -174,7 +185,7 @@ def factura_exportacion(
         lines=lines,
         moneda=moneda,
         tipo_cambio=tipo_cambio,
-        otra_moneda=otra_moneda,
+        otra_moneda=None if otra_moneda == Moneda.PESO_CHILENO else otra_moneda,
         id_doc=id_doc,
         options=options,
         transporte=_export_transporte(transporte, aduana),

@@ -329,7 +329,10 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
             lines=lines,
             moneda=moneda,
             tipo_cambio=tipo_cambio,
-            otra_moneda=otra_moneda or Moneda.PESO_CHILENO,
+            # the document's OtraMoneda goes with its rate; one given goes with one or is refused
+            otra_moneda=otra_moneda
+            if tipo_cambio is not None or options.get("otra_moneda") is not None
+            else None,
             id_doc=id_doc,
             options=document_options(options, descuentos_recargos=copied, referencias=referencias),
         )
