@@ -836,3 +836,20 @@ def test_otra_moneda_without_its_total_on_a_factura_is_refused_before_an_invalid
         otra_moneda={"TpoMoneda": "DOLAR USA", "TpoCambio": 950, "MntTotOtrMnda": 119},
     )
     assert given.encabezado.otra_moneda is not None
+
+
+def test_an_export_without_mnt_exe_is_refused_before_an_invalid_xml() -> None:
+    """A 112 correcting text, read from a dict whose Totales left MntExe out (its total 0),
+    passed check() and was stamped into XML that fails DTE_v10.xsd, where an export's MntExe is
+    required; check() now names it."""
+    nota = dte.nota_credito_exportacion(
+        _hotel(folio=3), cod_ref="corrige_texto", razon="Corrige la dirección"
+    )
+    data = nota.to_sii_dict()
+    del data["Encabezado"]["Totales"]["MntExe"]  # type: ignore[attr-defined]
+    problems = _problems(Document.from_sii_dict(data))
+    assert list(problems) == ["Encabezado.Totales.MntExe"]
+    assert "required" in problems["Encabezado.Totales.MntExe"]
+    factura = _hotel().to_sii_dict()
+    del factura["Encabezado"]["Totales"]["MntExe"]  # type: ignore[attr-defined]
+    assert list(_problems(Document.from_sii_dict(factura))) == ["Encabezado.Totales.MntExe"]

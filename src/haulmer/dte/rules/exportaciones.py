@@ -214,11 +214,19 @@ def _totals(
         return problems + exc.details, None, None
     given = doc.encabezado.totales
     if given is not None:
+        if given.mnt_exe is None:
+            problems.append(
+                ErrorDetail(
+                    "Encabezado.Totales.MntExe",
+                    f"required on exports, {expected.mnt_exe} here: every amount of an export "
+                    "is exempt (MntExe is its lines after global discounts, and MntTotal)",
+                )
+            )
         for alias, have, want in (
             ("MntExe", given.mnt_exe, expected.mnt_exe),
             ("MntTotal", given.mnt_total, expected.mnt_total),
         ):
-            if (have or 0) != (want or 0):
+            if have is not None and (have or 0) != (want or 0):
                 problems.append(
                     ErrorDetail(f"Encabezado.Totales.{alias}", f"is {have}, expected {want}")
                 )
