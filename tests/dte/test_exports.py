@@ -853,3 +853,15 @@ def test_an_export_without_mnt_exe_is_refused_before_an_invalid_xml() -> None:
     factura = _hotel().to_sii_dict()
     del factura["Encabezado"]["Totales"]["MntExe"]  # type: ignore[attr-defined]
     assert list(_problems(Document.from_sii_dict(factura))) == ["Encabezado.Totales.MntExe"]
+
+
+def test_an_export_read_with_a_rate_but_no_total_in_otra_moneda_is_refused() -> None:
+    """An export read from a dict whose OtraMoneda gave TpoCambio without MntTotOtrMnda passed
+    check() (only the builders compute it) and issue() wrote XML that fails DTE_v10.xsd; the
+    fake issued it. check() now names the missing total with its amount at that rate."""
+    data = _hotel().to_sii_dict()
+    otra = data["Encabezado"]["OtraMoneda"]  # type: ignore[index]
+    del otra["MntTotOtrMnda"], otra["MntExeOtrMnda"]
+    problems = _problems(Document.from_sii_dict(data))
+    assert list(problems) == ["Encabezado.OtraMoneda.MntTotOtrMnda"]
+    assert "required, 50000 at TpoCambio 1000" in problems["Encabezado.OtraMoneda.MntTotOtrMnda"]

@@ -238,6 +238,15 @@ def _totals(
 
 def _otra_moneda_problems(given: OtraMoneda, expected: OtraMoneda) -> list[ErrorDetail]:
     problems = []
+    if given.mnt_tot_otr_mnda is None:  # required by the schema; builders compute it
+        problems.append(
+            ErrorDetail(
+                "Encabezado.OtraMoneda.MntTotOtrMnda",
+                f"required, {expected.mnt_tot_otr_mnda} at TpoCambio {given.tpo_cambio} (the "
+                f"total in {given.tpo_moneda.value}, rounded to its decimals; the builders "
+                "compute it)",
+            )
+        )
     for alias, have, want in (
         ("MntExeOtrMnda", given.mnt_exe_otr_mnda, expected.mnt_exe_otr_mnda),
         ("MntTotOtrMnda", given.mnt_tot_otr_mnda, expected.mnt_tot_otr_mnda),
