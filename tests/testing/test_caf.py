@@ -163,3 +163,42 @@ def test_arguments_of_the_wrong_kind_are_refused_naming_them(
     given.update(arguments)
     with pytest.raises((TypeError, ValueError), match=message):
         make_test_caf_xml(**given, fresh_key=True)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("folio_from", "folio_to"), [(1, 10**10), (1, 10**12), (10**10, 10**10 + 5)]
+)
+def test_a_folio_range_past_ten_digits_is_refused_before_writing_a_caf_the_schema_refuses(
+    folio_from: int, folio_to: int
+) -> None:
+    """RNG/D and RNG/H are the SII's FolioType (10 digits at most): a CAF past it makes every
+    document stamped with it, which carries the CAF, fail the SII's schema."""
+    with pytest.raises(ValueError, match="10 digits") as caught:
+        make_test_caf_xml(
+            rut="76086428-5",
+            razon_social="X",
+            dte_type=33,
+            folio_from=folio_from,
+            folio_to=folio_to,
+            fresh_key=True,
+        )
+    assert "9999999999" in str(caught.value)
+
+
+def test_the_last_ten_digit_folio_makes_a_caf_that_loads() -> None:
+    caf = make_test_caf(
+        rut="76086428-5",
+        razon_social="X",
+        dte_type=33,
+        folio_from=9_999_999_990,
+        folio_to=9_999_999_999,
+        fresh_key=True,
+    )
+    assert caf.folio_to == 9_999_999_999
+
+
+@pytest.mark.parametrize("idk", [-1, -9999, 10**18])
+def test_an_idk_no_caf_reader_loads_is_refused_before_writing_the_caf(idk: int) -> None:
+    with pytest.raises(ValueError, match="idk") as caught:
+        make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33, idk=idk)
+    assert str(idk) in str(caught.value)

@@ -230,3 +230,16 @@ def test_a_tenant_whose_cafs_could_not_be_granted_is_refused_when_added(
         "k" * 32, rut="11111111-1", razon_social="ACME SPA", folios_per_type=2
     )
     assert added.folios_per_type == 2
+
+
+def test_a_caf_size_past_ten_digit_folios_stops_at_the_last_folio_the_schema_takes(
+    fake: FakeHaulmer, issue: Issue
+) -> None:
+    """The SII's FolioType has 10 digits: the fake's CAFs, which every document it stamps
+    carries, end at 9999999999 however many folios each one is asked to hold."""
+    tenant = fake.openfactura_state.tenant_for_key(HAULMER_KEY)
+    assert tenant is not None
+    tenant.folios_per_type = 10**11
+    answer = issue(_dated(factura(), START.date()))
+    assert _caf_of(answer) == {"FA": START.date().isoformat(), "D": "1", "H": "9999999999"}
+    sii.validate_schema(_xml(answer))

@@ -36,6 +36,11 @@ _CAF_TYPES: Final = tuple(int(t) for t in DTEType)
 
 _RS_LIMIT: Final = 40
 
+_LAST_FOLIO: Final = 9_999_999_999
+"""The largest folio the SII's FolioType (10 digits) takes, in RNG/D and RNG/H as in IdDoc/Folio."""
+_LAST_IDK: Final = 10**18 - 1
+"""The largest IDK a CAF reader loads (at most 18 digits, like every number of a CAF)."""
+
 
 @cache
 def _test_signer_key(idk: int) -> Any:
@@ -126,6 +131,8 @@ def make_test_caf_xml(
     issued now is dated, whatever the machine's time zone; a datetime: its day in Chile). Every
     distinct CAF (issuer, type, range, IDK, date) has its own key pair; asking again for the same
     CAF returns the same file, to keep test suites fast, unless ``fresh_key=True``.
+    Folios past the SII's 10 digits and an IDK no reader loads are a ``ValueError``. The RUT's
+    check digit is not checked, so that a test can stamp a CAF whose RE the SII would refuse.
     """
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import padding
@@ -149,8 +156,17 @@ def make_test_caf_xml(
         )
     if idk in (100, 300):
         raise ValueError("IDK 100 and 300 are the SII's; a test CAF needs another IDK")
+    if not 0 <= idk <= _LAST_IDK:
+        raise ValueError(
+            f"idk must be a number from 0 to {_LAST_IDK} (a CAF's IDK is digits only), got {idk}"
+        )
     if folio_from < 1 or folio_to < folio_from:
         raise ValueError(f"folio range {folio_from}..{folio_to} is not valid")
+    if folio_to > _LAST_FOLIO:
+        raise ValueError(
+            f"folio range {folio_from}..{folio_to} goes past {_LAST_FOLIO}: folios have at most "
+            "10 digits in the SII's schema, and every document stamped with the CAF carries it"
+        )
     rs_text = _razon_social(razon_social)
     authorized_on = _authorization_day(issued_on)
     signer = _test_signer_key(idk)

@@ -55,6 +55,9 @@ EXPIRING_TYPES = frozenset({33, 43, 46, 56, 61})
 
 CAF_VALIDITY_MONTHS = 6
 
+LAST_FOLIO = 9_999_999_999
+"""The largest folio the SII's FolioType (10 digits) takes: no CAF's range goes past it."""
+
 
 def _add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
@@ -139,12 +142,12 @@ class Tenant:
         """The CAF the next folio would come from: the current one, else a new one (not kept)."""
         folio = self.next_folio.get(dte_type, 1)
         limit = self._last_allowed(dte_type)
-        if limit is not None and folio > limit:
+        if (limit is not None and folio > limit) or folio > LAST_FOLIO:
             return None
         current = self.cafs.get(dte_type)
         if current is not None and current.usable(folio, today):
             return current
-        last = folio + self.folios_per_type - 1
+        last = min(folio + self.folios_per_type - 1, LAST_FOLIO)
         return CafGrant(dte_type, folio, last if limit is None else min(last, limit), today)
 
     def folios_available(self, dte_type: int, today: dt.date) -> int:
