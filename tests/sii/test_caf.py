@@ -557,3 +557,32 @@ def test_a_caf_file_saved_as_utf16_or_utf32_with_its_bom_loads(encoding: str) ->
     assert loaded.razon_social == original.razon_social == "Ñandú Ltda."
     assert loaded.keys_match()
     assert loaded.frma_problem(allow_test_keys=True) is None
+
+
+@pytest.mark.parametrize(("text", "character"), [("EMPRESA € LTDA", "€"), ("CAFÉ “EL SOL”", "“")])
+def test_a_caf_whose_text_iso_8859_1_cannot_write_stamps_nothing_saying_which_field(
+    certificate: Certificate, text: str, character: str
+) -> None:
+    """The timbre copies the CAF and is signed in ISO-8859-1: a CAF edited into UTF-8 (under an
+    IDK no known key signs, so that its FRMA says nothing) cannot be in one. It is a
+    DocumentError naming RS and the character, not an encoding error from inside the stamp."""
+    data = make_test_caf_xml(
+        rut=EMISOR_RUT,
+        razon_social="COMERCIAL LTDA",
+        dte_type=33,
+        folio_to=10,
+        issued_on=AUTHORIZED_ON,
+    ).decode("iso-8859-1")
+    edited = (
+        data.replace("ISO-8859-1", "UTF-8")
+        .replace("<IDK>9999</IDK>", "<IDK>4242</IDK>")
+        .replace("<RS>COMERCIAL LTDA</RS>", f"<RS>{text}</RS>")
+    )
+    caf = Caf.from_xml(edited.encode("utf-8"))
+    assert caf.razon_social == text
+    with pytest.raises(DocumentError) as raised:
+        issue(make_document(33), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
+    (detail,) = [d for d in raised.value.details if d.field == "caf"]
+    assert "<RS>" in detail.issue
+    assert repr(character) in detail.issue
+    assert "ISO-8859-1" in detail.issue

@@ -274,6 +274,9 @@ class Caf:
             details.append(
                 ErrorDetail("RUTEmisor", f"is {rut_emisor} but the CAF is for {self.rut_emisor}")
             )
+        unwritable = self._text_latin1_cannot_write
+        if unwritable is not None:
+            details.append(ErrorDetail("caf", unwritable))
         if self._altered_since_signed:
             details.append(
                 ErrorDetail(
@@ -286,6 +289,31 @@ class Caf:
         if details:
             summary = "; ".join(str(d) for d in details)
             raise DocumentError(f"the CAF cannot stamp this document: {summary}", details)
+
+    @cached_property
+    def _text_latin1_cannot_write(self) -> str | None:
+        """What in the ``<CAF>`` ISO-8859-1 cannot write, or None: the timbre copies the CAF and
+        is signed in ISO-8859-1, so such a CAF (a file edited and saved as UTF-8) stamps nothing."""
+        try:
+            self.sii_quoted_xml.encode("iso-8859-1")
+        except UnicodeEncodeError as exc:
+            character = exc.object[exc.start]
+        else:
+            return None
+        holder = next(
+            (
+                local_name(node)
+                for node in self.element.iter()
+                if isinstance(node.tag, str)
+                and any(character in (value or "") for value in (node.text, *node.values()))
+            ),
+            "CAF",
+        )
+        return (
+            f"its <{holder}> holds {character!r} (U+{ord(character):04X}), which ISO-8859-1, the "
+            "encoding of the timbre that copies the CAF, cannot write: the file was changed "
+            "after the SII made it; download the CAF again from the SII"
+        )
 
     @cached_property
     def canonical_xml(self) -> str:
