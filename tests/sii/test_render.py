@@ -164,9 +164,21 @@ def test_stamp_and_sign_names_what_is_missing(
         "Encabezado.IdDoc.Folio",
         "Encabezado.IdDoc.FchEmis",
         "Encabezado.Emisor.RUTEmisor",
+        "Encabezado.Receptor.RUTRecep",
         "Encabezado.Totales.MntTotal",
         "Detalle[1].NmbItem",
     ]
+
+
+def test_stamp_and_sign_names_a_missing_rutrecep_which_the_timbre_writes_as_rr(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    data = Document.from_sii_dict(document_dict(33)).to_sii_dict()
+    del data["Encabezado"]["Receptor"]["RUTRecep"]
+    with pytest.raises(DocumentError) as info:
+        stamp_and_sign(data, caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT)
+    assert [d.field for d in info.value.details] == ["Encabezado.Receptor.RUTRecep"]
+    assert "'None'" not in str(info.value)
 
 
 def test_line_breaks_and_tabs_in_text_survive_signing(

@@ -219,6 +219,7 @@ def stamp_and_sign(
     )
     fecha = _dig(sii, "Encabezado", "IdDoc", "FchEmis")
     rut_emisor = _dig(sii, "Encabezado", "Emisor", "RUTEmisor")
+    rut_receptor = _dig(sii, "Encabezado", "Receptor", "RUTRecep")
     monto_total = _dig(sii, "Encabezado", "Totales", "MntTotal")
     first_item = _dig(sii, "Detalle", "NmbItem")
     missing = [
@@ -228,6 +229,7 @@ def stamp_and_sign(
             ("Encabezado.IdDoc.Folio", folio),
             ("Encabezado.IdDoc.FchEmis", fecha),
             ("Encabezado.Emisor.RUTEmisor", rut_emisor),
+            ("Encabezado.Receptor.RUTRecep", rut_receptor),
             ("Encabezado.Totales.MntTotal", monto_total),
             ("Detalle[1].NmbItem", first_item),
         )
@@ -251,7 +253,7 @@ def stamp_and_sign(
         dte_type=dte_type,
         folio=number,
         fecha_emision=issued_on,
-        rut_receptor=str(_dig(sii, "Encabezado", "Receptor", "RUTRecep")),
+        rut_receptor=str(rut_receptor),
         razon_social_receptor=str(razon_social) if razon_social is not None else "",
         monto_total=total,
         primer_item=str(first_item),
