@@ -586,3 +586,23 @@ def test_a_caf_whose_text_iso_8859_1_cannot_write_stamps_nothing_saying_which_fi
     assert "<RS>" in detail.issue
     assert repr(character) in detail.issue
     assert "ISO-8859-1" in detail.issue
+
+
+@pytest.mark.parametrize("blanks", ["\n", "\r\n", "  \r\n\r\n"])
+def test_blank_lines_before_the_declaration_read_alike_from_bytes_and_from_text(
+    blanks: str,
+) -> None:
+    """A CAF file an ERP or a PHP page saved with blank lines first: nothing signs what is
+    outside <CAF>, and the text form already loaded; the bytes load the same CAF."""
+    data = make_test_caf_xml(
+        rut="76086428-5",
+        razon_social="COMERCIAL PEÑA LTDA",
+        dte_type=33,
+        issued_on=dt.date(2026, 11, 1),
+    )
+    from_text = Caf.from_xml(blanks + data.decode("iso-8859-1"))
+    from_bytes = Caf.from_xml(blanks.encode("ascii") + data)
+    assert repr(from_bytes) == repr(from_text) == repr(Caf.from_xml(data))
+    assert from_bytes.razon_social == "COMERCIAL PEÑA LTDA"
+    assert from_bytes.keys_match()
+    assert from_bytes.canonical_xml == from_text.canonical_xml

@@ -96,7 +96,8 @@ class Caf:
         """Load a CAF file (``<AUTORIZACION>``) or a bare ``<CAF>`` element, e.g. from a timbre.
 
         The SII ships CAF files as ISO-8859-1 under a bare ``<?xml version="1.0"?>``; such bytes
-        that are not UTF-8 (an Ñ or an accent in RS) are read as ISO-8859-1.
+        that are not UTF-8 (an Ñ or an accent in RS) are read as ISO-8859-1, and blank lines
+        before the declaration are left out, as in text.
         Raises ``XMLError`` naming the missing or malformed part.
         """
         if isinstance(data, os.PathLike) or (
@@ -106,6 +107,10 @@ class Caf:
                 "Caf.from_xml takes the CAF file's contents, not its path (text with no '<' "
                 "holds no XML): pass Path(path).read_bytes(), the file as the SII handed it out"
             )
+        if isinstance(data, (bytes, bytearray, memoryview)) and bytes(data[:1]).isspace():
+            # Blank lines an ERP or a PHP page wrote before <?xml: read as the same text is
+            # (nothing signs what is outside <CAF>), not refused as XML with a late declaration.
+            data = bytes(data).lstrip(b" \t\r\n")
         return cls.from_element(parse_xml(_undeclared_latin1(data)))
 
     @classmethod
