@@ -697,3 +697,40 @@ def test_ctrl_c_while_serve_starts_stops_it_as_ctrl_c_while_it_serves_does(
         code = None
     captured = capsys.readouterr()
     assert (code, captured.out, captured.err.strip()) == (0, "", "stopped")
+
+
+def test_caf_names_the_sii_environment_its_idk_belongs_to(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A certification CAF (IDK 100, maullin) stamps documents the SII's production refuses:
+    the description says which environment a CAF is for, not only that the SII signed it."""
+    import re
+
+    fixture = Path(__file__).parent / "sii" / "fixtures" / "DTE--76354771-K--33--170.xml"
+    match = re.search(rb"<CAF version=\"1.0\">.*?</CAF>", fixture.read_bytes(), re.S)
+    assert match is not None
+    production = tmp_path / "production.xml"
+    production.write_bytes(match.group(0))
+    _, out, _ = run(["caf", "--json", str(production)], capsys)
+    report = json.loads(out)
+    assert (report["idk"], report["sii_environment"], report["signed_by_sii"]) == (
+        300,
+        "production",
+        True,
+    )
+    _, out, _ = run(["caf", str(production)], capsys)
+    assert "IDK 300, the SII's production environment" in out
+
+    certification = tmp_path / "certification.xml"
+    certification.write_bytes(match.group(0).replace(b"<IDK>300</IDK>", b"<IDK>100</IDK>"))
+    _, out, _ = run(["caf", "--json", str(certification)], capsys)
+    assert (json.loads(out)["idk"], json.loads(out)["sii_environment"]) == (100, "certification")
+    _, out, _ = run(["caf", str(certification)], capsys)
+    assert "IDK 100, the SII's certification environment" in out
+
+    test_caf = tmp_path / "test.xml"
+    test_caf.write_bytes(make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33))
+    _, out, _ = run(["caf", "--json", "--allow-test-cafs", str(test_caf)], capsys)
+    assert (json.loads(out)["idk"], json.loads(out)["sii_environment"]) == (9999, None)
+    _, out, _ = run(["caf", "--allow-test-cafs", str(test_caf)], capsys)
+    assert "IDK 9999, not one of the SII's" in out

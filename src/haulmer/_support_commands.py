@@ -269,6 +269,7 @@ def caf(args: argparse.Namespace) -> int:
     """Describe a CAF file: emisor, document type, folio range, authorization and expiry."""
     from haulmer.dte.catalogue import DTEType
     from haulmer.sii import Caf
+    from haulmer.sii.keys import SII_IDKS
 
     data = _read(args.file)
     if isinstance(data, _Unreadable):
@@ -299,6 +300,8 @@ def caf(args: argparse.Namespace) -> int:
         "not_yet_authorized": loaded.is_not_yet_authorized(),
         "expires_on": expires.isoformat() if expires else None,
         "expired": loaded.is_expired(),
+        "idk": loaded.idk,
+        "sii_environment": SII_IDKS.get(loaded.idk),
         "has_private_key": loaded.private_key is not None,
         "keys_match": loaded.keys_match(),
         "signed_by_sii": sii_problem is None,
@@ -328,5 +331,14 @@ def caf(args: argparse.Namespace) -> int:
         print(f"  private key   {'present' if report['has_private_key'] else 'missing'}")
         if report["has_private_key"]:
             print(f"  keys match    {'yes' if report['keys_match'] else 'NO'}")
+        environment = report["sii_environment"]
+        print(
+            f"  environment   IDK {loaded.idk}, "
+            + (
+                f"the SII's {environment} environment"
+                if environment is not None
+                else "not one of the SII's (100 certification, 300 production)"
+            )
+        )
         print(f"  SII signature {'valid' if sii_problem is None else 'NOT valid: ' + sii_problem}")
     return EXIT_OK if usable else EXIT_INVALID
