@@ -606,3 +606,25 @@ def test_blank_lines_before_the_declaration_read_alike_from_bytes_and_from_text(
     assert from_bytes.razon_social == "COMERCIAL PEÑA LTDA"
     assert from_bytes.keys_match()
     assert from_bytes.canonical_xml == from_text.canonical_xml
+
+
+def test_a_caf_with_an_accented_attribute_name_outside_da_stamps_and_verifies(
+    certificate: Certificate,
+) -> None:
+    """The timbre copies the CAF through a namespace-free copy of it, which must be made of a
+    name such as ``versión`` as well (it was an lxml XMLSyntaxError from inside the stamp)."""
+    data = make_test_caf_xml(
+        rut=EMISOR_RUT,
+        razon_social="COMERCIAL LTDA",
+        dte_type=33,
+        folio_to=10,
+        issued_on=AUTHORIZED_ON,
+    ).replace(
+        b'<FRMA algoritmo="SHA1withRSA">',
+        '<FRMA algoritmo="SHA1withRSA" versión="1">'.encode("iso-8859-1"),
+    )
+    caf = Caf.from_xml(data)
+    assert caf.frma_problem(allow_test_keys=True) is None
+    assert 'versión="1"' in caf.canonical_xml
+    signed = issue(make_document(33), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
+    assert verify(signed, check_caf=True, allow_test_cafs=True).ok

@@ -261,3 +261,15 @@ def test_sections_running_over_pages_carry_no_table_header_and_repeat_their_titl
     for n in range(1, 41):
         assert f"Orden de compra (801), folio {n}, del 20 de noviembre de 2026" in everything
     assert overlapping_texts(pdf) == []
+
+
+def test_a_timbre_holding_an_accented_element_name_prints(issued: dict[int, bytes]) -> None:
+    """An element in another namespace named ``Añadido`` inside the TED: the namespace-free
+    copy of the timbre that the barcode is made of holds the name (render_pdf raised lxml's
+    XMLSyntaxError from inside that copy)."""
+    altered = issued[33].replace(
+        b"<TSTED>", '<Añadido xmlns="urn:erp">1</Añadido><TSTED>'.encode("iso-8859-1")
+    )
+    pdf = sii.render_pdf(altered)
+    assert pdf.startswith(b"%PDF")
+    assert len(barcodes_on_page(pdf)) == 1

@@ -645,3 +645,19 @@ def test_a_failing_dte_in_its_declared_encoding_gets_no_encoding_hint(
 ) -> None:
     tampered = issued[33].replace(b"Martillo", b"Serrucho", 1)
     assert all(failure.check != "xml" for failure in verify(tampered).failures)
+
+
+def test_a_timbre_with_an_accented_element_name_added_is_reported_as_altered(
+    issued: dict[int, bytes],
+) -> None:
+    """An element in another namespace named in Spanish (``Añadido``) put into the DD: its
+    namespace-free copy, which the FRMT check reads, must hold such a name; the document is
+    reported as changed, not as ``cannot be verified: XMLSyntaxError``."""
+    altered = issued[33].replace(
+        b"<TSTED>", '<Añadido xmlns="urn:erp">1</Añadido><TSTED>'.encode("iso-8859-1")
+    )
+    failures = verify(altered).failures
+    assert [f for f in failures if f.check == "xml"] == []
+    assert ("ted", "FRMT does not verify with the CAF key over DD") in [
+        (f.check, f.reason) for f in failures
+    ]

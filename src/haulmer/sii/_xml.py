@@ -352,7 +352,9 @@ def c14n_inclusive(element: etree._Element) -> bytes:
     the libxml2 bug that writes ``xmlns=""`` on grandchildren of a subtree.
     """
     require_element(element)
-    serialized = etree.tostring(element, with_tail=False)
+    # In UTF-8: ASCII would write a name's Ñ or accent as a character reference, which no name
+    # may hold, and the copy would not parse.
+    serialized = etree.tostring(element, with_tail=False, encoding="utf-8")
     return etree.tostring(etree.fromstring(serialized, _PARSER), method="c14n", with_comments=False)
 
 
@@ -395,7 +397,9 @@ def require_element(node: etree._Element) -> None:
 def strip_namespaces(element: etree._Element) -> etree._Element:
     """A detached copy of ``element`` with every element in no namespace."""
     require_element(element)
-    serialized = etree.tostring(element, with_tail=False)
+    # In UTF-8: ASCII would write a name's Ñ or accent as a character reference, which no
+    # name may hold, and the copy would not parse.
+    serialized = etree.tostring(element, with_tail=False, encoding="utf-8")
     copy = etree.fromstring(serialized, _PARSER)
     for node in copy.iter():
         if isinstance(node.tag, str) and node.tag.startswith("{"):
