@@ -734,3 +734,5 @@ def test_caf_names_the_sii_environment_its_idk_belongs_to(
     assert (json.loads(out)["idk"], json.loads(out)["sii_environment"]) == (9999, None)
     _, out, _ = run(["caf", "--allow-test-cafs", str(test_caf)], capsys)
     assert "IDK 9999, not one of the SII's" in out
+    assert "SII signature a test key's, valid (accepted with --allow-test-cafs" in out
+    assert "SII signature valid" not in out

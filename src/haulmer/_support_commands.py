@@ -340,5 +340,11 @@ def caf(args: argparse.Namespace) -> int:
                 else "not one of the SII's (100 certification, 300 production)"
             )
         )
-        print(f"  SII signature {'valid' if sii_problem is None else 'NOT valid: ' + sii_problem}")
+        if sii_problem is not None:
+            signature = "NOT valid: " + sii_problem
+        elif loaded.is_official:
+            signature = "valid"
+        else:  # accepted with --allow-test-cafs: a test key's, which the SII never made
+            signature = "a test key's, valid (accepted with --allow-test-cafs; not the SII's)"
+        print(f"  SII signature {signature}")
     return EXIT_OK if usable else EXIT_INVALID
