@@ -243,3 +243,15 @@ def test_a_caf_size_past_ten_digit_folios_stops_at_the_last_folio_the_schema_tak
     answer = issue(_dated(factura(), START.date()))
     assert _caf_of(answer) == {"FA": START.date().isoformat(), "D": "1", "H": "9999999999"}
     sii.validate_schema(_xml(answer))
+
+
+def test_after_folio_9999999999_a_type_has_no_folios_left(
+    fake: FakeHaulmer, wire: httpx.Client, issue: Issue
+) -> None:
+    tenant = fake.openfactura_state.tenant_for_key(HAULMER_KEY)
+    assert tenant is not None
+    tenant.next_folio[33] = 9_999_999_999
+    assert issue(factura())["FOLIO"] == 9_999_999_999
+    assert _folios(wire)[33] == {"dte": 33, "disponibles": 0, "vencimiento": None}
+    refused = wire.post("/v2/dte/document", json=factura())
+    assert refused.json()["error"]["code"] == "OF-07"
