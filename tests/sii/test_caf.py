@@ -628,3 +628,20 @@ def test_a_caf_with_an_accented_attribute_name_outside_da_stamps_and_verifies(
     assert 'versión="1"' in caf.canonical_xml
     signed = issue(make_document(33), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
     assert verify(signed, check_caf=True, allow_test_cafs=True).ok
+
+
+@pytest.mark.parametrize(
+    "after", [b"\x00", b"<html>p\xe1gina</html>", b"second CAF"], ids=["nul", "page", "second"]
+)
+def test_what_follows_the_cafs_end_is_refused_saying_to_keep_one_caf_per_file(
+    after: bytes,
+) -> None:
+    data = make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33)
+    if after == b"second CAF":  # two CAF files joined into one
+        after = data.split(b"?>", 1)[1]
+    with pytest.raises(XMLError) as raised:
+        Caf.from_xml(data + after)
+    message = str(raised.value)
+    assert "Extra content at the end of the document" in message
+    assert "comes after the end of <AUTORIZACION>" in message
+    assert "a file holds one" in message

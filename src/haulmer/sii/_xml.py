@@ -111,6 +111,8 @@ def parse_xml(
         hint = _encoding_hint(data) if _INVALID_BYTES in message else ""
         if _LATE_DECLARATION in message:
             hint = _late_declaration_hint(data)
+        if _EXTRA_CONTENT in message:
+            hint = _extra_content_hint(data)
         if data.startswith(_ARCHIVES):
             hint = _archive_hint(data)
         if _UNKNOWN_ENCODING in message:
@@ -137,6 +139,8 @@ _DECLARED_ENCODING: Final = re.compile(
 
 
 _LATE_DECLARATION: Final = "XML declaration allowed only at the start"
+_EXTRA_CONTENT: Final = "Extra content at the end of the document"
+_FIRST_TAG: Final = re.compile(rb"<(?![?!])([^\s/>]{1,60})")
 _UNKNOWN_ENCODING: Final = "Unsupported encoding"
 _GZIP: Final = b"\x1f\x8b"
 _ZIP: Final = b"PK\x03\x04"
@@ -156,6 +160,18 @@ def _late_declaration_hint(data: bytes) -> str:
             "thing in the file; remove them (they are outside what the signatures cover)"
         )
     return ": <?xml must be the first thing in the file; remove what comes before it"
+
+
+def _extra_content_hint(data: bytes) -> str:
+    """What to do when something follows the root element: most often two files joined into
+    one (two CAFs, two DTEs), or a NUL or a web page's text a download left at the end."""
+    first = _FIRST_TAG.search(data, 0, 4096)
+    root = f"<{first.group(1).decode('ascii', 'replace')}>" if first else "its root element"
+    return (
+        f": something comes after the end of {root}; a file holds one root element and "
+        "nothing after it, so keep the file up to that closing tag and put a second CAF or "
+        "document in a file of its own"
+    )
 
 
 def _archive_hint(data: bytes) -> str:
