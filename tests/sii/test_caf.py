@@ -645,3 +645,53 @@ def test_what_follows_the_cafs_end_is_refused_saying_to_keep_one_caf_per_file(
     assert "Extra content at the end of the document" in message
     assert "comes after the end of <AUTORIZACION>" in message
     assert "a file holds one" in message
+
+
+def _frames_showing(error: BaseException, secret: str) -> list[str]:
+    """The SDK's frames along ``error``'s traceback (and what it chains) with a local whose
+    repr shows ``secret``, as an error tracker that records locals would see them (the
+    caller's own frames hold what the caller keeps)."""
+    found, seen = [], set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        tb = current.__traceback__
+        while tb is not None:
+            in_sdk = "/haulmer/" in tb.tb_frame.f_code.co_filename.replace("\\", "/")
+            for name, value in tb.tb_frame.f_locals.items() if in_sdk else ():
+                if secret in repr(value):
+                    found.append(f"{tb.tb_frame.f_code.co_name}: {name}")
+            tb = tb.tb_next
+        current = current.__cause__ or current.__context__
+    return found
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data + b"\x00",  # refused by the XML parser
+        lambda data: re.sub(rb"<FA>[^<]*</FA>", b"<FA>someday</FA>", data),  # by the reader
+        lambda data: data.replace(b"-----END RSA", b"=-----END RSA"),  # an unreadable RSASK
+    ],
+    ids=["trailing-nul", "unreadable-fa", "unreadable-rsask"],
+)
+def test_a_refused_caf_file_leaves_its_private_key_in_no_frame(
+    damage: Callable[[bytes], bytes],
+) -> None:
+    """Error trackers that record each frame's locals (Sentry, rich) show what the frames the
+    refusal passed through held: the CAF file, its RSASK text."""
+    data = make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33, fresh_key=True)
+    key_line = data.split(b"-----BEGIN RSA PRIVATE KEY-----")[1].split()[1].decode("ascii")
+    with pytest.raises(XMLError) as raised:
+        Caf.from_xml(damage(data))
+    assert key_line not in str(raised.value)
+    assert _frames_showing(raised.value, key_line[:32]) == []
+
+
+def test_an_unreadable_rsask_in_an_element_parsed_apart_is_in_no_frame_either() -> None:
+    data = make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33, fresh_key=True)
+    key_line = data.split(b"-----BEGIN RSA PRIVATE KEY-----")[1].split()[1].decode("ascii")
+    root = etree.fromstring(data.replace(b"-----END RSA", b"=-----END RSA"))
+    with pytest.raises(XMLError, match="not a readable PEM private key") as raised:
+        Caf.from_element(root)
+    assert _frames_showing(raised.value, key_line[:32]) == []

@@ -13,6 +13,7 @@ import codecs
 import datetime as dt
 import os
 import re
+import traceback
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Final
@@ -111,7 +112,14 @@ class Caf:
             # Blank lines an ERP or a PHP page wrote before <?xml: read as the same text is
             # (nothing signs what is outside <CAF>), not refused as XML with a late declaration.
             data = bytes(data).lstrip(b" \t\r\n")
-        return cls.from_element(parse_xml(_undeclared_latin1(data)))
+        try:
+            return cls.from_element(parse_xml(_undeclared_latin1(data)))
+        except Exception as exc:
+            # The frames a refusal passed through held the file and its RSASK: error trackers
+            # that record locals would show the private key. This frame lets go of it too.
+            data = b""
+            traceback.clear_frames(exc.__traceback__)
+            raise
 
     @classmethod
     def from_element(cls, root: etree._Element) -> Caf:
@@ -130,7 +138,11 @@ class Caf:
         da = caf.find(ns_prefix(caf) + "DA")
         if da is None:
             raise XMLError("CAF has no <DA> (datos de autorización)")
-        private_key = _private_key(root) if name == "AUTORIZACION" else None
+        try:
+            private_key = _private_key(root) if name == "AUTORIZACION" else None
+        except XMLError as exc:
+            traceback.clear_frames(exc.__traceback__)  # its frame held the RSASK text
+            raise
         folio_from = _int(da, "RNG", "D")
         folio_to = _int(da, "RNG", "H")
         if folio_from < 1 or folio_to < folio_from:
