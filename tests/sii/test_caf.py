@@ -695,3 +695,39 @@ def test_an_unreadable_rsask_in_an_element_parsed_apart_is_in_no_frame_either() 
     with pytest.raises(XMLError, match="not a readable PEM private key") as raised:
         Caf.from_element(root)
     assert _frames_showing(raised.value, key_line[:32]) == []
+
+
+def test_a_caf_file_rewritten_in_utf8_under_its_latin1_declaration_loads_as_the_sii_signed_it(
+    certificate: Certificate,
+) -> None:
+    """An ERP that keeps CAF files as UTF-8 text writes them back under the SII's
+    ``encoding="ISO-8859-1"``: read as declared, RS would be mojibake (``PEÃ`` and a C1) and the
+    FRMA would fail. When the bytes are UTF-8 and read so the SII's signature verifies, that is
+    how they are read."""
+    as_shipped = make_test_caf_xml(
+        rut=EMISOR_RUT,
+        razon_social="COMERCIAL PEÑA Y MUÑOZ LTDA",
+        dte_type=33,
+        folio_to=10,
+        issued_on=AUTHORIZED_ON,
+    )
+    assert b"encoding='ISO-8859-1'" in as_shipped
+    rewritten = as_shipped.decode("iso-8859-1").encode("utf-8")
+    caf = Caf.from_xml(rewritten)
+    assert caf.razon_social == "COMERCIAL PEÑA Y MUÑOZ LTDA"
+    assert caf.frma_problem(allow_test_keys=True) is None
+    assert caf.canonical_xml == Caf.from_xml(as_shipped).canonical_xml
+    signed = issue(make_document(33), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
+    assert verify(signed, check_caf=True, allow_test_cafs=True).ok
+
+
+@pytest.mark.parametrize("idk", [b"9999", b"4242"], ids=["signed-as-declared", "unknown-key"])
+def test_latin1_bytes_that_are_utf8_too_follow_the_declaration_unless_the_frma_says_else(
+    idk: bytes,
+) -> None:
+    # "Ã±" in ISO-8859-1 is the bytes of "ñ" in UTF-8: signed as declared (IDK 9999), or under
+    # an IDK no known key signs, nothing shows the UTF-8 reading is the one meant.
+    as_shipped = make_test_caf_xml(
+        rut="76086428-5", razon_social="MARÃ±A LTDA", dte_type=33, fresh_key=True
+    ).replace(b"<IDK>9999</IDK>", b"<IDK>" + idk + b"</IDK>")
+    assert Caf.from_xml(as_shipped).razon_social == "MARÃ±A LTDA"

@@ -97,8 +97,9 @@ class Caf:
         """Load a CAF file (``<AUTORIZACION>``) or a bare ``<CAF>`` element, e.g. from a timbre.
 
         The SII ships CAF files as ISO-8859-1 under a bare ``<?xml version="1.0"?>``; such bytes
-        that are not UTF-8 (an Ñ or an accent in RS) are read as ISO-8859-1, and blank lines
-        before the declaration are left out, as in text.
+        that are not UTF-8 (an Ñ or an accent in RS) are read as ISO-8859-1; bytes declared
+        ISO-8859-1 that are UTF-8 (an ERP's copy) as UTF-8 when the SII's FRMA says so; and
+        blank lines before the declaration are left out, as in text.
         Raises ``XMLError`` naming the missing or malformed part.
         """
         if isinstance(data, os.PathLike) or (
@@ -113,7 +114,10 @@ class Caf:
             # (nothing signs what is outside <CAF>), not refused as XML with a late declaration.
             data = bytes(data).lstrip(b" \t\r\n")
         try:
-            return cls.from_element(parse_xml(_undeclared_latin1(data)))
+            caf = cls.from_element(parse_xml(_undeclared_latin1(data)))
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                caf = _as_utf8_when_signed_so(caf, bytes(data))
+            return caf
         except Exception as exc:
             # The frames a refusal passed through held the file and its RSASK: error trackers
             # that record locals would show the private key. This frame lets go of it too.
@@ -409,6 +413,30 @@ def _undeclared_latin1(data: bytes | str) -> bytes | str:
     except UnicodeDecodeError:
         return bytes(data).decode("iso-8859-1")
     return data
+
+
+_DECLARED_LATIN1: Final = re.compile(
+    rb"^\s*<\?xml[^>]*\bencoding\s*=\s*[\"'](?:ISO[-_]?8859[-_]1|latin-?1)[\"']",
+    re.ASCII | re.IGNORECASE,
+)
+
+
+def _as_utf8_when_signed_so(caf: Caf, data: bytes) -> Caf:
+    """``caf``, or the same file read as UTF-8 when that is what the SII signed: an ERP that
+    keeps CAF files as UTF-8 text writes them back under the SII's ``encoding="ISO-8859-1"``,
+    and read as declared an Ñ in RS becomes two characters. Only bytes declared ISO-8859-1
+    that are UTF-8 too, and only when a known key's FRMA verifies over the UTF-8 reading and
+    not over the declared one."""
+    if data.isascii() or not _DECLARED_LATIN1.match(data[:200]):
+        return caf
+    if not caf._altered_since_signed:  # the declared reading is the signed one, or no key says
+        return caf
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return caf
+    as_utf8 = Caf.from_element(parse_xml(text))
+    return caf if as_utf8._altered_since_signed else as_utf8
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
