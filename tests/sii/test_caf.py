@@ -731,3 +731,29 @@ def test_latin1_bytes_that_are_utf8_too_follow_the_declaration_unless_the_frma_s
         rut="76086428-5", razon_social="MARÃ±A LTDA", dte_type=33, fresh_key=True
     ).replace(b"<IDK>9999</IDK>", b"<IDK>" + idk + b"</IDK>")
     assert Caf.from_xml(as_shipped).razon_social == "MARÃ±A LTDA"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        ({"dte_type": "33"}, "dte_type"),
+        ({"dte_type": None}, "dte_type"),
+        ({"folio": "5"}, "folio"),
+        ({"folio": 5.0}, "folio"),
+        ({"folio": True}, "folio"),
+    ],
+)
+def test_check_for_stamping_refuses_numbers_of_another_kind_naming_them(
+    arguments: dict[str, object], named: str
+) -> None:
+    """A type read from a database as text was told "TipoDTE is 33 but the CAF authorizes 33";
+    a folio as text failed with a bare comparison error."""
+    caf = make_test_caf(rut="76086428-5", razon_social="X", dte_type=33, folio_to=10)
+    given: dict[str, object] = {"dte_type": 33, "folio": 1, "rut_emisor": "76086428-5"}
+    given.update(arguments)
+    with pytest.raises(TypeError, match=f"^{named} must be an int") as raised:
+        caf.check_for_stamping(**given)  # type: ignore[arg-type]
+    assert type(arguments[named]).__name__ in str(raised.value)
+    if named == "folio":
+        with pytest.raises(TypeError, match=r"^folio must be an int"):
+            caf.contains(arguments[named])  # type: ignore[arg-type]

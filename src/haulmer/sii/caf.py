@@ -223,6 +223,7 @@ class Caf:
 
     def contains(self, folio: int) -> bool:
         """Whether ``folio`` is inside the authorized range."""
+        _require_int("folio", folio)
         return self.folio_from <= folio <= self.folio_to
 
     @property
@@ -274,7 +275,10 @@ class Caf:
         return signer is not None and self.frma_problem(allow_test_keys=True) is not None
 
     def check_for_stamping(self, *, dte_type: int, folio: int, rut_emisor: str | Rut) -> None:
-        """Raise ``DocumentError`` unless this CAF may stamp that folio of that type and issuer."""
+        """Raise ``DocumentError`` unless this CAF may stamp that folio of that type and issuer
+        (``TypeError`` for a type or folio that is no int)."""
+        _require_int("dte_type", dte_type)
+        _require_int("folio", folio)
         details: list[ErrorDetail] = []
         if self.private_key is None:
             details.append(ErrorDetail("caf", "has no private key (RSASK); load the CAF file"))
@@ -361,6 +365,13 @@ class Caf:
     def to_xml(self) -> bytes:
         """The public ``<CAF>`` element (DA and FRMA), as it goes into every timbre, as a file."""
         return to_latin1(strip_namespaces(self.element), declaration=True)
+
+
+def _require_int(name: str, value: object) -> None:
+    """``TypeError`` naming ``name`` unless ``value`` is an int (not a bool): a number read as
+    text would otherwise compare unequal to the CAF's, or not at all."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {shown(value)}")
 
 
 def lenient_rut(text: str) -> Rut:
