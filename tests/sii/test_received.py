@@ -77,3 +77,22 @@ def test_more_dtes_than_an_envio_dte_holds_are_refused(
     monkeypatch.setattr(module, "MAX_RECEIVED", 1)
     with pytest.raises(DocumentError, match="holds 2 DTEs, more than the 1 the SII's schema"):
         read_received(received)
+
+
+def test_a_dte_with_an_accented_element_name_is_read_beside_one_that_cannot_be(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    """When one DTE cannot be read, each is read alone from a copy of it: a copy that must
+    hold an ERP's own element named in Spanish (``Añadido``), or the readable DTE was named
+    as the one that cannot be read."""
+    both = received_envelope([issued[33], issued[61]], certificate)
+    first_ted = both.index(b"</TED>") + len(b"</TED>")
+    extended = (
+        both[:first_ted] + '<Añadido xmlns="urn:erp">1</Añadido>'.encode("iso-8859-1")
+        + both[first_ted:]
+    )  # fmt: skip
+    at = extended.rindex(b"<RUTRecep>96790240-3</RUTRecep>")
+    wrong = extended[:at] + b"<RUTRecep>96790240-4</RUTRecep>" + extended[at + 31 :]
+    with pytest.raises(DocumentError, match=r"DTE \[1\] \(61 1\) cannot be read") as raised:
+        read_received(wrong)
+    assert "DTE [0]" not in str(raised.value)

@@ -255,7 +255,7 @@ def _documents(received: bytes | str, set_dte: etree._Element) -> list[object]:
     documents: list[object] = []
     for index, dte in enumerate(set_dte.findall("{*}DTE")):
         try:
-            documents.append(parse(etree.tostring(dte)))
+            documents.append(parse(etree.tostring(dte, encoding="utf-8")))  # names: Ñ, accents
         except (DocumentError, XMLError) as exc:
             id_doc = dte.find("*/{*}Encabezado/{*}IdDoc")
             tipo = stripped_text(id_doc.find("{*}TipoDTE")) if id_doc is not None else None
