@@ -757,3 +757,19 @@ def test_check_for_stamping_refuses_numbers_of_another_kind_naming_them(
     if named == "folio":
         with pytest.raises(TypeError, match=r"^folio must be an int"):
             caf.contains(arguments[named])  # type: ignore[arg-type]
+
+
+def test_a_file_that_is_no_caf_is_refused_saying_what_it_is_and_what_reads_it(
+    certificate: Certificate,
+) -> None:
+    """The DTE handed to Caf.from_xml (or `haulmer caf`) instead of the CAF file: told what
+    it is and what reads it, as parse() and verify() are told of a CAF file."""
+    caf = make_test_caf(
+        rut=EMISOR_RUT, razon_social="X", dte_type=33, folio_to=10, issued_on=AUTHORIZED_ON
+    )
+    signed = issue(make_document(33), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
+    with pytest.raises(XMLError, match=r"got <DTE>; this is a DTE: read it with haulmer\.sii"):
+        Caf.from_xml(signed)
+    cased = caf.to_xml().replace(b"<CAF ", b"<Caf ").replace(b"</CAF>", b"</Caf>")
+    with pytest.raises(XMLError, match="case-sensitive: the root must be <CAF>, not <Caf>"):
+        Caf.from_xml(cased)

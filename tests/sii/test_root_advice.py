@@ -55,6 +55,7 @@ def test_an_aec_is_named_a_cesion_and_the_ceded_dte_is_pointed_to(
         ("RECEPCIONDTE", "the SII's answer about an upload, not a document"),
         ("LibroCompraVenta", "a report to the SII, not a document: haulmer does not read it"),
         ("AUTORIZACION", "a CAF file: read it with haulmer.sii.Caf.from_xml()"),
+        ("CAF", "a CAF (a timbre's): read it with haulmer.sii.Caf.from_xml()"),
     ],
 )
 @pytest.mark.parametrize("reader", [parse, verify, render_pdf], ids=lambda r: r.__name__)

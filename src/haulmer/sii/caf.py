@@ -39,6 +39,7 @@ from haulmer.sii._xml import (
 )
 from haulmer.sii.keys import caf_signer_key
 from haulmer.sii.render import sii_quotes
+from haulmer.sii.root_advice import root_advice
 
 __all__ = ["EXPIRING_TYPES", "Caf", "lenient_rut"]
 
@@ -138,7 +139,8 @@ class Caf:
         elif name == "CAF":
             caf = root
         else:
-            raise XMLError(f"expected a CAF file (<AUTORIZACION> or <CAF>), got <{name}>")
+            advice = root_advice(name, readable=_CAF_ROOTS)
+            raise XMLError(f"expected a CAF file (<AUTORIZACION> or <CAF>), got <{name}>{advice}")
         da = caf.find(ns_prefix(caf) + "DA")
         if da is None:
             raise XMLError("CAF has no <DA> (datos de autorización)")
@@ -365,6 +367,9 @@ class Caf:
     def to_xml(self) -> bytes:
         """The public ``<CAF>`` element (DA and FRMA), as it goes into every timbre, as a file."""
         return to_latin1(strip_namespaces(self.element), declaration=True)
+
+
+_CAF_ROOTS: Final = frozenset({"AUTORIZACION", "CAF"})
 
 
 def _require_int(name: str, value: object) -> None:

@@ -20,6 +20,7 @@ _WHAT_READS: Final[dict[str, str]] = {
     "RespuestaDTE": "a receiver's answer: read it with haulmer.sii.read_respuesta()",
     "EnvioRecibos": "a receiver's acuse de recibo: read it with haulmer.sii.read_recibos()",
     "AUTORIZACION": "a CAF file: read it with haulmer.sii.Caf.from_xml() (or `haulmer caf`)",
+    "CAF": "a CAF (a timbre's): read it with haulmer.sii.Caf.from_xml() (or `haulmer caf`)",
 }
 
 _CEDED: Final = (
