@@ -896,3 +896,31 @@ def test_an_export_prints_the_aduana_codes_the_sdk_knows_by_name_and_code(
         "Vía de transporte: 3 ",
     ):
         assert expected in text, f"{expected!r} missing ({paper})"
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_global_reference_prints_no_folio_but_that_it_is_global_and_its_reason(
+    certificate: Certificate, cafs: dict[int, Caf], paper: str
+) -> None:
+    """A nota de crédito correcting many boletas at once refers to them globally (IndGlobal 1,
+    FolioRef 0): the SII names no folio there, so none is printed, and its RazonRef says which."""
+    data = document_dict(61, folio=8)
+    data["Referencia"] = [
+        {
+            "TpoDocRef": "39",
+            "IndGlobal": 1,
+            "FolioRef": "0",
+            "FchRef": "2026-11-20",
+            "CodRef": 3,
+            "RazonRef": "Boletas de noviembre",
+        }
+    ]
+    xml = sii.issue(
+        Document.from_sii_dict(data), caf=cafs[61], certificate=certificate, timestamp=SIGNED_AT
+    )
+    text = _text(sii.render_pdf(xml, paper=paper))  # type: ignore[arg-type]
+    assert (
+        "Boleta electrónica (39), global, del 20 de noviembre de 2026, Corrige montos, "
+        "Boletas de noviembre"
+    ) in text
+    assert "folio 0" not in text

@@ -646,8 +646,11 @@ def _reference(referencia: Mapping[str, Any]) -> Reference:
     tipo = _text(referencia.get("TpoDocRef"))
     found = lookup_document_code(tipo) if tipo else None
     document = f"{found.label} ({tipo})" if found is not None else tipo
+    folio = _text(referencia.get("FolioRef"))
     if _text(referencia.get("IndGlobal")) == "1":
         document += ", global"
+        if not folio.strip("0"):  # the SII's FolioRef 0 of a global reference names no folio
+            folio = ""
     other = _text(referencia.get("RUTOtr"))
     if other:
         document += f", emitido por {numbers.rut(other)}"
@@ -659,7 +662,7 @@ def _reference(referencia: Mapping[str, Any]) -> Reference:
     fecha = _text(referencia.get("FchRef"))
     return Reference(
         document=document,
-        folio=_text(referencia.get("FolioRef")),
+        folio=folio,
         fecha=numbers.date(fecha) if fecha else "",
         code=code,
         reason=reason,
