@@ -188,3 +188,21 @@ def test_contributings_drawing_names_every_module_of_the_core() -> None:
     assert sorted(m for m in modules if not re.search(rf"\b{re.escape(m)}", drawing)) == []
     for package in ("_async/", "_sync/"):
         assert package in drawing
+
+
+def test_the_sii_engine_reads_the_boleta_types_from_one_constant() -> None:
+    """``haulmer.sii.sii_dict.BOLETA_TYPES`` is the one place the boleta types live in the SII
+    engine: a literal ``(39, 41)`` or ``{"39", "41"}`` elsewhere is a copy that can drift."""
+    boletas = ({39, 41}, {"39", "41"})
+    copies = []
+    for path in (SRC / "haulmer" / "sii").rglob("*.py"):
+        module = ".".join(path.relative_to(SRC).with_suffix("").parts)
+        if module == "haulmer.sii.sii_dict":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, (ast.Tuple, ast.Set, ast.List)):
+                continue
+            values = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+            if len(values) == len(node.elts) == 2 and set(values) in boletas:
+                copies.append(f"{module}:{node.lineno} {ast.unparse(node)}")
+    assert copies == []

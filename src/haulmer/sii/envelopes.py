@@ -38,6 +38,7 @@ from haulmer.sii.issued_memory import ISSUED_HEAD, IssuedFacts, recall
 from haulmer.sii.issuing import check_certificate_at, signing_time
 from haulmer.sii.keys import SII_IDKS
 from haulmer.sii.signature import SigningCertificate, signature_over_digest, signing_certificate
+from haulmer.sii.sii_dict import BOLETA_TYPES
 from haulmer.sii.verification import reencoding_failure, verify_tree
 
 __all__ = ["MAX_BOLETAS", "MAX_DTES", "SII_RUT", "Caratula", "envelope"]
@@ -48,7 +49,8 @@ SII_RUT: Final = "60803000-K"
 """The SII's RUT: the RutReceptor of an envelope sent to the SII."""
 
 _SET_ID: Final = "SetDoc"
-_BOLETAS: Final = frozenset({39, 41})
+_BOLETAS: Final = frozenset(int(code) for code in BOLETA_TYPES)
+"""The boleta types as numbers, as a signed document's ``dte_type`` holds them."""
 _MAX_SUBTOTALS: Final = {"EnvioDTE": 20, "EnvioBOLETA": 2}
 _MAX_NRO_RESOL: Final = 999_999
 """NroResol is a nonNegativeInteger of at most 6 digits (EnvioDTE_v10 and EnvioBOLETA_v11)."""

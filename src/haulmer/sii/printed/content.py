@@ -15,6 +15,7 @@ from typing import Any, Final, NamedTuple
 from haulmer.dte.catalogue import CodRef, DTEType, lookup_document_code
 from haulmer.dte.exports import ClausulaVenta, ModalidadVenta, ViaTransporte
 from haulmer.sii.printed import numbers
+from haulmer.sii.sii_dict import BOLETA_TYPES
 
 __all__ = [
     "LINE_EXTRAS",
@@ -196,6 +197,8 @@ _ADUANA_CODES: Final[Mapping[str, type[ModalidadVenta | ClausulaVenta | ViaTrans
     "CodViaTransp": ViaTransporte,
 }
 """The Aduana codes printed by name and code (``FOB (5)``): the tables the SDK holds."""
+_BOLETAS: Final = frozenset(int(code) for code in BOLETA_TYPES)
+"""The boleta types as numbers, as :attr:`PrintedDocument.dte_type` holds them."""
 _CEDIBLE_WITH_INVOICE: Final = frozenset({52})
 _KINDS: Final = {str(int(kind)): kind for kind in DTEType}
 """The document types by their codes as the XML writes them (``"33"``)."""
@@ -284,7 +287,7 @@ class PrintedDocument(NamedTuple):
     @property
     def is_boleta(self) -> bool:
         """Boletas (39, 41) are printed with gross prices and no receptor block when anonymous."""
-        return self.dte_type in (39, 41)
+        return self.dte_type in _BOLETAS
 
 
 def cedible_legend(dte_type: int) -> str:
@@ -412,7 +415,7 @@ def printed_document(
         emisor_lines=_emisor_lines(emisor),
         sii_office=office,
         receptor=_receptor_fields(encabezado, receptor),
-        document_fields=_document_fields(id_doc, encabezado, currency, boleta=dte_type in (39, 41)),
+        document_fields=_document_fields(id_doc, encabezado, currency, boleta=dte_type in _BOLETAS),
         lines=tuple(
             [line_of(d, pesos=pesos) for d in _list(sii.get("Detalle"))]
             if read_lines is None
