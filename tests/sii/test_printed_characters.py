@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from haulmer import sii
-from haulmer.sii.printed.canvas import Canvas
+from haulmer.sii.printed.canvas import Canvas, printable
 from pdf_reading import one_line, overlapping_texts, page_texts
 
 SHY = "\u00ad"
@@ -104,3 +104,32 @@ def test_wrapped_lines_fit_and_keep_every_visible_character_in_order(
     visible = "".join(line.removesuffix("-") for line in lines)
     expected = " ".join(text.replace(SHY, "").split(" ")).replace(" ", "")
     assert visible.replace(SHY, "").replace(" ", "") == expected
+
+
+def test_text_written_with_combining_accents_prints_its_accented_letters() -> None:
+    """A received DTE in UTF-8 may write José as J-o-s-e + U+0301 (as macOS writes names):
+    the accent joins its letter, as windows-1252 has é, instead of printing ``Jose?``."""
+    assert printable("Jose\u0301 Mun\u0303oz") == "José Muñoz"
+    assert printable("Ñandu\u0301 ẞ") == "Ñandú ?"
+
+
+def test_invisible_format_characters_print_as_nothing_not_as_a_question_mark() -> None:
+    """A zero-width space or joiner, a byte order mark: nothing to see, so nothing printed."""
+    assert printable("Martillo\u200b de\ufeff acero\u200d") == "Martillo de acero"
+    assert printable("e\u0301\u0308") == "é"  # an accent with no windows-1252 form: dropped
+
+
+@pytest.mark.parametrize("paper", ["letter", "80mm"])
+def test_a_received_dte_in_utf8_with_combining_accents_prints_them_composed(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    xml = (
+        issued[33]
+        .decode("iso-8859-1")
+        .replace("<NmbItem>Martillo N°1", "<NmbItem>Martillo Jose\u0301\u200b N°1", 1)
+        .replace('encoding="ISO-8859-1"', 'encoding="UTF-8"')
+        .encode("utf-8")
+    )
+    text = one_line("\n".join(page_texts(sii.render_pdf(xml, paper=paper))))  # type: ignore[arg-type]
+    assert "Martillo José N°1" in text
+    assert "?" not in text

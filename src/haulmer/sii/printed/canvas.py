@@ -2,8 +2,8 @@
 
 Both paper layouts draw through this one class, so the box, the timbre and its legends look
 the same on letter paper and on an 80 mm roll. Text is written with the PDF core fonts in
-windows-1252 (accents, Ñ, ¿¡, €); a character outside it prints as its closest ASCII form, or
-``?`` when it has none.
+windows-1252 (accents, Ñ, ¿¡, €, and accents written as combining marks, joined to their
+letters); a character outside it prints as its closest ASCII form, or ``?`` when it has none.
 """
 
 from __future__ import annotations
@@ -72,20 +72,24 @@ class Resolucion:
 
 
 def printable(text: str) -> str:
-    """``text`` in windows-1252: other characters become their ASCII base or ``?``."""
+    """``text`` in windows-1252: combining accents joined to their letters (``e`` + U+0301 is
+    ``é``), invisible format characters (U+200B, U+FEFF) and accents without a form there
+    dropped, other characters their ASCII base or ``?``."""
     try:  # the codec's own table, without its look-up by name
         codecs.charmap_encode(text, "strict", _CP1252)
         return text
     except UnicodeEncodeError:
         pass
     out = []
-    for char in text:
+    for char in unicodedata.normalize("NFC", text):
         try:
             char.encode("cp1252")
             out.append(char)
             continue
         except UnicodeEncodeError:
             pass
+        if unicodedata.combining(char) or unicodedata.category(char) == "Cf":
+            continue  # nothing to see of its own: its letter, or nothing, is printed
         base = "".join(
             c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
         )
