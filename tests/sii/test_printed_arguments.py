@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -161,3 +162,31 @@ def test_render_pdfs_refuses_a_cedible_copy_naming_the_document_before_drawing_a
     assert drawn == []
     assert len(sii.render_pdfs(envelope)) == 3
     assert drawn == [33, 61, 52]
+
+
+@pytest.mark.parametrize("cedible", ["no", "false", 1, None])
+@pytest.mark.parametrize("render", [sii.render_pdf, sii.render_pdfs])
+def test_a_cedible_that_is_not_true_or_false_is_refused(
+    issued: dict[int, bytes], cedible: object, render: Any
+) -> None:
+    """``cedible="no"`` from a configuration file printed the cedible copy (any non-empty text
+    is true), a document that may be assigned to a factoring company."""
+    with pytest.raises(ValidationError, match=r"^cedible must be True or False"):
+        render(issued[33], cedible=cedible)
+
+
+@pytest.mark.parametrize("sii_office", [5, b"CURICO", ["CURICO"]])
+@pytest.mark.parametrize("render", [sii.render_pdf, sii.render_pdfs])
+def test_an_sii_office_that_is_not_text_is_refused(
+    issued: dict[int, bytes], sii_office: object, render: Any
+) -> None:
+    """It was printed as Python writes it under the red box: "S.I.I. - b'CURICO'"."""
+    with pytest.raises(ValidationError, match=r"^sii_office must be the SII unit's name as text"):
+        render(issued[33], sii_office=sii_office)
+
+
+@pytest.mark.parametrize("notes", [b"Pago a 30 dias", [b"Pago"], 5])
+def test_notes_that_are_not_texts_are_refused(issued: dict[int, bytes], notes: object) -> None:
+    """Bytes were printed as their numbers, one note a byte ("80", "97"...)."""
+    with pytest.raises(ValidationError, match=r"^notes must be a text or a sequence of texts"):
+        sii.render_pdf(issued[33], notes=notes)  # type: ignore[arg-type]

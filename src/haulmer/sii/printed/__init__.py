@@ -12,7 +12,7 @@ import io
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -125,7 +125,8 @@ def render_pdf(
     Raises ``XMLError`` (unreadable XML, no timbre), ``DocumentError`` (a document without what
     a printed DTE shows: type, folio, date, emisor RUT and razón social, optional on a boleta,
     and total; a cedible copy of a type that has none, a Document without ``ted``),
-    ``ValidationError`` (bad paper, logo or resolution) and ``MissingDependencyError`` without
+    ``ValidationError`` (bad paper, logo or resolution; a cedible that is not True or False, an
+    sii_office or notes that are not text) and ``MissingDependencyError`` without
     the ``pdf`` extra.
     """
     return render_with_pages(
@@ -153,7 +154,7 @@ def render_with_pages(
     ted: bytes | str | None = None,
 ) -> tuple[bytes, int]:
     """:func:`render_pdf` that also says how many pages the PDF has."""
-    _check_options(paper)
+    _check_options(paper, cedible, sii_office)
     # imported on the first call, as modules: a from-import of a loaded module costs twice as
     # much on every call (the failed look-ups of a package's __path__ and the spec's state)
     import haulmer.sii.printed.drawing as drawing
@@ -181,7 +182,7 @@ def render_pdfs(
     The options are :func:`render_pdf`'s and apply to every document; the input is checked
     whole before anything is drawn.
     """
-    _check_options(paper)
+    _check_options(paper, cedible, sii_office)
     import haulmer.sii.printed.drawing as drawing
     import haulmer.sii.printed.source as source
 
@@ -239,18 +240,42 @@ def _check_cedible(doc: PrintedDocument, which: str) -> None:
         raise DocumentError(f"{which}: {error}", error.details) from None
 
 
-def _check_options(paper: str) -> None:
+def _check_options(paper: str, cedible: object, sii_office: object) -> None:
+    """Refuse options that would print something else than asked: a text such as ``"no"`` is
+    true, and would print the cedible copy; an office that is no text, Python's repr of it."""
     if paper not in _PAPERS:
         raise ValidationError(f"paper must be 'letter' or '80mm', not {shown(paper)}")
+    if cedible is not False and cedible is not True:
+        raise ValidationError(
+            f"cedible must be True or False, not {shown(cedible)}: True prints the cedible "
+            "copy (with its acuse de recibo), False the original"
+        )
+    if sii_office is not None and not isinstance(sii_office, str):
+        raise ValidationError(
+            "sii_office must be the SII unit's name as text (e.g. 'SANTIAGO ORIENTE') or None "
+            f"for the emisor's comuna, not a {type(sii_office).__name__}"
+        )
     _require_extra()
 
 
 def _notes(notes: Sequence[str]) -> list[str]:
     """The notes to print: a blank one, or None (an optional note not given), is left out."""
-    if not notes:  # most calls: none
+    if isinstance(notes, str):
+        notes = [notes]
+    elif notes is None or (isinstance(notes, Sequence) and not notes):  # most calls: none
         return []
-    items = [notes] if isinstance(notes, str) else list(notes)
-    return [str(note) for note in items if note is not None and str(note).strip()]
+    if not isinstance(notes, Iterable) or isinstance(notes, bytes | bytearray | memoryview):
+        raise ValidationError(
+            f"notes must be a text or a sequence of texts, not a {type(notes).__name__}"
+        )
+    items = list(notes)
+    wrong = [n for n in items if n is not None and not isinstance(n, str)]
+    if wrong:
+        raise ValidationError(
+            "notes must be a text or a sequence of texts (None for a note not given), not "
+            f"a sequence holding a {type(wrong[0]).__name__}"
+        )
+    return [note for note in items if note is not None and note.strip()]
 
 
 _LOGO_PIXELS = 600
