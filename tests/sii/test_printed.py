@@ -924,3 +924,79 @@ def test_a_global_reference_prints_no_folio_but_that_it_is_global_and_its_reason
         "Boletas de noviembre"
     ) in text
     assert "folio 0" not in text
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_the_payment_terms_the_document_holds_are_printed(
+    certificate: Certificate, cafs: dict[int, Caf], paper: str
+) -> None:
+    """A factura a crédito's schedule of payments (MntPagos), its term in days, the account to
+    pay into, and what was paid and is owed (FchCancel, MntCancel, SaldoInsol): the buyer pays
+    by them, and none of it was printed."""
+    data = document_dict(33, folio=9, lines=1)
+    data["Encabezado"]["IdDoc"].update(
+        FmaPago=2,
+        MntCancel=500,
+        SaldoInsol=916,
+        MntPagos=[
+            {"FchPago": "2026-12-27", "MntPago": 700, "GlosaPagos": "Primera cuota"},
+            {"FchPago": "2027-01-27", "MntPago": 716},
+        ],
+        TpoCtaPago="CORRIENTE",
+        NumCtaPago="00-123-45678-9",
+        BcoPago="Banco de Chile",
+        TermPagoDias=60,
+    )
+    xml = sii.issue(
+        Document.from_sii_dict(data), caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT
+    )
+    text = _text(sii.render_pdf(xml, paper=paper))  # type: ignore[arg-type]
+    for expected in (
+        "Forma de pago: Crédito",
+        "Pago: 27 de diciembre de 2026, $ 700, Primera cuota",
+        "Pago: 27 de enero de 2027, $ 716",
+        "Monto pagado: $ 500",
+        "Saldo insoluto: $ 916",
+        "Plazo de pago: 60 días",
+        "Cuenta de pago: cuenta corriente 00-123-45678-9, Banco de Chile",
+    ):
+        assert expected in text, f"{expected!r} missing ({paper})"
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_the_thirty_payments_the_xsd_allows_print_whole_and_overlap_nothing(
+    certificate: Certificate, cafs: dict[int, Caf], paper: str
+) -> None:
+    """They are a section of their own, which runs over pages, not fields of the header."""
+    data = document_dict(33, folio=10, lines=30)
+    total = Document.from_sii_dict(data).completed().totals.mnt_total
+    data["Encabezado"]["IdDoc"].update(
+        FmaPago=2,
+        MntPagos=[
+            {
+                "FchPago": (dt.date(2027, 1, 1) + dt.timedelta(days=30 * i)).isoformat(),
+                "MntPago": total // 30 + (total % 30 if i == 29 else 0),
+                "GlosaPagos": f"Cuota {i + 1} de 30 según el contrato marco"[:40],
+            }
+            for i in range(30)
+        ],
+    )
+    xml = sii.issue(
+        Document.from_sii_dict(data), caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT
+    )
+    pdf = sii.render_pdf(xml, paper=paper)  # type: ignore[arg-type]
+    text = _text(pdf)
+    for number in range(1, 31):
+        assert f"Cuota {number} de 30" in text
+    assert overlapping_texts(pdf) == []
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_an_export_prints_its_forma_de_pago_de_exportacion(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    """FmaPagExp, the Aduana's code of how the export is paid (32 in the test factura), was not
+    printed; it prints as the code the document holds, as the other Aduana codes without a
+    name in the SDK do."""
+    text = _text(sii.render_pdf(issued[110], paper=paper))  # type: ignore[arg-type]
+    assert "Forma de pago de exportación (código Aduana): 32" in text

@@ -283,6 +283,9 @@ class PrintedDocument(NamedTuple):
     resolution: tuple[int, dt.date] | None = None
     """The number and date of the SII resolution its envelope's Caratula declares (NroResol,
     FchResol); None for a lone DTE, which does not carry it."""
+    payments: tuple[Field, ...] = ()
+    """The agreed payments (IdDoc/MntPagos), what was paid and is owed, the term and the
+    account to pay into: a section of their own, as 30 payments are too many for the header."""
 
     @property
     def is_boleta(self) -> bool:
@@ -436,6 +439,7 @@ def printed_document(
         other_currency=_other_currency(_dict(encabezado.get("OtraMoneda"))),
         currency=None if pesos else currency,
         issued=_text(id_doc.get("FchEmis")),
+        payments=_payments(id_doc, pesos=pesos),
     )
 
 
@@ -507,6 +511,7 @@ _ID_DOC_TERMS: Final = frozenset(
         "IndTraslado",
         "TipoDespacho",
         "MntBruto",
+        "FmaPagExp",
     }
 )
 """What IdDoc may hold that prints besides the issue date: most documents hold none of it."""
@@ -527,6 +532,9 @@ def _document_fields(
         forma = _text(id_doc.get("FmaPago"))
         if forma:
             fields.append(Field("Forma de pago", _FORMA_PAGO.get(forma, forma)))
+        exportacion = _text(id_doc.get("FmaPagExp"))
+        if exportacion:  # the Aduana's table, which the SDK does not name: its code
+            fields.append(Field("Forma de pago de exportación (código Aduana)", exportacion))
         medio = _text(id_doc.get("MedioPago"))
         if medio:
             names = _MEDIO_PAGO_BOLETA if boleta else _MEDIO_PAGO
@@ -551,6 +559,55 @@ def _document_fields(
     if currency is not None:
         fields.append(Field("Moneda", currency))
     return tuple([f for f in fields if f.value])
+
+
+_CUENTAS: Final = {
+    "AHORRO": "cuenta de ahorro",
+    "CORRIENTE": "cuenta corriente",
+    "VISTA": "cuenta vista",
+}
+"""TpoCtaPago, the kind of account the document asks to be paid into."""
+
+
+_PAYMENT_TERMS: Final = frozenset(
+    {"MntPagos", "MntCancel", "SaldoInsol", "TermPagoDias", "NumCtaPago", "BcoPago"}
+)
+"""What IdDoc may say of paying besides its forma and medio: most documents say none of it."""
+
+
+def _payments(id_doc: Mapping[str, Any], *, pesos: bool) -> tuple[Field, ...]:
+    """What IdDoc says of paying: each agreed payment (MntPagos, up to 30), what was paid and
+    is owed (MntCancel, SaldoInsol), the term in days and the account to pay into."""
+    if _PAYMENT_TERMS.isdisjoint(id_doc):
+        return ()
+    fields = []
+    for pago in _list(id_doc.get("MntPagos")):
+        fecha, monto = _text(pago.get("FchPago")), _text(pago.get("MntPago"))
+        fields.append(
+            Field(
+                "Pago",
+                _joined(
+                    numbers.date(fecha) if fecha else "",
+                    numbers.amount(monto, pesos=pesos) if monto else "",
+                    _text(pago.get("GlosaPagos")),
+                ),
+            )
+        )
+    for tag, label in (("MntCancel", "Monto pagado"), ("SaldoInsol", "Saldo insoluto")):
+        value = _text(id_doc.get(tag))
+        if value:
+            fields.append(Field(label, numbers.amount(value, pesos=pesos)))
+    dias = _text(id_doc.get("TermPagoDias"))
+    if dias:
+        fields.append(Field("Plazo de pago", f"{dias} días"))
+    kind = _text(id_doc.get("TpoCtaPago"))
+    cuenta = _joined(
+        _joined(_CUENTAS.get(kind.upper(), kind), _text(id_doc.get("NumCtaPago")), sep=" "),
+        _text(id_doc.get("BcoPago")),
+    )
+    if _text(id_doc.get("NumCtaPago")) or _text(id_doc.get("BcoPago")):
+        fields.append(Field("Cuenta de pago", cuenta))
+    return tuple(fields)
 
 
 LINE_EXTRAS: Final = frozenset(

@@ -411,12 +411,15 @@ class _Letter:
         c.rule(MARGIN, self.y - 0.6, RIGHT, color=LIGHT)
 
     def sections(self) -> None:
-        """Global discounts and surcharges, references, commissions, transport, notes."""
+        """Global discounts and surcharges, payments, references, commissions, transport,
+        notes."""
         doc = self.doc
         self.y += 2
         # most documents have none of them: an empty section costs a test, not a call
         if doc.adjustments:
             self.block("Descuentos y recargos globales", labelled(doc.adjustments))
+        if doc.payments:
+            self.block("Pagos", labelled(doc.payments))
         if doc.references:
             self.block("Referencias", [r.text() for r in doc.references])
         if doc.commissions:

@@ -186,6 +186,7 @@ class _Roll:
         self.rule()
         for title, texts in (
             ("Descuentos y recargos globales", labelled(doc.adjustments)),
+            ("Pagos", labelled(doc.payments)),
             ("Referencias", [r.text() for r in doc.references]),
             ("Comisiones y otros cargos", labelled(doc.commissions)),
             ("Subtotales", labelled(doc.subtotals)),
