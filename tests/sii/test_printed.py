@@ -1000,3 +1000,20 @@ def test_an_export_prints_its_forma_de_pago_de_exportacion(
     name in the SDK do."""
     text = _text(sii.render_pdf(issued[110], paper=paper))  # type: ignore[arg-type]
     assert "Forma de pago de exportación (código Aduana): 32" in text
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_received_dte_with_numbers_of_absurd_size_still_prints(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    """Printing checks no signature nor schema: a quantity of ``1E+30``, a price of
+    ``-1E-999999`` and a total of 5,000 digits print instead of raising decimal's or int's
+    bare errors."""
+    xml = issued[33].decode("iso-8859-1")
+    xml = re.sub("<QtyItem>[^<]*</QtyItem>", "<QtyItem>1E+30</QtyItem>", xml, count=1)
+    xml = re.sub("<PrcItem>[^<]*</PrcItem>", "<PrcItem>-1E-999999</PrcItem>", xml, count=1)
+    xml = re.sub("<MntTotal>[^<]*</MntTotal>", f"<MntTotal>{'9' * 5000}</MntTotal>", xml)
+    text = _text(sii.render_pdf(xml.encode("iso-8859-1"), paper=paper))  # type: ignore[arg-type]
+    assert "1.000.000.000.000.000.000.000.000.000" in text
+    assert "-1E-999999" in text
+    assert "999.999.999" in text

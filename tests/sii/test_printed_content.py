@@ -101,6 +101,30 @@ def test_amounts_percentages_dates_and_ruts() -> None:
     assert numbers.rut("no es rut") == "no es rut"
 
 
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("1E+30", "1.000.000.000.000.000.000.000.000.000.000"),
+        ("1234567890123456789012345678901.5", "1.234.567.890.123.456.789.012.345.678.901,5"),
+        ("9" * 5000, ".".join(["99"] + ["999"] * 1666)),
+        ("0" * 4 + "1234", "1.234"),
+        ("1E+999999", "1E+999999"),
+        ("-1E-999999", "-1E-999999"),
+        ("9" * 5000 + ".5", ".".join(["99"] + ["999"] * 1666) + ",5"),
+    ],
+)
+def test_numbers_of_any_size_a_received_dte_holds_are_written_and_never_fail(
+    text: str, shown: str
+) -> None:
+    """A received DTE is printed as it came: a quantity of ``1E+30`` raised
+    ``decimal.InvalidOperation`` and an amount of 5,000 digits Python's ``ValueError`` for long
+    integers; a number of absurd size (a million digits written out) prints as its text."""
+    assert numbers.number(text) == shown
+    assert numbers.amount(text, pesos=True).removeprefix("$ ") == shown
+    assert numbers.amount(text, pesos=False).startswith(shown.partition(",")[0])
+    assert numbers.percent(text).removesuffix(" %") == shown
+
+
 def test_the_default_sii_office_is_the_comuna_in_capitals_without_accents() -> None:
     assert sii_office_of("Curicó") == "CURICO"
     assert sii_office_of(" Ñuñoa ") == "ÑUÑOA"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from haulmer._numbers import ANY_SIZE
 from haulmer.errors import ValidationError
 from haulmer.rut import MAX_RUT_NUMBER, Rut
 
@@ -30,12 +31,31 @@ _MONTHS = (
 )
 
 
+_MOST_DIGITS = 100
+"""The most digits a number written in few characters is written out with, either side of its
+point (the SII's have 18 and 6): a received ``1E-999999`` prints as its text, not as a million
+zeros."""
+
+
 def _decimal(text: str) -> Decimal | None:
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    if not value.is_finite():
+        return None
+    most = max(_MOST_DIGITS, len(text))
+    if value and not -most < value.adjusted() < most:
+        return None
+    exponent = value.as_tuple().exponent  # an int: the value is finite
+    return None if isinstance(exponent, int) and -exponent > most else value
+
+
+def _dotted(integer: str) -> str:
+    """ASCII digits without leading zeros with dots between thousands, by slicing: no int, which
+    Python refuses to make of more than 4,300 digits."""
+    head = len(integer) % 3 or 3
+    return ".".join([integer[:head], *(integer[i : i + 3] for i in range(head, len(integer), 3))])
 
 
 def _grouped_digits(digits: str) -> str:
@@ -47,7 +67,7 @@ def _grouped_digits(digits: str) -> str:
         if size <= 6:
             return f"{digits[:-3]}.{digits[-3:]}"
         return f"{digits[:-6]}.{digits[-6:-3]}.{digits[-3:]}"
-    return f"{int(digits):,}".replace(",", ".")
+    return _dotted(digits.lstrip("0") or "0")
 
 
 def number(text: str) -> str:
@@ -59,13 +79,15 @@ def number(text: str) -> str:
     value = _decimal(text)
     if value is None:
         return text
-    integral = value == value.to_integral_value()
-    return _grouped(value.quantize(Decimal(1)) if integral else value.normalize())
+    integral = value == value.to_integral_value(context=ANY_SIZE)
+    return _grouped(
+        value.quantize(Decimal(1), context=ANY_SIZE) if integral else value.normalize(ANY_SIZE)
+    )
 
 
 def _grouped(value: Decimal) -> str:
-    integer, _, fraction = format(abs(value), "f").partition(".")
-    grouped = f"{int(integer):,}".replace(",", ".")
+    integer, _, fraction = format(value.copy_abs(), "f").partition(".")
+    grouped = _dotted(integer.lstrip("0") or "0")
     return ("-" if value < 0 else "") + grouped + ("," + fraction if fraction else "")
 
 
@@ -82,8 +104,10 @@ def amount(text: str, *, pesos: bool = True) -> str:
         return text
     if pesos:
         return f"$ {number(text)}"
-    if value != value.to_integral_value() and value == value.quantize(Decimal("0.1")):
-        return _grouped(value.quantize(Decimal("0.01")))  # 12.5 dollars as 12,50
+    if value != value.to_integral_value(context=ANY_SIZE) and value == value.quantize(
+        Decimal("0.1"), context=ANY_SIZE
+    ):
+        return _grouped(value.quantize(Decimal("0.01"), context=ANY_SIZE))  # 12.5 dollars: 12,50
     return number(text)
 
 
