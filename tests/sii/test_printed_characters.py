@@ -133,3 +133,23 @@ def test_a_received_dte_in_utf8_with_combining_accents_prints_them_composed(
     text = one_line("\n".join(page_texts(sii.render_pdf(xml, paper=paper))))  # type: ignore[arg-type]
     assert "Martillo José N°1" in text
     assert "?" not in text
+
+
+def test_c1_controls_print_as_the_windows_1252_characters_their_bytes_are() -> None:
+    """Systems on Windows write a curly quote or a dash as its windows-1252 byte in a file
+    declared ISO-8859-1, where the byte reads as a C1 control (U+0092): printed as what was
+    meant, as browsers read such a file, instead of ``?``; a byte windows-1252 leaves
+    undefined (0x81) is still ``?``."""
+    assert printable("O\x92Higgins \x93Ltda\x94 \x96 \x80 5") == "O’Higgins “Ltda” – € 5"
+    assert printable("a\x81b") == "a?b"
+
+
+@pytest.mark.parametrize("paper", ["letter", "80mm"])
+def test_a_received_dte_with_windows_1252_bytes_prints_what_they_mean(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    xml = issued[33].replace(
+        b"<NmbItem>Martillo N\xb01", b"<NmbItem>Martillo O\x92Higgins N\xb01", 1
+    )
+    text = one_line("\n".join(page_texts(sii.render_pdf(xml, paper=paper))))  # type: ignore[arg-type]
+    assert "Martillo O’Higgins N°1" in text

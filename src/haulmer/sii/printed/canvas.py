@@ -2,8 +2,9 @@
 
 Both paper layouts draw through this one class, so the box, the timbre and its legends look
 the same on letter paper and on an 80 mm roll. Text is written with the PDF core fonts in
-windows-1252 (accents, Ñ, ¿¡, €, and accents written as combining marks, joined to their
-letters); a character outside it prints as its closest ASCII form, or ``?`` when it has none.
+windows-1252 (accents, Ñ, ¿¡, €, accents written as combining marks, joined to their letters,
+and C1 controls as the windows-1252 characters of their bytes); a character outside it prints
+as its closest ASCII form, or ``?`` when it has none.
 """
 
 from __future__ import annotations
@@ -73,8 +74,10 @@ class Resolucion:
 
 def printable(text: str) -> str:
     """``text`` in windows-1252: combining accents joined to their letters (``e`` + U+0301 is
-    ``é``), invisible format characters (U+200B, U+FEFF) and accents without a form there
-    dropped, other characters their ASCII base or ``?``."""
+    ``é``), a C1 control the windows-1252 character of its byte (U+0092 is ``’``, as a file
+    declared ISO-8859-1 by a Windows system means it), invisible format characters (U+200B,
+    U+FEFF) and accents without a form there dropped, other characters their ASCII base or
+    ``?``."""
     try:  # the codec's own table, without its look-up by name
         codecs.charmap_encode(text, "strict", _CP1252)
         return text
@@ -88,6 +91,13 @@ def printable(text: str) -> str:
             continue
         except UnicodeEncodeError:
             pass
+        if "\x80" <= char <= "\x9f":  # a windows-1252 byte read as ISO-8859-1: what it meant
+            try:
+                out.append(bytes([ord(char)]).decode("cp1252"))
+                continue
+            except UnicodeDecodeError:  # one of the five bytes windows-1252 leaves undefined
+                out.append("?")
+                continue
         if unicodedata.combining(char) or unicodedata.category(char) == "Cf":
             continue  # nothing to see of its own: its letter, or nothing, is printed
         base = "".join(
