@@ -273,3 +273,17 @@ def test_a_timbre_holding_an_accented_element_name_prints(issued: dict[int, byte
     pdf = sii.render_pdf(altered)
     assert pdf.startswith(b"%PDF")
     assert len(barcodes_on_page(pdf)) == 1
+
+
+@pytest.mark.parametrize("mode", ["La", "RGBa"])
+def test_a_logo_with_premultiplied_transparency_prints_laid_on_white(
+    issued: dict[int, bytes], mode: str
+) -> None:
+    """PIL's premultiplied modes (La, RGBa): La raised PIL's bare ValueError ("conversion from
+    La to L not supported"), RGBa lost its transparency; both print as the other transparent
+    logos do, on the white of the paper."""
+    logo = Image.new("LA" if mode == "La" else "RGBA", (40, 20), 0).convert(mode)  # see-through
+    page = render_page(sii.render_pdf(issued[33], logo=logo), 0, dpi=72)
+    # the logo's box: 40 x 20 mm at the letter's top left margin
+    for x_mm, y_mm in ((16.0, 14.0), (32.0, 22.0), (48.0, 30.0)):
+        assert page.getpixel((round(x_mm / 25.4 * 72), round(y_mm / 25.4 * 72))) == 255

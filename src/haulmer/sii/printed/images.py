@@ -33,13 +33,16 @@ def timbre_image(symbol: Symbol) -> PdfImage:
 
 
 def logo_image(image: Any) -> PdfImage:
-    """A PIL image as an 8-bit gray or RGB image; transparency is laid on white, the paper's
-    colour, and 16-bit levels (a 16-bit grayscale PNG, mode I;16) become 8-bit ones."""
+    """A PIL image as an 8-bit gray or RGB image; transparency (premultiplied too) is laid on
+    white, the paper's colour, and 16-bit levels (a 16-bit grayscale PNG, mode I;16) become
+    8-bit ones."""
     from PIL import Image
 
     if image.mode.startswith("I;16") or (image.mode == "I" and image.getextrema()[1] > 255):
         # PIL's conversions clip such levels at 255, white; older Pillows open them in mode I
         image = image.convert("I").point(lambda level: level / 257).convert("L")
+    if image.mode in ("La", "RGBa"):  # premultiplied: PIL converts La to nothing else
+        image = image.convert("LA" if image.mode == "La" else "RGBA")
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))
