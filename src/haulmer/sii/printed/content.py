@@ -534,7 +534,7 @@ def _document_fields(
             fields.append(Field("Forma de pago", _FORMA_PAGO.get(forma, forma)))
         exportacion = _text(id_doc.get("FmaPagExp"))
         if exportacion:  # the Aduana's table, which the SDK does not name: its code
-            fields.append(Field("Forma de pago de exportación (código Aduana)", exportacion))
+            fields.append(Field("Forma de pago exportación", exportacion))
         medio = _text(id_doc.get("MedioPago"))
         if medio:
             names = _MEDIO_PAGO_BOLETA if boleta else _MEDIO_PAGO
