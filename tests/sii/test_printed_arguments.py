@@ -59,6 +59,23 @@ def test_a_resolution_number_the_sii_cannot_have_is_refused(
         sii.render_pdf(issued[33], resolucion=given)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("numero", [80.5, "80.5", "ochenta", None, [80]])
+def test_a_resolution_number_that_is_no_whole_number_is_refused(
+    issued: dict[int, bytes], numero: object
+) -> None:
+    """``(80.5, ...)`` printed "Res. N° 80", the number cut short without a word."""
+    with pytest.raises(ValidationError, match="resolucion"):
+        sii.render_pdf(issued[33], resolucion=(numero, "2014-08-22"))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("numero", [80, "80", 80.0])
+def test_a_resolution_number_given_as_text_or_a_whole_float_prints(
+    issued: dict[int, bytes], numero: object
+) -> None:
+    pdf = sii.render_pdf(issued[33], resolucion=(numero, "2014-08-22"))  # type: ignore[arg-type]
+    assert "Res. N° 80 de 2014" in one_line(page_texts(pdf)[0])
+
+
 def test_a_resolucion_whose_date_is_no_date_is_refused_as_malformed(
     issued: dict[int, bytes],
 ) -> None:

@@ -77,7 +77,10 @@ def _resolucion(
         numero, fecha = value
         try:
             day = fecha if isinstance(fecha, dt.date) else dt.date.fromisoformat(str(fecha))
-            if isinstance(numero, bool) or int(numero) < 0:
+            whole = int(numero)  # text with a point ("80.5") raises here
+            if isinstance(numero, bool) or whole < 0:
+                raise ValueError(numero)
+            if not isinstance(numero, str) and whole != numero:  # 80.5: not to be cut short
                 raise ValueError(numero)
         except (TypeError, ValueError):
             pass
