@@ -1020,3 +1020,41 @@ def test_a_received_dte_with_numbers_of_absurd_size_still_prints(
     assert "1.000.000.000.000.000.000.000.000.000" in text
     assert "-1E-999999" in text
     assert "999.999.999" in text
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_an_export_prints_its_shipping_company_booking_and_port_identifications(
+    certificate: Certificate, cafs: dict[int, Caf], paper: str
+) -> None:
+    """The shipping company (NomCiaTransp, RUTCiaTransp), the booking, the operator, the
+    additional identifications of the transport and the ports, and the total of items were
+    left off the printed export, whose buyer and forwarder look for them."""
+    data = document_dict(110, folio=11)
+    data["Encabezado"]["Transporte"]["Aduana"].update(
+        RUTCiaTransp="96790240-3",
+        NomCiaTransp="Naviera Austral SA",
+        IdAdicTransp="Viaje 214W",
+        Booking="BK-778812",
+        Operador="Agencia Ñandú",
+        IdAdicPtoEmb="Muelle 3",
+        IdAdicPtoDesemb="Terminal 9",
+        TotItems=3,
+    )
+    xml = sii.issue(
+        Document.from_sii_dict(data), caf=cafs[110], certificate=certificate, timestamp=SIGNED_AT
+    )
+    pdf = sii.render_pdf(xml, paper=paper)  # type: ignore[arg-type]
+    text = _text(pdf)
+    for expected in (
+        "Nave o transporte: MSC Valparaíso",
+        "Compañía transportista: Naviera Austral SA",
+        "R.U.T. compañía transportista: 96.790.240-3",
+        "Identificación adicional del transporte: Viaje 214W",
+        "Booking: BK-778812",
+        "Operador: Agencia Ñandú",
+        "Puerto de embarque: 906, Muelle 3",
+        "Puerto de desembarque: 343, Terminal 9",
+        "Total de ítems: 3",
+    ):
+        assert expected in text, f"{expected!r} missing ({paper})"
+    assert overlapping_texts(pdf) == []

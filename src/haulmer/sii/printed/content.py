@@ -173,12 +173,20 @@ _ADUANA: Final = (
     ("TotClauVenta", "Total cláusula de venta"),
     ("CodViaTransp", "Vía de transporte"),
     ("NombreTransp", "Nave o transporte"),
+    ("NomCiaTransp", "Compañía transportista"),
+    ("RUTCiaTransp", "R.U.T. compañía transportista"),
+    ("IdAdicTransp", "Identificación adicional del transporte"),
+    ("Booking", "Booking"),
+    ("Operador", "Operador"),
     ("CodPtoEmbarque", "Puerto de embarque"),
     ("CodPtoDesemb", "Puerto de desembarque"),
+    ("TotItems", "Total de ítems"),
     ("TotBultos", "Total de bultos"),
     ("CodPaisRecep", "País receptor"),
     ("CodPaisDestin", "País de destino"),
 )
+_PORT_DETAILS: Final = {"CodPtoEmbarque": "IdAdicPtoEmb", "CodPtoDesemb": "IdAdicPtoDesemb"}
+"""Each port's code and the element that adds where in it (a pier, a terminal)."""
 _ADUANA_WEIGHTS: Final = (
     ("Tara", "CodUnidMedTara", "Tara"),
     ("PesoBruto", "CodUnidPesoBruto", "Peso bruto"),
@@ -782,11 +790,16 @@ def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
 
 
 def _aduana_value(aduana: Mapping[str, Any], tag: str) -> str:
-    """An Aduana element as printed: TotClauVenta an amount, a code of a table the SDK holds
-    by its name and code (``FOB (5)``), any other code (a port, a country) as given."""
+    """An Aduana element as printed: TotClauVenta an amount, RUTCiaTransp a RUT, a port's code
+    with its additional identification, a code of a table the SDK holds by its name and code
+    (``FOB (5)``), any other code (a port, a country) as given."""
     text = _text(aduana.get(tag))
     if tag == "TotClauVenta":
         return numbers.amount(text, pesos=False)
+    if tag == "RUTCiaTransp":
+        return numbers.rut(text) if text else ""
+    if tag in _PORT_DETAILS:  # the port's code, and what identifies the place within it
+        return _joined(text, _text(aduana.get(_PORT_DETAILS[tag])))
     table = _ADUANA_CODES.get(tag)
     if table is None or not text.isdigit():
         return text
