@@ -153,3 +153,12 @@ def test_a_received_dte_with_windows_1252_bytes_prints_what_they_mean(
     )
     text = one_line("\n".join(page_texts(sii.render_pdf(xml, paper=paper))))  # type: ignore[arg-type]
     assert "Martillo O’Higgins N°1" in text
+
+
+def test_an_emoji_prints_as_one_question_mark_whatever_modifies_it() -> None:
+    """A variation selector (U+FE0F), a skin tone or a joined family are parts of one emoji,
+    which the font cannot draw: one ``?`` for it, not one for each part."""
+    assert printable("Gracias \u2764\ufe0f") == "Gracias ?"
+    assert printable("Ok \U0001f44d\U0001f3fd") == "Ok ?"
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert printable(f"Familia {family}") == "Familia ?"

@@ -72,25 +72,40 @@ class Resolucion:
         return f"Res. N° {self.numero} de {self.fecha.year}"
 
 
+_INVISIBLE: Final = frozenset({"Cf", "Mn", "Me"})
+"""Format characters and marks that modify what precedes them (variation selectors): nothing
+of their own to print."""
+_EMOJI_MODIFIERS: Final = ("\U0001f3fb", "\U0001f3ff")
+"""The skin tones, which modify the emoji before them."""
+
+
 def printable(text: str) -> str:
     """``text`` in windows-1252: combining accents joined to their letters (``e`` + U+0301 is
     ``é``), a C1 control the windows-1252 character of its byte (U+0092 is ``’``, as a file
     declared ISO-8859-1 by a Windows system means it), invisible format characters (U+200B,
     U+FEFF) and accents without a form there dropped, other characters their ASCII base or
-    ``?``."""
+    ``?``: one for an emoji, whatever modifies or joins it."""
     try:  # the codec's own table, without its look-up by name
         codecs.charmap_encode(text, "strict", _CP1252)
         return text
     except UnicodeEncodeError:
         pass
     out = []
+    joined = False  # after a zero-width joiner: the rest of an emoji already shown as "?"
     for char in unicodedata.normalize("NFC", text):
         try:
             char.encode("cp1252")
             out.append(char)
+            joined = False
             continue
         except UnicodeEncodeError:
             pass
+        if char == "\u200d":
+            joined = bool(out) and out[-1] == "?"
+            continue
+        if joined or _EMOJI_MODIFIERS[0] <= char <= _EMOJI_MODIFIERS[1]:
+            joined = False
+            continue
         if "\x80" <= char <= "\x9f":  # a windows-1252 byte read as ISO-8859-1: what it meant
             try:
                 out.append(bytes([ord(char)]).decode("cp1252"))
@@ -98,7 +113,7 @@ def printable(text: str) -> str:
             except UnicodeDecodeError:  # one of the five bytes windows-1252 leaves undefined
                 out.append("?")
                 continue
-        if unicodedata.combining(char) or unicodedata.category(char) == "Cf":
+        if unicodedata.combining(char) or unicodedata.category(char) in _INVISIBLE:
             continue  # nothing to see of its own: its letter, or nothing, is printed
         base = "".join(
             c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
