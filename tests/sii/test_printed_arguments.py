@@ -13,13 +13,14 @@ import pytest
 from PIL import Image
 
 from haulmer import sii
+from haulmer.dte.document import Document
 from haulmer.errors import DocumentError, ValidationError, XMLError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf
 from haulmer.sii.printed import Resolucion, barcode
 from pdf_reading import barcodes_on_page, one_line, page_texts, ted_bytes_of
 
-from .conftest import REAL_DTES, SIGNED_AT, make_document
+from .conftest import REAL_DTES, SIGNED_AT, document_dict, make_document
 
 RECEIVED = next(path for path in REAL_DTES if path.name == "DTE--76354771-K--33--170.xml")
 
@@ -110,6 +111,29 @@ def test_a_document_given_another_document_s_timbre_is_refused_naming_both(
     with pytest.raises(DocumentError, match=f"timbre of another document.*{named}") as raised:
         sii.render_pdf(document, ted=ted_bytes_of(folio_7))
     assert [detail.field for detail in raised.value.details] == ["ted"]
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"FchEmis": "2026-11-28"}, "date 2026-11-27"),
+        ({"QtyItem": 5}, "total"),
+    ],
+)
+def test_a_document_changed_after_it_was_stamped_is_refused_with_its_old_timbre(
+    folio_7: bytes, change: dict[str, Any], named: str
+) -> None:
+    """The same folio with another date or other amounts (a Document edited after issue()):
+    its page would show a total or a date that its timbre, which an inspector scans, does
+    not; it printed."""
+    data = document_dict(33, folio=7)
+    if "FchEmis" in change:
+        data["Encabezado"]["IdDoc"].update(change)
+    else:
+        data["Detalle"][0].update(change)
+    document = Document.from_sii_dict(data)
+    with pytest.raises(DocumentError, match=f"timbre of another document.*{named}"):
+        sii.render_pdf(document, ted=ted_bytes_of(folio_7))
 
 
 def test_a_document_given_its_own_timbre_prints_it(folio_7: bytes) -> None:

@@ -12,7 +12,7 @@ import binascii
 import datetime as dt
 import os
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Final
 
@@ -84,9 +84,11 @@ def read_source(
                     "signed XML from sii.issue() instead, or the document's <TED> as ted=...",
                     [ErrorDetail("ted", "required to print a Document")],
                 )
-            facts = printed_document(_as_text(xml_or_document.to_sii_dict()), sii_office=sii_office)
+            sii_dict = _as_text(xml_or_document.to_sii_dict())
+            facts = printed_document(sii_dict, sii_office=sii_office)
             element = _ted_element(ted)
-            _check_ted_is_of(element, facts)
+            totales = sii_dict.get("Encabezado", {}).get("Totales", {})
+            _check_ted_is_of(element, facts, total=str(totales.get("MntTotal", "")))
             return facts, ted_barcode_bytes(element)
     if ted is not None:
         raise XMLError("ted= is only for a Document; signed XML carries its own <TED>")
@@ -324,15 +326,21 @@ def _ted_element(ted: bytes | str) -> etree._Element:
     return element
 
 
-def _check_ted_is_of(ted: etree._Element, facts: PrintedDocument) -> None:
+def _check_ted_is_of(ted: etree._Element, facts: PrintedDocument, *, total: str = "") -> None:
     """Refuse a ``<TED>`` whose DD names another document than ``facts`` (emisor RUT, type,
-    folio): its barcode would contradict the red box printed above it."""
+    folio) or says another issue date or total (``total``, its MntTotal): its barcode would
+    contradict the red box or the amounts printed above it."""
     said = {
         local_name(element): stripped_text(element) or ""
         for element in first_children(next(ted.iterchildren("{*}DD"), None)).values()
     }
     rut, tipo, folio = said.get("RE", ""), said.get("TD", ""), said.get("F", "")
+    fecha, monto = said.get("FE", ""), said.get("MNT", "")
     mismatches = []
+    if fecha and facts.issued and fecha != facts.issued.strip():
+        mismatches.append(f"date {cut(fecha, 20)} (the Document's is {cut(facts.issued, 20)})")
+    if monto and total.strip() and not _same_amount(monto, total):
+        mismatches.append(f"total {cut(monto, 20)} (the Document's is {cut(total.strip(), 20)})")
     if rut and numbers.rut(rut) != facts.emisor_rut:
         mismatches.append(f"emisor {cut(rut, 20)} (the Document's is {facts.emisor_rut})")
     if not _same_number(tipo, str(facts.dte_type)):
@@ -345,6 +353,14 @@ def _check_ted_is_of(ted: etree._Element, facts: PrintedDocument) -> None:
             "pass the <TED> sii.issue() stamped this document with, or print its signed XML",
             [ErrorDetail("ted", "the timbre of another document")],
         )
+
+
+def _same_amount(given: str, own: str) -> bool:
+    """Whether a DD's MNT says the amount ``own`` (an export's may carry decimals)."""
+    try:
+        return Decimal(given) == Decimal(own.strip())
+    except InvalidOperation:
+        return given == own.strip()
 
 
 def _same_number(given: str, own: str) -> bool:
