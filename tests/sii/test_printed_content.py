@@ -463,3 +463,9 @@ def test_a_period_given_by_one_end_says_which_end_it_is(desde: str, hasta: str, 
         if not id_doc[tag]:
             del id_doc[tag]
     assert Field("Período", shown) in printed_document(sii).document_fields
+
+
+@pytest.mark.parametrize(("dias", "shown"), [("1", "1 día"), ("30", "30 días")])
+def test_the_term_of_payment_is_printed_in_days(dias: str, shown: str) -> None:
+    data = {"Encabezado": {"IdDoc": {"TipoDTE": "33", "TermPagoDias": dias}}}
+    assert printed_document(data).payments == (Field("Plazo de pago", shown),)

@@ -607,7 +607,7 @@ def _payments(id_doc: Mapping[str, Any], *, pesos: bool) -> tuple[Field, ...]:
             fields.append(Field(label, numbers.amount(value, pesos=pesos)))
     dias = _text(id_doc.get("TermPagoDias"))
     if dias:
-        fields.append(Field("Plazo de pago", f"{dias} días"))
+        fields.append(Field("Plazo de pago", f"{dias} día" if dias == "1" else f"{dias} días"))
     kind = _text(id_doc.get("TpoCtaPago"))
     cuenta = _joined(
         _joined(_CUENTAS.get(kind.upper(), kind), _text(id_doc.get("NumCtaPago")), sep=" "),
