@@ -1058,3 +1058,22 @@ def test_an_export_prints_its_shipping_company_booking_and_port_identifications(
     ):
         assert expected in text, f"{expected!r} missing ({paper})"
     assert overlapping_texts(pdf) == []
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_boleta_with_net_line_amounts_says_its_prices_are_net(
+    certificate: Certificate, cafs: dict[int, Caf], paper: str
+) -> None:
+    """A boleta's prices include IVA unless IdDoc/IndMntNeto is 2: a customer read its net
+    prices as what they pay for each item, as nothing said otherwise."""
+    texts = []
+    for folio, net in ((12, True), (13, False)):
+        data = document_dict(39, folio=folio)
+        if net:
+            data["Encabezado"]["IdDoc"]["IndMntNeto"] = 2
+        document = Document.from_sii_dict(data)
+        xml = sii.issue(document, caf=cafs[39], certificate=certificate, timestamp=SIGNED_AT)
+        texts.append(_text(sii.render_pdf(xml, paper=paper)))  # type: ignore[arg-type]
+    net_text, gross_text = texts
+    assert "Precios: netos, sin IVA" in net_text
+    assert "Precios:" not in gross_text

@@ -519,6 +519,7 @@ _ID_DOC_TERMS: Final = frozenset(
         "IndTraslado",
         "TipoDespacho",
         "MntBruto",
+        "IndMntNeto",
         "FmaPagExp",
     }
 )
@@ -564,6 +565,8 @@ def _document_fields(
             fields.append(Field("Tipo de despacho", _DESPACHO.get(despacho, despacho)))
         if _text(id_doc.get("MntBruto")) == "1":
             fields.append(Field("Precios", "incluyen IVA"))
+        if _text(id_doc.get("IndMntNeto")) == "2":  # a boleta's, gross unless it says so
+            fields.append(Field("Precios", "netos, sin IVA"))
     if currency is not None:
         fields.append(Field("Moneda", currency))
     return tuple([f for f in fields if f.value])
