@@ -1077,3 +1077,37 @@ def test_a_boleta_with_net_line_amounts_says_its_prices_are_net(
     net_text, gross_text = texts
     assert "Precios: netos, sin IVA" in net_text
     assert "Precios:" not in gross_text
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_line_prints_its_lots_dates_reference_price_and_additional_tax(
+    certificate: Certificate, cafs: dict[int, Caf], paper: str
+) -> None:
+    """Subcantidad (the serial numbers or lots a line is made of), FchElabor and FchVencim (a
+    food's or a medicine's dates), the price per reference unit (QtyRef, UnmdRef, PrcRef) and
+    the additional tax the line bears (CodImpAdic) were left off the page."""
+    data = document_dict(33, folio=14, lines=1)
+    data["Detalle"][0].update(
+        QtyRef=1,
+        UnmdRef="KG",
+        PrcRef=2380,
+        FchElabor="2026-10-01",
+        FchVencim="2027-10-01",
+        CodImpAdic=["271"],
+    )
+    xml = sii.issue(
+        Document.from_sii_dict(data), caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT
+    )
+    lots = b"<Subcantidad><SubQty>1</SubQty><SubCod>SN-0001</SubCod></Subcantidad>"
+    xml = xml.replace(b"<FchElabor>", lots + b"<FchElabor>", 1)  # as a received DTE holds it
+    pdf = sii.render_pdf(xml, paper=paper)  # type: ignore[arg-type]
+    text = _text(pdf)
+    for expected in (
+        "$ 2.380 por 1 KG",
+        "1 de SN-0001",
+        "elaborado el 1 de octubre de 2026",
+        "vence el 1 de octubre de 2027",
+        "afecto a Impuesto bebidas azucaradas",
+    ):
+        assert expected in text, f"{expected!r} missing ({paper})"
+    assert overlapping_texts(pdf) == []

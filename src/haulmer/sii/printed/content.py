@@ -632,6 +632,13 @@ LINE_EXTRAS: Final = frozenset(
         "DescuentoMonto",
         "RecargoPct",
         "RecargoMonto",
+        "QtyRef",
+        "UnmdRef",
+        "PrcRef",
+        "Subcantidad",
+        "FchElabor",
+        "FchVencim",
+        "CodImpAdic",
     }
 )
 """What a line may carry besides its name, quantity, price and amount; most lines carry none."""
@@ -681,12 +688,36 @@ def _line_extras(
         value = _text(sub.get("ValorDscto")) or _text(sub.get("ValorRecargo"))
         unit = _text(sub.get("TipoDscto")) or _text(sub.get("TipoRecargo"))
         notes.append(f"{kind} {numbers.number(value)} {unit}".strip())
+    notes.extend(_line_details(detalle, pesos=pesos))
     return (
         code,
         tuple(notes),
         _line_adjustment(detalle, "DescuentoPct", "DescuentoMonto", pesos=pesos),
         _line_adjustment(detalle, "RecargoPct", "RecargoMonto", pesos=pesos),
     )
+
+
+def _line_details(detalle: Mapping[str, Any], *, pesos: bool) -> list[str]:
+    """A line's price per reference unit, the lots or serial numbers it is made of, its dates
+    of elaboration and expiry, and the additional taxes it bears."""
+    get = detalle.get
+    notes = []
+    reference = _text(get("PrcRef"))
+    if reference:
+        per = _joined(numbers.number(_text(get("QtyRef"))), _text(get("UnmdRef")), sep=" ")
+        shown = numbers.amount(reference, pesos=pesos)
+        notes.append(f"{shown} por {per}" if per else shown)
+    for sub in _list(get("Subcantidad")):
+        quantity, code = numbers.number(_text(sub.get("SubQty"))), _text(sub.get("SubCod"))
+        notes.append(f"{quantity} de {code}" if quantity and code else quantity or code)
+    for tag, said in (("FchElabor", "elaborado el"), ("FchVencim", "vence el")):
+        fecha = _text(get(tag))
+        if fecha:
+            notes.append(f"{said} {numbers.date(fecha)}")
+    taxes = [_IMPUESTOS.get(code, f"impuesto código {code}") for code in _texts(get("CodImpAdic"))]
+    if taxes:
+        notes.append(f"afecto a {' y '.join(taxes)}")
+    return [note for note in notes if note]
 
 
 def _line_adjustment(detalle: Mapping[str, Any], pct: str, monto: str, *, pesos: bool) -> str:
