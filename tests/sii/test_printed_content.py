@@ -469,3 +469,8 @@ def test_a_period_given_by_one_end_says_which_end_it_is(desde: str, hasta: str, 
 def test_the_term_of_payment_is_printed_in_days(dias: str, shown: str) -> None:
     data = {"Encabezado": {"IdDoc": {"TipoDTE": "33", "TermPagoDias": dias}}}
     assert printed_document(data).payments == (Field("Plazo de pago", shown),)
+
+
+def test_a_payment_that_says_nothing_prints_no_empty_line() -> None:
+    data = {"Encabezado": {"IdDoc": {"TipoDTE": "33", "MntPagos": [{"GlosaPagos": " "}]}}}
+    assert printed_document(data).payments == ()

@@ -618,7 +618,7 @@ def _payments(id_doc: Mapping[str, Any], *, pesos: bool) -> tuple[Field, ...]:
     )
     if _text(id_doc.get("NumCtaPago")) or _text(id_doc.get("BcoPago")):
         fields.append(Field("Cuenta de pago", cuenta))
-    return tuple(fields)
+    return tuple([f for f in fields if f.value])
 
 
 LINE_EXTRAS: Final = frozenset(
