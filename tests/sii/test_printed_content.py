@@ -474,3 +474,32 @@ def test_the_term_of_payment_is_printed_in_days(dias: str, shown: str) -> None:
 def test_a_payment_that_says_nothing_prints_no_empty_line() -> None:
     data = {"Encabezado": {"IdDoc": {"TipoDTE": "33", "MntPagos": [{"GlosaPagos": " "}]}}}
     assert printed_document(data).payments == ()
+
+
+def test_the_other_currency_prints_its_taxes_and_retentions() -> None:
+    """OtraMoneda/ImpRetOtrMnda, the additional taxes and retentions in the other currency,
+    were left off while the IVA beside them printed."""
+    data = {
+        "Encabezado": {
+            "IdDoc": {"TipoDTE": "33", "Folio": "1", "FchEmis": "2026-11-27"},
+            "Totales": {"MntNeto": "100000", "MntTotal": "150000"},
+            "OtraMoneda": {
+                "TpoMoneda": "DOLAR USA",
+                "TpoCambio": "950",
+                "IVAOtrMnda": "20",
+                "ImpRetOtrMnda": [
+                    {"TipoImpOtrMnda": "24", "TasaImpOtrMnda": "31.5", "VlrImpOtrMnda": "33.16"}
+                ],
+                "MntTotOtrMnda": "157.89",
+            },
+        },
+    }
+    other = printed_document(data).other_currency
+    assert [f.label for f in other] == [
+        "Moneda",
+        "Tipo de cambio",
+        "IVA",
+        "Impuesto licores, piscos, whisky (31,5 %)",
+        "Total",
+    ]
+    assert other[3].value == "33,16"

@@ -899,11 +899,16 @@ def _other_currency(otra: Mapping[str, Any]) -> tuple[Field, ...]:
         Field("Moneda", moneda),
         Field("Tipo de cambio", numbers.number(_text(otra.get("TpoCambio")))),
     ]
-    fields.extend(
-        Field(label, numbers.amount(_text(otra.get(tag)), pesos=pesos))
-        for tag, label in _OTRA_MONEDA
-        if _text(otra.get(tag))
-    )
+    for tag, label in _OTRA_MONEDA:
+        if _text(otra.get(tag)):
+            fields.append(Field(label, numbers.amount(_text(otra.get(tag)), pesos=pesos)))
+        if tag == "IVAOtrMnda":  # the taxes and retentions follow the IVA, as in Totales
+            for impuesto in _list(otra.get("ImpRetOtrMnda")):
+                code = _text(impuesto.get("TipoImpOtrMnda"))
+                rate = _text(impuesto.get("TasaImpOtrMnda"))
+                name = _IMPUESTOS.get(code, f"Impuesto código {code}")
+                value = numbers.amount(_text(impuesto.get("VlrImpOtrMnda")), pesos=pesos)
+                fields.append(Field(f"{name} ({numbers.percent(rate)})" if rate else name, value))
     return tuple([f for f in fields if f.value])
 
 
