@@ -20,6 +20,7 @@ from haulmer.sii.printed import numbers
 from haulmer.sii.printed.content import (
     Field,
     cedible_legend,
+    line_of,
     printed_document,
     sii_office_of,
 )
@@ -503,3 +504,24 @@ def test_the_other_currency_prints_its_taxes_and_retentions() -> None:
         "Total",
     ]
     assert other[3].value == "33,16"
+
+
+def test_a_line_in_another_currency_prints_its_price_and_amount_there() -> None:
+    """Detalle/OtrMnda, a line's price and amount in the currency it was agreed in (an export
+    invoiced in pesos for a buyer paying in dollars), was left off."""
+    line = line_of(
+        {
+            "NmbItem": "Cobre",
+            "QtyItem": "2",
+            "PrcItem": "95000",
+            "OtrMnda": {
+                "PrcOtrMon": "100.5",
+                "Moneda": "USD",
+                "FctConv": "945.27",
+                "MontoItemOtrMnda": "201",
+            },
+            "MontoItem": "190000",
+        },
+        pesos=True,
+    )
+    assert line.notes == ("en USD: precio 100,50, monto 201, tipo de cambio 945,27",)

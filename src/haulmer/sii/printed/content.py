@@ -639,6 +639,7 @@ LINE_EXTRAS: Final = frozenset(
         "FchElabor",
         "FchVencim",
         "CodImpAdic",
+        "OtrMnda",
     }
 )
 """What a line may carry besides its name, quantity, price and amount; most lines carry none."""
@@ -697,9 +698,19 @@ def _line_extras(
     )
 
 
+_LINE_OTRA_MONEDA: Final = (
+    ("PrcOtrMon", "precio"),
+    ("DctoOtrMnda", "descuento"),
+    ("RecargoOtrMnda", "recargo"),
+    ("MontoItemOtrMnda", "monto"),
+)
+"""A line's amounts in the other currency (Detalle/OtrMnda), in print order."""
+
+
 def _line_details(detalle: Mapping[str, Any], *, pesos: bool) -> list[str]:
     """A line's price per reference unit, the lots or serial numbers it is made of, its dates
-    of elaboration and expiry, and the additional taxes it bears."""
+    of elaboration and expiry, its amounts in another currency and the additional taxes it
+    bears."""
     get = detalle.get
     notes = []
     reference = _text(get("PrcRef"))
@@ -714,6 +725,18 @@ def _line_details(detalle: Mapping[str, Any], *, pesos: bool) -> list[str]:
         fecha = _text(get(tag))
         if fecha:
             notes.append(f"{said} {numbers.date(fecha)}")
+    otra = _dict(get("OtrMnda"))
+    if otra:
+        amounts = [
+            f"{name} {numbers.amount(_text(otra.get(tag)), pesos=False)}"
+            for tag, name in _LINE_OTRA_MONEDA
+            if _text(otra.get(tag))
+        ]
+        rate = _text(otra.get("FctConv"))
+        if rate:
+            amounts.append(f"tipo de cambio {numbers.number(rate)}")
+        moneda = _text(otra.get("Moneda"))
+        notes.append(f"en {moneda}: {', '.join(amounts)}" if moneda else ", ".join(amounts))
     taxes = [_IMPUESTOS.get(code, f"impuesto código {code}") for code in _texts(get("CodImpAdic"))]
     if taxes:
         notes.append(f"afecto a {' y '.join(taxes)}")
