@@ -1111,3 +1111,35 @@ def test_a_line_prints_its_lots_dates_reference_price_and_additional_tax(
     ):
         assert expected in text, f"{expected!r} missing ({paper})"
     assert overlapping_texts(pdf) == []
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_received_guia_prints_its_departure_arrival_and_supplier(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    """Fields of the SII's 2026 schema, which a received guía may carry (the SDK does not write
+    them): its departure and arrival and the emisor's supplier."""
+    xml = (
+        issued[52]
+        .replace(
+            b"</CiudadOrigen>",
+            b"</CiudadOrigen><RUTProveedor>96790240-3</RUTProveedor>"
+            b"<RznSocProveedor>Aserradero del Sur Ltda.</RznSocProveedor>",
+            1,
+        )
+        .replace(
+            b"<Totales>",
+            b"<Transporte><FchSalida>2026-11-27</FchSalida><HraSalida>08:30:00</HraSalida>"
+            b"<FchLlegada>2026-11-28</FchLlegada></Transporte><Totales>",
+            1,
+        )
+    )
+    pdf = sii.render_pdf(xml, paper=paper)  # type: ignore[arg-type]
+    text = _text(pdf)
+    for expected in (
+        "Proveedor: Aserradero del Sur Ltda., R.U.T. 96.790.240-3",
+        "Salida: 27 de noviembre de 2026, 08:30:00",
+        "Llegada: 28 de noviembre de 2026",
+    ):
+        assert expected in text, f"{expected!r} missing ({paper})"
+    assert overlapping_texts(pdf) == []

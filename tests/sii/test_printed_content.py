@@ -525,3 +525,48 @@ def test_a_line_in_another_currency_prints_its_price_and_amount_there() -> None:
         pesos=True,
     )
     assert line.notes == ("en USD: precio 100,50, monto 201, tipo de cambio 945,27",)
+
+
+def test_the_fields_the_2026_schema_adds_are_printed() -> None:
+    """The SII's DTE schema of February 2026 adds a guía's departure and arrival (FchSalida,
+    HraSalida, FchLlegada), the emisor's supplier (RUTProveedor, RznSocProveedor) and the
+    timber's provenance (ManejoMadera); a received document holding them printed none."""
+    data = {
+        "Encabezado": {
+            "IdDoc": {"TipoDTE": "52", "Folio": "1", "FchEmis": "2026-11-27", "IndTraslado": "5"},
+            "Emisor": {
+                "RUTEmisor": "76086428-5",
+                "RznSoc": "Forestal Ñandú SpA",
+                "RUTProveedor": "96790240-3",
+                "RznSocProveedor": "Aserradero del Sur Ltda.",
+            },
+            "Transporte": {
+                "Patente": "ABCD12",
+                "FchSalida": "2026-11-27",
+                "HraSalida": "08:30:00",
+                "FchLlegada": "2026-11-28",
+            },
+            "Totales": {"MntTotal": "0"},
+        },
+        "ManejoMadera": {
+            "ComunaRolOrigen": "9101",
+            "MnzRolOrigen": "12",
+            "PrdRolOrigen": "34",
+            "CodPlanConaf": "PM-2026-77",
+            "AvisoEjecucionFaena": "AEF-123",
+            "LatitudOrigenMadera": "-38.7359",
+            "LongitudOrigenMadera": "-72.5904",
+            "SistemareferenciaMadera": "1",
+        },
+    }
+    doc = printed_document(data)
+    assert "Proveedor: Aserradero del Sur Ltda., R.U.T. 96.790.240-3" in doc.emisor_lines
+    for field in (
+        Field("Salida", "27 de noviembre de 2026, 08:30:00"),
+        Field("Llegada", "28 de noviembre de 2026"),
+        Field("Rol de origen de la madera", "comuna 9101, manzana 12, predio 34"),
+        Field("Plan de manejo CONAF", "PM-2026-77"),
+        Field("Aviso de ejecución de faena", "AEF-123"),
+        Field("Origen de la madera", "-38.7359, -72.5904"),
+    ):
+        assert field in doc.transport, field

@@ -441,7 +441,8 @@ def printed_document(
             )
             for s in _list(sii.get("SubTotInfo"))
         ),
-        transport=_transport(_dict(encabezado.get("Transporte"))),
+        transport=_transport(_dict(encabezado.get("Transporte")))
+        + _madera(_dict(sii.get("ManejoMadera"))),
         totals=totals,
         total_at=total_at,
         other_currency=_other_currency(_dict(encabezado.get("OtraMoneda"))),
@@ -465,6 +466,11 @@ def _emisor_lines(emisor: Mapping[str, Any]) -> tuple[str, ...]:
     )
     sucursal = _text(emisor.get("Sucursal"))
     vendedor = _text(emisor.get("CdgVendedor"))
+    proveedor_rut = _text(emisor.get("RUTProveedor"))
+    proveedor = _joined(
+        _text(emisor.get("RznSocProveedor")),
+        f"R.U.T. {numbers.rut(proveedor_rut)}" if proveedor_rut else "",
+    )
     return tuple(
         [
             line
@@ -474,6 +480,7 @@ def _emisor_lines(emisor: Mapping[str, Any]) -> tuple[str, ...]:
                 contact,
                 f"Sucursal: {sucursal}" if sucursal else "",
                 f"Vendedor: {vendedor}" if vendedor else "",
+                f"Proveedor: {proveedor}" if proveedor else "",
             )
             if line
         ]
@@ -822,6 +829,12 @@ def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
         name = _text(chofer.get("NombreChofer"))
         rut = _text(chofer.get("RUTChofer"))
         fields.append(Field("Chofer", _joined(name, numbers.rut(rut) if rut else "", sep=", ")))
+    salida, llegada = _text(transporte.get("FchSalida")), _text(transporte.get("FchLlegada"))
+    hora = _text(transporte.get("HraSalida"))
+    if salida or hora:
+        fields.append(Field("Salida", _joined(numbers.date(salida) if salida else "", hora)))
+    if llegada:
+        fields.append(Field("Llegada", numbers.date(llegada)))
     aduana = _dict(transporte.get("Aduana"))
     if not aduana:
         return tuple([f for f in fields if f.value])
@@ -843,6 +856,37 @@ def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
         for tag, label in (("MntFlete", "Flete"), ("MntSeguro", "Seguro"))
         if _text(aduana.get(tag))
     )
+    return tuple([f for f in fields if f.value])
+
+
+_ROLES: Final = (("Origen", "de origen"), ("Destino", "de destino"))
+"""ManejoMadera's two properties: the suffix of their elements and how they are printed."""
+
+
+def _madera(madera: Mapping[str, Any]) -> tuple[Field, ...]:
+    """ManejoMadera, where a guía's timber comes from and goes to: each property's rol
+    (comuna, manzana, predio), the CONAF plan, the aviso de ejecución de faena, and the
+    coordinates of origin and destination."""
+    if not madera:  # most documents: no timber
+        return ()
+    fields = []
+    for suffix, said in _ROLES:
+        rol = _joined(
+            *(
+                f"{name} {_text(madera.get(f'{tag}Rol{suffix}'))}"
+                for tag, name in (("Comuna", "comuna"), ("Mnz", "manzana"), ("Prd", "predio"))
+                if _text(madera.get(f"{tag}Rol{suffix}"))
+            )
+        )
+        fields.append(Field(f"Rol {said} de la madera", rol))
+    fields.append(Field("Plan de manejo CONAF", _text(madera.get("CodPlanConaf"))))
+    fields.append(Field("Aviso de ejecución de faena", _text(madera.get("AvisoEjecucionFaena"))))
+    for suffix, _ in _ROLES:
+        place = _joined(
+            _text(madera.get(f"Latitud{suffix}Madera")),
+            _text(madera.get(f"Longitud{suffix}Madera")),
+        )
+        fields.append(Field(f"{suffix} de la madera", place))
     return tuple([f for f in fields if f.value])
 
 
