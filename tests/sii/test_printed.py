@@ -1143,3 +1143,17 @@ def test_a_received_guia_prints_its_departure_arrival_and_supplier(
     ):
         assert expected in text, f"{expected!r} missing ({paper})"
     assert overlapping_texts(pdf) == []
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_an_export_prints_its_foreign_receptor_s_additional_identification(
+    certificate: Certificate, cafs: dict[int, Caf], paper: str
+) -> None:
+    """Extranjero/IdAdicRecep (a tax id abroad, a customs code) was left off the page."""
+    data = document_dict(110, folio=15)
+    data["Encabezado"]["Receptor"]["Extranjero"]["IdAdicRecep"] = "EORI GB123456789000"
+    xml = sii.issue(
+        Document.from_sii_dict(data), caf=cafs[110], certificate=certificate, timestamp=SIGNED_AT
+    )
+    text = _text(sii.render_pdf(xml, paper=paper))  # type: ignore[arg-type]
+    assert "Identificación adicional: EORI GB123456789000" in text

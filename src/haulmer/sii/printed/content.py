@@ -507,6 +507,7 @@ def _receptor_fields(
     if extranjero:
         fields.append(Field("Identificación extranjera", _text(extranjero.get("NumId"))))
         fields.append(Field("Nacionalidad (código)", _text(extranjero.get("Nacionalidad"))))
+        fields.append(Field("Identificación adicional", _text(extranjero.get("IdAdicRecep"))))
     for tag, label in (("RUTSolicita", "R.U.T. solicitante"), ("RUTMandante", "R.U.T. mandante")):
         if tag in encabezado:
             value = _text(encabezado[tag])
