@@ -3,9 +3,11 @@
 Built by hand (``Emisor(rut=..., razon_social=...)``) a model forbids unknown names, so typos
 fail loudly. Text is trimmed of leading and trailing blanks and a blank optional text is no
 value, however the model is made, as the XML reading and the timbre see it. Read from XML or
-OpenFactura JSON (``context={"lenient": True}``) it drops unknown elements, accepts a single item
-where the SII allows many, and reads RUTs without checking their check digit, because real
-documents carry all of these.
+OpenFactura JSON (``context={"lenient": True}``) it accepts a single item where the SII allows
+many and reads RUTs without checking their check digit, because real documents carry both.
+OpenFactura's JSON may carry keys of its own (``custom``), which are left out; read from SII XML
+(``XML_CONTEXT``) only the timbre and the signature are left out (no content), and any other
+element the model does not carry is refused, as built models refuse it, rather than dropped.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, ValidationInfo, model_
 
 from haulmer.rut import Rut
 
-__all__ = ["CLEAN_CONTEXT", "XML_CONTEXT", "SiiModel", "lenient_context", "reads_xml"]
+__all__ = ["CLEAN_CONTEXT", "NO_CONTENT", "XML_CONTEXT", "SiiModel", "lenient_context", "reads_xml"]
 
 _LENIENT = "lenient"
 
@@ -28,6 +30,10 @@ def lenient_context() -> dict[str, bool]:
     """The validation context that turns on lenient reading (parser, OpenFactura responses)."""
     return {_LENIENT: True}
 
+
+NO_CONTENT: frozenset[str] = frozenset({"TED", "TmstFirma", "Signature"})
+"""Elements a document read leniently may hold that are no content (the timbre, the signature):
+left out, never refused."""
 
 _CLEAN = "clean"
 CLEAN_CONTEXT: dict[str, bool] = {_CLEAN: True}
@@ -124,10 +130,15 @@ class SiiModel(BaseModel):
         if not (isinstance(context, dict) and context.get(_LENIENT)):
             return _without_blank_text(cls, data)
         shapes = _shapes(cls)
+        refuse_unknown = context is XML_CONTEXT
         cleaned: dict[str, Any] = {}
         for key, value in data.items():
             shape = shapes.get(key) if isinstance(key, str) else None
-            if shape is None or value is None:
+            if shape is None:
+                if refuse_unknown and key not in NO_CONTENT:
+                    cleaned[key] = value  # refused by name (extra="forbid"), never dropped
+                continue
+            if value is None:
                 continue
             if isinstance(value, str):
                 if not value.strip():

@@ -7,6 +7,7 @@ either way, without pydantic's prefixes, and an unknown key gets the closest fie
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from decimal import Decimal
@@ -26,7 +27,10 @@ from haulmer.dte.models import (
     Encabezado,
     Referencia,
 )
+from haulmer.dte.schema.facts import BOLETA, DOCUMENTO, EXPORTACIONES, LIQUIDACION
 from haulmer.errors import ErrorDetail
+
+ROOT_ELEMENTS: Final = (DOCUMENTO, BOLETA, EXPORTACIONES, LIQUIDACION)
 
 __all__ = ["validation_details"]
 
@@ -153,6 +157,34 @@ def _suggestion(model: type[BaseModel], key: str) -> tuple[str, _Field | None]:
     )
 
 
+@cache
+def _schema_paths() -> frozenset[str]:
+    """Every element path of the SII's schemas (``Encabezado.Emisor.CodAdicSucur``), of any
+    root (Documento, the boleta's, Exportaciones, Liquidacion), without list indices."""
+    paths: set[str] = set()
+    pending = [("", child) for root in ROOT_ELEMENTS for child in root.children]
+    while pending:
+        parent, element = pending.pop()
+        path = f"{parent}.{element.name}" if parent else element.name
+        paths.add(path)
+        pending.extend((path, child) for child in element.children)
+    return frozenset(paths)
+
+
+def _element_issue(path: str, key: str, suggestion: str) -> str:
+    """The issue of an unknown key of a document read from XML or an SII dict at ``path``."""
+    if re.sub(r"\[\d+\]", "", path) in _schema_paths():
+        return (
+            f"{shown(key)} is an element of the SII's schema that haulmer does not read; the "
+            "document is refused rather than read without it"
+        )
+    hint = suggestion.partition("; ")[2]
+    return (
+        f"{shown(key)} is no element of the SII's schema here: the document does not follow "
+        f"the SII's schema (DTE_v10.xsd, EnvioBOLETA_v11.xsd)" + (f"; {hint}" if hint else "")
+    )
+
+
 def _past_any_sii_number(error: Any) -> bool:
     """Whether pydantic refused a number for the models' bound on size (``WHOLE_LIMIT``,
     ``NUMBER_LIMIT``), past anything the SII takes."""
@@ -189,11 +221,17 @@ def _issue(message: str) -> str:
 
 
 def validation_details(
-    exc: pydantic.ValidationError, *, prefix: str = "", root: type[BaseModel] | None = None
+    exc: pydantic.ValidationError,
+    *,
+    prefix: str = "",
+    root: type[BaseModel] | None = None,
+    reading: bool = False,
 ) -> list[ErrorDetail]:
     """One ErrorDetail per distinct bad field of ``exc``, each named by its SII path.
 
-    ``root`` is the model validated when it is not a section model (the ``Document``).
+    ``root`` is the model validated when it is not a section model (the ``Document``);
+    ``reading`` when it was read (XML, an SII dict): an unknown key is an element out of the
+    SII's schema, or one the models do not carry, and is worded so.
 
     A required field reported missing next to an unknown key that looks like it (``nombr``
     for ``nombre``) is left out: the suggestion for the key says it all.
@@ -212,6 +250,8 @@ def validation_details(
             issue, meant = _suggestion(located.parent, located.key)
             if meant is not None:
                 explained.add((parent_path, meant.name))
+            if reading:
+                issue = _element_issue(located.path, located.key, issue)
         elif error["type"] == "missing" and located.field is not None:
             issue = "required" + _REQUIRED_HINTS.get(located.field.sii, "")
             meant_for = (parent_path, located.field.name)

@@ -65,13 +65,16 @@ def unreadable_number(exc: ValueError, what: str) -> DocumentError:
     )
 
 
-def document_error(exc: pydantic.ValidationError, what: str, *, prefix: str = "") -> DocumentError:
+def document_error(
+    exc: pydantic.ValidationError, what: str, *, prefix: str = "", reading: bool = False
+) -> DocumentError:
     """A pydantic validation failure as a DocumentError naming each bad field by its SII path.
 
     Python and SII spellings alike become the SII path (``Detalle[1].PrcItem``); an unknown key
-    keeps its spelling and suggests the closest field names.
+    keeps its spelling and suggests the closest field names; ``reading`` (XML, an SII dict) says
+    it is out of the SII's schema, or an SII element haulmer does not read.
     """
-    details = validation_details(exc, prefix=prefix, root=Document)
+    details = validation_details(exc, prefix=prefix, root=Document, reading=reading)
     return DocumentError(f"{what} is not valid: {_shown(details)}", details)
 
 
@@ -482,8 +485,8 @@ class Document(SiiModel):
         """Read an SII-shaped dict leniently: parsed XML, an OpenFactura ``dte`` or ``json``.
 
         Numbers may be strings, single items may stand for lists (Acteco, Detalle...), unknown
-        elements (TED, TmstFirma, DocPersonalizado...) are ignored and RUT check digits are not
-        verified. A ``DTE``/``Documento`` wrapper is unwrapped. Raises DocumentError.
+        keys (TED, TmstFirma, OpenFactura's ``custom``...) are ignored and RUT check digits are
+        not verified. A ``DTE``/``Documento`` wrapper is unwrapped. Raises DocumentError.
         """
         return _validated(cls, data, lenient_context())
 
@@ -491,7 +494,9 @@ class Document(SiiModel):
     @own_arithmetic
     def from_sii_xml_dict(cls, data: Mapping[str, Any]) -> Document:
         """``from_sii_dict`` of a dict read from SII XML (``haulmer.sii.parse``): its numbers
-        must also be written as the SII's schema writes them (``8592.0`` is no integer)."""
+        must also be written as the SII's schema writes them (``8592.0`` is no integer), and an
+        element the models do not carry (but TED, TmstFirma and Signature, left out) raises
+        DocumentError naming its path, rather than be dropped."""
         return _validated(cls, data, XML_CONTEXT)
 
 
@@ -514,7 +519,7 @@ def _validated(cls: type[Document], data: Mapping[str, Any], context: dict[str, 
     try:
         return cls.model_validate(dict(body), context=context)
     except pydantic.ValidationError as exc:
-        raise document_error(exc, "the DTE") from None
+        raise document_error(exc, "the DTE", reading=context is XML_CONTEXT) from None
     except ValueError as exc:
         raise unreadable_number(exc, "the DTE") from None
 

@@ -2,7 +2,8 @@
 
 ``element_to_dict`` and then each model's lenient cleaning give the same input in two passes;
 this walk reads only the keys the models know, wraps lists and reads RUTs as it goes, and
-leaves out whole subtrees no model reads. Where the general reading could read a value
+leaves out the timbre and signature; an element no model reads sends the document to the
+general reading, which refuses it. Where the general reading could read a value
 differently (text around comments, a single field repeated, a RUT it cannot read...), it gives
 up and says so, and the caller reads the document the general way.
 """
@@ -95,8 +96,15 @@ def _walk_of(
 
 
 def _field_of(walk: _Walk, tag: Any) -> _Field | None:
-    """How ``walk`` reads a child with this tag (first met), remembered under the tag."""
-    field = walk.get(tag.rpartition("}")[2]) if isinstance(tag, str) else None
+    """How ``walk`` reads a child with this tag (first met), remembered under the tag; an
+    element no model reads here, other than the timbre and signature, is the general way's to
+    refuse."""
+    field = None
+    if isinstance(tag, str):
+        name = tag.rpartition("}")[2]
+        field = walk.get(name)
+        if field is None and name not in SKIPPED:
+            raise _ReadTheGeneralWay
     if len(walk) < _KNOWN_TAGS:
         walk[tag] = field
     return field

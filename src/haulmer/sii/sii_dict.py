@@ -9,6 +9,7 @@ from typing import Any, Final
 
 from lxml import etree
 
+from haulmer.dte._base import NO_CONTENT
 from haulmer.sii._xml import has_elements, leaf_text, local_name
 
 __all__ = [
@@ -43,7 +44,7 @@ REPEATED: Final = frozenset(
 )
 """Elements the SII schemas allow more than once (maxOccurs > 1): always read as lists."""
 
-SKIPPED: Final = frozenset({"TED", "TmstFirma", "Signature"})
+SKIPPED: Final = NO_CONTENT
 """Elements left out of the dict: the timbre and the signature are no content."""
 DOCUMENT_TAGS: Final = ("Documento", "Liquidacion", "Exportaciones")
 """The elements that hold a DTE's content (Comisiones repeat in them)."""

@@ -1,0 +1,171 @@
+"""Elements the models do not carry: refused by name when read, never dropped unseen."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+import pytest
+
+from haulmer.dte import Document
+from haulmer.dte._base import SiiModel
+from haulmer.dte.schema.checker import BOLETA_RENAMES
+from haulmer.dte.schema.elements import Element
+from haulmer.dte.schema.facts import BOLETA, DOCUMENTO, EXPORTACIONES, LIQUIDACION
+from haulmer.errors import DocumentError
+from haulmer.sii import parse
+from haulmer.sii.parsing import _read_at_first_sight, _read_the_general_way
+
+from .conftest import REAL_DTES
+
+_MAX = 10_000_000
+
+REFUSED: dict[str, str] = {
+    "Encabezado.IdDoc.TipoFactEsp": "not modelled yet: refused by parse, never dropped",
+    "Encabezado.Emisor.RUTProveedor": "not modelled yet: refused by parse, never dropped",
+    "Encabezado.Emisor.RznSocProveedor": "not modelled yet: refused by parse, never dropped",
+    "Encabezado.Emisor.CodAdicSucur": "not modelled yet: refused by parse, never dropped",
+    "Encabezado.RUTProvSW": "not modelled yet: refused by parse, never dropped",
+    "Encabezado.Transporte.FchSalida": "not modelled yet: refused by parse, never dropped",
+    "Encabezado.Transporte.HraSalida": "not modelled yet: refused by parse, never dropped",
+    "Encabezado.Transporte.FchLlegada": "not modelled yet: refused by parse, never dropped",
+    "Encabezado.OtraMoneda.MntNetoOtrMnda": "not modelled yet: refused by parse, never dropped",
+    "Encabezado.OtraMoneda.MntFaeCarneOtrMnda": "not modelled yet: refused by parse, never dropped",
+    "Encabezado.OtraMoneda.MntMargComOtrMnda": "not modelled yet: refused by parse, never dropped",
+    "Encabezado.OtraMoneda.IVAOtrMnda": "not modelled yet: refused by parse, never dropped",
+    "Encabezado.OtraMoneda.ImpRetOtrMnda": "not modelled yet: refused by parse, never dropped",
+    "Encabezado.OtraMoneda.IVANoRetOtrMnda": "not modelled yet: refused by parse, never dropped",
+    "Detalle.ItemEspectaculo": "not modelled yet: refused by parse, never dropped",
+    "Detalle.RUTMandante": "not modelled yet: refused by parse, never dropped",
+    "Detalle.InfoTicket": "not modelled yet: refused by parse, never dropped",
+    "Detalle.Subcantidad": "not modelled yet: refused by parse, never dropped",
+    "Detalle.OtrMnda": "not modelled yet: refused by parse, never dropped",
+    "Detalle.SubDscto": "not modelled yet: refused by parse, never dropped",
+    "Detalle.SubRecargo": "not modelled yet: refused by parse, never dropped",
+    "SubTotInfo": "not modelled yet: refused by parse, never dropped",
+    "DscRcgGlobal.ValorDROtrMnda": "not modelled yet: refused by parse, never dropped",
+    "Referencia.IdAdicOtr": "not modelled yet: refused by parse, never dropped",
+    "GeoRefEmision": "not modelled yet: refused by parse, never dropped",
+    "ManejoMadera": "not modelled yet: refused by parse, never dropped",
+}
+"""Elements of the SII's schemas the models do not carry, each with why: parse refuses a
+document holding one, naming it, rather than read it without its value."""
+
+
+def _sii_names(model: type[SiiModel]) -> dict[str, type[SiiModel] | None]:
+    """Every SII name ``model`` reads (alias and alias choices) -> the section model it holds."""
+    names: dict[str, type[SiiModel] | None] = {}
+    for name, info in model.model_fields.items():
+        held: Any = info.annotation
+        while True:
+            args = [a for a in typing.get_args(held) if a is not type(None)]
+            if isinstance(held, type) or not args:
+                break
+            held = args[0]
+        section = held if isinstance(held, type) and issubclass(held, SiiModel) else None
+        spellings = {info.alias or name}
+        choices = getattr(info.validation_alias, "choices", ())
+        spellings.update(c for c in choices if isinstance(c, str) and c != name)
+        for spelling in spellings:
+            names[spelling] = section
+    return names
+
+
+def _uncarried(element: Element, model: type[SiiModel], path: str, out: set[str]) -> None:
+    carried = _sii_names(model)
+    model_names = {name: name for name in carried}
+    model_names.update((BOLETA_RENAMES[n], n) for n in carried if n in BOLETA_RENAMES)
+    for child in element.children:
+        child_path = f"{path}.{child.name}" if path else child.name
+        name = model_names.get(child.name)
+        if name is None:
+            out.add(child_path)
+            continue
+        section = carried[name]
+        if child.children and section is not None:
+            _uncarried(child, section, child_path, out)
+
+
+def test_every_schema_element_is_carried_by_the_models_or_refused_with_a_reason() -> None:
+    uncarried: set[str] = set()
+    for root in (DOCUMENTO, BOLETA, EXPORTACIONES, LIQUIDACION):
+        _uncarried(root, Document, "", uncarried)
+    assert sorted(uncarried) == sorted(REFUSED)
+    assert all(reason.strip() for reason in REFUSED.values())
+
+
+def _real(index: int = 0) -> bytes:
+    return REAL_DTES[index].read_bytes()
+
+
+_NOT_IN_THE_SCHEMA = [
+    (b"</IdDoc>", b"<Foo>1</Foo></IdDoc>", "Encabezado.IdDoc.Foo"),
+    (b"</Emisor>", b"<GiroEmisr>x</GiroEmisr></Emisor>", "Encabezado.Emisor.GiroEmisr"),
+    (b"</Receptor>", b"<CdgSIISucur>1</CdgSIISucur></Receptor>", "Encabezado.Receptor.CdgSIISucur"),
+    (b"</Detalle>", b"<Folio>1</Folio></Detalle>", "Detalle[1].Folio"),
+    (b"</Encabezado>", b"</Encabezado><Nota><x>1</x></Nota>", "Nota"),
+]
+
+
+@pytest.mark.parametrize(("before", "after", "path"), _NOT_IN_THE_SCHEMA)
+def test_an_element_in_no_schema_is_refused_by_name_in_both_readings(
+    before: bytes, after: bytes, path: str
+) -> None:
+    xml = _real().replace(before, after, 1)
+    assert after in xml
+    assert _read_at_first_sight(xml, _MAX) is None
+    for read in (parse, lambda x: _read_the_general_way(x, _MAX)):
+        with pytest.raises(DocumentError, match="does not follow the SII's schema") as refused:
+            read(xml)
+        assert path in [detail.field for detail in refused.value.details]
+
+
+@pytest.mark.parametrize("path", sorted(REFUSED))
+def test_a_schema_element_the_models_do_not_carry_is_refused_not_dropped(path: str) -> None:
+    *sections, name = path.split(".")
+    document: dict[str, Any] = Document.from_sii_dict(_parsed_dict()).to_sii_dict()
+    place = document
+    for section in sections:
+        held = place.setdefault(section, {})
+        place = held[0] if isinstance(held, list) else held
+    place[name] = "1"
+    with pytest.raises(DocumentError, match="haulmer does not read") as refused:
+        Document.from_sii_xml_dict(_as_xml_text(document))
+    assert any(d.field.endswith(name) for d in refused.value.details)
+
+
+def test_a_real_document_with_an_uncarried_sii_element_is_refused_naming_it() -> None:
+    xml = _real().replace(b"</Emisor>", b"<CodAdicSucur>12</CodAdicSucur></Emisor>", 1)
+    with pytest.raises(DocumentError) as refused:
+        parse(xml)
+    assert [d.field for d in refused.value.details] == ["Encabezado.Emisor.CodAdicSucur"]
+
+
+def test_an_sii_xml_dict_with_an_unknown_key_is_refused_and_its_timbre_left_out() -> None:
+    data = _as_xml_text(_parsed_dict())
+    data["TED"] = {"DD": {"F": "1"}}
+    data["TmstFirma"] = "2024-01-01T00:00:00"
+    assert Document.from_sii_xml_dict(data) == parse(_real())
+    data["Encabezado"]["IdDoc"]["Foo"] = "1"
+    with pytest.raises(DocumentError, match="does not follow the SII's schema") as refused:
+        Document.from_sii_xml_dict(data)
+    assert [d.field for d in refused.value.details] == ["Encabezado.IdDoc.Foo"]
+
+
+def test_openfactura_json_keys_of_its_own_are_still_left_out_of_an_sii_dict() -> None:
+    data = _parsed_dict()
+    data["custom"] = {"informationNote": "x"}
+    assert Document.from_sii_dict(data) == parse(_real())
+
+
+def _as_xml_text(value: Any) -> Any:
+    """``value`` with its leaves as the text XML gives them."""
+    if isinstance(value, dict):
+        return {key: _as_xml_text(held) for key, held in value.items()}
+    if isinstance(value, list):
+        return [_as_xml_text(held) for held in value]
+    return str(value)
+
+
+def _parsed_dict() -> dict[str, Any]:
+    return parse(_real()).to_sii_dict()
