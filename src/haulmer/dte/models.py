@@ -44,6 +44,7 @@ __all__ = [
     "Extranjero",
     "GuiaExport",
     "IdDoc",
+    "ImpRetOtrMnda",
     "ImptoReten",
     "MntPago",
     "OtraMoneda",
@@ -266,6 +267,8 @@ class IdDoc(SiiModel):
     term_pago_glosa: str | None = Field(default=None, alias="TermPagoGlosa")
     term_pago_dias: Whole3 | None = Field(default=None, alias="TermPagoDias")
     fecha_vencimiento: Day | None = Field(default=None, alias="FchVenc")
+    tipo_fact_esp: Whole1 | None = Field(default=None, alias="TipoFactEsp")
+    """1: a factura de venta of a special kind the SII authorises (its TipoFactEsp)."""
 
     @field_validator("medio_pago", mode="before")
     @classmethod
@@ -300,11 +303,16 @@ class Emisor(SiiModel):
     )
     sucursal: str | None = Field(default=None, alias="Sucursal")
     cdg_sii_sucur: Whole9 | None = Field(default=None, alias="CdgSIISucur")
+    cod_adic_sucur: str | None = Field(default=None, alias="CodAdicSucur")
+    """Exports only: an additional code of the branch."""
     direccion: str | None = Field(default=None, alias="DirOrigen")
     comuna: str | None = Field(default=None, alias="CmnaOrigen")
     ciudad: str | None = Field(default=None, alias="CiudadOrigen")
     cdg_vendedor: str | None = Field(default=None, alias="CdgVendedor")
     id_adic_emisor: str | None = Field(default=None, alias="IdAdicEmisor")
+    rut_proveedor: Rut | None = Field(default=None, alias="RUTProveedor")
+    """Not on exports nor boletas: the supplier's RUT when another issues in its name."""
+    razon_social_proveedor: str | None = Field(default=None, alias="RznSocProveedor")
 
     @field_validator("actecos", mode="before")
     @classmethod
@@ -445,6 +453,11 @@ class Transporte(SiiModel):
     comuna_destino: str | None = Field(default=None, alias="CmnaDest")
     ciudad_destino: str | None = Field(default=None, alias="CiudadDest")
     aduana: Annotated[Aduana | None, _NO_EMPTY_SECTION] = Field(default=None, alias="Aduana")
+    fecha_salida: Day | None = Field(default=None, alias="FchSalida")
+    """Not on exports: the day the goods leave."""
+    hora_salida: str | None = Field(default=None, alias="HraSalida")
+    """``HH:MM:SS``, the hour the goods leave."""
+    fecha_llegada: Day | None = Field(default=None, alias="FchLlegada")
 
 
 # -- Totales --------------------------------------------------------------------------------------
@@ -505,13 +518,39 @@ class Totales(SiiModel):
     vlr_pagar: Whole | None = Field(default=None, alias="VlrPagar")
 
 
+class ImpRetOtrMnda(SiiModel):
+    """OtraMoneda/ImpRetOtrMnda: an additional tax or retención restated in the other currency."""
+
+    tipo: str = Field(alias="TipoImpOtrMnda")
+    tasa: Rate | None = Field(default=None, alias="TasaImpOtrMnda")
+    valor: NonNegativeForeignAmount = Field(alias="VlrImpOtrMnda")
+
+    @field_validator("tipo", mode="before")
+    @classmethod
+    def _tipo_text(cls, value: Any) -> Any:
+        return _code_text(value)
+
+
 class OtraMoneda(SiiModel):
-    """Exports: the totals restated in another currency (usually PESO CL) at TpoCambio."""
+    """The totals restated in another currency (usually PESO CL) at TpoCambio: exports, and
+    Documentos that carry it (their amounts as written, not computed)."""
 
     tpo_moneda: Moneda = Field(alias="TpoMoneda")
     tpo_cambio: PositiveExchangeRate | None = Field(default=None, alias="TpoCambio")
     """Units of this currency per unit of the document's (1000 pesos per dólar: 1000)."""
+    mnt_neto_otr_mnda: NonNegativeForeignAmount | None = Field(default=None, alias="MntNetoOtrMnda")
     mnt_exe_otr_mnda: NonNegativeForeignAmount | None = Field(default=None, alias="MntExeOtrMnda")
+    mnt_fae_carne_otr_mnda: NonNegativeForeignAmount | None = Field(
+        default=None, alias="MntFaeCarneOtrMnda"
+    )
+    mnt_marg_com_otr_mnda: NonNegativeForeignAmount | None = Field(
+        default=None, alias="MntMargComOtrMnda"
+    )
+    iva_otr_mnda: NonNegativeForeignAmount | None = Field(default=None, alias="IVAOtrMnda")
+    imp_ret_otr_mnda: list[ImpRetOtrMnda] = Field(default_factory=list, alias="ImpRetOtrMnda")
+    iva_no_ret_otr_mnda: NonNegativeForeignAmount | None = Field(
+        default=None, alias="IVANoRetOtrMnda"
+    )
     mnt_tot_otr_mnda: NonNegativeForeignAmount | None = Field(default=None, alias="MntTotOtrMnda")
     """Required in the XML; computed from TpoCambio when left out."""
 
@@ -527,6 +566,8 @@ class Encabezado(SiiModel):
     rut_mandante: Rut | None = Field(default=None, alias="RUTMandante")
     receptor: Receptor = Field(alias="Receptor")
     rut_solicita: Rut | None = Field(default=None, alias="RUTSolicita")
+    rut_prov_sw: Rut | None = Field(default=None, alias="RUTProvSW")
+    """Boletas only: the RUT of the software provider."""
     transporte: Annotated[Transporte | None, _NO_EMPTY_SECTION] = Field(
         default=None, alias="Transporte"
     )
@@ -573,6 +614,8 @@ class Detalle(SiiModel):
     ind_exe: Whole | None = Field(default=None, alias="IndExe")
     """1 exento o no afecto, 2 no facturable (goes to MontoNF), 6 no facturable negativo."""
     retenedor: Retenedor | None = Field(default=None, alias="Retenedor")
+    rut_mandante: Rut | None = Field(default=None, alias="RUTMandante")
+    """Boletas only: the RUT of the principal the line is sold for."""
     nombre: str = Field(alias="NmbItem")
     descripcion: str | None = Field(default=None, alias="DscItem")
     cantidad_ref: PositiveMeasure | None = Field(default=None, alias="QtyRef")
@@ -637,6 +680,8 @@ class DscRcgGlobal(SiiModel):
     glosa: str | None = Field(default=None, alias="GlosaDR")
     tipo_valor: Literal["%", "$"] = Field(alias="TpoValor")
     valor: PositiveCents = Field(alias="ValorDR")
+    valor_otr_mnda: PositiveForeignAmount | None = Field(default=None, alias="ValorDROtrMnda")
+    """Not on boletas: the value in OtraMoneda's currency."""
     ind_exe: Whole | None = Field(default=None, alias="IndExeDR")
 
     @field_validator("tipo_mov", mode="before")
@@ -657,6 +702,8 @@ class Referencia(SiiModel):
     ind_global: Whole1 | None = Field(default=None, alias="IndGlobal")
     folio_ref: str | None = Field(default=None, alias="FolioRef")
     rut_otro: Rut | None = Field(default=None, alias="RUTOtr")
+    id_adic_otr: str | None = Field(default=None, alias="IdAdicOtr")
+    """Exports only: an additional id of the other taxpayer (RUTOtr)."""
     fecha_ref: Day | None = Field(default=None, alias="FchRef")
     cod_ref: CodRef | str | None = Field(default=None, alias="CodRef")
     razon_ref: str | None = Field(default=None, alias="RazonRef")
