@@ -310,9 +310,10 @@ class Emisor(SiiModel):
     ciudad: str | None = Field(default=None, alias="CiudadOrigen")
     cdg_vendedor: str | None = Field(default=None, alias="CdgVendedor")
     id_adic_emisor: str | None = Field(default=None, alias="IdAdicEmisor")
-    rut_proveedor: Rut | None = Field(default=None, alias="RUTProveedor")
+    proveedor_rut: Rut | None = Field(default=None, alias="RUTProveedor")
     """Not on exports nor boletas: the supplier's RUT when another issues in its name."""
-    razon_social_proveedor: str | None = Field(default=None, alias="RznSocProveedor")
+    proveedor: str | None = Field(default=None, alias="RznSocProveedor")
+    """The supplier's razón social (RznSocProveedor)."""
 
     @field_validator("actecos", mode="before")
     @classmethod

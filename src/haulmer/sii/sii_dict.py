@@ -9,7 +9,6 @@ from typing import Any, Final
 
 from lxml import etree
 
-from haulmer.dte._base import NO_CONTENT
 from haulmer.sii._xml import has_elements, leaf_text, local_name
 
 __all__ = [
@@ -44,8 +43,9 @@ REPEATED: Final = frozenset(
 )
 """Elements the SII schemas allow more than once (maxOccurs > 1): always read as lists."""
 
-SKIPPED: Final = NO_CONTENT
-"""Elements left out of the dict: the timbre and the signature are no content."""
+SKIPPED: Final = frozenset({"TED", "TmstFirma", "Signature"})
+"""Elements left out of the dict: the timbre and the signature are no content (the elements
+the models, read from XML, leave out rather than refuse)."""
 DOCUMENT_TAGS: Final = ("Documento", "Liquidacion", "Exportaciones")
 """The elements that hold a DTE's content (Comisiones repeat in them)."""
 DOCUMENT_PATTERNS: Final = tuple(f"{{*}}{tag}" for tag in DOCUMENT_TAGS)

@@ -25,9 +25,11 @@ def rut_paths(document: dte.Document) -> list[tuple[str, Rut | None]]:
     encabezado = document.encabezado
     ruts: list[tuple[str, Rut | None]] = [
         ("Encabezado.Emisor.RUTEmisor", encabezado.emisor.rut),
+        ("Encabezado.Emisor.RUTProveedor", encabezado.emisor.proveedor_rut),
         ("Encabezado.RUTMandante", encabezado.rut_mandante),
         ("Encabezado.Receptor.RUTRecep", encabezado.receptor.rut),
         ("Encabezado.RUTSolicita", encabezado.rut_solicita),
+        ("Encabezado.RUTProvSW", encabezado.rut_prov_sw),
     ]
     transporte = encabezado.transporte
     if transporte is not None:
@@ -38,6 +40,11 @@ def rut_paths(document: dte.Document) -> list[tuple[str, Rut | None]]:
             ruts.append(
                 ("Encabezado.Transporte.Aduana.RUTCiaTransp", transporte.aduana.rut_cia_transp)
             )
+    ruts += [
+        (f"Detalle[{index + 1}].RUTMandante", line.rut_mandante)
+        for index, line in enumerate(document.detalle)
+        if line.rut_mandante is not None
+    ]
     ruts += [
         (f"Referencia[{index + 1}].RUTOtr", referencia.rut_otro)
         for index, referencia in enumerate(document.referencias)
