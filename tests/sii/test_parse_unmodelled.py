@@ -225,3 +225,32 @@ def test_sii_elements_now_carried_survive_issue_and_parse(
             place = place[step]
         assert str(place[name]) == str(value)
     assert parse(xml) == document.completed().with_folio(parse(xml).folio)
+
+
+_ANOTHER_NAMESPACE = [
+    (b"</IdDoc>", b'<Anadido xmlns="urn:erp">1</Anadido></IdDoc>'),
+    (b"</Encabezado>", b'</Encabezado><erp:Extra xmlns:erp="urn:erp"><erp:A>1</erp:A></erp:Extra>'),
+    (b"</Emisor>", b'<Folio xmlns="urn:erp">999999</Folio></Emisor>'),
+    (b"</IdDoc>", b'<Folio xmlns="urn:erp">999999</Folio></IdDoc>'),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), _ANOTHER_NAMESPACE)
+def test_an_element_of_another_namespace_is_an_erps_own_left_out_in_both_readings(
+    before: bytes, after: bytes
+) -> None:
+    """An ERP's own element (a namespace other than the SII's) is no SII content: the document
+    is read as without it, and a known name there (a Folio of the ERP's) is not the SII's."""
+    plain = parse(_real())
+    xml = _real().replace(before, after, 1)
+    assert after in xml
+    for read in (parse, lambda x: _read_the_general_way(x, _MAX)[0]):
+        assert read(xml) == plain
+
+
+def test_a_document_wholly_in_another_namespace_is_read_as_its_own() -> None:
+    """Elements in the namespace of their parent are the document's, whatever that namespace
+    is: only an element of a namespace other than its parent's and the SII's is left out."""
+    xml = _real().replace(b'<DTE version="1.0">', b'<DTE xmlns="urn:sii-copy" version="1.0">', 1)
+    assert b"urn:sii-copy" in xml
+    assert _read_the_general_way(xml, _MAX)[0] == parse(_real())

@@ -17,7 +17,7 @@ from lxml import etree
 from haulmer._forks import ForkSafeLock
 from haulmer.dte.reading import FieldReading, document_reading, read_rut
 from haulmer.sii._xml import has_elements
-from haulmer.sii.sii_dict import DOCUMENT_TAGS, REPEATED, SKIPPED, element_to_dict
+from haulmer.sii.sii_dict import DOCUMENT_TAGS, REPEATED, SII_OPEN, SKIPPED, element_to_dict
 
 __all__ = ["read_document_input"]
 
@@ -97,14 +97,16 @@ def _walk_of(
 
 def _field_of(walk: _Walk, tag: Any) -> _Field | None:
     """How ``walk`` reads a child with this tag (first met), remembered under the tag; an
-    element no model reads here, other than the timbre and signature, is the general way's to
-    refuse."""
+    element no model reads here, other than the timbre and signature, and a known name in
+    another namespace than the SII's are the general way's to judge."""
     field = None
     if isinstance(tag, str):
         name = tag.rpartition("}")[2]
         field = walk.get(name)
         if field is None and name not in SKIPPED:
             raise _ReadTheGeneralWay
+        if field is not None and tag[:1] == "{" and not tag.startswith(SII_OPEN):
+            raise _ReadTheGeneralWay  # a known name in another namespace: read as it is there
     if len(walk) < _KNOWN_TAGS:
         walk[tag] = field
     return field

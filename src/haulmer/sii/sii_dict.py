@@ -9,7 +9,7 @@ from typing import Any, Final
 
 from lxml import etree
 
-from haulmer.sii._xml import has_elements, leaf_text, local_name
+from haulmer.sii._xml import SII_NS, has_elements, leaf_text, local_name
 
 __all__ = [
     "BOLETA_TYPES",
@@ -46,6 +46,15 @@ REPEATED: Final = frozenset(
 SKIPPED: Final = frozenset({"TED", "TmstFirma", "Signature"})
 """Elements left out of the dict: the timbre and the signature are no content (the elements
 the models, read from XML, leave out rather than refuse)."""
+SII_OPEN: Final = "{" + SII_NS + "}"
+"""How a tag in the SII's namespace begins."""
+
+
+def namespace_opening(tag: str) -> str:
+    """The ``{namespace}`` a tag begins with, or "" for a tag in no namespace."""
+    return tag[: tag.find("}") + 1] if tag[:1] == "{" else ""
+
+
 DOCUMENT_TAGS: Final = ("Documento", "Liquidacion", "Exportaciones")
 """The elements that hold a DTE's content (Comisiones repeat in them)."""
 DOCUMENT_PATTERNS: Final = tuple(f"{{*}}{tag}" for tag in DOCUMENT_TAGS)
@@ -58,7 +67,8 @@ timbre rules."""
 def element_to_dict(element: etree._Element) -> dict[str, Any]:
     """The children of ``element`` as the SII's nested dict: text leaves, lists for repeats.
 
-    Empty elements are left out; namespaces are ignored; comments are skipped.
+    Empty elements are left out, and so are comments and elements in a namespace other than
+    their parent's and the SII's (an ERP's own additions, no SII content).
     """
     return _children(element, local_name(element) in DOCUMENT_TAGS)
 
@@ -97,6 +107,7 @@ def _children(
     ``aside`` unread."""
     out: dict[str, Any] = {}
     names = LOCAL_NAMES
+    own = namespace_opening(element.tag)
     for child in element:
         tag = child.tag
         name = names.get(tag)
@@ -106,6 +117,8 @@ def _children(
             name = local_name_of(tag)
         if name in SKIPPED:
             continue
+        if tag[:1] == "{" and not tag.startswith(SII_OPEN) and not (own and tag.startswith(own)):
+            continue  # another namespace than its parent's and the SII's: an ERP's own element
         if name == apart and aside is not None:
             aside.append(child)
             continue
