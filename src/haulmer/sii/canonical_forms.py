@@ -7,14 +7,16 @@ none) and no descendant declares a namespace it does not use, which is how docum
 written. Where that does not hold, the re-parsed inclusive form follows as a fallback. A DTE
 inside an envelope was signed standalone (the SII's recipe), so its form without the envelope's
 namespaces goes first; a DTE taken out of an envelope that signed it there gets the envelope's
-``xmlns:xsi`` back, last. Forms with the namespaces stripped (producers that signed before the file
-gained or lost its ``xmlns``) are offered only when every element is in the apex's namespace,
-the SII's or none: otherwise an element moved to another namespace would match a signature over
-another document.
+``xmlns:xsi`` back, last. A DTE inside an envelope also gets the form of a copy of it made a
+document of its own, for what its namespace scope alone cannot tell. Forms with the namespaces
+stripped (producers that signed before the file gained or lost its ``xmlns``) are offered only
+when every element is in the apex's namespace, the SII's or none: otherwise an element moved to
+another namespace would match a signature over another document.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from typing import Final
@@ -127,6 +129,10 @@ def signed_forms(
             exclusive = form
         if fresh(form):
             yield form
+    if signed_in is not None and signed_in.getparent() is not None:
+        alone = _form_alone(element, signed_in)
+        if alone is not None and fresh(alone):
+            yield alone
     if stripped and own in _STRIPPABLE_APEX:
         # The exclusive form, when computed, shows most subtrees strippable without a search.
         bare = None if exclusive is None else without_own_namespace(element, exclusive)
@@ -145,6 +151,30 @@ def signed_forms(
     in_envelope = _with_envelope_xsi(form)
     if in_envelope is not None and fresh(in_envelope):
         yield in_envelope
+
+
+def _form_alone(element: etree._Element, signed_in: etree._Element) -> bytes | None:
+    """The inclusive C14N of ``element`` in a copy of ``signed_in`` made a document of its own,
+    None when ``element`` is not inside ``signed_in``.
+
+    The copy keeps every namespace declaration below ``signed_in`` where it is and takes none
+    from above it: the form a DTE signed alone had, also where the scope-based forms miss it
+    (a prefixed apex such as ``ds:SignedInfo`` under the SII's default namespace, which exclusive
+    C14N leaves out; a declaration made again below the DTE's root, which the envelope's C14N
+    leaves out).
+    """
+    path: list[int] = []
+    node = element
+    while node is not signed_in:
+        parent = node.getparent()
+        if parent is None:
+            return None
+        path.append(parent.index(node))
+        node = parent
+    alone = copy.deepcopy(signed_in)
+    for index in reversed(path):
+        alone = alone[index]
+    return c14n_inclusive(alone)
 
 
 def _with_envelope_xsi(form: bytes) -> bytes | None:

@@ -1,0 +1,93 @@
+"""verify() and envelope() with DTEs as other conforming signers write them: a ``ds:``-prefixed
+Signature (Java's XMLDSig libraries), namespaces declared again below the DTE's root. Each DTE is
+signed on its own, as the SII's recipe has it, then put into an envelope byte for byte."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from haulmer.pfx import Certificate
+from haulmer.sii import Caratula, envelope, parse_all, verify
+from haulmer.sii._xml import DSIG_NS, c14n_inclusive
+from signers import xmlsec1_verify
+
+from .conftest import EMISOR_RUT
+from .resigning import resign_envelope
+
+CARATULA = Caratula(
+    rut_emisor=EMISOR_RUT, fecha_resolucion=dt.date(2026, 1, 15), numero_resolucion=0
+)
+_DS = "{" + DSIG_NS + "}"
+_XSI = b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+
+
+def _signed_alone(xml: bytes, certificate: Certificate) -> bytes:
+    """``xml`` (a DTE) with its signature made again over the document as it now reads, alone:
+    the Documento's and the SignedInfo's inclusive C14N in this very file."""
+    root = etree.fromstring(xml)
+    signature = root.find(_DS + "Signature")
+    assert signature is not None
+    signed_info = signature.find(_DS + "SignedInfo")
+    digest = signature.find(f"{_DS}SignedInfo/{_DS}Reference/{_DS}DigestValue")
+    value = signature.find(_DS + "SignatureValue")
+    assert signed_info is not None
+    assert digest is not None
+    assert value is not None
+    digest.text = base64.b64encode(hashlib.sha1(c14n_inclusive(root[0])).digest()).decode()
+    value.text = base64.b64encode(certificate.sign_sha1(c14n_inclusive(signed_info))).decode()
+    return bytes(etree.tostring(root, encoding="ISO-8859-1", xml_declaration=True))
+
+
+def _with_ds_prefix(xml: bytes) -> bytes:
+    """The DTE with its Signature written ``<ds:Signature xmlns:ds=...>``, every part prefixed."""
+    start = xml.index(b"<Signature ")
+    end = xml.index(b"</Signature>") + len(b"</Signature>")
+    signature = xml[start:end].replace(f' xmlns="{DSIG_NS}"'.encode(), b"")
+    signature = re.sub(rb"<(/?)([A-Za-z])", rb"<\1ds:\2", signature)
+    declared = f'<ds:Signature xmlns:ds="{DSIG_NS}">'.encode()
+    signature = signature.replace(b"<ds:Signature>", declared, 1)
+    return xml[:start] + signature + xml[end:]
+
+
+def test_a_dte_with_a_ds_prefixed_signature_verifies_inside_an_envelope(
+    issued: dict[int, bytes], certificate: Certificate, tmp_path: Path
+) -> None:
+    # Java's XMLDSig libraries write <ds:Signature>; the DTE is signed alone, where the SII's
+    # default namespace is in scope at its SignedInfo, and then goes into the envelope.
+    prefixed = _signed_alone(_with_ds_prefix(issued[33]), certificate)
+    assert b"<ds:SignedInfo>" in prefixed
+    oracle = xmlsec1_verify(
+        prefixed, tmp_path, id_attr="Documento", certificate_pem=certificate.certificate_pem
+    )
+    assert oracle.returncode == 0, oracle.stderr
+    assert verify(prefixed).ok
+    envio = envelope([prefixed, issued[61]], certificate=certificate, caratula=CARATULA)
+    result = verify(envio)
+    assert result.ok, str(result)
+    assert parse_all(envio)[0] == parse_all(issued[33])[0]
+
+
+def test_a_dte_declaring_a_namespace_again_below_its_root_verifies_inside_an_envelope(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    # Alone, the Encabezado's xmlns:xsi is part of the Documento's C14N; inside an envelope that
+    # declares xmlns:xsi on its root it is not, so the digest is of the DTE as it was alone.
+    declaring = _signed_alone(
+        issued[33].replace(b"<Encabezado>", b"<Encabezado " + _XSI + b">", 1), certificate
+    )
+    assert verify(declaring).ok
+    envio = envelope([issued[33]], certificate=certificate, caratula=CARATULA)
+    lone_body = issued[33].split(b"?>", 1)[1].strip()
+    declaring_body = declaring.split(b"?>", 1)[1].strip()
+    holding = resign_envelope(
+        envio, certificate, lambda xml: xml.replace(lone_body, declaring_body)
+    )
+    assert declaring_body in holding
+    result = verify(holding)
+    assert result.ok, str(result)
