@@ -10,6 +10,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from haulmer.pfx import Certificate
@@ -90,4 +91,40 @@ def test_a_dte_declaring_a_namespace_again_below_its_root_verifies_inside_an_env
     )
     assert declaring_body in holding
     result = verify(holding)
+    assert result.ok, str(result)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (b"<Documento ID", b"<Documento " + _XSI + b" ID"),
+        (b"<Encabezado>", b"<Encabezado " + _XSI + b">"),
+        (b'<DTE xmlns="http://www.sii.cl/SiiDte"', b"<DTE"),
+    ],
+    ids=["xsi-on-documento", "xsi-on-encabezado", "sii-namespace-on-documento-only"],
+)
+def test_an_envelope_of_a_dte_declaring_namespaces_below_its_root_is_signed_as_it_reads(
+    issued: dict[int, bytes],
+    certificate: Certificate,
+    tmp_path: Path,
+    before: bytes,
+    after: bytes,
+) -> None:
+    # Inside the SetDTE, a declaration the envelope already makes (xmlns:xsi, the SII's default
+    # namespace) is no part of the set's C14N: the envelope's digest must leave it out too.
+    edited = issued[33].replace(before, after, 1)
+    if before.startswith(b"<DTE"):
+        edited = edited.replace(b"<Documento ID", b'<Documento xmlns="http://www.sii.cl/SiiDte" ID')
+    declaring = _signed_alone(edited, certificate)
+    assert verify(declaring).ok
+    envio = envelope([declaring, issued[61]], certificate=certificate, caratula=CARATULA)
+    oracle = xmlsec1_verify(
+        envio,
+        tmp_path,
+        id_attr="SetDTE",
+        certificate_pem=certificate.certificate_pem,
+        node_xpath="/*/*[local-name()='Signature']",
+    )
+    assert oracle.returncode == 0, oracle.stderr
+    result = verify(envio)
     assert result.ok, str(result)

@@ -392,8 +392,9 @@ def _canonical_in_set(root: etree._Element) -> bytes | None:
     """The inclusive C14N of a DTE as it reads inside a SetDTE that declares the SII's default
     namespace (and ``xmlns:xsi``): its standalone form without its own ``xmlns`` declaration.
 
-    That holds when the DTE declares nothing but the SII's default namespace (or nothing) and
-    no processing instruction sits beside it; otherwise None.
+    That holds when the DTE declares nothing but the SII's default namespace (or nothing), no
+    element below its root declares one the SetDTE declares (the SII's default namespace,
+    ``xmlns:xsi``) and no processing instruction sits beside it; otherwise None.
     """
     if root.nsmap not in ({None: SII_NS}, {}):
         return None
@@ -411,7 +412,12 @@ def _canonical_in_set(root: etree._Element) -> bytes | None:
         if not canonical.startswith(head):  # pragma: no cover - C14N writes the xmlns first
             return None
         canonical = b"<DTE" + canonical[len(head) :]
+    if _SII_DEFAULT in canonical or _XSI_DECLARATION in canonical:
+        return None  # declared below the root: inside the set, its C14N leaves that out
     return canonical
+
+
+_XSI_DECLARATION: Final = f' xmlns:xsi="{XSI_NS}"'.encode("ascii")
 
 
 def _canonical_set(
