@@ -377,3 +377,13 @@ def test_markup_that_is_not_ascii_keeps_its_blanks_rather_than_have_its_line_end
 ):
     body = "<A><B>  \r\n x\u0d0a</B></A>".encode("utf-16")
     assert parse_xml(body, keep_blank_text=False).findtext("B") == "  \n x\u0d0a"
+
+
+@pytest.mark.parametrize("name", ["factura.xml", "C:\\DTE\\recibidos\\F33.xml", b"DTE.xml"])
+def test_a_file_name_given_as_the_xml_says_to_pass_the_file_s_bytes(name: str | bytes) -> None:
+    # sii.parse("factura.xml") said only that '<' was not found at line 1, column 1.
+    from haulmer.sii import parse, verify
+
+    with pytest.raises(XMLError, match=r"holds no '<'.*read_bytes\(\)"):
+        parse(name)
+    assert "read_bytes()" in str(verify(name))

@@ -115,6 +115,11 @@ def parse_xml(
             hint = _extra_content_hint(data)
         if data.startswith(_ARCHIVES):
             hint = _archive_hint(data)
+        elif b"<" not in data:
+            hint = (
+                ": it holds no '<' at all, so it is no XML (a file's name?); to read a file, "
+                "pass its bytes: pathlib.Path(name).read_bytes()"
+            )
         if _UNKNOWN_ENCODING in message:
             hint = (
                 ": the declaration names an encoding the XML parser does not know; declare the "
