@@ -115,7 +115,7 @@ def parse_xml(
             hint = _extra_content_hint(data)
         if data.startswith(_ARCHIVES):
             hint = _archive_hint(data)
-        elif b"<" not in data:
+        elif _looks_like_a_name(data):
             hint = (
                 ": it holds no '<' at all, so it is no XML (a file's name?); to read a file, "
                 "pass its bytes: pathlib.Path(name).read_bytes()"
@@ -177,6 +177,12 @@ def _extra_content_hint(data: bytes) -> str:
         "nothing after it, so keep the file up to that closing tag and put a second CAF or "
         "document in a file of its own"
     )
+
+
+def _looks_like_a_name(data: bytes) -> bool:
+    """Whether ``data`` is one short line without a ``<``: a file's name given as the XML
+    (``sii.parse("factura.xml")``), not a file of another kind."""
+    return len(data) <= 4096 and b"<" not in data and b"\n" not in data.strip()
 
 
 def _archive_hint(data: bytes) -> str:
