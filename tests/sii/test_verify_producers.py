@@ -128,3 +128,76 @@ def test_an_envelope_of_a_dte_declaring_namespaces_below_its_root_is_signed_as_i
     assert oracle.returncode == 0, oracle.stderr
     result = verify(envio)
     assert result.ok, str(result)
+
+
+def _pretty(xml: bytes) -> bytes:
+    root = etree.fromstring(xml)
+    etree.indent(root)
+    return bytes(etree.tostring(root, encoding="ISO-8859-1", xml_declaration=True))
+
+
+def _in_utf8(xml: bytes, *, declared: bool) -> bytes:
+    return bytes(etree.tostring(etree.fromstring(xml), encoding="UTF-8", xml_declaration=declared))
+
+
+def _sii_prefixed(xml: bytes) -> bytes:
+    """The DTE with its own elements written ``sii:`` (the Signature keeps its default)."""
+    start, end = xml.index(b"<DTE "), xml.index(b"<Signature ")
+    head = re.sub(rb"<(/?)([A-Za-z])", rb"<\1sii:\2", xml[start:end])
+    head = head.replace(
+        b'xmlns="http://www.sii.cl/SiiDte"', b'xmlns:sii="http://www.sii.cl/SiiDte"'
+    )
+    return xml[:start] + head + xml[end:].replace(b"</DTE>", b"</sii:DTE>")
+
+
+_SCHEMA_LOCATION = b' xsi:schemaLocation="http://www.sii.cl/SiiDte DTE_v10.xsd"'
+_AS_IS = lambda xml: xml  # noqa: E731
+_VALID_VARIANTS = {  # what the signer signs, and how its file writes the signed document
+    "xsi-and-schema-location": (
+        lambda xml: xml.replace(b"<DTE ", b"<DTE " + _XSI + _SCHEMA_LOCATION + b" ", 1),
+        _AS_IS,
+    ),
+    "utf-8-declared": (_AS_IS, lambda xml: _in_utf8(xml, declared=True)),
+    "utf-8-undeclared": (_AS_IS, lambda xml: _in_utf8(xml, declared=False)),
+    "pretty-printed": (_pretty, _AS_IS),
+    "pretty-printed-crlf": (_pretty, lambda xml: xml.replace(b"\n", b"\r\n")),
+    "comment-and-instruction-in-documento": (
+        lambda xml: xml.replace(b"<Detalle>", b"<!-- linea --><?erp linea?><Detalle>", 1),
+        _AS_IS,
+    ),
+    "ds-prefix": (_with_ds_prefix, _AS_IS),
+    "ds-declared-on-the-root": (
+        lambda xml: (
+            _with_ds_prefix(xml)
+            .replace(f' xmlns:ds="{DSIG_NS}"'.encode(), b"", 1)
+            .replace(b"<DTE ", f'<DTE xmlns:ds="{DSIG_NS}" '.encode(), 1)
+        ),
+        _AS_IS,
+    ),
+    "sii-prefix": (_sii_prefixed, _AS_IS),
+    "namespace-on-the-documento-only": (
+        lambda xml: xml.replace(b'<DTE xmlns="http://www.sii.cl/SiiDte"', b"<DTE", 1).replace(
+            b"<Documento ID", b'<Documento xmlns="http://www.sii.cl/SiiDte" ID', 1
+        ),
+        _AS_IS,
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(_VALID_VARIANTS))
+def test_a_dte_as_another_conforming_signer_writes_it_verifies_reads_and_prints_the_same(
+    issued: dict[int, bytes], certificate: Certificate, variant: str
+) -> None:
+    from haulmer.sii.printed.source import read_sources
+
+    signed, written = _VALID_VARIANTS[variant]
+    xml = written(_signed_alone(signed(issued[33]), certificate))
+    assert xml != issued[33]
+    result = verify(xml)
+    assert result.ok, str(result)
+    assert parse_all(xml) == parse_all(issued[33])
+    assert read_sources(xml) == read_sources(issued[33])  # printed facts and timbre bytes
+    envio = envelope([xml, issued[61]], certificate=certificate, caratula=CARATULA)
+    result = verify(envio)
+    assert result.ok, str(result)
+    assert parse_all(envio)[0] == parse_all(issued[33])[0]
