@@ -201,3 +201,24 @@ def test_a_dte_as_another_conforming_signer_writes_it_verifies_reads_and_prints_
     result = verify(envio)
     assert result.ok, str(result)
     assert parse_all(envio)[0] == parse_all(issued[33])[0]
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [_XSI + _SCHEMA_LOCATION, f'xmlns:ds="{DSIG_NS}"'.encode()],
+    ids=["xsi-and-schema-location", "ds"],
+)
+def test_a_dte_signed_without_the_sii_namespace_but_with_another_verifies_inside_an_envelope(
+    issued: dict[int, bytes], certificate: Certificate, declared: bytes
+) -> None:
+    # Signed alone in no namespace, its Documento's C14N carries the root's other declaration;
+    # inside the envelope the DTE takes the SII's namespace, which the stripped forms leave out.
+    bare = issued[33].replace(b'<DTE xmlns="http://www.sii.cl/SiiDte"', b"<DTE " + declared, 1)
+    signed = _signed_alone(bare, certificate)
+    assert verify(signed).ok
+    envio = envelope([signed, issued[61]], certificate=certificate, caratula=CARATULA)
+    result = verify(envio)
+    assert result.ok, str(result)
+    assert parse_all(envio)[0] == parse_all(issued[33])[0]
+    changed = envio.replace(b"<MntTotal>8592</MntTotal>", b"<MntTotal>8593</MntTotal>", 1)
+    assert "digest" in {failure.check for failure in verify(changed).failures}

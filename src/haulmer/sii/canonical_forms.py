@@ -145,6 +145,10 @@ def signed_forms(
             restored = bare[:name_end] + _DEFAULT_DECLARATION + bare[name_end:]
             if fresh(restored):
                 yield restored
+            if signed_in is not None and signed_in.getparent() is not None:
+                kept = _stripped_alone(element, signed_in)
+                if kept is not None and fresh(kept):
+                    yield kept
     form = c14n_inclusive(element)
     if fresh(form):
         yield form
@@ -163,6 +167,27 @@ def _form_alone(element: etree._Element, signed_in: etree._Element) -> bytes | N
     C14N leaves out; a declaration made again below the DTE's root, which the envelope's C14N
     leaves out).
     """
+    alone = _copy_alone(element, signed_in)
+    return None if alone is None else c14n_inclusive(alone)
+
+
+def _stripped_alone(element: etree._Element, signed_in: etree._Element) -> bytes | None:
+    """:func:`_form_alone` with the SII's namespace stripped and the other declarations kept:
+    a DTE signed alone in no namespace whose root declares another (``xmlns:xsi``), which takes
+    the SII's namespace inside an envelope. Only for a ``strippable`` element (the caller's)."""
+    alone = _copy_alone(element, signed_in)
+    if alone is None:
+        return None
+    root = alone.getroottree().getroot()
+    for node in root.iter(_SII_PREFIX + "*"):
+        node.tag = node.tag[len(_SII_PREFIX) :]
+    etree.cleanup_namespaces(root, keep_ns_prefixes=[p for p in root.nsmap if p is not None])
+    return c14n_inclusive(alone)
+
+
+def _copy_alone(element: etree._Element, signed_in: etree._Element) -> etree._Element | None:
+    """``element``'s copy in a copy of ``signed_in`` made a document of its own, None when
+    ``element`` is not inside ``signed_in``."""
     path: list[int] = []
     node = element
     while node is not signed_in:
@@ -174,7 +199,7 @@ def _form_alone(element: etree._Element, signed_in: etree._Element) -> bytes | N
     alone = copy.deepcopy(signed_in)
     for index in reversed(path):
         alone = alone[index]
-    return c14n_inclusive(alone)
+    return alone
 
 
 def _with_envelope_xsi(form: bytes) -> bytes | None:
