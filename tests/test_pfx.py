@@ -436,6 +436,7 @@ def test_reasons_are_the_documented_stable_strings() -> None:
         "not_yet_valid",
         "no_rut",
         "password_missing",
+        "unreadable_certificate",
     }
     assert CertificateErrorReason.EXPIRED == "expired"
     assert str(CertificateErrorReason.EXPIRED) == "expired"
@@ -485,6 +486,70 @@ def test_a_pem_file_is_not_pkcs12_and_the_message_says_so() -> None:
     with pytest.raises(CertificateError, match="PEM") as caught:
         load_pfx(pem, PASSWORD)
     assert caught.value.reason == "not_pkcs12"
+
+
+def without_mac(pfx: bytes) -> bytes:
+    """The PKCS#12 with its MacData dropped, as ``openssl pkcs12 -nomac`` writes it."""
+
+    def body(data: bytes, offset: int) -> tuple[int, int]:
+        length, start = data[offset + 1], offset + 2
+        if length & 0x80:
+            count = length & 0x7F
+            length, start = int.from_bytes(data[start : start + count], "big"), start + count
+        return start, start + length
+
+    start, _ = body(pfx, 0)
+    _, version_end = body(pfx, start)
+    _, auth_safe_end = body(pfx, version_end)
+    inner = pfx[start:auth_safe_end]
+    size = len(inner).to_bytes((len(inner).bit_length() + 7) // 8, "big")
+    return b"\x30" + bytes([0x80 | len(size)]) + size + inner
+
+
+def ca_certificate(key: Any) -> x509.Certificate:
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TEST CA")])
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(7)
+        .not_valid_before(NOW - dt.timedelta(days=1))
+        .not_valid_after(NOW + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        ((b"\xa0\x03\x02\x01\x02", b"\xa0\x03\x02\x01\x03"), "X.509 version"),
+        ((b"\x01\x01\xff\x04", b"\x01\x01\x01\x04"), "DER"),
+    ],
+    ids=["version-4", "ber-boolean"],
+)
+def test_a_chain_certificate_cryptography_cannot_read_is_named_not_blamed_on_the_password(
+    damage: tuple[bytes, bytes], said: str
+) -> None:
+    # An old CA certificate in the .pfx's chain (an X.509 "v4", a BER boolean) made load_pfx
+    # say the password was wrong, or crash with cryptography's InvalidVersion.
+    key, ca_key = rsa_key(), rsa_key(1)
+    ca = ca_certificate(ca_key)
+    der = ca.public_bytes(serialization.Encoding.DER)
+    found, replaced = damage
+    assert der.count(found) == 1
+    pfx = without_mac(
+        pkcs12.serialize_key_and_certificates(
+            b"firma", key, build_cert(key), [ca], serialization.NoEncryption()
+        )
+    )
+    assert load_pfx(pfx, None).holder_rut is None  # opens before the damage
+    damaged = pfx.replace(der, der.replace(found, replaced))
+    with pytest.raises(CertificateError, match=said) as caught:
+        load_pfx(damaged, None)
+    assert caught.value.reason == "unreadable_certificate"
+    assert "password" not in str(caught.value).split(";")[0]
 
 
 def test_wrong_password() -> None:

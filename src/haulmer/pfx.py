@@ -64,6 +64,9 @@ class CertificateErrorReason(StrEnum):
     """The certificate names no holder's RUT (``setup.upload_certificate`` needs one)."""
     PASSWORD_MISSING = "password_missing"
     """No password was given where one is required (``setup.upload_certificate``)."""
+    UNREADABLE_CERTIFICATE = "unreadable_certificate"
+    """The .pfx opens, but a certificate in it (often an old CA's, in its chain) is not one
+    ``cryptography`` can read."""
 
 
 def _fail(reason: CertificateErrorReason, message: str) -> CertificateError:
@@ -385,6 +388,7 @@ def _opened(data: bytes, secret: bytes | None) -> Any:
     """The PKCS#12 opened with ``secret`` as OpenSSL reads it (its old one-byte-per-character
     form too for a non-ASCII one; an empty one as no password and as ""), or None."""
     from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509 import InvalidVersion
 
     attempts: list[bytes | None] = [secret or None]
     if not secret:
@@ -394,9 +398,24 @@ def _opened(data: bytes, secret: bytes | None) -> Any:
     for attempt in attempts:
         try:
             return pkcs12.load_pkcs12(data, attempt)
-        except (ValueError, TypeError):
-            continue
+        except InvalidVersion:  # not a ValueError: it had escaped as cryptography's own error
+            why = "its X.509 version is none of the three RFC 5280 defines"
+        except (ValueError, TypeError) as error:
+            if not str(error).startswith(_CERTIFICATE_PARSE_ERROR):
+                continue  # the password does not open it (or the file is damaged)
+            why = "it is not valid DER, as some old certification authorities wrote theirs"
+        raise _fail(  # outside the except block: cryptography's error is not kept as context
+            CertificateErrorReason.UNREADABLE_CERTIFICATE,
+            f"the .pfx opens, but a certificate in it cannot be read ({why}); export the "
+            "signature again without its certification path (only your certificate and its "
+            "private key), or ask your certification authority for a new one",
+        )
     return None
+
+
+_CERTIFICATE_PARSE_ERROR = "error parsing asn1 value"
+"""How ``cryptography`` begins the error for a certificate in a PKCS#12 it cannot parse, once
+the password has opened the file (a wrong password is "Invalid password or PKCS12 data")."""
 
 
 def _password_bytes(password: str | bytes | bytearray | memoryview | None) -> bytes | None:
