@@ -6,11 +6,12 @@ odd real-world shapes can be made: RUT in SAN or serialNumber, no key, no certif
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import hashlib
 import pickle
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -550,6 +551,44 @@ def test_a_chain_certificate_cryptography_cannot_read_is_named_not_blamed_on_the
         load_pfx(damaged, None)
     assert caught.value.reason == "unreadable_certificate"
     assert "password" not in str(caught.value).split(";")[0]
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [base64.b64encode, base64.encodebytes, lambda data: b"  " + base64.b64encode(data) + b"\r\n"],
+    ids=["one-line", "mime-wrapped", "blanks-around"],
+)
+def test_a_pfx_in_base64_given_as_bytes_is_named_with_how_to_decode_it(
+    encode: Callable[[bytes], bytes],
+) -> None:
+    # The base64 of a .pfx copied from a web form was told to "export your signature as .pfx".
+    key = rsa_key()
+    text = encode(build_pfx(key, build_cert(key)))
+    with pytest.raises(CertificateError, match=r"base64.*b64decode") as caught:
+        load_pfx(text, PASSWORD)
+    assert caught.value.reason == "not_pkcs12"
+    assert text.strip().decode()[:40] not in str(caught.value)
+
+
+def test_a_pem_after_openssl_bag_attributes_is_named_a_pem_file() -> None:
+    # openssl pkcs12 -nodes writes "Bag Attributes" lines before each PEM block.
+    key = rsa_key()
+    pem = build_cert(key).public_bytes(serialization.Encoding.PEM) + key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    exported = b"Bag Attributes\n    localKeyID: 01 02 03\nsubject=CN = JUAN PEREZ\n" + pem
+    with pytest.raises(CertificateError, match="PEM") as caught:
+        load_pfx(exported, PASSWORD)
+    assert caught.value.reason == "not_pkcs12"
+
+
+def test_a_certificate_alone_is_named_as_lacking_its_private_key() -> None:
+    key = rsa_key()
+    der = build_cert(key).public_bytes(serialization.Encoding.DER)
+    with pytest.raises(CertificateError, match=r"certificate alone.*without its private key"):
+        load_pfx(der, PASSWORD)
 
 
 def test_wrong_password() -> None:

@@ -8,6 +8,7 @@ or a repr. ``cryptography`` is imported lazily so that ``import haulmer`` stays 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
 import re
@@ -352,12 +353,10 @@ def quoted_path(path: str, *, text: bool = False) -> str:
 def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[Any]]:
     """Decrypt the PKCS#12 into (key, certificate, other certificates)."""
     if not _looks_like_pkcs12(data):
-        hint = (
-            "this is a PEM file; export the signature as .pfx/.p12 (with its private key)"
-            if data.lstrip().startswith(b"-----BEGIN")
-            else "export your electronic signature as a .pfx or .p12 file (with its private key)"
+        raise _fail(
+            CertificateErrorReason.NOT_PKCS12,
+            f"the data is not a PKCS#12 file; {_what_instead_of_pkcs12(data)}",
         )
-        raise _fail(CertificateErrorReason.NOT_PKCS12, f"the data is not a PKCS#12 file; {hint}")
 
     secret = _password_bytes(password)
     loaded = _opened(data, secret)
@@ -382,6 +381,41 @@ def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[An
         "the password does not open this .pfx (or the file is damaged); check the password "
         "you chose when exporting the signature",
     ) from None
+
+
+def _what_instead_of_pkcs12(data: bytes) -> str:
+    """What the data seems to be instead of a .pfx, and how to get the .pfx from it."""
+    if b"-----BEGIN" in data[:4096]:  # openssl pkcs12 -nodes writes "Bag Attributes" first
+        return "this is a PEM file; export the signature as .pfx/.p12 (with its private key)"
+    text = b"".join(data.split())
+    base64_text = len(text) % 4 == 0 and _BASE64_TEXT.fullmatch(text) is not None
+    if base64_text and _looks_like_pkcs12(base64.b64decode(text)):
+        return (
+            "this is the .pfx written in base64 text (as a web form or an API shows it); "
+            "pass the file's own bytes, base64.b64decode(data)"
+        )
+    if _is_der_certificate(data):
+        return (
+            "this is a certificate alone (.cer/.crt), without its private key; export the "
+            "signature as .pfx/.p12 including its private key"
+        )
+    return "export your electronic signature as a .pfx or .p12 file (with its private key)"
+
+
+_BASE64_TEXT = re.compile(rb"[A-Za-z0-9+/]+={0,2}")
+
+
+def _is_der_certificate(data: bytes) -> bool:
+    """Whether the data is one X.509 certificate in DER."""
+    from cryptography import x509 as x509_module
+
+    try:
+        x509_module.load_der_x509_certificate(data)
+    except x509_module.InvalidVersion:  # a certificate still, of a version cryptography refuses
+        return True
+    except ValueError:
+        return False
+    return True
 
 
 def _opened(data: bytes, secret: bytes | None) -> Any:
