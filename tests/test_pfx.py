@@ -598,6 +598,19 @@ def test_wrong_password() -> None:
     assert reason_of(data, None) == "wrong_password"
 
 
+def test_a_password_given_for_a_pfx_without_one_says_the_file_has_none() -> None:
+    # It was told the password did not open the file, sending its holder after the password.
+    key = rsa_key()
+    bare = build_pfx(key, build_cert(key), password=None)
+    assert load_pfx(bare, None).key_size == 2048
+    with pytest.raises(CertificateError, match=r"not protected by a password.*password=None") as (
+        caught
+    ):
+        load_pfx(bare, PASSWORD)
+    assert caught.value.reason == "wrong_password"
+    assert PASSWORD not in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("given", "said"),
     [

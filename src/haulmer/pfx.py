@@ -376,6 +376,12 @@ def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[An
             CertificateErrorReason.WRONG_PASSWORD,
             f"the password {blanks}, and opens this .pfx without them: pass password.strip()",
         )
+    if secret and _opened(data, None) is not None:
+        raise _fail(
+            CertificateErrorReason.WRONG_PASSWORD,
+            "this .pfx is not protected by a password (it opens without one, so any key in it "
+            "is unencrypted): pass password=None, or export it again with a password",
+        )
     raise _fail(
         CertificateErrorReason.WRONG_PASSWORD,
         "the password does not open this .pfx (or the file is damaged); check the password "

@@ -334,12 +334,12 @@ def test_a_bad_signature_is_refused_before_upload(
         assert password not in str(caught.value)
 
 
-@pytest.mark.parametrize("password", ["", None])
+@pytest.mark.parametrize("password", ["", None, "a-password-it-does-not-have"])
 def test_a_signature_without_a_password_is_refused_saying_it_has_none(
     fake: FakeHaulmer, ready: ReadyWorkspace, password: str | None
 ) -> None:
     # It was told "the .pfx/.p12 is protected by one", sending its holder after a password the
-    # file does not have
+    # file does not have; given a password, it was told the password was wrong
     setup = started_setup(fake, ready)
     ready.admin.openfactura.setup.choose_organization(
         setup.id, organization_id=ready.organization.id, company=COMPANY

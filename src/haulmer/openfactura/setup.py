@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
     from haulmer._async.openfactura.setup import AsyncSetup as AsyncSetup
     from haulmer._sync.openfactura.setup import Setup as Setup
+    from haulmer.pfx import Certificate
 
 __all__ = [
     "Company",
@@ -339,8 +340,6 @@ def certificate_request(
 ) -> APIRequest[OpenFacturaSetup]:
     """The request for step 2, the .pfx checked locally first (its dates at ``at``, the
     client's wall clock: aware, or naive Chilean local time), keyed."""
-    from haulmer.pfx import load_pfx
-
     data = _read_pfx(pfx)
     if not password:
         problem = _problem_without_password(data)
@@ -351,7 +350,7 @@ def certificate_request(
             CertificateErrorReason.PASSWORD_MISSING,
         )
     moment = datetime.now(timezone.utc) if at is None else from_chile(at)
-    certificate = load_pfx(data, password, at=moment)
+    certificate = _loaded(data, password, moment)
     if certificate.holder_rut is None:
         raise CertificateError(
             "the signature does not say whose RUT it is; use the legal representative's "
@@ -379,6 +378,22 @@ _NO_PASSWORD = (
     "signature only with the password that protects its key: export it again with a password "
     "(openssl pkcs12 -export, or your certification authority's tool) and pass it as password="
 )
+
+
+def _loaded(data: bytes, password: str | bytes, moment: datetime) -> Certificate:
+    """The .pfx opened with its password and checked at ``moment``; a password given for a .pfx
+    that has none is refused as the platform's missing password, not as a wrong one."""
+    from haulmer.pfx import load_pfx
+
+    try:
+        return load_pfx(data, password, at=moment)
+    except CertificateError as error:
+        if error.reason != CertificateErrorReason.WRONG_PASSWORD:
+            raise
+        if _problem_without_password(data) is not None:
+            raise
+    # Raised outside the except block, so that the refusal keeps no context.
+    raise CertificateError(_NO_PASSWORD, CertificateErrorReason.PASSWORD_MISSING)
 
 
 def _problem_without_password(data: bytes) -> CertificateError | None:
