@@ -167,6 +167,42 @@ def test_a_utf8_or_explicitly_tagged_san_value_is_read() -> None:
         assert cert.holder_rut == Rut("13185095-6")
 
 
+def test_a_certificate_with_two_subject_alt_names_loads_its_rut_from_the_serial_number() -> None:
+    # cryptography refuses to read the extensions of a certificate that repeats one, with its
+    # own DuplicateExtension, which load_pfx let escape untyped.
+    from haulmer.pfx import holder_rut_of
+
+    key = rsa_key()
+    names = [rut_san("76795561-8")]
+    subject = x509.Name([x509.NameAttribute(NameOID.SERIAL_NUMBER, "13185095-6")])
+    der = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(5)
+        .not_valid_before(NOW - dt.timedelta(days=1))
+        .not_valid_after(NOW + dt.timedelta(days=365))
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(x509.IssuerAlternativeName(names), critical=False)
+        .sign(key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.DER)
+    )
+    issuer_alt_name, subject_alt_name = b"\x06\x03\x55\x1d\x12", b"\x06\x03\x55\x1d\x11"
+    assert der.count(issuer_alt_name) == 1
+    repeated = der.replace(issuer_alt_name, subject_alt_name)
+    assert holder_rut_of(x509.load_der_x509_certificate(repeated)) == Rut("13185095-6")
+
+    original = x509.load_der_x509_certificate(der)
+    pfx = without_mac(
+        pkcs12.serialize_key_and_certificates(
+            b"firma", key, original, None, serialization.NoEncryption()
+        )
+    )
+    loaded = load_pfx(pfx.replace(der, repeated), None)
+    assert loaded.holder_rut == Rut("13185095-6")
+
+
 def test_an_unreadable_san_rut_falls_back_to_the_serial_number() -> None:
     key = rsa_key()
     cert_obj = build_cert(key, san=[rut_san("not a rut")], serial_text="13185095-6")

@@ -594,8 +594,8 @@ def holder_rut_of(certificate: x509.Certificate) -> Rut | None:
         san: x509.SubjectAlternativeName | None = certificate.extensions.get_extension_for_class(
             x509_module.SubjectAlternativeName
         ).value
-    except (x509_module.ExtensionNotFound, ValueError):
-        san = None
+    except (x509_module.ExtensionNotFound, x509_module.DuplicateExtension, ValueError):
+        san = None  # none, or none cryptography reads (one repeated): the serialNumber may say
     if san is not None:
         for other in san.get_values_for_type(x509_module.OtherName):
             if other.type_id.dotted_string == RUT_OTHER_NAME_OID:
