@@ -349,6 +349,18 @@ def test_a_non_ascii_password_given_as_latin1_bytes_opens_the_pfx(algorithm: pkc
 
 
 @pytest.mark.parametrize("algorithm", _LEGACY_AND_MODERN)
+@pytest.mark.parametrize("password", ["año–2026", "clave€ñ", "“firma”"])
+def test_a_password_given_as_windows_1252_bytes_opens_the_pfx_windows_exported(
+    algorithm: pkcs12.PBES, password: str
+) -> None:
+    # Windows-1252 writes – € “ ” (an en dash a word processor made of "-", say) as bytes
+    # 0x80-0x9F, which Latin-1 reads as control characters: such a password file did not open.
+    data = _pfx_with_password_bytes(password.encode("utf-8"), algorithm)
+    assert load_pfx(data, password.encode("cp1252")).key_size == 2048
+    assert reason_of(data, "año-2026".encode("cp1252")) == "wrong_password"
+
+
+@pytest.mark.parametrize("algorithm", _LEGACY_AND_MODERN)
 def test_a_pfx_exported_by_an_old_openssl_from_a_utf8_password_opens_with_that_password(
     algorithm: pkcs12.PBES,
 ) -> None:

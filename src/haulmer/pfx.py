@@ -37,6 +37,7 @@ __all__ = [
     "holder_rut_of",
     "load_pfx",
     "quoted_path",
+    "windows_1252_text",
 ]
 
 RUT_OTHER_NAME_OID = "1.3.6.1.4.1.8321.1"
@@ -434,7 +435,7 @@ def _opened(data: bytes, secret: bytes | None) -> Any:
     if not secret:
         attempts.append(b"")
     elif not secret.isascii():
-        attempts.append(_legacy_password(secret))
+        attempts.extend(_legacy_passwords(secret))
     for attempt in attempts:
         try:
             return pkcs12.load_pkcs12(data, attempt)
@@ -494,12 +495,35 @@ def _password_bytes(password: str | bytes | bytearray | memoryview | None) -> by
     return secret
 
 
-def _legacy_password(secret: bytes) -> bytes:
+def _legacy_passwords(secret: bytes) -> list[bytes]:
     """The UTF-8 that OpenSSL 3 turns into the same PKCS#12 (BMPString) password as ``secret``
     read one byte per character, as OpenSSL before 1.1 wrote every .pfx and as ``openssl pkcs12``
     retries: a .pfx exported by an old OpenSSL from a UTF-8 password (ñ, é), or a password given
-    as bytes in Latin-1 or Windows-1252, as read from a file a Windows tool saved."""
-    return secret.decode("latin-1").encode("utf-8")
+    as bytes in Latin-1, as read from a file a Windows tool saved; and, for bytes that are no
+    UTF-8 and hold one of Windows-1252's own characters (– € “ ”, bytes 0x80-0x9F), ``secret``
+    read as Windows-1252, which is how that tool wrote them."""
+    forms = [secret.decode("latin-1").encode("utf-8")]
+    windows = windows_1252_text(secret)
+    if windows is not None:
+        forms.append(windows.encode("utf-8"))
+    return forms
+
+
+def windows_1252_text(secret: bytes) -> str | None:
+    """The password bytes read as Windows-1252, when they are no UTF-8 and that differs from
+    reading them as Latin-1 (they hold one of – € “ ” and the like), else None."""
+    try:
+        secret.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return None
+    if not any(0x80 <= byte <= 0x9F for byte in secret):
+        return None
+    try:
+        return secret.decode("cp1252")
+    except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
+        return None
 
 
 def _looks_like_pkcs12(data: bytes) -> bool:

@@ -441,22 +441,28 @@ def test_the_signature_can_be_read_from_a_file(
 
 
 @pytest.mark.parametrize(
-    "password",
-    ["contraseña", "contraseña".encode(), "contraseña".encode("latin-1")],
-    ids=["text", "utf-8 bytes", "latin-1 bytes"],
+    ("password", "typed"),
+    [
+        ("contraseña", "contraseña"),
+        ("contraseña".encode(), "contraseña"),
+        ("contraseña".encode("latin-1"), "contraseña"),
+        ("contraseña–2026".encode("cp1252"), "contraseña–2026"),
+    ],
+    ids=["text", "utf-8 bytes", "latin-1 bytes", "windows-1252 bytes"],
 )
 def test_a_non_ascii_password_given_as_text_or_bytes_uploads_the_signature(
-    fake: FakeHaulmer, ready: ReadyWorkspace, password: str | bytes
+    fake: FakeHaulmer, ready: ReadyWorkspace, password: str | bytes, typed: str
 ) -> None:
     # load_pfx opens the .pfx with each (a password read from a file a Windows tool saved comes
-    # as Latin-1 bytes); the upload sends the text the platform opens it with, never the bytes
+    # as Latin-1 or Windows-1252 bytes); the upload sends the text the platform opens it with,
+    # never the bytes
     setup = started_setup(fake, ready)
     ready.admin.openfactura.setup.choose_organization(
         setup.id, organization_id=ready.organization.id, company=COMPANY
     )
     pfx = make_test_pfx(
         rut="12345678-5",
-        password="contraseña",
+        password=typed,
         not_before=datetime(2025, 1, 1),
         not_after=datetime(2028, 1, 1),
     )

@@ -44,6 +44,7 @@ from haulmer.pfx import (
     UNSHOWN_PATH,
     CertificateErrorReason,
     quoted_path,
+    windows_1252_text,
 )
 from haulmer.rut import Rut
 
@@ -357,7 +358,10 @@ def certificate_request(
             "signature issued by a Chilean certification authority",
             CertificateErrorReason.NO_RUT,
         )
-    body = {"pfx_base64": base64.b64encode(data).decode("ascii"), "password": _as_text(password)}
+    body = {
+        "pfx_base64": base64.b64encode(data).decode("ascii"),
+        "password": _as_text(password, data),
+    }
     return APIRequest(
         "POST",
         setup_path(setup_id, "/certificate"),
@@ -399,26 +403,36 @@ def _loaded(data: bytes, password: str | bytes, moment: datetime) -> Certificate
 def _problem_without_password(data: bytes) -> CertificateError | None:
     """Why the .pfx does not open with no password (a wrong password when one protects it, or
     what is wrong with the file), None when it opens: its key is not protected by one."""
+    return _problem_with(data, None)
+
+
+def _problem_with(data: bytes, password: str | None) -> CertificateError | None:
+    """Why the .pfx does not open with ``password``, None when it opens (dates unchecked)."""
     from haulmer.pfx import load_pfx
 
     try:
-        load_pfx(data, None, at=None)
+        load_pfx(data, password, at=None)
     except CertificateError as problem:
         return problem
     return None
 
 
-def _as_text(password: str | bytes | bytearray | memoryview) -> str:
-    """The password as the text the platform takes: bytes as UTF-8, else as Latin-1 (a
-    password read from a file a Windows tool saved), which opens the .pfx ``load_pfx`` opened
-    with those bytes (OpenSSL reads bytes that are no UTF-8 one byte per character)."""
+def _as_text(password: str | bytes | bytearray | memoryview, data: bytes) -> str:
+    """The password as the text the platform takes: bytes as UTF-8, else as Windows-1252 when
+    that text opens the .pfx (– € “ ”, bytes 0x80-0x9F, as a Windows tool saves them), else as
+    Latin-1; the text opens the .pfx ``load_pfx`` opened with those bytes (OpenSSL reads bytes
+    that are no UTF-8 one byte per character)."""
     if isinstance(password, str):
         return password
     secret = bytes(password)
     try:
         return secret.decode("utf-8")
     except UnicodeDecodeError:
-        return secret.decode("latin-1")
+        pass
+    windows = windows_1252_text(secret)
+    if windows is not None and _problem_with(data, windows) is None:
+        return windows
+    return secret.decode("latin-1")
 
 
 _CERTIFICATE_HINTS = {

@@ -127,7 +127,8 @@ class AsyncSetup(AsyncAPIResource):
         max_retries: int | None = None,
     ) -> OpenFacturaSetup:
         """Step 2: the legal representative's .pfx/.p12, checked locally before upload; its
-        password as text, or as bytes (UTF-8, or Latin-1 as a Windows tool saves it).
+        password as text, or as bytes (UTF-8, or Latin-1 or Windows-1252 as a Windows tool saves
+        it).
 
         The ``Idempotency-Key`` (yours, else a fresh one kept across retries) makes a retry after
         a lost answer get the upload's answer, not "already done".
