@@ -380,6 +380,21 @@ def test_an_encrypted_file_does_not_open_without_password() -> None:
     assert reason_of(data, None) == "wrong_password"
 
 
+@pytest.mark.parametrize("password", [None, "", b""])
+def test_a_protected_pfx_given_no_password_says_one_is_needed_not_that_it_is_wrong(
+    password: str | bytes | None,
+) -> None:
+    # It was told "the password does not open this .pfx", though none was given.
+    key = rsa_key()
+    data = build_pfx(key, build_cert(key))
+    with pytest.raises(CertificateError, match="protected by a password, and none was given") as (
+        caught
+    ):
+        load_pfx(data, password)
+    assert caught.value.reason == "wrong_password"
+    assert "does not open" not in str(caught.value)
+
+
 def test_bytearray_and_memoryview_are_read_as_data() -> None:
     key = rsa_key()
     data = build_pfx(key, build_cert(key))

@@ -377,7 +377,13 @@ def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[An
             CertificateErrorReason.WRONG_PASSWORD,
             f"the password {blanks}, and opens this .pfx without them: pass password.strip()",
         )
-    if secret and _opened(data, None) is not None:
+    if not secret:
+        raise _fail(
+            CertificateErrorReason.WRONG_PASSWORD,
+            "this .pfx is protected by a password, and none was given; pass the password you "
+            "chose when exporting the signature",
+        )
+    if _opened(data, None) is not None:
         raise _fail(
             CertificateErrorReason.WRONG_PASSWORD,
             "this .pfx is not protected by a password (it opens without one, so any key in it "
