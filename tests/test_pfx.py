@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import hashlib
 import pickle
+import warnings
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
@@ -393,6 +394,17 @@ def test_a_protected_pfx_given_no_password_says_one_is_needed_not_that_it_is_wro
         load_pfx(data, password)
     assert caught.value.reason == "wrong_password"
     assert "does not open" not in str(caught.value)
+
+
+@pytest.mark.parametrize("tail", [b"\n", b"\r\n", b"\x00" * 16], ids=["lf", "crlf", "nul-padding"])
+def test_bytes_after_the_pfx_are_left_out_without_a_warning(tail: bytes) -> None:
+    # A line break a copy appended, or a field's padding, made cryptography warn (an error
+    # under -W error) that it fell back to BER, which "may become an exception".
+    key = rsa_key()
+    data = build_pfx(key, build_cert(key))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_pfx(data + tail, PASSWORD).key_size == 2048
 
 
 def test_bytearray_and_memoryview_are_read_as_data() -> None:

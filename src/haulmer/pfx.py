@@ -359,6 +359,9 @@ def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[An
             f"the data is not a PKCS#12 file; {_what_instead_of_pkcs12(data)}",
         )
 
+    end = _outer_end(data)
+    if end is not None and end < len(data):
+        data = data[:end]  # what follows (a line break a copy added, padding) is not the file
     secret = _password_bytes(password)
     loaded = _opened(data, secret)
     if loaded is not None:
@@ -546,6 +549,19 @@ def _looks_like_pkcs12(data: bytes) -> bool:
     if inner is None:
         return False
     return data[inner : inner + len(_PKCS7_DATA_OID_DER)] == _PKCS7_DATA_OID_DER
+
+
+def _outer_end(data: bytes) -> int | None:
+    """Where the outer DER SEQUENCE ends, None for an indefinite (BER) length."""
+    if len(data) < 2 or data[1] == 0x80:
+        return None
+    start = _skip_length(data, 1)
+    if start is None:
+        return None
+    first = data[1]
+    if first < 0x80:
+        return start + first
+    return start + int.from_bytes(data[2:start], "big")
 
 
 def _skip_length(data: bytes, offset: int) -> int | None:
