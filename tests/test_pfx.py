@@ -213,6 +213,25 @@ def test_an_unreadable_san_rut_falls_back_to_the_serial_number() -> None:
 # -- what a Certificate exposes -----------------------------------------------------------------
 
 
+def test_a_certificate_built_from_a_key_and_certificate_that_do_not_match_is_refused() -> None:
+    # Certificate(cert, key) from PEM files took a key of another certificate (or an EC key,
+    # or a PEM text) and signed with it, every signature then failing at the SII.
+    key = rsa_key()
+    cert = build_cert(key)
+    assert Certificate(cert, key).key_size == 2048
+    with pytest.raises(CertificateError, match="does not belong") as caught:
+        Certificate(cert, rsa_key(1))
+    assert caught.value.reason == "key_mismatch"
+    with pytest.raises(CertificateError) as caught:
+        Certificate(build_cert(ec_key()), ec_key())
+    assert caught.value.reason == "key_not_rsa"
+    pem = cert.public_bytes(serialization.Encoding.PEM)
+    with pytest.raises(TypeError, match=r"x509\.load_pem_x509_certificate"):
+        Certificate(pem, key)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="load_pem_private_key"):
+        Certificate(cert, b"-----BEGIN PRIVATE KEY-----")  # type: ignore[arg-type]
+
+
 def test_certificate_exposes_names_dates_and_serial() -> None:
     key = rsa_key()
     cert_obj = build_cert(key, serial_text="13185095-6", common_name="MARÍA PÉREZ")

@@ -79,12 +79,14 @@ class Certificate:
     """A holder's X.509 certificate with its RSA private key, loaded from a .pfx/.p12.
 
     Dates are aware UTC datetimes. ``private_key`` is for the signing layer only; the repr
-    shows who holds the certificate and until when, never key material.
+    shows who holds the certificate and until when, never key material. Built directly (from
+    PEM files, say), it refuses a key that is not the certificate's RSA key.
     """
 
     __slots__ = ("_cert", "_holder_rut", "_key", "_not_after", "_not_before")
 
     def __init__(self, certificate: x509.Certificate, private_key: rsa.RSAPrivateKey) -> None:
+        _check_pair(certificate, private_key)
         self._cert = certificate
         self._key = private_key
         self._holder_rut = holder_rut_of(certificate)
@@ -237,6 +239,45 @@ class Certificate:
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Certificate:
         return self
+
+
+def _check_pair(certificate: Any, private_key: Any) -> None:
+    """Refuse what cannot sign as this certificate's holder: no cryptography objects (a
+    TypeError), a key that is not RSA or not the certificate's (a ``CertificateError``)."""
+    from cryptography import x509 as x509_module
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+    if not isinstance(certificate, x509_module.Certificate):
+        raise TypeError(
+            "certificate must be a cryptography x509.Certificate (x509.load_pem_x509_certificate"
+            f"(data) reads one from PEM), got {type(certificate).__name__}; or load the .pfx "
+            "with haulmer.pfx.load_pfx(path, password)"
+        )
+    other_kinds = (
+        ec.EllipticCurvePrivateKey,
+        dsa.DSAPrivateKey,
+        ed25519.Ed25519PrivateKey,
+        ed448.Ed448PrivateKey,
+    )
+    if isinstance(private_key, other_kinds):
+        raise _fail(
+            CertificateErrorReason.KEY_NOT_RSA,
+            f"the key is {_key_kind(private_key)}, but the SII only accepts RSA keys; ask your "
+            "certification authority for an RSA electronic signature",
+        )
+    if not isinstance(private_key, RSAPrivateKey):
+        raise TypeError(
+            "private_key must be a cryptography RSA private key (serialization."
+            "load_pem_private_key(data, password) reads one from PEM), got "
+            f"{type(private_key).__name__}"
+        )
+    if _public_der(private_key.public_key()) != _public_der(certificate.public_key()):
+        raise _fail(
+            CertificateErrorReason.KEY_MISMATCH,
+            "the private key does not belong to the certificate (their public keys differ), so "
+            "nothing it signs would verify; pass the key the certificate was issued for",
+        )
 
 
 class ValidityMoment(Enum):
