@@ -692,6 +692,30 @@ def test_wrong_password() -> None:
     assert reason_of(data, None) == "wrong_password"
 
 
+def test_a_chain_certificate_with_a_key_cryptography_does_not_know_leaves_the_signer_loading() -> (
+    None
+):
+    # Looking for the key's certificate, load_pfx read every certificate's public key, and one
+    # of an algorithm cryptography does not know escaped as its UnsupportedAlgorithm.
+    key, ca_key = rsa_key(), rsa_key(1)
+    ca = ca_certificate(ca_key)
+    der = ca.public_bytes(serialization.Encoding.DER)
+    rsa_encryption = bytes.fromhex("06092a864886f70d010101")
+    assert der.count(rsa_encryption) == 1
+    unknown = der.replace(rsa_encryption, bytes.fromhex("06092a864886f70d01017f"))
+    pfx = without_mac(
+        pkcs12.serialize_key_and_certificates(
+            b"firma",
+            key,
+            None,
+            [ca, build_cert(key, serial_text="13185095-6")],
+            serialization.NoEncryption(),
+        )
+    )
+    loaded = load_pfx(pfx.replace(der, unknown), None)
+    assert loaded.holder_rut == Rut("13185095-6")
+
+
 def test_a_password_given_for_a_pfx_without_one_says_the_file_has_none() -> None:
     # It was told the password did not open the file, sending its holder after the password.
     key = rsa_key()

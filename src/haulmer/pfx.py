@@ -272,7 +272,7 @@ def _check_pair(certificate: Any, private_key: Any) -> None:
             "load_pem_private_key(data, password) reads one from PEM), got "
             f"{type(private_key).__name__}"
         )
-    if _public_der(private_key.public_key()) != _public_der(certificate.public_key()):
+    if _public_der(private_key.public_key()) != _public_der_of(certificate):
         raise _fail(
             CertificateErrorReason.KEY_MISMATCH,
             "the private key does not belong to the certificate (their public keys differ), so "
@@ -639,7 +639,7 @@ def _matching_certificate(
             "including its certificate",
         )
     wanted = _public_der(key.public_key())
-    matching = [c for c in candidates if _public_der(c.public_key()) == wanted]
+    matching = [c for c in candidates if _public_der_of(c) == wanted]
     if moment is not None:
         for candidate in matching:
             if candidate.not_valid_before_utc <= moment <= candidate.not_valid_after_utc:
@@ -651,6 +651,17 @@ def _matching_certificate(
         "the private key in the .pfx does not belong to its certificate; export the "
         "signature again from the computer or browser where it was installed",
     )
+
+
+def _public_der_of(certificate: Any) -> bytes | None:
+    """The certificate's public key in DER, None when ``cryptography`` does not know its
+    algorithm (a CA's in the chain, say): no key of the holder's then."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+
+    try:
+        return _public_der(certificate.public_key())
+    except (UnsupportedAlgorithm, ValueError):
+        return None
 
 
 def _public_der(public_key: Any) -> bytes:
