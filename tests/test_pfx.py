@@ -10,7 +10,10 @@ import base64
 import copy
 import datetime as dt
 import hashlib
+import os
 import pickle
+import subprocess
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -532,6 +535,7 @@ def test_reasons_are_the_documented_stable_strings() -> None:
         "no_rut",
         "password_missing",
         "unreadable_certificate",
+        "unsupported_encryption",
     }
     assert CertificateErrorReason.EXPIRED == "expired"
     assert str(CertificateErrorReason.EXPIRED) == "expired"
@@ -714,6 +718,57 @@ def test_a_chain_certificate_with_a_key_cryptography_does_not_know_leaves_the_si
     )
     loaded = load_pfx(pfx.replace(der, unknown), None)
     assert loaded.holder_rut == Rut("13185095-6")
+
+
+def test_an_rc2_pfx_where_openssl_lacks_its_legacy_provider_is_not_blamed_on_the_password(
+    tmp_path: Path,
+) -> None:
+    # Windows and old tools encrypt the .pfx with RC2; where cryptography runs without OpenSSL's
+    # legacy provider (CRYPTOGRAPHY_OPENSSL_NO_LEGACY, as distributions lacking it require),
+    # such a file failed to open as if its password were wrong. Here a 3DES .pfx relabelled RC2
+    # (the labels are plain in the file) stands in: no OpenSSL decrypts it.
+    key = rsa_key()
+    encryption = (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
+        .build(PASSWORD.encode())
+    )
+    data = pkcs12.serialize_key_and_certificates(b"firma", key, build_cert(key), None, encryption)
+    triple_des, rc2_40 = (
+        bytes.fromhex("060a2a864886f70d010c0103"),
+        bytes.fromhex("060a2a864886f70d010c0106"),
+    )
+    assert triple_des in data
+    relabelled = tmp_path / "firma.pfx"
+    relabelled.write_bytes(data.replace(triple_des, rc2_40))
+    assert reason_of(relabelled) == "wrong_password"  # the legacy provider is loaded here
+
+    script = (
+        "import sys\n"
+        "from haulmer.errors import CertificateError\n"
+        "from haulmer.pfx import load_pfx\n"
+        "try:\n"
+        "    load_pfx(sys.argv[1], sys.argv[2])\n"
+        "except CertificateError as error:\n"
+        "    print(error.reason, error, sep='|')\n"
+    )
+    environment = {**os.environ, "CRYPTOGRAPHY_OPENSSL_NO_LEGACY": "1"}
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(Path(__file__).parents[1] / "src"), environment.get("PYTHONPATH", "")]
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(relabelled), PASSWORD],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=True,
+        timeout=60,
+    )
+    reason, message = done.stdout.strip().split("|", 1)
+    assert reason == "unsupported_encryption"
+    assert "RC2" in message
+    assert "legacy provider" in message
+    assert PASSWORD not in message
 
 
 def test_a_password_given_for_a_pfx_without_one_says_the_file_has_none() -> None:

@@ -66,6 +66,9 @@ class CertificateErrorReason(StrEnum):
     """The certificate names no holder's RUT (``setup.upload_certificate`` needs one)."""
     PASSWORD_MISSING = "password_missing"
     """No password was given where one is required (``setup.upload_certificate``)."""
+    UNSUPPORTED_ENCRYPTION = "unsupported_encryption"
+    """The .pfx is encrypted with RC2 or RC4 and ``cryptography`` runs without OpenSSL's legacy
+    provider, which alone decrypts them."""
     UNREADABLE_CERTIFICATE = "unreadable_certificate"
     """The .pfx opens, but a certificate in it (often an old CA's, in its chain) is not one
     ``cryptography`` can read."""
@@ -421,6 +424,15 @@ def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[An
             CertificateErrorReason.WRONG_PASSWORD,
             f"the password {blanks}, and opens this .pfx without them: pass password.strip()",
         )
+    if _legacy_encryption_unavailable(data):
+        raise _fail(
+            CertificateErrorReason.UNSUPPORTED_ENCRYPTION,
+            "this .pfx is encrypted with RC2 or RC4, as Windows and older tools export it, and "
+            "this Python's cryptography runs without OpenSSL's legacy provider, which alone "
+            "decrypts them (CRYPTOGRAPHY_OPENSSL_NO_LEGACY is set, or the provider is not "
+            "installed); load it where that provider is available, or export the signature "
+            "again with AES encryption (Windows: AES256-SHA256; openssl pkcs12 -export)",
+        )
     if not secret:
         raise _fail(
             CertificateErrorReason.WRONG_PASSWORD,
@@ -438,6 +450,30 @@ def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[An
         "the password does not open this .pfx (or the file is damaged); check the password "
         "you chose when exporting the signature",
     ) from None
+
+
+_LEGACY_PBE_OIDS = tuple(bytes.fromhex("060a2a864886f70d010c01") + bytes([n]) for n in (1, 2, 5, 6))
+"""The DER of PKCS#12's RC4 and RC2 encryptions (1.2.840.113549.1.12.1.1, .2, .5, .6), written
+plainly in the file ahead of what each encrypts."""
+
+
+def _legacy_encryption_unavailable(data: bytes) -> bool:
+    """Whether the .pfx is encrypted with RC2 or RC4 and this process's OpenSSL cannot decrypt
+    them (its legacy provider is not loaded): its password is then not what is wrong."""
+    if not any(oid in data for oid in _LEGACY_PBE_OIDS):
+        return False
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.ciphers import Cipher, modes
+
+    try:
+        from cryptography.hazmat.decrepit.ciphers.algorithms import RC2
+    except ImportError:  # cryptography before 43 offers no RC2 to try
+        return False
+    try:
+        Cipher(RC2(bytes(16)), modes.CBC(bytes(8))).encryptor()
+    except UnsupportedAlgorithm:
+        return True
+    return False
 
 
 def _what_instead_of_pkcs12(data: bytes) -> str:
