@@ -807,6 +807,30 @@ def test_a_password_read_with_its_line_break_is_refused_saying_to_strip_it(
     assert "S3cr3t" not in repr(caught.value)
 
 
+@pytest.mark.parametrize(
+    "given",
+    [
+        "\ufeff" + PASSWORD,
+        "\ufeff" + PASSWORD + "\r\n",
+        b"\xef\xbb\xbf" + PASSWORD.encode(),
+        b"\xef\xbb\xbf" + PASSWORD.encode() + b"\n",
+    ],
+    ids=["text", "text-line", "bytes", "bytes-line"],
+)
+def test_a_password_read_with_notepads_byte_order_mark_is_refused_saying_how_to_read_it(
+    given: str | bytes,
+) -> None:
+    # Notepad saves UTF-8 with a byte order mark, which strip() keeps: the password file read
+    # with encoding="utf-8" was told its password did not open the .pfx.
+    key = rsa_key()
+    data = build_pfx(key, build_cert(key))
+    with pytest.raises(CertificateError, match="byte order mark") as caught:
+        load_pfx(data, given)
+    assert caught.value.reason == "wrong_password"
+    assert "utf-8-sig" in str(caught.value)
+    assert PASSWORD not in str(caught.value)
+
+
 def test_a_password_whose_blanks_are_its_own_still_opens_the_file() -> None:
     key = rsa_key()
     data = build_pfx(key, build_cert(key), password=" clave con espacios ")

@@ -412,6 +412,17 @@ def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[An
         certificate = loaded.cert.certificate if loaded.cert is not None else None
         others = [extra.certificate for extra in loaded.additional_certs]
         return loaded.key, certificate, others
+    if secret and secret.startswith(_BYTE_ORDER_MARK):
+        bare = secret[len(_BYTE_ORDER_MARK) :]
+        if (bare and _opened(data, bare) is not None) or (
+            bare.strip() != bare and bare.strip() and _opened(data, bare.strip()) is not None
+        ):
+            raise _fail(
+                CertificateErrorReason.WRONG_PASSWORD,
+                "the password starts with a byte order mark (U+FEFF, which Notepad writes at "
+                "the start of a UTF-8 file), and opens this .pfx without it: read the password "
+                "file with encoding='utf-8-sig' (and strip() its line break)",
+            )
     stripped = secret.strip() if secret else secret
     if stripped != secret and stripped and _opened(data, stripped) is not None:
         blanks = (
@@ -474,6 +485,9 @@ def _legacy_encryption_unavailable(data: bytes) -> bool:
     except UnsupportedAlgorithm:
         return True
     return False
+
+
+_BYTE_ORDER_MARK = "\ufeff".encode()
 
 
 def _what_instead_of_pkcs12(data: bytes) -> str:
