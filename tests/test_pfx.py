@@ -668,6 +668,18 @@ def test_a_pfx_in_base64_given_as_bytes_is_named_with_how_to_decode_it(
     assert text.strip().decode()[:40] not in str(caught.value)
 
 
+def test_a_pfx_as_a_data_url_is_named_with_how_to_decode_it() -> None:
+    # A web form reading the file with FileReader.readAsDataURL sends it this way.
+    key = rsa_key()
+    encoded = base64.b64encode(build_pfx(key, build_cert(key)))
+    for media_type in (b"application/x-pkcs12", b"application/octet-stream"):
+        url = b"data:" + media_type + b";base64," + encoded
+        with pytest.raises(CertificateError, match=r"data URL.*b64decode") as caught:
+            load_pfx(url, PASSWORD)
+        assert caught.value.reason == "not_pkcs12"
+        assert encoded.decode()[:40] not in str(caught.value)
+
+
 def test_a_pem_after_openssl_bag_attributes_is_named_a_pem_file() -> None:
     # openssl pkcs12 -nodes writes "Bag Attributes" lines before each PEM block.
     key = rsa_key()

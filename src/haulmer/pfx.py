@@ -495,8 +495,16 @@ def _what_instead_of_pkcs12(data: bytes) -> str:
     if b"-----BEGIN" in data[:4096]:  # openssl pkcs12 -nodes writes "Bag Attributes" first
         return "this is a PEM file; export the signature as .pfx/.p12 (with its private key)"
     text = b"".join(data.split())
+    url = _DATA_URL.match(text)
+    if url is not None:
+        text = text[url.end() :]
     base64_text = len(text) % 4 == 0 and _BASE64_TEXT.fullmatch(text) is not None
     if base64_text and _looks_like_pkcs12(base64.b64decode(text)):
+        if url is not None:
+            return (
+                "this is the .pfx as a data URL (data:...;base64,..., as a web page reads a "
+                "file); pass the file's own bytes, base64.b64decode(data.split(b',', 1)[1])"
+            )
         return (
             "this is the .pfx written in base64 text (as a web form or an API shows it); "
             "pass the file's own bytes, base64.b64decode(data)"
@@ -510,6 +518,7 @@ def _what_instead_of_pkcs12(data: bytes) -> str:
 
 
 _BASE64_TEXT = re.compile(rb"[A-Za-z0-9+/]+={0,2}")
+_DATA_URL = re.compile(rb"data:[^,;]*(?:;[^,;]*)*;base64,", re.IGNORECASE)
 
 
 def _is_der_certificate(data: bytes) -> bool:
