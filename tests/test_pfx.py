@@ -1089,6 +1089,20 @@ def test_pfx_contents_passed_as_a_path_are_never_echoed(wrapped: bool) -> None:
     assert caught.value.__context__ is None
 
 
+@pytest.mark.parametrize("around", ["{}\n", "{}\r\n", " {} "], ids=["lf", "crlf", "blanks"])
+def test_a_path_read_with_its_line_break_says_to_strip_it(tmp_path: Path, around: str) -> None:
+    # A path read from a file or an .env line keeps its line break; it was told it might be
+    # the .pfx itself in base64, or the password.
+    path = tmp_path / "firma.pfx"
+    key = rsa_key()
+    path.write_bytes(build_pfx(key, build_cert(key)))
+    with pytest.raises(CertificateError, match=r"path\.strip\(\)") as caught:
+        load_pfx(around.format(path), PASSWORD)
+    assert caught.value.reason == "file_not_found"
+    assert repr(str(path)) in str(caught.value)
+    assert "base64" not in str(caught.value)
+
+
 def test_a_password_given_where_the_pfx_goes_is_not_quoted_as_a_path() -> None:
     """load_pfx(password, data), the two swapped: a text with no folder and no file extension
     is named by its length and the order of the two is recalled."""

@@ -37,6 +37,7 @@ __all__ = [
     "holder_rut_of",
     "load_pfx",
     "quoted_path",
+    "stray_blanks_hint",
     "windows_1252_text",
 ]
 
@@ -347,7 +348,9 @@ def _read(data_or_path: bytes | str | os.PathLike[str]) -> bytes:
         )
     path = os.fspath(data_or_path)
     shown = quoted_path(path, text=isinstance(data_or_path, str))
-    hint = {UNSHOWN_PATH: _BASE64_HINT, UNSHOWN_NAME: _SWAPPED_HINT}.get(shown, "")
+    hint = stray_blanks_hint(path) or {UNSHOWN_PATH: _BASE64_HINT, UNSHOWN_NAME: _SWAPPED_HINT}.get(
+        shown, ""
+    )
     # The error is raised after the except block: the OSError (whose filename is the "path",
     # perhaps a .pfx in base64) would otherwise stay on as its __context__.
     failure: CertificateError
@@ -365,6 +368,19 @@ def _read(data_or_path: bytes | str | os.PathLike[str]) -> bytes:
             f"cannot read {shown} ({why}); check that it is a file you may read{hint}",
         )
     raise failure
+
+
+def stray_blanks_hint(path: str) -> str:
+    """What to say of a path that names no file only for the line break or blanks around it
+    (as a path read from a file or an .env line keeps), when without them it names one; "" for
+    any other path."""
+    stripped = path.strip()
+    if stripped == path or not stripped or not os.path.isfile(stripped):
+        return ""
+    return (
+        f" (it has a line break or blanks around it; without them, {stripped!r} is a file: "
+        "pass path.strip())"
+    )
 
 
 UNSHOWN_PATH = "the given path"

@@ -550,6 +550,20 @@ def test_a_signature_given_as_text_where_its_path_goes_is_not_quoted_back(
     assert caught.value.__context__ is None
 
 
+def test_a_signature_path_read_with_its_line_break_says_to_strip_it(
+    fake: FakeHaulmer, ready: ReadyWorkspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "firma.pfx"
+    path.write_bytes(legal_representative_pfx())
+    with pytest.raises(CertificateError, match=r"path\.strip\(\)") as caught:
+        ready.admin.openfactura.setup.upload_certificate(
+            "ofs_1", f"{path}\n", password=PFX_PASSWORD
+        )
+    assert caught.value.reason == "file_not_found"
+    assert repr(str(path)) in str(caught.value)
+    assert not fake.requests.for_route("openfactura.setup.upload_certificate")
+
+
 def test_the_password_given_where_the_signature_goes_is_not_quoted_as_a_path(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:

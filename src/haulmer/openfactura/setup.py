@@ -44,6 +44,7 @@ from haulmer.pfx import (
     UNSHOWN_PATH,
     CertificateErrorReason,
     quoted_path,
+    stray_blanks_hint,
     windows_1252_text,
 )
 from haulmer.rut import Rut
@@ -316,9 +317,12 @@ def _read_pfx(pfx: PfxInput) -> bytes:
 
 
 def _path_in_message(pfx: str | os.PathLike[str]) -> tuple[str, str]:
-    """How an error names the path, and a hint when it looks like the signature itself or like
-    its password (the two swapped)."""
+    """How an error names the path, and a hint when it has a line break or blanks around a
+    file's path, or looks like the signature itself or like its password (the two swapped)."""
     where = quoted_path(os.fspath(pfx), text=isinstance(pfx, str))
+    stray = stray_blanks_hint(os.fspath(pfx))
+    if stray:
+        return where, stray
     if where == UNSHOWN_NAME:
         return where, (
             " (it is not shown: it may be the password, given where the .pfx goes; pass "
