@@ -16,6 +16,7 @@ __all__ = [
     "DOCUMENT_PATTERNS",
     "DOCUMENT_TAGS",
     "REPEATED",
+    "SII_OPEN",
     "SKIPPED",
     "documento_to_dict",
     "element_to_dict",
@@ -50,7 +51,7 @@ SII_OPEN: Final = "{" + SII_NS + "}"
 """How a tag in the SII's namespace begins."""
 
 
-def namespace_opening(tag: str) -> str:
+def _namespace_opening(tag: str) -> str:
     """The ``{namespace}`` a tag begins with, or "" for a tag in no namespace."""
     return tag[: tag.find("}") + 1] if tag[:1] == "{" else ""
 
@@ -107,7 +108,7 @@ def _children(
     ``aside`` unread."""
     out: dict[str, Any] = {}
     names = LOCAL_NAMES
-    own = namespace_opening(element.tag)
+    own = _namespace_opening(element.tag)
     for child in element:
         tag = child.tag
         name = names.get(tag)
