@@ -6,6 +6,7 @@ import datetime as dt
 import gzip
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -444,7 +445,7 @@ def test_allow_test_cafs_accepts_a_test_caf_made_by_another_process(tmp_path: Pa
     assert checked.returncode == 0, checked.stdout
     assert any(check.startswith("caf") for check in json.loads(checked.stdout)[0]["passed"])
     described = haulmer("caf", "--json", "--allow-test-cafs", str(caf_file))
-    assert json.loads(described.stdout)["signed_by_sii"] is True
+    assert json.loads(described.stdout)["signed_by_test_key"] is True
     # without the option a test key is still not the SII's
     refused = haulmer("verify", "--check-caf", str(signed))
     assert refused.returncode == 1
@@ -736,3 +737,26 @@ def test_caf_names_the_sii_environment_its_idk_belongs_to(
     assert "IDK 9999, not one of the SII's" in out
     assert "SII signature a test key's, valid (accepted with --allow-test-cafs" in out
     assert "SII signature valid" not in out
+
+
+def test_caf_json_does_not_say_the_sii_signed_a_test_caf_allowed_by_the_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A test CAF accepted with --allow-test-cafs can stamp documents here (ok), but its FRMA is
+    a test key's: --json says so as the text does, not that the SII signed it."""
+    test_caf = tmp_path / "test.xml"
+    test_caf.write_bytes(make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33))
+    code, out, _ = run(["caf", "--json", "--allow-test-cafs", str(test_caf)], capsys)
+    report = json.loads(out)
+    assert (code, report["ok"], report["sii_signature_problem"]) == (0, True, None)
+    assert (report["signed_by_sii"], report["signed_by_test_key"]) == (False, True)
+
+    fixture = Path(__file__).parent / "sii" / "fixtures" / "DTE--76354771-K--33--170.xml"
+    match = re.search(rb"<CAF version=\"1.0\">.*?</CAF>", fixture.read_bytes(), re.S)
+    assert match is not None
+    official = tmp_path / "official.xml"
+    official.write_bytes(match.group(0))
+    for options in ([], ["--allow-test-cafs"]):
+        _, out, _ = run(["caf", "--json", *options, str(official)], capsys)
+        report = json.loads(out)
+        assert (report["signed_by_sii"], report["signed_by_test_key"]) == (True, False)

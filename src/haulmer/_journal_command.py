@@ -33,9 +33,9 @@ def add_journal_command(commands: Any) -> None:
         "journal",
         help="list an emit-batch journal's sales, or record what came of a sale it lacks",
         description="Without options, print every sale of the journal as a JSON line (its id, "
-        "state, attempts, token, folio, error, for a sale whose outcome is unknown when it was "
-        "first sent, and next: null for an issued sale, rerun for one emit-batch sends again, "
-        "settle for one to settle by hand, counted on stderr). emit-batch does not send again "
+        "state, attempts, token, folio, error, first_sent: when a sale whose outcome is unknown "
+        "was first sent, and next: null for an issued sale, rerun for one emit-batch sends "
+        "again, settle for one to settle by hand, counted on stderr). emit-batch does not send again "
         "a sale first sent 23 hours ago or more whose answer was never learnt (OpenFactura "
         "forgets an Idempotency-Key after 24 hours): look for it among the documents issued "
         "since (documents.list_issued), then record it with --issued ID --token TOKEN (the "

@@ -304,7 +304,9 @@ def caf(args: argparse.Namespace) -> int:
         "sii_environment": SII_IDKS.get(loaded.idk),
         "has_private_key": loaded.private_key is not None,
         "keys_match": loaded.keys_match(),
-        "signed_by_sii": sii_problem is None,
+        # a test CAF accepted with --allow-test-cafs is signed, but by a test key, not the SII
+        "signed_by_sii": sii_problem is None and loaded.is_official,
+        "signed_by_test_key": sii_problem is None and not loaded.is_official,
         "sii_signature_problem": sii_problem,
     }
     usable = (

@@ -140,15 +140,17 @@ def _add_support_commands(commands: Any) -> None:
         "caf",
         help="describe a CAF file: emisor, type, folio range, expiry",
         description="Read a CAF (the SII's folio authorization) and print its emisor, document "
-        "type, folio range, authorization date, expiry and whether its keys and the SII's "
-        "signature hold. Exit status 0 only when it can stamp documents today. " + codes,
+        "type, folio range, authorization date, expiry, whether its keys and the SII's "
+        "signature hold, and the SII environment its IDK is for (100 certification, 300 "
+        "production). Exit status 0 only when it can stamp documents today. " + codes,
     )
     caf.add_argument("file", metavar="CAF.xml", help="the CAF file ('-' for standard input)")
     caf.add_argument("--json", action="store_true", help="print the outcome as JSON")
     caf.add_argument(
         "--allow-test-cafs",
         action="store_true",
-        help="count a CAF signed by a registered test key (e.g. the fake's) as signed",
+        help="accept a CAF signed by a registered test key (e.g. the fake's), said to be a test "
+        "key's signature, not the SII's",
     )
     caf.set_defaults(handler=_support_command("caf"))
 
