@@ -140,6 +140,26 @@ def test_serve_refuses_a_port_that_is_no_tcp_port_before_binding(
         pytest.fail("served on a port that is no TCP port")
 
 
+@pytest.mark.parametrize(
+    ("host", "refused"),
+    [
+        ("", r"host must be an address to listen on, such as 127\.0\.0\.1 .* not empty"),
+        ("  ", r"not empty"),
+        ("http://127.0.0.1", r"the address alone, such as 127\.0\.0\.1, not a URL"),
+        ("127.0.0.1:9000", r"the port goes in port=: serve\(host='127\.0\.0\.1', port=9000\)"),
+        (5, r"host must be text, an address such as 127\.0\.0\.1, not int"),
+        (None, r"host must be text, an address such as 127\.0\.0\.1, not NoneType"),
+    ],
+)
+def test_serve_refuses_a_host_that_is_no_address_before_binding(
+    fake: FakeHaulmer, host: object, refused: str
+) -> None:
+    # as haulmer serve --host does: an empty host served the fake on every interface (0.0.0.0),
+    # a URL or host:port failed as a name not known, a number as a bare TypeError
+    with pytest.raises(ValueError, match=refused), serve(fake, host=host):  # type: ignore[arg-type]
+        pytest.fail("served on a host that is no address")
+
+
 def test_serve_on_a_port_in_use_names_the_port_and_how_to_pick_a_free_one(
     fake: FakeHaulmer,
 ) -> None:

@@ -307,6 +307,29 @@ def _check_port(port: object) -> None:
         )
 
 
+def _check_host(host: object) -> None:
+    """Refuse what is no address to listen on before binding, as ``haulmer serve --host`` does:
+    an empty host binds every interface (0.0.0.0), not loopback, and a URL or ``host:port``
+    would fail as a name not known."""
+    if not isinstance(host, str):
+        raise ValueError(
+            f"host must be text, an address such as 127.0.0.1, not {type(host).__name__}"
+        )
+    if not host.strip():
+        raise ValueError(
+            "host must be an address to listen on, such as 127.0.0.1 (loopback, the default) "
+            "or 0.0.0.0 (every interface), not empty"
+        )
+    if "://" in host:  # not echoed: a URL may hold a password
+        raise ValueError("host must be the address alone, such as 127.0.0.1, not a URL")
+    name, colon, port = host.rpartition(":")
+    if colon and name and ":" not in name and port.isascii() and port.isdigit():
+        raise ValueError(
+            f"the port goes in port=: serve(host={shown(name)}, port={port}), not "
+            f"host={shown(host)}"
+        )
+
+
 class FakeServer(ThreadingHTTPServer):
     """``ThreadingHTTPServer`` bound to a fake; ``url`` is where it listens.
 
@@ -319,6 +342,7 @@ class FakeServer(ThreadingHTTPServer):
     request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, fake: FakeHaulmer, host: str = "127.0.0.1", port: int = 0) -> None:
+        _check_host(host)
         _check_port(port)
         # Before binding: a bind that fails calls server_close(), which reads them.
         self.stopping = threading.Event()
@@ -388,7 +412,8 @@ def serve(
 ) -> Iterator[str]:
     """Serve ``fake`` (a new one by default) over HTTP in a thread; yields the base URL.
 
-    ``port=0`` picks a free port. While serving, the fake clock also moves with real time
+    ``port=0`` picks a free port; ``host`` is the address alone (``::1`` for IPv6), and an empty
+    one, a URL or ``host:port`` is a ``ValueError``. While serving, the fake clock also moves with real time
     (``real_time=False`` keeps it still), so clients that really wait see the rate limit's window
     and the statuses move. The server stops when the ``with`` block ends.
     """
