@@ -91,6 +91,13 @@ def test_limits_no_window_can_keep_are_refused_when_the_limiter_is_made(
         RedisRateLimiter("redis://localhost/0", limits=limits)  # type: ignore[arg-type]
 
 
+def test_a_limit_of_infinite_period_is_told_the_longest_period_taken() -> None:
+    # "period in seconds > 0" said nothing wrong of (100, inf), whose period is above 0
+    refused = r"period in seconds above 0 and up to 1e\+09 \(31 years\)"
+    with pytest.raises(ConfigurationError, match=refused):
+        InProcessRateLimiter(limits=[(100, float("inf"))])
+
+
 @pytest.mark.parametrize("seconds", [float("inf"), float("nan"), 1e300, "7", None, True])
 def test_a_hold_of_no_number_of_seconds_a_sleep_can_keep_is_refused(seconds: object) -> None:
     # Held for infinity, a bucket refused every later call; "7" was a bare TypeError.

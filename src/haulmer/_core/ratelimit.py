@@ -78,8 +78,9 @@ def check_limits(limits: Sequence[tuple[int, float]]) -> Limits:
         valid = False
     if not valid:
         raise ConfigurationError(
-            f"rate limits must be (count >= 1, period in seconds > 0) pairs, such as "
-            f"((3, 1.0), (100, 60.0)); got {shown(limits)}"
+            f"rate limits must be (whole count >= 1, period in seconds above 0 and up to "
+            f"{LONGEST_HOLD:g} (31 years)) pairs, such as ((3, 1.0), (100, 60.0)); got "
+            f"{shown(limits)}"
         )
     return pairs
 
