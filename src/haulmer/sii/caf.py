@@ -224,7 +224,8 @@ class Caf:
         return _day_in_chile(on) < self.authorized_on
 
     def contains(self, folio: int) -> bool:
-        """Whether ``folio`` is inside the authorized range."""
+        """Whether ``folio`` is inside the authorized range (a ``TypeError`` for a folio that is
+        no int)."""
         _require_int("folio", folio)
         return self.folio_from <= folio <= self.folio_to
 
