@@ -413,9 +413,9 @@ def serve(
     """Serve ``fake`` (a new one by default) over HTTP in a thread; yields the base URL.
 
     ``port=0`` picks a free port; ``host`` is the address alone (``::1`` for IPv6), and an empty
-    one, a URL or ``host:port`` is a ``ValueError``. While serving, the fake clock also moves with real time
-    (``real_time=False`` keeps it still), so clients that really wait see the rate limit's window
-    and the statuses move. The server stops when the ``with`` block ends.
+    one, a URL or ``host:port`` is a ``ValueError``. While serving, the fake clock also moves
+    with real time (``real_time=False`` keeps it still), so clients that really wait see the rate
+    limit's window and the statuses move. The server stops when the ``with`` block ends.
     """
     if fake is None:
         from haulmer.testing._fake import FakeHaulmer
