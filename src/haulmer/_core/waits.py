@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 from haulmer._core.retry import MAX_SERVER_WAIT, is_transient
 from haulmer._core.types import LONGEST_TIMEOUT
@@ -19,10 +19,6 @@ from haulmer.errors import (
     ValidationError,
     WaitTimeoutError,
 )
-
-if TYPE_CHECKING:
-    from haulmer.checkout import Order
-    from haulmer.openfactura.certification import CertificationStatus
 
 __all__ = ["Poll", "describe_failure"]
 
@@ -107,8 +103,8 @@ class Poll(Generic[S]):
         if self._last_error is not None:
             message += f" The last poll failed: {describe_failure(self._last_error)}{extra}."
         # What the SDK's waits poll, which WaitTimeoutError.last names for the caller (a test
-        # keeps the two in step): the core knows no product, so it cannot see it from S.
-        last = cast("Order | CertificationStatus | None", self._last)
+        # keeps the two in step): the core sits below the products and names none of them.
+        last: Any = self._last
         error = WaitTimeoutError(message, last=last, waited=waited)
         error.__cause__ = self._last_error
         return error
