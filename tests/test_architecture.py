@@ -77,12 +77,14 @@ def test_the_source_tree_is_read() -> None:
     assert any(i.module == "haulmer._core._async.runner" for i in IMPORTS)
 
 
-def test_the_core_imports_no_product_and_no_client_at_run_time() -> None:
+@pytest.mark.parametrize("typing_too", [False, True], ids=["at run time", "for typing too"])
+def test_the_core_imports_no_product_and_no_client(typing_too: bool) -> None:
+    """Not even under ``if TYPE_CHECKING:``: a type named there is an arrow up the house."""
     wrong = [
         f"{i.module} -> {i.target}"
         for i in IMPORTS
         if _is_within(i.module, "haulmer._core")
-        and not i.typing_only
+        and (typing_too or not i.typing_only)
         and i.target.startswith("haulmer")
         and not any(_is_within(i.target, allowed) for allowed in CORE_MAY_IMPORT)
         and i.target not in ("haulmer._lazy", "haulmer._lazy.LazyNames", "haulmer._lazy.LazyModule")
