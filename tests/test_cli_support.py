@@ -355,9 +355,7 @@ def test_serve_on_a_host_that_does_not_resolve_says_so(
 def test_serve_refuses_a_port_outside_0_to_65535_as_a_usage_error(
     port: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(SystemExit) as stopped:
-        main(["serve", "--port", port])
-    assert stopped.value.code == 2
+    assert main(["serve", "--port", port]) == 2
     assert "--port" in capsys.readouterr().err
 
 
@@ -664,12 +662,12 @@ def test_serve_refuses_a_host_that_is_no_address_as_a_usage_error(
     from haulmer.testing.__main__ import main as testing_main
 
     served = _serving_stops_at_once(monkeypatch)
-    with pytest.raises(SystemExit) as stopped:
-        if prog == "haulmer":
-            main(["serve", "--host", host, "--port", "0"])
-        else:
+    if prog == "haulmer":
+        assert main(["serve", "--host", host, "--port", "0"]) == 2
+    else:
+        with pytest.raises(SystemExit) as stopped:
             testing_main(["serve", "--host", host, "--port", "0"])
-    assert stopped.value.code == 2
+        assert stopped.value.code == 2
     assert served == []
     err = capsys.readouterr().err
     assert "--host" in err

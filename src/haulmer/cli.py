@@ -501,9 +501,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m haulmer``; returns the process exit code."""
-    with _standard_error_open():
-        return _main(argv)
+    """Entry point of ``python -m haulmer``; returns the process exit code, also for
+    ``--help``, ``--version`` and a wrong command line (0, 0 and 2), which argparse would end
+    the process with."""
+    try:
+        with _standard_error_open():
+            return _main(argv)
+    except SystemExit as ended:
+        return _exit_status(ended.code)
+
+
+def _exit_status(code: object) -> int:
+    """The status ``SystemExit(code)`` ends a process with: None is 0, a number itself, and
+    anything else is printed on stderr and ends it with 1, as Python does."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
 
 
 def _main(argv: Sequence[str] | None) -> int:
