@@ -103,6 +103,44 @@ def test_the_test_signer_key_is_the_one_haulmer_sii_ships_for_idk_9999() -> None
     assert shipped.public_key.public_numbers() == ours
 
 
+def test_threads_making_test_cafs_of_a_new_idk_at_once_sign_with_the_key_registered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two threads asking for a new IDK's signer key at once each made one and registered it:
+    the CAFs of the thread whose key was overwritten carried a FRMA no key checked out."""
+    import threading
+
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from haulmer.testing import caf as caf_module
+    from haulmer.testing.caf import _test_signer_key
+
+    idk = 424_242
+    made = rsa.generate_private_key
+    other: list[object] = []
+
+    def generate_while_another_thread_does(**kwargs: object) -> object:
+        if not other:  # the first thread, while it makes its key: the second asks and finishes
+            other.append(None)
+            second = threading.Thread(target=lambda: other.append(_test_signer_key(idk)))
+            second.start()
+            second.join()
+        return made(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rsa, "generate_private_key", generate_while_another_thread_does)
+    from haulmer.sii.keys import caf_signer_key, unregister_caf_signer_key
+
+    try:
+        first = _test_signer_key(idk)
+        assert first is other[1]  # both threads sign with one key...
+        registered = caf_signer_key(idk)
+        assert registered is not None  # ...the one registered, so their FRMAs check out
+        assert registered.public_key.public_numbers() == first.public_key().public_numbers()
+    finally:
+        unregister_caf_signer_key(idk)
+        caf_module._SIGNER_KEYS.pop(idk, None)
+
+
 @pytest.mark.parametrize("machine_zone", ["Etc/GMT-14", "Etc/GMT+12"])
 def test_a_test_caf_is_dated_today_in_chile_whatever_the_machines_zone(
     machine_zone: str, monkeypatch: pytest.MonkeyPatch

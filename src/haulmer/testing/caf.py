@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from functools import cache, lru_cache
+from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
 from haulmer._chile import chile_date, chile_today
+from haulmer._forks import ForkSafeLock
 from haulmer._lazy import LazyModule
 from haulmer.dte.catalogue import DTEType
 from haulmer.rut import Rut
@@ -42,12 +43,17 @@ _LAST_IDK: Final = 10**18 - 1
 """The largest IDK a CAF reader loads (at most 18 digits, like every number of a CAF)."""
 
 
-@cache
 def _test_signer_key(idk: int) -> Any:
     """The private key that signs test CAFs with this IDK; registered as a non-SII key.
 
+    Threads asking at once for a new IDK all get the first key made, the one registered: a key
+    made meanwhile by another thread is dropped, or its CAFs would not verify.
+
     ``TEST_IDK``'s is the shipped one, the same in every process; any other is generated.
     """
+    known = _SIGNER_KEYS.get(idk)
+    if known is not None:
+        return known
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -64,8 +70,16 @@ def _test_signer_key(idk: int) -> Any:
         key = shipped
     else:
         key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
-    register_caf_signer_key(idk, key.public_key(), label="haulmer test CAF key")
-    return key
+    with _SIGNER_KEYS_LOCK:
+        first = _SIGNER_KEYS.setdefault(idk, key)
+        if first is key:
+            register_caf_signer_key(idk, key.public_key(), label="haulmer test CAF key")
+    return first
+
+
+_SIGNER_KEYS: dict[int, Any] = {}
+"""The test signer key of each IDK, the first made (see ``_test_signer_key``)."""
+_SIGNER_KEYS_LOCK: Final = ForkSafeLock()
 
 
 @lru_cache(maxsize=512)
