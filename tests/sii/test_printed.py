@@ -360,6 +360,32 @@ def test_resolution_and_sii_office_are_printed_as_given(issued: dict[int, bytes]
     assert "Res. N° 12 de 2019" in text
 
 
+@pytest.mark.parametrize(
+    ("given", "printed"),
+    [
+        ("S.I.I. - SANTIAGO ORIENTE", "S.I.I. - SANTIAGO ORIENTE"),
+        ("SII: Temuco", "S.I.I. - Temuco"),
+        ("  LA SERENA \n", "S.I.I. - LA SERENA"),
+    ],
+)
+def test_an_sii_office_given_with_its_prefix_or_blanks_prints_the_prefix_once(
+    issued: dict[int, bytes], given: str, printed: str
+) -> None:
+    """An office copied from an old invoice ("S.I.I. - SANTIAGO ORIENTE") printed its prefix
+    twice, and blanks around it printed as they were."""
+    text = _text(sii.render_pdf(issued[33], sii_office=given))
+    assert printed in text
+    assert text.count("S.I.I.") == 1
+
+
+def test_a_blank_sii_office_prints_the_sii_alone_not_a_dangling_dash(
+    issued: dict[int, bytes],
+) -> None:
+    text = _text(sii.render_pdf(issued[33], sii_office="   "))
+    assert text.count("S.I.I.") == 1
+    assert "S.I.I. -" not in text
+
+
 @pytest.mark.parametrize("tipo", [33, 39])
 def test_an_envelope_prints_the_resolution_its_caratula_declares(
     issued: dict[int, bytes], certificate: Certificate, tipo: int

@@ -120,7 +120,8 @@ def render_pdf(
     (default: the one an envelope's Caratula declares, NroResol and FchResol; for a lone DTE,
     N° 0 and the issue date, what the SII's certification environment uses: pass yours, e.g.
     from OpenFactura's ``RESOLUCION``), and ``sii_office``, the SII unit under the red box
-    (default: the emisor's comuna, CmnaOrigen, in capitals).
+    (default: the emisor's comuna, CmnaOrigen, in capitals; given, it is printed after "S.I.I. -"
+    without blanks around it or an "S.I.I. -" of its own, and blank prints "S.I.I." alone).
 
     Raises ``XMLError`` (unreadable XML, no timbre), ``DocumentError`` (a document without what
     a printed DTE shows: type, folio, date, emisor RUT and razón social, optional on a boleta,

@@ -8,6 +8,7 @@ both paper layouts print the same facts and a test can check them without readin
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
@@ -319,6 +320,16 @@ def cedible_legend(dte_type: int) -> str:
     return "CEDIBLE CON SU FACTURA" if kind in _CEDIBLE_WITH_INVOICE else "CEDIBLE"
 
 
+def _given_sii_office(office: str) -> str:
+    """The SII unit a caller named, as printed after "S.I.I. - ": without blanks around it and
+    without an "S.I.I. -" (or "SII -") it may already begin with, which would print twice; blank
+    text prints "S.I.I." alone."""
+    return _SII_PREFIX.sub("", office.strip()).strip()
+
+
+_SII_PREFIX: Final = re.compile(r"^S\.?\s*I\.?\s*I\.?(?:\s*[-–—:]\s*|\s+|$)", re.IGNORECASE)
+
+
 def sii_office_of(comuna: str) -> str:
     """The default SII office: the emisor's comuna in capitals, without accents (Ñ stays)."""
     upper = comuna.strip().upper()
@@ -414,7 +425,9 @@ def printed_document(
     currency = _text(totales.get("TpoMoneda")) or None
     pesos = currency is None or _in_chilean_pesos(currency)
     office = (
-        sii_office if sii_office is not None else sii_office_of(_text(emisor.get("CmnaOrigen")))
+        _given_sii_office(sii_office)
+        if sii_office is not None
+        else sii_office_of(_text(emisor.get("CmnaOrigen")))
     )
     totals, total_at = _totals(totales, pesos=pesos)
     return PrintedDocument(
