@@ -35,14 +35,6 @@ REFUSED: dict[str, str] = {
     "Detalle.OtrMnda": (
         "a line's price in another currency (a section): no model yet; refused rather than dropped"
     ),
-    "Detalle.SubDscto": (
-        "a line's discount broken down (up to 5 sections), which would have to add up to "
-        "DescuentoMonto: no model yet; refused rather than dropped"
-    ),
-    "Detalle.SubRecargo": (
-        "a line's surcharge broken down (up to 5 sections), which would have to add up to "
-        "RecargoMonto: no model yet; refused rather than dropped"
-    ),
     "SubTotInfo": (
         "informative subtotals (up to 20 sections) naming lines by number: no model yet; refused "
         "rather than dropped"

@@ -51,6 +51,8 @@ __all__ = [
     "Receptor",
     "Referencia",
     "Retenedor",
+    "SubDscto",
+    "SubRecargo",
     "TipoBultos",
     "Totales",
     "Transporte",
@@ -601,6 +603,20 @@ class Retenedor(SiiModel):
     prc_cons_final: NonNegativeWhole | None = Field(default=None, alias="PrcConsFinal")
 
 
+class SubDscto(SiiModel):
+    """Detalle/SubDscto: one part of a line's discount, in percent (``%``) or pesos (``$``)."""
+
+    tipo: Literal["%", "$"] = Field(alias="TipoDscto")
+    valor: PositiveCents = Field(alias="ValorDscto")
+
+
+class SubRecargo(SiiModel):
+    """Detalle/SubRecargo: one part of a line's surcharge, in percent (``%``) or pesos (``$``)."""
+
+    tipo: Literal["%", "$"] = Field(alias="TipoRecargo")
+    valor: PositiveCents = Field(alias="ValorRecargo")
+
+
 class Detalle(SiiModel):
     """One line: name, quantity x price, line discount/surcharge, exemption, MontoItem.
 
@@ -630,8 +646,12 @@ class Detalle(SiiModel):
     """Unit price; 0 is read as no price (the SII admits none)."""
     descuento_pct: PositiveRate | None = Field(default=None, alias="DescuentoPct")
     descuento_monto: NonNegativeWhole | None = Field(default=None, alias="DescuentoMonto")
+    sub_dscto: list[SubDscto] = Field(default_factory=list, alias="SubDscto")
+    """Up to 5 parts of the discount (informative: the SII states no sum they must make)."""
     recargo_pct: PositiveRate | None = Field(default=None, alias="RecargoPct")
     recargo_monto: NonNegativeWhole | None = Field(default=None, alias="RecargoMonto")
+    sub_recargo: list[SubRecargo] = Field(default_factory=list, alias="SubRecargo")
+    """Up to 5 parts of the surcharge (informative, as SubDscto)."""
     cod_imp_adic: list[str] = Field(default_factory=list, alias="CodImpAdic")
     """Up to two additional-tax or retención codes (``"24"`` licores, ``"15"`` IVA retenido)."""
     monto_item: Amount | None = Field(default=None, alias="MontoItem", ge=0)

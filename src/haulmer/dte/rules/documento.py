@@ -10,7 +10,7 @@ giro, address and own RUT on facturas), line and discount counts, and the totals
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from haulmer._lazy import LazyModule
 from haulmer.dte.catalogue import DTEType
@@ -49,6 +49,7 @@ __all__ = [
     "documento_root",
     "documento_rules",
     "line_amounts_at",
+    "line_part_problems",
     "stamping_problems",
     "totals_problems",
     "zero_percentage_problems",
@@ -71,6 +72,26 @@ def line_amounts_at(line: Detalle, where: str) -> LineAmounts:
             f"{where}: a discount of {pct}% is larger than the line amount",
             [ErrorDetail(f"{where}.DescuentoPct", f"is {pct}; a discount is at most 100 (%)")],
         ) from exc
+
+
+LINE_PARTS: Final = (
+    ("sub_dscto", "SubDscto", "parts of the discount"),
+    ("sub_recargo", "SubRecargo", "parts of the surcharge"),
+)
+"""A line's repeated sections the SII allows at most 5 of: attribute, element, what they are."""
+
+
+def line_part_problems(line: Detalle, where: str) -> list[ErrorDetail]:
+    """A line's SubDscto or SubRecargo given more than the 5 times the SII's schema allows."""
+    values = line.__dict__
+    return [
+        ErrorDetail(
+            f"{where}.{name}",
+            f"{len(values[attribute])} {what}; the SII allows at most 5: join some",
+        )
+        for attribute, name, what in LINE_PARTS
+        if len(values[attribute]) > 5
+    ]
 
 
 def zero_percentage_problems(line: Detalle, where: str, unit: str = "pesos") -> list[ErrorDetail]:
@@ -204,6 +225,8 @@ def _line_problems(doc: dte.Document) -> list[ErrorDetail]:
             )
         if values["descuento_pct"] is not None or values["recargo_pct"] is not None:
             problems.extend(zero_percentage_problems(line, f"Detalle[{index + 1}]"))
+        if values["sub_dscto"] or values["sub_recargo"]:
+            problems.extend(line_part_problems(line, f"Detalle[{index + 1}]"))
         taxes = values["cod_imp_adic"]
         if not taxes or boleta:  # a boleta has none: the schema's facets name a given one
             continue

@@ -15,7 +15,7 @@ from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import Aduana, OtraMoneda, Totales
-from haulmer.dte.rules.documento import zero_percentage_problems
+from haulmer.dte.rules.documento import line_part_problems, zero_percentage_problems
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
 from haulmer.dte.rules.referencias import (
     export_reference_problems,
@@ -152,6 +152,8 @@ def _lines(doc: dte.Document) -> list[ErrorDetail]:
             moneda = _moneda(doc)
             unit = f"units of {moneda.value}" if moneda is not None else "units"
             problems.extend(zero_percentage_problems(line, where, unit))
+        if line.sub_dscto or line.sub_recargo:
+            problems.extend(line_part_problems(line, where))
         if line.ind_exe not in (None, 1):
             problems.append(
                 ErrorDetail(

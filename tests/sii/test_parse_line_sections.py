@@ -1,0 +1,133 @@
+"""The sections a line and a document may repeat (SubDscto, SubRecargo, Subcantidad, OtrMnda,
+SubTotInfo...): read from a received DTE, kept, checked against the schema and written back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from haulmer.dte import Document
+from haulmer.errors import DocumentError
+from haulmer.sii import issue, parse, validate_schema
+from haulmer.sii.printed.content import printed_document
+
+from .conftest import REAL_DTES, SIGNED_AT, document_dict
+
+_SECTIONS: dict[str, list[tuple[int, tuple[str | int, ...], str, Any]]] = {
+    "SubDscto/SubRecargo": [
+        (
+            33,
+            ("Detalle", 0),
+            "SubDscto",
+            [{"TipoDscto": "%", "ValorDscto": "5"}, {"TipoDscto": "$", "ValorDscto": "120.5"}],
+        ),
+        (33, ("Detalle", 0), "SubRecargo", [{"TipoRecargo": "$", "ValorRecargo": "300"}]),
+        (110, ("Detalle", 1), "SubDscto", [{"TipoDscto": "%", "ValorDscto": "2.25"}]),
+        (110, ("Detalle", 1), "SubRecargo", [{"TipoRecargo": "%", "ValorRecargo": "1"}]),
+    ],
+}
+"""Per group of sections: (type, where, element, value as the XML reads it)."""
+
+
+def _put(data: dict[str, Any], where: tuple[str | int, ...], name: str, value: Any) -> None:
+    place: Any = data
+    for step in where:
+        place = place.setdefault(step, {}) if isinstance(step, str) else place[step]
+    place[name] = value
+
+
+def _got(data: dict[str, Any], where: tuple[str | int, ...], name: str) -> Any:
+    place: Any = data
+    for step in where:
+        place = place[step]
+    return place[name]
+
+
+def _as_text(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _as_text(held) for key, held in value.items()}
+    if isinstance(value, list):
+        return [_as_text(held) for held in value]
+    return str(value)
+
+
+_CASES = [
+    (group, tipo) for group, cases in _SECTIONS.items() for tipo in sorted({c[0] for c in cases})
+]
+
+
+@pytest.mark.parametrize(("group", "tipo"), _CASES)
+def test_line_and_document_sections_survive_check_issue_validation_and_parse(
+    group: str, tipo: int, certificate: Any, cafs: Any
+) -> None:
+    data = document_dict(tipo)
+    if tipo == 110 and not data.get("Referencia"):
+        data["Referencia"] = [{"TpoDocRef": "801", "FolioRef": "77", "FchRef": "2026-11-20"}]
+    cases = [case for case in _SECTIONS[group] if case[0] == tipo]
+    for _, where, name, value in cases:
+        _put(data, where, name, value)
+    document = Document.from_sii_dict(data)
+    document.check()
+    xml = issue(document, caf=cafs[tipo], certificate=certificate, timestamp=SIGNED_AT)
+    validate_schema(xml)
+    read = parse(xml)
+    for _, where, name, value in cases:
+        assert _as_text(_got(read.to_sii_dict(), where, name)) == value
+    assert read == document.completed().with_folio(read.folio)
+
+
+def _real_with(before: bytes, inserted: bytes) -> bytes:
+    xml = REAL_DTES[0].read_bytes()
+    assert before in xml
+    return xml.replace(before, inserted + before, 1)
+
+
+def test_a_real_factura_with_a_line_discount_and_surcharge_broken_down_keeps_them() -> None:
+    xml = _real_with(
+        b"<MontoItem>",
+        b"<SubDscto><TipoDscto>%</TipoDscto><ValorDscto>5</ValorDscto></SubDscto>"
+        b"<SubDscto><TipoDscto>$</TipoDscto><ValorDscto>100</ValorDscto></SubDscto>"
+        b"<SubRecargo><TipoRecargo>$</TipoRecargo><ValorRecargo>10.5</ValorRecargo></SubRecargo>",
+    )
+    line = parse(xml).to_sii_dict()["Detalle"][0]
+    assert _as_text(line["SubDscto"]) == [
+        {"TipoDscto": "%", "ValorDscto": "5"},
+        {"TipoDscto": "$", "ValorDscto": "100"},
+    ]
+    assert _as_text(line["SubRecargo"]) == [{"TipoRecargo": "$", "ValorRecargo": "10.5"}]
+    printed = printed_document(parse(xml).to_sii_dict())
+    assert "descuento 5 %" in printed.lines[0].notes
+    assert "recargo 10,5 $" in printed.lines[0].notes
+
+
+@pytest.mark.parametrize(
+    ("sub", "said"),
+    [
+        ({"TipoDscto": "#", "ValorDscto": "5"}, "TipoDscto"),
+        ({"TipoDscto": "$", "ValorDscto": "0"}, "ValorDscto"),
+        ({"TipoDscto": "$", "ValorDscto": "1.005"}, "ValorDscto"),
+    ],
+)
+def test_a_line_discount_part_the_schema_refuses_is_refused_naming_it(
+    sub: dict[str, str], said: str
+) -> None:
+    data = document_dict(33)
+    data["Detalle"][0]["SubDscto"] = [sub]
+    with pytest.raises(DocumentError) as refused:
+        Document.from_sii_dict(data).check()
+    assert any(said in (d.field or "") for d in refused.value.details)
+
+
+def test_a_sixth_line_discount_part_is_refused_by_check() -> None:
+    data = document_dict(33)
+    data["Detalle"][0]["SubRecargo"] = [{"TipoRecargo": "$", "ValorRecargo": "1"}] * 6
+    with pytest.raises(DocumentError, match="SubRecargo"):
+        Document.from_sii_dict(data).check()
+
+
+def test_a_boleta_given_a_line_discount_breakdown_is_refused_not_written_without_it() -> None:
+    data = document_dict(39)
+    data["Detalle"][0]["SubDscto"] = [{"TipoDscto": "%", "ValorDscto": "5"}]
+    with pytest.raises(DocumentError, match="SubDscto"):
+        Document.from_sii_dict(data).check()
