@@ -26,6 +26,21 @@ _SECTIONS: dict[str, list[tuple[int, tuple[str | int, ...], str, Any]]] = {
         (110, ("Detalle", 1), "SubDscto", [{"TipoDscto": "%", "ValorDscto": "2.25"}]),
         (110, ("Detalle", 1), "SubRecargo", [{"TipoRecargo": "%", "ValorRecargo": "1"}]),
     ],
+    "Subcantidad": [
+        (
+            33,
+            ("Detalle", 1),
+            "Subcantidad",
+            [{"SubQty": "1.5", "SubCod": "LOTE-7"}, {"SubQty": "0.5", "SubCod": "0042"}],
+        ),
+        (43, ("Detalle", 2), "Subcantidad", [{"SubQty": "3", "SubCod": "SERIE 1"}]),
+        (
+            110,
+            ("Detalle", 0),
+            "Subcantidad",
+            [{"SubQty": "1", "SubCod": "A-1", "TipCodSubQty": "LOTE"}],
+        ),
+    ],
 }
 """Per group of sections: (type, where, element, value as the XML reads it)."""
 
@@ -130,4 +145,48 @@ def test_a_boleta_given_a_line_discount_breakdown_is_refused_not_written_without
     data = document_dict(39)
     data["Detalle"][0]["SubDscto"] = [{"TipoDscto": "%", "ValorDscto": "5"}]
     with pytest.raises(DocumentError, match="SubDscto"):
+        Document.from_sii_dict(data).check()
+
+
+def test_a_real_factura_with_a_line_quantity_broken_down_keeps_it_and_prints_it() -> None:
+    xml = _real_with(
+        b"<PrcItem>",
+        b"<Subcantidad><SubQty>2</SubQty><SubCod>LOTE-1</SubCod></Subcantidad>"
+        b"<Subcantidad><SubQty>0.25</SubQty><SubCod>007</SubCod></Subcantidad>",
+    )
+    line = parse(xml).to_sii_dict()["Detalle"][0]
+    assert _as_text(line["Subcantidad"]) == [
+        {"SubQty": "2", "SubCod": "LOTE-1"},
+        {"SubQty": "0.25", "SubCod": "007"},
+    ]
+    notes = printed_document(parse(xml).to_sii_dict()).lines[0].notes
+    assert "2 de LOTE-1" in notes
+    assert "0,25 de 007" in notes
+
+
+@pytest.mark.parametrize(
+    ("tipo", "sub", "said"),
+    [
+        (33, {"SubQty": "0", "SubCod": "L"}, "SubQty"),
+        (33, {"SubQty": "1", "SubCod": "L" * 36}, "SubCod"),
+        (33, {"SubQty": "1", "SubCod": "L", "TipCodSubQty": "LOTE"}, "TipCodSubQty"),
+        (43, {"SubQty": "1.0000001", "SubCod": "L"}, "SubQty"),
+        (39, {"SubQty": "1", "SubCod": "L"}, "Subcantidad"),
+    ],
+)
+def test_a_line_quantity_part_the_schema_refuses_is_refused_naming_it(
+    tipo: int, sub: dict[str, str], said: str
+) -> None:
+    data = document_dict(tipo)
+    data["Detalle"][0]["Subcantidad"] = [sub]
+    with pytest.raises(DocumentError) as refused:
+        Document.from_sii_dict(data).check()
+    assert any(said in (d.field or "") for d in refused.value.details)
+
+
+@pytest.mark.parametrize("tipo", [33, 43, 110])
+def test_a_sixth_line_quantity_part_is_refused_by_check(tipo: int) -> None:
+    data = document_dict(tipo)
+    data["Detalle"][0]["Subcantidad"] = [{"SubQty": "1", "SubCod": "L"}] * 6
+    with pytest.raises(DocumentError, match="Subcantidad"):
         Document.from_sii_dict(data).check()

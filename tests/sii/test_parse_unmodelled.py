@@ -29,9 +29,6 @@ REFUSED: dict[str, str] = {
         "boletas of shows: a ticket section with xs:dateTime fields no model carries; refused "
         "rather than dropped"
     ),
-    "Detalle.Subcantidad": (
-        "per-line sub-quantities (up to 5 sections): no model yet; refused rather than dropped"
-    ),
     "Detalle.OtrMnda": (
         "a line's price in another currency (a section): no model yet; refused rather than dropped"
     ),

@@ -53,6 +53,7 @@ __all__ = [
     "Retenedor",
     "SubDscto",
     "SubRecargo",
+    "Subcantidad",
     "TipoBultos",
     "Totales",
     "Transporte",
@@ -603,6 +604,20 @@ class Retenedor(SiiModel):
     prc_cons_final: NonNegativeWhole | None = Field(default=None, alias="PrcConsFinal")
 
 
+class Subcantidad(SiiModel):
+    """Detalle/Subcantidad: part of the line's quantity and the code (lot, serial) it is of."""
+
+    cantidad: PositiveMeasure = Field(alias="SubQty")
+    codigo: str = Field(alias="SubCod")
+    tipo_codigo: str | None = Field(default=None, alias="TipCodSubQty")
+    """Exports only: the kind of code SubCod is."""
+
+    @field_validator("codigo", mode="before")
+    @classmethod
+    def _codigo_text(cls, value: Any) -> Any:
+        return _code_text(value)
+
+
 class SubDscto(SiiModel):
     """Detalle/SubDscto: one part of a line's discount, in percent (``%``) or pesos (``$``)."""
 
@@ -639,6 +654,8 @@ class Detalle(SiiModel):
     unidad_ref: str | None = Field(default=None, alias="UnmdRef")
     precio_ref: PositiveMeasure | None = Field(default=None, alias="PrcRef")
     cantidad: PositiveMeasure | None = Field(default=None, alias="QtyItem")
+    subcantidades: list[Subcantidad] = Field(default_factory=list, alias="Subcantidad")
+    """Up to 5 parts of the quantity, each with its code (a lot, a serial number...)."""
     fecha_elaboracion: Day | None = Field(default=None, alias="FchElabor")
     fecha_vencimiento: Day | None = Field(default=None, alias="FchVencim")
     unidad: str | None = Field(default=None, alias="UnmdItem")

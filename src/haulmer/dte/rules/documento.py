@@ -75,6 +75,7 @@ def line_amounts_at(line: Detalle, where: str) -> LineAmounts:
 
 
 LINE_PARTS: Final = (
+    ("subcantidades", "Subcantidad", "parts of the quantity"),
     ("sub_dscto", "SubDscto", "parts of the discount"),
     ("sub_recargo", "SubRecargo", "parts of the surcharge"),
 )
@@ -82,7 +83,8 @@ LINE_PARTS: Final = (
 
 
 def line_part_problems(line: Detalle, where: str) -> list[ErrorDetail]:
-    """A line's SubDscto or SubRecargo given more than the 5 times the SII's schema allows."""
+    """A line's Subcantidad, SubDscto or SubRecargo given more than the 5 times the schema
+    allows."""
     values = line.__dict__
     return [
         ErrorDetail(
@@ -225,7 +227,7 @@ def _line_problems(doc: dte.Document) -> list[ErrorDetail]:
             )
         if values["descuento_pct"] is not None or values["recargo_pct"] is not None:
             problems.extend(zero_percentage_problems(line, f"Detalle[{index + 1}]"))
-        if values["sub_dscto"] or values["sub_recargo"]:
+        if values["subcantidades"] or values["sub_dscto"] or values["sub_recargo"]:
             problems.extend(line_part_problems(line, f"Detalle[{index + 1}]"))
         taxes = values["cod_imp_adic"]
         if not taxes or boleta:  # a boleta has none: the schema's facets name a given one

@@ -152,7 +152,7 @@ def _lines(doc: dte.Document) -> list[ErrorDetail]:
             moneda = _moneda(doc)
             unit = f"units of {moneda.value}" if moneda is not None else "units"
             problems.extend(zero_percentage_problems(line, where, unit))
-        if line.sub_dscto or line.sub_recargo:
+        if line.subcantidades or line.sub_dscto or line.sub_recargo:
             problems.extend(line_part_problems(line, where))
         if line.ind_exe not in (None, 1):
             problems.append(

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.dte.models import Comision, Totales
+from haulmer.dte.rules.documento import line_part_problems
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
 from haulmer.dte.rules.periodo import period_problems
 from haulmer.dte.rules.referencias import liquidacion_reference_problems
@@ -105,6 +106,8 @@ def _lines(doc: dte.Document) -> list[ErrorDetail]:
             problems.append(ErrorDetail(f"{where}.CdgItem", "at most 5 codes"))
         if len(line.cod_imp_adic) > 2:
             problems.append(ErrorDetail(f"{where}.CodImpAdic", "at most 2 codes"))
+        if line.subcantidades:
+            problems.extend(line_part_problems(line, where))
     comisiones = _comisiones(doc)
     if len(comisiones) > 20:
         problems.append(ErrorDetail("Comisiones", f"{len(comisiones)} charges; at most 20"))
