@@ -41,6 +41,27 @@ _SECTIONS: dict[str, list[tuple[int, tuple[str | int, ...], str, Any]]] = {
             [{"SubQty": "1", "SubCod": "A-1", "TipCodSubQty": "LOTE"}],
         ),
     ],
+    "OtrMnda": [
+        (
+            33,
+            ("Detalle", 0),
+            "OtrMnda",
+            {
+                "PrcOtrMon": "1.252525",
+                "Moneda": "USD",
+                "FctConv": "950.25",
+                "DctoOtrMnda": "0.1",
+                "RecargoOtrMnda": "0.05",
+                "MontoItemOtrMnda": "1.2",
+            },
+        ),
+        (
+            110,
+            ("Detalle", 1),
+            "OtrMnda",
+            {"PrcOtrMon": "12300.5", "Moneda": "CLP", "MontoItemOtrMnda": "24601"},
+        ),
+    ],
 }
 """Per group of sections: (type, where, element, value as the XML reads it)."""
 
@@ -190,3 +211,42 @@ def test_a_sixth_line_quantity_part_is_refused_by_check(tipo: int) -> None:
     data["Detalle"][0]["Subcantidad"] = [{"SubQty": "1", "SubCod": "L"}] * 6
     with pytest.raises(DocumentError, match="Subcantidad"):
         Document.from_sii_dict(data).check()
+
+
+def test_a_real_factura_with_a_line_price_in_another_currency_keeps_it_and_prints_it() -> None:
+    xml = _real_with(
+        b"<MontoItem>",
+        b"<OtrMnda><PrcOtrMon>10.5</PrcOtrMon><Moneda>USD</Moneda><FctConv>950</FctConv>"
+        b"<MontoItemOtrMnda>21</MontoItemOtrMnda></OtrMnda>",
+    )
+    line = parse(xml).to_sii_dict()["Detalle"][0]
+    assert _as_text(line["OtrMnda"]) == {
+        "PrcOtrMon": "10.5",
+        "Moneda": "USD",
+        "FctConv": "950",
+        "MontoItemOtrMnda": "21",
+    }
+    notes = printed_document(parse(xml).to_sii_dict()).lines[0].notes
+    assert any(note.startswith("en USD: precio 10,5") for note in notes)
+
+
+@pytest.mark.parametrize(
+    ("tipo", "otra", "said"),
+    [
+        (33, {"PrcOtrMon": "1", "Moneda": "DOLAR"}, "Moneda"),
+        (33, {"PrcOtrMon": "1", "Moneda": "USD", "FctConv": "1.00001"}, "FctConv"),
+        (33, {"PrcOtrMon": "1", "Moneda": "USD", "DctoOtrMnda": "0.00001"}, "DctoOtrMnda"),
+        (110, {"PrcOtrMon": "1.00001", "Moneda": "CLP", "MontoItemOtrMnda": "1"}, "PrcOtrMon"),
+        (110, {"PrcOtrMon": "1", "Moneda": "CLP"}, "MontoItemOtrMnda"),
+        (39, {"PrcOtrMon": "1", "Moneda": "USD"}, "OtrMnda"),
+        (43, {"PrcOtrMon": "1", "Moneda": "USD"}, "OtrMnda"),
+    ],
+)
+def test_a_line_price_in_another_currency_the_schema_refuses_is_refused_naming_it(
+    tipo: int, otra: dict[str, str], said: str
+) -> None:
+    data = document_dict(tipo)
+    data["Detalle"][0]["OtrMnda"] = otra
+    with pytest.raises(DocumentError) as refused:
+        Document.from_sii_dict(data).check()
+    assert any((d.field or "").endswith(said) for d in refused.value.details)

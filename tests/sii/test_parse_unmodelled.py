@@ -29,9 +29,6 @@ REFUSED: dict[str, str] = {
         "boletas of shows: a ticket section with xs:dateTime fields no model carries; refused "
         "rather than dropped"
     ),
-    "Detalle.OtrMnda": (
-        "a line's price in another currency (a section): no model yet; refused rather than dropped"
-    ),
     "SubTotInfo": (
         "informative subtotals (up to 20 sections) naming lines by number: no model yet; refused "
         "rather than dropped"

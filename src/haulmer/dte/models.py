@@ -47,6 +47,7 @@ __all__ = [
     "ImpRetOtrMnda",
     "ImptoReten",
     "MntPago",
+    "OtrMnda",
     "OtraMoneda",
     "Receptor",
     "Referencia",
@@ -618,6 +619,21 @@ class Subcantidad(SiiModel):
         return _code_text(value)
 
 
+class OtrMnda(SiiModel):
+    """Detalle/OtrMnda: the line's price and amounts in another currency (informative)."""
+
+    precio: PositiveMeasure = Field(alias="PrcOtrMon")
+    """The unit price in that currency (an export's has 4 decimals at most)."""
+    moneda: str = Field(alias="Moneda")
+    """The currency's code, 3 characters at most (``USD``)."""
+    factor_conversion: PositiveExchangeRate | None = Field(default=None, alias="FctConv")
+    """Pesos (an export: units of its currency) per unit of that currency."""
+    descuento: PositiveForeignAmount | None = Field(default=None, alias="DctoOtrMnda")
+    recargo: PositiveForeignAmount | None = Field(default=None, alias="RecargoOtrMnda")
+    monto_item: PositiveForeignAmount | None = Field(default=None, alias="MontoItemOtrMnda")
+    """Required on exports."""
+
+
 class SubDscto(SiiModel):
     """Detalle/SubDscto: one part of a line's discount, in percent (``%``) or pesos (``$``)."""
 
@@ -661,6 +677,8 @@ class Detalle(SiiModel):
     unidad: str | None = Field(default=None, alias="UnmdItem")
     precio: NonNegativeMeasure | None = Field(default=None, alias="PrcItem")
     """Unit price; 0 is read as no price (the SII admits none)."""
+    otra_moneda: OtrMnda | None = Field(default=None, alias="OtrMnda")
+    """The price and amounts in another currency, as given (not computed)."""
     descuento_pct: PositiveRate | None = Field(default=None, alias="DescuentoPct")
     descuento_monto: NonNegativeWhole | None = Field(default=None, alias="DescuentoMonto")
     sub_dscto: list[SubDscto] = Field(default_factory=list, alias="SubDscto")

@@ -154,6 +154,14 @@ def _lines(doc: dte.Document) -> list[ErrorDetail]:
             problems.extend(zero_percentage_problems(line, where, unit))
         if line.subcantidades or line.sub_dscto or line.sub_recargo:
             problems.extend(line_part_problems(line, where))
+        if line.otra_moneda is not None and line.otra_moneda.monto_item is None:
+            problems.append(
+                ErrorDetail(
+                    f"{where}.OtrMnda.MontoItemOtrMnda",
+                    "an export's line in another currency needs its amount in it: give "
+                    "MontoItemOtrMnda, or leave OtrMnda out",
+                )
+            )
         if line.ind_exe not in (None, 1):
             problems.append(
                 ErrorDetail(
