@@ -62,6 +62,28 @@ _SECTIONS: dict[str, list[tuple[int, tuple[str | int, ...], str, Any]]] = {
             {"PrcOtrMon": "12300.5", "Moneda": "CLP", "MontoItemOtrMnda": "24601"},
         ),
     ],
+    "SubTotInfo": [
+        (
+            tipo,
+            (),
+            "SubTotInfo",
+            [
+                {
+                    "NroSTI": "1",
+                    "GlosaSTI": "Herramientas",
+                    "OrdenSTI": "3",
+                    "SubTotNetoSTI": "2380.5",
+                    "SubTotIVASTI": "452.3",
+                    "SubTotAdicSTI": "10",
+                    "SubTotExeSTI": "0.01",
+                    "ValSubtotSTI": "2832.81",
+                    "LineasDeta": ["1", "2"],
+                },
+                {"NroSTI": "2", "GlosaSTI": "Resto", "LineasDeta": ["3"]},
+            ],
+        )
+        for tipo in (33, 39, 43, 110)
+    ],
 }
 """Per group of sections: (type, where, element, value as the XML reads it)."""
 
@@ -250,3 +272,48 @@ def test_a_line_price_in_another_currency_the_schema_refuses_is_refused_naming_i
     with pytest.raises(DocumentError) as refused:
         Document.from_sii_dict(data).check()
     assert any((d.field or "").endswith(said) for d in refused.value.details)
+
+
+def test_a_real_factura_with_informative_subtotals_keeps_them_and_prints_them() -> None:
+    xml = _real_with(
+        b"<TED",
+        b"<SubTotInfo><NroSTI>1</NroSTI><GlosaSTI>Servicios</GlosaSTI>"
+        b"<ValSubtotSTI>1500</ValSubtotSTI><LineasDeta>1</LineasDeta></SubTotInfo>",
+    )
+    read = parse(xml).to_sii_dict()
+    assert _as_text(read["SubTotInfo"]) == [
+        {"NroSTI": "1", "GlosaSTI": "Servicios", "ValSubtotSTI": "1500", "LineasDeta": ["1"]}
+    ]
+    assert list(read).index("SubTotInfo") == list(read).index("Detalle") + 1
+    subtotals = printed_document(read).subtotals
+    assert [(f.label, f.value) for f in subtotals] == [("Servicios", "$ 1.500")]
+
+
+@pytest.mark.parametrize(
+    ("tipo", "subtotal", "said"),
+    [
+        (33, {"NroSTI": "1"}, "GlosaSTI"),
+        (33, {"NroSTI": "100", "GlosaSTI": "x"}, "NroSTI"),
+        (39, {"NroSTI": "21"}, "NroSTI"),
+        (33, {"NroSTI": "1", "GlosaSTI": "x" * 41}, "GlosaSTI"),
+        (33, {"NroSTI": "1", "GlosaSTI": "x", "ValSubtotSTI": "1.001"}, "ValSubtotSTI"),
+        (33, {"NroSTI": "1", "GlosaSTI": "x", "LineasDeta": ["1", "4"]}, "LineasDeta"),
+        (110, {"NroSTI": "1", "GlosaSTI": "x", "LineasDeta": ["9"]}, "LineasDeta"),
+        (43, {"NroSTI": "1", "GlosaSTI": " "}, "GlosaSTI"),
+    ],
+)
+def test_a_subtotal_the_sii_refuses_is_refused_naming_it(
+    tipo: int, subtotal: dict[str, Any], said: str
+) -> None:
+    data = document_dict(tipo)
+    data["SubTotInfo"] = [subtotal]
+    with pytest.raises(DocumentError) as refused:
+        Document.from_sii_dict(data).check()
+    assert any((d.field or "").endswith(said) for d in refused.value.details)
+
+
+def test_a_twenty_first_subtotal_is_refused_by_check() -> None:
+    data = document_dict(33)
+    data["SubTotInfo"] = [{"NroSTI": str(n), "GlosaSTI": "x"} for n in range(1, 22)]
+    with pytest.raises(DocumentError, match="at most 20"):
+        Document.from_sii_dict(data).check()

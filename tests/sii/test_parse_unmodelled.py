@@ -29,10 +29,6 @@ REFUSED: dict[str, str] = {
         "boletas of shows: a ticket section with xs:dateTime fields no model carries; refused "
         "rather than dropped"
     ),
-    "SubTotInfo": (
-        "informative subtotals (up to 20 sections) naming lines by number: no model yet; refused "
-        "rather than dropped"
-    ),
     "GeoRefEmision": (
         "where the document was issued (a section): no model yet; refused rather than dropped"
     ),

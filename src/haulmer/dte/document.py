@@ -30,6 +30,7 @@ from haulmer.dte.models import (
     Encabezado,
     Receptor,
     Referencia,
+    SubTotInfo,
     Totales,
 )
 from haulmer.dte.rules import (
@@ -129,6 +130,8 @@ class Document(SiiModel):
 
     encabezado: Encabezado = Field(alias="Encabezado")
     detalle: list[Detalle] = Field(default_factory=list, alias="Detalle")
+    subtotales: list[SubTotInfo] = Field(default_factory=list, alias="SubTotInfo")
+    """Informative subtotals (up to 20), printed as given."""
     descuentos_recargos: list[DscRcgGlobal] = Field(default_factory=list, alias="DscRcgGlobal")
     referencias: list[Referencia] = Field(default_factory=list, alias="Referencia")
     comisiones: list[Comision] = Field(default_factory=list, alias="Comisiones")
@@ -452,7 +455,7 @@ class Document(SiiModel):
     ) -> list[tuple[str, SiiModel, bool, Mapping[str, Any] | None]]:
         """What ``rendered_sii_dict`` renders, in order: each section's element name, model,
         boleta or not and the computed values that render in place of the model's own (Encabezado
-        first, then every line, global discount, reference and commission)."""
+        first, then every line, subtotal, global discount, reference and commission)."""
         boleta = self.tipo_dte.is_boleta
         encabezado = self.encabezado
         filled = None
@@ -465,6 +468,7 @@ class Document(SiiModel):
             ("Detalle", line, boleta, _line_update(line, index, amount))
             for index, (line, amount) in enumerate(zip(self.detalle, amounts, strict=True))
         ]
+        sections += [("SubTotInfo", s, boleta, None) for s in self.subtotales]
         sections += [
             ("DscRcgGlobal", g, boleta, {"nro_lin_dr": g.nro_lin_dr or i + 1})
             for i, g in enumerate(self.descuentos_recargos or ())

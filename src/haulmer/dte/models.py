@@ -54,6 +54,7 @@ __all__ = [
     "Retenedor",
     "SubDscto",
     "SubRecargo",
+    "SubTotInfo",
     "Subcantidad",
     "TipoBultos",
     "Totales",
@@ -720,6 +721,35 @@ class Detalle(SiiModel):
             except ArithmeticError:
                 return value
         return value
+
+
+# -- SubTotInfo ----------------------------------------------------------------------------------
+
+
+class SubTotInfo(SiiModel):
+    """An informative subtotal (SubTotInfo): a label, its amounts and the lines it adds up.
+
+    Printed as given; nothing is computed from it and it changes no total.
+    """
+
+    nro_sti: PositiveWhole = Field(alias="NroSTI")
+    """Its number, 1 to 20 (99 on all but boletas)."""
+    glosa: str | None = Field(default=None, alias="GlosaSTI")
+    """Its label; required but on boletas."""
+    orden: PositiveWhole | None = Field(default=None, alias="OrdenSTI")
+    """Where it is printed among the lines."""
+    sub_tot_neto: PositiveCents | None = Field(default=None, alias="SubTotNetoSTI")
+    sub_tot_iva: PositiveCents | None = Field(default=None, alias="SubTotIVASTI")
+    sub_tot_adic: PositiveCents | None = Field(default=None, alias="SubTotAdicSTI")
+    sub_tot_exe: PositiveCents | None = Field(default=None, alias="SubTotExeSTI")
+    val_subtot: PositiveCents | None = Field(default=None, alias="ValSubtotSTI")
+    lineas_deta: list[PositiveWhole] = Field(default_factory=list, alias="LineasDeta")
+    """The numbers (NroLinDet) of the lines it adds up."""
+
+    @field_validator("lineas_deta", mode="before")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str | int) else value
 
 
 # -- DscRcgGlobal / Referencia --------------------------------------------------------------------

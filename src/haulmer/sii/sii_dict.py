@@ -32,6 +32,7 @@ REPEATED: Final = frozenset(
         "DscRcgGlobal",
         "ImpRetOtrMnda",
         "ImptoReten",
+        "LineasDeta",
         "MntPagos",
         "Referencia",
         "SubDscto",

@@ -21,6 +21,7 @@ from haulmer.dte.rules.referencias import (
     documento_reference_problems,
     text_correction_amount_problems,
 )
+from haulmer.dte.rules.subtotales import subtotal_problems
 from haulmer.dte.schema.checker import (
     BOLETA_ROOT,
     DOCUMENTO_ROOT,
@@ -403,6 +404,7 @@ def documento_rules(doc: dte.Document) -> DocumentCheck:
     """``check_documento`` but the schema's facets: required data, lines, references, totals."""
     problems = _required_problems(doc)
     problems.extend(_line_problems(doc))
+    problems.extend(subtotal_problems(doc))
     problems.extend(blank_required_text_problems(doc))
     problems.extend(documento_reference_problems(doc))
     totals = check_totals(doc)

@@ -21,6 +21,7 @@ from haulmer.dte.rules.referencias import (
     export_reference_problems,
     text_correction_amount_problems,
 )
+from haulmer.dte.rules.subtotales import subtotal_problems
 from haulmer.dte.schema.checker import EXPORTACIONES_ROOT, schema_problems, shown_int
 from haulmer.dte.totals import LineAmounts, compute_otra_moneda, export_totals, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
@@ -295,6 +296,7 @@ def export_rules(doc: dte.Document) -> DocumentCheck:
     and totals."""
     problems = _required(doc)
     problems.extend(_lines(doc))
+    problems.extend(subtotal_problems(doc))
     problems.extend(blank_required_text_problems(doc))
     problems.extend(export_reference_problems(doc))
     totals_problems, amounts, totals = _totals(doc)

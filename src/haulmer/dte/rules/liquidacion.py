@@ -21,6 +21,7 @@ from haulmer.dte.rules.documento import line_part_problems
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
 from haulmer.dte.rules.periodo import period_problems
 from haulmer.dte.rules.referencias import liquidacion_reference_problems
+from haulmer.dte.rules.subtotales import subtotal_problems
 from haulmer.dte.schema.checker import LIQUIDACION_ROOT, schema_problems, shown_int
 from haulmer.dte.totals import LineAmounts, comision_iva, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
@@ -226,6 +227,7 @@ def liquidacion_rules(doc: dte.Document) -> DocumentCheck:
     references and totals."""
     problems = _required(doc)
     problems.extend(_lines(doc))
+    problems.extend(subtotal_problems(doc))
     problems.extend(blank_required_text_problems(doc))
     problems.extend(liquidacion_reference_problems(doc))
     totals_problems, amounts, totals = _totals(doc)
