@@ -84,6 +84,15 @@ _SECTIONS: dict[str, list[tuple[int, tuple[str | int, ...], str, Any]]] = {
         )
         for tipo in (33, 39, 43, 110)
     ],
+    "GeoRefEmision": [
+        (
+            tipo,
+            (),
+            "GeoRefEmision",
+            {"LatitudEmision": "-33.4372", "LongitudEmision": "-70.6506", "SistemaReferencia": "1"},
+        )
+        for tipo in (33, 39, 52)
+    ],
 }
 """Per group of sections: (type, where, element, value as the XML reads it)."""
 
@@ -317,3 +326,58 @@ def test_a_twenty_first_subtotal_is_refused_by_check() -> None:
     data["SubTotInfo"] = [{"NroSTI": str(n), "GlosaSTI": "x"} for n in range(1, 22)]
     with pytest.raises(DocumentError, match="at most 20"):
         Document.from_sii_dict(data).check()
+
+
+def test_a_real_factura_with_where_it_was_issued_keeps_it_after_its_references() -> None:
+    geo = (
+        b"<GeoRefEmision><LatitudEmision>-33.4372</LatitudEmision>"
+        b"<LongitudEmision>-70.6506</LongitudEmision>"
+        b"<SistemaReferencia>1</SistemaReferencia></GeoRefEmision>"
+    )
+    xml = _real_with(b"<TED", geo)
+    read = parse(xml)
+    assert read.geo_ref_emision is not None
+    assert (read.geo_ref_emision.latitud, read.geo_ref_emision.longitud) == ("-33.4372", "-70.6506")
+    data = read.to_sii_dict()
+    assert list(data)[-1] == "GeoRefEmision"
+    assert _as_text(data["GeoRefEmision"]) == {
+        "LatitudEmision": "-33.4372",
+        "LongitudEmision": "-70.6506",
+        "SistemaReferencia": "1",
+    }
+    assert printed_document(data).lines
+
+
+@pytest.mark.parametrize(
+    ("tipo", "geo", "said"),
+    [
+        (
+            33,
+            {"LatitudEmision": "1" * 31, "LongitudEmision": "1", "SistemaReferencia": 1},
+            "LatitudEmision",
+        ),
+        (
+            33,
+            {"LatitudEmision": "1", "LongitudEmision": "1", "SistemaReferencia": 0},
+            "SistemaReferencia",
+        ),
+        (
+            110,
+            {"LatitudEmision": "1", "LongitudEmision": "1", "SistemaReferencia": 1},
+            "GeoRefEmision",
+        ),
+        (
+            43,
+            {"LatitudEmision": "1", "LongitudEmision": "1", "SistemaReferencia": 1},
+            "GeoRefEmision",
+        ),
+    ],
+)
+def test_where_a_document_was_issued_is_refused_where_the_schema_refuses_it(
+    tipo: int, geo: dict[str, Any], said: str
+) -> None:
+    data = document_dict(tipo)
+    data["GeoRefEmision"] = geo
+    with pytest.raises(DocumentError) as refused:
+        Document.from_sii_dict(data).check()
+    assert any((d.field or "").endswith(said) for d in refused.value.details)

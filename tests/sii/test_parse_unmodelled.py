@@ -29,9 +29,6 @@ REFUSED: dict[str, str] = {
         "boletas of shows: a ticket section with xs:dateTime fields no model carries; refused "
         "rather than dropped"
     ),
-    "GeoRefEmision": (
-        "where the document was issued (a section): no model yet; refused rather than dropped"
-    ),
     "ManejoMadera": (
         "timber transport data of guías (a section of 16 elements): no model yet; refused rather "
         "than dropped"
@@ -124,11 +121,11 @@ def test_a_schema_element_the_models_do_not_carry_is_refused_not_dropped(path: s
 
 
 def test_a_real_document_with_an_uncarried_sii_element_is_refused_naming_it() -> None:
-    geo = b"<GeoRefEmision><LatitudEmision>-33.4</LatitudEmision></GeoRefEmision>"
-    xml = _real().replace(b"</Encabezado>", b"</Encabezado>" + geo, 1)
+    madera = b"<ManejoMadera><ComunaRolOrigen>13101</ComunaRolOrigen></ManejoMadera>"
+    xml = _real().replace(b"<TED", madera + b"<TED", 1)
     with pytest.raises(DocumentError, match="haulmer does not read") as refused:
         parse(xml)
-    assert [d.field for d in refused.value.details] == ["GeoRefEmision"]
+    assert [d.field for d in refused.value.details] == ["ManejoMadera"]
 
 
 def test_an_sii_xml_dict_with_an_unknown_key_is_refused_and_its_timbre_left_out() -> None:

@@ -28,6 +28,7 @@ from haulmer.dte.models import (
     DscRcgGlobal,
     Emisor,
     Encabezado,
+    GeoRefEmision,
     Receptor,
     Referencia,
     SubTotInfo,
@@ -134,6 +135,8 @@ class Document(SiiModel):
     """Informative subtotals (up to 20), printed as given."""
     descuentos_recargos: list[DscRcgGlobal] = Field(default_factory=list, alias="DscRcgGlobal")
     referencias: list[Referencia] = Field(default_factory=list, alias="Referencia")
+    geo_ref_emision: GeoRefEmision | None = Field(default=None, alias="GeoRefEmision")
+    """Facturas, guías, notas and boletas: where the document was issued."""
     comisiones: list[Comision] = Field(default_factory=list, alias="Comisiones")
     """Liquidación-factura (43) only: the commissions and charges deducted."""
 
@@ -446,7 +449,10 @@ class Document(SiiModel):
         }
         for name, model, boleta, overrides in repeated:
             rendered = render_section(model, boleta=boleta, overrides=overrides)
-            out.setdefault(name, []).append(rendered)
+            if name == "GeoRefEmision":  # the one section a document holds once
+                out[name] = rendered
+            else:
+                out.setdefault(name, []).append(rendered)
         return out
 
     @own_arithmetic
@@ -455,7 +461,8 @@ class Document(SiiModel):
     ) -> list[tuple[str, SiiModel, bool, Mapping[str, Any] | None]]:
         """What ``rendered_sii_dict`` renders, in order: each section's element name, model,
         boleta or not and the computed values that render in place of the model's own (Encabezado
-        first, then every line, subtotal, global discount, reference and commission)."""
+        first, then every line, subtotal, global discount and reference, GeoRefEmision, and every
+        commission)."""
         boleta = self.tipo_dte.is_boleta
         encabezado = self.encabezado
         filled = None
@@ -477,6 +484,8 @@ class Document(SiiModel):
             ("Referencia", r, boleta, {"nro_lin_ref": r.nro_lin_ref or i + 1})
             for i, r in enumerate(self.referencias or ())
         ]
+        if self.geo_ref_emision is not None:
+            sections.append(("GeoRefEmision", self.geo_ref_emision, boleta, None))
         sections += [
             ("Comisiones", c, False, {"nro_lin_com": c.nro_lin_com or i + 1})
             for i, c in enumerate(self.comisiones or ())

@@ -42,6 +42,7 @@ __all__ = [
     "Emisor",
     "Encabezado",
     "Extranjero",
+    "GeoRefEmision",
     "GuiaExport",
     "IdDoc",
     "ImpRetOtrMnda",
@@ -750,6 +751,22 @@ class SubTotInfo(SiiModel):
     @classmethod
     def _one_line(cls, value: Any) -> Any:
         return [value] if isinstance(value, str | int) else value
+
+
+class GeoRefEmision(SiiModel):
+    """Where the document was issued (GeoRefEmision): latitude and longitude as written, and
+    the SII's code of their reference system (1 to 9)."""
+
+    latitud: str = Field(alias="LatitudEmision")
+    longitud: str = Field(alias="LongitudEmision")
+    sistema_referencia: Whole1 = Field(alias="SistemaReferencia")
+
+    @field_validator("latitud", "longitud", mode="before")
+    @classmethod
+    def _coordinate_text(cls, value: Any) -> Any:
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return str(value)
+        return value
 
 
 # -- DscRcgGlobal / Referencia --------------------------------------------------------------------
