@@ -759,7 +759,7 @@ class GeoRefEmision(SiiModel):
 
     latitud: str = Field(alias="LatitudEmision")
     longitud: str = Field(alias="LongitudEmision")
-    sistema_referencia: Whole1 = Field(alias="SistemaReferencia")
+    sistema_referencia: PositiveWhole = Field(alias="SistemaReferencia")
 
     @field_validator("latitud", "longitud", mode="before")
     @classmethod
