@@ -28,6 +28,7 @@ from haulmer.errors import ErrorDetail
 __all__ = [
     "BOLETA_RENAMES",
     "BOLETA_ROOT",
+    "COUNTED_BY_RULES",
     "DOCUMENTO_ROOT",
     "EXPORTACIONES_ROOT",
     "LIQUIDACION_ROOT",
@@ -46,6 +47,27 @@ BOLETA_RENAMES: Mapping[str, str] = {
     "MontoPeriodo": "TotalPeriodo",
 }
 """Model alias -> the boleta's element name (EnvioBOLETA_v11 names three elements its own way)."""
+
+
+COUNTED_BY_RULES: Final = frozenset(
+    {
+        "Acteco",
+        "CdgItem",
+        "CodImpAdic",
+        "Comisiones",
+        "Detalle",
+        "DscRcgGlobal",
+        "LineasDeta",
+        "Referencia",
+        "SubDscto",
+        "SubRecargo",
+        "SubTotInfo",
+        "Subcantidad",
+        "Telefono",
+    }
+)
+"""Repeated elements whose count the rules judge, in their own words (a boleta's 1000 lines,
+keep two phone numbers...); the checker bounds every other one by the schema's maxOccurs."""
 
 
 class SchemaRoot(NamedTuple):
@@ -383,6 +405,11 @@ def _walk(
                 problems.append(ErrorDetail(where, field.refusal))
                 continue
             element = field.element
+            most = element.max_occurs if element is not None else None
+            if most is not None and len(value) > most and field.shown not in COUNTED_BY_RULES:
+                problems.append(
+                    ErrorDetail(where, f"{len(value)} given; the SII allows at most {most}")
+                )
             if element is not None and element.kind == "section":  # lines, references...
                 inner = (*names, field.shown)
                 for index, item in enumerate(value):
