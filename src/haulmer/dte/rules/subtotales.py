@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from haulmer._lazy import LazyModule
 from haulmer.errors import ErrorDetail
 
 if TYPE_CHECKING:
     from haulmer import dte
+else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
+    dte = LazyModule("haulmer.dte")
 
 __all__ = ["subtotal_problems"]
 
