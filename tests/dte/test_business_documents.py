@@ -260,3 +260,43 @@ def test_a_fecha_that_is_no_date_is_refused_saying_the_form_asked(
     assert [(d.field, d.issue[: len(issue)]) for d in raised.value.details] == [
         ("Encabezado.IdDoc.FchEmis", issue)
     ]
+
+
+# -- Transporte: the hour the goods leave ---------------------------------------------------------
+
+
+def _with_hora_salida(hora: Any) -> dict[str, Any]:
+    return {
+        "Encabezado": {
+            "IdDoc": {"TipoDTE": 52, "Folio": 1, "FchEmis": "2026-11-27", "IndTraslado": 1},
+            "Emisor": {
+                "RUTEmisor": "76086428-5",
+                "RznSoc": "Ferretería Ñandú",
+                "GiroEmis": "Ferretería",
+                "Acteco": [475201],
+                "DirOrigen": "Av. O'Higgins 1234",
+                "CmnaOrigen": "Ñuñoa",
+            },
+            "Receptor": {"RUTRecep": "96790240-3", "RznSocRecep": "Minera", "GiroRecep": "Cobre"},
+            "Transporte": {"FchSalida": "2026-11-27", "HraSalida": hora},
+        },
+        "Detalle": [{"NmbItem": "Martillo", "QtyItem": 1, "PrcItem": 1000}],
+    }
+
+
+@pytest.mark.parametrize("hora", ["8:30", "08:30", "25:00:00", "08:61:00", "mañana", "083000"])
+def test_a_hora_salida_that_is_no_time_of_day_is_refused_saying_the_form_asked(hora: str) -> None:
+    """HraSalida is the SII's HoraType (xs:time, HH:MM:SS): anything else would be issued and
+    then fail the SII's schema."""
+    with pytest.raises(DocumentError) as raised:
+        dte.Document.from_sii_dict(_with_hora_salida(hora))
+    assert [d.field for d in raised.value.details] == ["Encabezado.Transporte.HraSalida"]
+    assert "HH:MM:SS" in raised.value.details[0].issue
+
+
+def test_a_hora_salida_given_as_a_time_is_written_hh_mm_ss() -> None:
+    from datetime import time
+
+    for hora in ("08:30:00", time(8, 30)):
+        doc = dte.Document.from_sii_dict(_with_hora_salida(hora))
+        assert doc.to_sii_dict()["Encabezado"]["Transporte"]["HraSalida"] == "08:30:00"

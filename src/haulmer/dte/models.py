@@ -12,7 +12,8 @@ MntExe and MntTotal are ``Decimal`` there (``haulmer.dte.exports``).
 from __future__ import annotations
 
 import contextlib
-from datetime import date
+import re
+from datetime import date, time
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Final, Literal, TypeVar
@@ -178,6 +179,26 @@ def _day(value: Any) -> Any:
 
 Day = Annotated[date, BeforeValidator(_day)]
 """A date of the document (FchEmis, FchVenc...): a ``datetime.date`` or ``'YYYY-MM-DD'``."""
+
+_HOUR: Final = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]")
+
+
+def _hour(value: Any) -> Any:
+    """A time of day as the SII's HoraType writes it (HH:MM:SS, 00:00:00 to 23:59:59): any other
+    text would be issued and then fail the SII's schema."""
+    if isinstance(value, time) and value.tzinfo is None:
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, str) and _HOUR.fullmatch(value):
+        return value
+    shown = repr(value) if isinstance(value, str) else f"a {type(value).__name__}"
+    raise ValueError(
+        f"{shown} is no time of day written HH:MM:SS (00:00:00 to 23:59:59): give e.g. "
+        "'08:30:00' or a naive datetime.time"
+    )
+
+
+Hour = Annotated[str, BeforeValidator(_hour)]
+"""A time of day (HraSalida): ``'HH:MM:SS'`` or a naive ``datetime.time``."""
 
 
 def _alias(sii: str, *others: str) -> Any:
@@ -462,7 +483,7 @@ class Transporte(SiiModel):
     aduana: Annotated[Aduana | None, _NO_EMPTY_SECTION] = Field(default=None, alias="Aduana")
     fecha_salida: Day | None = Field(default=None, alias="FchSalida")
     """Not on exports: the day the goods leave."""
-    hora_salida: str | None = Field(default=None, alias="HraSalida")
+    hora_salida: Hour | None = Field(default=None, alias="HraSalida")
     """``HH:MM:SS``, the hour the goods leave."""
     fecha_llegada: Day | None = Field(default=None, alias="FchLlegada")
 
