@@ -354,3 +354,39 @@ def test_a_bad_commission_is_named_by_its_place() -> None:
     fields = {detail.field for detail in info.value.details}
     assert fields == {"Comisiones[2].TipoMovim", "Comisiones[2].ValComNeto"}
     assert "Comisiones[2].ValComNeto: required" in str(info.value)
+
+
+def _with_line_ind_exe(ind_exe: int) -> Document:
+    return dte.liquidacion_factura(
+        emisor=EMISOR,
+        receptor=CONSIGNADOR,
+        lines=[
+            {"NmbItem": "Venta de manzanas", "PrcItem": 100_000},
+            {"NmbItem": "Cajas", "PrcItem": 5_000, "IndExe": ind_exe, "TpoDocLiq": "33"},
+        ],
+        comisiones=[],
+    )
+
+
+@pytest.mark.parametrize("ind_exe", [2, 3, 6])
+def test_a_line_whose_amount_liquidacion_has_no_total_for_is_refused_by_check(
+    ind_exe: int,
+) -> None:
+    """Liquidacion's Totales has no MontoNF or GrntDep: a non-billable line (IndExe 2, 6) or a
+    deposit (3) is named by check(), not issued into a document the SII's schema refuses."""
+    data = _with_line_ind_exe(1).to_sii_dict()
+    del data["Encabezado"]["Totales"]
+    data["Detalle"][1]["IndExe"] = ind_exe
+    problems = _problems(Document.from_sii_dict(data))
+    assert list(problems) == ["Detalle[2].IndExe"]
+    assert "MontoNF or GrntDep" in problems["Detalle[2].IndExe"]
+    with pytest.raises(DocumentError) as built:
+        _with_line_ind_exe(ind_exe)
+    assert "Detalle[2].IndExe" in [d.field for d in built.value.details]
+
+
+@pytest.mark.parametrize("ind_exe", [1, 4, 5])
+def test_a_liquidacion_line_exempt_or_not_for_sale_is_accepted(ind_exe: int) -> None:
+    document = _with_line_ind_exe(ind_exe)
+    document.check()
+    assert document.totales.mnt_total == 119_000 + (5_000 if ind_exe == 1 else 0)

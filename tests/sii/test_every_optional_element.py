@@ -151,7 +151,7 @@ def every_optional_element(tipo: int, variant: int) -> dict[str, Any]:
         _export_parts(tipo, data)
     if tipo == 43:
         data["Detalle"][0]["PrcItem"] = 1000  # the sale exceeds its commissions and charges
-        if data["Detalle"][0].get("IndExe") == 6:  # a negative non-billable line sells nothing
+        if data["Detalle"][0].get("IndExe") == 6:  # Liquidacion has no MontoNF to total it
             data["Detalle"][0]["IndExe"] = 1
         data["Comisiones"][0].update(ValComNeto=100, ValComIVA=19)  # IVA: 19% of the net
     return data

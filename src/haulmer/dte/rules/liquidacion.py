@@ -75,6 +75,10 @@ def _zero_led(code: str | None) -> bool:
     return len(text) > 1 and text.startswith("0") and text.isdigit()
 
 
+_UNTOTALLED = frozenset({2, 3, 6})
+"""IndExe of lines totalled in MontoNF (2, 6) or GrntDep (3), which Liquidacion lacks."""
+
+
 def _lines(doc: dte.Document) -> list[ErrorDetail]:
     problems: list[ErrorDetail] = []
     if not doc.detalle:
@@ -103,6 +107,15 @@ def _lines(doc: dte.Document) -> list[ErrorDetail]:
             )
         if not line.nombre.strip():
             problems.append(ErrorDetail(f"{where}.NmbItem", "the item name is required"))
+        if line.ind_exe in _UNTOTALLED:
+            problems.append(
+                ErrorDetail(
+                    f"{where}.IndExe",
+                    f"{shown(line.ind_exe)}: Liquidacion's Totales has no MontoNF or GrntDep "
+                    "to total a non-billable line (2, 6) or a deposit (3), so the SII's schema "
+                    "would refuse the document; use 1 (exento) or leave it out",
+                )
+            )
         if len(line.codigos) > 5:
             problems.append(ErrorDetail(f"{where}.CdgItem", "at most 5 codes"))
         if len(line.cod_imp_adic) > 2:
