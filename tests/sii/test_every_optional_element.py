@@ -19,6 +19,7 @@ from haulmer.dte.schema.elements import Element
 from haulmer.dte.schema.facts import BOLETA, DOCUMENTO, EXPORTACIONES, LIQUIDACION
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, issue, parse, validate_schema, verify
+from haulmer.sii.parsing import MAX_XML_BYTES, _read_at_first_sight, _read_the_general_way
 
 from .conftest import EMISOR_RUT, EXPORT_RATE, EXPORT_TYPES, SIGNED_AT
 from .test_parse_unmodelled import REFUSED
@@ -245,6 +246,8 @@ def test_a_document_with_every_optional_element_survives_issue_validation_and_pa
     validate_schema(xml)
     read = parse(xml)
     assert read == document
+    assert _read_the_general_way(xml, MAX_XML_BYTES)[0] == read  # both readings agree
+    assert _read_at_first_sight(xml, MAX_XML_BYTES) in (None, [read])
     assert _differences(data, read.to_sii_dict()) == []
     verification = verify(xml)
     assert verification.ok, str(verification)
