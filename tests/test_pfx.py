@@ -882,6 +882,27 @@ def test_ec_key() -> None:
     assert caught.value.reason == "key_not_rsa"
 
 
+def test_a_dsa_key_is_refused_as_not_rsa_without_a_deprecation_warning() -> None:
+    """Newer cryptography warns when its ``dsa.DSAPrivateKey`` is read, which ``-W error``
+    makes an exception: every Certificate checked its key against it, RSA keys included."""
+    import warnings
+
+    from cryptography.hazmat.primitives.asymmetric import dsa
+
+    from haulmer.pfx import Certificate
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # making the test's DSA key may warn; the SDK may not
+        dsa_key = dsa.generate_private_key(key_size=2048)
+    key = rsa_key()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert Certificate(build_cert(key), key).key_size == 2048
+        with pytest.raises(CertificateError, match="a DSA key") as caught:
+            Certificate(build_cert(key), dsa_key)
+    assert caught.value.reason == "key_not_rsa"
+
+
 def test_expired_certificate_is_refused_when_a_moment_is_given() -> None:
     key = rsa_key()
     data = build_pfx(

@@ -249,7 +249,6 @@ def _check_pair(certificate: Any, private_key: Any) -> None:
     """Refuse what cannot sign as this certificate's holder: no cryptography objects (a
     TypeError), a key that is not RSA or not the certificate's (a ``CertificateError``)."""
     from cryptography import x509 as x509_module
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
     if not isinstance(certificate, x509_module.Certificate):
@@ -258,19 +257,14 @@ def _check_pair(certificate: Any, private_key: Any) -> None:
             f"(data) reads one from PEM), got {type(certificate).__name__}; or load the .pfx "
             "with haulmer.pfx.load_pfx(path, password)"
         )
-    other_kinds = (
-        ec.EllipticCurvePrivateKey,
-        dsa.DSAPrivateKey,
-        ed25519.Ed25519PrivateKey,
-        ed448.Ed448PrivateKey,
-    )
-    if isinstance(private_key, other_kinds):
-        raise _fail(
-            CertificateErrorReason.KEY_NOT_RSA,
-            f"the key is {_key_kind(private_key)}, but the SII only accepts RSA keys; ask your "
-            "certification authority for an RSA electronic signature",
-        )
     if not isinstance(private_key, RSAPrivateKey):
+        kind = _other_key_kind(private_key)
+        if kind is not None:
+            raise _fail(
+                CertificateErrorReason.KEY_NOT_RSA,
+                f"the key is {kind}, but the SII only accepts RSA keys; ask your "
+                "certification authority for an RSA electronic signature",
+            )
         raise TypeError(
             "private_key must be a cryptography RSA private key (serialization."
             "load_pem_private_key(data, password) reads one from PEM), got "
@@ -746,15 +740,23 @@ def _public_der(public_key: Any) -> bytes:
 
 
 def _key_kind(key: Any) -> str:
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519
+    """What kind of key ``key`` is, in words, for a refusal of a key that is not RSA."""
+    return _other_key_kind(key) or f"a {type(key).__name__}"
+
+
+def _other_key_kind(key: Any) -> str | None:
+    """``key`` in words when it is a private key of another kind than RSA, else None. DSA is
+    told by its class's name: reading ``dsa.DSAPrivateKey`` warns (deprecated) in newer
+    ``cryptography``, which ``-W error`` turns into an exception."""
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519
 
     if isinstance(key, ec.EllipticCurvePrivateKey):
         return f"an elliptic-curve key ({key.curve.name})"
-    if isinstance(key, dsa.DSAPrivateKey):
+    if any(kind.__name__ == "DSAPrivateKey" for kind in type(key).__mro__):
         return "a DSA key"
     if isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey):
         return "an EdDSA key"
-    return f"a {type(key).__name__}"
+    return None
 
 
 def holder_rut_of(certificate: x509.Certificate) -> Rut | None:

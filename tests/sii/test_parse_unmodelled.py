@@ -45,10 +45,12 @@ def _sii_names(model: type[SiiModel]) -> dict[str, type[SiiModel] | None]:
         held: Any = info.annotation
         while True:
             args = [a for a in typing.get_args(held) if a is not type(None)]
-            if isinstance(held, type) or not args:
+            # list[X] is no class (on Python 3.10 isinstance(list[X], type) says it is)
+            if (isinstance(held, type) and typing.get_origin(held) is None) or not args:
                 break
             held = args[0]
-        section = held if isinstance(held, type) and issubclass(held, SiiModel) else None
+        plain_class = isinstance(held, type) and typing.get_origin(held) is None
+        section = held if plain_class and issubclass(held, SiiModel) else None
         spellings = {info.alias or name}
         choices = getattr(info.validation_alias, "choices", ())
         spellings.update(c for c in choices if isinstance(c, str) and c != name)
