@@ -41,7 +41,8 @@ def _value(element: Element, variant: int) -> Any:
     """A value of ``element`` valid by its facets."""
     if element.enumeration:
         member = element.enumeration[-1 if variant else 0]
-        return int(member) if element.kind == "integer" else member
+        # an integer code written with a leading zero ('01') is given as the SII writes it
+        return int(member) if element.kind == "integer" and member == str(int(member)) else member
     if element.kind == "text":
         if element.minimum == "00:00:00":  # the SII's HoraType
             return "08:30:00"

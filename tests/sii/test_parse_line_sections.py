@@ -381,3 +381,39 @@ def test_where_a_document_was_issued_is_refused_where_the_schema_refuses_it(
     with pytest.raises(DocumentError) as refused:
         Document.from_sii_dict(data).check()
     assert any((d.field or "").endswith(said) for d in refused.value.details)
+
+
+@pytest.mark.parametrize("code", ["01", "02"])
+def test_a_show_boleta_line_keeps_its_item_code_as_written(
+    code: str, certificate: Any, cafs: Any
+) -> None:
+    data = document_dict(39)
+    data["Detalle"][0]["ItemEspectaculo"] = code
+    document = Document.from_sii_dict(data)
+    document.check()
+    xml = issue(document, caf=cafs[39], certificate=certificate, timestamp=SIGNED_AT)
+    validate_schema(xml)
+    assert f"<ItemEspectaculo>{code}</ItemEspectaculo>".encode() in xml
+    read = parse(xml)
+    assert read.detalle[0].item_espectaculo == code
+    assert read == document.completed().with_folio(read.folio)
+
+
+def test_a_show_item_code_given_as_a_number_is_written_with_two_digits() -> None:
+    data = document_dict(39)
+    data["Detalle"][0]["ItemEspectaculo"] = 2
+    assert Document.from_sii_dict(data).detalle[0].item_espectaculo == "02"
+
+
+@pytest.mark.parametrize(("tipo", "code"), [(39, "1"), (39, "03"), (41, "00"), (33, "01")])
+def test_a_show_item_code_the_schema_refuses_is_refused_naming_it(tipo: int, code: str) -> None:
+    data = document_dict(tipo)
+    data["Detalle"][0]["ItemEspectaculo"] = code
+    with pytest.raises(DocumentError) as refused:
+        Document.from_sii_dict(data).check()
+    assert any("ItemEspectaculo" in (d.field or "") for d in refused.value.details)
+
+
+def test_a_real_document_with_a_show_item_code_keeps_it_as_written() -> None:
+    xml = _real_with(b"<NmbItem>", b"<ItemEspectaculo>02</ItemEspectaculo>")
+    assert parse(xml).detalle[0].item_espectaculo == "02"

@@ -21,10 +21,6 @@ from .conftest import REAL_DTES
 _MAX = 10_000_000
 
 REFUSED: dict[str, str] = {
-    "Detalle.ItemEspectaculo": (
-        "boletas of shows: an integer the SII enumerates as '01'/'02', which a whole number cannot "
-        "write back as given; refused until modelled as a code"
-    ),
     "Detalle.InfoTicket": (
         "boletas of shows: a ticket section with xs:dateTime fields no model carries; refused "
         "rather than dropped"

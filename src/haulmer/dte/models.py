@@ -685,6 +685,8 @@ class Detalle(SiiModel):
     ind_exe: Whole | None = Field(default=None, alias="IndExe")
     """1 exento o no afecto, 2 no facturable (goes to MontoNF), 6 no facturable negativo."""
     retenedor: Retenedor | None = Field(default=None, alias="Retenedor")
+    item_espectaculo: str | None = Field(default=None, alias="ItemEspectaculo")
+    """Boletas of shows only: ``"01"`` a ticket, ``"02"`` another item of the show, as written."""
     rut_mandante: Rut | None = Field(default=None, alias="RUTMandante")
     """Boletas only: the RUT of the principal the line is sold for."""
     nombre: str = Field(alias="NmbItem")
@@ -718,6 +720,14 @@ class Detalle(SiiModel):
     @field_validator("tpo_doc_liq", mode="before")
     @classmethod
     def _tpo_doc_liq_text(cls, value: Any) -> Any:
+        return _code_text(value)
+
+    @field_validator("item_espectaculo", mode="before")
+    @classmethod
+    def _item_espectaculo_text(cls, value: Any) -> Any:
+        """A whole number as the SII's two-digit code (1 -> ``"01"``); text is kept as written."""
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 100:
+            return f"{value:02d}"
         return _code_text(value)
 
     @field_validator("cod_imp_adic", mode="before")
