@@ -3,6 +3,7 @@ SubTotInfo...): read from a received DTE, kept, checked against the schema and w
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -417,3 +418,95 @@ def test_a_show_item_code_the_schema_refuses_is_refused_naming_it(tipo: int, cod
 def test_a_real_document_with_a_show_item_code_keeps_it_as_written() -> None:
     xml = _real_with(b"<NmbItem>", b"<ItemEspectaculo>02</ItemEspectaculo>")
     assert parse(xml).detalle[0].item_espectaculo == "02"
+
+
+_TICKET = {
+    "FolioTicket": "123456",
+    "FchGenera": "2026-11-20T18:05:00",
+    "NmbEvento": "Concierto",
+    "TpoTicket": "GENERAL",
+    "CdgEvento": "C01",
+    "FchEvento": "2026-12-24T21:30:00",
+    "LugarEvento": "Teatro Caupolicán",
+    "UbicEvento": "Platea",
+    "FilaUbicEvento": "07",
+    "AsntoUbicEvento": "012",
+}
+
+
+def test_a_show_boleta_line_keeps_its_ticket_through_check_issue_validation_and_parse(
+    certificate: Any, cafs: Any
+) -> None:
+    data = document_dict(39)
+    data["Detalle"][0].update(ItemEspectaculo="01", InfoTicket=dict(_TICKET))
+    document = Document.from_sii_dict(data)
+    document.check()
+    xml = issue(document, caf=cafs[39], certificate=certificate, timestamp=SIGNED_AT)
+    validate_schema(xml)
+    read = parse(xml)
+    assert _as_text(read.to_sii_dict()["Detalle"][0]["InfoTicket"]) == _TICKET
+    ticket = read.detalle[0].info_ticket
+    assert ticket is not None
+    assert ticket.fecha_evento == datetime(2026, 12, 24, 21, 30)
+    assert read == document.completed().with_folio(read.folio)
+
+
+def test_a_real_document_with_a_ticket_keeps_it_in_chilean_time() -> None:
+    ticket = "".join(f"<{name}>{value}</{name}>" for name, value in _TICKET.items())
+    ticket = ticket.replace("2026-12-24T21:30:00", "2026-12-25T00:30:00Z")
+    xml = (
+        REAL_DTES[0]
+        .read_bytes()
+        .replace(b"</NmbItem>", f"</NmbItem><InfoTicket>{ticket}</InfoTicket>".encode("latin-1"), 1)
+    )
+    read = parse(xml).detalle[0].info_ticket
+    assert read is not None
+    assert read.fecha_evento == datetime(2026, 12, 24, 21, 30)  # UTC-3 in December
+    assert (read.folio_ticket, read.fila, read.asiento) == (123456, "07", "012")
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"FchEvento": "2026-12-24 21:30"}, "FchEvento"),
+        ({"FchGenera": "2026-11-20"}, "FchGenera"),
+        ({"FchEvento": 1766622600}, "FchEvento"),
+    ],
+)
+def test_a_ticket_date_and_time_not_written_as_the_sii_does_is_refused_naming_it(
+    change: dict[str, Any], said: str
+) -> None:
+    data = document_dict(39)
+    data["Detalle"][0]["InfoTicket"] = {**_TICKET, **change}
+    with pytest.raises(DocumentError, match=said):
+        Document.from_sii_dict(data)
+
+
+@pytest.mark.parametrize(
+    ("tipo", "change", "said"),
+    [
+        (39, {"FchEvento": "2051-01-01T00:00:00"}, "FchEvento"),
+        (39, {"FchGenera": "2010-03-09T23:59:59"}, "FchGenera"),
+        (39, {"FolioTicket": "1234567"}, "FolioTicket"),
+        (39, {"CdgEvento": "CODIGO"}, "CdgEvento"),
+        (39, {"FilaUbicEvento": "1234"}, "FilaUbicEvento"),
+        (33, {}, "InfoTicket"),
+    ],
+)
+def test_a_ticket_the_schema_refuses_is_refused_by_check_naming_it(
+    tipo: int, change: dict[str, Any], said: str
+) -> None:
+    data = document_dict(tipo)
+    data["Detalle"][0]["InfoTicket"] = {**_TICKET, **change}
+    with pytest.raises(DocumentError) as refused:
+        Document.from_sii_dict(data).check()
+    assert any(said in (d.field or "") for d in refused.value.details)
+
+
+def test_an_aware_ticket_time_is_kept_as_its_chilean_local_time() -> None:
+    data = document_dict(39)
+    aware = datetime(2026, 7, 1, 2, 0, 30, 999, tzinfo=timezone.utc)
+    data["Detalle"][0]["InfoTicket"] = {**_TICKET, "FchGenera": aware}
+    ticket = Document.from_sii_dict(data).detalle[0].info_ticket
+    assert ticket is not None
+    assert ticket.fecha_generacion == datetime(2026, 6, 30, 22, 0, 30)  # UTC-4 in winter

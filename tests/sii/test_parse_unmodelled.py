@@ -21,10 +21,6 @@ from .conftest import REAL_DTES
 _MAX = 10_000_000
 
 REFUSED: dict[str, str] = {
-    "Detalle.InfoTicket": (
-        "boletas of shows: a ticket section with xs:dateTime fields no model carries; refused "
-        "rather than dropped"
-    ),
     "ManejoMadera": (
         "timber transport data of guías (a section of 16 elements): no model yet; refused rather "
         "than dropped"

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Final, Literal, TypeVar
 
 from pydantic import AfterValidator, AliasChoices, BeforeValidator, Field, field_validator
 
-from haulmer._chile import chile_date
+from haulmer._chile import chile_date, read_timestamp, to_chile
 from haulmer.dte._base import SiiModel
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.exports import Moneda
@@ -48,6 +48,7 @@ __all__ = [
     "IdDoc",
     "ImpRetOtrMnda",
     "ImptoReten",
+    "InfoTicket",
     "MntPago",
     "OtrMnda",
     "OtraMoneda",
@@ -134,6 +135,8 @@ PositiveWhole3 = Annotated[int, _AT_LEAST_1, BeforeValidator(whole_text_within(3
 """A :data:`Whole3` of 1 or more: country codes, CodTpoBultos."""
 PositiveWhole4 = Annotated[int, _AT_LEAST_1, BeforeValidator(whole_text_within(4))]
 """A :data:`Whole4` of 1 or more: the Aduana's port codes."""
+PositiveWhole6 = Annotated[int, _AT_LEAST_1, BeforeValidator(whole_text_within(6))]
+"""A :data:`Whole6` of 1 or more: FolioTicket, ManejoMadera's rol numbers."""
 PositiveWhole7 = Annotated[int, _AT_LEAST_1, BeforeValidator(whole_text_within(7))]
 """A :data:`Whole7` of 1 or more: Tara."""
 NonNegativeWhole10 = Annotated[int, _AT_LEAST_0, BeforeValidator(whole_text_within(10))]
@@ -199,6 +202,31 @@ def _hour(value: Any) -> Any:
 
 Hour = Annotated[str, BeforeValidator(_hour)]
 """A time of day (HraSalida): ``'HH:MM:SS'`` or a naive ``datetime.time``."""
+
+
+def _moment(value: Any) -> Any:
+    """A date and time of the document (xs:dateTime) as naive Chilean local time to the second,
+    as the SII writes TSTED and TmstFirma: an aware datetime converted, a naive one taken as
+    Chilean time, text only as an xs:dateTime (``2026-04-04T20:30:00``, a zone converted)."""
+    if isinstance(value, datetime):
+        return to_chile(value)
+    if isinstance(value, str):
+        read = read_timestamp(value)
+        if read is not None:
+            return to_chile(read)
+        raise ValueError(
+            f"{value[:40]!r} is no date and time written YYYY-MM-DDTHH:MM:SS (Chilean local "
+            "time, e.g. '2026-04-04T20:30:00'); give that text or a datetime.datetime"
+        )
+    raise ValueError(
+        "a date and time must be a datetime.datetime (naive Chilean local time, or aware) or "
+        f"its text YYYY-MM-DDTHH:MM:SS, not {type(value).__name__}"
+    )
+
+
+Moment = Annotated[datetime, BeforeValidator(_moment)]
+"""A date and time (InfoTicket's FchGenera, FchEvento): naive Chilean local time to the second;
+an aware ``datetime`` or an xs:dateTime with a zone is converted to it."""
 
 
 def _alias(sii: str, *others: str) -> Any:
@@ -642,6 +670,29 @@ class Subcantidad(SiiModel):
         return _code_text(value)
 
 
+class InfoTicket(SiiModel):
+    """Detalle/InfoTicket: the ticket a show boleta's line sells (event, date, place, seat)."""
+
+    folio_ticket: PositiveWhole6 = Field(alias="FolioTicket")
+    fecha_generacion: Moment = Field(alias="FchGenera")
+    """When the ticket was made (Chilean local time)."""
+    nombre_evento: str = Field(alias="NmbEvento")
+    tipo_ticket: str = Field(alias="TpoTicket")
+    codigo_evento: str = Field(alias="CdgEvento")
+    fecha_evento: Moment = Field(alias="FchEvento")
+    """When the event takes place (Chilean local time)."""
+    lugar_evento: str = Field(alias="LugarEvento")
+    ubicacion: str = Field(alias="UbicEvento")
+    """The seat's area (platea, galería...)."""
+    fila: str | None = Field(default=None, alias="FilaUbicEvento")
+    asiento: str | None = Field(default=None, alias="AsntoUbicEvento")
+
+    @field_validator("tipo_ticket", "codigo_evento", "ubicacion", "fila", "asiento", mode="before")
+    @classmethod
+    def _codes_text(cls, value: Any) -> Any:
+        return _code_text(value)
+
+
 class OtrMnda(SiiModel):
     """Detalle/OtrMnda: the line's price and amounts in another currency (informative)."""
 
@@ -690,6 +741,8 @@ class Detalle(SiiModel):
     rut_mandante: Rut | None = Field(default=None, alias="RUTMandante")
     """Boletas only: the RUT of the principal the line is sold for."""
     nombre: str = Field(alias="NmbItem")
+    info_ticket: InfoTicket | None = Field(default=None, alias="InfoTicket")
+    """Boletas of shows only: the ticket the line sells."""
     descripcion: str | None = Field(default=None, alias="DscItem")
     cantidad_ref: PositiveMeasure | None = Field(default=None, alias="QtyRef")
     unidad_ref: str | None = Field(default=None, alias="UnmdRef")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from itertools import compress, repeat
@@ -174,6 +174,8 @@ def _bound(text: str | None, kind: str) -> Decimal | date | None:
         return None
     if kind == "date":
         return date.fromisoformat(text)
+    if kind == "datetime":  # a date and time of the SII's FechaHoraType, compared as such
+        return datetime.fromisoformat(text)
     if kind in ("integer", "decimal"):
         return Decimal(text)
     return None
@@ -469,8 +471,12 @@ def _issue(value: Any, field: FieldCheck, facets: _Facets) -> str | None:
         return _number_issue(value, facets)
     if isinstance(value, date):
         low, high = facets.minimum, facets.maximum
-        if isinstance(low, date) and isinstance(high, date) and not low <= value <= high:
-            return f"must be between {low} and {high}"
+        if not (isinstance(low, date) and isinstance(high, date)):
+            return None
+        if isinstance(value, datetime) != isinstance(low, datetime):  # no order between them
+            return None
+        if not low <= value <= high:
+            return f"must be between {low.isoformat()} and {high.isoformat()}"
     return None
 
 
