@@ -15,6 +15,32 @@ from haulmer.sii.printed.content import printed_document
 
 from .conftest import REAL_DTES, SIGNED_AT, document_dict
 
+_MADERA_ORIGEN = {
+    "ComunaRolOrigen": "8101",
+    "MnzRolOrigen": "12",
+    "PrdRolOrigen": "7",
+    "CodPlanConaf": "PM-2026-0042",
+    "LatitudOrigenMadera": "-37.4697",
+    "LongitudOrigenMadera": "-72.3537",
+    "SistemareferenciaMadera": "1",
+}
+_MADERA = {
+    "ComunaRolOrigen": "8101",
+    "MnzRolOrigen": "12",
+    "PrdRolOrigen": "7",
+    "ComunaRolDestino": "8110",
+    "MnzRolDestino": "340",
+    "PrdRolDestino": "15",
+    "CodPlanConaf": "PM-2026-0042",
+    "AvisoEjecucionFaena": "AEF-991",
+    "LatitudOrigenMadera": "-37.4697",
+    "LongitudOrigenMadera": "-72.3537",
+    "LatitudDestinoMadera": "-36.8270",
+    "LongitudDestinoMadera": "-73.0503",
+    "SistemareferenciaMadera": "1",
+}
+"""A guía's timber transport (ManejoMadera): only what the schema requires, and everything."""
+
 _SECTIONS: dict[str, list[tuple[int, tuple[str | int, ...], str, Any]]] = {
     "SubDscto/SubRecargo": [
         (
@@ -93,6 +119,10 @@ _SECTIONS: dict[str, list[tuple[int, tuple[str | int, ...], str, Any]]] = {
             {"LatitudEmision": "-33.4372", "LongitudEmision": "-70.6506", "SistemaReferencia": "1"},
         )
         for tipo in (33, 39, 52)
+    ],
+    "ManejoMadera": [
+        (tipo, (), "ManejoMadera", dict(_MADERA) if tipo == 52 else dict(_MADERA_ORIGEN))
+        for tipo in (33, 52)
     ],
 }
 """Per group of sections: (type, where, element, value as the XML reads it)."""
@@ -510,3 +540,39 @@ def test_an_aware_ticket_time_is_kept_as_its_chilean_local_time() -> None:
     ticket = Document.from_sii_dict(data).detalle[0].info_ticket
     assert ticket is not None
     assert ticket.fecha_generacion == datetime(2026, 6, 30, 22, 0, 30)  # UTC-4 in winter
+
+
+def test_a_real_document_with_timber_transport_keeps_it_and_writes_it_last() -> None:
+    madera = "".join(f"<{name}>{value}</{name}>" for name, value in _MADERA.items())
+    xml = _real_with(b"<TED", f"<ManejoMadera>{madera}</ManejoMadera>".encode("latin-1"))
+    read = parse(xml)
+    assert read.manejo_madera is not None
+    assert (read.manejo_madera.comuna_rol_origen, read.manejo_madera.codigo_plan_conaf) == (
+        8101,
+        "PM-2026-0042",
+    )
+    data = read.to_sii_dict()
+    assert list(data)[-1] == "ManejoMadera"
+    assert _as_text(data["ManejoMadera"]) == _MADERA
+
+
+@pytest.mark.parametrize(
+    ("tipo", "change", "said"),
+    [
+        (52, {"ComunaRolOrigen": "1234567"}, "ComunaRolOrigen"),
+        (52, {"PrdRolDestino": "0"}, "PrdRolDestino"),
+        (52, {"CodPlanConaf": "P" * 41}, "CodPlanConaf"),
+        (52, {"LatitudDestinoMadera": "-" + "3" * 30}, "LatitudDestinoMadera"),
+        (52, {"SistemareferenciaMadera": "0"}, "SistemareferenciaMadera"),
+        (39, {}, "ManejoMadera"),
+        (110, {}, "ManejoMadera"),
+    ],
+)
+def test_timber_transport_the_schema_refuses_is_refused_naming_it(
+    tipo: int, change: dict[str, Any], said: str
+) -> None:
+    data = document_dict(tipo)
+    data["ManejoMadera"] = {**_MADERA, **change}
+    with pytest.raises(DocumentError) as refused:
+        Document.from_sii_dict(data).check()
+    assert any(said in (d.field or "") for d in refused.value.details)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import pydantic
 from pydantic import Field, model_validator
@@ -29,6 +29,7 @@ from haulmer.dte.models import (
     Emisor,
     Encabezado,
     GeoRefEmision,
+    ManejoMadera,
     Receptor,
     Referencia,
     SubTotInfo,
@@ -126,6 +127,10 @@ def _refuse_export_totals(
         )
 
 
+_HELD_ONCE: Final = frozenset({"GeoRefEmision", "ManejoMadera"})
+"""The sections after the lines a document holds once: written as one, not as a list."""
+
+
 class Document(SiiModel):
     """A DTE: Encabezado, 1..60 Detalle lines (1000 on boletas), DscRcgGlobal and Referencia."""
 
@@ -137,6 +142,8 @@ class Document(SiiModel):
     referencias: list[Referencia] = Field(default_factory=list, alias="Referencia")
     geo_ref_emision: GeoRefEmision | None = Field(default=None, alias="GeoRefEmision")
     """Facturas, guías, notas and boletas: where the document was issued."""
+    manejo_madera: ManejoMadera | None = Field(default=None, alias="ManejoMadera")
+    """Facturas, guías and notas: the timber transported (origin, destination, CONAF plan)."""
     comisiones: list[Comision] = Field(default_factory=list, alias="Comisiones")
     """Liquidación-factura (43) only: the commissions and charges deducted."""
 
@@ -449,7 +456,7 @@ class Document(SiiModel):
         }
         for name, model, boleta, overrides in repeated:
             rendered = render_section(model, boleta=boleta, overrides=overrides)
-            if name == "GeoRefEmision":  # the one section a document holds once
+            if name in _HELD_ONCE:
                 out[name] = rendered
             else:
                 out.setdefault(name, []).append(rendered)
@@ -461,8 +468,8 @@ class Document(SiiModel):
     ) -> list[tuple[str, SiiModel, bool, Mapping[str, Any] | None]]:
         """What ``rendered_sii_dict`` renders, in order: each section's element name, model,
         boleta or not and the computed values that render in place of the model's own (Encabezado
-        first, then every line, subtotal, global discount and reference, GeoRefEmision, and every
-        commission)."""
+        first, then every line, subtotal, global discount and reference, GeoRefEmision,
+        ManejoMadera, and every commission)."""
         boleta = self.tipo_dte.is_boleta
         encabezado = self.encabezado
         filled = None
@@ -486,6 +493,8 @@ class Document(SiiModel):
         ]
         if self.geo_ref_emision is not None:
             sections.append(("GeoRefEmision", self.geo_ref_emision, boleta, None))
+        if self.manejo_madera is not None:
+            sections.append(("ManejoMadera", self.manejo_madera, boleta, None))
         sections += [
             ("Comisiones", c, False, {"nro_lin_com": c.nro_lin_com or i + 1})
             for i, c in enumerate(self.comisiones or ())

@@ -49,6 +49,7 @@ __all__ = [
     "ImpRetOtrMnda",
     "ImptoReten",
     "InfoTicket",
+    "ManejoMadera",
     "MntPago",
     "OtrMnda",
     "OtraMoneda",
@@ -846,6 +847,41 @@ class GeoRefEmision(SiiModel):
     sistema_referencia: PositiveWhole = Field(alias="SistemaReferencia")
 
     @field_validator("latitud", "longitud", mode="before")
+    @classmethod
+    def _coordinate_text(cls, value: Any) -> Any:
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+
+class ManejoMadera(SiiModel):
+    """Timber transport (ManejoMadera): the rol (comuna, manzana, predio) of the land the timber
+    leaves and reaches, the CONAF management plan, and both places' coordinates as written."""
+
+    comuna_rol_origen: PositiveWhole6 = Field(alias="ComunaRolOrigen")
+    manzana_rol_origen: PositiveWhole6 = Field(alias="MnzRolOrigen")
+    predio_rol_origen: PositiveWhole6 = Field(alias="PrdRolOrigen")
+    comuna_rol_destino: PositiveWhole6 | None = Field(default=None, alias="ComunaRolDestino")
+    manzana_rol_destino: PositiveWhole6 | None = Field(default=None, alias="MnzRolDestino")
+    predio_rol_destino: PositiveWhole6 | None = Field(default=None, alias="PrdRolDestino")
+    codigo_plan_conaf: str = Field(alias="CodPlanConaf")
+    """The CONAF management plan the timber comes under."""
+    aviso_ejecucion_faena: str | None = Field(default=None, alias="AvisoEjecucionFaena")
+    latitud_origen: str = Field(alias="LatitudOrigenMadera")
+    longitud_origen: str = Field(alias="LongitudOrigenMadera")
+    latitud_destino: str | None = Field(default=None, alias="LatitudDestinoMadera")
+    longitud_destino: str | None = Field(default=None, alias="LongitudDestinoMadera")
+    sistema_referencia: Whole1 = Field(alias="SistemareferenciaMadera")
+    """The SII's code of the coordinates' reference system."""
+
+    @field_validator("codigo_plan_conaf", "aviso_ejecucion_faena", mode="before")
+    @classmethod
+    def _codes_text(cls, value: Any) -> Any:
+        return _code_text(value)
+
+    @field_validator(
+        "latitud_origen", "longitud_origen", "latitud_destino", "longitud_destino", mode="before"
+    )
     @classmethod
     def _coordinate_text(cls, value: Any) -> Any:
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
