@@ -459,7 +459,16 @@ class _ConfirmingLimiter(_TurnAheadLimiter):
         return self.answer  # type: ignore[return-value]
 
 
-_CONFIRMATIONS_NO_SLEEP_CAN_KEEP = [float("nan"), float("inf"), 1e300, "soon", None, True]
+_CONFIRMATIONS_NO_SLEEP_CAN_KEEP = [
+    float("nan"),
+    float("inf"),
+    1e300,
+    10**400,  # an int no float holds: it was a bare OverflowError
+    -(10**400),
+    "soon",
+    None,
+    True,
+]
 
 
 @pytest.mark.parametrize("answer", _CONFIRMATIONS_NO_SLEEP_CAN_KEEP, ids=repr)

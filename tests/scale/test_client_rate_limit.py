@@ -137,6 +137,7 @@ _BOOKINGS_NO_SLEEP_CAN_KEEP = [
     Booking("b", None, float("nan"), reserved=False),
     Booking("b", None, float("inf"), reserved=False),
     Booking("b", 1, "soon"),  # type: ignore[arg-type]
+    Booking("b", 1, 10**400),  # an int no float holds: it was a bare OverflowError
     None,
 ]
 

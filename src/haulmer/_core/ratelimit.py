@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import math
 import time
 from abc import ABC, abstractmethod
 from collections import deque
@@ -17,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from haulmer._core.types import LONGEST_TIMEOUT, is_wait_seconds
 from haulmer._forks import ForkSafeLock
 from haulmer._shown import shown
 from haulmer.errors import ConfigurationError, ValidationError
@@ -47,19 +47,9 @@ opens a connection (a handshake, a server starting its thread), so a margin of a
 still met 429s on loopback. 50 ms costs 5% of the throughput at the limit; a 429 costs a second."""
 
 
-LONGEST_HOLD: Final = 1e9
+LONGEST_HOLD: Final = LONGEST_TIMEOUT
 """The longest window or hold, in seconds (31 years): the longest wait a sleep can keep (a
 socket's timeout, ``LONGEST_TIMEOUT``); a longer one would make every send wait forever."""
-
-
-def _seconds(value: object) -> bool:
-    """Whether ``value`` is a number of seconds a sleep can keep (a bool is none)."""
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and value <= LONGEST_HOLD
-    )
 
 
 def check_limits(limits: Sequence[tuple[int, float]]) -> Limits:
@@ -71,7 +61,7 @@ def check_limits(limits: Sequence[tuple[int, float]]) -> Limits:
             and period > 0
             and count == raw_count
             and not isinstance(raw_count, bool)
-            and _seconds(raw_period)
+            and is_wait_seconds(raw_period)
             for (count, period), (raw_count, raw_period) in zip(pairs, limits, strict=True)
         )
     except (TypeError, ValueError, OverflowError):
@@ -88,7 +78,7 @@ def check_limits(limits: Sequence[tuple[int, float]]) -> Limits:
 def check_hold(seconds: float) -> float:
     """``seconds`` of a hold as a float (none when not above 0); a ValidationError when it is no
     number of seconds a sleep can keep (NaN, infinity, past ``LONGEST_HOLD``, text)."""
-    if not _seconds(seconds):
+    if not is_wait_seconds(seconds):
         raise ValidationError(
             f"A rate limiter's hold is a number of seconds up to {LONGEST_HOLD:g}, such as a "
             f"429's Retry-After; got {shown(seconds)}"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import math
 import os
 import re
 import weakref
@@ -21,7 +20,12 @@ from haulmer._core.asyncio_only import running_loop
 from haulmer._core.log import logger, redact_headers, redact_url
 from haulmer._core.loop_end import LoopEnd
 from haulmer._core.ratelimit import Booking, RateLimiter, api_key_fingerprint
-from haulmer._core.types import DEFAULT_TIMEOUT, LONGEST_TIMEOUT, NotGiven, Timeout
+from haulmer._core.types import (
+    DEFAULT_TIMEOUT,
+    NotGiven,
+    Timeout,
+    is_wait_seconds,
+)
 from haulmer._forks import ForkSafeLock
 from haulmer._raw_response import RawResponse, request_id_from
 from haulmer._shown import cut, shown
@@ -503,13 +507,7 @@ def checked_booking(limiter: RateLimiter, booking: object) -> Booking:
     naming the limiter, before anything is sent: ``time.sleep(nan)`` raises ``ValueError``,
     ``asyncio.sleep(nan)`` never returns, and a wait of infinity would hold the call forever."""
     wait = booking.wait if isinstance(booking, Booking) else None
-    if (
-        isinstance(booking, Booking)
-        and isinstance(wait, (int, float))
-        and not isinstance(wait, bool)
-        and math.isfinite(wait)
-        and wait <= LONGEST_TIMEOUT
-    ):
+    if isinstance(booking, Booking) and is_wait_seconds(wait):
         return booking
     said = (
         f"a wait of {shown(wait)} seconds, which no sleep can keep"
@@ -527,12 +525,7 @@ def checked_confirmation(limiter: RateLimiter, answer: object) -> float:
     """``answer``, a limiter's ``confirm()``, as the seconds to wait more (none when not above
     0), if a sleep can keep them; else a ``RateLimiterUnavailableError`` naming the limiter,
     before anything is sent, as for a booking (see ``checked_booking``)."""
-    if (
-        isinstance(answer, (int, float))
-        and not isinstance(answer, bool)
-        and math.isfinite(answer)
-        and answer <= LONGEST_TIMEOUT
-    ):
+    if is_wait_seconds(answer):
         return float(answer)
     said = (
         f"a wait of {shown(answer)} seconds, which no sleep can keep"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, Literal, Protocol
+from typing import Final, Literal, Protocol, TypeGuard
 
 from haulmer._shown import shown
 from haulmer.errors import ConfigurationError
@@ -23,6 +24,7 @@ __all__ = [
     "Query",
     "Timeout",
     "TimeoutArg",
+    "is_wait_seconds",
 ]
 
 Product = Literal["openfactura", "platform"]
@@ -71,6 +73,18 @@ def is_timeout_seconds(value: object) -> bool:
     if isinstance(value, int) and value > LONGEST_TIMEOUT:
         return False  # compared as an int: one of thousands of digits has no float
     return 0 < value <= LONGEST_TIMEOUT
+
+
+def is_wait_seconds(value: object) -> TypeGuard[int | float]:
+    """Whether ``value`` is a wait a sleep can keep: an int or a float (no bool), finite, at most
+    ``LONGEST_TIMEOUT``; below 0 is no wait, not an error. An int no float holds is none."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int of hundreds of digits
+        return False
+    return math.isfinite(seconds) and seconds <= LONGEST_TIMEOUT
 
 
 @dataclass(frozen=True)
