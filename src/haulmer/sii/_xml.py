@@ -17,6 +17,7 @@ __all__ = [
     "DSIG_NS",
     "MAX_XML_BYTES",
     "SII_NS",
+    "SII_PREFIX",
     "XSI_NS",
     "c14n_exclusive",
     "c14n_inclusive",
@@ -40,6 +41,8 @@ __all__ = [
 ]
 
 SII_NS: Final = "http://www.sii.cl/SiiDte"
+SII_PREFIX: Final = "{" + SII_NS + "}"
+"""How lxml writes a tag in the SII's namespace begins: ``SII_PREFIX + "Documento"``."""
 DSIG_NS: Final = "http://www.w3.org/2000/09/xmldsig#"
 XSI_NS: Final = "http://www.w3.org/2001/XMLSchema-instance"
 

@@ -25,6 +25,7 @@ from lxml import etree
 
 from haulmer.sii._xml import (
     SII_NS,
+    SII_PREFIX,
     XSI_NS,
     c14n_inclusive,
     c14n_without_namespaces,
@@ -35,7 +36,6 @@ from haulmer.sii._xml import (
 
 __all__ = ["in_context", "signed_forms", "strippable"]
 
-_SII_PREFIX: Final = "{" + SII_NS + "}"
 _DEFAULT_DECLARATION: Final = f' xmlns="{SII_NS}"'.encode("ascii")
 _STRIPPABLE_APEX: Final = frozenset({None, SII_NS})
 
@@ -179,8 +179,8 @@ def _stripped_alone(element: etree._Element, signed_in: etree._Element) -> bytes
     if alone is None:
         return None
     root = alone.getroottree().getroot()
-    for node in root.iter(_SII_PREFIX + "*"):
-        node.tag = node.tag[len(_SII_PREFIX) :]
+    for node in root.iter(SII_PREFIX + "*"):
+        node.tag = node.tag[len(SII_PREFIX) :]
     etree.cleanup_namespaces(root, keep_ns_prefixes=[p for p in root.nsmap if p is not None])
     return c14n_inclusive(alone)
 

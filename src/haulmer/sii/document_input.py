@@ -16,8 +16,8 @@ from lxml import etree
 
 from haulmer._forks import ForkSafeLock
 from haulmer.dte.reading import FieldReading, document_reading, read_rut
-from haulmer.sii._xml import has_elements
-from haulmer.sii.sii_dict import DOCUMENT_TAGS, REPEATED, SII_OPEN, SKIPPED, element_to_dict
+from haulmer.sii._xml import SII_PREFIX, has_elements
+from haulmer.sii.sii_dict import DOCUMENT_TAGS, REPEATED, SKIPPED, element_to_dict
 
 __all__ = ["read_document_input"]
 
@@ -105,7 +105,7 @@ def _field_of(walk: _Walk, tag: Any) -> _Field | None:
         field = walk.get(name)
         if field is None and name not in SKIPPED:
             raise _ReadTheGeneralWay
-        if field is not None and tag[:1] == "{" and not tag.startswith(SII_OPEN):
+        if field is not None and tag[:1] == "{" and not tag.startswith(SII_PREFIX):
             raise _ReadTheGeneralWay  # a known name in another namespace: read as it is there
     if len(walk) < _KNOWN_TAGS:
         walk[tag] = field

@@ -21,7 +21,15 @@ from lxml import etree
 from haulmer._forks import ForkSafeLock
 from haulmer._shown import cut, shown
 from haulmer.errors import XMLError
-from haulmer.sii._xml import SII_NS, descend, has_elements, local_name, parse_xml, stripped_text
+from haulmer.sii._xml import (
+    SII_NS,
+    SII_PREFIX,
+    descend,
+    has_elements,
+    local_name,
+    parse_xml,
+    stripped_text,
+)
 from haulmer.sii.root_advice import root_advice
 from haulmer.sii.sii_dict import BOLETA_TYPES
 
@@ -106,8 +114,9 @@ def schema_for(root: etree._Element) -> tuple[str, etree.XMLSchema]:
     return filename, _load(filename)
 
 
-_SII: Final = "{" + SII_NS + "}"
-_TIPO_DTE_PATH: Final = f"{_SII}*/{_SII}Encabezado/{_SII}IdDoc/{_SII}TipoDTE"
+_TIPO_DTE_PATH: Final = "/".join(
+    SII_PREFIX + name for name in ("*", "Encabezado", "IdDoc", "TipoDTE")
+)
 
 
 def _tipo_dte(dte: etree._Element) -> etree._Element | None:
@@ -117,9 +126,9 @@ def _tipo_dte(dte: etree._Element) -> etree._Element | None:
     document); ``find`` searches the other shapes.
     """
     first = dte[0] if len(dte) else None
-    if first is None or not str(first.tag).startswith(_SII):
-        first = next(dte.iterchildren(_SII + "*"), None)
-    tipo = descend(first, _SII + "Encabezado", _SII + "IdDoc", _SII + "TipoDTE")
+    if first is None or not str(first.tag).startswith(SII_PREFIX):
+        first = next(dte.iterchildren(SII_PREFIX + "*"), None)
+    tipo = descend(first, SII_PREFIX + "Encabezado", SII_PREFIX + "IdDoc", SII_PREFIX + "TipoDTE")
     if tipo is None and first is not None:
         tipo = dte.find(_TIPO_DTE_PATH)
     return tipo
@@ -131,11 +140,10 @@ def _with_sii_namespace(root: etree._Element) -> etree._Element:
     The Signature keeps its XMLDSig namespace; line numbers stay those of the original.
     """
     copy = deepcopy(root)
-    prefix = f"{{{SII_NS}}}"
     for node in copy.iter():
         tag = node.tag
         if isinstance(tag, str) and not tag.startswith("{"):
-            node.tag = prefix + tag
+            node.tag = SII_PREFIX + tag
     return copy
 
 
@@ -229,7 +237,7 @@ def _bounded(message: str) -> str:
     return cut("'".join(parts), _LONGEST_SCHEMA_MESSAGE)
 
 
-_QUICK_ROOTS: Final = frozenset({f"{_SII}EnvioDTE", f"{_SII}EnvioBOLETA"})
+_QUICK_ROOTS: Final = frozenset({f"{SII_PREFIX}EnvioDTE", f"{SII_PREFIX}EnvioBOLETA"})
 _QUICK_ENCODINGS: Final = frozenset({"UTF-8", "ISO-8859-1", "US-ASCII", "ASCII"})
 _TIPO_DTE_LOOKED_FOR: Final = 2048
 """Bytes in which ``<TipoDTE>`` is looked for: it comes within the first few hundred."""
@@ -252,7 +260,7 @@ def _valid_at_first_sight(data: bytes) -> bool:
         return False  # blanks beside CDATA are part of a value: only the full tree has them
     root = parse_xml(data, decode_windows_1252=True, keep_blank_text=False)
     tag = root.tag
-    if tag == f"{_SII}DTE":
+    if tag == f"{SII_PREFIX}DTE":
         schema = (
             _load(_SCHEMA_FILES["DTE"]) if _no_boleta_at_a_glance(data) else schema_for(root)[1]
         )

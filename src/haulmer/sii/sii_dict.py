@@ -9,14 +9,13 @@ from typing import Any, Final
 
 from lxml import etree
 
-from haulmer.sii._xml import SII_NS, has_elements, leaf_text, local_name
+from haulmer.sii._xml import SII_PREFIX, has_elements, leaf_text, local_name, ns_prefix
 
 __all__ = [
     "BOLETA_TYPES",
     "DOCUMENT_PATTERNS",
     "DOCUMENT_TAGS",
     "REPEATED",
-    "SII_OPEN",
     "SKIPPED",
     "documento_to_dict",
     "element_to_dict",
@@ -48,15 +47,6 @@ REPEATED: Final = frozenset(
 SKIPPED: Final = frozenset({"TED", "TmstFirma", "Signature"})
 """Elements left out of the dict: the timbre and the signature are no content (the elements
 the models, read from XML, leave out rather than refuse)."""
-SII_OPEN: Final = "{" + SII_NS + "}"
-"""How a tag in the SII's namespace begins."""
-
-
-def _namespace_opening(tag: str) -> str:
-    """The ``{namespace}`` a tag begins with, or "" for a tag in no namespace."""
-    return tag[: tag.find("}") + 1] if tag[:1] == "{" else ""
-
-
 DOCUMENT_TAGS: Final = ("Documento", "Liquidacion", "Exportaciones")
 """The elements that hold a DTE's content (Comisiones repeat in them)."""
 DOCUMENT_PATTERNS: Final = tuple(f"{{*}}{tag}" for tag in DOCUMENT_TAGS)
@@ -109,7 +99,7 @@ def _children(
     ``aside`` unread."""
     out: dict[str, Any] = {}
     names = LOCAL_NAMES
-    own = _namespace_opening(element.tag)
+    own = ns_prefix(element)
     for child in element:
         tag = child.tag
         name = names.get(tag)
@@ -119,7 +109,7 @@ def _children(
             name = local_name_of(tag)
         if name in SKIPPED:
             continue
-        if tag[:1] == "{" and not tag.startswith(SII_OPEN) and not (own and tag.startswith(own)):
+        if tag[:1] == "{" and not tag.startswith(SII_PREFIX) and not (own and tag.startswith(own)):
             continue  # another namespace than its parent's and the SII's: an ERP's own element
         if name == apart and aside is not None:
             aside.append(child)
