@@ -357,3 +357,19 @@ def test_a_comment_inside_a_recibo_s_values_reads_them_as_signed(
     read = read_recibos(commented)
     assert read.verification.ok
     assert read.recibos == signed
+
+
+@pytest.mark.parametrize("kind", [bytearray, memoryview])
+def test_every_reader_of_answers_and_received_envelopes_takes_bytes_like_xml(
+    kind: type, received: bytes, certificate: Certificate
+) -> None:
+    """A bytearray or memoryview (a buffer read from a socket or an mmap) is read as its bytes,
+    as parse() and verify() read it, instead of being refused as if it were not XML."""
+    assert read_received(kind(received)) == read_received(received)
+    recepcion = _recepcion(received, certificate)
+    assert _recepcion(kind(received), certificate) == recepcion
+    assert _comercial(kind(received), certificate) == _comercial(received, certificate)
+    recibos = _recibos(received, certificate)
+    assert _recibos(kind(received), certificate) == recibos
+    assert read_respuesta(kind(recepcion)) == read_respuesta(recepcion)
+    assert read_recibos(kind(recibos)) == read_recibos(recibos)

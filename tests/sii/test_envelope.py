@@ -344,6 +344,29 @@ def test_signed_documents_may_come_as_text(
     assert verify(xml, check_caf=True, allow_test_cafs=True).ok
 
 
+@pytest.mark.parametrize("kind", [bytearray, memoryview])
+def test_signed_documents_may_come_as_bytes_like_buffers(
+    kind: type, issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    as_bytes = envelope(
+        [issued[33]], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT
+    )
+    as_buffer = envelope(
+        [kind(issued[33])], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT
+    )
+    assert as_buffer == as_bytes
+
+
+@pytest.mark.parametrize("kind", [bytes, bytearray, memoryview, str])
+def test_one_document_given_for_the_sequence_is_refused_as_one_document(
+    kind: type, issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    """A memoryview is a Sequence of ints: taken as a list it would be refused byte by byte."""
+    one = issued[33].decode("iso-8859-1") if kind is str else kind(issued[33])
+    with pytest.raises(TypeError, match="a sequence of signed DTEs, not one document"):
+        envelope(one, certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+
+
 @pytest.mark.parametrize(
     "variant",
     [

@@ -222,6 +222,8 @@ def _checked(
 ) -> tuple[etree._Element, Verification]:
     """The answer's root, its signatures verified (or their failures raised) and its schema
     checked."""
+    if isinstance(xml, (bytearray, memoryview)):
+        xml = bytes(xml)  # a buffer (a socket's, an mmap's) is read as its bytes
     if not isinstance(xml, (bytes, str)):
         raise TypeError(f"xml must be the {expected}'s bytes (or text), got {type(xml).__name__}")
     root = parse_xml(xml, decode_windows_1252=True)

@@ -510,7 +510,7 @@ def envelope(
     Boletas (39/41) go in an EnvioBOLETA, everything else in an EnvioDTE; they cannot be mixed.
     Every document must belong to ``caratula.rut_emisor``.
     """
-    if isinstance(signed_documents, (bytes, bytearray, str)):
+    if isinstance(signed_documents, (bytes, bytearray, memoryview, str)):
         raise TypeError("signed_documents must be a sequence of signed DTEs, not one document")
     if not isinstance(caratula, Caratula):
         raise TypeError(

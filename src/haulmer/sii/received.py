@@ -121,6 +121,8 @@ def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
     comes again included: the reception answer lists each one (a repeat as "DTE Repetido").
     A DTE no answer can name is left in ``unnameable``, as is an envelope holding no DTE or more
     than :data:`MAX_RECEIVED`: such an envelope can still be rejected."""
+    if isinstance(received, (bytearray, memoryview)):
+        received = bytes(received)  # a buffer (a socket's, an mmap's) is read as its bytes
     if not isinstance(received, (bytes, str)):
         raise TypeError(
             f"received must be the EnvioDTE's bytes (or text), got {type(received).__name__}"
