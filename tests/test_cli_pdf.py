@@ -344,3 +344,12 @@ def test_pdf_of_a_received_envelope_names_its_files_inside_the_folder_whatever_i
         assert re.fullmatch(r"envio-T33F[0-9A-Za-z_]{1,40}\.pdf", path.name), path.name
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["envio.xml", "pdfs"]
+
+
+def test_the_paper_is_read_in_any_case_as_the_other_commands_read_their_choices(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "f.xml"
+    source.write_bytes(RECEIVED.read_bytes())
+    assert main(["pdf", str(source), "--paper", "80MM"]) == 0
+    assert (tmp_path / "f-80mm.pdf").read_bytes().startswith(b"%PDF")

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO, cast
 
+from haulmer._cli_choices import choice_word
 from haulmer._core.responses import exact_json_number
 from haulmer._files import home_expanded
 from haulmer._shown import shown
@@ -608,6 +609,7 @@ def add_emit_batch_command(commands: Any) -> None:
     )
     parser.add_argument(
         "--environment",
+        type=choice_word,
         choices=("production", "sandbox", "local"),
         default=None,
         help="production, sandbox or local (default: HAULMER_ENVIRONMENT, else production; "

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from haulmer._cli_choices import choice_word
 from haulmer._files import home_expanded
 from haulmer._shown import shown
 from haulmer._token import TOKEN
@@ -47,7 +48,10 @@ def add_journal_command(commands: Any) -> None:
         "journal", type=home_expanded, metavar="FILE.db", help="the SQLite journal of emit-batch"
     )
     parser.add_argument(
-        "--state", choices=_STATES, help="list only the sales in this state (default: every one)"
+        "--state",
+        type=choice_word,
+        choices=_STATES,
+        help="list only the sales in this state (default: every one)",
     )
     settle = parser.add_mutually_exclusive_group()
     settle.add_argument(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from haulmer._cli_choices import choice_word
 from haulmer._shown import shown
 
 __all__ = ["EXIT_INTERRUPTED", "build_parser", "main"]
@@ -376,6 +377,7 @@ def _add_pdf_command(commands: Any) -> None:
     )
     pdf.add_argument(
         "--paper",
+        type=choice_word,
         choices=("letter", "80mm"),
         default="letter",
         help="letter paper (the default) or an 80 mm roll, as receipt printers use",

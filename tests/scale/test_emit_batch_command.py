@@ -863,3 +863,25 @@ def test_a_journal_written_with_an_equals_sign_and_a_tilde_is_in_the_home_folder
     capsys.readouterr()
     assert main(["journal", "~/j.db"]) == 0  # quoted, as a script may pass it
     assert json.loads(capsys.readouterr().out)["state"] == "issued"
+
+
+@pytest.mark.parametrize("spelled", ["Sandbox", "SANDBOX"])
+def test_the_environment_option_reads_a_name_in_any_case_as_the_variable_does(
+    spelled: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """HAULMER_ENVIRONMENT=Sandbox is read as sandbox: the option naming the same thing was
+    refused as an invalid choice."""
+    fake = FakeHaulmer()
+    fake.control.rate_limit(None)
+    batch = tmp_path / "sales.jsonl"
+    _write(batch, list(sales(1, fake.clock.today())))
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    with serve(fake, port=0) as url:
+        argv = [*_command(url, batch, tmp_path / "j.db")[3:-1], spelled, "--quiet"]
+        assert argv[-3] == "--environment"
+        assert main(argv) == 0, capsys.readouterr().err
+    assert json.loads(capsys.readouterr().out)["status"] == "issued"

@@ -330,3 +330,15 @@ def test_each_listed_sale_says_what_comes_next_and_those_to_settle_are_counted(
     ]
     assert err.startswith("haulmer journal: 1 sale(s) to settle by hand")
     assert "--issued ID --token TOKEN, or --not-issued ID" in err
+
+
+def test_a_state_is_read_in_any_case_as_emit_batch_reads_its_choices(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "emisiones.db"
+    with SQLiteJournal(path) as journal:
+        journal.record_attempt("a", "a")
+        journal.record_failed("a", "DocumentError: no lines")
+    code, out, err = _journal(capsys, str(path), "--state", "Failed")
+    assert code == 0, err
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["a"]
