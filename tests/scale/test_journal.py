@@ -673,3 +673,26 @@ def test_recording_what_came_of_a_sale_the_journal_lacks_is_refused_and_writes_n
     db = sqlite3.connect(path)
     assert db.execute("SELECT COUNT(*) FROM events").fetchone() == (1,)  # the attempt only
     db.close()
+
+
+def test_an_empty_file_opened_read_only_is_refused_as_no_journal_and_left_empty(
+    tmp_path: Path,
+) -> None:
+    """SQLite opens a 0-byte file as an empty database: read as a journal, it listed no sale as
+    if a batch had recorded none, when no batch ever wrote to it (a `touch`ed or wrong file)."""
+    path = tmp_path / "j.db"
+    path.write_bytes(b"")
+    with pytest.raises(ConfigurationError, match="is an empty file") as caught:
+        SQLiteJournal(path, read_only=True)
+    assert "no batch has written a journal in it" in str(caught.value)
+    assert "read_only=True reads a journal a batch wrote" in str(caught.value)
+    assert path.read_bytes() == b""
+
+
+def test_an_empty_file_is_a_new_journal_to_record_in(tmp_path: Path) -> None:
+    path = tmp_path / "j.db"  # what mktemp makes: a journal is created in it
+    path.write_bytes(b"")
+    with SQLiteJournal(path) as journal:
+        journal.record_attempt("a", "a")
+    with SQLiteJournal(path, read_only=True) as journal:
+        assert [e.sale_id for e in journal.entries()] == ["a"]

@@ -342,3 +342,19 @@ def test_a_state_is_read_in_any_case_as_emit_batch_reads_its_choices(
     code, out, err = _journal(capsys, str(path), "--state", "Failed")
     assert code == 0, err
     assert [json.loads(line)["id"] for line in out.splitlines()] == ["a"]
+
+
+@pytest.mark.parametrize("argv", [[], ["--not-issued", "a"]])
+def test_an_empty_file_is_no_journal_and_nothing_is_written_to_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """A 0-byte file listed no sale with status 0 (SQLite reads it as an empty database), and
+    settling made a journal of it before saying it had no such sale."""
+    path = tmp_path / "emisiones.db"
+    path.write_bytes(b"")
+    code, out, err = _journal(capsys, str(path), *argv)
+    assert (code, out) == (2, "")
+    assert "is an empty file (0 bytes)" in err
+    assert "give as FILE.db the file emit-batch was given as --journal" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["emisiones.db"]
+    assert path.read_bytes() == b""

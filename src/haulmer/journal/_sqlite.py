@@ -146,6 +146,14 @@ class SQLiteJournal(Journal):
                 f"There is no journal at {shown(str(self.path), 300)}: "
                 f"{naming.name_a_file() if not naming.such_as else _READ_ONLY_NEEDS_A_FILE}"
             )
+        if (self._read_only or not naming.such_as) and _is_empty_file(self.path):
+            # SQLite reads it as an empty database: it would list no sale, as if none were sent
+            advice = naming.name_a_file() if not naming.such_as else _READ_ONLY_NEEDS_A_FILE
+            raise ConfigurationError(
+                f"The journal {shown(str(self.path), 300)} is an empty file (0 bytes): no batch "
+                f"has written a journal in it: {advice} (a batch started on this file "
+                "this very moment writes it within a second: then try again)"
+            )
         try:
             db = _open_read_only(self.path) if self._read_only else _open(self.path)
             try:
@@ -565,6 +573,14 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
         db = _open(path)
     db.execute("PRAGMA query_only = 1")
     return db
+
+
+def _is_empty_file(path: Path) -> bool:
+    """Whether ``path`` is a file of 0 bytes, which SQLite opens as an empty database."""
+    try:
+        return path.stat().st_size == 0
+    except OSError:  # gone, or not to be looked at: SQLite's open says why
+        return False
 
 
 def _writable(path: Path) -> bool:
