@@ -661,3 +661,64 @@ def test_a_timbre_with_an_accented_element_name_added_is_reported_as_altered(
     assert ("ted", "FRMT does not verify with the CAF key over DD") in [
         (f.check, f.reason) for f in failures
     ]
+
+
+def _signature_moved_before(xml: bytes, signed_start: bytes) -> bytes:
+    """``xml`` with its last Signature moved to just before the element opening with
+    ``signed_start``: the signed bytes are unchanged, their order is not the schema's."""
+    start = xml.rindex(b"<Signature ")
+    end = xml.rindex(b"</Signature>") + len(b"</Signature>")
+    signature, rest = xml[start:end], xml[:start] + xml[end:]
+    at = rest.index(signed_start)
+    return rest[:at] + signature + rest[at:]
+
+
+@pytest.mark.parametrize(
+    "name", ["DTE--60910000-1--33--2336600.xml", "DTE--96670340-7--61--110616.xml"]
+)
+def test_a_real_document_whose_signature_precedes_its_documento_fails(name: str) -> None:
+    """The SII's DTE schema has Documento then Signature; a Signature before it still matched
+    its digest and passed verify(), which only the schema check refused."""
+    moved = _signature_moved_before(_real(name), b"<Documento ")
+    assert moved != _real(name)
+    failures = verify(moved).failures
+    assert [(f.check, f.reason) for f in failures] == [
+        (
+            "structure",
+            "the Signature stands before the Documento it signs: the SII's schema has it after",
+        )
+    ]
+
+
+def test_an_issued_document_whose_signature_precedes_its_documento_fails(
+    issued: dict[int, bytes],
+) -> None:
+    moved = _signature_moved_before(issued[33], b"<Documento ")
+    assert [f.check for f in verify(moved).failures] == ["structure"]
+
+
+def test_an_envelope_whose_signature_precedes_its_set_dte_fails(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    from .answers import received_envelope
+
+    envio = received_envelope([issued[33]], certificate)
+    assert verify(envio).ok
+    moved = _signature_moved_before(envio, b"<SetDTE ")
+    assert [(f.check, f.reason) for f in verify(moved).failures] == [
+        (
+            "structure",
+            "the Signature stands before the SetDTE it signs: the SII's schema has it after",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "signed_start"),
+    [("RespuestaDTE", b"<Resultado "), ("EnvioRecibos", b"<SetRecibos ")],
+)
+def test_an_answer_whose_signature_precedes_its_signed_part_fails(
+    issued: dict[int, bytes], certificate: Certificate, kind: str, signed_start: bytes
+) -> None:
+    moved = _signature_moved_before(_answers(issued, certificate)[kind], signed_start)
+    assert [f.check for f in verify(moved).failures] == ["structure"]

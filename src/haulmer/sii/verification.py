@@ -561,6 +561,8 @@ def _record_signature(
     check = check_signature(signature, signed_at=signed_at)
     for kind, reason in check.problems:
         collector.fail(kind, reason, where)
+    if covers is not None:
+        _check_order(signature, covers, collector, where)
     wrong_target = (
         covers is not None and check.referenced is not None and check.referenced is not covers
     )
@@ -574,6 +576,22 @@ def _record_signature(
     if check.ok and not wrong_target:
         collector.passed.append(f"signature {where}")
     return check
+
+
+def _check_order(
+    signature: etree._Element, signed: etree._Element, collector: _Collector, where: str
+) -> None:
+    """Fail when ``signature`` stands before ``signed``, its sibling: every SII schema has the
+    signed element first (Documento, SetDTE, Resultado...) and the Signature after it, as
+    ``validate_schema`` and the SII read them. What follows the Signature is let be (the
+    ``DocPersonalizado`` some producers append)."""
+    if any(sibling is signed for sibling in signature.itersiblings()):
+        collector.fail(
+            "structure",
+            f"the Signature stands before the {local_name(signed)} it signs: the SII's schema "
+            "has it after",
+            where,
+        )
 
 
 def _verify_dte(
@@ -596,6 +614,7 @@ def _verify_dte(
     elif len(signatures) > 1:
         collector.fail("signature", f"{len(signatures)} signatures, expected 1", where)
     else:
+        _check_order(signatures[0], documento, collector, where)
         check = _record_signature(signatures[0], collector, where)
         if check.reference_id is not None:  # the one Reference's URI, "#" + this id
             uri: str | None = "#" + check.reference_id
