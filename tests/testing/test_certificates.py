@@ -120,15 +120,35 @@ def test_default_validity_is_yesterday_to_a_year_later() -> None:
     assert cert.not_after - cert.not_before == dt.timedelta(days=365)
 
 
-def test_chosen_validity_window_naive_meaning_utc() -> None:
-    start = dt.datetime(2020, 1, 1, 12, 0)
+def test_chosen_validity_window_naive_meaning_chilean_local_time() -> None:
+    start = dt.datetime(2020, 1, 1, 12, 0)  # Chilean summer time: UTC-3
     end = dt.datetime(2021, 1, 1, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=-3)))
     cert = make_test_certificate(not_before=start, not_after=end)
-    assert cert.not_before == start.replace(tzinfo=UTC)
+    assert cert.not_before == dt.datetime(2020, 1, 1, 15, 0, tzinfo=UTC)
     assert cert.not_after == dt.datetime(2021, 1, 1, 15, 0, tzinfo=UTC)
     with pytest.raises(CertificateError) as caught:
         cert.check_validity()
     assert caught.value.reason == "expired"
+
+
+def test_a_naive_validity_end_is_the_fake_clock_s_moment_of_that_chilean_time() -> None:
+    """A naive time is Chilean local time across the SDK (issue()'s timestamp, TmstFirma, the
+    fake clock): a test certificate read it as UTC, ending 4 hours early in Chile's winter."""
+    from haulmer.testing import FakeHaulmer
+
+    ends = dt.datetime(2026, 6, 1, 22, 0)  # Chilean winter time: UTC-4
+    fake = FakeHaulmer()
+    fake.clock.set(ends)
+    for made in (
+        make_test_certificate(not_after=ends, not_before=dt.datetime(2026, 1, 1)),
+        load_pfx(
+            make_test_pfx(not_after=ends, not_before=dt.datetime(2026, 1, 1)),
+            TEST_PASSWORD,
+            at=None,
+        ),
+    ):
+        assert made.not_after == fake.clock.now()
+        assert made.not_after == dt.datetime(2026, 6, 2, 2, 0, tzinfo=UTC)
 
 
 def test_not_before_alone_gives_a_year_from_it() -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
+from haulmer._chile import from_chile
 from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.rut import Rut
@@ -62,7 +63,7 @@ def make_test_pfx(
     ``rut`` is written in canonical form without checking its check digit (real fixtures carry
     wrong ones); ``rut_in`` says where: "san" (otherName), "serial" (subject serialNumber), "both"
     or "none"; ``rut=None`` means nowhere. Validity defaults to yesterday .. a year from now
-    (naive datetimes are read as UTC). ``password=None`` writes an unencrypted file. Keys are
+    (naive datetimes are read as Chilean local time, as everywhere in the SDK). ``password=None`` writes an unencrypted file. Keys are
     generated once per kind and reused unless ``fresh_key=True``, to keep test suites fast.
     """
     from cryptography.hazmat.primitives import serialization
@@ -149,17 +150,16 @@ def _new_key(kind: KeyKind) -> Any:
 
 
 def _as_utc(when: dt.datetime, name: str) -> dt.datetime:
-    """``when`` in UTC (naive: read as UTC), or a TypeError naming the argument: a date has no
-    time of day to start or end a certificate's validity at."""
+    """``when`` in UTC (naive: read as Chilean local time, as ``issue()``'s timestamp and the
+    fake clock read it), or a TypeError naming the argument: a date has no time of day to start
+    or end a certificate's validity at."""
     if not isinstance(when, dt.datetime):
         raise TypeError(
-            f"{name} must be a datetime.datetime (naive datetimes are read as UTC), such as "
-            f"datetime.datetime(2027, 1, 1, tzinfo=datetime.timezone.utc); got "
-            f"{type(when).__name__} {when!r:.40}"
+            f"{name} must be a datetime.datetime (naive datetimes are read as Chilean local "
+            "time), such as datetime.datetime(2027, 1, 1) or datetime.datetime(2027, 1, 1, "
+            f"tzinfo=datetime.timezone.utc); got {type(when).__name__} {when!r:.40}"
         )
-    if when.tzinfo is None:
-        return when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc)
+    return from_chile(when)
 
 
 def _ia5_der(text: str) -> bytes:
