@@ -129,6 +129,26 @@ def test_holder_rut_is_found_inside_a_decorated_serial_number() -> None:
     assert cert.holder_rut == Rut("13185095-6")
 
 
+@pytest.mark.parametrize("serial_text", ["12345678", "131850956", "CL12345678", "12.345.678"])
+def test_a_serial_number_of_digits_only_is_no_rut(serial_text: str) -> None:
+    """Chilean CAs write the holder's RUT in the serialNumber with its hyphen (Acepta:
+    "16477752-9"); digits alone (a serial, another country's id) were read as a RUT whose last
+    digit was taken for the check digit: 12345678 as 1234567-8."""
+    key = rsa_key()
+    cert = load_pfx(build_pfx(key, build_cert(key, serial_text=serial_text)), PASSWORD)
+    assert cert.holder_rut is None
+
+
+@pytest.mark.parametrize(
+    ("serial_text", "rut"),
+    [("13185095-6", "13185095-6"), ("13.185.095-k", "13185095-K"), (" 999999-K ", "999999-K")],
+)
+def test_a_serial_number_written_as_a_rut_is_the_holder_s(serial_text: str, rut: str) -> None:
+    key = rsa_key()
+    cert = load_pfx(build_pfx(key, build_cert(key, serial_text=serial_text)), PASSWORD)
+    assert str(cert.holder_rut) == rut
+
+
 def test_san_wins_over_the_serial_number() -> None:
     key = rsa_key()
     cert_obj = build_cert(key, san=[rut_san("76795561-8")], serial_text="13185095-6")

@@ -45,6 +45,9 @@ RUT_OTHER_NAME_OID = "1.3.6.1.4.1.8321.1"
 """SubjectAltName otherName type id under which Chilean CAs write the holder's RUT."""
 
 _SERIAL_NUMBER_OID = "2.5.4.5"
+_RUT_WRITTEN = re.compile(r"\d{1,3}(?:\.?\d{3})*-[\dkK]")
+"""A RUT as written on its own: digits (with or without thousands dots), a hyphen, the check
+digit."""
 _RUT_IN_TEXT = re.compile(r"(?<![\d.])(\d{1,2}(?:\.?\d{3}){2})-([\dkK])(?![\w])")
 _PKCS7_DATA_OID_DER = bytes.fromhex("06092a864886f70d010701")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -125,7 +128,8 @@ class Certificate:
 
     @property
     def holder_rut(self) -> Rut | None:
-        """The holder's RUT: SAN otherName 1.3.6.1.4.1.8321.1, else subject serialNumber.
+        """The holder's RUT: SAN otherName 1.3.6.1.4.1.8321.1, else a subject serialNumber
+        that writes one with its hyphen ("16477752-9"; digits alone are no RUT).
 
         Read without checking the check digit (real certificates carry wrong ones); None when
         the certificate names no RUT.
@@ -781,7 +785,7 @@ def holder_rut_of(certificate: x509.Certificate) -> Rut | None:
         if attribute.oid.dotted_string == _SERIAL_NUMBER_OID:
             value = attribute.value
             text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
-            rut = _rut_from_text(text)
+            rut = _rut_from_serial_number(text)
             if rut is not None:
                 return rut
     return None
@@ -803,6 +807,15 @@ def _der_string(value: bytes) -> str | None:
     if tag == 0x1E:
         return body.decode("utf-16-be", errors="replace")
     return body.decode("utf-8", errors="replace")
+
+
+def _rut_from_serial_number(text: str) -> Rut | None:
+    """The RUT a subject serialNumber writes as one, its check digit after a hyphen, as Chilean
+    CAs write it ("16477752-9"), alone or among other text; digits alone (a serial number,
+    another country's id) are no RUT: their last digit is no check digit."""
+    if _RUT_WRITTEN.fullmatch(text.strip()) or _RUT_IN_TEXT.search(text):
+        return _rut_from_text(text)
+    return None
 
 
 def _rut_from_text(text: str | None) -> Rut | None:
