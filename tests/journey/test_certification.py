@@ -87,12 +87,24 @@ def test_a_count_of_business_days_that_is_no_whole_number_is_refused_at_once(
 
 
 def test_a_day_that_is_no_date_is_refused_with_a_typed_error() -> None:
-    with pytest.raises(ValidationError, match=r"datetime\.date"):
-        is_business_day("2026-12-08")  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match=r"datetime\.date"):
-        add_business_days("2026-12-03", 7)  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match=r"datetime\.date"):
+    with pytest.raises(ValidationError, match=r"day must be a datetime\.date or its text YYYY"):
+        is_business_day(20261208)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"start: '03/12/2026' is not a date written YYYY"):
+        add_business_days("03/12/2026", 7)
+    with pytest.raises(ValidationError, match=r"end: '2026-02-30' is no day of the calendar"):
+        business_days_between(date(2026, 12, 3), "2026-02-30")
+    with pytest.raises(ValidationError, match=r"end must be a datetime\.date or its text YYYY"):
         business_days_between(date(2026, 12, 3), None)  # type: ignore[arg-type]
+
+
+def test_a_day_written_yyyy_mm_dd_is_read_as_other_date_arguments_are() -> None:
+    """Caf.is_valid_on(), the document models and the list filters take a day as its ISO text;
+    the business-day calendar refused it."""
+    assert is_business_day("2026-12-07") is True
+    assert is_business_day(" 2026-12-08 ") is False  # Inmaculada Concepción
+    assert add_business_days("2026-12-04", 1) == date(2026, 12, 7)
+    assert business_days_between("2026-12-04", "2026-12-09") == 2
+    assert estimated_completion("2026-12-04") == estimated_completion(date(2026, 12, 4))
 
 
 def test_business_days_past_the_calendars_end_are_refused_at_once() -> None:

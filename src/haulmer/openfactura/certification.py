@@ -101,17 +101,18 @@ def _chilean_holidays(year: int) -> Any:
     return holidays.country_holidays("CL", years=year)
 
 
-def _chile_day(day: date, what: str) -> date:
+def _chile_day(day: date | str, what: str) -> date:
     """The Chilean calendar day of ``day``: a date as it is, an aware datetime at its moment in
-    Chile (02:30 UTC on a Saturday is still Friday there), a naive one as Chilean local time."""
-    if isinstance(day, datetime):
-        try:
-            return chile_date(day)
-        except ValueError as exc:  # a moment still before year 1 in Chile
-            raise ValidationError(f"{what}: {exc}") from None
-    if not isinstance(day, date):
-        raise ValidationError(f"{what} must be a datetime.date, got {shown(day)}")
-    return day
+    Chile (02:30 UTC on a Saturday is still Friday there), a naive one as Chilean local time,
+    text as ``'YYYY-MM-DD'``, as the SDK's other date arguments take it."""
+    if not isinstance(day, date | str):
+        raise ValidationError(
+            f"{what} must be a datetime.date or its text YYYY-MM-DD, got {shown(day)}"
+        )
+    try:
+        return chile_date(day)
+    except ValueError as exc:  # a moment still before year 1 in Chile, text that is no day
+        raise ValidationError(f"{what}: {exc}") from None
 
 
 def _day_count(days: int) -> int:
@@ -122,13 +123,14 @@ def _day_count(days: int) -> int:
     return days
 
 
-def is_business_day(day: date) -> bool:
-    """Monday to Friday and not a Chilean public holiday (an aware datetime: its day in Chile)."""
-    day = _chile_day(day, "day")
-    return day.weekday() < 5 and day not in _chilean_holidays(day.year)
+def is_business_day(day: date | str) -> bool:
+    """Monday to Friday and not a Chilean public holiday (an aware datetime: its day in Chile;
+    text: ``'YYYY-MM-DD'``)."""
+    chilean_day = _chile_day(day, "day")
+    return chilean_day.weekday() < 5 and chilean_day not in _chilean_holidays(chilean_day.year)
 
 
-def add_business_days(start: date, days: int) -> date:
+def add_business_days(start: date | str, days: int) -> date:
     """The ``days``-th business day after ``start`` (``start`` itself never counts).
 
     An aware datetime counts from its day in Chile; a count that is no whole number, or that
@@ -149,7 +151,7 @@ def add_business_days(start: date, days: int) -> date:
     return current
 
 
-def business_days_between(start: date, end: date) -> int:
+def business_days_between(start: date | str, end: date | str) -> int:
     """How many business days lie after ``start`` up to and including ``end`` (aware datetimes:
     their days in Chile)."""
     current, end = _chile_day(start, "start"), _chile_day(end, "end")
@@ -162,7 +164,7 @@ def business_days_between(start: date, end: date) -> int:
 
 
 def estimated_completion(
-    started_on: date, business_days: int = CERTIFICATION_BUSINESS_DAYS
+    started_on: date | str, business_days: int = CERTIFICATION_BUSINESS_DAYS
 ) -> date:
     """The date certification finishes at the latest, counting business days from the start
     (an aware datetime: from its day in Chile)."""
