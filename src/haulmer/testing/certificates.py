@@ -63,8 +63,9 @@ def make_test_pfx(
     ``rut`` is written in canonical form without checking its check digit (real fixtures carry
     wrong ones); ``rut_in`` says where: "san" (otherName), "serial" (subject serialNumber), "both"
     or "none"; ``rut=None`` means nowhere. Validity defaults to yesterday .. a year from now
-    (naive datetimes are read as Chilean local time, as everywhere in the SDK). ``password=None`` writes an unencrypted file. Keys are
-    generated once per kind and reused unless ``fresh_key=True``, to keep test suites fast.
+    (naive datetimes are read as Chilean local time, as everywhere in the SDK).
+    ``password=None`` writes an unencrypted file. Keys are generated once per kind and reused
+    unless ``fresh_key=True``, to keep test suites fast.
     """
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.serialization import pkcs12
