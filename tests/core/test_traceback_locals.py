@@ -330,3 +330,38 @@ def test_the_frames_of_a_tax_document_choice_refused_before_sending_show_no_link
         client.checkout.choose_tax_document(EMAIL_LINK, document=document, receiver=receiver)
     assert _frames_showing(refused.value, LINK_TOKEN) == []
     assert not mock.calls
+
+
+_BATCH_REFUSALS = {
+    "concurrency=0": {"concurrency": 0},
+    "a journal that is no path": {"journal": 3},
+    "key= that is no field or function": {"key": 7},
+}
+
+
+@pytest.mark.parametrize("refusal", list(_BATCH_REFUSALS), ids=list(_BATCH_REFUSALS))
+def test_the_frames_of_an_emit_many_refused_before_sending_show_no_api_key(
+    refusal: str, mock: respx.MockRouter
+) -> None:
+    from haulmer.errors import ValidationError
+
+    sales = [{"id": "sale-1", "document": {}}]
+    with (
+        Haulmer(KEY, environment="sandbox") as client,
+        pytest.raises(ValidationError) as refused,
+    ):
+        client.openfactura.documents.emit_many(sales, **_BATCH_REFUSALS[refusal])
+    assert _frames_showing(refused.value, KEY) == []
+    assert not mock.calls
+
+
+async def test_the_frames_of_an_async_emit_many_refused_before_sending_show_no_api_key(
+    mock: respx.MockRouter,
+) -> None:
+    from haulmer.errors import ValidationError
+
+    async with AsyncHaulmer(KEY, environment="sandbox") as client:
+        with pytest.raises(ValidationError) as refused:
+            client.openfactura.documents.emit_many([{"id": "sale-1"}], concurrency=0)
+    assert _frames_showing(refused.value, KEY) == []
+    assert not mock.calls

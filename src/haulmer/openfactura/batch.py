@@ -56,6 +56,7 @@ __all__ = [
     "SaleDocument",
     "SaleKey",
     "SaleResult",
+    "fingerprint_or_none",
 ]
 
 T = TypeVar("T")
@@ -165,7 +166,7 @@ class EmissionBatch:
         concurrency: int,
         journal: JournalArg,
         on_progress: Callable[[BatchProgress], None] | None,
-        api_key: str | None,
+        key_fingerprint: str | None,
         emission: Mapping[str, Any],
         base_url: str | None = None,
         options: Mapping[str, Any],
@@ -214,11 +215,11 @@ class EmissionBatch:
         None sends a sale of unknown outcome again at any age."""
         self._on_progress = on_progress
         self._total = len(sales) if isinstance(sales, Sized) else None
-        self._journal_arg = _checked_journal(journal, api_key)
+        self._journal_arg = _checked_journal(journal, key_fingerprint)
         self._journal: Journal | None = None
         self._owns_journal = False
         self._binding = (
-            api_key_fingerprint(api_key) if api_key else "",
+            key_fingerprint or "",
             None if base_url is None else _without_user_info(base_url),
         )
         self._bound = False
@@ -549,7 +550,13 @@ def _without_user_info(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
 
 
-def _checked_journal(journal: JournalArg, api_key: str | None) -> JournalArg:
+def fingerprint_or_none(api_key: str | None) -> str | None:
+    """What a batch is given of the client's API key: its fingerprint (None without a key), so
+    that no frame of a batch refused before sending holds the key for a traceback to show."""
+    return api_key_fingerprint(api_key) if api_key else None
+
+
+def _checked_journal(journal: JournalArg, key_fingerprint: str | None) -> JournalArg:
     """``journal`` once it is known to be one ``emit_many`` can open, before anything is opened."""
     if journal is None:
         return None
@@ -558,7 +565,7 @@ def _checked_journal(journal: JournalArg, api_key: str | None) -> JournalArg:
             "journal= takes a file path (a SQLite journal, created if missing), a "
             f"haulmer.journal.Journal, or None; got {type(journal).__name__}"
         )
-    if not api_key:  # before a journal file is created for nothing
+    if not key_fingerprint:  # before a journal file is created for nothing
         raise ConfigurationError(
             "No OpenFactura API key: pass api_key= to the client or set HAULMER_API_KEY "
             "(the journal is tied to the key it issued with)"

@@ -23,6 +23,7 @@ from haulmer.openfactura.batch import (
     SaleDocument,
     SaleKey,
     SaleResult,
+    fingerprint_or_none,
 )
 from haulmer.openfactura.documents import (
     CreditNoteOriginal,
@@ -207,7 +208,7 @@ class Documents(SyncAPIResource):
             concurrency=concurrency,
             journal=journal,
             on_progress=on_progress,
-            api_key=self._client._config.api_key,
+            key_fingerprint=fingerprint_or_none(self._client._config.api_key),
             base_url=self._client._config.base_urls.get("openfactura"),
             emission={
                 "response": normalize_response(response),  # checked at the call, as the rest
