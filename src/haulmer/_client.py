@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import pydantic  # SecretStr named in annotations only: taking it loads pydantic.types
 
 from haulmer._core.config import ClientConfig, checked_mapping
+from haulmer._core.frames import LocalsForgottenOnRefusal
 from haulmer._core.log import setup_from_env
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg, resolve_rate_limit
@@ -122,7 +123,17 @@ class ClientCommon(ABC):
         """The limiter the client books its OpenFactura calls with (None: no limit kept)."""
         return self._limiter
 
-    def _start(
+    def _start(self, **settings: Any) -> None:
+        """Validate ``settings`` into the configuration and install the transport; a refusal
+        leaves the API key, the access token and a limiter's URL in none of the frames it
+        passed through, which error trackers record."""
+        try:
+            with LocalsForgottenOnRefusal():
+                self._set_up(**settings)
+        finally:
+            settings.clear()
+
+    def _set_up(
         self,
         *,
         http_client: Any,
@@ -131,7 +142,7 @@ class ClientCommon(ABC):
         now: Callable[[], datetime] | None = None,
         **settings: Any,
     ) -> None:
-        """Validate ``settings`` into the configuration and install the transport."""
+        """What ``_start`` does."""
         expected = self._http_client_class()
         if http_client is not None and not isinstance(http_client, expected):
             raise ConfigurationError(
@@ -177,46 +188,50 @@ class ClientCommon(ABC):
         rate_limit: RateLimitArg | NotGiven = NOT_GIVEN,
     ) -> _C:
         """A copy with some settings changed, sharing this client's connection pool."""
-        old = self._config
-        overrides = dict(old.base_url_overrides)
-        if isinstance(environment, NotGiven):
-            # The copy keeps what the original read from the environment variables.
-            overrides = {**old.base_urls_from_env, **overrides}
-        if not isinstance(base_urls, NotGiven):
-            overrides.update(checked_mapping("base_urls", base_urls) or {})
-        if not isinstance(default_headers, NotGiven):
-            checked_mapping("default_headers", default_headers)
+        try:
+            with LocalsForgottenOnRefusal():
+                old = self._config
+                overrides = dict(old.base_url_overrides)
+                if isinstance(environment, NotGiven):
+                    # The copy keeps what the original read from the environment variables.
+                    overrides = {**old.base_urls_from_env, **overrides}
+                if not isinstance(base_urls, NotGiven):
+                    overrides.update(checked_mapping("base_urls", base_urls) or {})
+                if not isinstance(default_headers, NotGiven):
+                    checked_mapping("default_headers", default_headers)
 
-        def pick(new: Any, current: Any) -> Any:
-            return current if isinstance(new, NotGiven) else new
+                def pick(new: Any, current: Any) -> Any:
+                    return current if isinstance(new, NotGiven) else new
 
-        config = ClientConfig.create(
-            api_key=pick(api_key, old.api_key),
-            environment=pick(environment, old.environment),
-            base_urls=overrides,
-            timeout=pick(timeout, old.timeout),
-            max_retries=pick(max_retries, old.max_retries),
-            default_headers={**old.default_headers, **(pick(default_headers, None) or {})},
-            access_token=pick(access_token, old.access_token),
-            rate_limit=False,
-        )
-        limiter = self._limiter
-        owns_limiter = False  # the original's is the original's to close
-        if not isinstance(rate_limit, NotGiven) and not (rate_limit is True and limiter):
-            limiter = resolve_rate_limit(rate_limit, clock=self._clock)
-            owns_limiter = limiter is not None and limiter is not rate_limit
-        config = dataclasses.replace(config, rate_limit=limiter is not None)
-        copy = object.__new__(type(self))
-        copy._clock = self._clock
-        copy._now = self._now
-        copy._sleep = self._sleep
-        copy._owns_http_client = False
-        copy._owns_limiter = owns_limiter
-        copy._pools = self._pools
-        copy._install(config, limiter)
-        if self.is_closed:  # a closed client's copy is closed too, whoever owns the pool
-            copy._sender.refuse_calls()
-        return copy
+                config = ClientConfig.create(
+                    api_key=pick(api_key, old.api_key),
+                    environment=pick(environment, old.environment),
+                    base_urls=overrides,
+                    timeout=pick(timeout, old.timeout),
+                    max_retries=pick(max_retries, old.max_retries),
+                    default_headers={**old.default_headers, **(pick(default_headers, None) or {})},
+                    access_token=pick(access_token, old.access_token),
+                    rate_limit=False,
+                )
+                limiter = self._limiter
+                owns_limiter = False  # the original's is the original's to close
+                if not isinstance(rate_limit, NotGiven) and not (rate_limit is True and limiter):
+                    limiter = resolve_rate_limit(rate_limit, clock=self._clock)
+                    owns_limiter = limiter is not None and limiter is not rate_limit
+                config = dataclasses.replace(config, rate_limit=limiter is not None)
+                copy = object.__new__(type(self))
+                copy._clock = self._clock
+                copy._now = self._now
+                copy._sleep = self._sleep
+                copy._owns_http_client = False
+                copy._owns_limiter = owns_limiter
+                copy._pools = self._pools
+                copy._install(config, limiter)
+                if self.is_closed:  # a closed client's copy is closed too, whoever owns the pool
+                    copy._sender.refuse_calls()
+                return copy
+        finally:
+            del api_key, access_token, rate_limit  # not in this frame's locals either
 
     def __copy__(self: _C) -> _C:
         """``with_options()``: a client with the same settings, sharing the pool and limiter."""
@@ -246,4 +261,7 @@ class ClientCommon(ABC):
         return closed
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._config.describe()})"
+        config: ClientConfig | None = getattr(self, "_config", None)
+        if config is None:  # refused while being made: what a traceback's locals show of it
+            return f"{type(self).__name__}(<not made: its settings were refused>)"
+        return f"{type(self).__name__}({config.describe()})"

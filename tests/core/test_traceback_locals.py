@@ -365,3 +365,46 @@ async def test_the_frames_of_an_async_emit_many_refused_before_sending_show_no_a
             client.openfactura.documents.emit_many([{"id": "sale-1"}], concurrency=0)
     assert _frames_showing(refused.value, KEY) == []
     assert not mock.calls
+
+
+_CLIENT_REFUSALS = {
+    "an unknown environment": {"environment": "prod"},
+    "max_retries=-1": {"max_retries": -1},
+    "timeout='soon'": {"timeout": "soon"},
+    "an unknown product in base_urls": {"base_urls": {"openfacture": "https://x.test"}},
+    "a header that is no text": {"default_headers": {"X-Team": 1}},
+    "a rate limit it cannot take": {"rate_limit": "ftp://limiter.test"},
+}
+
+
+@pytest.mark.parametrize("client_class", [Haulmer, AsyncHaulmer])
+@pytest.mark.parametrize("refusal", list(_CLIENT_REFUSALS), ids=list(_CLIENT_REFUSALS))
+def test_the_frames_of_a_client_refused_at_construction_show_no_api_key_or_token(
+    client_class: Any, refusal: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haulmer.errors import ConfigurationError
+
+    monkeypatch.delenv("HAULMER_ENVIRONMENT", raising=False)
+    with pytest.raises(ConfigurationError) as given:
+        client_class(KEY, access_token=TOKEN, **_CLIENT_REFUSALS[refusal])
+    assert _frames_showing(given.value, KEY, TOKEN) == []
+    # the recommended way: the key read from HAULMER_API_KEY, in the frames no more
+    monkeypatch.setenv("HAULMER_API_KEY", KEY)
+    with pytest.raises(ConfigurationError) as from_env:
+        client_class(**_CLIENT_REFUSALS[refusal])
+    assert _frames_showing(from_env.value, KEY) == []
+
+
+@pytest.mark.parametrize("refusal", list(_CLIENT_REFUSALS), ids=list(_CLIENT_REFUSALS))
+def test_the_frames_of_a_with_options_refusal_show_no_api_key_or_token(refusal: str) -> None:
+    from haulmer.errors import ConfigurationError
+
+    with Haulmer(KEY, environment="sandbox", access_token=TOKEN) as client:
+        with pytest.raises(ConfigurationError) as kept:
+            client.with_options(**_CLIENT_REFUSALS[refusal])
+        assert _frames_showing(kept.value, KEY, TOKEN) == []
+        with pytest.raises(ConfigurationError) as given:
+            client.with_options(
+                api_key=KEY + "-new", access_token=TOKEN + "-new", **_CLIENT_REFUSALS[refusal]
+            )
+        assert _frames_showing(given.value, KEY, TOKEN) == []

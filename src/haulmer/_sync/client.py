@@ -78,20 +78,24 @@ class Haulmer(ClientCommon):
         clock: Callable[[], float] | None = None,
         now: Callable[[], datetime] | None = None,
     ) -> None:
-        self._start(
-            api_key=api_key,
-            environment=environment,
-            base_urls=base_urls,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            access_token=access_token,
-            rate_limit=rate_limit,
-            http_client=http_client,
-            sleep=time.sleep if sleep is None else checked_blocking_sleep(sleep),
-            clock=clock,
-            now=now,
-        )
+        try:
+            self._start(
+                api_key=api_key,
+                environment=environment,
+                base_urls=base_urls,
+                timeout=timeout,
+                max_retries=max_retries,
+                default_headers=default_headers,
+                access_token=access_token,
+                rate_limit=rate_limit,
+                http_client=http_client,
+                sleep=time.sleep if sleep is None else checked_blocking_sleep(sleep),
+                clock=clock,
+                now=now,
+            )
+        finally:
+            del api_key, access_token, rate_limit  # not in this frame's locals, which error
+            # trackers record when the client is refused
 
     def _http_client_class(self) -> type[httpx.Client]:
         return sync_client_class()
