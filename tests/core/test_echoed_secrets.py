@@ -400,3 +400,39 @@ def test_an_error_page_echoing_the_password_url_encoded_keeps_no_trace_of_it(
     kept = info.value.response.content.decode()
     assert echoed not in kept
     assert "password=[redacted]</pre>" in kept
+
+
+@pytest.mark.parametrize("page", ["json", "html"])
+def test_an_error_answer_echoing_the_base_urls_basic_credentials_shows_a_marker_instead(
+    page: str,
+) -> None:
+    import base64
+
+    import httpx
+
+    password = "base-url-Password-2026"
+    basic = base64.b64encode(f"ana:{password}".encode()).decode()  # what httpx sends for it
+
+    def echo(request: httpx.Request) -> httpx.Response:
+        sent = request.headers["authorization"]
+        assert sent == f"Basic {basic}"
+        said = f"gateway refused Authorization: {sent} ({password})"
+        if page == "html":
+            return httpx.Response(502, html=f"<html><body>{said}</body></html>")
+        return httpx.Response(400, json={"message": said, "code": "OF-10"})
+
+    with (
+        Haulmer(
+            API_KEY,
+            base_urls={"openfactura": f"https://ana:{password}@openfactura.test"},
+            http_client=httpx.Client(transport=httpx.MockTransport(echo)),
+            max_retries=0,
+        ) as client,
+        pytest.raises(APIStatusError) as info,
+    ):
+        client.openfactura.documents.status("tok")
+    assert info.value.response is not None
+    shown = _everything_shown(info.value) + info.value.response.content.decode()
+    assert password not in shown
+    assert basic not in shown
+    assert "gateway refused Authorization: Basic [redacted] ([redacted])" in shown

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 from haulmer._core.config import API_KEY_ENV, ClientConfig, normalize_max_retries, normalize_timeout
 from haulmer._core.frames import forget_locals
@@ -480,9 +480,10 @@ _SHORTEST_SECRET = 6
 
 
 def sent_secrets(prepared: PreparedRequest) -> list[str]:
-    """The secrets ``prepared`` carries: its API key, its access token and the values of its
-    body's secret fields, longest first, so that an answer echoing one can hide it."""
-    found: set[str] = set()
+    """The secrets ``prepared`` carries: its API key, its access token, the values of its
+    body's secret fields and its base URL's password, longest first, so that an answer echoing
+    one can hide it."""
+    found = _user_info_credentials(prepared.url)
     for name, value in prepared.headers.items():
         lowered = name.lower()
         if lowered in {"authorization", "proxy-authorization"}:
@@ -496,6 +497,23 @@ def sent_secrets(prepared: PreparedRequest) -> list[str]:
             body = None
         _secret_fields(body, found)
     return sorted((s for s in found if len(s) >= _SHORTEST_SECRET), key=len, reverse=True)
+
+
+def _user_info_credentials(url: str) -> set[str]:
+    """What a base URL's ``user:password@`` sends: the password (a user alone when there is
+    none) and, since httpx sends them as Basic credentials, ``user:password`` and its base64."""
+    import base64
+
+    try:
+        parts = urlsplit(url)
+        user, password = parts.username, parts.password
+    except ValueError:
+        return set()
+    if user is None:
+        return set()
+    pair = f"{unquote(user)}:{unquote(password or '')}"
+    secret = unquote(password) if password is not None else unquote(user)
+    return {secret, pair, base64.b64encode(pair.encode("utf-8")).decode("ascii")}
 
 
 def _secret_fields(value: Any, found: set[str]) -> None:
