@@ -10,7 +10,7 @@ from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.pagination import AsyncPaginator
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
-from haulmer.catalogue import (
+from haulmer.catalogue.business import (
     CatalogueDetails,
     Product,
     ProductInput,

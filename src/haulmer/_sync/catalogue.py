@@ -11,7 +11,7 @@ from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.pagination import SyncPage
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
-from haulmer.catalogue import (
+from haulmer.catalogue.business import (
     CatalogueDetails,
     Product,
     ProductInput,

@@ -241,7 +241,7 @@ class CatalogueSteps(WorkspaceSteps):
     ) -> dict[str, Any]:
         """Products by name (in Spanish alphabetical order), filtered by ``active`` and ``tax``,
         searched by ``q`` (refused past the SDK's limit, as the SDK refuses it)."""
-        from haulmer.catalogue import MAX_SEARCH_LENGTH
+        from haulmer.catalogue.business import MAX_SEARCH_LENGTH
 
         problems: list[tuple[str, str]] = []
         active = query.get("active")

@@ -1,17 +1,9 @@
-"""Catalogue: an organization's products, their prices and taxes, and how they become DTE lines.
-
-A product has a name, a SKU unique in its catalogue (one catalogue per organization), a unit, a
-price in whole pesos with its basis (``net``, or ``gross``: what the buyer pays, IVA and any
-additional tax included), IVA ``afecto`` or ``exento``, and additional taxes by SII code. Input
-is checked before any I/O; :meth:`Product.dte_line` and :func:`sale_document` turn a sale of
-products into a boleta or factura with its totals (``haulmer.dte``). The contract is
-docs/platform-api.md.
-"""
+"""The models, request builders and plans of ``haulmer.catalogue``, which its faces import."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -31,7 +23,7 @@ from haulmer._core.request import (
     idempotency_key_or_new,
 )
 from haulmer._enums import StrEnum
-from haulmer._lazy import LazyModule, LazyNames
+from haulmer._lazy import LazyModule
 from haulmer._models import HaulmerModel
 from haulmer._numbers import own_arithmetic
 from haulmer._platform import as_enum, as_model, dte_text, id_path, name_text
@@ -40,10 +32,6 @@ from haulmer.errors import ValidationError
 
 if TYPE_CHECKING:
     from haulmer import dte as _dte
-
-    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
-    from haulmer._async.catalogue import AsyncCatalogue as AsyncCatalogue
-    from haulmer._sync.catalogue import Catalogue as Catalogue
 else:  # ``_dte.Name`` in an annotation loads haulmer.dte when resolved
     _dte = LazyModule("haulmer.dte")
 
@@ -696,21 +684,3 @@ def list_products_request(
         pagination=NumberedPages(field="page", location="params", key=by_id),
         **options,
     )
-
-
-# ---------------------------------------------------------------------- resources
-
-
-# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
-# (generated), which import this module; client.<product> is their typed access.
-_FACES = LazyNames(
-    __name__,
-    {
-        "Catalogue": "haulmer._sync.catalogue",
-        "AsyncCatalogue": "haulmer._async.catalogue",
-    },
-    globals(),
-)
-if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
-    __getattr__: Callable[[str], Any] = _FACES.getattr
-__dir__: Callable[[], list[str]] = _FACES.dir
