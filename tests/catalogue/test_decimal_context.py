@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from haulmer.catalogue import Product, sale_document, sale_prices, sale_total
-from haulmer.point import sale_request
+from haulmer.point.business import sale_request
 from hostile_contexts import HOSTILE_CONTEXTS, outcome
 
 from .parties import EMISOR, RECEPTOR

@@ -8,7 +8,7 @@ import respx
 from typing_extensions import assert_type
 
 from haulmer import Haulmer
-from haulmer.checkout import (
+from haulmer.checkout.business import (
     Buyer,
     Order,
     OrderStatus,

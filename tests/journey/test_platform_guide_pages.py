@@ -14,6 +14,7 @@ import pytest
 
 import haulmer.errors
 from haulmer import catalogue, myhaulmer, passwords, point
+from haulmer.myhaulmer import business as myhaulmer_business
 from haulmer.testing import FakeHaulmer
 from haulmer.testing.platform import _myhaulmer
 
@@ -127,11 +128,11 @@ def test_myhaulmer_ticket_categories_statuses_and_limits_are_the_sdks() -> None:
     assert "its name a plain one-line file name and its type a media type in printable" in page
     for attachment in (("a\nb.txt", b"x"), ("../a.txt", b"x"), ("a.txt", b"x", "text/plain\x07")):
         with pytest.raises(haulmer.ValidationError):
-            myhaulmer._attachment(attachment)
+            myhaulmer_business._attachment(attachment)
     assert "reopens within 7 days" in page
     assert timedelta(days=7) == _myhaulmer.REOPEN_WINDOW
     assert "`per_page` (1 to 100)" in page
-    assert myhaulmer.MAX_PER_PAGE == _myhaulmer.MAX_PER_PAGE == 100
+    assert myhaulmer_business.MAX_PER_PAGE == _myhaulmer.MAX_PER_PAGE == 100
     assert issubclass(haulmer.errors.TicketClosedError, haulmer.errors.ConflictError)
 
 

@@ -599,7 +599,7 @@ def test_with_a_point_of_sale_boleta_and_factura_cannot_be_deselected(
 def test_a_preset_type_this_sdk_does_not_know_is_named_in_the_mandatory_error() -> None:
     # A later platform may preset a type the SDK's catalogue lacks (48, say): naming it raised
     # a bare ValueError ("48 is not a valid DTEType") instead of MandatoryDTETypeError
-    from haulmer.openfactura.setup import dte_types_request
+    from haulmer.openfactura.setup.business import dte_types_request
 
     setup = OpenFacturaSetup.model_validate(
         {

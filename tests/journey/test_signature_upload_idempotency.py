@@ -11,7 +11,8 @@ import pytest
 
 from haulmer import Haulmer
 from haulmer.errors import APIConnectionError, ConflictError
-from haulmer.openfactura.setup import OpenFacturaSetup, SetupStatus, certificate_request
+from haulmer.openfactura.setup import OpenFacturaSetup, SetupStatus
+from haulmer.openfactura.setup.business import certificate_request
 from haulmer.testing import FakeHaulmer
 from journey.story import (
     ADMIN_EMAIL,

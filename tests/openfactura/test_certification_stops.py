@@ -12,7 +12,7 @@ from haulmer.errors import (
     CertificationFailedError,
     CertificationStoppedError,
 )
-from haulmer.openfactura.certification import (
+from haulmer.openfactura.certification.business import (
     CertificationProblemReason,
     CertificationStage,
     CertificationStatus,

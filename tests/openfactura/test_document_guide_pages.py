@@ -20,7 +20,7 @@ import haulmer.errors
 import haulmer.openfactura
 from haulmer import AsyncHaulmer
 from haulmer.openfactura import AcuseCode, PurchaseStatus, ResponseOption, emission
-from haulmer.openfactura import documents as documents_module
+from haulmer.openfactura.documents import business as documents_module
 from haulmer.openfactura.models import AccuseResult
 from haulmer.testing import FakeHaulmer
 from haulmer.testing.openfactura import _lists, _queries, _state

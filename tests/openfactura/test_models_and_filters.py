@@ -328,7 +328,7 @@ def test_a_date_filter_in_another_iso_form_is_refused_on_every_python(text: str)
 
 
 def test_void_guia_takes_a_datetime_on_its_day_in_chile_and_refuses_other_date_forms() -> None:
-    from haulmer.openfactura.documents import _void_guia_request
+    from haulmer.openfactura.documents.business import _void_guia_request
 
     new_year_utc = dt.datetime(2027, 1, 1, 2, 0, tzinfo=dt.timezone.utc)  # 23:00 on the eve there
     request = _void_guia_request(34972, new_year_utc, 52, {})

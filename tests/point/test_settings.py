@@ -12,7 +12,7 @@ import pytest
 from haulmer import Haulmer
 from haulmer._core.types import NOT_GIVEN
 from haulmer.errors import StepOutOfOrderError, ValidationError
-from haulmer.point import configure_point_request
+from haulmer.point.business import configure_point_request
 from haulmer.testing import FakeHaulmer
 from journey.story import (
     BUYER_EMAIL,

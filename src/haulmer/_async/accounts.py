@@ -7,7 +7,7 @@ from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.frames import LocalsForgottenOnRefusal
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
-from haulmer.accounts import (
+from haulmer.accounts.business import (
     Account,
     ForgotPasswordResult,
     LinkLike,

@@ -10,8 +10,8 @@ from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.frames import LocalsForgottenOnRefusal
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
-from haulmer.accounts import LinkLike
-from haulmer.checkout import (
+from haulmer.accounts.business import LinkLike
+from haulmer.checkout.business import (
     Buyer,
     Catalog,
     Order,

@@ -9,8 +9,8 @@ from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.pagination import AsyncPaginator
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
-from haulmer.checkout import Order, OrderStatus
-from haulmer.myhaulmer import (
+from haulmer.checkout.business import Order, OrderStatus
+from haulmer.myhaulmer.business import (
     AttachmentInput,
     Ticket,
     TicketCategory,

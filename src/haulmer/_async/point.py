@@ -9,7 +9,7 @@ from haulmer._core import AsyncAPIResource
 from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg
-from haulmer.point import (
+from haulmer.point.business import (
     Paper,
     PointDocument,
     PointOfSale,

@@ -7,9 +7,9 @@ from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.frames import LocalsForgottenOnRefusal
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
-from haulmer.accounts import LinkLike
+from haulmer.accounts.business import LinkLike
 from haulmer.rut import Rut
-from haulmer.workspace import (
+from haulmer.workspace.business import (
     Organization,
     WorkspaceDetails,
     activate_request,

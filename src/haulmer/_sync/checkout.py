@@ -11,8 +11,8 @@ from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.frames import LocalsForgottenOnRefusal
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
-from haulmer.accounts import LinkLike
-from haulmer.checkout import (
+from haulmer.accounts.business import LinkLike
+from haulmer.checkout.business import (
     Buyer,
     Catalog,
     Order,

@@ -10,8 +10,8 @@ from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.pagination import SyncPage
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
-from haulmer.checkout import Order, OrderStatus
-from haulmer.myhaulmer import (
+from haulmer.checkout.business import Order, OrderStatus
+from haulmer.myhaulmer.business import (
     AttachmentInput,
     Ticket,
     TicketCategory,

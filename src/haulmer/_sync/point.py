@@ -10,7 +10,7 @@ from haulmer._core import SyncAPIResource
 from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg
-from haulmer.point import (
+from haulmer.point.business import (
     Paper,
     PointDocument,
     PointOfSale,

@@ -55,7 +55,7 @@ __all__ = [
 
 
 # The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
-# (generated), which import haulmer.catalogue.business; client.<product> is their typed access.
+# (generated), which import .business below; client.<product> is their typed access.
 _FACES = LazyNames(
     __name__,
     {

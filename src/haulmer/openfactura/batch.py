@@ -38,7 +38,7 @@ from haulmer.errors import (
     ValidationError,
 )
 from haulmer.journal import Journal, JournalEntry, SQLiteJournal
-from haulmer.openfactura.documents import DocumentInput, emission_plan
+from haulmer.openfactura.documents.business import DocumentInput, emission_plan
 from haulmer.openfactura.emission import (
     Emission,
     build_emission,

@@ -6,7 +6,7 @@ from haulmer._core import AsyncAPIResource
 from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
-from haulmer.openfactura.certification import (
+from haulmer.openfactura.certification.business import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
     ApiKey,

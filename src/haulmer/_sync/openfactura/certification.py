@@ -7,7 +7,7 @@ from haulmer._core import SyncAPIResource
 from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
-from haulmer.openfactura.certification import (
+from haulmer.openfactura.certification.business import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
     ApiKey,

@@ -25,7 +25,7 @@ from haulmer.openfactura.batch import (
     SaleResult,
     fingerprint_or_none,
 )
-from haulmer.openfactura.documents import (
+from haulmer.openfactura.documents.business import (
     CreditNoteOriginal,
     DocumentInput,
     accuse_plan,

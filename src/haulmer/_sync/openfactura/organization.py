@@ -8,7 +8,7 @@ from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.openfactura.models import Organization, OrganizationFolios, Taxpayer
-from haulmer.openfactura.organization import (
+from haulmer.openfactura.organization.business import (
     folios_plan,
     organization_plan,
     taxpayer_plan,

@@ -12,7 +12,7 @@ from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.openfactura.enums import PurchaseStatus, RegistryKind
 from haulmer.openfactura.models import PurchaseRegistry, SalesRegistry, SyncRcvResult
-from haulmer.openfactura.registry import (
+from haulmer.openfactura.registry.business import (
     RcvPeriod,
     purchases_plan,
     sales_plan,

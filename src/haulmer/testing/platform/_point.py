@@ -407,7 +407,7 @@ class PointSteps(CatalogueSteps, SetupSteps):
             problems.append(("receptor", "an object"))
             return None
         from haulmer._platform import dte_text
-        from haulmer.point import RECEPTOR_ELEMENTS, RECEPTOR_LIMITS
+        from haulmer.point.business import RECEPTOR_ELEMENTS, RECEPTOR_LIMITS
 
         found: list[tuple[str, str]] = []
         receptor: dict[str, Any] = {"rut": rut_field(raw, "rut", found)}

@@ -17,7 +17,7 @@ from haulmer.openfactura.certification import (
     add_business_days,
     business_days_between,
 )
-from haulmer.openfactura.setup import notas_without_their_documents
+from haulmer.openfactura.setup.business import notas_without_their_documents
 from haulmer.testing._clock import reached
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._catalog import AVAILABLE_DTE_TYPES

@@ -1,27 +1,22 @@
-"""``client.openfactura.registry``: sales and purchase registries, and the RCV sync from the SII."""
+"""The models, request builders and plans of ``haulmer.openfactura.registry``, which its
+faces import."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeAlias
 
 from haulmer._chile import chile_date
 from haulmer._core.plans import Plan, send
 from haulmer._core.request import APIRequest
-from haulmer._lazy import LazyNames
 from haulmer._shown import shown
 from haulmer.errors import APIStatusError, RateLimitError, ValidationError
 from haulmer.openfactura._base import RequestModel, get
 from haulmer.openfactura.enums import PurchaseStatus, RegistryKind
 from haulmer.openfactura.models import PurchaseRegistry, SalesRegistry, SyncRcvResult
-
-if TYPE_CHECKING:
-    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
-    from haulmer._async.openfactura.registry import AsyncRegistry as AsyncRegistry
-    from haulmer._sync.openfactura.registry import Registry as Registry
 
 __all__ = ["RcvPeriod", "rcv_period", "registry_path"]
 
@@ -219,18 +214,3 @@ def sync_rcv_plan(
             exc.retry_after = window
         raise
     return answer
-
-
-# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
-# (generated), which import this module; client.<product> is their typed access.
-_FACES = LazyNames(
-    __name__,
-    {
-        "Registry": "haulmer._sync.openfactura.registry",
-        "AsyncRegistry": "haulmer._async.openfactura.registry",
-    },
-    globals(),
-)
-if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
-    __getattr__: Callable[[str], Any] = _FACES.getattr
-__dir__: Callable[[], list[str]] = _FACES.dir

@@ -1,31 +1,20 @@
-"""``client.openfactura.organization`` and ``.taxpayer``: who owns the key; SII taxpayer data."""
+"""The models, request builders and plans of ``haulmer.openfactura.organization``, which its
+faces import."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 import pydantic
 
 from haulmer._core.plans import Plan, send
 from haulmer._core.responses import answer_problems
-from haulmer._lazy import LazyNames
 from haulmer.errors import APIResponseValidationError
 from haulmer.openfactura._base import get
 from haulmer.openfactura._checks import check_rut
 from haulmer.openfactura.models import Organization, OrganizationFolios, Taxpayer
 from haulmer.rut import Rut
-
-if TYPE_CHECKING:
-    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
-    from haulmer._async.openfactura.organization import (
-        AsyncOrganizationResource as AsyncOrganizationResource,
-    )
-    from haulmer._async.openfactura.organization import (
-        AsyncTaxpayerResource as AsyncTaxpayerResource,
-    )
-    from haulmer._sync.openfactura.organization import OrganizationResource as OrganizationResource
-    from haulmer._sync.openfactura.organization import TaxpayerResource as TaxpayerResource
 
 __all__ = []
 
@@ -84,20 +73,3 @@ def taxpayer_plan(rut: Rut | str, options: Mapping[str, Any]) -> Plan[Taxpayer |
             status_code=200,
             body=answer,
         ) from None
-
-
-# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
-# (generated), which import this module; client.<product> is their typed access.
-_FACES = LazyNames(
-    __name__,
-    {
-        "OrganizationResource": "haulmer._sync.openfactura.organization",
-        "AsyncOrganizationResource": "haulmer._async.openfactura.organization",
-        "TaxpayerResource": "haulmer._sync.openfactura.organization",
-        "AsyncTaxpayerResource": "haulmer._async.openfactura.organization",
-    },
-    globals(),
-)
-if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
-    __getattr__: Callable[[str], Any] = _FACES.getattr
-__dir__: Callable[[], list[str]] = _FACES.dir

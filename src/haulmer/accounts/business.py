@@ -1,15 +1,11 @@
-"""Haulmer Accounts: the one login for MyHaulmer, OpenFactura, Point and Catalogue.
-
-The password is created from the "[Haulmer Accounts] Crea tu nueva contraseña" e-mail's link and
-checked locally against the policy (``haulmer.passwords``) before it is sent.
-"""
+"""The models, request builders and plans of ``haulmer.accounts``, which its faces import."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol
 from urllib.parse import parse_qs, unquote
 
 from pydantic import Field
@@ -19,17 +15,11 @@ from haulmer._core.request import (
     idempotency_key_or_new,
 )
 from haulmer._enums import StrEnum
-from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel, SecretText
 from haulmer._platform import EMAIL_ADDRESS, as_enum
 from haulmer._shown import shown
 from haulmer.errors import ValidationError
 from haulmer.passwords import same_password, validate_password
-
-if TYPE_CHECKING:
-    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
-    from haulmer._async.accounts import AsyncAccounts as AsyncAccounts
-    from haulmer._sync.accounts import Accounts as Accounts
 
 __all__ = [
     "Account",
@@ -291,18 +281,3 @@ def _what_was_given(value: object) -> str:
 def me_request(**options: Any) -> APIRequest[Account]:
     """The request for the account of the access token."""
     return APIRequest("GET", "/v1/accounts/me", "platform", Account, auth="bearer", **options)
-
-
-# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
-# (generated), which import this module; client.<product> is their typed access.
-_FACES = LazyNames(
-    __name__,
-    {
-        "Accounts": "haulmer._sync.accounts",
-        "AsyncAccounts": "haulmer._async.accounts",
-    },
-    globals(),
-)
-if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
-    __getattr__: Callable[[str], Any] = _FACES.getattr
-__dir__: Callable[[], list[str]] = _FACES.dir

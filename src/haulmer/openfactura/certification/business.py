@@ -1,15 +1,12 @@
-"""SII certification of an OpenFactura company: status, estimated completion and ``wait()``.
-
-Certification takes up to ``CERTIFICATION_BUSINESS_DAYS`` business days; weekends and Chilean
-public holidays (from the ``holidays`` package) do not count. The calendar functions are pure.
-"""
+"""The models, request builders and plans of ``haulmer.openfactura.certification``, which its
+faces import."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import Field
 
@@ -20,7 +17,6 @@ from haulmer._core.request import (
     idempotency_key_or_new,
 )
 from haulmer._enums import StrEnum
-from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel, SecretText
 from haulmer._shown import shown
 from haulmer.errors import (
@@ -29,13 +25,8 @@ from haulmer.errors import (
     CertificationStoppedError,
     ValidationError,
 )
-from haulmer.openfactura.setup import setup_path
+from haulmer.openfactura.setup.business import setup_path
 from haulmer.rut import Rut
-
-if TYPE_CHECKING:
-    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
-    from haulmer._async.openfactura.certification import AsyncCertification as AsyncCertification
-    from haulmer._sync.openfactura.certification import Certification as Certification
 
 __all__ = [
     "CERTIFICATION_BUSINESS_DAYS",
@@ -407,18 +398,3 @@ def certified_wait(
     if not status.is_certified:
         raise _stopped_error(status)
     return status
-
-
-# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
-# (generated), which import this module; client.<product> is their typed access.
-_FACES = LazyNames(
-    __name__,
-    {
-        "Certification": "haulmer._sync.openfactura.certification",
-        "AsyncCertification": "haulmer._async.openfactura.certification",
-    },
-    globals(),
-)
-if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
-    __getattr__: Callable[[str], Any] = _FACES.getattr
-__dir__: Callable[[], list[str]] = _FACES.dir

@@ -1,14 +1,10 @@
-"""Buying Haulmer services: buyer, products, plans, payment method then medium, tax document.
-
-An order becomes effective only once the bank validates its payment (status ``paid``); then the
-platform e-mails the buyer the links for the next steps. The contract is docs/platform-api.md.
-"""
+"""The models, request builders and plans of ``haulmer.checkout``, which its faces import."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field, StrictInt, ValidationInfo, field_validator
 
@@ -19,7 +15,6 @@ from haulmer._core.request import (
 )
 from haulmer._core.responses import answered
 from haulmer._enums import StrEnum
-from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import (
     EMAIL_ADDRESS,
@@ -38,11 +33,6 @@ from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
-
-if TYPE_CHECKING:
-    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
-    from haulmer._async.checkout import AsyncCheckout as AsyncCheckout
-    from haulmer._sync.checkout import Checkout as Checkout
 
 __all__ = [
     "MAX_PER_CODE",
@@ -528,20 +518,3 @@ def payment_wait(
         done=lambda order: order.status in _SETTLED,
         timed_out=lambda order, waited: _still_waiting(order_id, order, waited),
     )
-
-
-# ---------------------------------------------------------------------- resources
-
-# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
-# (generated), which import this module; client.<product> is their typed access.
-_FACES = LazyNames(
-    __name__,
-    {
-        "Checkout": "haulmer._sync.checkout",
-        "AsyncCheckout": "haulmer._async.checkout",
-    },
-    globals(),
-)
-if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
-    __getattr__: Callable[[str], Any] = _FACES.getattr
-__dir__: Callable[[], list[str]] = _FACES.dir

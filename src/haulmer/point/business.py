@@ -1,17 +1,11 @@
-"""Point: the points of sale bought at checkout, their settings, and the sales made at them.
-
-A sale takes products of the point's catalogue, quantities and a payment; the platform issues
-its boleta (39, the default) or factura (33, with a receptor) through OpenFactura and answers it
-with its folio. Settings and sales are checked before anything is sent. The contract is
-docs/platform-api.md.
-"""
+"""The models, request builders and plans of ``haulmer.point``, which its faces import."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Context, Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
@@ -21,7 +15,6 @@ from haulmer._core.request import (
 )
 from haulmer._core.types import NotGiven
 from haulmer._enums import StrEnum
-from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._numbers import own_arithmetic
 from haulmer._platform import RECEPTOR_ELEMENTS as PLATFORM_RECEPTOR
@@ -39,11 +32,6 @@ from haulmer.catalogue import Product, sale_quantity, sale_total
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
-
-if TYPE_CHECKING:
-    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
-    from haulmer._async.point import AsyncPoint as AsyncPoint
-    from haulmer._sync.point import Point as Point
 
 __all__ = [
     "MAX_AMOUNT",
@@ -526,18 +514,3 @@ def retrieve_sale_request(point_id: str, sale_id: str, **options: Any) -> APIReq
     return APIRequest(
         "GET", _point_path(point_id, suffix), "platform", Sale, auth="bearer", **options
     )
-
-
-# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
-# (generated), which import this module; client.<product> is their typed access.
-_FACES = LazyNames(
-    __name__,
-    {
-        "Point": "haulmer._sync.point",
-        "AsyncPoint": "haulmer._async.point",
-    },
-    globals(),
-)
-if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
-    __getattr__: Callable[[str], Any] = _FACES.getattr
-__dir__: Callable[[], list[str]] = _FACES.dir

@@ -1,21 +1,17 @@
-"""``client.openfactura.documents``: issue, fetch, list, accuse and void DTEs.
-
-Its business: the request builders and plans (see ``haulmer._core.plans``) behind every method of
-the ``Documents`` resource, written once for both faces.
-"""
+"""The models, request builders and plans of ``haulmer.openfactura.documents``, which its
+faces import."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, Literal, TypeVar
 
 from pydantic import AliasChoices, Field
 
 from haulmer._core.pagination import NumberedPages
 from haulmer._core.plans import Plan, send
 from haulmer._core.request import APIRequest
-from haulmer._lazy import LazyNames
 from haulmer._shown import shown
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.document import Document
@@ -77,11 +73,6 @@ from haulmer.openfactura.self_service import (
     build_self_service,
 )
 from haulmer.rut import Rut
-
-if TYPE_CHECKING:
-    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
-    from haulmer._async.openfactura.documents import AsyncDocuments as AsyncDocuments
-    from haulmer._sync.openfactura.documents import Documents as Documents
 
 __all__ = [
     "AccuseRequest",
@@ -716,17 +707,3 @@ def void_guia_plan(
 
 
 # -- the two faces ---------------------------------------------------------------------------
-
-# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
-# (generated), which import this module; client.<product> is their typed access.
-_FACES = LazyNames(
-    __name__,
-    {
-        "Documents": "haulmer._sync.openfactura.documents",
-        "AsyncDocuments": "haulmer._async.openfactura.documents",
-    },
-    globals(),
-)
-if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
-    __getattr__: Callable[[str], Any] = _FACES.getattr
-__dir__: Callable[[], list[str]] = _FACES.dir

@@ -1,14 +1,9 @@
-"""Workspace: activate it from the welcome e-mail, then administrator, name and organization.
-
-The three steps go in order (the platform answers 409 ``StepOutOfOrderError`` otherwise). Once an
-administrator is set, every later instruction is e-mailed to the administrator, not the buyer.
-"""
+"""The models, request builders and plans of ``haulmer.workspace``, which its faces import."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import Field
 
@@ -17,7 +12,6 @@ from haulmer._core.request import (
     idempotency_key_or_new,
 )
 from haulmer._enums import StrEnum
-from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import (
     EMAIL_ADDRESS,
@@ -30,11 +24,6 @@ from haulmer._shown import shown
 from haulmer.accounts import LinkLike, token_from_link
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
-
-if TYPE_CHECKING:
-    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
-    from haulmer._async.workspace import AsyncWorkspace as AsyncWorkspace
-    from haulmer._sync.workspace import Workspace as Workspace
 
 __all__ = [
     "Administrator",
@@ -234,18 +223,3 @@ _ORGANIZATION_HINTS = {
     ),
 }
 """The way out of an organization whose RUT the workspace already has."""
-
-
-# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
-# (generated), which import this module; client.<product> is their typed access.
-_FACES = LazyNames(
-    __name__,
-    {
-        "Workspace": "haulmer._sync.workspace",
-        "AsyncWorkspace": "haulmer._async.workspace",
-    },
-    globals(),
-)
-if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
-    __getattr__: Callable[[str], Any] = _FACES.getattr
-__dir__: Callable[[], list[str]] = _FACES.dir

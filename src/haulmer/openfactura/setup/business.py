@@ -1,16 +1,11 @@
-"""OpenFactura setup of a workspace's company: organization, electronic signature, DTE types.
-
-Possible only once the workspace is active. The legal representative's .pfx/.p12 is loaded and
-checked locally (``haulmer.pfx``: password, validity, holder RUT) before it is uploaded; with a
-point of sale bought, boleta 39 and factura 33 cannot be deselected. Step 3 starts the SII
-certification (``client.openfactura.certification``).
-"""
+"""The models, request builders and plans of ``haulmer.openfactura.setup``, which its
+faces import."""
 
 from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +18,6 @@ from haulmer._core.request import (
 )
 from haulmer._enums import StrEnum
 from haulmer._files import read_limited
-from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import (
     COMPANY_TEXTS,
@@ -50,9 +44,6 @@ from haulmer.pfx import (
 from haulmer.rut import Rut
 
 if TYPE_CHECKING:
-    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
-    from haulmer._async.openfactura.setup import AsyncSetup as AsyncSetup
-    from haulmer._sync.openfactura.setup import Setup as Setup
     from haulmer.pfx import Certificate
 
 __all__ = [
@@ -551,18 +542,3 @@ def _dte_type_code(value: Any) -> int:
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
         return int(value)
     return -1
-
-
-# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
-# (generated), which import this module; client.<product> is their typed access.
-_FACES = LazyNames(
-    __name__,
-    {
-        "Setup": "haulmer._sync.openfactura.setup",
-        "AsyncSetup": "haulmer._async.openfactura.setup",
-    },
-    globals(),
-)
-if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
-    __getattr__: Callable[[str], Any] = _FACES.getattr
-__dir__: Callable[[], list[str]] = _FACES.dir

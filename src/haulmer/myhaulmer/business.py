@@ -1,18 +1,12 @@
-"""MyHaulmer, the customer area: the account's purchase orders and its support tickets.
-
-Everything here needs a login (``client.with_options(access_token=...)``): orders belong to the
-account that bought them, tickets to the account that opened them. Support's answers also
-arrive by e-mail. The contract is docs/platform-api.md.
-"""
+"""The models, request builders and plans of ``haulmer.myhaulmer``, which its faces import."""
 
 from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import Field
 
@@ -23,7 +17,6 @@ from haulmer._core.request import (
 )
 from haulmer._enums import StrEnum
 from haulmer._files import read_limited
-from haulmer._lazy import LazyNames
 from haulmer._models import HaulmerModel
 from haulmer._platform import (
     as_enum,
@@ -35,11 +28,6 @@ from haulmer._platform import (
 from haulmer._shown import shown
 from haulmer.checkout import Order, OrderStatus
 from haulmer.errors import ValidationError
-
-if TYPE_CHECKING:
-    # the faces _FACES serves at run time, for a type checker (from haulmer.<product> import X)
-    from haulmer._async.myhaulmer import AsyncMyHaulmer as AsyncMyHaulmer
-    from haulmer._sync.myhaulmer import MyHaulmer as MyHaulmer
 
 __all__ = [
     "MAX_ATTACHMENT_BYTES",
@@ -366,18 +354,3 @@ def ticket_action_request(ticket_id: str, action: str, **options: Any) -> APIReq
         creates="",
         **options,
     )
-
-
-# The resources, served lazily from haulmer._async (written by hand) and haulmer._sync
-# (generated), which import this module; client.<product> is their typed access.
-_FACES = LazyNames(
-    __name__,
-    {
-        "MyHaulmer": "haulmer._sync.myhaulmer",
-        "AsyncMyHaulmer": "haulmer._async.myhaulmer",
-    },
-    globals(),
-)
-if not TYPE_CHECKING:  # a type checker reads the names above, and refuses others
-    __getattr__: Callable[[str], Any] = _FACES.getattr
-__dir__: Callable[[], list[str]] = _FACES.dir
