@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,16 @@ CORE_MAY_IMPORT = (
     "haulmer._shown",
     "haulmer._forks",
 )
+PRODUCTS = (
+    "haulmer.accounts",
+    "haulmer.catalogue",
+    "haulmer.checkout",
+    "haulmer.myhaulmer",
+    "haulmer.openfactura",
+    "haulmer.point",
+    "haulmer.workspace",
+)
+FACES = ("haulmer._async", "haulmer._sync")
 SENDERS = {"haulmer._core.sending", "haulmer._core._async.sending", "haulmer._core._sync.sending"}
 RUNNERS = {"haulmer._core._async.runner", "haulmer._core._sync.runner"}
 
@@ -135,6 +146,99 @@ def test_the_domain_layer_imports_no_transport_client_product_or_fake(layer: str
         and i.target.startswith("haulmer")
         and i.target != "haulmer"
         and not any(_is_within(i.target, ok) for ok in allowed)
+    ]
+    assert wrong == []
+
+
+def _import_graph(*, leave_out: Callable[[Import], bool]) -> dict[str, set[str]]:
+    """Each module of src/ -> the modules it imports, ``if TYPE_CHECKING:`` ones included."""
+    modules = {_module_name(path) for path in SRC.rglob("*.py")}
+    graph: dict[str, set[str]] = {module: set() for module in modules}
+    named = {(i.module, i.target.rpartition(".")[0], i.typing_only) for i in IMPORTS}
+    for i in IMPORTS:
+        if (i.module, i.target, i.typing_only) in named:
+            continue  # ``from package import name``: the arrow goes where ``name`` is
+        target = i.target
+        while target and target not in modules:
+            target = target.rpartition(".")[0]
+        if target and target != i.module and not leave_out(i):
+            graph[i.module].add(target)
+    return graph
+
+
+def _import_cycles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The groups of modules that import one another in a circle (Tarjan's strong components)."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+    for root in sorted(graph):
+        if root in order:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        order[root] = low[root] = len(order)
+        stack.append(root)
+        while work:
+            module, targets = work[-1]
+            target = next(targets, None)
+            if target is not None:
+                if target not in order:
+                    order[target] = low[target] = len(order)
+                    stack.append(target)
+                    work.append((target, iter(sorted(graph[target]))))
+                elif target in stack:
+                    low[module] = min(low[module], order[target])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[module])
+            if low[module] == order[module]:
+                group = set()
+                while True:
+                    member = stack.pop()
+                    group.add(member)
+                    if member == module:
+                        break
+                if len(group) > 1:
+                    cycles.append(group)
+    return cycles
+
+
+def _errors_payload_types(i: Import) -> bool:
+    """``haulmer.errors`` names the types some errors carry (``WaitTimeoutError.last`` is an
+    ``Order`` or a ``CertificationStatus``) for a type checker only: the modules defining them
+    raise its errors, so that arrow up the house is the one kept."""
+    return i.module == "haulmer.errors" and i.typing_only
+
+
+def test_an_import_cycle_is_found_when_there_is_one() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert _import_cycles(graph) == [{"a", "b", "c"}]
+
+
+def test_no_product_or_face_is_in_an_import_cycle() -> None:
+    """A product's faces import its business module; the product's public module only re-exports
+    (the faces by name, for a type checker), so no circle runs product -> face -> product."""
+    graph = _import_graph(leave_out=_errors_payload_types)
+    circled = [
+        sorted(group)
+        for group in _import_cycles(graph)
+        if any(_is_within(m, layer) for m in group for layer in (*PRODUCTS, *FACES))
+    ]
+    assert circled == []
+
+
+def test_the_faces_import_a_products_business_not_its_public_module() -> None:
+    public = {
+        _module_name(path.parent)
+        for path in (SRC / "haulmer").rglob("business.py")
+        if (path.parent / "__init__.py").exists()
+    }
+    assert len(public) >= 11
+    wrong = [
+        f"{i.module} -> {i.target}"
+        for i in IMPORTS
+        if any(_is_within(i.module, face) for face in FACES) and i.target in public
     ]
     assert wrong == []
 
