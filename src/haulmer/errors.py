@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any, Final
 from haulmer._lazy import LazyModule
 from haulmer._raw_response import RawResponse, RequestInfo
 
-if TYPE_CHECKING:
-    from haulmer import checkout as _checkout
+if TYPE_CHECKING:  # the modules defining the types errors carry, below the products' faces
     from haulmer import passwords as _passwords
-    from haulmer.openfactura import certification as _certification
+    from haulmer.checkout import business as _checkout
+    from haulmer.openfactura.certification import business as _certification
 else:  # ``_certification.Name`` in an annotation loads it only when resolved
-    _checkout = LazyModule("haulmer.checkout")
+    _checkout = LazyModule("haulmer.checkout.business")
     _passwords = LazyModule("haulmer.passwords")
-    _certification = LazyModule("haulmer.openfactura.certification")
+    _certification = LazyModule("haulmer.openfactura.certification.business")
 
 __all__ = [
     "APIConnectionError",

@@ -30,7 +30,7 @@ from haulmer._platform import (
     receptor_text,
 )
 from haulmer._shown import shown
-from haulmer.accounts import LinkLike, token_from_link
+from haulmer.accounts.business import LinkLike, token_from_link
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 

@@ -26,7 +26,7 @@ from haulmer._platform import (
     name_text,
 )
 from haulmer._shown import shown
-from haulmer.checkout import Order, OrderStatus
+from haulmer.checkout.business import Order, OrderStatus
 from haulmer.errors import ValidationError
 
 __all__ = [

@@ -28,7 +28,7 @@ from haulmer._platform import (
     receptor_limits,
 )
 from haulmer._shown import shown
-from haulmer.catalogue import Product, sale_quantity, sale_total
+from haulmer.catalogue.business import Product, sale_quantity, sale_total
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut

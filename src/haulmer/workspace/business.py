@@ -21,7 +21,7 @@ from haulmer._platform import (
     razon_social_text,
 )
 from haulmer._shown import shown
-from haulmer.accounts import LinkLike, token_from_link
+from haulmer.accounts.business import LinkLike, token_from_link
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 

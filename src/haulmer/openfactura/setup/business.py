@@ -29,7 +29,7 @@ from haulmer._platform import (
     razon_social_text,
 )
 from haulmer._shown import shown
-from haulmer.accounts import LinkLike, token_from_link
+from haulmer.accounts.business import LinkLike, token_from_link
 from haulmer.errors import CertificateError, MandatoryDTETypeError, ValidationError
 from haulmer.openfactura._base import LenientRut
 from haulmer.pfx import (
