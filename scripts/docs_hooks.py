@@ -46,12 +46,15 @@ class ModulePage:
 
 
 def public_modules() -> list[str]:
-    """Every importable public module of ``haulmer``: no part of its path starts with ``_``."""
+    """Every importable public module of ``haulmer``: no part of its path starts with ``_``. A
+    product's ``business`` module (what its faces import) is documented by its package, where
+    users import its names from."""
     import haulmer
 
     names = ["haulmer"]
     for info in pkgutil.walk_packages(haulmer.__path__, "haulmer."):
-        if not any(part.startswith("_") for part in info.name.split(".")):
+        public = not any(part.startswith("_") for part in info.name.split("."))
+        if public and not info.name.endswith(".business"):
             names.append(info.name)
     return names
 

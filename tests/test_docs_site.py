@@ -60,6 +60,15 @@ def test_every_public_module_has_a_reference_page() -> None:
     assert {"haulmer", "haulmer.rut", "haulmer.sii.verification", "haulmer.testing"} <= planned
 
 
+def test_a_products_names_are_documented_on_its_package_page() -> None:
+    """Users import ``Product`` from ``haulmer.catalogue``; the ``business`` module below it is
+    what the faces import, and has no page of its own."""
+    pages = {page.module: page for page in docs_hooks.reference_plan()}
+    assert "haulmer.catalogue.business" not in pages
+    assert {"Product", "sale_document"} <= set(pages["haulmer.catalogue"].own)
+    assert "CertificationStatus" in pages["haulmer.openfactura.certification"].own
+
+
 @pytest.mark.parametrize("module_name", docs_hooks.public_modules())
 def test_every_public_name_has_a_reference_entry(module_name: str) -> None:
     exported = set(docs_hooks.exported_names(module_name))
