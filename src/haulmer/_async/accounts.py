@@ -1,4 +1,4 @@
-"""The resources of ``haulmer.accounts`` (its business is in that module)."""
+"""The resources of ``haulmer.accounts`` (its business is in ``haulmer.accounts.business``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The resources of ``haulmer.catalogue`` (its business is in that module)."""
+"""The resources of ``haulmer.catalogue`` (its business is in ``haulmer.catalogue.business``)."""
 
 from __future__ import annotations
 

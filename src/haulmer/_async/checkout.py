@@ -1,4 +1,4 @@
-"""The resources of ``haulmer.checkout`` (its business is in that module)."""
+"""The resources of ``haulmer.checkout`` (its business is in ``haulmer.checkout.business``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The resources of ``haulmer.myhaulmer`` (its business is in that module)."""
+"""The resources of ``haulmer.myhaulmer`` (its business is in ``haulmer.myhaulmer.business``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The resources of ``haulmer.point`` (its business is in that module)."""
+"""The resources of ``haulmer.point`` (its business is in ``haulmer.point.business``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The resources of ``haulmer.workspace`` (its business is in that module)."""
+"""The resources of ``haulmer.workspace`` (its business is in ``haulmer.workspace.business``)."""
 
 from __future__ import annotations
 

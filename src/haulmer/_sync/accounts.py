@@ -1,5 +1,5 @@
 # Generated from src/haulmer/_async/accounts.py by scripts/unasync.py: do not edit.
-"""The resources of ``haulmer.accounts`` (its business is in that module)."""
+"""The resources of ``haulmer.accounts`` (its business is in ``haulmer.accounts.business``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 # Generated from src/haulmer/_async/catalogue.py by scripts/unasync.py: do not edit.
-"""The resources of ``haulmer.catalogue`` (its business is in that module)."""
+"""The resources of ``haulmer.catalogue`` (its business is in ``haulmer.catalogue.business``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 # Generated from src/haulmer/_async/checkout.py by scripts/unasync.py: do not edit.
-"""The resources of ``haulmer.checkout`` (its business is in that module)."""
+"""The resources of ``haulmer.checkout`` (its business is in ``haulmer.checkout.business``)."""
 
 from __future__ import annotations
 

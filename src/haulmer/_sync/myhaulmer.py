@@ -1,5 +1,5 @@
 # Generated from src/haulmer/_async/myhaulmer.py by scripts/unasync.py: do not edit.
-"""The resources of ``haulmer.myhaulmer`` (its business is in that module)."""
+"""The resources of ``haulmer.myhaulmer`` (its business is in ``haulmer.myhaulmer.business``)."""
 
 from __future__ import annotations
 

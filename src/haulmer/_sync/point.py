@@ -1,5 +1,5 @@
 # Generated from src/haulmer/_async/point.py by scripts/unasync.py: do not edit.
-"""The resources of ``haulmer.point`` (its business is in that module)."""
+"""The resources of ``haulmer.point`` (its business is in ``haulmer.point.business``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 # Generated from src/haulmer/_async/workspace.py by scripts/unasync.py: do not edit.
-"""The resources of ``haulmer.workspace`` (its business is in that module)."""
+"""The resources of ``haulmer.workspace`` (its business is in ``haulmer.workspace.business``)."""
 
 from __future__ import annotations
 

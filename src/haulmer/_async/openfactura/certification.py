@@ -1,4 +1,5 @@
-"""The resources of ``haulmer.openfactura.certification`` (its business is in that module)."""
+"""The resources of ``haulmer.openfactura.certification`` (its business is
+in ``haulmer.openfactura.certification.business``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The resources of ``haulmer.openfactura.documents`` (its business is in that module)."""
+"""The resources of ``haulmer.openfactura.documents`` (its business is
+in ``haulmer.openfactura.documents.business``)."""
 
 from __future__ import annotations
 

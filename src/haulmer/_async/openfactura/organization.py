@@ -1,4 +1,5 @@
-"""The resources of ``haulmer.openfactura.organization`` (its business is in that module)."""
+"""The resources of ``haulmer.openfactura.organization`` (its business is
+in ``haulmer.openfactura.organization.business``)."""
 
 from __future__ import annotations
 

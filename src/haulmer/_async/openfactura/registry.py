@@ -1,4 +1,5 @@
-"""The resources of ``haulmer.openfactura.registry`` (its business is in that module)."""
+"""The resources of ``haulmer.openfactura.registry`` (its business is
+in ``haulmer.openfactura.registry.business``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The resources of ``haulmer.openfactura.setup`` (its business is in that module)."""
+"""The resources of ``haulmer.openfactura.setup`` (its business is
+in ``haulmer.openfactura.setup.business``)."""
 
 from __future__ import annotations
 

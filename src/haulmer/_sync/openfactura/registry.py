@@ -1,5 +1,6 @@
 # Generated from src/haulmer/_async/openfactura/registry.py by scripts/unasync.py: do not edit.
-"""The resources of ``haulmer.openfactura.registry`` (its business is in that module)."""
+"""The resources of ``haulmer.openfactura.registry`` (its business is
+in ``haulmer.openfactura.registry.business``)."""
 
 from __future__ import annotations
 
