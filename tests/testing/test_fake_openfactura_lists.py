@@ -240,3 +240,41 @@ def test_a_document_the_sii_has_not_received_meets_no_fch_recep_sii_filter(
     fake.clock.advance(minutes=3)  # now the SII has it, received on 2026-11-27
     rows = hosty.post("/v2/dte/document/received", json=body).json()["data"]
     assert [row["FchRecepSII"] for row in rows] == ["2026-11-27 10:03:00"]
+
+
+def test_a_number_filter_reads_a_json_float_that_is_whole_as_that_number(
+    wire: httpx.Client, issue: Issue
+) -> None:
+    # Some JSON writers send 33.0 for 33: its dot was dropped, filtering on type 330.
+    issue(factura())
+    issue(boleta())
+    answer = wire.post("/v2/dte/document/issued", json={"TipoDTE": {"eq": 33.0}})
+    assert answer.status_code == 200
+    assert [row["TipoDTE"] for row in answer.json()["data"]] == [33]
+
+
+@pytest.mark.parametrize("operand", ["3.3", 3.3, "3_3", "+33", "٣٣", True])
+def test_a_type_filter_that_is_no_whole_number_is_refused_not_read_otherwise(
+    wire: httpx.Client, issue: Issue, operand: Any
+) -> None:
+    # "3.3" and 3.3 lost their dot and listed the facturas 33; "3_3" and "+33" were int()'s.
+    issue(factura())
+    answer = wire.post("/v2/dte/document/issued", json={"TipoDTE": {"eq": operand}})
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "message": "Validación de Campos.",
+        "code": "OF-10",
+        "details": {"TipoDTE": f"{operand} es Incorrecto"},
+    }
+
+
+@pytest.mark.parametrize(
+    "operand", [76430498, "76430498", "76430498-5", "76.430.498-5", "76.430.498"]
+)
+def test_a_rut_filter_takes_its_number_with_or_without_dots_and_check_digit(
+    wire: httpx.Client, issue: Issue, operand: Any
+) -> None:
+    issue(factura())
+    answer = wire.post("/v2/dte/document/issued", json={"RUTRecep": {"eq": operand}})
+    assert answer.status_code == 200
+    assert [row["RUTRecep"] for row in answer.json()["data"]] == [76430498]

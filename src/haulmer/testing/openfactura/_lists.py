@@ -7,6 +7,7 @@ per-tenant index; a filtered selection is computed once and reused for the follo
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
@@ -39,7 +40,8 @@ class FilterError(Exception):
 
 
 class ListField(Generic[T]):
-    """A filterable key of a list: its kind ("int" or "str") and how to read it from an item."""
+    """A filterable key of a list: its kind ("int", "rut": a RUT's number, or "str") and how to
+    read it from an item."""
 
     __slots__ = ("kind", "read", "timed")
 
@@ -50,16 +52,36 @@ class ListField(Generic[T]):
         """Whether the value depends on the clock (a filter on it is not reused across time)."""
 
 
+_GROUPED_RUT = re.compile(r"\d{1,3}(?:\.\d{3})+")
+"""A RUT's number written with dots between its thousands (``76.430.498``)."""
+
+
+def _whole(value: Any) -> int | None:
+    """A number as a filter compares it: an int, a JSON float with nothing after the point
+    (``33.0``, as some writers send 33), or ASCII digits; None for anything else (``3.3``,
+    ``"3_3"``, ``"+33"`` and other scripts' digits, which ``int()`` would read otherwise)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 30:
+        return int(value)
+    return None
+
+
 def _normalise(kind: str, value: Any, field: str) -> Any:
-    try:
-        if kind == "int":
-            text = str(value).split("-")[0].replace(".", "")
-            if len(text) > 30:
-                raise ValueError(text)
-            return int(text)
+    if kind == "str":
         return str(value)
-    except ValueError:
-        raise FilterError(field, incorrect(value)) from None
+    if kind == "rut" and isinstance(value, str):
+        # A RUT as written: its check digit and the dots between its thousands are no number.
+        text = value.strip().split("-")[0]
+        value = text.replace(".", "") if _GROUPED_RUT.fullmatch(text) else text
+    number = _whole(value)
+    if number is None:
+        raise FilterError(field, incorrect(value))
+    return number
 
 
 def _predicate(kind: str, condition: Any, field: str) -> Callable[[Any], bool]:

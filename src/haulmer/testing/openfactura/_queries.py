@@ -36,7 +36,7 @@ PURCHASE_STATES = {
 ISSUED_FILTERS: dict[str, ListField[IssuedDocument]] = {
     "TipoDTE": ListField("int", lambda d: d.dte_type),
     "FchEmis": ListField("str", lambda d: d.fch_emis),
-    "RUTRecep": ListField("int", lambda d: int(d.receptor_key)),
+    "RUTRecep": ListField("rut", lambda d: int(d.receptor_key)),
 }
 """The documented filters of the issued list; any other key is silently ignored."""
 MISSING = "Faltan datos obligatorios"
@@ -135,7 +135,7 @@ class Queries:
         self.selections = Selections()
         """Filtered list selections kept for their next pages (cleared on reset)."""
         self.received_filters: dict[str, ListField[IssuedDocument]] = {
-            "RUTEmisor": ListField("int", lambda d: int(d.issuer_key)),
+            "RUTEmisor": ListField("rut", lambda d: int(d.issuer_key)),
             "FchEmis": ListField("str", lambda d: d.fch_emis),
             "TipoDTE": ListField("int", lambda d: d.dte_type),
             "FchRecepOF": ListField("str", lambda d: d.received_text),
