@@ -515,3 +515,43 @@ def test_a_credit_note_annulling_two_facturas_is_refused_as_the_sdk_refuses_it(
     error = response.json()["error"]
     assert error["code"] == "OF-10"
     assert [d["field"] for d in error["details"]] == ["CodRef"]
+
+
+@pytest.mark.parametrize("tipo", ["3_3", "+33", " 33"])
+def test_a_tipo_dte_that_is_no_whole_number_is_refused_not_read_by_int(
+    fake: FakeHaulmer, wire: httpx.Client, tipo: str
+) -> None:
+    # Python's int() read these as 33 and issued a factura, where the lists and document reads
+    # of the fake take a type only as a number or its digits.
+    body = factura()
+    body["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] = tipo
+    response = wire.post("/v2/dte/document", json=body)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "OF-10"
+    assert response.json()["error"]["details"] == [
+        {"field": "TipoDTE", "issue": f"{tipo} es Incorrecto"}
+    ]
+    assert fake.openfactura_state.documents == []
+
+
+@pytest.mark.parametrize("folio", ["0_0", "+0", "-0", " 0"])
+def test_a_folio_that_only_int_reads_as_zero_is_refused(
+    fake: FakeHaulmer, wire: httpx.Client, folio: str
+) -> None:
+    body = factura()
+    body["dte"]["Encabezado"]["IdDoc"]["Folio"] = folio
+    response = wire.post("/v2/dte/document", json=body)
+    assert response.status_code == 400
+    assert response.json()["error"]["details"][0]["field"] == "Folio"
+    assert fake.openfactura_state.documents == []
+
+
+@pytest.mark.parametrize(("tipo", "folio"), [(33, 0), ("33", "0"), ("33", "00")])
+def test_a_tipo_dte_and_folio_are_taken_as_numbers_or_their_digits(
+    wire: httpx.Client, tipo: Any, folio: Any
+) -> None:
+    body = factura()
+    body["dte"]["Encabezado"]["IdDoc"].update(TipoDTE=tipo, Folio=folio)
+    response = wire.post("/v2/dte/document", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["FOLIO"] == 1

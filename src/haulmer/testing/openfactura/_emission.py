@@ -27,7 +27,7 @@ from haulmer.testing.openfactura._state import (
     Tenant,
     _rut_key,
 )
-from haulmer.testing.openfactura._wire import b64, business_error, incorrect, ok
+from haulmer.testing.openfactura._wire import b64, business_error, incorrect, ok, whole_number
 
 if TYPE_CHECKING:
     from haulmer.dte import CheckedDocument
@@ -502,13 +502,13 @@ class Emission:
         raw_type = id_doc.get("TipoDTE", _self_service_type(totales) if self_service else None)
         if raw_type is None:
             raise _reject("OF-02", [("TipoDTE", "Campo obligatorio")])
-        dte_type = _int(raw_type)
+        dte_type = whole_number(raw_type)
         if dte_type is None:
             raise _reject("OF-10", [("TipoDTE", incorrect(raw_type))])
         if dte_type not in SUPPORTED_TYPES or dte_type not in tenant.dte_types:
             raise _reject("OF-05", [("TipoDTE", f"DTE {dte_type} no soportado para este emisor")])
         folio = id_doc.get("Folio", 0)
-        if _int(folio) != 0:
+        if whole_number(folio) != 0:
             raise _reject("OF-10", [("Folio", "El folio debe ser 0: OpenFactura lo asigna")])
         boleta = dte_type in (39, 41)
         required = [("IdDoc", id_doc, "FchEmis"), ("Emisor", emisor, "RUTEmisor")]

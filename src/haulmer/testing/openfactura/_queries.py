@@ -19,7 +19,14 @@ from haulmer.testing.openfactura._state import (
     Tenant,
     _rut_key,
 )
-from haulmer.testing.openfactura._wire import b64, business_error, flat_error, incorrect, ok
+from haulmer.testing.openfactura._wire import (
+    b64,
+    business_error,
+    flat_error,
+    incorrect,
+    ok,
+    whole_number,
+)
 
 __all__ = ["Queries"]
 
@@ -92,14 +99,12 @@ def _stored_json(dte: dict[str, Any]) -> Any:
 
 
 def _whole(value: Any) -> int:
-    """A type or folio as the service reads one: an integer, or its digits (in a path, or the
-    docs' examples' ``"34972"``); ValueError for anything else, ``33.9``, ``true`` and
-    ``"1_000"`` (which Python's ``int()`` would take) included."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 30:
-        return int(value)
-    raise ValueError(f"{value!r} is not a whole number")
+    """A type or folio as the service reads one (``whole_number``); ValueError for anything
+    else."""
+    number = whole_number(value)
+    if number is None:
+        raise ValueError(f"{value!r} is not a whole number")
+    return number
 
 
 def _body(request: FakeRequest) -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ __all__ = [
     "invalid_key",
     "missing_key",
     "ok",
+    "whole_number",
 ]
 
 SHOWN_VALUE_CHARS = 40
@@ -56,6 +57,17 @@ MESSAGES = {
     "OF-23": "DTE no soportado temporalmente",
 }
 """The service's Spanish message for each code, as its answers carry them."""
+
+
+def whole_number(value: Any) -> int | None:
+    """A type or folio as the service reads one: an int, or its ASCII digits (in a path, or the
+    docs' examples' ``"34972"``); None for anything else, ``33.9``, ``true``, ``" 33"`` and
+    ``"3_3"``, ``"+33"`` or ``"-0"`` (which Python's ``int()`` would take) included."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 30:
+        return int(value)
+    return None
 
 
 def ok(body: Any, status: int = 200) -> FakeResponse:
