@@ -278,3 +278,31 @@ def test_a_rut_filter_takes_its_number_with_or_without_dots_and_check_digit(
     answer = wire.post("/v2/dte/document/issued", json={"RUTRecep": {"eq": operand}})
     assert answer.status_code == 200
     assert [row["RUTRecep"] for row in answer.json()["data"]] == [76430498]
+
+
+@pytest.mark.parametrize("day", ["27/11/2026", 20261127, "2026-02-30", "2026-11", "", "mañana"])
+def test_a_date_filter_that_is_no_date_is_refused_not_compared_as_text(
+    wire: httpx.Client, issue: Issue, day: Any
+) -> None:
+    # Compared as text against "2026-11-27", "27/11/2026" listed nothing and "2026-11" the month:
+    # a wrong date read as "no documents" (or as some other filter).
+    issue(factura())
+    answer = wire.post("/v2/dte/document/issued", json={"FchEmis": {"gte": day}})
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "message": "Validación de Campos.",
+        "code": "OF-10",
+        "details": {"FchEmis": f"{day} es Incorrecto"},
+    }
+
+
+def test_a_reception_filter_takes_a_day_or_a_moment(hosty: httpx.Client, issue: Issue) -> None:
+    issue(factura())
+    for moment in ("2026-11-27", "2026-11-27 10:00:00"):
+        answer = hosty.post("/v2/dte/document/received", json={"FchRecepOF": {"eq": moment}})
+        assert answer.status_code == 200, moment
+        assert [row["FchRecepOF"] for row in answer.json()["data"]] == ["2026-11-27 10:00:00"]
+    later = hosty.post(
+        "/v2/dte/document/received", json={"FchRecepOF": {"gt": "2026-11-27 10:00:00"}}
+    )
+    assert later.status_code == 204

@@ -6,6 +6,7 @@ per-tenant index; a filtered selection is computed once and reused for the follo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections import OrderedDict
@@ -40,8 +41,8 @@ class FilterError(Exception):
 
 
 class ListField(Generic[T]):
-    """A filterable key of a list: its kind ("int", "rut": a RUT's number, or "str") and how to
-    read it from an item."""
+    """A filterable key of a list: its kind ("int", "rut": a RUT's number, or "str": a date, a
+    day or a moment as text) and how to read it from an item."""
 
     __slots__ = ("kind", "read", "timed")
 
@@ -71,9 +72,28 @@ def _whole(value: Any) -> int | None:
     return None
 
 
+_DAY_OR_MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})(?: \d{2}:\d{2}:\d{2})?")
+"""A date filter's value: a day, or a moment as the lists print one (``YYYY-MM-DD HH:MM:SS``)."""
+
+
+def _is_day_or_moment(value: Any) -> bool:
+    """Whether ``value`` is a real day (``2026-02-30`` is none), or a moment of one."""
+    found = _DAY_OR_MOMENT.fullmatch(value) if isinstance(value, str) else None
+    if found is None or not value.isascii():
+        return False
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _normalise(kind: str, value: Any, field: str) -> Any:
     if kind == "str":
-        return str(value)
+        # Compared as text, "27/11/2026" listed nothing and "2026-11" the whole month.
+        if not _is_day_or_moment(value):
+            raise FilterError(field, incorrect(value))
+        return value
     if kind == "rut" and isinstance(value, str):
         # A RUT as written: its check digit and the dots between its thousands are no number.
         text = value.strip().split("-")[0]
