@@ -181,3 +181,23 @@ def test_server_listens_on_the_ipv6_loopback_and_names_it_as_a_url_does(fake: Fa
         assert url.startswith("http://[::1]:")
         with httpx.Client(base_url=url, headers={"apikey": HAULMER_KEY}) as client:
             assert client.get("/v1/openapi.json").status_code == 200
+
+
+def test_an_empty_list_is_a_204_without_content_length_or_body(fake: FakeHaulmer) -> None:
+    # HTTP forbids Content-Length on a 204 (RFC 9110, 8.6): the fake sent "Content-Length: 0".
+    with serve(fake) as url:
+        host, port = url.removeprefix("http://").rsplit(":", 1)
+        request = (
+            f"POST /v2/dte/document/issued HTTP/1.1\r\nHost: fake\r\napikey: {HAULMER_KEY}\r\n"
+            "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
+        ).encode()
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(request)
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    assert lines[0] == "HTTP/1.1 204 No Content"
+    assert not [line for line in lines[1:] if line.lower().startswith("content-length:")]
+    assert body == b""

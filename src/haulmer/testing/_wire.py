@@ -112,9 +112,12 @@ class FakeResponse:
         return self.encoded()[0]
 
     def encoded(self) -> tuple[dict[str, str], bytes]:
-        """:meth:`all_headers` and :attr:`body` together, the JSON serialised once."""
-        body = self.body
+        """:meth:`all_headers` and :attr:`body` together, the JSON serialised once; a 204 (or
+        1xx) has neither body nor Content-Length, which HTTP forbids it (RFC 9110, 8.6)."""
         out = dict(self.headers)
+        if self.status == 204 or 100 <= self.status < 200:
+            return out, b""
+        body = self.body
         json_body = self.json is not None and self.content is None
         if json_body and not any(name.lower() == "content-type" for name in out):
             out["Content-Type"] = "application/json; charset=utf-8"
