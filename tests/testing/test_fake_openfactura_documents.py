@@ -125,3 +125,16 @@ def test_other_taxpayers_cannot_read_a_document_they_are_not_party_to(
     client = httpx.Client(transport=fake.transport, base_url="http://f")
     answer = client.get("/v2/dte/document/76795561-8/39/1/status", headers={"apikey": "x" * 32})
     assert answer.json()["error"]["code"] == "OF-22"
+
+
+@pytest.mark.parametrize("rut", ["76795561-0", "76795561"])
+def test_by_folio_finds_no_document_of_an_issuer_rut_whose_check_digit_is_wrong_or_missing(
+    wire: httpx.Client, issue: Issue, rut: str
+) -> None:
+    # Only the number was compared: 76795561-0, a RUT nobody has, found HAULMER SPA's factura.
+    issue(factura())
+    answer = wire.get(f"/v2/dte/document/{rut}/33/1/status")
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "OF-22"
+    dotted = wire.get("/v2/dte/document/76.795.561-8/33/1/status")
+    assert dotted.json() == {"estado": "Pendiente", "folio": "1"}

@@ -390,3 +390,18 @@ def test_boletas_sum_in_sales(wire: httpx.Client, issue: Issue) -> None:
     issue(boleta(total=1000))
     row = wire.get("/v2/dte/registry/sales/2026/11/27").json()["registros"][0]
     assert (row["tipoDocumento"], row["cantDocumentos"], row["totalMntTotal"]) == (39, 2, 2000)
+
+
+def test_accuse_finds_no_document_of_an_issuer_rut_whose_check_digit_is_wrong(
+    hosty: httpx.Client, issue: Issue
+) -> None:
+    # Only the number was compared: the acuse named a RUT nobody has and was registered.
+    issue(factura())
+    answer = hosty.post(
+        "/v2/dte/document/received/accuse",
+        json={"rut": "76795561-0", "dte": 33, "folio": 1, "acuse": "ACD"},
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "OF-22"
+    rows = hosty.post("/v2/dte/document/received", json={}).json()["data"]
+    assert rows[0]["Acuses"] is None

@@ -577,7 +577,12 @@ class OpenFacturaState:
     def by_folio(
         self, tenant: Tenant, issuer_rut: str, dte_type: int, folio: int
     ) -> IssuedDocument | None:
-        """A document issued or received by this tenant, by issuer RUT, type and folio."""
+        """A document issued or received by this tenant, by issuer RUT, type and folio; a RUT
+        whose check digit is wrong or missing is nobody's (its number alone names no issuer)."""
+        from haulmer.rut import Rut
+
+        if not Rut.is_valid(issuer_rut):
+            return None
         doc = self._folios.get((_rut_key(issuer_rut), dte_type, folio))
         if doc is None or tenant.rut_number not in (doc.issuer_key, doc.receptor_key):
             return None
