@@ -419,6 +419,20 @@ def test_an_envelope_whose_caratula_resolution_is_unreadable_prints_the_default(
     assert "Res. N° 0 de 2026" in _text(sii.render_pdf(envelope))
 
 
+@pytest.mark.parametrize(
+    ("fecha", "printed"), [("27-11-2026", "Res. N° 0 de 2026"), ("ayer", "Res. N° 0 ")]
+)
+def test_a_document_whose_issue_date_is_unreadable_prints_no_invented_resolution_year(
+    issued: dict[int, bytes], fecha: str, printed: str
+) -> None:
+    """A received DTE whose FchEmis is not an ISO date printed "Res. N° 0 de 2000", a year
+    no document says: it now prints the year its date names, or none."""
+    xml = re.sub(rb"<FchEmis>[^<]*</FchEmis>", f"<FchEmis>{fecha}</FchEmis>".encode(), issued[33])
+    text = _text(sii.render_pdf(xml))
+    assert "de 2000" not in text
+    assert printed in text
+
+
 @pytest.mark.parametrize("bad", [(80,), ("x", "2014-08-22"), (-1, "2014-08-22"), (80, "ayer"), 80])
 def test_a_malformed_resolution_is_refused_with_its_expected_shape(
     issued: dict[int, bytes], bad: Any

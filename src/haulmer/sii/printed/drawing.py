@@ -7,7 +7,8 @@ Imported once, on the first PDF, with what it draws with: ``import haulmer.sii``
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NamedTuple
+import re
+from typing import Any, Final, NamedTuple
 
 from haulmer._shown import shown
 from haulmer.errors import ValidationError
@@ -37,7 +38,9 @@ def draw(doc: PrintedDocument, ted_bytes: bytes, options: Options) -> tuple[byte
     of pages."""
     legend = cedible_legend(doc.dte_type) if options.cedible else None
     issued = _issue_date(doc.issued)
-    chosen = _resolucion(options.resolucion, issued, doc.resolution)
+    chosen = _resolucion(options.resolucion, issued, doc.resolution, doc.issued)
+    if issued is None:  # the PDF's own date: a document's that cannot be read says none
+        issued = dt.date(2000, 1, 1)
     barcode = symbol(ted_bytes)
     created = dt.datetime.combine(issued, dt.time(), tzinfo=dt.timezone.utc)
     title = f"{doc.title} N° {doc.folio}"
@@ -55,20 +58,46 @@ def draw(doc: PrintedDocument, ted_bytes: bytes, options: Options) -> tuple[byte
     return canvas.output(), pages
 
 
-def _issue_date(fecha: str) -> dt.date:
+def _issue_date(fecha: str) -> dt.date | None:
+    """The document's FchEmis as a date; None when it is not the SII's YYYY-MM-DD."""
     try:
         return dt.date.fromisoformat(fecha[:10])
     except ValueError:
-        return dt.date(2000, 1, 1)
+        return None
+
+
+_YEAR: Final = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+"""A year written in a date the SII's form does not read (``27-11-2026``)."""
+
+
+class _YearOnly(Resolucion):
+    """The default resolution of a document whose issue date is not YYYY-MM-DD: N° 0 of the
+    year its date names, or of no year when it names none ("Res. N° 0")."""
+
+    @property
+    def legend(self) -> str:
+        return f"Res. N° {self.numero}" if self.fecha == dt.date.min else super().legend
+
+
+def _undated_default(fecha: str) -> Resolucion:
+    """N° 0 of the year an unreadable FchEmis names, else of no year: never one it does not."""
+    found = _YEAR.search(fecha)
+    return _YearOnly(0, dt.date(int(found.group()), 1, 1) if found else dt.date.min)
 
 
 def _resolucion(
-    value: Any, issued: dt.date, declared: tuple[int, dt.date] | None = None
+    value: Any,
+    issued: dt.date | None,
+    declared: tuple[int, dt.date] | None = None,
+    fecha: str = "",
 ) -> Resolucion:
     """The resolution printed: the caller's, else the one the envelope's Caratula declares, else
-    N° 0 of the issue date (what the SII's certification environment uses)."""
+    N° 0 of the issue date (what the SII's certification environment uses); ``fecha`` is the
+    FchEmis text, whose year prints when it is not a date ``issued`` could read."""
     if value is None:
-        return Resolucion(*declared) if declared is not None else Resolucion(0, issued)
+        if declared is not None:
+            return Resolucion(*declared)
+        return Resolucion(0, issued) if issued is not None else _undated_default(fecha)
     if isinstance(value, Resolucion):
         if isinstance(value.fecha, dt.date):
             _check_numero(value.numero)
