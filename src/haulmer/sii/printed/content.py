@@ -295,6 +295,9 @@ class PrintedDocument(NamedTuple):
     payments: tuple[Field, ...] = ()
     """The agreed payments (IdDoc/MntPagos), what was paid and is owed, the term and the
     account to pay into: a section of their own, as 30 payments are too many for the header."""
+    transport_title: str = "Transporte"
+    """The title of the transport box: "Transporte y exportación" when it holds an export's
+    customs data (Transporte/Aduana), "Transporte" for a guía's truck or timber alone."""
 
     @property
     def is_boleta(self) -> bool:
@@ -462,7 +465,13 @@ def printed_document(
         currency=None if pesos else currency,
         issued=_text(id_doc.get("FchEmis")),
         payments=_payments(id_doc, pesos=pesos),
+        transport_title=_transport_title(_dict(encabezado.get("Transporte"))),
     )
+
+
+def _transport_title(transporte: Mapping[str, Any]) -> str:
+    """"Transporte y exportación" over an export's customs data, else "Transporte"."""
+    return "Transporte y exportación" if _dict(transporte.get("Aduana")) else "Transporte"
 
 
 def _emisor_lines(emisor: Mapping[str, Any]) -> tuple[str, ...]:

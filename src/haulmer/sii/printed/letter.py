@@ -427,7 +427,7 @@ class _Letter:
         if doc.subtotals:
             self.block("Subtotales", labelled(doc.subtotals))
         if doc.transport:
-            self.block("Transporte y exportación", labelled(doc.transport))
+            self.block(doc.transport_title, labelled(doc.transport))
         if doc.other_currency:
             self.block("Otra moneda", labelled(doc.other_currency))
         if self.notes:

@@ -190,7 +190,7 @@ class _Roll:
             ("Referencias", [r.text() for r in doc.references]),
             ("Comisiones y otros cargos", labelled(doc.commissions)),
             ("Subtotales", labelled(doc.subtotals)),
-            ("Transporte y exportación", labelled(doc.transport)),
+            (doc.transport_title, labelled(doc.transport)),
             ("Otra moneda", labelled(doc.other_currency)),
             ("Observaciones", list(self.notes)),
         ):
