@@ -12,6 +12,7 @@ from haulmer import sii
 from haulmer.dte.document import Document
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf
+from haulmer.sii.printed.content import line_of
 from pdf_reading import one_line, page_texts
 
 from .conftest import SIGNED_AT, document_dict
@@ -40,3 +41,78 @@ def test_a_guia_that_exports_nothing_titles_its_box_transporte_alone(
     assert "exportación" not in text
     export = _printed(document_dict(110), cafs[110], certificate, paper)
     assert "Transporte y exportación" in export
+
+
+_TICKET = {
+    "FolioTicket": "4711",
+    "FchGenera": "2026-11-20T18:05:00",
+    "NmbEvento": "Los Jaivas en el Caupolicán",
+    "TpoTicket": "Adulto",
+    "CdgEvento": "JV26",
+    "FchEvento": "2026-12-05T21:30:00",
+    "LugarEvento": "Teatro Caupolicán, San Diego 850, Santiago",
+    "UbicEvento": "Platea alta",
+    "FilaUbicEvento": "F",
+    "AsntoUbicEvento": "12",
+}
+
+
+def test_a_show_boletas_line_prints_its_ticket_its_kind_and_its_principal() -> None:
+    """A show boleta's ticket (InfoTicket: event, when, where, seat), whether the line is the
+    ticket or the service charge (ItemEspectaculo) and the principal it is sold for
+    (RUTMandante) were read and kept but not printed: the buyer's paper named no event."""
+    ticket = line_of(
+        {
+            "NroLinDet": "1",
+            "ItemEspectaculo": "01",
+            "RUTMandante": "76354771-K",
+            "NmbItem": "Entrada general",
+            "InfoTicket": _TICKET,
+            "QtyItem": "1",
+            "PrcItem": "25000",
+            "MontoItem": "25000",
+        },
+        pesos=True,
+    )
+    assert ticket.notes == (
+        "entrada",
+        "por cuenta de R.U.T. 76.354.771-K",
+        "entrada N° 4711, Adulto: Los Jaivas en el Caupolicán (evento JV26), "
+        "5 de diciembre de 2026, 21:30, Teatro Caupolicán, San Diego 850, Santiago, "
+        "Platea alta, fila F, asiento 12; emitida el 20 de noviembre de 2026, 18:05",
+    )
+    charge = line_of(
+        {"ItemEspectaculo": "02", "NmbItem": "Cargo por servicio", "MontoItem": "1500"},
+        pesos=True,
+    )
+    assert charge.notes == ("cargo por servicio",)
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_show_boleta_prints_its_ticket_on_both_papers(
+    cafs: dict[int, Caf], certificate: Certificate, paper: str
+) -> None:
+    data = document_dict(39, lines=1)
+    data["Detalle"][0].update(ItemEspectaculo="01", InfoTicket=_TICKET)
+    text = _printed(data, cafs[39], certificate, paper)
+    for expected in ("Los Jaivas en el Caupolicán", "5 de diciembre de 2026, 21:30", "asiento 12"):
+        assert expected in text, expected
+
+
+def test_a_lines_retainer_and_the_kind_of_its_lot_codes_are_printed() -> None:
+    """A line the emisor retains on as agent (Retenedor: the base of faenamiento, the margin,
+    the final price) and the kind of code an export's Subcantidad is of (TipCodSubQty) were
+    left off the page."""
+    line = line_of(
+        {
+            "NmbItem": "Novillo",
+            "Retenedor": {"IndAgente": "R", "MntBaseFaena": "100000", "PrcConsFinal": "150000"},
+            "Subcantidad": [{"SubQty": "2", "SubCod": "L-77", "TipCodSubQty": "LOTE"}],
+            "MontoItem": "120000",
+        },
+        pesos=True,
+    )
+    assert line.notes == (
+        "agente retenedor, base de faenamiento $ 100.000, precio al consumidor final $ 150.000",
+        "2 de L-77 (LOTE)",
+    )

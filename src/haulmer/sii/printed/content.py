@@ -670,6 +670,10 @@ LINE_EXTRAS: Final = frozenset(
         "FchVencim",
         "CodImpAdic",
         "OtrMnda",
+        "ItemEspectaculo",
+        "RUTMandante",
+        "InfoTicket",
+        "Retenedor",
     }
 )
 """What a line may carry besides its name, quantity, price and amount; most lines carry none."""
@@ -714,6 +718,18 @@ def _line_extras(
     if liquidado:
         found = lookup_document_code(liquidado)
         notes.append(f"liquida {found.label if found is not None else liquidado}")
+    espectaculo = _text(get("ItemEspectaculo"))
+    if espectaculo:
+        notes.append(_ITEM_ESPECTACULO.get(espectaculo.lstrip("0"), f"ítem {espectaculo}"))
+    mandante = _text(get("RUTMandante"))
+    if mandante:
+        notes.append(f"por cuenta de R.U.T. {numbers.rut(mandante)}")
+    ticket = _dict(get("InfoTicket"))
+    if ticket:
+        notes.append(_ticket(ticket))
+    retenedor = _dict(get("Retenedor"))
+    if retenedor:
+        notes.append(_retenedor(retenedor, pesos=pesos))
     for sub in _list(get("SubDscto")) + _list(get("SubRecargo")):
         kind = "descuento" if "TipoDscto" in sub else "recargo"
         value = _text(sub.get("ValorDscto")) or _text(sub.get("ValorRecargo"))
@@ -726,6 +742,58 @@ def _line_extras(
         _line_adjustment(detalle, "DescuentoPct", "DescuentoMonto", pesos=pesos),
         _line_adjustment(detalle, "RecargoPct", "RecargoMonto", pesos=pesos),
     )
+
+
+_ITEM_ESPECTACULO: Final = {"1": "entrada", "2": "cargo por servicio"}
+"""A show boleta's ItemEspectaculo, written 01 and 02: the ticket, or the service's charge."""
+
+
+def _moment(text: str) -> str:
+    """``2026-12-05T21:30:00`` as ``5 de diciembre de 2026, 21:30``; other text as it came."""
+    day, _, time = text.partition("T")
+    shown = numbers.date(day)
+    if shown == day and day != text:  # not a date: the text as the document holds it
+        return text
+    return _joined(shown, time[:5] if time[5:] in ("", ":00") else time)
+
+
+def _ticket(ticket: Mapping[str, Any]) -> str:
+    """A show boleta's InfoTicket in one line: the ticket's folio and type, the event and its
+    code, when and where it takes place, the seat, and when the ticket was made."""
+    get = ticket.get
+    folio, tipo = _text(get("FolioTicket")), _text(get("TpoTicket"))
+    evento, codigo = _text(get("NmbEvento")), _text(get("CdgEvento"))
+    fila, asiento = _text(get("FilaUbicEvento")), _text(get("AsntoUbicEvento"))
+    cuando, generada = _text(get("FchEvento")), _text(get("FchGenera"))
+    what = _joined(f"entrada N° {folio}" if folio else "entrada", tipo)
+    event = _joined(evento, f"(evento {codigo})" if codigo else "", sep=" ")
+    place = _joined(
+        _moment(cuando) if cuando else "",
+        _text(get("LugarEvento")),
+        _text(get("UbicEvento")),
+        f"fila {fila}" if fila else "",
+        f"asiento {asiento}" if asiento else "",
+    )
+    told = _joined(f"{what}: {event}" if event else what, place)
+    return f"{told}; emitida el {_moment(generada)}" if generada else told
+
+
+_RETENEDOR: Final = (
+    ("MntBaseFaena", "base de faenamiento"),
+    ("MntMargComer", "margen de comercialización"),
+    ("PrcConsFinal", "precio al consumidor final"),
+)
+"""What Detalle/Retenedor says of a line the emisor retains on as agent, in print order."""
+
+
+def _retenedor(retenedor: Mapping[str, Any], *, pesos: bool) -> str:
+    """A line's Retenedor: the emisor retains on it as agent, on these amounts."""
+    amounts = [
+        f"{said} {numbers.amount(_text(retenedor.get(tag)), pesos=pesos)}"
+        for tag, said in _RETENEDOR
+        if _text(retenedor.get(tag))
+    ]
+    return _joined("agente retenedor", *amounts)
 
 
 _LINE_OTRA_MONEDA: Final = (
@@ -750,6 +818,8 @@ def _line_details(detalle: Mapping[str, Any], *, pesos: bool) -> list[str]:
         notes.append(f"{shown} por {per}" if per else shown)
     for sub in _list(get("Subcantidad")):
         quantity, code = numbers.number(_text(sub.get("SubQty"))), _text(sub.get("SubCod"))
+        kind = _text(sub.get("TipCodSubQty"))  # an export's: what kind of code SubCod is
+        code = f"{code} ({kind})" if code and kind else code
         notes.append(f"{quantity} de {code}" if quantity and code else quantity or code)
     for tag, said in (("FchElabor", "elaborado el"), ("FchVencim", "vence el")):
         fecha = _text(get(tag))
