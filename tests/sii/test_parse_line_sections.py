@@ -326,7 +326,7 @@ def test_a_real_factura_with_informative_subtotals_keeps_them_and_prints_them() 
     ]
     assert list(read).index("SubTotInfo") == list(read).index("Detalle") + 1
     subtotals = printed_document(read).subtotals
-    assert [(f.label, f.value) for f in subtotals] == [("Servicios", "$ 1.500")]
+    assert [(f.label, f.value) for f in subtotals] == [("Servicios", "$ 1.500 (línea 1)")]
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from haulmer import sii
 from haulmer.dte.document import Document
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf
-from haulmer.sii.printed.content import line_of
+from haulmer.sii.printed.content import Field, line_of, printed_document
 from pdf_reading import one_line, page_texts
 
 from .conftest import SIGNED_AT, document_dict
@@ -116,3 +116,63 @@ def test_a_lines_retainer_and_the_kind_of_its_lot_codes_are_printed() -> None:
         "agente retenedor, base de faenamiento $ 100.000, precio al consumidor final $ 150.000",
         "2 de L-77 (LOTE)",
     )
+
+
+def test_the_issuers_subtotals_print_their_parts_and_lines_in_the_order_they_ask() -> None:
+    """SubTotInfo printed its glosa and ValSubtotSTI alone: one of net and IVA without a
+    total printed an empty line, the lines it covers (LineasDeta) were lost, and OrdenSTI,
+    the order the issuer asks them printed in, was ignored."""
+    doc = printed_document(
+        {
+            "Encabezado": {"IdDoc": {"TipoDTE": "33"}},
+            "SubTotInfo": [
+                {
+                    "NroSTI": "1",
+                    "GlosaSTI": "Bebidas",
+                    "OrdenSTI": "2",
+                    "SubTotNetoSTI": "10000",
+                    "SubTotIVASTI": "1900",
+                    "SubTotAdicSTI": "1000",
+                    "ValSubtotSTI": "12900",
+                    "LineasDeta": ["1", "3"],
+                },
+                {"NroSTI": "2", "OrdenSTI": "1", "SubTotExeSTI": "500.25", "LineasDeta": "2"},
+            ],
+        }
+    )
+    assert doc.subtotals == (
+        Field("Subtotal 2", "exento $ 500,25 (línea 2)"),
+        Field(
+            "Bebidas",
+            "neto $ 10.000, IVA $ 1.900, impuestos adicionales $ 1.000, total $ 12.900 "
+            "(líneas 1 y 3)",
+        ),
+    )
+
+
+def test_where_the_document_was_issued_is_printed_with_its_reference_system() -> None:
+    """GeoRefEmision, the place a document was issued, printed nothing; and timber's
+    coordinates printed without the reference system they are in."""
+    doc = printed_document(
+        {
+            "Encabezado": {"IdDoc": {"TipoDTE": "52", "FchEmis": "2026-11-27"}},
+            "GeoRefEmision": {
+                "LatitudEmision": "-33.4489",
+                "LongitudEmision": "-70.6693",
+                "SistemaReferencia": "1",
+            },
+            "ManejoMadera": {
+                "ComunaRolOrigen": "9101",
+                "MnzRolOrigen": "12",
+                "PrdRolOrigen": "34",
+                "CodPlanConaf": "PM-1",
+                "LatitudOrigenMadera": "-38.7359",
+                "LongitudOrigenMadera": "-72.5904",
+                "SistemareferenciaMadera": "2",
+            },
+        }
+    )
+    assert Field("Lugar de emisión", "-33.4489, -70.6693 (sistema de referencia 1)") in (
+        doc.document_fields
+    )
+    assert Field("Sistema de referencia de las coordenadas", "2") in doc.transport

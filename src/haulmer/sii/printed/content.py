@@ -442,7 +442,8 @@ def printed_document(
         emisor_lines=_emisor_lines(emisor),
         sii_office=office,
         receptor=_receptor_fields(encabezado, receptor),
-        document_fields=_document_fields(id_doc, encabezado, currency, boleta=dte_type in _BOLETAS),
+        document_fields=_document_fields(id_doc, encabezado, currency, boleta=dte_type in _BOLETAS)
+        + _issued_at(_dict(sii.get("GeoRefEmision"))),
         lines=tuple(
             [line_of(d, pesos=pesos) for d in _list(sii.get("Detalle"))]
             if read_lines is None
@@ -451,12 +452,7 @@ def printed_document(
         adjustments=tuple(_adjustment(g, pesos=pesos) for g in _list(sii.get("DscRcgGlobal"))),
         references=tuple(_reference(r) for r in _list(sii.get("Referencia"))),
         commissions=tuple(_commission(c) for c in _list(sii.get("Comisiones"))),
-        subtotals=tuple(
-            Field(
-                _text(s.get("GlosaSTI")), numbers.amount(_text(s.get("ValSubtotSTI")), pesos=pesos)
-            )
-            for s in _list(sii.get("SubTotInfo"))
-        ),
+        subtotals=_subtotals(_list(sii.get("SubTotInfo")), pesos=pesos),
         transport=_transport(_dict(encabezado.get("Transporte")))
         + _madera(_dict(sii.get("ManejoMadera"))),
         totals=totals,
@@ -469,8 +465,65 @@ def printed_document(
     )
 
 
+def _in_system(place: str, system: str) -> str:
+    """Coordinates with the SII's code of the reference system they are written in."""
+    return f"{place} (sistema de referencia {system})" if place and system else place
+
+
+def _issued_at(geo: Mapping[str, Any]) -> tuple[Field, ...]:
+    """GeoRefEmision, where the document was issued: its coordinates and their system."""
+    if not geo:  # most documents do not say
+        return ()
+    place = _joined(_text(geo.get("LatitudEmision")), _text(geo.get("LongitudEmision")))
+    shown = _in_system(place, _text(geo.get("SistemaReferencia")))
+    return (Field("Lugar de emisión", shown),) if shown else ()
+
+
+_SUBTOTAL_PARTS: Final = (
+    ("SubTotNetoSTI", "neto"),
+    ("SubTotIVASTI", "IVA"),
+    ("SubTotAdicSTI", "impuestos adicionales"),
+    ("SubTotExeSTI", "exento"),
+    ("ValSubtotSTI", "total"),
+)
+"""The amounts a SubTotInfo may declare, in print order."""
+
+
+def _subtotals(subtotales: list[Mapping[str, Any]], *, pesos: bool) -> tuple[Field, ...]:
+    """The subtotals the issuer declares (SubTotInfo), in the order it asks (OrdenSTI, then
+    NroSTI): each under its glosa (else "Subtotal <n>") with its net, IVA, additional taxes,
+    exento and total, and the lines it adds (LineasDeta)."""
+    if not subtotales:  # most documents declare none
+        return ()
+
+    def order(item: tuple[int, Mapping[str, Any]]) -> tuple[int, int]:
+        orden = _text(item[1].get("OrdenSTI"))
+        return (int(orden) if orden.isdigit() and orden.isascii() else 100, item[0])
+
+    fields = []
+    for _, sub in sorted(enumerate(subtotales), key=order):
+        numero = _text(sub.get("NroSTI"))
+        label = _text(sub.get("GlosaSTI")) or (f"Subtotal {numero}" if numero else "Subtotal")
+        amounts = [
+            f"{said} {numbers.amount(_text(sub.get(tag)), pesos=pesos)}"
+            for tag, said in _SUBTOTAL_PARTS
+            if _text(sub.get(tag))
+        ]
+        if amounts and len(amounts) == 1 and amounts[0].startswith("total "):
+            amounts[0] = amounts[0].removeprefix("total ")  # the subtotal alone: its amount
+        lineas = _texts(sub.get("LineasDeta"))
+        covered = ""
+        if lineas:
+            listed = ", ".join(lineas[:-1]) + f" y {lineas[-1]}" if len(lineas) > 1 else lineas[0]
+            covered = f"({'líneas' if len(lineas) > 1 else 'línea'} {listed})"
+        value = _joined(", ".join(amounts), covered, sep=" ")
+        if value:
+            fields.append(Field(label, value))
+    return tuple(fields)
+
+
 def _transport_title(transporte: Mapping[str, Any]) -> str:
-    """"Transporte y exportación" over an export's customs data, else "Transporte"."""
+    """ "Transporte y exportación" over an export's customs data, else "Transporte"."""
     return "Transporte y exportación" if _dict(transporte.get("Aduana")) else "Transporte"
 
 
@@ -980,6 +1033,11 @@ def _madera(madera: Mapping[str, Any]) -> tuple[Field, ...]:
             _text(madera.get(f"Longitud{suffix}Madera")),
         )
         fields.append(Field(f"{suffix} de la madera", place))
+    fields.append(
+        Field(
+            "Sistema de referencia de las coordenadas", _text(madera.get("SistemareferenciaMadera"))
+        )
+    )
     return tuple([f for f in fields if f.value])
 
 
