@@ -176,3 +176,114 @@ def test_where_the_document_was_issued_is_printed_with_its_reference_system() ->
         doc.document_fields
     )
     assert Field("Sistema de referencia de las coordenadas", "2") in doc.transport
+
+
+def test_what_the_header_says_of_paying_serving_and_reaching_the_parties_is_printed() -> None:
+    """The date a document was paid (FchCancel), the service it bills (IndServicio), the
+    payment term's code (TermPagoCdg), a nota de crédito that gives no right to reduce the
+    débito (IndNoRebaja), the receptor's postal address and a boleta buyer's phone, a tourist's
+    kind of identification (TipoDocID), the emisor's additional identification and branch code
+    (IdAdicEmisor, CodAdicSucur) and an exceptional transfer's authorization (GuiaExport) were
+    read and kept but left off the page."""
+    doc = printed_document(
+        {
+            "Encabezado": {
+                "IdDoc": {
+                    "TipoDTE": "61",
+                    "FchEmis": "2026-11-27",
+                    "IndNoRebaja": "1",
+                    "IndServicio": "3",
+                    "TermPagoCdg": "30D",
+                    "FchCancel": "2026-11-30",
+                },
+                "Emisor": {
+                    "RUTEmisor": "76086428-5",
+                    "RznSoc": "Ñandú SpA",
+                    "IdAdicEmisor": "EORI CL123",
+                    "CodAdicSucur": "SUC-7",
+                    "GuiaExport": {"CdgTraslado": "2", "FolioAut": "345", "FchAut": "2026-01-15"},
+                },
+                "Receptor": {
+                    "RUTRecep": "76354771-K",
+                    "RznSocRecep": "Hosty SpA",
+                    "TelefonoRecep": "+56 9 1234 5678",
+                    "DirPostal": "Casilla 123",
+                    "CmnaPostal": "Curicó",
+                    "CiudadPostal": "Curicó",
+                    "Extranjero": {"NumId": "AB123", "TipoDocID": "2"},
+                },
+                "Totales": {"MntTotal": "0"},
+            }
+        }
+    )
+    for field in (
+        Field("Fecha de pago", "30 de noviembre de 2026"),
+        Field("Servicio", "Factura de servicio"),
+        Field("Código de condiciones de pago", "30D"),
+        Field("Nota de crédito", "sin derecho a descontar débito"),
+    ):
+        assert field in doc.document_fields, field
+    for field in (
+        Field("Teléfono", "+56 9 1234 5678"),
+        Field("Dirección postal", "Casilla 123, Curicó, Curicó"),
+        Field("Tipo de documento de identificación", "2"),
+    ):
+        assert field in doc.receptor, field
+    for line in (
+        "Identificación adicional: EORI CL123",
+        "Código de sucursal: SUC-7",
+        "Traslado excepcional código 2, autorización N° 345 del 15 de enero de 2026",
+    ):
+        assert line in doc.emisor_lines, line
+
+
+def test_references_and_global_discounts_print_their_remaining_elements() -> None:
+    """A boleta reference's vendedor and caja (CodVndor, CodCaja), an export reference's
+    additional identification of the other contributor (IdAdicOtr) and a global discount's
+    value in the other currency (ValorDROtrMnda) were left off the page."""
+    boleta = printed_document(
+        {
+            "Encabezado": {"IdDoc": {"TipoDTE": "39"}},
+            "Referencia": [
+                {
+                    "NroLinRef": "1",
+                    "CodRef": "SET",
+                    "RazonRef": "Caso 1",
+                    "CodVndor": "V12",
+                    "CodCaja": "C3",
+                }
+            ],
+        }
+    )
+    assert boleta.references[0].text() == "SET, Caso 1, vendedor V12, caja C3"
+    export = printed_document(
+        {
+            "Encabezado": {
+                "IdDoc": {"TipoDTE": "112"},
+                "Totales": {"TpoMoneda": "DOLAR USA", "MntTotal": "100"},
+                "OtraMoneda": {"TpoMoneda": "PESO CL", "TpoCambio": "950"},
+            },
+            "DscRcgGlobal": [
+                {
+                    "NroLinDR": "1",
+                    "TpoMov": "D",
+                    "TpoValor": "$",
+                    "ValorDR": "10",
+                    "ValorDROtrMnda": "9500",
+                    "IndExeDR": "1",
+                }
+            ],
+            "Referencia": [
+                {
+                    "NroLinRef": "1",
+                    "TpoDocRef": "110",
+                    "FolioRef": "120",
+                    "RUTOtr": "55555555-5",
+                    "IdAdicOtr": "TAX-ID 99",
+                    "FchRef": "2026-11-20",
+                }
+            ],
+        }
+    )
+    assert "emitido por 55.555.555-5 (TAX-ID 99)" in export.references[0].text()
+    assert export.adjustments[0].value == "10 ($ 9.500 en PESO CL)"

@@ -208,6 +208,23 @@ _ADUANA_CODES: Final[Mapping[str, type[ModalidadVenta | ClausulaVenta | ViaTrans
 """The Aduana codes printed by name and code (``FOB (5)``): the tables the SDK holds."""
 _BOLETAS: Final = frozenset(int(code) for code in BOLETA_TYPES)
 """The boleta types as numbers, as :attr:`PrintedDocument.dte_type` holds them."""
+_EXPORTS: Final = frozenset({110, 111, 112})
+"""The export types, whose IdDoc/IndServicio has codes of its own."""
+_SERVICIO: Final = {
+    "1": "Facturación de servicios periódicos domiciliarios",
+    "2": "Facturación de otros servicios periódicos",
+    "3": "Factura de servicio",
+}
+"""IdDoc/IndServicio of a factura or note: the service the document bills."""
+_SERVICIO_BOLETA: Final = {
+    "1": "Boleta de servicios periódicos",
+    "2": "Boleta de servicios periódicos domiciliarios",
+    "3": "Boleta de ventas y servicios",
+    "4": "Boleta de espectáculo emitida por cuenta de terceros",
+}
+"""A boleta's IndServicio, EnvioBOLETA's own codes."""
+_SERVICIO_EXPORT: Final = {"3": "Factura de servicio"}
+"""An export's IndServicio codes the SII's schema names; the others print as codes."""
 _CEDIBLE_WITH_INVOICE: Final = frozenset({52})
 _KINDS: Final = {str(int(kind)): kind for kind in DTEType}
 """The document types by their codes as the XML writes them (``"33"``)."""
@@ -442,14 +459,25 @@ def printed_document(
         emisor_lines=_emisor_lines(emisor),
         sii_office=office,
         receptor=_receptor_fields(encabezado, receptor),
-        document_fields=_document_fields(id_doc, encabezado, currency, boleta=dte_type in _BOLETAS)
+        document_fields=_document_fields(
+            id_doc,
+            encabezado,
+            currency,
+            boleta=dte_type in _BOLETAS,
+            export=dte_type in _EXPORTS,
+        )
         + _issued_at(_dict(sii.get("GeoRefEmision"))),
         lines=tuple(
             [line_of(d, pesos=pesos) for d in _list(sii.get("Detalle"))]
             if read_lines is None
             else read_lines(pesos)
         ),
-        adjustments=tuple(_adjustment(g, pesos=pesos) for g in _list(sii.get("DscRcgGlobal"))),
+        adjustments=tuple(
+            _adjustment(
+                g, pesos=pesos, otra=_text(_dict(encabezado.get("OtraMoneda")).get("TpoMoneda"))
+            )
+            for g in _list(sii.get("DscRcgGlobal"))
+        ),
         references=tuple(_reference(r) for r in _list(sii.get("Referencia"))),
         commissions=tuple(_commission(c) for c in _list(sii.get("Comisiones"))),
         subtotals=_subtotals(_list(sii.get("SubTotInfo")), pesos=pesos),
@@ -540,6 +568,8 @@ def _emisor_lines(emisor: Mapping[str, Any]) -> tuple[str, ...]:
         sep="  ",
     )
     sucursal = _text(emisor.get("Sucursal"))
+    codigo_sucursal = _text(emisor.get("CodAdicSucur"))
+    adicional = _text(emisor.get("IdAdicEmisor"))
     vendedor = _text(emisor.get("CdgVendedor"))
     proveedor_rut = _text(emisor.get("RUTProveedor"))
     proveedor = _joined(
@@ -554,12 +584,31 @@ def _emisor_lines(emisor: Mapping[str, Any]) -> tuple[str, ...]:
                 address,
                 contact,
                 f"Sucursal: {sucursal}" if sucursal else "",
+                f"Código de sucursal: {codigo_sucursal}" if codigo_sucursal else "",
+                f"Identificación adicional: {adicional}" if adicional else "",
                 f"Vendedor: {vendedor}" if vendedor else "",
                 f"Proveedor: {proveedor}" if proveedor else "",
+                _guia_export(_dict(emisor.get("GuiaExport"))),
             )
             if line
         ]
     )
+
+
+def _guia_export(guia: Mapping[str, Any]) -> str:
+    """Emisor/GuiaExport, the SII's authorization of an exceptional transfer: its code, the
+    resolution's number and date."""
+    if not guia:
+        return ""
+    codigo, folio = _text(guia.get("CdgTraslado")), _text(guia.get("FolioAut"))
+    fecha = _text(guia.get("FchAut"))
+    autorizacion = _joined(
+        f"autorización N° {folio}" if folio else "",
+        f"del {numbers.date(fecha)}" if fecha else "",
+        sep=" ",
+    )
+    said = _joined(f"código {codigo}" if codigo else "", autorizacion)
+    return f"Traslado excepcional {said}" if said else ""
 
 
 def _receptor_fields(
@@ -578,9 +627,20 @@ def _receptor_fields(
             text = _text(receptor[tag])
             if text:
                 fields.append(Field(label, text))
+    telefono = _text(receptor.get("TelefonoRecep"))  # a boleta's buyer
+    if telefono:
+        fields.append(Field("Teléfono", telefono))
+    postal = _joined(
+        *(_text(receptor.get(tag)) for tag in ("DirPostal", "CmnaPostal", "CiudadPostal"))
+    )
+    if postal:
+        fields.append(Field("Dirección postal", postal))
     extranjero = _dict(receptor.get("Extranjero"))
     if extranjero:
         fields.append(Field("Identificación extranjera", _text(extranjero.get("NumId"))))
+        fields.append(
+            Field("Tipo de documento de identificación", _text(extranjero.get("TipoDocID")))
+        )
         fields.append(Field("Nacionalidad (código)", _text(extranjero.get("Nacionalidad"))))
         fields.append(Field("Identificación adicional", _text(extranjero.get("IdAdicRecep"))))
     for tag, label in (("RUTSolicita", "R.U.T. solicitante"), ("RUTMandante", "R.U.T. mandante")):
@@ -604,6 +664,10 @@ _ID_DOC_TERMS: Final = frozenset(
         "MntBruto",
         "IndMntNeto",
         "FmaPagExp",
+        "FchCancel",
+        "IndServicio",
+        "TermPagoCdg",
+        "IndNoRebaja",
     }
 )
 """What IdDoc may hold that prints besides the issue date: most documents hold none of it."""
@@ -615,6 +679,7 @@ def _document_fields(
     currency: str | None,
     *,
     boleta: bool = False,
+    export: bool = False,
 ) -> tuple[Field, ...]:
     fields = [Field("Fecha de emisión", numbers.date(_text(id_doc.get("FchEmis"))))]
     if not _ID_DOC_TERMS.isdisjoint(id_doc):  # most documents print none of them
@@ -650,6 +715,18 @@ def _document_fields(
             fields.append(Field("Precios", "incluyen IVA"))
         if _text(id_doc.get("IndMntNeto")) == "2":  # a boleta's, gross unless it says so
             fields.append(Field("Precios", "netos, sin IVA"))
+        cancelada = _text(id_doc.get("FchCancel"))
+        if cancelada:
+            fields.append(Field("Fecha de pago", numbers.date(cancelada)))
+        servicio = _text(id_doc.get("IndServicio"))
+        if servicio:
+            names = _SERVICIO_BOLETA if boleta else _SERVICIO_EXPORT if export else _SERVICIO
+            fields.append(Field("Servicio", names.get(servicio, f"indicador {servicio}")))
+        codigo_pago = _text(id_doc.get("TermPagoCdg"))
+        if codigo_pago:
+            fields.append(Field("Código de condiciones de pago", codigo_pago))
+        if _text(id_doc.get("IndNoRebaja")) == "1":
+            fields.append(Field("Nota de crédito", "sin derecho a descontar débito"))
     if currency is not None:
         fields.append(Field("Moneda", currency))
     return tuple([f for f in fields if f.value])
@@ -904,7 +981,9 @@ def _line_adjustment(detalle: Mapping[str, Any], pct: str, monto: str, *, pesos:
     return _joined(shown, f"({numbers.percent(rate)})" if rate else "", sep=" ")
 
 
-def _adjustment(global_: Mapping[str, Any], *, pesos: bool) -> Field:
+def _adjustment(global_: Mapping[str, Any], *, pesos: bool, otra: str = "") -> Field:
+    """A global discount or surcharge; ``otra`` is the other currency (OtraMoneda/TpoMoneda)
+    its ValorDROtrMnda is in."""
     recargo = _text(global_.get("TpoMov")).upper() == "R"
     glosa = _text(global_.get("GlosaDR"))
     value = _text(global_.get("ValorDR"))
@@ -916,8 +995,16 @@ def _adjustment(global_: Mapping[str, Any], *, pesos: bool) -> Field:
         sep=" ",
     )
     if _text(global_.get("TpoValor")) == "%":
-        return Field(label, numbers.percent(value))
-    return Field(label, numbers.amount(value, pesos=pesos))
+        shown = numbers.percent(value)
+    else:
+        shown = numbers.amount(value, pesos=pesos)
+    other = _text(global_.get("ValorDROtrMnda"))
+    if other:
+        there = numbers.amount(other, pesos=_in_chilean_pesos(otra))
+        shown = _joined(
+            shown, f"({there} en {otra})" if otra else f"({there} en otra moneda)", sep=" "
+        )
+    return Field(label, shown)
 
 
 def _reference(referencia: Mapping[str, Any]) -> Reference:
@@ -930,13 +1017,22 @@ def _reference(referencia: Mapping[str, Any]) -> Reference:
         if not folio.strip("0"):  # the SII's FolioRef 0 of a global reference names no folio
             folio = ""
     other = _text(referencia.get("RUTOtr"))
-    if other:
-        document += f", emitido por {numbers.rut(other)}"
+    adicional = _text(referencia.get("IdAdicOtr"))
+    if other or adicional:
+        by = _joined(
+            numbers.rut(other) if other else "", f"({adicional})" if adicional else "", sep=" "
+        )
+        document = _joined(document, f"emitido por {by}")
     cod = _text(referencia.get("CodRef"))
     code = CodRef(int(cod)).label if cod in ("1", "2", "3") else cod
     reason = _text(referencia.get("RazonRef"))
     if reason.casefold() == code.casefold():  # "Corrige montos" twice says it no better
         reason = ""
+    vendedor, caja = _text(referencia.get("CodVndor")), _text(referencia.get("CodCaja"))
+    if vendedor or caja:  # a boleta's: who sold it, at which till
+        reason = _joined(
+            reason, f"vendedor {vendedor}" if vendedor else "", f"caja {caja}" if caja else ""
+        )
     fecha = _text(referencia.get("FchRef"))
     return Reference(
         document=document,
