@@ -196,7 +196,7 @@ def test_a_real_factura_with_a_line_discount_and_surcharge_broken_down_keeps_the
     assert _as_text(line["SubRecargo"]) == [{"TipoRecargo": "$", "ValorRecargo": "10.5"}]
     printed = printed_document(parse(xml).to_sii_dict())
     assert "descuento 5 %" in printed.lines[0].notes
-    assert "recargo 10,5 $" in printed.lines[0].notes
+    assert "recargo $ 10,5" in printed.lines[0].notes  # an amount, written as the page's are
 
 
 @pytest.mark.parametrize(

@@ -287,3 +287,28 @@ def test_references_and_global_discounts_print_their_remaining_elements() -> Non
     )
     assert "emitido por 55.555.555-5 (TAX-ID 99)" in export.references[0].text()
     assert export.adjustments[0].value == "10 ($ 9.500 en PESO CL)"
+
+
+def test_a_lines_discount_and_surcharge_parts_in_money_print_as_amounts() -> None:
+    """A line's SubDscto or SubRecargo of type ``$`` printed as "descuento 500 $", the sign
+    after the number; an amount is written "$ 500" (or bare in an export's currency), and its
+    other codes (CdgItem beyond the first, which the code column shows) with their kind."""
+    line = line_of(
+        {
+            "CdgItem": [
+                {"TpoCodigo": "INT1", "VlrCodigo": "A-1"},
+                {"TpoCodigo": "EAN13", "VlrCodigo": "7801234567890"},
+            ],
+            "NmbItem": "Vino",
+            "SubDscto": [{"TipoDscto": "$", "ValorDscto": "500"}],
+            "SubRecargo": [{"TipoRecargo": "%", "ValorRecargo": "2.5"}],
+            "MontoItem": "9500",
+        },
+        pesos=True,
+    )
+    assert line.code == "A-1"
+    assert line.notes == ("descuento $ 500", "recargo 2,5 %", "EAN13 7801234567890")
+    export = line_of(
+        {"NmbItem": "Cobre", "SubDscto": [{"TipoDscto": "$", "ValorDscto": "12.5"}]}, pesos=False
+    )
+    assert export.notes == ("descuento 12,50",)

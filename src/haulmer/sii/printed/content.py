@@ -864,7 +864,14 @@ def _line_extras(
         kind = "descuento" if "TipoDscto" in sub else "recargo"
         value = _text(sub.get("ValorDscto")) or _text(sub.get("ValorRecargo"))
         unit = _text(sub.get("TipoDscto")) or _text(sub.get("TipoRecargo"))
-        notes.append(f"{kind} {numbers.number(value)} {unit}".strip())
+        if unit == "$":  # an amount, written as the document's amounts are
+            notes.append(f"{kind} {numbers.amount(value, pesos=pesos)}".strip())
+        else:
+            notes.append(f"{kind} {numbers.number(value)} {unit}".strip())
+    for other in codes[1:]:  # the code column shows the first code; the others, with their kind
+        shown = _joined(_text(other.get("TpoCodigo")), _text(other.get("VlrCodigo")), sep=" ")
+        if shown:
+            notes.append(shown)
     notes.extend(_line_details(detalle, pesos=pesos))
     return (
         code,
