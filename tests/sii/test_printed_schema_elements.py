@@ -312,3 +312,19 @@ def test_a_lines_discount_and_surcharge_parts_in_money_print_as_amounts() -> Non
         {"NmbItem": "Cobre", "SubDscto": [{"TipoDscto": "$", "ValorDscto": "12.5"}]}, pesos=False
     )
     assert export.notes == ("descuento 12,50",)
+
+
+def test_a_boletas_service_prints_only_when_it_is_not_a_shops_sale() -> None:
+    """Every boleta carries IndServicio (3, ventas y servicios, in a shop): that one says
+    nothing a receipt needs; periodic services and a show sold for others do."""
+
+    def servicio(indicador: str) -> list[Field]:
+        doc = printed_document(
+            {"Encabezado": {"IdDoc": {"TipoDTE": "39", "IndServicio": indicador}}}
+        )
+        return [f for f in doc.document_fields if f.label == "Servicio"]
+
+    assert servicio("3") == []
+    assert servicio("4") == [
+        Field("Servicio", "Boleta de espectáculo emitida por cuenta de terceros")
+    ]

@@ -719,7 +719,7 @@ def _document_fields(
         if cancelada:
             fields.append(Field("Fecha de pago", numbers.date(cancelada)))
         servicio = _text(id_doc.get("IndServicio"))
-        if servicio:
+        if servicio and not (boleta and servicio == "3"):  # every shop's boleta: nothing to say
             names = _SERVICIO_BOLETA if boleta else _SERVICIO_EXPORT if export else _SERVICIO
             fields.append(Field("Servicio", names.get(servicio, f"indicador {servicio}")))
         codigo_pago = _text(id_doc.get("TermPagoCdg"))
