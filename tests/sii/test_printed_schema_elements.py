@@ -4,6 +4,7 @@ transport box's title, on letter paper and on an 80 mm roll."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -13,9 +14,11 @@ from haulmer.dte.document import Document
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf
 from haulmer.sii.printed.content import Field, line_of, printed_document
+from haulmer.sii.printed.source import _as_text
 from pdf_reading import one_line, page_texts
 
 from .conftest import SIGNED_AT, document_dict
+from .test_every_optional_element import ROOTS, VARIANTS, _completed
 
 PAPERS = ("letter", "80mm")
 
@@ -328,3 +331,65 @@ def test_a_boletas_service_prints_only_when_it_is_not_a_shops_sale() -> None:
     assert servicio("4") == [
         Field("Servicio", "Boleta de espectáculo emitida por cuenta de terceros")
     ]
+
+
+UNPRINTED: dict[str, str] = {
+    "Encabezado.Emisor.Acteco": "the giro is printed; the printed format asks for no activity code",
+    "Encabezado.Emisor.CdgSIISucur": "the SII's own code of the branch; its name (Sucursal) prints",
+    "Encabezado.IdDoc.TpoImpresion": "how the document is to be printed, not what it says",
+    "Encabezado.IdDoc.TpoTranCompra": "a code for the purchase registry (RCV), not for a reader",
+    "Encabezado.IdDoc.TpoTranVenta": "a code for the sales registry (RCV), not for a reader",
+    "Encabezado.IdDoc.TipoFactEsp": "the SII's code of a special invoice, which it names nowhere",
+    "Encabezado.RUTProvSW": "the RUT of the boleta software's provider, for the SII alone",
+    "Detalle.CdgItem.TpoCodigo": "the code column shows the first code alone; others have it",
+    "Detalle.Retenedor.IndAgente": "always R, which 'agente retenedor' says",
+    "Detalle.SubRecargo.TipoRecargo": "an export's $: its amounts print bare, as absence does",
+    "Referencia.NroLinRef": "a line number: the references print in its order",
+    "DscRcgGlobal.NroLinDR": "a line number: the discounts print in its order",
+    "SubTotInfo.NroSTI": "a number, printed only for a subtotal without a glosa",
+    "SubTotInfo.OrdenSTI": "the order the subtotals print in",
+    "Comisiones.NroLinCom": "a line number: the commissions print in its order",
+    "Comisiones.TipoMovim": "a commission is named by its Glosa, which the schema requires",
+    "DscRcgGlobal.TpoMov": "the generated first document's D, which absence also means",
+    "DscRcgGlobal.TpoValor": "the generated second document's $, which absence also means",
+    "Referencia.RazonRef": "a boleta's generated reason repeats its code, which prints once",
+}
+"""Elements of the generated documents whose absence leaves the printed page as it is, each
+with why."""
+
+
+def _leaf_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        return [p for key, held in value.items() for p in _leaf_paths(held, (*path, key))]
+    if isinstance(value, list):
+        return [p for i, held in enumerate(value) for p in _leaf_paths(held, (*path, i))]
+    return [path]
+
+
+def _without(data: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
+    copied = copy.deepcopy(data)
+    place: Any = copied
+    for step in path[:-1]:
+        place = place[step]
+    if isinstance(place, list):
+        place[path[-1]] = ""
+    else:
+        del place[path[-1]]
+    return copied
+
+
+def test_every_element_the_models_carry_is_printed_or_said_why_not() -> None:
+    """Each leaf of the every-optional-element documents, of every type, changes the printed
+    facts when it is taken away, but those UNPRINTED lists: an element the models read and keep
+    and the page leaves off is found here, not by a reader of the paper."""
+    unprinted: set[str] = set()
+    for tipo in sorted(ROOTS):
+        for variant in VARIANTS:
+            data = _as_text(_completed(tipo, variant).to_sii_dict())
+            printed = printed_document(data)
+            for path in _leaf_paths(data):
+                if path[0] == "TED" or path[-1] == "TmstFirma":
+                    continue
+                if printed_document(_without(data, path)) == printed:
+                    unprinted.add(".".join(str(s) for s in path if not isinstance(s, int)))
+    assert sorted(unprinted) == sorted(UNPRINTED)
