@@ -289,6 +289,11 @@ def test_references_and_global_discounts_print_their_remaining_elements() -> Non
         }
     )
     assert "emitido por 55.555.555-5 (TAX-ID 99)" in export.references[0].text()
+    alone = printed_document({"Referencia": [{"TpoDocRef": "110", "IdAdicOtr": "TAX-ID 99"}]})
+    assert (
+        alone.references[0].text()
+        == "Factura de exportación electrónica (110), emitido por TAX-ID 99"
+    )
     assert export.adjustments[0].value == "10 ($ 9.500 en PESO CL)"
 
 

@@ -1026,9 +1026,9 @@ def _reference(referencia: Mapping[str, Any]) -> Reference:
     other = _text(referencia.get("RUTOtr"))
     adicional = _text(referencia.get("IdAdicOtr"))
     if other or adicional:
-        by = _joined(
-            numbers.rut(other) if other else "", f"({adicional})" if adicional else "", sep=" "
-        )
+        # a foreign contributor's identification beside its RUT, or alone
+        by = f"{numbers.rut(other)} ({adicional})" if other and adicional else adicional
+        by = numbers.rut(other) if other and not adicional else by
         document = _joined(document, f"emitido por {by}")
     cod = _text(referencia.get("CodRef"))
     code = CodRef(int(cod)).label if cod in ("1", "2", "3") else cod
