@@ -552,7 +552,9 @@ _BY_STATUS_AND_CODE: dict[tuple[int, str], _Outcome] = {
     (400, "OF-04"): _Outcome(
         BadRequestError,
         "OpenFactura could not sign with the company's electronic signature, the .pfx uploaded "
-        "in its setup (expired or revoked, say): upload a valid one, then send again",
+        "in its setup (expired or revoked, say): upload a valid one to the certified setup, "
+        "client.openfactura.setup.upload_certificate(setup_id, pfx, password=...), then send "
+        "again",
     ),
     (400, "OF-11"): _Outcome(
         BadRequestError,

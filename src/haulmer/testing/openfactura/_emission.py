@@ -433,6 +433,7 @@ class Emission:
         if self_service is not None and not self_service.get("issueBoleta", False):
             # The DTE is validated even when the boleta is not issued now.
             return self._self_service_link(tenant, body, dte_type, key, options, warnings)
+        self._check_signature(tenant)
         if tenant.folios_available(dte_type, self.state.clock.today()) < 1:
             raise _reject("OF-07", [("Folio", f"No quedan folios disponibles para DTE {dte_type}")])
         if dry_run:
@@ -447,6 +448,15 @@ class Emission:
         if warnings:
             answer["WARNING"] = "; ".join(warnings)
         return ok(answer)
+
+    def _check_signature(self, tenant: Tenant) -> None:
+        """OF-04 once the company's uploaded signature has expired: nothing can be signed."""
+        expires = tenant.signature_expires
+        if expires is not None and self.state.clock.now() > expires:
+            raise _reject(
+                "OF-04",
+                [("Firma", f"La firma electrónica del emisor venció el {expires.date()}")],
+            )
 
     def issue_as(self, tenant: Tenant, body: dict[str, Any]) -> IssuedDocument:
         """Issue ``body`` (an emission body) as ``tenant`` without HTTP; ValueError if refused."""

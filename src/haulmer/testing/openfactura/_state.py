@@ -124,6 +124,10 @@ class Tenant:
     folio_limits: dict[int, int] = field(default_factory=dict)
     cafs: dict[int, CafGrant] = field(default_factory=dict)
     """The current CAF per type; OpenFactura requests CAFs itself, so the fake does too."""
+    signature_expires: dt.datetime | None = None
+    """When the electronic signature uploaded in the company's OpenFactura setup stops being
+    valid: OpenFactura signs each document with it, so none is issued after (OF-04). None for a
+    tenant added by hand, whose documents the fake's own certificate signs."""
 
     @property
     def rut_number(self) -> str:

@@ -270,6 +270,8 @@ class Setup:
     dte_types: list[int] = field(default_factory=list)
     certification: Certification | None = None
     api_key_created_at: datetime | None = None
+    tenant: Any = field(default=None, repr=False)
+    """The fake OpenFactura's taxpayer its API key made, whose signature a new upload renews."""
 
     def to_wire(self) -> dict[str, Any]:
         return {

@@ -317,7 +317,8 @@ class SetupSteps(WorkspaceSteps):
                     f"({problem.reason}): a new signature does not resume it; contact support "
                     "to start it again"
                 )
-            if not resuming:
+            renewing = setup.status == "certified"  # the signature OpenFactura signs with
+            if not resuming and not renewing:
                 self._expect(setup, "pending_certificate")
             password = body.get("password")
             if not isinstance(password, str) or not password:
@@ -351,6 +352,10 @@ class SetupSteps(WorkspaceSteps):
             }
             if resuming:
                 self._resume(setup, now)
+                return setup
+            if renewing:
+                if setup.tenant is not None:
+                    setup.tenant.signature_expires = certificate.not_after
                 return setup
             setup.status = "pending_dte_types"
             return setup
@@ -643,7 +648,7 @@ class SetupSteps(WorkspaceSteps):
             authorized_on = (certified_at or self.now()).date().isoformat()
             api_key = secrets.token_hex(16)
             if self.register_tenant is not None:
-                self.register_tenant(
+                setup.tenant = self.register_tenant(
                     api_key,
                     rut=organization.rut,
                     razon_social=organization.razon_social,
@@ -654,6 +659,7 @@ class SetupSteps(WorkspaceSteps):
                     dte_types=issuable_dte_types(setup.dte_types),
                     resolucion_fecha=authorized_on,
                 )
+                setup.tenant.signature_expires = _expiry(setup)
             now = self.now()
             setup.api_key_created_at = now
             return {
