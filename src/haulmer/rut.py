@@ -418,3 +418,21 @@ SII_RUT = Rut("60803000-K")
 
 GENERIC_RECEPTOR_RUT = Rut("66666666-6")
 """The generic, anonymous receptor used on boletas."""
+
+RECEPTOR_STAND_INS = {
+    "66666666-6": "the SII's generic RUT of a boleta's anonymous buyer",
+    "55555555-5": "the RUT the SII has an export carry for its foreign receptor",
+}
+"""RUTs the SII has a document carry for a receptor without one of its own: no company's."""
+
+
+def stand_in_problem(rut: Rut | str) -> str | None:
+    """Why ``rut`` (canonical, or a ``Rut``) cannot be a company's, an organization's or an
+    emisor's: it is one of the SII's stand-ins for a receptor; None for any other RUT."""
+    what = RECEPTOR_STAND_INS.get(str(rut))
+    if what is None:
+        return None
+    return (
+        f"the RUT {rut} is {what}, no company's: give the company's own RUT (its e-RUT, or "
+        "its Situación Tributaria at sii.cl, shows it)"
+    )

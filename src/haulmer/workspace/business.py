@@ -23,7 +23,7 @@ from haulmer._platform import (
 from haulmer._shown import shown
 from haulmer.accounts.business import LinkLike, token_from_link
 from haulmer.errors import ValidationError
-from haulmer.rut import Rut
+from haulmer.rut import Rut, stand_in_problem
 
 __all__ = [
     "Administrator",
@@ -201,6 +201,9 @@ def organization_request(
     except ValueError as error:
         raise ValidationError(str(error)) from None
     body = {"razon_social": checked, "rut": str(Rut(rut))}
+    stand_in = stand_in_problem(body["rut"])
+    if stand_in is not None:
+        raise ValidationError(stand_in)
     return APIRequest(
         "POST",
         _path(workspace_id, "/organizations"),

@@ -37,7 +37,7 @@ from haulmer.dte.totals import (
     round_peso,
 )
 from haulmer.errors import DocumentError, ErrorDetail
-from haulmer.rut import GENERIC_RECEPTOR_RUT
+from haulmer.rut import GENERIC_RECEPTOR_RUT, stand_in_problem
 
 if TYPE_CHECKING:
     from haulmer import dte
@@ -132,6 +132,9 @@ def _required_problems(doc: dte.Document) -> list[ErrorDetail]:
         if blank(value):
             problems.append(ErrorDetail(path, issue))
 
+    stand_in = None if emisor.rut is None else stand_in_problem(emisor.rut)
+    if stand_in is not None:
+        problems.append(ErrorDetail("Encabezado.Emisor.RUTEmisor", stand_in))
     if tipo.is_boleta:
         need(id_doc.ind_servicio, "Encabezado.IdDoc.IndServicio", "required on boletas (3 ventas)")
         return problems

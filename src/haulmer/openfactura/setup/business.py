@@ -41,7 +41,7 @@ from haulmer.pfx import (
     stray_blanks_hint,
     windows_1252_text,
 )
-from haulmer.rut import Rut
+from haulmer.rut import Rut, stand_in_problem
 
 if TYPE_CHECKING:
     from haulmer.pfx import Certificate
@@ -99,6 +99,14 @@ class NewOrganization(HaulmerModel):
     @classmethod
     def _razon_social(cls, value: str) -> str:
         return razon_social_text(value)
+
+    @field_validator("rut")
+    @classmethod
+    def _own_rut(cls, value: Rut) -> Rut:
+        stand_in = stand_in_problem(value)
+        if stand_in is not None:
+            raise ValueError(stand_in)
+        return value
 
 
 class UploadedCertificate(HaulmerModel):

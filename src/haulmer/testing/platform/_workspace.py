@@ -7,6 +7,7 @@ from typing import Any
 
 from haulmer._platform import EMAIL_ADDRESS, address_key, razon_social_text
 from haulmer._shown import shown
+from haulmer.rut import stand_in_problem
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._accounts import AccountSteps
 from haulmer.testing.platform._errors import already_done, forbidden, not_found, out_of_order
@@ -132,6 +133,9 @@ class WorkspaceSteps(AccountSteps):
             except ValueError as error:
                 problems.append(("razon_social", str(error)))
         rut = rut_field(body, "rut", problems)
+        stand_in = stand_in_problem(rut) if rut else None
+        if stand_in is not None:
+            problems.append(("rut", stand_in))
         raise_if(problems, "the organization")
         existing = next((o for o in workspace.organizations if o.rut == rut), None)
         if existing is not None:
