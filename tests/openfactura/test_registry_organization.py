@@ -110,6 +110,7 @@ async def test_sales_of_one_day_pads_the_day(of: Any, mock: respx.MockRouter) ->
     [
         ((2026, 13), "month"),
         ((26, 8), "four-digit"),
+        ((1999, 12), "year must be a four-digit year from 2000 to 2100, got 1999"),
         ((2026, 2, 30), "not a date"),
         (("2026", "x"), "integer"),
     ],

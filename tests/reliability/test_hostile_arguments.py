@@ -86,7 +86,7 @@ CASES: dict[str, tuple[Callable[[Haulmer], Any], type[Exception], str]] = {
     "registry year of thousands of digits": (
         lambda c: c.openfactura.registry.sales(HUGE, 1),
         ValidationError,
-        "year must be a four-digit year, got an int of about 5000 digits",
+        "year must be a four-digit year from 2000 to 2100, got an int of about 5000 digits",
     ),
     "an id of a megabyte": (
         lambda c: c.checkout.retrieve_order("o" * 1_000_000),

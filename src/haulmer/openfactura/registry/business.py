@@ -53,7 +53,9 @@ def _checked_period(year: Any, month: Any, day: Any) -> tuple[int, int, int | No
     ValidationError saying which is wrong."""
     y, m = _int(year, "year"), _int(month, "month")
     if not 2000 <= y <= 2100:
-        raise ValidationError(f"year must be a four-digit year, got {shown(year)}")
+        raise ValidationError(
+            f"year must be a four-digit year from 2000 to 2100, got {shown(year)}"
+        )
     if not 1 <= m <= 12:
         raise ValidationError(f"month must be 1..12, got {shown(month)}")
     if day is None:
