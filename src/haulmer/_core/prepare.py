@@ -342,9 +342,13 @@ def _headers(
         _set(headers, name, value)
     if auth == "api_key":
         if not config.api_key:
+            login = "the access token of a Haulmer Accounts login is not it; " if token else ""
             raise ConfigurationError(
                 f"No OpenFactura API key: pass Haulmer(api_key=...) or set {API_KEY_ENV}. "
-                "Sandbox keys are listed in haulmer.openfactura.sandbox."
+                f"OpenFactura takes the company's own key ({login}it comes from OpenFactura's "
+                "web application, or from client.openfactura.certification.create_api_key"
+                "(setup_id) once the company's SII certification ends); sandbox keys are "
+                "listed in haulmer.openfactura.sandbox."
             )
         _set(headers, "apikey", config.api_key)
     elif auth == "bearer":
