@@ -261,6 +261,13 @@ def test_a_factura_needs_the_receivers_data(fake: FakeHaulmer, client: Haulmer) 
         ),
         ("comuna", "Curicó ✓", r"comuna: '✓' \(U\+2713\) cannot be written in a DTE's CmnaRecep"),
         ("direccion", "Arturo Prat\n527", "direccion holds a control character \\(U\\+000A\\)"),
+        (
+            "rut",
+            "66666666-6",
+            "the RUT 66666666-6 is the SII's generic RUT of a boleta's anonymous buyer, no "
+            "company's",
+        ),
+        ("rut", "55.555.555-5", "the RUT 55555555-5 is the RUT the SII has an export carry"),
     ],
 )
 def test_a_factura_receiver_the_sii_would_refuse_is_refused_before_sending_and_by_the_platform(
@@ -281,6 +288,19 @@ def test_a_factura_receiver_the_sii_would_refuse_is_refused_before_sending_and_b
     assert re.search(says.removeprefix(f"{field}: "), detail["issue"])
     order = client.checkout.choose_tax_document(link, document="factura", receiver=FACTURA_RECEIVER)
     assert order.issued_document is not None  # the link still works once corrected
+
+
+def test_a_boleta_for_the_purchase_may_name_the_generic_receiver(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    link = fake.outbox.last(subject_contains="¿Boleta o factura?").token
+    order = client.checkout.choose_tax_document(
+        link, document="boleta", receiver={"rut": "66666666-6"}
+    )
+    assert order.tax_document is not None
+    assert order.tax_document.receiver is not None
+    assert str(order.tax_document.receiver.rut) == "66666666-6"
 
 
 def test_a_factura_receiver_at_the_sii_s_lengths_is_taken(

@@ -32,7 +32,7 @@ from haulmer._platform import (
 from haulmer._shown import shown
 from haulmer.accounts.business import LinkLike, token_from_link
 from haulmer.errors import ValidationError
-from haulmer.rut import Rut
+from haulmer.rut import Rut, stand_in_problem
 
 __all__ = [
     "MAX_PER_CODE",
@@ -420,6 +420,9 @@ def tax_document_request(
                 "a factura needs the receiver's rut, razon_social, giro, direccion and comuna; "
                 f"missing: {', '.join(missing)}"
             )
+        stand_in = stand_in_problem(str(body["receiver"]["rut"]))
+        if stand_in is not None:
+            raise ValidationError(f"a factura goes to a company, and {stand_in}")
     return APIRequest(
         "POST",
         "/v1/orders/tax-document",

@@ -8,6 +8,7 @@ from typing import Any
 
 from haulmer._platform import EMAIL_ADDRESS, PHONE_NUMBER
 from haulmer._shown import shown
+from haulmer.rut import stand_in_problem
 from haulmer.testing._clock import later
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._accounts import AccountSteps
@@ -255,6 +256,9 @@ class CheckoutSteps(AccountSteps):
                     )
                 problems: list[tuple[str, str]] = []
                 receiver = {"rut": rut_field(receiver_in, "rut", problems)}
+                stand_in = stand_in_problem(receiver["rut"]) if kind == "factura" else None
+                if stand_in is not None:
+                    problems.append(("rut", f"a factura goes to a company, and {stand_in}"))
                 for name in ("razon_social", "giro", "direccion", "comuna"):
                     if kind == "factura" or name in receiver_in:
                         receiver[name] = text_field(receiver_in, name, problems)
