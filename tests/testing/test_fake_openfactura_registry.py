@@ -125,14 +125,20 @@ def test_a_factura_the_sii_rejected_is_in_neither_registry(
     assert all(b["registros"] == [] for name, b in blocks.items() if name != "Registro")
 
 
-def test_a_voided_guia_leaves_the_receptors_purchase_registry(
+def test_a_guia_is_in_neither_registry_voided_or_not(
     wire: httpx.Client, hosty: httpx.Client, issue: Issue
 ) -> None:
+    # The RCV holds the documents of IVA (the SII's LibroCV takes no type 52); a guía moves goods
+    # and is kept in the SII's book of guías, so it is in neither registry, voided or not.
     issue(guia())
-    assert hosty.get("/v2/dte/registry/purchase/2026/11").json()[0]["registros"] != []
+    issue(factura(neto=1000))
+    sales = wire.get("/v2/dte/registry/sales/2026/11").json()["registros"]
+    assert [row["tipoDocumento"] for row in sales] == [33, 801, 802]
+    purchases = hosty.get("/v2/dte/registry/purchase/2026/11").json()
+    assert [row["tipoDocumento"] for b in purchases for row in b["registros"]] == [33]
     wire.post("/v2/dte/anularDTE52", json={"Dte": 52, "Folio": 1, "Fecha": "2026-11-27"})
-    blocks = hosty.get("/v2/dte/registry/purchase/2026/11").json()
-    assert all(b["registros"] == [] for b in blocks)
+    assert hosty.get("/v2/dte/registry/purchase/2026/11").json() == purchases
+    assert wire.get("/v2/dte/registry/sales/2026/11").json()["registros"] == sales
 
 
 def test_accuse_acd_registers_and_rcd_claims(

@@ -68,10 +68,15 @@ SYNC_RCV_WINDOW = dt.timedelta(minutes=10)
 """How often one taxpayer may ask for an RCV sync of one registro (OF-429 inside the window)."""
 
 
+NOT_IN_RCV = frozenset({52})
+"""Types the SII's Registro de Compras y Ventas does not hold: a guía de despacho moves goods
+and is kept in the SII's book of guías (its LibroCV takes no type 52), voided or not."""
+
+
 def _in_rcv(doc: IssuedDocument, now: dt.datetime) -> bool:
     """Whether a document counts in the registries, the issuer's and the receptor's alike: not
-    one the SII rejected, nor a voided guía."""
-    return not doc.anulado and doc.status(now) != "Rechazado"
+    a guía, nor one the SII rejected."""
+    return doc.dte_type not in NOT_IN_RCV and doc.status(now) != "Rechazado"
 
 
 def _stringify(value: Any) -> Any:
