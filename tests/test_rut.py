@@ -641,3 +641,21 @@ def test_lenient_parse_says_how_it_read_the_text_only_when_it_changed_it() -> No
         Rut.parse("CL 7608642 8-4", lenient=True)
     assert "read leniently" in str(reshaped.value)
     assert "'76086428-4'" in str(reshaped.value)
+
+
+@pytest.mark.parametrize(
+    "dash",
+    ["\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212", "\ufe63", "\uff0d"],
+)
+def test_a_typeset_dash_copied_from_a_document_reads_leniently_and_strictly_says_to_use_a_hyphen(
+    dash: str,
+) -> None:
+    # A RUT copied from a PDF or a word processor often carries a typeset dash (U+2010 hyphen,
+    # U+2013 en dash, U+2212 minus...) where the plain hyphen goes.
+    text = f"76.086.428{dash}5"
+    assert Rut.parse(text, lenient=True) == Rut("76086428-5")
+    assert Rut.is_valid(text, lenient=True)
+    with pytest.raises(InvalidRutError) as caught:
+        Rut(text)
+    assert "not the plain hyphen '-'" in str(caught.value)
+    assert "76.086.428-5" in str(caught.value)

@@ -104,6 +104,13 @@ def _shown(text: str) -> str:
     return repr(text) if len(text) <= 40 else repr(text[:37] + "...")
 
 
+_TO_HYPHEN = str.maketrans(
+    dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-")
+)
+"""Typeset dashes (hyphen, non-breaking hyphen, en and em dash, minus...) as the plain hyphen:
+what a RUT copied from a PDF or a word processor carries where its hyphen goes."""
+
+
 def _foreign_characters(shown: str, bad: set[str]) -> InvalidRutError:
     """The error for a RUT holding characters no RUT has, naming up to five of them."""
     ordered = sorted(bad)
@@ -126,7 +133,16 @@ def _split(text: str) -> tuple[str, str]:
         return plain[1].lstrip("0") or "0", plain[2]
     shown = _shown(cleaned)
     if not _ALLOWED.fullmatch(cleaned):
-        raise _foreign_characters(shown, {c for c in cleaned if not _ALLOWED.fullmatch(c)})
+        bad = {c for c in cleaned if not _ALLOWED.fullmatch(c)}
+        hyphenated = cleaned.translate(_TO_HYPHEN)
+        if hyphenated != cleaned and _ALLOWED.fullmatch(hyphenated):
+            dashes = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(bad))
+            raise InvalidRutError(
+                f"the RUT {shown} has {dashes}, a typeset dash, not the plain hyphen '-' a RUT "
+                f"takes: write it {_shown(hyphenated)} (Rut.parse(text, lenient=True) reads "
+                "such dashes as hyphens)"
+            )
+        raise _foreign_characters(shown, bad)
     if cleaned.count("-") > 1:
         raise InvalidRutError(
             f"the RUT {shown} has more than one hyphen; write one, before the check digit"
@@ -188,7 +204,7 @@ def _missing_dv_hint(value: str | Rut) -> str:
 
 def _loosen(text: str) -> str:
     """python-stdnum's cleaning: drop spaces, dots and hyphens anywhere and a ``CL`` prefix."""
-    compact = re.sub(r"[\s.\-]", "", text).upper()
+    compact = re.sub(r"[\s.\-]", "", text.translate(_TO_HYPHEN)).upper()
     if compact.startswith("CL"):
         compact = compact[2:]
     if len(compact) < 2:
@@ -239,7 +255,8 @@ class Rut:
         """Parse typed text; ``validate_dv=False`` keeps a syntax-only path for real-world data.
 
         ``lenient=True`` also takes what spreadsheets and other tools write (python-stdnum's
-        cleaning): spaces, dots and hyphens anywhere, and a ``CL`` prefix.
+        cleaning): spaces, dots and hyphens anywhere, and a ``CL`` prefix; and a typeset dash
+        (en dash, minus...) copied from a document, read as a hyphen.
         """
         if lenient and isinstance(text, str):
             loosened = _loosen(text)
@@ -247,7 +264,7 @@ class Rut:
                 return cls(loosened, validate_dv=validate_dv)
             except InvalidRutError as exc:
                 typed = text.strip()
-                compact = re.sub(r"[\s.\-]", "", typed)
+                compact = re.sub(r"[\s.\-]", "", typed.translate(_TO_HYPHEN))
                 if compact[:2].upper() == "CL":
                     compact = compact[2:]
                 bad = {c for c in compact if c.upper() not in "0123456789K"}
