@@ -296,6 +296,16 @@ def test_the_api_key_comes_once_certified_and_once_only(
     assert setup.api_key_created_at is not None
 
 
+def test_an_api_key_asked_for_before_the_certification_ends_says_to_wait_for_it(
+    ready: ReadyWorkspace, certifying: OpenFacturaSetup
+) -> None:
+    with pytest.raises(StepOutOfOrderError) as caught:
+        ready.admin.openfactura.certification.create_api_key(certifying.id)
+    # The step still missing is the SII's, not the caller's: the way on is to wait for it.
+    assert "client.openfactura.certification.wait(setup_id)" in str(caught.value)
+    assert "Do the missing step" not in str(caught.value)
+
+
 def test_the_certified_company_is_authorized_by_a_resolution_of_its_certification_day(
     fake: FakeHaulmer, client: Haulmer, ready: ReadyWorkspace, certifying: OpenFacturaSetup
 ) -> None:

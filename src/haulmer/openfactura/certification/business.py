@@ -319,8 +319,17 @@ def api_key_request(
         auth="bearer",
         idempotency_key=idempotency_key_or_new(idempotency_key),
         creates="the API key",
+        error_hints=_API_KEY_HINTS,
         **options,
     )
+
+
+_API_KEY_HINTS = {
+    "step_out_of_order": "The API key comes once the SII certifies the company: "
+    "client.openfactura.certification.wait(setup_id) waits for it (and raises at once, saying "
+    "what to do, if the certification stopped), then create the key",
+}
+"""The way on from an API key asked for while the SII certification is still running."""
 
 
 def _timed_out(setup_id: str, status: CertificationStatus | None, waited: float) -> str:
