@@ -576,3 +576,48 @@ def test_timber_transport_the_schema_refuses_is_refused_naming_it(
     with pytest.raises(DocumentError) as refused:
         Document.from_sii_dict(data).check()
     assert any(said in (d.field or "") for d in refused.value.details)
+
+
+_GEO = {"LatitudEmision": "-33.4372", "LongitudEmision": "-70.6506", "SistemaReferencia": "1"}
+
+_BLANK_REQUIRED_TEXT = [
+    (33, ("Detalle", 0), "Subcantidad", [{"SubQty": "1", "SubCod": " "}], "Subcantidad[1].SubCod"),
+    (33, ("Detalle", 0), "OtrMnda", {"PrcOtrMon": "1", "Moneda": ""}, "OtrMnda.Moneda"),
+    (33, (), "GeoRefEmision", {**_GEO, "LatitudEmision": ""}, "GeoRefEmision.LatitudEmision"),
+    (39, (), "GeoRefEmision", {**_GEO, "LongitudEmision": " "}, "GeoRefEmision.LongitudEmision"),
+    (52, (), "ManejoMadera", {**_MADERA, "CodPlanConaf": ""}, "ManejoMadera.CodPlanConaf"),
+    (
+        52,
+        (),
+        "ManejoMadera",
+        {**_MADERA, "LatitudOrigenMadera": " "},
+        "ManejoMadera.LatitudOrigenMadera",
+    ),
+    (
+        52,
+        (),
+        "ManejoMadera",
+        {**_MADERA, "LongitudOrigenMadera": ""},
+        "ManejoMadera.LongitudOrigenMadera",
+    ),
+    *[
+        (39, ("Detalle", 0), "InfoTicket", {**_TICKET, name: " "}, f"InfoTicket.{name}")
+        for name in ("NmbEvento", "TpoTicket", "CdgEvento", "LugarEvento", "UbicEvento")
+    ],
+]
+"""(type, where, element, value with a required text left blank, the path check() names)."""
+
+
+@pytest.mark.parametrize(("tipo", "where", "name", "value", "said"), _BLANK_REQUIRED_TEXT)
+def test_a_new_section_with_a_required_text_left_blank_is_refused_before_it_is_written(
+    tipo: int, where: tuple[str | int, ...], name: str, value: Any, said: str
+) -> None:
+    # issue() would write the empty element, which parse() then refuses as missing: the SII's
+    # schema requires the element, and an empty one says nothing.
+    data = document_dict(tipo)
+    _put(data, where, name, value)
+    with pytest.raises(DocumentError) as refused:
+        Document.from_sii_dict(data).check()
+    fields = [d.field or "" for d in refused.value.details]
+    assert any(field.endswith(said) for field in fields), fields
+    assert any("blank" in d.issue for d in refused.value.details)
