@@ -692,6 +692,35 @@ def test_a_nota_of_a_boleta_given_its_parties_needs_nothing_more(
     assert nc.encabezado.receptor.razon_social == receptor["RznSocRecep"]
 
 
+def test_a_nota_annulling_a_show_boleta_leaves_out_its_lines_ticket_and_show_item(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    # ItemEspectaculo and InfoTicket are a boleta's (EnvioBOLETA_v11); a nota is a Documento,
+    # whose schema lacks them, so the annulling nota carried them and its own check refused it.
+    ticket = {
+        "FolioTicket": 123456,
+        "FchGenera": "2026-11-20T18:05:00",
+        "NmbEvento": "Concierto",
+        "TpoTicket": "GENERAL",
+        "CdgEvento": "C01",
+        "FchEvento": "2026-12-24T21:30:00",
+        "LugarEvento": "Teatro Caupolicán",
+        "UbicEvento": "Platea",
+    }
+    boleta = dte.boleta(
+        emisor=emisor,
+        lines=[
+            {"nombre": "Entrada", "precio": 11900, "item_espectaculo": "01", "info_ticket": ticket}
+        ],
+    )
+    assert boleta.detalle[0].info_ticket is not None
+    full = {**emisor, "actecos": [620200]}
+    nc = dte.nota_credito(boleta.with_folio(9), emisor=full, receptor=receptor)
+    assert (nc.detalle[0].item_espectaculo, nc.detalle[0].info_ticket) == (None, None)
+    assert (nc.detalle[0].nombre, nc.totals.mnt_total) == ("Entrada", 11900)
+    assert boleta.detalle[0].info_ticket is not None
+
+
 def test_nota_credito_corrige_texto_has_zero_totals(factura: Document) -> None:
     nc = dte.nota_credito(
         factura.with_folio(1),

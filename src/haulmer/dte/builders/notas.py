@@ -290,10 +290,15 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
                         "paid: pass lines= with the amounts this nota credits",
                     )
                 )
-            lines = [
-                line.model_copy(update={"nro_lin_det": None, "tpo_doc_liq": None})
-                for line in documento.detalle
-            ]
+            # a show boleta's lines say what they sell (ItemEspectaculo) and carry the ticket
+            # (InfoTicket), which only a boleta's schema has: the nota credits the sale alone
+            copied_line = {
+                "nro_lin_det": None,
+                "tpo_doc_liq": None,
+                "item_espectaculo": None,
+                "info_ticket": None,
+            }
+            lines = [line.model_copy(update=copied_line) for line in documento.detalle]
             if globales is None:
                 globales = documento.descuentos_recargos
             if credito is None and documento.encabezado.totales is not None:
