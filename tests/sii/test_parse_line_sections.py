@@ -621,3 +621,61 @@ def test_a_new_section_with_a_required_text_left_blank_is_refused_before_it_is_w
     fields = [d.field or "" for d in refused.value.details]
     assert any(field.endswith(said) for field in fields), fields
     assert any("blank" in d.issue for d in refused.value.details)
+
+
+@pytest.mark.parametrize(
+    ("tipo", "where", "name", "value", "said"),
+    [
+        (33, ("Detalle", 0), "OtrMnda", {"PrcOtrMon": "1", "Moneda": "DOLAR"}, "OtrMnda.Moneda"),
+        (
+            110,
+            ("Detalle", 0),
+            "Subcantidad",
+            [{"SubQty": "1", "SubCod": "A-1", "TipCodSubQty": "NUMEROSERIE"}],
+            "Subcantidad[1].TipCodSubQty",
+        ),
+        (
+            52,
+            (),
+            "ManejoMadera",
+            {**_MADERA, "AvisoEjecucionFaena": "AEF-" + "9" * 37},
+            "ManejoMadera.AvisoEjecucionFaena",
+        ),
+        (
+            39,
+            ("Detalle", 0),
+            "InfoTicket",
+            {**_TICKET, "CdgEvento": "EV-2026"},
+            "InfoTicket.CdgEvento",
+        ),
+        (
+            39,
+            ("Detalle", 0),
+            "InfoTicket",
+            {**_TICKET, "FilaUbicEvento": "AA12"},
+            "InfoTicket.FilaUbicEvento",
+        ),
+        (
+            39,
+            ("Detalle", 0),
+            "InfoTicket",
+            {**_TICKET, "AsntoUbicEvento": "1204"},
+            "InfoTicket.AsntoUbicEvento",
+        ),
+    ],
+)
+def test_a_long_code_of_the_new_sections_is_not_told_to_be_cut(
+    tipo: int, where: tuple[str | int, ...], name: str, value: Any, said: str
+) -> None:
+    # Cut, a currency code, a seat or a notice's number would name another one ("DOLAR" is
+    # no "DOL", row "AA12" is not row "AA1").
+    data = document_dict(tipo)
+    if tipo == 110 and not data.get("Referencia"):
+        data["Referencia"] = [{"TpoDocRef": "801", "FolioRef": "77", "FchRef": "2026-11-20"}]
+    _put(data, where, name, value)
+    with pytest.raises(DocumentError) as refused:
+        Document.from_sii_dict(data).check()
+    issues = {d.field or "": d.issue for d in refused.value.details}
+    (issue,) = [issue for field, issue in issues.items() if field.endswith(said)]
+    assert "which cutting would change" in issue
+    assert "cut it to" not in issue

@@ -488,15 +488,16 @@ text that Latin-1 can write."""
 
 _IDENTIFIERS = frozenset(
     {
-        "Booking", "CdgIntRecep", "CdgVendedor", "CodAdicSucur", "CodCaja", "CodPlanConaf",
-        "CodVndor", "CorreoEmisor", "CorreoRecep", "EmisorSello", "FolioRef", "IdContainer",
+        "AsntoUbicEvento", "AvisoEjecucionFaena", "Booking", "CdgEvento", "CdgIntRecep",
+        "CdgVendedor", "CodAdicSucur", "CodCaja", "CodPlanConaf", "CodVndor", "CorreoEmisor",
+        "CorreoRecep", "EmisorSello", "FilaUbicEvento", "FolioRef", "IdContainer", "Moneda",
         "NumCtaPago", "NumId", "Patente", "PatenteCarro", "Sello", "SubCod", "Telefono",
-        "TelefonoRecep", "TermPagoCdg", "TpoCodigo", "TpoDocRef", "UnmdItem", "UnmdRef",
-        "VlrCodigo",
+        "TelefonoRecep", "TermPagoCdg", "TipCodSubQty", "TpoCodigo", "TpoDocRef", "UnmdItem",
+        "UnmdRef", "VlrCodigo",
     }
 )  # fmt: skip
-"""Text elements that name or identify something (a code, a folio, a plate, an address):
-cut, they would name something else, so a long one is not told to be cut."""
+"""Text elements that name or identify something (a code, a currency, a folio, a plate, a
+seat, an address): cut, they would name something else, so a long one is not told to be cut."""
 
 
 def _text_issue(value: str, field: FieldCheck, facets: _Facets) -> str | None:
