@@ -64,6 +64,9 @@ def test_the_options_are_written_once_and_extend_each_other() -> None:
         "tasas_adicionales",
         "credito_constructoras",
         "saldo_anterior",
+        "subtotales",
+        "geo_ref_emision",
+        "manejo_madera",
         "check",
     } == SHARED
     assert PaymentOptions.__optional_keys__ > SHARED

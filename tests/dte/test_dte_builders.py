@@ -1352,3 +1352,54 @@ def test_a_nota_given_its_document_and_another_reference_is_refused(
     assert (nc.referencias[0].tipo_doc_ref, nc.referencias[0].folio_ref) == ("33", "1")
     unnumbered = dte.nota_credito(factura, folio_ref=9)
     assert unnumbered.referencias[0].folio_ref == "9"
+
+
+_GEO = {"latitud": "-33.4372", "longitud": "-70.6506", "sistema_referencia": 1}
+_MADERA = {
+    "ComunaRolOrigen": 8101,
+    "MnzRolOrigen": 12,
+    "PrdRolOrigen": 7,
+    "CodPlanConaf": "PM-2026-0042",
+    "LatitudOrigenMadera": "-37.4697",
+    "LongitudOrigenMadera": "-72.3537",
+    "SistemareferenciaMadera": 1,
+}
+
+
+def test_the_builders_take_subtotals_where_issued_and_timber_transport(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    subtotal = {"nro_sti": 1, "glosa": "Cables", "val_subtot": "900", "lineas_deta": [1]}
+    factura = dte.factura(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[{"nombre": "Cable", "precio": 900}, {"nombre": "Enchufe", "precio": 100}],
+        subtotales=[subtotal],
+        geo_ref_emision=_GEO,
+    )
+    assert [(s.glosa, s.val_subtot, s.lineas_deta) for s in factura.subtotales] == [
+        ("Cables", Decimal(900), [1])
+    ]
+    assert factura.geo_ref_emision == dte.GeoRefEmision.model_validate(_GEO)
+    guia = dte.guia_despacho(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[{"nombre": "Trozos de pino", "cantidad": 30, "precio": 1000}],
+        ind_traslado=1,
+        manejo_madera=dte.ManejoMadera.model_validate(_MADERA),
+    )
+    assert guia.manejo_madera is not None
+    assert guia.manejo_madera.codigo_plan_conaf == "PM-2026-0042"
+    assert list(guia.to_sii_dict())[-1] == "ManejoMadera"
+    boleta = dte.boleta(
+        emisor=emisor, lines=[{"nombre": "P", "precio": 1190}], geo_ref_emision=_GEO
+    )
+    assert boleta.geo_ref_emision is not None
+
+
+def test_a_builder_given_a_section_its_type_lacks_refuses_it_naming_it(
+    emisor: dict[str, Any],
+) -> None:
+    with pytest.raises(DocumentError) as refused:
+        dte.boleta(emisor=emisor, lines=[{"nombre": "P", "precio": 1190}], manejo_madera=_MADERA)
+    assert [d.field for d in refused.value.details] == ["ManejoMadera"]

@@ -124,7 +124,9 @@ def build(
     ``folio`` (0), ``id_doc`` (IdDoc fields, Python or SII names: ``{"forma_pago": 2}``),
     ``descuentos_recargos``, ``referencias``, ``tasas_adicionales`` (rates of the tax codes
     without a fixed one: ``{"28": Decimal("2.5")}``), ``credito_constructoras`` (CredEC in
-    pesos), ``saldo_anterior`` (SaldoAnterior in pesos; VlrPagar is computed), ``check``.
+    pesos), ``saldo_anterior`` (SaldoAnterior in pesos; VlrPagar is computed), ``subtotales``
+    (SubTotInfo), ``geo_ref_emision`` (GeoRefEmision), ``manejo_madera`` (ManejoMadera),
+    ``check``.
     Exports only: ``moneda`` (Totales/TpoMoneda) and ``otra_moneda``
     (``{"TpoMoneda": "PESO CL", "TpoCambio": 950}``; amounts computed); an export's receptor
     without a RUT gets 55555555-5, as in
@@ -156,6 +158,15 @@ def build(
     }
     if otra_moneda is not None:
         header["OtraMoneda"] = model_dict(otra_moneda)
+    subtotales = [model_dict(s) for s in options.get("subtotales", ())]
+    if subtotales:
+        data["SubTotInfo"] = subtotales
+    geo_ref_emision = options.get("geo_ref_emision")
+    if geo_ref_emision is not None:
+        data["GeoRefEmision"] = model_dict(geo_ref_emision)
+    manejo_madera = options.get("manejo_madera")
+    if manejo_madera is not None:
+        data["ManejoMadera"] = model_dict(manejo_madera)
     charges = [model_dict(c) for c in comisiones]
     if charges:
         data["Comisiones"] = charges

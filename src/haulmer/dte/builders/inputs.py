@@ -22,8 +22,11 @@ from haulmer.dte.models import (
     Detalle,
     DscRcgGlobal,
     Emisor,
+    GeoRefEmision,
+    ManejoMadera,
     Receptor,
     Referencia,
+    SubTotInfo,
     Transporte,
 )
 
@@ -44,6 +47,7 @@ __all__ = [
     "RateInput",
     "ReceptorInput",
     "ReferenciaInput",
+    "SubtotalInput",
     "TransporteInput",
     "check_options",
 ]
@@ -105,6 +109,7 @@ ReferenciaInput = Referencia | Mapping[str, Any]
 TransporteInput = Transporte | Mapping[str, Any]
 AduanaInput = Aduana | Mapping[str, Any]
 ComisionInput = Comision | Mapping[str, Any]
+SubtotalInput = SubTotInfo | Mapping[str, Any]
 MonedaInput = Moneda | str
 RateInput = Decimal | int | str
 CodRefInput = CodRef | int | Literal["anula", "corrige_texto", "corrige_montos"]
@@ -136,6 +141,15 @@ class DocumentOptions(TypedDict, total=False):
     saldo_anterior: int | None
     """Totales/SaldoAnterior: the balance carried over in pesos, positive or negative; VlrPagar
     (the total to pay, MontoPeriodo + SaldoAnterior) is computed from it. Refused on exports."""
+    subtotales: Iterable[SubtotalInput]
+    """SubTotInfo: informative subtotals (up to 20: NroSTI, GlosaSTI, their amounts, the
+    LineasDeta they add up), printed as given; nothing is computed from them."""
+    geo_ref_emision: GeoRefEmision | Mapping[str, Any] | None
+    """GeoRefEmision: where the document is issued (LatitudEmision, LongitudEmision,
+    SistemaReferencia). Refused on exports and liquidación-facturas, whose schemas lack it."""
+    manejo_madera: ManejoMadera | Mapping[str, Any] | None
+    """ManejoMadera: a timber transport's rol of origin and destination, CONAF plan and
+    coordinates. Refused on boletas, exports and liquidación-facturas."""
     check: bool
     """Run ``Document.check()`` (True when left out); False returns the document unchecked."""
 
