@@ -611,3 +611,48 @@ def test_an_export_total_that_differs_in_its_cents_is_named() -> None:
     assert identity_differences(sent, stored) == [
         "total (MntTotal) 90.75 there, 90.25 in this call"
     ]
+
+
+def _key_orders(value: Any, path: str = "dte") -> dict[str, list[str]]:
+    """Every mapping's keys, in order, by where it sits."""
+    found: dict[str, list[str]] = {}
+    if isinstance(value, dict):
+        found[path] = list(value)
+        for key, held in value.items():
+            found.update(_key_orders(held, f"{path}.{key}"))
+    elif isinstance(value, list):
+        for index, held in enumerate(value):
+            found.update(_key_orders(held, f"{path}[{index}]"))
+    return found
+
+
+def test_a_dict_is_sent_with_every_section_in_the_sii_order_as_a_document_is() -> None:
+    # Sections added at the end of a line or of the document (as one adds them to an ERP's
+    # dict) went in the order given: OpenFactura writes the XML in the order it reads.
+    data = _factura_dict()
+    data["ManejoMadera"] = {
+        "SistemareferenciaMadera": 1,
+        "LongitudOrigenMadera": "-72.3537",
+        "LatitudOrigenMadera": "-37.4697",
+        "CodPlanConaf": "PM-2026-0042",
+        "PrdRolOrigen": 7,
+        "MnzRolOrigen": 12,
+        "ComunaRolOrigen": 8101,
+    }
+    data["GeoRefEmision"] = {
+        "SistemaReferencia": 1,
+        "LongitudEmision": "-70.6506",
+        "LatitudEmision": "-33.4372",
+    }
+    data["SubTotInfo"] = [{"LineasDeta": [1], "GlosaSTI": "Todo", "NroSTI": 1}]
+    data = {key: data[key] for key in reversed(list(data))}
+    line = data["Detalle"][0]
+    line["SubDscto"] = [{"ValorDscto": "5", "TipoDscto": "%"}]
+    line["OtrMnda"] = {"Moneda": "USD", "PrcOtrMon": "1.5"}
+    line["Subcantidad"] = [{"SubCod": "LOTE-1", "SubQty": 1}]
+    data["Detalle"][0] = {key: line[key] for key in reversed(list(line))}
+    sent = to_openfactura_dte(data)
+    expected = to_openfactura_dte(dte.Document.from_sii_dict(data))
+    assert _key_orders(sent) == _key_orders(expected)
+    assert list(sent) == ["Encabezado", "Detalle", "SubTotInfo", "GeoRefEmision", "ManejoMadera"]
+    assert sent["Detalle"][0]["SubDscto"] == [{"TipoDscto": "%", "ValorDscto": "5"}]

@@ -27,6 +27,8 @@ from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
 from haulmer.dte.models import Emisor, Receptor
+from haulmer.dte.schema.elements import Element
+from haulmer.dte.schema.facts import BOLETA, DOCUMENTO, EXPORTACIONES, LIQUIDACION
 from haulmer.dte.sii_dict import BOLETA_ELEMENTS, BOLETA_RENAMES, render_section
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, ValidationError
 from haulmer.openfactura._base import RequestModel, build_request
@@ -547,7 +549,37 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
             + "; ".join(str(problem) for problem in problems),
             problems,
         )
-    return result
+    return _in_schema_order(result, _schema_of(dte_type))
+
+
+def _schema_of(dte_type: DTEType) -> Element:
+    """The schema's tree of ``dte_type``'s document (its element order)."""
+    if dte_type.is_boleta:
+        return BOLETA
+    if dte_type.is_export:
+        return EXPORTACIONES
+    if dte_type is DTEType.LIQUIDACION_FACTURA:
+        return LIQUIDACION
+    return DOCUMENTO
+
+
+def _in_schema_order(value: Any, element: Element) -> Any:
+    """``value`` (a section of a wire DTE, or a list of them) with its keys in ``element``'s
+    order, and each child section's likewise, as a Document is written: OpenFactura writes
+    the XML in the order it reads. Keys the schema does not name follow, in their order."""
+    if isinstance(value, list):
+        return [_in_schema_order(item, element) for item in value]
+    if not isinstance(value, dict):
+        return value
+    rank = {child.name: index for index, child in enumerate(element.children)}
+    ordered: dict[str, Any] = {}
+    for key in sorted(value, key=lambda key: rank.get(key, len(rank))):  # stable for the rest
+        child = element.child(key)
+        held = value[key]
+        ordered[key] = (
+            _in_schema_order(held, child) if child is not None and child.kind == "section" else held
+        )
+    return ordered
 
 
 # -- what the XML can carry ------------------------------------------------------------------
