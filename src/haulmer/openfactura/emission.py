@@ -563,22 +563,24 @@ def _schema_of(dte_type: DTEType) -> Element:
     return DOCUMENTO
 
 
-def _in_schema_order(value: Any, element: Element) -> Any:
-    """``value`` (a section of a wire DTE, or a list of them) with its keys in ``element``'s
-    order, and each child section's likewise, as a Document is written: OpenFactura writes
-    the XML in the order it reads. Keys the schema does not name follow, in their order."""
-    if isinstance(value, list):
-        return [_in_schema_order(item, element) for item in value]
-    if not isinstance(value, dict):
-        return value
+def _in_schema_order(section: Mapping[str, Any], element: Element) -> dict[str, Any]:
+    """``section`` (of a wire DTE) with its keys in ``element``'s order, and each child
+    section's likewise, as a Document is written: OpenFactura writes the XML in the order it
+    reads. Keys the schema does not name follow, in their order."""
     rank = {child.name: index for index, child in enumerate(element.children)}
     ordered: dict[str, Any] = {}
-    for key in sorted(value, key=lambda key: rank.get(key, len(rank))):  # stable for the rest
+    for key in sorted(section, key=lambda key: rank.get(key, len(rank))):  # stable for the rest
         child = element.child(key)
-        held = value[key]
-        ordered[key] = (
-            _in_schema_order(held, child) if child is not None and child.kind == "section" else held
-        )
+        held = section[key]
+        if child is not None and child.kind == "section":
+            if isinstance(held, Mapping):
+                held = _in_schema_order(held, child)
+            elif isinstance(held, list):
+                held = [
+                    _in_schema_order(item, child) if isinstance(item, Mapping) else item
+                    for item in held
+                ]
+        ordered[key] = held
     return ordered
 
 
