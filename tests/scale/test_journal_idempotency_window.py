@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from haulmer._chile import to_chile
-from haulmer.errors import ValidationError
+from haulmer.errors import ConfigurationError, ValidationError
 from haulmer.journal import SQLiteJournal
 from haulmer.ratelimit import api_key_fingerprint
-from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer
+from haulmer.testing import SANDBOX_API_KEY, FakeClock, FakeHaulmer
 
 from .sales import sales
 
@@ -228,3 +228,54 @@ def test_a_rerun_refused_by_openfactura_settles_an_interrupted_sale_as_failed(
     assert not rerun.may_have_been_issued
     with SQLiteJournal(tmp_path / "j.db") as journal:
         assert journal.lookup(batch[0]["id"]).state == "failed"  # type: ignore[union-attr]
+
+
+def _lost_answer_on(fake: FakeHaulmer, journal: Path, batch: list[dict[str, Any]]) -> None:
+    """A first run whose emission was issued and its answer lost: the sale stays attempted."""
+    fake.control.drop_connection(EMIT, when="after")
+    with fake.client() as client:
+        (lost,) = client.openfactura.documents.emit_many(batch, journal=journal, max_retries=0)
+    assert lost.may_have_been_issued
+
+
+def test_a_day_on_a_fake_clock_set_in_the_past_is_counted_on_that_clock(tmp_path: Path) -> None:
+    # The journal stamped its attempts with the machine's clock while the batch read the
+    # client's: on a fake whose clock was set a year back, the day never ran out, and the sale
+    # was sent again under a key the fake had forgotten: issued twice.
+    fake = FakeHaulmer(clock=FakeClock(dt.datetime(2025, 3, 3, 10, 0)))
+    batch = sales(1, fake.clock.today())
+    _lost_answer_on(fake, tmp_path / "j.db", batch)
+    fake.clock.advance(hours=25)
+    with fake.client() as client:
+        (again,) = client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+    assert again.status == "failed"
+    assert "issued twice" in str(again.error)
+    assert _emitted(fake) == 1
+
+
+def test_a_sale_rerun_at_once_on_a_fake_clock_set_ahead_is_sent_again_and_returned(
+    tmp_path: Path,
+) -> None:
+    # The converse: with the fake's clock a year ahead of the machine's, every attempt looked a
+    # year old, and a sale whose answer was lost a moment ago was refused instead of returned.
+    fake = FakeHaulmer(
+        clock=FakeClock(to_chile(dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=365)))
+    )
+    batch = sales(1, fake.clock.today())
+    _lost_answer_on(fake, tmp_path / "j.db", batch)
+    with fake.client() as client:
+        (again,) = client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+    assert again.status == "already_issued"
+    assert _emitted(fake) == 1
+
+
+def test_a_journal_stamps_its_records_with_the_clock_it_is_given(tmp_path: Path) -> None:
+    with SQLiteJournal(tmp_path / "j.db", clock=lambda: 1_700_000_000.0) as journal:
+        entry = journal.record_attempt("sale-1", "sale-1")
+    assert entry.attempted_at == 1_700_000_000.0
+
+
+def test_a_journal_clock_that_is_not_callable_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="clock"):
+        SQLiteJournal(tmp_path / "j.db", clock=1_700_000_000.0)  # type: ignore[arg-type]
+    assert not (tmp_path / "j.db").exists()

@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -85,24 +85,51 @@ class SQLiteJournal(Journal):
     connections must not cross a fork, and the parent's is left to the parent.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        read_only: bool = False,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         """``read_only``: open an existing journal only to read it (``entries``, ``lookup``),
         which a file or folder this user cannot write allows; recording then raises
-        ConfigurationError."""
-        self._setup(path, read_only, _NAMINGS["path"])
+        ConfigurationError. ``clock``: POSIX seconds the records are stamped with (by default
+        ``time.time``; a fake's ``clock.timestamp`` in tests), the clock OpenFactura's 24 h for
+        a key run on."""
+        self._setup(path, read_only, _NAMINGS["path"], clock)
 
     @classmethod
     def _named_by(
-        cls, path: str | os.PathLike[str], *, naming: EntryPoint, read_only: bool = False
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        naming: EntryPoint,
+        read_only: bool = False,
+        clock: Callable[[], float] | None = None,
     ) -> SQLiteJournal:
         """The journal at ``path``, whose errors advise in the terms of the entry point that
         named it (``emit_many``'s ``journal=``, emit-batch's ``--journal``, ``haulmer journal``'s
         FILE.db) rather than ``SQLiteJournal``'s ``path``."""
         journal = cls.__new__(cls)
-        journal._setup(path, read_only, _NAMINGS[naming])
+        journal._setup(path, read_only, _NAMINGS[naming], clock)
         return journal
 
-    def _setup(self, path: str | os.PathLike[str], read_only: bool, naming: _Naming) -> None:
+    def _setup(
+        self,
+        path: str | os.PathLike[str],
+        read_only: bool,
+        naming: _Naming,
+        clock: Callable[[], float] | None,
+    ) -> None:
+        if clock is not None and not callable(clock):
+            raise ConfigurationError(
+                f"A journal's clock= is a function returning POSIX seconds, such as time.time "
+                f"(or a fake's clock.timestamp); got {shown(clock)}"
+            )
+        self._clock = clock
+        """When records are stamped: the clock the batch judges an attempt's age by (None: the
+        machine's, ``time.time``)."""
         self.path: Path = Path(path)
         self._naming = naming
         self._read_only = read_only
@@ -206,6 +233,10 @@ class SQLiteJournal(Journal):
                 f"{naming.cannot_open(self._read_only)}"
             ) from exc
         return db
+
+    def _now(self) -> float:
+        """Now in POSIX seconds, by the journal's clock."""
+        return time.time() if self._clock is None else self._clock()
 
     @property
     def _here(self) -> sqlite3.Connection:
@@ -354,7 +385,7 @@ class SQLiteJournal(Journal):
         return _entry(rows[0]) if rows else None
 
     def record_attempt(self, sale_id: str, idempotency_key: str) -> JournalEntry:
-        now = time.time()
+        now = self._now()
         with self._transaction() as db:
             row = db.execute(
                 "SELECT idempotency_key FROM sales WHERE sale_id = ?", (sale_id,)
@@ -396,7 +427,7 @@ class SQLiteJournal(Journal):
         folio: int | None,
         document: Mapping[str, Any] | None = None,
     ) -> None:
-        now = time.time()
+        now = self._now()
         identity = None if document is None else json.dumps(document, sort_keys=True)
         self._write(
             sale_id,
@@ -414,7 +445,7 @@ class SQLiteJournal(Journal):
         )
 
     def record_failed(self, sale_id: str, error: str) -> None:
-        now = time.time()
+        now = self._now()
         self._write(
             sale_id,
             [

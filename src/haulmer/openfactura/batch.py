@@ -243,7 +243,9 @@ class EmissionBatch:
         if isinstance(journal, Journal):
             opened, owns = journal, False
         else:
-            opened, owns = SQLiteJournal._named_by(journal, naming="journal="), True
+            # stamped on the client's clock, which the batch reads an attempt's age by
+            opened = SQLiteJournal._named_by(journal, naming="journal=", clock=self._now)
+            owns = True
         try:  # tied at the first send: see _bind_journal
             try:
                 opened.check_binding(*self._binding)
