@@ -658,3 +658,51 @@ def test_a_batch_stopped_before_its_first_result_closes_the_journal_it_opened(
         assert fake.requests.total == 0
         again = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
     assert [r.status for r in again] == ["issued"] * 3
+
+
+def test_a_blocking_batch_closed_sends_no_further_retry_of_a_sale_in_flight(
+    fake: FakeHaulmer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sale waiting to retry when its batch is closed (a ``with`` block left, Ctrl+C) sent its
+    retries after the close all the same, one more request per retry, as the asyncio face's
+    cancelled sales do not: it stops at its next attempt, left attempted in the journal."""
+    import httpx
+
+    import haulmer._core.concurrency as concurrency
+
+    batch = sales(2, fake.clock.today())
+    in_retry_wait = threading.Event()
+    batch_closing = threading.Event()
+    retried_key = batch[1]["id"]
+    attempts: list[str] = []
+
+    class Unavailable(httpx.BaseTransport):
+        """The fake, but the second sale's emission answers 503 (the SDK retries it)."""
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.headers.get("idempotency-key") == retried_key:
+                attempts.append(retried_key)
+                return httpx.Response(503, json={"message": "Service Unavailable"})
+            return fake.transport.handle_request(request)
+
+    class WatchedPool(concurrency.ThreadPoolExecutor):
+        def shutdown(self, wait: bool = True, **options: Any) -> None:
+            batch_closing.set()  # the batch is stopping: the sale's wait may end now
+            super().shutdown(wait, **options)
+
+    def retry_wait(seconds: float) -> None:
+        in_retry_wait.set()
+        assert batch_closing.wait(timeout=30)
+
+    monkeypatch.setattr(concurrency, "ThreadPoolExecutor", WatchedPool)
+    http_client = httpx.Client(transport=Unavailable())
+    with fake.client(http_client=http_client, sleep=retry_wait, max_retries=2) as client:
+        documents = client.openfactura.documents
+        with documents.emit_many(batch, journal=tmp_path / "j.db", concurrency=2) as results:
+            first = next(results)
+            assert in_retry_wait.wait(timeout=30)
+        assert first.status == "issued"
+        assert attempts == [retried_key]  # the first attempt only: no retry after the close
+        with SQLiteJournal(tmp_path / "j.db") as journal:
+            assert journal.lookup(retried_key).state == "attempted"  # type: ignore[union-attr]
+    http_client.close()

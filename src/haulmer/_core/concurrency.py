@@ -4,6 +4,7 @@ threads on the blocking one (the one part of a face that token substitution cann
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from haulmer._core.blocking import run_blocking
 from haulmer._core.plans import Blocking, Plan
+from haulmer._core.stopping import run_in_batch
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -177,9 +179,10 @@ class OrderedRunner(Generic[T]):
         pending: deque[Future[T]] = deque()
         failures: list[Exception] = []
         pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="haulmer-batch")
+        stop = threading.Event()  # set as the stream ends: no sale in flight sends again
         try:
             for plan in _until_failure(plans, failures):
-                pending.append(pool.submit(self._run, plan))
+                pending.append(pool.submit(run_in_batch, stop, self._run, plan))
                 if len(pending) >= self._concurrency:
                     try:
                         result = pending.popleft().result()
@@ -197,6 +200,7 @@ class OrderedRunner(Generic[T]):
             if failures:
                 raise failures[0]
         finally:
+            stop.set()
             for future in pending:
                 future.cancel()
             pool.shutdown(wait=True)

@@ -27,6 +27,7 @@ from haulmer._core.sending import (
     turn_not_given_back,
     unusable_pool,
 )
+from haulmer._core.stopping import batch_stopped, stopped_batch_error
 from haulmer.errors import APIConnectionError, RateLimitError
 
 if TYPE_CHECKING:  # a first client makes its sender without the request and answer modules
@@ -85,9 +86,13 @@ class AsyncSender:
         leased for the attempt, so a close meanwhile waits for it to end (see the keeper)."""
         if self.is_closed:
             raise client_closed(self._client_name)
+        if batch_stopped():  # a blocking batch's sale in flight, its batch closed meanwhile
+            raise stopped_batch_error()
         self._pools.check_runtime()
         booking = None if self._limiter is None else await self._wait_for_slot(prepared)
         try:
+            if batch_stopped():  # stopped while this attempt waited for its slot
+                raise stopped_batch_error()
             pool = None if self.is_closed else self._pools.lease()
             if pool is None:  # closed (or its pool) while this call waited for its slot
                 raise client_closed(self._client_name)
