@@ -696,3 +696,24 @@ def test_an_empty_file_is_a_new_journal_to_record_in(tmp_path: Path) -> None:
         journal.record_attempt("a", "a")
     with SQLiteJournal(path, read_only=True) as journal:
         assert [e.sale_id for e in journal.entries()] == ["a"]
+
+
+def test_a_journal_used_after_it_was_closed_says_so_not_that_its_disk_may_be_full(
+    tmp_path: Path,
+) -> None:
+    # A journal passed to emit_many after its with block ended was refused with the advice for
+    # a full disk or a damaged file, which trying again never cures.
+    from haulmer.testing import FakeHaulmer
+
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        pass
+    for use in (lambda: journal.lookup("s1"), lambda: journal.record_attempt("s1", "s1")):
+        with pytest.raises(ConfigurationError) as refused:
+            use()
+        assert "closed" in str(refused.value)
+        assert "disk" not in str(refused.value)
+        assert "SQLiteJournal(" in str(refused.value)
+    fake = FakeHaulmer()
+    with fake.client() as client, pytest.raises(ConfigurationError, match="was closed"):
+        list(client.openfactura.documents.emit_many([], journal=journal))
+    assert fake.requests.total == 0

@@ -270,7 +270,14 @@ class SQLiteJournal(Journal):
 
     def _unusable(self, doing: str, exc: sqlite3.Error) -> ConfigurationError:
         """The error for a journal file that cannot be read or written any more, or that another
-        connection kept locked past ``BUSY_TIMEOUT``."""
+        connection kept locked past ``BUSY_TIMEOUT``, or for this object used once closed."""
+        if _is_closed(exc):
+            return ConfigurationError(
+                f"Cannot {doing} the journal {shown(str(self.path), 300)}: this SQLiteJournal "
+                "was closed (close(), or the end of its with block), and reads and records "
+                f"nothing since. Open the file again, SQLiteJournal({shown(str(self.path), 300)}), "
+                "and use that one (emit_many also takes the path itself as journal=)"
+            )
         if _is_locked(exc):
             return ConfigurationError(
                 f"Cannot {doing} the journal {shown(str(self.path), 300)} ({exc}): another "
@@ -726,6 +733,11 @@ def _foreign_tables(db: sqlite3.Connection) -> list[str]:
         else:
             whole.add(name)
     return [] if whole == set(_JOURNAL_COLUMNS) else foreign
+
+
+def _is_closed(exc: sqlite3.Error) -> bool:
+    """Whether SQLite refused a connection that was closed (the journal's ``close()``)."""
+    return isinstance(exc, sqlite3.ProgrammingError) and "closed" in str(exc)
 
 
 def _is_locked(exc: sqlite3.Error) -> bool:
