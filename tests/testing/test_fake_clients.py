@@ -269,3 +269,72 @@ def test_a_client_given_now_and_clock_none_runs_on_the_fake_clock_as_without_the
     note = client.openfactura.documents.credit_note(issued, reason="Anula")  # no fecha: today
     assert note.folio == 1
     assert fake.openfactura_state.documents[-1].fch_emis == fake.clock.today().isoformat()
+
+
+def test_a_limiter_on_the_machines_clock_under_the_fakes_sleep_is_a_typed_error_at_its_wait(
+    fake: FakeHaulmer,
+) -> None:
+    # The fake's sleep moves fake time, never the limiter's real clock: each turn was booked
+    # later than the last, and 200 calls moved the fake clock 2.6 hours ahead instead of 95 s.
+    from haulmer.ratelimit import InProcessRateLimiter
+
+    with fake.client(rate_limit=InProcessRateLimiter()) as client:
+        for _ in range(3):  # within the limit: nothing to wait for
+            client.openfactura.organization.retrieve()
+        with pytest.raises(haulmer.ConfigurationError) as refused:
+            client.openfactura.organization.retrieve()
+    assert "clock=fake.clock.timestamp" in str(refused.value)
+    assert "Nothing was sent" in str(refused.value)
+    assert fake.requests.total == 3
+
+
+async def test_an_async_client_says_so_too(fake: FakeHaulmer) -> None:
+    from haulmer.ratelimit import InProcessRateLimiter
+
+    async with fake.async_client(rate_limit=InProcessRateLimiter()) as client:
+        with pytest.raises(haulmer.ConfigurationError, match="real clock"):
+            for _ in range(4):
+                await client.openfactura.organization.retrieve()
+    assert fake.requests.total == 3
+
+
+def test_a_redis_limiter_on_redis_time_under_the_fakes_sleep_is_a_typed_error_at_its_wait(
+    fake: FakeHaulmer,
+) -> None:
+    # Asked again at once after each fake sleep, Redis answered "not yet" thousands of times a
+    # second: 8 calls made 4,929 bookings and moved the fake clock 42 minutes ahead.
+    from haulmer.ratelimit import Booking, RedisRateLimiter
+
+    class NotYet(RedisRateLimiter):
+        def book(self, bucket: str) -> Booking:
+            return Booking(bucket, None, 0.3, reserved=False)
+
+    limiter = NotYet("redis://127.0.0.1:1/0")
+    with (
+        fake.client(rate_limit=limiter) as client,
+        pytest.raises(haulmer.ConfigurationError, match="RedisRateLimiter"),
+    ):
+        client.openfactura.organization.retrieve()
+    assert fake.requests.total == 0
+
+
+def test_a_limiter_on_the_fakes_clock_paces_calls_in_fake_time_as_the_service_does(
+    fake: FakeHaulmer,
+) -> None:
+    from haulmer.ratelimit import InProcessRateLimiter
+
+    shared = InProcessRateLimiter(clock=fake.clock.timestamp)
+    start = fake.clock.timestamp()
+    with fake.client(rate_limit=shared) as one, fake.client(rate_limit=shared) as other:
+        for number in range(200):
+            (one if number % 2 else other).openfactura.organization.retrieve()
+    assert 93 < fake.clock.timestamp() - start < 100  # 100 a minute, 3 a second: 94 s
+    assert {entry.status for entry in fake.requests} == {200}
+
+
+def test_a_limiter_on_a_real_clock_is_taken_with_a_sleep_of_ones_own(fake: FakeHaulmer) -> None:
+    from haulmer.ratelimit import InProcessRateLimiter
+
+    limiter = InProcessRateLimiter()
+    with fake.client(rate_limit=limiter, sleep=lambda seconds: None) as client:
+        assert client.rate_limiter is limiter

@@ -12,7 +12,13 @@ from haulmer._core.ratelimit import InProcessRateLimiter, RateLimiter
 from haulmer._shown import shown_unless_credential
 from haulmer.errors import ConfigurationError
 
-__all__ = ["RATE_LIMIT_URL_ENV", "RateLimitArg", "rate_limiter_from_url", "resolve_rate_limit"]
+__all__ = [
+    "RATE_LIMIT_URL_ENV",
+    "RateLimitArg",
+    "counts_in_real_time",
+    "rate_limiter_from_url",
+    "resolve_rate_limit",
+]
 
 RATE_LIMIT_URL_ENV: Final = "HAULMER_RATE_LIMIT_URL"
 """The environment variable naming the shared limiter (``redis://...``) or ``memory://``."""
@@ -71,3 +77,17 @@ def resolve_rate_limit(
         "haulmer.ratelimit.RateLimiter (RedisRateLimiter shares them between processes) or a "
         f"URL such as 'redis://localhost:6379/0'; got {type(rate_limit).__name__}"
     )
+
+
+def counts_in_real_time(rate_limit: RateLimitArg) -> bool:
+    """Whether ``rate_limit`` names a limiter on a clock only real time moves (the machine's
+    monotonic clock, Redis's TIME), not the client's: under a sleep that never waits for real
+    (the fake's), none of its turns would come, and each wait would be longer than the last."""
+    if isinstance(rate_limit, str):
+        scheme = rate_limit.strip().partition("://")[0].lower()
+        return scheme in ("redis", "rediss", "unix")
+    if isinstance(rate_limit, InProcessRateLimiter):
+        return rate_limit._clock is time.monotonic
+    from haulmer._core.redis_ratelimit import RedisRateLimiter
+
+    return isinstance(rate_limit, RedisRateLimiter) and rate_limit._clock is None

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_ANSWER_BYTES",
     "MIN_LIMITER_WAIT",
+    "UNSLEPT_WAIT",
     "AsyncPoolKeeper",
     "PoolKeeper",
     "RequestMemo",
@@ -65,6 +66,7 @@ __all__ = [
     "hold_after_429",
     "httpx_timeout",
     "limited_bucket",
+    "limiter_clock_not_slept",
     "log_request",
     "read_answer",
     "sync_client_class",
@@ -499,6 +501,24 @@ def limited_bucket(limiter: RateLimiter | None, prepared: PreparedRequest) -> st
 
 MIN_LIMITER_WAIT = 0.001
 """The shortest wait before asking a limiter again, whatever it answered."""
+
+UNSLEPT_WAIT = 0.05
+"""A limiter's wait from which a sleep returning in less than half of it is known not to have
+waited in real time (shorter ones are within a timer's slack)."""
+
+
+def limiter_clock_not_slept(limiter: RateLimiter) -> ConfigurationError:
+    """The error for a limiter counting on a real clock whose wait the client's sleep did not
+    take in real time: its turn would never come."""
+    return ConfigurationError(
+        f"The rate limiter ({type(limiter).__name__}) counts on a real clock (the machine's, or "
+        "Redis's own), and the client's sleep did not wait in real time (a fake's sleep, a "
+        "recorder), so no turn of it would ever come: each would be booked later than the "
+        "last, for ever. Nothing was sent. Give the limiter the clock that sleep moves, such "
+        "as InProcessRateLimiter(clock=fake.clock.timestamp) or RedisRateLimiter(url, "
+        "clock=fake.clock.timestamp) on a FakeHaulmer, or rate_limit=True (the client's own, "
+        "on its clock=)"
+    )
 
 
 def checked_booking(limiter: RateLimiter, booking: object) -> Booking:

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 import httpx
 
 from haulmer._core.ratelimit import Booking, RateLimiter
+from haulmer._core.ratelimit_choice import counts_in_real_time
 from haulmer._core.sending import (
     MAX_ANSWER_BYTES,
     MIN_LIMITER_WAIT,
+    UNSLEPT_WAIT,
     AsyncPoolKeeper,
     RequestMemo,
     answer_too_large,
@@ -22,6 +24,7 @@ from haulmer._core.sending import (
     failed_attempt,
     hold_after_429,
     limited_bucket,
+    limiter_clock_not_slept,
     log_request,
     read_answer,
     turn_not_given_back,
@@ -177,7 +180,7 @@ class AsyncSender:
             return None
         booking = checked_booking(self._limiter, await self._limiter.abook(bucket))
         while not booking.reserved:  # a shared store books only when the send may go now
-            await self._sleep(max(booking.wait, MIN_LIMITER_WAIT))
+            await self._wait_out(max(booking.wait, MIN_LIMITER_WAIT))
             booking = checked_booking(self._limiter, await self._limiter.abook(bucket))
         wait = booking.wait
         if wait > 0:
@@ -185,7 +188,7 @@ class AsyncSender:
                 # A turn booked ahead asks again when its moment comes: a hold recorded
                 # meanwhile (another call's 429) moves it past the hold.
                 while wait > 0:
-                    await self._sleep(wait)
+                    await self._wait_out(wait)
                     more = checked_confirmation(
                         self._limiter, await self._limiter.aconfirm(booking)
                     )
@@ -194,6 +197,22 @@ class AsyncSender:
                 await self._give_back(booking)  # interrupted (or refused) before sending
                 raise
         return booking
+
+    async def _wait_out(self, seconds: float) -> None:
+        """Sleep a limiter's wait with the client's sleep. A limiter counting on a real clock
+        (the machine's, Redis's) never sees a wait pass that the sleep did not take in real
+        time (a fake's sleep, a recorder): each turn would be booked later than the last, for
+        ever, so that is a ConfigurationError saying what to pair instead."""
+        started = time.monotonic()
+        await self._sleep(seconds)
+        limiter = self._limiter
+        if (
+            limiter is not None
+            and seconds >= UNSLEPT_WAIT
+            and time.monotonic() - started < seconds / 2
+            and counts_in_real_time(limiter)
+        ):
+            raise limiter_clock_not_slept(limiter)
 
     async def _give_back(self, booking: Booking) -> None:
         """Give an unused turn back to the limiter, if its store still takes it (else log it:

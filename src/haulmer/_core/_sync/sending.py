@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 import httpx
 
 from haulmer._core.ratelimit import Booking, RateLimiter
+from haulmer._core.ratelimit_choice import counts_in_real_time
 from haulmer._core.sending import (
     MAX_ANSWER_BYTES,
     MIN_LIMITER_WAIT,
+    UNSLEPT_WAIT,
     PoolKeeper,
     RequestMemo,
     answer_too_large,
@@ -23,6 +25,7 @@ from haulmer._core.sending import (
     failed_attempt,
     hold_after_429,
     limited_bucket,
+    limiter_clock_not_slept,
     log_request,
     read_answer,
     turn_not_given_back,
@@ -176,7 +179,7 @@ class SyncSender:
             return None
         booking = checked_booking(self._limiter, self._limiter.book(bucket))
         while not booking.reserved:  # a shared store books only when the send may go now
-            self._sleep(max(booking.wait, MIN_LIMITER_WAIT))
+            self._wait_out(max(booking.wait, MIN_LIMITER_WAIT))
             booking = checked_booking(self._limiter, self._limiter.book(bucket))
         wait = booking.wait
         if wait > 0:
@@ -184,13 +187,29 @@ class SyncSender:
                 # A turn booked ahead asks again when its moment comes: a hold recorded
                 # meanwhile (another call's 429) moves it past the hold.
                 while wait > 0:
-                    self._sleep(wait)
+                    self._wait_out(wait)
                     more = checked_confirmation(self._limiter, self._limiter.confirm(booking))
                     wait = max(more, MIN_LIMITER_WAIT) if more > 0 else 0.0
             except BaseException:
                 self._give_back(booking)  # interrupted (or refused) before sending
                 raise
         return booking
+
+    def _wait_out(self, seconds: float) -> None:
+        """Sleep a limiter's wait with the client's sleep. A limiter counting on a real clock
+        (the machine's, Redis's) never sees a wait pass that the sleep did not take in real
+        time (a fake's sleep, a recorder): each turn would be booked later than the last, for
+        ever, so that is a ConfigurationError saying what to pair instead."""
+        started = time.monotonic()
+        self._sleep(seconds)
+        limiter = self._limiter
+        if (
+            limiter is not None
+            and seconds >= UNSLEPT_WAIT
+            and time.monotonic() - started < seconds / 2
+            and counts_in_real_time(limiter)
+        ):
+            raise limiter_clock_not_slept(limiter)
 
     def _give_back(self, booking: Booking) -> None:
         """Give an unused turn back to the limiter, if its store still takes it (else log it:
