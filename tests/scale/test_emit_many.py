@@ -706,3 +706,103 @@ def test_a_blocking_batch_closed_sends_no_further_retry_of_a_sale_in_flight(
         with SQLiteJournal(tmp_path / "j.db") as journal:
             assert journal.lookup(retried_key).state == "attempted"  # type: ignore[union-attr]
     http_client.close()
+
+
+async def test_an_async_batch_closed_by_another_task_while_it_is_iterated_stops_at_once(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    """aclose() from another task (a shutdown handler) while the consumer awaited a result
+    raised asyncio's bare RuntimeError "asynchronous generator is already running" and stopped
+    nothing: the batch went on. It stops the sales in flight, the consumer's loop ends, and the
+    journal the batch opened is closed."""
+    batch = sales(6, fake.clock.today())
+    retrying = asyncio.Event()
+    never = asyncio.Event()
+
+    async def retry_wait(seconds: float) -> None:
+        if not retrying.is_set():  # the first retry's wait is ended only by the batch's stop
+            retrying.set()
+            await never.wait()
+
+    fake.control.fail_next("openfactura.documents.emit", status=503, times=1)
+    async with fake.async_client(sleep=retry_wait) as client:
+        results = client.openfactura.documents.emit_many(
+            batch, journal=tmp_path / "j.db", concurrency=2
+        )
+        seen: list[SaleResult] = []
+
+        async def consume() -> None:
+            async for result in results:
+                seen.append(result)
+
+        consumer = asyncio.ensure_future(consume())
+        await retrying.wait()
+        await results.aclose()
+        assert consumer.done()
+        await consumer  # its loop ended, without an error
+        assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+        sent = fake.requests.total
+        await results.aclose()  # again: nothing left to stop
+        assert fake.requests.total == sent
+        rest = [
+            r
+            async for r in client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db")
+        ]
+    assert all(r.ok for r in seen + rest)
+    assert _emitted(fake) == 6  # no sale issued twice
+
+
+def test_a_blocking_batch_closed_from_another_thread_while_it_is_iterated_stops(
+    fake: FakeHaulmer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """close() from another thread (a watchdog, a cancel button) while the consumer waited
+    for a result raised "ValueError: generator already executing" and stopped nothing: every
+    sale was still sent. It stops the batch: the consumer's loop ends, the sale in flight
+    sends no further attempt, and a rerun issues each sale once."""
+    batch = sales(6, fake.clock.today())
+    retrying = threading.Event()
+    closing = threading.Event()
+
+    def retry_wait(seconds: float) -> None:
+        if not retrying.is_set():  # the first retry's wait lasts until close() is called
+            retrying.set()
+            assert closing.wait(timeout=30)
+
+    import haulmer._core.concurrency as concurrency
+
+    requested = concurrency._Stop.request
+
+    def request(stop: Any) -> None:
+        requested(stop)
+        closing.set()  # close() has stopped the batch: the sale's wait may end now
+
+    monkeypatch.setattr(concurrency._Stop, "request", request)
+    fake.control.fail_next("openfactura.documents.emit", status=503, times=1)
+    with fake.client(sleep=retry_wait) as client:
+        results = client.openfactura.documents.emit_many(
+            batch, journal=tmp_path / "j.db", concurrency=2
+        )
+        seen: list[SaleResult] = []
+        raised: list[BaseException] = []
+
+        def consume() -> None:
+            try:
+                seen.extend(results)
+            except BaseException as exc:
+                raised.append(exc)
+
+        consumer = threading.Thread(target=consume)
+        consumer.start()
+        assert retrying.wait(timeout=30)
+        closer = threading.Thread(target=results.close)
+        closer.start()
+        closer.join(timeout=30)
+        consumer.join(timeout=30)
+        assert not closer.is_alive()
+        assert not consumer.is_alive()
+        assert raised == []  # the consumer's loop ended, without an error
+        assert len(seen) < len(batch)  # stopped before the end
+        assert list(results) == []
+        rest = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
+    assert all(r.ok for r in seen + rest)
+    assert _emitted(fake) == 6  # no sale issued twice

@@ -27,8 +27,9 @@ class AsyncBatchResults(AsyncIterator[T]):
     block, stops it at once: the plans still running are cancelled, their blocking work (a
     journal's writes) ends first, and the journal the batch opened is closed."""
 
-    def __init__(self, results: AsyncGenerator[T, None]) -> None:
+    def __init__(self, results: AsyncGenerator[T, None], stop: _AsyncStop | None = None) -> None:
         self._results = results
+        self._stop = stop
 
     def __aiter__(self) -> Self:
         return self
@@ -37,7 +38,11 @@ class AsyncBatchResults(AsyncIterator[T]):
         return await self._results.__anext__()
 
     async def aclose(self) -> None:
-        """Stop the batch: no further plan starts, those running are cancelled (idempotent)."""
+        """Stop the batch: no further plan starts, those running are cancelled (idempotent),
+        also while another task awaits its next result (whose loop then ends)."""
+        if self._stop is not None and getattr(self._results, "ag_running", False):
+            await self._stop.stop()
+            return
         await self._results.aclose()
 
     async def __aenter__(self) -> Self:
@@ -53,22 +58,36 @@ class BatchResults(Iterator[T]):
     closed."""
 
     def __init__(
-        self, results: Generator[T, None, None], *, close: Callable[[], None] | None = None
+        self,
+        results: Generator[T, None, None],
+        *,
+        close: Callable[[], None] | None = None,
+        stop: _Stop | None = None,
     ) -> None:
         self._results = results
         self._close_unstarted = close
         """What closes the batch when it is stopped before its first result was asked for:
         the results' own ``finally`` never runs then (the journal opened by the call)."""
+        self._stop = stop
 
     def __iter__(self) -> Self:
         return self
 
     def __next__(self) -> T:
         self._close_unstarted = None  # started: the results close the batch themselves
+        if self._stop is not None:
+            self._stop.consumer = threading.get_ident()
         return next(self._results)
 
     def close(self) -> None:
-        """Stop the batch: no further plan starts; those running end first (idempotent)."""
+        """Stop the batch: no further plan starts; those running end first (idempotent), also
+        while another thread waits for its next result (whose loop then ends)."""
+        stop = self._stop
+        if stop is not None and getattr(self._results, "gi_running", False):
+            stop.request()
+            if stop.consumer != threading.get_ident():  # not a signal handler of its own
+                stop.ended.wait()
+            return
         close, self._close_unstarted = self._close_unstarted, None
         self._results.close()
         if close is not None:
@@ -111,37 +130,85 @@ class AsyncOrderedRunner(Generic[T]):
         every plan already started come first, and then that error: nothing already sent goes
         unreported.
         """
-        return AsyncBatchResults(self._results(plans))
+        stop = _AsyncStop()
+        return AsyncBatchResults(self._results(plans, stop), stop)
 
-    async def _results(self, plans: Iterator[Plan[T]]) -> AsyncGenerator[T, None]:
-        pending: deque[asyncio.Future[T]] = deque()
+    async def _results(self, plans: Iterator[Plan[T]], stop: _AsyncStop) -> AsyncGenerator[T, None]:
+        pending = stop.pending
         failures: list[Exception] = []
         try:
             await run_blocking(Blocking(self._start))
             for plan in _until_failure(plans, failures):
+                if stop.requested:
+                    return
                 pending.append(asyncio.ensure_future(self._run(plan)))
                 if len(pending) >= self._concurrency:
                     try:
-                        result = await pending.popleft()
+                        result = await stop.first_of(pending)
                     except Exception as exc:  # raised after the results of the others
                         failures.append(exc)
                         break
+                    if stop.requested:
+                        return
                     yield self._finish(result)
             while pending:
                 try:
-                    result = await pending.popleft()
+                    result = await stop.first_of(pending)
                 except Exception as exc:  # raised after the results of the others
                     failures.append(exc)
                     continue
+                if stop.requested:
+                    return
                 yield self._finish(result)
             if failures:
                 raise failures[0]
+        except asyncio.CancelledError:
+            if stop.requested and not _cancelling():
+                return  # stopped by aclose() from another task: the consumer's loop ends
+            raise
         finally:
             for task in pending:
                 task.cancel()
             if pending:
                 await asyncio.gather(*pending, return_exceptions=True)
-            await run_blocking(Blocking(self._close))
+            try:
+                await run_blocking(Blocking(self._close))
+            finally:
+                stop.ended.set()
+
+
+class _AsyncStop:
+    """What stops an ``AsyncOrderedRunner``'s results from another task while the consumer
+    awaits the next one (an async generator cannot be closed while it runs): the plans running
+    are cancelled, the results end, and ``stop()`` returns once the batch is closed."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.pending: deque[asyncio.Future[Any]] = deque()
+        """The plans running, the first awaited kept here until it is done."""
+        self.ended = asyncio.Event()
+
+    async def first_of(self, pending: deque[asyncio.Future[T]]) -> T:
+        """The result of the first plan of ``pending``, which leaves it once done."""
+        try:
+            return await pending[0]
+        finally:
+            if pending and pending[0].done():
+                pending.popleft()
+
+    async def stop(self) -> None:
+        """Cancel the plans running and wait for the results to end (idempotent)."""
+        self.requested = True
+        for task in self.pending:
+            task.cancel()
+        await self.ended.wait()
+
+
+def _cancelling() -> bool:
+    """Whether the current task itself is being cancelled (not only a plan it awaited)."""
+    task = asyncio.current_task()
+    cancelling = getattr(task, "cancelling", None)  # Python 3.11 on
+    return bool(cancelling()) if callable(cancelling) else False
 
 
 class OrderedRunner(Generic[T]):
@@ -173,38 +240,69 @@ class OrderedRunner(Generic[T]):
         that error: nothing already sent goes unreported.
         """
         self._start()
-        return BatchResults(self._results(plans), close=self._close)
+        stop = _Stop()
+        return BatchResults(self._results(plans, stop), close=self._close, stop=stop)
 
-    def _results(self, plans: Iterator[Plan[T]]) -> Generator[T, None, None]:
+    def _results(self, plans: Iterator[Plan[T]], stop: _Stop) -> Generator[T, None, None]:
         pending: deque[Future[T]] = deque()
         failures: list[Exception] = []
         pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="haulmer-batch")
-        stop = threading.Event()  # set as the stream ends: no sale in flight sends again
         try:
             for plan in _until_failure(plans, failures):
-                pending.append(pool.submit(run_in_batch, stop, self._run, plan))
+                if stop.requested.is_set():
+                    return
+                pending.append(pool.submit(run_in_batch, stop.requested, self._run, plan))
                 if len(pending) >= self._concurrency:
                     try:
                         result = pending.popleft().result()
                     except Exception as exc:  # raised after the results of the others
+                        if stop.requested.is_set():
+                            return  # the sale stopped with its batch
                         failures.append(exc)
                         break
+                    if stop.requested.is_set():
+                        return
                     yield self._finish(result)
             while pending:
                 try:
                     result = pending.popleft().result()
                 except Exception as exc:  # raised after the results of the others
+                    if stop.requested.is_set():
+                        return  # the sale stopped with its batch
                     failures.append(exc)
                     continue
+                if stop.requested.is_set():
+                    return
                 yield self._finish(result)
             if failures:
                 raise failures[0]
         finally:
-            stop.set()
+            stop.requested.set()  # as the stream ends: no sale in flight sends again
             for future in pending:
                 future.cancel()
-            pool.shutdown(wait=True)
-            self._close()
+            try:
+                pool.shutdown(wait=True)
+                self._close()
+            finally:
+                stop.ended.set()
+
+
+class _Stop:
+    """What stops an ``OrderedRunner``'s results from another thread while the consumer waits
+    for the next one (a generator cannot be closed while it runs): the sales in flight send
+    no further attempt, the results end, and ``close()`` returns once the batch is closed."""
+
+    def __init__(self) -> None:
+        self.requested = threading.Event()
+        """Set when the batch is stopped, or its results end."""
+        self.ended = threading.Event()
+        """Set once the pool is shut down and the batch closed."""
+        self.consumer: int | None = None
+        """The thread that last asked for a result."""
+
+    def request(self) -> None:
+        """Stop the batch: its results end after the result awaited now."""
+        self.requested.set()
 
 
 def _until_failure(plans: Iterator[Plan[T]], failures: list[Exception]) -> Iterator[Plan[T]]:

@@ -1,5 +1,5 @@
 """Whether the blocking batch a worker thread sends a sale of was stopped: the sales in flight
-then send no further attempt, as the asyncio face's are cancelled (a thread cannot be)."""
+then send no further retry, as the asyncio face's are cancelled (a thread cannot be)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,6 @@ def stopped_batch_error() -> ClientClosedError:
     """The error ending a sale whose batch was stopped before its next attempt was sent."""
     return ClientClosedError(
         "The batch was stopped (close(), the end of its with block, or an interruption) while "
-        "this sale waited for its next attempt: nothing more was sent for it. Run the batch "
-        "again with its journal to send it under the same key"
+        "this sale waited to retry: nothing more was sent for it. Run the batch again with its "
+        "journal to send it under the same key"
     )

@@ -90,12 +90,12 @@ class SyncSender:
         leased for the attempt, so a close meanwhile waits for it to end (see the keeper)."""
         if self.is_closed:
             raise client_closed(self._client_name)
-        if batch_stopped():  # a blocking batch's sale in flight, its batch closed meanwhile
-            raise stopped_batch_error()
+        if attempt > 1 and batch_stopped():  # a retry of a sale in flight of a stopped batch
+            raise stopped_batch_error()  # (a first attempt goes out, as a sale in flight's)
         self._pools.check_runtime()
         booking = None if self._limiter is None else self._wait_for_slot(prepared)
         try:
-            if batch_stopped():  # stopped while this attempt waited for its slot
+            if attempt > 1 and batch_stopped():  # stopped while this retry waited its slot
                 raise stopped_batch_error()
             pool = None if self.is_closed else self._pools.lease()
             if pool is None:  # closed (or its pool) while this call waited for its slot
