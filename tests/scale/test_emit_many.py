@@ -806,3 +806,75 @@ def test_a_blocking_batch_closed_from_another_thread_while_it_is_iterated_stops(
         rest = list(client.openfactura.documents.emit_many(batch, journal=tmp_path / "j.db"))
     assert all(r.ok for r in seen + rest)
     assert _emitted(fake) == 6  # no sale issued twice
+
+
+async def test_an_async_batch_closed_between_two_results_ends_the_consumers_loop(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    """aclose() from another task while the consumer handled a result: the consumer asking
+    for the next one while the batch was closing met asyncio's bare RuntimeError ("anext():
+    asynchronous generator is already running"); its loop ends instead."""
+    batch = sales(6, fake.clock.today())
+    handled = asyncio.Event()
+    go_on = asyncio.Event()
+    async with fake.async_client() as client:
+        results = client.openfactura.documents.emit_many(
+            batch, journal=tmp_path / "j.db", concurrency=2
+        )
+        seen: list[SaleResult] = []
+
+        async def consume() -> None:
+            async for result in results:
+                seen.append(result)
+                handled.set()
+                await go_on.wait()
+
+        consumer = asyncio.ensure_future(consume())
+        await handled.wait()
+        closer = asyncio.ensure_future(results.aclose())
+        await asyncio.sleep(0)  # the close is under way (its journal closes in a thread)
+        go_on.set()
+        await asyncio.gather(closer, consumer)
+    assert [r.status for r in seen] == ["issued"]
+
+
+def test_a_blocking_batch_closed_between_two_results_ends_the_consumers_loop(
+    fake: FakeHaulmer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The blocking face's twin: "ValueError: generator already executing" in the consumer."""
+    batch = sales(6, fake.clock.today())
+    handled = threading.Event()
+    closing = threading.Event()
+    go_on = threading.Event()
+
+    class Closing(SQLiteJournal):
+        def close(self) -> None:
+            closing.set()
+            assert go_on.wait(timeout=30)  # the consumer asks for a result meanwhile
+            super().close()
+
+    monkeypatch.setattr("haulmer.openfactura.batch.SQLiteJournal", Closing)
+    raised: list[BaseException] = []
+    seen: list[SaleResult] = []
+    with fake.client() as client:
+        results = client.openfactura.documents.emit_many(
+            batch, journal=tmp_path / "j.db", concurrency=2
+        )
+
+        def consume() -> None:
+            try:
+                for result in results:
+                    seen.append(result)
+                    handled.set()
+                    assert closing.wait(timeout=30)
+                    go_on.set()
+            except BaseException as exc:
+                raised.append(exc)
+
+        consumer = threading.Thread(target=consume)
+        consumer.start()
+        assert handled.wait(timeout=30)
+        results.close()
+        consumer.join(timeout=30)
+    assert raised == []
+    assert [r.status for r in seen] == ["issued"]

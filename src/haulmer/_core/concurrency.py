@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from haulmer._core.blocking import run_blocking
 from haulmer._core.plans import Blocking, Plan
 from haulmer._core.stopping import run_in_batch
+from haulmer._forks import ForkSafeLock
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -30,20 +31,30 @@ class AsyncBatchResults(AsyncIterator[T]):
     def __init__(self, results: AsyncGenerator[T, None], stop: _AsyncStop | None = None) -> None:
         self._results = results
         self._stop = stop
+        self._turn: asyncio.Lock | None = None
+        """Held while a result is asked for or the batch is closed: one of them at a time."""
 
     def __aiter__(self) -> Self:
         return self
 
+    def _lock(self) -> asyncio.Lock:
+        if self._turn is None:
+            self._turn = asyncio.Lock()
+        return self._turn
+
     async def __anext__(self) -> T:
-        return await self._results.__anext__()
+        async with self._lock():
+            return await self._results.__anext__()
 
     async def aclose(self) -> None:
         """Stop the batch: no further plan starts, those running are cancelled (idempotent),
         also while another task awaits its next result (whose loop then ends)."""
-        if self._stop is not None and getattr(self._results, "ag_running", False):
+        turn = self._lock()
+        if turn.locked() and self._stop is not None:  # another task awaits a result
             await self._stop.stop()
             return
-        await self._results.aclose()
+        async with turn:  # a result asked for meanwhile waits, then finds the batch ended
+            await self._results.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -69,29 +80,36 @@ class BatchResults(Iterator[T]):
         """What closes the batch when it is stopped before its first result was asked for:
         the results' own ``finally`` never runs then (the journal opened by the call)."""
         self._stop = stop
+        self._turn = ForkSafeLock()
+        """Held while a result is asked for or the batch is closed: one of them at a time."""
 
     def __iter__(self) -> Self:
         return self
 
     def __next__(self) -> T:
-        self._close_unstarted = None  # started: the results close the batch themselves
-        if self._stop is not None:
-            self._stop.consumer = threading.get_ident()
-        return next(self._results)
+        with self._turn:
+            self._close_unstarted = None  # started: the results close the batch themselves
+            if self._stop is not None:
+                self._stop.consumer = threading.get_ident()
+            return next(self._results)
 
     def close(self) -> None:
         """Stop the batch: no further plan starts; those running end first (idempotent), also
         while another thread waits for its next result (whose loop then ends)."""
         stop = self._stop
-        if stop is not None and getattr(self._results, "gi_running", False):
+        if not self._turn.acquire(blocking=stop is None):  # a result is being asked for
+            assert stop is not None
             stop.request()
             if stop.consumer != threading.get_ident():  # not a signal handler of its own
                 stop.ended.wait()
             return
-        close, self._close_unstarted = self._close_unstarted, None
-        self._results.close()
-        if close is not None:
-            close()
+        try:  # a result asked for meanwhile waits, then finds the batch ended
+            close, self._close_unstarted = self._close_unstarted, None
+            self._results.close()
+            if close is not None:
+                close()
+        finally:
+            self._turn.release()
 
     def __enter__(self) -> Self:
         return self
