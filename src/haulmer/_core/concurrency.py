@@ -308,7 +308,7 @@ class OrderedRunner(Generic[T]):
 class _Stop:
     """What stops an ``OrderedRunner``'s results from another thread while the consumer waits
     for the next one (a generator cannot be closed while it runs): the sales in flight send
-    no further attempt, the results end, and ``close()`` returns once the batch is closed."""
+    no further retry, the results end, and ``close()`` returns once the batch is closed."""
 
     def __init__(self) -> None:
         self.requested = threading.Event()
