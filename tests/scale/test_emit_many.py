@@ -878,3 +878,34 @@ def test_a_blocking_batch_closed_between_two_results_ends_the_consumers_loop(
         consumer.join(timeout=30)
     assert raised == []
     assert [r.status for r in seen] == ["issued"]
+
+
+async def _async_progress(progress: BatchProgress) -> None:
+    """A progress callback written as a coroutine function, which nothing awaits."""
+
+
+async def test_an_async_progress_callback_is_refused_before_anything_is_sent(
+    fake: FakeHaulmer,
+) -> None:
+    # on_progress is called, never awaited: an async def one only made coroutines, so the
+    # progress was silently never reported (a RuntimeWarning at best) while the batch ran.
+    batch = sales(2, fake.clock.today())
+    async with fake.async_client() as client:
+        with pytest.raises(ValidationError, match="on_progress") as refused:
+            client.openfactura.documents.emit_many(batch, on_progress=_async_progress)
+    assert "async def" in str(refused.value)
+    with fake.client() as blocking, pytest.raises(ValidationError, match="on_progress"):
+        blocking.openfactura.documents.emit_many(batch, on_progress=_async_progress)
+    assert fake.requests.total == 0
+
+
+async def test_a_progress_callback_returning_a_coroutine_ends_the_batch_with_a_typed_error(
+    fake: FakeHaulmer,
+) -> None:
+    batch = sales(2, fake.clock.today())
+    async with fake.async_client() as client:
+        with pytest.raises(ValidationError, match="on_progress"):
+            async for _ in client.openfactura.documents.emit_many(
+                batch, on_progress=lambda progress: _async_progress(progress)
+            ):
+                pass

@@ -11,6 +11,7 @@ returned. A sale the journal records as issued is answered from the journal, wit
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
@@ -197,6 +198,8 @@ class EmissionBatch:
             )
         if on_progress is not None and not callable(on_progress):
             raise ValidationError("on_progress= takes a function of a BatchProgress")
+        if inspect.iscoroutinefunction(on_progress):
+            raise ValidationError(_PROGRESS_NOT_AWAITED)
         self.concurrency = concurrency
         self._sales = sales
         namer = getattr(sales, "sale_name", None)
@@ -541,8 +544,22 @@ class EmissionBatch:
                 self._maybe,
             )
         if self._on_progress is not None:
-            self._on_progress(progress)
+            called: Any = self._on_progress(progress)
+            if inspect.isawaitable(called):
+                close = getattr(called, "close", None)
+                if callable(close):
+                    close()  # no "never awaited" warning on top of the error
+                raise ValidationError(_PROGRESS_NOT_AWAITED)
         return result
+
+
+_PROGRESS_NOT_AWAITED = (
+    "on_progress= is called after each sale's result, never awaited, so an async def (or a "
+    "function returning a coroutine) would never run: pass a plain function of a "
+    "BatchProgress (def on_progress(progress): ...), and start any async work of yours from it "
+    "(asyncio.get_running_loop().create_task(...))"
+)
+"""Why an ``on_progress`` that makes coroutines is refused."""
 
 
 def _without_user_info(url: str) -> str:
