@@ -307,7 +307,7 @@ def test_a_redis_limiter_on_redis_time_under_the_fakes_sleep_is_a_typed_error_at
 
     class NotYet(RedisRateLimiter):
         def book(self, bucket: str) -> Booking:
-            return Booking(bucket, None, 0.3, reserved=False)
+            return Booking(bucket, None, 1.5, reserved=False)
 
     limiter = NotYet("redis://127.0.0.1:1/0")
     with (
@@ -338,3 +338,23 @@ def test_a_limiter_on_a_real_clock_is_taken_with_a_sleep_of_ones_own(fake: FakeH
     limiter = InProcessRateLimiter()
     with fake.client(rate_limit=limiter, sleep=lambda seconds: None) as client:
         assert client.rate_limiter is limiter
+
+
+def test_a_limiter_on_the_machines_clock_is_kept_with_a_sleep_that_waits_for_real(
+    fake: FakeHaulmer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from haulmer.ratelimit import InProcessRateLimiter
+
+    limiter = InProcessRateLimiter()  # on time.monotonic, as made
+    machine = [time.monotonic()]
+    monkeypatch.setattr(time, "monotonic", lambda: machine[0])
+
+    def waits(seconds: float) -> None:  # the machine's clock moves as a real sleep's would
+        machine[0] += seconds
+
+    with fake.client(rate_limit=limiter, sleep=waits) as client:
+        for _ in range(5):
+            client.openfactura.organization.retrieve()
+    assert fake.requests.total == 5

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_ANSWER_BYTES",
     "MIN_LIMITER_WAIT",
+    "UNSLEPT_SLACK",
     "UNSLEPT_WAIT",
     "AsyncPoolKeeper",
     "PoolKeeper",
@@ -502,9 +503,13 @@ def limited_bucket(limiter: RateLimiter | None, prepared: PreparedRequest) -> st
 MIN_LIMITER_WAIT = 0.001
 """The shortest wait before asking a limiter again, whatever it answered."""
 
-UNSLEPT_WAIT = 0.05
-"""A limiter's wait from which a sleep returning in less than half of it is known not to have
-waited in real time (shorter ones are within a timer's slack)."""
+UNSLEPT_WAIT = 0.5
+"""A limiter's wait from which a sleep returning within ``UNSLEPT_SLACK`` is known not to have
+waited in real time: far past any timer's slack (uvloop's clock, read once per turn of its loop,
+may run behind by what that turn's callbacks took)."""
+
+UNSLEPT_SLACK = 0.01
+"""Seconds within which a sleep of ``UNSLEPT_WAIT`` or more returning did not wait for real."""
 
 
 def limiter_clock_not_slept(limiter: RateLimiter) -> ConfigurationError:

@@ -13,6 +13,7 @@ from haulmer._core.ratelimit_choice import counts_in_real_time
 from haulmer._core.sending import (
     MAX_ANSWER_BYTES,
     MIN_LIMITER_WAIT,
+    UNSLEPT_SLACK,
     UNSLEPT_WAIT,
     AsyncPoolKeeper,
     RequestMemo,
@@ -209,7 +210,7 @@ class AsyncSender:
         if (
             limiter is not None
             and seconds >= UNSLEPT_WAIT
-            and time.monotonic() - started < seconds / 2
+            and time.monotonic() - started < UNSLEPT_SLACK
             and counts_in_real_time(limiter)
         ):
             raise limiter_clock_not_slept(limiter)

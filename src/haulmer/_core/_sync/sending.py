@@ -14,6 +14,7 @@ from haulmer._core.ratelimit_choice import counts_in_real_time
 from haulmer._core.sending import (
     MAX_ANSWER_BYTES,
     MIN_LIMITER_WAIT,
+    UNSLEPT_SLACK,
     UNSLEPT_WAIT,
     PoolKeeper,
     RequestMemo,
@@ -206,7 +207,7 @@ class SyncSender:
         if (
             limiter is not None
             and seconds >= UNSLEPT_WAIT
-            and time.monotonic() - started < seconds / 2
+            and time.monotonic() - started < UNSLEPT_SLACK
             and counts_in_real_time(limiter)
         ):
             raise limiter_clock_not_slept(limiter)
