@@ -909,3 +909,19 @@ async def test_a_progress_callback_returning_a_coroutine_ends_the_batch_with_a_t
                 batch, on_progress=lambda progress: _async_progress(progress)
             ):
                 pass
+
+
+@pytest.mark.parametrize("argument", ["key", "document"])
+async def test_an_async_key_or_document_function_is_refused_before_anything_is_sent(
+    fake: FakeHaulmer, argument: str
+) -> None:
+    # Called, never awaited: every sale failed with "got coroutine" and a RuntimeWarning each.
+    async def read(sale: dict[str, Any]) -> Any:
+        return sale["id" if argument == "key" else "document"]
+
+    batch = sales(2, fake.clock.today())
+    async with fake.async_client() as client:
+        with pytest.raises(ValidationError, match=f"{argument}=") as refused:
+            client.openfactura.documents.emit_many(batch, **{argument: read})
+    assert "async def" in str(refused.value)
+    assert fake.requests.total == 0

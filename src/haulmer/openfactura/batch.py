@@ -200,6 +200,14 @@ class EmissionBatch:
             raise ValidationError("on_progress= takes a function of a BatchProgress")
         if inspect.iscoroutinefunction(on_progress):
             raise ValidationError(_PROGRESS_NOT_AWAITED)
+        for name, function in (("key", key), ("document", document)):
+            if inspect.iscoroutinefunction(function):
+                raise ValidationError(
+                    f"{name}= is called for each sale, never awaited, so an async def gives a "
+                    "coroutine, not the sale's "
+                    f"{'id' if name == 'key' else 'document'}: pass a plain function (or a "
+                    "field name), and read what it needs before the batch"
+                )
         self.concurrency = concurrency
         self._sales = sales
         namer = getattr(sales, "sale_name", None)
