@@ -997,3 +997,29 @@ def test_an_envio_boleta_goes_to_the_sii_only(
         "Caratula.rut_receptor is 66666666-6 but an EnvioBOLETA goes to the SII only"
     )
     assert [d.field for d in raised.value.details] == ["RutReceptor"]
+
+
+@pytest.mark.parametrize("as_text", [False, True], ids=["bytes", "text"])
+def test_a_dte_with_a_cdata_section_beyond_latin1_is_enveloped_with_its_content_unchanged(
+    issued: dict[int, bytes], certificate: Certificate, tmp_path: Path, as_text: bool
+) -> None:
+    # Another system's UTF-8 DTE writes a name in a CDATA section holding a euro sign, which
+    # ISO-8859-1 cannot carry: inside a CDATA section a character reference is no character
+    # but its seven letters, so the DTE must go in with the section written as escaped text.
+    utf8 = issued[33].decode("iso-8859-1").replace("ISO-8859-1", "UTF-8", 1)
+    with_cdata = utf8.replace("de 40</RznSocRecep>", "de 40<![CDATA[ €]]></RznSocRecep>", 1)
+    signed = resign(with_cdata.encode("utf-8"), certificate)
+    assert verify(signed).ok
+    given = signed.decode("utf-8") if as_text else signed
+    xml = envelope([given], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+    result = verify(xml, check_caf=True, allow_test_cafs=True)
+    assert result.ok, str(result)
+    assert parse_all(xml)[0].encabezado.receptor.razon_social.endswith("de 40 €")
+    checked = xmlsec1_verify(
+        xml,
+        tmp_path,
+        id_attr="SetDTE",
+        certificate_pem=certificate.certificate_pem,
+        node_xpath=ENVELOPE_SIGNATURE,
+    )
+    assert checked.returncode == 0, checked.stderr

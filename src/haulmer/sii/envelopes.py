@@ -235,7 +235,16 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
         # A byte order mark (UTF-8 saved by Windows tools) would keep the declaration inside
         # SetDTE.
         text = _DECLARATION.sub("", text.lstrip("\ufeff"))
-        body = text.encode("iso-8859-1", errors="xmlcharrefreplace")
+        try:
+            body = text.encode("iso-8859-1")
+        except UnicodeEncodeError:
+            # Beyond ISO-8859-1, a character becomes a reference: inside a CDATA section that
+            # is its letters, not the character, so such a DTE is written from its tree.
+            body = (
+                _element_bytes(root)
+                if "<![CDATA[" in text
+                else text.encode("iso-8859-1", errors="xmlcharrefreplace")
+            )
     document_id = (documento.get("ID") if documento is not None else None) or f"#{index}"
     return _SignedDte(
         body.strip(),
