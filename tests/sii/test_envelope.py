@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from built_documents import built_documents
 from haulmer.dte.document import Document
@@ -1023,3 +1024,27 @@ def test_a_dte_with_a_cdata_section_beyond_latin1_is_enveloped_with_its_content_
         node_xpath=ENVELOPE_SIGNATURE,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+@pytest.mark.parametrize("as_text", [False, True], ids=["bytes", "text"])
+def test_a_dte_whose_processing_instruction_holds_what_latin1_lacks_is_refused_saying_so(
+    issued: dict[int, bytes], certificate: Certificate, as_text: bool
+) -> None:
+    # An instruction cannot hold a character reference: in an ISO-8859-1 envelope the euro
+    # sign of a UTF-8 DTE's instruction would become seven letters, breaking its signature.
+    utf8 = issued[33].decode("iso-8859-1").replace("ISO-8859-1", "UTF-8", 1)
+    with_instruction = utf8.replace("</Encabezado>", "<?erp precio €?></Encabezado>", 1)
+    documento = parse_xml(with_instruction.encode("utf-8"))[0]
+    standalone = etree.fromstring(etree.tostring(documento, encoding="unicode"))
+    signed = resign(
+        with_instruction.encode("utf-8"),
+        certificate,
+        digest_of=etree.tostring(standalone, method="c14n"),
+    )
+    assert verify(signed).ok
+    given = signed.decode("utf-8") if as_text else signed
+    with pytest.raises(XMLError) as raised:
+        envelope([given], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+    assert str(raised.value).startswith(
+        "signed_documents[0] holds the processing instruction <?erp precio €?> with characters"
+    )

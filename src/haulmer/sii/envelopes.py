@@ -19,7 +19,7 @@ from typing import Final, Literal
 from lxml import etree
 
 from haulmer._numbers import own_arithmetic
-from haulmer._shown import shown
+from haulmer._shown import cut, shown
 from haulmer.dte.checked import CheckedDocument
 from haulmer.dte.document import Document
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, ValidationError, XMLError
@@ -226,6 +226,7 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
     if root.getprevious() is not None or root.getnext() is not None:
         # A comment or PI beside the root, and the line breaks around it, would be inside the
         # SetDTE, and all but the comment in its C14N: only the DTE element goes in.
+        _refuse_unwritable_instructions(root, index)
         body = _element_bytes(root)
     elif isinstance(data, (bytes, bytearray)) and encoding in _LATIN1_NAMES:
         # Already ISO-8859-1 (what issue() writes): the bytes go in as they are.
@@ -238,13 +239,7 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
         try:
             body = text.encode("iso-8859-1")
         except UnicodeEncodeError:
-            # Beyond ISO-8859-1, a character becomes a reference: inside a CDATA section that
-            # is its letters, not the character, so such a DTE is written from its tree.
-            body = (
-                _element_bytes(root)
-                if "<![CDATA[" in text
-                else text.encode("iso-8859-1", errors="xmlcharrefreplace")
-            )
+            body = _beyond_latin1(text, root, index)
     document_id = (documento.get("ID") if documento is not None else None) or f"#{index}"
     return _SignedDte(
         body.strip(),
@@ -257,6 +252,33 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
         _other_ids(root, document_id),
         stripped_text(receptor) or "",
     )
+
+
+def _beyond_latin1(text: str, root: etree._Element, index: int) -> bytes:
+    """A DTE holding characters ISO-8859-1 lacks, with each written as a character reference,
+    which is the same character in text and attributes; a CDATA section would read it as its
+    letters, so a DTE holding one is written from its tree, where the section is plain text."""
+    _refuse_unwritable_instructions(root, index)
+    if "<![CDATA[" in text:
+        return _element_bytes(root)
+    return text.encode("iso-8859-1", errors="xmlcharrefreplace")
+
+
+def _refuse_unwritable_instructions(root: etree._Element, index: int) -> None:
+    """Raise ``XMLError`` when a processing instruction inside the DTE holds a character that
+    ISO-8859-1 lacks: no reference can stand for it there, and the envelope's C14N (and the
+    DTE's, when it is inside the Documento) would change."""
+    for instruction in root.iter(etree.PI):
+        written = f"{instruction.target} {instruction.text or ''}"
+        try:
+            written.encode("iso-8859-1")
+        except UnicodeEncodeError:
+            raise XMLError(
+                f"signed_documents[{index}] holds the processing instruction "
+                f"<?{cut(written, 40)}?> with characters ISO-8859-1 (the envelope's "
+                "encoding) cannot carry, and an instruction cannot hold a character reference: "
+                "enveloped, the DTE would no longer verify; issue it again without them"
+            ) from None
 
 
 def _element_bytes(root: etree._Element) -> bytes:
