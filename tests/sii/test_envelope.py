@@ -1048,3 +1048,40 @@ def test_a_dte_whose_processing_instruction_holds_what_latin1_lacks_is_refused_s
     assert str(raised.value).startswith(
         "signed_documents[0] holds the processing instruction <?erp precio €?> with characters"
     )
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [b"<DTE", b'<DTE version="2.0"', b'<DTE version="1.1"', b'<DTE version=""'],
+    ids=["none", "2.0", "1.1", "empty"],
+)
+def test_a_dte_of_another_version_than_the_schemas_is_refused_before_enveloping(
+    issued: dict[int, bytes], certificate: Certificate, opening: bytes
+) -> None:
+    # Another system's DTE without the version attribute, or with another one: outside the
+    # signed Documento, so verify() takes it, but both envelope schemas fix it at 1.0 and the
+    # SII would refuse the whole envelope.
+    odd = issued[33].replace(b'<DTE xmlns="http://www.sii.cl/SiiDte" version="1.0"', b"", 1)
+    odd = odd.replace(b'<?xml version="1.0" encoding="ISO-8859-1"?>\n', b"", 1)
+    odd = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        + opening
+        + b' xmlns="'
+        + SII[1:-1].encode()
+        + b'"'
+        + odd
+    )
+    assert verify(odd).ok
+    with pytest.raises(XMLError) as raised:
+        envelope([odd], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+    assert str(raised.value).startswith("signed_documents[0]'s DTE has ")
+    assert "fix a DTE's version at 1.0" in str(raised.value)
+
+
+def test_a_dte_version_written_as_another_decimal_one_is_enveloped(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    written = issued[33].replace(b'version="1.0"><Documento', b'version="1.00"><Documento', 1)
+    xml = envelope([written], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+    validate_schema(xml)
+    assert verify(xml).ok

@@ -151,6 +151,9 @@ class _SignedDte:
 _LATIN1_NAMES: Final = frozenset({"ISO-8859-1", "ISO8859-1", "LATIN-1", "LATIN1", "L1"})
 _DECLARATION_BYTES: Final = re.compile(rb"^\s*<\?xml[^>]*\?>\s*")
 _SII_DEFAULT: Final = f' xmlns="{SII_NS}"'.encode("ascii")
+_VERSION_1: Final = re.compile(r"\+?0*1(?:\.0*)?")
+"""1.0 as an xs:decimal may be written (``1``, ``1.00``, ``+01.0``): the schemas' fixed version."""
+_XML_SPACE: Final = " \t\r\n"
 _TIPO_DTE: Final = re.compile(r"[0-9]{1,3}")
 """A TipoDTE as the schema writes it: ASCII digits (``str.isdigit`` takes ``²``), at most 3."""
 
@@ -206,6 +209,16 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
         raise XMLError(f"signed_documents[{index}] is <{local_name(root)}>, not a signed <DTE>")
     if root.find("{http://www.w3.org/2000/09/xmldsig#}Signature") is None:
         raise XMLError(f"signed_documents[{index}] is not signed; sign it with haulmer.sii.issue()")
+    version = root.get("version")
+    if version is None or not _VERSION_1.fullmatch(version.strip(_XML_SPACE)):
+        raise XMLError(
+            f"signed_documents[{index}]'s DTE has "
+            + ("no version" if version is None else f"the version {shown(version)}")
+            + ", but EnvioDTE and "
+            "EnvioBOLETA fix a DTE's version at 1.0: the SII would refuse the envelope. The "
+            'attribute is outside the signed Documento: write version="1.0" on the DTE '
+            "element (its signature still holds), or issue it again"
+        )
     ns = ns_prefix(root)
     documento = next((child for child in root if isinstance(child.tag, str)), None)
     encabezado = descend(documento, ns + "Encabezado")
