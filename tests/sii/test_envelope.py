@@ -1085,3 +1085,23 @@ def test_a_dte_version_written_as_another_decimal_one_is_enveloped(
     xml = envelope([written], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
     validate_schema(xml)
     assert verify(xml).ok
+
+
+@pytest.mark.parametrize("as_text", [False, True], ids=["bytes", "text"])
+def test_a_dte_declaring_an_encoding_python_names_otherwise_is_enveloped(
+    issued: dict[int, bytes], certificate: Certificate, as_text: bool
+) -> None:
+    # The XML parser knows ISO-LATIN-1 (an iconv name of ISO-8859-1) but Python's codecs do
+    # not: verify() and parse_all() read such a DTE, so envelope() takes it too.
+    declared = issued[33].replace(b'encoding="ISO-8859-1"', b'encoding="ISO-LATIN-1"', 1)
+    assert verify(declared).ok
+    given = declared if not as_text else declared.decode("iso-8859-1")
+    xml = envelope(
+        [given, issued[61]], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT
+    )
+    result = verify(xml, check_caf=True, allow_test_cafs=True)
+    assert result.ok, str(result)
+    assert (
+        parse_all(xml)[0].encabezado.receptor.razon_social
+        == parse_all(issued[33])[0].encabezado.receptor.razon_social
+    )

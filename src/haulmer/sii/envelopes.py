@@ -7,6 +7,7 @@ envelope's SignedInfo, which declares it explicitly as the SII and its peers do.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import itertools
@@ -244,6 +245,11 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
     elif isinstance(data, (bytes, bytearray)) and encoding in _LATIN1_NAMES:
         # Already ISO-8859-1 (what issue() writes): the bytes go in as they are.
         body = _DECLARATION_BYTES.sub(b"", bytes(data).removeprefix(b"\xef\xbb\xbf"), count=1)
+    elif not isinstance(data, str) and not _python_knows(encoding):
+        # An encoding the XML parser knows by a name Python's codecs lack (ISO-LATIN-1): the
+        # DTE is written from its tree.
+        _refuse_unwritable_instructions(root, index)
+        body = _element_bytes(root)
     else:
         text = data if isinstance(data, str) else bytes(data).decode(encoding)
         # A byte order mark (UTF-8 saved by Windows tools) would keep the declaration inside
@@ -265,6 +271,15 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
         _other_ids(root, document_id),
         stripped_text(receptor) or "",
     )
+
+
+def _python_knows(encoding: str) -> bool:
+    """Whether Python's codecs read ``encoding`` (the XML parser knows more names)."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return False
+    return True
 
 
 def _beyond_latin1(text: str, root: etree._Element, index: int) -> bytes:
