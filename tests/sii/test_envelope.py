@@ -23,7 +23,7 @@ from haulmer.sii._xml import parse_xml
 from haulmer.testing.certificates import make_test_certificate
 from signers import emisor_cafs, xmlsec1_verify
 
-from .conftest import EMISOR_RUT, SIGNED_AT, make_document
+from .conftest import EMISOR_RUT, FIXTURES, SIGNED_AT, make_document
 from .resigning import resign, resign_envelope
 
 CARATULA = Caratula(
@@ -1105,3 +1105,33 @@ def test_a_dte_declaring_an_encoding_python_names_otherwise_is_enveloped(
         parse_all(xml)[0].encabezado.receptor.razon_social
         == parse_all(issued[33])[0].encabezado.receptor.razon_social
     )
+
+
+def test_a_dte_without_namespace_undeclaring_it_below_its_root_keeps_the_envelope_signature(
+    certificate: Certificate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A producer's DTE written without the SII's namespace (verified as is) that appends an
+    # element declaring xmlns="": standalone, C14N leaves that declaration out (it changes
+    # nothing); inside the SetDTE, whose default namespace is the SII's, C14N writes it.
+    from haulmer.sii import envelopes
+
+    real = (FIXTURES / "DTE--60910000-1--33--2336600.xml").read_bytes()
+    appended = real.replace(
+        b"</DTE>", b'<DocPersonalizado xmlns=""><Nota>1</Nota></DocPersonalizado></DTE>', 1
+    )
+    assert verify(appended).ok
+    caratula = Caratula("60910000-1", fecha_resolucion=dt.date(2014, 8, 22), numero_resolucion=80)
+    xml = envelope([appended], certificate=certificate, caratula=caratula, timestamp=SIGNED_AT)
+    result = verify(xml)
+    assert result.ok, str(result)
+    checked = xmlsec1_verify(
+        xml,
+        tmp_path,
+        id_attr="SetDTE",
+        certificate_pem=certificate.certificate_pem,
+        node_xpath=ENVELOPE_SIGNATURE,
+    )
+    assert checked.returncode == 0, checked.stderr
+    monkeypatch.setattr(envelopes, "_canonical_set", lambda documents, caratula: None)
+    whole = envelope([appended], certificate=certificate, caratula=caratula, timestamp=SIGNED_AT)
+    assert whole == xml

@@ -265,7 +265,7 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
         int(tipo_text),
         stripped_text(rut) or "",
         document_id,
-        _canonical_in_set(root),
+        _canonical_in_set(root, body),
         _failures(root, data),
         _caf_idk(root),
         _other_ids(root, document_id),
@@ -297,13 +297,13 @@ def _refuse_unwritable_instructions(root: etree._Element, index: int) -> None:
     ISO-8859-1 lacks: no reference can stand for it there, and the envelope's C14N (and the
     DTE's, when it is inside the Documento) would change."""
     for instruction in root.iter(etree.PI):
-        written = f"{instruction.target} {instruction.text or ''}"
+        written = etree.tostring(instruction, encoding="unicode", with_tail=False)
         try:
             written.encode("iso-8859-1")
         except UnicodeEncodeError:
             raise XMLError(
                 f"signed_documents[{index}] holds the processing instruction "
-                f"<?{cut(written, 40)}?> with characters ISO-8859-1 (the envelope's "
+                f"{cut(written, 48)} with characters ISO-8859-1 (the envelope's "
                 "encoding) cannot carry, and an instruction cannot hold a character reference: "
                 "enveloped, the DTE would no longer verify; issue it again without them"
             ) from None
@@ -447,15 +447,19 @@ def _refuse_clashing_ids(documents: Sequence[_SignedDte]) -> None:
             )
 
 
-def _canonical_in_set(root: etree._Element) -> bytes | None:
+def _canonical_in_set(root: etree._Element, body: bytes) -> bytes | None:
     """The inclusive C14N of a DTE as it reads inside a SetDTE that declares the SII's default
     namespace (and ``xmlns:xsi``): its standalone form without its own ``xmlns`` declaration.
 
     That holds when the DTE declares nothing but the SII's default namespace (or nothing), no
     element below its root declares one the SetDTE declares (the SII's default namespace,
-    ``xmlns:xsi``) and no processing instruction sits beside it; otherwise None.
+    ``xmlns:xsi``), none below a root without namespace undeclares the default one
+    (``xmlns=""``, which C14N writes only inside the set: ``body`` is searched for it) and no
+    processing instruction sits beside it; otherwise None.
     """
     if root.nsmap not in ({None: SII_NS}, {}):
+        return None
+    if not root.nsmap and _UNDECLARED_DEFAULT.search(body):
         return None
     canonical: bytes
     if root.getprevious() is None and root.getnext() is None:
@@ -477,6 +481,9 @@ def _canonical_in_set(root: etree._Element) -> bytes | None:
 
 
 _XSI_DECLARATION: Final = f' xmlns:xsi="{XSI_NS}"'.encode("ascii")
+_UNDECLARED_DEFAULT: Final = re.compile(rb"""\sxmlns\s*=\s*(?:""|'')""")
+"""``xmlns=""`` (spaces and quotes as XML allows): meaningless standalone without a default
+namespace, meaningful inside the SetDTE."""
 
 
 def _canonical_set(
