@@ -1135,3 +1135,27 @@ def test_a_dte_without_namespace_undeclaring_it_below_its_root_keeps_the_envelop
     monkeypatch.setattr(envelopes, "_canonical_set", lambda documents, caratula: None)
     whole = envelope([appended], certificate=certificate, caratula=caratula, timestamp=SIGNED_AT)
     assert whole == xml
+
+
+@pytest.mark.parametrize("as_text", [False, True], ids=["bytes", "text"])
+@pytest.mark.parametrize(
+    "appended",
+    ["<NotaInterna€>1</NotaInterna€>", '<Nota medida€="kg">1</Nota>'],
+    ids=["element", "attribute"],
+)
+def test_a_dte_naming_an_element_with_what_latin1_lacks_is_refused_saying_so(
+    issued: dict[int, bytes], certificate: Certificate, as_text: bool, appended: str
+) -> None:
+    # A UTF-8 DTE may name an element or attribute with a euro sign (outside the Documento, the
+    # signatures hold); a name cannot hold a character reference, so in ISO-8859-1 the
+    # envelope would not even be well-formed XML.
+    utf8 = issued[33].decode("iso-8859-1").replace("ISO-8859-1", "UTF-8", 1)
+    extended = utf8.replace(
+        "</DTE>", f"<DocPersonalizado>{appended}</DocPersonalizado></DTE>", 1
+    ).encode("utf-8")
+    assert verify(extended).ok
+    given = extended.decode("utf-8") if as_text else extended
+    with pytest.raises(XMLError) as raised:
+        envelope([given], certificate=certificate, caratula=CARATULA, timestamp=SIGNED_AT)
+    assert str(raised.value).startswith("signed_documents[0] names ")
+    assert "with characters ISO-8859-1 (the envelope's encoding) cannot carry" in str(raised.value)

@@ -240,7 +240,7 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
     if root.getprevious() is not None or root.getnext() is not None:
         # A comment or PI beside the root, and the line breaks around it, would be inside the
         # SetDTE, and all but the comment in its C14N: only the DTE element goes in.
-        _refuse_unwritable_instructions(root, index)
+        _refuse_unwritable(root, index)
         body = _element_bytes(root)
     elif isinstance(data, (bytes, bytearray)) and encoding in _LATIN1_NAMES:
         # Already ISO-8859-1 (what issue() writes): the bytes go in as they are.
@@ -248,7 +248,7 @@ def _read_parsed(data: bytes | str, index: int) -> _SignedDte:
     elif not isinstance(data, str) and not _python_knows(encoding):
         # An encoding the XML parser knows by a name Python's codecs lack (ISO-LATIN-1): the
         # DTE is written from its tree.
-        _refuse_unwritable_instructions(root, index)
+        _refuse_unwritable(root, index)
         body = _element_bytes(root)
     else:
         text = data if isinstance(data, str) else bytes(data).decode(encoding)
@@ -286,27 +286,48 @@ def _beyond_latin1(text: str, root: etree._Element, index: int) -> bytes:
     """A DTE holding characters ISO-8859-1 lacks, with each written as a character reference,
     which is the same character in text and attributes; a CDATA section would read it as its
     letters, so a DTE holding one is written from its tree, where the section is plain text."""
-    _refuse_unwritable_instructions(root, index)
+    _refuse_unwritable(root, index)
     if "<![CDATA[" in text:
         return _element_bytes(root)
     return text.encode("iso-8859-1", errors="xmlcharrefreplace")
 
 
-def _refuse_unwritable_instructions(root: etree._Element, index: int) -> None:
-    """Raise ``XMLError`` when a processing instruction inside the DTE holds a character that
-    ISO-8859-1 lacks: no reference can stand for it there, and the envelope's C14N (and the
-    DTE's, when it is inside the Documento) would change."""
-    for instruction in root.iter(etree.PI):
-        written = etree.tostring(instruction, encoding="unicode", with_tail=False)
-        try:
-            written.encode("iso-8859-1")
-        except UnicodeEncodeError:
-            raise XMLError(
-                f"signed_documents[{index}] holds the processing instruction "
-                f"{cut(written, 48)} with characters ISO-8859-1 (the envelope's "
-                "encoding) cannot carry, and an instruction cannot hold a character reference: "
-                "enveloped, the DTE would no longer verify; issue it again without them"
-            ) from None
+def _refuse_unwritable(root: etree._Element, index: int) -> None:
+    """Raise ``XMLError`` when the DTE names an element or attribute, or holds a processing
+    instruction, with a character ISO-8859-1 lacks: no reference can stand for it there, so
+    the envelope would not be well-formed XML, or its C14N (and the DTE's) would change."""
+    for node in root.iter():
+        if isinstance(node.tag, str):
+            local = (etree.QName(key).localname for key in (node.tag, *node.attrib))
+            for name in (*local, node.prefix or ""):
+                if not _latin1(name):
+                    raise XMLError(
+                        f"signed_documents[{index}] names {cut(name, 40)!r} "
+                        + _UNWRITABLE.format(what="a name")
+                    )
+        elif node.tag is etree.PI:
+            written = etree.tostring(node, encoding="unicode", with_tail=False)
+            if not _latin1(written):
+                raise XMLError(
+                    f"signed_documents[{index}] holds the processing instruction "
+                    f"{cut(written, 48)} " + _UNWRITABLE.format(what="an instruction")
+                )
+
+
+_UNWRITABLE: Final = (
+    "with characters ISO-8859-1 (the envelope's encoding) cannot carry, and {what} cannot hold "
+    "a character reference: enveloped, the DTE would be no XML or no longer verify; issue it "
+    "again without them"
+)
+
+
+def _latin1(text: str) -> bool:
+    """Whether ISO-8859-1 writes ``text`` as it is."""
+    try:
+        text.encode("iso-8859-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _element_bytes(root: etree._Element) -> bytes:
