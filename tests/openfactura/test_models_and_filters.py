@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import haulmer
 from haulmer import AsyncHaulmer, Haulmer
 from haulmer._core.concurrency import AsyncBatchResults
-from haulmer.errors import HaulmerError, ValidationError
+from haulmer.errors import HaulmerError, InvalidRutError, ValidationError
 from haulmer.openfactura import (
     HAULMER_DEMO,
     HOSTY_DEMO,
@@ -254,6 +254,16 @@ def test_a_rut_filter_sends_the_number_without_check_digit(number: int) -> None:
     rut = Rut.from_parts(number)
     for value in (rut, str(rut), rut.format(dots=True), number):
         assert build_filters(ISSUED_FILTERS, {"rut_recep": value}) == {"RUTRecep": {"eq": number}}
+
+
+@pytest.mark.parametrize("value", ["76795561-9", "76.795.5618", "abc", "0-0", 0, 100_000_000, True])
+def test_a_refused_rut_filter_is_an_invalid_rut_error_as_every_rut_argument_is(
+    value: object,
+) -> None:
+    with pytest.raises(InvalidRutError, match="filter rut_recep"):
+        build_filters(ISSUED_FILTERS, {"rut_recep": value})  # type: ignore[dict-item]
+    with pytest.raises(InvalidRutError, match="filter rut_emisor"):
+        build_filters(RECEIVED_FILTERS, {"rut_emisor": eq(value)})  # type: ignore[arg-type]
 
 
 # -- sandbox constants and the namespace ----------------------------------------------------------

@@ -19,7 +19,7 @@ from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import InvalidRutError, ValidationError
 from haulmer.openfactura._checks import whole_number
-from haulmer.rut import Rut
+from haulmer.rut import MAX_RUT_NUMBER, Rut
 
 __all__ = [
     "ISSUED_FILTERS",
@@ -170,16 +170,21 @@ def _date(name: str, value: Any) -> str:
 
 
 def _rut(name: str, value: Any) -> int:
+    """The RUT number the filter sends; an ``InvalidRutError``, as every RUT argument raises,
+    for a value that is none."""
     if isinstance(value, bool):
-        raise ValidationError(f"filter {name}: {shown(value)} is not a RUT")
+        raise InvalidRutError(f"filter {name}: {shown(value)} is not a RUT")
     if isinstance(value, int):
-        if not 1 <= value <= 99_999_999:
-            raise ValidationError(f"filter {name}: {value} is not a RUT number")
+        if not 1 <= value <= MAX_RUT_NUMBER:
+            raise InvalidRutError(
+                f"filter {name}: {shown(value)} is not a RUT number; it must be between 1 and "
+                "99.999.999"
+            )
         return value
     try:
         return Rut(value).number
     except InvalidRutError as exc:
-        raise ValidationError(f"filter {name}: {exc}") from None
+        raise InvalidRutError(f"filter {name}: {exc}") from None
 
 
 _CONVERTERS = {"dte_type": _dte_type, "date": _date, "rut": _rut}
