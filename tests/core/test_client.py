@@ -65,6 +65,18 @@ def test_unknown_environment_names_the_valid_ones() -> None:
         Haulmer("k", environment="staging")
 
 
+@pytest.mark.parametrize("given", ["Sandbox", "SANDBOX", " sandbox\n"])
+def test_an_environment_argument_is_read_in_any_case_as_its_variable_and_the_cli_are(
+    given: str,
+) -> None:
+    # Haulmer(environment="Sandbox") was refused as an unknown environment, while
+    # HAULMER_ENVIRONMENT=Sandbox and `--environment Sandbox` are read as sandbox.
+    client = Haulmer("k", environment=given)
+    assert client.environment == "sandbox"
+    assert client.with_options(environment=given.upper()).environment == "sandbox"
+    assert AsyncHaulmer("k", environment=given).environment == "sandbox"
+
+
 def test_unknown_product_in_base_urls_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="openfactura"):
         Haulmer("k", base_urls={"payments": "https://x.test"})

@@ -248,6 +248,8 @@ class ClientConfig:
                 "environment must be 'production', 'sandbox' or 'local', "
                 f"got {type(environment).__name__}"
             )
+        if environment.strip().lower() in ENVIRONMENTS:  # "Sandbox": read as its variable is
+            environment = environment.strip().lower()
         headers = dict(checked_mapping("default_headers", default_headers) or {})
         for name, value in headers.items():
             if not isinstance(name, str) or not isinstance(value, str):
