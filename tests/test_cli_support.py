@@ -17,6 +17,8 @@ import pytest
 
 from haulmer._chile import chile_today
 from haulmer.cli import build_parser, main
+from haulmer.errors import InvalidRutError
+from haulmer.rut import Rut
 from haulmer.testing.caf import make_test_caf_xml
 
 FIXTURES = Path(__file__).parent / "sii" / "fixtures"
@@ -564,6 +566,27 @@ def test_rut_suggests_the_check_digit_of_a_number_typed_with_a_trailing_dash_or_
     (report,) = json.loads(out)
     assert code == 1
     assert [candidate["rut"] for candidate in report["candidates"]] == ["76430498-5"]
+
+
+@pytest.mark.parametrize(
+    "typed", ["CL76795561-8", "76 795 561-8", "CL 76.795.561 8", "76795561 - 8"]
+)
+def test_rut_calls_no_rut_valid_that_the_sdk_refuses_and_suggests_its_reading(
+    typed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Read leniently, these were reported "valid RUT" (status 0), while Rut(), the models and
+    # every call's RUT argument refuse them.
+    with pytest.raises(InvalidRutError):
+        Rut(typed)
+    code, out, _ = run(["rut", "--json", typed], capsys)
+    (report,) = json.loads(out)
+    assert (code, report["valid"]) == (1, False)
+    assert "cannot have" in report["error"]
+    assert [candidate["rut"] for candidate in report["candidates"]] == ["76795561-8"]
+    code, out, _ = run(["rut", typed], capsys)
+    assert code == 1
+    assert "not a valid RUT" in out
+    assert "did you mean 76795561-8" in out
 
 
 def test_caf_json_says_ok_in_the_same_key_whether_or_not_the_file_was_a_caf(

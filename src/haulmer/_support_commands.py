@@ -220,8 +220,22 @@ def _check_rut(text: str) -> tuple[dict[str, Any], bool]:
 
     candidates: list[dict[str, Any]] = []
     try:
-        value = Rut.parse(text, lenient=True)
+        value = Rut(text)
     except HaulmerError as exc:
+        try:  # what a spreadsheet wrote (76 795 561-8, CL76795561-8): valid once rewritten
+            read = Rut.parse(text, lenient=True)
+        except HaulmerError:
+            pass
+        else:
+            candidates.append(
+                _rut_report(read, "read without spaces, dots, hyphens or a CL prefix")
+            )
+            return {
+                "input": text,
+                "valid": False,
+                "error": str(exc),
+                "candidates": candidates,
+            }, False
         # dots, spaces and a trailing dash (76.430.498-, the check digit left out) are how
         # people type a number whose check digit they do not know
         digits = text.replace(".", "").replace(" ", "").rstrip("-")
