@@ -384,7 +384,8 @@ class Rut:
 
     # [0-9], not \d: a validator in Python reads \d as any Unicode digit, which no RUT has.
     _json_pattern: ClassVar[str] = r"^[0-9]{1,8}-[0-9K]$"
-    _json_input_pattern: ClassVar[str] = r"^\s*([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)-?[0-9kK]\s*$"
+    _json_input_pattern: ClassVar[str] = r"^\s*([0-9]{1,3}(\.[0-9]{3})+-|[0-9]+-?)[0-9kK]\s*$"
+    """What ``Rut(text)`` reads: a plain body with or without the hyphen, a dotted one with it."""
 
     @classmethod
     def __get_pydantic_core_schema__(
