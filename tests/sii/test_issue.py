@@ -305,6 +305,29 @@ def test_a_timestamp_the_sii_schema_cannot_carry_is_refused_before_signing(
     assert [d.field for d in e.value.details] == ["TSTED"]
 
 
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc),
+        dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-12))),
+    ],
+    ids=["year-1-utc", "year-9999-utc-12"],
+)
+def test_an_aware_timestamp_past_the_years_of_a_datetime_in_chile_is_refused_as_any_other(
+    cafs: dict[int, Caf], timestamp: dt.datetime
+) -> None:
+    # In Chilean time these fall outside the years a datetime holds: an untyped OverflowError
+    # came out of issue() where a naive year 1 gets a DocumentError.
+    with pytest.raises(DocumentError, match=r"outside what the SII's schema allows in TSTED") as e:
+        issue(
+            make_document(34),
+            caf=cafs[34],
+            certificate=_certificate_valid_1990_to_2070(),
+            timestamp=timestamp,
+        )
+    assert [d.field for d in e.value.details] == ["TSTED"]
+
+
 def test_the_last_second_the_schema_allows_is_taken(cafs: dict[int, Caf]) -> None:
     xml = issue(
         make_document(34),

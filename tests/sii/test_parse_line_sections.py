@@ -3,7 +3,7 @@ SubTotInfo...): read from a received DTE, kept, checked against the schema and w
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -501,6 +501,12 @@ def test_a_real_document_with_a_ticket_keeps_it_in_chilean_time() -> None:
         ({"FchEvento": "2026-12-24 21:30"}, "FchEvento"),
         ({"FchGenera": "2026-11-20"}, "FchGenera"),
         ({"FchEvento": 1766622600}, "FchEvento"),
+        # Year 1 in UTC is year 0 in Chile: an untyped OverflowError came out of the model.
+        ({"FchEvento": datetime(1, 1, 1, tzinfo=timezone.utc)}, "FchEvento"),
+        (
+            {"FchGenera": datetime(9999, 12, 31, 23, tzinfo=timezone(-timedelta(hours=12)))},
+            "FchGenera",
+        ),
     ],
 )
 def test_a_ticket_date_and_time_not_written_as_the_sii_does_is_refused_naming_it(

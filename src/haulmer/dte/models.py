@@ -210,7 +210,13 @@ def _moment(value: Any) -> Any:
     as the SII writes TSTED and TmstFirma: an aware datetime converted, a naive one taken as
     Chilean time, text only as an xs:dateTime (``2026-04-04T20:30:00``, a zone converted)."""
     if isinstance(value, datetime):
-        return to_chile(value)
+        try:
+            return to_chile(value)
+        except OverflowError:  # year 1 UTC is year 0 in Chile: no datetime holds it
+            raise ValueError(
+                f"{value.isoformat()} falls before year 1 or after 9999 in Chilean time; give "
+                "the date and time of the document"
+            ) from None
     if isinstance(value, str):
         read = read_timestamp(value)
         if read is not None:

@@ -50,13 +50,21 @@ def signing_time(timestamp: dt.datetime | None, field: str) -> dt.datetime:
             "timestamp must be a datetime.datetime (naive Chilean local time, or aware), got "
             f"{type(timestamp).__name__} {shown(timestamp)}; or None for now"
         )
-    local = to_chile(timestamp)
-    if not _EARLIEST <= local <= _LATEST:
+    try:
+        local = to_chile(timestamp)
+    except OverflowError:  # year 1 UTC is year 0 in Chile: no datetime holds it
+        local = None
+    if local is None or not _EARLIEST <= local <= _LATEST:
+        when = (
+            f"{local.isoformat()} (Chilean time)"
+            if local is not None
+            else f"{timestamp.isoformat()} (before year 1 or after 9999 in Chilean time)"
+        )
         raise DocumentError(
-            f"timestamp {local.isoformat()} (Chilean time) is outside what the SII's schema "
-            f"allows in {field} ({_EARLIEST.isoformat()} to {_LATEST.isoformat()}); pass the "
-            "time of signing, or None for now",
-            [ErrorDetail(field, f"{local.isoformat()} is outside 2000-2050")],
+            f"timestamp {when} is outside what the SII's schema allows in {field} "
+            f"({_EARLIEST.isoformat()} to {_LATEST.isoformat()}); pass the time of signing, or "
+            "None for now",
+            [ErrorDetail(field, f"{when} is outside 2000-2050")],
         )
     return local
 
