@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 from enum import Enum
 from functools import cache
-from typing import Any, TypeGuard, TypeVar
+from typing import Annotated, Any, TypeGuard, TypeVar
 
 import pydantic
 
@@ -20,6 +20,7 @@ from haulmer._dte_text import uncarried_text
 from haulmer._models import HaulmerModel
 from haulmer._shown import shown
 from haulmer.errors import InvalidRutError, ValidationError
+from haulmer.rut import Rut
 
 __all__ = [
     "COMPANY_TEXTS",
@@ -30,6 +31,7 @@ __all__ = [
     "MEDIA_TYPE",
     "PHONE_NUMBER",
     "RECEPTOR_ELEMENTS",
+    "SentRut",
     "address_key",
     "as_enum",
     "as_model",
@@ -81,6 +83,17 @@ def address_key(address: str) -> str:
 PHONE_NUMBER = re.compile(r"(?=.{8,20}\Z)(?=(?:[^0-9]*[0-9]){8})\+?[0-9 ()-]+")
 """What the platform accepts as a phone number: digits, spaces, ``()-`` and a leading ``+``, at
 most 20 characters of which 8 or more are digits (``()()()()`` calls no one)."""
+
+
+def _right_check_digit(value: Rut) -> Rut:
+    """``value`` if its check digit is right; a Rut read with ``validate_dv=False`` whose digit
+    is wrong is refused as ``Rut()`` refuses its text (the platform and the SII refuse it)."""
+    return value if value.is_dv_valid else Rut(value)
+
+
+SentRut = Annotated[Rut, pydantic.AfterValidator(_right_check_digit)]
+"""A RUT a call sends: text read as ``Rut()`` reads it, and a ``Rut`` given whose check digit
+is right, as the platform takes no other."""
 
 
 def dte_text(value: str | None, element: str) -> str | None:

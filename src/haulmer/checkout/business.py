@@ -20,6 +20,7 @@ from haulmer._platform import (
     EMAIL_ADDRESS,
     PHONE_NUMBER,
     RECEPTOR_ELEMENTS,
+    SentRut,
     as_enum,
     as_model,
     as_sent_model,
@@ -32,7 +33,7 @@ from haulmer._platform import (
 from haulmer._shown import shown
 from haulmer.accounts.business import LinkLike, token_from_link
 from haulmer.errors import ValidationError
-from haulmer.rut import Rut, stand_in_problem
+from haulmer.rut import stand_in_problem
 
 __all__ = [
     "MAX_PER_CODE",
@@ -109,7 +110,7 @@ class Buyer(HaulmerModel):
 
     name: str = Field(min_length=1)
     email: str
-    rut: Rut
+    rut: SentRut
     phone: str
 
     @field_validator("name", mode="before")
@@ -202,7 +203,7 @@ class StatusChange(HaulmerModel):
 class TaxDocumentReceiver(HaulmerModel):
     """Who the factura is made out to (optional for a boleta)."""
 
-    rut: Rut
+    rut: SentRut
     razon_social: str | None = None
     giro: str | None = None
     direccion: str | None = None

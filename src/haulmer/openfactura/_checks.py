@@ -24,9 +24,9 @@ __all__ = [
 
 def check_rut(value: Any, what: str = "rut") -> Rut:
     """A valid RUT from text or a Rut; InvalidRutError (a ValidationError) naming ``what``."""
-    if isinstance(value, Rut):
+    if isinstance(value, Rut) and value.is_dv_valid:
         return value
-    if not isinstance(value, str):
+    if not isinstance(value, str | Rut):  # a Rut read without judging its digit is judged now
         raise InvalidRutError(f"{what} must be a RUT such as '76795561-8', got {shown(value)}")
     try:
         return Rut(value)

@@ -19,6 +19,7 @@ from haulmer._models import HaulmerModel
 from haulmer._numbers import own_arithmetic
 from haulmer._platform import RECEPTOR_ELEMENTS as PLATFORM_RECEPTOR
 from haulmer._platform import (
+    SentRut,
     as_enum,
     as_model,
     dte_text,
@@ -110,7 +111,7 @@ class SaleReceptor(HaulmerModel):
 
     model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
-    rut: Rut
+    rut: SentRut
     razon_social: str | None = Field(default=None, max_length=RECEPTOR_LIMITS["razon_social"])
     giro: str | None = Field(default=None, max_length=RECEPTOR_LIMITS["giro"])
     direccion: str | None = Field(default=None, max_length=RECEPTOR_LIMITS["direccion"])

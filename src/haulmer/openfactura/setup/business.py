@@ -21,6 +21,7 @@ from haulmer._files import read_limited
 from haulmer._models import HaulmerModel
 from haulmer._platform import (
     COMPANY_TEXTS,
+    SentRut,
     as_sent_model,
     contract_fields,
     document_text,
@@ -93,7 +94,7 @@ class NewOrganization(HaulmerModel):
     """An organization created during the setup instead of choosing the workspace's one."""
 
     razon_social: str = Field(min_length=1)
-    rut: Rut
+    rut: SentRut
 
     @field_validator("razon_social")
     @classmethod
