@@ -137,6 +137,44 @@ def test_a_type_openfactura_does_not_issue_is_refused() -> None:
         to_openfactura_dte(data)
 
 
+@pytest.mark.parametrize(
+    "value", [33.9, Decimal("33.7"), 34.5, True, False, float("nan"), Decimal("Infinity")], ids=str
+)
+def test_a_type_that_is_no_whole_number_is_refused_not_cut_to_one(value: object) -> None:
+    # 33.9 was cut to 33 and sent as a factura, True read as type 1.
+    data = _factura_dict()
+    data["Encabezado"]["IdDoc"]["TipoDTE"] = value
+    with pytest.raises(DocumentError, match=r"no valid IdDoc\.TipoDTE") as caught:
+        to_openfactura_dte(data)
+    assert [detail.field for detail in caught.value.details] == ["IdDoc.TipoDTE"]
+
+
+@pytest.mark.parametrize(
+    "value", [Decimal("Infinity"), Decimal("-Infinity"), Decimal("sNaN")], ids=str
+)
+@pytest.mark.parametrize(
+    "where", [("Detalle", 0, "PrcItem"), ("Encabezado", "Totales", "MntTotal")]
+)
+def test_a_decimal_infinity_or_signalling_nan_in_a_dict_is_refused_as_not_finite(
+    value: Decimal, where: tuple[Any, ...]
+) -> None:
+    # An untyped OverflowError (InvalidOperation for sNaN) came out of emit() for these.
+    data = _factura_dict()
+    block: Any = data
+    for key in where[:-1]:
+        block = block[key]
+    block[where[-1]] = value
+    with pytest.raises(ValidationError):
+        build_emission(data)
+
+
+@pytest.mark.parametrize("value", [33, 33.0, Decimal("33"), "33", " 33 ", "033"], ids=repr)
+def test_a_type_written_as_a_whole_number_is_read(value: object) -> None:
+    data = _factura_dict()
+    data["Encabezado"]["IdDoc"]["TipoDTE"] = value
+    assert to_openfactura_dte(data)["Encabezado"]["IdDoc"]["TipoDTE"] == 33
+
+
 def test_wrong_totals_are_caught_by_the_dte_models() -> None:
     data = _factura_dict()
     data["Encabezado"]["Totales"]["IVA"] = 381

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +33,7 @@ from haulmer.dte.schema.facts import BOLETA, DOCUMENTO, EXPORTACIONES, LIQUIDACI
 from haulmer.dte.sii_dict import BOLETA_ELEMENTS, BOLETA_RENAMES, render_section
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, ValidationError
 from haulmer.openfactura._base import RequestModel, build_request
+from haulmer.openfactura._checks import whole_number
 from haulmer.openfactura.artesano import (
     boleta_without_iva,
     check_artesano,
@@ -198,6 +200,8 @@ def _plain_value(value: Any) -> Any:
     if isinstance(value, int | float):
         return value
     if isinstance(value, Decimal):
+        if not value.is_finite():  # kept, for the checks to name (int() of one would raise)
+            return value
         if value == value.to_integral_value():
             return int(value)
         # Kept a Decimal (its digits, no trailing zeros): encode_json writes it exactly, where a
@@ -432,6 +436,17 @@ def _wire_form(sii: Mapping[str, Any], dte_type: DTEType) -> dict[str, Any]:
 
 
 @own_arithmetic
+def _whole_type(value: Any) -> int | None:
+    """A DTE type written as a whole number (33, "33", 33.0); None for anything else."""
+    number = whole_number(value)
+    if isinstance(value, float):
+        value = Decimal(value) if math.isfinite(value) else None
+    finite = isinstance(value, Decimal) and value.is_finite()
+    if number is None and finite and value == value.to_integral_value():
+        number = int(value)
+    return number
+
+
 def to_openfactura_dte(document: Any) -> dict[str, Any]:
     """The ``dte`` object of an emission, in SII names and order, with OpenFactura's rules applied.
 
@@ -450,13 +465,12 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
     receptor = _section(encabezado, "Receptor", "Encabezado.") if encabezado.get("Receptor") else {}
     totales = _section(encabezado, "Totales", "Encabezado.")
 
-    try:
-        tipo = int(id_doc["TipoDTE"])
-    except (KeyError, TypeError, ValueError):
+    tipo = _whole_type(id_doc.get("TipoDTE"))
+    if tipo is None:  # never cut 33.9 to 33, nor read True as 1
         raise DocumentError(
             "the document has no valid IdDoc.TipoDTE",
             [ErrorDetail("IdDoc.TipoDTE", f"{shown(id_doc.get('TipoDTE'))} is not a DTE type")],
-        ) from None
+        )
     if tipo not in EMITTABLE_TYPES:
         raise DocumentError(
             f"OpenFactura does not issue DTE type {tipo}",
