@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -173,6 +174,18 @@ def test_a_type_written_as_a_whole_number_is_read(value: object) -> None:
     data = _factura_dict()
     data["Encabezado"]["IdDoc"]["TipoDTE"] = value
     assert to_openfactura_dte(data)["Encabezado"]["IdDoc"]["TipoDTE"] == 33
+
+
+@pytest.mark.parametrize("value", [" 2026-12-07 ", "2026-12-07\n", dt.date(2026, 12, 7)], ids=repr)
+def test_an_emission_date_the_document_model_reads_is_read_and_sent_as_the_sii_writes_it(
+    value: object,
+) -> None:
+    # " 2026-12-07 " was refused by emit() as no date, while Document.from_sii_dict() reads it.
+    data = _factura_dict()
+    data["Encabezado"]["IdDoc"]["FchEmis"] = value
+    assert dte.Document.from_sii_dict(data).encabezado.id_doc.fecha_emision == dt.date(2026, 12, 7)
+    body = build_emission(data).body
+    assert body["dte"]["Encabezado"]["IdDoc"]["FchEmis"] == "2026-12-07"
 
 
 def test_wrong_totals_are_caught_by_the_dte_models() -> None:

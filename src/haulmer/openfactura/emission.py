@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, field_validator
 
+from haulmer._chile import chile_date
 from haulmer._core.request import idempotency_key_or_new
 from haulmer._models import encode_json, holds_non_finite_number, non_finite_numbers
 from haulmer._numbers import ANY_SIZE, own_arithmetic
@@ -479,8 +480,8 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
     dte_type = DTEType(tipo)
 
     fch = id_doc.get("FchEmis")
-    try:
-        dt.date.fromisoformat(str(fch))
+    try:  # read as the document models read it, and sent as the SII writes it
+        id_doc["FchEmis"] = chile_date(fch).isoformat()
     except ValueError:
         problems.append(ErrorDetail("IdDoc.FchEmis", f"{shown(fch)} is not a date YYYY-MM-DD"))
 
