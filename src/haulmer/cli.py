@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from haulmer._chile import chile_date
 from haulmer._cli_choices import choice_word
 from haulmer._shown import shown
 
@@ -283,7 +284,7 @@ def _resolucion(text: str) -> tuple[int, dt.date] | None:
     try:
         if not (numero.isascii() and numero.isdigit()):
             raise ValueError(numero)
-        return int(numero), dt.date.fromisoformat(fecha)
+        return int(numero), chile_date(fecha)  # YYYY-MM-DD, on every Python
     except ValueError:
         print(
             f"haulmer pdf: --resolucion must be NUMERO:YYYY-MM-DD (e.g. 80:2014-08-22), "

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from typing import Any, Final, NamedTuple
 
+from haulmer._chile import chile_date
 from haulmer._shown import shown
 from haulmer.errors import ValidationError
 from haulmer.sii.printed.barcode import symbol
@@ -105,7 +106,7 @@ def _resolucion(
     elif isinstance(value, tuple) and len(value) == 2:
         numero, fecha = value
         try:
-            day = fecha if isinstance(fecha, dt.date) else dt.date.fromisoformat(str(fecha))
+            day = fecha if isinstance(fecha, dt.date) else chile_date(str(fecha))  # YYYY-MM-DD
             whole = int(numero)  # text with a point ("80.5") raises here
             if isinstance(numero, bool) or whole < 0:
                 raise ValueError(numero)
