@@ -4,7 +4,7 @@ payment and the document Haulmer issued; another account sees none of them."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -81,9 +81,25 @@ def test_bad_filters_are_refused_before_sending(fake: FakeHaulmer, client: Haulm
         owner.myhaulmer.list_orders(created_from=date(2026, 12, 9), created_to=date(2026, 12, 1))
     with pytest.raises(ValidationError, match="per_page"):
         owner.myhaulmer.list_orders(per_page=0)
-    with pytest.raises(ValidationError, match=r"datetime\.date"):
-        owner.myhaulmer.list_orders(created_from="2026-12-01")  # type: ignore[arg-type]
+    for written in ("01-12-2026", "20261201", 20261201):
+        with pytest.raises(ValidationError, match=r"created_from .*datetime\.date or 'YYYY-MM-DD'"):
+            owner.myhaulmer.list_orders(created_from=written)  # type: ignore[arg-type]
     assert len(fake.requests) == sent
+
+
+def test_order_dates_are_read_as_every_date_filter_reads_them(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    # "2026-12-04" was refused here ("must be a datetime.date") while the OpenFactura list
+    # filters, the document models and Caf.is_valid_on() read it; an aware datetime is its day
+    # in Chile, as there.
+    owner, ids = _orders_on_three_days(fake, client)
+    late_on_the_4th = datetime(2026, 12, 5, 2, 30, tzinfo=timezone.utc)  # 23:30 on 4/12 in Chile
+    middle = owner.myhaulmer.list_orders(created_from="2026-12-04", created_to=late_on_the_4th)
+    by_dates = owner.myhaulmer.list_orders(
+        created_from=date(2026, 12, 4), created_to=date(2026, 12, 4)
+    )
+    assert [order.id for order in middle] == [order.id for order in by_dates] == [ids[1]]
 
 
 def test_an_order_shows_its_history_payment_lines_and_the_document_haulmer_issued(

@@ -40,8 +40,8 @@ class AsyncMyHaulmer(AsyncAPIResource):
         self,
         *,
         status: OrderStatus | str | None = None,
-        created_from: date | None = None,
-        created_to: date | None = None,
+        created_from: date | str | None = None,
+        created_to: date | str | None = None,
         per_page: int = 20,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -51,7 +51,8 @@ class AsyncMyHaulmer(AsyncAPIResource):
     ) -> AsyncPaginator[Order]:
         """The account's orders, newest first, fetched as you iterate (the asyncio client's list
         is iterated in an async-for loop, or awaited for its first page); filters are checked
-        here, at the call."""
+        here, at the call: ``created_from``/``created_to`` a ``datetime.date`` or 'YYYY-MM-DD'
+        (a datetime is its day in Chile), both days included."""
         request = list_orders_request(
             status,
             created_from,

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import Field
 
+from haulmer._chile import chile_date
 from haulmer._core.pagination import NumberedPages, by_id
 from haulmer._core.request import (
     APIRequest,
@@ -226,8 +227,8 @@ def _pages() -> NumberedPages:
 
 def list_orders_request(
     status: OrderStatus | str | None,
-    created_from: date | None,
-    created_to: date | None,
+    created_from: date | str | None,
+    created_to: date | str | None,
     per_page: int,
     **options: Any,
 ) -> APIRequest[Order]:
@@ -235,15 +236,20 @@ def list_orders_request(
     params: dict[str, Any] = {"page": 1, "per_page": _per_page(per_page)}
     if status is not None:
         params["status"] = as_enum(OrderStatus, status, "order status").value
+    days: dict[str, date] = {}
     for name, value in (("created_from", created_from), ("created_to", created_to)):
-        if value is None:
-            continue
-        if not isinstance(value, date) or isinstance(value, datetime):
-            raise ValidationError(f"{name} must be a datetime.date, got {shown(value)}")
-        params[name] = value.isoformat()
-    if created_from and created_to and created_from > created_to:
+        if value is not None:  # as every date filter reads it: a datetime is its day in Chile
+            try:
+                days[name] = chile_date(value)
+            except ValueError as error:
+                raise ValidationError(
+                    f"{name} must be a datetime.date or 'YYYY-MM-DD': {error}"
+                ) from None
+            params[name] = days[name].isoformat()
+    if len(days) == 2 and days["created_from"] > days["created_to"]:
         raise ValidationError(
-            f"created_from ({created_from}) is after created_to ({created_to}): no order fits"
+            f"created_from ({days['created_from']}) is after created_to ({days['created_to']}): "
+            "no order fits"
         )
     return APIRequest(
         "GET",
