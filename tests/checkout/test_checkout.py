@@ -199,6 +199,26 @@ def test_a_buyer_name_longer_than_a_boleta_can_name_is_refused_here_and_by_the_p
     assert order.buyer.name == long_name[:100]
 
 
+@pytest.mark.parametrize("months", ["12", " 6 "])
+def test_a_plans_months_written_as_text_are_read_as_its_quantity_is(
+    client: Haulmer, months: str
+) -> None:
+    # "12" was refused with pydantic's two-part union message, while a quantity "2" is read.
+    order = client.checkout.create_order(
+        buyer=BUYER, plans=[{"code": "pyme", "months": months, "quantity": "2"}]
+    )
+    assert [(plan.months, plan.quantity) for plan in order.plans] == [(int(months), 2)]
+
+
+@pytest.mark.parametrize("months", ["3", "doce", "12.5"])
+def test_a_plans_months_text_that_is_no_plan_length_says_the_lengths(
+    client: Haulmer, months: str
+) -> None:
+    with pytest.raises(ValidationError, match="a plan lasts 1, 6 or 12 months") as caught:
+        client.checkout.create_order(buyer=BUYER, plans=[{"code": "pyme", "months": months}])
+    assert "literal" not in str(caught.value)
+
+
 def test_plans_last_one_six_or_twelve_months(client: Haulmer) -> None:
     with pytest.raises(ValidationError, match="months"):
         client.checkout.create_order(buyer=BUYER, plans=[{"code": "pyme", "months": 3}])

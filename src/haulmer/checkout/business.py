@@ -183,6 +183,18 @@ class PlanLine(HaulmerModel):
 
     _counts = field_validator("quantity", "months", mode="before")(_not_a_bool)
 
+    @field_validator("months", mode="before")
+    @classmethod
+    def _months_text(cls, value: Any, info: ValidationInfo) -> Any:
+        """Months written as text ("12", from a form) are read as the quantity's are; other text
+        is no plan length."""
+        if isinstance(value, str) and not answered(info):
+            text = value.strip()
+            if not (text.isascii() and text.isdigit() and len(text) <= 3):
+                raise ValueError(f"a plan lasts 1, 6 or 12 months, not {shown(value)}")
+            return int(text)
+        return value
+
     @field_validator("months")
     @classmethod
     def _months(cls, value: int, info: ValidationInfo) -> int:
