@@ -214,3 +214,15 @@ def test_items_that_are_no_list_of_sale_items_are_a_validation_error_saying_so(
         sale_lines(items, prices="gross")
     with pytest.raises(ValidationError, match=said):
         sale_document(39, emisor=EMISOR, items=items)
+
+
+@pytest.mark.parametrize(
+    "value", ["abc", "1,5", 0, -1, True, Decimal("NaN"), Decimal("1e-7"), 10**12], ids=repr
+)
+def test_sale_quantity_refuses_with_the_sdks_validation_error(value: object) -> None:
+    # A plain ValueError came out, which an ``except HaulmerError`` around a sale let through.
+    from haulmer.catalogue import sale_quantity
+    from haulmer.errors import ValidationError
+
+    with pytest.raises(ValidationError):
+        sale_quantity(value)

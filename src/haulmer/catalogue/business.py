@@ -346,8 +346,8 @@ one); not the ``1_000`` or the other scripts' digits that ``Decimal()`` also rea
 
 def sale_quantity(value: Any) -> Decimal:
     """``value`` as the quantity of a DTE line (QtyItem, the SII's 12.6: above 0, below 10^12,
-    at most 6 decimals); ``ValueError`` saying what is wrong, the value quoted. Text is a plain
-    number: ``"1_5"`` is refused, not read as 15."""
+    at most 6 decimals); ``ValidationError`` (a ``ValueError``) saying what is wrong, the value
+    quoted. Text is a plain number: ``"1_5"`` is refused, not read as 15."""
     amount: Decimal | None = None
     if isinstance(value, Decimal):
         amount = value
@@ -355,14 +355,14 @@ def sale_quantity(value: Any) -> Decimal:
         text = str(value).strip()
         amount = Decimal(text) if _NUMBER.fullmatch(text) else None
     if amount is None or not amount.is_finite() or amount <= 0:
-        raise ValueError(f"must be a number above 0, got {shown(value)}")
+        raise ValidationError(f"must be a number above 0, got {shown(value)}")
     if amount >= _QUANTITY_LIMIT:
-        raise ValueError(
+        raise ValidationError(
             f"must be below 1000000000000 (the SII's QtyItem has 12 integer digits), "
             f"got {shown(value)}"
         )
     if amount != amount.quantize(_PRICE_PLACES, context=_WIDE):
-        raise ValueError(f"has more than 6 decimals: {shown(value)}")
+        raise ValidationError(f"has more than 6 decimals: {shown(value)}")
     return amount
 
 
