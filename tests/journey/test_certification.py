@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -271,6 +272,50 @@ def test_wait_gives_up_at_its_deadline(
     assert fake.clock.now() - before == timedelta(days=2)
     assert caught.value.waited == 2 * 24 * 3600
     assert caught.value.last.stage is CertificationStage.POSTULACION
+
+
+@pytest.mark.parametrize(("timeout", "poll_interval"), [(5.3, 1), (0.1, 0.03), (1e-7, 1)])
+def test_a_wait_with_a_fractional_timeout_on_the_fake_clock_ends_at_its_deadline(
+    fake: FakeHaulmer,
+    client: Haulmer,
+    certifying: OpenFacturaSetup,
+    timeout: float,
+    poll_interval: float,
+) -> None:
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        assert len(sleeps) < 1000, "the wait polls on without the fake clock moving"
+
+    session = client.accounts.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    admin = fake.client(api_key=None, access_token=session.access_token, sleep=sleep)
+    with pytest.raises(WaitTimeoutError) as caught:
+        admin.openfactura.certification.wait(
+            certifying.id, timeout=timeout, poll_interval=poll_interval
+        )
+    assert caught.value.waited == pytest.approx(timeout, abs=1e-5)
+    assert len(sleeps) <= math.ceil(timeout / poll_interval) + 1
+
+
+async def test_an_async_wait_with_a_fractional_timeout_on_the_fake_clock_ends_at_its_deadline(
+    fake: FakeHaulmer, certifying: OpenFacturaSetup
+) -> None:
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        assert len(sleeps) < 1000, "the wait polls on without the fake clock moving"
+
+    async with fake.async_client(api_key=None) as anonymous:
+        session = await anonymous.accounts.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    async with fake.async_client(
+        api_key=None, access_token=session.access_token, sleep=sleep
+    ) as admin:
+        with pytest.raises(WaitTimeoutError) as caught:
+            await admin.openfactura.certification.wait(certifying.id, timeout=5.3, poll_interval=1)
+    assert caught.value.waited == pytest.approx(5.3, abs=1e-5)
+    assert len(sleeps) <= math.ceil(5.3 / 1) + 1
 
 
 def test_wait_checks_its_arguments(ready: ReadyWorkspace, certifying: OpenFacturaSetup) -> None:

@@ -58,6 +58,16 @@ async def test_async_sleep_advances_the_clock() -> None:
     assert clock.timestamp() == clock.now().timestamp()
 
 
+@pytest.mark.parametrize("seconds", [1e-7, 4e-7, 1e-300])
+def test_a_sleep_shorter_than_the_clocks_microsecond_still_moves_it(seconds: float) -> None:
+    # A wait's last sleep is what its deadline has left, a hair after float rounding: a sleep
+    # that moved nothing would have it poll forever without time passing.
+    clock = FakeClock(dt.datetime(2026, 6, 1, 12, 0))
+    before = clock.now()
+    clock.sleep(seconds)
+    assert clock.now() - before == dt.timedelta(microseconds=1)
+
+
 def test_advance_counts_elapsed_time_across_a_dst_change() -> None:
     # Chile moved clocks forward on 2026-09-06 at 00:00 (-04:00 -> -03:00).
     clock = FakeClock(dt.datetime(2026, 9, 5, 12, 0))

@@ -16,6 +16,8 @@ from haulmer._forks import ForkSafeLock
 __all__ = ["SANTIAGO", "FakeClock", "elapsed", "later", "reached"]
 
 SANTIAGO = santiago()
+_MICROSECOND = 1e-6
+"""The clock's resolution (a datetime's), in seconds: the least a sleep moves it."""
 
 
 def later(when: dt.datetime, delta: dt.timedelta) -> dt.datetime:
@@ -124,9 +126,14 @@ class FakeClock:
             self._now = self._aware(when)
 
     def sleep(self, seconds: float) -> None:
-        """A sleep that advances fake time instead of waiting (give it to clients as sleep)."""
+        """A sleep that advances fake time instead of waiting (give it to clients as sleep).
+
+        Any positive sleep moves the clock, by at least the microsecond it keeps: a wait's last
+        sleep (what its deadline has left after float rounding, 1e-7 s) must let time pass, or
+        the wait would poll forever at the same instant.
+        """
         if seconds > 0:
-            self.advance(seconds=seconds)
+            self.advance(seconds=max(seconds, _MICROSECOND))
 
     async def asleep(self, seconds: float) -> None:
         """The async twin of :meth:`sleep`."""
