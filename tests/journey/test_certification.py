@@ -48,6 +48,29 @@ def test_weekends_and_chilean_holidays_are_not_business_days() -> None:
     assert not is_business_day(date(2027, 1, 1))
 
 
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2027, 6, 7),  # a Monday, Asalto y Toma del Morro: Arica y Parinacota's alone
+        date(2026, 8, 20),  # a Thursday, Nacimiento del Prócer: Chillán's alone
+        date(2026, 12, 31),  # a Thursday the banks close, the SII does not
+    ],
+)
+def test_a_regional_or_bank_holiday_is_a_business_day_for_the_sii_in_santiago(day: date) -> None:
+    assert is_business_day(day)
+
+
+def test_holidays_that_move_to_a_monday_or_friday_are_not_business_days() -> None:
+    assert not is_business_day(date(2027, 6, 28))  # San Pedro y San Pablo, from Tuesday 29
+    assert not is_business_day(date(2027, 10, 11))  # Encuentro de Dos Mundos, from Tuesday 12
+    assert not is_business_day(date(2027, 9, 17))  # the Friday before a Saturday 18
+    assert not is_business_day(date(2025, 6, 20))  # Pueblos Indígenas, the solstice's day
+    assert not is_business_day(date(2028, 10, 27))  # Iglesias Evangélicas, from Tuesday 31
+    assert is_business_day(date(2027, 6, 29))
+    assert is_business_day(date(2027, 10, 12))
+    assert is_business_day(date(2028, 10, 31))
+
+
 def test_seven_business_days_skip_a_weekend_and_a_holiday() -> None:
     assert estimated_completion(date(2026, 12, 3)) == date(2026, 12, 15)
     assert business_days_between(date(2026, 12, 3), date(2026, 12, 15)) == 7

@@ -1,7 +1,9 @@
 """SII certification of an OpenFactura company: status, estimated completion and ``wait()``.
 
 Certification takes up to ``CERTIFICATION_BUSINESS_DAYS`` business days; weekends and Chilean
-public holidays (from the ``holidays`` package) do not count. The calendar functions are pure.
+national public holidays (from the ``holidays`` package) do not count, regional ones (7 June in
+Arica, 20 August in Chillán) do, as the SII certifies from Santiago. The calendar functions are
+pure.
 """
 
 from __future__ import annotations

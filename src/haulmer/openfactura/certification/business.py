@@ -115,8 +115,9 @@ def _day_count(days: int) -> int:
 
 
 def is_business_day(day: date | str) -> bool:
-    """Monday to Friday and not a Chilean public holiday (an aware datetime: its day in Chile;
-    text: ``'YYYY-MM-DD'``)."""
+    """Monday to Friday and not a Chilean national public holiday (an aware datetime: its day
+    in Chile; text: ``'YYYY-MM-DD'``). Regional holidays (7 June in Arica, 20 August in
+    Chillán) and the banks' 31 December are business days: the SII certifies from Santiago."""
     chilean_day = _chile_day(day, "day")
     return chilean_day.weekday() < 5 and chilean_day not in _chilean_holidays(chilean_day.year)
 
