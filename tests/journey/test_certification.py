@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 from datetime import date, datetime, timedelta, timezone
 
@@ -339,6 +340,30 @@ async def test_an_async_wait_with_a_fractional_timeout_on_the_fake_clock_ends_at
             await admin.openfactura.certification.wait(certifying.id, timeout=5.3, poll_interval=1)
     assert caught.value.waited == pytest.approx(5.3, abs=1e-5)
     assert len(sleeps) <= math.ceil(5.3 / 1) + 1
+
+
+async def test_an_async_wait_on_the_fake_clock_lets_other_tasks_run_and_can_be_cancelled(
+    fake: FakeHaulmer, certifying: OpenFacturaSetup
+) -> None:
+    async with fake.async_client(api_key=None) as anonymous:
+        session = await anonymous.accounts.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    async with fake.async_client(api_key=None, access_token=session.access_token) as admin:
+        waiting = asyncio.create_task(
+            admin.openfactura.certification.wait(certifying.id, poll_interval=600)
+        )
+        await asyncio.sleep(0)  # the wait starts and polls
+        polls = len(fake.requests.for_route("openfactura.certification.retrieve"))
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        # It paused on the fake clock as on asyncio.sleep: this task ran, and cancelled it
+        # long before the 12 days of polls every 10 minutes that certify the company.
+        assert 1 <= polls < 10
+        status = await admin.openfactura.certification.retrieve(certifying.id)
+        assert not status.is_certified
+        after = len(fake.requests.for_route("openfactura.certification.retrieve"))
+        await asyncio.sleep(0)
+        assert len(fake.requests.for_route("openfactura.certification.retrieve")) == after
 
 
 def test_wait_checks_its_arguments(ready: ReadyWorkspace, certifying: OpenFacturaSetup) -> None:

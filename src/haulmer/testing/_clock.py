@@ -136,8 +136,13 @@ class FakeClock:
             self.advance(seconds=max(seconds, _MICROSECOND))
 
     async def asleep(self, seconds: float) -> None:
-        """The async twin of :meth:`sleep`."""
+        """The async twin of :meth:`sleep`, and like ``asyncio.sleep`` a point where the event
+        loop runs other tasks and delivers a cancellation (an async ``wait()`` on the fake
+        would otherwise poll to its end without letting either happen)."""
+        import asyncio
+
         self.sleep(seconds)
+        await asyncio.sleep(0)
 
     def follow_real_time(self, follow: bool = True) -> None:
         """Also move with real time from now on (``False``: stop, keeping the time reached).
