@@ -410,6 +410,21 @@ def test_certify_now_certifies_that_setup_at_once_and_moves_nothing_else(
     assert ready.admin.openfactura.certification.create_api_key(signed.id).api_key
 
 
+def test_certify_now_ends_the_certification_on_its_day_with_the_business_days_it_took(
+    fake: FakeHaulmer, ready: ReadyWorkspace, signed: OpenFacturaSetup
+) -> None:
+    start_certification(ready, signed)
+    fake.clock.advance(days=4)  # the Tuesday after the Friday it started on, past 09:00
+    fake.control.certify_now(signed.id)
+    status = ready.admin.openfactura.certification.retrieve(signed.id)
+    assert status.certified_at is not None
+    # Not the 7th business day it was planned for: it ended today, two business days in, as
+    # every certification's answer has it once certified.
+    assert status.certified_at.date() == date(2026, 12, 1)
+    assert status.estimated_completion == status.certified_at.date()
+    assert status.business_days_elapsed == status.business_days_required == 2
+
+
 def test_certify_now_also_ends_a_stopped_certification(
     fake: FakeHaulmer, ready: ReadyWorkspace, signed: OpenFacturaSetup
 ) -> None:

@@ -225,18 +225,22 @@ class Certification:
             return "failed" if self.problem.failed else "action_required"
         return "in_progress"
 
-    def to_wire(self, setup_id: str, now: datetime) -> dict[str, Any]:
+    def business_days_elapsed_at(self, moment: datetime) -> int:
+        """The business days elapsed from the start to ``moment``: one has once its stage's hour
+        came (before 09:00 on the 7th, six have, and the certification is not over)."""
         from haulmer.openfactura.certification import business_days_between
 
-        certified_at = self.certified_at
-        # A business day has elapsed once its stage's hour came: before 09:00 on the 7th, six
-        # have, and the certification is not over. Once certified or stopped, the count stops.
-        ended = certified_at if self.problem is None else self.problem.since
-        moment = ended if ended is not None and ended < now else now
         counted_to = (
             moment.date() if moment.time() >= CERTIFICATION_HOUR else moment.date() - timedelta(1)
         )
-        elapsed = business_days_between(self.started_at.date(), counted_to)
+        return business_days_between(self.started_at.date(), counted_to)
+
+    def to_wire(self, setup_id: str, now: datetime) -> dict[str, Any]:
+        certified_at = self.certified_at
+        # Once certified or stopped, the count stops.
+        ended = certified_at if self.problem is None else self.problem.since
+        moment = ended if ended is not None and ended < now else now
+        elapsed = self.business_days_elapsed_at(moment)
         return {
             "setup_id": setup_id,
             "status": self.status,

@@ -509,6 +509,10 @@ class SetupSteps(WorkspaceSteps):
             assert certification is not None
             certification.problem = None
             certification.stop_at = None
+            # It ends today, after the business days it took: the answer then gives the day it
+            # ended and that count, as for any certification once certified.
+            certification.estimated_completion = now.date()
+            certification.business_days = certification.business_days_elapsed_at(now)
             done = {stage for stage, _ in certification.reached}
             for stage in CertificationStage:
                 if stage not in done:
