@@ -68,6 +68,14 @@ def test_a_sleep_shorter_than_the_clocks_microsecond_still_moves_it(seconds: flo
     assert clock.now() - before == dt.timedelta(microseconds=1)
 
 
+def test_async_sleep_driven_without_an_event_loop_still_moves_the_clock_at_once() -> None:
+    clock = FakeClock(dt.datetime(2026, 6, 1, 12, 0))
+    sleeping = clock.asleep(90)
+    with pytest.raises(StopIteration):
+        sleeping.send(None)
+    assert (clock.now().minute, clock.now().second) == (1, 30)
+
+
 def test_advance_counts_elapsed_time_across_a_dst_change() -> None:
     # Chile moved clocks forward on 2026-09-06 at 00:00 (-04:00 -> -03:00).
     clock = FakeClock(dt.datetime(2026, 9, 5, 12, 0))

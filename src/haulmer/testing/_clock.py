@@ -138,10 +138,15 @@ class FakeClock:
     async def asleep(self, seconds: float) -> None:
         """The async twin of :meth:`sleep`, and like ``asyncio.sleep`` a point where the event
         loop runs other tasks and delivers a cancellation (an async ``wait()`` on the fake
-        would otherwise poll to its end without letting either happen)."""
+        would otherwise poll to its end without letting either happen). Outside an asyncio
+        loop (a coroutine driven by hand, another async library) it only moves the clock."""
         import asyncio
 
         self.sleep(seconds)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return
         await asyncio.sleep(0)
 
     def follow_real_time(self, follow: bool = True) -> None:
