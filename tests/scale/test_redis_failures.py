@@ -315,3 +315,38 @@ def test_the_booking_scripts_own_answers_are_read_as_bytes_or_text(
 ) -> None:
     booking = RedisRateLimiter(client=_AnsweringRedis(answer)).book("b")  # type: ignore[arg-type]
     assert (booking.reserved, booking.wait) == (reserved, wait)
+
+
+@pytest.mark.parametrize("scheme", ["redis", "unix"])
+async def test_a_tls_option_on_a_url_without_tls_says_to_use_rediss_or_drop_it(
+    scheme: str,
+) -> None:
+    # Heroku-style settings carry ?ssl_cert_reqs=none, which redis-py takes only for rediss://:
+    # on another URL it was a bare TypeError of redis-py's at the first send
+    where = "127.0.0.1:6379/0" if scheme == "redis" else "/tmp/haulmer-absent.sock"
+    limiter = RedisRateLimiter(f"{scheme}://:{PASSWORD}@{where}?ssl_cert_reqs=none")
+    with pytest.raises(ConfigurationError, match="ssl_cert_reqs") as caught:
+        limiter.book("a")
+    assert "rediss://" in str(caught.value)
+    assert PASSWORD not in str(caught.value)
+    with pytest.raises(ConfigurationError, match="ssl_cert_reqs"):
+        await limiter.abook("a")
+
+
+@pytest.mark.parametrize("option", ["foo=bar", "timeout=3", "connection_class=x"])
+async def test_an_option_redis_py_does_not_take_is_a_configuration_error(option: str) -> None:
+    limiter = RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0?{option}")
+    with pytest.raises(ConfigurationError, match="redis-py takes no option") as caught:
+        limiter.book("a")
+    assert option.partition("=")[0] in str(caught.value)
+    with pytest.raises(ConfigurationError, match="redis-py takes no option"):
+        await limiter.abook("a")
+
+
+async def test_a_tls_option_value_redis_py_cannot_read_is_a_configuration_error() -> None:
+    # it was a RedisError at connect, told as "use Redis 5 or later"
+    limiter = RedisRateLimiter(f"rediss://127.0.0.1:{free_port()}/0?ssl_cert_reqs=bogus")
+    with pytest.raises(ConfigurationError, match="option redis-py cannot read"):
+        limiter.book("a")
+    with pytest.raises(ConfigurationError, match="option redis-py cannot read"):
+        await limiter.abook("a")

@@ -199,6 +199,9 @@ def _check_store_url(url: str) -> str:
 
 _DATABASE = re.compile(r"[0-9]+")
 
+_NOT_TAKEN = re.compile(r"unexpected keyword argument '([A-Za-z0-9_]+)'")
+"""The option named by the TypeError of a connection given a keyword it does not take."""
+
 
 def _check_database(url: str, scheme: str, path: str, query: str) -> None:
     """Refuse a database that is no number: redis-py silently uses database 0 for a path such
@@ -350,17 +353,51 @@ class RedisRateLimiter(RateLimiter):
 
         once_more = retry(NoBackoff(), 1, supported_errors=(_redis_module().ConnectionError,))
         try:
-            return kind.from_url(
+            client = kind.from_url(
                 self._url,
                 socket_timeout=self._timeout,
                 socket_connect_timeout=self._timeout,
                 retry=once_more,
             )
-        except ValueError:
+            # redis-py makes a connection of the options only at the first command, where an
+            # option its connection class does not take is a bare TypeError: made here, no
+            # socket is opened, and the URL is told about before anything is sent.
+            pool = client.connection_pool
+            pool.connection_class(**pool.connection_kwargs)
+        except TypeError as exc:
+            raise _configuration(self._option_not_taken(exc)) from None
+        except (ValueError, _redis_error()):
             raise _configuration(
                 f"The rate limiter URL {shown(self.where)} has an option redis-py cannot read: "
                 "check the values after '?' (socket_timeout=, db=, ...), or leave them out"
             ) from None
+        return client
+
+    def _option_not_taken(self, exc: TypeError) -> str:
+        """What to do about a URL option redis-py's connection does not take (``exc``)."""
+        parts = urlsplit(self._url or "")
+        named = _NOT_TAKEN.search(str(exc))
+        if named is not None:
+            option = named.group(1)
+        elif "connection_class" in parse_qs(parts.query):  # the pool calls it: no class in a URL
+            option = "connection_class"
+        else:
+            return (
+                f"The rate limiter URL {shown(self.where)} has an option redis-py cannot take: "
+                "check the options after '?' (socket_timeout=, db=, ...), or leave them out"
+            )
+        if option.startswith("ssl_") and parts.scheme != "rediss":
+            return (
+                f"The rate limiter URL {shown(self.where)} gives {option}=, an option of TLS "
+                f"connections, which a {parts.scheme}:// URL does not open: write it rediss:// "
+                f"if this Redis speaks TLS (as hosted ones do on their TLS port), else leave "
+                f"{option}= out"
+            )
+        return (
+            f"The rate limiter URL {shown(self.where)} gives {option}=, and redis-py takes no "
+            f"option {option} for a {parts.scheme}:// URL: leave it out (it takes "
+            "socket_timeout=, db=, client_name=, ...)"
+        )
 
     def _loop_client(self) -> redis.asyncio.Redis:
         if self._async_client is not None:
