@@ -10,6 +10,7 @@ import pytest
 from haulmer._core.redis_ratelimit import SHARED_SLOT_MARGIN
 from haulmer.errors import ConfigurationError, RateLimiterUnavailableError, ValidationError
 from haulmer.ratelimit import (
+    HAULMER_LIMITS,
     SLOT_MARGIN,
     InProcessRateLimiter,
     RedisRateLimiter,
@@ -366,3 +367,29 @@ def test_redis_time_stepped_back_holds_no_longer_than_the_hold_asked(fresh_redis
     clock.now += held.wait
     assert limiter.book("k").reserved
     limiter.close()
+
+
+def test_a_lone_user_info_in_a_redis_url_is_hidden_as_it_may_be_a_password() -> None:
+    # redis://s3cret@host: the ':' before a password forgotten (redis-cli -u reads it as the
+    # password, and so do hosted Redis and Redis before 6, which have no user names)
+    limiter = RedisRateLimiter(f"redis://s3cret-password@127.0.0.1:{free_port()}/0")
+    assert "s3cret" not in repr(limiter) + limiter.where
+    assert "redis://***@127.0.0.1:" in repr(limiter)
+    with pytest.raises(RateLimiterUnavailableError) as caught:
+        limiter.book("a")
+    assert "s3cret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("redis://user:s3cret@[::1]:6379/0", "redis://user:***@[::1]:6379/0"),
+        ("redis://:s3cret@[fe80::1%25eth0]/0", "redis://:***@[fe80::1%25eth0]/0"),
+        ("unix:///run/redis/redis.sock?db=2", "unix:///run/redis/redis.sock?db=2"),
+        ("unix://:s3cret@/run/redis.sock", "unix://:***@/run/redis.sock"),
+    ],
+)
+def test_a_redis_url_is_shown_as_it_is_written_but_for_its_password(url: str, shown: str) -> None:
+    # an IPv6 host lost its brackets (redis://:***@::1:6379/0), a unix:// URL its '//'
+    # (unix:/run/...): shown so, neither could be pasted back into the configuration
+    assert repr(RedisRateLimiter(url)) == f"RedisRateLimiter({shown!r}, limits={HAULMER_LIMITS!r})"

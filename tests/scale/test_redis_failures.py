@@ -350,3 +350,18 @@ async def test_a_tls_option_value_redis_py_cannot_read_is_a_configuration_error(
         limiter.book("a")
     with pytest.raises(ConfigurationError, match="option redis-py cannot read"):
         await limiter.abook("a")
+
+
+def test_a_password_without_its_colon_is_refused_saying_to_write_the_colon(
+    own_redis: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # redis://pw@host: redis-py sends pw as a user name (redis-cli -u as the password)
+    _require_password(own_redis)
+    caplog.set_level(logging.DEBUG)
+    limiter = RedisRateLimiter(own_redis.replace("//", f"//{PASSWORD}@"))
+    with pytest.raises(RateLimiterUnavailableError, match="refused the password") as caught:
+        limiter.book("a")
+    assert "write a ':' before it" in str(caught.value)
+    shown = "".join(traceback.format_exception(caught.value)) + caplog.text + repr(limiter)
+    assert PASSWORD not in shown
+    limiter.close()

@@ -134,25 +134,41 @@ return 1
 
 
 def redact_store_url(url: str) -> str:
-    """``url`` without its password (``redis://:***@host:6379/0``) or secret query values
-    (``?password=``), for messages and reprs; one that cannot be read (a broken IPv6 host, a
-    port that is no number, user info not after ``//``) only by its scheme."""
+    """``url`` as written but for its password (``redis://:***@host:6379/0``) and secret query
+    values (``?password=``), for messages and reprs; one that cannot be read (a broken IPv6
+    host, a port that is no number, user info not after ``//``) only by its scheme.
+
+    User info without a ``:`` (``redis://s3cret@host``) is hidden whole: redis-py sends it as a
+    user name, but it is most often a password whose ``:`` was forgotten (redis-cli reads it as
+    the password, and Redis before 6 and most hosted ones have no user names)."""
     try:
         parts = urlsplit(url)
         if _user_info_cut(url, parts):
             raise ValueError("user info outside the host part")
-        if parts.password is not None:
-            user = parts.username or ""
-            host = parts.hostname or ""
-            if parts.port is not None:
-                host = f"{host}:{parts.port}"
-            parts = parts._replace(netloc=f"{user}:***@{host}")
+        if parts.password is not None or parts.username:
+            _ = parts.port  # no number, or out of range: where the password ends is unsure
+            hidden = "***" if parts.password is None else f"{parts.username or ''}:***"
+            # the host part as written: an IPv6 host keeps its brackets (and zone), as it must
+            parts = parts._replace(netloc=f"{hidden}@{parts.netloc.rpartition('@')[2]}")
     except ValueError:
         scheme = url.partition(":")[0]
         return f"{scheme}://<unreadable>" if scheme.isalpha() else "<unreadable>"
     if parts.query:
         parts = parts._replace(query=urlsplit(redact_url(f"x://h?{parts.query}")).query)
-    return urlunsplit(parts)
+    shown_url = urlunsplit(parts)
+    if not parts.netloc and url[len(parts.scheme) + 1 :].startswith("//"):
+        # urlunsplit writes unix:///run/redis.sock as unix:/run/redis.sock, which redis-py refuses
+        shown_url = f"{parts.scheme}://{shown_url[len(parts.scheme) + 1 :]}"
+    return shown_url
+
+
+def _lone_user_info(url: str) -> bool:
+    """Whether ``url`` has user info without a ``:`` (``redis://name@host``)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # pragma: no cover - a URL the limiter took is readable
+        return False
+    return bool(parts.username) and parts.password is None
 
 
 def _user_info_cut(url: str, parts: SplitResult) -> bool:
@@ -521,9 +537,15 @@ class RedisRateLimiter(RateLimiter):
         said = str(exc)
         scheme = urlsplit(self._url).scheme if self._url else ""
         if isinstance(exc, errors.AuthenticationError) or said.startswith(("NOAUTH", "WRONGPASS")):
+            lone = (
+                ". This URL has user info without a ':' (redis://***@host), which redis-py sends "
+                "as a user name with no password: if it is the password, write a ':' before it"
+                if self._url and "@" in self._url and _lone_user_info(self._url)
+                else ""
+            )
             return (
-                "Redis refused the password, or needs one: give it in the URL, as "
-                "redis://:password@host:6379/0 (user:password@ for an ACL user)"
+                f"Redis refused the password, or needs one: give it in the URL, as "
+                f"redis://:password@host:6379/0 (user:password@ for an ACL user){lone}"
             )
         if isinstance(exc, errors.TimeoutError):
             tls = (
