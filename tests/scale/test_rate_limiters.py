@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -393,3 +395,28 @@ def test_a_redis_url_is_shown_as_it_is_written_but_for_its_password(url: str, sh
     # an IPv6 host lost its brackets (redis://:***@::1:6379/0), a unix:// URL its '//'
     # (unix:/run/...): shown so, neither could be pasted back into the configuration
     assert repr(RedisRateLimiter(url)) == f"RedisRateLimiter({shown!r}, limits={HAULMER_LIMITS!r})"
+
+
+@pytest.mark.parametrize("margin", ["0.1", None, False, float("nan"), 1, -0.1, Decimal("NaN")])
+def test_a_margin_that_is_no_number_of_seconds_below_one_is_refused(margin: object) -> None:
+    # "0.1" and None were a bare TypeError; False reached the script as "False", which Lua
+    # cannot read: every booking failed, told as an old Redis
+    with pytest.raises(ConfigurationError, match="margin= is seconds in"):
+        RedisRateLimiter("redis://127.0.0.1/0", margin=margin)  # type: ignore[arg-type]
+
+
+def test_a_margin_of_any_kind_of_number_reaches_the_script_as_one(fresh_redis: str) -> None:
+    # Fraction(1, 5) reached the script as "1/5", which Lua cannot read
+    for margin in (0, Decimal("0.2"), Fraction(1, 5)):
+        clock = Clock()
+        limiter = RedisRateLimiter(fresh_redis, clock=clock, margin=margin, prefix=f"m{margin}")
+        assert [limiter.book("k").reserved for _ in range(3)] == [True] * 3
+        assert limiter.book("k").wait == pytest.approx(1.0 + float(margin), abs=1e-3)
+        limiter.close()
+
+
+@pytest.mark.parametrize("prefix", [None, 3, b"haulmer"])
+def test_a_key_prefix_that_is_no_text_is_refused(prefix: object) -> None:
+    # None named every key "None:{...}", quietly sharing windows with any other such limiter
+    with pytest.raises(ConfigurationError, match="prefix= is the text"):
+        RedisRateLimiter("redis://127.0.0.1/0", prefix=prefix)  # type: ignore[arg-type]

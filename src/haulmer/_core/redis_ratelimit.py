@@ -7,7 +7,9 @@ API key. Keys hold a fingerprint of the API key (``api_key_fingerprint``), never
 from __future__ import annotations
 
 import asyncio
+import decimal
 import math
+import numbers
 import re
 import uuid
 from collections.abc import Callable, Sequence
@@ -297,6 +299,11 @@ class RedisRateLimiter(RateLimiter):
         if client is None and async_client is None:
             _redis_module()  # a missing extra is said where the limiter is made, not at a sale
         self.limits: Limits = check_limits(limits)
+        if not isinstance(prefix, str):
+            raise _configuration(
+                f"prefix= is the text the limiter's Redis keys start with, such as "
+                f"'haulmer:ratelimit', got {shown(prefix)}"
+            )
         self._url = url
         self._prefix = prefix
         self._client = client
@@ -308,9 +315,9 @@ class RedisRateLimiter(RateLimiter):
         self._loop_ends: dict[asyncio.AbstractEventLoop, LoopEnd] = {}
         """What closes each loop's pool as that loop ends, or once the limiter is dropped."""
         self._lock = ForkSafeLock()
-        if not 0 <= margin < 1:
+        if not _is_margin(margin):
             raise _configuration(f"margin= is seconds in [0, 1), got {shown(margin)}")
-        self._margin = str(margin)
+        self._margin = repr(float(margin))  # as Lua reads it: never "False", "1/10" or "1E+1"
         self._windows = [str(v) for pair in self.limits for v in pair]
         self._clock = clock
         if (
@@ -585,6 +592,17 @@ class RedisRateLimiter(RateLimiter):
             "Redis refused the limiter's script: use Redis 5 or later, with EVAL allowed for "
             "this user"
         )
+
+
+def _is_margin(margin: object) -> bool:
+    """Whether ``margin`` is a number of seconds in [0, 1) (an int, float, Decimal or Fraction;
+    no bool, whose ``str`` no script reads)."""
+    if isinstance(margin, bool) or not isinstance(margin, (numbers.Real, decimal.Decimal)):
+        return False
+    try:
+        return 0 <= margin < 1
+    except (TypeError, ArithmeticError):  # a Decimal NaN that signals on comparison
+        return False
 
 
 def _booking(bucket: str, member: str, answer: Any) -> Booking | None:
