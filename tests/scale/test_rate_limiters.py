@@ -420,3 +420,25 @@ def test_a_key_prefix_that_is_no_text_is_refused(prefix: object) -> None:
     # None named every key "None:{...}", quietly sharing windows with any other such limiter
     with pytest.raises(ConfigurationError, match="prefix= is the text"):
         RedisRateLimiter("redis://127.0.0.1/0", prefix=prefix)  # type: ignore[arg-type]
+
+
+def test_a_redis_asyncio_client_given_as_client_is_refused_saying_async_client() -> None:
+    # it answered each booking with a coroutine never awaited, told as a proxy rewriting answers
+    import redis.asyncio
+
+    given = redis.asyncio.Redis(host="127.0.0.1", port=free_port())
+    with pytest.raises(ConfigurationError, match="pass it as async_client=") as caught:
+        RedisRateLimiter(client=given)  # type: ignore[arg-type]
+    assert "redis.asyncio" in str(caught.value)
+    asyncio.run(given.aclose())
+
+
+def test_a_blocking_redis_client_given_as_async_client_is_refused_saying_client() -> None:
+    # awaited, its answer was a bare TypeError, after the script had recorded a send
+    import redis
+
+    given = redis.Redis(host="127.0.0.1", port=free_port())
+    with pytest.raises(ConfigurationError, match="pass it as client=") as caught:
+        RedisRateLimiter(async_client=given)  # type: ignore[arg-type]
+    assert "blocking" in str(caught.value)
+    given.close()

@@ -242,6 +242,28 @@ def _check_database(url: str, scheme: str, path: str, query: str) -> None:
         )
 
 
+def _check_client_faces(client: object, async_client: object) -> None:
+    """Refuse a redis.asyncio client given as ``client=`` or a blocking one as ``async_client=``:
+    the first answers each booking with a coroutine, the second with a list an ``await``
+    refuses, after its script has recorded a send."""
+    try:
+        import redis
+        import redis.asyncio
+    except ImportError:  # pragma: no cover - a stand-in without redis-py: nothing to tell apart
+        return
+    if isinstance(client, (redis.asyncio.Redis, redis.asyncio.RedisCluster)):
+        raise _configuration(
+            "client= is a redis.asyncio client, whose commands must be awaited: pass it as "
+            "async_client= (for AsyncHaulmer), and a redis.Redis as client= for Haulmer"
+        )
+    if isinstance(async_client, (redis.Redis, redis.RedisCluster)):
+        raise _configuration(
+            "async_client= is a blocking redis.Redis client, whose commands cannot be awaited: "
+            "pass it as client= (for Haulmer), and a redis.asyncio.Redis as async_client= for "
+            "AsyncHaulmer"
+        )
+
+
 def _redis_module() -> Any:
     try:
         import redis
@@ -298,6 +320,8 @@ class RedisRateLimiter(RateLimiter):
                 )
         if client is None and async_client is None:
             _redis_module()  # a missing extra is said where the limiter is made, not at a sale
+        else:
+            _check_client_faces(client, async_client)
         self.limits: Limits = check_limits(limits)
         if not isinstance(prefix, str):
             raise _configuration(
