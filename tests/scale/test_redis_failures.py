@@ -365,3 +365,27 @@ def test_a_password_without_its_colon_is_refused_saying_to_write_the_colon(
     shown = "".join(traceback.format_exception(caught.value)) + caplog.text + repr(limiter)
     assert PASSWORD not in shown
     limiter.close()
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        "socket_timeout=-1",
+        "socket_timeout=nan",
+        "socket_timeout=inf",
+        "socket_timeout=0",
+        "socket_connect_timeout=-1",
+        "socket_connect_timeout=1e400",
+    ],
+)
+async def test_a_url_timeout_that_is_no_positive_number_of_seconds_is_a_configuration_error(
+    option: str,
+) -> None:
+    # the blocking face raised a bare ValueError or OverflowError at the first send, the
+    # asyncio one said Redis did not answer in time, or waited without end
+    limiter = RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0?{option}")
+    name = option.partition("=")[0]
+    with pytest.raises(ConfigurationError, match=f"\\?{name}= is the seconds"):
+        limiter.book("a")
+    with pytest.raises(ConfigurationError, match=f"\\?{name}= is the seconds"):
+        await limiter.abook("a")

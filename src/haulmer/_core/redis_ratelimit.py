@@ -398,6 +398,7 @@ class RedisRateLimiter(RateLimiter):
         and a command on one would fail though Redis runs again."""
         from redis.backoff import NoBackoff
 
+        self._check_url_timeouts()
         once_more = retry(NoBackoff(), 1, supported_errors=(_redis_module().ConnectionError,))
         try:
             client = kind.from_url(
@@ -419,6 +420,27 @@ class RedisRateLimiter(RateLimiter):
                 "check the values after '?' (socket_timeout=, db=, ...), or leave them out"
             ) from None
         return client
+
+    def _check_url_timeouts(self) -> None:
+        """Refuse a URL's ``?socket_timeout=`` or ``?socket_connect_timeout=`` that is a number
+        but no finite one above 0: redis-py hands it to the socket, where 0 is no wait at all,
+        below 0 or NaN a bare ValueError, and infinity an OverflowError or a wait without end
+        (one that is no number is redis-py's to refuse)."""
+        options = parse_qs(urlsplit(self._url or "").query)
+        for name in ("socket_timeout", "socket_connect_timeout"):
+            given = options.get(name)
+            if not given:
+                continue
+            try:
+                seconds = float(given[0])
+            except ValueError:
+                continue
+            if not (math.isfinite(seconds) and seconds > 0):
+                raise _configuration(
+                    f"The rate limiter URL {shown(self.where)} cannot be used: ?{name}= is the "
+                    f"seconds to wait for Redis, a number above 0, got {shown(given[0])}: give "
+                    "one such as 5, or leave it out (the limiter's timeout= is used)"
+                )
 
     def _option_not_taken(self, exc: TypeError) -> str:
         """What to do about a URL option redis-py's connection does not take (``exc``)."""
