@@ -442,3 +442,19 @@ def test_a_blocking_redis_client_given_as_async_client_is_refused_saying_client(
         RedisRateLimiter(async_client=given)  # type: ignore[arg-type]
     assert "blocking" in str(caught.value)
     given.close()
+
+
+@pytest.mark.parametrize(
+    "url", ["redis://:6379/0", "redis:///0", "rediss://:s3cret-password@:6380/0", "redis://"]
+)
+def test_a_redis_url_without_a_host_is_refused_instead_of_using_localhost(url: str) -> None:
+    # redis://${REDIS_HOST}:6379/0 with the variable unset: redis-py quietly used localhost, a
+    # Redis the other hosts do not share, so each host kept the limit apart
+    with pytest.raises(ConfigurationError, match="names no host") as caught:
+        RedisRateLimiter(url)
+    assert "s3cret" not in str(caught.value)
+
+
+def test_a_redis_url_with_port_0_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="port 0"):
+        RedisRateLimiter("redis://127.0.0.1:0/0")

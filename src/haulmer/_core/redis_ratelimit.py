@@ -198,9 +198,18 @@ def _check_store_url(url: str) -> str:
                 "percent-encode them in the password (%2F, %3F, %23)"
             )
         else:
-            _ = parts.port
+            port = parts.port
             if _user_info_cut(url, parts):
                 why = "the user and password must follow '//', before the host"
+            elif port == 0:
+                why = "port 0 is no port Redis listens on"
+            elif parts.scheme in ("redis", "rediss") and not parts.hostname:
+                raise _configuration(
+                    f"The rate limiter URL {shown(redact_store_url(url))} names no host "
+                    "(redis-py would quietly use localhost, a Redis the other hosts do not "
+                    "share): write it as redis://host:6379/0 (an unset variable in "
+                    "redis://${REDIS_HOST}:6379/0?), or unix:///path/to/redis.sock"
+                )
     except ValueError as exc:
         # urlsplit's words may quote a piece of the host part, which may be a piece of the
         # password: none when the URL holds user info.
