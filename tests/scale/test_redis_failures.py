@@ -5,14 +5,23 @@ bounded time, without the API key or the Redis password; a Redis back again is u
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
 import logging
 import socket
+import ssl
+import threading
 import time
 import traceback
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from haulmer._core.redis_ratelimit import STORE_TIMEOUT
 from haulmer.errors import ConfigurationError, RateLimiterUnavailableError
@@ -29,6 +38,57 @@ def own_redis() -> Iterator[str]:
     """A redis-server of this test alone, free to be misconfigured."""
     with redis_server() as url:
         yield url
+
+
+@pytest.fixture
+def self_signed_tls_server(tmp_path: Path) -> Iterator[str]:
+    """A rediss:// URL whose server speaks TLS with a self-signed certificate (as Heroku's
+    Redis does), answering nothing past the handshake."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    (tmp_path / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:  # the listener closed: the test is over
+                return
+            with connection, contextlib.suppress(OSError):
+                context.wrap_socket(connection, server_side=True).close()
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    try:
+        yield f"rediss://127.0.0.1:{listener.getsockname()[1]}/0"
+    finally:
+        with contextlib.suppress(OSError):  # wakes the accept() under way, as close() does not
+            listener.shutdown(socket.SHUT_RDWR)
+        listener.close()
+        server.join(10)
 
 
 @pytest.fixture
@@ -389,3 +449,46 @@ async def test_a_url_timeout_that_is_no_positive_number_of_seconds_is_a_configur
         limiter.book("a")
     with pytest.raises(ConfigurationError, match=f"\\?{name}= is the seconds"):
         await limiter.abook("a")
+
+
+async def test_a_tls_certificate_this_host_does_not_trust_says_how_to_trust_it(
+    self_signed_tls_server: str,
+) -> None:
+    # it was "Nothing answers as Redis there: check that Redis runs", of a Redis that answered
+    limiter = RedisRateLimiter(self_signed_tls_server, timeout=2)
+    for book in (limiter.book, limiter.abook):
+        with pytest.raises(RateLimiterUnavailableError, match="certificate") as caught:
+            outcome = book("a")
+            if asyncio.iscoroutine(outcome):
+                await outcome
+        said = str(caught.value)
+        assert "self-signed certificate" in said
+        assert "?ssl_ca_certs=" in said
+        assert "?ssl_cert_reqs=none" in said
+        assert "Nothing answers" not in said
+    limiter.close()
+    await limiter.aclose()
+
+
+async def test_a_tls_file_the_url_names_that_does_not_exist_says_to_check_its_path(
+    silent_server: str,
+) -> None:
+    url = silent_server.replace("redis://", "rediss://") + "?ssl_ca_certs=/nonexistent/ca.pem"
+    limiter = RedisRateLimiter(url, timeout=2)
+    with pytest.raises(RateLimiterUnavailableError, match="does not exist") as caught:
+        limiter.book("a")
+    assert "ssl_ca_certs=" in str(caught.value)
+    with pytest.raises(RateLimiterUnavailableError, match="does not exist"):
+        await limiter.abook("a")
+    limiter.close()
+    await limiter.aclose()
+
+
+def test_redis_to_a_redis_that_speaks_only_tls_says_rediss_may_be_needed(
+    self_signed_tls_server: str,
+) -> None:
+    limiter = RedisRateLimiter(self_signed_tls_server.replace("rediss://", "redis://"), timeout=2)
+    with pytest.raises(RateLimiterUnavailableError) as caught:
+        limiter.book("a")
+    assert "use rediss://" in str(caught.value)
+    limiter.close()

@@ -11,9 +11,10 @@ import decimal
 import math
 import numbers
 import re
+import ssl
 import uuid
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import SplitResult, parse_qs, urlsplit, urlunsplit
 
 from haulmer._core.log import redact_url
@@ -48,6 +49,8 @@ __all__ = [
     "RedisRateLimiter",
     "redact_store_url",
 ]
+
+_E = TypeVar("_E", bound=BaseException)
 
 SHARED_SLOT_MARGIN = 0.1
 """Seconds added past a window's edge when processes share it: a booking's answer reaches each
@@ -637,8 +640,35 @@ class RedisRateLimiter(RateLimiter):
                 "Redis has no such database: use a number below its 'databases' setting (16 "
                 "unless changed), as in redis://host:6379/0"
             )
+        untrusted = _caused_by(exc, ssl.SSLCertVerificationError)
+        if isinstance(exc, errors.ConnectionError) and untrusted is not None:
+            why = getattr(untrusted, "verify_message", None) or "not trusted"
+            return (
+                f"Redis answered over TLS with a certificate this host does not trust ({why}): "
+                "give the CA that signed it as ?ssl_ca_certs=/path/to/ca.pem in the URL, or, for "
+                "a provider whose certificates are self-signed (as Heroku's), ?ssl_cert_reqs=none "
+                "(encrypted, but the server is not checked)"
+            )
+        if (
+            isinstance(exc, errors.ConnectionError)
+            and scheme == "rediss"
+            and _caused_by(exc, FileNotFoundError) is not None
+        ):
+            return (
+                "A file the URL names for TLS (ssl_ca_certs=, ssl_certfile=, ssl_keyfile=) does "
+                "not exist on this host: check its path"
+            )
         if isinstance(exc, errors.ConnectionError):
             where = "on that socket: check its path, and" if scheme == "unix" else "there: check"
+            if scheme == "redis" and (
+                _caused_by(exc, ConnectionResetError) is not None
+                or "Connection closed by server" in said
+            ):
+                # a Redis that speaks only TLS drops a plain connection at its first bytes
+                where = (
+                    "there (a Redis that speaks only TLS closes plain connections: use "
+                    "rediss:// for it): check"
+                )
             return (
                 f"Nothing answers as Redis {where} that Redis runs, or point rate_limit= / "
                 "HAULMER_RATE_LIMIT_URL at one that does"
@@ -688,6 +718,18 @@ def _shape(answer: Any) -> str:
     if isinstance(answer, (list, tuple)):
         return f"a list of {len(answer)}" if len(answer) != 2 else "a pair that is no booking"
     return "None" if answer is None else f"a {type(answer).__name__}"
+
+
+def _caused_by(exc: BaseException, kind: type[_E]) -> _E | None:
+    """The ``kind`` error among those ``exc`` was raised from or while handling, if any."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, kind):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def _redis_error() -> type[Exception]:
