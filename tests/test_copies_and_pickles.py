@@ -103,3 +103,37 @@ def test_a_copy_of_a_closed_client_refuses_calls_whoever_owns_the_pool() -> None
         with pytest.raises(ClientClosedError):
             twin.openfactura.organization.retrieve()
     assert len(fake.requests) == 0
+
+
+@pytest.mark.parametrize(
+    "copied", [*COPIES, lambda c: pickle.loads(pickle.dumps(c))], ids=["copy", "deepcopy", "pickle"]
+)
+def test_a_redis_limiter_made_from_a_url_copies_as_one_sharing_its_windows(
+    copied: Callable[[Any], Any],
+) -> None:
+    # pickled for a worker process, it was "cannot pickle '_thread.lock' object"
+    from haulmer.ratelimit import RedisRateLimiter
+
+    limiter = RedisRateLimiter("redis://:s3cret@127.0.0.1:6379/2", limits=[(2, 1.0)], prefix="p")
+    twin = copied(limiter)
+    assert type(twin) is RedisRateLimiter
+    assert twin is not limiter
+    assert repr(twin) == repr(limiter)
+    assert twin._keys("b") == limiter._keys("b")  # the same windows, in the same Redis
+    assert (twin._url, twin._margin, twin._timeout) == (limiter._url, limiter._margin, 5.0)
+
+
+def test_a_redis_limiter_given_its_clients_refuses_pickling_saying_to_give_a_url() -> None:
+    import redis
+
+    from haulmer.ratelimit import RedisRateLimiter
+
+    given = redis.Redis(host="127.0.0.1", port=1)
+    limiter = RedisRateLimiter(client=given)
+    with pytest.raises(TypeError, match="cannot be pickled") as refused:
+        pickle.dumps(limiter)
+    assert "_thread.lock" not in str(refused.value)
+    assert "RedisRateLimiter('redis://...')" in str(refused.value)
+    for copied in COPIES:  # a copy in this process uses the same client
+        assert copied(limiter)._client is given
+    given.close()

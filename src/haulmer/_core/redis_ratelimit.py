@@ -254,6 +254,11 @@ def _check_database(url: str, scheme: str, path: str, query: str) -> None:
         )
 
 
+def _remade(settings: dict[str, Any]) -> RedisRateLimiter:
+    """A pickled ``RedisRateLimiter`` made again from its settings (``__reduce__``)."""
+    return RedisRateLimiter(**settings)
+
+
 def _check_client_faces(client: object, async_client: object) -> None:
     """Refuse a redis.asyncio client given as ``client=`` or a blocking one as ``async_client=``:
     the first answers each booking with a coroutine, the second with a list an ``await``
@@ -365,6 +370,38 @@ class RedisRateLimiter(RateLimiter):
                 f"timeout= is the seconds to wait for Redis, a number above 0, got {shown(timeout)}"
             )
         self._timeout = float(timeout)
+        self._settings: dict[str, Any] = {
+            "url": url,
+            "client": client,
+            "async_client": async_client,
+            "limits": self.limits,
+            "prefix": prefix,
+            "margin": margin,
+            "clock": clock,
+            "timeout": timeout,
+        }
+        """What the limiter was made with, to make its copies: they share its windows (in
+        Redis), each with connection pools of its own."""
+
+    def __copy__(self) -> RedisRateLimiter:
+        """A limiter of the same settings (and the same clients, if given), sharing the windows
+        in Redis with pools of its own: a shallow copy would share and close this one's."""
+        return RedisRateLimiter(**self._settings)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RedisRateLimiter:
+        return self.__copy__()
+
+    def __reduce__(self) -> Any:
+        """Pickled as its settings, for another process, when made from a URL alone; refused
+        when given clients, whose connections belong to this process."""
+        if self._settings["client"] is not None or self._settings["async_client"] is not None:
+            raise TypeError(
+                "a RedisRateLimiter given client= or async_client= cannot be pickled: those "
+                "clients' connections belong to this process. Make it from a URL, "
+                "RedisRateLimiter('redis://...'), to pass it to other processes (each then "
+                "connects on its own and shares the same windows), or make one in each process"
+            )
+        return (_remade, (self._settings,))
 
     def __repr__(self) -> str:
         where = redact_store_url(self._url) if self._url else "<client>"
