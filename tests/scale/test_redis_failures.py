@@ -91,6 +91,36 @@ def self_signed_tls_server(tmp_path: Path) -> Iterator[str]:
         server.join(10)
 
 
+@contextlib.contextmanager
+def _answering_server(answer: bytes) -> Iterator[str]:
+    """A redis:// URL whose server writes ``answer`` (a RESP error line) to each connection, as
+    Redis does when it refuses one, and closes it."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:  # the listener closed: the test is over
+                return
+            with connection, contextlib.suppress(OSError):
+                connection.sendall(answer)
+                connection.shutdown(socket.SHUT_WR)
+                connection.recv(65536)
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    try:
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    finally:
+        with contextlib.suppress(OSError):  # wakes the accept() under way, as close() does not
+            listener.shutdown(socket.SHUT_RDWR)
+        listener.close()
+        server.join(10)
+
+
 @pytest.fixture
 def silent_server() -> Iterator[str]:
     """A redis:// URL whose server accepts connections and never answers."""
@@ -491,4 +521,56 @@ def test_redis_to_a_redis_that_speaks_only_tls_says_rediss_may_be_needed(
     with pytest.raises(RateLimiterUnavailableError) as caught:
         limiter.book("a")
     assert "use rediss://" in str(caught.value)
+    limiter.close()
+
+
+def test_a_redis_with_as_many_clients_as_it_takes_says_to_raise_maxclients(
+    own_redis: str,
+) -> None:
+    # it was "Nothing answers as Redis there: check that Redis runs", of a Redis that answered
+    admin = _admin(own_redis)
+    admin.config_set("maxclients", 1)  # the admin's own connection is the one
+    limiter = RedisRateLimiter(own_redis)
+    with pytest.raises(RateLimiterUnavailableError, match="maxclients") as caught:
+        limiter.book("a")
+    assert "Nothing answers" not in str(caught.value)
+    admin.config_set("maxclients", 10000)
+    admin.close()
+    limiter.close()
+
+
+@pytest.mark.parametrize(
+    ("answer", "advice"),
+    [
+        (
+            b"-DENIED Redis is running in protected mode because protected mode is enabled and "
+            b"no password is set for the default user.\r\n",
+            "protected mode",
+        ),
+        (b"-LOADING Redis is loading the dataset in memory\r\n", "still loading its data"),
+    ],
+    ids=["protected-mode", "loading"],
+)
+async def test_a_redis_that_refuses_connections_for_a_reason_says_that_reason(
+    answer: bytes, advice: str
+) -> None:
+    # "Redis refused the limiter's script: use Redis 5 or later" or "Nothing answers as Redis"
+    with _answering_server(answer) as url:
+        limiter = RedisRateLimiter(url, timeout=2)
+        for book in (limiter.book, limiter.abook):
+            with pytest.raises(RateLimiterUnavailableError, match=advice) as caught:
+                outcome = book("a")
+                if asyncio.iscoroutine(outcome):
+                    await outcome
+            assert "Redis 5" not in str(caught.value)
+            assert "Nothing answers" not in str(caught.value)
+        limiter.close()
+        await limiter.aclose()
+
+
+def test_a_client_name_redis_refuses_says_what_it_may_hold(fresh_redis: str) -> None:
+    limiter = RedisRateLimiter(f"{fresh_redis}?client_name=haulmer%20batch")
+    with pytest.raises(RateLimiterUnavailableError, match="client_name= may hold") as caught:
+        limiter.book("a")
+    assert "Redis 5" not in str(caught.value)
     limiter.close()

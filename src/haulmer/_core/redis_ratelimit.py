@@ -672,6 +672,27 @@ class RedisRateLimiter(RateLimiter):
                 "refuses to record the limit: free memory or raise maxmemory (a policy that "
                 "evicts any key may drop the limiter's windows)"
             )
+        if "max number of clients reached" in said:
+            return (
+                "Redis has as many clients as its maxclients setting takes, and refuses more: "
+                "raise maxclients, or have fewer connections to it (each process keeps a pool)"
+            )
+        if isinstance(exc, errors.BusyLoadingError) or said.startswith("LOADING"):
+            return (
+                "Redis is starting and still loading its data from disk: try again once it "
+                "has loaded"
+            )
+        if said.startswith("DENIED"):
+            return (
+                "Redis runs in protected mode, which refuses connections from other hosts "
+                "while its default user has no password: give it one (requirepass) and put "
+                "it in the URL, as redis://:password@host:6379/0"
+            )
+        if "Client names cannot contain" in said:
+            return (
+                "The URL's ?client_name= may hold no spaces, newlines or special characters: "
+                "write it as one word, such as haulmer-batch"
+            )
         if "DB index" in said:
             return (
                 "Redis has no such database: use a number below its 'databases' setting (16 "
