@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import pytest
 
-from haulmer._core.redis_ratelimit import SHARED_SLOT_MARGIN
+from haulmer._core.redis_ratelimit import BOOK_SCRIPT, SHARED_SLOT_MARGIN
 from haulmer.errors import ConfigurationError, RateLimiterUnavailableError, ValidationError
 from haulmer.ratelimit import (
     HAULMER_LIMITS,
@@ -458,3 +458,22 @@ def test_a_redis_url_without_a_host_is_refused_instead_of_using_localhost(url: s
 def test_a_redis_url_with_port_0_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="port 0"):
         RedisRateLimiter("redis://127.0.0.1:0/0")
+
+
+def test_a_booking_sent_again_after_its_answer_was_lost_is_the_same_booking(
+    fresh_redis: str,
+) -> None:
+    # redis-py sends a command once more when its connection died, which may be after the script
+    # recorded the send: asked again, the script counted that send against itself, answered
+    # "wait", and the send went on counting though it never went
+    clock = Clock()
+    limiter = RedisRateLimiter(fresh_redis, clock=clock)
+    assert limiter.book("k").reserved
+    assert limiter.book("k").reserved
+    store = limiter._sync_client()
+    args = limiter._book_args("k", "lost-answer")
+    assert store.eval(BOOK_SCRIPT, 3, *args) == [1, b"0"]
+    assert store.eval(BOOK_SCRIPT, 3, *args) == [1, b"0"]  # the answer lost, asked again
+    assert store.zcard(limiter._keys("k")[0]) == 3
+    assert not limiter.book("k").reserved
+    limiter.close()

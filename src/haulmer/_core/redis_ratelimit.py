@@ -87,6 +87,11 @@ for _, member in ipairs(ahead) do
   redis.call('ZADD', KEYS[1], stamp, member)
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest - margin)
+-- This send already recorded: the same booking asked again (its answer was lost with its
+-- connection, and the command sent once more), not one more send.
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  return {1, '0'}
+end
 local wait = 0
 local held = redis.call('GET', KEYS[2])
 if held then
