@@ -548,8 +548,14 @@ def test_a_redis_with_as_many_clients_as_it_takes_says_to_raise_maxclients(
             "protected mode",
         ),
         (b"-LOADING Redis is loading the dataset in memory\r\n", "still loading its data"),
+        (b"-MOVED 3999 127.0.0.1:7001\r\n", "RedisCluster"),
+        (b"-CLUSTERDOWN The cluster is down\r\n", "Redis Cluster is down"),
+        (
+            b"-NOPERM this user has no permissions to run the 'eval' command\r\n",
+            "ACL",
+        ),
     ],
-    ids=["protected-mode", "loading"],
+    ids=["protected-mode", "loading", "cluster-node", "cluster-down", "acl"],
 )
 async def test_a_redis_that_refuses_connections_for_a_reason_says_that_reason(
     answer: bytes, advice: str

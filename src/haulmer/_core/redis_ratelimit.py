@@ -693,6 +693,27 @@ class RedisRateLimiter(RateLimiter):
                 "while its default user has no password: give it one (requirepass) and put "
                 "it in the URL, as redis://:password@host:6379/0"
             )
+        if isinstance(exc, errors.AskError) or said.startswith(("MOVED", "ASK ")):
+            return (
+                "This Redis is a node of a Redis Cluster, which holds only some of the keys, and "
+                "a URL connects to that node alone: give the limiter a cluster client instead, "
+                "client=redis.RedisCluster.from_url(url) (async_client=redis.asyncio."
+                "RedisCluster.from_url(url) for AsyncHaulmer)"
+            )
+        if (
+            isinstance(exc, errors.ClusterDownError) and not isinstance(exc, errors.MasterDownError)
+        ) or said.startswith("CLUSTERDOWN"):
+            return (
+                "The Redis Cluster is down (not every slot is served): bring its nodes back, "
+                "or point rate_limit= / HAULMER_RATE_LIMIT_URL at a Redis that runs"
+            )
+        if isinstance(exc, errors.NoPermissionError) or said.startswith("NOPERM"):
+            return (
+                "This Redis user may not run the limiter's script or a command in it: allow it, "
+                "in its ACL, EVAL and the script's commands (TIME, GET, SET, ZADD, ZRANGE, "
+                "ZRANGEBYSCORE, ZREMRANGEBYSCORE, ZSCORE, ZCARD, ZREM, PEXPIRE) on the keys "
+                "haulmer:ratelimit:*"
+            )
         if "Client names cannot contain" in said:
             return (
                 "The URL's ?client_name= may hold no spaces, newlines or special characters: "
