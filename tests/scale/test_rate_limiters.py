@@ -389,11 +389,16 @@ def test_a_lone_user_info_in_a_redis_url_is_hidden_as_it_may_be_a_password() -> 
         ("redis://:s3cret@[fe80::1%25eth0]/0", "redis://:***@[fe80::1%25eth0]/0"),
         ("unix:///run/redis/redis.sock?db=2", "unix:///run/redis/redis.sock?db=2"),
         ("unix://:s3cret@/run/redis.sock", "unix://:***@/run/redis.sock"),
+        (
+            "rediss://h/0?ssl_ca_certs=/etc/ca.pem&client_name=a%2Db&password=s3cret",
+            "rediss://h/0?ssl_ca_certs=/etc/ca.pem&client_name=a%2Db&password=[redacted]",
+        ),
     ],
 )
 def test_a_redis_url_is_shown_as_it_is_written_but_for_its_password(url: str, shown: str) -> None:
     # an IPv6 host lost its brackets (redis://:***@::1:6379/0), a unix:// URL its '//'
-    # (unix:/run/...): shown so, neither could be pasted back into the configuration
+    # (unix:/run/...), a query its slashes (ssl_ca_certs=%2Fetc%2Fca.pem): shown so, they
+    # could not be pasted back into the configuration as they were
     assert repr(RedisRateLimiter(url)) == f"RedisRateLimiter({shown!r}, limits={HAULMER_LIMITS!r})"
 
 

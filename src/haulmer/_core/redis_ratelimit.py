@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import SplitResult, parse_qs, urlsplit, urlunsplit
 
-from haulmer._core.log import redact_url
+from haulmer._core.log import REDACTED, redact_url
 from haulmer._core.loop_end import LoopEnd
 from haulmer._core.ratelimit import (
     HAULMER_LIMITS,
@@ -163,13 +163,21 @@ def redact_store_url(url: str) -> str:
     except ValueError:
         scheme = url.partition(":")[0]
         return f"{scheme}://<unreadable>" if scheme.isalpha() else "<unreadable>"
-    if parts.query:
-        parts = parts._replace(query=urlsplit(redact_url(f"x://h?{parts.query}")).query)
+    if parts.query:  # as written, but for the values of secret parameters (?password=)
+        parts = parts._replace(query="&".join(_redact_piece(p) for p in parts.query.split("&")))
     shown_url = urlunsplit(parts)
     if not parts.netloc and url[len(parts.scheme) + 1 :].startswith("//"):
         # urlunsplit writes unix:///run/redis.sock as unix:/run/redis.sock, which redis-py refuses
         shown_url = f"{parts.scheme}://{shown_url[len(parts.scheme) + 1 :]}"
     return shown_url
+
+
+def _redact_piece(piece: str) -> str:
+    """One ``name=value`` of a query as written, or its value hidden when the name says it is
+    a secret (``password=``, ``token=``...)."""
+    name, equals, _ = piece.partition("=")
+    hidden = urlsplit(redact_url(f"x://h?{piece}")).query
+    return f"{name}={REDACTED}" if equals and REDACTED in hidden else piece
 
 
 def _lone_user_info(url: str) -> bool:
