@@ -482,3 +482,19 @@ def test_a_booking_sent_again_after_its_answer_was_lost_is_the_same_booking(
     assert store.zcard(limiter._keys("k")[0]) == 3
     assert not limiter.book("k").reserved
     limiter.close()
+
+
+@pytest.mark.parametrize(
+    "url", ["unix://run/redis/redis.sock", "unix://redis.sock", "unix://:s3cret@run/redis.sock"]
+)
+def test_a_unix_url_with_two_slashes_is_refused_saying_to_write_three(url: str) -> None:
+    # the path's first folder was read as a host and dropped: the limiter looked for the socket
+    # at /redis/redis.sock (or none), and said only to check the path
+    with pytest.raises(ConfigurationError, match="three slashes") as caught:
+        RedisRateLimiter(url)
+    assert "s3cret" not in str(caught.value)
+
+
+def test_a_unix_url_with_a_password_or_localhost_before_its_path_is_taken() -> None:
+    assert "unix://:***@/run/redis.sock" in repr(RedisRateLimiter("unix://:s3cret@/run/redis.sock"))
+    assert RedisRateLimiter("unix://localhost/run/redis.sock").where.endswith("/run/redis.sock")

@@ -219,6 +219,14 @@ def _check_store_url(url: str) -> str:
                 why = "the user and password must follow '//', before the host"
             elif port == 0:
                 why = "port 0 is no port Redis listens on"
+            elif parts.scheme == "unix" and parts.hostname not in (None, "", "localhost"):
+                # redis-py drops the host: unix://run/redis.sock looks for /redis.sock
+                raise _configuration(
+                    f"The rate limiter URL {shown(redact_store_url(url))} names a host, "
+                    f"{shown(parts.hostname)}, which a unix:// URL has none of: write the "
+                    "socket's path after three slashes, as unix:///run/redis/redis.sock (with a "
+                    "password, unix://:password@/run/redis/redis.sock)"
+                )
             elif parts.scheme in ("redis", "rediss") and not parts.hostname:
                 raise _configuration(
                     f"The rate limiter URL {shown(redact_store_url(url))} names no host "
