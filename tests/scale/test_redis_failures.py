@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from haulmer import AsyncHaulmer, Haulmer
 from haulmer._core.redis_ratelimit import STORE_TIMEOUT
 from haulmer.errors import ConfigurationError, RateLimiterUnavailableError
 from haulmer.ratelimit import RedisRateLimiter
@@ -179,10 +180,24 @@ def test_a_timeout_that_is_no_positive_number_is_refused(timeout: object) -> Non
 
 
 def test_a_query_option_redis_py_cannot_read_is_a_configuration_error() -> None:
-    limiter = RedisRateLimiter(f"redis://:{PASSWORD}@127.0.0.1:{free_port()}/0?socket_timeout=x")
+    # said where the limiter is made (it was at the first send)
     with pytest.raises(ConfigurationError, match="option redis-py cannot read") as caught:
-        limiter.book("a")
+        RedisRateLimiter(f"redis://:{PASSWORD}@127.0.0.1:{free_port()}/0?socket_timeout=x")
     assert PASSWORD not in str(caught.value)
+
+
+@pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
+def test_a_url_option_redis_py_refuses_is_told_where_the_client_is_made(
+    cls: type[Haulmer | AsyncHaulmer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # it was told at the first OpenFactura call, not naming the variable the URL came from
+    monkeypatch.setenv("HAULMER_RATE_LIMIT_URL", "redis://127.0.0.1:6379/0?ssl_cert_reqs=none")
+    with pytest.raises(ConfigurationError, match="HAULMER_RATE_LIMIT_URL") as caught:
+        cls(SANDBOX_API_KEY)
+    assert "ssl_cert_reqs" in str(caught.value)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL")
+    with pytest.raises(ConfigurationError, match=r"\?socket_timeout= is the seconds"):
+        cls(SANDBOX_API_KEY, rate_limit="redis://127.0.0.1:6379/0?socket_timeout=0")
 
 
 @pytest.mark.parametrize(
@@ -408,38 +423,37 @@ def test_the_booking_scripts_own_answers_are_read_as_bytes_or_text(
 
 
 @pytest.mark.parametrize("scheme", ["redis", "unix"])
-async def test_a_tls_option_on_a_url_without_tls_says_to_use_rediss_or_drop_it(
-    scheme: str,
-) -> None:
+def test_a_tls_option_on_a_url_without_tls_says_to_use_rediss_or_drop_it(scheme: str) -> None:
     # Heroku-style settings carry ?ssl_cert_reqs=none, which redis-py takes only for rediss://:
     # on another URL it was a bare TypeError of redis-py's at the first send
     where = "127.0.0.1:6379/0" if scheme == "redis" else "/tmp/haulmer-absent.sock"
-    limiter = RedisRateLimiter(f"{scheme}://:{PASSWORD}@{where}?ssl_cert_reqs=none")
     with pytest.raises(ConfigurationError, match="ssl_cert_reqs") as caught:
-        limiter.book("a")
+        RedisRateLimiter(f"{scheme}://:{PASSWORD}@{where}?ssl_cert_reqs=none")
     assert "rediss://" in str(caught.value)
     assert PASSWORD not in str(caught.value)
-    with pytest.raises(ConfigurationError, match="ssl_cert_reqs"):
-        await limiter.abook("a")
 
 
 @pytest.mark.parametrize("option", ["foo=bar", "timeout=3", "connection_class=x"])
-async def test_an_option_redis_py_does_not_take_is_a_configuration_error(option: str) -> None:
-    limiter = RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0?{option}")
+def test_an_option_redis_py_does_not_take_is_a_configuration_error(option: str) -> None:
     with pytest.raises(ConfigurationError, match="redis-py takes no option") as caught:
-        limiter.book("a")
+        RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0?{option}")
     assert option.partition("=")[0] in str(caught.value)
-    with pytest.raises(ConfigurationError, match="redis-py takes no option"):
-        await limiter.abook("a")
 
 
-async def test_a_tls_option_value_redis_py_cannot_read_is_a_configuration_error() -> None:
+def test_a_tls_option_value_redis_py_cannot_read_is_a_configuration_error() -> None:
     # it was a RedisError at connect, told as "use Redis 5 or later"
-    limiter = RedisRateLimiter(f"rediss://127.0.0.1:{free_port()}/0?ssl_cert_reqs=bogus")
     with pytest.raises(ConfigurationError, match="option redis-py cannot read"):
-        limiter.book("a")
-    with pytest.raises(ConfigurationError, match="option redis-py cannot read"):
-        await limiter.abook("a")
+        RedisRateLimiter(f"rediss://127.0.0.1:{free_port()}/0?ssl_cert_reqs=bogus")
+
+
+async def test_a_url_the_limiter_took_is_read_again_by_both_faces_without_error(
+    fresh_redis: str,
+) -> None:
+    limiter = RedisRateLimiter(f"{fresh_redis}?socket_timeout=2&client_name=haulmer-batch")
+    assert limiter.book("a").reserved
+    assert (await limiter.abook("a")).reserved
+    limiter.close()
+    await limiter.aclose()
 
 
 def test_a_password_without_its_colon_is_refused_saying_to_write_the_colon(
@@ -468,17 +482,14 @@ def test_a_password_without_its_colon_is_refused_saying_to_write_the_colon(
         "socket_connect_timeout=1e400",
     ],
 )
-async def test_a_url_timeout_that_is_no_positive_number_of_seconds_is_a_configuration_error(
+def test_a_url_timeout_that_is_no_positive_number_of_seconds_is_a_configuration_error(
     option: str,
 ) -> None:
     # the blocking face raised a bare ValueError or OverflowError at the first send, the
     # asyncio one said Redis did not answer in time, or waited without end
-    limiter = RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0?{option}")
     name = option.partition("=")[0]
     with pytest.raises(ConfigurationError, match=f"\\?{name}= is the seconds"):
-        limiter.book("a")
-    with pytest.raises(ConfigurationError, match=f"\\?{name}= is the seconds"):
-        await limiter.abook("a")
+        RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0?{option}")
 
 
 async def test_a_tls_certificate_this_host_does_not_trust_says_how_to_trust_it(

@@ -403,6 +403,20 @@ class RedisRateLimiter(RateLimiter):
         }
         """What the limiter was made with, to make its copies: they share its windows (in
         Redis), each with connection pools of its own."""
+        if url is not None:
+            self._check_url_options()
+
+    def _check_url_options(self) -> None:
+        """Read the URL's options as redis-py will, where the limiter is made (a client made
+        from the URL, or from HAULMER_RATE_LIMIT_URL, is refused then, naming it), not at the
+        first send; no socket is opened."""
+        _redis_module()
+        import redis.asyncio
+        import redis.asyncio.retry
+        import redis.retry
+
+        self._from_url(redis.Redis, redis.retry.Retry)
+        self._from_url(redis.asyncio.Redis, redis.asyncio.retry.Retry)
 
     def __copy__(self) -> RedisRateLimiter:
         """A limiter of the same settings (and the same clients, if given), sharing the windows
