@@ -799,9 +799,10 @@ def _is_margin(margin: object) -> bool:
     if isinstance(margin, bool) or not isinstance(margin, (numbers.Real, decimal.Decimal)):
         return False
     try:
-        return 0 <= margin < 1
-    except (TypeError, ArithmeticError):  # a Decimal NaN that signals on comparison
+        seconds = float(margin)
+    except (TypeError, ValueError, ArithmeticError):  # pragma: no cover - a Real that is not
         return False
+    return 0 <= seconds < 1  # NaN is neither
 
 
 def _booking(bucket: str, member: str, answer: Any) -> Booking | None:
