@@ -563,7 +563,7 @@ def test_a_redis_with_as_many_clients_as_it_takes_says_to_raise_maxclients(
         (b"-CLUSTERDOWN The cluster is down\r\n", "Redis Cluster is down"),
         (
             b"-NOPERM this user has no permissions to run the 'eval' command\r\n",
-            "ACL",
+            "in its ACL, EVAL .* on the keys haulmer:ratelimit:\\*",
         ),
     ],
     ids=["protected-mode", "loading", "cluster-node", "cluster-down", "acl"],

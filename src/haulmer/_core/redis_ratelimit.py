@@ -741,8 +741,8 @@ class RedisRateLimiter(RateLimiter):
             return (
                 "This Redis user may not run the limiter's script or a command in it: allow it, "
                 "in its ACL, EVAL and the script's commands (TIME, GET, SET, ZADD, ZRANGE, "
-                "ZRANGEBYSCORE, ZREMRANGEBYSCORE, ZSCORE, ZCARD, ZREM, PEXPIRE) on the keys "
-                "haulmer:ratelimit:*"
+                f"ZRANGEBYSCORE, ZREMRANGEBYSCORE, ZSCORE, ZCARD, ZREM, PEXPIRE) on the keys "
+                f"{self._prefix}:*"
             )
         if "Client names cannot contain" in said:
             return (
