@@ -591,3 +591,22 @@ def test_a_client_name_redis_refuses_says_what_it_may_hold(fresh_redis: str) -> 
         limiter.book("a")
     assert "Redis 5" not in str(caught.value)
     limiter.close()
+
+
+@pytest.mark.parametrize(
+    "commands", [["+@all", "-eval"], ["+@all", "-zadd"]], ids=["no-eval", "no-zadd"]
+)
+def test_an_acl_user_without_a_command_of_the_script_says_which_to_allow(
+    own_redis: str, commands: list[str]
+) -> None:
+    # a command the script runs, refused inside it, was told as "use Redis 5 or later"
+    admin = _admin(own_redis)
+    admin.acl_setuser(
+        "limited", enabled=True, passwords=[f"+{PASSWORD}"], keys=["*"], commands=commands
+    )
+    admin.close()
+    limiter = RedisRateLimiter(own_redis.replace("//", f"//limited:{PASSWORD}@"))
+    with pytest.raises(RateLimiterUnavailableError, match="in its ACL, EVAL") as caught:
+        limiter.book("a")
+    assert "Redis 5" not in str(caught.value)
+    limiter.close()

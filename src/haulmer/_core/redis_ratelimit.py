@@ -737,7 +737,11 @@ class RedisRateLimiter(RateLimiter):
                 "The Redis Cluster is down (not every slot is served): bring its nodes back, "
                 "or point rate_limit= / HAULMER_RATE_LIMIT_URL at a Redis that runs"
             )
-        if isinstance(exc, errors.NoPermissionError) or said.startswith("NOPERM"):
+        if (
+            isinstance(exc, errors.NoPermissionError)
+            or said.startswith("NOPERM")
+            or "can't run this command" in said  # one the script runs (Redis 7)
+        ):
             return (
                 "This Redis user may not run the limiter's script or a command in it: allow it, "
                 "in its ACL, EVAL and the script's commands (TIME, GET, SET, ZADD, ZRANGE, "
