@@ -610,3 +610,15 @@ def test_an_acl_user_without_a_command_of_the_script_says_which_to_allow(
         limiter.book("a")
     assert "Redis 5" not in str(caught.value)
     limiter.close()
+
+
+def test_a_redis_that_needs_a_password_says_so_over_resp2_too(own_redis: str) -> None:
+    # over RESP2 (redis-py before 8, ?protocol=2) the first command is the script's EVAL, whose
+    # arguments Redis refuses to read before AUTH ("Protocol error: unauthenticated multibulk
+    # length"): told as "use Redis 5 or later"
+    _require_password(own_redis)
+    limiter = RedisRateLimiter(f"{own_redis}?protocol=2")
+    with pytest.raises(RateLimiterUnavailableError, match="refused the password") as caught:
+        limiter.book("a")
+    assert "Redis 5" not in str(caught.value)
+    limiter.close()

@@ -673,7 +673,13 @@ class RedisRateLimiter(RateLimiter):
         errors = _redis_module().exceptions
         said = str(exc)
         scheme = urlsplit(self._url).scheme if self._url else ""
-        if isinstance(exc, errors.AuthenticationError) or said.startswith(("NOAUTH", "WRONGPASS")):
+        if (
+            isinstance(exc, errors.AuthenticationError)
+            or said.startswith(("NOAUTH", "WRONGPASS"))
+            # RESP2 (redis-py before 8, ?protocol=2): the script's EVAL, of more arguments than
+            # Redis reads from a client not yet authenticated, is its first command
+            or "unauthenticated multibulk" in said
+        ):
             lone = (
                 ". This URL has user info without a ':' (redis://***@host), which redis-py sends "
                 "as a user name with no password: if it is the password, write a ':' before it"
