@@ -622,3 +622,13 @@ def test_a_redis_that_needs_a_password_says_so_over_resp2_too(own_redis: str) ->
         limiter.book("a")
     assert "Redis 5" not in str(caught.value)
     limiter.close()
+
+
+def test_a_redis_in_protected_mode_is_named_over_resp2_too() -> None:
+    # redis-py over RESP2 reads the refusal as a connection closed: "Nothing answers as Redis"
+    refusal = b"-DENIED Redis is running in protected mode because protected mode is enabled\r\n"
+    with _answering_server(refusal) as url:
+        limiter = RedisRateLimiter(f"{url}?protocol=2", timeout=2)
+        with pytest.raises(RateLimiterUnavailableError, match="protected mode"):
+            limiter.book("a")
+        limiter.close()

@@ -788,10 +788,12 @@ class RedisRateLimiter(RateLimiter):
                 _caused_by(exc, ConnectionResetError) is not None
                 or "Connection closed by server" in said
             ):
-                # a Redis that speaks only TLS drops a plain connection at its first bytes
+                # a Redis that speaks only TLS drops a plain connection at its first bytes; one
+                # in protected mode says why first, which redis-py over RESP2 does not read
                 where = (
-                    "there (a Redis that speaks only TLS closes plain connections: use "
-                    "rediss:// for it): check"
+                    "there (the connection was closed: a Redis that speaks only TLS does so to "
+                    "plain connections, use rediss:// for it; one in protected mode to other "
+                    "hosts while it has no password, give it one): check"
                 )
             return (
                 f"Nothing answers as Redis {where} that Redis runs, or point rate_limit= / "
