@@ -173,7 +173,7 @@ async def test_a_limiter_from_a_url_waits_five_seconds_whatever_redis_py_default
     told.close()
 
 
-@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), True, "5"])
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), True, "5", 1e10])
 def test_a_timeout_that_is_no_positive_number_is_refused(timeout: object) -> None:
     with pytest.raises(ConfigurationError, match="timeout= is the seconds"):
         RedisRateLimiter("redis://127.0.0.1/0", timeout=timeout)  # type: ignore[arg-type]
@@ -480,6 +480,7 @@ def test_a_password_without_its_colon_is_refused_saying_to_write_the_colon(
         "socket_timeout=0",
         "socket_connect_timeout=-1",
         "socket_connect_timeout=1e400",
+        "socket_timeout=1e10",  # past what a socket takes: a bare OverflowError at the send
     ],
 )
 def test_a_url_timeout_that_is_no_positive_number_of_seconds_is_a_configuration_error(

@@ -27,6 +27,7 @@ from haulmer._core.ratelimit import (
     check_hold,
     check_limits,
 )
+from haulmer._core.types import LONGEST_TIMEOUT, is_wait_seconds
 from haulmer._forks import ForkSafeLock
 from haulmer._lazy import LazyModule
 from haulmer._shown import shown
@@ -382,13 +383,10 @@ class RedisRateLimiter(RateLimiter):
         self._margin = repr(float(margin))  # as Lua reads it: never "False", "1/10" or "1E+1"
         self._windows = [str(v) for pair in self.limits for v in pair]
         self._clock = clock
-        if (
-            isinstance(timeout, bool)
-            or not isinstance(timeout, (int, float))
-            or not (math.isfinite(timeout) and timeout > 0)
-        ):
+        if not (is_wait_seconds(timeout) and timeout > 0):
             raise _configuration(
-                f"timeout= is the seconds to wait for Redis, a number above 0, got {shown(timeout)}"
+                f"timeout= is the seconds to wait for Redis, a number above 0 and up to "
+                f"{LONGEST_TIMEOUT:g} (31 years), got {shown(timeout)}"
             )
         self._timeout = float(timeout)
         self._settings: dict[str, Any] = {
@@ -519,11 +517,12 @@ class RedisRateLimiter(RateLimiter):
                 seconds = float(given[0])
             except ValueError:
                 continue
-            if not (math.isfinite(seconds) and seconds > 0):
+            if not (is_wait_seconds(seconds) and seconds > 0):
                 raise _configuration(
                     f"The rate limiter URL {shown(self.where)} cannot be used: ?{name}= is the "
-                    f"seconds to wait for Redis, a number above 0, got {shown(given[0])}: give "
-                    "one such as 5, or leave it out (the limiter's timeout= is used)"
+                    f"seconds to wait for Redis, a number above 0 and up to {LONGEST_TIMEOUT:g}, "
+                    f"got {shown(given[0])}: give one such as 5, or leave it out (the limiter's "
+                    "timeout= is used)"
                 )
 
     def _option_not_taken(self, exc: TypeError) -> str:
