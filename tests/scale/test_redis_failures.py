@@ -633,3 +633,30 @@ def test_a_redis_in_protected_mode_is_named_over_resp2_too() -> None:
         with pytest.raises(RateLimiterUnavailableError, match="protected mode"):
             limiter.book("a")
         limiter.close()
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        "retry=3",
+        "credential_provider=x",
+        "redis_connect_func=x",
+        "cache_config=x",
+        "event_dispatcher=x",
+        "maint_notifications_config=x",
+    ],
+)
+def test_an_option_that_takes_a_python_object_is_refused_where_the_limiter_is_made(
+    option: str,
+) -> None:
+    # redis-py passed the text on, and the first send raised a bare AttributeError or TypeError
+    name = option.partition("=")[0]
+    with pytest.raises(ConfigurationError, match=f"{name}= takes a Python object") as caught:
+        RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0?{option}")
+    assert "client=" in str(caught.value)
+
+
+def test_an_encoding_python_does_not_know_is_refused_where_the_limiter_is_made() -> None:
+    # a bare LookupError at the first send
+    with pytest.raises(ConfigurationError, match="encoding= names no encoding"):
+        RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0?encoding=nope")

@@ -7,6 +7,7 @@ API key. Keys hold a fingerprint of the API key (``api_key_fingerprint``), never
 from __future__ import annotations
 
 import asyncio
+import codecs
 import decimal
 import math
 import numbers
@@ -251,6 +252,22 @@ def _check_store_url(url: str) -> str:
 
 _DATABASE = re.compile(r"[0-9]+")
 
+_OBJECT_OPTIONS = frozenset(
+    {
+        "cache",
+        "cache_config",
+        "credential_provider",
+        "encoder_class",
+        "event_dispatcher",
+        "maint_notifications_config",
+        "parser_class",
+        "redis_connect_func",
+        "retry",
+        "ssl_context",
+    }
+)
+"""Options of redis-py's connections that take a Python object, which a URL gives as text."""
+
 _NOT_TAKEN = re.compile(r"unexpected keyword argument '([A-Za-z0-9_]+)'")
 """The option named by the TypeError of a connection given a keyword it does not take."""
 
@@ -481,6 +498,7 @@ class RedisRateLimiter(RateLimiter):
         from redis.backoff import NoBackoff
 
         self._check_url_timeouts()
+        self._check_object_options()
         once_more = retry(NoBackoff(), 1, supported_errors=(_redis_module().ConnectionError,))
         try:
             client = kind.from_url(
@@ -502,6 +520,29 @@ class RedisRateLimiter(RateLimiter):
                 "check the values after '?' (socket_timeout=, db=, ...), or leave them out"
             ) from None
         return client
+
+    def _check_object_options(self) -> None:
+        """Refuse a URL option redis-py takes only as a Python object (``?retry=3``), which it
+        passes on as text, to fail at the first send with a bare AttributeError; and an
+        ``?encoding=`` Python does not know (a bare LookupError there)."""
+        options = parse_qs(urlsplit(self._url or "").query)
+        for name in options:
+            if name in _OBJECT_OPTIONS:
+                raise _configuration(
+                    f"The rate limiter URL {shown(self.where)} cannot be used: {name}= takes a "
+                    "Python object, which a URL cannot give: leave it out (the limiter sends a "
+                    "command once more itself when its connection was found closed), or give "
+                    f"the limiter your own client=redis.Redis(..., {name}=...)"
+                )
+        encoding = options.get("encoding")
+        if encoding:
+            try:
+                codecs.lookup(encoding[0])
+            except LookupError:
+                raise _configuration(
+                    f"The rate limiter URL {shown(self.where)} cannot be used: encoding= names "
+                    f"no encoding Python knows, {shown(encoding[0])}: leave it out (utf-8)"
+                ) from None
 
     def _check_url_timeouts(self) -> None:
         """Refuse a URL's ``?socket_timeout=`` or ``?socket_connect_timeout=`` that is a number
