@@ -498,3 +498,12 @@ def test_a_unix_url_with_two_slashes_is_refused_saying_to_write_three(url: str) 
 def test_a_unix_url_with_a_password_or_localhost_before_its_path_is_taken() -> None:
     assert "unix://:***@/run/redis.sock" in repr(RedisRateLimiter("unix://:s3cret@/run/redis.sock"))
     assert RedisRateLimiter("unix://localhost/run/redis.sock").where.endswith("/run/redis.sock")
+
+
+@pytest.mark.parametrize("url", [123, b"redis://127.0.0.1:6379/0", ["redis://127.0.0.1:6379/0"]])
+def test_a_limiter_url_that_is_no_text_is_refused(url: object) -> None:
+    # a bare AttributeError or TypeError of urlsplit's
+    with pytest.raises(ConfigurationError, match="URL as text"):
+        RedisRateLimiter(url)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="URL as text"):
+        rate_limiter_from_url(url)  # type: ignore[arg-type]

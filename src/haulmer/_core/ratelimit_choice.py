@@ -31,6 +31,11 @@ environment: ``HAULMER_RATE_LIMIT_URL`` if set, else off)."""
 def rate_limiter_from_url(url: str, *, clock: Callable[[], float] = time.monotonic) -> RateLimiter:
     """A limiter from a URL: ``redis://``, ``rediss://`` or ``unix://`` (shared through Redis),
     or ``memory://`` (in-process)."""
+    if not isinstance(url, str):
+        raise ConfigurationError(
+            "A rate limiter is named by its URL as text, such as 'redis://host:6379/0' or "
+            f"'memory://', got a {type(url).__name__}"
+        )
     try:
         scheme = urlsplit(url.strip()).scheme.lower()
     except ValueError:  # "redis://[::1": the scheme is all that is read here

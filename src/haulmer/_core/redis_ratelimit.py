@@ -368,6 +368,11 @@ class RedisRateLimiter(RateLimiter):
         if url is None and client is None and async_client is None:
             raise _configuration("RedisRateLimiter needs a url (redis://host:6379/0) or a client")
         if url is not None:
+            if not isinstance(url, str):
+                raise _configuration(
+                    f"RedisRateLimiter takes its URL as text, such as 'redis://host:6379/0', "
+                    f"got a {type(url).__name__}"
+                )
             scheme = _check_store_url(url)
             if scheme not in ("redis", "rediss", "unix"):
                 raise _configuration(
