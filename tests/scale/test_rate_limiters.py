@@ -507,3 +507,22 @@ def test_a_limiter_url_that_is_no_text_is_refused(url: object) -> None:
         RedisRateLimiter(url)  # type: ignore[arg-type]
     with pytest.raises(ConfigurationError, match="URL as text"):
         rate_limiter_from_url(url)  # type: ignore[arg-type]
+
+
+def test_a_clock_that_is_not_callable_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="clock= is a callable"):
+        RedisRateLimiter("redis://127.0.0.1/0", clock=3)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("reading", [float("nan"), float("inf"), "x", None, True, 10**400])
+async def test_a_clock_reading_that_is_no_number_of_seconds_is_refused_on_both_faces(
+    reading: object,
+) -> None:
+    # NaN reached the script (told as "use Redis 5 or later"), text or None a bare error
+    limiter = RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0", clock=lambda: reading)  # type: ignore[arg-type, return-value]
+    with pytest.raises(ConfigurationError, match="clock= returned"):
+        limiter.book("a")
+    with pytest.raises(ConfigurationError, match="clock= returned"):
+        await limiter.abook("a")
+    with pytest.raises(ConfigurationError, match="clock= returned"):
+        limiter.hold("a", 1.0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import decimal
 import math
 import numbers
@@ -404,6 +405,10 @@ class RedisRateLimiter(RateLimiter):
             raise _configuration(f"margin= is seconds in [0, 1), got {shown(margin)}")
         self._margin = repr(float(margin))  # as Lua reads it: never "False", "1/10" or "1E+1"
         self._windows = [str(v) for pair in self.limits for v in pair]
+        if clock is not None and not callable(clock):
+            raise _configuration(
+                f"clock= is a callable returning seconds, like time.time, got {shown(clock)}"
+            )
         self._clock = clock
         if not (is_wait_seconds(timeout) and timeout > 0):
             raise _configuration(
@@ -469,7 +474,19 @@ class RedisRateLimiter(RateLimiter):
 
     def _now(self) -> str:
         """The scripts' now: the injected clock's reading, or '' for Redis's own TIME."""
-        return "" if self._clock is None else repr(float(self._clock()))
+        if self._clock is None:
+            return ""
+        reading = self._clock()
+        seconds = math.nan
+        if not isinstance(reading, bool) and isinstance(reading, (numbers.Real, decimal.Decimal)):
+            with contextlib.suppress(ValueError, ArithmeticError):  # an int past a float's range
+                seconds = float(reading)
+        if not math.isfinite(seconds):
+            raise _configuration(
+                f"clock= returned {shown(reading)}, which is no finite number of seconds: "
+                "give a clock like time.time"
+            )
+        return repr(seconds)
 
     def _book_args(self, bucket: str, member: str) -> list[str]:
         """BOOK_SCRIPT's keys and arguments for one send of ``bucket``."""
