@@ -477,8 +477,8 @@ def test_a_booking_sent_again_after_its_answer_was_lost_is_the_same_booking(
     assert limiter.book("k").reserved
     store = limiter._sync_client()
     args = limiter._book_args("k", "lost-answer")
-    assert store.eval(BOOK_SCRIPT, 3, *args) == [1, b"0"]
-    assert store.eval(BOOK_SCRIPT, 3, *args) == [1, b"0"]  # the answer lost, asked again
+    assert store.eval(BOOK_SCRIPT, 4, *args) == [1, b"0"]
+    assert store.eval(BOOK_SCRIPT, 4, *args) == [1, b"0"]  # the answer lost, asked again
     assert store.zcard(limiter._keys("k")[0]) == 3
     assert not limiter.book("k").reserved
     limiter.close()
@@ -526,3 +526,36 @@ async def test_a_clock_reading_that_is_no_number_of_seconds_is_refused_on_both_f
         await limiter.abook("a")
     with pytest.raises(ConfigurationError, match="clock= returned"):
         limiter.hold("a", 1.0)
+
+
+def test_a_limiter_with_shorter_windows_keeps_the_history_another_sharing_the_bucket_needs(
+    fresh_redis: str,
+) -> None:
+    # a batch kept gentler with limits=[(1, 1.0)] dropped every send older than 1.1 s from the
+    # bucket it shares with the web application's limiter (3/s and 100/min): the minute window
+    # of the latter then counted a second of sends, and let past 100 a minute
+    clock = Clock()
+    app = RedisRateLimiter(fresh_redis, clock=clock, limits=[(3, 1.0), (5, 60.0)])
+    batch = RedisRateLimiter(fresh_redis, clock=clock, limits=[(1, 1.0)])
+    app_sent = 0
+    for _ in range(20):  # 40 s
+        clock.now += 2.0
+        app_sent += app.book("k").reserved
+        batch.book("k")  # the batch keeps its own window (1 a second) and trims for it
+    assert app_sent <= 5  # the app's 5 a minute, counting every send of the bucket
+    app.close()
+    batch.close()
+
+
+def test_every_key_the_shared_limiter_writes_expires_on_its_own(fresh_redis: str) -> None:
+    # docs/scale.md: the keys expire on their own, none is left in Redis for ever
+    limiter = RedisRateLimiter(fresh_redis)
+    assert limiter.book("k").reserved
+    limiter.hold("k", 2.0)
+    assert not limiter.book("k").reserved
+    store = limiter._sync_client()
+    written = sorted(key.decode() for key in store.keys("haulmer:ratelimit:*"))
+    assert written == sorted(limiter._keys("k"))
+    for key in written:
+        assert 0 < store.pttl(key) <= (60 + SHARED_SLOT_MARGIN) * 1000 + 1000
+    limiter.close()

@@ -66,7 +66,7 @@ not hold a send forever (redis-py before 6 waits without end)."""
 
 BOOK_SCRIPT = """
 -- KEYS[1]: the bucket's sends (a sorted set scored by send time), KEYS[2]: its hold, KEYS[3]:
--- the hold's length in seconds.
+-- the hold's length in seconds, KEYS[4]: the longest window a limiter sharing the bucket counts.
 -- ARGV[1]: this send's member, ARGV[2]: the margin, ARGV[3]: now in seconds, or '' for Redis's
 -- own TIME, ARGV[4..]: (count, period) pairs.
 -- Records a send now if every window has room (returns {1, 0}); otherwise records nothing and
@@ -78,9 +78,16 @@ if not now then
 end
 local stamp = string.format('%.6f', now)
 local margin = tonumber(ARGV[2])
-local longest = 0
+local own = 0
 for i = 4, #ARGV, 2 do
-  longest = math.max(longest, tonumber(ARGV[i + 1]))
+  own = math.max(own, tonumber(ARGV[i + 1]))
+end
+-- Sends are kept for the longest window any limiter sharing the bucket counts: one with shorter
+-- windows (a batch kept gentler) must not drop those a longer one still counts.
+local longest = own
+local shared = tonumber(redis.call('GET', KEYS[4]))
+if shared and shared > own then
+  longest = shared
 end
 -- A send is recorded at the moment it goes: one scored after now means the clock was stepped
 -- back (an NTP correction, a failover to a replica behind). It went at the latest now; so
@@ -90,6 +97,10 @@ for _, member in ipairs(ahead) do
   redis.call('ZADD', KEYS[1], stamp, member)
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest - margin)
+if longest == own then  -- told the others, until this limiter's longest window has passed
+  redis.call('SET', KEYS[4], string.format('%.6f', own), 'PX',
+             math.ceil((own + margin) * 1000) + 1000)
+end
 -- This send already recorded: the same booking asked again (its answer was lost with its
 -- connection, and the command sent once more), not one more send.
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
@@ -493,10 +504,11 @@ class RedisRateLimiter(RateLimiter):
         return [*self._keys(bucket), member, self._margin, self._now(), *self._windows]
 
     def _keys(self, bucket: str) -> list[str]:
-        """The bucket's sends, its hold and the hold's length. One hash tag per bucket, so the
-        keys live on one node of a Redis Cluster."""
+        """The bucket's sends, its hold, the hold's length and the longest window a limiter
+        sharing it counts. One hash tag per bucket, so the keys live on one node of a Redis
+        Cluster."""
         tagged = f"{self._prefix}:{{{bucket}}}"
-        return [f"{tagged}:slots", f"{tagged}:hold", f"{tagged}:hold-length"]
+        return [f"{tagged}:slots", f"{tagged}:hold", f"{tagged}:hold-length", f"{tagged}:longest"]
 
     def _sync_client(self) -> redis.Redis:
         with self._lock:
@@ -646,7 +658,7 @@ class RedisRateLimiter(RateLimiter):
     def book(self, bucket: str) -> Booking:
         member = uuid.uuid4().hex
         try:
-            answer = self._sync_client().eval(BOOK_SCRIPT, 3, *self._book_args(bucket, member))
+            answer = self._sync_client().eval(BOOK_SCRIPT, 4, *self._book_args(bucket, member))
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
         return self._read_booking(bucket, member, answer)
@@ -661,7 +673,7 @@ class RedisRateLimiter(RateLimiter):
         seconds = check_hold(seconds)
         try:
             self._sync_client().eval(
-                HOLD_SCRIPT, 2, *self._keys(bucket)[1:], str(seconds), self._now()
+                HOLD_SCRIPT, 2, *self._keys(bucket)[1:3], str(seconds), self._now()
             )
         except _redis_error() as exc:
             raise self._unavailable(exc, _HOLD_NOT_RECORDED) from exc
@@ -670,7 +682,7 @@ class RedisRateLimiter(RateLimiter):
         member = uuid.uuid4().hex
         client = self._loop_client()
         try:
-            answer = await client.eval(BOOK_SCRIPT, 3, *self._book_args(bucket, member))
+            answer = await client.eval(BOOK_SCRIPT, 4, *self._book_args(bucket, member))
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
         return self._read_booking(bucket, member, answer)
@@ -686,7 +698,7 @@ class RedisRateLimiter(RateLimiter):
         seconds = check_hold(seconds)
         client = self._loop_client()
         try:
-            await client.eval(HOLD_SCRIPT, 2, *self._keys(bucket)[1:], str(seconds), self._now())
+            await client.eval(HOLD_SCRIPT, 2, *self._keys(bucket)[1:3], str(seconds), self._now())
         except _redis_error() as exc:
             raise self._unavailable(exc, _HOLD_NOT_RECORDED) from exc
 
