@@ -660,3 +660,35 @@ def test_an_encoding_python_does_not_know_is_refused_where_the_limiter_is_made()
     # a bare LookupError at the first send
     with pytest.raises(ConfigurationError, match="encoding= names no encoding"):
         RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0?encoding=nope")
+
+
+@pytest.mark.parametrize("option", ["ssl_ciphers=NO-SUCH-CIPHER", "ssl_ca_data=no-certificate"])
+async def test_a_tls_option_the_tls_library_refuses_says_to_check_the_tls_options(
+    self_signed_tls_server: str, option: str
+) -> None:
+    # it was "Nothing answers as Redis there: check that Redis runs"
+    limiter = RedisRateLimiter(f"{self_signed_tls_server}?{option}", timeout=2)
+    for book in (limiter.book, limiter.abook):
+        with pytest.raises(RateLimiterUnavailableError, match="TLS connection could not be made"):
+            outcome = book("a")
+            if asyncio.iscoroutine(outcome):
+                await outcome
+    limiter.close()
+    await limiter.aclose()
+
+
+def test_a_tls_version_that_is_none_is_refused_where_the_limiter_is_made() -> None:
+    # the blocking face raised a bare ValueError at the first send, the asyncio one said that
+    # nothing answered there
+    with pytest.raises(ConfigurationError, match="ssl_min_version= names no TLS version"):
+        RedisRateLimiter(f"rediss://127.0.0.1:{free_port()}/0?ssl_min_version=99")
+
+
+def test_rediss_to_a_server_answering_without_tls_says_to_use_redis() -> None:
+    # a Redis without TLS answers the TLS greeting with a protocol error: it was "Nothing
+    # answers as Redis there"
+    with _answering_server(b"-ERR Protocol error: unbalanced quotes in request\r\n") as url:
+        limiter = RedisRateLimiter(url.replace("redis://", "rediss://"), timeout=2)
+        with pytest.raises(RateLimiterUnavailableError, match="use redis:// for a Redis"):
+            limiter.book("a")
+        limiter.close()

@@ -280,6 +280,9 @@ _OBJECT_OPTIONS = frozenset(
 )
 """Options of redis-py's connections that take a Python object, which a URL gives as text."""
 
+_NOT_TLS = frozenset({"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG"})
+"""The TLS library's words for a server answering a TLS greeting with something else."""
+
 _NOT_TAKEN = re.compile(r"unexpected keyword argument '([A-Za-z0-9_]+)'")
 """The option named by the TypeError of a connection given a keyword it does not take."""
 
@@ -568,6 +571,18 @@ class RedisRateLimiter(RateLimiter):
                     "command once more itself when its connection was found closed), or give "
                     f"the limiter your own client=redis.Redis(..., {name}=...)"
                 )
+        version = options.get("ssl_min_version")
+        if version:
+            try:
+                ssl.TLSVersion(int(version[0]))
+            except ValueError:  # not a number is redis-py's to refuse, with the other options
+                if version[0].lstrip("-").isdigit():
+                    raise _configuration(
+                        f"The rate limiter URL {shown(self.where)} cannot be used: "
+                        f"ssl_min_version= names no TLS version, {shown(version[0])}: give "
+                        f"{int(ssl.TLSVersion.TLSv1_2)} (TLS 1.2) or "
+                        f"{int(ssl.TLSVersion.TLSv1_3)} (TLS 1.3), or leave it out"
+                    ) from None
         encoding = options.get("encoding")
         if encoding:
             try:
@@ -846,6 +861,19 @@ class RedisRateLimiter(RateLimiter):
                 "give the CA that signed it as ?ssl_ca_certs=/path/to/ca.pem in the URL, or, for "
                 "a provider whose certificates are self-signed (as Heroku's), ?ssl_cert_reqs=none "
                 "(encrypted, but the server is not checked)"
+            )
+        refused_tls = _caused_by(exc, ssl.SSLError)
+        if isinstance(exc, errors.ConnectionError) and refused_tls is not None:
+            why = getattr(refused_tls, "reason", None) or str(refused_tls)
+            if why in _NOT_TLS:
+                return (
+                    f"What answers there speaks no TLS ({why}), which a rediss:// URL asks "
+                    "for: use redis:// for a Redis without TLS"
+                )
+            return (
+                f"The TLS connection could not be made ({why}): "
+                "check the URL's TLS options (ssl_certfile=, ssl_keyfile=, ssl_ciphers=, "
+                "ssl_ca_data=, ...), or leave them out"
             )
         if (
             isinstance(exc, errors.ConnectionError)
