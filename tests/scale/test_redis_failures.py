@@ -692,3 +692,19 @@ def test_rediss_to_a_server_answering_without_tls_says_to_use_redis() -> None:
         with pytest.raises(RateLimiterUnavailableError, match="use redis:// for a Redis"):
             limiter.book("a")
         limiter.close()
+
+
+def test_an_async_client_of_an_ended_event_loop_says_to_give_a_url(fresh_redis: str) -> None:
+    # the second asyncio.run() met the first one's connections: a bare RuntimeError
+    import redis.asyncio
+
+    given = redis.asyncio.Redis.from_url(fresh_redis)
+    limiter = RedisRateLimiter(async_client=given)
+    assert asyncio.run(limiter.abook("a")).reserved
+    with pytest.raises(RateLimiterUnavailableError, match="another event loop") as caught:
+        asyncio.run(limiter.abook("a"))
+    assert "Give the limiter a url" in str(caught.value)
+    assert asyncio.run(limiter.abook("b")).reserved  # redis-py dropped that connection
+    with pytest.raises(RateLimiterUnavailableError, match="another event loop") as caught:
+        asyncio.run(limiter.ahold("a", 1.0))
+    assert "the request was sent and answered 429" in str(caught.value)

@@ -700,6 +700,8 @@ class RedisRateLimiter(RateLimiter):
             answer = await client.eval(BOOK_SCRIPT, 4, *self._book_args(bucket, member))
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
+        except RuntimeError as exc:
+            raise self._other_loop(exc) from exc
         return self._read_booking(bucket, member, answer)
 
     async def arelease(self, booking: Booking) -> None:
@@ -708,6 +710,8 @@ class RedisRateLimiter(RateLimiter):
             await client.zrem(self._keys(booking.bucket)[0], str(booking.slot))
         except _redis_error() as exc:
             raise self._unavailable(exc) from exc
+        except RuntimeError as exc:
+            raise self._other_loop(exc) from exc
 
     async def ahold(self, bucket: str, seconds: float) -> None:
         seconds = check_hold(seconds)
@@ -716,6 +720,8 @@ class RedisRateLimiter(RateLimiter):
             await client.eval(HOLD_SCRIPT, 2, *self._keys(bucket)[1:3], str(seconds), self._now())
         except _redis_error() as exc:
             raise self._unavailable(exc, _HOLD_NOT_RECORDED) from exc
+        except RuntimeError as exc:
+            raise self._other_loop(exc, _HOLD_NOT_RECORDED) from exc
 
     def close(self) -> None:
         """Close the blocking connection pool this limiter opened (not a client you gave)."""
@@ -747,6 +753,20 @@ class RedisRateLimiter(RateLimiter):
                 "itself, not a proxy or stand-in that rewrites script answers"
             )
         return booking
+
+    def _other_loop(
+        self, exc: RuntimeError, outcome: str = "nothing was sent"
+    ) -> RuntimeError | RateLimiterUnavailableError:
+        """The error for a redis.asyncio client used in an event loop other than its own (one
+        ``asyncio.run()`` ago); ``exc`` itself when it is about something else."""
+        if self._async_client is None or "loop" not in str(exc):
+            return exc
+        return RateLimiterUnavailableError(
+            f"The shared rate limiter at {self.where} could not be used: the async_client= "
+            f"given was made in another event loop (one asyncio.run() ago?), whose connections "
+            f"this loop cannot use: {outcome}. Give the limiter a url instead (it keeps a "
+            "connection pool per event loop), or make the client in the loop that uses it"
+        )
 
     def _unavailable(
         self, exc: Exception, outcome: str = "nothing was sent"
