@@ -571,6 +571,13 @@ class RedisRateLimiter(RateLimiter):
                     "command once more itself when its connection was found closed), or give "
                     f"the limiter your own client=redis.Redis(..., {name}=...)"
                 )
+        requirement = options.get("ssl_cert_reqs")
+        if requirement and requirement[0] not in ("none", "optional", "required"):
+            raise _configuration(
+                f"The rate limiter URL {shown(self.where)} cannot be used: ssl_cert_reqs= takes "
+                f"none, optional or required, got {shown(requirement[0])} (Celery's CERT_NONE is "
+                "none here)"
+            )
         version = options.get("ssl_min_version")
         if version:
             try:
