@@ -21,9 +21,9 @@ from haulmer.dte.sii_dict import SiiValue
 from haulmer.dte.totals import LineAmounts
 
 if TYPE_CHECKING:
-    from haulmer import dte
-else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
-    dte = LazyModule("haulmer.dte")
+    from haulmer.dte import document as _document
+else:  # haulmer.dte.document imports this module: ``_document.Document`` resolves once loaded
+    _document = LazyModule("haulmer.dte.document")
 
 __all__ = ["CheckedDocument"]
 
@@ -36,7 +36,7 @@ class CheckedDocument:
     checked for local stamping too (> 0).
     """
 
-    document: dte.Document
+    document: _document.Document
     line_amounts: Sequence[LineAmounts]
     computed_totals: Totales
     for_stamping: bool = False

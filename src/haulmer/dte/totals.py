@@ -67,9 +67,9 @@ from haulmer.dte.models import (
 from haulmer.errors import DocumentError, ErrorDetail
 
 if TYPE_CHECKING:
-    from haulmer import dte
-else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
-    dte = LazyModule("haulmer.dte")
+    from haulmer.dte import document as _document
+else:  # haulmer.dte.document imports this module: ``_document.Document`` resolves once loaded
+    _document = LazyModule("haulmer.dte.document")
 
 __all__ = [
     "ADDITIONAL_TAX_RATES",
@@ -301,7 +301,7 @@ def _export_line_amounts(line: Detalle, field: str, moneda: Moneda | None) -> Li
 
 
 @own_arithmetic
-def document_line_amounts(document: dte.Document) -> list[LineAmounts]:
+def document_line_amounts(document: _document.Document) -> list[LineAmounts]:
     """Each line's amounts as ``document``'s type computes them (exports: in its currency)."""
     export = document.tipo_dte.is_export
     given = document.encabezado.totales

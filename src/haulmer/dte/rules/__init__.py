@@ -37,9 +37,9 @@ from haulmer.dte.schema.checker import EXPORTACIONES_ROOT, LIQUIDACION_ROOT, Sch
 from haulmer.errors import ErrorDetail
 
 if TYPE_CHECKING:
-    from haulmer import dte
-else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
-    dte = LazyModule("haulmer.dte")
+    from haulmer.dte import document as _document
+else:  # haulmer.dte.document imports this module: ``_document.Document`` resolves once loaded
+    _document = LazyModule("haulmer.dte.document")
 
 __all__ = [
     "RULES_BY_TYPE",
@@ -53,7 +53,7 @@ __all__ = [
     "totals_problems",
 ]
 
-RULES_BY_TYPE: Mapping[DTEType, Callable[[dte.Document], DocumentCheck]] = {
+RULES_BY_TYPE: Mapping[DTEType, Callable[[_document.Document], DocumentCheck]] = {
     **dict.fromkeys(DTEType, check_documento),
     DTEType.FACTURA_EXPORTACION: check_export_document,
     DTEType.NOTA_DEBITO_EXPORTACION: check_export_document,
@@ -63,41 +63,43 @@ RULES_BY_TYPE: Mapping[DTEType, Callable[[dte.Document], DocumentCheck]] = {
 """Which family's rules check each document type."""
 
 
-def check_document(doc: dte.Document) -> DocumentCheck:
+def check_document(doc: _document.Document) -> DocumentCheck:
     """Every broken rule and wrong amount of ``doc``, with the line amounts and totals computed
     to check them (folio 0 accepted)."""
     return _with_check_digits(RULES_BY_TYPE[doc.tipo_dte](doc), doc)
 
 
-def _with_check_digits(outcome: DocumentCheck, doc: dte.Document) -> DocumentCheck:
+def _with_check_digits(outcome: DocumentCheck, doc: _document.Document) -> DocumentCheck:
     """``outcome`` with the RUTs of ``doc`` whose check digit is wrong, which the lenient
     reading takes and the SII refuses."""
     wrong = check_digit_problems(doc)
     return outcome._replace(problems=outcome.problems + wrong) if wrong else outcome
 
 
-def check_document_rules(doc: dte.Document) -> DocumentCheck:
+def check_document_rules(doc: _document.Document) -> DocumentCheck:
     """``check_document`` but the facet walk: for a caller that checks each value against the
     facets of ``facet_root(doc)`` as it writes it (``haulmer.sii.issue``)."""
     return _with_check_digits(_FAMILIES[RULES_BY_TYPE[doc.tipo_dte]][0](doc), doc)
 
 
-def facet_root(doc: dte.Document) -> SchemaRoot:
+def facet_root(doc: _document.Document) -> SchemaRoot:
     """The schema root whose facets ``doc`` must fit (the boleta's for 39 and 41)."""
     return _FAMILIES[RULES_BY_TYPE[doc.tipo_dte]][1](doc)
 
 
-def _exportaciones(doc: dte.Document) -> SchemaRoot:
+def _exportaciones(doc: _document.Document) -> SchemaRoot:
     return EXPORTACIONES_ROOT
 
 
-def _liquidacion(doc: dte.Document) -> SchemaRoot:
+def _liquidacion(doc: _document.Document) -> SchemaRoot:
     return LIQUIDACION_ROOT
 
 
 _FAMILIES: Mapping[
-    Callable[[dte.Document], DocumentCheck],
-    tuple[Callable[[dte.Document], DocumentCheck], Callable[[dte.Document], SchemaRoot]],
+    Callable[[_document.Document], DocumentCheck],
+    tuple[
+        Callable[[_document.Document], DocumentCheck], Callable[[_document.Document], SchemaRoot]
+    ],
 ] = {
     check_documento: (documento_rules, documento_root),
     check_export_document: (export_rules, _exportaciones),
@@ -107,7 +109,7 @@ _FAMILIES: Mapping[
 
 
 _TOTALS_BY_FAMILY: Mapping[
-    Callable[[dte.Document], DocumentCheck], Callable[[dte.Document], list[ErrorDetail]]
+    Callable[[_document.Document], DocumentCheck], Callable[[_document.Document], list[ErrorDetail]]
 ] = {
     check_documento: documento_totals_problems,
     check_export_document: export_totals_problems,
@@ -116,12 +118,12 @@ _TOTALS_BY_FAMILY: Mapping[
 """Each family's comparison of the given amounts with the computed ones."""
 
 
-def totals_problems(doc: dte.Document) -> list[ErrorDetail]:
+def totals_problems(doc: _document.Document) -> list[ErrorDetail]:
     """Every given line amount or total of ``doc`` that differs from the one its family
     computes (an export's in its currency, a liquidación's with its commissions)."""
     return _TOTALS_BY_FAMILY[RULES_BY_TYPE[doc.tipo_dte]](doc)
 
 
-def document_problems(doc: dte.Document) -> list[ErrorDetail]:
+def document_problems(doc: _document.Document) -> list[ErrorDetail]:
     """Every broken per-type rule and every wrong amount of ``doc`` (folio 0 accepted)."""
     return check_document(doc).problems

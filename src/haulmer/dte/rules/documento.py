@@ -40,9 +40,9 @@ from haulmer.errors import DocumentError, ErrorDetail
 from haulmer.rut import GENERIC_RECEPTOR_RUT, stand_in_problem
 
 if TYPE_CHECKING:
-    from haulmer import dte
-else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
-    dte = LazyModule("haulmer.dte")
+    from haulmer.dte import document as _document
+else:  # haulmer.dte.document imports this module: ``_document.Document`` resolves once loaded
+    _document = LazyModule("haulmer.dte.document")
 
 __all__ = [
     "check_documento",
@@ -122,7 +122,7 @@ def zero_percentage_problems(line: Detalle, where: str, unit: str = "pesos") -> 
     return problems
 
 
-def _required_problems(doc: dte.Document) -> list[ErrorDetail]:
+def _required_problems(doc: _document.Document) -> list[ErrorDetail]:
     tipo = doc.tipo_dte
     enc = doc.encabezado
     emisor, receptor, id_doc = enc.emisor, enc.receptor, enc.id_doc
@@ -196,7 +196,7 @@ def _required_problems(doc: dte.Document) -> list[ErrorDetail]:
     return problems
 
 
-def _line_problems(doc: dte.Document) -> list[ErrorDetail]:
+def _line_problems(doc: _document.Document) -> list[ErrorDetail]:
     tipo = doc.tipo_dte
     lines = doc.detalle
     problems: list[ErrorDetail] = []
@@ -309,12 +309,12 @@ _COMPARED: tuple[tuple[str, str], ...] = (
 )
 
 
-def totals_problems(doc: dte.Document) -> list[ErrorDetail]:
+def totals_problems(doc: _document.Document) -> list[ErrorDetail]:
     """Every given line amount or total that differs from the computed one, with the expected."""
     return check_totals(doc).problems
 
 
-def check_totals(doc: dte.Document) -> DocumentCheck:
+def check_totals(doc: _document.Document) -> DocumentCheck:
     """Each line's amounts and the totals computed, and every given one that differs."""
     problems: list[ErrorDetail] = []
     amounts: list[LineAmounts] = []
@@ -390,7 +390,7 @@ def _compare_totals(given: Totales, expected: Totales, boleta: bool) -> list[Err
     return problems
 
 
-def check_documento(doc: dte.Document) -> DocumentCheck:
+def check_documento(doc: _document.Document) -> DocumentCheck:
     """A Documento or a boleta: its schema's facets, required data, lines, references, totals."""
     rules = documento_rules(doc)
     problems = schema_problems(doc, documento_root(doc))
@@ -398,12 +398,12 @@ def check_documento(doc: dte.Document) -> DocumentCheck:
     return rules._replace(problems=problems)
 
 
-def documento_root(doc: dte.Document) -> SchemaRoot:
+def documento_root(doc: _document.Document) -> SchemaRoot:
     """The schema root whose facets a Documento or a boleta must fit."""
     return BOLETA_ROOT if doc.tipo_dte.is_boleta else DOCUMENTO_ROOT
 
 
-def documento_rules(doc: dte.Document) -> DocumentCheck:
+def documento_rules(doc: _document.Document) -> DocumentCheck:
     """``check_documento`` but the schema's facets: required data, lines, references, totals."""
     problems = _required_problems(doc)
     problems.extend(_line_problems(doc))
@@ -416,7 +416,7 @@ def documento_rules(doc: dte.Document) -> DocumentCheck:
     return DocumentCheck(problems, totals.line_amounts, totals.totals)
 
 
-def stamping_problems(doc: dte.Document) -> list[ErrorDetail]:
+def stamping_problems(doc: _document.Document) -> list[ErrorDetail]:
     """What local stamping needs beyond ``document_problems``: a folio from the CAF."""
     if doc.folio <= 0:
         return [

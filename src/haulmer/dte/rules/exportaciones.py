@@ -27,9 +27,9 @@ from haulmer.dte.totals import LineAmounts, compute_otra_moneda, export_totals, 
 from haulmer.errors import DocumentError, ErrorDetail
 
 if TYPE_CHECKING:
-    from haulmer import dte
-else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
-    dte = LazyModule("haulmer.dte")
+    from haulmer.dte import document as _document
+else:  # haulmer.dte.document imports this module: ``_document.Document`` resolves once loaded
+    _document = LazyModule("haulmer.dte.document")
 
 __all__ = [
     "check_export_document",
@@ -51,7 +51,7 @@ _ADUANA_FOR_GOODS: tuple[tuple[str, str], ...] = (
 """What a factura de exportación of goods (no IndServicio) declares for the DUS."""
 
 
-def _required(doc: dte.Document) -> list[ErrorDetail]:
+def _required(doc: _document.Document) -> list[ErrorDetail]:
     enc = doc.encabezado
     emisor, receptor, id_doc = enc.emisor, enc.receptor, enc.id_doc
     problems: list[ErrorDetail] = []
@@ -134,7 +134,7 @@ def _aduana_for_goods(aduana: Aduana | None) -> list[ErrorDetail]:
     ]
 
 
-def _lines(doc: dte.Document) -> list[ErrorDetail]:
+def _lines(doc: _document.Document) -> list[ErrorDetail]:
     problems: list[ErrorDetail] = []
     lines = doc.detalle
     if not lines:
@@ -190,13 +190,13 @@ def _lines(doc: dte.Document) -> list[ErrorDetail]:
     return problems
 
 
-def _moneda(doc: dte.Document) -> Moneda | None:
+def _moneda(doc: _document.Document) -> Moneda | None:
     totales = doc.encabezado.totales
     return totales.tpo_moneda if totales is not None else None
 
 
 def _totals(
-    doc: dte.Document,
+    doc: _document.Document,
 ) -> tuple[list[ErrorDetail], list[LineAmounts] | None, Totales | None]:
     moneda = _moneda(doc)
     problems: list[ErrorDetail] = []
@@ -273,17 +273,17 @@ def _otra_moneda_problems(given: OtraMoneda, expected: OtraMoneda) -> list[Error
     return problems
 
 
-def export_totals_problems(doc: dte.Document) -> list[ErrorDetail]:
+def export_totals_problems(doc: _document.Document) -> list[ErrorDetail]:
     """Every given line amount or total of an export that differs from the computed one."""
     return _totals(doc)[0]
 
 
-def export_problems(doc: dte.Document) -> list[ErrorDetail]:
+def export_problems(doc: _document.Document) -> list[ErrorDetail]:
     """Every broken rule and wrong amount of an export document (folio 0 accepted)."""
     return check_export_document(doc).problems
 
 
-def check_export_document(doc: dte.Document) -> DocumentCheck:
+def check_export_document(doc: _document.Document) -> DocumentCheck:
     """An export: the Exportaciones facets, its requirements, lines, references and totals."""
     rules = export_rules(doc)
     problems = schema_problems(doc, EXPORTACIONES_ROOT)
@@ -291,7 +291,7 @@ def check_export_document(doc: dte.Document) -> DocumentCheck:
     return rules._replace(problems=problems)
 
 
-def export_rules(doc: dte.Document) -> DocumentCheck:
+def export_rules(doc: _document.Document) -> DocumentCheck:
     """``check_export_document`` but the Exportaciones facets: required data, lines, references
     and totals."""
     problems = _required(doc)

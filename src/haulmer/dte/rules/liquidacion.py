@@ -27,9 +27,9 @@ from haulmer.dte.totals import LineAmounts, comision_iva, line_amounts
 from haulmer.errors import DocumentError, ErrorDetail
 
 if TYPE_CHECKING:
-    from haulmer import dte
-else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
-    dte = LazyModule("haulmer.dte")
+    from haulmer.dte import document as _document
+else:  # haulmer.dte.document imports this module: ``_document.Document`` resolves once loaded
+    _document = LazyModule("haulmer.dte.document")
 
 __all__ = [
     "check_liquidacion_document",
@@ -39,12 +39,12 @@ __all__ = [
 ]
 
 
-def _comisiones(doc: dte.Document) -> list[Comision]:
+def _comisiones(doc: _document.Document) -> list[Comision]:
     found: list[Comision] = getattr(doc, "comisiones", [])
     return found
 
 
-def _required(doc: dte.Document) -> list[ErrorDetail]:
+def _required(doc: _document.Document) -> list[ErrorDetail]:
     enc = doc.encabezado
     emisor, receptor = enc.emisor, enc.receptor
     problems = [
@@ -79,7 +79,7 @@ _UNTOTALLED = frozenset({2, 3, 6})
 """IndExe of lines totalled in MontoNF (2, 6) or GrntDep (3), which Liquidacion lacks."""
 
 
-def _lines(doc: dte.Document) -> list[ErrorDetail]:
+def _lines(doc: _document.Document) -> list[ErrorDetail]:
     problems: list[ErrorDetail] = []
     if not doc.detalle:
         problems.append(ErrorDetail("Detalle", "a document needs at least one line"))
@@ -168,7 +168,7 @@ def _compare(
 
 
 def _totals(
-    doc: dte.Document,
+    doc: _document.Document,
 ) -> tuple[list[ErrorDetail], list[LineAmounts] | None, Totales | None]:
     problems: list[ErrorDetail] = []
     amounts: list[LineAmounts] = []
@@ -216,18 +216,18 @@ def _totals(
     return problems, amounts, expected
 
 
-def liquidacion_totals_problems(doc: dte.Document) -> list[ErrorDetail]:
+def liquidacion_totals_problems(doc: _document.Document) -> list[ErrorDetail]:
     """Every given line amount, total or commission of a liquidación-factura that differs from
     the computed one."""
     return _totals(doc)[0]
 
 
-def liquidacion_problems(doc: dte.Document) -> list[ErrorDetail]:
+def liquidacion_problems(doc: _document.Document) -> list[ErrorDetail]:
     """Every broken rule and wrong amount of a liquidación-factura (folio 0 accepted)."""
     return check_liquidacion_document(doc).problems
 
 
-def check_liquidacion_document(doc: dte.Document) -> DocumentCheck:
+def check_liquidacion_document(doc: _document.Document) -> DocumentCheck:
     """A liquidación-factura: the Liquidacion facets, required data, lines, references, totals."""
     rules = liquidacion_rules(doc)
     problems = schema_problems(doc, LIQUIDACION_ROOT)
@@ -235,7 +235,7 @@ def check_liquidacion_document(doc: dte.Document) -> DocumentCheck:
     return rules._replace(problems=problems)
 
 
-def liquidacion_rules(doc: dte.Document) -> DocumentCheck:
+def liquidacion_rules(doc: _document.Document) -> DocumentCheck:
     """``check_liquidacion_document`` but the Liquidacion facets: required data, lines,
     references and totals."""
     problems = _required(doc)

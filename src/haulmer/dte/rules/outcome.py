@@ -10,9 +10,9 @@ from haulmer.dte.totals import LineAmounts
 from haulmer.errors import ErrorDetail
 
 if TYPE_CHECKING:
-    from haulmer import dte
-else:  # haulmer.dte.document imports the rules: ``dte.Document`` resolves once both are loaded
-    dte = LazyModule("haulmer.dte")
+    from haulmer.dte import document as _document
+else:  # haulmer.dte.document imports the rules: ``_document.Document`` resolves once loaded
+    _document = LazyModule("haulmer.dte.document")
 
 __all__ = ["DocumentCheck", "blank", "blank_required_text_problems"]
 
@@ -34,7 +34,7 @@ def blank(value: Any) -> bool:
     return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
 
-def blank_required_text_problems(doc: dte.Document) -> list[ErrorDetail]:
+def blank_required_text_problems(doc: _document.Document) -> list[ErrorDetail]:
     """Each item code, driver's name and required text of a line's or the document's sections
     (SubCod, Moneda, InfoTicket, GeoRefEmision, ManejoMadera) that is blank: the schema
     requires their elements, and an empty one says nothing (reading it back refuses it), so

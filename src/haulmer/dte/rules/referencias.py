@@ -13,9 +13,9 @@ from haulmer.dte.rules.outcome import blank
 from haulmer.errors import ErrorDetail
 
 if TYPE_CHECKING:
-    from haulmer import dte
-else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
-    dte = LazyModule("haulmer.dte")
+    from haulmer.dte import document as _document
+else:  # haulmer.dte.document imports this module: ``_document.Document`` resolves once loaded
+    _document = LazyModule("haulmer.dte.document")
 
 __all__ = [
     "documento_reference_problems",
@@ -145,7 +145,7 @@ def _annulment_problems(tipo: int, refs: Sequence[Referencia]) -> list[ErrorDeta
     return problems
 
 
-def _own_rut_problems(doc: dte.Document, refs: Sequence[Referencia]) -> list[ErrorDetail]:
+def _own_rut_problems(doc: _document.Document, refs: Sequence[Referencia]) -> list[ErrorDetail]:
     """RUTOtr that is the issuer's own RUT: it names the issuer of a referenced document issued
     by someone else, so the SII's format requires it to differ from RUTEmisor."""
     emisor = doc.encabezado.emisor.rut
@@ -184,7 +184,9 @@ def _one_document_problems(refs: Sequence[Referencia]) -> list[ErrorDetail]:
     ]
 
 
-def text_correction_amount_problems(doc: dte.Document, totals: Totales | None) -> list[ErrorDetail]:
+def text_correction_amount_problems(
+    doc: _document.Document, totals: Totales | None
+) -> list[ErrorDetail]:
     """A nota that corrects text (CodRef 2) with amounts: it credits or charges nothing, so its
     total is 0 (``totals``: the computed Totales, used when the document declares none)."""
     if not doc.tipo_dte.is_note:
@@ -205,7 +207,9 @@ def text_correction_amount_problems(doc: dte.Document, totals: Totales | None) -
     ]
 
 
-def issued_reference_problems(doc: dte.Document, refs: Sequence[Referencia]) -> list[ErrorDetail]:
+def issued_reference_problems(
+    doc: _document.Document, refs: Sequence[Referencia]
+) -> list[ErrorDetail]:
     """References to electronic documents (TpoDocRef 33, 39, 52...) that cannot be of one
     already issued: dated after the document that references it, or with folio 0 (DTE folios
     start at 1; FolioRef 0 goes with IndGlobal 1, a reference to many documents); and a type
@@ -250,7 +254,7 @@ def issued_reference_problems(doc: dte.Document, refs: Sequence[Referencia]) -> 
     return problems
 
 
-def documento_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
+def documento_reference_problems(doc: _document.Document) -> list[ErrorDetail]:
     """References of a Documento or a boleta: at most 40, a nota's CodRef, each one's fields."""
     tipo = doc.tipo_dte
     refs = doc.referencias
@@ -293,7 +297,7 @@ def documento_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
     return problems
 
 
-def export_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
+def export_reference_problems(doc: _document.Document) -> list[ErrorDetail]:
     """References of an export: an export note modifies an export document (110, 111, 112)."""
     problems: list[ErrorDetail] = []
     refs = doc.referencias
@@ -354,7 +358,7 @@ def _domestic_modified_problems(refs: Sequence[Referencia]) -> list[ErrorDetail]
     return problems
 
 
-def liquidacion_reference_problems(doc: dte.Document) -> list[ErrorDetail]:
+def liquidacion_reference_problems(doc: _document.Document) -> list[ErrorDetail]:
     """References of a liquidación-factura: at most 40, each one's fields."""
     problems: list[ErrorDetail] = []
     if len(doc.referencias) > 40:

@@ -13,14 +13,14 @@ from haulmer.errors import ErrorDetail
 from haulmer.rut import Rut, check_digit_advice
 
 if TYPE_CHECKING:
-    from haulmer import dte
-else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
-    dte = LazyModule("haulmer.dte")
+    from haulmer.dte import document as _document
+else:  # haulmer.dte.document imports this module: ``_document.Document`` resolves once loaded
+    _document = LazyModule("haulmer.dte.document")
 
 __all__ = ["check_digit_problems", "rut_paths"]
 
 
-def rut_paths(document: dte.Document) -> list[tuple[str, Rut | None]]:
+def rut_paths(document: _document.Document) -> list[tuple[str, Rut | None]]:
     """Every RUT of ``document`` (None where left out), by its SII path."""
     encabezado = document.encabezado
     ruts: list[tuple[str, Rut | None]] = [
@@ -52,7 +52,7 @@ def rut_paths(document: dte.Document) -> list[tuple[str, Rut | None]]:
     return ruts
 
 
-def check_digit_problems(document: dte.Document) -> list[ErrorDetail]:
+def check_digit_problems(document: _document.Document) -> list[ErrorDetail]:
     """Each RUT of ``document`` whose check digit is wrong, with the right one."""
     return [
         ErrorDetail(path, f"{rut} has a wrong check digit: {check_digit_advice(rut.number)}")

@@ -9,16 +9,16 @@ from haulmer._lazy import LazyModule
 from haulmer.errors import ErrorDetail
 
 if TYPE_CHECKING:
-    from haulmer import dte
-else:  # haulmer.dte.document imports this module: ``dte.Document`` resolves once both are loaded
-    dte = LazyModule("haulmer.dte")
+    from haulmer.dte import document as _document
+else:  # haulmer.dte.document imports this module: ``_document.Document`` resolves once loaded
+    _document = LazyModule("haulmer.dte.document")
 
 __all__ = ["subtotal_problems"]
 
 _MAX_SUBTOTALS = 20
 
 
-def subtotal_problems(doc: dte.Document) -> list[ErrorDetail]:
+def subtotal_problems(doc: _document.Document) -> list[ErrorDetail]:
     """What the SII refuses in a document's SubTotInfo that the schema's facets do not say."""
     subtotales = doc.subtotales
     if not subtotales:
