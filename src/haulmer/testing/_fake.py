@@ -7,10 +7,8 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-# ``haulmer.Haulmer`` and ``haulmer.testing.FakeTransport`` (httpx, the client core) in the
-# annotations load when resolved: importing the fake alone (``serve``) stays without them.
-import haulmer.testing
 from haulmer._forks import ForkSafeLock
+from haulmer._lazy import LazyModule
 from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
 from haulmer.testing._client_options import AsyncClientOptions, ClientOptions
@@ -21,10 +19,25 @@ from haulmer.testing._outbox import Outbox
 from haulmer.testing._router import Route, Router, gateway_not_found
 from haulmer.testing._tenant_options import TenantOptions, check_tenant_options
 from haulmer.testing._wire import FakeRequest, FakeResponse
-from haulmer.testing.openfactura import Emission, OpenFacturaState, SelfServicePage, Tenant
+from haulmer.testing.openfactura import (
+    Emission,
+    IssuedDocument,
+    OpenFacturaState,
+    SelfServicePage,
+    Tenant,
+)
 
 if TYPE_CHECKING:
-    import haulmer.dte
+    from haulmer import dte as _dte
+    from haulmer._async import client as _async_client
+    from haulmer._sync import client as _sync_client
+    from haulmer.testing import _transport
+else:  # the clients and the transport (httpx, the client core) in the annotations load when
+    # resolved: importing the fake alone (``serve``) stays without them
+    _dte = LazyModule("haulmer.dte")
+    _async_client = LazyModule("haulmer._async.client")
+    _sync_client = LazyModule("haulmer._sync.client")
+    _transport = LazyModule("haulmer.testing._transport")
 
 if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **options
     from typing import Unpack
@@ -87,7 +100,7 @@ class FakeHaulmer:
         self.requests: RequestLog = RequestLog(request_log_size, router=self.router)
         self._reset_hooks: list[Callable[[], None]] = []
         self._outbox: Outbox | None = None
-        self._transport: haulmer.testing.FakeTransport | None = None
+        self._transport: _transport.FakeTransport | None = None
         from haulmer.testing import openfactura
 
         openfactura.install(self)
@@ -160,8 +173,8 @@ class FakeHaulmer:
             )
 
     def issue_from_supplier(
-        self, document: haulmer.dte.Document | Mapping[str, Any], *, razon_social: str | None = None
-    ) -> haulmer.testing.IssuedDocument:
+        self, document: _dte.Document | Mapping[str, Any], *, razon_social: str | None = None
+    ) -> IssuedDocument:
         """Issue a DTE as an outside supplier so that its receptor finds it in its received list.
 
         ``document`` is a ``haulmer.dte.Document`` or a ``dte`` dict in SII names with Folio 0;
@@ -269,7 +282,7 @@ class FakeHaulmer:
     # -- clients ----------------------------------------------------------------------------
 
     @property
-    def transport(self) -> haulmer.testing.FakeTransport:
+    def transport(self) -> _transport.FakeTransport:
         """The httpx transport (sync and async) that routes requests into this fake."""
         if self._transport is None:
             from haulmer.testing._transport import FakeTransport
@@ -277,14 +290,14 @@ class FakeHaulmer:
             self._transport = FakeTransport(self)
         return self._transport
 
-    def client(self, **options: Unpack[ClientOptions]) -> haulmer.Haulmer:
+    def client(self, **options: Unpack[ClientOptions]) -> _sync_client.Haulmer:
         """A ``haulmer.Haulmer`` wired to this fake (default key: the public sandbox key);
         ``options`` are ``Haulmer``'s keywords."""
         from haulmer.testing._transport import build_client
 
         return build_client(self, **options)
 
-    def async_client(self, **options: Unpack[AsyncClientOptions]) -> haulmer.AsyncHaulmer:
+    def async_client(self, **options: Unpack[AsyncClientOptions]) -> _async_client.AsyncHaulmer:
         """A ``haulmer.AsyncHaulmer`` wired to this fake (default key: the public sandbox key);
         ``options`` are ``AsyncHaulmer``'s keywords."""
         from haulmer.testing._transport import build_async_client

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 
 __all__ = ["load_models"]
 
 _NOT_LOADED = ("haulmer.__main__",)
 """Modules that run something when imported."""
+
+_HAULMER_DIR = Path(__file__).parent.parent
+"""The haulmer package's directory (``haulmer.__path__``), read without importing it."""
 
 
 def load_models() -> int:
@@ -23,10 +27,8 @@ def load_models() -> int:
     """
     import pydantic
 
-    import haulmer
-
     loaded = []
-    for found in pkgutil.walk_packages(haulmer.__path__, "haulmer."):
+    for found in pkgutil.walk_packages([str(_HAULMER_DIR)], "haulmer."):
         if found.name in _NOT_LOADED:
             continue
         try:

@@ -14,7 +14,8 @@ from haulmer.testing._fake import FakeHaulmer
 from haulmer.testing._wire import FakeRequest, Headers
 
 if TYPE_CHECKING:
-    from haulmer import AsyncHaulmer, Haulmer
+    from haulmer._async.client import AsyncHaulmer
+    from haulmer._sync.client import Haulmer
 
 __all__ = ["FAKE_BASE_URL", "FakeTransport", "build_async_client", "build_client"]
 
@@ -174,7 +175,7 @@ def _check_own_http_client(kwargs: dict[str, Any], class_name: str) -> None:
 
 def build_client(fake: FakeHaulmer, **kwargs: Any) -> Haulmer:
     """A ``haulmer.Haulmer`` whose every request is served by ``fake``."""
-    from haulmer import Haulmer
+    from haulmer._sync.client import Haulmer
 
     kwargs = _client_kwargs(fake, Haulmer, kwargs)
     _check_own_http_client(kwargs, "Client")
@@ -184,7 +185,7 @@ def build_client(fake: FakeHaulmer, **kwargs: Any) -> Haulmer:
 
 def build_async_client(fake: FakeHaulmer, **kwargs: Any) -> AsyncHaulmer:
     """A ``haulmer.AsyncHaulmer`` whose every request is served by ``fake``."""
-    from haulmer import AsyncHaulmer
+    from haulmer._async.client import AsyncHaulmer
 
     kwargs = _client_kwargs(fake, AsyncHaulmer, kwargs)
     _check_own_http_client(kwargs, "AsyncClient")

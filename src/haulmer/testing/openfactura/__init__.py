@@ -29,9 +29,9 @@ from haulmer.testing.openfactura._wire import MESSAGES as ERROR_MESSAGES
 from haulmer.testing.openfactura._wire import invalid_key, missing_key
 
 if TYPE_CHECKING:
-    from haulmer import testing as _testing
-else:  # ``_testing.Name`` in an annotation loads haulmer.testing when resolved
-    _testing = LazyModule("haulmer.testing")
+    from haulmer.testing import _fake
+else:  # ``_fake.FakeHaulmer`` in an annotation loads it when resolved (it imports this module)
+    _fake = LazyModule("haulmer.testing._fake")
 
 __all__ = [
     "ERROR_MESSAGES",
@@ -57,7 +57,7 @@ class _RateLimiter:
     otherwise bunch up and look faster than they were sent.
     """
 
-    def __init__(self, fake: _testing.FakeHaulmer) -> None:
+    def __init__(self, fake: _fake.FakeHaulmer) -> None:
         self.fake = fake
         self.seen: dict[str, list[float]] = {}
         """Each key's admitted arrivals, sorted (a request may be served after one that
@@ -102,7 +102,7 @@ def _is_json(content_type: str | None) -> bool:
     )
 
 
-def install(fake: _testing.FakeHaulmer) -> None:
+def install(fake: _fake.FakeHaulmer) -> None:
     """Register the OpenFactura routes and state on ``fake`` (called by ``FakeHaulmer``)."""
     state = OpenFacturaState(fake.clock, fake.control, fake.environment)
     fake.openfactura_state = state
