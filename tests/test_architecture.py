@@ -228,6 +228,32 @@ def test_no_product_or_face_is_in_an_import_cycle() -> None:
     assert circled == []
 
 
+def test_no_module_imports_a_package_that_contains_it() -> None:
+    """A package's ``__init__`` imports its modules, so a module naming its own package (even
+    under ``if TYPE_CHECKING:``, to write ``dte.Document``) closes a circle: it imports the
+    module that defines the name instead. The root ``haulmer`` is the users' facade, which the
+    CLI and the pytest plugin use as users do; the next test keeps it out of every circle."""
+    graph = _import_graph(leave_out=lambda i: False)
+    wrong = sorted(
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        for target in targets
+        if target != "haulmer" and _is_package(target) and module.startswith(target + ".")
+    )
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "package", ["haulmer", "haulmer.dte", "haulmer.dte.builders", "haulmer.testing"]
+)
+def test_a_package_its_modules_import_is_in_no_import_cycle(package: str) -> None:
+    """``import haulmer`` names ``haulmer.testing`` for a type checker, ``haulmer.dte`` imports
+    the documents and their builders: none of them is imported back by what it imports."""
+    graph = _import_graph(leave_out=_errors_payload_types)
+    circled = [sorted(group) for group in _import_cycles(graph) if package in group]
+    assert circled == []
+
+
 def test_the_faces_import_a_products_business_not_its_public_module() -> None:
     public = {
         _module_name(path.parent)
