@@ -254,6 +254,18 @@ def test_a_package_its_modules_import_is_in_no_import_cycle(package: str) -> Non
     assert circled == []
 
 
+def test_the_cores_modules_import_one_another_in_no_circle() -> None:
+    """Within ``_core/`` imports point one way: a request carries its ``Pagination``, defined
+    beside ``APIRequest``, so the pages import the request and not the other way round."""
+    graph = _import_graph(leave_out=lambda i: False)
+    core = {
+        module: {target for target in targets if _is_within(target, "haulmer._core")}
+        for module, targets in graph.items()
+        if _is_within(module, "haulmer._core")
+    }
+    assert [sorted(group) for group in _import_cycles(core)] == []
+
+
 def test_the_faces_import_a_products_business_not_its_public_module() -> None:
     public = {
         _module_name(path.parent)

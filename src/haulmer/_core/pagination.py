@@ -20,9 +20,9 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from haulmer._core.request import APIRequest
+from haulmer._core.request import APIRequest, PageInfo, Pagination
 from haulmer.errors import HaulmerError
 
 if TYPE_CHECKING:
@@ -45,41 +45,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class PageInfo:
-    """What a page says about the list: its number, the last page's, the total count if known."""
-
-    current_page: int | None = None
-    last_page: int | None = None
-    total: int | None = None
-    next_cursor: str | None = None
-
-
-class Pagination(Protocol):
-    """A pure pagination style: where items are and how to ask for the next page."""
-
-    def items(self, body: Any) -> Sequence[Any]:
-        """The raw items of one decoded page body."""
-        ...
-
-    def info(self, body: Any) -> PageInfo:
-        """Page metadata of one decoded page body."""
-        ...
-
-    def next_request(self, request: APIRequest[T], body: Any) -> APIRequest[T] | None:
-        """The request for the page after ``body`` (sent by ``request``), or None at the end."""
-        ...
-
-    def missing_items(self, body: Any) -> str | None:
-        """Why ``body`` holds no list of items where the style keeps them, or None when it does."""
-        ...
-
-    def identity(self, item: Any) -> Hashable | None:
-        """What names a decoded item among the list's (None: unknown), so that iterating item by
-        item can skip one an earlier page already gave."""
-        ...
 
 
 def by_id(item: Any) -> Hashable:

@@ -1,6 +1,9 @@
 """The core's basic value: ``APIRequest``, one API call described purely (no I/O, no client).
 
 Product modules build them with pure functions; plans yield them; the runners send them.
+The ``Pagination`` a request carries (and the ``PageInfo`` a style reads) is defined here, not in
+``pagination``: a style makes requests and a request carries its style, so the two modules would
+import each other.
 """
 
 from __future__ import annotations
@@ -8,19 +11,18 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from haulmer._core.types import NOT_GIVEN, Auth, Body, Headers, Product, Query, TimeoutArg
 from haulmer._shown import shown
 from haulmer.errors import ValidationError
 
-if TYPE_CHECKING:
-    from haulmer._core.pagination import Pagination
-
 __all__ = [
     "APIRequest",
+    "PageInfo",
+    "Pagination",
     "call_options",
     "idempotency_key_or_new",
     "new_idempotency_key",
@@ -80,6 +82,41 @@ def idempotency_key_or_new(key: str | None) -> str:
 
 _HEADER_TEXT = re.compile("[\x20-\x7e]+")
 """What an HTTP header value carries as it is: printable ASCII."""
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What a page says about the list: its number, the last page's, the total count if known."""
+
+    current_page: int | None = None
+    last_page: int | None = None
+    total: int | None = None
+    next_cursor: str | None = None
+
+
+class Pagination(Protocol):
+    """A pure pagination style: where items are and how to ask for the next page."""
+
+    def items(self, body: Any) -> Sequence[Any]:
+        """The raw items of one decoded page body."""
+        ...
+
+    def info(self, body: Any) -> PageInfo:
+        """Page metadata of one decoded page body."""
+        ...
+
+    def next_request(self, request: APIRequest[T], body: Any) -> APIRequest[T] | None:
+        """The request for the page after ``body`` (sent by ``request``), or None at the end."""
+        ...
+
+    def missing_items(self, body: Any) -> str | None:
+        """Why ``body`` holds no list of items where the style keeps them, or None when it does."""
+        ...
+
+    def identity(self, item: Any) -> Hashable | None:
+        """What names a decoded item among the list's (None: unknown), so that iterating item by
+        item can skip one an earlier page already gave."""
+        ...
 
 
 @dataclass(frozen=True)
