@@ -266,6 +266,14 @@ def test_the_cores_modules_import_one_another_in_no_circle() -> None:
     assert [sorted(group) for group in _import_cycles(core)] == []
 
 
+def test_the_errors_are_in_no_import_cycle_but_through_the_types_they_carry() -> None:
+    """``haulmer.errors`` binds its annotations' modules with ``DeferredModule``, which imports
+    nothing, while ``LazyModule`` imports the errors to raise ``MissingDependencyError``."""
+    graph = _import_graph(leave_out=_errors_payload_types)
+    circled = [sorted(group) for group in _import_cycles(graph) if "haulmer.errors" in group]
+    assert circled == []
+
+
 def test_the_faces_import_a_products_business_not_its_public_module() -> None:
     public = {
         _module_name(path.parent)

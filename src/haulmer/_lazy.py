@@ -12,6 +12,9 @@ from collections.abc import Iterable, Mapping
 from types import ModuleType
 from typing import Any
 
+from haulmer._deferred import DeferredModule
+from haulmer.errors import MissingDependencyError
+
 __all__ = ["LazyModule", "LazyNames"]
 
 
@@ -60,7 +63,7 @@ class LazyNames:
         return sorted(bound | set(self._table) | self._submodules)
 
 
-class LazyModule:
+class LazyModule(DeferredModule):
     """A module named now and imported on the first access to one of its attributes.
 
     Bound, outside ``if TYPE_CHECKING:``, to the name an annotation uses (``httpx`` in
@@ -71,47 +74,19 @@ class LazyModule:
     extra that is not installed raises ``MissingDependencyError`` saying what to install.
     """
 
-    __slots__ = ("_extra", "_missing", "_module", "_name")
+    __slots__ = ("_extra", "_missing")
 
     def __init__(self, name: str, *, extra: str | None = None, missing: str = "") -> None:
         """``extra``: the optional extra that installs the module; ``missing``: the message
         of the ``MissingDependencyError`` raised when it is not installed."""
-        self._name = name
+        super().__init__(name)
         self._extra = extra
         self._missing = missing or f"{name} is not installed: pip install 'haulmer[{extra}]'"
-        self._module: ModuleType | None = None
 
     def _load(self) -> ModuleType:
-        if self._module is None:
-            try:
-                self._module = importlib.import_module(self._name)
-            except ImportError as exc:
-                if self._extra is None:
-                    raise
-                # Imported here: haulmer.errors binds a LazyModule of its own at import.
-                from haulmer.errors import MissingDependencyError
-
-                raise MissingDependencyError(self._missing, extra=self._extra) from exc
-        return self._module
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") and name.endswith("__"):
-            # Probes such as inspect.unwrap's __wrapped__ (doctest, pytest) load nothing.
-            raise AttributeError(name)
-        module = self._load()
         try:
-            return getattr(module, name)
-        except AttributeError:
-            submodule = f"{module.__name__}.{name}"
-            try:
-                return importlib.import_module(submodule)
-            except ModuleNotFoundError as exc:
-                if exc.name != submodule:
-                    raise
-                raise AttributeError(
-                    f"module {module.__name__!r} has no attribute {name!r}"
-                ) from None
-
-    def __repr__(self) -> str:
-        state = "loaded" if self._module is not None else "not loaded yet"
-        return f"<module {self._name!r} ({state})>"
+            return super()._load()
+        except ImportError as exc:
+            if self._extra is None:
+                raise
+            raise MissingDependencyError(self._missing, extra=self._extra) from exc

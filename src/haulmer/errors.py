@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from haulmer._lazy import LazyModule
+from haulmer._deferred import DeferredModule
 from haulmer._raw_response import RawResponse, RequestInfo
 
 if TYPE_CHECKING:  # the modules defining the types errors carry, below the products' faces
@@ -20,9 +20,9 @@ if TYPE_CHECKING:  # the modules defining the types errors carry, below the prod
     from haulmer.checkout import business as _checkout
     from haulmer.openfactura.certification import business as _certification
 else:  # ``_certification.Name`` in an annotation loads it only when resolved
-    _checkout = LazyModule("haulmer.checkout.business")
-    _passwords = LazyModule("haulmer.passwords")
-    _certification = LazyModule("haulmer.openfactura.certification.business")
+    _checkout = DeferredModule("haulmer.checkout.business")
+    _passwords = DeferredModule("haulmer.passwords")
+    _certification = DeferredModule("haulmer.openfactura.certification.business")
 
 __all__ = [
     "APIConnectionError",

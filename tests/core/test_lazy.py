@@ -11,6 +11,7 @@ import haulmer
 import haulmer.openfactura
 import haulmer.sii
 import haulmer.testing
+from haulmer._deferred import DeferredModule
 from haulmer._lazy import LazyModule, LazyNames
 from haulmer.errors import MissingDependencyError
 
@@ -76,3 +77,12 @@ def test_a_lazy_module_of_a_missing_extra_says_what_to_install() -> None:
 def test_a_lazy_modules_unknown_attribute_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="'email' has no attribute 'no_such_name'"):
         _ = LazyModule("email").no_such_name
+
+
+def test_a_deferred_module_loads_on_first_use_and_a_missing_one_raises_as_import_would() -> None:
+    """``haulmer.errors`` names its annotations' modules with it: it knows no extras."""
+    module = DeferredModule("email")
+    assert "not loaded yet" in repr(module)
+    assert module.message.Message is sys.modules["email.message"].Message
+    with pytest.raises(ModuleNotFoundError, match="haulmer_no_such_module"):
+        _ = DeferredModule("haulmer_no_such_module").anything
