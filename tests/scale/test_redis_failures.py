@@ -718,3 +718,21 @@ def test_a_tls_certificate_requirement_redis_py_cannot_read_says_what_it_reads(
     # said only to check the values after '?'
     with pytest.raises(ConfigurationError, match="ssl_cert_reqs= takes none, optional or"):
         RedisRateLimiter(f"rediss://127.0.0.1:{free_port()}/0?ssl_cert_reqs={given}")
+
+
+@pytest.mark.parametrize(
+    ("query", "option"),
+    [
+        ("socket_timeout=x", "socket_timeout"),
+        ("health_check_interval=soon", "health_check_interval"),
+        ("max_connections=many", "max_connections"),
+    ],
+)
+def test_a_query_option_redis_py_cannot_read_is_named_in_the_refusal(
+    query: str, option: str
+) -> None:
+    # the message named no option, only "check the values after '?'"
+    with pytest.raises(ConfigurationError) as caught:
+        RedisRateLimiter(f"redis://:{PASSWORD}@127.0.0.1:{free_port()}/0?{query}")
+    assert f"cannot read ({option}=)" in str(caught.value)
+    assert PASSWORD not in str(caught.value)

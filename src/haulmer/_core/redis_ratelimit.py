@@ -13,6 +13,7 @@ import contextlib
 import decimal
 import math
 import numbers
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -308,10 +309,11 @@ class RedisRateLimiter(RateLimiter):
             pool.connection_class(**pool.connection_kwargs)
         except TypeError as exc:
             raise configuration_error(option_not_taken(url, exc)) from None
-        except (ValueError, redis_error()):
+        except (ValueError, redis_error()) as exc:
             raise configuration_error(
-                f"The rate limiter URL {shown(self.where)} has an option redis-py cannot read: "
-                "check the values after '?' (socket_timeout=, db=, ...), or leave them out"
+                f"The rate limiter URL {shown(self.where)} has an option redis-py cannot read"
+                f"{_unread_option(exc)}: check the values after '?' (socket_timeout=, db=, ...), "
+                "or leave them out"
             ) from None
         return client
 
@@ -449,3 +451,12 @@ def _is_margin(margin: object) -> bool:
     except (TypeError, ValueError, ArithmeticError):  # pragma: no cover - a Real that is not
         return False
     return 0 <= seconds < 1  # NaN is neither
+
+
+_UNREAD_OPTION = re.compile(r"Invalid value for '([A-Za-z_]+)'")
+
+
+def _unread_option(exc: Exception) -> str:
+    """`` (<name>=)`` for the URL option redis-py says it could not read, or nothing."""
+    found = _UNREAD_OPTION.search(str(exc))
+    return f" ({found.group(1)}=)" if found else ""
