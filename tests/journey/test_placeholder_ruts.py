@@ -84,3 +84,39 @@ def test_a_document_whose_emisor_is_a_placeholder_rut_is_refused_naming_the_fiel
         )
     assert [d.field for d in caught.value.details] == ["Encabezado.Emisor.RUTEmisor"]
     assert "no company's" in str(caught.value)
+
+
+_PLACEHOLDER_EMISOR = {
+    "razon_social": "GENERICO SPA",
+    "giro": "Comercio",
+    "actecos": [479100],
+    "direccion": "Arturo Prat 527",
+    "comuna": "Curicó",
+}
+_COMPANY_RECEPTOR = {
+    "rut": "76086428-5",
+    "razon_social": "PANADERIA ANA SPA",
+    "giro": "Panadería",
+    "direccion": "Arturo Prat 527",
+    "comuna": "Curicó",
+}
+
+
+@pytest.mark.parametrize("rut", ["66666666-6", "55555555-5"])
+def test_an_export_or_liquidacion_whose_emisor_is_a_placeholder_rut_is_refused(rut: str) -> None:
+    # the exports' and the liquidación's own rules let the stand-in through as the emisor
+    emisor = {"rut": rut, **_PLACEHOLDER_EMISOR}
+    lines = [{"nombre": "Asesoría", "cantidad": 1, "precio": 100}]
+    with pytest.raises(DocumentError) as export:
+        dte.factura_exportacion(
+            emisor=emisor,
+            receptor={"razon_social": "ACME INC", "extranjero": {"nacionalidad": 225}},
+            lines=lines,
+            moneda="DOLAR USA",
+            ind_servicio=3,
+        )
+    with pytest.raises(DocumentError) as liquidacion:
+        dte.liquidacion_factura(emisor=emisor, receptor=_COMPANY_RECEPTOR, lines=lines)
+    for caught in (export, liquidacion):
+        assert [d.field for d in caught.value.details] == ["Encabezado.Emisor.RUTEmisor"]
+        assert "no company's" in str(caught.value)

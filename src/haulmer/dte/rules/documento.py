@@ -21,6 +21,7 @@ from haulmer.dte.rules.referencias import (
     documento_reference_problems,
     text_correction_amount_problems,
 )
+from haulmer.dte.rules.ruts import emisor_stand_in_problems
 from haulmer.dte.rules.subtotales import subtotal_problems
 from haulmer.dte.schema.checker import (
     BOLETA_ROOT,
@@ -37,7 +38,7 @@ from haulmer.dte.totals import (
     round_peso,
 )
 from haulmer.errors import DocumentError, ErrorDetail
-from haulmer.rut import GENERIC_RECEPTOR_RUT, stand_in_problem
+from haulmer.rut import GENERIC_RECEPTOR_RUT
 
 if TYPE_CHECKING:
     from haulmer.dte import document as _document
@@ -132,9 +133,7 @@ def _required_problems(doc: _document.Document) -> list[ErrorDetail]:
         if blank(value):
             problems.append(ErrorDetail(path, issue))
 
-    stand_in = None if emisor.rut is None else stand_in_problem(emisor.rut)
-    if stand_in is not None:
-        problems.append(ErrorDetail("Encabezado.Emisor.RUTEmisor", stand_in))
+    problems.extend(emisor_stand_in_problems(doc))
     if tipo.is_boleta:
         need(id_doc.ind_servicio, "Encabezado.IdDoc.IndServicio", "required on boletas (3 ventas)")
         return problems

@@ -21,6 +21,7 @@ from haulmer.dte.rules.referencias import (
     export_reference_problems,
     text_correction_amount_problems,
 )
+from haulmer.dte.rules.ruts import emisor_stand_in_problems
 from haulmer.dte.rules.subtotales import subtotal_problems
 from haulmer.dte.schema.checker import EXPORTACIONES_ROOT, schema_problems, shown_int
 from haulmer.dte.totals import LineAmounts, compute_otra_moneda, export_totals, line_amounts
@@ -54,7 +55,7 @@ _ADUANA_FOR_GOODS: tuple[tuple[str, str], ...] = (
 def _required(doc: _document.Document) -> list[ErrorDetail]:
     enc = doc.encabezado
     emisor, receptor, id_doc = enc.emisor, enc.receptor, enc.id_doc
-    problems: list[ErrorDetail] = []
+    problems = emisor_stand_in_problems(doc)
     for value, path, issue in (
         (emisor.razon_social, "Encabezado.Emisor.RznSoc", "the issuer's razón social is required"),
         (emisor.giro, "Encabezado.Emisor.GiroEmis", "the issuer's giro is required"),

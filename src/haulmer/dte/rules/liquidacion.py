@@ -21,6 +21,7 @@ from haulmer.dte.rules.documento import line_part_problems
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
 from haulmer.dte.rules.periodo import period_problems
 from haulmer.dte.rules.referencias import liquidacion_reference_problems
+from haulmer.dte.rules.ruts import emisor_stand_in_problems
 from haulmer.dte.rules.subtotales import subtotal_problems
 from haulmer.dte.schema.checker import LIQUIDACION_ROOT, schema_problems, shown_int
 from haulmer.dte.totals import LineAmounts, comision_iva, line_amounts
@@ -62,6 +63,7 @@ def _required(doc: _document.Document) -> list[ErrorDetail]:
         )
         if blank(value)
     ]
+    problems[:0] = emisor_stand_in_problems(doc)
     if len(emisor.actecos) > 4:
         problems.append(ErrorDetail("Encabezado.Emisor.Acteco", "at most 4 actividades"))
     if len(emisor.telefonos) > 2:

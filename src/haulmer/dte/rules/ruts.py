@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 from haulmer._lazy import LazyModule
 from haulmer.errors import ErrorDetail
-from haulmer.rut import Rut, check_digit_advice
+from haulmer.rut import Rut, check_digit_advice, stand_in_problem
 
 if TYPE_CHECKING:
     from haulmer.dte import document as _document
 else:  # haulmer.dte.document imports this module: ``_document.Document`` resolves once loaded
     _document = LazyModule("haulmer.dte.document")
 
-__all__ = ["check_digit_problems", "rut_paths"]
+__all__ = ["check_digit_problems", "emisor_stand_in_problems", "rut_paths"]
 
 
 def rut_paths(document: _document.Document) -> list[tuple[str, Rut | None]]:
@@ -59,3 +59,11 @@ def check_digit_problems(document: _document.Document) -> list[ErrorDetail]:
         for path, rut in rut_paths(document)
         if rut is not None and not rut.is_dv_valid
     ]
+
+
+def emisor_stand_in_problems(document: _document.Document) -> list[ErrorDetail]:
+    """The emisor's RUT when it is one of the SII's stand-ins for a receptor (66666666-6,
+    55555555-5): no company's, so no document of any type is issued under it."""
+    rut = document.encabezado.emisor.rut
+    problem = None if rut is None else stand_in_problem(rut)
+    return [] if problem is None else [ErrorDetail("Encabezado.Emisor.RUTEmisor", problem)]
