@@ -137,3 +137,24 @@ def test_a_redis_limiter_given_its_clients_refuses_pickling_saying_to_give_a_url
     for copied in COPIES:  # a copy in this process uses the same client
         assert copied(limiter)._client is given
     given.close()
+
+
+@pytest.mark.parametrize(
+    ("package", "name"),
+    [
+        ("haulmer.catalogue", "Product"),
+        ("haulmer.checkout", "Order"),
+        ("haulmer.openfactura.certification", "CertificationStatus"),
+    ],
+)
+def test_a_model_pickled_under_its_package_path_loads_as_the_business_model(
+    package: str, name: str
+) -> None:
+    # Pickles written before the products became packages name the public path
+    # (haulmer.catalogue.Product); the package re-exports the class, so they still load.
+    module = __import__(package, fromlist=[name])
+    model = getattr(module, name)
+    written = pickle.dumps(model.model_construct(), protocol=2)
+    assert f"{model.__module__}\n{name}\n".encode() in written
+    before_the_move = written.replace(f"{model.__module__}\n".encode(), f"{package}\n".encode())
+    assert type(pickle.loads(before_the_move)) is model
