@@ -169,6 +169,25 @@ def test_a_decimal_infinity_or_signalling_nan_in_a_dict_is_refused_as_not_finite
         build_emission(data)
 
 
+@pytest.mark.parametrize("value", [Decimal("Infinity"), Decimal("NaN"), float("inf")], ids=str)
+@pytest.mark.parametrize(
+    "where", [("Detalle", 0, "PrcItem"), ("Encabezado", "Totales", "MntTotal")]
+)
+def test_to_openfactura_dte_refuses_a_number_no_request_can_carry(
+    value: object, where: tuple[Any, ...]
+) -> None:
+    # It passed a Decimal infinity through to the wire dict, which emit() then refused.
+    data = _factura_dict()
+    block: Any = data
+    for key in where[:-1]:
+        block = block[key]
+    block[where[-1]] = value
+    with pytest.raises(DocumentError, match="NaN or Infinity") as caught:
+        to_openfactura_dte(data)
+    named = {"PrcItem": "Detalle[1].PrcItem", "MntTotal": "Encabezado.Totales.MntTotal"}
+    assert [detail.field for detail in caught.value.details] == [named[where[-1]]]
+
+
 @pytest.mark.parametrize("value", [33, 33.0, Decimal("33"), "33", " 33 ", "033"], ids=repr)
 def test_a_type_written_as_a_whole_number_is_read(value: object) -> None:
     data = _factura_dict()

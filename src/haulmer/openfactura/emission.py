@@ -453,8 +453,8 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
 
     ``document`` is a :class:`haulmer.dte.Document` (rendered as it is, unchecked) or a dict in
     SII names. Raises DocumentError listing every structural problem found (type, date, RUTs,
-    lines, references). A quantity or price with decimals is a ``Decimal`` (every digit kept;
-    the SDK's JSON writer sends it as a number).
+    lines, references, a NaN or Infinity no JSON request can carry). A quantity or price with
+    decimals is a ``Decimal`` (every digit kept; the SDK's JSON writer sends it as a number).
     """
     if isinstance(document, Document):
         return _document_dte(document, validate=False)
@@ -564,6 +564,7 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
             + "; ".join(str(problem) for problem in problems),
             problems,
         )
+    _check_numbers(result)  # what no request can carry
     return _in_schema_order(result, _schema_of(dte_type))
 
 
@@ -809,8 +810,6 @@ def build_emission(
         _check_encoding(dte)
         if today is not None:
             _check_not_future(dte, today)
-    if not isinstance(document, Document):  # a Document's numbers were read finite
-        _check_numbers(dte)  # what no request can carry, checked or not
     body: dict[str, Any] = {}
     options = normalize_response(response)
     if options:
