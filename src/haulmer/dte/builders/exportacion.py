@@ -172,7 +172,8 @@ def factura_exportacion(
     ``transporte`` may hold (its packages, TipoBultos). ``forma_pago_exportacion`` is
     FmaPagExp (Aduana's table: 1 COB1, 11 ACRED, 21 sin pago, 32 anticipo...).
     ``options``: ``DocumentOptions`` (``fecha``, ``folio``, ``descuentos_recargos``,
-    ``referencias``, ``id_doc``, ``check``).
+    ``referencias``, ``id_doc``, ``subtotales``, ``manejo_madera``, ``check``; an export's
+    schema has no GeoRefEmision, so ``geo_ref_emision`` is refused).
     """
     check_options("factura_exportacion", options, DocumentOptions)
     id_doc: dict[str, Any] = dict(options.get("id_doc") or {})
