@@ -12,6 +12,7 @@ import pytest
 import haulmer.dte as dte
 from haulmer.dte import builders
 from haulmer.dte.builders import DocumentOptions, LineDict, NoteOptions, PaymentOptions
+from haulmer.errors import DocumentError
 
 PACKAGE = Path(builders.__file__).resolve().parent
 SHARED = DocumentOptions.__optional_keys__
@@ -94,3 +95,86 @@ def test_a_plain_line_dict_is_a_line(emisor: dict[str, Any], receptor: dict[str,
     line: LineDict = {"nombre": "Plan anual", "cantidad": 2, "precio": 1000, "unidad": "UN"}
     factura = dte.factura(emisor=emisor, receptor=receptor, lines=[line], folio=5)
     assert (factura.folio, factura.totals.mnt_neto) == (5, 2000)
+
+
+def _call_with(name: str, emisor: dict[str, Any], receptor: dict[str, Any], **given: Any) -> Any:
+    """Call the builder ``name`` with valid parties, no lines (unless given) and ``given``."""
+    builder = getattr(dte, name)
+    if "documento" in inspect.signature(builder).parameters:
+        return builder(None, **given)
+    arguments: dict[str, Any] = {"emisor": emisor, "receptor": receptor, "lines": [], **given}
+    if name == "build":
+        return builder(33, **arguments)
+    required = {"ind_traslado": 1, "moneda": "EURO"}
+    wanted = inspect.signature(builder).parameters
+    return builder(**arguments, **{k: v for k, v in required.items() if k in wanted})
+
+
+WRONG_LISTS = {
+    "subtotales as one dict": ("subtotales", {"NroSTI": 1}, "SubTotInfo", "dict"),
+    "referencias as one dict": ("referencias", {"TpoDocRef": "801"}, "Referencia", "dict"),
+    "descuentos_recargos as text": ("descuentos_recargos", "10%", "DscRcgGlobal", "str"),
+    "subtotales as None": ("subtotales", None, "SubTotInfo", "None"),
+    "referencias as a number": ("referencias", 5, "Referencia", "int"),
+}
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+@pytest.mark.parametrize(
+    ("option", "value", "field", "kind"), WRONG_LISTS.values(), ids=WRONG_LISTS.keys()
+)
+def test_a_list_option_of_the_wrong_kind_is_a_document_error_naming_it(
+    name: str,
+    option: str,
+    value: object,
+    field: str,
+    kind: str,
+    emisor: dict[str, Any],
+    receptor: dict[str, Any],
+) -> None:
+    with pytest.raises(DocumentError, match=rf"^{option} is a list of .*, got {kind}: ") as info:
+        _call_with(name, emisor, receptor, **{option: value})
+    assert isinstance(info.value, TypeError)  # as before, for callers that catch TypeError
+    assert [detail.field for detail in info.value.details] == [field]
+
+
+WRONG_MAPPINGS = {
+    "id_doc as text": ("id_doc", "x", "Encabezado.IdDoc", "str"),
+    "geo_ref_emision as text": ("geo_ref_emision", "x", "GeoRefEmision", "str"),
+    "manejo_madera as a list": ("manejo_madera", [{"RolOrigen": "1"}], "ManejoMadera", "list"),
+}
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+@pytest.mark.parametrize(
+    ("option", "value", "field", "kind"), WRONG_MAPPINGS.values(), ids=WRONG_MAPPINGS.keys()
+)
+def test_a_dict_option_of_the_wrong_kind_is_a_document_error_naming_it(
+    name: str,
+    option: str,
+    value: object,
+    field: str,
+    kind: str,
+    emisor: dict[str, Any],
+    receptor: dict[str, Any],
+) -> None:
+    with pytest.raises(
+        DocumentError, match=rf"^{option}: expected a mapping .*, got {kind}$"
+    ) as info:
+        _call_with(name, emisor, receptor, **{option: value})
+    assert isinstance(info.value, TypeError)
+    assert [detail.field for detail in info.value.details] == [field]
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+@pytest.mark.parametrize("lines", [{"nombre": "Servicio", "precio": 1000}, "Servicio", 3])
+def test_lines_of_the_wrong_kind_are_a_document_error_naming_them(
+    name: str, lines: object, emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    kind = type(lines).__name__
+    with pytest.raises(
+        DocumentError, match=rf"^lines is a list of lines, .*, got {kind}: "
+    ) as info:
+        _call_with(name, emisor, receptor, lines=lines)
+    assert isinstance(info.value, TypeError)
+    assert [detail.field for detail in info.value.details] == ["Detalle"]

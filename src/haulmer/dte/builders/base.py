@@ -16,6 +16,7 @@ from haulmer._chile import chile_today
 from haulmer._numbers import own_arithmetic
 from haulmer._shown import about_digits, shown
 from haulmer.dte.builders.inputs import (
+    ArgumentTypeError,
     ComisionInput,
     DocumentOptions,
     EmisorInput,
@@ -27,6 +28,8 @@ from haulmer.dte.builders.inputs import (
     ReceptorInput,
     TransporteInput,
     check_options,
+    listed,
+    mapping_argument,
 )
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document, document_error, unreadable_number
@@ -62,10 +65,11 @@ def model_dict(value: Any) -> Any:
         return value.model_dump(by_alias=True, exclude_none=True)
     if isinstance(value, Mapping):
         return dict(value)
-    raise TypeError(
+    issue = (
         "expected a mapping of SII or Python field names (a dict) or a haulmer.dte model, got "
         f"{type(value).__name__}"
     )
+    raise ArgumentTypeError(issue, [ErrorDetail("", issue)])
 
 
 def line_dict(line: LineInput, *, prices: str = "net") -> Any:
@@ -85,7 +89,7 @@ def retained_lines(lines: Iterable[LineInput], code: str | None) -> list[Any]:
     """Lines of a factura de compra or its nota: each afecto line without a CodImpAdic given
     the retention ``code`` (none when ``code`` is None), as the buyer retains the seller's IVA."""
     prepared = []
-    for line in lines:
+    for line in listed(lines, "lines"):
         data = line_dict(line)
         exempt = data.get("IndExe") is not None or data.get("ind_exe") is not None
         has_code = data.get("CodImpAdic") or data.get("cod_imp_adic")
@@ -134,6 +138,15 @@ def build(
     Raises DocumentError with one ErrorDetail per problem.
     """
     check_options("build", options, DocumentOptions)
+    lines = listed(lines, "lines")
+    comisiones = listed(comisiones, "comisiones")
+    for name, value in (
+        ("emisor", emisor),
+        ("receptor", receptor),
+        ("transporte", transporte),
+        ("otra_moneda", otra_moneda),
+    ):
+        mapping_argument(value, name)
     tipo = dte_type(tipo_dte)
     id_doc = dict(options.get("id_doc") or {})
     if tipo.is_boleta:  # as boleta() and boleta_exenta(): 3 ventas y servicios, unless given
@@ -270,6 +283,7 @@ def dte_type(value: object) -> DTEType:
 def boleta_emisor(emisor: EmisorInput) -> dict[str, Any]:
     """The issuer reduced to what a boleta carries (no Acteco, Telefono...): an ERP keeps one
     emisor for every type, and a boleta (EnvioBOLETA) has no place for the rest."""
+    mapping_argument(emisor, "emisor")
     try:
         model = emisor if isinstance(emisor, Emisor) else Emisor.model_validate(model_dict(emisor))
     except pydantic.ValidationError as exc:
@@ -372,12 +386,18 @@ def document_options(options: Mapping[str, Any], **changes: Any) -> DocumentOpti
 
 def exempt_lines(lines: Iterable[LineInput], *, prices: str = "net") -> list[dict[str, Any]]:
     """Lines of an exempt document: IndExe 1 unless they say otherwise (2 no facturable)."""
-    return [_defaulted(line_dict(line, prices=prices), "IndExe", "ind_exe", 1) for line in lines]
+    return [
+        _defaulted(line_dict(line, prices=prices), "IndExe", "ind_exe", 1)
+        for line in listed(lines, "lines")
+    ]
 
 
 def exempt_globals(items: Iterable[GlobalInput]) -> list[dict[str, Any]]:
     """Global discounts of an exempt document: on the exempt amount (IndExeDR 1) unless told."""
-    return [_defaulted(model_dict(item), "IndExeDR", "ind_exe", 1) for item in items]
+    return [
+        _defaulted(model_dict(item), "IndExeDR", "ind_exe", 1)
+        for item in listed(items, "descuentos_recargos")
+    ]
 
 
 def _defaulted(data: dict[str, Any], alias: str, name: str, value: int) -> dict[str, Any]:

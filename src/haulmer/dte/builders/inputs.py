@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal, Protocol, TypedDict, runtime_checkable
 
+import pydantic
+
 from haulmer._shown import shown
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.exports import Moneda
@@ -29,6 +31,7 @@ from haulmer.dte.models import (
     SubTotInfo,
     Transporte,
 )
+from haulmer.errors import DocumentError, ErrorDetail
 
 __all__ = [
     "AduanaInput",
@@ -50,6 +53,8 @@ __all__ = [
     "SubtotalInput",
     "TransporteInput",
     "check_options",
+    "listed",
+    "mapping_argument",
 ]
 
 
@@ -203,10 +208,76 @@ class ExportNoteOptions(NoteOptions, total=False):
     """OtraMoneda/TpoMoneda: the document's (pesos) when left out."""
 
 
+class ArgumentTypeError(DocumentError, TypeError):
+    """A builder's argument of the wrong kind (a dict where a list goes, a text where a dict
+    goes): a DocumentError naming where it goes, and a TypeError as it was before."""
+
+
+LISTED: dict[str, tuple[str, str]] = {
+    "lines": ("Detalle", "lines"),
+    "descuentos_recargos": ("DscRcgGlobal", "global discounts and surcharges"),
+    "referencias": ("Referencia", "references"),
+    "subtotales": ("SubTotInfo", "subtotals"),
+    "comisiones": ("Comisiones", "commissions"),
+}
+"""The arguments that are lists: their SII element and what their items are."""
+
+MAPPED: dict[str, str] = {
+    "emisor": "Encabezado.Emisor",
+    "receptor": "Encabezado.Receptor",
+    "transporte": "Encabezado.Transporte",
+    "otra_moneda": "Encabezado.OtraMoneda",
+    "id_doc": "Encabezado.IdDoc",
+    "geo_ref_emision": "GeoRefEmision",
+    "manejo_madera": "ManejoMadera",
+}
+"""The arguments that are one dict or model: their SII element."""
+
+
+def listed(value: object, name: str) -> Iterable[Any]:
+    """``value`` when it is a list (or other iterable) of items; an ArgumentTypeError naming
+    ``name`` when it is one item, a text or None, whose iteration would read keys or letters."""
+    one = (str, bytes, bytearray, Mapping, pydantic.BaseModel)  # a model iterates its fields
+    if isinstance(value, Iterable) and not isinstance(value, one):
+        return value
+    element, items = LISTED.get(name, (name, "items"))
+    issue = (
+        f"{name} is a list of {items}, each a dict or a haulmer.dte model, got "
+        f"{_kind(value)}: put a single one in a list ([...])"
+    )
+    if name != "lines":
+        issue += f", or leave {name} out for none"
+    raise ArgumentTypeError(issue, [ErrorDetail(element, issue)])
+
+
+def mapping_argument(value: object, name: str) -> None:
+    """Refuse ``value`` unless it is a dict or a model (None leaves the argument out): an
+    ArgumentTypeError naming ``name``."""
+    if value is None or isinstance(value, (Mapping, pydantic.BaseModel)):
+        return
+    issue = (
+        f"{name}: expected a mapping of SII or Python field names (a dict) or a haulmer.dte "
+        f"model, got {_kind(value)}"
+    )
+    raise ArgumentTypeError(issue, [ErrorDetail(MAPPED.get(name, name), issue)])
+
+
+def _kind(value: object) -> str:
+    """What ``value`` is, for an error: its type's name (a dict's, a list's...)."""
+    return "None" if value is None else type(value).__name__
+
+
 def check_options(builder: str, options: Mapping[str, Any], allowed: type) -> None:
     """Raise TypeError, as Python does for a keyword, when ``options`` has a key ``allowed``
-    (a TypedDict) does not declare."""
+    (a TypedDict) does not declare; an ArgumentTypeError when a list or a dict is of the
+    wrong kind (a nota's ``lines`` and ``descuentos_recargos`` may be None: its document's)."""
     known: frozenset[str] = allowed.__optional_keys__ | allowed.__required_keys__  # type: ignore[attr-defined]
     for key in options:
         if key not in known:
             raise TypeError(f"{builder}() got an unexpected keyword argument {shown(key)}")
+    nullable = {"lines", "descuentos_recargos"} if "lines" in known else set()
+    for key, value in options.items():
+        if key in LISTED and not (key in nullable and value is None):
+            listed(value, key)
+        elif key in MAPPED and key != "otra_moneda":  # an export nota's is its TpoMoneda
+            mapping_argument(value, key)

@@ -25,6 +25,7 @@ from haulmer.dte.builders.inputs import (
     PaymentOptions,
     ReceptorInput,
     check_options,
+    listed,
 )
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document, document_error, unreadable_number
@@ -84,13 +85,13 @@ def liquidacion_factura(
             f"tipo_doc_liq must be a document type code (33), got {type(tipo_doc_liq).__name__}"
         )
     prepared = []
-    for line in lines:
+    for line in listed(lines, "lines"):
         data = line_dict(line)
         if data.get("TpoDocLiq") is None and data.get("tpo_doc_liq") is None:
             data["TpoDocLiq"] = liq
         prepared.append(data)
     charges = []
-    for index, comision in enumerate(comisiones):
+    for index, comision in enumerate(listed(comisiones, "comisiones")):
         try:
             charges.append(_with_iva(comision))
         except pydantic.ValidationError as exc:
