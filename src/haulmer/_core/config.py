@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from haulmer._core.environments import (
     ENVIRONMENTS,
     PRODUCTS,
+    environment_word,
     resolve_base_urls,
     shown_environment,
 )
@@ -55,7 +56,7 @@ def _environment_from_env() -> str:
     given = (os.environ.get(ENVIRONMENT_ENV) or "").strip()
     if not given:
         return "production"
-    value = given.lower()  # "Sandbox", "PRODUCTION": a variable's case says nothing
+    value = environment_word(given)  # "Sandbox", "PRODUCTION": a variable's case says nothing
     if value not in ENVIRONMENTS:
         known = ", ".join(repr(name) for name in ENVIRONMENTS)
         raise ConfigurationError(
@@ -248,8 +249,7 @@ class ClientConfig:
                 "environment must be 'production', 'sandbox' or 'local', "
                 f"got {type(environment).__name__}"
             )
-        if environment.strip().lower() in ENVIRONMENTS:  # "Sandbox": read as its variable is
-            environment = environment.strip().lower()
+        environment = environment_word(environment)  # "Sandbox": read as its variable is
         headers = dict(checked_mapping("default_headers", default_headers) or {})
         for name, value in headers.items():
             if not isinstance(name, str) or not isinstance(value, str):

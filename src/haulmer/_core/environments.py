@@ -12,7 +12,7 @@ from haulmer._core.types import Product
 from haulmer._shown import looks_like_credential, shown, shown_unless_credential
 from haulmer.errors import ConfigurationError
 
-__all__ = ["ENVIRONMENTS", "LOCAL_URL", "PRODUCTS", "resolve_base_urls"]
+__all__ = ["ENVIRONMENTS", "LOCAL_URL", "PRODUCTS", "environment_word", "resolve_base_urls"]
 
 LOCAL_URL: Final = "http://127.0.0.1:8080"
 PRODUCTS: Final[tuple[Product, ...]] = get_args(Product)
@@ -23,6 +23,14 @@ ENVIRONMENTS: Final[Mapping[str, Mapping[Product, str | None]]] = {
     "sandbox": {"openfactura": "https://dev-api.haulmer.com", "platform": None},
     "local": {"openfactura": LOCAL_URL, "platform": LOCAL_URL},
 }
+
+
+def environment_word(given: str) -> str:
+    """``given`` as the environment it names, when it names one in any case or with blanks
+    around it (``"Sandbox"``, ``" production"``); otherwise ``given`` as it is, for the
+    caller's error to show."""
+    word = given.strip().lower()
+    return word if word in ENVIRONMENTS else given
 
 
 def resolve_base_urls(
