@@ -68,3 +68,47 @@ def test_given_totals_with_more_additional_taxes_than_the_schema_allows_are_refu
     with pytest.raises(DocumentError, match="at most 20") as refused:
         Document.from_sii_dict(data).check()
     assert "Encabezado.Totales.ImptoReten" in [d.field for d in refused.value.details]
+
+
+def _occurrences() -> dict[str, set[tuple[str, int | None]]]:
+    """Every element name of the DTE schemas, with its parent's name and maxOccurs there."""
+    from haulmer.dte.schema.elements import Element
+    from haulmer.dte.schema.facts import BOLETA, DOCUMENTO, EXPORTACIONES, LIQUIDACION
+
+    found: dict[str, set[tuple[str, int | None]]] = {}
+
+    def walk(element: Element, parent: str) -> None:
+        found.setdefault(element.name, set()).add((parent, element.max_occurs))
+        for child in element.children:
+            walk(child, element.name)
+
+    for root in (BOLETA, DOCUMENTO, EXPORTACIONES, LIQUIDACION):
+        walk(root, "")
+    return found
+
+
+def _repeats(max_occurs: int | None) -> bool:
+    return max_occurs is None or max_occurs > 1
+
+
+def test_the_dict_reads_as_lists_exactly_the_elements_the_schema_repeats_everywhere() -> None:
+    from haulmer.sii.sii_dict import REPEATED
+
+    always = {
+        name for name, places in _occurrences().items() if all(_repeats(most) for _, most in places)
+    }
+    assert always == REPEATED
+
+
+def test_the_only_element_repeated_in_some_places_only_is_comisiones_of_a_document() -> None:
+    from haulmer.sii.sii_dict import DOCUMENT_TAGS
+
+    sometimes = {
+        name: places
+        for name, places in _occurrences().items()
+        if any(_repeats(most) for _, most in places)
+        and not all(_repeats(most) for _, most in places)
+    }
+    assert set(sometimes) == {"Comisiones"}
+    repeated_under = {parent for parent, most in sometimes["Comisiones"] if _repeats(most)}
+    assert repeated_under <= set(DOCUMENT_TAGS)

@@ -42,7 +42,8 @@ REPEATED: Final = frozenset(
         "TipoBultos",
     }
 )
-"""Elements the SII schemas allow more than once (maxOccurs > 1): always read as lists."""
+"""Elements the SII schemas allow more than once (maxOccurs > 1) wherever they stand: always
+read as lists (a test holds this set to the schema facts, ``haulmer.dte.schema.facts``)."""
 
 SKIPPED: Final = frozenset({"TED", "TmstFirma", "Signature"})
 """Elements left out of the dict: the timbre and the signature are no content (the elements
