@@ -814,3 +814,61 @@ async def test_the_async_wait_for_payment_retries_a_poll_no_later_than_its_deadl
         with pytest.raises(WaitTimeoutError):
             await client.checkout.wait_for_payment(order.id, timeout=60, poll_interval=10)
     assert (fake.clock.now() - before).total_seconds() <= 60
+
+
+def _read_timeouts(fake: FakeHaulmer, **options: Any) -> tuple[Haulmer, list[float | None]]:
+    """A client of ``fake`` and the read timeout of each request it sends, as httpx got it."""
+    import httpx
+
+    seen: list[float | None] = []
+    http = httpx.Client(
+        transport=fake.transport,
+        event_hooks={"request": [lambda r: seen.append(r.extensions["timeout"]["read"])]},
+    )
+    return fake.client(http_client=http, **options), seen
+
+
+def test_a_waits_polls_get_no_more_http_timeout_than_is_left_of_it(fake: FakeHaulmer) -> None:
+    """A poll that hangs ends near the wait's deadline: its HTTP timeout (120 s, the client's)
+    is cut to what is left of the wait, so wait_for_payment(timeout=60) cannot take 60 + 120 s."""
+    client, seen = _read_timeouts(fake, timeout=120)
+    with client:
+        order = _paying_order(client)
+        seen.clear()
+        with pytest.raises(WaitTimeoutError):
+            client.checkout.wait_for_payment(order.id, timeout=60, poll_interval=25)
+        assert client.checkout.retrieve_order(order.id).id == order.id  # not a wait: untouched
+    # Polls at 0, 25, 50 and 60 s (the last one at the deadline, given the shortest time);
+    # then the plain call, with the client's timeout.
+    assert seen == [60, 35, 10, 1, 120]
+
+
+def test_a_poll_near_its_deadline_still_gets_a_second_to_answer(fake: FakeHaulmer) -> None:
+    client, seen = _read_timeouts(fake, timeout=None)
+    with client:
+        order = _paying_order(client)
+        seen.clear()
+        with pytest.raises(WaitTimeoutError):
+            client.checkout.wait_for_payment(order.id, timeout=0)
+    assert seen == [1.0]
+
+
+async def test_an_async_waits_polls_get_no_more_http_timeout_than_is_left_of_it(
+    fake: FakeHaulmer,
+) -> None:
+    import httpx
+
+    seen: list[float | None] = []
+
+    async def record(request: httpx.Request) -> None:
+        seen.append(request.extensions["timeout"]["read"])
+
+    http = httpx.AsyncClient(transport=fake.transport, event_hooks={"request": [record]})
+    async with fake.async_client(http_client=http, timeout=120) as client:
+        order = await client.checkout.create_order(buyer=BUYER, products={"pos_device": 1})
+        await client.checkout.choose_payment_method(order.id, "webpay")
+        await client.checkout.choose_payment_medium(order.id, "credit_card")
+        seen.clear()
+        with pytest.raises(WaitTimeoutError):
+            await client.checkout.wait_for_payment(order.id, timeout=60, poll_interval=25)
+    assert seen == [60, 35, 10, 1]

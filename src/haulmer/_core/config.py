@@ -19,6 +19,7 @@ from haulmer._core.types import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     LONGEST_TIMEOUT,
+    NotGiven,
     Product,
     Timeout,
     is_timeout_seconds,
@@ -38,6 +39,7 @@ __all__ = [
     "checked_mapping",
     "normalize_max_retries",
     "normalize_timeout",
+    "timeout_within",
 ]
 
 API_KEY_ENV = "HAULMER_API_KEY"
@@ -122,6 +124,32 @@ def normalize_timeout(value: Any) -> Timeout | None:
     raise ConfigurationError(
         "timeout must be seconds (float), haulmer.Timeout(...), httpx.Timeout(...) or None, "
         f"got {type(value).__name__}"
+    )
+
+
+SHORTEST_POLL_TIMEOUT = 1.0
+"""The least time a ``wait...()``'s poll is given near its deadline: enough for one answer."""
+
+
+def timeout_within(timeout: Timeout | None, seconds: float) -> Timeout:
+    """``timeout`` with no phase longer than ``seconds`` (at least ``SHORTEST_POLL_TIMEOUT``):
+    the HTTP timeout of a ``wait...()``'s poll, so that one stuck poll ends near the wait's
+    deadline, not a whole client timeout past it."""
+    bound = min(max(seconds, SHORTEST_POLL_TIMEOUT), LONGEST_TIMEOUT)
+    if timeout is None:
+        return Timeout(total=bound, connect=bound)
+
+    def phase(value: float | NotGiven | None) -> float:
+        if isinstance(value, NotGiven):
+            value = timeout.total
+        return bound if value is None else min(value, bound)
+
+    return Timeout(
+        total=phase(timeout.total),
+        connect=phase(timeout.connect),
+        read=phase(timeout.read),
+        write=phase(timeout.write),
+        pool=phase(timeout.pool),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 from collections.abc import Awaitable, Callable
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ForwardRef, ParamSpec, TypeVar
 
 from haulmer._core._async.sending import AsyncSender
 from haulmer._core.blocking import run_blocking
-from haulmer._core.config import ClientConfig
+from haulmer._core.config import ClientConfig, timeout_within
 from haulmer._core.pagination import (
     AsyncPage,
     AsyncPaginator,
@@ -187,7 +188,7 @@ class AsyncRunner:
         tenacity is set up (and imported) only when the policy retries the call.
         """
         try:
-            raw = await self._attempt(prepared, 1)
+            raw = await self._attempt(self._within(prepared, deadline), 1)
         except BaseException as error:
             attempts = CallAttempts(
                 max_retries=prepared.max_retries,
@@ -218,9 +219,19 @@ class AsyncRunner:
         raw: RawResponse | None = None
         async for attempt in retrying:
             with attempt:
-                raw = await self._attempt(prepared, attempts.number)
+                raw = await self._attempt(
+                    self._within(prepared, attempts.deadline), attempts.number
+                )
         assert raw is not None
         return raw
+
+    def _within(self, prepared: PreparedRequest, deadline: float | None) -> PreparedRequest:
+        """``prepared`` with its HTTP timeout cut to what is left until ``deadline`` (on the
+        client's clock), if given: a ``wait...()``'s stuck poll ends near its deadline."""
+        if deadline is None:
+            return prepared
+        timeout = timeout_within(prepared.timeout, deadline - self._clock())
+        return dataclasses.replace(prepared, timeout=timeout)
 
     async def _attempt(self, prepared: PreparedRequest, number: int) -> RawResponse:
         """Attempt ``number`` (1 for the first); an error answer read is reported before its

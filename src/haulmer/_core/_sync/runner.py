@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ForwardRef, ParamSpec, TypeVar
 
 from haulmer._core._sync.sending import SyncSender
-from haulmer._core.config import ClientConfig
+from haulmer._core.config import ClientConfig, timeout_within
 from haulmer._core.pagination import (
     PageInfo,
     SyncPage,
@@ -182,7 +183,7 @@ class SyncRunner:
         tenacity is set up (and imported) only when the policy retries the call.
         """
         try:
-            raw = self._attempt(prepared, 1)
+            raw = self._attempt(self._within(prepared, deadline), 1)
         except BaseException as error:
             attempts = CallAttempts(
                 max_retries=prepared.max_retries,
@@ -213,9 +214,17 @@ class SyncRunner:
         raw: RawResponse | None = None
         for attempt in retrying:
             with attempt:
-                raw = self._attempt(prepared, attempts.number)
+                raw = self._attempt(self._within(prepared, attempts.deadline), attempts.number)
         assert raw is not None
         return raw
+
+    def _within(self, prepared: PreparedRequest, deadline: float | None) -> PreparedRequest:
+        """``prepared`` with its HTTP timeout cut to what is left until ``deadline`` (on the
+        client's clock), if given: a ``wait...()``'s stuck poll ends near its deadline."""
+        if deadline is None:
+            return prepared
+        timeout = timeout_within(prepared.timeout, deadline - self._clock())
+        return dataclasses.replace(prepared, timeout=timeout)
 
     def _attempt(self, prepared: PreparedRequest, number: int) -> RawResponse:
         """Attempt ``number`` (1 for the first); an error answer read is reported before its
