@@ -708,6 +708,48 @@ def test_a_blocking_batch_closed_sends_no_further_retry_of_a_sale_in_flight(
     http_client.close()
 
 
+def test_a_blocking_batch_closed_wakes_a_sale_sleeping_in_time_sleep_at_once(
+    fake: FakeHaulmer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the default sleep (time.sleep), a sale waiting out a server's Retry-After held the
+    batch's close (Ctrl+C, the end of its with block) for the rest of that wait: the worker
+    thread slept on. It now waits on the batch's stop, so the close wakes it at once."""
+    import time
+
+    import httpx
+
+    batch = sales(2, fake.clock.today())
+    retried_key = batch[1]["id"]
+    asked_to_wait = threading.Event()
+    slept_for_real: list[float] = []
+
+    class Unavailable(httpx.BaseTransport):
+        """The fake, but the second sale's emission answers 503, asking to come back in 20 s."""
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.headers.get("idempotency-key") == retried_key:
+                asked_to_wait.set()
+                return httpx.Response(
+                    503, json={"message": "Service Unavailable"}, headers={"Retry-After": "20"}
+                )
+            return fake.transport.handle_request(request)
+
+    monkeypatch.setattr(time, "sleep", slept_for_real.append)  # any real sleep is recorded
+    http_client = httpx.Client(transport=Unavailable())
+    started = time.monotonic()
+    with fake.client(http_client=http_client, sleep=time.sleep, max_retries=2) as client:
+        documents = client.openfactura.documents
+        with documents.emit_many(batch, journal=tmp_path / "j.db", concurrency=2) as results:
+            first = next(results)
+            assert asked_to_wait.wait(timeout=30)
+    assert time.monotonic() - started < 15  # not the 20 s the server asked for
+    assert first.status == "issued"
+    assert slept_for_real == []
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        assert journal.lookup(retried_key).state == "attempted"  # type: ignore[union-attr]
+    http_client.close()
+
+
 async def test_an_async_batch_closed_by_another_task_while_it_is_iterated_stops_at_once(
     fake: FakeHaulmer, tmp_path: Path
 ) -> None:

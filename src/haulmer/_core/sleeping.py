@@ -4,8 +4,11 @@ with a clear error when it is the other kind (which would not wait at all)."""
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+from haulmer._core.stopping import stop_ending_waits, stopped_batch_error
 
 __all__ = [
     "awaited_sleep",
@@ -53,7 +56,18 @@ def checked_blocking_sleep(sleep: Any) -> Any:
 
 def slept(sleep: Callable[[float], object], seconds: float) -> None:
     """``sleep(seconds)`` for a blocking client; a sleep that returned an awaitable (``lambda s:
-    asyncio.sleep(s)``) did not wait: a TypeError naming it, its coroutine closed unawaited."""
+    asyncio.sleep(s)``) did not wait: a TypeError naming it, its coroutine closed unawaited.
+
+    ``time.sleep`` in a retrying sale of a batch waits on the batch's stop instead, so that
+    stopping the batch (Ctrl+C, ``close()``) ends a sale waiting to retry (or for its retry's
+    turn under the rate limit) at once, as the asyncio face's cancelled sales end, rather than
+    after its wait."""
+    if sleep is time.sleep:
+        stop = stop_ending_waits()
+        if stop is not None:
+            if stop.wait(seconds):
+                raise stopped_batch_error()  # woken by the stop: send nothing more
+            return
     waiting: Any = sleep(seconds)
     if inspect.isawaitable(waiting):
         close = getattr(waiting, "close", None)

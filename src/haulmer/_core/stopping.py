@@ -4,13 +4,20 @@ then send no further retry, as the asyncio face's are cancelled (a thread cannot
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
 from haulmer.errors import ClientClosedError
 
-__all__ = ["batch_stopped", "run_in_batch", "stopped_batch_error"]
+__all__ = [
+    "batch_stopped",
+    "retrying",
+    "run_in_batch",
+    "stop_ending_waits",
+    "stopped_batch_error",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -28,6 +35,27 @@ def run_in_batch(stop: threading.Event, work: Callable[[T], R], argument: T) -> 
         _STOP.reset(token)
 
 
+_RETRYING: ContextVar[bool] = ContextVar("haulmer_retrying", default=False)
+"""Whether the current call is past its first attempt (see :func:`retrying`)."""
+
+
+@contextmanager
+def retrying() -> Iterator[None]:
+    """Mark the current call as past its first attempt: its waits are the ones a batch's stop
+    ends (a first attempt goes out, as a sale in flight's)."""
+    token = _RETRYING.set(True)
+    try:
+        yield
+    finally:
+        _RETRYING.reset(token)
+
+
+def stop_ending_waits() -> threading.Event | None:
+    """The stop of the batch whose sale the current thread retries, or None: outside a batch,
+    or before its first attempt went out."""
+    return _STOP.get() if _RETRYING.get() else None
+
+
 def batch_stopped() -> bool:
     """Whether the current thread runs a sale of a batch that was stopped."""
     stop = _STOP.get()
@@ -38,6 +66,6 @@ def stopped_batch_error() -> ClientClosedError:
     """The error ending a sale whose batch was stopped before its next attempt was sent."""
     return ClientClosedError(
         "The batch was stopped (close(), the end of its with block, or an interruption) while "
-        "this sale waited to retry: nothing more was sent for it. Run the batch again with its "
-        "journal to send it under the same key"
+        "this sale waited to retry: nothing more was sent for it. Run the "
+        "batch again with its journal to send it under the same key"
     )

@@ -37,6 +37,7 @@ from haulmer._core.responses import (
     parse_response,
 )
 from haulmer._core.retry import CallAttempts
+from haulmer._core.stopping import retrying
 from haulmer.errors import APIError, APIResponseValidationError, APIStatusError
 
 __all__ = ["AsyncAPIResource", "AsyncRawResponses", "AsyncRunner"]
@@ -209,19 +210,20 @@ class AsyncRunner:
         """The attempts after a first one the policy retried, driven by tenacity."""
         import tenacity
 
-        await self._sleep(attempts.next_wait())
-        retrying = tenacity.AsyncRetrying(
-            sleep=self._sleep,
-            retry=tenacity.retry_if_exception(attempts.retries),
-            wait=attempts.next_wait,
-            reraise=True,
-        )
-        raw: RawResponse | None = None
-        async for attempt in retrying:
-            with attempt:
-                raw = await self._attempt(
-                    self._within(prepared, attempts.deadline), attempts.number
-                )
+        with retrying():  # the waits a stopped batch ends (see stopping.retrying)
+            await self._sleep(attempts.next_wait())
+            policy = tenacity.AsyncRetrying(
+                sleep=self._sleep,
+                retry=tenacity.retry_if_exception(attempts.retries),
+                wait=attempts.next_wait,
+                reraise=True,
+            )
+            raw: RawResponse | None = None
+            async for attempt in policy:
+                with attempt:
+                    raw = await self._attempt(
+                        self._within(prepared, attempts.deadline), attempts.number
+                    )
         assert raw is not None
         return raw
 

@@ -36,6 +36,7 @@ from haulmer._core.responses import (
     parse_response,
 )
 from haulmer._core.retry import CallAttempts
+from haulmer._core.stopping import retrying
 from haulmer.errors import APIError, APIResponseValidationError, APIStatusError
 
 __all__ = ["SyncAPIResource", "SyncRawResponses", "SyncRunner"]
@@ -204,17 +205,18 @@ class SyncRunner:
         """The attempts after a first one the policy retried, driven by tenacity."""
         import tenacity
 
-        self._sleep(attempts.next_wait())
-        retrying = tenacity.Retrying(
-            sleep=self._sleep,
-            retry=tenacity.retry_if_exception(attempts.retries),
-            wait=attempts.next_wait,
-            reraise=True,
-        )
-        raw: RawResponse | None = None
-        for attempt in retrying:
-            with attempt:
-                raw = self._attempt(self._within(prepared, attempts.deadline), attempts.number)
+        with retrying():  # the waits a stopped batch ends (see stopping.retrying)
+            self._sleep(attempts.next_wait())
+            policy = tenacity.Retrying(
+                sleep=self._sleep,
+                retry=tenacity.retry_if_exception(attempts.retries),
+                wait=attempts.next_wait,
+                reraise=True,
+            )
+            raw: RawResponse | None = None
+            for attempt in policy:
+                with attempt:
+                    raw = self._attempt(self._within(prepared, attempts.deadline), attempts.number)
         assert raw is not None
         return raw
 
