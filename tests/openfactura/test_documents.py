@@ -1240,6 +1240,37 @@ async def test_credit_note_of_a_boleta_takes_the_acteco_from_the_organization(
     assert (referencia["TpoDocRef"], referencia["FolioRef"]) == ("39", "41")
 
 
+async def test_credit_note_of_a_boleta_stored_without_receptor_goes_to_the_generic_buyer(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    # A self-service link's boleta is sent without Receptor, as Haulmer's plugins send it, so
+    # OpenFactura keeps its JSON without one: its refund had been refused as a DTE "not valid".
+    stored = _stored(samples.boleta(price=5000), 41)
+    del stored["Encabezado"]["Receptor"]
+    stored["Encabezado"]["IdDoc"]["TipoDTE"] = "39"  # numbers come back as text
+    mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
+        return_value=httpx.Response(200, json={"json": stored, "token": TOKEN})
+    )
+    mock.get("/v2/dte/organization").mock(return_value=_organization())
+    emit = mock.post("/v2/dte/document").mock(
+        return_value=httpx.Response(200, json={"TOKEN": "c" * 64, "FOLIO": 3})
+    )
+    note = await resolve(of.documents.credit_note(TOKEN, reason="Devolución", fecha="2026-02-11"))
+    assert note.folio == 3
+    encabezado = _body(emit)["dte"]["Encabezado"]
+    assert encabezado["Receptor"] == {"RUTRecep": "66666666-6", "RznSocRecep": "Cliente"}
+    assert _body(emit)["dte"]["Referencia"][0]["TpoDocRef"] == "39"
+
+
+def test_a_factura_stored_without_receptor_is_still_refused_naming_it() -> None:
+    from haulmer.openfactura.notes import original_document
+
+    stored = _stored(samples.factura(), 7)
+    del stored["Encabezado"]["Receptor"]
+    with pytest.raises(DocumentError, match="Receptor"):
+        original_document(stored)
+
+
 async def test_credit_note_of_a_boleta_takes_the_callers_emisor_and_receptor(
     of: Any, mock: respx.MockRouter
 ) -> None:

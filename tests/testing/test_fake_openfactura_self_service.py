@@ -123,6 +123,30 @@ def test_the_customer_turns_an_issued_boleta_into_a_factura_and_a_credit_note_vo
         page.take_boleta()
 
 
+def test_the_shop_refunds_a_link_boleta_with_a_credit_note_by_its_token(
+    fake: FakeHaulmer,
+) -> None:
+    # The link's boleta goes without Receptor, as the plugins send it; its refund had failed.
+    link = fake.client().openfactura.documents.self_service_link(
+        _boleta(), order={"id": 503, "date": TODAY}, issue_boleta=True, allow_factura=False
+    )
+    documents = fake.client().openfactura.documents
+    note = documents.credit_note(link.token, reason="Devolución")
+    stored = documents.json(note.token).dte
+    assert stored["Encabezado"]["Receptor"] == {"RUTRecep": "66666666-6", "RznSocRecep": "Cliente"}
+    assert stored["Referencia"][0]["FolioRef"] == str(link.folio)
+
+
+async def test_the_async_client_refunds_a_link_boleta_by_its_token(fake: FakeHaulmer) -> None:
+    async with fake.async_client() as client:
+        documents = client.openfactura.documents
+        link = await documents.self_service_link(
+            _boleta(), order={"id": 504, "date": TODAY}, issue_boleta=True, allow_factura=False
+        )
+        note = await documents.credit_note(link.token, reason="Devolución")
+    assert note.folio == 1
+
+
 def test_a_boleta_exenta_becomes_a_factura_exenta(fake: FakeHaulmer) -> None:
     exenta = dte.boleta_exenta(
         emisor=EMISOR, lines=[{"nombre": "Libro", "cantidad": 1, "precio": 8000}], fecha=TODAY

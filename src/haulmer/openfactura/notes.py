@@ -81,11 +81,28 @@ def original_document(original: Original) -> Document:
     if isinstance(original, Document):
         return original
     if isinstance(original, Mapping):
-        return Document.from_sii_dict(original)
+        return Document.from_sii_dict(_with_generic_buyer(original))
     raise ValidationError(
         "original must be an EmittedDocument, a token, a DocumentJson, a haulmer.dte Document "
         f"or a dict in SII names; got {type(original).__name__}"
     )
+
+
+_BOLETA_CODES = frozenset({"39", "41"})
+
+
+def _with_generic_buyer(original: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A boleta kept without Receptor (a self-service link's, sent as Haulmer's plugins send
+    it) as the one OpenFactura issued: to the generic buyer 66666666-6; anything else as is."""
+    encabezado = original.get("Encabezado")
+    if not isinstance(encabezado, Mapping) or encabezado.get("Receptor") is not None:
+        return original
+    id_doc = encabezado.get("IdDoc")
+    tipo = id_doc.get("TipoDTE") if isinstance(id_doc, Mapping) else None
+    if isinstance(tipo, bool) or str(tipo).strip() not in _BOLETA_CODES:
+        return original
+    generic = {"RUTRecep": str(GENERIC_RECEPTOR_RUT)}
+    return {**original, "Encabezado": {**encabezado, "Receptor": generic}}
 
 
 def _field_names(model: type[pydantic.BaseModel]) -> dict[str, str]:
