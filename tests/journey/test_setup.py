@@ -701,6 +701,26 @@ def test_dte_types_given_as_one_code_or_as_digits_are_those_types(
     assert chosen.dte_types == [33, 39]
 
 
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ({33: True, 34: False}, "a dict"),  # had chosen 33 and 34: its keys, whatever they said
+        ({"33": "yes"}, "a dict"),
+        (b"33", "bytes"),  # had been refused as "51 is not an electronic DTE type code"
+        (bytearray(b"39"), "bytearray"),
+    ],
+)
+def test_dte_types_given_as_a_dict_or_as_bytes_are_refused_saying_to_give_a_list(
+    fake: FakeHaulmer, client: Haulmer, given: object, named: str
+) -> None:
+    owner, setup = _signed_setup_without_point_of_sale(fake, client)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=f"a list of DTE type codes.*got {named}"):
+        owner.openfactura.setup.choose_dte_types(setup, given)  # type: ignore[arg-type]
+    assert len(fake.requests) == sent  # refused before sending
+    assert owner.openfactura.setup.retrieve(setup.id).status is SetupStatus.PENDING_DTE_TYPES
+
+
 def test_a_dte_type_that_is_no_code_is_refused_listing_the_types_and_by_the_platform(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:

@@ -465,6 +465,14 @@ def dte_types_request(
     else:
         if isinstance(dte_types, int | str):  # one type, not a list of them
             dte_types = [dte_types]
+        elif isinstance(dte_types, Mapping | bytes | bytearray | memoryview):
+            # A dict's keys or bytes' numbers are no choice of types ({33: True, 34: False}
+            # would choose 34 too; b"33" would be 51 and 51).
+            kind = "a dict" if isinstance(dte_types, Mapping) else type(dte_types).__name__
+            raise ValidationError(
+                f"dte_types must be a list of DTE type codes such as [33, 39], got {kind}: "
+                "list the codes of the types to issue"
+            )
         elif not isinstance(dte_types, Iterable):
             raise ValidationError(
                 f"dte_types must be a list of DTE type codes such as [33, 39], got "
