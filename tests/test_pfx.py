@@ -553,6 +553,7 @@ def test_reasons_are_the_documented_stable_strings() -> None:
         "expired",
         "not_yet_valid",
         "no_rut",
+        "company_rut",
         "password_missing",
         "unreadable_certificate",
         "unsupported_encryption",

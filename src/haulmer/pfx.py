@@ -68,6 +68,9 @@ class CertificateErrorReason(StrEnum):
     NOT_YET_VALID = "not_yet_valid"
     NO_RUT = "no_rut"
     """The certificate names no holder's RUT (``setup.upload_certificate`` needs one)."""
+    COMPANY_RUT = "company_rut"
+    """The certificate names a company's RUT (50.000.000 or more), not a person's: the SII
+    takes the signature of a person, the legal representative (``setup.upload_certificate``)."""
     PASSWORD_MISSING = "password_missing"
     """No password was given where one is required (``setup.upload_certificate``)."""
     UNSUPPORTED_ENCRYPTION = "unsupported_encryption"

@@ -300,6 +300,19 @@ def test_step_one_cannot_be_repeated(fake: FakeHaulmer, ready: ReadyWorkspace) -
             PFX_PASSWORD,
             "no_rut",
         ),
+        (
+            # a company's signature (a legal entity's RUT, 50.000.000 or more): the SII takes a
+            # person's, the legal representative's; it had been uploaded, the certification
+            # then stopping days later on the representative
+            lambda: make_test_pfx(
+                rut="76.086.428-5",
+                password=PFX_PASSWORD,
+                not_before=datetime(2025, 1, 1),
+                not_after=datetime(2028, 1, 1),
+            ),
+            PFX_PASSWORD,
+            "company_rut",
+        ),
         (lambda: b"this is not a pkcs12 file", PFX_PASSWORD, "not_pkcs12"),
         (lambda: legal_representative_pfx(), "", "password_missing"),
         (lambda: legal_representative_pfx(), None, "password_missing"),
@@ -332,6 +345,54 @@ def test_a_bad_signature_is_refused_before_upload(
     assert len(fake.requests) == sent
     if password:
         assert password not in str(caught.value)
+
+
+def test_the_platform_refuses_a_signature_of_a_company_naming_its_rut(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    # What a client that skips the SDK's check sends: the platform refuses it too.
+    import base64
+
+    setup = started_setup(fake, ready)
+    admin = ready.admin.openfactura.setup
+    admin.choose_organization(setup.id, organization_id=ready.organization.id, company=COMPANY)
+    company_pfx = make_test_pfx(
+        rut="76086428-5",
+        password=PFX_PASSWORD,
+        not_before=datetime(2025, 1, 1),
+        not_after=datetime(2028, 1, 1),
+    )
+    with pytest.raises(BadRequestError) as caught:
+        admin.upload_certificate(
+            setup.id,
+            legal_representative_pfx(),
+            password=PFX_PASSWORD,
+            extra_body={"pfx_base64": base64.b64encode(company_pfx).decode("ascii")},
+        )
+    assert caught.value.details[0].field == "pfx_base64"
+    assert caught.value.details[0].issue == "company_rut"
+    assert "76.086.428-5" in caught.value.message or "76086428-5" in caught.value.message
+    assert admin.retrieve(setup.id).status is SetupStatus.PENDING_CERTIFICATE
+
+
+def test_a_company_signature_is_refused_before_upload_saying_whose_to_upload(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    setup = started_setup(fake, ready)
+    admin = ready.admin.openfactura.setup
+    admin.choose_organization(setup.id, organization_id=ready.organization.id, company=COMPANY)
+    company_pfx = make_test_pfx(
+        rut="76086428-5",
+        password=PFX_PASSWORD,
+        not_before=datetime(2025, 1, 1),
+        not_after=datetime(2028, 1, 1),
+    )
+    with pytest.raises(CertificateError) as caught:
+        admin.upload_certificate(setup.id, company_pfx, password=PFX_PASSWORD)
+    message = str(caught.value)
+    assert "76.086.428-5" in message or "76086428-5" in message
+    assert "legal representative" in message
+    assert PFX_PASSWORD not in message
 
 
 @pytest.mark.parametrize("password", ["", None, "a-password-it-does-not-have"])

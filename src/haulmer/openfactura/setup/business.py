@@ -362,6 +362,9 @@ def certificate_request(
             "signature issued by a Chilean certification authority",
             CertificateErrorReason.NO_RUT,
         )
+    company = company_signature_problem(certificate.holder_rut)
+    if company is not None:
+        raise CertificateError(company, CertificateErrorReason.COMPANY_RUT)
     body = {
         "pfx_base64": base64.b64encode(data).decode("ascii"),
         "password": _as_text(password, data),
@@ -377,6 +380,23 @@ def certificate_request(
         creates="the uploaded signature",
         error_hints=_CERTIFICATE_HINTS,
         **options,
+    )
+
+
+LEGAL_ENTITY_FIRST_RUT = 50_000_000
+"""The SII numbers legal entities (companies) from 50.000.000 up, and persons below."""
+
+
+def company_signature_problem(holder: Rut) -> str | None:
+    """Why a signature whose holder has this RUT cannot be the legal representative's (None
+    when it can): a company's RUT names no person, and the SII takes a person's signature; the
+    SDK and the fake say it alike."""
+    if holder.number < LEGAL_ENTITY_FIRST_RUT:
+        return None
+    return (
+        f"the signature is of RUT {holder.format(dots=True)}, a company's (the SII numbers "
+        "companies from 50.000.000 up), and the SII takes the signature of a person: upload "
+        "the legal representative's own .pfx, which names their RUT"
     )
 
 

@@ -17,7 +17,10 @@ from haulmer.openfactura.certification import (
     add_business_days,
     business_days_between,
 )
-from haulmer.openfactura.setup.business import notas_without_their_documents
+from haulmer.openfactura.setup.business import (
+    company_signature_problem,
+    notas_without_their_documents,
+)
 from haulmer.testing._clock import reached
 from haulmer.testing.platform import _emails as emails
 from haulmer.testing.platform._catalog import AVAILABLE_DTE_TYPES
@@ -343,6 +346,9 @@ class SetupSteps(WorkspaceSteps):
                 raise invalid(
                     "the signature does not say whose RUT it is", [("pfx_base64", "no_rut")]
                 )
+            company = company_signature_problem(certificate.holder_rut)
+            if company is not None:
+                raise invalid(company, [("pfx_base64", "company_rut")])
             setup.certificate = {
                 "subject_name": certificate.subject_name,
                 "holder_rut": str(certificate.holder_rut),
