@@ -13,7 +13,8 @@ from fake_bodies import START
 
 import haulmer.dte as dte
 from haulmer import sii
-from haulmer.errors import AlreadyIssuedError
+from haulmer.dte.models import Receptor
+from haulmer.errors import AlreadyIssuedError, DocumentError
 from haulmer.testing import FakeHaulmer, SelfServicePage
 from haulmer.testing.openfactura._self_service import factura_date
 
@@ -220,6 +221,27 @@ def test_a_receptor_with_a_wrong_rut_is_refused_and_the_boleta_stays(fake: FakeH
     assert page.factura is None
     assert page.credit_note is None
     assert [d.dte_type for d in fake.openfactura_state.documents] == [39]
+
+
+def test_a_receptor_with_a_wrong_rut_is_a_document_error_naming_the_field(
+    fake: FakeHaulmer,
+) -> None:
+    # It had been pydantic's own error, with its "errors.pydantic.dev" link.
+    page = _page(fake, issue_boleta=True)
+    with pytest.raises(DocumentError) as caught:
+        page.convert_to_factura({**CUSTOMER_COMPANY, "rut": "76430498-1"})
+    assert "pydantic" not in str(caught.value)
+    assert "76430498-5" in str(caught.value)  # the RUT with its right check digit
+    assert caught.value.details[0].field == "Encabezado.Receptor.RUTRecep"
+    assert page.factura is None
+
+
+def test_the_customer_company_may_be_given_as_a_haulmer_dte_receptor(fake: FakeHaulmer) -> None:
+    # A haulmer.dte Receptor had been refused as no mapping of the company's data.
+    page = _page(fake, issue_boleta=True)
+    factura = page.convert_to_factura(Receptor.model_validate(CUSTOMER_COMPANY))
+    assert factura.receptor_rut == "76430498-5"
+    assert factura.dte["Encabezado"]["Receptor"]["RznSocRecep"] == "HOSTY SPA"
 
 
 def test_a_conversion_whose_credit_note_would_be_refused_issues_nothing(

@@ -21,6 +21,7 @@ from haulmer._shown import shown
 from haulmer.testing.openfactura._state import IssuedDocument, Tenant
 
 if TYPE_CHECKING:
+    from haulmer.dte.models import Receptor
     from haulmer.testing.openfactura import _emission
 else:  # ``_emission.Emission`` in an annotation loads it when resolved (it imports this module)
     _emission = LazyModule("haulmer.testing.openfactura._emission")
@@ -211,14 +212,15 @@ class SelfServicePage:
                 link.boleta = self._emission.issue_as(self._tenant(), {"dte": dte})
             return link.boleta
 
-    def convert_to_factura(self, receptor: Mapping[str, Any]) -> IssuedDocument:
+    def convert_to_factura(self, receptor: Mapping[str, Any] | Receptor) -> IssuedDocument:
         """The customer asks for a factura with their company's data and gets it issued.
 
         ``receptor``: ``haulmer.dte`` receptor fields (``rut``, ``razon_social``, ``giro``,
-        ``direccion``, ``comuna``) or their SII names (``RUTRecep``...). The factura is a 33 (34
-        for a boleta exenta) with the sale's lines, dated by :func:`factura_date`; an issued
-        boleta is then voided by a nota de crédito 61 (CodRef 1) dated today. Raises
-        ``ValueError`` when the link does not allow a factura, the sale is already one, or the
+        ``direccion``, ``comuna``), their SII names (``RUTRecep``...) or a ``Receptor``. The
+        factura is a 33 (34 for a boleta exenta) with the sale's lines, dated by
+        :func:`factura_date`; an issued boleta is then voided by a nota de crédito 61 (CodRef 1)
+        dated today. Raises ``ValueError`` when the link does not allow a factura, the sale is
+        already one, the receptor is not valid (``DocumentError``, naming the field), or the
         factura or the nota de crédito would be refused (``DocumentRefused`` says OpenFactura's
         code: OF-07 when no folio is left); then nothing is issued.
         """
@@ -257,20 +259,41 @@ class SelfServicePage:
         )
 
 
-def _receptor_sii(receptor: Mapping[str, Any]) -> dict[str, Any]:
-    from haulmer.dte.models import Receptor
+def _receptor_sii(receptor: Mapping[str, Any] | Receptor) -> dict[str, Any]:
+    """The customer's company as the factura's Receptor in SII names; a ``DocumentError``
+    naming each field that is wrong (a RUT's check digit, say)."""
+    import pydantic
 
-    if not isinstance(receptor, Mapping):
+    from haulmer.dte import validation_details
+    from haulmer.dte.models import Receptor
+    from haulmer.errors import DocumentError
+
+    if isinstance(receptor, Receptor):
+        model = receptor
+    elif not isinstance(receptor, Mapping):
         raise TypeError(
-            f"receptor must be a mapping of the customer's company data, got {shown(receptor)}"
+            "receptor must be a mapping of the customer's company data or a haulmer.dte "
+            f"Receptor, got {shown(receptor)}"
         )
-    model = Receptor.model_validate(dict(receptor))
+    else:
+        try:
+            model = Receptor.model_validate(dict(receptor))
+        except pydantic.ValidationError as exc:
+            details = validation_details(exc, prefix="Encabezado.Receptor")
+            failure = DocumentError(
+                "the customer's company is not a valid receptor: " + "; ".join(map(str, details)),
+                details,
+            )
+        else:
+            failure = None
+        if failure is not None:
+            raise failure
     data: dict[str, Any] = model.model_dump(mode="json", by_alias=True, exclude_none=True)
     return data
 
 
 def _factura_dte(
-    link: SelfServiceLink, tenant: Tenant, receptor: Mapping[str, Any], fecha: dt.date
+    link: SelfServiceLink, tenant: Tenant, receptor: Mapping[str, Any] | Receptor, fecha: dt.date
 ) -> dict[str, Any]:
     """The factura's ``dte``: the sale's emisor (the company's giro when it has none) and
     lines, the customer's receptor, its totals computed (line prices with IVA, as a boleta's,
