@@ -138,6 +138,31 @@ def test_the_shop_refunds_a_link_boleta_with_a_credit_note_by_its_token(
     assert stored["Referencia"][0]["FolioRef"] == str(link.folio)
 
 
+def test_a_boleta_the_shop_voided_is_not_turned_into_a_factura_and_voided_again(
+    fake: FakeHaulmer,
+) -> None:
+    # The factura had been issued and a second nota de crédito voided the boleta once more,
+    # crediting the sale's IVA twice.
+    page = _page(fake, issue_boleta=True)
+    assert page.boleta is not None
+    documents = fake.client().openfactura.documents
+    refund = documents.credit_note(page.boleta.token, reason="Devolución")
+    with pytest.raises(ValueError, match=f"nota de crédito {refund.folio}"):
+        page.convert_to_factura(CUSTOMER_COMPANY)
+    assert (page.factura, page.credit_note) == (None, None)
+    assert [d.dte_type for d in fake.openfactura_state.documents] == [39, 61]
+
+
+def test_a_boleta_with_only_its_text_corrected_may_still_become_a_factura(
+    fake: FakeHaulmer,
+) -> None:
+    page = _page(fake, issue_boleta=True)
+    assert page.boleta is not None
+    documents = fake.client().openfactura.documents
+    documents.credit_note(page.boleta.token, reason="Corrige giro", code=dte.CodRef.CORRIGE_TEXTO)
+    assert page.convert_to_factura(CUSTOMER_COMPANY).dte_type == 33
+
+
 async def test_the_async_client_refunds_a_link_boleta_by_its_token(fake: FakeHaulmer) -> None:
     async with fake.async_client() as client:
         documents = client.openfactura.documents

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -220,9 +220,10 @@ class SelfServicePage:
         factura is a 33 (34 for a boleta exenta) with the sale's lines, dated by
         :func:`factura_date`; an issued boleta is then voided by a nota de crédito 61 (CodRef 1)
         dated today. Raises ``ValueError`` when the link does not allow a factura, the sale is
-        already one, the receptor is not valid (``DocumentError``, naming the field), or the
-        factura or the nota de crédito would be refused (``DocumentRefused`` says OpenFactura's
-        code: OF-07 when no folio is left); then nothing is issued.
+        already one, its boleta was voided (a nota de crédito with CodRef 1), the receptor is
+        not valid (``DocumentError``, naming the field), or the factura or the nota de crédito
+        would be refused (``DocumentRefused`` says OpenFactura's code: OF-07 when no folio is
+        left); then nothing is issued.
         """
         with self._lock:
             link = self._link
@@ -237,6 +238,14 @@ class SelfServicePage:
                     "one factura"
                 )
             tenant = self._tenant()
+            if link.boleta is not None:
+                voiding = _voiding_note(self._emission.state.issued_view(tenant), link.boleta)
+                if voiding is not None:
+                    raise ValueError(
+                        f"the boleta (folio {link.boleta.folio}) was voided by nota de crédito "
+                        f"{voiding.folio}: the sale was refunded, so there is no sale left to "
+                        "turn into a factura (and voiding the boleta again would credit it twice)"
+                    )
             today = self._emission.state.clock.today()
             original = dt.date.fromisoformat(str(link.dte["Encabezado"]["IdDoc"]["FchEmis"]))
             fecha = factura_date(original, today, boleta_issued=link.boleta is not None)
@@ -257,6 +266,27 @@ class SelfServicePage:
             f"SelfServicePage(url={self._link.url!r}, issue_boleta={self._link.issue_boleta}, "
             f"allow_factura={self._link.allow_factura})"
         )
+
+
+def _voiding_note(
+    issued: Iterable[IssuedDocument], boleta: IssuedDocument
+) -> IssuedDocument | None:
+    """The nota de crédito that voids ``boleta`` (CodRef 1 to its type and folio), if any."""
+    for doc in issued:
+        if doc.dte_type != 61:
+            continue
+        references = doc.dte.get("Referencia") or []
+        if isinstance(references, dict):
+            references = [references]
+        for ref in references:
+            if (
+                isinstance(ref, dict)
+                and str(ref.get("TpoDocRef", "")).strip() == str(boleta.dte_type)
+                and str(ref.get("FolioRef", "")).strip() == str(boleta.folio)
+                and str(ref.get("CodRef", "")).strip() == "1"
+            ):
+                return doc
+    return None
 
 
 def _receptor_sii(receptor: Mapping[str, Any] | Receptor) -> dict[str, Any]:
