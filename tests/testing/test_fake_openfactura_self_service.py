@@ -14,7 +14,7 @@ from fake_bodies import START
 import haulmer.dte as dte
 from haulmer import sii
 from haulmer.dte.models import Receptor
-from haulmer.errors import AlreadyIssuedError, DocumentError
+from haulmer.errors import AlreadyIssuedError, BadRequestError, DocumentError
 from haulmer.testing import FakeHaulmer, SelfServicePage
 from haulmer.testing.openfactura._self_service import factura_date
 
@@ -161,6 +161,38 @@ def test_a_boleta_with_only_its_text_corrected_may_still_become_a_factura(
     documents = fake.client().openfactura.documents
     documents.credit_note(page.boleta.token, reason="Corrige giro", code=dte.CodRef.CORRIGE_TEXTO)
     assert page.convert_to_factura(CUSTOMER_COMPANY).dte_type == 33
+
+
+BAKERY = {**EMISOR, "rut": "76086428-5", "razon_social": "PANADERIA ANA SPA"}
+
+
+@pytest.mark.parametrize(
+    ("dte_types", "issue_boleta", "missing"),
+    [((39,), False, "33"), ((39, 33), True, "61"), ((39, 61), True, "33")],
+)
+def test_a_link_offering_a_factura_the_company_cannot_issue_is_refused_with_of_05(
+    fake: FakeHaulmer, dte_types: tuple[int, ...], issue_boleta: bool, missing: str
+) -> None:
+    # The link had been handed out, and only the customer's conversion failed, days later.
+    fake.add_openfactura_tenant(
+        "b" * 32, rut=BAKERY["rut"], razon_social=BAKERY["razon_social"], dte_types=dte_types
+    )
+    shop = fake.client(api_key="b" * 32).openfactura.documents
+    boleta = dte.boleta(
+        emisor=BAKERY, lines=[{"nombre": "Pan", "cantidad": 1, "precio": 1190}], fecha=TODAY
+    )
+    with pytest.raises(BadRequestError) as caught:
+        shop.self_service_link(
+            boleta, order={"id": 9, "date": TODAY}, issue_boleta=issue_boleta, allow_factura=True
+        )
+    assert caught.value.code == "OF-05"
+    assert caught.value.details[0].field == "allowFactura"
+    assert f"DTE {missing}" in caught.value.details[0].issue
+    assert fake.openfactura_state.documents == []
+    link = shop.self_service_link(  # the boleta alone it can sell
+        boleta, order={"id": 10, "date": TODAY}, issue_boleta=issue_boleta, allow_factura=False
+    )
+    assert link.url
 
 
 async def test_the_async_client_refunds_a_link_boleta_by_its_token(fake: FakeHaulmer) -> None:

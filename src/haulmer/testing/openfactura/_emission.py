@@ -19,7 +19,11 @@ from haulmer.testing._clock import later
 from haulmer.testing._wire import FakeRequest, FakeResponse, parse_json
 from haulmer.testing.openfactura._indices import BOLETA_NOMINATIVE_UF, IVA_EXCEPTIONAL_CAP_UTM
 from haulmer.testing.openfactura._render import Renderer, money
-from haulmer.testing.openfactura._self_service import SelfServiceLink, self_service_problems
+from haulmer.testing.openfactura._self_service import (
+    SelfServiceLink,
+    self_service_problems,
+    unissuable_factura_problems,
+)
 from haulmer.testing.openfactura._state import (
     CafGrant,
     IssuedDocument,
@@ -421,6 +425,9 @@ class Emission:
             problems = self_service_problems(body, dte_type)
             if problems:
                 raise _reject("OF-10", problems)
+            unissuable = unissuable_factura_problems(self_service, dte_type, tenant.dte_types)
+            if unissuable:
+                raise _reject("OF-05", unissuable)
             _self_service_defaults(dte, dte_type)
         self._check_receptor_rut(dte)
         self._check_date(dte)

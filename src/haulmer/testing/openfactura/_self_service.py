@@ -32,6 +32,7 @@ __all__ = [
     "SelfServicePage",
     "factura_date",
     "self_service_problems",
+    "unissuable_factura_problems",
 ]
 
 CONVERSION_GRACE_DAYS = 10
@@ -118,6 +119,33 @@ def self_service_problems(body: Mapping[str, Any], dte_type: int) -> list[tuple[
                     if isinstance(url, str) and url.strip() and not _URL.fullmatch(url):
                         problems.append(("hyperlinkURL", "Valor Incorrecto"))
     return problems
+
+
+def unissuable_factura_problems(
+    service: Mapping[str, Any], dte_type: int, issuable: Iterable[int]
+) -> list[tuple[str, str]]:
+    """What OpenFactura would refuse (OF-05) in a link whose ``allowFactura`` the company cannot
+    keep: the factura (33, or 34 for a 41) it does not issue, or, with the boleta issued now, the
+    nota de crédito 61 that voids it on conversion."""
+    if service.get("allowFactura") is not True or dte_type not in FACTURA_OF_BOLETA:
+        return []
+    types = set(issuable)
+    needed = [FACTURA_OF_BOLETA[dte_type]]
+    if service.get("issueBoleta") is True:
+        needed.append(61)
+    return [
+        (
+            "allowFactura",
+            f"El emisor no emite DTE {code}, "
+            + (
+                "la factura que pediría el cliente"
+                if code != 61
+                else "la nota de crédito que anularía la boleta al pedir factura"
+            ),
+        )
+        for code in needed
+        if code not in types
+    ]
 
 
 def factura_date(fch_emis: dt.date, today: dt.date, *, boleta_issued: bool) -> dt.date:
