@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from fake_bodies import HAULMER_KEY, HOSTY_KEY, boleta, exenta, factura, guia
 
 from haulmer.testing import FakeClock, FakeHaulmer
@@ -335,6 +336,60 @@ def test_guia_52_is_voided_once(wire: httpx.Client, issue: Issue) -> None:
         ).json()["error"]["code"]
         == "OF-22"
     )
+
+
+def _invoicing(guia_folio: int) -> dict[str, Any]:
+    """A factura 33 that invoices guía ``guia_folio`` (its Referencia to the 52)."""
+    body = factura()
+    body["dte"]["Referencia"] = [
+        {"NroLinRef": 1, "TpoDocRef": "52", "FolioRef": str(guia_folio), "FchRef": "2026-11-27"}
+    ]
+    return body
+
+
+def test_a_guia_a_factura_invoices_is_not_voided_until_the_factura_is_annulled(
+    wire: httpx.Client, issue: Issue
+) -> None:
+    # It had been voided, the factura still invoicing goods the books then said never moved.
+    issue(guia())
+    issue(_invoicing(1))
+    void = {"Dte": 52, "Folio": 1, "Fecha": "2026-11-27"}
+    refused = wire.post("/v2/dte/anularDTE52", json=void)
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert error["code"] == "OF-09"
+    assert error["details"][0]["field"] == "Folio"
+    assert "33" in error["details"][0]["issue"]
+    note = factura()
+    note["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] = 61
+    note["dte"]["Referencia"] = [
+        {
+            "NroLinRef": 1,
+            "TpoDocRef": "33",
+            "FolioRef": "1",
+            "FchRef": "2026-11-27",
+            "CodRef": 1,
+            "RazonRef": "Anula factura",
+        }
+    ]
+    issue(note)
+    done = wire.post("/v2/dte/anularDTE52", json=void)
+    assert done.json() == {"success": "Se ha anulado el documento Folio: 1"}
+
+
+def test_the_sdk_says_to_annul_the_factura_before_voiding_its_guia(fake: FakeHaulmer) -> None:
+    from haulmer.errors import DocumentRejectedError
+
+    documents = fake.client(api_key=HAULMER_KEY).openfactura.documents
+    with httpx.Client(
+        transport=fake.transport, base_url="http://fake.test", headers={"apikey": HAULMER_KEY}
+    ) as wire:
+        assert wire.post("/v2/dte/document", json=guia()).status_code == 200
+        assert wire.post("/v2/dte/document", json=_invoicing(1)).status_code == 200
+    with pytest.raises(DocumentRejectedError) as caught:
+        documents.void_guia(1, "2026-11-27")
+    assert caught.value.code == "OF-09"
+    assert "credit_note" in str(caught.value)
 
 
 def test_sync_rcv_is_enqueued_then_limited_per_registro(

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -101,6 +102,47 @@ def _stored_json(dte: dict[str, Any]) -> Any:
         codes = raw if isinstance(raw, list) else [raw]
         emisor["Acteco"] = [int(c) if _is_acteco(str(c).strip()) else c for c in codes]
     return out
+
+
+_INVOICES = frozenset({33, 34, 46})
+"""The documents that invoice a guía de despacho (by a Referencia to its 52)."""
+
+
+def _references(doc: IssuedDocument) -> list[dict[str, Any]]:
+    references = doc.dte.get("Referencia") or []
+    if isinstance(references, dict):
+        references = [references]
+    return [ref for ref in references if isinstance(ref, dict)]
+
+
+def _refers_to(ref: dict[str, Any], dte_type: int, folio: int) -> bool:
+    return str(ref.get("TpoDocRef", "")).strip() == str(dte_type) and str(
+        ref.get("FolioRef", "")
+    ).strip() == str(folio)
+
+
+def _standing_invoice(issued: Sequence[IssuedDocument], guia_folio: int) -> IssuedDocument | None:
+    """The factura invoicing guía ``guia_folio`` that no nota de crédito annulled (CodRef 1):
+    a guía facturada is voided only once its factura is annulled (the fake's stricter reading)."""
+    invoices = [
+        doc
+        for doc in issued
+        if doc.dte_type in _INVOICES
+        and any(_refers_to(ref, 52, guia_folio) for ref in _references(doc))
+    ]
+    for invoice in invoices:
+        annulled = any(
+            doc.dte_type == 61
+            and any(
+                _refers_to(ref, invoice.dte_type, invoice.folio)
+                and str(ref.get("CodRef", "")).strip() == "1"
+                for ref in _references(doc)
+            )
+            for doc in issued
+        )
+        if not annulled:
+            return invoice
+    return None
 
 
 def _whole(value: Any) -> int:
@@ -343,6 +385,19 @@ class Queries:
         if doc.anulado:
             return business_error(
                 "OF-10", [("Folio", f"El documento Folio: {folio} ya fue anulado")]
+            )
+        invoice = _standing_invoice(self.state.issued_view(tenant), folio)
+        if invoice is not None:
+            return business_error(
+                "OF-09",
+                [
+                    (
+                        "Folio",
+                        f"La guía Folio: {folio} está facturada en el DTE {invoice.dte_type} "
+                        f"Folio: {invoice.folio}; anule primero esa factura con una nota de "
+                        "crédito",
+                    )
+                ],
             )
         doc.anulado = True
         return ok({"success": f"Se ha anulado el documento Folio: {folio}"})
