@@ -392,6 +392,26 @@ def test_the_sdk_says_to_annul_the_factura_before_voiding_its_guia(fake: FakeHau
     assert "credit_note" in str(caught.value)
 
 
+def test_a_second_void_says_the_guia_is_voided_already_and_nothing_is_left_to_do(
+    fake: FakeHaulmer,
+) -> None:
+    # What an integrator meets repeating a void whose answer was lost (a POST without a key is
+    # not retried by itself): OpenFactura's Spanish alone had said so.
+    from haulmer.errors import DocumentRejectedError
+
+    documents = fake.client(api_key=HAULMER_KEY).openfactura.documents
+    with httpx.Client(
+        transport=fake.transport, base_url="http://fake.test", headers={"apikey": HAULMER_KEY}
+    ) as wire:
+        assert wire.post("/v2/dte/document", json=guia()).status_code == 200
+    documents.void_guia(1, "2026-11-27")
+    with pytest.raises(DocumentRejectedError) as caught:
+        documents.void_guia(1, "2026-11-27")
+    assert caught.value.code == "OF-10"
+    assert "voided already" in str(caught.value)
+    assert "nothing is left to do" in str(caught.value)
+
+
 def test_sync_rcv_is_enqueued_then_limited_per_registro(
     fake: FakeHaulmer, wire: httpx.Client
 ) -> None:

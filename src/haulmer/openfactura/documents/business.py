@@ -165,6 +165,10 @@ _VOID_GUIA_HINTS = {
         "Check that this company issued a guía de despacho (52) with this folio, "
         "with this API key, and that it is not voided already"
     ),
+    "OF-10": (
+        "If OpenFactura says the guía 'ya fue anulado', it is voided already (perhaps by an "
+        "earlier call whose answer was lost): nothing is left to do"
+    ),
     "OF-09": (
         "A factura invoices this guía (its Referencia names the 52): annul that factura first "
         "with documents.credit_note(factura, reason=..., code=CodRef.ANULA), then void the guía"
