@@ -21,10 +21,11 @@ from haulmer._shown import shown
 from haulmer.testing.openfactura._state import IssuedDocument, Tenant
 
 if TYPE_CHECKING:
-    from haulmer.dte.models import Receptor
+    from haulmer.dte import models as _dte_models
     from haulmer.testing.openfactura import _emission
 else:  # ``_emission.Emission`` in an annotation loads it when resolved (it imports this module)
     _emission = LazyModule("haulmer.testing.openfactura._emission")
+    _dte_models = LazyModule("haulmer.dte.models")  # pydantic, loaded once a hint is resolved
 
 __all__ = [
     "CONVERSION_GRACE_DAYS",
@@ -240,7 +241,9 @@ class SelfServicePage:
                 link.boleta = self._emission.issue_as(self._tenant(), {"dte": dte})
             return link.boleta
 
-    def convert_to_factura(self, receptor: Mapping[str, Any] | Receptor) -> IssuedDocument:
+    def convert_to_factura(
+        self, receptor: Mapping[str, Any] | _dte_models.Receptor
+    ) -> IssuedDocument:
         """The customer asks for a factura with their company's data and gets it issued.
 
         ``receptor``: ``haulmer.dte`` receptor fields (``rut``, ``razon_social``, ``giro``,
@@ -317,7 +320,7 @@ def _voiding_note(
     return None
 
 
-def _receptor_sii(receptor: Mapping[str, Any] | Receptor) -> dict[str, Any]:
+def _receptor_sii(receptor: Mapping[str, Any] | _dte_models.Receptor) -> dict[str, Any]:
     """The customer's company as the factura's Receptor in SII names; a ``DocumentError``
     naming each field that is wrong (a RUT's check digit, say)."""
     import pydantic
@@ -334,6 +337,8 @@ def _receptor_sii(receptor: Mapping[str, Any] | Receptor) -> dict[str, Any]:
             f"Receptor, got {shown(receptor)}"
         )
     else:
+        # Raised after the except block, so that pydantic's error is not its context.
+        failure: DocumentError | None = None
         try:
             model = Receptor.model_validate(dict(receptor))
         except pydantic.ValidationError as exc:
@@ -342,8 +347,6 @@ def _receptor_sii(receptor: Mapping[str, Any] | Receptor) -> dict[str, Any]:
                 "the customer's company is not a valid receptor: " + "; ".join(map(str, details)),
                 details,
             )
-        else:
-            failure = None
         if failure is not None:
             raise failure
     data: dict[str, Any] = model.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -351,7 +354,10 @@ def _receptor_sii(receptor: Mapping[str, Any] | Receptor) -> dict[str, Any]:
 
 
 def _factura_dte(
-    link: SelfServiceLink, tenant: Tenant, receptor: Mapping[str, Any] | Receptor, fecha: dt.date
+    link: SelfServiceLink,
+    tenant: Tenant,
+    receptor: Mapping[str, Any] | _dte_models.Receptor,
+    fecha: dt.date,
 ) -> dict[str, Any]:
     """The factura's ``dte``: the sale's emisor (the company's giro when it has none) and
     lines, the customer's receptor, its totals computed (line prices with IVA, as a boleta's,
