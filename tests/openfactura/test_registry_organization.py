@@ -447,6 +447,19 @@ async def test_organization_logo_is_asked_for_with_extra_fields(
     assert "bytes>" in repr(organization)
 
 
+@pytest.mark.parametrize("flag", ["false", "no", 0, None])
+async def test_include_logo_that_is_no_bool_is_refused_before_any_request(
+    of: Any, mock: respx.MockRouter, flag: Any
+) -> None:
+    # "false" had asked for the logo (a truthy text), 0 and None had left it out.
+    route = mock.get("/v2/dte/organization").mock(
+        return_value=httpx.Response(200, json=ORGANIZATION)
+    )
+    with pytest.raises(ValidationError, match="include_logo must be True or False"):
+        await resolve(of.organization.retrieve(include_logo=flag))
+    assert not route.called
+
+
 async def test_folios_read_disponibles_and_disponible(of: Any, mock: respx.MockRouter) -> None:
     route = mock.get("/v2/dte/organization/document").mock(
         return_value=httpx.Response(
