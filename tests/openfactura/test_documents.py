@@ -1240,13 +1240,16 @@ async def test_credit_note_of_a_boleta_takes_the_acteco_from_the_organization(
     assert (referencia["TpoDocRef"], referencia["FolioRef"]) == ("39", "41")
 
 
+@pytest.mark.parametrize("kept", ["missing", None, {}, {"RUTRecep": ""}])
 async def test_credit_note_of_a_boleta_stored_without_receptor_goes_to_the_generic_buyer(
-    of: Any, mock: respx.MockRouter
+    of: Any, mock: respx.MockRouter, kept: Any
 ) -> None:
     # A self-service link's boleta is sent without Receptor, as Haulmer's plugins send it, so
     # OpenFactura keeps its JSON without one: its refund had been refused as a DTE "not valid".
     stored = _stored(samples.boleta(price=5000), 41)
     del stored["Encabezado"]["Receptor"]
+    if kept != "missing":
+        stored["Encabezado"]["Receptor"] = kept
     stored["Encabezado"]["IdDoc"]["TipoDTE"] = "39"  # numbers come back as text
     mock.get(f"/v2/dte/document/{TOKEN}/json").mock(
         return_value=httpx.Response(200, json={"json": stored, "token": TOKEN})

@@ -91,11 +91,24 @@ def original_document(original: Original) -> Document:
 _BOLETA_CODES = frozenset({"39", "41"})
 
 
+def _is_blank(receptor: Any) -> bool:
+    """Whether a kept Receptor names nobody: none, ``{}``, or only blank fields."""
+    if receptor is None:
+        return True
+    if not isinstance(receptor, Mapping):
+        return False
+    return all(
+        value is None or (isinstance(value, str) and not value.strip())
+        for value in receptor.values()
+    )
+
+
 def _with_generic_buyer(original: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A boleta kept without Receptor (a self-service link's, sent as Haulmer's plugins send
-    it) as the one OpenFactura issued: to the generic buyer 66666666-6; anything else as is."""
+    """A boleta kept without Receptor, or with one naming nobody (a self-service link's, sent as
+    Haulmer's plugins send it), as the one OpenFactura issued: to the generic buyer 66666666-6;
+    anything else as is."""
     encabezado = original.get("Encabezado")
-    if not isinstance(encabezado, Mapping) or encabezado.get("Receptor") is not None:
+    if not isinstance(encabezado, Mapping) or not _is_blank(encabezado.get("Receptor")):
         return original
     id_doc = encabezado.get("IdDoc")
     tipo = id_doc.get("TipoDTE") if isinstance(id_doc, Mapping) else None
