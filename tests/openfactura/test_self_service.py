@@ -247,6 +247,8 @@ async def test_of_06_says_the_link_exists_and_where_to_find_it(
         ({"customer": {"email": "juan@"}}, "not an e-mail address"),
         ({"customer": {"email": "a" * 80 + "@example.cl"}}, "at most 80"),
         ({"customer": {}}, "full_name, email or both"),
+        # an empty page had been sent as customizePage: {}, where an empty customer is refused
+        ({"customize_page": {}}, "url_logo, external_reference or both"),
         ({"customize_page": {"url_logo": "http://tienda.cl/logo.png"}}, "not an https URL"),
         ({"customize_page": {"url_logo": "javascript:alert(1)"}}, "not an https URL"),
         (

@@ -174,6 +174,14 @@ class CustomizePage(RequestModel):
     def _logo(cls, value: Any) -> Any:
         return _https_url(value, "the logo's URL")
 
+    @model_validator(mode="after")
+    def _something(self) -> CustomizePage:
+        if self.url_logo is None and self.external_reference is None:
+            raise ValueError(
+                "give the page's url_logo, external_reference or both, or pass no customize_page"
+            )
+        return self
+
 
 class OrderReference(RequestModel):
     """The shop's order the sale belongs to: ``selfService.documentReference``.
