@@ -104,8 +104,9 @@ def _stored_json(dte: dict[str, Any]) -> Any:
     return out
 
 
-_INVOICES = frozenset({33, 34, 46})
-"""The documents that invoice a guía de despacho (by a Referencia to its 52)."""
+_INVOICES = frozenset({33, 34})
+"""The documents that invoice the company's own guía de despacho (by a Referencia to its 52);
+a factura de compra 46 references the seller's guía, not one of the company's."""
 
 
 def _references(doc: IssuedDocument) -> list[dict[str, Any]]:
