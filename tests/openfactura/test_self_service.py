@@ -124,6 +124,29 @@ async def test_a_dict_without_tipo_dte_folio_or_receptor_is_sent_as_a_boleta(
     assert _body(route)["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] == 39
 
 
+@pytest.mark.parametrize("receptor", ["12345678-5", ["12345678-5"], 5])
+async def test_a_receptor_that_is_no_block_is_refused_not_replaced_by_the_generic_buyer(
+    of: Any, mock: respx.MockRouter, receptor: Any
+) -> None:
+    # A nominative boleta's buyer given as a bare RUT had been replaced by the generic consumer
+    # and left out: the boleta went anonymous, where emit() refuses it.
+    route = mock.post("/v2/dte/document").mock(return_value=_answer())
+    boleta = json.loads(json.dumps(samples.boleta().to_sii_dict(), default=str))
+    boleta["Encabezado"]["Receptor"] = receptor
+    with pytest.raises(DocumentError, match=r"Receptor.*RUTRecep") as caught:
+        await resolve(_link(of, boleta=boleta))
+    assert caught.value.details[0].field == "Encabezado.Receptor"
+    assert not route.called
+
+
+async def test_a_receptor_left_none_is_the_generic_buyer(of: Any, mock: respx.MockRouter) -> None:
+    route = mock.post("/v2/dte/document").mock(return_value=_answer())
+    boleta = json.loads(json.dumps(samples.boleta().to_sii_dict(), default=str))
+    boleta["Encabezado"]["Receptor"] = None
+    await resolve(_link(of, boleta=boleta))
+    assert "Receptor" not in _body(route)["dte"]["Encabezado"]
+
+
 async def test_the_plugins_id_doc_without_ind_servicio_is_sent_as_a_sale(
     of: Any, mock: respx.MockRouter
 ) -> None:

@@ -277,7 +277,7 @@ def _boleta_dict(document: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a boleta in SII names with its TipoDTE (as given, else 41 when its totals are
     only exempt, the plugins' boleta exenta, else 39), its IndServicio (3, ventas y servicios,
     which OpenFactura fills in when the plugins leave it out) and a Receptor (the generic
-    consumer when it has none)."""
+    consumer when it has none; a Receptor that is no block, a bare RUT, is a DocumentError)."""
     data: Any = copy.deepcopy(dict(document))
     for wrapper in ("dte", "DTE", "Documento"):
         if set(data) == {wrapper} and isinstance(data[wrapper], Mapping):
@@ -302,8 +302,17 @@ def _boleta_dict(document: Mapping[str, Any]) -> dict[str, Any]:
         encabezado["IdDoc"] = id_doc
     if id_doc.get("IndServicio") in (None, "") and _is_boleta(id_doc.get("TipoDTE")):
         id_doc["IndServicio"] = _SALE_SERVICE
-    if not isinstance(encabezado.get("Receptor"), Mapping):
+    receptor = encabezado.get("Receptor")
+    if receptor is None:
         encabezado["Receptor"] = {"RUTRecep": _GENERIC_RECEPTOR}  # the plugins send none
+    elif not isinstance(receptor, Mapping):
+        # A bare RUT is no receptor: taken for the generic buyer, the boleta would go anonymous.
+        raise DocumentError(
+            f"Encabezado.Receptor must be a block of the buyer's fields, such as "
+            f"{{'RUTRecep': '12345678-5', 'RznSocRecep': ...}}, got {shown(receptor)}; "
+            "leave it out for the anonymous buyer 66666666-6",
+            [ErrorDetail("Encabezado.Receptor", f"{shown(receptor)} is no RUTRecep block")],
+        )
     return dict(data)
 
 
