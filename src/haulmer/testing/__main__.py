@@ -104,6 +104,7 @@ def _serve(args: argparse.Namespace, prog: str) -> int:
             flush=True,
         )
         print(f"  Platform:    {server.url}/v1/openapi.json", flush=True)
+        print(f"  E-mails:     {server.url}/_fake/outbox  (their links' tokens)", flush=True)
         print("Press Ctrl+C to stop.", flush=True)
         server.serve_forever()
     finally:

@@ -107,6 +107,9 @@ class FakeHaulmer:
         from haulmer.testing import platform
 
         platform.install(self)
+        from haulmer.testing import _outbox_route
+
+        _outbox_route.install(self)
 
     # -- state ------------------------------------------------------------------------------
 

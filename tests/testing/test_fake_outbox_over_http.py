@@ -1,0 +1,91 @@
+"""The outbox over HTTP: a tool in another language reads the e-mails (and their links' tokens)
+of a served fake, as a Python test reads ``fake.outbox``."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from haulmer.accounts import token_from_link
+from haulmer.testing import FakeHaulmer, serve
+
+BUYER = {
+    "name": "Ana Rojas",
+    "email": "ana@example.com",
+    "rut": "12345678-5",
+    "phone": "+56 9 8765 4321",
+}
+
+
+def _buy_a_plan(fake: FakeHaulmer) -> None:
+    """The purchase that sends the journey's first e-mails (to ana@example.com)."""
+    with fake.client(api_key=None) as client:
+        order = client.checkout.create_order(
+            buyer=BUYER, products={"openfactura": 1}, plans=[{"code": "emprendedor", "months": 1}]
+        )
+        client.checkout.choose_payment_method(order.id, "webpay")
+        client.checkout.choose_payment_medium(order.id, "credit_card")
+        client.checkout.wait_for_payment(order.id)
+
+
+def test_a_served_fake_lists_its_outbox_with_every_link_and_token(fake: FakeHaulmer) -> None:
+    _buy_a_plan(fake)
+    with serve(fake, port=0, real_time=False) as url:
+        answer = httpx.get(f"{url}/_fake/outbox")
+    assert answer.status_code == 200
+    emails = answer.json()["emails"]
+    assert [email["subject"] for email in emails] == fake.outbox.subjects()
+    for sent, email in zip(fake.outbox, emails, strict=True):
+        assert email["to"] == sent.to
+        assert email["body"] == sent.body
+        assert email["sent_at"] == sent.sent_at.isoformat()
+        assert email["links"] == [
+            {"url": link.url, "purpose": link.purpose, "token": link.token} for link in sent.links
+        ]
+    welcome = next(email for email in emails if "[Workspace]" in email["subject"])
+    link = welcome["links"][0]
+    assert link["purpose"] == "activate_workspace"
+    assert token_from_link(link["url"]) == link["token"]
+
+
+def test_the_outbox_over_http_filters_by_address_and_subject_as_outbox_last_does(
+    fake: FakeHaulmer,
+) -> None:
+    _buy_a_plan(fake)
+    http = httpx.Client(transport=fake.transport, base_url="http://haulmer.fake")
+    mine = http.get("/_fake/outbox", params={"to": "ANA@example.com"}).json()["emails"]
+    assert [email["subject"] for email in mine] == fake.outbox.subjects(to="ana@example.com")
+    assert mine
+    workspace = http.get(
+        "/_fake/outbox", params={"to": "ana@example.com", "subject_contains": "[Workspace]"}
+    ).json()["emails"]
+    assert [email["subject"] for email in workspace] == [
+        fake.outbox.last(to="ana@example.com", subject_contains="[Workspace]").subject
+    ]
+    nobody = http.get("/_fake/outbox", params={"to": "nadie@example.com"})
+    assert nobody.status_code == 200
+    assert nobody.json() == {"emails": []}
+
+
+@pytest.mark.parametrize("query", [{"too": "ana@example.com"}, {"subject": "Workspace"}])
+def test_the_outbox_over_http_refuses_a_filter_it_does_not_know(
+    fake: FakeHaulmer, query: dict[str, str]
+) -> None:
+    # A misspelt filter would list every e-mail and let a test pass on the wrong one.
+    http = httpx.Client(transport=fake.transport, base_url="http://haulmer.fake")
+    answer = http.get("/_fake/outbox", params=query)
+    assert answer.status_code == 400
+    message = answer.json()["error"]["message"]
+    assert next(iter(query)) in message
+    assert "'to'" in message
+    assert "'subject_contains'" in message
+
+
+def test_the_outbox_over_http_needs_no_api_key_and_is_empty_on_a_fresh_fake(
+    fake: FakeHaulmer,
+) -> None:
+    http = httpx.Client(transport=fake.transport, base_url="http://haulmer.fake")
+    answer = http.get("/_fake/outbox")
+    assert answer.status_code == 200
+    assert answer.json() == {"emails": []}
+    assert fake.requests.last.route == "fake.outbox"
