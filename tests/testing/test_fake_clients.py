@@ -188,6 +188,30 @@ async def test_an_async_client_given_an_http_client_of_its_own_must_send_through
     assert str(organization.rut) == "76795561-8"
 
 
+def test_a_client_given_an_http_client_on_another_fakes_transport_is_refused(
+    fake: FakeHaulmer,
+) -> None:
+    # Its requests would be served by the other fake (its state and log) while its waits moved
+    # this fake's clock: two fakes in one test, silently mixed.
+    other = FakeHaulmer()
+    with (
+        httpx.Client(transport=other.transport) as elsewhere,
+        pytest.raises(ValueError, match=r"another FakeHaulmer.*transport=fake\.transport"),
+    ):
+        fake.client(http_client=elsewhere)
+    assert other.requests.total == 0
+
+
+async def test_an_async_client_given_an_http_client_on_another_fakes_transport_is_refused(
+    fake: FakeHaulmer,
+) -> None:
+    other = FakeHaulmer()
+    async with httpx.AsyncClient(transport=other.transport) as elsewhere:
+        with pytest.raises(ValueError, match=r"another FakeHaulmer.*transport=fake\.transport"):
+            fake.async_client(http_client=elsewhere)
+    assert other.requests.total == 0
+
+
 def test_a_client_with_base_urls_of_its_own_may_send_through_the_network(
     fake: FakeHaulmer,
 ) -> None:

@@ -156,13 +156,22 @@ def _async_sleep_on_clock(
     return sleep_and_advance
 
 
-def _check_own_http_client(kwargs: dict[str, Any], class_name: str) -> None:
+def _check_own_http_client(fake: FakeHaulmer, kwargs: dict[str, Any], class_name: str) -> None:
     """Refuse a caller's ``http_client`` that sends to the network while the client's base URLs
     are the fake's: its requests would go to ``http://haulmer.fake`` for real (a DNS failure,
     retried), never to the fake. A client built on ``fake.transport`` (or on a transport of the
     caller's that wraps it) is taken, and so is any client given ``base_urls`` of its own (a
-    ``serve()`` URL)."""
+    ``serve()`` URL). One built on another fake's transport is refused: that fake would serve
+    it while the client's waits moved this fake's clock."""
     http_client = kwargs.get("http_client")
+    transport = getattr(http_client, "_transport", None)
+    if isinstance(transport, FakeTransport) and transport.fake is not fake:
+        raise ValueError(
+            f"http_client= is built on another FakeHaulmer's transport, so that fake would serve "
+            f"its requests (its documents, its request log) while its waits moved this fake's "
+            f"clock: build it on this fake's, httpx.{class_name}(transport=fake.transport, ...), "
+            f"or call other_fake.client(...)"
+        )
     network = (httpx.HTTPTransport, httpx.AsyncHTTPTransport)
     on_fake_urls = FAKE_BASE_URL in (kwargs.get("base_urls") or {}).values()
     if on_fake_urls and isinstance(getattr(http_client, "_transport", None), network):
@@ -178,7 +187,7 @@ def build_client(fake: FakeHaulmer, **kwargs: Any) -> Haulmer:
     from haulmer._sync.client import Haulmer
 
     kwargs = _client_kwargs(fake, Haulmer, kwargs)
-    _check_own_http_client(kwargs, "Client")
+    _check_own_http_client(fake, kwargs, "Client")
     kwargs.setdefault("http_client", httpx.Client(transport=fake.transport))
     return Haulmer(**kwargs)
 
@@ -188,6 +197,6 @@ def build_async_client(fake: FakeHaulmer, **kwargs: Any) -> AsyncHaulmer:
     from haulmer._async.client import AsyncHaulmer
 
     kwargs = _client_kwargs(fake, AsyncHaulmer, kwargs)
-    _check_own_http_client(kwargs, "AsyncClient")
+    _check_own_http_client(fake, kwargs, "AsyncClient")
     kwargs.setdefault("http_client", httpx.AsyncClient(transport=fake.transport))
     return AsyncHaulmer(**kwargs)
