@@ -15,6 +15,7 @@ from haulmer.testing._wire import FakeRequest, FakeResponse
 if TYPE_CHECKING:
     from haulmer.testing._fake import FakeHaulmer
     from haulmer.testing._outbox import Email
+    from haulmer.testing._router import Router
 
 __all__ = ["OUTBOX_PATH", "install"]
 
@@ -38,8 +39,10 @@ def email_json(email: Email) -> dict[str, Any]:
     }
 
 
-def install(fake: FakeHaulmer) -> None:
-    """Register ``GET /_fake/outbox`` on ``fake``'s router."""
+def install(fake: FakeHaulmer, router: Router) -> None:
+    """Register ``GET /_fake/outbox`` on ``router``, the fake's own routes: a test's side channel,
+    never logged in ``fake.requests`` nor met by ``fake.control``'s faults, as reading
+    ``fake.outbox`` in Python is neither."""
 
     def list_outbox(request: FakeRequest) -> FakeResponse:
         unknown = sorted(set(request.query) - set(FILTERS))
@@ -62,4 +65,4 @@ def install(fake: FakeHaulmer) -> None:
             emails = [email for email in emails if wanted in email.subject]
         return FakeResponse(200, json={"emails": [email_json(email) for email in emails]})
 
-    fake.router.add("GET", OUTBOX_PATH, list_outbox, name="fake.outbox")
+    router.add("GET", OUTBOX_PATH, list_outbox, name="fake.outbox")
