@@ -239,6 +239,36 @@ def test_serve_makes_the_fake_clock_follow_real_time_and_stops_after(
         assert not limited.clock.follows_real_time
 
 
+def test_two_servers_of_one_fake_keep_its_clock_on_real_time_until_the_last_stops(
+    limited: FakeHaulmer,
+) -> None:
+    # Served on two ports (or IPv4 and IPv6) at once and stopped in the order they started:
+    # the second's clients must still see real time pass, and none after both stopped.
+    first = serve(limited)
+    second = serve(limited)
+    first.__enter__()
+    second.__enter__()
+    try:
+        first.__exit__(None, None, None)
+        assert limited.clock.follows_real_time
+    finally:
+        second.__exit__(None, None, None)
+    assert not limited.clock.follows_real_time
+
+
+def test_a_clock_told_to_follow_real_time_keeps_following_after_serving(
+    limited: FakeHaulmer,
+) -> None:
+    limited.clock.follow_real_time()
+    first = serve(limited)
+    second = serve(limited)
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    second.__exit__(None, None, None)
+    assert limited.clock.follows_real_time
+
+
 def test_a_clock_following_real_time_moves_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
     import haulmer.testing._clock as clock_module
 

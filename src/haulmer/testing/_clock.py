@@ -53,6 +53,9 @@ class FakeClock:
         self._now = self._start
         self._lock = ForkSafeLock()
         self._real_mark: float | None = None
+        self._servers = 0
+        """How many ``serve()`` blocks hold this clock on real time (see :meth:`served`)."""
+        self._followed_before_serving = False
 
     @staticmethod
     def _aware(when: dt.datetime) -> dt.datetime:
@@ -158,6 +161,23 @@ class FakeClock:
         with self._lock:
             self._catch_up()
             self._real_mark = time.monotonic() if follow else None
+
+    def served(self, serving: bool) -> None:
+        """A ``serve()`` block starts (``True``) or ends (``False``) holding this clock on real
+        time: it follows real time until the last such block of the clock ends, and then goes
+        back to what it did before the first began."""
+        with self._lock:
+            self._catch_up()
+            if serving:
+                if self._servers == 0:
+                    self._followed_before_serving = self._real_mark is not None
+                self._servers += 1
+                if self._real_mark is None:
+                    self._real_mark = time.monotonic()
+                return
+            self._servers = max(0, self._servers - 1)
+            if self._servers == 0 and not self._followed_before_serving:
+                self._real_mark = None
 
     @property
     def follows_real_time(self) -> bool:

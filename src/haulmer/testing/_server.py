@@ -428,9 +428,8 @@ def serve(
         raise OSError(
             exc.errno, f"cannot listen on host {host!r}, port {port} ({exc.strerror}){hint}"
         ) from exc
-    following = fake.clock.follows_real_time
     if real_time:
-        fake.clock.follow_real_time()
+        fake.clock.served(True)
     thread = threading.Thread(
         target=server.serve_forever,
         kwargs={"poll_interval": 0.05},
@@ -444,4 +443,5 @@ def serve(
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-        fake.clock.follow_real_time(following)
+        if real_time:
+            fake.clock.served(False)
