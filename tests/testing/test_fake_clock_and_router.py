@@ -153,3 +153,21 @@ def test_a_clock_set_in_the_hour_chile_lives_twice_keeps_which_time_it_is() -> N
     assert second.now().isoformat() == "2026-04-04T23:30:00-04:00"
     assert first.advance(hours=1).isoformat() == "2026-04-04T23:30:00-04:00"
     assert first.today() == dt.date(2026, 4, 4)
+
+
+@pytest.mark.parametrize(
+    "clock", [dt.datetime(2026, 1, 2, 9, 0), dt.date(2026, 1, 2), "2026-01-02", FakeClock]
+)
+def test_a_fake_given_a_clock_that_is_no_fake_clock_refuses_it_at_once(clock: object) -> None:
+    # A start time where the clock goes is a natural slip; taken, it failed at the first call
+    # with an AttributeError ('datetime.datetime' object has no attribute 'sleep').
+    from haulmer.testing import FakeHaulmer
+
+    with pytest.raises(TypeError, match=r"clock= takes a FakeClock.*FakeClock\("):
+        FakeHaulmer(clock=clock)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("start", [0, "", dt.date(2026, 1, 2)])
+def test_a_clock_started_at_something_that_is_no_datetime_is_a_type_error(start: object) -> None:
+    with pytest.raises(TypeError, match=r"datetime\.datetime"):
+        FakeClock(start)  # type: ignore[arg-type]

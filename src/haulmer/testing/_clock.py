@@ -48,7 +48,9 @@ class FakeClock:
 
     def __init__(self, start: dt.datetime | None = None) -> None:
         self._start = (
-            self._aware(start) if start else dt.datetime.now(SANTIAGO).replace(microsecond=0)
+            self._aware(start)
+            if start is not None
+            else dt.datetime.now(SANTIAGO).replace(microsecond=0)
         )
         self._now = self._start
         self._lock = ForkSafeLock()

@@ -91,8 +91,14 @@ class FakeHaulmer:
                 f"environment must be 'sandbox' or 'production', got {shown(environment)}: it "
                 "picks which of OpenFactura's two flavours the fake plays"
             )
+        if clock is not None and not isinstance(clock, FakeClock):
+            raise TypeError(
+                "clock= takes a FakeClock, such as FakeHaulmer(clock=FakeClock(datetime."
+                f"datetime(2026, 1, 2, 9, 0))) to start the fake at that time, not "
+                f"{type(clock).__name__} {shown(clock)}"
+            )
         self.environment: Environment = environment
-        self.clock: FakeClock = clock or FakeClock()
+        self.clock: FakeClock = clock if clock is not None else FakeClock()
         self.lock: ForkSafeLock = ForkSafeLock(reentrant=True)
         """Held while a request is served (and by :meth:`issue_from_supplier`); re-entrant."""
         self.router: Router = Router()
