@@ -105,6 +105,7 @@ def _serve(args: argparse.Namespace, prog: str) -> int:
         )
         print(f"  Platform:    {server.url}/v1/openapi.json", flush=True)
         print(f"  E-mails:     {server.url}/_fake/outbox  (their links' tokens)", flush=True)
+        print(f"  Clock:       {server.url}/_fake/clock  (POST .../advance moves it)", flush=True)
         print("Press Ctrl+C to stop.", flush=True)
         server.serve_forever()
     finally:

@@ -115,9 +115,9 @@ class FakeHaulmer:
         platform.install(self)
         self._own_routes: Router = Router()
         """The fake's side channel for tests in other languages (``GET /_fake/outbox``)."""
-        from haulmer.testing import _outbox_route
+        from haulmer.testing import _own_routes
 
-        _outbox_route.install(self, self._own_routes)
+        _own_routes.install(self, self._own_routes)
 
     # -- state ------------------------------------------------------------------------------
 

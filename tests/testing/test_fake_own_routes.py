@@ -1,7 +1,10 @@
-"""The outbox over HTTP: a tool in another language reads the e-mails (and their links' tokens)
-of a served fake, as a Python test reads ``fake.outbox``."""
+"""The fake's own routes over HTTP: a tool in another language reads the e-mails (and their
+links' tokens) of a served fake and moves its clock, as a Python test uses ``fake.outbox`` and
+``fake.clock``."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import httpx
 import pytest
@@ -102,3 +105,64 @@ def test_reading_the_outbox_over_http_is_not_logged_nor_met_by_a_fault(
     organization = http.get("/v2/dte/organization", headers={"apikey": SANDBOX_API_KEY})
     assert organization.status_code == 503
     assert fake.requests.last.route == "openfactura.organization.retrieve"
+
+
+def test_a_served_fake_tells_and_moves_its_clock_over_http(fake: FakeHaulmer) -> None:
+    # Over `haulmer serve`, a test in another language waits for the bank (2 minutes) and the
+    # SII's certification (business days) only if it can move the fake's clock.
+    start = fake.clock.now()
+    with serve(fake, port=0, real_time=False) as url:
+        told = httpx.get(f"{url}/_fake/clock").json()
+        assert told == {"now": start.isoformat(), "today": start.date().isoformat()}
+        moved = httpx.post(f"{url}/_fake/clock/advance", json={"days": 2, "minutes": 30})
+    assert moved.status_code == 200
+    assert fake.clock.now() - start == dt.timedelta(days=2, minutes=30)
+    assert moved.json() == {
+        "now": fake.clock.now().isoformat(),
+        "today": fake.clock.today().isoformat(),
+    }
+
+
+def test_moving_the_clock_over_http_sends_the_e_mails_then_due(fake: FakeHaulmer) -> None:
+    http = httpx.Client(transport=fake.transport, base_url="http://haulmer.fake")
+    with fake.client(api_key=None) as client:
+        order = client.checkout.create_order(
+            buyer=BUYER, products={"openfactura": 1}, plans=[{"code": "emprendedor", "months": 1}]
+        )
+        client.checkout.choose_payment_method(order.id, "webpay")
+        client.checkout.choose_payment_medium(order.id, "credit_card")
+    assert http.get("/_fake/outbox").json() == {"emails": []}  # the bank takes 2 minutes
+    assert http.post("/_fake/clock/advance", json={"minutes": 2}).status_code == 200
+    subjects = [email["subject"] for email in http.get("/_fake/outbox").json()["emails"]]
+    assert "Compra exitosa" in subjects
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"days": -1}, "days"),
+        ({"hours": "1"}, "hours"),
+        ({"minutes": True}, "minutes"),
+        ({"weeks": 1}, "weeks"),
+        ([1], "body"),
+        ({"seconds": 1e300}, "seconds"),
+    ],
+)
+def test_moving_the_clock_over_http_refuses_a_move_it_cannot_make(
+    fake: FakeHaulmer, body: object, field: str
+) -> None:
+    http = httpx.Client(transport=fake.transport, base_url="http://haulmer.fake")
+    start = fake.clock.now()
+    answer = http.post("/_fake/clock/advance", json=body)
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert error["code"] == "validation_failed"
+    assert [detail["field"] for detail in error["details"]] == [field]
+    assert fake.clock.now() == start
+
+
+def test_moving_the_clock_over_http_refuses_a_body_that_is_no_json(fake: FakeHaulmer) -> None:
+    http = httpx.Client(transport=fake.transport, base_url="http://haulmer.fake")
+    answer = http.post("/_fake/clock/advance", content=b"{days: 1")
+    assert answer.status_code == 400
+    assert "JSON" in answer.json()["error"]["message"]
