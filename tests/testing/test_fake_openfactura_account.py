@@ -207,3 +207,57 @@ def test_the_documented_tenant_options_are_taken(fake: FakeHaulmer) -> None:
         folios_per_type=10,
     )
     assert (tenant.ciudad, tenant.web, tenant.folios_per_type) == ("Talca", "nueva.cl", 10)
+
+
+_TENANT = {"rut": "76086428-5", "razon_social": "NUEVA SPA"}
+
+
+@pytest.mark.parametrize(
+    ("api_key", "error"),
+    [(123, TypeError), (None, TypeError), (" key-1 ", ValueError), ("key\n1", ValueError)],
+)
+def test_a_key_no_client_can_send_is_refused_when_the_tenant_is_added(
+    fake: FakeHaulmer, api_key: object, error: type[Exception]
+) -> None:
+    # Taken, the tenant was unreachable: no apikey header carries an int or edge blanks.
+    with pytest.raises(error, match="api_key"):
+        fake.add_openfactura_tenant(api_key, **_TENANT)  # type: ignore[arg-type]
+    assert fake.openfactura_state.tenant_for_rut("76086428-5") is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "error", "named"),
+    [
+        ({"razon_social": None}, TypeError, "razon_social"),
+        ({"giro": None}, TypeError, "giro"),
+        ({"direccion": 5}, TypeError, "direccion"),
+        ({"comuna": b"Curico"}, TypeError, "comuna"),
+        ({"acteco": None}, TypeError, "acteco"),
+        ({"acteco": True}, TypeError, "acteco"),
+        ({"acteco": 1.5}, TypeError, "acteco"),
+        ({"acteco": -1}, ValueError, "acteco"),
+        ({"acteco": 1234567}, ValueError, "acteco"),
+        ({"acteco": "abc"}, ValueError, "acteco"),
+        ({"dte_types": "33"}, TypeError, "dte_types"),
+        ({"dte_types": 33}, TypeError, "dte_types"),
+        ({"dte_types": [33.0]}, TypeError, "dte_types"),
+        ({"dte_types": [True]}, TypeError, "dte_types"),
+        ({"dte_types": [33, 999]}, ValueError, "999"),
+        ({"dte_types": ["3x"]}, ValueError, "3x"),
+    ],
+)
+def test_a_tenant_field_of_the_wrong_kind_is_refused_by_name_when_the_tenant_is_added(
+    fake: FakeHaulmer, fields: dict[str, object], error: type[Exception], named: str
+) -> None:
+    with pytest.raises(error, match=named):
+        fake.add_openfactura_tenant("e" * 32, **{**_TENANT, **fields})  # type: ignore[arg-type]
+    assert fake.openfactura_state.tenant_for_key("e" * 32) is None
+
+
+def test_a_tenant_takes_its_acteco_and_types_as_numbers_or_their_digits(
+    fake: FakeHaulmer,
+) -> None:
+    tenant = fake.add_openfactura_tenant(
+        "e" * 32, **_TENANT, acteco="479100", dte_types=["33", 39, 110]
+    )
+    assert (tenant.acteco, tenant.dte_types) == (479100, (33, 39, 110))

@@ -479,24 +479,27 @@ class OpenFacturaState:
         """
         from haulmer._platform import razon_social_text
         from haulmer.rut import Rut
+        from haulmer.testing.openfactura._tenant_fields import (
+            checked_acteco,
+            checked_api_key,
+            checked_dte_types,
+            checked_text,
+        )
 
-        if not api_key:
-            raise ValueError("api_key must not be empty")
-        razon_social = razon_social_text(razon_social)  # its CAFs carry it in ISO-8859-1
+        api_key = checked_api_key(api_key)
+        razon_social = razon_social_text(checked_text("razon_social", razon_social))
         canonical = str(Rut(str(rut)))
         self._refuse_taken(api_key, canonical, razon_social)
-        if isinstance(acteco, (list, tuple)):
-            acteco = acteco[0]
         _check_folios_per_type(extra.get("folios_per_type", DEFAULT_FOLIOS))
         tenant = Tenant(
             api_key=api_key,
             rut=canonical,
             razon_social=razon_social,
-            giro=giro,
-            acteco=int(acteco),
-            direccion=direccion,
-            comuna=comuna,
-            dte_types=tuple(sorted({int(t) for t in dte_types})),
+            giro=checked_text("giro", giro),
+            acteco=checked_acteco(acteco),
+            direccion=checked_text("direccion", direccion),
+            comuna=checked_text("comuna", comuna),
+            dte_types=checked_dte_types(dte_types),
             created_at=self.clock.now(),
             **extra,
         )
