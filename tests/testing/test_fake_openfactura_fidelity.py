@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -493,3 +494,42 @@ def test_a_void_takes_whole_numbers_only(wire: httpx.Client, dte: Any, folio: An
         "OF-10",
         [{"field": "Folio", "issue": "Dte y Folio deben ser numéricos"}],
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "error"),
+    [
+        *[
+            (name, value, error)
+            for name in ("uf_value", "utm_value")
+            for value, error in [
+                ("39500", TypeError),
+                (True, TypeError),
+                ([39500], TypeError),
+                (0, ValueError),
+                (-1, ValueError),
+            ]
+        ],
+        ("uf_value", float("nan"), ValueError),
+        ("uf_value", float("inf"), ValueError),
+        ("utm_value", 68_000.5, TypeError),  # the UTM is whole pesos
+    ],
+)
+def test_a_uf_or_utm_that_is_no_amount_in_pesos_is_refused_when_set(
+    fake: FakeHaulmer, name: str, value: object, error: type[Exception]
+) -> None:
+    # Taken, a text made the fake fail inside emit() with a bare TypeError, and 0 or NaN made
+    # every boleta one over 135 UF (OF-02 asking for MedioPago).
+    with pytest.raises(error, match=name):
+        setattr(fake.openfactura_state, name, value)
+    assert getattr(fake.openfactura_state, name) is None
+
+
+def test_a_uf_and_utm_are_taken_as_ints_floats_or_decimals(fake: FakeHaulmer) -> None:
+    state = fake.openfactura_state
+    state.uf_value = Decimal("39500.12")
+    state.utm_value = 70_000
+    assert (state.uf_value, state.utm_value) == (Decimal("39500.12"), 70_000)
+    state.uf_value = 39_500.5
+    state.uf_value = None
+    assert state.uf_value is None

@@ -5,8 +5,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from haulmer._lazy import LazyModule
@@ -375,6 +377,27 @@ class IssuedDocument:
         return "Pendiente"
 
 
+def _pesos(name: str, value: Any, kinds: tuple[type, ...], example: str) -> Any:
+    """A UF or UTM a test sets: None, or a finite amount of pesos above 0 of ``kinds``; a
+    TypeError or ValueError naming it otherwise, before any document meets it."""
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | Decimal)
+        or not isinstance(value, kinds)
+    ):
+        kind = " or ".join(kind.__name__ for kind in kinds)
+        raise TypeError(
+            f"{name} must be an amount in pesos (an {kind} such as {example}) or None for the "
+            f"fake's estimate, got {type(value).__name__} {shown(value)}"
+        )
+    number = float(value)
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(f"{name} must be a finite amount of pesos above 0, got {shown(value)}")
+    return value
+
+
 class OpenFacturaState:
     """Everything the fake OpenFactura remembers; :meth:`reset` returns to the sandbox tenants.
 
@@ -388,10 +411,8 @@ class OpenFacturaState:
         self.control = control
         self.environment = environment
         """"sandbox" or "production": where the two differ, which one the fake answers like."""
-        self.uf_value: float | None = None
-        """The UF in pesos the fake applies (None: an estimate for the document's date)."""
-        self.utm_value: int | None = None
-        """The UTM in pesos the fake applies (None: an estimate for the document's month)."""
+        self._uf_value: float | Decimal | None = None
+        self._utm_value: int | None = None
         self.acceptance_delay: dt.timedelta = ACCEPTANCE_DELAY
         self.tenants: dict[str, Tenant] = {}
         self.documents: list[IssuedDocument] = []
@@ -429,9 +450,28 @@ class OpenFacturaState:
         for preset in SANDBOX_TENANTS:
             self.add_tenant(preloaded=True, **preset)
 
+    @property
+    def uf_value(self) -> float | Decimal | None:
+        """The UF in pesos the fake applies (None: an estimate for the document's date)."""
+        return self._uf_value
+
+    @uf_value.setter
+    def uf_value(self, value: float | Decimal | None) -> None:
+        self._uf_value = _pesos("uf_value", value, (int, float, Decimal), "39_500.12")
+
+    @property
+    def utm_value(self) -> int | None:
+        """The UTM in whole pesos the fake applies (None: an estimate for the document's
+        month)."""
+        return self._utm_value
+
+    @utm_value.setter
+    def utm_value(self, value: int | None) -> None:
+        self._utm_value = _pesos("utm_value", value, (int,), "68_000")
+
     def uf(self, day: dt.date) -> float:
         """The UF on ``day``: ``uf_value`` when a test set it, else the fake's estimate."""
-        return self.uf_value if self.uf_value is not None else estimated_uf(day)
+        return float(self._uf_value) if self._uf_value is not None else estimated_uf(day)
 
     def utm(self, day: dt.date) -> int:
         """The UTM of ``day``'s month: ``utm_value`` when a test set it, else an estimate."""
