@@ -131,7 +131,12 @@ class FakeHaulmer:
         return self._outbox
 
     def on_reset(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` on every :meth:`reset` (apps clear their state there)."""
+        """Run ``callback`` on every :meth:`reset` (apps clear their state there); one that
+        cannot be called is a TypeError here, not in every later reset."""
+        if not callable(callback):
+            raise TypeError(
+                f"on_reset() takes a function of no arguments, got {type(callback).__name__}"
+            )
         self._reset_hooks.append(callback)
 
     def reset(self) -> None:
