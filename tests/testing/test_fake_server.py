@@ -14,6 +14,7 @@ from fake_bodies import HAULMER_KEY, factura
 
 from haulmer.testing import FakeHaulmer, FakeRequest, serve
 from haulmer.testing._fake import Outcome
+from haulmer.testing._server import FakeServer
 
 
 def test_server_serves_the_fake_over_http_and_stops_cleanly(fake: FakeHaulmer) -> None:
@@ -201,3 +202,18 @@ def test_an_empty_list_is_a_204_without_content_length_or_body(fake: FakeHaulmer
     assert lines[0] == "HTTP/1.1 204 No Content"
     assert not [line for line in lines[1:] if line.lower().startswith("content-length:")]
     assert body == b""
+
+
+@pytest.mark.parametrize("given", [8080, "http://127.0.0.1:8080", None.__class__])
+def test_serve_given_something_that_is_no_fake_says_what_it_takes_before_listening(
+    given: object,
+) -> None:
+    # serve(8080) reads as "serve on port 8080": it failed with an AttributeError about
+    # 'clock', leaving the port bound.
+    with pytest.raises(TypeError, match=r"serve\(\) takes a FakeHaulmer.*port="), serve(given):  # type: ignore[arg-type]
+        pass
+
+
+def test_a_fake_server_given_something_that_is_no_fake_is_refused_before_binding() -> None:
+    with pytest.raises(TypeError, match="FakeHaulmer"):
+        FakeServer(8080)  # type: ignore[arg-type]

@@ -307,6 +307,16 @@ def _check_port(port: object) -> None:
         )
 
 
+def _check_fake(fake: object) -> None:
+    """Refuse what is no fake before binding: ``serve(8080)`` reads as a port to serve on."""
+    if not isinstance(fake, FakeHaulmer):
+        raise TypeError(
+            f"serve() takes a FakeHaulmer to serve (or None for a new one), got "
+            f"{type(fake).__name__} {shown(fake)}; the port goes in port=: "
+            "serve(fake, port=8080)"
+        )
+
+
 def _check_host(host: object) -> None:
     """Refuse what is no address to listen on before binding, as ``haulmer serve --host`` does:
     an empty host binds every interface (0.0.0.0), not loopback, and a URL or ``host:port``
@@ -342,6 +352,7 @@ class FakeServer(ThreadingHTTPServer):
     request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, fake: FakeHaulmer, host: str = "127.0.0.1", port: int = 0) -> None:
+        _check_fake(fake)
         _check_host(host)
         _check_port(port)
         # Before binding: a bind that fails calls server_close(), which reads them.
@@ -418,9 +429,8 @@ def serve(
     limit's window and the statuses move. The server stops when the ``with`` block ends.
     """
     if fake is None:
-        from haulmer.testing._fake import FakeHaulmer
-
         fake = FakeHaulmer()
+    _check_fake(fake)
     try:
         server = FakeServer(fake, host, port)
     except OSError as exc:  # the port is taken, or the host is not this machine's
