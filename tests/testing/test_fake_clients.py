@@ -382,3 +382,32 @@ def test_a_limiter_on_the_machines_clock_is_kept_with_a_sleep_that_waits_for_rea
         for _ in range(5):
             client.openfactura.organization.retrieve()
     assert fake.requests.total == 5
+
+
+@pytest.mark.parametrize("environment", ["sandbox", "production"])
+def test_a_client_given_the_fakes_own_environment_is_served_the_platform_too(
+    environment: str,
+) -> None:
+    # The platform has no public URL in either environment: such a client refused every
+    # checkout or accounts call with a ConfigurationError, on a fake that serves them.
+    fake = FakeHaulmer(environment=environment)  # type: ignore[arg-type]
+    client = fake.client(environment=environment)
+    assert client.checkout.catalog()
+    assert client.openfactura.organization.retrieve().rut
+    assert client.environment == environment
+
+
+async def test_an_async_client_given_the_fakes_own_environment_is_served_the_platform_too() -> None:
+    fake = FakeHaulmer(environment="production")
+    client = fake.async_client(environment="production")
+    assert await client.checkout.catalog()
+
+
+def test_a_client_given_another_environment_than_the_fakes_is_refused() -> None:
+    # The fake answers as its own environment whatever the client says: a test of production's
+    # behaviour on a sandbox fake would pass for the wrong reason.
+    fake = FakeHaulmer()
+    with pytest.raises(ValueError, match=r"FakeHaulmer\(environment='production'\)"):
+        fake.client(environment="production")
+    with pytest.raises(ValueError, match=r"FakeHaulmer\(environment='production'\)"):
+        fake.async_client(environment="production")

@@ -105,10 +105,19 @@ def _client_kwargs(fake: FakeHaulmer, cls: type[Any], kwargs: dict[str, Any]) ->
     """Defaults for a client on the fake: sandbox key, fake base URLs, the fake's environment,
     no shared rate limiter and the fake clock. None comes from the HAULMER_* variables, which
     describe the real service a test suite must not reach (nor fail on when they are wrong)."""
-    from haulmer.testing._fake import SANDBOX_API_KEY
+    from haulmer.testing._fake import ENVIRONMENTS, SANDBOX_API_KEY
 
     kwargs.setdefault("api_key", SANDBOX_API_KEY)
-    if "base_urls" not in kwargs and "environment" not in kwargs:
+    given = kwargs.get("environment")
+    wanted = given.strip().lower() if isinstance(given, str) else given
+    if wanted in ENVIRONMENTS and wanted != fake.environment:
+        raise ValueError(
+            f"this fake answers as OpenFactura's {fake.environment}, whatever its client says: "
+            f"for a client of {wanted}, make the fake so, FakeHaulmer(environment={wanted!r}), "
+            "and leave environment= out of its clients"
+        )
+    if "base_urls" not in kwargs and (given is None or wanted == fake.environment):
+        # The fake's own environment too: neither has a public platform URL.
         kwargs["base_urls"] = {"openfactura": FAKE_BASE_URL, "platform": FAKE_BASE_URL}
         kwargs["environment"] = fake.environment
     kwargs.setdefault("rate_limit", False)
