@@ -123,6 +123,45 @@ async def test_bad_periods_are_refused_locally(
     assert not mock.calls
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("20_26", 8),  # int() reads "20_26" as 2026 and "0_8" as 8
+        (2026, "0_8"),
+        ("\u0662\u0660\u0662\u0666", 8),  # 2026 in Arabic-Indic digits
+        (2026, "+8"),
+        (2026, 8, "0_5"),
+    ],
+)
+async def test_a_period_written_with_what_int_reads_but_no_digits_are_is_refused(
+    of: Any, mock: respx.MockRouter, args: tuple[Any, ...]
+) -> None:
+    with pytest.raises(ValidationError, match="must be an integer"):
+        await resolve(of.registry.sales(*args))
+    with pytest.raises(ValidationError, match="must be an integer"):
+        await resolve(of.registry.purchases(*args))
+    assert not mock.calls
+
+
+@pytest.mark.parametrize("periodo", [("20_26", 5), (2026, "0_5"), ("\u0662\u0660\u0662\u0666", 5)])
+async def test_sync_rcv_refuses_a_year_and_month_written_with_what_int_reads_but_no_digits_are(
+    of: Any, mock: respx.MockRouter, periodo: tuple[Any, Any]
+) -> None:
+    with pytest.raises(ValidationError, match="must be an integer"):
+        await resolve(of.registry.sync_rcv("sales", periodo))
+    assert not mock.calls
+
+
+async def test_a_period_written_as_digits_with_blanks_around_is_read(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.get("/v2/dte/registry/sales/2026/08/05").mock(
+        return_value=httpx.Response(200, json={"registros": []})
+    )
+    await resolve(of.registry.sales(" 2026 ", "08", "5 "))
+    assert route.called
+
+
 async def test_a_bad_date_from_the_server_surfaces_the_unwrapped_shape(
     of: Any, mock: respx.MockRouter
 ) -> None:

@@ -15,6 +15,7 @@ from haulmer._core.request import APIRequest
 from haulmer._shown import shown
 from haulmer.errors import APIStatusError, RateLimitError, ValidationError
 from haulmer.openfactura._base import RequestModel, get
+from haulmer.openfactura._checks import whole_number
 from haulmer.openfactura.enums import PurchaseStatus, RegistryKind
 from haulmer.openfactura.models import PurchaseRegistry, SalesRegistry, SyncRcvResult
 
@@ -33,12 +34,12 @@ class _SyncRcvRequest(RequestModel):
 
 
 def _int(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
+    """An int, or its ASCII digits (blanks around them allowed): ``int()`` would also read
+    ``"20_26"``, ``"+8"`` and other scripts' digits, asking for a period nobody wrote."""
+    number = whole_number(value)
+    if number is None:
         raise ValidationError(f"{what} must be an integer, got {shown(value)}")
-    try:
-        return int(value)
-    except ValueError:
-        raise ValidationError(f"{what} must be an integer, got {shown(value)}") from None
+    return number
 
 
 def registry_path(kind: str, year: Any, month: Any, day: Any = None) -> str:
