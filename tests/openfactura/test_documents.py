@@ -322,6 +322,29 @@ async def test_bad_filters_are_refused_locally(
     assert not mock.calls
 
 
+@pytest.mark.parametrize("again", [39, {"ne": 39}, None])
+async def test_a_filter_given_by_keyword_and_again_by_its_python_name_in_filters_is_refused(
+    of: Any, mock: respx.MockRouter, again: Any
+) -> None:
+    # The filters= entry replaced the keyword's: tipo_dte=33 listed type 39 only, and with None
+    # every document of every type.
+    with pytest.raises(ValidationError, match="tipo_dte is given twice"):
+        await resolve(of.documents.list_issued(tipo_dte=33, filters={"tipo_dte": again}))
+    with pytest.raises(ValidationError, match="rut_emisor is given twice"):
+        await resolve(
+            of.documents.list_received(rut_emisor="76795561-8", filters={"rut_emisor": again})
+        )
+    assert not mock.calls
+
+
+async def test_a_filter_given_by_python_name_in_filters_alone_is_sent(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    route = mock.post("/v2/dte/document/issued").mock(return_value=httpx.Response(204))
+    await collect(of.documents.list_issued(filters={"tipo_dte": 33, "FchEmis": "2026-11-02"}))
+    assert _body(route) == {"Page": 1, "TipoDTE": {"eq": 33}, "FchEmis": {"eq": "2026-11-02"}}
+
+
 async def test_list_received_reads_acuses_and_blank_sii_reception(
     of: Any, mock: respx.MockRouter
 ) -> None:

@@ -256,7 +256,9 @@ def _list_request(
 def merge_filters(
     named: Mapping[str, FilterValue | None], extra: Mapping[str, FilterValue] | None
 ) -> dict[str, FilterValue | None]:
-    """The list filters given by keyword and by wire name, as one mapping."""
+    """The list filters given by keyword and by wire name, as one mapping; a filter given by
+    keyword and again under its Python name in ``filters`` is refused, since one would replace
+    the other (a None there would drop the keyword's and list every document)."""
     merged: dict[str, FilterValue | None] = dict(named)
     if extra is not None and not isinstance(extra, Mapping):
         raise ValidationError(
@@ -265,6 +267,11 @@ def merge_filters(
     for name, value in (extra or {}).items():
         if not isinstance(name, str):
             raise ValidationError(f"filter names are text, got {shown(name)}")
+        if merged.get(name) is not None:
+            raise ValidationError(
+                f"filter {name} is given twice, as {name}= and in filters=; give it once, "
+                "combining its comparisons with & (eq(33) & ne(39), gte(a) & lte(b))"
+            )
         merged[name] = value
     return merged
 
