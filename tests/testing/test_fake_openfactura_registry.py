@@ -486,3 +486,19 @@ def test_accuse_finds_no_document_of_an_issuer_rut_whose_check_digit_is_wrong(
     assert answer.json()["error"]["code"] == "OF-22"
     rows = hosty.post("/v2/dte/document/received", json={}).json()["data"]
     assert rows[0]["Acuses"] is None
+
+
+def test_a_boleta_bought_is_in_no_block_of_the_purchase_registry(
+    fake: FakeHaulmer, hosty: httpx.Client, issue: Issue
+) -> None:
+    # The Registro de Compras holds the documents that give crédito fiscal, which a boleta does
+    # not, and a boleta takes no acuse: it was counted "Pendiente", then tacitly "Registrado".
+    bought = boleta(total=5000)
+    bought["dte"]["Encabezado"]["Receptor"] = {"RUTRecep": "76430498-5", "RznSocRecep": "HOSTY SPA"}
+    issue(bought)
+    issue(factura(neto=1000))
+    for days in (0, 9):  # pending, then past the 8 days that register a factura tacitly
+        fake.clock.advance(days=days)
+        blocks = hosty.get("/v2/dte/registry/purchase/2026/11").json()
+        listed = [(b["estado"], row["tipoDocumento"]) for b in blocks for row in b["registros"]]
+        assert listed == [("Pendiente" if days == 0 else "Registro", 33)]

@@ -456,7 +456,7 @@ class Queries:
         docs = [
             d
             for d in self.state.received_view(tenant)
-            if low <= d.fch_emis <= high and _in_rcv(d, now)
+            if low <= d.fch_emis <= high and d.dte_type not in BOLETAS and _in_rcv(d, now)
         ]
         blocks = []
         sandbox = self.state.environment == "sandbox"
@@ -555,7 +555,8 @@ class Queries:
 
 
 BOLETAS = frozenset({39, 41})
-"""The types no acuse applies to: boletas are not in the registro de aceptación o reclamo."""
+"""The types no acuse applies to: boletas are not in the registro de aceptación o reclamo, nor
+in the Registro de Compras (a boleta bought gives no crédito fiscal)."""
 CLAIMS = frozenset({"RCD", "RFP", "RFT"})
 """The acuses that claim (reclamos); ACD and ERM accept."""
 TOO_LATE = "Pasados 8 días después de la recepción no es posible registrar reclamos o eventos"
