@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import typing
 from typing import Any
 
@@ -212,6 +213,28 @@ async def test_purchases_send_the_status_list_and_read_one_block_per_state(
         ReceivedStatus.REGISTRADO,  # the sandbox says "Registro"
     ]
     assert blocks[0].registros[0].cant_documentos == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        # An int raised a bare TypeError ("'int' object is not iterable").
+        (1, "status must be a purchase status or a list of them, got 1"),
+        # Bytes were read as their numbers ("unknown purchase status 112").
+        (b"pending", "status must be a purchase status or a list of them, got b'pending'"),
+        # A dict was read as its keys, whatever their values said.
+        ({"pending": False}, "status must be a purchase status or a list of them"),
+        # No state asked for listed every state.
+        ([], "status asks for no state"),
+        ((), "status asks for no state"),
+    ],
+)
+async def test_purchases_refuse_a_status_that_names_no_states_before_sending(
+    of: Any, mock: respx.MockRouter, status: Any, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        await resolve(of.registry.purchases(2026, 5, status=status))
+    assert not mock.calls
 
 
 async def test_registry_rows_with_null_or_blank_amounts_read_them_as_zero(

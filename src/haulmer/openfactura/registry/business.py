@@ -98,9 +98,26 @@ def rcv_period(periodo: RcvPeriod) -> int:
 
 
 def _statuses(status: Iterable[PurchaseStatus | str] | PurchaseStatus | str | None) -> str | None:
-    if status is None:
+    """The ``status`` query: the states asked for, each once, in the order given; None for
+    every state. A value that is no state nor a list of them, or a list of none (which would
+    ask for every state), is a ValidationError."""
+    value: Any = status  # callers without a type checker may pass anything
+    if value is None:
         return None
-    items = [status] if isinstance(status, str | PurchaseStatus) else list(status)
+    if isinstance(value, str | PurchaseStatus):
+        items: list[Any] = [value]
+    elif isinstance(value, bytes | bytearray | Mapping) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"status must be a purchase status or a list of them, got {shown(value)}; use "
+            f"{', '.join(s.value for s in PurchaseStatus)}, or leave it out for every state"
+        )
+    else:
+        items = list(value)
+    if not items:
+        raise ValidationError(
+            "status asks for no state, and OpenFactura would answer every state: name the "
+            "states wanted, or leave status out (None) for every state"
+        )
     chosen: list[str] = []
     for item in items:
         try:
