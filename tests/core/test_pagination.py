@@ -264,6 +264,33 @@ def test_a_first_page_other_than_one_is_not_taken_for_a_stall(
     assert ruts == ["2-0", "2-1", "3-0", "3-1"]
 
 
+def test_a_list_resumed_at_a_page_and_answered_with_another_is_an_error_not_those_items(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    # Read as page 3, page 1's items came back and iterating went on to pages 2 and 3: a list
+    # resumed where an earlier run stopped gave that run's items again.
+    mock.post(ISSUED).mock(side_effect=stuck_on_page_one)
+    with pytest.raises(APIResponseValidationError, match="page 1 when page 3 was asked for"):
+        page(client, issued().replace(json={"Page": 3}))
+
+
+async def test_async_a_list_resumed_at_a_page_and_answered_with_another_is_an_error(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).mock(side_effect=stuck_on_page_one)
+    with pytest.raises(APIResponseValidationError, match="page 1 when page 2 was asked for"):
+        await apage(aclient, issued().replace(json={"Page": 2}))
+
+
+def test_the_page_asked_for_through_extra_body_is_the_one_the_first_page_answers(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(ISSUED).mock(side_effect=numbered)
+    first = page(client, issued(extra_body={"Page": 2}))
+    assert first.current_page == 2
+    assert json.loads(route.calls.last.request.content)["Page"] == 2
+
+
 def test_a_cursor_sent_back_unchanged_ends_iteration_with_an_error(
     client: Haulmer, mock: respx.MockRouter
 ) -> None:

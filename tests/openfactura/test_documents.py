@@ -345,6 +345,20 @@ async def test_a_filter_given_by_python_name_in_filters_alone_is_sent(
     assert _body(route) == {"Page": 1, "TipoDTE": {"eq": 33}, "FchEmis": {"eq": "2026-11-02"}}
 
 
+async def test_a_list_resumed_at_a_page_the_server_does_not_serve_is_an_error(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    # An ERP resuming its import at page 3 got page 1, then 2 and 3: rows it had imported.
+    row = {"RUTRecep": 76430498, "DV": "5", "TipoDTE": 33, "Folio": 1, "FchEmis": "2026-11-02"}
+    mock.post("/v2/dte/document/issued").mock(
+        return_value=httpx.Response(
+            200, json={"current_page": 1, "last_page": 3, "total": 61, "data": [row]}
+        )
+    )
+    with pytest.raises(APIResponseValidationError, match="page 1 when page 3 was asked for"):
+        await collect(of.documents.list_issued(page=3))
+
+
 async def test_list_received_reads_acuses_and_blank_sii_reception(
     of: Any, mock: respx.MockRouter
 ) -> None:

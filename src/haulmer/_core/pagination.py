@@ -42,6 +42,7 @@ __all__ = [
     "lazy_pages",
     "why_ended_early",
     "why_not_advancing",
+    "why_not_the_page_asked",
 ]
 
 T = TypeVar("T")
@@ -113,6 +114,18 @@ class NumberedPages:
     def missing_items(self, body: Any) -> str | None:
         return _missing_at(body, self.items_key)
 
+    def asked_page(self, request: APIRequest[Any]) -> int | None:
+        """The page number sent (``extra_body``/``extra_query`` over the call's own), else the
+        first page's."""
+        if self.location == "params":
+            sources = (request.extra_query, request.params)
+        else:
+            sources = (request.extra_body, request.json)
+        for source in sources:
+            if isinstance(source, Mapping) and self.field in source:
+                return _as_int(source[self.field])
+        return self.first_page
+
     def info(self, body: Any) -> PageInfo:
         if not isinstance(body, Mapping):
             return PageInfo()
@@ -152,6 +165,9 @@ class CursorPages:
     def identity(self, item: Any) -> Hashable | None:
         return None  # a cursor holds its place while the list grows: no item comes twice
 
+    def asked_page(self, request: APIRequest[Any]) -> int | None:
+        return None  # a cursor names no page number
+
     def info(self, body: Any) -> PageInfo:
         cursor = body.get(self.cursor_key) if isinstance(body, Mapping) else None
         return PageInfo(next_cursor=str(cursor) if cursor else None)
@@ -178,6 +194,19 @@ def why_ended_early(before: PageInfo | None) -> str | None:
         f"has {last} pages): the list changed while it was read, or the server lost the page, "
         f"and ending here would leave out the items of {pages}; read the list "
         "again from its first page"
+    )
+
+
+def why_not_the_page_asked(asked: int | None, answered: PageInfo) -> str | None:
+    """Why a list's first page fetched, ``answered``, is not the page ``asked`` for (a server
+    ignoring the page number: a list resumed at page 3 would give pages 1 and 2 again), or None
+    when it is or cannot be told."""
+    got = answered.current_page
+    if asked is None or got is None or got == asked:
+        return None
+    return (
+        f"page {got} when page {asked} was asked for: the server did not serve the page asked "
+        "for, and reading on would give the items of other pages than those asked for"
     )
 
 

@@ -118,6 +118,11 @@ class Pagination(Protocol):
         item can skip one an earlier page already gave."""
         ...
 
+    def asked_page(self, request: APIRequest[Any]) -> int | None:
+        """The page number ``request`` asks for (None when the style has no page numbers), which
+        its answer's ``current_page`` must be."""
+        ...
+
 
 @dataclass(frozen=True)
 class APIRequest(Generic[T]):

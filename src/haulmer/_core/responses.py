@@ -30,6 +30,7 @@ from haulmer._core.pagination import (
     Pagination,
     why_ended_early,
     why_not_advancing,
+    why_not_the_page_asked,
 )
 from haulmer._core.request import APIRequest
 from haulmer._core.retry import server_wait
@@ -695,6 +696,10 @@ def decode_page(
         stalled = why_not_advancing(after, info)
         if stalled:
             raise _invalid(raw, stalled, body)
+    else:
+        elsewhere = why_not_the_page_asked(pagination.asked_page(request), info)
+        if elsewhere:
+            raise _invalid(raw, elsewhere, body)
     items = [_validate(raw, request.cast_to, item) for item in pagination.items(body)]
     if not items:
         ended = why_ended_early(after)
