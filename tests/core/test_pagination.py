@@ -78,6 +78,32 @@ def test_http_204_is_an_empty_page(client: Haulmer, mock: respx.MockRouter) -> N
     assert not empty.has_next_page()
 
 
+def test_an_empty_list_answered_204_counts_no_items_on_its_one_page(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    # Its total was None: a month without documents could not be added to the others.
+    mock.post(ISSUED).respond(204)
+    empty = page(client, issued())
+    assert (empty.current_page, empty.last_page, empty.total) == (1, 1, 0)
+
+
+def test_a_page_past_the_end_answered_204_is_that_page_of_an_untold_total(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).respond(204)
+    past = page(client, issued().replace(json={"Page": 4}))
+    assert (past.items, past.current_page, past.last_page, past.total) == ([], 4, None, None)
+    assert not past.has_next_page()
+
+
+async def test_async_an_empty_list_answered_204_counts_no_items(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    mock.post(ISSUED).respond(204)
+    empty = await apage(aclient, issued())
+    assert (empty.current_page, empty.last_page, empty.total) == (1, 1, 0)
+
+
 def test_a_page_that_is_not_json_is_an_error(client: Haulmer, mock: respx.MockRouter) -> None:
     mock.post(ISSUED).respond(200, content=b"<html/>")
     with pytest.raises(APIResponseValidationError):

@@ -37,6 +37,7 @@ __all__ = [
     "Pagination",
     "SyncPage",
     "by_id",
+    "empty_page_info",
     "fetched_pages",
     "item_identity",
     "lazy_pages",
@@ -195,6 +196,19 @@ def why_ended_early(before: PageInfo | None) -> str | None:
         f"and ending here would leave out the items of {pages}; read the list "
         "again from its first page"
     )
+
+
+def empty_page_info(pagination: Pagination, request: APIRequest[Any]) -> PageInfo:
+    """What an answer without a body (HTTP 204: nothing to list) says of the page asked for: the
+    first page of an empty list is its only one and counts 0 items; a later page is that page, of
+    a list whose size it does not tell."""
+    asked = pagination.asked_page(request)
+    if asked is None:
+        return PageInfo()
+    first = pagination.first_page if isinstance(pagination, NumberedPages) else 1
+    if asked == first:
+        return PageInfo(current_page=asked, last_page=asked, total=0)
+    return PageInfo(current_page=asked)
 
 
 def why_not_the_page_asked(asked: int | None, answered: PageInfo) -> str | None:

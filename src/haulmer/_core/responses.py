@@ -28,6 +28,7 @@ from haulmer._core.pagination import (
     NumberedPages,
     PageInfo,
     Pagination,
+    empty_page_info,
     why_ended_early,
     why_not_advancing,
     why_not_the_page_asked,
@@ -682,7 +683,7 @@ def decode_page(
         ended = why_ended_early(after)
         if ended:
             raise _invalid(raw, ended)
-        return [], PageInfo(), None
+        return [], PageInfo() if after is not None else empty_page_info(pagination, request), None
     body = decode_json(raw.content, raw.headers.get("content-type"))
     if body is _TOO_DEEP:
         raise _invalid(raw, f"a page that nests deeper than {MAX_JSON_DEPTH} levels")
