@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import httpx
 import respx
@@ -109,9 +110,35 @@ def test_a_received_document_repeated_on_the_next_page_is_given_once_but_another
     assert rows == [(76795561, 7), (76430498, 5), (76795561, 5)]
 
 
+def test_a_received_document_listed_twice_is_given_once_wherever_the_pages_split(
+    respx_mock: respx.MockRouter,
+) -> None:
+    # A document OpenFactura lists twice (received twice) was given twice when both rows fell
+    # on one page and once when they fell on two, so a month's total depended on where its
+    # pages split.
+    twice = _received_row(76430498, "5", 5)
+    for pages in (
+        {1: [twice, twice, _received_row(76795561, "8", 7)]},
+        {1: [_received_row(76795561, "8", 7), twice], 2: [twice]},
+    ):
+
+        def answer(request: httpx.Request, pages: dict[int, list[Any]] = pages) -> httpx.Response:
+            number = int(json.loads(request.content).get("Page", 1))
+            body = {"current_page": number, "last_page": len(pages), "total": 3}
+            return httpx.Response(200, json={**body, "data": pages[number]})
+
+        respx_mock.post(RECEIVED).mock(side_effect=answer)
+        with Haulmer(api_key="x" * 32, environment="sandbox", max_retries=0) as client:
+            rows = [
+                (row.rut_emisor_number, row.folio)
+                for row in client.openfactura.documents.list_received()
+            ]
+        assert sorted(rows) == [(76430498, 5), (76795561, 7)]
+
+
 def test_recent_items_are_remembered_page_by_page_in_bounded_memory() -> None:
     recent = RecentItems(lambda item: item, size=3)
-    assert recent.new_items(["a", "b", "b"]) == ["a", "b", "b"]  # one page: never repeats
+    assert recent.new_items(["a", "b", "b"]) == ["a", "b"]  # a page's own repeat too
     assert recent.new_items(["b", "c"]) == ["c"]
     assert recent.new_items(["d", "a"]) == ["d"]
     # past three, the oldest ("a") is forgotten, so the memory stays within size

@@ -246,8 +246,9 @@ def why_not_advancing(before: PageInfo, after: PageInfo) -> str | None:
 
 class RecentItems:
     """The identities of the last ``size`` items of the pages read so far, to tell an item a page
-    repeats from an earlier page (the list grew at its head while it was read) from a new one, in
-    bounded memory. Items of the same page are never repeats of each other."""
+    repeats from an earlier page (the list grew at its head while it was read), or from earlier
+    on its own page (a document listed twice), from a new one, in bounded memory: a document is
+    given once wherever the pages split."""
 
     def __init__(self, identity: Callable[[Any], Hashable | None], size: int = 3000) -> None:
         self._identity = identity
@@ -256,15 +257,15 @@ class RecentItems:
         self._size = size
 
     def new_items(self, items: Sequence[T]) -> list[T]:
-        """The items of the next page that no earlier page gave; remembers the page's."""
-        keys = [self._identity(item) for item in items]
-        fresh = [
-            item
-            for item, key in zip(items, keys, strict=True)
-            if key is None or key not in self._seen
-        ]
-        for key in keys:
-            if key is not None and key not in self._seen:
+        """The items of the next page that no earlier page, nor an earlier item of this page,
+        gave; remembers the page's."""
+        fresh: list[T] = []
+        for item in items:
+            key = self._identity(item)
+            if key is None:
+                fresh.append(item)
+            elif key not in self._seen:
+                fresh.append(item)
                 self._seen.add(key)
                 self._order.append(key)
         while len(self._order) > self._size:
