@@ -178,3 +178,18 @@ async def test_received_list_accuse_and_purchase_registry(of: Any, hosty_of: Any
     registered = by_state.get("Registrado") or by_state.get("Registro")
     assert registered is not None
     assert registered.registros[0].cant_documentos == 1
+
+
+async def test_a_received_document_fetched_under_the_receptors_own_rut_says_rut_is_the_emisors(
+    of: Any, hosty_of: Any
+) -> None:
+    # The OF-22 said to check "that the document was issued with this key": a received
+    # document never is, and the RUT it was fetched under went unmentioned.
+    await resolve(of.documents.emit(_factura()))
+    with pytest.raises(haulmer.BadRequestError) as caught:
+        await resolve(hosty_of.documents.xml(rut=HOSTY_DEMO.rut, dte_type=33, folio=1))
+    assert caught.value.code == "OF-22"
+    assert "rut is the RUT of the document's emisor" in str(caught.value)
+    assert "row.rut_emisor" in str(caught.value)
+    xml = await resolve(hosty_of.documents.xml(rut=HAULMER_DEMO.rut, dte_type=33, folio=1))
+    assert xml.startswith(b"<?xml")

@@ -160,6 +160,17 @@ _ACCUSE_HINTS = {
 }
 """accuse's own advice: its document is one received, named by its emisor, type and folio."""
 
+_BY_FOLIO_HINTS = {
+    "OF-22": (
+        "This company issued or received no document with that RUT, type and folio: rut is the "
+        "RUT of the document's emisor, this company's for a document it issued and the "
+        "supplier's for one it received (documents.list_received() rows carry it as "
+        "row.rut_emisor, with row.tipo_dte and row.folio)"
+    ),
+}
+"""A fetch by folio's own advice: its document is named by its emisor, type and folio, and may
+be one received, which no key of this company issued."""
+
 _VOID_GUIA_HINTS = {
     "OF-22": (
         "Check that this company issued a guía de despacho (52) with this folio, "
@@ -387,7 +398,7 @@ def document_plan(
 ) -> Plan[T]:
     """The plan fetching a document's status or JSON, by token or by rut, type and folio."""
     path = document_path(value, token, rut=rut, dte_type=dte_type, folio=folio)
-    return (yield from send(get(path, cast_to, options)))
+    return (yield from send(_document_get(path, cast_to, options, by_folio=token is None)))
 
 
 def document_bytes_plan(
@@ -400,8 +411,18 @@ def document_bytes_plan(
 ) -> Plan[bytes]:
     """The plan fetching a document's XML, PDF or cedible copy as bytes."""
     path = document_path(value, token, rut=rut, dte_type=dte_type, folio=folio)
-    answer = yield from send(get(path, _BYTES_MODELS[value], options))
+    request = _document_get(path, _BYTES_MODELS[value], options, by_folio=token is None)
+    answer = yield from send(request)
     return answer.content
+
+
+def _document_get(
+    path: str, cast_to: type[T], options: Mapping[str, Any], *, by_folio: bool
+) -> APIRequest[T]:
+    """The GET of one document's value; by folio, an OF-22 says that ``rut`` names the
+    document's emisor (a received document's supplier)."""
+    request = get(path, cast_to, options)
+    return request.replace(error_hints=_BY_FOLIO_HINTS) if by_folio else request
 
 
 def _replay_token(error: APIStatusError) -> str | None:
