@@ -386,7 +386,7 @@ async def test_list_received_reads_acuses_and_blank_sii_reception(
                 "current_page": 1,
                 "last_page": 1,
                 "total": 2,
-                "data": [row, {**row, "Acuses": None}],
+                "data": [row, {**row, "Folio": "2515", "Acuses": None}],
             },
         )
     )
