@@ -306,3 +306,23 @@ def test_a_reception_filter_takes_a_day_or_a_moment(hosty: httpx.Client, issue: 
         "/v2/dte/document/received", json={"FchRecepOF": {"gt": "2026-11-27 10:00:00"}}
     )
     assert later.status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("condition", "listed"),
+    [
+        ({"gte": "2026-11-27 00:00:00"}, True),
+        ({"eq": "2026-11-27 10:00:00"}, True),
+        ({"lte": "2026-11-27 23:59:59"}, True),
+        ({"lt": "2026-11-27 00:00:00"}, False),
+        ({"gt": "2026-11-27 23:59:59"}, False),
+    ],
+)
+def test_a_day_compared_with_a_moment_of_it_compares_as_that_day(
+    wire: httpx.Client, issue: Issue, condition: dict[str, str], listed: bool
+) -> None:
+    # FchEmis (a day) was compared as text with the longer moment: "2026-11-27" sorted before
+    # "2026-11-27 00:00:00", so gte a moment of its day left the document out and lt listed it.
+    issue(factura())  # FchEmis 2026-11-27
+    answer = wire.post("/v2/dte/document/issued", json={"FchEmis": condition})
+    assert answer.status_code == (200 if listed else 204)

@@ -115,13 +115,22 @@ def _predicate(kind: str, condition: Any, field: str) -> Callable[[Any], bool]:
             raise FilterError("Error", "Operador no encontrado")
         checks.append((compare, _normalise(kind, raw, field)))
     if kind == "str":
-        # Dates compare on the filter's precision ("2025-01-01" against a datetime). A blank
-        # date (FchRecepSII before the SII has the document) is no date: it meets no
-        # comparison, as a NULL in SQL, instead of sorting before every date.
-        return lambda have: (
-            bool(str(have))
-            and all(compare(str(have)[: len(wanted)], wanted) for compare, wanted in checks)
-        )
+        # Dates compare on the coarser of the two precisions: a day filter against a moment
+        # ("2025-01-01" and a FchRecepOF), a moment against a day (FchEmis), which compared as
+        # text would sort the day before every moment of it. A blank date (FchRecepSII before
+        # the SII has the document) is no date: it meets no comparison, as a NULL in SQL,
+        # instead of sorting before every date.
+        def test(have: Any) -> bool:
+            text = str(have)
+            if not text:
+                return False
+            for compare, wanted in checks:
+                size = min(len(text), len(wanted))
+                if not compare(text[:size], wanted[:size]):
+                    return False
+            return True
+
+        return test
     return lambda have: all(compare(have, wanted) for compare, wanted in checks)
 
 
