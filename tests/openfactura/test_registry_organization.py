@@ -267,6 +267,27 @@ async def test_a_purchase_state_the_sdk_does_not_know_is_kept_as_its_text(
     assert blocks[1].registros[0].total_mnt_total == 4760
 
 
+async def test_a_purchase_state_written_in_another_case_or_spacing_is_that_state(
+    of: Any, mock: respx.MockRouter
+) -> None:
+    # They were kept as text, so block.estado == ReceivedStatus.REGISTRADO was False for a block
+    # answered "REGISTRADO", while IssuedStatus reads " aceptado  con REPARO" as its state.
+    answered = ["PENDIENTE", " Registrado ", "registro", "No incluir", "no_incluir", "reclamado"]
+    mock.get("/v2/dte/registry/purchase/2026/05").mock(
+        return_value=httpx.Response(200, json=[{"estado": e, "registros": []} for e in answered])
+    )
+    blocks = await resolve(of.registry.purchases(2026, 5))
+    assert [block.estado for block in blocks] == [
+        ReceivedStatus.PENDIENTE,
+        ReceivedStatus.REGISTRADO,
+        ReceivedStatus.REGISTRADO,
+        ReceivedStatus.NO_INCLUIR,
+        ReceivedStatus.NO_INCLUIR,
+        ReceivedStatus.RECLAMADO,
+    ]
+    assert all(isinstance(block.estado, ReceivedStatus) for block in blocks)
+
+
 async def test_a_registry_or_a_block_answered_with_null_rows_reads_as_no_rows(
     of: Any, mock: respx.MockRouter
 ) -> None:

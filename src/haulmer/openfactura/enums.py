@@ -99,8 +99,15 @@ class ReceivedStatus(StrEnum):
 
     @classmethod
     def _missing_(cls, value: object) -> ReceivedStatus | None:
-        if value == "Registro":
-            return cls.REGISTRADO
+        """A state in any case or spacing, ``No incluir`` for ``No_incluir``, and the sandbox's
+        ``Registro``, as ``IssuedStatus`` reads its states."""
+        if isinstance(value, str):
+            wanted = " ".join(value.replace("_", " ").split()).casefold()
+            if wanted == "registro":
+                return cls.REGISTRADO
+            for status in cls:
+                if status.value.replace("_", " ").casefold() == wanted:
+                    return status
         return None
 
 
