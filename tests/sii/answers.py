@@ -70,6 +70,37 @@ def envelope_holding_twice(first: bytes, other: bytes, certificate: Certificate)
     return resign_envelope(once, certificate, lambda xml: xml.replace(dte.group(), dte.group() * 2))
 
 
+def with_a_dte_changed(documents: list[bytes], certificate: Certificate, *, changed: int) -> bytes:
+    """An EnvioDTE to the receptor whose DTE at ``changed`` had its MntTotal raised by 10000
+    after it was signed, the envelope signed again over it: the envelope's signature holds,
+    that DTE's does not (a DTE altered on its way, or by its producer after signing)."""
+    whole = received_envelope(documents, certificate)
+    dtes = list(re.finditer(rb"<DTE .*?</DTE>", whole, re.S))
+    original = dtes[changed].group()
+    altered = re.sub(
+        rb"<MntTotal>(\d+)</MntTotal>",
+        lambda m: b"<MntTotal>%d</MntTotal>" % (int(m.group(1)) + 10000),
+        original,
+        count=1,
+    )
+    assert altered != original
+    return resign_envelope(whole, certificate, lambda xml: xml.replace(original, altered, 1))
+
+
+def with_the_envelope_changed(documents: list[bytes], certificate: Certificate) -> bytes:
+    """An EnvioDTE to the receptor whose Caratula was changed after the envelope was signed:
+    every DTE's signature holds, the envelope's does not."""
+    whole = received_envelope(documents, certificate)
+    changed = re.sub(
+        rb"<TmstFirmaEnv>[^<]*</TmstFirmaEnv>",
+        b"<TmstFirmaEnv>2026-11-27T09:00:00</TmstFirmaEnv>",
+        whole,
+        count=1,
+    )
+    assert changed != whole
+    return changed
+
+
 def issued_to(
     rut_recep: str, certificate: Certificate, cafs: dict[int, Caf], *, folio: int
 ) -> bytes:

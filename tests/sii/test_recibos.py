@@ -28,6 +28,7 @@ from .answers import (
     sdk_checks,
     signxml_checks,
     texts_at,
+    with_a_dte_changed,
     xmlsec1_checks,
 )
 from .conftest import EMISOR_RUT, REAL_DTES
@@ -289,3 +290,15 @@ def test_a_recibo_signed_before_the_dte_was_issued_is_refused(
     assert [d.field for d in caught.value.details] == ["TmstFirmaRecibo"]
     same_day = ANSWERED_AT.replace(hour=0, minute=0)
     validate_schema(_recibos(received, certificate, timestamp=same_day))
+
+
+def test_a_dte_whose_signature_does_not_verify_is_not_acknowledged(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    changed = with_a_dte_changed([issued[33], issued[34]], certificate, changed=1)
+    with pytest.raises(DocumentError, match=r"leave it out of documentos") as info:
+        _recibos(changed, certificate)
+    assert "the DTE (34, 1)'s signature does not verify" in str(info.value)
+    answer = _recibos(changed, certificate, documentos=[(33, 1)])
+    validate_schema(answer)
+    assert texts_at(answer, RECIBO + f"{SII}TipoDoc") == ["33"]

@@ -34,6 +34,8 @@ from .answers import (
     sdk_checks,
     signxml_checks,
     texts_at,
+    with_a_dte_changed,
+    with_the_envelope_changed,
     xmlsec1_checks,
 )
 from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT
@@ -645,4 +647,51 @@ def test_a_dte_is_not_accepted_before_it_was_issued_but_can_be_rejected(
     rejected = _comercial(
         received, certificate, resultados=Resultado(2, "Fecha futura"), timestamp=day_before
     )
+    validate_schema(rejected)
+
+
+# -- what a signature that does not verify allows ----------------------------------------------
+
+
+def test_an_envelope_whose_signature_does_not_verify_is_not_answered_as_received(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    changed = with_the_envelope_changed([issued[33], issued[34]], certificate)
+    with pytest.raises(DocumentError, match=r"envio=Resultado\(2, ") as info:
+        _recepcion(changed, certificate)
+    assert "the received envelope's signature does not verify" in str(info.value)
+    assert "changed after it was signed" in str(info.value)
+    answer = _recepcion(changed, certificate, envio=Resultado(2, "Firma del envio no valida"))
+    validate_schema(answer)
+    envio = f"{SII}Resultado/{SII}RecepcionEnvio/"
+    assert texts_at(answer, envio + f"{SII}EstadoRecepEnv") == ["2"]
+    assert texts_at(answer, envio + f"{SII}RecepcionDTE") == []
+
+
+def test_a_dte_whose_signature_does_not_verify_is_not_answered_as_received(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    changed = with_a_dte_changed([issued[33], issued[34]], certificate, changed=1)
+    with pytest.raises(DocumentError, match=r"documentos=\{\(34, 1\): Resultado\(1, ") as info:
+        _recepcion(changed, certificate)
+    assert "the DTE (34, 1)'s signature does not verify" in str(info.value)
+    answer = _recepcion(
+        changed, certificate, documentos={(34, 1): Resultado(1, "Firma del DTE no valida")}
+    )
+    validate_schema(answer)
+    recepcion = f"{SII}Resultado/{SII}RecepcionEnvio/{SII}RecepcionDTE/"
+    assert texts_at(answer, recepcion + f"{SII}EstadoRecepDTE") == ["0", "1"]
+
+
+def test_a_dte_whose_signature_does_not_verify_is_rejected_not_accepted(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    changed = with_a_dte_changed([issued[33], issued[34]], certificate, changed=1)
+    for accepted in (Resultado(0), {(34, 1): Resultado(1, "Faltan 2 cajas")}):
+        with pytest.raises(DocumentError, match=r"reject it: resultados\[\(34, 1\)\]") as info:
+            _comercial(changed, certificate, resultados=accepted)
+        assert "the DTE (34, 1)'s signature does not verify" in str(info.value)
+    only_the_good_one = _comercial(changed, certificate, resultados={(33, 1): Resultado(0)})
+    assert texts_at(only_the_good_one, f"{SII}Resultado/{SII}ResultadoDTE/{SII}Folio") == ["1"]
+    rejected = _comercial(changed, certificate, resultados={(34, 1): Resultado(2, "Alterado")})
     validate_schema(rejected)

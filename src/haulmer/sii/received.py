@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Final
 
@@ -20,6 +20,7 @@ from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, XMLError
 from haulmer.rut import Rut
 from haulmer.sii._xml import DSIG_NS, local_name, parse_xml, stripped_text
 from haulmer.sii.parsing import parse, parse_all
+from haulmer.sii.verification import signature_failures
 
 __all__ = [
     "ANSWERABLE_TYPES",
@@ -33,6 +34,7 @@ __all__ = [
     "require_envelope_addressed",
     "require_issued_by",
     "require_nameable",
+    "require_signed",
 ]
 
 ANSWERABLE_TYPES: Final = frozenset({33, 34, 46, 52, 56, 61})
@@ -58,6 +60,9 @@ class ReceivedDte:
     rut_emisor: Rut
     rut_receptor: Rut
     monto_total: int
+    signature_problems: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    """Why the received DTE's own signature does not verify (empty when it does): what it says
+    may not be what its issuer signed. Answers read back name DTEs without it."""
 
     @property
     def key(self) -> tuple[int, int]:
@@ -79,6 +84,9 @@ class ReceivedEnvelope:
     """Why each DTE an answer cannot name (its type, folio, MntTotal or RUTRecep; a DTE that
     cannot be read) is left out of ``documents``, or why none is read (no DTE, more than
     :data:`MAX_RECEIVED`): such an envelope can only be rejected, which lists no DTE."""
+    signature_problems: tuple[str, ...] = ()
+    """Why the envelope's own signature does not verify (empty when it does): such an envelope
+    is not received as sent (Envio Rechazado - Error de Firma)."""
 
 
 @own_arithmetic
@@ -150,7 +158,9 @@ def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
     )
     digest_node = root.find(f"{_DS}Signature/{_DS}SignedInfo/{_DS}Reference/{_DS}DigestValue")
     digest = _digest(digest_node)
-    count = len(set_dte.findall("{*}DTE"))
+    envelope_problems = _problems(root)
+    dte_elements = set_dte.findall("{*}DTE")
+    count = len(dte_elements)
     if not count or count > MAX_RECEIVED:
         problem = DocumentError(
             f"the received EnvioDTE holds {count} DTEs, more than the {MAX_RECEIVED} the SII's "
@@ -159,21 +169,34 @@ def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
             else "the received EnvioDTE holds no DTE, which the SII's schema requires",
             [ErrorDetail("SetDTE", f"more than {MAX_RECEIVED} DTE" if count else "no DTE")],
         )
-        return ReceivedEnvelope(set_id, rut_emisor, rut_receptor, digest, (), (problem,))
+        return ReceivedEnvelope(
+            set_id, rut_emisor, rut_receptor, digest, (), (problem,), envelope_problems
+        )
     parsed = _documents(received, set_dte)
     documents: list[ReceivedDte] = []
     unnameable: list[DocumentError] = []
-    for index, document in enumerate(parsed):
+    for index, (document, element) in enumerate(zip(parsed, dte_elements, strict=True)):
         if isinstance(document, DocumentError):
             unnameable.append(document)
             continue
         try:
-            documents.append(_received_dte(document, index))
+            documents.append(_received_dte(document, index, _problems(element)))
         except DocumentError as exc:
             unnameable.append(exc)
     return ReceivedEnvelope(
-        set_id, rut_emisor, rut_receptor, digest, tuple(documents), tuple(unnameable)
+        set_id,
+        rut_emisor,
+        rut_receptor,
+        digest,
+        tuple(documents),
+        tuple(unnameable),
+        envelope_problems,
     )
+
+
+def _problems(element: etree._Element) -> tuple[str, ...]:
+    """Why the signature of the received envelope or DTE ``element`` does not verify."""
+    return tuple(f"{failure.check}: {failure.reason}" for failure in signature_failures(element))
 
 
 def require_nameable(read: ReceivedEnvelope, hint: str = "") -> None:
@@ -212,6 +235,19 @@ def require_addressed(
             f"the DTE {dte.key} is issued by {dte.rut_emisor}, not by the envelope's RutEmisor "
             f"{read.rut_emisor}: an answer goes to one issuer{_leave_out(read, receiver, field)}",
             [ErrorDetail(where, f"RUTEmisor is not {read.rut_emisor}")],
+        )
+
+
+def require_signed(dte: ReceivedDte, act: str, advice: str) -> None:
+    """Refuse an ``act`` (receiving it, accepting it, its Recibo) on a DTE whose own signature
+    does not verify: what it says may not be what its issuer signed. ``advice`` says what the
+    caller may do instead."""
+    if dte.signature_problems:
+        shown_problems = "; ".join(dte.signature_problems[:3])
+        raise DocumentError(
+            f"the DTE {dte.key}'s signature does not verify ({shown_problems}): what it says "
+            f"may not be what its issuer signed, so {act} cannot be signed; {advice}",
+            [ErrorDetail(f"DTE {dte.key}", problem) for problem in dte.signature_problems],
         )
 
 
@@ -294,7 +330,7 @@ def _caratula_rut(text: str | None, field: str, *, validate_dv: bool = True) -> 
         raise XMLError(f"the received EnvioDTE's Caratula/{field}: {exc}") from None
 
 
-def _received_dte(document: object, index: int) -> ReceivedDte:
+def _received_dte(document: object, index: int, signature_problems: tuple[str, ...]) -> ReceivedDte:
     from haulmer.dte.document import Document
 
     assert isinstance(document, Document)
@@ -338,4 +374,5 @@ def _received_dte(document: object, index: int) -> ReceivedDte:
         Rut(str(encabezado.emisor.rut)),
         Rut(str(receptor.rut)),
         int(total),
+        signature_problems,
     )

@@ -32,6 +32,7 @@ from haulmer.sii.received import (
     require_addressed,
     require_envelope_addressed,
     require_issued_by,
+    require_signed,
 )
 from haulmer.sii.signature import SigningCertificate
 
@@ -67,9 +68,10 @@ def envio_recibos(
 
     One Recibo per DTE of the envelope, or per ``(tipo, folio)`` in ``documentos``; each must be
     addressed to ``rut_receptor`` and issued by the envelope's issuer (a ``(tipo, folio)`` held
-    more than once: its first DTE, the one received), and issued (its FchEmis) on or before
-    the day of ``timestamp``. ``recinto`` is where they were received (up to 80 characters);
-    ``rut_firma`` defaults to the certificate's holder.
+    more than once: its first DTE, the one received), signed as its issuer made it (its
+    signature verifies), and issued (its FchEmis) on or before the day of ``timestamp``.
+    ``recinto`` is where they were received (up to 80 characters); ``rut_firma`` defaults to the
+    certificate's holder.
     ``nmb_contacto`` (up to 40 characters), ``fono_contacto`` (40) and ``mail_contacto`` (80, an
     e-mail address) name whom the issuer may ask, when given.
     """
@@ -91,6 +93,7 @@ def envio_recibos(
         require_addressed(
             dte, read, receiver, f"documentos[{dte.key}]", "acknowledges", "documentos"
         )
+        require_signed(dte, "its Recibo", "leave it out of documentos and ask its issuer for it")
     local_time = signing_time(timestamp, "TmstFirmaEnv")
     for dte in chosen:
         require_issued_by(dte, local_time, "TmstFirmaRecibo", "its Recibo")

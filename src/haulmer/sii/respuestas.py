@@ -37,6 +37,7 @@ from haulmer.sii.received import (
     require_envelope_addressed,
     require_issued_by,
     require_nameable,
+    require_signed,
 )
 from haulmer.sii.signature import SigningCertificate
 
@@ -111,7 +112,9 @@ def respuesta_recepcion(
     envelope holds more than once is answered for its first DTE; each later one is listed with
     code 4 (DTE Repetido). An envelope holding a DTE no RespuestaDTE can name (a boleta, a
     liquidación-factura or an export; no RUTRecep or no whole MntTotal; one the models cannot
-    read), or holding no DTE or more than 2000, can only be rejected.
+    read), or holding no DTE or more than 2000, can only be rejected, as can an envelope whose
+    signature does not verify (code 2); a DTE whose signature does not verify is not received
+    (code 1).
     ``cod_envio`` is the receiver's own number for the envelope, ``nombre_envio`` its file's
     name, and ``fecha_recepcion`` when it arrived (Chilean time; now when None).
     ``nmb_contacto`` (up to 40 characters), ``fono_contacto`` (40) and ``mail_contacto`` (80,
@@ -151,6 +154,14 @@ def respuesta_recepcion(
             read,
             "; its envelope can only be rejected: envio=Resultado(code, glosa), which lists no DTE",
         )
+        if read.signature_problems:
+            shown_problems = "; ".join(read.signature_problems[:3])
+            raise DocumentError(
+                f"the received envelope's signature does not verify ({shown_problems}): it was "
+                "not received as its issuer sent it, so it cannot be answered as received; "
+                "answer it with envio=Resultado(2, glosa) (Envio Rechazado - Error de Firma)",
+                [ErrorDetail("Signature", problem) for problem in read.signature_problems],
+            )
     results = _dte_results(read, receiver, documentos) if estado_envio == 0 else []
     local_time = signing_time(timestamp, "TmstFirmaResp")
     if fecha_recepcion is not None and not isinstance(fecha_recepcion, dt.datetime):
@@ -211,7 +222,8 @@ def resultado_comercial(
     their ``glosa``, and optionally ``cod_rch_dsc``). Every DTE answered must be addressed to
     ``rut_receptor`` and come from the envelope's issuer; a ``(tipo, folio)`` the envelope holds
     more than once is answered for its first DTE, the one received. A DTE is accepted (0, 1)
-    only on or after its FchEmis, by ``timestamp``'s day; it can be rejected at any time.
+    only on or after its FchEmis, by ``timestamp``'s day, and only when its signature
+    verifies; it can be rejected at any time.
     ``cod_envio`` is the number the reception answer gave the envelope. The contact is
     optional, as in :func:`respuesta_recepcion`.
     """
@@ -243,6 +255,7 @@ def resultado_comercial(
         require_addressed(dte, read, receiver, where, "answers", "resultados")
         estado, glosa, code = checked_code(resultado, ESTADOS_DTE, where, with_reason_code=True)
         if estado != _REJECTED:
+            require_signed(dte, "its acceptance", f"reject it: {where} = Resultado(2, glosa)")
             require_issued_by(
                 dte,
                 local_time,
@@ -320,6 +333,13 @@ def _dte_results(
                 f"RutEmisor {read.rut_emisor}: answer it with documentos={{{dte.key}: "
                 "Resultado(2, ...)} (Error en RUT Emisor)",
                 [ErrorDetail(where, f"RUTEmisor is not {read.rut_emisor}")],
+            )
+        if estado == 0:
+            require_signed(
+                dte,
+                "its reception",
+                f"answer it with documentos={{{dte.key}: Resultado(1, glosa)}} "
+                "(DTE No Recibido - Error de Firma)",
             )
         results.append((dte, estado, glosa))
     return results

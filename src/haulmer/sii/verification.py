@@ -449,17 +449,7 @@ def _verify_root(
         collector.fail("structure", f"{name} has no SetDTE", name)
         return
     where = f"{name} {cut(set_dte.get('ID') or '', _LONGEST_LABEL)}".strip()
-    signatures = _signatures(root, collector, where, "the envelope")
-    for signature in signatures:
-        # The documents read below are set_dte's: a signature over another element (a second
-        # SetDTE, a copy) must not vouch for them.
-        check = _record_signature(
-            signature, collector, where, signed_at=_envelope_signed_at, covers=set_dte
-        )
-        if check.certificate is not None and check.referenced is set_dte:
-            sender = sender_problem(set_dte, check.certificate)
-            if sender is not None:
-                collector.fail("certificate", sender, where)
+    _check_envelope_signature(root, set_dte, collector, where)
     documents = set_dte.findall("{*}DTE")
     if not documents:
         collector.fail("structure", "the envelope holds no DTE", where)
@@ -594,20 +584,58 @@ def _check_order(
         )
 
 
-def _verify_dte(
-    dte: etree._Element, collector: _Collector, *, check_caf: bool, allow_test_cafs: bool
+def signature_failures(element: etree._Element) -> tuple[Failure, ...]:
+    """Why the signature of a DTE or an envelope (``element``, read in its document) does not
+    prove that its signer made it as it is: what :func:`verify` finds of that one signature,
+    without the timbre and, for an envelope, without its DTEs' own. Empty when it holds."""
+    collector = _Collector()
+    name = local_name(element)
+    try:
+        if name == "DTE":
+            documento = next(
+                (child for child in element if local_name(child) in _DOCUMENT_TAGS), None
+            )
+            if documento is None:
+                collector.fail("structure", "the DTE holds no Documento", "DTE")
+            else:
+                where = f"DTE {cut(documento.get('ID') or '(no ID)', _LONGEST_LABEL)}"
+                _check_dte_signature(element, documento, collector, where)
+        elif name in _ENVELOPES:
+            set_dte = element.find("{*}SetDTE")
+            if set_dte is None:
+                collector.fail("structure", f"{name} has no SetDTE", name)
+            else:
+                where = f"{name} {cut(set_dte.get('ID') or '', _LONGEST_LABEL)}".strip()
+                _check_envelope_signature(element, set_dte, collector, where)
+        else:
+            collector.fail("structure", f"<{cut(name, _LONGEST_LABEL)}> is no DTE or envelope", "")
+    except Exception as exc:  # never crash on hostile input; report it instead
+        collector.fail("xml", f"cannot be verified: {type(exc).__name__}: {exc}", "")
+    return tuple(collector.failures)
+
+
+def _check_envelope_signature(
+    root: etree._Element, set_dte: etree._Element, collector: _Collector, where: str
 ) -> None:
-    documento = None
-    for child in dte:  # the first Documento, Liquidacion or Exportaciones, in any namespace
-        tag = child.tag
-        if isinstance(tag, str) and tag.rpartition("}")[2] in _DOCUMENT_TAGS:
-            documento = child
-            break
-    if documento is None:
-        collector.fail("structure", "the DTE holds no Documento", "DTE")
-        return
+    """The envelope's one signature, over its SetDTE, by the RutEnvia its Caratula names."""
+    signatures = _signatures(root, collector, where, "the envelope")
+    for signature in signatures:
+        # The documents read are set_dte's: a signature over another element (a second
+        # SetDTE, a copy) must not vouch for them.
+        check = _record_signature(
+            signature, collector, where, signed_at=_envelope_signed_at, covers=set_dte
+        )
+        if check.certificate is not None and check.referenced is set_dte:
+            sender = sender_problem(set_dte, check.certificate)
+            if sender is not None:
+                collector.fail("certificate", sender, where)
+
+
+def _check_dte_signature(
+    dte: etree._Element, documento: etree._Element, collector: _Collector, where: str
+) -> None:
+    """The DTE's one signature, after its Documento and over it."""
     document_id = documento.get("ID")
-    where = f"DTE {cut(document_id or '(no ID)', _LONGEST_LABEL)}"
     signatures = list(dte.iterchildren(_SIGNATURE))
     if not signatures:
         collector.fail("signature", "the document is not signed", where)
@@ -626,6 +654,21 @@ def _verify_dte(
         if uri is not None and uri != f"#{document_id}":
             collector.fail("signature", f"signs {shown(uri)}, not the Documento", where)
 
+
+def _verify_dte(
+    dte: etree._Element, collector: _Collector, *, check_caf: bool, allow_test_cafs: bool
+) -> None:
+    documento = None
+    for child in dte:  # the first Documento, Liquidacion or Exportaciones, in any namespace
+        tag = child.tag
+        if isinstance(tag, str) and tag.rpartition("}")[2] in _DOCUMENT_TAGS:
+            documento = child
+            break
+    if documento is None:
+        collector.fail("structure", "the DTE holds no Documento", "DTE")
+        return
+    where = f"DTE {cut(documento.get('ID') or '(no ID)', _LONGEST_LABEL)}"
+    _check_dte_signature(dte, documento, collector, where)
     problems, caf = check_ted(documento)
     for kind, reason in problems:
         collector.fail(kind, reason, where)
