@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from haulmer.errors import DocumentError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, verify
 from haulmer.sii._xml import DSIG_NS, SII_NS, c14n_inclusive, parse_xml
 from haulmer.sii.signature import signature_xml
-from haulmer.sii.ted import TimbreData, stamp
+from haulmer.sii.ted import TimbreData, stamp, stamped_forms
 from haulmer.testing.caf import make_test_caf
 
 from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT
@@ -198,7 +199,8 @@ def test_real_documents_timbre_agrees_with_the_document(path: Path) -> None:
 
 
 def _restamped(xml: bytes, caf: Caf, certificate: Certificate) -> bytes:
-    """``xml`` with a valid timbre for its own data made with ``caf``, and signed again."""
+    """``xml`` with a valid timbre for its own data made with ``caf``, and signed again; the CAF
+    is not checked (``stamped_forms``), as a producer that does not check it would stamp."""
     dd = parse_xml(xml).find(f"{SII}Documento/{SII}TED/{SII}DD")
     assert dd is not None
 
@@ -217,7 +219,9 @@ def _restamped(xml: bytes, caf: Caf, certificate: Certificate) -> bytes:
         monto_total=int(Decimal(text("MNT"))),
         primer_item=text("IT1"),
     )
-    ted_text = stamp(data, caf, timestamp=SIGNED_AT).replace("<TED ", f'<TED xmlns="{SII_NS}" ', 1)
+    ted_text = stamped_forms(data, caf, timestamp=SIGNED_AT)[0].replace(
+        "<TED ", f'<TED xmlns="{SII_NS}" ', 1
+    )
 
     def replace_ted(documento: etree._Element) -> None:
         old = documento.find(f"{SII}TED")
@@ -303,3 +307,62 @@ def test_a_tsted_with_an_offset_is_judged_against_the_caf_on_its_day_in_chile(
     assert _failures(restamped) == [
         ("ted", f"stamped on {stamped_on}, before the CAF was authorized on 2026-11-01")
     ]
+
+
+def _timbre_data(**changes: object) -> TimbreData:
+    data = TimbreData(
+        rut_emisor=EMISOR_RUT,
+        dte_type=33,
+        folio=1,
+        fecha_emision=dt.date(2026, 11, 27),
+        rut_receptor="60803000-K",
+        razon_social_receptor="SII",
+        monto_total=1190,
+        primer_item="Item",
+    )
+    return data._replace(**changes)
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"folio": 101}, "Folio: 101 is outside the CAF range 1..100"),
+        ({"dte_type": 34}, "TipoDTE: is 34 but the CAF authorizes 33"),
+        ({"rut_emisor": "96790240-3"}, "RUTEmisor: is 96790240-3 but the CAF is for 76086428-5"),
+    ],
+    ids=["folio-outside-the-range", "another-type", "another-issuer"],
+)
+def test_stamp_refuses_a_caf_that_does_not_cover_the_timbre(
+    changes: dict[str, object], named: str
+) -> None:
+    with pytest.raises(DocumentError, match="the CAF cannot stamp this document") as info:
+        stamp(_timbre_data(**changes), _caf(), timestamp=SIGNED_AT)
+    assert named in str(info.value)
+
+
+def test_stamp_refuses_a_timbre_dated_outside_the_caf_s_validity() -> None:
+    with pytest.raises(DocumentError, match="after the timbre's date 2026-10-31"):
+        stamp(_timbre_data(), _caf(), timestamp=dt.datetime(2026, 10, 31, 12))
+    with pytest.raises(DocumentError, match="expired on 2027-05-01"):
+        stamp(_timbre_data(), _caf(), timestamp=dt.datetime(2027, 5, 2, 12))
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "told"),
+    [
+        ({"razon_social_receptor": "Café €uro"}, "RSR", "'€' (U+20AC)"),
+        ({"primer_item": "Martillo \u201cpro\u201d"}, "IT1", "'\u201c' (U+201C)"),
+        ({"primer_item": "Martillo\x01"}, "IT1", "U+0001"),
+        ({"razon_social_receptor": "Caf\x0bé"}, "RSR", "U+000B"),
+        ({"monto_total": -5}, "MNT", "-5"),
+    ],
+    ids=["euro-in-rsr", "curly-quote-in-it1", "control-in-it1", "control-in-rsr", "negative"],
+)
+def test_stamp_refuses_what_no_timbre_can_carry_naming_the_field(
+    changes: dict[str, object], field: str, told: str
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        stamp(_timbre_data(**changes), _caf(), timestamp=SIGNED_AT)
+    assert f"DD/{field}" in str(info.value)
+    assert told in str(info.value)
+    assert info.value.details[0].field == f"DD/{field}"

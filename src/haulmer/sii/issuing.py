@@ -25,7 +25,7 @@ from haulmer.sii.issued_memory import IssuedFacts, remember
 from haulmer.sii.render import canonical_text, quote_entities
 from haulmer.sii.section_writer import canonical_sections
 from haulmer.sii.signature import SigningCertificate, signature_over_digest, signing_certificate
-from haulmer.sii.ted import TimbreData, stamped_forms
+from haulmer.sii.ted import TimbreData, check_caf_fits, stamped_forms
 
 __all__ = ["check_certificate_at", "document_id", "issue", "signing_time", "stamp_and_sign"]
 
@@ -273,21 +273,7 @@ def stamp_and_sign(
 
 def _check_caf(data: TimbreData, caf: Caf, local_time: dt.datetime) -> None:
     """The CAF covers this timbre, and its folios are authorized and not expired that day."""
-    caf.check_for_stamping(dte_type=data.dte_type, folio=data.folio, rut_emisor=data.rut_emisor)
-    if caf.is_not_yet_authorized(local_time.date()):
-        raise DocumentError(
-            f"the CAF was authorized on {caf.authorized_on}, after the timbre's date "
-            f"{local_time.date()} (TSTED, Chilean time): no folio of it may be stamped before the "
-            "SII authorizes it; pass the time of signing as timestamp (None for now) and check "
-            "the computer's clock",
-            [ErrorDetail("caf", f"authorized on {caf.authorized_on}, after {local_time.date()}")],
-        )
-    if caf.is_expired(local_time.date()):
-        raise DocumentError(
-            f"the CAF's folios expired on {caf.expires_on} (the SII's validity for a CAF "
-            f"authorized on {caf.authorized_on}); request a new CAF from the SII",
-            [ErrorDetail("caf", f"expired on {caf.expires_on}")],
-        )
+    check_caf_fits(data, caf, local_time.date())
 
 
 def _write(

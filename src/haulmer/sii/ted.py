@@ -22,7 +22,7 @@ from lxml import etree
 
 from haulmer._chile import chile_today, read_timestamp, to_chile
 from haulmer._shown import shown
-from haulmer.errors import ValidationError, XMLError
+from haulmer.errors import DocumentError, ErrorDetail, ValidationError, XMLError
 from haulmer.sii._xml import (
     descend,
     first_children,
@@ -33,10 +33,17 @@ from haulmer.sii._xml import (
 )
 from haulmer.sii.caf import Caf, lenient_rut, names_rut
 from haulmer.sii.check_digits import check_digit_problems
-from haulmer.sii.render import escape_text, quote_entities
+from haulmer.sii.render import clean_latin1, escape_text, quote_entities
 from haulmer.sii.sii_dict import BOLETA_TYPES
 
-__all__ = ["TED_TEXT_LIMIT", "TimbreData", "check_ted", "stamp", "stamped_forms"]
+__all__ = [
+    "TED_TEXT_LIMIT",
+    "TimbreData",
+    "check_caf_fits",
+    "check_ted",
+    "stamp",
+    "stamped_forms",
+]
 
 TED_TEXT_LIMIT: Final = 40
 """RSR (razón social receptor) and IT1 (first item name) are cut to this many characters."""
@@ -67,15 +74,73 @@ def _format_timestamp(when: dt.datetime) -> str:
 def stamp(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> str:
     """The ``<TED>`` for ``data`` in canonical form (unqualified names), FRMT made with the CAF.
 
-    The DD is signed exactly as it is written: flattened, quotes as entities, ISO-8859-1. The
-    caller has checked with :meth:`Caf.check_for_stamping` that the CAF fits the document.
+    The DD is signed exactly as it is written: flattened, quotes as entities, ISO-8859-1.
+    Raises ``DocumentError`` when the CAF does not cover it (:func:`check_caf_fits`: type,
+    folio, issuer, its dates at ``timestamp`` in Chile) or when RSR, IT1 or MNT holds what no
+    timbre can carry (a character outside ISO-8859-1, a control character, a negative total).
     """
+    if not isinstance(timestamp, dt.datetime):
+        raise TypeError(
+            "timestamp must be a datetime.datetime (naive Chilean local time, or aware), got "
+            f"{type(timestamp).__name__}"
+        )
+    check_caf_fits(data, caf, to_chile(timestamp).date())
+    _check_fields(data)
     return stamped_forms(data, caf, timestamp=timestamp)[0]
+
+
+def check_caf_fits(data: TimbreData, caf: Caf, day: dt.date) -> None:
+    """Raise ``DocumentError`` unless ``caf`` covers this timbre (type, folio, issuer) and its
+    folios are authorized and not expired on ``day`` (the timbre's, in Chile)."""
+    caf.check_for_stamping(dte_type=data.dte_type, folio=data.folio, rut_emisor=data.rut_emisor)
+    if caf.is_not_yet_authorized(day):
+        raise DocumentError(
+            f"the CAF was authorized on {caf.authorized_on}, after the timbre's date "
+            f"{day} (TSTED, Chilean time): no folio of it may be stamped before the "
+            "SII authorizes it; pass the time of signing as timestamp (None for now) and check "
+            "the computer's clock",
+            [ErrorDetail("caf", f"authorized on {caf.authorized_on}, after {day}")],
+        )
+    if caf.is_expired(day):
+        raise DocumentError(
+            f"the CAF's folios expired on {caf.expires_on} (the SII's validity for a CAF "
+            f"authorized on {caf.authorized_on}); request a new CAF from the SII",
+            [ErrorDetail("caf", f"expired on {caf.expires_on}")],
+        )
+
+
+def _check_fields(data: TimbreData) -> None:
+    """Refuse RSR or IT1 text that a timbre (XML in ISO-8859-1) cannot carry, and a total below
+    zero (MNT is unsigned), naming the DD's element."""
+    for field, text in (("RSR", data.razon_social_receptor), ("IT1", data.primer_item)):
+        if not isinstance(text, str):
+            raise TypeError(f"DD/{field} must be a str, got {type(text).__name__}")
+        written = _cut(text)
+        if clean_latin1(written):
+            continue
+        bad = next(c for c in written if ord(c) > 0xFF or not clean_latin1(c))
+        what = (
+            "a character outside ISO-8859-1, the timbre's encoding"
+            if ord(bad) > 0xFF
+            else "a control character XML cannot carry"
+        )
+        raise DocumentError(
+            f"DD/{field} holds {shown(bad)} (U+{ord(bad):04X}), {what}; write it without it "
+            "(plain quotes and letters; Ñ and accents are fine)",
+            [ErrorDetail(f"DD/{field}", f"holds U+{ord(bad):04X}")],
+        )
+    if data.monto_total < 0:
+        raise DocumentError(
+            f"DD/MNT {data.monto_total} is negative; a timbre's total is MntTotal, 0 or more",
+            [ErrorDetail("DD/MNT", "negative")],
+        )
 
 
 def stamped_forms(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> tuple[str, str]:
     """:func:`stamp`'s ``<TED>`` twice: in canonical form (what the document's digest covers)
-    and with the quotes of its text as entities (what the DTE file carries and FRMT signs)."""
+    and with the quotes of its text as entities (what the DTE file carries and FRMT signs).
+
+    Nothing is checked: the caller has checked the CAF (:func:`check_caf_fits`) and the text."""
     if caf.private_key is None:
         raise XMLError("the CAF has no private key (RSASK); load the full CAF file")
     fields = (
