@@ -13,6 +13,7 @@ from haulmer.errors import DocumentError, XMLError
 from haulmer.pfx import Certificate
 from haulmer.rut import Rut
 from haulmer.sii import (
+    Caf,
     Contacto,
     Resultado,
     envio_recibos,
@@ -26,7 +27,14 @@ from haulmer.sii.received import read_received
 from haulmer.sii.recibos import DECLARACION
 from haulmer.testing.certificates import make_test_certificate
 
-from .answers import ANSWERABLE, ANSWERED_AT, RECEPTOR, received_envelope
+from .answers import (
+    ANSWERABLE,
+    ANSWERED_AT,
+    RECEPTOR,
+    issued_to,
+    misaddressed_envelope,
+    received_envelope,
+)
 from .conftest import EMISOR_RUT
 
 _RECEIVED_AT = ANSWERED_AT - dt.timedelta(minutes=5)
@@ -373,3 +381,87 @@ def test_every_reader_of_answers_and_received_envelopes_takes_bytes_like_xml(
     assert _recibos(kind(received), certificate) == recibos
     assert read_respuesta(kind(recepcion)) == read_respuesta(recepcion)
     assert read_recibos(kind(recibos)) == read_recibos(recibos)
+
+
+# -- who answers whom --------------------------------------------------------------------------
+
+_OTHER_COMPANY = "60803000-K"
+
+
+def _resigned_part(answer: bytes, certificate: Certificate, old: bytes, new: bytes) -> bytes:
+    """``answer`` with ``old`` replaced by ``new`` in its signed part (the RespuestaDTE's
+    Resultado or the EnvioRecibos' SetRecibos), that part signed again with ``certificate``: a
+    validly signed answer saying something its receiver's own answer would not."""
+    from haulmer.sii.answer_parts import answer_document, signed_part
+
+    text = answer.decode("iso-8859-1")
+    root, schema, part_id = (
+        ("RespuestaDTE", "RespuestaEnvioDTE_v10.xsd", "ResultadoEnvio")
+        if "<RespuestaDTE " in text
+        else ("EnvioRecibos", "EnvioRecibos_v10.xsd", "SetDteRecibidos")
+    )
+    start = text.index(f' ID="{part_id}"')
+    start = text.rindex("<", 0, start)
+    end = text.rindex('<Signature xmlns="http://www.w3.org/2000/09/xmldsig#">')
+    part = text[start:end].replace(old.decode("ascii"), new.decode("ascii"))
+    assert part != text[start:end]
+    return answer_document(root, schema, signed_part(part, part_id, certificate))
+
+
+@pytest.mark.parametrize("element", [b"RutResponde", b"RutRecibe"])
+def test_a_commercial_answer_by_another_than_the_dtes_receptor_or_to_another_issuer_is_refused(
+    received: bytes, certificate: Certificate, element: bytes
+) -> None:
+    answer = _comercial(received, certificate, resultados={(33, 1): Resultado(0)})
+    old = RECEPTOR if element == b"RutResponde" else EMISOR_RUT
+    forged = _resigned_part(
+        answer,
+        certificate,
+        b"<%s>%s</%s>" % (element, old.encode(), element),
+        b"<%s>%s</%s>" % (element, _OTHER_COMPANY.encode(), element),
+    )
+    failures = [(f.check, f.reason) for f in verify(forged).failures]
+    assert len(failures) == 1
+    assert failures[0][0] == "answer"
+    assert f"{element.decode()} {_OTHER_COMPANY}" in failures[0][1]
+    assert "(33, 1)" in failures[0][1]
+    with pytest.raises(DocumentError, match=f"{element.decode()} {_OTHER_COMPANY}"):
+        read_respuesta(forged)
+    assert read_respuesta(forged, require_verified=False).resultado(33, 1) is not None
+
+
+def test_an_acuse_de_recibo_by_another_than_the_dtes_receptor_is_refused(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _recibos(received, certificate, documentos=[(33, 1)])
+    forged = _resigned_part(
+        answer,
+        certificate,
+        f"<RutResponde>{RECEPTOR}</RutResponde>".encode(),
+        f"<RutResponde>{_OTHER_COMPANY}</RutResponde>".encode(),
+    )
+    assert [f.check for f in verify(forged).failures] == ["answer"]
+    with pytest.raises(DocumentError, match=f"RutResponde {_OTHER_COMPANY}.*RUTRecep {RECEPTOR}"):
+        read_recibos(forged)
+
+
+def test_a_reception_answer_names_a_dte_of_another_receptor_only_as_not_received(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    ours = issued_to(RECEPTOR, certificate, cafs, folio=8)
+    theirs = issued_to(_OTHER_COMPANY, certificate, cafs, folio=9)
+    envelope = misaddressed_envelope([ours, theirs], certificate)
+    answer = _recepcion(envelope, certificate, documentos={(33, 9): Resultado(3, "No es nuestro")})
+    read = read_respuesta(answer)
+    assert read.verification.ok
+    recepcion = read.recepcion(33, 9)
+    assert recepcion is not None
+    assert not recepcion.recibido
+    forged = _resigned_part(
+        answer,
+        certificate,
+        b"<EstadoRecepDTE>3</EstadoRecepDTE><RecepDTEGlosa>No es nuestro",
+        b"<EstadoRecepDTE>0</EstadoRecepDTE><RecepDTEGlosa>No es nuestro",
+    )
+    with pytest.raises(DocumentError, match=rf"\(33, 9\).*RUTRecep {_OTHER_COMPANY}"):
+        read_respuesta(forged)

@@ -32,6 +32,7 @@ from haulmer.sii._xml import (
     parse_xml,
     stripped_text,
 )
+from haulmer.sii.answer_parties import party_problems
 from haulmer.sii.caratula_check import (
     caratula_problems,
     caratula_rut_problems,
@@ -194,7 +195,9 @@ def verify(
     An envelope's Caratula must agree with its SetDTE (one issuer, the count of each type) and
     name as RutEnvia the holder of the certificate that signs the envelope.
     A receiver's answer (RespuestaDTE, EnvioRecibos) is checked the same way: its signature and
-    each Recibo's, and that each Recibo's RutFirma is the RUT of the certificate that signs it.
+    each Recibo's, that each Recibo's RutFirma is the RUT of the certificate that signs it, and
+    that its RutResponde is the receptor and its RutRecibe the issuer of each DTE it accepts,
+    acknowledges or receives (failures of kind ``answer``).
 
     Certificates are judged at the signing time (TmstFirma), so old documents still verify. The
     certificate chain is not checked: no CA list is bundled.
@@ -491,6 +494,8 @@ def _verify_answer(root: etree._Element, name: str, collector: _Collector) -> No
         _record_signature(
             signature, collector, where, signed_at=_ANSWER_SIGNED_AT[part_name], covers=part
         )
+    for problem in party_problems(part):
+        collector.fail("answer", problem, where)
     if name == "EnvioRecibos":
         recibos = part.findall(ns_prefix(part) + "Recibo")
         if not recibos:

@@ -1,0 +1,118 @@
+"""Who answers whom: a receiver's answer (RespuestaDTE, EnvioRecibos) against the DTEs it names.
+
+An answer speaks for the DTEs' receptor (its Caratula's RutResponde) to their issuer
+(RutRecibe). A validly signed answer whose RutResponde is not the receptor of a DTE it accepts,
+acknowledges or receives is someone else's word on that DTE, and one whose RutRecibe is not the
+DTE's issuer is about another company's DTE. Only a DTE not received for its wrong RUT
+(EstadoRecepDTE 3, RUT Receptor; 2, RUT Emisor) may name another company there.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from lxml import etree
+
+from haulmer._shown import cut
+from haulmer.errors import ValidationError
+from haulmer.rut import Rut
+from haulmer.sii._xml import local_name, ns_prefix, stripped_text
+from haulmer.sii.caf import lenient_rut
+
+__all__ = ["party_problems"]
+
+_WRONG_EMISOR: Final = "2"
+_WRONG_RECEPTOR: Final = "3"
+"""EstadoRecepDTE 2 (Error en RUT Emisor) and 3 (Error en RUT Receptor); EstadoRecepEnv 3 (RUT
+Receptor No Corresponde)."""
+
+
+def party_problems(part: etree._Element) -> list[str]:
+    """Why the signed part of an answer (``Resultado`` or ``SetRecibos``) names DTEs that its
+    RutResponde does not receive or its RutRecibe did not issue; empty when none. Each kind of
+    disagreement is told once, for its first DTE, with how many more there are."""
+    ns = ns_prefix(part)
+    caratula = part.find(ns + "Caratula")
+    if caratula is None:
+        return []  # the schema's to refuse
+    responde = _rut(caratula.find(ns + "RutResponde"))
+    recibe = _rut(caratula.find(ns + "RutRecibe"))
+    if responde is None or recibe is None:
+        return []
+    named: list[tuple[etree._Element, str, str | None]] = []  # (DTE, type tag, estado)
+    if local_name(part) == "SetRecibos":
+        for recibo in part.iterchildren(ns + "Recibo"):
+            documento = recibo.find(ns + "DocumentoRecibo")
+            if documento is not None:
+                named.append((documento, "TipoDoc", None))
+    else:
+        named.extend((row, "TipoDTE", None) for row in part.iterchildren(ns + "ResultadoDTE"))
+        for envio in part.iterchildren(ns + "RecepcionEnvio"):
+            estado_envio = stripped_text(envio.find(ns + "EstadoRecepEnv"))
+            receptor = _rut(envio.find(ns + "RutReceptor"))
+            if estado_envio != _WRONG_RECEPTOR and receptor is not None and receptor != responde:
+                return [
+                    f"the envelope received was addressed to {receptor}, not to RutResponde "
+                    f"{responde}: only its receiver receives it (EstadoRecepEnv "
+                    f"{_WRONG_RECEPTOR} answers another's)"
+                ]
+            emisor = _rut(envio.find(ns + "RutEmisor"))
+            if emisor is not None and emisor != recibe:
+                return [
+                    f"the envelope received was sent by {emisor}, not by RutRecibe {recibe}, to "
+                    "whom the answer goes"
+                ]
+            for row in envio.iterchildren(ns + "RecepcionDTE"):
+                named.append((row, "TipoDTE", stripped_text(row.find(ns + "EstadoRecepDTE"))))
+    return _disagreements(named, ns, responde, recibe)
+
+
+def _disagreements(
+    named: list[tuple[etree._Element, str, str | None]], ns: str, responde: Rut, recibe: Rut
+) -> list[str]:
+    not_received: list[str] = []
+    not_issued: list[str] = []
+    first_receptor = first_emisor = ""
+    for row, type_tag, estado in named:
+        key = (
+            f"({cut(stripped_text(row.find(ns + type_tag)) or '?', 10)}, "
+            f"{cut(stripped_text(row.find(ns + 'Folio')) or '?', 12)})"
+        )
+        receptor = _rut(row.find(ns + "RUTRecep"))
+        if receptor is not None and receptor != responde and estado != _WRONG_RECEPTOR:
+            not_received.append(key)
+            first_receptor = first_receptor or str(receptor)
+        emisor = _rut(row.find(ns + "RUTEmisor"))
+        wrong_rut = (_WRONG_EMISOR, _WRONG_RECEPTOR)
+        if emisor is not None and emisor != recibe and estado not in wrong_rut:
+            not_issued.append(key)
+            first_emisor = first_emisor or str(emisor)
+    problems = []
+    if not_received:
+        problems.append(
+            f"the DTE {not_received[0]}{_more(not_received)} is answered by RutResponde "
+            f"{responde}, but its RUTRecep {first_receptor} is who answers it: the answer is "
+            "not its receptor's word"
+        )
+    if not_issued:
+        problems.append(
+            f"the DTE {not_issued[0]}{_more(not_issued)} is answered to RutRecibe {recibe}, "
+            f"but its RUTEmisor {first_emisor} is whom an answer on it goes to"
+        )
+    return problems
+
+
+def _more(keys: list[str]) -> str:
+    return f" (and {len(keys) - 1} more)" if len(keys) > 1 else ""
+
+
+def _rut(node: etree._Element | None) -> Rut | None:
+    """The RUT an element names (check digit not judged: ``verify`` reports that apart), None
+    when it is missing or no RUT."""
+    text = stripped_text(node)
+    if not text:
+        return None
+    try:
+        return lenient_rut(text)
+    except ValidationError:
+        return None
