@@ -302,3 +302,19 @@ def test_a_dte_whose_signature_does_not_verify_is_not_acknowledged(
     answer = _recibos(changed, certificate, documentos=[(33, 1)])
     validate_schema(answer)
     assert texts_at(answer, RECIBO + f"{SII}TipoDoc") == ["33"]
+
+
+def test_an_envelope_whose_rut_emisor_has_a_wrong_check_digit_is_not_acknowledged(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    from .resigning import resign_envelope
+
+    wrong = resign_envelope(
+        received_envelope([issued[33]], certificate),
+        certificate,
+        lambda xml: xml.replace(
+            f"<RutEmisor>{EMISOR_RUT}</RutEmisor>".encode(), b"<RutEmisor>76086428-4</RutEmisor>", 1
+        ),
+    )
+    with pytest.raises(DocumentError, match="RutEmisor 76086428-4"):
+        _recibos(wrong, certificate)

@@ -695,3 +695,25 @@ def test_a_dte_whose_signature_does_not_verify_is_rejected_not_accepted(
     assert texts_at(only_the_good_one, f"{SII}Resultado/{SII}ResultadoDTE/{SII}Folio") == ["1"]
     rejected = _comercial(changed, certificate, resultados={(34, 1): Resultado(2, "Alterado")})
     validate_schema(rejected)
+
+
+def test_an_envelope_whose_rut_emisor_has_a_wrong_check_digit_can_only_be_rejected(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    from .resigning import resign_envelope
+
+    wrong = resign_envelope(
+        received_envelope([issued[33]], certificate),
+        certificate,
+        lambda xml: xml.replace(
+            f"<RutEmisor>{EMISOR_RUT}</RutEmisor>".encode(), b"<RutEmisor>76086428-4</RutEmisor>", 1
+        ),
+    )
+    with pytest.raises(DocumentError, match=r"RutEmisor 76086428-4 .*envio=Resultado\(99, "):
+        _recepcion(wrong, certificate)
+    answer = _recepcion(wrong, certificate, envio=Resultado(99, "RUT emisor errado"))
+    validate_schema(answer)
+    assert texts_at(answer, f"{SII}Resultado/{SII}Caratula/{SII}RutRecibe") == ["76086428-4"]
+    assert texts_at(answer, f"{SII}Resultado/{SII}RecepcionEnvio/{SII}EstadoRecepEnv") == ["99"]
+    with pytest.raises(DocumentError, match="RutEmisor 76086428-4"):
+        _comercial(wrong, certificate)

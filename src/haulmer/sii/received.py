@@ -33,6 +33,7 @@ __all__ = [
     "require_addressed",
     "require_envelope_addressed",
     "require_issued_by",
+    "require_issuer_named",
     "require_nameable",
     "require_signed",
 ]
@@ -76,6 +77,7 @@ class ReceivedEnvelope:
 
     set_id: str
     rut_emisor: Rut
+    """As the Caratula writes it, its check digit not checked (``is_dv_valid`` says)."""
     rut_receptor: Rut
     """As the Caratula writes it, its check digit not checked (``is_dv_valid`` says)."""
     digest: str | None
@@ -152,7 +154,9 @@ def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
             + ("missing" if not set_id else f"longer than the {_MAX_ID} characters")
             + " EnvioDTEID can carry"
         )
-    rut_emisor = _caratula_rut(stripped_text(set_dte.find("{*}Caratula/{*}RutEmisor")), "RutEmisor")
+    rut_emisor = _caratula_rut(
+        stripped_text(set_dte.find("{*}Caratula/{*}RutEmisor")), "RutEmisor", validate_dv=False
+    )
     rut_receptor = _caratula_rut(
         stripped_text(set_dte.find("{*}Caratula/{*}RutReceptor")), "RutReceptor", validate_dv=False
     )
@@ -207,9 +211,25 @@ def require_nameable(read: ReceivedEnvelope, hint: str = "") -> None:
         raise DocumentError(str(first) + hint, first.details)
 
 
+def require_issuer_named(read: ReceivedEnvelope, advice: str) -> None:
+    """Refuse an envelope whose Caratula's RutEmisor has a wrong check digit: it names no issuer
+    an answer could be received by, other than the rejection ``advice`` names."""
+    issuer = read.rut_emisor
+    if not issuer.is_dv_valid:
+        right = Rut.compute_dv(issuer.number)
+        raise DocumentError(
+            f"the received envelope's RutEmisor {issuer} has a wrong check digit (for "
+            f"{issuer.number} it is {right}): it names no issuer; {advice}",
+            [ErrorDetail("RutEmisor", f"check digit is not {right}")],
+        )
+
+
 def require_envelope_addressed(read: ReceivedEnvelope, receiver: Rut, verb: str) -> None:
-    """Refuse an envelope whose Caratula names another RutReceptor: only its receiver
-    ``verb`` (answers, acknowledges) its DTEs."""
+    """Refuse an envelope whose Caratula names another RutReceptor or, with a wrong check digit,
+    no issuer: only its receiver ``verb`` (answers, acknowledges) its DTEs, to its issuer."""
+    require_issuer_named(
+        read, "reject it with respuesta_recepcion(..., envio=Resultado(99, glosa)) instead"
+    )
     if read.rut_receptor != receiver:
         raise DocumentError(
             f"the received envelope is addressed to {read.rut_receptor}, not to rut_receptor "

@@ -36,6 +36,7 @@ from haulmer.sii.received import (
     require_addressed,
     require_envelope_addressed,
     require_issued_by,
+    require_issuer_named,
     require_nameable,
     require_signed,
 )
@@ -150,6 +151,11 @@ def respuesta_recepcion(
             [ErrorDetail("documentos", "given with a rejected envelope")],
         )
     if estado_envio == 0:
+        require_issuer_named(
+            read,
+            "it cannot be received: answer it with envio=Resultado(99, glosa) (Envio Rechazado - "
+            "Otros)",
+        )
         require_nameable(
             read,
             "; its envelope can only be rejected: envio=Resultado(code, glosa), which lists no DTE",
