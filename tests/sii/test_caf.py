@@ -424,6 +424,24 @@ def test_a_caf_file_in_latin1_without_an_encoding_declaration_loads(declaration:
     assert caf.frma_problem(allow_test_keys=True) is None
 
 
+@pytest.mark.parametrize("declaration", [b'<?xml version="1.0"?>\n', b""])
+@pytest.mark.parametrize("buffer", [bytearray, memoryview])
+def test_a_caf_file_as_shipped_loads_from_a_buffer_as_from_its_bytes(
+    declaration: bytes, buffer: type[bytearray] | type[memoryview]
+) -> None:
+    # A file read into a bytearray, or an mmap's memoryview, holds the same bytes.
+    as_shipped = make_test_caf_xml(
+        rut="76086428-5",
+        razon_social="COMERCIAL PEÑA Y MUÑOZ LTDA",
+        dte_type=33,
+        issued_on=dt.date(2026, 11, 1),
+    )
+    data = declaration + as_shipped.split(b"?>", 1)[1].lstrip()
+    caf = Caf.from_xml(buffer(data))  # type: ignore[arg-type]
+    assert caf.razon_social == "COMERCIAL PEÑA Y MUÑOZ LTDA"
+    assert caf.to_xml() == Caf.from_xml(data).to_xml()
+
+
 def test_utf8_text_without_a_declaration_is_still_read_as_utf8() -> None:
     as_shipped = make_test_caf_xml(
         rut="76086428-5",

@@ -100,7 +100,8 @@ class Caf:
         The SII ships CAF files as ISO-8859-1 under a bare ``<?xml version="1.0"?>``; such bytes
         that are not UTF-8 (an Ñ or an accent in RS) are read as ISO-8859-1; bytes declared
         ISO-8859-1 that are UTF-8 (an ERP's copy) as UTF-8 when the SII's FRMA says so; and
-        blank lines before the declaration are left out, as in text.
+        blank lines before the declaration are left out, as in text. A ``bytearray`` or
+        ``memoryview`` is read as its bytes.
         Raises ``XMLError`` naming the missing or malformed part.
         """
         if isinstance(data, os.PathLike) or (
@@ -110,14 +111,16 @@ class Caf:
                 "Caf.from_xml takes the CAF file's contents, not its path (text with no '<' "
                 "holds no XML): pass Path(path).read_bytes(), the file as the SII handed it out"
             )
-        if isinstance(data, (bytes, bytearray, memoryview)) and bytes(data[:1]).isspace():
+        if isinstance(data, (bytearray, memoryview)):
+            data = bytes(data)  # a buffer (a file read into one, an mmap's) is read as its bytes
+        if isinstance(data, bytes) and data[:1].isspace():
             # Blank lines an ERP or a PHP page wrote before <?xml: read as the same text is
             # (nothing signs what is outside <CAF>), not refused as XML with a late declaration.
-            data = bytes(data).lstrip(b" \t\r\n")
+            data = data.lstrip(b" \t\r\n")
         try:
             caf = cls.from_element(parse_xml(_undeclared_latin1(data)))
-            if isinstance(data, (bytes, bytearray, memoryview)):
-                caf = _as_utf8_when_signed_so(caf, bytes(data))
+            if isinstance(data, bytes):
+                caf = _as_utf8_when_signed_so(caf, data)
             return caf
         except Exception as exc:
             # The frames a refusal passed through held the file and its RSASK: error trackers
