@@ -388,7 +388,9 @@ def test_every_reader_of_answers_and_received_envelopes_takes_bytes_like_xml(
 _OTHER_COMPANY = "60803000-K"
 
 
-def _resigned_part(answer: bytes, certificate: Certificate, old: bytes, new: bytes) -> bytes:
+def _resigned_part(
+    answer: bytes, certificate: Certificate, old: bytes | str, new: bytes | str
+) -> bytes:
     """``answer`` with ``old`` replaced by ``new`` in its signed part (the RespuestaDTE's
     Resultado or the EnvioRecibos' SetRecibos), that part signed again with ``certificate``: a
     validly signed answer saying something its receiver's own answer would not."""
@@ -403,7 +405,8 @@ def _resigned_part(answer: bytes, certificate: Certificate, old: bytes, new: byt
     start = text.index(f' ID="{part_id}"')
     start = text.rindex("<", 0, start)
     end = text.rindex('<Signature xmlns="http://www.w3.org/2000/09/xmldsig#">')
-    part = text[start:end].replace(old.decode("ascii"), new.decode("ascii"))
+    as_text = [value.decode("ascii") if isinstance(value, bytes) else value for value in (old, new)]
+    part = text[start:end].replace(as_text[0], as_text[1])
     assert part != text[start:end]
     return answer_document(root, schema, signed_part(part, part_id, certificate))
 
@@ -464,4 +467,30 @@ def test_a_reception_answer_names_a_dte_of_another_receptor_only_as_not_received
         b"<EstadoRecepDTE>0</EstadoRecepDTE><RecepDTEGlosa>No es nuestro",
     )
     with pytest.raises(DocumentError, match=rf"\(33, 9\).*RUTRecep {_OTHER_COMPANY}"):
+        read_respuesta(forged)
+
+
+def test_a_commercial_answer_giving_one_dte_two_results_is_refused(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _comercial(received, certificate, resultados={(33, 1): Resultado(0)})
+    row = re.search(rb"<ResultadoDTE>.*?</ResultadoDTE>", answer, re.S)
+    assert row is not None
+    rejected = (
+        row.group()
+        .replace(b"<EstadoDTE>0</EstadoDTE>", b"<EstadoDTE>2</EstadoDTE>")
+        .replace(b"DTE Aceptado OK", b"Rechazado")
+    )
+    forged = _resigned_part(
+        answer, certificate, row.group().decode("ascii"), (row.group() + rejected).decode("ascii")
+    )
+    failures = [(f.check, f.reason) for f in verify(forged).failures]
+    assert failures == [
+        (
+            "answer",
+            "the DTE (33, 1) of 76086428-5 is given 2 commercial results: which one stands "
+            "cannot be told",
+        )
+    ]
+    with pytest.raises(DocumentError, match=r"\(33, 1\) of 76086428-5 is given 2 commercial"):
         read_respuesta(forged)

@@ -29,8 +29,9 @@ Receptor No Corresponde)."""
 
 def party_problems(part: etree._Element) -> list[str]:
     """Why the signed part of an answer (``Resultado`` or ``SetRecibos``) names DTEs that its
-    RutResponde does not receive or its RutRecibe did not issue; empty when none. Each kind of
-    disagreement is told once, for its first DTE, with how many more there are."""
+    RutResponde does not receive or its RutRecibe did not issue, or gives one DTE two commercial
+    results; empty when none. Each kind of disagreement is told once, for its first DTE, with
+    how many more there are."""
     ns = ns_prefix(part)
     caratula = part.find(ns + "Caratula")
     if caratula is None:
@@ -40,13 +41,16 @@ def party_problems(part: etree._Element) -> list[str]:
     if responde is None or recibe is None:
         return []
     named: list[tuple[etree._Element, str, str | None]] = []  # (DTE, type tag, estado)
+    problems: list[str] = []
     if local_name(part) == "SetRecibos":
         for recibo in part.iterchildren(ns + "Recibo"):
             documento = recibo.find(ns + "DocumentoRecibo")
             if documento is not None:
                 named.append((documento, "TipoDoc", None))
     else:
-        named.extend((row, "TipoDTE", None) for row in part.iterchildren(ns + "ResultadoDTE"))
+        results = list(part.iterchildren(ns + "ResultadoDTE"))
+        named.extend((row, "TipoDTE", None) for row in results)
+        problems.extend(_given_twice(results, ns))
         for envio in part.iterchildren(ns + "RecepcionEnvio"):
             estado_envio = stripped_text(envio.find(ns + "EstadoRecepEnv"))
             receptor = _rut(envio.find(ns + "RutReceptor"))
@@ -64,7 +68,26 @@ def party_problems(part: etree._Element) -> list[str]:
                 ]
             for row in envio.iterchildren(ns + "RecepcionDTE"):
                 named.append((row, "TipoDTE", stripped_text(row.find(ns + "EstadoRecepDTE"))))
-    return _disagreements(named, ns, responde, recibe)
+    return problems + _disagreements(named, ns, responde, recibe)
+
+
+def _given_twice(results: list[etree._Element], ns: str) -> list[str]:
+    """The first DTE (type, folio, issuer) given more than one commercial result: a reader
+    cannot tell whether it was accepted or rejected (``resultado_comercial`` gives one each)."""
+    seen: dict[tuple[str, str, str], int] = {}
+    for row in results:
+        tipo, folio, emisor = (
+            cut(stripped_text(row.find(ns + tag)) or "?", 12)
+            for tag in ("TipoDTE", "Folio", "RUTEmisor")
+        )
+        seen[tipo, folio, emisor] = seen.get((tipo, folio, emisor), 0) + 1
+    for (tipo, folio, emisor), count in seen.items():
+        if count > 1:
+            return [
+                f"the DTE ({tipo}, {folio}) of {emisor} is given {count} commercial results: "
+                "which one stands cannot be told"
+            ]
+    return []
 
 
 def _disagreements(
