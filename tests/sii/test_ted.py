@@ -366,3 +366,9 @@ def test_stamp_refuses_what_no_timbre_can_carry_naming_the_field(
     assert f"DD/{field}" in str(info.value)
     assert told in str(info.value)
     assert info.value.details[0].field == f"DD/{field}"
+
+
+def test_stamp_refuses_an_issue_date_that_is_no_day() -> None:
+    for fecha in (dt.datetime(2026, 11, 27, 10, 30), "2026-11-27"):
+        with pytest.raises(TypeError, match=r"fecha_emision must be a datetime\.date"):
+            stamp(_timbre_data(fecha_emision=fecha), _caf(), timestamp=SIGNED_AT)

@@ -110,8 +110,14 @@ def check_caf_fits(data: TimbreData, caf: Caf, day: dt.date) -> None:
 
 
 def _check_fields(data: TimbreData) -> None:
-    """Refuse RSR or IT1 text that a timbre (XML in ISO-8859-1) cannot carry, and a total below
-    zero (MNT is unsigned), naming the DD's element."""
+    """Refuse RSR or IT1 text that a timbre (XML in ISO-8859-1) cannot carry, a total below
+    zero (MNT is unsigned) and an FE that is no day, naming the DD's element."""
+    fecha = data.fecha_emision
+    if not isinstance(fecha, dt.date) or isinstance(fecha, dt.datetime):
+        raise TypeError(
+            "fecha_emision must be a datetime.date (FE is the issue day, YYYY-MM-DD), got "
+            f"{type(fecha).__name__} {shown(fecha)}"
+        )
     for field, text in (("RSR", data.razon_social_receptor), ("IT1", data.primer_item)):
         if not isinstance(text, str):
             raise TypeError(f"DD/{field} must be a str, got {type(text).__name__}")
