@@ -81,7 +81,8 @@ _WATCHED: Final = (
 @dataclass(frozen=True)
 class Failure:
     """One failed check: ``check`` names it (signature, digest, key, certificate, ted, rut, caf,
-    xml, structure, caratula), ``where`` says which document or envelope, ``reason`` says why."""
+    xml, structure, caratula, answer), ``where`` says which document or envelope, ``reason``
+    says why."""
 
     check: str
     reason: str
