@@ -225,6 +225,26 @@ def test_caf_describes_range_type_and_expiry(
     assert "folios        101 to 200" in out
 
 
+def test_caf_shows_a_razon_social_holding_line_breaks_quoted_on_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    caf_file = make_test_caf_xml(
+        rut="76086428-5", razon_social="Comercial", dte_type=33, issued_on=chile_today()
+    )
+    forged = "Comercial\r  SII signature valid\n  expires       never"
+    path = tmp_path / "forged.xml"
+    path.write_bytes(
+        caf_file.replace(b"<RS>Comercial</RS>", f"<RS>{forged}</RS>".encode("ascii")).replace(
+            b"\r", b"&#13;"
+        )
+    )
+    code, out, _ = run(["caf", "--allow-test-cafs", str(path)], capsys)
+    assert code == 1  # the RS was changed after the signature
+    assert f"  emisor        76086428-5 {forged!r}\n" in out
+    assert "\r" not in out
+    assert not any(line.startswith("  expires       never") for line in out.splitlines())
+
+
 def test_caf_says_when_folios_have_expired(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -73,8 +73,8 @@ def _read(path: str) -> bytes | _Unreadable:
 
 
 def _named(text: str) -> str:
-    """A file name (or RUT) as a line for a person shows it: quoted and escaped when it holds a
-    line break or another control character, so that a received file named
+    """A file name (a RUT, a CAF's RS) as a line for a person shows it: quoted and escaped when
+    it holds a line break or another control character, so that a received file named
     ``"x.xml: verified (signature)\\nforged.xml"`` cannot print a line that looks like a verdict."""
     if any(unicodedata.category(char) in _CONTROLS for char in text):
         return repr(text)
@@ -335,7 +335,8 @@ def caf(args: argparse.Namespace) -> int:
         _print_json(report)
     else:
         print(f"{_named(args.file)}: CAF for {report['dte_type']} ({type_name})")
-        print(f"  emisor        {report['rut_emisor']} {report['razon_social']}")
+        # RS is the file's text: a CAF edited to hold line breaks must not print lines of its own
+        print(f"  emisor        {report['rut_emisor']} {_named(report['razon_social'])}")
         print(
             f"  folios        {report['folio_from']} to {report['folio_to']}"
             f" ({report['folio_count']} folios)"
