@@ -494,3 +494,21 @@ def test_a_commercial_answer_giving_one_dte_two_results_is_refused(
     ]
     with pytest.raises(DocumentError, match=r"\(33, 1\) of 76086428-5 is given 2 commercial"):
         read_respuesta(forged)
+
+
+def test_an_answer_s_failure_quotes_a_forged_value_on_one_line() -> None:
+    from lxml import etree
+
+    from haulmer.sii.answer_parties import party_problems
+
+    part = etree.fromstring(
+        '<Resultado xmlns="http://www.sii.cl/SiiDte" ID="ResultadoEnvio"><Caratula>'
+        f"<RutResponde>{_OTHER_COMPANY}</RutResponde><RutRecibe>{EMISOR_RUT}</RutRecibe>"
+        "</Caratula><ResultadoDTE><TipoDTE>33</TipoDTE>"
+        f"<Folio>1\nverified: signature {'9' * 100}</Folio><RUTEmisor>{EMISOR_RUT}</RUTEmisor>"
+        f"<RUTRecep>{RECEPTOR}</RUTRecep></ResultadoDTE></Resultado>"
+    )
+    (problem,) = party_problems(part)
+    assert "\n" not in problem
+    assert "(33, '1\\nverified: signatu...)" in problem
+    assert len(problem) < 250

@@ -9,11 +9,12 @@ DTE's issuer is about another company's DTE. Only a DTE not received for its wro
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from lxml import etree
 
-from haulmer._shown import cut
+from haulmer._shown import shown
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 from haulmer.sii._xml import local_name, ns_prefix, stripped_text
@@ -77,8 +78,7 @@ def _given_twice(results: list[etree._Element], ns: str) -> list[str]:
     seen: dict[tuple[str, str, str], int] = {}
     for row in results:
         tipo, folio, emisor = (
-            cut(stripped_text(row.find(ns + tag)) or "?", 12)
-            for tag in ("TipoDTE", "Folio", "RUTEmisor")
+            _plain(row.find(ns + tag)) for tag in ("TipoDTE", "Folio", "RUTEmisor")
         )
         seen[tipo, folio, emisor] = seen.get((tipo, folio, emisor), 0) + 1
     for (tipo, folio, emisor), count in seen.items():
@@ -97,10 +97,7 @@ def _disagreements(
     not_issued: list[str] = []
     first_receptor = first_emisor = ""
     for row, type_tag, estado in named:
-        key = (
-            f"({cut(stripped_text(row.find(ns + type_tag)) or '?', 10)}, "
-            f"{cut(stripped_text(row.find(ns + 'Folio')) or '?', 12)})"
-        )
+        key = f"({_plain(row.find(ns + type_tag))}, {_plain(row.find(ns + 'Folio'))})"
         receptor = _rut(row.find(ns + "RUTRecep"))
         if receptor is not None and receptor != responde and estado != _WRONG_RECEPTOR:
             not_received.append(key)
@@ -123,6 +120,18 @@ def _disagreements(
             f"but its RUTEmisor {first_emisor} is whom an answer on it goes to"
         )
     return problems
+
+
+def _plain(node: etree._Element | None) -> str:
+    """A number or RUT of the answer as a message shows it: as written when it is one, quoted
+    and cut otherwise (a forged text could hold line breaks or a megabyte)."""
+    text = stripped_text(node) or ""
+    if _PLAIN.fullmatch(text):
+        return text
+    return shown(text, 24)
+
+
+_PLAIN: Final = re.compile(r"[0-9]{1,18}(?:-[0-9Kk])?")
 
 
 def _more(keys: list[str]) -> str:
