@@ -791,3 +791,34 @@ def test_a_file_that_is_no_caf_is_refused_saying_what_it_is_and_what_reads_it(
     cased = caf.to_xml().replace(b"<CAF ", b"<Caf ").replace(b"</CAF>", b"</Caf>")
     with pytest.raises(XMLError, match="case-sensitive: the root must be <CAF>, not <Caf>"):
         Caf.from_xml(cased)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda line: "<" + line,  # read as a tag named by the key's text
+        lambda line: line[:10] + "<" + line[10:],
+        lambda line: "&" + line,  # read as an entity named by the key's text
+        lambda line: line[:10] + "&" + line[10:] + ";",
+        lambda line: "</" + line + ">",
+    ],
+    ids=["tag", "tag-inside", "entity", "entity-inside", "end-tag"],
+)
+def test_a_caf_file_broken_inside_its_private_key_is_refused_without_quoting_it(
+    damage: Callable[[str], str],
+) -> None:
+    caf_file = make_test_caf_xml(
+        rut=EMISOR_RUT, razon_social="HAULMER SPA", dte_type=33, issued_on=dt.date(2026, 11, 1)
+    ).decode("iso-8859-1")
+    key_lines = caf_file.split("-----BEGIN RSA PRIVATE KEY-----\n", 1)[1].split("\n-----END")[0]
+    pieces = {
+        line[start : start + 6] for line in key_lines.splitlines() for start in range(len(line) - 5)
+    }
+    for line in key_lines.splitlines():  # libxml2 quotes a name it reads up to a '+' or a '/'
+        broken = caf_file.replace(line, damage(line), 1)
+        for data in (broken, broken.encode("iso-8859-1")):
+            with pytest.raises(XMLError, match="not well formed") as raised:
+                Caf.from_xml(data)
+            message = str(raised.value)
+            assert [piece for piece in pieces if piece in message] == [], message
+            assert "inside <RSASK>" in message
