@@ -16,7 +16,14 @@ from lxml import etree
 
 from haulmer.errors import DocumentError, ValidationError, XMLError
 from haulmer.pfx import Certificate
-from haulmer.sii import Caf, issue, register_caf_signer_key, unregister_caf_signer_key, verify
+from haulmer.sii import (
+    Caf,
+    issue,
+    parse,
+    register_caf_signer_key,
+    unregister_caf_signer_key,
+    verify,
+)
 from haulmer.sii.keys import caf_signer_key
 from haulmer.testing.caf import make_test_caf, make_test_caf_xml
 from signers import xmlsec1_verify
@@ -819,6 +826,9 @@ def test_a_caf_file_broken_inside_its_private_key_is_refused_without_quoting_it(
         for data in (broken, broken.encode("iso-8859-1")):
             with pytest.raises(XMLError, match="not well formed") as raised:
                 Caf.from_xml(data)
-            message = str(raised.value)
-            assert [piece for piece in pieces if piece in message] == [], message
-            assert "inside <RSASK>" in message
+            with pytest.raises(XMLError, match="not well formed") as parsed:
+                parse(data)  # a CAF file handed to another reader by mistake
+            verified = str(verify(data))
+            for message in (str(raised.value), str(parsed.value), verified):
+                assert [piece for piece in pieces if piece in message] == [], message
+                assert "inside <RSASK>" in message

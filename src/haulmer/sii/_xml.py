@@ -129,6 +129,9 @@ def parse_xml(
                 'one the bytes are in by its usual name: encoding="ISO-8859-1" (the SII\'s), '
                 '"windows-1252" or "UTF-8"'
             )
+        quiet = _key_kept_out(data, message, line) if _PRIVATE_KEY_TAG in data else None
+        if quiet is not None:
+            raise quiet from None
         raise XMLError(f"XML is not well formed: {message}{hint}", line=line) from None
     except (ValueError, LookupError) as exc:
         raise XMLError(f"XML cannot be read: {exc}") from None
@@ -551,3 +554,29 @@ def _quote_text(canonical: bytes) -> bytes:
 
     # Latin-1 maps each byte to one character and back, and the markup is ASCII.
     return sii_quotes(canonical.decode("latin-1")).encode("latin-1")
+
+
+_PRIVATE_KEY_TAG: Final = b"<RSASK"
+_NAME_LIKE: Final = re.compile(r"[A-Za-z0-9+/=]{5,}")
+"""What libxml2 may quote of a CAF's private key: a tag, attribute or entity name it read."""
+
+
+def _key_kept_out(data: bytes, message: str, line: int | None) -> XMLError | None:
+    """The error for XML that holds a CAF's private key (RSASK) and breaks inside it, or None
+    when it breaks elsewhere: there libxml2 names the tag, attribute or entity it read, the
+    key's own text, and error messages end up in logs and error trackers."""
+    start = data.find(_PRIVATE_KEY_TAG)
+    end = data.find(b"</RSASK", start)
+    body = data[start + len(_PRIVATE_KEY_TAG) : len(data) if end < 0 else end].decode("latin-1")
+    first_line = data.count(b"\n", 0, start) + 1
+    last_line = first_line + body.count("\n")
+    inside = line is not None and first_line <= line <= last_line
+    if not inside and not any(name in body for name in _NAME_LIKE.findall(message)):
+        return None
+    return XMLError(
+        f"XML is not well formed inside <RSASK>, a CAF's private key (lines {first_line} to "
+        f"{last_line}): its text holds a '<' or an '&', which no PEM key does, so the file was "
+        "changed after the SII made it (the parser's message, which quotes the key, is not "
+        "shown); use the CAF file as the SII handed it out (download it again from sii.cl)",
+        line=line,
+    )

@@ -118,11 +118,7 @@ class Caf:
             # (nothing signs what is outside <CAF>), not refused as XML with a late declaration.
             data = data.lstrip(b" \t\r\n")
         try:
-            try:
-                parsed = parse_xml(_undeclared_latin1(data))
-            except XMLError as exc:
-                raise _key_kept_out(exc, data) from None
-            caf = cls.from_element(parsed)
+            caf = cls.from_element(parse_xml(_undeclared_latin1(data)))
             if isinstance(data, bytes):
                 caf = _as_utf8_when_signed_so(caf, data)
             return caf
@@ -378,34 +374,6 @@ class Caf:
 
 
 _CAF_ROOTS: Final = frozenset({"AUTORIZACION", "CAF"})
-_NAME_LIKE: Final = re.compile(r"[A-Za-z0-9+/=]{5,}")
-"""What libxml2 may quote of a CAF's private key: a tag, attribute or entity name it read."""
-
-
-def _key_kept_out(error: XMLError, data: bytes | str) -> XMLError:
-    """``error``, or one saying the same without quoting the private key when the XML breaks
-    inside RSASK: libxml2 names the tag, attribute or entity it read there, which is the key's
-    own text, and error messages end up in logs and error trackers."""
-    text = data if isinstance(data, str) else data.decode("iso-8859-1")
-    start = text.find("<RSASK")
-    if start < 0:
-        return error
-    end = text.find("</RSASK", start)
-    body = text[start + len("<RSASK") : len(text) if end < 0 else end]
-    first_line = text.count("\n", 0, start) + 1
-    last_line = first_line + body.count("\n")
-    message = str(error)
-    inside = error.line is not None and first_line <= error.line <= last_line
-    quoted = any(name in body for name in _NAME_LIKE.findall(message))
-    if not inside and not quoted:
-        return error
-    return XMLError(
-        f"XML is not well formed inside <RSASK>, the CAF's private key (lines {first_line} to "
-        f"{last_line}): its text holds a '<' or an '&', which no PEM key does, so the file was "
-        "changed after the SII made it (the parser's message, which quotes the key, is not "
-        "shown); use the CAF file as the SII handed it out (download it again from sii.cl)",
-        line=error.line,
-    )
 
 
 def _require_int(name: str, value: object) -> None:
