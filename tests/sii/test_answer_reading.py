@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from lxml import etree
 
 from haulmer.errors import DocumentError, XMLError
 from haulmer.pfx import Certificate
@@ -497,8 +498,6 @@ def test_a_commercial_answer_giving_one_dte_two_results_is_refused(
 
 
 def test_an_answer_s_failure_quotes_a_forged_value_on_one_line() -> None:
-    from lxml import etree
-
     from haulmer.sii.answer_parties import party_problems
 
     part = etree.fromstring(
@@ -512,3 +511,26 @@ def test_an_answer_s_failure_quotes_a_forged_value_on_one_line() -> None:
     assert "\n" not in problem
     assert "(33, '1\\nverified: signatu...)" in problem
     assert len(problem) < 250
+
+
+def _reception_part(estado_envio: int, rut_receptor: str, estado_dte: int) -> etree._Element:
+    return etree.fromstring(
+        '<Resultado xmlns="http://www.sii.cl/SiiDte" ID="ResultadoEnvio"><Caratula>'
+        f"<RutResponde>{RECEPTOR}</RutResponde><RutRecibe>{EMISOR_RUT}</RutRecibe></Caratula>"
+        f"<RecepcionEnvio><RutEmisor>{EMISOR_RUT}</RutEmisor>"
+        f"<RutReceptor>{rut_receptor}</RutReceptor><EstadoRecepEnv>{estado_envio}</EstadoRecepEnv>"
+        f"<RecepcionDTE><TipoDTE>33</TipoDTE><Folio>9</Folio><RUTEmisor>{EMISOR_RUT}</RUTEmisor>"
+        f"<RUTRecep>{_OTHER_COMPANY}</RUTRecep><EstadoRecepDTE>{estado_dte}</EstadoRecepDTE>"
+        "</RecepcionDTE></RecepcionEnvio></Resultado>"
+    )
+
+
+def test_saying_an_envelope_or_a_dte_was_not_received_may_name_another_company() -> None:
+    from haulmer.sii.answer_parties import party_problems
+
+    for estado in (1, 2, 3, 4, 99):  # a DTE of another receptor not received, for any reason
+        assert party_problems(_reception_part(0, RECEPTOR, estado)) == []
+    for estado in (1, 2, 3, 90, 91, 99):  # an envelope of another receptor rejected
+        assert party_problems(_reception_part(estado, _OTHER_COMPANY, 0)) == []
+    (received,) = party_problems(_reception_part(0, _OTHER_COMPANY, 3))
+    assert f"addressed to {_OTHER_COMPANY}, not to RutResponde {RECEPTOR}" in received

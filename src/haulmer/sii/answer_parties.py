@@ -2,9 +2,9 @@
 
 An answer speaks for the DTEs' receptor (its Caratula's RutResponde) to their issuer
 (RutRecibe). A validly signed answer whose RutResponde is not the receptor of a DTE it accepts,
-acknowledges or receives is someone else's word on that DTE, and one whose RutRecibe is not the
-DTE's issuer is about another company's DTE. Only a DTE not received for its wrong RUT
-(EstadoRecepDTE 3, RUT Receptor; 2, RUT Emisor) may name another company there.
+rejects or acknowledges, or that says it received, is someone else's word on that DTE, and one
+whose RutRecibe is not the DTE's issuer is about another company's DTE. Saying that an envelope
+or a DTE was not received (any reception code but 0) may name another company.
 """
 
 from __future__ import annotations
@@ -22,10 +22,8 @@ from haulmer.sii.caf import lenient_rut
 
 __all__ = ["party_problems"]
 
-_WRONG_EMISOR: Final = "2"
-_WRONG_RECEPTOR: Final = "3"
-"""EstadoRecepDTE 2 (Error en RUT Emisor) and 3 (Error en RUT Receptor); EstadoRecepEnv 3 (RUT
-Receptor No Corresponde)."""
+_RECEIVED: Final = "0"
+"""EstadoRecepEnv and EstadoRecepDTE 0: received; any other code says it was not."""
 
 
 def party_problems(part: etree._Element) -> list[str]:
@@ -41,7 +39,8 @@ def party_problems(part: etree._Element) -> list[str]:
     recibe = _rut(caratula.find(ns + "RutRecibe"))
     if responde is None or recibe is None:
         return []
-    named: list[tuple[etree._Element, str, str | None]] = []  # (DTE, type tag, estado)
+    # (DTE, its type's tag, its reception code; None for a result or a Recibo: always judged)
+    named: list[tuple[etree._Element, str, str | None]] = []
     problems: list[str] = []
     if local_name(part) == "SetRecibos":
         for recibo in part.iterchildren(ns + "Recibo"):
@@ -53,13 +52,14 @@ def party_problems(part: etree._Element) -> list[str]:
         named.extend((row, "TipoDTE", None) for row in results)
         problems.extend(_given_twice(results, ns))
         for envio in part.iterchildren(ns + "RecepcionEnvio"):
-            estado_envio = stripped_text(envio.find(ns + "EstadoRecepEnv"))
+            if stripped_text(envio.find(ns + "EstadoRecepEnv")) != _RECEIVED:
+                continue  # an envelope not received lists no DTE: it may be anyone's
             receptor = _rut(envio.find(ns + "RutReceptor"))
-            if estado_envio != _WRONG_RECEPTOR and receptor is not None and receptor != responde:
+            if receptor is not None and receptor != responde:
                 return [
                     f"the envelope received was addressed to {receptor}, not to RutResponde "
-                    f"{responde}: only its receiver receives it (EstadoRecepEnv "
-                    f"{_WRONG_RECEPTOR} answers another's)"
+                    f"{responde}: only its receiver receives it (a rejection, such as "
+                    "EstadoRecepEnv 3, answers another's)"
                 ]
             emisor = _rut(envio.find(ns + "RutEmisor"))
             if emisor is not None and emisor != recibe:
@@ -98,13 +98,14 @@ def _disagreements(
     first_receptor = first_emisor = ""
     for row, type_tag, estado in named:
         key = f"({_plain(row.find(ns + type_tag))}, {_plain(row.find(ns + 'Folio'))})"
+        if estado is not None and estado != _RECEIVED:
+            continue  # a DTE not received may be anyone's: the reception answer says so
         receptor = _rut(row.find(ns + "RUTRecep"))
-        if receptor is not None and receptor != responde and estado != _WRONG_RECEPTOR:
+        if receptor is not None and receptor != responde:
             not_received.append(key)
             first_receptor = first_receptor or str(receptor)
         emisor = _rut(row.find(ns + "RUTEmisor"))
-        wrong_rut = (_WRONG_EMISOR, _WRONG_RECEPTOR)
-        if emisor is not None and emisor != recibe and estado not in wrong_rut:
+        if emisor is not None and emisor != recibe:
             not_issued.append(key)
             first_emisor = first_emisor or str(emisor)
     problems = []
