@@ -245,6 +245,20 @@ def test_caf_shows_a_razon_social_holding_line_breaks_quoted_on_its_line(
     assert not any(line.startswith("  expires       never") for line in out.splitlines())
 
 
+def test_caf_refuses_a_caf_dated_past_the_sii_s_years_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    caf_file = make_test_caf_xml(
+        rut="76086428-5", razon_social="Comercial", dte_type=33, issued_on=chile_today()
+    )
+    path = tmp_path / "far.xml"
+    path.write_bytes(caf_file.replace(f"<FA>{chile_today()}</FA>".encode(), b"<FA>9999-10-01</FA>"))
+    code, out, err = run(["caf", "--allow-test-cafs", str(path)], capsys)
+    assert code == 1
+    assert "CAF <FA> 9999-10-01 is outside 2000-01-01 to 2050-12-31" in err
+    assert "Traceback" not in out + err
+
+
 def test_caf_says_when_folios_have_expired(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

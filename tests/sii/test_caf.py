@@ -832,3 +832,13 @@ def test_a_caf_file_broken_inside_its_private_key_is_refused_without_quoting_it(
             for message in (str(raised.value), str(parsed.value), verified):
                 assert [piece for piece in pieces if piece in message] == [], message
                 assert "inside <RSASK>" in message
+
+
+@pytest.mark.parametrize("fa", ["9999-10-01", "2051-01-01", "1999-12-31"])
+def test_a_caf_dated_outside_the_sii_s_years_is_refused_naming_fa(fa: str) -> None:
+    caf_file = make_test_caf_xml(
+        rut=EMISOR_RUT, razon_social="HAULMER SPA", dte_type=33, issued_on=dt.date(2026, 11, 1)
+    )
+    edited = caf_file.replace(b"<FA>2026-11-01</FA>", f"<FA>{fa}</FA>".encode())
+    with pytest.raises(XMLError, match=rf"CAF <FA> {fa} is outside 2000-01-01 to 2050-12-31"):
+        Caf.from_xml(edited)

@@ -240,3 +240,9 @@ def test_an_idk_no_caf_reader_loads_is_refused_before_writing_the_caf(idk: int) 
     with pytest.raises(ValueError, match="idk") as caught:
         make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33, idk=idk)
     assert str(idk) in str(caught.value)
+
+
+@pytest.mark.parametrize("day", [dt.date(1999, 12, 31), dt.date(2051, 1, 1)])
+def test_a_test_caf_is_dated_within_the_sii_s_years(day: dt.date) -> None:
+    with pytest.raises(ValueError, match=r"issued_on .* outside 2000-01-01 to 2050-12-31"):
+        make_test_caf_xml(rut="76086428-5", razon_social="X", dte_type=33, issued_on=day)

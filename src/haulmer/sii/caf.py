@@ -41,10 +41,14 @@ from haulmer.sii.keys import caf_signer_key
 from haulmer.sii.render import sii_quotes
 from haulmer.sii.root_advice import root_advice
 
-__all__ = ["EXPIRING_TYPES", "Caf", "lenient_rut"]
+__all__ = ["EXPIRING_TYPES", "FIRST_FA", "LAST_FA", "Caf", "lenient_rut"]
 
 EXPIRING_TYPES: Final = frozenset({33, 43, 46, 56, 61})
 """Types whose folios expire six months after the CAF's authorization date (FA)."""
+
+FIRST_FA: Final = dt.date(2000, 1, 1)
+LAST_FA: Final = dt.date(2050, 12, 31)
+"""The dates a CAF's FA may have (the SII's FechaType); its folios' expiry is counted from it."""
 
 _VALIDITY_MONTHS: Final = 6
 _SIX_MONTHS_FROM: Final = dt.date(2018, 7, 1)
@@ -164,6 +168,12 @@ class Caf:
             authorized_on = dt.date.fromisoformat(_text(da, "FA"))
         except ValueError:
             raise XMLError(f"CAF <FA> is not a date: {shown(_text(da, 'FA'))}") from None
+        if not FIRST_FA <= authorized_on <= LAST_FA:
+            raise XMLError(
+                f"CAF <FA> {authorized_on} is outside {FIRST_FA} to {LAST_FA}, the dates the "
+                "SII's schema gives it (FechaType): the file was changed after the SII made it; "
+                "download the CAF again from the SII"
+            )
         return cls(
             rut_emisor=rut,
             razon_social=_text(da, "RS"),

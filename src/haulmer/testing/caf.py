@@ -153,6 +153,7 @@ def make_test_caf_xml(
     from lxml import etree
 
     from haulmer.sii import timbre_bytes, to_latin1
+    from haulmer.sii.caf import FIRST_FA, LAST_FA
 
     given = (
         ("dte_type", dte_type),
@@ -183,6 +184,11 @@ def make_test_caf_xml(
         )
     rs_text = _razon_social(razon_social)
     authorized_on = _authorization_day(issued_on)
+    if not FIRST_FA <= authorized_on <= LAST_FA:
+        raise ValueError(
+            f"issued_on {authorized_on} is outside {FIRST_FA} to {LAST_FA}, the dates a CAF's FA "
+            "may have in the SII's schema: no CAF reader loads such a CAF"
+        )
     signer = _test_signer_key(idk)
     rut_text = str(Rut.parse(rut, validate_dv=False))
     caf_key = (
