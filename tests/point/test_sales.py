@@ -929,3 +929,47 @@ def test_items_that_are_no_list_of_sold_items_are_refused_before_sending(
     with pytest.raises(ValidationError, match=r"items is a list of sold items"):
         shop.ready.owner.point.sell(point_id, items, payment="cash")
     assert len(fake.requests) == sent
+
+
+@pytest.mark.parametrize("stand_in", ["66666666-6", "55.555.555-5"])
+def test_a_factura_to_a_stand_in_rut_is_refused_before_sending_and_by_the_fake_on_the_rut(
+    fake: FakeHaulmer, client: Haulmer, shop: CertifiedShop, stand_in: str
+) -> None:
+    """A factura goes to a company: the SII's stand-in RUTs were sent, and the fake blamed the
+    sale's items for them."""
+    import httpx
+
+    point_id, _, (pan, _, _) = _stock(shop)
+    receptor = {**FACTURA_RECEPTOR, "rut": stand_in}
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=r"a factura goes to a company.*no company's"):
+        shop.ready.owner.point.sell(
+            point_id, [(pan, 1)], payment="cash", document="factura", receptor=receptor
+        )
+    assert len(fake.requests) == sent
+    token = client.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    shop.ready.owner.point.configure(point_id, default_document="factura")
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            f"/v1/points/{point_id}/sales",
+            json={
+                "items": [{"product_id": pan.id, "quantity": 1}],
+                "payment": {"method": "cash"},
+                "receptor": receptor,
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400
+    details = {d["field"]: d["issue"] for d in answer.json()["error"]["details"]}
+    assert set(details) == {"receptor.rut"}
+    assert "a factura goes to a company" in details["receptor.rut"]
+    assert len(fake.platform_state.sales) == 0
+
+
+def test_a_boleta_may_name_the_anonymous_buyer_s_stand_in_rut(shop: CertifiedShop) -> None:
+    point_id, _, (pan, _, _) = _stock(shop)
+    sale = shop.ready.owner.point.sell(
+        point_id, [(pan, 1)], payment="cash", receptor={"rut": "66666666-6"}
+    )
+    assert sale.receptor is not None
+    assert str(sale.receptor.rut) == "66666666-6"

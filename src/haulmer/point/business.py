@@ -32,7 +32,7 @@ from haulmer._shown import shown
 from haulmer.catalogue.business import Product, sale_quantity, sale_total
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import ValidationError
-from haulmer.rut import Rut
+from haulmer.rut import Rut, stand_in_problem
 
 __all__ = [
     "MAX_AMOUNT",
@@ -435,6 +435,9 @@ def sale_request(
                 "a factura needs its receptor's RUT, razón social, giro, dirección and comuna"
                 + (f" (missing: {', '.join(missing)})" if receptor is not None else "")
             )
+        stand_in = stand_in_problem(data["rut"])
+        if stand_in is not None:
+            raise ValidationError(f"a factura goes to a company, and {stand_in}")
     return APIRequest(
         "POST",
         _point_path(point_id, "/sales"),

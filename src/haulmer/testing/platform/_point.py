@@ -14,6 +14,7 @@ from decimal import Context, Decimal
 from typing import Any
 
 from haulmer._shown import shown
+from haulmer.rut import stand_in_problem
 from haulmer.testing.platform._catalog import POINT_OF_SALE_PRODUCTS
 from haulmer.testing.platform._errors import PlatformError, invalid, not_found, out_of_order
 from haulmer.testing.platform._models import Account, Workspace
@@ -411,6 +412,9 @@ class PointSteps(CatalogueSteps, SetupSteps):
 
         found: list[tuple[str, str]] = []
         receptor: dict[str, Any] = {"rut": rut_field(raw, "rut", found)}
+        stand_in = stand_in_problem(receptor["rut"]) if kind == "factura" else None
+        if stand_in is not None:
+            found.append(("rut", f"a factura goes to a company, and {stand_in}"))
         for name, limit in RECEPTOR_LIMITS.items():
             if kind == "factura" or name in raw:
                 noted = len(found)
