@@ -198,6 +198,9 @@ def test_what_is_no_dte_type_is_refused_by_each_sale_function(tipo: object) -> N
         ({"product": product(), "quantity": 1}, r"one sale item: put it in a list"),
         ([(product(), 1, 2)], r"sale item 1 is a \(product, quantity\) pair, got 3 values"),
         ([(product(),)], r"sale item 1 is a \(product, quantity\) pair, got 1 value"),
+        ((product(), 1), r"one \(product, quantity\) pair: put it in a list"),
+        ((product(), "1.5"), r"one \(product, quantity\) pair: put it in a list"),
+        ([product()], r"sale item 1 is a product without its quantity: give \(product, quantity\)"),
     ],
 )
 def test_items_that_are_no_list_of_sale_items_are_a_validation_error_saying_so(

@@ -973,3 +973,22 @@ def test_a_boleta_may_name_the_anonymous_buyer_s_stand_in_rut(shop: CertifiedSho
     )
     assert sale.receptor is not None
     assert str(sale.receptor.rut) == "66666666-6"
+
+
+def test_one_pair_given_as_the_items_or_a_product_without_its_quantity_is_refused_saying_so(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    """A sale of one item written ``sell(point, (pan, 1))`` was told to "give (product,
+    quantity)", which it had given; a product without its quantity was told the same."""
+    point_id, _, (pan, _, _) = _stock(shop)
+    sell = shop.ready.owner.point.sell
+    sent = len(fake.requests)
+    for items in [(pan, 1), (pan.id, "1.5")]:
+        with pytest.raises(ValidationError, match=r"one \(product, quantity\) pair: put it in a"):
+            sell(point_id, items, payment="cash")  # type: ignore[arg-type]
+    for items in [[pan], [pan.id]]:
+        with pytest.raises(
+            ValidationError, match=r"item 1 is a product without its quantity: give \(product"
+        ):
+            sell(point_id, items, payment="cash")  # type: ignore[arg-type]
+    assert len(fake.requests) == sent

@@ -391,6 +391,17 @@ class SaleItem(HaulmerModel):
 SaleItemInput = SaleItem | tuple[Product, Decimal | int | str] | Mapping[str, Any]
 
 
+def is_one_pair(items: object) -> bool:
+    """Whether ``items`` is one ``(product, quantity)`` pair given where a list of them goes
+    (a product, or its id, then something that is no product nor item)."""
+    if not (isinstance(items, tuple) and len(items) == 2):
+        return False
+    first, second = items
+    return isinstance(first, (Product, str)) and not isinstance(
+        second, (Product, SaleItem, tuple, Mapping)
+    )
+
+
 def _sale_items(items: Iterable[SaleItemInput]) -> list[SaleItem]:
     if isinstance(items, (Mapping, SaleItem)):
         raise ValidationError(
@@ -401,8 +412,18 @@ def _sale_items(items: Iterable[SaleItemInput]) -> list[SaleItem]:
             "items is a list of sale items ((product, quantity) pairs, SaleItems or dicts), "
             f"got {type(items).__name__}"
         )
+    if is_one_pair(items):
+        raise ValidationError(
+            "items is a list of sale items, and this is one (product, quantity) pair: put it "
+            "in a list, [(product, quantity)]"
+        )
     result = []
     for index, item in enumerate(items):
+        if isinstance(item, Product):
+            raise ValidationError(
+                f"sale item {index + 1} is a product without its quantity: give (product, "
+                "quantity), even for 1"
+            )
         if isinstance(item, tuple):
             if len(item) != 2:
                 values = f"{len(item)} value{'' if len(item) == 1 else 's'}"

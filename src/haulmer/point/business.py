@@ -29,7 +29,7 @@ from haulmer._platform import (
     receptor_limits,
 )
 from haulmer._shown import shown
-from haulmer.catalogue.business import Product, sale_quantity, sale_total
+from haulmer.catalogue.business import Product, is_one_pair, sale_quantity, sale_total
 from haulmer.dte.catalogue import DTEType
 from haulmer.errors import ValidationError
 from haulmer.rut import Rut, stand_in_problem
@@ -252,6 +252,11 @@ def _items(items: Iterable[SaleItemArg]) -> list[dict[str, str]]:
             product, quantity = item.get("product_id"), item.get("quantity", 1)
         elif isinstance(item, tuple) and len(item) == 2:
             product, quantity = item
+        elif isinstance(item, (Product, str)):
+            raise ValidationError(
+                f"{where} is a product without its quantity: give (product, quantity), even "
+                "for 1, or {'product_id': ..., 'quantity': ...}"
+            )
         else:
             raise ValidationError(
                 f"{where}: give (product, quantity) or {{'product_id': ..., 'quantity': ...}}"
@@ -398,6 +403,11 @@ def sale_request(
         raise ValidationError(
             "items is a list of sold items, (product, quantity) pairs or {'product_id': ..., "
             f"'quantity': ...}} dicts, even of one item; got {type(items).__name__}"
+        )
+    if is_one_pair(items):
+        raise ValidationError(
+            "items is a list of sold items, and this is one (product, quantity) pair: put it "
+            "in a list, [(product, quantity)]"
         )
     items = list(items)
     body: dict[str, Any] = {"items": _items(items)}
