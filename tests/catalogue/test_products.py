@@ -471,6 +471,25 @@ def test_products_are_listed_in_spanish_alphabetical_order_and_found_without_acc
     assert [p.name for p in catalogue.list_products(cid, search="nandu")] == []
 
 
+def test_a_search_ending_in_n_does_not_find_words_where_an_n_is_followed_by_n_tilde(
+    ready: ReadyWorkspace,
+) -> None:
+    """ñ is a letter of its own, so "pan" found "Paño de cocina" (its ñ read as n and more)
+    while "pano" did not."""
+    catalogue = ready.owner.catalogue
+    cid = _catalogue_id(ready)
+    names = ["Pan amasado", "Paño de cocina", "Pañales", "Sartén"]
+    for index, name in enumerate(names):
+        catalogue.create_product(cid, {"name": name, "sku": f"P-{index}", "price": 1})
+    assert [p.name for p in catalogue.list_products(cid, search="pan")] == ["Pan amasado"]
+    assert [p.name for p in catalogue.list_products(cid, search="PAÑ")] == [
+        "Pañales",
+        "Paño de cocina",
+    ]
+    assert [p.name for p in catalogue.list_products(cid, search="an")] == ["Pan amasado"]
+    assert [p.name for p in catalogue.list_products(cid, search="ño")] == ["Paño de cocina"]
+
+
 @pytest.mark.parametrize("codes", [["25", "27"], ["27", "271"], ["24", "26"]])
 def test_two_art_42_drink_taxes_on_one_product_are_refused_before_sending_and_by_the_platform(
     fake: FakeHaulmer, ready: ReadyWorkspace, codes: list[str]

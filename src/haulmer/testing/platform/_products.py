@@ -27,6 +27,16 @@ _AFTER_N = "n\U0010ffff"
 """Where ñ sorts: after every n-word, before o (the Spanish alphabet)."""
 
 
+_ENYE = "\U0010ffff"
+"""ñ as one letter of a search: a search for "pan" must not find "paño", whose ñ sorts as
+``_AFTER_N``, an n and a mark."""
+
+
+def searchable(folded: str) -> str:
+    """An :func:`alphabetical` text as a search reads it: ñ one letter, not an n and more."""
+    return folded.replace(_AFTER_N, _ENYE)
+
+
 def alphabetical(text: str) -> str:
     """``text`` as a Spanish reader orders and finds it: case and accents aside (Árbol with
     arroz, Éclair with ensalada), ñ a letter of its own after n."""
@@ -50,6 +60,7 @@ class StoredProduct:
     updated_at: datetime
     _folded_from: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
     _folded: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+    _searched: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def folded(self) -> tuple[str, ...]:
         """Name, SKU and description as a list orders and searches them (:func:`alphabetical`),
@@ -62,8 +73,14 @@ class StoredProduct:
         )
         if texts != self._folded_from:
             self._folded = tuple(alphabetical(text) for text in texts)
+            self._searched = tuple(searchable(text) for text in self._folded)
             self._folded_from = texts
         return self._folded
+
+    def searched(self) -> tuple[str, ...]:
+        """Name, SKU and description as a search reads them (:func:`searchable`)."""
+        self.folded()
+        return self._searched
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -255,7 +272,7 @@ class CatalogueSteps(WorkspaceSteps):
             problems.append(("q", f"up to {MAX_SEARCH_LENGTH} characters (name, SKU, description)"))
         if problems:
             raise invalid("the filters are not valid; see details", problems)
-        needle = alphabetical(needle)
+        needle = searchable(alphabetical(needle))
         with self.lock:
             catalogue = self.catalogue(account, catalogue_id)
             found = [
@@ -263,7 +280,7 @@ class CatalogueSteps(WorkspaceSteps):
                 for p in catalogue.products.values()
                 if (active is None or p.fields["active"] == (active == "true"))
                 and (tax is None or p.fields["tax"] == tax)
-                and (not needle or any(needle in text for text in p.folded()))
+                and (not needle or any(needle in text for text in p.searched()))
             ]
             found.sort(key=lambda p: (p.folded()[0], p.fields["name"].casefold(), p.id))
         return page_of(found, query, StoredProduct.to_wire, default_per_page=50)
