@@ -428,6 +428,18 @@ def test_an_update_that_changes_nothing_keeps_the_product_s_updated_at(
     assert changed.updated_at > made.updated_at
 
 
+def test_a_search_with_a_lone_surrogate_is_a_validation_error_before_sending(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    """Text decoded with the wrong encoding (``b"Pan \\xf3".decode("utf-8",
+    "surrogateescape")``) raised a bare UnicodeEncodeError from inside the URL's encoding."""
+    cid = _catalogue_id(ready)
+    sent = len(fake.requests)
+    with pytest.raises(ValidationError, match=r"search holds a lone surrogate \(U\+DCF3\)"):
+        ready.owner.catalogue.list_products(cid, search="Pan \udcf3")
+    assert len(fake.requests) == sent
+
+
 def test_a_search_longer_than_80_characters_is_refused_by_the_sdk_and_by_the_platform(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:

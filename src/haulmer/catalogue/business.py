@@ -687,6 +687,14 @@ def list_products_request(
             raise ValidationError(
                 f"search is text of up to {MAX_SEARCH_LENGTH} characters (name, SKU, description)"
             )
+        try:
+            search.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValidationError(
+                f"search holds a lone surrogate (U+{ord(search[error.start]):04X}), which no URL "
+                "can carry: the text was decoded with the wrong encoding; decode the bytes with "
+                "their real one"
+            ) from None
         if search.strip():
             params["q"] = search.strip()
     if active is not None:
