@@ -992,3 +992,23 @@ def test_one_pair_given_as_the_items_or_a_product_without_its_quantity_is_refuse
         ):
             sell(point_id, items, payment="cash")  # type: ignore[arg-type]
     assert len(fake.requests) == sent
+
+
+def test_cash_of_nothing_pays_a_sale_of_one_to_five_pesos_as_the_platform_takes_it(
+    shop: CertifiedShop,
+) -> None:
+    """Cash pays $1 to $5 rounded down to $0 (Ley 20.956), and the platform takes an amount of
+    0 for it; the SDK refused ``amount=0`` as "1 or more" before sending."""
+    owner = shop.ready.owner
+    point_id, catalogue_id, _ = _stock(shop)
+    caramelo = owner.catalogue.create_product(
+        catalogue_id, {"name": "Caramelo", "sku": "CAR-1", "price": 5}
+    )
+    for item in (caramelo, caramelo.id):
+        sale = owner.point.sell(point_id, [(item, 1)], payment="cash", amount=0)
+        assert (sale.total, sale.payment.amount, sale.payment.change) == (5, 0, 0)
+        assert (sale.payment.rounding, sale.amount_due) == (-5, 0)
+    with pytest.raises(ValidationError, match=r"amount is whole pesos received, 0 or more"):
+        owner.point.sell(point_id, [(caramelo, 1)], payment="cash", amount=-1)
+    with pytest.raises(ValidationError, match=r"amount is whole pesos received, 1 or more"):
+        owner.point.sell(point_id, [(caramelo.id, 1)], payment="debit_card", amount=0)

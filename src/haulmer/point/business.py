@@ -419,8 +419,13 @@ def sale_request(
     if priced is not None:
         _refuse_free_sale(priced, kind)
     if amount is not None:
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
-            raise ValidationError("amount is whole pesos received, 1 or more")
+        cash = method is SalePaymentMethod.CASH
+        least = 0 if cash else 1  # cash pays a total of $1 to $5 with nothing (cash_due)
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount < least:
+            raise ValidationError(
+                f"amount is whole pesos received, {least} or more"
+                + (" (0 pays in cash a total of $1 to $5, rounded down)" if cash else "")
+            )
         if amount > MAX_AMOUNT:
             raise ValidationError(
                 f"amount {shown(amount)} is more than any sale takes: the SII's amounts have 18 "
