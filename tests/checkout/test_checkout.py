@@ -236,6 +236,29 @@ def test_an_empty_product_code_or_zero_quantity_is_refused_locally(
     assert len(fake.requests) == 0
 
 
+@pytest.mark.parametrize(
+    ("lines", "said"),
+    [
+        ({"products": None}, r"products maps a product code to a quantity .*got NoneType"),
+        ({"products": 5}, r"products maps a product code to a quantity .*got int"),
+        ({"products": "pos_device"}, r"products maps a product code to a quantity .*got str"),
+        ({"plans": None}, r"plans is a list of plan lines .*got NoneType"),
+        ({"plans": "pyme"}, r"plans is a list of plan lines .*got str"),
+        ({"plans": {"code": "pyme", "months": 12}}, r"one plan line: put it in a list"),
+        ({"products": {"code": "pos_device", "quantity": 2}}, r"one product line: put it in"),
+    ],
+)
+def test_products_or_plans_of_the_wrong_kind_are_refused_locally_saying_what_goes_there(
+    fake: FakeHaulmer, client: Haulmer, lines: dict[str, Any], said: str
+) -> None:
+    """``plans=None`` and ``products=None`` raised a bare TypeError ("'NoneType' object is not
+    iterable"), and one plan line not put in a list was read key by key, each refused as "a
+    valid dictionary" though it was one."""
+    with pytest.raises(ValidationError, match=said):
+        client.checkout.create_order(buyer=BUYER, **lines)
+    assert len(fake.requests) == 0
+
+
 def test_an_unknown_product_is_a_bad_request_with_details(client: Haulmer) -> None:
     from haulmer.errors import BadRequestError
 

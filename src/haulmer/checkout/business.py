@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -316,6 +316,35 @@ def catalog_request(**options: Any) -> APIRequest[Catalog]:
     return APIRequest("GET", "/v1/catalog", "platform", Catalog, auth="none", **options)
 
 
+def _refuse_wrong_kind(products: object, plans: object) -> None:
+    """Refuse ``products`` or ``plans`` that are no collection of lines (None, a number, text)
+    or one line given where a list of them goes: iterated, they fail with a bare TypeError or
+    are read key by key."""
+    if isinstance(products, Mapping) and "code" in products:
+        raise ValidationError(
+            "products is one product line: put it in a list, [{'code': ..., 'quantity': ...}], "
+            "or map each product code to its quantity ({'pos_device': 2})"
+        )
+    if isinstance(products, (str, bytes, ProductLine)) or not isinstance(
+        products, (Mapping, Iterable)
+    ):
+        raise ValidationError(
+            "products maps a product code to a quantity ({'pos_device': 2}) or lists product "
+            f"lines ([{{'code': ..., 'quantity': ...}}]); leave it out for none; got "
+            f"{type(products).__name__}"
+        )
+    if isinstance(plans, (Mapping, PlanLine)):
+        raise ValidationError(
+            "plans is a list of plan lines, and this is one plan line: put it in a list, "
+            "[{'code': ..., 'months': ...}]"
+        )
+    if isinstance(plans, (str, bytes)) or not isinstance(plans, Iterable):
+        raise ValidationError(
+            "plans is a list of plan lines ([{'code': 'pyme', 'months': 12}]); leave it out "
+            f"for none; got {type(plans).__name__}"
+        )
+
+
 def create_order_request(
     buyer: Buyer | Mapping[str, Any],
     products: ProductsArg,
@@ -325,6 +354,7 @@ def create_order_request(
 ) -> APIRequest[Order]:
     """The request that starts a purchase, its lines checked; keyed against a double order."""
     checked_buyer = as_sent_model(Buyer, buyer, "the buyer")
+    _refuse_wrong_kind(products, plans)
     if isinstance(products, Mapping):
         product_lines = [
             as_model(ProductLine, {"code": code, "quantity": quantity}, f"product {shown(code)}")
