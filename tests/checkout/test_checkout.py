@@ -755,6 +755,32 @@ def test_a_misspelt_or_unknown_field_of_an_order_is_refused_before_sending(
     assert len(fake.requests) == before
 
 
+@pytest.mark.parametrize(
+    ("lines", "field"),
+    [
+        ({"products": [{"code": "pos_device", "quantity": 2, "unit_price": 49990}]}, "unit_price"),
+        ({"plans": [{"code": "pyme", "months": 12, "monthly_price": 9990}]}, "monthly_price"),
+        ({"plans": [{"code": "pyme", "months": 12, "name": "Plan Pyme rebajado"}]}, "name"),
+    ],
+)
+def test_a_price_or_name_given_in_an_order_line_is_refused_not_dropped_unsaid(
+    fake: FakeHaulmer, client: Haulmer, lines: dict[str, Any], field: str
+) -> None:
+    """A line's price and name are the catalog's, which the platform sets: given in a dict, the
+    SDK dropped them unsaid, and the order charged the catalog's price instead."""
+    with pytest.raises(ValidationError, match=f"{field} is the catalog's.*leave it out"):
+        client.checkout.create_order(buyer=BUYER, **lines)
+    assert len(fake.requests) == 0
+
+
+def test_the_lines_of_an_order_read_back_buy_the_same_again(client: Haulmer) -> None:
+    first = client.checkout.create_order(
+        buyer=BUYER, products={"pos_device": 2}, plans=[{"code": "pyme", "months": 6}]
+    )
+    again = client.checkout.create_order(buyer=BUYER, products=first.products, plans=first.plans)
+    assert (again.total, again.products, again.plans) == (first.total, first.products, first.plans)
+
+
 def test_a_buyer_model_sends_only_the_contract_fields(fake: FakeHaulmer, client: Haulmer) -> None:
     import json
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import Field, StrictInt, ValidationInfo, field_validator
 
@@ -303,6 +303,7 @@ class Catalog(HaulmerModel):
     payment_methods: list[CatalogPaymentMethod]
 
 
+LineT = TypeVar("LineT", ProductLine, PlanLine)
 ProductsArg = Mapping[str, int] | Sequence[ProductLine | Mapping[str, Any]]
 PlansArg = Sequence[PlanLine | Mapping[str, Any]]
 ReceiverArg = TaxDocumentReceiver | Mapping[str, Any]
@@ -314,6 +315,24 @@ ReceiverArg = TaxDocumentReceiver | Mapping[str, Any]
 def catalog_request(**options: Any) -> APIRequest[Catalog]:
     """The request for what is on sale."""
     return APIRequest("GET", "/v1/catalog", "platform", Catalog, auth="none", **options)
+
+
+_CATALOG_FIELDS = ("name", "unit_price", "monthly_price")
+"""What an order line answers from the platform's catalog, which no request sets."""
+
+
+def _sent_line(model: type[LineT], line: Any, what: str) -> LineT:
+    """An order line as sent: a dict naming a price or name is refused, as the platform takes
+    them from its catalog and would charge its price unsaid (a line read from an order, a
+    model, goes: only its code, quantity and months are sent)."""
+    if isinstance(line, Mapping):
+        given = [name for name in _CATALOG_FIELDS if name in line and name in model.model_fields]
+        if given:
+            raise ValidationError(
+                f"{what} gives {given[0]}, and {given[0]} is the catalog's: the platform sets it "
+                f"(client.checkout.catalog() shows it); leave it out"
+            )
+    return as_sent_model(model, line, what)
 
 
 def _refuse_wrong_kind(products: object, plans: object) -> None:
@@ -361,8 +380,8 @@ def create_order_request(
             for code, quantity in products.items()
         ]
     else:
-        product_lines = [as_sent_model(ProductLine, line, "a product line") for line in products]
-    plan_lines = [as_sent_model(PlanLine, line, "a plan line") for line in plans]
+        product_lines = [_sent_line(ProductLine, line, "a product line") for line in products]
+    plan_lines = [_sent_line(PlanLine, line, "a plan line") for line in plans]
     if not product_lines and not plan_lines:
         raise ValidationError("an order needs at least one product or plan")
     for lines in (product_lines, plan_lines):
