@@ -773,6 +773,31 @@ def test_a_price_or_name_given_in_an_order_line_is_refused_not_dropped_unsaid(
     assert len(fake.requests) == 0
 
 
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        (
+            {"products": [{"code": "pos_device", "quantity": 2, "unit_price": 49990}]},
+            ["products[0].unit_price"],
+        ),
+        (
+            {"plans": [{"code": "pyme", "months": 12, "monthly_price": 1}]},
+            ["plans[0].monthly_price"],
+        ),
+        ({"products": [{"code": "pos_device", "qty": 2, "quantity": 1}]}, ["products[0].qty"]),
+        ({"products": [{"code": "openfactura", "quantity": 1}], "coupon": "X"}, ["coupon"]),
+    ],
+)
+def test_the_platform_refuses_a_field_an_order_does_not_have_naming_it(
+    fake: FakeHaulmer, body: dict[str, Any], fields: list[str]
+) -> None:
+    """The fake dropped such a field unsaid (a price that was not charged, a misspelt field),
+    where the SDK refuses it before sending and a point's sale refuses it on the platform."""
+    details = _platform_refusal(fake, "/v1/orders", {"buyer": BUYER, **body})
+    assert [detail["field"] for detail in details] == fields
+    assert not fake.platform_state.orders
+
+
 def test_the_lines_of_an_order_read_back_buy_the_same_again(client: Haulmer) -> None:
     first = client.checkout.create_order(
         buyer=BUYER, products={"pos_device": 2}, plans=[{"code": "pyme", "months": 6}]

@@ -26,6 +26,12 @@ from haulmer.testing.platform._validation import (
 MAX_PER_CODE = 1000
 """The most of one product or plan an order buys (each point-of-sale device becomes a point)."""
 
+ORDER_FIELDS = ("buyer", "products", "plans")
+BUYER_FIELDS = ("name", "email", "rut", "phone")
+LINE_FIELDS = {"products": ("code", "quantity"), "plans": ("code", "quantity", "months")}
+"""The fields of an order's body, its buyer and its lines: any other is refused, not dropped
+unsaid (a price given in a line is the catalog's, never the caller's)."""
+
 BANK_VALIDATION_DELAY = timedelta(minutes=2)
 """How long the fake bank takes to validate a payment, on the fake clock."""
 
@@ -37,10 +43,19 @@ class CheckoutSteps(AccountSteps):
         """Step 1: the buyer's data, products and plans (a repeated Idempotency-Key is answered
         before this runs, by the routes).
         """
-        problems: list[tuple[str, str]] = []
+        problems: list[tuple[str, str]] = [
+            (name, f"not a field of an order ({', '.join(ORDER_FIELDS)})")
+            for name in body
+            if name not in ORDER_FIELDS
+        ]
         buyer_in = body.get("buyer")
         if not isinstance(buyer_in, dict):
             raise invalid("the order needs a buyer", [("buyer", "required object")])
+        problems += [
+            (f"buyer.{name}", f"not a field of the buyer ({', '.join(BUYER_FIELDS)})")
+            for name in buyer_in
+            if name not in BUYER_FIELDS
+        ]
         buyer_problems: list[tuple[str, str]] = []
         buyer = {
             "name": person_name_field(buyer_in, "name", buyer_problems, "buyer's name"),
@@ -88,6 +103,14 @@ class CheckoutSteps(AccountSteps):
             where = f"{name}[{index}]"
             if not isinstance(item, dict):
                 problems.append((where, "must be an object"))
+                continue
+            fields = LINE_FIELDS[name]
+            unknown = [field for field in item if field not in fields]
+            if unknown:
+                problems += [
+                    (f"{where}.{field}", f"not a field of an order's line ({', '.join(fields)})")
+                    for field in unknown
+                ]
                 continue
             code, quantity = item.get("code"), item.get("quantity")
             if not isinstance(code, str) or code not in known:
