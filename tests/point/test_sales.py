@@ -1012,3 +1012,29 @@ def test_cash_of_nothing_pays_a_sale_of_one_to_five_pesos_as_the_platform_takes_
         owner.point.sell(point_id, [(caramelo, 1)], payment="cash", amount=-1)
     with pytest.raises(ValidationError, match=r"amount is whole pesos received, 1 or more"):
         owner.point.sell(point_id, [(caramelo.id, 1)], payment="debit_card", amount=0)
+
+
+def test_part_of_a_sale_returned_on_its_document_s_basis_credits_what_it_was_sold_for(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    """The point guide's recipe for a return: lines priced as the sale's document priced them
+    credit what the buyer paid for the goods returned."""
+    from haulmer.catalogue import sale_lines, sale_prices
+
+    point_id, _, (pan, bebida, _) = _stock(shop)
+    documents = fake.client(api_key=shop.api_key).openfactura.documents
+    sold = [(pan, 10), (bebida, 2)]
+    for document, receptor in (("factura", FACTURA_RECEPTOR), ("boleta", FACTURA_RECEPTOR)):
+        sale = shop.ready.owner.point.sell(
+            point_id, sold, payment="transfer", document=document, receptor=receptor
+        )
+        basis = sale_prices(sale.document.type, sold)
+        nota = documents.credit_note(
+            sale.document.token,
+            reason="Devolución",
+            code=3,
+            lines=sale_lines([(pan, 4)], prices=basis),
+            emisor={"actecos": [107100]},
+        )
+        totales = documents.json(nota.token).dte["Encabezado"]["Totales"]
+        assert int(totales["MntTotal"]) == 4 * 1_990
