@@ -333,3 +333,56 @@ def test_reopening_a_ticket_is_its_last_update_not_a_moment_before_it_was_closed
     reopened = owner.myhaulmer.reopen_ticket(ticket.id)
     assert reopened.updated_at == fake.clock.now()
     assert owner.myhaulmer.retrieve_ticket(ticket.id).updated_at == fake.clock.now()
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "fields"),
+    [
+        (
+            "/v1/my/tickets",
+            {
+                "subject": "Ayuda",
+                "category": "other",
+                "message": "hola",
+                "attachments": {"filename": "a.txt", "content_type": "text/plain"},
+            },
+            ["attachments"],
+        ),
+        (
+            "/v1/my/tickets",
+            {
+                "subject": "Ayuda",
+                "category": "other",
+                "message": "hola",
+                "attachment": {
+                    "filename": "a.txt",
+                    "content_type": "text/plain",
+                    "content_base64": "aG9sYQ==",
+                    "size": 4,
+                },
+            },
+            ["attachment.size"],
+        ),
+        ("{ticket}/messages", {"message": "hola", "priority": "high"}, ["priority"]),
+    ],
+)
+def test_the_platform_refuses_a_field_a_ticket_or_reply_does_not_have_naming_it(
+    fake: FakeHaulmer, owner: Haulmer, path: str, body: dict[str, object], fields: list[str]
+) -> None:
+    """The fake dropped it unsaid: a misspelt ``attachments`` opened the ticket without its
+    file, which the customer believed sent."""
+    import httpx
+
+    ticket = owner.myhaulmer.open_ticket(subject=SUBJECT, category="other", message="hola")
+    before = len(ticket.messages)
+    token = owner.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            path.format(ticket=f"/v1/my/tickets/{ticket.id}"),
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400, answer.text
+    assert [d["field"] for d in answer.json()["error"]["details"]] == fields
+    assert len(owner.myhaulmer.list_tickets().items) == 1
+    assert len(owner.myhaulmer.retrieve_ticket(ticket.id).messages) == before

@@ -188,12 +188,31 @@ def _date(query: dict[str, str], name: str, problems: list[tuple[str, str]]) -> 
         return None
 
 
+TICKET_FIELDS = ("subject", "category", "message", "attachment")
+REPLY_FIELDS = ("message", "attachment")
+ATTACHMENT_FIELDS = ("filename", "content_type", "content_base64")
+"""The fields of a new ticket, a reply and an attachment: any other is refused, not dropped
+unsaid (a misspelt ``attachments`` would open the ticket without its file)."""
+
+
+def _unknown(
+    body: dict[str, Any], known: tuple[str, ...], what: str, problems: list[tuple[str, str]]
+) -> None:
+    """Note each field of ``body`` that is not one of ``known``."""
+    problems += [
+        (name, f"not a field of {what} ({', '.join(known)})") for name in body if name not in known
+    ]
+
+
 def _attachment(value: Any, where: str, problems: list[tuple[str, str]]) -> dict[str, Any] | None:
     if value is None:
         return None
     if not isinstance(value, dict):
         problems.append((where, "an object with filename, content_type and content_base64"))
         return None
+    found: list[tuple[str, str]] = []
+    _unknown(value, ATTACHMENT_FIELDS, "an attachment", found)
+    problems += [(f"{where}.{name}", issue) for name, issue in found]
     filename, content_type = value.get("filename"), value.get("content_type")
     if not isinstance(filename, str):
         problems.append((f"{where}.filename", "the file's name, 1 to 255 characters"))
@@ -294,6 +313,7 @@ class MyHaulmerSteps(AccountSteps):
     def open_ticket(self, account: Account, body: dict[str, Any]) -> Ticket:
         """A new ticket with its first message (and optional attachment)."""
         problems: list[tuple[str, str]] = []
+        _unknown(body, TICKET_FIELDS, "a ticket", problems)
         subject = _text(body, "subject", 120, problems)
         if subject:
             _one_line(subject, problems)
@@ -349,6 +369,7 @@ class MyHaulmerSteps(AccountSteps):
     def reply_ticket(self, account: Account, ticket_id: str, body: dict[str, Any]) -> Ticket:
         """The customer's reply: the ticket waits for support again."""
         problems: list[tuple[str, str]] = []
+        _unknown(body, REPLY_FIELDS, "a reply", problems)
         message = _text(body, "message", 5000, problems)
         attachment = _attachment(body.get("attachment"), "attachment", problems)
         with self.lock:
