@@ -333,6 +333,29 @@ def test_a_factura_receiver_the_sii_would_refuse_is_refused_before_sending_and_b
     assert order.issued_document is not None  # the link still works once corrected
 
 
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"reciever": {"rut": "76430498-5"}}, "reciever"),
+        ({"receiver": {"rut": "76430498-5", "razon_socal": "HOSTY SPA"}}, "receiver.razon_socal"),
+    ],
+)
+def test_the_platform_refuses_a_field_the_tax_document_choice_does_not_have_and_keeps_the_link(
+    fake: FakeHaulmer, client: Haulmer, extra: dict[str, Any], field: str
+) -> None:
+    """A misspelt receiver (or field of it) was dropped unsaid, and the boleta issued without
+    it, spending the link."""
+    order = buy_and_pay(fake, client)
+    link = fake.outbox.last(subject_contains="¿Boleta o factura?").token
+    details = _platform_refusal(
+        fake, "/v1/orders/tax-document", {"token": link, "type": "boleta", **extra}
+    )
+    assert [detail["field"] for detail in details] == [field]
+    assert client.checkout.retrieve_order(order.id).tax_document is None
+    chosen = client.checkout.choose_tax_document(link, document="boleta")
+    assert chosen.issued_document is not None  # the link still works once corrected
+
+
 def test_a_boleta_for_the_purchase_may_name_the_generic_receiver(
     fake: FakeHaulmer, client: Haulmer
 ) -> None:

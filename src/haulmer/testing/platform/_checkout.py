@@ -32,6 +32,11 @@ LINE_FIELDS = {"products": ("code", "quantity"), "plans": ("code", "quantity", "
 """The fields of an order's body, its buyer and its lines: any other is refused, not dropped
 unsaid (a price given in a line is the catalog's, never the caller's)."""
 
+TAX_DOCUMENT_FIELDS = ("token", "type", "receiver")
+RECEIVER = ("rut", "razon_social", "giro", "direccion", "comuna", "email")
+"""The fields of the tax document choice and of its receiver: any other is refused, not
+dropped unsaid (a misspelt receiver would issue the boleta without it)."""
+
 BANK_VALIDATION_DELAY = timedelta(minutes=2)
 """How long the fake bank takes to validate a payment, on the fake clock."""
 
@@ -270,6 +275,18 @@ class CheckoutSteps(AccountSteps):
             if kind not in ("boleta", "factura"):
                 raise invalid("choose boleta or factura", [("type", "boleta or factura")])
             receiver_in = body.get("receiver")
+            unknown = [
+                (name, f"not a field of the choice ({', '.join(TAX_DOCUMENT_FIELDS)})")
+                for name in body
+                if name not in TAX_DOCUMENT_FIELDS
+            ]
+            if isinstance(receiver_in, dict):
+                unknown += [
+                    (f"receiver.{name}", f"not a field of the receiver ({', '.join(RECEIVER)})")
+                    for name in receiver_in
+                    if name not in RECEIVER
+                ]
+            raise_if(unknown, "the tax document choice")
             receiver: dict[str, str] | None = None
             if kind == "factura" or receiver_in is not None:
                 if not isinstance(receiver_in, dict):
