@@ -1038,3 +1038,27 @@ def test_part_of_a_sale_returned_on_its_document_s_basis_credits_what_it_was_sol
         )
         totales = documents.json(nota.token).dte["Encabezado"]["Totales"]
         assert int(totales["MntTotal"]) == 4 * 1_990
+
+
+def test_the_fake_refuses_a_field_a_receptor_does_not_have_naming_it(
+    fake: FakeHaulmer, client: Haulmer, shop: CertifiedShop
+) -> None:
+    """A misspelt ``razon_socal`` was dropped unsaid: the boleta named its buyer by RUT alone."""
+    import httpx
+
+    point_id, _, (pan, _, _) = _stock(shop)
+    token = client.accounts.login(BUYER_EMAIL, PASSWORD).access_token
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as http:
+        answer = http.post(
+            f"/v1/points/{point_id}/sales",
+            json={
+                "items": [{"product_id": pan.id, "quantity": 1}],
+                "payment": {"method": "cash"},
+                "receptor": {"rut": "76430498-5", "razon_socal": "HOSTY SPA"},
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400, answer.text
+    details = answer.json()["error"]["details"]
+    assert [d["field"] for d in details] == ["receptor.razon_socal"]
+    assert len(fake.platform_state.sales) == 0

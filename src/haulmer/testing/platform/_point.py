@@ -410,7 +410,11 @@ class PointSteps(CatalogueSteps, SetupSteps):
         from haulmer._platform import dte_text
         from haulmer.point.business import RECEPTOR_ELEMENTS, RECEPTOR_LIMITS
 
-        found: list[tuple[str, str]] = []
+        found: list[tuple[str, str]] = [
+            (name, f"not a field of a receptor (rut, {', '.join(RECEPTOR_LIMITS)})")
+            for name in raw
+            if name != "rut" and name not in RECEPTOR_LIMITS
+        ]
         receptor: dict[str, Any] = {"rut": rut_field(raw, "rut", found)}
         stand_in = stand_in_problem(receptor["rut"]) if kind == "factura" else None
         if stand_in is not None:
