@@ -430,6 +430,7 @@ def _prepared(config: ClientConfig, request: APIRequest[Any]) -> PreparedRequest
         params.update(_extra_query(request.extra_query))
     url = base_url + request.path
     _check_url_length(request, url, params)
+    _refuse_secrets_in_url(config, request, token, headers, params)
     # The key actually sent: extra headers may replace the call's own, or blank it.
     key = _sent_key(headers) if request.idempotency_key else None
     retry_safe = request.retry_safe
@@ -468,6 +469,42 @@ def _check_url_length(request: APIRequest[Any], url: str, params: Mapping[str, A
             f"would make a URL of about {size:,} characters; servers refuse URLs past "
             f"{_LONGEST_URL:,}: an id or a query value (filters, extra_query) is far too long"
         )
+
+
+def _refuse_secrets_in_url(
+    config: ClientConfig,
+    request: APIRequest[Any],
+    token: str | None,
+    headers: Mapping[str, str],
+    params: Mapping[str, Any],
+) -> None:
+    """A ValidationError, before anything is sent, for a call whose path or query holds the
+    client's own API key, access token or another credential it sends (given where an id or a
+    search goes): a URL is logged, kept in the error's request and response, and recorded by
+    every server and proxy on the way. The message shows the path with the secret redacted."""
+    named = {config.api_key: "API key", token: "access token", config.access_token: "access token"}
+    secrets = {secret: what for secret, what in named.items() if secret}
+    for name, value in headers.items():
+        if name.lower() in {"authorization", "proxy-authorization"}:
+            value = value.partition(" ")[2].strip() or value
+        elif not is_secret_header(name):
+            continue
+        secrets.setdefault(value, "credentials")
+    path = unquote(request.path)
+    texts = [*path.split("/")]
+    for value in params.values():
+        texts += [str(item) for item in (value if isinstance(value, list) else [value])]
+    for secret, what in sorted(secrets.items(), key=lambda pair: len(pair[0]), reverse=True):
+        if len(secret) < _SHORTEST_SECRET:
+            continue
+        if any(text == secret or (len(secret) >= 16 and secret in text) for text in texts):
+            shown_path = cut(path.replace(secret, "[redacted]"), 80)
+            raise ValidationError(
+                f"{request.method} {shown_path}: the call's path or query holds this client's "
+                f"{what} where an id or a search goes; pass the resource's own id (a secret "
+                "in a URL is written to logs and kept by every server on the way), so nothing "
+                "was sent"
+            )
 
 
 def _sent_key(headers: Mapping[str, str]) -> str | None:
