@@ -296,3 +296,23 @@ def test_a_confirmation_typed_in_another_unicode_form_matches() -> None:
     assert check_password(composed, decomposed) == []
     assert check_password(decomposed, composed) == []
     validate_password(composed, decomposed)
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["Abcdefg1\n", "Abcdefg1\r\n", "\tAbcdefg1", "Abc\x1bdefg1", "\ufeffAbcdefg1", "Abcdefg1\x85"],
+)
+def test_a_password_with_a_line_break_tab_or_control_character_is_a_violation(
+    password: str,
+) -> None:
+    """A password read from a file keeps its line's end (and Notepad's byte order mark): no
+    password field can type those, so the account would open to no login form."""
+    found = check_password(password, password)
+    assert codes(found) == ["invalid_character"]
+    assert "line break" in found[0].message
+    assert password.strip() not in found[0].message
+
+
+def test_a_control_character_is_no_symbol() -> None:
+    policy = PasswordPolicy(require_symbol=True)
+    assert codes(check_password("Abcdefg1\n", policy=policy)) == ["no_symbol", "invalid_character"]

@@ -63,7 +63,7 @@ class PasswordPolicy:
     The rules read the password in NFC (``same_password``), so its length is the characters a
     person sees however a keyboard encoded them. Letters are Unicode-aware (``ñ`` is lower-case,
     ``Á`` upper-case); digits are 0-9; a symbol is any character that is neither a letter, a
-    digit nor white space.
+    digit, white space nor a control character (which no password may hold: no form types one).
     """
 
     min_length: int = 8
@@ -160,6 +160,15 @@ class PasswordPolicy:
                     "surrogate, which a wrongly decoded text leaves behind); type it again",
                 )
             )
+        elif _UNTYPABLE.search(password):
+            found.append(
+                Violation(
+                    ViolationCode.INVALID_CHARACTER,
+                    "the password holds a line break, a tab or another control character (or "
+                    "a byte order mark), which no login form can type: a password read from a "
+                    "file keeps its line's end; remove it",
+                )
+            )
         # surrogatepass: a lone surrogate compares like any other character, never raises.
         if confirmation is not None and not hmac.compare_digest(
             password.encode("utf-8", "surrogatepass"),
@@ -218,5 +227,10 @@ _UNSENDABLE = re.compile("[\x00\ud800-\udfff]")
 """Characters no password may hold: NUL ends C strings, lone surrogates are not text."""
 
 
+_UNTYPABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+"""Characters no login form can type into a password: line breaks (a file's line end), tabs,
+other control characters and the byte order mark a Notepad-saved file starts with."""
+
+
 def _is_symbol(char: str) -> bool:
-    return not (char.isalpha() or char.isdigit() or char.isspace())
+    return not (char.isalpha() or char.isdigit() or char.isspace() or _UNTYPABLE.match(char))

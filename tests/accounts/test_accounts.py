@@ -567,6 +567,32 @@ def test_a_login_password_holding_a_nul_is_refused_before_sending_saying_so(
     assert fake.requests.total == 0
 
 
+@pytest.mark.parametrize("password", ["Panaderia2026\n", "Panaderia2026\r\n", "Pan\raderia2026"])
+def test_a_login_password_holding_a_line_break_is_refused_before_sending_saying_so(
+    fake: FakeHaulmer, client: Haulmer, password: str
+) -> None:
+    """A password read from a file keeps its line's end; no login form can type one (nor could
+    create_password set one), so sending it would only count a failed login toward the lock."""
+    with pytest.raises(ValidationError, match="line break") as caught:
+        client.accounts.login("ana@example.com", password)
+    assert "Panaderia" not in str(caught.value) + repr(caught.value.args)
+    assert fake.requests.total == 0
+
+
+def test_a_new_password_read_from_a_file_with_its_line_end_is_refused_before_sending(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    buy_and_pay(fake, client)
+    sent = len(fake.requests)
+    with pytest.raises(WeakPasswordError, match="line break") as caught:
+        client.accounts.create_password(
+            _password_link(fake), password=PASSWORD + "\n", confirmation=PASSWORD + "\n"
+        )
+    assert [str(v.code) for v in caught.value.violations] == ["invalid_character"]
+    assert PASSWORD not in str(caught.value)
+    assert len(fake.requests) == sent
+
+
 def test_a_login_without_a_password_says_it_is_required(fake: FakeHaulmer, client: Haulmer) -> None:
     for missing in ("", None):
         with pytest.raises(ValidationError, match="the password is required to log in"):

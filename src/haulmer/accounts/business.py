@@ -250,6 +250,11 @@ def login_request(
             "terminator or a padded field read with it leaves one behind): remove it; the "
             "value is not shown"
         )
+    if _LINE_BREAK.search(password):  # no login form types one, nor can create_password set one
+        raise ValidationError(
+            "the password holds a line break, which no password can (a password read from a "
+            "file keeps its line's end: strip it, e.g. .rstrip('\\r\\n')); the value is not shown"
+        )
     chosen = as_enum(Platform, platform, "platform")
     body: Mapping[str, Any] = {
         "email": email.strip(),
@@ -259,6 +264,10 @@ def login_request(
     return APIRequest(
         "POST", "/v1/accounts/login", "platform", Session, json=body, auth="none", **options
     )
+
+
+_LINE_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
+"""Line breaks, which a password field drops as it is typed or pasted: no password holds one."""
 
 
 def _not_text(value: object) -> str:
