@@ -417,6 +417,27 @@ def test_a_link_pasted_from_text_gives_its_token(pasted: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "pasted",
+    [
+        "\u201c" + _URL + "\u201d",  # the curly quotes a word processor or Outlook types
+        "\u2018" + _URL + "\u2019.",
+        "\u00ab" + _URL + "\u00bb",  # Spanish quotation marks
+        "\u201e" + _URL + "\u201c",
+        _URL + "\u2026",  # the ellipsis a phone's keyboard writes for "..."
+        _URL + "\u200b",  # the zero-width space some chat and mail apps add after a link
+        "\ufeff" + _URL,
+        "\u00ababc-123_XY\u00bb.",
+    ],
+)
+def test_a_link_pasted_between_typographic_quotes_or_invisible_marks_gives_its_token(
+    pasted: str,
+) -> None:
+    """The customer pasted the link as the text held it: the quotes and marks around it are the
+    text's, not the link's, as the straight ones already are."""
+    assert token_from_link(pasted) == "abc-123_XY"
+
+
+@pytest.mark.parametrize(
     "wrapped",
     [
         # Outlook's Safe Links (Microsoft 365 rewrites every link of a received mail so)

@@ -64,16 +64,20 @@ LinkLike = str | _HasToken
 _TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 """What an e-mail link's token is made of (docs/platform-api.md §3): URL-safe base64."""
 
-_OPENING_MARKS = "<([{'\""
-_CLOSING_MARKS = ".,;:!?)]}>'\""
-"""What text around a pasted link adds: the marks that delimit it and the sentence's end."""
+_INVISIBLE_MARKS = "\u200b\u200c\u200d\u2060\ufeff"
+_OPENING_MARKS = "<([{'\"\u2018\u201a\u201c\u201e\u00ab\u2039" + _INVISIBLE_MARKS
+_CLOSING_MARKS = ".,;:!?)]}>'\"\u2019\u201c\u201d\u00bb\u203a\u2026" + _INVISIBLE_MARKS
+"""What text around a pasted link adds: the marks that delimit it (straight or typographic
+quotes, Spanish « »), the sentence's end (an ellipsis too) and the zero-width characters some
+mail and chat apps put next to a link."""
 
 
 def token_from_link(link: LinkLike) -> str:
     """The token an e-mail link carries; raises ValidationError (without the token) if none.
 
     A link pasted from text is read as RFC 3986 (appendix C) reads one: blanks of a line break
-    removed, delimiters (``<...>``, quotes, ``URL:``) and the sentence's final mark left out; a
+    removed, delimiters (``<...>``, straight or typographic quotes, ``« »``, ``URL:``), the
+    sentence's final mark and zero-width characters left out; a
     link without its scheme, its ``token=...`` alone, the link URL-encoded whole or inside a
     mail service's own (Outlook's Safe Links, Google's redirect) gives its token too.
     """
