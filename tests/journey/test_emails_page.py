@@ -111,3 +111,24 @@ def test_tokens_last_72_hours_and_a_used_or_old_one_is_an_invalid_token_error() 
         error = getattr(haulmer.errors, name)
         assert issubclass(error, haulmer.errors.InvalidTokenError)
         assert issubclass(error, haulmer.errors.BadRequestError)  # HTTP 400
+
+
+def test_a_token_is_read_from_the_links_query_string_only_as_the_page_says() -> None:
+    from haulmer.accounts import token_from_link
+
+    assert "reads the token from its query string (`?token=...`)" in PAGE
+    assert "or the path" not in PAGE
+    assert token_from_link("https://fake-haulmer.invalid/p?token=abc-123") == "abc-123"
+    with pytest.raises(haulmer.errors.ValidationError, match="carries no token"):
+        token_from_link("https://fake-haulmer.invalid/p/abc-123")
+
+
+def test_a_create_password_link_is_resent_even_when_the_password_exists_as_the_page_says() -> None:
+    assert "even one whose\npassword exists" in PAGE
+    fake = new_fake()
+    client = fake.client()
+    ready = ready_workspace(fake, client)
+    sent = len(fake.outbox)
+    client.accounts.resend_link(ready.owner.accounts.me().email, "create_password")
+    assert len(fake.outbox) == sent + 1
+    assert fake.outbox[-1].link("create_password").token
