@@ -66,3 +66,23 @@ def test_the_request_log_keeps_no_signature_file(fake: FakeHaulmer, client: Haul
     assert upload.json()["pfx_base64"] == "***"
     for entry in fake.requests:
         assert pfx[:64] not in entry.content, entry
+
+
+def test_the_fakes_account_and_session_stores_show_no_password_hash_or_access_token(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    """A failed assertion prints the fake's state: its accounts show no salt or hash (a fast
+    hash of a password is the password to whoever runs a dictionary over it), and its
+    sessions no access token."""
+    ready = ready_workspace(fake, client)
+    session = client.accounts.login(BUYER_EMAIL, PASSWORD)
+    state = fake.platform_state
+    accounts = repr(state.accounts)
+    for account in state.accounts.values():
+        assert account.password_hash
+        assert repr(account.password_hash) not in accounts
+        assert repr(account.password_salt) not in accounts
+    sessions = repr(state.sessions)
+    assert session.access_token not in sessions
+    assert ready.owner.accounts.me().email == BUYER_EMAIL  # the stored sessions still work
+    assert client.with_options(access_token=session.access_token).accounts.me().has_password

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import math
 import secrets
@@ -31,6 +32,12 @@ FAILED_LOGINS_TO_LOCK = 5
 
 LOGIN_LOCK = timedelta(minutes=15)
 """How long those failures are counted, and how long the lock then lasts."""
+
+
+def session_key(access_token: str) -> str:
+    """Where a login's session is kept: a digest of its access token, so the store (and a repr
+    of it) holds no token that would call as the account."""
+    return hashlib.sha256(access_token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class AccountSteps(StateBase):
@@ -136,7 +143,7 @@ class AccountSteps(StateBase):
             self.failed_logins.pop(address, None)
             access_token = secrets.token_urlsafe(32)
             expires_at = later(now, ACCESS_TOKEN_LIFETIME)  # elapsed time, across DST too
-            self.sessions[access_token] = Session(account.id, expires_at)
+            self.sessions[session_key(access_token)] = Session(account.id, expires_at)
             return {
                 "access_token": access_token,
                 "token_type": "Bearer",
@@ -182,7 +189,7 @@ class AccountSteps(StateBase):
                 "log in first (POST /v1/accounts/login) and send the access token as "
                 "'Authorization: Bearer <token>'"
             )
-        session = self.sessions.get(authorization[7:].strip())
+        session = self.sessions.get(session_key(authorization[7:].strip()))
         if session is None:
             raise unauthenticated("the access token is not valid; log in again")
         if session.ended_by_new_password:

@@ -39,6 +39,7 @@ class StateBase:
     orders: dict[str, Order]
     accounts: dict[str, Account]
     sessions: dict[str, Session]
+    """Every login's session, by a digest of its access token (``session_key``), never the token."""
     failed_logins: dict[str, FailedLogins]
     """When each address's recent logins failed (by ``address_key``), to lock it after too many."""
     workspaces: dict[str, Workspace]

@@ -95,8 +95,10 @@ class Account:
     email: str
     name: str
     created_at: datetime
-    password_salt: bytes = b""
-    password_hash: bytes = b""
+    password_salt: bytes = field(default=b"", repr=False)
+    password_hash: bytes = field(default=b"", repr=False)
+    """The password's stored form, out of the repr a failed assertion prints: a fast hash of a
+    password gives it back to a dictionary."""
     password_created_at: datetime | None = None
 
     def to_wire(self) -> dict[str, Any]:
