@@ -121,6 +121,28 @@ def test_the_administrator_is_set_once(fake: FakeHaulmer, client: Haulmer) -> No
     assert caught.value.code == "already_done"
 
 
+def test_a_second_administrator_is_refused_with_the_step_the_workspace_waits_for(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    """The refusal pointed at step 2 even when the workspace was named, or set up, already."""
+    owner = owner_with_password(fake, client)
+    workspace = activated_workspace(fake, owner)
+    owner.workspace.set_administrator(workspace.id, email=ADMIN_EMAIL, name="Soporte")
+
+    def refusal() -> str:
+        with pytest.raises(ConflictError) as caught:
+            owner.workspace.set_administrator(workspace.id, email=BUYER_EMAIL, name="Ana")
+        return str(caught.value)
+
+    assert "continue with step 2, the name" in refusal()
+    owner.workspace.rename(workspace.id, "Panadería")
+    assert "continue with step 3, the organization" in refusal()
+    owner.workspace.add_organization(workspace.id, **ORGANIZATION)
+    message = refusal()
+    assert "step 2" not in message
+    assert "the workspace is set up" in message
+
+
 def _named_workspace(fake: FakeHaulmer, client: Haulmer) -> tuple[Haulmer, Any]:
     """The buyer's client and an activated workspace with its administrator and name, ready
     for its organization (the step the tests below try with bad values)."""

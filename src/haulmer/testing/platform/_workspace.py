@@ -21,6 +21,13 @@ from haulmer.testing.platform._validation import (
     text_field,
 )
 
+_NEXT_AFTER_STEP_1 = {
+    "pending_name": "continue with step 2, the name",
+    "pending_organization": "continue with step 3, the organization",
+    "active": "the workspace is set up: OpenFactura's setup comes next",
+}
+"""What a workspace that has its administrator waits for, by its status."""
+
 
 class WorkspaceSteps(AccountSteps):
     """Workspaces: activated from the welcome e-mail, then three steps in order."""
@@ -64,9 +71,10 @@ class WorkspaceSteps(AccountSteps):
         with self.lock:
             workspace = self.workspace(account, workspace_id)
             if workspace.administrator is not None:
+                next_step = _NEXT_AFTER_STEP_1.get(workspace.status, "retrieve the workspace")
                 raise already_done(
                     f"the workspace already has its administrator "
-                    f"({workspace.administrator['email']}); continue with step 2, the name"
+                    f"({workspace.administrator['email']}); {next_step}"
                 )
             problems: list[tuple[str, str]] = []
             email = text_field(body, "email", problems)
