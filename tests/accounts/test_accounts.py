@@ -391,6 +391,20 @@ def test_a_link_is_read_from_its_url_its_token_or_an_outbox_link() -> None:
         token_from_link("")
 
 
+def test_an_outbox_link_or_e_mail_carrying_no_token_is_refused_saying_so() -> None:
+    """A link without a token (an order's) was told "an e-mail link is required", and an e-mail
+    without exactly one link escaped as a LookupError instead of the SDK's refusal."""
+    from haulmer.testing._outbox import Email
+
+    view_order = Link(url="https://fake-haulmer.invalid/orders/ord_1", purpose="view_order")
+    with pytest.raises(ValidationError, match="'view_order' link carries no token"):
+        token_from_link(view_order)
+    two = Email(to="ana@example.com", subject="x", body="", links=[view_order, view_order])
+    for email in (two, Email(to="ana@example.com", subject="x", body="", links=[])):
+        with pytest.raises(ValidationError, match=r"\.link\(purpose\)"):
+            token_from_link(email)
+
+
 _URL = "https://fake-haulmer.invalid/accounts/create-password?token=abc-123_XY"
 
 

@@ -81,7 +81,16 @@ def token_from_link(link: LinkLike) -> str:
     link without its scheme, its ``token=...`` alone, the link URL-encoded whole or inside a
     mail service's own (Outlook's Safe Links, Google's redirect) gives its token too.
     """
-    value = getattr(link, "token", link)
+    try:
+        value = getattr(link, "token", link)
+    except LookupError as error:  # the fake's Email without exactly one link
+        raise ValidationError(f"{error}: pass the e-mail's .link(purpose)") from None
+    purpose = getattr(link, "purpose", None)
+    if value == "" and isinstance(purpose, str):  # the fake's Link of a page, not of a step
+        raise ValidationError(
+            f"the e-mail's {shown(purpose)} link carries no token: pass the link of the e-mail "
+            "for this step"
+        )
     if not isinstance(value, str) or not value.strip():
         raise ValidationError("an e-mail link (its URL or its token) is required")
     text = "".join(value.split())
