@@ -452,6 +452,22 @@ def test_a_link_pasted_between_typographic_quotes_or_invisible_marks_gives_its_t
 
 
 @pytest.mark.parametrize(
+    "pasted",
+    [
+        quote(quote(_URL, safe=""), safe=""),  # encoded twice: a redirect inside another
+        _URL + "%0A",  # a line's end the mail's link tracker encoded into the link
+        _URL + "%20",
+        _URL + "%C2%A0",
+    ],
+    ids=["encoded twice", "encoded line end", "encoded space", "encoded no-break space"],
+)
+def test_a_link_encoded_twice_or_with_an_encoded_blank_at_its_end_gives_its_token(
+    pasted: str,
+) -> None:
+    assert token_from_link(pasted) == "abc-123_XY"
+
+
+@pytest.mark.parametrize(
     "wrapped",
     [
         # Outlook's Safe Links (Microsoft 365 rewrites every link of a received mail so)

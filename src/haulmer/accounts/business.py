@@ -77,9 +77,9 @@ def token_from_link(link: LinkLike) -> str:
 
     A link pasted from text is read as RFC 3986 (appendix C) reads one: blanks of a line break
     removed, delimiters (``<...>``, straight or typographic quotes, ``« »``, ``URL:``), the
-    sentence's final mark and zero-width characters left out; a
-    link without its scheme, its ``token=...`` alone, the link URL-encoded whole or inside a
-    mail service's own (Outlook's Safe Links, Google's redirect) gives its token too.
+    sentence's final mark and zero-width characters left out; a link without its scheme, its
+    ``token=...`` alone, the link URL-encoded whole (once or twice) or inside a mail service's
+    own (Outlook's Safe Links, Google's redirect) gives its token too.
     """
     try:
         value = getattr(link, "token", link)
@@ -94,7 +94,9 @@ def token_from_link(link: LinkLike) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError("an e-mail link (its URL or its token) is required")
     text = "".join(value.split())
-    if "%" in text and "?" not in text:  # a link URL-encoded whole (inside another link)
+    for _ in range(3):  # a link URL-encoded whole (inside another link), once or twice
+        if "%" not in text or "?" in text:
+            break
         text = unquote(text)
     text = text.lstrip(_OPENING_MARKS)
     if text[:4].lower() == "url:":
@@ -108,7 +110,7 @@ def token_from_link(link: LinkLike) -> str:
             raise ValidationError(
                 "this link carries no token: pass the link from the e-mail as it was sent"
             )
-        text = tokens[0]
+        text = tokens[0].strip()  # a blank a link tracker encoded at its end (%0A, %20)
     if not _TOKEN.fullmatch(text):
         raise ValidationError(
             "this is not an e-mail link's token: a token is letters, digits, '-' and '_' "
