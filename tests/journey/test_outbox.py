@@ -88,3 +88,16 @@ def test_last_refuses_a_filter_that_is_no_text_naming_it(
 ) -> None:
     with pytest.raises(TypeError, match=rf"outbox\.last\({name}=\) takes text, got int"):
         _outbox().last(**filters)  # type: ignore[arg-type]
+
+
+def test_last_finds_a_subject_however_its_accents_are_encoded() -> None:
+    """A subject filter typed with decomposed accents (ñ as n and U+0303, as macOS and some
+    editors write it) looks the same as the subject, and matches it."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "Crea tu nueva contraseña")
+    assert decomposed != "Crea tu nueva contraseña"
+    assert _outbox().last(subject_contains=decomposed).to == "Ana@Example.com"
+    outbox = Outbox(now=lambda: WHEN)
+    outbox.send("ana@example.com", unicodedata.normalize("NFD", "¿Boleta o factura?"), "x")
+    assert outbox.last(subject_contains="¿Boleta o factura?").to == "ana@example.com"

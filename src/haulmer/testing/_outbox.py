@@ -6,6 +6,7 @@ and follow the links, whose tokens drive the next step. Tokens never appear in a
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -114,16 +115,18 @@ class Outbox(Sequence[Email]):
         return [email for email in self if address_key(email.to) == wanted]
 
     def last(self, to: str | None = None, subject_contains: str | None = None) -> Email:
-        """The newest e-mail matching the filters; raises LookupError saying what was looked for
+        """The newest e-mail matching the filters (``subject_contains`` read in Unicode NFC, so
+        accents match however they were typed); raises LookupError saying what was looked for
         (a filter that is no text is a TypeError naming it)."""
         for name, value in (("to", to), ("subject_contains", subject_contains)):
             if value is not None and not isinstance(value, str):
                 raise TypeError(f"outbox.last({name}=) takes text, got {type(value).__name__}")
         wanted = address_key(to) if to is not None else None
+        part = unicodedata.normalize("NFC", subject_contains) if subject_contains else None
         for email in reversed(self._snapshot()):
             if wanted is not None and address_key(email.to) != wanted:
                 continue
-            if subject_contains is not None and subject_contains not in email.subject:
+            if part is not None and part not in unicodedata.normalize("NFC", email.subject):
                 continue
             return email
         filters = []
