@@ -298,3 +298,20 @@ def test_a_sale_with_a_json_number_quantity_or_none_is_sold_and_documented(
     operation = document["paths"]["/v1/points/{point_id}/sales"]["post"]
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
     assert _problems(body, schema, document, "point.sell") == []
+
+
+def test_every_route_taking_an_email_links_token_documents_its_validation_failed() -> None:
+    """A weak password, a factura without its receiver or a missing token is 400
+    validation_failed; the routes' 400 said only token_invalid, token_expired and token_used."""
+    document = openapi_document()
+    for path in (
+        "/v1/accounts/password",
+        "/v1/orders/tax-document",
+        "/v1/workspaces/activate",
+        "/v1/openfactura/setups",
+    ):
+        described = document["paths"][path]["post"]["responses"]["400"]["description"]
+        assert "validation_failed" in described, path
+        assert "token_expired" in described, path
+    policy = document["components"]["schemas"]["CreatePassword"]["properties"]["password"]
+    assert "control character" in policy["description"]
