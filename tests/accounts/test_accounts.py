@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import string
 import unicodedata
 from datetime import datetime, timedelta
@@ -695,6 +696,25 @@ def test_an_access_token_pasted_with_its_bearer_prefix_is_refused_before_sending
         client.with_options(access_token=prefix + "abc123").accounts.me()
     assert "abc123" not in str(caught.value)
     assert len(fake.requests) == 0
+
+
+def test_the_mask_of_a_dumped_session_given_as_the_access_token_is_refused_saying_what_it_is(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    """A session kept as its model_dump_json() and read back holds "**********", the mask, not
+    the token: it was sent and answered "the access token is not valid; log in again"."""
+    buy_and_pay(fake, client)
+    client.accounts.create_password(_password_link(fake), password=PASSWORD, confirmation=PASSWORD)
+    session = client.accounts.login(BUYER_EMAIL, PASSWORD)
+    kept = json.loads(session.model_dump_json())["access_token"]
+    sent = fake.requests.total
+    for masked in (kept, str(session.model_dump()["access_token"])):
+        with pytest.raises(ConfigurationError, match="mask") as caught:
+            client.with_options(access_token=masked).accounts.me()
+        assert "session.access_token" in str(caught.value)
+    with pytest.raises(ConfigurationError, match="mask"):
+        Haulmer(api_key="**********")
+    assert fake.requests.total == sent
 
 
 def test_an_access_token_with_a_blank_inside_is_refused_before_sending(

@@ -268,6 +268,12 @@ class ClientConfig:
                     "is not shown, as it is a credential (a pydantic SecretStr is taken too)"
                 )
         token = _checked_access_token(token)
+        if key is not None and _is_dump_mask(key):
+            raise ConfigurationError(
+                "api_key is '**********', the mask a model's dump writes in place of the key, "
+                "not the key: keep apikey.api_key itself (in your secret store or "
+                f"{API_KEY_ENV}), not its model_dump_json()"
+            )
         if key is not None and not key.strip():
             raise ConfigurationError(
                 f"api_key must be a non-empty string (or set {API_KEY_ENV}); got an empty value"
@@ -310,12 +316,25 @@ def _checked_access_token(token: str | None) -> str | None:
             "prefix, which the SDK adds (session.access_token is the token alone); the value is "
             "not shown, as it is a credential"
         )
+    if _is_dump_mask(token):
+        raise ConfigurationError(
+            "access_token is '**********', the mask session.model_dump_json() (and str() of "
+            "model_dump()'s SecretStr) writes in place of the token, not the token: keep "
+            "session.access_token itself, or log in again"
+        )
     if any(character.isspace() for character in token):
         raise ConfigurationError(
             "access_token holds a blank or a line break, which no access token has: copy it again "
             "whole and alone (session.access_token); the value is not shown, as it is a credential"
         )
     return token
+
+
+def _is_dump_mask(value: str) -> bool:
+    """Whether ``value`` is only asterisks: what a dump (``"**********"``) or a ``SecretStr``
+    shows in place of a credential, which no key or token is."""
+    text = value.strip()
+    return bool(text) and text.strip("*") == ""
 
 
 def _revealed(value: object) -> Any:
