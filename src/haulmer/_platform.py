@@ -55,15 +55,25 @@ _NOT_IN_AN_ADDRESS = "@\\s\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u
 """What no part of an address holds: ``@`` (but the one), blanks, control characters, invisible
 format characters (a zero-width space, a direction mark) and lone surrogates."""
 
+_NOT_IN_A_MAILBOX = _NOT_IN_AN_ADDRESS + '"(),:;<>\\[\\]\\\\'
+"""What no name before the ``@`` holds besides: the marks RFC 5321 keeps out of it unquoted,
+which text around an address brings (``<ana@x.cl>``, ``mailto:``, a list's ``,`` or ``;``)."""
+
+_NOT_IN_A_DOMAIN = _NOT_IN_AN_ADDRESS + re.escape("!\"#$%&'()*+,/:;<=>?[\\]^_`{|}~")
+"""What no domain label holds besides: any ASCII mark but the hyphen (a host name is letters,
+digits and ``-``; an internationalized one, letters of any script)."""
+
 EMAIL_ADDRESS = re.compile(
-    f"(?=[^\\n]{{3,254}}\\Z)[^{_NOT_IN_AN_ADDRESS}]+"
-    f"@(?:[^.{_NOT_IN_AN_ADDRESS}]+\\.)+[^.{_NOT_IN_AN_ADDRESS}]+"
+    f"(?=[^\\n]{{3,254}}\\Z)[^{_NOT_IN_A_MAILBOX}]+"
+    f"@(?:[^.{_NOT_IN_A_DOMAIN}]+\\.)+[^.{_NOT_IN_A_DOMAIN}]+"
 )
 """What the platform accepts as an e-mail address (checked by the SDK and by the fake alike):
 ``name@domain`` without blanks, control or invisible characters, at most 254 characters (as
 SMTP delivers), the domain dot-separated labels, none empty (``x.cl.`` and
-``x..cl`` deliver nowhere). Linear in the length of any text: labels cannot hold a dot, and a
-text over 254 characters fails the first lookahead."""
+``x..cl`` deliver nowhere), of letters, digits and hyphens; neither part holds the marks text
+around an address brings (``<ana@x.cl>``, ``mailto:ana@x.cl``, ``ana@x.cl,``). Linear in the
+length of any text: labels cannot hold a dot, and a text over 254 characters fails the first
+lookahead."""
 
 
 def address_key(address: str) -> str:

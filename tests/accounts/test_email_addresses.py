@@ -24,6 +24,14 @@ UNDELIVERABLE = [
     "ana@example.cl\u200b",  # a zero-width space, invisible where it is typed
     "ana\u202e@example.cl",  # a direction override
     "ana@" + "b" * 250 + ".cl",  # an address over SMTP's 254 characters
+    "<ana@example.cl>",  # as a mail header writes it
+    "ana@example.cl>",
+    "ana@example.cl,",  # copied from a list of addresses
+    "ana@example.cl;",
+    "mailto:ana@example.cl",  # a mailto link's address, copied as the link
+    "ana@example.cl)",
+    '"ana"@example.cl',
+    "ana@exam_ple.cl",  # no host name holds an underscore
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 
 from haulmer import Haulmer
@@ -233,6 +234,33 @@ def test_bad_administrator_or_name_is_refused_locally(fake: FakeHaulmer, client:
         owner.workspace.set_administrator(workspace.id, email="soporte", name="Soporte")
     with pytest.raises(ValidationError, match="at most 60"):
         owner.workspace.rename(workspace.id, "x" * 61)
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    ["<contador@example.com>", "mailto:contador@example.com", "contador@example.com,"],
+)
+def test_an_administrator_address_with_the_marks_around_it_is_refused_locally_and_by_the_platform(
+    fake: FakeHaulmer, client: Haulmer, pasted: str
+) -> None:
+    """The administrator is set once and receives every instruction: an address copied with a
+    mail header's brackets, a mailto link's scheme or a list's comma was taken, its account and
+    e-mails made for a mailbox that does not exist."""
+    owner = owner_with_password(fake, client)
+    workspace = activated_workspace(fake, owner)
+    sent = len(fake.outbox)
+    with pytest.raises(ValidationError, match="not an e-mail address"):
+        owner.workspace.set_administrator(workspace.id, email=pasted, name="Luis Soto")
+    session = client.accounts.login(BUYER_EMAIL, PASSWORD)
+    with httpx.Client(transport=fake.transport, base_url="http://haulmer.fake") as http:
+        refused = http.post(
+            f"/v1/workspaces/{workspace.id}/administrator",
+            json={"email": pasted, "name": "Luis Soto"},
+            headers={"Authorization": f"Bearer {session.access_token}"},
+        )
+    assert refused.status_code == 400
+    assert owner.workspace.retrieve(workspace.id).administrator is None
+    assert len(fake.outbox) == sent
 
 
 def test_an_administrator_name_longer_than_100_is_refused_locally_and_by_the_platform(
