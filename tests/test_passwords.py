@@ -316,3 +316,12 @@ def test_a_password_with_a_line_break_tab_or_control_character_is_a_violation(
 def test_a_control_character_is_no_symbol() -> None:
     policy = PasswordPolicy(require_symbol=True)
     assert codes(check_password("Abcdefg1\n", policy=policy)) == ["no_symbol", "invalid_character"]
+
+
+def test_the_length_counts_unicode_characters_as_the_policy_says_not_what_a_person_sees() -> None:
+    """The policy's docstring said the length was the characters a person sees; a flag is two
+    (regional indicators), and the rules count them so."""
+    assert "a person sees" not in (PasswordPolicy.__doc__ or "")
+    flags = "Ab1\U0001f1e8\U0001f1f1\U0001f1e8\U0001f1f1"  # Ab1 and two Chilean flags: 5 seen
+    assert len(flags) == 7
+    assert "(it has 7)" in check_password(flags)[0].message

@@ -60,10 +60,12 @@ class Violation:
 class PasswordPolicy:
     """What a password needs. The defaults are Haulmer Accounts': 8+ chars, a-z, A-Z and 0-9.
 
-    The rules read the password in NFC (``same_password``), so its length is the characters a
-    person sees however a keyboard encoded them. Letters are Unicode-aware (``ñ`` is lower-case,
-    ``Á`` upper-case); digits are 0-9; a symbol is any character that is neither a letter, a
-    digit, white space nor a control character (which no password may hold: no form types one).
+    The rules read the password in NFC (``same_password``), so its length counts an accent
+    typed apart from its letter with it, however a keyboard encoded it; it counts Unicode
+    characters, so an emoji made of several (a flag, a family) counts each of them. Letters
+    are Unicode-aware (``ñ`` is lower-case, ``Á`` upper-case); digits are 0-9; a symbol is any
+    character that is neither a letter, a digit, white space nor a control character (which no
+    password may hold: no form types one).
     """
 
     min_length: int = 8
