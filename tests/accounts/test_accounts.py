@@ -631,6 +631,17 @@ def test_a_login_password_holding_a_line_break_is_refused_before_sending_saying_
     assert fake.requests.total == 0
 
 
+def test_a_login_password_starting_with_a_byte_order_mark_is_refused_before_sending(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    """A password read from a file Notepad saved starts with U+FEFF, which no password can
+    (create_password refuses one): sent, it only met "wrong e-mail or password"."""
+    with pytest.raises(ValidationError, match="utf-8-sig") as caught:
+        client.accounts.login("ana@example.com", "\ufeffPanaderia2026")
+    assert "Panaderia" not in str(caught.value) + repr(caught.value.args)
+    assert fake.requests.total == 0
+
+
 def test_a_new_password_read_from_a_file_with_its_line_end_is_refused_before_sending(
     fake: FakeHaulmer, client: Haulmer
 ) -> None:

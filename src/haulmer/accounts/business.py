@@ -270,6 +270,12 @@ def login_request(
             "the password holds a line break, which no password can (a password read from a "
             "file keeps its line's end: strip it, e.g. .rstrip('\\r\\n')); the value is not shown"
         )
+    if password.startswith("\ufeff"):  # create_password refuses one: no password starts so
+        raise ValidationError(
+            "the password starts with a byte order mark (U+FEFF, which Notepad writes at the "
+            "start of a UTF-8 file): read the file with encoding='utf-8-sig'; the value is not "
+            "shown"
+        )
     chosen = as_enum(Platform, platform, "platform")
     body: Mapping[str, Any] = {
         "email": email.strip(),
