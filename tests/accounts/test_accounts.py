@@ -728,6 +728,18 @@ def test_the_mask_of_a_dumped_session_given_as_the_access_token_is_refused_sayin
     assert fake.requests.total == sent
 
 
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_an_access_token_in_quotes_is_refused_before_sending(
+    fake: FakeHaulmer, client: Haulmer, quote: str
+) -> None:
+    """Copied from a login's JSON answer with its quotes, the token was sent and met "the access
+    token is not valid; log in again", which a new login copied the same way met again."""
+    with pytest.raises(ConfigurationError, match="quotes") as caught:
+        client.with_options(access_token=f"{quote}abc123{quote}").accounts.me()
+    assert "abc123" not in str(caught.value)
+    assert fake.requests.total == 0
+
+
 def test_an_access_token_with_a_blank_inside_is_refused_before_sending(
     fake: FakeHaulmer, client: Haulmer
 ) -> None:

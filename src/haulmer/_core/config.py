@@ -322,6 +322,12 @@ def _checked_access_token(token: str | None) -> str | None:
             "model_dump()'s SecretStr) writes in place of the token, not the token: keep "
             "session.access_token itself, or log in again"
         )
+    if len(token) >= 2 and token[0] == token[-1] and token[0] in "'\"":
+        raise ConfigurationError(
+            "access_token is wrapped in quotes, which are not part of any access token (copied "
+            "from a login's JSON answer?): give session.access_token, or the text between the "
+            "quotes; the value is not shown, as it is a credential"
+        )
     if any(character.isspace() for character in token):
         raise ConfigurationError(
             "access_token holds a blank or a line break, which no access token has: copy it again "
