@@ -46,11 +46,12 @@ def test_with_options_changes_the_settings_the_page_lists() -> None:
 def test_an_access_token_with_its_bearer_prefix_or_a_blank_is_refused_where_it_is_given() -> None:
     text = " ".join(PAGE.read_text(encoding="utf-8").split())
     assert (
-        "one starting with `Bearer ` or holding a blank is a `ConfigurationError` where it is"
-        in (text)
+        "one starting with `Bearer `, holding a blank, wrapped in quotes or that is the "
+        '`"**********"` a session\'s `model_dump_json()` writes in its place is a '
+        "`ConfigurationError` where it is" in (text)
     )
     client = haulmer.Haulmer(api_key="k" * 32)
-    for token in ("Bearer eyJ.secret", "eyJ secret"):
+    for token in ("Bearer eyJ.secret", "eyJ secret", '"eyJ.secret"', "**********"):
         with pytest.raises(haulmer.ConfigurationError) as raised:
             client.with_options(access_token=token)
         assert "secret" not in str(raised.value)

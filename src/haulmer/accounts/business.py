@@ -84,7 +84,7 @@ def token_from_link(link: LinkLike) -> str:
     try:
         value = getattr(link, "token", link)
     except LookupError as error:  # the fake's Email without exactly one link
-        raise ValidationError(f"{error}: pass the e-mail's .link(purpose)") from None
+        raise ValidationError(str(error)) from None  # it says to pass .link(purpose)
     purpose = getattr(link, "purpose", None)
     if value == "" and isinstance(purpose, str):  # the fake's Link of a page, not of a step
         raise ValidationError(
