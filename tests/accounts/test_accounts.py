@@ -400,6 +400,9 @@ def test_an_outbox_link_or_e_mail_carrying_no_token_is_refused_saying_so() -> No
     view_order = Link(url="https://fake-haulmer.invalid/orders/ord_1", purpose="view_order")
     with pytest.raises(ValidationError, match="'view_order' link carries no token"):
         token_from_link(view_order)
+    one = Email(to="ana@example.com", subject="Pago Confirmado", body="", links=[view_order])
+    with pytest.raises(ValidationError, match="'view_order' link carries no token"):
+        token_from_link(one)
     two = Email(to="ana@example.com", subject="x", body="", links=[view_order, view_order])
     for email in (two, Email(to="ana@example.com", subject="x", body="", links=[])):
         with pytest.raises(ValidationError, match=r"\.link\(purpose\)"):

@@ -85,7 +85,8 @@ def token_from_link(link: LinkLike) -> str:
         value = getattr(link, "token", link)
     except LookupError as error:  # the fake's Email without exactly one link
         raise ValidationError(str(error)) from None  # it says to pass .link(purpose)
-    purpose = getattr(link, "purpose", None)
+    links = getattr(link, "links", None)  # the fake's Email: its one link's purpose
+    purpose = getattr(links[0] if isinstance(links, list) and links else link, "purpose", None)
     if value == "" and isinstance(purpose, str):  # the fake's Link of a page, not of a step
         raise ValidationError(
             f"the e-mail's {shown(purpose)} link carries no token: pass the link of the e-mail "
