@@ -162,7 +162,8 @@ class Session(HaulmerModel):
 
 
 class LinkResent(HaulmerModel):
-    """The platform accepted a resend; the e-mail goes out only where that link is still due."""
+    """The platform accepted a resend; the e-mail goes out only where that link is still due (a
+    create-password link: to any address with an account, as ``forgot_password``'s)."""
 
     status: str
     purpose: LinkPurpose | str | None = Field(default=None, union_mode="left_to_right")
