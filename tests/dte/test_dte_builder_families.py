@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,18 @@ def _call_with(name: str, emisor: dict[str, Any], receptor: dict[str, Any], **gi
     return builder(**arguments, **{k: v for k, v in required.items() if k in wanted})
 
 
+def _amended(name: str, emisor: dict[str, Any], receptor: dict[str, Any]) -> dte.Document:
+    """A document with its folio that the nota builder ``name`` can amend."""
+    line = {"nombre": "Servicio", "precio": 1000}
+    if name.endswith("exportacion"):
+        foreign = {"razon_social": "ACME GMBH", "extranjero": {"nacionalidad": "DEU"}}
+        export = dte.factura_exportacion(
+            emisor=emisor, receptor=foreign, lines=[line], moneda="EURO", ind_servicio=3
+        )
+        return export.with_folio(7)
+    return dte.factura(emisor=emisor, receptor=receptor, lines=[line]).with_folio(7)
+
+
 WRONG_LISTS = {
     "subtotales as one dict": ("subtotales", {"NroSTI": 1}, "SubTotInfo", "dict"),
     "referencias as one dict": ("referencias", {"TpoDocRef": "801"}, "Referencia", "dict"),
@@ -178,3 +191,165 @@ def test_lines_of_the_wrong_kind_are_a_document_error_naming_them(
         _call_with(name, emisor, receptor, lines=lines)
     assert isinstance(info.value, TypeError)
     assert [detail.field for detail in info.value.details] == ["Detalle"]
+
+
+WRONG_VALUES = {
+    "tasas_adicionales as a list": (
+        "tasas_adicionales",
+        [("28", 5)],
+        r"tasas_adicionales is a mapping of tax codes to rates .*, got list",
+        "tasas_adicionales",
+    ),
+    "tasas_adicionales as text": (
+        "tasas_adicionales",
+        "28",
+        r"tasas_adicionales is a mapping of tax codes to rates .*, got str",
+        "tasas_adicionales",
+    ),
+    "saldo_anterior as text": (
+        "saldo_anterior",
+        "100",
+        r"saldo_anterior is the SaldoAnterior in whole pesos .*, got str",
+        "Encabezado.Totales.SaldoAnterior",
+    ),
+    "saldo_anterior as True": (
+        "saldo_anterior",
+        True,
+        r"saldo_anterior is the SaldoAnterior in whole pesos .*, got bool",
+        "Encabezado.Totales.SaldoAnterior",
+    ),
+    "credito_constructoras as a float": (
+        "credito_constructoras",
+        1.5,
+        r"credito_constructoras is the CredEC in whole pesos \(an int\), got float",
+        "Encabezado.Totales.CredEC",
+    ),
+    "check as text": ("check", "no", r"check is True or False, got 'no'", "check"),
+}
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+@pytest.mark.parametrize(
+    ("option", "value", "message", "field"), WRONG_VALUES.values(), ids=WRONG_VALUES.keys()
+)
+def test_an_option_of_the_wrong_kind_is_a_document_error_naming_it(
+    name: str,
+    option: str,
+    value: object,
+    message: str,
+    field: str,
+    emisor: dict[str, Any],
+    receptor: dict[str, Any],
+) -> None:
+    with pytest.raises(DocumentError, match=rf"^{message}") as info:
+        _call_with(name, emisor, receptor, **{option: value})
+    assert isinstance(info.value, TypeError)  # as before, for callers that catch TypeError
+    assert [detail.field for detail in info.value.details] == [field]
+
+
+@pytest.mark.parametrize(
+    ("name", "option", "field"),
+    [
+        ("factura", "montos_brutos", "Encabezado.IdDoc.MntBruto"),
+        ("nota_credito", "montos_brutos", "Encabezado.IdDoc.MntBruto"),
+        ("liquidacion_factura", "montos_brutos", "Encabezado.IdDoc.MntBruto"),
+        ("boleta", "montos_netos", "Encabezado.IdDoc.IndMntNeto"),
+    ],
+)
+def test_a_yes_or_no_argument_of_the_wrong_kind_is_a_document_error_naming_it(
+    name: str, option: str, field: str, emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    with pytest.raises(DocumentError, match=rf"^{option} is True or False, got 'no'") as info:
+        _call_with(name, emisor, receptor, **{option: "no"})
+    assert isinstance(info.value, TypeError)
+    assert [detail.field for detail in info.value.details] == [field]
+
+
+WRONG_ITEMS = {
+    "a line as text": ("lines", [{"nombre": "x", "precio": 1}, "x"], "lines[1]", "Detalle[2]"),
+    "a line as None": ("lines", [None], "lines[0]", "Detalle[1]"),
+    "a reference as a number": ("referencias", [5], "referencias[0]", "Referencia[1]"),
+    "a discount as text": (
+        "descuentos_recargos",
+        [{"TpoMov": "D", "TpoValor": "%", "ValorDR": 5}, "10%"],
+        "descuentos_recargos[1]",
+        "DscRcgGlobal[2]",
+    ),
+    "a subtotal as text": ("subtotales", ["x"], "subtotales[0]", "SubTotInfo[1]"),
+}
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+@pytest.mark.parametrize(
+    ("option", "value", "argument", "field"), WRONG_ITEMS.values(), ids=WRONG_ITEMS.keys()
+)
+def test_an_item_of_the_wrong_kind_in_a_list_is_named_by_its_list_and_place(
+    name: str,
+    option: str,
+    value: object,
+    argument: str,
+    field: str,
+    emisor: dict[str, Any],
+    receptor: dict[str, Any],
+) -> None:
+    kind = "None" if value[-1] is None else type(value[-1]).__name__  # type: ignore[index]
+    if name.startswith("nota") and option == "referencias":
+        field = "Referencia[2]"  # after the nota's own reference to its document
+    with pytest.raises(
+        DocumentError, match=rf"^{re.escape(argument)}: expected a mapping .*, got {kind}$"
+    ) as info:
+        if name.startswith("nota"):
+            source = _amended(name, emisor, receptor)
+            given = {"lines": [{"nombre": "Servicio", "precio": 100}], option: value}
+            getattr(dte, name)(source, cod_ref="corrige_montos", **given)
+        else:
+            _call_with(name, emisor, receptor, **{option: value})
+    assert isinstance(info.value, TypeError)
+    assert [detail.field for detail in info.value.details] == [field]
+
+
+@pytest.mark.parametrize(
+    ("option", "field"),
+    [
+        ("receptor", "Encabezado.Receptor"),
+        ("transporte", "Encabezado.Transporte"),
+        ("aduana", "Encabezado.Transporte.Aduana"),
+    ],
+)
+def test_an_export_party_or_section_of_the_wrong_kind_is_named(
+    option: str, field: str, emisor: dict[str, Any]
+) -> None:
+    arguments: dict[str, Any] = {
+        "emisor": emisor,
+        "receptor": {"razon_social": "ACME GMBH"},
+        "lines": [{"nombre": "Servicio", "precio": 10}],
+        "moneda": "EURO",
+        "ind_servicio": 3,
+        option: "x",
+    }
+    with pytest.raises(DocumentError, match=rf"^{option}: expected a mapping .*, got str$") as info:
+        dte.factura_exportacion(**arguments)
+    assert isinstance(info.value, TypeError)
+    assert [detail.field for detail in info.value.details] == [field]
+
+
+def test_a_liquidacion_s_tipo_doc_liq_of_the_wrong_kind_is_a_document_error(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    with pytest.raises(DocumentError, match="tipo_doc_liq must be a document type") as info:
+        dte.liquidacion_factura(
+            emisor=emisor,
+            receptor=receptor,
+            lines=[{"nombre": "Venta", "precio": 10}],
+            tipo_doc_liq=33.0,  # type: ignore[arg-type]
+        )
+    assert isinstance(info.value, TypeError)
+    assert [detail.field for detail in info.value.details] == ["Detalle.TpoDocLiq"]
+
+
+@pytest.mark.parametrize("name", ["nota_credito", "nota_debito_exportacion"])
+def test_a_nota_of_something_that_is_no_document_is_a_document_error(name: str) -> None:
+    with pytest.raises(DocumentError, match=r"is a haulmer\.dte\.Document, got dict") as info:
+        getattr(dte, name)({"TipoDTE": 33})
+    assert isinstance(info.value, TypeError)
+    assert [detail.field for detail in info.value.details] == ["documento"]

@@ -28,8 +28,11 @@ from haulmer.dte.builders.inputs import (
     ReceptorInput,
     TransporteInput,
     check_options,
+    flag,
+    item_place,
     listed,
     mapping_argument,
+    whole_pesos,
 )
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document, document_error, unreadable_number
@@ -52,6 +55,7 @@ __all__ = [
     "exempt_globals",
     "exempt_lines",
     "flag",
+    "items_dicts",
     "model_dict",
     "payment_id_doc",
     "retained_lines",
@@ -59,38 +63,52 @@ __all__ = [
 ]
 
 
-def model_dict(value: Any) -> Any:
-    """A model as a dict of SII names (None left out); a mapping as a plain dict."""
+def model_dict(value: Any, place: tuple[str, str] | None = None) -> Any:
+    """A model as a dict of SII names (None left out); a mapping as a plain dict.
+
+    Anything else is an ArgumentTypeError, naming ``place`` when given: an item of a list
+    argument and its element (``item_place``: ``("lines[1]", "Detalle[2]")``)."""
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(by_alias=True, exclude_none=True)
     if isinstance(value, Mapping):
         return dict(value)
+    argument, element = place if place is not None else ("", "")
     issue = (
         "expected a mapping of SII or Python field names (a dict) or a haulmer.dte model, got "
-        f"{type(value).__name__}"
+        f"{'None' if value is None else type(value).__name__}"
     )
-    raise ArgumentTypeError(issue, [ErrorDetail("", issue)])
+    message = f"{argument}: {issue}" if argument else issue
+    raise ArgumentTypeError(message, [ErrorDetail(element, issue)])
 
 
-def line_dict(line: LineInput, *, prices: str = "net") -> Any:
+def items_dicts(values: Iterable[Any], name: str, before: int = 0) -> list[Any]:
+    """Each item of the list argument ``name`` as ``model_dict`` gives it, an item of the wrong
+    kind named by its place (``descuentos_recargos[1]``, ``DscRcgGlobal[2]``; ``before`` as in
+    ``item_place``)."""
+    return [
+        model_dict(value, item_place(name, index, before)) for index, value in enumerate(values)
+    ]
+
+
+def line_dict(line: LineInput, *, prices: str = "net", place: tuple[str, str] | None = None) -> Any:
     """A line as ``model_dict`` gives it; a product or ``(product, quantity)`` asked for its line.
 
     ``prices``: ``"gross"`` on boletas (IVA and additional taxes inside the price), ``"net"``
-    on every other type.
+    on every other type; ``place``: where the line is, for an error (``item_place``).
     """
     if isinstance(line, tuple) and len(line) == 2 and isinstance(line[0], LineSource):
         return dict(line[0].dte_line(line[1], prices=prices))
     if isinstance(line, LineSource):
         return dict(line.dte_line(prices=prices))
-    return model_dict(line)
+    return model_dict(line, place)
 
 
 def retained_lines(lines: Iterable[LineInput], code: str | None) -> list[Any]:
     """Lines of a factura de compra or its nota: each afecto line without a CodImpAdic given
     the retention ``code`` (none when ``code`` is None), as the buyer retains the seller's IVA."""
     prepared = []
-    for line in listed(lines, "lines"):
-        data = line_dict(line)
+    for index, line in enumerate(listed(lines, "lines")):
+        data = line_dict(line, place=item_place("lines", index))
         exempt = data.get("IndExe") is not None or data.get("ind_exe") is not None
         has_code = data.get("CodImpAdic") or data.get("cod_imp_adic")
         if code is not None and not exempt and not has_code:
@@ -165,13 +183,16 @@ def build(
         header["Transporte"] = model_dict(transporte)
     data = {
         "Encabezado": header,
-        "Detalle": [line_dict(line, prices=_prices_of(tipo, id_doc)) for line in lines],
-        "DscRcgGlobal": [model_dict(g) for g in options.get("descuentos_recargos", ())],
-        "Referencia": [model_dict(r) for r in options.get("referencias", ())],
+        "Detalle": [
+            line_dict(line, prices=_prices_of(tipo, id_doc), place=item_place("lines", index))
+            for index, line in enumerate(lines)
+        ],
+        "DscRcgGlobal": items_dicts(options.get("descuentos_recargos", ()), "descuentos_recargos"),
+        "Referencia": items_dicts(options.get("referencias", ()), "referencias"),
     }
     if otra_moneda is not None:
         header["OtraMoneda"] = model_dict(otra_moneda)
-    subtotales = [model_dict(s) for s in options.get("subtotales", ())]
+    subtotales = items_dicts(options.get("subtotales", ()), "subtotales")
     if subtotales:
         data["SubTotInfo"] = subtotales
     geo_ref_emision = options.get("geo_ref_emision")
@@ -180,7 +201,7 @@ def build(
     manejo_madera = options.get("manejo_madera")
     if manejo_madera is not None:
         data["ManejoMadera"] = model_dict(manejo_madera)
-    charges = [model_dict(c) for c in comisiones]
+    charges = items_dicts(comisiones, "comisiones")
     if charges:
         data["Comisiones"] = charges
     try:
@@ -224,13 +245,9 @@ def build(
 
 def _credito(value: object) -> int | None:
     """``credito_constructoras`` as whole pesos (None or 0: no crédito)."""
+    value = whole_pesos(value, "credito_constructoras")
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(
-            "credito_constructoras is the CredEC in whole pesos (an int), got "
-            f"{type(value).__name__}"
-        )
     if value < 0:
         raise DocumentError(
             f"credito_constructoras must be 0 or more pesos, got {value}",
@@ -242,27 +259,15 @@ def _credito(value: object) -> int | None:
 def _saldo_anterior(value: object) -> int | None:
     """``saldo_anterior`` as whole pesos, positive or negative (the SII's ValorType: 18 digits
     at most); None when left out."""
+    value = whole_pesos(value, "saldo_anterior")
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(
-            "saldo_anterior is the SaldoAnterior in whole pesos (an int, negative for a balance "
-            f"in the receptor's favour), got {type(value).__name__}"
-        )
     if abs(value) >= 10**18:
         raise DocumentError(
             f"saldo_anterior has more than 18 digits ({about_digits(value)}); the SII's "
             "SaldoAnterior has 18 at most",
             [ErrorDetail("Encabezado.Totales.SaldoAnterior", "18 digits at most")],
         )
-    return value
-
-
-def flag(value: object, name: str) -> bool:
-    """A builder's yes-or-no argument, ``True`` or ``False``; a TypeError naming ``name``
-    otherwise: ``"no"`` or ``"false"`` are true to Python and would choose the other prices."""
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} is True or False, got {shown(value)}")
     return value
 
 
@@ -387,16 +392,18 @@ def document_options(options: Mapping[str, Any], **changes: Any) -> DocumentOpti
 def exempt_lines(lines: Iterable[LineInput], *, prices: str = "net") -> list[dict[str, Any]]:
     """Lines of an exempt document: IndExe 1 unless they say otherwise (2 no facturable)."""
     return [
-        _defaulted(line_dict(line, prices=prices), "IndExe", "ind_exe", 1)
-        for line in listed(lines, "lines")
+        _defaulted(
+            line_dict(line, prices=prices, place=item_place("lines", index)), "IndExe", "ind_exe", 1
+        )
+        for index, line in enumerate(listed(lines, "lines"))
     ]
 
 
 def exempt_globals(items: Iterable[GlobalInput]) -> list[dict[str, Any]]:
     """Global discounts of an exempt document: on the exempt amount (IndExeDR 1) unless told."""
     return [
-        _defaulted(model_dict(item), "IndExeDR", "ind_exe", 1)
-        for item in listed(items, "descuentos_recargos")
+        _defaulted(data, "IndExeDR", "ind_exe", 1)
+        for data in items_dicts(listed(items, "descuentos_recargos"), "descuentos_recargos")
     ]
 
 

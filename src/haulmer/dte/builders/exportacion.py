@@ -32,6 +32,7 @@ from haulmer.dte.builders.inputs import (
     ReceptorInput,
     TransporteInput,
     check_options,
+    mapping_argument,
 )
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
@@ -176,6 +177,13 @@ def factura_exportacion(
     schema has no GeoRefEmision, so ``geo_ref_emision`` is refused).
     """
     check_options("factura_exportacion", options, DocumentOptions)
+    for name, value in (
+        ("emisor", emisor),
+        ("receptor", receptor),
+        ("transporte", transporte),
+        ("aduana", aduana),
+    ):
+        mapping_argument(value, name)
     id_doc: dict[str, Any] = dict(options.get("id_doc") or {})
     set_once(id_doc, "IndServicio", "ind_servicio", ind_servicio, default=None)
     set_once(id_doc, "FmaPagExp", "forma_pago_exportacion", forma_pago_exportacion, default=None)

@@ -53,8 +53,11 @@ __all__ = [
     "SubtotalInput",
     "TransporteInput",
     "check_options",
+    "flag",
+    "item_place",
     "listed",
     "mapping_argument",
+    "whole_pesos",
 ]
 
 
@@ -226,6 +229,7 @@ MAPPED: dict[str, str] = {
     "emisor": "Encabezado.Emisor",
     "receptor": "Encabezado.Receptor",
     "transporte": "Encabezado.Transporte",
+    "aduana": "Encabezado.Transporte.Aduana",
     "otra_moneda": "Encabezado.OtraMoneda",
     "id_doc": "Encabezado.IdDoc",
     "geo_ref_emision": "GeoRefEmision",
@@ -262,6 +266,55 @@ def mapping_argument(value: object, name: str) -> None:
     raise ArgumentTypeError(issue, [ErrorDetail(MAPPED.get(name, name), issue)])
 
 
+def item_place(name: str, index: int, before: int = 0) -> tuple[str, str]:
+    """Item ``index`` (from 0) of the list argument ``name`` as an error names it: the argument's
+    item and its SII element, ``("lines[1]", "Detalle[2]")``; ``before``: the elements the
+    builder writes ahead of the argument's (a nota's own reference)."""
+    element = LISTED.get(name, (name, ""))[0]
+    return f"{name}[{index}]", f"{element}[{index + before + 1}]"
+
+
+WHOLE_PESOS: dict[str, tuple[str, str]] = {
+    "saldo_anterior": (
+        "Encabezado.Totales.SaldoAnterior",
+        "the SaldoAnterior in whole pesos (an int, negative for a balance in the receptor's "
+        "favour)",
+    ),
+    "credito_constructoras": ("Encabezado.Totales.CredEC", "the CredEC in whole pesos (an int)"),
+}
+"""The arguments that are whole pesos: their SII element and what they are."""
+
+FLAGS: dict[str, str] = {
+    "check": "check",
+    "montos_brutos": "Encabezado.IdDoc.MntBruto",
+    "montos_netos": "Encabezado.IdDoc.IndMntNeto",
+}
+"""The yes-or-no arguments: the SII element they set (``check`` sets none)."""
+
+RATES_TAKE = 'a mapping of tax codes to rates ({"28": Decimal("2.5")})'
+"""What ``tasas_adicionales`` is, for an error."""
+
+
+def whole_pesos(value: object, name: str) -> int | None:
+    """``value`` when it is None or an int (not a bool); an ArgumentTypeError naming ``name``
+    and its element (``WHOLE_PESOS``) otherwise."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    element, what = WHOLE_PESOS[name]
+    issue = f"{name} is {what}, got {_kind(value)}"
+    raise ArgumentTypeError(issue, [ErrorDetail(element, issue)])
+
+
+def flag(value: object, name: str) -> bool:
+    """A builder's yes-or-no argument, ``True`` or ``False``; an ArgumentTypeError naming
+    ``name`` otherwise: ``"no"`` or ``"false"`` are true to Python and would choose the other
+    prices."""
+    if not isinstance(value, bool):
+        issue = f"{name} is True or False, got {shown(value)}"
+        raise ArgumentTypeError(issue, [ErrorDetail(FLAGS.get(name, name), issue)])
+    return value
+
+
 def _kind(value: object) -> str:
     """What ``value`` is, for an error: its type's name (a dict's, a list's...)."""
     return "None" if value is None else type(value).__name__
@@ -269,8 +322,9 @@ def _kind(value: object) -> str:
 
 def check_options(builder: str, options: Mapping[str, Any], allowed: type) -> None:
     """Raise TypeError, as Python does for a keyword, when ``options`` has a key ``allowed``
-    (a TypedDict) does not declare; an ArgumentTypeError when a list or a dict is of the
-    wrong kind (a nota's ``lines`` and ``descuentos_recargos`` may be None: its document's)."""
+    (a TypedDict) does not declare; an ArgumentTypeError when a list, a dict, an amount in
+    pesos, a yes or no or the tax rates are of the wrong kind (a nota's ``lines`` and
+    ``descuentos_recargos`` may be None: its document's)."""
     known: frozenset[str] = allowed.__optional_keys__ | allowed.__required_keys__  # type: ignore[attr-defined]
     for key in options:
         if key not in known:
@@ -281,3 +335,10 @@ def check_options(builder: str, options: Mapping[str, Any], allowed: type) -> No
             listed(value, key)
         elif key in MAPPED and key != "otra_moneda":  # an export nota's is its TpoMoneda
             mapping_argument(value, key)
+        elif key in WHOLE_PESOS:
+            whole_pesos(value, key)
+        elif key in FLAGS and value is not None:  # a nota's montos_brutos: its document's
+            flag(value, key)
+        elif key == "tasas_adicionales" and value is not None and not isinstance(value, Mapping):
+            issue = f"tasas_adicionales is {RATES_TAKE}, got {_kind(value)}"
+            raise ArgumentTypeError(issue, [ErrorDetail(key, issue)])

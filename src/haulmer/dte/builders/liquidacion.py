@@ -19,12 +19,14 @@ from haulmer.dte.builders.base import (
     payment_id_doc,
 )
 from haulmer.dte.builders.inputs import (
+    ArgumentTypeError,
     ComisionInput,
     EmisorInput,
     LineInput,
     PaymentOptions,
     ReceptorInput,
     check_options,
+    item_place,
     listed,
 )
 from haulmer.dte.catalogue import DTEType
@@ -81,12 +83,11 @@ def liquidacion_factura(
             )
         liq = str(tipo_doc_liq)
     else:
-        raise TypeError(
-            f"tipo_doc_liq must be a document type code (33), got {type(tipo_doc_liq).__name__}"
-        )
+        issue = f"tipo_doc_liq must be a document type code (33), got {type(tipo_doc_liq).__name__}"
+        raise ArgumentTypeError(issue, [ErrorDetail("Detalle.TpoDocLiq", issue)])
     prepared = []
-    for line in listed(lines, "lines"):
-        data = line_dict(line)
+    for index, line in enumerate(listed(lines, "lines")):
+        data = line_dict(line, place=item_place("lines", index))
         if data.get("TpoDocLiq") is None and data.get("tpo_doc_liq") is None:
             data["TpoDocLiq"] = liq
         prepared.append(data)

@@ -20,11 +20,13 @@ from haulmer.dte.builders.base import (
     exempt_globals,
     exempt_lines,
     flag,
+    items_dicts,
     model_dict,
     retained_lines,
 )
 from haulmer.dte.builders.exportacion import export_document
 from haulmer.dte.builders.inputs import (
+    ArgumentTypeError,
     CodRefInput,
     EmisorInput,
     ExportNoteOptions,
@@ -215,9 +217,11 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
     credito = options.get("credito_constructoras")
     gaps: list[ErrorDetail] = []
     if documento is not None and not isinstance(documento, Document):
-        raise TypeError(
+        issue = (
             f"the document a note amends is a haulmer.dte.Document, got {type(documento).__name__}"
+            " (Document.from_sii_dict() reads one from a dict)"
         )
+        raise ArgumentTypeError(issue, [ErrorDetail("documento", issue)])
     if documento is not None:
         if documento.tipo_dte.is_export != export:
             raise _wrong_kind(tipo, documento)
@@ -325,7 +329,8 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
         g.model_copy(update={"nro_lin_dr": None}) if isinstance(g, DscRcgGlobal) else g
         for g in (globales or ())
     ]
-    referencias = [reference, *options.get("referencias", ())]
+    # the caller's references follow the nota's own: named as given, placed after it
+    referencias = [reference, *items_dicts(options.get("referencias", ()), "referencias", 1)]
     if export:
         note = export_document(
             tipo,
