@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -124,6 +125,66 @@ def test_a_discount_percentage_over_100_is_named_on_the_percentage() -> None:
     assert [(p.field, p.issue) for p in _problems(doc)] == [
         ("Detalle[1].DescuentoPct", "is 150; a discount is at most 100 (%)")
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        {"NmbItem": "x", "PrcItem": 2000, "DescuentoPct": "100.01"},  # rounds to the whole line
+        {"NmbItem": "x", "PrcItem": 2000, "DescuentoPct": "100.01", "DescuentoMonto": 2000},
+    ],
+)
+def test_a_discount_percentage_just_over_100_is_refused_though_the_line_stays_at_0(
+    line: dict[str, Any],
+) -> None:
+    doc = _doc(Detalle=[line])
+    assert [(p.field, p.issue) for p in _problems(doc)] == [
+        ("Detalle[1].DescuentoPct", "is 100.01; a discount is at most 100 (%)")
+    ]
+
+
+def test_an_export_s_discount_percentage_over_100_is_refused() -> None:
+    export = dte.factura_exportacion(
+        emisor=BASE["Encabezado"]["Emisor"],
+        receptor={"RznSocRecep": "ACME GMBH"},
+        lines=[{"NmbItem": "x", "PrcItem": 2000}],
+        moneda="EURO",
+        ind_servicio=3,
+    )
+    line = export.detalle[0].model_copy(update={"descuento_pct": Decimal("100.01")})
+    doc = export.model_copy(update={"detalle": [line]})
+    assert ("Detalle[1].DescuentoPct", "is 100.01; a discount is at most 100 (%)") in [
+        (p.field, p.issue) for p in _problems(doc)
+    ]
+
+
+def test_an_export_s_discount_percentage_that_leaves_its_line_below_0_is_named() -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.factura_exportacion(
+            emisor=BASE["Encabezado"]["Emisor"],
+            receptor={"RznSocRecep": "ACME GMBH"},
+            lines=[{"NmbItem": "x", "PrcItem": 2000, "DescuentoPct": 150}],
+            moneda="EURO",
+            ind_servicio=3,
+        )
+    assert [(p.field, p.issue) for p in info.value.details] == [
+        ("Detalle[1].DescuentoPct", "is 150; a discount is at most 100 (%)")
+    ]
+
+
+def test_a_part_of_a_discount_over_100_percent_is_refused() -> None:
+    parts = [{"TipoDscto": "$", "ValorDscto": 500}, {"TipoDscto": "%", "ValorDscto": 150}]
+    doc = _doc(
+        Detalle=[{"NmbItem": "x", "PrcItem": 2000, "DescuentoMonto": 100, "SubDscto": parts}]
+    )
+    assert [(p.field, p.issue) for p in _problems(doc)] == [
+        ("Detalle[1].SubDscto[2].ValorDscto", "is 150%; a part of a discount is at most 100 (%)")
+    ]
+    surcharge = [{"TipoRecargo": "%", "ValorRecargo": 150}]  # a surcharge may exceed 100%
+    doc = _doc(
+        Detalle=[{"NmbItem": "x", "PrcItem": 2000, "RecargoMonto": 3000, "SubRecargo": surcharge}]
+    )
+    doc.check()
 
 
 def test_a_given_discount_amount_too_large_stays_named_on_the_amount() -> None:

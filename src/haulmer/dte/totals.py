@@ -238,13 +238,21 @@ def line_amounts(
         recargo = round_peso(exact * line.recargo_pct / _HUNDRED) or None
     monto = round_peso(exact) - (descuento or 0) + (recargo or 0)
     if monto < 0:
-        raise _discount_too_large(field, descuento, round_peso(exact) + (recargo or 0))
+        raise _discount_too_large(field, line, descuento, round_peso(exact) + (recargo or 0))
     return LineAmounts(descuento, recargo, monto)
 
 
-def _discount_too_large(field: str, descuento: object, most: Decimal | int) -> DocumentError:
+def _discount_too_large(
+    field: str, line: Detalle, descuento: object, most: Decimal | int
+) -> DocumentError:
     """The error for a line whose discount leaves its amount below 0: which line, and the most
-    its discount can be."""
+    its discount can be; the percentage when the discount came from one (over 100)."""
+    pct = line.descuento_pct
+    if line.descuento_monto is None and pct is not None:
+        return DocumentError(
+            f"{field}: a discount of {pct}% is larger than the line amount",
+            [ErrorDetail(f"{field}.DescuentoPct", f"is {pct}; a discount is at most 100 (%)")],
+        )
     issue = f"{descuento} exceeds the line amount ({most}): give a discount of at most {most}"
     return DocumentError(
         f"{field}: a discount of {descuento} is larger than the line amount ({most}); "
@@ -296,7 +304,7 @@ def _export_line_amounts(line: Detalle, field: str, moneda: Moneda | None) -> Li
     monto = round_currency(exact, moneda) - (descuento or 0) + (recargo or 0)
     if monto < 0:
         most = round_currency(exact, moneda) + (recargo or 0)
-        raise _discount_too_large(field, descuento, most)
+        raise _discount_too_large(field, line, descuento, most)
     return LineAmounts(descuento, recargo, round_currency(monto, moneda))
 
 

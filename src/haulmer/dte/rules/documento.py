@@ -48,6 +48,7 @@ else:  # haulmer.dte.document imports this module: ``_document.Document`` resolv
 __all__ = [
     "check_documento",
     "check_totals",
+    "discount_percentage_problems",
     "documento_root",
     "documento_rules",
     "line_amounts_at",
@@ -96,6 +97,28 @@ def line_part_problems(line: Detalle, where: str) -> list[ErrorDetail]:
         for attribute, name, what in LINE_PARTS
         if len(values[attribute]) > 5
     ]
+
+
+def discount_percentage_problems(line: Detalle, where: str) -> list[ErrorDetail]:
+    """A line's DescuentoPct, or a part of it in percent (SubDscto ``%``), over 100: the schema's
+    PctType takes up to 999.99, but a discount takes at most the whole line (a DescuentoPct of
+    100.01 rounds to the line's amount, and the document would state a discount it did not
+    make)."""
+    problems = []
+    pct = line.descuento_pct
+    if pct is not None and pct > 100:
+        problems.append(
+            ErrorDetail(f"{where}.DescuentoPct", f"is {pct}; a discount is at most 100 (%)")
+        )
+    for index, part in enumerate(line.sub_dscto):
+        if part.tipo == "%" and part.valor > 100:
+            problems.append(
+                ErrorDetail(
+                    f"{where}.SubDscto[{index + 1}].ValorDscto",
+                    f"is {part.valor}%; a part of a discount is at most 100 (%)",
+                )
+            )
+    return problems
 
 
 def zero_percentage_problems(line: Detalle, where: str, unit: str = "pesos") -> list[ErrorDetail]:
@@ -230,6 +253,8 @@ def _line_problems(doc: _document.Document) -> list[ErrorDetail]:
             )
         if values["descuento_pct"] is not None or values["recargo_pct"] is not None:
             problems.extend(zero_percentage_problems(line, f"Detalle[{index + 1}]"))
+        if values["descuento_pct"] is not None or values["sub_dscto"]:
+            problems.extend(discount_percentage_problems(line, f"Detalle[{index + 1}]"))
         if values["subcantidades"] or values["sub_dscto"] or values["sub_recargo"]:
             problems.extend(line_part_problems(line, f"Detalle[{index + 1}]"))
         taxes = values["cod_imp_adic"]
@@ -410,7 +435,8 @@ def documento_rules(doc: _document.Document) -> DocumentCheck:
     problems.extend(blank_required_text_problems(doc))
     problems.extend(documento_reference_problems(doc))
     totals = check_totals(doc)
-    problems.extend(totals.problems)
+    # a discount over 100% the line rules named may also leave its line below 0: named once
+    problems.extend(problem for problem in totals.problems if problem not in problems)
     problems.extend(text_correction_amount_problems(doc, totals.totals))
     return DocumentCheck(problems, totals.line_amounts, totals.totals)
 

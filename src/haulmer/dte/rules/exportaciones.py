@@ -15,7 +15,11 @@ from haulmer._shown import shown
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import Aduana, OtraMoneda, Totales
-from haulmer.dte.rules.documento import line_part_problems, zero_percentage_problems
+from haulmer.dte.rules.documento import (
+    discount_percentage_problems,
+    line_part_problems,
+    zero_percentage_problems,
+)
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
 from haulmer.dte.rules.referencias import (
     export_reference_problems,
@@ -154,6 +158,8 @@ def _lines(doc: _document.Document) -> list[ErrorDetail]:
             moneda = _moneda(doc)
             unit = f"units of {moneda.value}" if moneda is not None else "units"
             problems.extend(zero_percentage_problems(line, where, unit))
+        if line.descuento_pct is not None or line.sub_dscto:
+            problems.extend(discount_percentage_problems(line, where))
         if line.subcantidades or line.sub_dscto or line.sub_recargo:
             problems.extend(line_part_problems(line, where))
         if line.otra_moneda is not None and line.otra_moneda.monto_item is None:
