@@ -937,6 +937,36 @@ def test_text_a_dte_cannot_carry_is_named_by_check_not_only_when_issued(
     assert f"a DTE's {element}" in problems[0].issue
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("O\x92Higgins SpA", "'\\x92' (U+0092) is a control character"),
+        ("\x93Ltda\x94", "Windows-1252 writes '“' with"),
+        ("Pan\x85amasado", "'\\x85' (U+0085) is a control character"),
+        ("Pan\x81", "U+0081"),
+        ("Borrado\x7f", "'\\x7f' (U+007F) is a control character"),
+    ],
+)
+def test_c1_control_characters_and_delete_are_named_by_check(text: str, said: str) -> None:
+    """U+007F to U+009F are in ISO-8859-1 but stand for no character: they are what text
+    read from a Windows-1252 file as ISO-8859-1 holds instead of its curly quotes and dashes,
+    which the SII's readers and printed copies show as nothing or garbage."""
+    problems = _problems(_doc(Encabezado__Receptor__RznSocRecep=text))
+    assert [p.field for p in problems] == ["Encabezado.Receptor.RznSocRecep"]
+    assert said in problems[0].issue
+    assert "a DTE's RznSocRecep" in problems[0].issue
+
+
+def test_c1_control_characters_are_refused_by_the_builders() -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.factura(
+            emisor=BASE["Encabezado"]["Emisor"],
+            receptor=BASE["Encabezado"]["Receptor"],
+            lines=[{"nombre": "Caf\x82 molido", "precio": 1000}],
+        )
+    assert [p.field for p in info.value.details] == ["Detalle[1].NmbItem"]
+
+
 def test_latin1_letters_and_symbols_pass_check() -> None:
     _doc(
         Encabezado__Receptor__RznSocRecep="Ñuñoa & Cía. «Ltda.» ½ °",

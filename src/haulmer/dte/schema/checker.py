@@ -353,8 +353,8 @@ def schema_problems(
 
 
 def _carried(texts: list[str]) -> bool:
-    """Whether a DTE can carry every one of ``texts``: in Latin-1, without the control
-    characters XML refuses (two C loops over their bytes, not a pattern over each text)."""
+    """Whether a DTE can carry every one of ``texts``: in Latin-1, without control characters
+    (two C loops over their bytes, not a pattern over each text)."""
     try:
         data = "".join(texts).encode("latin-1")
     except UnicodeEncodeError:
@@ -482,9 +482,11 @@ def _issue(value: Any, field: FieldCheck, facets: _Facets) -> str | None:
 
 _UNCARRIED: Final = NOT_IN_A_DTE.search
 """A character of a text a DTE cannot carry, if any (a text judged alone)."""
-_XML_CONTROLS: Final = bytes(byte for byte in range(0x20) if byte not in b"\t\n\r")
-"""The control characters XML cannot carry, as Latin-1 bytes: what ``NOT_IN_A_DTE`` finds in
-text that Latin-1 can write."""
+_XML_CONTROLS: Final = bytes(
+    byte for byte in (*range(0x20), *range(0x7F, 0xA0)) if byte not in b"\t\n\r"
+)
+"""The control characters a DTE cannot carry, as Latin-1 bytes (those XML refuses, DEL and
+the C1 controls): what ``NOT_IN_A_DTE`` finds in text that Latin-1 can write."""
 
 _IDENTIFIERS = frozenset(
     {
