@@ -297,7 +297,10 @@ def test_text_longer_than_the_schema_allows_says_how_to_cut_it(
 def test_a_long_code_or_identifier_is_not_told_to_be_cut(
     path: str, length: int, limit: int
 ) -> None:
-    problems = _problems(_doc(**{path.replace(".", "__"): "x" * length}))
+    value = "x" * length
+    if path.endswith("CorreoRecep"):  # an address, which only its length makes wrong
+        value = "x" * (length - 5) + "@x.cl"
+    problems = _problems(_doc(**{path.replace(".", "__"): value}))
     assert [(p.field, p.issue) for p in problems] == [
         (
             path,
@@ -965,6 +968,57 @@ def test_c1_control_characters_are_refused_by_the_builders() -> None:
             lines=[{"nombre": "Caf\x82 molido", "precio": 1000}],
         )
     assert [p.field for p in info.value.details] == ["Detalle[1].NmbItem"]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "no tiene",
+        "ventas",
+        "ventas@",
+        "@ejemplo.cl",
+        "ventas@ejemplo",
+        "ventas@ejemplo..cl",
+        "ventas@@ejemplo.cl",
+        "ventas @ejemplo.cl",
+        "ventas@ejemplo.cl; pagos@ejemplo.cl",
+    ],
+)
+@pytest.mark.parametrize(
+    "path", ["Encabezado__Receptor__CorreoRecep", "Encabezado__Emisor__CorreoEmisor"]
+)
+def test_an_e_mail_element_that_is_no_e_mail_address_is_refused(path: str, address: str) -> None:
+    """CorreoRecep and CorreoEmisor are the SII's MailType, an e-mail address ("Dirección
+    email"), where the receptor's copy and the answers go; any text up to 80 characters was
+    accepted."""
+    problems = _problems(_doc(**{path: address}))
+    assert [p.field for p in problems] == [path.replace("__", ".")]
+    assert "is not an e-mail address" in problems[0].issue
+
+
+def test_an_e_mail_address_passes_check() -> None:
+    _doc(
+        Encabezado__Receptor__CorreoRecep="Facturacion.Electronica+dte@sub.ejemplo-uno.cl",
+        Encabezado__Emisor__CorreoEmisor="ventas@ñandú.cl",
+    ).check()
+
+
+def test_a_boleta_s_and_an_export_s_e_mail_are_checked_too() -> None:
+    boleta = _doc(BOLETA, Encabezado__Receptor__CorreoRecep="sin correo")
+    assert _fields(boleta) == ["Encabezado.Receptor.CorreoRecep"]
+    export = dte.factura_exportacion(
+        emisor=BASE["Encabezado"]["Emisor"],
+        receptor={"RznSocRecep": "ACME GMBH"},
+        lines=[{"NmbItem": "x", "PrcItem": 2000}],
+        moneda="EURO",
+        ind_servicio=3,
+        check=False,
+    )
+    receptor = export.encabezado.receptor.model_copy(update={"correo": "acme.de"})
+    encabezado = export.encabezado.model_copy(update={"receptor": receptor})
+    assert _fields(export.model_copy(update={"encabezado": encabezado})) == [
+        "Encabezado.Receptor.CorreoRecep"
+    ]
 
 
 def test_latin1_letters_and_symbols_pass_check() -> None:

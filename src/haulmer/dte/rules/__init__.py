@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from haulmer._lazy import LazyModule
 from haulmer.dte.catalogue import DTEType
+from haulmer.dte.rules.correos import e_mail_problems
 from haulmer.dte.rules.documento import (
     check_documento,
     documento_root,
@@ -71,8 +72,8 @@ def check_document(doc: _document.Document) -> DocumentCheck:
 
 def _with_check_digits(outcome: DocumentCheck, doc: _document.Document) -> DocumentCheck:
     """``outcome`` with the RUTs of ``doc`` whose check digit is wrong, which the lenient
-    reading takes and the SII refuses."""
-    wrong = check_digit_problems(doc)
+    reading takes and the SII refuses, and its e-mail elements that hold no address."""
+    wrong = check_digit_problems(doc) + e_mail_problems(doc)
     return outcome._replace(problems=outcome.problems + wrong) if wrong else outcome
 
 
