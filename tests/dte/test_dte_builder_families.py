@@ -115,7 +115,7 @@ def _amended(name: str, emisor: dict[str, Any], receptor: dict[str, Any]) -> dte
     """A document with its folio that the nota builder ``name`` can amend."""
     line = {"nombre": "Servicio", "precio": 1000}
     if name.endswith("exportacion"):
-        foreign = {"razon_social": "ACME GMBH", "extranjero": {"nacionalidad": "DEU"}}
+        foreign = {"razon_social": "ACME GMBH", "extranjero": {"nacionalidad": "225"}}
         export = dte.factura_exportacion(
             emisor=emisor, receptor=foreign, lines=[line], moneda="EURO", ind_servicio=3
         )

@@ -1021,6 +1021,56 @@ def test_a_boleta_s_and_an_export_s_e_mail_are_checked_too() -> None:
     ]
 
 
+@pytest.mark.parametrize("nacionalidad", ["ARG", "usa", "ZZ", "2.5"])
+def test_a_nacionalidad_that_is_no_country_code_of_aduana_is_refused(nacionalidad: str) -> None:
+    """Nacionalidad is a code of Aduana's table of countries (225 the United States): the
+    schema takes any text of up to 3 characters, so an ISO code (ARG) passed."""
+    doc = _doc(Encabezado__Receptor__Extranjero={"NumId": "P1", "Nacionalidad": nacionalidad})
+    problems = _problems(doc)
+    assert [p.field for p in problems] == ["Encabezado.Receptor.Extranjero.Nacionalidad"]
+    assert "Aduana's country code" in problems[0].issue
+
+
+def test_a_nacionalidad_of_aduana_passes_check() -> None:
+    _doc(Encabezado__Receptor__Extranjero={"NumId": "P1", "Nacionalidad": "225"}).check()
+
+
+@pytest.mark.parametrize(
+    ("tipo_doc_ref", "said"),
+    [
+        ("O.C", "digits or capital letters"),
+        ("a-b", "digits or capital letters"),
+        ("oc", "digits or capital letters"),
+        ("1", "below 29"),
+        ("0", "below 29"),
+    ],
+)
+def test_a_tpo_doc_ref_that_is_no_code_of_the_sii_is_refused(tipo_doc_ref: str, said: str) -> None:
+    reference = {"TpoDocRef": tipo_doc_ref, "FolioRef": "7", "FchRef": "2026-02-01"}
+    problems = _problems(_doc(Referencia=[reference]))
+    assert [p.field for p in problems] == ["Referencia[1].TpoDocRef"]
+    assert said in problems[0].issue
+
+
+@pytest.mark.parametrize("tipo_doc_ref", ["801", "SET", "HES", "30", "914"])
+def test_a_tpo_doc_ref_of_digits_or_capitals_passes_check(tipo_doc_ref: str) -> None:
+    reference = {"TpoDocRef": tipo_doc_ref, "FolioRef": "7", "FchRef": "2026-02-01"}
+    _doc(Referencia=[reference]).check()
+
+
+@pytest.mark.parametrize(("tipo_doc_liq", "said"), [("ZZ", "digits"), ("1", "below 29")])
+def test_a_tpo_doc_liq_that_is_no_document_type_is_refused(tipo_doc_liq: str, said: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        dte.liquidacion_factura(
+            emisor=BASE["Encabezado"]["Emisor"],
+            receptor=BASE["Encabezado"]["Receptor"],
+            lines=[{"nombre": "Venta", "precio": 1000}],
+            tipo_doc_liq=tipo_doc_liq,
+        )
+    assert [p.field for p in info.value.details] == ["Detalle[1].TpoDocLiq"]
+    assert said in info.value.details[0].issue
+
+
 def test_latin1_letters_and_symbols_pass_check() -> None:
     _doc(
         Encabezado__Receptor__RznSocRecep="Ñuñoa & Cía. «Ltda.» ½ °",

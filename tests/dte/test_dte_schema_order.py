@@ -111,7 +111,7 @@ def _rich_factura(tipo: int = 33) -> Document:
             "rut": "60803000-K",
             "cdg_int_recep": "C-1",
             "razon_social": "SII",
-            "extranjero": {"num_id": "P123", "nacionalidad": "ARG"},
+            "extranjero": {"num_id": "P123", "nacionalidad": "224"},
             "giro": "Gobierno",
             "contacto": "Mesa de ayuda",
             "correo": "x@sii.cl",

@@ -36,6 +36,15 @@ VARIANTS = (0, 1)
 _STAMPED = frozenset({"TED", "TmstFirma"})
 """What issue() writes itself (the timbre and the signing time)."""
 
+_CODED_TEXTS: dict[str, tuple[str, str]] = {
+    "CorreoEmisor": ("a@b.cl", "facturacion.electronica." + "x" * 45 + "@ejemplo.cl"),
+    "CorreoRecep": ("a@b.cl", "pagos." + "y" * 63 + "@ejemplo.cl"),
+    "Nacionalidad": ("225", "225"),
+    "TpoDocRef": ("SET", "SET"),
+    "TpoDocLiq": ("33", "33"),
+}
+"""Texts the rules read as an e-mail address or a code of the SII's tables: short and long."""
+
 
 def _value(element: Element, variant: int) -> Any:
     """A value of ``element`` valid by its facets."""
@@ -44,6 +53,8 @@ def _value(element: Element, variant: int) -> Any:
         # an integer code written with a leading zero ('01') is given as the SII writes it
         return int(member) if element.kind == "integer" and member == str(int(member)) else member
     if element.kind == "text":
+        if element.name in _CODED_TEXTS:
+            return _CODED_TEXTS[element.name][variant]
         if element.minimum == "00:00:00":  # the SII's HoraType
             return "08:30:00"
         if element.pattern:  # the RUTs

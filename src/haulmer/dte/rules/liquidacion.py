@@ -20,7 +20,7 @@ from haulmer.dte.models import Comision, Totales
 from haulmer.dte.rules.documento import line_part_problems
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
 from haulmer.dte.rules.periodo import period_problems
-from haulmer.dte.rules.referencias import liquidacion_reference_problems
+from haulmer.dte.rules.referencias import document_code_issue, liquidacion_reference_problems
 from haulmer.dte.rules.ruts import emisor_stand_in_problems
 from haulmer.dte.rules.subtotales import subtotal_problems
 from haulmer.dte.schema.checker import LIQUIDACION_ROOT, schema_problems, shown_int
@@ -107,6 +107,10 @@ def _lines(doc: _document.Document) -> list[ErrorDetail]:
                     "(no type in the SII's tables is written so)",
                 )
             )
+        else:
+            issue = document_code_issue((line.tpo_doc_liq or "").strip(), letters=False)
+            if issue is not None:
+                problems.append(ErrorDetail(f"{where}.TpoDocLiq", issue))
         if not line.nombre.strip():
             problems.append(ErrorDetail(f"{where}.NmbItem", "the item name is required"))
         if line.ind_exe in _UNTOTALLED:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from haulmer._lazy import LazyModule
 from haulmer._shown import shown
@@ -18,6 +18,7 @@ else:  # haulmer.dte.document imports this module: ``_document.Document`` resolv
     _document = LazyModule("haulmer.dte.document")
 
 __all__ = [
+    "document_code_issue",
     "documento_reference_problems",
     "export_reference_problems",
     "issued_reference_problems",
@@ -97,7 +98,7 @@ def _modified_document_problems(refs: Sequence[Referencia]) -> list[ErrorDetail]
 def _zero_led_code_problems(refs: Sequence[Referencia]) -> list[ErrorDetail]:
     """A TpoDocRef written with zeros before its digits ("033"): no table of the SII's holds it,
     and the checks of the document it meant (a factura's folio, what a nota may annul) did not
-    run on it."""
+    run on it; and one that is no code of the SII's at all (``document_code_issue``)."""
     problems: list[ErrorDetail] = []
     for index, ref in enumerate(refs):
         referenced = (ref.tipo_doc_ref or "").strip()
@@ -108,7 +109,44 @@ def _zero_led_code_problems(refs: Sequence[Referencia]) -> list[ErrorDetail]:
                     f"{shown(referenced)}: write it {int(referenced)}, without zeros before it",
                 )
             )
+            continue
+        issue = document_code_issue(referenced, letters=True)
+        if issue is not None:
+            problems.append(ErrorDetail(f"Referencia[{index + 1}].TpoDocRef", issue))
     return problems
+
+
+_LOWEST_DOCUMENT_CODE: Final = 29
+"""The lowest number of the SII's table of document types (29, factura de inicio)."""
+
+
+def document_code_issue(code: str, *, letters: bool) -> str | None:
+    """What is wrong with ``code`` as a code of the SII's table of document types (TpoDocRef,
+    with ``letters``: SET, or a company's code of capital letters; TpoDocLiq: digits only), or
+    None. The schema takes any text of 1 to 3 characters; a longer or blank one is its facets'
+    and the required rules' to name."""
+    if not code or len(code) > 3:
+        return None
+    if code.isascii() and code.isdigit():
+        if int(code) < _LOWEST_DOCUMENT_CODE:
+            return (
+                f"{shown(code)}: no document type of the SII's table is numbered below "
+                f"{_LOWEST_DOCUMENT_CODE}; give the type of the document (33 factura, 39 boleta, "
+                "801 orden de compra...)"
+            )
+        return None
+    if not letters:
+        return (
+            f"{shown(code)} is no document type: the SII's types are digits (33 factura, "
+            "39 boleta...)"
+        )
+    if not all("A" <= c <= "Z" or "0" <= c <= "9" for c in code):
+        return (
+            f"{shown(code)} is no code of the SII's table of document types, which are digits or "
+            "capital letters: give the type's code (33 factura, 801 orden de compra, SET "
+            "in the certification)"
+        )
+    return None
 
 
 def _annulment_problems(tipo: int, refs: Sequence[Referencia]) -> list[ErrorDetail]:
