@@ -255,6 +255,58 @@ def test_a_certificate_built_from_a_key_and_certificate_that_do_not_match_is_ref
         Certificate(cert, b"-----BEGIN PRIVATE KEY-----")  # type: ignore[arg-type]
 
 
+def _prime(start: int) -> int:
+    """The first prime from ``start`` (Miller-Rabin with fixed bases: enough for a test key)."""
+    candidate = start | 1
+    while True:
+        d, r = candidate - 1, 0
+        while d % 2 == 0:
+            d, r = d // 2, r + 1
+        for base in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37):
+            x = pow(base, d, candidate)
+            if x in (1, candidate - 1):
+                continue
+            for _ in range(r - 1):
+                x = pow(x, 2, candidate)
+                if x == candidate - 1:
+                    break
+            else:
+                break
+        else:
+            return candidate
+        candidate += 2
+
+
+@cache
+def rsa_512_key() -> rsa.RSAPrivateKey:
+    """A 512-bit RSA key, which cryptography loads but will not generate."""
+    p, q = _prime(2**256 - 2**200), _prime(2**256 - 2**190)
+    e = 65537
+    d = pow(e, -1, (p - 1) * (q - 1))
+    numbers = rsa.RSAPrivateNumbers(
+        p, q, d, d % (p - 1), d % (q - 1), pow(q, -1, p), rsa.RSAPublicNumbers(e, p * q)
+    )
+    return numbers.private_key()
+
+
+def test_a_signature_with_a_512_bit_key_is_refused_saying_what_to_ask_for() -> None:
+    """A 512-bit RSA key can be factored in hours; no document the SII accepted carries a
+    signing key under 1024 bits, and cryptography would sign with it without a word."""
+    key = rsa_512_key()
+    assert key.key_size == 512
+    cert = build_cert(key)
+    with pytest.raises(CertificateError, match="512-bit") as caught:
+        Certificate(cert, key)
+    assert caught.value.reason == "key_too_small"
+    assert "1024" in str(caught.value)
+    assert reason_of(build_pfx(key, cert)) == "key_too_small"
+
+
+def test_a_1024_bit_key_still_signs() -> None:
+    key = rsa_key(2, 1024)
+    assert Certificate(build_cert(key), key).key_size == 1024
+
+
 def test_certificate_exposes_names_dates_and_serial() -> None:
     key = rsa_key()
     cert_obj = build_cert(key, serial_text="13185095-6", common_name="MARÍA PÉREZ")
@@ -554,6 +606,7 @@ def test_reasons_are_the_documented_stable_strings() -> None:
         "not_yet_valid",
         "no_rut",
         "company_rut",
+        "key_too_small",
         "password_missing",
         "unreadable_certificate",
         "unsupported_encryption",

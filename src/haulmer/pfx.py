@@ -64,6 +64,9 @@ class CertificateErrorReason(StrEnum):
     NO_CERTIFICATE = "no_certificate"
     KEY_MISMATCH = "key_mismatch"
     KEY_NOT_RSA = "key_not_rsa"
+    KEY_TOO_SMALL = "key_too_small"
+    """The RSA key has fewer than 1024 bits (512): it can be factored, and no signature the
+    SII accepts is made with one."""
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
     NO_RUT = "no_rut"
@@ -277,6 +280,14 @@ def _check_pair(certificate: Any, private_key: Any) -> None:
             "load_pem_private_key(data, password) reads one from PEM), got "
             f"{type(private_key).__name__}"
         )
+    if private_key.key_size < MIN_KEY_BITS:
+        raise _fail(
+            CertificateErrorReason.KEY_TOO_SMALL,
+            f"the signature's key is a {private_key.key_size}-bit RSA key, which can be "
+            f"factored: signatures for the SII are made with keys of {MIN_KEY_BITS} bits or "
+            "more (2048 today); ask your certification authority for a current electronic "
+            "signature",
+        )
     if _public_der(private_key.public_key()) != _public_der_of(certificate):
         raise _fail(
             CertificateErrorReason.KEY_MISMATCH,
@@ -326,6 +337,11 @@ def load_pfx(
         loaded.check_validity(moment)
     return loaded
 
+
+MIN_KEY_BITS = 1024
+"""The smallest RSA signing key accepted: every document the SII accepted is signed with a
+key of 1024 or 2048 bits; a 512-bit one can be factored. (A CAF's own key, which stamps the
+timbre, is the SII's and has 512 bits: that is no signature's key.)"""
 
 MAX_PFX_BYTES = 1024 * 1024
 """The largest signature file read (1 MiB): a .pfx holds a key and a few certificates, a few

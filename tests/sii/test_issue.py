@@ -175,6 +175,46 @@ def test_expired_certificate_cannot_sign(cafs: dict[int, Caf]) -> None:
     assert info.value.reason == "expired"
 
 
+class _SmallKeySigner:
+    """A signer of its own kind (an HSM's) whose key has 512 bits: it signs as asked."""
+
+    def __init__(self, certificate: Certificate) -> None:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        p, q, e = _PRIME_P, _PRIME_Q, 65537
+        d = pow(e, -1, (p - 1) * (q - 1))
+        self._key = rsa.RSAPrivateNumbers(
+            p, q, d, d % (p - 1), d % (q - 1), pow(q, -1, p), rsa.RSAPublicNumbers(e, p * q)
+        ).private_key()
+        self.certificate_der = certificate.certificate_der
+        self.public_key = self._key.public_key()
+        self._certificate = certificate
+
+    def sign_sha1(self, data: bytes) -> bytes:
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        return self._key.sign(data, padding.PKCS1v15(), hashes.SHA1())
+
+    def is_valid_at(self, when: dt.datetime) -> bool:
+        return self._certificate.is_valid_at(when)
+
+
+_PRIME_P = 2**256 - 189
+_PRIME_Q = 2**256 - 357
+"""Two 256-bit primes: a 512-bit modulus."""
+
+
+def test_a_signer_with_a_512_bit_key_is_refused(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    signer = _SmallKeySigner(certificate)
+    assert signer.public_key.key_size == 512
+    with pytest.raises(CertificateError, match="512-bit") as info:
+        issue(make_document(33), caf=cafs[33], certificate=signer, timestamp=SIGNED_AT)  # type: ignore[arg-type]
+    assert info.value.reason == "key_too_small"
+
+
 def test_text_outside_iso_8859_1_is_refused_with_its_field(
     certificate: Certificate, cafs: dict[int, Caf]
 ) -> None:

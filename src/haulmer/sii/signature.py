@@ -238,6 +238,15 @@ def _key_info_of(certificate: x509.Certificate) -> bytes:
 def _key_info_xml(public_key: object, certificate_der: bytes) -> bytes:
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise CertificateError("the SII accepts RSA signatures only", reason="key_not_rsa")
+    from haulmer.pfx import MIN_KEY_BITS
+
+    if public_key.key_size < MIN_KEY_BITS:  # a signer of its own kind (an HSM's), not a pfx
+        raise CertificateError(
+            f"the signature's key is a {public_key.key_size}-bit RSA key, which can be "
+            f"factored: signatures for the SII are made with keys of {MIN_KEY_BITS} bits or "
+            "more (2048 today); sign with a current electronic signature",
+            reason="key_too_small",
+        )
     numbers = public_key.public_numbers()
     return (
         f"<KeyInfo><KeyValue><RSAKeyValue>"
