@@ -331,6 +331,9 @@ def test_a_dte_addressed_to_another_company_is_refused_saying_which_to_answer(
         (Resultado(1, "   "), r"glosa is required"),
         (Resultado(2, "x" * 257), "has 257 characters, more than the 256"),
         (Resultado(2, "bad \x01 byte"), "U\\+0001, which XML cannot carry"),
+        # a Windows-1252 quote read as ISO-8859-1: written as the C1 byte, shown as garbage
+        (Resultado(2, "\x93no\x94"), "U\\+0093, a control character"),
+        (Resultado(2, "borrado\x7f"), "U\\+007F, a control character"),
         (Resultado(0, cod_rch_dsc=-1), "only a DTE accepted with discrepancies or rejected"),
         (Resultado(2, "x", cod_rch_dsc=0), "-1 to -999"),
         (Resultado(2, "x", cod_rch_dsc=-1000), "-1 to -999"),

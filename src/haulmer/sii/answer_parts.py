@@ -44,6 +44,8 @@ _MAIL: Final = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 """``name@domain.tld`` without blanks, the domain's labels non-empty between dots (each repeat
 starts with its dot, so a long text that is no address is refused in linear time)."""
 _XML_CHARACTERS: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_C1_CONTROLS: Final = re.compile("[\x7f-\x9f]")
+"""DEL and the C1 controls: XML carries them, but they stand for no character."""
 _CONTEXT: Final = f'<Answer xmlns="{SII_NS}" xmlns:xsi="{XSI_NS}">'
 
 
@@ -121,6 +123,15 @@ def checked_text(
         raise DocumentError(
             f"{field} holds the character U+{ord(bad.group()):04X}, which XML cannot carry",
             [ErrorDetail(field, "a character XML cannot carry")],
+        )
+    bad = _C1_CONTROLS.search(value)
+    if bad is not None:
+        raise DocumentError(
+            f"{field} holds the character U+{ord(bad.group()):04X}, a control character that "
+            "stands for no character (the answer's ISO-8859-1 would carry it as that byte, "
+            "shown as nothing or garbage; a Windows-1252 quote or dash read as ISO-8859-1 "
+            "becomes one): remove it, or read the text as cp1252",
+            [ErrorDetail(field, "a control character")],
         )
     return value
 
