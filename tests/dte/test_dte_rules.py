@@ -172,6 +172,15 @@ def test_an_export_s_discount_percentage_that_leaves_its_line_below_0_is_named()
     ]
 
 
+def test_a_global_discount_over_100_percent_says_what_it_is_and_to_lower_it() -> None:
+    discount = {"TpoMov": "D", "TpoValor": "%", "ValorDR": "100.01"}
+    problems = _problems(_doc(DscRcgGlobal=[discount]))
+    assert (
+        "DscRcgGlobal[1].ValorDR",
+        "is 100.01%; a discount is at most 100 (%) of the amount it applies to: lower it",
+    ) in [(p.field, p.issue) for p in problems]
+
+
 def test_a_part_of_a_discount_over_100_percent_is_refused() -> None:
     parts = [{"TipoDscto": "$", "ValorDscto": 500}, {"TipoDscto": "%", "ValorDscto": 150}]
     doc = _doc(

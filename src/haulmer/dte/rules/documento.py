@@ -51,6 +51,7 @@ __all__ = [
     "discount_percentage_problems",
     "documento_root",
     "documento_rules",
+    "global_discount_issue",
     "line_amounts_at",
     "line_part_problems",
     "stamping_problems",
@@ -97,6 +98,11 @@ def line_part_problems(line: Detalle, where: str) -> list[ErrorDetail]:
         for attribute, name, what in LINE_PARTS
         if len(values[attribute]) > 5
     ]
+
+
+def global_discount_issue(percent: Decimal) -> str:
+    """What is wrong with a global discount (DscRcgGlobal ``D``, ``%``) of ``percent`` over 100."""
+    return f"is {percent}%; a discount is at most 100 (%) of the amount it applies to: lower it"
 
 
 def discount_percentage_problems(line: Detalle, where: str) -> list[ErrorDetail]:
@@ -293,7 +299,9 @@ def _line_problems(doc: _document.Document) -> list[ErrorDetail]:
                 ErrorDetail(f"DscRcgGlobal[{index + 1}].NroLinDR", f"must be {index + 1}")
             )
         if item.tipo_valor == "%" and item.valor > 100 and item.tipo_mov == "D":
-            problems.append(ErrorDetail(f"DscRcgGlobal[{index + 1}].ValorDR", "over 100%"))
+            problems.append(
+                ErrorDetail(f"DscRcgGlobal[{index + 1}].ValorDR", global_discount_issue(item.valor))
+            )
     return problems
 
 

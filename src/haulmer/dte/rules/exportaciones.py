@@ -17,6 +17,7 @@ from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import Aduana, OtraMoneda, Totales
 from haulmer.dte.rules.documento import (
     discount_percentage_problems,
+    global_discount_issue,
     line_part_problems,
     zero_percentage_problems,
 )
@@ -185,7 +186,7 @@ def _lines(doc: _document.Document) -> list[ErrorDetail]:
         if item.nro_lin_dr is not None and item.nro_lin_dr != index + 1:
             problems.append(ErrorDetail(f"{where}.NroLinDR", f"must be {index + 1}"))
         if item.tipo_valor == "%" and item.valor > 100 and item.tipo_mov == "D":
-            problems.append(ErrorDetail(f"{where}.ValorDR", "over 100%"))
+            problems.append(ErrorDetail(f"{where}.ValorDR", global_discount_issue(item.valor)))
         if item.ind_exe not in (None, 1):
             problems.append(
                 ErrorDetail(
