@@ -777,3 +777,56 @@ def test_property_check_totals_accepts_the_amounts_of_every_family(document: Doc
     with pytest.raises(DocumentError) as error:
         Document.from_sii_dict(wrong).check_totals()
     assert [d.field for d in error.value.details] == ["Encabezado.Totales.MntTotal"]
+
+
+def _plain_factura(emisor: dict[str, Any], receptor: dict[str, Any]) -> Document:
+    return dte.factura(emisor=emisor, receptor=receptor, lines=[{"nombre": "x", "precio": 2000}])
+
+
+@pytest.mark.parametrize("folio", ["5", "abc", 5.0, True, None])
+def test_with_folio_of_the_wrong_kind_is_refused(
+    emisor: dict[str, Any], receptor: dict[str, Any], folio: object
+) -> None:
+    """with_folio("abc") stored the text unchecked (a copy is not validated), and check() and
+    to_sii_dict() passed the document on with Folio "abc"."""
+    with pytest.raises(DocumentError, match="a folio is a whole number") as info:
+        _plain_factura(emisor, receptor).with_folio(folio)  # type: ignore[arg-type]
+    assert isinstance(info.value, TypeError)
+    assert [d.field for d in info.value.details] == ["Encabezado.IdDoc.Folio"]
+
+
+@pytest.mark.parametrize("folio", [-1, 10**10])
+def test_with_folio_outside_the_sii_s_folios_is_refused(
+    emisor: dict[str, Any], receptor: dict[str, Any], folio: int
+) -> None:
+    with pytest.raises(DocumentError, match="from 1 to 9999999999") as info:
+        _plain_factura(emisor, receptor).with_folio(folio)
+    assert [d.field for d in info.value.details] == ["Encabezado.IdDoc.Folio"]
+
+
+def test_with_folio_takes_a_folio_and_0(emisor: dict[str, Any], receptor: dict[str, Any]) -> None:
+    factura = _plain_factura(emisor, receptor)
+    assert factura.with_folio(9_999_999_999).folio == 9_999_999_999
+    assert factura.with_folio(0).folio == 0  # OpenFactura assigns it
+
+
+@pytest.mark.parametrize(
+    ("argument", "value", "field"),
+    [
+        ("saldo_anterior", "5", "Encabezado.Totales.SaldoAnterior"),
+        ("saldo_anterior", 5.5, "Encabezado.Totales.SaldoAnterior"),
+        ("saldo_anterior", True, "Encabezado.Totales.SaldoAnterior"),
+        ("credito_constructoras", "5", "Encabezado.Totales.CredEC"),
+        ("tasas_adicionales", [("28", 5)], "tasas_adicionales"),
+        ("tasas_adicionales", "28", "tasas_adicionales"),
+    ],
+)
+def test_completed_refuses_an_argument_of_the_wrong_kind_naming_it(
+    emisor: dict[str, Any], receptor: dict[str, Any], argument: str, value: object, field: str
+) -> None:
+    """completed(saldo_anterior="5") crashed with "unsupported operand type(s)", 5.5 and True
+    were written as SaldoAnterior, and credito_constructoras="5" was dropped without a word."""
+    with pytest.raises(DocumentError, match=rf"^{argument} is ") as info:
+        _plain_factura(emisor, receptor).completed(**{argument: value})
+    assert isinstance(info.value, TypeError)
+    assert [d.field for d in info.value.details] == [field]

@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 from haulmer._numbers import own_arithmetic
 from haulmer.dte._base import XML_CONTEXT, SiiModel, lenient_context
 from haulmer.dte._field_paths import validation_details
+from haulmer.dte.argument_errors import RATES_TAKE, ArgumentTypeError, kind_of, whole_pesos
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.checked import CheckedDocument
 from haulmer.dte.exports import Moneda
@@ -55,6 +56,8 @@ __all__ = ["Document", "document_error"]
 
 _ROOTS = ("Documento", "Exportaciones", "Liquidacion")
 _PROBLEMS = ("problem", "problems")
+_LARGEST_FOLIO: Final = 10**10 - 1
+"""The largest folio the SII's FolioType (10 digits) holds."""
 _WRONG_AMOUNTS = ("wrong amount", "wrong amounts")
 
 
@@ -299,8 +302,14 @@ class Document(SiiModel):
         ``saldo_anterior``: the balance carried over in pesos, positive or negative
         (Totales/SaldoAnterior). With a SaldoAnterior, VlrPagar (the total to pay) is
         filled when left out: MontoPeriodo (MntTotal + MontoNF) + SaldoAnterior. An export
-        (110, 111, 112), exempt and without those elements, refuses all three.
+        (110, 111, 112), exempt and without those elements, refuses all three. One of the
+        wrong kind is an ArgumentTypeError (a DocumentError and a TypeError) naming it.
         """
+        whole_pesos(credito_constructoras, "credito_constructoras")
+        whole_pesos(saldo_anterior, "saldo_anterior")
+        if tasas_adicionales is not None and not isinstance(tasas_adicionales, Mapping):
+            issue = f"tasas_adicionales is {RATES_TAKE}, got {kind_of(tasas_adicionales)}"
+            raise ArgumentTypeError(issue, [ErrorDetail("tasas_adicionales", issue)])
         if self.tipo_dte.is_export:
             _refuse_export_totals(
                 self.tipo_dte,
@@ -426,7 +435,19 @@ class Document(SiiModel):
     # -- conversion -------------------------------------------------------------------------------
 
     def with_folio(self, folio: int) -> Document:
-        """A copy with IdDoc/Folio set (the sii layer calls this with the CAF's next folio)."""
+        """A copy with IdDoc/Folio set (the sii layer calls this with the CAF's next folio).
+
+        A copy is not validated, so the folio is checked here: a whole number from 1 to
+        9999999999 (the SII's 10 digits), or 0 for OpenFactura to assign."""
+        if isinstance(folio, bool) or not isinstance(folio, int):
+            issue = f"a folio is a whole number (an int), got {kind_of(folio)}"
+            raise ArgumentTypeError(issue, [ErrorDetail("Encabezado.IdDoc.Folio", issue)])
+        if not 0 <= folio <= _LARGEST_FOLIO:
+            issue = (
+                f"{folio} is no folio: the SII's folios go from 1 to {_LARGEST_FOLIO} (0 lets "
+                "OpenFactura assign it); give the folio your CAF authorizes"
+            )
+            raise DocumentError(issue, [ErrorDetail("Encabezado.IdDoc.Folio", issue)])
         id_doc = self.encabezado.id_doc.model_copy(update={"folio": folio})
         encabezado = self.encabezado.model_copy(update={"id_doc": id_doc})
         return self.model_copy(update={"encabezado": encabezado})

@@ -15,8 +15,8 @@ import pydantic
 from haulmer._chile import chile_today
 from haulmer._numbers import own_arithmetic
 from haulmer._shown import about_digits, shown
+from haulmer.dte.argument_errors import ArgumentTypeError, whole_pesos
 from haulmer.dte.builders.inputs import (
-    ArgumentTypeError,
     ComisionInput,
     DocumentOptions,
     EmisorInput,
@@ -32,7 +32,6 @@ from haulmer.dte.builders.inputs import (
     item_place,
     listed,
     mapping_argument,
-    whole_pesos,
 )
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document, document_error, unreadable_number

@@ -15,6 +15,13 @@ from typing import Any, Literal, Protocol, TypedDict, runtime_checkable
 import pydantic
 
 from haulmer._shown import shown
+from haulmer.dte.argument_errors import (
+    RATES_TAKE,
+    WHOLE_PESOS,
+    ArgumentTypeError,
+    kind_of,
+    whole_pesos,
+)
 from haulmer.dte.catalogue import CodRef, DTEType
 from haulmer.dte.exports import Moneda
 from haulmer.dte.models import (
@@ -31,7 +38,7 @@ from haulmer.dte.models import (
     SubTotInfo,
     Transporte,
 )
-from haulmer.errors import DocumentError, ErrorDetail
+from haulmer.errors import ErrorDetail
 
 __all__ = [
     "AduanaInput",
@@ -57,7 +64,6 @@ __all__ = [
     "item_place",
     "listed",
     "mapping_argument",
-    "whole_pesos",
 ]
 
 
@@ -211,11 +217,6 @@ class ExportNoteOptions(NoteOptions, total=False):
     """OtraMoneda/TpoMoneda: the document's (pesos) when left out."""
 
 
-class ArgumentTypeError(DocumentError, TypeError):
-    """A builder's argument of the wrong kind (a dict where a list goes, a text where a dict
-    goes): a DocumentError naming where it goes, and a TypeError as it was before."""
-
-
 LISTED: dict[str, tuple[str, str]] = {
     "lines": ("Detalle", "lines"),
     "descuentos_recargos": ("DscRcgGlobal", "global discounts and surcharges"),
@@ -247,7 +248,7 @@ def listed(value: object, name: str) -> Iterable[Any]:
     element, items = LISTED.get(name, (name, "items"))
     issue = (
         f"{name} is a list of {items}, each a dict or a haulmer.dte model, got "
-        f"{_kind(value)}: put a single one in a list ([...])"
+        f"{kind_of(value)}: put a single one in a list ([...])"
     )
     if name != "lines":
         issue += f", or leave {name} out for none"
@@ -261,7 +262,7 @@ def mapping_argument(value: object, name: str) -> None:
         return
     issue = (
         f"{name}: expected a mapping of SII or Python field names (a dict) or a haulmer.dte "
-        f"model, got {_kind(value)}"
+        f"model, got {kind_of(value)}"
     )
     raise ArgumentTypeError(issue, [ErrorDetail(MAPPED.get(name, name), issue)])
 
@@ -274,35 +275,12 @@ def item_place(name: str, index: int, before: int = 0) -> tuple[str, str]:
     return f"{name}[{index}]", f"{element}[{index + before + 1}]"
 
 
-WHOLE_PESOS: dict[str, tuple[str, str]] = {
-    "saldo_anterior": (
-        "Encabezado.Totales.SaldoAnterior",
-        "the SaldoAnterior in whole pesos (an int, negative for a balance in the receptor's "
-        "favour)",
-    ),
-    "credito_constructoras": ("Encabezado.Totales.CredEC", "the CredEC in whole pesos (an int)"),
-}
-"""The arguments that are whole pesos: their SII element and what they are."""
-
 FLAGS: dict[str, str] = {
     "check": "check",
     "montos_brutos": "Encabezado.IdDoc.MntBruto",
     "montos_netos": "Encabezado.IdDoc.IndMntNeto",
 }
 """The yes-or-no arguments: the SII element they set (``check`` sets none)."""
-
-RATES_TAKE = 'a mapping of tax codes to rates ({"28": Decimal("2.5")})'
-"""What ``tasas_adicionales`` is, for an error."""
-
-
-def whole_pesos(value: object, name: str) -> int | None:
-    """``value`` when it is None or an int (not a bool); an ArgumentTypeError naming ``name``
-    and its element (``WHOLE_PESOS``) otherwise."""
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-        return value
-    element, what = WHOLE_PESOS[name]
-    issue = f"{name} is {what}, got {_kind(value)}"
-    raise ArgumentTypeError(issue, [ErrorDetail(element, issue)])
 
 
 def flag(value: object, name: str) -> bool:
@@ -313,11 +291,6 @@ def flag(value: object, name: str) -> bool:
         issue = f"{name} is True or False, got {shown(value)}"
         raise ArgumentTypeError(issue, [ErrorDetail(FLAGS.get(name, name), issue)])
     return value
-
-
-def _kind(value: object) -> str:
-    """What ``value`` is, for an error: its type's name (a dict's, a list's...)."""
-    return "None" if value is None else type(value).__name__
 
 
 def check_options(builder: str, options: Mapping[str, Any], allowed: type) -> None:
@@ -340,5 +313,5 @@ def check_options(builder: str, options: Mapping[str, Any], allowed: type) -> No
         elif key in FLAGS and value is not None:  # a nota's montos_brutos: its document's
             flag(value, key)
         elif key == "tasas_adicionales" and value is not None and not isinstance(value, Mapping):
-            issue = f"tasas_adicionales is {RATES_TAKE}, got {_kind(value)}"
+            issue = f"tasas_adicionales is {RATES_TAKE}, got {kind_of(value)}"
             raise ArgumentTypeError(issue, [ErrorDetail(key, issue)])

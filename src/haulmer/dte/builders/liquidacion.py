@@ -10,6 +10,7 @@ import pydantic
 
 from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
+from haulmer.dte.argument_errors import ArgumentTypeError
 from haulmer.dte.builders.base import (
     build,
     document_options,
@@ -19,7 +20,6 @@ from haulmer.dte.builders.base import (
     payment_id_doc,
 )
 from haulmer.dte.builders.inputs import (
-    ArgumentTypeError,
     ComisionInput,
     EmisorInput,
     LineInput,

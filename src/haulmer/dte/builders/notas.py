@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
+from haulmer.dte.argument_errors import ArgumentTypeError
 from haulmer.dte.builders.base import (
     build,
     document_options,
@@ -26,7 +27,6 @@ from haulmer.dte.builders.base import (
 )
 from haulmer.dte.builders.exportacion import export_document
 from haulmer.dte.builders.inputs import (
-    ArgumentTypeError,
     CodRefInput,
     EmisorInput,
     ExportNoteOptions,
