@@ -830,3 +830,13 @@ def test_completed_refuses_an_argument_of_the_wrong_kind_naming_it(
         _plain_factura(emisor, receptor).completed(**{argument: value})
     assert isinstance(info.value, TypeError)
     assert [d.field for d in info.value.details] == [field]
+
+
+def test_completed_refuses_a_credito_below_0(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    """completed(credito_constructoras=-5) dropped the crédito without a word; the builders
+    refuse it."""
+    with pytest.raises(DocumentError, match="0 or more pesos") as info:
+        _plain_factura(emisor, receptor).completed(credito_constructoras=-5)
+    assert [d.field for d in info.value.details] == ["Encabezado.Totales.CredEC"]

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from haulmer.errors import DocumentError, ErrorDetail
 
-__all__ = ["RATES_TAKE", "WHOLE_PESOS", "ArgumentTypeError", "kind_of", "whole_pesos"]
+__all__ = [
+    "RATES_TAKE",
+    "WHOLE_PESOS",
+    "ArgumentTypeError",
+    "credito_pesos",
+    "kind_of",
+    "whole_pesos",
+]
 
 
 class ArgumentTypeError(DocumentError, TypeError):
@@ -44,3 +51,17 @@ def whole_pesos(value: object, name: str) -> int | None:
     element, what = WHOLE_PESOS[name]
     issue = f"{name} is {what}, got {kind_of(value)}"
     raise ArgumentTypeError(issue, [ErrorDetail(element, issue)])
+
+
+def credito_pesos(value: object) -> int | None:
+    """``credito_constructoras`` as whole pesos (None or 0: no crédito); a DocumentError for
+    one below 0, which no crédito is."""
+    value = whole_pesos(value, "credito_constructoras")
+    if value is None:
+        return None
+    if value < 0:
+        raise DocumentError(
+            f"credito_constructoras must be 0 or more pesos, got {value}",
+            [ErrorDetail("Encabezado.Totales.CredEC", "a crédito is 0 or more pesos")],
+        )
+    return value or None

@@ -19,7 +19,13 @@ from pydantic import Field, model_validator
 from haulmer._numbers import own_arithmetic
 from haulmer.dte._base import XML_CONTEXT, SiiModel, lenient_context
 from haulmer.dte._field_paths import validation_details
-from haulmer.dte.argument_errors import RATES_TAKE, ArgumentTypeError, kind_of, whole_pesos
+from haulmer.dte.argument_errors import (
+    RATES_TAKE,
+    ArgumentTypeError,
+    credito_pesos,
+    kind_of,
+    whole_pesos,
+)
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.checked import CheckedDocument
 from haulmer.dte.exports import Moneda
@@ -305,7 +311,7 @@ class Document(SiiModel):
         (110, 111, 112), exempt and without those elements, refuses all three. One of the
         wrong kind is an ArgumentTypeError (a DocumentError and a TypeError) naming it.
         """
-        whole_pesos(credito_constructoras, "credito_constructoras")
+        credito_constructoras = credito_pesos(credito_constructoras)
         whole_pesos(saldo_anterior, "saldo_anterior")
         if tasas_adicionales is not None and not isinstance(tasas_adicionales, Mapping):
             issue = f"tasas_adicionales is {RATES_TAKE}, got {kind_of(tasas_adicionales)}"

@@ -15,7 +15,7 @@ import pydantic
 from haulmer._chile import chile_today
 from haulmer._numbers import own_arithmetic
 from haulmer._shown import about_digits, shown
-from haulmer.dte.argument_errors import ArgumentTypeError, whole_pesos
+from haulmer.dte.argument_errors import ArgumentTypeError, credito_pesos, whole_pesos
 from haulmer.dte.builders.inputs import (
     ComisionInput,
     DocumentOptions,
@@ -229,7 +229,7 @@ def build(
         )
     saldo_anterior = _saldo_anterior(options.get("saldo_anterior"))
     rates = tax_rates(options.get("tasas_adicionales"))
-    credito = _credito(options.get("credito_constructoras"))
+    credito = credito_pesos(options.get("credito_constructoras"))
     if tipo.is_export:
         document = _export_amounts(document, currency)
     document = document.completed(
@@ -240,19 +240,6 @@ def build(
     if flag(options.get("check", True), "check"):
         document.check()
     return document
-
-
-def _credito(value: object) -> int | None:
-    """``credito_constructoras`` as whole pesos (None or 0: no crédito)."""
-    value = whole_pesos(value, "credito_constructoras")
-    if value is None:
-        return None
-    if value < 0:
-        raise DocumentError(
-            f"credito_constructoras must be 0 or more pesos, got {value}",
-            [ErrorDetail("Encabezado.Totales.CredEC", "a crédito is 0 or more pesos")],
-        )
-    return value or None
 
 
 def _saldo_anterior(value: object) -> int | None:
