@@ -840,3 +840,14 @@ def test_completed_refuses_a_credito_below_0(
     with pytest.raises(DocumentError, match="0 or more pesos") as info:
         _plain_factura(emisor, receptor).completed(credito_constructoras=-5)
     assert [d.field for d in info.value.details] == ["Encabezado.Totales.CredEC"]
+
+
+@pytest.mark.parametrize("method", ["checked", "checked_sii_dict"])
+def test_for_stamping_that_is_no_bool_is_refused(
+    emisor: dict[str, Any], receptor: dict[str, Any], method: str
+) -> None:
+    """checked(for_stamping="no") took the text as true and asked for a CAF's folio."""
+    factura = _plain_factura(emisor, receptor)
+    with pytest.raises(DocumentError, match="for_stamping is True or False, got 'no'") as info:
+        getattr(factura, method)(for_stamping="no")
+    assert isinstance(info.value, TypeError)

@@ -199,6 +199,21 @@ def test_a_tampered_commercial_result_is_refused_naming_the_failed_check(
     assert read.resultados[0].estado == 0
 
 
+@pytest.mark.parametrize("reader", ["respuesta", "recibos"])
+def test_require_verified_that_is_no_bool_is_refused(
+    received: bytes, certificate: Certificate, reader: str
+) -> None:
+    """require_verified="no" was taken as true: the answer was refused as if asked to be."""
+    from haulmer.errors import ValidationError
+
+    if reader == "respuesta":
+        answer, read = _comercial(received, certificate), read_respuesta
+    else:
+        answer, read = _recibos(received, certificate, documentos=[(33, 1)]), read_recibos
+    with pytest.raises(ValidationError, match="require_verified must be True or False"):
+        read(answer, require_verified="no")  # type: ignore[operator]
+
+
 def test_an_unsigned_answer_is_refused(received: bytes, certificate: Certificate) -> None:
     answer = _comercial(received, certificate)
     unsigned = re.sub(rb"<Signature .*</Signature>", b"", answer, flags=re.S)

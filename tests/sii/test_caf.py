@@ -842,3 +842,11 @@ def test_a_caf_dated_outside_the_sii_s_years_is_refused_naming_fa(fa: str) -> No
     edited = caf_file.replace(b"<FA>2026-11-01</FA>", f"<FA>{fa}</FA>".encode())
     with pytest.raises(XMLError, match=rf"CAF <FA> {fa} is outside 2000-01-01 to 2050-12-31"):
         Caf.from_xml(edited)
+
+
+def test_frma_problem_refuses_allow_test_keys_that_is_no_bool() -> None:
+    """frma_problem(allow_test_keys="no") took the text as true and accepted a test key."""
+    caf = make_test_caf(rut="76086428-5", razon_social="X", dte_type=33)
+    assert caf.frma_problem(allow_test_keys=False) is not None
+    with pytest.raises(ValidationError, match="allow_test_keys must be True or False"):
+        caf.frma_problem(allow_test_keys="no")  # type: ignore[arg-type]

@@ -722,3 +722,19 @@ def test_an_answer_whose_signature_precedes_its_signed_part_fails(
 ) -> None:
     moved = _signature_moved_before(_answers(issued, certificate)[kind], signed_start)
     assert [f.check for f in verify(moved).failures] == ["structure"]
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("allow_test_cafs", "false"), ("allow_test_cafs", 0), ("check_caf", "no")]
+)
+def test_a_yes_or_no_option_of_verify_that_is_no_bool_is_refused(
+    issued: dict[int, bytes], flag: str, value: object
+) -> None:
+    """verify(..., allow_test_cafs="false") took the text as true and passed a document stamped
+    with a test CAF as ok."""
+    from haulmer.errors import ValidationError
+
+    options: dict[str, Any] = {"check_caf": True, flag: value}
+    with pytest.raises(ValidationError, match=rf"^{flag} must be True or False, not "):
+        verify(issued[33], **options)
+    assert not verify(issued[33], check_caf=True, allow_test_cafs=False).ok

@@ -7,21 +7,25 @@ raises for a wrong kind, so code catching either catches it.
 
 from __future__ import annotations
 
+from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail
 
 __all__ = [
+    "FLAGS",
     "RATES_TAKE",
     "WHOLE_PESOS",
     "ArgumentTypeError",
     "credito_pesos",
+    "flag",
     "kind_of",
     "whole_pesos",
 ]
 
 
 class ArgumentTypeError(DocumentError, TypeError):
-    """A builder's argument of the wrong kind (a dict where a list goes, a text where a dict
-    goes): a DocumentError naming where it goes, and a TypeError as it was before."""
+    """An argument of a builder or a ``Document`` method of the wrong kind (a dict where a list
+    goes, a text where a dict goes): a DocumentError naming where it goes, and a TypeError as
+    it was before."""
 
 
 WHOLE_PESOS: dict[str, tuple[str, str]] = {
@@ -36,6 +40,26 @@ WHOLE_PESOS: dict[str, tuple[str, str]] = {
 
 RATES_TAKE = 'a mapping of tax codes to rates ({"28": Decimal("2.5")})'
 """What ``tasas_adicionales`` is, for an error."""
+
+
+FLAGS: dict[str, str] = {
+    "check": "check",
+    "montos_brutos": "Encabezado.IdDoc.MntBruto",
+    "montos_netos": "Encabezado.IdDoc.IndMntNeto",
+    "for_stamping": "for_stamping",
+}
+"""The yes-or-no arguments: the SII element they set (``check`` and ``for_stamping`` set
+none)."""
+
+
+def flag(value: object, name: str) -> bool:
+    """A yes-or-no argument, ``True`` or ``False``; an ArgumentTypeError naming ``name``
+    otherwise: ``"no"`` or ``"false"`` are true to Python and would choose the other prices,
+    or ask for a CAF's folio."""
+    if not isinstance(value, bool):
+        issue = f"{name} is True or False, got {shown(value)}"
+        raise ArgumentTypeError(issue, [ErrorDetail(FLAGS.get(name, name), issue)])
+    return value
 
 
 def kind_of(value: object) -> str:

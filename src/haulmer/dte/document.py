@@ -23,6 +23,7 @@ from haulmer.dte.argument_errors import (
     RATES_TAKE,
     ArgumentTypeError,
     credito_pesos,
+    flag,
     kind_of,
     whole_pesos,
 )
@@ -417,6 +418,7 @@ class Document(SiiModel):
         Raises the same ``DocumentError`` as those methods. The result renders
         (``sii_dict()``), stamps (``haulmer.sii.issue``) and emits without a second check.
         """
+        for_stamping = flag(for_stamping, "for_stamping")
         outcome = check_document(self)
         problems = outcome.problems
         if for_stamping:

@@ -19,6 +19,7 @@ from haulmer._numbers import own_arithmetic
 from haulmer._shown import cut, shown
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, XMLError
 from haulmer.rut import Rut
+from haulmer.sii._options import yes_or_no
 from haulmer.sii._xml import leaf_text, local_name, parse_xml
 from haulmer.sii.answer_parts import Resultado
 from haulmer.sii.received import ReceivedDte
@@ -171,6 +172,9 @@ class Recibos:
         return next((r for r in self.recibos if r.dte.key == (tipo, folio)), None)
 
 
+_REQUIRED_MEANING = "refuses an answer whose signatures do not verify"
+
+
 @own_arithmetic
 def read_respuesta(xml: bytes | str, *, require_verified: bool = True) -> Respuesta:
     """A received RespuestaDTE: its signature checked, its schema checked, its results read.
@@ -179,6 +183,7 @@ def read_respuesta(xml: bytes | str, *, require_verified: bool = True) -> Respue
     (with ``require_verified=False`` it is read anyway and ``.verification`` says what failed),
     and ``XMLError`` when it is not a schema-valid RespuestaDTE.
     """
+    require_verified = yes_or_no(require_verified, "require_verified", _REQUIRED_MEANING)
     root, verification = _checked(xml, "RespuestaDTE", require_verified)
     resultado = _child(root, "Resultado")
     caratula = _child(resultado, "Caratula")
@@ -201,6 +206,7 @@ def read_recibos(xml: bytes | str, *, require_verified: bool = True) -> Recibos:
 
     Raises as :func:`read_respuesta` does.
     """
+    require_verified = yes_or_no(require_verified, "require_verified", _REQUIRED_MEANING)
     root, verification = _checked(xml, "EnvioRecibos", require_verified)
     set_recibos = _child(root, "SetRecibos")
     caratula = _child(set_recibos, "Caratula")

@@ -27,6 +27,7 @@ from haulmer._chile import chile_date, chile_today
 from haulmer._shown import shown
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError, XMLError
 from haulmer.rut import Rut
+from haulmer.sii._options import yes_or_no
 from haulmer.sii._xml import (
     descend,
     leaf_text,
@@ -266,6 +267,9 @@ class Caf:
 
         A key registered for tests counts only with ``allow_test_keys``.
         """
+        allow_test_keys = yes_or_no(
+            allow_test_keys, "allow_test_keys", "accepts a CAF signed with a test key"
+        )
         signer = caf_signer_key(self.idk)
         if signer is None:
             return f"no known key signs CAFs with IDK {self.idk}"

@@ -22,6 +22,7 @@ from haulmer._numbers import own_arithmetic
 from haulmer._shown import cut, shown
 from haulmer.errors import XMLError
 from haulmer.rut import Rut
+from haulmer.sii._options import yes_or_no
 from haulmer.sii._xml import (
     DSIG_NS,
     SII_NS,
@@ -203,6 +204,10 @@ def verify(
     Certificates are judged at the signing time (TmstFirma), so old documents still verify. The
     certificate chain is not checked: no CA list is bundled.
     """
+    check_caf = yes_or_no(check_caf, "check_caf", "checks each CAF's FRMA against the SII's keys")
+    allow_test_cafs = yes_or_no(
+        allow_test_cafs, "allow_test_cafs", "accepts CAFs signed with a test key, not the SII's"
+    )
     try:
         root = parse_xml(xml, decode_windows_1252=True)
     except XMLError as exc:

@@ -16,9 +16,11 @@ import pydantic
 
 from haulmer._shown import shown
 from haulmer.dte.argument_errors import (
+    FLAGS,
     RATES_TAKE,
     WHOLE_PESOS,
     ArgumentTypeError,
+    flag,
     kind_of,
     whole_pesos,
 )
@@ -60,7 +62,6 @@ __all__ = [
     "SubtotalInput",
     "TransporteInput",
     "check_options",
-    "flag",
     "item_place",
     "listed",
     "mapping_argument",
@@ -273,24 +274,6 @@ def item_place(name: str, index: int, before: int = 0) -> tuple[str, str]:
     builder writes ahead of the argument's (a nota's own reference)."""
     element = LISTED.get(name, (name, ""))[0]
     return f"{name}[{index}]", f"{element}[{index + before + 1}]"
-
-
-FLAGS: dict[str, str] = {
-    "check": "check",
-    "montos_brutos": "Encabezado.IdDoc.MntBruto",
-    "montos_netos": "Encabezado.IdDoc.IndMntNeto",
-}
-"""The yes-or-no arguments: the SII element they set (``check`` sets none)."""
-
-
-def flag(value: object, name: str) -> bool:
-    """A builder's yes-or-no argument, ``True`` or ``False``; an ArgumentTypeError naming
-    ``name`` otherwise: ``"no"`` or ``"false"`` are true to Python and would choose the other
-    prices."""
-    if not isinstance(value, bool):
-        issue = f"{name} is True or False, got {shown(value)}"
-        raise ArgumentTypeError(issue, [ErrorDetail(FLAGS.get(name, name), issue)])
-    return value
 
 
 def check_options(builder: str, options: Mapping[str, Any], allowed: type) -> None:
