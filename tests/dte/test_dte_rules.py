@@ -1030,7 +1030,7 @@ def test_a_boleta_s_and_an_export_s_e_mail_are_checked_too() -> None:
     ]
 
 
-@pytest.mark.parametrize("nacionalidad", ["ARG", "usa", "ZZ", "2.5"])
+@pytest.mark.parametrize("nacionalidad", ["ARG", "usa", "ZZ", "2.5", "25", "007"])
 def test_a_nacionalidad_that_is_no_country_code_of_aduana_is_refused(nacionalidad: str) -> None:
     """Nacionalidad is a code of Aduana's table of countries (225 the United States): the
     schema takes any text of up to 3 characters, so an ISO code (ARG) passed."""

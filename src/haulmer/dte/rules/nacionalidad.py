@@ -20,15 +20,18 @@ else:  # haulmer.dte.document imports this module: ``_document.Document`` resolv
 
 __all__ = ["nacionalidad_problems"]
 
+_LOWEST_COUNTRY = 101
+"""Aduana's country codes have three digits, from 101 (Senegal) to 999 (otros)."""
+
 
 def nacionalidad_problems(document: _document.Document) -> list[ErrorDetail]:
-    """Receptor/Extranjero/Nacionalidad when given and not digits (a longer one is the
-    schema's facets' to name)."""
+    """Receptor/Extranjero/Nacionalidad when given and not three digits from 101 (a longer one
+    is the schema's facets' to name)."""
     extranjero = document.encabezado.receptor.extranjero
     code = extranjero.nacionalidad if extranjero is not None else None
     if code is None or not code.strip() or len(code) > 3:
         return []
-    if code.isascii() and code.isdigit():
+    if code.isascii() and code.isdigit() and len(code) == 3 and int(code) >= _LOWEST_COUNTRY:
         return []
     return [
         ErrorDetail(
