@@ -865,3 +865,14 @@ def test_an_export_read_with_a_rate_but_no_total_in_otra_moneda_is_refused() -> 
     problems = _problems(Document.from_sii_dict(data))
     assert list(problems) == ["Encabezado.OtraMoneda.MntTotOtrMnda"]
     assert "required, 50000 at TpoCambio 1000" in problems["Encabezado.OtraMoneda.MntTotOtrMnda"]
+
+
+@pytest.mark.parametrize("element", ["cod_pais_recep", "cod_pais_destin"])
+def test_a_country_of_aduana_below_101_is_refused(element: str) -> None:
+    """CodPaisRecep and CodPaisDestin took any number of up to 3 digits (5), though Aduana's
+    country codes have three, from 101."""
+    with pytest.raises(DocumentError) as info:
+        _hotel(ind_servicio=None, aduana={**ADUANA, element: 5})
+    problems = {d.field: d.issue for d in info.value.details}
+    alias = {"cod_pais_recep": "CodPaisRecep", "cod_pais_destin": "CodPaisDestin"}[element]
+    assert "is not Aduana's country code" in problems[f"Encabezado.Transporte.Aduana.{alias}"]

@@ -32,8 +32,8 @@ from haulmer.dte.rules.liquidacion import (
     liquidacion_rules,
     liquidacion_totals_problems,
 )
-from haulmer.dte.rules.nacionalidad import nacionalidad_problems
 from haulmer.dte.rules.outcome import DocumentCheck
+from haulmer.dte.rules.paises import country_problems
 from haulmer.dte.rules.ruts import check_digit_problems
 from haulmer.dte.schema.checker import EXPORTACIONES_ROOT, LIQUIDACION_ROOT, SchemaRoot
 from haulmer.errors import ErrorDetail
@@ -74,8 +74,8 @@ def check_document(doc: _document.Document) -> DocumentCheck:
 def _with_check_digits(outcome: DocumentCheck, doc: _document.Document) -> DocumentCheck:
     """``outcome`` with the RUTs of ``doc`` whose check digit is wrong, which the lenient
     reading takes and the SII refuses; its e-mail elements that hold no address, and a
-    Nacionalidad that is no country code of Aduana's."""
-    wrong = check_digit_problems(doc) + e_mail_problems(doc) + nacionalidad_problems(doc)
+    Nacionalidad or a country of Aduana that is no country code of Aduana's."""
+    wrong = check_digit_problems(doc) + e_mail_problems(doc) + country_problems(doc)
     return outcome._replace(problems=outcome.problems + wrong) if wrong else outcome
 
 
