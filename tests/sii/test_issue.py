@@ -229,6 +229,21 @@ def test_text_outside_iso_8859_1_is_refused_with_its_field(
     assert [d.field for d in info.value.details] == ["Detalle[2].NmbItem"]
 
 
+def test_a_c1_control_character_is_refused_by_issue_of_an_unchecked_document(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    """issue() of a Document read with from_sii_dict (never check()ed) wrote a C1 control
+    character (a Windows-1252 quote read as ISO-8859-1) into the signed XML."""
+    data = document_dict(33)
+    data["Detalle"][1]["NmbItem"] = "Caf\x82 \x93molido\x94"
+    with pytest.raises(DocumentError) as info:
+        issue(
+            Document.from_sii_dict(data), caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT
+        )
+    assert [d.field for d in info.value.details] == ["Detalle[2].NmbItem"]
+    assert "U+0082" in info.value.details[0].issue
+
+
 def test_a_decomposed_accent_is_refused_saying_how_to_compose_it(
     certificate: Certificate, cafs: dict[int, Caf]
 ) -> None:

@@ -23,6 +23,7 @@ from haulmer.errors import DocumentError, ErrorDetail
 __all__ = [
     "canonical_text",
     "clean_latin1",
+    "dte_latin1",
     "element_name",
     "escape_text",
     "leaf_text",
@@ -35,6 +36,9 @@ __all__ = [
 _XML_UNSAFE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CONTROL_BYTES: Final = bytes((*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
 """What ``_XML_UNSAFE`` finds in text that ISO-8859-1 can encode (U+FFFE/U+FFFF it cannot)."""
+_DTE_CONTROL_BYTES: Final = _CONTROL_BYTES + bytes(range(0x7F, 0xA0))
+"""Those, DEL and the C1 controls: XML carries them, but a DTE's text cannot (they stand for
+no character; ``haulmer.dte``'s checker refuses them)."""
 _NAME: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")
 _checked_names: set[str] = set()
 _LEAF_TYPES: Final = frozenset({str, int, Decimal})
@@ -217,6 +221,16 @@ def clean_latin1(text: str) -> bool:
         return False
     # deleting the control characters in C is much faster than a regex search
     return len(encoded.translate(None, _CONTROL_BYTES)) == len(encoded)
+
+
+def dte_latin1(text: str) -> bool:
+    """Whether ``text`` is what a DTE's text may be: ISO-8859-1 without control characters
+    (``clean_latin1``, and neither DEL nor the C1 controls)."""
+    try:
+        encoded = text.encode("iso-8859-1")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded.translate(None, _DTE_CONTROL_BYTES)) == len(encoded)
 
 
 def _raise_for_bad_leaf(data: Any, path: str) -> None:

@@ -24,7 +24,7 @@ from haulmer.dte.sii_dict import normalize_decimal, render_plan, render_value, v
 from haulmer.errors import DocumentError
 from haulmer.rut import Rut
 from haulmer.sii.render import (
-    clean_latin1,
+    dte_latin1,
     element_name,
     escape_text,
     render_elements,
@@ -44,7 +44,8 @@ def canonical_sections(
     that also judges every value as ``schema_problems`` does (``leaf_issue``).
 
     None when a value breaks a facet (``schema_problems`` then says which) or some text is not
-    clean XML in ISO-8859-1 (``canonical_text`` of the dict then names the field at fault). The
+    clean XML in ISO-8859-1, or holds DEL or a C1 control (the checker, or ``canonical_text``
+    of the dict, then names the field at fault). The
     values written are judged, so a computed amount (a MontoItem left out) is judged too.
     """
     top = _TOP_CHECKS.get(root.name) or _top_checks(root)
@@ -73,7 +74,7 @@ def canonical_sections(
     except DocumentError:
         return None
     text = "".join(out)
-    return text if clean_latin1(text) else None
+    return text if dte_latin1(text) else None
 
 
 _TOP_CHECKS: dict[str, dict[str, FieldCheck]] = {}
