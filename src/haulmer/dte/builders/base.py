@@ -15,7 +15,7 @@ import pydantic
 from haulmer._chile import chile_today
 from haulmer._numbers import own_arithmetic
 from haulmer._shown import about_digits, shown
-from haulmer.dte.argument_errors import ArgumentTypeError, credito_pesos, whole_pesos
+from haulmer.dte.argument_errors import ArgumentTypeError, credito_pesos, flag, whole_pesos
 from haulmer.dte.builders.inputs import (
     ComisionInput,
     DocumentOptions,
@@ -28,7 +28,6 @@ from haulmer.dte.builders.inputs import (
     ReceptorInput,
     TransporteInput,
     check_options,
-    flag,
     item_place,
     listed,
     mapping_argument,
