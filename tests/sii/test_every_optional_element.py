@@ -45,6 +45,9 @@ _CODED_TEXTS: dict[str, tuple[str, str]] = {
 }
 """Texts the rules read as an e-mail address or a code of the SII's tables: short and long."""
 
+_COUNTRIES: frozenset[str] = frozenset({"CodPaisRecep", "CodPaisDestin"})
+"""Integers the rules read as Aduana's country codes (three digits, from 101)."""
+
 
 def _value(element: Element, variant: int) -> Any:
     """A value of ``element`` valid by its facets."""
@@ -64,6 +67,8 @@ def _value(element: Element, variant: int) -> Any:
         filler = "<Ñandú> & 'x' \"é\" " if variant else "Ñandú & 'x' "
         text = (filler * (length // len(filler) + 1))[:length].strip()
         return text if len(text) >= (element.min_length or 1) else "X" * length
+    if element.kind == "integer" and element.name in _COUNTRIES:
+        return 225  # the United States in Aduana's table
     if element.kind == "integer":
         number = max(int(element.minimum) if element.minimum is not None else 1, 1)
         return min(number, int(element.maximum)) if element.maximum is not None else number
