@@ -25,6 +25,7 @@ CORE_MAY_IMPORT = (
     "haulmer._models",
     "haulmer._shown",
     "haulmer._forks",
+    "haulmer._frames",
 )
 PRODUCTS = (
     "haulmer.accounts",
@@ -135,6 +136,7 @@ def test_the_domain_layer_imports_no_transport_client_product_or_fake(layer: str
         "haulmer._lazy",
         "haulmer._files",
         "haulmer._forks",
+        "haulmer._frames",
         "haulmer._numbers",
         "haulmer._shown",
         "haulmer._version",

@@ -325,3 +325,30 @@ def test_the_length_counts_unicode_characters_as_the_policy_says_not_what_a_pers
     flags = "Ab1\U0001f1e8\U0001f1f1\U0001f1e8\U0001f1f1"  # Ab1 and two Chilean flags: 5 seen
     assert len(flags) == 7
     assert "(it has 7)" in check_password(flags)[0].message
+
+
+def _sdk_frames_showing(error: BaseException, *secrets: str) -> list[str]:
+    """The SDK's frames along ``error``'s traceback with a local whose repr shows a secret, as an
+    error tracker recording locals (Sentry, rich tracebacks) sees them."""
+    found = []
+    tb = error.__traceback__
+    while tb is not None:
+        if "/haulmer/" in tb.tb_frame.f_code.co_filename.replace("\\", "/"):
+            for name, value in tb.tb_frame.f_locals.items():
+                if any(secret in repr(value) for secret in secrets):
+                    found.append(f"{tb.tb_frame.f_code.co_name}: {name}")
+        tb = tb.tb_next
+    return found
+
+
+@pytest.mark.parametrize(
+    ("password", "confirmation"),
+    [("weak-secret-password", None), ("Strong2026secret", "Strong2026secreto")],
+    ids=["weak", "mismatch"],
+)
+def test_the_frames_of_a_refused_password_keep_neither_it_nor_its_confirmation(
+    password: str, confirmation: str | None
+) -> None:
+    with pytest.raises(WeakPasswordError) as caught:
+        validate_password(password, confirmation)
+    assert _sdk_frames_showing(caught.value, password, confirmation or password) == []

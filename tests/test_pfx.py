@@ -1123,6 +1123,30 @@ def test_no_message_or_repr_contains_the_password() -> None:
             assert "S3cr3t" not in text
 
 
+def _sdk_frames_showing(error: BaseException, *secrets: str) -> list[str]:
+    """The SDK's frames along ``error``'s traceback (and what it chains) with a local whose repr
+    shows a secret, as an error tracker recording locals (Sentry, rich tracebacks) sees them."""
+    found, seen = [], set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        tb = current.__traceback__
+        while tb is not None:
+            if "/haulmer/" in tb.tb_frame.f_code.co_filename.replace("\\", "/"):
+                for name, value in tb.tb_frame.f_locals.items():
+                    if any(secret in repr(value) for secret in secrets):
+                        found.append(f"{tb.tb_frame.f_code.co_name}: {name}")
+            tb = tb.tb_next
+        current = current.__cause__ or current.__context__
+    return found
+
+
+def test_the_frames_of_a_refused_pfx_keep_neither_its_password_nor_its_bytes() -> None:
+    pfx_text = repr(build_pfx(rsa_key(), build_cert(rsa_key())))[40:90]
+    for error in _failures():
+        assert _sdk_frames_showing(error, PASSWORD, pfx_text, "S3cr3t") == []
+
+
 def test_messages_say_what_to_do() -> None:
     for error in _failures():
         assert len(str(error)) > 40

@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 import pydantic  # SecretStr named in annotations only: taking it loads pydantic.types
 
 from haulmer._core.config import ClientConfig, checked_mapping
-from haulmer._core.frames import LocalsForgottenOnRefusal
 from haulmer._core.log import setup_from_env
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg, resolve_rate_limit
@@ -27,6 +26,7 @@ from haulmer._core.types import (
     Timeout,
     TimeoutArg,
 )
+from haulmer._frames import LocalsForgottenOnRefusal
 from haulmer.errors import ConfigurationError
 
 __all__ = ["ClientCommon"]

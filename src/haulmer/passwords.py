@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from haulmer._enums import StrEnum
+from haulmer._frames import LocalsForgottenOnRefusal
 from haulmer.errors import PasswordMismatchError, WeakPasswordError
 
 __all__ = [
@@ -213,7 +214,11 @@ def validate_password(
     When the only problem is a confirmation that differs, the error is ``PasswordMismatchError``
     (a ``WeakPasswordError`` too), so one ``except WeakPasswordError`` catches every refusal.
     """
-    violations = check_password(password, confirmation, policy=policy)
+    try:
+        with LocalsForgottenOnRefusal():
+            violations = check_password(password, confirmation, policy=policy)
+    finally:
+        del password, confirmation  # not in this frame's locals, which error trackers record
     if [v.code for v in violations] == [ViolationCode.CONFIRMATION_MISMATCH]:
         raise PasswordMismatchError(violations[0].message, violations=violations)
     if violations:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from haulmer._enums import StrEnum
 from haulmer._files import read_limited
+from haulmer._frames import LocalsForgottenOnRefusal
 from haulmer._lazy import LazyModule
 from haulmer.errors import CertificateError, InvalidRutError, ValidationError
 from haulmer.rut import Rut
@@ -315,6 +316,19 @@ def load_pfx(
     check (to read an old signature, say). Raises ``CertificateError`` with a
     :class:`CertificateErrorReason` on any problem.
     """
+    try:
+        with LocalsForgottenOnRefusal():
+            return _load(data_or_path, password, at)
+    finally:
+        del data_or_path, password  # not in this frame's locals, which error trackers record
+
+
+def _load(
+    data_or_path: bytes | str | os.PathLike[str],
+    password: str | bytes | None,
+    at: dt.datetime | ValidityMoment | None,
+) -> Certificate:
+    """``load_pfx``'s work, whose frames a refusal leaves without locals."""
     if isinstance(at, dt.datetime):
         _aware(at, "at=")  # before any work: a naive ``at`` is the caller's mistake, not the file's
     elif at is not None and at is not ValidityMoment.NOW:

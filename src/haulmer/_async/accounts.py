@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from haulmer._core import AsyncAPIResource
 from haulmer._core._async.runner import AsyncRawResponses
-from haulmer._core.frames import LocalsForgottenOnRefusal
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
+from haulmer._frames import LocalsForgottenOnRefusal
 from haulmer.accounts.business import (
     Account,
     ForgotPasswordResult,

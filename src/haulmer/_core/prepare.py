@@ -10,10 +10,10 @@ from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
 
 from haulmer._core.config import API_KEY_ENV, ClientConfig, normalize_max_retries, normalize_timeout
-from haulmer._core.frames import forget_locals
 from haulmer._core.log import is_secret_header, redact_url
 from haulmer._core.request import APIRequest
 from haulmer._core.types import Auth, NotGiven, Product, Timeout
+from haulmer._frames import forget_locals
 from haulmer._raw_response import RequestInfo
 from haulmer._shown import cut, shown
 from haulmer._version import __version__

@@ -8,9 +8,9 @@ from typing import Any
 
 from haulmer._core import SyncAPIResource
 from haulmer._core._sync.runner import SyncRawResponses
-from haulmer._core.frames import LocalsForgottenOnRefusal
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
+from haulmer._frames import LocalsForgottenOnRefusal
 from haulmer.accounts.business import LinkLike
 from haulmer.checkout.business import (
     Buyer,
