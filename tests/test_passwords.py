@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -16,6 +17,7 @@ from haulmer.passwords import (
     Violation,
     ViolationCode,
     check_password,
+    same_password,
     validate_password,
 )
 
@@ -352,3 +354,18 @@ def test_the_frames_of_a_refused_password_keep_neither_it_nor_its_confirmation(
     with pytest.raises(WeakPasswordError) as caught:
         validate_password(password, confirmation)
     assert _sdk_frames_showing(caught.value, password, confirmation or password) == []
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [
+        lambda: check_password("Strong2026secret", 2026),  # type: ignore[arg-type]
+        lambda: PasswordPolicy().check("Strong2026secret", b"Strong2026secret"),  # type: ignore[arg-type]
+        lambda: same_password(b"Strong2026secret"),  # type: ignore[arg-type]
+    ],
+    ids=["check_password", "PasswordPolicy.check", "same_password"],
+)
+def test_the_frames_of_a_password_refused_for_its_type_keep_no_password(refused: Any) -> None:
+    with pytest.raises(TypeError, match="must be a str") as caught:
+        refused()
+    assert _sdk_frames_showing(caught.value, "Strong2026secret") == []

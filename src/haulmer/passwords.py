@@ -115,6 +115,14 @@ class PasswordPolicy:
 
     def check(self, password: str, confirmation: str | None = None) -> list[Violation]:
         """Every rule ``password`` breaks (and a mismatch with ``confirmation`` if given)."""
+        try:
+            with LocalsForgottenOnRefusal():
+                return self._violations(password, confirmation)
+        finally:
+            del password, confirmation  # not in this frame's locals, which error trackers record
+
+    def _violations(self, password: str, confirmation: str | None) -> list[Violation]:
+        """``check``'s work, whose frame a refusal leaves without locals."""
         if not isinstance(password, str):
             raise TypeError(f"a password must be a str, got {type(password).__name__}")
         if confirmation is not None and not isinstance(confirmation, str):
@@ -190,6 +198,10 @@ class PasswordPolicy:
 def same_password(password: str) -> str:
     """The password as the platform compares it: Unicode NFC, so an ``ñ`` typed as one character
     or as ``n`` and a combining tilde (as some keyboards and files write it) is the same."""
+    if not isinstance(password, str):
+        kind = type(password).__name__
+        del password  # not in this frame's locals, which error trackers record
+        raise TypeError(f"a password must be a str, got {kind}")
     return unicodedata.normalize("NFC", password)
 
 
@@ -201,9 +213,12 @@ def check_password(
     password: str, confirmation: str | None = None, *, policy: PasswordPolicy | None = None
 ) -> list[Violation]:
     """Every rule ``password`` breaks under ``policy`` (default: Haulmer's); empty when fine."""
-    if policy is not None and not isinstance(policy, PasswordPolicy):
-        raise TypeError(f"policy must be a PasswordPolicy, got {type(policy).__name__}")
-    return (policy or DEFAULT_POLICY).check(password, confirmation)
+    try:
+        if policy is not None and not isinstance(policy, PasswordPolicy):
+            raise TypeError(f"policy must be a PasswordPolicy, got {type(policy).__name__}")
+        return (policy or DEFAULT_POLICY).check(password, confirmation)
+    finally:
+        del password, confirmation  # not in this frame's locals, which error trackers record
 
 
 def validate_password(

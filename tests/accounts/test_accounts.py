@@ -770,3 +770,24 @@ def test_a_session_given_as_the_access_token_says_to_pass_its_access_token(
     with pytest.raises(ConfigurationError, match=r"session\.access_token") as caught:
         client.with_options(access_token=session)  # type: ignore[arg-type]
     assert session.access_token not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://app.haulmer.com/enlace?token=lnk_secret_0123456789&token=lnk_other",
+        "https://app.haulmer.com/enlace?tokn=lnk_secret_0123456789",
+        "lnk_secret_0123456789*",
+    ],
+    ids=["two tokens", "no token parameter", "not a token"],
+)
+def test_the_frames_of_a_refused_link_keep_no_token(link: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        token_from_link(link)
+    tb, found = caught.value.__traceback__, []
+    while tb is not None:
+        if "/haulmer/" in tb.tb_frame.f_code.co_filename.replace("\\", "/"):
+            frame_locals = tb.tb_frame.f_locals.items()
+            found += [name for name, value in frame_locals if "lnk_secret" in repr(value)]
+        tb = tb.tb_next
+    assert found == []

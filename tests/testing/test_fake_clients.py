@@ -411,3 +411,25 @@ def test_a_client_given_another_environment_than_the_fakes_is_refused() -> None:
         fake.client(environment="production")
     with pytest.raises(ValueError, match=r"FakeHaulmer\(environment='production'\)"):
         fake.async_client(environment="production")
+
+
+@pytest.mark.parametrize("face", ["client", "async_client"])
+def test_the_frames_of_a_fake_client_refused_at_construction_keep_no_key_or_token(
+    fake: FakeHaulmer, face: str
+) -> None:
+    make = getattr(fake, face)
+    with pytest.raises(haulmer.errors.ConfigurationError) as caught:
+        make(api_key="key_secret_0123456789", access_token="tok_secret_0123456789\r\nX-Evil: 1")
+    found, seen = [], set()
+    current: BaseException | None = caught.value
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        tb = current.__traceback__
+        while tb is not None:
+            if "/haulmer/" in tb.tb_frame.f_code.co_filename.replace("\\", "/"):
+                for name, value in tb.tb_frame.f_locals.items():
+                    if "_secret_" in repr(value):
+                        found.append(f"{tb.tb_frame.f_code.co_name}: {name}")
+            tb = tb.tb_next
+        current = current.__cause__ or current.__context__
+    assert found == []

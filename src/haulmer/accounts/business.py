@@ -15,6 +15,7 @@ from haulmer._core.request import (
     idempotency_key_or_new,
 )
 from haulmer._enums import StrEnum
+from haulmer._frames import LocalsForgottenOnRefusal
 from haulmer._models import HaulmerModel, SecretText
 from haulmer._platform import EMAIL_ADDRESS, as_enum
 from haulmer._shown import shown
@@ -81,6 +82,15 @@ def token_from_link(link: LinkLike) -> str:
     ``token=...`` alone, the link URL-encoded whole (once or twice) or inside a mail service's
     own (Outlook's Safe Links, Google's redirect) gives its token too.
     """
+    try:
+        with LocalsForgottenOnRefusal():
+            return _token_of(link)
+    finally:
+        del link  # not in this frame's locals, which error trackers record
+
+
+def _token_of(link: LinkLike) -> str:
+    """``token_from_link``'s work, whose frame a refusal leaves without locals."""
     try:
         value = getattr(link, "token", link)
     except LookupError as error:  # the fake's Email without exactly one link

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from haulmer._forks import ForkSafeLock
+from haulmer._frames import LocalsForgottenOnRefusal
 from haulmer._lazy import LazyModule
 from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
@@ -314,14 +315,22 @@ class FakeHaulmer:
         ``options`` are ``Haulmer``'s keywords."""
         from haulmer.testing._transport import build_client
 
-        return build_client(self, **options)
+        try:
+            with LocalsForgottenOnRefusal():
+                return build_client(self, **options)
+        finally:
+            del options  # its key and token are not in this frame's locals (error trackers)
 
     def async_client(self, **options: Unpack[AsyncClientOptions]) -> _async_client.AsyncHaulmer:
         """A ``haulmer.AsyncHaulmer`` wired to this fake (default key: the public sandbox key);
         ``options`` are ``AsyncHaulmer``'s keywords."""
         from haulmer.testing._transport import build_async_client
 
-        return build_async_client(self, **options)
+        try:
+            with LocalsForgottenOnRefusal():
+                return build_async_client(self, **options)
+        finally:
+            del options  # its key and token are not in this frame's locals (error trackers)
 
     def __reduce__(self) -> Any:
         """Refused (pickling and copying alike): one fake is one platform."""
