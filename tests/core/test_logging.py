@@ -353,3 +353,70 @@ def test_no_request_or_answer_body_is_logged(caplog: pytest.LogCaptureFixture) -
     assert emitted.xml is not None
     for private in ("Calle Secreta", "Ana Pérez", "Validación de Campos", emitted.token):
         assert private not in logged
+
+
+def _httpx_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name.startswith(("httpx", "httpcore"))]
+
+
+def test_httpx_own_request_lines_show_no_base_url_password_or_secret_query_value(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"rut": "1-9"})
+
+    with (
+        caplog.at_level(logging.DEBUG),
+        Haulmer(
+            "k",
+            base_urls={"openfactura": "https://ana:pw-SECRET@openfactura.test"},
+            http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+            max_retries=0,
+        ) as client,
+    ):
+        client.openfactura.organization.retrieve(
+            extra_query={"access_token": "tok-SECRET", "page": "2"}
+        )
+    lines = _httpx_lines(caplog)
+    assert any("HTTP Request: GET https://" in line and "page=2" in line for line in lines)
+    for line in lines:
+        assert "pw-SECRET" not in line
+        assert "tok-SECRET" not in line
+
+
+async def test_httpx_own_request_lines_of_the_async_client_show_no_secret_query_value(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from haulmer import AsyncHaulmer
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"rut": "1-9"})
+
+    with caplog.at_level(logging.DEBUG):
+        async with AsyncHaulmer(
+            "k",
+            base_urls={"openfactura": "https://ana:pw-SECRET@openfactura.test"},
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(answer)),
+            max_retries=0,
+        ) as client:
+            await client.openfactura.organization.retrieve(extra_query={"token": "tok-SECRET"})
+    lines = _httpx_lines(caplog)
+    assert any("HTTP Request: GET https://" in line for line in lines)
+    for line in lines:
+        assert "pw-SECRET" not in line
+        assert "tok-SECRET" not in line
+
+
+def test_an_applications_own_httpx_lines_are_left_as_httpx_writes_them(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200)
+
+    with (
+        caplog.at_level(logging.DEBUG),
+        httpx.Client(transport=httpx.MockTransport(answer)) as own,
+        Haulmer("k", environment="sandbox"),
+    ):
+        own.get("https://elsewhere.test/feed?token=not-the-sdks")
+    assert any("token=not-the-sdks" in line for line in _httpx_lines(caplog))

@@ -6,12 +6,14 @@ httpx. What to send comes from ``prepare``; what an answer means from ``response
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import logging
 import os
 import re
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
@@ -65,6 +67,7 @@ __all__ = [
     "default_sync_client",
     "failed_attempt",
     "hold_after_429",
+    "httpx_lines_redacted",
     "httpx_timeout",
     "limited_bucket",
     "limiter_clock_not_slept",
@@ -680,6 +683,39 @@ def _merged_headers(pool: httpx.Headers, call: Mapping[str, str]) -> list[tuple[
     merged = [(name, value) for name, value in pool.raw if name.lower() not in names]
     merged.extend((name.encode("ascii"), value.encode("ascii")) for name, value in call.items())
     return merged
+
+
+_SENDING_FOR_THE_SDK: Final[contextvars.ContextVar[bool]] = contextvars.ContextVar(
+    "haulmer_sending", default=False
+)
+"""True while the SDK's sender is in ``httpx``'s ``send``: only then are httpx's own lines
+redacted, an application's own requests keeping httpx's lines as httpx writes them."""
+
+
+class _RedactedHttpxLines(logging.Filter):
+    """httpx's own "HTTP Request: METHOD URL ..." INFO line for an SDK request, with the URL's
+    user info (a base URL's password) and token/password/key-like query values redacted as the
+    ``haulmer`` logger's lines are."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _SENDING_FOR_THE_SDK.get() and isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_url(str(arg)) if isinstance(arg, httpx.URL) else arg for arg in record.args
+            )
+        return True
+
+
+logging.getLogger("httpx").addFilter(_RedactedHttpxLines())
+
+
+@contextlib.contextmanager
+def httpx_lines_redacted() -> Iterator[None]:
+    """Around the SDK's ``send``: httpx's own lines of it show no credential of its URL."""
+    token = _SENDING_FOR_THE_SDK.set(True)
+    try:
+        yield
+    finally:
+        _SENDING_FOR_THE_SDK.reset(token)
 
 
 def log_request(request: httpx.Request, attempt: int) -> None:

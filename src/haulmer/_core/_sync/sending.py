@@ -25,6 +25,7 @@ from haulmer._core.sending import (
     client_closed,
     failed_attempt,
     hold_after_429,
+    httpx_lines_redacted,
     limited_bucket,
     limiter_clock_not_slept,
     log_request,
@@ -121,7 +122,8 @@ class SyncSender:
         try:
             # Never follow a redirect, even with a user's follow_redirects=True pool: httpx drops
             # only Authorization when a redirect leaves the host, not the apikey header.
-            response = pool.send(request, stream=True, follow_redirects=False)
+            with httpx_lines_redacted():
+                response = pool.send(request, stream=True, follow_redirects=False)
         except httpx.RequestError as exc:
             failure = failed_attempt(exc, prepared, attempt)
         except RuntimeError as exc:
