@@ -250,6 +250,8 @@ def test_an_answer_in_another_charset_echoing_a_password_shows_a_marker_instead(
         f"https://collect.test/{API_KEY}/next",
         f"https://collect.test/next#{API_KEY}",
         f"/login?return=/v2/dte&key2={API_KEY}",
+        f"https://{API_KEY}@collect.test/next",
+        f"https://erp:{API_KEY}@collect.test/next?page=2",
     ],
 )
 def test_a_redirect_whose_location_carries_the_api_key_names_it_without_the_key(

@@ -420,3 +420,19 @@ def test_an_applications_own_httpx_lines_are_left_as_httpx_writes_them(
     ):
         own.get("https://elsewhere.test/feed?token=not-the-sdks")
     assert any("token=not-the-sdks" in line for line in _httpx_lines(caplog))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://ana:[redacted]@platform.test/v1?token=tok-SECRET",
+        "https://[not-an-address]/v1?password=pw-SECRET",
+        "https://[::1/v1?apikey=key-SECRET",
+    ],
+)
+def test_redact_url_hides_credentials_of_a_url_python_cannot_split_and_never_raises(
+    url: str,
+) -> None:
+    shown = redact_url(url)
+    assert "SECRET" not in shown
+    assert "ana" not in shown

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import warnings
 from collections.abc import Mapping
 from typing import Final
@@ -73,7 +74,10 @@ def redact_url(url: str) -> str:
     """
     if "@" not in url and "?" not in url:  # no user info and no query: nothing to redact
         return url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a bracketed host that is no address ("user:[redacted]@", "[::1")
+        return _roughly_redacted(url)
     if "@" not in parts.netloc and not parts.query:
         return url
     if "@" in parts.netloc:
@@ -85,6 +89,20 @@ def redact_url(url: str) -> str:
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
     ]
     return urlunsplit(parts._replace(query=urlencode(pairs, safe="[]")))
+
+
+_USER_INFO: Final = re.compile(r"^([^/?#]*//)[^/?#]*@")
+
+
+def _roughly_redacted(url: str) -> str:
+    """``url``, which Python cannot split, with everything before an ``@`` of its authority and
+    its whole query replaced: what cannot be read cannot be sorted into secret and not."""
+    head, mark, _query = url.partition("?")
+    fragment = _query.partition("#")[2]
+    shown = _USER_INFO.sub(lambda found: f"{found.group(1)}{REDACTED}@", head)
+    if mark:
+        shown += f"?{REDACTED}" + (f"#{fragment}" if fragment else "")
+    return shown
 
 
 _configured = False
