@@ -142,6 +142,9 @@ def test_no_secret_of_the_whole_journey_shows_in_logs_reprs_errors_or_tracebacks
                     allow_factura=True,
                 )
             )
+            shown.append(client.accounts.resend_link(BUYER_EMAIL, "choose_tax_document"))
+            choice = fake.outbox.last(to=BUYER_EMAIL, subject_contains="¿Boleta o factura?")
+            shown.append(client.checkout.choose_tax_document(choice, document="boleta"))
             shown.append(client.accounts.forgot_password(BUYER_EMAIL))
             reset = fake.outbox.last(to=BUYER_EMAIL, subject_contains="Crea tu nueva contraseña")
             shown.append(
