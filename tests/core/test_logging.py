@@ -7,6 +7,7 @@ import os
 import threading
 import warnings
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 from typing import Any
 
@@ -436,3 +437,48 @@ def test_redact_url_hides_credentials_of_a_url_python_cannot_split_and_never_rai
     shown = redact_url(url)
     assert "SECRET" not in shown
     assert "ana" not in shown
+
+
+class _SettingCookies(BaseHTTPRequestHandler):
+    """Answers an OpenFactura organization with a session cookie and a token header."""
+
+    def do_GET(self) -> None:
+        body = b'{"rut": "76795561-8", "razonSocial": "X SPA"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Set-Cookie", "session=cookie-SECRET; HttpOnly")
+        self.send_header("X-Refresh-Token", "refresh-SECRET")
+        self.send_header("X-Team", "erp")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def cookie_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SettingCookies)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_httpcore_debug_lines_of_an_answer_show_no_cookie_or_token_header_value(
+    caplog: pytest.LogCaptureFixture, cookie_server: str
+) -> None:
+    with (
+        caplog.at_level(logging.DEBUG),
+        Haulmer("k", base_urls={"openfactura": cookie_server}, max_retries=0) as client,
+    ):
+        client.openfactura.organization.retrieve()
+    lines = "\n".join(_httpx_lines(caplog))
+    assert "receive_response_headers.complete" in lines
+    assert "(b'X-Team', b'erp')" in lines
+    assert "SECRET" not in lines

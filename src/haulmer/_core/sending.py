@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 import httpx
 
 from haulmer._core.asyncio_only import running_loop
-from haulmer._core.log import logger, redact_headers, redact_url
+from haulmer._core.log import REDACTED, is_secret_header, logger, redact_headers, redact_url
 from haulmer._core.loop_end import LoopEnd
 from haulmer._core.ratelimit import Booking, RateLimiter, api_key_fingerprint
 from haulmer._core.types import (
@@ -705,7 +705,33 @@ class _RedactedHttpxLines(logging.Filter):
         return True
 
 
+_HEADER_PAIR: Final = re.compile(
+    r"""\(b(?P<q1>['"])(?P<name>[^'"]*)(?P=q1), """
+    r"""b(?P<q2>['"])(?P<value>(?:\\.|(?!(?P=q2)).)*)(?P=q2)\)"""
+)
+"""A header as httpcore's DEBUG lines write one: ``(b'Set-Cookie', b'session=...')``."""
+
+
+class _RedactedHttpcoreLines(logging.Filter):
+    """httpcore's DEBUG lines of an SDK request (``receive_response_headers.complete
+    return_value=(..., [(b'Set-Cookie', b'...'), ...])``) with each credential header's value
+    redacted, as the ``haulmer`` logger's lines are."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _SENDING_FOR_THE_SDK.get() and isinstance(record.msg, str) and "(b" in record.msg:
+            record.msg = _HEADER_PAIR.sub(_redacted_pair, record.msg)
+        return True
+
+
+def _redacted_pair(pair: re.Match[str]) -> str:
+    if not is_secret_header(pair["name"]):
+        return pair[0]
+    return f"(b{pair['q1']}{pair['name']}{pair['q1']}, b'{REDACTED}')"
+
+
 logging.getLogger("httpx").addFilter(_RedactedHttpxLines())
+for _name in ("httpcore.http11", "httpcore.http2", "httpcore.proxy"):
+    logging.getLogger(_name).addFilter(_RedactedHttpcoreLines())
 
 
 @contextlib.contextmanager
