@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+import pydantic
+
 import haulmer.dte as dte
 from haulmer import Haulmer
 from haulmer.errors import HaulmerError
@@ -74,6 +76,9 @@ def _texts(value: Any, depth: int = 0) -> Iterator[str]:
         return
     yield repr(value)
     yield str(value)
+    if isinstance(value, pydantic.BaseModel):  # a model's dumps mask its secrets too
+        yield repr(value.model_dump())
+        yield value.model_dump_json()
 
 
 def _error_texts(error: BaseException) -> Iterator[str]:
@@ -174,6 +179,7 @@ def test_no_secret_of_the_whole_journey_shows_in_logs_reprs_errors_or_tracebacks
                 ),
                 _failure(lambda: owner.workspace.activate(used)),
                 _failure(lambda: owner.workspace.retrieve("wsp_unknown")),
+                _failure(lambda: admin.openfactura.certification.create_api_key(shop.setup.id)),
                 _failure(lambda: owner.workspace.with_raw_response.activate(used)),
                 _failure(lambda: admin.openfactura.setup.start(used)),
                 _failure(
