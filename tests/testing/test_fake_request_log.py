@@ -111,3 +111,20 @@ def test_last_on_an_empty_log_says_no_request_arrived() -> None:
     fake.reset()
     with pytest.raises(IndexError, match="no request"):
         fake.requests.last  # noqa: B018
+
+
+def test_a_logged_requests_headers_print_no_credential_the_sdk_would_hide(
+    fake: FakeHaulmer,
+) -> None:
+    custom = {
+        "X-Auth-Token": "token-SECRET",
+        "X-Api-Key": "key-SECRET",
+        "Proxy-Authorization": "Basic proxy-SECRET",
+        "X-Team": "erp",
+    }
+    client = fake.client(api_key=HAULMER_KEY, default_headers=custom)
+    client.openfactura.organization.retrieve()
+    shown = repr(fake.requests.last.headers)
+    assert "SECRET" not in shown
+    assert HAULMER_KEY not in shown
+    assert "'X-Team': 'erp'" in shown or "'x-team': 'erp'" in shown

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from haulmer._core.log import is_secret_header
+
 __all__ = ["FakeRequest", "FakeResponse", "Headers"]
 
 
@@ -37,11 +39,8 @@ class Headers(Mapping[str, str]):
         return len(self._data)
 
     def __repr__(self) -> str:
-        shown = {k: ("***" if k.lower() in _SECRET_HEADERS else v) for k, v in self.items()}
+        shown = {k: ("***" if is_secret_header(k) else v) for k, v in self.items()}
         return f"Headers({shown!r})"
-
-
-_SECRET_HEADERS = frozenset({"apikey", "authorization", "cookie"})
 
 
 @dataclass
