@@ -731,3 +731,34 @@ def test_a_call_whose_http_client_is_closed_while_it_waits_for_its_turn_gives_th
     clock.now = 1000.0
     waits = [limiter.book(api_key_fingerprint("k")).wait for _ in range(3)]
     assert waits == pytest.approx([1.0 + SLOT_MARGIN] * 3)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["redis://:pw-SECRET@localhost:notaport/0", "redis://:pw-SECRET@localhost:6379/x"],
+    ids=["port", "database"],
+)
+@pytest.mark.parametrize(
+    "entry", ["RedisRateLimiter", "rate_limiter_from_url", "resolve_rate_limit"]
+)
+def test_the_frames_of_a_refused_limiter_url_keep_no_password_and_show_by_repr(
+    url: str, entry: str
+) -> None:
+    import haulmer.ratelimit
+
+    with pytest.raises(ConfigurationError) as caught:
+        getattr(haulmer.ratelimit, entry)(url)
+    found, seen = [], set()
+    current: BaseException | None = caught.value
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        tb = current.__traceback__
+        while tb is not None:
+            if "/haulmer/" in tb.tb_frame.f_code.co_filename.replace("\\", "/"):
+                for name, value in tb.tb_frame.f_locals.items():
+                    shown = repr(value)  # what an error tracker records; it must not raise
+                    if "pw-SECRET" in shown:
+                        found.append(f"{tb.tb_frame.f_code.co_name}: {name}")
+            tb = tb.tb_next
+        current = current.__cause__ or current.__context__
+    assert found == []

@@ -9,6 +9,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from haulmer._core.ratelimit import InProcessRateLimiter, RateLimiter
+from haulmer._frames import LocalsForgottenOnRefusal
 from haulmer._shown import shown_unless_credential
 from haulmer.errors import ConfigurationError
 
@@ -31,6 +32,15 @@ environment: ``HAULMER_RATE_LIMIT_URL`` if set, else off)."""
 def rate_limiter_from_url(url: str, *, clock: Callable[[], float] = time.monotonic) -> RateLimiter:
     """A limiter from a URL: ``redis://``, ``rediss://`` or ``unix://`` (shared through Redis),
     or ``memory://`` (in-process)."""
+    try:
+        with LocalsForgottenOnRefusal():
+            return _limiter_from_url(url, clock)
+    finally:
+        del url  # its password is not in this frame's locals, which error trackers record
+
+
+def _limiter_from_url(url: str, clock: Callable[[], float]) -> RateLimiter:
+    """``rate_limiter_from_url``'s work, whose frames a refusal leaves without locals."""
     if not isinstance(url, str):
         raise ConfigurationError(
             "A rate limiter is named by its URL as text, such as 'redis://host:6379/0' or "
@@ -59,6 +69,15 @@ def resolve_rate_limit(
     rate_limit: RateLimitArg, *, clock: Callable[[], float] = time.monotonic
 ) -> RateLimiter | None:
     """The limiter a client uses for ``rate_limit=`` (see ``RateLimitArg``)."""
+    try:
+        with LocalsForgottenOnRefusal():
+            return _resolved(rate_limit, clock)
+    finally:
+        del rate_limit  # a URL's password is not in this frame's locals (error trackers)
+
+
+def _resolved(rate_limit: RateLimitArg, clock: Callable[[], float]) -> RateLimiter | None:
+    """``resolve_rate_limit``'s work, whose frames a refusal leaves without locals."""
     if rate_limit is None:
         url = os.environ.get(RATE_LIMIT_URL_ENV, "").strip()
         if not url:

@@ -48,6 +48,7 @@ from haulmer._core.redis_urls import (
 )
 from haulmer._core.types import LONGEST_TIMEOUT, is_wait_seconds
 from haulmer._forks import ForkSafeLock
+from haulmer._frames import LocalsForgottenOnRefusal
 from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.errors import RateLimiterUnavailableError
@@ -135,6 +136,24 @@ class RedisRateLimiter(RateLimiter):
         clock: Callable[[], float] | None = None,
         timeout: float = STORE_TIMEOUT,
     ) -> None:
+        try:
+            with LocalsForgottenOnRefusal():
+                self._set_up(url, client, async_client, limits, prefix, margin, clock, timeout)
+        finally:
+            del url  # its password is not in this frame's locals, which error trackers record
+
+    def _set_up(
+        self,
+        url: str | None,
+        client: redis.Redis | None,
+        async_client: redis.asyncio.Redis | None,
+        limits: Sequence[tuple[int, float]],
+        prefix: str,
+        margin: float,
+        clock: Callable[[], float] | None,
+        timeout: float,
+    ) -> None:
+        """``__init__``'s work, whose frames a refusal leaves without locals."""
         if url is None and client is None and async_client is None:
             raise configuration_error(
                 "RedisRateLimiter needs a url (redis://host:6379/0) or a client"
@@ -235,8 +254,9 @@ class RedisRateLimiter(RateLimiter):
         return (_remade, (self._settings,))
 
     def __repr__(self) -> str:
-        where = redact_store_url(self._url) if self._url else "<client>"
-        return f"RedisRateLimiter({where!r}, limits={self.limits!r})"
+        url = getattr(self, "_url", None)  # a limiter refused while made has none yet
+        where = redact_store_url(url) if url else "<client>"
+        return f"RedisRateLimiter({where!r}, limits={getattr(self, 'limits', None)!r})"
 
     @property
     def where(self) -> str:
