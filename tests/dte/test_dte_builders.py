@@ -1403,3 +1403,35 @@ def test_a_builder_given_a_section_its_type_lacks_refuses_it_naming_it(
     with pytest.raises(DocumentError) as refused:
         dte.boleta(emisor=emisor, lines=[{"nombre": "P", "precio": 1190}], manejo_madera=_MADERA)
     assert [d.field for d in refused.value.details] == ["ManejoMadera"]
+
+
+def test_a_factura_de_compra_given_iva_retenido_total_at_a_partial_rate_is_refused(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    with pytest.raises(DocumentError, match=r"retains the whole IVA \(19%\), not 10%"):
+        dte.factura_compra(
+            emisor=emisor,
+            receptor=receptor,
+            lines=[{"nombre": "Trigo", "precio": 10000}],
+            tasas_adicionales={"15": 10},
+        )
+
+
+def test_a_document_declaring_iva_retenido_total_at_a_partial_rate_fails_its_check(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    built = dte.factura_compra(
+        emisor=emisor, receptor=receptor, lines=[{"nombre": "Trigo", "precio": 10000}]
+    )
+    data = built.to_sii_dict()
+    data["Encabezado"]["Totales"].update(
+        ImptoReten=[{"TipoImp": "15", "TasaImp": 10, "MontoImp": 1000}],
+        IVANoRet=900,
+        MntTotal=10900,
+    )
+    with pytest.raises(DocumentError) as info:
+        Document.model_validate(data).check()
+    assert any(
+        d.field == "Detalle.CodImpAdic" and "retains the whole IVA" in d.issue
+        for d in info.value.details
+    )

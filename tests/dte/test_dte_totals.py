@@ -621,3 +621,20 @@ def test_property_line_amount_is_qty_times_price_rounded_half_up(
     assert abs(amount - exact) <= Decimal("0.5")
     if exact - int(exact) == Decimal("0.5"):
         assert amount == int(exact) + 1
+
+
+@pytest.mark.parametrize("code", ["15", "301", "341", "481"])
+@pytest.mark.parametrize("rate", ["10", "18.99"])
+def test_a_total_iva_retention_at_another_rate_than_the_ivas_is_refused(
+    code: str, rate: str
+) -> None:
+    """A total retention retains the whole IVA: another rate would write a document that says
+    so and retains part of it (IVA retenido parcial is 16, whose rate the document gives)."""
+    lines = _lines({"NmbItem": "trigo", "PrcItem": 10000, "CodImpAdic": code})
+    with pytest.raises(DocumentError) as info:
+        compute_totals(46, lines, tasas_adicionales={code: Decimal(rate)})
+    assert [d.field for d in info.value.details] == ["Detalle.CodImpAdic"]
+    issue = info.value.details[0].issue
+    assert f"retains the whole IVA (19%), not {rate}%" in issue
+    assert "16" in issue
+    assert compute_totals(46, lines, tasas_adicionales={code: Decimal(19)}).mnt_total == 10000

@@ -133,6 +133,12 @@ RETENTION_RATES: Mapping[str, Decimal] = {
 }
 """IVA retenciones (subtracted from MntTotal; factura de compra 46 mostly), in percent."""
 
+_TOTAL_RETENTION_CODES: frozenset[str] = frozenset(
+    {"15", "301", "321", "331", "341", "361", "371", "481"}
+)
+"""The retentions of the whole IVA (IVA retenido total and its variants): their rate is the
+IVA's, whatever rate a document gives (a partial retention is 16 or a product's code)."""
+
 RETAINED_CODES: frozenset[str] = frozenset(RETENTION_RATES) | {"16", "40", "49", "53"}
 """Every code that is retained, not added: those above and the ones whose rate the document
 gives (16 IVA retenido parcial, 40 IVA retenido opcional, 49 factura de compra sin retención,
@@ -659,6 +665,8 @@ def _taxes(
         is_retention = code in RETAINED_CODES
         if is_retention and rate > tasa_iva:
             raise _retention_over_iva(code, rate, tasa_iva)
+        if code in _TOTAL_RETENTION_CODES and rate != tasa_iva:
+            raise _partial_total_retention(code, rate, tasa_iva)
         monto = round_peso(Decimal(bases[code]) * rate / _HUNDRED)
         entries.append(
             _computed(
@@ -679,6 +687,17 @@ def _retention_over_iva(code: str, rate: Decimal, tasa_iva: Decimal) -> Document
         f"the retention {code} at {rate}% would retain more than the IVA ({tasa_iva}%) the "
         "line carries: give its rate (tasas_adicionales or Totales/ImptoReten/TasaImp) as at "
         f"most {tasa_iva}"
+    )
+    return DocumentError(f"CodImpAdic {code}: {issue}", [ErrorDetail("Detalle.CodImpAdic", issue)])
+
+
+def _partial_total_retention(code: str, rate: Decimal, tasa_iva: Decimal) -> DocumentError:
+    """The error for a total IVA retention given a rate below the IVA's: the document would
+    say the whole IVA is retained and retain part of it."""
+    issue = (
+        f"the retention {code} retains the whole IVA ({tasa_iva}%), not {rate}%: leave its "
+        "rate out (tasas_adicionales or Totales/ImptoReten/TasaImp), or retain part of the "
+        "IVA with 16 (IVA retenido parcial) and that rate"
     )
     return DocumentError(f"CodImpAdic {code}: {issue}", [ErrorDetail("Detalle.CodImpAdic", issue)])
 
