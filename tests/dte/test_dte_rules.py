@@ -921,6 +921,36 @@ def test_a_line_percentage_that_rounds_to_zero_pesos_is_named_with_the_fix(
     ]
 
 
+@pytest.mark.parametrize(
+    ("percent", "amount", "field", "what"),
+    [
+        ("DescuentoPct", "DescuentoMonto", "Detalle[1].DescuentoMonto", "discount"),
+        ("RecargoPct", "RecargoMonto", "Detalle[1].RecargoMonto", "surcharge"),
+    ],
+)
+def test_a_line_amount_that_contradicts_its_percentage_is_named(
+    percent: str, amount: str, field: str, what: str
+) -> None:
+    """10% of a 1000-peso line written with 50 pesos: the document would state two different
+    discounts (the printed 10% and the 50 taken off)."""
+    line = {"NmbItem": "Bolsa", "QtyItem": 2, "PrcItem": 500, percent: 10, amount: 50}
+    doc = _doc(Detalle=[line]).completed()
+    assert [(p.field, p.issue) for p in _problems(doc)] == [
+        (
+            field,
+            f"is 50, but {percent} 10% of 1000 pesos is 100: give the {what} once (the "
+            "percentage or the amount), or make them agree",
+        )
+    ]
+
+
+def test_a_line_amount_that_is_its_percentage_rounded_half_up_passes() -> None:
+    line = {"NmbItem": "Bolsa", "QtyItem": 3, "PrcItem": "33.5", "DescuentoPct": 5}
+    _doc(Detalle=[{**line, "DescuentoMonto": 5}]).completed().check()  # 5.025 -> 5
+    line = {"NmbItem": "Bolsa", "QtyItem": 1, "PrcItem": 15, "RecargoPct": 10}
+    _doc(Detalle=[{**line, "RecargoMonto": 2}]).completed().check()  # 1.5 -> 2
+
+
 def test_a_line_percentage_of_at_least_one_peso_is_written() -> None:
     doc = _doc(Detalle=[{"NmbItem": "Bolsa", "QtyItem": 1, "PrcItem": 5, "DescuentoPct": 10}])
     completed = doc.completed()

@@ -275,6 +275,25 @@ def test_line_discount_in_whole_units_and_global_discount_in_the_currency() -> N
     assert factura.descuentos_recargos[0].ind_exe == 1
 
 
+def test_an_export_line_discount_that_contradicts_its_percentage_is_named() -> None:
+    with pytest.raises(DocumentError) as info:
+        _hotel(
+            lines=[
+                {
+                    "NmbItem": "Lana",
+                    "QtyItem": 1,
+                    "PrcItem": "99.99",
+                    "DescuentoPct": 10,
+                    "DescuentoMonto": 20,
+                }
+            ]
+        )
+    assert {d.field: d.issue for d in info.value.details} == {
+        "Detalle[1].DescuentoMonto": "is 20, but DescuentoPct 10% of 99.99 units of DOLAR USA "
+        "is 10: give the discount once (the percentage or the amount), or make them agree"
+    }
+
+
 def test_a_global_discount_above_an_exports_lines_is_named_by_its_index() -> None:
     with pytest.raises(DocumentError) as info:
         _hotel(

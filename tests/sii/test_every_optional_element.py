@@ -164,6 +164,20 @@ def _lines_of_every_kind(tipo: int) -> list[dict[str, Any]]:
     return lines
 
 
+def _amounts_agree_with_percentages(line: dict[str, Any]) -> None:
+    """A line's DescuentoMonto and RecargoMonto as its DescuentoPct and RecargoPct make them
+    (qty x price x percentage, half up, in whole units), which the rules require when both
+    are given; on a line too small for its percentage to make one unit (an export's price of
+    about one dollar), the percentage is 100."""
+    exact = Decimal(str(line.get("QtyItem", 1))) * Decimal(str(line.get("PrcItem", 0)))
+    for kind in ("Descuento", "Recargo"):
+        if f"{kind}Pct" in line and f"{kind}Monto" in line:
+            amount = exact * Decimal(str(line[f"{kind}Pct"])) / 100
+            if amount < Decimal("0.5"):
+                line[f"{kind}Pct"], amount = 100, exact
+            line[f"{kind}Monto"] = int(amount.quantize(Decimal(1), ROUND_HALF_UP))
+
+
 def every_optional_element(tipo: int, variant: int) -> dict[str, Any]:
     """An SII dict of type ``tipo`` with every optional element the schema allows present once
     (but those ``_left_out`` says why), amounts left for ``completed()`` to compute."""
@@ -183,11 +197,13 @@ def every_optional_element(tipo: int, variant: int) -> dict[str, Any]:
     for reference in data.get("Referencia", []):
         if tipo in EXPORT_TYPES:
             reference["FolioRef"] = "120"  # an electronic document's folio is a number
-    if tipo in EXPORT_TYPES:
-        _export_parts(tipo, data)
     if tipo not in EXPORT_TYPES:  # amounts large enough for every tax to be more than 0
         for line in data["Detalle"]:
             line["PrcItem"] = 10_000
+    for line in data["Detalle"]:
+        _amounts_agree_with_percentages(line)
+    if tipo in EXPORT_TYPES:
+        _export_parts(tipo, data)
     if variant == 0 and tipo not in EXPORT_TYPES and tipo != 43:
         data["Detalle"].extend(_lines_of_every_kind(tipo))
     if tipo == 43:

@@ -54,6 +54,7 @@ __all__ = [
     "global_discount_issue",
     "line_amounts_at",
     "line_part_problems",
+    "percentage_amount_problems",
     "stamping_problems",
     "totals_problems",
     "zero_percentage_problems",
@@ -122,6 +123,33 @@ def discount_percentage_problems(line: Detalle, where: str) -> list[ErrorDetail]
                 ErrorDetail(
                     f"{where}.SubDscto[{index + 1}].ValorDscto",
                     f"is {part.valor}%; a part of a discount is at most 100 (%)",
+                )
+            )
+    return problems
+
+
+def percentage_amount_problems(line: Detalle, where: str, unit: str = "pesos") -> list[ErrorDetail]:
+    """A line's DescuentoMonto or RecargoMonto given with a DescuentoPct or RecargoPct it is not
+    (qty x price x percentage, rounded half up to whole ``unit``): the document would state one
+    discount printed and take off another."""
+    if line.precio is None:
+        return []
+    exact = (line.cantidad if line.cantidad is not None else Decimal(1)) * line.precio
+    problems = []
+    for percent, amount, name, what in (
+        (line.descuento_pct, line.descuento_monto, "Descuento", "discount"),
+        (line.recargo_pct, line.recargo_monto, "Recargo", "surcharge"),
+    ):
+        if percent is None or amount is None:
+            continue
+        expected = round_peso(exact * percent / 100)
+        if amount != expected:
+            problems.append(
+                ErrorDetail(
+                    f"{where}.{name}Monto",
+                    f"is {amount}, but {name}Pct {percent.normalize():f}% of "
+                    f"{exact.normalize():f} {unit} is {expected}: give the {what} once (the "
+                    "percentage or the amount), or make them agree",
                 )
             )
     return problems
@@ -259,6 +287,7 @@ def _line_problems(doc: _document.Document) -> list[ErrorDetail]:
             )
         if values["descuento_pct"] is not None or values["recargo_pct"] is not None:
             problems.extend(zero_percentage_problems(line, f"Detalle[{index + 1}]"))
+            problems.extend(percentage_amount_problems(line, f"Detalle[{index + 1}]"))
         if values["descuento_pct"] is not None or values["sub_dscto"]:
             problems.extend(discount_percentage_problems(line, f"Detalle[{index + 1}]"))
         if values["subcantidades"] or values["sub_dscto"] or values["sub_recargo"]:

@@ -19,6 +19,7 @@ from haulmer.dte.rules.documento import (
     discount_percentage_problems,
     global_discount_issue,
     line_part_problems,
+    percentage_amount_problems,
     zero_percentage_problems,
 )
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
@@ -159,6 +160,7 @@ def _lines(doc: _document.Document) -> list[ErrorDetail]:
             moneda = _moneda(doc)
             unit = f"units of {moneda.value}" if moneda is not None else "units"
             problems.extend(zero_percentage_problems(line, where, unit))
+            problems.extend(percentage_amount_problems(line, where, unit))
         if line.descuento_pct is not None or line.sub_dscto:
             problems.extend(discount_percentage_problems(line, where))
         if line.subcantidades or line.sub_dscto or line.sub_recargo:
