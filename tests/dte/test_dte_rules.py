@@ -661,6 +661,30 @@ def test_wrong_retention_and_unexpected_tax() -> None:
     ]
 
 
+def test_a_tax_written_twice_in_totales_is_named() -> None:
+    """IVA retenido total 15 stated twice with the right amount: a reader adding ImptoReten
+    up would retain it twice, though MntTotal subtracts it once."""
+    lines = [{"NmbItem": "Trigo", "QtyItem": 2, "PrcItem": 5000, "CodImpAdic": "15"}]
+    retention = {"TipoImp": 15, "TasaImp": 19, "MontoImp": 1900}
+    totales = {
+        "MntNeto": 10000,
+        "TasaIVA": 19,
+        "IVA": 1900,
+        "ImptoReten": [retention, retention],
+        "MntTotal": 10000,
+    }
+    doc = _doc(Encabezado__IdDoc__TipoDTE=46, Detalle=lines, Encabezado__Totales=totales)
+    with pytest.raises(DocumentError) as info:
+        doc.check_totals()
+    assert [(d.field, d.issue) for d in info.value.details] == [
+        (
+            "Encabezado.Totales.ImptoReten[TipoImp=15]",
+            "is written 2 times; each tax or retention goes once in Totales, with the sum of "
+            "its lines: keep one",
+        )
+    ]
+
+
 def test_declared_rate_serves_a_code_without_fixed_rate() -> None:
     lines = [{"NmbItem": "diesel", "PrcItem": 1000, "CodImpAdic": "28"}]
     totales = {

@@ -398,3 +398,23 @@ def test_a_liquidacion_line_exempt_or_not_for_sale_is_accepted(ind_exe: int) -> 
     document = _with_line_ind_exe(ind_exe)
     document.check()
     assert document.totales.mnt_total == 119_000 + (5_000 if ind_exe == 1 else 0)
+
+
+def test_a_liquidacions_tax_written_twice_in_totales_is_named() -> None:
+    liquidacion = dte.liquidacion_factura(
+        emisor=EMISOR,
+        receptor=CONSIGNADOR,
+        lines=[{"NmbItem": "Vino", "PrcItem": 10000, "CodImpAdic": ["25"]}],
+    )
+    totales = liquidacion.encabezado.totales
+    assert totales is not None
+    twice = totales.model_copy(update={"impto_reten": totales.impto_reten * 2})
+    document = liquidacion.model_copy(
+        update={"encabezado": liquidacion.encabezado.model_copy(update={"totales": twice})}
+    )
+    assert _problems(document) == {
+        "Encabezado.Totales.ImptoReten[TipoImp=25]": (
+            "is written 2 times; each tax or retention goes once in Totales, with the sum of its "
+            "lines: keep one"
+        )
+    }

@@ -55,6 +55,7 @@ __all__ = [
     "line_amounts_at",
     "line_part_problems",
     "percentage_amount_problems",
+    "repeated_totals_tax_problems",
     "stamping_problems",
     "totals_problems",
     "zero_percentage_problems",
@@ -424,6 +425,8 @@ def _compare_totals(given: Totales, expected: Totales, boleta: bool) -> list[Err
                 )
             )
     given_taxes = {t.tipo: t.monto for t in given.impto_reten}
+    if len(given_taxes) < len(given.impto_reten):
+        problems.extend(repeated_totals_tax_problems([t.tipo for t in given.impto_reten]))
     want_taxes = {t.tipo: t.monto for t in expected.impto_reten}
     for code in sorted(set(given_taxes) | set(want_taxes)):
         have_t, want_t = given_taxes.get(code), want_taxes.get(code)
@@ -449,6 +452,23 @@ def _compare_totals(given: Totales, expected: Totales, boleta: bool) -> list[Err
             )
         )
     return problems
+
+
+def repeated_totals_tax_problems(codes: list[str]) -> list[ErrorDetail]:
+    """Each TipoImp that Totales/ImptoReten states more than once: a reader adding them up would
+    count the tax or retention twice, though MntTotal holds it once."""
+    counts: dict[str, int] = {}
+    for code in codes:
+        counts[code] = counts.get(code, 0) + 1
+    return [
+        ErrorDetail(
+            f"Encabezado.Totales.ImptoReten[TipoImp={code}]",
+            f"is written {count} times; each tax or retention goes once in Totales, with the "
+            "sum of its lines: keep one",
+        )
+        for code, count in counts.items()
+        if count > 1
+    ]
 
 
 def check_documento(doc: _document.Document) -> DocumentCheck:

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.dte.models import Comision, Totales
-from haulmer.dte.rules.documento import line_part_problems
+from haulmer.dte.rules.documento import line_part_problems, repeated_totals_tax_problems
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
 from haulmer.dte.rules.periodo import period_problems
 from haulmer.dte.rules.referencias import document_code_issue, liquidacion_reference_problems
@@ -210,6 +210,8 @@ def _totals(
                 )
             )
         given_taxes = {t.tipo: t.monto for t in given.impto_reten}
+        if len(given_taxes) < len(given.impto_reten):
+            problems.extend(repeated_totals_tax_problems([t.tipo for t in given.impto_reten]))
         want_taxes = {t.tipo: t.monto for t in expected.impto_reten}
         for code in sorted(set(given_taxes) | set(want_taxes)):
             if given_taxes.get(code) != want_taxes.get(code):
