@@ -329,6 +329,44 @@ def test_factura_compra_partial_retention_and_exempt_lines(
     assert (totales["IVANoRet"], totales["MntTotal"]) == (1610, 11000 + 100 + 2090 - 480)
 
 
+def test_factura_compra_retains_the_iva_of_a_line_with_an_additional_tax(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    """A line's additional tax (ILA on pisco) is no retention: the buyer still retains its IVA."""
+    doc = dte.factura_compra(
+        emisor=emisor,
+        receptor=receptor,
+        lines=[
+            {"nombre": "Pisco", "precio": 10000, "cod_imp_adic": ["24"]},
+            {"nombre": "Vino", "precio": 1000, "CodImpAdic": "25"},
+            {"nombre": "Ganado", "precio": 1000, "cod_imp_adic": ["24", "32"]},
+        ],
+    )
+    assert [line.cod_imp_adic for line in doc.detalle] == [["24", "15"], ["25", "15"], ["24", "32"]]
+    totales = _totales(doc)
+    retained = {t["TipoImp"]: t["MontoImp"] for t in totales["ImptoReten"]}
+    assert (retained["15"], retained["32"]) == (2090, 80)
+    # neto 12000, IVA 2280; ILA 3465 + 205; retained 2090 + 80
+    assert totales["MntTotal"] == 12000 + 2280 + 3465 + 205 - 2090 - 80
+
+
+def test_factura_compra_refuses_a_line_with_two_additional_taxes_and_no_room_to_retain(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    with pytest.raises(DocumentError) as caught:
+        dte.factura_compra(
+            emisor=emisor,
+            receptor=receptor,
+            lines=[
+                {"nombre": "A", "precio": 1000},
+                {"nombre": "Mix", "precio": 1000, "cod_imp_adic": ["24", "27"]},
+            ],
+        )
+    assert [d.field for d in caught.value.details] == ["Detalle[2].CodImpAdic"]
+    assert "the retention 15 cannot join them" in str(caught.value)
+    assert "split the line" in str(caught.value)
+
+
 def test_factura_compra_without_retention(emisor: dict[str, Any], receptor: dict[str, Any]) -> None:
     doc = dte.factura_compra(
         emisor=emisor, receptor=receptor, lines=[{"nombre": "A", "precio": 45000}], retencion=None
@@ -394,10 +432,11 @@ def test_a_nota_correcting_a_factura_de_compras_amounts_retains_its_iva_as_the_f
             {"nombre": "Pisco", "precio": 100, "cod_imp_adic": ["24"]},
         ],
     )
-    assert [line.cod_imp_adic for line in nota.detalle] == [["15"], [], ["24"]]
+    # the pisco's IVA is retained too, beside its additional tax
+    assert [line.cod_imp_adic for line in nota.detalle] == [["15"], [], ["24", "15"]]
     totales = _totales(nota)
-    assert totales["ImptoReten"][0] == {"TipoImp": "15", "TasaImp": Decimal(19), "MontoImp": 190}
-    assert totales["MntTotal"] == 1100 + 100 + 209 - 190 + 32
+    assert totales["ImptoReten"][0] == {"TipoImp": "15", "TasaImp": Decimal(19), "MontoImp": 209}
+    assert totales["MntTotal"] == 1100 + 100 + 209 - 209 + 32
 
 
 def test_a_nota_of_a_factura_de_compra_without_one_retention_leaves_its_lines_as_given(

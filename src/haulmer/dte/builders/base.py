@@ -37,7 +37,13 @@ from haulmer.dte.document import Document, document_error, unreadable_number
 from haulmer.dte.exports import EXPORT_RECEPTOR_RUT, Moneda
 from haulmer.dte.models import Emisor, OtraMoneda, Totales
 from haulmer.dte.sii_dict import BOLETA_ELEMENTS
-from haulmer.dte.totals import compute_otra_moneda, export_totals, line_amounts, tax_rates
+from haulmer.dte.totals import (
+    RETAINED_CODES,
+    compute_otra_moneda,
+    export_totals,
+    line_amounts,
+    tax_rates,
+)
 from haulmer.errors import DocumentError, ErrorDetail
 
 if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads **fields
@@ -102,17 +108,47 @@ def line_dict(line: LineInput, *, prices: str = "net", place: tuple[str, str] | 
 
 
 def retained_lines(lines: Iterable[LineInput], code: str | None) -> list[Any]:
-    """Lines of a factura de compra or its nota: each afecto line without a CodImpAdic given
-    the retention ``code`` (none when ``code`` is None), as the buyer retains the seller's IVA."""
+    """Lines of a factura de compra or its nota: each afecto line that carries no retention of
+    its own given the retention ``code`` (none when ``code`` is None) beside any additional tax
+    it carries, as the buyer retains the seller's IVA on every afecto line."""
     prepared = []
     for index, line in enumerate(listed(lines, "lines")):
         data = line_dict(line, place=item_place("lines", index))
         exempt = data.get("IndExe") is not None or data.get("ind_exe") is not None
-        has_code = data.get("CodImpAdic") or data.get("cod_imp_adic")
-        if code is not None and not exempt and not has_code:
-            data["CodImpAdic"] = [code]
+        key = "cod_imp_adic" if data.get("cod_imp_adic") else "CodImpAdic"
+        given = data.get(key)
+        codes = _tax_codes(given)
+        if code is None or exempt or codes is None or RETAINED_CODES.intersection(codes):
+            prepared.append(data)
+            continue
+        if len(codes) >= 2:
+            issue = (
+                f"carries {len(codes)} additional taxes ({', '.join(codes)}) and the SII takes "
+                f"at most 2 codes a line, so the retention {code} cannot join them: split the "
+                "line, one part per additional tax"
+            )
+            raise DocumentError(
+                f"Detalle[{index + 1}]: the line {issue}",
+                [ErrorDetail(f"Detalle[{index + 1}].CodImpAdic", issue)],
+            )
+        held = [given] if isinstance(given, (str, int)) else list(given or ())
+        data[key] = [*held, code] if codes else [code]
         prepared.append(data)
     return prepared
+
+
+def _tax_codes(value: object) -> list[str] | None:
+    """A line's CodImpAdic as given (none, one code, or a list of them) as codes, or None for
+    a value of another kind, which the line's model names."""
+    if value is None or value == "" or value == []:
+        return []
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return [str(value).strip()]
+    if isinstance(value, (list, tuple)) and all(
+        isinstance(item, (str, int)) and not isinstance(item, bool) for item in value
+    ):
+        return [str(item).strip() for item in value]
+    return None
 
 
 def _prices_of(tipo: DTEType, id_doc: Mapping[str, Any]) -> str:

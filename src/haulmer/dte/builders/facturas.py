@@ -107,9 +107,10 @@ def factura_compra(
 ) -> Document:
     """Factura de compra electrónica (46): the buyer issues it and retains the seller's IVA.
 
-    ``retencion`` is the CodImpAdic given to afecto lines that carry none: ``"15"`` IVA
-    retenido total (default; MntTotal = MntNeto), a partial code such as ``"34"`` trigo (4%),
-    or None for no retention. Lines may set their own ``cod_imp_adic``. The emisor is the buyer.
+    ``retencion`` is the CodImpAdic given to afecto lines that carry no retention, beside an
+    additional tax a line carries: ``"15"`` IVA retenido total (default; MntTotal = MntNeto), a
+    partial code such as ``"34"`` trigo (4%), or None for no retention. Lines may set their own
+    retention in ``cod_imp_adic``. The emisor is the buyer.
     ``options`` as in :func:`factura`.
     """
     check_options("factura_compra", options, PaymentOptions)
