@@ -843,6 +843,33 @@ def test_export_documents_are_not_referenced_by_these_notes(
     assert "111/112" in str(info.value)
 
 
+@pytest.mark.parametrize("precio", [100, 5000])
+def test_a_nota_that_annuls_with_lines_of_another_total_is_refused(
+    factura: Document, precio: int
+) -> None:
+    """Annulling (CodRef 1) voids the whole document: a nota crediting part of it would mark
+    the factura void while crediting 119 pesos (part of it is CodRef 3, corrige montos)."""
+    total = factura.totals.mnt_total
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito(
+            factura.with_folio(5), cod_ref="anula", lines=[{"nombre": "x", "precio": precio}]
+        )
+    assert [d.field for d in info.value.details] == ["Encabezado.Totales.MntTotal"]
+    assert f"which annuls the Factura electrónica, whose total is {total}" in str(info.value)
+    assert "cod_ref='corrige_montos'" in str(info.value)
+    nc = dte.nota_credito(factura.with_folio(1))
+    with pytest.raises(DocumentError, match="which annuls the Nota de crédito"):
+        dte.nota_debito(nc.with_folio(2), cod_ref="anula", lines=[{"nombre": "x", "precio": 1}])
+
+
+def test_a_nota_that_annuls_with_its_own_lines_of_the_same_total_passes(
+    factura: Document,
+) -> None:
+    lines = [{"nombre": "Todo", "precio": factura.totals.mnt_neto}]
+    nc = dte.nota_credito(factura.with_folio(5), cod_ref="anula", lines=lines)
+    assert nc.totals.mnt_total == factura.totals.mnt_total
+
+
 def test_nota_debito_anula_a_nota_credito(factura: Document) -> None:
     nc = dte.nota_credito(factura.with_folio(1))
     nd = dte.nota_debito(nc.with_folio(1), cod_ref="anula", razon="Anula nota de crédito")

@@ -349,6 +349,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
         _check_references_document(note, documento)
         _check_same_receptor(note, documento)
         _check_same_currency(note, documento)
+        _check_annuls_whole(note, documento, code)
         _check_credit_within(note, documento)
         return note
     if montos_brutos:
@@ -373,6 +374,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
     )
     _check_references_document(note, documento)
     _check_same_receptor(note, documento)
+    _check_annuls_whole(note, documento, code)
     _check_credit_within(note, documento)
     return note
 
@@ -464,6 +466,30 @@ def _check_same_currency(note: Document, documento: Document | None) -> None:
 _CREDIT_NOTES = frozenset({DTEType.NOTA_CREDITO, DTEType.NOTA_CREDITO_EXPORTACION})
 
 
+def _check_annuls_whole(note: Document, documento: Document | None, code: CodRef) -> None:
+    """A nota that annuls (CodRef 1) voids the whole document, so its total is the document's
+    (with CredEC, carried alike): lines of another total would void the document while
+    crediting or charging part of it, which is a correction of amounts (CodRef 3). A
+    liquidación-factura with Comisiones, whose total a nota does not restate, is not judged."""
+    if code is not CodRef.ANULA or documento is None or documento.comisiones:
+        return
+    source, annulling = documento.totales, note.totales
+    whole = source.mnt_total + (source.cred_ec or 0)
+    given = annulling.mnt_total + (annulling.cred_ec or 0)
+    if given == whole:
+        return
+    issue = (
+        f"is {given} on a nota which annuls the {documento.tipo_dte.label}, whose total is "
+        f"{whole}: annulling voids the whole document, so leave lines= out to copy its lines, "
+        "or give lines of that total; for part of it, correct the amounts with "
+        "cod_ref='corrige_montos' (CodRef 3)"
+    )
+    raise DocumentError(
+        f"the {note.tipo_dte.label} annuls its document for another amount: MntTotal {issue}",
+        [ErrorDetail("Encabezado.Totales.MntTotal", issue)],
+    )
+
+
 def _check_credit_within(note: Document, documento: Document | None) -> None:
     """A nota de crédito credits at most what the document it modifies charged: its total
     (before an empresa constructora's CredEC, deducted alike from both) is not above the
@@ -502,15 +528,16 @@ def nota_credito(documento: Document | None = None, **options: Unpack[NoteOption
     """Nota de crédito electrónica (61) referencing ``documento`` (or tipo/folio/fecha_ref).
 
     ``cod_ref``: ``"anula"`` (default; copies the document's lines and global discounts unless
-    ``lines`` is given), ``"corrige_texto"`` (one line with MontoItem 0 and the ``razon``; totals
-    0) or ``"corrige_montos"`` (``lines`` required: the amounts being credited). Emisor and
-    receptor default to the document's; a boleta's gross prices carry over as MntBruto 1 and an
-    exempt document's (34, 41) lines and global discounts stay exempt, also when the document is
-    named by ``tipo_doc_ref`` only; with ``documento``, a ``tipo_doc_ref``, ``folio_ref`` or
-    ``fecha_ref`` other than its own is refused (``folio_ref`` numbers a document without a
-    folio yet). The lines given for a factura de compra (46) take the IVA retention its lines
-    share when they carry no CodImpAdic. Extra ``referencias`` (an orden de compra...) follow
-    the main one. ``options``: ``NoteOptions``.
+    ``lines`` is given, whose total is then the document's), ``"corrige_texto"`` (one line
+    with MontoItem 0 and the ``razon``; totals 0) or ``"corrige_montos"`` (``lines``
+    required: the amounts being credited). Emisor and receptor default to the document's; a
+    boleta's gross prices carry over as MntBruto 1 and an exempt document's (34, 41) lines and
+    global discounts stay exempt, also when the document is named by ``tipo_doc_ref`` only;
+    with ``documento``, a ``tipo_doc_ref``, ``folio_ref`` or ``fecha_ref`` other than its own
+    is refused (``folio_ref`` numbers a document without a folio yet). The lines given for a
+    factura de compra (46) take the IVA retention its lines share when they carry no retention
+    of their own. Extra ``referencias`` (an orden de compra...) follow the main one.
+    ``options``: ``NoteOptions``.
     """
     check_options("nota_credito", options, NoteOptions)
     return nota(DTEType.NOTA_CREDITO, documento, cast(ExportNoteOptions, options))
