@@ -1501,3 +1501,18 @@ def test_a_document_declaring_iva_retenido_total_at_a_partial_rate_fails_its_che
         d.field == "Detalle.CodImpAdic" and "retains the whole IVA" in d.issue
         for d in info.value.details
     )
+
+
+def test_factura_compra_sin_retencion_49_is_built_and_read_back(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    doc = dte.factura_compra(
+        emisor=emisor,
+        receptor=receptor,
+        retencion="49",
+        lines=[{"nombre": "Trigo", "precio": 1000}],
+    )
+    totales = _totales(doc)
+    assert totales["ImptoReten"] == [{"TipoImp": "49", "MontoImp": 0}]
+    assert totales["MntTotal"] == 1190
+    Document.model_validate(doc.to_sii_dict()).check()

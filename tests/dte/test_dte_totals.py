@@ -638,3 +638,19 @@ def test_a_total_iva_retention_at_another_rate_than_the_ivas_is_refused(
     assert f"retains the whole IVA (19%), not {rate}%" in issue
     assert "16" in issue
     assert compute_totals(46, lines, tasas_adicionales={code: Decimal(19)}).mnt_total == 10000
+
+
+def test_factura_de_compra_sin_retencion_49_retains_nothing() -> None:
+    """Code 49 is the factura de compra without retention: its entry retains 0 (no TasaImp,
+    which the SII writes from 0.01) and the seller is paid the IVA."""
+    totals = compute_totals(46, _lines({"NmbItem": "trigo", "PrcItem": 10000, "CodImpAdic": "49"}))
+    assert [(t.tipo, t.tasa, t.monto) for t in totals.impto_reten] == [("49", None, 0)]
+    assert (totals.iva, totals.iva_no_ret, totals.mnt_total) == (1900, None, 11900)
+
+
+def test_a_rate_given_to_factura_de_compra_sin_retencion_49_is_refused() -> None:
+    lines = _lines({"NmbItem": "trigo", "PrcItem": 10000, "CodImpAdic": "49"})
+    with pytest.raises(DocumentError) as info:
+        compute_totals(46, lines, tasas_adicionales={"49": Decimal(19)})
+    assert [d.field for d in info.value.details] == ["Detalle.CodImpAdic"]
+    assert "49 (factura de compra sin retención) retains nothing" in info.value.details[0].issue

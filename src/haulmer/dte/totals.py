@@ -139,10 +139,14 @@ _TOTAL_RETENTION_CODES: frozenset[str] = frozenset(
 """The retentions of the whole IVA (IVA retenido total and its variants): their rate is the
 IVA's, whatever rate a document gives (a partial retention is 16 or a product's code)."""
 
+_NO_RETENTION_CODE: Final = "49"
+"""Factura de compra sin retención: the code of a factura de compra whose buyer retains
+nothing; its entry's MontoImp is 0, without a TasaImp."""
+
 RETAINED_CODES: frozenset[str] = frozenset(RETENTION_RATES) | {"16", "40", "49", "53"}
-"""Every code that is retained, not added: those above and the ones whose rate the document
-gives (16 IVA retenido parcial, 40 IVA retenido opcional, 49 factura de compra sin retención,
-53 suplementeros)."""
+"""Every code that is retained, not added: those above, 49 (factura de compra sin retención,
+which retains 0) and the ones whose rate the document gives (16 IVA retenido parcial, 40 IVA
+retenido opcional, 53 suplementeros)."""
 
 SII_TAX_CODES: frozenset[str] = (
     frozenset(ADDITIONAL_TAX_RATES)
@@ -642,6 +646,14 @@ def _taxes(
     for code in sorted(bases, key=lambda c: (len(c), c)):
         if code not in SII_TAX_CODES:
             raise _unknown_tax_code(code)
+        if code == _NO_RETENTION_CODE:
+            if code in extra_rates:
+                raise _rate_of_no_retention(extra_rates[code])
+            # nothing retained: no TasaImp, which the SII writes from 0.01
+            entries.append(
+                _computed(ImptoReten, "Encabezado.Totales.ImptoReten", tipo=code, monto=0)
+            )
+            continue
         if code in extra_rates:
             rate = extra_rates[code]
         elif code in RETENTION_RATES:
@@ -689,6 +701,17 @@ def _retention_over_iva(code: str, rate: Decimal, tasa_iva: Decimal) -> Document
         f"most {tasa_iva}"
     )
     return DocumentError(f"CodImpAdic {code}: {issue}", [ErrorDetail("Detalle.CodImpAdic", issue)])
+
+
+def _rate_of_no_retention(rate: Decimal) -> DocumentError:
+    """The error for a rate given to code 49, the factura de compra without retention: a rate
+    would retain IVA under the code that says none is retained."""
+    issue = (
+        f"49 (factura de compra sin retención) retains nothing, so it takes no rate ({rate}% "
+        "given): leave its rate out (tasas_adicionales or Totales/ImptoReten/TasaImp), or use "
+        "the retention that applies (15 IVA retenido total, 16 parcial...)"
+    )
+    return DocumentError(f"CodImpAdic {issue}", [ErrorDetail("Detalle.CodImpAdic", issue)])
 
 
 def _partial_total_retention(code: str, rate: Decimal, tasa_iva: Decimal) -> DocumentError:
