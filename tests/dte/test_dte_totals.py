@@ -301,6 +301,40 @@ def test_global_discount_on_no_facturable() -> None:
     assert (totals.monto_nf, totals.mnt_total, totals.monto_periodo) == (800, 119, 919)
 
 
+@pytest.mark.parametrize("tipo", [33, 39])
+def test_a_global_discount_above_the_no_facturable_lines_is_refused(tipo: int) -> None:
+    """1500 off 1000 non-billable pesos would take 500 off what the sale itself charges
+    (MontoPeriodo 690 for a sale of 1190), as one above the afecto lines is refused."""
+    lines = _lines(
+        {"NmbItem": "a", "PrcItem": 1190 if tipo == 39 else 1000},
+        {"NmbItem": "nf", "IndExe": 2, "PrcItem": 1000},
+    )
+    with pytest.raises(DocumentError) as info:
+        compute_totals(
+            tipo, lines, _globals({"TpoMov": "D", "TpoValor": "$", "ValorDR": 1500, "IndExeDR": 2})
+        )
+    assert [d.field for d in info.value.details] == ["DscRcgGlobal[1].ValorDR"]
+    assert "the no facturable lines add up to 1000" in info.value.details[0].issue
+    assert "would leave -500" in info.value.details[0].issue
+
+
+def test_a_global_discount_on_no_facturable_lines_already_below_zero_is_refused() -> None:
+    lines = _lines(
+        {"NmbItem": "a", "PrcItem": 1000},
+        {"NmbItem": "nf", "IndExe": 2, "PrcItem": 100},
+        {"NmbItem": "nf-", "IndExe": 6, "PrcItem": 300},
+    )
+    with pytest.raises(DocumentError) as info:
+        compute_totals(
+            33, lines, _globals({"TpoMov": "D", "TpoValor": "$", "ValorDR": 1, "IndExeDR": 2})
+        )
+    assert "the no facturable lines add up to -200" in info.value.details[0].issue
+    surcharged = compute_totals(
+        33, lines, _globals({"TpoMov": "R", "TpoValor": "$", "ValorDR": 50, "IndExeDR": 2})
+    )
+    assert surcharged.monto_nf == -150
+
+
 def test_factura_with_gross_prices_splits_like_a_boleta() -> None:
     totals = compute_totals(33, _lines({"NmbItem": "x", "PrcItem": 1190}), montos_brutos=True)
     assert (totals.mnt_neto, totals.iva, totals.mnt_total) == (1000, 190, 1190)

@@ -11,9 +11,10 @@ Pure functions over the models. Rounding is half up to the peso (the SII's rule;
    A boleta has no GrntDep (its IndExe is 1, 2 or 6): its IndExe 3, which the rules refuse,
    is summed as an unmarked line, so the refusal names the line alone.
 3. Each DscRcgGlobal applies to the sums of step 2 (not compounded): IndExeDR none -> afecto,
-   1 -> exento, 2 -> no facturable; ``%`` is rounded half up, ``$`` is taken as is. One on the
-   afecto, exento or no facturable amount of a document without such lines is refused (the
-   exempt builders set IndExeDR 1 for you).
+   1 -> exento, 2 -> no facturable; ``%`` is rounded half up, ``$`` is taken as is. Discounts
+   that would take an amount below 0 are refused, as is one on the afecto, exento or no
+   facturable amount of a document without such lines (the exempt builders set IndExeDR 1
+   for you).
 4. IVA: net prices -> ``IVA = round(neto x 19%)``. Gross prices (boletas unless IndMntNeto 2,
    facturas with MntBruto 1) -> ``neto = round(total / 1.19)`` and ``IVA = total - neto``.
 5. Additional taxes and retenciones by CodImpAdic on the afecto lines' MontoItem, each code's
@@ -516,6 +517,9 @@ def _apply_globals(sums: _Sums, globales: Sequence[DscRcgGlobal]) -> None:
     for name, target, value in (("afecto", None, sums.afecto), ("exempt", 1, sums.exento)):
         if value < 0:
             raise _globals_exceed(name, bases[target], value, applied[target], globales)
+    # no facturable negativo lines (IndExe 6) may leave MontoNF below 0; discounts may not
+    if deltas[2] < 0 and sums.no_facturable < 0:
+        raise _globals_exceed("no facturable", bases[2], sums.no_facturable, applied[2], globales)
 
 
 def _no_lines_for(index: int, name: str, marked: str, other: str) -> DocumentError:
