@@ -870,6 +870,19 @@ def test_a_nota_that_annuls_with_its_own_lines_of_the_same_total_passes(
     assert nc.totals.mnt_total == factura.totals.mnt_total
 
 
+def test_a_nota_that_annuls_by_copying_a_document_whose_total_is_off_still_builds(
+    factura: Document,
+) -> None:
+    """A document of the company's that another system totalled a peso apart (IVA per line):
+    the nota copying its lines is what annulling it takes, whatever its declared total."""
+    totales = factura.totales.model_copy(update={"mnt_total": factura.totales.mnt_total + 1})
+    off = factura.model_copy(
+        update={"encabezado": factura.encabezado.model_copy(update={"totales": totales})}
+    )
+    nc = dte.nota_credito(off.with_folio(5), cod_ref="anula")
+    assert nc.totals.mnt_total == factura.totals.mnt_total
+
+
 def test_nota_debito_anula_a_nota_credito(factura: Document) -> None:
     nc = dte.nota_credito(factura.with_folio(1))
     nd = dte.nota_debito(nc.with_folio(1), cod_ref="anula", razon="Anula nota de crédito")

@@ -349,7 +349,8 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
         _check_references_document(note, documento)
         _check_same_receptor(note, documento)
         _check_same_currency(note, documento)
-        _check_annuls_whole(note, documento, code)
+        if options.get("lines") is not None:
+            _check_annuls_whole(note, documento, code)
         _check_credit_within(note, documento)
         return note
     if montos_brutos:
@@ -374,7 +375,8 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
     )
     _check_references_document(note, documento)
     _check_same_receptor(note, documento)
-    _check_annuls_whole(note, documento, code)
+    if options.get("lines") is not None:
+        _check_annuls_whole(note, documento, code)
     _check_credit_within(note, documento)
     return note
 
@@ -467,9 +469,9 @@ _CREDIT_NOTES = frozenset({DTEType.NOTA_CREDITO, DTEType.NOTA_CREDITO_EXPORTACIO
 
 
 def _check_annuls_whole(note: Document, documento: Document | None, code: CodRef) -> None:
-    """A nota that annuls (CodRef 1) voids the whole document, so its total is the document's
-    (with CredEC, carried alike): lines of another total would void the document while
-    crediting or charging part of it, which is a correction of amounts (CodRef 3). A
+    """A nota that annuls (CodRef 1) with lines given voids the whole document, so its total is
+    the document's (with CredEC, carried alike): lines of another total would void the document
+    while crediting or charging part of it, which is a correction of amounts (CodRef 3). A
     liquidación-factura with Comisiones, whose total a nota does not restate, is not judged."""
     if code is not CodRef.ANULA or documento is None or documento.comisiones:
         return
