@@ -399,7 +399,8 @@ def test_a_retention_whose_rate_the_document_gives_is_subtracted_not_added(code:
     lines = _lines({"NmbItem": "x", "PrcItem": 10000, "CodImpAdic": code})
     totals = compute_totals(46, lines, tasas_adicionales={code: Decimal(10)})
     assert totals.mnt_total == 10000 + 1900 - 1000
-    assert totals.iva_no_ret == 900
+    # 53 retains the suplementero's income tax, not IVA: no IVA goes unretained
+    assert totals.iva_no_ret == (None if code == "53" else 900)
 
 
 def test_iva_retenido_total_after_a_global_discount_retains_the_iva_the_document_carries() -> None:
@@ -688,3 +689,22 @@ def test_a_rate_given_to_factura_de_compra_sin_retencion_49_is_refused() -> None
         compute_totals(46, lines, tasas_adicionales={"49": Decimal(19)})
     assert [d.field for d in info.value.details] == ["Detalle.CodImpAdic"]
     assert "49 (factura de compra sin retención) retains nothing" in info.value.details[0].issue
+
+
+def test_the_suplementeros_retention_is_no_iva_retention() -> None:
+    """Code 53 retains income tax (Art. 74 N°5 LIR) from a newspaper seller, not IVA: it is
+    taken off MntTotal, but no IVA goes unretained (IVANoRet) because of it."""
+    lines = _lines({"NmbItem": "Diarios", "PrcItem": 10000, "CodImpAdic": "53"})
+    totals = compute_totals(46, lines, tasas_adicionales={"53": Decimal("0.5")})
+    assert [(t.tipo, t.monto) for t in totals.impto_reten] == [("53", 50)]
+    assert (totals.iva, totals.iva_no_ret, totals.mnt_total) == (1900, None, 10000 + 1900 - 50)
+
+
+def test_iva_no_retenido_counts_only_the_iva_retentions() -> None:
+    lines = _lines(
+        {"NmbItem": "Trigo", "PrcItem": 10000, "CodImpAdic": "34"},
+        {"NmbItem": "Diarios", "PrcItem": 10000, "CodImpAdic": "53"},
+    )
+    totals = compute_totals(46, lines, tasas_adicionales={"53": Decimal("0.5")})
+    # IVA 3800, trigo's 4% retained (400): 3400 not retained; the 50 of code 53 is no IVA
+    assert (totals.iva_no_ret, totals.mnt_total) == (3400, 20000 + 3800 - 400 - 50)

@@ -21,8 +21,9 @@ Pure functions over the models. Rounding is half up to the peso (the SII's rule;
    base scaled as the global discounts and surcharges scale the afecto amount (so IVA retenido
    total retains the IVA the document carries): additional ones (licores 24...) add to
    MntTotal; retenciones (IVA retenido total 15, trigo 34...) subtract, and IVANoRet = IVA -
-   retained when positive. A boleta has neither CodImpAdic nor ImptoReten: its codes, which
-   the rules refuse, are not computed, so the refusal names the line alone.
+   the IVA retained when positive (53, suplementeros' income tax, is retained but no IVA). A
+   boleta has neither CodImpAdic nor ImptoReten: its codes, which the rules refuse, are not
+   computed, so the refusal names the line alone.
 6. MntTotal = MntNeto + MntExe + IVA + additional - retained - CredEC + GrntDep; MontoPeriodo
    (boletas: TotalPeriodo) = MntTotal + MontoNF when there are non-billable lines. CredEC, the
    crédito especial de empresas constructoras, is given (it depends on the dwelling's value), at
@@ -139,6 +140,10 @@ _TOTAL_RETENTION_CODES: frozenset[str] = frozenset(
 )
 """The retentions of the whole IVA (IVA retenido total and its variants): their rate is the
 IVA's, whatever rate a document gives (a partial retention is 16 or a product's code)."""
+
+_INCOME_TAX_RETENTION_CODES: frozenset[str] = frozenset({"53"})
+"""Retained codes that are no IVA: 53, the income tax retained from suplementeros (Art. 74
+N°5 LIR). They are taken off MntTotal but leave no IVA unretained (IVANoRet)."""
 
 _NO_RETENTION_CODE: Final = "49"
 """Factura de compra sin retención: the code of a factura de compra whose buyer retains
@@ -630,8 +635,9 @@ def _taxes(
     extra_rates: Mapping[str, Decimal],
     afecto: tuple[int, int],
     tasa_iva: Decimal,
-) -> tuple[list[ImptoReten], int, int]:
-    """ImptoReten entries by code, the added total and the retained total (afecto lines only).
+) -> tuple[list[ImptoReten], int, int, int]:
+    """ImptoReten entries by code, the added total, the retained total and the IVA of it
+    (afecto lines only).
 
     ``afecto``: the afecto lines' sum and the afecto amount after global discounts and
     surcharges; each code's base is scaled by their ratio, as the sale the tax falls on is."""
@@ -646,7 +652,7 @@ def _taxes(
         for code, base in bases.items():
             bases[code] = round_peso(Decimal(base) * after_globals / lines_total)
     entries: list[ImptoReten] = []
-    added = retained = 0
+    added = retained = retained_iva = 0
     for code in sorted(bases, key=lambda c: (len(c), c)):
         if code not in SII_TAX_CODES:
             raise _unknown_tax_code(code)
@@ -691,9 +697,11 @@ def _taxes(
         )
         if is_retention:
             retained += monto
+            if code not in _INCOME_TAX_RETENTION_CODES:
+                retained_iva += monto
         else:
             added += monto
-    return entries, added, retained
+    return entries, added, retained, retained_iva
 
 
 def _retention_over_iva(code: str, rate: Decimal, tasa_iva: Decimal) -> DocumentError:
@@ -837,7 +845,7 @@ def totals_from_line_amounts(
             neto, iva = sums.afecto, round_peso(Decimal(sums.afecto) * tasa_iva / _HUNDRED)
 
     impuestos: list[ImptoReten] = []
-    added = retained = 0
+    added = retained = retained_iva = 0
     if not tipo.is_exempt and not tipo.is_boleta and sums.has_tax_codes:
         if gross:
             raise DocumentError(
@@ -856,7 +864,7 @@ def totals_from_line_amounts(
         rates = tasas_adicionales or {}
         if any(type(rate) is not Decimal for rate in rates.values()):  # 2.5, "2.5": read
             rates = tax_rates(rates)
-        impuestos, added, retained = _taxes(
+        impuestos, added, retained, retained_iva = _taxes(
             detalle, pesos, rates, (afecto_lines, sums.afecto), tasa_iva
         )
 
@@ -874,7 +882,7 @@ def totals_from_line_amounts(
             )
     if total < 0:
         raise _negative_total(total, charges, retained)
-    iva_no_ret = (iva or 0) - retained if retained else 0
+    iva_no_ret = (iva or 0) - retained_iva if retained_iva else 0
     monto_nf = sums.no_facturable if sums.has_no_facturable else None
     return _computed(
         Totales,
