@@ -975,6 +975,22 @@ def test_a_line_amount_that_is_its_percentage_rounded_half_up_passes() -> None:
     _doc(Detalle=[{**line, "RecargoMonto": 2}]).completed().check()  # 1.5 -> 2
 
 
+@pytest.mark.parametrize(
+    ("percent", "what"), [("DescuentoPct", "discount"), ("RecargoPct", "surcharge")]
+)
+def test_a_line_percentage_without_a_price_says_to_give_the_price(percent: str, what: str) -> None:
+    """A percentage of a line given by its MontoItem alone has nothing to apply to: the check
+    said the MontoItem should be 0, which would drop the line's amount."""
+    doc = _doc(Detalle=[{"NmbItem": "Servicio", "MontoItem": 1000, percent: 10}])
+    assert [(p.field, p.issue) for p in _problems(doc)] == [
+        (
+            f"Detalle[1].{percent}",
+            f"a percentage applies to the line's quantity x price, and the line has no price "
+            f"(PrcItem): give its price, or the {what} in pesos",
+        )
+    ]
+
+
 def test_a_line_percentage_of_at_least_one_peso_is_written() -> None:
     doc = _doc(Detalle=[{"NmbItem": "Bolsa", "QtyItem": 1, "PrcItem": 5, "DescuentoPct": 10}])
     completed = doc.completed()

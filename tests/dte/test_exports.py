@@ -294,6 +294,15 @@ def test_an_export_line_discount_that_contradicts_its_percentage_is_named() -> N
     }
 
 
+def test_an_export_line_percentage_without_a_price_says_to_give_the_price() -> None:
+    with pytest.raises(DocumentError) as info:
+        _hotel(lines=[{"NmbItem": "Lana", "IndExe": 1, "MontoItem": "99.99", "RecargoPct": 150}])
+    assert {d.field: d.issue for d in info.value.details} == {
+        "Detalle[1].RecargoPct": "a percentage applies to the line's quantity x price, and the "
+        "line has no price (PrcItem): give its price, or the surcharge as an amount"
+    }
+
+
 def test_a_global_discount_above_an_exports_lines_is_named_by_its_index() -> None:
     with pytest.raises(DocumentError) as info:
         _hotel(

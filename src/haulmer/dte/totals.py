@@ -240,7 +240,9 @@ def line_amounts(
     if export:
         return _export_line_amounts(line, field, moneda)
     if line.precio is None:
-        if line.monto_item is not None and line.descuento_pct is None and line.recargo_pct is None:
+        if line.monto_item is not None:
+            if line.monto_item and (line.descuento_pct is not None or line.recargo_pct is not None):
+                raise _percentage_without_price(line, field, "in pesos")
             return LineAmounts(line.descuento_monto, line.recargo_monto, line.monto_item)
         exact = Decimal(0)
     else:
@@ -256,6 +258,24 @@ def line_amounts(
     if monto < 0:
         raise _discount_too_large(field, line, descuento, round_peso(exact) + (recargo or 0))
     return LineAmounts(descuento, recargo, monto)
+
+
+def _percentage_without_price(line: Detalle, field: str, amount: str) -> DocumentError:
+    """The error for a line given by its MontoItem with a DescuentoPct or RecargoPct and no
+    PrcItem to apply it to: its amount would be taken as 0 and its MontoItem named as wrong."""
+    details = [
+        ErrorDetail(
+            f"{field}.{name}",
+            "a percentage applies to the line's quantity x price, and the line has no price "
+            f"(PrcItem): give its price, or the {what} {amount}",
+        )
+        for name, what, percent in (
+            ("DescuentoPct", "discount", line.descuento_pct),
+            ("RecargoPct", "surcharge", line.recargo_pct),
+        )
+        if percent is not None
+    ]
+    return DocumentError(f"{field}: " + "; ".join(d.issue for d in details), details)
 
 
 def _discount_too_large(
@@ -304,7 +324,9 @@ def plain_line_amounts(line: Detalle) -> LineAmounts | None:
 
 def _export_line_amounts(line: Detalle, field: str, moneda: Moneda | None) -> LineAmounts:
     if line.precio is None:
-        if line.monto_item is not None and line.descuento_pct is None and line.recargo_pct is None:
+        if line.monto_item is not None:
+            if line.monto_item and (line.descuento_pct is not None or line.recargo_pct is not None):
+                raise _percentage_without_price(line, field, "as an amount")
             given = round_currency(line.monto_item, moneda)
             return LineAmounts(line.descuento_monto, line.recargo_monto, given)
         exact = Decimal(0)

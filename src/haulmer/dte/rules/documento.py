@@ -72,7 +72,7 @@ def line_amounts_at(line: Detalle, where: str) -> LineAmounts:
         return line_amounts(line, field=where)
     except DocumentError as exc:
         pct = line.descuento_pct
-        if line.descuento_monto is not None or pct is None or pct <= 100:
+        if line.descuento_monto is not None or pct is None or pct <= 100 or line.precio is None:
             raise
         raise DocumentError(
             f"{where}: a discount of {pct}% is larger than the line amount",
