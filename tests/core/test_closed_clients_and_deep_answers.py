@@ -151,3 +151,24 @@ async def test_a_closed_async_client_refuses_calls_with_a_typed_error(kind: str)
     assert "AsyncHaulmer is closed" in str(caught.value)
     with pytest.raises(ClientClosedError):
         await client.openfactura.documents.list_issued()
+
+
+async def test_a_closed_async_client_names_aclose_and_async_with_as_what_closed_it() -> None:
+    fake = FakeHaulmer()
+    client = fake.async_client()
+    await client.aclose()
+    with pytest.raises(ClientClosedError) as caught:
+        await client.openfactura.organization.retrieve()
+    assert "(aclose() or the end of its async with block)" in str(caught.value)
+    with pytest.raises(ClientClosedError) as again:
+        async with client:
+            pytest.fail("the block ran on a closed client")
+    assert "(aclose() or the end of its async with block)" in str(again.value)
+
+
+def test_a_closed_client_names_close_and_with_as_what_closed_it() -> None:
+    client = FakeHaulmer().client()
+    client.close()
+    with pytest.raises(ClientClosedError) as caught:
+        client.openfactura.organization.retrieve()
+    assert "(close() or the end of its with block)" in str(caught.value)

@@ -15,7 +15,7 @@ from haulmer._core import AsyncSender
 from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
-from haulmer._core.sending import AsyncPoolKeeper, async_client_class, client_closed
+from haulmer._core.sending import AsyncPoolKeeper, async_client_class
 from haulmer._core.sleeping import awaited_sleep, checked_async_sleep
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 from haulmer._lazy import LazyModule
@@ -140,7 +140,7 @@ class AsyncHaulmer(ClientCommon):
 
     async def __aenter__(self) -> Self:
         if self.is_closed:  # a with block again after the first one closed it
-            raise client_closed(type(self).__name__)
+            raise self._sender.closed_error()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -485,10 +485,11 @@ def _how_to_repeat(prepared: PreparedRequest) -> str:
     )
 
 
-def client_closed(client_name: str) -> ClientClosedError:
-    """The error for a call on a closed client (httpx would raise a bare RuntimeError)."""
+def client_closed(client_name: str, closed_by: str) -> ClientClosedError:
+    """The error for a call on a closed client (httpx would raise a bare RuntimeError);
+    ``closed_by`` names what closes it on its face (``aclose()`` on the asyncio one)."""
     return ClientClosedError(
-        f"This {client_name} is closed (close() or the end of its with block), or the "
+        f"This {client_name} is closed ({closed_by}), or the "
         "http_client it sends with is: make a new client for further calls, and close a client "
         "only when you are done with it"
     )

@@ -16,7 +16,7 @@ from haulmer._core import SyncSender
 from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
-from haulmer._core.sending import PoolKeeper, client_closed, sync_client_class
+from haulmer._core.sending import PoolKeeper, sync_client_class
 from haulmer._core.sleeping import checked_blocking_sleep, slept
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 from haulmer._lazy import LazyModule
@@ -141,7 +141,7 @@ class Haulmer(ClientCommon):
 
     def __enter__(self) -> Self:
         if self.is_closed:  # a with block again after the first one closed it
-            raise client_closed(type(self).__name__)
+            raise self._sender.closed_error()
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -34,7 +34,7 @@ from haulmer._core.sending import (
     unusable_pool,
 )
 from haulmer._core.stopping import batch_stopped, stopped_batch_error
-from haulmer.errors import APIConnectionError, RateLimitError
+from haulmer.errors import APIConnectionError, ClientClosedError, RateLimitError
 
 if TYPE_CHECKING:  # a first client makes its sender without the request and answer modules
     from haulmer._core.prepare import PreparedRequest
@@ -77,6 +77,10 @@ class SyncSender:
         """Whether calls are refused: this sender or its pool was closed."""
         return self._closed or self._pools.is_closed
 
+    def closed_error(self) -> ClientClosedError:
+        """The error for a call on the closed client, naming what closes this face's client."""
+        return client_closed(self._client_name, "close() or the end of its with block")
+
     def refuse_calls(self) -> None:
         """Refuse further calls, closing nothing (a copy of a closed client's)."""
         self._closed = True
@@ -91,7 +95,7 @@ class SyncSender:
         """Send ``prepared`` once (after the limiter's wait) and read its answer; the pool is
         leased for the attempt, so a close meanwhile waits for it to end (see the keeper)."""
         if self.is_closed:
-            raise client_closed(self._client_name)
+            raise self.closed_error()
         if attempt > 1 and batch_stopped():  # a retry of a sale in flight of a stopped batch
             raise stopped_batch_error()  # (a first attempt goes out, as a sale in flight's)
         self._pools.check_runtime()
@@ -101,7 +105,7 @@ class SyncSender:
                 raise stopped_batch_error()
             pool = None if self.is_closed else self._pools.lease()
             if pool is None:  # closed (or its pool) while this call waited for its slot
-                raise client_closed(self._client_name)
+                raise self.closed_error()
         except BaseException:
             if booking is not None:  # nothing was sent on it
                 self._give_back(booking)
@@ -128,7 +132,7 @@ class SyncSender:
             failure = failed_attempt(exc, prepared, attempt)
         except RuntimeError as exc:
             if self.is_closed:  # closed by another task while this one was sending
-                raise client_closed(self._client_name) from None
+                raise self.closed_error() from None
             unusable = unusable_pool(exc, self._client_name, prepared)
             if unusable is not None:
                 raise unusable from exc
