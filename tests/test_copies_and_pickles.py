@@ -11,11 +11,12 @@ import pickle
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from haulmer import AsyncHaulmer, ClientClosedError, Haulmer
 from haulmer.ratelimit import InProcessRateLimiter
-from haulmer.testing import FakeClock, FakeHaulmer
+from haulmer.testing import SANDBOX_API_KEY, FakeClock, FakeHaulmer
 
 COPIES: list[Callable[[Any], Any]] = [copy.copy, copy.deepcopy]
 
@@ -50,6 +51,72 @@ def test_a_deep_copied_async_client_shares_the_pool_and_calls() -> None:
 
     assert isinstance(settings["client"], AsyncHaulmer)
     assert settings["client"] is not client
+    assert asyncio.run(call()) == "76795561-8"
+
+
+class _ErpClient(Haulmer):
+    """A client an ERP extends with a setting of its own, given to its own ``__init__``."""
+
+    def __init__(self, tenant: str, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.tenant = tenant
+
+
+class _AsyncErpClient(AsyncHaulmer):
+    """The asyncio twin of ``_ErpClient``."""
+
+    def __init__(self, tenant: str, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.tenant = tenant
+
+
+_ON_THE_FAKE = {"openfactura": "http://haulmer.fake", "platform": "http://haulmer.fake"}
+
+
+@pytest.mark.parametrize(
+    "copied",
+    [lambda c: c.with_options(max_retries=0), copy.copy, copy.deepcopy],
+    ids=["with_options", "copy", "deepcopy"],
+)
+def test_a_copy_of_a_subclassed_client_keeps_its_own_attributes_and_calls_as_itself(
+    copied: Callable[[Any], Any],
+) -> None:
+    fake = FakeHaulmer()
+    client = _ErpClient(
+        "acme",
+        api_key=SANDBOX_API_KEY,
+        base_urls=_ON_THE_FAKE,
+        http_client=httpx.Client(transport=fake.transport),
+    )
+    organization = client.openfactura.organization  # made, and cached, on the original
+    twin = copied(client)
+    assert type(twin) is _ErpClient
+    assert twin.tenant == "acme"
+    assert twin.openfactura.organization is not organization
+    assert twin.openfactura.organization._client is twin
+    twin.close()
+    with pytest.raises(ClientClosedError):  # the copy's resources call through the copy
+        twin.openfactura.organization.retrieve()
+    assert str(organization.retrieve().rut) == "76795561-8"
+
+
+def test_a_copy_of_a_subclassed_async_client_keeps_its_own_attributes() -> None:
+    fake = FakeHaulmer()
+    client = _AsyncErpClient(
+        "acme",
+        api_key=SANDBOX_API_KEY,
+        base_urls=_ON_THE_FAKE,
+        http_client=httpx.AsyncClient(transport=fake.transport),
+    )
+    checkout = client.checkout
+    twin = client.with_options(timeout=5)
+
+    async def call() -> str:
+        return str((await twin.openfactura.organization.retrieve()).rut)
+
+    assert type(twin) is _AsyncErpClient
+    assert twin.tenant == "acme"
+    assert twin.checkout is not checkout
     assert asyncio.run(call()) == "76795561-8"
 
 

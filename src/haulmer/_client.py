@@ -7,6 +7,7 @@ are served by ``haulmer`` lazily.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
@@ -220,6 +221,7 @@ class ClientCommon(ABC):
                     owns_limiter = limiter is not None and limiter is not rate_limit
                 config = dataclasses.replace(config, rate_limit=limiter is not None)
                 copy = object.__new__(type(self))
+                copy.__dict__.update(self._attributes_a_copy_keeps())
                 copy._clock = self._clock
                 copy._now = self._now
                 copy._sleep = self._sleep
@@ -232,6 +234,18 @@ class ClientCommon(ABC):
                 return copy
         finally:
             del api_key, access_token, rate_limit  # not in this frame's locals either
+
+    def _attributes_a_copy_keeps(self) -> dict[str, Any]:
+        """The attributes a ``with_options()`` copy starts from, shared as they are: those a
+        subclass set (an ERP's tenant), but not the resources and runner cached on this client,
+        which call through it. The copy's own settings are set over them."""
+        cached = {
+            name
+            for cls in type(self).__mro__
+            for name, member in vars(cls).items()
+            if isinstance(member, functools.cached_property)
+        }
+        return {name: value for name, value in vars(self).items() if name not in cached}
 
     def __copy__(self: _C) -> _C:
         """``with_options()``: a client with the same settings, sharing the pool and limiter."""
