@@ -3,17 +3,46 @@ errors, which carry it, and the call engine, which makes it, both take it from b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-__all__ = ["REQUEST_ID_HEADERS", "RawResponse", "RequestInfo", "request_id_from"]
+__all__ = ["REQUEST_ID_HEADERS", "RawResponse", "RequestInfo", "ResponseHeaders", "request_id_from"]
 
 REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id", "x-ms-request-id")
 
 
+class ResponseHeaders(Mapping[str, str]):
+    """An answer's headers, read whatever the case of a name (``headers["X-Request-Id"]``), as
+    HTTP names are; iterated by their names in lowercase, as httpx gives them."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        self._items = {str(name).lower(): value for name, value in headers.items()}
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name.lower() if isinstance(name, str) else name]
+
+    def __contains__(self, name: object) -> bool:
+        return (name.lower() if isinstance(name, str) else name) in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __reduce__(self) -> tuple[type[ResponseHeaders], tuple[dict[str, str]]]:
+        return (type(self), (self._items,))
+
+    def __repr__(self) -> str:
+        # The names only: an answer may set a cookie (dict(headers) shows the values).
+        return f"<{type(self).__name__} {', '.join(self._items) or '(none)'}>"
+
+
 @dataclass(frozen=True)
 class RawResponse:
-    """An HTTP answer, fully read: status, headers (lowercase keys), body bytes."""
+    """An HTTP answer, fully read: status, headers (read whatever the case of a name), body."""
 
     status_code: int
     headers: Mapping[str, str]
@@ -35,7 +64,7 @@ class RawResponse:
         # field through object.__setattr__, and every answer read makes one.
         self.__dict__.update(
             status_code=status_code,
-            headers=headers,
+            headers=headers if isinstance(headers, ResponseHeaders) else ResponseHeaders(headers),
             content=content,
             method=method,
             url=url,

@@ -11,6 +11,7 @@ import pytest
 
 from haulmer._core import AsyncAPIResource, SyncAPIResource
 from haulmer._core.raw import APIResponse
+from haulmer.errors import APIStatusError
 from haulmer.testing import FakeHaulmer
 from openfactura import samples
 
@@ -76,6 +77,31 @@ def test_a_raw_response_carries_status_headers_request_id_and_the_parsed_model(
     assert organization.rut
     assert organization.request_id == response.request_id
     assert response.request_id in repr(response)
+
+
+def test_a_raw_responses_headers_are_read_whatever_the_case_of_their_names(
+    fake: FakeHaulmer,
+) -> None:
+    with fake.client() as client:
+        response = client.openfactura.organization.with_raw_response.retrieve()
+    assert response.headers["X-Request-Id"] == response.request_id
+    assert response.headers.get("X-REQUEST-ID") == response.request_id
+    assert "Content-Type" in response.headers
+    assert response.headers.get("Content-Type", "").startswith("application/json")
+    assert "x-request-id" in list(response.headers)  # the names as httpx gives them
+    assert response.headers == dict(response.headers.items())
+    assert response.request_id not in repr(response.headers)  # names only, as the answer's
+
+
+def test_an_errors_answer_headers_are_read_whatever_the_case_of_their_names(
+    fake: FakeHaulmer,
+) -> None:
+    fake.control.fail_next("openfactura.organization.retrieve", status=400)
+    with fake.client() as client, pytest.raises(APIStatusError) as caught:
+        client.openfactura.organization.retrieve()
+    assert caught.value.response is not None
+    assert caught.value.response.headers.get("X-Request-Id") == caught.value.request_id
+    assert caught.value.request_id
 
 
 def test_the_namespace_hands_out_its_resources_raw_forms(fake: FakeHaulmer) -> None:

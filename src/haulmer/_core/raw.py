@@ -83,7 +83,8 @@ class APIResponse(Generic[T]):
 
     @property
     def headers(self) -> Mapping[str, str]:
-        """The answer's headers (lowercase names); kept as data, never shown in the repr."""
+        """The answer's headers, read whatever the case of a name (``headers["Retry-After"]``);
+        kept as data, never shown in the repr."""
         return self._last.headers
 
     @property
