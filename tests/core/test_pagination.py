@@ -222,6 +222,22 @@ async def test_an_async_paginator_read_again_starts_again_from_its_first_page(
     assert "async for" in repr(paginator)
 
 
+@pytest.mark.parametrize(
+    "name", ["items", "current_page", "last_page", "total", "has_next_page", "next_page"]
+)
+async def test_a_page_attribute_asked_of_an_async_paginator_says_to_await_it_first(
+    aclient: AsyncHaulmer, mock: respx.MockRouter, name: str
+) -> None:
+    route = mock.post(ISSUED).mock(side_effect=numbered)
+    paginator = _paginator(aclient)
+    with pytest.raises(AttributeError, match=r"await it for its first page") as caught:
+        getattr(paginator, name)
+    assert f"page.{name}" in str(caught.value)
+    assert "async for" in str(caught.value)
+    assert route.call_count == 0
+    assert not hasattr(paginator, "no_such_attribute")
+
+
 async def test_an_async_paginator_left_unused_sends_nothing_and_warns_nothing(
     aclient: AsyncHaulmer, mock: respx.MockRouter, recwarn: pytest.WarningsRecorder
 ) -> None:

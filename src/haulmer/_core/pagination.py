@@ -446,6 +446,20 @@ class AsyncPaginator(Generic[T]):
         async for item in page:
             yield item
 
+    if not TYPE_CHECKING:  # a type checker already refuses these names on a paginator
+
+        def __getattr__(self, name: str) -> Any:
+            """A page's attribute asked of the list, whose page is not fetched yet (an ``await``
+            forgotten): an AttributeError saying to await it first."""
+            if name in _PAGE_ATTRIBUTES:
+                raise AttributeError(
+                    f"'{type(self).__name__}' object has no attribute {name!r}: it is the list, "
+                    f"not a page; await it for its first page (page = await "
+                    f"client....list_...(...), then page.{name}), or async for it for every "
+                    "item of every page"
+                )
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute {name!r}")
+
     def __reduce__(self) -> Any:
         """Refused: the list is fetched through its client when awaited."""
         raise TypeError(
@@ -456,6 +470,14 @@ class AsyncPaginator(Generic[T]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} (await it for a page, async for it for every item)>"
+
+
+_PAGE_ATTRIBUTES = frozenset(
+    name
+    for name in (*vars(_PageBase), *vars(AsyncPage), "items", "info", "request_id")
+    if not name.startswith("_")
+)
+"""What a page has and its paginator has not (``items``, ``has_next_page``...)."""
 
 
 def lazy_pages(first_page: Callable[[], Coroutine[Any, Any, AsyncPage[T]]]) -> AsyncPaginator[T]:
