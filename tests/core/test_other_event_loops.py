@@ -118,3 +118,53 @@ def test_any_asyncio_loop_serves_the_client_as_uvloop_does() -> None:
         loop.run_until_complete(loop.shutdown_asyncgens())
     finally:
         loop.close()
+
+
+def test_an_async_batch_its_event_loop_ended_says_so_instead_of_ending_short() -> None:
+    """``asyncio.run()`` returning closes the async generators it leaves: a batch iterated on
+    in a second loop ended as if its sales were done."""
+    fake = FakeHaulmer()
+    client = fake.async_client()
+    sales = [{"id": f"sale-{n}", "document": boleta(fake)} for n in range(1, 4)]
+    batch = client.openfactura.documents.emit_many(sales, concurrency=1)
+
+    async def next_result() -> object:
+        return await batch.__anext__()
+
+    assert asyncio.run(next_result()).ok  # type: ignore[attr-defined]
+    with pytest.raises(ConfigurationError) as error:
+        asyncio.run(next_result())
+    message = str(error.value)
+    assert "event loop" in message
+    assert "ended" in message
+    assert "journal" in message  # how the sales not reported are sent
+    with pytest.raises(ConfigurationError):  # and again, not StopAsyncIteration later
+        asyncio.run(next_result())
+
+
+def test_an_async_batch_closed_or_done_ends_as_usual() -> None:
+    fake = FakeHaulmer()
+    client = fake.async_client()
+    sales = [{"id": f"sale-{n}", "document": boleta(fake)} for n in range(1, 4)]
+
+    async def all_then_more() -> tuple[int, bool]:
+        batch = client.openfactura.documents.emit_many(sales)
+        results = [result async for result in batch]
+        try:
+            await batch.__anext__()
+        except StopAsyncIteration:
+            ended = True
+        return len(results), ended
+
+    async def closed_then_more() -> bool:
+        batch = client.openfactura.documents.emit_many(sales)
+        await batch.__anext__()
+        await batch.aclose()
+        try:
+            await batch.__anext__()
+        except StopAsyncIteration:
+            return True
+        return False
+
+    assert asyncio.run(all_then_more()) == (3, True)
+    assert asyncio.run(closed_then_more())

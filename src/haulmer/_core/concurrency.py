@@ -14,6 +14,7 @@ from haulmer._core.blocking import run_blocking
 from haulmer._core.plans import Blocking, Plan
 from haulmer._core.stopping import run_in_batch
 from haulmer._forks import ForkSafeLock
+from haulmer.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -44,12 +45,19 @@ class AsyncBatchResults(AsyncIterator[T]):
 
     async def __anext__(self) -> T:
         async with self._lock():
-            return await self._results.__anext__()
+            try:
+                return await self._results.__anext__()
+            except StopAsyncIteration:
+                if self._stop is not None and self._stop.ended_by_its_loop:
+                    raise _ended_by_its_loop() from None
+                raise
 
     async def aclose(self) -> None:
         """Stop the batch: no further plan starts, those running are cancelled (idempotent),
         also while another task awaits its next result (whose loop then ends)."""
         turn = self._lock()
+        if self._stop is not None:
+            self._stop.closing = True
         if turn.locked() and self._stop is not None:  # another task awaits a result
             await self._stop.stop()
             return
@@ -61,6 +69,17 @@ class AsyncBatchResults(AsyncIterator[T]):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+def _ended_by_its_loop() -> ConfigurationError:
+    """The error for a result asked of a batch whose event loop ended before its last one."""
+    return ConfigurationError(
+        "This batch was closed when the event loop it ran in ended (asyncio.run() returned) "
+        "before its last result was read: the sales not reported yet were stopped, some "
+        "perhaps while being sent. Iterate a batch to its end in one event loop (inside an "
+        "async with block), and to send the rest run emit_many again with the same sales and "
+        "its journal, which answers those already issued"
+    )
 
 
 class BatchResults(Iterator[T]):
@@ -184,6 +203,11 @@ class AsyncOrderedRunner(Generic[T]):
             if stop.requested and not _cancelling():
                 return  # stopped by aclose() from another task: the consumer's loop ends
             raise
+        except GeneratorExit:
+            # Closed, not by the batch's aclose(): by the end of its event loop, which closes
+            # the async generators left (asyncio.run(), loop.shutdown_asyncgens()).
+            stop.ended_by_its_loop = not stop.closing
+            raise
         finally:
             for task in pending:
                 task.cancel()
@@ -202,6 +226,10 @@ class _AsyncStop:
 
     def __init__(self) -> None:
         self.requested = False
+        self.closing = False
+        """Whether the batch's ``aclose()`` was called."""
+        self.ended_by_its_loop = False
+        """Whether the results were closed by the end of their event loop, not by ``aclose()``."""
         self.pending: deque[asyncio.Future[Any]] = deque()
         """The plans running, the first awaited kept here until it is done."""
         self.ended = asyncio.Event()
