@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import pickle
@@ -16,9 +17,9 @@ from haulmer import AsyncHaulmer, Haulmer
 from haulmer._core import AsyncAPIResource
 from haulmer._core.pagination import AsyncPage, AsyncPaginator, CursorPages, NumberedPages, SyncPage
 from haulmer._core.request import APIRequest
-from haulmer.errors import APIResponseValidationError
+from haulmer.errors import APIResponseValidationError, APIStatusError
 
-from .conftest import PLATFORM, SANDBOX
+from .conftest import API_KEY, PLATFORM, SANDBOX
 from .helpers import Organization, apage, page
 
 ISSUED = f"{SANDBOX}/v2/dte/document/issued"
@@ -236,6 +237,54 @@ async def test_a_page_attribute_asked_of_an_async_paginator_says_to_await_it_fir
     assert "async for" in str(caught.value)
     assert route.call_count == 0
     assert not hasattr(paginator, "no_such_attribute")
+
+
+@pytest.mark.parametrize("start", ["paginator", "page", "pages"])
+def test_async_iteration_begun_in_one_event_loop_goes_on_in_the_next(
+    mock: respx.MockRouter, start: str
+) -> None:
+    """``asyncio.run()`` returning closes the async generators it leaves: a list iterated on in
+    a second loop ended there, its later items left out without a word."""
+    mock.post(ISSUED).mock(side_effect=numbered)
+    client = AsyncHaulmer(API_KEY, environment="sandbox")
+    paginator = _paginator(client)
+
+    async def begin() -> Any:
+        if start == "paginator":
+            iterator: Any = aiter(paginator)
+        elif start == "page":
+            iterator = aiter(await paginator)
+        else:
+            iterator = (await paginator).iter_pages()
+        return iterator, await anext(iterator)
+
+    async def rest(iterator: Any) -> list[Any]:
+        return [item async for item in iterator]
+
+    iterator, first = asyncio.run(begin())
+    later = asyncio.run(rest(iterator))
+    if start == "pages":
+        assert [page.current_page for page in [first, *later]] == [1, 2, 3]
+    else:
+        assert [org.rut for org in [first, *later]] == ["1-0", "1-1", "2-0", "2-1", "3-0", "3-1"]
+    asyncio.run(client.aclose())
+
+
+async def test_an_async_list_whose_page_failed_to_come_asks_for_it_again_on_the_next_item(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    answers = iter([None, httpx.Response(400, json={"error": "busy"}), None, None])
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        return next(answers) or numbered(request)
+
+    mock.post(ISSUED).mock(side_effect=flaky)
+    iterator = aiter(_paginator(aclient))
+    got = [(await anext(iterator)).rut, (await anext(iterator)).rut]
+    with pytest.raises(APIStatusError):
+        await anext(iterator)  # page 2 refused
+    got += [org.rut async for org in iterator]
+    assert got == ["1-0", "1-1", "2-0", "2-1", "3-0", "3-1"]
 
 
 async def test_an_async_paginator_left_unused_sends_nothing_and_warns_nothing(

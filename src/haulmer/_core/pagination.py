@@ -410,20 +410,62 @@ class AsyncPage(_PageBase[T]):
         page a HaulmerError says so."""
         return await self._fetch(self._following())
 
-    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+    def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
         """This page and every following one, fetched one at a time."""
-        page: AsyncPage[T] | None = self
-        while page is not None:
-            yield page
-            page = await page.next_page()
+        return _AsyncPages(lambda: _given(self))
 
-    async def __aiter__(self) -> AsyncIterator[T]:
+    def __aiter__(self) -> AsyncIterator[T]:
         """Every item of this page and the following ones; an item a page repeats from an
         earlier page (the list grew while it was read) is skipped."""
-        recent = RecentItems(self._identity)
-        async for page in self.iter_pages():
-            for item in recent.new_items(page.items):
-                yield item
+        return _AsyncItems(self.iter_pages())
+
+
+async def _given(page: AsyncPage[T]) -> AsyncPage[T]:
+    return page
+
+
+class _AsyncPages(AsyncIterator[AsyncPage[T]]):
+    """A list's pages from its first (``first()`` gives it), each fetched when asked for.
+
+    A plain iterator, not an async generator: the end of an event loop (``asyncio.run()``
+    returning) closes the async generators it leaves, and a list begun in one loop would end
+    short in the next; this one goes on in it.
+    """
+
+    def __init__(self, first: Callable[[], Awaitable[AsyncPage[T]]]) -> None:
+        self._first: Callable[[], Awaitable[AsyncPage[T]]] | None = first
+        self._page: AsyncPage[T] | None = None
+
+    async def __anext__(self) -> AsyncPage[T]:
+        if self._first is not None:
+            page: AsyncPage[T] | None = await self._first()
+            self._first = None
+        elif self._page is not None:
+            page = await self._page.next_page()
+        else:
+            page = None
+        self._page = page
+        if page is None:
+            raise StopAsyncIteration
+        return page
+
+
+class _AsyncItems(AsyncIterator[T]):
+    """Every item of the pages ``pages`` gives, an item a page repeats from an earlier page
+    skipped (see ``RecentItems``); a plain iterator too, going on in another event loop."""
+
+    def __init__(self, pages: AsyncIterator[AsyncPage[T]]) -> None:
+        self._pages = pages
+        self._recent: RecentItems | None = None
+        self._items: deque[T] = deque()
+
+    async def __anext__(self) -> T:
+        while not self._items:
+            page = await self._pages.__anext__()  # StopAsyncIteration after the last page
+            if self._recent is None:
+                self._recent = RecentItems(page._identity)
+            self._items.extend(self._recent.new_items(page.items))
+        return self._items.popleft()
 
 
 class AsyncPaginator(Generic[T]):
@@ -441,10 +483,9 @@ class AsyncPaginator(Generic[T]):
     def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
         return self._first_page().__await__()
 
-    async def __aiter__(self) -> AsyncIterator[T]:
-        page = await self._first_page()
-        async for item in page:
-            yield item
+    def __aiter__(self) -> AsyncIterator[T]:
+        """Every item of every page, from a first page fetched afresh (see ``AsyncPage``)."""
+        return _AsyncItems(_AsyncPages(self._first_page))
 
     if not TYPE_CHECKING:  # a type checker already refuses these names on a paginator
 
