@@ -287,6 +287,23 @@ async def test_an_async_list_whose_page_failed_to_come_asks_for_it_again_on_the_
     assert got == ["1-0", "1-1", "2-0", "2-1", "3-0", "3-1"]
 
 
+def test_a_list_whose_page_failed_to_come_asks_for_it_again_on_the_next_item(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    answers = iter([None, httpx.Response(400, json={"error": "busy"}), None, None])
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        return next(answers) or numbered(request)
+
+    mock.post(ISSUED).mock(side_effect=flaky)
+    iterator = iter(page(client, issued()))
+    got = [next(iterator).rut, next(iterator).rut]
+    with pytest.raises(APIStatusError):
+        next(iterator)  # page 2 refused
+    got += [org.rut for org in iterator]
+    assert got == ["1-0", "1-1", "2-0", "2-1", "3-0", "3-1"]
+
+
 async def test_an_async_paginator_left_unused_sends_nothing_and_warns_nothing(
     aclient: AsyncHaulmer, mock: respx.MockRouter, recwarn: pytest.WarningsRecorder
 ) -> None:

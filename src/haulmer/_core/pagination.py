@@ -374,17 +374,53 @@ class SyncPage(_PageBase[T]):
 
     def iter_pages(self) -> Iterator[SyncPage[T]]:
         """This page and every following one, fetched one at a time."""
-        page: SyncPage[T] | None = self
-        while page is not None:
-            yield page
-            page = page.next_page()
+        return _SyncPages(self)
 
     def __iter__(self) -> Iterator[T]:
         """Every item of this page and the following ones; an item a page repeats from an
         earlier page (the list grew while it was read) is skipped."""
-        recent = RecentItems(self._identity)
-        for page in self.iter_pages():
-            yield from recent.new_items(page.items)
+        return _SyncItems(self.iter_pages())
+
+
+class _SyncPages(Iterator[SyncPage[T]]):
+    """A list's pages from ``first``, each fetched when asked for. A plain iterator, as the
+    asyncio face's: a page that failed to come (an error raised to the loop reading it) is
+    asked for again by the next ``next()``, where a generator would have ended short."""
+
+    def __init__(self, first: SyncPage[T]) -> None:
+        self._first: SyncPage[T] | None = first
+        self._page: SyncPage[T] | None = None
+
+    def __next__(self) -> SyncPage[T]:
+        if self._first is not None:
+            page: SyncPage[T] | None = self._first
+            self._first = None
+        elif self._page is not None:
+            page = self._page.next_page()
+        else:
+            page = None
+        self._page = page
+        if page is None:
+            raise StopIteration
+        return page
+
+
+class _SyncItems(Iterator[T]):
+    """Every item of the pages ``pages`` gives, an item a page repeats from an earlier page
+    skipped (see ``RecentItems``)."""
+
+    def __init__(self, pages: Iterator[SyncPage[T]]) -> None:
+        self._pages = pages
+        self._recent: RecentItems | None = None
+        self._items: deque[T] = deque()
+
+    def __next__(self) -> T:
+        while not self._items:
+            page = next(self._pages)  # StopIteration after the last page
+            if self._recent is None:
+                self._recent = RecentItems(page._identity)
+            self._items.extend(self._recent.new_items(page.items))
+        return self._items.popleft()
 
 
 class AsyncPage(_PageBase[T]):
@@ -429,7 +465,8 @@ class _AsyncPages(AsyncIterator[AsyncPage[T]]):
 
     A plain iterator, not an async generator: the end of an event loop (``asyncio.run()``
     returning) closes the async generators it leaves, and a list begun in one loop would end
-    short in the next; this one goes on in it.
+    short in the next; this one goes on in it. A page that failed to come is asked for again
+    by the next ``__anext__``, as on the blocking face.
     """
 
     def __init__(self, first: Callable[[], Awaitable[AsyncPage[T]]]) -> None:
