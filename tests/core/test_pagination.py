@@ -304,6 +304,27 @@ def test_a_list_whose_page_failed_to_come_asks_for_it_again_on_the_next_item(
     assert got == ["1-0", "1-1", "2-0", "2-1", "3-0", "3-1"]
 
 
+async def test_one_async_iteration_shared_by_two_tasks_refuses_a_second_fetch_at_once(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(ISSUED).mock(side_effect=numbered)
+    resource, answered = AsyncAPIResource(aclient), asyncio.Event()
+
+    async def first_page() -> AsyncPage[Organization]:
+        await answered.wait()  # the answer takes a while: the other task asks meanwhile
+        return await resource._get_page(issued())
+
+    iterator = aiter(AsyncPaginator(first_page))
+    fetching = asyncio.ensure_future(anext(iterator))
+    await asyncio.sleep(0)
+    with pytest.raises(RuntimeError, match="its own"):
+        await anext(iterator)
+    answered.set()
+    assert (await fetching).rut == "1-0"
+    assert [org.rut async for org in iterator] == ["1-1", "2-0", "2-1", "3-0", "3-1"]
+    assert route.call_count == 3  # each page fetched once
+
+
 async def test_an_async_paginator_left_unused_sends_nothing_and_warns_nothing(
     aclient: AsyncHaulmer, mock: respx.MockRouter, recwarn: pytest.WarningsRecorder
 ) -> None:

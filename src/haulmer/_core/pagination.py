@@ -472,15 +472,26 @@ class _AsyncPages(AsyncIterator[AsyncPage[T]]):
     def __init__(self, first: Callable[[], Awaitable[AsyncPage[T]]]) -> None:
         self._first: Callable[[], Awaitable[AsyncPage[T]]] | None = first
         self._page: AsyncPage[T] | None = None
+        self._fetching = False
 
     async def __anext__(self) -> AsyncPage[T]:
-        if self._first is not None:
-            page: AsyncPage[T] | None = await self._first()
-            self._first = None
-        elif self._page is not None:
-            page = await self._page.next_page()
-        else:
-            page = None
+        if self._fetching:  # two tasks would fetch the same page, and give its items twice
+            raise RuntimeError(
+                "this iteration of a list is already fetching its next page for another task: "
+                "give each task its own (async for over the list), or hand the items to the "
+                "others through an asyncio.Queue"
+            )
+        self._fetching = True
+        try:
+            if self._first is not None:
+                page: AsyncPage[T] | None = await self._first()
+                self._first = None
+            elif self._page is not None:
+                page = await self._page.next_page()
+            else:
+                page = None
+        finally:
+            self._fetching = False
         self._page = page
         if page is None:
             raise StopAsyncIteration
