@@ -6,7 +6,9 @@ import asyncio
 import copy
 import json
 import pickle
+import threading
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -323,6 +325,30 @@ async def test_one_async_iteration_shared_by_two_tasks_refuses_a_second_fetch_at
     assert (await fetching).rut == "1-0"
     assert [org.rut async for org in iterator] == ["1-1", "2-0", "2-1", "3-0", "3-1"]
     assert route.call_count == 3  # each page fetched once
+
+
+def test_one_iteration_shared_by_two_threads_refuses_a_second_fetch_at_once(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    answered, asked = threading.Event(), threading.Event()
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        if json.loads(request.content).get("Page") == 2:
+            asked.set()
+            answered.wait(10)
+        return numbered(request)
+
+    mock.post(ISSUED).mock(side_effect=slow)
+    iterator = iter(page(client, issued()).iter_pages())
+    assert next(iterator).current_page == 1
+    with ThreadPoolExecutor(1) as pool:
+        fetching = pool.submit(next, iterator)
+        asked.wait(10)
+        with pytest.raises(RuntimeError, match="in another thread"):
+            next(iterator)
+        answered.set()
+        assert fetching.result().current_page == 2
+    assert [p.current_page for p in iterator] == [3]
 
 
 async def test_an_async_paginator_left_unused_sends_nothing_and_warns_nothing(

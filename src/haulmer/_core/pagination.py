@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from haulmer._core.request import APIRequest, PageInfo, Pagination
+from haulmer._forks import ForkSafeLock
 from haulmer.errors import HaulmerError
 
 if TYPE_CHECKING:
@@ -390,15 +391,25 @@ class _SyncPages(Iterator[SyncPage[T]]):
     def __init__(self, first: SyncPage[T]) -> None:
         self._first: SyncPage[T] | None = first
         self._page: SyncPage[T] | None = None
+        self._fetching = ForkSafeLock()
 
     def __next__(self) -> SyncPage[T]:
-        if self._first is not None:
-            page: SyncPage[T] | None = self._first
-            self._first = None
-        elif self._page is not None:
-            page = self._page.next_page()
-        else:
-            page = None
+        if not self._fetching.acquire(blocking=False):  # two threads would fetch one page
+            raise RuntimeError(
+                "this iteration of a list is already fetching its next page in another thread: "
+                "iterate each page in one thread (see the thread-safety guide), or hand the "
+                "items to the others through a queue.Queue"
+            )
+        try:
+            if self._first is not None:
+                page: SyncPage[T] | None = self._first
+                self._first = None
+            elif self._page is not None:
+                page = self._page.next_page()
+            else:
+                page = None
+        finally:
+            self._fetching.release()
         self._page = page
         if page is None:
             raise StopIteration
