@@ -196,6 +196,36 @@ async def test_the_async_raw_response_parses_alike() -> None:
     assert listed.parse().items[0].folio == issued.parse().require_folio()
 
 
+def test_a_list_iterated_gives_its_models_and_its_pages_typed() -> None:
+    fake = FakeHaulmer()
+    with fake.client() as client:
+        folio = client.openfactura.documents.emit(_factura()).require_folio()
+        listed = client.openfactura.documents.list_issued()
+        folios = [row.folio for row in listed]
+        pages = list(listed.iter_pages())
+        assert_type(pages, list[SyncPage[IssuedDocumentSummary]])
+        following = listed.next_page()
+        assert_type(following, SyncPage[IssuedDocumentSummary] | None)
+    assert (folios, len(pages), following) == ([folio], 1, None)
+
+
+async def test_an_async_list_iterated_gives_its_models_and_its_pages_typed() -> None:
+    fake = FakeHaulmer()
+    async with fake.async_client() as client:
+        folio = (await client.openfactura.documents.emit(_factura())).require_folio()
+        listed = client.openfactura.documents.list_issued()
+        folios = [row.folio async for row in listed]
+        first = await listed
+        pages = [page async for page in first.iter_pages()]
+        assert_type(pages, list[AsyncPage[IssuedDocumentSummary]])
+        rows = [row async for row in first]
+        assert_type(rows, list[IssuedDocumentSummary])
+        following = await first.next_page()
+        assert_type(following, AsyncPage[IssuedDocumentSummary] | None)
+    assert (folios, [row.folio for row in rows]) == ([folio], [folio])
+    assert (len(pages), following) == (1, None)
+
+
 def _a_raw_call_checks_its_arguments(documents: Documents) -> None:
     """Never run: mypy must refuse the argument (else the ignore is unused, an error)."""
     documents.with_raw_response.status(33)  # type: ignore[arg-type]
