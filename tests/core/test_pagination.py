@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import json
 import pickle
@@ -349,6 +350,31 @@ def test_one_iteration_shared_by_two_threads_refuses_a_second_fetch_at_once(
         answered.set()
         assert fetching.result().current_page == 2
     assert [p.current_page for p in iterator] == [3]
+
+
+async def test_an_async_lists_iterators_close_as_async_generators_do(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(ISSUED).mock(side_effect=numbered)
+    async with contextlib.aclosing(aiter(_paginator(aclient))) as rows:
+        assert (await anext(rows)).rut == "1-0"
+    assert [org async for org in rows] == []
+    first = await _paginator(aclient)
+    async with contextlib.aclosing(first.iter_pages()) as pages:
+        assert (await anext(pages)).current_page == 1
+    assert [p async for p in pages] == []
+    assert route.call_count == 2  # two first pages, nothing after a close
+
+
+def test_a_lists_iterators_close_as_generators_do(client: Haulmer, mock: respx.MockRouter) -> None:
+    route = mock.post(ISSUED).mock(side_effect=numbered)
+    first = page(client, issued())
+    with contextlib.closing(iter(first)) as rows:
+        assert next(rows).rut == "1-0"
+    with contextlib.closing(first.iter_pages()) as pages:
+        assert next(pages).current_page == 1
+    assert (list(rows), list(pages)) == ([], [])
+    assert route.call_count == 1
 
 
 async def test_an_async_paginator_left_unused_sends_nothing_and_warns_nothing(

@@ -415,6 +415,10 @@ class _SyncPages(Iterator[SyncPage[T]]):
             raise StopIteration
         return page
 
+    def close(self) -> None:
+        """End the iteration (as a generator's ``close()``): nothing more is fetched."""
+        self._first = self._page = None
+
 
 class _SyncItems(Iterator[T]):
     """Every item of the pages ``pages`` gives, an item a page repeats from an earlier page
@@ -432,6 +436,13 @@ class _SyncItems(Iterator[T]):
                 self._recent = RecentItems(page._identity)
             self._items.extend(self._recent.new_items(page.items))
         return self._items.popleft()
+
+    def close(self) -> None:
+        """End the iteration (as a generator's ``close()``): nothing more is given or fetched."""
+        self._items.clear()
+        close = getattr(self._pages, "close", None)
+        if close is not None:
+            close()
 
 
 class AsyncPage(_PageBase[T]):
@@ -508,6 +519,11 @@ class _AsyncPages(AsyncIterator[AsyncPage[T]]):
             raise StopAsyncIteration
         return page
 
+    async def aclose(self) -> None:
+        """End the iteration (as an async generator's ``aclose()``, which
+        ``contextlib.aclosing`` calls): nothing more is fetched."""
+        self._first = self._page = None
+
 
 class _AsyncItems(AsyncIterator[T]):
     """Every item of the pages ``pages`` gives, an item a page repeats from an earlier page
@@ -525,6 +541,14 @@ class _AsyncItems(AsyncIterator[T]):
                 self._recent = RecentItems(page._identity)
             self._items.extend(self._recent.new_items(page.items))
         return self._items.popleft()
+
+    async def aclose(self) -> None:
+        """End the iteration (as an async generator's ``aclose()``, which
+        ``contextlib.aclosing`` calls): nothing more is given or fetched."""
+        self._items.clear()
+        aclose = getattr(self._pages, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
 
 class AsyncPaginator(Generic[T]):
