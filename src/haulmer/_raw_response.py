@@ -3,41 +3,39 @@ errors, which carry it, and the call engine, which makes it, both take it from b
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["REQUEST_ID_HEADERS", "RawResponse", "RequestInfo", "ResponseHeaders", "request_id_from"]
 
 REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id", "x-ms-request-id")
 
 
-class ResponseHeaders(Mapping[str, str]):
+class ResponseHeaders(dict[str, str]):
     """An answer's headers, read whatever the case of a name (``headers["X-Request-Id"]``), as
-    HTTP names are; iterated by their names in lowercase, as httpx gives them."""
+    HTTP names are; kept with their names in lowercase, as httpx gives them. A dict, as they
+    were before: ``json.dumps`` and ``dict(...)`` take it as one."""
 
-    __slots__ = ("_items",)
-
-    def __init__(self, headers: Mapping[str, str]) -> None:
-        self._items = {str(name).lower(): value for name, value in headers.items()}
+    def __init__(self, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__((str(name).lower(), value) for name, value in (headers or {}).items())
 
     def __getitem__(self, name: str) -> str:
-        return self._items[name.lower() if isinstance(name, str) else name]
+        return super().__getitem__(name.lower() if isinstance(name, str) else name)
+
+    def __setitem__(self, name: str, value: str) -> None:
+        super().__setitem__(name.lower() if isinstance(name, str) else name, value)
 
     def __contains__(self, name: object) -> bool:
-        return (name.lower() if isinstance(name, str) else name) in self._items
+        return super().__contains__(name.lower() if isinstance(name, str) else name)
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __reduce__(self) -> tuple[type[ResponseHeaders], tuple[dict[str, str]]]:
-        return (type(self), (self._items,))
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of header ``name`` (any case), or ``default``."""
+        return super().get(name.lower() if isinstance(name, str) else name, default)
 
     def __repr__(self) -> str:
         # The names only: an answer may set a cookie (dict(headers) shows the values).
-        return f"<{type(self).__name__} {', '.join(self._items) or '(none)'}>"
+        return f"<{type(self).__name__} {', '.join(self) or '(none)'}>"
 
 
 @dataclass(frozen=True)

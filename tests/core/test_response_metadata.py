@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -90,6 +91,7 @@ def test_a_raw_responses_headers_are_read_whatever_the_case_of_their_names(
     assert response.headers.get("Content-Type", "").startswith("application/json")
     assert "x-request-id" in list(response.headers)  # the names as httpx gives them
     assert response.headers == dict(response.headers.items())
+    assert json.loads(json.dumps(response.headers))["x-request-id"] == response.request_id
     assert response.request_id not in repr(response.headers)  # names only, as the answer's
 
 
