@@ -168,3 +168,24 @@ def test_an_async_batch_closed_or_done_ends_as_usual() -> None:
 
     assert asyncio.run(all_then_more()) == (3, True)
     assert asyncio.run(closed_then_more())
+
+
+def test_an_async_batch_whose_consumer_was_cancelled_says_so_instead_of_ending_short() -> None:
+    """A result awaited under a timeout that expired (``asyncio.wait_for``) cancels the batch's
+    results: read on, the batch ended as if its sales were done."""
+    fake = FakeHaulmer()
+    client = fake.async_client()
+    sales = [{"id": f"sale-{n}", "document": boleta(fake)} for n in range(1, 4)]
+
+    async def cancelled_then_more() -> None:
+        batch = client.openfactura.documents.emit_many(sales, concurrency=1)
+        waiting = asyncio.ensure_future(batch.__anext__())
+        await asyncio.sleep(0)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        with pytest.raises(ConfigurationError, match="cancelled") as error:
+            await batch.__anext__()
+        assert "journal" in str(error.value)
+
+    asyncio.run(cancelled_then_more())

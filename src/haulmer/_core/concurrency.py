@@ -48,8 +48,8 @@ class AsyncBatchResults(AsyncIterator[T]):
             try:
                 return await self._results.__anext__()
             except StopAsyncIteration:
-                if self._stop is not None and self._stop.ended_by_its_loop:
-                    raise _ended_by_its_loop() from None
+                if self._stop is not None and self._stop.interrupted is not None:
+                    raise _interrupted(self._stop.interrupted) from None
                 raise
 
     async def aclose(self) -> None:
@@ -71,14 +71,28 @@ class AsyncBatchResults(AsyncIterator[T]):
         await self.aclose()
 
 
-def _ended_by_its_loop() -> ConfigurationError:
-    """The error for a result asked of a batch whose event loop ended before its last one."""
+_INTERRUPTIONS = {
+    "loop": (
+        "closed when the event loop it ran in ended (asyncio.run() returned)",
+        "Iterate a batch to its end in one event loop (inside an async with block)",
+    ),
+    "cancelled": (
+        "cancelled while a result was awaited (a timeout, such as asyncio.wait_for's, the task "
+        "awaiting it cancelled, or the end of its event loop)",
+        "Await each result whole, in one event loop, without a timeout that cancels it",
+    ),
+}
+"""How a batch's results were stopped from outside, and what to do instead."""
+
+
+def _interrupted(how: str) -> ConfigurationError:
+    """The error for a result asked of a batch stopped from outside before its last one."""
+    what, instead = _INTERRUPTIONS[how]
     return ConfigurationError(
-        "This batch was closed when the event loop it ran in ended (asyncio.run() returned) "
-        "before its last result was read: the sales not reported yet were stopped, some "
-        "perhaps while being sent. Iterate a batch to its end in one event loop (inside an "
-        "async with block), and to send the rest run emit_many again with the same sales and "
-        "its journal, which answers those already issued"
+        f"This batch was {what} before its last result was read: the sales not reported yet "
+        f"were stopped, some perhaps while being sent. {instead}, and to send the rest run "
+        "emit_many again with the same sales and its journal, which answers those already "
+        "issued"
     )
 
 
@@ -202,11 +216,13 @@ class AsyncOrderedRunner(Generic[T]):
         except asyncio.CancelledError:
             if stop.requested and not _cancelling():
                 return  # stopped by aclose() from another task: the consumer's loop ends
+            stop.interrupted = "cancelled"
             raise
         except GeneratorExit:
             # Closed, not by the batch's aclose(): by the end of its event loop, which closes
             # the async generators left (asyncio.run(), loop.shutdown_asyncgens()).
-            stop.ended_by_its_loop = not stop.closing
+            if not stop.closing:
+                stop.interrupted = "loop"
             raise
         finally:
             for task in pending:
@@ -228,8 +244,9 @@ class _AsyncStop:
         self.requested = False
         self.closing = False
         """Whether the batch's ``aclose()`` was called."""
-        self.ended_by_its_loop = False
-        """Whether the results were closed by the end of their event loop, not by ``aclose()``."""
+        self.interrupted: str | None = None
+        """How the results were stopped from outside, not by ``aclose()``: ``"loop"`` (the end
+        of their event loop) or ``"cancelled"`` (the task awaiting a result), else None."""
         self.pending: deque[asyncio.Future[Any]] = deque()
         """The plans running, the first awaited kept here until it is done."""
         self.ended = asyncio.Event()
