@@ -356,3 +356,23 @@ def test_the_paper_is_read_in_any_case_as_the_other_commands_read_their_choices(
     source.write_bytes(RECEIVED.read_bytes())
     assert main(["pdf", str(source), "--paper", "80MM"]) == 0
     assert (tmp_path / "f-80mm.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("how", ["-o the XML itself", "an XML named like its PDF"])
+def test_pdf_never_writes_over_the_xml_it_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], how: str
+) -> None:
+    if how == "-o the XML itself":
+        source = tmp_path / "recibida.xml"
+        argv = ["pdf", str(source), "-o", str(tmp_path / "." / "recibida.xml")]
+    else:  # the default output, FILE.pdf next to it, is the file read
+        source = tmp_path / "recibida.pdf"
+        argv = ["pdf", str(source)]
+    source.write_bytes(RECEIVED.read_bytes())
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert source.read_bytes() == RECEIVED.read_bytes()  # the received DTE is kept as it came
+    assert captured.out == ""
+    assert captured.err.startswith("haulmer pdf: ")
+    assert "is the XML being printed" in captured.err
+    assert captured.err.count("\n") == 1

@@ -253,6 +253,14 @@ def _pdf(args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"haulmer pdf: cannot create {folder}: {error.strerror}", file=sys.stderr)
             return 1
+    if args.file != "-":
+        clash = next((target for target in targets if _same_file(target, source)), None)
+        if clash is not None:  # the received DTE, a legal document, would be lost
+            print(
+                f"haulmer pdf: {clash} is the XML being printed; name another file with -o",
+                file=sys.stderr,
+            )
+            return 2
     for target, pdf in zip(targets, pdfs, strict=True):
         try:
             Path(target).write_bytes(pdf)
@@ -261,6 +269,15 @@ def _pdf(args: argparse.Namespace) -> int:
             return 1
         print(target)
     return 0
+
+
+def _same_file(target: str, source: Path) -> bool:
+    """Whether writing ``target`` would replace the file ``source`` (however either is named:
+    ``./DTE.xml``, a link); False when either does not exist."""
+    try:
+        return os.path.samefile(target, source)
+    except (OSError, ValueError):
+        return False
 
 
 def _resolucion(text: str) -> tuple[int, dt.date] | None:
@@ -374,7 +391,8 @@ def _add_pdf_command(commands: Any) -> None:
         help="where to write the PDF ('-' for standard output; default: next to the XML, "
         "FILE.pdf, FILE-cedible.pdf, FILE-80mm.pdf), or a folder for it (an existing one, or "
         "a name ending in /); for an envelope of several documents, the folder (created if "
-        "new) for FILE-T33F12.pdf and the others",
+        "new) for FILE-T33F12.pdf and the others. A PDF already there is replaced; the XML "
+        "being printed never is",
     )
     pdf.add_argument(
         "--paper",
