@@ -11,6 +11,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -815,3 +816,29 @@ def test_caf_json_does_not_say_the_sii_signed_a_test_caf_allowed_by_the_option(
         _, out, _ = run(["caf", "--json", *options, str(official)], capsys)
         report = json.loads(out)
         assert (report["signed_by_sii"], report["signed_by_test_key"]) == (True, False)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_parse_prints_quantities_prices_and_rates_as_json_numbers_of_their_exact_digits(
+    tmp_path: Path, encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The SII writes QtyItem, PrcItem and TasaIVA as decimals: printed as strings ("2"), a
+    # script's sum of the prices joined their digits instead of adding them.
+    source = tmp_path / "fraccion.xml"
+    source.write_bytes(
+        FACTURA.read_bytes().replace(
+            b"<QtyItem>2.00</QtyItem>", b"<QtyItem>123456789012.123456</QtyItem>"
+        )
+    )
+    for path, quantity in ((FACTURA, 2), (source, "123456789012.123456")):
+        written = io.BytesIO()
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(written, encoding=encoding))
+        assert main(["parse", str(path)]) == 0
+        sys.stdout.flush()
+        text = written.getvalue().decode("utf-8")
+        document = json.loads(text, parse_float=Decimal)
+        line = document["Detalle"][0]
+        assert line["PrcItem"] == 1258950
+        assert document["Encabezado"]["Totales"]["TasaIVA"] == 19
+        assert line["QtyItem"] == (quantity if isinstance(quantity, int) else Decimal(quantity))
+        assert f'"QtyItem": {quantity}' in text  # every digit, as the XML has them

@@ -13,7 +13,6 @@ import errno
 import sys
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from haulmer._files import read_limited, read_stream_limited
@@ -94,11 +93,10 @@ def _unreadable_json(path: str, unreadable: _Unreadable) -> None:
 
 
 def _json_value(value: Any) -> Any:
-    """JSON's form of what the SDK's models hold: dates ISO 8601, Decimals as text, RUTs as text."""
+    """JSON's form of what the SDK's models hold: dates ISO 8601, RUTs as text (``json_text``
+    writes Decimals as numbers)."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
     return str(value)
 
 
