@@ -885,3 +885,44 @@ def test_the_environment_option_reads_a_name_in_any_case_as_the_variable_does(
         assert argv[-3] == "--environment"
         assert main(argv) == 0, capsys.readouterr().err
     assert json.loads(capsys.readouterr().out)["status"] == "issued"
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        SANDBOX_API_KEY[:8] + "\N{NO-BREAK SPACE}" + SANDBOX_API_KEY[8:],  # a bad paste
+        SANDBOX_API_KEY[:8] + "\udce9" + SANDBOX_API_KEY[8:],  # a Latin-1 byte in the variable
+    ],
+    ids=["no-break space", "byte that is no UTF-8"],
+)
+def test_an_api_key_no_request_can_carry_is_refused_before_the_journal_records_a_sale(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    pasted: str,
+) -> None:
+    """Such a key crashed with a UnicodeEncodeError traceback, or tied the journal to itself
+    with every sale recorded as sent (nothing was): fixed, the rerun was refused as another
+    API key's batch."""
+    fake = FakeHaulmer()
+    fake.control.rate_limit(None)
+    batch, journal = tmp_path / "sales.jsonl", tmp_path / "journal.db"
+    _write(batch, list(sales(3, fake.clock.today())))
+    monkeypatch.setenv("HAULMER_API_KEY", pasted)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    with serve(fake, port=0) as url:
+        code = main(_command(url, batch, journal, "--quiet")[3:])
+        out, err = capsys.readouterr()
+        assert code == 2
+        assert out == ""
+        assert "The API key (api_key= or HAULMER_API_KEY)" in err
+        assert "Traceback" not in err
+        assert SANDBOX_API_KEY[8:] not in err
+        assert not fake.requests.for_route("openfactura.documents.emit")
+        with SQLiteJournal(journal) as written:
+            assert list(written.entries()) == []
+        monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+        code = main(_command(url, batch, journal, "--quiet")[3:])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert [json.loads(line)["status"] for line in out.splitlines()] == ["issued"] * 3

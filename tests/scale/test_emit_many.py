@@ -166,6 +166,31 @@ def test_a_journal_of_another_key_is_refused(fake: FakeHaulmer, tmp_path: Path) 
         client.openfactura.documents.emit_many([], journal=tmp_path / "j.db")
 
 
+async def test_an_api_key_no_request_can_carry_is_refused_at_the_call_on_both_faces(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    """A key holding a byte that is no UTF-8 raised a bare UnicodeEncodeError, and one holding
+    a no-break space tied the journal to it with its sales recorded as sent, none sent."""
+    for pasted in (
+        SANDBOX_API_KEY[:8] + "\udce9" + SANDBOX_API_KEY[8:],
+        SANDBOX_API_KEY[:8] + "\N{NO-BREAK SPACE}" + SANDBOX_API_KEY[8:],
+    ):
+        with (
+            fake.client(api_key=pasted) as client,
+            pytest.raises(ConfigurationError, match="not ASCII") as blocking,
+        ):
+            client.openfactura.documents.emit_many(sales(1, fake.clock.today()), journal=None)
+        async with fake.async_client(api_key=pasted) as async_client:
+            with pytest.raises(ConfigurationError, match="not ASCII") as asynchronous:
+                async_client.openfactura.documents.emit_many(
+                    sales(1, fake.clock.today()), journal=tmp_path / "j.db"
+                )
+        for refused in (blocking.value, asynchronous.value):
+            assert SANDBOX_API_KEY[8:] not in str(refused)
+    assert fake.requests.total == 0
+    assert not (tmp_path / "j.db").exists()
+
+
 def test_a_sale_id_must_fit_an_idempotency_key_header(fake: FakeHaulmer) -> None:
     batch = [{"id": "venta-ñandú", "document": {}}, {"id": 12.5, "document": {}}]
     with fake.client() as client:

@@ -19,7 +19,13 @@ from haulmer._shown import cut, shown
 from haulmer._version import __version__
 from haulmer.errors import ConfigurationError, ValidationError
 
-__all__ = ["USER_AGENT", "PreparedRequest", "prepare_request", "sent_secrets"]
+__all__ = [
+    "USER_AGENT",
+    "PreparedRequest",
+    "check_api_key_header",
+    "prepare_request",
+    "sent_secrets",
+]
 
 USER_AGENT = f"haulmer-python/{__version__}"
 
@@ -70,6 +76,17 @@ def _check_header(name: str, value: str) -> None:
         )
     if name.lower() == "apikey":
         _check_api_key(value)
+
+
+def check_api_key_header(api_key: str) -> None:
+    """Refuse, as the first request would, an API key no request can carry (a line break, a
+    character that is not ASCII, a blank): a batch checks it before its journal records a sale
+    as sent. The refusal keeps no locals (the key) in the frames it passed through."""
+    try:
+        _check_header("apikey", api_key)
+    except Exception as refused:
+        forget_locals(refused)
+        raise
 
 
 _FRAMING_HEADERS = frozenset({"content-length"})

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from haulmer._core.log import logger
 from haulmer._core.plans import Blocking, Plan
+from haulmer._core.prepare import check_api_key_header
 from haulmer._forks import ForkSafeLock
 from haulmer._models import encode_json
 from haulmer._shown import cut, shown
@@ -579,8 +580,13 @@ def _without_user_info(url: str) -> str:
 
 def fingerprint_or_none(api_key: str | None) -> str | None:
     """What a batch is given of the client's API key: its fingerprint (None without a key), so
-    that no frame of a batch refused before sending holds the key for a traceback to show."""
-    return api_key_fingerprint(api_key) if api_key else None
+    that no frame of a batch refused before sending holds the key for a traceback to show.
+    A key no request can carry is refused here (``ConfigurationError``), before the journal is
+    tied to it and records sales as sent that never were."""
+    if not api_key:
+        return None
+    check_api_key_header(api_key)
+    return api_key_fingerprint(api_key)
 
 
 def _checked_journal(journal: JournalArg, key_fingerprint: str | None) -> JournalArg:
