@@ -842,3 +842,43 @@ def test_parse_prints_quantities_prices_and_rates_as_json_numbers_of_their_exact
         assert document["Encabezado"]["Totales"]["TasaIVA"] == 19
         assert line["QtyItem"] == (quantity if isinstance(quantity, int) else Decimal(quantity))
         assert f'"QtyItem": {quantity}' in text  # every digit, as the XML has them
+
+
+@pytest.mark.parametrize(
+    "command", [["verify"], ["verify", "--json"], ["parse"], ["caf"], ["caf", "--json"]]
+)
+@pytest.mark.parametrize("content", [b"", b"\r\n  \n"], ids=["0 bytes", "blank lines"])
+def test_an_empty_input_is_nothing_to_check_not_a_document_found_wrong(
+    command: list[str],
+    content: bytes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `curl -s URL | haulmer verify -` whose download failed read nothing, and exited 1 as a
+    # forged or broken invoice does, where the docs promise 2: "there was nothing to check"
+    empty = tmp_path / "vacío.xml"
+    empty.write_bytes(content)
+    for path in (str(empty), "-"):
+        _stdin(monkeypatch, content)
+        code, out, err = run([*command, path], capsys)
+        where = "standard input" if path == "-" else path
+        assert code == 2
+        assert err == f"haulmer: {where} is empty: there is nothing to check\n"
+        if command in (["verify"], ["caf"]):
+            assert out == ""
+        elif command[0] == "verify":
+            (report,) = json.loads(out)
+            assert report["ok"] is False
+            assert report["failures"] == [
+                {"check": "read", "where": "", "reason": "it is empty: there is nothing to check"}
+            ]
+        else:
+            assert json.loads(out) == {
+                "file": path,
+                "ok": False,
+                "error": "XMLError",
+                "message": "it is empty: there is nothing to check",
+            }
+    code, _, _ = run(["verify", str(FACTURA), str(empty)], capsys)
+    assert code == 2

@@ -2,7 +2,8 @@
 
 Each takes the parsed ``argparse`` arguments and returns the process exit code:
 ``0`` the input is good, ``1`` it was read and found wrong (a failed verification, an invalid
-RUT, XML or CAF the SDK refuses), ``2`` it could not be read at all (a missing file).
+RUT, XML or CAF the SDK refuses), ``2`` it could not be read at all (a missing file) or holds
+nothing (an empty one).
 """
 
 from __future__ import annotations
@@ -54,13 +55,14 @@ class _Unreadable:
 
 def _read(path: str) -> bytes | _Unreadable:
     """The file's bytes (standard input's for ``-``), or why it cannot be read (also said on
-    stderr, for a person)."""
+    stderr, for a person): an empty file too, which holds nothing to check."""
     try:
         if path == "-":
             if sys.stdin is None:  # started without one (pythonw, a closed descriptor)
                 raise OSError(errno.EBADF, "there is no standard input")
-            return read_stream_limited(sys.stdin.buffer, LARGEST_FILE, path)
-        return read_limited(path, LARGEST_FILE)
+            data = read_stream_limited(sys.stdin.buffer, LARGEST_FILE, path)
+        else:
+            data = read_limited(path, LARGEST_FILE)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         where = "standard input" if path == "-" else _named(path)
@@ -69,6 +71,14 @@ def _read(path: str) -> bytes | _Unreadable:
     except ValueError:  # a NUL byte in the path: no file has that name
         print(f"haulmer: no file can have the name {shown(path, 300)}", file=sys.stderr)
         return _Unreadable("ValueError", "no file can have this name (it holds a NUL byte)")
+    if not data.strip():  # a download that failed (curl -s URL | haulmer verify -), a 0-byte save
+        where = "standard input" if path == "-" else _named(path)
+        print(f"haulmer: {where} is {_EMPTY}", file=sys.stderr)
+        return _Unreadable("XMLError", f"it is {_EMPTY}")
+    return data
+
+
+_EMPTY = "empty: there is nothing to check"
 
 
 def _named(text: str) -> str:

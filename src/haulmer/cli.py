@@ -74,7 +74,7 @@ def _add_support_commands(commands: Any) -> None:
     """``verify``, ``parse``, ``rut``, ``caf``, ``serve``: tools for supporting an integration."""
     codes = (
         "Exit status: 0 when the input is good, 1 when it was read and found wrong, 2 when it "
-        "could not be read or the command line is wrong."
+        "could not be read, is empty or the command line is wrong."
     )
     verify = commands.add_parser(
         "verify",
