@@ -171,11 +171,18 @@ def _sale_of(raw: bytes, path: str, number: int) -> dict[str, Any] | None:
 
 
 _SAVE_AS_UTF8 = "save the file as UTF-8"
+_SQLITE_HEADER = b"SQLite format 3\x00"
+"""How every SQLite database file starts, a journal's too."""
 
 
 def _text_of(raw: bytes, path: str, number: int) -> str:
     """Line ``number``'s bytes as UTF-8 text; ValueError names the encoding the file is in
     when it can tell (what Excel, PowerShell and older ERPs write) and how to save it."""
+    if number == 1 and raw.startswith(_SQLITE_HEADER):  # the two files given the other way round
+        raise ValueError(
+            f"{path}, line 1: an SQLite database (an emit-batch journal?), not a JSON-lines file "
+            "of sales; give the sales file first and the journal after --journal"
+        )
     if number == 1 and raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         raise ValueError(f"{path}, line 1: UTF-32, not UTF-8; {_SAVE_AS_UTF8}")
     if number == 1 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

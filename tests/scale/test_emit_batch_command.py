@@ -926,3 +926,26 @@ def test_an_api_key_no_request_can_carry_is_refused_before_the_journal_records_a
     out, err = capsys.readouterr()
     assert code == 0, err
     assert [json.loads(line)["status"] for line in out.splitlines()] == ["issued"] * 3
+
+
+def test_a_journal_given_as_the_sales_file_is_named_as_a_journal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The two files swapped (emit-batch emisiones.db --journal ventas.jsonl) was told "holds NUL
+    bytes ... is the file UTF-16 or UTF-32? save the file as UTF-8", a conversion that would
+    have destroyed the journal."""
+    journal, batch = tmp_path / "emisiones.db", tmp_path / "ventas.jsonl"
+    with SQLiteJournal(journal) as written:
+        written.record_attempt("venta-1", "venta-1")
+    _write(batch, list(sales(1, dt.date(2026, 1, 5))))
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    kept = batch.read_bytes()
+    code = main(["emit-batch", str(journal), "--journal", str(batch), "--quiet"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert err == (
+        f"haulmer: {journal}, line 1: an SQLite database (an emit-batch journal?), not a "
+        "JSON-lines file of sales; give the sales file first and the journal after --journal\n"
+    )
+    assert batch.read_bytes() == kept
