@@ -882,3 +882,36 @@ def test_an_empty_input_is_nothing_to_check_not_a_document_found_wrong(
             }
     code, _, _ = run(["verify", str(FACTURA), str(empty)], capsys)
     assert code == 2
+
+
+def test_rut_reads_one_rut_a_line_from_standard_input_for_a_dash(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # '-' was checked as a RUT ("has no check digit after the hyphen"), so a column of RUTs
+    # exported from an ERP could only be given as arguments, which Windows cuts at 8,191
+    # characters; a Windows file brings a BOM, CRLF line ends and blank lines
+    _stdin(monkeypatch, b"\xef\xbb\xbf76430498-5\r\n\r\n 76.795.561-8 \r\n76430498\r\n")
+    code, out, err = run(["rut", "--json", "12345678-5", "-"], capsys)
+    assert (code, err) == (1, "")  # 76430498 lacks its check digit
+    reports = json.loads(out)
+    assert [report["input"] for report in reports] == [
+        "12345678-5",
+        "76430498-5",
+        "76.795.561-8",
+        "76430498",
+    ]
+    assert [report["valid"] for report in reports] == [True, True, True, False]
+    _stdin(monkeypatch, b"76430498-5\n")
+    code, out, _ = run(["rut", "-"], capsys)
+    assert code == 0
+    assert out.startswith("76430498-5: valid RUT\n")
+    for given, said in (
+        (b"", "haulmer: standard input is empty: there is nothing to check\n"),
+        (b"\n\n", "haulmer: standard input is empty: there is nothing to check\n"),
+    ):
+        _stdin(monkeypatch, given)
+        code, out, err = run(["rut", "--json", "-"], capsys)
+        assert (code, out, err) == (2, "", said)
+    code, out, err = run(["rut", "-", "-"], capsys)
+    assert (code, out) == (2, "")
+    assert "'-' (standard input) can be read only once" in err

@@ -211,7 +211,9 @@ def parse(args: argparse.Namespace) -> int:
 
 def rut(args: argparse.Namespace) -> int:
     """Check each RUT (or compute the check digit of a bare number) and print its formats."""
-    texts: list[str] = args.rut
+    texts = _rut_texts(args.rut)
+    if texts is None:
+        return EXIT_UNREADABLE
     outcomes = [_check_rut(text) for text in texts]
     if args.json:
         reports = [report for report, _ in outcomes]
@@ -220,6 +222,31 @@ def rut(args: argparse.Namespace) -> int:
         for report, _ in outcomes:
             _print_rut(report)
     return EXIT_OK if all(valid for _, valid in outcomes) else EXIT_INVALID
+
+
+def _rut_texts(given: list[str]) -> list[str] | None:
+    """The RUTs to check: those given, with ``-`` as the lines of standard input (one RUT a line,
+    blank lines skipped: a column an ERP exported); None after saying why they cannot be read."""
+    if given.count("-") > 1:
+        print(
+            "haulmer rut: '-' (standard input) can be read only once; name it once",
+            file=sys.stderr,
+        )
+        return None
+    texts: list[str] = []
+    for text in given:
+        if text != "-":
+            texts.append(text)
+            continue
+        data = _read("-")
+        if isinstance(data, _Unreadable):
+            return None
+        lines = [line.strip() for line in data.decode("utf-8-sig", errors="replace").splitlines()]
+        if not any(lines):  # a byte order mark alone
+            print(f"haulmer: standard input is {_EMPTY}", file=sys.stderr)
+            return None
+        texts.extend(line for line in lines if line)
+    return texts
 
 
 def _check_rut(text: str) -> tuple[dict[str, Any], bool]:

@@ -129,7 +129,11 @@ def _add_support_commands(commands: Any) -> None:
         "completed and suggested. " + codes + " With several RUTs, 1 when any is not valid.",
     )
     rut.add_argument(
-        "rut", nargs="+", metavar="RUT", help="e.g. 76430498-5, 76.430.498-5 or 76430498"
+        "rut",
+        nargs="+",
+        metavar="RUT",
+        help="e.g. 76430498-5, 76.430.498-5 or 76430498 ('-' reads one RUT a line from standard "
+        "input)",
     )
     rut.add_argument(
         "--json",
@@ -441,6 +445,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "haulmer rut 76.430.498-5",
         "haulmer rut 76430498            # no check digit: did you mean 76430498-5?",
         "haulmer rut --json 76430498-5 12345678-5",
+        "haulmer rut --json - < ruts.txt   # one RUT a line",
     ),
     "caf": (
         "haulmer caf FoliosSII76430498335.xml",
