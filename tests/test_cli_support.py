@@ -87,6 +87,12 @@ def test_verify_checks_a_receiver_s_answer_and_its_schema(
     code, out, _ = run(["verify", str(answer)], capsys)
     assert code == 1
     assert "digest [RespuestaDTE ResultadoEnvio]" in out
+    # the help named only the DTE and its envelopes among the files verify takes
+    assert main(["verify", "--help"]) == 0
+    files_help = " ".join(capsys.readouterr().out.split("FILE.xml", 3)[3].split())
+    assert files_help.startswith(
+        "a DTE, EnvioDTE, EnvioBOLETA, or a receiver's RespuestaDTE or EnvioRecibos"
+    )
 
 
 def test_verify_json_lists_checks_and_failures(capsys: pytest.CaptureFixture[str]) -> None:

@@ -86,7 +86,8 @@ def _add_support_commands(commands: Any) -> None:
         "files",
         nargs="+",
         metavar="FILE.xml",
-        help="a DTE, EnvioDTE or EnvioBOLETA ('-' for standard input)",
+        help="a DTE, EnvioDTE, EnvioBOLETA, or a receiver's RespuestaDTE or EnvioRecibos ('-' "
+        "for standard input)",
     )
     verify.add_argument(
         "--json",
