@@ -207,3 +207,32 @@ def test_main_returns_the_exit_status_of_help_and_a_wrong_command_line(
     assert main(argv) == status
     captured = capsys.readouterr()
     assert ("usage:" in captured.out) if status == 0 else ("usage:" in captured.err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["demo", "--out", ""], "--out"),
+        (["demo", "--json", "--out", "  "], "--out"),
+        (["pdf", "DTE.xml", "-o", ""], "-o/--output"),
+        (["emit-batch", "ventas.jsonl", "--journal", ""], "--journal"),
+        (["journal", ""], "FILE.db"),
+    ],
+)
+def test_an_empty_path_is_a_wrong_command_line_not_the_current_folder(
+    argv: list[str],
+    option: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # --out "$DIR" with DIR unset wrote the demo's six files among the current folder's own,
+    # and -o "" the PDF into it, both with status 0
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"argument {option}: a path, not an empty value (a variable left unset?)" in (
+        captured.err
+    )
+    assert list(tmp_path.iterdir()) == []

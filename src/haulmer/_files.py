@@ -8,7 +8,7 @@ import errno
 import os
 from typing import BinaryIO
 
-__all__ = ["home_expanded", "read_limited", "read_stream_limited"]
+__all__ = ["given_path", "home_expanded", "read_limited", "read_stream_limited"]
 
 
 def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
@@ -33,4 +33,14 @@ def read_stream_limited(stream: BinaryIO, limit: int, name: str) -> bytes:
 def home_expanded(path: str) -> str:
     """A command line's path with a leading ``~`` as the home folder: bash leaves it as it is in
     ``--out=~/demo``, and a folder named ``~`` in the current one is never what was meant."""
-    return os.path.expanduser(path)
+    return os.path.expanduser(given_path(path))
+
+
+def given_path(path: str) -> str:
+    """A path option's value, refused (``argparse.ArgumentTypeError``) when empty or blank:
+    ``--out "$DIR"`` with DIR unset named the current folder, and wrote into it."""
+    if not path.strip():
+        import argparse
+
+        raise argparse.ArgumentTypeError("a path, not an empty value (a variable left unset?)")
+    return path
