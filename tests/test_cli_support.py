@@ -921,3 +921,33 @@ def test_rut_reads_one_rut_a_line_from_standard_input_for_a_dash(
     code, out, err = run(["rut", "-", "-"], capsys)
     assert (code, out) == (2, "")
     assert "'-' (standard input) can be read only once" in err
+
+
+def test_verify_expands_a_pattern_itself_where_the_shell_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # cmd and PowerShell pass recibidos\*.xml as it is written: the help's example
+    # `haulmer verify recibidos/*.xml --json` reported one file it could not read
+    from haulmer import _support_commands
+
+    folder = tmp_path / "recibidos"
+    folder.mkdir()
+    for name in ("b.xml", "a.xml"):
+        (folder / name).write_bytes(FACTURA.read_bytes())
+    (folder / "notas.txt").write_text("no")
+    monkeypatch.setattr(_support_commands, "SHELL_EXPANDS_PATTERNS", False)
+    code, out, _ = run(["verify", "--json", str(folder / "*.xml"), str(FACTURA)], capsys)
+    assert code == 0
+    assert [report["file"] for report in json.loads(out)] == [
+        str(folder / "a.xml"),
+        str(folder / "b.xml"),
+        str(FACTURA),
+    ]
+    # a pattern matching nothing is the name it is, reported as unreadable
+    code, out, _ = run(["verify", "--json", str(folder / "*.pdf")], capsys)
+    assert code == 2
+    assert json.loads(out)[0]["file"] == str(folder / "*.pdf")
+    # where the shell expands patterns, what reaches the command is a name: taken as it is
+    monkeypatch.setattr(_support_commands, "SHELL_EXPANDS_PATTERNS", True)
+    code, out, _ = run(["verify", "--json", str(folder / "*.xml")], capsys)
+    assert code == 2

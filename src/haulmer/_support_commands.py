@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import errno
+import glob
+import os
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -38,6 +40,11 @@ EXIT_INVALID = 1
 """The input was read and is wrong: verification failed, an invalid RUT, refused XML."""
 EXIT_UNREADABLE = 2
 """The input could not be read (a missing or unreadable file), or the command line is wrong."""
+
+
+SHELL_EXPANDS_PATTERNS = os.name != "nt"
+"""Whether the shell turns ``recibidos/*.xml`` into the files it matches: Unix shells do, and
+Windows' cmd and PowerShell pass the pattern as it is written, for the command to expand."""
 
 
 LARGEST_FILE = 64 * 1024 * 1024
@@ -145,7 +152,7 @@ def verify(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     worst = EXIT_OK
     reports: list[dict[str, Any]] = []
-    for path in args.files:
+    for path in _expanded(args.files):
         data = _read(path)
         if isinstance(data, _Unreadable):
             worst = max(worst, EXIT_UNREADABLE)
@@ -183,6 +190,19 @@ def verify(args: argparse.Namespace) -> int:
         if report["passed"]:
             print(f"  held: {', '.join(report['passed'])}")
     return worst
+
+
+def _expanded(paths: list[str]) -> list[str]:
+    """``paths`` with each pattern (``recibidos\\*.xml``) as the files it matches, in order of
+    name, where the shell leaves patterns to the command (Windows); one that names a file, or
+    matches none, is kept as it is (then reported as a file that cannot be read)."""
+    if SHELL_EXPANDS_PATTERNS:
+        return paths
+    expanded: list[str] = []
+    for path in paths:
+        matches = [] if path == "-" or os.path.exists(path) else glob.glob(path)
+        expanded.extend(sorted(matches) or [path])
+    return expanded
 
 
 def _is_xml_failure(outcome: Any) -> bool:
