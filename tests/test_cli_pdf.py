@@ -376,3 +376,24 @@ def test_pdf_never_writes_over_the_xml_it_prints(
     assert captured.err.startswith("haulmer pdf: ")
     assert "is the XML being printed" in captured.err
     assert captured.err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--resolucion", "", "argument --resolucion: NUMERO:YYYY-MM-DD"),
+        ("--logo", "", "argument --logo: a path, not an empty value"),
+        ("--sii-office", "", "argument --sii-office: the SII office's name"),
+        ("--sii-office", "  ", "argument --sii-office: the SII office's name"),
+        ("--sii-office", "SANTIAGO\nORIENTE", "argument --sii-office: the SII office's name"),
+    ],
+)
+def test_pdf_refuses_an_empty_printed_extra_instead_of_printing_without_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, said: str
+) -> None:
+    # "$RESOLUCION" unset printed the default N° 0, "$LOGO" no logo and "$OFICINA" a bare
+    # "S.I.I." without its office, all with status 0; a line break lost the office's second line
+    out = tmp_path / "out.pdf"
+    assert main(["pdf", str(RECEIVED), "-o", str(out), option, value]) == 2
+    assert said in capsys.readouterr().err
+    assert not out.exists()

@@ -29,6 +29,7 @@ __all__ = [
     "EXIT_UNREADABLE",
     "LARGEST_FILE",
     "caf",
+    "has_control_characters",
     "parse",
     "rut",
     "verify",
@@ -92,9 +93,14 @@ def _named(text: str) -> str:
     """A file name (a RUT, a CAF's RS) as a line for a person shows it: quoted and escaped when
     it holds a line break or another control character, so that a received file named
     ``"x.xml: verified (signature)\\nforged.xml"`` cannot print a line that looks like a verdict."""
-    if any(unicodedata.category(char) in _CONTROLS for char in text):
+    if has_control_characters(text):
         return repr(text)
     return text  # a name that is not UTF-8 (surrogates) is escaped as stdout writes it
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds a character that moves or hides text (see ``_CONTROLS``)."""
+    return any(unicodedata.category(char) in _CONTROLS for char in text)
 
 
 _CONTROLS = frozenset({"Cc", "Cf", "Zl", "Zp"})

@@ -323,6 +323,29 @@ def _resolucion(text: str) -> tuple[int, dt.date] | None:
         return None
 
 
+def _resolucion_given(text: str) -> str:
+    """``--resolucion``'s value, refused when empty (``"$RESOLUCION"`` unset), which printed the
+    default N° 0 as if the option were not given; the rest is checked by ``_resolucion``."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "NUMERO:YYYY-MM-DD, such as 80:2014-08-22, not an empty value (a variable left unset?)"
+        )
+    return text
+
+
+def _sii_office(text: str) -> str:
+    """``--sii-office``: the name of an SII office, on one line; empty, it printed a bare
+    "S.I.I.", and a line break lost what followed it."""
+    from haulmer._support_commands import has_control_characters
+
+    if not text.strip() or has_control_characters(text):
+        raise argparse.ArgumentTypeError(
+            "the SII office's name, on one line, such as SANTIAGO ORIENTE (left out, the "
+            f"emisor's comuna), not {shown(text)}"
+        )
+    return text.strip()
+
+
 def _logo(path: str) -> bytes | None:
     """The bytes of ``--logo FILE``; None after saying why it cannot be read."""
     from haulmer._files import read_limited
@@ -417,15 +440,22 @@ def _add_pdf_command(commands: Any) -> None:
     pdf.add_argument(
         "--cedible", action="store_true", help="the cedible copy (facturas and guías only)"
     )
-    pdf.add_argument("--logo", metavar="FILE", help="a PNG or JPEG logo printed with the emisor")
+    pdf.add_argument(
+        "--logo",
+        type=_given_path,
+        metavar="FILE",
+        help="a PNG or JPEG logo printed with the emisor",
+    )
     pdf.add_argument(
         "--resolucion",
+        type=_resolucion_given,
         metavar="NUMERO:YYYY-MM-DD",
         help="the SII resolution printed under the timbre, e.g. 80:2014-08-22 "
         "(default: the envelope's Caratula, else N° 0 of the issue date: a DTE does not carry it)",
     )
     pdf.add_argument(
         "--sii-office",
+        type=_sii_office,
         metavar="UNIDAD",
         help="the SII office under the red box (default: the emisor's comuna)",
     )
