@@ -484,6 +484,39 @@ async def test_on_the_async_face_a_sale_that_ends_the_batch_comes_after_those_in
     assert len(reported) == _emitted(fake) >= 3
 
 
+@pytest.mark.parametrize("face", ["blocking", "asyncio"])
+async def test_a_sale_the_unreachable_limiter_kept_from_sending_is_not_recorded_as_sent(
+    fake: FakeHaulmer, tmp_path: Path, face: str
+) -> None:
+    """The limiter's store down before the first send: nothing went, but the sale stayed
+    "attempted", first sent then; rerun two days later, it was an outcome unknown for 23 hours,
+    never sent again and to be settled by hand."""
+    batch = sales(2, fake.clock.today())
+    journal = tmp_path / "j.db"
+    with pytest.raises(RateLimiterUnavailableError):
+        if face == "blocking":
+            with fake.client(rate_limit=_FailingLimiter(fail_at=1)) as client:
+                list(client.openfactura.documents.emit_many(batch, concurrency=1, journal=journal))
+        else:
+            async with fake.async_client(rate_limit=_FailingLimiter(fail_at=1)) as async_client:
+                async for _ in async_client.openfactura.documents.emit_many(
+                    batch, concurrency=1, journal=journal
+                ):
+                    pass
+    assert _emitted(fake) == 0
+    with SQLiteJournal(journal) as written:
+        entry = written.lookup(batch[0]["id"])
+    assert entry is not None
+    assert entry.state == "failed"
+    assert entry.error is not None
+    assert "RateLimiterUnavailableError" in entry.error
+    fake.clock.advance(days=2)
+    with fake.client() as client:
+        results = list(client.openfactura.documents.emit_many(batch, journal=journal))
+    assert [result.status for result in results] == ["issued", "issued"]
+    assert _emitted(fake) == 2
+
+
 class _FillsUpAfterAttempts(SQLiteJournal):
     """A journal whose disk fills up once a sale's attempt is recorded: its result cannot be."""
 

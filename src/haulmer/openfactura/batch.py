@@ -422,8 +422,20 @@ class EmissionBatch:
             # found as the request is sent, it would end the batch
             encode_json(emission.body)
             emitted = yield from self._sent(emission)
-        except (ConfigurationError, RateLimiterUnavailableError):
-            raise  # not the sale's fault: no sale could go, so the batch ends here
+        except (ConfigurationError, RateLimiterUnavailableError) as error:
+            # not the sale's fault: no sale could go, so the batch ends here. A sale the limiter
+            # kept from going is recorded as not issued: left attempted, it read as sent, and
+            # after 23 h as an outcome unknown, never sent again
+            unsent = isinstance(error, RateLimiterUnavailableError) and not (
+                unknown_before or error.may_have_been_carried_out
+            )
+            if journal is not None and unsent:
+                failure = f"{type(error).__name__}: {error}"
+                try:
+                    yield Blocking(partial(journal.record_failed, sale_id, failure))
+                except Exception as exc:
+                    raise _failure_unrecorded(journal, name, sale_id, failure, exc) from exc
+            raise
         except HaulmerError as error:
             refusal = error if _refuses_the_account(error) else None
             if refusal is not None:

@@ -38,7 +38,12 @@ from haulmer._core.responses import (
 )
 from haulmer._core.retry import CallAttempts
 from haulmer._core.stopping import retrying
-from haulmer.errors import APIError, APIResponseValidationError, APIStatusError
+from haulmer.errors import (
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    RateLimiterUnavailableError,
+)
 
 __all__ = ["AsyncAPIResource", "AsyncRawResponses", "AsyncRunner"]
 
@@ -92,7 +97,9 @@ class AsyncRunner:
                     )
                     try:
                         answer, request_id = await self._answer(request, deadline=deadline)
-                    except APIError as exc:
+                    except (APIError, RateLimiterUnavailableError) as exc:
+                        # a request that failed, or that the shared limiter kept from going:
+                        # the plan learns it (a batch records the sale as not sent)
                         step = plan.throw(exc)
                         continue
                 step = plan.send(answer)

@@ -37,7 +37,12 @@ from haulmer._core.responses import (
 )
 from haulmer._core.retry import CallAttempts
 from haulmer._core.stopping import retrying
-from haulmer.errors import APIError, APIResponseValidationError, APIStatusError
+from haulmer.errors import (
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    RateLimiterUnavailableError,
+)
 
 __all__ = ["SyncAPIResource", "SyncRawResponses", "SyncRunner"]
 
@@ -91,7 +96,9 @@ class SyncRunner:
                     )
                     try:
                         answer, request_id = self._answer(request, deadline=deadline)
-                    except APIError as exc:
+                    except (APIError, RateLimiterUnavailableError) as exc:
+                        # a request that failed, or that the shared limiter kept from going:
+                        # the plan learns it (a batch records the sale as not sent)
                         step = plan.throw(exc)
                         continue
                 step = plan.send(answer)
