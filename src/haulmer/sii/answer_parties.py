@@ -15,10 +15,9 @@ from typing import Final
 from lxml import etree
 
 from haulmer._shown import shown
-from haulmer.errors import ValidationError
 from haulmer.rut import Rut
 from haulmer.sii._xml import local_name, ns_prefix, stripped_text
-from haulmer.sii.caf import lenient_rut
+from haulmer.sii.caf import rut_named
 
 __all__ = ["party_problems"]
 
@@ -142,10 +141,4 @@ def _more(keys: list[str]) -> str:
 def _rut(node: etree._Element | None) -> Rut | None:
     """The RUT an element names (check digit not judged: ``verify`` reports that apart), None
     when it is missing or no RUT."""
-    text = stripped_text(node)
-    if not text:
-        return None
-    try:
-        return lenient_rut(text)
-    except ValidationError:
-        return None
+    return rut_named(stripped_text(node))

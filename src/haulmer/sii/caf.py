@@ -406,6 +406,17 @@ def lenient_rut(text: str) -> Rut:
     return _remembered_rut(text)
 
 
+def rut_named(text: str | None) -> Rut | None:
+    """The RUT ``text`` names (dots, case and a missing check digit aside; the check digit not
+    judged), None for no text or text that is no RUT."""
+    if not text:
+        return None
+    try:
+        return lenient_rut(text)
+    except ValidationError:
+        return None
+
+
 def names_rut(text: str | None, rut: Rut) -> bool:
     """Whether ``text`` names ``rut`` (dots, case and a missing check digit aside); False for no
     text or text that is no RUT."""

@@ -14,10 +14,8 @@ from cryptography import x509
 from lxml import etree
 
 from haulmer._shown import shown
-from haulmer.errors import ValidationError
-from haulmer.rut import Rut
 from haulmer.sii._xml import descend, local_name, ns_prefix, stripped_text
-from haulmer.sii.caf import lenient_rut, names_rut
+from haulmer.sii.caf import names_rut, rut_named
 from haulmer.sii.check_digits import check_digit_problems
 from haulmer.sii.sii_dict import BOLETA_TYPES, DOCUMENT_TAGS
 
@@ -38,7 +36,7 @@ def caratula_problems(set_dte: etree._Element, documents: list[etree._Element]) 
         return []
     problems: list[str] = []
     issuer = stripped_text(descend(caratula, ns + "RutEmisor"))
-    issuer_rut = _rut(issuer)
+    issuer_rut = rut_named(issuer)
     declared: Counter[str] = Counter()
     for subtotal in caratula.iterchildren(ns + "SubTotDTE"):
         kind = stripped_text(descend(subtotal, ns + "TpoDTE")) or ""
@@ -149,13 +147,3 @@ def _documento_of(dte: etree._Element) -> etree._Element | None:
         if local_name(child) in DOCUMENT_TAGS:
             return child
     return None
-
-
-def _rut(text: str | None) -> Rut | None:
-    """The RUT a text names (dots and case aside), None when it names none."""
-    if not text:
-        return None
-    try:
-        return lenient_rut(text)
-    except ValidationError:
-        return None
