@@ -70,6 +70,20 @@ def test_the_outbox_over_http_filters_by_address_and_subject_as_outbox_last_does
     assert nobody.json() == {"emails": []}
 
 
+def test_the_outbox_over_http_finds_a_subject_however_its_accents_are_encoded(
+    fake: FakeHaulmer,
+) -> None:
+    # A test in another language may send "contraseña" decomposed (n + combining tilde, as
+    # macOS file names and some editors write it): outbox.last() finds it, and so must the route.
+    _buy_a_plan(fake)
+    decomposed = "Crea tu nueva contrasen\u0303a"
+    http = httpx.Client(transport=fake.transport, base_url="http://haulmer.fake")
+    found = http.get("/_fake/outbox", params={"subject_contains": decomposed}).json()["emails"]
+    assert [email["subject"] for email in found] == [
+        fake.outbox.last(subject_contains=decomposed).subject
+    ]
+
+
 @pytest.mark.parametrize("query", [{"too": "ana@example.com"}, {"subject": "Workspace"}])
 def test_the_outbox_over_http_refuses_a_filter_it_does_not_know(
     fake: FakeHaulmer, query: dict[str, str]

@@ -10,6 +10,7 @@ clock as ``fake.clock`` does. Haulmer has no such routes; only the fake serves t
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from haulmer._shown import shown
@@ -121,8 +122,11 @@ def install(fake: FakeHaulmer, router: Router) -> None:
         to = request.query.get("to")
         emails = fake.outbox.for_address(to) if to is not None else list(fake.outbox)
         wanted = request.query.get("subject_contains")
-        if wanted is not None:
-            emails = [email for email in emails if wanted in email.subject]
+        if wanted:  # read in Unicode NFC, as outbox.last() reads it: accents match however typed
+            part = unicodedata.normalize("NFC", wanted)
+            emails = [
+                email for email in emails if part in unicodedata.normalize("NFC", email.subject)
+            ]
         return FakeResponse(200, json={"emails": [email_json(email) for email in emails]})
 
     router.add("GET", OUTBOX_PATH, list_outbox, name="fake.outbox")
