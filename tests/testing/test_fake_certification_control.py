@@ -377,6 +377,24 @@ def test_a_signature_that_expires_during_the_certification_stops_it_by_itself(
     assert all(reached.at <= now + timedelta(days=3) for reached in status.history)
 
 
+@pytest.mark.parametrize("stage", ["set_de_pruebas", "intercambio"])
+def test_the_message_of_an_expired_signature_names_its_stage_in_correct_spanish(
+    fake: FakeHaulmer, ready: ReadyWorkspace, signed: OpenFacturaSetup, stage: str
+) -> None:
+    # The administrator reads it in the e-mail and problem.message: "antes del set de
+    # pruebas", never "antes de el".
+    fake.control.stop_certification("certificate_expired", at=stage, setup_id=signed.id)
+    start_certification(ready, signed)
+    with pytest.raises(CertificationActionRequiredError):
+        ready.admin.openfactura.certification.wait(signed.id, poll_interval=DAY)
+    problem = ready.admin.openfactura.certification.retrieve(signed.id).problem
+    assert problem is not None
+    assert " de el " not in problem.message
+    assert "venció antes del " in problem.message
+    email = fake.outbox.last(subject_contains="necesita una acción")
+    assert " de el " not in email.body
+
+
 def setup_with_certificate_pfx(
     fake: FakeHaulmer, ready: ReadyWorkspace, pfx: bytes
 ) -> OpenFacturaSetup:

@@ -95,6 +95,11 @@ _PROBLEM_MESSAGES = {
 """What the platform tells the administrator, per reason (``problem.message`` and e-mail)."""
 
 
+def _problem_message(reason: str, stage: CertificationStage) -> str:
+    """The platform's message for a stop, in correct Spanish: "de el" contracts to "del"."""
+    return _PROBLEM_MESSAGES[reason].format(stage=_STAGE_NAMES[stage]).replace(" de el ", " del ")
+
+
 COMPANY_FIELDS = ("giro", "acteco", "direccion", "comuna")
 """What step 1's ``company`` holds."""
 
@@ -461,7 +466,7 @@ class SetupSteps(WorkspaceSteps):
         def apply() -> None:
             certification = setup.certification
             assert certification is not None
-            message = _PROBLEM_MESSAGES[reason].format(stage=_STAGE_NAMES[stage])
+            message = _problem_message(reason, stage)
             certification.problem = CertificationProblem(reason, stage, when, message)
             certification.stop_at = None
             to = self.workspaces[setup.workspace_id].instructions_to
