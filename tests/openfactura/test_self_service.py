@@ -276,7 +276,7 @@ async def test_of_06_says_the_link_exists_and_where_to_find_it(
         ({"customize_page": {"url_logo": "javascript:alert(1)"}}, "not an https URL"),
         (
             {"customize_page": {"external_reference": {"hyperlink_text": "Orden"}}},
-            "hyperlinkURL: Field required",
+            "external_reference.hyperlink_url: Field required",
         ),
         (
             {
@@ -312,6 +312,34 @@ async def test_a_boleta_with_wrong_totals_is_refused_before_any_request(
     with pytest.raises(DocumentError):
         await resolve(_link(of, boleta=boleta))
     assert not route.called
+
+
+@pytest.mark.parametrize(
+    ("page", "named"),
+    [
+        ({"external_reference": {"hyperlink_text": "Orden"}}, "external_reference.hyperlink_url"),
+        (
+            {"external_reference": {"hyperlink_url": "https://tienda.cl"}},
+            "external_reference.hyperlink_text",
+        ),
+        ({"externalReference": {"hyperlinkURL": "https://tienda.cl"}}, "hyperlink_text"),
+    ],
+)
+def test_a_missing_field_of_the_page_is_named_as_the_documentation_names_it(
+    page: dict[str, Any], named: str
+) -> None:
+    # It had been named by its wire name (hyperlinkURL), which the caller never wrote.
+    with pytest.raises(ValidationError) as caught:
+        build_self_service(
+            samples.boleta(),
+            order=ORDER,
+            issue_boleta=True,
+            allow_factura=False,
+            customize_page=page,
+        )
+    assert f"{named}: Field required" in str(caught.value)
+    assert "hyperlinkURL: Field" not in str(caught.value)
+    assert "hyperlinkText: Field" not in str(caught.value)
 
 
 def test_the_customer_name_is_cut_as_the_plugins_cut_it() -> None:

@@ -153,11 +153,44 @@ def build_request(model: type[_T], value: Any, *, what: str) -> _T:
         return model.model_validate(value)
     except pydantic.ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or what}: "
+            f"{'.'.join(_field_names(model, err['loc'])) or what}: "
             + err["msg"].removeprefix("Value error, ")
             for err in exc.errors()
         )
         raise ValidationError(f"{what} is invalid: {problems}") from None
+
+
+def _field_names(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """An error's location in the names the caller writes (``hyperlink_url``): pydantic names a
+    missing field by its wire alias (``hyperlinkURL``), which the documentation never shows."""
+    names: list[str] = []
+    current: type[BaseModel] | None = model
+    for part in loc:
+        field = None
+        if current is not None and isinstance(part, str):
+            field = next(
+                (
+                    (name, info)
+                    for name, info in current.model_fields.items()
+                    if part in (name, info.alias)
+                ),
+                None,
+            )
+        if field is None:
+            names.append(str(part))
+            current = None
+            continue
+        name, info = field
+        names.append(name)
+        current = next(
+            (
+                kind
+                for kind in (info.annotation, *getattr(info.annotation, "__args__", ()))
+                if isinstance(kind, type) and issubclass(kind, BaseModel)
+            ),
+            None,
+        )
+    return names
 
 
 R = TypeVar("R")
