@@ -1166,6 +1166,18 @@ def test_a_line_prints_its_lots_dates_reference_price_and_additional_tax(
 
 
 @pytest.mark.parametrize("paper", PAPERS)
+def test_a_reference_price_without_its_unit_says_what_it_is(paper: str) -> None:
+    """A real nota de crédito (Bata's 110616) carries PrcRef without QtyRef or UnmdRef: it
+    printed as a bare "$ 48.190.822" among the line's texts, read as a second amount."""
+    path = next(path for path in REAL_DTES if path.name == "DTE--96670340-7--61--110616.xml")
+    text = _text(sii.render_pdf(path, paper=paper))  # type: ignore[arg-type]
+    assert "precio de referencia $ 48.190.822" in text
+    assert (
+        text.count("$ 48.190.822") == 4
+    )  # the reference price, the unit price, the amount, the neto
+
+
+@pytest.mark.parametrize("paper", PAPERS)
 def test_a_received_guia_prints_its_departure_arrival_and_supplier(
     issued: dict[int, bytes], paper: str
 ) -> None:

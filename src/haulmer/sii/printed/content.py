@@ -951,8 +951,8 @@ def _line_details(detalle: Mapping[str, Any], *, pesos: bool) -> list[str]:
     reference = _text(get("PrcRef"))
     if reference:
         per = _joined(numbers.number(_text(get("QtyRef"))), _text(get("UnmdRef")), sep=" ")
-        shown = numbers.amount(reference, pesos=pesos)
-        notes.append(f"{shown} por {per}" if per else shown)
+        shown = f"precio de referencia {numbers.amount(reference, pesos=pesos)}"
+        notes.append(f"{shown} por {per}" if per else shown)  # alone, a bare amount misleads
     for sub in _list(get("Subcantidad")):
         quantity, code = numbers.number(_text(sub.get("SubQty"))), _text(sub.get("SubCod"))
         kind = _text(sub.get("TipCodSubQty"))  # an export's: what kind of code SubCod is
