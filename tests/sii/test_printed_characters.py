@@ -162,3 +162,29 @@ def test_an_emoji_prints_as_one_question_mark_whatever_modifies_it() -> None:
     assert printable("Ok \U0001f44d\U0001f3fd") == "Ok ?"
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
     assert printable(f"Familia {family}") == "Familia ?"
+
+
+def test_typographic_signs_without_a_windows_1252_form_print_as_their_plain_sign() -> None:
+    """Inches and feet (U+2033, U+2032), the minus sign, the hyphens a word processor writes
+    (U+2010, U+2011), the fraction slash and the letter apostrophe (U+02BC) have no
+    decomposition to fall back on: each printed as ``?``, so "3/4″" read "3/4?"."""
+    assert printable("Tubo PVC 3/4\u2033 x 6\u2032") == "Tubo PVC 3/4\" x 6'"
+    assert printable("Temperatura \u22125 \u00b0C") == "Temperatura -5 °C"
+    assert printable("Cinta doble\u2010faz ancho\u2011fijo") == "Cinta doble-faz ancho-fijo"
+    assert printable("1\u20442 kilo, O\u02bcHiggins") == "1/2 kilo, O'Higgins"
+
+
+@pytest.mark.parametrize("paper", ["letter", "80mm"])
+def test_a_received_dte_in_utf8_prints_inches_and_minus_signs_as_such(
+    issued: dict[int, bytes], paper: str
+) -> None:
+    xml = (
+        issued[33]
+        .decode("iso-8859-1")
+        .replace("<NmbItem>Martillo N°1", "<NmbItem>Tubo 3/4\u2033 \u22125 °C N°1", 1)
+        .replace('encoding="ISO-8859-1"', 'encoding="UTF-8"')
+        .encode("utf-8")
+    )
+    text = one_line("\n".join(page_texts(sii.render_pdf(xml, paper=paper))))  # type: ignore[arg-type]
+    assert 'Tubo 3/4" -5 °C N°1' in text
+    assert "?" not in text

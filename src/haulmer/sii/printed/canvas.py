@@ -75,6 +75,29 @@ class Resolucion:
 _INVISIBLE: Final = frozenset({"Cf", "Mn", "Me"})
 """Format characters and marks that modify what precedes them (variation selectors): nothing
 of their own to print."""
+_PLAIN_SIGNS: Final = {
+    "\u2010": "-",  # hyphen
+    "\u2011": "-",  # non-breaking hyphen, as word processors write it
+    "\u2012": "\u2013",  # figure dash
+    "\u2015": "\u2014",  # horizontal bar
+    "\u2043": "-",  # hyphen bullet
+    "\u2212": "-",  # minus sign
+    "\u2032": "'",  # prime: feet, minutes
+    "\u2033": '"',  # double prime: inches, seconds
+    "\u2035": "`",  # reversed prime
+    "\u02b9": "'",  # modifier letter prime
+    "\u02ba": '"',  # modifier letter double prime
+    "\u02bc": "'",  # modifier letter apostrophe
+    "\u201b": "'",  # single high-reversed-9 quotation mark
+    "\u201f": '"',  # double high-reversed-9 quotation mark
+    "\u2044": "/",  # fraction slash
+    "\u2215": "/",  # division slash
+    "\u2217": "*",  # asterisk operator
+    "\u2219": "\u00b7",  # bullet operator
+    "\u223c": "~",  # tilde operator
+}
+"""Signs with no decomposition to fall back on, as the windows-1252 sign they are drawn like
+(``3/4″`` is ``3/4"``, not ``3/4?``)."""
 _EMOJI_MODIFIERS: Final = ("\U0001f3fb", "\U0001f3ff")
 """The skin tones, which modify the emoji before them."""
 
@@ -83,8 +106,9 @@ def printable(text: str) -> str:
     """``text`` in windows-1252: combining accents joined to their letters (``e`` + U+0301 is
     ``é``), a C1 control the windows-1252 character of its byte (U+0092 is ``’``, as a file
     declared ISO-8859-1 by a Windows system means it), invisible format characters (U+200B,
-    U+FEFF) and accents without a form there dropped, other characters their ASCII base or
-    ``?``: one for an emoji, whatever modifies or joins it."""
+    U+FEFF) and accents without a form there dropped, a typographic sign (U+2033, U+2212) its
+    plain one, other characters their ASCII base or ``?``: one for an emoji, whatever modifies
+    or joins it."""
     try:  # the codec's own table, without its look-up by name
         codecs.charmap_encode(text, "strict", _CP1252)
         return text
@@ -115,6 +139,9 @@ def printable(text: str) -> str:
                 continue
         if unicodedata.combining(char) or unicodedata.category(char) in _INVISIBLE:
             continue  # nothing to see of its own: its letter, or nothing, is printed
+        if char in _PLAIN_SIGNS:
+            out.append(_PLAIN_SIGNS[char])
+            continue
         base = "".join(
             c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
         )
