@@ -3,6 +3,7 @@ the timbre PNG's scale, the SII resolution, the timbre given apart from a Docume
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
 import re
@@ -168,6 +169,18 @@ def test_timbre_png_takes_a_file_as_render_pdf_does(tmp_path: Path) -> None:
     assert sii.timbre_png(path) == sii.timbre_png(RECEIVED.read_bytes())
     with pytest.raises(XMLError, match=r"pass a pathlib\.Path"):
         sii.timbre_png(str(path))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_timbre_png_reads_a_dte_in_utf16_or_utf32_as_render_pdf_does(encoding: str) -> None:
+    """A DTE saved in UTF-16 with its byte order mark printed with render_pdf, while
+    timbre_png read its bytes as UTF-8 or ISO-8859-1 and said they were not well formed."""
+    text = RECEIVED.read_bytes().decode("iso-8859-1")
+    text = re.sub(r"^<\?xml[^>]*\?>", f'<?xml version="1.0" encoding="{encoding.upper()}"?>', text)
+    bom = {"utf-16": b"", "utf-16-be": codecs.BOM_UTF16_BE, "utf-32": b""}[encoding]
+    xml = bom + text.encode(encoding)
+    assert sii.timbre_png(xml) == sii.timbre_png(RECEIVED.read_bytes())
+    assert barcodes_on_page(sii.render_pdf(xml)) == [ted_bytes_of(RECEIVED.read_bytes())]
 
 
 def test_timbre_png_of_a_document_says_it_takes_the_stamped_xml() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import datetime as dt
 import os
 import re
@@ -368,10 +369,25 @@ def _same_number(given: str, own: str) -> bool:
     return not given or given.lstrip("0") == own.strip().lstrip("0")
 
 
+_WIDE_STARTS: Final = (
+    codecs.BOM_UTF16_LE,  # and UTF-32's little-endian mark, which begins with it
+    codecs.BOM_UTF16_BE,
+    codecs.BOM_UTF32_BE,
+    b"\x00",  # "<" in UTF-16 or UTF-32 without a mark: big-endian
+    b"<\x00",  # little-endian
+)
+"""How XML in UTF-16 or UTF-32 begins, which neither UTF-8 nor ISO-8859-1 reads."""
+
+
 def parse_fragment(xml: bytes | str) -> etree._Element:
     """Parse XML that may lack a declaration, such as a ``<TED>`` cut out of its document:
-    undeclared bytes are read as UTF-8, or else as the SII's ISO-8859-1."""
-    if isinstance(xml, bytes | bytearray) and not xml.lstrip().startswith(b"<?xml"):
+    undeclared bytes are read as UTF-8, or else as the SII's ISO-8859-1; UTF-16 and UTF-32,
+    told by their byte order mark or their zero bytes, as the XML parser reads them."""
+    if (
+        isinstance(xml, bytes | bytearray)
+        and not xml.lstrip().startswith(b"<?xml")
+        and not bytes(xml[:4]).startswith(_WIDE_STARTS)
+    ):
         data = bytes(xml)
         try:
             return parse_xml(data.decode("utf-8"))
