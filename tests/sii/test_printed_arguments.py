@@ -183,6 +183,15 @@ def test_timbre_png_reads_a_dte_in_utf16_or_utf32_as_render_pdf_does(encoding: s
     assert barcodes_on_page(sii.render_pdf(xml)) == [ted_bytes_of(RECEIVED.read_bytes())]
 
 
+def test_render_pdfs_of_a_document_points_to_render_pdf_not_to_an_argument_it_lacks() -> None:
+    """render_pdfs(document) advised passing ted=, which render_pdfs does not take (a
+    TypeError for whoever followed it)."""
+    with pytest.raises(
+        XMLError, match=r"^render_pdfs prints signed XML .*render_pdf\(document, ted="
+    ):
+        sii.render_pdfs(make_document(33))  # type: ignore[arg-type]
+
+
 def test_timbre_png_of_a_document_says_it_takes_the_stamped_xml() -> None:
     """A Document has no timbre; the advice to pass ted=, an argument timbre_png lacks, is
     render_pdf's."""

@@ -117,6 +117,14 @@ def read_sources(
         issued = _issued_here(xml, sii_office)
         if issued is not None:
             return [issued]
+    if not isinstance(xml, _XML_INPUTS):
+        from haulmer.dte.document import Document
+
+        if isinstance(xml, Document):  # _xml_data's advice, ted=, is render_pdf's alone
+            raise XMLError(
+                "render_pdfs prints signed XML (a DTE or an envelope), not a Document: print "
+                "a Document with render_pdf(document, ted=...), or its signed XML here"
+            )
     data = _xml_data(xml)
     root = parse_xml(data)
     resolution = declared_resolution(root)
