@@ -90,6 +90,40 @@ def test_latin_1_bytes_read_as_utf_8_are_refused_naming_the_encoding_to_declare(
     assert '<?xml version="1.0" encoding="ISO-8859-1"?>' in message
 
 
+OLDER_LIBXML2_WORDING = (
+    "Input is not proper UTF-8, indicate encoding !\nBytes: 0xD1 0x75 0xF1 0x6F, line 1, column 4"
+)
+"""What libxml2 before 2.13 (the one lxml 5 ships in its wheels) says of bytes that are not in
+the encoding it reads them in, where later ones say "Invalid bytes in character encoding"."""
+
+
+@pytest.mark.parametrize(
+    ("data", "hint"),
+    [
+        ("<A>Ñuñoa</A>".encode("iso-8859-1"), "the bytes are not in UTF-8"),
+        (
+            b'\xef\xbb\xbf<?xml version="1.0" encoding="ISO-8859-1"?><A>\xd1u\xf1oa</A>',
+            "starts with a UTF-8 byte order mark",
+        ),
+    ],
+)
+def test_bytes_not_in_the_encoding_read_get_the_hint_in_every_libxml2s_words(
+    monkeypatch: pytest.MonkeyPatch, data: bytes, hint: str
+) -> None:
+    """lxml 5's libxml2 words the error otherwise, and the hint naming the encoding to declare
+    was left out with it."""
+
+    def older_libxml2(*args: object, **kwargs: object) -> None:
+        raise etree.XMLSyntaxError(OLDER_LIBXML2_WORDING, 9, 1, 4)
+
+    monkeypatch.setattr(etree, "fromstring", older_libxml2)
+    with pytest.raises(XMLError) as info:
+        parse_xml(data)
+    message = str(info.value)
+    assert message.startswith("XML is not well formed: Input is not proper UTF-8")
+    assert hint in message
+
+
 @pytest.mark.parametrize("encoding", ["windows-1252", "ISO-8859-1"])
 def test_an_eight_bit_file_behind_a_utf8_byte_order_mark_is_told_to_drop_the_mark(
     encoding: str,

@@ -111,7 +111,7 @@ def parse_xml(
         line = exc.lineno if isinstance(exc.lineno, int) else None
         # libxml2 ends some messages with a line break, which lxml puts before the position.
         message = _LINE_BREAK.sub(" ", str(exc.msg)).replace(" ,", ",").strip()
-        hint = _encoding_hint(data) if _INVALID_BYTES in message else ""
+        hint = _encoding_hint(data) if any(w in message for w in _INVALID_BYTES) else ""
         if _LATE_DECLARATION in message:
             hint = _late_declaration_hint(data)
         if _EXTRA_CONTENT in message:
@@ -143,7 +143,9 @@ def parse_xml(
     return root
 
 
-_INVALID_BYTES: Final = "Invalid bytes in character encoding"
+_INVALID_BYTES: Final = ("Invalid bytes in character encoding", "Input is not proper UTF-8")
+"""libxml2's words for bytes not in the encoding it reads them in: since 2.13, and before it (the
+libxml2 of lxml 5's wheels and of many Linux distributions)."""
 _DECLARED_ENCODING: Final = re.compile(
     rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]{1,40})"""
 )
