@@ -857,6 +857,58 @@ def test_an_rc2_pfx_where_openssl_lacks_its_legacy_provider_is_not_blamed_on_the
     assert PASSWORD not in message
 
 
+def test_an_rc2_pfx_without_the_legacy_provider_is_told_so_by_a_cryptography_before_43(
+    tmp_path: Path,
+) -> None:
+    """cryptography 42, the lowest the package takes, has no RC2 to try (it came in 43 with
+    ``hazmat.decrepit``), and such a .pfx was blamed on its password there."""
+    key = rsa_key()
+    encryption = (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
+        .build(PASSWORD.encode())
+    )
+    data = pkcs12.serialize_key_and_certificates(b"firma", key, build_cert(key), None, encryption)
+    relabelled = tmp_path / "firma.pfx"
+    relabelled.write_bytes(
+        data.replace(
+            bytes.fromhex("060a2a864886f70d010c0103"), bytes.fromhex("060a2a864886f70d010c0106")
+        )
+    )
+    script = (
+        "import sys\n"
+        "import builtins\n"
+        "plain_import = builtins.__import__\n"
+        "def before_43(name, globals=None, locals=None, fromlist=(), level=0):\n"
+        "    if 'RC2' in (fromlist or ()):  # cryptography before 43 has no RC2 to import\n"
+        "        raise ImportError(name)\n"
+        "    return plain_import(name, globals, locals, fromlist, level)\n"
+        "builtins.__import__ = before_43\n"
+        "from haulmer.errors import CertificateError\n"
+        "from haulmer.pfx import load_pfx\n"
+        "try:\n"
+        "    load_pfx(sys.argv[1], sys.argv[2])\n"
+        "except CertificateError as error:\n"
+        "    print(error.reason, error, sep='|')\n"
+    )
+    environment = {**os.environ, "CRYPTOGRAPHY_OPENSSL_NO_LEGACY": "1"}
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(Path(__file__).parents[1] / "src"), environment.get("PYTHONPATH", "")]
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script, str(relabelled), PASSWORD],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=True,
+        timeout=60,
+    )
+    reason, message = done.stdout.strip().split("|", 1)
+    assert reason == "unsupported_encryption"
+    assert "legacy provider" in message
+    assert PASSWORD not in message
+
+
 def test_a_password_given_for_a_pfx_without_one_says_the_file_has_none() -> None:
     # It was told the password did not open the file, sending its holder after the password.
     key = rsa_key()

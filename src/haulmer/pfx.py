@@ -525,10 +525,31 @@ def _legacy_encryption_unavailable(data: bytes) -> bool:
 
     try:
         from cryptography.hazmat.decrepit.ciphers.algorithms import RC2
-    except ImportError:  # cryptography before 43 offers no RC2 to try
-        return False
+    except ImportError:  # cryptography before 43 has no RC2, but RC4 of the same legacy provider
+        return _rc4_unavailable()
     try:
         Cipher(RC2(bytes(16)), modes.CBC(bytes(8))).encryptor()
+    except UnsupportedAlgorithm:
+        return True
+    return False
+
+
+def _rc4_unavailable() -> bool:
+    """Whether this process's OpenSSL cannot encrypt with RC4, which its legacy provider holds
+    as it holds RC2: the probe for a cryptography before 43, which offers RC4 but no RC2."""
+    import warnings
+
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.ciphers import Cipher
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # deprecated there from 43 on, where RC2 is tried instead
+        try:
+            from cryptography.hazmat.primitives.ciphers.algorithms import ARC4
+        except ImportError:
+            return False
+    try:
+        Cipher(ARC4(bytes(16)), None).encryptor()
     except UnsupportedAlgorithm:
         return True
     return False
