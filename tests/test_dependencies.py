@@ -35,6 +35,33 @@ def test_every_runtime_dependency_is_imported_by_the_package() -> None:
     assert not unused, f"declared but never imported: {unused}"
 
 
+WORKS_FROM = {"pydantic": (2, 10, 2)}
+"""The lowest version of a dependency the package works with, where it is above the oldest
+published one: pydantic before 2.9 refuses real DTEs (a whole-peso MntTotal read as written with
+decimals, the union of ``int`` and ``Decimal`` taking the text as ``Decimal``), and before 2.10.2
+cannot dump a model holding a secret (a Session, an ApiKey) to JSON."""
+
+
+def _lowest_declared(name: str) -> tuple[int, ...]:
+    if sys.version_info < (3, 11):
+        pytest.skip("tomllib arrived in Python 3.11")
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    (spec,) = [spec for spec in project["dependencies"] if re.match(rf"{name}\b", spec)]
+    lowest = re.search(r">=\s*([0-9.]+)", spec)
+    assert lowest is not None, f"{spec} declares no lowest version"
+    return tuple(int(part) for part in lowest.group(1).split("."))
+
+
+@pytest.mark.parametrize(("name", "works_from"), WORKS_FROM.items())
+def test_a_dependency_is_declared_no_lower_than_the_version_the_package_works_with(
+    name: str, works_from: tuple[int, ...]
+) -> None:
+    """pyproject declared pydantic>=2.6, with which a real factura read from XML is refused."""
+    assert _lowest_declared(name) >= works_from
+
+
 def test_signxml_is_a_test_oracle_not_a_runtime_dependency() -> None:
     assert "signxml" not in _runtime_dependencies()
 
