@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 from pathlib import Path
@@ -79,3 +80,40 @@ def test_the_pages_that_list_the_dependencies_name_the_declared_ones(
     named = {word.split()[0].lower() for word in re.split(r",\s*|\s+and\s+", listed)}
     declared = {name for name in _runtime_dependencies() if IMPORT_NAMES.get(name, name)}
     assert named == declared
+
+
+DISTRIBUTIONS = {"PIL": "pillow", "zint": "zint-bindings"}
+"""Import name -> distribution name where they differ."""
+BROUGHT_ALONG = {
+    "pydantic_core": "pydantic pins the pydantic-core it is built on",
+    "typing_extensions": "pydantic requires it (imported on Python 3.10 only, for Unpack)",
+    "pytest": "only haulmer.testing.pytest_plugin imports it, which pytest itself loads",
+}
+"""Third-party modules the package imports without declaring them, and why they are there."""
+
+
+def test_every_third_party_module_the_package_imports_is_declared() -> None:
+    if sys.version_info < (3, 11):
+        pytest.skip("tomllib arrived in Python 3.11")
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    specs = [*project["dependencies"]]
+    for extra in ("pdf", "redis"):
+        specs.extend(project["optional-dependencies"][extra])
+    declared = {re.split(r"[<>=!~;\[ ]", spec, maxsplit=1)[0].lower() for spec in specs}
+    imported = set()
+    for path in (ROOT / "src" / "haulmer").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"haulmer", "__future__"}
+    undeclared = sorted(
+        module
+        for module in third_party
+        if DISTRIBUTIONS.get(module, module).replace("_", "-").lower() not in declared
+        and module not in BROUGHT_ALONG
+    )
+    assert undeclared == []
