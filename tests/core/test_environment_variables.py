@@ -136,6 +136,27 @@ def test_a_missing_certificate_file_in_ssl_cert_file_is_named(
         Haulmer(api_key="k")
 
 
+@pytest.mark.parametrize("cls", [Haulmer, AsyncHaulmer])
+def test_a_missing_ssl_cert_file_is_named_where_httpx_would_fall_back_to_its_own_bundle(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cls: type[Haulmer | AsyncHaulmer]
+) -> None:
+    """httpx before 0.28, which the package takes, skips an SSL_CERT_FILE naming no file and
+    trusts certifi's bundle instead: a company's CA named with a typo failed only at the first
+    TLS handshake, far from its cause."""
+    import ssl
+
+    import httpx._transports.default as transports
+
+    def httpx_0_27(**settings: object) -> ssl.SSLContext:
+        return ssl.create_default_context()
+
+    monkeypatch.setattr(transports, "create_ssl_context", httpx_0_27)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    with pytest.raises(ConfigurationError, match=r"SSL_CERT_FILE.*Fix or unset") as info:
+        cls(api_key="k")
+    assert str(tmp_path) not in str(info.value)
+
+
 def test_a_users_http_client_is_used_whatever_the_proxy_variables_say(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -125,6 +125,9 @@ class _ClosesItsPool(httpx.Client):
 
 def default_sync_client(owner: str = "Haulmer") -> httpx.Client:
     """The pooled httpx client a Haulmer makes when the user brings none."""
+    missing = _missing_certificate_file()
+    if missing is not None:
+        raise _unusable_environment(missing, owner, "Client")
     try:
         return _ClosesItsPool(timeout=httpx_timeout(DEFAULT_TIMEOUT), follow_redirects=False)
     except (ValueError, ImportError, OSError, httpx.InvalidURL) as exc:
@@ -133,10 +136,23 @@ def default_sync_client(owner: str = "Haulmer") -> httpx.Client:
 
 def default_async_client(owner: str = "AsyncHaulmer") -> httpx.AsyncClient:
     """The pooled httpx client an AsyncHaulmer makes when the user brings none."""
+    missing = _missing_certificate_file()
+    if missing is not None:
+        raise _unusable_environment(missing, owner, "AsyncClient")
     try:
         return httpx.AsyncClient(timeout=httpx_timeout(DEFAULT_TIMEOUT), follow_redirects=False)
     except (ValueError, ImportError, OSError, httpx.InvalidURL) as exc:
         raise _unusable_environment(exc, owner, "AsyncClient") from None
+
+
+def _missing_certificate_file() -> FileNotFoundError | None:
+    """The error for an ``SSL_CERT_FILE`` that names no file, or None: httpx from 0.28 refuses
+    one, but 0.27 trusts certifi's bundle instead without a word, and a company's CA named with
+    a typo would fail only at the first TLS handshake."""
+    path = os.environ.get("SSL_CERT_FILE")
+    if path and not os.path.isfile(path):
+        return FileNotFoundError("SSL_CERT_FILE names no file")
+    return None
 
 
 _CONNECTION_SETTINGS_ENV: Final = ("SSL_CERT_FILE", "SSL_CERT_DIR")
