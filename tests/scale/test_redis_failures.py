@@ -349,6 +349,29 @@ def test_a_redis_stopped_then_restarted_fails_while_down_and_serves_again() -> N
     limiter.close()
 
 
+def test_the_retry_on_a_closed_connection_is_asked_so_every_redis_py_taken_honours_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """redis-py before 6 sets a client's retry= aside unless retry_on_error= names the errors
+    it retries: under redis-py 5.1 and 5.2 the first async call on each connection pooled
+    before a restart of Redis failed though Redis ran again (the test above, run there)."""
+    import redis.asyncio
+
+    asked: list[dict[str, object]] = []
+    for kind in (redis.Redis, redis.asyncio.Redis):
+        made = kind.from_url
+
+        def spy(url: str, *, made: object = made, **options: object) -> object:
+            asked.append(options)
+            return made(url, **options)  # type: ignore[operator]
+
+        monkeypatch.setattr(kind, "from_url", spy)
+    RedisRateLimiter("redis://127.0.0.1:1/0").close()
+    assert len(asked) == 2
+    for options in asked:
+        assert redis.ConnectionError in options["retry_on_error"]  # type: ignore[operator]
+
+
 class _AnsweringRedis:
     """A stand-in for redis.Redis (and redis.asyncio.Redis) whose script answers are given."""
 

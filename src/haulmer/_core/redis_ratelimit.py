@@ -314,13 +314,16 @@ class RedisRateLimiter(RateLimiter):
         url = self._url or ""
         check_url_timeouts(url)
         check_url_object_options(url)
-        once_more = retry(NoBackoff(), 1, supported_errors=(redis_module().ConnectionError,))
+        closed = redis_module().ConnectionError
+        once_more = retry(NoBackoff(), 1, supported_errors=(closed,))
         try:
             client = kind.from_url(
                 self._url,
                 socket_timeout=self._timeout,
                 socket_connect_timeout=self._timeout,
                 retry=once_more,
+                # redis-py before 6 sets the retry aside unless told which errors it retries
+                retry_on_error=[closed],
             )
             # redis-py makes a connection of the options only at the first command, where an
             # option its connection class does not take is a bare TypeError: made here, no
