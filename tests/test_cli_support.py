@@ -161,6 +161,17 @@ def test_parse_all_always_prints_a_list(capsys: pytest.CaptureFixture[str]) -> N
     assert isinstance(json.loads(out), list)
 
 
+def test_parse_accepts_json_as_a_no_op_since_it_always_prints_json(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(["parse", "--json", str(FACTURA)], capsys)
+    assert code == 0
+    assert json.loads(out)["Encabezado"]["IdDoc"]["Folio"] == 170
+    code, help_text, _ = run(["parse", "--help"], capsys)
+    assert code == 0
+    assert "--json" in help_text
+
+
 def test_parse_refuses_hostile_xml_with_a_typed_reason(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

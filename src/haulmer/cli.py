@@ -127,6 +127,12 @@ def _add_support_commands(commands: Any) -> None:
     parse.add_argument(
         "--all", action="store_true", help="always print a list, even for a single document"
     )
+    parse.add_argument(
+        "--json",
+        action="store_true",
+        help="accepted and ignored: parse always prints JSON (for scripts that pass --json to "
+        "every command)",
+    )
     parse.set_defaults(handler=_support_command("parse"))
 
     rut = commands.add_parser(
