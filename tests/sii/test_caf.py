@@ -834,6 +834,33 @@ def test_a_caf_file_broken_inside_its_private_key_is_refused_without_quoting_it(
                 assert "inside <RSASK>" in message
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        (b"<RS>HAULMER SPA</RS>", b"<RS>HAULMER & SPA</RS>"),  # before the key, on its line
+        (b"<RS>HAULMER SPA</RS>", b"<RS>HAULMER SPA</Rs>"),
+        (b"</RSASK><RSAPUBK>", b"</RSASK><RSAPUBK <>"),  # after the key, on its last line
+    ],
+    ids=["ampersand-in-rs", "mismatched-end-tag", "broken-tag-after-key"],
+)
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["plain", "utf8-bom"])
+def test_a_caf_file_broken_beside_its_private_key_is_not_said_to_break_inside_it(
+    damage: tuple[bytes, bytes], bom: bytes
+) -> None:
+    """make_test_caf_xml writes the elements before the key on the line <RSASK> starts on:
+    an error there was reported as a private key holding '<' or '&'."""
+    caf_file = make_test_caf_xml(
+        rut=EMISOR_RUT, razon_social="HAULMER SPA", dte_type=33, issued_on=dt.date(2026, 11, 1)
+    )
+    key_text = caf_file.split(b"-----BEGIN RSA PRIVATE KEY-----\n", 1)[1].split(b"\n-----END")[0]
+    broken = bom + caf_file.replace(*damage)
+    with pytest.raises(XMLError, match="not well formed") as raised:
+        Caf.from_xml(broken)
+    message = str(raised.value)
+    assert "inside <RSASK>" not in message
+    assert not any(line.decode() in message for line in key_text.splitlines())
+
+
 @pytest.mark.parametrize("fa", ["9999-10-01", "2051-01-01", "1999-12-31"])
 def test_a_caf_dated_outside_the_sii_s_years_is_refused_naming_fa(fa: str) -> None:
     caf_file = make_test_caf_xml(
