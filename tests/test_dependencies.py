@@ -88,7 +88,7 @@ DISTRIBUTIONS = {"PIL": "pillow", "zint": "zint-bindings"}
 """Import name -> distribution name where they differ."""
 BROUGHT_ALONG = {
     "pydantic_core": "pydantic pins the pydantic-core it is built on",
-    "typing_extensions": "pydantic requires it (imported on Python 3.10 only, for Unpack)",
+    "typing_extensions": "pydantic requires it (imported on Python 3.10 only, for Unpack and Self)",
     "pytest": "only haulmer.testing.pytest_plugin imports it, which pytest itself loads",
 }
 """Third-party modules the package imports without declaring them, and why they are there."""

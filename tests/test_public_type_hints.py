@@ -101,6 +101,48 @@ def test_every_public_callable_and_class_resolves_its_annotations(name: str, obj
     typing.get_type_hints(obj)
 
 
+if sys.version_info >= (3, 11):
+    _SELF: object = typing.Self
+else:
+    from typing_extensions import Self as _SELF
+
+
+def _client_dunders() -> list[tuple[str, typing.Any]]:
+    """The dunders of the clients and of the classes they inherit from in haulmer
+    (``__enter__``, ``__aenter__``, ``__exit__``...), which ``_members`` leaves out."""
+    found = []
+    for client in (haulmer.Haulmer, haulmer.AsyncHaulmer):
+        for cls in client.__mro__:
+            if not cls.__module__.startswith("haulmer"):
+                continue
+            for attr, value in vars(cls).items():
+                if attr.startswith("__") and attr.endswith("__") and inspect.isfunction(value):
+                    found.append((f"{client.__qualname__}.{attr} ({cls.__qualname__})", value))
+    return found
+
+
+CLIENT_DUNDERS = _client_dunders()
+
+
+@pytest.mark.parametrize(("name", "obj"), CLIENT_DUNDERS, ids=[n for n, _ in CLIENT_DUNDERS])
+def test_the_clients_dunders_resolve_their_annotations(name: str, obj: object) -> None:
+    """``with Haulmer() as client`` is typed by ``__enter__``: its ``Self`` resolves at run
+    time too, for the tools that read it."""
+    hints = typing.get_type_hints(obj)
+    assert "return" in hints
+
+
+def test_the_clients_enter_the_with_block_as_themselves() -> None:
+    assert typing.get_type_hints(haulmer.Haulmer.__enter__)["return"] is _SELF
+    assert typing.get_type_hints(haulmer.AsyncHaulmer.__aenter__)["return"] is _SELF
+    assert {name.split(" ")[0] for name, _ in CLIENT_DUNDERS} >= {
+        "Haulmer.__enter__",
+        "Haulmer.__exit__",
+        "AsyncHaulmer.__aenter__",
+        "AsyncHaulmer.__aexit__",
+    }
+
+
 def test_the_hints_are_the_real_types() -> None:
     from haulmer import dte, resources
     from haulmer.openfactura import DocumentJson

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from functools import cached_property
@@ -20,9 +21,13 @@ from haulmer._core.sleeping import awaited_sleep, checked_async_sleep
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 from haulmer._lazy import LazyModule
 
+if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads __aenter__
+    from typing import Self
+else:
+    from typing_extensions import Self
+
 if TYPE_CHECKING:
     import httpx
-    from typing_extensions import Self
 
     from haulmer._async import accounts as _accounts
     from haulmer._async import catalogue as _catalogue

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -21,9 +22,13 @@ from haulmer._core.sleeping import checked_blocking_sleep, slept
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 from haulmer._lazy import LazyModule
 
+if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads __enter__
+    from typing import Self
+else:
+    from typing_extensions import Self
+
 if TYPE_CHECKING:
     import httpx
-    from typing_extensions import Self
 
     from haulmer._core import SyncRunner
     from haulmer._sync import accounts as _accounts
