@@ -36,7 +36,8 @@ def add_journal_command(commands: Any) -> None:
         description="Without options, print every sale of the journal as a JSON line (its id, "
         "state, attempts, token, folio, error, first_sent: when a sale whose outcome is unknown "
         "was first sent, and next: null for an issued sale, rerun for one emit-batch sends "
-        "again, settle for one to settle by hand, counted on stderr). emit-batch does not send "
+        "again, settle for one to settle by hand, counted on stderr; judged by this machine's "
+        "clock, as emit-batch judges it). emit-batch does not send "
         "again a sale first sent 23 hours ago or more whose answer was never learnt (OpenFactura "
         "forgets an Idempotency-Key after 24 hours): look for it among the documents issued "
         "since (documents.list_issued), then record it with --issued ID --token TOKEN (the "
@@ -110,13 +111,18 @@ def _journal(args: argparse.Namespace) -> int:
             return _settle(journal, args)
         from haulmer._json_output import json_text
 
-        to_settle = 0
+        to_settle = ahead = 0
         now = _now()
         for entry in journal.entries():
             if args.state is None or entry.state == args.state:
                 row = _row(entry, now)
                 to_settle += row["next"] == "settle"
+                since = entry.attempted_at if row["first_sent"] is not None else None
+                ahead += since is not None and since > now
                 print(json_text(row, sys.stdout))
+        if ahead:
+            sys.stdout.flush()
+            print(_clock_note(ahead, now), file=sys.stderr)
         if to_settle:
             sys.stdout.flush()
             print(
@@ -133,6 +139,18 @@ def _journal(args: argparse.Namespace) -> int:
         return 2
     finally:
         journal.close()
+
+
+def _clock_note(ahead: int, now: float) -> str:
+    """The line saying whose clock judged the sales' ages, when some were first sent after this
+    machine's now: a journal stamped by another clock (a fake's, another machine's)."""
+    when = dt.datetime.fromtimestamp(now, dt.timezone.utc).isoformat(timespec="seconds")
+    return (
+        f"haulmer journal: {ahead} sale(s) first sent after {when}, now by this machine's "
+        "clock: the journal was stamped by another clock (a fake's, or another machine's). "
+        '"next" is judged by this machine\'s clock, as emit-batch judges it, so they show '
+        '"rerun" until 23 hours after their first_sent'
+    )
 
 
 def _wrong_options(args: argparse.Namespace, settling: bool) -> str | None:

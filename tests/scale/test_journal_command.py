@@ -332,6 +332,30 @@ def test_each_listed_sale_says_what_comes_next_and_those_to_settle_are_counted(
     assert "--issued ID --token TOKEN, or --not-issued ID" in err
 
 
+def test_a_journal_written_on_a_clock_ahead_of_the_machine_s_says_whose_clock_judged_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch on a fake's clock stamps its journal by that clock: listed by the machine's,
+    its sales were first sent in the future, and the listing said nothing of it."""
+    from haulmer import _journal_command
+
+    path, day = tmp_path / "emisiones.db", 24 * 3600.0
+    with SQLiteJournal(path, clock=lambda: 30 * day) as journal:
+        journal.record_attempt("ahead", "ahead")
+    with SQLiteJournal(path, clock=lambda: day) as journal:
+        journal.record_attempt("behind", "behind")
+    monkeypatch.setattr(_journal_command, "_now", lambda: 2 * day)
+    code, out, err = _journal(capsys, str(path))
+    assert code == 0
+    assert [(row["id"], row["next"]) for row in map(json.loads, out.splitlines())] == [
+        ("ahead", "rerun"),
+        ("behind", "settle"),
+    ]
+    assert "1 sale(s) first sent after 1970-01-03T00:00:00+00:00" in err
+    assert "this machine's clock" in err
+    assert "as emit-batch judges it" in err
+
+
 def test_a_state_is_read_in_any_case_as_emit_batch_reads_its_choices(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
