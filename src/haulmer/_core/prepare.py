@@ -501,11 +501,7 @@ def _refuse_secrets_in_url(
     every server and proxy on the way. The message shows the path with the secret redacted."""
     named = {config.api_key: "API key", token: "access token", config.access_token: "access token"}
     secrets = {secret: what for secret, what in named.items() if secret}
-    for name, value in headers.items():
-        if name.lower() in {"authorization", "proxy-authorization"}:
-            value = value.partition(" ")[2].strip() or value
-        elif not is_secret_header(name):
-            continue
+    for value in _header_credentials(headers):
         secrets.setdefault(value, "credentials")
     path = unquote(request.path)
     texts = [*path.split("/")]
@@ -541,13 +537,7 @@ def sent_secrets(prepared: PreparedRequest) -> list[str]:
     """The secrets ``prepared`` carries: its API key, its access token, the values of its
     body's secret fields and its base URL's password, longest first, so that an answer echoing
     one can hide it."""
-    found = _user_info_credentials(prepared.url)
-    for name, value in prepared.headers.items():
-        lowered = name.lower()
-        if lowered in {"authorization", "proxy-authorization"}:
-            found.add(value.partition(" ")[2].strip() or value)  # the credential after "Bearer"
-        if is_secret_header(name):  # as the DEBUG line redacts them (X-Auth-Token...)
-            found.add(value)
+    found = _user_info_credentials(prepared.url) | _header_credentials(prepared.headers)
     if prepared.content:
         try:
             body = json.loads(prepared.content)
@@ -555,6 +545,18 @@ def sent_secrets(prepared: PreparedRequest) -> list[str]:
             body = None
         _secret_fields(body, found)
     return sorted((s for s in found if len(s) >= _SHORTEST_SECRET), key=len, reverse=True)
+
+
+def _header_credentials(headers: Mapping[str, str]) -> set[str]:
+    """The credentials ``headers`` send: an Authorization's credential after its scheme
+    ("Bearer"), and the value of every header the DEBUG line redacts (X-Auth-Token...)."""
+    found = set()
+    for name, value in headers.items():
+        if name.lower() in {"authorization", "proxy-authorization"}:
+            found.add(value.partition(" ")[2].strip() or value)
+        if is_secret_header(name):
+            found.add(value)
+    return found
 
 
 def _user_info_credentials(url: str) -> set[str]:
