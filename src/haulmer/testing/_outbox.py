@@ -121,13 +121,7 @@ class Outbox(Sequence[Email]):
         for name, value in (("to", to), ("subject_contains", subject_contains)):
             if value is not None and not isinstance(value, str):
                 raise TypeError(f"outbox.last({name}=) takes text, got {type(value).__name__}")
-        wanted = address_key(to) if to is not None else None
-        part = unicodedata.normalize("NFC", subject_contains) if subject_contains else None
-        for email in reversed(self._snapshot()):
-            if wanted is not None and address_key(email.to) != wanted:
-                continue
-            if part is not None and part not in unicodedata.normalize("NFC", email.subject):
-                continue
+        for email in reversed(self._matching(to, subject_contains)):
             return email
         filters = []
         if to is not None:
@@ -136,6 +130,19 @@ class Outbox(Sequence[Email]):
             filters.append(f"with a subject containing {shown(subject_contains)}")
         wanted_text = " ".join(filters) or "at all"
         raise LookupError(f"no e-mail was sent {wanted_text} ({len(self)} e-mails in the outbox)")
+
+    def _matching(self, to: str | None, subject_contains: str | None) -> list[Email]:
+        """The e-mails sent to ``to`` (compared as :meth:`for_address` compares) whose subject
+        holds ``subject_contains`` (both read in Unicode NFC), oldest first; a filter None or
+        empty matches every e-mail."""
+        wanted = address_key(to) if to is not None else None
+        part = unicodedata.normalize("NFC", subject_contains) if subject_contains else None
+        return [
+            email
+            for email in self._snapshot()
+            if (wanted is None or address_key(email.to) == wanted)
+            and (part is None or part in unicodedata.normalize("NFC", email.subject))
+        ]
 
     def subjects(self, to: str | None = None) -> list[str]:
         """The subjects sent (to one address if given), oldest first: handy in assertions."""

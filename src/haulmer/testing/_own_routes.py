@@ -10,7 +10,6 @@ clock as ``fake.clock`` does. Haulmer has no such routes; only the fake serves t
 from __future__ import annotations
 
 import math
-import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from haulmer._shown import shown
@@ -108,25 +107,15 @@ def install(fake: FakeHaulmer, router: Router) -> None:
     def list_outbox(request: FakeRequest) -> FakeResponse:
         unknown = sorted(set(request.query) - set(FILTERS))
         if unknown:
-            return FakeResponse(
-                400,
-                json={
-                    "error": {
-                        "code": "validation_failed",
-                        "message": f"{OUTBOX_PATH} takes the filters 'to' (an address) and "
-                        f"'subject_contains' (text in the subject), not {shown(unknown[0])}",
-                        "details": [{"field": name, "issue": "unknown filter"} for name in unknown],
-                    }
-                },
+            return _refused(
+                f"{OUTBOX_PATH} takes the filters 'to' (an address) and 'subject_contains' (text "
+                f"in the subject), not {shown(unknown[0])}",
+                [(name, "unknown filter") for name in unknown],
             )
-        to = request.query.get("to")
-        emails = fake.outbox.for_address(to) if to is not None else list(fake.outbox)
-        wanted = request.query.get("subject_contains")
-        if wanted:  # read in Unicode NFC, as outbox.last() reads it: accents match however typed
-            part = unicodedata.normalize("NFC", wanted)
-            emails = [
-                email for email in emails if part in unicodedata.normalize("NFC", email.subject)
-            ]
+        # filtered as outbox.last() filters: addresses as the platform compares them, subjects
+        # in Unicode NFC (accents match however typed)
+        query = request.query
+        emails = fake.outbox._matching(query.get("to"), query.get("subject_contains"))
         return FakeResponse(200, json={"emails": [email_json(email) for email in emails]})
 
     router.add("GET", OUTBOX_PATH, list_outbox, name="fake.outbox")
