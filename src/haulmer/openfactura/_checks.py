@@ -15,11 +15,20 @@ from haulmer.rut import Rut
 __all__ = [
     "check_date",
     "check_dte_type",
+    "check_flag",
     "check_folio",
     "check_rut",
     "check_token",
     "whole_number",
 ]
+
+
+def check_flag(value: Any, what: str, meaning: str) -> bool:
+    """A yes-or-no argument, True or False; a ValidationError naming ``what`` and what True
+    does (``meaning``) otherwise: ``"false"`` or ``"no"`` are true to Python."""
+    if not isinstance(value, bool):
+        raise ValidationError(f"{what} must be True or False ({meaning}), got {shown(value)}")
+    return value
 
 
 def check_rut(value: Any, what: str = "rut") -> Rut:

@@ -26,6 +26,7 @@ from haulmer.dte.catalogue import DTEType
 from haulmer.dte.document import Document
 from haulmer.errors import DocumentError, ErrorDetail, ValidationError
 from haulmer.openfactura._base import RequestModel, build_request
+from haulmer.openfactura._checks import check_flag
 from haulmer.openfactura.emission import (
     Custom,
     build_emission,
@@ -267,12 +268,6 @@ class SelfServiceEmission:
     key_is_derived: bool = False
 
 
-def _flag(value: Any, what: str, meaning: str) -> bool:
-    if not isinstance(value, bool):
-        raise ValidationError(f"{what} must be True or False ({meaning}), got {shown(value)}")
-    return value
-
-
 def _boleta_dict(document: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a boleta in SII names with its TipoDTE (as given, else 41 when its totals are
     only exempt, the plugins' boleta exenta, else 39), its IndServicio (3, ventas y servicios,
@@ -395,8 +390,8 @@ def build_self_service(
     one sale asked for again with another customer, page, response or flags gets OF-06.
     ``today`` as in ``build_emission``: a FchEmis after it is refused.
     """
-    issue = _flag(issue_boleta, "issue_boleta", "issue the boleta now")
-    allow = _flag(allow_factura, "allow_factura", "let the customer ask for a factura")
+    issue = check_flag(issue_boleta, "issue_boleta", "issue the boleta now")
+    allow = check_flag(allow_factura, "allow_factura", "let the customer ask for a factura")
     reference = build_request(OrderReference, order, what="order")
     buyer = (
         None if customer is None else build_request(SelfServiceCustomer, customer, what="customer")

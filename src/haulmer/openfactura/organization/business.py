@@ -10,10 +10,9 @@ import pydantic
 
 from haulmer._core.plans import Plan, send
 from haulmer._core.responses import answer_problems
-from haulmer._shown import shown
-from haulmer.errors import APIResponseValidationError, ValidationError
+from haulmer.errors import APIResponseValidationError
 from haulmer.openfactura._base import get
-from haulmer.openfactura._checks import check_rut
+from haulmer.openfactura._checks import check_flag, check_rut
 from haulmer.openfactura.models import Organization, OrganizationFolios, Taxpayer
 from haulmer.rut import Rut
 
@@ -23,11 +22,7 @@ __all__ = []
 def organization_plan(include_logo: bool, options: Mapping[str, Any]) -> Plan[Organization]:
     """The plan fetching the organization behind the API key; ``include_logo`` is True or False
     ("false" is no False: it would ask for the logo)."""
-    if not isinstance(include_logo, bool):
-        raise ValidationError(
-            "include_logo must be True or False (add the company's logo), got "
-            f"{shown(include_logo)}"
-        )
+    check_flag(include_logo, "include_logo", "add the company's logo")
     params = {"extra_fields": "logo"} if include_logo else None
     return (yield from send(get("/v2/dte/organization", Organization, options, params)))
 
