@@ -252,3 +252,49 @@ def test_a_wait_timeouts_last_names_what_every_wait_helper_answers() -> None:
     last = typing.get_type_hints(WaitTimeoutError.__init__)["last"]
     assert len(helpers) >= 4
     assert set(typing.get_args(last)) == answered | {type(None)}
+
+
+def _returned_classes() -> list[type]:
+    """The public classes, and the classes the public methods return without a public name
+    (a batch's results)."""
+    from haulmer._core.concurrency import AsyncBatchResults, BatchResults
+
+    found: list[type] = [obj for _, obj in PUBLIC_CALLABLES if inspect.isclass(obj)]
+    return [*found, BatchResults, AsyncBatchResults]
+
+
+def _public_dunders() -> list[tuple[str, typing.Any]]:
+    """The dunders every public class defines in haulmer itself (``__enter__``, ``__iter__``,
+    ``__copy__``...), which ``_members`` leaves out."""
+    found: dict[str, typing.Any] = {}
+    for public in _returned_classes():
+        for cls in public.__mro__:
+            if not cls.__module__.startswith("haulmer"):
+                continue
+            for attr, value in vars(cls).items():
+                if attr.startswith("__") and attr.endswith("__") and inspect.isfunction(value):
+                    found[f"{cls.__module__}.{cls.__qualname__}.{attr}"] = value
+    return sorted(found.items())
+
+
+PUBLIC_DUNDERS = _public_dunders()
+
+
+@pytest.mark.parametrize(("name", "obj"), PUBLIC_DUNDERS, ids=[n for n, _ in PUBLIC_DUNDERS])
+def test_every_public_classes_dunders_resolve_their_annotations(name: str, obj: object) -> None:
+    """``with Journal(...) as journal``, ``for result in client...emit_many(...)`` and
+    ``copy.copy(page)`` are typed by ``Self``: it resolves at run time too."""
+    typing.get_type_hints(obj)
+
+
+def test_the_journal_the_batches_and_the_pages_give_themselves() -> None:
+    from haulmer._core.concurrency import AsyncBatchResults, BatchResults
+    from haulmer.journal import Journal
+    from haulmer.pagination import SyncPage
+
+    assert typing.get_type_hints(Journal.__enter__)["return"] is _SELF
+    assert typing.get_type_hints(BatchResults.__iter__)["return"] is _SELF
+    assert typing.get_type_hints(AsyncBatchResults.__aenter__)["return"] is _SELF
+    assert typing.get_type_hints(SyncPage.__copy__)["return"] is _SELF
+    names = {name for name, _ in PUBLIC_DUNDERS}
+    assert "haulmer.journal._journal.Journal.__enter__" in names

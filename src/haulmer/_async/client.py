@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from functools import cached_property
@@ -16,15 +15,11 @@ from haulmer._core import AsyncSender
 from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
+from haulmer._core.self_type import Self
 from haulmer._core.sending import AsyncPoolKeeper, async_client_class
 from haulmer._core.sleeping import awaited_sleep, checked_async_sleep
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 from haulmer._lazy import LazyModule
-
-if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads __aenter__
-    from typing import Self
-else:
-    from typing_extensions import Self
 
 if TYPE_CHECKING:
     import httpx

@@ -8,16 +8,14 @@ import threading
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from haulmer._core.blocking import run_blocking
 from haulmer._core.plans import Blocking, Plan
+from haulmer._core.self_type import Self
 from haulmer._core.stopping import run_in_batch
 from haulmer._forks import ForkSafeLock
 from haulmer.errors import ConfigurationError
-
-if TYPE_CHECKING:
-    from typing_extensions import Self
 
 __all__ = ["AsyncBatchResults", "AsyncOrderedRunner", "BatchResults", "OrderedRunner"]
 

@@ -23,11 +23,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from haulmer._core.request import APIRequest, PageInfo, Pagination
+from haulmer._core.self_type import Self
 from haulmer._forks import ForkSafeLock
 from haulmer.errors import HaulmerError
-
-if TYPE_CHECKING:
-    from typing_extensions import Self
 
 __all__ = [
     "AsyncPage",

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -17,15 +16,11 @@ from haulmer._core import SyncSender
 from haulmer._core.config import ClientConfig
 from haulmer._core.ratelimit import RateLimiter
 from haulmer._core.ratelimit_choice import RateLimitArg
+from haulmer._core.self_type import Self
 from haulmer._core.sending import PoolKeeper, sync_client_class
 from haulmer._core.sleeping import checked_blocking_sleep, slept
 from haulmer._core.types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HTTPXTimeout, Timeout
 from haulmer._lazy import LazyModule
-
-if sys.version_info >= (3, 11):  # at run time too: typing.get_type_hints reads __enter__
-    from typing import Self
-else:
-    from typing_extensions import Self
 
 if TYPE_CHECKING:
     import httpx

@@ -11,10 +11,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from typing_extensions import Self
+from haulmer._core.self_type import Self
 
 __all__ = ["Journal", "JournalEntry", "SaleState"]
 
