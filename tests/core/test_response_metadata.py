@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from haulmer._core import AsyncAPIResource, SyncAPIResource
-from haulmer._core.raw import APIResponse
+from haulmer._core.raw import NO_RAW_RESPONSE, APIResponse
 from haulmer.errors import APIStatusError
 from haulmer.testing import FakeHaulmer
 from openfactura import samples
@@ -52,14 +52,36 @@ def test_every_method_of_every_resource_has_a_raw_response_form(
     resources = dict(_resources(client))
     assert {"client.openfactura.documents", "client.checkout", "client.point"} <= set(resources)
     checked = 0
+    refused = set()
     for path, resource in resources.items():
         raw = resource.with_raw_response
         for name in _methods(resource):
+            if getattr(getattr(type(resource), name), NO_RAW_RESPONSE, None) is not None:
+                refused.add(f"{path}.{name}")
+                continue
             method = getattr(raw, name)
             assert callable(method), f"{path}.with_raw_response.{name}"
             assert method.__doc__ == getattr(resource, name).__doc__
             checked += 1
     assert checked > 50
+    assert refused == {"client.openfactura.documents.emit_many"}
+
+
+@pytest.mark.parametrize("face", ["sync", "async"])
+def test_a_batch_has_no_raw_form_and_the_refusal_says_where_its_responses_are(
+    fake: FakeHaulmer, face: str
+) -> None:
+    """``emit_many`` sends nothing when called, a request per sale as its results are read:
+    its raw form is refused by name, not called to raise "sent no request"."""
+    client = fake.client() if face == "sync" else fake.async_client()
+    raw = client.openfactura.documents.with_raw_response
+    with pytest.raises(AttributeError, match=r"Documents\.emit_many has no with_raw_response") as e:
+        raw.emit_many  # noqa: B018
+    assert "request_id" in str(e.value)
+    assert not hasattr(raw, "emit_many")
+    assert "emit_many" not in dir(raw)
+    assert "emit" in dir(raw)
+    assert fake.requests == []
 
 
 def test_a_raw_response_carries_status_headers_request_id_and_the_parsed_model(

@@ -22,12 +22,29 @@ __all__ = [
     "RawCall",
     "RawMethod",
     "collecting_responses",
+    "no_raw_response",
     "report_response",
     "stamp_request_id",
 ]
 
 T = TypeVar("T")
 P = ParamSpec("P")
+F = TypeVar("F", bound=Callable[..., Any])
+
+NO_RAW_RESPONSE = "_haulmer_no_raw_response"
+"""The attribute naming why a method has no ``with_raw_response`` form."""
+
+
+def no_raw_response(why: str) -> Callable[[F], F]:
+    """Mark a method that answers no one response (it sends its requests later, one per item,
+    as its results are read), so ``with_raw_response`` refuses it by name, saying ``why``."""
+
+    def mark(method: F) -> F:
+        setattr(method, NO_RAW_RESPONSE, why)
+        return method
+
+    return mark
+
 
 _COLLECTOR: contextvars.ContextVar[list[RawResponse] | None] = contextvars.ContextVar(
     "haulmer_raw_responses", default=None

@@ -12,6 +12,7 @@ from haulmer._core import AsyncAPIResource
 from haulmer._core._async.runner import AsyncRawResponses
 from haulmer._core.concurrency import AsyncBatchResults, AsyncOrderedRunner
 from haulmer._core.pagination import AsyncPaginator
+from haulmer._core.raw import no_raw_response
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.dte.catalogue import CodRef, DTEType
@@ -162,6 +163,10 @@ class AsyncDocuments(AsyncAPIResource):
             ),
         )
 
+    @no_raw_response(
+        "it sends a request per sale as its results are read, so it has no one response; "
+        "each result's document carries its own request_id, and an error its response"
+    )
     def emit_many(
         self,
         sales: Iterable[Any],

@@ -20,6 +20,7 @@ from haulmer._core.pagination import (
 from haulmer._core.plans import Blocking, ClockStep, Pause, Plan, WithinDeadline, send
 from haulmer._core.prepare import PreparedRequest, prepare_request, sent_secrets
 from haulmer._core.raw import (
+    NO_RAW_RESPONSE,
     APIResponse,
     Method,
     RawCall,
@@ -329,6 +330,11 @@ class SyncRawResponses:
             if name.startswith("_"):
                 raise AttributeError(name)
             member = getattr(self._resource, name)
+            why = getattr(member, NO_RAW_RESPONSE, None)
+            if why is not None:
+                raise AttributeError(
+                    f"{type(self._resource).__name__}.{name} has no with_raw_response form: {why}"
+                )
             if not callable(member) or isinstance(member, SyncAPIResource):
                 raise AttributeError(
                     f"{type(self._resource).__name__}.{name} is not a method that calls the API"
@@ -336,7 +342,12 @@ class SyncRawResponses:
             return self._raw(_awaited(member))
 
     def __dir__(self) -> list[str]:
-        return [name for name in dir(self._resource) if not name.startswith("_")]
+        return [
+            name
+            for name in dir(self._resource)
+            if not name.startswith("_")
+            and getattr(getattr(type(self._resource), name, None), NO_RAW_RESPONSE, None) is None
+        ]
 
     def __repr__(self) -> str:
         return f"<{type(self._resource).__name__}.with_raw_response>"

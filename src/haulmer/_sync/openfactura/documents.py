@@ -13,6 +13,7 @@ from haulmer._core import SyncAPIResource
 from haulmer._core._sync.runner import SyncRawResponses
 from haulmer._core.concurrency import BatchResults, OrderedRunner
 from haulmer._core.pagination import SyncPage
+from haulmer._core.raw import no_raw_response
 from haulmer._core.request import call_options
 from haulmer._core.types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from haulmer.dte.catalogue import CodRef, DTEType
@@ -163,6 +164,10 @@ class Documents(SyncAPIResource):
             ),
         )
 
+    @no_raw_response(
+        "it sends a request per sale as its results are read, so it has no one response; "
+        "each result's document carries its own request_id, and an error its response"
+    )
     def emit_many(
         self,
         sales: Iterable[Any],
