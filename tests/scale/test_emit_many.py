@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -404,10 +404,12 @@ def _sales_then_failure(batch: list[dict[str, Any]], fail_at: int) -> Iterator[d
 
 
 class _FailingLimiter(InProcessRateLimiter):
-    """An in-process limiter whose store is unreachable at its ``fail_at``-th booking."""
+    """An in-process limiter whose store is unreachable at its ``fail_at``-th booking, on the
+    fake's clock: a busy machine's real time never makes a booking wait for a turn that the
+    fake's sleep would not wait for."""
 
-    def __init__(self, fail_at: int) -> None:
-        super().__init__()
+    def __init__(self, fail_at: int, clock: Callable[[], float]) -> None:
+        super().__init__(clock=clock)
         self._fail_at = fail_at
         self._booked = 0
         self._count_lock = threading.Lock()
@@ -425,6 +427,10 @@ class _FailingLimiter(InProcessRateLimiter):
     async def abook(self, bucket: str) -> Booking:
         self._count()
         return super().book(bucket)
+
+
+def _failing(fake: FakeHaulmer, fail_at: int) -> _FailingLimiter:
+    return _FailingLimiter(fail_at=fail_at, clock=fake.clock.timestamp)
 
 
 def test_sales_that_cannot_be_read_on_end_the_batch_after_every_sent_sale_is_reported(
@@ -462,7 +468,7 @@ def test_a_sale_that_ends_the_batch_comes_after_the_results_of_the_sales_in_flig
     batch = sales(8, fake.clock.today())
     reported: list[SaleResult] = []
     with (
-        fake.client(rate_limit=_FailingLimiter(fail_at=3)) as client,
+        fake.client(rate_limit=_failing(fake, 3)) as client,
         pytest.raises(RateLimiterUnavailableError),
     ):
         for result in client.openfactura.documents.emit_many(batch, concurrency=4):
@@ -476,7 +482,7 @@ async def test_on_the_async_face_a_sale_that_ends_the_batch_comes_after_those_in
 ) -> None:
     batch = sales(8, fake.clock.today())
     reported: list[SaleResult] = []
-    async with fake.async_client(rate_limit=_FailingLimiter(fail_at=3)) as client:
+    async with fake.async_client(rate_limit=_failing(fake, 3)) as client:
         with pytest.raises(RateLimiterUnavailableError):
             async for result in client.openfactura.documents.emit_many(batch, concurrency=4):
                 reported.append(result)
@@ -495,10 +501,10 @@ async def test_a_sale_the_unreachable_limiter_kept_from_sending_is_not_recorded_
     journal = tmp_path / "j.db"
     with pytest.raises(RateLimiterUnavailableError):
         if face == "blocking":
-            with fake.client(rate_limit=_FailingLimiter(fail_at=1)) as client:
+            with fake.client(rate_limit=_failing(fake, 1)) as client:
                 list(client.openfactura.documents.emit_many(batch, concurrency=1, journal=journal))
         else:
-            async with fake.async_client(rate_limit=_FailingLimiter(fail_at=1)) as async_client:
+            async with fake.async_client(rate_limit=_failing(fake, 1)) as async_client:
                 async for _ in async_client.openfactura.documents.emit_many(
                     batch, concurrency=1, journal=journal
                 ):
