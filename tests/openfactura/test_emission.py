@@ -60,6 +60,50 @@ def test_boleta_names_are_applied_to_a_dict_written_with_factura_names() -> None
     assert "TasaIVA" not in out["Totales"]
 
 
+@pytest.mark.parametrize(
+    ("kind", "section", "key", "field", "meant"),
+    [
+        ("factura", "Receptor", "RznSocc", "Encabezado.Receptor.RznSocc", "RznSocRecep"),
+        ("factura", "Totales", "MntNetto", "Encabezado.Totales.MntNetto", "MntNeto"),
+        ("factura", "line", "DscItem2", "Detalle[1].DscItem2", "DscItem"),
+        ("boleta", "Receptor", "RznSocc", "Encabezado.Receptor.RznSocc", "RznSocRecep"),
+        ("boleta", "Emisor", "GiroEmisr", "Encabezado.Emisor.GiroEmisr", "GiroEmisor"),
+    ],
+)
+def test_a_key_that_is_no_element_of_its_section_is_refused_by_name_not_dropped(
+    kind: str, section: str, key: str, field: str, meant: str
+) -> None:
+    """A typo (``RznSocc`` for ``RznSocRecep``) was left out of the document sent, a boleta's
+    Emisor and Receptor dropping it even before the check: the factura went without the
+    receptor's name, with no word. It is refused before anything is sent, naming the element
+    meant."""
+    document = samples.factura() if kind == "factura" else samples.boleta()
+    data = json.loads(json.dumps(to_openfactura_dte(document)))
+    where = data["Detalle"][0] if section == "line" else data["Encabezado"][section]
+    where[key] = "x"
+    with pytest.raises(DocumentError) as refused:
+        build_emission(data)
+    (detail,) = refused.value.details
+    assert detail.field == field
+    assert f"did you mean '{meant}'" in str(detail.issue)
+
+
+def test_a_dicts_timbre_and_signing_time_are_still_left_out_of_an_emission() -> None:
+    data = _factura_dict()
+    data["TED"] = {"DD": {"RE": "76795561-8"}}
+    data["TmstFirma"] = "2026-02-10T10:00:00"
+    assert build_emission(data).body["dte"] == build_emission(_factura_dict()).body["dte"]
+
+
+def test_an_unchecked_emission_still_carries_what_it_is_given() -> None:
+    data = _factura_dict()
+    data["Encabezado"]["Receptor"]["Desconocido"] = "x"
+    assert (
+        build_emission(data, validate=False).body["dte"]["Encabezado"]["Receptor"]["Desconocido"]
+        == "x"
+    )
+
+
 def test_factura_names_are_applied_when_a_factura_comes_with_boleta_names() -> None:
     data = _factura_dict()
     emisor = data["Encabezado"]["Emisor"]

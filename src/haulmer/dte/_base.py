@@ -6,8 +6,9 @@ value, however the model is made, as the XML reading and the timbre see it. Read
 OpenFactura JSON (``context={"lenient": True}``) it accepts a single item where the SII allows
 many and reads RUTs without checking their check digit, because real documents carry both.
 OpenFactura's JSON may carry keys of its own (``custom``), which are left out; read from SII XML
-(``XML_CONTEXT``) only the timbre and the signature are left out (no content), and any other
-element the model does not carry is refused, as built models refuse it, rather than dropped.
+(``XML_CONTEXT``), or from a dict to be sent (``NAMED_CONTEXT``), only the timbre and the
+signature are left out (no content), and any other element the model does not carry is refused,
+as built models refuse it, rather than dropped.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, ValidationInfo, model_
 
 from haulmer.rut import Rut
 
-__all__ = ["CLEAN_CONTEXT", "NO_CONTENT", "XML_CONTEXT", "SiiModel", "lenient_context", "reads_xml"]
+__all__ = [
+    "CLEAN_CONTEXT",
+    "NAMED_CONTEXT",
+    "NO_CONTENT",
+    "XML_CONTEXT",
+    "SiiModel",
+    "lenient_context",
+    "reads_xml",
+]
 
 _LENIENT = "lenient"
 
@@ -41,8 +50,14 @@ CLEAN_CONTEXT: dict[str, bool] = {_CLEAN: True}
 the models take it as it is, without looking for blank text again."""
 
 
-XML_CONTEXT: dict[str, bool] = {_LENIENT: True, "xml": True}
+_REFUSE_UNKNOWN = "refuse_unknown"
+
+XML_CONTEXT: dict[str, bool] = {_LENIENT: True, "xml": True, _REFUSE_UNKNOWN: True}
 """The lenient context of a dict read from SII XML (``haulmer.sii.parse``'s general reading)."""
+
+NAMED_CONTEXT: dict[str, bool] = {_LENIENT: True, _REFUSE_UNKNOWN: True}
+"""The lenient context of a dict written to be sent (an emission's ``dte``): a key that is no
+element of its section (``RznSocc``) is refused by name, never dropped from the document."""
 
 
 def reads_xml(context: Any) -> bool:
@@ -130,7 +145,7 @@ class SiiModel(BaseModel):
         if not (isinstance(context, dict) and context.get(_LENIENT)):
             return _without_blank_text(cls, data)
         shapes = _shapes(cls)
-        refuse_unknown = context is XML_CONTEXT
+        refuse_unknown = context.get(_REFUSE_UNKNOWN, False)
         cleaned: dict[str, Any] = {}
         for key, value in data.items():
             shape = shapes.get(key) if isinstance(key, str) else None

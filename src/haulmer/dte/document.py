@@ -17,7 +17,7 @@ import pydantic
 from pydantic import Field, model_validator
 
 from haulmer._numbers import own_arithmetic
-from haulmer.dte._base import XML_CONTEXT, SiiModel, lenient_context
+from haulmer.dte._base import NAMED_CONTEXT, XML_CONTEXT, SiiModel, lenient_context
 from haulmer.dte._field_paths import validation_details
 from haulmer.dte.argument_errors import (
     RATES_TAKE,
@@ -532,14 +532,17 @@ class Document(SiiModel):
 
     @classmethod
     @own_arithmetic
-    def from_sii_dict(cls, data: Mapping[str, Any]) -> Document:
+    def from_sii_dict(cls, data: Mapping[str, Any], *, refuse_unknown: bool = False) -> Document:
         """Read an SII-shaped dict leniently: parsed XML, an OpenFactura ``dte`` or ``json``.
 
         Numbers may be strings, single items may stand for lists (Acteco, Detalle...), unknown
         keys (TED, TmstFirma, OpenFactura's ``custom``...) are ignored and RUT check digits are
         not verified. A ``DTE``/``Documento`` wrapper is unwrapped. Raises DocumentError.
+        ``refuse_unknown=True`` (a dict written to be sent, as ``emit()`` reads one): a key that
+        is no SII element of its section (``RznSocc``) raises DocumentError naming it and the
+        closest element, rather than be dropped; TED, TmstFirma and Signature are still left out.
         """
-        return _validated(cls, data, lenient_context())
+        return _validated(cls, data, NAMED_CONTEXT if refuse_unknown else lenient_context())
 
     @classmethod
     @own_arithmetic

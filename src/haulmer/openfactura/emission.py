@@ -79,6 +79,27 @@ _BOLETA_EMISOR = tuple(BOLETA_RENAMES.get(name, name) for name in BOLETA_ELEMENT
 _BOLETA_RECEPTOR = tuple(BOLETA_RENAMES.get(name, name) for name in BOLETA_ELEMENTS[Receptor])
 """The boleta's Receptor elements (EnvioBOLETA_v11, from the schema facts)."""
 
+
+def _element_names(model: type[BaseModel]) -> frozenset[str]:
+    """Every SII name of ``model``'s elements, as any document type writes it."""
+    names = {info.alias or name for name, info in model.model_fields.items()}
+    return frozenset(names | {BOLETA_RENAMES.get(name, name) for name in names})
+
+
+_EMISOR_ELEMENTS = _element_names(Emisor)
+_RECEPTOR_ELEMENTS = _element_names(Receptor)
+
+
+def _boleta_section(
+    section: Mapping[str, Any], kept: tuple[str, ...], elements: frozenset[str]
+) -> dict[str, Any]:
+    """A boleta's Emisor or Receptor: its own elements in the schema's order, without those
+    only other types carry, and with any key that is no element at all (``RznSocc``), which
+    the document's check then refuses by name rather than have it dropped unseen."""
+    unknown = {key: value for key, value in section.items() if key not in elements}
+    return {**{key: section[key] for key in kept if key in section}, **unknown}
+
+
 TEXT_CUTS: Mapping[str, Mapping[str, int]] = {
     "Emisor": {"RznSoc": 100, "GiroEmis": 80, "DirOrigen": 60, "CmnaOrigen": 20},
     "Receptor": {"GiroRecep": 40},
@@ -501,8 +522,8 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
 
     if dte_type.is_boleta:
         emisor = _rename(emisor, {"RznSoc": "RznSocEmisor", "GiroEmis": "GiroEmisor"})
-        emisor = {key: emisor[key] for key in _BOLETA_EMISOR if key in emisor}
-        receptor = {key: receptor[key] for key in _BOLETA_RECEPTOR if key in receptor}
+        emisor = _boleta_section(emisor, _BOLETA_EMISOR, _EMISOR_ELEMENTS)
+        receptor = _boleta_section(receptor, _BOLETA_RECEPTOR, _RECEPTOR_ELEMENTS)
         totales.pop("TasaIVA", None)
     else:
         emisor = _rename(emisor, {"RznSocEmisor": "RznSoc", "GiroEmisor": "GiroEmis"})
@@ -722,7 +743,8 @@ def _declared_actecos(document: Any) -> list[int]:
 def _dict_without_iva(dte: dict[str, Any], *, validate: bool) -> dict[str, Any]:
     """A boleta 39's wire ``dte`` (a dict the caller gave) as an ARTESANO boleta: IndMntNeto 2
     and its Totales in that shape (see :func:`boleta_without_iva`), the rest as given."""
-    _final, _amounts, totales = boleta_without_iva(Document.from_sii_dict(dte), validate=validate)
+    document = Document.from_sii_dict(dte, refuse_unknown=validate)
+    _final, _amounts, totales = boleta_without_iva(document, validate=validate)
     encabezado = dte["Encabezado"]
     encabezado["IdDoc"]["IndMntNeto"] = 2
     encabezado["Totales"] = _plain(render_section(totales, boleta=True))
@@ -804,7 +826,7 @@ def build_emission(
         if exceptional is not None and tipo == DTEType.BOLETA:
             dte = _dict_without_iva(dte, validate=validate)
         elif validate:  # the dict read into the models once, and checked once
-            Document.from_sii_dict(dte).check()
+            Document.from_sii_dict(dte, refuse_unknown=True).check()
     if validate:
         _check_issuer_address(dte)
         _check_encoding(dte)

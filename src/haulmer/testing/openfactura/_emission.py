@@ -575,8 +575,8 @@ class Emission:
             totales = {k: v for k, v in enc["Totales"].items() if k != "TasaIVA"}
             candidate_enc.update(Emisor=emisor, Totales=totales)
         candidate = {**dte, "Encabezado": candidate_enc}
-        try:
-            document = Document.from_sii_dict(candidate)
+        try:  # a key that is no element of its section is refused, as the SDK refuses it
+            document = Document.from_sii_dict(candidate, refuse_unknown=True)
         except DocumentError as error:
             details = [
                 (d.field, _spanish(str(d.issue), _value_at(dte, str(d.field))))
