@@ -770,3 +770,27 @@ def test_a_dict_is_sent_with_every_section_in_the_sii_order_as_a_document_is() -
     assert _key_orders(sent) == _key_orders(expected)
     assert list(sent) == ["Encabezado", "Detalle", "SubTotInfo", "GeoRefEmision", "ManejoMadera"]
     assert sent["Detalle"][0]["SubDscto"] == [{"TipoDscto": "%", "ValorDscto": "5"}]
+
+
+@pytest.mark.parametrize("field", ["RUTEmisor", "RUTRecep"])
+def test_a_rut_given_as_an_int_is_refused_not_read_with_its_last_digit_as_the_check_digit(
+    field: str,
+) -> None:
+    # 76000018 is a RUT number (76000018-3); read as text, its last digit would make it the
+    # RUT 7600001-8, a valid RUT of someone else.
+    data = _factura_dict()
+    section = "Emisor" if field == "RUTEmisor" else "Receptor"
+    data["Encabezado"][section][field] = 76000018
+    with pytest.raises(DocumentError) as caught:
+        to_openfactura_dte(data)
+    (detail,) = [d for d in caught.value.details if d.field == f"{section}.{field}"]
+    assert "76000018-3" in detail.issue
+    assert "text" in detail.issue
+
+
+def test_a_dict_without_rut_emisor_is_told_it_is_required() -> None:
+    data = _factura_dict()
+    del data["Encabezado"]["Emisor"]["RUTEmisor"]
+    with pytest.raises(DocumentError) as caught:
+        to_openfactura_dte(data)
+    assert [str(d) for d in caught.value.details] == ["Emisor.RUTEmisor: required"]

@@ -41,7 +41,7 @@ from haulmer.openfactura.artesano import (
     normalize_iva_exceptional,
 )
 from haulmer.openfactura.enums import PDF_FORMATS, IvaExceptional, ResponseOption
-from haulmer.rut import Rut
+from haulmer.rut import MAX_RUT_NUMBER, Rut
 from haulmer.sii.render import clean_latin1
 
 __all__ = [
@@ -297,8 +297,20 @@ _MISSING_SECTION_HINTS = {
 
 
 def _check_rut(value: Any, field: str, problems: list[ErrorDetail]) -> str | None:
+    """The canonical text of a RUT field, or a problem saying why there is none. Only text (or
+    a ``Rut``) is read: an int holds no K, so it is a RUT's number, whose last digit is no check
+    digit, and ``str()`` of anything else would be judged as characters nobody typed."""
+    if value is None:
+        problems.append(ErrorDetail(field, "required"))
+        return None
+    if not isinstance(value, str | Rut):
+        issue = f"a RUT is text with its check digit ('76795561-8'), got {shown(value)}"
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_RUT_NUMBER:
+            issue += f"; if {value} is the RUT's number, write '{value}-{Rut.compute_dv(value)}'"
+        problems.append(ErrorDetail(field, issue))
+        return None
     try:
-        return str(Rut(value if isinstance(value, str | Rut) else str(value)))
+        return str(Rut(value))
     except InvalidRutError as exc:
         problems.append(ErrorDetail(field, str(exc)))
         return None
