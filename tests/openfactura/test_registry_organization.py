@@ -153,6 +153,22 @@ async def test_sync_rcv_refuses_a_year_and_month_written_with_what_int_reads_but
     assert not mock.calls
 
 
+@pytest.mark.parametrize(
+    "periodo",
+    [
+        "\u0662\u0660\u0662\u0666\u0660\u0665",  # 202605 in Arabic-Indic digits
+        "\uff12\uff10\uff12\uff16\uff10\uff15",  # 202605 in fullwidth digits
+        "\u00b2\u2070\u00b2\u2076\u2070\u2075",  # superscripts, which int() does not read
+    ],
+)
+async def test_sync_rcv_refuses_a_period_text_in_digits_other_than_ascii_ones(
+    of: Any, mock: respx.MockRouter, periodo: str
+) -> None:
+    with pytest.raises(ValidationError, match="periodo must be YYYYMM"):
+        await resolve(of.registry.sync_rcv("sales", periodo))
+    assert not mock.calls
+
+
 async def test_a_period_written_as_digits_with_blanks_around_is_read(
     of: Any, mock: respx.MockRouter
 ) -> None:

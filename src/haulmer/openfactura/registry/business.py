@@ -86,7 +86,7 @@ def rcv_period(periodo: RcvPeriod) -> int:
         text = str(value).strip() if isinstance(value, int | str) else ""
         if len(text) == 7 and text[4] == "-":  # "YYYY-MM": the hyphen there, and only there
             text = text[:4] + text[5:]
-        if isinstance(value, bool) or len(text) != 6 or not text.isdigit():
+        if isinstance(value, bool) or len(text) != 6 or not (text.isascii() and text.isdigit()):
             raise ValidationError(
                 f"periodo must be YYYYMM (202605), 'YYYY-MM', (year, month) or a date; "
                 f"got {shown(value)}"
