@@ -20,19 +20,71 @@ def test_today_and_now_are_in_santiago() -> None:
     assert abs(from_chile(local) - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(seconds=5)
 
 
-def test_without_a_time_zone_database_chile_is_utc_minus_4(monkeypatch: pytest.MonkeyPatch) -> None:
-    class NoDatabase:
-        def ZoneInfo(self, name: str) -> None:
-            raise KeyError(name)
+class _NoDatabase:
+    def ZoneInfo(self, name: str) -> None:
+        raise KeyError(name)
 
-    monkeypatch.setitem(sys.modules, "zoneinfo", NoDatabase())
+
+def test_without_a_time_zone_database_chile_keeps_its_summer_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = santiago()
+    monkeypatch.setitem(sys.modules, "zoneinfo", _NoDatabase())
     santiago.cache_clear()
     try:
-        assert santiago().utcoffset(None) == dt.timedelta(hours=-4)
+        assert santiago().utcoffset(None) == dt.timedelta(hours=-4)  # standard time
+        # 00:30 on New Year's Day in Chile (UTC-3 in summer) is 03:30 UTC: a document issued
+        # then is dated 1 January, not 31 December as a fixed UTC-4 would date it.
         utc = dt.datetime(2026, 1, 1, 3, 30, tzinfo=dt.timezone.utc)
-        assert to_chile(utc) == dt.datetime(2025, 12, 31, 23, 30)
-        expected = dt.datetime.now(dt.timezone(dt.timedelta(hours=-4))).date()
+        assert to_chile(utc) == dt.datetime(2026, 1, 1, 0, 30)
+        assert chile_today(utc) == dt.date(2026, 1, 1)
+        expected = dt.datetime.now(real).date()
         assert chile_today() in (expected, expected + dt.timedelta(days=1))
+    finally:
+        santiago.cache_clear()
+
+
+def _moments_around_chiles_clock_changes(first: int, last: int) -> list[dt.datetime]:
+    """Every half hour of the three days around each of Chile's clock changes (April and
+    September) of the years ``first`` to ``last``, and noon UTC of every other day."""
+    moments = []
+    day = dt.datetime(first, 1, 1, 12, tzinfo=dt.timezone.utc)
+    while day.year <= last:
+        if day.month in (4, 9) and 2 <= day.day <= 9:
+            moments += [day + dt.timedelta(minutes=30 * step) for step in range(-24, 24)]
+        else:
+            moments.append(day)
+        day += dt.timedelta(days=1)
+    return moments
+
+
+def test_without_a_time_zone_database_chiles_clock_changes_from_2023_are_the_databases(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = santiago()
+    monkeypatch.setitem(sys.modules, "zoneinfo", _NoDatabase())
+    santiago.cache_clear()
+    try:
+        rule = santiago()
+        assert rule is not real
+        for moment in _moments_around_chiles_clock_changes(2023, 2035):
+            local = moment.astimezone(rule)
+            assert (local.replace(tzinfo=None), local.fold, local.utcoffset()) == (
+                moment.astimezone(real).replace(tzinfo=None),
+                moment.astimezone(real).fold,
+                moment.astimezone(real).utcoffset(),
+            ), moment
+            # a wall clock read back, also in the hours lived twice or skipped (any wall clock:
+            # the UTC one's numbers too)
+            for wall in (
+                local.replace(tzinfo=None, fold=0),
+                local.replace(tzinfo=None, fold=1),
+                moment.replace(tzinfo=None, fold=0),
+                moment.replace(tzinfo=None, fold=1),
+            ):
+                assert wall.replace(tzinfo=rule).astimezone(dt.timezone.utc) == wall.replace(
+                    tzinfo=real
+                ).astimezone(dt.timezone.utc), wall
     finally:
         santiago.cache_clear()
 

@@ -24,13 +24,70 @@ __all__ = [
 
 @cache
 def santiago() -> dt.tzinfo:
-    """America/Santiago, or Chile's standard offset (UTC-4) when no tz database is installed."""
+    """America/Santiago, or Chile's summer-time rule (:class:`_ChileanClock`) when no tz
+    database is installed (Alpine, a Windows without tzdata): never a fixed UTC-4, which would
+    date what is issued from 00:00 to 01:00 of a summer night the day before."""
     try:
         from zoneinfo import ZoneInfo
 
         return ZoneInfo("America/Santiago")
     except Exception:
-        return dt.timezone(dt.timedelta(hours=-4))
+        return _ChileanClock()
+
+
+_STANDARD: Final = dt.timedelta(hours=-4)
+_SUMMER: Final = dt.timedelta(hours=-3)
+_HOUR: Final = dt.timedelta(hours=1)
+
+
+def _first_sunday_from_the_2nd(year: int, month: int) -> dt.datetime:
+    """The first Sunday on or after the 2nd of ``month``, at midnight: the day Chile's clocks
+    change."""
+    second = dt.datetime(year, month, 2)
+    return second + dt.timedelta(days=(6 - second.weekday()) % 7)
+
+
+class _ChileanClock(dt.tzinfo):
+    """Chile's rule since 2023, as the tz database writes it: UTC-4 from the first Sunday on or
+    after 2 April (03:00 UTC) to the first Sunday on or after 2 September (04:00 UTC), UTC-3
+    the rest of the year. Naive wall clocks read as zoneinfo reads them (``fold``)."""
+
+    def _summer_ends(self, year: int) -> dt.datetime:
+        """When summer time ends, in UTC (naive): 24:00 of the Saturday, Chile's clocks back."""
+        return _first_sunday_from_the_2nd(year, 4) + 3 * _HOUR
+
+    def _summer_starts(self, year: int) -> dt.datetime:
+        """When summer time starts, in UTC (naive): 24:00 of the Saturday, clocks forward."""
+        return _first_sunday_from_the_2nd(year, 9) + 4 * _HOUR
+
+    def utcoffset(self, when: dt.datetime | None) -> dt.timedelta:
+        if when is None:
+            return _STANDARD
+        wall = when.replace(tzinfo=None, fold=0)
+        ends = self._summer_ends(wall.year) + _SUMMER  # Sunday 00:00 on the summer clock
+        starts = self._summer_starts(wall.year) + _STANDARD  # Sunday 00:00 on the winter clock
+        if wall < ends - _HOUR or wall >= starts + _HOUR:
+            return _SUMMER
+        if wall < ends:  # the hour lived twice: its first time is summer's
+            return _STANDARD if when.fold else _SUMMER
+        if wall < starts:
+            return _STANDARD
+        return _SUMMER if when.fold else _STANDARD  # the hour skipped: read at the old offset
+
+    def dst(self, when: dt.datetime | None) -> dt.timedelta:
+        return self.utcoffset(when) - _STANDARD
+
+    def tzname(self, when: dt.datetime | None) -> str:
+        return "-03" if self.utcoffset(when) == _SUMMER else "-04"
+
+    def fromutc(self, when: dt.datetime) -> dt.datetime:
+        if when.tzinfo is not self:
+            raise ValueError("fromutc: the datetime's tzinfo is not this one")
+        utc = when.replace(tzinfo=None)
+        ends = self._summer_ends(utc.year)
+        winter = ends <= utc < self._summer_starts(utc.year)
+        local = utc + (_STANDARD if winter else _SUMMER)
+        return local.replace(tzinfo=self, fold=int(winter and utc < ends + _HOUR))
 
 
 def to_chile(when: dt.datetime) -> dt.datetime:
