@@ -171,6 +171,8 @@ DEFECTS: dict[str, Defect] = {
     "RUTEmisor wrong digit": _wrong_dv("Emisor", "RUTEmisor"),
     "RUTRecep lower-case k, dots": _set("Receptor", "RUTRecep", "12.345.670-k"),
     "RUTRecep not a RUT": _set("Receptor", "RUTRecep", "hola"),
+    # 76000018 is a RUT number (76000018-3); read as text it is the RUT 7600001-8
+    "RUTRecep an int": _set("Receptor", "RUTRecep", 76000018),
     # bad dates
     "FchEmis month 13": _set("IdDoc", "FchEmis", "2026-13-01"),
     "FchEmis day first": _set("IdDoc", "FchEmis", "27-11-2026"),
@@ -179,6 +181,8 @@ DEFECTS: dict[str, Defect] = {
     "FchEmis next year": _set("IdDoc", "FchEmis", f"{START.year + 1}-01-02"),
     "FchEmis last century": _set("IdDoc", "FchEmis", "1999-12-31"),
     "FchEmis a number": _set("IdDoc", "FchEmis", 20261127),
+    "FchEmis without hyphens": _set("IdDoc", "FchEmis", START.date().isoformat().replace("-", "")),
+    "FchEmis as an ISO week": _set("IdDoc", "FchEmis", START.date().strftime("%G-W%V-%u")),
     # wrong types
     "TipoDTE text": _set("IdDoc", "TipoDTE", "factura"),
     "TipoDTE unknown": _set("IdDoc", "TipoDTE", 99),
