@@ -794,3 +794,41 @@ def test_a_dict_without_rut_emisor_is_told_it_is_required() -> None:
     with pytest.raises(DocumentError) as caught:
         to_openfactura_dte(data)
     assert [str(d) for d in caught.value.details] == ["Emisor.RUTEmisor: required"]
+
+
+_NEW_YEAR_UTC = dt.datetime(2026, 1, 1, 2, 30, tzinfo=dt.timezone.utc)
+"""02:30 UTC on New Year's Day: 23:30 on 31 December 2025 in Chile (UTC-3 in summer)."""
+
+
+@pytest.mark.parametrize("field", ["FchEmis", "FchVenc"])
+def test_a_datetime_in_a_date_field_of_a_dict_is_sent_as_its_day_in_chile(field: str) -> None:
+    # As the document models read it (a dict is read into them): never its UTC wall clock.
+    data = _factura_dict()
+    data["Encabezado"]["IdDoc"][field] = _NEW_YEAR_UTC
+    sent = build_emission(data, today=dt.date(2026, 3, 1)).body["dte"]
+    assert sent["Encabezado"]["IdDoc"][field] == "2025-12-31"
+    assert dte.Document.from_sii_dict(data).to_sii_dict()["Encabezado"]["IdDoc"][field] == (
+        "2025-12-31"
+    )
+
+
+def test_an_aware_datetime_in_a_dict_is_sent_in_chilean_local_time_not_stripped_of_its_zone() -> (
+    None
+):
+    data = json.loads(json.dumps(to_openfactura_dte(samples.boleta())))
+    ticket = {
+        "FolioTicket": "123456",
+        "FchGenera": _NEW_YEAR_UTC - dt.timedelta(days=30),
+        "NmbEvento": "Concierto",
+        "TpoTicket": "GENERAL",
+        "CdgEvento": "C01",
+        "FchEvento": _NEW_YEAR_UTC,
+        "LugarEvento": "Teatro Caupolicán",
+        "UbicEvento": "Platea",
+        "FilaUbicEvento": "07",
+        "AsntoUbicEvento": "012",
+    }
+    data["Detalle"][0].update(ItemEspectaculo="01", InfoTicket=ticket)
+    sent = to_openfactura_dte(data)["Detalle"][0]["InfoTicket"]
+    assert sent["FchEvento"] == "2025-12-31T23:30:00"
+    assert sent["FchGenera"] == "2025-12-01T23:30:00"

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, field_validator
 
-from haulmer._chile import chile_date
+from haulmer._chile import chile_date, to_chile
 from haulmer._core.request import idempotency_key_or_new
 from haulmer._models import encode_json, holds_non_finite_number, non_finite_numbers
 from haulmer._numbers import ANY_SIZE, own_arithmetic
@@ -192,7 +192,9 @@ def normalize_response(options: Iterable[ResponseOption | str] | None) -> list[s
 
 def _plain(value: Any) -> Any:
     """JSON-ready copy: RUTs and dates as text, enums as their values, whole Decimals as ints
-    and others as Decimals of at most 6 decimals, which ``encode_json`` writes exactly."""
+    and others as Decimals of at most 6 decimals, which ``encode_json`` writes exactly; a
+    datetime as the document models read it (in a date element, its day in Chile; elsewhere,
+    Chilean local time)."""
     kind = type(value)
     if kind is dict:  # what a rendered SII dict is made of: plain dicts, lists, str and int
         out: dict[str, Any] = {}
@@ -200,13 +202,37 @@ def _plain(value: Any) -> Any:
             if item is None:
                 continue
             item_kind = type(item)
-            if not (item_kind is str or item_kind is int):
+            if isinstance(item, dt.datetime) and key in _date_elements():
+                item = _day_in_chile(key, item)
+            elif not (item_kind is str or item_kind is int):
                 item = _plain(item)
             out[key if type(key) is str else str(key)] = item
         return out
     if kind is list:
         return [item if type(item) is str else _plain(item) for item in value]
     return _plain_value(value)
+
+
+def _day_in_chile(element: str, value: dt.datetime) -> str:
+    """A datetime given for a date element (FchEmis...), as the models read it: its day in
+    Chile (an aware one at its moment there, a naive one as Chilean local time)."""
+    try:
+        return chile_date(value).isoformat()
+    except ValueError as exc:  # a moment still before year 1 in Chile
+        raise ValidationError(f"cannot send {element} {value.isoformat()}: {exc}") from None
+
+
+@cache
+def _date_elements() -> frozenset[str]:
+    """The names of the DTE's date elements (FchEmis, FchVenc, FchRef...) in every schema."""
+    names: set[str] = set()
+    pending: list[Element] = [DOCUMENTO, BOLETA, EXPORTACIONES, LIQUIDACION]
+    while pending:
+        element = pending.pop()
+        if element.kind == "date":
+            names.add(element.name)
+        pending.extend(element.children)
+    return frozenset(names)
 
 
 _MICRO = Decimal("0.000001")
@@ -233,11 +259,17 @@ def _plain_value(value: Any) -> Any:
     if isinstance(value, Rut):
         return str(value)
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None, microsecond=0).isoformat()
+        try:  # an aware one at its moment in Chile, never its own zone's wall clock
+            return to_chile(value).isoformat()
+        except OverflowError:
+            raise ValidationError(
+                f"cannot send {value.isoformat()} in a DTE: it falls before year 1 or after "
+                "9999 in Chilean time"
+            ) from None
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items() if v is not None}
+        return _plain(dict(value))
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     raise ValidationError(f"cannot send a {type(value).__name__} in a DTE: {shown(value)}")
