@@ -851,3 +851,18 @@ def test_for_stamping_that_is_no_bool_is_refused(
     with pytest.raises(DocumentError, match="for_stamping is True or False, got 'no'") as info:
         getattr(factura, method)(for_stamping="no")
     assert isinstance(info.value, TypeError)
+
+
+@pytest.mark.parametrize("medio_pago", ["\u00b2", "1\u00b2", "\u0663", "\uff13"])
+def test_a_boletas_medio_pago_in_other_digits_is_rendered_as_written_and_named_by_check(
+    emisor: dict[str, Any], medio_pago: str
+) -> None:
+    # superscript digits, which int() cannot read, and other scripts' digits, which it reads
+    doc = dte.boleta(emisor=emisor, lines=[{"nombre": "a", "precio": 1190}], check=False)
+    data = doc.to_sii_dict()
+    data["Encabezado"]["IdDoc"]["MedioPago"] = medio_pago
+    read = Document.from_sii_dict(data)
+    assert read.to_sii_dict()["Encabezado"]["IdDoc"]["MedioPago"] == medio_pago
+    with pytest.raises(DocumentError) as caught:
+        read.check()
+    assert [d.field for d in caught.value.details] == ["Encabezado.IdDoc.MedioPago"]

@@ -252,6 +252,12 @@ render_plan = _render_plan
 render_value = _render
 
 
+def _ascii_digits(text: str) -> bool:
+    """Whether ``text`` is a boleta's MedioPago code written in digits, 0-9 only: ``int()``
+    would read other scripts' digits as a code nobody wrote, and refuse superscripts."""
+    return text.isascii() and text.isdigit()
+
+
 def render_section(
     model: BaseModel, *, boleta: bool, overrides: Mapping[str, Any] | None = None
 ) -> dict[str, SiiValue]:
@@ -276,7 +282,7 @@ def render_section(
             rendered = [_render(item, boleta) for item in value]
         else:
             rendered = _render(value, boleta)
-        if element.is_medio_pago and isinstance(rendered, str) and rendered.isdigit():
+        if element.is_medio_pago and isinstance(rendered, str) and _ascii_digits(rendered):
             rendered = int(rendered)
         out[element.name] = rendered
     return out
