@@ -228,6 +228,9 @@ def test_a_key_no_client_can_send_is_refused_when_the_tenant_is_added(
 @pytest.mark.parametrize(
     ("fields", "error", "named"),
     [
+        # 76000018 read as text is the RUT 7600001-8, someone else's
+        ({"rut": 76000018}, TypeError, "rut"),
+        ({"rut": None}, TypeError, "rut"),
         ({"razon_social": None}, TypeError, "razon_social"),
         ({"giro": None}, TypeError, "giro"),
         ({"direccion": 5}, TypeError, "direccion"),

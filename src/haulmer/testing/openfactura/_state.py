@@ -518,17 +518,17 @@ class OpenFacturaState:
         is a razón social its documents and CAFs cannot carry (blank, or not ISO-8859-1).
         """
         from haulmer._platform import razon_social_text
-        from haulmer.rut import Rut
         from haulmer.testing.openfactura._tenant_fields import (
             checked_acteco,
             checked_api_key,
             checked_dte_types,
+            checked_rut,
             checked_text,
         )
 
         api_key = checked_api_key(api_key)
         razon_social = razon_social_text(checked_text("razon_social", razon_social))
-        canonical = str(Rut(str(rut)))
+        canonical = checked_rut(rut)
         self._refuse_taken(api_key, canonical, razon_social)
         _check_folios_per_type(extra.get("folios_per_type", DEFAULT_FOLIOS))
         tenant = Tenant(

@@ -12,7 +12,13 @@ from typing import Any
 
 from haulmer._shown import shown
 
-__all__ = ["checked_acteco", "checked_api_key", "checked_dte_types", "checked_text"]
+__all__ = [
+    "checked_acteco",
+    "checked_api_key",
+    "checked_dte_types",
+    "checked_rut",
+    "checked_text",
+]
 
 LAST_ACTECO = 999_999
 """The SII's activity codes have at most 6 digits (``Acteco`` in its schema)."""
@@ -33,6 +39,20 @@ def checked_api_key(api_key: Any) -> str:
             "secrets.token_hex(16)"
         )
     return api_key
+
+
+def checked_rut(rut: Any) -> str:
+    """The taxpayer's RUT in canonical form, from its text or a ``Rut``; a TypeError naming
+    ``rut`` for anything else: an int read as text would take its last digit for the check
+    digit, and make the tenant another company (76000018 is 7600001-8)."""
+    from haulmer.rut import Rut
+
+    if not isinstance(rut, str | Rut):
+        raise TypeError(
+            f"rut must be a RUT as text ('76086428-5') or a haulmer.Rut, got "
+            f"{type(rut).__name__} {shown(rut)}"
+        )
+    return str(Rut(rut))
 
 
 def checked_text(name: str, value: Any) -> str:
