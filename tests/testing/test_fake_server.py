@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import socket
 import subprocess
 import sys
@@ -217,3 +218,22 @@ def test_serve_given_something_that_is_no_fake_says_what_it_takes_before_listeni
 def test_a_fake_server_given_something_that_is_no_fake_is_refused_before_binding() -> None:
     with pytest.raises(TypeError, match="FakeHaulmer"):
         FakeServer(8080)  # type: ignore[arg-type]
+
+
+def test_a_body_over_the_limit_gets_the_same_413_in_process_as_over_http(
+    fake: FakeHaulmer,
+) -> None:
+    from haulmer.testing._server import MAX_BODY
+
+    sale = json.dumps(factura()).encode()
+    padded = sale[:-1] + b" " * (MAX_BODY + 1 - len(sale)) + b"}"  # valid JSON, one byte over
+    headers = {"apikey": HAULMER_KEY, "Content-Type": "application/json"}
+    with httpx.Client(transport=fake.transport, base_url="http://fake.test") as client:
+        in_process = client.post("/v2/dte/document", content=padded, headers=headers)
+    with serve(fake) as url, httpx.Client(base_url=url) as client:
+        over_http = client.post("/v2/dte/document", content=padded, headers=headers)
+    assert (in_process.status_code, in_process.json()) == (413, over_http.json())
+    assert over_http.status_code == 413
+    assert over_http.json()["statusCode"] == 413
+    assert not fake.openfactura_state.documents  # nothing issued either way
+    assert len(fake.requests) == 0  # refused before the fake saw it, as over HTTP

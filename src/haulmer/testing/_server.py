@@ -24,15 +24,12 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from haulmer._shown import shown
 from haulmer.testing._control import ConnectionDropped
 from haulmer.testing._fake import FakeHaulmer
-from haulmer.testing._wire import FakeRequest, FakeResponse, Headers
+from haulmer.testing._wire import MAX_BODY, FakeRequest, FakeResponse, Headers, body_too_large
 
 __all__ = ["MAX_BODY", "FakeServer", "serve"]
 
 MAX_REAL_DELAY = 30.0
 """Upper bound on how long a scripted slow answer really waits in server mode (seconds)."""
-
-MAX_BODY = 32 * 1024 * 1024
-"""The largest request body the server reads (bytes); a larger one is answered 413."""
 
 READ_TIMEOUT = 30.0
 """Seconds a connection may stay silent mid-request before the server closes it."""
@@ -59,6 +56,14 @@ class BadRequest(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+class _TooLarge(BadRequest):
+    """A body over :data:`MAX_BODY`: answered with :func:`body_too_large`, as in-process."""
+
+    def __init__(self) -> None:
+        response = body_too_large()
+        super().__init__(response.status, response.json["message"])
 
 
 def _gateway_error(status: int, message: str) -> FakeResponse:
@@ -112,7 +117,7 @@ def _content_length(values: list[str]) -> int | None:
     # A number of more digits than any body this server reads: no int() of thousands of digits.
     length = int(text) if len(text.lstrip("0")) <= 12 else MAX_BODY + 1
     if length > MAX_BODY:
-        raise BadRequest(413, f"the body is larger than this server accepts ({MAX_BODY} bytes)")
+        raise _TooLarge()
     return length
 
 
@@ -170,7 +175,7 @@ class _Handler(BaseHTTPRequestHandler):
                 raise BadRequest(400, "a chunk size is not a hexadecimal number")
             size = int(size_text, 16)
             if len(body) + size > MAX_BODY:
-                raise BadRequest(413, f"the body is larger than this server accepts ({MAX_BODY})")
+                raise _TooLarge()
             if size == 0:
                 break
             body += self._read_exactly(size)

@@ -11,7 +11,7 @@ import httpx
 from haulmer._core.sleeping import awaited_sleep, check_async_sleep, checked_blocking_sleep, slept
 from haulmer.testing._control import ConnectionDropped
 from haulmer.testing._fake import FakeHaulmer
-from haulmer.testing._wire import FakeRequest, Headers
+from haulmer.testing._wire import MAX_BODY, FakeRequest, FakeResponse, Headers, body_too_large
 
 if TYPE_CHECKING:
     from haulmer._async.client import AsyncHaulmer
@@ -46,6 +46,8 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return self._serve(request)
 
     def _serve(self, request: httpx.Request) -> httpx.Response:
+        if len(request.content) > MAX_BODY:  # refused before the fake sees it, as serve() does
+            return _answer(body_too_large(), request)
         url = request.url
         fake_request = FakeRequest(
             method=request.method,
@@ -71,19 +73,23 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                     request=request,
                 )
             self.fake.clock.advance(seconds=outcome.delay)
-        response = outcome.response
-        headers, body = response.encoded()  # with its Content-Length, as a server sends it
-        # Unread, as a network transport answers: the client reads it once (Response(content=)
-        # would read it here, and the client's reading would go over it again).
-        return httpx.Response(
-            response.status, headers=headers, stream=httpx.ByteStream(body), request=request
-        )
+        return _answer(outcome.response, request)
 
     def close(self) -> None:
         """Nothing to release: the fake lives in memory."""
 
     async def aclose(self) -> None:
         """Nothing to release: the fake lives in memory."""
+
+
+def _answer(response: FakeResponse, request: httpx.Request) -> httpx.Response:
+    """``response`` as httpx's, with its Content-Length, as a server sends it; unread, as a
+    network transport answers: the client reads it once (Response(content=) would read it here,
+    and the client's reading would go over it again)."""
+    headers, body = response.encoded()
+    return httpx.Response(
+        response.status, headers=headers, stream=httpx.ByteStream(body), request=request
+    )
 
 
 def _fake_headers(headers: httpx.Headers) -> Headers:

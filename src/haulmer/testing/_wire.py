@@ -14,7 +14,11 @@ from typing import Any
 
 from haulmer._core.log import is_secret_header
 
-__all__ = ["FakeRequest", "FakeResponse", "Headers"]
+__all__ = ["MAX_BODY", "FakeRequest", "FakeResponse", "Headers", "body_too_large"]
+
+MAX_BODY = 32 * 1024 * 1024
+"""The largest request body the fake reads (bytes), over HTTP and in-process alike; a larger
+one is answered 413 (:func:`body_too_large`) before any route sees it."""
 
 
 class Headers(Mapping[str, str]):
@@ -133,3 +137,15 @@ class FakeResponse:
             return jsonlib.loads(self.content)
         except ValueError:
             return None
+
+
+def body_too_large() -> FakeResponse:
+    """The gateway's 413 for a body over :data:`MAX_BODY`: what ``serve()`` answers before
+    reading it, and the in-process transport alike, so a request gets one answer either way."""
+    return FakeResponse(
+        413,
+        json={
+            "statusCode": 413,
+            "message": f"the body is larger than this server accepts ({MAX_BODY} bytes)",
+        },
+    )
