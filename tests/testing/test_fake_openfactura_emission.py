@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 import subprocess
 import zlib
@@ -14,7 +15,7 @@ import pytest
 from fake_bodies import boleta, exenta, factura, guia, nota_credito
 
 from haulmer import sii
-from haulmer.testing import FakeHaulmer
+from haulmer.testing import FakeHaulmer, serve
 
 Issue = Callable[..., dict[str, Any]]
 
@@ -255,6 +256,29 @@ def test_body_that_is_not_json_is_a_schema_error(wire: httpx.Client) -> None:
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "OF-08"
+
+
+def test_a_lone_surrogate_quoted_back_in_a_refusal_is_answered_as_escaped_json(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    # A JavaScript client cutting a name at 80 UTF-16 units halves an emoji: JSON.stringify
+    # then writes its first half alone, "\ud83d", which UTF-8 cannot carry when quoted back.
+    sale = factura()
+    sale["dte"]["Encabezado"]["Receptor"]["RznSocRecep"] = "HOSTY \ud83d"
+    content = json.dumps(sale).encode("ascii")  # "\\ud83d" escaped, as JSON.stringify writes it
+    headers = {"Content-Type": "application/json"}
+    in_process = wire.post("/v2/dte/document", content=content, headers=headers)
+    with serve(fake, real_time=False) as url:
+        over_http = httpx.post(
+            f"{url}/v2/dte/document", content=content, headers={**headers, **wire.headers}
+        )
+    for answer in (in_process, over_http):
+        assert answer.status_code == 400
+        assert answer.content.isascii()  # the half escaped, \ud83d, as JSON writes it
+        (detail,) = answer.json()["error"]["details"]
+        assert detail["field"].endswith("RznSocRecep")
+        assert detail["issue"] == "HOSTY \ud83d es Incorrecto"
+    assert not fake.openfactura_state.documents
 
 
 def test_exhausted_folios_answer_of07(fake: FakeHaulmer, wire: httpx.Client, issue: Issue) -> None:

@@ -88,6 +88,10 @@ _ENCODER = jsonlib.JSONEncoder(ensure_ascii=False)
 """What ``json.dumps(value, ensure_ascii=False)`` makes for every answer, made once (a call of
 ``dumps`` with any option builds a new encoder)."""
 
+_ASCII_ENCODER = jsonlib.JSONEncoder()
+"""For an answer quoting text UTF-8 cannot carry (half of an emoji, ``"\\ud83d"``, which a
+JSON body may send): every such character escaped, as JSON writes it, instead of no answer."""
+
 
 @dataclass
 class FakeResponse:
@@ -108,7 +112,10 @@ class FakeResponse:
             return self.content
         if self.json is None:
             return b""
-        return _ENCODER.encode(self.json).encode("utf-8")
+        try:
+            return _ENCODER.encode(self.json).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, quoted back from a request's JSON
+            return _ASCII_ENCODER.encode(self.json).encode("ascii")
 
     def all_headers(self) -> dict[str, str]:
         """Headers as sent, with ``Content-Type`` for JSON bodies and ``Content-Length``."""
