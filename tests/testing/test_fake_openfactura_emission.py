@@ -258,6 +258,27 @@ def test_body_that_is_not_json_is_a_schema_error(wire: httpx.Client) -> None:
     assert response.json()["error"]["code"] == "OF-08"
 
 
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_a_body_with_nan_or_infinity_is_no_json_and_issues_nothing(
+    fake: FakeHaulmer, wire: httpx.Client, constant: str
+) -> None:
+    # Python's json.dumps writes float("nan") so by default; JSON (RFC 8259) has no such token.
+    sale = json.dumps(factura()).replace('"CdgSIISucur"', f'"Telefono": {constant}, "CdgSIISucur"')
+    headers = {"Content-Type": "application/json"}
+    emitted = wire.post("/v2/dte/document", content=sale.encode(), headers=headers)
+    assert emitted.status_code == 400
+    assert emitted.json()["error"]["code"] == "OF-08"
+    assert emitted.json()["error"]["details"] == [
+        {"field": "body", "issue": "El cuerpo no es JSON válido"}
+    ]
+    assert not fake.openfactura_state.documents  # no DTE signed with <Telefono>nan</Telefono>
+    listed = wire.post(
+        "/v2/dte/document/issued", content=f'{{"Page": 1, "Foo": {constant}}}', headers=headers
+    )
+    assert listed.status_code == 400
+    assert listed.json()["details"] == {"Error": "Cuerpo de la solicitud no es JSON válido"}
+
+
 def test_a_lone_surrogate_quoted_back_in_a_refusal_is_answered_as_escaped_json(
     fake: FakeHaulmer, wire: httpx.Client
 ) -> None:

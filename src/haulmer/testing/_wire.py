@@ -72,16 +72,25 @@ class FakeRequest:
 
 def parse_json(content: bytes, *, exact_numbers: bool = False) -> Any:
     """``content`` parsed as JSON; ``ValueError`` for anything a server would answer 400 to:
-    bytes that are not UTF-8, text that is not JSON, and JSON nested deeper than the parser
-    goes (``[[[[...`` a hundred thousand deep), which Python's parser reports otherwise.
+    bytes that are not UTF-8, text that is not JSON (``NaN`` and ``Infinity`` included, which
+    Python's parser takes and JSON has not), and JSON nested deeper than the parser goes
+    (``[[[[...`` a hundred thousand deep), which Python's parser reports otherwise.
 
     ``exact_numbers`` reads numbers with decimals as Decimals, every digit kept (a DTE's
     QtyItem and PrcItem have up to 18, a float keeps 17)."""
     parse_float = Decimal if exact_numbers else None
     try:
-        return jsonlib.loads(content.decode("utf-8"), parse_float=parse_float)
+        return jsonlib.loads(
+            content.decode("utf-8"), parse_float=parse_float, parse_constant=_no_constant
+        )
     except RecursionError:
         raise ValueError("the JSON is nested too deeply") from None
+
+
+def _no_constant(name: str) -> Any:
+    """Refuse ``NaN``, ``Infinity`` and ``-Infinity``: no JSON (RFC 8259), though Python's
+    ``json.dumps`` writes them for a float that is no number."""
+    raise ValueError(f"{name} is not JSON: a JSON number is finite")
 
 
 _ENCODER = jsonlib.JSONEncoder(ensure_ascii=False)
