@@ -138,3 +138,24 @@ def test_without_the_pdf_extra_the_timbre_is_a_plain_bitmap(
     image = Image.open(io.BytesIO(png))
     assert zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.PDF417) == []
     assert image.width == 96 * 2 + 8  # one module per bit of the TED, 96 a row
+
+
+@pytest.mark.parametrize("pdf_extra", [True, False])
+def test_the_pdf_downloaded_later_is_the_pdf_the_emission_returned(
+    fake: FakeHaulmer,
+    issue: Issue,
+    wire: httpx.Client,
+    monkeypatch: pytest.MonkeyPatch,
+    pdf_extra: bool,
+) -> None:
+    """A printed DTE does not change once issued: the plain PDF (without the extra) printed the
+    SII status of the moment it was asked for, so the emission's "Pendiente" copy and the one
+    downloaded once the SII accepted it were different files."""
+    monkeypatch.setattr(_render, "has_pdf_extra", lambda: pdf_extra)
+    answer = issue(factura(response=["PDF", "FOLIO"]))
+    issued_pdf = base64.b64decode(answer["PDF"])
+    fake.clock.advance(minutes=10)  # the simulated SII has accepted it
+    by_token = wire.get(f"/v2/dte/document/{answer['TOKEN']}/pdf").json()["pdf"]
+    by_folio = wire.get(f"/v2/dte/document/76795561-8/33/{answer['FOLIO']}/pdf").json()["pdf"]
+    assert base64.b64decode(by_token) == issued_pdf
+    assert base64.b64decode(by_folio) == issued_pdf

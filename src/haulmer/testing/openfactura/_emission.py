@@ -812,7 +812,6 @@ class Emission:
     def _answer(
         self, doc: IssuedDocument, tenant: Tenant, options: list[str], self_service: bool
     ) -> dict[str, Any]:
-        now = self.state.clock.now()
         out: dict[str, Any] = {"TOKEN": doc.token}
         if "FOLIO" in options:
             out["FOLIO"] = doc.folio
@@ -822,7 +821,7 @@ class Emission:
         if "XML" in options:
             out["XML"] = b64(doc.xml)
         if "PDF" in options:
-            out["PDF"] = b64(self.renderer.pdf(doc, now, issuer=tenant))
+            out["PDF"] = b64(self.renderer.pdf(doc, issuer=tenant))
         if self_service and "SELF_SERVICE" in options:
             out["SELF_SERVICE"] = {"url": SELF_SERVICE_BASE + doc.token}
         return out

@@ -256,7 +256,7 @@ class Queries:
         if value == "cedible" and doc.dte_type not in CEDIBLE_TYPES:
             return business_error("OF-10", [("Error", "Documento sin cedible")])
         issuer = tenant if not received else self.state.tenant_for_rut(doc.issuer_rut)
-        pdf = self.render.pdf(doc, self.now, cedible=value == "cedible", issuer=issuer)
+        pdf = self.render.pdf(doc, cedible=value == "cedible", issuer=issuer)
         key_ident = {k: (int(v) if k == "folio" else v) for k, v in ident.items()}
         return ok({value: b64(pdf), **key_ident})
 

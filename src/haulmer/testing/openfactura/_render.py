@@ -8,7 +8,6 @@ bytes stand in, built with the standard library, so a suite without the extra st
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import struct
 import zlib
@@ -178,16 +177,15 @@ class Renderer:
         width, height, rows = _gray_rows(modules, scale=8, quiet=0)
         return png(width, height, rows)
 
-    def pdf(
-        self, doc: Any, now: dt.datetime, *, cedible: bool = False, issuer: Any = None
-    ) -> bytes:
-        """The document's printed PDF in the format chosen at emission (``doc.pdf_format``).
+    def pdf(self, doc: Any, *, cedible: bool = False, issuer: Any = None) -> bytes:
+        """The document's printed PDF in the format chosen at emission (``doc.pdf_format``): the
+        same file whenever it is asked for, as a printed DTE does not change once issued.
 
         ``issuer`` (the emitting tenant, when the fake knows it) gives the resolution, the SII
         office and the logo, as OpenFactura takes them from the organization's data.
         """
         if not has_pdf_extra():
-            return self._plain_pdf(doc, now, cedible=cedible)
+            return self._plain_pdf(doc, cedible=cedible)
         from haulmer.sii import render_pdf
         from haulmer.sii.printed import render_with_pages
 
@@ -213,7 +211,7 @@ class Renderer:
             return render_pdf(doc.xml, paper="80mm", **options)
         return letter
 
-    def _plain_pdf(self, doc: Any, now: dt.datetime, *, cedible: bool = False) -> bytes:
+    def _plain_pdf(self, doc: Any, *, cedible: bool = False) -> bytes:
         """A one-page PDF showing the document's emisor, receptor, lines, totals and the TED's
         bitmap: what the fake serves without the ``pdf`` extra."""
         enc = doc.dte.get("Encabezado", {})
@@ -289,7 +287,6 @@ class Renderer:
         width, height, rows = _gray_rows(ted_bitmap(doc.ted), scale=1, quiet=2)
         ops.append(f"q {width * 2} 0 0 {height * 2} 40 60 cm /Im1 Do Q")
         text(40, 48, "Timbre Electrónico SII (test CAF: not valid before the SII)", 7)
-        text(40, 38, f"Estado SII: {doc.status(now)}", 7)
         if cedible:
             text(400, 60, "CEDIBLE", 14, True)
         content = "\n".join(ops).encode("latin-1")
