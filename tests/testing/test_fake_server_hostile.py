@@ -461,3 +461,32 @@ def test_slow_clients_holding_connections_do_not_starve_others_nor_stop(fake: Fa
     finally:
         for held in holders:
             held.close()
+
+
+def test_blanks_around_a_header_value_are_no_part_of_it(
+    fake: FakeHaulmer, address: tuple[str, int]
+) -> None:
+    """RFC 9110 5.5: the spaces and tabs around a field value are not in it. The served fake
+    kept a trailing one, so ``apikey: KEY `` (a shell script's ``-H "apikey: $KEY "``) was
+    an unknown key, and ``Idempotency-Key: sale-1 `` another key than ``sale-1``."""
+    organization = (
+        f"GET /v2/dte/organization HTTP/1.1\r\nHost: fake\r\napikey: \t{HAULMER_KEY} \t\r\n"
+        "Connection: close\r\n\r\n"
+    ).encode()
+    status, body = _status_and_json(_exchange(address, organization))
+    assert status == 200
+    assert isinstance(body, dict)
+    assert body["rut"] == "76795561-8"
+    sale = json.dumps(factura()).encode()
+    length = f"Content-Length: {len(sale)}\r\n"
+    first = _status_and_json(
+        _exchange(address, _post(f"Idempotency-Key: sale-1\r\n{length}", sale))
+    )
+    again = _status_and_json(
+        _exchange(address, _post(f"Idempotency-Key: sale-1 \r\n{length}", sale))
+    )
+    assert first[0] == 200
+    assert again[0] == 400
+    assert isinstance(again[1], dict)
+    assert again[1]["error"]["code"] == "OF-06"
+    assert len(fake.openfactura_state.documents) == 1

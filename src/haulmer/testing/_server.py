@@ -248,7 +248,9 @@ class _Handler(BaseHTTPRequestHandler):
             method=self.command,
             path=unquote(split.path),
             query=dict(parse_qsl(split.query, keep_blank_values=True)),
-            headers=Headers(list(self.headers.items())),
+            # The blanks around a value are no part of it (RFC 9110 5.5); http.server keeps
+            # trailing ones, which made "apikey: KEY " an unknown key.
+            headers=Headers([(name, value.strip(" \t")) for name, value in self.headers.items()]),
             content=content,
             arrived_at=arrived_at,
         )
