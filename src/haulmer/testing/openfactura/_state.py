@@ -419,6 +419,8 @@ class OpenFacturaState:
         self.idempotency: dict[tuple[str, str], tuple[str, dt.datetime]] = {}
         self.sync_rcv_windows: dict[tuple[str, str], dt.datetime] = {}
         self._counter = 0
+        self._resets = -1
+        """How many times :meth:`reset` ran after the first (a part of every token's seed)."""
         self._tenants_by_rut: dict[str, Tenant] = {}
         self._issued: dict[str, list[IssuedDocument]] = {}
         self._received: dict[str, list[IssuedDocument]] = {}
@@ -447,6 +449,7 @@ class OpenFacturaState:
         self.utm_value = None
         self.acceptance_delay = ACCEPTANCE_DELAY
         self._counter = 0
+        self._resets += 1
         for preset in SANDBOX_TENANTS:
             self.add_tenant(preloaded=True, **preset)
 
@@ -581,9 +584,14 @@ class OpenFacturaState:
         return self._tenants_by_rut.get(_rut_key(rut))
 
     def new_token(self, issuer_rut: str, dte_type: int, folio: int) -> str:
-        """A 64-hex emission token, unique within this fake."""
+        """A 64-hex emission token, unique within this fake, resets included: a token kept from
+        before a reset names no document after it. Two fakes in the same state give the same
+        tokens (reproducible runs, the faces compared on twin fakes)."""
         self._counter += 1
-        seed = f"{issuer_rut}|{dte_type}|{folio}|{self._counter}|{self.clock.now().isoformat()}"
+        seed = (
+            f"{issuer_rut}|{dte_type}|{folio}|{self._counter}|{self.clock.now().isoformat()}"
+            f"|{self._resets}"
+        )
         return hashlib.sha256(seed.encode()).hexdigest()
 
     def issued_by(self, tenant: Tenant) -> list[IssuedDocument]:
