@@ -237,3 +237,21 @@ def test_a_body_over_the_limit_gets_the_same_413_in_process_as_over_http(
     assert over_http.json()["statusCode"] == 413
     assert not fake.openfactura_state.documents  # nothing issued either way
     assert len(fake.requests) == 0  # refused before the fake saw it, as over HTTP
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_dropped_connection_over_http_is_the_error_the_testing_guide_names(
+    fake: FakeHaulmer, when: str
+) -> None:
+    """The guide said a drop before acting is ``httpx.ConnectError``: true in-process only. Over
+    HTTP the request was sent on an open connection before the fake knew its route."""
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "testing.md").read_text("utf-8")
+    (row,) = [
+        line for line in guide.splitlines() if 'drop_connection(route, when="before")' in line
+    ]
+    fake.control.drop_connection("openfactura.organization.retrieve", when=when)  # type: ignore[arg-type]
+    with serve(fake) as url, pytest.raises(httpx.TransportError) as raised:
+        httpx.get(f"{url}/v2/dte/organization", headers={"apikey": HAULMER_KEY})
+    assert type(raised.value).__name__ in row
