@@ -17,6 +17,7 @@ from fake_bodies import boleta, exenta, factura, guia, nota_credito
 from haulmer import sii
 from haulmer.testing import FakeHaulmer, serve
 
+JSON = {"Content-Type": "application/json"}
 Issue = Callable[..., dict[str, Any]]
 
 
@@ -256,6 +257,43 @@ def test_body_that_is_not_json_is_a_schema_error(wire: httpx.Client) -> None:
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "OF-08"
+
+
+def test_totals_written_with_a_decimal_point_count_in_the_lists_and_registry(
+    wire: httpx.Client,
+) -> None:
+    """``json.dumps`` writes a float amount (from pandas, say) as ``2000.0``: the document was
+    issued with MntNeto 2000 in its XML, but its row in the issued list and the sales registry
+    said 0 pesos, as the fake read such an amount as no number."""
+    sale = factura()
+    sale["dte"]["Encabezado"]["Totales"] = {
+        "MntNeto": 2000.0,
+        "TasaIVA": "19",
+        "IVA": 380.0,
+        "MntTotal": 2380.0,
+    }
+    issued = wire.post("/v2/dte/document", content=json.dumps(sale).encode(), headers=JSON)
+    assert issued.status_code == 200
+    (row,) = wire.post("/v2/dte/document/issued", json={}).json()["data"]
+    assert (row["MntNeto"], row["IVA"], row["MntTotal"]) == (2000, 380, 2380)
+    registros = wire.get("/v2/dte/registry/sales/2026/11").json()["registros"]
+    facturas = next(r for r in registros if r["tipoDocumento"] == 33)
+    assert (facturas["totalMntNeto"], facturas["totalMntTotal"]) == (2000, 2380)
+
+
+def test_a_boleta_above_135_uf_written_with_a_decimal_point_still_needs_its_buyer(
+    fake: FakeHaulmer, wire: httpx.Client
+) -> None:
+    """A MntTotal of ``9000000.0`` was read as 0 pesos, below 135 UF: the boleta was issued
+    without MedioPago or the buyer's RznSocRecep."""
+    fake.openfactura_state.uf_value = 40_000
+    sale = boleta(total=9_000_000)
+    totales = sale["dte"]["Encabezado"]["Totales"]
+    totales.update({name: float(value) for name, value in totales.items()})
+    refused = wire.post("/v2/dte/document", content=json.dumps(sale).encode(), headers=JSON)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "OF-02"
+    assert {d["field"] for d in refused.json()["error"]["details"]} == {"MedioPago", "RznSocRecep"}
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])

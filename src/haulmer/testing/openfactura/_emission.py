@@ -118,15 +118,30 @@ def _ted_start(xml: bytes) -> int:
     return start
 
 
+_WHOLE_DIGITS = 30
+"""More digits than any amount or code a DTE holds (18): a number past them is read as none,
+never expanded (``1E+999999999`` would take the machine's memory)."""
+
+
 def _int(value: Any) -> int | None:
+    """A whole number as the document reads it: an int, or a number or text of one written
+    with a decimal point or an exponent (``2000.0``, as ``json.dumps`` writes a float, ``2E3``);
+    None for anything else (``2000.5``, text that is no number)."""
     if value is None:  # an absent amount: no exception to raise and catch
         return None
     if type(value) is int:
         return value
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
+    if isinstance(value, bool):
         return None
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        return None
+    if not number.is_finite() or number.adjusted() >= _WHOLE_DIGITS:
+        return None
+    if number != number.to_integral_value():
+        return None
+    return int(number)
 
 
 def _amount(value: Any) -> int:
