@@ -326,3 +326,20 @@ def test_a_day_compared_with_a_moment_of_it_compares_as_that_day(
     issue(factura())  # FchEmis 2026-11-27
     answer = wire.post("/v2/dte/document/issued", json={"FchEmis": condition})
     assert answer.status_code == (200 if listed else 204)
+
+
+@pytest.mark.parametrize("written", ["764304985", "076430498-5", "76430498-5 "])
+def test_a_receptor_rut_written_otherwise_is_the_receptors_as_the_xml_names_it(
+    wire: httpx.Client, hosty: httpx.Client, issue: Issue, written: str
+) -> None:
+    """The XML names 76430498-5 however RUTRecep was written (no dash, a leading zero, a
+    blank), but the lists read the text as sent: the row said RUTRecep 764304985 with DV "",
+    and HOSTY SPA found the factura neither in its received list nor by its folio."""
+    sale = factura()
+    sale["dte"]["Encabezado"]["Receptor"]["RUTRecep"] = written
+    folio = issue(sale)["FOLIO"]
+    (row,) = wire.post("/v2/dte/document/issued", json={}).json()["data"]
+    assert (row["RUTRecep"], row["DV"]) == (76430498, "5")
+    (received,) = hosty.post("/v2/dte/document/received", json={}).json()["data"]
+    assert received["Folio"] == folio
+    assert hosty.get(f"/v2/dte/document/76795561-8/33/{folio}/status").status_code == 200

@@ -144,6 +144,15 @@ def _int(value: Any) -> int | None:
     return int(number)
 
 
+def _receptor_rut(raw: Any) -> str:
+    """The receptor's RUT as the stamped XML names it (``76430498-5`` for ``764304985``,
+    ``076430498-5`` or ``76.430.498-5``), which the lists and the receptor's index read."""
+    from haulmer.rut import Rut
+
+    text = str(raw)
+    return str(Rut(text)) if Rut.is_valid(text) else text.replace(".", "").strip().upper()
+
+
 def _amount(value: Any) -> int:
     number = _int(value)
     return number if number is not None else 0
@@ -795,7 +804,7 @@ class Emission:
             dte_type=dte_type,
             folio=folio,
             fch_emis=str(id_doc["FchEmis"]),
-            receptor_rut=str(receptor.get("RUTRecep", "66666666-6")).replace(".", "").upper(),
+            receptor_rut=_receptor_rut(receptor.get("RUTRecep", "66666666-6")),
             receptor_razon_social=str(receptor.get("RznSocRecep", "")),
             totals=_export_totals_in_pesos(enc)
             if dte_type in _EXPORT_TYPES
