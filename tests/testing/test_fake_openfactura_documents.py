@@ -138,3 +138,21 @@ def test_by_folio_finds_no_document_of_an_issuer_rut_whose_check_digit_is_wrong_
     assert answer.json()["error"]["code"] == "OF-22"
     dotted = wire.get("/v2/dte/document/76.795.561-8/33/1/status")
     assert dotted.json() == {"estado": "Pendiente", "folio": "1"}
+
+
+@pytest.mark.parametrize("written", ["767955618", "076795561-8"])
+def test_a_rut_with_its_check_digit_written_otherwise_finds_its_taxpayer_and_documents(
+    wire: httpx.Client, hosty: httpx.Client, issue: Issue, written: str
+) -> None:
+    """The fake took these RUTs as valid (the check digit is right) but looked them up as
+    written: a document by folio was OF-22, the taxpayer all nulls, and an acuse found no
+    document, for HAULMER SPA's own 76795561-8."""
+    folio = issue(factura())["FOLIO"]
+    assert wire.get(f"/v2/dte/document/{written}/33/{folio}/status").status_code == 200
+    assert wire.get(f"/v2/dte/taxpayer/{written}").json()["rut"] == "76795561-8"
+    accused = hosty.post(
+        "/v2/dte/document/received/accuse",
+        json={"rut": written, "dte": 33, "folio": folio, "acuse": "ERM"},
+    )
+    assert accused.status_code == 200
+    assert accused.json()["code"] == 0

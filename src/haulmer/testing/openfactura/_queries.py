@@ -537,7 +537,7 @@ class Queries:
         from haulmer.rut import Rut
 
         raw = request.path_params["rut"]
-        found = self.state.tenant_for_rut(raw) if Rut.is_valid(raw) else None
+        found = self.state.tenant_for_rut(str(Rut(raw))) if Rut.is_valid(raw) else None
         if found is not None:
             return ok(found.taxpayer())
         return ok(

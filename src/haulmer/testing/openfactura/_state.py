@@ -638,7 +638,8 @@ class OpenFacturaState:
 
         if not Rut.is_valid(issuer_rut):
             return None
-        doc = self._folios.get((_rut_key(issuer_rut), dte_type, folio))
+        # As the RUT reads (767955618, 076795561-8 are 76795561-8), not as written.
+        doc = self._folios.get((_rut_key(str(Rut(issuer_rut))), dte_type, folio))
         if doc is None or tenant.rut_number not in (doc.issuer_key, doc.receptor_key):
             return None
         return doc
