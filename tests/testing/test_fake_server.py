@@ -255,3 +255,16 @@ def test_a_dropped_connection_over_http_is_the_error_the_testing_guide_names(
     with serve(fake) as url, pytest.raises(httpx.TransportError) as raised:
         httpx.get(f"{url}/v2/dte/organization", headers={"apikey": HAULMER_KEY})
     assert type(raised.value).__name__ in row
+
+
+def test_a_head_request_gets_no_body_in_process_as_over_http(fake: FakeHaulmer) -> None:
+    """HTTP gives a HEAD answer no body (RFC 9110 9.3.2): over serve() the client read none,
+    in-process it read the JSON a GET would have had."""
+    headers = {"apikey": HAULMER_KEY}
+    with httpx.Client(transport=fake.transport, base_url="http://fake.test") as client:
+        in_process = client.head("/v2/dte/organization", headers=headers)
+    with serve(fake) as url:
+        over_http = httpx.head(f"{url}/v2/dte/organization", headers=headers)
+    assert in_process.status_code == over_http.status_code == 404
+    assert in_process.content == over_http.content == b""
+    assert in_process.headers["content-length"] == over_http.headers["content-length"]

@@ -87,6 +87,8 @@ def _answer(response: FakeResponse, request: httpx.Request) -> httpx.Response:
     network transport answers: the client reads it once (Response(content=) would read it here,
     and the client's reading would go over it again)."""
     headers, body = response.encoded()
+    if request.method == "HEAD":  # its headers only, as serve() sends it (RFC 9110 9.3.2)
+        body = b""
     return httpx.Response(
         response.status, headers=headers, stream=httpx.ByteStream(body), request=request
     )
