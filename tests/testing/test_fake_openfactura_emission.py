@@ -638,3 +638,18 @@ def test_a_tipo_dte_and_folio_are_taken_as_numbers_or_their_digits(
     response = wire.post("/v2/dte/document", json=body)
     assert response.status_code == 200, response.text
     assert response.json()["FOLIO"] == 1
+
+
+@pytest.mark.parametrize("written", ["767955618", "076795561-8"])
+def test_the_key_owners_rut_written_without_its_dash_is_the_owners(
+    fake: FakeHaulmer, wire: httpx.Client, written: str
+) -> None:
+    """HAULMER SPA's 76795561-8 written so was refused with OF-03, "El RUT emisor no corresponde
+    al dueño de la API key", which is false: it is the owner's RUT, as a RUTRecep so written is
+    its receptor's."""
+    sale = factura(response=["XML"])
+    sale["dte"]["Encabezado"]["Emisor"]["RUTEmisor"] = written
+    issued = wire.post("/v2/dte/document", json=sale)
+    assert issued.status_code == 200, issued.text
+    assert b"<RUTEmisor>76795561-8</RUTEmisor>" in base64.b64decode(issued.json()["XML"])
+    assert fake.openfactura_state.documents[-1].issuer_rut == "76795561-8"

@@ -144,9 +144,9 @@ def _int(value: Any) -> int | None:
     return int(number)
 
 
-def _receptor_rut(raw: Any) -> str:
-    """The receptor's RUT as the stamped XML names it (``76430498-5`` for ``764304985``,
-    ``076430498-5`` or ``76.430.498-5``), which the lists and the receptor's index read."""
+def _rut_as_stamped(raw: Any) -> str:
+    """A RUT as the stamped XML names it (``76430498-5`` for ``764304985``, ``076430498-5`` or
+    ``76.430.498-5``), which the lists, the receptor's index and the owner's check read."""
     from haulmer.rut import Rut
 
     text = str(raw)
@@ -567,7 +567,7 @@ class Emission:
             missing.append(("Referencia", "Campo obligatorio en notas de crédito y débito"))
         if missing:
             raise _reject("OF-02", missing)
-        if _rut_key(str(emisor["RUTEmisor"])) != tenant.rut_number:
+        if _rut_key(_rut_as_stamped(emisor["RUTEmisor"])) != tenant.rut_number:
             raise _reject(
                 "OF-03", [("RUTEmisor", "El RUT emisor no corresponde al dueño de la API key")]
             )
@@ -804,7 +804,7 @@ class Emission:
             dte_type=dte_type,
             folio=folio,
             fch_emis=str(id_doc["FchEmis"]),
-            receptor_rut=_receptor_rut(receptor.get("RUTRecep", "66666666-6")),
+            receptor_rut=_rut_as_stamped(receptor.get("RUTRecep", "66666666-6")),
             receptor_razon_social=str(receptor.get("RznSocRecep", "")),
             totals=_export_totals_in_pesos(enc)
             if dte_type in _EXPORT_TYPES
