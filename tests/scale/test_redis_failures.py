@@ -15,6 +15,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -370,6 +371,69 @@ def test_the_retry_on_a_closed_connection_is_asked_so_every_redis_py_taken_honou
     assert len(asked) == 2
     for options in asked:
         assert redis.ConnectionError in options["retry_on_error"]  # type: ignore[operator]
+
+
+def _answer_lost_once(monkeypatch: pytest.MonkeyPatch, error: type[Exception]) -> list[int]:
+    """Make the first answer read on any redis-py connection (blocking or asyncio) fail with
+    ``error``, after its command went, as on a connection a NAT dropped while it was idle; the
+    list returned counts the answers read."""
+    import redis.asyncio.connection
+    import redis.connection
+
+    reads: list[int] = []
+    for kind in (redis.connection.Connection, redis.asyncio.connection.Connection):
+        read = kind.read_response
+
+        if kind is redis.connection.Connection:
+
+            def lost(self: Any, *args: Any, read: Any = read, **kwargs: Any) -> Any:
+                reads.append(1)
+                if len(reads) == 1:
+                    self.disconnect()
+                    raise error("Timeout reading from socket")
+                return read(self, *args, **kwargs)
+
+        else:
+
+            async def lost(self: Any, *args: Any, read: Any = read, **kwargs: Any) -> Any:
+                reads.append(1)
+                if len(reads) == 1:
+                    await self.disconnect()
+                    raise error("Timeout reading from socket")
+                return await read(self, *args, **kwargs)
+
+        monkeypatch.setattr(kind, "read_response", lost)
+    return reads
+
+
+@pytest.mark.parametrize("error", [redis.TimeoutError, redis.ConnectionError])
+def test_a_booking_whose_answer_is_lost_once_reconnects_and_counts_one_send(
+    fresh_redis: str, monkeypatch: pytest.MonkeyPatch, error: type[Exception]
+) -> None:
+    # A NAT that drops an idle connection makes its next command time out: the call failed
+    # though Redis ran, instead of sending the script once more on a new connection
+    limiter = RedisRateLimiter(fresh_redis, timeout=0.5)
+    admin = _admin(fresh_redis)
+    reads = _answer_lost_once(monkeypatch, error)
+    assert limiter.book("a").reserved
+    assert len(reads) >= 2
+    assert admin.zcard(limiter._keys("a")[0]) == 1  # sent twice, recorded once
+    limiter.close()
+    admin.close()
+
+
+@pytest.mark.parametrize("error", [redis.TimeoutError, redis.ConnectionError])
+async def test_an_async_booking_whose_answer_is_lost_once_reconnects_and_counts_one_send(
+    fresh_redis: str, monkeypatch: pytest.MonkeyPatch, error: type[Exception]
+) -> None:
+    limiter = RedisRateLimiter(fresh_redis, timeout=0.5)
+    admin = _admin(fresh_redis)
+    reads = _answer_lost_once(monkeypatch, error)
+    assert (await limiter.abook("a")).reserved
+    assert len(reads) >= 2
+    assert admin.zcard(limiter._keys("a")[0]) == 1
+    await limiter.aclose()
+    admin.close()
 
 
 class _AnsweringRedis:

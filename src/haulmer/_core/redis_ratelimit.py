@@ -75,8 +75,9 @@ process, and its request the server, a few milliseconds apart, never all at once
 
 STORE_TIMEOUT = 5.0
 """Seconds a limiter made from a URL waits for Redis to connect, and then for each answer, before
-the call fails: a Redis that accepts and never answers (paused, overloaded, a TLS mismatch) must
-not hold a send forever (redis-py before 6 waits without end)."""
+the command is sent once more on a new connection, and then the call fails: a Redis that accepts
+and never answers (paused, overloaded, a TLS mismatch) must not hold a send forever (redis-py
+before 6 waits without end), so it holds one for at most twice this."""
 
 
 def _remade(settings: dict[str, Any]) -> RedisRateLimiter:
@@ -307,15 +308,18 @@ class RedisRateLimiter(RateLimiter):
     def _from_url(self, kind: Any, retry: Any) -> Any:
         """A ``kind`` (``redis.Redis`` or ``redis.asyncio.Redis``) for the URL, waiting at most
         ``timeout`` seconds, and sending a command once more, on a new connection, when its
-        connection was found closed: after a restart of Redis each pooled connection is dead,
-        and a command on one would fail though Redis runs again."""
+        connection was found closed or its answer did not come in time: after a restart of
+        Redis each pooled connection is dead, and one a NAT or firewall dropped while idle
+        swallows the command, so a command on one would fail though Redis runs. Every script
+        the limiter sends may run twice (a booking is recorded once per member)."""
         from redis.backoff import NoBackoff
 
         url = self._url or ""
         check_url_timeouts(url)
         check_url_object_options(url)
-        closed = redis_module().ConnectionError
-        once_more = retry(NoBackoff(), 1, supported_errors=(closed,))
+        found = redis_module()
+        lost = (found.ConnectionError, found.TimeoutError)
+        once_more = retry(NoBackoff(), 1, supported_errors=lost)
         try:
             client = kind.from_url(
                 self._url,
@@ -323,7 +327,7 @@ class RedisRateLimiter(RateLimiter):
                 socket_connect_timeout=self._timeout,
                 retry=once_more,
                 # redis-py before 6 sets the retry aside unless told which errors it retries
-                retry_on_error=[closed],
+                retry_on_error=list(lost),
             )
             # redis-py makes a connection of the options only at the first command, where an
             # option its connection class does not take is a bare TypeError: made here, no
