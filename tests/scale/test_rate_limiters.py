@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import pytest
 
-from haulmer._core.redis_ratelimit import BOOK_SCRIPT, SHARED_SLOT_MARGIN
+from haulmer._core.redis_ratelimit import BOOK_KEYS, BOOK_SCRIPT, SHARED_SLOT_MARGIN
 from haulmer.errors import ConfigurationError, RateLimiterUnavailableError, ValidationError
 from haulmer.ratelimit import (
     HAULMER_LIMITS,
@@ -477,8 +477,8 @@ def test_a_booking_sent_again_after_its_answer_was_lost_is_the_same_booking(
     assert limiter.book("k").reserved
     store = limiter._sync_client()
     args = limiter._book_args("k", "lost-answer")
-    assert store.eval(BOOK_SCRIPT, 4, *args) == [1, b"0"]
-    assert store.eval(BOOK_SCRIPT, 4, *args) == [1, b"0"]  # the answer lost, asked again
+    assert store.eval(BOOK_SCRIPT, BOOK_KEYS, *args) == [1, b"0"]
+    assert store.eval(BOOK_SCRIPT, BOOK_KEYS, *args) == [1, b"0"]  # the answer lost, asked again
     assert store.zcard(limiter._keys("k")[0]) == 3
     assert not limiter.book("k").reserved
     limiter.close()

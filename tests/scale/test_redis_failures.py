@@ -25,7 +25,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from haulmer import AsyncHaulmer, Haulmer
-from haulmer._core.redis_ratelimit import STORE_TIMEOUT
+from haulmer._core.redis_ratelimit import BOOK_KEYS, BOOK_SCRIPT, SHARED_SLOT_MARGIN, STORE_TIMEOUT
+from haulmer._core.redis_scripts import booking_of_answer
 from haulmer.errors import ConfigurationError, RateLimiterUnavailableError
 from haulmer.ratelimit import RedisRateLimiter
 from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer
@@ -434,6 +435,95 @@ async def test_an_async_booking_whose_answer_is_lost_once_reconnects_and_counts_
     assert admin.zcard(limiter._keys("a")[0]) == 1
     await limiter.aclose()
     admin.close()
+
+
+def _answer_withheld_after_the_first(monkeypatch: pytest.MonkeyPatch, interruption: Any) -> None:
+    """Make the first script run on any redis-py connection run in Redis, its answer read, and
+    then the call be interrupted (``interruption()`` raised or awaited) before it returns, as
+    a call cancelled while its booking's answer was on its way; other commands answer."""
+    import redis.asyncio.connection
+    import redis.connection
+
+    reads: list[int] = []
+    blocking_read = redis.connection.Connection.read_response
+    async_read = redis.asyncio.connection.Connection.read_response
+
+    def withheld(self: Any, *args: Any, **kwargs: Any) -> Any:
+        answer = blocking_read(self, *args, **kwargs)
+        if isinstance(answer, list) and not reads:  # the booking script's pair
+            reads.append(1)
+            self.disconnect()
+            interruption()
+        return answer
+
+    async def async_withheld(self: Any, *args: Any, **kwargs: Any) -> Any:
+        answer = await async_read(self, *args, **kwargs)
+        if isinstance(answer, list) and not reads:
+            reads.append(1)
+            await interruption()
+        return answer
+
+    monkeypatch.setattr(redis.connection.Connection, "read_response", withheld)
+    monkeypatch.setattr(redis.asyncio.connection.Connection, "read_response", async_withheld)
+
+
+async def test_a_booking_cancelled_while_redis_answered_is_not_counted(
+    fresh_redis: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # asyncio.timeout() or a task group cancelling a call while its booking's answer was on its
+    # way left the send recorded in Redis, never sent: one of the 3 a second and 100 a minute
+    # counted for a minute
+    limiter = RedisRateLimiter(fresh_redis)
+    admin = _admin(fresh_redis)
+    withheld = asyncio.Event()
+
+    async def stall() -> None:
+        withheld.set()
+        await asyncio.Event().wait()
+
+    _answer_withheld_after_the_first(monkeypatch, stall)
+    booking = asyncio.ensure_future(limiter.abook("a"))
+    await withheld.wait()  # recorded by Redis, its answer not yet given to the limiter
+    assert admin.zcard(limiter._keys("a")[0]) == 1
+    booking.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await booking
+    assert admin.zcard(limiter._keys("a")[0]) == 0
+    for _ in range(3):
+        assert (await limiter.abook("a")).reserved  # the second's three turns are all there
+    await limiter.aclose()
+    admin.close()
+
+
+def test_a_blocking_booking_interrupted_while_redis_answered_is_not_counted(
+    fresh_redis: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    limiter = RedisRateLimiter(fresh_redis)
+    admin = _admin(fresh_redis)
+    _answer_withheld_after_the_first(monkeypatch, interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        limiter.book("a")
+    assert admin.zcard(limiter._keys("a")[0]) == 0
+    limiter.close()
+    admin.close()
+
+
+def test_a_booking_given_up_before_redis_ran_it_is_never_recorded(fresh_redis: str) -> None:
+    # the script of a cancelled call may reach Redis after the call gave its booking up (its
+    # connection dropped, the give-up sent on another): Redis must not record it then
+    limiter = RedisRateLimiter(fresh_redis)
+    store = limiter._sync_client()
+    limiter._forget("a", "late-member")
+    args = limiter._book_args("a", "late-member")
+    assert not booking_of_answer("a", "late", store.eval(BOOK_SCRIPT, BOOK_KEYS, *args)).reserved
+    assert store.zcard(limiter._keys("a")[0]) == 0
+    assert 0 < store.pttl(limiter._forgotten_key("a")) <= (60 + SHARED_SLOT_MARGIN) * 1000 + 1000
+    for _ in range(3):
+        assert limiter.book("a").reserved
+    limiter.close()
 
 
 class _AnsweringRedis:

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from haulmer._core.log import logger
 from haulmer._core.loop_end import LoopEnd
 from haulmer._core.ratelimit import (
     HAULMER_LIMITS,
@@ -37,7 +38,12 @@ from haulmer._core.redis_failures import (
     unavailable_error,
     unreadable_answer_error,
 )
-from haulmer._core.redis_scripts import BOOK_SCRIPT, HOLD_SCRIPT, booking_of_answer
+from haulmer._core.redis_scripts import (
+    BOOK_SCRIPT,
+    FORGET_SCRIPT,
+    HOLD_SCRIPT,
+    booking_of_answer,
+)
 from haulmer._core.redis_urls import (
     check_store_url,
     check_url_object_options,
@@ -61,6 +67,7 @@ else:  # annotations resolve at run time (typing.get_type_hints), loading redis 
     redis = LazyModule("redis", extra="redis", missing=MISSING_REDIS)
 
 __all__ = [
+    "BOOK_KEYS",
     "BOOK_SCRIPT",
     "HOLD_SCRIPT",
     "SHARED_SLOT_MARGIN",
@@ -68,6 +75,9 @@ __all__ = [
     "RedisRateLimiter",
     "redact_store_url",
 ]
+
+BOOK_KEYS = 5
+"""How many of BOOK_SCRIPT's arguments (``_book_args``) are keys."""
 
 SHARED_SLOT_MARGIN = 0.1
 """Seconds added past a window's edge when processes share it: a booking's answer reaches each
@@ -281,8 +291,29 @@ class RedisRateLimiter(RateLimiter):
         return repr(seconds)
 
     def _book_args(self, bucket: str, member: str) -> list[str]:
-        """BOOK_SCRIPT's keys and arguments for one send of ``bucket``."""
-        return [*self._keys(bucket), member, self._margin, self._now(), *self._windows]
+        """BOOK_SCRIPT's keys (``BOOK_KEYS``) and arguments for one send of ``bucket``."""
+        keys = [*self._keys(bucket), self._forgotten_key(bucket)]
+        return [*keys, member, self._margin, self._now(), *self._windows]
+
+    def _forgotten_key(self, bucket: str) -> str:
+        """The bookings of ``bucket`` their callers gave up (``FORGET_SCRIPT``), written only
+        when a call is cancelled while it books."""
+        return f"{self._prefix}:{{{bucket}}}:given-up"
+
+    def _forget_args(self, bucket: str, member: str) -> list[str]:
+        """FORGET_SCRIPT's two keys and arguments: a member given up is remembered for the
+        longest window, past which no script sent with it is still on its way."""
+        keep = max(period for _, period in self.limits) + float(self._margin)
+        return [self._keys(bucket)[0], self._forgotten_key(bucket), member, self._now(), repr(keep)]
+
+    def _forget(self, bucket: str, member: str) -> None:
+        """Give up the booking of ``member``, which its caller will never send on: removed if
+        Redis recorded it, never recorded if its script reaches Redis later."""
+        self._sync_client().eval(FORGET_SCRIPT, 2, *self._forget_args(bucket, member))
+
+    async def _aforget(self, bucket: str, member: str) -> None:
+        """``_forget`` for the asyncio face."""
+        await self._loop_client().eval(FORGET_SCRIPT, 2, *self._forget_args(bucket, member))
 
     def _keys(self, bucket: str) -> list[str]:
         """The bucket's sends, its hold, the hold's length and the longest window a limiter
@@ -375,10 +406,18 @@ class RedisRateLimiter(RateLimiter):
 
     def book(self, bucket: str) -> Booking:
         member = uuid.uuid4().hex
+        client = self._sync_client()
+        args = self._book_args(bucket, member)
         try:
-            answer = self._sync_client().eval(BOOK_SCRIPT, 4, *self._book_args(bucket, member))
+            answer = client.eval(BOOK_SCRIPT, BOOK_KEYS, *args)
         except redis_error() as exc:
             raise self._unavailable(exc) from exc
+        except BaseException:  # interrupted (Ctrl+C) while Redis may have recorded the send
+            try:
+                self._forget(bucket, member)
+            except Exception as lost:
+                _booking_not_given_up(lost)
+            raise
         return self._read_booking(bucket, member, answer)
 
     def release(self, booking: Booking) -> None:
@@ -399,12 +438,19 @@ class RedisRateLimiter(RateLimiter):
     async def abook(self, bucket: str) -> Booking:
         member = uuid.uuid4().hex
         client = self._loop_client()
+        args = self._book_args(bucket, member)
         try:
-            answer = await client.eval(BOOK_SCRIPT, 4, *self._book_args(bucket, member))
+            answer = await client.eval(BOOK_SCRIPT, BOOK_KEYS, *args)
         except redis_error() as exc:
             raise self._unavailable(exc) from exc
         except RuntimeError as exc:
             raise self._other_loop(exc) from exc
+        except BaseException:  # cancelled (asyncio.timeout(), a task group) while Redis may
+            try:  # have recorded the send, or may yet: given up either way
+                await self._aforget(bucket, member)
+            except Exception as lost:
+                _booking_not_given_up(lost)
+            raise
         return self._read_booking(bucket, member, answer)
 
     async def arelease(self, booking: Booking) -> None:
@@ -466,6 +512,16 @@ class RedisRateLimiter(RateLimiter):
     ) -> RateLimiterUnavailableError:
         advice = store_advice(exc, url=self._url, timeout=self._timeout, prefix=self._prefix)
         return unavailable_error(self.where, exc, outcome, advice)
+
+
+def _booking_not_given_up(error: Exception) -> None:
+    """Log that a call interrupted while it booked could not give its booking up: the
+    interruption goes on, not ``error``; the limiter may count one send too many."""
+    logger.warning(
+        "A call interrupted while it booked a send with the shared rate limiter could not give "
+        "the booking up (%s): Redis may count it as a send for a minute",
+        type(error).__name__,
+    )
 
 
 def _is_margin(margin: object) -> bool:

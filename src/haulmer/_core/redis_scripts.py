@@ -7,11 +7,12 @@ from typing import Any
 
 from haulmer._core.ratelimit import Booking
 
-__all__ = ["BOOK_SCRIPT", "HOLD_SCRIPT", "answer_shape", "booking_of_answer"]
+__all__ = ["BOOK_SCRIPT", "FORGET_SCRIPT", "HOLD_SCRIPT", "answer_shape", "booking_of_answer"]
 
 BOOK_SCRIPT = """
 -- KEYS[1]: the bucket's sends (a sorted set scored by send time), KEYS[2]: its hold, KEYS[3]:
--- the hold's length in seconds, KEYS[4]: the longest window a limiter sharing the bucket counts.
+-- the hold's length in seconds, KEYS[4]: the longest window a limiter sharing the bucket counts,
+-- KEYS[5]: the bookings given up by their callers (FORGET_SCRIPT).
 -- ARGV[1]: this send's member, ARGV[2]: the margin, ARGV[3]: now in seconds, or '' for Redis's
 -- own TIME, ARGV[4..]: (count, period) pairs.
 -- Records a send now if every window has room (returns {1, 0}); otherwise records nothing and
@@ -50,6 +51,10 @@ end
 -- connection, and the command sent once more), not one more send.
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
   return {1, '0'}
+end
+-- A booking its caller gave up (cancelled) before this script reached Redis: nobody sends on it.
+if redis.call('ZSCORE', KEYS[5], ARGV[1]) then
+  return {0, '0'}
 end
 local wait = 0
 local held = redis.call('GET', KEYS[2])
@@ -100,6 +105,26 @@ end
 return 1
 """
 """Push the bucket's hold to ``seconds`` from now (never pulls it back)."""
+
+FORGET_SCRIPT = """
+-- KEYS[1]: the bucket's sends, KEYS[2]: the bookings given up; ARGV[1]: the booking's member,
+-- ARGV[2]: now in seconds, or '' for Redis's own TIME, ARGV[3]: seconds to remember it.
+-- A call cancelled while it booked cannot know whether its script ran: this removes the send
+-- if it was recorded, and remembers the member so that a script still on its way (sent on a
+-- connection the cancellation dropped) records nothing, whichever reaches Redis first.
+local now = tonumber(ARGV[2])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
+local keep = tonumber(ARGV[3])
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - keep)
+redis.call('ZADD', KEYS[2], string.format('%.6f', now), ARGV[1])
+redis.call('PEXPIRE', KEYS[2], math.ceil(keep * 1000) + 1000)
+return 1
+"""
+"""Give up a booking whose answer its caller will never read (see the script's comment)."""
 
 
 def booking_of_answer(bucket: str, member: str, answer: Any) -> Booking | None:
