@@ -26,7 +26,7 @@ from cryptography.x509.oid import NameOID
 
 from haulmer import AsyncHaulmer, Haulmer
 from haulmer._core.redis_ratelimit import BOOK_KEYS, BOOK_SCRIPT, SHARED_SLOT_MARGIN, STORE_TIMEOUT
-from haulmer._core.redis_scripts import booking_of_answer
+from haulmer._core.redis_scripts import FORGET_SCRIPT, booking_of_answer
 from haulmer.errors import ConfigurationError, RateLimiterUnavailableError
 from haulmer.ratelimit import RedisRateLimiter
 from haulmer.testing import SANDBOX_API_KEY, FakeHaulmer
@@ -491,6 +491,42 @@ async def test_a_booking_cancelled_while_redis_answered_is_not_counted(
     assert admin.zcard(limiter._keys("a")[0]) == 0
     for _ in range(3):
         assert (await limiter.abook("a")).reserved  # the second's three turns are all there
+    await limiter.aclose()
+    admin.close()
+
+
+async def test_a_booking_cancelled_again_while_it_is_given_up_is_still_not_counted(
+    fresh_redis: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # anyio's cancel scopes (Starlette, FastAPI) cancel a task again at each await: the give-up
+    # was itself cancelled before it reached Redis, and the send went on counting
+    import redis.asyncio.connection
+
+    limiter = RedisRateLimiter(fresh_redis)
+    admin = _admin(fresh_redis)
+    withheld = asyncio.Event()
+
+    async def stall() -> None:
+        withheld.set()
+        await asyncio.Event().wait()
+
+    _answer_withheld_after_the_first(monkeypatch, stall)
+    booking = asyncio.ensure_future(limiter.abook("a"))
+    send = redis.asyncio.connection.Connection.send_command
+
+    async def cancelled_again(self: Any, *args: Any, **kwargs: Any) -> None:
+        if FORGET_SCRIPT in args:  # the give-up, about to go: the caller is cancelled again
+            booking.cancel()
+            await asyncio.sleep(0)
+        await send(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.asyncio.connection.Connection, "send_command", cancelled_again)
+    await withheld.wait()
+    booking.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await booking
+    await asyncio.gather(*getattr(limiter, "_giving_up", ()))  # going on on its own
+    assert admin.zcard(limiter._keys("a")[0]) == 0
     await limiter.aclose()
     admin.close()
 

@@ -200,6 +200,8 @@ class RedisRateLimiter(RateLimiter):
         """The pool of each event loop that booked (redis.asyncio's connections belong to one);
         a closed loop's is dropped when another loop makes its own."""
         self._loop_ends: dict[asyncio.AbstractEventLoop, LoopEnd] = {}
+        self._giving_up: set[asyncio.Future[None]] = set()
+        """The give-ups of cancelled bookings under way, kept from the garbage collector."""
         """What closes each loop's pool as that loop ends, or once the limiter is dropped."""
         self._lock = ForkSafeLock()
         if not _is_margin(margin):
@@ -415,7 +417,7 @@ class RedisRateLimiter(RateLimiter):
         except BaseException:  # interrupted (Ctrl+C) while Redis may have recorded the send
             try:
                 self._forget(bucket, member)
-            except Exception as lost:
+            except Exception as lost:  # the interruption goes on, not the store's error
                 _booking_not_given_up(lost)
             raise
         return self._read_booking(bucket, member, answer)
@@ -446,12 +448,21 @@ class RedisRateLimiter(RateLimiter):
         except RuntimeError as exc:
             raise self._other_loop(exc) from exc
         except BaseException:  # cancelled (asyncio.timeout(), a task group) while Redis may
-            try:  # have recorded the send, or may yet: given up either way
-                await self._aforget(bucket, member)
-            except Exception as lost:
-                _booking_not_given_up(lost)
+            # have recorded the send, or may yet: given up either way, in a task of its own that
+            # a cancellation repeated at each await (anyio's cancel scopes) cannot stop
+            giving_up = asyncio.ensure_future(self._agive_up(bucket, member))
+            self._giving_up.add(giving_up)
+            giving_up.add_done_callback(self._giving_up.discard)
+            await asyncio.shield(giving_up)
             raise
         return self._read_booking(bucket, member, answer)
+
+    async def _agive_up(self, bucket: str, member: str) -> None:
+        """``_aforget``, a failure logged (the cancellation goes on, not the store's error)."""
+        try:
+            await self._aforget(bucket, member)
+        except Exception as lost:
+            _booking_not_given_up(lost)
 
     async def arelease(self, booking: Booking) -> None:
         client = self._loop_client()
