@@ -205,6 +205,31 @@ def test_limits_must_be_positive() -> None:
         InProcessRateLimiter(limits=[(0, 1.0)])
 
 
+@pytest.mark.parametrize("clock", [3, "time.monotonic", None])
+def test_an_in_process_clock_that_is_not_callable_is_refused_where_the_limiter_is_made(
+    clock: object,
+) -> None:
+    # it was a bare "'int' object is not callable" at the first call, as RedisRateLimiter's is not
+    with pytest.raises(ConfigurationError, match="clock= is a callable"):
+        InProcessRateLimiter(clock=clock)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("reading", [float("nan"), float("inf"), "x", None, True, 10**400])
+async def test_an_in_process_clock_reading_that_is_no_number_of_seconds_is_refused(
+    reading: object,
+) -> None:
+    # NaN was booked as a turn "at nan" that every later turn of the key compared with, text a
+    # bare TypeError
+    limiter = InProcessRateLimiter(clock=lambda: reading)  # type: ignore[arg-type, return-value]
+    with pytest.raises(ConfigurationError, match="clock= returned"):
+        limiter.book("a")
+    with pytest.raises(ConfigurationError, match="clock= returned"):
+        await limiter.abook("a")
+    with pytest.raises(ConfigurationError, match="clock= returned"):
+        limiter.hold("a", 1.0)
+    assert "a" not in limiter._buckets or not any(limiter._buckets["a"].sent)
+
+
 def _send_times(gaps: list[float]) -> list[float]:
     """When each call goes out, when calls arrive ``gaps`` seconds apart and wait their slot."""
     clock = FakeClock()

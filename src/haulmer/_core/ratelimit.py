@@ -7,8 +7,12 @@ Buckets are fingerprints of API keys (``api_key_fingerprint``): no limiter ever 
 
 from __future__ import annotations
 
+import contextlib
+import decimal
 import functools
 import hashlib
+import math
+import numbers
 import time
 from abc import ABC, abstractmethod
 from collections import deque
@@ -30,8 +34,10 @@ __all__ = [
     "Limits",
     "RateLimiter",
     "api_key_fingerprint",
+    "check_clock",
     "check_hold",
     "check_limits",
+    "clock_seconds",
 ]
 
 Limits = tuple[tuple[int, float], ...]
@@ -84,6 +90,30 @@ def check_hold(seconds: float) -> float:
             f"429's Retry-After; got {shown(seconds)}"
         )
     return max(0.0, float(seconds))
+
+
+def check_clock(clock: object, like: str) -> None:
+    """Refuse a ``clock=`` that is not callable, where the limiter is made (not at its first
+    call, as Python's "'int' object is not callable")."""
+    if not callable(clock):
+        raise ConfigurationError(
+            f"clock= is a callable returning seconds, like {like}, got {shown(clock)}"
+        )
+
+
+def clock_seconds(reading: object, like: str) -> float:
+    """A ``clock=`` reading as float seconds; a ConfigurationError when it is no finite number
+    (NaN, infinity, text, None, a bool), which no window can be counted on."""
+    seconds = math.nan
+    if not isinstance(reading, bool) and isinstance(reading, (numbers.Real, decimal.Decimal)):
+        with contextlib.suppress(ValueError, ArithmeticError):  # an int past a float's range
+            seconds = float(reading)
+    if not math.isfinite(seconds):
+        raise ConfigurationError(
+            f"clock= returned {shown(reading)}, which is no finite number of seconds: give a "
+            f"clock like {like}"
+        )
+    return seconds
 
 
 @functools.lru_cache(maxsize=64)
@@ -216,6 +246,7 @@ class InProcessRateLimiter(RateLimiter):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.limits: Limits = check_limits(limits)
+        check_clock(clock, "time.monotonic")
         self._clock = clock
         self._buckets: dict[str, _Windows] = {}
         self._lock = ForkSafeLock()
@@ -233,6 +264,13 @@ class InProcessRateLimiter(RateLimiter):
             "rate. Share the limiter itself between threads and tasks; to share the limit "
             "between processes, pass rate_limit='redis://...' (a RedisRateLimiter)"
         )
+
+    def _now(self) -> float:
+        """The clock's reading, refused when it is no finite number of seconds."""
+        reading = self._clock()
+        if type(reading) is float and math.isfinite(reading):  # time.monotonic's, at once
+            return reading
+        return clock_seconds(reading, "time.monotonic")
 
     def _windows(self, bucket: str) -> _Windows:
         windows = self._buckets.get(bucket)
@@ -276,7 +314,7 @@ class InProcessRateLimiter(RateLimiter):
 
     def book(self, bucket: str) -> Booking:
         with self._lock:
-            now = self._clock()
+            now = self._now()
             self._forget_quiet_buckets(now)
             windows = self._windows(bucket)
             turn = _Turn(self._next_moment(windows, now))
@@ -298,7 +336,7 @@ class InProcessRateLimiter(RateLimiter):
         the turns booked meanwhile) and the answer is the wait until then."""
         turn = booking.slot
         with self._lock:
-            now = self._clock()
+            now = self._now()
             windows = self._buckets.get(booking.bucket)
             if (
                 windows is None
@@ -315,4 +353,4 @@ class InProcessRateLimiter(RateLimiter):
         seconds = check_hold(seconds)
         with self._lock:
             windows = self._windows(bucket)
-            windows.held_until = max(windows.held_until, self._clock() + seconds)
+            windows.held_until = max(windows.held_until, self._now() + seconds)

@@ -9,9 +9,7 @@ as advice in ``redis_failures``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import decimal
-import math
 import numbers
 import re
 import uuid
@@ -25,8 +23,10 @@ from haulmer._core.ratelimit import (
     Booking,
     Limits,
     RateLimiter,
+    check_clock,
     check_hold,
     check_limits,
+    clock_seconds,
 )
 from haulmer._core.redis_failures import (
     HOLD_NOT_RECORDED,
@@ -208,10 +208,8 @@ class RedisRateLimiter(RateLimiter):
             raise configuration_error(f"margin= is seconds in [0, 1), got {shown(margin)}")
         self._margin = repr(float(margin))  # as Lua reads it: never "False", "1/10" or "1E+1"
         self._windows = [str(v) for pair in self.limits for v in pair]
-        if clock is not None and not callable(clock):
-            raise configuration_error(
-                f"clock= is a callable returning seconds, like time.time, got {shown(clock)}"
-            )
+        if clock is not None:
+            check_clock(clock, "time.time")
         self._clock = clock
         if not (is_wait_seconds(timeout) and timeout > 0):
             raise configuration_error(
@@ -280,17 +278,7 @@ class RedisRateLimiter(RateLimiter):
         """The scripts' now: the injected clock's reading, or '' for Redis's own TIME."""
         if self._clock is None:
             return ""
-        reading = self._clock()
-        seconds = math.nan
-        if not isinstance(reading, bool) and isinstance(reading, (numbers.Real, decimal.Decimal)):
-            with contextlib.suppress(ValueError, ArithmeticError):  # an int past a float's range
-                seconds = float(reading)
-        if not math.isfinite(seconds):
-            raise configuration_error(
-                f"clock= returned {shown(reading)}, which is no finite number of seconds: "
-                "give a clock like time.time"
-            )
-        return repr(seconds)
+        return repr(clock_seconds(self._clock(), "time.time"))
 
     def _book_args(self, bucket: str, member: str) -> list[str]:
         """BOOK_SCRIPT's keys (``BOOK_KEYS``) and arguments for one send of ``bucket``."""
