@@ -230,6 +230,29 @@ async def test_an_in_process_clock_reading_that_is_no_number_of_seconds_is_refus
     assert "a" not in limiter._buckets or not any(limiter._buckets["a"].sent)
 
 
+def test_a_clock_stepped_back_delays_no_turn_by_the_step() -> None:
+    # turns booked before the step stayed at the old times: the next waited the whole step
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(clock=clock)
+    assert [limiter.book("k").wait for _ in range(3)] == [0.0, 0.0, 0.0]
+    clock.now -= 86_400.0
+    assert limiter.book("k").wait == pytest.approx(1.0 + SLOT_MARGIN)
+    clock.now += 1.0 + SLOT_MARGIN
+    assert limiter.book("k").wait == 0.0
+
+
+def test_a_clock_stepped_back_keeps_what_is_left_of_a_hold_and_a_turn_booked_ahead() -> None:
+    clock = FakeClock()
+    limiter = InProcessRateLimiter(limits=[(1, 1.0)], clock=clock)
+    assert limiter.book("k").wait == 0.0
+    ahead = limiter.book("k")
+    assert ahead.wait == pytest.approx(1.0 + SLOT_MARGIN)
+    limiter.hold("j", 30.0)
+    clock.now -= 3_600.0
+    assert limiter.confirm(ahead) == 0.0  # its moment kept its distance from now
+    assert limiter.book("j").wait == pytest.approx(30.0)
+
+
 def _send_times(gaps: list[float]) -> list[float]:
     """When each call goes out, when calls arrive ``gaps`` seconds apart and wait their slot."""
     clock = FakeClock()
@@ -613,10 +636,10 @@ def test_a_call_whose_client_is_closed_while_it_waits_for_its_turn_gives_the_tur
         closing.append(c)
         with pytest.raises(ClientClosedError):
             send(c, get_org())
-    clock.now = 1000.0
-    # nothing was sent in the next second: it still has room for three
+    assert clock.now == pytest.approx(1000.0 + 1.0 + SLOT_MARGIN)  # the fourth's moment
+    # nothing was sent at it: the second from it still has room for three
     waits = [limiter.book(api_key_fingerprint("k")).wait for _ in range(3)]
-    assert waits == pytest.approx([1.0 + SLOT_MARGIN] * 3)
+    assert waits == [0.0, 0.0, 0.0]
 
 
 def test_the_windows_of_keys_gone_quiet_are_forgotten() -> None:
@@ -753,9 +776,9 @@ def test_a_call_whose_http_client_is_closed_while_it_waits_for_its_turn_gives_th
             send(c, get_org())
         with pytest.raises(ClientClosedError):
             send(c, get_org())
-    clock.now = 1000.0
+    assert clock.now == pytest.approx(1000.0 + 1.0 + SLOT_MARGIN)
     waits = [limiter.book(api_key_fingerprint("k")).wait for _ in range(3)]
-    assert waits == pytest.approx([1.0 + SLOT_MARGIN] * 3)
+    assert waits == [0.0, 0.0, 0.0]
 
 
 @pytest.mark.parametrize(

@@ -140,6 +140,20 @@ def test_the_sdk_rides_out_the_limit_on_the_fake_clock_without_sleeping(
     assert (limited.clock.now() - start).total_seconds() >= 3
 
 
+def test_a_fake_clock_set_back_is_not_moved_forward_again_by_the_clients_limiter(
+    limited: FakeHaulmer,
+) -> None:
+    # the limiter's turns stayed where the clock had been: the next call waited them out on the
+    # fake clock, which the call moved a day ahead again, unseen, as the fake's gateway does not
+    with limited.client(rate_limit=True) as client:
+        for _ in range(3):
+            client.openfactura.organization.retrieve()
+        earlier = limited.clock.now() - dt.timedelta(days=1)
+        limited.clock.set(earlier)
+        client.openfactura.organization.retrieve()
+    assert (limited.clock.now() - earlier).total_seconds() <= 1 + 0.1
+
+
 def test_a_callers_own_sleep_still_moves_the_fake_clock(limited: FakeHaulmer) -> None:
     slept: list[float] = []
     with limited.client(sleep=slept.append) as client:

@@ -237,7 +237,8 @@ class InProcessRateLimiter(RateLimiter):
     booked for a later moment that a hold reaches before it goes is moved past the hold, behind
     the turns booked meanwhile (``confirm``).
 
-    ``clock`` is monotonic seconds (injectable, so tests drive it without waiting).
+    ``clock`` is monotonic seconds (injectable, so tests drive it without waiting); one stepped
+    back (``fake.clock.set()`` to an earlier time) moves the booked turns and holds back with it.
     """
 
     def __init__(
@@ -252,6 +253,8 @@ class InProcessRateLimiter(RateLimiter):
         self._lock = ForkSafeLock()
         self._longest = max(period for _, period in self.limits) + SLOT_MARGIN
         self._booked_since_sweep = 0
+        self._last_reading = float("-inf")
+        """The clock's last reading, to tell when it was stepped back."""
 
     def __repr__(self) -> str:
         return f"InProcessRateLimiter(limits={self.limits!r})"
@@ -266,11 +269,35 @@ class InProcessRateLimiter(RateLimiter):
         )
 
     def _now(self) -> float:
-        """The clock's reading, refused when it is no finite number of seconds."""
+        """The clock's reading, refused when it is no finite number of seconds; read under the
+        lock. A reading before the last one (a clock of the caller's stepped back: a fake's
+        ``set()``) moves every booked moment and hold back by the step, as each keeps its
+        distance from now: kept, the next turn would wait out the whole step."""
         reading = self._clock()
-        if type(reading) is float and math.isfinite(reading):  # time.monotonic's, at once
-            return reading
-        return clock_seconds(reading, "time.monotonic")
+        now = (
+            reading
+            if type(reading) is float and math.isfinite(reading)  # time.monotonic's, at once
+            else clock_seconds(reading, "time.monotonic")
+        )
+        step = self._last_reading - now
+        if step > 0:
+            self._step_back(step)
+        self._last_reading = now
+        return now
+
+    def _step_back(self, seconds: float) -> None:
+        """Move every booked turn, last moment and hold ``seconds`` earlier."""
+        turns = {
+            id(turn): turn
+            for windows in self._buckets.values()
+            for sent in windows.sent
+            for turn in sent
+        }
+        for turn in turns.values():
+            turn.at -= seconds
+        for windows in self._buckets.values():
+            windows.last -= seconds
+            windows.held_until -= seconds
 
     def _windows(self, bucket: str) -> _Windows:
         windows = self._buckets.get(bucket)
