@@ -132,7 +132,8 @@ class RedisRateLimiter(RateLimiter):
     ``time.time``) the scripts take as now instead of Redis's clock; leave it out in production
     (hosts' clocks may disagree), give one in tests to drive the windows without waiting.
     ``timeout``: seconds to wait for Redis to connect and to answer, for the clients made from
-    ``url`` (``?socket_timeout=`` in the URL wins); a client you give keeps its own.
+    ``url`` (``?socket_timeout=`` in the URL wins), which send a command once more on a new
+    connection after a timeout or a closed connection; a client you give keeps its own.
     """
 
     def __init__(
@@ -200,9 +201,9 @@ class RedisRateLimiter(RateLimiter):
         """The pool of each event loop that booked (redis.asyncio's connections belong to one);
         a closed loop's is dropped when another loop makes its own."""
         self._loop_ends: dict[asyncio.AbstractEventLoop, LoopEnd] = {}
+        """What closes each loop's pool as that loop ends, or once the limiter is dropped."""
         self._giving_up: set[asyncio.Future[None]] = set()
         """The give-ups of cancelled bookings under way, kept from the garbage collector."""
-        """What closes each loop's pool as that loop ends, or once the limiter is dropped."""
         self._lock = ForkSafeLock()
         if not _is_margin(margin):
             raise configuration_error(f"margin= is seconds in [0, 1), got {shown(margin)}")
