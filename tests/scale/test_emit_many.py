@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from haulmer.errors import (
+    ClientClosedError,
     ConfigurationError,
     DocumentError,
     RateLimiterUnavailableError,
@@ -519,6 +520,53 @@ async def test_a_sale_the_unreachable_limiter_kept_from_sending_is_not_recorded_
     fake.clock.advance(days=2)
     with fake.client() as client:
         results = list(client.openfactura.documents.emit_many(batch, journal=journal))
+    assert [result.status for result in results] == ["issued", "issued"]
+    assert _emitted(fake) == 2
+
+
+class _ClosesTheClient(SQLiteJournal):
+    """A journal whose first recorded attempt is followed by the client being closed (a
+    shutdown handler closing it while the batch runs): the sale meets a closed client."""
+
+    def __init__(self, path: Path, close: Any) -> None:
+        super().__init__(path)
+        self._close = close
+
+    def record_attempt(self, sale_id: str, idempotency_key: str) -> JournalEntry:
+        entry = super().record_attempt(sale_id, idempotency_key)
+        self._close()
+        return entry
+
+
+@pytest.mark.parametrize("face", ["blocking", "asyncio"])
+async def test_a_sale_a_closed_client_kept_from_sending_is_not_recorded_as_sent(
+    fake: FakeHaulmer, tmp_path: Path, face: str
+) -> None:
+    """The client closed between a sale's recorded attempt and its send: nothing went, and
+    rerun two days later the sale is sent, not held as an outcome unknown to settle by hand."""
+    batch = sales(2, fake.clock.today())
+    path = tmp_path / "j.db"
+    with pytest.raises(ClientClosedError):
+        if face == "blocking":
+            client = fake.client()
+            with _ClosesTheClient(path, client.close) as journal:
+                list(client.openfactura.documents.emit_many(batch, concurrency=1, journal=journal))
+        else:
+            async_client = fake.async_client()
+            closing = _ClosesTheClient(path, lambda: asyncio.run(async_client.aclose()))
+            with closing as journal:
+                async for _ in async_client.openfactura.documents.emit_many(
+                    batch, concurrency=1, journal=journal
+                ):
+                    pass
+    assert _emitted(fake) == 0
+    with SQLiteJournal(path) as written:
+        entry = written.lookup(batch[0]["id"])
+    assert entry is not None
+    assert (entry.state, "ClientClosedError" in (entry.error or "")) == ("failed", True)
+    fake.clock.advance(days=2)
+    with fake.client() as client:
+        results = list(client.openfactura.documents.emit_many(batch, journal=path))
     assert [result.status for result in results] == ["issued", "issued"]
     assert _emitted(fake) == 2
 

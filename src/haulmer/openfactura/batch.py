@@ -424,9 +424,9 @@ class EmissionBatch:
             emitted = yield from self._sent(emission)
         except (ConfigurationError, RateLimiterUnavailableError) as error:
             # not the sale's fault: no sale could go, so the batch ends here. A sale the limiter
-            # kept from going is recorded as not issued: left attempted, it read as sent, and
-            # after 23 h as an outcome unknown, never sent again
-            unsent = isinstance(error, RateLimiterUnavailableError) and not (
+            # or a closed client kept from going is recorded as not issued: left attempted, it
+            # read as sent, and after 23 h as an outcome unknown, never sent again
+            unsent = isinstance(error, (RateLimiterUnavailableError, ClientClosedError)) and not (
                 unknown_before or error.may_have_been_carried_out
             )
             if journal is not None and unsent:

@@ -43,6 +43,7 @@ from haulmer.errors import (
     APIError,
     APIResponseValidationError,
     APIStatusError,
+    ClientClosedError,
     RateLimiterUnavailableError,
 )
 
@@ -98,9 +99,10 @@ class AsyncRunner:
                     )
                     try:
                         answer, request_id = await self._answer(request, deadline=deadline)
-                    except (APIError, RateLimiterUnavailableError) as exc:
-                        # a request that failed, or that the shared limiter kept from going:
-                        # the plan learns it (a batch records the sale as not sent)
+                    except (APIError, RateLimiterUnavailableError, ClientClosedError) as exc:
+                        # a request that failed, or that the shared limiter or a closed client
+                        # kept from going: the plan learns it (a batch records the sale as not
+                        # sent)
                         step = plan.throw(exc)
                         continue
                 step = plan.send(answer)
@@ -218,20 +220,25 @@ class AsyncRunner:
         """The attempts after a first one the policy retried, driven by tenacity."""
         import tenacity
 
-        with retrying():  # the waits a stopped batch ends (see stopping.retrying)
-            await self._sleep(attempts.next_wait())
-            policy = tenacity.AsyncRetrying(
-                sleep=self._sleep,
-                retry=tenacity.retry_if_exception(attempts.retries),
-                wait=attempts.next_wait,
-                reraise=True,
-            )
-            raw: RawResponse | None = None
-            async for attempt in policy:
-                with attempt:
-                    raw = await self._attempt(
-                        self._within(prepared, attempts.deadline), attempts.number
-                    )
+        raw: RawResponse | None = None
+        try:
+            with retrying():  # the waits a stopped batch ends (see stopping.retrying)
+                await self._sleep(attempts.next_wait())
+                policy = tenacity.AsyncRetrying(
+                    sleep=self._sleep,
+                    retry=tenacity.retry_if_exception(attempts.retries),
+                    wait=attempts.next_wait,
+                    reraise=True,
+                )
+                async for attempt in policy:
+                    with attempt:
+                        raw = await self._attempt(
+                            self._within(prepared, attempts.deadline), attempts.number
+                        )
+        except ClientClosedError as error:
+            # a wait a stopped batch ended: an earlier attempt may have been carried out
+            attempts.retries(error)
+            raise
         assert raw is not None
         return raw
 
