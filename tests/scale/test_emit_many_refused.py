@@ -323,3 +323,29 @@ def test_a_journal_that_cannot_be_untied_does_not_hide_why_the_batch_stopped(
     (warning,) = [r for r in caplog.records if "could not be untied" in r.getMessage()]
     assert "a new journal file" in warning.getMessage()
     assert WRONG_KEY not in warning.getMessage()
+
+
+class _AnotherBatchSends(SQLiteJournal):
+    """A journal file another batch (another process, on the same key) uses at once: once this
+    batch has tied it, the other records its attempt of a sale and is killed during its send."""
+
+    def bind(self, api_key_fingerprint: str) -> None:
+        super().bind(api_key_fingerprint)
+        with SQLiteJournal(self.path) as other:
+            other.record_attempt("other-batch-sale", "other-batch-sale")
+
+
+def test_a_batch_that_issued_nothing_leaves_tied_a_journal_another_batch_has_a_sale_in_flight_in(
+    fake: FakeHaulmer, tmp_path: Path
+) -> None:
+    """The other batch's sale may exist under the key: the journal stays tied to it, so that a
+    run with another key does not send that sale under another taxpayer's key."""
+    batch = sales(2, fake.clock.today())
+    with fake.client() as client, _AnotherBatchSends(tmp_path / "j.db") as journal:
+        fake.control.fail_next(EMIT, times=2, code="OF-10")
+        results = list(client.openfactura.documents.emit_many(batch, journal=journal))
+    assert [r.status for r in results] == ["failed"] * 2
+    with SQLiteJournal(tmp_path / "j.db") as reopened:
+        assert reopened.lookup("other-batch-sale").state == "attempted"  # type: ignore[union-attr]
+        with pytest.raises(ConfigurationError, match="another API key"):
+            reopened.check_binding(api_key_fingerprint(WRONG_KEY), None)

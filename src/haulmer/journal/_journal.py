@@ -55,7 +55,8 @@ class Journal(ABC):
 
     def release(self, api_key_fingerprint: str) -> None:  # noqa: B027 (optional)
         """Untie the journal from ``api_key_fingerprint`` (and from its OpenFactura) if this
-        object's ``bind`` tied it there and it records no document: a batch calls it at its end
+        object's ``bind`` tied it there and it records no document, issued or that may exist
+        (a sale attempted, by another batch on the same store too): a batch calls it at its end
         when OpenFactura refused that key outright and nothing it sent may have been issued,
         so that a rerun with the right key can use the journal. A store that cannot may leave
         this as it is: the journal then stays tied to the refused key, and a rerun with another

@@ -342,8 +342,12 @@ class SQLiteJournal(Journal):
         if self._tied_here.get("api_key_fingerprint") != api_key_fingerprint:
             return  # tied before this object was opened, or by another: not ours to untie
         with self._transaction() as db:
-            if db.execute("SELECT 1 FROM sales WHERE state = 'issued' LIMIT 1").fetchone():
-                return  # it records a document: tied for good
+            # a document recorded, or one that may exist (a sale of another batch on this
+            # file in flight, or killed during its send): tied for good
+            if db.execute(
+                "SELECT 1 FROM sales WHERE state IN ('issued', 'attempted') LIMIT 1"
+            ).fetchone():
+                return
             for name, value in self._tied_here.items():
                 db.execute("DELETE FROM meta WHERE name = ? AND value = ?", (name, value))
         self._tied_here.clear()
