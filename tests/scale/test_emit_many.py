@@ -160,6 +160,35 @@ def test_bad_arguments_are_refused_before_anything_is_sent(
     assert fake.requests.total == 0
 
 
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("Idempotency-Key", "each sale goes under its own id as its Idempotency-Key"),
+        ("APIKEY", "the journal is tied to the client's key"),
+    ],
+)
+async def test_extra_headers_that_would_replace_a_sales_key_or_the_api_key_are_refused(
+    fake: FakeHaulmer, tmp_path: Path, header: str, message: str
+) -> None:
+    """An Idempotency-Key in extra_headers sent every sale under that one key (the journal
+    recording each under its id), and an apikey issued them under a key the journal is not
+    tied to: refused on both faces before anything is sent or the journal is created."""
+    batch = sales(2, fake.clock.today())
+    extra = {header: "0123456789abcdef0123456789abcdef"}
+    with fake.client() as client, pytest.raises(ValidationError, match=message) as blocking:
+        client.openfactura.documents.emit_many(
+            batch, journal=tmp_path / "j.db", extra_headers=extra
+        )
+    async with fake.async_client() as async_client:
+        with pytest.raises(ValidationError, match=message):
+            async_client.openfactura.documents.emit_many(
+                batch, journal=tmp_path / "j.db", extra_headers=extra
+            )
+    assert "0123456789abcdef" not in str(blocking.value)  # a key given there is not shown
+    assert fake.requests.total == 0
+    assert not (tmp_path / "j.db").exists()
+
+
 def test_a_journal_of_another_key_is_refused(fake: FakeHaulmer, tmp_path: Path) -> None:
     with SQLiteJournal(tmp_path / "j.db") as journal:
         journal.bind(api_key_fingerprint("another-key"))

@@ -209,6 +209,7 @@ class EmissionBatch:
                     f"{'id' if name == 'key' else 'document'}: pass a plain function (or a "
                     "field name), and read what it needs before the batch"
                 )
+        _check_extra_headers(options.get("extra_headers"))
         self.concurrency = concurrency
         self._sales = sales
         namer = getattr(sales, "sale_name", None)
@@ -581,6 +582,35 @@ _PROGRESS_NOT_AWAITED = (
     "(asyncio.get_running_loop().create_task(...))"
 )
 """Why an ``on_progress`` that makes coroutines is refused."""
+
+
+_HEADERS_OF_THE_BATCH = {
+    "idempotency-key": (
+        "each sale goes under its own id as its Idempotency-Key (key= names it), so one key in "
+        "extra_headers would send every sale under it, the journal recording each under its id: "
+        "leave it out"
+    ),
+    "apikey": (
+        "the sales are issued under the client's API key, and the journal is tied to the "
+        "client's key: to issue under another key, make a client with it "
+        "(Haulmer(api_key=...))"
+    ),
+}
+"""Headers ``emit_many`` sends itself, which ``extra_headers`` would replace, and why not."""
+
+
+def _check_extra_headers(extra_headers: object) -> None:
+    """Refuse ``extra_headers`` that set a header the batch's guarantees rest on (its value,
+    perhaps an API key, is never shown); anything else is checked as each emission sends it."""
+    if not isinstance(extra_headers, Mapping):
+        return
+    for name in extra_headers:
+        why = _HEADERS_OF_THE_BATCH.get(name.lower()) if isinstance(name, str) else None
+        if why is not None:
+            raise ValidationError(
+                f"emit_many(extra_headers=) sets {shown(name, 40)}, which the batch sends "
+                f"itself: {why}. Nothing was sent"
+            )
 
 
 def _without_user_info(url: str) -> str:
