@@ -629,4 +629,10 @@ def add_emit_batch_command(commands: Any) -> None:
         "--max-retries", type=_max_retries, default=5, help="retries of each emission (5)"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress display")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="accepted and ignored: the results are always printed as JSON lines (for scripts "
+        "that pass --json to every command)",
+    )
     parser.set_defaults(handler=emit_batch)

@@ -65,6 +65,12 @@ def add_journal_command(commands: Any) -> None:
     parser.add_argument(
         "--folio", type=_folio, help="with --issued: the document's folio, when known"
     )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="accepted and ignored: the sales are always listed as JSON lines (for scripts "
+        "that pass --json to every command)",
+    )
     parser.set_defaults(handler=_journal)
 
 

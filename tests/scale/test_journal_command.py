@@ -382,3 +382,23 @@ def test_an_empty_file_is_no_journal_and_nothing_is_written_to_it(
     assert "give as FILE.db the file emit-batch was given as --journal" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["emisiones.db"]
     assert path.read_bytes() == b""
+
+
+def test_journal_and_emit_batch_accept_json_as_they_always_print_json_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A script passing --json to every command met a usage error (status 2) on these two,
+    whose standard output is JSON lines whatever is given."""
+    from haulmer.cli import build_parser
+
+    fake = FakeHaulmer()
+    path = tmp_path / "j.db"
+    _run(fake, path, sales(2, fake.clock.today()))
+    code, out, err = _journal(capsys, "--json", str(path))
+    assert code == 0, err
+    assert [json.loads(line)["state"] for line in out.splitlines()] == ["issued", "issued"]
+    args = build_parser().parse_args(["emit-batch", "sales.jsonl", "--journal", "j.db", "--json"])
+    assert args.command == "emit-batch"
+    for command in ("journal", "emit-batch"):
+        assert main([command, "--help"]) == 0
+        assert "--json" in capsys.readouterr().out
