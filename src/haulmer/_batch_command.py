@@ -12,6 +12,7 @@ import codecs
 import errno
 import json
 import math
+import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -392,7 +393,9 @@ def emit_batch(args: argparse.Namespace) -> int:
     if rate_limit is True:
         rate_limit = None if _env_url() else True  # HAULMER_RATE_LIMIT_URL, else this process
     output: TextIO = sys.stdout
-    failed = reported = maybe_issued = 0
+    failed = reported = maybe_issued = to_settle = 0
+    unknown: list[str] = []
+    """The failed sales whose document is not said to maybe exist: some may be to settle."""
     try:
         with (
             Haulmer(
@@ -418,9 +421,12 @@ def emit_batch(args: argparse.Namespace) -> int:
                     failed += not result.ok
                     maybe_issued += result.may_have_been_issued
                     reported += 1
+                    if not result.ok and not result.may_have_been_issued and result.sale_id:
+                        unknown.append(result.sale_id)
                     line = _result_line(result, sales[result.index], args.key, output)
                     output.write(line + "\n")
                     output.flush()
+            to_settle = _to_settle(journal, unknown)
     except KeyboardInterrupt:
         print(
             "\nhaulmer: interrupted; run the same command again to go on where it stopped "
@@ -451,11 +457,24 @@ def emit_batch(args: argparse.Namespace) -> int:
             )
         return EXIT_UNUSABLE
     if failed:
+        retry = "" if to_settle else "; run the same command again to retry them"
         print(
-            f"haulmer: {failed} of {len(sales)} sales failed (see their lines); run the same "
-            "command again to retry them",
+            f"haulmer: {failed} of {len(sales)} sales failed (see their lines){retry}",
             file=sys.stderr,
         )
+        if to_settle:
+            others = (
+                "; run the same command again to retry the others" if to_settle < failed else ""
+            )
+            journal_command = f"haulmer journal {shlex.quote(args.journal)}"
+            print(
+                f"haulmer: {to_settle} of them a rerun does not send: first sent 23 hours ago or "
+                "more, their answer never learnt (OpenFactura forgets a key after 24 hours). "
+                "Look for each among the documents issued since (documents.list_issued), then "
+                f"record it with {journal_command} --issued ID --token TOKEN, or --not-issued "
+                f'ID ({journal_command} lists them with "next": "settle"){others}',
+                file=sys.stderr,
+            )
         if maybe_issued:
             print(
                 f"haulmer: {maybe_issued} of them may have been issued (their answer was lost: "
@@ -465,6 +484,23 @@ def emit_batch(args: argparse.Namespace) -> int:
             )
         return EXIT_FAILED_SALES
     return EXIT_OK
+
+
+def _to_settle(journal: SQLiteJournal, sale_ids: list[str]) -> int:
+    """How many of ``sale_ids`` are to settle by hand, as ``haulmer journal`` judges them: first
+    sent 23 hours ago or more, their outcome never learnt, so that no rerun sends them."""
+    from haulmer._journal_command import _next
+
+    now = time.time()
+    count = 0
+    for sale_id in sale_ids:
+        try:
+            entry = journal.lookup(sale_id)
+        except HaulmerError:  # the batch has ended: its results stand without this advice
+            break
+        if entry is not None and _next(entry.state, entry.attempted_at, now) == "settle":
+            count += 1
+    return count
 
 
 def _opened_journal(path: str) -> SQLiteJournal:

@@ -949,3 +949,32 @@ def test_a_journal_given_as_the_sales_file_is_named_as_a_journal(
         "JSON-lines file of sales; give the sales file first and the journal after --journal\n"
     )
     assert batch.read_bytes() == kept
+
+
+def test_a_sale_to_settle_by_hand_is_not_told_to_be_retried_by_running_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sale first sent two days ago whose answer was never learnt is not sent again by any
+    rerun; the final message told to run the command again to retry it. It now says that the
+    rerun does not send it and how to settle it, as haulmer journal lists it."""
+    import time
+
+    fake = FakeHaulmer()
+    fake.control.rate_limit(None)
+    rows = sales(2, fake.clock.today())
+    batch, journal = tmp_path / "sales.jsonl", tmp_path / "j.db"
+    _write(batch, list(rows))
+    with SQLiteJournal(journal, clock=lambda: time.time() - 2 * 86400) as killed:
+        killed.record_attempt(rows[0]["id"], rows[0]["id"])  # a run killed two days ago
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    with serve(fake, port=0) as url:
+        code = main(_command(url, batch, journal, "--quiet")[3:])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert [json.loads(line)["status"] for line in out.splitlines()] == ["failed", "issued"]
+    assert "1 of 2 sales failed" in err
+    assert "retry them" not in err
+    assert "1 of them a rerun does not send" in err
+    assert f"haulmer journal {journal}" in err
+    assert len(fake.openfactura_state.documents) == 1
