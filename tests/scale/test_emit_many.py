@@ -438,16 +438,18 @@ class _FailingLimiter(InProcessRateLimiter):
     fake's clock: a busy machine's real time never makes a booking wait for a turn that the
     fake's sleep would not wait for."""
 
-    def __init__(self, fail_at: int, clock: Callable[[], float]) -> None:
+    def __init__(self, fail_at: int, clock: Callable[[], float], *, lasting: bool = False) -> None:
         super().__init__(clock=clock)
         self._fail_at = fail_at
+        self._lasting = lasting
+        """Whether the store stays unreachable from then on."""
         self._booked = 0
         self._count_lock = threading.Lock()
 
     def _count(self) -> None:
         with self._count_lock:
             self._booked += 1
-            if self._booked == self._fail_at:
+            if self._booked == self._fail_at or (self._lasting and self._booked > self._fail_at):
                 raise RateLimiterUnavailableError("the limiter's store cannot be reached")
 
     def book(self, bucket: str) -> Booking:
@@ -459,8 +461,8 @@ class _FailingLimiter(InProcessRateLimiter):
         return super().book(bucket)
 
 
-def _failing(fake: FakeHaulmer, fail_at: int) -> _FailingLimiter:
-    return _FailingLimiter(fail_at=fail_at, clock=fake.clock.timestamp)
+def _failing(fake: FakeHaulmer, fail_at: int, *, lasting: bool = False) -> _FailingLimiter:
+    return _FailingLimiter(fail_at=fail_at, clock=fake.clock.timestamp, lasting=lasting)
 
 
 def test_sales_that_cannot_be_read_on_end_the_batch_after_every_sent_sale_is_reported(
@@ -597,6 +599,46 @@ async def test_a_sale_a_closed_client_kept_from_sending_is_not_recorded_as_sent(
     with fake.client() as client:
         results = list(client.openfactura.documents.emit_many(batch, journal=path))
     assert [result.status for result in results] == ["issued", "issued"]
+    assert _emitted(fake) == 2
+
+
+@pytest.mark.parametrize("face", ["blocking", "asyncio"])
+async def test_a_sale_found_issued_by_its_retry_is_recorded_issued_when_the_limiter_then_fails(
+    fake: FakeHaulmer, tmp_path: Path, face: str
+) -> None:
+    """The emission's answer lost, its retry met OF-06, and the limiter failed as the document
+    issued was being fetched: the sale was recorded as not issued and the journal untied from
+    the key, so a rerun a day later issued it twice. The document is recorded by its token."""
+    batch = sales(2, fake.clock.today())
+    path = tmp_path / "j.db"
+    fake.control.drop_connection("openfactura.documents.emit", when="after")
+    results: list[SaleResult] = []
+    with pytest.raises(RateLimiterUnavailableError):  # the second sale meets the limiter down
+        if face == "blocking":
+            with fake.client(rate_limit=_failing(fake, 3, lasting=True)) as client:
+                documents = client.openfactura.documents
+                results.extend(documents.emit_many(batch, concurrency=1, journal=path))
+        else:
+            limiter = _failing(fake, 3, lasting=True)
+            async with fake.async_client(rate_limit=limiter) as async_client:
+                async for result in async_client.openfactura.documents.emit_many(
+                    batch, concurrency=1, journal=path
+                ):
+                    results.append(result)
+    (issued,) = fake.openfactura_state.documents
+    assert [(r.status, r.document.token) for r in results] == [  # type: ignore[union-attr]
+        ("already_issued", issued.token)
+    ]
+    with SQLiteJournal(path) as written:
+        entry = written.lookup(batch[0]["id"])
+        assert entry is not None
+        assert (entry.state, entry.token) == ("issued", issued.token)
+        with pytest.raises(ConfigurationError, match="another API key"):
+            written.check_binding(api_key_fingerprint("another-key"), None)
+    fake.clock.advance(days=2)
+    with fake.client() as client:
+        again = list(client.openfactura.documents.emit_many(batch, journal=path))
+    assert [r.status for r in again] == ["already_issued", "issued"]
     assert _emitted(fake) == 2
 
 

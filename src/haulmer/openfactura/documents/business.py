@@ -20,8 +20,10 @@ from haulmer.errors import (
     APIError,
     APIStatusError,
     BadRequestError,
+    ClientClosedError,
     DocumentError,
     ErrorDetail,
+    RateLimiterUnavailableError,
     ValidationError,
 )
 from haulmer.openfactura._base import Base64Bytes, RequestModel, ResponseModel, get
@@ -439,6 +441,11 @@ def _replay_token(error: APIStatusError) -> str | None:
     return None
 
 
+_FETCH_FAILURES = (APIError, RateLimiterUnavailableError, ClientClosedError)
+"""What ends a fetch of a document known to exist (OF-06 named its token), leaving the field it
+would fill None: raised, it would read as the emission's own failure, nothing issued."""
+
+
 def _already_issued_plan(
     error: BadRequestError,
     token: str,
@@ -449,15 +456,16 @@ def _already_issued_plan(
 
     The stored document must be the one this emission describes (type, total, receptor, date,
     lines): a key reused for another sale raises AlreadyIssuedError. The token is what matters: a
-    fetch that fails (an error answer, a timeout, a broken connection, an unreadable body) leaves
-    its field None rather than hide that the document exists. The timbre image cannot be fetched
-    again.
+    fetch that fails (an error answer, a timeout, a broken connection, an unreadable body, a
+    shared limiter that cannot be reached, the client closed meanwhile) leaves its field None
+    rather than hide that the document exists: a batch records it issued. The timbre image
+    cannot be fetched again.
     """
     response = emission.response
     found: dict[str, Any] = {"token": token, "already_issued": True}
     try:
         stored = yield from send(get(document_path("json", token), DocumentJson, options))
-    except APIError:
+    except _FETCH_FAILURES:
         stored = None
     if stored is not None:
         differences = identity_differences(emission.body["dte"], stored.dte)
@@ -475,7 +483,7 @@ def _already_issued_plan(
                     get(document_path(value, token), _BYTES_MODELS[value], options)
                 )
                 found[value] = answer.content
-            except APIError:
+            except _FETCH_FAILURES:
                 pass
     wants_logo = ResponseOption.LOGO.value in response
     wants_resolucion = ResponseOption.RESOLUCION.value in response
@@ -489,7 +497,7 @@ def _already_issued_plan(
                 found["logo"] = organization.logo
             if wants_resolucion:
                 found["resolucion"] = organization.resolucion
-        except APIError:
+        except _FETCH_FAILURES:
             pass
     document = EmittedDocument.model_validate(found)
     document._set_request_id(error.request_id)  # the emission's own answer: the OF-06
