@@ -273,6 +273,8 @@ class ProgressDisplay:
         self._tty = stream.isatty()
         self._started = time.monotonic()
         self._last_step = -1
+        self._unended = False
+        """Whether the terminal's status line was drawn and not ended yet."""
 
     def __call__(self, progress: Any) -> None:
         if not self._enabled:
@@ -290,7 +292,8 @@ class ProgressDisplay:
         )
         if self._tty:
             self._stream.write("\r" + line)
-            if progress.done == total:
+            self._unended = progress.done != total
+            if not self._unended:
                 self._stream.write("\n")
         else:
             step = int(20 * progress.done / total) if total else progress.done
@@ -299,6 +302,14 @@ class ProgressDisplay:
             self._last_step = step
             self._stream.write(line + "\n")
         self._stream.flush()
+
+    def end(self) -> None:
+        """End the terminal's status line if the batch stopped before its last sale, so that
+        a message printed next starts a line of its own."""
+        if self._unended:
+            self._unended = False
+            self._stream.write("\n")
+            self._stream.flush()
 
 
 def _sale_id(field: str) -> Callable[[NumberedSale], str | int]:
@@ -409,23 +420,26 @@ def emit_batch(args: argparse.Namespace) -> int:
             display = ProgressDisplay(sys.stderr, enabled=not args.quiet)
             # The batch is stopped (Ctrl+C, an error) before the client closes: a sale it had
             # yet to send never meets a closed client, and those running end first.
-            with client.openfactura.documents.emit_many(
-                sales,
-                key=_sale_id(args.key),
-                document=_sale_document(args.document),
-                concurrency=args.concurrency,
-                journal=journal,
-                on_progress=display,
-            ) as results:
-                for result in results:
-                    failed += not result.ok
-                    maybe_issued += result.may_have_been_issued
-                    reported += 1
-                    if not result.ok and not result.may_have_been_issued and result.sale_id:
-                        unknown.append(result.sale_id)
-                    line = _result_line(result, sales[result.index], args.key, output)
-                    output.write(line + "\n")
-                    output.flush()
+            try:
+                with client.openfactura.documents.emit_many(
+                    sales,
+                    key=_sale_id(args.key),
+                    document=_sale_document(args.document),
+                    concurrency=args.concurrency,
+                    journal=journal,
+                    on_progress=display,
+                ) as results:
+                    for result in results:
+                        failed += not result.ok
+                        maybe_issued += result.may_have_been_issued
+                        reported += 1
+                        if not result.ok and not result.may_have_been_issued and result.sale_id:
+                            unknown.append(result.sale_id)
+                        line = _result_line(result, sales[result.index], args.key, output)
+                        output.write(line + "\n")
+                        output.flush()
+            finally:
+                display.end()
             to_settle = _to_settle(journal, unknown)
     except KeyboardInterrupt:
         print(

@@ -978,3 +978,36 @@ def test_a_sale_to_settle_by_hand_is_not_told_to_be_retried_by_running_again(
     assert "1 of them a rerun does not send" in err
     assert f"haulmer journal {journal}" in err
     assert len(fake.openfactura_state.documents) == 1
+
+
+def test_a_batch_stopped_part_way_on_a_terminal_says_why_on_a_line_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The progress bar redrawn on a terminal ends its line only at the last sale: a batch
+    stopped before it (a key refused) printed its message on the bar's line, after "s left"."""
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    fake = FakeHaulmer()
+    fake.control.rate_limit(None)
+    batch, journal = tmp_path / "sales.jsonl", tmp_path / "j.db"
+    rows = list(sales(3, fake.clock.today()))
+    monkeypatch.setenv("HAULMER_API_KEY", SANDBOX_API_KEY)
+    monkeypatch.delenv("HAULMER_RATE_LIMIT_URL", raising=False)
+    terminal = Terminal()
+    with serve(fake, port=0) as url:
+        _write(batch, rows[:1])
+        assert main(_command(url, batch, journal, "--quiet")[3:]) == 0
+        _write(batch, rows)
+        fake.control.fail_next("openfactura.documents.emit", status=401, times=10)
+        monkeypatch.setattr(sys, "stderr", terminal)
+        code = main(_command(url, batch, journal, "--concurrency", "1")[3:])
+    shown = terminal.getvalue()
+    assert code == 2
+    assert "\r[" in shown  # the bar was drawn, then the refusal
+    assert "The batch stopped at the sale on line 2" in shown
+    lines = shown.split("\n")  # not splitlines(), which cuts at the bar's "\r" too
+    assert all(line.startswith("haulmer: ") or "haulmer: " not in line for line in lines), shown
