@@ -138,6 +138,38 @@ def test_key_and_document_may_be_functions_or_the_sale_itself(fake: FakeHaulmer)
     assert all(r.ok for r in by_function + itself)
 
 
+def test_rows_of_a_sqlite_cursor_are_read_by_their_field_names(fake: FakeHaulmer) -> None:
+    """sqlite3.Row, the standard library's cursor row, is read by name (row["id"]) and is no
+    mapping: every sale of a cursor failed, its id "could not be read", under key="id"."""
+    import json
+
+    database = sqlite3.connect(":memory:")
+    database.row_factory = sqlite3.Row
+    database.execute("CREATE TABLE sale (id TEXT, document TEXT)")
+    for sale in sales(2, fake.clock.today()):
+        database.execute(
+            "INSERT INTO sale VALUES (?, ?)", (sale["id"], json.dumps(sale["document"]))
+        )
+    with fake.client() as client:
+        results = list(
+            client.openfactura.documents.emit_many(
+                database.execute("SELECT id, document FROM sale ORDER BY id"),
+                document=lambda row: json.loads(row["document"]),
+            )
+        )
+        missing = list(
+            client.openfactura.documents.emit_many(
+                database.execute("SELECT id, document FROM sale"), key="sale_id"
+            )
+        )
+    database.close()
+    assert [(r.sale_id, r.status) for r in results] == [
+        ("sale-00000", "issued"),
+        ("sale-00001", "issued"),
+    ]
+    assert all("its id could not be read (field 'sale_id'" in str(r.error) for r in missing)
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

@@ -64,7 +64,8 @@ __all__ = [
 T = TypeVar("T")
 
 SaleKey = str | Callable[[Any], object]
-"""How to get a sale's id: a field name (a mapping's key or an attribute) or a function."""
+"""How to get a sale's id: a field name (a mapping's key, an attribute, or a cursor row's
+field) or a function."""
 
 SaleDocument = str | Callable[[Any], DocumentInput] | None
 """How to get a sale's document: a field name, a function, or None (the sale is the document)."""
@@ -151,9 +152,21 @@ class BatchProgress:
 
 
 def _field(sale: Any, name: str) -> Any:
+    """The field ``name`` of ``sale``: a mapping's key, an attribute, or else what the sale
+    gives by name (``row[name]``: a cursor's row, such as ``sqlite3.Row``, is no mapping)."""
     if isinstance(sale, Mapping):
         return sale[name]
-    return getattr(sale, name)
+    try:
+        return getattr(sale, name)
+    except AttributeError:
+        if isinstance(sale, (str, bytes)) or not hasattr(type(sale), "__getitem__"):
+            raise
+        try:
+            return sale[name]
+        except (KeyError, IndexError, TypeError):
+            raise AttributeError(
+                f"{type(sale).__name__!r} object has no attribute or field {name!r}"
+            ) from None
 
 
 class EmissionBatch:
