@@ -1182,3 +1182,22 @@ async def test_an_async_key_or_document_function_is_refused_before_anything_is_s
             client.openfactura.documents.emit_many(batch, **{argument: read})
     assert "async def" in str(refused.value)
     assert fake.requests.total == 0
+
+
+async def test_an_async_iterable_of_sales_is_refused_saying_how_to_pass_its_sales(
+    fake: FakeHaulmer,
+) -> None:
+    """An async generator of sales (an async database driver's rows) was told to emit one
+    document with emit(), advice for a single document, not for sales read with async for."""
+
+    async def rows() -> Any:
+        for sale in sales(2, fake.clock.today()):
+            yield sale
+
+    async with fake.async_client() as client:
+        unread = rows()
+        with pytest.raises(ValidationError, match="async for") as refused:
+            client.openfactura.documents.emit_many(unread)
+        await unread.aclose()
+    assert "emit()" not in str(refused.value)
+    assert fake.requests.total == 0

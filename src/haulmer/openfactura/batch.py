@@ -14,7 +14,7 @@ import datetime as dt
 import inspect
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal, TypeGuard, TypeVar
@@ -188,6 +188,13 @@ class EmissionBatch:
         today: Callable[[], dt.date] | None = None,
         now: Callable[[], float] | None = None,
     ) -> None:
+        if isinstance(sales, AsyncIterable) and not isinstance(sales, Iterable):
+            raise ValidationError(
+                f"emit_many(sales) reads its sales with a plain for loop, got a "
+                f"{type(sales).__name__} read with async for (an async database driver's "
+                "rows): pass the sales as a list, or as a plain iterable of them, a page at a "
+                "time (one emit_many per page, with the same journal)"
+            )
         if isinstance(sales, (str, bytes, Mapping)) or not isinstance(sales, Iterable):
             raise ValidationError(
                 "emit_many(sales) takes an iterable of sales (a list, a generator, rows of a "
