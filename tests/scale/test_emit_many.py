@@ -1201,3 +1201,39 @@ async def test_an_async_iterable_of_sales_is_refused_saying_how_to_pass_its_sale
         await unread.aclose()
     assert "emit()" not in str(refused.value)
     assert fake.requests.total == 0
+
+
+@pytest.mark.parametrize("function", ["key", "document"])
+def test_a_key_or_document_function_that_raises_for_one_sale_fails_only_that_sale(
+    fake: FakeHaulmer, tmp_path: Path, function: str
+) -> None:
+    """A document kept as JSON text in a database, one row of it cut short: json.loads in the
+    document= function raised JSONDecodeError, which ended the batch there, the sales after it
+    unsent. It fails that sale only, saying which function raised what, and records nothing."""
+    import json
+
+    rows = [
+        {"id": sale["id"], "document": json.dumps(sale["document"])}
+        for sale in sales(3, fake.clock.today())
+    ]
+    rows[1] = {"id": '"cut', "document": '{"Encabezado": '}  # both cut short
+    call: dict[str, Any] = {"document": lambda row: json.loads(row["document"])}
+    if function == "key":
+        call = {
+            "key": lambda row: json.loads(row["id"]) if row["id"].startswith('"') else row["id"]
+        }
+        rows[1]["document"] = rows[0]["document"]
+        call["document"] = lambda row: json.loads(row["document"])
+    with fake.client() as client:
+        results = list(
+            client.openfactura.documents.emit_many(
+                rows, journal=tmp_path / "j.db", concurrency=1, **call
+            )
+        )
+    assert [r.status for r in results] == ["issued", "failed", "issued"]
+    error = str(results[1].error)
+    assert isinstance(results[1].error, ValidationError)
+    assert f"the {function}= function raised JSONDecodeError" in error, error
+    assert _emitted(fake) == 2
+    with SQLiteJournal(tmp_path / "j.db") as journal:
+        assert [entry.sale_id for entry in journal.entries()] == ["sale-00000", "sale-00002"]

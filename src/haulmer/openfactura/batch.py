@@ -355,15 +355,10 @@ class EmissionBatch:
             yield self._sale_plan(index, sale_id, document)
 
     def _sale_id(self, index: int, sale: Any) -> str:
-        try:
-            raw = self._key(sale) if callable(self._key) else _field(sale, self._key)
-        except (KeyError, AttributeError, TypeError, IndexError) as exc:
-            what = f"field {shown(self._key)}" if isinstance(self._key, str) else "key function"
-            raise ValidationError(
-                f"{self._name(index)}: its id could not be read ({what}: "
-                f"{type(exc).__name__}: {exc}); pass key= naming the sale's id field, or a "
-                "function returning it"
-            ) from exc
+        if callable(self._key):
+            raw = self._called("key", self._key, index, sale, "id")
+        else:
+            raw = self._field_of(index, sale)
         problem = sale_id_problem(raw)
         if problem is not None:
             raise ValidationError(
@@ -372,13 +367,40 @@ class EmissionBatch:
             )
         return str(raw).strip()
 
+    def _called(
+        self, name: str, function: Callable[[Any], T], index: int, sale: Any, what: str
+    ) -> T:
+        """``function(sale)``, the ``key=`` or ``document=`` function (``name``): whatever it
+        raises for this sale (a value it cannot parse) fails the sale, not the batch."""
+        try:
+            return function(sale)
+        except ValidationError:
+            raise  # the sale's own, saying why (a document a builder refused)
+        except Exception as exc:
+            raise ValidationError(
+                f"{self._name(index)}: its {what} could not be read: the {name}= function "
+                f"raised {type(exc).__name__}: {cut(str(exc), 300)}. Nothing was sent for it"
+            ) from exc
+
+    def _field_of(self, index: int, sale: Any) -> object:
+        """The ``key=`` field of ``sale``, its id."""
+        assert isinstance(self._key, str)
+        try:
+            return _field(sale, self._key)
+        except (KeyError, AttributeError, TypeError, IndexError) as exc:
+            raise ValidationError(
+                f"{self._name(index)}: its id could not be read (field {shown(self._key)}: "
+                f"{type(exc).__name__}: {exc}); pass key= naming the sale's id field, or a "
+                "function returning it"
+            ) from exc
+
     def _sale_document(self, index: int, sale: Any) -> DocumentInput:
         if self._document is None:
             document: DocumentInput = sale
             return document
+        if callable(self._document):
+            return self._called("document", self._document, index, sale, "document")
         try:
-            if callable(self._document):
-                return self._document(sale)
             found: DocumentInput = _field(sale, self._document)
             return found
         except (KeyError, AttributeError, TypeError, IndexError) as exc:
