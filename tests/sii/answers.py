@@ -63,11 +63,20 @@ def misaddressed_envelope(
 
 def envelope_holding_twice(first: bytes, other: bytes, certificate: Certificate) -> bytes:
     """An EnvioDTE to the receptor holding ``first`` twice (right after itself), then ``other``,
-    signed again: a producer's repeated send."""
+    signed again: a producer's repeated send, its Caratula counting what it sends."""
     once = received_envelope([first, other], certificate)
     dte = re.search(rb"<DTE .*?</DTE>", once, re.S)
     assert dte is not None
-    return resign_envelope(once, certificate, lambda xml: xml.replace(dte.group(), dte.group() * 2))
+    tipo = re.search(rb"<TipoDTE>(\d+)</TipoDTE>", dte.group())
+    assert tipo is not None
+    counted = b"<TpoDTE>%s</TpoDTE><NroDTE>1</NroDTE>" % tipo.group(1)
+    assert counted in once
+
+    def repeated(xml: bytes) -> bytes:
+        twice = xml.replace(dte.group(), dte.group() * 2)
+        return twice.replace(counted, counted.replace(b"<NroDTE>1<", b"<NroDTE>2<"), 1)
+
+    return resign_envelope(once, certificate, repeated)
 
 
 def with_a_dte_changed(documents: list[bytes], certificate: Certificate, *, changed: int) -> bytes:

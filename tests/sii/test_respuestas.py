@@ -720,3 +720,26 @@ def test_an_envelope_whose_rut_emisor_has_a_wrong_check_digit_can_only_be_reject
     assert texts_at(answer, f"{SII}Resultado/{SII}RecepcionEnvio/{SII}EstadoRecepEnv") == ["99"]
     with pytest.raises(DocumentError, match="RutEmisor 76086428-4"):
         _comercial(wrong, certificate)
+
+
+def test_an_envelope_whose_caratula_miscounts_its_dtes_can_only_be_rejected(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    from .resigning import resign_envelope
+
+    miscounted = resign_envelope(  # signed by its producer: only the Caratula is wrong
+        received_envelope([issued[33], issued[34]], certificate),
+        certificate,
+        lambda xml: xml.replace(
+            b"<TpoDTE>34</TpoDTE><NroDTE>1</NroDTE>", b"<TpoDTE>34</TpoDTE><NroDTE>2</NroDTE>", 1
+        ),
+    )
+    with pytest.raises(DocumentError, match=r"envio=Resultado\(99, ") as info:
+        _recepcion(miscounted, certificate)
+    assert "2 of type 34" in str(info.value)
+    assert "1 of type 34" in str(info.value)
+    answer = _recepcion(miscounted, certificate, envio=Resultado(99, "Caratula no cuadra"))
+    validate_schema(answer)
+    envio = f"{SII}Resultado/{SII}RecepcionEnvio/"
+    assert texts_at(answer, envio + f"{SII}EstadoRecepEnv") == ["99"]
+    assert texts_at(answer, envio + f"{SII}RecepcionDTE") == []

@@ -19,7 +19,13 @@ from haulmer.sii.caf import names_rut, rut_named
 from haulmer.sii.check_digits import check_digit_problems
 from haulmer.sii.sii_dict import BOLETA_TYPES, DOCUMENT_TAGS
 
-__all__ = ["caratula_problems", "caratula_rut_problems", "envelope_kind_problem", "sender_problem"]
+__all__ = [
+    "caratula_problems",
+    "caratula_rut_problems",
+    "count_problems",
+    "envelope_kind_problem",
+    "sender_problem",
+]
 
 _MAX_DIGITS: Final = 18
 """NroDTE is a count of at most 2,000 documents: more digits than this is no count (and Python
@@ -30,6 +36,18 @@ def caratula_problems(set_dte: etree._Element, documents: list[etree._Element]) 
     """Where the SetDTE's Caratula disagrees with its ``documents`` (its DTE elements): a DTE
     whose RUTEmisor is not the Caratula's RutEmisor, or a SubTotDTE count that is not the number
     of DTEs of that type. Nothing when there is no Caratula (the schema says that)."""
+    return _caratula_problems(set_dte, documents, issuers=True)
+
+
+def count_problems(set_dte: etree._Element, documents: list[etree._Element]) -> list[str]:
+    """Where the SetDTE's Caratula counts (SubTotDTE) other DTEs than its ``documents``: an
+    envelope that says it holds something else than it does, which no DTE's answer mends."""
+    return _caratula_problems(set_dte, documents, issuers=False)
+
+
+def _caratula_problems(
+    set_dte: etree._Element, documents: list[etree._Element], *, issuers: bool
+) -> list[str]:
     ns = ns_prefix(set_dte)
     caratula = next(set_dte.iterchildren(ns + "Caratula"), None)
     if caratula is None:
@@ -55,6 +73,8 @@ def caratula_problems(set_dte: etree._Element, documents: list[etree._Element]) 
         inner = ns_prefix(documento)
         encabezado = descend(documento, inner + "Encabezado")
         held[stripped_text(descend(encabezado, inner + "IdDoc", inner + "TipoDTE")) or ""] += 1
+        if not issuers:
+            continue
         emisor = stripped_text(descend(encabezado, inner + "Emisor", inner + "RUTEmisor"))
         if issuer_rut is None or not names_rut(emisor, issuer_rut):
             problems.append(

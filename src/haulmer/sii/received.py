@@ -19,6 +19,7 @@ from haulmer._shown import cut, shown
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, XMLError
 from haulmer.rut import Rut
 from haulmer.sii._xml import DSIG_NS, local_name, parse_xml, stripped_text
+from haulmer.sii.caratula_check import count_problems
 from haulmer.sii.parsing import parse, parse_all
 from haulmer.sii.verification import signature_failures
 
@@ -89,6 +90,9 @@ class ReceivedEnvelope:
     signature_problems: tuple[str, ...] = ()
     """Why the envelope's own signature does not verify (empty when it does): such an envelope
     is not received as sent (Envio Rechazado - Error de Firma)."""
+    count_problems: tuple[str, ...] = ()
+    """Where the Caratula's SubTotDTE counts other DTEs than the envelope holds (empty when it
+    counts them right): such an envelope says something else than what it carries."""
 
 
 @own_arithmetic
@@ -164,6 +168,7 @@ def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
     digest = _digest(digest_node)
     envelope_problems = _problems(root)
     dte_elements = set_dte.findall("{*}DTE")
+    miscounted = tuple(count_problems(set_dte, dte_elements))
     count = len(dte_elements)
     if not count or count > MAX_RECEIVED:
         problem = DocumentError(
@@ -174,7 +179,7 @@ def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
             [ErrorDetail("SetDTE", f"more than {MAX_RECEIVED} DTE" if count else "no DTE")],
         )
         return ReceivedEnvelope(
-            set_id, rut_emisor, rut_receptor, digest, (), (problem,), envelope_problems
+            set_id, rut_emisor, rut_receptor, digest, (), (problem,), envelope_problems, miscounted
         )
     parsed = _documents(received, set_dte)
     documents: list[ReceivedDte] = []
@@ -195,6 +200,7 @@ def read_received_with_repeats(received: bytes | str) -> ReceivedEnvelope:
         tuple(documents),
         tuple(unnameable),
         envelope_problems,
+        miscounted,
     )
 
 

@@ -114,8 +114,8 @@ def respuesta_recepcion(
     code 4 (DTE Repetido). An envelope holding a DTE no RespuestaDTE can name (a boleta, a
     liquidación-factura or an export; no RUTRecep or no whole MntTotal; one the models cannot
     read), or holding no DTE or more than 2000, can only be rejected, as can an envelope whose
-    signature does not verify (code 2); a DTE whose signature does not verify is not received
-    (code 1).
+    signature does not verify (code 2) or whose Caratula counts (SubTotDTE) other DTEs than it
+    holds (code 99); a DTE whose signature does not verify is not received (code 1).
     ``cod_envio`` is the receiver's own number for the envelope, ``nombre_envio`` its file's
     name, and ``fecha_recepcion`` when it arrived (Chilean time; now when None).
     ``nmb_contacto`` (up to 40 characters), ``fono_contacto`` (40) and ``mail_contacto`` (80,
@@ -167,6 +167,13 @@ def respuesta_recepcion(
                 "not received as its issuer sent it, so it cannot be answered as received; "
                 "answer it with envio=Resultado(2, glosa) (Envio Rechazado - Error de Firma)",
                 [ErrorDetail("Signature", problem) for problem in read.signature_problems],
+            )
+        if read.count_problems:
+            raise DocumentError(
+                f"the received envelope does not hold what its Caratula says "
+                f"({'; '.join(read.count_problems)}): it cannot be answered as received; "
+                "answer it with envio=Resultado(99, glosa) (Envio Rechazado - Otros)",
+                [ErrorDetail("Caratula/SubTotDTE", problem) for problem in read.count_problems],
             )
     results = _dte_results(read, receiver, documentos) if estado_envio == 0 else []
     local_time = signing_time(timestamp, "TmstFirmaResp")
