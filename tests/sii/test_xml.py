@@ -266,6 +266,25 @@ def test_absurdly_deep_nesting_is_refused() -> None:
         parse_xml(deep)
 
 
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        b"<EnvioDTE>" + b"<a>" * 300 + b"</a>" * 300 + b"</EnvioDTE>",
+        b"<EnvioDTE><a>" + b"x" * (11 * 1024 * 1024) + b"</a></EnvioDTE>",
+        b'<EnvioDTE a="' + b"x" * (11 * 1024 * 1024) + b'"/>',
+    ],
+    ids=["nested 300 deep", "11 MB text", "11 MB attribute"],
+)
+def test_input_past_the_parser_s_limits_is_refused_without_advice_to_lift_them(
+    hostile: bytes,
+) -> None:
+    with pytest.raises(XMLError) as info:
+        parse_xml(hostile)
+    message = str(info.value)
+    assert "XML_PARSE_HUGE" not in message  # an option of libxml2 no caller can set
+    assert "no SII document comes near" in message
+
+
 def test_windows_1252_only_characters_are_read() -> None:
     data = '<?xml version="1.0" encoding="windows-1252"?><A>Precio €5 – “oferta”</A>'
     assert parse_xml(data.encode("windows-1252")).text == "Precio €5 – “oferta”"

@@ -123,6 +123,13 @@ def parse_xml(
                 ": it holds no '<' at all, so it is no XML (a file's name?); to read a file, "
                 "pass its bytes: pathlib.Path(name).read_bytes()"
             )
+        if _LIFT_THE_LIMIT.search(message):
+            message = _LIFT_THE_LIMIT.sub("", message)
+            hint = (
+                ": it passes a limit the XML parser keeps against hostile input (elements nested "
+                "more than 256 deep, a text, name or attribute value of more than 10 MB), which "
+                "no SII document comes near"
+            )
         if _UNKNOWN_ENCODING in message:
             hint = (
                 ": the declaration names an encoding the XML parser does not know; declare the "
@@ -156,6 +163,9 @@ _LATE_DECLARATION: Final = "XML declaration allowed only at the start"
 _EXTRA_CONTENT: Final = "Extra content at the end of the document"
 _FIRST_TAG: Final = re.compile(rb"<(?![?!])([^\s/>]{1,60})")
 _UNKNOWN_ENCODING: Final = "Unsupported encoding"
+_LIFT_THE_LIMIT: Final = re.compile(r",?\s*(?:use|try) XML_PARSE_HUGE(?: option)?")
+"""libxml2's advice on passing one of its limits: an option that lifts them, which the SDK
+never sets on untrusted XML."""
 _GZIP: Final = b"\x1f\x8b"
 _ZIP: Final = b"PK\x03\x04"
 _ARCHIVES: Final = (_GZIP, _ZIP)
