@@ -19,7 +19,7 @@ from haulmer.sii.signature import check_signature
 from signers import xmlsec1_verify
 
 from .conftest import EMISOR_RUT, SIGNED_AT, document_dict
-from .resigning import resign_envelope
+from .resigning import resign, resign_envelope
 
 RECEPTOR = "96790240-3"
 """The receptor of the documents conftest builds: the company that answers."""
@@ -94,6 +94,21 @@ def with_a_dte_changed(documents: list[bytes], certificate: Certificate, *, chan
     )
     assert altered != original
     return resign_envelope(whole, certificate, lambda xml: xml.replace(original, altered, 1))
+
+
+def with_a_dte_rewritten(
+    documents: list[bytes], certificate: Certificate, *, changed: int, old: bytes, new: bytes
+) -> bytes:
+    """An EnvioDTE to the receptor whose DTE at ``changed`` says ``new`` where it said ``old``,
+    that DTE and the envelope signed again by their producer: what a faulty system sends (its
+    own signatures hold)."""
+    whole = received_envelope(documents, certificate)
+    original = documents[changed].split(b"?>\n", 1)[1]  # the envelope holds it as it is
+    assert original in whole
+    assert old in original
+    rewritten = resign(documents[changed].replace(old, new, 1), certificate)
+    body = rewritten.split(b"?>\n", 1)[1]
+    return resign_envelope(whole, certificate, lambda xml: xml.replace(original, body, 1))
 
 
 def with_the_envelope_changed(documents: list[bytes], certificate: Certificate) -> bytes:

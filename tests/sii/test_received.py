@@ -91,8 +91,8 @@ def test_a_dte_with_an_accented_element_name_is_read_beside_one_that_cannot_be(
         both[:first_ted] + '<Añadido xmlns="urn:erp">1</Añadido>'.encode("iso-8859-1")
         + both[first_ted:]
     )  # fmt: skip
-    at = extended.rindex(b"<RUTRecep>96790240-3</RUTRecep>")
-    wrong = extended[:at] + b"<RUTRecep>96790240-4</RUTRecep>" + extended[at + 31 :]
+    at = extended.rindex(b"<FchEmis>2026-11-27</FchEmis>")
+    wrong = extended[:at] + b"<FchEmis>2026-02-30</FchEmis>" + extended[at + 29 :]
     with pytest.raises(DocumentError, match=r"DTE \[1\] \(61 1\) cannot be read") as raised:
         read_received(wrong)
     assert "DTE [0]" not in str(raised.value)

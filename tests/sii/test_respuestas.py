@@ -12,6 +12,7 @@ from lxml import etree
 
 from haulmer.errors import CertificateError, DocumentError, InvalidRutError, XMLError
 from haulmer.pfx import Certificate
+from haulmer.rut import Rut
 from haulmer.sii import (
     Caf,
     Resultado,
@@ -35,6 +36,7 @@ from .answers import (
     signxml_checks,
     texts_at,
     with_a_dte_changed,
+    with_a_dte_rewritten,
     with_the_envelope_changed,
     xmlsec1_checks,
 )
@@ -438,10 +440,10 @@ def test_an_envelope_holding_a_dte_that_cannot_be_read_can_still_be_rejected(
     issued: dict[int, bytes], certificate: Certificate
 ) -> None:
     both = received_envelope([issued[33], issued[61]], certificate)
-    at = both.rindex(b"<RUTRecep>96790240-3</RUTRecep>")
-    wrong = both[:at] + b"<RUTRecep>96790240-4</RUTRecep>" + both[at + 31 :]
+    at = both.rindex(b"<FchEmis>2026-11-27</FchEmis>")
+    wrong = both[:at] + b"<FchEmis>2026-02-30</FchEmis>" + both[at + 29 :]
     with pytest.raises(
-        DocumentError, match=r"DTE \[1\] \(61 1\).*check digit.*can only be rejected"
+        DocumentError, match=r"DTE \[1\] \(61 1\).*no day of the calendar.*can only be rejected"
     ):
         _recepcion(wrong, certificate)
     answer = _recepcion(wrong, certificate, envio=Resultado(99, "DTE 61 1 ilegible"))
@@ -743,3 +745,32 @@ def test_an_envelope_whose_caratula_miscounts_its_dtes_can_only_be_rejected(
     envio = f"{SII}Resultado/{SII}RecepcionEnvio/"
     assert texts_at(answer, envio + f"{SII}EstadoRecepEnv") == ["99"]
     assert texts_at(answer, envio + f"{SII}RecepcionDTE") == []
+
+
+def test_a_dte_whose_ruts_have_a_wrong_check_digit_is_answered_beside_the_others(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    three = [issued[33], issued[34], issued[61]]
+    for old, new, code in (
+        (b"<RUTRecep>96790240-3<", b"<RUTRecep>96790240-4<", 3),  # Error en RUT Receptor
+        (b"<RUTEmisor>76086428-5<", b"<RUTEmisor>76086428-4<", 2),  # Error en RUT Emisor
+    ):
+        typo = with_a_dte_rewritten(three, certificate, changed=1, old=old, new=new)
+        with pytest.raises(DocumentError, match=rf"documentos=\{{\(34, 1\): Resultado\({code}, "):
+            _recepcion(typo, certificate)
+        answer = _recepcion(typo, certificate, documentos={(34, 1): Resultado(code, "RUT errado")})
+        validate_schema(answer)
+        recepcion = f"{SII}Resultado/{SII}RecepcionEnvio/{SII}RecepcionDTE/"
+        assert texts_at(answer, recepcion + f"{SII}EstadoRecepDTE") == ["0", str(code), "0"]
+        written = new.strip(b"<").decode().split(">")
+        assert texts_at(answer, recepcion + f"{SII}{written[0]}")[1] == written[1]
+        read_back = read_respuesta(answer)
+        not_received = read_back.recepcion(34, 1)
+        assert not_received is not None
+        assert (not_received.estado, not_received.recibido) == (code, False)
+        assert not Rut(written[1], validate_dv=False).is_dv_valid
+        others = _comercial(
+            typo, certificate, resultados={(33, 1): Resultado(0), (61, 1): Resultado(0)}
+        )
+        validate_schema(others)
+        assert texts_at(others, f"{SII}Resultado/{SII}ResultadoDTE/{SII}TipoDTE") == ["33", "61"]

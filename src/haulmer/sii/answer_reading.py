@@ -278,10 +278,10 @@ def _text(parent: etree._Element, name: str) -> str:
     return leaf_text(_child(parent, name)) or ""
 
 
-def _rut(parent: etree._Element, name: str) -> Rut:
+def _rut(parent: etree._Element, name: str, *, validate_dv: bool = True) -> Rut:
     text = _text(parent, name).strip()
     try:
-        return Rut(text)
+        return Rut(text, validate_dv=validate_dv)
     except InvalidRutError as exc:
         raise DocumentError(
             f"the answer's {name} {shown(text)} is no RUT: {exc}",
@@ -327,13 +327,15 @@ def _contacto(caratula: etree._Element) -> Contacto | None:
 
 
 def _dte(element: etree._Element, tipo: str) -> ReceivedDte:
-    """TipoDTE (or TipoDoc) to MntTotal: how an answer names a DTE."""
+    """TipoDTE (or TipoDoc) to MntTotal: how an answer names a DTE. Its RUTs are read as the
+    DTE wrote them: one not received for a wrong check digit (Error en RUT Emisor or Receptor)
+    repeats it, and ``is_dv_valid`` says so."""
     return ReceivedDte(
         tipo=int(_text(element, tipo)),
         folio=int(_text(element, "Folio")),
         fecha_emision=_date(element, "FchEmis"),
-        rut_emisor=_rut(element, "RUTEmisor"),
-        rut_receptor=_rut(element, "RUTRecep"),
+        rut_emisor=_rut(element, "RUTEmisor", validate_dv=False),
+        rut_receptor=_rut(element, "RUTRecep", validate_dv=False),
         monto_total=int(_text(element, "MntTotal")),
     )
 

@@ -321,6 +321,10 @@ def _documents(received: bytes | str, set_dte: etree._Element) -> list[object]:
         try:
             documents.append(parse(etree.tostring(dte, encoding="utf-8")))  # names: Ñ, accents
         except (DocumentError, XMLError) as exc:
+            misdigited = _misdigited(dte, exc)
+            if misdigited is not None:
+                documents.append(misdigited)
+                continue
             id_doc = dte.find("*/{*}Encabezado/{*}IdDoc")
             tipo = stripped_text(id_doc.find("{*}TipoDTE")) if id_doc is not None else None
             folio = stripped_text(id_doc.find("{*}Folio")) if id_doc is not None else None
@@ -332,6 +336,54 @@ def _documents(received: bytes | str, set_dte: etree._Element) -> list[object]:
                 )
             )
     return documents
+
+
+@dataclass(frozen=True)
+class _Misdigited:
+    """A DTE the models refuse for a wrong check digit in its RUTEmisor or RUTRecep and nothing
+    else: read with those mended, and its RUTs as written, which its answer repeats (Error en
+    RUT Emisor, Error en RUT Receptor) while the envelope's other DTEs are received."""
+
+    document: object
+    rut_emisor: Rut
+    rut_receptor: Rut
+
+
+_PARTY_RUTS: Final = {
+    "Encabezado.Emisor.RUTEmisor": "{*}Emisor/{*}RUTEmisor",
+    "Encabezado.Receptor.RUTRecep": "{*}Receptor/{*}RUTRecep",
+}
+"""Where the models name a party's RUT, and where the DTE's Encabezado writes it."""
+
+
+def _misdigited(dte: etree._Element, error: DocumentError | XMLError) -> _Misdigited | None:
+    """The DTE ``error`` refuses read again with its parties' check digits mended, when a wrong
+    check digit in RUTEmisor or RUTRecep is all that is wrong with it; else None."""
+    details = _details(error)
+    if not details or any(
+        detail.field not in _PARTY_RUTS or "wrong check digit" not in detail.issue
+        for detail in details
+    ):
+        return None
+    mended = etree.fromstring(etree.tostring(dte))  # a copy: the envelope's tree stays as sent
+    encabezado = mended.find("*/{*}Encabezado")
+    if encabezado is None:
+        return None
+    written: dict[str, Rut] = {}
+    for name, path in _PARTY_RUTS.items():
+        node = encabezado.find(path)
+        try:
+            rut = Rut(stripped_text(node) or "", validate_dv=False)
+        except InvalidRutError:
+            return None
+        written[name] = rut
+        if node is not None:  # (None has no RUT: refused above)
+            node.text = str(Rut.from_parts(rut.number))
+    try:
+        document = parse(etree.tostring(mended, encoding="utf-8"))
+    except (DocumentError, XMLError):
+        return None
+    return _Misdigited(document, *written.values())
 
 
 def _details(error: DocumentError | XMLError) -> list[ErrorDetail]:
@@ -359,6 +411,9 @@ def _caratula_rut(text: str | None, field: str, *, validate_dv: bool = True) -> 
 def _received_dte(document: object, index: int, signature_problems: tuple[str, ...]) -> ReceivedDte:
     from haulmer.dte.document import Document
 
+    written = document if isinstance(document, _Misdigited) else None
+    if written is not None:
+        document = written.document
     assert isinstance(document, Document)
     encabezado = document.encabezado
     id_doc = encabezado.id_doc
@@ -397,8 +452,8 @@ def _received_dte(document: object, index: int, signature_problems: tuple[str, .
         tipo,
         folio,
         id_doc.fecha_emision,
-        Rut(str(encabezado.emisor.rut)),
-        Rut(str(receptor.rut)),
+        written.rut_emisor if written is not None else Rut(str(encabezado.emisor.rut)),
+        written.rut_receptor if written is not None else Rut(str(receptor.rut)),
         int(total),
         signature_problems,
     )

@@ -108,7 +108,8 @@ def respuesta_recepcion(
     ``envio`` is the envelope's result (``Resultado(0)``, received, by default); ``documentos``
     each DTE's, by ``(tipo, folio)`` (``Resultado(0)`` for those not named). A DTE's result is
     listed only when the envelope is received. A DTE whose RUTRecep is not ``rut_receptor`` can
-    only be answered with code 3, one of another issuer than the envelope's with code 2, and an
+    only be answered with code 3, one of another issuer than the envelope's with code 2 (either
+    RUT with a wrong check digit too, written as the DTE writes it), and an
     envelope whose RutReceptor is not ``rut_receptor`` with code 3. A ``(tipo, folio)`` the
     envelope holds more than once is answered for its first DTE; each later one is listed with
     code 4 (DTE Repetido). An envelope holding a DTE no RespuestaDTE can name (a boleta, a
