@@ -549,3 +549,54 @@ def test_saying_an_envelope_or_a_dte_was_not_received_may_name_another_company()
         assert party_problems(_reception_part(estado, _OTHER_COMPANY, 0)) == []
     (received,) = party_problems(_reception_part(0, _OTHER_COMPANY, 3))
     assert f"addressed to {_OTHER_COMPANY}, not to RutResponde {RECEPTOR}" in received
+
+
+@pytest.mark.parametrize("zero", ["00", "+0"])
+def test_a_received_code_written_otherwise_than_0_is_judged_as_received(
+    certificate: Certificate, cafs: dict[int, Caf], zero: str
+) -> None:
+    """The schema reads ``00`` and ``+0`` as the code 0, and so do the readers: a DTE of
+    another receptor said received so is no more its receptor's word than with ``0``."""
+    ours = issued_to(RECEPTOR, certificate, cafs, folio=8)
+    theirs = issued_to(_OTHER_COMPANY, certificate, cafs, folio=9)
+    envelope = misaddressed_envelope([ours, theirs], certificate)
+    answer = _recepcion(envelope, certificate, documentos={(33, 9): Resultado(3, "No es nuestro")})
+    forged = _resigned_part(
+        answer,
+        certificate,
+        b"<EstadoRecepDTE>3</EstadoRecepDTE><RecepDTEGlosa>No es nuestro",
+        f"<EstadoRecepDTE>{zero}</EstadoRecepDTE><RecepDTEGlosa>No es nuestro".encode(),
+    )
+    assert read_respuesta(forged, require_verified=False).recepcion(33, 9).recibido  # type: ignore[union-attr]
+    assert [f.check for f in verify(forged).failures] == ["answer"]
+    with pytest.raises(DocumentError, match=rf"\(33, 9\).*RUTRecep {_OTHER_COMPANY}"):
+        read_respuesta(forged)
+    envio = _reception_part(0, _OTHER_COMPANY, 3)
+    code = envio.find(".//{http://www.sii.cl/SiiDte}EstadoRecepEnv")
+    assert code is not None
+    code.text = zero
+    from haulmer.sii.answer_parties import party_problems
+
+    (received,) = party_problems(envio)
+    assert f"addressed to {_OTHER_COMPANY}, not to RutResponde {RECEPTOR}" in received
+
+
+def test_one_dte_given_two_results_is_refused_however_its_numbers_are_written(
+    received: bytes, certificate: Certificate
+) -> None:
+    answer = _comercial(received, certificate, resultados={(33, 1): Resultado(0)})
+    row = re.search(rb"<ResultadoDTE>.*?</ResultadoDTE>", answer, re.S)
+    assert row is not None
+    rejected = (
+        row.group()
+        .replace(b"<TipoDTE>33<", b"<TipoDTE>033<")
+        .replace(b"<Folio>1<", b"<Folio>+01<")
+        .replace(b"<EstadoDTE>0</EstadoDTE>", b"<EstadoDTE>2</EstadoDTE>")
+        .replace(b"DTE Aceptado OK", b"Rechazado")
+    )
+    forged = _resigned_part(
+        answer, certificate, row.group().decode("ascii"), (row.group() + rejected).decode("ascii")
+    )
+    assert [r.estado for r in read_respuesta(forged, require_verified=False).resultados] == [0, 2]
+    with pytest.raises(DocumentError, match=r"\(33, 1\) of 76086428-5 is given 2 commercial"):
+        read_respuesta(forged)

@@ -21,8 +21,9 @@ from haulmer.sii.caf import rut_named
 
 __all__ = ["party_problems"]
 
-_RECEIVED: Final = "0"
-"""EstadoRecepEnv and EstadoRecepDTE 0: received; any other code says it was not."""
+_NUMBER: Final = re.compile(r"\+?[0-9]{1,18}")
+"""An integer as the schema writes the answers' codes, types and folios: ``00`` and ``+0``
+are 0, as the schema and the readers read them."""
 
 
 def party_problems(part: etree._Element) -> list[str]:
@@ -39,7 +40,7 @@ def party_problems(part: etree._Element) -> list[str]:
     if responde is None or recibe is None:
         return []
     # (DTE, its type's tag, its reception code; None for a result or a Recibo: always judged)
-    named: list[tuple[etree._Element, str, str | None]] = []
+    named: list[tuple[etree._Element, str, etree._Element | None]] = []
     problems: list[str] = []
     if local_name(part) == "SetRecibos":
         for recibo in part.iterchildren(ns + "Recibo"):
@@ -51,7 +52,7 @@ def party_problems(part: etree._Element) -> list[str]:
         named.extend((row, "TipoDTE", None) for row in results)
         problems.extend(_given_twice(results, ns))
         for envio in part.iterchildren(ns + "RecepcionEnvio"):
-            if stripped_text(envio.find(ns + "EstadoRecepEnv")) != _RECEIVED:
+            if not _received(envio.find(ns + "EstadoRecepEnv")):
                 continue  # an envelope not received lists no DTE: it may be anyone's
             receptor = _rut(envio.find(ns + "RutReceptor"))
             if receptor is not None and receptor != responde:
@@ -67,20 +68,26 @@ def party_problems(part: etree._Element) -> list[str]:
                     "whom the answer goes"
                 ]
             for row in envio.iterchildren(ns + "RecepcionDTE"):
-                named.append((row, "TipoDTE", stripped_text(row.find(ns + "EstadoRecepDTE"))))
+                named.append((row, "TipoDTE", row.find(ns + "EstadoRecepDTE")))
     return problems + _disagreements(named, ns, responde, recibe)
 
 
 def _given_twice(results: list[etree._Element], ns: str) -> list[str]:
     """The first DTE (type, folio, issuer) given more than one commercial result: a reader
     cannot tell whether it was accepted or rejected (``resultado_comercial`` gives one each)."""
-    seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[tuple[object, ...], int] = {}
+    named: dict[tuple[object, ...], tuple[str, str, str]] = {}
     for row in results:
-        tipo, folio, emisor = (
-            _plain(row.find(ns + tag)) for tag in ("TipoDTE", "Folio", "RUTEmisor")
+        nodes = [row.find(ns + tag) for tag in ("TipoDTE", "Folio", "RUTEmisor")]
+        key: tuple[object, ...] = (
+            _number(nodes[0]),
+            _number(nodes[1]),
+            _rut(nodes[2]) or _plain(nodes[2]),
         )
-        seen[tipo, folio, emisor] = seen.get((tipo, folio, emisor), 0) + 1
-    for (tipo, folio, emisor), count in seen.items():
+        seen[key] = seen.get(key, 0) + 1
+        named.setdefault(key, (_plain(nodes[0]), _plain(nodes[1]), _plain(nodes[2])))
+    for key, count in seen.items():
+        tipo, folio, emisor = named[key]
         if count > 1:
             return [
                 f"the DTE ({tipo}, {folio}) of {emisor} is given {count} commercial results: "
@@ -90,14 +97,17 @@ def _given_twice(results: list[etree._Element], ns: str) -> list[str]:
 
 
 def _disagreements(
-    named: list[tuple[etree._Element, str, str | None]], ns: str, responde: Rut, recibe: Rut
+    named: list[tuple[etree._Element, str, etree._Element | None]],
+    ns: str,
+    responde: Rut,
+    recibe: Rut,
 ) -> list[str]:
     not_received: list[str] = []
     not_issued: list[str] = []
     first_receptor = first_emisor = ""
     for row, type_tag, estado in named:
         key = f"({_plain(row.find(ns + type_tag))}, {_plain(row.find(ns + 'Folio'))})"
-        if estado is not None and estado != _RECEIVED:
+        if estado is not None and not _received(estado):
             continue  # a DTE not received may be anyone's: the reception answer says so
         receptor = _rut(row.find(ns + "RUTRecep"))
         if receptor is not None and receptor != responde:
@@ -120,6 +130,22 @@ def _disagreements(
             f"but its RUTEmisor {first_emisor} is whom an answer on it goes to"
         )
     return problems
+
+
+def _received(code: etree._Element | None) -> bool:
+    """Whether EstadoRecepEnv or EstadoRecepDTE ``code`` says received (0); a code that is no
+    number is taken as received too, so that its DTEs are judged (the schema refuses it)."""
+    number = _number(code)
+    return not isinstance(number, int) or number == 0
+
+
+def _number(node: etree._Element | None) -> int | str | None:
+    """The integer ``node`` writes, as the schema reads it; its text when it is none, None when
+    there is no node."""
+    if node is None:
+        return None
+    text = stripped_text(node) or ""
+    return int(text) if _NUMBER.fullmatch(text) else text
 
 
 def _plain(node: etree._Element | None) -> str:
