@@ -546,7 +546,7 @@ def test_saying_an_envelope_or_a_dte_was_not_received_may_name_another_company()
     for estado in (1, 2, 3, 4, 99):  # a DTE of another receptor not received, for any reason
         assert party_problems(_reception_part(0, RECEPTOR, estado)) == []
     for estado in (1, 2, 3, 90, 91, 99):  # an envelope of another receptor rejected
-        assert party_problems(_reception_part(estado, _OTHER_COMPANY, 0)) == []
+        assert party_problems(_reception_part(estado, _OTHER_COMPANY, 3)) == []
     (received,) = party_problems(_reception_part(0, _OTHER_COMPANY, 3))
     assert f"addressed to {_OTHER_COMPANY}, not to RutResponde {RECEPTOR}" in received
 
@@ -600,3 +600,35 @@ def test_one_dte_given_two_results_is_refused_however_its_numbers_are_written(
     assert [r.estado for r in read_respuesta(forged, require_verified=False).resultados] == [0, 2]
     with pytest.raises(DocumentError, match=r"\(33, 1\) of 76086428-5 is given 2 commercial"):
         read_respuesta(forged)
+
+
+def test_a_dte_said_received_under_a_rejected_envelope_is_judged_as_received(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    """A rejected envelope lists no DTE when its receiver answers it; one listed anyway as
+    received (EstadoRecepDTE 0) is read as received, so it must be its receptor's word."""
+    ours = issued_to(RECEPTOR, certificate, cafs, folio=8)
+    theirs = issued_to(_OTHER_COMPANY, certificate, cafs, folio=9)
+    envelope = misaddressed_envelope([ours, theirs], certificate)
+    answer = _recepcion(envelope, certificate, documentos={(33, 9): Resultado(3, "No es nuestro")})
+    rejected = _resigned_part(
+        answer,
+        certificate,
+        b"<EstadoRecepEnv>0</EstadoRecepEnv><RecepEnvGlosa>Envio Recibido Conforme<",
+        b"<EstadoRecepEnv>99</EstadoRecepEnv><RecepEnvGlosa>Rechazado<",
+    )
+    forged = _resigned_part(
+        rejected,
+        certificate,
+        b"<EstadoRecepDTE>3</EstadoRecepDTE><RecepDTEGlosa>No es nuestro",
+        b"<EstadoRecepDTE>0</EstadoRecepDTE><RecepDTEGlosa>No es nuestro",
+    )
+    unchecked = read_respuesta(forged, require_verified=False)
+    assert not unchecked.recepciones[0].recibido
+    assert unchecked.recepcion(33, 9).recibido  # type: ignore[union-attr]
+    assert [f.check for f in verify(forged).failures] == ["answer"]
+    with pytest.raises(DocumentError, match=rf"\(33, 9\).*RUTRecep {_OTHER_COMPANY}"):
+        read_respuesta(forged)
+    from haulmer.sii.answer_parties import party_problems
+
+    assert party_problems(_reception_part(2, _OTHER_COMPANY, 4)) == []

@@ -52,8 +52,14 @@ def party_problems(part: etree._Element) -> list[str]:
         named.extend((row, "TipoDTE", None) for row in results)
         problems.extend(_given_twice(results, ns))
         for envio in part.iterchildren(ns + "RecepcionEnvio"):
+            # a DTE said received is judged wherever it is listed: the readers take it as
+            # received under an envelope not received too
+            named.extend(
+                (row, "TipoDTE", row.find(ns + "EstadoRecepDTE"))
+                for row in envio.iterchildren(ns + "RecepcionDTE")
+            )
             if not _received(envio.find(ns + "EstadoRecepEnv")):
-                continue  # an envelope not received lists no DTE: it may be anyone's
+                continue  # an envelope not received may be anyone's
             receptor = _rut(envio.find(ns + "RutReceptor"))
             if receptor is not None and receptor != responde:
                 return [
@@ -67,8 +73,6 @@ def party_problems(part: etree._Element) -> list[str]:
                     f"the envelope received was sent by {emisor}, not by RutRecibe {recibe}, to "
                     "whom the answer goes"
                 ]
-            for row in envio.iterchildren(ns + "RecepcionDTE"):
-                named.append((row, "TipoDTE", row.find(ns + "EstadoRecepDTE")))
     return problems + _disagreements(named, ns, responde, recibe)
 
 
