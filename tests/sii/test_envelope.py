@@ -575,6 +575,27 @@ def test_a_caratula_rut_with_a_wrong_check_digit_is_a_rut_failure(
     ]
 
 
+@pytest.mark.parametrize(
+    ("kind", "count"), [("033", "1"), ("33", "+1"), ("+33", "01"), ("0033", "+0001")]
+)
+def test_a_subtotal_written_as_the_schema_allows_integers_counts_its_dtes(
+    envio_dte: bytes, certificate: Certificate, kind: str, count: str
+) -> None:
+    """TpoDTE and NroDTE are integers to the SII's schema, which reads ``033`` and ``+1`` as
+    33 and 1: a Caratula writing them so counts what the set holds."""
+    written = resign_envelope(
+        envio_dte,
+        certificate,
+        lambda xml: xml.replace(
+            b"<TpoDTE>33</TpoDTE><NroDTE>1</NroDTE>",
+            f"<TpoDTE>{kind}</TpoDTE><NroDTE>{count}</NroDTE>".encode(),
+        ),
+    )
+    assert written != envio_dte
+    validate_schema(written)
+    assert verify(written, check_caf=True, allow_test_cafs=True).ok
+
+
 @pytest.mark.parametrize("count", ["dos", "9" * 5000, "１"])
 def test_a_subtotal_that_is_no_count_is_a_caratula_failure(
     envio_dte: bytes, certificate: Certificate, count: str

@@ -7,6 +7,7 @@ rest), which its signature does not cover.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Final
 
@@ -30,6 +31,8 @@ __all__ = [
 _MAX_DIGITS: Final = 18
 """NroDTE is a count of at most 2,000 documents: more digits than this is no count (and Python
 refuses to read an integer of thousands of digits)."""
+_INTEGER: Final = re.compile(rf"\+?[0-9]{{1,{_MAX_DIGITS}}}")
+"""TpoDTE, NroDTE and TipoDTE as the schema writes an integer: ``033`` and ``+1`` are 33 and 1."""
 
 
 def caratula_problems(set_dte: etree._Element, documents: list[etree._Element]) -> list[str]:
@@ -55,24 +58,24 @@ def _caratula_problems(
     problems: list[str] = []
     issuer = stripped_text(descend(caratula, ns + "RutEmisor"))
     issuer_rut = rut_named(issuer)
-    declared: Counter[str] = Counter()
+    declared: Counter[int | str] = Counter()
     for subtotal in caratula.iterchildren(ns + "SubTotDTE"):
         kind = stripped_text(descend(subtotal, ns + "TpoDTE")) or ""
         count = stripped_text(descend(subtotal, ns + "NroDTE")) or ""
-        if not (count.isascii() and count.isdigit() and len(count) <= _MAX_DIGITS):
+        if not _INTEGER.fullmatch(count):
             problems.append(
                 f"SubTotDTE for type {shown(kind, 24)} counts {shown(count, 24)}, which is no count"
             )
             continue
-        declared[kind] += int(count)
-    held: Counter[str] = Counter()
+        declared[_type(kind)] += int(count)
+    held: Counter[int | str] = Counter()
     for dte in documents:
         documento = _documento_of(dte)
         if documento is None:
             continue  # the DTE's own check says so
         inner = ns_prefix(documento)
         encabezado = descend(documento, inner + "Encabezado")
-        held[stripped_text(descend(encabezado, inner + "IdDoc", inner + "TipoDTE")) or ""] += 1
+        held[_type(stripped_text(descend(encabezado, inner + "IdDoc", inner + "TipoDTE")))] += 1
         if not issuers:
             continue
         emisor = stripped_text(descend(encabezado, inner + "Emisor", inner + "RUTEmisor"))
@@ -83,10 +86,24 @@ def _caratula_problems(
                 "its issuer"
             )
     if declared != held:
-        said = ", ".join(f"{n} of type {t}" for t, n in sorted(declared.items())) or "none"
-        holds = ", ".join(f"{n} of type {t}" for t, n in sorted(held.items())) or "none"
+        said = ", ".join(f"{n} of type {t}" for t, n in _in_order(declared)) or "none"
+        holds = ", ".join(f"{n} of type {t}" for t, n in _in_order(held)) or "none"
         problems.append(f"the Caratula's SubTotDTE counts {said}, but the set holds {holds}")
     return problems
+
+
+def _type(text: str | None) -> int | str:
+    """A document type as the schema reads it (``033`` is 33); a text that is no integer as it
+    is, quoted and cut for a message."""
+    text = text or ""
+    return int(text) if _INTEGER.fullmatch(text) else shown(text, 24)
+
+
+def _in_order(counts: Counter[int | str]) -> list[tuple[int | str, int]]:
+    """Each type's count, types in numeric order and any text that is no type after them."""
+    return sorted(
+        counts.items(), key=lambda item: (isinstance(item[0], str), str(item[0]).zfill(20))
+    )
 
 
 def envelope_kind_problem(kind: str, documents: list[etree._Element]) -> str | None:
