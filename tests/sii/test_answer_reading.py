@@ -632,3 +632,44 @@ def test_a_dte_said_received_under_a_rejected_envelope_is_judged_as_received(
     from haulmer.sii.answer_parties import party_problems
 
     assert party_problems(_reception_part(2, _OTHER_COMPANY, 4)) == []
+
+
+def test_the_rejection_of_an_envelope_whose_caratula_ruts_have_a_wrong_check_digit_is_read(
+    issued: dict[int, bytes], certificate: Certificate
+) -> None:
+    """respuesta_recepcion() rejects such an envelope repeating its RUTs as written (the issuer
+    it answers, the RutReceptor another receiver echoes): the reader reads them so too."""
+    from .resigning import resign_envelope
+
+    envelope = received_envelope([issued[33]], certificate)
+    to_a_typo = resign_envelope(
+        envelope,
+        certificate,
+        lambda xml: xml.replace(
+            f"<RutEmisor>{EMISOR_RUT}</RutEmisor>".encode(), b"<RutEmisor>76086428-4</RutEmisor>"
+        ),
+    )
+    rejected = read_respuesta(
+        _recepcion(to_a_typo, certificate, envio=Resultado(99, "RUT emisor errado"))
+    )
+    assert rejected.rut_recibe == Rut("76086428-4", validate_dv=False)
+    assert not rejected.rut_recibe.is_dv_valid
+    (recepcion,) = rejected.recepciones
+    assert (recepcion.estado, recepcion.rut_emisor) == (99, rejected.rut_recibe)
+    misaddressed = resign_envelope(
+        envelope,
+        certificate,
+        lambda xml: xml.replace(
+            f"<RutReceptor>{RECEPTOR}</RutReceptor>".encode(),
+            b"<RutReceptor>96790240-4</RutReceptor>",
+        ),
+    )
+    answer = _recepcion(misaddressed, certificate, envio=Resultado(3, "No es para nosotros"))
+    echoed = _resigned_part(  # as another receiver writes it: the RutReceptor it was sent to
+        answer,
+        certificate,
+        f"<RutEmisor>{EMISOR_RUT}</RutEmisor><EstadoRecepEnv>",
+        f"<RutEmisor>{EMISOR_RUT}</RutEmisor><RutReceptor>96790240-4</RutReceptor><EstadoRecepEnv>",
+    )
+    (not_ours,) = read_respuesta(echoed).recepciones
+    assert (not_ours.estado, not_ours.rut_receptor) == (3, Rut("96790240-4", validate_dv=False))

@@ -189,7 +189,8 @@ def read_respuesta(xml: bytes | str, *, require_verified: bool = True) -> Respue
     caratula = _child(resultado, "Caratula")
     return Respuesta(
         rut_responde=_rut(caratula, "RutResponde"),
-        rut_recibe=_rut(caratula, "RutRecibe"),
+        # a rejection answers an issuer whose RUT has a wrong check digit as it wrote it
+        rut_recibe=_rut(caratula, "RutRecibe", validate_dv=False),
         id_respuesta=int(_text(caratula, "IdRespuesta")),
         firmada=_datetime(caratula, "TmstFirmaResp"),
         contacto=_contacto(caratula),
@@ -290,7 +291,11 @@ def _rut(parent: etree._Element, name: str, *, validate_dv: bool = True) -> Rut:
 
 
 def _optional_rut(parent: etree._Element, name: str) -> Rut | None:
-    return None if parent.find("{*}" + name) is None else _rut(parent, name)
+    """An envelope's RUT as the answer repeats it, its check digit not judged: an envelope is
+    rejected for a wrong one (``is_dv_valid`` says)."""
+    if parent.find("{*}" + name) is None:
+        return None
+    return _rut(parent, name, validate_dv=False)
 
 
 def _datetime(parent: etree._Element, name: str) -> dt.datetime:
