@@ -377,13 +377,15 @@ def _misdigited(dte: etree._Element, error: DocumentError | XMLError) -> _Misdig
         except InvalidRutError:
             return None
         written[name] = rut
-        if node is not None:  # (None has no RUT: refused above)
+        if node is not None:  # (always: a missing one is no RUT, refused above)
             node.text = str(Rut.from_parts(rut.number))
     try:
         document = parse(etree.tostring(mended, encoding="utf-8"))
     except (DocumentError, XMLError):
         return None
-    return _Misdigited(document, *written.values())
+    return _Misdigited(
+        document, written["Encabezado.Emisor.RUTEmisor"], written["Encabezado.Receptor.RUTRecep"]
+    )
 
 
 def _details(error: DocumentError | XMLError) -> list[ErrorDetail]:
