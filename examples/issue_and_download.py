@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import tempfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import haulmer
 import haulmer.dte as dte
@@ -66,8 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = args.out or Path(tempfile.mkdtemp(prefix="haulmer-"))
     out_dir.mkdir(parents=True, exist_ok=True)
     if args.sandbox:
+        # The SII's day is Chile's, not this machine's: a server on UTC is a day ahead after
+        # 21:00 in Chile, and a factura dated then is refused as dated in the future.
+        today_in_chile = dt.datetime.now(ZoneInfo("America/Santiago")).date()
         with haulmer.Haulmer(environment="sandbox", api_key=haulmer.SANDBOX_API_KEY) as client:
-            issue_and_download(client, out_dir, dt.date.today())
+            issue_and_download(client, out_dir, today_in_chile)
         return 0
     from haulmer.testing import FakeHaulmer
 

@@ -58,8 +58,7 @@ def main() -> int:
             "comuna": "Curicó",
         },
         lines=[{"nombre": "Soporte mensual", "cantidad": 3, "precio": 45000}],
-        fecha=dt.date.today(),
-    )
+    )  # dated today in Chile, the SII's calendar (a machine's date.today() may be tomorrow)
     xml = sii.issue(factura, caf=caf, certificate=certificate, folio=caf.folio_from)
     sii.validate_schema(xml)  # the SII's own XSD, bundled
     envio = sii.envelope(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -66,3 +70,77 @@ def test_example_pytest_suite_passes_copied_into_a_project_of_its_own(tmp_path: 
     result = _run(["-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)], cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "6 passed" in result.stdout
+
+
+def _example_module(name: str) -> ModuleType:
+    """An example program imported as a module (its ``main()`` not run), for a test to call."""
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _machine_a_day_ahead_of_chile(module: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example sees a machine whose calendar already reads tomorrow: a server on UTC (or a
+    user in Europe or Asia) after 21:00 in Chile, when its ``date.today()`` is Chile's next day."""
+    import haulmer._chile
+
+    tomorrow_in_chile = haulmer._chile.chile_today() + dt.timedelta(days=1)
+
+    class MachineDate(dt.date):
+        @classmethod
+        def today(cls) -> MachineDate:
+            return cls.fromordinal(tomorrow_in_chile.toordinal())
+
+    machine = ModuleType("datetime")
+    machine.__dict__.update(vars(dt))
+    machine.date = MachineDate  # type: ignore[attr-defined]
+    monkeypatch.setattr(module, "dt", machine)
+
+
+def test_example_issue_and_download_dates_the_sandbox_factura_by_chile_s_calendar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--sandbox dated the factura by the machine's calendar: after 21:00 in Chile on a server on
+    UTC the client refused it (FchEmis after today in Chile) before sending anything."""
+    import haulmer
+    from haulmer.testing import FakeHaulmer
+
+    example = _example_module("issue_and_download")
+    _machine_a_day_ahead_of_chile(example, monkeypatch)
+    fake = FakeHaulmer()  # stands in for the sandbox: its clock is the real time in Chile
+
+    def sandbox(**kwargs: object) -> haulmer.Haulmer:
+        assert kwargs == {"environment": "sandbox", "api_key": haulmer.SANDBOX_API_KEY}
+        return fake.client()
+
+    monkeypatch.setattr(haulmer, "Haulmer", sandbox)
+    assert example.main(["--sandbox", "--out", str(tmp_path)]) == 0
+    (issued,) = fake.openfactura_state.documents
+    assert issued.dte["Encabezado"]["IdDoc"]["FchEmis"] == fake.clock.today().isoformat()
+
+
+def test_example_sign_and_verify_dates_the_factura_by_chile_s_calendar(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The locally stamped factura was dated by the machine's calendar: a day the SII has not
+    reached yet on a server on UTC after 21:00 in Chile, which the SII refuses on reception."""
+    import haulmer._chile
+    from haulmer import sii
+
+    example = _example_module("sign_and_verify")
+    _machine_a_day_ahead_of_chile(example, monkeypatch)
+    stamped: list[bytes] = []
+    issue = sii.issue
+
+    def recorded_issue(*args: Any, **kwargs: Any) -> bytes:
+        stamped.append(issue(*args, **kwargs))
+        return stamped[-1]
+
+    monkeypatch.setattr(sii, "issue", recorded_issue)
+    assert example.main() == 0
+    assert capsys.readouterr().out.strip()
+    (xml,) = stamped
+    assert sii.parse(xml).encabezado.id_doc.fecha_emision == haulmer._chile.chile_today()
