@@ -144,3 +144,43 @@ def test_example_sign_and_verify_dates_the_factura_by_chile_s_calendar(
     assert capsys.readouterr().out.strip()
     (xml,) = stamped
     assert sii.parse(xml).encabezado.id_doc.fecha_emision == haulmer._chile.chile_today()
+
+
+def test_no_example_or_documentation_sample_reads_the_machine_s_day() -> None:
+    """The programs and samples users copy date documents by Chile's calendar, as the SDK does
+    (tests/test_architecture.py holds src/ to it): ``date.today()``, a naive ``datetime.now()``
+    or ``time.localtime()`` read the machine's zone, a day ahead of Chile's on a server on UTC
+    after 21:00 there."""
+    import ast
+    import re
+
+    root = EXAMPLES.parent
+    sources = {
+        str(path.relative_to(root)): path.read_text("utf-8") for path in EXAMPLES.rglob("*.py")
+    }
+    for page in [root / "README.md", *(root / "docs").rglob("*.md")]:
+        blocks = re.findall(
+            r"^([ \t]*)```py(?:thon)?\n(.*?)^[ \t]*```", page.read_text("utf-8"), re.M | re.S
+        )
+        for index, (indent, block) in enumerate(blocks, start=1):
+            code = "".join(line[len(indent) :] for line in block.splitlines(keepends=True))
+            sources[f"{page.relative_to(root)}#block{index}"] = code
+    readers = []
+    for name, source in sources.items():
+        for node in ast.walk(ast.parse(source)):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            owner = ast.unparse(node.func.value).rsplit(".", 1)[-1]
+            if (
+                (node.func.attr == "today" and owner in ("date", "datetime"))
+                or (
+                    node.func.attr == "now"
+                    and owner == "datetime"
+                    and not node.args
+                    and not node.keywords
+                )
+                or (node.func.attr == "localtime" and owner == "time")
+            ):
+                readers.append(f"{name}:{node.lineno} {ast.unparse(node)}")
+    assert len(sources) > 80
+    assert readers == []
