@@ -3,13 +3,13 @@
 ``POST /sales/{sale_id}/boleta`` with a JSON body
 ``{"lines": [{"nombre": ..., "cantidad": ..., "precio": ...}]}`` issues a boleta (39) through
 ``AsyncHaulmer`` and answers its folio and token. The sale's id is the idempotency key, so a till
-that retries after a timeout never issues the sale twice. Mistakes the SDK catches locally
-become 422, Haulmer's refusals 502.
+that retries after a timeout never issues the sale twice. A body that is no JSON object becomes
+400, mistakes the SDK catches locally 422, Haulmer's refusals 502.
 
 The app needs no framework: in FastAPI or Starlette, the body of ``issue_boleta`` is the route's
-body and the client lives in the app's lifespan, exactly as here. Serve it with any ASGI server
-(``uvicorn --factory asgi_boleta:create_app``); this file drives it with httpx's ASGI
-transport, against the fake.
+body and the client lives in the app's lifespan, exactly as here (made at startup, closed at
+shutdown). Serve it with any ASGI server (``uvicorn --factory asgi_boleta:create_app``); this
+file drives it with httpx's ASGI transport, against the fake.
 
     python examples/asgi_boleta.py
 """
@@ -43,12 +43,27 @@ ROUTE = re.compile(r"^/sales/(?P<sale_id>[\w-]{1,64})/boleta$")
 
 
 class BoletaApp:
-    """The ASGI application; one ``AsyncHaulmer`` shared by every request."""
+    """The ASGI application; one ``AsyncHaulmer`` shared by every request.
 
-    def __init__(self, client: haulmer.AsyncHaulmer) -> None:
+    Given no client, the app makes one at its lifespan's startup (the key from
+    ``HAULMER_API_KEY``; at its first sale on a server that runs no lifespan) and closes it
+    at shutdown.
+    """
+
+    def __init__(self, client: haulmer.AsyncHaulmer | None = None) -> None:
         self.client = client
+        self.owns_client = False
+
+    def shared_client(self) -> haulmer.AsyncHaulmer:
+        """The client every request shares, made on first need when none was given."""
+        if self.client is None:
+            self.client, self.owns_client = haulmer.AsyncHaulmer(), True
+        return self.client
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.lifespan(receive, send)
+            return
         if scope["type"] != "http":
             return
         match = ROUTE.match(scope["path"])
@@ -61,14 +76,35 @@ class BoletaApp:
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
-        status, payload = await self.issue_boleta(match["sale_id"], json.loads(body or b"{}"))
+        try:
+            sale = json.loads(body or b"{}")
+        except ValueError:  # not JSON, or not UTF-8
+            sale = None
+        if not isinstance(sale, dict):
+            await _answer(send, 400, {"error": 'the body must be a JSON object: {"lines": [...]}'})
+            return
+        status, payload = await self.issue_boleta(match["sale_id"], sale)
         await _answer(send, status, payload)
+
+    async def lifespan(self, receive: Receive, send: Send) -> None:
+        """Make the client when the server starts (unless one was given) and close it when the
+        server stops."""
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.shared_client()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.owns_client:
+                    await self.shared_client().aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
     async def issue_boleta(self, sale_id: str, sale: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Issue the sale's boleta; the status code and JSON body to answer."""
         try:
             boleta = dte.boleta(emisor=EMISOR, lines=sale.get("lines", []))
-            emitted = await self.client.openfactura.documents.emit(
+            emitted = await self.shared_client().openfactura.documents.emit(
                 boleta, idempotency_key=f"sale-{sale_id}"
             )
         except haulmer.ValidationError as error:  # caught locally, nothing was sent
@@ -84,8 +120,9 @@ class BoletaApp:
 
 
 def create_app() -> BoletaApp:
-    """The app for a real server: the key from ``HAULMER_API_KEY``, Haulmer's production API."""
-    return BoletaApp(haulmer.AsyncHaulmer())
+    """The app for a real server: its client, made at startup, takes the key from
+    ``HAULMER_API_KEY`` and talks to Haulmer's production API."""
+    return BoletaApp()
 
 
 async def _answer(send: Send, status: int, payload: dict[str, Any]) -> None:

@@ -184,3 +184,59 @@ def test_no_example_or_documentation_sample_reads_the_machine_s_day() -> None:
                 readers.append(f"{name}:{node.lineno} {ast.unparse(node)}")
     assert len(sources) > 80
     assert readers == []
+
+
+def test_example_asgi_boleta_answers_a_body_that_is_no_sale_with_400() -> None:
+    """A body that is not JSON, or JSON that is no object, raised out of the app (a 500 and a
+    traceback on a real server) instead of an answer saying what the sale must be."""
+    import asyncio
+
+    import httpx
+
+    from haulmer.testing import FakeHaulmer
+
+    example = _example_module("asgi_boleta")
+
+    async def post(body: bytes) -> httpx.Response:
+        async with FakeHaulmer().async_client() as client:
+            transport = httpx.ASGITransport(app=example.BoletaApp(client))
+            async with httpx.AsyncClient(transport=transport, base_url="http://till") as till:
+                return await till.post("/sales/0001/boleta", content=body)
+
+    for body in (b"{not json", b'["Marraqueta"]', b"\xff\xfe"):
+        answer = asyncio.run(post(body))
+        assert answer.status_code == 400, body
+        assert "JSON object" in answer.json()["error"]
+
+
+def test_example_asgi_boleta_makes_and_closes_its_client_in_the_app_s_lifespan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The app a server makes (``create_app``) holds its client for its lifespan, as its
+    docstring says: startup makes it and shutdown closes it. The app ignored the lifespan, so
+    the client was made outside it and never closed."""
+    import asyncio
+
+    import haulmer
+
+    monkeypatch.setenv("HAULMER_API_KEY", "0" * 32)
+    example = _example_module("asgi_boleta")
+    app = example.create_app()
+    messages = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+    sent: list[str] = []
+    clients: list[haulmer.AsyncHaulmer] = []
+
+    async def receive() -> dict[str, str]:
+        if sent:  # the app is started: the client it made is there
+            clients.append(app.client)
+        return messages.pop(0)
+
+    async def send(message: dict[str, str]) -> None:
+        sent.append(message["type"])
+
+    asyncio.run(asyncio.wait_for(app({"type": "lifespan"}, receive, send), timeout=5))
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    (client,) = clients
+    assert isinstance(client, haulmer.AsyncHaulmer)
+    with pytest.raises(haulmer.ClientClosedError):
+        asyncio.run(client.openfactura.organization.retrieve())
