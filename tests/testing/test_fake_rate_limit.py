@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import httpx
@@ -175,6 +176,43 @@ async def test_an_async_callers_own_sleep_still_moves_the_fake_clock(
         for _ in range(5):
             await client.openfactura.organization.retrieve()
     assert slept == [1.0]
+
+
+async def test_async_tasks_sharing_a_rate_limited_client_meet_no_429_on_the_fake(
+    limited: FakeHaulmer,
+) -> None:
+    """rate_limit=True keeps an AsyncHaulmer's tasks within 3 requests/s, and the fake counts
+    them as the gateway would: each task's sleep moved the shared clock by its own wait, so a
+    task woken after another's wait sent late, at once with the turns booked then, and the fake
+    answered 429 where Haulmer would not (a threads' client met none)."""
+    gate = asyncio.Semaphore(4)
+    async with limited.async_client(rate_limit=True) as client:
+
+        async def retrieve() -> None:
+            async with gate:
+                await client.openfactura.organization.retrieve()
+
+        await asyncio.gather(*(retrieve() for _ in range(30)))
+    statuses = [entry.status for entry in limited.requests]
+    assert statuses == [200] * 30
+    seconds = (limited.requests[-1].at - limited.requests[0].at).total_seconds()
+    assert 9 <= seconds <= 11  # 30 requests at 3 a second, no more time than the limit needs
+
+
+async def test_concurrent_fake_sleeps_end_at_their_own_moments_not_one_after_another() -> None:
+    """Tasks sleeping at once on the fake clock wake in the order of their moments, each at its
+    own, as on a real clock: the clock ends at the longest wait, not at the sum of the waits."""
+    clock = FakeClock(START)
+    start = clock.now()
+    woke: list[tuple[str, float]] = []
+
+    async def sleeper(name: str, seconds: float) -> None:
+        await clock.asleep(seconds)
+        woke.append((name, (clock.now() - start).total_seconds()))
+
+    await asyncio.gather(sleeper("long", 3), sleeper("short", 1), sleeper("middle", 2))
+    assert woke == [("short", 1.0), ("middle", 2.0), ("long", 3.0)]
+    assert (clock.now() - start).total_seconds() == 3
 
 
 def test_without_retries_the_limit_surfaces_as_rate_limit_error(limited: FakeHaulmer) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import weakref
 from typing import Any
 
 from haulmer._chile import santiago
@@ -58,6 +59,10 @@ class FakeClock:
         self._servers = 0
         """How many ``serve()`` blocks hold this clock on real time (see :meth:`served`)."""
         self._followed_before_serving = False
+        self._sleeping: weakref.WeakKeyDictionary[Any, list[dt.datetime]] = (
+            weakref.WeakKeyDictionary()
+        )
+        """Per event loop, the moments its tasks sleeping in :meth:`asleep` are due."""
 
     @staticmethod
     def _aware(when: dt.datetime) -> dt.datetime:
@@ -144,15 +149,57 @@ class FakeClock:
         """The async twin of :meth:`sleep`, and like ``asyncio.sleep`` a point where the event
         loop runs other tasks and delivers a cancellation (an async ``wait()`` on the fake
         would otherwise poll to its end without letting either happen). Outside an asyncio
-        loop (a coroutine driven by hand, another async library) it only moves the clock."""
+        loop (a coroutine driven by hand, another async library) it only moves the clock.
+
+        Tasks of one event loop sleeping at once wake in the order of their moments, each at
+        its own, as on a real clock: a sleep waits for those of the loop due earlier to wake
+        before it moves the clock to its moment, so the clock ends at the latest moment, not at
+        the sum of the waits, and a task never wakes later than one due after it.
+        """
         import asyncio
 
-        self.sleep(seconds)
         try:
-            asyncio.get_running_loop()
+            loop = asyncio.get_running_loop()
         except RuntimeError:
+            self.sleep(seconds)
             return
-        await asyncio.sleep(0)
+        if not seconds > 0:
+            await asyncio.sleep(0)
+            return
+        with self._lock:
+            self._catch_up()
+            due = self._later(self._now, max(seconds, _MICROSECOND))
+            sleeping = self._sleeping.setdefault(loop, [])
+            sleeping.append(due)
+        try:
+            await asyncio.sleep(0)  # the tasks ready now sleep too: the earliest moment goes first
+            while self._sleeps_due_before(loop, due):
+                await asyncio.sleep(0)
+            with self._lock:
+                self._catch_up()
+                if elapsed(self._now, due) > dt.timedelta(0):
+                    self._now = due
+            await asyncio.sleep(0)
+        finally:
+            with self._lock:
+                sleeping.remove(due)
+                if not sleeping and self._sleeping.get(loop) is sleeping:
+                    del self._sleeping[loop]
+
+    def _sleeps_due_before(self, loop: object, due: dt.datetime) -> bool:
+        """Whether a sleep of ``loop`` is due before ``due`` and has not woken yet."""
+        with self._lock:
+            return any(elapsed(other, due) > dt.timedelta(0) for other in self._sleeping[loop])
+
+    @staticmethod
+    def _later(now: dt.datetime, seconds: float) -> dt.datetime:
+        """``now`` plus ``seconds``, as :meth:`advance` moves it."""
+        try:
+            return later(now, dt.timedelta(seconds=seconds))
+        except (OverflowError, ValueError):
+            raise ValueError(
+                f"FakeClock.asleep({seconds}) would pass the year 9999 from {now}"
+            ) from None
 
     def follow_real_time(self, follow: bool = True) -> None:
         """Also move with real time from now on (``False``: stop, keeping the time reached).
@@ -196,11 +243,16 @@ class FakeClock:
     def __getstate__(self) -> dict[str, Any]:
         """The clock's times (a copy or an unpickled clock gets a lock of its own)."""
         with self._lock:
-            return {name: value for name, value in vars(self).items() if name != "_lock"}
+            return {
+                name: value
+                for name, value in vars(self).items()
+                if name not in ("_lock", "_sleeping")
+            }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         vars(self).update(state)
         self._lock = ForkSafeLock()
+        self._sleeping = weakref.WeakKeyDictionary()
 
     def __repr__(self) -> str:
         return f"FakeClock({self.now().isoformat()})"
