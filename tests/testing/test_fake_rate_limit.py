@@ -199,6 +199,29 @@ async def test_async_tasks_sharing_a_rate_limited_client_meet_no_429_on_the_fake
     assert 9 <= seconds <= 11  # 30 requests at 3 a second, no more time than the limit needs
 
 
+async def test_async_tasks_with_a_callers_own_sleep_meet_no_429_on_the_fake_either(
+    limited: FakeHaulmer,
+) -> None:
+    """A ``sleep=`` of the caller's, wrapped to move the fake clock, moves it as the fake's own
+    async sleep does: each task's wait ends at its own moment, not after the others'."""
+    slept: list[float] = []
+
+    async def record(seconds: float) -> None:  # a test's sleep: records, lets other tasks run
+        slept.append(seconds)
+        await asyncio.sleep(0)
+
+    gate = asyncio.Semaphore(4)
+    async with limited.async_client(rate_limit=True, sleep=record) as client:
+
+        async def retrieve() -> None:
+            async with gate:
+                await client.openfactura.organization.retrieve()
+
+        await asyncio.gather(*(retrieve() for _ in range(30)))
+    assert [entry.status for entry in limited.requests] == [200] * 30
+    assert slept
+
+
 async def test_concurrent_fake_sleeps_end_at_their_own_moments_not_one_after_another() -> None:
     """Tasks sleeping at once on the fake clock wake in the order of their moments, each at its
     own, as on a real clock: the clock ends at the longest wait, not at the sum of the waits."""

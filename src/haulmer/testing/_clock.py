@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import weakref
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from haulmer._chile import santiago
@@ -156,15 +157,27 @@ class FakeClock:
         before it moves the clock to its moment, so the clock ends at the latest moment, not at
         the sum of the waits, and a task never wakes later than one due after it.
         """
+        await self._asleep_then(seconds, None)
+
+    async def _asleep_then(
+        self, seconds: float, then: Callable[[], Awaitable[object]] | None
+    ) -> None:
+        """:meth:`asleep`, and at its moment ``then()`` awaited before the sleep counts as over:
+        a client's own sleep, which may let other tasks run, runs before any task due later
+        moves the clock past this one's moment."""
         import asyncio
 
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             self.sleep(seconds)
+            if then is not None:
+                await then()
             return
         if not seconds > 0:
             await asyncio.sleep(0)
+            if then is not None:
+                await then()
             return
         with self._lock:
             self._catch_up()
@@ -173,13 +186,17 @@ class FakeClock:
             sleeping.append(due)
         try:
             await asyncio.sleep(0)  # the tasks ready now sleep too: the earliest moment goes first
+            turns = 0
             while self._sleeps_due_before(loop, due):
-                await asyncio.sleep(0)
+                turns += 1  # past a few turns, an earlier task is in a real wait: do not spin
+                await asyncio.sleep(0 if turns < 100 else 0.001)
             with self._lock:
                 self._catch_up()
                 if elapsed(self._now, due) > dt.timedelta(0):
                     self._now = due
             await asyncio.sleep(0)
+            if then is not None:
+                await then()
         finally:
             with self._lock:
                 sleeping.remove(due)

@@ -164,11 +164,11 @@ def _sleep_on_clock(fake: FakeHaulmer, sleep: Callable[[float], None]) -> Callab
 def _async_sleep_on_clock(
     fake: FakeHaulmer, sleep: Callable[[float], Awaitable[None]]
 ) -> Callable[[float], Awaitable[None]]:
-    """The async twin of :func:`_sleep_on_clock`."""
+    """The async twin of :func:`_sleep_on_clock`; the clock moves as ``fake.clock.asleep``
+    moves it (tasks sleeping at once wake at their own moments), then the caller's sleep runs."""
 
     async def sleep_and_advance(seconds: float) -> None:
-        fake.clock.sleep(seconds)
-        await awaited_sleep(sleep, seconds)
+        await fake.clock._asleep_then(seconds, lambda: awaited_sleep(sleep, seconds))
 
     return sleep_and_advance
 
