@@ -223,6 +223,31 @@ def test_an_unknown_haulmer_log_value_warns_once_and_logs_nothing(
     assert (list(logger.handlers), logger.level) == before
 
 
+@pytest.mark.parametrize("make", ["Haulmer", "AsyncHaulmer", "fake.client", "fake.async_client"])
+def test_the_unknown_haulmer_log_warning_points_at_the_line_that_made_the_client(
+    monkeypatch: pytest.MonkeyPatch, make: str
+) -> None:
+    """The warning named a line of the SDK's own ``_client.py`` as its place, where a user looks
+    for the line of theirs (and a ``-W`` filter by module matches it)."""
+    import haulmer
+    from haulmer.testing import FakeHaulmer
+
+    fake = FakeHaulmer()
+    makers = {
+        "Haulmer": lambda: haulmer.Haulmer("k"),
+        "AsyncHaulmer": lambda: haulmer.AsyncHaulmer("k"),
+        "fake.client": fake.client,
+        "fake.async_client": fake.async_client,
+    }
+    monkeypatch.setattr(haulmer_logging, "_configured", False)
+    monkeypatch.setenv("HAULMER_LOG", "verbose")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        makers[make]()
+    (warning,) = [w for w in caught if issubclass(w.category, UserWarning)]
+    assert warning.filename == __file__
+
+
 @pytest.mark.parametrize("value", ["", "off", "0", "false"])
 def test_an_off_haulmer_log_value_is_silent(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setattr(haulmer_logging, "_configured", False)

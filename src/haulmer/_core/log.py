@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import warnings
 from collections.abc import Mapping
 from typing import Final
@@ -124,6 +125,18 @@ def setup_from_env() -> None:
 
 
 _CONFIGURING: Final = ForkSafeLock()
+_PACKAGE: Final = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+"""The ``haulmer`` package's folder, whose frames a warning's place skips."""
+
+
+def _callers_level() -> int:
+    """The ``stacklevel`` that makes a warning, warned by this function's caller, name the
+    first line outside the SDK (the line that made the client, through whichever face or
+    fake), not a line of the SDK's own."""
+    level, frame = 1, sys._getframe(1)
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE + os.sep):
+        level, frame = level + 1, frame.f_back
+    return level
 
 
 def _configure_from_env() -> None:
@@ -137,7 +150,7 @@ def _configure_from_env() -> None:
             warnings.warn(
                 f"{LOG_ENV}={shown(given)} is not a level the SDK knows: set it to info (each "
                 "attempt) or debug (with redacted headers); logging stays off",
-                stacklevel=4,
+                stacklevel=_callers_level(),
             )
         return
     _configured = True
