@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -60,10 +59,9 @@ class FakeClock:
         self._servers = 0
         """How many ``serve()`` blocks hold this clock on real time (see :meth:`served`)."""
         self._followed_before_serving = False
-        self._sleeping: weakref.WeakKeyDictionary[Any, list[dt.datetime]] = (
-            weakref.WeakKeyDictionary()
-        )
-        """Per event loop, the moments its tasks sleeping in :meth:`asleep` are due."""
+        self._sleeping: dict[Any, list[dt.datetime]] = {}
+        """Per event loop (held while it has sleepers: uvloop's takes no weak reference), the
+        moments its tasks sleeping in :meth:`asleep` are due."""
 
     @staticmethod
     def _aware(when: dt.datetime) -> dt.datetime:
@@ -269,7 +267,7 @@ class FakeClock:
     def __setstate__(self, state: dict[str, Any]) -> None:
         vars(self).update(state)
         self._lock = ForkSafeLock()
-        self._sleeping = weakref.WeakKeyDictionary()
+        self._sleeping = {}
 
     def __repr__(self) -> str:
         return f"FakeClock({self.now().isoformat()})"
