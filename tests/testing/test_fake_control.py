@@ -205,6 +205,28 @@ def test_slow_answer_past_the_read_timeout_is_a_timeout_after_acting(
     assert fake.requests.last.outcome == "timed_out"
 
 
+async def test_slow_answers_to_concurrent_async_requests_overlap_as_on_a_network(
+    fake: FakeHaulmer,
+) -> None:
+    """Two slow answers to requests sent at once both arrive 4 s later, as they would over a
+    network: each moved the fake clock by its own delay, one after the other (8 s)."""
+    import asyncio
+
+    fake.control.slow("openfactura.organization.retrieve", seconds=4, times=2)
+    before = fake.clock.now()
+    async with httpx.AsyncClient(
+        transport=fake.transport, base_url="http://f", headers={"apikey": HAULMER_KEY}
+    ) as client:
+
+        async def get() -> float:
+            answer = await client.get("/v2/dte/organization", timeout=5)
+            assert answer.status_code == 200
+            return (fake.clock.now() - before).total_seconds()
+
+        assert await asyncio.gather(get(), get()) == [4, 4]
+    assert (fake.clock.now() - before).total_seconds() == 4
+
+
 async def test_async_client_sees_the_same_faults(fake: FakeHaulmer) -> None:
     async with httpx.AsyncClient(
         transport=fake.transport, base_url="http://f", headers={"apikey": HAULMER_KEY}

@@ -10,7 +10,7 @@ import httpx
 
 from haulmer._core.sleeping import awaited_sleep, check_async_sleep, checked_blocking_sleep, slept
 from haulmer.testing._control import ConnectionDropped
-from haulmer.testing._fake import FakeHaulmer
+from haulmer.testing._fake import FakeHaulmer, Outcome
 from haulmer.testing._wire import MAX_BODY, FakeRequest, FakeResponse, Headers, body_too_large
 
 if TYPE_CHECKING:
@@ -38,16 +38,25 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Serve a sync request."""
         request.read()
-        return self._serve(request)
+        if len(request.content) > MAX_BODY:  # refused before the fake sees it, as serve() does
+            return _response(body_too_large(), request)
+        outcome = self._serve(request)
+        if outcome.delay:
+            self.fake.clock.sleep(self._wait(request, outcome))
+        return self._answer(request, outcome)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Serve an async request."""
+        """Serve an async request; a slow answer's delay is an async sleep on the fake clock, so
+        the slow answers to requests sent at once overlap as they would on a network."""
         await request.aread()
-        return self._serve(request)
-
-    def _serve(self, request: httpx.Request) -> httpx.Response:
         if len(request.content) > MAX_BODY:  # refused before the fake sees it, as serve() does
-            return _answer(body_too_large(), request)
+            return _response(body_too_large(), request)
+        outcome = self._serve(request)
+        if outcome.delay:
+            await self.fake.clock.asleep(self._wait(request, outcome))
+        return self._answer(request, outcome)
+
+    def _serve(self, request: httpx.Request) -> Outcome:
         url = request.url
         fake_request = FakeRequest(
             method=request.method,
@@ -63,17 +72,27 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             if drop.after:
                 raise httpx.ReadError(str(drop), request=request) from None
             raise httpx.ConnectError(str(drop), request=request) from None
-        if outcome.delay:
-            read_timeout = _read_timeout(request)
-            if read_timeout is not None and outcome.delay >= read_timeout:
-                self.fake.clock.advance(seconds=read_timeout)
-                self.fake.mark_timed_out(outcome.entry)
-                raise httpx.ReadTimeout(
-                    f"the fake answered after {outcome.delay} s, past the read timeout",
-                    request=request,
-                )
-            self.fake.clock.advance(seconds=outcome.delay)
-        return _answer(outcome.response, request)
+        return outcome
+
+    def _wait(self, request: httpx.Request, outcome: Outcome) -> float:
+        """How long the client waits for a slow answer: its delay, or the request's read
+        timeout when the delay reaches it (the timeout is then raised by :meth:`_answer`)."""
+        read_timeout = _read_timeout(request)
+        if read_timeout is not None and outcome.delay >= read_timeout:
+            return read_timeout
+        return outcome.delay
+
+    def _answer(self, request: httpx.Request, outcome: Outcome) -> httpx.Response:
+        """The httpx response for ``outcome``, once its delay has passed; ``httpx.ReadTimeout``
+        when the delay reached the request's read timeout (after the server acted)."""
+        read_timeout = _read_timeout(request)
+        if outcome.delay and read_timeout is not None and outcome.delay >= read_timeout:
+            self.fake.mark_timed_out(outcome.entry)
+            raise httpx.ReadTimeout(
+                f"the fake answered after {outcome.delay} s, past the read timeout",
+                request=request,
+            )
+        return _response(outcome.response, request)
 
     def close(self) -> None:
         """Nothing to release: the fake lives in memory."""
@@ -82,7 +101,7 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         """Nothing to release: the fake lives in memory."""
 
 
-def _answer(response: FakeResponse, request: httpx.Request) -> httpx.Response:
+def _response(response: FakeResponse, request: httpx.Request) -> httpx.Response:
     """``response`` as httpx's, with its Content-Length, as a server sends it; unread, as a
     network transport answers: the client reads it once (Response(content=) would read it here,
     and the client's reading would go over it again)."""
