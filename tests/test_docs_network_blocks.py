@@ -70,14 +70,8 @@ def test_the_pages_with_network_samples_are_found() -> None:
     )
 
 
-@pytest.mark.parametrize("page", _PAGES)
-def test_network_samples_run_against_the_fake(
-    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HAULMER_API_KEY", raising=False)
-    monkeypatch.delenv("HAULMER_LOG", raising=False)
-    fake = FakeHaulmer()
+def _run_page(page: str, fake: FakeHaulmer) -> int:
+    """Run ``page``'s blocks in order, its ```py ones served by ``fake``; how many those were."""
     namespace: dict[str, object] = {"__name__": "docs_network_blocks"}
     ran = 0
     for index, (kind, code) in enumerate(_blocks(page), start=1):
@@ -88,4 +82,31 @@ def test_network_samples_run_against_the_fake(
             ran += 1
         else:
             exec(compiled, namespace)
-    assert ran, f"{page} has no ```py block left to run"
+    return ran
+
+
+@pytest.mark.parametrize("page", _PAGES)
+def test_network_samples_run_against_the_fake(
+    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HAULMER_API_KEY", raising=False)
+    monkeypatch.delenv("HAULMER_LOG", raising=False)
+    assert _run_page(page, FakeHaulmer()), f"{page} has no ```py block left to run"
+
+
+@pytest.mark.parametrize("page", _PAGES)
+def test_network_samples_run_again_for_a_second_reader_of_the_public_sandbox(
+    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The public sandbox key is every reader's: a second reader who runs a page's samples on
+    the same sandbox the same day issues documents of their own. The README's and the
+    OpenFactura page's samples emitted a fixed factura under the key derived from its content,
+    so every reader after the first met AlreadyIssuedError naming another's document."""
+    monkeypatch.delenv("HAULMER_API_KEY", raising=False)
+    monkeypatch.delenv("HAULMER_LOG", raising=False)
+    sandbox = FakeHaulmer()
+    for reader in ("first", "second"):
+        (tmp_path / reader).mkdir()
+        monkeypatch.chdir(tmp_path / reader)
+        _run_page(page, sandbox)
