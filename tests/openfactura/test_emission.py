@@ -88,6 +88,31 @@ def test_a_key_that_is_no_element_of_its_section_is_refused_by_name_not_dropped(
     assert f"did you mean '{meant}'" in str(detail.issue)
 
 
+@pytest.mark.parametrize(
+    ("kind", "section", "name", "sii"),
+    [
+        ("factura", "Receptor", "razon_social", "RznSocRecep"),
+        ("factura", "line", "nombre", "NmbItem"),
+        ("boleta", "Receptor", "contacto", "Contacto"),
+    ],
+)
+def test_a_fields_python_name_in_a_dict_to_be_sent_is_refused_naming_its_sii_name(
+    kind: str, section: str, name: str, sii: str
+) -> None:
+    """``razon_social`` was read by the check as RznSocRecep, yet sent under its Python name,
+    which OpenFactura does not know: the factura went without the receptor's name."""
+    document = samples.factura() if kind == "factura" else samples.boleta()
+    data = json.loads(json.dumps(to_openfactura_dte(document)))
+    where = data["Detalle"][0] if section == "line" else data["Encabezado"][section]
+    where[name] = where.pop(sii, "x")
+    with pytest.raises(DocumentError) as refused:
+        build_emission(data)
+    (detail,) = refused.value.details
+    assert f"'{name}' is the SDK's name of {sii}" in str(detail.issue)
+    assert f"writes '{sii}'" in str(detail.issue)
+    assert dte.Document.from_sii_dict(data) is not None  # read leniently, as before
+
+
 def test_a_dicts_timbre_and_signing_time_are_still_left_out_of_an_emission() -> None:
     data = _factura_dict()
     data["TED"] = {"DD": {"RE": "76795561-8"}}

@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 from typing import Any, ClassVar, Union
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
 
 from haulmer.rut import Rut
 
@@ -146,6 +147,8 @@ class SiiModel(BaseModel):
             return _without_blank_text(cls, data)
         shapes = _shapes(cls)
         refuse_unknown = context.get(_REFUSE_UNKNOWN, False)
+        if refuse_unknown:
+            _refuse_python_names(cls, data)
         cleaned: dict[str, Any] = {}
         for key, value in data.items():
             shape = shapes.get(key) if isinstance(key, str) else None
@@ -170,6 +173,34 @@ class SiiModel(BaseModel):
             else:
                 cleaned[key] = value
         return cleaned
+
+
+def _refuse_python_names(model: type[BaseModel], data: dict[Any, Any]) -> None:
+    """A dict in SII names (one to be sent) holding a field's Python name (``razon_social``):
+    read by that name, it would still travel under it, which no SII reader knows."""
+    names = _sii_names(model)
+    fields = model.model_fields
+    for key in data:
+        if isinstance(key, str) and key in fields and key not in names:
+            sii = fields[key].alias or key
+            raise PydanticCustomError(
+                "python_name",
+                "'{key}' is the SDK's name of {sii}; a dict in SII names writes '{sii}'",
+                {"key": key, "sii": sii},
+            )
+
+
+@cache
+def _sii_names(model: type[BaseModel]) -> frozenset[str]:
+    """The keys ``model`` reads that are SII element names (its aliases, boletas' included)."""
+    names: set[str] = set()
+    for name, info in model.model_fields.items():
+        names.add(info.alias or name)
+        if isinstance(info.validation_alias, AliasChoices):
+            names.update(c for c in info.validation_alias.choices if isinstance(c, str))
+        elif isinstance(info.validation_alias, str):
+            names.add(info.validation_alias)
+    return frozenset(names)
 
 
 def _without_blank_text(model: type[BaseModel], data: dict[Any, Any]) -> dict[Any, Any]:
