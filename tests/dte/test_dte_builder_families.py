@@ -179,6 +179,28 @@ def test_a_dict_option_of_the_wrong_kind_is_a_document_error_naming_it(
     assert [detail.field for detail in info.value.details] == [field]
 
 
+# A boleta's receptor left out (None) is the anonymous buyer, 66666666-6; notas copy theirs.
+NAMED_PARTIES = [
+    (name, party)
+    for name in PUBLIC
+    if not name.startswith("nota")
+    for party in ("emisor", "receptor")
+    if not (name.startswith("boleta") and party == "receptor")
+]
+
+
+@pytest.mark.parametrize(("name", "party"), NAMED_PARTIES)
+def test_a_party_given_as_none_is_a_document_error_naming_it(
+    name: str, party: str, emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    # boleta(emisor=None) said the issuer held "a number of thousands of digits".
+    field = {"emisor": "Encabezado.Emisor", "receptor": "Encabezado.Receptor"}[party]
+    with pytest.raises(DocumentError, match=rf"^{party}: expected a mapping .*, got None$") as info:
+        _call_with(name, **{"emisor": emisor, "receptor": receptor, party: None})
+    assert isinstance(info.value, TypeError)
+    assert [detail.field for detail in info.value.details] == [field]
+
+
 @pytest.mark.parametrize("name", PUBLIC)
 @pytest.mark.parametrize("lines", [{"nombre": "Servicio", "precio": 1000}, "Servicio", 3])
 def test_lines_of_the_wrong_kind_are_a_document_error_naming_them(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import pydantic
 
@@ -17,6 +17,7 @@ from haulmer._numbers import own_arithmetic
 from haulmer._shown import about_digits, shown
 from haulmer.dte.argument_errors import ArgumentTypeError, credito_pesos, flag, whole_pesos
 from haulmer.dte.builders.inputs import (
+    MAPPED,
     ComisionInput,
     DocumentOptions,
     EmisorInput,
@@ -52,6 +53,7 @@ else:
     from typing_extensions import Unpack
 
 __all__ = [
+    "PARTY_PLACES",
     "boleta_emisor",
     "build",
     "document_options",
@@ -65,6 +67,10 @@ __all__ = [
     "retained_lines",
     "set_once",
 ]
+
+
+PARTY_PLACES: Final = {name: (name, MAPPED[name]) for name in ("emisor", "receptor")}
+"""The parties as an error names them, given as None: the argument and its SII element."""
 
 
 def model_dict(value: Any, place: tuple[str, str] | None = None) -> Any:
@@ -210,7 +216,9 @@ def build(
             "Folio": options.get("folio", 0),
             "FchEmis": options.get("fecha") or chile_today(),
         },
-        "Emisor": boleta_emisor(emisor) if tipo.is_boleta else model_dict(emisor),
+        "Emisor": boleta_emisor(emisor)
+        if tipo.is_boleta
+        else model_dict(emisor, PARTY_PLACES["emisor"]),
         "Receptor": _receptor_dict(tipo, receptor),
     }
     if transporte is not None:
@@ -309,9 +317,9 @@ def dte_type(value: object) -> DTEType:
 def boleta_emisor(emisor: EmisorInput) -> dict[str, Any]:
     """The issuer reduced to what a boleta carries (no Acteco, Telefono...): an ERP keeps one
     emisor for every type, and a boleta (EnvioBOLETA) has no place for the rest."""
-    mapping_argument(emisor, "emisor")
+    given = emisor if isinstance(emisor, Emisor) else model_dict(emisor, PARTY_PLACES["emisor"])
     try:
-        model = emisor if isinstance(emisor, Emisor) else Emisor.model_validate(model_dict(emisor))
+        model = given if isinstance(given, Emisor) else Emisor.model_validate(given)
     except pydantic.ValidationError as exc:
         raise document_error(exc, "the issuer", prefix="Encabezado.Emisor") from None
     except ValueError as exc:
@@ -324,7 +332,7 @@ def boleta_emisor(emisor: EmisorInput) -> dict[str, Any]:
 def _receptor_dict(tipo: DTEType, receptor: ReceptorInput) -> Any:
     """The receptor as given; an export's without a RUT gets the one every export carries
     (55555555-5): the foreigner is identified in Receptor.Extranjero."""
-    data = model_dict(receptor)
+    data = model_dict(receptor, PARTY_PLACES["receptor"])
     has_rut = isinstance(data, dict) and any(data.get(key) for key in ("RUTRecep", "rut"))
     if tipo.is_export and isinstance(data, dict) and not has_rut:
         data["RUTRecep"] = EXPORT_RECEPTOR_RUT

@@ -15,6 +15,7 @@ import pydantic
 from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
 from haulmer.dte.builders.base import (
+    PARTY_PLACES,
     build,
     document_options,
     exempt_globals,
@@ -51,7 +52,7 @@ __all__ = ["export_document", "factura_exportacion"]
 def _export_receptor(receptor: ReceptorInput) -> dict[str, Any]:
     """The foreign receptor without a phone (the DTE schema has no TelefonoRecep); ``build``
     fills the RUT every export carries (55555555-5) unless given."""
-    data: dict[str, Any] = model_dict(receptor)
+    data: dict[str, Any] = model_dict(receptor, PARTY_PLACES["receptor"])
     data.pop("TelefonoRecep", None)
     data.pop("telefono", None)
     return data
