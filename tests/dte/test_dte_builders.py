@@ -617,6 +617,63 @@ def test_guia_despacho_carries_transport(emisor: dict[str, Any], receptor: dict[
     assert enc["Totales"]["MntTotal"] == 37485
 
 
+@pytest.mark.parametrize("key", ["FchEmis", "fecha_emision"])
+def test_an_issue_date_given_in_id_doc_is_the_documents(emisor: dict[str, Any], key: str) -> None:
+    # A boleta issued after a contingency carries the day of the sale: id_doc's FchEmis was
+    # replaced by today, and its Python spelling was refused as "given twice".
+    doc = dte.boleta(
+        emisor=emisor, lines=[{"nombre": "Pan", "precio": 1190}], id_doc={key: "2026-01-05"}
+    )
+    assert doc.fecha_emision == date(2026, 1, 5)
+    alike = dte.boleta(
+        emisor=emisor,
+        lines=[{"nombre": "Pan", "precio": 1190}],
+        id_doc={key: "2026-01-05"},
+        fecha=date(2026, 1, 5),
+    )
+    assert alike.fecha_emision == date(2026, 1, 5)
+
+
+@pytest.mark.parametrize("key", ["Folio", "folio"])
+def test_a_folio_given_in_id_doc_is_the_documents(emisor: dict[str, Any], key: str) -> None:
+    doc = dte.boleta(emisor=emisor, lines=[{"nombre": "Pan", "precio": 1190}], id_doc={key: 7})
+    assert doc.folio == 7
+
+
+@pytest.mark.parametrize(
+    ("argument", "value", "key", "other", "alias"),
+    [
+        ("fecha", date(2026, 1, 6), "FchEmis", "2026-01-05", "FchEmis"),
+        ("fecha", date(2026, 1, 6), "fecha_emision", date(2026, 1, 5), "FchEmis"),
+        ("folio", 8, "Folio", 7, "Folio"),
+        ("folio", 8, "folio", 7, "Folio"),
+    ],
+)
+def test_an_issue_date_or_folio_given_twice_differently_is_refused_not_replaced(
+    emisor: dict[str, Any], argument: str, value: Any, key: str, other: Any, alias: str
+) -> None:
+    with pytest.raises(DocumentError, match=rf"{alias} given twice, as {argument}=") as caught:
+        dte.boleta(
+            emisor=emisor,
+            lines=[{"nombre": "Pan", "precio": 1190}],
+            id_doc={key: other},
+            **{argument: value},
+        )
+    assert [d.field for d in caught.value.details] == [f"Encabezado.IdDoc.{alias}"]
+
+
+@pytest.mark.parametrize("key", ["TipoDTE", "tipo_dte"])
+def test_another_type_given_in_id_doc_is_refused_not_replaced(
+    emisor: dict[str, Any], key: str
+) -> None:
+    # boleta(id_doc={"TipoDTE": 41}) made a 39 without a word.
+    with pytest.raises(DocumentError, match=rf"{key} 41 .* boleta_exenta\(\)") as caught:
+        dte.boleta(emisor=emisor, lines=[{"nombre": "Pan", "precio": 1190}], id_doc={key: 41})
+    assert [d.field for d in caught.value.details] == ["Encabezado.IdDoc.TipoDTE"]
+    same = dte.boleta(emisor=emisor, lines=[{"nombre": "Pan", "precio": 1190}], id_doc={key: 39})
+    assert same.tipo_dte is DTEType.BOLETA
+
+
 def test_build_accepts_extra_id_doc_fields_and_models(emisor: dict[str, Any]) -> None:
     doc = dte.build(
         33,

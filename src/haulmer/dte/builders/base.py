@@ -207,15 +207,14 @@ def build(
         mapping_argument(value, name)
     tipo = dte_type(tipo_dte)
     id_doc = dict(options.get("id_doc") or {})
+    _refuse_another_type(id_doc, tipo)
+    set_once(id_doc, "Folio", "folio", options.get("folio"), default=0)
+    fecha = options.get("fecha")
+    set_once(id_doc, "FchEmis", "fecha_emision", fecha, default=chile_today(), argument="fecha")
     if tipo.is_boleta:  # as boleta() and boleta_exenta(): 3 ventas y servicios, unless given
         set_once(id_doc, "IndServicio", "ind_servicio", None, default=3)
     header: dict[str, Any] = {
-        "IdDoc": {
-            **id_doc,
-            "TipoDTE": tipo,
-            "Folio": options.get("folio", 0),
-            "FchEmis": options.get("fecha") or chile_today(),
-        },
+        "IdDoc": {**id_doc, "TipoDTE": tipo},
         "Emisor": boleta_emisor(emisor)
         if tipo.is_boleta
         else model_dict(emisor, PARTY_PLACES["emisor"]),
@@ -298,6 +297,42 @@ def _saldo_anterior(value: object) -> int | None:
             [ErrorDetail("Encabezado.Totales.SaldoAnterior", "18 digits at most")],
         )
     return value
+
+
+_BUILDERS: Final = {
+    DTEType.FACTURA: "factura()",
+    DTEType.FACTURA_EXENTA: "factura_exenta()",
+    DTEType.BOLETA: "boleta()",
+    DTEType.BOLETA_EXENTA: "boleta_exenta()",
+    DTEType.LIQUIDACION_FACTURA: "liquidacion_factura()",
+    DTEType.FACTURA_COMPRA: "factura_compra()",
+    DTEType.GUIA_DESPACHO: "guia_despacho()",
+    DTEType.NOTA_DEBITO: "nota_debito()",
+    DTEType.NOTA_CREDITO: "nota_credito()",
+    DTEType.FACTURA_EXPORTACION: "factura_exportacion()",
+    DTEType.NOTA_DEBITO_EXPORTACION: "nota_debito_exportacion()",
+    DTEType.NOTA_CREDITO_EXPORTACION: "nota_credito_exportacion()",
+}
+"""The builder of each type, as an error names it."""
+
+
+def _refuse_another_type(id_doc: dict[str, Any], tipo: DTEType) -> None:
+    """Drop ``id_doc``'s TipoDTE (either spelling) when it is the builder's ``tipo``; refuse
+    another one, which the builder's type would otherwise replace without a word."""
+    for key in ("TipoDTE", "tipo_dte"):
+        given = id_doc.pop(key, None)
+        if given is None:
+            continue
+        if isinstance(given, str) and given.strip().isdigit() and len(given.strip()) <= 3:
+            given = int(given)
+        other = dte_type(given)  # no type: its DocumentError lists the types
+        if other is not tipo:
+            issue = (
+                f"id_doc's {key} {int(other)} ({other.label}) is not the {tipo.label} "
+                f"({int(tipo)}) this builder makes: leave {key} out of id_doc, or build a "
+                f"{int(other)} with {_BUILDERS[other]} or build({int(other)}, ...)"
+            )
+            raise DocumentError(issue, [ErrorDetail("Encabezado.IdDoc.TipoDTE", issue)])
 
 
 def dte_type(value: object) -> DTEType:
@@ -387,10 +422,17 @@ def payment_id_doc(options: PaymentOptions) -> dict[str, Any]:
 
 
 def set_once(
-    id_doc: dict[str, Any], alias: str, name: str, given: object, *, default: object
+    id_doc: dict[str, Any],
+    alias: str,
+    name: str,
+    given: object,
+    *,
+    default: object,
+    argument: str | None = None,
 ) -> None:
     """Put a builder argument into ``id_doc`` under ``alias``, unless ``id_doc`` has it by
-    either spelling: then they must agree, for one value would otherwise replace the other."""
+    either spelling: then they must agree, for one value would otherwise replace the other.
+    ``argument``: the builder's name for it when not ``name`` (``fecha`` for FchEmis)."""
     own = next((key for key in (alias, name) if id_doc.get(key) is not None), None)
     if own is None:
         for key in (alias, name):  # a spelling given as None: no value
@@ -400,7 +442,8 @@ def set_once(
             id_doc[alias] = value
     elif given is not None and str(id_doc[own]).strip() != str(given).strip():
         issue = (
-            f"given twice, as {name}={shown(given)} and as id_doc's {own}={shown(id_doc[own])}; "
+            f"given twice, as {argument or name}={shown(given)} and as id_doc's {own}="
+            f"{shown(id_doc[own])}; "
             "give it once"
         )
         raise DocumentError(f"{alias} {issue}", [ErrorDetail(f"Encabezado.IdDoc.{alias}", issue)])

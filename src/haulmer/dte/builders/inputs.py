@@ -143,7 +143,9 @@ class DocumentOptions(TypedDict, total=False):
     referencias: Iterable[ReferenciaInput]
     """Referencia: an orden de compra, a guía... (a nota's own reference comes first)."""
     id_doc: Mapping[str, Any] | None
-    """More IdDoc fields, Python or SII names: ``{"forma_pago": 2}``, ``{"FmaPago": 2}``."""
+    """More IdDoc fields, Python or SII names: ``{"forma_pago": 2}``, ``{"FmaPago": 2}``. Its
+    FchEmis and Folio are the document's when ``fecha`` and ``folio`` are left out (given both
+    ways, they must agree); a TipoDTE other than the builder's is refused."""
     tasas_adicionales: Mapping[str, Decimal | int | str] | None
     """Rates in percent of the lines' CodImpAdic codes that have no fixed one (28 diésel,
     35 gasolina, 16 IVA retenido parcial...): ``{"28": Decimal("2.5")}``, written as
