@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -632,6 +632,13 @@ def test_an_issue_date_given_in_id_doc_is_the_documents(emisor: dict[str, Any], 
         fecha=date(2026, 1, 5),
     )
     assert alike.fecha_emision == date(2026, 1, 5)
+    at_noon = dte.boleta(
+        emisor=emisor,
+        lines=[{"nombre": "Pan", "precio": 1190}],
+        id_doc={key: "2026-01-05"},
+        fecha=datetime(2026, 1, 5, 12, 0),
+    )
+    assert at_noon.fecha_emision == date(2026, 1, 5)
 
 
 @pytest.mark.parametrize("key", ["Folio", "folio"])

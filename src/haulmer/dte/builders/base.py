@@ -6,6 +6,7 @@ its currency, fills line numbers, line amounts and Totales, and checks the resul
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, cast
@@ -210,6 +211,8 @@ def build(
     _refuse_another_type(id_doc, tipo)
     set_once(id_doc, "Folio", "folio", options.get("folio"), default=0)
     fecha = options.get("fecha")
+    if isinstance(fecha, dt.datetime):  # its day, as the model reads it, to compare with id_doc's
+        fecha = fecha.date()
     set_once(id_doc, "FchEmis", "fecha_emision", fecha, default=chile_today(), argument="fecha")
     if tipo.is_boleta:  # as boleta() and boleta_exenta(): 3 ventas y servicios, unless given
         set_once(id_doc, "IndServicio", "ind_servicio", None, default=3)
