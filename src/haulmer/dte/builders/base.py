@@ -6,6 +6,7 @@ its currency, fills line numbers, line amounts and Totales, and checks the resul
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from collections.abc import Iterable, Mapping
@@ -13,7 +14,7 @@ from typing import Any, Final, cast
 
 import pydantic
 
-from haulmer._chile import chile_today
+from haulmer._chile import chile_date, chile_today
 from haulmer._numbers import own_arithmetic
 from haulmer._shown import about_digits, shown
 from haulmer.dte.argument_errors import ArgumentTypeError, credito_pesos, flag, whole_pesos
@@ -211,8 +212,9 @@ def build(
     _refuse_another_type(id_doc, tipo)
     set_once(id_doc, "Folio", "folio", options.get("folio"), default=0)
     fecha = options.get("fecha")
-    if isinstance(fecha, dt.datetime):  # its day, as the model reads it, to compare with id_doc's
-        fecha = fecha.date()
+    if isinstance(fecha, dt.datetime):  # its day in Chile, as the model reads it, for id_doc's
+        with contextlib.suppress(ValueError):  # no day in Chile: the model says why
+            fecha = chile_date(fecha)
     set_once(id_doc, "FchEmis", "fecha_emision", fecha, default=chile_today(), argument="fecha")
     if tipo.is_boleta:  # as boleta() and boleta_exenta(): 3 ventas y servicios, unless given
         set_once(id_doc, "IndServicio", "ind_servicio", None, default=3)
