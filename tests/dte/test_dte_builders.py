@@ -253,6 +253,46 @@ def test_a_facturas_payment_terms_given_twice_differently_are_refused_not_replac
     assert str(getattr(alike.encabezado.id_doc, argument)) == str(value)
 
 
+@pytest.mark.parametrize("key", ["IndMntNeto", "ind_mnt_neto"])
+def test_a_boletas_net_prices_given_both_ways_alike_are_taken(
+    emisor: dict[str, Any], key: str
+) -> None:
+    # montos_netos=True beside id_doc's ind_mnt_neto 2 was refused as "given twice".
+    doc = dte.boleta(
+        emisor=emisor,
+        lines=[{"nombre": "Item", "precio": 1000}],
+        montos_netos=True,
+        id_doc={key: 2},
+    )
+    assert doc.encabezado.id_doc.ind_mnt_neto == 2
+    assert _totales(doc) == {"MntNeto": 1000, "IVA": 190, "MntTotal": 1190}
+
+
+@pytest.mark.parametrize("key", ["MntBruto", "mnt_bruto"])
+@pytest.mark.parametrize("builder", ["factura", "liquidacion_factura", "nota_credito"])
+def test_gross_prices_given_both_ways_alike_are_taken(
+    emisor: dict[str, Any], receptor: dict[str, Any], factura: Document, key: str, builder: str
+) -> None:
+    # montos_brutos=True beside id_doc's mnt_bruto 1 was refused as "given twice".
+    line = {"nombre": "Item", "precio": 1190}
+    if builder == "nota_credito":
+        doc = dte.nota_credito(
+            factura.with_folio(5),
+            cod_ref="corrige_montos",
+            lines=[line],
+            montos_brutos=True,
+            id_doc={key: 1},
+        )
+    else:
+        if builder == "liquidacion_factura":
+            line = {**line, "tpo_doc_liq": "33"}
+        doc = getattr(dte, builder)(
+            emisor=emisor, receptor=receptor, lines=[line], montos_brutos=True, id_doc={key: 1}
+        )
+    assert doc.encabezado.id_doc.mnt_bruto == 1
+    assert doc.totals.mnt_neto == 1000
+
+
 def test_boleta_with_net_prices(emisor: dict[str, Any]) -> None:
     doc = dte.boleta(emisor=emisor, lines=[{"nombre": "Item", "precio": 1000}], montos_netos=True)
     assert doc.encabezado.id_doc.ind_mnt_neto == 2

@@ -91,8 +91,8 @@ def boleta(
     """
     check_options("boleta", options, DocumentOptions)
     id_doc = _boleta_id_doc(options, ind_servicio, medio_pago)
-    if flag(montos_netos, "montos_netos"):
-        id_doc["IndMntNeto"] = 2
+    net = 2 if flag(montos_netos, "montos_netos") else None
+    set_once(id_doc, "IndMntNeto", "ind_mnt_neto", net, default=None)
     return _boleta(DTEType.BOLETA, emisor, lines, receptor, id_doc, options)
 
 

@@ -58,8 +58,8 @@ def factura(
     """
     check_options("factura", options, PaymentOptions)
     id_doc = payment_id_doc(options)
-    if flag(montos_brutos, "montos_brutos"):
-        id_doc["MntBruto"] = 1
+    gross = 1 if flag(montos_brutos, "montos_brutos") else None
+    set_once(id_doc, "MntBruto", "mnt_bruto", gross, default=None)
     return build(
         DTEType.FACTURA,
         emisor=emisor,

@@ -18,6 +18,7 @@ from haulmer.dte.builders.base import (
     line_dict,
     model_dict,
     payment_id_doc,
+    set_once,
 )
 from haulmer.dte.builders.inputs import (
     ComisionInput,
@@ -101,8 +102,8 @@ def liquidacion_factura(
         except ValueError as exc:
             raise unreadable_number(exc, f"the commission Comisiones[{index + 1}]") from None
     id_doc = payment_id_doc(options)
-    if flag(montos_brutos, "montos_brutos"):
-        id_doc["MntBruto"] = 1
+    gross = 1 if flag(montos_brutos, "montos_brutos") else None
+    set_once(id_doc, "MntBruto", "mnt_bruto", gross, default=None)
     return build(
         DTEType.LIQUIDACION_FACTURA,
         emisor=emisor,

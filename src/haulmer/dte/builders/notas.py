@@ -24,6 +24,7 @@ from haulmer.dte.builders.base import (
     items_dicts,
     model_dict,
     retained_lines,
+    set_once,
 )
 from haulmer.dte.builders.exportacion import export_document
 from haulmer.dte.builders.inputs import (
@@ -353,8 +354,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
             _check_annuls_whole(note, documento, code)
         _check_credit_within(note, documento)
         return note
-    if montos_brutos:
-        id_doc["MntBruto"] = 1
+    set_once(id_doc, "MntBruto", "mnt_bruto", 1 if montos_brutos else None, default=None)
     if options.get("lines") is not None and documento is not None:
         lines = retained_lines(lines, _retention_of(documento))
     receptor_data = model_dict(receptor)
