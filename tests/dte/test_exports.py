@@ -179,6 +179,15 @@ def test_nota_credito_exportacion_corrige_monto() -> None:
     assert nc.encabezado.id_doc.ind_servicio == 4  # carried from the factura
 
 
+@pytest.mark.parametrize("key", ["IndServicio", "ind_servicio"])
+def test_an_export_notas_ind_servicio_given_in_id_doc_is_kept(key: str) -> None:
+    # Its Python spelling was refused as "given twice" beside the factura's IndServicio.
+    nc = dte.nota_credito_exportacion(
+        _hotel().with_folio(1), cod_ref="corrige_montos", lines=[HOTEL], id_doc={key: 3}
+    )
+    assert nc.encabezado.id_doc.ind_servicio == 3  # not the factura's 4
+
+
 def test_nota_credito_exportacion_corrige_texto_is_zero() -> None:
     """LibreDTE's 112_002: one line of 0, MntExe 0, MntTotOtrMnda 0."""
     nc = dte.nota_credito_exportacion(

@@ -247,8 +247,10 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
                 if tipo_cambio is None:
                     tipo_cambio = header.otra_moneda.tpo_cambio
                     gaps += _rate_gap(otra_moneda, header.otra_moneda)
-            if header.id_doc.ind_servicio is not None:
-                id_doc.setdefault("IndServicio", header.id_doc.ind_servicio)
+            # the document's, unless id_doc gives one by either spelling
+            set_once(
+                id_doc, "IndServicio", "ind_servicio", None, default=header.id_doc.ind_servicio
+            )
     missing = [
         *gaps,
         *(
