@@ -134,9 +134,10 @@ class DocumentOptions(TypedDict, total=False):
     """What every builder takes besides its parties and lines, each key optional."""
 
     fecha: date | None
-    """IdDoc/FchEmis; today in Chile when left out."""
+    """IdDoc/FchEmis; id_doc's FchEmis, else today in Chile, when left out."""
     folio: int
-    """IdDoc/Folio; 0 (OpenFactura assigns it) when left out. Local stamping needs the CAF's."""
+    """IdDoc/Folio; id_doc's Folio, else 0 (OpenFactura assigns it), when left out. Local
+    stamping needs the CAF's."""
     descuentos_recargos: Iterable[GlobalInput]
     """DscRcgGlobal: global discounts and surcharges (a nota that annuls copies the document's
     when left out)."""
