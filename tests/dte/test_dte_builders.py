@@ -158,8 +158,15 @@ def test_boleta_defaults_and_issuer_subset(emisor: dict[str, Any]) -> None:
 def test_a_boletas_ind_servicio_given_in_id_doc_is_kept(
     emisor: dict[str, Any], builder: Any, key: str
 ) -> None:
-    # A utility's boleta of servicios periódicos (1) must not be issued as a sale (3).
-    doc = builder(emisor=emisor, lines=[{"nombre": "Agua", "precio": 24500}], id_doc={key: 1})
+    # A utility's boleta of servicios periódicos (1) must not be issued as a sale (3); it names
+    # its customer and the address served, as the SII requires of IndServicio 1.
+    customer = {"rut": "12531909-2", "razon_social": "Juan Pérez", "direccion": "Los Aromos 12"}
+    doc = builder(
+        emisor=emisor,
+        receptor=customer,
+        lines=[{"nombre": "Agua", "precio": 24500}],
+        id_doc={key: 1},
+    )
     assert doc.encabezado.id_doc.ind_servicio == 1
 
 
@@ -198,7 +205,8 @@ def test_a_boletas_ind_servicio_given_twice_alike_is_taken(
 ) -> None:
     doc = builder(
         emisor=emisor,
-        lines=[{"nombre": "Agua", "precio": 24500}],
+        # a show's boleta (4) says what each line sells: 02, the service's charge
+        lines=[{"nombre": "Cargo por servicio", "precio": 24500, "ItemEspectaculo": "02"}],
         ind_servicio=4,
         id_doc={"ind_servicio": 4},
     )

@@ -1175,3 +1175,84 @@ def test_rut_otro_names_another_issuer_than_this_documents() -> None:
     own = _doc(Encabezado__IdDoc__TipoDTE=61, Referencia=[{**REFERENCE, "RUTOtr": "76192083-9"}])
     assert _fields(own) == ["Referencia[1].RUTOtr"]
     assert "leave RUTOtr out" in _problems(own)[0].issue
+
+
+# -- boletas: the SII's Formato Boletas Electrónicas (v4.2) ---------------------------------------
+
+_BOLETA_EMISOR = {"rut": "76192083-9", "razon_social": "Aguas del Valle SA", "giro": "Agua"}
+_HOME = {"rut": "12531909-2", "razon_social": "Juan Pérez", "direccion": "Los Aromos 12"}
+_SHOW_LINE: dict[str, Any] = {
+    "NmbItem": "TICKET platea",
+    "ItemEspectaculo": "01",
+    "QtyItem": 1,
+    "PrcItem": 15000,
+    "InfoTicket": {
+        "FolioTicket": 123,
+        "FchGenera": "2026-11-27T10:00:00",
+        "NmbEvento": "Concierto",
+        "TpoTicket": "Adulto",
+        "CdgEvento": "C1",
+        "FchEvento": "2026-12-20T21:00:00",
+        "LugarEvento": "Estadio",
+        "UbicEvento": "Platea",
+    },
+}
+
+
+def _boleta_issues(**arguments: Any) -> list[tuple[str, str]]:
+    given: dict[str, Any] = {
+        "emisor": _BOLETA_EMISOR,
+        "lines": [{"nombre": "Consumo de agua", "precio": 24500}],
+        "check": False,
+        **arguments,
+    }
+    return [(d.field, d.issue) for d in check_document(dte.boleta(**given)).problems]
+
+
+@pytest.mark.parametrize("servicio", [1, 2])
+def test_a_boleta_of_periodic_services_names_its_customer_and_where_it_is_given(
+    servicio: int,
+) -> None:
+    # The SII: DirRecep is required when IndServicio is 1 or 2, and the generic RUT
+    # 66666666-6 serves only boletas de ventas y servicios no periódicos ni domiciliarios.
+    fecha_vencimiento = {"FchVenc": "2026-12-20"} if servicio == 2 else {}
+    issues = _boleta_issues(ind_servicio=servicio, id_doc=fecha_vencimiento)
+    assert [field for field, _ in issues] == [
+        "Encabezado.Receptor.RUTRecep",
+        "Encabezado.Receptor.DirRecep",
+    ]
+    assert "66666666-6" in issues[0][1]
+    assert f"IndServicio {servicio}" in issues[0][1]
+    named = _boleta_issues(ind_servicio=servicio, receptor=_HOME, id_doc=fecha_vencimiento)
+    assert named == []
+
+
+def test_a_boleta_of_periodic_home_services_says_when_payment_is_due() -> None:
+    # The SII: FchVenc is required on servicios periódicos domiciliarios (IndServicio 2).
+    issues = _boleta_issues(ind_servicio=2, receptor=_HOME)
+    assert [field for field, _ in issues] == ["Encabezado.IdDoc.FchVenc"]
+    assert _boleta_issues(ind_servicio=1, receptor=_HOME) == []
+
+
+def test_a_sale_or_show_boleta_may_go_to_the_anonymous_buyer() -> None:
+    assert _boleta_issues(ind_servicio=3) == []
+    assert _boleta_issues(ind_servicio=4, lines=[_SHOW_LINE]) == []
+
+
+def test_a_show_boletas_lines_say_what_they_sell_and_a_ticket_carries_its_ticket() -> None:
+    # The SII: ItemEspectaculo is required when IndServicio is 4, InfoTicket when it is 01.
+    plain = {"nombre": "Entrada", "precio": 15000}
+    without_ticket = {key: value for key, value in _SHOW_LINE.items() if key != "InfoTicket"}
+    issues = _boleta_issues(ind_servicio=4, lines=[_SHOW_LINE, plain, without_ticket])
+    assert [field for field, _ in issues] == [
+        "Detalle[2].ItemEspectaculo",
+        "Detalle[3].InfoTicket",
+    ]
+
+
+@pytest.mark.parametrize("fecha", ["2002-07-31", "2051-01-01"])
+def test_a_boletas_issue_date_is_one_the_sii_takes(fecha: str) -> None:
+    # The SII takes a boleta's FchEmis from 2002-08-01 to 2050-12-31; its XSD's xs:date does not
+    # say so, as the Documento's FechaType does.
+    assert [field for field, _ in _boleta_issues(fecha=fecha)] == ["Encabezado.IdDoc.FchEmis"]
+    assert _boleta_issues(fecha="2050-12-31") == []

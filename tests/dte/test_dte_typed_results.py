@@ -84,15 +84,19 @@ def test_build_39_and_boleta_agree_on_an_emisor_with_actecos(emisor: dict[str, A
 def test_build_41_and_boleta_exenta_agree_and_an_own_ind_servicio_is_kept(
     emisor: dict[str, Any],
 ) -> None:
+    # a boleta of servicios periódicos (1) names its customer and the address served
+    customer = {"RUTRecep": "12531909-2", "RznSocRecep": "Juan Pérez", "DirRecep": "Los Aromos 12"}
     built = dte.build(
         41,
         emisor=emisor,
-        receptor={"RUTRecep": "66666666-6"},
+        receptor=customer,
         lines=[{**LINES[0], "ind_exe": 1}],
         fecha=FECHA,
         id_doc={"IndServicio": 1},
     )
-    exenta = dte.boleta_exenta(emisor=emisor, lines=LINES, fecha=FECHA, ind_servicio=1)
+    exenta = dte.boleta_exenta(
+        emisor=emisor, receptor=customer, lines=LINES, fecha=FECHA, ind_servicio=1
+    )
     assert built.to_sii_dict() == exenta.to_sii_dict()
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from haulmer._lazy import LazyModule
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.models import Detalle, Totales
+from haulmer.dte.rules.boletas import boleta_problems
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
 from haulmer.dte.rules.periodo import period_problems
 from haulmer.dte.rules.referencias import (
@@ -487,6 +488,8 @@ def documento_root(doc: _document.Document) -> SchemaRoot:
 def documento_rules(doc: _document.Document) -> DocumentCheck:
     """``check_documento`` but the schema's facets: required data, lines, references, totals."""
     problems = _required_problems(doc)
+    if doc.tipo_dte.is_boleta:
+        problems.extend(boleta_problems(doc))
     problems.extend(_line_problems(doc))
     problems.extend(subtotal_problems(doc))
     problems.extend(blank_required_text_problems(doc))
