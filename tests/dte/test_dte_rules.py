@@ -417,7 +417,7 @@ def test_boleta_refuses_elements_its_schema_lacks() -> None:
         BOLETA,
         Encabezado__Emisor__Acteco=[726000],
         Encabezado__Receptor__GiroRecep="Giro",
-        Referencia=[{"TpoDocRef": "39", "FchRef": "2026-01-01"}],
+        Referencia=[{"TpoDocRef": "39", "FolioRef": "5", "FchRef": "2026-01-01"}],
     )
     problems = _problems(doc)
     assert [p.field for p in problems] == [
@@ -1256,3 +1256,12 @@ def test_a_boletas_issue_date_is_one_the_sii_takes(fecha: str) -> None:
     # say so, as the Documento's FechaType does.
     assert [field for field, _ in _boleta_issues(fecha=fecha)] == ["Encabezado.IdDoc.FchEmis"]
     assert _boleta_issues(fecha="2050-12-31") == []
+
+
+def test_a_boletas_reference_to_a_document_gives_its_folio() -> None:
+    # The SII: FolioRef is required when TpoDocRef is given; the boleta's schema leaves both
+    # optional, as a certification case's reference (CodRef SET) carries neither.
+    orden = {"TpoDocRef": "801"}
+    issues = _boleta_issues(referencias=[orden, {"CodRef": "SET", "RazonRef": "CASO-1"}])
+    assert [field for field, _ in issues] == ["Referencia[1].FolioRef"]
+    assert _boleta_issues(referencias=[{**orden, "FolioRef": "OC-12"}]) == []

@@ -6,7 +6,8 @@ From the SII's "Formato Boletas Electrónicas" (v4.2, 2025): a boleta of servici
 (DirRecep) and a customer, as the generic RUT 66666666-6 is for boletas de ventas y servicios no
 periódicos ni domiciliarios; a 2 says when payment is due (FchVenc); a show's boleta (4) says
 what each line sells (ItemEspectaculo) and a ticket's line (01) carries its ticket (InfoTicket);
-FchEmis lies from 2002-08-01 to 2050-12-31.
+a reference naming a document's type (TpoDocRef) gives its folio (FolioRef); FchEmis lies from
+2002-08-01 to 2050-12-31.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ _LAST_DAY: Final = dt.date(2050, 12, 31)
 
 
 def boleta_problems(doc: Document) -> list[ErrorDetail]:
-    """What a boleta ``doc`` lacks for its IndServicio, and an FchEmis the SII does not take."""
+    """What a boleta ``doc`` lacks for its IndServicio or its references, and an FchEmis the SII
+    does not take."""
     problems: list[ErrorDetail] = []
     id_doc, receptor = doc.encabezado.id_doc, doc.encabezado.receptor
     servicio = id_doc.ind_servicio
@@ -78,6 +80,15 @@ def boleta_problems(doc: Document) -> list[ErrorDetail]:
                         "place and seat",
                     )
                 )
+    for index, referencia in enumerate(doc.referencias):
+        if not blank(referencia.tipo_doc_ref) and blank(referencia.folio_ref):
+            problems.append(
+                ErrorDetail(
+                    f"Referencia[{index + 1}].FolioRef",
+                    f"required when TpoDocRef is given ({referencia.tipo_doc_ref}): the folio "
+                    "of the document referenced",
+                )
+            )
     fecha = id_doc.fecha_emision
     if not _FIRST_DAY <= fecha <= _LAST_DAY:
         problems.append(
