@@ -15,12 +15,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Final
 
+from haulmer._lazy import LazyModule
 from haulmer.dte.rules.outcome import blank
 from haulmer.errors import ErrorDetail
 from haulmer.rut import GENERIC_RECEPTOR_RUT
 
 if TYPE_CHECKING:
-    from haulmer.dte.document import Document
+    from haulmer.dte import document as _document
+else:  # haulmer.dte.document imports this module: ``_document.Document`` resolves once loaded
+    _document = LazyModule("haulmer.dte.document")
 
 __all__ = ["boleta_problems"]
 
@@ -30,7 +33,7 @@ _FIRST_DAY: Final = dt.date(2002, 8, 1)
 _LAST_DAY: Final = dt.date(2050, 12, 31)
 
 
-def boleta_problems(doc: Document) -> list[ErrorDetail]:
+def boleta_problems(doc: _document.Document) -> list[ErrorDetail]:
     """What a boleta ``doc`` lacks for its IndServicio or its references, and an FchEmis the SII
     does not take."""
     problems: list[ErrorDetail] = []
