@@ -113,6 +113,21 @@ def test_a_fields_python_name_in_a_dict_to_be_sent_is_refused_naming_its_sii_nam
     assert dte.Document.from_sii_dict(data) is not None  # read leniently, as before
 
 
+def test_a_boleta_without_its_receptor_is_told_the_rut_of_a_buyer_not_named() -> None:
+    data = json.loads(json.dumps(to_openfactura_dte(samples.boleta())))
+    del data["Encabezado"]["Receptor"]
+    with pytest.raises(DocumentError) as refused:
+        build_emission(data)
+    assert [(d.field, d.issue) for d in refused.value.details] == [
+        ("Receptor.RUTRecep", "required: a boleta to a buyer not named carries 66666666-6")
+    ]
+    factura = _factura_dict()
+    del factura["Encabezado"]["Receptor"]
+    with pytest.raises(DocumentError) as refused:
+        build_emission(factura)
+    assert ("Receptor.RUTRecep", "required") in [(d.field, d.issue) for d in refused.value.details]
+
+
 def test_a_dicts_timbre_and_signing_time_are_still_left_out_of_an_emission() -> None:
     data = _factura_dict()
     data["TED"] = {"DD": {"RE": "76795561-8"}}

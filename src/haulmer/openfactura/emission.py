@@ -558,7 +558,8 @@ def to_openfactura_dte(document: Any) -> dict[str, Any]:
     if rut_emisor:
         emisor["RUTEmisor"] = rut_emisor
     if "RUTRecep" not in receptor:
-        problems.append(ErrorDetail("Receptor.RUTRecep", "required"))
+        hint = ": a boleta to a buyer not named carries 66666666-6" if dte_type.is_boleta else ""
+        problems.append(ErrorDetail("Receptor.RUTRecep", "required" + hint))
     else:
         rut_recep = _check_rut(receptor["RUTRecep"], "Receptor.RUTRecep", problems)
         if rut_recep:
