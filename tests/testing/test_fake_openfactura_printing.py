@@ -104,6 +104,22 @@ def test_the_cedible_copy_is_served_for_facturas_and_guias(
     assert "CEDIBLE" not in _text(base64.b64decode(plain))
 
 
+def test_without_the_pdf_extra_the_guias_cedible_copy_says_cedible_con_su_factura(
+    issue: Issue, wire: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stand-in PDF's cedible copy of a guía said only "CEDIBLE", the legend of a factura's,
+    where the SII requires "CEDIBLE CON SU FACTURA" on a guía's."""
+    monkeypatch.setattr(_render, "has_pdf_extra", lambda: False)
+    issue(factura())
+    issue(guia())
+    guia_copy = wire.get("/v2/dte/document/76795561-8/52/1/cedible").json()["cedible"]
+    assert "CEDIBLE CON SU FACTURA" in _text(base64.b64decode(guia_copy))
+    factura_copy = wire.get("/v2/dte/document/76795561-8/33/1/cedible").json()["cedible"]
+    factura_text = _text(base64.b64decode(factura_copy))
+    assert "CEDIBLE" in factura_text
+    assert "CON SU FACTURA" not in factura_text
+
+
 def test_a_nota_de_credito_has_no_cedible_copy(issue: Issue, wire: httpx.Client) -> None:
     issue(factura())
     issue(nota_credito(1))

@@ -18,6 +18,7 @@ from haulmer._numbers import own_arithmetic
 from haulmer.dte.catalogue import DTEType
 from haulmer.dte.totals import RETAINED_CODES
 from haulmer.sii.printed import numbers, pdf_extra_installed
+from haulmer.sii.printed.content import cedible_legend
 
 __all__ = ["Renderer", "has_pdf_extra", "png", "ted_bitmap"]
 
@@ -287,7 +288,7 @@ class Renderer:
         width, height, rows = _gray_rows(ted_bitmap(doc.ted), scale=1, quiet=2)
         ops.append(f"q {width * 2} 0 0 {height * 2} 40 60 cm /Im1 Do Q")
         text(40, 48, "Timbre Electrónico SII (test CAF: not valid before the SII)", 7)
-        if cedible:
-            text(400, 60, "CEDIBLE", 14, True)
+        if cedible:  # a guía's copy is cedible only with its factura, as the SII has it printed
+            text(360, 60, cedible_legend(doc.dte_type), 14, True)
         content = "\n".join(ops).encode("latin-1")
         return _pdf(content, (width, height, b"".join(rows)))
