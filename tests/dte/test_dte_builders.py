@@ -729,6 +729,28 @@ def test_another_type_given_in_id_doc_is_refused_not_replaced(
     assert same.tipo_dte is DTEType.BOLETA
 
 
+def test_a_guia_arriving_before_it_leaves_is_refused(
+    emisor: dict[str, Any], receptor: dict[str, Any]
+) -> None:
+    """Transporte's FchLlegada before its FchSalida (the dates swapped, as an ERP mapping both
+    does) was taken and sent: goods arrive on or after the day they leave."""
+    with pytest.raises(DocumentError, match="before FchSalida") as caught:
+        _guia(
+            emisor,
+            receptor,
+            ind_traslado=1,
+            transporte={"FchSalida": date(2026, 11, 28), "FchLlegada": date(2026, 11, 27)},
+        )
+    assert [d.field for d in caught.value.details] == ["Encabezado.Transporte.FchLlegada"]
+    same_day = _guia(
+        emisor,
+        receptor,
+        ind_traslado=1,
+        transporte={"FchSalida": date(2026, 11, 27), "FchLlegada": date(2026, 11, 27)},
+    )
+    assert same_day.to_sii_dict()["Encabezado"]["Transporte"]["FchLlegada"] == "2026-11-27"
+
+
 def test_build_accepts_extra_id_doc_fields_and_models(emisor: dict[str, Any]) -> None:
     doc = dte.build(
         33,

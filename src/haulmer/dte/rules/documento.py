@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from haulmer._lazy import LazyModule
 from haulmer.dte.catalogue import DTEType
-from haulmer.dte.models import Detalle, Totales
+from haulmer.dte.models import Detalle, Totales, Transporte
 from haulmer.dte.rules.boletas import boleta_problems
 from haulmer.dte.rules.outcome import DocumentCheck, blank, blank_required_text_problems
 from haulmer.dte.rules.periodo import period_problems
@@ -227,6 +227,7 @@ def _required_problems(doc: _document.Document) -> list[ErrorDetail]:
         )
     if tipo is DTEType.GUIA_DESPACHO:
         need(id_doc.ind_traslado, "Encabezado.IdDoc.IndTraslado", "required on guías (1..9)")
+    problems.extend(_transport_date_problems(enc.transporte))
     otra = enc.otra_moneda
     if otra is not None and otra.mnt_tot_otr_mnda is None:
         problems.append(
@@ -252,6 +253,23 @@ def _required_problems(doc: _document.Document) -> list[ErrorDetail]:
             )
         )
     return problems
+
+
+def _transport_date_problems(transporte: Transporte | None) -> list[ErrorDetail]:
+    """Transporte's arrival (FchLlegada) before its departure (FchSalida): the two dates
+    swapped, as goods arrive on or after the day they leave."""
+    if transporte is None or transporte.fecha_salida is None or transporte.fecha_llegada is None:
+        return []
+    if transporte.fecha_llegada >= transporte.fecha_salida:
+        return []
+    return [
+        ErrorDetail(
+            "Encabezado.Transporte.FchLlegada",
+            f"is {transporte.fecha_llegada}, before FchSalida ({transporte.fecha_salida}): the "
+            "goods arrive on or after the day they leave; give the arrival's date, or check "
+            "whether the two dates were swapped",
+        )
+    ]
 
 
 def _line_problems(doc: _document.Document) -> list[ErrorDetail]:
