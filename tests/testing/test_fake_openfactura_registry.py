@@ -377,6 +377,38 @@ def test_a_guia_a_factura_invoices_is_not_voided_until_the_factura_is_annulled(
     assert done.json() == {"success": "Se ha anulado el documento Folio: 1"}
 
 
+def test_a_factura_naming_its_guias_folio_with_zeros_before_it_still_keeps_it_from_voiding(
+    wire: httpx.Client, issue: Issue
+) -> None:
+    """A factura whose Referencia writes the guía's folio "0001" (an ERP's padded folio, which
+    the SDK's checks take as folio 1) invoices guía 1 all the same: the fake compared the
+    text, so it voided the invoiced guía, and an annulling nota naming the factura "0001" was
+    not seen either."""
+    issue(guia())
+    invoice = _invoicing(1)
+    invoice["dte"]["Referencia"][0]["FolioRef"] = "0001"
+    issue(invoice)
+    void = {"Dte": 52, "Folio": 1, "Fecha": "2026-11-27"}
+    refused = wire.post("/v2/dte/anularDTE52", json=void)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "OF-09"
+    note = factura()
+    note["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] = 61
+    note["dte"]["Referencia"] = [
+        {
+            "NroLinRef": 1,
+            "TpoDocRef": "33",
+            "FolioRef": "001",
+            "FchRef": "2026-11-27",
+            "CodRef": 1,
+            "RazonRef": "Anula factura",
+        }
+    ]
+    issue(note)
+    done = wire.post("/v2/dte/anularDTE52", json=void)
+    assert done.json() == {"success": "Se ha anulado el documento Folio: 1"}
+
+
 def test_the_sdk_says_to_annul_the_factura_before_voiding_its_guia(fake: FakeHaulmer) -> None:
     from haulmer.errors import DocumentRejectedError
 
