@@ -409,6 +409,50 @@ def test_a_factura_naming_its_guias_folio_with_zeros_before_it_still_keeps_it_fr
     assert done.json() == {"success": "Se ha anulado el documento Folio: 1"}
 
 
+def test_a_guia_whose_factura_the_sii_rejected_is_voided(
+    fake: FakeHaulmer, wire: httpx.Client, issue: Issue
+) -> None:
+    """A factura the SII rejected invoices nothing (and no nota de crédito annuls it, as no
+    document the SII refused can be modified), yet it kept its guía from being voided (OF-09):
+    the guía could be neither voided nor freed."""
+    issue(guia())
+    fake.control.script_status("Rechazado")
+    issue(_invoicing(1))
+    void = {"Dte": 52, "Folio": 1, "Fecha": "2026-11-27"}
+    pending = wire.post("/v2/dte/anularDTE52", json=void)
+    assert pending.json()["error"]["code"] == "OF-09"  # not rejected yet: it may be accepted
+    fake.clock.advance(minutes=3)
+    done = wire.post("/v2/dte/anularDTE52", json=void)
+    assert done.json() == {"success": "Se ha anulado el documento Folio: 1"}
+
+
+def test_a_nota_the_sii_rejected_does_not_free_the_guia_its_factura_invoices(
+    fake: FakeHaulmer, wire: httpx.Client, issue: Issue
+) -> None:
+    """The other side: a nota de crédito annulling the factura that the SII then rejected
+    annuls nothing, so the guía stays invoiced and is not voided."""
+    issue(guia())
+    issue(_invoicing(1))
+    fake.clock.advance(minutes=3)  # the factura is accepted
+    note = factura()
+    note["dte"]["Encabezado"]["IdDoc"]["TipoDTE"] = 61
+    note["dte"]["Referencia"] = [
+        {
+            "NroLinRef": 1,
+            "TpoDocRef": "33",
+            "FolioRef": "1",
+            "FchRef": "2026-11-27",
+            "CodRef": 1,
+            "RazonRef": "Anula factura",
+        }
+    ]
+    fake.control.script_status("Rechazado")
+    issue(note)
+    fake.clock.advance(minutes=3)
+    refused = wire.post("/v2/dte/anularDTE52", json={"Dte": 52, "Folio": 1, "Fecha": "2026-11-27"})
+    assert refused.json()["error"]["code"] == "OF-09"
+
+
 def test_the_sdk_says_to_annul_the_factura_before_voiding_its_guia(fake: FakeHaulmer) -> None:
     from haulmer.errors import DocumentRejectedError
 

@@ -124,12 +124,16 @@ def _refers_to(ref: dict[str, Any], dte_type: int, folio: int) -> bool:
     ) == folio
 
 
-def _standing_invoice(issued: Sequence[IssuedDocument], guia_folio: int) -> IssuedDocument | None:
+def _standing_invoice(
+    issued: Sequence[IssuedDocument], guia_folio: int, now: dt.datetime
+) -> IssuedDocument | None:
     """The factura invoicing guía ``guia_folio`` that no nota de crédito annulled (CodRef 1):
-    a guía facturada is voided only once its factura is annulled (the fake's stricter reading)."""
+    a guía facturada is voided only once its factura is annulled (the fake's stricter reading).
+    A factura or a nota the SII rejected (by ``now``) neither invoices nor annuls anything."""
+    standing = [doc for doc in issued if doc.status(now) != "Rechazado"]
     invoices = [
         doc
-        for doc in issued
+        for doc in standing
         if doc.dte_type in _INVOICES
         and any(_refers_to(ref, 52, guia_folio) for ref in _references(doc))
     ]
@@ -141,7 +145,7 @@ def _standing_invoice(issued: Sequence[IssuedDocument], guia_folio: int) -> Issu
                 and str(ref.get("CodRef", "")).strip() == "1"
                 for ref in _references(doc)
             )
-            for doc in issued
+            for doc in standing
         )
         if not annulled:
             return invoice
@@ -389,7 +393,7 @@ class Queries:
             return business_error(
                 "OF-10", [("Folio", f"El documento Folio: {folio} ya fue anulado")]
             )
-        invoice = _standing_invoice(self.state.issued_view(tenant), folio)
+        invoice = _standing_invoice(self.state.issued_view(tenant), folio, self.now)
         if invoice is not None:
             return business_error(
                 "OF-09",
