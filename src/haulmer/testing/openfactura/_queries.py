@@ -119,9 +119,10 @@ def _references(doc: IssuedDocument) -> list[dict[str, Any]]:
 def _refers_to(ref: dict[str, Any], dte_type: int, folio: int) -> bool:
     """Whether ``ref`` names document ``dte_type`` ``folio``: its FolioRef read as a number,
     so "0012" names folio 12, as the SDK's checks read it."""
-    return str(ref.get("TpoDocRef", "")).strip() == str(dte_type) and whole_number(
-        str(ref.get("FolioRef", "")).strip()
-    ) == folio
+    return (
+        str(ref.get("TpoDocRef", "")).strip() == str(dte_type)
+        and whole_number(str(ref.get("FolioRef", "")).strip()) == folio
+    )
 
 
 def _standing_invoice(
