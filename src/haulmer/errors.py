@@ -126,6 +126,14 @@ class _EndsACall:
     idempotency_key: str | None = None
     _lost_answer: str = ""
 
+    def note_unknown_outcome(self, *, say: str = "") -> None:
+        """Say that an attempt of this call, which changes something and carries no idempotency
+        key, may have been carried out; ``say``: what to add to a message that does not say so.
+        """
+        self.may_have_been_carried_out = True
+        if say and not self._lost_answer:
+            self._lost_answer = say
+
     def note_lost_answer(self, *, idempotency_key: str, creates: str, token: str | None) -> None:
         """Say that an attempt of this call may have been carried out, and how to repeat it.
 
@@ -222,8 +230,10 @@ class APIError(_EndsACall, HaulmerError):
     """Something went wrong talking to a Haulmer service.
 
     ``may_have_been_carried_out`` is True when an attempt of this call may have done its work
-    although its answer was lost (a timeout or a broken connection after sending, a 5xx); the
-    message then says so and names ``idempotency_key``, the key to repeat the call with.
+    although its answer was lost (a timeout or a broken connection after sending, a 5xx, a 2xx
+    that could not be read); the message then says so and, for a call that carries a key, names
+    ``idempotency_key``, the key to repeat the call with (None: check before repeating it). A
+    read (a call retried as safe) is never marked.
     """
 
     def __init__(self, message: str, *, request: RequestInfo | None = None) -> None:

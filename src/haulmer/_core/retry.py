@@ -27,6 +27,7 @@ from haulmer.errors import (
 )
 
 __all__ = [
+    "CARRIED_OUT_UNREADABLY",
     "MAX_BACKOFF",
     "MAX_SERVER_WAIT",
     "CallAttempts",
@@ -44,6 +45,13 @@ __all__ = [
 
 MAX_SERVER_WAIT: Final = 60.0
 """The longest the retry loop sleeps on a server's word (seconds); longer waits are cut to it."""
+
+CARRIED_OUT_UNREADABLY: Final = (
+    "The call was carried out (the server answered 2xx) although its answer could not be read: "
+    "check what it changed (retrieve it) before repeating it, or it may be done twice."
+)
+"""What the error of a call that changes something, carries no idempotency key and was answered
+2xx unreadably adds to its message."""
 
 INITIAL_BACKOFF: Final = 0.5
 MAX_BACKOFF: Final = 8.0
@@ -309,6 +317,8 @@ class CallAttempts:
                 return wait
         if self._note_lost_answer(error) and isinstance(error, APIConnectionError):
             error.request_sent = True  # this attempt reached nothing; an earlier one did
+        elif self.acted and not self.retry_safe:
+            error.note_unknown_outcome()  # its message says to check before repeating it
         return None
 
     def _ends_past_deadline(self, wait: float) -> bool:

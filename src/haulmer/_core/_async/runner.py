@@ -37,7 +37,7 @@ from haulmer._core.responses import (
     hide_echoed_in_body,
     parse_response,
 )
-from haulmer._core.retry import CallAttempts
+from haulmer._core.retry import CARRIED_OUT_UNREADABLY, CallAttempts
 from haulmer._core.stopping import retrying
 from haulmer.errors import (
     APIError,
@@ -149,6 +149,8 @@ class AsyncRunner:
                         creates=prepared.creates,
                         token=None,
                     )
+                elif not prepared.retry_safe:
+                    error.note_unknown_outcome(say=CARRIED_OUT_UNREADABLY)
                 raise
         except APIError as error:
             _name_request(error, prepared)
