@@ -253,6 +253,11 @@ def decode_error_body(status_code: int, content: bytes, content_type: str | None
     if not isinstance(data, Mapping):
         return DecodedError(_status_phrase(status_code), None, _details(data), None, None, data)
 
+    return _decoded_object(status_code, data)
+
+
+def _decoded_object(status_code: int, data: Mapping[str, Any]) -> DecodedError:
+    """``decode_error_body`` of a body that is a JSON object."""
     levels = _envelopes(data)
     message = _str_or_none(_innermost(levels, "message", "msg"))
     if message is None:  # {"error": "text"}
@@ -406,13 +411,19 @@ def hide_echoed_secrets(
 
 
 def hide_echoed_in_body(error: APIResponseValidationError, secrets: Sequence[str]) -> None:
-    """Hide in the body ``error`` keeps (decoded JSON) each of ``secrets`` its answer echoed, as
-    ``hide_echoed_secrets`` hides them in an error answer: a 2xx answer that did not fit (an
-    echo service at the base URL) may repeat the request, its password and API key."""
-    if error.body is None or not secrets:
+    """Hide in the body ``error`` keeps (decoded JSON), and in its message, each of ``secrets``
+    its answer echoed, as ``hide_echoed_secrets`` hides them in an error answer: a 2xx answer
+    that did not fit (an echo service at the base URL) may repeat the request, its password and
+    API key, and its message may quote what the body says is wrong."""
+    if not secrets:
         return
     found = [(secret, _echo_forms(secret, "utf-8")) for secret in secrets]
-    error.body = _hidden_in_json(error.body, found)
+    message = _hidden_in_text(error.message, found)  # what the body said it quotes
+    if message != error.message:
+        error.message = message
+        error.args = (message,)
+    if error.body is not None:
+        error.body = _hidden_in_json(error.body, found)
 
 
 def _charsets(content_type: str | None) -> list[str]:
@@ -637,7 +648,29 @@ def _validate(raw: RawResponse, tp: Any, data: Any) -> Any:
     except pydantic.ValidationError as exc:
         name = getattr(tp, "__name__", str(tp))
         problems = answer_problems(exc, name)
-        raise _invalid(raw, f"a body that is not a valid {name} ({problems})", data) from None
+        said = _error_said(raw.status_code, data)
+        reads = f"; it reads as an error: {said}" if said else ""
+        why = f"a body that is not a valid {name} ({problems}){reads}"
+        raise _invalid(raw, why, data) from None
+
+
+_ERROR_DETAILS_SHOWN: Final = 5
+
+
+def _error_said(status_code: int, data: Any) -> str | None:
+    """What a 2xx body that did not fit says is wrong, when it is an error body (an ``error``
+    envelope, the gateway's ``statusCode`` and ``message``, a ``code`` and a ``message``): its
+    code, message and first details; None for any other body."""
+    if not isinstance(data, Mapping):
+        return None
+    error = data.get("error")
+    shaped = isinstance(error, (Mapping, str)) and error != ""
+    if not (shaped or ("message" in data and ("statusCode" in data or "code" in data))):
+        return None
+    decoded = _decoded_object(status_code, data)
+    head = f"{decoded.code}: " if decoded.code else ""
+    shown_details = "; ".join(str(d) for d in decoded.details[:_ERROR_DETAILS_SHOWN])
+    return head + decoded.message + (f" ({shown_details})" if shown_details else "")
 
 
 def _admits_none(tp: Any) -> bool:
