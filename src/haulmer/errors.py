@@ -70,6 +70,7 @@ __all__ = [
     "XMLError",
     "error_class_for",
     "hint_for",
+    "platform_rate_limit_hint",
     "server_error_hint",
 ]
 
@@ -742,6 +743,22 @@ def hint_for(status_code: int, code: str | None = None, *, retry_after: float | 
     """What to do about an error answer, chosen by (status, code) like its class ("" if none)."""
     hint = _outcome(status_code, code).hint
     return hint.replace("{retry}", _retry_in(retry_after)) if "{retry}" in hint else hint
+
+
+_PLATFORM_TOO_MANY = (
+    "Haulmer's platform refuses calls this fast for a while: {retry}, and send fewer at once "
+    "(the client's rate_limit= keeps to OpenFactura's limits only)"
+)
+
+
+def platform_rate_limit_hint(
+    status_code: int, code: str | None, *, retry_after: float | None
+) -> str | None:
+    """The hint of a 429 from Haulmer's platform whose code has no advice of its own, instead of
+    OpenFactura's (its limit per API key, which the client's limiter keeps); None otherwise."""
+    if status_code != 429 or (code is not None and (429, code) in _BY_STATUS_AND_CODE):
+        return None
+    return _PLATFORM_TOO_MANY.replace("{retry}", _retry_in(retry_after))
 
 
 def server_error_hint(*, attempts: int, retry_safe: bool) -> str:

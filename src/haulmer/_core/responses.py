@@ -44,6 +44,7 @@ from haulmer.errors import (
     ErrorDetail,
     ServerError,
     error_class_for,
+    platform_rate_limit_hint,
     server_error_hint,
 )
 
@@ -339,12 +340,14 @@ def error_from_response(
     attempts: int = 1,
     retry_safe: bool = True,
     hints: Mapping[str, str] | None = None,
+    product: str = "openfactura",
 ) -> APIStatusError:
     """The typed error for a 4xx/5xx answer; ``now`` (epoch seconds) reads HTTP-date waits.
 
     ``attempts`` (how many times the call was sent) and ``retry_safe`` make a 5xx hint say
     truthfully whether the call was retried; ``hints`` (by code) is the calling method's own
-    advice, which replaces the general table's.
+    advice, which replaces the general table's; ``product`` names the service that answered (a
+    platform 429's advice is not OpenFactura's).
     """
     decoded = decode_error_body(raw.status_code, raw.content, raw.headers.get("content-type"))
     cls = error_class_for(raw.status_code, decoded.code)
@@ -364,6 +367,10 @@ def error_from_response(
         kwargs["hint"] = server_error_hint(attempts=attempts, retry_safe=retry_safe)
     elif raw.status_code == 403 and _CREDENTIALS_REFUSED in decoded.message.casefold():
         kwargs["hint"] = _UNKNOWN_KEY_HINT
+    elif product != "openfactura":
+        platform_hint = platform_rate_limit_hint(raw.status_code, decoded.code, retry_after=wait)
+        if platform_hint is not None:
+            kwargs["hint"] = platform_hint
     if hints and decoded.code is not None and decoded.code in hints:
         kwargs["hint"] = hints[decoded.code]
     if issubclass(cls, AlreadyIssuedError):

@@ -845,6 +845,7 @@ def read_answer(
             attempts=attempt,
             retry_safe=prepared.retry_safe,
             hints=prepared.error_hints,
+            product=prepared.product,
         )
     return raw
 
