@@ -142,13 +142,11 @@ class AsyncSender:
             raise failure
         try:
             content = await self._read(prepared, response)
-        except httpx.DecodingError as exc:
+        except httpx.RequestError as exc:
             if response.status_code < 300:
                 failure = failed_attempt(exc, prepared, attempt)
-            else:  # the status says what happened; only its body could not be decompressed
+            else:  # the status says what happened; only its body was cut or undecodable
                 content = b""
-        except httpx.RequestError as exc:
-            failure = failed_attempt(exc, prepared, attempt)
         finally:
             await response.aclose()
         if failure is not None:
