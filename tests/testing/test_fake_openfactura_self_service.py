@@ -153,6 +153,24 @@ def test_a_boleta_the_shop_voided_is_not_turned_into_a_factura_and_voided_again(
     assert [d.dte_type for d in fake.openfactura_state.documents] == [39, 61]
 
 
+def test_a_nota_naming_the_boleta_by_its_folio_written_with_zeros_voids_it_too(
+    fake: FakeHaulmer,
+) -> None:
+    # A nota whose FolioRef reads "0001" names folio 1, as the SDK's checks read it: the fake
+    # compared the text, and turned the refunded boleta into a factura, voiding it again.
+    page = _page(fake, issue_boleta=True)
+    assert page.boleta is not None
+    documents = fake.client().openfactura.documents
+    refund = documents.credit_note(page.boleta.token, reason="Devolución")
+    issued_note = fake.openfactura_state.documents[-1]
+    references = issued_note.dte["Referencia"]
+    reference = references[0] if isinstance(references, list) else references
+    reference["FolioRef"] = f"000{page.boleta.folio}"
+    with pytest.raises(ValueError, match=f"nota de crédito {refund.folio}"):
+        page.convert_to_factura(CUSTOMER_COMPANY)
+    assert [d.dte_type for d in fake.openfactura_state.documents] == [39, 61]
+
+
 def test_a_boleta_with_only_its_text_corrected_may_still_become_a_factura(
     fake: FakeHaulmer,
 ) -> None:

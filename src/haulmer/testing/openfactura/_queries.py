@@ -13,6 +13,7 @@ from typing import Any
 from haulmer.testing._clock import elapsed, later, reached
 from haulmer.testing._wire import FakeRequest, FakeResponse
 from haulmer.testing.openfactura._lists import ListField, Selections, list_page
+from haulmer.testing.openfactura._references import annuls, references, refers_to
 from haulmer.testing.openfactura._state import (
     Acuse,
     IssuedDocument,
@@ -109,22 +110,6 @@ _INVOICES = frozenset({33, 34})
 a factura de compra 46 references the seller's guía, not one of the company's."""
 
 
-def _references(doc: IssuedDocument) -> list[dict[str, Any]]:
-    references = doc.dte.get("Referencia") or []
-    if isinstance(references, dict):
-        references = [references]
-    return [ref for ref in references if isinstance(ref, dict)]
-
-
-def _refers_to(ref: dict[str, Any], dte_type: int, folio: int) -> bool:
-    """Whether ``ref`` names document ``dte_type`` ``folio``: its FolioRef read as a number,
-    so "0012" names folio 12, as the SDK's checks read it."""
-    return (
-        str(ref.get("TpoDocRef", "")).strip() == str(dte_type)
-        and whole_number(str(ref.get("FolioRef", "")).strip()) == folio
-    )
-
-
 def _standing_invoice(
     issued: Sequence[IssuedDocument], guia_folio: int, now: dt.datetime
 ) -> IssuedDocument | None:
@@ -136,18 +121,10 @@ def _standing_invoice(
         doc
         for doc in standing
         if doc.dte_type in _INVOICES
-        and any(_refers_to(ref, 52, guia_folio) for ref in _references(doc))
+        and any(refers_to(ref, 52, guia_folio) for ref in references(doc))
     ]
     for invoice in invoices:
-        annulled = any(
-            doc.dte_type == 61
-            and any(
-                _refers_to(ref, invoice.dte_type, invoice.folio)
-                and str(ref.get("CodRef", "")).strip() == "1"
-                for ref in _references(doc)
-            )
-            for doc in standing
-        )
+        annulled = any(annuls(doc, invoice.dte_type, invoice.folio) for doc in standing)
         if not annulled:
             return invoice
     return None

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from haulmer._lazy import LazyModule
 from haulmer._platform import EMAIL_ADDRESS
 from haulmer._shown import shown
+from haulmer.testing.openfactura._references import annuls
 from haulmer.testing.openfactura._state import IssuedDocument, Tenant
 
 if TYPE_CHECKING:
@@ -302,21 +303,11 @@ class SelfServicePage:
 def _voiding_note(
     issued: Iterable[IssuedDocument], boleta: IssuedDocument
 ) -> IssuedDocument | None:
-    """The nota de crédito that voids ``boleta`` (CodRef 1 to its type and folio), if any."""
+    """The nota de crédito that voids ``boleta`` (CodRef 1 to its type and folio, read as a
+    number), if any."""
     for doc in issued:
-        if doc.dte_type != 61:
-            continue
-        references = doc.dte.get("Referencia") or []
-        if isinstance(references, dict):
-            references = [references]
-        for ref in references:
-            if (
-                isinstance(ref, dict)
-                and str(ref.get("TpoDocRef", "")).strip() == str(boleta.dte_type)
-                and str(ref.get("FolioRef", "")).strip() == str(boleta.folio)
-                and str(ref.get("CodRef", "")).strip() == "1"
-            ):
-                return doc
+        if annuls(doc, boleta.dte_type, boleta.folio):
+            return doc
     return None
 
 
