@@ -1164,6 +1164,23 @@ def test_a_nota_goes_to_the_receptor_of_the_document_it_modifies(factura: Docume
     assert nc.receptor.razon_social == "Nuevo Nombre SpA"
 
 
+@pytest.mark.parametrize("builder", [dte.nota_credito, dte.nota_debito])
+def test_a_nota_is_issued_by_the_issuer_of_the_document_it_modifies(
+    factura: Document, builder: Any
+) -> None:
+    """A nota's Referencia names the document by type and folio among its issuer's own: a nota
+    built from a document with another emisor RUT was built, referencing another issuer's
+    folio; it is refused, and emisor= may still change the issuer's other fields."""
+    other = {**factura.emisor.model_dump(), "rut": "96874030-K"}
+    with pytest.raises(DocumentError) as info:
+        builder(factura.with_folio(1), cod_ref="corrige_texto", emisor=other)
+    assert info.value.details[0].field == "Encabezado.Emisor.RUTEmisor"
+    assert "76192083-9" in str(info.value)
+    moved = {**factura.emisor.model_dump(), "direccion": "Av. Nueva 123"}
+    nota = builder(factura.with_folio(1), cod_ref="corrige_texto", emisor=moved)
+    assert nota.emisor.direccion == "Av. Nueva 123"
+
+
 def test_nota_debito_defaults_to_corrige_montos(factura: Document) -> None:
     nd = dte.nota_debito(factura.with_folio(1), lines=[{"nombre": "Intereses", "precio": 1000}])
     assert nd.referencias[0].cod_ref is CodRef.CORRIGE_MONTOS

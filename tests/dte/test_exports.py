@@ -188,6 +188,15 @@ def test_an_export_notas_ind_servicio_given_in_id_doc_is_kept(key: str) -> None:
     assert nc.encabezado.id_doc.ind_servicio == 3  # not the factura's 4
 
 
+def test_an_export_nota_is_issued_by_the_issuer_of_the_export_it_modifies() -> None:
+    """An export nota of another emisor RUT than its export's was built, referencing another
+    issuer's folio; it is refused, naming the export's issuer."""
+    other = {**EMISOR, "RUTEmisor": "96874030-K"}
+    with pytest.raises(DocumentError) as info:
+        dte.nota_credito_exportacion(_hotel().with_folio(1), emisor=other)
+    assert info.value.details[0].field == "Encabezado.Emisor.RUTEmisor"
+
+
 def test_nota_credito_exportacion_corrige_texto_is_zero() -> None:
     """LibreDTE's 112_002: one line of 0, MntExe 0, MntTotOtrMnda 0."""
     nc = dte.nota_credito_exportacion(

@@ -350,6 +350,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
             options=document_options(options, descuentos_recargos=copied, referencias=referencias),
         )
         _check_references_document(note, documento)
+        _check_same_emisor(note, documento)
         _check_same_receptor(note, documento)
         _check_same_currency(note, documento)
         if options.get("lines") is not None:
@@ -376,6 +377,7 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
         ),
     )
     _check_references_document(note, documento)
+    _check_same_emisor(note, documento)
     _check_same_receptor(note, documento)
     if options.get("lines") is not None:
         _check_annuls_whole(note, documento, code)
@@ -429,6 +431,21 @@ def _check_references_document(note: Document, documento: Document | None) -> No
             "built from: " + "; ".join(map(str, problems)),
             problems,
         )
+
+
+def _check_same_emisor(note: Document, documento: Document | None) -> None:
+    """A nota is issued by the issuer of the document it modifies: its Referencia names the
+    document by type and folio, which the SII looks up among the nota's issuer's own documents,
+    so a nota of another RUTEmisor would modify that issuer's document of the folio, or none."""
+    if documento is None or note.emisor.rut == documento.emisor.rut:
+        return
+    raise DocumentError(
+        f"the {note.tipo_dte.label} is issued by {note.emisor.rut}, but the "
+        f"{documento.tipo_dte.label} it modifies was issued by {documento.emisor.rut}, and a "
+        "nota modifies its own issuer's documents: keep the document's emisor RUT (emisor= may "
+        "change its razón social, giro, Acteco or address)",
+        [ErrorDetail("Encabezado.Emisor.RUTEmisor", f"must be {documento.emisor.rut}")],
+    )
 
 
 def _check_same_receptor(note: Document, documento: Document | None) -> None:
