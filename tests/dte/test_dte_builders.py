@@ -1187,6 +1187,18 @@ def test_nota_debito_defaults_to_corrige_montos(factura: Document) -> None:
     assert nd.totals.mnt_total == 1190
 
 
+@pytest.mark.parametrize("code", ["anula", "corrige_texto"])
+def test_a_blank_reason_is_taken_as_none_given(factura: Document, code: str) -> None:
+    """A reason of spaces gave an annulling nota no RazonRef at all, and a text correction a
+    line without a name (refused as Detalle's NmbItem, a field the caller never gave); like an
+    empty reason, it now gives the code's own text."""
+    given = dte.nota_credito(factura.with_folio(1), cod_ref=code, razon="   ")
+    empty = dte.nota_credito(factura.with_folio(1), cod_ref=code, razon="")
+    assert given.referencias[0].razon_ref == empty.referencias[0].razon_ref
+    assert given.referencias[0].razon_ref
+    assert [line.nombre for line in given.detalle] == [line.nombre for line in empty.detalle]
+
+
 def test_a_reason_longer_than_razonref_allows_is_refused_not_cut(factura: Document) -> None:
     """The builders cut a reason to RazonRef's 90 characters without a word, changing what the
     nota says it does; like the other texts the SII limits, it is now refused, naming the field."""

@@ -192,6 +192,8 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
     export = tipo.is_export
     code = _cod_ref(options.get("cod_ref", _DEFAULT_COD_REF[tipo]))
     razon = options.get("razon")
+    if isinstance(razon, str) and not razon.strip():
+        razon = None  # a blank reason says nothing, as none: the code's own text says it
     emisor: EmisorInput | None = options.get("emisor")
     receptor: ReceptorInput | None = options.get("receptor")
     tipo_doc_ref = options.get("tipo_doc_ref")
