@@ -1187,6 +1187,25 @@ def test_nota_debito_defaults_to_corrige_montos(factura: Document) -> None:
     assert nd.totals.mnt_total == 1190
 
 
+def test_a_nota_crediting_two_documents_may_credit_more_than_one_of_them(
+    factura: Document,
+) -> None:
+    """A nota correcting the amounts of two facturas (a second reference with CodRef 3) was
+    refused for crediting more than the first one charged; what it credits is bounded by both,
+    and a reference that only informs (an orden de compra) leaves the first one's bound."""
+    returned = [{"nombre": "Conectores RJ45", "cantidad": 600, "precio": 70}]
+    second = {"TpoDocRef": "33", "FolioRef": "11", "FchRef": date(2026, 1, 5), "CodRef": 3}
+    nc = dte.nota_credito(
+        factura.with_folio(10), cod_ref="corrige_montos", lines=returned, referencias=[second]
+    )
+    assert nc.totals.mnt_total > factura.totals.mnt_total
+    order = {"TpoDocRef": "801", "FolioRef": "OC-17", "FchRef": date(2026, 1, 5)}
+    with pytest.raises(DocumentError, match="credits more than its document"):
+        dte.nota_credito(
+            factura.with_folio(10), cod_ref="corrige_montos", lines=returned, referencias=[order]
+        )
+
+
 @pytest.mark.parametrize("code", ["anula", "corrige_texto"])
 def test_a_blank_reason_is_taken_as_none_given(factura: Document, code: str) -> None:
     """A reason of spaces gave an annulling nota no RazonRef at all, and a text correction a

@@ -518,8 +518,11 @@ def _check_credit_within(note: Document, documento: Document | None) -> None:
     (before an empresa constructora's CredEC, deducted alike from both) is not above the
     document's. A liquidación-factura's total is net of its Comisiones, which a nota does not
     carry: its bound is what it sold, the total plus those charges (the total when they are a
-    refund)."""
+    refund). A nota that also modifies other documents (another reference with a CodRef, as
+    one correcting amounts may) credits them too, so one document's total is no bound."""
     if note.tipo_dte not in _CREDIT_NOTES or documento is None:
+        return
+    if any(ref.cod_ref is not None for ref in note.referencias[1:]):
         return
     source, credit = documento.totales, note.totales
     if source.mnt_total is None or credit.mnt_total is None:
