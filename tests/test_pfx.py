@@ -578,6 +578,86 @@ def test_a_renewed_certificate_over_the_same_key_is_chosen_over_the_expired_one(
     )
 
 
+def _der(tag: int, body: bytes) -> bytes:
+    size = len(body)
+    if size < 0x80:
+        return bytes([tag, size]) + body
+    length = size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(length)]) + length + body
+
+
+def pfx_of_signatures(
+    pairs: Sequence[tuple[rsa.RSAPrivateKey, x509.Certificate]], password: str | None
+) -> bytes:
+    """A .p12 holding several signatures, each a key and its certificate, in this order, as
+    macOS Keychain exports the identities chosen together (no MAC: cryptography writes no such
+    file; the keys shrouded with ``password``)."""
+    data_oid = bytes.fromhex("06092a864886f70d010701")
+    bags = []
+    for key, cert in pairs:
+        cert_der = cert.public_bytes(serialization.Encoding.DER)
+        x509_cert_oid = bytes.fromhex("060a2a864886f70d01091601")
+        cert_value = _der(0xA0, _der(0x30, x509_cert_oid + _der(0xA0, _der(0x04, cert_der))))
+        bags.append(_der(0x30, bytes.fromhex("060b2a864886f70d010c0a0103") + cert_value))
+        encryption: serialization.KeySerializationEncryption = (
+            serialization.BestAvailableEncryption(password.encode())
+            if password
+            else serialization.NoEncryption()
+        )
+        key_der = key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, encryption
+        )
+        bag_oid = "060b2a864886f70d010c0a01" + ("02" if password else "01")
+        bags.append(_der(0x30, bytes.fromhex(bag_oid) + _der(0xA0, key_der)))
+    safe = _der(0x30, b"".join(bags))
+    authenticated = _der(0x30, _der(0x30, data_oid + _der(0xA0, _der(0x04, safe))))
+    auth_safe = _der(0x30, data_oid + _der(0xA0, _der(0x04, authenticated)))
+    return _der(0x30, b"\x02\x01\x03" + auth_safe)
+
+
+@pytest.mark.parametrize("password", [PASSWORD, None], ids=["shrouded-keys", "plain-keys"])
+def test_a_file_holding_an_expired_signature_and_its_renewal_loads_the_renewal(
+    password: str | None,
+) -> None:
+    # A .p12 holding the expired signature and the renewed one (a new key), as macOS Keychain
+    # exports both together, had been refused as expired: only the first key was looked at.
+    old_key, new_key = rsa_key(), rsa_key(1)
+    expired = build_cert(
+        old_key,
+        san=[rut_san("13185095-6")],
+        not_before=NOW - dt.timedelta(days=800),
+        not_after=NOW - dt.timedelta(days=435),
+    )
+    renewed = build_cert(new_key, san=[rut_san("13185095-6")])
+    data = pfx_of_signatures([(old_key, expired), (new_key, renewed)], password)
+    loaded = load_pfx(data, password, at=NOW)
+    assert loaded.not_after == renewed.not_valid_after_utc
+    signature = loaded.sign_sha1(b"<DTE/>")
+    new_key.public_key().verify(signature, b"<DTE/>", padding.PKCS1v15(), hashes.SHA1())
+    # at=None judges no dates: the file's first signature stays the one read
+    assert load_pfx(data, password, at=None).not_after == expired.not_valid_after_utc
+
+
+def test_a_file_holding_two_valid_signatures_loads_the_first() -> None:
+    first_key, second_key = rsa_key(), rsa_key(1)
+    first = build_cert(first_key, san=[rut_san("13185095-6")])
+    second = build_cert(second_key, san=[rut_san("16477752-9")])
+    data = pfx_of_signatures([(first_key, first), (second_key, second)], PASSWORD)
+    assert load_pfx(data, PASSWORD).holder_rut == Rut("13185095-6")
+
+
+def test_a_file_holding_only_expired_signatures_is_refused_as_expired() -> None:
+    keys = rsa_key(), rsa_key(1)
+    old = [
+        build_cert(
+            key, not_before=NOW - dt.timedelta(days=800), not_after=NOW - dt.timedelta(days=435)
+        )
+        for key in keys
+    ]
+    data = pfx_of_signatures(list(zip(keys, old, strict=True)), PASSWORD)
+    assert reason_of(data, at=NOW) == "expired"
+
+
 def test_a_file_whose_only_certificates_for_its_key_expired_is_still_refused_as_expired() -> None:
     key = rsa_key()
     older = build_cert(

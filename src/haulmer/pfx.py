@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from enum import Enum
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -334,9 +335,9 @@ def _load(
     elif at is not None and at is not ValidityMoment.NOW:
         raise TypeError(f"at= must be an aware datetime or None, got {type(at).__name__}")
     data = _read(data_or_path)
-    key, certificate, others = _parse(data, password)
+    key, certificate, others, more_keys = _parse(data, password)
     moment = dt.datetime.now(dt.timezone.utc) if at is ValidityMoment.NOW else at
-    certificate = _matching_certificate(key, certificate, others, moment)
+    key, certificate = _matching_certificate(key, certificate, others, moment, more_keys)
 
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
@@ -442,8 +443,12 @@ def quoted_path(path: str, *, text: bool = False) -> str:
     return repr(path)
 
 
-def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[Any]]:
-    """Decrypt the PKCS#12 into (key, certificate, other certificates)."""
+def _parse(
+    data: bytes, password: str | bytes | None
+) -> tuple[Any, Any, list[Any], Callable[[], list[Any]]]:
+    """Decrypt the PKCS#12 into (key, certificate, other certificates, and what reads the file's
+    other private keys: a file may hold several signatures, of which ``cryptography`` gives the
+    first key only)."""
     if not _looks_like_pkcs12(data):
         raise _fail(
             CertificateErrorReason.NOT_PKCS12,
@@ -454,11 +459,12 @@ def _parse(data: bytes, password: str | bytes | None) -> tuple[Any, Any, list[An
     if end is not None and end < len(data):
         data = data[:end]  # what follows (a line break a copy added, padding) is not the file
     secret = _password_bytes(password)
-    loaded = _opened(data, secret)
-    if loaded is not None:
+    opened = _opened(data, secret)
+    if opened is not None:
+        loaded, opener = opened
         certificate = loaded.cert.certificate if loaded.cert is not None else None
         others = [extra.certificate for extra in loaded.additional_certs]
-        return loaded.key, certificate, others
+        return loaded.key, certificate, others, lambda: _keys_in(data, opener)
     if secret and secret.startswith(_BYTE_ORDER_MARK):
         bare = secret[len(_BYTE_ORDER_MARK) :]
         if (bare and _opened(data, bare) is not None) or (
@@ -602,9 +608,10 @@ def _is_der_certificate(data: bytes) -> bool:
     return True
 
 
-def _opened(data: bytes, secret: bytes | None) -> Any:
+def _opened(data: bytes, secret: bytes | None) -> tuple[Any, bytes | None] | None:
     """The PKCS#12 opened with ``secret`` as OpenSSL reads it (its old one-byte-per-character
-    form too for a non-ASCII one; an empty one as no password and as ""), or None."""
+    form too for a non-ASCII one; an empty one as no password and as ""), with the form that
+    opened it; None when none does."""
     from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509 import InvalidVersion
 
@@ -615,7 +622,7 @@ def _opened(data: bytes, secret: bytes | None) -> Any:
         attempts.extend(_legacy_passwords(secret))
     for attempt in attempts:
         try:
-            return pkcs12.load_pkcs12(data, attempt)
+            return pkcs12.load_pkcs12(data, attempt), attempt
         except InvalidVersion:  # not a ValueError: it had escaped as cryptography's own error
             why = "its X.509 version is none of the three RFC 5280 defines"
         except (ValueError, TypeError) as error:
@@ -747,11 +754,17 @@ def _skip_length(data: bytes, offset: int) -> int | None:
 
 
 def _matching_certificate(
-    key: Any, certificate: Any, others: list[Any], moment: dt.datetime | None
-) -> Any:
-    """The certificate for ``key``: the main one, else one of the extra ones that matches; of
-    several for the key (an expired one and its renewal over the same key), the first valid at
-    ``moment``, when one is given and one is."""
+    key: Any,
+    certificate: Any,
+    others: list[Any],
+    moment: dt.datetime | None,
+    more_keys: Callable[[], list[Any]],
+) -> tuple[Any, Any]:
+    """The key and certificate to sign with: ``key`` and its certificate, the main one, else one
+    of the extra ones that matches; of several for the key (an expired one and its renewal over
+    the same key), the first valid at ``moment``, when one is given and one is. When none for
+    ``key`` is, the first of the file's other keys (an expired signature and its renewal
+    exported together) with a certificate valid then."""
     if key is None:
         raise _fail(
             CertificateErrorReason.NO_PRIVATE_KEY,
@@ -765,19 +778,129 @@ def _matching_certificate(
             "the .pfx holds a private key but no certificate; export the signature again "
             "including its certificate",
         )
-    wanted = _public_der(key.public_key())
-    matching = [c for c in candidates if _public_der_of(c) == wanted]
+    matching = _certificates_of(key, candidates)
     if moment is not None:
-        for candidate in matching:
-            if candidate.not_valid_before_utc <= moment <= candidate.not_valid_after_utc:
-                return candidate
+        valid = _valid_at(matching, moment)
+        if valid is not None:
+            return key, valid
+        if matching:
+            for other_key in more_keys():
+                valid = _valid_at(_certificates_of(other_key, candidates), moment)
+                if valid is not None:
+                    return other_key, valid
     if matching:
-        return matching[0]
+        return key, matching[0]
     raise _fail(
         CertificateErrorReason.KEY_MISMATCH,
         "the private key in the .pfx does not belong to its certificate; export the "
         "signature again from the computer or browser where it was installed",
     )
+
+
+def _certificates_of(key: Any, candidates: list[Any]) -> list[Any]:
+    """The certificates among ``candidates`` issued for ``key`` (over its public key)."""
+    wanted = _public_der(key.public_key())
+    return [c for c in candidates if _public_der_of(c) == wanted]
+
+
+def _valid_at(certificates: list[Any], moment: dt.datetime) -> Any:
+    """The first of ``certificates`` valid at ``moment``, else None."""
+    for certificate in certificates:
+        if certificate.not_valid_before_utc <= moment <= certificate.not_valid_after_utc:
+            return certificate
+    return None
+
+
+_KEY_BAG_OID_DER = bytes.fromhex("060b2a864886f70d010c0a0101")
+_SHROUDED_KEY_BAG_OID_DER = bytes.fromhex("060b2a864886f70d010c0a0102")
+
+
+def _keys_in(data: bytes, secret: bytes | None) -> list[Any]:
+    """The private keys of the PKCS#12's unencrypted SafeContents (where key bags go: each is
+    shrouded by itself), decrypted with ``secret``, the password form that opened the file; the
+    keys that cannot be read are left out. ``cryptography`` gives only a file's first key."""
+    keys = []
+    for bag_id, value in _safe_bags(data):
+        if bag_id not in (_KEY_BAG_OID_DER, _SHROUDED_KEY_BAG_OID_DER):
+            continue
+        key = _private_key_of(value, secret if bag_id == _SHROUDED_KEY_BAG_OID_DER else None)
+        if key is not None:
+            keys.append(key)
+    return keys
+
+
+def _private_key_of(der: bytes, secret: bytes | None) -> Any:
+    """The (shrouded) PKCS#8 key in ``der`` decrypted with ``secret``, None when it is not one."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.serialization import load_der_private_key
+
+    for attempt in [secret] if secret else [None, b""]:
+        try:
+            return load_der_private_key(der, attempt)
+        except (ValueError, TypeError, UnsupportedAlgorithm):
+            continue
+    return None
+
+
+def _safe_bags(data: bytes) -> list[tuple[bytes, bytes]]:
+    """(bag type's OID in DER, bag value) of each SafeBag in the PKCS#12's SafeContents that are
+    not encrypted as a whole; none for a file in a shape other than DER's."""
+    pfx = _der_items(data, 0, len(data))
+    if not pfx or pfx[0][0] != 0x30:
+        return []
+    body = _der_items(data, pfx[0][1], pfx[0][2])
+    if len(body) < 2:
+        return []
+    authenticated_safe = _data_content(data, body[1])
+    if authenticated_safe is None:
+        return []
+    infos = [
+        info
+        for sequence in _der_items(data, authenticated_safe[0], authenticated_safe[1])
+        for info in _der_items(data, sequence[1], sequence[2])
+    ]
+    bags = []
+    for info in infos:
+        contents = _data_content(data, info)
+        if contents is None:
+            continue  # encryptedData (certificates, as a rule) or another kind
+        for safe_contents in _der_items(data, contents[0], contents[1]):
+            for bag in _der_items(data, safe_contents[1], safe_contents[2]):
+                parts = _der_items(data, bag[1], bag[2])
+                if len(parts) < 2 or parts[0][0] != 0x06 or parts[1][0] != 0xA0:
+                    continue
+                bag_id = data[parts[0][3] : parts[0][2]]
+                bags.append((bag_id, data[parts[1][1] : parts[1][2]]))
+    return bags
+
+
+def _data_content(data: bytes, info: tuple[int, int, int, int]) -> tuple[int, int] | None:
+    """Where the content of a ContentInfo of type id-data lies in ``data``, None for another."""
+    parts = _der_items(data, info[1], info[2])
+    if len(parts) < 2 or data[parts[0][3] : parts[0][2]] != _PKCS7_DATA_OID_DER:
+        return None
+    octets = _der_items(data, parts[1][1], parts[1][2])
+    if parts[1][0] != 0xA0 or len(octets) != 1 or octets[0][0] != 0x04:
+        return None
+    return octets[0][1], octets[0][2]
+
+
+def _der_items(data: bytes, start: int, end: int) -> list[tuple[int, int, int, int]]:
+    """(tag, body start, body end, item start) of each DER item from ``start`` to ``end``; none
+    when one is not DER (an indefinite length, one past ``end``)."""
+    items = []
+    offset = start
+    while offset < end:
+        body = _skip_length(data, offset + 1)
+        if body is None or data[offset + 1] == 0x80:
+            return []
+        first = data[offset + 1]
+        size = first if first < 0x80 else int.from_bytes(data[offset + 2 : body], "big")
+        if first > 0x84 or body + size > end:
+            return []
+        items.append((data[offset], body, body + size, offset))
+        offset = body + size
+    return items
 
 
 def _public_der_of(certificate: Any) -> bytes | None:
