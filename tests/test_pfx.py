@@ -855,6 +855,28 @@ def test_a_certificate_alone_is_named_as_lacking_its_private_key() -> None:
         load_pfx(der, PASSWORD)
 
 
+@pytest.mark.parametrize("missing", [False, True], ids=["existing-file", "missing-file"])
+def test_a_path_given_as_bytes_is_named_a_path_saying_to_pass_it_as_text(
+    tmp_path: Path, missing: bool
+) -> None:
+    # A path given as bytes (os.fsencode, a bytes config value) had been refused as "not a
+    # PKCS#12 file; export your electronic signature as a .pfx", the file being that very .pfx.
+    key = rsa_key()
+    path = tmp_path / "firma.pfx"
+    if not missing:
+        path.write_bytes(build_pfx(key, build_cert(key)))
+    with pytest.raises(CertificateError, match=r"file's path.*str or pathlib\.Path") as caught:
+        load_pfx(os.fsencode(path), PASSWORD)
+    assert caught.value.reason == "not_pkcs12"
+    assert str(tmp_path) not in str(caught.value)
+
+
+def test_bytes_that_are_no_path_are_not_called_one() -> None:
+    with pytest.raises(CertificateError) as caught:
+        load_pfx(b"S3cr3t-Pa55word!", PASSWORD)
+    assert "path" not in str(caught.value)
+
+
 def test_wrong_password() -> None:
     key = rsa_key()
     data = build_pfx(key, build_cert(key))

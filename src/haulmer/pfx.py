@@ -583,6 +583,11 @@ def _what_instead_of_pkcs12(data: bytes) -> str:
             "this is the .pfx written in base64 text (as a web form or an API shows it); "
             "pass the file's own bytes, base64.b64decode(data)"
         )
+    if _is_path(data):
+        return (
+            "these bytes are a file's path, and bytes are read as the file's contents; give "
+            "the path as a str or pathlib.Path (os.fsdecode(path) turns bytes into one)"
+        )
     if _is_der_certificate(data):
         return (
             "this is a certificate alone (.cer/.crt), without its private key; export the "
@@ -593,6 +598,23 @@ def _what_instead_of_pkcs12(data: bytes) -> str:
 
 _BASE64_TEXT = re.compile(rb"[A-Za-z0-9+/]+={0,2}")
 _DATA_URL = re.compile(rb"data:[^,;]*(?:;[^,;]*)*;base64,", re.IGNORECASE)
+
+
+_SIGNATURE_FILE_NAME = re.compile(rb"\.(?:pfx|p12)\Z", re.IGNORECASE)
+
+
+def _is_path(data: bytes) -> bool:
+    """Whether the data is a path rather than a file's contents: one line naming a file, or a
+    .pfx/.p12 file's name."""
+    text = data.strip()
+    if not text or len(text) > 4096 or any(byte < 0x20 for byte in text):
+        return False
+    if _SIGNATURE_FILE_NAME.search(text):
+        return True
+    try:
+        return os.path.isfile(os.fsdecode(text))
+    except (OSError, ValueError):
+        return False
 
 
 def _is_der_certificate(data: bytes) -> bool:
